@@ -1,0 +1,274 @@
+"""Compiled predicates: comparisons in exact integer form, and three-valued logic.
+
+A comparison ``lhs op rhs`` is compiled to ``lhs - rhs op 0``, put over one
+denominator, and stripped of its positive rational content, leaving a
+polynomial with integer coefficients that has the same sign as ``lhs - rhs``
+wherever the denominator is not zero. With counts as inputs, a verdict is then
+decided by integer arithmetic alone: ``100 * passed / sampled >= 98.5`` becomes
+``200*passed - 197*sampled >= 0`` (given ``sampled != 0``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import TypeAlias
+
+import attrs
+import sympy
+
+from ._expr import Compare, Comparator, Logic, Name, Node, Not, Number, to_sympy
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "Condition",
+    "Negation",
+    "Predicate",
+    "Truth",
+    "compile_predicate",
+    "evaluate_exact",
+    "evaluate_predicate",
+    "integer_form",
+]
+
+
+class Truth(enum.Enum):
+    """A value of Kleene's three-valued logic."""
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    def __and__(self, other: Truth) -> Truth:
+        if Truth.FALSE in (self, other):
+            return Truth.FALSE
+        if Truth.UNKNOWN in (self, other):
+            return Truth.UNKNOWN
+        return Truth.TRUE
+
+    def __or__(self, other: Truth) -> Truth:
+        if Truth.TRUE in (self, other):
+            return Truth.TRUE
+        if Truth.UNKNOWN in (self, other):
+            return Truth.UNKNOWN
+        return Truth.FALSE
+
+    def __invert__(self) -> Truth:
+        if self is Truth.UNKNOWN:
+            return self
+        return Truth.FALSE if self is Truth.TRUE else Truth.TRUE
+
+    @classmethod
+    def of(cls, value: bool) -> Truth:
+        return cls.TRUE if value else cls.FALSE
+
+
+def integer_form(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """Return ``(form, denominator)``: ``form`` has integer coefficients and the
+    sign of ``expr`` wherever ``denominator`` is not zero.
+
+    >>> p, s = sympy.symbols("p s", nonnegative=True)
+    >>> integer_form(100 * p / s - sympy.Rational(197, 2))
+    (200*p - 197*s, s)
+    """
+    numerator, denominator = sympy.fraction(sympy.together(expr))
+    numerator = sympy.expand(numerator)
+    denominator = sympy.expand(denominator)
+    # Both contents are positive rationals, so dropping them keeps the sign.
+    _, numerator = numerator.as_content_primitive()
+    _, denominator = denominator.as_content_primitive()
+    if denominator.is_positive or denominator.is_nonnegative:
+        # Non-negative and (checked at evaluation) non-zero: positive.
+        return numerator, denominator
+    # sign(n / d) == sign(n * d) for any d != 0.
+    return sympy.expand(numerator * denominator), denominator
+
+
+@attrs.frozen
+class Condition:
+    """One comparison, ``expr op 0``, judged exactly as ``integer op 0``."""
+
+    op: Comparator
+    expr: sympy.Expr
+    integer: sympy.Expr
+    denominator: sympy.Expr
+
+    @property
+    def symbols(self) -> frozenset[sympy.Symbol]:
+        return frozenset(self.integer.free_symbols | self.denominator.free_symbols)
+
+
+@attrs.frozen
+class Negation:
+    operand: Predicate
+
+
+@attrs.frozen
+class AllOf:
+    left: Predicate
+    right: Predicate
+
+
+@attrs.frozen
+class AnyOf:
+    left: Predicate
+    right: Predicate
+
+
+Predicate: TypeAlias = Condition | Negation | AllOf | AnyOf
+
+
+def _condition(op: Comparator, left: sympy.Expr, right: sympy.Expr) -> Condition:
+    expr = left - right
+    integer, denominator = integer_form(expr)
+    return Condition(op, expr, integer, denominator)
+
+
+def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predicate:
+    """Compile a requirement's tree; ``resolve`` gives each measure's expression."""
+    if isinstance(tree, Compare):
+        operands = [to_sympy(o, _Resolver(resolve)) for o in tree.operands]
+        conditions: list[Predicate] = [
+            _condition(op, a, b)
+            for op, a, b in zip(tree.ops, operands, operands[1:], strict=False)
+        ]
+        result = conditions[0]
+        for condition in conditions[1:]:
+            result = AllOf(result, condition)
+        return result
+    if isinstance(tree, Not):
+        return Negation(compile_predicate(tree.operand, resolve))
+    if isinstance(tree, Logic):
+        left = compile_predicate(tree.left, resolve)
+        right = compile_predicate(tree.right, resolve)
+        return AllOf(left, right) if tree.op == "and" else AnyOf(left, right)
+    raise TypeError(f"not a truth value: {tree!r}")  # the parser never lets this through
+
+
+class _Resolver(Mapping[str, sympy.Expr]):
+    """Lets ``to_sympy`` look measures up through a function."""
+
+    def __init__(self, resolve: Callable[[str], sympy.Expr]) -> None:
+        self._resolve = resolve
+
+    def __getitem__(self, key: str) -> sympy.Expr:
+        return self._resolve(key)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_COMPARE: dict[str, Callable[[Fraction], bool]] = {
+    ">=": lambda v: v >= 0,
+    ">": lambda v: v > 0,
+    "<=": lambda v: v <= 0,
+    "<": lambda v: v < 0,
+    "==": lambda v: v == 0,
+    "!=": lambda v: v != 0,
+}
+
+
+def compare(op: Comparator, value: Fraction) -> bool:
+    """Whether ``value op 0`` holds."""
+    return _COMPARE[op](value)
+
+
+def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
+    """Evaluate a sympy expression exactly with ``Fraction`` inputs.
+
+    Walks the expression tree itself (no ``lambdify``); raises ``KeyError`` for
+    a symbol without a value and ``ZeroDivisionError`` for a zero denominator.
+    """
+    if expr.is_Symbol:
+        return env[expr]
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    if expr.is_Add:
+        return sum((evaluate_exact(a, env) for a in expr.args), Fraction(0))
+    if expr.is_Mul:
+        result = Fraction(1)
+        for a in expr.args:
+            result *= evaluate_exact(a, env)
+        return result
+    if expr.is_Pow and expr.exp.is_Integer:
+        return evaluate_exact(expr.base, env) ** int(expr.exp)
+    raise TypeError(f"cannot evaluate {expr!r} exactly")  # the language builds no such node
+
+
+@attrs.frozen
+class Outcome:
+    """What a predicate came to, and, when unknown, why."""
+
+    truth: Truth
+    missing: frozenset[sympy.Symbol] = frozenset()
+    zero_denominator: bool = False
+
+
+def evaluate_predicate(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
+    """Judge a predicate in three-valued logic; a missing input is unknown."""
+    if isinstance(predicate, Condition):
+        missing = frozenset(s for s in predicate.symbols if s not in env)
+        if missing:
+            return Outcome(Truth.UNKNOWN, missing=missing)
+        if evaluate_exact(predicate.denominator, env) == 0:
+            return Outcome(Truth.UNKNOWN, zero_denominator=True)
+        return Outcome(Truth.of(compare(predicate.op, evaluate_exact(predicate.integer, env))))
+    if isinstance(predicate, Negation):
+        inner = evaluate_predicate(predicate.operand, env)
+        return attrs.evolve(inner, truth=~inner.truth)
+    left = evaluate_predicate(predicate.left, env)
+    right = evaluate_predicate(predicate.right, env)
+    truth = left.truth & right.truth if isinstance(predicate, AllOf) else left.truth | right.truth
+    if truth is not Truth.UNKNOWN:
+        return Outcome(truth)
+    return Outcome(
+        truth,
+        missing=left.missing | right.missing,
+        zero_denominator=left.zero_denominator or right.zero_denominator,
+    )
+
+
+def single_threshold(tree: Node, measure: str) -> tuple[Comparator, Fraction] | None:
+    """``(op, value)`` when a requirement is ``measure op constant`` (either way round)."""
+    if not isinstance(tree, Compare) or len(tree.ops) != 1:
+        return None
+    left, right = tree.operands
+    op = tree.ops[0]
+    if isinstance(right, Name) and right.id == measure and not isinstance(left, Name):
+        left, right = right, left
+        op = _FLIPPED[op]
+    if not (isinstance(left, Name) and left.id == measure):
+        return None
+    value = constant_value(right)
+    return None if value is None else (op, value)
+
+
+_FLIPPED: dict[Comparator, Comparator] = {
+    ">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!=",
+}
+
+
+def constant_value(node: Node) -> Fraction | None:
+    """The exact value of an expression without measures, or ``None``."""
+    if isinstance(node, Number):
+        return node.value
+    try:
+        expr = to_sympy(node, _Resolver(_no_measures))
+    except _NotConstant:
+        return None
+    if not expr.is_Rational:
+        return None
+    return Fraction(int(expr.p), int(expr.q))
+
+
+def _no_measures(name: str) -> sympy.Expr:
+    raise _NotConstant
+
+
+class _NotConstant(Exception):
+    pass

@@ -1,0 +1,119 @@
+"""The errors qrules raises.
+
+Every error derives from `QRulesError`, and each concrete one also from the
+builtin it resembles, so callers can catch broadly or precisely::
+
+    QRulesError
+    ├── RulebookError (ValueError)         a rulebook failed validation; .problems lists all
+    ├── ExpressionError (ValueError)       an expression did not parse; str() marks the spot
+    ├── DataError (ValueError)             a dataset could not be read; .problems lists all
+    └── RulebookNotFoundError (LookupError)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "DataError",
+    "ExpressionError",
+    "Problem",
+    "QRulesError",
+    "RulebookError",
+    "RulebookNotFoundError",
+]
+
+
+class QRulesError(Exception):
+    """The root of every error that qrules raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    ``file`` is the file (relative to the rulebook or dataset), ``where`` the rule
+    or measure id or the row, ``key`` the key or column, ``message`` what is wrong,
+    and ``hint`` what to do about it, when there is something to suggest.
+    """
+
+    file: str
+    message: str
+    where: str | None = None
+    key: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        place = [self.file]
+        if self.where is not None:
+            place.append(self.where)
+        if self.key is not None:
+            place.append(f"key {self.key!r}")
+        text = f"{', '.join(place)}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class _ProblemsError(QRulesError):
+    """An error that carries every problem found, not only the first."""
+
+    _what = "input"
+
+    def __init__(self, source: str, problems: Iterable[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = [f"{self._what} {source!r} has {count} problem{'s' if count != 1 else ''}:"]
+        lines.extend(f"  - {problem}" for problem in self.problems)
+        super().__init__("\n".join(lines))
+
+
+class RulebookError(_ProblemsError, ValueError):
+    """A rulebook's files are not valid; ``problems`` holds every problem found."""
+
+    _what = "rulebook"
+
+
+class DataError(_ProblemsError, ValueError):
+    """A dataset could not be read; ``problems`` holds every problem found."""
+
+    _what = "dataset"
+
+
+class ExpressionError(QRulesError, ValueError):
+    """An expression is not valid in the expression language.
+
+    ``text`` is the expression, ``start`` and ``end`` delimit the offending part,
+    and ``str()`` shows the expression with a marker under that part.
+    """
+
+    def __init__(self, message: str, text: str, start: int, end: int | None = None) -> None:
+        self.message = message
+        self.text = text
+        self.start = max(0, min(start, len(text)))
+        self.end = max(self.start + 1, end if end is not None else self.start + 1)
+        super().__init__(f"{message}\n    {text}\n    {self.marker}")
+
+    @property
+    def marker(self) -> str:
+        """A line of spaces and carets that sits under the offending part."""
+        # Wide (CJK) characters take two columns in a terminal.
+        def width(s: str) -> int:
+            return sum(2 if _is_wide(ch) else 1 for ch in s)
+
+        pad = width(self.text[: self.start])
+        span = max(1, width(self.text[self.start : self.end]))
+        return " " * pad + "^" * span
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+class RulebookNotFoundError(QRulesError, LookupError):
+    """No shipped rulebook has that name and no folder is at that path."""

@@ -1,0 +1,503 @@
+"""The reference engine: judging reported figures exactly, in three-valued logic.
+
+For each rule (and each district the dataset names) the engine
+
+1. picks the years the rule is judged in, from its aggregation;
+2. takes each measure the requirement needs from the dataset: computed from the
+   counts in its formula when all of them are reported (exact, and it lets the
+   engine say which count must change), else the value reported for it;
+3. judges the compiled predicate with exact rationals: a missing value or a
+   zero denominator makes the result unknown, never met and never zero;
+4. works out the gap to a single threshold and, from counts, the smallest
+   change to one count that would meet the rule.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import TypeAlias
+
+import attrs
+import sympy
+
+from ._compile import (
+    Condition,
+    Outcome,
+    Truth,
+    compare,
+    evaluate_exact,
+    evaluate_predicate,
+)
+from ._data import Dataset, Observation
+from ._expr import format_number
+from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text, expression_of
+
+__all__ = ["Change", "DataInput", "Evaluation", "Result", "Verdict", "evaluate"]
+
+DataInput: TypeAlias = Dataset | Mapping[str, object]
+
+
+class Verdict(enum.Enum):
+    """Whether a rule is met; ``UNKNOWN`` when the data cannot decide."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+    def label(self, lang: Lang = "en") -> str:
+        return _VERDICT_LABELS[self].get(lang)
+
+
+_VERDICT_LABELS = {
+    Verdict.MET: Text("达标", "met"),
+    Verdict.NOT_MET: Text("未达标", "not met"),
+    Verdict.UNKNOWN: Text("无法判定", "unknown"),
+}
+_FROM_TRUTH = {Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN}
+
+
+@attrs.frozen
+class Change:
+    """The smallest change to one reported count that alone would meet a rule."""
+
+    measure: str
+    name: Text
+    observed: Fraction
+    needed: Fraction
+    #: ``needed`` itself does not suffice: the value must exceed it.
+    strict: bool = False
+
+    @property
+    def delta(self) -> Fraction:
+        return self.needed - self.observed
+
+    def describe(self, lang: Lang = "en") -> str:
+        delta = format_number(self.delta)
+        if lang == "zh":
+            bound = "超过" if self.strict else ""
+            return (f"{self.name.zh}需{bound}增加 {delta}"
+                    f"({format_number(self.observed)} → {format_number(self.needed)})")
+        more = "more than " if self.strict else ""
+        return (f"{more}{delta} more {self.name.en.lower()} "
+                f"({format_number(self.observed)} → {format_number(self.needed)})")
+
+
+@attrs.frozen
+class Result:
+    """How one rule fared in one year (and district)."""
+
+    rule: Rule = attrs.field(repr=False)
+    year: int
+    verdict: Verdict
+    reason: Text
+    district: str | None = None
+    observed: Fraction | None = None
+    gap: Fraction | None = None
+    changes: tuple[Change, ...] = ()
+    #: The values the verdict was computed from, by measure id.
+    inputs: Mapping[str, Fraction] = attrs.field(factory=dict, repr=False)
+    years: tuple[int, ...] = ()
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+    @property
+    def target(self) -> Target | None:
+        return self.rule.target
+
+    def __str__(self) -> str:
+        place = f", {self.district}" if self.district else ""
+        return f"{self.rule.id} ({self.year}{place}): {self.verdict.value}: {self.reason.en}"
+
+
+@attrs.frozen
+class Evaluation:
+    """Every result of judging one dataset, tied to the rulebook that judged it."""
+
+    rulebook: Rulebook = attrs.field(repr=False)
+    dataset: str
+    results: tuple[Result, ...] = attrs.field(repr=False)
+    rows_read: int
+    rows_used: int
+    unused: tuple[Observation, ...] = attrs.field(repr=False)
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    @property
+    def version(self) -> str:
+        return self.rulebook.version
+
+    @property
+    def fingerprint(self) -> str:
+        return self.rulebook.fingerprint
+
+    @property
+    def verdict(self) -> Verdict:
+        """``MET`` only when there are results and every one is met."""
+        verdicts = {r.verdict for r in self.results}
+        if Verdict.NOT_MET in verdicts:
+            return Verdict.NOT_MET
+        if Verdict.UNKNOWN in verdicts or not verdicts:
+            return Verdict.UNKNOWN
+        return Verdict.MET
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.MET
+
+    def counts(self) -> dict[Verdict, int]:
+        counts = dict.fromkeys(Verdict, 0)
+        for result in self.results:
+            counts[result.verdict] += 1
+        return counts
+
+    def failures(self) -> tuple[Result, ...]:
+        """Results that are not met or unknown."""
+        return tuple(r for r in self.results if r.verdict is not Verdict.MET)
+
+
+# -- the engine ---------------------------------------------------------------
+
+_Table: TypeAlias = dict[int, dict[str, Observation]]
+
+
+def evaluate(
+    rulebook: Rulebook,
+    data: DataInput,
+    *,
+    year: int | None = None,
+    rules: tuple[Rule, ...] | list[Rule] | None = None,
+) -> Evaluation:
+    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``."""
+    if isinstance(data, Dataset):
+        if year is not None:
+            raise TypeError("year= is for a mapping of values; a dataset gives its own years")
+        dataset = data
+    else:
+        dataset = Dataset.from_mapping(
+            rulebook, data, year=year if year is not None else rulebook.period.end.year
+        )
+    tables: dict[str | None, _Table] = {}
+    for observation in dataset.observations:
+        table = tables.setdefault(observation.district, {})
+        table.setdefault(observation.year, {})[observation.measure] = observation
+    if not tables:
+        tables[None] = {}
+    chosen = tuple(rulebook.rules if rules is None else rules)
+    used: set[Observation] = set()
+    results = []
+    for district in sorted(tables, key=lambda d: (d is not None, d or "")):
+        table = tables[district]
+        for rule in chosen:
+            judge = _Judge(rulebook, rule, table, district, used)
+            results.extend(judge.results())
+    unused = tuple(o for o in dataset.observations if o not in used)
+    return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
+                      dataset.rows_read - len(unused), unused)
+
+
+@attrs.define
+class _Judge:
+    rulebook: Rulebook
+    rule: Rule
+    table: _Table
+    district: str | None
+    used: set[Observation]
+
+    @property
+    def measures(self) -> Mapping[str, Measure]:
+        return self.rulebook.measures
+
+    def results(self) -> list[Result]:
+        rule = self.rule
+        if rule.aggregation is Aggregation.EVERY_YEAR:
+            period = rule.period or self.rulebook.period
+            years = [y for y in period.years if y in self.table] or [period.years[-1]]
+            return [self.single_year(y) for y in years]
+        assert rule.due is not None  # the loader requires it
+        if rule.aggregation in (Aggregation.LEVEL, Aggregation.CUMULATIVE):
+            return [self.single_year(rule.due.year)]
+        return [self.over_years(range(self.rulebook.period.start.year, rule.due.year + 1))]
+
+    # 1. values ---------------------------------------------------------------
+
+    def values(self, year: int) -> dict[str, Fraction]:
+        row = self.table.get(year, {})
+        return {m: o.value for m, o in row.items() if o.value is not None}
+
+    def expansion(self, values: Mapping[str, Fraction]) -> frozenset[str]:
+        """Measures to compute from their formulas: those whose inputs are all there."""
+        expand: set[str] = set()
+
+        def available(name: str, depth: int = 0) -> bool:
+            measure = self.measures[name]
+            if measure.formula is not None and all(
+                available(n, depth + 1) for n in measure.formula.names
+            ):
+                expand.add(name)
+                return True
+            return name in values
+
+        for name in self.rule.requirement.names | {self.rule.measure.id}:
+            available(name)
+        return frozenset(expand)
+
+    def mark_used(self, year: int, names: frozenset[str] | set[str]) -> None:
+        row = self.table.get(year, {})
+        for name in names:
+            if name in row:
+                self.used.add(row[name])
+
+    # 2. one year -------------------------------------------------------------
+
+    def single_year(self, year: int) -> Result:
+        rule = self.rule
+        values = self.values(year)
+        expand = self.expansion(values)
+        predicate = rule.predicate(self.measures, expand)
+        env = {self.measures[m].symbol: v for m, v in values.items()}
+        outcome = evaluate_predicate(predicate, env)
+        needed = {str(s) for s in _symbols(predicate)} | {rule.measure.id}
+        self.mark_used(year, needed | expand)
+        observed = self.observed(expand, env)
+        inputs = {m: values[m] for m in sorted(needed) if m in values}
+        verdict = _FROM_TRUTH[outcome.truth]
+        changes: tuple[Change, ...] = ()
+        if (verdict is Verdict.NOT_MET and isinstance(predicate, Condition)
+                and rule.measure.id in expand):
+            changes = self.smallest_changes(predicate, env, values)
+        reason = self.reason(outcome, observed, year, (year,), values, expand)
+        notes = self.disagreement(year, expand, observed)
+        if notes is not None:
+            reason = Text(f"{reason.zh};{notes.zh}", f"{reason.en}; {notes.en}")
+        return Result(rule, year, verdict, reason, self.district, observed,
+                      self.gap(verdict, observed), changes, inputs, (year,))
+
+    def observed(self, expand: frozenset[str], env: Mapping[sympy.Symbol, Fraction]
+                 ) -> Fraction | None:
+        expr = expression_of(self.rule.measure.id, self.measures, expand)
+        try:
+            return evaluate_exact(expr, env)
+        except (KeyError, ZeroDivisionError):
+            return None
+
+    def disagreement(self, year: int, expand: frozenset[str], observed: Fraction | None
+                     ) -> Text | None:
+        """Say so when a reported rate differs from the one its counts give."""
+        measure = self.rule.measure
+        row = self.table.get(year, {})
+        reported = row.get(measure.id)
+        if measure.id not in expand or observed is None or reported is None:
+            return None
+        if reported.value is None or reported.value == observed:
+            return None
+        self.used.add(reported)
+        r, o = format_number(reported.value), _show(observed)
+        return Text(f"报告值 {r} 与由计数算得的 {o} 不一致,按计数判定",
+                    f"the reported {r} differs from {o} computed from the counts; "
+                    "judged on the counts")
+
+    # 3. several years --------------------------------------------------------
+
+    def over_years(self, years: range) -> Result:
+        rule = self.rule
+        names = rule.requirement.names | {rule.measure.id}
+        totals: dict[str, Fraction] = {}
+        missing: dict[str, list[int]] = {}
+        inputs: dict[str, Fraction] = {}
+        for name in sorted(names):
+            yearly = []
+            for year in years:
+                values = self.values(year)
+                expand = self.expansion(values)
+                env = {self.measures[m].symbol: v for m, v in values.items()}
+                expr = expression_of(name, self.measures, expand)
+                try:
+                    yearly.append(evaluate_exact(expr, env))
+                    self.mark_used(year, {str(s) for s in expr.free_symbols})
+                except (KeyError, ZeroDivisionError):
+                    missing.setdefault(name, []).append(year)
+            if name not in missing:
+                total = sum(yearly, Fraction(0))
+                if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
+                    total /= len(years)
+                totals[name] = inputs[name] = total
+        env = {self.measures[m].symbol: v for m, v in totals.items()}
+        predicate = rule.predicate(self.measures)
+        outcome = evaluate_predicate(predicate, env)
+        observed = totals.get(rule.measure.id)
+        verdict = _FROM_TRUTH[outcome.truth]
+        if missing:
+            reason = _missing_years(self.measures, missing, years, rule.aggregation)
+        else:
+            reason = self.reason(outcome, observed, years[-1], tuple(years), totals, frozenset())
+        return Result(rule, years[-1], verdict, reason, self.district, observed,
+                      self.gap(verdict, observed), (), inputs, tuple(years))
+
+    # 4. gap and smallest change ---------------------------------------------
+
+    def gap(self, verdict: Verdict, observed: Fraction | None) -> Fraction | None:
+        target = self.rule.target
+        if target is None or observed is None or verdict is Verdict.UNKNOWN:
+            return None
+        if verdict is Verdict.MET:
+            return Fraction(0)
+        if target.op in (">=", ">"):
+            return target.value - observed
+        if target.op in ("<=", "<"):
+            return observed - target.value
+        if target.op == "==":
+            return abs(observed - target.value)
+        return None
+
+    def smallest_changes(
+        self, condition: Condition, env: Mapping[sympy.Symbol, Fraction],
+        values: Mapping[str, Fraction],
+    ) -> tuple[Change, ...]:
+        """For each input, the smallest increase that alone meets the condition.
+
+        The integer form is linear in each count, ``a*v + b op 0``, so the bound
+        is ``-b/a``; each answer is checked by judging the condition again.
+        """
+        changes = []
+        for symbol in sorted(condition.integer.free_symbols, key=str):
+            a_expr = sympy.diff(condition.integer, symbol)
+            if a_expr.free_symbols & {symbol}:
+                continue  # not linear in this input: no closed form offered
+            try:
+                a = evaluate_exact(a_expr, env)
+                b = evaluate_exact(sympy.expand(condition.integer - a_expr * symbol), env)
+            except (KeyError, ZeroDivisionError):
+                continue
+            current = env[symbol]
+            needed = _least_increase(condition.op, a, b, current, symbol.is_integer is True)
+            if needed is None:
+                continue
+            value, strict = needed
+            trial = {**env, symbol: value if not strict else value + _just_above(value)}
+            if evaluate_predicate(condition, trial).truth is not Truth.TRUE:
+                continue
+            measure = self.measures[str(symbol)]
+            changes.append(Change(measure.id, measure.name, current, value, strict))
+        return tuple(changes)
+
+    # 5. words ----------------------------------------------------------------
+
+    def reason(self, outcome: Outcome, observed: Fraction | None, year: int,
+               years: tuple[int, ...], values: Mapping[str, Fraction],
+               expand: frozenset[str]) -> Text:
+        rule = self.rule
+        when = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(year)
+        if outcome.truth is Truth.UNKNOWN:
+            if outcome.zero_denominator:
+                return Text(f"{when} 年{rule.measure.name.zh}的分母为 0,无法计算",
+                            f"{rule.measure.name.en} cannot be computed for {when}: "
+                            "its denominator is 0")
+            names = sorted({str(s) for s in outcome.missing})
+            return _missing_values(self.measures, names, when)
+        target = rule.target
+        shown = _show(observed) if observed is not None else "?"
+        if target is None:
+            inputs = ", ".join(f"{m} = {_show(v)}" for m, v in sorted(values.items())
+                               if m in rule.requirement.names)
+            word = ("满足", "holds") if outcome.truth is Truth.TRUE else ("不满足", "does not hold")
+            return Text(f"{rule.requirement.text} {word[0]}({inputs})",
+                        f"{rule.requirement.text} {word[1]} ({inputs})")
+        relation = _relation(observed, target) if observed is not None else target.op
+        return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
+                    f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+
+
+def _symbols(predicate: object) -> set[sympy.Symbol]:
+    if isinstance(predicate, Condition):
+        return set(predicate.symbols)
+    found: set[sympy.Symbol] = set()
+    for field in ("operand", "left", "right"):
+        child = getattr(predicate, field, None)
+        if child is not None:
+            found |= _symbols(child)
+    return found
+
+
+def _just_above(value: Fraction) -> Fraction:
+    # A strict bound on a continuous input has no least value; probe just above it.
+    return Fraction(1, 10**6) * max(1, abs(value))
+
+
+def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, integer: bool
+                    ) -> tuple[Fraction, bool] | None:
+    """The least ``v > current`` with ``a*v + b op 0``, as ``(v, strict)``."""
+    if a == 0:
+        return None
+    bound = -b / a
+    # Which side of the bound satisfies the comparison.
+    if op in (">=", ">"):
+        lower, strict = a > 0, op == ">"
+    elif op in ("<=", "<"):
+        lower, strict = a < 0, op == "<"
+    elif op == "==":
+        if bound <= current or (integer and bound.denominator != 1):
+            return None
+        return bound, False
+    else:
+        return None
+    if not lower:
+        return None  # only a decrease would do; qrules advises doing more, not less
+    if integer:
+        value = Fraction(math.floor(bound) + 1) if strict else Fraction(math.ceil(bound))
+        strict = False
+    else:
+        value = bound
+    if value <= current:
+        return None
+    return value, strict
+
+
+def _relation(observed: Fraction, target: Target) -> str:
+    holds = compare(target.op, observed - target.value)
+    if holds:
+        return target.op
+    return {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}[target.op]
+
+
+def _show(value: Fraction) -> str:
+    """A value for people: exact when it has a short decimal, else rounded."""
+    text = format_number(value)
+    if "/" not in text:
+        return text
+    return "≈" + format_number(round(value, 2))
+
+
+def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:
+    en, zh = [], []
+    for name in names:
+        measure = measures[name]
+        formula = measure.formula
+        if formula is None:
+            en.append(name)
+            zh.append(f"{measure.name.zh}({name})")
+        else:
+            inputs = ", ".join(sorted(formula.names))
+            en.append(f"{name} (nor all of {inputs}, which it is computed from)")
+            zh.append(f"{measure.name.zh}({name},或计算它所需的 {inputs})")
+    return Text(f"缺少 {when} 年的数据:{'、'.join(zh)}",
+                f"no value for {'; '.join(en)} in {when}")
+
+
+def _missing_years(measures: Mapping[str, Measure], missing: Mapping[str, list[int]],
+                   years: range, aggregation: Aggregation) -> Text:
+    how = ("sum", "合计") if aggregation is Aggregation.NEW else ("average", "平均")
+    parts_en = [f"{n} in {', '.join(map(str, ys))}" for n, ys in sorted(missing.items())]
+    parts_zh = [f"{measures[n].name.zh}({n})缺 {'、'.join(map(str, ys))} 年"
+                for n, ys in sorted(missing.items())]
+    span = f"{years[0]}–{years[-1]}"
+    return Text(f"{span} 年{how[1]}需要每年的数据:{';'.join(parts_zh)}",
+                f"the {how[0]} over {span} needs every year; no value for {'; '.join(parts_en)}")

@@ -1,0 +1,547 @@
+"""The expression language: tokenizer, parser, printer and translation to sympy.
+
+Rule files may come from outside, so their text is parsed here, by hand, into a
+small tree of attrs nodes; sympy objects are then built node by node from that
+tree. No text from a rule file ever reaches ``eval``, ``exec``, ``sympify``,
+``parse_expr`` or ``lambdify``. The grammar is in ``docs/expressions.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+import sympy
+
+from ._errors import ExpressionError
+
+__all__ = [
+    "COMPARATORS",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_LENGTH",
+    "BinaryOp",
+    "Compare",
+    "Expression",
+    "Logic",
+    "Name",
+    "Negate",
+    "Node",
+    "Not",
+    "Number",
+    "format_expression",
+    "names_in",
+    "parse_formula",
+    "parse_requirement",
+    "to_sympy",
+]
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 32
+MAX_DIGITS = 30
+
+Comparator: TypeAlias = Literal[">=", ">", "<=", "<", "==", "!="]
+COMPARATORS: tuple[Comparator, ...] = (">=", ">", "<=", "<", "==", "!=")
+
+# -- the tree -----------------------------------------------------------------
+# Spans (start, end offsets into the text) are kept for error messages but take
+# no part in equality, so that a parsed, printed and re-parsed tree compares equal.
+
+
+def _span() -> tuple[int, int]:
+    return attrs.field(default=(0, 0), eq=False, repr=False)  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Number:
+    value: Fraction
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class Name:
+    id: str
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class Negate:
+    operand: Node
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class BinaryOp:
+    op: Literal["+", "-", "*", "/"]
+    left: Node
+    right: Node
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class Compare:
+    """A comparison, or a chain of them: ``90 <= x <= 100``."""
+
+    operands: tuple[Node, ...]
+    ops: tuple[Comparator, ...]
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class Not:
+    operand: Node
+    span: tuple[int, int] = _span()
+
+
+@attrs.frozen
+class Logic:
+    op: Literal["and", "or"]
+    left: Node
+    right: Node
+    span: tuple[int, int] = _span()
+
+
+Node: TypeAlias = Number | Name | Negate | BinaryOp | Compare | Not | Logic
+_NUMERIC = (Number, Name, Negate, BinaryOp)
+_BOOLEAN = (Compare, Not, Logic)
+
+
+@attrs.frozen
+class Expression:
+    """A parsed expression, with the text it was written as."""
+
+    text: str = attrs.field(eq=False)
+    tree: Node
+
+    def __str__(self) -> str:
+        return format_expression(self.tree)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return names_in(self.tree)
+
+
+# -- tokens -------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>>=|<=|==|!=|>|<|≥|≤|\+|-|\*|/|\(|\))
+    """,
+    re.VERBOSE,
+)
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+_KEYWORDS = frozenset({"and", "or", "not"})
+_ALIASES = {"≥": ">=", "≤": "<="}
+
+
+@attrs.frozen
+class _Token:
+    kind: Literal["number", "name", "op", "keyword", "end"]
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            char = text[pos]
+            name = unicodedata.name(char, "")
+            described = f"{char!r}" + (f" ({name})" if name else "")
+            hint = ""
+            if char == "%":
+                hint = "; write a percentage as a number in the measure's unit, e.g. >= 98.5"
+            elif char in "=!":
+                hint = "; comparisons are >=, >, <=, <, == and !="
+            raise ExpressionError(f"unexpected character {described}{hint}", text, pos)
+        kind = match.lastgroup
+        assert kind is not None
+        if kind != "space":
+            value = match.group()
+            if kind == "name" and value in _KEYWORDS:
+                yield _Token("keyword", value, match.start(), match.end())
+            elif kind == "op":
+                yield _Token("op", _ALIASES.get(value, value), match.start(), match.end())
+            else:
+                yield _Token(kind, value, match.start(), match.end())  # type: ignore[arg-type]
+        pos = match.end()
+    yield _Token("end", "", len(text), len(text))
+
+
+# -- parser -------------------------------------------------------------------
+
+
+class _Parser:
+    """A recursive-descent parser, one method per grammar rule."""
+
+    def __init__(self, text: str) -> None:
+        if len(text) > MAX_LENGTH:
+            raise ExpressionError(
+                f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                text,
+                MAX_LENGTH,
+                len(text),
+            )
+        self.text = text
+        self.tokens = list(_tokens(text))
+        self.index = 0
+        self.depth = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> _Token:
+        token = self.current
+        if token.kind != "end":
+            self.index += 1
+        return token
+
+    def fail(self, expected: str, token: _Token | None = None) -> ExpressionError:
+        token = token or self.current
+        got = "the end of the expression" if token.kind == "end" else repr(token.text)
+        return ExpressionError(f"expected {expected}, got {got}", self.text, token.start, token.end)
+
+    def expect_end(self) -> None:
+        if self.current.kind != "end":
+            if self.current.text == ")":
+                raise self.fail("the end of the expression (unbalanced ')')")
+            raise self.fail("an operator or the end of the expression")
+
+    def enter(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"expression nests more than {MAX_DEPTH} levels deep", self.text, token.start
+            )
+
+    # disjunction ::= conjunction ("or" conjunction)*
+    def disjunction(self) -> Node:
+        left = self.conjunction()
+        while self.current.kind == "keyword" and self.current.text == "or":
+            self.advance()
+            right = self.conjunction()
+            left = Logic("or", _boolean(left, self.text), _boolean(right, self.text),
+                         span=(_start(left), _end(right)))
+        return left
+
+    # conjunction ::= negation ("and" negation)*
+    def conjunction(self) -> Node:
+        left = self.negation()
+        while self.current.kind == "keyword" and self.current.text == "and":
+            self.advance()
+            right = self.negation()
+            left = Logic("and", _boolean(left, self.text), _boolean(right, self.text),
+                         span=(_start(left), _end(right)))
+        return left
+
+    # negation ::= "not" negation | comparison
+    def negation(self) -> Node:
+        token = self.current
+        if token.kind == "keyword" and token.text == "not":
+            self.advance()
+            self.enter(token)
+            operand = self.negation()
+            self.depth -= 1
+            return Not(_boolean(operand, self.text), span=(token.start, _end(operand)))
+        return self.comparison()
+
+    # comparison ::= sum (comparator sum)*
+    def comparison(self) -> Node:
+        first = self.sum()
+        operands: list[Node] = [first]
+        ops: list[Comparator] = []
+        while self.current.kind == "op" and self.current.text in COMPARATORS:
+            ops.append(self.advance().text)  # type: ignore[arg-type]
+            operands.append(self.sum())
+        if not ops:
+            return first
+        for operand in operands:
+            _numeric(operand, self.text)
+        return Compare(tuple(operands), tuple(ops), span=(_start(first), _end(operands[-1])))
+
+    # sum ::= product (("+" | "-") product)*
+    def sum(self) -> Node:
+        left = self.product()
+        while self.current.kind == "op" and self.current.text in ("+", "-"):
+            op = self.advance().text
+            right = self.product()
+            left = BinaryOp(op, _numeric(left, self.text), _numeric(right, self.text),  # type: ignore[arg-type]
+                            span=(_start(left), _end(right)))
+        return left
+
+    # product ::= unary (("*" | "/") unary)*
+    def product(self) -> Node:
+        left = self.unary()
+        while self.current.kind == "op" and self.current.text in ("*", "/"):
+            op = self.advance().text
+            right = self.unary()
+            left = BinaryOp(op, _numeric(left, self.text), _numeric(right, self.text),  # type: ignore[arg-type]
+                            span=(_start(left), _end(right)))
+        return left
+
+    # unary ::= "-" unary | atom
+    def unary(self) -> Node:
+        token = self.current
+        if token.kind == "op" and token.text == "-":
+            self.advance()
+            self.enter(token)
+            operand = self.unary()
+            self.depth -= 1
+            return Negate(_numeric(operand, self.text), span=(token.start, _end(operand)))
+        return self.atom()
+
+    # atom ::= NUMBER | NAME | "(" disjunction ")"
+    def atom(self) -> Node:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            digits = token.text.replace(".", "").lstrip("0")
+            if len(digits) > MAX_DIGITS:
+                raise ExpressionError(
+                    f"number has more than {MAX_DIGITS} digits", self.text, token.start, token.end
+                )
+            return Number(Fraction(token.text), span=(token.start, token.end))
+        if token.kind == "name":
+            self.advance()
+            if not _NAME.match(token.text):
+                raise ExpressionError(
+                    f"{token.text!r} is not a measure id: ids are lowercase words joined by '_'",
+                    self.text,
+                    token.start,
+                    token.end,
+                )
+            return Name(token.text, span=(token.start, token.end))
+        if token.kind == "op" and token.text == "(":
+            self.advance()
+            self.enter(token)
+            inner = self.disjunction()
+            self.depth -= 1
+            if self.current.text != ")" or self.current.kind != "op":
+                if self.current.kind == "end":
+                    raise ExpressionError("'(' is never closed", self.text, token.start)
+                raise self.fail("')' or an operator")
+            self.advance()
+            return attrs.evolve(inner, span=(token.start, self.tokens[self.index - 1].end))
+        if token.kind == "op" and token.text in COMPARATORS:
+            raise self.fail("a number or a measure before the comparison")
+        raise self.fail("a number, a measure or '('")
+
+
+def _start(node: Node) -> int:
+    return node.span[0]
+
+
+def _end(node: Node) -> int:
+    return node.span[1]
+
+
+def _numeric(node: Node, text: str) -> Node:
+    if isinstance(node, _BOOLEAN):
+        raise ExpressionError(
+            "expected a number here, got a comparison or truth value", text, *node.span
+        )
+    return node
+
+
+def _boolean(node: Node, text: str) -> Node:
+    if isinstance(node, _NUMERIC):
+        raise ExpressionError(
+            "expected a comparison here (such as 'x >= 1'), got a number", text, *node.span
+        )
+    return node
+
+
+def parse_formula(text: str) -> Expression:
+    """Parse a formula: an arithmetic expression over measure ids.
+
+    >>> str(parse_formula("100 * passed / sampled"))
+    '100 * passed / sampled'
+    """
+    parser = _Parser(text)
+    tree = parser.disjunction()
+    parser.expect_end()
+    return Expression(text, _numeric(tree, text))
+
+
+def parse_requirement(text: str, measure: str | None = None) -> Expression:
+    """Parse a requirement: a truth value over measure ids.
+
+    A requirement that starts with a comparator applies to ``measure``:
+    ``parse_requirement(">= 98.5", "rate")`` is ``rate >= 98.5``.
+    """
+    parser = _Parser(text)
+    first = parser.current
+    if first.kind == "op" and first.text in COMPARATORS:
+        if measure is None:
+            raise ExpressionError(
+                "a requirement that starts with a comparator needs a measure to apply to",
+                text,
+                first.start,
+                first.end,
+            )
+        parser.advance()
+        right = parser.sum()
+        parser.expect_end()
+        subject = Name(measure, span=(first.start, first.start))
+        tree: Node = Compare((subject, _numeric(right, text)), (first.text,),  # type: ignore[arg-type]
+                             span=(first.start, _end(right)))
+    else:
+        tree = parser.disjunction()
+        parser.expect_end()
+    if not isinstance(tree, _BOOLEAN):
+        raise ExpressionError(
+            "a requirement must compare something, e.g. '>= 98.5' or 'x >= 1 and y <= 2'",
+            text,
+            0,
+            len(text),
+        )
+    return Expression(text, tree)
+
+
+# -- printer ------------------------------------------------------------------
+
+_PRECEDENCE: dict[str, int] = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5,
+                               "*": 6, "/": 6, "neg": 7}
+
+
+def _precedence(node: Node) -> int:
+    if isinstance(node, Logic):
+        return _PRECEDENCE[node.op]
+    if isinstance(node, Not):
+        return _PRECEDENCE["not"]
+    if isinstance(node, Compare):
+        return _PRECEDENCE["compare"]
+    if isinstance(node, BinaryOp):
+        return _PRECEDENCE[node.op]
+    if isinstance(node, Negate):
+        return _PRECEDENCE["neg"]
+    return 100
+
+
+def format_number(value: Fraction) -> str:
+    """Write an exact value as a decimal when it has one, else as ``p/q``.
+
+    >>> format_number(Fraction(197, 2)), format_number(Fraction(1, 3))
+    ('98.5', '1/3')
+    """
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return f"{sign}{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    scaled = value * 10**places
+    assert scaled.denominator == 1
+    digits = str(scaled.numerator).rjust(places + 1, "0")
+    if places == 0:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def format_expression(node: Node) -> str:
+    """Print a tree in canonical form, with only the parentheses it needs."""
+
+    def wrap(child: Node, minimum: int) -> str:
+        text = format_expression(child)
+        return f"({text})" if _precedence(child) < minimum else text
+
+    if isinstance(node, Number):
+        text = format_number(node.value)
+        # A fraction is printed as a division, which binds like '/'.
+        return text
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Negate):
+        return "-" + wrap(node.operand, _PRECEDENCE["neg"])
+    if isinstance(node, BinaryOp):
+        mine = _PRECEDENCE[node.op]
+        # Left-associative: the right operand needs parentheses at equal precedence.
+        return f"{wrap(node.left, mine)} {node.op} {wrap(node.right, mine + 1)}"
+    if isinstance(node, Compare):
+        parts = [wrap(node.operands[0], _PRECEDENCE["compare"] + 1)]
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            parts.append(f"{op} {wrap(operand, _PRECEDENCE['compare'] + 1)}")
+        return " ".join(parts)
+    if isinstance(node, Not):
+        return "not " + wrap(node.operand, _PRECEDENCE["not"])
+    mine = _PRECEDENCE[node.op]
+    return f"{wrap(node.left, mine)} {node.op} {wrap(node.right, mine + 1)}"
+
+
+def names_in(node: Node) -> frozenset[str]:
+    """The measure ids an expression refers to."""
+    if isinstance(node, Name):
+        return frozenset({node.id})
+    if isinstance(node, Number):
+        return frozenset()
+    if isinstance(node, Negate | Not):
+        return names_in(node.operand)
+    if isinstance(node, Compare):
+        return frozenset().union(*(names_in(o) for o in node.operands))
+    return names_in(node.left) | names_in(node.right)
+
+
+# -- sympy --------------------------------------------------------------------
+
+_RELATIONS = {
+    ">=": sympy.GreaterThan,
+    ">": sympy.StrictGreaterThan,
+    "<=": sympy.LessThan,
+    "<": sympy.StrictLessThan,
+    "==": sympy.Eq,
+    "!=": sympy.Ne,
+}
+
+
+def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Basic:
+    """Build the sympy object for a tree, node by node.
+
+    ``symbols`` maps each measure id to its symbol (or to the expression that
+    stands for it, such as its formula). Relations are built unevaluated, so
+    that a comparison of two constants stays a comparison.
+    """
+    if isinstance(node, Number):
+        return sympy.Rational(node.value.numerator, node.value.denominator)
+    if isinstance(node, Name):
+        return symbols[node.id]
+    if isinstance(node, Negate):
+        return -to_sympy(node.operand, symbols)
+    if isinstance(node, BinaryOp):
+        left = to_sympy(node.left, symbols)
+        right = to_sympy(node.right, symbols)
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        return left / right
+    if isinstance(node, Compare):
+        operands = [to_sympy(o, symbols) for o in node.operands]
+        relations = [
+            _RELATIONS[op](a, b, evaluate=False)
+            for op, a, b in zip(node.ops, operands, operands[1:], strict=False)
+        ]
+        return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)
+    if isinstance(node, Not):
+        return sympy.Not(to_sympy(node.operand, symbols))
+    if node.op == "and":
+        return sympy.And(to_sympy(node.left, symbols), to_sympy(node.right, symbols))
+    return sympy.Or(to_sympy(node.left, symbols), to_sympy(node.right, symbols))

@@ -1,0 +1,596 @@
+"""Loading a rulebook folder: TOML, strict validation of everything, the model.
+
+Validation does not stop at the first problem: every file is read, every key
+checked, and all problems are raised together in one `RulebookError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError
+from ._expr import Expression, parse_formula, parse_requirement
+from ._model import (
+    AGGREGATIONS,
+    UNITS,
+    Aggregation,
+    Measure,
+    Period,
+    Rule,
+    Rulebook,
+    Source,
+    Text,
+)
+
+__all__ = ["load", "rulebook_names", "shipped_rulebooks"]
+
+SCHEMA_VERSION = 1
+PLAN_FILE = "plan.toml"
+MEASURES_FILE = "measures.toml"
+
+_RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_RULE_ID = _RULEBOOK_ID
+_MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+_VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
+_SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
+_STATUSES = ("draft", "final", "revised")
+_STRENGTHS = ("firm", "aspirational")
+
+
+# -- where rulebooks are ------------------------------------------------------
+
+
+def shipped_rulebooks() -> dict[str, Path]:
+    """The rulebooks that ship with qrules, by name.
+
+    An installed wheel carries them as package data (``qrules/_rulebooks``);
+    a source checkout (an editable install) reads the repository's ``rules/``.
+    """
+    found: dict[str, Path] = {}
+    roots = [Path(str(resources.files("qrules").joinpath("_rulebooks")))]
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    roots.append(checkout)
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            if (folder / PLAN_FILE).is_file():
+                found.setdefault(folder.name, folder)
+    return found
+
+
+def rulebook_names() -> list[str]:
+    """Names of the shipped rulebooks, sorted."""
+    return sorted(shipped_rulebooks())
+
+
+def load(source: str | Path) -> Rulebook:
+    """Load a shipped rulebook by name, or a rulebook folder by path.
+
+    >>> rulebook = load("yantai-2023-2025")  # doctest: +SKIP
+    """
+    text = str(source)
+    path = Path(source)
+    if isinstance(source, Path) or "/" in text or "\\" in text or path.is_dir():
+        if not (path / PLAN_FILE).is_file():
+            raise RulebookNotFoundError(
+                f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
+            )
+        return _load_folder(path)
+    shipped = shipped_rulebooks()
+    if text not in shipped:
+        names = ", ".join(sorted(shipped)) or "none"
+        close = difflib.get_close_matches(text, list(shipped), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise RulebookNotFoundError(
+            f"no rulebook named {text!r}{hint} (shipped: {names}; or give a folder's path)"
+        )
+    return _load_folder(shipped[text])
+
+
+# -- field checking -----------------------------------------------------------
+
+
+class _Bad(Exception):
+    """A value that fails its check; the message says what was expected."""
+
+
+def _describe(value: object) -> str:
+    kinds = {str: "a string", int: "an integer", float: "a float", bool: "a boolean",
+             list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
+    kind = kinds.get(type(value), type(value).__name__)
+    shown = repr(value) if not isinstance(value, dict | list) else ""
+    return f"{kind} {shown}".strip()
+
+
+def _string(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"expected a string, got {_describe(value)}")
+    if not value.strip():
+        raise _Bad("expected a non-empty string")
+    return value
+
+
+def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _string(value)
+        if not regex.match(text):
+            raise _Bad(f"{text!r} is not {what}")
+        return text
+
+    return check
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _string(value)
+        if text not in options:
+            close = difflib.get_close_matches(text, options, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise _Bad(f"{text!r} is not one of {', '.join(options)}{hint}")
+        return text
+
+    return check
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        hint = " (write a TOML date without quotes: 2025-12-31)" if isinstance(value, str) else ""
+        raise _Bad(f"expected a date, got {_describe(value)}{hint}")
+    return value
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Bad(f"expected an array of strings, got {_describe(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise _Bad(f"item {index} should be a non-empty string, got {_describe(item)}")
+    if len(set(value)) != len(value):
+        raise _Bad("has the same item twice")
+    return tuple(value)
+
+
+def _nonempty_strings(value: object) -> tuple[str, ...]:
+    items = _strings(value)
+    if not items:
+        raise _Bad("expected at least one item")
+    return items
+
+
+def _integer(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"expected an integer, got {_describe(value)}")
+    return value
+
+
+class _Checker:
+    """Collects problems for one file while its tables are checked."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def problem(self, message: str, where: str | None = None, key: str | None = None,
+                hint: str | None = None) -> None:
+        self.problems.append(Problem(self.file, message, where, key, hint))
+
+    def table(self, data: object, spec: Mapping[str, tuple[Callable[[object], Any], bool]],
+              where: str | None = None, prefix: str = "") -> dict[str, Any] | None:
+        """Check a table against ``{key: (check, required)}``; return the
+        converted values of the keys that passed, or ``None`` if not a table."""
+        if not isinstance(data, dict):
+            self.problem(f"expected a table, got {_describe(data)}", where, prefix.rstrip(".")
+                         or None)
+            return None
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in spec:
+                close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+                hint = f"did you mean {prefix}{close[0]!r}?" if close else (
+                    f"known keys: {', '.join(spec)}")
+                self.problem("unknown key", where, prefix + key, hint)
+                continue
+            check = spec[key][0]
+            try:
+                out[key] = check(value)
+            except _Bad as error:
+                self.problem(str(error), where, prefix + key)
+        for key, (_, required) in spec.items():
+            if required and key not in data:
+                self.problem("missing required key", where, prefix + key)
+        return out
+
+    def text(self, value: object) -> Text:
+        if not isinstance(value, dict):
+            raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
+        unknown = sorted(set(value) - {"zh", "en"})
+        if unknown:
+            raise _Bad(f"unknown key {unknown[0]!r}: a text has only zh and en")
+        missing = [k for k in ("zh", "en") if k not in value]
+        if missing:
+            raise _Bad(f"missing {' and '.join(missing)}")
+        return Text(_string(value["zh"]), _string(value["en"]))
+
+    def period(self, value: object) -> Period:
+        if not isinstance(value, dict) or set(value) != {"start", "end"}:
+            raise _Bad("expected a table with exactly start and end dates")
+        start, end = _date(value["start"]), _date(value["end"])
+        if start > end:
+            raise _Bad(f"starts {start} after it ends {end}")
+        return Period(start, end)
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, f"cannot read: {error.strerror}"))
+        return None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(name, f"not valid TOML: {error}"))
+    return None
+
+
+def _load_folder(folder: Path) -> Rulebook:
+    problems: list[Problem] = []
+    plan_data = _read_toml(folder / PLAN_FILE, PLAN_FILE, problems)
+    plan = _check_plan(folder, plan_data, problems) if plan_data is not None else None
+    plan_text = plan["_text"] if plan and "_text" in plan else None
+
+    measures_data = _read_toml(folder / MEASURES_FILE, MEASURES_FILE, problems) if (
+        folder / MEASURES_FILE).is_file() else None
+    if measures_data is None and not (folder / MEASURES_FILE).is_file():
+        problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
+    measures = _check_measures(measures_data, problems) if measures_data is not None else {}
+
+    rule_files = sorted(p for p in folder.glob("*.toml") if p.name not in (PLAN_FILE,
+                                                                          MEASURES_FILE))
+    if not rule_files:
+        problems.append(Problem(folder.name, "no rule files: add a *.toml file with [[rule]]s"))
+    raw_rules: list[tuple[str, dict[str, Any]]] = []
+    rules: list[Rule] = []
+    for path in rule_files:
+        data = _read_toml(path, path.name, problems)
+        if data is None:
+            continue
+        for raw, rule in _check_rule_file(path.name, data, measures, plan, problems):
+            raw_rules.append((path.name, raw))
+            if rule is not None:
+                rules.append(rule)
+    _check_rulebook(rules, raw_rules, plan_text, problems)
+    if problems or plan is None:
+        raise RulebookError(str(folder), problems)
+
+    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "")
+    return Rulebook(
+        id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],
+        status=plan["status"], period=plan["period"], text=plan_text or "",
+        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
+        published=plan.get("published"), supersedes=plan.get("supersedes"),
+        consultation=plan.get("consultation", {}),
+    )
+
+
+def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
+                ) -> dict[str, Any] | None:
+    checker = _Checker(PLAN_FILE, problems)
+
+    def schema_version(value: object) -> int:
+        number = _integer(value)
+        if number != SCHEMA_VERSION:
+            raise _Bad(f"this qrules reads schema_version {SCHEMA_VERSION}, got {number}")
+        return number
+
+    plan = checker.table(data, {
+        "schema_version": (schema_version, True),
+        "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
+        "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
+        "status": (_choice(_STATUSES), True),
+        "text": (_string, True),
+        "title": (checker.text, True),
+        "issuer": (checker.text, True),
+        "period": (checker.period, True),
+        "published": (_date, False),
+        "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
+        "consultation": (lambda v: v, False),
+    })
+    if plan is None:
+        return None
+    if "text" in plan:
+        name = plan["text"]
+        path = folder / name
+        if Path(name).name != name:
+            checker.problem("must be a file name beside plan.toml, not a path", key="text")
+        elif not path.is_file():
+            checker.problem(f"the plan's text {name!r} is not in the folder", key="text")
+        else:
+            try:
+                plan["_text"] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as error:
+                checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
+    if "consultation" in plan:
+        _check_consultation(checker, plan["consultation"], plan.get("_text"))
+    return plan
+
+
+def _check_consultation(checker: _Checker, data: object, text: str | None) -> None:
+    if not isinstance(data, dict):
+        checker.problem(f"expected a table, got {_describe(data)}", key="consultation")
+        return
+
+    def scalar(key: str, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
+            checker.problem(f"expected a string, integer or date, got {_describe(value)}",
+                            key=key)
+        elif key.endswith(".quote") and text is not None and value not in text:
+            checker.problem("quote is not in the plan's text", key=key,
+                            hint="copy it from plan.txt exactly")
+
+    for key, value in data.items():
+        path = f"consultation.{key}"
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    checker.problem(f"expected a table, got {_describe(item)}",
+                                    key=f"{path}[{index}]")
+                    continue
+                for inner, inner_value in item.items():
+                    scalar(f"{path}[{index}].{inner}", inner_value)
+        else:
+            scalar(path, value)
+
+
+def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
+    checker = _Checker(MEASURES_FILE, problems)
+    top = checker.table(data, {"measure": (lambda v: v, True)})
+    if not top or not isinstance(top.get("measure"), dict):
+        if top and "measure" in top:
+            checker.problem("expected [measure.<id>] tables", key="measure")
+        return {}
+    raw: dict[str, dict[str, Any]] = {}
+    for measure_id, table in top["measure"].items():
+        where = f"measure {measure_id!r}"
+        if not _MEASURE_ID.match(measure_id):
+            checker.problem("measure ids are lowercase words joined by '_'", where)
+            continue
+        fields = checker.table(table, {
+            "name": (checker.text, True),
+            "unit": (_choice(tuple(UNITS)), True),
+            "formula": (_string, False),
+            "note": (_string, False),
+        }, where)
+        if fields is not None:
+            raw[measure_id] = fields
+    formulas: dict[str, Expression] = {}
+    for measure_id, fields in raw.items():
+        if "formula" in fields:
+            try:
+                formula = parse_formula(fields["formula"])
+            except ExpressionError as error:
+                checker.problem(str(error), f"measure {measure_id!r}", "formula")
+                continue
+            unknown = sorted(formula.names - raw.keys())
+            for name in unknown:
+                close = difflib.get_close_matches(name, list(raw), n=1)
+                checker.problem(f"formula refers to unknown measure {name!r}",
+                                f"measure {measure_id!r}", "formula",
+                                f"did you mean {close[0]!r}?" if close else None)
+            if not unknown:
+                formulas[measure_id] = formula
+    for measure_id in _cycles(formulas):
+        checker.problem("formula refers to its own measure, directly or through others",
+                        f"measure {measure_id!r}", "formula")
+    return {
+        measure_id: Measure(measure_id, fields["name"], UNITS[fields["unit"]],
+                            formulas.get(measure_id), fields.get("note"))
+        for measure_id, fields in raw.items()
+        if "name" in fields and "unit" in fields
+    }
+
+
+def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
+    """Measures whose formulas reach themselves."""
+    found = []
+    for start in formulas:
+        stack, seen = list(formulas[start].names), set()
+        while stack:
+            name = stack.pop()
+            if name == start:
+                found.append(start)
+                break
+            if name in seen or name not in formulas:
+                continue
+            seen.add(name)
+            stack.extend(formulas[name].names)
+    return found
+
+
+def _check_rule_file(
+    name: str, data: dict[str, Any], measures: Mapping[str, Measure],
+    plan: Mapping[str, Any] | None, problems: list[Problem],
+) -> Iterator[tuple[dict[str, Any], Rule | None]]:
+    checker = _Checker(name, problems)
+    top = checker.table(data, {"rule": (lambda v: v, True)})
+    if not top or "rule" not in top:
+        return
+    if not isinstance(top["rule"], list) or not top["rule"]:
+        checker.problem("expected one or more [[rule]] tables", key="rule")
+        return
+    for index, table in enumerate(top["rule"]):
+        raw_id = table.get("id") if isinstance(table, dict) else None
+        where = f"rule {raw_id!r}" if isinstance(raw_id, str) else f"rule #{index + 1}"
+        yield (table if isinstance(table, dict) else {},
+               _check_rule(checker, table, where, measures, plan))
+
+
+def _check_rule(checker: _Checker, table: object, where: str,
+                measures: Mapping[str, Measure], plan: Mapping[str, Any] | None) -> Rule | None:
+    before = len(checker.problems)
+    fields = checker.table(table, {
+        "id": (_pattern(_RULE_ID, "a rule id (lowercase words joined by '-')"), True),
+        "title": (checker.text, True),
+        "measure": (_string, True),
+        "aggregation": (_choice(AGGREGATIONS), True),
+        "requirement": (_string, True),
+        "due": (_date, False),
+        "period": (checker.period, False),
+        "responsible": (_nonempty_strings, True),
+        "strength": (_choice(_STRENGTHS), False),
+        "interpretation": (_string, False),
+        "related": (_strings, False),
+        "tags": (_strings, False),
+        "source": (lambda v: v, True),
+    }, where)
+    if fields is None:
+        return None
+    measure = None
+    if "measure" in fields:
+        measure = measures.get(fields["measure"])
+        if measure is None and measures:
+            close = difflib.get_close_matches(fields["measure"], list(measures), n=1)
+            checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
+                            f"did you mean {close[0]!r}?" if close else
+                            "declare it in measures.toml")
+    requirement = None
+    if "requirement" in fields and measure is not None:
+        try:
+            requirement = parse_requirement(fields["requirement"], measure.id)
+        except ExpressionError as error:
+            checker.problem(str(error), where, "requirement")
+        else:
+            for unknown in sorted(requirement.names - measures.keys()):
+                checker.problem(f"requirement refers to unknown measure {unknown!r}",
+                                where, "requirement")
+    aggregation = fields.get("aggregation")
+    if aggregation == Aggregation.EVERY_YEAR.value:
+        if "due" in fields:
+            checker.problem("an every_year rule has no due date; give its years as period",
+                            where, "due")
+    elif aggregation is not None:
+        if "due" not in fields and "due" not in (table if isinstance(table, dict) else {}):
+            checker.problem(f"missing required key (a {aggregation} rule needs a due date)",
+                            where, "due")
+        if "period" in fields:
+            checker.problem("period is for every_year rules; this rule has a due date",
+                            where, "period")
+    text = plan.get("_text") if plan else None
+    plan_period: Period | None = plan.get("period") if plan else None
+    if plan_period is not None:
+        if "due" in fields and fields["due"] not in plan_period:
+            checker.problem(f"due {fields['due']} is outside the plan's period "
+                            f"{plan_period.start}–{plan_period.end}", where, "due")
+        if "period" in fields and not (fields["period"].start in plan_period
+                                       and fields["period"].end in plan_period):
+            checker.problem("period is outside the plan's period", where, "period")
+    source = _check_source(checker, table.get("source") if isinstance(table, dict) else None,
+                           where, text) if "source" in fields else None
+    if len(checker.problems) != before or measure is None or requirement is None \
+            or source is None:
+        return None
+    return Rule(
+        id=fields["id"], title=fields["title"], measure=measure,
+        aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
+        source=source, responsible=fields["responsible"], file=checker.file,
+        due=fields.get("due"), period=fields.get("period"),
+        strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
+        related=fields.get("related", ()), tags=fields.get("tags", ()),
+    )
+
+
+def _check_source(checker: _Checker, data: object, where: str, text: str | None
+                  ) -> Source | None:
+    fields = checker.table(data, {
+        "section": (_string, True),
+        "quote": (_string, True),
+        "indicator_source": (_string, False),
+        "data_source": (_string, False),
+    }, where, prefix="source.")
+    if fields is None:
+        return None
+    if text is not None:
+        for key in ("quote", "indicator_source", "data_source"):
+            if key in fields and fields[key] not in text:
+                checker.problem("is not in the plan's text", where, f"source.{key}",
+                                _nearest_hint(fields[key], text))
+    if "section" not in fields or "quote" not in fields:
+        return None
+    return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
+                  fields.get("data_source"))
+
+
+def _nearest_hint(quote: str, text: str) -> str:
+    """Point at the longest prefix of a quote that the text does contain."""
+    low, high = 0, len(quote)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return "copy it from plan.txt exactly"
+    return (f"the text matches up to {quote[:low][-12:]!r}, then differs at "
+            f"{quote[low:low + 12]!r}; copy it from plan.txt exactly")
+
+
+def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
+                    text: str | None, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for file, table in raw:
+        rule_id = table.get("id")
+        if not isinstance(rule_id, str):
+            continue
+        if rule_id in seen:
+            problems.append(Problem(file, f"duplicate rule id (first in {seen[rule_id]})",
+                                    f"rule {rule_id!r}", "id"))
+        else:
+            seen[rule_id] = file
+    for file, table in raw:
+        related = table.get("related")
+        if not isinstance(related, list):
+            continue
+        for other in related:
+            if isinstance(other, str) and other not in seen:
+                close = difflib.get_close_matches(other, list(seen), n=1)
+                problems.append(Problem(file, f"related rule {other!r} does not exist",
+                                        f"rule {table.get('id')!r}", "related",
+                                        f"did you mean {close[0]!r}?" if close else None))
+            elif other == table.get("id"):
+                problems.append(Problem(file, "a rule cannot be related to itself",
+                                        f"rule {other!r}", "related"))
+
+
+def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],
+                 text: str) -> str:
+    """A SHA-256 of the rulebook's content, independent of file layout and order."""
+    content = {
+        "plan": plan,
+        "measures": measures,
+        "rules": sorted((r for _, r in rules), key=lambda r: str(r.get("id"))),
+        "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

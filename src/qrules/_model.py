@@ -1,0 +1,300 @@
+"""The rulebook model: frozen attrs classes, built only by the loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import sympy
+
+from ._compile import Predicate, compile_predicate, single_threshold
+from ._expr import Comparator, Expression, format_number
+
+if TYPE_CHECKING:
+    from ._evaluate import DataInput, Evaluation
+
+__all__ = [
+    "AGGREGATIONS",
+    "UNITS",
+    "Aggregation",
+    "Measure",
+    "Period",
+    "Rule",
+    "Rulebook",
+    "Source",
+    "Target",
+    "Text",
+    "Unit",
+]
+
+Lang = Literal["zh", "en"]
+
+
+@attrs.frozen
+class Text:
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@attrs.frozen
+class Unit:
+    """A unit of measure; ``integer`` units count whole things."""
+
+    id: str
+    zh: str
+    en: str
+    integer: bool
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+UNITS: Mapping[str, Unit] = {
+    unit.id: unit
+    for unit in (
+        Unit("percent", "%", "%", integer=False),
+        Unit("score", "分", "points", integer=False),
+        Unit("index", "指数", "index points", integer=False),
+        Unit("count", "个", "", integer=True),
+        Unit("enterprises", "家", "enterprises", integer=True),
+        Unit("items", "项", "items", integer=True),
+        Unit("people", "名", "people", integer=True),
+        Unit("sites", "处", "sites", integer=True),
+        Unit("batches", "批次", "batches", integer=True),
+        Unit("batches_per_1000_people", "批次/千人", "batches per 1,000 people", integer=False),
+        Unit("inspections", "次", "inspections", integer=True),
+        Unit("inspections_per_unit_per_year", "次/年", "inspections per unit per year",
+             integer=False),
+        Unit("products", "种", "products", integer=True),
+        Unit("parameters", "个参数", "parameters", integer=True),
+        Unit("square_metres", "平方米", "m²", integer=False),
+    )
+}
+
+
+class Aggregation(enum.Enum):
+    """How a rule takes its measure over time (see ``docs/rule-files.md``)."""
+
+    LEVEL = "level"
+    CUMULATIVE = "cumulative"
+    NEW = "new"
+    ANNUAL_AVERAGE = "annual_average"
+    EVERY_YEAR = "every_year"
+
+
+AGGREGATIONS = tuple(a.value for a in Aggregation)
+
+
+@attrs.frozen
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def years(self) -> range:
+        return range(self.start.year, self.end.year + 1)
+
+    def __contains__(self, date: dt.date) -> bool:
+        return self.start <= date <= self.end
+
+
+@attrs.frozen
+class Source:
+    """Where the plan states a rule."""
+
+    section: str
+    quote: str
+    indicator_source: str | None = None
+    data_source: str | None = None
+
+
+@attrs.frozen
+class Target:
+    """A single threshold: the requirement is ``measure op value``."""
+
+    op: Comparator
+    value: Fraction
+
+    def __str__(self) -> str:
+        return f"{self.op} {format_number(self.value)}"
+
+
+@attrs.frozen
+class Measure:
+    """A quantity that datasets report, once a year."""
+
+    id: str
+    name: Text
+    unit: Unit
+    formula: Expression | None = None
+    note: str | None = None
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        # Symbol() takes the id as a plain name; it is never parsed.
+        return sympy.Symbol(self.id, nonnegative=True, integer=self.unit.integer)
+
+
+@attrs.frozen
+class Rule:
+    """One commitment of the plan."""
+
+    id: str
+    title: Text
+    measure: Measure
+    aggregation: Aggregation
+    requirement: Expression
+    source: Source
+    responsible: tuple[str, ...]
+    file: str
+    due: dt.date | None = None
+    period: Period | None = None
+    strength: Literal["firm", "aspirational"] = "firm"
+    interpretation: str | None = None
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    _cache: dict[frozenset[str], Predicate] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_cache"
+    )
+
+    @property
+    def target(self) -> Target | None:
+        """The threshold, when the requirement is a single one; else ``None``."""
+        found = single_threshold(self.requirement.tree, self.measure.id)
+        return None if found is None else Target(*found)
+
+    @property
+    def section(self) -> str:
+        return self.source.section
+
+    def predicate(
+        self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
+    ) -> Predicate:
+        """The compiled requirement, with the measures in ``expand`` replaced by
+        their formulas (recursively), so that it can be judged on their inputs."""
+        cached = self._cache.get(expand)
+        if cached is None:
+            cached = compile_predicate(
+                self.requirement.tree, lambda name: expression_of(name, measures, expand)
+            )
+            self._cache[expand] = cached
+        return cached
+
+
+def expression_of(
+    name: str, measures: Mapping[str, Measure], expand: frozenset[str]
+) -> sympy.Expr:
+    """A measure as a sympy expression: its symbol, or its formula if expanded."""
+    measure = measures[name]
+    if name in expand and measure.formula is not None:
+        from ._expr import to_sympy
+
+        return to_sympy(
+            measure.formula.tree, _Lookup(lambda n: expression_of(n, measures, expand))
+        )
+    return measure.symbol
+
+
+class _Lookup(Mapping[str, sympy.Expr]):
+    def __init__(self, get: Any) -> None:
+        self._get = get
+
+    def __getitem__(self, key: str) -> sympy.Expr:
+        return self._get(key)  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@attrs.frozen
+class Rulebook:
+    """A plan's rules, as loaded from a folder. Iterating gives the rules."""
+
+    id: str
+    version: str
+    title: Text
+    issuer: Text
+    status: str
+    period: Period
+    text: str = attrs.field(repr=False)
+    measures: Mapping[str, Measure] = attrs.field(repr=False)
+    rules: tuple[Rule, ...] = attrs.field(repr=False)
+    fingerprint: str
+    path: str = attrs.field(eq=False)
+    published: dt.date | None = None
+    supersedes: str | None = None
+    consultation: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return any(rule.id == rule_id for rule in self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        from ._errors import QRulesError
+
+        class_ = type("UnknownRuleError", (QRulesError, KeyError), {})
+        raise class_(f"no rule {rule_id!r} in rulebook {self.id!r}")
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+    def select(
+        self,
+        *,
+        ids: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
+        tags: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
+        section: str | None = None,
+    ) -> tuple[Rule, ...]:
+        """Rules matching every criterion given: any of ``ids``, any of ``tags``,
+        and a section path that starts with ``section``."""
+        chosen = []
+        for rule in self.rules:
+            if ids is not None and rule.id not in ids:
+                continue
+            if tags is not None and not set(tags) & set(rule.tags):
+                continue
+            if section is not None and not rule.section.startswith(section):
+                continue
+            chosen.append(rule)
+        return tuple(chosen)
+
+    def evaluate(
+        self,
+        data: DataInput,
+        *,
+        year: int | None = None,
+        rules: tuple[Rule, ...] | list[Rule] | None = None,
+    ) -> Evaluation:
+        """Judge reported figures against the rules.
+
+        ``data`` is a `Dataset` (see `read_dataset`) or a mapping of measure id
+        to value for one ``year`` (default: the last year of the plan)::
+
+            rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+        """
+        from ._evaluate import evaluate
+
+        return evaluate(self, data, year=year, rules=rules)

@@ -1,0 +1,330 @@
+"""Turning rulebooks and evaluations into text, JSON, Markdown and JUnit XML.
+
+The JSON shapes are a documented contract (``docs/json.md``): values are exact
+decimal strings (``"98.5"``), or ``"p/q"`` where a value has no finite decimal.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from ._evaluate import Evaluation, Result, Verdict
+from ._expr import format_number
+from ._model import Lang, Measure, Rule, Rulebook, Target
+
+__all__ = [
+    "JSON_SCHEMA_VERSION",
+    "evaluation_json",
+    "evaluation_junit",
+    "evaluation_markdown",
+    "evaluation_table",
+    "rulebook_json",
+    "rules_table",
+]
+
+JSON_SCHEMA_VERSION = "1"
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def _target(target: Target | None) -> dict[str, str] | None:
+    return None if target is None else {"op": target.op, "value": format_number(target.value)}
+
+
+def _rulebook_header(rulebook: Rulebook) -> dict[str, Any]:
+    return {
+        "id": rulebook.id,
+        "version": rulebook.version,
+        "fingerprint": rulebook.fingerprint,
+    }
+
+
+# -- rulebooks ----------------------------------------------------------------
+
+
+def measure_dict(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.id,
+        "name": {"zh": measure.name.zh, "en": measure.name.en},
+        "unit": measure.unit.id,
+        "formula": None if measure.formula is None else str(measure.formula),
+        "note": measure.note,
+    }
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "title": {"zh": rule.title.zh, "en": rule.title.en},
+        "measure": rule.measure.id,
+        "unit": rule.measure.unit.id,
+        "aggregation": rule.aggregation.value,
+        "requirement": rule.requirement.text,
+        "target": _target(rule.target),
+        "due": None if rule.due is None else rule.due.isoformat(),
+        "period": None if rule.period is None else {
+            "start": rule.period.start.isoformat(), "end": rule.period.end.isoformat()},
+        "strength": rule.strength,
+        "responsible": list(rule.responsible),
+        "source": {
+            "section": rule.source.section,
+            "quote": rule.source.quote,
+            "indicator_source": rule.source.indicator_source,
+            "data_source": rule.source.data_source,
+        },
+        "interpretation": rule.interpretation,
+        "related": list(rule.related),
+        "tags": list(rule.tags),
+        "file": rule.file,
+    }
+
+
+def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> str:
+    """``qrules export --format json``: the rulebook and its rules."""
+    header = _rulebook_header(rulebook) | {
+        "title": {"zh": rulebook.title.zh, "en": rulebook.title.en},
+        "issuer": {"zh": rulebook.issuer.zh, "en": rulebook.issuer.en},
+        "status": rulebook.status,
+        "period": {"start": rulebook.period.start.isoformat(),
+                   "end": rulebook.period.end.isoformat()},
+        "published": None if rulebook.published is None else rulebook.published.isoformat(),
+        "supersedes": rulebook.supersedes,
+        "consultation": rulebook.consultation,
+    }
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "rulebook": header,
+        "measures": [measure_dict(m) for m in rulebook.measures.values()],
+        "rules": [rule_dict(r) for r in (rulebook.rules if rules is None else rules)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
+    """``qrules list``: one line a rule."""
+    headers = ("id", "标题" if lang == "zh" else "title", "要求" if lang == "zh" else
+               "requirement", "期限" if lang == "zh" else "due", "章节" if lang == "zh"
+               else "section")
+    rows = [(r.id, r.title.get(lang), f"{r.measure.id} {_target_text(r)}",
+             _due_text(r), r.source.section) for r in rules]
+    return _table(headers, rows)
+
+
+def _target_text(rule: Rule) -> str:
+    target = rule.target
+    return str(target) if target is not None else rule.requirement.text
+
+
+def _due_text(rule: Rule) -> str:
+    if rule.due is not None:
+        return rule.due.isoformat()
+    if rule.period is not None:
+        return f"every year {rule.period.start.year}–{rule.period.end.year}"
+    return "every year"
+
+
+def rule_details(rule: Rule, lang: Lang) -> str:
+    """``qrules show``: everything about one rule, sources included."""
+    zh = lang == "zh"
+    measure = rule.measure
+    fields: list[tuple[str, str, str | None]] = [
+        ("指标", "measure", f"{measure.id} ({measure.name.get(lang)}, {measure.unit.id})"),
+        ("公式", "formula", None if measure.formula is None else str(measure.formula)),
+        ("要求", "requirement", rule.requirement.text),
+        ("时间口径", "aggregation", rule.aggregation.value),
+        ("期限", "due", _due_text(rule)),
+        ("强度", "strength", rule.strength),
+        ("责任单位", "responsible", "、".join(rule.responsible)),
+        ("章节", "section", rule.source.section),
+        ("原文", "quote", _one_line(rule.source.quote)),
+        ("指标来源", "indicator source", rule.source.indicator_source),
+        ("数据来源", "data source", rule.source.data_source),
+        ("解读", "interpretation", rule.interpretation),
+        ("相关", "related", ", ".join(rule.related) or None),
+        ("标签", "tags", ", ".join(rule.tags) or None),
+    ]
+    shown = [(label_zh if zh else label_en, value) for label_zh, label_en, value in fields
+             if value is not None]
+    width = max(_width(label) for label, _ in shown)
+    lines = [f"{rule.id}: {rule.title.get(lang)}"]
+    lines += [f"  {label}{' ' * (width - _width(label))}  {value}" for label, value in shown]
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+# -- evaluations --------------------------------------------------------------
+
+
+def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
+    rule = result.rule
+    return {
+        "id": rule.id,
+        "title": {"zh": rule.title.zh, "en": rule.title.en},
+        "measure": rule.measure.id,
+        "year": result.year,
+        "years": list(result.years),
+        "district": result.district,
+        "verdict": result.verdict.value,
+        "observed": _exact(result.observed),
+        "target": _target(rule.target),
+        "gap": _exact(result.gap),
+        "changes": [
+            {"measure": c.measure, "observed": _exact(c.observed), "needed": _exact(c.needed),
+             "delta": _exact(c.delta), "strict": c.strict, "text": c.describe(lang)}
+            for c in result.changes
+        ],
+        "reason": result.reason.get(lang),
+        "inputs": {name: _exact(value) for name, value in result.inputs.items()},
+        "quote": rule.source.quote,
+    }
+
+
+def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """``qrules check --format json``."""
+    counts = evaluation.counts()
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "rulebook": _rulebook_header(evaluation.rulebook),
+        "dataset": {
+            "name": evaluation.dataset,
+            "rows_read": evaluation.rows_read,
+            "rows_used": evaluation.rows_used,
+            "rows_unused": len(evaluation.unused),
+            "unused": [o.origin for o in evaluation.unused],
+        },
+        "summary": {"verdict": evaluation.verdict.value} | {
+            v.value: counts[v] for v in Verdict},
+        "results": [result_dict(r, lang) for r in evaluation.results],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
+    rule = result.rule
+    when = str(result.year) if len(result.years) <= 1 else f"{result.years[0]}–{result.years[-1]}"
+    if result.district:
+        when += f" {result.district}"
+    observed = "—" if result.observed is None else _short(result.observed)
+    target = _target_text(rule)
+    gap = "" if result.gap is None or result.gap == 0 else _short(result.gap)
+    action = "; ".join(c.describe(lang) for c in result.changes) or (
+        result.reason.get(lang) if result.verdict is Verdict.UNKNOWN else "")
+    return (rule.id, when, result.verdict.label(lang), observed, target, gap, action)
+
+
+def _short(value: Fraction) -> str:
+    text = format_number(value)
+    return text if "/" not in text else "≈" + format_number(round(value, 2))
+
+
+def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
+    counts = evaluation.counts()
+    rb = evaluation.rulebook
+    if lang == "zh":
+        return [
+            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]}),数据 {evaluation.dataset}",
+            f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
+            f"无法判定 {counts[Verdict.UNKNOWN]}",
+            f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
+            f" + 未使用 {len(evaluation.unused)} 行",
+        ] + [f"  未使用:{o.origin}({o.measure},{o.year})" for o in evaluation.unused]
+    return [
+        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), "
+        f"dataset {evaluation.dataset}",
+        f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
+        f"{counts[Verdict.UNKNOWN]} unknown",
+        f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
+        f" + unused {len(evaluation.unused)}",
+    ] + [f"  unused: {o.origin} ({o.measure}, {o.year})" for o in evaluation.unused]
+
+
+def _headers(lang: Lang) -> tuple[str, ...]:
+    if lang == "zh":
+        return ("规则", "年份", "结论", "观测值", "目标", "差距", "所需变化 / 原因")
+    return ("rule", "year", "verdict", "observed", "target", "gap", "needed / reason")
+
+
+def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """The default, readable output of ``qrules check``."""
+    rows = [_cells(r, lang) for r in evaluation.results]
+    return _table(_headers(lang), rows) + "\n" + "\n".join(_summary(evaluation, lang)) + "\n"
+
+
+def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """A Markdown table for pasting into a review document."""
+    def escape(cell: str) -> str:
+        return cell.replace("|", "\\|").replace("\n", " ")
+
+    headers = _headers(lang)
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for result in evaluation.results:
+        lines.append("| " + " | ".join(escape(c) for c in _cells(result, lang)) + " |")
+    return "\n".join(lines) + "\n\n" + "\n".join(
+        f"- {line.strip()}" for line in _summary(evaluation, lang)) + "\n"
+
+
+def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """JUnit XML: each result a test case; not met fails, unknown is skipped."""
+    counts = evaluation.counts()
+    suite = ET.Element("testsuite", {
+        "name": f"qrules {evaluation.rulebook.id} {evaluation.rulebook.version}",
+        "tests": str(len(evaluation.results)),
+        "failures": str(counts[Verdict.NOT_MET]),
+        "skipped": str(counts[Verdict.UNKNOWN]),
+        "errors": "0",
+    })
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("fingerprint", evaluation.rulebook.fingerprint),
+                        ("dataset", evaluation.dataset)):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    for result in evaluation.results:
+        name = f"{result.rule.id}[{result.year}{',' + result.district if result.district else ''}]"
+        case = ET.SubElement(suite, "testcase", {
+            "classname": f"{evaluation.rulebook.id}.{result.rule.source.section}",
+            "name": name,
+        })
+        detail = "\n".join([
+            result.reason.get(lang),
+            *(c.describe(lang) for c in result.changes),
+            f"quote: {result.rule.source.quote}",
+        ])
+        if result.verdict is Verdict.NOT_MET:
+            failure = ET.SubElement(case, "failure", {"message": result.reason.get(lang)})
+            failure.text = detail
+        elif result.verdict is Verdict.UNKNOWN:
+            ET.SubElement(case, "skipped", {"message": result.reason.get(lang)})
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
+        suite, encoding="unicode") + "\n"
+
+
+# -- plain text tables --------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned for a terminal, Chinese characters counted as two wide."""
+    widths = [_width(h) for h in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], _width(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]),
+                      *(line(r) for r in rows)]) + "\n"
