@@ -165,13 +165,6 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _nonempty_strings(value: object) -> tuple[str, ...]:
-    items = _strings(value)
-    if not items:
-        raise _Bad("expected at least one item")
-    return items
-
-
 def _integer(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"expected an integer, got {_describe(value)}")
@@ -264,6 +257,9 @@ def _load_folder(folder: Path) -> Rulebook:
     if measures_data is None and not (folder / MEASURES_FILE).is_file():
         problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
+    # Measures declared but invalid are reported once, in measures.toml, not again per rule.
+    declared = frozenset(measures_data.get("measure", {}) if isinstance(
+        measures_data, dict) and isinstance(measures_data.get("measure"), dict) else ())
 
     rule_files = sorted(p for p in folder.glob("*.toml") if p.name not in (PLAN_FILE,
                                                                           MEASURES_FILE))
@@ -275,7 +271,7 @@ def _load_folder(folder: Path) -> Rulebook:
         data = _read_toml(path, path.name, problems)
         if data is None:
             continue
-        for raw, rule in _check_rule_file(path.name, data, measures, plan, problems):
+        for raw, rule in _check_rule_file(path.name, data, measures, declared, plan, problems):
             raw_rules.append((path.name, raw))
             if rule is not None:
                 rules.append(rule)
@@ -428,7 +424,7 @@ def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
 
 
 def _check_rule_file(
-    name: str, data: dict[str, Any], measures: Mapping[str, Measure],
+    name: str, data: dict[str, Any], measures: Mapping[str, Measure], declared: frozenset[str],
     plan: Mapping[str, Any] | None, problems: list[Problem],
 ) -> Iterator[tuple[dict[str, Any], Rule | None]]:
     checker = _Checker(name, problems)
@@ -442,11 +438,11 @@ def _check_rule_file(
         raw_id = table.get("id") if isinstance(table, dict) else None
         where = f"rule {raw_id!r}" if isinstance(raw_id, str) else f"rule #{index + 1}"
         yield (table if isinstance(table, dict) else {},
-               _check_rule(checker, table, where, measures, plan))
+               _check_rule(checker, table, where, measures, declared, plan))
 
 
-def _check_rule(checker: _Checker, table: object, where: str,
-                measures: Mapping[str, Measure], plan: Mapping[str, Any] | None) -> Rule | None:
+def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[str, Measure],
+                declared: frozenset[str], plan: Mapping[str, Any] | None) -> Rule | None:
     before = len(checker.problems)
     fields = checker.table(table, {
         "id": (_pattern(_RULE_ID, "a rule id (lowercase words joined by '-')"), True),
@@ -456,7 +452,7 @@ def _check_rule(checker: _Checker, table: object, where: str,
         "requirement": (_string, True),
         "due": (_date, False),
         "period": (checker.period, False),
-        "responsible": (_nonempty_strings, True),
+        "responsible": (_strings, True),
         "strength": (_choice(_STRENGTHS), False),
         "interpretation": (_string, False),
         "related": (_strings, False),
@@ -468,7 +464,7 @@ def _check_rule(checker: _Checker, table: object, where: str,
     measure = None
     if "measure" in fields:
         measure = measures.get(fields["measure"])
-        if measure is None and measures:
+        if measure is None and fields["measure"] not in declared:
             close = difflib.get_close_matches(fields["measure"], list(measures), n=1)
             checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
                             f"did you mean {close[0]!r}?" if close else
@@ -480,7 +476,7 @@ def _check_rule(checker: _Checker, table: object, where: str,
         except ExpressionError as error:
             checker.problem(str(error), where, "requirement")
         else:
-            for unknown in sorted(requirement.names - measures.keys()):
+            for unknown in sorted(requirement.names - declared):
                 checker.problem(f"requirement refers to unknown measure {unknown!r}",
                                 where, "requirement")
     aggregation = fields.get("aggregation")

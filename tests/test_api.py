@@ -1,0 +1,25 @@
+"""The public namespace stays small, sorted and complete."""
+
+from __future__ import annotations
+
+import qrules
+
+
+def test_all_is_sorted() -> None:
+    assert qrules.__all__ == sorted(qrules.__all__)
+
+
+def test_all_is_complete() -> None:
+    public = {name for name in dir(qrules) if not name.startswith("_")}
+    modules = {"cli"}  # submodules imported as a side effect
+    assert public - modules == set(qrules.__all__)
+
+
+def test_errors_subclass_builtins() -> None:
+    assert issubclass(qrules.RulebookError, ValueError)
+    assert issubclass(qrules.DataError, ValueError)
+    assert issubclass(qrules.ExpressionError, ValueError)
+    assert issubclass(qrules.RulebookNotFoundError, LookupError)
+    for error in (qrules.RulebookError, qrules.DataError, qrules.ExpressionError,
+                  qrules.RulebookNotFoundError):
+        assert issubclass(error, qrules.QRulesError)

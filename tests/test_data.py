@@ -1,0 +1,115 @@
+"""Reading reported values exactly, and datasets with every problem reported."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import qrules
+from qrules._data import ValueProblem
+from qrules._model import UNITS
+
+PERCENT = UNITS["percent"]
+BATCHES = UNITS["batches"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "expected"),
+    [
+        ("98.5", PERCENT, Fraction(197, 2)),
+        ("98.5%", PERCENT, Fraction(197, 2)),
+        ("９８．５％", PERCENT, Fraction(197, 2)),
+        (" 98.50 ", PERCENT, Fraction(197, 2)),
+        ("1,234", BATCHES, Fraction(1234)),
+        ("1,234,567", BATCHES, Fraction(1234567)),
+        ("197/2", PERCENT, Fraction(197, 2)),
+        (1234, BATCHES, Fraction(1234)),
+        (Fraction(1, 3), PERCENT, Fraction(1, 3)),
+        (Decimal("98.5"), PERCENT, Fraction(197, 2)),
+        (0.1, PERCENT, Fraction(1, 10)),
+        (98.5, PERCENT, Fraction(197, 2)),
+        ("", PERCENT, None),
+        ("—", PERCENT, None),
+        ("无", PERCENT, None),
+        ("N/A", PERCENT, None),
+        (None, PERCENT, None),
+        (float("nan"), PERCENT, None),
+    ],
+    ids=repr,
+)
+def test_parse_value(raw: object, unit: qrules.Unit, expected: Fraction | None) -> None:
+    assert qrules.parse_value(raw, unit) == expected
+
+
+def test_float_is_read_as_its_shortest_decimal() -> None:
+    # 29/100*100 is 28.999999999999996 in floats; its repr is what a person wrote.
+    assert qrules.parse_value(0.29, PERCENT) * 100 == 29
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "fragment"),
+    [
+        ("98.5%", BATCHES, "is a percentage"),
+        ("12.5", BATCHES, "not a whole number"),
+        ("-3", BATCHES, "negative"),
+        ("abc", PERCENT, "is not a number"),
+        ("1,23", BATCHES, "is not a number"),
+        ("1/0", PERCENT, "divides by zero"),
+        (True, PERCENT, "truth value"),
+        (float("inf"), PERCENT, "finite"),
+        ([1], PERCENT, "expected a number"),
+    ],
+    ids=repr,
+)
+def test_parse_value_rejects(raw: object, unit: qrules.Unit, fragment: str) -> None:
+    with pytest.raises(ValueProblem, match=fragment):
+        qrules.parse_value(raw, unit)
+
+
+def test_dataset_problems_are_all_reported(mini: qrules.Rulebook, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "year,district,measure,value\n"
+        "2025,,pass_rat,98\n"
+        "20x5,,firms,3\n"
+        "2025,,firms,3.5\n"
+        "2025,,sampled,10\n"
+        "2025,,sampled,11\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, mini)
+    messages = [str(p) for p in caught.value.problems]
+    assert len(messages) == 4
+    assert "row 2, column 'measure'" in messages[0]
+    assert "did you mean 'pass_rate'?" in messages[0]
+    assert "row 3, column 'year'" in messages[1]
+    assert "row 4, column 'value'" in messages[2]
+    assert "given twice (first at row 5)" in messages[3]
+
+
+def test_dataset_unknown_column_is_suggested(mini: qrules.Rulebook, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("year,measure,valeu\n", encoding="utf-8")
+    with pytest.raises(qrules.DataError, match="did you mean 'value'"):
+        qrules.read_dataset(path, mini)
+
+
+def test_dataset_with_bom_and_json(mini: qrules.Rulebook, tmp_path: Path) -> None:
+    csv_path = tmp_path / "figures.csv"
+    csv_path.write_bytes("\ufeffyear,measure,value\n2025,firms,300\n".encode())
+    json_path = tmp_path / "figures.json"
+    json_path.write_text('[{"year": 2025, "measure": "pass_rate", "value": 98.5}]')
+    assert qrules.read_dataset(csv_path, mini).observations[0].value == 300
+    # JSON numbers are read as decimals, never through a float.
+    assert qrules.read_dataset(json_path, mini).observations[0].value == Fraction(197, 2)
+
+
+def test_dataset_not_utf8(mini: qrules.Rulebook, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("year,measure,value\n2025,firms,无\n".encode("gbk"))
+    with pytest.raises(qrules.DataError, match="not UTF-8"):
+        qrules.read_dataset(path, mini)

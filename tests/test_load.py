@@ -1,0 +1,196 @@
+"""Loading rulebooks: every problem found, named, and reported at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import qrules
+
+Edit = Callable[[Path], None]
+
+
+def replace(file: str, old: str, new: str) -> Edit:
+    def edit(folder: Path) -> None:
+        path = folder / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {file}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def test_mini_loads(mini: qrules.Rulebook) -> None:
+    assert mini.id == "mini"
+    assert mini.version == "1.0.0"
+    assert [r.id for r in mini] == ["pass-rate", "firms", "new-standards", "coverage"]
+    assert mini["pass-rate"].target == qrules.Target(">=", qrules.parse_value("98.5"))
+    assert mini["pass-rate"].due == dt.date(2025, 12, 31)
+    assert mini.measures["pass_rate"].formula is not None
+    assert len(mini.fingerprint) == 64
+
+
+def test_lookup_and_select(mini: qrules.Rulebook) -> None:
+    assert "firms" in mini
+    assert mini.get("nope") is None
+    with pytest.raises(KeyError, match="no rule 'nope'"):
+        mini["nope"]
+    assert [r.id for r in mini.select(tags=["food"])] == ["pass-rate"]
+    assert [r.id for r in mini.select(section="二")] == ["new-standards", "coverage"]
+    assert [r.id for r in mini.select(ids={"firms"}, section="一")] == ["firms"]
+
+
+def test_fingerprint_ignores_layout_but_not_content(mini_copy: Path,
+                                                   mini: qrules.Rulebook) -> None:
+    replace("rules.toml", 'id = "pass-rate"', 'id   =   "pass-rate"')(mini_copy)
+    assert qrules.load(mini_copy).fingerprint == mini.fingerprint
+    replace("rules.toml", '">= 98.5"', '">= 98.6"')(mini_copy)
+    assert qrules.load(mini_copy).fingerprint != mini.fingerprint
+
+
+def test_unknown_name_suggests() -> None:
+    with pytest.raises(qrules.RulebookNotFoundError, match="did you mean 'yantai-2023-2025'"):
+        qrules.load("yantai-2023-2026")
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(qrules.RulebookNotFoundError, match="has no plan.toml"):
+        qrules.load(tmp_path)
+
+
+INVALID = {
+    "unknown-key": (
+        replace("rules.toml", "aggregation = \"level\"", "aggregation = \"level\"\nmesure = 1"),
+        "rules.toml, rule 'pass-rate', key 'mesure': unknown key (did you mean 'measure'?)",
+    ),
+    "wrong-type": (
+        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
+                'responsible = "市市场监管局"\ntags'),
+        "rules.toml, rule 'pass-rate', key 'responsible': expected an array of strings",
+    ),
+    "quoted-date": (
+        replace("rules.toml", "due = 2025-12-31", 'due = "2025-12-31"'),
+        "key 'due': expected a date, got a string '2025-12-31' (write a TOML date",
+    ),
+    "bad-date": (
+        replace("rules.toml", "due = 2025-12-31", "due = 2025-13-31"),
+        "rules.toml: not valid TOML",
+    ),
+    "due-outside-plan": (
+        replace("rules.toml", "due = 2025-12-31", "due = 2027-12-31"),
+        "key 'due': due 2027-12-31 is outside the plan's period",
+    ),
+    "duplicate-id": (
+        replace("rules.toml", 'id = "firms"', 'id = "pass-rate"'),
+        "rules.toml, rule 'pass-rate', key 'id': duplicate rule id (first in rules.toml)",
+    ),
+    "unknown-unit": (
+        replace("measures.toml", 'unit = "enterprises"', 'unit = "enterprise"'),
+        "measures.toml, measure 'firms', key 'unit': 'enterprise' is not one of",
+    ),
+    "unknown-unit-suggestion": (
+        replace("measures.toml", 'unit = "enterprises"', 'unit = "enterprise"'),
+        "did you mean 'enterprises'?",
+    ),
+    "unknown-measure": (
+        replace("rules.toml", 'measure = "firms"', 'measure = "firm"'),
+        "rule 'firms', key 'measure': unknown measure 'firm' (did you mean 'firms'?)",
+    ),
+    "quote-not-in-text": (
+        replace("rules.toml", 'quote = "新增标准100项"', 'quote = "新增标准120项"'),
+        "rule 'new-standards', key 'source.quote': is not in the plan's text "
+        "(the text matches up to '新增标准1', then differs at '20项'",
+    ),
+    "bad-requirement": (
+        replace("rules.toml", '">= 98.5"', '">= 98.5)"'),
+        "rule 'pass-rate', key 'requirement': expected the end of the expression",
+    ),
+    "requirement-unknown-measure": (
+        replace("rules.toml", '">= 98.5"', '"pass_rate >= target_rate"'),
+        "requirement refers to unknown measure 'target_rate'",
+    ),
+    "formula-unknown-measure": (
+        replace("measures.toml", '"100 * passed / sampled"', '"100 * pased / sampled"'),
+        "measure 'pass_rate', key 'formula': formula refers to unknown measure 'pased' "
+        "(did you mean 'passed'?)",
+    ),
+    "formula-cycle": (
+        replace("measures.toml", '"100 * inspected / units"', '"100 * inspected / coverage"'),
+        "measure 'coverage', key 'formula': formula refers to its own measure",
+    ),
+    "missing-due": (
+        replace("rules.toml", "due = 2025-12-31\nresponsible = [\"市市场监管局\"]\ntags",
+                "responsible = [\"市市场监管局\"]\ntags"),
+        "rule 'pass-rate', key 'due': missing required key (a level rule needs a due date)",
+    ),
+    "every-year-with-due": (
+        replace("rules.toml", 'requirement = ">= 20"', 'requirement = ">= 20"\ndue = 2025-12-31'),
+        "rule 'coverage', key 'due': an every_year rule has no due date",
+    ),
+    "missing-source": (
+        replace("rules.toml", "[rule.source]\nsection = \"二\"\nquote = \"每年检查覆盖率不少于20%\"",
+                ""),
+        "rule 'coverage', key 'source': missing required key",
+    ),
+    "related-unknown": (
+        replace("rules.toml", 'tags = ["food"]', 'tags = ["food"]\nrelated = ["firm"]'),
+        "rule 'pass-rate', key 'related': related rule 'firm' does not exist "
+        "(did you mean 'firms'?)",
+    ),
+    "schema-version": (
+        replace("plan.toml", "schema_version = 1", "schema_version = 2"),
+        "plan.toml, key 'schema_version': this qrules reads schema_version 1, got 2",
+    ),
+    "plan-status": (
+        replace("plan.toml", 'status = "draft"', 'status = "drafted"'),
+        "plan.toml, key 'status': 'drafted' is not one of draft, final, revised; "
+        "did you mean 'draft'?",
+    ),
+    "period-reversed": (
+        replace("plan.toml", "start = 2023-01-01, end = 2025-12-31",
+                "start = 2026-01-01, end = 2025-12-31"),
+        "plan.toml, key 'period': starts 2026-01-01 after it ends 2025-12-31",
+    ),
+    "text-missing": (
+        replace("plan.toml", 'text = "plan.txt"', 'text = "plan.md"'),
+        "plan.toml, key 'text': the plan's text 'plan.md' is not in the folder",
+    ),
+    "title-key": (
+        replace("rules.toml", 'title = { zh = "新增标准", en = "New standards" }',
+                'title = { zh = "新增标准", english = "New standards" }'),
+        "rule 'new-standards', key 'title': unknown key 'english'",
+    ),
+    "measure-id": (
+        replace("measures.toml", "[measure.firms]", "[measure.Firms]"),
+        "measures.toml, measure 'Firms': measure ids are lowercase words joined by '_'",
+    ),
+}
+
+
+@pytest.mark.parametrize(("edit", "expected"), INVALID.values(), ids=INVALID.keys())
+def test_invalid_rulebook(mini_copy: Path, edit: Edit, expected: str) -> None:
+    edit(mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    assert expected in str(caught.value)
+
+
+def test_all_problems_reported_together(mini_copy: Path) -> None:
+    for name in ("unknown-key", "quote-not-in-text", "unknown-unit", "schema-version"):
+        INVALID[name][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    files = sorted({p.file for p in caught.value.problems})
+    assert files == ["measures.toml", "plan.toml", "rules.toml"]
+    assert len(caught.value.problems) == 4
+    assert "has 4 problems" in str(caught.value)
+
+
+def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
+    INVALID["bad-requirement"][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    assert "    >= 98.5)\n           ^" in str(caught.value)
