@@ -52,12 +52,12 @@ def test_fingerprint_ignores_layout_but_not_content(mini_copy: Path,
 
 
 def test_unknown_name_suggests() -> None:
-    with pytest.raises(qrules.RulebookNotFoundError, match="did you mean 'yantai-2023-2025'"):
+    with pytest.raises(qrules.RulebookNotFoundError, match=r"did you mean 'yantai-2023-2025'\?"):
         qrules.load("yantai-2023-2026")
 
 
 def test_not_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(qrules.RulebookNotFoundError, match="has no plan.toml"):
+    with pytest.raises(qrules.RulebookNotFoundError, match=r"has no plan\.toml"):
         qrules.load(tmp_path)
 
 
@@ -131,8 +131,8 @@ INVALID = {
         "rule 'coverage', key 'due': an every_year rule has no due date",
     ),
     "missing-source": (
-        replace("rules.toml", "[rule.source]\nsection = \"二\"\nquote = \"每年检查覆盖率不少于20%\"",
-                ""),
+        replace("rules.toml",
+                "[rule.source]\nsection = \"二\"\nquote = \"每年检查覆盖率不少于20%\"", ""),
         "rule 'coverage', key 'source': missing required key",
     ),
     "related-unknown": (

@@ -18,6 +18,7 @@ from ._errors import (
     QRulesError,
     RulebookError,
     RulebookNotFoundError,
+    UnknownRuleError,
 )
 from ._evaluate import Change, Evaluation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
@@ -45,6 +46,7 @@ __all__ = [
     "Target",
     "Text",
     "Unit",
+    "UnknownRuleError",
     "Verdict",
     "load",
     "parse_formula",

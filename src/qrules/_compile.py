@@ -18,7 +18,7 @@ from typing import TypeAlias
 import attrs
 import sympy
 
-from ._expr import Compare, Comparator, Logic, Name, Node, Not, Number, to_sympy
+from ._expr import Comparator, Compare, Logic, Name, Node, Not, Number, to_sympy
 
 __all__ = [
     "AllOf",

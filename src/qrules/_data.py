@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["MISSING_MARKERS", "Dataset", "Observation", "parse_value", "read_dataset"]
 
 #: Texts that offices write for "no figure": each reads as missing, never as zero.
-MISSING_MARKERS = frozenset({"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"})
+MISSING_MARKERS = frozenset(
+    {"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"}
+)
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
@@ -181,7 +183,8 @@ def read_dataset(path: str | Path, rulebook: Rulebook) -> Dataset:
         origin = lambda i, key: f"item {i}, key {key!r}"  # noqa: E731
     else:
         raise DataError(
-            str(path), [Problem(name, f"unknown file type {suffix or '(none)'!r}; use .csv or .json")]
+            str(path),
+            [Problem(name, f"unknown file type {suffix or '(none)'!r}; use .csv or .json")],
         )
     if problems:
         raise DataError(str(path), problems)
@@ -222,7 +225,8 @@ def _check_columns(name: str, header: Iterable[str]) -> list[Problem]:
             close = difflib.get_close_matches(column, _COLUMNS, n=1)
             problems.append(Problem(
                 name, f"unknown column {column!r}", where="header",
-                hint=f"did you mean {close[0]!r}?" if close else f"columns are {', '.join(_COLUMNS)}",
+                hint=f"did you mean {close[0]!r}?" if close
+                else f"columns are {', '.join(_COLUMNS)}",
             ))
     for column in _REQUIRED:
         if column not in header:

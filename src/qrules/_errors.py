@@ -7,11 +7,13 @@ builtin it resembles, so callers can catch broadly or precisely::
     ├── RulebookError (ValueError)         a rulebook failed validation; .problems lists all
     ├── ExpressionError (ValueError)       an expression did not parse; str() marks the spot
     ├── DataError (ValueError)             a dataset could not be read; .problems lists all
-    └── RulebookNotFoundError (LookupError)
+    ├── RulebookNotFoundError (LookupError)
+    └── UnknownRuleError (KeyError)        no rule with that id in a rulebook
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import attrs
@@ -23,6 +25,7 @@ __all__ = [
     "QRulesError",
     "RulebookError",
     "RulebookNotFoundError",
+    "UnknownRuleError",
 ]
 
 
@@ -110,10 +113,16 @@ class ExpressionError(QRulesError, ValueError):
 
 
 def _is_wide(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 class RulebookNotFoundError(QRulesError, LookupError):
     """No shipped rulebook has that name and no folder is at that path."""
+
+
+class UnknownRuleError(QRulesError, KeyError):
+    """A rulebook has no rule with that id."""
+
+    def __str__(self) -> str:
+        # KeyError would print the message in quotes.
+        return str(self.args[0])

@@ -56,7 +56,9 @@ _VERDICT_LABELS = {
     Verdict.NOT_MET: Text("未达标", "not met"),
     Verdict.UNKNOWN: Text("无法判定", "unknown"),
 }
-_FROM_TRUTH = {Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN}
+_FROM_TRUTH = {
+    Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN,
+}
 
 
 @attrs.frozen
@@ -429,7 +431,7 @@ def _symbols(predicate: object) -> set[sympy.Symbol]:
 
 def _just_above(value: Fraction) -> Fraction:
     # A strict bound on a continuous input has no least value; probe just above it.
-    return Fraction(1, 10**6) * max(1, abs(value))
+    return Fraction(1, 10**6) * max(Fraction(1), abs(value))
 
 
 def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, integer: bool

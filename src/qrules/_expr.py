@@ -53,7 +53,7 @@ COMPARATORS: tuple[Comparator, ...] = (">=", ">", "<=", "<", "==", "!=")
 
 
 def _span() -> tuple[int, int]:
-    return attrs.field(default=(0, 0), eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=(0, 0), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -393,7 +393,7 @@ def parse_requirement(text: str, measure: str | None = None) -> Expression:
         right = parser.sum()
         parser.expect_end()
         subject = Name(measure, span=(first.start, first.start))
-        tree: Node = Compare((subject, _numeric(right, text)), (first.text,),  # type: ignore[arg-type]
+        tree: Node = Compare((subject, _numeric(right, text)), (first.text,),
                              span=(first.start, _end(right)))
     else:
         tree = parser.disjunction()

@@ -11,16 +11,11 @@ import difflib
 import hashlib
 import json
 import re
-import sys
+import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError
 from ._expr import Expression, parse_formula, parse_requirement
@@ -340,7 +335,8 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
         if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
             checker.problem(f"expected a string, integer or date, got {_describe(value)}",
                             key=key)
-        elif key.endswith(".quote") and text is not None and value not in text:
+        elif (key.endswith(".quote") and text is not None and isinstance(value, str)
+              and value not in text):
             checker.problem("quote is not in the plan's text", key=key,
                             hint="copy it from plan.txt exactly")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
@@ -12,7 +13,8 @@ import attrs
 import sympy
 
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._expr import Comparator, Expression, format_number
+from ._errors import UnknownRuleError
+from ._expr import Comparator, Expression, format_number, to_sympy
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
@@ -199,8 +201,6 @@ def expression_of(
     """A measure as a sympy expression: its symbol, or its formula if expanded."""
     measure = measures[name]
     if name in expand and measure.formula is not None:
-        from ._expr import to_sympy
-
         return to_sympy(
             measure.formula.tree, _Lookup(lambda n: expression_of(n, measures, expand))
         )
@@ -212,7 +212,7 @@ class _Lookup(Mapping[str, sympy.Expr]):
         self._get = get
 
     def __getitem__(self, key: str) -> sympy.Expr:
-        return self._get(key)  # type: ignore[no-any-return]
+        return self._get(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(())
@@ -253,10 +253,9 @@ class Rulebook:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        from ._errors import QRulesError
-
-        class_ = type("UnknownRuleError", (QRulesError, KeyError), {})
-        raise class_(f"no rule {rule_id!r} in rulebook {self.id!r}")
+        close = difflib.get_close_matches(rule_id, [rule.id for rule in self.rules], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
@@ -295,6 +294,6 @@ class Rulebook:
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
         """
-        from ._evaluate import evaluate
+        from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
 
         return evaluate(self, data, year=year, rules=rules)

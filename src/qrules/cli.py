@@ -116,10 +116,8 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset:
             raise _usage("give a dataset or --sample, not both")
         samples = sorted(p for p in (Path(rulebook.path) / "samples").glob("*")
                          if p.suffix in (".csv", ".json"))
-        if args.sample:
-            chosen = [p for p in samples if p.stem == args.sample or p.name == args.sample]
-        else:
-            chosen = samples
+        wanted = args.sample
+        chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
             names = ", ".join(p.stem for p in samples) or "none"
             raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
