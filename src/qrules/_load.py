@@ -274,6 +274,8 @@ def _load_folder(folder: Path) -> Rulebook:
     if problems or plan is None:
         raise RulebookError(str(folder), problems)
 
+    # Rules read in the plan's order: by where their quote stands in its text.
+    rules.sort(key=lambda rule: (plan_text or "").find(rule.source.quote))
     fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "")
     return Rulebook(
         id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],

@@ -237,7 +237,8 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
             f"无法判定 {counts[Verdict.UNKNOWN]}",
             f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
             f" + 未使用 {len(evaluation.unused)} 行",
-        ] + [f"  未使用:{o.origin}({o.measure},{o.year})" for o in evaluation.unused]
+        ] + _unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
+                          "  …… 另有 {more} 行(--format json 列出全部)")
     return [
         f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), "
         f"dataset {evaluation.dataset}",
@@ -245,7 +246,21 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         f"{counts[Verdict.UNKNOWN]} unknown",
         f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
         f" + unused {len(evaluation.unused)}",
-    ] + [f"  unused: {o.origin} ({o.measure}, {o.year})" for o in evaluation.unused]
+    ] + _unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
+                      "  ... and {more} more (--format json lists them all)")
+
+
+_UNUSED_SHOWN = 5
+
+
+def _unused_lines(evaluation: Evaluation, line: str, more: str) -> list[str]:
+    """Rows no rule judged: the first few, and how many more there are."""
+    unused = evaluation.unused
+    lines = [line.format(origin=o.origin, measure=o.measure, year=o.year)
+             for o in unused[:_UNUSED_SHOWN]]
+    if len(unused) > _UNUSED_SHOWN:
+        lines.append(more.format(more=len(unused) - _UNUSED_SHOWN))
+    return lines
 
 
 def _headers(lang: Lang) -> tuple[str, ...]:
