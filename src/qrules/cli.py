@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common, selection],
                                  help="export a rulebook as JSON")
     export.add_argument("rulebook")
-    export.add_argument("--format", choices=("json",), default="json")
+    export.add_argument("--format", choices=("json", "markdown"), default="json")
     export.add_argument("-o", "--output", metavar="FILE")
 
     validate = commands.add_parser("validate", parents=[common],
@@ -171,7 +171,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
-    _write(_report.rulebook_json(rulebook, _select(rulebook, args)), args, out)
+    render = _report.rulebook_json if args.format == "json" else _report.rulebook_markdown
+    _write(render(rulebook, _select(rulebook, args)), args, out)
     return EXIT_OK
 
 
