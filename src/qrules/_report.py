@@ -277,8 +277,9 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
             f"无法判定 {counts[Verdict.UNKNOWN]}",
             f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
             f" + 未使用 {len(evaluation.unused)} 行",
-        ] + _unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
-                          "  …… 另有 {more} 行(--format json 列出全部)")
+            *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
+                           "  …… 另有 {more} 行(--format json 列出全部)"),
+        ]
     return [
         f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), "
         f"dataset {evaluation.dataset}",
@@ -286,8 +287,9 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         f"{counts[Verdict.UNKNOWN]} unknown",
         f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
         f" + unused {len(evaluation.unused)}",
-    ] + _unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
-                      "  ... and {more} more (--format json lists them all)")
+        *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
+                       "  ... and {more} more (--format json lists them all)"),
+    ]
 
 
 _UNUSED_SHOWN = 5
