@@ -7,6 +7,8 @@ import pytest
 
 import qrules
 
+pytest_plugins = ["pytester"]
+
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "rulebooks" / "mini"
 

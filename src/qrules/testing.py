@@ -1,0 +1,167 @@
+"""Validating data in tests: `assert_meets` and its readable failure message.
+
+::
+
+    from qrules.testing import assert_meets
+
+    def test_figures_meet_the_plan():
+        assert_meets("figures.csv", "yantai-2023-2025", tags=["indicator-table"])
+
+A failing call raises one `AssertionError` that lists every rule not met, each
+with its observed value, target, gap, the smallest change that would meet it,
+and the plan's words, so that a CI log says what is wrong without opening
+another file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from ._data import Dataset, read_dataset
+from ._evaluate import Evaluation, Result, Verdict
+from ._expr import format_number
+from ._load import load
+from ._model import Lang, Rulebook
+
+__all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
+
+DataLike = Dataset | Mapping[str, object] | str | Path
+RulebookLike = Rulebook | str | Path
+
+
+@attrs.frozen
+class KnownFailure:
+    """A rule expected not to be met (optionally in one year), and why.
+
+    Listed in ``assert_meets(known_failures=...)``: the test passes while the
+    rule still fails, and fails as soon as the rule is met, so that a fixed
+    problem cannot hide behind a stale exception (like ``xfail(strict=True)``).
+    """
+
+    rule: str
+    year: int | None = None
+    reason: str = ""
+
+    def covers(self, result: Result) -> bool:
+        return result.rule.id == self.rule and self.year in (None, result.year)
+
+    def __str__(self) -> str:
+        return self.rule if self.year is None else f"{self.rule}@{self.year}"
+
+
+def _known(items: Iterable[KnownFailure | str] | Mapping[str, str]) -> list[KnownFailure]:
+    if isinstance(items, Mapping):
+        return [_parse_known(key, reason) for key, reason in items.items()]
+    return [item if isinstance(item, KnownFailure) else _parse_known(item, "") for item in items]
+
+
+def _parse_known(text: str, reason: str) -> KnownFailure:
+    rule, _, year = text.partition("@")
+    if year and not year.isdigit():
+        raise ValueError(f"known failure {text!r}: write 'rule-id' or 'rule-id@2024'")
+    return KnownFailure(rule, int(year) if year else None, reason)
+
+
+def evaluate_for_test(
+    data: DataLike,
+    rulebook: RulebookLike,
+    *,
+    rules: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    section: str | None = None,
+    year: int | None = None,
+) -> Evaluation:
+    """Load what was named and judge it; the shared half of `assert_meets`."""
+    book = rulebook if isinstance(rulebook, Rulebook) else load(rulebook)
+    ids = None if rules is None else list(rules)
+    for rule_id in ids or ():
+        book[rule_id]  # an unknown id is a mistake in the test: say so at once
+    chosen = book.select(ids=ids, tags=None if tags is None else list(tags), section=section)
+    if not chosen:
+        raise ValueError("no rule matches the selection; the test would check nothing")
+    if isinstance(data, str | Path):
+        dataset: Dataset | Mapping[str, object] = read_dataset(data, book)
+    else:
+        dataset = data
+    if isinstance(dataset, Dataset):
+        return book.evaluate(dataset, rules=chosen)
+    return book.evaluate(dataset, rules=chosen, year=year)
+
+
+def assert_meets(
+    data: DataLike,
+    rulebook: RulebookLike,
+    *,
+    rules: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    section: str | None = None,
+    year: int | None = None,
+    known_failures: Iterable[KnownFailure | str] | Mapping[str, str] = (),
+    allow_unknown: bool = False,
+    lang: Lang = "en",
+) -> Evaluation:
+    """Assert that ``data`` meets the selected rules of ``rulebook``.
+
+    ``data`` is a dataset file, a `Dataset`, or a mapping of measure id to value
+    (for ``year``, by default the plan's last). Rules are selected by id, tag
+    and section prefix; all rules when none is given. An *unknown* result fails
+    unless ``allow_unknown``: missing data is never a pass. ``known_failures``
+    lists rules (``"rule-id"`` or ``"rule-id@2024"``) expected to fail; each
+    must still fail. Returns the evaluation when the assertion holds.
+    """
+    evaluation = evaluate_for_test(data, rulebook, rules=rules, tags=tags, section=section,
+                                   year=year)
+    known = _known(known_failures)
+    failing: list[Result] = []
+    excused: set[KnownFailure] = set()
+    for result in evaluation:
+        bad = result.verdict is Verdict.NOT_MET or (
+            result.verdict is Verdict.UNKNOWN and not allow_unknown)
+        if not bad:
+            continue
+        cover = next((k for k in known if k.covers(result)), None)
+        if cover is None:
+            failing.append(result)
+        else:
+            excused.add(cover)
+    vanished = [k for k in known if k not in excused]
+    if failing or vanished:
+        raise AssertionError(failure_message(evaluation, failing, vanished, lang))
+    return evaluation
+
+
+def failure_message(evaluation: Evaluation, failing: list[Result],
+                    vanished: list[KnownFailure], lang: Lang = "en") -> str:
+    """The text of `assert_meets`'s assertion: everything a person needs."""
+    rulebook = evaluation.rulebook
+    lines = []
+    if failing:
+        lines.append(
+            f"{len(failing)} of {len(evaluation)} results do not meet rulebook "
+            f"{rulebook.id} {rulebook.version} (fingerprint {rulebook.fingerprint[:12]}), "
+            f"dataset {evaluation.dataset}:"
+        )
+    for result in failing:
+        rule = result.rule
+        where = f"{result.year}" + (f", {result.district}" if result.district else "")
+        lines.append("")
+        lines.append(f"  {rule.id} [{where}]: {result.verdict.label(lang)} — "
+                     f"{rule.title.get(lang)}")
+        target = rule.target
+        observed = "missing" if result.observed is None else format_number(result.observed)
+        requirement = str(target) if target is not None else rule.requirement.text
+        gap = "" if not result.gap else f", short by {format_number(result.gap)}"
+        lines.append(f"    observed {observed}, required {requirement}{gap}")
+        lines.append(f"    {result.reason.get(lang)}")
+        for change in result.changes:
+            lines.append(f"    needs: {change.describe(lang)}")
+        quote = " / ".join(p.strip() for p in rule.source.quote.splitlines() if p.strip())
+        lines.append(f"    plan ({rule.source.section}): {quote}")
+    if vanished:
+        lines.append("")
+        lines.append("Known failures that no longer fail (remove them from known_failures):")
+        lines.extend(f"  {k}" + (f" ({k.reason})" if k.reason else "") for k in vanished)
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""assert_meets and the pytest plugin, as a user's test suite sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import qrules
+from qrules.testing import KnownFailure, assert_meets
+
+from .conftest import MINI
+
+MET = {"passed": 197, "sampled": 200, "firms": 300}
+
+
+def test_assert_meets_passes_and_returns_the_evaluation(mini: qrules.Rulebook) -> None:
+    evaluation = assert_meets(MET, mini, rules=["pass-rate", "firms"], year=2025)
+    assert evaluation.ok
+
+
+def test_assert_meets_lists_every_failure(mini: qrules.Rulebook) -> None:
+    with pytest.raises(AssertionError) as caught:
+        assert_meets({"passed": 1231, "sampled": 1250}, mini, rules=["pass-rate", "firms"])
+    message = str(caught.value)
+    assert message.startswith("2 of 2 results do not meet rulebook mini 1.0.0")
+    assert "pass-rate [2025]: not met — Food safety sampling pass rate" in message
+    assert "observed 98.48, required >= 98.5, short by 0.02" in message
+    assert "needs: 1 more samples that passed (1231 → 1232)" in message
+    assert "plan (一): 食品安全抽检合格率≥98.5" in message
+    assert "firms [2025]: unknown" in message
+    assert "no value for firms in 2025" in message
+
+
+def test_unknown_may_be_allowed(mini: qrules.Rulebook) -> None:
+    assert_meets({}, mini, rules=["firms"], allow_unknown=True)
+
+
+def test_known_failures_must_keep_failing(mini: qrules.Rulebook) -> None:
+    assert_meets({"firms": 1}, mini, rules=["firms"], known_failures=["firms"])
+    assert_meets({"firms": 1}, mini, rules=["firms"],
+                 known_failures={"firms@2025": "awaiting 2025 register"})
+    with pytest.raises(AssertionError, match=r"no longer fail.*\n  firms \(fixed\)"):
+        assert_meets({"firms": 300}, mini, rules=["firms"],
+                     known_failures=[KnownFailure("firms", reason="fixed")])
+
+
+def test_selection_by_tag_and_section(mini: qrules.Rulebook) -> None:
+    assert_meets({"passed": 197, "sampled": 200}, mini, tags=["food"])
+    with pytest.raises(ValueError, match="no rule matches"):
+        assert_meets({}, mini, tags=["nothing"])
+    with pytest.raises(KeyError, match="no rule 'nope'"):
+        assert_meets({}, mini, rules=["nope"])
+
+
+def test_data_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_text("year,measure,value\n2025,firms,299\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="short by 1"):
+        assert_meets(path, MINI, rules=["firms"])
+
+
+USER_TESTS = f'''
+import pytest
+from qrules.testing import assert_meets
+
+@pytest.mark.qrules(rulebook={str(MINI)!r})
+def test_meets(qrules_rulebook):
+    assert_meets({{"firms": 300}}, qrules_rulebook, rules=["firms"])
+
+@pytest.mark.qrules(rulebook={str(MINI)!r})
+def test_misses(qrules_rulebook):
+    assert_meets({{"passed": 1231, "sampled": 1250}}, qrules_rulebook, rules=["pass-rate"])
+
+def test_loader(qrules_load):
+    assert qrules_load({str(MINI)!r}) is qrules_load({str(MINI)!r})
+'''
+
+
+def test_plugin_in_a_user_suite(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([
+        "*AssertionError: 1 of 1 results do not meet rulebook mini 1.0.0*",
+        "*pass-rate [[]2025]: not met*",
+        "*needs: 1 more samples that passed (1231 → 1232)*",
+        "*plan (一): 食品安全抽检合格率≥98.5*",
+    ])
+
+
+def test_plugin_fixture_without_a_rulebook_says_how(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user="def test_x(qrules_rulebook):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*mark the test with @pytest.mark.qrules(rulebook=*"])
+
+
+def test_plugin_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user="def test_x(qrules_rulebook):\n"
+                                  "    assert qrules_rulebook.id == 'mini'\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--qrules-rulebook={MINI}")
+    result.assert_outcomes(passed=1)
