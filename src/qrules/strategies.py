@@ -1,0 +1,353 @@
+"""Hypothesis strategies derived from compiled rules.
+
+Each strategy builds data that meets a rule, misses it, or sits exactly on its
+threshold *by construction*: the set of values that meets a requirement is
+solved with sympy, and values are drawn from it (or from its complement), so
+nothing is generated and then filtered away. Values are exact (`Fraction`)
+and shrink towards small, readable numbers.
+
+Needs Hypothesis (``pip install "qrules[test]"``)::
+
+    from hypothesis import given
+    from qrules import load
+    from qrules.strategies import measure_values
+
+    rule = load("yantai-2023-2025")["food-safety-sampling-pass-rate"]
+
+    @given(measure_values(rule, verdict="not_met", max_margin=1))
+    def test_near_misses_are_flagged(value): ...
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Literal
+
+import sympy
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
+from ._data import Dataset, Observation
+from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
+
+__all__ = ["measure_values", "reported_datasets", "rules_with_strategies", "threshold_values"]
+
+Outcome = Literal["met", "not_met", "threshold"]
+_OUTCOMES = ("met", "not_met", "threshold")
+#: How far above its largest threshold an unbounded set is drawn from.
+_HEADROOM = 1000
+
+
+# -- the sets -----------------------------------------------------------------
+
+
+def _domain(measure: Measure) -> sympy.Set:
+    upper = sympy.Integer(100) if measure.unit.id == "percent" else sympy.oo
+    return sympy.Interval(0, upper)
+
+
+def _variable(rule: Rule) -> sympy.Symbol:
+    names = rule.requirement.names
+    if names != {rule.measure.id}:
+        raise InvalidArgument(
+            f"rule {rule.id!r}: strategies support requirements on the rule's own measure only; "
+            f"this one also names {', '.join(sorted(names - {rule.measure.id}))}"
+        )
+    return rule.measure.symbol
+
+
+def _solve(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> sympy.Set:
+    """The values of ``x`` in ``domain`` for which ``predicate`` holds."""
+    if isinstance(predicate, Condition):
+        relation = _RELATIONS[predicate.op](predicate.expr, 0)
+        if predicate.op == "==":
+            return sympy.solveset(predicate.expr, x, domain)
+        if predicate.op == "!=":
+            return domain - sympy.solveset(predicate.expr, x, domain)
+        return sympy.solve_univariate_inequality(relation, x, relational=False, domain=domain)
+    if isinstance(predicate, Negation):
+        return domain - _solve(predicate.operand, x, domain)
+    left = _solve(predicate.left, x, domain)
+    right = _solve(predicate.right, x, domain)
+    return sympy.Intersection(left, right) if isinstance(predicate, AllOf) else sympy.Union(
+        left, right)
+
+
+_RELATIONS = {
+    ">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan, "<=": sympy.LessThan,
+    "<": sympy.StrictLessThan, "==": sympy.Eq, "!=": sympy.Ne,
+}
+
+
+def _thresholds(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> list[Fraction]:
+    """Where each comparison in a requirement turns: its lhs equals its rhs."""
+    if isinstance(predicate, Condition):
+        points = sympy.solveset(predicate.expr, x, domain)
+        return [_fraction(p) for p in points] if isinstance(points, sympy.FiniteSet) else []
+    if isinstance(predicate, Negation):
+        return _thresholds(predicate.operand, x, domain)
+    assert isinstance(predicate, AllOf | AnyOf)
+    return sorted(set(_thresholds(predicate.left, x, domain)
+                      + _thresholds(predicate.right, x, domain)))
+
+
+def _fraction(value: sympy.Expr) -> Fraction:
+    rational = sympy.Rational(value)
+    return Fraction(int(rational.p), int(rational.q))
+
+
+@functools.lru_cache(maxsize=1024)
+def _target_set(rule: Rule, outcome: Outcome, max_margin: Fraction | None) -> sympy.Set:
+    """The values of the rule's measure that give ``outcome`` (solved once, then cached)."""
+    x = _variable(rule)
+    domain = _domain(rule.measure)
+    predicate = rule.predicate({rule.measure.id: rule.measure})
+    meets = _solve(predicate, x, domain)
+    points = _thresholds(predicate, x, domain)
+    if outcome == "threshold":
+        return sympy.FiniteSet(*points)
+    chosen = meets if outcome == "met" else domain - meets
+    if max_margin is not None:
+        if not points:
+            raise InvalidArgument(f"rule {rule.id!r} has no threshold to keep a margin from")
+        near = sympy.Union(*(sympy.Interval(p - max_margin, p + max_margin) for p in points))
+        chosen = sympy.Intersection(chosen, near)
+    return chosen
+
+
+# -- drawing from a set -------------------------------------------------------
+
+
+def _components(values: sympy.Set) -> list[sympy.Set]:
+    if isinstance(values, sympy.Union):
+        return [c for arg in values.args for c in _components(arg)]
+    if isinstance(values, sympy.FiniteSet):
+        return [sympy.FiniteSet(v) for v in values]
+    return [] if values is sympy.S.EmptySet else [values]
+
+
+def _grid(interval: sympy.Interval, integer: bool, places: int) -> tuple[int, int, int] | None:
+    """``(scale, low, high)``: the multiples ``k / scale`` with ``low <= k <= high``
+    that lie in ``interval``; ``None`` when there are none."""
+    start = _fraction(interval.start)
+    end = (max(start, Fraction(0)) + _HEADROOM if interval.end is sympy.oo
+           else _fraction(interval.end))
+    for scale in ((1,) if integer else (10**places, 10 ** (places + 2))):
+        low = math.ceil(start * scale)
+        if interval.left_open and Fraction(low, scale) == start:
+            low += 1
+        high = math.floor(end * scale)
+        if interval.right_open and Fraction(high, scale) == end:
+            high -= 1
+        if low <= high:
+            return scale, low, high
+    return None
+
+
+def _from_set(values: sympy.Set, integer: bool, places: int, what: str
+              ) -> st.SearchStrategy[Fraction]:
+    options: list[st.SearchStrategy[Fraction]] = []
+    for component in _components(values):
+        if isinstance(component, sympy.FiniteSet):
+            value = _fraction(next(iter(component)))
+            if not integer or value.denominator == 1:
+                options.append(st.just(value))
+            continue
+        if not isinstance(component, sympy.Interval):
+            continue
+        grid = _grid(component, integer, places)
+        if grid is not None:
+            scale, low, high = grid
+            options.append(st.integers(low, high).map(functools.partial(_scaled, scale)))
+        elif not integer:
+            # An interval too narrow for the grid still has its exact midpoint.
+            middle = (_fraction(component.start) + _fraction(component.end)) / 2
+            options.append(st.just(middle))
+    if not options:
+        return st.nothing().map(lambda _: _raise(f"no value {what}"))
+    return st.one_of(options)
+
+
+def _scaled(scale: int, k: int) -> Fraction:
+    return Fraction(k, scale)
+
+
+def _raise(message: str) -> Fraction:
+    raise InvalidArgument(message)
+
+
+def _check(outcome: str, max_margin: object) -> Fraction | None:
+    if outcome not in _OUTCOMES:
+        raise InvalidArgument(f"verdict={outcome!r}; expected one of {', '.join(_OUTCOMES)}")
+    if max_margin is None:
+        return None
+    margin = Fraction(str(max_margin)) if not isinstance(max_margin, Fraction) else max_margin
+    if margin <= 0:
+        raise InvalidArgument(f"max_margin={max_margin!r} must be positive")
+    return margin
+
+
+# -- public strategies --------------------------------------------------------
+
+
+@st.composite
+def _measure_values(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: object,
+                    places: int) -> Fraction:
+    margin = _check(verdict, max_margin)
+    values = _target_set(rule, verdict, margin)
+    what = f"of {rule.measure.id} gives verdict {verdict!r} for rule {rule.id!r}" + (
+        f" within {max_margin}" if margin else "")
+    strategy = _from_set(values, rule.measure.unit.integer, places, what)
+    if strategy.is_empty:
+        raise InvalidArgument(f"no value {what}")
+    return draw(strategy)
+
+
+def measure_values(rule: Rule, *, verdict: Outcome = "met", max_margin: object = None,
+                   places: int = 2) -> st.SearchStrategy[Fraction]:
+    """Values of ``rule``'s measure that meet it (``verdict="met"``), miss it
+    (``"not_met"``) or sit exactly on a threshold (``"threshold"``).
+
+    ``max_margin`` keeps values within that distance of a threshold ("misses
+    narrowly"); ``places`` is how many decimals drawn values have (more are
+    used where an interval is too narrow). Whole units give whole numbers.
+    """
+    return _measure_values(rule, verdict, max_margin, places)
+
+
+def threshold_values(rule: Rule) -> st.SearchStrategy[Fraction]:
+    """The values at which ``rule`` turns: exactly on each threshold."""
+    return measure_values(rule, verdict="threshold")
+
+
+def _years(rule: Rule, rulebook: Rulebook) -> list[int]:
+    if rule.aggregation is Aggregation.EVERY_YEAR:
+        return list((rule.period or rulebook.period).years)
+    assert rule.due is not None
+    if rule.aggregation in (Aggregation.NEW, Aggregation.ANNUAL_AVERAGE):
+        return list(range(rulebook.period.start.year, rule.due.year + 1))
+    return [rule.due.year]
+
+
+@st.composite
+def _split(draw: st.DrawFn, total: Fraction, parts: int, integer: bool) -> list[Fraction]:
+    """``parts`` non-negative values that add up to ``total``."""
+    if parts == 1:
+        return [total]
+    if integer:
+        cuts = sorted(draw(st.lists(st.integers(0, int(total)), min_size=parts - 1,
+                                    max_size=parts - 1)))
+        edges = [0, *cuts, int(total)]
+        return [Fraction(b - a) for a, b in itertools.pairwise(edges)]
+    weights = draw(st.lists(st.integers(0, 100), min_size=parts, max_size=parts))
+    if sum(weights) == 0:
+        return [total / parts] * parts
+    return [total * w / sum(weights) for w in weights]
+
+
+@st.composite
+def _counts(draw: st.DrawFn, measure: Measure, rulebook: Rulebook, value_set: sympy.Set,
+            max_count: int) -> dict[str, Fraction] | None:
+    """Inputs of ``measure``'s formula whose result lies in ``value_set``."""
+    formula = measure.formula
+    assert formula is not None
+    names = sorted(formula.names)
+    measures = rulebook.measures
+    expr = expression_of(measure.id, measures, frozenset({measure.id}))
+    free = measures[names[0]]  # solved for; the others are drawn
+    given = {name: Fraction(draw(st.integers(1, max_count))) for name in names[1:]}
+    for scale in (1, 10, 100, 1000):
+        scaled = {n: v * scale for n, v in given.items()}
+        fixed = expr.subs({measures[n].symbol: sympy.Rational(v.numerator, v.denominator)
+                           for n, v in scaled.items()})
+        preimage = _preimage(fixed, free.symbol, value_set)
+        strategy = _from_set(preimage, free.unit.integer, 2, "")
+        if not strategy.is_empty:
+            return {**scaled, free.id: draw(strategy)}
+    return None
+
+
+def _preimage(expr: sympy.Expr, x: sympy.Symbol, values: sympy.Set) -> sympy.Set:
+    """The non-negative ``x`` for which ``expr`` lies in ``values``."""
+    domain = sympy.Interval(0, sympy.oo)
+    return sympy.Union(*(_solve_component(expr, x, c, domain) for c in _components(values)))
+
+
+def _solve_component(expr: sympy.Expr, x: sympy.Symbol, component: sympy.Set,
+                     domain: sympy.Set) -> sympy.Set:
+    if isinstance(component, sympy.FiniteSet):
+        return sympy.solveset(expr - next(iter(component)), x, domain)
+    assert isinstance(component, sympy.Interval)
+    low = (expr > component.start) if component.left_open else (expr >= component.start)
+    high = (expr < component.end) if component.right_open else (expr <= component.end)
+    result = domain
+    for relation in (low, high):
+        if relation is sympy.true:
+            continue
+        result = sympy.Intersection(result, sympy.solve_univariate_inequality(
+            relation, x, relational=False, domain=domain))
+    return result
+
+
+@st.composite
+def _reported_datasets(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdict: Outcome,
+                       max_margin: object, counts: bool, max_count: int) -> Dataset:
+    margin = _check(verdict, max_margin)
+    rule = rulebook[rule_id]
+    measure = rule.measure
+    years = _years(rule, rulebook)
+    integer = measure.unit.integer
+    value_set = _target_set(rule, verdict, margin)
+    meets_set = _target_set(rule, "met", None)
+    what = f"of {measure.id} gives verdict {verdict!r} for rule {rule.id!r}"
+    if rule.aggregation in (Aggregation.NEW, Aggregation.ANNUAL_AVERAGE):
+        total = draw(_from_set(value_set, integer, 2, what))
+        if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
+            total *= len(years)
+        if integer and total.denominator != 1:
+            raise InvalidArgument(f"rule {rule.id!r}: an average of whole counts that is not "
+                                  "whole cannot come from whole yearly counts")
+        yearly = dict(zip(years, draw(_split(total, len(years), integer)), strict=True))
+        sets: dict[int, sympy.Set] = {}  # a sum is given year by year, never as counts
+    else:
+        # Every year judged gets the outcome asked for, except that a year-by-year
+        # rule misses in one drawn year only, and meets in the others.
+        missing_year = draw(st.sampled_from(years)) if verdict != "met" else None
+        yearly = {}
+        sets = {}
+        for year in years:
+            sets[year] = value_set if missing_year in (None, year) else meets_set
+            yearly[year] = draw(_from_set(sets[year], integer, 2, what))
+    observations: list[Observation] = []
+    for year, value in yearly.items():
+        if counts and measure.formula is not None and year in sets:
+            inputs = draw(_counts(measure, rulebook, sets[year], max_count))
+            if inputs is not None:
+                observations.extend(Observation(n, year, v) for n, v in sorted(inputs.items()))
+                continue
+        observations.append(Observation(measure.id, year, value))
+    return Dataset(f"generated for {rule.id}", tuple(observations))
+
+
+def reported_datasets(rulebook: Rulebook, *, rule: str, verdict: Outcome = "met",
+                      max_margin: object = None, counts: bool = False,
+                      max_count: int = 10_000) -> st.SearchStrategy[Dataset]:
+    """Datasets of reported figures on which ``rule`` gets ``verdict``.
+
+    Every year the rule is judged in gets a value (for ``new`` and
+    ``annual_average`` rules, yearly values whose sum or mean has the outcome).
+    With ``counts=True`` a measure with a formula is given by its inputs, drawn
+    so that the formula's exact value is the drawn value; where the drawn
+    denominators cannot produce it, the rate itself is reported.
+    """
+    return _reported_datasets(rulebook, rule, verdict, max_margin, counts, max_count)
+
+
+def rules_with_strategies(rulebook: Rulebook) -> Sequence[Rule]:
+    """The rules these strategies support: requirements on the rule's own measure."""
+    return [r for r in rulebook if r.requirement.names == {r.measure.id}]
