@@ -100,3 +100,18 @@ def test_plugin_option(pytester: pytest.Pytester) -> None:
                                   "    assert qrules_rulebook.id == 'mini'\n")
     result = pytester.runpytest("-p", "no:cacheprovider", f"--qrules-rulebook={MINI}")
     result.assert_outcomes(passed=1)
+
+
+def test_the_documented_example_fails_as_documented(pytester: pytest.Pytester) -> None:
+    example = Path(__file__).parent.parent / "docs" / "examples" / "test_figures.py"
+    pytester.makepyfile(test_figures=example.read_text(encoding="utf-8"))
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines([
+        "*1 of 2 results do not meet rulebook yantai-2023-2025*",
+        "*food-safety-sampling-pass-rate [[]2025]: not met*",
+        "*observed 98.4, required >= 98.5, short by 0.1*",
+        "*needs: 40 more food safety samples that passed (39360 → 39400)*",
+        "*plan (一、(二) 质量强市建设主要指标 / 品质升级): 食品安全抽检合格率(%) / ≥98.5*",
+        "*Falsifying example*",
+    ])
