@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -67,7 +68,7 @@ def toml_value(value: Any) -> str:
     if isinstance(value, int):
         return str(value) if -(2**63) <= value < 2**63 else json.dumps(str(value))
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return "nan"
         if value in (float("inf"), float("-inf")):
             return "inf" if value > 0 else "-inf"
@@ -95,12 +96,15 @@ def load_or_reject(folder: Path) -> None:
     try:
         rulebook = qrules.load(folder)
     except qrules.RulebookError as error:
-        assert error.problems, "a RulebookError always names its problems"
-        for problem in error.problems:
-            assert problem.file and problem.message
+        problems = error.problems
+    else:
+        # Whatever loaded must also evaluate without surprises.
+        rulebook.evaluate({})
         return
-    # Whatever loaded must also evaluate without surprises.
-    rulebook.evaluate({})
+    assert problems, "a RulebookError always names its problems"
+    for problem in problems:
+        assert problem.file
+        assert problem.message
 
 
 @FUZZ

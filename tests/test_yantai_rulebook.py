@@ -74,6 +74,7 @@ RULE_KEYS = {
     "related",
     "tags",
     "source",
+    "records",
 }
 REQUIRED_RULE_KEYS = {
     "id",
@@ -89,8 +90,17 @@ MEASURE_KEYS = {"name", "unit", "formula", "note"}
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 SHORTHAND = re.compile(r"(>=|>|<=|<|==|!=) (\d+(?:\.\d+)?)")
-# Every formula in this rulebook is a scaled ratio of two counts.
+# Every formula in this rulebook is a scaled ratio of two counts, or a sum of counts.
 RATIO_FORMULA = re.compile(r"(\d+) \* ([a-z][a-z0-9_]*) / ([a-z][a-z0-9_]*)")
+SUM_FORMULA = re.compile(r"[a-z][a-z0-9_]*( \+ [a-z][a-z0-9_]*)+")
+
+
+def _formula_names(formula: str) -> tuple[str, ...]:
+    match = RATIO_FORMULA.fullmatch(formula)
+    if match:
+        return match.group(2, 3)
+    assert SUM_FORMULA.fullmatch(formula), formula
+    return tuple(formula.split(" + "))
 
 PLAN_START = PLAN["period"]["start"]
 PLAN_END = PLAN["period"]["end"]
@@ -232,9 +242,7 @@ def test_formulas_refer_to_declared_measures_without_cycles():
     for measure_id, measure in MEASURES.items():
         if "formula" not in measure:
             continue
-        match = RATIO_FORMULA.fullmatch(measure["formula"])
-        assert match, (measure_id, measure["formula"])
-        for name in match.group(2, 3):
+        for name in _formula_names(measure["formula"]):
             assert name in MEASURES, (measure_id, name)
             assert name != measure_id
             assert "formula" not in MEASURES[name], f"{measure_id}: nested formula {name}"
@@ -244,7 +252,7 @@ def test_every_measure_is_used():
     used = {rule["measure"] for _, rule in RULES}
     for measure in MEASURES.values():
         if "formula" in measure:
-            used.update(RATIO_FORMULA.fullmatch(measure["formula"]).group(2, 3))
+            used.update(_formula_names(measure["formula"]))
     assert set(MEASURES) == used, set(MEASURES) ^ used
 
 
@@ -462,6 +470,9 @@ def _value(values, measure: str, year: int) -> Fraction | None:
     formula = MEASURES[measure].get("formula")
     if formula is None:
         return None
+    if SUM_FORMULA.fullmatch(formula):
+        parts = [_value(values, name, year) for name in _formula_names(formula)]
+        return None if None in parts else sum(parts, Fraction(0))
     scale, numerator, denominator = RATIO_FORMULA.fullmatch(formula).groups()
     num, den = _value(values, numerator, year), _value(values, denominator, year)
     if num is None or not den:

@@ -20,23 +20,34 @@ from ._errors import (
     RulebookNotFoundError,
     UnknownRuleError,
 )
-from ._evaluate import Change, Evaluation, Result, Verdict
+from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
+from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import Aggregation, Measure, Period, Rule, Rulebook, Source, Target, Text, Unit
+from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
+from ._records_engine import evaluate_records
+from ._recordspec import RecordSpec
 
 __all__ = [
     "Aggregation",
     "Change",
+    "ColumnMapping",
     "DataError",
     "Dataset",
     "Evaluation",
     "ExpressionError",
+    "FailingUnit",
+    "Finding",
+    "InspectionLog",
     "Measure",
     "Observation",
     "Period",
     "Problem",
     "QRulesError",
+    "Reconciliation",
+    "RecordSpec",
+    "Register",
     "Result",
     "Rule",
     "Rulebook",
@@ -48,11 +59,15 @@ __all__ = [
     "Unit",
     "UnknownRuleError",
     "Verdict",
+    "evaluate_records",
+    "lint",
     "load",
     "parse_formula",
     "parse_requirement",
     "parse_value",
     "read_dataset",
+    "read_log",
+    "read_register",
     "rulebook_names",
 ]
 

@@ -18,7 +18,18 @@ from typing import TypeAlias
 import attrs
 import sympy
 
-from ._expr import Comparator, Compare, Logic, Name, Node, Not, Number, to_sympy
+from ._expr import (
+    BinaryOp,
+    Comparator,
+    Compare,
+    Logic,
+    Name,
+    Negate,
+    Node,
+    Not,
+    Number,
+    to_sympy,
+)
 
 __all__ = [
     "AllOf",
@@ -74,8 +85,8 @@ def integer_form(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
     (200*p - 197*s, s)
     """
     numerator, denominator = sympy.fraction(sympy.together(expr))
-    numerator = sympy.expand(numerator)
-    denominator = sympy.expand(denominator)
+    numerator = _expand(numerator)
+    denominator = _expand(denominator)
     # Both contents are positive rationals, so dropping them keeps the sign.
     _, numerator = numerator.as_content_primitive()
     _, denominator = denominator.as_content_primitive()
@@ -83,7 +94,34 @@ def integer_form(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
         # Non-negative and (checked at evaluation) non-zero: positive.
         return numerator, denominator
     # sign(n / d) == sign(n * d) for any d != 0.
-    return sympy.expand(numerator * denominator), denominator
+    return _expand(numerator * denominator), denominator
+
+
+#: Expanding a product of sums, or the numerator of a sum of fractions, makes a
+#: number of terms exponential in the length of the expression: beyond this
+#: many, a form is left unexpanded (it is only ever evaluated, and still exact).
+EXPAND_LIMIT = 1000
+
+
+def _expand(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.expand(expr) if _terms(expr, {}) <= EXPAND_LIMIT else expr
+
+
+def _terms(expr: sympy.Expr, seen: dict[sympy.Expr, int]) -> int:
+    """An upper bound on the terms of ``expr`` expanded, capped past the limit."""
+    if expr in seen:
+        return seen[expr]
+    count = 1
+    if expr.is_Add:
+        count = sum(_terms(a, seen) for a in expr.args)
+    elif expr.is_Mul:
+        for a in expr.args:
+            count = min(count * _terms(a, seen), EXPAND_LIMIT + 1)
+    elif expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        # Past 2 ** 10 the count is over the limit anyway: keep the power small.
+        count = _terms(expr.base, seen) ** min(int(expr.exp), 11)
+    seen[expr] = count = min(count, EXPAND_LIMIT + 1)
+    return count
 
 
 @attrs.frozen
@@ -94,10 +132,19 @@ class Condition:
     expr: sympy.Expr
     integer: sympy.Expr
     denominator: sympy.Expr
+    #: Every divisor the comparison was written with (its own and its measures'
+    #: formulas'): the comparison is unknown when one is zero, even where sympy
+    #: has cancelled it away, as in ``x / x`` or ``x * y / y``.
+    guards: tuple[sympy.Expr, ...] = ()
+    #: Every input the comparison names, even where it cancels, as in ``x - x``.
+    inputs: frozenset[sympy.Symbol] = frozenset()
 
     @property
     def symbols(self) -> frozenset[sympy.Symbol]:
-        return frozenset(self.integer.free_symbols | self.denominator.free_symbols)
+        found = set(self.integer.free_symbols | self.denominator.free_symbols | self.inputs)
+        for guard in self.guards:
+            found |= guard.free_symbols
+        return frozenset(found)
 
 
 @attrs.frozen
@@ -120,20 +167,48 @@ class AnyOf:
 Predicate: TypeAlias = Condition | Negation | AllOf | AnyOf
 
 
-def _condition(op: Comparator, left: sympy.Expr, right: sympy.Expr) -> Condition:
+def _condition(
+    op: Comparator, left: sympy.Expr, right: sympy.Expr, guards: tuple[sympy.Expr, ...] = (),
+    inputs: frozenset[sympy.Symbol] = frozenset(),
+) -> Condition:
     expr = left - right
     integer, denominator = integer_form(expr)
-    return Condition(op, expr, integer, denominator)
+    return Condition(op, expr, integer, denominator, guards, inputs)
+
+
+def _guards(node: Node, symbols: Mapping[str, sympy.Expr],
+            found: dict[sympy.Expr, None], inputs: set[sympy.Symbol]) -> None:
+    """Collect the divisors in ``node`` and in the formulas of the measures it
+    names, and the inputs it names, before sympy can cancel any of them."""
+    if isinstance(node, Name):
+        resolved = symbols[node.id]
+        inputs.update(resolved.free_symbols)
+        for power in resolved.atoms(sympy.Pow):
+            if power.exp.is_negative:
+                found.setdefault(power.base, None)
+    elif isinstance(node, Negate):
+        _guards(node.operand, symbols, found, inputs)
+    elif isinstance(node, BinaryOp):
+        _guards(node.left, symbols, found, inputs)
+        _guards(node.right, symbols, found, inputs)
+        if node.op == "/":
+            found.setdefault(to_sympy(node.right, symbols), None)
 
 
 def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predicate:
     """Compile a requirement's tree; ``resolve`` gives each measure's expression."""
     if isinstance(tree, Compare):
-        operands = [to_sympy(o, _Resolver(resolve)) for o in tree.operands]
-        conditions: list[Predicate] = [
-            _condition(op, a, b)
-            for op, a, b in zip(tree.ops, operands, operands[1:], strict=False)
-        ]
+        resolver = _Resolver(resolve)
+        operands = [to_sympy(o, resolver) for o in tree.operands]
+        conditions: list[Predicate] = []
+        for index, (op, a, b) in enumerate(
+            zip(tree.ops, operands, operands[1:], strict=False)
+        ):
+            found: dict[sympy.Expr, None] = {}
+            inputs: set[sympy.Symbol] = set()
+            for node in tree.operands[index : index + 2]:
+                _guards(node, resolver, found, inputs)
+            conditions.append(_condition(op, a, b, tuple(found), frozenset(inputs)))
         result = conditions[0]
         for condition in conditions[1:]:
             result = AllOf(result, condition)
@@ -186,6 +261,9 @@ def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fr
     """
     if expr.is_Symbol:
         return env[expr]
+    if expr is sympy.zoo or expr is sympy.nan:
+        # What sympy makes of a division by a constant zero, such as x / 0.
+        raise ZeroDivisionError(f"{expr} comes of a division by zero")
     if expr.is_Rational:
         return Fraction(int(expr.p), int(expr.q))
     if expr.is_Add:
@@ -215,9 +293,15 @@ def evaluate_predicate(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction
         missing = frozenset(s for s in predicate.symbols if s not in env)
         if missing:
             return Outcome(Truth.UNKNOWN, missing=missing)
-        if evaluate_exact(predicate.denominator, env) == 0:
+        try:
+            # A guard is itself a quotient when divisions nest, as in 1 / (1 / x).
+            divisors = (predicate.denominator, *predicate.guards)
+            if any(evaluate_exact(d, env) == 0 for d in divisors):
+                return Outcome(Truth.UNKNOWN, zero_denominator=True)
+            value = evaluate_exact(predicate.integer, env)
+        except ZeroDivisionError:
             return Outcome(Truth.UNKNOWN, zero_denominator=True)
-        return Outcome(Truth.of(compare(predicate.op, evaluate_exact(predicate.integer, env))))
+        return Outcome(Truth.of(compare(predicate.op, value)))
     if isinstance(predicate, Negation):
         inner = evaluate_predicate(predicate.operand, env)
         return attrs.evolve(inner, truth=~inner.truth)

@@ -98,17 +98,30 @@ class ExpressionError(QRulesError, ValueError):
         self.text = text
         self.start = max(0, min(start, len(text)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
-        super().__init__(f"{message}\n    {text}\n    {self.marker}")
+        super().__init__(f"{message}\n    {self.line}\n    {self.marker}")
+
+    @property
+    def _line_start(self) -> int:
+        return self.text.rfind("\n", 0, self.start) + 1
+
+    @property
+    def line(self) -> str:
+        """The line of the expression that holds the offending part, tabs expanded."""
+        end = self.text.find("\n", self.start)
+        return self.text[self._line_start : end if end != -1 else None].expandtabs(1)
 
     @property
     def marker(self) -> str:
         """A line of spaces and carets that sits under the offending part."""
-        # Wide (CJK) characters take two columns in a terminal.
+        # Wide (CJK) characters take two columns in a terminal; tabs are shown as
+        # one space in `line`.
         def width(s: str) -> int:
             return sum(2 if _is_wide(ch) else 1 for ch in s)
 
-        pad = width(self.text[: self.start])
-        span = max(1, width(self.text[self.start : self.end]))
+        line_end = self.text.find("\n", self.start)
+        end = self.end if line_end == -1 else min(self.end, line_end)
+        pad = width(self.text[self._line_start : self.start])
+        span = max(1, width(self.text[self.start : end]))
         return " " * pad + "^" * span
 
 

@@ -32,10 +32,21 @@ from ._compile import (
     evaluate_predicate,
 )
 from ._data import Dataset, Observation
+from ._errors import Problem
 from ._expr import format_number
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text, expression_of
 
-__all__ = ["Change", "DataInput", "Evaluation", "Result", "Verdict", "evaluate"]
+__all__ = [
+    "Change",
+    "DataInput",
+    "Evaluation",
+    "FailingUnit",
+    "Reconciliation",
+    "Result",
+    "Verdict",
+    "evaluate",
+    "judge_year",
+]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
 
@@ -88,6 +99,18 @@ class Change:
 
 
 @attrs.frozen
+class FailingUnit:
+    """A unit of a records rule's population that does not meet it, and what it needs."""
+
+    unit: str
+    name: str
+    district: str | None
+    needs: Text
+    #: How many more inspections the unit needs; ``None`` for a flag.
+    more: int | None = None
+
+
+@attrs.frozen
 class Result:
     """How one rule fared in one year (and district)."""
 
@@ -102,6 +125,12 @@ class Result:
     #: The values the verdict was computed from, by measure id.
     inputs: Mapping[str, Fraction] = attrs.field(factory=dict, repr=False)
     years: tuple[int, ...] = ()
+    #: Judged from records: the units in the population, and those meeting the
+    #: rule (``None`` when the records cannot decide); else both ``None``.
+    population: int | None = None
+    meeting: int | None = None
+    #: Judged from records and not met: the units that do not meet it.
+    failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
 
     @property
     def rule_id(self) -> str:
@@ -117,6 +146,21 @@ class Result:
 
 
 @attrs.frozen
+class Reconciliation:
+    """How the rows of one records table were read: ``rows_read == rows_used +
+    rows_rejected``; ``problems`` says why each rejected row was (a row may have
+    several), ``notes`` what was read but is worth a look."""
+
+    name: str
+    kind: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    problems: tuple[Problem, ...] = attrs.field(default=(), repr=False)
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+
+
+@attrs.frozen
 class Evaluation:
     """Every result of judging one dataset, tied to the rulebook that judged it."""
 
@@ -126,6 +170,8 @@ class Evaluation:
     rows_read: int
     rows_used: int
     unused: tuple[Observation, ...] = attrs.field(repr=False)
+    #: The records tables judged, if any: how their rows were read.
+    records: tuple[Reconciliation, ...] = ()
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -204,6 +250,14 @@ def evaluate(
     unused = tuple(o for o in dataset.observations if o not in used)
     return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
                       dataset.rows_read - len(unused), unused)
+
+
+def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
+               district: str | None = None, origin: str = "") -> Result:
+    """Judge one rule in one year on the given measure values (counts from records,
+    say), exactly as if a dataset had reported them."""
+    row = {m: Observation(m, year, v, district, origin) for m, v in values.items()}
+    return _Judge(rulebook, rule, {year: row}, district, set()).single_year(year)
 
 
 @attrs.define

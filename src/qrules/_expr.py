@@ -130,7 +130,7 @@ class Expression:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>>=|<=|==|!=|>|<|≥|≤|\+|-|\*|/|\(|\))
     """,
@@ -455,6 +455,16 @@ def format_number(value: Fraction) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
+def format_short(value: Fraction) -> str:
+    """A value for people: exact when it has a short decimal, else rounded.
+
+    >>> format_short(Fraction(197, 2)), format_short(Fraction(1, 3))
+    ('98.5', '≈0.33')
+    """
+    text = format_number(value)
+    return text if "/" not in text else "≈" + format_number(round(value, 2))
+
+
 def format_expression(node: Node) -> str:
     """Print a tree in canonical form, with only the parentheses it needs."""
 
@@ -470,19 +480,23 @@ def format_expression(node: Node) -> str:
         return node.id
     if isinstance(node, Negate):
         return "-" + wrap(node.operand, _PRECEDENCE["neg"])
-    if isinstance(node, BinaryOp):
-        mine = _PRECEDENCE[node.op]
+    if isinstance(node, BinaryOp | Logic):
         # Left-associative: the right operand needs parentheses at equal precedence.
-        return f"{wrap(node.left, mine)} {node.op} {wrap(node.right, mine + 1)}"
+        # A chain such as 1 - 1 - ... - 1 is as deep as it is long, so its left
+        # spine is walked in a loop rather than by recursion.
+        mine = _PRECEDENCE[node.op]
+        tail: list[str] = []
+        left: Node = node
+        while isinstance(left, BinaryOp | Logic) and _PRECEDENCE[left.op] == mine:
+            tail.append(f" {left.op} {wrap(left.right, mine + 1)}")
+            left = left.left
+        return wrap(left, mine) + "".join(reversed(tail))
     if isinstance(node, Compare):
         parts = [wrap(node.operands[0], _PRECEDENCE["compare"] + 1)]
         for op, operand in zip(node.ops, node.operands[1:], strict=True):
             parts.append(f"{op} {wrap(operand, _PRECEDENCE['compare'] + 1)}")
         return " ".join(parts)
-    if isinstance(node, Not):
-        return "not " + wrap(node.operand, _PRECEDENCE["not"])
-    mine = _PRECEDENCE[node.op]
-    return f"{wrap(node.left, mine)} {node.op} {wrap(node.right, mine + 1)}"
+    return "not " + wrap(node.operand, _PRECEDENCE["not"])
 
 
 def names_in(node: Node) -> frozenset[str]:

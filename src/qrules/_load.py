@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError
-from ._expr import Expression, parse_formula, parse_requirement
+from ._expr import (
+    BinaryOp,
+    Expression,
+    Name,
+    Negate,
+    Node,
+    Number,
+    parse_formula,
+    parse_requirement,
+)
 from ._model import (
     AGGREGATIONS,
     UNITS,
@@ -30,6 +39,7 @@ from ._model import (
     Source,
     Text,
 )
+from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "shipped_rulebooks"]
 
@@ -39,7 +49,7 @@ MEASURES_FILE = "measures.toml"
 
 _RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _RULE_ID = _RULEBOOK_ID
-_MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
+_MEASURE_ID = re.compile(r"(?!(?:and|or|not)\Z)[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 _SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
 _STATUSES = ("draft", "final", "revised")
@@ -238,6 +248,8 @@ def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any]
         problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem(name, f"not valid TOML: {error}"))
+    except RecursionError:
+        problems.append(Problem(name, "arrays or tables nest too deeply to read"))
     return None
 
 
@@ -393,15 +405,76 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
                                 f"did you mean {close[0]!r}?" if close else None)
             if not unknown:
                 formulas[measure_id] = formula
-    for measure_id in _cycles(formulas):
+    cyclic = _cycles(formulas)
+    for measure_id in cyclic:
         checker.problem("formula refers to its own measure, directly or through others",
                         f"measure {measure_id!r}", "formula")
+    if not cyclic:
+        for measure_id, problem in _too_large(formulas):
+            checker.problem(problem, f"measure {measure_id!r}", "formula")
     return {
         measure_id: Measure(measure_id, fields["name"], UNITS[fields["unit"]],
                             formulas.get(measure_id), fields.get("note"))
         for measure_id, fields in raw.items()
         if "name" in fields and "unit" in fields
     }
+
+
+#: How deep formulas may refer to formulas, and how large a formula may grow
+#: once every measure in it is replaced by its own formula.
+MAX_FORMULA_DEPTH = 16
+MAX_EXPANDED_SIZE = 10_000
+
+
+def _too_large(formulas: Mapping[str, Expression]) -> list[tuple[str, str]]:
+    """Formulas that refer too deep, or expand too large (``m = n * n`` over a
+    chain doubles at each step): each would cost time exponential in its text."""
+    depth: dict[str, int] = {}
+    size: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        # Iterative post-order, so that a long chain cannot exhaust the stack.
+        stack = [(name, False)]
+        while stack:
+            current, done = stack.pop()
+            if current in depth:
+                continue
+            children = [n for n in formulas[current].names if n in formulas]
+            if not done:
+                stack.append((current, True))
+                stack.extend((child, False) for child in children if child not in depth)
+                continue
+            depth[current] = 1 + max((depth[c] for c in children), default=0)
+            occurrences = _occurrences(formulas[current])
+            size[current] = sum(
+                count * (size[n] if n in formulas else 1) for n, count in occurrences.items()
+            ) + len(occurrences)
+
+    found = []
+    for name in formulas:
+        visit(name)
+        if depth[name] > MAX_FORMULA_DEPTH:
+            found.append((name, f"formulas refer to formulas {depth[name]} deep; "
+                                f"the limit is {MAX_FORMULA_DEPTH}"))
+        elif size[name] > MAX_EXPANDED_SIZE:
+            found.append((name, f"formula grows to {size[name]} terms once its measures' "
+                                f"formulas are put in; the limit is {MAX_EXPANDED_SIZE}"))
+    return found
+
+
+def _occurrences(formula: Expression) -> dict[str, int]:
+    """How often each measure occurs in a formula's text."""
+    counts: dict[str, int] = {}
+    stack: list[Node] = [formula.tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+        elif isinstance(node, BinaryOp):
+            stack.extend((node.left, node.right))
+    return counts
 
 
 def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
@@ -456,6 +529,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "related": (_strings, False),
         "tags": (_strings, False),
         "source": (lambda v: v, True),
+        "records": (lambda v: v, False),
     }, where)
     if fields is None:
         return None
@@ -500,6 +574,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
             checker.problem("period is outside the plan's period", where, "period")
     source = _check_source(checker, table.get("source") if isinstance(table, dict) else None,
                            where, text) if "source" in fields else None
+    records = _check_records(checker, fields["records"], where, measure,
+                             aggregation) if "records" in fields else None
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
@@ -509,8 +585,131 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         source=source, responsible=fields["responsible"], file=checker.file,
         due=fields.get("due"), period=fields.get("period"),
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
-        related=fields.get("related", ()), tags=fields.get("tags", ()),
+        related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
     )
+
+
+def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object], tuple[str, ...]]:
+    """A code or an array of codes, each one of ``options`` (any text if ``None``)."""
+    def check(value: object) -> tuple[str, ...]:
+        values = _strings(value) if isinstance(value, list) else (_string(value),)
+        if not values:
+            raise _Bad("expected a string or a non-empty array of strings")
+        for code in values:
+            if options is not None and code not in options:
+                close = difflib.get_close_matches(code, list(options), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else (
+                    f"{what} codes are {', '.join(options)}; map other codes in a mapping file")
+                raise _Bad(f"{code!r} is not a canonical {what} ({hint})")
+        return values
+
+    return check
+
+
+def _positive(value: object) -> int:
+    number = _integer(value)
+    if number < 1:
+        raise _Bad(f"expected an integer of at least 1, got {number}")
+    return number
+
+
+def _check_records(checker: _Checker, data: object, where: str, measure: Measure | None,
+                   aggregation: str | None) -> RecordSpec | None:
+    """``[rule.records]``: see docs/rule-files.md and docs/records.md."""
+    before = len(checker.problems)
+    fields = checker.table(data, {
+        "population": (lambda v: v, False),
+        "meeting": (_pattern(_MEASURE_ID, "a measure id"), True),
+        "total": (_pattern(_MEASURE_ID, "a measure id"), True),
+        "each": (lambda v: v, True),
+    }, where, prefix="records.")
+    if fields is None:
+        return None
+    population: list[tuple[str, tuple[str | bool, ...]]] = []
+    raw_population = fields.get("population", {})
+    if not isinstance(raw_population, dict):
+        checker.problem(f"expected a table, got {_describe(raw_population)}", where,
+                        "records.population")
+        raw_population = {}
+    for column, value in raw_population.items():
+        key = f"records.population.{column}"
+        if column not in POPULATION_COLUMNS:
+            close = difflib.get_close_matches(column, POPULATION_COLUMNS, n=1)
+            checker.problem(f"unknown register column {column!r}", where, key,
+                            f"did you mean {close[0]!r}?" if close else
+                            f"columns are {', '.join(POPULATION_COLUMNS)}")
+            continue
+        if column in FLAGS:
+            if not isinstance(value, bool):
+                checker.problem(f"a flag is selected with true or false, got {_describe(value)}",
+                                where, key)
+            else:
+                population.append((column, (value,)))
+            continue
+        options = CODES.get(column)
+        try:
+            population.append((column, _codes(options, column.replace("_", " "))(value)))
+        except _Bad as error:
+            checker.problem(str(error), where, key)
+    each = None
+    if "each" in fields:
+        each = checker.table(fields["each"], {
+            "inspections": (_positive, False),
+            "kind": (_codes(KINDS, "kind"), False),
+            "result": (_codes(RESULTS, "result"), False),
+            "flag": (_choice(tuple(FLAGS)), False),
+        }, where, prefix="records.each.")
+    if each is not None and isinstance(fields["each"], dict):
+        given = fields["each"]
+        if ("inspections" in given) == ("flag" in given):
+            checker.problem("give either inspections (with kind and result, optionally) or flag",
+                            where, "records.each")
+        elif "flag" in given:
+            for key in ("kind", "result"):
+                if key in given:
+                    checker.problem(f"{key} is for inspections, not for a flag", where,
+                                    f"records.each.{key}")
+    if aggregation is not None and aggregation not in (Aggregation.LEVEL.value,
+                                                       Aggregation.EVERY_YEAR.value):
+        checker.problem(f"records are judged year by year: a {aggregation} rule cannot have "
+                        "them (use level or every_year)", where, "records")
+    if measure is not None and "meeting" in fields and "total" in fields:
+        _check_share(checker, where, measure, fields["meeting"], fields["total"])
+    if len(checker.problems) != before or each is None:
+        return None
+    return RecordSpec(
+        meeting=fields["meeting"], total=fields["total"], population=tuple(sorted(population)),
+        inspections=each.get("inspections"), kinds=each.get("kind"),
+        results=each.get("result"), flag=each.get("flag"),
+    )
+
+
+def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
+                 total: str) -> None:
+    """The rule's measure must be ``100 * meeting / total``, over two counts."""
+    formula = measure.formula
+    tree = formula.tree if formula is not None else None
+    shape = (isinstance(tree, BinaryOp) and tree.op == "/" and isinstance(tree.right, Name)
+             and isinstance(tree.left, BinaryOp) and tree.left.op == "*"
+             and isinstance(tree.left.left, Number) and tree.left.left.value == 100
+             and isinstance(tree.left.right, Name))
+    written = "no formula" if formula is None else f"the formula {str(formula)!r}"
+    if not shape:
+        checker.problem(f"records need the rule's measure to be a share of two counts, "
+                        f"'100 * {meeting} / {total}'; {measure.id!r} has {written}",
+                        where, "records")
+        return
+    assert isinstance(tree, BinaryOp)
+    assert isinstance(tree.left, BinaryOp)
+    assert isinstance(tree.left.right, Name)
+    assert isinstance(tree.right, Name)
+    for key, name, expected in (("meeting", meeting, tree.left.right.id),
+                                ("total", total, tree.right.id)):
+        if name != expected:
+            role = "numerator" if key == "meeting" else "denominator"
+            checker.problem(f"{name!r} is not the {role} of {measure.id!r} "
+                            f"({str(formula)!r}); {key} is {expected!r}", where,
+                            f"records.{key}")
 
 
 def _check_source(checker: _Checker, data: object, where: str, text: str | None

@@ -18,6 +18,7 @@ from ._expr import Comparator, Expression, format_number, to_sympy
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
+    from ._recordspec import RecordSpec
 
 __all__ = [
     "AGGREGATIONS",
@@ -167,8 +168,11 @@ class Rule:
     interpretation: str | None = None
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    #: How the rule is judged from a register and an inspection log, if it can be.
+    records: RecordSpec | None = None
+    # Not an __init__ argument, so that attrs.evolve() gives a copy a fresh cache.
     _cache: dict[frozenset[str], Predicate] = attrs.field(
-        factory=dict, eq=False, repr=False, alias="_cache"
+        init=False, factory=dict, eq=False, repr=False
     )
 
     @property

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ._evaluate import Evaluation, Result, Verdict
-from ._expr import format_number
+from ._evaluate import Evaluation, Reconciliation, Result, Verdict
+from ._expr import format_number, format_short
 from ._model import Lang, Measure, Rule, Rulebook, Target
 
 __all__ = [
@@ -226,6 +226,24 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "reason": result.reason.get(lang),
         "inputs": {name: _exact(value) for name, value in result.inputs.items()},
         "quote": rule.source.quote,
+        "population": result.population,
+        "meeting": result.meeting,
+        "failing_units": [
+            {"unit": f.unit, "name": f.name, "district": f.district, "needs": f.needs.get(lang)}
+            for f in result.failing_units
+        ],
+    }
+
+
+def _reconciliation_dict(table: Reconciliation) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "kind": table.kind,
+        "rows_read": table.rows_read,
+        "rows_used": table.rows_used,
+        "rows_rejected": table.rows_rejected,
+        "rejected": [str(p) for p in table.problems],
+        "notes": [n.en for n in table.notes],
     }
 
 
@@ -241,7 +259,8 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
             "rows_used": evaluation.rows_used,
             "rows_unused": len(evaluation.unused),
             "unused": [o.origin for o in evaluation.unused],
-        },
+        } if _has_figures(evaluation) else None,
+        "records": [_reconciliation_dict(t) for t in evaluation.records],
         "summary": {"verdict": evaluation.verdict.value} | {
             v.value: counts[v] for v in Verdict},
         "results": [result_dict(r, lang) for r in evaluation.results],
@@ -254,42 +273,103 @@ def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
     when = str(result.year) if len(result.years) <= 1 else f"{result.years[0]}–{result.years[-1]}"
     if result.district:
         when += f" {result.district}"
-    observed = "—" if result.observed is None else _short(result.observed)
+    observed = "—" if result.observed is None else format_short(result.observed)
+    if result.population is not None:
+        meeting = "?" if result.meeting is None else str(result.meeting)
+        observed = f"{observed} ({meeting}/{result.population})"
     target = _target_text(rule)
-    gap = "" if result.gap is None or result.gap == 0 else _short(result.gap)
+    gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
     action = "; ".join(c.describe(lang) for c in result.changes) or (
         result.reason.get(lang) if result.verdict is Verdict.UNKNOWN else "")
     return (rule.id, when, result.verdict.label(lang), observed, target, gap, action)
 
 
-def _short(value: Fraction) -> str:
-    text = format_number(value)
-    return text if "/" not in text else "≈" + format_number(round(value, 2))
+def _has_figures(evaluation: Evaluation) -> bool:
+    """Whether reported figures were judged (not only records)."""
+    return bool(evaluation.dataset) or not evaluation.records
 
 
 def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     counts = evaluation.counts()
     rb = evaluation.rulebook
+    figures = _has_figures(evaluation)
     if lang == "zh":
+        data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
+                         *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
         return [
-            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]}),数据 {evaluation.dataset}",
+            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]}),{data}",
             f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
             f"无法判定 {counts[Verdict.UNKNOWN]}",
-            f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
-            f" + 未使用 {len(evaluation.unused)} 行",
-            *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
-                           "  …… 另有 {more} 行(--format json 列出全部)"),
+            *([f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
+               f" + 未使用 {len(evaluation.unused)} 行",
+               *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
+                              "  …… 另有 {more} 行(--format json 列出全部)")]
+              if figures else []),
+            *_records_lines(evaluation, lang),
         ]
+    data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
+                      *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
     return [
-        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), "
-        f"dataset {evaluation.dataset}",
+        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), {data}",
         f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
         f"{counts[Verdict.UNKNOWN]} unknown",
-        f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
-        f" + unused {len(evaluation.unused)}",
-        *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
-                       "  ... and {more} more (--format json lists them all)"),
+        *([f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
+           f" + unused {len(evaluation.unused)}",
+           *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
+                          "  ... and {more} more (--format json lists them all)")]
+          if figures else []),
+        *_records_lines(evaluation, lang),
     ]
+
+
+_KINDS = {"register": ("登记册", "register"), "log": ("检查记录", "log")}
+_SHOWN = 5
+
+
+def _records_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
+    """For each records table: its rows reconciled, the first rejected rows, notes."""
+    lines = []
+    for table in evaluation.records:
+        kind = _KINDS[table.kind][0 if lang == "zh" else 1]
+        if lang == "zh":
+            lines.append(f"{kind} {table.name}:读取 {table.rows_read} 行 = 使用 "
+                         f"{table.rows_used} 行 + 拒收 {table.rows_rejected} 行")
+        else:
+            lines.append(f"{kind} {table.name}: rows read {table.rows_read} = used "
+                         f"{table.rows_used} + rejected {table.rows_rejected}")
+        word = "拒收" if lang == "zh" else "rejected"
+        lines += [f"  {word}: {p}" for p in table.problems[:_SHOWN]]
+        if len(table.problems) > _SHOWN:
+            more = len(table.problems) - _SHOWN
+            lines.append(f"  …… 另有 {more} 个问题(--format json 列出全部)" if lang == "zh"
+                         else f"  ... and {more} more problems (--format json lists them all)")
+        lines += [f"  {note.get(lang)}" for note in table.notes]
+    return lines
+
+
+def _failing_lines(evaluation: Evaluation, lang: Lang, limit: int | None = _SHOWN
+                   ) -> list[str]:
+    """The units that fail each records result, the first ``limit`` of each."""
+    lines = []
+    for result in evaluation.results:
+        units = result.failing_units
+        if not units:
+            continue
+        place = f" {result.district}" if result.district else ""
+        of = f"{result.population} 个单位中 " if result.population is not None else ""
+        head = (f"{result.rule.id}({result.year}{place}):{of}{len(units)} 个未达到要求"
+                if lang == "zh" else
+                f"{result.rule.id} ({result.year}{place}): {len(units)} of "
+                f"{result.population} units do not meet it")
+        lines.append(head)
+        shown = units if limit is None else units[:limit]
+        cells = [(f"  {u.unit}", u.name, u.district or "", u.needs.get(lang)) for u in shown]
+        lines += _table(("", "", "", ""), cells).splitlines()[2:]
+        if len(units) > len(shown):
+            more = len(units) - len(shown)
+            lines.append(f"  …… 另有 {more} 个(--format json 列出全部)" if lang == "zh"
+                         else f"  ... and {more} more (--format json lists them all)")
+    return lines
 
 
 _UNUSED_SHOWN = 5
@@ -314,7 +394,10 @@ def _headers(lang: Lang) -> tuple[str, ...]:
 def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     """The default, readable output of ``qrules check``."""
     rows = [_cells(r, lang) for r in evaluation.results]
-    return _table(_headers(lang), rows) + "\n" + "\n".join(_summary(evaluation, lang)) + "\n"
+    failing = _failing_lines(evaluation, lang)
+    return (_table(_headers(lang), rows) + "\n"
+            + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
+            + "\n".join(_summary(evaluation, lang)) + "\n")
 
 
 def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:
@@ -326,8 +409,13 @@ def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for result in evaluation.results:
         lines.append("| " + " | ".join(escape(c) for c in _cells(result, lang)) + " |")
-    return "\n".join(lines) + "\n\n" + "\n".join(
+    failing = _failing_lines(evaluation, lang)
+    block = ["", "```", *failing, "```"] if failing else []
+    return "\n".join([*lines, *block]) + "\n\n" + "\n".join(
         f"- {line.strip()}" for line in _summary(evaluation, lang)) + "\n"
+
+
+_JUNIT_UNITS = 100
 
 
 def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
@@ -353,6 +441,10 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
         detail = "\n".join([
             result.reason.get(lang),
             *(c.describe(lang) for c in result.changes),
+            *(f"{u.unit} {u.name}: {u.needs.get(lang)}"
+              for u in result.failing_units[:_JUNIT_UNITS]),
+            *([f"... and {len(result.failing_units) - _JUNIT_UNITS} more units"]
+              if len(result.failing_units) > _JUNIT_UNITS else []),
             f"quote: {result.rule.source.quote}",
         ])
         if result.verdict is Verdict.NOT_MET:

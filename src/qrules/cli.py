@@ -8,17 +8,26 @@ problems, an unknown name, a bad option).
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import subprocess
 import sys
+import tarfile
+import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from . import _report
+from . import _records_cli, _report
 from ._data import Dataset, read_dataset
+from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
 from ._errors import QRulesError
 from ._evaluate import Evaluation
+from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook
+from ._records_engine import merge
 
 __all__ = ["main"]
 
@@ -47,13 +56,26 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common, selection], help="judge a dataset against a rulebook",
         description="Judge reported figures against a rulebook. Exit 0 when every rule is "
                     "met, 1 when any is not met or unknown, 2 on bad input.")
-    check.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
-    check.add_argument("data", nargs="?", help="a dataset file (.csv or .json)")
-    check.add_argument("--sample", nargs="?", const="", metavar="NAME",
-                       help="use a sample dataset that ships with the rulebook")
+    _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
     check.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    _records_cli.add_arguments(check)
+
+    report = commands.add_parser(
+        "report", parents=[common, selection],
+        help="write a report: HTML with charts and trends, Markdown or JUnit XML",
+        description="Judge reported figures as check does and write a report: one "
+                    "self-contained HTML file with a chart of each rule's progress towards "
+                    "its target, filters and, for a dataset of several years, each measure's "
+                    "trend; or Markdown for a review document; or JUnit XML for CI. "
+                    "Exit 0 when the report is written (whatever the verdicts; check's exit "
+                    "code tells those), 2 on bad input.")
+    _add_judging(report)
+    report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
+    report.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE ('-' for stdout; required for html)")
+    _records_cli.add_arguments(report)
 
     listing = commands.add_parser("list", parents=[common, selection],
                                   help="list shipped rulebooks, or a rulebook's rules")
@@ -73,6 +95,34 @@ def _parser() -> argparse.ArgumentParser:
                                    help="check rulebook folders and report every problem")
     validate.add_argument("rulebooks", nargs="+", metavar="RULEBOOK")
 
+    linting = commands.add_parser(
+        "lint", parents=[common], help="report where a rulebook's own statements disagree",
+        description="Report where rules on the same measure disagree, where they are stated "
+                    "over different times, where a sum's components imply something about "
+                    "its target, and related links that are not mutual. Exit 0 when there "
+                    "is no warning or error, 1 when there is, 2 on bad input.")
+    linting.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    linting.add_argument("--format", choices=("text", "json"), default="text")
+    linting.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
+    differ = commands.add_parser(
+        "diff", help="compare two versions of a rulebook",
+        description="Compare two rulebooks (shipped names, folders, or REV:PATH for a folder "
+                    "at a git revision): rules added, removed, renamed; requirements stricter, "
+                    "looser, equivalent or incomparable, decided symbolically. Exit 0 when "
+                    "nothing changed, 1 when something did, 2 on bad input.")
+    differ.add_argument("old")
+    differ.add_argument("new")
+    differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    differ.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
+    changelog = commands.add_parser(
+        "changelog", help="write a Keep a Changelog section for a rulebook's new version")
+    changelog.add_argument("old")
+    changelog.add_argument("new")
+    changelog.add_argument("--date", help="the release date to print in the heading")
+    changelog.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
     return parser
@@ -88,6 +138,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    args.stderr = err
     try:
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
@@ -110,7 +161,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         out.write(text)
 
 
-def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset:
+def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
     if args.sample is not None:
         if args.data:
             raise _usage("give a dataset or --sample, not both")
@@ -124,7 +175,10 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset:
                          "name one with --sample NAME")
         return read_dataset(chosen[0], rulebook)
     if not args.data:
-        raise _usage("give a dataset file, or --sample for the rulebook's sample")
+        if _records_cli.wants_records(args):
+            return None
+        raise _usage("give a dataset file, or --sample for the rulebook's sample, "
+                     "or --register and --log")
     return read_dataset(args.data, rulebook)
 
 
@@ -136,10 +190,34 @@ def _usage(message: str) -> _UsageError:
     return _UsageError(message)
 
 
-def _check(args: argparse.Namespace, out: TextIO) -> int:
+def _add_judging(command: argparse.ArgumentParser) -> None:
+    """The arguments that say what to judge, shared by check and report."""
+    command.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    command.add_argument("data", nargs="?", help="a dataset file (.csv or .json)")
+    command.add_argument("--sample", nargs="?", const="", metavar="NAME",
+                         help="use a sample dataset that ships with the rulebook")
+
+
+def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
+    """Judge what the arguments name (check and report): the evaluation, the
+    dataset of reported figures (if any) and the rules chosen."""
     rulebook = load(args.rulebook)
     rules = _select(rulebook, args)
-    evaluation: Evaluation = rulebook.evaluate(_dataset(rulebook, args), rules=rules)
+    dataset = _dataset(rulebook, args)
+    records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
+    evaluation: Evaluation
+    if dataset is None:
+        assert records is not None
+        evaluation = records
+    else:
+        evaluation = rulebook.evaluate(dataset, rules=rules)
+        if records is not None:
+            evaluation = merge(evaluation, records)
+    return evaluation, dataset, rules
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    evaluation, _, _ = _judge(args)
     lang: Lang = args.lang
     render = {
         "table": _report.evaluation_table,
@@ -149,6 +227,31 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     }[args.format]
     _write(render(evaluation, lang), args, out)
     return EXIT_OK if evaluation.ok else EXIT_FAILED
+
+
+def _report_command(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "html" and not args.output:
+        raise _usage("an HTML report is a file of about 1 MB: give -o FILE "
+                     "(or -o - for stdout)")
+    from ._trend import trends, trends_markdown  # noqa: PLC0415 (only reports need them)
+
+    evaluation, dataset, rules = _judge(args)
+    lang: Lang = args.lang
+    found = () if dataset is None else trends(evaluation.rulebook, dataset, rules)
+    if args.format == "html":
+        from ._html import evaluation_html  # noqa: PLC0415
+
+        text = evaluation_html(evaluation, lang, found)
+    elif args.format == "markdown":
+        section = trends_markdown(found, lang)
+        text = _report.evaluation_markdown(evaluation, lang) + (f"\n{section}" if section else "")
+    else:
+        text = _report.evaluation_junit(evaluation, lang)
+    if args.output == "-":
+        out.write(text)
+    else:
+        _write(text, args, out)
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
@@ -190,6 +293,48 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    rulebook = load(args.rulebook)
+    findings = lint(rulebook)
+    render = lint_json if args.format == "json" else lint_text
+    _write(render(rulebook, findings, args.lang), args, out)
+    return EXIT_FAILED if blocking(findings) else EXIT_OK
+
+
+def _load_version(spec: str, keep: ExitStack) -> Rulebook:
+    """A rulebook by name or folder, or ``REV:PATH``: the folder at a git revision."""
+    revision, colon, path = spec.partition(":")
+    if not colon or not revision or Path(spec).exists():
+        return load(spec)
+    folder = Path(keep.enter_context(tempfile.TemporaryDirectory(prefix="qrules-")))
+    archive = subprocess.run(["git", "archive", "--format=tar", revision, path],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        message = archive.stderr.decode(errors="replace").strip()
+        raise _usage(f"cannot read {path!r} at git revision {revision!r}: {message}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return load(folder / path)
+
+
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    with ExitStack() as keep:
+        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+    if args.format == "json":
+        text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = (diff_markdown if args.format == "markdown" else diff_text)(result)
+    _write(text, args, out)
+    return EXIT_FAILED if result.changed else EXIT_OK
+
+
+def _changelog(args: argparse.Namespace, out: TextIO) -> int:
+    with ExitStack() as keep:
+        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+    _write(changelog_section(result, args.date), args, out)
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
@@ -202,10 +347,14 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 
 _COMMANDS = {
     "check": _check,
+    "report": _report_command,
     "list": _list,
     "show": _show,
     "export": _export,
     "validate": _validate,
+    "lint": _lint,
+    "diff": _diff,
+    "changelog": _changelog,
     "schema": _schema,
 }
 

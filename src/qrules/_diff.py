@@ -1,0 +1,605 @@
+"""A semantic diff of two rulebooks, and the version bump it calls for.
+
+Requirements are compared as predicates, never as strings: the new one is
+*stricter* when it implies the old one and not the reverse, *looser* the other
+way round, *equivalent* when each implies the other, *incomparable* when
+neither does. Implication ``P ⇒ Q`` is decided by showing ``P ∧ ¬Q``
+unsatisfiable over the measures' domain (non-negative reals; percentages at
+most 100): each comparison is in integer form, ``P ∧ ¬Q`` is put in
+disjunctive normal form, and each conjunction of linear constraints is an
+exact linear programme (sympy's simplex, on rationals). A conjunction that is
+not linear in several measures cannot be decided that way; the result is then
+*undecided*, and says so, rather than guessed.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
+
+import attrs
+import sympy
+from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
+
+from ._compile import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Negation,
+    Predicate,
+    compile_predicate,
+    integer_form,
+)
+from ._expr import to_sympy
+from ._model import Measure, Rule, Rulebook, Text
+
+__all__ = [
+    "Bump",
+    "Comparison",
+    "FieldChange",
+    "RuleChange",
+    "RulebookDiff",
+    "compare_requirements",
+    "diff_rulebooks",
+    "required_version",
+    "version_follows",
+]
+
+
+class Comparison(enum.Enum):
+    """How a new requirement relates to an old one."""
+
+    STRICTER = "stricter"
+    LOOSER = "looser"
+    EQUIVALENT = "equivalent"
+    INCOMPARABLE = "incomparable"
+    UNDECIDED = "undecided"
+
+
+# -- deciding implication -----------------------------------------------------
+
+#: A constraint ``expr op 0`` with op one of >=, >, ==.
+_Atom = tuple[sympy.Expr, str]
+
+
+def _symbol(name: str) -> sympy.Symbol:
+    # Non-negative reals, whatever the unit: a unit change (whole counts or not)
+    # must not make two requirements incomparable.
+    return sympy.Symbol(name, nonnegative=True)
+
+
+def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
+               ) -> tuple[Predicate, list[_Atom]]:
+    """The requirement, over its measures or (``expand``) over their inputs with
+    every formula expanded, so that a requirement on a rate and one on its counts
+    speak of the same quantities; and the domain constraints of the expanded
+    measures (a percentage is at most 100)."""
+    domain: list[_Atom] = []
+
+    def resolve(name: str) -> sympy.Expr:
+        measure = measures.get(name)
+        if not expand or measure is None or measure.formula is None:
+            return _symbol(name)
+        expr = to_sympy(measure.formula.tree, _Names(resolve))
+        if measure.unit.id == "percent":
+            form, denominator = integer_form(100 - expr)
+            domain.append((form, ">="))
+            if denominator.free_symbols:
+                domain.append((denominator, ">"))
+        return expr
+
+    return compile_predicate(rule.requirement.tree, resolve), domain
+
+
+class _Names(Mapping[str, sympy.Expr]):
+    def __init__(self, resolve: Callable[[str], sympy.Expr]) -> None:
+        self._resolve = resolve
+
+    def __getitem__(self, name: str) -> sympy.Expr:
+        return self._resolve(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
+    """``predicate`` (or its negation) as a list of conjunctions of atoms."""
+    if isinstance(predicate, Negation):
+        return _dnf(predicate.operand, not negate)
+    if isinstance(predicate, AllOf | AnyOf):
+        conjunctive = isinstance(predicate, AllOf) != negate
+        left = _dnf(predicate.left, negate)
+        right = _dnf(predicate.right, negate)
+        if conjunctive:
+            return [a + b for a, b in itertools.product(left, right)]
+        return left + right
+    assert isinstance(predicate, Condition)
+    expr: sympy.Expr = predicate.integer
+    op: str = predicate.op
+    if negate:
+        op = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}[op]
+    # A comparison is judged only where its denominators are not zero, met or not.
+    guards: list[_Atom] = [(d, ">") for d in (predicate.denominator, *predicate.guards)
+                           if d.free_symbols and d.is_nonnegative]
+    if op == "<=":
+        return [[(-expr, ">="), *guards]]
+    if op == "<":
+        return [[(-expr, ">"), *guards]]
+    if op == "!=":
+        return [[(expr, ">"), *guards], [(-expr, ">"), *guards]]
+    return [[(expr, op), *guards]]
+
+
+def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    for symbol in symbols:
+        atoms.append((symbol, ">="))
+        measure = measures.get(str(symbol))
+        if measure is not None and measure.unit.id == "percent":
+            atoms.append((100 - symbol, ">="))
+    return atoms
+
+
+def _satisfiable(atoms: Sequence[_Atom]) -> bool | None:
+    """Whether the conjunction has a solution; ``None`` when it can't be decided."""
+    symbols = sorted(set().union(*(e.free_symbols for e, _ in atoms)), key=str)
+    # Plain real symbols: with its assumptions, sympy would decide ``x >= 0`` for a
+    # non-negative x on the spot, and the linear programme would never see it.
+    plain = {s: sympy.Symbol(f"_{s}", real=True) for s in symbols}
+    atoms = [(e.xreplace(plain), op) for e, op in atoms]
+    symbols = [plain[s] for s in symbols]
+    if symbols and any(not sympy.Poly(e, *symbols).is_linear for e, _ in atoms):
+        return _satisfiable_univariate(atoms, symbols)
+    if len(symbols) == 1:
+        return _satisfiable_interval(atoms, symbols[0])
+    slack = sympy.Dummy("slack")
+    constraints = []
+    for expr, op in atoms:
+        if not expr.free_symbols:
+            holds = {">=": expr >= 0, ">": expr > 0, "==": expr == 0}[op]
+            if not holds:
+                return False
+            continue
+        if op == ">=":
+            constraints.append(expr >= 0)
+        elif op == ">":
+            constraints.append(expr - slack >= 0)
+        else:
+            constraints.append(sympy.Eq(expr, 0))
+    if not constraints:
+        return True
+    constraints.append(slack <= 1)
+    try:
+        best, _ = lpmax(slack, constraints)
+    except InfeasibleLPError:
+        return False
+    except UnboundedLPError:  # pragma: no cover - the slack is bounded above
+        return True
+    strict = any(op == ">" for _, op in atoms)
+    return best > 0 if strict else True
+
+
+def _satisfiable_interval(atoms: Sequence[_Atom], x: sympy.Symbol) -> bool:
+    """Linear constraints on one variable: intersect the half-lines they bound."""
+    low, low_open = None, False
+    high, high_open = None, False
+    for expr, op in atoms:
+        a_expr, b_expr = sympy.Poly(expr, x).all_coeffs() if expr.has(x) else (0, expr)
+        a, b = Fraction(str(a_expr)), Fraction(str(b_expr))
+        if a == 0:
+            if not {">=": b >= 0, ">": b > 0, "==": b == 0}[op]:
+                return False
+            continue
+        bound = -b / a
+        strict = op == ">"
+        tighter_low = low is None or bound > low or (bound == low and strict)
+        if (op == "==" or a > 0) and tighter_low:  # x >= bound (or x > bound)
+            low, low_open = bound, strict
+        tighter_high = high is None or bound < high or (bound == high and strict)
+        if (op == "==" or a < 0) and tighter_high:  # x <= bound (or x < bound)
+            high, high_open = bound, strict
+    if low is None or high is None:
+        return True
+    return low < high or (low == high and not low_open and not high_open)
+
+
+def _satisfiable_univariate(atoms: Sequence[_Atom], symbols: list[sympy.Symbol]) -> bool | None:
+    if len(symbols) != 1:
+        return None
+    [x] = symbols
+    solutions: sympy.Set = sympy.Reals
+    for expr, op in atoms:
+        if op == "==":
+            part = sympy.solveset(expr, x, sympy.Reals)
+        else:
+            relation = expr >= 0 if op == ">=" else expr > 0
+            part = sympy.solve_univariate_inequality(relation, x, relational=False,
+                                                     domain=sympy.Reals)
+        solutions = sympy.Intersection(solutions, part)
+    return solutions is not sympy.S.EmptySet
+
+
+def _implies(p: Predicate, q: Predicate, domain: list[_Atom],
+             measures: Mapping[str, Measure]) -> bool | None:
+    """Whether ``p ⇒ q`` over the domain; ``None`` when undecidable here."""
+    undecided = False
+    for conjunction in (a + b for a, b in itertools.product(_dnf(p), _dnf(q, negate=True))):
+        symbols = set().union(*(e.free_symbols for e, _ in conjunction))
+        found = _satisfiable([*conjunction, *domain, *_domain(symbols, measures)])
+        if found is None:
+            undecided = True
+        elif found:
+            return False
+    return None if undecided else True
+
+
+def _formula(measures: Mapping[str, Measure], name: str) -> str | None:
+    measure = measures.get(name)
+    return None if measure is None or measure.formula is None else str(measure.formula)
+
+
+def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
+                         new_measures: Mapping[str, Measure] | None = None) -> Comparison:
+    """How ``new``'s requirement relates to ``old``'s (see the module's docstring).
+
+    Each side's formulas are those of its own rulebook (``new_measures`` defaults
+    to ``old_measures``).
+    """
+    new_measures = old_measures if new_measures is None else new_measures
+    # Requirements on the same measures, with the same formulas, are compared on
+    # the measures themselves (fewer variables, the same answer); otherwise on the
+    # formulas' inputs.
+    names = old.requirement.names
+    expand = names != new.requirement.names or any(
+        _formula(old_measures, n) != _formula(new_measures, n) for n in names)
+    p_old, old_domain = _predicate(old, old_measures, expand)
+    p_new, new_domain = _predicate(new, new_measures, expand)
+    domain = old_domain + new_domain
+    known = {**old_measures, **new_measures}
+    forward = _implies(p_new, p_old, domain, known)
+    backward = _implies(p_old, p_new, domain, known)
+    if forward is None or backward is None:
+        if forward is False and backward is False:
+            return Comparison.INCOMPARABLE
+        return Comparison.UNDECIDED
+    if forward and backward:
+        return Comparison.EQUIVALENT
+    if forward:
+        return Comparison.STRICTER
+    if backward:
+        return Comparison.LOOSER
+    return Comparison.INCOMPARABLE
+
+
+# -- the diff -----------------------------------------------------------------
+
+
+@attrs.frozen
+class FieldChange:
+    """One field of a rule that changed: its name and both values, as text."""
+
+    field: str
+    old: str
+    new: str
+
+
+class Bump(enum.IntEnum):
+    """The least version bump a change calls for (``docs/versions.md``)."""
+
+    NONE = 0
+    PATCH = 1
+    MINOR = 2
+    MAJOR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+#: Fields whose change alters what a rule judges: a major change.
+_SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula")
+#: Fields whose change alters only words or attribution: a patch.
+_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "responsible",
+            "interpretation", "strength", "tags", "related")
+
+
+@attrs.frozen
+class RuleChange:
+    """What happened to one rule between two rulebooks."""
+
+    kind: str  # "added", "removed", "renamed", "changed"
+    old: Rule | None = attrs.field(default=None, repr=False)
+    new: Rule | None = attrs.field(default=None, repr=False)
+    requirement: Comparison | None = None
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def id(self) -> str:
+        rule = self.new or self.old
+        assert rule is not None
+        return rule.id
+
+    @property
+    def bump(self) -> Bump:
+        if self.kind == "removed":
+            return Bump.MAJOR
+        if self.kind == "added":
+            return Bump.MINOR
+        if self.requirement in (Comparison.STRICTER, Comparison.INCOMPARABLE,
+                                Comparison.UNDECIDED):
+            return Bump.MAJOR
+        if any(f.field in _SEMANTIC for f in self.fields):
+            return Bump.MAJOR
+        if self.requirement is Comparison.LOOSER:
+            return Bump.MINOR
+        if self.kind == "renamed":
+            return Bump.MAJOR  # a rule id is an interface: results are keyed by it
+        return Bump.PATCH if self.fields or self.requirement is not None else Bump.NONE
+
+
+@attrs.frozen
+class RulebookDiff:
+    """Every change between two rulebooks, and the bump they call for."""
+
+    old: Rulebook = attrs.field(repr=False)
+    new: Rulebook = attrs.field(repr=False)
+    changes: tuple[RuleChange, ...]
+    plan: tuple[FieldChange, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes or self.plan)
+
+    @property
+    def bump(self) -> Bump:
+        bumps = [c.bump for c in self.changes]
+        if self.plan:
+            bumps.append(Bump.PATCH)
+        return max(bumps, default=Bump.NONE)
+
+    def of_kind(self, kind: str) -> tuple[RuleChange, ...]:
+        return tuple(c for c in self.changes if c.kind == kind)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Text):
+        return f"{value.zh} / {value.en}"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) or "—"
+    # Quotes span lines (the indicator table); a change is shown on one.
+    return " / ".join(part.strip() for part in str(value).splitlines() if part.strip())
+
+
+def _fields(rule: Rule) -> dict[str, object]:
+    formula = rule.measure.formula
+    return {
+        "measure": rule.measure.id,
+        "unit": rule.measure.unit.id,
+        "aggregation": rule.aggregation.value,
+        "due": rule.due,
+        "period": None if rule.period is None else f"{rule.period.start}–{rule.period.end}",
+        "formula": None if formula is None else str(formula),
+        "title": rule.title,
+        "quote": rule.source.quote,
+        "section": rule.source.section,
+        "indicator_source": rule.source.indicator_source,
+        "data_source": rule.source.data_source,
+        "responsible": rule.responsible,
+        "interpretation": rule.interpretation,
+        "strength": rule.strength,
+        "tags": rule.tags,
+        "related": rule.related,
+    }
+
+
+def _compare(old: Rule, new: Rule, kind: str, old_measures: Mapping[str, Measure],
+             new_measures: Mapping[str, Measure]) -> RuleChange | None:
+    before, after = _fields(old), _fields(new)
+    fields = tuple(FieldChange(name, _text(before[name]), _text(after[name]))
+                   for name in before if before[name] != after[name])
+    requirement = None
+    if str(old.requirement) != str(new.requirement) or old.measure.id != new.measure.id:
+        requirement = compare_requirements(old, new, old_measures, new_measures)
+    if kind == "changed" and not fields and requirement is None:
+        return None
+    return RuleChange(kind, old, new, requirement, fields)
+
+
+def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
+    """Compare two rulebooks rule by rule.
+
+    Rules are matched by id; a removed and an added rule with the same measure
+    and the same source section and quote are one rule *renamed*.
+    """
+    measures = (old.measures, new.measures)
+    old_rules = {r.id: r for r in old}
+    new_rules = {r.id: r for r in new}
+    changes: list[RuleChange] = []
+    for rule_id in old_rules.keys() & new_rules.keys():
+        change = _compare(old_rules[rule_id], new_rules[rule_id], "changed", *measures)
+        if change is not None:
+            changes.append(change)
+    removed = [old_rules[i] for i in old_rules.keys() - new_rules.keys()]
+    added = [new_rules[i] for i in new_rules.keys() - old_rules.keys()]
+    for rule in sorted(removed, key=lambda r: r.id):
+        twin = next((a for a in added if a.measure.id == rule.measure.id
+                     and a.source.section == rule.source.section
+                     and a.source.quote == rule.source.quote), None)
+        if twin is not None:
+            added.remove(twin)
+            renamed = _compare(rule, twin, "renamed", *measures)
+            assert renamed is not None
+            changes.append(renamed)
+        else:
+            changes.append(RuleChange("removed", old=rule))
+    changes.extend(RuleChange("added", new=rule) for rule in added)
+    plan = tuple(
+        FieldChange(name, _text(a), _text(b))
+        for name, a, b in (
+            ("title", old.title, new.title),
+            ("status", old.status, new.status),
+            ("period", f"{old.period.start}–{old.period.end}",
+             f"{new.period.start}–{new.period.end}"),
+            ("supersedes", old.supersedes, new.supersedes),
+        )
+        if a != b
+    )
+    order = {"removed": 0, "renamed": 1, "changed": 2, "added": 3}
+    changes.sort(key=lambda c: (order[c.kind], c.id))
+    return RulebookDiff(old, new, tuple(changes), plan)
+
+
+# -- rendering ----------------------------------------------------------------
+
+
+def _requirement_line(change: RuleChange) -> str | None:
+    if change.requirement is None or change.old is None or change.new is None:
+        return None
+    return (f"requirement {change.old.requirement.text} → {change.new.requirement.text}: "
+            f"{change.requirement.value}")
+
+
+def required_version(old: str, bump: Bump) -> str:
+    """The least version after ``old`` that a change of size ``bump`` allows.
+
+    >>> required_version("1.4.2", Bump.MINOR)
+    '1.5.0'
+    """
+    major, minor, patch = (int(part) for part in old.split("."))
+    if bump is Bump.MAJOR:
+        return f"{major + 1}.0.0"
+    if bump is Bump.MINOR:
+        return f"{major}.{minor + 1}.0"
+    if bump is Bump.PATCH:
+        return f"{major}.{minor}.{patch + 1}"
+    return old
+
+
+def version_follows(diff: RulebookDiff) -> bool:
+    """Whether the new rulebook's version is at least the bump its changes call for."""
+    def key(version: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in version.split("."))
+
+    return key(diff.new.version) >= key(required_version(diff.old.version, diff.bump))
+
+
+def _headline(change: RuleChange) -> str:
+    if change.kind == "added":
+        assert change.new is not None
+        return f"added {change.id}: {change.new.measure.id} {change.new.requirement.text}"
+    if change.kind == "removed":
+        assert change.old is not None
+        return f"removed {change.id}: {change.old.measure.id} {change.old.requirement.text}"
+    if change.kind == "renamed":
+        assert change.old is not None
+        return f"renamed {change.old.id} → {change.id}"
+    return f"changed {change.id}"
+
+
+def diff_text(diff: RulebookDiff) -> str:
+    """``qrules diff``: one block per change, and the bump they call for."""
+    lines = [f"{diff.old.id} {diff.old.version} → {diff.new.id} {diff.new.version}: "
+             f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
+             f"bump {diff.bump.label}"]
+    if not version_follows(diff):
+        lines.append(f"  version {diff.new.version} is too small: these changes need at least "
+                     f"{required_version(diff.old.version, diff.bump)}")
+    for field in diff.plan:
+        lines.append(f"  plan {field.field}: {field.old} → {field.new}")
+    for change in diff.changes:
+        lines.append(f"  {_headline(change)} [{change.bump.label}]")
+        requirement = _requirement_line(change)
+        if requirement:
+            lines.append(f"    {requirement}")
+        lines.extend(f"    {f.field}: {f.old} → {f.new}" for f in change.fields)
+    return "\n".join(lines) + "\n"
+
+
+def diff_dict(diff: RulebookDiff) -> dict[str, object]:
+    def side(rulebook: Rulebook) -> dict[str, str | None]:
+        return {"id": rulebook.id, "version": rulebook.version,
+                "fingerprint": rulebook.fingerprint, "supersedes": rulebook.supersedes}
+
+    return {
+        "schema_version": "1",
+        "old": side(diff.old),
+        "new": side(diff.new),
+        "changed": diff.changed,
+        "bump": diff.bump.label,
+        "required_version": required_version(diff.old.version, diff.bump),
+        "version_follows": version_follows(diff),
+        "plan": [attrs.asdict(f) for f in diff.plan],
+        "changes": [
+            {
+                "kind": c.kind,
+                "id": c.id,
+                "old_id": None if c.old is None else c.old.id,
+                "requirement": None if c.requirement is None else c.requirement.value,
+                "old_requirement": None if c.old is None else c.old.requirement.text,
+                "new_requirement": None if c.new is None else c.new.requirement.text,
+                "fields": [attrs.asdict(f) for f in c.fields],
+                "bump": c.bump.label,
+            }
+            for c in diff.changes
+        ],
+    }
+
+
+def diff_markdown(diff: RulebookDiff) -> str:
+    lines = [f"# {diff.old.id} {diff.old.version} → {diff.new.version}", "",
+             f"Version bump called for: **{diff.bump.label}**.", "",
+             "| change | rule | requirement | other fields | bump |", "|---|---|---|---|---|"]
+    for field in diff.plan:
+        lines.append(f"| plan | — | — | {field.field}: {field.old} → {field.new} | patch |")
+    for c in diff.changes:
+        requirement = _requirement_line(c) or (
+            c.new.requirement.text if c.new is not None and c.kind == "added" else
+            c.old.requirement.text if c.old is not None and c.kind == "removed" else "—")
+        fields = "; ".join(f"{f.field}: {f.old} → {f.new}" for f in c.fields) or "—"
+        rule = c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}"
+        lines.append(f"| {c.kind} | `{rule}` | {_cell(requirement)} | {_cell(fields)} | "
+                     f"{c.bump.label} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def changelog_section(diff: RulebookDiff, date: str | None = None) -> str:
+    """A Keep a Changelog section for the new version of the rulebook."""
+    heading = f"## [{diff.new.version}]" + (f" - {date}" if date else "")
+    groups: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": []}
+    for c in diff.changes:
+        if c.kind == "added":
+            assert c.new is not None
+            groups["Added"].append(f"`{c.id}`: {c.new.title.en} "
+                                   f"({c.new.measure.id} {c.new.requirement.text}).")
+        elif c.kind == "removed":
+            assert c.old is not None
+            groups["Removed"].append(f"`{c.id}`: {c.old.title.en} "
+                                     f"({c.old.measure.id} {c.old.requirement.text}).")
+        else:
+            parts = []
+            if c.kind == "renamed" and c.old is not None:
+                parts.append(f"renamed from `{c.old.id}`")
+            if c.requirement is not None and c.old is not None and c.new is not None:
+                parts.append(f"requirement {c.old.requirement.text} → "
+                             f"{c.new.requirement.text} ({c.requirement.value})")
+            parts.extend(f"{f.field} {f.old} → {f.new}" for f in c.fields)
+            groups["Changed"].append(f"`{c.id}`: " + "; ".join(parts) + ".")
+    for field in diff.plan:
+        groups["Changed"].append(f"Plan {field.field}: {field.old} → {field.new}.")
+    lines = [heading]
+    for name, items in groups.items():
+        if items:
+            lines += ["", f"### {name}", ""]
+            lines += [f"- {item}" for item in items]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,699 @@
+"""``qrules lint``: where a rulebook's own statements disagree.
+
+A plan often states one quantity in more than one place (an indicator table and
+a column), not always with the same number or over the same time. Each
+statement is its own rule; rules on the same measure are linked by the measure
+itself, and rules on different measures by ``related``. The checks here read
+only the rulebook, never data, and know nothing of any particular plan:
+
+``disagreeing-targets`` (warning)
+    rules on one measure, judged on the same figure (same aggregation and due
+    date or period), with single thresholds in the same direction that are not
+    equivalent; the message says which binds if all are read as minimums.
+``differing-requirements`` (warning)
+    the same, for requirements that are not such thresholds (compound, ``==``,
+    ``!=``, or thresholds in opposite directions), when they are not equivalent;
+    equivalence and implication are decided with sympy on the measure's values.
+``different-timing`` (warning)
+    one measure stated with different aggregations, due dates or periods: the
+    statements cannot be checked on one figure without a reading.
+``component-targets`` (info when consistent, warning when not)
+    a measure whose formula is a sum of other measures with non-negative
+    coefficients, where the aggregate and every component carry lower bounds at
+    the same timing: the bound the components' targets imply for the aggregate,
+    compared with the aggregate's own target.
+``unreciprocated-link`` (warning)
+    a ``related`` link that the other rule does not return.
+
+See ``docs/lint.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+import sympy
+from sympy.solvers.inequalities import solve_univariate_inequality
+
+from ._expr import (
+    BinaryOp,
+    Comparator,
+    Compare,
+    Logic,
+    Name,
+    Negate,
+    Node,
+    Not,
+    Number,
+    format_expression,
+    format_number,
+    to_sympy,
+)
+from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+
+__all__ = [
+    "CODES",
+    "SEVERITIES",
+    "Finding",
+    "Severity",
+    "blocking",
+    "lint",
+    "lint_json",
+    "lint_text",
+]
+
+Severity: TypeAlias = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+CODES = (
+    "disagreeing-targets",
+    "differing-requirements",
+    "different-timing",
+    "component-targets",
+    "unreciprocated-link",
+)
+JSON_SCHEMA_VERSION = "1"
+
+
+@attrs.frozen
+class Finding:
+    """One thing ``qrules lint`` reports about a rulebook."""
+
+    code: str
+    severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
+    rules: tuple[str, ...]
+    message: Text
+
+    def as_dict(self, lang: Lang = "en") -> dict[str, object]:
+        return {"code": self.code, "severity": self.severity, "rules": list(self.rules),
+                "message": self.message.get(lang)}
+
+
+def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
+    """Every finding for a rulebook: errors first, then warnings, then infos;
+    within a severity by code, then by the rules' order in the rulebook."""
+    order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
+    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook)]
+    return tuple(sorted(findings, key=lambda f: (
+        SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
+
+
+def blocking(findings: Sequence[Finding]) -> bool:
+    """Whether any finding is a warning or an error (``qrules lint`` exits 1)."""
+    return any(f.severity in ("error", "warning") for f in findings)
+
+
+# -- statements of one measure ------------------------------------------------
+
+
+@attrs.frozen
+class _Timing:
+    """What a rule is judged on: the aggregation and its date or years."""
+
+    aggregation: Aggregation
+    due: dt.date | None
+    period: Period | None
+
+
+def _timing(rule: Rule, rulebook: Rulebook) -> _Timing:
+    if rule.aggregation is Aggregation.EVERY_YEAR:
+        return _Timing(rule.aggregation, None, rule.period or rulebook.period)
+    return _Timing(rule.aggregation, rule.due, None)
+
+
+def _describe_timing(timing: _Timing, rulebook: Rulebook) -> Text:
+    first = rulebook.period.start.year
+    due = "" if timing.due is None else timing.due.isoformat()
+    aggregation = timing.aggregation
+    if aggregation is Aggregation.LEVEL:
+        return Text(f"{due} 时的水平", f"level at {due}")
+    if aggregation is Aggregation.CUMULATIVE:
+        return Text(f"截至 {due} 累计", f"cumulative at {due}")
+    if aggregation is Aggregation.NEW:
+        return Text(f"{first} 年至 {due} 新增", f"new from {first} to {due}")
+    if aggregation is Aggregation.ANNUAL_AVERAGE:
+        return Text(f"{first} 年至 {due} 年均", f"annual average from {first} to {due}")
+    period = timing.period or rulebook.period
+    years = f"{period.start.year}–{period.end.year}"
+    return Text(f"{years} 年每年", f"every year {years}")
+
+
+def _same_measure(rulebook: Rulebook) -> Iterator[Finding]:
+    by_measure: dict[str, list[Rule]] = {}
+    for rule in rulebook.rules:
+        by_measure.setdefault(rule.measure.id, []).append(rule)
+    for rules in by_measure.values():
+        if len(rules) < 2:
+            continue
+        by_timing: dict[_Timing, list[Rule]] = {}
+        for rule in rules:
+            by_timing.setdefault(_timing(rule, rulebook), []).append(rule)
+        if len(by_timing) > 1:
+            yield _different_timing(rulebook, rules[0].measure, by_timing)
+        for group in by_timing.values():
+            if len(group) > 1:
+                finding = _compare_requirements(group)
+                if finding is not None:
+                    yield finding
+
+
+def _different_timing(rulebook: Rulebook, measure: Measure,
+                      by_timing: Mapping[_Timing, list[Rule]]) -> Finding:
+    parts_zh, parts_en = [], []
+    for timing, group in by_timing.items():
+        when = _describe_timing(timing, rulebook)
+        sections = _sections(group)
+        parts_zh.append(f"{when.zh}({sections})")
+        parts_en.append(f"{when.en} ({sections})")
+    return Finding(
+        "different-timing", "warning", tuple(r.id for group in by_timing.values() for r in group),
+        Text(f"{measure.name.zh}:{' 对 '.join(parts_zh)}:这些表述不能在同一数值上一并检验,"
+             "须先说明按哪种口径理解。",
+             f"{measure.name.en}: {' vs '.join(parts_en)}: the statements cannot be checked on "
+             "the same figure without a reading of which timing is meant."))
+
+
+class _Undecided(Exception):
+    """sympy could not reduce a requirement to a set of values of its measure."""
+
+
+@attrs.frozen
+class _Class:
+    """Rules whose requirements hold for exactly the same values."""
+
+    rules: tuple[Rule, ...]
+    values: sympy.Set | None  # None: undecided
+
+
+def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
+    """Rules on one measure at one timing: a finding unless all are equivalent."""
+    classes: list[_Class] = []
+    for rule in group:
+        try:
+            values: sympy.Set | None = _values(rule)
+        except _Undecided:
+            values = None
+        for index, existing in enumerate(classes):
+            if _equivalent(existing, rule, values):
+                classes[index] = attrs.evolve(existing, rules=(*existing.rules, rule))
+                break
+        else:
+            classes.append(_Class((rule,), values))
+    if len(classes) < 2:
+        return None
+    measure = group[0].measure
+    ids = tuple(rule.id for rule in group)
+    targets = [rule.target for rule in group]
+    statements = _statements(classes)
+    decided = len([c for c in classes if c.values is not None]) == len(classes)
+    contradictory = decided and _empty(_intersection([c.values for c in classes]))
+    binding = None
+    if decided and not contradictory:
+        binding = next((c for c in classes if all(_subset(c.values, o.values)
+                                                  for o in classes if o is not c)), None)
+    directions = {_direction(t) for t in targets}
+    if binding is not None and len(directions) == 1 and None not in directions:
+        lower = directions == {"lower"}
+        bound = _target_text(binding.rules[0])
+        return Finding("disagreeing-targets", "warning", ids, Text(
+            f"{measure.name.zh}:{' 对 '.join(statements.zh)};"
+            f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
+            f"{measure.name.en}: {' vs '.join(statements.en)}: "
+            f"read as {'minimums' if lower else 'maximums'}, {bound} binds."))
+    if not decided:
+        relation = Text("qrules 无法判定其间是否相互蕴含",
+                        "qrules cannot decide whether one implies another")
+    elif contradictory:
+        relation = Text("没有任何数值能同时满足", "no value meets them all")
+    elif binding is not None:
+        bound = _target_text(binding.rules[0])
+        relation = Text(f"{bound} 蕴含其余要求,起约束作用",
+                        f"{bound} implies the others and binds")
+    else:
+        relation = Text("互不蕴含", "none implies the others")
+    return Finding("differing-requirements", "warning", ids, Text(
+        f"{measure.name.zh}:{' 对 '.join(statements.zh)}:{relation.zh}。",
+        f"{measure.name.en}: {' vs '.join(statements.en)}: {relation.en}."))
+
+
+def _equivalent(existing: _Class, rule: Rule, values: sympy.Set | None) -> bool:
+    if existing.values is None or values is None:
+        return existing.rules[0].requirement == rule.requirement
+    return _subset(existing.values, values) and _subset(values, existing.values)
+
+
+def _direction(target: Target | None) -> str | None:
+    if target is None:
+        return None
+    if target.op in (">=", ">"):
+        return "lower"
+    if target.op in ("<=", "<"):
+        return "upper"
+    return None
+
+
+@attrs.frozen
+class _Statements:
+    zh: list[str]
+    en: list[str]
+
+
+def _statements(classes: Sequence[_Class]) -> _Statements:
+    """Each class as 'target (section; section)', aspirational ones marked."""
+    zh, en = [], []
+    for cls in classes:
+        target = _target_text(cls.rules[0])
+        sections = _sections(cls.rules)
+        aspirational = any(r.strength == "aspirational" for r in cls.rules)
+        zh.append(f"{target}({'力争;' if aspirational else ''}{sections})")
+        en.append(f"{target} ({'aspirational; ' if aspirational else ''}{sections})")
+    return _Statements(zh, en)
+
+
+def _sections(rules: Sequence[Rule]) -> str:
+    seen: list[str] = []
+    for rule in rules:
+        if rule.source.section not in seen:
+            seen.append(rule.source.section)
+    return "; ".join(seen)
+
+
+_SIGNS: dict[Comparator, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+
+
+def _target_text(rule: Rule) -> str:
+    target = rule.target
+    if target is None:
+        return str(rule.requirement)
+    return f"{_SIGNS[target.op]}{format_number(target.value)}"
+
+
+# -- requirements as sets of values -------------------------------------------
+
+_VALUE = sympy.Dummy("value", real=True)
+_NON_NEGATIVE = sympy.Interval(0, sympy.oo)
+
+
+class _Only(Mapping[str, sympy.Symbol]):
+    """The rule's own measure as one real variable; any other measure is undecided."""
+
+    def __init__(self, measure: str) -> None:
+        self._measure = measure
+
+    def __getitem__(self, key: str) -> sympy.Symbol:
+        if key != self._measure:
+            raise _Undecided(key)
+        return _VALUE
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._measure,))
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _values(rule: Rule) -> sympy.Set:
+    """The values of the rule's measure that meet its requirement: a union of
+    intervals of the non-negative reals, or of whole numbers for a count."""
+    found = _solve_node(rule.requirement.tree, _Only(rule.measure.id))
+    pieces = _pieces(found)
+    if rule.measure.unit.integer:
+        pieces = _whole(pieces)
+    return _as_set(pieces)
+
+
+def _solve_node(node: Node, symbols: _Only) -> sympy.Set:
+    if isinstance(node, Compare):
+        operands = [to_sympy(o, symbols) for o in node.operands]
+        result: sympy.Set = _NON_NEGATIVE
+        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+            result = sympy.Intersection(result, _solve(op, sympy.expand(left - right)))
+        return result
+    if isinstance(node, Not):
+        return sympy.Complement(_NON_NEGATIVE, _solve_node(node.operand, symbols))
+    if isinstance(node, Logic):
+        left = _solve_node(node.left, symbols)
+        right = _solve_node(node.right, symbols)
+        return sympy.Intersection(left, right) if node.op == "and" else sympy.Union(left, right)
+    raise _Undecided(node)  # the parser lets no bare number through
+
+
+_RELATIONS = {">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan,
+              "<=": sympy.LessThan, "<": sympy.StrictLessThan}
+_HOLDS = {">=": lambda v: v >= 0, ">": lambda v: v > 0, "<=": lambda v: v <= 0,
+          "<": lambda v: v < 0, "==": lambda v: v == 0, "!=": lambda v: v != 0}
+
+
+def _solve(op: Comparator, expr: sympy.Expr) -> sympy.Set:
+    """The non-negative values of ``_VALUE`` where ``expr op 0``."""
+    if not expr.free_symbols:
+        if not expr.is_Rational:
+            raise _Undecided(expr)
+        holds = _HOLDS[op](Fraction(int(expr.p), int(expr.q)))
+        return _NON_NEGATIVE if holds else sympy.S.EmptySet
+    try:
+        if op in ("==", "!="):
+            roots = sympy.solveset(sympy.Eq(expr, 0), _VALUE, sympy.S.Reals)
+            found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
+        else:
+            relation = _RELATIONS[op](expr, 0, evaluate=False)
+            found = solve_univariate_inequality(relation, _VALUE, relational=False,
+                                                domain=sympy.S.Reals)
+    except (NotImplementedError, ValueError, TypeError) as error:
+        raise _Undecided(expr) from error
+    return sympy.Intersection(found, _NON_NEGATIVE)
+
+
+# A piece is an interval (low, low_open, high, high_open); high None is infinity.
+_Piece: TypeAlias = tuple[Fraction, bool, Fraction | None, bool]
+
+
+def _fraction(value: sympy.Expr) -> Fraction:
+    if not value.is_Rational:
+        raise _Undecided(value)
+    return Fraction(int(value.p), int(value.q))
+
+
+def _pieces(found: sympy.Set) -> list[_Piece]:
+    """A set of reals as sorted, merged intervals with rational ends."""
+    if found.is_empty:
+        return []
+    parts = found.args if isinstance(found, sympy.Union) else (found,)
+    pieces: list[_Piece] = []
+    for part in parts:
+        if isinstance(part, sympy.Interval):
+            high = None if part.end is sympy.oo else _fraction(part.end)
+            pieces.append((_fraction(part.start), bool(part.left_open), high,
+                           bool(part.right_open)))
+        elif isinstance(part, sympy.FiniteSet):
+            for point in part.args:
+                value = _fraction(point)
+                pieces.append((value, False, value, False))
+        elif part.is_empty:
+            continue
+        else:
+            raise _Undecided(part)
+    return _merge(pieces)
+
+
+def _merge(pieces: list[_Piece]) -> list[_Piece]:
+    merged: list[_Piece] = []
+    for piece in sorted(pieces, key=lambda p: (p[0], p[1])):
+        if merged:
+            low, low_open, high, high_open = merged[-1]
+            touches = high is None or piece[0] < high or (
+                piece[0] == high and not (piece[1] and high_open))
+            if touches:
+                if high is not None:
+                    if piece[2] is None or piece[2] > high:
+                        high, high_open = piece[2], piece[3]
+                    elif piece[2] == high:
+                        high_open = high_open and piece[3]
+                merged[-1] = (low, low_open, high, high_open)
+                continue
+        merged.append(piece)
+    return merged
+
+
+def _whole(pieces: list[_Piece]) -> list[_Piece]:
+    """The whole numbers in each interval, as closed intervals with whole ends,
+    adjacent runs joined: two sets of whole numbers are equal exactly when
+    these forms are."""
+    whole: list[_Piece] = []
+    for low, low_open, high, high_open in pieces:
+        first = Fraction(math.floor(low) + 1 if low_open else math.ceil(low))
+        last = None if high is None else Fraction(
+            math.ceil(high) - 1 if high_open else math.floor(high))
+        if last is not None and first > last:
+            continue
+        if whole:
+            end = whole[-1][2]
+            if end is None:
+                break  # the run before reaches infinity
+            if first <= end + 1:
+                whole[-1] = (whole[-1][0], False, last, False)
+                continue
+        whole.append((first, False, last, False))
+    return whole
+
+
+def _as_set(pieces: list[_Piece]) -> sympy.Set:
+    def number(value: Fraction) -> sympy.Rational:
+        return sympy.Rational(value.numerator, value.denominator)
+
+    return sympy.Union(*(
+        sympy.Interval(number(low), sympy.oo if high is None else number(high),
+                       left_open=low_open, right_open=high is None or high_open)
+        for low, low_open, high, high_open in pieces))
+
+
+def _subset(inner: sympy.Set | None, outer: sympy.Set | None) -> bool:
+    if inner is None or outer is None:
+        return False
+    return bool(sympy.Complement(inner, outer).is_empty)
+
+
+def _intersection(sets: Sequence[sympy.Set | None]) -> sympy.Set:
+    return sympy.Intersection(*(s for s in sets if s is not None))
+
+
+def _empty(found: sympy.Set) -> bool:
+    return bool(found.is_empty)
+
+
+# -- components of a sum ------------------------------------------------------
+
+
+def _linear(measure: Measure) -> dict[str, Fraction] | None:
+    """The coefficient of each measure in a formula that is a sum of measures
+    with non-negative coefficients (plus a constant); else ``None``."""
+    formula = measure.formula
+    if formula is None:
+        return None
+    symbols = {name: sympy.Symbol(name) for name in formula.names}
+    expr = sympy.expand(to_sympy(formula.tree, symbols))
+    coefficients: dict[str, Fraction] = {}
+    for term, coefficient in expr.as_coefficients_dict().items():
+        if term == 1:
+            continue
+        if not (term.is_Symbol and coefficient.is_Rational) or coefficient < 0:
+            return None
+        coefficients[term.name] = _fraction(coefficient)
+    return coefficients or None
+
+
+def _names_in_order(node: Node) -> list[str]:
+    if isinstance(node, Name):
+        return [node.id]
+    if isinstance(node, Negate):
+        return _names_in_order(node.operand)
+    if isinstance(node, BinaryOp):
+        left = _names_in_order(node.left)
+        return left + [n for n in _names_in_order(node.right) if n not in left]
+    return []
+
+
+def _substitute(node: Node, values: Mapping[str, Fraction]) -> Node:
+    if isinstance(node, Name):
+        return Number(values[node.id])
+    if isinstance(node, Negate):
+        return Negate(_substitute(node.operand, values))
+    if isinstance(node, BinaryOp):
+        return BinaryOp(node.op, _substitute(node.left, values), _substitute(node.right, values))
+    return node
+
+
+@attrs.frozen
+class _Bound:
+    """``value`` or more (more than ``value`` when strict)."""
+
+    value: Fraction
+    strict: bool
+
+    def whole(self) -> _Bound:
+        if self.strict:
+            return _Bound(Fraction(math.floor(self.value) + 1), strict=False)
+        return _Bound(Fraction(math.ceil(self.value)), strict=False)
+
+    def meets(self, other: _Bound) -> bool:
+        """Whether every value this admits is admitted by ``other``."""
+        return self.value > other.value or (
+            self.value == other.value and (self.strict or not other.strict))
+
+    def text(self) -> str:
+        return f"{'>' if self.strict else '≥'}{format_number(self.value)}"
+
+
+def _lower_bound(rule: Rule) -> _Bound | None:
+    """The least value a rule with a single threshold allows: for ``>=``, ``>``
+    and ``==``; a whole number for a count."""
+    target = rule.target
+    if target is None or target.op not in (">=", ">", "=="):
+        return None
+    bound = _Bound(target.value, strict=target.op == ">")
+    return bound.whole() if rule.measure.unit.integer else bound
+
+
+def _component_targets(rulebook: Rulebook) -> Iterator[Finding]:
+    by_measure: dict[str, list[Rule]] = {}
+    for rule in rulebook.rules:
+        by_measure.setdefault(rule.measure.id, []).append(rule)
+    for measure in rulebook.measures.values():
+        coefficients = _linear(measure)
+        if coefficients is None or measure.formula is None:
+            continue
+        names = [n for n in _names_in_order(measure.formula.tree) if n in coefficients]
+        for aggregate in by_measure.get(measure.id, []):
+            if _lower_bound(aggregate) is None:
+                continue
+            timing = _timing(aggregate, rulebook)
+            chosen: dict[str, Rule] = {}
+            for name in names:
+                candidates = [r for r in by_measure.get(name, [])
+                              if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
+                if not candidates:
+                    break
+                # The strictest of a component's targets is the one that binds.
+                chosen[name] = max(candidates, key=lambda r: _sort_bound(_lower_bound(r)))
+            else:
+                yield _compare_components(rulebook, measure, aggregate, names, chosen)
+
+
+def _sort_bound(bound: _Bound | None) -> tuple[Fraction, bool]:
+    assert bound is not None
+    return bound.value, bound.strict
+
+
+def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
+                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+    assert measure.formula is not None
+    bounds = {name: _lower_bound(rule) for name, rule in chosen.items()}
+    minimums = {name: bound.value for name, bound in bounds.items() if bound is not None}
+    symbols = {name: sympy.Symbol(name) for name in measure.formula.names}
+    formula = to_sympy(measure.formula.tree, symbols)
+    total = _fraction(formula.subs({symbols[n]: sympy.Rational(v.numerator, v.denominator)
+                                    for n, v in minimums.items()}))
+    strict = any(b is not None and b.strict for b in bounds.values())
+    implied = _Bound(total, strict)
+    if measure.unit.integer:
+        implied = implied.whole()
+    target = aggregate.target
+    assert target is not None
+    wanted = _lower_bound(aggregate)
+    assert wanted is not None
+    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
+                 f"{format_number(total)}"
+    goal = _target_text(aggregate)
+    if target.op == "==" and (implied.value > target.value
+                              or (implied.value == target.value and implied.strict)):
+        severity: Severity = "warning"
+        verdict = Text(f"即 {implied.text()},超过 {goal}:各组成部分的目标全部达成时,"
+                       "该目标不可能达成",
+                       f"which implies {implied.text()}, beyond {goal}: meeting every "
+                       "component target makes the target impossible")
+    elif implied.meets(wanted):
+        severity = "info"
+        if implied.value > wanted.value and target.op != "==":
+            verdict = Text(f"即 {implied.text()},高于目标 {goal}:一致",
+                           f"which implies {implied.text()}, more than the target "
+                           f"{goal} asks: consistent")
+        else:
+            verdict = Text(f"即 {implied.text()}:一致", f"which implies {implied.text()}: "
+                           "consistent")
+    else:
+        severity = "warning"
+        verdict = Text(f"仅能推出 {implied.text()},低于目标 {goal}:各组成部分的目标全部达成时,"
+                       "该目标仍可能未达成",
+                       f"which implies only {implied.text()}, short of {goal}: meeting every "
+                       "component target leaves the target unmet")
+    parts = [chosen[name] for name in names]
+    head = _statements([_Class((aggregate,), None)])
+    targets_zh = "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
+                          for r in parts)
+    targets_en = _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational"
+                                          else "") for r in parts])
+    sections = _sections(parts)
+    return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
+        f"{measure.name.zh} {head.zh[0]} 为 {measure.formula};各组成部分的目标 {targets_zh}"
+        f"({sections})给出 {arithmetic},{verdict.zh}。",
+        f"{measure.name.en} {head.en[0]} is {measure.formula}; the components' targets "
+        f"{targets_en} ({sections}) give {arithmetic}, {verdict.en}."))
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# -- links --------------------------------------------------------------------
+
+
+def _links(rulebook: Rulebook) -> Iterator[Finding]:
+    rules = {rule.id: rule for rule in rulebook.rules}
+    for rule in rulebook.rules:
+        for other_id in rule.related:
+            other = rules.get(other_id)
+            if other is None or rule.id in other.related:
+                continue  # an unknown id is the loader's to reject
+            yield Finding("unreciprocated-link", "warning", (rule.id, other_id), Text(
+                f"规则 {rule.id} 将 {other_id} 列为相关规则,但 {other_id} 未列出 {rule.id}:"
+                "请在两条规则中互相列出,或删除该链接。",
+                f"{rule.id} lists {other_id} as related, but {other_id} does not list "
+                f"{rule.id}: link both ways, or remove the link."))
+
+
+# -- output -------------------------------------------------------------------
+
+
+def _header(rulebook: Rulebook) -> dict[str, str]:
+    return {"id": rulebook.id, "version": rulebook.version,
+            "fingerprint": rulebook.fingerprint}
+
+
+def lint_json(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en") -> str:
+    """``qrules lint --format json``."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "rulebook": _header(rulebook),
+        "findings": [finding.as_dict(lang) for finding in findings],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+_SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"),
+                    "info": ("提示", "info")}
+
+
+def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en") -> str:
+    """``qrules lint``: a numbered list of findings and a count by severity."""
+    zh = lang == "zh"
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    fingerprint = rulebook.fingerprint[:12]
+    if zh:
+        head = (f"规则集 {rulebook.id} {rulebook.version}(指纹 {fingerprint}):发现 "
+                f"{len(findings)} 项,错误 {counts['error']},警告 {counts['warning']},"
+                f"提示 {counts['info']}")
+    else:
+        head = (f"rulebook {rulebook.id} {rulebook.version} (fingerprint {fingerprint}): "
+                f"{len(findings)} finding{'' if len(findings) == 1 else 's'}, "
+                f"{counts['error']} error{'' if counts['error'] == 1 else 's'}, "
+                f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}, "
+                f"{counts['info']} info")
+    lines = [head]
+    width = len(str(len(findings)))
+    for number, finding in enumerate(findings, 1):
+        label = _SEVERITY_LABELS[finding.severity][0 if zh else 1]
+        indent = " " * (width + 2)
+        lines += [
+            "",
+            f"{number:>{width}}. {label}  {finding.code}",
+            f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}",
+            f"{indent}{finding.message.get(lang)}",
+        ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,903 @@
+"""Registers of units and logs of inspections, read as offices export them.
+
+A `Register` holds one `UnitRecord` per unit, an `InspectionLog` one
+`Inspection` per inspection, each with its accounting: rows read = rows used +
+rows rejected, and a `Problem` (file, row, column) for every rejected row.
+Readers take CSV (UTF-8, UTF-8 with BOM, UTF-16 with BOM or GB18030/GBK,
+decided over the whole file), ``.xlsx``, Parquet and Arrow files, pandas and
+polars DataFrames, Arrow tables, lists of mappings, and tables in a database
+(a DB-API connection, or a ``duckdb:///`` or ``sqlite:///`` URL). A
+`ColumnMapping` renames an office's columns and codes to the canonical ones
+(``docs/records.md``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import functools
+import io
+import math
+import numbers
+import operator
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import attrs
+
+from ._data import MISSING_MARKERS
+from ._errors import DataError, Problem
+from ._evaluate import Reconciliation
+from ._model import Text
+from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+
+__all__ = [
+    "ColumnMapping",
+    "Inspection",
+    "InspectionLog",
+    "Register",
+    "UnitRecord",
+    "parse_date",
+    "read_log",
+    "read_register",
+]
+
+#: Called now and then while a long input is read: ``progress(what, rows so far)``.
+Progress: TypeAlias = Callable[[str, int], None]
+#: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
+Source: TypeAlias = Any
+
+_PROGRESS_EVERY = 50_000
+
+
+# -- the records ----------------------------------------------------------------
+
+
+@attrs.frozen
+class UnitRecord:
+    """One unit of a register. ``flags`` holds the flags that are true."""
+
+    unit: str
+    name: str
+    category: str
+    district: str | None = None
+    risk_level: str | None = None
+    size: str | None = None
+    registered: dt.date | None = None
+    closed: dt.date | None = None
+    flags: frozenset[str] = frozenset()
+    row: int = 0
+
+    def value(self, column: str) -> str | bool | None:
+        """The unit's value in a population column (a flag gives True or False)."""
+        if column in FLAGS:
+            return column in self.flags
+        value: str | None = getattr(self, column)
+        return value
+
+    def active(self, start: dt.date, end: dt.date) -> bool:
+        """Registered by ``end`` and not closed before ``start``."""
+        return ((self.registered is None or self.registered <= end)
+                and (self.closed is None or self.closed >= start))
+
+
+@attrs.frozen
+class Inspection:
+    """One row of an inspection log."""
+
+    unit: str
+    date: dt.date
+    kind: str | None = None
+    result: str | None = None
+    inspection: str | None = None
+    row: int = 0
+
+
+_Row = TypeVar("_Row")
+
+
+@attrs.frozen
+class _Accounted(Generic[_Row]):
+    """What a register and a log share: their rows, and how they were read
+    (``rows_read == rows_used + rows_rejected``; ``problems`` says why each
+    rejected row was, ``notes`` what else is worth a look)."""
+
+    _kind: ClassVar[str]
+    name: str
+    rows: tuple[_Row, ...] = attrs.field(repr=False)
+    rows_read: int
+    problems: tuple[Problem, ...] = attrs.field(default=(), repr=False)
+    rows_rejected: int = 0
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+
+    @property
+    def rows_used(self) -> int:
+        return len(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[_Row]:
+        return iter(self.rows)
+
+    @property
+    def reconciliation(self) -> Reconciliation:
+        return Reconciliation(self.name, self._kind, self.rows_read, self.rows_used,
+                              self.rows_rejected, self.problems, self.notes)
+
+
+@attrs.frozen
+class Register(_Accounted[UnitRecord]):
+    """The units under supervision (``units``), and how their rows were read."""
+
+    _kind: ClassVar[str] = "register"
+    _by_id: dict[str, UnitRecord] = attrs.field(factory=dict, eq=False, repr=False,
+                                               alias="_by_id")
+
+    @property
+    def units(self) -> tuple[UnitRecord, ...]:
+        return self.rows
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self.index
+
+    def __getitem__(self, unit: str) -> UnitRecord:
+        return self.index[unit]
+
+    @property
+    def index(self) -> Mapping[str, UnitRecord]:
+        if not self._by_id and self.rows:
+            self._by_id.update((u.unit, u) for u in self.rows)
+        return self._by_id
+
+
+@attrs.frozen
+class InspectionLog(_Accounted[Inspection]):
+    """Inspections of the register's units (``inspections``), and how their rows
+    were read."""
+
+    _kind: ClassVar[str] = "log"
+    _by_unit: dict[str, tuple[Inspection, ...]] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_by_unit")
+
+    @property
+    def inspections(self) -> tuple[Inspection, ...]:
+        return self.rows
+
+    def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
+        """Each unit's inspections, in date order (then row order)."""
+        if not self._by_unit and self.rows:
+            grouped: dict[str, list[Inspection]] = {}
+            for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
+                grouped.setdefault(inspection.unit, []).append(inspection)
+            self._by_unit.update((unit, tuple(rows)) for unit, rows in grouped.items())
+        return self._by_unit
+
+
+# -- the mapping ----------------------------------------------------------------
+
+_TABLES = {"register": REGISTER_COLUMNS, "log": LOG_COLUMNS}
+#: Columns whose codes a mapping may translate.
+_CODED = {"register": ("category", "district", "risk_level", "size", *FLAGS),
+          "log": ("kind", "result")}
+
+
+@attrs.frozen
+class ColumnMapping:
+    """How one office's export names the canonical columns and codes.
+
+    ``register_columns`` maps a canonical column to the names it may have in a
+    file (the first one present is read); ``register_codes`` maps, per
+    canonical column, a code as written to the canonical code. The same for
+    the log. Load one from a TOML file with `ColumnMapping.load`; see
+    ``docs/records.md`` for the format.
+    """
+
+    register_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    register_codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    log_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    log_codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    name: str = "<mapping>"
+
+    @classmethod
+    def load(cls, path: str | Path) -> ColumnMapping:
+        """Read a mapping file (TOML); every problem in it is raised at once."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise DataError(str(path), [Problem(path.name, f"cannot read: {error.strerror}")]
+                            ) from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise DataError(str(path), [Problem(path.name, f"not a UTF-8 TOML file: {error}")]
+                            ) from None
+        return cls.from_dict(data, name=path.name)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, name: str = "<mapping>") -> ColumnMapping:
+        """A mapping from data shaped like the TOML file."""
+        problems: list[Problem] = []
+        out: dict[str, Any] = {}
+
+        def problem(message: str, key: str, hint: str | None = None) -> None:
+            problems.append(Problem(name, message, key=key, hint=hint))
+
+        for table, value in data.items():
+            if table not in _TABLES:
+                problem("unknown table", table, _suggest(table, list(_TABLES)))
+                continue
+            if not isinstance(value, Mapping):
+                problem("expected a table", table)
+                continue
+            for section, inner in value.items():
+                key = f"{table}.{section}"
+                if section not in ("columns", "codes") or not isinstance(inner, Mapping):
+                    problem("expected [.columns] or [.codes] tables", key,
+                            _suggest(section, ["columns", "codes"]))
+                    continue
+                if section == "columns":
+                    out[f"{table}_columns"] = _mapping_columns(table, inner, problem)
+                else:
+                    out[f"{table}_codes"] = _mapping_codes(table, inner, problem)
+        if problems:
+            raise DataError(name, problems)
+        return cls(**out, name=name)
+
+    def columns(self, table: str) -> Mapping[str, tuple[str, ...]]:
+        return self.register_columns if table == "register" else self.log_columns
+
+    def codes(self, table: str) -> Mapping[str, Mapping[str, str]]:
+        return self.register_codes if table == "register" else self.log_codes
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(options)}"
+
+
+def _mapping_columns(table: str, data: Mapping[str, Any],
+                     problem: Callable[..., None]) -> dict[str, tuple[str, ...]]:
+    columns: dict[str, tuple[str, ...]] = {}
+    for canonical, names in data.items():
+        key = f"{table}.columns.{canonical}"
+        if canonical not in _TABLES[table]:
+            problem(f"unknown {table} column", key, _suggest(canonical, _TABLES[table]))
+            continue
+        listed = [names] if isinstance(names, str) else names
+        if not isinstance(listed, list) or not listed or not all(
+                isinstance(n, str) and n.strip() for n in listed):
+            problem("expected a column name or an array of them", key)
+            continue
+        columns[canonical] = tuple(_normal(n) for n in listed)
+    return columns
+
+
+def _mapping_codes(table: str, data: Mapping[str, Any],
+                   problem: Callable[..., None]) -> dict[str, dict[str, str]]:
+    codes: dict[str, dict[str, str]] = {}
+    for column, table_codes in data.items():
+        key = f"{table}.codes.{column}"
+        if column not in _CODED[table]:
+            problem(f"no codes to map in {table} column {column!r}", key,
+                    _suggest(column, _CODED[table]))
+            continue
+        if not isinstance(table_codes, Mapping):
+            problem("expected a table of code = canonical code", key)
+            continue
+        options: Iterable[str] | None = CODES.get(column)
+        if column in FLAGS:
+            options = ("true", "false")
+        mapped: dict[str, str] = {}
+        for written, given in table_codes.items():
+            canonical = ("true" if given else "false") if isinstance(given, bool) \
+                and column in FLAGS else given
+            if not isinstance(canonical, str) or not canonical.strip():
+                problem("expected a canonical code", f"{key}.{written}")
+                continue
+            if options is not None and canonical not in options:
+                problem(f"{canonical!r} is not a canonical code", f"{key}.{written}",
+                        _suggest(canonical, list(options)))
+                continue
+            mapped[_normal(written)] = canonical
+        codes[column] = mapped
+    return codes
+
+
+# -- values ---------------------------------------------------------------------
+
+
+class _Bad(ValueError):
+    """A cell that cannot be read; the caller says where it is."""
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124 (NaN and NaT are not equal to themselves)
+    except (TypeError, ValueError):
+        return True  # pandas' NA refuses to be a truth value
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_of(value: str) -> str | None:
+    text = _normal(value)
+    return None if text.lower() in MISSING_MARKERS else text
+
+
+def _text(value: object) -> str | None:
+    """A cell as normalised text; ``None`` when missing."""
+    if isinstance(value, str):
+        return _text_of(value)  # codes and dates repeat: each text is normalised once
+    if _missing(value):
+        return None
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # a code that a spreadsheet made a number
+    elif isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat()
+    else:
+        text = _normal(str(value))
+    return None if text.lower() in MISSING_MARKERS else text
+
+
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?\Z")
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s.*)?\Z")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
+_SERIAL = re.compile(r"\d{5,6}(?:\.\d+)?\Z")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-1900) count
+_SERIALS = (10_000, 110_575)  # 1927-05-18 to 2202-09-22: no other number is read as a date
+_YEARS = (1900, 2200)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Read a date as offices write it; ``None`` means missing.
+
+    ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305``,
+    full-width digits, a date-time (its date), an Excel serial number
+    (``45356``) or a `datetime.date`. Raises `ValueError` for anything else.
+
+    >>> parse_date("２０２４年３月５日"), parse_date(45356), parse_date("—")
+    (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5), None)
+    """
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise _Bad(f"{value!r} is a truth value, not a date")
+    if isinstance(value, numbers.Real):
+        return _serial(float(value), repr(value))
+    if not isinstance(value, str):
+        raise _Bad(f"{value!r} is not a date")
+    return _date_of(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date_of(value: str) -> dt.date | None:
+    text = _normal(value)
+    if text.lower() in MISSING_MARKERS:
+        return None
+    for pattern in (_ISO, _CHINESE, _COMPACT):
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            if not _YEARS[0] <= year <= _YEARS[1]:
+                break
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise _Bad(f"'{value}' is not a date: no such day") from None
+    if _SERIAL.match(text):
+        return _serial(float(text), f"'{value}'")
+    raise _Bad(f"'{value}' is not a date; write 2024-03-05, 2024/3/5 or 2024年3月5日")
+
+
+def _serial(number: float, shown: str) -> dt.date:
+    if number.is_integer() and _COMPACT.match(str(int(number))):
+        return parse_date(str(int(number))) or _EXCEL_EPOCH  # 20240305
+    if not (_SERIALS[0] <= number <= _SERIALS[1]) or math.isnan(number):
+        raise _Bad(f"{shown} is not a date (nor an Excel serial date from 1927 to 2202)")
+    return _EXCEL_EPOCH + dt.timedelta(days=math.floor(number))
+
+
+_TRUE = frozenset({"1", "true", "yes", "y", "t", "是", "有", "已", "已纳入", "已实现", "已接入",
+                   "√", "✓", "✔"})
+_FALSE = frozenset({"0", "false", "no", "n", "f", "否", "未", "未纳入", "未实现", "未接入",
+                    "×", "✗", "✘"})
+
+
+def _flag(text: str | None) -> bool:
+    if text is None:
+        return False
+    word = text.lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise _Bad(f"'{text}' is not yes or no; write 是/否, 1/0 or true/false")
+
+
+# -- sources --------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Table:
+    """Rows of cells under a header, from any source, each with the number it is
+    given in messages (in a file the header is row 1; in a table, the first row)."""
+
+    name: str
+    header: list[str]
+    rows: Iterator[tuple[int, Sequence[object]]]
+    notes: tuple[Text, ...] = ()
+
+
+_URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
+_IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
+
+
+def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
+          encoding: str | None, name: str | None) -> _Table:
+    default_table = "register" if kind == "register" else "inspections"
+    if isinstance(source, str) and _URL.match(source):
+        return _from_url(source, table or default_table)
+    if isinstance(source, str | Path):
+        return _from_file(Path(source), sheet=sheet, encoding=encoding)
+    if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
+        return _Table(name or "<polars DataFrame>", [str(c) for c in source.columns],
+                      _numbered(source.iter_rows()))
+    if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
+        return _Table(name or "<Arrow table>", [str(c) for c in source.column_names],
+                      _numbered(_arrow_rows(source.to_batches())))
+    if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
+        return _Table(name or "<pandas DataFrame>", [str(c) for c in source.columns],
+                      _numbered(source.itertuples(index=False, name=None)))
+    if hasattr(source, "cursor"):  # a DB-API connection
+        return _from_connection(source, table or default_table, name)
+    if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
+        header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
+            _TABLES[kind])  # no rows: nothing is missing
+        return _Table(name or "<rows>", header,
+                      _numbered([row.get(h) for h in header] for row in source))
+    raise TypeError(f"cannot read records from {type(source).__name__}: give a file, a "
+                    "database URL or connection, a DataFrame, an Arrow table or a list of dicts")
+
+
+def _numbered(rows: Iterable[Sequence[object]], first: int = 1
+              ) -> Iterator[tuple[int, Sequence[object]]]:
+    return enumerate(rows, start=first)
+
+
+def _arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
+    for batch in batches:
+        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+
+def _needs(module: str) -> Any:
+    import importlib  # noqa: PLC0415 (optional dependencies load only when used)
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = module.split(".", maxsplit=1)[0]
+        raise DataError(module, [Problem(module, f"reading this needs {package}",
+                                         hint="pip install 'qrules[records]'")]) from None
+
+
+def _from_file(path: Path, *, sheet: str | None, encoding: str | None) -> _Table:
+    name = path.name
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(str(path), [Problem(name, "no such file")])
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _from_csv(path, encoding)
+    if suffix in (".xlsx", ".xlsm"):
+        return _from_xlsx(path, sheet)
+    if suffix in (".parquet", ".pq"):
+        parquet = _needs("pyarrow.parquet")
+        file = parquet.ParquetFile(path)
+        return _Table(name, list(file.schema_arrow.names),
+                      _numbered(_arrow_rows(file.iter_batches(batch_size=65_536))))
+    if suffix in (".arrow", ".feather", ".ipc"):
+        feather = _needs("pyarrow.feather")
+        table = feather.read_table(path)
+        return _Table(name, list(table.column_names), _numbered(_arrow_rows(table.to_batches())))
+    raise DataError(str(path), [Problem(name, f"unknown file type {suffix or '(none)'!r}",
+                                        hint="use .csv, .xlsx, .parquet or .arrow")])
+
+
+def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text of a whole file, and the encoding it was read in."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+            return raw.decode(codec), codec
+        except LookupError:
+            raise DataError(name, [Problem(name, f"unknown encoding {encoding!r}")]) from None
+        except UnicodeDecodeError as error:
+            raise DataError(name, [Problem(
+                name, f"not {encoding} at byte {error.start}")]) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    first_error = None
+    for codec in candidates:
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    raise DataError(name, [Problem(
+        name, f"neither UTF-8 nor GB18030 (byte {first_error.start})",
+        hint="give the encoding with --encoding (encoding=)")])
+
+
+def _from_csv(path: Path, encoding: str | None) -> _Table:
+    name = path.name
+    text, codec = _decode(name, path.read_bytes(), encoding)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    notes = () if codec in ("utf-8", "utf-8-sig") else (
+        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+    return _Table(name, header, _numbered(reader, first=2), notes)
+
+
+def _from_xlsx(path: Path, sheet: str | None) -> _Table:
+    openpyxl = _needs("openpyxl")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        raise DataError(str(path), [Problem(path.name, f"not a readable .xlsx file: {error}")]
+                        ) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        book.close()
+        raise DataError(str(path), [Problem(path.name, f"no sheet {sheet!r}",
+                                            hint=_suggest(sheet, book.sheetnames))])
+    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
+    rows = worksheet.iter_rows(values_only=True)
+    header = ["" if c is None else str(c) for c in next(rows, ())]
+
+    def body() -> Iterator[tuple[int, Sequence[object]]]:
+        try:
+            yield from _numbered(rows, first=2)
+        finally:
+            book.close()
+
+    name = path.name if sheet is None else f"{path.name}[{sheet}]"
+    return _Table(name, header, body())
+
+
+def _from_url(url: str, table: str) -> _Table:
+    match = _URL.match(url)
+    assert match is not None
+    scheme, rest = match.groups()
+    parts = urlsplit(f"{scheme}://{rest}")
+    path = parts.path[1:] if parts.path.startswith("/") else parts.path
+    table = parse_qs(parts.query).get("table", [table])[0]
+    if not path or not Path(path).is_file():
+        raise DataError(url, [Problem(url, f"no database file {path!r}",
+                                      hint=f"write {scheme}:///relative/path.db or "
+                                           f"{scheme}:////absolute/path.db")])
+    if scheme == "duckdb":
+        duckdb = _needs("duckdb")
+        connection = duckdb.connect(path, read_only=True)
+    else:
+        import sqlite3  # noqa: PLC0415
+
+        connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    return _from_connection(connection, table, f"{Path(path).name}:{table}", close=True)
+
+
+def _from_connection(connection: Any, table: str, name: str | None, *,
+                     close: bool = False) -> _Table:
+    name = name or f"<database>:{table}"
+    if not _IDENTIFIER.match(table):
+        raise DataError(name, [Problem(name, f"{table!r} is not a table name")])
+    quoted = ".".join(f'"{part}"' for part in table.split("."))
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
+    except Exception as error:  # each driver has its own error classes
+        if close:
+            connection.close()
+        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {error}")]
+                        ) from None
+    header = [str(d[0]) for d in cursor.description]
+
+    def rows() -> Iterator[Sequence[object]]:
+        try:
+            while batch := cursor.fetchmany(10_000):
+                yield from batch
+        finally:
+            if close:
+                connection.close()
+
+    return _Table(name, header, _numbered(rows()))
+
+
+# -- reading --------------------------------------------------------------------
+
+
+def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) -> ColumnMapping:
+    if mapping is None:
+        return ColumnMapping()
+    if isinstance(mapping, ColumnMapping):
+        return mapping
+    if isinstance(mapping, str | Path):
+        return ColumnMapping.load(mapping)
+    return ColumnMapping.from_dict(mapping)
+
+
+def _resolve_header(table: _Table, kind: str, mapping: ColumnMapping,
+                    required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
+    """Canonical column → position, the file's name of each, and notes."""
+    header = [_normal(str(h)) for h in table.header]
+    names = mapping.columns(kind)
+    positions: dict[str, int] = {}
+    problems = []
+    for canonical in _TABLES[kind]:
+        wanted = [*names.get(canonical, ()), canonical]
+        found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
+        if len(found) > 1:
+            shown = ", ".join(repr(table.header[i]) for i in found)
+            problems.append(Problem(table.name, f"columns {shown} all give {canonical!r}",
+                                    where="header"))
+        elif found:
+            positions[canonical] = found[0]
+    for canonical in required:
+        if canonical not in positions:
+            hint = (f"map your column to it in the mapping file's [{kind}.columns]"
+                    if not names.get(canonical) else
+                    f"the mapping names {', '.join(map(repr, names[canonical]))}; "
+                    "none is in the file")
+            problems.append(Problem(table.name, f"no {canonical!r} column", where="header",
+                                    hint=hint))
+    if problems:
+        raise DataError(table.name, problems)
+    unread = [table.header[i] for i in range(len(header))
+              if i not in positions.values() and header[i]]
+    notes = list(table.notes)
+    if unread:
+        shown = ", ".join(map(str, unread))
+        notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
+    return positions, list(table.header), notes
+
+
+class _Rows:
+    """Reads the rows of a table, keeping the accounting."""
+
+    def __init__(self, table: _Table, kind: str, mapping: ColumnMapping,
+                 required: tuple[str, ...], progress: Progress | None) -> None:
+        self.table = table
+        self.positions, self.header, self.notes = _resolve_header(table, kind, mapping,
+                                                                  required)
+        self.codes = mapping.codes(kind)
+        self.progress = progress
+        self.read = 0
+        self.rejected = 0
+        self.problems: list[Problem] = []
+
+    def __iter__(self) -> Iterator[tuple[int, Callable[[str], object]]]:
+        """``(row number, cell)`` for each non-blank row; ``cell(column)`` gives
+        the raw value of a canonical column (``None`` if the file has none)."""
+        width = len(self.header)
+        for number, cells in self.table.rows:
+            if all(_missing(c) or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            self.read += 1
+            if self.progress is not None and self.read % _PROGRESS_EVERY == 0:
+                self.progress(self.table.name, self.read)
+            if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
+                self.reject([Problem(self.table.name, "more cells than columns",
+                                     where=f"row {number}")])
+                continue
+
+            def cell(column: str, cells: Sequence[object] = cells) -> object:
+                position = self.positions.get(column)
+                return cells[position] if position is not None and position < len(cells) \
+                    else None
+
+            yield number, cell
+
+    def where(self, number: int, column: str) -> str:
+        return f"row {number}, column {self.header[self.positions[column]]!r}"
+
+    def problem(self, number: int, column: str, message: str, hint: str | None = None
+                ) -> Problem:
+        return Problem(self.table.name, message, where=self.where(number, column), hint=hint)
+
+    def reject(self, problems: list[Problem]) -> None:
+        self.rejected += 1
+        self.problems.extend(problems)
+
+    def code(self, column: str, value: object) -> str | None:
+        text = _text(value)
+        if text is None:
+            return None
+        return self.codes.get(column, {}).get(text, text)
+
+    def flag(self, column: str, value: object) -> bool:
+        return _flag(self.code(column, value))
+
+    def canonical(self, column: str, value: object) -> str | None:
+        """A code of a closed set: mapped, then checked."""
+        code = self.code(column, value)
+        options = CODES[column]
+        if code is not None and code not in options:
+            raise _Bad(f"{code!r} is not a canonical {column.replace('_', ' ')} "
+                       f"({', '.join(options)}); map it in the mapping file's "
+                       f"codes.{column}")
+        return code
+
+
+def read_register(
+    source: Source,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Register:
+    """Read a register of units (see ``docs/records.md`` for columns and codes).
+
+    ``source`` is a file (``.csv``, ``.xlsx``, ``.parquet``, ``.arrow``), a
+    database URL (``duckdb:///path.db?table=register``) or DB-API connection
+    (with ``table``), a pandas or polars DataFrame, an Arrow table, or a list
+    of dicts. A row that cannot be read is rejected, not dropped: each one is
+    in ``problems`` with its row and column, and ``rows_read == rows_used +
+    rows_rejected``. A missing required column raises `DataError`.
+    """
+    mapped = _as_mapping(mapping)
+    rows = _Rows(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
+                       name=name), "register", mapped, ("unit", "category"), progress)
+    units: list[UnitRecord] = []
+    first: dict[str, int] = {}
+    for number, cell in rows:
+        problems: list[Problem] = []
+
+        def read(column: str, parse: Callable[[object], Any], number: int = number,
+                 problems: list[Problem] = problems,
+                 cell: Callable[[str], object] = cell) -> Any:
+            try:
+                return parse(cell(column))
+            except _Bad as error:
+                problems.append(rows.problem(number, column, str(error)))
+                return None
+
+        unit = _text(cell("unit"))
+        category = rows.code("category", cell("category"))
+        registered = read("registered", parse_date)
+        closed = read("closed", parse_date)
+        risk_level = read("risk_level", lambda v: rows.canonical("risk_level", v))
+        size = read("size", lambda v: rows.canonical("size", v))
+        flags = frozenset(f for f in FLAGS if f in rows.positions
+                          and read(f, functools.partial(rows.flag, f)))
+        if unit is None:
+            problems.insert(0, rows.problem(number, "unit", "no unit id"))
+        elif unit in first:
+            problems.insert(0, rows.problem(number, "unit",
+                                            f"unit {unit!r} is given twice (first in row "
+                                            f"{first[unit]})"))
+        if category is None:
+            problems.append(rows.problem(number, "category", "no category"))
+        if registered and closed and closed < registered:
+            problems.append(rows.problem(number, "closed",
+                                         f"closed {closed} before it was registered "
+                                         f"{registered}"))
+        if problems:
+            rows.reject(problems)
+            continue
+        assert unit is not None
+        assert category is not None
+        first[unit] = number
+        units.append(UnitRecord(
+            unit, _text(cell("name")) or "", category, rows.code("district", cell("district")),
+            risk_level, size, registered, closed, flags, number))
+    notes = rows.notes
+    other = Counter(u.category for u in units if u.category not in CATEGORIES)
+    if other:
+        shown = ", ".join(f"{code} ({n})" for code, n in sorted(other.items())[:10])
+        more = f", … {len(other) - 10} more" if len(other) > 10 else ""
+        notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
+                          f"categories no rule selects (not canonical codes): {shown}{more}"))
+    return Register(rows.table.name, tuple(units), rows.read, tuple(rows.problems),
+                    rows.rejected, tuple(notes))
+
+
+def read_log(
+    source: Source,
+    register: Register,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> InspectionLog:
+    """Read an inspection log of the units in ``register``.
+
+    Sources and accounting as for `read_register`. A row whose unit is not in
+    the register, whose date does not parse, or whose inspection id repeats an
+    earlier one is rejected with its row and column.
+    """
+    mapped = _as_mapping(mapping)
+    rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
+                       name=name), "log", mapped, ("unit", "date"), progress)
+    known = register.index
+    inspections: list[Inspection] = []
+    first: dict[str, int] = {}
+    for number, cell in rows:
+        problems: list[Problem] = []
+        unit = _text(cell("unit"))
+        if unit is None:
+            problems.append(rows.problem(number, "unit", "no unit id"))
+        elif unit not in known:
+            # A suggestion is looked for in small registers only: it costs a pass over them.
+            close = difflib.get_close_matches(unit, list(known), n=1, cutoff=0.9) \
+                if len(known) <= 2_000 else []
+            problems.append(rows.problem(number, "unit", f"unit {unit!r} is not in the register "
+                                         f"{register.name}",
+                                         f"did you mean {close[0]!r}?" if close else None))
+        date = kind = result = None
+        try:
+            date = parse_date(cell("date"))
+            if date is None:
+                problems.append(rows.problem(number, "date", "no date"))
+        except _Bad as error:
+            problems.append(rows.problem(number, "date", str(error)))
+        for column in ("kind", "result"):
+            try:
+                value = rows.canonical(column, cell(column))
+            except _Bad as error:
+                problems.append(rows.problem(number, column, str(error)))
+                continue
+            if column == "kind":
+                kind = value
+            else:
+                result = value
+        inspection = _text(cell("inspection"))
+        if inspection is not None and inspection in first:
+            problems.append(rows.problem(number, "inspection",
+                                         f"inspection {inspection!r} is given twice (first in "
+                                         f"row {first[inspection]})"))
+        if problems:
+            rows.reject(problems)
+            continue
+        assert unit is not None
+        assert date is not None
+        if inspection is not None:
+            first[inspection] = number
+        inspections.append(Inspection(unit, date, kind, result, inspection, number))
+    notes = rows.notes
+    if inspections:
+        low = min(i.date for i in inspections)
+        high = max(i.date for i in inspections)
+        notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
+    return InspectionLog(rows.table.name, tuple(inspections), rows.read, tuple(rows.problems),
+                         rows.rejected, tuple(notes))

@@ -1,0 +1,162 @@
+"""The reference engine for records: counting units exactly, in pure Python.
+
+For each `RecordQuery` (one rule in one year, from `record_queries`) the engine
+takes the register's units in the rule's population that year, decides for
+each whether it meets the rule (enough inspections in the year, or its flag
+set), and hands the two counts to `judge_counts`, which judges them as
+reported figures are judged. Other engines (SQL) are tested against this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
+
+import attrs
+
+from ._evaluate import Evaluation, FailingUnit, Result
+from ._model import Rule, Rulebook, Text
+from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date
+from ._recordspec import (
+    FLAGS,
+    Counts,
+    Coverage,
+    RecordQuery,
+    RecordSpec,
+    inspections_text,
+    judge_counts,
+    record_queries,
+)
+
+__all__ = ["count_query", "evaluate_records", "merge"]
+
+def evaluate_records(
+    rulebook: Rulebook,
+    register: Register,
+    log: InspectionLog | None = None,
+    *,
+    rules: Sequence[Rule] | None = None,
+    by_district: bool = False,
+    log_until: dt.date | str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Evaluation:
+    """Judge the rules that have ``[rule.records]`` on a register and a log.
+
+    ``rules`` defaults to every rule of the rulebook (those without records are
+    passed over). With ``by_district``, each rule and year is judged for the
+    whole register and for each district in it. ``log_until`` declares the
+    last day the log covers (default: its latest date). See ``docs/records.md``.
+    """
+    until = _as_date(log_until)
+    chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
+    coverage = Coverage.of([i.date for i in log.inspections] if log is not None else [],
+                           log_until=until, has_log=log is not None)
+    queries = record_queries(rulebook, chosen, coverage)
+    by_unit = log.by_unit() if log is not None else {}
+    dates = {unit: [i.date for i in rows] for unit, rows in by_unit.items()}
+    districts = sorted({u.district for u in register.units if u.district is not None}) \
+        if by_district else []
+    by_category: dict[str, list[UnitRecord]] = {}
+    for unit in register.units:
+        by_category.setdefault(unit.category, []).append(unit)
+    populations: dict[RecordSpec, list[UnitRecord]] = {}
+    results: list[Result] = []
+    for done, query in enumerate(queries, start=1):
+        if query.spec not in populations:
+            populations[query.spec] = _selected(register.units, by_category, query.spec)
+        counts = count_query(query, populations[query.spec], by_unit, by_district, dates)
+        for district in (None, *districts):
+            results.append(judge_counts(rulebook, query, counts.get(district, Counts(0, 0)),
+                                        district))
+        if progress is not None:
+            progress(f"rules × years judged of {len(queries)}", done)
+    tables = (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
+    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
+
+
+def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
+    """One evaluation of reported figures and records together."""
+    return attrs.evolve(figures, results=figures.results + records.results,
+                        records=figures.records + records.records)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise ValueError(f"log_until: {error}") from None
+
+
+def _selected(units: Sequence[UnitRecord], by_category: Mapping[str, Sequence[UnitRecord]],
+              spec: RecordSpec) -> list[UnitRecord]:
+    """The units whose columns match the population, whatever the year, in
+    register order."""
+    filters = dict(spec.population)
+    categories = filters.pop("category", None)
+    if categories is not None:
+        units = sorted((u for c in categories for u in by_category.get(str(c), ())),
+                       key=operator.attrgetter("row"))
+    for column, allowed in filters.items():
+        units = [u for u in units if u.value(column) in allowed]
+    return list(units)
+
+
+def count_query(query: RecordQuery, population: Sequence[UnitRecord],
+                by_unit: Mapping[str, Sequence[Inspection]], by_district: bool = False,
+                dates: Mapping[str, Sequence[dt.date]] | None = None,
+                ) -> dict[str | None, Counts]:
+    """Count one query over units already selected by the population's columns
+    (`RecordSpec.population`): the whole register under ``None``, and each
+    district under its name when ``by_district``. ``by_unit`` holds each unit's
+    inspections in date order (`InspectionLog.by_unit`); ``dates``, their dates
+    (computed when not given)."""
+    spec = query.spec
+    start, end = query.start, query.end
+    kinds = frozenset(spec.kinds) if spec.kinds is not None else None
+    results = frozenset(spec.results) if spec.results is not None else None
+    wanted = spec.inspections or 0
+    totals: dict[str | None, int] = {}
+    meeting: dict[str | None, int] = {}
+    failing: dict[str | None, list[FailingUnit]] = {}
+    needs: dict[int, Text] = {}
+    for unit in population:
+        if not unit.active(start, end):
+            continue
+        if spec.flag is not None:
+            more = None if spec.flag in unit.flags else 0
+        else:
+            rows = by_unit.get(unit.unit, ())
+            days = dates[unit.unit] if dates is not None and rows else [i.date for i in rows]
+            low, high = bisect_left(days, start), bisect_right(days, end)
+            found = high - low if kinds is None and results is None else sum(
+                1 for i in rows[low:high]
+                if (kinds is None or i.kind in kinds) and (results is None or i.result in results))
+            more = None if found >= wanted else wanted - found
+        keys: tuple[str | None, ...] = (None,) if not by_district or unit.district is None \
+            else (None, unit.district)
+        for key in keys:
+            totals[key] = totals.get(key, 0) + 1
+            if more is None:
+                meeting[key] = meeting.get(key, 0) + 1
+            else:
+                if more not in needs:
+                    needs[more] = _needs(spec, more, end)
+                failing.setdefault(key, []).append(FailingUnit(
+                    unit.unit, unit.name, unit.district, needs[more], more or None))
+    return {key: Counts(total, meeting.get(key, 0),
+                        tuple(sorted(failing.get(key, ()), key=lambda f: f.unit)))
+            for key, total in totals.items()}
+
+
+def _needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
+    """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
+    if spec.flag is not None:
+        name = FLAGS[spec.flag]
+        return Text(f"未纳入{name.zh}", f"not enrolled in {name.en}")
+    zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
+    en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
+    return Text(f"需在 {end} 前{zh}", f"{en} by {end}")
