@@ -704,3 +704,21 @@ def test_the_sample_folder_is_not_a_figures_sample() -> None:
     code, out, _ = run("check", "yantai-2023-2025", "--sample")
     assert code == 1
     assert "dataset synthetic-2023-2025.csv" in out
+
+
+def test_export_and_show_carry_the_records_table() -> None:
+    _, out, _ = run("export", "yantai-2023-2025", "--rule",
+                    "central-kitchens-in-internet-bright-kitchen")
+    [rule] = json.loads(out)["rules"]
+    assert rule["records"] == {
+        "population": {"category": ["central_kitchen"]},
+        "meeting": "central_kitchens_internet_bright_kitchen",
+        "total": "central_kitchens",
+        "each": {"inspections": None, "flag": "internet_bright_kitchen", "kind": None,
+                 "result": None},
+    }
+    _, out, _ = run("show", "yantai-2023-2025", "health-food-makers-system-inspected-yearly")
+    assert "records         each unit of category = health_food_maker: 1 system inspection " \
+           "a year" in out
+    _, out, _ = run("export", "yantai-2023-2025", "--rule", "food-safety-sampling-pass-rate")
+    assert json.loads(out)["rules"][0]["records"] is None

@@ -39,23 +39,20 @@ from typing import Literal, TypeAlias
 
 import attrs
 import sympy
-from sympy.solvers.inequalities import solve_univariate_inequality
 
 from ._expr import (
     BinaryOp,
     Comparator,
-    Compare,
-    Logic,
     Name,
     Negate,
     Node,
-    Not,
     Number,
     format_expression,
     format_number,
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+from ._sets import Undecided, fraction, requirement_values, subset
 
 __all__ = [
     "CODES",
@@ -178,10 +175,6 @@ def _different_timing(rulebook: Rulebook, measure: Measure,
              "the same figure without a reading of which timing is meant."))
 
 
-class _Undecided(Exception):
-    """sympy could not reduce a requirement to a set of values of its measure."""
-
-
 @attrs.frozen
 class _Class:
     """Rules whose requirements hold for exactly the same values."""
@@ -195,8 +188,8 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     classes: list[_Class] = []
     for rule in group:
         try:
-            values: sympy.Set | None = _values(rule)
-        except _Undecided:
+            values: sympy.Set | None = requirement_values(rule)
+        except Undecided:
             values = None
         for index, existing in enumerate(classes):
             if _equivalent(existing, rule, values):
@@ -211,10 +204,11 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     targets = [rule.target for rule in group]
     statements = _statements(classes)
     decided = len([c for c in classes if c.values is not None]) == len(classes)
-    contradictory = decided and _empty(_intersection([c.values for c in classes]))
+    contradictory = decided and bool(
+        sympy.Intersection(*(c.values for c in classes if c.values is not None)).is_empty)
     binding = None
     if decided and not contradictory:
-        binding = next((c for c in classes if all(_subset(c.values, o.values)
+        binding = next((c for c in classes if all(subset(c.values, o.values)
                                                   for o in classes if o is not c)), None)
     directions = {_direction(t) for t in targets}
     if binding is not None and len(directions) == 1 and None not in directions:
@@ -244,7 +238,7 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
 def _equivalent(existing: _Class, rule: Rule, values: sympy.Set | None) -> bool:
     if existing.values is None or values is None:
         return existing.rules[0].requirement == rule.requirement
-    return _subset(existing.values, values) and _subset(values, existing.values)
+    return subset(existing.values, values) and subset(values, existing.values)
 
 
 def _direction(target: Target | None) -> str | None:
@@ -293,179 +287,6 @@ def _target_text(rule: Rule) -> str:
     return f"{_SIGNS[target.op]}{format_number(target.value)}"
 
 
-# -- requirements as sets of values -------------------------------------------
-
-_VALUE = sympy.Dummy("value", real=True)
-_NON_NEGATIVE = sympy.Interval(0, sympy.oo)
-
-
-class _Only(Mapping[str, sympy.Symbol]):
-    """The rule's own measure as one real variable; any other measure is undecided."""
-
-    def __init__(self, measure: str) -> None:
-        self._measure = measure
-
-    def __getitem__(self, key: str) -> sympy.Symbol:
-        if key != self._measure:
-            raise _Undecided(key)
-        return _VALUE
-
-    def __iter__(self) -> Iterator[str]:
-        return iter((self._measure,))
-
-    def __len__(self) -> int:
-        return 1
-
-
-def _values(rule: Rule) -> sympy.Set:
-    """The values of the rule's measure that meet its requirement: a union of
-    intervals of the non-negative reals, or of whole numbers for a count."""
-    found = _solve_node(rule.requirement.tree, _Only(rule.measure.id))
-    pieces = _pieces(found)
-    if rule.measure.unit.integer:
-        pieces = _whole(pieces)
-    return _as_set(pieces)
-
-
-def _solve_node(node: Node, symbols: _Only) -> sympy.Set:
-    if isinstance(node, Compare):
-        operands = [to_sympy(o, symbols) for o in node.operands]
-        result: sympy.Set = _NON_NEGATIVE
-        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
-            result = sympy.Intersection(result, _solve(op, sympy.expand(left - right)))
-        return result
-    if isinstance(node, Not):
-        return sympy.Complement(_NON_NEGATIVE, _solve_node(node.operand, symbols))
-    if isinstance(node, Logic):
-        left = _solve_node(node.left, symbols)
-        right = _solve_node(node.right, symbols)
-        return sympy.Intersection(left, right) if node.op == "and" else sympy.Union(left, right)
-    raise _Undecided(node)  # the parser lets no bare number through
-
-
-_RELATIONS = {">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan,
-              "<=": sympy.LessThan, "<": sympy.StrictLessThan}
-_HOLDS = {">=": lambda v: v >= 0, ">": lambda v: v > 0, "<=": lambda v: v <= 0,
-          "<": lambda v: v < 0, "==": lambda v: v == 0, "!=": lambda v: v != 0}
-
-
-def _solve(op: Comparator, expr: sympy.Expr) -> sympy.Set:
-    """The non-negative values of ``_VALUE`` where ``expr op 0``."""
-    if not expr.free_symbols:
-        if not expr.is_Rational:
-            raise _Undecided(expr)
-        holds = _HOLDS[op](Fraction(int(expr.p), int(expr.q)))
-        return _NON_NEGATIVE if holds else sympy.S.EmptySet
-    try:
-        if op in ("==", "!="):
-            roots = sympy.solveset(sympy.Eq(expr, 0), _VALUE, sympy.S.Reals)
-            found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
-        else:
-            relation = _RELATIONS[op](expr, 0, evaluate=False)
-            found = solve_univariate_inequality(relation, _VALUE, relational=False,
-                                                domain=sympy.S.Reals)
-    except (NotImplementedError, ValueError, TypeError) as error:
-        raise _Undecided(expr) from error
-    return sympy.Intersection(found, _NON_NEGATIVE)
-
-
-# A piece is an interval (low, low_open, high, high_open); high None is infinity.
-_Piece: TypeAlias = tuple[Fraction, bool, Fraction | None, bool]
-
-
-def _fraction(value: sympy.Expr) -> Fraction:
-    if not value.is_Rational:
-        raise _Undecided(value)
-    return Fraction(int(value.p), int(value.q))
-
-
-def _pieces(found: sympy.Set) -> list[_Piece]:
-    """A set of reals as sorted, merged intervals with rational ends."""
-    if found.is_empty:
-        return []
-    parts = found.args if isinstance(found, sympy.Union) else (found,)
-    pieces: list[_Piece] = []
-    for part in parts:
-        if isinstance(part, sympy.Interval):
-            high = None if part.end is sympy.oo else _fraction(part.end)
-            pieces.append((_fraction(part.start), bool(part.left_open), high,
-                           bool(part.right_open)))
-        elif isinstance(part, sympy.FiniteSet):
-            for point in part.args:
-                value = _fraction(point)
-                pieces.append((value, False, value, False))
-        elif part.is_empty:
-            continue
-        else:
-            raise _Undecided(part)
-    return _merge(pieces)
-
-
-def _merge(pieces: list[_Piece]) -> list[_Piece]:
-    merged: list[_Piece] = []
-    for piece in sorted(pieces, key=lambda p: (p[0], p[1])):
-        if merged:
-            low, low_open, high, high_open = merged[-1]
-            touches = high is None or piece[0] < high or (
-                piece[0] == high and not (piece[1] and high_open))
-            if touches:
-                if high is not None:
-                    if piece[2] is None or piece[2] > high:
-                        high, high_open = piece[2], piece[3]
-                    elif piece[2] == high:
-                        high_open = high_open and piece[3]
-                merged[-1] = (low, low_open, high, high_open)
-                continue
-        merged.append(piece)
-    return merged
-
-
-def _whole(pieces: list[_Piece]) -> list[_Piece]:
-    """The whole numbers in each interval, as closed intervals with whole ends,
-    adjacent runs joined: two sets of whole numbers are equal exactly when
-    these forms are."""
-    whole: list[_Piece] = []
-    for low, low_open, high, high_open in pieces:
-        first = Fraction(math.floor(low) + 1 if low_open else math.ceil(low))
-        last = None if high is None else Fraction(
-            math.ceil(high) - 1 if high_open else math.floor(high))
-        if last is not None and first > last:
-            continue
-        if whole:
-            end = whole[-1][2]
-            if end is None:
-                break  # the run before reaches infinity
-            if first <= end + 1:
-                whole[-1] = (whole[-1][0], False, last, False)
-                continue
-        whole.append((first, False, last, False))
-    return whole
-
-
-def _as_set(pieces: list[_Piece]) -> sympy.Set:
-    def number(value: Fraction) -> sympy.Rational:
-        return sympy.Rational(value.numerator, value.denominator)
-
-    return sympy.Union(*(
-        sympy.Interval(number(low), sympy.oo if high is None else number(high),
-                       left_open=low_open, right_open=high is None or high_open)
-        for low, low_open, high, high_open in pieces))
-
-
-def _subset(inner: sympy.Set | None, outer: sympy.Set | None) -> bool:
-    if inner is None or outer is None:
-        return False
-    return bool(sympy.Complement(inner, outer).is_empty)
-
-
-def _intersection(sets: Sequence[sympy.Set | None]) -> sympy.Set:
-    return sympy.Intersection(*(s for s in sets if s is not None))
-
-
-def _empty(found: sympy.Set) -> bool:
-    return bool(found.is_empty)
-
-
 # -- components of a sum ------------------------------------------------------
 
 
@@ -483,7 +304,7 @@ def _linear(measure: Measure) -> dict[str, Fraction] | None:
             continue
         if not (term.is_Symbol and coefficient.is_Rational) or coefficient < 0:
             return None
-        coefficients[term.name] = _fraction(coefficient)
+        coefficients[term.name] = fraction(coefficient)
     return coefficients or None
 
 
@@ -576,7 +397,7 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
     minimums = {name: bound.value for name, bound in bounds.items() if bound is not None}
     symbols = {name: sympy.Symbol(name) for name in measure.formula.names}
     formula = to_sympy(measure.formula.tree, symbols)
-    total = _fraction(formula.subs({symbols[n]: sympy.Rational(v.numerator, v.denominator)
+    total = fraction(formula.subs({symbols[n]: sympy.Rational(v.numerator, v.denominator)
                                     for n, v in minimums.items()}))
     strict = any(b is not None and b.strict for b in bounds.values())
     implied = _Bound(total, strict)

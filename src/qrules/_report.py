@@ -16,6 +16,7 @@ from typing import Any
 from ._evaluate import Evaluation, Reconciliation, Result, Verdict
 from ._expr import format_number, format_short
 from ._model import Lang, Measure, Rule, Rulebook, Target
+from ._recordspec import RecordSpec
 
 __all__ = [
     "JSON_SCHEMA_VERSION",
@@ -83,7 +84,26 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "related": list(rule.related),
         "tags": list(rule.tags),
         "file": rule.file,
+        "records": None if rule.records is None else _records_dict(rule.records),
     }
+
+
+def _records_dict(spec: RecordSpec) -> dict[str, Any]:
+    each: dict[str, Any] = {"inspections": spec.inspections, "flag": spec.flag,
+                            "kind": None if spec.kinds is None else list(spec.kinds),
+                            "result": None if spec.results is None else list(spec.results)}
+    return {
+        "population": {column: list(values) for column, values in spec.population},
+        "meeting": spec.meeting,
+        "total": spec.total,
+        "each": each,
+    }
+
+
+def _records_text(spec: RecordSpec, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{spec.describe_population()} 中每个单位{spec.describe_each('zh')}"
+    return f"each unit of {spec.describe_population()}: {spec.describe_each('en')}"
 
 
 def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> str:
@@ -142,6 +162,8 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             lines.append(f"- Data source: {rule.source.data_source}")
         if rule.interpretation:
             lines.append(f"- Interpretation: {rule.interpretation}")
+        if rule.records is not None:
+            lines.append(f"- Records: {_records_text(rule.records, 'en')}")
         quote = "\n".join(f"> {part}" for part in rule.source.quote.splitlines() if part.strip())
         lines += ["", quote, ""]
     return "\n".join(lines)
@@ -187,6 +209,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         ("指标来源", "indicator source", rule.source.indicator_source),
         ("数据来源", "data source", rule.source.data_source),
         ("解读", "interpretation", rule.interpretation),
+        ("记录", "records", None if rule.records is None else _records_text(rule.records, lang)),
         ("相关", "related", ", ".join(rule.related) or None),
         ("标签", "tags", ", ".join(rule.tags) or None),
     ]

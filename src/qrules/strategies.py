@@ -34,6 +34,7 @@ from hypothesis.errors import InvalidArgument
 from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
 from ._data import Dataset, Observation
 from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
+from ._sets import Undecided, domain, fraction, requirement_values
 
 __all__ = ["measure_values", "reported_datasets", "rules_with_strategies", "threshold_values"]
 
@@ -46,11 +47,6 @@ _HEADROOM = 1000
 # -- the sets -----------------------------------------------------------------
 
 
-def _domain(measure: Measure) -> sympy.Set:
-    upper = sympy.Integer(100) if measure.unit.id == "percent" else sympy.oo
-    return sympy.Interval(0, upper)
-
-
 def _variable(rule: Rule) -> sympy.Symbol:
     names = rule.requirement.names
     if names != {rule.measure.id}:
@@ -61,34 +57,11 @@ def _variable(rule: Rule) -> sympy.Symbol:
     return rule.measure.symbol
 
 
-def _solve(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> sympy.Set:
-    """The values of ``x`` in ``domain`` for which ``predicate`` holds."""
-    if isinstance(predicate, Condition):
-        relation = _RELATIONS[predicate.op](predicate.expr, 0)
-        if predicate.op == "==":
-            return sympy.solveset(predicate.expr, x, domain)
-        if predicate.op == "!=":
-            return domain - sympy.solveset(predicate.expr, x, domain)
-        return sympy.solve_univariate_inequality(relation, x, relational=False, domain=domain)
-    if isinstance(predicate, Negation):
-        return domain - _solve(predicate.operand, x, domain)
-    left = _solve(predicate.left, x, domain)
-    right = _solve(predicate.right, x, domain)
-    return sympy.Intersection(left, right) if isinstance(predicate, AllOf) else sympy.Union(
-        left, right)
-
-
-_RELATIONS = {
-    ">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan, "<=": sympy.LessThan,
-    "<": sympy.StrictLessThan, "==": sympy.Eq, "!=": sympy.Ne,
-}
-
-
 def _thresholds(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> list[Fraction]:
     """Where each comparison in a requirement turns: its lhs equals its rhs."""
     if isinstance(predicate, Condition):
         points = sympy.solveset(predicate.expr, x, domain)
-        return [_fraction(p) for p in points] if isinstance(points, sympy.FiniteSet) else []
+        return [fraction(p) for p in points] if isinstance(points, sympy.FiniteSet) else []
     if isinstance(predicate, Negation):
         return _thresholds(predicate.operand, x, domain)
     assert isinstance(predicate, AllOf | AnyOf)
@@ -96,22 +69,20 @@ def _thresholds(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> lis
                       + _thresholds(predicate.right, x, domain)))
 
 
-def _fraction(value: sympy.Expr) -> Fraction:
-    rational = sympy.Rational(value)
-    return Fraction(int(rational.p), int(rational.q))
-
-
 @functools.lru_cache(maxsize=1024)
 def _target_set(rule: Rule, outcome: Outcome, max_margin: Fraction | None) -> sympy.Set:
     """The values of the rule's measure that give ``outcome`` (solved once, then cached)."""
     x = _variable(rule)
-    domain = _domain(rule.measure)
+    within = domain(rule.measure)
     predicate = rule.predicate({rule.measure.id: rule.measure})
-    meets = _solve(predicate, x, domain)
-    points = _thresholds(predicate, x, domain)
+    try:
+        meets = requirement_values(rule)
+    except Undecided as error:
+        raise InvalidArgument(f"rule {rule.id!r}: cannot solve its requirement") from error
+    points = _thresholds(predicate, x, within)
     if outcome == "threshold":
         return sympy.FiniteSet(*points)
-    chosen = meets if outcome == "met" else domain - meets
+    chosen = meets if outcome == "met" else within - meets
     if max_margin is not None:
         if not points:
             raise InvalidArgument(f"rule {rule.id!r} has no threshold to keep a margin from")
@@ -134,9 +105,9 @@ def _components(values: sympy.Set) -> list[sympy.Set]:
 def _grid(interval: sympy.Interval, integer: bool, places: int) -> tuple[int, int, int] | None:
     """``(scale, low, high)``: the multiples ``k / scale`` with ``low <= k <= high``
     that lie in ``interval``; ``None`` when there are none."""
-    start = _fraction(interval.start)
+    start = fraction(interval.start)
     end = (max(start, Fraction(0)) + _HEADROOM if interval.end is sympy.oo
-           else _fraction(interval.end))
+           else fraction(interval.end))
     for scale in ((1,) if integer else (10**places, 10 ** (places + 2))):
         low = math.ceil(start * scale)
         if interval.left_open and Fraction(low, scale) == start:
@@ -154,7 +125,7 @@ def _from_set(values: sympy.Set, integer: bool, places: int, what: str
     options: list[st.SearchStrategy[Fraction]] = []
     for component in _components(values):
         if isinstance(component, sympy.FiniteSet):
-            value = _fraction(next(iter(component)))
+            value = fraction(next(iter(component)))
             if not integer or value.denominator == 1:
                 options.append(st.just(value))
             continue
@@ -166,7 +137,7 @@ def _from_set(values: sympy.Set, integer: bool, places: int, what: str
             options.append(st.integers(low, high).map(functools.partial(_scaled, scale)))
         elif not integer:
             # An interval too narrow for the grid still has its exact midpoint.
-            middle = (_fraction(component.start) + _fraction(component.end)) / 2
+            middle = (fraction(component.start) + fraction(component.end)) / 2
             options.append(st.just(middle))
     if not options:
         return st.nothing().map(lambda _: _raise(f"no value {what}"))

@@ -1,0 +1,200 @@
+"""Requirements on one measure as sets of its values, solved exactly with sympy.
+
+Shared by ``qrules lint`` (which statements of a measure are equivalent, which
+binds) and ``qrules.strategies`` (values drawn from the set that meets a rule,
+or from its complement). A set is a union of intervals with rational ends
+inside the measure's domain: the non-negative reals, a percentage at most 100,
+and whole numbers only for a count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import TypeAlias
+
+import sympy
+from sympy.solvers.inequalities import solve_univariate_inequality
+
+from ._expr import Comparator, Compare, Logic, Node, Not, to_sympy
+from ._model import Measure, Rule
+
+__all__ = ["Undecided", "domain", "requirement_values", "subset"]
+
+
+class Undecided(Exception):
+    """sympy could not reduce a requirement to a set of values of its measure."""
+
+
+VALUE = sympy.Dummy("value", real=True)
+
+
+def domain(measure: Measure) -> sympy.Set:
+    """The values a measure can take: non-negative; a percentage at most 100."""
+    upper = sympy.Integer(100) if measure.unit.id == "percent" else sympy.oo
+    return sympy.Interval(0, upper)
+
+
+class _Only(Mapping[str, sympy.Symbol]):
+    """The rule's own measure as one real variable; any other measure is undecided."""
+
+    def __init__(self, measure: str) -> None:
+        self._measure = measure
+
+    def __getitem__(self, key: str) -> sympy.Symbol:
+        if key != self._measure:
+            raise Undecided(key)
+        return VALUE
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._measure,))
+
+    def __len__(self) -> int:
+        return 1
+
+
+def requirement_values(rule: Rule) -> sympy.Set:
+    """The values of the rule's measure that meet its requirement: a union of
+    intervals of its domain, with whole-number ends for a count (so that two
+    requirements on a count are equal as sets exactly when they admit the same
+    whole numbers: ``> 299`` and ``>= 300``). Raises `Undecided`."""
+    within = domain(rule.measure)
+    found = _solve_node(rule.requirement.tree, _Only(rule.measure.id), within)
+    pieces = _pieces(found)
+    if rule.measure.unit.integer:
+        pieces = _whole(pieces)
+    return _as_set(pieces)
+
+
+def _solve_node(node: Node, symbols: _Only, within: sympy.Set) -> sympy.Set:
+    if isinstance(node, Compare):
+        operands = [to_sympy(o, symbols) for o in node.operands]
+        result: sympy.Set = within
+        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+            result = sympy.Intersection(result, _solve(op, sympy.expand(left - right), within))
+        return result
+    if isinstance(node, Not):
+        return sympy.Complement(within, _solve_node(node.operand, symbols, within))
+    if isinstance(node, Logic):
+        left = _solve_node(node.left, symbols, within)
+        right = _solve_node(node.right, symbols, within)
+        return sympy.Intersection(left, right) if node.op == "and" else sympy.Union(left, right)
+    raise Undecided(node)  # the parser lets no bare number through
+
+
+_RELATIONS = {">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan,
+              "<=": sympy.LessThan, "<": sympy.StrictLessThan}
+_HOLDS = {">=": lambda v: v >= 0, ">": lambda v: v > 0, "<=": lambda v: v <= 0,
+          "<": lambda v: v < 0, "==": lambda v: v == 0, "!=": lambda v: v != 0}
+
+
+def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
+    """The values of ``VALUE`` in ``within`` where ``expr op 0``."""
+    if not expr.free_symbols:
+        if not expr.is_Rational:
+            raise Undecided(expr)
+        holds = _HOLDS[op](Fraction(int(expr.p), int(expr.q)))
+        return within if holds else sympy.S.EmptySet
+    try:
+        if op in ("==", "!="):
+            roots = sympy.solveset(sympy.Eq(expr, 0), VALUE, sympy.S.Reals)
+            found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
+        else:
+            relation = _RELATIONS[op](expr, 0, evaluate=False)
+            found = solve_univariate_inequality(relation, VALUE, relational=False,
+                                                domain=sympy.S.Reals)
+    except (NotImplementedError, ValueError, TypeError) as error:
+        raise Undecided(expr) from error
+    return sympy.Intersection(found, within)
+
+
+# A piece is an interval (low, low_open, high, high_open); high None is infinity.
+_Piece: TypeAlias = tuple[Fraction, bool, Fraction | None, bool]
+
+
+def fraction(value: sympy.Expr) -> Fraction:
+    """A sympy rational as a `Fraction`; anything else is undecided."""
+    if not value.is_Rational:
+        raise Undecided(value)
+    return Fraction(int(value.p), int(value.q))
+
+
+def _pieces(found: sympy.Set) -> list[_Piece]:
+    """A set of reals as sorted, merged intervals with rational ends."""
+    if found.is_empty:
+        return []
+    parts = found.args if isinstance(found, sympy.Union) else (found,)
+    pieces: list[_Piece] = []
+    for part in parts:
+        if isinstance(part, sympy.Interval):
+            high = None if part.end is sympy.oo else fraction(part.end)
+            pieces.append((fraction(part.start), bool(part.left_open), high,
+                           bool(part.right_open)))
+        elif isinstance(part, sympy.FiniteSet):
+            for point in part.args:
+                value = fraction(point)
+                pieces.append((value, False, value, False))
+        elif part.is_empty:
+            continue
+        else:
+            raise Undecided(part)
+    return _merge(pieces)
+
+
+def _merge(pieces: list[_Piece]) -> list[_Piece]:
+    merged: list[_Piece] = []
+    for piece in sorted(pieces, key=lambda p: (p[0], p[1])):
+        if merged:
+            low, low_open, high, high_open = merged[-1]
+            touches = high is None or piece[0] < high or (
+                piece[0] == high and not (piece[1] and high_open))
+            if touches:
+                if high is not None:
+                    if piece[2] is None or piece[2] > high:
+                        high, high_open = piece[2], piece[3]
+                    elif piece[2] == high:
+                        high_open = high_open and piece[3]
+                merged[-1] = (low, low_open, high, high_open)
+                continue
+        merged.append(piece)
+    return merged
+
+
+def _whole(pieces: list[_Piece]) -> list[_Piece]:
+    """The whole numbers in each interval, as closed intervals with whole ends,
+    adjacent runs joined: two sets of whole numbers are equal exactly when
+    these forms are."""
+    whole: list[_Piece] = []
+    for low, low_open, high, high_open in pieces:
+        first = Fraction(math.floor(low) + 1 if low_open else math.ceil(low))
+        last = None if high is None else Fraction(
+            math.ceil(high) - 1 if high_open else math.floor(high))
+        if last is not None and first > last:
+            continue
+        if whole:
+            end = whole[-1][2]
+            if end is None:
+                break  # the run before reaches infinity
+            if first <= end + 1:
+                whole[-1] = (whole[-1][0], False, last, False)
+                continue
+        whole.append((first, False, last, False))
+    return whole
+
+
+def _as_set(pieces: list[_Piece]) -> sympy.Set:
+    def number(value: Fraction) -> sympy.Rational:
+        return sympy.Rational(value.numerator, value.denominator)
+
+    return sympy.Union(*(
+        sympy.Interval(number(low), sympy.oo if high is None else number(high),
+                       left_open=low_open, right_open=high is None or high_open)
+        for low, low_open, high, high_open in pieces))
+
+
+def subset(inner: sympy.Set | None, outer: sympy.Set | None) -> bool:
+    """Whether ``inner`` lies within ``outer``; never when either is undecided."""
+    if inner is None or outer is None:
+        return False
+    return bool(sympy.Complement(inner, outer).is_empty)
