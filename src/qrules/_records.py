@@ -459,6 +459,10 @@ def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
     default_table = "register" if kind == "register" else "inspections"
     if isinstance(source, str) and _URL.match(source):
         return _from_url(source, table or default_table)
+    if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
+        raise DataError(source, [Problem(
+            source, "only duckdb:/// and sqlite:/// URLs are read",
+            hint="for another database, pass a DB-API connection and table=")])
     if isinstance(source, str | Path):
         return _from_file(Path(source), sheet=sheet, encoding=encoding)
     if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
@@ -498,8 +502,10 @@ def _needs(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         package = module.split(".", maxsplit=1)[0]
-        raise DataError(module, [Problem(module, f"reading this needs {package}",
-                                         hint="pip install 'qrules[records]'")]) from None
+        hint = "pip install 'qrules[records]'" if package in ("openpyxl", "pyarrow") \
+            else f"pip install {package}"
+        raise DataError(module, [Problem(module, f"reading this needs {package}", hint=hint)]
+                        ) from None
 
 
 def _from_file(path: Path, *, sheet: str | None, encoding: str | None) -> _Table:
@@ -548,14 +554,16 @@ def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
         except UnicodeDecodeError as error:
             first_error = first_error or error
     assert first_error is not None
+    tried = " nor ".join(c.upper().removesuffix("-SIG") for c in candidates)
     raise DataError(name, [Problem(
-        name, f"neither UTF-8 nor GB18030 (byte {first_error.start})",
-        hint="give the encoding with --encoding (encoding=)")])
+        name, f"{'neither ' if len(candidates) > 1 else 'not '}{tried} (byte "
+              f"{first_error.start})", hint="give the encoding with --encoding (encoding=)")])
 
 
 def _from_csv(path: Path, encoding: str | None) -> _Table:
     name = path.name
     text, codec = _decode(name, path.read_bytes(), encoding)
+    text = text.removeprefix("\ufeff")  # a byte-order mark read with encoding="utf-8"
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -32,16 +32,16 @@ No I/O happens here. The semantics, in SQL over a register ``r`` and a log
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from ._evaluate import FailingUnit, Result, Verdict, judge_year
 from ._model import Aggregation, Text
 
 if TYPE_CHECKING:
-    from ._evaluate import FailingUnit, Result
     from ._model import Rule, Rulebook
 
 __all__ = [
@@ -215,8 +215,8 @@ class Coverage:
     has_log: bool = True
 
     @classmethod
-    def of(cls, dates: Iterator[dt.date] | list[dt.date] | tuple[dt.date, ...], *,
-           log_until: dt.date | None = None, has_log: bool = True) -> Coverage:
+    def of(cls, dates: Iterable[dt.date], *, log_until: dt.date | None = None,
+           has_log: bool = True) -> Coverage:
         listed = list(dates)
         first, last = (min(listed), max(listed)) if listed else (None, None)
         if log_until is not None:
@@ -341,8 +341,6 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     smallest change are the same code); an empty population, or a year the
     log cannot decide, is unknown.
     """
-    from ._evaluate import Result, Verdict, judge_year  # noqa: PLC0415 (_evaluate imports _model)
-
     rule = rulebook[query.rule]
     where = Text(f"(区市:{district})", f" in {district}") if district else Text("", "")
     population = query.spec.describe_population()
