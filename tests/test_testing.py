@@ -113,5 +113,5 @@ def test_the_documented_example_fails_as_documented(pytester: pytest.Pytester) -
         "*observed 98.4, required >= 98.5, short by 0.1*",
         "*needs: 40 more food safety samples that passed (39360 → 39400)*",
         "*plan (一、(二) 质量强市建设主要指标 / 品质升级): 食品安全抽检合格率(%) / ≥98.5*",
-        "*Falsifying example*",
+        "*rate=Fraction(4923, 50)*",  # the narrow miss Hypothesis finds
     ])
