@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -126,3 +127,127 @@ def test_git_revision_as_a_side(tmp_path: Path) -> None:
     assert json.loads(out)["old"]["id"] == "yantai-2023-2025"
     code, _ = run("diff", "no-such-revision:rules/yantai-2023-2025", "yantai-2023-2025")
     assert code == 2
+
+
+# -- dated targets and judging as of a date -----------------------------------
+
+DATED = '''
+[[rule]]
+id = "dated-pass-rate"
+title = { zh = "食品安全抽检合格率", en = "Food safety sampling pass rate" }
+measure = "pass_rate"
+aggregation = "every_year"
+responsible = ["市市场监管局"]
+[rule.source]
+section = "一"
+quote = "食品安全抽检合格率≥98.5"
+[[rule.targets]]
+from = 2023-01-01
+requirement = ">= 98"
+[[rule.targets]]
+from = 2024-07-01
+requirement = ">= 98.5"
+quote = "食品安全抽检合格率≥98.5"
+
+[[rule]]
+id = "firms-until-2024"
+title = { zh = "导入先进质量管理模式企业", en = "Firms" }
+measure = "firms"
+aggregation = "every_year"
+requirement = ">= 300"
+ends = 2024-12-31
+responsible = ["市市场监管局"]
+[rule.source]
+section = "一"
+quote = "导入先进质量管理模式企业≥300家"
+'''
+
+
+@pytest.fixture
+def dated(mini_copy: Path) -> Path:
+    (mini_copy / "dated.toml").write_text(DATED, encoding="utf-8")
+    return mini_copy
+
+
+FIGURES = "year,measure,value\n2023,pass_rate,98.2\n2024,pass_rate,98.2\n2025,pass_rate,98.2\n" \
+          "2023,firms,300\n2024,firms,300\n2025,firms,300\n"
+
+
+def verdicts(folder: Path, tmp_path: Path, *argv: str) -> dict[tuple[str, int], str]:
+    data = tmp_path / "figures.csv"
+    data.write_text(FIGURES, encoding="utf-8")
+    _, out = run("check", str(folder), str(data), "--format", "json",
+                 "--rule", "dated-pass-rate", "--rule", "firms-until-2024", *argv)
+    return {(r["id"], r["year"]): f"{r['verdict']} {r['target']['op']} {r['target']['value']}"
+            for r in json.loads(out)["results"]}
+
+
+def test_each_year_is_judged_by_what_applied_in_it(dated: Path, tmp_path: Path) -> None:
+    # 98.2 meets ">= 98" (in force at the end of 2023) but not ">= 98.5" (from 2024-07-01).
+    assert verdicts(dated, tmp_path) == {
+        ("dated-pass-rate", 2023): "met >= 98",
+        ("dated-pass-rate", 2024): "not_met >= 98.5",
+        ("dated-pass-rate", 2025): "not_met >= 98.5",
+        ("firms-until-2024", 2023): "met >= 300",
+        ("firms-until-2024", 2024): "met >= 300",
+    }
+
+
+@pytest.mark.parametrize(
+    ("as_of", "target"),
+    [("2024-06-30", "met >= 98"), ("2024-07-01", "not_met >= 98.5")],
+    ids=["day-before-the-change", "day-of-the-change"],
+)
+def test_as_of_picks_the_target_on_each_side_of_a_change(
+        dated: Path, tmp_path: Path, as_of: str, target: str) -> None:
+    found = verdicts(dated, tmp_path, "--as-of", as_of)
+    assert {k: v for k, v in found.items() if k[0] == "dated-pass-rate"} == {
+        ("dated-pass-rate", 2023): target,
+        ("dated-pass-rate", 2024): target,
+        ("dated-pass-rate", 2025): target,
+    }
+
+
+def test_an_ended_rule_is_not_in_force_after_it_ends(dated: Path) -> None:
+    assert "firms-until-2024" in qrules.load(dated, as_of=dt.date(2024, 12, 31))
+    assert "firms-until-2024" not in qrules.load(dated, as_of=dt.date(2025, 1, 1))
+
+
+def test_a_date_outside_the_period_is_an_error(dated: Path) -> None:
+    with pytest.raises(qrules.OutOfPeriodError, match="in force from 2023-01-01 to 2025-12-31"):
+        qrules.load(dated, as_of=dt.date(2026, 1, 1))
+    code, _ = run("check", str(dated), "--sample", "--as-of", "2022-12-31")
+    assert code == 2
+
+
+def test_results_name_the_date_they_were_judged_as_of(dated: Path, tmp_path: Path) -> None:
+    data = tmp_path / "figures.csv"
+    data.write_text(FIGURES, encoding="utf-8")
+    _, out = run("check", str(dated), str(data), "--format", "json", "--as-of", "2024-07-01")
+    assert json.loads(out)["rulebook"]["as_of"] == "2024-07-01"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("from = 2024-07-01", "from = 2023-01-01"),
+         "key 'targets[1].from': 2023-01-01 does not come after the previous target's"),
+        (("from = 2024-07-01", "from = 2027-07-01"), "key 'targets[1].from': 2027-07-01 is "
+                                                     "outside the plan's period"),
+        (('quote = "食品安全抽检合格率≥98.5"\n\n[[rule]]', 'quote = "合格率≥99"\n\n[[rule]]'),
+         "key 'targets[1].quote': is not in the plan's text"),
+        (('aggregation = "every_year"\nresponsible', 'aggregation = "every_year"\n'
+                                                      'requirement = ">= 1"\nresponsible'),
+         "give either requirement or [[rule.targets]], not both"),
+        (("ends = 2024-12-31", "ends = 2022-12-31"), "key 'ends': ends 2022-12-31 is outside"),
+    ],
+    ids=["not-increasing", "outside-period", "quote", "both", "ends-outside"],
+)
+def test_bad_dated_targets(dated: Path, edit: tuple[str, str], message: str) -> None:
+    path = dated / "dated.toml"
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(dated)
+    assert message in str(caught.value)

@@ -14,6 +14,7 @@ from ._data import Dataset, Observation, parse_value, read_dataset
 from ._errors import (
     DataError,
     ExpressionError,
+    OutOfPeriodError,
     Problem,
     QRulesError,
     RulebookError,
@@ -24,7 +25,18 @@ from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, 
 from ._expr import parse_formula, parse_requirement
 from ._lint import Finding, lint
 from ._load import load, rulebook_names
-from ._model import Aggregation, Measure, Period, Rule, Rulebook, Source, Target, Text, Unit
+from ._model import (
+    Aggregation,
+    DatedTarget,
+    Measure,
+    Period,
+    Rule,
+    Rulebook,
+    Source,
+    Target,
+    Text,
+    Unit,
+)
 from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
 from ._records_engine import evaluate_records
 from ._recordspec import RecordSpec
@@ -34,6 +46,7 @@ __all__ = [
     "Change",
     "ColumnMapping",
     "DataError",
+    "DatedTarget",
     "Dataset",
     "Evaluation",
     "ExpressionError",
@@ -42,6 +55,7 @@ __all__ = [
     "InspectionLog",
     "Measure",
     "Observation",
+    "OutOfPeriodError",
     "Period",
     "Problem",
     "QRulesError",

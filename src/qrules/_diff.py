@@ -302,7 +302,8 @@ class Bump(enum.IntEnum):
 
 
 #: Fields whose change alters what a rule judges: a major change.
-_SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula")
+_SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
+             "records")
 #: Fields whose change alters only words or attribution: a patch.
 _WORDING = ("title", "quote", "section", "indicator_source", "data_source", "responsible",
             "interpretation", "strength", "tags", "related")
@@ -386,6 +387,9 @@ def _fields(rule: Rule) -> dict[str, object]:
         "due": rule.due,
         "period": None if rule.period is None else f"{rule.period.start}–{rule.period.end}",
         "formula": None if formula is None else str(formula),
+        "targets": tuple(f"from {t.start}: {t.requirement.text}" for t in rule.targets) or None,
+        "ends": rule.ends,
+        "records": None if rule.records is None else _records_text(rule),
         "title": rule.title,
         "quote": rule.source.quote,
         "section": rule.source.section,
@@ -397,6 +401,12 @@ def _fields(rule: Rule) -> dict[str, object]:
         "tags": rule.tags,
         "related": rule.related,
     }
+
+
+def _records_text(rule: Rule) -> str:
+    spec = rule.records
+    assert spec is not None
+    return " ".join(f"{k}={v}" for k, v in sorted(attrs.asdict(spec).items()))
 
 
 def _compare(old: Rule, new: Rule, kind: str, old_measures: Mapping[str, Measure],

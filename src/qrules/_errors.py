@@ -8,6 +8,7 @@ builtin it resembles, so callers can catch broadly or precisely::
     ├── ExpressionError (ValueError)       an expression did not parse; str() marks the spot
     ├── DataError (ValueError)             a dataset could not be read; .problems lists all
     ├── RulebookNotFoundError (LookupError)
+    ├── OutOfPeriodError (ValueError)      a date outside a rulebook's effective period
     └── UnknownRuleError (KeyError)        no rule with that id in a rulebook
 """
 
@@ -21,6 +22,7 @@ import attrs
 __all__ = [
     "DataError",
     "ExpressionError",
+    "OutOfPeriodError",
     "Problem",
     "QRulesError",
     "RulebookError",
@@ -139,3 +141,7 @@ class UnknownRuleError(QRulesError, KeyError):
     def __str__(self) -> str:
         # KeyError would print the message in quotes.
         return str(self.args[0])
+
+
+class OutOfPeriodError(QRulesError, ValueError):
+    """A date outside the period in which a rulebook is in force."""

@@ -14,6 +14,7 @@ For each rule (and each district the dataset names) the engine
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from collections.abc import Iterator, Mapping
@@ -257,7 +258,10 @@ def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, F
     """Judge one rule in one year on the given measure values (counts from records,
     say), exactly as if a dataset had reported them."""
     row = {m: Observation(m, year, v, district, origin) for m, v in values.items()}
-    return _Judge(rulebook, rule, {year: row}, district, set()).single_year(year)
+    # The target in force at the end of the year (the latest one if the rule was not
+    # in force then: the records layer asks only for years it judges).
+    stood = rule.at(dt.date(year, 12, 31)) or rule
+    return _Judge(rulebook, stood, {year: row}, district, set()).single_year(year)
 
 
 @attrs.define
@@ -277,11 +281,23 @@ class _Judge:
         if rule.aggregation is Aggregation.EVERY_YEAR:
             period = rule.period or self.rulebook.period
             years = [y for y in period.years if y in self.table] or [period.years[-1]]
-            return [self.single_year(y) for y in years]
+            judged = [(y, self.as_of(dt.date(y, 12, 31))) for y in years]
+            return [judge.single_year(y) for y, judge in judged if judge is not None]
         assert rule.due is not None  # the loader requires it
+        judge = self.as_of(rule.due)
+        if judge is None:
+            return []
         if rule.aggregation in (Aggregation.LEVEL, Aggregation.CUMULATIVE):
-            return [self.single_year(rule.due.year)]
-        return [self.over_years(range(self.rulebook.period.start.year, rule.due.year + 1))]
+            return [judge.single_year(rule.due.year)]
+        return [judge.over_years(range(self.rulebook.period.start.year, rule.due.year + 1))]
+
+    def as_of(self, date: dt.date) -> _Judge | None:
+        """This judge for the rule as it stood on ``date`` (the last day of the year
+        judged, or the due date): data for 2024 is judged by what applied in 2024."""
+        stood = self.rule.at(date)
+        if stood is None:
+            return None
+        return self if stood is self.rule else attrs.evolve(self, rule=stood)
 
     # 1. values ---------------------------------------------------------------
 

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError
 from ._expr import (
     BinaryOp,
@@ -32,6 +34,7 @@ from ._model import (
     AGGREGATIONS,
     UNITS,
     Aggregation,
+    DatedTarget,
     Measure,
     Period,
     Rule,
@@ -83,8 +86,12 @@ def rulebook_names() -> list[str]:
     return sorted(shipped_rulebooks())
 
 
-def load(source: str | Path) -> Rulebook:
+def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     """Load a shipped rulebook by name, or a rulebook folder by path.
+
+    With ``as_of``, the rulebook as it stood on that date: the rules then in
+    force, each with the target value then in force (see `Rulebook.in_force`);
+    a date outside the rulebook's effective period is an `OutOfPeriodError`.
 
     >>> rulebook = load("yantai-2023-2025")  # doctest: +SKIP
     """
@@ -95,7 +102,7 @@ def load(source: str | Path) -> Rulebook:
             raise RulebookNotFoundError(
                 f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
             )
-        return _load_folder(path)
+        return _at(_load_folder(path), as_of)
     shipped = shipped_rulebooks()
     if text not in shipped:
         names = ", ".join(sorted(shipped)) or "none"
@@ -104,7 +111,11 @@ def load(source: str | Path) -> Rulebook:
         raise RulebookNotFoundError(
             f"no rulebook named {text!r}{hint} (shipped: {names}; or give a folder's path)"
         )
-    return _load_folder(shipped[text])
+    return _at(_load_folder(shipped[text]), as_of)
+
+
+def _at(rulebook: Rulebook, as_of: dt.date | None) -> Rulebook:
+    return rulebook if as_of is None else rulebook.in_force(as_of)
 
 
 # -- field checking -----------------------------------------------------------
@@ -294,7 +305,7 @@ def _load_folder(folder: Path) -> Rulebook:
         status=plan["status"], period=plan["period"], text=plan_text or "",
         measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
-        consultation=plan.get("consultation", {}),
+        consultation=plan.get("consultation", {}), effective=plan.get("effective"),
     )
 
 
@@ -317,6 +328,7 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         "title": (checker.text, True),
         "issuer": (checker.text, True),
         "period": (checker.period, True),
+        "effective": (checker.period, False),
         "published": (_date, False),
         "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
         "consultation": (lambda v: v, False),
@@ -520,7 +532,9 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "title": (checker.text, True),
         "measure": (_string, True),
         "aggregation": (_choice(AGGREGATIONS), True),
-        "requirement": (_string, True),
+        "requirement": (_string, False),
+        "targets": (lambda v: v, False),
+        "ends": (_date, False),
         "due": (_date, False),
         "period": (checker.period, False),
         "responsible": (_strings, True),
@@ -541,16 +555,10 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
             checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
                             f"did you mean {close[0]!r}?" if close else
                             "declare it in measures.toml")
-    requirement = None
-    if "requirement" in fields and measure is not None:
-        try:
-            requirement = parse_requirement(fields["requirement"], measure.id)
-        except ExpressionError as error:
-            checker.problem(str(error), where, "requirement")
-        else:
-            for unknown in sorted(requirement.names - declared):
-                checker.problem(f"requirement refers to unknown measure {unknown!r}",
-                                where, "requirement")
+    text = plan.get("_text") if plan else None
+    plan_period: Period | None = plan.get("period") if plan else None
+    requirement, targets = _check_requirement(checker, fields, where, measure, declared, text,
+                                              plan_period)
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
@@ -563,8 +571,6 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         if "period" in fields:
             checker.problem("period is for every_year rules; this rule has a due date",
                             where, "period")
-    text = plan.get("_text") if plan else None
-    plan_period: Period | None = plan.get("period") if plan else None
     if plan_period is not None:
         if "due" in fields and fields["due"] not in plan_period:
             checker.problem(f"due {fields['due']} is outside the plan's period "
@@ -586,7 +592,99 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         due=fields.get("due"), period=fields.get("period"),
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
         related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
+        targets=tuple(_with_section(t, source.section) for t in targets),
+        ends=fields.get("ends"),
     )
+
+
+def _with_section(target: DatedTarget, section: str) -> DatedTarget:
+    """A target quoted without a section of its own stands in the rule's section."""
+    if target.source is None or target.source.section:
+        return target
+    return attrs.evolve(target, source=attrs.evolve(target.source, section=section))
+
+
+def _check_requirement(
+    checker: _Checker, fields: Mapping[str, Any], where: str, measure: Measure | None,
+    declared: frozenset[str], text: str | None, plan_period: Period | None,
+) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
+    """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
+    which is then its requirement), and its ``ends``."""
+    def requirement_of(written: str, key: str) -> Expression | None:
+        if measure is None:
+            return None
+        try:
+            parsed = parse_requirement(written, measure.id)
+        except ExpressionError as error:
+            checker.problem(str(error), where, key)
+            return None
+        for unknown in sorted(parsed.names - declared):
+            checker.problem(f"requirement refers to unknown measure {unknown!r}", where, key)
+        return parsed
+
+    requirement = None
+    targets: tuple[DatedTarget, ...] = ()
+    if "requirement" in fields and "targets" in fields:
+        checker.problem("give either requirement or [[rule.targets]], not both", where,
+                        "targets")
+    elif "targets" in fields:
+        targets = _check_targets(checker, fields["targets"], where, requirement_of, text,
+                                 plan_period)
+        requirement = targets[-1].requirement if targets else None
+    elif "requirement" in fields:
+        requirement = requirement_of(fields["requirement"], "requirement")
+    else:
+        checker.problem("missing required key (or give dated [[rule.targets]])", where,
+                        "requirement")
+    if "ends" in fields:
+        if plan_period is not None and fields["ends"] not in plan_period:
+            checker.problem(f"ends {fields['ends']} is outside the plan's period", where, "ends")
+        if targets and fields["ends"] < targets[0].start:
+            checker.problem("the rule ends before its first target starts", where, "ends")
+    return requirement, targets
+
+
+def _check_targets(checker: _Checker, data: object, where: str,
+                   requirement_of: Callable[[str, str], Expression | None],
+                   text: str | None, plan_period: Period | None) -> tuple[DatedTarget, ...]:
+    """``[[rule.targets]]``: the requirement's dated values, each from a date on."""
+    if not isinstance(data, list) or not data:
+        checker.problem("expected one or more [[rule.targets]] tables", where, "targets")
+        return ()
+    found: list[DatedTarget] = []
+    complete = True
+    for index, table in enumerate(data):
+        key = f"targets[{index}]"
+        fields = checker.table(table, {
+            "from": (_date, True),
+            "requirement": (_string, True),
+            "quote": (_string, False),
+            "section": (_string, False),
+        }, where, prefix=f"{key}.")
+        if fields is None or "from" not in fields or "requirement" not in fields:
+            complete = False
+            continue
+        requirement = requirement_of(fields["requirement"], f"{key}.requirement")
+        if requirement is None:
+            complete = False
+            continue
+        start = fields["from"]
+        if plan_period is not None and start not in plan_period:
+            checker.problem(f"{start} is outside the plan's period", where, f"{key}.from")
+        if found and start <= found[-1].start:
+            checker.problem(f"{start} does not come after the previous target's "
+                            f"{found[-1].start}", where, f"{key}.from")
+        source = None
+        if "quote" in fields:
+            if text is not None and fields["quote"] not in text:
+                checker.problem("is not in the plan's text", where, f"{key}.quote",
+                                _nearest_hint(fields["quote"], text))
+            source = Source(fields.get("section", ""), fields["quote"])
+        elif "section" in fields:
+            checker.problem("a target's section goes with its own quote", where,
+                            f"{key}.section")
+        found.append(DatedTarget(start, requirement, source))
+    return tuple(found) if complete else ()
 
 
 def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object], tuple[str, ...]]:

@@ -13,7 +13,7 @@ import attrs
 import sympy
 
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import UnknownRuleError
+from ._errors import OutOfPeriodError, UnknownRuleError
 from ._expr import Comparator, Expression, format_number, to_sympy
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ __all__ = [
     "AGGREGATIONS",
     "UNITS",
     "Aggregation",
+    "DatedTarget",
     "Measure",
     "Period",
     "Rule",
@@ -151,8 +152,23 @@ class Measure:
 
 
 @attrs.frozen
+class DatedTarget:
+    """A requirement in force from a date until the next one (a step of a
+    requirement that changes over time, as a statute's amendments do)."""
+
+    start: dt.date
+    requirement: Expression
+    source: Source | None = None
+
+
+@attrs.frozen
 class Rule:
-    """One commitment of the plan."""
+    """One commitment of the plan.
+
+    A rule whose target changes over time carries its dated ``targets``; its
+    ``requirement`` is then the last of them, and `at` gives the rule as it
+    stood on a date. A rule that ``ends`` is not in force after that date.
+    """
 
     id: str
     title: Text
@@ -170,6 +186,10 @@ class Rule:
     tags: tuple[str, ...] = ()
     #: How the rule is judged from a register and an inspection log, if it can be.
     records: RecordSpec | None = None
+    #: The requirement's dated values, in order; empty when it never changes.
+    targets: tuple[DatedTarget, ...] = ()
+    #: The last day the rule is in force, if it ends before the rulebook does.
+    ends: dt.date | None = None
     # Not an __init__ argument, so that attrs.evolve() gives a copy a fresh cache.
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -184,6 +204,26 @@ class Rule:
     @property
     def section(self) -> str:
         return self.source.section
+
+    def in_force(self, date: dt.date) -> bool:
+        """Whether the rule applies on ``date`` (its first target has started and
+        it has not ended)."""
+        if self.ends is not None and date > self.ends:
+            return False
+        return not self.targets or date >= self.targets[0].start
+
+    def at(self, date: dt.date) -> Rule | None:
+        """The rule as it stood on ``date``: the requirement then in force (and that
+        target's source, where it has its own), or ``None`` when not in force."""
+        if not self.in_force(date):
+            return None
+        if not self.targets:
+            return self
+        current = [t for t in self.targets if t.start <= date][-1]
+        if current.requirement == self.requirement and current.source in (None, self.source):
+            return self
+        return attrs.evolve(self, requirement=current.requirement,
+                            source=current.source or self.source)
 
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
@@ -243,6 +283,30 @@ class Rulebook:
     published: dt.date | None = None
     supersedes: str | None = None
     consultation: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    #: When the rulebook's text is in force; by default the plan's period.
+    effective: Period | None = None
+    #: The date the rulebook was narrowed to with `in_force`, if it was.
+    as_of: dt.date | None = None
+
+    @property
+    def in_force_period(self) -> Period:
+        return self.effective or self.period
+
+    def in_force(self, date: dt.date) -> Rulebook:
+        """The rulebook as it stood on ``date``: the rules then in force, each with
+        the target value then in force. A date outside the rulebook's effective
+        period is an error, never a silent default."""
+        period = self.in_force_period
+        if date not in period:
+            raise OutOfPeriodError(
+                f"rulebook {self.id!r} {self.version} is in force from {period.start} to "
+                f"{period.end}; {date} is outside it"
+                + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
+            )
+        # Each rule keeps only the value in force: every year is then judged by it.
+        rules = tuple(attrs.evolve(r, targets=()) for r in (rule.at(date) for rule in self.rules)
+                      if r is not None)
+        return attrs.evolve(self, rules=rules, as_of=date)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)

@@ -44,6 +44,7 @@ def _rulebook_header(rulebook: Rulebook) -> dict[str, Any]:
         "id": rulebook.id,
         "version": rulebook.version,
         "fingerprint": rulebook.fingerprint,
+        "as_of": None if rulebook.as_of is None else rulebook.as_of.isoformat(),
     }
 
 
@@ -320,7 +321,8 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
                          *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
         return [
-            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]}),{data}",
+            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]})"
+            f"{'' if rb.as_of is None else f',适用 {rb.as_of} 的规则'},{data}",
             f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
             f"无法判定 {counts[Verdict.UNKNOWN]}",
             *([f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
@@ -333,7 +335,8 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
                       *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
     return [
-        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]}), {data}",
+        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]})"
+        f"{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
         f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
         f"{counts[Verdict.UNKNOWN]} unknown",
         *([f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"

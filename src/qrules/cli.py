@@ -8,6 +8,7 @@ problems, an unknown name, a bad option).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import subprocess
@@ -196,12 +197,22 @@ def _add_judging(command: argparse.ArgumentParser) -> None:
     command.add_argument("data", nargs="?", help="a dataset file (.csv or .json)")
     command.add_argument("--sample", nargs="?", const="", metavar="NAME",
                          help="use a sample dataset that ships with the rulebook")
+    command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="judge by the rules and target values in force on this date "
+                              "(default: each year by what applied in it)")
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2024-12-31") from None
 
 
 def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
     """Judge what the arguments name (check and report): the evaluation, the
     dataset of reported figures (if any) and the rules chosen."""
-    rulebook = load(args.rulebook)
+    rulebook = load(args.rulebook, as_of=args.as_of)
     rules = _select(rulebook, args)
     dataset = _dataset(rulebook, args)
     records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
