@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -42,8 +44,15 @@ DISTRICTS = [f"示例{c}区" for c in "甲乙丙丁戊己庚辛壬癸"] + [
     "示例子区", "示例丑区"]
 
 
+SYSTEM_PACKAGES = Path(__file__).parent.parent / ".ci" / "system-packages"
+
+
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        # A fresh machine: install it from the system's packages, as CI does.
+        subprocess.run(["bash", str(SYSTEM_PACKAGES)], check=False)
+        found = shutil.which("chromium")
     if found is None and Path("/usr/bin/chromium").is_file():
         found = "/usr/bin/chromium"
     if found is None:
