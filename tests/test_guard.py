@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 import qrules
 from qrules import Verdict
 from qrules._compile import Truth, evaluate_predicate
-from qrules.strategies import reported_datasets, rules_with_strategies, threshold_values
+from qrules.strategies import (
+    registers_and_logs,
+    reported_datasets,
+    rules_with_strategies,
+    threshold_values,
+)
 
 RULEBOOK = qrules.load("yantai-2023-2025")
 RULES = [rule.id for rule in rules_with_strategies(RULEBOOK)]
@@ -65,3 +70,31 @@ def test_threshold_values_are_judged_exactly(rule_id: str, data: st.DataObject,
         # On the threshold itself: met exactly when the comparison admits equality.
         assert value == target.value
         assert (on_threshold is Truth.TRUE) == (target.op in (">=", "<=", "=="))
+
+
+RECORD_RULES = [rule.id for rule in RULEBOOK if rule.records is not None]
+
+
+def test_every_record_rule_is_guarded() -> None:
+    assert len(RECORD_RULES) == 13
+
+
+@pytest.mark.parametrize("rule_id", RECORD_RULES)
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), verdict=st.sampled_from(["met", "not_met", "threshold"]))
+def test_generated_records_get_the_verdict_they_were_built_for(
+        rule_id: str, data: st.DataObject, verdict: str) -> None:
+    rule = RULEBOOK[rule_id]
+    register, log = data.draw(registers_and_logs(RULEBOOK, rule=rule_id,
+                                                 verdict=verdict))  # type: ignore[arg-type]
+    year = rule.due.year if rule.due is not None else RULEBOOK.period.end.year
+    [result] = [r for r in qrules.evaluate_records(RULEBOOK, register, log, rules=[rule])
+                if r.year == year and r.district is None]
+    target = rule.target
+    assert target is not None
+    expected = {"met": Verdict.MET, "not_met": Verdict.NOT_MET,
+                "threshold": Verdict.MET if target.op in (">=", "<=", "==") else Verdict.NOT_MET}
+    assert result.verdict is expected[verdict]
+    if verdict == "threshold":
+        assert result.observed == target.value

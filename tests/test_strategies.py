@@ -11,7 +11,12 @@ from hypothesis.errors import InvalidArgument
 
 import qrules
 from qrules import Verdict
-from qrules.strategies import measure_values, reported_datasets, threshold_values
+from qrules.strategies import (
+    measure_values,
+    registers_and_logs,
+    reported_datasets,
+    threshold_values,
+)
 
 from .conftest import MINI
 
@@ -85,4 +90,32 @@ def test_invalid_arguments_at_draw_time(strategy: st.SearchStrategy[object],
         pass
 
     with pytest.raises((InvalidArgument, KeyError), match=message):
+        draw()
+
+
+RECORDS_BOOK = qrules.load("yantai-2023-2025")
+
+
+@settings(max_examples=30, deadline=None)
+@given(registers_and_logs(RECORDS_BOOK, rule="health-food-makers-system-inspected-yearly",
+                          verdict="not_met", max_margin=1))
+def test_records_that_miss_by_one_unit(pair: tuple[qrules.Register, qrules.InspectionLog]
+                                       ) -> None:
+    register, log = pair
+    rule = RECORDS_BOOK["health-food-makers-system-inspected-yearly"]
+    [result] = [r for r in qrules.evaluate_records(RECORDS_BOOK, register, log, rules=[rule])
+                if r.year == 2025]
+    assert result.verdict is Verdict.NOT_MET
+    # One more unit inspected meets it: the margin is one unit.
+    assert result.population is not None
+    assert result.meeting is not None
+    assert 100 * (result.meeting + 1) >= 20 * result.population
+
+
+def test_records_strategies_refuse_a_rule_without_records() -> None:
+    @given(registers_and_logs(RECORDS_BOOK, rule="food-safety-sampling-pass-rate"))
+    def draw(_: object) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match=r"has no \[rule.records\]"):
         draw()

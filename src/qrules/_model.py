@@ -288,6 +288,11 @@ class Rulebook:
     #: The date the rulebook was narrowed to with `in_force`, if it was.
     as_of: dt.date | None = None
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Pretty printers (IPython's, Hypothesis') would show every field, the
+        # plan's whole text included; the short repr names the rulebook.
+        printer.text(repr(self))
+
     @property
     def in_force_period(self) -> Period:
         return self.effective or self.period

@@ -20,6 +20,7 @@ Needs Hypothesis (``pip install "qrules[test]"``)::
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import math
@@ -34,9 +35,17 @@ from hypothesis.errors import InvalidArgument
 from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
 from ._data import Dataset, Observation
 from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
+from ._records import InspectionLog, Register, read_log, read_register
+from ._recordspec import KINDS
 from ._sets import Undecided, domain, fraction, requirement_values
 
-__all__ = ["measure_values", "reported_datasets", "rules_with_strategies", "threshold_values"]
+__all__ = [
+    "measure_values",
+    "registers_and_logs",
+    "reported_datasets",
+    "rules_with_strategies",
+    "threshold_values",
+]
 
 Outcome = Literal["met", "not_met", "threshold"]
 _OUTCOMES = ("met", "not_met", "threshold")
@@ -322,3 +331,120 @@ def reported_datasets(rulebook: Rulebook, *, rule: str, verdict: Outcome = "met"
 def rules_with_strategies(rulebook: Rulebook) -> Sequence[Rule]:
     """The rules these strategies support: requirements on the rule's own measure."""
     return [r for r in rulebook if r.requirement.names == {r.measure.id}]
+
+
+# -- registers and inspection logs --------------------------------------------
+
+
+def _record_year(rule: Rule, rulebook: Rulebook, year: int | None) -> int:
+    if year is not None:
+        return year
+    if rule.due is not None:
+        return rule.due.year
+    return (rule.period or rulebook.period).end.year
+
+
+@st.composite
+def _counts_of_units(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: int | None,
+                     max_units: int) -> tuple[int, int]:
+    """``(n, m)``: n units in the population, m of which meet, so that the share
+    ``100 * m / n`` gets ``verdict`` (or sits on the threshold)."""
+    meets = requirement_values(rule)
+
+    def share_meets(m: int, n: int) -> bool:
+        return bool(meets.contains(sympy.Rational(100 * m, n)))
+
+    if verdict == "threshold":
+        points = _thresholds(rule.predicate({rule.measure.id: rule.measure}),
+                             rule.measure.symbol, domain(rule.measure))
+        if not points:
+            raise InvalidArgument(f"rule {rule.id!r} has no threshold")
+        point = draw(st.sampled_from(points))
+        step = (point / 100).denominator  # n must make 100 * m / n land on the point
+        size = step * draw(st.integers(1, max(1, max_units // step)))
+        return size, int(point * size / 100)
+    size = draw(st.integers(1, max_units))
+    wanted = verdict == "met"
+    flips = [m for m in range(size + 1) if share_meets(m, size) != wanted]
+    options = [m for m in range(size + 1) if share_meets(m, size) == wanted and (
+        max_margin is None or not flips or min(abs(m - f) for f in flips) <= max_margin)]
+    if not options:
+        raise InvalidArgument(f"no count of {size} units gives verdict {verdict!r} for "
+                              f"rule {rule.id!r} within {max_margin} units")
+    return size, draw(st.sampled_from(options))
+
+
+@st.composite
+def _registers_and_logs(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdict: Outcome,
+                        max_margin: int | None, year: int | None, max_units: int
+                        ) -> tuple[Register, InspectionLog]:
+    rule = rulebook[rule_id]
+    spec = rule.records
+    if spec is None:
+        raise InvalidArgument(f"rule {rule.id!r} has no [rule.records]: it is not judged "
+                              "on registers and logs")
+    if verdict not in _OUTCOMES:
+        raise InvalidArgument(f"verdict={verdict!r}; expected one of {', '.join(_OUTCOMES)}")
+    if max_margin is not None and max_margin < 0:
+        raise InvalidArgument(f"max_margin={max_margin!r} must be a count of units, >= 0")
+    judged = _record_year(rule, rulebook, year)
+    start, end = dt.date(judged, 1, 1), dt.date(judged, 12, 31)
+    size, meeting = draw(_counts_of_units(rule, verdict, max_margin, max_units))
+
+    # The register: the population, and units that must not count.
+    units: list[dict[str, object]] = []
+    for index in range(size):
+        unit: dict[str, object] = {
+            "unit": f"U{index:04d}", "name": f"单位{index}",
+            "registered": start - dt.timedelta(days=draw(st.integers(0, 800))),
+            "district": draw(st.sampled_from(["芝罘区", "莱山区", "福山区"])),
+        }
+        for column, values in spec.population:
+            unit[column] = draw(st.sampled_from(values))
+        if spec.flag is not None:
+            unit[spec.flag] = "是" if index < meeting else "否"
+        units.append(unit)
+    units.append({"unit": "X0001", "name": "其他单位", "category": "other",
+                  "registered": start})
+    units.append(dict(units[0], unit="X0002", closed=start - dt.timedelta(days=1)))
+
+    # The log: qualifying inspections within the year for the units that meet,
+    # fewer for the rest, inspections that must not count, and one on the year's
+    # last day, so that the log covers the year.
+    log: list[dict[str, object]] = [{"unit": "X0001", "date": end, "kind": "routine"}]
+    if spec.inspections is not None:
+        kinds = spec.kinds or ("routine",)
+        other_kinds = [k for k in KINDS if spec.kinds and k not in spec.kinds]
+        dates = st.dates(min_value=start, max_value=end)
+        for index, unit in enumerate(units[:size]):
+            needed = spec.inspections if index < meeting else draw(
+                st.integers(0, spec.inspections - 1))
+            log.extend({"unit": unit["unit"], "date": draw(dates),
+                        "kind": draw(st.sampled_from(kinds)),
+                        "result": draw(st.sampled_from(spec.results or ("compliant",)))}
+                       for _ in range(needed))
+            if len(other_kinds) > 0 and draw(st.booleans()):
+                log.append({"unit": unit["unit"], "date": draw(dates),
+                            "kind": draw(st.sampled_from(other_kinds))})
+            if draw(st.booleans()):
+                log.append({"unit": unit["unit"], "date": start - dt.timedelta(days=1),
+                            "kind": kinds[0]})
+    register = read_register(units, name="generated register")
+    return register, read_log(log, register, name="generated log")
+
+
+def registers_and_logs(rulebook: Rulebook, *, rule: str, verdict: Outcome = "met",
+                       max_margin: int | None = None, year: int | None = None,
+                       max_units: int = 30) -> st.SearchStrategy[tuple[Register, InspectionLog]]:
+    """A register and an inspection log on which a record-level ``rule`` gets
+    ``verdict`` in ``year`` (default: its due year, or its period's last).
+
+    Built to the count, not filtered: ``n`` units in the rule's population, of
+    which exactly ``m`` meet it (enough qualifying inspections in the year, or
+    the flag), with ``100 * m / n`` drawn from the shares that give the verdict
+    (or exactly on the threshold). ``max_margin`` keeps ``m`` within that many
+    units of a count that would flip the verdict. Units outside the population,
+    a unit closed before the year, and inspections of another kind or year are
+    added, and must not count.
+    """
+    return _registers_and_logs(rulebook, rule, verdict, max_margin, year, max_units)
