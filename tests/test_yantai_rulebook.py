@@ -533,3 +533,13 @@ def test_sample_covers_the_counts_behind_some_rates():
     assert {"food_samples_passed", "food_samples_tested"} <= measures
     assert "food_safety_sampling_pass_rate" not in measures
     assert {"high_risk_catering_units_inspected_twice", "high_risk_catering_units"} <= measures
+
+
+def test_the_rules_page_in_docs_is_generated_from_the_rulebook() -> None:
+    # docs/rules/yantai-2023-2025.md is `qrules export yantai-2023-2025 --format markdown`;
+    # regenerate it with that command when the rulebook changes.
+    import qrules  # noqa: PLC0415 (the rest of this module reads the TOML itself)
+    from qrules._report import rulebook_markdown  # noqa: PLC0415
+
+    page = Path(__file__).parent.parent / "docs" / "rules" / "yantai-2023-2025.md"
+    assert page.read_text(encoding="utf-8") == rulebook_markdown(qrules.load("yantai-2023-2025"))
