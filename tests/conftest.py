@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +17,11 @@ pytest_plugins = ["pytester"]
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "rulebooks" / "mini"
+#: A rulebook of four records rules (tests/data/rulebooks/records).
+RECORDS = DATA / "rulebooks" / "records"
+ROOT = Path(__file__).resolve().parents[1]
+#: The synthetic register and log that ship with the Yantai rulebook.
+SAMPLES = ROOT / "rules" / "yantai-2023-2025" / "samples" / "records"
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +36,61 @@ def mini_copy(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def book() -> qrules.Rulebook:
+    """The records rulebook: rules on a share, twice a year, a flag, kinds and results."""
+    return qrules.load(RECORDS)
+
+
+# -- PostgreSQL for the SQL engine's tests -------------------------------------------
+
+
+def _free_port() -> int:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _unavailable(message: str) -> None:
+    """Skip, or fail in CI: the SQL engine's tests never silently pass there."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server's URL: ``QRULES_POSTGRES_URL`` (``.ci/run`` starts one
+    with ``.ci/postgres``), or a throwaway server started here with the same
+    script. Skipped only outside CI: in CI (``CI`` set), no server is a failure."""
+    url = os.environ.get("QRULES_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    script = ["bash", str(ROOT / ".ci" / "postgres")]
+    folder = tempfile.mkdtemp(prefix="qrules-postgres-")  # in /tmp, which its user can reach
+    env = {**os.environ, "QRULES_POSTGRES_PORT": str(_free_port())}
+    started = subprocess.run([*script, "start", folder], capture_output=True, text=True,
+                             env=env, check=False)
+    try:
+        if started.returncode != 0:
+            _unavailable(f"cannot start PostgreSQL with .ci/postgres: {started.stderr.strip()}")
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([*script, "stop", folder], capture_output=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres(postgres_url: str) -> Iterator[Any]:
+    """A connection to that server (autocommit)."""
+    try:
+        psycopg = importlib.import_module("psycopg")
+    except ImportError:
+        _unavailable("psycopg is not installed (pip install 'qrules[postgres]')")
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        yield connection

@@ -40,6 +40,7 @@ from ._model import (
 from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
 from ._records_engine import evaluate_records
 from ._recordspec import RecordSpec
+from .engines import evaluate_tables
 
 __all__ = [
     "Aggregation",
@@ -74,6 +75,7 @@ __all__ = [
     "UnknownRuleError",
     "Verdict",
     "evaluate_records",
+    "evaluate_tables",
     "lint",
     "load",
     "parse_formula",

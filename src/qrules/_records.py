@@ -502,8 +502,9 @@ def _needs(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         package = module.split(".", maxsplit=1)[0]
-        hint = "pip install 'qrules[records]'" if package in ("openpyxl", "pyarrow") \
-            else f"pip install {package}"
+        extra = {"openpyxl": "records", "pyarrow": "records", "duckdb": "sql", "sqlglot": "sql",
+                 "psycopg": "postgres", "pyspark": "spark"}.get(package)
+        hint = f"pip install 'qrules[{extra}]'" if extra else f"pip install {package}"
         raise DataError(module, [Problem(module, f"reading this needs {package}", hint=hint)]
                         ) from None
 

@@ -12,6 +12,7 @@ from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
 from ._records import parse_date, read_log, read_register
 from ._records_engine import evaluate_records
+from .engines import ENGINES, default_engine, engine_of, evaluate_tables
 
 __all__ = ["Progress", "add_arguments", "records_evaluation", "wants_records"]
 
@@ -36,10 +37,22 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                        help="judge each district too, not only the whole register")
     group.add_argument("--log-until", metavar="DATE",
                        help="the last day the log covers (default: its latest date)")
+    group.add_argument("--engine", choices=ENGINES[:3],
+                       help="what counts the records: the reference engine (pure Python), "
+                            "DuckDB (the default when installed) or PostgreSQL "
+                            "(docs/engines.md)")
+    group.add_argument("--database", metavar="URL",
+                       help="a database to count in: postgresql://user@host:port/db or "
+                            "duckdb:///path.db; without --register, its tables "
+                            "--register-table and --log-table are judged where they are")
+    group.add_argument("--register-table", metavar="NAME",
+                       help="the register's table in --database (default: register)")
+    group.add_argument("--log-table", metavar="NAME",
+                       help="the log's table in --database (default: inspections)")
 
 
 def wants_records(args: argparse.Namespace) -> bool:
-    return bool(args.register or args.log)
+    return bool(args.register or args.log or args.database)
 
 
 class Progress:
@@ -85,8 +98,12 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
     """Read the records named on the command line and judge them; ``None`` if none."""
     if not wants_records(args):
         return None
-    if not args.register:
+    if args.log and not args.register:
         raise QRulesError("--log needs --register: the log's units are checked against it")
+    if (args.register_table or args.log_table) and (args.register or not args.database):
+        raise QRulesError("--register-table and --log-table name the tables of --database "
+                          "(without --register)")
+    engine = _engine(args)
     until = None
     if args.log_until:
         try:
@@ -96,6 +113,13 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
     mapping = _source(args.mapping, "mapping", rulebook)
     progress = Progress(err)
     try:
+        if not args.register:
+            return evaluate_tables(rulebook, args.database,
+                                   register=args.register_table or "register",
+                                   log=args.log_table or "inspections", mapping=mapping,
+                                   engine=engine,
+                                   rules=rules, by_district=args.by_district, log_until=until,
+                                   progress=progress)
         register = read_register(_source(args.register, "register", rulebook), mapping=mapping,
                                  encoding=args.encoding, progress=progress)
         log = None if not args.log else read_log(
@@ -103,6 +127,23 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
             encoding=args.encoding, progress=progress)
         return evaluate_records(rulebook, register, log, rules=rules,
                                 by_district=args.by_district, log_until=until,
-                                progress=progress)
+                                progress=progress, engine=engine, connection=args.database)
     finally:
         progress.close()
+
+
+def _engine(args: argparse.Namespace) -> str:
+    """The engine the options ask for: ``--engine``, else the database's, else
+    DuckDB when installed."""
+    if args.database is None:
+        engine: str = args.engine or default_engine()
+        if engine == "postgres":
+            raise QRulesError("--engine postgres needs --database postgresql://user@host/db")
+        return engine
+    if args.engine == "reference":
+        raise QRulesError("--database is counted in by the SQL engines, not the reference "
+                          "engine: drop --engine reference")
+    found = engine_of(args.database)
+    if args.engine is not None and args.engine != found:
+        raise QRulesError(f"--engine {args.engine} cannot count in {args.database}")
+    return found

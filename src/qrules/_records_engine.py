@@ -13,6 +13,7 @@ import datetime as dt
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -20,15 +21,14 @@ from ._evaluate import Evaluation, FailingUnit, Result
 from ._model import Rule, Rulebook, Text
 from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date
 from ._recordspec import (
-    FLAGS,
     Counts,
     Coverage,
     RecordQuery,
     RecordSpec,
-    inspections_text,
     judge_counts,
     record_queries,
 )
+from ._recordspec import needs as spec_needs
 
 __all__ = ["count_query", "evaluate_records", "merge"]
 
@@ -41,6 +41,8 @@ def evaluate_records(
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    engine: str = "reference",
+    connection: Any = None,
 ) -> Evaluation:
     """Judge the rules that have ``[rule.records]`` on a register and a log.
 
@@ -48,7 +50,19 @@ def evaluate_records(
     passed over). With ``by_district``, each rule and year is judged for the
     whole register and for each district in it. ``log_until`` declares the
     last day the log covers (default: its latest date). See ``docs/records.md``.
+
+    ``engine`` counts: ``reference`` (this module, pure Python), ``duckdb``
+    (in memory, or on the DuckDB ``connection`` given), ``postgres`` (a psycopg
+    ``connection`` or a ``postgresql://`` URL: the records are copied into
+    temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
+    engine gives the same results; see ``docs/engines.md``.
     """
+    if engine != "reference":
+        from .engines import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
+
+        return evaluate_loaded(rulebook, register, log, engine=engine, connection=connection,
+                               rules=rules, by_district=by_district, log_until=log_until,
+                               progress=progress)
     until = _as_date(log_until)
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     coverage = Coverage.of([i.date for i in log.inspections] if log is not None else [],
@@ -144,19 +158,10 @@ def count_query(query: RecordQuery, population: Sequence[UnitRecord],
                 meeting[key] = meeting.get(key, 0) + 1
             else:
                 if more not in needs:
-                    needs[more] = _needs(spec, more, end)
+                    needs[more] = spec_needs(spec, more, end)
                 failing.setdefault(key, []).append(FailingUnit(
                     unit.unit, unit.name, unit.district, needs[more], more or None))
     return {key: Counts(total, meeting.get(key, 0),
                         tuple(sorted(failing.get(key, ()), key=lambda f: f.unit)))
             for key, total in totals.items()}
 
-
-def _needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
-    """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
-    if spec.flag is not None:
-        name = FLAGS[spec.flag]
-        return Text(f"未纳入{name.zh}", f"not enrolled in {name.en}")
-    zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
-    en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
-    return Text(f"需在 {end} 前{zh}", f"{en} by {end}")

@@ -59,6 +59,7 @@ __all__ = [
     "RecordQuery",
     "RecordSpec",
     "judge_counts",
+    "needs",
     "record_queries",
 ]
 
@@ -195,6 +196,16 @@ def inspections_text(count: int, kinds: tuple[str, ...] | None,
     plural = "s" if count != 1 else ""
     result = f" with result {' or '.join(RESULTS[r].en for r in results)}" if results else ""
     return f"{count}{' more' if more else ''} {kind}{plural}{result}"
+
+
+def needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
+    """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
+    if spec.flag is not None:
+        name = FLAGS[spec.flag]
+        return Text(f"未纳入{name.zh}", f"not enrolled in {name.en}")
+    zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
+    en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
+    return Text(f"需在 {end} 前{zh}", f"{en} by {end}")
 
 
 # -- coverage and queries -------------------------------------------------------

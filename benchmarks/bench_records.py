@@ -1,0 +1,317 @@
+"""Rules over records at scale: qrules on DuckDB against a hand-written DuckDB query.
+
+Generates (seeded) a register of 100,000 units and a log of 1,000,000
+inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
+
+- qrules counting every record-level rule of the shipped rulebook on DuckDB
+  (`qrules.engines.evaluate_tables`: the generated query, judging, failing units);
+- a hand-written DuckDB query giving, for each rule and year, every unit of the
+  population with its qualifying inspections and whether it meets the rule;
+- the reference engine (pure Python) on the same records as Python objects.
+
+Prints medians, the ratio qrules / hand-written, and peak memory: the Python
+heap's (tracemalloc) for each, and DuckDB's own peak buffer memory in the
+counting query (its profiler's ``system.peak_buffer_memory``). Asserts nothing:
+a benchmark is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from pyarrow import parquet
+
+import qrules
+from qrules import Verdict
+from qrules._records import Inspection, InspectionLog, Register, UnitRecord
+from qrules.engines import evaluate_tables
+
+#: Share of the register in each category (an office where catering and food
+#: retail dominate, as in a city's register).
+CATEGORIES = {
+    "catering": 0.44, "food_retailer": 0.30, "food_maker": 0.04, "drug_retailer": 0.05,
+    "drug_user": 0.03, "construction_site": 0.03, "construction_project": 0.03,
+    "health_food_maker": 0.01, "special_drug_retailer": 0.01, "central_kitchen": 0.005,
+    "collective_meal_supplier": 0.005, "tableware_disinfection": 0.005,
+    "infant_formula_maker": 0.0005, "special_medical_food_maker": 0.0005,
+    "key_industry_chain": 0.001,
+}
+FLAGS = {"bright_kitchen": 0.85, "internet_bright_kitchen": 0.8, "grid_supervision": 0.9,
+         "smart_site": 0.7, "smart_site_platform": 0.75, "leading_platform": 0.6}
+DISTRICTS = ["芝罘区", "福山区", "牟平区", "莱山区", "蓬莱区", "龙口市", "莱阳市", "莱州市",
+             "招远市", "栖霞市", "海阳市"]
+KINDS = {"routine": 0.7, "system": 0.12, "special": 0.1, "follow_up": 0.05, "unannounced": 0.03}
+RESULTS = {"compliant": 0.8, "basically_compliant": 0.15, "non_compliant": 0.05}
+
+
+def _days(base: str, offsets: np.ndarray) -> np.ndarray:
+    return np.datetime64(base) + offsets.astype("timedelta64[D]")
+
+
+def generate(units: int, inspections: int, seed: int) -> tuple[pa.Table, pa.Table]:
+    """A register and a log as Arrow tables, straight from numpy (no Python rows)."""
+    rng = np.random.default_rng(seed)
+    shares = np.array(list(CATEGORIES.values()))
+    ids = np.char.add("U", np.char.zfill(np.arange(units).astype(str), 6))
+    new = rng.random(units) < 0.15  # registered during the period
+    registered = np.where(new, _days("2023-01-01", rng.integers(0, 1096, units)),
+                          _days("2015-01-01", rng.integers(0, 8 * 365, units)))
+    closed = registered + rng.integers(30, 6 * 365, units).astype("timedelta64[D]")
+    risk = rng.choice(np.array(["low", "medium", "high"]), size=units, p=[0.5, 0.4, 0.1])
+    columns: dict[str, Any] = {
+        "unit": pa.array(ids),
+        "name": pa.array(np.char.add("单位", ids)),
+        "district": pa.array(rng.choice(np.array(DISTRICTS), size=units)),
+        "category": pa.array(rng.choice(np.array(list(CATEGORIES)), size=units,
+                                        p=shares / shares.sum())),
+        "risk_level": pa.array(risk),
+        "size": pa.array(rng.choice(np.array(["small", "medium", "large"]), size=units,
+                                    p=[0.7, 0.25, 0.05])),
+        "registered": pa.array(registered.astype("datetime64[D]"),
+                               mask=(rng.random(units) < 0.2) & ~new),
+        "closed": pa.array(closed.astype("datetime64[D]"),
+                           mask=(rng.random(units) > 0.1) | (closed > np.datetime64("2025-12-31"))),
+    }
+    for flag, share in FLAGS.items():
+        columns[flag] = pa.array(rng.random(units) < share)
+    # High-risk units are inspected about twice as often as the others.
+    weight = np.where(risk == "high", 2.0, np.where(risk == "medium", 1.0, 0.8))
+    who = rng.choice(units, size=inspections, p=weight / weight.sum())
+    log = pa.table({
+        "inspection": pa.array(np.char.add("J", np.arange(inspections).astype(str))),
+        "unit": pa.array(ids[who]),
+        "date": pa.array(_days("2023-01-01", rng.integers(0, 1096, inspections))
+                         .astype("datetime64[D]")),
+        "kind": pa.array(rng.choice(np.array(list(KINDS)), size=inspections,
+                                    p=list(KINDS.values()))),
+        "result": pa.array(rng.choice(np.array(list(RESULTS)), size=inspections,
+                                      p=list(RESULTS.values()))),
+    })
+    return pa.table(columns), log
+
+
+#: Every record-level rule of yantai-2023-2025, by hand: for each rule and year,
+#: each unit of the population (id, name, district: what qrules gives of a failing
+#: unit), its qualifying inspections, and whether it meets the rule. The log is
+#: counted once per unit and year, for the units of the rules that count
+#: inspections only, as one would write it knowing the rules.
+HAND_WRITTEN = """
+WITH counts AS (
+  SELECT unit, year(date) AS year, count(*) AS inspections,
+         count(*) FILTER (WHERE kind = 'system') AS system_inspections
+  FROM log
+  WHERE unit IN (SELECT unit FROM register
+                 WHERE category IN ('infant_formula_maker', 'special_medical_food_maker',
+                                    'health_food_maker', 'tableware_disinfection',
+                                    'special_drug_retailer')
+                    OR (category IN ('catering', 'central_kitchen', 'collective_meal_supplier')
+                        AND risk_level = 'high'))
+  GROUP BY unit, year(date)),
+yearly AS (
+  SELECT r.*, y.year, coalesce(c.inspections, 0) AS inspections,
+         coalesce(c.system_inspections, 0) AS system_inspections
+  FROM register r
+  CROSS JOIN (VALUES (2023, DATE '2023-01-01', DATE '2023-12-31'),
+                     (2024, DATE '2024-01-01', DATE '2024-12-31'),
+                     (2025, DATE '2025-01-01', DATE '2025-12-31')) AS y(year, first_day, last_day)
+  LEFT JOIN counts c ON c.unit = r.unit AND c.year = y.year
+  WHERE (r.registered IS NULL OR r.registered <= y.last_day)
+    AND (r.closed IS NULL OR r.closed >= y.first_day))
+SELECT 'infant-formula-makers-system-inspected-yearly' AS rule,
+       year, unit, name, district, system_inspections AS inspections,
+       system_inspections >= 1 AS meets
+  FROM yearly WHERE category = 'infant_formula_maker'
+UNION ALL SELECT 'special-medical-food-makers-system-inspected-yearly',
+       year, unit, name, district, system_inspections, system_inspections >= 1
+  FROM yearly WHERE category = 'special_medical_food_maker'
+UNION ALL SELECT 'health-food-makers-system-inspected-yearly',
+       year, unit, name, district, system_inspections, system_inspections >= 1
+  FROM yearly WHERE category = 'health_food_maker'
+UNION ALL SELECT 'high-risk-catering-units-inspected-twice-yearly',
+       year, unit, name, district, inspections, inspections >= 2
+  FROM yearly WHERE category IN ('catering', 'central_kitchen', 'collective_meal_supplier')
+                AND risk_level = 'high'
+UNION ALL SELECT 'tableware-disinfection-units-inspected-yearly',
+       year, unit, name, district, inspections, inspections >= 1
+  FROM yearly WHERE category = 'tableware_disinfection'
+UNION ALL SELECT 'special-drug-retailers-inspection-coverage',
+       year, unit, name, district, inspections, inspections >= 1
+  FROM yearly WHERE category = 'special_drug_retailer'
+UNION ALL SELECT 'drug-retailers-and-users-grid-coverage',
+       year, unit, name, district, NULL, grid_supervision
+  FROM yearly WHERE category IN ('drug_retailer', 'special_drug_retailer', 'drug_user')
+UNION ALL SELECT 'central-kitchens-in-internet-bright-kitchen',
+       year, unit, name, district, NULL, internet_bright_kitchen
+  FROM yearly WHERE year = 2025 AND category = 'central_kitchen'
+UNION ALL SELECT 'collective-meal-suppliers-in-internet-bright-kitchen',
+       year, unit, name, district, NULL, internet_bright_kitchen
+  FROM yearly WHERE year = 2025 AND category = 'collective_meal_supplier'
+UNION ALL SELECT 'large-catering-units-bright-kitchen-rate',
+       year, unit, name, district, NULL, bright_kitchen
+  FROM yearly WHERE year = 2025 AND category = 'catering' AND size = 'large'
+UNION ALL SELECT 'smart-construction-site-full-coverage',
+       year, unit, name, district, NULL, smart_site
+  FROM yearly WHERE year = 2025 AND category = 'construction_site'
+UNION ALL SELECT 'smart-site-platform-project-coverage',
+       year, unit, name, district, NULL, smart_site_platform
+  FROM yearly WHERE year = 2025 AND category = 'construction_project'
+UNION ALL SELECT 'key-industry-chains-with-leading-platform',
+       year, unit, name, district, NULL, leading_platform
+  FROM yearly WHERE year = 2025 AND category = 'key_industry_chain'
+"""
+
+
+def python_objects(register: pa.Table, log: pa.Table) -> tuple[Register, InspectionLog]:
+    """The records as the reference engine holds them (built directly, not read)."""
+    flags = [register.column(f).to_pylist() for f in FLAGS]
+    units = tuple(
+        UnitRecord(unit, name, category, district, risk, size, registered, closed,
+                   frozenset(f for f, has in zip(FLAGS, row, strict=True) if has), number)
+        for number, (unit, name, district, category, risk, size, registered, closed, *row)
+        in enumerate(zip(*(register.column(c).to_pylist() for c in (
+            "unit", "name", "district", "category", "risk_level", "size", "registered",
+            "closed")), *flags, strict=True), start=1))
+    inspections = tuple(
+        Inspection(unit, date, kind, result, inspection, number)
+        for number, (inspection, unit, date, kind, result) in enumerate(zip(
+            *(log.column(c).to_pylist() for c in ("inspection", "unit", "date", "kind",
+                                                   "result")), strict=True), start=1))
+    return (Register("register", units, len(units)),
+            InspectionLog("log", inspections, len(inspections)))
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def python_peak(action: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def duckdb_peak(connection: Any, action: Callable[[], object], folder: Path) -> int:
+    """DuckDB's peak buffer memory in the last query the action runs (qrules' last
+    is its counting query), from DuckDB's profiler."""
+    profile = folder / "profile.json"
+    connection.execute("PRAGMA enable_profiling = 'json'")
+    connection.execute(f"PRAGMA profiling_output = '{profile}'")
+    try:
+        action()
+    finally:
+        connection.execute("PRAGMA disable_profiling")
+    peak: int = json.loads(profile.read_text())["system"]["peak_buffer_memory"]
+    return peak
+
+
+def agree(evaluation: qrules.Evaluation, hand: pa.Table) -> bool:
+    """Whether qrules' counts and failing units are the hand-written query's."""
+    rows: dict[tuple[str, int], list[tuple[str, bool]]] = {}
+    for rule, year, unit, meets in zip(*(hand.column(c).to_pylist() for c in (
+            "rule", "year", "unit", "meets")), strict=True):
+        rows.setdefault((rule, year), []).append((unit, meets))
+    for result in evaluation:
+        units = rows.get((result.rule.id, result.year), [])
+        if result.population != len(units):
+            return False
+        meeting = sum(meets for _, meets in units)
+        if result.meeting is not None and result.meeting != meeting:
+            return False
+        if result.verdict is Verdict.NOT_MET and sorted(
+                u.unit for u in result.failing_units) != sorted(u for u, m in units if not m):
+            return False
+    return True
+
+
+def mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--inspections", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each (median)")
+    parser.add_argument("--reference-repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    register, log = generate(args.units, args.inspections, args.seed)
+    with tempfile.TemporaryDirectory(prefix="qrules-bench-") as temp:
+        folder = Path(temp)
+        for name, table in (("register", register), ("log", log)):
+            parquet.write_table(table, folder / f"{name}.parquet")
+        connection = duckdb.connect()
+        for name in ("register", "log"):
+            connection.execute(f"CREATE TABLE {name} AS "
+                               f"SELECT * FROM read_parquet('{folder / name}.parquet')")
+        print(f"generated {args.units:,} units and {args.inspections:,} "
+              f"inspections (2023-2025), wrote Parquet and loaded it into DuckDB in "
+              f"{time.perf_counter() - start:.1f} s")
+
+        rulebook = qrules.load("yantai-2023-2025")
+        rules = [r for r in rulebook if r.records is not None]
+
+        def with_qrules() -> qrules.Evaluation:
+            return evaluate_tables(rulebook, connection, register="register", log="log")
+
+        def hand_written() -> pa.Table:
+            return connection.sql(HAND_WRITTEN).to_arrow_table()
+
+        evaluation, hand = with_qrules(), hand_written()  # warm up, and check they agree
+        print(f"{len(rules)} record-level rules, {len(evaluation)} results, "
+              f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
+              f"hand-written rows: {hand.num_rows:,}; same counts and failing units: "
+              f"{'yes' if agree(evaluation, hand) else 'NO'}")
+        times: dict[str, list[float]] = {"qrules": [], "hand": []}
+        for _ in range(args.repeat):
+            times["qrules"].append(timed(with_qrules))
+            times["hand"].append(timed(hand_written))
+        ours, theirs = (statistics.median(times[k]) for k in ("qrules", "hand"))
+        print(f"qrules on DuckDB: {ours * 1000:.1f} ms median (min "
+              f"{min(times['qrules']) * 1000:.1f}); hand-written DuckDB query: "
+              f"{theirs * 1000:.1f} ms median (min {min(times['hand']) * 1000:.1f}); "
+              f"ratio {ours / theirs:.2f}")
+
+        objects = python_objects(register, log)
+
+        def reference() -> qrules.Evaluation:
+            return qrules.evaluate_records(rulebook, *objects)
+
+        reference_s = statistics.median(timed(reference) for _ in range(args.reference_repeat))
+        same = [r.verdict for r in reference()] == [r.verdict for r in evaluation]
+        print(f"reference engine (pure Python, records already in memory): "
+              f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
+              f"{reference_s / ours:.0f}x; same verdicts: {'yes' if same else 'NO'}")
+
+        print("peak memory: qrules on DuckDB: Python heap "
+              f"{mib(python_peak(with_qrules))}, DuckDB "
+              f"{mib(duckdb_peak(connection, with_qrules, folder))}; hand-written: Python heap "
+              f"{mib(python_peak(hand_written))}, DuckDB "
+              f"{mib(duckdb_peak(connection, hand_written, folder))}; reference engine: Python "
+              f"heap {mib(python_peak(reference))} while judging (records already in memory)")
+        print(f"date {dt.date.today()}, DuckDB {duckdb.__version__}, "
+              f"qrules {qrules.__version__}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Engines that count records: the reference engine (pure Python) and SQL.
+
+One query per evaluation is generated from the rules (``engines/sql.py``, with
+sqlglot) and rendered for the engine's dialect:
+
+- ``duckdb``: the default fast engine, embedded (``pip install 'qrules[sql]'``);
+- ``postgres``: records judged where they live, in a PostgreSQL server
+  (``qrules[postgres]``);
+- ``spark``: Spark SQL through a `SparkSession` you pass in (``qrules[spark]``).
+
+`qrules.evaluate_records(..., engine=...)` counts records that qrules has read;
+`evaluate_tables` counts a register and a log that are tables in a database,
+where they are. Every engine gives the reference engine's results
+(``tests/test_engines.py``). ``docs/engines.md`` says how to run each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib.util
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._errors import DataError, Problem, QRulesError
+from .._evaluate import Evaluation
+from .._model import Rule, Rulebook
+from .._records import (
+    ColumnMapping,
+    InspectionLog,
+    Register,
+    _as_mapping,
+    _needs,
+    _resolve_header,
+    _Table,
+)
+from .._records_engine import _as_date
+
+if TYPE_CHECKING:
+    from . import sql
+
+__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_tables",
+           "sql_for"]
+
+#: The engines, by name.
+ENGINES = ("reference", "duckdb", "postgres", "spark")
+
+
+def default_engine() -> str:
+    """``duckdb`` when DuckDB, sqlglot and pyarrow are installed, else ``reference``."""
+    wanted = ("duckdb", "sqlglot", "pyarrow")
+    return "duckdb" if all(importlib.util.find_spec(m) for m in wanted) else "reference"
+
+
+def _database(engine: str, connection: Any) -> Any:
+    """The engine's database wrapper around a connection (or session)."""
+    if engine == "spark":
+        from .spark import Spark  # noqa: PLC0415 (each engine loads only when used)
+
+        return Spark(connection)
+    if engine in ("duckdb", "postgres"):
+        from .sql import Connection  # noqa: PLC0415
+
+        return Connection(connection, engine)
+    raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+
+
+@contextlib.contextmanager
+def _connection(engine: str, connection: Any) -> Iterator[Any]:
+    """The connection given, or one opened from a URL (and closed after)."""
+    if connection is not None and not isinstance(connection, str):
+        yield connection
+        return
+    if engine == "duckdb":
+        from .duckdb import connect  # noqa: PLC0415
+
+        opened = connect(connection)
+    elif engine == "postgres":
+        if connection is None:
+            raise QRulesError("the postgres engine needs connection= (a psycopg connection "
+                              "or a postgresql:// URL)")
+        from .postgres import connect as connect_postgres  # noqa: PLC0415
+
+        opened = connect_postgres(connection)
+    else:
+        raise QRulesError(f"the {engine} engine needs connection= (a SparkSession)")
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def engine_of(connection: Any) -> str:
+    """The engine for a connection, session or database URL."""
+    if isinstance(connection, str):
+        if connection.startswith("duckdb:"):
+            return "duckdb"
+        if connection.startswith(("postgresql:", "postgres:")):
+            return "postgres"
+        raise DataError(connection, [Problem(connection, "not a database URL",
+                                             hint="postgresql://user@host/db or "
+                                                  "duckdb:///path.db")])
+    module = type(connection).__module__
+    for name, engine in (("duckdb", "duckdb"), ("psycopg", "postgres"), ("pyspark", "spark")):
+        if module.startswith((name, f"_{name}")):
+            return engine
+    raise QRulesError(f"cannot tell the engine of a {type(connection).__name__}: "
+                      "pass engine=")
+
+
+def evaluate_loaded(
+    rulebook: Rulebook,
+    register: Register,
+    log: InspectionLog | None,
+    *,
+    engine: str,
+    connection: Any = None,
+    rules: Sequence[Rule] | None = None,
+    by_district: bool = False,
+    log_until: dt.date | str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Evaluation:
+    """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
+    with ``engine=``): they are loaded into the engine for the evaluation."""
+    _needs("sqlglot")
+    from . import sql  # noqa: PLC0415
+
+    if engine not in ENGINES[1:]:
+        raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    module = importlib.import_module(f"{__name__}.{engine}")
+    tables = (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
+    with (_connection(engine, connection) as opened,
+          module.loaded(opened, register, log) as (register_table, log_table)):
+        return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
+                            rules=rules, by_district=by_district, log_until=_as_date(log_until),
+                            tables=tables, progress=progress)
+
+
+def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.Table:
+    """A table of the database as the SQL reads it: its columns found as the
+    readers find them in a file's header (the mapping's names, or the canonical
+    ones), its codes translated as the mapping says."""
+    _needs("sqlglot")
+    from . import sql  # noqa: PLC0415
+
+    table = sql.Table(name, {})  # checks the name
+    try:
+        header = database.names(table.empty().sql(dialect=database.dialect))
+    except Exception as error:  # each driver has its own error classes
+        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {error}")]
+                        ) from None
+    required = ("unit", "category") if kind == "register" else ("unit", "date")
+    positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
+    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind))
+
+
+def evaluate_tables(
+    rulebook: Rulebook,
+    connection: Any,
+    *,
+    register: str = "register",
+    log: str | None = "inspections",
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    engine: str | None = None,
+    rules: Sequence[Rule] | None = None,
+    by_district: bool = False,
+    log_until: dt.date | str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Evaluation:
+    """Judge a register and an inspection log that are tables in a database,
+    where they are: one query is generated and run there.
+
+    ``connection`` is a DuckDB or psycopg connection, a SparkSession, or a URL
+    (``postgresql://user@host:5432/db``, ``duckdb:///path.db``), opened and
+    closed here. ``register`` and ``log`` name the tables (``schema.table``
+    allowed; ``log=None``: no log). Their columns are the canonical ones, or
+    those a ``mapping`` names (its codes are translated in the query, so
+    nothing is copied). Dates are DATE columns; a flag is BOOLEAN, or text
+    read as the readers read it. Rows without a unit id or category, and log
+    rows without a unit id or date, are not counted; the reconciliation says
+    how many. See ``docs/engines.md``.
+    """
+    _needs("sqlglot")
+    from . import sql  # noqa: PLC0415
+
+    chosen = engine or engine_of(connection)
+    mapped = _as_mapping(mapping)
+    with _connection(chosen, connection) as opened:
+        database = _database(chosen, opened)
+        register_table = _table(database, register, "register", mapped)
+        log_table = _table(database, log, "log", mapped) if log is not None else None
+        return sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
+                            by_district=by_district, log_until=_as_date(log_until),
+                            progress=progress)
+
+
+def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",
+            log: str = "inspections", rules: Sequence[Rule] | None = None,
+            years: Sequence[int] | None = None, by_district: bool = False,
+            pretty: bool = True) -> str:
+    """The query that counts the rules on canonical tables ``register`` and
+    ``log``, in a dialect: to read, or to run elsewhere. ``years`` are the years
+    the log covers (default: the rulebook's period)."""
+    _needs("sqlglot")  # pip install 'qrules[sql]', said plainly
+    from .._recordspec import Coverage, record_queries  # noqa: PLC0415
+    from . import sql  # noqa: PLC0415
+
+    period = rulebook.period.years
+    covered = list(years) if years is not None else list(period)
+    coverage = Coverage(dt.date(min(covered), 1, 1), dt.date(max(covered), 12, 31))
+    chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
+    plan = sql.Plan.of(record_queries(rulebook, chosen, coverage))
+    tables = sql.Table.canonical(register, "register"), sql.Table.canonical(log, "log")
+    return sql.select(plan, *tables, by_district=by_district).sql(dialect=dialect, pretty=pretty)

@@ -1,0 +1,56 @@
+"""Spark SQL: the path past one machine.
+
+The query is rendered in Spark's dialect and run through a `SparkSession`
+you pass in (qrules does not start one). Tables known to the session
+(``spark.table(...)``, a catalog's tables, temporary views) are counted where
+they are; records read by qrules become temporary views for the evaluation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .._records import InspectionLog, Register
+from ._load import LOG_TYPES, REGISTER_TYPES, log_columns, register_columns
+from .sql import Table
+
+__all__ = ["Spark", "loaded"]
+
+
+class Spark:
+    """A SparkSession, as the SQL engine runs queries on it."""
+
+    dialect = "spark"
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
+        return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def names(self, sql: str) -> list[str]:
+        return [str(c) for c in self.session.sql(sql).columns]
+
+
+@contextmanager
+def loaded(session: Any, register: Register, log: InspectionLog | None
+           ) -> Iterator[tuple[Table, Table | None]]:
+    """The register and log as temporary views for as long as the block runs."""
+    suffix = uuid.uuid4().hex[:12]
+    views = [(f"qrules_register_{suffix}", register_columns(register), REGISTER_TYPES)]
+    if log is not None:
+        views.append((f"qrules_log_{suffix}", log_columns(log), LOG_TYPES))
+    try:
+        for name, columns, types in views:
+            schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
+                               for c in columns)
+            rows = list(zip(*columns.values(), strict=True))
+            session.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
+        yield (Table.canonical(views[0][0], "register"),
+               Table.canonical(views[1][0], "log") if log is not None else None)
+    finally:
+        for name, _, _ in views:
+            session.catalog.dropTempView(name)

@@ -1,0 +1,413 @@
+"""The SQL engines give the reference engine's results, exactly.
+
+For generated registers and logs, DuckDB and PostgreSQL give the same results
+as the pure-Python reference engine: verdicts, counts, failing units with what
+each needs, reasons, changes. The boundaries of the year and of a share are
+checked explicitly on every engine, and records already in a database are
+judged where they are (with a mapping's names and codes). PostgreSQL is a real
+server (``QRULES_POSTGRES_URL``, or one started by the session fixture).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import qrules
+from qrules import Verdict
+from qrules.cli import main
+from qrules.engines import default_engine, evaluate_tables, sql_for
+
+from .conftest import ROOT, SAMPLES
+from .records_strategies import records, unit, visit
+
+
+@pytest.fixture(scope="module")
+def yantai() -> qrules.Rulebook:
+    return qrules.load("yantai-2023-2025")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
+    """An SQL engine, and the connection it runs on."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("postgres")
+    return "duckdb", None
+
+
+def read(units: list[dict[str, Any]], visits: list[dict[str, Any]] | None
+         ) -> tuple[qrules.Register, qrules.InspectionLog | None]:
+    register = qrules.read_register(units)
+    return register, None if visits is None else qrules.read_log(visits, register)
+
+
+def assert_same(rulebook: qrules.Rulebook, register: qrules.Register,
+                log: qrules.InspectionLog | None, engine: str, connection: Any,
+                **options: Any) -> list[qrules.Result]:
+    """The engine's evaluation is the reference engine's, result for result."""
+    expected = qrules.evaluate_records(rulebook, register, log, **options)
+    found = qrules.evaluate_records(rulebook, register, log, engine=engine,
+                                    connection=connection, **options)
+    assert list(found) == list(expected)
+    assert found.records == expected.records
+    return list(found)
+
+
+# -- generated registers and logs --------------------------------------------------
+
+OPTIONS = st.fixed_dictionaries({
+    "by_district": st.booleans(),
+    "log_until": st.sampled_from([None, "2025-12-31", "2024-12-31", "2024-12-30"]),
+})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records(), OPTIONS, st.booleans())
+def test_duckdb_gives_the_reference_results(book: qrules.Rulebook,
+                                             generated: tuple[list[dict[str, Any]],
+                                                              list[dict[str, Any]]],
+                                             options: dict[str, Any], with_log: bool) -> None:
+    units, visits = generated
+    register, log = read(units, visits if with_log else None)
+    assert_same(book, register, log, "duckdb", None, **options)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(records(), OPTIONS)
+def test_postgres_gives_the_reference_results(book: qrules.Rulebook, postgres: Any,
+                                               generated: tuple[list[dict[str, Any]],
+                                                                list[dict[str, Any]]],
+                                               options: dict[str, Any]) -> None:
+    units, visits = generated
+    register, log = read(units, visits)
+    assert_same(book, register, log, "postgres", postgres, **options)
+
+
+# -- the boundaries, on every engine ------------------------------------------------
+
+FULL = {"log_until": "2025-12-31"}
+
+
+def year(results: list[qrules.Result], when: int) -> qrules.Result:
+    [found] = [r for r in results if r.year == when and r.district is None]
+    return found
+
+
+def high_risk(count: int) -> list[dict[str, Any]]:
+    return [unit(f"C{i}", "catering", risk_level="high") for i in range(count)]
+
+
+def test_a_share_of_exactly_20_percent_is_met(book: qrules.Rulebook,
+                                              engine: tuple[str, Any]) -> None:
+    makers = [unit(f"H{i}", "health_food_maker") for i in range(5)]
+    results = assert_same(book, *read(makers, [visit("H0", "2024-05-01", "system")]), *engine,
+                          rules=[book["share"]], **FULL)
+    result = year(results, 2024)
+    assert (result.verdict, result.population, result.meeting, result.observed) == (
+        Verdict.MET, 5, 1, 20)
+    below = assert_same(book, *read([*makers, unit("H5", "health_food_maker")],
+                                    [visit("H0", "2024-05-01", "system")]), *engine,
+                        rules=[book["share"]], **FULL)
+    assert year(below, 2024).verdict is Verdict.NOT_MET  # 1 of 6 is less than 20%
+
+
+def test_exactly_two_inspections_meet(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    visits = [visit("C0", "2024-03-01"), visit("C0", "2024-03-01"), visit("C1", "2024-06-30")]
+    result = year(assert_same(book, *read(high_risk(2), visits), *engine,
+                              rules=[book["twice"]], **FULL), 2024)
+    assert (result.population, result.meeting) == (2, 1)
+    [failing] = result.failing_units
+    assert (failing.unit, failing.more, failing.needs.en) == (
+        "C1", 1, "1 more inspection by 2024-12-31")
+
+
+def test_1_january_and_31_december_count_in_their_year(book: qrules.Rulebook,
+                                                         engine: tuple[str, Any]) -> None:
+    visits = [visit("C0", "2024-01-01"), visit("C0", "2024-12-31"),
+              visit("C1", "2023-12-31"), visit("C1", "2024-07-01"), visit("C1", "2025-01-01")]
+    results = assert_same(book, *read(high_risk(2), visits), *engine, rules=[book["twice"]],
+                          **FULL)
+    assert [year(results, y).meeting for y in (2023, 2024, 2025)] == [0, 1, 0]
+    assert [u.unit for u in year(results, 2024).failing_units] == ["C1"]
+
+
+def test_a_leap_day_counts_in_its_year(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    visits = [visit("C0", "2024-02-29"), visit("C0", "2024-02-29")]
+    results = assert_same(book, *read(high_risk(1), visits), *engine, rules=[book["twice"]],
+                          **FULL)
+    assert year(results, 2024).verdict is Verdict.MET
+
+
+def test_registered_on_31_december_and_closed_on_1_january(book: qrules.Rulebook,
+                                                            engine: tuple[str, Any]) -> None:
+    units = [*high_risk(1),
+             unit("NEW", "catering", risk_level="high", registered="2024-12-31"),
+             unit("NEXT", "catering", risk_level="high", registered="2025-01-01"),
+             unit("SHUT", "catering", risk_level="high", closed="2024-01-01"),
+             unit("GONE", "catering", risk_level="high", closed="2023-12-31")]
+    visits = [visit("C0", "2024-02-01"), visit("C0", "2024-03-01")]
+    results = assert_same(book, *read(units, visits), *engine, rules=[book["twice"]], **FULL)
+    assert [u.unit for u in year(results, 2024).failing_units] == ["NEW", "SHUT"]
+    assert [year(results, y).population for y in (2024, 2025)] == [3, 3]
+
+
+def test_flags_districts_and_unknown_years(book: qrules.Rulebook,
+                                           engine: tuple[str, Any]) -> None:
+    units = [unit("K1", "central_kitchen", internet_bright_kitchen="是", district="甲"),
+             unit("K2", "central_kitchen", district="乙", risk_level="high"),
+             unit("K3", "central_kitchen", internet_bright_kitchen="1")]
+    visits = [visit("K2", "2024-01-10"), visit("K2", "2024-09-30")]
+    results = assert_same(book, *read(units, visits), *engine, by_district=True)
+    verdicts = {(r.rule.id, r.year, r.district): r.verdict for r in results}
+    assert verdicts[("enrolled", 2025, "乙")] is Verdict.NOT_MET
+    assert verdicts[("twice", 2024, None)] is Verdict.UNKNOWN  # the log ends on 30 September
+    assert_same(book, *read(units, None), *engine)  # no log: flags only are decided
+    assert_same(book, *read(units, []), *engine)  # an empty log
+
+
+def test_the_shipped_sample(yantai: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    results = assert_same(yantai, register, log, *engine, by_district=True)
+    assert sum(len(r.failing_units) for r in results) > 0
+
+
+# -- records already in a database --------------------------------------------------
+
+MAPPED_REGISTER = ("CREATE TABLE {schema}台账 (信用代码 VARCHAR, 单位名称 VARCHAR, 区市 VARCHAR, "
+                   "业态 VARCHAR, 风险 VARCHAR, 发证日期 DATE, 注销日期 DATE, 接入 VARCHAR)")
+MAPPED_LOG = "CREATE TABLE {schema}检查 (代码 VARCHAR, 日期 DATE, 类型 VARCHAR)"
+MAPPING = {
+    "register": {
+        "columns": {"unit": "信用代码", "name": "单位名称", "district": "区市", "category": "业态",
+                    "risk_level": "风险", "registered": "发证日期", "closed": "注销日期",
+                    "internet_bright_kitchen": "接入"},
+        "codes": {"category": {"餐饮服务": "catering", "中央厨房": "central_kitchen",
+                               "保健食品生产": "health_food_maker"},
+                  "risk_level": {"C": "high", "D": "high", "A": "low"},
+                  "district": {"芝罘": "芝罘区"},
+                  "internet_bright_kitchen": {"已接入": True, "未接入": False}},
+    },
+    "log": {"columns": {"unit": "代码", "date": "日期", "kind": "类型"},
+            "codes": {"kind": {"体系检查": "system", "日常检查": "routine"}}},
+}
+REGISTER_ROWS = [
+    ("K1", "甲厨房", "芝罘", "中央厨房", "C", None, None, "已接入"),
+    ("K2", "乙厨房", "福山区", "中央厨房", "D", "2024-12-31", None, "未接入"),
+    ("K'3", "丙'厨房", None, "中央厨房", "A", None, "2024-01-01", None),
+    ("C1", "餐馆", "芝罘", "餐饮服务", "C", None, None, "是"),
+    ("H1", "保健", "福山区", "保健食品生产", "A", None, None, None),
+]
+LOG_ROWS = [("K1", "2024-01-02", "日常检查"), ("K1", "2024-12-31", "日常检查"),
+            ("K2", "2024-12-31", "日常检查"), ("C1", "2024-02-29", "体系检查"),
+            ("H1", "2025-12-31", "体系检查"), ("H1", "2023-01-01", "日常检查")]
+
+
+def _as_rows(rows: list[tuple[Any, ...]], columns: list[str]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _fill(connection: Any, schema: str, placeholder: str) -> None:
+    cursor = connection.cursor()
+    cursor.execute(MAPPED_REGISTER.format(schema=schema))
+    cursor.execute(MAPPED_LOG.format(schema=schema))
+    for table, rows in ((f"{schema}台账", REGISTER_ROWS), (f"{schema}检查", LOG_ROWS)):
+        marks = ", ".join([placeholder] * len(rows[0]))
+        cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def _expected(yantai: qrules.Rulebook) -> qrules.Evaluation:
+    register = qrules.read_register(_as_rows(REGISTER_ROWS, [
+        "信用代码", "单位名称", "区市", "业态", "风险", "发证日期", "注销日期", "接入"]),
+        mapping=MAPPING)
+    log = qrules.read_log(_as_rows(LOG_ROWS, ["代码", "日期", "类型"]), register, mapping=MAPPING)
+    return qrules.evaluate_records(yantai, register, log, by_district=True,
+                                   log_until="2025-12-31")
+
+
+def test_tables_in_duckdb_are_judged_where_they_are(yantai: qrules.Rulebook,
+                                                    tmp_path: Path) -> None:
+    path = tmp_path / "records.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE SCHEMA office")
+        _fill(connection, "office.", "?")
+    found = evaluate_tables(yantai, f"duckdb:///{path}", register="office.台账",
+                            log="office.检查", mapping=MAPPING, by_district=True,
+                            log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+    assert [(t.kind, t.rows_read, t.rows_used) for t in found.records] == [
+        ("register", 5, 5), ("log", 6, 6)]
+
+
+def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
+                                                      postgres: Any) -> None:
+    postgres.execute("DROP SCHEMA IF EXISTS office CASCADE")
+    postgres.execute("CREATE SCHEMA office")
+    _fill(postgres, "office.", "%s")
+    found = evaluate_tables(yantai, postgres, register="office.台账", log="office.检查",
+                            mapping=MAPPING, by_district=True, log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+
+
+def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "
+                       "grid_supervision BOOLEAN)")
+    connection.execute("INSERT INTO register VALUES ('D1', 'drug_user', true), "
+                       "(NULL, 'drug_user', true), ('D2', NULL, false), ('D3', 'drug_user', NULL)")
+    connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE)")
+    connection.execute("INSERT INTO inspections VALUES ('D1', DATE '2025-03-01'), "
+                       "('D1', NULL), (NULL, DATE '2026-01-01')")
+    evaluation = evaluate_tables(yantai, connection, rules=[
+        yantai["drug-retailers-and-users-grid-coverage"]])
+    register, log = evaluation.records
+    assert (register.rows_read, register.rows_used, register.rows_rejected) == (4, 2, 2)
+    assert (log.rows_read, log.rows_used, log.rows_rejected) == (3, 1, 2)
+    [result] = evaluation.results  # the log covers 2025 only
+    assert (result.year, result.population, result.meeting) == (2025, 2, 1)
+    assert [u.unit for u in result.failing_units] == ["D3"]
+
+
+@pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])
+def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str]) -> None:
+    register = qrules.read_register([unit("H1", "health_food_maker")])
+    log = qrules.read_log([visit("H1", "2024-03-01", "system")], register)
+    connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE {names[0]} (unit VARCHAR, name VARCHAR, "
+                       "category VARCHAR)")
+    connection.execute(f"INSERT INTO {names[0]} VALUES ('H1', 'name of H1', "
+                       "'health_food_maker')")
+    connection.execute(f"CREATE TABLE {names[1]} (unit VARCHAR, date DATE, kind VARCHAR)")
+    connection.execute(f"INSERT INTO {names[1]} VALUES ('H1', DATE '2024-03-01', 'system')")
+    found = evaluate_tables(book, connection, register=names[0], log=names[1])
+    assert list(found) == list(qrules.evaluate_records(book, register, log))
+
+
+def test_a_missing_column_or_table_is_a_data_error(yantai: qrules.Rulebook) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR)")
+    with pytest.raises(qrules.DataError, match="no 'category' column"):
+        evaluate_tables(yantai, connection, log=None)
+    with pytest.raises(qrules.DataError, match="cannot read table 'nowhere'"):
+        evaluate_tables(yantai, connection, register="nowhere", log=None)
+    with pytest.raises(qrules.DataError, match="is not a table name"):
+        evaluate_tables(yantai, connection, register="register; DROP TABLE register", log=None)
+
+
+# -- the SQL itself ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "spark"])
+def test_one_query_is_emitted_in_each_dialect(yantai: qrules.Rulebook, dialect: str) -> None:
+    text = sql_for(yantai, dialect=dialect, by_district=True)
+    [statement] = sqlglot.parse(text, read=dialect)
+    assert statement is not None
+    assert "CAST('2023-01-01' AS DATE)" in text
+    assert "'infant_formula_maker'" in text
+    assert not {"FLOAT", "DOUBLE", "REAL", "DECIMAL"} & set(text.upper().replace("(", " ").split())
+
+
+def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
+    connection.execute("INSERT INTO register VALUES ('X', 'it''s; DROP TABLE register; --')")
+    mapping = {"register": {"codes": {"category": {"it's; DROP TABLE register; --":
+                                                   "health_food_maker"}}}}
+    evaluation = evaluate_tables(book, connection, log=None, mapping=mapping,
+                                 rules=[book["share"]])
+    assert {r.population for r in evaluation} == {1}
+    assert connection.execute("SELECT count(*) FROM register").fetchone() == (1,)
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
+    assert default_engine() == "duckdb"
+    sample = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+              "--by-district", "--format", "json")
+    default = run(*sample)
+    assert default == run(*sample, "--engine", "duckdb")
+    assert default == run(*sample, "--engine", "reference")
+    assert default[0] == 1
+
+
+def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> None:
+    path = tmp_path / "records.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(f"CREATE TABLE units AS SELECT * FROM read_csv('{SAMPLES}/register.csv'"
+                           ", types={'registered': 'DATE', 'closed': 'DATE'})")
+        connection.execute(f"CREATE TABLE visits AS SELECT * FROM read_csv("
+                           f"'{SAMPLES}/inspections.csv')")
+        rows = {name: connection.execute(f"SELECT * FROM {name}").fetchall()
+                for name in ("units", "visits")}
+        columns = {name: [d[0] for d in connection.execute(
+            f"SELECT * FROM {name} LIMIT 0").description] for name in ("units", "visits")}
+    files = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+                "--format", "json")
+    tables = ("--register-table", "units", "--log-table", "visits", "--format", "json")
+    in_duckdb = run("check", "yantai-2023-2025", "--database", f"duckdb:///{path}", *tables)
+    postgres.execute("DROP TABLE IF EXISTS units, visits")
+    postgres.execute("CREATE TABLE units (" + ", ".join(
+        f"{c} {'DATE' if c in ('registered', 'closed') else 'TEXT'}" for c in columns["units"])
+        + ")")
+    postgres.execute("CREATE TABLE visits (" + ", ".join(
+        f"{c} {'DATE' if c == 'date' else 'TEXT'}" for c in columns["visits"]) + ")")
+    with postgres.cursor() as cursor:
+        for name in ("units", "visits"):
+            marks = ", ".join(["%s"] * len(columns[name]))
+            cursor.executemany(f"INSERT INTO {name} VALUES ({marks})",
+                               [tuple(None if v is None else v if isinstance(v, dt.date)
+                                      else str(v) for v in row) for row in rows[name]])
+    in_postgres = run("check", "yantai-2023-2025", "--database", postgres_url, *tables)
+    assert files[0] == in_duckdb[0] == in_postgres[0] == 1
+
+    def results(output: str) -> Any:
+        import json  # noqa: PLC0415
+
+        return json.loads(output)["results"]
+
+    assert results(in_duckdb[1]) == results(files[1])
+    assert results(in_postgres[1]) == results(files[1])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--engine", "postgres", "--register", "sample"), "--engine postgres needs --database"),
+        (("--database", "duckdb:///nowhere.db"), "no database file"),
+        (("--database", "mysql://x/y"), "not a database URL"),
+        (("--register", "sample", "--register-table", "units"),
+         "--register-table and --log-table name the tables of --database"),
+        (("--engine", "reference", "--database", "duckdb:///x.db"), "not the reference engine"),
+    ],
+)
+def test_bad_engine_options_exit_2(argv: tuple[str, ...], message: str) -> None:
+    code, _, err = run("check", "yantai-2023-2025", *argv)
+    assert code == 2
+    assert message in err
+
+
+def test_the_query_shown_in_the_docs_is_the_one_generated(yantai: qrules.Rulebook) -> None:
+    page = (ROOT / "docs" / "engines.md").read_text(encoding="utf-8")
+    shown = page.split("tests/test_engines.py checks it is current -->\n```sql\n")[1]
+    shown = shown.split("\n```")[0]
+    rules = [yantai["high-risk-catering-units-inspected-twice-yearly"],
+             yantai["central-kitchens-in-internet-bright-kitchen"]]
+    assert shown == sql_for(yantai, rules=rules, years=[2024, 2025]), (
+        "regenerate the example in docs/engines.md with sql_for")
