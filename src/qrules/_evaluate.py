@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
@@ -441,12 +442,13 @@ class _Judge:
         """
         changes = []
         for symbol in sorted(condition.integer.free_symbols, key=str):
-            a_expr = sympy.diff(condition.integer, symbol)
-            if a_expr.free_symbols & {symbol}:
+            parts = _linear_parts(condition.integer, symbol)
+            if parts is None:
                 continue  # not linear in this input: no closed form offered
+            a_expr, b_expr = parts
             try:
                 a = evaluate_exact(a_expr, env)
-                b = evaluate_exact(sympy.expand(condition.integer - a_expr * symbol), env)
+                b = evaluate_exact(b_expr, env)
             except (KeyError, ZeroDivisionError):
                 continue
             current = env[symbol]
@@ -486,6 +488,16 @@ class _Judge:
         relation = _relation(observed, target) if observed is not None else target.op
         return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
                     f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _linear_parts(form: sympy.Expr, symbol: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(a, b)`` with ``form == a*symbol + b``, when ``form`` is linear in
+    ``symbol``; worked out once per compiled comparison, not once per result."""
+    a = sympy.diff(form, symbol)
+    if symbol in a.free_symbols:
+        return None
+    return a, sympy.expand(form - a * symbol)
 
 
 def _symbols(predicate: object) -> set[sympy.Symbol]:

@@ -32,7 +32,7 @@ No I/O happens here. The semantics, in SQL over a register ``r`` and a log
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -339,8 +339,13 @@ class Counts:
 
     total: int
     meeting: int
-    #: Units of the population that do not meet the rule, sorted by unit id.
-    failing: tuple[FailingUnit, ...] = ()
+    #: Units of the population that do not meet the rule, sorted by unit id; or a
+    #: function that lists them, so that an engine need build them only for a
+    #: result that is not met (see `units`).
+    failing: tuple[FailingUnit, ...] | Callable[[], tuple[FailingUnit, ...]] = ()
+
+    def units(self) -> tuple[FailingUnit, ...]:
+        return self.failing() if callable(self.failing) else self.failing
 
 
 def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
@@ -372,7 +377,7 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
                         origin="records")
     tally = Text(f"{counts.total} 个单位中 {counts.meeting} 个符合;",
                  f"{counts.meeting} of {counts.total} units meet it; ")
-    failing = counts.failing if result.verdict is Verdict.NOT_MET else ()
+    failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
     return attrs.evolve(result, reason=Text(tally.zh + result.reason.zh,
                                             tally.en + result.reason.en),
                         population=counts.total, meeting=counts.meeting,

@@ -37,6 +37,7 @@ Every number that decides anything is an integer count; there are no floats.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -381,6 +382,19 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 # -- reading what the database holds -----------------------------------------------
 
 
+_SUMMARIES: dict[tuple[str, str, str], str] = {}
+
+
+def _summary_sql(register: Table, log: Table | None, dialect: str) -> str:
+    """`_summary`'s text, generated once per pair of tables and dialect."""
+    key = (repr(register), repr(log), dialect)
+    if key not in _SUMMARIES:
+        if len(_SUMMARIES) >= 64:
+            _SUMMARIES.clear()
+        _SUMMARIES[key] = _summary(register, log).sql(dialect=dialect)
+    return _SUMMARIES[key]
+
+
 def _summary(register: Table, log: Table | None) -> exp.Select:
     """The register's rows, and those without a unit id or category; the log's
     rows, those with a unit id and a date, and the first and last of those dates."""
@@ -448,19 +462,29 @@ def _collect(plan: Plan, rows: Iterable[Sequence[Any]]
     for key, by_district in tallies.items():
         spec = plan.specs[key[0]]
         end = plan.windows[key[1]][1]
-        texts: dict[int, Text] = {}
-        units = []
-        for unit, name, district, more in sorted(short.get(key, ()), key=lambda u: u[0]):
-            if more not in texts:
-                texts[more] = needs(spec, more, end)
-            units.append(FailingUnit(unit, name, district, texts[more],
-                                     more if spec.needs_log else None))
-        failing = tuple(units)
+        rows_short = short.get(key, [])
         counted[key] = {
-            district: Counts(total, meeting, failing if district is None else
-                             tuple(u for u in failing if u.district == district))
+            district: Counts(total, meeting, functools.partial(
+                _failing_units, spec, end, rows_short, district))
             for district, (total, meeting) in by_district.items()}
     return counted
+
+
+def _failing_units(spec: RecordSpec, end: dt.date,
+                   rows: list[tuple[str, str, str | None, int]], district: str | None
+                   ) -> tuple[FailingUnit, ...]:
+    """The failing units of a result (of a district), sorted by unit id, each with
+    what it needs: built only for a result that is not met."""
+    texts: dict[int, Text] = {}
+    units = []
+    for unit, name, where, more in sorted(rows, key=lambda u: u[0]):
+        if district is not None and where != district:
+            continue
+        if more not in texts:
+            texts[more] = needs(spec, more, end)
+        units.append(FailingUnit(unit, name, where, texts[more],
+                                 more if spec.needs_log else None))
+    return tuple(units)
 
 
 def _reconciliations(register: Table, log: Table | None, row: Sequence[Any]
@@ -499,7 +523,7 @@ def evaluate(
     The results are those of the reference engine (`evaluate_records`)."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
-    [summary] = database.fetch(_summary(register, log).sql(dialect=dialect))
+    [summary] = database.fetch(_summary_sql(register, log, dialect))
     days = [d for d in summary[4:6] if d is not None] if log is not None else []
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
     queries = record_queries(rulebook, chosen, coverage)
