@@ -11,6 +11,7 @@ decided by integer arithmetic alone: ``100 * passed / sampled >= 98.5`` becomes
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TypeAlias
@@ -256,25 +257,45 @@ def compare(op: Comparator, value: Fraction) -> bool:
 def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
     """Evaluate a sympy expression exactly with ``Fraction`` inputs.
 
-    Walks the expression tree itself (no ``lambdify``); raises ``KeyError`` for
-    a symbol without a value and ``ZeroDivisionError`` for a zero denominator.
+    Walks the expression tree itself (no ``lambdify``), once per expression:
+    the walk builds a tree of closures over `Fraction` arithmetic, kept for the
+    next call. Raises ``KeyError`` for a symbol without a value and
+    ``ZeroDivisionError`` for a zero denominator.
     """
+    return _evaluator(expr)(env)
+
+
+_Evaluator: TypeAlias = Callable[[Mapping[sympy.Symbol, Fraction]], Fraction]
+
+
+@functools.lru_cache(maxsize=8192)
+def _evaluator(expr: sympy.Expr) -> _Evaluator:
     if expr.is_Symbol:
-        return env[expr]
+        return lambda env: env[expr]
     if expr is sympy.zoo or expr is sympy.nan:
         # What sympy makes of a division by a constant zero, such as x / 0.
-        raise ZeroDivisionError(f"{expr} comes of a division by zero")
+        def undefined(env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
+            raise ZeroDivisionError(f"{expr} comes of a division by zero")
+
+        return undefined
     if expr.is_Rational:
-        return Fraction(int(expr.p), int(expr.q))
-    if expr.is_Add:
-        return sum((evaluate_exact(a, env) for a in expr.args), Fraction(0))
-    if expr.is_Mul:
-        result = Fraction(1)
-        for a in expr.args:
-            result *= evaluate_exact(a, env)
-        return result
+        constant = Fraction(int(expr.p), int(expr.q))
+        return lambda env: constant
+    if expr.is_Add or expr.is_Mul:
+        parts = tuple(_evaluator(a) for a in expr.args)
+        if expr.is_Add:
+            return lambda env: sum((part(env) for part in parts), Fraction(0))
+
+        def product(env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
+            result = Fraction(1)
+            for part in parts:
+                result *= part(env)
+            return result
+
+        return product
     if expr.is_Pow and expr.exp.is_Integer:
-        return evaluate_exact(expr.base, env) ** int(expr.exp)
+        base, exponent = _evaluator(expr.base), int(expr.exp)
+        return lambda env: base(env) ** exponent
     raise TypeError(f"cannot evaluate {expr!r} exactly")  # the language builds no such node
 
 

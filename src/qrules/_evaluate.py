@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 import attrs
 import sympy
@@ -100,9 +100,11 @@ class Change:
                 f"({format_number(self.observed)} → {format_number(self.needed)})")
 
 
-@attrs.frozen
-class FailingUnit:
-    """A unit of a records rule's population that does not meet it, and what it needs."""
+class FailingUnit(NamedTuple):
+    """A unit of a records rule's population that does not meet it, and what it needs.
+
+    A named tuple, not an attrs class: an engine may list tens of thousands.
+    """
 
     unit: str
     name: str

@@ -397,28 +397,33 @@ def _summary_sql(register: Table, log: Table | None, dialect: str) -> str:
 
 def _summary(register: Table, log: Table | None) -> exp.Select:
     """The register's rows, and those without a unit id or category; the log's
-    rows, those with a unit id and a date, and the first and last of those dates."""
+    rows, those with a unit id and a date, and the first and last of those dates:
+    one pass over each table."""
     unit, category = register.column("unit", "r"), register.column("category", "r")
     unusable = exp.or_(exp.Is(this=unit, expression=exp.null()),
                        exp.Is(this=category, expression=exp.null()))
-    columns: list[exp.Expr] = [
-        exp.alias_(exp.select(_count()).from_(register.ref("r")).subquery(), "register_rows"),
-        exp.alias_(exp.select(_count(unusable)).from_(register.ref("r")).subquery(),
-                   "register_unusable")]
+    registers = exp.select(exp.alias_(_count(), "register_rows"),
+                           exp.alias_(_count(unusable), "register_unusable")
+                           ).from_(register.ref("r"))
     if log is None:
-        return exp.select(*columns)
+        return registers
     date = log.column("date", "l")
-    dated = exp.select(exp.alias_(date, "date")).from_(log.ref("l")).where(exp.and_(
-        exp.not_(exp.Is(this=log.column("unit", "l"), expression=exp.null())),
-        exp.not_(exp.Is(this=date.copy(), expression=exp.null()))))
-    for name, value in (("log_rows", exp.select(_count()).from_(log.ref("l"))),
-                        ("log_used", exp.select(_count()).from_(dated.subquery("d"))),
-                        ("first", exp.select(exp.Min(this=exp.column("date"))).from_(
-                            dated.subquery("d"))),
-                        ("last", exp.select(exp.Max(this=exp.column("date"))).from_(
-                            dated.subquery("d")))):
-        columns.append(exp.alias_(value.subquery(), name))
-    return exp.select(*columns)
+    dated = exp.and_(exp.not_(exp.Is(this=log.column("unit", "l"), expression=exp.null())),
+                     exp.not_(exp.Is(this=date.copy(), expression=exp.null())))
+
+    def within(aggregate: exp.Expr) -> exp.Expr:
+        return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
+
+    logs = exp.select(
+        exp.alias_(_count(), "log_rows"), exp.alias_(_count(dated), "log_used"),
+        exp.alias_(within(exp.Min(this=date.copy())), "first_day"),
+        exp.alias_(within(exp.Max(this=date.copy())), "last_day"),
+    ).from_(log.ref("l"))
+    names = ("register_rows", "register_unusable", "log_rows", "log_used", "first_day",
+             "last_day")
+    return (exp.select(*(exp.column(n, "s" if n.startswith("register") else "g")
+                         for n in names))
+            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
 
 
 def _districts(register: Table) -> exp.Select:
