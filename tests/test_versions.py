@@ -251,3 +251,21 @@ def test_bad_dated_targets(dated: Path, edit: tuple[str, str], message: str) -> 
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(dated)
     assert message in str(caught.value)
+
+
+def test_a_record_rule_is_not_judged_in_a_year_it_is_not_in_force() -> None:
+    import attrs  # noqa: PLC0415
+
+    rulebook = qrules.load("yantai-2023-2025")
+    samples = Path(rulebook.path) / "samples" / "records"
+    register = qrules.read_register(samples / "register.csv")
+    log = qrules.read_log(samples / "inspections.csv", register)
+    rule = rulebook["health-food-makers-system-inspected-yearly"]
+    ended = attrs.evolve(rule, ends=dt.date(2024, 12, 31))
+    years = {r.year for r in qrules.evaluate_records(rulebook, register, log, rules=[rule],
+                                                     log_until="2025-12-31")}
+    assert 2025 in years
+    years = {r.year for r in qrules.evaluate_records(rulebook, register, log, rules=[ended],
+                                                     log_until="2025-12-31")}
+    assert 2025 not in years
+    assert years

@@ -314,7 +314,9 @@ def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
         if spec is None:
             continue
         years, covered = judged_years(rulebook, rule, coverage)
-        for year in years:
+        # A year is judged by the rule as it stood on its last day (issue 5's dated
+        # targets): a year in which the rule was not in force is not judged.
+        for year in (y for y in years if rule.in_force(dt.date(y, 12, 31))):
             unknown = None
             if not covered:
                 period = rule.period or rulebook.period
