@@ -49,7 +49,7 @@ def test_a_level_rule_projected_to_its_due_year(mini: qrules.Rulebook) -> None:
     assert on.label() == "on track"
     assert on.label("zh") == "有望达标"
     assert on.projection == ((2025, F(300)),)
-    assert on.reason.en == "at the 2023→2024 pace (+20 a year), 2025 would be 300 (target >= 300)"
+    assert on.reason.en == "at the 2023→2024 pace (+20 a year), 2025 would be 300 (target ≥ 300)"
     off = trend(mini, firms, path((2023, 260), (2024, 279)))
     assert (off.outlook, off.verdict, off.label()) == (298, Verdict.NOT_MET, "off track")
 
@@ -58,7 +58,7 @@ def test_an_observed_due_year_is_not_projected(mini: qrules.Rulebook) -> None:
     result = trend(mini, mini["firms"], path((2023, 260), (2024, 280), (2025, 299)))
     assert (result.outlook, result.projected, result.verdict) == (299, False, Verdict.NOT_MET)
     assert result.label() == "not reached"
-    assert result.reason.en == "2025 is 299 (target >= 300)"
+    assert result.reason.en == "2025 is 299 (target ≥ 300)"
 
 
 def test_exact_fractions_decide_a_projection_on_the_threshold(mini: qrules.Rulebook) -> None:

@@ -42,7 +42,6 @@ import sympy
 
 from ._expr import (
     BinaryOp,
-    Comparator,
     Name,
     Negate,
     Node,
@@ -277,14 +276,13 @@ def _sections(rules: Sequence[Rule]) -> str:
     return "; ".join(seen)
 
 
-_SIGNS: dict[Comparator, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
 
 def _target_text(rule: Rule) -> str:
     target = rule.target
     if target is None:
         return str(rule.requirement)
-    return f"{_SIGNS[target.op]}{format_number(target.value)}"
+    return f"{target.sign}{format_number(target.value)}"
 
 
 # -- components of a sum ------------------------------------------------------

@@ -134,6 +134,14 @@ class Target:
     def __str__(self) -> str:
         return f"{self.op} {format_number(self.value)}"
 
+    @property
+    def sign(self) -> str:
+        """The comparison as a reader writes it: ``≥`` for ``>=``."""
+        return _SIGNS[self.op]
+
+
+_SIGNS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+
 
 @attrs.frozen
 class Measure:

@@ -163,7 +163,7 @@ def _words(result: Trend, years: range) -> Text:
     rule = result.rule
     assert rule.target is not None
     assert result.outlook is not None
-    target = f"{rule.target.op} {format_number(rule.target.value)}"
+    target = f"{rule.target.sign} {format_number(rule.target.value)}"
     value = format_short(result.outlook)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     what_zh, what_en = {
