@@ -194,3 +194,8 @@ def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(mini_copy)
     assert "    >= 98.5)\n           ^" in str(caught.value)
+
+
+def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
+    with pytest.raises(qrules.UnknownRuleError, match="did you mean 'firms'"):
+        mini.select(ids=["firm"])

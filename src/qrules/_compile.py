@@ -177,12 +177,12 @@ def _condition(
     return Condition(op, expr, integer, denominator, guards, inputs)
 
 
-def _guards(node: Node, symbols: Mapping[str, sympy.Expr],
+def _guards(node: Node, symbols: Callable[[str], sympy.Expr],
             found: dict[sympy.Expr, None], inputs: set[sympy.Symbol]) -> None:
     """Collect the divisors in ``node`` and in the formulas of the measures it
     names, and the inputs it names, before sympy can cancel any of them."""
     if isinstance(node, Name):
-        resolved = symbols[node.id]
+        resolved = symbols(node.id)
         inputs.update(resolved.free_symbols)
         for power in resolved.atoms(sympy.Pow):
             if power.exp.is_negative:
@@ -199,8 +199,7 @@ def _guards(node: Node, symbols: Mapping[str, sympy.Expr],
 def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predicate:
     """Compile a requirement's tree; ``resolve`` gives each measure's expression."""
     if isinstance(tree, Compare):
-        resolver = _Resolver(resolve)
-        operands = [to_sympy(o, resolver) for o in tree.operands]
+        operands = [to_sympy(o, resolve) for o in tree.operands]
         conditions: list[Predicate] = []
         for index, (op, a, b) in enumerate(
             zip(tree.ops, operands, operands[1:], strict=False)
@@ -208,7 +207,7 @@ def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predi
             found: dict[sympy.Expr, None] = {}
             inputs: set[sympy.Symbol] = set()
             for node in tree.operands[index : index + 2]:
-                _guards(node, resolver, found, inputs)
+                _guards(node, resolve, found, inputs)
             conditions.append(_condition(op, a, b, tuple(found), frozenset(inputs)))
         result = conditions[0]
         for condition in conditions[1:]:
@@ -221,22 +220,6 @@ def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predi
         right = compile_predicate(tree.right, resolve)
         return AllOf(left, right) if tree.op == "and" else AnyOf(left, right)
     raise TypeError(f"not a truth value: {tree!r}")  # the parser never lets this through
-
-
-class _Resolver(Mapping[str, sympy.Expr]):
-    """Lets ``to_sympy`` look measures up through a function."""
-
-    def __init__(self, resolve: Callable[[str], sympy.Expr]) -> None:
-        self._resolve = resolve
-
-    def __getitem__(self, key: str) -> sympy.Expr:
-        return self._resolve(key)
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 _COMPARE: dict[str, Callable[[Fraction], bool]] = {
@@ -363,7 +346,7 @@ def constant_value(node: Node) -> Fraction | None:
     if isinstance(node, Number):
         return node.value
     try:
-        expr = to_sympy(node, _Resolver(_no_measures))
+        expr = to_sympy(node, _no_measures)
     except _NotConstant:
         return None
     if not expr.is_Rational:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -82,7 +82,7 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
         measure = measures.get(name)
         if not expand or measure is None or measure.formula is None:
             return _symbol(name)
-        expr = to_sympy(measure.formula.tree, _Names(resolve))
+        expr = to_sympy(measure.formula.tree, resolve)
         if measure.unit.id == "percent":
             form, denominator = integer_form(100 - expr)
             domain.append((form, ">="))
@@ -91,20 +91,6 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
         return expr
 
     return compile_predicate(rule.requirement.tree, resolve), domain
-
-
-class _Names(Mapping[str, sympy.Expr]):
-    def __init__(self, resolve: Callable[[str], sympy.Expr]) -> None:
-        self._resolve = resolve
-
-    def __getitem__(self, name: str) -> sympy.Expr:
-        return self._resolve(name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:

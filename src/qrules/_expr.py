@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Literal, TypeAlias
 
@@ -524,22 +524,28 @@ _RELATIONS = {
 }
 
 
-def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Basic:
+def to_sympy(node: Node,
+             symbols: Mapping[str, sympy.Expr] | Callable[[str], sympy.Expr]) -> sympy.Basic:
     """Build the sympy object for a tree, node by node.
 
-    ``symbols`` maps each measure id to its symbol (or to the expression that
-    stands for it, such as its formula). Relations are built unevaluated, so
-    that a comparison of two constants stays a comparison.
+    ``symbols`` gives each measure id its symbol (or the expression that stands
+    for it, such as its formula): a mapping, or a function of the id. Relations
+    are built unevaluated, so that a comparison of two constants stays one.
     """
+    lookup = symbols.__getitem__ if isinstance(symbols, Mapping) else symbols
+    return _to_sympy(node, lookup)
+
+
+def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Number):
         return sympy.Rational(node.value.numerator, node.value.denominator)
     if isinstance(node, Name):
-        return symbols[node.id]
+        return symbols(node.id)
     if isinstance(node, Negate):
-        return -to_sympy(node.operand, symbols)
+        return -_to_sympy(node.operand, symbols)
     if isinstance(node, BinaryOp):
-        left = to_sympy(node.left, symbols)
-        right = to_sympy(node.right, symbols)
+        left = _to_sympy(node.left, symbols)
+        right = _to_sympy(node.right, symbols)
         if node.op == "+":
             return left + right
         if node.op == "-":
@@ -548,14 +554,14 @@ def to_sympy(node: Node, symbols: Mapping[str, sympy.Symbol]) -> sympy.Basic:
             return left * right
         return left / right
     if isinstance(node, Compare):
-        operands = [to_sympy(o, symbols) for o in node.operands]
+        operands = [_to_sympy(o, symbols) for o in node.operands]
         relations = [
             _RELATIONS[op](a, b, evaluate=False)
             for op, a, b in zip(node.ops, operands, operands[1:], strict=False)
         ]
         return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)
     if isinstance(node, Not):
-        return sympy.Not(to_sympy(node.operand, symbols))
+        return sympy.Not(_to_sympy(node.operand, symbols))
     if node.op == "and":
-        return sympy.And(to_sympy(node.left, symbols), to_sympy(node.right, symbols))
-    return sympy.Or(to_sympy(node.left, symbols), to_sympy(node.right, symbols))
+        return sympy.And(_to_sympy(node.left, symbols), _to_sympy(node.right, symbols))
+    return sympy.Or(_to_sympy(node.left, symbols), _to_sympy(node.right, symbols))

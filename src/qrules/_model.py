@@ -253,24 +253,8 @@ def expression_of(
     """A measure as a sympy expression: its symbol, or its formula if expanded."""
     measure = measures[name]
     if name in expand and measure.formula is not None:
-        return to_sympy(
-            measure.formula.tree, _Lookup(lambda n: expression_of(n, measures, expand))
-        )
+        return to_sympy(measure.formula.tree, lambda n: expression_of(n, measures, expand))
     return measure.symbol
-
-
-class _Lookup(Mapping[str, sympy.Expr]):
-    def __init__(self, get: Any) -> None:
-        self._get = get
-
-    def __getitem__(self, key: str) -> sympy.Expr:
-        return self._get(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 @attrs.frozen
@@ -349,7 +333,10 @@ class Rulebook:
         section: str | None = None,
     ) -> tuple[Rule, ...]:
         """Rules matching every criterion given: any of ``ids``, any of ``tags``,
-        and a section path that starts with ``section``."""
+        and a section path that starts with ``section``. An id the rulebook does
+        not have is an `UnknownRuleError`, never a silently shorter selection."""
+        for rule_id in ids or ():
+            self[rule_id]
         chosen = []
         for rule in self.rules:
             if ids is not None and rule.id not in ids:

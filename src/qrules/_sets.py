@@ -10,7 +10,7 @@ and whole numbers only for a count.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -36,22 +36,14 @@ def domain(measure: Measure) -> sympy.Set:
     return sympy.Interval(0, upper)
 
 
-class _Only(Mapping[str, sympy.Symbol]):
+def _only(measure: str) -> Callable[[str], sympy.Symbol]:
     """The rule's own measure as one real variable; any other measure is undecided."""
-
-    def __init__(self, measure: str) -> None:
-        self._measure = measure
-
-    def __getitem__(self, key: str) -> sympy.Symbol:
-        if key != self._measure:
-            raise Undecided(key)
+    def lookup(name: str) -> sympy.Symbol:
+        if name != measure:
+            raise Undecided(name)
         return VALUE
 
-    def __iter__(self) -> Iterator[str]:
-        return iter((self._measure,))
-
-    def __len__(self) -> int:
-        return 1
+    return lookup
 
 
 def requirement_values(rule: Rule) -> sympy.Set:
@@ -60,14 +52,14 @@ def requirement_values(rule: Rule) -> sympy.Set:
     requirements on a count are equal as sets exactly when they admit the same
     whole numbers: ``> 299`` and ``>= 300``). Raises `Undecided`."""
     within = domain(rule.measure)
-    found = _solve_node(rule.requirement.tree, _Only(rule.measure.id), within)
+    found = _solve_node(rule.requirement.tree, _only(rule.measure.id), within)
     pieces = _pieces(found)
     if rule.measure.unit.integer:
         pieces = _whole(pieces)
     return _as_set(pieces)
 
 
-def _solve_node(node: Node, symbols: _Only, within: sympy.Set) -> sympy.Set:
+def _solve_node(node: Node, symbols: Callable[[str], sympy.Symbol], within: sympy.Set) -> sympy.Set:
     if isinstance(node, Compare):
         operands = [to_sympy(o, symbols) for o in node.operands]
         result: sympy.Set = within
