@@ -25,6 +25,7 @@ import qrules
 from qrules import Verdict
 from qrules.cli import main
 from qrules.engines import default_engine, evaluate_tables, sql_for
+from qrules.engines.sql import Connection, Summary, Table, summarize
 
 from .conftest import ROOT, SAMPLES
 from .records_strategies import records, unit, visit
@@ -275,6 +276,35 @@ def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) 
     [result] = evaluation.results  # the log covers 2025 only
     assert (result.year, result.population, result.meeting) == (2025, 2, 1)
     assert [u.unit for u in result.failing_units] == ["D3"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["U1", "U2", None]),
+                          st.sampled_from(["drug_user", None])), max_size=6),
+       st.lists(st.tuples(st.sampled_from(["U1", None]),
+                          st.sampled_from([dt.date(2024, 2, 29), dt.date(2025, 1, 1), None])),
+                max_size=6))
+def test_the_summary_is_exact_whichever_columns_have_gaps(
+        registered: list[tuple[str | None, str | None]],
+        logged: list[tuple[str | None, dt.date | None]]) -> None:
+    """`summarize` reads column counts first (which DuckDB answers from its
+    statistics) and counts row by row only when both columns have gaps: the
+    answer is the row-by-row one, always."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
+    connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE)")
+    for table, rows in (("register", registered), ("inspections", logged)):
+        if rows:
+            connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows)
+    register = Table("register", {"unit": "unit", "category": "category"})
+    log = Table("inspections", {"unit": "unit", "date": "date"})
+    dated = [d for u, d in logged if u is not None and d is not None]
+    unusable = sum(u is None or c is None for u, c in registered)
+    assert summarize(Connection(connection, "duckdb"), register, log) == Summary(
+        len(registered), unusable, len(logged), len(dated), min(dated, default=None),
+        max(dated, default=None))
+    assert summarize(Connection(connection, "duckdb"), register, None) == Summary(
+        len(registered), unusable)
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

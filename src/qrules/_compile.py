@@ -140,8 +140,10 @@ class Condition:
     #: Every input the comparison names, even where it cancels, as in ``x - x``.
     inputs: frozenset[sympy.Symbol] = frozenset()
 
-    @property
+    @functools.cached_property
     def symbols(self) -> frozenset[sympy.Symbol]:
+        """Every input the comparison depends on (worked out once: a predicate is
+        judged many times)."""
         found = set(self.integer.free_symbols | self.denominator.free_symbols | self.inputs)
         for guard in self.guards:
             found |= guard.free_symbols

@@ -340,7 +340,7 @@ class _Judge:
         predicate = rule.predicate(self.measures, expand)
         env = {self.measures[m].symbol: v for m, v in values.items()}
         outcome = evaluate_predicate(predicate, env)
-        needed = {str(s) for s in _symbols(predicate)} | {rule.measure.id}
+        needed = {s.name for s in _symbols(predicate)} | {rule.measure.id}
         self.mark_used(year, needed | expand)
         observed = self.observed(expand, env)
         inputs = {m: values[m] for m in sorted(needed) if m in values}
@@ -358,9 +358,8 @@ class _Judge:
 
     def observed(self, expand: frozenset[str], env: Mapping[sympy.Symbol, Fraction]
                  ) -> Fraction | None:
-        expr = expression_of(self.rule.measure.id, self.measures, expand)
         try:
-            return evaluate_exact(expr, env)
+            return evaluate_exact(self.rule.expression(self.measures, expand), env)
         except (KeyError, ZeroDivisionError):
             return None
 
@@ -397,7 +396,7 @@ class _Judge:
                 expr = expression_of(name, self.measures, expand)
                 try:
                     yearly.append(evaluate_exact(expr, env))
-                    self.mark_used(year, {str(s) for s in expr.free_symbols})
+                    self.mark_used(year, {s.name for s in expr.free_symbols})
                 except (KeyError, ZeroDivisionError):
                     missing.setdefault(name, []).append(year)
             if name not in missing:
@@ -443,7 +442,7 @@ class _Judge:
         is ``-b/a``; each answer is checked by judging the condition again.
         """
         changes = []
-        for symbol in sorted(condition.integer.free_symbols, key=str):
+        for symbol in _inputs(condition.integer):
             parts = _linear_parts(condition.integer, symbol)
             if parts is None:
                 continue  # not linear in this input: no closed form offered
@@ -461,7 +460,7 @@ class _Judge:
             trial = {**env, symbol: value if not strict else value + _just_above(value)}
             if evaluate_predicate(condition, trial).truth is not Truth.TRUE:
                 continue
-            measure = self.measures[str(symbol)]
+            measure = self.measures[symbol.name]
             changes.append(Change(measure.id, measure.name, current, value, strict))
         return tuple(changes)
 
@@ -477,7 +476,7 @@ class _Judge:
                 return Text(f"{when} 年{rule.measure.name.zh}的分母为 0,无法计算",
                             f"{rule.measure.name.en} cannot be computed for {when}: "
                             "its denominator is 0")
-            names = sorted({str(s) for s in outcome.missing})
+            names = sorted({s.name for s in outcome.missing})
             return _missing_values(self.measures, names, when)
         target = rule.target
         shown = _show(observed) if observed is not None else "?"
@@ -490,6 +489,12 @@ class _Judge:
         relation = _relation(observed, target) if observed is not None else target.op
         return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
                     f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _inputs(form: sympy.Expr) -> tuple[sympy.Symbol, ...]:
+    """The symbols of an integer form, by name (once per compiled comparison)."""
+    return tuple(sorted(form.free_symbols, key=lambda s: s.name))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ tree. No text from a rule file ever reaches ``eval``, ``exec``, ``sympify``,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -120,7 +121,7 @@ class Expression:
     def __str__(self) -> str:
         return format_expression(self.tree)
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         return names_in(self.tree)
 

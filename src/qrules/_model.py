@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import functools
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -153,7 +154,7 @@ class Measure:
     formula: Expression | None = None
     note: str | None = None
 
-    @property
+    @functools.cached_property
     def symbol(self) -> sympy.Symbol:
         # Symbol() takes the id as a plain name; it is never parsed.
         return sympy.Symbol(self.id, nonnegative=True, integer=self.unit.integer)
@@ -202,8 +203,11 @@ class Rule:
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+    _expressions: dict[frozenset[str], sympy.Expr] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
-    @property
+    @functools.cached_property
     def target(self) -> Target | None:
         """The threshold, when the requirement is a single one; else ``None``."""
         found = single_threshold(self.requirement.tree, self.measure.id)
@@ -244,6 +248,16 @@ class Rule:
                 self.requirement.tree, lambda name: expression_of(name, measures, expand)
             )
             self._cache[expand] = cached
+        return cached
+
+    def expression(
+        self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
+    ) -> sympy.Expr:
+        """The rule's measure as a sympy expression, with the measures in ``expand``
+        replaced by their formulas (recursively); worked out once, like `predicate`."""
+        cached = self._expressions.get(expand)
+        if cached is None:
+            cached = self._expressions[expand] = expression_of(self.measure.id, measures, expand)
         return cached
 
 

@@ -36,6 +36,7 @@ from .._records import (
     _Table,
 )
 from .._records_engine import _as_date
+from .._recordspec import FLAGS
 
 if TYPE_CHECKING:
     from . import sql
@@ -146,13 +147,16 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
 
     table = sql.Table(name, {})  # checks the name
     try:
-        header = database.names(table.empty().sql(dialect=database.dialect))
+        columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
         raise DataError(name, [Problem(name, f"cannot read table {name!r}: {error}")]
                         ) from None
+    header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
-    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind))
+    booleans = frozenset(c for c, i in positions.items() if c in FLAGS and columns[i][1])
+    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
+                     booleans)
 
 
 def evaluate_tables(

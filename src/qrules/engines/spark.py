@@ -31,8 +31,9 @@ class Spark:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
 
-    def names(self, sql: str) -> list[str]:
-        return [str(c) for c in self.session.sql(sql).columns]
+    def columns(self, sql: str) -> list[tuple[str, bool]]:
+        return [(f.name, f.dataType.typeName() == "boolean")
+                for f in self.session.sql(sql).schema.fields]
 
 
 @contextmanager

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -46,7 +47,7 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Evaluation, FailingUnit, Reconciliation, Result
-from .._model import Rule, Rulebook, Text
+from .._model import Rule, Rulebook
 from .._records import _IDENTIFIER, _TRUE
 from .._recordspec import (
     FLAGS,
@@ -73,14 +74,20 @@ Filter = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
 
 class Database(Protocol):
-    """Where the generated SQL runs: a dialect, a query's rows, a query's column names."""
+    """Where the generated SQL runs: a dialect, a query's rows, a query's columns."""
 
     @property
     def dialect(self) -> str: ...
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
 
-    def names(self, sql: str) -> list[str]: ...
+    def columns(self, sql: str) -> list[tuple[str, bool]]:
+        """A query's columns: each one's name, and whether it is BOOLEAN."""
+
+
+#: How a DB-API cursor's ``description`` says BOOLEAN: DuckDB's type (its text),
+#: psycopg's type OID.
+_BOOLEAN = {"duckdb": "BOOLEAN", "postgres": "16"}
 
 
 class Connection:
@@ -94,8 +101,10 @@ class Connection:
         rows: list[tuple[Any, ...]] = self.connection.execute(sql).fetchall()
         return rows
 
-    def names(self, sql: str) -> list[str]:
-        return [str(d[0]) for d in self.connection.execute(sql).description]
+    def columns(self, sql: str) -> list[tuple[str, bool]]:
+        boolean = _BOOLEAN[self.dialect]
+        return [(str(d[0]), str(d[1]) == boolean)
+                for d in self.connection.execute(sql).description]
 
 
 # -- tables ---------------------------------------------------------------------
@@ -115,8 +124,8 @@ class Table:
     name: str
     columns: Mapping[str, str]
     codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
-    #: Whether the flag columns are BOOLEAN (tables qrules loads itself).
-    boolean: bool = False
+    #: The canonical flag columns whose column is BOOLEAN (tested as they are).
+    booleans: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
         if not _IDENTIFIER.match(self.name):
@@ -128,15 +137,16 @@ class Table:
         """A table qrules loaded: every canonical column under its own name, typed
         (dates DATE, flags BOOLEAN)."""
         return cls(name, {c: c for c in (REGISTER_COLUMNS if kind == "register"
-                                          else LOG_COLUMNS)}, boolean=True)
+                                          else LOG_COLUMNS)}, booleans=frozenset(FLAGS))
 
     def ref(self, alias: str) -> exp.Table:
         *schema, name = self.name.split(".")
         return exp.table_(name, db=schema[0] if schema else None, alias=alias, quoted=True)
 
-    def empty(self) -> exp.Select:
-        """``SELECT * FROM table WHERE FALSE``: the table's columns, no rows."""
-        return exp.select("*").from_(self.ref("t")).where(exp.false())
+    def empty(self, dialect: str) -> str:
+        """``SELECT * FROM table WHERE FALSE`` in the dialect: the table's columns,
+        no rows."""
+        return _empty(self.name, dialect)
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -173,21 +183,27 @@ class Table:
         return exp.cast(stored, "VARCHAR")
 
     def flag(self, flag: str, alias: str) -> exp.Expr:
-        """True when the unit has the flag, never NULL. A BOOLEAN column of a table
-        qrules loaded is tested as it is; any other column reads as the readers
-        read a flag cell: true for ``是``, ``1``, ``true``, … or a code the
-        mapping maps to true (a BOOLEAN casts to ``true``)."""
+        """True when the unit has the flag, never NULL. A BOOLEAN column is tested
+        as it is (unless the mapping gives it codes); any other column reads as
+        the readers read a flag cell: true for ``是``, ``1``, ``true``, … or a
+        code the mapping maps to true (a BOOLEAN casts to ``true``)."""
         if flag not in self.columns:
             return exp.false()
         column = self.column(flag, alias)
         codes = {w.lower(): c for w, c in self.codes.get(flag, {}).items()}
-        if self.boolean and not codes:
+        if flag in self.booleans and not codes:
             return exp.Is(this=column, expression=exp.true())
         true = sorted({w for w, c in codes.items() if c == "true"}
                       | {w for w in _TRUE if w not in codes})
         text = exp.Lower(this=exp.cast(column, "VARCHAR"))
         return exp.Coalesce(this=text.isin(*(exp.Literal.string(t) for t in true)),
                             expressions=[exp.false()])
+
+
+@functools.lru_cache(maxsize=256)
+def _empty(name: str, dialect: str) -> str:
+    return (exp.select("*").from_(Table(name, {}).ref("t")).where(exp.false())
+            .sql(dialect=dialect))
 
 
 # -- the plan -------------------------------------------------------------------
@@ -283,18 +299,36 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
             .group_by(log.column("unit", "l"), window.copy()))
 
 
+def _judged(plan: Plan, index: int, table: Table, alias: str, window: str) -> exp.Expr:
+    """A unit of ``table`` (as ``alias``) in a window (``window``.w) belongs to
+    the population of spec ``index`` in a window the spec is judged in."""
+    spec = plan.specs[index]
+    where = _population(spec, table, alias)
+    windows = sorted({plan.windows.index((q.start, q.end)) for q in plan.queries
+                      if q.spec == spec})
+    if len(windows) < len(plan.windows):
+        where = exp.and_(exp.column("w", window).isin(*map(_number, windows)), where)
+    return where
+
+
 def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, Table]:
-    """The register's units in each window they are registered in, with their
-    inspections in it (one column per filter), and that CTE as a `Table` whose
-    columns are the canonical names (the codes as stored)."""
+    """The register's units in each window they are registered in and some spec
+    is judged in, with their inspections in it (one column per filter), and
+    that CTE as a `Table` whose columns are the canonical names (the codes as
+    stored)."""
     used = {"unit", "name", "district"} | {c for s in plan.specs for c, _ in s.population} \
         | {s.flag for s in plan.specs if s.flag is not None}
     columns = [c for c in REGISTER_COLUMNS if c in used and register.has(c)]
+    # Only units some population holds: the database need not carry the others
+    # through the join with the counts (and DuckDB filters them in the join).
+    judged = exp.or_(*(exp.paren(_judged(plan, i, register, "r", "w"))
+                       for i in range(len(plan.specs))))
     select = (exp.select(*(exp.alias_(register.column(c, "r"), c) for c in columns),
                          exp.column("w", "w"))
               .from_(register.ref("r"), copy=False)
-              .join(exp.to_table("qrules_windows").as_("w"), on=_active(register),
-                    join_type="inner", copy=False))
+              .join(exp.to_table("qrules_windows").as_("w"),
+                    on=exp.and_(_active(register), exp.paren(judged)), join_type="inner",
+                    copy=False))
     if log is not None and plan.filters:
         select = select.select(*(exp.alias_(exp.Coalesce(this=exp.column(f"n{i}", "c"),
                                                          expressions=[_number(0)]), f"n{i}")
@@ -309,23 +343,28 @@ def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, 
     return select, view
 
 
-def _members(plan: Plan, units: Table, log: Table | None) -> exp.Expr:
-    """Per spec and window: each unit of the population, with how short it falls."""
-    branches = []
-    for index, spec in enumerate(plan.specs):
-        windows = sorted({plan.windows.index((q.start, q.end)) for q in plan.queries
-                          if q.spec == spec})
-        where = _population(spec, units, "u")
-        if len(windows) < len(plan.windows):
-            where = exp.and_(exp.column("w", "u").isin(*map(_number, windows)), where)
-        branches.append(exp.select(
-            exp.alias_(_number(index), "spec"), exp.column("w", "u"),
-            exp.alias_(exp.cast(units.column("unit", "u"), "VARCHAR"), "unit"),
-            exp.alias_(exp.cast(units.column("name", "u"), "VARCHAR"), "name"),
-            exp.alias_(units.value("district", "u"), "district"),
-            exp.alias_(_short(plan, spec, units, log), "short"))
-            .from_(units.ref("u"), copy=False).where(where, copy=False))
-    return branches[0] if len(branches) == 1 else exp.union(*branches, distinct=False, copy=False)
+def _members(plan: Plan, units: Table, log: Table | None) -> exp.Select:
+    """Per spec and window: each unit of the population, with how short it falls.
+
+    One pass over the units joined with the specs (``VALUES``), each spec's
+    population and shortfall picked by a ``CASE``: one pipeline for the
+    database, rather than a ``UNION ALL`` branch per spec.
+    """
+    spec = exp.column("spec", "k")
+    judged, short = exp.Case(this=spec), exp.Case(this=spec)
+    for index, each in enumerate(plan.specs):
+        judged = judged.when(_number(index), _judged(plan, index, units, "u", "u"), copy=False)
+        short = short.when(_number(index), _short(plan, each, units, log), copy=False)
+    specs = exp.values([(_number(i),) for i in range(len(plan.specs))], alias="k",
+                       columns=["spec"])
+    return (exp.select(
+        exp.alias_(spec.copy(), "spec"), exp.column("w", "u"),
+        exp.alias_(exp.cast(units.column("unit", "u"), "VARCHAR"), "unit"),
+        exp.alias_(exp.Coalesce(this=exp.cast(units.column("name", "u"), "VARCHAR"),
+                                expressions=[exp.Literal.string("")]), "name"),
+        exp.alias_(units.value("district", "u"), "district"), exp.alias_(short, "short"))
+        .from_(units.ref("u"), copy=False).join(specs, join_type="cross", copy=False)
+        .where(judged.else_(exp.false(), copy=False), copy=False))
 
 
 def _short(plan: Plan, spec: RecordSpec, units: Table, log: Table | None) -> exp.Expr:
@@ -357,16 +396,17 @@ def select(plan: Plan, register: Table, log: Table | None, *,
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
         counted = rows(part, None if by is None else exp.not_(exp.Is(
             this=by.copy(), expression=exp.null())),
+            null("VARCHAR", "unit"), null("VARCHAR", "name"),
             exp.alias_(by, "district") if by is not None else null("VARCHAR", "district"),
-            exp.alias_(_count(), "total"),
-            exp.alias_(_count(short.copy().eq(_number(0))), "meeting"),
-            null("VARCHAR", "unit"), null("VARCHAR", "name"), null("BIGINT", "short"))
+            null("BIGINT", "short"), exp.alias_(_count(), "total"),
+            exp.alias_(_count(short.copy().eq(_number(0))), "meeting"))
         return counted.group_by(spec.copy(), window.copy(), *([by.copy()] if by else []),
                                 copy=False)
 
-    failing = rows(_FAILING, exp.GT(this=short.copy(), expression=_number(0)), district.copy(),
-                   null("BIGINT", "total"), null("BIGINT", "meeting"),
-                   exp.column("unit"), exp.column("name"), short.copy())
+    # A failing unit's row ends in the columns `_collect` keeps as they come.
+    failing = rows(_FAILING, exp.GT(this=short.copy(), expression=_number(0)),
+                   exp.column("unit"), exp.column("name"), district.copy(), short.copy(),
+                   null("BIGINT", "total"), null("BIGINT", "meeting"))
     parts = [counts(_WHOLE, None), *([counts(_DISTRICT, district)] if by_district else []),
              failing]
     query = exp.select("*").from_(exp.paren(exp.union(*parts, distinct=False, copy=False))
@@ -382,47 +422,93 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 # -- reading what the database holds -----------------------------------------------
 
 
-_SUMMARIES: dict[tuple[str, str, str], str] = {}
+@attrs.frozen
+class Summary:
+    """What the tables hold, before anything is counted: the register's rows and
+    those without a unit id or category; the log's rows, those with a unit id and
+    a date, and the first and last of those dates."""
+
+    register_rows: int
+    register_unusable: int
+    log_rows: int = 0
+    log_used: int = 0
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
 
 
-def _summary_sql(register: Table, log: Table | None, dialect: str) -> str:
-    """`_summary`'s text, generated once per pair of tables and dialect."""
-    key = (repr(register), repr(log), dialect)
+_SUMMARIES: dict[tuple[str, str, str, bool], str] = {}
+
+
+def summarize(database: Database, register: Table, log: Table | None) -> Summary:
+    """The tables' `Summary`.
+
+    First from plain column counts, minima and maxima, which a database can
+    often answer from its statistics without reading the rows (DuckDB does):
+    exact whenever the unit ids of a table are all there, or (the register)
+    its categories are. Only when both of a table's columns have gaps is a
+    second, row-by-row pass run for the rows that have both.
+    """
+    row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
+    rows, units, categories = (int(v) for v in row[:3])
+    unusable = rows - min(units, categories) if rows in (units, categories) else None
+    if log is None:
+        if unusable is None:
+            unusable = int(database.fetch(_summary_sql(register, None, database.dialect,
+                                                       exact=True))[0][1])
+        return Summary(rows, unusable)
+    log_rows, log_units, dates = (int(v) for v in row[3:6])
+    first, last = row[6:8]
+    if unusable is None or log_units != log_rows:
+        exact = database.fetch(_summary_sql(register, log, database.dialect, exact=True))[0]
+        unusable, dates, first, last = int(exact[1]), int(exact[3]), exact[4], exact[5]
+    return Summary(rows, unusable, log_rows, dates, first, last)
+
+
+def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
+    """`_summary`'s text, generated once per pair of tables, dialect and pass."""
+    key = (repr(register), repr(log), dialect, exact)
     if key not in _SUMMARIES:
         if len(_SUMMARIES) >= 64:
             _SUMMARIES.clear()
-        _SUMMARIES[key] = _summary(register, log).sql(dialect=dialect)
+        _SUMMARIES[key] = _summary(register, log, exact=exact).sql(dialect=dialect)
     return _SUMMARIES[key]
 
 
-def _summary(register: Table, log: Table | None) -> exp.Select:
-    """The register's rows, and those without a unit id or category; the log's
-    rows, those with a unit id and a date, and the first and last of those dates:
-    one pass over each table."""
+def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
+    """One row: ``exact``, the `Summary`'s columns, counted row by row; else the
+    rows, and the values in the columns that decide them (the register's unit
+    ids and categories; the log's unit ids and dates, with the first and last
+    date): one pass over each table either way."""
     unit, category = register.column("unit", "r"), register.column("category", "r")
-    unusable = exp.or_(exp.Is(this=unit, expression=exp.null()),
-                       exp.Is(this=category, expression=exp.null()))
-    registers = exp.select(exp.alias_(_count(), "register_rows"),
-                           exp.alias_(_count(unusable), "register_unusable")
-                           ).from_(register.ref("r"))
+    if exact:
+        unusable = exp.or_(exp.Is(this=unit, expression=exp.null()),
+                           exp.Is(this=category, expression=exp.null()))
+        columns = [("register_rows", _count()), ("register_unusable", _count(unusable))]
+    else:
+        columns = [("register_rows", _count()), ("register_units", exp.Count(this=unit)),
+                   ("register_categories", exp.Count(this=category))]
+    registers = exp.select(*(exp.alias_(e, n) for n, e in columns)).from_(register.ref("r"))
     if log is None:
         return registers
     date = log.column("date", "l")
-    dated = exp.and_(exp.not_(exp.Is(this=log.column("unit", "l"), expression=exp.null())),
-                     exp.not_(exp.Is(this=date.copy(), expression=exp.null())))
+    if exact:
+        dated = exp.and_(exp.not_(exp.Is(this=log.column("unit", "l"), expression=exp.null())),
+                         exp.not_(exp.Is(this=date.copy(), expression=exp.null())))
 
-    def within(aggregate: exp.Expr) -> exp.Expr:
-        return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
+        def within(aggregate: exp.Expr) -> exp.Expr:
+            return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
 
-    logs = exp.select(
-        exp.alias_(_count(), "log_rows"), exp.alias_(_count(dated), "log_used"),
-        exp.alias_(within(exp.Min(this=date.copy())), "first_day"),
-        exp.alias_(within(exp.Max(this=date.copy())), "last_day"),
-    ).from_(log.ref("l"))
-    names = ("register_rows", "register_unusable", "log_rows", "log_used", "first_day",
-             "last_day")
-    return (exp.select(*(exp.column(n, "s" if n.startswith("register") else "g")
-                         for n in names))
+        logged = [("log_rows", _count()), ("log_used", _count(dated)),
+                  ("first_day", within(exp.Min(this=date.copy()))),
+                  ("last_day", within(exp.Max(this=date.copy())))]
+    else:
+        logged = [("log_rows", _count()), ("log_units", exp.Count(this=log.column("unit", "l"))),
+                  ("log_dates", exp.Count(this=date.copy())),
+                  ("first_day", exp.Min(this=date.copy())),
+                  ("last_day", exp.Max(this=date.copy()))]
+    logs = exp.select(*(exp.alias_(e, n) for n, e in logged)).from_(log.ref("l"))
+    return (exp.select(*(exp.column(n, "s") for n, _ in columns),
+                       *(exp.column(n, "g") for n, _ in logged))
             .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
 
 
@@ -452,17 +538,17 @@ def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dial
 
 def _collect(plan: Plan, rows: Iterable[Sequence[Any]]
              ) -> dict[tuple[int, int], dict[str | None, Counts]]:
-    """The result rows as counts per (spec, window) and district; failing units
-    sorted by unit id (as text), each with what it needs."""
+    """The result rows as counts per (spec, window) and district, with their
+    failing units (built when asked for)."""
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
-    short: dict[tuple[int, int], list[tuple[str, str, str | None, int]]] = {}
-    for part, spec, window, district, total, meeting, unit, name, more in rows:
-        key = (int(spec), int(window))
-        if part == _FAILING:
-            short.setdefault(key, []).append((str(unit), name or "", district, int(more)))
+    short: dict[tuple[int, int], list[Sequence[Any]]] = {}
+    for row in rows:
+        key = (row[1], row[2])
+        if row[0] == _FAILING:
+            short.setdefault(key, []).append(row[3:7])  # unit, name, district, short
         else:
-            tallies.setdefault(key, {})[None if part == _WHOLE else district] = (
-                int(total), int(meeting))
+            tallies.setdefault(key, {})[None if row[0] == _WHOLE else row[5]] = (
+                int(row[7]), int(row[8]))
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     for key, by_district in tallies.items():
         spec = plan.specs[key[0]]
@@ -475,35 +561,32 @@ def _collect(plan: Plan, rows: Iterable[Sequence[Any]]
     return counted
 
 
-def _failing_units(spec: RecordSpec, end: dt.date,
-                   rows: list[tuple[str, str, str | None, int]], district: str | None
-                   ) -> tuple[FailingUnit, ...]:
+def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
+                   district: str | None) -> tuple[FailingUnit, ...]:
     """The failing units of a result (of a district), sorted by unit id, each with
-    what it needs: built only for a result that is not met."""
-    texts: dict[int, Text] = {}
-    units = []
-    for unit, name, where, more in sorted(rows, key=lambda u: u[0]):
-        if district is not None and where != district:
-            continue
-        if more not in texts:
-            texts[more] = needs(spec, more, end)
-        units.append(FailingUnit(unit, name, where, texts[more],
-                                 more if spec.needs_log else None))
-    return tuple(units)
+    what it needs: built only for a result that is not met. ``rows`` are the
+    query's (unit, name, district, short), the unit id and name as text."""
+    chosen = rows if district is None else [r for r in rows if r[2] == district]
+    chosen = sorted(chosen, key=operator.itemgetter(0))
+    texts = {more: needs(spec, more, end) for more in {r[3] for r in chosen}}
+    counted = spec.needs_log
+    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
+    new = tuple.__new__
+    return tuple([new(FailingUnit, (unit, name, where, texts[more], more if counted else None))
+                  for unit, name, where, more in chosen])
 
 
-def _reconciliations(register: Table, log: Table | None, row: Sequence[Any]
+def _reconciliations(register: Table, log: Table | None, summary: Summary
                      ) -> tuple[Reconciliation, ...]:
     """How the tables' rows were counted: rows without a unit id or category (the
     register), or without a unit id or date (the log), are not."""
-    register_rows, unusable = int(row[0]), int(row[1])
-    tables = [Reconciliation(register.name, "register", register_rows,
-                             register_rows - unusable, unusable, tuple(
-                                 [Problem(register.name, f"{unusable} rows have no unit id or "
-                                                         "no category: not counted")]
-                                 if unusable else []))]
+    rows, unusable = summary.register_rows, summary.register_unusable
+    tables = [Reconciliation(register.name, "register", rows, rows - unusable, unusable,
+                             tuple([Problem(register.name, f"{unusable} rows have no unit id "
+                                                           "or no category: not counted")]
+                                   if unusable else []))]
     if log is not None:
-        rows, used = int(row[2]), int(row[3])
+        rows, used = summary.log_rows, summary.log_used
         tables.append(Reconciliation(log.name, "log", rows, used, rows - used, tuple(
             [Problem(log.name, f"{rows - used} rows have no unit id or no date: not counted"
                      )] if rows > used else [])))
@@ -528,8 +611,8 @@ def evaluate(
     The results are those of the reference engine (`evaluate_records`)."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
-    [summary] = database.fetch(_summary_sql(register, log, dialect))
-    days = [d for d in summary[4:6] if d is not None] if log is not None else []
+    summary = summarize(database, register, log)
+    days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
     queries = record_queries(rulebook, chosen, coverage)
     districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
