@@ -25,7 +25,7 @@ import qrules
 from qrules import Verdict
 from qrules.cli import main
 from qrules.engines import default_engine, evaluate_tables, sql_for
-from qrules.engines.sql import Connection, Summary, Table, summarize
+from qrules.engines.sql import Connection, Summary, Table, evaluate, summarize
 
 from .conftest import ROOT, SAMPLES
 from .records_strategies import records, unit, visit
@@ -305,6 +305,40 @@ def test_the_summary_is_exact_whichever_columns_have_gaps(
         max(dated, default=None))
     assert summarize(Connection(connection, "duckdb"), register, None) == Summary(
         len(registered), unusable)
+
+
+class Backwards:
+    """A database that returns the counting query's rows in the reverse order."""
+
+    def __init__(self, database: Connection) -> None:
+        self.database, self.dialect = database, database.dialect
+
+    def fetch(self, sql: str) -> list[Any]:
+        rows = list(self.database.fetch(sql))
+        return rows[::-1] if "qrules_members" in sql else rows
+
+    def columns(self, sql: str) -> list[tuple[str, bool]]:
+        return self.database.columns(sql)
+
+
+def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook) -> None:
+    """Failing units are sliced from the ordered result (each rule and year's as
+    one run); a database that ignored the ORDER BY is caught, not miscounted."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "
+                       "risk_level VARCHAR)")
+    connection.execute("INSERT INTO register VALUES ('C1', 'catering', 'high'), "
+                       "('C2', 'catering', 'high')")
+    connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE)")
+    connection.execute("INSERT INTO inspections VALUES ('C1', DATE '2024-03-01')")
+    register = Table("register", {c: c for c in ("unit", "category", "risk_level")})
+    log = Table("inspections", {"unit": "unit", "date": "date"})
+    database = Connection(connection, "duckdb")
+    options: dict[str, Any] = {"rules": [book["twice"]], "log_until": dt.date(2024, 12, 31)}
+    found = evaluate(book, database, register, log, **options)
+    assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
+    with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
+        evaluate(book, Backwards(database), register, log, **options)
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

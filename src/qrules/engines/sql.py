@@ -45,7 +45,7 @@ from typing import Any, Protocol
 import attrs
 from sqlglot import exp
 
-from .._errors import DataError, Problem
+from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation, Result
 from .._model import Rule, Rulebook
 from .._records import _IDENTIFIER, _TRUE
@@ -103,6 +103,11 @@ class Connection:
 
     def columns(self, sql: str) -> list[tuple[str, bool]]:
         boolean = _BOOLEAN[self.dialect]
+        if self.dialect == "duckdb":
+            # A DuckDB relation is bound, not run, to know its columns.
+            relation = self.connection.sql(sql)
+            return [(str(n), str(t) == boolean)
+                    for n, t in zip(relation.columns, relation.types, strict=True)]
         return [(str(d[0]), str(d[1]) == boolean)
                 for d in self.connection.execute(sql).description]
 
@@ -409,8 +414,12 @@ def select(plan: Plan, register: Table, log: Table | None, *,
                    null("BIGINT", "total"), null("BIGINT", "meeting"))
     parts = [counts(_WHOLE, None), *([counts(_DISTRICT, district)] if by_district else []),
              failing]
-    query = exp.select("*").from_(exp.paren(exp.union(*parts, distinct=False, copy=False))
-                                  .as_("result"), copy=False)
+    # In order, so that each rule and year's failing units are one run of rows
+    # (`_collect` slices them), by unit id as far as the database's collation
+    # agrees with Python's (which then sorts them in one pass, and sorts anyway).
+    query = (exp.select("*").from_(exp.paren(exp.union(*parts, distinct=False, copy=False))
+                                   .as_("result"), copy=False)
+             .order_by("part", "spec", "w", "unit", copy=False))
     query = query.with_("qrules_windows", as_=_windows(plan), copy=False)
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
@@ -536,28 +545,42 @@ def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dial
 # -- judging --------------------------------------------------------------------
 
 
-def _collect(plan: Plan, rows: Iterable[Sequence[Any]]
+def _collect(plan: Plan, result: Iterable[Sequence[Any]]
              ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
-    failing units (built when asked for)."""
+    failing units (built when asked for).
+
+    The rows come ordered by part, spec and window: the counts first, then each
+    (spec, window)'s failing units as one run, as many as its units that do
+    not meet it (``total - meeting``). So the failing units are sliced, not
+    looked at one by one; each run's first and last row are checked.
+    """
+    rows = result if isinstance(result, list) else list(result)
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
-    short: dict[tuple[int, int], list[Sequence[Any]]] = {}
+    start = 0
     for row in rows:
-        key = (row[1], row[2])
         if row[0] == _FAILING:
-            short.setdefault(key, []).append(row[3:7])  # unit, name, district, short
-        else:
-            tallies.setdefault(key, {})[None if row[0] == _WHOLE else row[5]] = (
-                int(row[7]), int(row[8]))
+            break
+        tallies.setdefault((row[1], row[2]), {})[None if row[0] == _WHOLE else row[5]] = (
+            int(row[7]), int(row[8]))
+        start += 1
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
-    for key, by_district in tallies.items():
+    for key in sorted(tallies):
+        by_district = tallies[key]
+        total, meeting = by_district[None]
+        run = rows[start:start + total - meeting]
+        start += len(run)
+        if len(run) != total - meeting or any((r[0], r[1], r[2]) != (_FAILING, *key)
+                                              for r in run[:1] + run[-1:]):
+            raise QRulesError("the database did not return the query's rows in order")
         spec = plan.specs[key[0]]
         end = plan.windows[key[1]][1]
-        rows_short = short.get(key, [])
         counted[key] = {
             district: Counts(total, meeting, functools.partial(
-                _failing_units, spec, end, rows_short, district))
+                _failing_units, spec, end, run, district))
             for district, (total, meeting) in by_district.items()}
+    if start != len(rows):
+        raise QRulesError("the database did not return the query's rows in order")
     return counted
 
 
@@ -565,15 +588,16 @@ def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
                    district: str | None) -> tuple[FailingUnit, ...]:
     """The failing units of a result (of a district), sorted by unit id, each with
     what it needs: built only for a result that is not met. ``rows`` are the
-    query's (unit, name, district, short), the unit id and name as text."""
-    chosen = rows if district is None else [r for r in rows if r[2] == district]
-    chosen = sorted(chosen, key=operator.itemgetter(0))
-    texts = {more: needs(spec, more, end) for more in {r[3] for r in chosen}}
+    query's failing-unit rows (unit, name, district and shortfall from the
+    fourth column on; the unit id and name as text)."""
+    chosen = rows if district is None else [r for r in rows if r[5] == district]
+    chosen = sorted(chosen, key=operator.itemgetter(3))  # one pass when already in order
+    texts = {more: needs(spec, more, end) for more in {r[6] for r in chosen}}
     counted = spec.needs_log
     # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
     new = tuple.__new__
-    return tuple([new(FailingUnit, (unit, name, where, texts[more], more if counted else None))
-                  for unit, name, where, more in chosen])
+    return tuple([new(FailingUnit, (r[3], r[4], r[5], texts[r[6]], r[6] if counted else None))
+                  for r in chosen])
 
 
 def _reconciliations(register: Table, log: Table | None, summary: Summary
