@@ -278,6 +278,65 @@ def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) 
     assert [u.unit for u in result.failing_units] == ["D3"]
 
 
+KEYED_REGISTER = [("C1", "catering", "high"), ("C2", "catering", "high"),
+                  ("C3", "catering", "low")]
+#: C9 is in no register row; its visit is the log's latest.
+KEYED_LOG = [("C1", dt.date(2024, 3, 1)), ("C1", dt.date(2024, 6, 30)),
+             ("C2", dt.date(2024, 5, 1)), ("C9", dt.date(2025, 2, 1)),
+             ("C9", dt.date(2025, 3, 1))]
+
+
+def _keyed(connection: Any, placeholder: str, register: list[tuple[str, str, str]]) -> None:
+    cursor = connection.cursor()
+    for table in ("keyed_register", "keyed_log"):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute("CREATE TABLE keyed_register (unit VARCHAR, category VARCHAR, "
+                   "risk_level VARCHAR)")
+    cursor.execute("CREATE TABLE keyed_log (unit VARCHAR, date DATE)")
+    cursor.executemany(f"INSERT INTO keyed_register VALUES ({', '.join([placeholder] * 3)})",
+                       register)
+    cursor.executemany(f"INSERT INTO keyed_log VALUES ({placeholder}, {placeholder})",
+                       KEYED_LOG)
+
+
+def test_log_rows_of_units_not_in_the_register_are_reported(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """Judged in place, the keys are checked as the readers check them: a log row
+    whose unit is not in the register is not counted, and is reported; the
+    log's reach is that of the rows counted, so the results are the reference
+    engine's on the same rows read by qrules."""
+    name, connection = engine
+    connection = connection if connection is not None else duckdb.connect()
+    _keyed(connection, "%s" if name == "postgres" else "?", KEYED_REGISTER)
+    found = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                            rules=[book["twice"]])
+    register = qrules.read_register([unit(u, c, risk_level=r) for u, c, r in KEYED_REGISTER])
+    log = qrules.read_log([visit(u, d.isoformat()) for u, d in KEYED_LOG], register)
+    assert list(found) == list(qrules.evaluate_records(book, register, log,
+                                                       rules=[book["twice"]]))
+    assert [r.year for r in found] == [2024]  # the log reaches 2024-06-30, not 2025
+    _, logged = found.records
+    assert (logged.rows_read, logged.rows_used, logged.rows_rejected) == (5, 3, 2)
+    assert [p.message for p in logged.problems] == [
+        "2 rows name a unit that is not in the register ('C9'): not counted"]
+    trusted = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                              rules=[book["twice"]], check_keys=False)
+    assert [r.year for r in trusted] == [2024, 2025]  # trusted: C9's visits reach 2025
+    assert trusted.records[1].rows_used == 5
+
+
+def test_a_unit_id_in_two_register_rows_is_a_data_error(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    name, connection = engine
+    connection = connection if connection is not None else duckdb.connect()
+    _keyed(connection, "%s" if name == "postgres" else "?",
+           [*KEYED_REGISTER, ("C2", "catering", "high"), ("C1", "catering", "low"),
+            ("C4", None, "high"), ("C4", "catering", "high")])
+    with pytest.raises(qrules.DataError, match=r"unit ids in more than one row \('C1', 'C2'; "
+                                               r"2 rows more than unit ids\)"):
+        evaluate_tables(book, connection, register="keyed_register", log="keyed_log")
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["U1", "U2", None]),
                           st.sampled_from(["drug_user", None])), max_size=6),
@@ -439,7 +498,11 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
                                [tuple(None if v is None else v if isinstance(v, dt.date)
                                       else str(v) for v in row) for row in rows[name]])
     in_postgres = run("check", "yantai-2023-2025", "--database", postgres_url, *tables)
-    assert files[0] == in_duckdb[0] == in_postgres[0] == 1
+    # The sample's keys hold, so trusting them changes nothing.
+    trusted = run("check", "yantai-2023-2025", "--database", postgres_url, *tables,
+                  "--trust-keys")
+    assert files[0] == in_duckdb[0] == in_postgres[0] == trusted[0] == 1
+    assert trusted[1] == in_postgres[1]
 
     def results(output: str) -> Any:
         import json  # noqa: PLC0415
@@ -457,7 +520,8 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
         (("--database", "duckdb:///nowhere.db"), "no database file"),
         (("--database", "mysql://x/y"), "not a database URL"),
         (("--register", "sample", "--register-table", "units"),
-         "--register-table and --log-table name the tables of --database"),
+         "--register-table, --log-table and --trust-keys are about the tables of --database"),
+        (("--register", "sample", "--trust-keys"), "are about the tables of --database"),
         (("--engine", "reference", "--database", "duckdb:///x.db"), "not the reference engine"),
     ],
 )

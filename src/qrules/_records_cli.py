@@ -49,6 +49,10 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                        help="the register's table in --database (default: register)")
     group.add_argument("--log-table", metavar="NAME",
                        help="the log's table in --database (default: inspections)")
+    group.add_argument("--trust-keys", action="store_true",
+                       help="tables in --database: do not check that each unit id is in "
+                            "one register row and each log row's unit is in the register "
+                            "(for a database that enforces both; saves a pass over the log)")
 
 
 def wants_records(args: argparse.Namespace) -> bool:
@@ -100,9 +104,10 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
         return None
     if args.log and not args.register:
         raise QRulesError("--log needs --register: the log's units are checked against it")
-    if (args.register_table or args.log_table) and (args.register or not args.database):
-        raise QRulesError("--register-table and --log-table name the tables of --database "
-                          "(without --register)")
+    if (args.register_table or args.log_table or args.trust_keys) and (
+            args.register or not args.database):
+        raise QRulesError("--register-table, --log-table and --trust-keys are about the "
+                          "tables of --database (without --register)")
     engine = _engine(args)
     until = None
     if args.log_until:
@@ -119,7 +124,7 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
                                    log=args.log_table or "inspections", mapping=mapping,
                                    engine=engine,
                                    rules=rules, by_district=args.by_district, log_until=until,
-                                   progress=progress)
+                                   progress=progress, check_keys=not args.trust_keys)
         register = read_register(_source(args.register, "register", rulebook), mapping=mapping,
                                  encoding=args.encoding, progress=progress)
         log = None if not args.log else read_log(

@@ -171,6 +171,7 @@ def evaluate_tables(
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    check_keys: bool = True,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -184,6 +185,14 @@ def evaluate_tables(
     read as the readers read it. Rows without a unit id or category, and log
     rows without a unit id or date, are not counted; the reconciliation says
     how many. See ``docs/engines.md``.
+
+    ``check_keys`` (the default) checks what a database may not enforce: a
+    unit id in more than one register row is a `DataError` (its rows would be
+    counted twice), and log rows whose unit is not in the register are not
+    counted and are reported, with a few of their units, in the log's
+    reconciliation. It costs a pass over the log; ``check_keys=False`` trusts
+    a database whose register has the unit id as its key and whose log has it
+    as a foreign key.
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
@@ -196,7 +205,7 @@ def evaluate_tables(
         log_table = _table(database, log, "log", mapped) if log is not None else None
         return sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
                             by_district=by_district, log_until=_as_date(log_until),
-                            progress=progress)
+                            progress=progress, check_keys=check_keys)
 
 
 def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",

@@ -440,15 +440,22 @@ class Summary:
     register_rows: int
     register_unusable: int
     log_rows: int = 0
+    #: The log's rows that are counted: with a unit id and a date (and, when the
+    #: keys are checked, a unit of the register).
     log_used: int = 0
     first_day: dt.date | None = None
     last_day: dt.date | None = None
+    #: When the keys are checked: the log's rows with a unit id and a date whose
+    #: unit is not in the register, and a few of those units.
+    log_unknown: int = 0
+    unknown_units: tuple[str, ...] = ()
 
 
-_SUMMARIES: dict[tuple[str, str, str, bool], str] = {}
+_SUMMARIES: dict[tuple[str, str, str, str], str] = {}
 
 
-def summarize(database: Database, register: Table, log: Table | None) -> Summary:
+def summarize(database: Database, register: Table, log: Table | None, *,
+              check_keys: bool = False) -> Summary:
     """The tables' `Summary`.
 
     First from plain column counts, minima and maxima, which a database can
@@ -456,7 +463,44 @@ def summarize(database: Database, register: Table, log: Table | None) -> Summary
     exact whenever the unit ids of a table are all there, or (the register)
     its categories are. Only when both of a table's columns have gaps is a
     second, row-by-row pass run for the rows that have both.
+
+    With ``check_keys``, one more pass checks what a database may not enforce:
+    that a unit id is in one row of the register (`DataError` otherwise: its
+    rows would be counted twice), and which log rows name a unit that is not in
+    the register (not counted; the log's first and last dates are then those
+    of the rows that are).
     """
+    summary = _tallies(database, register, log)
+    if not check_keys:
+        return summary
+    dialect = database.dialect
+    row = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    if row[0]:
+        shown = [str(u) for (u,) in database.fetch(_summary_text(
+            "duplicates", register, log, dialect, _duplicates))]
+        raise DataError(register.name, [Problem(
+            register.name, f"unit ids in more than one row ({_some(shown, 10)}; "
+            f"{row[0]} rows more than unit ids): "
+            "their units would be counted more than once",
+            hint="make the unit id the table's key, or read the table with "
+                 "qrules.read_register, which keeps each unit's first row")])
+    if log is None:
+        return summary
+    unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
+    units = tuple(str(u) for (u,) in database.fetch(_summary_text(
+        "unknown", register, log, dialect, _unknown))) if unknown else ()
+    return attrs.evolve(summary, log_used=used, first_day=first, last_day=last,
+                        log_unknown=unknown, unknown_units=units)
+
+
+def _some(units: Sequence[str], shown: int) -> str:
+    """Up to ``shown`` unit ids, quoted, and ``…`` when there are more (the
+    queries ask for one more than is shown)."""
+    return ", ".join(map(repr, units[:shown])) + (", …" if len(units) > shown else "")
+
+
+def _tallies(database: Database, register: Table, log: Table | None) -> Summary:
+    """`summarize` without the keys."""
     row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
@@ -474,13 +518,89 @@ def summarize(database: Database, register: Table, log: Table | None) -> Summary
 
 
 def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
-    """`_summary`'s text, generated once per pair of tables, dialect and pass."""
-    key = (repr(register), repr(log), dialect, exact)
+    return _summary_text(f"summary {exact}", register, log, dialect,
+                         functools.partial(_summary, exact=exact))
+
+
+def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
+                  build: Callable[[Table, Table | None], exp.Select]) -> str:
+    """The text of one of the queries that read what the tables hold, generated
+    once per kind, pair of tables and dialect."""
+    key = (kind, repr(register), repr(log), dialect)
     if key not in _SUMMARIES:
         if len(_SUMMARIES) >= 64:
             _SUMMARIES.clear()
-        _SUMMARIES[key] = _summary(register, log, exact=exact).sql(dialect=dialect)
+        _SUMMARIES[key] = build(register, log).sql(dialect=dialect)
     return _SUMMARIES[key]
+
+
+def _usable(register: Table) -> exp.Expr:
+    """A register row that is counted: it has a unit id and a category."""
+    return exp.and_(*(exp.not_(exp.Is(this=register.column(c, "r"), expression=exp.null()))
+                      for c in ("unit", "category")))
+
+
+def _registered(register: Table) -> exp.Select:
+    return (exp.select(register.column("unit", "r")).from_(register.ref("r"))
+            .where(_usable(register)))
+
+
+def _dated(log: Table) -> exp.Expr:
+    """A log row that can be counted: it has a unit id and a date."""
+    return exp.and_(*(exp.not_(exp.Is(this=log.column(c, "l"), expression=exp.null()))
+                      for c in ("unit", "date")))
+
+
+def _keys(register: Table, log: Table | None) -> exp.Select:
+    """One row: the register's rows that repeat a unit id; with a log, its rows
+    (with a unit id and a date) whose unit is not in the register, those whose
+    unit is, and the first and last date of those."""
+    unit = register.column("unit", "r")
+    repeated = exp.Sub(this=_count(), expression=exp.Count(
+        this=exp.Distinct(expressions=[unit])))
+    registers = (exp.select(exp.alias_(repeated, "repeated")).from_(register.ref("r"))
+                 .where(_usable(register)))
+    if log is None:
+        return registers
+    known = exp.column("known", "k")
+    date = exp.column("date", "k")
+
+    def among(aggregate: exp.Expr, where: exp.Expr) -> exp.Expr:
+        return exp.Filter(this=aggregate, expression=exp.Where(this=where))
+
+    rows = (exp.select(exp.alias_(log.column("date", "l"), "date"),
+                       exp.alias_(log.column("unit", "l").isin(query=_registered(register)),
+                                  "known"))
+            .from_(log.ref("l")).where(_dated(log)))
+    logs = exp.select(
+        exp.alias_(_count(exp.not_(known)), "unknown"), exp.alias_(_count(known.copy()), "used"),
+        exp.alias_(among(exp.Min(this=date), known.copy()), "first_day"),
+        exp.alias_(among(exp.Max(this=date.copy()), known.copy()), "last_day"),
+    ).from_(rows.subquery("k"))
+    return (exp.select(exp.column("repeated", "s"),
+                       *(exp.column(n, "g") for n in ("unknown", "used", "first_day",
+                                                      "last_day")))
+            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
+
+
+def _duplicates(register: Table, log: Table | None) -> exp.Select:
+    """Eleven unit ids (ten are shown) that are in more than one counted row of
+    the register."""
+    unit = register.column("unit", "r")
+    return (exp.select(exp.alias_(exp.cast(unit, "VARCHAR"), "unit")).from_(register.ref("r"))
+            .where(_usable(register)).group_by(unit.copy())
+            .having(exp.GT(this=_count(), expression=_number(1)))
+            .order_by(exp.column("unit")).limit(11))
+
+
+def _unknown(register: Table, log: Table | None) -> exp.Select:
+    """Six unit ids of the log that are not in the register (five are shown)."""
+    assert log is not None
+    unit = log.column("unit", "l")
+    return (exp.select(exp.alias_(exp.cast(unit, "VARCHAR"), "unit")).distinct()
+            .from_(log.ref("l"))
+            .where(exp.and_(_dated(log), exp.not_(unit.copy().isin(query=_registered(register)))))
+            .order_by(exp.column("unit")).limit(6))
 
 
 def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
@@ -490,9 +610,8 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
     date): one pass over each table either way."""
     unit, category = register.column("unit", "r"), register.column("category", "r")
     if exact:
-        unusable = exp.or_(exp.Is(this=unit, expression=exp.null()),
-                           exp.Is(this=category, expression=exp.null()))
-        columns = [("register_rows", _count()), ("register_unusable", _count(unusable))]
+        columns = [("register_rows", _count()),
+                   ("register_unusable", _count(exp.not_(_usable(register))))]
     else:
         columns = [("register_rows", _count()), ("register_units", exp.Count(this=unit)),
                    ("register_categories", exp.Count(this=category))]
@@ -501,8 +620,7 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
         return registers
     date = log.column("date", "l")
     if exact:
-        dated = exp.and_(exp.not_(exp.Is(this=log.column("unit", "l"), expression=exp.null())),
-                         exp.not_(exp.Is(this=date.copy(), expression=exp.null())))
+        dated = _dated(log)
 
         def within(aggregate: exp.Expr) -> exp.Expr:
             return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
@@ -603,17 +721,25 @@ def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
 def _reconciliations(register: Table, log: Table | None, summary: Summary
                      ) -> tuple[Reconciliation, ...]:
     """How the tables' rows were counted: rows without a unit id or category (the
-    register), or without a unit id or date (the log), are not."""
+    register), or without a unit id or date (the log), are not; nor, when the
+    keys are checked, log rows of units that are not in the register."""
     rows, unusable = summary.register_rows, summary.register_unusable
     tables = [Reconciliation(register.name, "register", rows, rows - unusable, unusable,
                              tuple([Problem(register.name, f"{unusable} rows have no unit id "
                                                            "or no category: not counted")]
                                    if unusable else []))]
     if log is not None:
-        rows, used = summary.log_rows, summary.log_used
-        tables.append(Reconciliation(log.name, "log", rows, used, rows - used, tuple(
-            [Problem(log.name, f"{rows - used} rows have no unit id or no date: not counted"
-                     )] if rows > used else [])))
+        rows, used, unknown = summary.log_rows, summary.log_used, summary.log_unknown
+        problems = []
+        if rows - used - unknown:
+            problems.append(Problem(log.name, f"{rows - used - unknown} rows have no unit id "
+                                              "or no date: not counted"))
+        if unknown:
+            problems.append(Problem(log.name, f"{unknown} rows name a unit that is not in the "
+                                              f"register ({_some(summary.unknown_units, 5)}): "
+                                              "not counted"))
+        tables.append(Reconciliation(log.name, "log", rows, used, rows - used,
+                                     tuple(problems)))
     return tuple(tables)
 
 
@@ -628,14 +754,16 @@ def evaluate(
     log_until: dt.date | None = None,
     tables: tuple[Reconciliation, ...] | None = None,
     progress: Callable[[str, int], None] | None = None,
+    check_keys: bool = False,
 ) -> Evaluation:
     """Judge the rules with ``[rule.records]`` on a register and log table in a
     database, counting in SQL. ``tables`` are the reconciliations to report (of
     records read by qrules); by default, the tables' own (rows counted or not).
-    The results are those of the reference engine (`evaluate_records`)."""
+    ``check_keys``: see `summarize`. The results are those of the reference
+    engine (`evaluate_records`)."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
-    summary = summarize(database, register, log)
+    summary = summarize(database, register, log, check_keys=check_keys)
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
     queries = record_queries(rulebook, chosen, coverage)
