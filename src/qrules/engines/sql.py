@@ -20,16 +20,23 @@ as emitted)::
     qrules_units AS (  -- each unit in each window it is registered in, with its counts
       SELECT r.<columns used> AS <canonical names>, w.w, COALESCE(c.n0, 0) AS n0, ...
       FROM r JOIN qrules_windows w ON <registered and not closed in the window>
+                                     AND (<some rule judged in w can be about the unit>)
       LEFT JOIN qrules_counted c ON c.unit = r.unit AND c.w = w.w),
     qrules_members AS (-- per rule and year: each unit of the population, and how short it is
-      SELECT <rule> AS spec, w, unit, name, district, <inspections or flag short> AS short
-      FROM qrules_units WHERE <population> [AND w IN (<the rule's years>)]
-      UNION ALL ...)
-    SELECT 0 AS part, spec, w, COUNT(*) AS total, COUNT(*) FILTER (WHERE short = 0) AS meeting
+      SELECT k.spec, u.w, unit, name, district,
+             CASE k.spec WHEN 0 THEN <inspections or flag short> ... END AS short
+      FROM qrules_units u CROSS JOIN (VALUES (0), (1), ...) AS k(spec)
+      WHERE CASE k.spec WHEN 0 THEN <population> [AND w IN (<the rule's years>)] ... END)
+    SELECT 0 AS part, spec, w, ..., COUNT(*) AS total,
+           COUNT(*) FILTER (WHERE short = 0) AS meeting
       FROM qrules_members GROUP BY spec, w                                 -- the counts
     UNION ALL SELECT 1, ... GROUP BY spec, w, district              -- each district's
-    UNION ALL SELECT 2, spec, w, unit, name, district, short
+    UNION ALL SELECT 2, spec, w, unit, name, district, short, ...
       FROM qrules_members WHERE short > 0                                  -- the failing units
+    ORDER BY part, spec, w, unit
+
+Before it, `summarize` reads what the tables hold (and checks their keys), in
+queries of its own.
 
 Every number that decides anything is an integer count; there are no floats.
 """
@@ -62,7 +69,8 @@ from .._recordspec import (
     record_queries,
 )
 
-__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Table", "evaluate", "select"]
+__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
+           "select", "summarize"]
 
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
