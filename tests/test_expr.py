@@ -378,6 +378,15 @@ def test_rejected(
     assert str(error) == f"{error.message}\n    {text}\n    {' ' * column}{'^' * carets}"
 
 
+def test_a_rejected_multi_line_expression_says_which_line() -> None:
+    text = "a >= 1 and\n  b >= 2 and\n  (c + ) > 1"
+    error = reject(R, text, None)
+    assert error.lineno == 3
+    assert str(error) == (f"{error.message} (line 3 of the expression)\n"
+                          "      (c + ) > 1\n"
+                          "           ^")
+
+
 @pytest.mark.parametrize(
     ("kind", "text"),
     [

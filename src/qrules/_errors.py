@@ -92,7 +92,8 @@ class ExpressionError(QRulesError, ValueError):
     """An expression is not valid in the expression language.
 
     ``text`` is the expression, ``start`` and ``end`` delimit the offending part,
-    and ``str()`` shows the expression with a marker under that part.
+    and ``str()`` shows the line of the expression that holds it (saying which,
+    when the expression has several) with a marker under that part.
     """
 
     def __init__(self, message: str, text: str, start: int, end: int | None = None) -> None:
@@ -100,11 +101,17 @@ class ExpressionError(QRulesError, ValueError):
         self.text = text
         self.start = max(0, min(start, len(text)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
-        super().__init__(f"{message}\n    {self.line}\n    {self.marker}")
+        where = f" (line {self.lineno} of the expression)" if "\n" in text.strip() else ""
+        super().__init__(f"{message}{where}\n    {self.line}\n    {self.marker}")
 
     @property
     def _line_start(self) -> int:
         return self.text.rfind("\n", 0, self.start) + 1
+
+    @property
+    def lineno(self) -> int:
+        """The line of the expression (from 1) that holds the offending part."""
+        return self.text.count("\n", 0, self.start) + 1
 
     @property
     def line(self) -> str:
