@@ -291,6 +291,12 @@ def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
         not_met = {r.rule.id for r in results if r.verdict is qrules.Verdict.NOT_MET}
         assert {r["id"] for r in rows if r["verdict"] == "not_met"} == not_met
         assert page.js("document.querySelector('.summary-for').textContent").startswith(district)
+        # The "By district" chart marks the district shown, and only it.
+        marked = page.js("(() => { const option = document.querySelectorAll('#overview .chart')[1]"
+                         "._option; return option.yAxis.axisLabel.formatter ? option.yAxis.data"
+                         ".filter((name, i) => option.yAxis.axisLabel.formatter(name, i)"
+                         ".startsWith('{current|')) : []; })()")
+        assert marked == [district]
     # Each rule's strip of districts switches district too.
     page.page.click("#rule-food-safety-sampling-pass-rate .strip button >> nth=0")
     page.settle()

@@ -327,7 +327,13 @@
     if (DATA.districts.length > 1) {
       var names = DATA.districts.map(function (d) { return d.name; });
       var byDistrict = DATA.districts.map(function (d) { return countsFor(DATA.rules, d.key); });
-      var districtChart = chart(stackedOption(names, byDistrict, true), L.by_district, function (event) {
+      var option = stackedOption(names, byDistrict, true);
+      // The district shown below is marked on its axis label.
+      option.yAxis.axisLabel.formatter = function (value, index) {
+        return DATA.districts[index].key === state.district ? "{current|\u25b6 " + value + "}" : value;
+      };
+      option.yAxis.axisLabel.rich = { current: { fontWeight: "bold", color: "#0969da", fontSize: 11 } };
+      var districtChart = chart(option, L.by_district, function (event) {
         setDistrict(DATA.districts[event.dataIndex].key);
       });
       districtChart.style.height = Math.max(120, names.length * 22 + 40) + "px";
