@@ -9,8 +9,8 @@ inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
 - a hand-written DuckDB query giving, for each rule and year, every unit of the
   population with its qualifying inspections and whether it meets the rule;
 - qrules as it runs by default, checking the keys (unit ids repeated in the
-  register, log rows of units not in it), against the hand-written query and a
-  hand-written check of the same keys;
+  register, log rows of units not in it, inspection ids repeated in the log),
+  against the hand-written query and a hand-written check of the same keys;
 - the reference engine (pure Python) on the same records as Python objects.
 
 Prints medians, the ratios qrules / hand-written, and peak memory: the Python
@@ -178,10 +178,12 @@ UNION ALL SELECT 'key-industry-chains-with-leading-platform',
 
 
 #: What qrules checks by default on tables judged where they are, by hand: unit
-#: ids repeated in the register, and log rows whose unit is not in it.
+#: ids repeated in the register, log rows whose unit is not in it, and
+#: inspection ids repeated in the log.
 HAND_WRITTEN_KEYS = """
-SELECT (SELECT count(*) - count(DISTINCT unit) FROM register) AS repeated,
-       (SELECT count(*) FROM log WHERE unit NOT IN (SELECT unit FROM register)) AS unknown
+SELECT (SELECT count(*) - count(DISTINCT unit) FROM register) AS repeated_units,
+       (SELECT count(*) FROM log WHERE unit NOT IN (SELECT unit FROM register)) AS unknown,
+       (SELECT count(inspection) - count(DISTINCT inspection) FROM log) AS repeated_inspections
 """
 
 

@@ -337,6 +337,35 @@ def test_a_unit_id_in_two_register_rows_is_a_data_error(
         evaluate_tables(book, connection, register="keyed_register", log="keyed_log")
 
 
+def test_an_inspection_id_in_two_log_rows_is_a_data_error(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """An inspection recorded twice would count twice: judged in place, as read
+    by `read_log`, a repeated inspection id is refused (rows of units not in
+    the register aside: they are not counted anyway)."""
+    name, connection = engine
+    connection = connection if connection is not None else duckdb.connect()
+    mark = "%s" if name == "postgres" else "?"
+    _keyed(connection, mark, KEYED_REGISTER)
+    cursor = connection.cursor()
+    cursor.execute("ALTER TABLE keyed_log ADD COLUMN inspection VARCHAR")
+    cursor.execute("UPDATE keyed_log SET inspection = unit || '-' || CAST(date AS VARCHAR)")
+    found = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                            rules=[book["twice"]])
+    assert [r.year for r in found] == [2024]
+    cursor.execute("INSERT INTO keyed_log VALUES ('C9', DATE '2025-03-02', 'C9-2025-03-01')")
+    evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                    rules=[book["twice"]])
+    cursor.execute(f"INSERT INTO keyed_log VALUES ('C2', DATE '2024-05-02', {mark})",
+                   ("C1-2024-03-01",))
+    with pytest.raises(qrules.DataError, match=r"inspection ids in more than one row "
+                                               r"\('C1-2024-03-01'; 1 row more than "
+                                               r"inspection ids\)"):
+        evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                        rules=[book["twice"]])
+    assert evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
+                           rules=[book["twice"]], check_keys=False)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["U1", "U2", None]),
                           st.sampled_from(["drug_user", None])), max_size=6),

@@ -51,8 +51,9 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                        help="the log's table in --database (default: inspections)")
     group.add_argument("--trust-keys", action="store_true",
                        help="tables in --database: do not check that each unit id is in "
-                            "one register row and each log row's unit is in the register "
-                            "(for a database that enforces both; saves a pass over the log)")
+                            "one register row, each inspection id in one log row, and each "
+                            "log row's unit in the register (for a database that enforces "
+                            "them; saves a pass over the log)")
 
 
 def wants_records(args: argparse.Namespace) -> bool:

@@ -187,12 +187,13 @@ def evaluate_tables(
     how many. See ``docs/engines.md``.
 
     ``check_keys`` (the default) checks what a database may not enforce: a
-    unit id in more than one register row is a `DataError` (its rows would be
-    counted twice), and log rows whose unit is not in the register are not
-    counted and are reported, with a few of their units, in the log's
-    reconciliation. It costs a pass over the log; ``check_keys=False`` trusts
-    a database whose register has the unit id as its key and whose log has it
-    as a foreign key.
+    unit id in more than one register row, or an inspection id in more than one
+    log row, is a `DataError` (they would be counted twice), and log rows whose
+    unit is not in the register are not counted and are reported, with a few
+    of their units, in the log's reconciliation. It costs a pass over the log;
+    ``check_keys=False`` trusts a database whose register has the unit id as
+    its key and whose log has the inspection id as its key and the unit id as
+    a foreign key.
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415

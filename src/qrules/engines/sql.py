@@ -473,25 +473,31 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     second, row-by-row pass run for the rows that have both.
 
     With ``check_keys``, one more pass checks what a database may not enforce:
-    that a unit id is in one row of the register (`DataError` otherwise: its
-    rows would be counted twice), and which log rows name a unit that is not in
-    the register (not counted; the log's first and last dates are then those
-    of the rows that are).
+    that a unit id is in one row of the register, and an inspection id (when
+    the log has them) in one row of the log (`DataError` otherwise: they would
+    be counted twice), and which log rows name a unit that is not in the
+    register (not counted; the log's first and last dates are then those of
+    the rows that are).
     """
     summary = _tallies(database, register, log)
     if not check_keys:
         return summary
     dialect = database.dialect
     row = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
-    if row[0]:
-        shown = [str(u) for (u,) in database.fetch(_summary_text(
-            "duplicates", register, log, dialect, _duplicates))]
-        raise DataError(register.name, [Problem(
-            register.name, f"unit ids in more than one row ({_some(shown, 10)}; "
-            f"{row[0]} rows more than unit ids): "
-            "their units would be counted more than once",
-            hint="make the unit id the table's key, or read the table with "
-                 "qrules.read_register, which keeps each unit's first row")])
+    for table, extra, what, build, reader in (
+            (register, row[0], "unit", _duplicates, "read_register"),
+            (log, row[5] if log is not None else 0, "inspection", _duplicate_inspections,
+             "read_log")):
+        if extra:
+            assert table is not None
+            shown = [str(u) for (u,) in database.fetch(_summary_text(
+                f"repeated {what}", register, log, dialect, build))]
+            raise DataError(table.name, [Problem(
+                table.name, f"{what} ids in more than one row ({_some(shown, 10)}; "
+                f"{extra} {'row' if extra == 1 else 'rows'} more than {what} ids): they "
+                "would be counted more than once",
+                hint=f"make the {what} id the table's key, or read the table with "
+                     f"qrules.{reader}, which keeps the first row of each")])
     if log is None:
         return summary
     unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
@@ -562,43 +568,66 @@ def _dated(log: Table) -> exp.Expr:
 def _keys(register: Table, log: Table | None) -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
-    unit is, and the first and last date of those."""
+    unit is, the first and last date of those, and those of them that repeat
+    an inspection id (0 when the log has no inspection ids)."""
     unit = register.column("unit", "r")
-    repeated = exp.Sub(this=_count(), expression=exp.Count(
-        this=exp.Distinct(expressions=[unit])))
-    registers = (exp.select(exp.alias_(repeated, "repeated")).from_(register.ref("r"))
+    registers = (exp.select(exp.alias_(_repeats(unit), "repeated")).from_(register.ref("r"))
                  .where(_usable(register)))
     if log is None:
         return registers
     known = exp.column("known", "k")
     date = exp.column("date", "k")
 
-    def among(aggregate: exp.Expr, where: exp.Expr) -> exp.Expr:
-        return exp.Filter(this=aggregate, expression=exp.Where(this=where))
+    def among(aggregate: exp.Expr) -> exp.Expr:
+        return exp.Filter(this=aggregate, expression=exp.Where(this=known.copy()))
 
-    rows = (exp.select(exp.alias_(log.column("date", "l"), "date"),
-                       exp.alias_(log.column("unit", "l").isin(query=_registered(register)),
-                                  "known"))
-            .from_(log.ref("l")).where(_dated(log)))
+    columns = [exp.alias_(log.column("date", "l"), "date"),
+               exp.alias_(log.column("unit", "l").isin(query=_registered(register)), "known")]
+    repeated: exp.Expr = _number(0)
+    if log.has("inspection"):
+        columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
+        inspection = exp.column("inspection", "k")
+        repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
+            exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
+    rows = exp.select(*columns).from_(log.ref("l")).where(_dated(log))
     logs = exp.select(
         exp.alias_(_count(exp.not_(known)), "unknown"), exp.alias_(_count(known.copy()), "used"),
-        exp.alias_(among(exp.Min(this=date), known.copy()), "first_day"),
-        exp.alias_(among(exp.Max(this=date.copy()), known.copy()), "last_day"),
+        exp.alias_(among(exp.Min(this=date)), "first_day"),
+        exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
+        exp.alias_(repeated, "repeated_inspections"),
     ).from_(rows.subquery("k"))
     return (exp.select(exp.column("repeated", "s"),
                        *(exp.column(n, "g") for n in ("unknown", "used", "first_day",
-                                                      "last_day")))
+                                                      "last_day", "repeated_inspections")))
             .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
 
 
+def _repeats(column: exp.Expr) -> exp.Expr:
+    """How many more rows than distinct values of ``column`` (NULLs aside)."""
+    return exp.Sub(this=exp.Count(this=column), expression=exp.Count(
+        this=exp.Distinct(expressions=[column.copy()])))
+
+
+def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Select:
+    """Eleven values of a column (ten are shown) that are in more than one of the
+    rows ``where`` holds."""
+    value = table.column(column, alias)
+    return (exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id")).from_(table.ref(alias))
+            .where(exp.and_(where, exp.not_(exp.Is(this=value.copy(), expression=exp.null()))))
+            .group_by(value.copy()).having(exp.GT(this=_count(), expression=_number(1)))
+            .order_by(exp.column("id")).limit(11))
+
+
 def _duplicates(register: Table, log: Table | None) -> exp.Select:
-    """Eleven unit ids (ten are shown) that are in more than one counted row of
-    the register."""
-    unit = register.column("unit", "r")
-    return (exp.select(exp.alias_(exp.cast(unit, "VARCHAR"), "unit")).from_(register.ref("r"))
-            .where(_usable(register)).group_by(unit.copy())
-            .having(exp.GT(this=_count(), expression=_number(1)))
-            .order_by(exp.column("unit")).limit(11))
+    """Unit ids in more than one counted row of the register."""
+    return _repeated(register, "unit", "r", _usable(register))
+
+
+def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
+    """Inspection ids in more than one counted row of the log."""
+    assert log is not None
+    return _repeated(log, "inspection", "l", exp.and_(
+        _dated(log), log.column("unit", "l").isin(query=_registered(register))))
 
 
 def _unknown(register: Table, log: Table | None) -> exp.Select:
