@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +65,16 @@ def assert_same(rulebook: qrules.Rulebook, register: qrules.Register,
 
 # -- generated registers and logs --------------------------------------------------
 
+#: Generated registers and logs per engine test; QRULES_ENGINE_EXAMPLES for a longer run.
+EXAMPLES = int(os.environ.get("QRULES_ENGINE_EXAMPLES", "100"))
+
 OPTIONS = st.fixed_dictionaries({
     "by_district": st.booleans(),
     "log_until": st.sampled_from([None, "2025-12-31", "2024-12-31", "2024-12-30"]),
 })
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records(), OPTIONS, st.booleans())
 def test_duckdb_gives_the_reference_results(book: qrules.Rulebook,
                                              generated: tuple[list[dict[str, Any]],
@@ -81,7 +85,7 @@ def test_duckdb_gives_the_reference_results(book: qrules.Rulebook,
     assert_same(book, register, log, "duckdb", None, **options)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[
+@settings(max_examples=max(1, EXAMPLES * 2 // 5), deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(records(), OPTIONS)
 def test_postgres_gives_the_reference_results(book: qrules.Rulebook, postgres: Any,
