@@ -1,0 +1,285 @@
+"""What the tables hold, read before anything is counted: rows, the values in
+the columns a row needs, the log's reach, and (unless they are trusted) the
+keys a database may not enforce. See `summarize`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+from sqlglot import exp
+
+from .._errors import DataError, Problem
+from .._evaluate import Reconciliation
+from ._builders import count, number
+
+if TYPE_CHECKING:
+    from .sql import Database, Table
+
+__all__ = ["Summary", "reconciliations", "summarize"]
+
+
+@attrs.frozen
+class Summary:
+    """What the tables hold, before anything is counted: the register's rows and
+    those without a unit id or category; the log's rows, those with a unit id and
+    a date, and the first and last of those dates."""
+
+    register_rows: int
+    register_unusable: int
+    log_rows: int = 0
+    #: The log's rows that are counted: with a unit id and a date (and, when the
+    #: keys are checked, a unit of the register).
+    log_used: int = 0
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    #: When the keys are checked: the log's rows with a unit id and a date whose
+    #: unit is not in the register, and a few of those units.
+    log_unknown: int = 0
+    unknown_units: tuple[str, ...] = ()
+
+
+_SUMMARIES: dict[tuple[str, str, str, str], str] = {}
+
+
+def summarize(database: Database, register: Table, log: Table | None, *,
+              check_keys: bool = False) -> Summary:
+    """The tables' `Summary`.
+
+    First from plain column counts, minima and maxima, which a database can
+    often answer from its statistics without reading the rows (DuckDB does):
+    exact whenever the unit ids of a table are all there, or (the register)
+    its categories are. Only when both of a table's columns have gaps is a
+    second, row-by-row pass run for the rows that have both.
+
+    With ``check_keys``, one more pass checks what a database may not enforce:
+    that a unit id is in one row of the register, and an inspection id (when
+    the log has them) in one row of the log (`DataError` otherwise: they would
+    be counted twice), and which log rows name a unit that is not in the
+    register (not counted; the log's first and last dates are then those of
+    the rows that are).
+    """
+    summary = _tallies(database, register, log)
+    if not check_keys:
+        return summary
+    dialect = database.dialect
+    row = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    for table, extra, what, build, reader in (
+            (register, row[0], "unit", _duplicates, "read_register"),
+            (log, row[5] if log is not None else 0, "inspection", _duplicate_inspections,
+             "read_log")):
+        if extra:
+            assert table is not None
+            shown = [str(u) for (u,) in database.fetch(_summary_text(
+                f"repeated {what}", register, log, dialect, build))]
+            raise DataError(table.name, [Problem(
+                table.name, f"{what} ids in more than one row ({_some(shown, 10)}; "
+                f"{extra} {'row' if extra == 1 else 'rows'} more than {what} ids): they "
+                "would be counted more than once",
+                hint=f"make the {what} id the table's key, or read the table with "
+                     f"qrules.{reader}, which keeps the first row of each")])
+    if log is None:
+        return summary
+    unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
+    units = tuple(str(u) for (u,) in database.fetch(_summary_text(
+        "unknown", register, log, dialect, _unknown))) if unknown else ()
+    return attrs.evolve(summary, log_used=used, first_day=first, last_day=last,
+                        log_unknown=unknown, unknown_units=units)
+
+
+def _some(units: Sequence[str], shown: int) -> str:
+    """Up to ``shown`` unit ids, quoted, and ``…`` when there are more (the
+    queries ask for one more than is shown)."""
+    return ", ".join(map(repr, units[:shown])) + (", …" if len(units) > shown else "")
+
+
+def _tallies(database: Database, register: Table, log: Table | None) -> Summary:
+    """`summarize` without the keys."""
+    row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
+    rows, units, categories = (int(v) for v in row[:3])
+    unusable = rows - min(units, categories) if rows in (units, categories) else None
+    if log is None:
+        if unusable is None:
+            unusable = int(database.fetch(_summary_sql(register, None, database.dialect,
+                                                       exact=True))[0][1])
+        return Summary(rows, unusable)
+    log_rows, log_units, dates = (int(v) for v in row[3:6])
+    first, last = row[6:8]
+    if unusable is None or log_units != log_rows:
+        exact = database.fetch(_summary_sql(register, log, database.dialect, exact=True))[0]
+        unusable, dates, first, last = int(exact[1]), int(exact[3]), exact[4], exact[5]
+    return Summary(rows, unusable, log_rows, dates, first, last)
+
+
+def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
+    return _summary_text(f"summary {exact}", register, log, dialect,
+                         functools.partial(_summary, exact=exact))
+
+
+def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
+                  build: Callable[[Table, Table | None], exp.Select]) -> str:
+    """The text of one of the queries that read what the tables hold, generated
+    once per kind, pair of tables and dialect."""
+    key = (kind, repr(register), repr(log), dialect)
+    if key not in _SUMMARIES:
+        if len(_SUMMARIES) >= 64:
+            _SUMMARIES.clear()
+        _SUMMARIES[key] = build(register, log).sql(dialect=dialect)
+    return _SUMMARIES[key]
+
+
+def _usable(register: Table) -> exp.Expr:
+    """A register row that is counted: it has a unit id and a category."""
+    return exp.and_(*(exp.not_(exp.Is(this=register.column(c, "r"), expression=exp.null()))
+                      for c in ("unit", "category")))
+
+
+def _registered(register: Table) -> exp.Select:
+    return (exp.select(register.column("unit", "r")).from_(register.ref("r"))
+            .where(_usable(register)))
+
+
+def _dated(log: Table) -> exp.Expr:
+    """A log row that can be counted: it has a unit id and a date."""
+    return exp.and_(*(exp.not_(exp.Is(this=log.column(c, "l"), expression=exp.null()))
+                      for c in ("unit", "date")))
+
+
+def _keys(register: Table, log: Table | None) -> exp.Select:
+    """One row: the register's rows that repeat a unit id; with a log, its rows
+    (with a unit id and a date) whose unit is not in the register, those whose
+    unit is, the first and last date of those, and those of them that repeat
+    an inspection id (0 when the log has no inspection ids)."""
+    unit = register.column("unit", "r")
+    registers = (exp.select(exp.alias_(_repeats(unit), "repeated")).from_(register.ref("r"))
+                 .where(_usable(register)))
+    if log is None:
+        return registers
+    known = exp.column("known", "k")
+    date = exp.column("date", "k")
+
+    def among(aggregate: exp.Expr) -> exp.Expr:
+        return exp.Filter(this=aggregate, expression=exp.Where(this=known.copy()))
+
+    columns = [exp.alias_(log.column("date", "l"), "date"),
+               exp.alias_(log.column("unit", "l").isin(query=_registered(register)), "known")]
+    repeated: exp.Expr = number(0)
+    if log.has("inspection"):
+        columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
+        inspection = exp.column("inspection", "k")
+        repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
+            exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
+    rows = exp.select(*columns).from_(log.ref("l")).where(_dated(log))
+    logs = exp.select(
+        exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
+        exp.alias_(among(exp.Min(this=date)), "first_day"),
+        exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
+        exp.alias_(repeated, "repeated_inspections"),
+    ).from_(rows.subquery("k"))
+    return (exp.select(exp.column("repeated", "s"),
+                       *(exp.column(n, "g") for n in ("unknown", "used", "first_day",
+                                                      "last_day", "repeated_inspections")))
+            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
+
+
+def _repeats(column: exp.Expr) -> exp.Expr:
+    """How many more rows than distinct values of ``column`` (NULLs aside)."""
+    return exp.Sub(this=exp.Count(this=column), expression=exp.Count(
+        this=exp.Distinct(expressions=[column.copy()])))
+
+
+def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Select:
+    """Eleven values of a column (ten are shown) that are in more than one of the
+    rows ``where`` holds."""
+    value = table.column(column, alias)
+    return (exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id")).from_(table.ref(alias))
+            .where(exp.and_(where, exp.not_(exp.Is(this=value.copy(), expression=exp.null()))))
+            .group_by(value.copy()).having(exp.GT(this=count(), expression=number(1)))
+            .order_by(exp.column("id")).limit(11))
+
+
+def _duplicates(register: Table, log: Table | None) -> exp.Select:
+    """Unit ids in more than one counted row of the register."""
+    return _repeated(register, "unit", "r", _usable(register))
+
+
+def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
+    """Inspection ids in more than one counted row of the log."""
+    assert log is not None
+    return _repeated(log, "inspection", "l", exp.and_(
+        _dated(log), log.column("unit", "l").isin(query=_registered(register))))
+
+
+def _unknown(register: Table, log: Table | None) -> exp.Select:
+    """Six unit ids of the log that are not in the register (five are shown)."""
+    assert log is not None
+    unit = log.column("unit", "l")
+    return (exp.select(exp.alias_(exp.cast(unit, "VARCHAR"), "unit")).distinct()
+            .from_(log.ref("l"))
+            .where(exp.and_(_dated(log), exp.not_(unit.copy().isin(query=_registered(register)))))
+            .order_by(exp.column("unit")).limit(6))
+
+
+def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
+    """One row: ``exact``, the `Summary`'s columns, counted row by row; else the
+    rows, and the values in the columns that decide them (the register's unit
+    ids and categories; the log's unit ids and dates, with the first and last
+    date): one pass over each table either way."""
+    unit, category = register.column("unit", "r"), register.column("category", "r")
+    if exact:
+        columns = [("register_rows", count()),
+                   ("register_unusable", count(exp.not_(_usable(register))))]
+    else:
+        columns = [("register_rows", count()), ("register_units", exp.Count(this=unit)),
+                   ("register_categories", exp.Count(this=category))]
+    registers = exp.select(*(exp.alias_(e, n) for n, e in columns)).from_(register.ref("r"))
+    if log is None:
+        return registers
+    date = log.column("date", "l")
+    if exact:
+        dated = _dated(log)
+
+        def within(aggregate: exp.Expr) -> exp.Expr:
+            return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
+
+        logged = [("log_rows", count()), ("log_used", count(dated)),
+                  ("first_day", within(exp.Min(this=date.copy()))),
+                  ("last_day", within(exp.Max(this=date.copy())))]
+    else:
+        logged = [("log_rows", count()), ("log_units", exp.Count(this=log.column("unit", "l"))),
+                  ("log_dates", exp.Count(this=date.copy())),
+                  ("first_day", exp.Min(this=date.copy())),
+                  ("last_day", exp.Max(this=date.copy()))]
+    logs = exp.select(*(exp.alias_(e, n) for n, e in logged)).from_(log.ref("l"))
+    return (exp.select(*(exp.column(n, "s") for n, _ in columns),
+                       *(exp.column(n, "g") for n, _ in logged))
+            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
+
+
+def reconciliations(register: Table, log: Table | None, summary: Summary
+                     ) -> tuple[Reconciliation, ...]:
+    """How the tables' rows were counted: rows without a unit id or category (the
+    register), or without a unit id or date (the log), are not; nor, when the
+    keys are checked, log rows of units that are not in the register."""
+    rows, unusable = summary.register_rows, summary.register_unusable
+    tables = [Reconciliation(register.name, "register", rows, rows - unusable, unusable,
+                             tuple([Problem(register.name, f"{unusable} rows have no unit id "
+                                                           "or no category: not counted")]
+                                   if unusable else []))]
+    if log is not None:
+        rows, used, unknown = summary.log_rows, summary.log_used, summary.log_unknown
+        problems = []
+        if rows - used - unknown:
+            problems.append(Problem(log.name, f"{rows - used - unknown} rows have no unit id "
+                                              "or no date: not counted"))
+        if unknown:
+            problems.append(Problem(log.name, f"{unknown} rows name a unit that is not in the "
+                                              f"register ({_some(summary.unknown_units, 5)}): "
+                                              "not counted"))
+        tables.append(Reconciliation(log.name, "log", rows, used, rows - used,
+                                     tuple(problems)))
+    return tuple(tables)
