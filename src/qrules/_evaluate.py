@@ -36,7 +36,7 @@ from ._compile import (
 from ._data import Dataset, Observation
 from ._errors import Problem
 from ._expr import format_number
-from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text, expression_of
+from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 
 __all__ = [
     "Change",
@@ -393,7 +393,7 @@ class _Judge:
                 values = self.values(year)
                 expand = self.expansion(values)
                 env = {self.measures[m].symbol: v for m, v in values.items()}
-                expr = expression_of(name, self.measures, expand)
+                expr = rule.expression(self.measures, expand, name)
                 try:
                     yearly.append(evaluate_exact(expr, env))
                     self.mark_used(year, {s.name for s in expr.free_symbols})

@@ -203,7 +203,7 @@ class Rule:
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
-    _expressions: dict[frozenset[str], sympy.Expr] = attrs.field(
+    _expressions: dict[tuple[str, frozenset[str]], sympy.Expr] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
 
@@ -251,13 +251,16 @@ class Rule:
         return cached
 
     def expression(
-        self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
+        self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset(),
+        name: str | None = None,
     ) -> sympy.Expr:
-        """The rule's measure as a sympy expression, with the measures in ``expand``
-        replaced by their formulas (recursively); worked out once, like `predicate`."""
-        cached = self._expressions.get(expand)
+        """A measure the rule is judged on (by default its own) as a sympy
+        expression, with the measures in ``expand`` replaced by their formulas
+        (recursively); worked out once, like `predicate`."""
+        key = (name or self.measure.id, expand)
+        cached = self._expressions.get(key)
         if cached is None:
-            cached = self._expressions[expand] = expression_of(self.measure.id, measures, expand)
+            cached = self._expressions[key] = expression_of(key[0], measures, expand)
         return cached
 
 

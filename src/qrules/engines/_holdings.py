@@ -138,9 +138,11 @@ def _usable(register: Table) -> exp.Expr:
                       for c in ("unit", "category")))
 
 
-def _registered(register: Table) -> exp.Select:
-    return (exp.select(register.column("unit", "r")).from_(register.ref("r"))
-            .where(_usable(register)))
+def _known(register: Table, log: Table) -> exp.Expr:
+    """A log row's unit is in a counted row of the register."""
+    registered = (exp.select(register.column("unit", "r")).from_(register.ref("r"))
+                  .where(_usable(register)))
+    return log.column("unit", "l").isin(query=registered)
 
 
 def _dated(log: Table) -> exp.Expr:
@@ -166,7 +168,7 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         return exp.Filter(this=aggregate, expression=exp.Where(this=known.copy()))
 
     columns = [exp.alias_(log.column("date", "l"), "date"),
-               exp.alias_(log.column("unit", "l").isin(query=_registered(register)), "known")]
+               exp.alias_(_known(register, log), "known")]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
         columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
@@ -180,9 +182,14 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
     ).from_(rows.subquery("k"))
-    return (exp.select(exp.column("repeated", "s"),
-                       *(exp.column(n, "g") for n in ("unknown", "used", "first_day",
-                                                      "last_day", "repeated_inspections")))
+    return _side_by_side(registers, logs)
+
+
+def _side_by_side(registers: exp.Select, logs: exp.Select) -> exp.Select:
+    """The one row of each of two one-row queries (the register's, the log's), as
+    one row: one round trip for both."""
+    return (exp.select(*(exp.column(c, "s") for c in registers.named_selects),
+                       *(exp.column(c, "g") for c in logs.named_selects))
             .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
 
 
@@ -210,17 +217,15 @@ def _duplicates(register: Table, log: Table | None) -> exp.Select:
 def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
     """Inspection ids in more than one counted row of the log."""
     assert log is not None
-    return _repeated(log, "inspection", "l", exp.and_(
-        _dated(log), log.column("unit", "l").isin(query=_registered(register))))
+    return _repeated(log, "inspection", "l", exp.and_(_dated(log), _known(register, log)))
 
 
 def _unknown(register: Table, log: Table | None) -> exp.Select:
     """Six unit ids of the log that are not in the register (five are shown)."""
     assert log is not None
-    unit = log.column("unit", "l")
-    return (exp.select(exp.alias_(exp.cast(unit, "VARCHAR"), "unit")).distinct()
-            .from_(log.ref("l"))
-            .where(exp.and_(_dated(log), exp.not_(unit.copy().isin(query=_registered(register)))))
+    return (exp.select(exp.alias_(exp.cast(log.column("unit", "l"), "VARCHAR"), "unit"))
+            .distinct().from_(log.ref("l"))
+            .where(exp.and_(_dated(log), exp.not_(_known(register, log))))
             .order_by(exp.column("unit")).limit(6))
 
 
@@ -254,10 +259,8 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
                   ("log_dates", exp.Count(this=date.copy())),
                   ("first_day", exp.Min(this=date.copy())),
                   ("last_day", exp.Max(this=date.copy()))]
-    logs = exp.select(*(exp.alias_(e, n) for n, e in logged)).from_(log.ref("l"))
-    return (exp.select(*(exp.column(n, "s") for n, _ in columns),
-                       *(exp.column(n, "g") for n, _ in logged))
-            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
+    return _side_by_side(registers, exp.select(*(exp.alias_(e, n) for n, e in logged))
+                         .from_(log.ref("l")))
 
 
 def reconciliations(register: Table, log: Table | None, summary: Summary
