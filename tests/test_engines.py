@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import attrs
 import duckdb
 import pytest
 import sqlglot
@@ -368,6 +369,33 @@ def test_an_inspection_id_in_two_log_rows_is_a_data_error(
                         rules=[book["twice"]])
     assert evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
                            rules=[book["twice"]], check_keys=False)
+
+
+def test_a_register_row_without_a_category_counts_for_no_rule(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """A population may leave the category open (here: every high-risk unit);
+    a register row without a category is still not counted, in the population
+    or among the districts, as the reconciliation says and `read_register`
+    does."""
+    name, connection = engine
+    connection = connection if connection is not None else duckdb.connect()
+    cursor = connection.cursor()
+    cursor.execute("DROP TABLE IF EXISTS open_register")
+    cursor.execute("CREATE TABLE open_register (unit VARCHAR, category VARCHAR, "
+                   "risk_level VARCHAR, district VARCHAR)")
+    mark = ", ".join(["%s" if name == "postgres" else "?"] * 4)
+    cursor.executemany(f"INSERT INTO open_register VALUES ({mark})", [
+        ("D1", "drug_user", "high", "A"), ("D2", None, "high", "B"),
+        (None, None, None, "Z")])
+    twice = book["twice"]
+    assert twice.records is not None
+    rule = attrs.evolve(twice, records=attrs.evolve(
+        twice.records, population=(("risk_level", ("high",)),), inspections=None,
+        flag="bright_kitchen"))
+    found = evaluate_tables(book, connection, register="open_register", log=None,
+                            rules=[rule], by_district=True)
+    assert [(r.district, r.population) for r in found if r.year == 2025] == [(None, 1), ("A", 1)]
+    assert (found.records[0].rows_read, found.records[0].rows_used) == (3, 1)
 
 
 @settings(max_examples=60, deadline=None)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-__all__ = ["count", "date_literal", "number"]
+if TYPE_CHECKING:
+    from .sql import Table
+
+__all__ = ["count", "date_literal", "dated", "filtered", "not_null", "number", "usable"]
 
 
 def date_literal(day: dt.date) -> exp.Expr:
@@ -15,10 +19,29 @@ def date_literal(day: dt.date) -> exp.Expr:
 
 
 def count(where: exp.Expr | None = None) -> exp.Expr:
-    """``COUNT(*)``, of the rows ``where`` holds when given (``FILTER``)."""
+    """``COUNT(*)``, of the rows ``where`` holds when given."""
     counted = exp.Count(this=exp.Star())
-    return counted if where is None else exp.Filter(this=counted,
-                                                    expression=exp.Where(this=where))
+    return counted if where is None else filtered(counted, where)
+
+
+def filtered(aggregate: exp.Expr, where: exp.Expr) -> exp.Expr:
+    """An aggregate over the rows ``where`` holds (``FILTER (WHERE …)``)."""
+    return exp.Filter(this=aggregate, expression=exp.Where(this=where))
+
+
+def not_null(value: exp.Expr) -> exp.Expr:
+    return exp.not_(exp.Is(this=value, expression=exp.null()))
+
+
+def usable(register: Table, alias: str = "r") -> exp.Expr:
+    """A register row that is counted: it has a unit id and a category (as the
+    readers require)."""
+    return exp.and_(*(not_null(register.column(c, alias)) for c in ("unit", "category")))
+
+
+def dated(log: Table, alias: str = "l") -> exp.Expr:
+    """A log row that can be counted: it has a unit id and a date."""
+    return exp.and_(*(not_null(log.column(c, alias)) for c in ("unit", "date")))
 
 
 def number(value: int) -> exp.Expr:

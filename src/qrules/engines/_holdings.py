@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
-from ._builders import count, number
+from ._builders import count, dated, filtered, not_null, number, usable
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -132,23 +132,11 @@ def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
     return _SUMMARIES[key]
 
 
-def _usable(register: Table) -> exp.Expr:
-    """A register row that is counted: it has a unit id and a category."""
-    return exp.and_(*(exp.not_(exp.Is(this=register.column(c, "r"), expression=exp.null()))
-                      for c in ("unit", "category")))
-
-
 def _known(register: Table, log: Table) -> exp.Expr:
     """A log row's unit is in a counted row of the register."""
     registered = (exp.select(register.column("unit", "r")).from_(register.ref("r"))
-                  .where(_usable(register)))
+                  .where(usable(register)))
     return log.column("unit", "l").isin(query=registered)
-
-
-def _dated(log: Table) -> exp.Expr:
-    """A log row that can be counted: it has a unit id and a date."""
-    return exp.and_(*(exp.not_(exp.Is(this=log.column(c, "l"), expression=exp.null()))
-                      for c in ("unit", "date")))
 
 
 def _keys(register: Table, log: Table | None) -> exp.Select:
@@ -158,14 +146,14 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     an inspection id (0 when the log has no inspection ids)."""
     unit = register.column("unit", "r")
     registers = (exp.select(exp.alias_(_repeats(unit), "repeated")).from_(register.ref("r"))
-                 .where(_usable(register)))
+                 .where(usable(register)))
     if log is None:
         return registers
     known = exp.column("known", "k")
     date = exp.column("date", "k")
 
     def among(aggregate: exp.Expr) -> exp.Expr:
-        return exp.Filter(this=aggregate, expression=exp.Where(this=known.copy()))
+        return filtered(aggregate, known.copy())
 
     columns = [exp.alias_(log.column("date", "l"), "date"),
                exp.alias_(_known(register, log), "known")]
@@ -175,7 +163,7 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         inspection = exp.column("inspection", "k")
         repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
             exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
-    rows = exp.select(*columns).from_(log.ref("l")).where(_dated(log))
+    rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     logs = exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
@@ -204,20 +192,20 @@ def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Sel
     rows ``where`` holds."""
     value = table.column(column, alias)
     return (exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id")).from_(table.ref(alias))
-            .where(exp.and_(where, exp.not_(exp.Is(this=value.copy(), expression=exp.null()))))
+            .where(exp.and_(where, not_null(value.copy())))
             .group_by(value.copy()).having(exp.GT(this=count(), expression=number(1)))
             .order_by(exp.column("id")).limit(11))
 
 
 def _duplicates(register: Table, log: Table | None) -> exp.Select:
     """Unit ids in more than one counted row of the register."""
-    return _repeated(register, "unit", "r", _usable(register))
+    return _repeated(register, "unit", "r", usable(register))
 
 
 def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
     """Inspection ids in more than one counted row of the log."""
     assert log is not None
-    return _repeated(log, "inspection", "l", exp.and_(_dated(log), _known(register, log)))
+    return _repeated(log, "inspection", "l", exp.and_(dated(log), _known(register, log)))
 
 
 def _unknown(register: Table, log: Table | None) -> exp.Select:
@@ -225,7 +213,7 @@ def _unknown(register: Table, log: Table | None) -> exp.Select:
     assert log is not None
     return (exp.select(exp.alias_(exp.cast(log.column("unit", "l"), "VARCHAR"), "unit"))
             .distinct().from_(log.ref("l"))
-            .where(exp.and_(_dated(log), exp.not_(_known(register, log))))
+            .where(exp.and_(dated(log), exp.not_(_known(register, log))))
             .order_by(exp.column("unit")).limit(6))
 
 
@@ -237,7 +225,7 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
     unit, category = register.column("unit", "r"), register.column("category", "r")
     if exact:
         columns = [("register_rows", count()),
-                   ("register_unusable", count(exp.not_(_usable(register))))]
+                   ("register_unusable", count(exp.not_(usable(register))))]
     else:
         columns = [("register_rows", count()), ("register_units", exp.Count(this=unit)),
                    ("register_categories", exp.Count(this=category))]
@@ -246,14 +234,9 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
         return registers
     date = log.column("date", "l")
     if exact:
-        dated = _dated(log)
-
-        def within(aggregate: exp.Expr) -> exp.Expr:
-            return exp.Filter(this=aggregate, expression=exp.Where(this=dated.copy()))
-
-        logged = [("log_rows", count()), ("log_used", count(dated)),
-                  ("first_day", within(exp.Min(this=date.copy()))),
-                  ("last_day", within(exp.Max(this=date.copy())))]
+        logged = [("log_rows", count()), ("log_used", count(dated(log))),
+                  ("first_day", filtered(exp.Min(this=date.copy()), dated(log))),
+                  ("last_day", filtered(exp.Max(this=date.copy()), dated(log)))]
     else:
         logged = [("log_rows", count()), ("log_units", exp.Count(this=log.column("unit", "l"))),
                   ("log_dates", exp.Count(this=date.copy())),

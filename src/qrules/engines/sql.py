@@ -68,7 +68,7 @@ from .._recordspec import (
     needs,
     record_queries,
 )
-from ._builders import count, date_literal, number
+from ._builders import count, date_literal, not_null, number, usable
 from ._holdings import Summary, reconciliations, summarize
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
@@ -341,8 +341,7 @@ def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, 
                       exp.column("w", "c").eq(exp.column("w", "w")))
         select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
                              copy=False)
-    select = select.where(exp.not_(exp.Is(this=register.column("unit", "r"),
-                                          expression=exp.null())), copy=False)
+    select = select.where(usable(register), copy=False)
     view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns})
     return select, view
 
@@ -398,8 +397,7 @@ def select(plan: Plan, register: Table, log: Table | None, *,
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
-        counted = rows(part, None if by is None else exp.not_(exp.Is(
-            this=by.copy(), expression=exp.null())),
+        counted = rows(part, None if by is None else not_null(by.copy()),
             null("VARCHAR", "unit"), null("VARCHAR", "name"),
             exp.alias_(by, "district") if by is not None else null("VARCHAR", "district"),
             null("BIGINT", "short"), exp.alias_(count(), "total"),
@@ -433,7 +431,7 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 def _districts(register: Table) -> exp.Select:
     district = register.value("district", "r")
     return (exp.select(exp.alias_(district, "district")).distinct().from_(register.ref("r"))
-            .where(exp.not_(exp.Is(this=district.copy(), expression=exp.null()))))
+            .where(exp.and_(usable(register), not_null(district.copy()))))
 
 
 _CACHE: dict[tuple[Plan, str, str, bool, str], str] = {}
