@@ -371,6 +371,34 @@ def test_an_inspection_id_in_two_log_rows_is_a_data_error(
                            rules=[book["twice"]], check_keys=False)
 
 
+def test_a_flag_is_read_without_regard_to_case_by_every_engine(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """One rule for a flag cell, in the readers and in SQL: case does not matter,
+    for the built-in words and for a mapping's codes alike (``Y`` mapped to
+    false makes ``y`` false too)."""
+    name, connection = engine
+    connection = connection if connection is not None else duckdb.connect()
+    mapping = {"register": {"codes": {"internet_bright_kitchen": {"Y": "false", "Ja": True}}}}
+    cells = {"K1": "y", "K2": "Y", "K3": "ja", "K4": "TRUE", "K5": "true"}
+    units = [unit(u, "central_kitchen", internet_bright_kitchen=c) for u, c in cells.items()]
+    register = qrules.read_register(units, mapping=mapping)
+    assert [u.unit for u in register.units if "internet_bright_kitchen" in u.flags] == [
+        "K3", "K4", "K5"]
+    cursor = connection.cursor()
+    cursor.execute("DROP TABLE IF EXISTS flagged")
+    cursor.execute("CREATE TABLE flagged (unit VARCHAR, category VARCHAR, "
+                   "internet_bright_kitchen VARCHAR)")
+    mark = ", ".join(["%s" if name == "postgres" else "?"] * 3)
+    cursor.executemany(f"INSERT INTO flagged VALUES ({mark})",
+                       [(u, "central_kitchen", c) for u, c in cells.items()])
+    found = evaluate_tables(book, connection, register="flagged", log=None, mapping=mapping,
+                            rules=[book["enrolled"]])
+    expected = qrules.evaluate_records(book, register, None, rules=[book["enrolled"]])
+    for evaluation in (found, expected):  # the table has no names: compare the units
+        assert [(r.population, r.meeting, [u.unit for u in r.failing_units])
+                for r in evaluation] == [(5, 3, ["K1", "K2"])]
+
+
 def test_a_register_row_without_a_category_counts_for_no_rule(
         book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     """A population may leave the category open (here: every high-risk unit);

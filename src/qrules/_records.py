@@ -425,6 +425,13 @@ _FALSE = frozenset({"0", "false", "no", "n", "f", "否", "未", "未纳入", "�
                     "×", "✗", "✘"})
 
 
+def flag_codes(codes: Mapping[str, str]) -> dict[str, str]:
+    """A flag column's mapping codes, keyed in lower case: a flag cell is read
+    without regard to case (``Y``, ``y``), its mapped codes as the built-in
+    words. The readers and the SQL engines both read flags through this."""
+    return {written.lower(): code for written, code in codes.items()}
+
+
 def _flag(text: str | None) -> bool:
     if text is None:
         return False
@@ -704,6 +711,7 @@ class _Rows:
         self.positions, self.header, self.notes = _resolve_header(table, kind, mapping,
                                                                   required)
         self.codes = mapping.codes(kind)
+        self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
         self.progress = progress
         self.read = 0
         self.rejected = 0
@@ -749,7 +757,8 @@ class _Rows:
         return self.codes.get(column, {}).get(text, text)
 
     def flag(self, column: str, value: object) -> bool:
-        return _flag(self.code(column, value))
+        text = _text(value)
+        return text is not None and _flag(self.flag_codes[column].get(text.lower(), text))
 
     def canonical(self, column: str, value: object) -> str | None:
         """A code of a closed set: mapped, then checked."""

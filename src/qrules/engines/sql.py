@@ -55,7 +55,7 @@ from sqlglot import exp
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation, Result
 from .._model import Rule, Rulebook
-from .._records import _IDENTIFIER, _TRUE
+from .._records import _IDENTIFIER, _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
     LOG_COLUMNS,
@@ -205,7 +205,7 @@ class Table:
         if flag not in self.columns:
             return exp.false()
         column = self.column(flag, alias)
-        codes = {w.lower(): c for w, c in self.codes.get(flag, {}).items()}
+        codes = flag_codes(self.codes.get(flag, {}))
         if flag in self.booleans and not codes:
             return exp.Is(this=column, expression=exp.true())
         true = sorted({w for w, c in codes.items() if c == "true"}
