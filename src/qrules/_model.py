@@ -206,6 +206,11 @@ class Rule:
     _expressions: dict[tuple[str, frozenset[str]], sympy.Expr] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+    # The rule as it stood under each of its dated targets (`at`), made once, so
+    # that each keeps its own caches of compiled predicates.
+    _stood: dict[DatedTarget, Rule] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @functools.cached_property
     def target(self) -> Target | None:
@@ -234,8 +239,11 @@ class Rule:
         current = [t for t in self.targets if t.start <= date][-1]
         if current.requirement == self.requirement and current.source in (None, self.source):
             return self
-        return attrs.evolve(self, requirement=current.requirement,
-                            source=current.source or self.source)
+        stood = self._stood.get(current)
+        if stood is None:
+            stood = self._stood[current] = attrs.evolve(
+                self, requirement=current.requirement, source=current.source or self.source)
+        return stood
 
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
@@ -318,8 +326,8 @@ class Rulebook:
                 + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
             )
         # Each rule keeps only the value in force: every year is then judged by it.
-        rules = tuple(attrs.evolve(r, targets=()) for r in (rule.at(date) for rule in self.rules)
-                      if r is not None)
+        rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
+                      for r in (rule.at(date) for rule in self.rules) if r is not None)
         return attrs.evolve(self, rules=rules, as_of=date)
 
     def __iter__(self) -> Iterator[Rule]:
