@@ -32,7 +32,7 @@ from ._compile import (
     compile_predicate,
     integer_form,
 )
-from ._expr import to_sympy
+from ._expr import NEGATED, to_sympy
 from ._model import Measure, Rule, Rulebook, Text
 
 __all__ = [
@@ -108,7 +108,7 @@ def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
     expr: sympy.Expr = predicate.integer
     op: str = predicate.op
     if negate:
-        op = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}[op]
+        op = NEGATED[predicate.op]
     # A comparison is judged only where its denominators are not zero, met or not.
     guards: list[_Atom] = [(d, ">") for d in (predicate.denominator, *predicate.guards)
                            if d.free_symbols and d.is_nonnegative]

@@ -35,7 +35,7 @@ from ._compile import (
 )
 from ._data import Dataset, Observation
 from ._errors import Problem
-from ._expr import format_number
+from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 
 __all__ = [
@@ -312,10 +312,10 @@ class _Judge:
         """Measures to compute from their formulas: those whose inputs are all there."""
         expand: set[str] = set()
 
-        def available(name: str, depth: int = 0) -> bool:
+        def available(name: str) -> bool:
             measure = self.measures[name]
             if measure.formula is not None and all(
-                available(n, depth + 1) for n in measure.formula.names
+                available(n) for n in measure.formula.names
             ):
                 expand.add(name)
                 return True
@@ -373,8 +373,7 @@ class _Judge:
             return None
         if reported.value is None or reported.value == observed:
             return None
-        self.used.add(reported)
-        r, o = format_number(reported.value), _show(observed)
+        r, o = format_number(reported.value), format_short(observed)
         return Text(f"报告值 {r} 与由计数算得的 {o} 不一致,按计数判定",
                     f"the reported {r} differs from {o} computed from the counts; "
                     "judged on the counts")
@@ -479,9 +478,9 @@ class _Judge:
             names = sorted({s.name for s in outcome.missing})
             return _missing_values(self.measures, names, when)
         target = rule.target
-        shown = _show(observed) if observed is not None else "?"
+        shown = format_short(observed) if observed is not None else "?"
         if target is None:
-            inputs = ", ".join(f"{m} = {_show(v)}" for m, v in sorted(values.items())
+            inputs = ", ".join(f"{m} = {format_short(v)}" for m, v in sorted(values.items())
                                if m in rule.requirement.names)
             word = ("满足", "holds") if outcome.truth is Truth.TRUE else ("不满足", "does not hold")
             return Text(f"{rule.requirement.text} {word[0]}({inputs})",
@@ -553,18 +552,7 @@ def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, intege
 
 
 def _relation(observed: Fraction, target: Target) -> str:
-    holds = compare(target.op, observed - target.value)
-    if holds:
-        return target.op
-    return {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}[target.op]
-
-
-def _show(value: Fraction) -> str:
-    """A value for people: exact when it has a short decimal, else rounded."""
-    text = format_number(value)
-    if "/" not in text:
-        return text
-    return "≈" + format_number(round(value, 2))
+    return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_LENGTH",
+    "NEGATED",
     "BinaryOp",
     "Compare",
     "Expression",
@@ -47,6 +48,9 @@ MAX_DIGITS = 30
 
 Comparator: TypeAlias = Literal[">=", ">", "<=", "<", "==", "!="]
 COMPARATORS: tuple[Comparator, ...] = (">=", ">", "<=", "<", "==", "!=")
+#: The comparison that holds exactly when the given one does not.
+NEGATED: Mapping[Comparator, Comparator] = {
+    ">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 
 # -- the tree -----------------------------------------------------------------
 # Spans (start, end offsets into the text) are kept for error messages but take
