@@ -130,6 +130,9 @@ def test_examples() -> None:
         ("90 <= pass_rate <= 95", ">= 92"): Comparison.INCOMPARABLE,
         ("100 * passed / sampled >= 98.5", "passed >= 0.99 * sampled"): Comparison.STRICTER,
         ("passed * sampled >= 4", "passed >= 1"): Comparison.UNDECIDED,
+        # Divided by a constant 0: always unknown when judged, nothing to compare.
+        (">= 90", "> 1 / 0"): Comparison.UNDECIDED,
+        (">= 90", "pass_rate > 1 / (passed - passed)"): Comparison.UNDECIDED,
     }
     for (old, new), expected in cases.items():
         assert compare_requirements(rule_with(old), rule_with(new), MEASURES) is expected, (

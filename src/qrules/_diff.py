@@ -17,7 +17,6 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 
 import attrs
 import sympy
@@ -29,11 +28,13 @@ from ._compile import (
     Condition,
     Negation,
     Predicate,
+    compare,
     compile_predicate,
     integer_form,
 )
-from ._expr import NEGATED, to_sympy
+from ._expr import NEGATED, Comparator, to_sympy
 from ._model import Measure, Rule, Rulebook, Text
+from ._sets import fraction
 
 __all__ = [
     "Bump",
@@ -61,7 +62,7 @@ class Comparison(enum.Enum):
 # -- deciding implication -----------------------------------------------------
 
 #: A constraint ``expr op 0`` with op one of >=, >, ==.
-_Atom = tuple[sympy.Expr, str]
+_Atom = tuple[sympy.Expr, Comparator]
 
 
 def _symbol(name: str) -> sympy.Symbol:
@@ -106,7 +107,7 @@ def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
         return left + right
     assert isinstance(predicate, Condition)
     expr: sympy.Expr = predicate.integer
-    op: str = predicate.op
+    op: Comparator = predicate.op
     if negate:
         op = NEGATED[predicate.op]
     # A comparison is judged only where its denominators are not zero, met or not.
@@ -133,6 +134,8 @@ def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) ->
 
 def _satisfiable(atoms: Sequence[_Atom]) -> bool | None:
     """Whether the conjunction has a solution; ``None`` when it can't be decided."""
+    if any(e.has(sympy.zoo, sympy.nan, sympy.oo) for e, _ in atoms):
+        return None  # divided by something that is always 0 (``x / (a - a)``)
     symbols = sorted(set().union(*(e.free_symbols for e, _ in atoms)), key=str)
     # Plain real symbols: with its assumptions, sympy would decide ``x >= 0`` for a
     # non-negative x on the spot, and the linear programme would never see it.
@@ -147,8 +150,7 @@ def _satisfiable(atoms: Sequence[_Atom]) -> bool | None:
     constraints = []
     for expr, op in atoms:
         if not expr.free_symbols:
-            holds = {">=": expr >= 0, ">": expr > 0, "==": expr == 0}[op]
-            if not holds:
+            if not compare(op, fraction(expr)):
                 return False
             continue
         if op == ">=":
@@ -175,10 +177,11 @@ def _satisfiable_interval(atoms: Sequence[_Atom], x: sympy.Symbol) -> bool:
     low, low_open = None, False
     high, high_open = None, False
     for expr, op in atoms:
-        a_expr, b_expr = sympy.Poly(expr, x).all_coeffs() if expr.has(x) else (0, expr)
-        a, b = Fraction(str(a_expr)), Fraction(str(b_expr))
+        a_expr, b_expr = (sympy.Poly(expr, x).all_coeffs() if expr.has(x)
+                          else (sympy.Integer(0), expr))
+        a, b = fraction(a_expr), fraction(b_expr)
         if a == 0:
-            if not {">=": b >= 0, ">": b > 0, "==": b == 0}[op]:
+            if not compare(op, b):
                 return False
             continue
         bound = -b / a
