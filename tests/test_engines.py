@@ -507,6 +507,15 @@ def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str])
     assert list(found) == list(qrules.evaluate_records(book, register, log))
 
 
+def test_an_engine_that_cannot_count_tables_is_named_as_such(book: qrules.Rulebook) -> None:
+    connection = duckdb.connect()
+    with pytest.raises(qrules.QRulesError, match="the reference engine counts records qrules "
+                                                  "has read"):
+        evaluate_tables(book, connection, engine="reference")
+    with pytest.raises(qrules.QRulesError, match="unknown engine 'sqlite'"):
+        evaluate_tables(book, "duckdb:///x.db", engine="sqlite")
+
+
 def test_a_missing_column_or_table_is_a_data_error(yantai: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR)")

@@ -606,17 +606,24 @@ def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     return _Table(name, header, body())
 
 
+def database_file(url: str, scheme: str, path: str) -> str:
+    """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
+    path names; a `DataError` when there is none."""
+    path = path[1:] if path.startswith("/") else path
+    if not path or not Path(path).is_file():
+        raise DataError(url, [Problem(url, f"no database file {path!r}",
+                                      hint=f"write {scheme}:///relative/path.db or "
+                                           f"{scheme}:////absolute/path.db")])
+    return path
+
+
 def _from_url(url: str, table: str) -> _Table:
     match = _URL.match(url)
     assert match is not None
     scheme, rest = match.groups()
     parts = urlsplit(f"{scheme}://{rest}")
-    path = parts.path[1:] if parts.path.startswith("/") else parts.path
+    path = database_file(url, scheme, parts.path)
     table = parse_qs(parts.query).get("table", [table])[0]
-    if not path or not Path(path).is_file():
-        raise DataError(url, [Problem(url, f"no database file {path!r}",
-                                      hint=f"write {scheme}:///relative/path.db or "
-                                           f"{scheme}:////absolute/path.db")])
     if scheme == "duckdb":
         duckdb = _needs("duckdb")
         connection = duckdb.connect(path, read_only=True)

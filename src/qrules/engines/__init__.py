@@ -54,22 +54,32 @@ def default_engine() -> str:
     return "duckdb" if all(importlib.util.find_spec(m) for m in wanted) else "reference"
 
 
+def _sql_engine(engine: str) -> str:
+    """``engine`` when it counts in SQL; else a clear error."""
+    if engine == "reference":
+        raise QRulesError("the reference engine counts records qrules has read "
+                          "(qrules.evaluate_records); tables in a database are counted by "
+                          f"{', '.join(ENGINES[1:])}")
+    if engine not in ENGINES:
+        raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    return engine
+
+
 def _database(engine: str, connection: Any) -> Any:
     """The engine's database wrapper around a connection (or session)."""
     if engine == "spark":
         from .spark import Spark  # noqa: PLC0415 (each engine loads only when used)
 
         return Spark(connection)
-    if engine in ("duckdb", "postgres"):
-        from .sql import Connection  # noqa: PLC0415
+    from .sql import Connection  # noqa: PLC0415
 
-        return Connection(connection, engine)
-    raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    return Connection(connection, engine)
 
 
 @contextlib.contextmanager
 def _connection(engine: str, connection: Any) -> Iterator[Any]:
     """The connection given, or one opened from a URL (and closed after)."""
+    _sql_engine(engine)
     if connection is not None and not isinstance(connection, str):
         yield connection
         return
@@ -127,9 +137,7 @@ def evaluate_loaded(
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
 
-    if engine not in ENGINES[1:]:
-        raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
-    module = importlib.import_module(f"{__name__}.{engine}")
+    module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
     tables = (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
     with (_connection(engine, connection) as opened,
           module.loaded(opened, register, log) as (register_table, log_table)):

@@ -9,11 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from .._errors import DataError, Problem
-from .._records import InspectionLog, Register, _needs
+from .._records import InspectionLog, Register, _needs, database_file
 from ._load import LOG_TYPES, REGISTER_TYPES, arrow, log_columns, register_columns
 from .sql import Table
 
@@ -25,13 +23,8 @@ def connect(url: str | None = None) -> Any:
     duckdb = _needs("duckdb")
     if url is None:
         return duckdb.connect()
-    path = url.removeprefix("duckdb://")
-    path = path[1:] if path.startswith("/") else path
-    if not Path(path).is_file():
-        raise DataError(url, [Problem(url, f"no database file {path!r}",
-                                      hint="write duckdb:///relative/path.db or "
-                                           "duckdb:////absolute/path.db")])
-    return duckdb.connect(path, read_only=True)
+    return duckdb.connect(database_file(url, "duckdb", url.removeprefix("duckdb://")),
+                          read_only=True)
 
 
 @contextmanager

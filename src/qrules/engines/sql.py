@@ -532,7 +532,7 @@ def evaluate(
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
     queries = record_queries(rulebook, chosen, coverage)
     districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
-        dialect=dialect))) if by_district else []
+        dialect=dialect))) if by_district and register.has("district") else []
     results: list[Result] = []
     if queries:
         plan = Plan.of(queries)
