@@ -581,3 +581,13 @@ def test_the_change_for_the_shipped_rule() -> None:
     (change,) = result.changes
     assert (change.needed, change.delta) == (1232, 1)
     assert result.gap == Fraction(197, 2) - Fraction(1231 * 100, 1250)
+
+
+def test_a_measure_symbol_assumes_only_what_its_unit_says() -> None:
+    """A count is a non-negative integer; a rate only non-negative: sympy must not
+    take a percentage for a non-integer, or ``pass_rate == 98`` would be false."""
+    rate = MINI_BOOK.measures["pass_rate"].symbol
+    count = MINI_BOOK.measures["passed"].symbol
+    assert (rate.is_nonnegative, rate.is_integer) == (True, None)
+    assert (count.is_nonnegative, count.is_integer) == (True, True)
+    assert sympy.Eq(rate, 98) is not sympy.false

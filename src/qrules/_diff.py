@@ -15,6 +15,7 @@ not linear in several measures cannot be decided that way; the result is then
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -79,6 +80,7 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
     measures (a percentage is at most 100)."""
     domain: list[_Atom] = []
 
+    @functools.cache  # once per measure: compiling asks again for guards and chains
     def resolve(name: str) -> sympy.Expr:
         measure = measures.get(name)
         if not expand or measure is None or measure.formula is None:

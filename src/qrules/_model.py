@@ -156,8 +156,12 @@ class Measure:
 
     @functools.cached_property
     def symbol(self) -> sympy.Symbol:
-        # Symbol() takes the id as a plain name; it is never parsed.
-        return sympy.Symbol(self.id, nonnegative=True, integer=self.unit.integer)
+        # Symbol() takes the id as a plain name; it is never parsed. A count is an
+        # integer; of anything else nothing is assumed (integer=False would tell
+        # sympy a rate can never be 98, and an equation with it would be false).
+        if self.unit.integer:
+            return sympy.Symbol(self.id, nonnegative=True, integer=True)
+        return sympy.Symbol(self.id, nonnegative=True)
 
 
 @attrs.frozen
