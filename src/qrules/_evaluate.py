@@ -248,8 +248,9 @@ def evaluate(
     results = []
     for district in sorted(tables, key=lambda d: (d is not None, d or "")):
         table = tables[district]
+        frames: dict[int, _Frame] = {}  # shared by every rule's judge of this district
         for rule in chosen:
-            judge = _Judge(rulebook, rule, table, district, used)
+            judge = _Judge(rulebook, rule, table, district, used, frames)
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
     return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
@@ -267,6 +268,10 @@ def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, F
     return _Judge(rulebook, stood, {year: row}, district, set()).single_year(year)
 
 
+#: A year's reported values, by measure id and by measure symbol.
+_Frame: TypeAlias = tuple[dict[str, Fraction], dict[sympy.Symbol, Fraction]]
+
+
 @attrs.define
 class _Judge:
     rulebook: Rulebook
@@ -274,6 +279,9 @@ class _Judge:
     table: _Table
     district: str | None
     used: set[Observation]
+    #: Each year's values (`frame`), worked out once for all the rules judged on
+    #: the table; never changed once made.
+    frames: dict[int, _Frame] = attrs.field(factory=dict)
 
     @property
     def measures(self) -> Mapping[str, Measure]:
@@ -304,9 +312,15 @@ class _Judge:
 
     # 1. values ---------------------------------------------------------------
 
-    def values(self, year: int) -> dict[str, Fraction]:
-        row = self.table.get(year, {})
-        return {m: o.value for m, o in row.items() if o.value is not None}
+    def frame(self, year: int) -> _Frame:
+        """The year's reported values, by measure id and by symbol."""
+        found = self.frames.get(year)
+        if found is None:
+            row = self.table.get(year, {})
+            values = {m: o.value for m, o in row.items() if o.value is not None}
+            found = self.frames[year] = (
+                values, {self.measures[m].symbol: v for m, v in values.items()})
+        return found
 
     def expansion(self, values: Mapping[str, Fraction]) -> frozenset[str]:
         """Measures to compute from their formulas: those whose inputs are all there."""
@@ -335,10 +349,9 @@ class _Judge:
 
     def single_year(self, year: int) -> Result:
         rule = self.rule
-        values = self.values(year)
+        values, env = self.frame(year)
         expand = self.expansion(values)
         predicate = rule.predicate(self.measures, expand)
-        env = {self.measures[m].symbol: v for m, v in values.items()}
         outcome = evaluate_predicate(predicate, env)
         needed = {s.name for s in _symbols(predicate)} | {rule.measure.id}
         self.mark_used(year, needed | expand)
@@ -389,9 +402,8 @@ class _Judge:
         for name in sorted(names):
             yearly = []
             for year in years:
-                values = self.values(year)
+                values, env = self.frame(year)
                 expand = self.expansion(values)
-                env = {self.measures[m].symbol: v for m, v in values.items()}
                 expr = rule.expression(self.measures, expand, name)
                 try:
                     yearly.append(evaluate_exact(expr, env))
