@@ -48,6 +48,7 @@ __all__ = [
     "Verdict",
     "evaluate",
     "judge_year",
+    "observe_year",
 ]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
@@ -261,11 +262,26 @@ def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, F
                district: str | None = None, origin: str = "") -> Result:
     """Judge one rule in one year on the given measure values (counts from records,
     say), exactly as if a dataset had reported them."""
+    return _year_judge(rulebook, rule, year, values, district, origin).single_year(year)
+
+
+def observe_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
+                 district: str | None = None) -> Fraction | None:
+    """The value of the rule's measure in one year on the given values (computed
+    from its formula where its inputs are given): `judge_year`'s ``observed``,
+    without the judging."""
+    judge = _year_judge(rulebook, rule, year, values, district, "")
+    known, env = judge.frame(year)
+    return judge.observed(judge.expansion(known), env)
+
+
+def _year_judge(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction],
+                district: str | None, origin: str) -> _Judge:
     row = {m: Observation(m, year, v, district, origin) for m, v in values.items()}
     # The target in force at the end of the year (the latest one if the rule was not
     # in force then: the records layer asks only for years it judges).
     stood = rule.at(dt.date(year, 12, 31)) or rule
-    return _Judge(rulebook, stood, {year: row}, district, set()).single_year(year)
+    return _Judge(rulebook, stood, {year: row}, district, set())
 
 
 #: A year's reported values, by measure id and by measure symbol.

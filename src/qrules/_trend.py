@@ -4,7 +4,7 @@ whether, at its recent pace, it meets its rule's target in time.
 1. The *path* is the measure's value in each year the dataset gives for it,
    taken exactly as the engine takes it (computed from the counts in its
    formula when they are all reported, else the value reported; see
-   `judge_year`).
+   `observe_year`).
 2. The *pace* is the change between the last two years with a value, per
    year: ``(v_last - v_prev) / (y_last - y_prev)``. It is what an office can
    check by hand on two figures; with the two or three yearly figures of a
@@ -33,7 +33,7 @@ import attrs
 
 from ._compile import compare
 from ._data import Dataset
-from ._evaluate import Verdict, judge_year
+from ._evaluate import Verdict, observe_year
 from ._expr import format_number, format_short
 from ._model import Aggregation, Lang, Rule, Rulebook, Text
 
@@ -196,13 +196,14 @@ def measure_paths(rulebook: Rulebook, dataset: Dataset,
         by_measure.setdefault(rule.measure.id, rule)
     paths: dict[tuple[str, str | None], Series] = {}
     for measure, rule in by_measure.items():
-        # Only the values the rule reads: judging is then cheap, and the same.
+        # Only the values the measure is computed from: the rest would only be
+        # carried along.
         names = _inputs(rulebook, rule.requirement.names | {measure})
         for district, table in rows.items():
             path = []
             for year in sorted(table):
                 values = {n: v for n, v in table[year].items() if n in names}
-                observed = judge_year(rulebook, rule, year, values, district=district).observed
+                observed = observe_year(rulebook, rule, year, values, district=district)
                 if observed is not None:
                     path.append((year, observed))
             paths[measure, district] = tuple(path)
