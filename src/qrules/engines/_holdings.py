@@ -63,7 +63,7 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     register (not counted; the log's first and last dates are then those of
     the rows that are).
     """
-    summary = _tallies(database, register, log)
+    summary = _tallies(database, register, log, log_exact=not check_keys)
     if not check_keys:
         return summary
     dialect = database.dialect
@@ -97,21 +97,23 @@ def _some(units: Sequence[str], shown: int) -> str:
     return ", ".join(map(repr, units[:shown])) + (", …" if len(units) > shown else "")
 
 
-def _tallies(database: Database, register: Table, log: Table | None) -> Summary:
-    """`summarize` without the keys."""
+def _tallies(database: Database, register: Table, log: Table | None, *,
+             log_exact: bool = True) -> Summary:
+    """`summarize` without the keys (``log_exact=False``: the log's counted rows
+    and reach are left as the plain counts give them, when the key check will
+    count them anyway)."""
     row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
-    if log is None:
-        if unusable is None:
-            unusable = int(database.fetch(_summary_sql(register, None, database.dialect,
-                                                       exact=True))[0][1])
-        return Summary(rows, unusable)
-    log_rows, log_units, dates = (int(v) for v in row[3:6])
-    first, last = row[6:8]
-    if unusable is None or log_units != log_rows:
-        exact = database.fetch(_summary_sql(register, log, database.dialect, exact=True))[0]
-        unusable, dates, first, last = int(exact[1]), int(exact[3]), exact[4], exact[5]
+    log_rows, log_units, dates = (int(v) for v in row[3:6]) if log is not None else (0, 0, 0)
+    first, last = row[6:8] if log is not None else (None, None)
+    inexact_log = log if log_exact and log_units != log_rows else None
+    if unusable is None or inexact_log is not None:
+        exact = database.fetch(_summary_sql(register, inexact_log, database.dialect,
+                                            exact=True))[0]
+        unusable = int(exact[1])
+        if inexact_log is not None:
+            dates, first, last = int(exact[3]), exact[4], exact[5]
     return Summary(rows, unusable, log_rows, dates, first, last)
 
 
