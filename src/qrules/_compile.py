@@ -141,6 +141,12 @@ class Condition:
     inputs: frozenset[sympy.Symbol] = frozenset()
 
     @functools.cached_property
+    def divisors(self) -> tuple[sympy.Expr, ...]:
+        """The denominator and the guards, each once (a guard is often the
+        denominator itself, as in ``100 * passed / sampled``)."""
+        return tuple(dict.fromkeys((self.denominator, *self.guards)))
+
+    @functools.cached_property
     def symbols(self) -> frozenset[sympy.Symbol]:
         """Every input the comparison depends on (worked out once: a predicate is
         judged many times)."""
@@ -296,13 +302,12 @@ class Outcome:
 def evaluate_predicate(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
     """Judge a predicate in three-valued logic; a missing input is unknown."""
     if isinstance(predicate, Condition):
-        missing = frozenset(s for s in predicate.symbols if s not in env)
-        if missing:
+        if not predicate.symbols <= env.keys():
+            missing = frozenset(s for s in predicate.symbols if s not in env)
             return Outcome(Truth.UNKNOWN, missing=missing)
         try:
             # A guard is itself a quotient when divisions nest, as in 1 / (1 / x).
-            divisors = (predicate.denominator, *predicate.guards)
-            if any(evaluate_exact(d, env) == 0 for d in divisors):
+            if any(evaluate_exact(d, env) == 0 for d in predicate.divisors):
                 return Outcome(Truth.UNKNOWN, zero_denominator=True)
             value = evaluate_exact(predicate.integer, env)
         except ZeroDivisionError:

@@ -113,7 +113,7 @@ def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
     if negate:
         op = NEGATED[predicate.op]
     # A comparison is judged only where its denominators are not zero, met or not.
-    guards: list[_Atom] = [(d, ">") for d in (predicate.denominator, *predicate.guards)
+    guards: list[_Atom] = [(d, ">") for d in predicate.divisors
                            if d.free_symbols and d.is_nonnegative]
     if op == "<=":
         return [[(-expr, ">="), *guards]]
