@@ -12,6 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
+import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ from qrules._expr import (
     format_number,
     parse_formula,
     parse_requirement,
+    to_sympy,
 )
 
 from .strategies import (
@@ -477,3 +479,13 @@ def test_only_ascii_makes_names_and_numbers(char: str) -> None:
     elif not char.isascii() and not char.isspace() and char not in "≥≤":
         assert "unexpected character" in error.message
         assert (error.start, error.end) == (9, 10)
+
+
+def test_a_fraction_is_printed_in_parentheses_where_a_division_would_be() -> None:
+    """A tree built outside the parser (lint substitutes values) may hold 1/3 as a
+    number; printed, it must read back as the same value, not as a division."""
+    tree = BinaryOp("/", Name("a"), Number(Fraction(1, 3)))
+    assert format_expression(tree) == "a / (1/3)"
+    assert to_sympy(parse_formula(format_expression(tree)).tree, {"a": sympy.Symbol("a")}) == (
+        to_sympy(tree, {"a": sympy.Symbol("a")}))
+    assert format_expression(BinaryOp("*", Number(Fraction(1, 3)), Name("a"))) == "1/3 * a"

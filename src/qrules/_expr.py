@@ -430,6 +430,8 @@ def _precedence(node: Node) -> int:
         return _PRECEDENCE[node.op]
     if isinstance(node, Negate):
         return _PRECEDENCE["neg"]
+    if isinstance(node, Number) and "/" in format_number(node.value):
+        return _PRECEDENCE["/"]  # printed as a division (1/3), it binds like one
     return 100
 
 
@@ -478,9 +480,7 @@ def format_expression(node: Node) -> str:
         return f"({text})" if _precedence(child) < minimum else text
 
     if isinstance(node, Number):
-        text = format_number(node.value)
-        # A fraction is printed as a division, which binds like '/'.
-        return text
+        return format_number(node.value)  # a fraction as p/q: see `_precedence`
     if isinstance(node, Name):
         return node.id
     if isinstance(node, Negate):
