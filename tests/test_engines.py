@@ -40,10 +40,15 @@ def yantai() -> qrules.Rulebook:
 
 @pytest.fixture(params=["duckdb", "postgres"])
 def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    """An SQL engine, and the connection it runs on."""
+    """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""
     if request.param == "postgres":
         return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", None
+    return "duckdb", duckdb.connect()
+
+
+def marks(engine: str, count: int) -> str:
+    """``count`` parameter marks of the engine's driver, for an INSERT."""
+    return ", ".join(["%s" if engine == "postgres" else "?"] * count)
 
 
 def read(units: list[dict[str, Any]], visits: list[dict[str, Any]] | None
@@ -291,17 +296,15 @@ KEYED_LOG = [("C1", dt.date(2024, 3, 1)), ("C1", dt.date(2024, 6, 30)),
              ("C9", dt.date(2025, 3, 1))]
 
 
-def _keyed(connection: Any, placeholder: str, register: list[tuple[str, str, str]]) -> None:
+def _keyed(connection: Any, engine: str, register: list[tuple[str, str, str]]) -> None:
     cursor = connection.cursor()
     for table in ("keyed_register", "keyed_log"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute("CREATE TABLE keyed_register (unit VARCHAR, category VARCHAR, "
                    "risk_level VARCHAR)")
     cursor.execute("CREATE TABLE keyed_log (unit VARCHAR, date DATE)")
-    cursor.executemany(f"INSERT INTO keyed_register VALUES ({', '.join([placeholder] * 3)})",
-                       register)
-    cursor.executemany(f"INSERT INTO keyed_log VALUES ({placeholder}, {placeholder})",
-                       KEYED_LOG)
+    cursor.executemany(f"INSERT INTO keyed_register VALUES ({marks(engine, 3)})", register)
+    cursor.executemany(f"INSERT INTO keyed_log VALUES ({marks(engine, 2)})", KEYED_LOG)
 
 
 def test_log_rows_of_units_not_in_the_register_are_reported(
@@ -311,8 +314,7 @@ def test_log_rows_of_units_not_in_the_register_are_reported(
     log's reach is that of the rows counted, so the results are the reference
     engine's on the same rows read by qrules."""
     name, connection = engine
-    connection = connection if connection is not None else duckdb.connect()
-    _keyed(connection, "%s" if name == "postgres" else "?", KEYED_REGISTER)
+    _keyed(connection, name, KEYED_REGISTER)
     found = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
                             rules=[book["twice"]])
     register = qrules.read_register([unit(u, c, risk_level=r) for u, c, r in KEYED_REGISTER])
@@ -333,8 +335,7 @@ def test_log_rows_of_units_not_in_the_register_are_reported(
 def test_a_unit_id_in_two_register_rows_is_a_data_error(
         book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     name, connection = engine
-    connection = connection if connection is not None else duckdb.connect()
-    _keyed(connection, "%s" if name == "postgres" else "?",
+    _keyed(connection, name,
            [*KEYED_REGISTER, ("C2", "catering", "high"), ("C1", "catering", "low"),
             ("C4", None, "high"), ("C4", "catering", "high")])
     with pytest.raises(qrules.DataError, match=r"unit ids in more than one row \('C1', 'C2'; "
@@ -348,9 +349,8 @@ def test_an_inspection_id_in_two_log_rows_is_a_data_error(
     by `read_log`, a repeated inspection id is refused (rows of units not in
     the register aside: they are not counted anyway)."""
     name, connection = engine
-    connection = connection if connection is not None else duckdb.connect()
-    mark = "%s" if name == "postgres" else "?"
-    _keyed(connection, mark, KEYED_REGISTER)
+    mark = marks(name, 1)
+    _keyed(connection, name, KEYED_REGISTER)
     cursor = connection.cursor()
     cursor.execute("ALTER TABLE keyed_log ADD COLUMN inspection VARCHAR")
     cursor.execute("UPDATE keyed_log SET inspection = unit || '-' || CAST(date AS VARCHAR)")
@@ -380,7 +380,6 @@ def test_a_flag_is_read_without_regard_to_case_by_every_engine(
     for the built-in words and for a mapping's codes alike (``Y`` mapped to
     false makes ``y`` false too)."""
     name, connection = engine
-    connection = connection if connection is not None else duckdb.connect()
     mapping = {"register": {"codes": {"internet_bright_kitchen": {"Y": "false", "Ja": True}}}}
     cells = {"K1": "y", "K2": "Y", "K3": "ja", "K4": "TRUE", "K5": "true"}
     units = [unit(u, "central_kitchen", internet_bright_kitchen=c) for u, c in cells.items()]
@@ -391,7 +390,7 @@ def test_a_flag_is_read_without_regard_to_case_by_every_engine(
     cursor.execute("DROP TABLE IF EXISTS flagged")
     cursor.execute("CREATE TABLE flagged (unit VARCHAR, category VARCHAR, "
                    "internet_bright_kitchen VARCHAR)")
-    mark = ", ".join(["%s" if name == "postgres" else "?"] * 3)
+    mark = marks(name, 3)
     cursor.executemany(f"INSERT INTO flagged VALUES ({mark})",
                        [(u, "central_kitchen", c) for u, c in cells.items()])
     found = evaluate_tables(book, connection, register="flagged", log=None, mapping=mapping,
@@ -409,12 +408,11 @@ def test_a_register_row_without_a_category_counts_for_no_rule(
     or among the districts, as the reconciliation says and `read_register`
     does."""
     name, connection = engine
-    connection = connection if connection is not None else duckdb.connect()
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS open_register")
     cursor.execute("CREATE TABLE open_register (unit VARCHAR, category VARCHAR, "
                    "risk_level VARCHAR, district VARCHAR)")
-    mark = ", ".join(["%s" if name == "postgres" else "?"] * 4)
+    mark = marks(name, 4)
     cursor.executemany(f"INSERT INTO open_register VALUES ({mark})", [
         ("D1", "drug_user", "high", "A"), ("D2", None, "high", "B"),
         (None, None, None, "Z")])
