@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 import qrules
+from qrules.cli import main
 
 pytest_plugins = ["pytester"]
 
@@ -22,6 +24,13 @@ RECORDS = DATA / "rulebooks" / "records"
 ROOT = Path(__file__).resolve().parents[1]
 #: The synthetic register and log that ship with the Yantai rulebook.
 SAMPLES = ROOT / "rules" / "yantai-2023-2025" / "samples" / "records"
+
+
+def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    """The ``qrules`` command, in process: exit code, standard output and error."""
+    out, err = io.StringIO(), stderr or io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")

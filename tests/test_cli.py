@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from qrules.cli import main
-
-from .conftest import MINI
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from .conftest import MINI, run
 
 
 def test_check_table_exits_1_when_any_rule_fails() -> None:

@@ -11,7 +11,6 @@ server (``QRULES_POSTGRES_URL``, or one started by the session fixture).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,10 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules.cli import main
 from qrules.engines import default_engine, evaluate_tables, sql_for
 from qrules.engines.sql import Connection, Summary, Table, evaluate, summarize
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
@@ -296,7 +294,7 @@ KEYED_LOG = [("C1", dt.date(2024, 3, 1)), ("C1", dt.date(2024, 6, 30)),
              ("C9", dt.date(2025, 3, 1))]
 
 
-def _keyed(connection: Any, engine: str, register: list[tuple[str, str, str]]) -> None:
+def _keyed(connection: Any, engine: str, register: list[tuple[str, str | None, str]]) -> None:
     cursor = connection.cursor()
     for table in ("keyed_register", "keyed_log"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -551,12 +549,6 @@ def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
 
 
 # -- the command line ------------------------------------------------------------------
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from importlib import resources
@@ -15,15 +14,10 @@ import qrules
 from qrules._evaluate import FailingUnit
 from qrules._html import ECHARTS_VERSION, evaluation_html, report_data
 from qrules._trend import trends
-from qrules.cli import main
+
+from .conftest import run
 
 SAMPLE = "synthetic-2023-2025.csv"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def page_data(html: str) -> dict[str, object]:

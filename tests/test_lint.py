@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,9 +9,8 @@ import pytest
 
 import qrules
 from qrules import Finding, Text, lint
-from qrules.cli import main
 
-from .conftest import MINI
+from .conftest import MINI, run
 
 # ---------------------------------------------------------------- helpers
 
@@ -83,12 +81,6 @@ def build(folder: Path, *rules: str, formulas: dict[str, str] | None = None) -> 
 
 def summary(findings: tuple[Finding, ...]) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(f.code, f.severity, f.rules) for f in findings]
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 # ---------------------------------------------------------------- the shipped rulebook

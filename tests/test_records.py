@@ -22,9 +22,8 @@ import qrules
 from qrules import Verdict
 from qrules._records_engine import count_query
 from qrules._recordspec import Counts, Coverage, judge_counts, record_queries
-from qrules.cli import main
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
@@ -523,12 +522,6 @@ def test_records_are_judged_year_by_year(mini_copy: Path) -> None:
 
 
 # -- the shipped sample, the API and the command line --------------------------------
-
-
-def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), stderr or io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_the_sample_shows_every_verdict() -> None:

@@ -13,7 +13,6 @@ it saves it as ``docs/images/report.png``.
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shutil
 import subprocess
@@ -29,7 +28,8 @@ import qrules
 from qrules._evaluate import FailingUnit
 from qrules._expr import format_number
 from qrules._html import evaluation_html
-from qrules.cli import main
+
+from .conftest import run
 
 ROOT = Path(__file__).parent.parent
 SCREENSHOT = ROOT / "docs" / "images" / "report.png"
@@ -75,10 +75,6 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-def run(*argv: str) -> int:
-    return main(list(argv), stdout=io.StringIO(), stderr=io.StringIO())
-
-
 def sixteen_districts(path: Path) -> Path:
     """The shipped sample spread over sixteen districts, scaled a little for each;
     2023 and 2024 for all, 2025 for every other one (so some are projected)."""
@@ -113,7 +109,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {}
     for name, argv in made.items():
         paths[name] = folder / f"{name}.html"
-        assert run(*argv, "-o", str(paths[name])) == 0
+        assert run(*argv, "-o", str(paths[name]))[0] == 0
     paths["units"] = folder / "units.html"
     paths["units"].write_text(with_failing_units(), encoding="utf-8")
     return paths

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
@@ -11,8 +10,8 @@ import pytest
 
 import qrules
 from qrules._diff import Bump, Comparison, diff_rulebooks, required_version, version_follows
-from qrules.cli import main
 
+from .conftest import run
 from .revisions import REVISIONS, apply_revision
 
 DOCS = Path(__file__).parent.parent / "docs" / "versions.md"
@@ -23,20 +22,14 @@ def revised(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return apply_revision("yantai-2024", tmp_path_factory.mktemp("revision"))
 
 
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), stdout=out, stderr=io.StringIO())
-    return code, out.getvalue()
-
-
 def test_diff_prints_exactly_the_expected_changes(revised: Path) -> None:
-    code, out = run("diff", "yantai-2023-2025", str(revised))
+    code, out, _ = run("diff", "yantai-2023-2025", str(revised))
     assert code == 1
     assert out == (REVISIONS / "yantai-2024.diff.txt").read_text(encoding="utf-8")
 
 
 def test_changelog_is_exactly_the_expected_section(revised: Path) -> None:
-    code, out = run("changelog", "yantai-2023-2025", str(revised), "--date", "2024-07-01")
+    code, out, _ = run("changelog", "yantai-2023-2025", str(revised), "--date", "2024-07-01")
     assert code == 0
     assert out == (REVISIONS / "yantai-2024.changelog.md").read_text(encoding="utf-8")
 
@@ -64,20 +57,20 @@ def test_each_kind_of_change_is_classified(revised: Path) -> None:
 
 
 def test_json_and_markdown(revised: Path) -> None:
-    code, out = run("diff", "yantai-2023-2025", str(revised), "--format", "json")
+    code, out, _ = run("diff", "yantai-2023-2025", str(revised), "--format", "json")
     document = json.loads(out)
     assert code == 1
     assert document["bump"] == "major"
     assert document["required_version"] == "2.0.0"
     assert document["version_follows"] is True
     assert {c["kind"] for c in document["changes"]} == {"added", "removed", "changed"}
-    code, out = run("diff", "yantai-2023-2025", str(revised), "--format", "markdown")
+    code, out, _ = run("diff", "yantai-2023-2025", str(revised), "--format", "markdown")
     assert "| changed | `food-safety-sampling-pass-rate` | requirement >= 98.5 → >= 99: " \
            "stricter |" in out
 
 
 def test_no_change_exits_0() -> None:
-    assert run("diff", "yantai-2023-2025", "yantai-2023-2025") == (
+    assert run("diff", "yantai-2023-2025", "yantai-2023-2025")[:2] == (
         0, "yantai-2023-2025 1.0.0 → yantai-2023-2025 1.0.0: 0 rule changes, bump none\n")
 
 
@@ -100,7 +93,7 @@ def test_a_version_too_small_is_flagged(tmp_path: Path) -> None:
     plan.write_text(plan.read_text(encoding="utf-8").replace('version = "2.0.0"',
                                                              'version = "1.1.0"'),
                     encoding="utf-8")
-    _, out = run("diff", "yantai-2023-2025", str(folder))
+    _, out, _ = run("diff", "yantai-2023-2025", str(folder))
     assert "version 1.1.0 is too small: these changes need at least 2.0.0" in out
 
 
@@ -121,11 +114,11 @@ def test_shipped_rulebook_changelog_names_its_version() -> None:
 
 
 def test_git_revision_as_a_side(tmp_path: Path) -> None:
-    code, out = run("diff", "HEAD:rules/yantai-2023-2025", "yantai-2023-2025",
+    code, out, _ = run("diff", "HEAD:rules/yantai-2023-2025", "yantai-2023-2025",
                     "--format", "json")
     assert code in (0, 1)
     assert json.loads(out)["old"]["id"] == "yantai-2023-2025"
-    code, _ = run("diff", "no-such-revision:rules/yantai-2023-2025", "yantai-2023-2025")
+    code, _, _ = run("diff", "no-such-revision:rules/yantai-2023-2025", "yantai-2023-2025")
     assert code == 2
 
 
@@ -176,7 +169,7 @@ FIGURES = "year,measure,value\n2023,pass_rate,98.2\n2024,pass_rate,98.2\n2025,pa
 def verdicts(folder: Path, tmp_path: Path, *argv: str) -> dict[tuple[str, int], str]:
     data = tmp_path / "figures.csv"
     data.write_text(FIGURES, encoding="utf-8")
-    _, out = run("check", str(folder), str(data), "--format", "json",
+    _, out, _ = run("check", str(folder), str(data), "--format", "json",
                  "--rule", "dated-pass-rate", "--rule", "firms-until-2024", *argv)
     return {(r["id"], r["year"]): f"{r['verdict']} {r['target']['op']} {r['target']['value']}"
             for r in json.loads(out)["results"]}
@@ -216,14 +209,14 @@ def test_an_ended_rule_is_not_in_force_after_it_ends(dated: Path) -> None:
 def test_a_date_outside_the_period_is_an_error(dated: Path) -> None:
     with pytest.raises(qrules.OutOfPeriodError, match="in force from 2023-01-01 to 2025-12-31"):
         qrules.load(dated, as_of=dt.date(2026, 1, 1))
-    code, _ = run("check", str(dated), "--sample", "--as-of", "2022-12-31")
+    code, _, _ = run("check", str(dated), "--sample", "--as-of", "2022-12-31")
     assert code == 2
 
 
 def test_results_name_the_date_they_were_judged_as_of(dated: Path, tmp_path: Path) -> None:
     data = tmp_path / "figures.csv"
     data.write_text(FIGURES, encoding="utf-8")
-    _, out = run("check", str(dated), str(data), "--format", "json", "--as-of", "2024-07-01")
+    _, out, _ = run("check", str(dated), str(data), "--format", "json", "--as-of", "2024-07-01")
     assert json.loads(out)["rulebook"]["as_of"] == "2024-07-01"
 
 
