@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import functools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import NamedTuple, TypeAlias
 
@@ -46,6 +46,7 @@ __all__ = [
     "Reconciliation",
     "Result",
     "Verdict",
+    "combined",
     "evaluate",
     "judge_year",
     "observe_year",
@@ -100,6 +101,17 @@ class Change:
         return (f"{more}{delta} more {self.name.en.lower()} "
                 f"({format_number(self.observed)} → {format_number(self.needed)})")
 
+
+
+def combined(verdicts: Iterable[Verdict]) -> Verdict:
+    """Several verdicts as one: not met if any is, else unknown if any is (or
+    there are none), else met."""
+    found = set(verdicts)
+    if Verdict.NOT_MET in found:
+        return Verdict.NOT_MET
+    if Verdict.UNKNOWN in found or not found:
+        return Verdict.UNKNOWN
+    return Verdict.MET
 
 class FailingUnit(NamedTuple):
     """A unit of a records rule's population that does not meet it, and what it needs.
@@ -195,12 +207,7 @@ class Evaluation:
     @property
     def verdict(self) -> Verdict:
         """``MET`` only when there are results and every one is met."""
-        verdicts = {r.verdict for r in self.results}
-        if Verdict.NOT_MET in verdicts:
-            return Verdict.NOT_MET
-        if Verdict.UNKNOWN in verdicts or not verdicts:
-            return Verdict.UNKNOWN
-        return Verdict.MET
+        return combined(r.verdict for r in self.results)
 
     @property
     def ok(self) -> bool:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from fractions import Fraction
 from importlib import resources
 from typing import Any
 
-from ._evaluate import Evaluation, Result, Verdict
+from ._evaluate import Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
 from ._report import _due_text, _target_text
@@ -101,9 +101,6 @@ _AGGREGATIONS = {
 
 
 #: Comparators as people write them.
-_SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
-
-
 def _number(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
@@ -126,15 +123,6 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
             for u in result.failing_units
         ],
     }
-
-
-def _combined(results: Sequence[Result]) -> Verdict:
-    """A row's verdict: not met if any year is, else unknown if any is, else met."""
-    verdicts = {r.verdict for r in results}
-    for verdict in (Verdict.NOT_MET, Verdict.UNKNOWN):
-        if verdict in verdicts:
-            return verdict
-    return Verdict.MET
 
 
 def _trend(trend: Trend, lang: Lang) -> dict[str, Any]:
@@ -169,7 +157,7 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "op": None if target is None else target.op,
         "target": None if target is None else float(target.value),
         "targetText": _target_text(rule) if target is None else
-        f"{_SYMBOLS.get(target.op, target.op)} {format_number(target.value)}",
+        f"{target.sign} {format_number(target.value)}",
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
@@ -189,7 +177,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
     districts = sorted({d for _, d in grouped}, key=lambda d: (d is not None, d or ""))
     for (rule_id, district), results in grouped.items():
         rules[rule_id]["rows"][district or ""] = {
-            "verdict": _combined(results).value,
+            "verdict": combined(r.verdict for r in results).value,
             "results": [_result(r, lang) for r in sorted(results, key=lambda r: r.year)],
             "trend": None,
         }

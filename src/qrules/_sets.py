@@ -17,7 +17,8 @@ from typing import TypeAlias
 import sympy
 from sympy.solvers.inequalities import solve_univariate_inequality
 
-from ._expr import Comparator, Compare, Logic, Node, Not, to_sympy
+from ._compile import compare
+from ._expr import _RELATIONS, Comparator, Compare, Logic, Node, Not, to_sympy
 from ._model import Measure, Rule
 
 __all__ = ["Undecided", "domain", "requirement_values", "subset"]
@@ -75,19 +76,10 @@ def _solve_node(node: Node, symbols: Callable[[str], sympy.Symbol], within: symp
     raise Undecided(node)  # the parser lets no bare number through
 
 
-_RELATIONS = {">=": sympy.GreaterThan, ">": sympy.StrictGreaterThan,
-              "<=": sympy.LessThan, "<": sympy.StrictLessThan}
-_HOLDS = {">=": lambda v: v >= 0, ">": lambda v: v > 0, "<=": lambda v: v <= 0,
-          "<": lambda v: v < 0, "==": lambda v: v == 0, "!=": lambda v: v != 0}
-
-
 def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
     """The values of ``VALUE`` in ``within`` where ``expr op 0``."""
     if not expr.free_symbols:
-        if not expr.is_Rational:
-            raise Undecided(expr)
-        holds = _HOLDS[op](Fraction(int(expr.p), int(expr.q)))
-        return within if holds else sympy.S.EmptySet
+        return within if compare(op, fraction(expr)) else sympy.S.EmptySet
     try:
         if op in ("==", "!="):
             roots = sympy.solveset(sympy.Eq(expr, 0), VALUE, sympy.S.Reals)
