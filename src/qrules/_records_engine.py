@@ -10,6 +10,7 @@ reported figures are judged. Other engines (SQL) are tested against this one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
@@ -17,18 +18,19 @@ from typing import Any
 
 import attrs
 
-from ._evaluate import Evaluation, FailingUnit, Result
-from ._model import Rule, Rulebook, Text
+from ._evaluate import Evaluation, Result
+from ._model import Rule, Rulebook
 from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date
 from ._recordspec import (
     Counts,
     Coverage,
     RecordQuery,
     RecordSpec,
+    Shortfall,
+    failing_units,
     judge_counts,
     record_queries,
 )
-from ._recordspec import needs as spec_needs
 
 __all__ = ["count_query", "evaluate_records", "merge"]
 
@@ -135,13 +137,12 @@ def count_query(query: RecordQuery, population: Sequence[UnitRecord],
     wanted = spec.inspections or 0
     totals: dict[str | None, int] = {}
     meeting: dict[str | None, int] = {}
-    failing: dict[str | None, list[FailingUnit]] = {}
-    needs: dict[int, Text] = {}
+    failing: dict[str | None, list[Shortfall]] = {}
     for unit in population:
         if not unit.active(start, end):
             continue
         if spec.flag is not None:
-            more = None if spec.flag in unit.flags else 0
+            more = None if spec.flag in unit.flags else 1
         else:
             rows = by_unit.get(unit.unit, ())
             days = dates[unit.unit] if dates is not None and rows else [i.date for i in rows]
@@ -157,11 +158,8 @@ def count_query(query: RecordQuery, population: Sequence[UnitRecord],
             if more is None:
                 meeting[key] = meeting.get(key, 0) + 1
             else:
-                if more not in needs:
-                    needs[more] = spec_needs(spec, more, end)
-                failing.setdefault(key, []).append(FailingUnit(
-                    unit.unit, unit.name, unit.district, needs[more], more or None))
-    return {key: Counts(total, meeting.get(key, 0),
-                        tuple(sorted(failing.get(key, ()), key=lambda f: f.unit)))
+                failing.setdefault(key, []).append((unit.unit, unit.name, unit.district, more))
+    return {key: Counts(total, meeting.get(key, 0), functools.partial(
+                failing_units, spec, end, failing.get(key, [])))
             for key, total in totals.items()}
 

@@ -32,6 +32,7 @@ No I/O happens here. The semantics, in SQL over a register ``r`` and a log
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
@@ -206,6 +207,26 @@ def needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
     zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
     en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
     return Text(f"需在 {end} 前{zh}", f"{en} by {end}")
+
+
+#: A failing unit as an engine finds it: unit id, name, district, and how many
+#: more inspections it needs (for a flag, 1).
+Shortfall: TypeAlias = tuple[str, str, "str | None", int]
+
+
+def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
+                  ) -> tuple[FailingUnit, ...]:
+    """Failing units, sorted by unit id, each with what it needs by ``end``: built
+    by every engine the same way, and only for a result that is not met (an
+    engine hands `Counts` this function with its rows, not the units)."""
+    ordered = sorted(rows, key=operator.itemgetter(0))  # one pass when already in order
+    texts = {more: needs(spec, more, end) for more in {r[3] for r in ordered}}
+    counted = spec.needs_log
+    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
+    new = tuple.__new__
+    return tuple([new(FailingUnit, (unit, name, district, texts[more],
+                                    more if counted else None))
+                  for unit, name, district, more in ordered])
 
 
 # -- coverage and queries -------------------------------------------------------

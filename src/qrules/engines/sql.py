@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -64,8 +63,8 @@ from .._recordspec import (
     Coverage,
     RecordQuery,
     RecordSpec,
+    failing_units,
     judge_counts,
-    needs,
     record_queries,
 )
 from ._builders import count, date_literal, not_null, number, usable
@@ -493,18 +492,10 @@ def _collect(plan: Plan, result: Iterable[Sequence[Any]]
 
 def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
                    district: str | None) -> tuple[FailingUnit, ...]:
-    """The failing units of a result (of a district), sorted by unit id, each with
-    what it needs: built only for a result that is not met. ``rows`` are the
-    query's failing-unit rows (unit, name, district and shortfall from the
-    fourth column on; the unit id and name as text)."""
-    chosen = rows if district is None else [r for r in rows if r[5] == district]
-    chosen = sorted(chosen, key=operator.itemgetter(3))  # one pass when already in order
-    texts = {more: needs(spec, more, end) for more in {r[6] for r in chosen}}
-    counted = spec.needs_log
-    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
-    new = tuple.__new__
-    return tuple([new(FailingUnit, (r[3], r[4], r[5], texts[r[6]], r[6] if counted else None))
-                  for r in chosen])
+    """The failing units of a result (of a district), from the query's failing-unit
+    rows (unit, name, district and shortfall from the fourth column on)."""
+    return failing_units(spec, end, (
+        (r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district))
 
 
 def evaluate(
