@@ -183,6 +183,12 @@ class InspectionLog(_Accounted[Inspection]):
         return self._by_unit
 
 
+def reconciled(register: Register, log: InspectionLog | None
+               ) -> tuple[Reconciliation, ...]:
+    """How the readers accounted for the rows of a register and a log."""
+    return (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
+
+
 # -- the mapping ----------------------------------------------------------------
 
 _TABLES = {"register": REGISTER_COLUMNS, "log": LOG_COLUMNS}

@@ -18,9 +18,9 @@ from typing import Any
 
 import attrs
 
-from ._evaluate import Evaluation, Result
+from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
-from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date
+from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
 from ._recordspec import (
     Counts,
     Coverage,
@@ -28,7 +28,7 @@ from ._recordspec import (
     RecordSpec,
     Shortfall,
     failing_units,
-    judge_counts,
+    judge_all,
     record_queries,
 )
 
@@ -78,18 +78,15 @@ def evaluate_records(
     for unit in register.units:
         by_category.setdefault(unit.category, []).append(unit)
     populations: dict[RecordSpec, list[UnitRecord]] = {}
-    results: list[Result] = []
-    for done, query in enumerate(queries, start=1):
+
+    def counts_of(query: RecordQuery) -> dict[str | None, Counts]:
         if query.spec not in populations:
             populations[query.spec] = _selected(register.units, by_category, query.spec)
-        counts = count_query(query, populations[query.spec], by_unit, by_district, dates)
-        for district in (None, *districts):
-            results.append(judge_counts(rulebook, query, counts.get(district, Counts(0, 0)),
-                                        district))
-        if progress is not None:
-            progress(f"rules × years judged of {len(queries)}", done)
-    tables = (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
-    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
+        return count_query(query, populations[query.spec], by_unit, by_district, dates)
+
+    return judge_all(rulebook, queries, counts_of, districts, reconciled(register, log),
+                     progress)
+
 
 
 def merge(figures: Evaluation, records: Evaluation) -> Evaluation:

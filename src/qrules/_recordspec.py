@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ._evaluate import FailingUnit, Result, Verdict, judge_year
+from ._evaluate import Evaluation, FailingUnit, Reconciliation, Result, Verdict, judge_year
 from ._model import Aggregation, Text
 
 if TYPE_CHECKING:
@@ -405,6 +405,24 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
                                             tally.en + result.reason.en),
                         population=counts.total, meeting=counts.meeting,
                         failing_units=failing)
+
+
+def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
+              counts_of: Callable[[RecordQuery], Mapping[str | None, Counts]],
+              districts: Iterable[str], tables: tuple[Reconciliation, ...],
+              progress: Callable[[str, int], None] | None = None) -> Evaluation:
+    """Every engine's last step: each query's counts (``counts_of``), for the
+    whole register and each district, judged with `judge_counts`, as one
+    evaluation with the tables' reconciliations."""
+    queries = list(queries)
+    results: list[Result] = []
+    for done, query in enumerate(queries, start=1):
+        counts = counts_of(query)
+        results.extend(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d)
+                       for d in (None, *districts))
+        if progress is not None:
+            progress(f"rules × years judged of {len(queries)}", done)
+    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
 
 
 def _insert(text: str, extra: str) -> str:

@@ -34,6 +34,7 @@ from .._records import (
     _needs,
     _resolve_header,
     _Table,
+    reconciled,
 )
 from .._records_engine import _as_date
 from .._recordspec import FLAGS
@@ -138,7 +139,7 @@ def evaluate_loaded(
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
-    tables = (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
+    tables = reconciled(register, log)
     with (_connection(engine, connection) as opened,
           module.loaded(opened, register, log) as (register_table, log_table)):
         return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,

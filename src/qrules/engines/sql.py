@@ -52,7 +52,7 @@ import attrs
 from sqlglot import exp
 
 from .._errors import DataError, Problem, QRulesError
-from .._evaluate import Evaluation, FailingUnit, Reconciliation, Result
+from .._evaluate import Evaluation, FailingUnit, Reconciliation
 from .._model import Rule, Rulebook
 from .._records import _IDENTIFIER, _TRUE, flag_codes
 from .._recordspec import (
@@ -64,7 +64,7 @@ from .._recordspec import (
     RecordQuery,
     RecordSpec,
     failing_units,
-    judge_counts,
+    judge_all,
     record_queries,
 )
 from ._builders import count, date_literal, not_null, number, usable
@@ -524,17 +524,11 @@ def evaluate(
     queries = record_queries(rulebook, chosen, coverage)
     districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
         dialect=dialect))) if by_district and register.has("district") else []
-    results: list[Result] = []
+    counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
         counted = _collect(plan, database.fetch(_sql(plan, register, log, by_district,
                                                      dialect)))
-        for done, query in enumerate(queries, start=1):
-            counts = counted.get(plan.key(query), {})
-            results.extend(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d)
-                           for d in (None, *districts))
-            if progress is not None:
-                progress(f"rules × years judged of {len(queries)}", done)
-    if tables is None:
-        tables = reconciliations(register, log, summary)
-    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
+    return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),
+                     districts, reconciliations(register, log, summary) if tables is None
+                     else tables, progress)
