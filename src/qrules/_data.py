@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import math
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._errors import DataError, Problem
+from ._errors import DataError, Problem, did_you_mean
 
 if TYPE_CHECKING:
     from ._model import Rulebook, Unit
@@ -222,11 +221,9 @@ def _check_columns(name: str, header: Iterable[str]) -> list[Problem]:
     problems = []
     for column in header:
         if column not in _COLUMNS:
-            close = difflib.get_close_matches(column, _COLUMNS, n=1)
             problems.append(Problem(
                 name, f"unknown column {column!r}", where="header",
-                hint=f"did you mean {close[0]!r}?" if close
-                else f"columns are {', '.join(_COLUMNS)}",
+                hint=did_you_mean(column, _COLUMNS) or f"columns are {', '.join(_COLUMNS)}",
             ))
     for column in _REQUIRED:
         if column not in header:
@@ -261,11 +258,11 @@ def _build(
         measure_id = str(row["measure"]).strip()
         measure = rulebook.measures.get(measure_id)
         if measure is None:
-            close = difflib.get_close_matches(measure_id, list(rulebook.measures), n=1)
             problems.append(Problem(
                 name, f"unknown measure {measure_id!r} in rulebook {rulebook.id!r}",
                 where=origin(index, "measure"),
-                hint=f"did you mean {close[0]!r}?" if close else "`qrules list` shows the measures",
+                hint=did_you_mean(measure_id, rulebook.measures)
+                or "`qrules list` shows the measures",
             ))
             continue
         year = _year(row["year"])

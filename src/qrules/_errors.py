@@ -14,6 +14,7 @@ builtin it resembles, so callers can catch broadly or precisely::
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Iterable
 
@@ -132,6 +133,14 @@ class ExpressionError(QRulesError, ValueError):
         pad = width(self.text[self._line_start : self.start])
         span = max(1, width(self.text[self.start : end]))
         return " " * pad + "^" * span
+
+
+def did_you_mean(word: str, options: Iterable[str], *, cutoff: float = 0.6,
+                 prefix: str = "") -> str | None:
+    """``did you mean 'x'?`` for the option closest to ``word``, when one is close
+    enough; every suggestion qrules makes is worded by this."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f"did you mean {prefix}{close[0]!r}?" if close else None
 
 
 def _is_wide(ch: str) -> bool:

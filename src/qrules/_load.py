@@ -7,7 +7,6 @@ checked, and all problems are raised together in one `RulebookError`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import re
@@ -19,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError
+from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
     BinaryOp,
     Expression,
@@ -106,8 +105,8 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     shipped = shipped_rulebooks()
     if text not in shipped:
         names = ", ".join(sorted(shipped)) or "none"
-        close = difflib.get_close_matches(text, list(shipped), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = did_you_mean(text, shipped)
+        hint = f"; {close}" if close else ""
         raise RulebookNotFoundError(
             f"no rulebook named {text!r}{hint} (shipped: {names}; or give a folder's path)"
         )
@@ -155,8 +154,8 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
     def check(value: object) -> str:
         text = _string(value)
         if text not in options:
-            close = difflib.get_close_matches(text, options, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = did_you_mean(text, options)
+            hint = f"; {close}" if close else ""
             raise _Bad(f"{text!r} is not one of {', '.join(options)}{hint}")
         return text
 
@@ -209,8 +208,7 @@ class _Checker:
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key not in spec:
-                close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
-                hint = f"did you mean {prefix}{close[0]!r}?" if close else (
+                hint = did_you_mean(key, spec, prefix=prefix) or (
                     f"known keys: {', '.join(spec)}")
                 self.problem("unknown key", where, prefix + key, hint)
                 continue
@@ -411,10 +409,8 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
                 continue
             unknown = sorted(formula.names - raw.keys())
             for name in unknown:
-                close = difflib.get_close_matches(name, list(raw), n=1)
                 checker.problem(f"formula refers to unknown measure {name!r}",
-                                f"measure {measure_id!r}", "formula",
-                                f"did you mean {close[0]!r}?" if close else None)
+                                f"measure {measure_id!r}", "formula", did_you_mean(name, raw))
             if not unknown:
                 formulas[measure_id] = formula
     cyclic = _cycles(formulas)
@@ -551,10 +547,9 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     if "measure" in fields:
         measure = measures.get(fields["measure"])
         if measure is None and fields["measure"] not in declared:
-            close = difflib.get_close_matches(fields["measure"], list(measures), n=1)
             checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
-                            f"did you mean {close[0]!r}?" if close else
-                            "declare it in measures.toml")
+                            did_you_mean(fields["measure"], measures)
+                            or "declare it in measures.toml")
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
     requirement, targets = _check_requirement(checker, fields, where, measure, declared, text,
@@ -695,8 +690,7 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
             raise _Bad("expected a string or a non-empty array of strings")
         for code in values:
             if options is not None and code not in options:
-                close = difflib.get_close_matches(code, list(options), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else (
+                hint = did_you_mean(code, options) or (
                     f"{what} codes are {', '.join(options)}; map other codes in a mapping file")
                 raise _Bad(f"{code!r} is not a canonical {what} ({hint})")
         return values
@@ -732,10 +726,9 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     for column, value in raw_population.items():
         key = f"records.population.{column}"
         if column not in POPULATION_COLUMNS:
-            close = difflib.get_close_matches(column, POPULATION_COLUMNS, n=1)
             checker.problem(f"unknown register column {column!r}", where, key,
-                            f"did you mean {close[0]!r}?" if close else
-                            f"columns are {', '.join(POPULATION_COLUMNS)}")
+                            did_you_mean(column, POPULATION_COLUMNS)
+                            or f"columns are {', '.join(POPULATION_COLUMNS)}")
             continue
         if column in FLAGS:
             if not isinstance(value, bool):
@@ -864,10 +857,9 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
             continue
         for other in related:
             if isinstance(other, str) and other not in seen:
-                close = difflib.get_close_matches(other, list(seen), n=1)
                 problems.append(Problem(file, f"related rule {other!r} does not exist",
                                         f"rule {table.get('id')!r}", "related",
-                                        f"did you mean {close[0]!r}?" if close else None))
+                                        did_you_mean(other, seen)))
             elif other == table.get("id"):
                 problems.append(Problem(file, "a rule cannot be related to itself",
                                         f"rule {other!r}", "related"))

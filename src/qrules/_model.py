@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import functools
 from collections.abc import Iterator, Mapping
@@ -14,7 +13,7 @@ import attrs
 import sympy
 
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import OutOfPeriodError, UnknownRuleError
+from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
 
 if TYPE_CHECKING:
@@ -347,8 +346,8 @@ class Rulebook:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        close = difflib.get_close_matches(rule_id, [rule.id for rule in self.rules], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = did_you_mean(rule_id, (rule.id for rule in self.rules))
+        hint = f"; {close}" if close else ""
         raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
 
     def get(self, rule_id: str) -> Rule | None:

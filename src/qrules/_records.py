@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import difflib
 import functools
 import io
 import math
@@ -35,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from ._data import MISSING_MARKERS
-from ._errors import DataError, Problem
+from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._model import Text
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -266,8 +265,7 @@ class ColumnMapping:
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(options)}"
+    return did_you_mean(word, options) or f"known: {', '.join(options)}"
 
 
 def _mapping_columns(table: str, data: Mapping[str, Any],
@@ -890,11 +888,9 @@ def read_log(
             problems.append(rows.problem(number, "unit", "no unit id"))
         elif unit not in known:
             # A suggestion is looked for in small registers only: it costs a pass over them.
-            close = difflib.get_close_matches(unit, list(known), n=1, cutoff=0.9) \
-                if len(known) <= 2_000 else []
             problems.append(rows.problem(number, "unit", f"unit {unit!r} is not in the register "
-                                         f"{register.name}",
-                                         f"did you mean {close[0]!r}?" if close else None))
+                                         f"{register.name}", did_you_mean(unit, known, cutoff=0.9)
+                                         if len(known) <= 2_000 else None))
         date = kind = result = None
         try:
             date = parse_date(cell("date"))
