@@ -86,8 +86,8 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
         if not expand or measure is None or measure.formula is None:
             return _symbol(name)
         expr = to_sympy(measure.formula.tree, resolve)
-        if measure.unit.id == "percent":
-            form, denominator = integer_form(100 - expr)
+        if measure.unit.upper is not None:
+            form, denominator = integer_form(measure.unit.upper - expr)
             domain.append((form, ">="))
             if denominator.free_symbols:
                 domain.append((denominator, ">"))
@@ -129,8 +129,8 @@ def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) ->
     for symbol in symbols:
         atoms.append((symbol, ">="))
         measure = measures.get(str(symbol))
-        if measure is not None and measure.unit.id == "percent":
-            atoms.append((100 - symbol, ">="))
+        if measure is not None and measure.unit.upper is not None:
+            atoms.append((measure.unit.upper - symbol, ">="))
     return atoms
 
 

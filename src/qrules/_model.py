@@ -54,12 +54,14 @@ class Text:
 
 @attrs.frozen
 class Unit:
-    """A unit of measure; ``integer`` units count whole things."""
+    """A unit of measure; ``integer`` units count whole things; ``upper`` is the
+    most a value can be, when the unit bounds it (a percentage: 100)."""
 
     id: str
     zh: str
     en: str
     integer: bool
+    upper: int | None = None
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -68,7 +70,7 @@ class Unit:
 UNITS: Mapping[str, Unit] = {
     unit.id: unit
     for unit in (
-        Unit("percent", "%", "%", integer=False),
+        Unit("percent", "%", "%", integer=False, upper=100),
         Unit("score", "分", "points", integer=False),
         Unit("index", "指数", "index points", integer=False),
         Unit("count", "个", "", integer=True),

@@ -32,9 +32,10 @@ VALUE = sympy.Dummy("value", real=True)
 
 
 def domain(measure: Measure) -> sympy.Set:
-    """The values a measure can take: non-negative; a percentage at most 100."""
-    upper = sympy.Integer(100) if measure.unit.id == "percent" else sympy.oo
-    return sympy.Interval(0, upper)
+    """The values a measure can take: non-negative, and at most its unit's
+    bound (a percentage, 100)."""
+    upper = measure.unit.upper
+    return sympy.Interval(0, sympy.oo if upper is None else sympy.Integer(upper))
 
 
 def _only(measure: str) -> Callable[[str], sympy.Symbol]:
