@@ -29,6 +29,7 @@ from ._expr import (
     Node,
     Not,
     Number,
+    to_fraction,
     to_sympy,
 )
 
@@ -270,7 +271,7 @@ def _evaluator(expr: sympy.Expr) -> _Evaluator:
 
         return undefined
     if expr.is_Rational:
-        constant = Fraction(int(expr.p), int(expr.q))
+        constant = to_fraction(expr)
         return lambda env: constant
     if expr.is_Add or expr.is_Mul:
         parts = tuple(_evaluator(a) for a in expr.args)
@@ -358,7 +359,7 @@ def constant_value(node: Node) -> Fraction | None:
         return None
     if not expr.is_Rational:
         return None
-    return Fraction(int(expr.p), int(expr.q))
+    return to_fraction(expr)
 
 
 def _no_measures(name: str) -> sympy.Expr:

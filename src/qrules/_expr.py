@@ -39,6 +39,8 @@ __all__ = [
     "names_in",
     "parse_formula",
     "parse_requirement",
+    "rational",
+    "to_fraction",
     "to_sympy",
 ]
 
@@ -541,9 +543,19 @@ def to_sympy(node: Node,
     return _to_sympy(node, lookup)
 
 
+def rational(value: Fraction) -> sympy.Rational:
+    """An exact value as sympy's rational."""
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def to_fraction(value: sympy.Rational) -> Fraction:
+    """A sympy rational as an exact `Fraction` (never through its text)."""
+    return Fraction(int(value.p), int(value.q))
+
+
 def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Number):
-        return sympy.Rational(node.value.numerator, node.value.denominator)
+        return rational(node.value)
     if isinstance(node, Name):
         return symbols(node.id)
     if isinstance(node, Negate):

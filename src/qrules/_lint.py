@@ -48,6 +48,7 @@ from ._expr import (
     Number,
     format_expression,
     format_number,
+    rational,
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
@@ -395,8 +396,7 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
     minimums = {name: bound.value for name, bound in bounds.items() if bound is not None}
     symbols = {name: sympy.Symbol(name) for name in measure.formula.names}
     formula = to_sympy(measure.formula.tree, symbols)
-    total = fraction(formula.subs({symbols[n]: sympy.Rational(v.numerator, v.denominator)
-                                    for n, v in minimums.items()}))
+    total = fraction(formula.subs({symbols[n]: rational(v) for n, v in minimums.items()}))
     strict = any(b is not None and b.strict for b in bounds.values())
     implied = _Bound(total, strict)
     if measure.unit.integer:

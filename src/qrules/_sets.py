@@ -18,7 +18,17 @@ import sympy
 from sympy.solvers.inequalities import solve_univariate_inequality
 
 from ._compile import compare
-from ._expr import _RELATIONS, Comparator, Compare, Logic, Node, Not, to_sympy
+from ._expr import (
+    _RELATIONS,
+    Comparator,
+    Compare,
+    Logic,
+    Node,
+    Not,
+    rational,
+    to_fraction,
+    to_sympy,
+)
 from ._model import Measure, Rule
 
 __all__ = ["Undecided", "domain", "requirement_values", "subset"]
@@ -102,7 +112,7 @@ def fraction(value: sympy.Expr) -> Fraction:
     """A sympy rational as a `Fraction`; anything else is undecided."""
     if not value.is_Rational:
         raise Undecided(value)
-    return Fraction(int(value.p), int(value.q))
+    return to_fraction(value)
 
 
 def _pieces(found: sympy.Set) -> list[_Piece]:
@@ -169,11 +179,8 @@ def _whole(pieces: list[_Piece]) -> list[_Piece]:
 
 
 def _as_set(pieces: list[_Piece]) -> sympy.Set:
-    def number(value: Fraction) -> sympy.Rational:
-        return sympy.Rational(value.numerator, value.denominator)
-
     return sympy.Union(*(
-        sympy.Interval(number(low), sympy.oo if high is None else number(high),
+        sympy.Interval(rational(low), sympy.oo if high is None else rational(high),
                        left_open=low_open, right_open=high is None or high_open)
         for low, low_open, high, high_open in pieces))
 

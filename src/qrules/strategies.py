@@ -34,6 +34,7 @@ from hypothesis.errors import InvalidArgument
 
 from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
 from ._data import Dataset, Observation
+from ._expr import rational
 from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
 from ._records import InspectionLog, Register, read_log, read_register
 from ._recordspec import KINDS
@@ -243,8 +244,7 @@ def _counts(draw: st.DrawFn, measure: Measure, rulebook: Rulebook, value_set: sy
     given = {name: Fraction(draw(st.integers(1, max_count))) for name in names[1:]}
     for scale in (1, 10, 100, 1000):
         scaled = {n: v * scale for n, v in given.items()}
-        fixed = expr.subs({measures[n].symbol: sympy.Rational(v.numerator, v.denominator)
-                           for n, v in scaled.items()})
+        fixed = expr.subs({measures[n].symbol: rational(v) for n, v in scaled.items()})
         preimage = _preimage(fixed, free.symbol, value_set)
         strategy = _from_set(preimage, free.unit.integer, 2, "")
         if not strategy.is_empty:
