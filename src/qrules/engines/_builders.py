@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
@@ -10,7 +11,8 @@ from sqlglot import exp
 if TYPE_CHECKING:
     from .sql import Table
 
-__all__ = ["count", "date_literal", "dated", "filtered", "not_null", "number", "usable"]
+__all__ = ["count", "date_literal", "dated", "filtered", "not_null", "number", "rendered",
+           "usable"]
 
 
 def date_literal(day: dt.date) -> exp.Expr:
@@ -47,3 +49,18 @@ def dated(log: Table, alias: str = "l") -> exp.Expr:
 def number(value: int) -> exp.Expr:
     """An integer literal."""
     return exp.Literal.number(value)
+
+
+_RENDERED: dict[tuple[Hashable, str], str] = {}
+
+
+def rendered(key: Hashable, build: Callable[[], exp.Expr], dialect: str) -> str:
+    """A query's text in a dialect, built and rendered once per ``key`` (the
+    queries are generated from rules and tables, not from data: a handful per
+    process; at most 256 are kept)."""
+    found = _RENDERED.get((key, dialect))
+    if found is None:
+        if len(_RENDERED) >= 256:
+            _RENDERED.clear()
+        found = _RENDERED[key, dialect] = build().sql(dialect=dialect)
+    return found

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
-from ._builders import count, dated, filtered, not_null, number, usable
+from ._builders import count, dated, filtered, not_null, number, rendered, usable
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -41,9 +41,6 @@ class Summary:
     #: unit is not in the register, and a few of those units.
     log_unknown: int = 0
     unknown_units: tuple[str, ...] = ()
-
-
-_SUMMARIES: dict[tuple[str, str, str, str], str] = {}
 
 
 def summarize(database: Database, register: Table, log: Table | None, *,
@@ -126,12 +123,7 @@ def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
                   build: Callable[[Table, Table | None], exp.Select]) -> str:
     """The text of one of the queries that read what the tables hold, generated
     once per kind, pair of tables and dialect."""
-    key = (kind, repr(register), repr(log), dialect)
-    if key not in _SUMMARIES:
-        if len(_SUMMARIES) >= 64:
-            _SUMMARIES.clear()
-        _SUMMARIES[key] = build(register, log).sql(dialect=dialect)
-    return _SUMMARIES[key]
+    return rendered((kind, repr(register), repr(log)), lambda: build(register, log), dialect)
 
 
 def _known(register: Table, log: Table) -> exp.Expr:

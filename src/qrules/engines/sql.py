@@ -67,7 +67,7 @@ from .._recordspec import (
     judge_all,
     record_queries,
 )
-from ._builders import count, date_literal, not_null, number, usable
+from ._builders import count, date_literal, not_null, number, rendered, usable
 from ._holdings import Summary, reconciliations, summarize
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
@@ -214,10 +214,9 @@ class Table:
                             expressions=[exp.false()])
 
 
-@functools.lru_cache(maxsize=256)
 def _empty(name: str, dialect: str) -> str:
-    return (exp.select("*").from_(Table(name, {}).ref("t")).where(exp.false())
-            .sql(dialect=dialect))
+    return rendered(("empty", name), lambda: exp.select("*").from_(Table(name, {}).ref("t"))
+                    .where(exp.false()), dialect)
 
 
 # -- the plan -------------------------------------------------------------------
@@ -242,7 +241,27 @@ class Plan:
 
     def key(self, query: RecordQuery) -> tuple[int, int]:
         """The (spec, window) a query's rows come under."""
-        return self.specs.index(query.spec), self.windows.index((query.start, query.end))
+        return self._numbers[0][query.spec], self._numbers[1][query.start, query.end]
+
+    def judged_windows(self, spec: int) -> list[int]:
+        """The windows spec number ``spec`` is judged in."""
+        return self._numbers[3][spec]
+
+    def filter_number(self, spec: RecordSpec) -> int:
+        """The number of the spec's inspection filter (its ``n`` column)."""
+        return self._numbers[2][spec.kinds, spec.results]
+
+    @functools.cached_property
+    def _numbers(self) -> tuple[dict[RecordSpec, int], dict[tuple[dt.date, dt.date], int],
+                                dict[Filter, int], dict[int, list[int]]]:
+        """The numbers of the specs, windows and filters; each spec's windows."""
+        specs = {spec: i for i, spec in enumerate(self.specs)}
+        windows = {window: i for i, window in enumerate(self.windows)}
+        judged: dict[int, set[int]] = {}
+        for q in self.queries:
+            judged.setdefault(specs[q.spec], set()).add(windows[q.start, q.end])
+        return (specs, windows, {f: i for i, f in enumerate(self.filters)},
+                {spec: sorted(found) for spec, found in judged.items()})
 
 
 def _population(spec: RecordSpec, register: Table, alias: str = "r") -> exp.Expr:
@@ -305,10 +324,8 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
 def _judged(plan: Plan, index: int, table: Table, alias: str, window: str) -> exp.Expr:
     """A unit of ``table`` (as ``alias``) in a window (``window``.w) belongs to
     the population of spec ``index`` in a window the spec is judged in."""
-    spec = plan.specs[index]
-    where = _population(spec, table, alias)
-    windows = sorted({plan.windows.index((q.start, q.end)) for q in plan.queries
-                      if q.spec == spec})
+    where = _population(plan.specs[index], table, alias)
+    windows = plan.judged_windows(index)
     if len(windows) < len(plan.windows):
         where = exp.and_(exp.column("w", window).isin(*map(number, windows)), where)
     return where
@@ -377,7 +394,7 @@ def _short(plan: Plan, spec: RecordSpec, units: Table, log: Table | None) -> exp
     wanted = number(spec.inspections or 0)
     if log is None:
         return wanted
-    found = exp.column(f"n{plan.filters.index((spec.kinds, spec.results))}", "u")
+    found = exp.column(f"n{plan.filter_number(spec)}", "u")
     return (exp.Case().when(exp.GTE(this=found, expression=wanted), number(0))
             .else_(exp.Sub(this=wanted.copy(), expression=found.copy())))
 
@@ -433,19 +450,11 @@ def _districts(register: Table) -> exp.Select:
             .where(exp.and_(usable(register), not_null(district.copy()))))
 
 
-_CACHE: dict[tuple[Plan, str, str, bool, str], str] = {}
-
-
 def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str
          ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
-    key = (plan, repr(register), repr(log), by_district, dialect)
-    if key not in _CACHE:
-        if len(_CACHE) >= 64:
-            _CACHE.clear()
-        _CACHE[key] = select(plan, register, log, by_district=by_district).sql(
-            dialect=dialect)
-    return _CACHE[key]
+    return rendered(("count", plan, repr(register), repr(log), by_district),
+                    lambda: select(plan, register, log, by_district=by_district), dialect)
 
 
 # -- judging --------------------------------------------------------------------
