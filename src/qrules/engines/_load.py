@@ -7,12 +7,15 @@ tables with the canonical columns, typed (dates DATE, flags BOOLEAN).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from .._records import InspectionLog, Register
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .sql import Table
 
-__all__ = ["LOG_TYPES", "REGISTER_TYPES", "arrow", "log_columns", "register_columns"]
+__all__ = ["LOG_TYPES", "REGISTER_TYPES", "Staged", "arrow", "canonical", "log_columns",
+           "register_columns", "staged"]
 
 #: The SQL type of each canonical column of a loaded register and log.
 REGISTER_TYPES: dict[str, str] = {
@@ -21,14 +24,31 @@ REGISTER_TYPES: dict[str, str] = {
 LOG_TYPES: dict[str, str] = {**dict.fromkeys(LOG_COLUMNS, "VARCHAR"), "date": "DATE"}
 
 
+#: A table to load: its name, its kind (register or log), its columns and their types.
+Staged = tuple[str, str, dict[str, list[Any]], dict[str, str]]
+
+
+def staged(register: Register, log: InspectionLog | None) -> list[Staged]:
+    """The register and the log as tables to load, each under a name of its own
+    (``qrules_register_<id>``), so that evaluations never meet."""
+    suffix = uuid.uuid4().hex[:12]
+    tables = [(f"qrules_register_{suffix}", "register", register_columns(register),
+               REGISTER_TYPES)]
+    if log is not None:
+        tables.append((f"qrules_log_{suffix}", "log", log_columns(log), LOG_TYPES))
+    return tables
+
+
+def canonical(tables: list[Staged]) -> tuple[Table, Table | None]:
+    """The loaded register and log as the generated SQL reads them."""
+    found = [Table.canonical(name, kind) for name, kind, _, _ in tables]
+    return found[0], found[1] if len(found) > 1 else None
+
+
 def register_columns(register: Register) -> dict[str, list[Any]]:
     units = register.units
-    columns: dict[str, list[Any]] = {
-        column: [getattr(u, column) for u in units] for column in REGISTER_COLUMNS
-        if column not in FLAGS}
-    for flag in FLAGS:
-        columns[flag] = [flag in u.flags for u in units]
-    return {column: columns[column] for column in REGISTER_COLUMNS}
+    return {column: [column in u.flags for u in units] if column in FLAGS
+            else [getattr(u, column) for u in units] for column in REGISTER_COLUMNS}
 
 
 def log_columns(log: InspectionLog) -> dict[str, list[Any]]:

@@ -7,13 +7,12 @@ evaluation ends.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from .._records import InspectionLog, Register, _needs
-from ._load import LOG_TYPES, REGISTER_TYPES, log_columns, register_columns
+from ._load import canonical, staged
 from .sql import Table
 
 __all__ = ["connect", "loaded"]
@@ -30,13 +29,10 @@ def loaded(connection: Any, register: Register, log: InspectionLog | None
            ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log copied into temporary tables for as long as the
     block runs."""
-    suffix = uuid.uuid4().hex[:12]
-    tables = [(f"qrules_register_{suffix}", register_columns(register), REGISTER_TYPES)]
-    if log is not None:
-        tables.append((f"qrules_log_{suffix}", log_columns(log), LOG_TYPES))
+    tables = staged(register, log)
     with connection.cursor() as cursor:
         try:
-            for name, columns, types in tables:
+            for name, _, columns, types in tables:
                 # Names made here and fixed column names and types: no value is in the text.
                 cursor.execute(f"CREATE TEMPORARY TABLE {name} ("
                                + ", ".join(f"{c} {types[c]}" for c in columns) + ")")
@@ -44,8 +40,7 @@ def loaded(connection: Any, register: Register, log: InspectionLog | None
                     for row in zip(*columns.values(), strict=True):
                         copy.write_row(row)
                 cursor.execute(f"ANALYZE {name}")
-            yield (Table.canonical(tables[0][0], "register"),
-                   Table.canonical(tables[1][0], "log") if log is not None else None)
+            yield canonical(tables)
         finally:
-            for name, _, _ in tables:
+            for name, *_ in tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")

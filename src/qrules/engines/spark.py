@@ -8,13 +8,12 @@ they are; records read by qrules become temporary views for the evaluation.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from .._records import InspectionLog, Register
-from ._load import LOG_TYPES, REGISTER_TYPES, log_columns, register_columns
+from ._load import canonical, staged
 from .sql import Table
 
 __all__ = ["Spark", "loaded"]
@@ -40,18 +39,14 @@ class Spark:
 def loaded(session: Any, register: Register, log: InspectionLog | None
            ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
-    suffix = uuid.uuid4().hex[:12]
-    views = [(f"qrules_register_{suffix}", register_columns(register), REGISTER_TYPES)]
-    if log is not None:
-        views.append((f"qrules_log_{suffix}", log_columns(log), LOG_TYPES))
+    tables = staged(register, log)
     try:
-        for name, columns, types in views:
+        for name, _, columns, types in tables:
             schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
                                for c in columns)
             rows = list(zip(*columns.values(), strict=True))
             session.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
-        yield (Table.canonical(views[0][0], "register"),
-               Table.canonical(views[1][0], "log") if log is not None else None)
+        yield canonical(tables)
     finally:
-        for name, _, _ in views:
+        for name, *_ in tables:
             session.catalog.dropTempView(name)
