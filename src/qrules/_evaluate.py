@@ -312,9 +312,9 @@ class _Judge:
 
     def results(self) -> list[Result]:
         rule = self.rule
+        span = rule.span(self.rulebook.period)
         if rule.aggregation is Aggregation.EVERY_YEAR:
-            period = rule.period or self.rulebook.period
-            years = [y for y in period.years if y in self.table] or [period.years[-1]]
+            years = [y for y in span if y in self.table] or [span[-1]]
             judged = [(y, self.as_of(dt.date(y, 12, 31))) for y in years]
             return [judge.single_year(y) for y, judge in judged if judge is not None]
         assert rule.due is not None  # the loader requires it
@@ -323,7 +323,7 @@ class _Judge:
             return []
         if rule.aggregation in (Aggregation.LEVEL, Aggregation.CUMULATIVE):
             return [judge.single_year(rule.due.year)]
-        return [judge.over_years(range(self.rulebook.period.start.year, rule.due.year + 1))]
+        return [judge.over_years(span)]
 
     def as_of(self, date: dt.date) -> _Judge | None:
         """This judge for the rule as it stood on ``date`` (the last day of the year

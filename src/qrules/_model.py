@@ -227,6 +227,18 @@ class Rule:
     def section(self) -> str:
         return self.source.section
 
+    def span(self, plan: Period) -> range:
+        """The years whose figures judging the rule reads, in a plan of period
+        ``plan``: for ``every_year``, each year of its period (each judged on its
+        own); for ``new`` and ``annual_average``, the plan's first year to the
+        due year (judged together); else the due year."""
+        if self.aggregation is Aggregation.EVERY_YEAR:
+            return (self.period or plan).years
+        assert self.due is not None  # the loader requires it for every other aggregation
+        if self.aggregation in (Aggregation.NEW, Aggregation.ANNUAL_AVERAGE):
+            return range(plan.start.year, self.due.year + 1)
+        return range(self.due.year, self.due.year + 1)
+
     def in_force(self, date: dt.date) -> bool:
         """Whether the rule applies on ``date`` (its first target has started and
         it has not ended)."""

@@ -112,14 +112,10 @@ def project(path: Series, year: int) -> tuple[Fraction | None, bool]:
 
 def _judged_years(rulebook: Rulebook, rule: Rule) -> tuple[int, range]:
     """The year the target is judged in, and the years that go into it."""
-    if rule.aggregation is Aggregation.EVERY_YEAR:
-        end = (rule.period or rulebook.period).end.year
-        return end, range(end, end + 1)
-    assert rule.due is not None  # the loader requires it for every other aggregation
-    year = rule.due.year
+    span = rule.span(rulebook.period)
     if rule.aggregation in (Aggregation.NEW, Aggregation.ANNUAL_AVERAGE):
-        return year, range(rulebook.period.start.year, year + 1)
-    return year, range(year, year + 1)
+        return span[-1], span
+    return span[-1], range(span[-1], span[-1] + 1)
 
 
 def trend(rulebook: Rulebook, rule: Rule, path: Series, district: str | None = None) -> Trend:

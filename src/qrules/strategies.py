@@ -207,12 +207,7 @@ def threshold_values(rule: Rule) -> st.SearchStrategy[Fraction]:
 
 
 def _years(rule: Rule, rulebook: Rulebook) -> list[int]:
-    if rule.aggregation is Aggregation.EVERY_YEAR:
-        return list((rule.period or rulebook.period).years)
-    assert rule.due is not None
-    if rule.aggregation in (Aggregation.NEW, Aggregation.ANNUAL_AVERAGE):
-        return list(range(rulebook.period.start.year, rule.due.year + 1))
-    return [rule.due.year]
+    return list(rule.span(rulebook.period))
 
 
 @st.composite
@@ -337,11 +332,7 @@ def rules_with_strategies(rulebook: Rulebook) -> Sequence[Rule]:
 
 
 def _record_year(rule: Rule, rulebook: Rulebook, year: int | None) -> int:
-    if year is not None:
-        return year
-    if rule.due is not None:
-        return rule.due.year
-    return (rule.period or rulebook.period).end.year
+    return year if year is not None else rule.span(rulebook.period)[-1]
 
 
 @st.composite
