@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import functools
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import NamedTuple, TypeAlias
 
@@ -50,6 +50,7 @@ __all__ = [
     "evaluate",
     "judge_year",
     "observe_year",
+    "year_span",
 ]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
@@ -113,6 +114,11 @@ def combined(verdicts: Iterable[Verdict]) -> Verdict:
         return Verdict.UNKNOWN
     return Verdict.MET
 
+
+def year_span(years: Sequence[int]) -> str:
+    """``2025``, or ``2023–2025`` for several years (in order)."""
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
 class FailingUnit(NamedTuple):
     """A unit of a records rule's population that does not meet it, and what it needs.
 
@@ -156,6 +162,11 @@ class Result:
     @property
     def target(self) -> Target | None:
         return self.rule.target
+
+    @property
+    def when(self) -> str:
+        """The year judged, or the years a sum or average covers: ``2023–2025``."""
+        return year_span(self.years or (self.year,))
 
     def __str__(self) -> str:
         place = f", {self.district}" if self.district else ""
@@ -504,7 +515,7 @@ class _Judge:
                years: tuple[int, ...], values: Mapping[str, Fraction],
                expand: frozenset[str]) -> Text:
         rule = self.rule
-        when = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(year)
+        when = year_span(years)
         if outcome.truth is Truth.UNKNOWN:
             if outcome.zero_denominator:
                 return Text(f"{when} 年{rule.measure.name.zh}的分母为 0,无法计算",
@@ -612,6 +623,6 @@ def _missing_years(measures: Mapping[str, Measure], missing: Mapping[str, list[i
     parts_en = [f"{n} in {', '.join(map(str, ys))}" for n, ys in sorted(missing.items())]
     parts_zh = [f"{measures[n].name.zh}({n})缺 {'、'.join(map(str, ys))} 年"
                 for n, ys in sorted(missing.items())]
-    span = f"{years[0]}–{years[-1]}"
+    span = year_span(years)
     return Text(f"{span} 年{how[1]}需要每年的数据:{';'.join(parts_zh)}",
                 f"the {how[0]} over {span} needs every year; no value for {'; '.join(parts_en)}")

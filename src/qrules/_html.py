@@ -106,10 +106,9 @@ def _number(value: Fraction | None) -> float | None:
 
 
 def _result(result: Result, lang: Lang) -> dict[str, Any]:
-    years = result.years or (result.year,)
     return {
         "year": result.year,
-        "when": str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}",
+        "when": result.when,
         "verdict": result.verdict.value,
         "observed": _number(result.observed),
         "observedText": None if result.observed is None else format_short(result.observed),

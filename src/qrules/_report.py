@@ -294,7 +294,7 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
 
 def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
     rule = result.rule
-    when = str(result.year) if len(result.years) <= 1 else f"{result.years[0]}–{result.years[-1]}"
+    when = result.when
     if result.district:
         when += f" {result.district}"
     observed = "—" if result.observed is None else format_short(result.observed)

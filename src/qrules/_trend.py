@@ -33,7 +33,7 @@ import attrs
 
 from ._compile import compare
 from ._data import Dataset
-from ._evaluate import Verdict, observe_year
+from ._evaluate import Verdict, observe_year, year_span
 from ._expr import format_number, format_short
 from ._model import Aggregation, Lang, Rule, Rulebook, Text
 
@@ -161,7 +161,7 @@ def _words(result: Trend, years: range) -> Text:
     assert result.outlook is not None
     target = f"{rule.target.sign} {format_number(rule.target.value)}"
     value = format_short(result.outlook)
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    span = year_span(years)
     what_zh, what_en = {
         Aggregation.NEW: (f"{span} 年合计", f"the {span} total"),
         Aggregation.ANNUAL_AVERAGE: (f"{span} 年平均", f"the {span} average"),
