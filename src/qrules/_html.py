@@ -25,7 +25,7 @@ from typing import Any
 from ._evaluate import Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
-from ._report import _due_text, _target_text
+from ._report import _due_text, target_text
 from ._trend import Trend
 
 __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]
@@ -155,7 +155,7 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "integer": rule.measure.unit.integer,
         "op": None if target is None else target.op,
         "target": None if target is None else float(target.value),
-        "targetText": _target_text(rule) if target is None else
+        "targetText": target_text(rule) if target is None else
         f"{target.sign} {format_number(target.value)}",
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),

@@ -493,13 +493,12 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
     """``qrules lint``: a numbered list of findings and a count by severity."""
     zh = lang == "zh"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    fingerprint = rulebook.fingerprint[:12]
     if zh:
-        head = (f"规则集 {rulebook.id} {rulebook.version}(指纹 {fingerprint}):发现 "
+        head = (f"{rulebook.label('zh')}:发现 "
                 f"{len(findings)} 项,错误 {counts['error']},警告 {counts['warning']},"
                 f"提示 {counts['info']}")
     else:
-        head = (f"rulebook {rulebook.id} {rulebook.version} (fingerprint {fingerprint}): "
+        head = (f"{rulebook.label()}: "
                 f"{len(findings)} finding{'' if len(findings) == 1 else 's'}, "
                 f"{counts['error']} error{'' if counts['error'] == 1 else 's'}, "
                 f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}, "

@@ -327,6 +327,13 @@ class Rulebook:
         # plan's whole text included; the short repr names the rulebook.
         printer.text(repr(self))
 
+    def label(self, lang: Lang = "en") -> str:
+        """Which rulebook, exactly, as every output names it: ``rulebook
+        yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
+        if lang == "zh":
+            return f"规则集 {self.id} {self.version}(指纹 {self.fingerprint[:12]})"
+        return f"rulebook {self.id} {self.version} (fingerprint {self.fingerprint[:12]})"
+
     @property
     def in_force_period(self) -> Period:
         return self.effective or self.period

@@ -151,7 +151,7 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             "",
             f"**{rule.title.zh}** — {rule.title.en}",
             "",
-            f"- Target: `{rule.measure.id}` {_target_text(rule)}"
+            f"- Target: `{rule.measure.id}` {target_text(rule)}"
             f" ({rule.measure.unit.id}; {rule.aggregation.value}; {_due_text(rule)}"
             f"{'; aspirational' if rule.strength == 'aspirational' else ''})",
         ]
@@ -175,12 +175,13 @@ def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
     headers = ("id", "标题" if lang == "zh" else "title", "要求" if lang == "zh" else
                "requirement", "期限" if lang == "zh" else "due", "章节" if lang == "zh"
                else "section")
-    rows = [(r.id, r.title.get(lang), f"{r.measure.id} {_target_text(r)}",
+    rows = [(r.id, r.title.get(lang), f"{r.measure.id} {target_text(r)}",
              _due_text(r), r.source.section) for r in rules]
     return _table(headers, rows)
 
 
-def _target_text(rule: Rule) -> str:
+def target_text(rule: Rule) -> str:
+    """The rule's threshold (``>= 300``), or its requirement as written."""
     target = rule.target
     return str(target) if target is not None else rule.requirement.text
 
@@ -206,7 +207,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         ("强度", "strength", rule.strength),
         ("责任单位", "responsible", "、".join(rule.responsible)),
         ("章节", "section", rule.source.section),
-        ("原文", "quote", _one_line(rule.source.quote)),
+        ("原文", "quote", one_line(rule.source.quote)),
         ("指标来源", "indicator source", rule.source.indicator_source),
         ("数据来源", "data source", rule.source.data_source),
         ("解读", "interpretation", rule.interpretation),
@@ -222,7 +223,8 @@ def rule_details(rule: Rule, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """A text's non-blank lines on one line, joined by `` / ``."""
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
@@ -301,7 +303,7 @@ def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
     if result.population is not None:
         meeting = "?" if result.meeting is None else str(result.meeting)
         observed = f"{observed} ({meeting}/{result.population})"
-    target = _target_text(rule)
+    target = target_text(rule)
     gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
     action = "; ".join(c.describe(lang) for c in result.changes) or (
         result.reason.get(lang) if result.verdict is Verdict.UNKNOWN else "")
@@ -321,7 +323,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
                          *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
         return [
-            f"规则集 {rb.id} {rb.version}(指纹 {rb.fingerprint[:12]})"
+            f"{rb.label('zh')}"
             f"{'' if rb.as_of is None else f',适用 {rb.as_of} 的规则'},{data}",
             f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
             f"无法判定 {counts[Verdict.UNKNOWN]}",
@@ -335,8 +337,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
                       *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
     return [
-        f"rulebook {rb.id} {rb.version} (fingerprint {rb.fingerprint[:12]})"
-        f"{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
+        f"{rb.label()}{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
         f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
         f"{counts[Verdict.UNKNOWN]} unknown",
         *([f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"

@@ -25,6 +25,7 @@ from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
 from ._load import load
 from ._model import Lang, Rulebook
+from ._report import one_line, target_text
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 
@@ -138,9 +139,8 @@ def failure_message(evaluation: Evaluation, failing: list[Result],
     lines = []
     if failing:
         lines.append(
-            f"{len(failing)} of {len(evaluation)} results do not meet rulebook "
-            f"{rulebook.id} {rulebook.version} (fingerprint {rulebook.fingerprint[:12]}), "
-            f"dataset {evaluation.dataset}:"
+            f"{len(failing)} of {len(evaluation)} results do not meet "
+            f"{rulebook.label()}, dataset {evaluation.dataset}:"
         )
     for result in failing:
         rule = result.rule
@@ -148,16 +148,13 @@ def failure_message(evaluation: Evaluation, failing: list[Result],
         lines.append("")
         lines.append(f"  {rule.id} [{where}]: {result.verdict.label(lang)} — "
                      f"{rule.title.get(lang)}")
-        target = rule.target
         observed = "missing" if result.observed is None else format_number(result.observed)
-        requirement = str(target) if target is not None else rule.requirement.text
         gap = "" if not result.gap else f", short by {format_number(result.gap)}"
-        lines.append(f"    observed {observed}, required {requirement}{gap}")
+        lines.append(f"    observed {observed}, required {target_text(rule)}{gap}")
         lines.append(f"    {result.reason.get(lang)}")
         for change in result.changes:
             lines.append(f"    needs: {change.describe(lang)}")
-        quote = " / ".join(p.strip() for p in rule.source.quote.splitlines() if p.strip())
-        lines.append(f"    plan ({rule.source.section}): {quote}")
+        lines.append(f"    plan ({rule.source.section}): {one_line(rule.source.quote)}")
     if vanished:
         lines.append("")
         lines.append("Known failures that no longer fail (remove them from known_failures):")
