@@ -121,3 +121,10 @@ def test_schema_path() -> None:
     code, out, _ = run("schema")
     assert code == 0
     assert out.count(".schema.json") == 3
+
+
+def test_output_dash_is_standard_output_for_every_command() -> None:
+    for argv in (("check", str(MINI), "--sample"), ("export", str(MINI)),
+                 ("lint", str(MINI))):
+        assert run(*argv, "-o", "-") == run(*argv)
+        assert not (Path.cwd() / "-").exists()

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
-    check.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    _add_output(check)
     _records_cli.add_arguments(check)
 
     report = commands.add_parser(
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
                                  help="export a rulebook as JSON")
     export.add_argument("rulebook")
     export.add_argument("--format", choices=("json", "markdown"), default="json")
-    export.add_argument("-o", "--output", metavar="FILE")
+    _add_output(export)
 
     validate = commands.add_parser("validate", parents=[common],
                                    help="check rulebook folders and report every problem")
@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
                     "is no warning or error, 1 when there is, 2 on bad input.")
     linting.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
     linting.add_argument("--format", choices=("text", "json"), default="text")
-    linting.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    _add_output(linting)
 
     differ = commands.add_parser(
         "diff", help="compare two versions of a rulebook",
@@ -115,14 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     differ.add_argument("old")
     differ.add_argument("new")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    differ.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    _add_output(differ)
 
     changelog = commands.add_parser(
         "changelog", help="write a Keep a Changelog section for a rulebook's new version")
     changelog.add_argument("old")
     changelog.add_argument("new")
     changelog.add_argument("--date", help="the release date to print in the heading")
-    changelog.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    _add_output(changelog)
 
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
@@ -151,9 +151,16 @@ def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
     return rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
 
 
+def _add_output(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", metavar="FILE",
+                         help="write to FILE, not standard output ('-': standard output)")
+
+
 def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
-    if getattr(args, "output", None):
-        Path(args.output).write_text(text, encoding="utf-8")
+    """To ``-o FILE``, or to standard output (no ``-o``, or ``-o -``)."""
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        Path(output).write_text(text, encoding="utf-8")
     else:
         out.write(text)
 
@@ -254,10 +261,7 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
         text = _report.evaluation_markdown(evaluation, lang) + (f"\n{section}" if section else "")
     else:
         text = _report.evaluation_junit(evaluation, lang)
-    if args.output == "-":
-        out.write(text)
-    else:
-        _write(text, args, out)
+    _write(text, args, out)
     return EXIT_OK
 
 
