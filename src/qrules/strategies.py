@@ -80,16 +80,21 @@ def _thresholds(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> lis
 
 
 @functools.lru_cache(maxsize=1024)
+def _threshold_points(rule: Rule) -> list[Fraction]:
+    """Where the rule's verdict turns, within its measure's domain (once per rule)."""
+    return _thresholds(rule.predicate({rule.measure.id: rule.measure}), _variable(rule),
+                       domain(rule.measure))
+
+
+@functools.lru_cache(maxsize=1024)
 def _target_set(rule: Rule, outcome: Outcome, max_margin: Fraction | None) -> sympy.Set:
     """The values of the rule's measure that give ``outcome`` (solved once, then cached)."""
-    x = _variable(rule)
     within = domain(rule.measure)
-    predicate = rule.predicate({rule.measure.id: rule.measure})
     try:
         meets = requirement_values(rule)
     except Undecided as error:
         raise InvalidArgument(f"rule {rule.id!r}: cannot solve its requirement") from error
-    points = _thresholds(predicate, x, within)
+    points = _threshold_points(rule)
     if outcome == "threshold":
         return sympy.FiniteSet(*points)
     chosen = meets if outcome == "met" else within - meets
@@ -176,9 +181,8 @@ def _check(outcome: str, max_margin: object) -> Fraction | None:
 # -- public strategies --------------------------------------------------------
 
 
-@st.composite
-def _measure_values(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: object,
-                    places: int) -> Fraction:
+def _measure_values(rule: Rule, verdict: Outcome, max_margin: object, places: int
+                    ) -> st.SearchStrategy[Fraction]:
     margin = _check(verdict, max_margin)
     values = _target_set(rule, verdict, margin)
     what = f"of {rule.measure.id} gives verdict {verdict!r} for rule {rule.id!r}" + (
@@ -186,7 +190,7 @@ def _measure_values(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: o
     strategy = _from_set(values, rule.measure.unit.integer, places, what)
     if strategy.is_empty:
         raise InvalidArgument(f"no value {what}")
-    return draw(strategy)
+    return strategy
 
 
 def measure_values(rule: Rule, *, verdict: Outcome = "met", max_margin: object = None,
@@ -198,7 +202,9 @@ def measure_values(rule: Rule, *, verdict: Outcome = "met", max_margin: object =
     narrowly"); ``places`` is how many decimals drawn values have (more are
     used where an interval is too narrow). Whole units give whole numbers.
     """
-    return _measure_values(rule, verdict, max_margin, places)
+    # Built when first drawn from (so that a bad argument is reported there, as
+    # Hypothesis does), and then once only, not for every example.
+    return st.deferred(lambda: _measure_values(rule, verdict, max_margin, places))
 
 
 def threshold_values(rule: Rule) -> st.SearchStrategy[Fraction]:
@@ -340,14 +346,8 @@ def _counts_of_units(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: 
                      max_units: int) -> tuple[int, int]:
     """``(n, m)``: n units in the population, m of which meet, so that the share
     ``100 * m / n`` gets ``verdict`` (or sits on the threshold)."""
-    meets = requirement_values(rule)
-
-    def share_meets(m: int, n: int) -> bool:
-        return bool(meets.contains(sympy.Rational(100 * m, n)))
-
     if verdict == "threshold":
-        points = _thresholds(rule.predicate({rule.measure.id: rule.measure}),
-                             rule.measure.symbol, domain(rule.measure))
+        points = _threshold_points(rule)
         if not points:
             raise InvalidArgument(f"rule {rule.id!r} has no threshold")
         point = draw(st.sampled_from(points))
@@ -355,9 +355,11 @@ def _counts_of_units(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: 
         size = step * draw(st.integers(1, max(1, max_units // step)))
         return size, int(point * size / 100)
     size = draw(st.integers(1, max_units))
-    wanted = verdict == "met"
-    flips = [m for m in range(size + 1) if share_meets(m, size) != wanted]
-    options = [m for m in range(size + 1) if share_meets(m, size) == wanted and (
+    meets = _target_set(rule, "met", None)  # solved once per rule
+    gives = [bool(meets.contains(rational(Fraction(100 * m, size)))) == (verdict == "met")
+             for m in range(size + 1)]
+    flips = [m for m, given in enumerate(gives) if not given]
+    options = [m for m, given in enumerate(gives) if given and (
         max_margin is None or not flips or min(abs(m - f) for f in flips) <= max_margin)]
     if not options:
         raise InvalidArgument(f"no count of {size} units gives verdict {verdict!r} for "
