@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_LENGTH",
+    "MEASURE_ID",
     "NEGATED",
     "BinaryOp",
     "Compare",
@@ -145,6 +146,8 @@ _TOKEN = re.compile(
 )
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 _KEYWORDS = frozenset({"and", "or", "not"})
+#: A measure id: a name that is not a keyword (what the loader accepts in a rulebook).
+MEASURE_ID = re.compile(rf"(?!(?:{'|'.join(sorted(_KEYWORDS))})\Z){_NAME.pattern}")
 _ALIASES = {"≥": ">=", "≤": "<="}
 
 

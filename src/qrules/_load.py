@@ -20,6 +20,7 @@ import attrs
 
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
+    MEASURE_ID,
     BinaryOp,
     Expression,
     Name,
@@ -51,7 +52,6 @@ MEASURES_FILE = "measures.toml"
 
 _RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _RULE_ID = _RULEBOOK_ID
-_MEASURE_ID = re.compile(r"(?!(?:and|or|not)\Z)[a-z][a-z0-9]*(?:_[a-z0-9]+)*\Z")
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 _SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
 _STATUSES = ("draft", "final", "revised")
@@ -388,7 +388,7 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
     raw: dict[str, dict[str, Any]] = {}
     for measure_id, table in top["measure"].items():
         where = f"measure {measure_id!r}"
-        if not _MEASURE_ID.match(measure_id):
+        if not MEASURE_ID.match(measure_id):
             checker.problem("measure ids are lowercase words joined by '_'", where)
             continue
         fields = checker.table(table, {
@@ -711,8 +711,8 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     before = len(checker.problems)
     fields = checker.table(data, {
         "population": (lambda v: v, False),
-        "meeting": (_pattern(_MEASURE_ID, "a measure id"), True),
-        "total": (_pattern(_MEASURE_ID, "a measure id"), True),
+        "meeting": (_pattern(MEASURE_ID, "a measure id"), True),
+        "total": (_pattern(MEASURE_ID, "a measure id"), True),
         "each": (lambda v: v, True),
     }, where, prefix="records.")
     if fields is None:
