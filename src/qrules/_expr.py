@@ -37,6 +37,7 @@ __all__ = [
     "Not",
     "Number",
     "format_expression",
+    "iter_names",
     "names_in",
     "parse_formula",
     "parse_requirement",
@@ -511,15 +512,23 @@ def format_expression(node: Node) -> str:
 
 def names_in(node: Node) -> frozenset[str]:
     """The measure ids an expression refers to."""
-    if isinstance(node, Name):
-        return frozenset({node.id})
-    if isinstance(node, Number):
-        return frozenset()
-    if isinstance(node, Negate | Not):
-        return names_in(node.operand)
-    if isinstance(node, Compare):
-        return frozenset().union(*(names_in(o) for o in node.operands))
-    return names_in(node.left) | names_in(node.right)
+    return frozenset(iter_names(node))
+
+
+def iter_names(node: Node) -> Iterator[str]:
+    """Each occurrence of a measure id in an expression, in the order written
+    (a walk with a stack, not recursion: a tree may be as deep as it is long)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            yield node.id
+        elif isinstance(node, Negate | Not):
+            stack.append(node.operand)
+        elif isinstance(node, Compare):
+            stack.extend(reversed(node.operands))
+        elif isinstance(node, BinaryOp | Logic):
+            stack.extend((node.right, node.left))
 
 
 # -- sympy --------------------------------------------------------------------

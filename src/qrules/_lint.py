@@ -48,6 +48,7 @@ from ._expr import (
     Number,
     format_expression,
     format_number,
+    iter_names,
     rational,
     to_sympy,
 )
@@ -308,14 +309,7 @@ def _linear(measure: Measure) -> dict[str, Fraction] | None:
 
 
 def _names_in_order(node: Node) -> list[str]:
-    if isinstance(node, Name):
-        return [node.id]
-    if isinstance(node, Negate):
-        return _names_in_order(node.operand)
-    if isinstance(node, BinaryOp):
-        left = _names_in_order(node.left)
-        return left + [n for n in _names_in_order(node.right) if n not in left]
-    return []
+    return list(dict.fromkeys(iter_names(node)))
 
 
 def _substitute(node: Node, values: Mapping[str, Fraction]) -> Node:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -24,9 +25,8 @@ from ._expr import (
     BinaryOp,
     Expression,
     Name,
-    Negate,
-    Node,
     Number,
+    iter_names,
     parse_formula,
     parse_requirement,
 )
@@ -472,17 +472,7 @@ def _too_large(formulas: Mapping[str, Expression]) -> list[tuple[str, str]]:
 
 def _occurrences(formula: Expression) -> dict[str, int]:
     """How often each measure occurs in a formula's text."""
-    counts: dict[str, int] = {}
-    stack: list[Node] = [formula.tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, Negate):
-            stack.append(node.operand)
-        elif isinstance(node, BinaryOp):
-            stack.extend((node.left, node.right))
-    return counts
+    return dict(Counter(iter_names(formula.tree)))
 
 
 def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
