@@ -34,6 +34,12 @@ def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="session")
+def yantai() -> qrules.Rulebook:
+    """The shipped Yantai rulebook (a rulebook is immutable: one serves all tests)."""
+    return qrules.load("yantai-2023-2025")
+
+
+@pytest.fixture(scope="session")
 def mini() -> qrules.Rulebook:
     """A four-rule rulebook covering every aggregation but annual_average."""
     return qrules.load(MINI)

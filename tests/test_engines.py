@@ -31,11 +31,6 @@ from .conftest import ROOT, SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
-@pytest.fixture(scope="module")
-def yantai() -> qrules.Rulebook:
-    return qrules.load("yantai-2023-2025")
-
-
 @pytest.fixture(params=["duckdb", "postgres"])
 def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
     """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""

@@ -29,11 +29,6 @@ def page_data(html: str) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def yantai() -> qrules.Rulebook:
-    return qrules.load("yantai-2023-2025")
-
-
-@pytest.fixture(scope="module")
 def sample(yantai: qrules.Rulebook) -> qrules.Dataset:
     return qrules.read_dataset(f"{yantai.path}/samples/{SAMPLE}", yantai)
 

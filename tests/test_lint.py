@@ -114,11 +114,6 @@ YANTAI_FINDINGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def yantai() -> qrules.Rulebook:
-    return qrules.load("yantai-2023-2025")
-
-
 def test_yantai_findings_are_the_plans_own_and_nothing_else(yantai: qrules.Rulebook) -> None:
     assert summary(lint(yantai)) == YANTAI_FINDINGS
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import attrs
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,11 +13,6 @@ from qrules import Verdict
 from qrules._trend import Series, measure_paths, pace, project, trend, trends, trends_markdown
 
 SAMPLE = "synthetic-2023-2025.csv"
-
-
-@pytest.fixture(scope="module")
-def yantai() -> qrules.Rulebook:
-    return qrules.load("yantai-2023-2025")
 
 
 def path(*points: tuple[int, object]) -> Series:
