@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -25,6 +22,7 @@ from ._data import Dataset, read_dataset
 from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
 from ._errors import QRulesError
 from ._evaluate import Evaluation
+from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook
@@ -314,18 +312,16 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def _load_version(spec: str, keep: ExitStack) -> Rulebook:
     """A rulebook by name or folder, or ``REV:PATH``: the folder at a git revision."""
-    revision, colon, path = spec.partition(":")
-    if not colon or not revision or Path(spec).exists():
+    split = split_revision(spec)
+    if split is None:
         return load(spec)
+    revision, path = split
     folder = Path(keep.enter_context(tempfile.TemporaryDirectory(prefix="qrules-")))
-    archive = subprocess.run(["git", "archive", "--format=tar", revision, path],
-                             capture_output=True, check=False)
-    if archive.returncode != 0:
-        message = archive.stderr.decode(errors="replace").strip()
-        raise _usage(f"cannot read {path!r} at git revision {revision!r}: {message}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(folder, filter="data")
-    return load(folder / path)
+    try:
+        copy = write_tree(revision, path, folder)
+    except RevisionError as error:
+        raise _usage(f"cannot read {path!r} at git revision {revision!r}: {error}") from None
+    return load(copy)
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
