@@ -37,6 +37,7 @@ from ._data import Dataset, Observation
 from ._errors import Problem
 from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
+from ._observe import judged
 
 __all__ = [
     "Change",
@@ -272,8 +273,8 @@ def evaluate(
             judge = _Judge(rulebook, rule, table, district, used, frames)
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
-    return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                      dataset.rows_read - len(unused), unused)
+    return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
+                             dataset.rows_read - len(unused), unused))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
