@@ -7,6 +7,8 @@ file cannot make qrules run without end or exhaust memory.
 from __future__ import annotations
 
 __all__ = [
+    "MAX_COVERAGE_REPORT_BYTES",
+    "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_RULEBOOK_FILES",
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
@@ -18,3 +20,7 @@ MAX_RULEBOOK_FILE_BYTES = 4 * 1024 * 1024
 MAX_RULEBOOK_FILES = 1_000
 #: The most bytes a rulebook folder may hold in all.
 MAX_RULEBOOK_FOLDER_BYTES = 32 * 1024 * 1024
+#: The longest line of a decision log that ``qrules audit`` reads.
+MAX_DECISION_LOG_LINE_BYTES = 1024 * 1024
+#: The largest rule coverage report that ``qrules coverage`` reads.
+MAX_COVERAGE_REPORT_BYTES = 64 * 1024 * 1024

@@ -7,6 +7,7 @@ import enum
 import functools
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -403,6 +404,7 @@ class Rulebook:
         *,
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
+        decision_log: str | Path | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
@@ -410,7 +412,16 @@ class Rulebook:
         to value for one ``year`` (default: the last year of the plan)::
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+
+        ``decision_log``: a JSON Lines file to append each result to (see
+        ``docs/audit.md``).
         """
         from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
 
-        return evaluate(self, data, year=year, rules=rules)
+        evaluation = evaluate(self, data, year=year, rules=rules)
+        if decision_log is not None:
+            from ._decisions import append_decisions, data_digest  # noqa: PLC0415
+
+            append_decisions(decision_log, evaluation, engine="reference",
+                             sources=[data_digest(data)])
+        return evaluation
