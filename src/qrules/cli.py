@@ -17,6 +17,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 from . import _records_cli, _report
 from ._coverage import (
     coverage_html,
@@ -290,7 +292,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         data = _dataset_path(evaluation.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
-        append_decisions(args.decision_log, evaluation, engine=engine, sources=sources)
+        rows = {"dataset": evaluation.rows_read} | {t.kind: t.rows_read
+                                                    for t in evaluation.records}
+        append_decisions(args.decision_log, evaluation, engine=engine,
+                         sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
     lang: Lang = args.lang
     render = {
         "table": _report.evaluation_table,
