@@ -14,8 +14,8 @@ import qrules
 from qrules._coverage import (
     CoverageRecorder,
     CoverageReport,
-    RuleCoverage,
     RulebookCoverage,
+    RuleCoverage,
     coverage_json,
     parse_threshold,
     percent_text,
@@ -196,7 +196,8 @@ def test_qrules_coverage_renders_a_saved_report(tmp_path: Path, yantai: qrules.R
     code, out, _ = run("coverage", str(saved), "--format", "markdown")
     assert out.startswith("## rule coverage: yantai-2023-2025")
     code, out, _ = run("coverage", str(saved), "--format", "html", "--fail-under", "0")
-    assert code == 0 and "<table>" in out
+    assert code == 0
+    assert "<table>" in out
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     code, _, err = run("coverage", str(tmp_path / "bad.json"))
     assert code == 2

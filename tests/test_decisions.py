@@ -42,7 +42,8 @@ def test_a_log_written_by_check_is_audited_clean(checked: Path) -> None:
     records = [json.loads(line) for line in lines(checked)]
     figures = [r for r in records if r["records"] is None]
     counted = [r for r in records if r["records"] is not None]
-    assert len(figures) == 114 and len(counted) == 27
+    assert len(figures) == 114
+    assert len(counted) == 27
     assert records[0]["prev"] is None
     assert {r["engine"] for r in counted} == {"reference"}
     assert [s["kind"] for s in counted[0]["sources"]] == ["register", "log"]
@@ -57,7 +58,8 @@ def test_a_log_written_by_check_is_audited_clean(checked: Path) -> None:
     assert out.endswith("clean: the chain is intact and every verdict follows from its "
                         "logged inputs\n")
     code, out, _ = run("audit", str(checked), "--lang", "zh")
-    assert code == 0 and "复核无误" in out
+    assert code == 0
+    assert "复核无误" in out
 
 
 def test_evaluate_records_logs_the_sample_records(tmp_path: Path,
@@ -70,7 +72,8 @@ def test_evaluate_records_logs_the_sample_records(tmp_path: Path,
     written = [json.loads(line) for line in lines(path)]
     assert len(written) == len(evaluation)
     failing = [r for r in written if r["verdict"] == "not_met"]
-    assert failing and all(r["records"]["failing_units"] > 0 for r in failing)
+    assert failing
+    assert all(r["records"]["failing_units"] > 0 for r in failing)
     assert written[0]["sources"][1]["rows"] == log.rows_read - log.rows_rejected
     audit = audit_log(path, shipped)
     assert audit.clean, audit
@@ -121,7 +124,8 @@ def test_deleting_editing_or_reordering_a_line_is_detected(
     assert [f.line for f in audit.findings] == broken
     assert all("chain" in f.message.en or "removed" in f.message.en for f in audit.findings)
     code, out, _ = run("audit", str(tampered(checked, tmp_path, change)))
-    assert code == 1 and f"line {broken[0]}: " in out
+    assert code == 1
+    assert f"line {broken[0]}: " in out
 
 
 def test_a_cut_tail_is_detected_against_the_kept_head(checked: Path, tmp_path: Path) -> None:
@@ -131,7 +135,8 @@ def test_a_cut_tail_is_detected_against_the_kept_head(checked: Path, tmp_path: P
     cut.write_text("\n".join(lines(checked)[:-3]) + "\n", encoding="utf-8")
     assert audit_log(cut, shipped).clean  # a chain alone cannot tell
     code, out, _ = run("audit", str(cut), "--head", head)
-    assert code == 1 and "cut from the end" in out
+    assert code == 1
+    assert "cut from the end" in out
 
 
 def test_auditing_against_a_revised_rulebook_lists_the_changed_verdicts(
@@ -173,17 +178,21 @@ def test_a_log_of_an_unknown_rulebook_says_what_to_do(checked: Path, tmp_path: P
     qrules.load(mini_copy).evaluate({"firms": 301}, decision_log=path)
     code, out, _ = run("audit", str(path))
     assert code == 1
-    assert "no rulebook with fingerprint" in out and "--rulebook" in out
+    assert "no rulebook with fingerprint" in out
+    assert "--rulebook" in out
     assert run("audit", str(path), "--rulebook", str(mini_copy))[0] == 0
 
 
 def test_bad_logs_are_bad_input(tmp_path: Path) -> None:
     code, _, err = run("audit", str(tmp_path / "missing.jsonl"))
-    assert code == 2 and "cannot read the decision log" in err
+    assert code == 2
+    assert "cannot read the decision log" in err
     (tmp_path / "junk.jsonl").write_text("not json\n{}\n", encoding="utf-8")
     code, out, _ = run("audit", str(tmp_path / "junk.jsonl"))
-    assert code == 1 and "line 1: not a decision log record" in out
+    assert code == 1
+    assert "line 1: not a decision log record" in out
     partial = tmp_path / "partial.jsonl"
     partial.write_text('{"a": 1}', encoding="utf-8")
     code, _, err = run("check", "yantai-2023-2025", "--sample", "--decision-log", str(partial))
-    assert code == 2 and "last line is incomplete" in err
+    assert code == 2
+    assert "last line is incomplete" in err
