@@ -11,7 +11,9 @@ inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
 - qrules as it runs by default, checking the keys (unit ids repeated in the
   register, log rows of units not in it, inspection ids repeated in the log),
   against the hand-written query and a hand-written check of the same keys;
-- the reference engine (pure Python) on the same records as Python objects.
+- the reference engine (pure Python) on the same records as Python objects;
+- both again with a decision log (``decision_log=``, docs/audit.md), against
+  themselves without one, interleaved in the same run.
 
 Prints medians, the ratios qrules / hand-written, and peak memory: the Python
 heap's (tracemalloc) for each, and DuckDB's own peak buffer memory in the
@@ -305,9 +307,16 @@ def main() -> None:
         print(f"{len(rules)} record-level rules, {len(evaluation)} results, "
               f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
               f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes")
+        decisions = folder / "decisions.jsonl"
+
+        def with_qrules_logged() -> qrules.Evaluation:
+            return evaluate_tables(rulebook, connection, register="register", log="log",
+                                   check_keys=False, decision_log=decisions)
+
         actions = {"qrules": with_qrules, "hand": hand_written,
                    "qrules keys": with_qrules_checking_keys,
-                   "hand keys": hand_written_checking_keys}
+                   "hand keys": hand_written_checking_keys,
+                   "qrules logged": with_qrules_logged}
         times: dict[str, list[float]] = {name: [] for name in actions}
         for _ in range(args.repeat):
             for name, action in actions.items():
@@ -322,18 +331,33 @@ def main() -> None:
                   f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
                   f"ratio {ours / theirs:.2f}")
         ours = statistics.median(times["qrules"])
+        logged = statistics.median(times["qrules logged"])
+        print(f"decision log (keys trusted): qrules on DuckDB with decision_log=: "
+              f"{logged * 1000:.1f} ms median; without: {ours * 1000:.1f} ms; "
+              f"ratio {logged / ours:.3f}")
 
         objects = python_objects(register, log)
 
         def reference() -> qrules.Evaluation:
             return qrules.evaluate_records(rulebook, *objects)
 
-        reference_s = statistics.median(timed(reference) for _ in range(args.reference_repeat))
+        def reference_logged() -> qrules.Evaluation:
+            return qrules.evaluate_records(rulebook, *objects, decision_log=decisions)
+
+        runs: dict[str, list[float]] = {"plain": [], "logged": []}
+        for _ in range(args.reference_repeat):
+            runs["plain"].append(timed(reference))
+            runs["logged"].append(timed(reference_logged))
+        reference_s = statistics.median(runs["plain"])
         if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
             raise SystemExit("the reference engine and DuckDB disagree")
         print(f"reference engine (pure Python, records already in memory): "
               f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
               f"{reference_s / ours:.0f}x; same verdicts: yes")
+        reference_logged_s = statistics.median(runs["logged"])
+        print(f"decision log (reference engine, digesting the rows in memory): "
+              f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
+              f"ratio {reference_logged_s / reference_s:.3f}")
 
         print("peak memory: qrules on DuckDB: Python heap "
               f"{mib(python_peak(with_qrules))}, DuckDB "

@@ -136,9 +136,14 @@ class _Coverage:
         if self.report is None:
             return
         terminalreporter.section("qrules rule coverage")
-        table = self.module.coverage_table(
-            self.report, only_missing=self.config.get_verbosity() < 1)
+        # The rules not fully covered when the run asked for coverage (or is
+        # gated); a run of a few tests under the ini key gets the totals only.
+        asked = (self.config.getoption("qrules_coverage") or self.threshold is not None
+                 or self.config.get_verbosity() > 0)
+        table = self.module.coverage_table(self.report, only_missing=True, rows=asked)
         terminalreporter.write(table)
+        if not asked:
+            terminalreporter.write_line("(the rules not fully covered: -v or --qrules-coverage)")
         for kind, path in self.outputs:
             terminalreporter.write_line(f"wrote the {kind} report to {path}")
         if self.failure is not None:

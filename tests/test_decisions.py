@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import qrules
 from qrules import Verdict
-from qrules._decisions import audit_log
+from qrules._decisions import audit_log, records_digests
 
 from .conftest import SAMPLES, run
 from .revisions import apply_revision
@@ -196,3 +197,21 @@ def test_bad_logs_are_bad_input(tmp_path: Path) -> None:
     code, _, err = run("check", "yantai-2023-2025", "--sample", "--decision-log", str(partial))
     assert code == 2
     assert "last line is incomplete" in err
+
+
+def test_records_digests_change_with_any_value() -> None:
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    before = [d.digest for d in records_digests(register, log)]
+    assert before == [d.digest for d in records_digests(register, log)]
+    unit = register.rows[3]
+    for changed in (attrs.evolve(unit, closed=None if unit.closed else unit.registered),
+                    attrs.evolve(unit, flags=unit.flags ^ {"bright_kitchen"}),
+                    attrs.evolve(unit, district="其他区")):
+        edited = attrs.evolve(register, rows=(*register.rows[:3], changed, *register.rows[4:]))
+        assert records_digests(edited, log)[0].digest != before[0]
+    inspection = log.rows[0]
+    moved = attrs.evolve(inspection,
+                         date=inspection.date.replace(day=1 + inspection.date.day % 27))
+    edited_log = attrs.evolve(log, rows=(moved, *log.rows[1:]))
+    assert records_digests(register, edited_log)[1].digest != before[1]

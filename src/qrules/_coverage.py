@@ -270,20 +270,21 @@ def _total(report: CoverageReport, lang: Lang) -> str:
             f"({report.percent()} %)")
 
 
-def coverage_table(report: CoverageReport, lang: Lang = "en", *, only_missing: bool = False
-                   ) -> str:
-    """The terminal table; ``only_missing`` lists only the rules not fully covered."""
+def coverage_table(report: CoverageReport, lang: Lang = "en", *, only_missing: bool = False,
+                   rows: bool = True) -> str:
+    """The terminal table; ``only_missing`` lists only the rules not fully
+    covered, and without ``rows`` only the totals are given."""
     headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
     lines: list[str] = []
     for rulebook in report.rulebooks:
-        rows = _rows(rulebook, lang)
-        if only_missing:
-            rows = [row for row, rule in zip(rows, rulebook.rules, strict=True)
-                    if not rule.covered]
+        shown = _rows(rulebook, lang) if rows else []
+        if only_missing and shown:
+            shown = [row for row, rule in zip(shown, rulebook.rules, strict=True)
+                     if not rule.covered]
         lines.append(_title(rulebook, lang))
-        if rows:
-            widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-            for row in [headers, *rows]:
+        if shown:
+            widths = [max(_width(r[i]) for r in [headers, *shown]) for i in range(len(headers))]
+            for row in [headers, *shown]:
                 lines.append("  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True))
                              .rstrip())
     lines.append(_total(report, lang))

@@ -13,9 +13,11 @@ walk-through in docs/audit.md.
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -113,14 +115,34 @@ def data_digest(data: Dataset | Mapping[str, object]) -> InputDigest:
 
 
 def records_digests(register: Register, log: InspectionLog | None) -> list[InputDigest]:
-    """The digests of a register's and a log's rows as read (records in memory)."""
-    found = [rows_digest("register", register.name, (
-        (u.unit, u.name, u.category, u.district, u.risk_level, u.size, u.registered, u.closed,
-         ",".join(sorted(u.flags))) for u in register.rows))]
+    """The digests of a register's and a log's rows as read (records in memory),
+    column by column: each column's values joined, so that a million rows take
+    a few C-level joins rather than a million Python strings."""
+    found = [_columns_digest("register", register.name, register.rows, (
+        "unit", "name", "category", "district", "risk_level", "size"), ("registered", "closed"),
+        lambda u: ",".join(sorted(u.flags)))]
     if log is not None:
-        found.append(rows_digest("log", log.name, (
-            (i.unit, i.date, i.kind, i.result, i.inspection) for i in log.rows)))
+        found.append(_columns_digest("log", log.name, log.rows,
+                                     ("unit", "kind", "result", "inspection"), ("date",)))
     return found
+
+
+def _columns_digest(kind: str, name: str, rows: Sequence[Any], texts: Sequence[str],
+                    dates: Sequence[str], extra: Callable[[Any], str] | None = None
+                    ) -> InputDigest:
+    digest = hashlib.sha256()
+    for column in texts:
+        digest.update(column.encode() + b"\x1d" + "\x1e".join(
+            "\x00" if v is None else v for v in map(operator.attrgetter(column), rows)
+        ).encode("utf-8"))
+    for column in dates:
+        # Day numbers (0: no date), as 4-byte integers.
+        digest.update(column.encode() + b"\x1d" + array.array("i", (
+            0 if d is None else d.toordinal() for d in map(operator.attrgetter(column), rows)
+        )).tobytes())
+    if extra is not None:
+        digest.update(b"flags\x1d" + "\x1e".join(map(extra, rows)).encode("utf-8"))
+    return InputDigest(kind, name, "sha256:" + digest.hexdigest(), len(rows))
 
 
 def table_digests(evaluation: Evaluation) -> list[InputDigest]:
