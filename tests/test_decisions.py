@@ -215,3 +215,18 @@ def test_records_digests_change_with_any_value() -> None:
                          date=inspection.date.replace(day=1 + inspection.date.day % 27))
     edited_log = attrs.evolve(log, rows=(moved, *log.rows[1:]))
     assert records_digests(register, edited_log)[1].digest != before[1]
+
+
+def test_an_altered_verdict_is_reported_as_altered(checked: Path, tmp_path: Path) -> None:
+    text = lines(checked)
+    record = json.loads(text[-1])
+    record["verdict"] = "met"  # the last line: no later line's chain notices
+    text[-1] = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    path = tmp_path / "altered.jsonl"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    audit = audit_log(path, shipped)
+    assert audit.findings == ()
+    [change] = audit.changes
+    assert change.same_rulebook
+    assert change.line == len(text)
+    assert "the line was altered" in change.describe()

@@ -244,12 +244,13 @@ def _rows(rulebook: RulebookCoverage, lang: Lang) -> list[list[str]]:
     for rule in rulebook.rules:
         sides = " ".join("".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
                          for c in rule.comparisons)
+        comma = "、" if lang == "zh" else ", "
         rows.append([
             rule.rule,
-            ", ".join(_word(v, lang) for v in rule.verdicts) or "—",
+            comma.join(_word(v, lang) for v in rule.verdicts) or "—",
             _word("yes" if rule.boundary_hit else "no", lang),
             sides,
-            ", ".join(_word(m, lang) for m in rule.missing) or "—",
+            comma.join(_word(m, lang) for m in rule.missing) or "—",
         ])
     return rows
 

@@ -279,18 +279,29 @@ class VerdictChange:
     observed: str | None
     target_logged: str | None
     target_now: str | None
+    #: Audited against the very rulebook that gave the verdict (same
+    #: fingerprint): the line does not follow from its own inputs.
+    same_rulebook: bool = False
 
     def describe(self, lang: Lang = "en") -> str:
         where = f"{self.year}" + (f", {self.district}" if self.district else "")
         observed = self.observed if self.observed is not None else "?"
         if lang == "zh":
-            why = (f"目标由 {self.target_logged} 改为 {self.target_now}"
-                   if self.target_logged != self.target_now else "目标未变,规则的计算方式有变")
+            if self.same_rulebook:
+                why = "同一规则集由记录的输入得不出记录的判定:此行被改动过"
+            elif self.target_logged != self.target_now:
+                why = f"目标由 {self.target_logged} 改为 {self.target_now}"
+            else:
+                why = "目标未变,规则的计算方式有变"
             return (f"第 {self.line} 行:{self.rule}({where}):{self.logged.label('zh')} → "
                     f"{self.now.label('zh')};观测值 {observed},{why}")
-        why = (f"target was {self.target_logged}, now {self.target_now}"
-               if self.target_logged != self.target_now
-               else "same target; the rule is computed differently")
+        if self.same_rulebook:
+            why = ("the same rulebook does not give the logged verdict on the logged inputs: "
+                   "the line was altered")
+        elif self.target_logged != self.target_now:
+            why = f"target was {self.target_logged}, now {self.target_now}"
+        else:
+            why = "same target; the rule is computed differently"
         return (f"line {self.line}: {self.rule} ({where}): {self.logged.label('en')} → "
                 f"{self.now.label('en')}; observed {observed}, {why}")
 
@@ -432,7 +443,8 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
         changes.append(VerdictChange(
             number, rule_id, year, record["district"], was, again.verdict, record["observed"],
             None if logged_target is None else f"{logged_target['op']} {logged_target['value']}",
-            None if target is None else f"{target.op} {format_number(target.value)}"))
+            None if target is None else f"{target.op} {format_number(target.value)}",
+            book.fingerprint == key[0]))
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:
@@ -448,8 +460,9 @@ def audit_text(audit: Audit, lang: Lang = "en") -> str:
         where = f"第 {finding.line} 行:" if zh else f"line {finding.line}: "
         lines.append(f"  {where}{finding.message.get(lang)}")
     if audit.changes:
-        lines.append(f"{len(audit.changes)} 个判定将改变:" if zh
-                     else f"{len(audit.changes)} verdicts would change:")
+        count = len(audit.changes)
+        lines.append(f"{count} 个判定将改变:" if zh
+                     else f"{count} verdict{'s' if count > 1 else ''} would change:")
         lines.extend(f"  {c.describe(lang)}" for c in audit.changes)
     if audit.clean:
         lines.append("复核无误:哈希链完整,每个判定都能由记录的输入重新得出" if zh
@@ -467,7 +480,8 @@ def audit_json(audit: Audit) -> str:
                      for f in audit.findings],
         "changes": [{"line": c.line, "rule": c.rule, "year": c.year, "district": c.district,
                      "logged": c.logged.value, "now": c.now.value, "observed": c.observed,
-                     "target_logged": c.target_logged, "target_now": c.target_now}
+                     "target_logged": c.target_logged, "target_now": c.target_now,
+                     "same_rulebook": c.same_rulebook}
                     for c in audit.changes],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
