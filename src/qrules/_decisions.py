@@ -132,14 +132,17 @@ def _columns_digest(kind: str, name: str, rows: Sequence[Any], texts: Sequence[s
                     ) -> InputDigest:
     digest = hashlib.sha256()
     for column in texts:
-        digest.update(column.encode() + b"\x1d" + "\x1e".join(
-            "\x00" if v is None else v for v in map(operator.attrgetter(column), rows)
-        ).encode("utf-8"))
+        values: list[Any] = list(map(operator.attrgetter(column), rows))
+        if values.count(None):  # a missing value is written as NUL, never as text
+            values = ["\x00" if v is None else v for v in values]
+        digest.update(column.encode() + b"\x1d" + "\x1e".join(values).encode("utf-8"))
     for column in dates:
-        # Day numbers (0: no date), as 4-byte integers.
-        digest.update(column.encode() + b"\x1d" + array.array("i", (
-            0 if d is None else d.toordinal() for d in map(operator.attrgetter(column), rows)
-        )).tobytes())
+        # Day numbers (0: no date), as 4-byte integers; a log repeats its few
+        # hundred days, so each is converted once.
+        days: list[Any] = list(map(operator.attrgetter(column), rows))
+        ordinal = {d: 0 if d is None else d.toordinal() for d in set(days)}
+        digest.update(column.encode() + b"\x1d"
+                      + array.array("i", map(ordinal.__getitem__, days)).tobytes())
     if extra is not None:
         digest.update(b"flags\x1d" + "\x1e".join(map(extra, rows)).encode("utf-8"))
     return InputDigest(kind, name, "sha256:" + digest.hexdigest(), len(rows))
@@ -283,27 +286,26 @@ class VerdictChange:
     #: fingerprint): the line does not follow from its own inputs.
     same_rulebook: bool = False
 
+    def why(self) -> Text:
+        """Why the verdict changed: the target then and now, or an altered line."""
+        if self.same_rulebook:
+            return Text("同一规则集由记录的输入得不出记录的判定:此行被改动过",
+                        "the same rulebook does not give the logged verdict on the logged "
+                        "inputs: the line was altered")
+        if self.target_logged != self.target_now:
+            return Text(f"目标由 {self.target_logged} 改为 {self.target_now}",
+                        f"target was {self.target_logged}, now {self.target_now}")
+        return Text("目标未变,规则的计算方式有变", "same target; the rule is computed differently")
+
     def describe(self, lang: Lang = "en") -> str:
         where = f"{self.year}" + (f", {self.district}" if self.district else "")
         observed = self.observed if self.observed is not None else "?"
+        change = f"{self.logged.label(lang)} → {self.now.label(lang)}"
         if lang == "zh":
-            if self.same_rulebook:
-                why = "同一规则集由记录的输入得不出记录的判定:此行被改动过"
-            elif self.target_logged != self.target_now:
-                why = f"目标由 {self.target_logged} 改为 {self.target_now}"
-            else:
-                why = "目标未变,规则的计算方式有变"
-            return (f"第 {self.line} 行:{self.rule}({where}):{self.logged.label('zh')} → "
-                    f"{self.now.label('zh')};观测值 {observed},{why}")
-        if self.same_rulebook:
-            why = ("the same rulebook does not give the logged verdict on the logged inputs: "
-                   "the line was altered")
-        elif self.target_logged != self.target_now:
-            why = f"target was {self.target_logged}, now {self.target_now}"
-        else:
-            why = "same target; the rule is computed differently"
-        return (f"line {self.line}: {self.rule} ({where}): {self.logged.label('en')} → "
-                f"{self.now.label('en')}; observed {observed}, {why}")
+            return (f"第 {self.line} 行:{self.rule}({where}):{change};"
+                    f"观测值 {observed},{self.why().zh}")
+        return (f"line {self.line}: {self.rule} ({where}): {change}; observed {observed}, "
+                f"{self.why().en}")
 
 
 @attrs.frozen
