@@ -506,7 +506,7 @@ def _headline(change: RuleChange) -> str:
 
 def diff_text(diff: RulebookDiff) -> str:
     """``qrules diff``: one block per change, and the bump they call for."""
-    lines = [f"{diff.old.id} {diff.old.version} → {diff.new.id} {diff.new.version}: "
+    lines = [f"{diff.old.named()} → {diff.new.named()}: "
              f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
              f"bump {diff.bump.label}"]
     if not version_follows(diff):
@@ -525,7 +525,7 @@ def diff_text(diff: RulebookDiff) -> str:
 
 def diff_dict(diff: RulebookDiff) -> dict[str, object]:
     def side(rulebook: Rulebook) -> dict[str, str | None]:
-        return {"id": rulebook.id, "version": rulebook.version,
+        return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
                 "fingerprint": rulebook.fingerprint, "supersedes": rulebook.supersedes}
 
     return {
@@ -554,7 +554,8 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
 
 
 def diff_markdown(diff: RulebookDiff) -> str:
-    lines = [f"# {diff.old.id} {diff.old.version} → {diff.new.version}", "",
+    lines = [f"# {diff.old.named()} → {diff.new.version}"
+             f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}", "",
              f"Version bump called for: **{diff.bump.label}**.", "",
              "| change | rule | requirement | other fields | bump |", "|---|---|---|---|---|"]
     for field in diff.plan:

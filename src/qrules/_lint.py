@@ -464,8 +464,8 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
 # -- output -------------------------------------------------------------------
 
 
-def _header(rulebook: Rulebook) -> dict[str, str]:
-    return {"id": rulebook.id, "version": rulebook.version,
+def _header(rulebook: Rulebook) -> dict[str, str | None]:
+    return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
             "fingerprint": rulebook.fingerprint}
 
 

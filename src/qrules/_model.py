@@ -321,6 +321,10 @@ class Rulebook:
     effective: Period | None = None
     #: The date the rulebook was narrowed to with `in_force`, if it was.
     as_of: dt.date | None = None
+    #: Where the rulebook was read from, when its id alone would mislead: a
+    #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
+    #: output then names it (see `label` and `named`).
+    origin: str | None = attrs.field(default=None, eq=False)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the
@@ -331,8 +335,16 @@ class Rulebook:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
         if lang == "zh":
-            return f"规则集 {self.id} {self.version}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.id} {self.version} (fingerprint {self.fingerprint[:12]})"
+            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
+        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+
+    def named(self, lang: Lang = "en") -> str:
+        """The rulebook's id and version, and the folder it was read from when
+        that folder is not the shipped rulebook of that id:
+        ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
+        if self.origin is None:
+            return f"{self.id} {self.version}"
+        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
 
     @property
     def in_force_period(self) -> Period:

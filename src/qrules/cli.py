@@ -17,6 +17,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
+import attrs
+
 from . import _records_cli, _report
 from ._data import Dataset, read_dataset
 from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
@@ -321,7 +323,9 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
         copy = write_tree(revision, path, folder)
     except RevisionError as error:
         raise _usage(f"cannot read {path!r} at git revision {revision!r}: {error}") from None
-    return load(copy)
+    rulebook = load(copy)
+    # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
+    return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
