@@ -610,6 +610,28 @@ def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     return _Table(name, header, body())
 
 
+#: DuckDB settings for every database qrules opens (see docs/security.md): a
+#: database file may come from an untrusted source, and its views run when they
+#: are read. With external access off, a view over ``read_text('/etc/passwd')``
+#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
+#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
+DUCKDB_SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def duckdb_connection(path: str | None = None) -> Any:
+    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
+    database file ``path``, read only."""
+    duckdb = _needs("duckdb")
+    if path is None:
+        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
+    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
+
+
 def database_file(url: str, scheme: str, path: str) -> str:
     """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
     path names; a `DataError` when there is none."""
@@ -629,8 +651,7 @@ def _from_url(url: str, table: str) -> _Table:
     path = database_file(url, scheme, parts.path)
     table = parse_qs(parts.query).get("table", [table])[0]
     if scheme == "duckdb":
-        duckdb = _needs("duckdb")
-        connection = duckdb.connect(path, read_only=True)
+        connection = duckdb_connection(path)
     else:
         import sqlite3  # noqa: PLC0415
 
