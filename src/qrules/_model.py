@@ -15,6 +15,7 @@ import sympy
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
+from ._once import once
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
@@ -256,24 +257,16 @@ class Rule:
         current = [t for t in self.targets if t.start <= date][-1]
         if current.requirement == self.requirement and current.source in (None, self.source):
             return self
-        stood = self._stood.get(current)
-        if stood is None:
-            stood = self._stood[current] = attrs.evolve(
-                self, requirement=current.requirement, source=current.source or self.source)
-        return stood
+        return once(self._stood, current, lambda: attrs.evolve(
+            self, requirement=current.requirement, source=current.source or self.source))
 
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
     ) -> Predicate:
         """The compiled requirement, with the measures in ``expand`` replaced by
         their formulas (recursively), so that it can be judged on their inputs."""
-        cached = self._cache.get(expand)
-        if cached is None:
-            cached = compile_predicate(
-                self.requirement.tree, lambda name: expression_of(name, measures, expand)
-            )
-            self._cache[expand] = cached
-        return cached
+        return once(self._cache, expand, lambda: compile_predicate(
+            self.requirement.tree, lambda name: expression_of(name, measures, expand)))
 
     def expression(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset(),
@@ -283,10 +276,7 @@ class Rule:
         expression, with the measures in ``expand`` replaced by their formulas
         (recursively); worked out once, like `predicate`."""
         key = (name or self.measure.id, expand)
-        cached = self._expressions.get(key)
-        if cached is None:
-            cached = self._expressions[key] = expression_of(key[0], measures, expand)
-        return cached
+        return once(self._expressions, key, lambda: expression_of(key[0], measures, expand))
 
 
 def expression_of(
