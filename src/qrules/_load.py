@@ -22,7 +22,6 @@ from typing import Any
 import attrs
 
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
-from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
 from ._expr import (
     MEASURE_ID,
     BinaryOp,
@@ -33,6 +32,7 @@ from ._expr import (
     parse_formula,
     parse_requirement,
 )
+from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
 from ._model import (
     AGGREGATIONS,
     UNITS,
