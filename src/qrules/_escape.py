@@ -88,7 +88,10 @@ def html(text: str) -> str:
 
 def script_json(value: object) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&``,
-    and no line separator (which ends a line in older JavaScript)."""
+    no line separator (which ends a line in older JavaScript), no control or
+    bidirectional character."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    # Control, separator and bidi characters as JSON escapes: the same data,
+    # and a page source that a terminal or an editor shows as written.
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
