@@ -191,6 +191,10 @@ def hostile(tmp_path: Path) -> Path:
     rules = rules.replace('section = "一"\nquote = "食品安全抽检合格率≥98.5"',
                           f'section = {toml_text}\nquote = {toml_text}', 1)
     (folder / "rules.toml").write_text(rules, encoding="utf-8")
+    plan = folder / "plan.toml"  # a new version, so that changelog writes its section
+    plan.write_text(plan.read_text(encoding="utf-8").replace('version = "1.0.0"',
+                                                             'version = "2.0.0"'),
+                    encoding="utf-8")
     assert run("validate", str(folder))[0] == 0, run("validate", str(folder))[1]
     return folder
 
@@ -207,6 +211,7 @@ def test_rule_texts_in_every_rulebook_output(hostile: Path, tmp_path: Path) -> N
                  ("diff", str(MINI), str(hostile), "--format", "markdown"),
                  ("changelog", str(MINI), str(hostile))):
         _, out, _ = run(*argv)
+        assert out
         _markdown_safe(out)
     _, out, _ = run("check", str(hostile), sample, "--format", "junit")
     suite = _junit_safe(out)

@@ -399,15 +399,17 @@ def _load_folder(path: Path, shown: str) -> Rulebook:
         problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     rules: list[Rule] = []
+    unread: list[str] = []
     for name in rule_files or ():
         data = _read_toml(folder, name)
         if data is None:
+            unread.append(name)
             continue
         for raw, rule in _check_rule_file(name, data, measures, declared, plan, problems):
             raw_rules.append((name, raw))
             if rule is not None:
                 rules.append(rule)
-    _check_rulebook(rules, raw_rules, plan_text, problems)
+    _check_rulebook(rules, raw_rules, plan_text, problems, unread)
     if problems or plan is None:
         raise RulebookError(shown, problems)
 
@@ -945,7 +947,12 @@ def _nearest_hint(quote: str, text: str) -> str:
 
 
 def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
-                    text: str | None, problems: list[Problem]) -> None:
+                    text: str | None, problems: list[Problem], unread: list[str]) -> None:
+    """What no single file can check: duplicate rule ids and related rules.
+
+    A related rule that is not found is not reported while a rule file could
+    not be read (``unread``): it may well be there, and the file's own problem
+    says what to fix first."""
     seen: dict[str, str] = {}
     for file, table in raw:
         rule_id = table.get("id")
@@ -961,7 +968,7 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(related, list):
             continue
         for other in related:
-            if isinstance(other, str) and other not in seen:
+            if isinstance(other, str) and other not in seen and not unread:
                 problems.append(Problem(file, f"related rule {other!r} does not exist",
                                         f"rule {table.get('id')!r}", "related",
                                         did_you_mean(other, seen)))
