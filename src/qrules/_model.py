@@ -291,7 +291,10 @@ def expression_of(
 
 @attrs.frozen
 class Rulebook:
-    """A plan's rules, as loaded from a folder. Iterating gives the rules."""
+    """A plan's rules, as loaded from a folder. Iterating gives the rules.
+
+    Immutable, and safe to share between threads: what its rules work out
+    lazily is built whole, once, under a lock (docs/security.md#threads)."""
 
     id: str
     version: str

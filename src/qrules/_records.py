@@ -137,7 +137,10 @@ class _Accounted(Generic[_Row]):
 
 @attrs.frozen
 class Register(_Accounted[UnitRecord]):
-    """The units under supervision (``units``), and how their rows were read."""
+    """The units under supervision (``units``), and how their rows were read.
+
+    Immutable, and safe to share between threads (its index by unit id is
+    built whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "register"
     # The index by unit id, built once (see `qrules._once`).
@@ -163,7 +166,8 @@ class Register(_Accounted[UnitRecord]):
 @attrs.frozen
 class InspectionLog(_Accounted[Inspection]):
     """Inspections of the register's units (``inspections``), and how their rows
-    were read."""
+    were read. Immutable, and safe to share between threads (`by_unit` is built
+    whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "log"
     # The index by unit, built once (see `qrules._once`).
