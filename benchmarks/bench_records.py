@@ -12,8 +12,12 @@ inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
   register, log rows of units not in it, inspection ids repeated in the log),
   against the hand-written query and a hand-written check of the same keys;
 - the reference engine (pure Python) on the same records as Python objects;
-- both again with a decision log (``decision_log=``, docs/audit.md), against
-  themselves without one, interleaved in the same run.
+- with a decision log (docs/audit.md), against the same without one,
+  interleaved in the same run: ``evaluate_tables(..., decision_log=)`` (the
+  tables' names and counts logged), ``qrules check --register R --log L
+  --decision-log FILE`` on the Parquet files (their SHA-256 logged), and the
+  reference engine's ``evaluate_records(..., decision_log=)`` (a digest of the
+  rows in memory).
 
 Prints medians, the ratios qrules / hand-written, and peak memory: the Python
 heap's (tracemalloc) for each, and DuckDB's own peak buffer memory in the
@@ -42,6 +46,7 @@ from pyarrow import parquet
 import qrules
 from qrules import Verdict
 from qrules._records import Inspection, InspectionLog, Register, UnitRecord
+from qrules.cli import main as main_cli
 from qrules.engines import evaluate_tables
 
 #: Share of the register in each category (an office where catering and food
@@ -260,6 +265,28 @@ def mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
+def time_check(folder: Path, repeat: int) -> str:
+    """``qrules check`` on the Parquet files, with and without ``--decision-log``,
+    interleaved: the line to print."""
+
+    def check(*extra: str) -> None:
+        code = main_cli(["check", "yantai-2023-2025", "--register",
+                         str(folder / "register.parquet"), "--log", str(folder / "log.parquet"),
+                         "--engine", "duckdb", "--format", "json", "-o",
+                         str(folder / "out.json"), *extra])
+        if code not in (0, 1):
+            raise SystemExit(f"qrules check failed with exit code {code}")
+
+    runs: dict[str, list[float]] = {"plain": [], "logged": []}
+    for _ in range(repeat):
+        runs["plain"].append(timed(check))
+        runs["logged"].append(timed(lambda: check("--decision-log", str(folder / "cli.jsonl"))))
+    plain, logged = (statistics.median(runs[k]) for k in ("plain", "logged"))
+    return (f"decision log (qrules check --register/--log Parquet files on DuckDB): "
+            f"{logged:.2f} s median with --decision-log; without: {plain:.2f} s; "
+            f"ratio {logged / plain:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -267,6 +294,9 @@ def main() -> None:
     parser.add_argument("--inspections", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7, help="runs of each (median)")
     parser.add_argument("--reference-repeat", type=int, default=3)
+    parser.add_argument("--cli-repeat", type=int, default=3,
+                        help="runs of qrules check on the Parquet files, with and without "
+                             "--decision-log")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
@@ -358,6 +388,8 @@ def main() -> None:
         print(f"decision log (reference engine, digesting the rows in memory): "
               f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
               f"ratio {reference_logged_s / reference_s:.3f}")
+
+        print(time_check(folder, args.cli_repeat))
 
         print("peak memory: qrules on DuckDB: Python heap "
               f"{mib(python_peak(with_qrules))}, DuckDB "
