@@ -265,6 +265,16 @@ def mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
+def medians(first: Callable[[], object], second: Callable[[], object], repeat: int
+            ) -> tuple[float, float]:
+    """The median times of two actions, run alternately."""
+    runs: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(timed(first))
+        runs[1].append(timed(second))
+    return statistics.median(runs[0]), statistics.median(runs[1])
+
+
 def time_check(folder: Path, repeat: int) -> str:
     """``qrules check`` on the Parquet files, with and without ``--decision-log``,
     interleaved: the line to print."""
@@ -277,11 +287,8 @@ def time_check(folder: Path, repeat: int) -> str:
         if code not in (0, 1):
             raise SystemExit(f"qrules check failed with exit code {code}")
 
-    runs: dict[str, list[float]] = {"plain": [], "logged": []}
-    for _ in range(repeat):
-        runs["plain"].append(timed(check))
-        runs["logged"].append(timed(lambda: check("--decision-log", str(folder / "cli.jsonl"))))
-    plain, logged = (statistics.median(runs[k]) for k in ("plain", "logged"))
+    plain, logged = medians(check, lambda: check("--decision-log", str(folder / "cli.jsonl")),
+                            repeat)
     return (f"decision log (qrules check --register/--log Parquet files on DuckDB): "
             f"{logged:.2f} s median with --decision-log; without: {plain:.2f} s; "
             f"ratio {logged / plain:.3f}")
@@ -374,17 +381,13 @@ def main() -> None:
         def reference_logged() -> qrules.Evaluation:
             return qrules.evaluate_records(rulebook, *objects, decision_log=decisions)
 
-        runs: dict[str, list[float]] = {"plain": [], "logged": []}
-        for _ in range(args.reference_repeat):
-            runs["plain"].append(timed(reference))
-            runs["logged"].append(timed(reference_logged))
-        reference_s = statistics.median(runs["plain"])
+        reference_s, reference_logged_s = medians(reference, reference_logged,
+                                                  args.reference_repeat)
         if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
             raise SystemExit("the reference engine and DuckDB disagree")
         print(f"reference engine (pure Python, records already in memory): "
               f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
               f"{reference_s / ours:.0f}x; same verdicts: yes")
-        reference_logged_s = statistics.median(runs["logged"])
         print(f"decision log (reference engine, digesting the rows in memory): "
               f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
               f"ratio {reference_logged_s / reference_s:.3f}")
