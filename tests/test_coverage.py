@@ -202,3 +202,27 @@ def test_qrules_coverage_renders_a_saved_report(tmp_path: Path, yantai: qrules.R
     code, _, err = run("coverage", str(tmp_path / "bad.json"))
     assert code == 2
     assert "not a qrules coverage report" in err or "schema_version" in err
+
+
+def test_hostile_reports_are_shown_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    rule = RuleCoverage("a|b\x1b[2J<script>", ("met",), ((True, False, True),))
+    saved = tmp_path / "hostile.json"
+    saved.write_text(coverage_json(CoverageReport((RulebookCoverage("b", "1", "f", (rule,)),))),
+                     encoding="utf-8")
+    code, out, _ = run("coverage", str(saved))
+    assert code == 1
+    assert "\x1b" not in out
+    assert "a|b\\x1b[2J<script>" in out
+    _, out, _ = run("coverage", str(saved), "--format", "markdown")
+    assert "a\\|b\\\\x1b\\[2J&lt;script>" in out
+    _, out, _ = run("coverage", str(saved), "--format", "html")
+    assert "<script>" not in out
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, _, err = run("coverage", str(tmp_path / "deep.json"))
+    assert code == 2
+    assert "not a qrules coverage report" in err
+    monkeypatch.setattr("qrules.cli.MAX_COVERAGE_REPORT_BYTES", 100)
+    code, _, err = run("coverage", str(saved))
+    assert code == 2
+    assert "larger than 100 bytes" in err

@@ -230,3 +230,26 @@ def test_an_altered_verdict_is_reported_as_altered(checked: Path, tmp_path: Path
     assert change.same_rulebook
     assert change.line == len(text)
     assert "the line was altered" in change.describe()
+
+
+def test_hostile_logs_are_shown_not_run(checked: Path, tmp_path: Path) -> None:
+    record = json.loads(lines(checked)[0])
+    record["rule"] = "\x1b[2J\nline 1: clean"
+    deep = "[" * 100_000 + "]" * 100_000
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(record) + "\n" + deep + "\n", encoding="utf-8")
+    code, out, _ = run("audit", str(path))
+    assert code == 1
+    assert "\x1b" not in out
+    assert "\\x1b[2J\\x0aline 1: clean: yantai-2023-2025 1.0.0" in out
+    assert "line 2: not a decision log record" in out
+
+
+def test_a_line_over_the_limit_is_refused(tmp_path: Path) -> None:
+    from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
+
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b'{"a": "' + b"x" * MAX_DECISION_LOG_LINE_BYTES + b'"}\n')
+    code, _, err = run("audit", str(path))
+    assert code == 2
+    assert f"line 1: longer than {MAX_DECISION_LOG_LINE_BYTES} bytes" in err

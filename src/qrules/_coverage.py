@@ -14,15 +14,15 @@ fully covered is a `Fraction`, so 100 means every rule (see docs/testing.md).
 
 from __future__ import annotations
 
-import html
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from . import _escape
 from ._errors import QRulesError
 from ._evaluate import Evaluation, Verdict
 from ._model import Lang, Rulebook, Text
@@ -239,29 +239,34 @@ def _word(key: str, lang: Lang) -> str:
     return _WORDS[key].get(lang) if key in _WORDS else key
 
 
-def _rows(rulebook: RulebookCoverage, lang: Lang) -> list[list[str]]:
+def _rows(rulebook: RulebookCoverage, lang: Lang,
+          escape: Callable[[str], str] = _escape.terminal) -> list[list[str]]:
+    """The table's cells, each escaped for its format (a saved report may be hostile)."""
     rows = []
     for rule in rulebook.rules:
         sides = " ".join("".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
                          for c in rule.comparisons)
         comma = "、" if lang == "zh" else ", "
-        rows.append([
+        rows.append([escape(cell) for cell in (
             rule.rule,
             comma.join(_word(v, lang) for v in rule.verdicts) or "—",
             _word("yes" if rule.boundary_hit else "no", lang),
             sides,
             comma.join(_word(m, lang) for m in rule.missing) or "—",
-        ])
+        )])
     return rows
 
 
-def _title(rulebook: RulebookCoverage, lang: Lang) -> str:
+def _title(rulebook: RulebookCoverage, lang: Lang,
+           escape: Callable[[str], str] = _escape.terminal) -> str:
     covered = sum(r.covered for r in rulebook.rules)
+    name = escape(f"{rulebook.id} {rulebook.version}")
+    fingerprint = escape(rulebook.fingerprint[:12])
     if lang == "zh":
-        return (f"规则覆盖:{rulebook.id} {rulebook.version}(指纹 {rulebook.fingerprint[:12]}),"
+        return (f"规则覆盖:{name}(指纹 {fingerprint}),"
                 f"{len(rulebook.rules)} 条规则中 {covered} 条完全覆盖")
-    return (f"rule coverage: {rulebook.id} {rulebook.version} (fingerprint "
-            f"{rulebook.fingerprint[:12]}), {covered} of {len(rulebook.rules)} rules fully covered")
+    return (f"rule coverage: {name} (fingerprint {fingerprint}), {covered} of "
+            f"{len(rulebook.rules)} rules fully covered")
 
 
 def _total(report: CoverageReport, lang: Lang) -> str:
@@ -305,29 +310,28 @@ def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:
     headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
     lines = []
     for rulebook in report.rulebooks:
-        lines += [f"## {_title(rulebook, lang)}", "", "| " + " | ".join(headers) + " |",
-                  "|" + "---|" * len(headers)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
-                  for row in _rows(rulebook, lang)]
+        lines += [f"## {_title(rulebook, lang, _escape.markdown)}", "",
+                  "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(row) + " |" for row in _rows(rulebook, lang, _escape.markdown)]
         lines.append("")
     lines.append(_total(report, lang))
     return "\n".join(lines) + "\n"
 
 
 def coverage_html(report: CoverageReport, lang: Lang = "en") -> str:
-    headers = "".join(f"<th>{html.escape(_HEADERS[k].get(lang))}</th>"
+    headers = "".join(f"<th>{_escape.html(_HEADERS[k].get(lang))}</th>"
                       for k in ("rule", "verdicts", "boundary", "sides", "missing"))
     parts = [f'<!doctype html><html lang="{lang}"><meta charset="utf-8">',
              "<title>qrules rule coverage</title>",
              "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}"
              "tr.missing td{background:#fde8e8}</style>"]
     for rulebook in report.rulebooks:
-        parts.append(f"<h2>{html.escape(_title(rulebook, lang))}</h2><table><tr>{headers}</tr>")
-        for row, rule in zip(_rows(rulebook, lang), rulebook.rules, strict=True):
-            cells = "".join(f"<td>{html.escape(c)}</td>" for c in row)
+        parts.append(f"<h2>{_title(rulebook, lang, _escape.html)}</h2><table><tr>{headers}</tr>")
+        for row, rule in zip(_rows(rulebook, lang, _escape.html), rulebook.rules, strict=True):
+            cells = "".join(f"<td>{c}</td>" for c in row)
             parts.append(f'<tr{"" if rule.covered else " class=missing"}>{cells}</tr>')
         parts.append("</table>")
-    parts.append(f"<p>{html.escape(_total(report, lang))}</p></html>\n")
+    parts.append(f"<p>{_escape.html(_total(report, lang))}</p></html>\n")
     return "\n".join(parts)
 
 
@@ -358,7 +362,7 @@ def read_coverage(text: str, name: str) -> CoverageReport:
             raise _CoverageError(f"{name}: schema_version {data.get('schema_version')!r}; "
                                  f"this qrules reads version {COVERAGE_SCHEMA_VERSION}")
         return CoverageReport(tuple(_book(b) for b in data["rulebooks"]))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         if isinstance(error, QRulesError):
             raise
         raise _CoverageError(f"{name}: not a qrules coverage report ({error}); write one with "

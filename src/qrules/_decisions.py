@@ -28,6 +28,7 @@ import attrs
 
 from ._data import Dataset
 from ._errors import QRulesError
+from ._escape import terminal
 from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
 from ._limits import MAX_DECISION_LOG_LINE_BYTES
@@ -349,7 +350,7 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise TypeError("not an object")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             findings.append(Finding(number, Text("不是决策日志记录(JSON 对象)",
                                                  "not a decision log record (a JSON object)")))
             continue
@@ -470,7 +471,9 @@ def audit_text(audit: Audit, lang: Lang = "en") -> str:
         lines.append("复核无误:哈希链完整,每个判定都能由记录的输入重新得出" if zh
                      else "clean: the chain is intact and every verdict follows from its "
                           "logged inputs")
-    return "\n".join(lines) + "\n"
+    # Values come from the log, which may be hostile: no control character runs
+    # on the terminal, and none can forge a line.
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 def audit_json(audit: Audit) -> str:
