@@ -12,6 +12,7 @@ import pytest
 import qrules
 from qrules import Verdict
 from qrules._decisions import audit_log, records_digests
+from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
 
 from .conftest import SAMPLES, run
 from .revisions import apply_revision
@@ -246,8 +247,6 @@ def test_hostile_logs_are_shown_not_run(checked: Path, tmp_path: Path) -> None:
 
 
 def test_a_line_over_the_limit_is_refused(tmp_path: Path) -> None:
-    from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
-
     path = tmp_path / "long.jsonl"
     path.write_bytes(b'{"a": "' + b"x" * MAX_DECISION_LOG_LINE_BYTES + b'"}\n')
     code, _, err = run("audit", str(path))
