@@ -167,6 +167,83 @@ INVALID = {
         replace("measures.toml", "[measure.firms]", "[measure.Firms]"),
         "measures.toml, measure 'Firms': measure ids are lowercase words joined by '_'",
     ),
+    "at-most-unknown": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = "sampeld"\n\n[measure.sampled]'),
+        "measures.toml, measure 'passed', key 'at_most': at_most names unknown measure "
+        "'sampeld' (did you mean 'sampled'?)",
+    ),
+    "at-most-itself": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = ["passed"]\n\n[measure.sampled]'),
+        "measure 'passed', key 'at_most': a measure cannot be bounded by itself",
+    ),
+    "at-most-other-unit": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = "firms"\n\n[measure.sampled]'),
+        "key 'at_most': at_most compares measures in the same unit; 'firms' is in "
+        "enterprises, 'passed' in batches",
+    ),
+    "lower-above-upper": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nlower = 10\nupper = 5\n\n[measure.new_standards]'),
+        "measure 'firms', key 'lower': lower 10 is above upper 5: no value would be plausible",
+    ),
+    "lower-above-percent": (
+        replace("measures.toml", 'unit = "percent"\nformula = "100 * passed / sampled"',
+                'unit = "percent"\nformula = "100 * passed / sampled"\nlower = 100.5'),
+        "measure 'pass_rate', key 'lower': lower 100.5 is above the percent unit's bound 100",
+    ),
+    "negative-lower": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nlower = -1\n\n[measure.new_standards]'),
+        "key 'lower': lower is -1; values are never negative in qrules",
+    ),
+    "bound-not-a-number": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nupper = "100"\n\n[measure.new_standards]'),
+        "measure 'firms', key 'upper': expected a number, got a string '100'",
+    ),
+    "constant-formula": (
+        replace("measures.toml", '"100 * inspected / units"', '"100 * 1"'),
+        "measure 'coverage', key 'formula': formula '100 * 1' names no measure",
+    ),
+    "formula-divides-by-zero": (
+        replace("measures.toml", '"100 * inspected / units"',
+                '"100 * inspected / (units - units)"'),
+        "measure 'coverage', key 'formula': formula '100 * inspected / (units - units)' divides "
+        "by zero whatever the data",
+    ),
+    "requirement-of-constants": (
+        replace("rules.toml", '">= 98.5"', '"1 >= 0"'),
+        "rules.toml, rule 'pass-rate', key 'requirement': does not depend on the data: it is "
+        "always true\n    1 >= 0\n    ^^^^^^",
+    ),
+    "requirement-against-itself": (
+        replace("rules.toml", '">= 98.5"', '"pass_rate >= pass_rate"'),
+        "key 'requirement': does not depend on the data: it is always true",
+    ),
+    "requirement-cancels": (
+        replace("rules.toml", '">= 98.5"', '"2 * pass_rate - pass_rate - pass_rate < 1"'),
+        "key 'requirement': does not depend on the data: it is always true",
+    ),
+    "requirement-divides-by-zero": (
+        replace("rules.toml", '">= 98.5"', '">= 1/0"'),
+        "rule 'pass-rate', key 'requirement': divides by zero whatever the data",
+    ),
+    "requirement-within-bounds": (
+        replace("rules.toml", '">= 98.5"', '">= 0"'),
+        "key 'requirement': the requirement is met whatever values within the measures' bounds "
+        "are reported",
+    ),
+    "requirement-beyond-bounds": (
+        replace("rules.toml", '">= 98.5"', '"> 100"'),
+        "key 'requirement': the requirement is not met whatever values",
+    ),
+    "requirement-tautology": (
+        replace("rules.toml", '">= 98.5"', '"pass_rate >= 90 or pass_rate < 90"'),
+        "key 'requirement': the requirement is met whatever values",
+    ),
 }
 
 

@@ -34,9 +34,10 @@ from ._compile import (
     evaluate_predicate,
 )
 from ._data import Dataset, Observation
-from ._errors import Problem
+from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
+from ._plausible import doubtful, implausible
 
 __all__ = [
     "Change",
@@ -246,8 +247,14 @@ def evaluate(
     *,
     year: int | None = None,
     rules: tuple[Rule, ...] | list[Rule] | None = None,
+    strict: bool = False,
 ) -> Evaluation:
-    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``."""
+    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``.
+
+    A figure outside its measure's bounds or relations is a `DataError`, never
+    judged; with ``strict``, so is a doubtful one (a reported share that its
+    counts contradict).
+    """
     if isinstance(data, Dataset):
         if year is not None:
             raise TypeError("year= is for a mapping of values; a dataset gives its own years")
@@ -256,6 +263,13 @@ def evaluate(
         dataset = Dataset.from_mapping(
             rulebook, data, year=year if year is not None else rulebook.period.end.year
         )
+    # A dataset read by read_dataset was checked as it was read; one built by hand
+    # is checked here, so that no path judges an impossible figure.
+    problems = implausible(rulebook, dataset.observations, dataset.name)
+    if strict:
+        problems += doubtful(rulebook, dataset.observations, dataset.name)
+    if problems:
+        raise DataError(dataset.name, problems)
     tables: dict[str | None, _Table] = {}
     for observation in dataset.observations:
         table = tables.setdefault(observation.district, {})
