@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import NamedTuple, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
 import sympy
@@ -40,21 +40,30 @@ from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 from ._plausible import doubtful, implausible
 
 __all__ = [
+    "SOURCES",
     "Change",
     "DataInput",
     "Evaluation",
     "FailingUnit",
     "Reconciliation",
     "Result",
+    "Source",
     "Verdict",
     "combined",
     "evaluate",
     "judge_year",
+    "merge",
     "observe_year",
     "year_span",
 ]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
+#: What a result was judged from.
+Source: TypeAlias = Literal["figures", "records"]
+SOURCES: Mapping[Source, Text] = {
+    "figures": Text("报告数据", "reported figures"),
+    "records": Text("记录", "records"),
+}
 
 
 class Verdict(enum.Enum):
@@ -155,6 +164,12 @@ class Result:
     meeting: int | None = None
     #: Judged from records and not met: the units that do not meet it.
     failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
+    #: What the verdict was judged from: reported figures, or records (a register
+    #: and an inspection log).
+    source: Source = "figures"
+    #: When figures and records both judge the rule in the year (and district)
+    #: and do not agree: what the other gave (see `merge`).
+    disagreement: Text | None = None
 
     @property
     def rule_id(self) -> str:
@@ -234,6 +249,56 @@ class Evaluation:
     def failures(self) -> tuple[Result, ...]:
         """Results that are not met or unknown."""
         return tuple(r for r in self.results if r.verdict is not Verdict.MET)
+
+
+def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
+    """One evaluation of reported figures and records together.
+
+    Each result judged from records follows the one judged from figures for the
+    same rule, year and district, if any; when the two disagree (verdicts that
+    are both known and differ, or observed values that differ), each carries a
+    `Result.disagreement` saying what the other gave.
+    """
+    def key(result: Result) -> tuple[str, int, str | None]:
+        return (result.rule.id, result.year, result.district)
+
+    pending: dict[tuple[str, int, str | None], list[Result]] = {}
+    for result in records.results:
+        pending.setdefault(key(result), []).append(result)
+    results: list[Result] = []
+    for figure in figures.results:
+        judged = [figure]
+        for other in pending.pop(key(figure), []):
+            if _disagree(figure, other):
+                judged[0] = attrs.evolve(judged[0], disagreement=_gave(other))
+                judged.append(attrs.evolve(other, disagreement=_gave(figure)))
+            else:
+                judged.append(other)
+        results.extend(judged)
+    results.extend(r for rs in pending.values() for r in rs)
+    return attrs.evolve(figures, results=tuple(results),
+                        records=figures.records + records.records)
+
+
+def _disagree(one: Result, other: Result) -> bool:
+    known = Verdict.UNKNOWN not in (one.verdict, other.verdict)
+    if known and one.verdict is not other.verdict:
+        return True
+    return one.observed is not None and other.observed is not None \
+        and one.observed != other.observed
+
+
+def _gave(result: Result) -> Text:
+    """What a result gave, for the note on the other: ``the records give: not met,
+    72.73 (8/11)``."""
+    shown = "" if result.observed is None else format_short(result.observed)
+    if result.population is not None and result.meeting is not None:
+        shown += f" ({result.meeting}/{result.population})"
+    source = SOURCES[result.source]
+    zh = f"{source.zh}得出:{result.verdict.label('zh')}" + (f" {shown}" if shown else "")
+    en = (f"the {source.en} give: {result.verdict.label('en')}"
+          + (f", {shown.strip()}" if shown else ""))
+    return Text(zh, en)
 
 
 # -- the engine ---------------------------------------------------------------
