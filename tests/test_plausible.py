@@ -139,3 +139,31 @@ def test_strict_accepts_a_share_rounded_from_its_counts(yantai: qrules.Rulebook,
               "food_samples_tested": 10000}
     (result,) = yantai.evaluate(values, rules=[yantai[RULE]], strict=True)
     assert result.verdict is qrules.Verdict.MET
+
+
+def test_a_share_and_counts_that_give_different_verdicts_are_unknown(
+        tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    # 98.6 reported would be met; its counts give 98.48, not met: either could be wrong.
+    path = write(tmp_path, "year,measure,value\n2025,food_safety_sampling_pass_rate,98.6\n"
+                           "2025,food_samples_passed,1231\n2025,food_samples_tested,1250\n")
+    (result,) = yantai.evaluate(qrules.read_dataset(path, yantai), rules=[yantai[RULE]])
+    assert result.verdict is qrules.Verdict.UNKNOWN
+    assert (result.observed, result.gap, result.changes) == (None, None, ())
+    assert result.reason.en == (
+        "the reported 98.6 would be met, its counts give 98.48, not met: one of them is wrong "
+        "(figures.csv: row 2, row 3, row 4); correct it")
+    assert result.reason.zh == (
+        "报告值 98.6 为达标,由计数算得 98.48,为未达标;两者必有一误,无法判定"
+        "(figures.csv: row 2, row 3, row 4),请更正其一")
+
+
+@pytest.mark.parametrize(("written", "verdict"), [("98.5", qrules.Verdict.NOT_MET),
+                                                  ("97", qrules.Verdict.NOT_MET),
+                                                  ("99", qrules.Verdict.UNKNOWN)])
+def test_counts_decide_when_both_readings_agree(yantai: qrules.Rulebook, written: str,
+                                                verdict: qrules.Verdict) -> None:
+    # 98.5 is 98.48 rounded; 97 is not met on both readings; 99 would be met.
+    values = {"food_safety_sampling_pass_rate": written, "food_samples_passed": 1231,
+              "food_samples_tested": 1250}
+    (result,) = yantai.evaluate(values, rules=[yantai[RULE]])
+    assert result.verdict is verdict

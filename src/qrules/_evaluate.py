@@ -37,7 +37,7 @@ from ._data import Dataset, Observation
 from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
-from ._plausible import doubtful, implausible
+from ._plausible import agrees, doubtful, implausible
 
 __all__ = [
     "SOURCES",
@@ -479,6 +479,9 @@ class _Judge:
         notes = self.disagreement(year, expand, observed)
         if notes is not None:
             reason = Text(f"{reason.zh};{notes.zh}", f"{reason.en}; {notes.en}")
+        doubt = self.two_readings(year, expand, env, outcome, observed)
+        if doubt is not None:
+            verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
                       self.gap(verdict, observed), changes, inputs, (year,))
 
@@ -503,6 +506,33 @@ class _Judge:
         return Text(f"报告值 {r} 与由计数算得的 {o} 不一致,按计数判定",
                     f"the reported {r} differs from {o} computed from the counts; "
                     "judged on the counts")
+
+    def two_readings(self, year: int, expand: frozenset[str],
+                     env: Mapping[sympy.Symbol, Fraction], outcome: Outcome,
+                     observed: Fraction | None) -> Text | None:
+        """When a reported share and its counts disagree beyond rounding, either may
+        be the wrong one: a verdict must hold on both readings. If they give
+        different verdicts, the reason to make the result unknown, naming the rows."""
+        measure = self.rule.measure
+        reported = self.table.get(year, {}).get(measure.id)
+        if (measure.id not in expand or observed is None or reported is None
+                or reported.value is None or agrees(reported.value, observed)):
+            return None
+        other = evaluate_predicate(self.rule.predicate(self.measures, expand - {measure.id}),
+                                   env)
+        if other.truth is outcome.truth:
+            return None
+        row = self.table[year]
+        counts = [row[n].origin for n in sorted(measure.formula.names) if n in row] \
+            if measure.formula is not None else []
+        where = _rows_text([o for o in (reported.origin, *counts) if o])
+        r, o = format_number(reported.value), format_short(observed)
+        mine, theirs = _FROM_TRUTH[other.truth], _FROM_TRUTH[outcome.truth]
+        return Text(
+            f"报告值 {r} 为{mine.label('zh')},由计数算得 {o},为{theirs.label('zh')};"
+            f"两者必有一误,无法判定({where}),请更正其一",
+            f"the reported {r} would be {mine.label()}, its counts give {o}, "
+            f"{theirs.label()}: one of them is wrong ({where}); correct it")
 
     # 3. several years --------------------------------------------------------
 
@@ -678,6 +708,16 @@ def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, intege
 
 def _relation(observed: Fraction, target: Target) -> str:
     return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
+
+
+def _rows_text(origins: Sequence[str]) -> str:
+    """Rows as ``figures.csv: row 2, row 3``: each file named once."""
+    by_file: dict[str, list[str]] = {}
+    for origin in origins:
+        file, sep, row = origin.rpartition(": ")
+        by_file.setdefault(file if sep else "", []).append(row)
+    return "; ".join(f"{file}: {', '.join(rows)}" if file else ", ".join(rows)
+                     for file, rows in by_file.items())
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:

@@ -28,7 +28,7 @@ from ._model import Measure, Rulebook, expression_of
 if TYPE_CHECKING:
     from ._data import Observation  # the reader calls this module: no import back
 
-__all__ = ["doubtful", "implausible"]
+__all__ = ["agrees", "doubtful", "implausible"]
 
 _Key = tuple[int, str | None]
 _Row: TypeAlias = "dict[str, tuple[Observation, str]]"
@@ -152,16 +152,22 @@ def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
             if measure is None or reported is None:
                 continue
             computed = _from_counts(measures, measure, row)
-            if computed is None or abs(computed - reported) <= _half_unit(reported):
+            if computed is None or agrees(reported, computed):
                 continue
             inputs = sorted(measure.formula.names) if measure.formula is not None else []
             counts = ", ".join(f"{n} ({row[n][1]})" for n in inputs)
             problems.append(Problem(
                 file, f"{name} = {format_number(reported)} in {_when(key)} differs from "
                       f"{format_number(computed)} computed from {counts}",
-                where=place, hint="correct the figure or the counts, or judge without --strict "
-                                  "(the counts then decide)"))
+                where=place, hint="correct the figure or the counts; without strict checking, "
+                                  "a verdict stands only where both readings give it"))
     return problems
+
+
+def agrees(reported: Fraction, computed: Fraction) -> bool:
+    """Whether a reported value is ``computed`` rounded to the places it is written
+    to: ``98.5`` agrees with 98.48, ``99`` with 98.6, ``99.5`` not with 98.6."""
+    return abs(computed - reported) <= _half_unit(reported)
 
 
 def _half_unit(value: Fraction) -> Fraction:
