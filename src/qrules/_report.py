@@ -58,6 +58,9 @@ def measure_dict(measure: Measure) -> dict[str, Any]:
         "unit": measure.unit.id,
         "formula": None if measure.formula is None else str(measure.formula),
         "note": measure.note,
+        "lower": format_number(measure.lower),
+        "upper": _exact(measure.upper),
+        "at_most": list(measure.at_most),
     }
 
 
