@@ -47,7 +47,7 @@ __all__ = [
     "FailingUnit",
     "Reconciliation",
     "Result",
-    "Source",
+    "SourceKind",
     "Verdict",
     "combined",
     "evaluate",
@@ -58,9 +58,10 @@ __all__ = [
 ]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
-#: What a result was judged from.
-Source: TypeAlias = Literal["figures", "records"]
-SOURCES: Mapping[Source, Text] = {
+#: What a result was judged from (not to be confused with a rule's `Source`, where
+#: the plan states it).
+SourceKind: TypeAlias = Literal["figures", "records"]
+SOURCES: Mapping[SourceKind, Text] = {
     "figures": Text("报告数据", "reported figures"),
     "records": Text("记录", "records"),
 }
@@ -166,7 +167,7 @@ class Result:
     failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
     #: What the verdict was judged from: reported figures, or records (a register
     #: and an inspection log).
-    source: Source = "figures"
+    source: SourceKind = "figures"
     #: When figures and records both judge the rule in the year (and district)
     #: and do not agree: what the other gave (see `merge`).
     disagreement: Text | None = None
