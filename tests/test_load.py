@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,32 @@ def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
 def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
     with pytest.raises(qrules.UnknownRuleError, match="did you mean 'firms'"):
         mini.select(ids=["firm"])
+
+
+def test_every_bound_problem_is_reported_at_once(mini_copy: Path) -> None:
+    for name in ("at-most-unknown", "lower-above-upper", "lower-above-percent",
+                 "requirement-divides-by-zero"):
+        INVALID[name][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    assert [(p.file, p.where, p.key) for p in caught.value.problems] == [
+        ("measures.toml", "measure 'pass_rate'", "lower"),
+        ("measures.toml", "measure 'passed'", "at_most"),
+        ("measures.toml", "measure 'firms'", "lower"),
+        ("rules.toml", "rule 'pass-rate'", "requirement"),
+        # firms at most 5 can never meet >= 300: the rule ignores the data.
+        ("rules.toml", "rule 'firms'", "requirement"),
+    ]
+
+
+def test_declared_bounds_reach_the_model(mini_copy: Path) -> None:
+    replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+            'unit = "enterprises"\nlower = 1\nupper = 999.5\n\n[measure.new_standards]')(mini_copy)
+    replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+            'unit = "batches"\nat_most = ["sampled"]\n\n[measure.sampled]')(mini_copy)
+    rulebook = qrules.load(mini_copy)
+    firms = rulebook.measures["firms"]
+    assert (firms.lower, firms.upper) == (1, Fraction(1999, 2))
+    assert rulebook.measures["passed"].at_most == ("sampled",)
+    assert rulebook.measures["pass_rate"].upper == 100
+    assert rulebook.measures["sampled"].upper is None
