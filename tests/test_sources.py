@@ -159,3 +159,18 @@ def test_strict_refuses_a_doubtful_share_from_the_command_line(tmp_path: Path) -
     assert code == 2
     assert "figures.csv, row 2: food_safety_sampling_pass_rate = 99.5 in 2025 differs " \
            "from 98.6 computed from food_samples_passed (row 3)" in err
+
+
+@pytest.mark.parametrize(("reported", "noted"), [("20", False), ("20.4", True),
+                                                 ("21", True), ("25", True)])
+def test_a_figure_rounded_from_the_records_agrees(tmp_path: Path, reported: str,
+                                                  noted: bool) -> None:
+    # The sample records give 2 of 10 health food makers inspected in 2023: 20.
+    path = tmp_path / "figures.csv"
+    path.write_text(f"year,measure,value\n2023,health_food_makers_system_inspected_share,"
+                    f"{reported}\n", encoding="utf-8")
+    _, out, _ = run("check", "yantai-2023-2025", str(path), "--rule",
+                    "health-food-makers-system-inspected-yearly", *RECORDS, "--format", "json")
+    (figure,) = [r for r in json.loads(out)["results"]
+                 if r["year"] == 2023 and r["source"] == "figures"]
+    assert (figure["disagreement"] is not None) is noted

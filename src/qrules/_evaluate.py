@@ -257,8 +257,9 @@ def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
 
     Each result judged from records follows the one judged from figures for the
     same rule, year and district, if any; when the two disagree (verdicts that
-    are both known and differ, or observed values that differ), each carries a
-    `Result.disagreement` saying what the other gave.
+    are both known and differ, or observed values that differ by more than the
+    figure's rounding), each carries a `Result.disagreement` saying what the
+    other gave.
     """
     def key(result: Result) -> tuple[str, int, str | None]:
         return (result.rule.id, result.year, result.district)
@@ -281,12 +282,14 @@ def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
                         records=figures.records + records.records)
 
 
-def _disagree(one: Result, other: Result) -> bool:
-    known = Verdict.UNKNOWN not in (one.verdict, other.verdict)
-    if known and one.verdict is not other.verdict:
+def _disagree(figure: Result, other: Result) -> bool:
+    """Verdicts both known and different, or observed values that differ by more
+    than the figure's rounding (a reported 98.6 agrees with 493 of 500 units)."""
+    known = Verdict.UNKNOWN not in (figure.verdict, other.verdict)
+    if known and figure.verdict is not other.verdict:
         return True
-    return one.observed is not None and other.observed is not None \
-        and one.observed != other.observed
+    return figure.observed is not None and other.observed is not None \
+        and not agrees(figure.observed, other.observed)
 
 
 def _gave(result: Result) -> Text:
