@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qrules
 from qrules.testing import assert_meets
@@ -167,3 +169,30 @@ def test_counts_decide_when_both_readings_agree(yantai: qrules.Rulebook, written
               "food_samples_tested": 1250}
     (result,) = yantai.evaluate(values, rules=[yantai[RULE]])
     assert result.verdict is verdict
+
+
+@given(tested=st.integers(1, 400), data=st.data(),
+       places=st.integers(0, 2))
+@settings(max_examples=80, deadline=None)
+def test_a_verdict_holds_on_every_reading(yantai: qrules.Rulebook, tested: int,
+                                          data: st.DataObject, places: int) -> None:
+    """A share and its counts, both reported: a verdict of met or not met is the
+    verdict of the counts alone and, unless the share is only the counts'
+    value rounded, of the share alone."""
+    passed = data.draw(st.integers(0, tested))
+    scale = 10**places
+    rate = Fraction(data.draw(st.integers(0, 100 * scale)), scale)
+    rule = yantai[RULE]
+
+    def verdict(values: dict[str, object]) -> qrules.Verdict:
+        (result,) = yantai.evaluate(values, rules=[rule])
+        return result.verdict
+
+    both = verdict({"food_safety_sampling_pass_rate": rate, "food_samples_passed": passed,
+                    "food_samples_tested": tested})
+    if both is qrules.Verdict.UNKNOWN:
+        return
+    assert both is verdict({"food_samples_passed": passed, "food_samples_tested": tested})
+    exact = Fraction(100 * passed, tested)
+    if abs(exact - rate) > Fraction(1, 2 * scale):
+        assert both is verdict({"food_safety_sampling_pass_rate": rate})

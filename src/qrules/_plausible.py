@@ -104,6 +104,8 @@ def _computed(measures: Mapping[str, Measure], key: _Key, row: _Row, file: str,
     (when no bound or relation of the counts has said so already)."""
     problems = []
     for measure in measures.values():
+        if measure.formula is None or not measure.formula.names <= row.keys():
+            continue
         value = _from_counts(measures, measure, row)
         if value is None or measure.within(value):
             continue
