@@ -86,7 +86,6 @@ def evaluate_records(
                      progress)
 
 
-
 def _as_date(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
