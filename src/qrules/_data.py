@@ -66,12 +66,10 @@ def _show(value: object) -> str:
 def _parse(value: object, unit: Unit | None) -> Fraction | None:
     # Each number is measured before it is made exact: Fraction(Decimal("1e100000000"))
     # would compute every digit.
-    if isinstance(value, Decimal):
-        _bounded(value)
-    elif isinstance(value, Fraction):
-        _bounded(value)
+    if isinstance(value, Decimal | Fraction):
+        _check(value)
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        _bounded(int(value))
+        _check(int(value))
     if value is None:
         return None
     if isinstance(value, bool):
@@ -102,13 +100,18 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
 _Number = TypeVar("_Number", Decimal, Fraction, int)
 
 
-def _bounded(number: _Number) -> _Number:
-    """The number, when within the limits on what is read (docs/security.md)."""
+def _check(number: Decimal | Fraction | int) -> None:
+    """A `ValueProblem` unless the number is within the limits on what is read
+    (docs/security.md)."""
     problem = number_problem(number)
     if problem is not None:
         # The value is not shown: a number this long cannot always be printed.
         raise ValueProblem(f"a number {problem}: qrules reads figures up to 10^30 "
                            "in magnitude, written with at most 60 digits")
+
+
+def _bounded(number: _Number) -> _Number:
+    _check(number)
     return number
 
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 __all__ = [
     "MAX_CSV_FIELD_CHARS",
     "MAX_DIFF_CONJUNCTIONS",
+    "MAX_DIFF_SECONDS",
     "MAX_MESSAGE_CHARS",
     "MAX_NUMBER_DIGITS",
     "MAX_NUMBER_MAGNITUDE",
@@ -19,7 +20,7 @@ __all__ = [
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
     "MAX_SYMBOLIC_DEGREE",
-    "MAX_SYMBOLIC_SIZE",
+    "MAX_SYMBOLIC_TERMS",
     "MAX_XLSX_PART_BYTES",
     "MAX_XLSX_RATIO",
     "number_problem",
@@ -56,14 +57,19 @@ MAX_XLSX_RATIO = 200
 MAX_MESSAGE_CHARS = 1_000
 
 #: ``qrules diff``: the most conjunctions the disjunctive normal form of one
-#: implication may have; beyond it the comparison is *undecided*.
-MAX_DIFF_CONJUNCTIONS = 256
-#: ``qrules diff`` and ``lint``: the highest polynomial degree, in any
-#: measure, that is solved symbolically; beyond it, *undecided*.
+#: implication may have (counted before it is built); beyond it the comparison
+#: is *undecided*.
+MAX_DIFF_CONJUNCTIONS = 64
+#: ``qrules diff``: the seconds one comparison of two requirements may take,
+#: checked between its conjunctions; beyond it, *undecided*.
+MAX_DIFF_SECONDS = 5.0
+#: ``qrules diff`` and ``lint``: the highest degree in the measures that a
+#: comparison's integer form may have (bounded from the expression's tree,
+#: before sympy sees it); beyond it, *undecided*.
 MAX_SYMBOLIC_DEGREE = 8
-#: ``qrules diff`` and ``lint``: the most operations (sympy's ``count_ops``)
-#: a requirement may take once expanded; beyond it, *undecided*.
-MAX_SYMBOLIC_SIZE = 400
+#: ``qrules diff`` and ``lint``: the most terms that a comparison's integer
+#: form may have once expanded (bounded the same way); beyond it, *undecided*.
+MAX_SYMBOLIC_TERMS = 1_000
 
 
 def number_problem(value: Decimal | Fraction | int) -> str | None:
