@@ -19,6 +19,7 @@ __all__ = [
     "MAX_RULEBOOK_FILES",
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
+    "MAX_SHOWN_DIGITS",
     "MAX_SYMBOLIC_DEGREE",
     "MAX_SYMBOLIC_TERMS",
     "MAX_XLSX_PART_BYTES",
@@ -51,6 +52,10 @@ MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
 #: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
 #: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
 MAX_XLSX_RATIO = 200
+#: A value (computed from values read, say by a formula that multiplies
+#: them) whose exact numerator or denominator is longer than this many digits
+#: is written rounded to six digits (``≈1.23457e+4470``); verdicts stay exact.
+MAX_SHOWN_DIGITS = 100
 #: Each part of a problem (its message, place, hint) is cut to this many
 #: characters, keeping its start and end: a cell echoed in a message is shown
 #: by its first and last 500 characters.
