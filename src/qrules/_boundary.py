@@ -66,9 +66,12 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[str, str | None]
         if "connection" in lowered or "connect" in lowered:
             return (f"PostgreSQL: {message}",
                     "is the server running, and are the host, port and user in the URL right?")
-        if "does not exist" in lowered:
+        if "relation" in lowered and "does not exist" in lowered:
             return (f"PostgreSQL: {message}",
                     "name the tables with --register-table and --log-table")
+        if "operator does not exist" in lowered or "invalid input syntax" in lowered:
+            return (f"PostgreSQL: {message}", "a column has another type than qrules reads "
+                    "(dates are DATE columns): cast it in a view, and judge the view")
         return f"PostgreSQL: {message}", None
     if driver == "DuckDB":
         return f"DuckDB: {message}", "give a DuckDB database file (duckdb:///path.db)"
