@@ -10,6 +10,7 @@ option: one or two lines say which and what to do), 3 on a bug in qrules
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -145,7 +146,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     err = stderr or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes its usage errors and help to the process's streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
@@ -366,19 +369,21 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     if args.rulebook is None:
+        lines = []
         for name in rulebook_names():
             rulebook = load(name)
-            out.write(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
-                      f"{rulebook.title.get(args.lang)}\n")
+            lines.append(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
+                         f"{rulebook.title.get(args.lang)}\n")
+        _write("".join(lines), args, out)
         return EXIT_OK
     rulebook = load(args.rulebook)
-    out.write(_report.rules_table(_select(rulebook, args), args.lang))
+    _write(_report.rules_table(_select(rulebook, args), args.lang), args, out)
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
-    out.write(_report.rule_details(rulebook[args.rule_id], args.lang))
+    _write(_report.rule_details(rulebook[args.rule_id], args.lang), args, out)
     return EXIT_OK
 
 
@@ -396,10 +401,10 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             rulebook = load(source)
         except QRulesError as error:
             failed = True
-            out.write(f"{error}\n")
+            _write(f"{error}\n", args, out)
         else:
-            out.write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                      f"measures, fingerprint {rulebook.fingerprint[:12]}\n")
+            _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
+                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n", args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -448,10 +453,10 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
-        out.write(f"{folder}\n")
+        _write(f"{folder}\n", args, out)
     else:
-        for path in sorted(folder.glob("*.schema.json")):
-            out.write(f"{path}\n")
+        _write("".join(f"{path}\n" for path in sorted(folder.glob("*.schema.json"))),
+               args, out)
     return EXIT_OK
 
 
