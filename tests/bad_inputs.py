@@ -102,11 +102,11 @@ def _with_rule(folder: Path, requirement: str, *, second: bool = False,
                version: str | None = None) -> Path:
     rules = folder / "rules.toml"
     text = rules.read_text(encoding="utf-8")
-    text = text.replace('requirement = ">= 300"', f'requirement = "{requirement}"', 1)
-    if second:  # a second statement of the same measure, for lint to compare
+    if second:  # a second statement of the same measure (>= 300), for lint to compare
         start = text.index('[[rule]]\nid = "firms"')
         end = text.index("[[rule]]", start + 1)
         text += "\n" + text[start:end].replace('id = "firms"', 'id = "firms-again"')
+    text = text.replace('requirement = ">= 300"', f'requirement = "{requirement}"', 1)
     rules.write_text(text, encoding="utf-8")
     if version is not None:
         plan = folder / "plan.toml"
