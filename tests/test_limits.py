@@ -47,7 +47,9 @@ class Measured:
     peak: int  # the process's largest resident set, in bytes
 
 
-#: Runs ``qrules`` and then reports the process's peak resident set on its last line.
+#: Runs ``qrules`` and then reports the process's peak resident set (KiB) on its
+#: last line: Linux's VmHWM, the high-water mark of this program's memory
+#: (``ru_maxrss`` would also count the test process it was forked from).
 _WRAPPER = """
 import resource, runpy, sys
 sys.argv = ["qrules", *sys.argv[1:]]
@@ -56,7 +58,11 @@ try:
 except SystemExit as exit_:
     code = exit_.code
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sys.stderr.write(f"\\nPEAK {peak}\\n")
 sys.exit(code)
 """
