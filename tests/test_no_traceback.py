@@ -479,8 +479,8 @@ def test_fuzzed_datasets(tmp_path_factory: pytest.TempPathFactory, rows: list[An
         writer.writerows(rows)
         raw = text.getvalue().encode()
     path.write_bytes(_garbled(raw, data))
-    assert_clean(run("check", str(MINI), str(path), "--format", "json"), codes=(0, 1, 2),
-                 lines=50)
+    assert_clean(run("check", str(MINI), str(path), "--format", "json"), path.name,
+                 codes=(0, 1, 2), lines=50)
 
 
 @_FUZZ

@@ -140,16 +140,18 @@ def outside(source: str, *, where: str | None = None) -> Iterator[None]:
 
 
 def guarded(items: Iterable[_Item], source: str) -> Iterator[_Item]:
-    """``items`` read through `outside`: for rows that a driver or a parser
-    produces lazily, whose errors surface only when they are read."""
-    iterator = iter(items)
-    while True:
-        with outside(source):
-            try:
-                item = next(iterator)
-            except StopIteration:
-                return
-        yield item
+    """``items`` read as `outside` reads: for rows that a driver or a parser
+    produces lazily, whose errors surface only as they are read (one ``try``
+    around the whole loop, nothing per row)."""
+    try:
+        yield from items
+    except QRulesError:
+        raise
+    except Exception as error:  # translated, or raised again as it was
+        found = translated(error, source)
+        if found is None:
+            raise
+        raise found from None
 
 
 @contextmanager

@@ -760,6 +760,11 @@ def _resolve_header(table: _Table, kind: str, mapping: ColumnMapping,
     return positions, list(table.header), notes
 
 
+#: The cells that are measured as numbers before they are read (a float is
+#: bounded by its type).
+_NUMBERS = (int, Decimal, Fraction)
+
+
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
@@ -794,8 +799,8 @@ class _Rows:
                              "10^30, written with at most 60 digits",
                              where=f"row {number}, column {self.header[i]!r}")
                      for i, c in enumerate(cells[:width])
-                     if isinstance(c, int | Decimal | Fraction) and not isinstance(c, bool)
-                     and (found := number_problem(c))]
+                     if type(c) is not str and isinstance(c, _NUMBERS)
+                     and not isinstance(c, bool) and (found := number_problem(c))]
             if large:
                 self.reject(large)
                 continue

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import _records_cli, _report
-from ._boundary import OutputError, translated, writing
+from ._boundary import OutputError, first_line, translated, writing
 from ._data import Dataset, read_dataset
 from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
 from ._errors import QRulesError
@@ -159,12 +159,19 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except QRulesError as error:
         print(f"qrules: {error}", file=err)
         return EXIT_BAD_INPUT
-    except (OSError, MemoryError) as error:
+    except KeyboardInterrupt:
+        return 130  # as a shell reports a command stopped by Ctrl-C
+    except MemoryError:
+        print("qrules: ran out of memory (judge large registers and logs where they are, "
+              "in a database: --database, docs/engines.md)", file=err)
+        return EXIT_BAD_INPUT
+    except OSError as error:
         # The environment's failures that no reading point translated: still the
-        # input's or the machine's, not a bug; each names its file.
-        found = translated(error, str(getattr(error, "filename", None) or "qrules"))
-        assert found is not None
-        print(f"qrules: {found}", file=err)
+        # input's or the machine's, not a bug.
+        if error.filename is None:
+            print(f"qrules: {error.strerror or first_line(error)}", file=err)
+        else:
+            print(f"qrules: {translated(error, str(error.filename))}", file=err)
         return EXIT_BAD_INPUT
     except Exception as error:  # anything else is a bug, and said to be one
         print(_bug(error, args), file=err)
@@ -214,6 +221,8 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
     else:
         try:
             out.write(text)
+        except BrokenPipeError:
+            pass  # the reader stopped reading (qrules check … | head): nothing to say
         except UnicodeEncodeError as error:
             raise OutputError(_unwritable(error, "standard output") + (
                 f" in {error.encoding}: set PYTHONIOENCODING=utf-8, or write to a file "
