@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from ._limits import MAX_MESSAGE_CHARS
+
 __all__ = [
     "DataError",
     "ExpressionError",
@@ -36,6 +38,19 @@ class QRulesError(Exception):
     """The root of every error that qrules raises on purpose."""
 
 
+def _maybe_clipped(text: str | None) -> str | None:
+    return None if text is None else _clipped(text)
+
+
+def _clipped(text: str) -> str:
+    """A message part cut to `MAX_MESSAGE_CHARS`, keeping its start and end: a
+    cell echoed in a message may be as long as a CSV field."""
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    keep = MAX_MESSAGE_CHARS // 2
+    return f"{text[:keep]} … ({len(text) - 2 * keep:,} characters) … {text[-keep:]}"
+
+
 @attrs.frozen
 class Problem:
     """One thing wrong with an input, and where it is.
@@ -46,10 +61,10 @@ class Problem:
     """
 
     file: str
-    message: str
-    where: str | None = None
-    key: str | None = None
-    hint: str | None = None
+    message: str = attrs.field(converter=_clipped)
+    where: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    key: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    hint: str | None = attrs.field(default=None, converter=_maybe_clipped)
 
     def __str__(self) -> str:
         place = [self.file]

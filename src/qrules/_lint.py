@@ -54,7 +54,7 @@ from ._expr import (
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
-from ._sets import Undecided, fraction, requirement_values, subset
+from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 __all__ = [
     "CODES",
@@ -188,9 +188,13 @@ class _Class:
 def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     """Rules on one measure at one timing: a finding unless all are equivalent."""
     classes: list[_Class] = []
+    notes: list[Text] = []
     for rule in group:
         try:
             values: sympy.Set | None = requirement_values(rule)
+        except OverBudget as error:
+            values = None
+            notes.append(Text(f"{rule.id}:{error.note.zh}", f"{rule.id}: {error.note.en}"))
         except Undecided:
             values = None
         for index, existing in enumerate(classes):
@@ -224,6 +228,9 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     if not decided:
         relation = Text("qrules 无法判定其间是否相互蕴含",
                         "qrules cannot decide whether one implies another")
+        if notes:
+            relation = Text(f"{relation.zh}({';'.join(n.zh for n in notes)})",
+                            f"{relation.en} ({'; '.join(n.en for n in notes)})")
     elif contradictory:
         relation = Text("没有任何数值能同时满足", "no value meets them all")
     elif binding is not None:
@@ -295,8 +302,8 @@ def _linear(measure: Measure) -> dict[str, Fraction] | None:
     """The coefficient of each measure in a formula that is a sum of measures
     with non-negative coefficients (plus a constant); else ``None``."""
     formula = measure.formula
-    if formula is None:
-        return None
+    if formula is None or over_budget(formula.tree) is not None:
+        return None  # (not a sum of measures, if its degree is over the budget)
     symbols = {name: sympy.Symbol(name) for name in formula.names}
     expr = sympy.expand(to_sympy(formula.tree, symbols))
     coefficients: dict[str, Fraction] = {}
