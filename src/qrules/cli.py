@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument("--tag", action="append", dest="tags", metavar="TAG",
                            help="only rules with this tag (repeatable)")
     selection.add_argument("--section", help="only rules whose section starts with this")
+    selection.add_argument("--responsible", metavar="BODY",
+                           help="only rules this responsible body shares (its id, or any "
+                                "spelling the plan uses, e.g. 市市场监管局)")
 
     parser = argparse.ArgumentParser(
         prog="qrules",
@@ -58,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
+    check.add_argument("--by-responsible", action="store_true",
+                       help="one line per responsible body: how the rules it shares stand "
+                            "(table or json)")
     _add_output(check)
     _records_cli.add_arguments(check)
 
@@ -146,7 +152,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
 
 
 def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
-    return rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
+    return rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section,
+                           responsible=args.responsible)
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -229,8 +236,14 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.by_responsible and args.format not in ("table", "json"):
+        raise _usage("--by-responsible gives a table or json (--format table or json)")
     evaluation, _, _ = _judge(args)
     lang: Lang = args.lang
+    if args.by_responsible:
+        by = _report.responsible_json if args.format == "json" else _report.responsible_table
+        _write(by(evaluation, lang), args, out)
+        return EXIT_OK if evaluation.ok else EXIT_FAILED
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
