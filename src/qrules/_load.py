@@ -695,7 +695,8 @@ def _check_alternatives(checker: _Checker, data: object, where: str,
                         declared: frozenset[str]) -> tuple[Alternative, ...]:
     """``[[rule.alternatives]]``: other readings the plan supports, each with its
     ``reading`` (zh and en) and what it changes: aggregation, requirement,
-    strength, due. What it leaves out is as the rule has it."""
+    strength, due. What it leaves out is as the rule has it; a reading that
+    changes none of them (a wider measure, another window) says so in words."""
     if not isinstance(data, list) or not data:
         checker.problem("expected one or more [[rule.alternatives]] tables", where,
                         "alternatives")
@@ -729,10 +730,6 @@ def _check_alternatives(checker: _Checker, data: object, where: str,
         elif not every_year and "due" not in alt and "due" not in fields:
             checker.problem(f"a {aggregation} reading needs a due date (the rule has none)",
                             where, f"{key}.due")
-        if len(alt) == 1:
-            checker.problem("an alternative changes aggregation, requirement, strength or "
-                            "due; a reading alone belongs in the interpretation", where, key)
-            continue
         found.append(Alternative(
             alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
             requirement, alt.get("strength"), alt.get("due")))

@@ -213,6 +213,8 @@ class Alternative:
             changes.append(self.strength)
         if self.due is not None:
             changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+        if not changes:
+            return self.reading.get(lang)
         if lang == "zh":
             return ";".join(changes) + ":" + self.reading.zh
         return "; ".join(changes) + ": " + self.reading.en
