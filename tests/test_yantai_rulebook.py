@@ -23,8 +23,10 @@ RULEBOOK = Path(__file__).resolve().parents[1] / "rules" / "yantai-2023-2025"
 PLAN_TEXT = (RULEBOOK / "plan.txt").read_text(encoding="utf-8")
 PLAN = tomllib.loads((RULEBOOK / "plan.toml").read_text(encoding="utf-8"))
 MEASURES = tomllib.loads((RULEBOOK / "measures.toml").read_text(encoding="utf-8"))["measure"]
+BODIES = tomllib.loads((RULEBOOK / "bodies.toml").read_text(encoding="utf-8"))["body"]
 RULE_FILES = sorted(
-    p for p in RULEBOOK.glob("*.toml") if p.name not in {"plan.toml", "measures.toml"}
+    p for p in RULEBOOK.glob("*.toml")
+    if p.name not in {"plan.toml", "measures.toml", "bodies.toml"}
 )
 SAMPLE = RULEBOOK / "samples" / "synthetic-2023-2025.csv"
 
@@ -48,6 +50,7 @@ UNITS = {
     "index",
     "count",
     "enterprises",
+    "organisations",
     "items",
     "people",
     "sites",
@@ -75,6 +78,7 @@ RULE_KEYS = {
     "tags",
     "source",
     "records",
+    "alternatives",
 }
 REQUIRED_RULE_KEYS = {
     "id",
@@ -85,7 +89,7 @@ REQUIRED_RULE_KEYS = {
     "responsible",
     "source",
 }
-SOURCE_KEYS = {"section", "quote", "indicator_source", "data_source"}
+SOURCE_KEYS = {"section", "quote", "indicator_source", "data_source", "inferred"}
 MEASURE_KEYS = {"name", "unit", "formula", "note"}
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
@@ -132,6 +136,12 @@ FILE_TAGS = {
     "column-7.toml": "column-7",
 }
 
+def _names(rule: dict) -> list[str]:
+    """A rule's responsible list: an array, or a table with names and open."""
+    responsible = rule["responsible"]
+    return responsible["names"] if isinstance(responsible, dict) else responsible
+
+
 rule_ids = pytest.mark.parametrize("rule", [rule for _, rule in RULES], ids=lambda r: r["id"])
 
 
@@ -149,7 +159,7 @@ def _bilingual(value: object) -> bool:
 def test_plan_metadata():
     assert PLAN["schema_version"] == 1
     assert PLAN["id"] == RULEBOOK.name == "yantai-2023-2025"
-    assert PLAN["version"] == "1.0.0"
+    assert PLAN["version"] == "2.0.0"
     assert PLAN["status"] == "draft"
     assert PLAN["text"] == "plan.txt"
     assert _bilingual(PLAN["title"])
@@ -288,7 +298,7 @@ def test_indicator_table_has_26_rules_all_tagged():
     assert PLAN["consultation"]["quantitative_indicators"] == 26
     for rule in tagged:
         assert rule["title"]["zh"] in PLAN_TEXT, rule["id"]
-        assert rule["responsible"] == []
+        assert _names(rule) == []
 
 
 def test_rule_files_tag_their_part():
@@ -309,8 +319,9 @@ def test_rule_shape(rule):
     assert {"section", "quote"} <= set(rule["source"])
     assert all(isinstance(tag, str) for tag in rule.get("tags", []))
     if "interpretation" in rule:
-        assert isinstance(rule["interpretation"], str)
-        assert rule["interpretation"].strip()
+        assert _bilingual(rule["interpretation"]), rule["id"]
+    for alternative in rule.get("alternatives", []):
+        assert _bilingual(alternative["reading"]), rule["id"]
 
 
 @rule_ids
@@ -348,7 +359,7 @@ def test_rule_requirement_is_a_shorthand_comparison(rule):
 
 @rule_ids
 def test_rule_responsible_is_verbatim(rule):
-    responsible = rule["responsible"]
+    responsible = _names(rule)
     assert isinstance(responsible, list)
     if "indicator-table" not in rule.get("tags", []):
         assert responsible, "only the indicator table has no 责任单位"
@@ -367,15 +378,19 @@ def test_related_rules_exist_both_ways(rule):
         assert rule["id"] in RULES_BY_ID[other].get("related", []), other
 
 
-def _reading(aggregation: str) -> str:
-    """Whether a rule reads its measure's yearly values as a stock or a flow."""
+def _reading(aggregation: str, unit: str) -> str:
+    """Whether a rule reads its measure's yearly values as a stock or a flow (a
+    rate judged every year is a level each year)."""
+    if aggregation == "every_year" and unit == "percent":
+        return "stock"
     return "stock" if aggregation in {"level", "cumulative"} else "flow"
 
 
 def test_rules_on_one_measure_read_it_alike():
     readings: dict[str, set[str]] = {}
     for _, rule in RULES:
-        readings.setdefault(rule["measure"], set()).add(_reading(rule["aggregation"]))
+        unit = MEASURES[rule["measure"]]["unit"]
+        readings.setdefault(rule["measure"], set()).add(_reading(rule["aggregation"], unit))
     assert {m: r for m, r in readings.items() if len(r) > 1} == {}
 
 
