@@ -96,7 +96,10 @@ def test_export_json_contract() -> None:
     assert rule["title"] == {"zh": "食品安全抽检合格率", "en": "Food safety sampling pass rate"}
     assert rule["target"] == {"op": ">=", "value": "98.5"}
     assert rule["requirement"] == ">= 98.5"
-    assert set(rule["source"]) == {"section", "quote", "indicator_source", "data_source"}
+    assert set(rule["source"]) == {"section", "quote", "indicator_source", "data_source",
+                                   "inferred"}
+    assert rule["responsible_open"] is False
+    assert rule["alternatives"] == []
 
 
 def test_list_and_show_in_both_languages() -> None:
@@ -120,7 +123,7 @@ def test_validate(mini_copy: Path) -> None:
 def test_schema_path() -> None:
     code, out, _ = run("schema")
     assert code == 0
-    assert out.count(".schema.json") == 3
+    assert out.count(".schema.json") == 4
 
 
 def test_output_dash_is_standard_output_for_every_command() -> None:
