@@ -291,7 +291,8 @@ BODY_PROBLEMS = {
     ),
     "inferred-without-interpretation": (
         replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
-                'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\ninferred = true'),
+                'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+                'inferred = true'),
         "rule 'pass-rate', key 'source.inferred': an inferred source needs an interpretation",
     ),
     "inferred-without-source": (
@@ -329,7 +330,8 @@ def test_invalid_bodies_and_readings(mini_copy: Path, edit: Edit, expected: str)
 
 def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:
     replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
-            'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\ninferred = true\n'
+            'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+            'inferred = true\n'
             '[[rule.alternatives]]\naggregation = "every_year"\nrequirement = ">= 98"\n'
             'reading = { zh = "每年", en = "each year" }')(mini_copy)
     replace("rules.toml", 'tags = ["food"]',
@@ -339,6 +341,7 @@ def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:
     assert rule.interpretation == qrules.Text("读作", "read as")
     (alternative,) = rule.alternatives
     assert alternative.aggregation is qrules.Aggregation.EVERY_YEAR
-    assert alternative.requirement is not None and alternative.requirement.text == ">= 98"
+    assert alternative.requirement is not None
+    assert alternative.requirement.text == ">= 98"
     assert alternative.describe("en") == "every_year; >= 98: each year"
     assert alternative.describe("zh") == "every_year;>= 98:每年"

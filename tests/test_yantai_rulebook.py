@@ -579,7 +579,8 @@ def _responsibility(quote: str) -> tuple[list[str], bool]:
     start = PLAN_TEXT.index(quote)
     paragraph = PLAN_TEXT[start:PLAN_TEXT.index("\n", start)].rstrip()
     head = "(责任单位:"
-    assert head in paragraph and paragraph.endswith(")"), paragraph[-40:]
+    assert head in paragraph, paragraph[-40:]
+    assert paragraph.endswith(")"), paragraph[-40:]
     inner = paragraph[paragraph.rindex(head) + len(head):-1]
     closed_with_deng = inner.endswith("等")
     return re.split("[\u3001,\uff0c]", inner[:-1] if closed_with_deng else inner), \
@@ -638,7 +639,8 @@ def test_list_by_responsible_body_includes_the_misprinted_spelling():
              if {"市市场监管局", "市市场监管局局"} & set(_names(rule))}
     misprinted = {rule["id"] for _, rule in RULES if "市市场监管局局" in _names(rule)}
     assert listed == owned
-    assert len(misprinted) == 18 and misprinted < listed
+    assert len(misprinted) == 18
+    assert misprinted < listed
     assert run("list", "yantai-2023-2025", "--responsible", "market-regulation")[1] == out
     code, _, err = run("list", "yantai-2023-2025", "--responsible", "市场监管")
     assert code == 2
@@ -676,7 +678,8 @@ def test_every_rule_that_is_not_a_literal_reading_explains_itself():
             assert rule["due"] == PLAN_END
             assert "以上" in rule["source"]["quote"]
             assert quotes[rule["source"]["quote"]] == 1
-            assert "alternatives" not in rule and "inferred" not in rule["source"]
+            assert "alternatives" not in rule
+            assert "inferred" not in rule["source"]
             assert not re.search("力争|争取", rule["source"]["quote"])
         else:
             assert _bilingual(rule.get("interpretation")), rule["id"]
@@ -708,7 +711,8 @@ def _alternatives(rule_id: str) -> list[dict]:
 def test_the_questioned_readings_are_decided():
     # 创建/打造/建设/培育/导入 without 达到: what the plan period makes; held is the other reading.
     made = ["quality-strong-counties-table", "quality-strong-counties-column-1",
-            "advanced-quality-management-adopters", "intelligent-retrofit-demonstration-enterprises",
+            "advanced-quality-management-adopters",
+            "intelligent-retrofit-demonstration-enterprises",
             "municipal-service-standardization-pilot-projects",
             "provincial-service-standardization-pilot-projects",
             "municipal-agricultural-regional-public-brands",
@@ -719,7 +723,8 @@ def test_the_questioned_readings_are_decided():
         rule = RULES_BY_ID[rule_id]
         assert rule["aggregation"] == "new", rule_id
         assert [a.get("aggregation") for a in _alternatives(rule_id)] == ["cumulative"]
-        assert "达到" in rule["interpretation"]["zh"] and "达到" in rule["interpretation"]["en"]
+        assert "达到" in rule["interpretation"]["zh"]
+        assert "达到" in rule["interpretation"]["en"]
     # 达到 marks a stock: the bases stay a running total.
     assert "达到" in RULES_BY_ID["shandong-quality-product-bases-column-1"]["source"]["quote"]
     assert RULES_BY_ID["shandong-quality-product-bases-column-1"]["aggregation"] == "cumulative"
@@ -744,9 +749,11 @@ def test_the_questioned_readings_are_decided():
         assert [a["aggregation"] for a in _alternatives(rule_id)] == ["level"]
     # 力争 ... 争取 in 专栏6: the clauses between are firm; aspirational is the other reading.
     quote = "制修订国家标准、行业标准120项"
-    between = [rule for _, rule in RULES if rule["source"]["section"].startswith("二、(四) 专栏6 / 创新标准供给")
+    section = "二、(四) 专栏6 / 创新标准供给"
+    between = [rule for _, rule in RULES if rule["source"]["section"].startswith(section)
                and rule.get("strength", "firm") == "firm"]
-    assert len(between) == 7 and quote in {r["source"]["quote"] for r in between}
+    assert len(between) == 7
+    assert quote in {r["source"]["quote"] for r in between}
     for rule in between:
         assert [a["strength"] for a in _alternatives(rule["id"])] == ["aspirational"]
         assert "力争" in rule["interpretation"]["zh"]
@@ -759,10 +766,12 @@ def test_show_gives_the_reading_in_each_language():
     rule = RULES_BY_ID["quality-strong-counties-table"]
     code, zh, _ = run("show", "yantai-2023-2025", rule["id"], "--lang", "zh")
     assert code == 0
-    assert rule["interpretation"]["zh"] in zh and "另一读法" in zh
+    assert rule["interpretation"]["zh"] in zh
+    assert "另一读法" in zh
     assert rule["interpretation"]["en"] not in zh
     code, en, _ = run("show", "yantai-2023-2025", rule["id"])
-    assert rule["interpretation"]["en"] in en and "alternative" in en
+    assert rule["interpretation"]["en"] in en
+    assert "alternative" in en
     code, shown, _ = run("show", "yantai-2023-2025", "manufacturing-product-quality-pass-rate",
                          "--lang", "zh")
     assert "数据来源(推断)" in shown
@@ -773,7 +782,7 @@ def test_export_carries_words_bodies_and_readings():
 
     from .conftest import run  # noqa: PLC0415
 
-    code, out, _ = run("export", "yantai-2023-2025")
+    _code, out, _ = run("export", "yantai-2023-2025")
     document = json.loads(out)
     rules = {rule["id"]: rule for rule in document["rules"]}
     rule = rules["national-industry-standards-made-or-revised"]
