@@ -170,39 +170,6 @@ INVALID = {
 }
 
 
-@pytest.mark.parametrize(("edit", "expected"), INVALID.values(), ids=INVALID.keys())
-def test_invalid_rulebook(mini_copy: Path, edit: Edit, expected: str) -> None:
-    edit(mini_copy)
-    with pytest.raises(qrules.RulebookError) as caught:
-        qrules.load(mini_copy)
-    assert expected in str(caught.value)
-
-
-def test_all_problems_reported_together(mini_copy: Path) -> None:
-    for name in ("unknown-key", "quote-not-in-text", "unknown-unit", "schema-version"):
-        INVALID[name][0](mini_copy)
-    with pytest.raises(qrules.RulebookError) as caught:
-        qrules.load(mini_copy)
-    files = sorted({p.file for p in caught.value.problems})
-    assert files == ["measures.toml", "plan.toml", "rules.toml"]
-    assert len(caught.value.problems) == 4
-    assert "has 4 problems" in str(caught.value)
-
-
-def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
-    INVALID["bad-requirement"][0](mini_copy)
-    with pytest.raises(qrules.RulebookError) as caught:
-        qrules.load(mini_copy)
-    assert "    >= 98.5)\n           ^" in str(caught.value)
-
-
-def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
-    with pytest.raises(qrules.UnknownRuleError, match="did you mean 'firms'"):
-        mini.select(ids=["firm"])
-
-
-# -- responsible bodies, readings ------------------------------------------------
-
 BODIES = '''
 [body.market-regulation]
 name = { zh = "市市场监管局", en = "Municipal Administration for Market Regulation" }
@@ -252,7 +219,8 @@ def test_without_bodies_nothing_is_mapped(mini: qrules.Rulebook) -> None:
         mini.select(responsible="市市场监管局")
 
 
-BODY_PROBLEMS = {
+# Responsible bodies and readings.
+INVALID |= {
     "unmapped-name": (
         lambda f: (with_bodies(f), replace("rules.toml", '["市市场监管局"]\ntags',
                                            '["市场监管局"]\ntags')(f)),
@@ -320,12 +288,39 @@ BODY_PROBLEMS = {
 }
 
 
-@pytest.mark.parametrize(("edit", "expected"), BODY_PROBLEMS.values(), ids=BODY_PROBLEMS.keys())
-def test_invalid_bodies_and_readings(mini_copy: Path, edit: Edit, expected: str) -> None:
+@pytest.mark.parametrize(("edit", "expected"), INVALID.values(), ids=INVALID.keys())
+def test_invalid_rulebook(mini_copy: Path, edit: Edit, expected: str) -> None:
     edit(mini_copy)
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(mini_copy)
     assert expected in str(caught.value)
+
+
+def test_all_problems_reported_together(mini_copy: Path) -> None:
+    for name in ("unknown-key", "quote-not-in-text", "unknown-unit", "schema-version"):
+        INVALID[name][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    files = sorted({p.file for p in caught.value.problems})
+    assert files == ["measures.toml", "plan.toml", "rules.toml"]
+    assert len(caught.value.problems) == 4
+    assert "has 4 problems" in str(caught.value)
+
+
+def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
+    INVALID["bad-requirement"][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    assert "    >= 98.5)\n           ^" in str(caught.value)
+
+
+def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
+    with pytest.raises(qrules.UnknownRuleError, match="did you mean 'firms'"):
+        mini.select(ids=["firm"])
+
+
+# -- responsible bodies, readings ------------------------------------------------
+
 
 
 def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:

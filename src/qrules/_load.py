@@ -234,6 +234,26 @@ class _Checker:
                 self.problem("missing required key", where, prefix + key)
         return out
 
+    def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
+              spec: Mapping[str, tuple[Callable[[object], Any], bool]]
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The ``[key.<id>]`` tables of a file (measures, bodies), each checked
+        against ``spec``: the id and converted values of each that is a table
+        with a valid id."""
+        top = self.table(data, {key: (lambda v: v, True)})
+        if not top or not isinstance(top.get(key), dict):
+            if top and key in top:
+                self.problem(f"expected [{key}.<id>] tables", key=key)
+            return
+        for item_id, table in top[key].items():
+            where = f"{key} {item_id!r}"
+            if not pattern.match(item_id):
+                self.problem(f"{key} ids are lowercase words {joined}", where)
+                continue
+            fields = self.table(table, spec, where)
+            if fields is not None:
+                yield item_id, fields
+
     def text(self, value: object) -> Text:
         if not isinstance(value, dict):
             raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
@@ -337,24 +357,15 @@ def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem
     """``bodies.toml``: ``[body.<id>]`` tables, each with ``name`` (zh as the plan
     writes it, en), ``level`` and ``spellings`` (every way the plan writes it)."""
     checker = _Checker(BODIES_FILE, problems)
-    top = checker.table(data, {"body": (lambda v: v, True)})
-    if not top or not isinstance(top.get("body"), dict):
-        if top and "body" in top:
-            checker.problem("expected [body.<id>] tables", key="body")
-        return {}
     bodies: dict[str, Body] = {}
     owner: dict[str, str] = {}
-    for body_id, table in top["body"].items():
+    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "joined by '-'", {
+        "name": (checker.text, True),
+        "level": (_choice(BODY_LEVELS), True),
+        "spellings": (_strings, False),
+    }):
         where = f"body {body_id!r}"
-        if not _BODY_ID.match(body_id):
-            checker.problem("body ids are lowercase words joined by '-'", where)
-            continue
-        fields = checker.table(table, {
-            "name": (checker.text, True),
-            "level": (_choice(BODY_LEVELS), True),
-            "spellings": (_strings, False),
-        }, where)
-        if fields is None or "name" not in fields or "level" not in fields:
+        if "name" not in fields or "level" not in fields:
             continue
         spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
         for spelling in spellings:
@@ -462,25 +473,12 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    top = checker.table(data, {"measure": (lambda v: v, True)})
-    if not top or not isinstance(top.get("measure"), dict):
-        if top and "measure" in top:
-            checker.problem("expected [measure.<id>] tables", key="measure")
-        return {}
-    raw: dict[str, dict[str, Any]] = {}
-    for measure_id, table in top["measure"].items():
-        where = f"measure {measure_id!r}"
-        if not MEASURE_ID.match(measure_id):
-            checker.problem("measure ids are lowercase words joined by '_'", where)
-            continue
-        fields = checker.table(table, {
-            "name": (checker.text, True),
-            "unit": (_choice(tuple(UNITS)), True),
-            "formula": (_string, False),
-            "note": (_string, False),
-        }, where)
-        if fields is not None:
-            raw[measure_id] = fields
+    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "joined by '_'", {
+        "name": (checker.text, True),
+        "unit": (_choice(tuple(UNITS)), True),
+        "formula": (_string, False),
+        "note": (_string, False),
+    }))
     formulas: dict[str, Expression] = {}
     for measure_id, fields in raw.items():
         if "formula" in fields:
