@@ -484,21 +484,24 @@ def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     """``qrules check --by-responsible``: how each responsible body stands, one
     line a body, with the rules it shares that are not met or unknown."""
     zh = lang == "zh"
-    headers = (("责任主体", "名称", "结论", "达标", "未达标", "无法判定", "未达标或无法判定的规则")
-               if zh else ("body", "name", "verdict", "met", "not met", "unknown",
-                           "rules not met or unknown"))
-    rows = []
+    headers = (("责任主体", "名称", "结论", "达标", "未达标", "无法判定") if zh
+               else ("body", "name", "verdict", "met", "not met", "unknown"))
+    rows, pending = [], []
     for body, results in by_responsible(evaluation):
         counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
-        open_ = sorted({r.rule.id for r in results if r.verdict is not Verdict.MET})
-        rows.append((*_body_label(body, lang), combined(r.verdict for r in results).label(lang),
+        label = _body_label(body, lang)
+        rows.append((*label, combined(r.verdict for r in results).label(lang),
                      str(counts[Verdict.MET]), str(counts[Verdict.NOT_MET]),
-                     str(counts[Verdict.UNKNOWN]), ", ".join(open_)))
+                     str(counts[Verdict.UNKNOWN])))
+        not_met = list(dict.fromkeys(r.rule.id for r in results if r.verdict is not Verdict.MET))
+        if not_met:
+            pending.append(f"  {label[0]}{':' if zh else ': '}{', '.join(not_met)}")
+    heading = ("未达标或无法判定的规则:" if zh else "Rules not met or unknown:")
     note = ("一条规则计入其每个责任主体;“各区市政府(管委)”是所有区市政府的集体。" if zh else
             "A rule counts for each of its bodies; 各区市政府(管委) is every district "
             "government together.")
-    return (_table(headers, rows) + "\n" + note + "\n"
-            + "\n".join(_summary(evaluation, lang)) + "\n")
+    return (_table(headers, rows) + "\n" + "\n".join([heading, *pending]) + "\n\n" + note
+            + "\n" + "\n".join(_summary(evaluation, lang)) + "\n")
 
 
 def responsible_json(evaluation: Evaluation, lang: Lang = "en") -> str:
