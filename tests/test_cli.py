@@ -188,3 +188,10 @@ def test_report_data_carries_bodies() -> None:
     assert rules["national-industry-standards-made-or-revised"]["responsible"] == \
         "市市场监管局局、市科技局等"
     assert rules["quality-strong-counties-table"]["interpretation"].startswith("“创建”是动作")
+
+
+def test_a_body_sharing_no_chosen_rule_is_an_error() -> None:
+    code, _, err = run("list", "yantai-2023-2025", "--responsible", "龙口市", "--tag",
+                       "column-7")
+    assert code == 2
+    assert "matches --rule, --tag, --section and --responsible together" in err

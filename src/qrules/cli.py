@@ -170,11 +170,12 @@ def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
     if chosen or not (args.rule_ids or args.tags or args.section is not None
                       or args.responsible is not None):
         return chosen
-    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang))
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang,
+                                   args.responsible is not None))
 
 
 def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
-                      lang: Lang) -> str:
+                      lang: Lang, responsible: bool = False) -> str:
     """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
     closest ones the rulebook does have."""
     zh = lang == "zh"
@@ -199,10 +200,10 @@ def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str |
                     f"{(';' + close) if close else ''}(章节:{listed})")
         return (f"no rule of {where} has a section starting with {section!r}"
                 f"{('; ' + close) if close else ''} (sections: {listed})")
+    options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
     if zh:
-        return (f"{where} 中没有同时符合 --rule、--tag、--section、--responsible 各项的规则;"
-                "请放宽其中一项")
-    return (f"no rule of {where} matches --rule, --tag, --section and --responsible "
+        return f"{where} 中没有同时符合 {'、'.join(options)} 各项的规则;请放宽其中一项"
+    return (f"no rule of {where} matches {', '.join(options[:-1])} and {options[-1]} "
             "together; drop or widen one of them")
 
 
