@@ -361,8 +361,9 @@ class Bump(enum.IntEnum):
 _SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
              "records")
 #: Fields whose change alters only words or attribution: a patch.
-_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "responsible",
-            "interpretation", "strength", "tags", "related")
+_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "inferred",
+            "responsible", "responsible_open", "bodies", "interpretation", "alternatives",
+            "strength", "tags", "related")
 
 
 @attrs.frozen
@@ -454,8 +455,12 @@ def _fields(rule: Rule) -> dict[str, object]:
         "section": rule.source.section,
         "indicator_source": rule.source.indicator_source,
         "data_source": rule.source.data_source,
+        "inferred": rule.source.inferred,
         "responsible": rule.responsible,
+        "responsible_open": rule.responsible_open,
+        "bodies": rule.bodies,
         "interpretation": rule.interpretation,
+        "alternatives": tuple(a.describe("en") for a in rule.alternatives) or None,
         "strength": rule.strength,
         "tags": rule.tags,
         "related": rule.related,

@@ -9,7 +9,8 @@ builtin it resembles, so callers can catch broadly or precisely::
     ├── DataError (ValueError)             a dataset could not be read; .problems lists all
     ├── RulebookNotFoundError (LookupError)
     ├── OutOfPeriodError (ValueError)      a date outside a rulebook's effective period
-    └── UnknownRuleError (KeyError)        no rule with that id in a rulebook
+    ├── UnknownRuleError (KeyError)        no rule with that id in a rulebook
+    └── UnknownBodyError (KeyError)        no responsible body of that id or spelling
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "QRulesError",
     "RulebookError",
     "RulebookNotFoundError",
+    "UnknownBodyError",
     "UnknownRuleError",
 ]
 
@@ -171,6 +173,13 @@ class UnknownRuleError(QRulesError, KeyError):
 
     def __str__(self) -> str:
         # KeyError would print the message in quotes.
+        return str(self.args[0])
+
+
+class UnknownBodyError(QRulesError, KeyError):
+    """A rulebook has no responsible body with that id or spelling."""
+
+    def __str__(self) -> str:
         return str(self.args[0])
 
 

@@ -24,6 +24,11 @@ only the rulebook, never data, and know nothing of any particular plan:
     compared with the aggregate's own target.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
+``alternative-reading`` (info)
+    a rule records another reading of its quote (``[[rule.alternatives]]``)
+    beside the one it encodes: a reviewer sees the choice and its reason.
+``untranslated-interpretation`` (info)
+    an interpretation written as a plain string, shown in English to zh users.
 
 See ``docs/lint.md``.
 """
@@ -75,6 +80,8 @@ CODES = (
     "different-timing",
     "component-targets",
     "unreciprocated-link",
+    "alternative-reading",
+    "untranslated-interpretation",
 )
 JSON_SCHEMA_VERSION = "1"
 
@@ -97,7 +104,8 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     """Every finding for a rulebook: errors first, then warnings, then infos;
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
-    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook)]
+    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
+                *_readings(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -467,6 +475,27 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
                 "请在两条规则中互相列出,或删除该链接。",
                 f"{rule.id} lists {other_id} as related, but {other_id} does not list "
                 f"{rule.id}: link both ways, or remove the link."))
+
+
+# -- readings -----------------------------------------------------------------
+
+
+def _readings(rulebook: Rulebook) -> Iterator[Finding]:
+    for rule in rulebook.rules:
+        encoded_zh = f"{rule.aggregation.value} {_target_text(rule)} {rule.strength}"
+        for alternative in rule.alternatives:
+            yield Finding("alternative-reading", "info", (rule.id,), Text(
+                f"{rule.title.zh}:按较严的读法编码为 {encoded_zh};另一读法 "
+                f"{alternative.describe('zh')}",
+                f"{rule.title.en}: encoded by the stricter reading as {encoded_zh}; "
+                f"an alternative reading is {alternative.describe('en')}"))
+        interpretation = rule.interpretation
+        if interpretation is not None and interpretation.zh == interpretation.en:
+            yield Finding("untranslated-interpretation", "info", (rule.id,), Text(
+                f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
+                "请写成 interpretation = { zh = \"…\", en = \"…\" }。",
+                f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
+                "users; write it as interpretation = { zh = \"…\", en = \"…\" }."))
 
 
 # -- output -------------------------------------------------------------------

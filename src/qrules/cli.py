@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument("--tag", action="append", dest="tags", metavar="TAG",
                            help="only rules with this tag (repeatable)")
     selection.add_argument("--section", help="only rules whose section starts with this")
+    selection.add_argument("--responsible", metavar="BODY",
+                           help="only rules this responsible body shares (its id, or any "
+                                "spelling the plan uses, e.g. 市市场监管局)")
 
     parser = argparse.ArgumentParser(
         prog="qrules",
@@ -74,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
+    check.add_argument("--by-responsible", action="store_true",
+                       help="one line per responsible body: how the rules it shares stand "
+                            "(table or json)")
     _add_output(check)
     _records_cli.add_arguments(check)
 
@@ -208,16 +214,20 @@ def _read(rulebook: Rulebook, args: argparse.Namespace) -> Rulebook:
 
 
 def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
-    """The rules ``--rule``, ``--tag`` and ``--section`` choose; a choice that
-    matches no rule is an error naming the closest choices, never an empty table."""
-    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
-    if chosen or not (args.rule_ids or args.tags or args.section is not None):
+    """The rules ``--rule``, ``--tag``, ``--section`` and ``--responsible`` choose; a
+    choice that matches no rule is an error naming the closest choices, never an
+    empty table."""
+    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section,
+                             responsible=args.responsible)
+    if chosen or not (args.rule_ids or args.tags or args.section is not None
+                      or args.responsible is not None):
         return chosen
-    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang))
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang,
+                                   args.responsible is not None))
 
 
 def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
-                      lang: Lang) -> str:
+                      lang: Lang, responsible: bool = False) -> str:
     """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
     closest ones the rulebook does have."""
     zh = lang == "zh"
@@ -242,10 +252,11 @@ def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str |
                     f"{(';' + close) if close else ''}(章节:{listed})")
         return (f"no rule of {where} has a section starting with {section!r}"
                 f"{('; ' + close) if close else ''} (sections: {listed})")
+    options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
     if zh:
-        return f"{where} 中没有同时符合 --rule、--tag、--section 各项的规则;请放宽其中一项"
-    return (f"no rule of {where} matches --rule, --tag and --section together; "
-            "drop or widen one of them")
+        return f"{where} 中没有同时符合 {'、'.join(options)} 各项的规则;请放宽其中一项"
+    return (f"no rule of {where} matches {', '.join(options[:-1])} and {options[-1]} "
+            "together; drop or widen one of them")
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -409,8 +420,14 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.by_responsible and args.format not in ("table", "json"):
+        raise _usage("--by-responsible gives a table or json (--format table or json)")
     evaluation, _, _ = _judge(args)
     lang: Lang = args.lang
+    if args.by_responsible:
+        by = _report.responsible_json if args.format == "json" else _report.responsible_table
+        _write(by(evaluation, lang), args, out)
+        return EXIT_OK if evaluation.ok else EXIT_FAILED
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
