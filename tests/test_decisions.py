@@ -252,3 +252,16 @@ def test_a_line_over_the_limit_is_refused(tmp_path: Path) -> None:
     code, _, err = run("audit", str(path))
     assert code == 2
     assert f"line 1: longer than {MAX_DECISION_LOG_LINE_BYTES} bytes" in err
+
+
+def test_output_never_overwrites_the_log(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.jsonl"
+    code, _, err = run("check", "yantai-2023-2025", "--sample", "--decision-log", str(path),
+                       "-o", str(path))
+    assert code == 2
+    assert not path.exists()
+    assert "-o" in err
+    run("check", "yantai-2023-2025", "--sample", "--decision-log", str(path))
+    before = path.read_bytes()
+    assert run("audit", str(path), "-o", str(path))[0] == 2
+    assert path.read_bytes() == before

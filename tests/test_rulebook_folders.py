@@ -28,13 +28,13 @@ YANTAI = ROOT / "rules" / "yantai-2023-2025"
 @pytest.fixture
 def lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the Yantai rulebook named like it, in the working directory,
-    with a target lowered to ``>= 0``."""
+    with a target lowered to ``>= 1``."""
     copy = tmp_path / "yantai-2023-2025"
     shutil.copytree(YANTAI, copy)
     rules = copy / "column-1.toml"
     text = rules.read_text(encoding="utf-8")
     assert 'requirement = ">= 12"' in text
-    rules.write_text(text.replace('requirement = ">= 12"', 'requirement = ">= 0"', 1),
+    rules.write_text(text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1),
                      encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return copy
@@ -74,7 +74,7 @@ def test_a_folder_shadowing_a_shipped_rulebook_is_named_by_its_path_in_every_out
     _, out, _ = run("lint", "./yantai-2023-2025", "--format", "json")
     assert json.loads(out)["rulebook"]["origin"] == "./yantai-2023-2025"
     _, out, _ = run("diff", "yantai-2023-2025", "./yantai-2023-2025")
-    assert out.startswith(f"yantai-2023-2025 1.0.0 → yantai-2023-2025 1.0.0 {where}:")
+    assert out.startswith(f"yantai-2023-2025 2.0.0 → yantai-2023-2025 2.0.0 {where}:")
     _, out, _ = run("check", "yantai-2023-2025", sample)
     assert "from ./" not in out  # the shipped rulebook is named by its id alone
     with pytest.raises(AssertionError, match=where):

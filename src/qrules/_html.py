@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from ._escape import html, script_json
-from ._evaluate import Evaluation, Result, Verdict, combined
+from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
 from ._report import _due_text, target_text
@@ -44,6 +44,8 @@ _LABELS: dict[str, Text] = {
     "register": Text("登记册", "register"),
     "log": Text("检查记录", "log"),
     "section": Text("章节", "Section"),
+    "responsible": Text("责任单位", "Responsible"),
+    "interpretation": Text("解读", "Reading"),
     "district": Text("区县", "District"),
     "verdict": Text("结论", "Verdict"),
     "trend": Text("趋势", "Trend"),
@@ -69,6 +71,7 @@ _LABELS: dict[str, Text] = {
     "unit_district": Text("区县", "District"),
     "needs": Text("所需", "Needs"),
     "colon": Text(":", ": "),
+    "disagreement": Text("报告数据与记录不一致", "Figures and records disagree"),
     "meeting": Text("{meeting} / {population} 个单位达标",
                     "{meeting} of {population} units meet it"),
     "years": Text("各年", "by year"),
@@ -121,6 +124,9 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "district": u.district, "needs": u.needs.get(lang)}
             for u in result.failing_units
         ],
+        "source": result.source,
+        "sourceText": SOURCES[result.source].get(lang),
+        "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
     }
 
 
@@ -160,6 +166,9 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
+        "bodies": list(dict.fromkeys(rule.bodies)),
+        "responsible": rule.responsible_text(lang) or None,
+        "interpretation": None if rule.interpretation is None else rule.interpretation.get(lang),
         "rows": {},
     }
 
@@ -209,6 +218,10 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
         "sections": [{"name": top, "subs": subs} for top, subs in sections.items()],
+        # The bodies the rules shown name, in the rulebook's order, for the filter.
+        "bodies": [{"id": body.id, "name": body.name.get(lang)}
+                   for body in rulebook.bodies.values()
+                   if any(body.id in rule["bodies"] for rule in rules.values())],
         "rules": list(rules.values()),
     }
 

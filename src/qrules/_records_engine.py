@@ -17,8 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
 from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
@@ -33,7 +31,7 @@ from ._recordspec import (
     record_queries,
 )
 
-__all__ = ["count_query", "evaluate_records", "merge"]
+__all__ = ["count_query", "evaluate_records"]
 
 def evaluate_records(
     rulebook: Rulebook,
@@ -102,13 +100,6 @@ def _logged(decision_log: str | Path | None, engine: str, register: Register,
         append_decisions(decision_log, evaluation, engine=engine,
                          sources=records_digests(register, log))
     return evaluation
-
-
-
-def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
-    """One evaluation of reported figures and records together."""
-    return attrs.evolve(figures, results=figures.results + records.results,
-                        records=figures.records + records.records)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:
