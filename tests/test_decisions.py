@@ -44,19 +44,21 @@ def test_a_log_written_by_check_is_audited_clean(checked: Path) -> None:
     records = [json.loads(line) for line in lines(checked)]
     figures = [r for r in records if r["records"] is None]
     counted = [r for r in records if r["records"] is not None]
-    assert len(figures) == 114
-    assert len(counted) == 27
+    book = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    assert len(figures) == len(book.evaluate(qrules.read_dataset(SAMPLE, book)))
+    assert len(counted) == len(qrules.evaluate_records(book, register, log))
     assert records[0]["prev"] is None
     assert {r["engine"] for r in counted} == {"reference"}
     assert [s["kind"] for s in counted[0]["sources"]] == ["register", "log"]
     assert all(s["digest"].startswith("sha256:") for s in counted[0]["sources"])
-    dataset = qrules.read_dataset(SAMPLE, qrules.load("yantai-2023-2025"))
+    dataset = qrules.read_dataset(SAMPLE, book)
     assert figures[0]["sources"][0]["rows"] == dataset.rows_read
-    register = qrules.read_register(SAMPLES / "register.csv")
     assert counted[0]["sources"][0]["rows"] == register.rows_read
     code, out, _ = run("audit", str(checked))
     assert code == 0, out
-    assert "141 lines judged by yantai-2023-2025 1.0.0" in out
+    assert f"{len(records)} lines judged by yantai-2023-2025 {book.version}" in out
     assert out.endswith("clean: the chain is intact and every verdict follows from its "
                         "logged inputs\n")
     code, out, _ = run("audit", str(checked), "--lang", "zh")
@@ -106,8 +108,10 @@ def tampered(checked: Path, tmp_path: Path, change: str) -> Path:
         del text[40]
     elif change == "edit":
         record = json.loads(text[40])
-        record["observed"] = "100"
-        text[40] = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        record["observed"] = "1" if record["observed"] != "1" else "2"
+        edited = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        assert edited != text[40]
+        text[40] = edited
     elif change == "reorder":
         text[40], text[41] = text[41], text[40]
     elif change == "delete first":
@@ -242,7 +246,7 @@ def test_hostile_logs_are_shown_not_run(checked: Path, tmp_path: Path) -> None:
     code, out, _ = run("audit", str(path))
     assert code == 1
     assert "\x1b" not in out
-    assert "\\x1b[2J\\x0aline 1: clean: yantai-2023-2025 1.0.0" in out
+    assert "\\x1b[2J\\x0aline 1: clean: yantai-2023-2025 " in out
     assert "line 2: not a decision log record" in out
 
 

@@ -359,8 +359,7 @@ def _check_output(args: argparse.Namespace) -> None:
         raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
                           "(create it first)")
     inputs = [getattr(args, name, None) for name in
-              ("data", "register", "log", "mapping", "rulebook", "old", "new", "report",
-               "decision_log")]
+              ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
     inputs += getattr(args, "rulebooks", None) or []
     database = getattr(args, "database", None)
     if database and database.startswith(("duckdb:", "sqlite:")):
@@ -369,6 +368,9 @@ def _check_output(args: argparse.Namespace) -> None:
     if register and register.startswith(("duckdb:", "sqlite:")):
         inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
     _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
+    log = getattr(args, "decision_log", None)
+    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
 
 
 def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
