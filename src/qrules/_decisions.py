@@ -29,7 +29,7 @@ import attrs
 from ._data import Dataset
 from ._errors import QRulesError
 from ._escape import terminal
-from ._evaluate import Evaluation, Result, Verdict
+from ._evaluate import Evaluation, Result, Verdict, year_span
 from ._expr import format_number
 from ._limits import MAX_DECISION_LOG_LINE_BYTES
 from ._model import Lang, Rulebook, Text
@@ -286,6 +286,8 @@ class VerdictChange:
     #: Audited against the very rulebook that gave the verdict (same
     #: fingerprint): the line does not follow from its own inputs.
     same_rulebook: bool = False
+    #: The years a sum or average covered (else the year alone).
+    years: tuple[int, ...] = ()
 
     def why(self) -> Text:
         """Why the verdict changed: the target then and now, or an altered line."""
@@ -299,7 +301,8 @@ class VerdictChange:
         return Text("目标未变,规则的计算方式有变", "same target; the rule is computed differently")
 
     def describe(self, lang: Lang = "en") -> str:
-        where = f"{self.year}" + (f", {self.district}" if self.district else "")
+        where = year_span(self.years or (self.year,)) + (
+            f", {self.district}" if self.district else "")
         observed = self.observed if self.observed is not None else "?"
         change = f"{self.logged.label(lang)} → {self.now.label(lang)}"
         if lang == "zh":
@@ -447,7 +450,7 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
             number, rule_id, year, record["district"], was, again.verdict, record["observed"],
             None if logged_target is None else f"{logged_target['op']} {logged_target['value']}",
             None if target is None else f"{target.op} {format_number(target.value)}",
-            book.fingerprint == key[0]))
+            book.fingerprint == key[0], years))
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:
@@ -483,7 +486,8 @@ def audit_json(audit: Audit) -> str:
         "rulebooks": [{"logged": a, "audited": b, "lines": n} for a, b, n in audit.rulebooks],
         "findings": [{"line": f.line, "message": {"zh": f.message.zh, "en": f.message.en}}
                      for f in audit.findings],
-        "changes": [{"line": c.line, "rule": c.rule, "year": c.year, "district": c.district,
+        "changes": [{"line": c.line, "rule": c.rule, "year": c.year,
+                     "years": list(c.years or (c.year,)), "district": c.district,
                      "logged": c.logged.value, "now": c.now.value, "observed": c.observed,
                      "target_logged": c.target_logged, "target_now": c.target_now,
                      "same_rulebook": c.same_rulebook}
