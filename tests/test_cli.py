@@ -91,7 +91,7 @@ def test_export_json_contract() -> None:
     code, out, _ = run("export", str(MINI), "--format", "json")
     document = json.loads(out)
     assert code == 0
-    assert document["schema_version"] == "1"
+    assert document["schema_version"] == "2"
     assert document["rulebook"]["id"] == "mini"
     rule = document["rules"][0]
     assert {"id", "title", "measure", "unit", "requirement", "target", "source",

@@ -20,6 +20,7 @@ from ._model import Alternative, Body, Lang, Measure, Rule, Rulebook, Target, Te
 from ._recordspec import RecordSpec
 
 __all__ = [
+    "EXPORT_SCHEMA_VERSION",
     "JSON_SCHEMA_VERSION",
     "evaluation_json",
     "evaluation_junit",
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 JSON_SCHEMA_VERSION = "1"
+#: The export document's version: 2 since a rule's ``interpretation`` became
+#: ``{"zh", "en"}`` (it was an English string).
+EXPORT_SCHEMA_VERSION = "2"
 
 
 def _exact(value: Fraction | None) -> str | None:
@@ -148,7 +152,7 @@ def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> st
         "consultation": rulebook.consultation,
     }
     document = {
-        "schema_version": JSON_SCHEMA_VERSION,
+        "schema_version": EXPORT_SCHEMA_VERSION,
         "rulebook": header,
         "measures": [measure_dict(m) for m in rulebook.measures.values()],
         "rules": [rule_dict(r) for r in (rulebook.rules if rules is None else rules)],
