@@ -18,16 +18,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DataError, Problem, did_you_mean
+from ._tabular import MISSING_MARKERS
 
 if TYPE_CHECKING:
     from ._model import Rulebook, Unit
 
 __all__ = ["MISSING_MARKERS", "Dataset", "Observation", "parse_value", "read_dataset"]
-
-#: Texts that offices write for "no figure": each reads as missing, never as zero.
-MISSING_MARKERS = frozenset(
-    {"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"}
-)
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register, _needs, database_file
+from .._records import InspectionLog, Register
+from .._tabular import database_file
+from .._tabular import needs as _needs
 from ._load import arrow, canonical, staged
 from .sql import Table
 
