@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 import sympy
@@ -53,7 +53,9 @@ __all__ = [
     "year_span",
 ]
 
-DataInput: TypeAlias = Dataset | Mapping[str, object]
+#: A `Dataset`, a mapping of measure to value, or anything `read_dataset` reads
+#: (a file, a DataFrame, an Arrow table, a list of dicts).
+DataInput: TypeAlias = Dataset | Mapping[str, object] | Any
 
 
 class Verdict(enum.Enum):

@@ -18,6 +18,7 @@ from ._expr import Comparator, Expression, format_number, to_sympy
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
+    from ._figures import MappingInput
     from ._recordspec import RecordSpec
 
 __all__ = [
@@ -403,14 +404,31 @@ class Rulebook:
         *,
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
+        mapping: MappingInput = None,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        header_row: int | None = None,
+        layout: Literal["long", "wide"] | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
-        ``data`` is a `Dataset` (see `read_dataset`) or a mapping of measure id
-        to value for one ``year`` (default: the last year of the plan)::
+        ``data`` is a `Dataset`, anything `read_dataset` reads (a file, a
+        pandas or polars DataFrame, an Arrow table, a list of dicts; the other
+        options are `read_dataset`'s), or a mapping of measure to value for one
+        ``year`` (default: the last year of the plan)::
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+            rulebook.evaluate(df, mapping="mapping.toml")
         """
-        from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
+        # The engine, the dataset and its reader all import this module.
+        from ._data import Dataset  # noqa: PLC0415
+        from ._evaluate import evaluate  # noqa: PLC0415
+        from ._figures import read_dataset  # noqa: PLC0415
 
+        if not isinstance(data, Dataset):
+            data = read_dataset(data, self, year=year, mapping=mapping, encoding=encoding,
+                                sheet=sheet, header_row=header_row, layout=layout)
+            year = None
+        elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
+            raise TypeError("a Dataset is already read: give it without reading options")
         return evaluate(self, data, year=year, rules=rules)

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
+from ._data import FiguresMapping
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._model import Text
@@ -199,8 +200,9 @@ class ColumnMapping:
     ``register_columns`` maps a canonical column to the names it may have in a
     file (the first one present is read); ``register_codes`` maps, per
     canonical column, a code as written to the canonical code. The same for
-    the log. Load one from a TOML file with `ColumnMapping.load`; see
-    ``docs/records.md`` for the format.
+    the log. ``figures`` is the part for sheets of reported figures. Load one
+    from a TOML file with `ColumnMapping.load`; see ``docs/records.md`` and
+    ``docs/datasets.md`` for the format.
     """
 
     register_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
@@ -208,6 +210,7 @@ class ColumnMapping:
     log_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     log_codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     name: str = "<mapping>"
+    figures: FiguresMapping = attrs.field(factory=FiguresMapping)
 
     @classmethod
     def load(cls, path: str | Path) -> ColumnMapping:
@@ -233,11 +236,14 @@ class ColumnMapping:
             problems.append(Problem(name, message, key=key, hint=hint))
 
         for table, value in data.items():
-            if table not in _TABLES:
-                problem("unknown table", table, _suggest(table, list(_TABLES)))
+            if table not in _TABLES and table != "figures":
+                problem("unknown table", table, _suggest(table, [*_TABLES, "figures"]))
                 continue
             if not isinstance(value, Mapping):
                 problem("expected a table", table)
+                continue
+            if table == "figures":
+                out["figures"] = FiguresMapping.parse(value, problem, name=name)
                 continue
             for section, inner in value.items():
                 key = f"{table}.{section}"

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import _records_cli, _report
-from ._data import Dataset, read_dataset
+from ._data import Dataset
 from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
 from ._errors import QRulesError
 from ._evaluate import Evaluation
+from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names

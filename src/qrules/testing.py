@@ -20,9 +20,10 @@ from pathlib import Path
 
 import attrs
 
-from ._data import Dataset, read_dataset
+from ._data import Dataset
 from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
+from ._figures import read_dataset
 from ._load import load
 from ._model import Lang, Rulebook
 from ._report import one_line, target_text
