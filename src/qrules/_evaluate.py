@@ -202,6 +202,10 @@ class Evaluation:
     unused: tuple[Observation, ...] = attrs.field(repr=False)
     #: The records tables judged, if any: how their rows were read.
     records: tuple[Reconciliation, ...] = ()
+    #: How the dataset was read (its encoding, header row, layout).
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    #: The dataset is a wide sheet: its figures are cells, not rows.
+    cells: bool = False
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -275,7 +279,8 @@ def evaluate(
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
     return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                      dataset.rows_read - len(unused), unused)
+                      dataset.rows_read - len(unused), unused, notes=dataset.notes,
+                      cells=dataset.cells)
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import _records_cli, _report
 from ._data import Dataset
@@ -26,8 +26,10 @@ from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
+from ._measures import measures_text, template_rows, write_template
 from ._model import Lang, Rule, Rulebook
 from ._records_engine import merge
+from ._tabular import source_kind
 
 __all__ = ["main"]
 
@@ -123,9 +125,43 @@ def _parser() -> argparse.ArgumentParser:
     changelog.add_argument("--date", help="the release date to print in the heading")
     _add_output(changelog)
 
+    _add_measure_commands(commands, common, selection)
+
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
     return parser
+
+
+def _add_measure_commands(commands: Any, common: argparse.ArgumentParser,
+                          selection: argparse.ArgumentParser) -> None:
+    """``measures`` and ``template``: what a rulebook asks to be reported."""
+    measures = commands.add_parser(
+        "measures", parents=[common, selection],
+        help="list a rulebook's measures: ids, names, units, formulas, the rules and years "
+             "that need them",
+        description="List every measure of a rulebook (or those the selected rules need): "
+                    "its id, zh and en names (a dataset may name it by any of them), unit, "
+                    "formula, the rules that need it and the years they read it in.")
+    measures.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    _add_output(measures)
+
+    template = commands.add_parser(
+        "template", parents=[common, selection],
+        help="write a blank sheet of the figures the rules need, to fill in and check",
+        description="Write a sheet with a row for every measure the selected rules need "
+                    "(counts before the rates they make; zh names and units beside them) "
+                    "and an empty value for each year (and district): fill it in and give "
+                    "it to check unchanged.")
+    template.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    template.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    template.add_argument("--layout", choices=("long", "wide"), default="long",
+                          help="long: a row per year and measure; wide: a row per measure, "
+                               "a column per year")
+    template.add_argument("--years", metavar="FIRST-LAST", type=_years,
+                          help="the years to fill in (default: those the rules read)")
+    template.add_argument("--district", action="append", dest="districts", metavar="NAME",
+                          help="a district to fill in (repeatable; default: the whole city)")
+    _add_output(template)
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
@@ -164,7 +200,12 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         out.write(text)
 
 
+#: The options that say how to read the figures file.
+_SHEET_OPTIONS = ("sheet", "header_row", "layout", "year")
+
+
 def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
+    reading = {o: getattr(args, o) for o in _SHEET_OPTIONS}
     if args.sample is not None:
         if args.data:
             raise _usage("give a dataset or --sample, not both")
@@ -176,13 +217,34 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
             names = ", ".join(p.stem for p in samples) or "none"
             raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
                          "name one with --sample NAME")
-        return read_dataset(chosen[0], rulebook)
-    if not args.data:
+        source: str | Path = chosen[0]
+    elif args.data:
+        source = args.data
+    else:
+        given = [f"--{o.replace('_', '-')}" for o, v in reading.items() if v is not None]
+        if given:
+            raise _usage(f"{', '.join(given)}: {'these apply' if len(given) > 1 else 'it applies'}"
+                         " to a figures file, and none is given")
         if _records_cli.wants_records(args):
             return None
         raise _usage("give a dataset file, or --sample for the rulebook's sample, "
                      "or --register and --log")
-    return read_dataset(args.data, rulebook)
+    # --encoding serves every CSV input: the figures file takes it when it is one.
+    encoding = args.encoding if source_kind(source) == "csv" else None
+    return read_dataset(source, rulebook, mapping=_records_cli.mapping_file(args, rulebook),
+                        encoding=encoding, **reading)
+
+
+def _check_encoding(args: argparse.Namespace) -> None:
+    """--encoding given when no input is a CSV file is an error, not ignored."""
+    if args.encoding is None:
+        return
+    inputs = [args.data, args.register, args.log]
+    if args.sample is not None or any(
+            i is not None and (i == "sample" or i.startswith("sample:") or
+                               source_kind(i) == "csv") for i in inputs):
+        return
+    raise _usage("--encoding applies to CSV files, and no input is one: drop --encoding")
 
 
 class _UsageError(QRulesError, ValueError):
@@ -196,12 +258,39 @@ def _usage(message: str) -> _UsageError:
 def _add_judging(command: argparse.ArgumentParser) -> None:
     """The arguments that say what to judge, shared by check and report."""
     command.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
-    command.add_argument("data", nargs="?", help="a dataset file (.csv or .json)")
+    command.add_argument("data", nargs="?",
+                         help="a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, "
+                              "long or wide (docs/datasets.md)")
     command.add_argument("--sample", nargs="?", const="", metavar="NAME",
                          help="use a sample dataset that ships with the rulebook")
     command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
                          help="judge by the rules and target values in force on this date "
                               "(default: each year by what applied in it)")
+    sheet = command.add_argument_group(
+        "the figures file", "how to read the dataset file (docs/datasets.md); --mapping "
+                            "and --encoding serve it too")
+    sheet.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
+                                                       "(default: the first)")
+    sheet.add_argument("--header-row", type=int, metavar="N",
+                       help="the row the header is in (default: the first row that names "
+                            "a measure column, among the first 10)")
+    sheet.add_argument("--layout", choices=("long", "wide"),
+                       help="long: a row per year, district, measure and value; wide: a row "
+                            "per measure and a column per year or district (default: from "
+                            "the header)")
+    sheet.add_argument("--year", type=int, metavar="YYYY",
+                       help="the year of a sheet that has no year column")
+
+
+def _years(text: str) -> range:
+    first, _, last = text.partition("-")
+    try:
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025") from None
+    if not years or years.start < 1900 or years.stop > 2201:
+        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025")
+    return years
 
 
 def _iso_date(text: str) -> dt.date:
@@ -216,6 +305,7 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     dataset of reported figures (if any) and the rules chosen."""
     rulebook = load(args.rulebook, as_of=args.as_of)
     rules = _select(rulebook, args)
+    _check_encoding(args)
     dataset = _dataset(rulebook, args)
     records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
     evaluation: Evaluation
@@ -343,6 +433,30 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _measures(args: argparse.Namespace, out: TextIO) -> int:
+    rulebook = load(args.rulebook)
+    chosen = None if not (args.rule_ids or args.tags or args.section) else _select(rulebook, args)
+    _write(measures_text(rulebook, chosen, args.lang), args, out)
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    rulebook = load(args.rulebook)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if args.format == "xlsx" and output is None:
+        raise _usage("an .xlsx template is a file: give -o FILE.xlsx")
+    rows = template_rows(rulebook, _select(rulebook, args), layout=args.layout,
+                         years=args.years, districts=args.districts or ())
+    text = write_template(rows, args.format, output)
+    if text is not None:
+        out.write(text)
+    else:
+        count = len(rows) - 1
+        out.write(f"已写入 {output}:{count} 行待填\n" if args.lang == "zh"
+                  else f"wrote {output}: {count} rows to fill in\n")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
@@ -363,6 +477,8 @@ _COMMANDS = {
     "lint": _lint,
     "diff": _diff,
     "changelog": _changelog,
+    "measures": _measures,
+    "template": _template,
     "schema": _schema,
 }
 
