@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
+from pyarrow import feather, parquet
 
 import qrules
 from qrules._measures import template_rows
@@ -189,9 +190,9 @@ def frame_rows() -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("make", [
-    pytest.param(lambda rows: pd.DataFrame(rows), id="pandas"),
-    pytest.param(lambda rows: pl.DataFrame(rows), id="polars"),
-    pytest.param(lambda rows: pa.Table.from_pylist(rows), id="arrow"),
+    pytest.param(pd.DataFrame, id="pandas"),
+    pytest.param(pl.DataFrame, id="polars"),
+    pytest.param(pa.Table.from_pylist, id="arrow"),
     pytest.param(lambda rows: rows, id="list of dicts"),
 ])
 def test_dataframes_and_arrow_tables(make: Any, yantai: qrules.Rulebook,
@@ -204,8 +205,6 @@ def test_dataframes_and_arrow_tables(make: Any, yantai: qrules.Rulebook,
 
 def test_parquet_and_arrow_files(tmp_path: Path, yantai: qrules.Rulebook,
                                  canonical: qrules.Dataset) -> None:
-    from pyarrow import feather, parquet
-
     table = pa.Table.from_pylist(frame_rows())
     parquet.write_table(table, tmp_path / "figures.parquet")
     feather.write_feather(table, tmp_path / "figures.arrow")
@@ -341,12 +340,16 @@ def test_a_template_reads_back_unchanged_blank_and_filled(
                          "--district", "芝罘区", "-o", str(path))
     assert (code, err) == (0, ""), err
     blank = qrules.read_dataset(path, yantai)  # no problem: a DataError would be raised
-    assert blank.observations and all(o.value is None for o in blank.observations)
+    assert blank.observations
+    assert all(o.value is None for o in blank.observations)
     assert {o.district for o in blank.observations} == {"芝罘区"}
     code, out, err = run("check", "yantai-2023-2025", str(path))
-    assert code == 1 and "problem" not in err and "unknown" in out
+    assert code == 1
+    assert "problem" not in err
+    assert "unknown" in out
     # Filled in (1 wherever a figure goes), it reads as the long CSV of the same figures.
-    rows = template_rows(yantai, layout=layout, districts=["芝罘区"])
+    rows = template_rows(yantai, layout="long" if layout == "long" else "wide",
+                         districts=["芝罘区"])
     first = rows[0].index("value") if layout == "long" else 4
     filled = [rows[0]] + [[*r[:first], *(["1"] * (len(r) - first))] for r in rows[1:]]
     if form == "csv":
@@ -374,7 +377,8 @@ def test_a_template_puts_counts_before_rates_with_zh_names(yantai: qrules.Rulebo
         "2025,food_safety_sampling_pass_rate,食品安全抽检合格率,%,",
     ]
     code, _, err = run("template", "yantai-2023-2025", "--format", "xlsx")
-    assert code == 2 and "give -o FILE.xlsx" in err
+    assert code == 2
+    assert "give -o FILE.xlsx" in err
     code, _, _ = run("template", "yantai-2023-2025", "--years", "2025-2023")
     assert code == 2  # argparse says why, on the real standard error
 
@@ -513,14 +517,18 @@ def test_an_option_that_does_not_apply_is_an_error(tmp_path: Path, mini: qrules.
     with pytest.raises(qrules.DataError, match=r"--encoding \(encoding=\) applies to a CSV"):
         qrules.read_dataset(pd.DataFrame(frame_rows()), mini, encoding="gbk")
     code, _, err = run("check", str(mini_copy), str(path), "--sheet", "x")
-    assert code == 2 and "--sheet (sheet=) applies to an .xlsx file" in err
+    assert code == 2
+    assert "--sheet (sheet=) applies to an .xlsx file" in err
     code, _, err = run("check", str(mini_copy), "--header-row", "2", "--register", "r.csv")
-    assert code == 2 and "--header-row: it applies to a figures file, and none is given" in err
+    assert code == 2
+    assert "--header-row: it applies to a figures file, and none is given" in err
     xlsx = write_xlsx(tmp_path / "f.xlsx", [["year", "measure", "value"], [2025, "firms", 300]])
     code, _, err = run("check", str(mini_copy), str(xlsx), "--encoding", "gbk")
-    assert code == 2 and "--encoding applies to CSV files, and no input is one" in err
+    assert code == 2
+    assert "--encoding applies to CSV files, and no input is one" in err
     code, _, err = run("check", str(mini_copy), str(path), "--mapping", "missing.toml")
-    assert code == 2 and "missing.toml" in err
+    assert code == 2
+    assert "missing.toml" in err
 
 
 def test_the_cli_reads_an_office_sheet_in_chinese(
