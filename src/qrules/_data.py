@@ -66,6 +66,10 @@ def _show(value: object) -> str:
 def _parse(value: object, unit: Unit | None) -> Fraction | None:
     if value is None:
         return None
+    if type(value) is str:  # the commonest, first: the checks below are slower
+        return _parse_text(value, unit)
+    if type(value) is int:
+        return Fraction(value)
     if isinstance(value, bool):
         raise ValueProblem(f"{value!r} is a truth value, not a number")
     if isinstance(value, Fraction):
@@ -149,7 +153,10 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
     if _DECIMAL.match(normal):
-        return Fraction(normal)
+        whole, _, decimals = normal.partition(".")
+        # Fraction("98.5") parses again, with a slower pattern: the parts are known.
+        return Fraction(int(whole + decimals), 10 ** len(decimals)) if decimals else \
+            Fraction(int(whole))
     ratio = _RATIO.match(normal)
     if ratio and not percent:
         denominator = int(ratio.group(2))
@@ -211,6 +218,17 @@ class Dataset:
 def parse_year(value: object) -> int | None:
     """A year as offices write it (``2025``, ``2025年``, ``2025年度``, a number
     cell); ``None`` when it is not a year from 1900 to 2200."""
+    if isinstance(value, str):
+        return _year_of(value)  # a sheet repeats its years: each text is read once
+    return _year(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _year_of(text: str) -> int | None:
+    return _year(text)
+
+
+def _year(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

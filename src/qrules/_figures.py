@@ -251,6 +251,7 @@ class _Reader:
     def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
         """Each row that is not blank and has as many cells as the header."""
         width = self.header.width
+        unnamed = [i for i in range(width) if not self.header.cells[i]]
         for number, cells in self.table.rows:
             if all(_blank(c) for c in cells):
                 continue
@@ -259,8 +260,7 @@ class _Reader:
                              self.places.row(number),
                              "a row must have a cell (empty or not) under each column")
                 continue
-            extra = [i for i in range(len(cells)) if not _blank(cells[i])
-                     and (i >= width or not self.header.cells[i])]
+            extra = [i for i in (*unnamed, *range(width, len(cells))) if not _blank(cells[i])]
             if extra:
                 self.problem("a value in a column without a header",
                              f"{self.places.row(number)}, column {extra[0] + 1}",
@@ -392,6 +392,8 @@ class _Places:
 
 
 def _blank(value: object) -> bool:
+    if type(value) is str:
+        return not value.strip()
     return missing(value) or (isinstance(value, str) and not value.strip())
 
 
