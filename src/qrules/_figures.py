@@ -486,10 +486,12 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
             problems.append(Problem(name, f"column {cell!r} appears {count} times",
                                     where="header", hint="keep one of them"))
     if "measure" not in header.canonical:
+        # Without it the header is not found: what else is missing would mislead.
         problems.append(Problem(
             name, "no measure column", where="header",
             hint="name it measure (or 指标), or map yours in the mapping file's "
                  "[figures.columns]; if the header is not the first row, give --header-row"))
+        raise DataError(name, problems)
     # A column per district is told from a misspelt column by its name: one close
     # to a canonical column's (valeu) makes the sheet long, and an error.
     misspelt = any(did_you_mean(header.cells[p], _CANONICAL) for p in header.others)
