@@ -10,6 +10,7 @@ generated sheets in every layout, encoding and way of naming a measure.
 from __future__ import annotations
 
 import csv
+import re
 import io
 from collections.abc import Sequence
 from fractions import Fraction
@@ -542,3 +543,23 @@ def test_the_cli_reads_an_office_sheet_in_chinese(
     code, out, err = run("check", "yantai-2023-2025", str(path), "--mapping", str(mapping),
                          "--format", "json", "--rule", "food-safety-sampling-pass-rate")
     assert '"counted": "cells"' in out
+
+
+@pytest.mark.parametrize("page", ["docs/datasets.md", "docs/how-to/analyst.md"])
+def test_the_documented_office_sheet_gives_the_documented_output(page: str) -> None:
+    root = Path(__file__).parent.parent
+    text = (root / page).read_text(encoding="utf-8")
+    block = text.split("<!-- office-sheet-output")[1].split("```console\n")[1].split("```")[0]
+    command, _, shown = block.partition("\n")
+    more, _, shown = shown.partition("\n")
+    argv = (command.removeprefix("$ qrules ").rstrip("\\") + more).split()
+    office = root / "docs" / "examples" / "office"
+    argv = [str(office / a) if (office / a).is_file() else a for a in argv]
+    code, out, err = run(*argv)
+    assert (code, err) == (1, "")
+
+    def unpinned(text: str) -> str:  # the rulebook's fingerprint moves with its text
+        return re.sub(r"(指纹 |fingerprint )[0-9a-f]{12}", r"\1…", text)
+
+    assert len(shown.splitlines()) > 10
+    assert unpinned(out) == unpinned(shown)
