@@ -10,8 +10,8 @@ generated sheets in every layout, encoding and way of naming a measure.
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path

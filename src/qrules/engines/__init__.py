@@ -5,8 +5,8 @@ sqlglot) and rendered for the engine's dialect:
 
 - ``duckdb``: the default fast engine, embedded (``pip install 'qrules-plan[sql]'``);
 - ``postgres``: records judged where they live, in a PostgreSQL server
-  (``qrules[postgres]``);
-- ``spark``: Spark SQL through a `SparkSession` you pass in (``qrules[spark]``).
+  (``qrules-plan[postgres]``);
+- ``spark``: Spark SQL through a `SparkSession` you pass in (``qrules-plan[spark]``).
 
 `qrules.evaluate_records(..., engine=...)` counts records that qrules has read;
 `evaluate_tables` counts a register and a log that are tables in a database,
