@@ -563,3 +563,14 @@ def test_the_documented_office_sheet_gives_the_documented_output(page: str) -> N
 
     assert len(shown.splitlines()) > 10
     assert unpinned(out) == unpinned(shown)
+
+
+def test_assert_meets_takes_the_dataframe_a_test_holds(yantai: qrules.Rulebook) -> None:
+    from qrules.testing import assert_meets
+
+    frame = pd.DataFrame([{"year": 2025, "measure": "食品安全抽检合格批次", "value": 1240},
+                          {"year": 2025, "measure": "food_samples_tested", "value": 1250}])
+    assert_meets(frame, yantai, rules=["food-safety-sampling-pass-rate"])
+    frame.loc[0, "value"] = 1230
+    with pytest.raises(AssertionError, match="food-safety-sampling-pass-rate"):
+        assert_meets(frame, yantai, rules=["food-safety-sampling-pass-rate"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -30,7 +31,10 @@ from ._report import one_line, target_text
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 
-DataLike = Dataset | Mapping[str, object] | str | Path
+#: What `assert_meets` judges: a dataset, a mapping of measure to value, a file,
+#: or anything else `read_dataset` reads (a pandas or polars DataFrame, an Arrow
+#: table, a list of dicts).
+DataLike = Dataset | Mapping[str, object] | str | Path | Any
 RulebookLike = Rulebook | str | Path
 
 
