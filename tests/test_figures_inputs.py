@@ -28,6 +28,7 @@ from pyarrow import feather, parquet
 
 import qrules
 from qrules._measures import template_rows
+from qrules.testing import assert_meets
 from tests.conftest import run
 
 Key = tuple[str, int, "str | None"]
@@ -566,8 +567,6 @@ def test_the_documented_office_sheet_gives_the_documented_output(page: str) -> N
 
 
 def test_assert_meets_takes_the_dataframe_a_test_holds(yantai: qrules.Rulebook) -> None:
-    from qrules.testing import assert_meets
-
     frame = pd.DataFrame([{"year": 2025, "measure": "食品安全抽检合格批次", "value": 1240},
                           {"year": 2025, "measure": "food_samples_tested", "value": 1250}])
     assert_meets(frame, yantai, rules=["food-safety-sampling-pass-rate"])
