@@ -13,7 +13,6 @@ from the mapping file's ``[figures]`` part (``docs/datasets.md``).
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import unicodedata
 from collections import Counter
@@ -51,10 +50,10 @@ MappingInput: TypeAlias = "ColumnMapping | FiguresMapping | Mapping[str, Any] | 
 
 #: Column names read without a mapping, beside the canonical ones.
 _BUILT_IN = {"year": ("year", "年份", "年度"), "district": ("district", "区县", "区市"),
-             "measure": ("measure", "指标"), "value": ("value", "数值")}
+             "measure": ("measure", "指标", "指标名称"), "value": ("value", "数值")}
 _CANONICAL = ("year", "district", "measure", "value")
 #: Columns that `qrules template` writes beside the figures: shown, never read.
-_SHOWN = frozenset({"name", "unit", "名称", "单位", "指标名称"})
+_SHOWN = frozenset({"name", "unit", "名称", "单位"})
 #: How far down a sheet its header is looked for (a title row or two above it).
 _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
@@ -107,14 +106,20 @@ class MeasureNames:
             raise DataError(figures.name, problems)
         self.index = index
         self.suggested = 0
+        self.found: dict[str, Measure | str] = {}
 
     @property
     def listing(self) -> str:
         return f"`qrules measures {self.rulebook.id}` lists every measure"
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one reader, one read: freed with it)
     def find(self, text: str) -> Measure | str:
-        """The measure a cell names, or why none is found (with the closest names)."""
+        """The measure a cell names, or why none is found."""
+        found = self.found.get(text)
+        if found is None:  # a sheet repeats its names: each is looked up once
+            found = self.found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> Measure | str:
         key = _key(text)
         found = self.index.get(key, "")
         if found:
@@ -565,7 +570,7 @@ def _finish(reader: _Reader, by: str) -> Dataset:
         notes.append(Text(f"未读取的标题行(无指标、无数值):第 {rows} 行",
                           f"heading rows not read (no measure, no figures): rows {rows}"))
     if by == "long":
-        unread = [header.cells[p] for p in header.others]
+        unread = [header.cells[p] for p in sorted((*header.others, *header.years))]
         if unread:
             shown = ", ".join(unread)
             notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
