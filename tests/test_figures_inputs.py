@@ -573,3 +573,17 @@ def test_assert_meets_takes_the_dataframe_a_test_holds(yantai: qrules.Rulebook) 
     frame.loc[0, "value"] = 1230
     with pytest.raises(AssertionError, match="food-safety-sampling-pass-rate"):
         assert_meets(frame, yantai, rules=["food-safety-sampling-pass-rate"])
+
+
+def test_the_records_readers_share_the_sources_and_their_strictness(tmp_path: Path) -> None:
+    register = write_csv(tmp_path / "register.csv", [["unit", "category"], ["U1", "catering"]])
+    with pytest.raises(qrules.DataError, match=r"--sheet \(sheet=\) applies to an .xlsx file"):
+        qrules.read_register(register, sheet="Sheet1")
+    with pytest.raises(qrules.DataError, match=r"--table \(table=\) applies to a database"):
+        qrules.read_register(register, table="register")
+    # A formula without a saved value is never read as an empty cell.
+    book = write_xlsx(tmp_path / "register.xlsx", [["unit", "category", "registered"],
+                                                   ["U1", "catering", "=TODAY()"]])
+    read = qrules.read_register(book)
+    assert read.rows_rejected == 1
+    assert "=TODAY()" in str(read.problems[0])
