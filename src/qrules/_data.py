@@ -52,7 +52,7 @@ def parse_value(value: object, unit: Unit | None = None, *,
     if result is not None and scale != 1:
         result *= scale
     if result is not None and unit is not None:
-        if result < 0:
+        if result.numerator < 0:
             raise ValueProblem(f"{_show(value)} is negative; {unit.id} values cannot be")
         if unit.integer and result.denominator != 1:
             raise ValueProblem(f"{_show(value)} is not a whole number of {unit.en or unit.id}")

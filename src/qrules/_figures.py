@@ -13,6 +13,7 @@ from the mapping file's ``[figures]`` part (``docs/datasets.md``).
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import unicodedata
 from collections import Counter
@@ -393,7 +394,12 @@ class _Places:
     def cell(self, number: int, column: str) -> str:
         if self.word == "key":
             return self.row(number)
-        return f"{self.word} {number}, {'key' if self.word == 'item' else 'column'} {column!r}"
+        return f"{self.word} {number}{_column_words(self.word, column)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_words(word: str, column: str) -> str:
+    return f", {'key' if word == 'item' else 'column'} {column!r}"
 
 
 def _blank(value: object) -> bool:
