@@ -365,7 +365,7 @@ def test_a_template_reads_back_unchanged_blank_and_filled(
     assert verdicts(yantai.evaluate(dataset)) == verdicts(yantai.evaluate(canonical))
 
 
-def test_a_template_puts_counts_before_rates_with_zh_names(yantai: qrules.Rulebook) -> None:
+def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> None:
     code, out, _ = run("template", "yantai-2023-2025", "--rule",
                        "food-safety-sampling-pass-rate", "--years", "2024-2025")
     assert code == 0
@@ -378,6 +378,11 @@ def test_a_template_puts_counts_before_rates_with_zh_names(yantai: qrules.Rulebo
         "2025,food_samples_tested,食品安全抽检批次,批次,",
         "2025,food_safety_sampling_pass_rate,食品安全抽检合格率,%,",
     ]
+    code, out, _ = run("template", "yantai-2023-2025", "--format", "xlsx", "--lang", "zh",
+                       "-o", str(tmp_path / "模板.xlsx"))
+    assert code == 0
+    assert out.startswith("已写入 ")
+    assert out.endswith(" 行待填\n")
     code, _, err = run("template", "yantai-2023-2025", "--format", "xlsx")
     assert code == 2
     assert "give -o FILE.xlsx" in err
