@@ -16,6 +16,7 @@ from typing import Literal
 
 import attrs
 
+from . import _escape
 from ._evaluate import year_span
 from ._expr import iter_names
 from ._model import Lang, Measure, Rule, Rulebook
@@ -71,7 +72,8 @@ def measure_uses(rulebook: Rulebook, rules: Sequence[Rule] | None = None,
 
 
 def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) -> str:
-    """``qrules measures``: a block per measure."""
+    """``qrules measures``: a block per measure (each line's control characters
+    shown, not run: a rulebook's text is input like any other)."""
     zh = lang == "zh"
     uses = measure_uses(rulebook, rules, every=rules is None)
     lines = [f"{rulebook.label(lang)}:{len(uses)} 个指标" if zh
@@ -79,13 +81,13 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
     for use in uses:
         measure = use.measure
         unit = measure.unit.label(lang) or measure.unit.id
-        lines.append(f"{measure.id}  {measure.name.zh} / {measure.name.en}")
+        lines.append(_escape.terminal(f"{measure.id}  {measure.name.zh} / {measure.name.en}"))
         detail = [f"{'单位' if zh else 'unit'}: {unit}"]
         if measure.formula is not None:
             detail.append(f"{'公式' if zh else 'formula'}: {measure.formula}")
         if use.years:
             detail.append(f"{'年份' if zh else 'years'}: {year_span(use.years)}")
-        lines.append("  " + "   ".join(detail))
+        lines.append("  " + _escape.terminal("   ".join(detail)))
         needed_by = ", ".join(use.rules) if use.rules else ("无" if zh else "none")
         lines.append(f"  {'所需规则' if zh else 'rules'}: {needed_by}")
     lines.append("")

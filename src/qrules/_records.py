@@ -31,6 +31,7 @@ from ._data import FiguresMapping
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._model import Text
+from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ._tabular import MISSING_MARKERS, Source, Table, open_table
 from ._tabular import cell_text as _text
@@ -133,11 +134,15 @@ class _Accounted(Generic[_Row]):
 
 @attrs.frozen
 class Register(_Accounted[UnitRecord]):
-    """The units under supervision (``units``), and how their rows were read."""
+    """The units under supervision (``units``), and how their rows were read.
+
+    Immutable, and safe to share between threads (its index by unit id is
+    built whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "register"
-    _by_id: dict[str, UnitRecord] = attrs.field(factory=dict, eq=False, repr=False,
-                                               alias="_by_id")
+    # The index by unit id, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def units(self) -> tuple[UnitRecord, ...]:
@@ -151,32 +156,35 @@ class Register(_Accounted[UnitRecord]):
 
     @property
     def index(self) -> Mapping[str, UnitRecord]:
-        if not self._by_id and self.rows:
-            self._by_id.update((u.unit, u) for u in self.rows)
-        return self._by_id
+        """The units by id (built whole on first use, by one thread)."""
+        return once(self._lazy, "index", lambda: {u.unit: u for u in self.rows})
 
 
 @attrs.frozen
 class InspectionLog(_Accounted[Inspection]):
     """Inspections of the register's units (``inspections``), and how their rows
-    were read."""
+    were read. Immutable, and safe to share between threads (`by_unit` is built
+    whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "log"
-    _by_unit: dict[str, tuple[Inspection, ...]] = attrs.field(
-        factory=dict, eq=False, repr=False, alias="_by_unit")
+    # The index by unit, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def inspections(self) -> tuple[Inspection, ...]:
         return self.rows
 
     def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
-        """Each unit's inspections, in date order (then row order)."""
-        if not self._by_unit and self.rows:
-            grouped: dict[str, list[Inspection]] = {}
-            for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
-                grouped.setdefault(inspection.unit, []).append(inspection)
-            self._by_unit.update((unit, tuple(rows)) for unit, rows in grouped.items())
-        return self._by_unit
+        """Each unit's inspections, in date order (then row order); built whole on
+        first use, by one thread, so a log may be shared between threads."""
+        return once(self._lazy, "by_unit", self._group_by_unit)
+
+    def _group_by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
+        grouped: dict[str, list[Inspection]] = {}
+        for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
+            grouped.setdefault(inspection.unit, []).append(inspection)
+        return {unit: tuple(rows) for unit, rows in grouped.items()}
 
 
 def reconciled(register: Register, log: InspectionLog | None

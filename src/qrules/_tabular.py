@@ -29,6 +29,7 @@ from ._errors import DataError, Problem, did_you_mean
 from ._model import Text
 
 __all__ = [
+    "DUCKDB_SAFE_CONFIG",
     "IDENTIFIER",
     "MISSING_MARKERS",
     "Formula",
@@ -37,6 +38,7 @@ __all__ = [
     "cell_text",
     "check_options",
     "database_file",
+    "duckdb_connection",
     "header_text",
     "missing",
     "needs",
@@ -369,6 +371,28 @@ def _with_formulas(values: Iterable[Sequence[object]], texts: Iterable[Sequence[
             yield row
 
 
+#: DuckDB settings for every database qrules opens (see docs/security.md): a
+#: database file may come from an untrusted source, and its views run when they
+#: are read. With external access off, a view over ``read_text('/etc/passwd')``
+#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
+#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
+DUCKDB_SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def duckdb_connection(path: str | None = None) -> Any:
+    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
+    database file ``path``, read only."""
+    duckdb = needs("duckdb")
+    if path is None:
+        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
+    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
+
+
 def database_file(url: str, scheme: str, path: str) -> str:
     """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
     path names; a `DataError` when there is none."""
@@ -388,8 +412,7 @@ def from_url(url: str, table: str) -> Table:
     path = database_file(url, scheme, parts.path)
     table = parse_qs(parts.query).get("table", [table])[0]
     if scheme == "duckdb":
-        duckdb = needs("duckdb")
-        connection = duckdb.connect(path, read_only=True)
+        connection = duckdb_connection(path)
     else:
         import sqlite3  # noqa: PLC0415
 

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._records import InspectionLog, Register
-from .._tabular import database_file
-from .._tabular import needs as _needs
+from .._tabular import database_file, duckdb_connection
 from ._load import arrow, canonical, staged
 from .sql import Table
 
@@ -20,12 +19,12 @@ __all__ = ["connect", "loaded"]
 
 
 def connect(url: str | None = None) -> Any:
-    """A new connection: in memory, or to ``duckdb:///path.db`` (read only)."""
-    duckdb = _needs("duckdb")
+    """A new connection: in memory, or to ``duckdb:///path.db`` (read only), with
+    external access, extension loading and configuration changes switched off
+    (see docs/security.md)."""
     if url is None:
-        return duckdb.connect()
-    return duckdb.connect(database_file(url, "duckdb", url.removeprefix("duckdb://")),
-                          read_only=True)
+        return duckdb_connection()
+    return duckdb_connection(database_file(url, "duckdb", url.removeprefix("duckdb://")))
 
 
 @contextmanager
