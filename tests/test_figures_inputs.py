@@ -141,9 +141,9 @@ def office_wide_rows(rulebook: qrules.Rulebook) -> list[list[object]]:
     """A wide sheet as an office lays it out: a title row, the district written
     once for its group (the cells below it merged, or left blank), a heading
     row, values with units and missing markers."""
-    rows: list[list[object]] = [["2024-2025年质量强市指标完成情况表", None, None, None],
-                                ["区市", "指标名称", "2024年", "2025年"],
-                                [None, "一、食品安全", None, None]]
+    rows: list[list[object]] = [["2024-2025年质量强市指标完成情况表", None, None, None, None],
+                                ["区市", "指标名称", "2024年", "2025年", "备注"],
+                                [None, "一、食品安全", None, None, None]]
     for district in (None, "芝罘区"):
         first = True
         for measure in ("food_samples_passed", "food_samples_tested",
@@ -169,6 +169,7 @@ def test_a_wide_xlsx_with_a_title_row_and_merged_looking_cells(
     assert notes[0] == "header found in row 2 (the rows above it were not read)"
     assert "heading rows not read (no measure, no figures): rows 3" in notes
     assert any(n.startswith("blank district cells read as the one above") for n in notes)
+    assert "columns not read: 备注" in notes
     # The header row and the sheet may be named; a sheet that is not there is an error.
     assert observed(qrules.read_dataset(path, yantai, mapping=mapping, sheet="汇总",
                                         header_row=2)) == observed(canonical)

@@ -575,8 +575,9 @@ def _finish(reader: _Reader, by: str) -> Dataset:
         rows = _rows_shown(reader.skipped)
         notes.append(Text(f"未读取的标题行(无指标、无数值):第 {rows} 行",
                           f"heading rows not read (no measure, no figures): rows {rows}"))
-    if by == "long":
-        unread = [header.cells[p] for p in sorted((*header.others, *header.years))]
+    if by != "district":  # in a sheet with a column per district, the others are those
+        unread = [header.cells[p] for p in sorted((*header.others, *(
+            header.years if by == "long" else ())))]
         if unread:
             shown = ", ".join(unread)
             notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
