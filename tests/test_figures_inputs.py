@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from pyarrow import feather, parquet
 
 import qrules
+from qrules._html import report_data
 from qrules._measures import template_rows
 from qrules.testing import assert_meets
 from tests.conftest import run
@@ -593,3 +594,11 @@ def test_the_records_readers_share_the_sources_and_their_strictness(tmp_path: Pa
     read = qrules.read_register(book)
     assert read.rows_rejected == 1
     assert "=TODAY()" in str(read.problems[0])
+
+
+def test_the_html_report_counts_cells_and_says_how_the_sheet_was_read(
+        tmp_path: Path, yantai: qrules.Rulebook, mapping: Path) -> None:
+    path = write_xlsx(tmp_path / "指标.xlsx", office_wide_rows(yantai))
+    data = report_data(yantai.evaluate(path, mapping=mapping), "zh")
+    assert data["labels"]["rows"].startswith("读取 {read} 个单元格")
+    assert "表头在第 2 行(其上各行未读取)" in data["notes"]

@@ -206,6 +206,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
                  "unused": len(evaluation.unused)},
         "unused": [o.origin for o in evaluation.unused],
+        "notes": [note.get(lang) for note in evaluation.notes],
         "records": [
             {"kind": labels.get(t.kind, t.kind), "name": t.name, "read": t.rows_read,
              "used": t.rows_used, "rejected": t.rows_rejected}
