@@ -25,6 +25,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -37,26 +38,26 @@ DISTRICTS = ["芝罘区", "福山区", "牟平区", "莱山区", "蓬莱区", "�
 
 
 def value_of(rulebook: qrules.Rulebook, measure: str, rng: random.Random) -> str:
-    """A plausible value: a rate's counts consistent, a percentage at most 100."""
-    unit = rulebook.measures[measure].unit
+    """A plausible value, within the measure's bounds (a percentage at most 100)."""
+    found = rulebook.measures[measure]
+    unit = found.unit
+    high = 500 if found.upper is None else min(500, int(found.upper))
     if unit.id == "percent":
         return f"{rng.randint(900, 1000) / 10}"
     if unit.integer:
-        return str(rng.randint(0, 500))
-    return f"{rng.randint(0, 5000) / 10}"
+        return str(rng.randint(0, high))
+    return f"{rng.randint(0, high * 10) / 10}"
 
 
 def consistent(rulebook: qrules.Rulebook, figures: dict[str, str]) -> None:
-    """Each rate's numerator no larger than its denominator (``100 * a / b``)."""
-    for measure in rulebook.measures.values():
-        formula = measure.formula
-        names = [] if formula is None else list(dict.fromkeys(formula.names))
-        if len(names) == 2 and all(figures.get(n, "").isdigit() for n in names):
-            low, high = sorted(int(figures[n]) for n in names)
-            text = str(formula)
-            first = text.index(names[0]) < text.index(names[1])
-            numerator, denominator = names if first else names[::-1]
-            figures[numerator], figures[denominator] = str(low), str(max(high, 1))
+    """Each figure within the measures' relations: no more than what it is part of
+    (passed samples at most those tested), so that none is refused."""
+    for _ in range(3):  # a chain of relations settles in a few passes
+        for measure in rulebook.measures.values():
+            for whole in measure.at_most:
+                if measure.id in figures and whole in figures and \
+                        Fraction(figures[measure.id]) > Fraction(figures[whole]):
+                    figures[measure.id], figures[whole] = figures[whole], figures[measure.id]
 
 
 def long_csv(rulebook: qrules.Rulebook, path: Path, rows: int, seed: int) -> None:

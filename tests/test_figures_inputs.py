@@ -439,7 +439,7 @@ def test_a_unit_that_contradicts_the_measure_is_an_error(
         mini: qrules.Rulebook, values: dict[str, str], message: str) -> None:
     with pytest.raises(qrules.DataError) as caught:
         mini.evaluate(values)
-    assert caught.value.problems[0].message.startswith(message)
+    assert caught.value.problems[0].message.startswith(f"{next(iter(values))}: {message}")
 
 
 def test_a_scale_multiplies_a_column(tmp_path: Path, mini: qrules.Rulebook) -> None:

@@ -27,6 +27,7 @@ import attrs
 from ._data import Dataset, FiguresMapping, Observation, ValueProblem, parse_value, parse_year
 from ._errors import DataError, Problem, did_you_mean
 from ._model import Measure, Rulebook, Text
+from ._plausible import implausible
 from ._records import ColumnMapping
 from ._tabular import (
     Formula,
@@ -247,6 +248,8 @@ class _Reader:
     seen: dict[tuple[str, int, str | None], str] = attrs.field(factory=dict)
     filled: list[int] = attrs.field(factory=list)
     skipped: list[int] = attrs.field(factory=list)
+    #: Where each observation's value is, for `implausible`'s messages.
+    value_places: list[str] = attrs.field(factory=list)
 
     def problem(self, message: str, where: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.table.name, message, where=where, hint=hint))
@@ -303,7 +306,7 @@ class _Reader:
         try:
             value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))
         except ValueProblem as error:
-            self.problem(str(error), self.where(number, position))
+            self.problem(f"{measure.id}: {error}", self.where(number, position))
             return
         key = (measure.id, year, district)
         if key in self.seen:
@@ -313,6 +316,7 @@ class _Reader:
         self.seen[key] = where
         self.observations.append(
             Observation(measure.id, year, value, district, f"{self.table.name}: {where}"))
+        self.value_places.append(self.where(number, position))
 
     # -- the layouts
 
@@ -554,6 +558,9 @@ def _finish(reader: _Reader, by: str) -> Dataset:
         reader.long()
     else:
         reader.wide(by)
+    # A figure its measure's bounds or relations rule out is an error, with its cell.
+    reader.problems += implausible(reader.rulebook, reader.observations, reader.table.name,
+                                   reader.value_places)
     if reader.problems:
         raise DataError(reader.table.name, reader.problems)
     notes = [*reader.table.notes, *reader.notes]

@@ -418,7 +418,8 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
     results: list[Result] = []
     for done, query in enumerate(queries, start=1):
         counts = counts_of(query)
-        results.extend(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d)
+        results.extend(attrs.evolve(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d),
+                                    source="records")
                        for d in (None, *districts))
         if progress is not None:
             progress(f"rules × years judged of {len(queries)}", done)
