@@ -602,3 +602,20 @@ def test_the_html_report_counts_cells_and_says_how_the_sheet_was_read(
     data = report_data(yantai.evaluate(path, mapping=mapping), "zh")
     assert data["labels"]["rows"].startswith("读取 {read} 个单元格")
     assert "表头在第 2 行(其上各行未读取)" in data["notes"]
+
+
+def test_an_impossible_figure_in_a_wide_sheet_is_refused_at_its_cell(
+        tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    path = write_xlsx(tmp_path / "wide.xlsx", [
+        ["指标", "2024年", "2025年"],
+        ["食品安全抽检合格批次", 37430, 1300], ["食品安全抽检批次", 38000, 1250],
+        ["食品安全抽检合格率", "98.5%", "150%"]])
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, yantai)
+    shown = [str(p) for p in caught.value.problems]
+    assert len(shown) == 2
+    assert shown[0].startswith("wide.xlsx, row 2, column '2025年': food_samples_passed = 1300 "
+                               "is more than food_samples_tested = 1250 (row 3, column "
+                               "'2025年') in 2025")
+    assert shown[1].startswith("wide.xlsx, row 4, column '2025年': "
+                               "food_safety_sampling_pass_rate = 150 in 2025 is outside")
