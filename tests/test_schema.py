@@ -23,7 +23,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "schema"
 RULEBOOK_DIR = ROOT / "rules" / "yantai-2023-2025"
 RULE_FILES_DOC = ROOT / "docs" / "rule-files.md"
 
-KINDS = ("plan", "measures", "rules")
+KINDS = ("plan", "measures", "rules", "bodies")
 
 
 def load_schema(kind: str) -> dict[str, Any]:
@@ -59,12 +59,13 @@ def errors(kind: str, path: Path) -> list[str]:
 
 def kind_by_prefix(path: Path) -> str:
     kind = path.name.split("-", 1)[0]
-    assert kind in KINDS, f"{path.name}: name must start with plan-, measures- or rules-"
+    assert kind in KINDS, f"{path.name}: name must start with plan-, measures-, rules- or bodies-"
     return kind
 
 
 def kind_in_rulebook(path: Path) -> str:
-    return {"plan.toml": "plan", "measures.toml": "measures"}.get(path.name, "rules")
+    return {"plan.toml": "plan", "measures.toml": "measures",
+            "bodies.toml": "bodies"}.get(path.name, "rules")
 
 
 def examples(folder: str) -> list[Path]:

@@ -19,6 +19,7 @@ from ._errors import (
     QRulesError,
     RulebookError,
     RulebookNotFoundError,
+    UnknownBodyError,
     UnknownRuleError,
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
@@ -28,6 +29,8 @@ from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
+    Alternative,
+    Body,
     DatedTarget,
     Measure,
     Period,
@@ -45,6 +48,8 @@ from .engines import evaluate_tables
 
 __all__ = [
     "Aggregation",
+    "Alternative",
+    "Body",
     "Change",
     "ColumnMapping",
     "DataError",
@@ -73,6 +78,7 @@ __all__ = [
     "Target",
     "Text",
     "Unit",
+    "UnknownBodyError",
     "UnknownRuleError",
     "Verdict",
     "evaluate_records",

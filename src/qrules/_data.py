@@ -10,11 +10,12 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ._errors import did_you_mean
+from ._limits import number_problem
 from ._model import UNITS, Text
 from ._tabular import MISSING_MARKERS
 
@@ -67,7 +68,13 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
     if value is None:
         return None
     if type(value) is str:  # the commonest, first: the checks below are slower
-        return _parse_text(value, unit)
+        return _parse_text(value, unit)  # (which measures the number it reads)
+    # Each number is measured before it is made exact: Fraction(Decimal("1e100000000"))
+    # would compute every digit.
+    if isinstance(value, Decimal | Fraction):
+        _check(value)
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        _check(int(value))
     if type(value) is int:
         return Fraction(value)
     if isinstance(value, bool):
@@ -87,9 +94,9 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
             return None
         if math.isinf(value):
             raise ValueProblem(f"{value!r} is not a finite number")
-        return Fraction(Decimal(repr(value)))
+        return Fraction(_bounded(Decimal(repr(value))))
     if isinstance(value, numbers.Rational):
-        return Fraction(int(value.numerator), int(value.denominator))
+        return Fraction(_bounded(Fraction(int(value.numerator), int(value.denominator))))
     if isinstance(value, str):
         return _parse_text(value, unit)
     raise ValueProblem(f"expected a number or text, got {type(value).__name__} {value!r}")
@@ -139,6 +146,24 @@ def _contradicts(text: str, word: str, unit: Unit) -> str:
     raise ValueProblem(f"'{text}' is in {word}, but the measure is in {_unit_shown(unit)}")
 
 
+_Number = TypeVar("_Number", Decimal, Fraction, int)
+
+
+def _check(number: Decimal | Fraction | int) -> None:
+    """A `ValueProblem` unless the number is within the limits on what is read
+    (docs/security.md)."""
+    problem = number_problem(number)
+    if problem is not None:
+        # The value is not shown: a number this long cannot always be printed.
+        raise ValueProblem(f"a number {problem}: qrules reads figures up to 10^30 "
+                           "in magnitude, written with at most 60 digits")
+
+
+def _bounded(number: _Number) -> _Number:
+    _check(number)
+    return number
+
+
 def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     normal = unicodedata.normalize("NFKC", text).strip()
     if normal.lower() in MISSING_MARKERS:
@@ -153,16 +178,14 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
     if _DECIMAL.match(normal):
-        whole, _, decimals = normal.partition(".")
-        # Fraction("98.5") parses again, with a slower pattern: the parts are known.
-        return Fraction(int(whole + decimals), 10 ** len(decimals)) if decimals else \
-            Fraction(int(whole))
+        return Fraction(_bounded(Decimal(normal)))
     ratio = _RATIO.match(normal)
     if ratio and not percent:
-        denominator = int(ratio.group(2))
+        # Each side's digits are measured before int() would meet its 4,300-digit limit.
+        numerator, denominator = (_bounded(Decimal(part)) for part in ratio.groups())
         if denominator == 0:
             raise ValueProblem(f"'{text}' divides by zero")
-        return Fraction(int(ratio.group(1)), denominator)
+        return Fraction(_bounded(Fraction(int(numerator), int(denominator))))
     raise ValueProblem(
         f"'{text}' is not a number; write a decimal such as 98.5, 1,234 or 98.5%, "
         "or leave it empty when the figure is missing"
@@ -238,7 +261,7 @@ def _year(value: object) -> int | None:
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         text = text.removesuffix("年度").removesuffix("年").rstrip()
-        if not (text.isascii() and text.isdigit()):
+        if not (text.isascii() and text.isdigit()) or len(text) > 4:
             return None
         year = int(text)
     return year if 1900 <= year <= 2200 else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -597,6 +598,9 @@ def _rows_shown(numbers: list[int]) -> str:
     return shown + (f", … {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _Keys(dict[str, Any]):
     """A JSON object, and the keys it gives more than once."""
 
@@ -619,13 +623,20 @@ def _json_table(path: Path) -> tuple[Table, list[Problem]]:
         raise DataError(str(path), [Problem(name, f"cannot read: {error.strerror}")]) from None
     text, _ = decode(name, raw, None)
     try:
-        # Numbers are kept as Decimal text, so 98.5 never passes through a float.
+        # Numbers are kept as Decimal text, so 98.5 never passes through a float; a
+        # long integer stays a Decimal too, to be measured before int() would meet
+        # its 4,300-digit limit.
         data = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal,
-                          object_pairs_hook=_object)
+                          parse_int=lambda digits: int(digits) if len(digits) < 32
+                          else Decimal(digits), object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise DataError(str(path), [Problem(name, f"not valid JSON: {error.msg}",
                                             where=f"line {error.lineno}, column "
                                                   f"{error.colno}")]) from None
+    except RecursionError:
+        raise DataError(str(path), [Problem(
+            name, "not valid JSON: nested too deeply",
+            hint="a dataset is an array of objects of numbers and text")]) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DataError(str(path), [Problem(name, "expected a JSON array of objects "
                                                   "with keys year, measure, value (and "
@@ -637,6 +648,11 @@ def _json_table(path: Path) -> tuple[Table, list[Problem]]:
         for key in getattr(item, "twice", ()):
             problems.append(Problem(name, f"key {key!r} is given twice", where=f"item {index}",
                                     hint="a JSON object has each key once"))
+        for key, value in item.items():
+            # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
+            if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+                problems.append(Problem(name, "a lone surrogate (\\ud800 to \\udfff) is "
+                                        "not text", where=f"item {index}, key {key!r}"))
         for key in header:
             if key not in item and key in ("year", "measure", "value"):
                 problems.append(Problem(name, f"no key {key!r}", where=f"item {index}",

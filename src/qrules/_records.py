@@ -22,6 +22,8 @@ import re
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
@@ -30,6 +32,7 @@ import attrs
 from ._data import FiguresMapping
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
+from ._limits import number_problem
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -231,6 +234,10 @@ class ColumnMapping:
                             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(str(path), [Problem(path.name, f"not a UTF-8 TOML file: {error}")]
+                            ) from None
+        except RecursionError:
+            raise DataError(str(path), [Problem(path.name, "nested too deeply to read",
+                                                hint="a mapping is tables of names and codes")]
                             ) from None
         return cls.from_dict(data, name=path.name)
 
@@ -473,6 +480,11 @@ def _resolve_header(table: Table, kind: str, mapping: ColumnMapping,
     return positions, list(table.header), notes
 
 
+#: The cells that are measured as numbers before they are read (a float is
+#: bounded by its type).
+_NUMBERS = (int, Decimal, Fraction)
+
+
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
@@ -501,6 +513,16 @@ class _Rows:
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
                 self.reject([Problem(self.table.name, "more cells than columns",
                                      where=f"row {number}")])
+                continue
+            # A number is measured before it is made text or a date (docs/security.md).
+            large = [Problem(self.table.name, f"a number {found}: qrules reads numbers up to "
+                             "10^30, written with at most 60 digits",
+                             where=f"row {number}, column {self.header[i]!r}")
+                     for i, c in enumerate(cells[:width])
+                     if type(c) is not str and isinstance(c, _NUMBERS)
+                     and not isinstance(c, bool) and (found := number_problem(c))]
+            if large:
+                self.reject(large)
                 continue
 
             def cell(column: str, cells: Sequence[object] = cells) -> object:

@@ -17,6 +17,7 @@ import functools
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from ._boundary import first_line, guarded, outside
 from ._errors import DataError, Problem, did_you_mean
+from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO
 from ._model import Text
 
 __all__ = [
@@ -167,10 +170,22 @@ def open_table(source: Source, *, columns: Sequence[str] = (), default_table: st
                what: str = "records") -> Table:
     """The table a source holds. ``columns`` is the header of an empty list of
     rows; ``default_table`` the table read from a database when ``table`` is
-    not given. An option that does not apply to the source is a `DataError`."""
-    check_options(source, name or str(source)[:80] if isinstance(source, str | Path)
-                  else name or f"<{type(source).__name__}>",
-                  sheet=sheet, encoding=encoding, table=table)
+    not given. An option that does not apply to the source is a `DataError`;
+    so is what the libraries and drivers that read it raise, as they open it
+    or as its rows are read (`qrules._boundary`)."""
+    shown = str(source) if isinstance(source, str | Path) else \
+        name or f"<{type(source).__name__}>"
+    check_options(source, shown, sheet=sheet, encoding=encoding, table=table)
+    with outside(shown):
+        opened = _open_source(source, columns=columns, default_table=default_table,
+                              table=table, sheet=sheet, encoding=encoding, name=name,
+                              what=what)
+    return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
+
+
+def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
+                 table: str | None, sheet: str | None, encoding: str | None,
+                 name: str | None, what: str) -> Table:
     if isinstance(source, str) and URL.match(source):
         return from_url(source, table or default_table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
@@ -284,10 +299,38 @@ def from_csv(path: Path, encoding: str | None) -> Table:
     head = text[:8192].split("\n")[:10]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
+    lines = _csv_lines(reader, name)
+    header = next(lines, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return Table(name, header, numbered(reader, first=2), notes)
+    return Table(name, header, numbered(lines, first=2), notes)
+
+
+def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
+    """The reader's rows; a field it refuses (over 131,072 characters) is a
+    `DataError` naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
+                                       where=f"line {reader.line_num}")]) from None
+
+
+def _xlsx_parts(path: Path) -> None:
+    """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
+    the sizes in its zip directory, before any part is read (zipfile reads no
+    more than a part's stated size)."""
+    with outside(str(path)), zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > MAX_XLSX_PART_BYTES or (
+                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                raise DataError(str(path), [Problem(
+                    path.name, f"part {part.filename!r} would expand to "
+                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
+                               "the file): beyond what qrules reads",
+                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
+                         f"{MAX_XLSX_RATIO} times; save the sheet as .csv or .parquet")])
 
 
 @attrs.frozen
@@ -311,9 +354,8 @@ def header_text(value: object) -> str:
 
 
 def _has_formulas(path: Path) -> bool:
-    """Whether any sheet of the workbook holds a formula (read bounded, in chunks)."""
-    import zipfile  # noqa: PLC0415
-
+    """Whether any sheet of the workbook holds a formula (read in chunks, after
+    `_xlsx_parts` has bounded each part's size)."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/") and
@@ -330,6 +372,7 @@ def _has_formulas(path: Path) -> bool:
 
 def from_xlsx(path: Path, sheet: str | None) -> Table:
     openpyxl = needs("openpyxl")
+    _xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
@@ -432,7 +475,7 @@ def from_connection(connection: Any, table: str, name: str | None, *,
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {error}")]
+        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
                         ) from None
     header = [str(d[0]) for d in cursor.description]
 
