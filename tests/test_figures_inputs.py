@@ -392,10 +392,11 @@ def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> No
     assert code == 2  # argparse says why, on the real standard error
 
 
-def test_measures_lists_ids_names_units_formulas_rules_and_years() -> None:
+def test_measures_lists_ids_names_units_formulas_rules_and_years(
+        yantai: qrules.Rulebook) -> None:
     code, out, _ = run("measures", "yantai-2023-2025")
     assert code == 0
-    assert out.startswith("rulebook yantai-2023-2025 1.0.0 (fingerprint ")
+    assert out.startswith(f"rulebook yantai-2023-2025 {yantai.version} (fingerprint ")
     assert ": 121 measures" in out.splitlines()[0]
     assert ("food_safety_sampling_pass_rate  食品安全抽检合格率 / Food safety sampling pass rate\n"
             "  unit: %   formula: 100 * food_samples_passed / food_samples_tested   "
@@ -566,8 +567,9 @@ def test_the_documented_office_sheet_gives_the_documented_output(page: str) -> N
     code, out, err = run(*argv)
     assert (code, err) == (1, "")
 
-    def unpinned(text: str) -> str:  # the rulebook's fingerprint moves with its text
-        return re.sub(r"(指纹 |fingerprint )[0-9a-f]{12}", r"\1…", text)
+    def unpinned(text: str) -> str:  # the rulebook's version and fingerprint move with it
+        return re.sub(r"yantai-2023-2025 [0-9.]+ ?[(（](指纹 |fingerprint )[0-9a-f]{12}",
+                      r"yantai-2023-2025 … (\1…", text)
 
     assert len(shown.splitlines()) > 10
     assert unpinned(out) == unpinned(shown)
