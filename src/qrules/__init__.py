@@ -95,3 +95,11 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+# Public names say where users import them from (``qrules.Rule``, not
+# ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("qrules."):
+        _value.__module__ = "qrules"
+del _name, _value

@@ -41,6 +41,8 @@ from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_F
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
+    STATUSES,
+    STRENGTHS,
     UNITS,
     Aggregation,
     Alternative,
@@ -67,8 +69,6 @@ _RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _RULE_ID = _RULEBOOK_ID
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 _SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
-_STATUSES = ("draft", "final", "revised")
-_STRENGTHS = ("firm", "aspirational")
 _BODY_ID = _RULEBOOK_ID
 
 
@@ -537,7 +537,7 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
         "schema_version": (schema_version, True),
         "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
         "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
-        "status": (_choice(_STATUSES), True),
+        "status": (_choice(STATUSES), True),
         "text": (_string, True),
         "title": (checker.text, True),
         "issuer": (checker.text, True),
@@ -792,7 +792,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "due": (_date, False),
         "period": (checker.period, False),
         "responsible": (_responsible, True),
-        "strength": (_choice(_STRENGTHS), False),
+        "strength": (_choice(STRENGTHS), False),
         "interpretation": (checker.interpretation, False),
         "alternatives": (lambda v: v, False),
         "related": (_strings, False),
@@ -894,7 +894,7 @@ def _check_alternatives(checker: _Checker, data: object, where: str,
             "reading": (checker.text, True),
             "aggregation": (_choice(AGGREGATIONS), False),
             "requirement": (_string, False),
-            "strength": (_choice(_STRENGTHS), False),
+            "strength": (_choice(STRENGTHS), False),
             "due": (_date, False),
         }, where, prefix=f"{key}.")
         if alt is None or "reading" not in alt:

@@ -203,6 +203,11 @@ class Measure:
 #: city bodies (a leading group's member units).
 BODY_LEVELS = ("city-department", "district-government", "all-districts", "city-collective")
 
+#: A plan's status: published for comment, final, or revised.
+STATUSES = ("draft", "final", "revised")
+#: A target's strength: firm (达到, 以上, 不少于) or aspirational (力争, 争取).
+STRENGTHS = ("firm", "aspirational")
+
 
 @attrs.frozen
 class Body:
