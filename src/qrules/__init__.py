@@ -10,7 +10,7 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
-from ._data import Dataset, Observation, parse_value, read_dataset
+from ._data import Dataset, Observation, parse_value
 from ._errors import (
     DataError,
     ExpressionError,
@@ -24,6 +24,7 @@ from ._errors import (
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
+from ._figures import read_dataset
 from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import (
