@@ -42,6 +42,7 @@ from ._model import (
     Source,
     Text,
 )
+from ._quotes import quote_mismatches
 from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "shipped_rulebooks"]
@@ -570,7 +571,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
-    return Rule(
+    rule = Rule(
         id=fields["id"], title=fields["title"], measure=measure,
         aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
         source=source, responsible=fields["responsible"], file=checker.file,
@@ -580,6 +581,13 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         targets=tuple(_with_section(t, source.section) for t in targets),
         ends=fields.get("ends"),
     )
+    if text is not None:
+        # The requirement must be a target the quote writes (or say why not).
+        for mismatch in quote_mismatches(rule):
+            checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
+        if len(checker.problems) != before:
+            return None
+    return rule
 
 
 def _with_section(target: DatedTarget, section: str) -> DatedTarget:

@@ -26,6 +26,7 @@ from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook
+from ._quotes import reads_beyond_quote
 from ._records_engine import merge
 
 __all__ = ["main"]
@@ -299,7 +300,23 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         else:
             out.write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
                       f"measures, fingerprint {rulebook.fingerprint[:12]}\n")
+            out.write(_beyond_quotes(rulebook, args.lang))
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
+    """The rules whose target is not written in their quote, for a reviewer."""
+    beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
+    if not beyond:
+        return ""
+    if lang == "zh":
+        head = (f"  {len(beyond)} 条规则的目标不是原文写明的数字,"
+                "各在 interpretation 中说明理由,请复核:\n")
+    else:
+        head = (f"  {len(beyond)} rule{'s' if len(beyond) != 1 else ''} read a target "
+                "the quote does not write, each saying why in interpretation; review them:\n")
+    return head + "".join(f"    {rule.id}: {rule.requirement.text} ← "
+                          f"{_report.one_line(rule.source.quote)}\n" for rule in beyond)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
