@@ -32,6 +32,7 @@ from ._expr import (
 )
 from ._model import (
     AGGREGATIONS,
+    SCOPES,
     UNITS,
     Aggregation,
     DatedTarget,
@@ -305,6 +306,7 @@ def _load_folder(folder: Path) -> Rulebook:
         measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
+        districts=plan.get("districts", ()),
     )
 
 
@@ -328,6 +330,7 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         "issuer": (checker.text, True),
         "period": (checker.period, True),
         "effective": (checker.period, False),
+        "districts": (_strings, False),
         "published": (_date, False),
         "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
         "consultation": (lambda v: v, False),
@@ -531,6 +534,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "tags": (_strings, False),
         "source": (lambda v: v, True),
         "records": (lambda v: v, False),
+        "scope": (_choice(SCOPES), False),
+        "districts": (lambda v: v, False),
     }, where)
     if fields is None:
         return None
@@ -568,6 +573,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
                              aggregation) if "records" in fields else None
+    districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
+        checker, where, measure, declared)) if "districts" in fields else ()
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
@@ -579,7 +586,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
         related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
         targets=tuple(_with_section(t, source.section) for t in targets),
-        ends=fields.get("ends"),
+        ends=fields.get("ends"), scope=fields.get("scope", "city"), districts=districts,
     )
     if text is not None:
         # The requirement must be a target the quote writes (or say why not).
@@ -588,6 +595,49 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         if len(checker.problems) != before:
             return None
     return rule
+
+
+def _check_districts(checker: _Checker, data: object, where: str,
+                     requirement_of: Callable[[str, str], Expression | None]
+                     ) -> tuple[tuple[str, Expression], ...]:
+    """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
+    if not isinstance(data, dict) or not data:
+        checker.problem("expected a table of district = requirement", where, "districts",
+                        'e.g. [rule.districts] then 芝罘区 = ">= 12"')
+        return ()
+    found = []
+    for name, written in data.items():
+        key = f"districts.{name}"
+        if not name.strip() or name != name.strip():
+            checker.problem("a district is named as the dataset names it, without spaces "
+                            "around", where, key)
+            continue
+        try:
+            requirement = requirement_of(_string(written), key)
+        except _Bad as error:
+            checker.problem(str(error), where, key)
+            continue
+        if requirement is not None:
+            found.append((name, requirement))
+    return tuple(found)
+
+
+def _requirement_parser(checker: _Checker, where: str, measure: Measure | None,
+                        declared: frozenset[str]) -> Callable[[str, str], Expression | None]:
+    """Parse a requirement on the rule's measure, reporting what is wrong with it."""
+    def parse(written: str, key: str) -> Expression | None:
+        if measure is None:
+            return None
+        try:
+            parsed = parse_requirement(written, measure.id)
+        except ExpressionError as error:
+            checker.problem(str(error), where, key)
+            return None
+        for unknown in sorted(parsed.names - declared):
+            checker.problem(f"requirement refers to unknown measure {unknown!r}", where, key)
+        return parsed
+
+    return parse
 
 
 def _with_section(target: DatedTarget, section: str) -> DatedTarget:
@@ -603,18 +653,7 @@ def _check_requirement(
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
     """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
     which is then its requirement), and its ``ends``."""
-    def requirement_of(written: str, key: str) -> Expression | None:
-        if measure is None:
-            return None
-        try:
-            parsed = parse_requirement(written, measure.id)
-        except ExpressionError as error:
-            checker.problem(str(error), where, key)
-            return None
-        for unknown in sorted(parsed.names - declared):
-            checker.problem(f"requirement refers to unknown measure {unknown!r}", where, key)
-        return parsed
-
+    requirement_of = _requirement_parser(checker, where, measure, declared)
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
     if "requirement" in fields and "targets" in fields:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGGREGATIONS",
+    "SCOPES",
     "UNITS",
     "Aggregation",
     "DatedTarget",
@@ -55,13 +56,17 @@ class Text:
 @attrs.frozen
 class Unit:
     """A unit of measure; ``integer`` units count whole things; ``upper`` is the
-    most a value can be, when the unit bounds it (a percentage: 100)."""
+    most a value can be, when the unit bounds it (a percentage: 100);
+    ``additive`` units add up over districts (counts, areas: a city's is the
+    sum of its districts'), others do not (rates, scores, indexes)."""
 
     id: str
     zh: str
     en: str
     integer: bool
     upper: int | None = None
+    additive: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.integer, takes_self=True))
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -85,7 +90,7 @@ UNITS: Mapping[str, Unit] = {
              integer=False),
         Unit("products", "种", "products", integer=True),
         Unit("parameters", "个参数", "parameters", integer=True),
-        Unit("square_metres", "平方米", "m²", integer=False),
+        Unit("square_metres", "平方米", "m²", integer=False, additive=True),
     )
 }
 
@@ -101,6 +106,12 @@ class Aggregation(enum.Enum):
 
 
 AGGREGATIONS = tuple(a.value for a in Aggregation)
+
+Scope = Literal["city", "each-district"]
+#: Where a rule applies (see ``docs/rule-files.md``): ``city``, judged for the
+#: whole city only; ``each-district``, judged for the city and for each
+#: district against the same target.
+SCOPES: tuple[Scope, ...] = ("city", "each-district")
 
 
 @attrs.frozen
@@ -204,6 +215,10 @@ class Rule:
     targets: tuple[DatedTarget, ...] = ()
     #: The last day the rule is in force, if it ends before the rulebook does.
     ends: dt.date | None = None
+    #: Where the rule applies: the city only, or each district too.
+    scope: Scope = "city"
+    #: Targets of the rule's own for named districts (``[rule.districts]``), in order.
+    districts: tuple[tuple[str, Expression], ...] = ()
     # Not an __init__ argument, so that attrs.evolve() gives a copy a fresh cache.
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -216,6 +231,8 @@ class Rule:
     _stood: dict[DatedTarget, Rule] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+    # The rule as judged in each district with a target of its own (`in_district`).
+    _local: dict[str, Rule] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @functools.cached_property
     def target(self) -> Target | None:
@@ -261,6 +278,23 @@ class Rule:
             stood = self._stood[current] = attrs.evolve(
                 self, requirement=current.requirement, source=current.source or self.source)
         return stood
+
+    def in_district(self, district: str) -> Rule | None:
+        """The rule as it is judged in ``district``: with the district's own
+        target (``[rule.districts]``), or as it is when it applies to each
+        district; ``None`` when it applies to the city only."""
+        own = dict(self.districts).get(district)
+        if own is None:
+            return self if self.scope == "each-district" else None
+        local = self._local.get(district)
+        if local is None:
+            local = self._local[district] = attrs.evolve(
+                self, requirement=own, targets=(), districts=())
+        return local
+
+    def district_target(self, district: str | None) -> bool:
+        """Whether the rule has a target of its own for ``district``."""
+        return district is not None and district in dict(self.districts)
 
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
@@ -321,6 +355,9 @@ class Rulebook:
     effective: Period | None = None
     #: The date the rulebook was narrowed to with `in_force`, if it was.
     as_of: dt.date | None = None
+    #: Every district of the city, when the rulebook names them: a city value
+    #: is derived from district rows only when each of these reports.
+    districts: tuple[str, ...] = ()
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the

@@ -82,6 +82,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
             "data_source": rule.source.data_source,
         },
         "interpretation": rule.interpretation,
+        "scope": rule.scope,
+        "districts": {name: requirement.text for name, requirement in rule.districts},
         "related": list(rule.related),
         "tags": list(rule.tags),
         "file": rule.file,
@@ -211,6 +213,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         ("指标来源", "indicator source", rule.source.indicator_source),
         ("数据来源", "data source", rule.source.data_source),
         ("解读", "interpretation", rule.interpretation),
+        ("适用范围", "scope", scope_text(rule, lang)),
         ("记录", "records", None if rule.records is None else _records_text(rule.records, lang)),
         ("相关", "related", ", ".join(rule.related) or None),
         ("标签", "tags", ", ".join(rule.tags) or None),
@@ -221,6 +224,19 @@ def rule_details(rule: Rule, lang: Lang) -> str:
     lines = [f"{rule.id}: {rule.title.get(lang)}"]
     lines += [f"  {label}{' ' * (width - _width(label))}  {value}" for label, value in shown]
     return "\n".join(lines) + "\n"
+
+
+def scope_text(rule: Rule, lang: Lang) -> str:
+    """Where a rule applies: ``city``, ``each district``, and districts' own targets."""
+    zh = lang == "zh"
+    if rule.scope == "each-district":
+        text = "全市及每个区县" if zh else "the city and each district"
+    else:
+        text = "全市" if zh else "the city"
+    if rule.districts:
+        own = ", ".join(f"{name} {requirement.text}" for name, requirement in rule.districts)
+        text += f";区县目标:{own}" if zh else f"; district targets: {own}"
+    return text
 
 
 def one_line(text: str) -> str:
@@ -240,6 +256,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "year": result.year,
         "years": list(result.years),
         "district": result.district,
+        "scope": result.scope,
         "verdict": result.verdict.value,
         "observed": _exact(result.observed),
         "target": _target(rule.target),
@@ -251,6 +268,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         ],
         "reason": result.reason.get(lang),
         "inputs": {name: _exact(value) for name, value in result.inputs.items()},
+        "derived": [d.as_dict(lang) for d in result.derived],
         "quote": rule.source.quote,
         "population": result.population,
         "meeting": result.meeting,
@@ -289,6 +307,7 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
         "records": [_reconciliation_dict(t) for t in evaluation.records],
         "summary": {"verdict": evaluation.verdict.value} | {
             v.value: counts[v] for v in Verdict},
+        "notes": [note.get(lang) for note in evaluation.notes],
         "results": [result_dict(r, lang) for r in evaluation.results],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -303,11 +322,20 @@ def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
     if result.population is not None:
         meeting = "?" if result.meeting is None else str(result.meeting)
         observed = f"{observed} ({meeting}/{result.population})"
+    if result.derived:
+        observed = f"{observed} {derived_label(result, lang)}"
     target = target_text(rule)
     gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
     action = "; ".join(c.describe(lang) for c in result.changes) or (
         result.reason.get(lang) if result.verdict is Verdict.UNKNOWN else "")
     return (rule.id, when, result.verdict.label(lang), observed, target, gap, action)
+
+
+def derived_label(result: Result, lang: Lang) -> str:
+    """``(Σ 3 districts)``: the observed value was derived from district rows."""
+    count = max(len(d.districts) for d in result.derived)
+    return f"(Σ {count} 个区县)" if lang == "zh" else \
+        f"(Σ {count} district{'s' if count != 1 else ''})"
 
 
 def _has_figures(evaluation: Evaluation) -> bool:
@@ -333,6 +361,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
                               "  …… 另有 {more} 行(--format json 列出全部)")]
               if figures else []),
             *_records_lines(evaluation, lang),
+            *(f"注意:{note.zh}" for note in evaluation.notes),
         ]
     data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
                       *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
@@ -346,6 +375,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
                           "  ... and {more} more (--format json lists them all)")]
           if figures else []),
         *_records_lines(evaluation, lang),
+        *(f"note: {note.en}" for note in evaluation.notes),
     ]
 
 
