@@ -75,6 +75,8 @@ RULE_KEYS = {
     "tags",
     "source",
     "records",
+    "scope",
+    "districts",
 }
 REQUIRED_RULE_KEYS = {
     "id",
@@ -171,6 +173,8 @@ def test_plan_metadata():
         "published",
         "supersedes",
         "consultation",
+        "ignore",
+        "districts",
     }
     assert set(PLAN) <= allowed
 

@@ -24,6 +24,12 @@ only the rulebook, never data, and know nothing of any particular plan:
     compared with the aggregate's own target.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
+``uncovered-target`` (warning)
+    a target the plan's text states (a number with a comparison word, or in a
+    sentence with a word of commitment or a date: see ``_quotes.text_targets``)
+    that no rule encodes: no rule quotes it with that number in its
+    requirement (or reads its quote whole); unless ``plan.toml`` lists it under
+    ``[[ignore]]`` with a reason.
 
 See ``docs/lint.md``.
 """
@@ -53,6 +59,7 @@ from ._expr import (
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+from ._quotes import TextTarget, encoded_targets, text_targets
 from ._sets import Undecided, fraction, requirement_values, subset
 
 __all__ = [
@@ -74,6 +81,7 @@ CODES = (
     "different-timing",
     "component-targets",
     "unreciprocated-link",
+    "uncovered-target",
 )
 JSON_SCHEMA_VERSION = "1"
 
@@ -86,17 +94,25 @@ class Finding:
     severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
     rules: tuple[str, ...]
     message: Text
+    #: For a finding about the plan's text: the sentence, and its section.
+    sentence: str | None = None
+    section: str | None = None
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
-        return {"code": self.code, "severity": self.severity, "rules": list(self.rules),
-                "message": self.message.get(lang)}
+        found: dict[str, object] = {
+            "code": self.code, "severity": self.severity, "rules": list(self.rules),
+            "message": self.message.get(lang)}
+        if self.sentence is not None:
+            found |= {"sentence": self.sentence, "section": self.section}
+        return found
 
 
 def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     """Every finding for a rulebook: errors first, then warnings, then infos;
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
-    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook)]
+    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
+                *_uncovered_targets(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -461,6 +477,47 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
                 f"{rule.id}: link both ways, or remove the link."))
 
 
+# -- targets of the text that no rule encodes -----------------------------------
+
+
+def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
+    """Where ``quote`` stands in ``text``: every occurrence."""
+    start = text.find(quote)
+    while start != -1 and quote:
+        yield start, start + len(quote)
+        start = text.find(quote, start + 1)
+
+
+def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
+    text = rulebook.text
+    if not text:
+        return
+    # What each rule encodes: the spans of its quotes, with the numbers it reads there.
+    encoded: list[tuple[int, int, frozenset[Fraction], bool]] = []
+    for rule in rulebook.rules:
+        for quote, values, whole in encoded_targets(rule):
+            encoded.extend((s, e, values, whole) for s, e in _spans(text, quote))
+    ignored = [span for entry in rulebook.ignored if entry.code == "uncovered-target"
+               for span in _spans(text, entry.quote)]
+    by_sentence: dict[tuple[str, str], list[TextTarget]] = {}
+    for found in text_targets(text):
+        if any(s <= found.start and found.end <= e for s, e in ignored):
+            continue
+        if any(s <= found.start and found.end <= e and (whole or found.target.value in values)
+               for s, e, values, whole in encoded):
+            continue
+        by_sentence.setdefault((found.sentence, found.section), []).append(found)
+    for (sentence, section), targets in by_sentence.items():
+        shown = "、".join(dict.fromkeys(t.target.text for t in targets))
+        line = " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+        yield Finding("uncovered-target", "warning", (), Text(
+            f"{section}:“{line}”中的目标 {shown} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
+            "[[ignore]] 中列出该句并说明理由。",
+            f"{section}: the target {shown} in “{line}” is encoded by no rule: add a rule for "
+            "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
+            sentence=sentence, section=section)
+
+
 # -- output -------------------------------------------------------------------
 
 
@@ -505,7 +562,8 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
         lines += [
             "",
             f"{number:>{width}}. {label}  {finding.code}",
-            f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}",
+            *([f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}"]
+              if finding.rules else []),
             f"{indent}{finding.message.get(lang)}",
         ]
     return "\n".join(lines) + "\n"

@@ -36,6 +36,7 @@ from ._model import (
     UNITS,
     Aggregation,
     DatedTarget,
+    Ignored,
     Measure,
     Period,
     Rule,
@@ -306,7 +307,7 @@ def _load_folder(folder: Path) -> Rulebook:
         measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
-        districts=plan.get("districts", ()),
+        districts=plan.get("districts", ()), ignored=plan.get("_ignored", ()),
     )
 
 
@@ -331,6 +332,7 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         "period": (checker.period, True),
         "effective": (checker.period, False),
         "districts": (_strings, False),
+        "ignore": (lambda v: v, False),
         "published": (_date, False),
         "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
         "consultation": (lambda v: v, False),
@@ -351,7 +353,37 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
                 checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
     if "consultation" in plan:
         _check_consultation(checker, plan["consultation"], plan.get("_text"))
+    if "ignore" in plan:
+        plan["_ignored"] = _check_ignored(checker, plan["ignore"], plan.get("_text"))
     return plan
+
+
+#: The lint findings that ``[[ignore]]`` may explain away.
+IGNORABLE = ("uncovered-target",)
+
+
+def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[Ignored, ...]:
+    """``[[ignore]]``: lint findings the rulebook expects, each with its reason."""
+    if not isinstance(data, list):
+        checker.problem(f"expected [[ignore]] tables, got {_describe(data)}", key="ignore")
+        return ()
+    found = []
+    for index, table in enumerate(data):
+        where = f"ignore #{index + 1}"
+        fields = checker.table(table, {
+            "code": (_choice(IGNORABLE), False),
+            "quote": (_string, True),
+            "reason": (_string, True),
+        }, where, prefix=f"ignore[{index}].")
+        if fields is None or "quote" not in fields or "reason" not in fields:
+            continue
+        if text is not None and fields["quote"] not in text:
+            checker.problem("is not in the plan's text", where, f"ignore[{index}].quote",
+                            _nearest_hint(fields["quote"], text))
+            continue
+        found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"],
+                             fields["reason"]))
+    return tuple(found)
 
 
 def _check_consultation(checker: _Checker, data: object, text: str | None) -> None:

@@ -26,6 +26,7 @@ __all__ = [
     "UNITS",
     "Aggregation",
     "DatedTarget",
+    "Ignored",
     "Measure",
     "Period",
     "Rule",
@@ -334,6 +335,16 @@ def expression_of(
 
 
 @attrs.frozen
+class Ignored:
+    """A lint finding the rulebook expects and explains (``[[ignore]]`` in
+    ``plan.toml``): the plan's words it is about, and why it is not a problem."""
+
+    code: str
+    quote: str
+    reason: str
+
+
+@attrs.frozen
 class Rulebook:
     """A plan's rules, as loaded from a folder. Iterating gives the rules."""
 
@@ -358,6 +369,8 @@ class Rulebook:
     #: Every district of the city, when the rulebook names them: a city value
     #: is derived from district rows only when each of these reports.
     districts: tuple[str, ...] = ()
+    #: Lint findings the rulebook expects, each with its reason.
+    ignored: tuple[Ignored, ...] = attrs.field(default=(), repr=False)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the

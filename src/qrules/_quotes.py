@@ -44,9 +44,12 @@ from ._model import Rule, Text
 __all__ = [
     "Mismatch",
     "StatedTarget",
+    "TextTarget",
+    "encoded_targets",
     "quote_mismatches",
     "reads_beyond_quote",
     "stated_targets",
+    "text_targets",
 ]
 
 #: How a quote states a number: ``≥``, ``≤``, ``>``, ``<``, or bare (no word).
@@ -67,15 +70,18 @@ _BEFORE: tuple[tuple[str, Direction], ...] = (
 _AFTER: tuple[tuple[str, Direction], ...] = (("以上", ">="), ("以内", "<="), ("以下", "<="))
 _SCALES = {"万": Fraction(10_000), "亿": Fraction(100_000_000)}
 
-_NUMBER = r"(\d+(?:\.\d+)?)\s*([万亿])?"
+# Within a line: a table's value and the next row's name are not one phrase.
+_NUMBER = r"(\d+(?:\.\d+)?)[ \t]*([万亿])?"
 _TOKEN = re.compile(
-    _NUMBER + r"(?:\s*%)?(?:\s*(?:-|~|至|到|—|–)\s*" + _NUMBER + r")?")
+    _NUMBER + r"(?:[ \t]*%)?(?:[ \t]*(?:-|~|至|到|—|–)[ \t]*" + _NUMBER + r")?")
 # What may stand between a number (and its unit) and 以上/以内/以下: a short unit word.
-_UNIT_THEN = re.compile(r"\s*%?\s*[^\d\s,。;、,:()()\"“”]{0,4}?\s*(以上|以内|以下)")
+_UNIT_THEN = re.compile(r"[ \t]*%?[ \t]*[^\d\s,。;、,:()()\"“”]{0,4}?[ \t]*(以上|以内|以下)")
 # A year (2025年), a month (6月), a day of a month (6月30日), a document number (〔2021〕45).
 _YEAR_AFTER = re.compile(r"\s*(年|〕|\])")
 _MONTH_AFTER = re.compile(r"\s*月")
 _DAY_AFTER = re.compile(r"\s*(日|号)")
+# Not a quantity: a name ("9+N" 产业) or a heading's number ("2.发展目标").
+_NAME_AFTER = re.compile(r"\+|\.(?!\d)")
 
 
 @attrs.frozen
@@ -133,14 +139,15 @@ def stated_targets(quote: str) -> tuple[StatedTarget, ...]:
 
 
 def _is_date(text: str, match: re.Match[str]) -> bool:
-    """Whether a number is a year or a date, not a target."""
+    """Whether a number is a year, a date, a name or a heading's number, not a
+    target."""
     start, end = match.span()
     digits = match.group(3) or match.group(1)
     if start > 0 and text[start - 1] in "〔[〕]":  # a document number: 〔2021〕45 号
         return True
     if len(digits) == 4 and _YEAR_AFTER.match(text, end):
         return True
-    if _MONTH_AFTER.match(text, end):
+    if _MONTH_AFTER.match(text, end) or _NAME_AFTER.match(text, match.end(1)):
         return True
     return bool(_DAY_AFTER.match(text, end)) and text[:start].rstrip().endswith("月")
 
@@ -307,3 +314,127 @@ def reads_beyond_quote(rule: Rule) -> bool:
     as its interpretation explains (``qrules validate`` lists such rules)."""
     return any(_unstated(rule, requirement, quote, key, excused=False) is not None
                for key, requirement, quote in _requirements(rule))
+
+
+# -- targets in the plan's text -------------------------------------------------
+
+#: Words that make a number in a clause a target: a comparison (as in quotes) or
+#: a word of commitment that plans put before a count.
+_TARGET_WORDS = ("力争", "争取", "累计", "新增", "达到", "以上", "不少于", "不低于", "≥", "每年")
+#: A paragraph that sets a date ("到2025年") makes each number in it a target.
+_DATED = re.compile(r"到\s*\d{4}\s*年")
+_SENTENCE_END = re.compile(r"[。;;!?!?\n]")
+_CLAUSE_END = re.compile(r"[,,、。;;\n]")
+# A heading: 一、… (一)… 1.… 专栏1 …
+_HEADING = re.compile(r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一二三四五六七八九十]+[))])"
+                      r"|(\d+\.)|(专栏\d+))[^\n。]{0,40}")
+
+
+@attrs.frozen
+class TextTarget:
+    """A target the plan's text states: where, in which sentence and section."""
+
+    start: int
+    end: int
+    target: StatedTarget
+    sentence: str
+    section: str
+
+
+def _normal_map(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised (NFKC), and for each normalised character the offset
+    of the character of ``text`` it came from."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        normal = unicodedata.normalize("NFKC", char)
+        parts.append(normal)
+        offsets.extend([index] * len(normal))
+    offsets.append(len(text))
+    return "".join(parts), offsets
+
+
+def text_targets(text: str) -> tuple[TextTarget, ...]:
+    """Every target the plan's text states: a number (not a year or date) with a
+    comparison word (``≥``, ``以上``, ``不少于``...) or in a clause with a word
+    of commitment (``力争``, ``累计``, ``新增``, ``达到``)."""
+    normal, offsets = _normal_map(text)
+    sections = _sections(text)
+    found: list[TextTarget] = []
+    for match in _TOKEN.finditer(normal):
+        start = match.start()
+        end = start + len(match.group(0).rstrip())
+        if start > 0 and (normal[start - 1].isdigit() or normal[start - 1] == "."):
+            continue
+        if _is_date(normal, match):
+            continue
+        # The clause around the number, in the normalised text.
+        clause_start = max((m.end() for m in _CLAUSE_END.finditer(normal, 0, start)),
+                           default=0)
+        clause_end_match = _CLAUSE_END.search(normal, end)
+        clause_end = clause_end_match.start() if clause_end_match else len(normal)
+        stated = stated_targets(normal[max(clause_start, start - 8):clause_end])
+        here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
+        directed = any(s.direction for s in here)
+        worded = any(word in normal[clause_start:clause_end] for word in _TARGET_WORDS)
+        first, last = offsets[start], offsets[end]
+        sentence = _sentence(text, first, last)
+        paragraph = text[text.rfind("\n", 0, first) + 1:text.find("\n", last) % (len(text) + 1)]
+        if not here or not (directed or worded or _DATED.search(paragraph)):
+            continue
+        if len(here) > 1 and match.group(3) is not None:
+            found.extend(TextTarget(first, last, s, sentence, _section_at(sections, first))
+                         for s in here)
+        else:
+            found.append(TextTarget(first, last, here[0], sentence,
+                                    _section_at(sections, first)))
+    return tuple(found)
+
+
+_CELL = re.compile(r"\s*(?:≥|≤|>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*%?\s*\Z")
+
+
+def _sentence(text: str, first: int, last: int) -> str:
+    """The sentence around ``text[first:last]``; for a value alone on its line (a
+    cell of a table), the line above it (the indicator's name) and the value."""
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = text.find("\n", last)
+    line_end = len(text) if line_end == -1 else line_end
+    if _CELL.match(_normal(text[line_start:line_end])):
+        above = text[:line_start].rstrip("\n")
+        name_start = above.rfind("\n") + 1
+        return text[name_start:line_end].strip()
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
+    end_match = _SENTENCE_END.search(text, last)
+    return text[start:end_match.start() if end_match else len(text)].strip()
+
+
+def _sections(text: str) -> list[tuple[int, int, str]]:
+    """Headings by offset: ``(offset, level, heading)``."""
+    found = []
+    for match in _HEADING.finditer(text):
+        # 专栏 stand at the level of the numbered tasks they follow.
+        level = next(i for i in range(1, 5) if match.group(i))
+        level = min(level, 3)
+        found.append((match.start(), level, match.group(0).strip()))
+    return found
+
+
+def _section_at(sections: list[tuple[int, int, str]], offset: int) -> str:
+    path: dict[int, str] = {}
+    for start, level, heading in sections:
+        if start > offset:
+            break
+        path = {k: v for k, v in path.items() if k < level}
+        path[level] = heading
+    return " / ".join(path[k] for k in sorted(path))
+
+
+def encoded_targets(rule: Rule) -> Iterator[tuple[str, frozenset[Fraction], bool]]:
+    """What a rule encodes of its quotes: each quote, the numbers its requirement
+    bounds the measure by, and whether it reads its quote whole (a rule that
+    reads beyond its quote encodes every target the quote states)."""
+    for key, requirement, quote in _requirements(rule):
+        values = frozenset(value for _, value in _bounds(requirement.tree, rule.measure.id))
+        beyond = _unstated(rule, requirement, quote, key, excused=False) is not None
+        yield quote, values, beyond
