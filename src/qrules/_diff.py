@@ -46,6 +46,7 @@ __all__ = [
     "compare_requirements",
     "diff_rulebooks",
     "required_version",
+    "satisfiable_together",
     "version_follows",
 ]
 
@@ -265,6 +266,26 @@ def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measur
     if backward:
         return Comparison.LOOSER
     return Comparison.INCOMPARABLE
+
+
+def satisfiable_together(first: Rule, second: Rule, measures: Mapping[str, Measure]
+                         ) -> bool | None:
+    """Whether some values of the measures meet both requirements (over the
+    measures' domain, formulas expanded when the two name different measures);
+    ``None`` when that cannot be decided here."""
+    expand = first.requirement.names != second.requirement.names
+    p_first, first_domain = _predicate(first, measures, expand)
+    p_second, second_domain = _predicate(second, measures, expand)
+    undecided = False
+    for conjunction in (a + b for a, b in itertools.product(_dnf(p_first), _dnf(p_second))):
+        symbols = set().union(*(e.free_symbols for e, _ in conjunction))
+        found = _satisfiable([*conjunction, *first_domain, *second_domain,
+                              *_domain(symbols, measures)])
+        if found is None:
+            undecided = True
+        elif found:
+            return True
+    return None if undecided else False
 
 
 # -- the diff -----------------------------------------------------------------

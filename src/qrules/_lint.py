@@ -24,6 +24,14 @@ only the rulebook, never data, and know nothing of any particular plan:
     compared with the aggregate's own target.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
+``conflicting-rules`` (error)
+    rules at the same timing, on one measure or on measures linked by a
+    formula, that no values meet together; decided exactly (on one measure, as
+    sets of its values; across a formula, by linear programming on its inputs).
+``redundant-rule`` (info)
+    a rule that another at the same timing, on a measure linked to its own by a
+    formula, implies (on one measure, ``disagreeing-targets`` and
+    ``differing-requirements`` already say which binds).
 ``uncovered-target`` (warning)
     a target the plan's text states (a number with a comparison word, or in a
     sentence with a word of commitment or a date: see ``_quotes.text_targets``)
@@ -46,6 +54,7 @@ from typing import Literal, TypeAlias
 import attrs
 import sympy
 
+from ._diff import Comparison, compare_requirements, satisfiable_together
 from ._expr import (
     BinaryOp,
     Name,
@@ -76,12 +85,14 @@ __all__ = [
 Severity: TypeAlias = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 CODES = (
+    "conflicting-rules",
     "disagreeing-targets",
     "differing-requirements",
     "different-timing",
     "component-targets",
     "unreciprocated-link",
     "uncovered-target",
+    "redundant-rule",
 )
 JSON_SCHEMA_VERSION = "1"
 
@@ -112,7 +123,7 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
     findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
-                *_uncovered_targets(rulebook)]
+                *_uncovered_targets(rulebook), *_linked_pairs(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -236,11 +247,15 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
             f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
             f"{measure.name.en}: {' vs '.join(statements.en)}: "
             f"read as {'minimums' if lower else 'maximums'}, {bound} binds."))
+    if contradictory:
+        return Finding("conflicting-rules", "error", ids, Text(
+            f"{measure.name.zh}:{' 对 '.join(statements.zh)}:没有任何数值能同时满足,"
+            "这些规则不可能同时达成。",
+            f"{measure.name.en}: {' vs '.join(statements.en)}: no value meets them all; "
+            "the rules cannot all be met."))
     if not decided:
         relation = Text("qrules 无法判定其间是否相互蕴含",
                         "qrules cannot decide whether one implies another")
-    elif contradictory:
-        relation = Text("没有任何数值能同时满足", "no value meets them all")
     elif binding is not None:
         bound = _target_text(binding.rules[0])
         relation = Text(f"{bound} 蕴含其余要求,起约束作用",
@@ -458,6 +473,82 @@ def _and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# -- rules on measures linked by a formula ------------------------------------
+
+
+def _reach(rulebook: Rulebook) -> dict[str, frozenset[str]]:
+    """For each measure, the measures its formula refers to, directly or not."""
+    found: dict[str, frozenset[str]] = {}
+    for name in rulebook.measures:
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            formula = rulebook.measures[stack.pop()].formula
+            for other in formula.names if formula is not None else ():
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        found[name] = frozenset(seen)
+    return found
+
+
+def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
+    """Pairs of rules at one timing on measures linked by a formula: the pair no
+    values meet (``conflicting-rules``), or one rule the other implies
+    (``redundant-rule``)."""
+    reach = _reach(rulebook)
+    impossible = set()
+    for rule in rulebook.rules:
+        if satisfiable_together(rule, rule, rulebook.measures) is False:
+            impossible.add(rule.id)
+            yield Finding("conflicting-rules", "error", (rule.id,), Text(
+                f"{rule.measure.name.zh}:{_target_text(rule)}({rule.source.section}):"
+                f"该指标没有任何可能的数值满足它,这条规则不可能达成。",
+                f"{rule.measure.name.en}: {_target_text(rule)} ({rule.source.section}): no "
+                "value the measure can take meets it; the rule cannot be met."))
+    by_timing: dict[_Timing, list[Rule]] = {}
+    for rule in rulebook.rules:
+        by_timing.setdefault(_timing(rule, rulebook), []).append(rule)
+    for group in by_timing.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1:]:
+                a, b = first.measure.id, second.measure.id
+                if a == b or not (a in reach[b] or b in reach[a]):
+                    continue
+                if first.id in impossible or second.id in impossible:
+                    continue  # already said
+                finding = _pair(rulebook, first, second)
+                if finding is not None:
+                    yield finding
+
+
+def _pair(rulebook: Rulebook, first: Rule, second: Rule) -> Finding | None:
+    ids = (first.id, second.id)
+    statements = _statements([_Class((first,), None), _Class((second,), None)])
+    names = Text(f"{first.measure.name.zh} 与 {second.measure.name.zh}",
+                 f"{first.measure.name.en} and {second.measure.name.en}")
+    together = satisfiable_together(first, second, rulebook.measures)
+    if together is False:
+        return Finding("conflicting-rules", "error", ids, Text(
+            f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,没有任何数值能同时满足,"
+            "这两条规则不可能同时达成。",
+            f"{names.en}: {' vs '.join(statements.en)}: by the formulas, no values meet "
+            "both; the rules cannot both be met."))
+    relation = compare_requirements(first, second, rulebook.measures)
+    if relation not in (Comparison.STRICTER, Comparison.LOOSER, Comparison.EQUIVALENT):
+        return None
+    # STRICTER: the second implies the first, which adds nothing.
+    redundant, binding = (first, second) if relation is not Comparison.LOOSER else (
+        second, first)
+    return Finding("redundant-rule", "info", ids, Text(
+        f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,{binding.id}"
+        f"({_target_text(binding)})蕴含 {redundant.id}({_target_text(redundant)}),"
+        f"后者是多余的。",
+        f"{names.en}: {' vs '.join(statements.en)}: by the formulas, {binding.id} "
+        f"({_target_text(binding)}) implies {redundant.id} ({_target_text(redundant)}), "
+        "which adds nothing."))
 
 
 # -- links --------------------------------------------------------------------
