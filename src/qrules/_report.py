@@ -448,11 +448,22 @@ def _headers(lang: Lang) -> tuple[str, ...]:
     return ("rule", "year", "verdict", "observed", "target", "gap", "needed / reason")
 
 
+#: The width ``qrules check``'s table fits in: a terminal of 100 columns.
+TABLE_WIDTH = 100
+#: The most a rule id takes of it; a longer id is cut short (JSON has it whole).
+_ID_WIDTH = 32
+#: The least width the last column wraps in; narrower, it goes under its row.
+_LAST_WIDTH = 36
+_UNDER = "    ↳ "
+
+
 def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
-    """The default, readable output of ``qrules check``."""
+    """The default, readable output of ``qrules check``, fitting a terminal of
+    ``TABLE_WIDTH`` columns: long rule ids are cut short with ``…`` and the
+    last column (what is needed, or why unknown) wraps onto further lines."""
     rows = [_cells(r, lang) for r in evaluation.results]
     failing = _failing_lines(evaluation, lang)
-    return (_table(_headers(lang), rows) + "\n"
+    return (_table(_headers(lang), rows, width=TABLE_WIDTH) + "\n"
             + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
             + "\n".join(_summary(evaluation, lang)) + "\n")
 
@@ -521,16 +532,75 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned for a terminal, Chinese characters counted as two wide."""
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+           width: int | None = None) -> str:
+    """Columns aligned for a terminal, Chinese characters counted as two wide.
+
+    With ``width``, the table fits in that many columns: the first column is
+    cut short (with ``…``) past ``_ID_WIDTH``, and the last wraps in its column,
+    or, when that would leave it narrower than ``_LAST_WIDTH``, on lines of its
+    own under the row.
+    """
+    if width is not None:
+        rows = [[_cut(row[0], _ID_WIDTH), *row[1:]] for row in rows]
     widths = [_width(h) for h in headers]
     for row in rows:
         for index, cell in enumerate(row):
             widths[index] = max(widths[index], _width(cell))
+    room = None
+    below = False
+    if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        room = width - sum(widths[:-1]) - 2 * (len(widths) - 1)
+        below = room < _LAST_WIDTH
+        room = width - len(_UNDER) if below else room
+        widths[-1] = _width(headers[-1]) if below else min(widths[-1], room)
 
     def line(cells: Sequence[str]) -> str:
         padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
         return "  ".join(padded).rstrip()
 
+    def lines(cells: Sequence[str]) -> list[str]:
+        if room is None:
+            return [line(cells)]
+        parts = _wrap(cells[-1], room)
+        if below:
+            return [line([*cells[:-1], ""]), *(_UNDER + p for p in parts if p)]
+        blank = [""] * (len(cells) - 1)
+        return [line([*cells[:-1], parts[0]]), *(line([*blank, p]) for p in parts[1:])]
+
     return "\n".join([line(headers), line(["-" * w for w in widths]),
-                      *(line(r) for r in rows)]) + "\n"
+                      *(text for r in rows for text in lines(r))]) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, ending in ``…`` when cut."""
+    if _width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if _width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: broken at spaces where it
+    has them, anywhere in a run of Chinese."""
+    found: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            found.append(current)
+        current = ""
+        for char in word:
+            if _width(current + char) > width:
+                found.append(current)
+                current = ""
+            current += char
+    found.append(current)
+    return found or [""]

@@ -17,15 +17,17 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
+import attrs
+
 from . import _records_cli, _report
 from ._data import Dataset, read_dataset
 from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
 from ._errors import QRulesError
-from ._evaluate import Evaluation
+from ._evaluate import Evaluation, Verdict
 from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
-from ._model import Lang, Rule, Rulebook
+from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
 from ._records_engine import merge
 
@@ -59,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
+    check.add_argument("--only", choices=tuple(_ONLY), metavar="{failures,not-met,unknown}",
+                       help="show only these results: not met or unknown (failures), not met, "
+                            "or unknown; the exit code still judges them all")
     _add_output(check)
     _records_cli.add_arguments(check)
 
@@ -229,8 +234,31 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     return evaluation, dataset, rules
 
 
+#: ``--only``: the verdicts shown, and how the note names them.
+_ONLY = {
+    "failures": ((Verdict.NOT_MET, Verdict.UNKNOWN),
+                 Text("未达标和无法判定", "not met and unknown")),
+    "not-met": ((Verdict.NOT_MET,), Text("未达标", "not met")),
+    "unknown": ((Verdict.UNKNOWN,), Text("无法判定", "unknown")),
+}
+
+
+def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
+    """The evaluation with only the results ``--only`` asks for, saying so."""
+    if only is None:
+        return evaluation
+    verdicts, words = _ONLY[only]
+    shown = tuple(r for r in evaluation.results if r.verdict in verdicts)
+    hidden = len(evaluation.results) - len(shown)
+    note = Text(f"只显示{words.zh}的结果(--only {only}),另有 {hidden} 个结果未显示",
+                f"only {words.en} results are shown (--only {only}); {hidden} other "
+                f"result{'s' if hidden != 1 else ''} not shown")
+    return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    evaluation, _, _ = _judge(args)
+    judged, _, _ = _judge(args)
+    evaluation = _only(judged, args.only)
     lang: Lang = args.lang
     render = {
         "table": _report.evaluation_table,
@@ -239,7 +267,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         "junit": _report.evaluation_junit,
     }[args.format]
     _write(render(evaluation, lang), args, out)
-    return EXIT_OK if evaluation.ok else EXIT_FAILED
+    return EXIT_OK if judged.ok else EXIT_FAILED
 
 
 def _report_command(args: argparse.Namespace, out: TextIO) -> int:
