@@ -89,6 +89,17 @@ def _replace(copy: Path, rule: qrules.Rule, requirement: str) -> None:
         encoding="utf-8")
 
 
+def _only_problem(copy: Path, rule: qrules.Rule, requirement: str) -> str:
+    """The one problem validating the copy finds with the rule's requirement
+    replaced (the copy is restored after)."""
+    try:
+        _replace(copy, rule, requirement)
+        [problem] = _problems(copy)
+    finally:
+        shutil.copy(YANTAI / rule.file, copy / rule.file)
+    return problem
+
+
 def _shown(op: str) -> str:
     return {">=": "≥", "<=": "≤", "==": "="}[op]
 
@@ -106,11 +117,7 @@ def test_a_target_edited_away_from_its_quote_fails_validation(copy: Path,
     assert target is not None
     value = format_number(_away(rule))
     requirement = f"{target.op} {value}"
-    try:
-        _replace(copy, rule, requirement)
-        [problem] = _problems(copy)
-    finally:
-        shutil.copy(YANTAI / rule.file, copy / rule.file)
+    problem = _only_problem(copy, rule, requirement)
     assert f"rule {rule.id!r}" in problem
     assert f"'{requirement}'" in problem          # the requirement
     stated = stated_targets(rule.source.quote)
@@ -128,11 +135,7 @@ def test_a_target_read_the_other_way_fails_validation(copy: Path, rule: qrules.R
     assert target is not None
     assert target.op in (">=", "==")
     requirement = f"{'<=' if target.op == '>=' else '<'} {format_number(target.value)}"
-    try:
-        _replace(copy, rule, requirement)
-        [problem] = _problems(copy)
-    finally:
-        shutil.copy(YANTAI / rule.file, copy / rule.file)
+    problem = _only_problem(copy, rule, requirement)
     assert f"rule {rule.id!r}" in problem
     assert "reads the quote's number the other way" in problem
 

@@ -165,6 +165,8 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             lines.append(f"- Data source: {rule.source.data_source}")
         if rule.interpretation:
             lines.append(f"- Interpretation: {rule.interpretation}")
+        if rule.scope != "city" or rule.districts:
+            lines.append(f"- Applies to: {scope_text(rule, 'en')}")
         if rule.records is not None:
             lines.append(f"- Records: {_records_text(rule.records, 'en')}")
         quote = "\n".join(f"> {part}" for part in rule.source.quote.splitlines() if part.strip())
