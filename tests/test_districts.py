@@ -213,3 +213,12 @@ def test_bad_scopes_are_refused(mini_copy: Path, text: str, message: str) -> Non
     with pytest.raises(qrules.RulebookError) as raised:
         qrules.load(mini_copy)
     assert message in str(raised.value)
+
+
+def test_a_district_with_a_target_of_its_own_and_no_rows_is_unknown(
+        scoped: qrules.Rulebook) -> None:
+    results = _judge(scoped, "district-firms", _dataset(("firms", "甲区", 125),
+                                                        ("firms", "丙区", 90)))
+    assert [(r.district, r.verdict) for r in results] == [
+        (None, Verdict.UNKNOWN), ("乙区", Verdict.UNKNOWN), ("甲区", Verdict.MET)]
+    assert "no row for 乙区" in results[0].reason.en

@@ -266,13 +266,19 @@ def evaluate(
             rulebook, data, year=year if year is not None else rulebook.period.end.year
         )
     # The city's rows are those reported for it and those its districts' rows add up to.
-    rollup = roll_up(rulebook.measures, dataset, rulebook.districts)
+    # Every district the rulebook names (in plan.toml, or with a target of its
+    # own) must report before its districts' rows add up to the city's.
+    named = (*rulebook.districts, *(d for rule in rulebook.rules for d, _ in rule.districts))
+    rollup = roll_up(rulebook.measures, dataset, named)
     city = rollup.city_rows(o for o in dataset.observations if o.district is None)
     tables: dict[str | None, _Table] = {None: {}}
     for observation in [*city, *(o for o in dataset.observations if o.district is not None)]:
         table = tables.setdefault(observation.district, {})
         table.setdefault(observation.year, {})[observation.measure] = observation
     chosen = tuple(rulebook.rules if rules is None else rules)
+    # A dataset by district: every district known is judged, on no rows if it has none.
+    for name in rollup.districts:
+        tables.setdefault(name, {})
     used: set[Observation] = set()
     results = []
     for district in sorted(tables, key=lambda d: (d is not None, d or "")):
