@@ -54,7 +54,8 @@ def test_check_json_contract() -> None:
     document = json.loads(out)
     assert code == 1
     assert document["schema_version"] == "1"
-    assert set(document["rulebook"]) == {"id", "version", "fingerprint", "as_of"}
+    assert set(document["rulebook"]) == {"id", "version", "origin", "fingerprint",
+                                        "as_of"}
     assert document["summary"] == {"verdict": "not_met", "met": 2, "not_met": 2, "unknown": 2}
     first = document["results"][0]
     assert {"id", "verdict", "observed", "target", "gap", "reason"} <= set(first)

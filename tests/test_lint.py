@@ -527,7 +527,7 @@ def test_cli_json(yantai: qrules.Rulebook) -> None:
     assert set(document) == {"schema_version", "rulebook", "findings"}
     assert document["schema_version"] == "1"
     assert document["rulebook"] == {"id": "yantai-2023-2025", "version": yantai.version,
-                                    "fingerprint": yantai.fingerprint}
+                                    "origin": None, "fingerprint": yantai.fingerprint}
     for finding in document["findings"]:
         assert set(finding) == {"code", "severity", "rules", "message"}
         assert isinstance(finding["message"], str)

@@ -23,6 +23,7 @@ import attrs
 import sympy
 from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
+from . import _escape
 from ._compile import (
     AllOf,
     AnyOf,
@@ -527,26 +528,27 @@ def _headline(change: RuleChange) -> str:
 
 def diff_text(diff: RulebookDiff) -> str:
     """``qrules diff``: one block per change, and the bump they call for."""
-    lines = [f"{diff.old.id} {diff.old.version} → {diff.new.id} {diff.new.version}: "
+    lines = [f"{diff.old.named()} → {diff.new.named()}: "
              f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
              f"bump {diff.bump.label}"]
     if not version_follows(diff):
         lines.append(f"  version {diff.new.version} is too small: these changes need at least "
                      f"{required_version(diff.old.version, diff.bump)}")
+    shown = _escape.terminal
     for field in diff.plan:
-        lines.append(f"  plan {field.field}: {field.old} → {field.new}")
+        lines.append(f"  plan {field.field}: {shown(field.old)} → {shown(field.new)}")
     for change in diff.changes:
-        lines.append(f"  {_headline(change)} [{change.bump.label}]")
+        lines.append(f"  {shown(_headline(change))} [{change.bump.label}]")
         requirement = _requirement_line(change)
         if requirement:
-            lines.append(f"    {requirement}")
-        lines.extend(f"    {f.field}: {f.old} → {f.new}" for f in change.fields)
-    return "\n".join(lines) + "\n"
+            lines.append(f"    {shown(requirement)}")
+        lines.extend(f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in change.fields)
+    return _escape.terminal_lines("\n".join(lines) + "\n")
 
 
 def diff_dict(diff: RulebookDiff) -> dict[str, object]:
     def side(rulebook: Rulebook) -> dict[str, str | None]:
-        return {"id": rulebook.id, "version": rulebook.version,
+        return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
                 "fingerprint": rulebook.fingerprint, "supersedes": rulebook.supersedes}
 
     return {
@@ -575,50 +577,50 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
 
 
 def diff_markdown(diff: RulebookDiff) -> str:
-    lines = [f"# {diff.old.id} {diff.old.version} → {diff.new.version}", "",
+    lines = [f"# {diff.old.named()} → {diff.new.version}"
+             f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}", "",
              f"Version bump called for: **{diff.bump.label}**.", "",
              "| change | rule | requirement | other fields | bump |", "|---|---|---|---|---|"]
     for field in diff.plan:
-        lines.append(f"| plan | — | — | {field.field}: {field.old} → {field.new} | patch |")
+        change = _escape.markdown(f"{field.field}: {field.old} → {field.new}")
+        lines.append(f"| plan | — | — | {change} | patch |")
     for c in diff.changes:
         requirement = _requirement_line(c) or (
             c.new.requirement.text if c.new is not None and c.kind == "added" else
             c.old.requirement.text if c.old is not None and c.kind == "removed" else "—")
         fields = "; ".join(f"{f.field}: {f.old} → {f.new}" for f in c.fields) or "—"
         rule = c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}"
-        lines.append(f"| {c.kind} | `{rule}` | {_cell(requirement)} | {_cell(fields)} | "
+        md = _escape.markdown
+        lines.append(f"| {c.kind} | `{rule}` | {md(requirement)} | {md(fields)} | "
                      f"{c.bump.label} |")
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def changelog_section(diff: RulebookDiff, date: str | None = None) -> str:
     """A Keep a Changelog section for the new version of the rulebook."""
-    heading = f"## [{diff.new.version}]" + (f" - {date}" if date else "")
+    md = _escape.markdown  # titles, requirements and fields are the rulebook's text
+    heading = f"## [{diff.new.version}]" + (f" - {md(date)}" if date else "")
     groups: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": []}
     for c in diff.changes:
         if c.kind == "added":
             assert c.new is not None
-            groups["Added"].append(f"`{c.id}`: {c.new.title.en} "
-                                   f"({c.new.measure.id} {c.new.requirement.text}).")
+            groups["Added"].append(f"`{c.id}`: {md(c.new.title.en)} "
+                                   f"({c.new.measure.id} {md(c.new.requirement.text)}).")
         elif c.kind == "removed":
             assert c.old is not None
-            groups["Removed"].append(f"`{c.id}`: {c.old.title.en} "
-                                     f"({c.old.measure.id} {c.old.requirement.text}).")
+            groups["Removed"].append(f"`{c.id}`: {md(c.old.title.en)} "
+                                     f"({c.old.measure.id} {md(c.old.requirement.text)}).")
         else:
             parts = []
             if c.kind == "renamed" and c.old is not None:
                 parts.append(f"renamed from `{c.old.id}`")
             if c.requirement is not None and c.old is not None and c.new is not None:
-                parts.append(f"requirement {c.old.requirement.text} → "
-                             f"{c.new.requirement.text} ({c.requirement.value})")
-            parts.extend(f"{f.field} {f.old} → {f.new}" for f in c.fields)
+                parts.append(f"requirement {md(c.old.requirement.text)} → "
+                             f"{md(c.new.requirement.text)} ({c.requirement.value})")
+            parts.extend(f"{f.field} {md(f.old)} → {md(f.new)}" for f in c.fields)
             groups["Changed"].append(f"`{c.id}`: " + "; ".join(parts) + ".")
     for field in diff.plan:
-        groups["Changed"].append(f"Plan {field.field}: {field.old} → {field.new}.")
+        groups["Changed"].append(f"Plan {field.field}: {md(field.old)} → {md(field.new)}.")
     lines = [heading]
     for name, items in groups.items():
         if items:

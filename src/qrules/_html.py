@@ -15,13 +15,13 @@ outlook shown in words was decided exactly, in Python.
 
 from __future__ import annotations
 
-import json
 import string
 from collections.abc import Iterable
 from fractions import Fraction
 from importlib import resources
 from typing import Any
 
+from ._escape import html, script_json
 from ._evaluate import Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
@@ -209,7 +209,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "lang": lang,
         "labels": labels,
         "echarts": ECHARTS_VERSION,
-        "rulebook": {"id": rulebook.id, "version": rulebook.version,
+        "rulebook": {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
                      "fingerprint": rulebook.fingerprint, "title": rulebook.title.get(lang)},
         "dataset": evaluation.dataset,
         "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
@@ -230,18 +230,6 @@ def _asset(name: str) -> str:
     return (resources.files("qrules") / "_assets" / name).read_text(encoding="utf-8")
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&``."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
 def evaluation_html(evaluation: Evaluation, lang: Lang = "en",
                     trends: Iterable[Trend] = ()) -> str:
     """The report as one self-contained HTML page (charts, filters, trends)."""
@@ -250,10 +238,10 @@ def evaluation_html(evaluation: Evaluation, lang: Lang = "en",
     page = string.Template(_asset("report.html"))
     return page.substitute(
         lang="zh-CN" if lang == "zh" else "en",
-        title=_escape(title),
-        noscript=_escape(data["labels"]["noscript"]),
+        title=html(title),
+        noscript=html(data["labels"]["noscript"]),
         style=_asset("report.css"),
         echarts=_asset("echarts/echarts.common.min.js"),
-        data=_script_json(data),
+        data=script_json(data),
         script=_asset("report.js"),
     )

@@ -54,6 +54,7 @@ from typing import Literal, TypeAlias
 import attrs
 import sympy
 
+from . import _escape
 from ._diff import Comparison, compare_requirements, satisfiable_together
 from ._expr import (
     BinaryOp,
@@ -612,8 +613,8 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
 # -- output -------------------------------------------------------------------
 
 
-def _header(rulebook: Rulebook) -> dict[str, str]:
-    return {"id": rulebook.id, "version": rulebook.version,
+def _header(rulebook: Rulebook) -> dict[str, str | None]:
+    return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
             "fingerprint": rulebook.fingerprint}
 
 
@@ -655,6 +656,6 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
             f"{number:>{width}}. {label}  {finding.code}",
             *([f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}"]
               if finding.rules else []),
-            f"{indent}{finding.message.get(lang)}",
+            f"{indent}{_escape.terminal(finding.message.get(lang))}",
         ]
-    return "\n".join(lines) + "\n"
+    return _escape.terminal_lines("\n".join(lines) + "\n")

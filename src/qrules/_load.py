@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +32,7 @@ from ._expr import (
     parse_formula,
     parse_requirement,
 )
+from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
 from ._model import (
     AGGREGATIONS,
     SCOPES,
@@ -91,6 +94,12 @@ def rulebook_names() -> list[str]:
 def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     """Load a shipped rulebook by name, or a rulebook folder by path.
 
+    A bare name (``yantai-2023-2025``) is always a shipped rulebook, never a
+    folder of that name in the working directory; a folder is given as a path:
+    a `Path`, or text with a ``/`` (``./yantai-2023-2025``, an absolute path).
+    A folder whose plan id is a shipped rulebook's id is named by its path in
+    every output (`Rulebook.label`), so it is never taken for the shipped one.
+
     With ``as_of``, the rulebook as it stood on that date: the rules then in
     force, each with the target value then in force (see `Rulebook.in_force`);
     a date outside the rulebook's effective period is an `OutOfPeriodError`.
@@ -98,22 +107,30 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     >>> rulebook = load("yantai-2023-2025")  # doctest: +SKIP
     """
     text = str(source)
-    path = Path(source)
-    if isinstance(source, Path) or "/" in text or "\\" in text or path.is_dir():
-        if not (path / PLAN_FILE).is_file():
+    shipped = shipped_rulebooks()
+    if isinstance(source, Path) or "/" in text or "\\" in text:
+        path = Path(source)
+        if not path.is_dir():
+            raise RulebookNotFoundError(f"{text!r} is not a rulebook folder: no such folder")
+        if not os.path.lexists(path / PLAN_FILE):
             raise RulebookNotFoundError(
                 f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
             )
-        return _at(_load_folder(path), as_of)
-    shipped = shipped_rulebooks()
+        rulebook = _load_folder(path, text)
+        home = shipped.get(rulebook.id)
+        if home is not None and home.resolve() != path.resolve():
+            rulebook = attrs.evolve(rulebook, origin=text)
+        return _at(rulebook, as_of)
     if text not in shipped:
         names = ", ".join(sorted(shipped)) or "none"
         close = did_you_mean(text, shipped)
         hint = f"; {close}" if close else ""
+        folder = (f"; the folder {text!r} is loaded as ./{text}" if Path(text).is_dir()
+                  else "; or give a folder's path, such as ./my-rulebook")
         raise RulebookNotFoundError(
-            f"no rulebook named {text!r}{hint} (shipped: {names}; or give a folder's path)"
+            f"no shipped rulebook named {text!r}{hint} (shipped: {names}{folder})"
         )
-    return _at(_load_folder(shipped[text]), as_of)
+    return _at(_load_folder(shipped[text], text), as_of)
 
 
 def _at(rulebook: Rulebook, as_of: dt.date | None) -> Rulebook:
@@ -248,12 +265,96 @@ class _Checker:
 # -- reading ------------------------------------------------------------------
 
 
-def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(name, f"cannot read: {error.strerror}"))
+class _Folder:
+    """A rulebook folder's files, read safely: a folder may come from an untrusted
+    source (a pull request, an archive), so only regular files inside it are read,
+    each bounded in size (see docs/security.md).
+
+    1. A symbolic link is followed only to a file inside the folder.
+    2. A FIFO, device or socket is never opened: its kind is checked with
+       ``stat`` first, and the file is opened non-blocking and checked again.
+    3. At most ``MAX_RULEBOOK_FILE_BYTES + 1`` bytes are read from a file, and
+       ``MAX_RULEBOOK_FOLDER_BYTES`` from the whole folder.
+    """
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.root = path.resolve()
+        self.problems = problems
+        self.read_so_far = 0
+
+    def has(self, name: str) -> bool:
+        """Whether the folder has an entry ``name`` (of any kind: a FIFO named
+        plan.toml is then refused when read, not mistaken for a missing file)."""
+        return os.path.lexists(self.path / name)
+
+    def read(self, name: str, shown: str | None = None) -> bytes | None:
+        """The bytes of the file ``name``, or ``None`` with a problem recorded."""
+        shown = shown or name
+        try:
+            data = self._read(self.path / name)
+        except _Refused as refusal:
+            self.problems.append(Problem(shown, str(refusal), hint=refusal.hint))
+            return None
+        except OSError as error:
+            self.problems.append(Problem(shown, f"cannot read: {error.strerror or error}"))
+            return None
+        self.read_so_far += len(data)
+        if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:
+            self.problems.append(Problem(shown, f"the folder's files come to more than "
+                                         f"{_size(MAX_RULEBOOK_FOLDER_BYTES)}, the limit for "
+                                         "a rulebook folder"))
+            return None
+        return data
+
+    def _read(self, path: Path) -> bytes:
+        target = path
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                raise _Refused("is a symbolic link that leads nowhere") from None
+            if not target.is_relative_to(self.root):
+                raise _Refused("is a symbolic link to a file outside the rulebook folder",
+                               "copy the file into the folder") from None
+        _check_regular(os.stat(target).st_mode)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(target, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            # The file may have been swapped since stat: check what was opened.
+            _check_regular(os.fstat(file.fileno()).st_mode)
+            data = file.read(MAX_RULEBOOK_FILE_BYTES + 1)
+        if len(data) > MAX_RULEBOOK_FILE_BYTES:
+            raise _Refused(f"is larger than {_size(MAX_RULEBOOK_FILE_BYTES)}, the limit for "
+                           "a file of a rulebook")
+        return data
+
+
+class _Refused(Exception):
+    """A file of a rulebook folder that is not read, and why."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _check_regular(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise _Refused("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise _Refused("is not a regular file (a FIFO, device or socket); only plain "
+                       "files of a rulebook folder are read")
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB"
+
+
+def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
+    raw = folder.read(name)
+    if raw is None:
         return None
+    problems = folder.problems
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -265,38 +366,55 @@ def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any]
     return None
 
 
-def _load_folder(folder: Path) -> Rulebook:
+def _rule_file_names(folder: _Folder) -> list[str] | None:
+    """The rule files' names (every ``*.toml`` but plan and measures), or ``None``
+    with a problem when the folder holds more entries than a rulebook may."""
+    names = []
+    with os.scandir(folder.path) as entries:
+        for count, entry in enumerate(entries, 1):
+            if count > MAX_RULEBOOK_FILES:
+                folder.problems.append(Problem(folder.path.name, (
+                    f"holds more than {MAX_RULEBOOK_FILES:,} files, the limit for a "
+                    "rulebook folder")))
+                return None
+            if entry.name.endswith(".toml") and entry.name not in (PLAN_FILE, MEASURES_FILE):
+                names.append(entry.name)
+    return sorted(names)
+
+
+def _load_folder(path: Path, shown: str) -> Rulebook:
     problems: list[Problem] = []
-    plan_data = _read_toml(folder / PLAN_FILE, PLAN_FILE, problems)
+    folder = _Folder(path, problems)
+    plan_data = _read_toml(folder, PLAN_FILE)
     plan = _check_plan(folder, plan_data, problems) if plan_data is not None else None
     plan_text = plan["_text"] if plan and "_text" in plan else None
 
-    measures_data = _read_toml(folder / MEASURES_FILE, MEASURES_FILE, problems) if (
-        folder / MEASURES_FILE).is_file() else None
-    if measures_data is None and not (folder / MEASURES_FILE).is_file():
+    measures_data = _read_toml(folder, MEASURES_FILE) if folder.has(MEASURES_FILE) else None
+    if not folder.has(MEASURES_FILE):
         problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
     declared = frozenset(measures_data.get("measure", {}) if isinstance(
         measures_data, dict) and isinstance(measures_data.get("measure"), dict) else ())
 
-    rule_files = sorted(p for p in folder.glob("*.toml") if p.name not in (PLAN_FILE,
-                                                                          MEASURES_FILE))
-    if not rule_files:
-        problems.append(Problem(folder.name, "no rule files: add a *.toml file with [[rule]]s"))
+    rule_files = _rule_file_names(folder)
+    if rule_files == []:
+        problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     rules: list[Rule] = []
-    for path in rule_files:
-        data = _read_toml(path, path.name, problems)
+    unread: list[str] = []
+    for name in rule_files or ():
+        data = _read_toml(folder, name)
         if data is None:
+            unread.append(name)
             continue
-        for raw, rule in _check_rule_file(path.name, data, measures, declared, plan, problems):
-            raw_rules.append((path.name, raw))
+        for raw, rule in _check_rule_file(name, data, measures, declared, plan, problems):
+            raw_rules.append((name, raw))
             if rule is not None:
                 rules.append(rule)
-    _check_rulebook(rules, raw_rules, plan_text, problems)
+    _check_rulebook(rules, raw_rules, plan_text, problems, unread)
     if problems or plan is None:
-        raise RulebookError(str(folder), problems)
+        raise RulebookError(shown, problems)
 
     # Rules read in the plan's order: by where their quote stands in its text.
     rules.sort(key=lambda rule: (plan_text or "").find(rule.source.quote))
@@ -304,14 +422,14 @@ def _load_folder(folder: Path) -> Rulebook:
     return Rulebook(
         id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],
         status=plan["status"], period=plan["period"], text=plan_text or "",
-        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
+        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(path),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
         districts=plan.get("districts", ()), ignored=plan.get("_ignored", ()),
     )
 
 
-def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
+def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
                 ) -> dict[str, Any] | None:
     checker = _Checker(PLAN_FILE, problems)
 
@@ -341,14 +459,13 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         return None
     if "text" in plan:
         name = plan["text"]
-        path = folder / name
-        if Path(name).name != name:
+        if Path(name).name != name or name in (".", ".."):
             checker.problem("must be a file name beside plan.toml, not a path", key="text")
-        elif not path.is_file():
+        elif not folder.has(name):
             checker.problem(f"the plan's text {name!r} is not in the folder", key="text")
-        else:
+        elif (raw := folder.read(name)) is not None:
             try:
-                plan["_text"] = path.read_text(encoding="utf-8")
+                plan["_text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
     if "consultation" in plan:
@@ -909,7 +1026,12 @@ def _nearest_hint(quote: str, text: str) -> str:
 
 
 def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
-                    text: str | None, problems: list[Problem]) -> None:
+                    text: str | None, problems: list[Problem], unread: list[str]) -> None:
+    """What no single file can check: duplicate rule ids and related rules.
+
+    A related rule that is not found is not reported while a rule file could
+    not be read (``unread``): it may well be there, and the file's own problem
+    says what to fix first."""
     seen: dict[str, str] = {}
     for file, table in raw:
         rule_id = table.get("id")
@@ -925,7 +1047,7 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(related, list):
             continue
         for other in related:
-            if isinstance(other, str) and other not in seen:
+            if isinstance(other, str) and other not in seen and not unread:
                 problems.append(Problem(file, f"related rule {other!r} does not exist",
                                         f"rule {table.get('id')!r}", "related",
                                         did_you_mean(other, seen)))

@@ -15,6 +15,7 @@ import sympy
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
+from ._once import once
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
@@ -274,11 +275,8 @@ class Rule:
         current = [t for t in self.targets if t.start <= date][-1]
         if current.requirement == self.requirement and current.source in (None, self.source):
             return self
-        stood = self._stood.get(current)
-        if stood is None:
-            stood = self._stood[current] = attrs.evolve(
-                self, requirement=current.requirement, source=current.source or self.source)
-        return stood
+        return once(self._stood, current, lambda: attrs.evolve(
+            self, requirement=current.requirement, source=current.source or self.source))
 
     def in_district(self, district: str) -> Rule | None:
         """The rule as it is judged in ``district``: with the district's own
@@ -302,13 +300,8 @@ class Rule:
     ) -> Predicate:
         """The compiled requirement, with the measures in ``expand`` replaced by
         their formulas (recursively), so that it can be judged on their inputs."""
-        cached = self._cache.get(expand)
-        if cached is None:
-            cached = compile_predicate(
-                self.requirement.tree, lambda name: expression_of(name, measures, expand)
-            )
-            self._cache[expand] = cached
-        return cached
+        return once(self._cache, expand, lambda: compile_predicate(
+            self.requirement.tree, lambda name: expression_of(name, measures, expand)))
 
     def expression(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset(),
@@ -318,10 +311,7 @@ class Rule:
         expression, with the measures in ``expand`` replaced by their formulas
         (recursively); worked out once, like `predicate`."""
         key = (name or self.measure.id, expand)
-        cached = self._expressions.get(key)
-        if cached is None:
-            cached = self._expressions[key] = expression_of(key[0], measures, expand)
-        return cached
+        return once(self._expressions, key, lambda: expression_of(key[0], measures, expand))
 
 
 def expression_of(
@@ -346,7 +336,10 @@ class Ignored:
 
 @attrs.frozen
 class Rulebook:
-    """A plan's rules, as loaded from a folder. Iterating gives the rules."""
+    """A plan's rules, as loaded from a folder. Iterating gives the rules.
+
+    Immutable, and safe to share between threads: what its rules work out
+    lazily is built whole, once, under a lock (docs/security.md#threads)."""
 
     id: str
     version: str
@@ -366,6 +359,10 @@ class Rulebook:
     effective: Period | None = None
     #: The date the rulebook was narrowed to with `in_force`, if it was.
     as_of: dt.date | None = None
+    #: Where the rulebook was read from, when its id alone would mislead: a
+    #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
+    #: output then names it (see `label` and `named`).
+    origin: str | None = attrs.field(default=None, eq=False)
     #: Every district of the city, when the rulebook names them: a city value
     #: is derived from district rows only when each of these reports.
     districts: tuple[str, ...] = ()
@@ -381,8 +378,16 @@ class Rulebook:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
         if lang == "zh":
-            return f"规则集 {self.id} {self.version}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.id} {self.version} (fingerprint {self.fingerprint[:12]})"
+            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
+        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+
+    def named(self, lang: Lang = "en") -> str:
+        """The rulebook's id and version, and the folder it was read from when
+        that folder is not the shipped rulebook of that id:
+        ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
+        if self.origin is None:
+            return f"{self.id} {self.version}"
+        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
 
     @property
     def in_force_period(self) -> Period:

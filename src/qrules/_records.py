@@ -37,6 +37,7 @@ from ._data import MISSING_MARKERS
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._model import Text
+from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 
 __all__ = [
@@ -136,11 +137,15 @@ class _Accounted(Generic[_Row]):
 
 @attrs.frozen
 class Register(_Accounted[UnitRecord]):
-    """The units under supervision (``units``), and how their rows were read."""
+    """The units under supervision (``units``), and how their rows were read.
+
+    Immutable, and safe to share between threads (its index by unit id is
+    built whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "register"
-    _by_id: dict[str, UnitRecord] = attrs.field(factory=dict, eq=False, repr=False,
-                                               alias="_by_id")
+    # The index by unit id, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def units(self) -> tuple[UnitRecord, ...]:
@@ -154,32 +159,35 @@ class Register(_Accounted[UnitRecord]):
 
     @property
     def index(self) -> Mapping[str, UnitRecord]:
-        if not self._by_id and self.rows:
-            self._by_id.update((u.unit, u) for u in self.rows)
-        return self._by_id
+        """The units by id (built whole on first use, by one thread)."""
+        return once(self._lazy, "index", lambda: {u.unit: u for u in self.rows})
 
 
 @attrs.frozen
 class InspectionLog(_Accounted[Inspection]):
     """Inspections of the register's units (``inspections``), and how their rows
-    were read."""
+    were read. Immutable, and safe to share between threads (`by_unit` is built
+    whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "log"
-    _by_unit: dict[str, tuple[Inspection, ...]] = attrs.field(
-        factory=dict, eq=False, repr=False, alias="_by_unit")
+    # The index by unit, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def inspections(self) -> tuple[Inspection, ...]:
         return self.rows
 
     def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
-        """Each unit's inspections, in date order (then row order)."""
-        if not self._by_unit and self.rows:
-            grouped: dict[str, list[Inspection]] = {}
-            for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
-                grouped.setdefault(inspection.unit, []).append(inspection)
-            self._by_unit.update((unit, tuple(rows)) for unit, rows in grouped.items())
-        return self._by_unit
+        """Each unit's inspections, in date order (then row order); built whole on
+        first use, by one thread, so a log may be shared between threads."""
+        return once(self._lazy, "by_unit", self._group_by_unit)
+
+    def _group_by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
+        grouped: dict[str, list[Inspection]] = {}
+        for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
+            grouped.setdefault(inspection.unit, []).append(inspection)
+        return {unit: tuple(rows) for unit, rows in grouped.items()}
 
 
 def reconciled(register: Register, log: InspectionLog | None
@@ -610,6 +618,28 @@ def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     return _Table(name, header, body())
 
 
+#: DuckDB settings for every database qrules opens (see docs/security.md): a
+#: database file may come from an untrusted source, and its views run when they
+#: are read. With external access off, a view over ``read_text('/etc/passwd')``
+#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
+#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
+DUCKDB_SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def duckdb_connection(path: str | None = None) -> Any:
+    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
+    database file ``path``, read only."""
+    duckdb = _needs("duckdb")
+    if path is None:
+        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
+    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
+
+
 def database_file(url: str, scheme: str, path: str) -> str:
     """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
     path names; a `DataError` when there is none."""
@@ -629,8 +659,7 @@ def _from_url(url: str, table: str) -> _Table:
     path = database_file(url, scheme, parts.path)
     table = parse_qs(parts.query).get("table", [table])[0]
     if scheme == "duckdb":
-        duckdb = _needs("duckdb")
-        connection = duckdb.connect(path, read_only=True)
+        connection = duckdb_connection(path)
     else:
         import sqlite3  # noqa: PLC0415
 

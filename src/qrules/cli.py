@@ -21,8 +21,16 @@ import attrs
 
 from . import _records_cli, _report
 from ._data import Dataset, read_dataset
-from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
-from ._errors import QRulesError
+from ._diff import (
+    changelog_section,
+    diff_dict,
+    diff_markdown,
+    diff_rulebooks,
+    diff_text,
+    required_version,
+    version_follows,
+)
+from ._errors import QRulesError, did_you_mean
 from ._evaluate import Evaluation, Verdict
 from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
@@ -152,7 +160,44 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
 
 
 def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
-    return rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
+    """The rules ``--rule``, ``--tag`` and ``--section`` choose; a choice that
+    matches no rule is an error naming the closest choices, never an empty table."""
+    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
+    if chosen or not (args.rule_ids or args.tags or args.section is not None):
+        return chosen
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang))
+
+
+def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
+                      lang: Lang) -> str:
+    """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
+    closest ones the rulebook does have."""
+    zh = lang == "zh"
+    known_tags = sorted({tag for rule in rulebook for tag in rule.tags})
+    sections = list(dict.fromkeys(rule.section for rule in rulebook))
+    where = (f"规则集 {rulebook.id}" if zh else f"rulebook {rulebook.id!r}") + (
+        "" if rulebook.as_of is None else (f"({rulebook.as_of} 施行的规则)" if zh
+                                           else f" (rules in force on {rulebook.as_of})"))
+    if tags and not any(tag in known_tags for tag in tags):
+        close = did_you_mean(tags[0], known_tags)
+        listed = ", ".join(known_tags) or ("无" if zh else "none")
+        if zh:
+            return (f"{where} 中没有带标签 {', '.join(map(repr, tags))} 的规则"
+                    f"{(';' + close) if close else ''}(标签:{listed})")
+        return (f"no rule of {where} has the tag {' or '.join(map(repr, tags))}"
+                f"{('; ' + close) if close else ''} (tags: {listed})")
+    if section is not None and not any(s.startswith(section) for s in sections):
+        close = did_you_mean(section, sections)
+        listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
+        if zh:
+            return (f"{where} 中没有章节以 {section!r} 开头的规则"
+                    f"{(';' + close) if close else ''}(章节:{listed})")
+        return (f"no rule of {where} has a section starting with {section!r}"
+                f"{('; ' + close) if close else ''} (sections: {listed})")
+    if zh:
+        return f"{where} 中没有同时符合 --rule、--tag、--section 各项的规则;请放宽其中一项"
+    return (f"no rule of {where} matches --rule, --tag and --section together; "
+            "drop or widen one of them")
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -366,7 +411,9 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
         copy = write_tree(revision, path, folder)
     except RevisionError as error:
         raise _usage(f"cannot read {path!r} at git revision {revision!r}: {error}") from None
-    return load(copy)
+    rulebook = load(copy)
+    # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
+    return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
@@ -383,6 +430,14 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     with ExitStack() as keep:
         result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+    if not version_follows(result):
+        # A section headed by a version too small for its changes would be a wrong
+        # record: say so, as `qrules diff` does, and write nothing.
+        needed = required_version(result.old.version, result.bump)
+        raise _usage(f"version {result.new.version} is too small: the changes since "
+                     f"{result.old.version} call for a {result.bump.label} bump, at least "
+                     f"{needed}; raise the version in plan.toml ('qrules diff' lists the "
+                     "changes)")
     _write(changelog_section(result, args.date), args, out)
     return EXIT_OK
 

@@ -269,6 +269,7 @@
     meta.textContent = "";
     meta.appendChild(document.createTextNode(
       L.report + " \u00b7 " + L.rulebook + " " + DATA.rulebook.id + " " + DATA.rulebook.version +
+      (DATA.rulebook.origin ? " (" + DATA.rulebook.origin + ")" : "") +
       " \u00b7 " + L.fingerprint + " "));
     meta.appendChild(el("code", { text: DATA.rulebook.fingerprint.slice(0, 12),
                                   title: DATA.rulebook.fingerprint }));
