@@ -222,3 +222,18 @@ def test_a_district_with_a_target_of_its_own_and_no_rows_is_unknown(
     assert [(r.district, r.verdict) for r in results] == [
         (None, Verdict.UNKNOWN), ("乙区", Verdict.UNKNOWN), ("甲区", Verdict.MET)]
     assert "no row for 乙区" in results[0].reason.en
+
+
+def test_records_by_district_follow_the_scope() -> None:
+    # 保健食品生产企业体系检查每年不少于20% is the city's; 高风险等级单位每年至少开展2
+    # 次检查 every district must reach (100 % of the city's units is each district's).
+    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+                    "--by-district", "--format", "json",
+                    "--rule", "health-food-makers-system-inspected-yearly",
+                    "--rule", "high-risk-catering-units-inspected-twice-yearly")
+    results = json.loads(out)["results"]
+    places = {(r["id"], r["district"] is None, r["scope"]) for r in results}
+    assert places == {("health-food-makers-system-inspected-yearly", True, "city"),
+                      ("high-risk-catering-units-inspected-twice-yearly", True, "each-district"),
+                      ("high-risk-catering-units-inspected-twice-yearly", False,
+                       "each-district")}
