@@ -248,11 +248,12 @@ def test_equivalent_on_whole_numbers_only(mini_copy: Path) -> None:
 
 
 def test_whole_number_gaps_are_equivalent(mini_copy: Path) -> None:
-    # {0..5} ∪ {6..} is every count, as is not (x < 0); and 2.5 < x ≤ 4.9 is {3, 4}.
+    # {0..5} ∪ {7..} is every count but 6, as is not (5.5 < x < 6.5); and
+    # 2.5 < x ≤ 4.9 is {3, 4}.
     rulebook = build(
         mini_copy,
-        rule("bases-a", "bases", "bases <= 5 or bases >= 6"),
-        rule("bases-b", "bases", "not (bases < 0)"),
+        rule("bases-a", "bases", "bases <= 5 or bases >= 7"),
+        rule("bases-b", "bases", "not (bases > 5.5 and bases < 6.5)"),
         rule("national-a", "national_bases", "national_bases > 2.5 and national_bases <= 4.9"),
         rule("national-b", "national_bases", "national_bases == 3 or national_bases == 4"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,83 @@ INVALID = {
         replace("measures.toml", "[measure.firms]", "[measure.Firms]"),
         "measures.toml, measure 'Firms': measure ids are lowercase words joined by '_'",
     ),
+    "at-most-unknown": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = "sampeld"\n\n[measure.sampled]'),
+        "measures.toml, measure 'passed', key 'at_most': at_most names unknown measure "
+        "'sampeld' (did you mean 'sampled'?)",
+    ),
+    "at-most-itself": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = ["passed"]\n\n[measure.sampled]'),
+        "measure 'passed', key 'at_most': a measure cannot be bounded by itself",
+    ),
+    "at-most-other-unit": (
+        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+                'unit = "batches"\nat_most = "firms"\n\n[measure.sampled]'),
+        "key 'at_most': at_most compares measures in the same unit; 'firms' is in "
+        "enterprises, 'passed' in batches",
+    ),
+    "lower-above-upper": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nlower = 10\nupper = 5\n\n[measure.new_standards]'),
+        "measure 'firms', key 'lower': lower 10 is above upper 5: no value would be plausible",
+    ),
+    "lower-above-percent": (
+        replace("measures.toml", 'unit = "percent"\nformula = "100 * passed / sampled"',
+                'unit = "percent"\nformula = "100 * passed / sampled"\nlower = 100.5'),
+        "measure 'pass_rate', key 'lower': lower 100.5 is above the percent unit's bound 100",
+    ),
+    "negative-lower": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nlower = -1\n\n[measure.new_standards]'),
+        "key 'lower': lower is -1; values are never negative in qrules",
+    ),
+    "bound-not-a-number": (
+        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+                'unit = "enterprises"\nupper = "100"\n\n[measure.new_standards]'),
+        "measure 'firms', key 'upper': expected a number, got a string '100'",
+    ),
+    "constant-formula": (
+        replace("measures.toml", '"100 * inspected / units"', '"100 * 1"'),
+        "measure 'coverage', key 'formula': formula '100 * 1' names no measure",
+    ),
+    "formula-divides-by-zero": (
+        replace("measures.toml", '"100 * inspected / units"',
+                '"100 * inspected / (units - units)"'),
+        "measure 'coverage', key 'formula': formula '100 * inspected / (units - units)' divides "
+        "by zero whatever the data",
+    ),
+    "requirement-of-constants": (
+        replace("rules.toml", '">= 98.5"', '"1 >= 0"'),
+        "rules.toml, rule 'pass-rate', key 'requirement': does not depend on the data: it is "
+        "always true\n    1 >= 0\n    ^^^^^^",
+    ),
+    "requirement-against-itself": (
+        replace("rules.toml", '">= 98.5"', '"pass_rate >= pass_rate"'),
+        "key 'requirement': does not depend on the data: it is always true",
+    ),
+    "requirement-cancels": (
+        replace("rules.toml", '">= 98.5"', '"2 * pass_rate - pass_rate - pass_rate < 1"'),
+        "key 'requirement': does not depend on the data: it is always true",
+    ),
+    "requirement-divides-by-zero": (
+        replace("rules.toml", '">= 98.5"', '">= 1/0"'),
+        "rule 'pass-rate', key 'requirement': divides by zero whatever the data",
+    ),
+    "requirement-within-bounds": (
+        replace("rules.toml", '">= 98.5"', '">= 0"'),
+        "key 'requirement': the requirement is met whatever values within the measures' bounds "
+        "are reported",
+    ),
+    "requirement-beyond-bounds": (
+        replace("rules.toml", '">= 98.5"', '"> 100"'),
+        "key 'requirement': the requirement is not met whatever values",
+    ),
+    "requirement-tautology": (
+        replace("rules.toml", '">= 98.5"', '"pass_rate >= 90 or pass_rate < 90"'),
+        "key 'requirement': the requirement is met whatever values",
+    ),
 }
 
 
@@ -199,3 +277,32 @@ def test_bad_expression_shows_a_marker(mini_copy: Path) -> None:
 def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
     with pytest.raises(qrules.UnknownRuleError, match="did you mean 'firms'"):
         mini.select(ids=["firm"])
+
+
+def test_every_bound_problem_is_reported_at_once(mini_copy: Path) -> None:
+    for name in ("at-most-unknown", "lower-above-upper", "lower-above-percent",
+                 "requirement-divides-by-zero"):
+        INVALID[name][0](mini_copy)
+    with pytest.raises(qrules.RulebookError) as caught:
+        qrules.load(mini_copy)
+    assert [(p.file, p.where, p.key) for p in caught.value.problems] == [
+        ("measures.toml", "measure 'pass_rate'", "lower"),
+        ("measures.toml", "measure 'passed'", "at_most"),
+        ("measures.toml", "measure 'firms'", "lower"),
+        ("rules.toml", "rule 'pass-rate'", "requirement"),
+        # firms at most 5 can never meet >= 300: the rule ignores the data.
+        ("rules.toml", "rule 'firms'", "requirement"),
+    ]
+
+
+def test_declared_bounds_reach_the_model(mini_copy: Path) -> None:
+    replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
+            'unit = "enterprises"\nlower = 1\nupper = 999.5\n\n[measure.new_standards]')(mini_copy)
+    replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
+            'unit = "batches"\nat_most = ["sampled"]\n\n[measure.sampled]')(mini_copy)
+    rulebook = qrules.load(mini_copy)
+    firms = rulebook.measures["firms"]
+    assert (firms.lower, firms.upper) == (1, Fraction(1999, 2))
+    assert rulebook.measures["passed"].at_most == ("sampled",)
+    assert rulebook.measures["pass_rate"].upper == 100
+    assert rulebook.measures["sampled"].upper is None

@@ -28,13 +28,13 @@ YANTAI = ROOT / "rules" / "yantai-2023-2025"
 @pytest.fixture
 def lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the Yantai rulebook named like it, in the working directory,
-    with a target lowered to ``>= 0``."""
+    with a target lowered to ``>= 1``."""
     copy = tmp_path / "yantai-2023-2025"
     shutil.copytree(YANTAI, copy)
     rules = copy / "column-1.toml"
     text = rules.read_text(encoding="utf-8")
     assert 'requirement = ">= 12"' in text
-    rules.write_text(text.replace('requirement = ">= 12"', 'requirement = ">= 0"', 1),
+    rules.write_text(text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1),
                      encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return copy

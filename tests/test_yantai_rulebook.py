@@ -88,7 +88,7 @@ REQUIRED_RULE_KEYS = {
     "source",
 }
 SOURCE_KEYS = {"section", "quote", "indicator_source", "data_source"}
-MEASURE_KEYS = {"name", "unit", "formula", "note"}
+MEASURE_KEYS = {"name", "unit", "formula", "note", "lower", "upper", "at_most"}
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 SHORTHAND = re.compile(r"(>=|>|<=|<|==|!=) (\d+(?:\.\d+)?)")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._errors import DataError, Problem, did_you_mean
+from ._plausible import implausible
 
 if TYPE_CHECKING:
     from ._model import Rulebook, Unit
@@ -254,6 +255,7 @@ def _build(
     problems: list[Problem] = []
     seen: dict[tuple[str, int, str | None], str] = {}
     observations = []
+    places: list[str] = []  # where each observation's value is, for `implausible`
     for index, row in enumerate(rows):
         measure_id = str(row["measure"]).strip()
         measure = rulebook.measures.get(measure_id)
@@ -275,7 +277,7 @@ def _build(
         try:
             value = parse_value(row["value"], measure.unit)
         except ValueProblem as error:
-            problems.append(Problem(name, str(error), where=origin(index, "value")))
+            problems.append(Problem(name, f"{measure_id}: {error}", where=origin(index, "value")))
             continue
         key = (measure_id, year, district)
         where = origin(index, "measure").rsplit(",", 1)[0]
@@ -287,6 +289,8 @@ def _build(
             continue
         seen[key] = where
         observations.append(Observation(measure_id, year, value, district, f"{name}: {where}"))
+        places.append(origin(index, "value"))
+    problems += implausible(rulebook, observations, name, places)
     if problems:
         raise DataError(name, problems)
     return Dataset(name, tuple(observations))

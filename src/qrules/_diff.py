@@ -34,7 +34,7 @@ from ._compile import (
     compile_predicate,
     integer_form,
 )
-from ._expr import NEGATED, Comparator, to_sympy
+from ._expr import NEGATED, Comparator, rational, to_sympy
 from ._model import Measure, Rule, Rulebook, Text
 from ._sets import fraction
 
@@ -88,8 +88,8 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
         if not expand or measure is None or measure.formula is None:
             return _symbol(name)
         expr = to_sympy(measure.formula.tree, resolve)
-        if measure.unit.upper is not None:
-            form, denominator = integer_form(measure.unit.upper - expr)
+        if measure.upper is not None:
+            form, denominator = integer_form(rational(measure.upper) - expr)
             domain.append((form, ">="))
             if denominator.free_symbols:
                 domain.append((denominator, ">"))
@@ -131,8 +131,10 @@ def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) ->
     for symbol in symbols:
         atoms.append((symbol, ">="))
         measure = measures.get(str(symbol))
-        if measure is not None and measure.unit.upper is not None:
-            atoms.append((measure.unit.upper - symbol, ">="))
+        if measure is not None and measure.upper is not None:
+            atoms.append((rational(measure.upper) - symbol, ">="))
+        if measure is not None and measure.lower > 0:
+            atoms.append((symbol - rational(measure.lower), ">="))
     return atoms
 
 

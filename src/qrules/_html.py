@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any
 
 from ._escape import html, script_json
-from ._evaluate import Evaluation, Result, Verdict, combined
+from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
 from ._report import _due_text, scope_text, target_text
@@ -71,6 +71,7 @@ _LABELS: dict[str, Text] = {
     "unit_district": Text("区县", "District"),
     "needs": Text("所需", "Needs"),
     "colon": Text(":", ": "),
+    "disagreement": Text("报告数据与记录不一致", "Figures and records disagree"),
     "meeting": Text("{meeting} / {population} 个单位达标",
                     "{meeting} of {population} units meet it"),
     "years": Text("各年", "by year"),
@@ -124,6 +125,9 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "district": u.district, "needs": u.needs.get(lang)}
             for u in result.failing_units
         ],
+        "source": result.source,
+        "sourceText": SOURCES[result.source].get(lang),
+        "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
     }
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
 import stat
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._compile import divides_by_zero, ignores_data
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
     MEASURE_ID,
@@ -28,6 +32,7 @@ from ._expr import (
     Expression,
     Name,
     Number,
+    format_number,
     iter_names,
     parse_formula,
     parse_requirement,
@@ -549,9 +554,14 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
             "unit": (_choice(tuple(UNITS)), True),
             "formula": (_string, False),
             "note": (_string, False),
+            "lower": (_number, False),
+            "upper": (_number, False),
+            "at_most": (_names, False),
         }, where)
         if fields is not None:
             raw[measure_id] = fields
+    for measure_id, fields in raw.items():
+        _check_bounds(checker, measure_id, fields, raw)
     formulas: dict[str, Expression] = {}
     for measure_id, fields in raw.items():
         if "formula" in fields:
@@ -573,12 +583,73 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
     if not cyclic:
         for measure_id, problem in _too_large(formulas):
             checker.problem(problem, f"measure {measure_id!r}", "formula")
-    return {
-        measure_id: Measure(measure_id, fields["name"], UNITS[fields["unit"]],
-                            formulas.get(measure_id), fields.get("note"))
-        for measure_id, fields in raw.items()
-        if "name" in fields and "unit" in fields
-    }
+    measures = {}
+    for measure_id, fields in raw.items():
+        if "name" not in fields or "unit" not in fields:
+            continue
+        measure = Measure(measure_id, fields["name"], UNITS[fields["unit"]],
+                          formulas.get(measure_id), fields.get("note"),
+                          at_most=fields.get("at_most", ()))
+        if "lower" in fields or "upper" in fields:
+            measure = attrs.evolve(measure, lower=fields.get("lower", measure.lower),
+                                   upper=fields.get("upper", measure.upper))
+        measures[measure_id] = measure
+    for measure_id, formula in formulas.items():
+        if not formula.names:
+            checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
+                            "depend on the data", f"measure {measure_id!r}", "formula")
+        elif divides_by_zero(formula.tree):
+            checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
+                            f"measure {measure_id!r}", "formula")
+    return measures
+
+
+def _number(value: object) -> Fraction:
+    """A bound: an integer or a decimal (read as written, never as a binary float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"expected a number, got {_describe(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad(f"expected a finite number, got {value!r}")
+    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """A measure id or an array of them."""
+    names = _strings(value) if isinstance(value, list) else (_string(value),)
+    if not names:
+        raise _Bad("expected a measure id or a non-empty array of them")
+    return names
+
+
+def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
+                  raw: Mapping[str, Mapping[str, Any]]) -> None:
+    """``lower``, ``upper`` and ``at_most``: plausible, and naming measures that exist."""
+    where = f"measure {measure_id!r}"
+    lower, upper = fields.get("lower", Fraction(0)), fields.get("upper")
+    if lower < 0:
+        checker.problem(f"lower is {format_number(lower)}; values are never negative in qrules",
+                        where, "lower")
+    elif upper is not None and upper < 0:
+        checker.problem(f"upper is {format_number(upper)}; values are never negative in qrules",
+                        where, "upper")
+    else:
+        unit = UNITS.get(fields.get("unit", ""))
+        shown = f"upper {format_number(upper)}" if upper is not None else ""
+        if upper is None and unit is not None and unit.upper is not None:
+            shown, upper = f"the {unit.id} unit's bound {unit.upper}", Fraction(unit.upper)
+        if upper is not None and lower > upper:
+            checker.problem(f"lower {format_number(lower)} is above {shown}: no value would "
+                            "be plausible", where, "lower")
+    for other in fields.get("at_most", ()):
+        if other == measure_id:
+            checker.problem("a measure cannot be bounded by itself", where, "at_most")
+        elif other not in raw:
+            checker.problem(f"at_most names unknown measure {other!r}", where, "at_most",
+                            did_you_mean(other, raw))
+        elif "unit" in fields and raw[other].get("unit", fields["unit"]) != fields["unit"]:
+            checker.problem(f"at_most compares measures in the same unit; {other!r} is in "
+                            f"{raw[other]['unit']}, {measure_id!r} in {fields['unit']}",
+                            where, "at_most")
 
 
 #: How deep formulas may refer to formulas, and how large a formula may grow
@@ -697,8 +768,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                             or "declare it in measures.toml")
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
-    requirement, targets = _check_requirement(checker, fields, where, measure, declared, text,
-                                              plan_period)
+    requirement, targets = _check_requirement(checker, fields, where, measures, measure,
+                                              declared, text, plan_period)
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
@@ -723,7 +794,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     records = _check_records(checker, fields["records"], where, measure,
                              aggregation) if "records" in fields else None
     districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
-        checker, where, measure, declared)) if "districts" in fields else ()
+        checker, where, measures, measure, declared)) if "districts" in fields else ()
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
@@ -771,9 +842,11 @@ def _check_districts(checker: _Checker, data: object, where: str,
     return tuple(found)
 
 
-def _requirement_parser(checker: _Checker, where: str, measure: Measure | None,
-                        declared: frozenset[str]) -> Callable[[str, str], Expression | None]:
-    """Parse a requirement on the rule's measure, reporting what is wrong with it."""
+def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Measure],
+                        measure: Measure | None, declared: frozenset[str]
+                        ) -> Callable[[str, str], Expression | None]:
+    """Parse a requirement on the rule's measure, reporting what is wrong with it
+    (a measure not declared, a comparison that ignores the data)."""
     def parse(written: str, key: str) -> Expression | None:
         if measure is None:
             return None
@@ -782,9 +855,19 @@ def _requirement_parser(checker: _Checker, where: str, measure: Measure | None,
         except ExpressionError as error:
             checker.problem(str(error), where, key)
             return None
-        for unknown in sorted(parsed.names - declared):
-            checker.problem(f"requirement refers to unknown measure {unknown!r}", where, key)
+        unknown = sorted(parsed.names - declared)
+        for name in unknown:
+            checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
+        if not unknown:
+            for message, (start, end) in ignores_data(parsed.tree, bounds):
+                checker.problem(str(ExpressionError(message, written, start, end)), where, key,
+                                "a requirement must be able to tell data that meets the plan "
+                                "from data that does not")
         return parsed
+
+    def bounds(name: str) -> tuple[Fraction, Fraction | None]:
+        found = measures.get(name)
+        return (Fraction(0), None) if found is None else (found.lower, found.upper)
 
     return parse
 
@@ -797,12 +880,13 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
 
 
 def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str, measure: Measure | None,
-    declared: frozenset[str], text: str | None, plan_period: Period | None,
+    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
+    measure: Measure | None, declared: frozenset[str], text: str | None,
+    plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
     """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
     which is then its requirement), and its ``ends``."""
-    requirement_of = _requirement_parser(checker, where, measure, declared)
+    requirement_of = _requirement_parser(checker, where, measures, measure, declared)
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
     if "requirement" in fields and "targets" in fields:

@@ -158,15 +158,39 @@ class Target:
 _SIGNS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
 
+def _unit_upper(measure: Measure) -> Fraction | None:
+    upper = measure.unit.upper
+    return None if upper is None else Fraction(upper)
+
+
 @attrs.frozen
 class Measure:
-    """A quantity that datasets report, once a year."""
+    """A quantity that datasets report, once a year.
+
+    ``lower`` and ``upper`` bound its plausible values (by default 0 and its
+    unit's bound: 100 for a percentage); ``at_most`` names measures it can never
+    exceed in the same year and district (passed samples, at most those tested).
+    A reported figure outside them is a data error, never judged.
+    """
 
     id: str
     name: Text
     unit: Unit
     formula: Expression | None = None
     note: str | None = None
+    lower: Fraction = Fraction(0)
+    upper: Fraction | None = attrs.field(default=attrs.Factory(_unit_upper, takes_self=True))
+    at_most: tuple[str, ...] = ()
+
+    def within(self, value: Fraction) -> bool:
+        """Whether ``value`` lies within the measure's bounds."""
+        return self.lower <= value and (self.upper is None or value <= self.upper)
+
+    def bounds_text(self) -> str:
+        """The bounds as people write them: ``0 to 100``, ``at least 0``."""
+        if self.upper is None:
+            return f"at least {format_number(self.lower)}"
+        return f"{format_number(self.lower)} to {format_number(self.upper)}"
 
     @functools.cached_property
     def symbol(self) -> sympy.Symbol:
@@ -458,6 +482,7 @@ class Rulebook:
         *,
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
+        strict: bool = False,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
@@ -465,7 +490,11 @@ class Rulebook:
         to value for one ``year`` (default: the last year of the plan)::
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+
+        A figure outside its measure's bounds (``lower``, ``upper``,
+        ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
+        a reported share that its counts contradict beyond rounding.
         """
         from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
 
-        return evaluate(self, data, year=year, rules=rules)
+        return evaluate(self, data, year=year, rules=rules, strict=strict)

@@ -16,8 +16,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import attrs
-
 from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
 from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
@@ -32,7 +30,7 @@ from ._recordspec import (
     record_queries,
 )
 
-__all__ = ["count_query", "evaluate_records", "merge"]
+__all__ = ["count_query", "evaluate_records"]
 
 def evaluate_records(
     rulebook: Rulebook,
@@ -86,13 +84,6 @@ def evaluate_records(
 
     return judge_all(rulebook, queries, counts_of, districts, reconciled(register, log),
                      progress)
-
-
-
-def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
-    """One evaluation of reported figures and records together."""
-    return attrs.evolve(figures, results=figures.results + records.results,
-                        records=figures.records + records.records)
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:

@@ -423,7 +423,8 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
         counts = counts_of(query)
         rule = rulebook[query.rule]
         # Districts are judged on the rules that apply to them (a rule's scope).
-        results.extend(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d)
+        results.extend(attrs.evolve(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d),
+                                    source="records")
                        for d in (None, *districts)
                        if d is None or rule.in_district(d) is not None)
         if progress is not None:

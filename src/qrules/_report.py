@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import _escape
-from ._evaluate import Evaluation, Reconciliation, Result, Verdict
+from ._evaluate import SOURCES, Evaluation, Reconciliation, Result, Verdict
 from ._expr import format_number, format_short
 from ._model import Lang, Measure, Rule, Rulebook, Target
 from ._recordspec import RecordSpec
@@ -60,6 +60,9 @@ def measure_dict(measure: Measure) -> dict[str, Any]:
         "unit": measure.unit.id,
         "formula": None if measure.formula is None else str(measure.formula),
         "note": measure.note,
+        "lower": format_number(measure.lower),
+        "upper": _exact(measure.upper),
+        "at_most": list(measure.at_most),
     }
 
 
@@ -284,6 +287,8 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
             {"unit": f.unit, "name": f.name, "district": f.district, "needs": f.needs.get(lang)}
             for f in result.failing_units
         ],
+        "source": result.source,
+        "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
     }
 
 
@@ -321,7 +326,23 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
+def _mixed(evaluation: Evaluation) -> bool:
+    """Whether results come from both reported figures and records: the tables then
+    say which is which."""
+    return len({r.source for r in evaluation.results}) > 1
+
+
+def _action(result: Result, lang: Lang) -> str:
+    """What is needed, or why the result is unknown, and any disagreement."""
+    parts = [c.describe(lang) for c in result.changes] or (
+        [result.reason.get(lang)] if result.verdict is Verdict.UNKNOWN else [])
+    if result.disagreement is not None:
+        parts.append(("不一致:" if lang == "zh" else "disagreement: ")
+                     + result.disagreement.get(lang))
+    return "; ".join(parts)
+
+
+def _cells(result: Result, lang: Lang, mixed: bool = False) -> tuple[str, ...]:
     rule = result.rule
     when = result.when
     if result.district:
@@ -334,9 +355,9 @@ def _cells(result: Result, lang: Lang) -> tuple[str, ...]:
         observed = f"{observed} {derived_label(result, lang)}"
     target = target_text(rule)
     gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
-    action = "; ".join(c.describe(lang) for c in result.changes) or (
-        result.reason.get(lang) if result.verdict is Verdict.UNKNOWN else "")
-    return (rule.id, when, result.verdict.label(lang), observed, target, gap, action)
+    source = (SOURCES[result.source].get(lang),) if mixed else ()
+    return (rule.id, when, *source, result.verdict.label(lang), observed, target, gap,
+            _action(result, lang))
 
 
 def derived_label(result: Result, lang: Lang) -> str:
@@ -450,10 +471,12 @@ def _unused_lines(evaluation: Evaluation, line: str, more: str) -> list[str]:
     return lines
 
 
-def _headers(lang: Lang) -> tuple[str, ...]:
+def _headers(lang: Lang, mixed: bool = False) -> tuple[str, ...]:
     if lang == "zh":
-        return ("规则", "年份", "结论", "观测值", "目标", "差距", "所需变化 / 原因")
-    return ("rule", "year", "verdict", "observed", "target", "gap", "needed / reason")
+        return ("规则", "年份", *(("来源",) if mixed else ()), "结论", "观测值", "目标", "差距",
+                "所需变化 / 原因")
+    return ("rule", "year", *(("from",) if mixed else ()), "verdict", "observed", "target",
+            "gap", "needed / reason")
 
 
 #: The width ``qrules check``'s table fits in: a terminal of 100 columns.
@@ -469,11 +492,12 @@ def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     """The default, readable output of ``qrules check``, fitting a terminal of
     ``TABLE_WIDTH`` columns: long rule ids are cut short with ``…`` and the
     last column (what is needed, or why unknown) wraps onto further lines."""
-    rows = [_cells(r, lang) for r in evaluation.results]
+    mixed = _mixed(evaluation)
+    rows = [_cells(r, lang, mixed) for r in evaluation.results]
     failing = _failing_lines(evaluation, lang)
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
-        _table(_headers(lang), rows, width=TABLE_WIDTH) + "\n"
+        _table(_headers(lang, mixed), rows, width=TABLE_WIDTH) + "\n"
         + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
         + "\n".join(summary) + "\n")
 
@@ -481,10 +505,11 @@ def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
 def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:
     """A Markdown table for pasting into a review document; every value from the
     inputs escaped (`_escape.markdown`), so none can add a cell, a row or markup."""
-    headers = _headers(lang)
+    mixed = _mixed(evaluation)
+    headers = _headers(lang, mixed)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for result in evaluation.results:
-        lines.append("| " + " | ".join(_escape.markdown(c) for c in _cells(result, lang))
+        lines.append("| " + " | ".join(_escape.markdown(c) for c in _cells(result, lang, mixed))
                      + " |")
     failing = [_escape.terminal_lines(line) for line in _failing_lines(evaluation, lang)]
     fence = _escape.code_fence(failing)
@@ -512,14 +537,22 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
     for name, value in (("fingerprint", evaluation.rulebook.fingerprint),
                         ("dataset", evaluation.dataset)):
         ET.SubElement(properties, "property", {"name": name, "value": xml(value)})
+    mixed = _mixed(evaluation)
     for result in evaluation.results:
         name = f"{result.rule.id}[{result.year}{',' + result.district if result.district else ''}]"
+        if mixed:
+            name += f" ({SOURCES[result.source].get(lang)})"
         case = ET.SubElement(suite, "testcase", {
             "classname": xml(f"{evaluation.rulebook.id}.{result.rule.source.section}"),
             "name": xml(name),
         })
+        ET.SubElement(ET.SubElement(case, "properties"), "property",
+                      {"name": "source", "value": result.source})
+        disagreement = [] if result.disagreement is None else [
+            ("不一致:" if lang == "zh" else "disagreement: ") + result.disagreement.get(lang)]
         detail = "\n".join([
             result.reason.get(lang),
+            *disagreement,
             *(c.describe(lang) for c in result.changes),
             *(f"{u.unit} {u.name}: {u.needs.get(lang)}"
               for u in result.failing_units[:_JUNIT_UNITS]),
@@ -532,6 +565,8 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
             failure.text = xml(detail, lines=True)
         elif result.verdict is Verdict.UNKNOWN:
             ET.SubElement(case, "skipped", {"message": xml(result.reason.get(lang))})
+        if disagreement:
+            ET.SubElement(case, "system-out").text = xml(disagreement[0], lines=True)
     ET.indent(suite)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
         suite, encoding="unicode") + "\n"

@@ -42,10 +42,10 @@ VALUE = sympy.Dummy("value", real=True)
 
 
 def domain(measure: Measure) -> sympy.Set:
-    """The values a measure can take: non-negative, and at most its unit's
-    bound (a percentage, 100)."""
-    upper = measure.unit.upper
-    return sympy.Interval(0, sympy.oo if upper is None else sympy.Integer(upper))
+    """The values a measure can take: its bounds (by default non-negative, and
+    at most 100 for a percentage)."""
+    upper = measure.upper
+    return sympy.Interval(rational(measure.lower), sympy.oo if upper is None else rational(upper))
 
 
 def _only(measure: str) -> Callable[[str], sympy.Symbol]:

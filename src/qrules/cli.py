@@ -30,14 +30,14 @@ from ._diff import (
     required_version,
     version_follows,
 )
-from ._errors import QRulesError, did_you_mean
-from ._evaluate import Evaluation, Verdict
+from ._errors import DataError, Problem, QRulesError, did_you_mean
+from ._evaluate import Evaluation, Verdict, merge
+from ._expr import format_short
 from ._git import RevisionError, split_revision, write_tree
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
-from ._records_engine import merge
 
 __all__ = ["main"]
 
@@ -252,6 +252,11 @@ def _add_judging(command: argparse.ArgumentParser) -> None:
     command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
                          help="judge by the rules and target values in force on this date "
                               "(default: each year by what applied in it)")
+    command.add_argument("--strict", action="store_true",
+                         help="judge only perfect data: any rejected row or doubtful value "
+                              "(a share its counts contradict, figures and records that "
+                              "disagree) is an error, exit 2 (default: such results are "
+                              "unknown or noted, never a false pass)")
 
 
 def _iso_date(text: str) -> dt.date:
@@ -273,9 +278,11 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
         assert records is not None
         evaluation = records
     else:
-        evaluation = rulebook.evaluate(dataset, rules=rules)
+        evaluation = rulebook.evaluate(dataset, rules=rules, strict=args.strict)
         if records is not None:
             evaluation = merge(evaluation, records)
+            if args.strict:
+                _refuse_disagreements(evaluation)
     return evaluation, dataset, rules
 
 
@@ -299,6 +306,19 @@ def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
                 f"only {words.en} results are shown (--only {only}); {hidden} other "
                 f"result{'s' if hidden != 1 else ''} not shown")
     return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
+
+
+def _refuse_disagreements(evaluation: Evaluation) -> None:
+    """``--strict``: figures and records that disagree are an error, not two results."""
+    problems = [
+        Problem(evaluation.dataset, f"{r.rule.id} in {r.when}"
+                + (f", {r.district}" if r.district else "") + f": {r.verdict.label()}"
+                + ("" if r.observed is None else f", {format_short(r.observed)}")
+                + f" from the reported figures, but {r.disagreement.en}",
+                hint="correct the figures or the records, or judge without --strict")
+        for r in evaluation.results if r.source == "figures" and r.disagreement is not None]
+    if problems:
+        raise DataError(evaluation.dataset, problems)
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -427,8 +427,14 @@
                                                          L.scope + " " + rule.scope]
       .concat(rule.aspirational ? [L.aspirational] : []).join(" \u00b7 ") }));
     words.appendChild(figures(rule, main));
+    // Figures and records may both judge a rule: each result then says which it is.
+    var mixed = row.results.some(function (r) { return r.source !== row.results[0].source; });
+    function prefixOf(result) {
+      var parts = (row.results.length > 1 ? [result.when] : []).concat(mixed ? [result.sourceText] : []);
+      return parts.length ? parts.join(" \u00b7 ") + ": " : "";
+    }
     row.results.forEach(function (result) {
-      var prefix = row.results.length > 1 ? result.when + ": " : "";
+      var prefix = prefixOf(result);
       if (result.changes.length) {
         words.appendChild(el("p", { "class": "note" }, el("span", { "class": "k", text: L.change + L.colon }),
                              prefix + result.changes.join("; ")));
@@ -444,10 +450,17 @@
         words.appendChild(el("p", { "class": "note", text: prefix + fill(L.meeting, {
           meeting: result.meeting === null ? "?" : result.meeting, population: result.population }) }));
       }
+      if (result.disagreement) {
+        words.appendChild(el("p", { "class": "note disagreement" },
+                             el("span", { "class": "k", text: L.disagreement + L.colon }),
+                             prefix + result.disagreement));
+      }
     });
     if (row.results.length > 1) {
       var chips = el("div", { "class": "chips" }, el("span", { "class": "k", text: L.years + L.colon }));
-      row.results.forEach(function (r) { chips.appendChild(badge(r.verdict, r.when, true)); });
+      row.results.forEach(function (r) {
+        chips.appendChild(badge(r.verdict, r.when + (mixed ? " " + r.sourceText : ""), true));
+      });
       words.appendChild(chips);
     }
     if (inDistricts(rule)) words.appendChild(districtStrip(rule));
