@@ -613,7 +613,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
             return [line(cells)]
         parts = _wrap(cells[-1], room)
         if below:
-            return [line([*cells[:-1], ""]), *(_UNDER + p for p in parts if p)]
+            shown = [p for p in parts if p]
+            return [line([*cells[:-1], ""]),
+                    *((_UNDER if i == 0 else " " * len(_UNDER)) + p
+                      for i, p in enumerate(shown))]
         blank = [""] * (len(cells) - 1)
         return [line([*cells[:-1], parts[0]]), *(line([*blank, p]) for p in parts[1:])]
 
