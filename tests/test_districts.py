@@ -10,6 +10,7 @@ import pytest
 
 import qrules
 from qrules import Observation, Verdict
+from qrules._diff import Bump, diff_rulebooks
 from qrules._html import report_data
 from qrules._report import evaluation_json, evaluation_table, rule_dict
 from tests.conftest import run
@@ -237,3 +238,13 @@ def test_records_by_district_follow_the_scope() -> None:
                       ("high-risk-catering-units-inspected-twice-yearly", True, "each-district"),
                       ("high-risk-catering-units-inspected-twice-yearly", False,
                        "each-district")}
+
+
+def test_diff_sees_a_change_of_scope(mini_copy: Path, mini: qrules.Rulebook) -> None:
+    rules = mini_copy / "rules.toml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        'tags = ["food"]\n', 'tags = ["food"]\nscope = "each-district"\n'), encoding="utf-8")
+    [change] = diff_rulebooks(mini, qrules.load(mini_copy)).changes
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("scope", "city", "each-district")]
+    assert change.bump is Bump.MAJOR

@@ -318,7 +318,7 @@ class Bump(enum.IntEnum):
 
 #: Fields whose change alters what a rule judges: a major change.
 _SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
-             "records")
+             "records", "scope", "districts")
 #: Fields whose change alters only words or attribution: a patch.
 _WORDING = ("title", "quote", "section", "indicator_source", "data_source", "responsible",
             "interpretation", "strength", "tags", "related")
@@ -405,6 +405,9 @@ def _fields(rule: Rule) -> dict[str, object]:
         "targets": tuple(f"from {t.start}: {t.requirement.text}" for t in rule.targets) or None,
         "ends": rule.ends,
         "records": None if rule.records is None else _records_text(rule),
+        "scope": rule.scope,
+        "districts": tuple(f"{name} {requirement.text}" for name, requirement in rule.districts)
+        or None,
         "title": rule.title,
         "quote": rule.source.quote,
         "section": rule.source.section,
