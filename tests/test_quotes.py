@@ -68,7 +68,9 @@ def _away(rule: qrules.Rule) -> Fraction:
     target = rule.target
     assert target is not None
     written = {t.value for t in stated_targets(rule.source.quote)}
-    written |= {t.value for t in stated_targets(str(rule.interpretation or ""))}
+    if rule.interpretation is not None:
+        for text in (rule.interpretation.zh, rule.interpretation.en):
+            written |= {t.value for t in stated_targets(text)}
     upper = rule.measure.unit.upper
     step = 1 if rule.measure.unit.integer else Fraction(7, 4)
     for k in range(1, 50):

@@ -38,6 +38,11 @@ only the rulebook, never data, and know nothing of any particular plan:
     that no rule encodes: no rule quotes it with that number in its
     requirement (or reads its quote whole); unless ``plan.toml`` lists it under
     ``[[ignore]]`` with a reason.
+``alternative-reading`` (info)
+    a rule records another reading of its quote (``[[rule.alternatives]]``)
+    beside the one it encodes: a reviewer sees the choice and its reason.
+``untranslated-interpretation`` (info)
+    an interpretation written as a plain string, shown in English to zh users.
 
 See ``docs/lint.md``.
 """
@@ -70,7 +75,7 @@ from ._expr import (
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
-from ._sets import Undecided, fraction, requirement_values, subset
+from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 __all__ = [
     "CODES",
@@ -94,6 +99,8 @@ CODES = (
     "unreciprocated-link",
     "uncovered-target",
     "redundant-rule",
+    "alternative-reading",
+    "untranslated-interpretation",
 )
 JSON_SCHEMA_VERSION = "1"
 
@@ -124,7 +131,7 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
     findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
-                *_uncovered_targets(rulebook), *_linked_pairs(rulebook)]
+                *_uncovered_targets(rulebook), *_linked_pairs(rulebook), *_readings(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -215,9 +222,13 @@ class _Class:
 def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     """Rules on one measure at one timing: a finding unless all are equivalent."""
     classes: list[_Class] = []
+    notes: list[Text] = []
     for rule in group:
         try:
             values: sympy.Set | None = requirement_values(rule)
+        except OverBudget as error:
+            values = None
+            notes.append(Text(f"{rule.id}:{error.note.zh}", f"{rule.id}: {error.note.en}"))
         except Undecided:
             values = None
         for index, existing in enumerate(classes):
@@ -257,6 +268,9 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     if not decided:
         relation = Text("qrules 无法判定其间是否相互蕴含",
                         "qrules cannot decide whether one implies another")
+        if notes:
+            relation = Text(f"{relation.zh}({';'.join(n.zh for n in notes)})",
+                            f"{relation.en} ({'; '.join(n.en for n in notes)})")
     elif binding is not None:
         bound = _target_text(binding.rules[0])
         relation = Text(f"{bound} 蕴含其余要求,起约束作用",
@@ -326,8 +340,8 @@ def _linear(measure: Measure) -> dict[str, Fraction] | None:
     """The coefficient of each measure in a formula that is a sum of measures
     with non-negative coefficients (plus a constant); else ``None``."""
     formula = measure.formula
-    if formula is None:
-        return None
+    if formula is None or over_budget(formula.tree) is not None:
+        return None  # (not a sum of measures, if its degree is over the budget)
     symbols = {name: sympy.Symbol(name) for name in formula.names}
     expr = sympy.expand(to_sympy(formula.tree, symbols))
     coefficients: dict[str, Fraction] = {}
@@ -608,6 +622,25 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
             f"{section}: the target {shown} in “{line}” is encoded by no rule: add a rule for "
             "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
             sentence=sentence, section=section)
+# -- readings -----------------------------------------------------------------
+
+
+def _readings(rulebook: Rulebook) -> Iterator[Finding]:
+    for rule in rulebook.rules:
+        encoded_zh = f"{rule.aggregation.value} {_target_text(rule)} {rule.strength}"
+        for alternative in rule.alternatives:
+            yield Finding("alternative-reading", "info", (rule.id,), Text(
+                f"{rule.title.zh}:按较严的读法编码为 {encoded_zh};另一读法 "
+                f"{alternative.describe('zh')}",
+                f"{rule.title.en}: encoded by the stricter reading as {encoded_zh}; "
+                f"an alternative reading is {alternative.describe('en')}"))
+        interpretation = rule.interpretation
+        if interpretation is not None and interpretation.zh == interpretation.en:
+            yield Finding("untranslated-interpretation", "info", (rule.id,), Text(
+                f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
+                "请写成 interpretation = { zh = \"…\", en = \"…\" }。",
+                f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
+                "users; write it as interpretation = { zh = \"…\", en = \"…\" }."))
 
 
 # -- output -------------------------------------------------------------------

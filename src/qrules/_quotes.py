@@ -256,13 +256,9 @@ class Mismatch:
 
 
 def _interpretation_text(rule: Rule) -> str:
-    value: object = rule.interpretation
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    # A text in both languages: the number may be named in either.
-    return " ".join(str(getattr(value, lang, "")) for lang in ("zh", "en"))
+    """The interpretation in both languages: the number may be named in either."""
+    value = rule.interpretation
+    return "" if value is None else f"{value.zh}\n{value.en}"
 
 
 def _admitted(op: Comparator | None, value: Fraction, stated: tuple[StatedTarget, ...],
