@@ -54,7 +54,8 @@ def rule(
         f"requirement = {json.dumps(requirement)}",
         'responsible = ["市市场监管局"]',
         # The quote is one for every rule here: each says it reads its own target.
-        f"interpretation = {json.dumps('reads ' + requirement)}",
+        f"interpretation = {{ zh = {json.dumps('读作 ' + requirement)}, "
+        f"en = {json.dumps('reads ' + requirement)} }}",
     ]
     if due is not None and aggregation != "every_year":
         lines.append(f"due = {due}")

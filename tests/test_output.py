@@ -66,7 +66,7 @@ def test_only_keeps_the_exit_code_of_everything() -> None:
                        "--rule", "yantai-master-craftsmen")
     assert code == 0
     assert "0 met, 0 not met, 0 unknown" in out
-def test_only_takes_three_values(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run("check", "yantai-2023-2025", "--sample", "--only", "met")
+def test_only_takes_three_values() -> None:
+    code, _, err = run("check", "yantai-2023-2025", "--sample", "--only", "met")
     assert code == 2
-    assert "--only" in capsys.readouterr().err
+    assert "argument --only: invalid choice: 'met'" in err
