@@ -37,6 +37,7 @@ from ._data import Dataset, Observation
 from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
+from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
 from ._rollup import Derivation, Rollup, roll_up
 
@@ -388,8 +389,8 @@ def evaluate(
         if derived in used:
             used.update(derivation.sources)
     unused = tuple(o for o in dataset.observations if o not in used)
-    return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                      dataset.rows_read - len(unused), unused, notes=rollup.notes())
+    return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
+                             dataset.rows_read - len(unused), unused, notes=rollup.notes()))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
