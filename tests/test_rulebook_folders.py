@@ -37,7 +37,7 @@ def lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # (its interpretation names the lowered target: a target the quote does not
     # write must be explained)
     lowered = text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1).replace(
-        'interpretation = "', 'interpretation = "Lowered to ≥ 1 for a test. ', 1)
+        'interpretation = { zh = "', 'interpretation = { zh = "测试中降为 ≥ 1。', 1)
     rules.write_text(lowered, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return copy

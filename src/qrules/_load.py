@@ -41,6 +41,7 @@ from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_F
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
+    IGNORABLE,
     SCOPES,
     STATUSES,
     STRENGTHS,
@@ -571,10 +572,6 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
     if "ignore" in plan:
         plan["_ignored"] = _check_ignored(checker, plan["ignore"], plan.get("_text"))
     return plan
-
-
-#: The lint findings that ``[[ignore]]`` may explain away.
-IGNORABLE = ("uncovered-target",)
 
 
 def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[Ignored, ...]:

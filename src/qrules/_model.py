@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AGGREGATIONS",
     "BODY_LEVELS",
+    "IGNORABLE",
     "SCOPES",
     "UNITS",
     "Aggregation",
@@ -113,6 +114,9 @@ class Aggregation(enum.Enum):
 
 
 AGGREGATIONS = tuple(a.value for a in Aggregation)
+
+#: The lint findings that ``[[ignore]]`` in ``plan.toml`` may explain away.
+IGNORABLE: tuple[str, ...] = ("uncovered-target",)
 
 Scope = Literal["city", "each-district"]
 #: Where a rule applies (see ``docs/rule-files.md``): ``city``, judged for the
