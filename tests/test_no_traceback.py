@@ -374,7 +374,8 @@ def test_a_decision_log_is_never_appended_to_an_input(tmp_path: Path) -> None:
     before = data.read_bytes()
     code, _, err = run("check", str(MINI), str(data), "--decision-log", str(data))
     assert code == 2
-    assert "--decision-log" in err and "would overwrite an input" in err
+    assert "--decision-log" in err
+    assert "would overwrite an input" in err
     assert data.read_bytes() == before
     # Nor into the rulebook's folder, nor onto a sample dataset chosen with --sample.
     folder = rulebook_copy(tmp_path)
