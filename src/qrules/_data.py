@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import json
@@ -259,6 +260,11 @@ def _check_columns(name: str, header: Iterable[str]) -> list[Problem]:
     for column in _REQUIRED:
         if column not in header:
             problems.append(Problem(name, f"missing column {column!r}", where="header"))
+    for column in dict.fromkeys(c for c in header if header.count(c) > 1):
+        places = ", ".join(str(i + 1) for i, c in enumerate(header) if c == column)
+        problems.append(Problem(name, f"column {column!r} appears more than once "
+                                      f"(columns {places}): which one holds the figure?",
+                                where="header", hint="keep one of them"))
     return problems
 
 
@@ -268,7 +274,8 @@ def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Proble
         # A long integer stays a Decimal too, to be measured before int() would
         # meet its 4,300-digit limit.
         data = json.loads(_decode(name, raw), parse_float=Decimal,
-                          parse_int=lambda text: int(text) if len(text) < 32 else Decimal(text))
+                          parse_int=lambda text: int(text) if len(text) < 32 else Decimal(text),
+                          object_pairs_hook=_Object)
     except json.JSONDecodeError as error:
         return [], [Problem(name, f"not valid JSON: {error.msg}",
                             where=f"line {error.lineno}, column {error.colno}")]
@@ -282,6 +289,10 @@ def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Proble
     for index, item in enumerate(data):
         for key in _check_columns(name, item.keys()):
             problems.append(attrs.evolve(key, where=f"item {index}"))
+        for key in getattr(item, "repeated", ()):
+            problems.append(Problem(name, f"key {key!r} appears more than once: which one "
+                                    "holds the figure?", where=f"item {index}",
+                                    hint="keep one of them"))
         for key, value in item.items():
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
             if any(isinstance(s, str) and _SURROGATE.search(s) for s in (key, value)):
@@ -291,6 +302,17 @@ def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Proble
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Object(dict[str, Any]):
+    """A JSON object, with the keys it repeats (``json`` keeps the last silently)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.repeated: tuple[str, ...] = ()
+        if len(self) < len(pairs):
+            counts = collections.Counter(k for k, _ in pairs)
+            self.repeated = tuple(k for k, n in counts.items() if n > 1)
 
 
 def _build(
