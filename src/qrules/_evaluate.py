@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -518,6 +519,9 @@ class _Judge:
         needed = {s.name for s in _symbols(predicate)} | {rule.measure.id}
         self.mark_used(year, needed | expand)
         observed = self.observed(expand, env)
+        # Reported shares that their counts contradict: inputs too (the audit judges again).
+        doubtful = self.doubtful(year, expand, env)
+        needed |= {m for m, _ in doubtful}
         inputs = {m: values[m] for m in sorted(needed) if m in values}
         verdict = _FROM_TRUTH[outcome.truth]
         changes: tuple[Change, ...] = ()
@@ -529,7 +533,7 @@ class _Judge:
         derived, said = self.from_districts(year, needed | expand, values)
         for note in [*([] if notes is None else [notes]), *said]:
             reason = _joined(reason, note)
-        doubt = self.two_readings(year, expand, env, outcome, observed)
+        doubt = self.two_readings(year, expand, env, outcome, doubtful)
         if doubt is not None:
             verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
@@ -586,30 +590,58 @@ class _Judge:
 
     def two_readings(self, year: int, expand: frozenset[str],
                      env: Mapping[sympy.Symbol, Fraction], outcome: Outcome,
-                     observed: Fraction | None) -> Text | None:
+                     doubtful: Sequence[tuple[str, Fraction]]) -> Text | None:
         """When a reported share and its counts disagree beyond rounding, either may
-        be the wrong one: a verdict must hold on both readings. If they give
-        different verdicts, the reason to make the result unknown, naming the rows."""
-        measure = self.rule.measure
-        reported = self.table.get(year, {}).get(measure.id)
-        if (measure.id not in expand or observed is None or reported is None
-                or reported.value is None or agrees(reported.value, observed)):
+        be the wrong one: a verdict must hold on both readings of every such share
+        the requirement reads (its own measure or another; see `doubtful`). If two
+        readings give different verdicts, the reason to make the result unknown,
+        naming the rows."""
+        row = self.table.get(year, {})
+        # Each way of reading them: some shares as reported, the others from counts.
+        readings = (chosen for size in range(1, len(doubtful) + 1)
+                    for chosen in itertools.combinations(doubtful, size))
+        for chosen in readings:
+            other = evaluate_predicate(
+                self.rule.predicate(self.measures, expand - {n for n, _ in chosen}), env)
+            if other.truth is not outcome.truth:
+                break
+        else:
             return None
-        other = evaluate_predicate(self.rule.predicate(self.measures, expand - {measure.id}),
-                                   env)
-        if other.truth is outcome.truth:
-            return None
-        row = self.table[year]
-        counts = [row[n].origin for n in sorted(measure.formula.names) if n in row] \
-            if measure.formula is not None else []
-        where = _rows_text([o for o in (reported.origin, *counts) if o])
-        r, o = format_number(reported.value), format_short(observed)
+        own = self.rule.measure.id
+        origins = []
+        for name, _ in chosen:
+            formula = self.measures[name].formula
+            origins += [row[name].origin] + [row[n].origin for n in sorted(
+                formula.names if formula is not None else ()) if n in row]
+        where = _rows_text([o for o in dict.fromkeys(origins) if o])
+        r = ", ".join(("" if n == own else f"{n} = ") + format_number(row[n].value or Fraction(0))
+                      for n, _ in chosen)
+        o = ", ".join(("" if n == own else f"{n} = ") + format_short(c) for n, c in chosen)
         mine, theirs = _FROM_TRUTH[other.truth], _FROM_TRUTH[outcome.truth]
         return Text(
             f"报告值 {r} 为{mine.label('zh')},由计数算得 {o},为{theirs.label('zh')};"
             f"两者必有一误,无法判定({where}),请更正其一",
             f"the reported {r} would be {mine.label()}, its counts give {o}, "
             f"{theirs.label()}: one of them is wrong ({where}); correct it")
+
+    def doubtful(self, year: int, expand: frozenset[str],
+                 env: Mapping[sympy.Symbol, Fraction]) -> list[tuple[str, Fraction]]:
+        """The measures computed from counts in ``year`` whose reported value the
+        counts contradict (beyond its rounding), each with the value computed
+        (at most `_MAX_DOUBTFUL`, the rule's own measure first)."""
+        row = self.table.get(year, {})
+        found = []
+        for name in sorted(expand, key=lambda n: (n != self.rule.measure.id, n)):
+            reported = row.get(name)
+            if reported is None or reported.value is None:
+                continue
+            try:
+                computed = evaluate_exact(self.rule.expression(self.measures, expand, name), env)
+            except (KeyError, ZeroDivisionError):
+                continue
+            if not agrees(reported.value, computed):
+                found.append((name, computed))
+        return found[:_MAX_DOUBTFUL]
 
     # 3. several years --------------------------------------------------------
 
@@ -799,6 +831,10 @@ def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, intege
 
 def _relation(observed: Fraction, target: Target) -> str:
     return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
+
+
+#: The most shares read both ways in one result (2^n readings are judged).
+_MAX_DOUBTFUL = 8
 
 
 def _rows_text(origins: Sequence[str]) -> str:
