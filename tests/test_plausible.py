@@ -219,3 +219,14 @@ def test_a_verdict_holds_on_every_reading(yantai: qrules.Rulebook, tested: int,
     exact = Fraction(100 * passed, tested)
     if abs(exact - rate) > Fraction(1, 2 * scale):
         assert both is verdict({"food_safety_sampling_pass_rate": rate})
+
+
+def test_a_bound_is_read_as_written_never_through_a_binary_float(mini_copy: Path) -> None:
+    measures = mini_copy / "measures.toml"
+    text = measures.read_text(encoding="utf-8")
+    marker = '[measure.pass_rate]\n'
+    assert marker in text
+    measures.write_text(text.replace(marker, marker + "upper = 98.50000000000000001\n", 1),
+                        encoding="utf-8")
+    book = qrules.load(mini_copy)
+    assert book.measures["pass_rate"].upper == Fraction("98.50000000000000001")

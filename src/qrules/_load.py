@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import os
 import re
 import stat
@@ -157,10 +156,11 @@ class _Bad(Exception):
 
 
 def _describe(value: object) -> str:
-    kinds = {str: "a string", int: "an integer", float: "a float", bool: "a boolean",
+    kinds = {str: "a string", int: "an integer", Decimal: "a float", bool: "a boolean",
              list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
     kind = kinds.get(type(value), type(value).__name__)
-    shown = repr(value) if not isinstance(value, dict | list) else ""
+    shown = (str(value) if isinstance(value, Decimal) else
+             repr(value) if not isinstance(value, dict | list) else "")
     return f"{kind} {shown}".strip()
 
 
@@ -402,7 +402,8 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         return None
     problems = folder.problems
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        # Floats are read as written (Decimal), never through a binary float.
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
         problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
     except tomllib.TOMLDecodeError as error:
@@ -683,11 +684,11 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
 
 def _number(value: object) -> Fraction:
     """A bound: an integer or a decimal (read as written, never as a binary float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _Bad(f"expected a number, got {_describe(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad(f"expected a finite number, got {value!r}")
-    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise _Bad(f"expected a finite number, got {value}")
+    return Fraction(value)
 
 
 def _names(value: object) -> tuple[str, ...]:
