@@ -18,10 +18,9 @@ import enum
 import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
-import sympy
-from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
 from . import _escape
 from ._compile import (
@@ -37,6 +36,11 @@ from ._compile import (
 from ._expr import NEGATED, Comparator, rational, to_sympy
 from ._model import Measure, Rule, Rulebook, Text
 from ._sets import fraction
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "Bump",
@@ -64,7 +68,7 @@ class Comparison(enum.Enum):
 # -- deciding implication -----------------------------------------------------
 
 #: A constraint ``expr op 0`` with op one of >=, >, ==.
-_Atom = tuple[sympy.Expr, Comparator]
+_Atom: TypeAlias = "tuple[sympy.Expr, Comparator]"
 
 
 def _symbol(name: str) -> sympy.Symbol:
@@ -167,6 +171,12 @@ def _satisfiable(atoms: Sequence[_Atom]) -> bool | None:
     if not constraints:
         return True
     constraints.append(slack <= 1)
+    from sympy.solvers.simplex import (  # noqa: PLC0415 (see _sympy)
+        InfeasibleLPError,
+        UnboundedLPError,
+        lpmax,
+    )
+
     try:
         best, _ = lpmax(slack, constraints)
     except InfeasibleLPError:

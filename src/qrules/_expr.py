@@ -13,12 +13,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
-import sympy
 
 from ._errors import ExpressionError
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "COMPARATORS",
@@ -534,12 +538,12 @@ def iter_names(node: Node) -> Iterator[str]:
 # -- sympy --------------------------------------------------------------------
 
 _RELATIONS = {
-    ">=": sympy.GreaterThan,
-    ">": sympy.StrictGreaterThan,
-    "<=": sympy.LessThan,
-    "<": sympy.StrictLessThan,
-    "==": sympy.Eq,
-    "!=": sympy.Ne,
+    ">=": "GreaterThan",
+    ">": "StrictGreaterThan",
+    "<=": "LessThan",
+    "<": "StrictLessThan",
+    "==": "Eq",
+    "!=": "Ne",
 }
 
 
@@ -585,7 +589,7 @@ def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Compare):
         operands = [_to_sympy(o, symbols) for o in node.operands]
         relations = [
-            _RELATIONS[op](a, b, evaluate=False)
+            getattr(sympy, _RELATIONS[op])(a, b, evaluate=False)
             for op, a, b in zip(node.ops, operands, operands[1:], strict=False)
         ]
         return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)

@@ -35,10 +35,9 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
-import sympy
 
 from . import _escape
 from ._expr import (
@@ -55,6 +54,11 @@ from ._expr import (
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
 from ._sets import Undecided, fraction, requirement_values, subset
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "CODES",

@@ -10,14 +10,16 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import sympy
 
+from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
 from ._once import once
 
 if TYPE_CHECKING:
+    import sympy
+
     from ._evaluate import DataInput, Evaluation
     from ._recordspec import RecordSpec
 
@@ -185,6 +187,8 @@ class Measure:
         # Symbol() takes the id as a plain name; it is never parsed. A count is an
         # integer; of anything else nothing is assumed (integer=False would tell
         # sympy a rate can never be 98, and an equation with it would be false).
+        import sympy  # noqa: PLC0415 (only compiling needs sympy: see _sympy)
+
         if self.unit.integer:
             return sympy.Symbol(self.id, nonnegative=True, integer=True)
         return sympy.Symbol(self.id, nonnegative=True)
@@ -342,6 +346,9 @@ class Rulebook:
     #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
     #: output then names it (see `label` and `named`).
     origin: str | None = attrs.field(default=None, eq=False)
+    #: What its rules compile to, judged without sympy: read from the cache
+    #: when the loader found one (`_cache`), else compiled on first use.
+    compiled: Compiled = attrs.field(factory=Compiled, eq=False, repr=False, kw_only=True)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the

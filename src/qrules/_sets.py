@@ -9,13 +9,11 @@ and whole numbers only for a count.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TypeAlias
-
-import sympy
-from sympy.solvers.inequalities import solve_univariate_inequality
+from typing import TYPE_CHECKING, TypeAlias
 
 from ._compile import compare
 from ._expr import (
@@ -31,6 +29,11 @@ from ._expr import (
 )
 from ._model import Measure, Rule
 
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
+
 __all__ = ["Undecided", "domain", "requirement_values", "subset"]
 
 
@@ -38,7 +41,11 @@ class Undecided(Exception):
     """sympy could not reduce a requirement to a set of values of its measure."""
 
 
-VALUE = sympy.Dummy("value", real=True)
+@functools.cache
+def _value() -> sympy.Dummy:
+    """The measure's value, one real variable (made on first use: sympy is
+    imported only when needed)."""
+    return sympy.Dummy("value", real=True)
 
 
 def domain(measure: Measure) -> sympy.Set:
@@ -53,7 +60,7 @@ def _only(measure: str) -> Callable[[str], sympy.Symbol]:
     def lookup(name: str) -> sympy.Symbol:
         if name != measure:
             raise Undecided(name)
-        return VALUE
+        return _value()
 
     return lookup
 
@@ -88,17 +95,17 @@ def _solve_node(node: Node, symbols: Callable[[str], sympy.Symbol], within: symp
 
 
 def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
-    """The values of ``VALUE`` in ``within`` where ``expr op 0``."""
+    """The values of the measure in ``within`` where ``expr op 0``."""
     if not expr.free_symbols:
         return within if compare(op, fraction(expr)) else sympy.S.EmptySet
     try:
         if op in ("==", "!="):
-            roots = sympy.solveset(sympy.Eq(expr, 0), VALUE, sympy.S.Reals)
+            roots = sympy.solveset(sympy.Eq(expr, 0), _value(), sympy.S.Reals)
             found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
         else:
-            relation = _RELATIONS[op](expr, 0, evaluate=False)
-            found = solve_univariate_inequality(relation, VALUE, relational=False,
-                                                domain=sympy.S.Reals)
+            relation = getattr(sympy, _RELATIONS[op])(expr, 0, evaluate=False)
+            found = sympy.solve_univariate_inequality(relation, _value(), relational=False,
+                                                      domain=sympy.S.Reals)
     except (NotImplementedError, ValueError, TypeError) as error:
         raise Undecided(expr) from error
     return sympy.Intersection(found, within)
