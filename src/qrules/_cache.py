@@ -187,7 +187,7 @@ def _expansions(names: Iterable[str], measures: Mapping[str, Measure],
         measure = measures.get(name)
         if measure is None or measure.formula is None or name in within:
             continue
-        options = {frozenset()} | {
+        options: set[frozenset[str]] = {frozenset()} | {
             frozenset({name}) | inner
             for inner in _expansions(measure.formula.names, measures, within | {name})}
         found = {a | b for a in found for b in options}
@@ -213,7 +213,8 @@ class Compiled:
         self._content = content or {}
         self._stored: dict[str, Any] = {}
         self._checks: dict[str, Any] = dict(self._content.get("checks", {}))
-        self._forms: dict[str, Any] = {}
+        self._predicates: dict[str, _forms.Predicate] = {}
+        self._expressions: dict[str, _forms.Form] = {}
         self._measures: Mapping[str, Measure] | None = None
         self._fingerprint = ""
         self._changed = False
@@ -260,6 +261,11 @@ class Compiled:
         else:
             self._changed = True
 
+    @property
+    def from_cache(self) -> bool:
+        """Whether the forms come from the cache file (it matched the rulebook)."""
+        return bool(self._stored)
+
     def predicate(self, measures: Mapping[str, Measure], rule: Rule,
                   expand: frozenset[str]) -> _forms.Predicate:
         """The rule's requirement compiled, with the measures in ``expand``
@@ -269,10 +275,9 @@ class Compiled:
             return _compile_predicate(measures, rule, expand)
         reached = _reached(names, expand, measures)
         key = _key("p", rule.measure.id, rule.requirement.text, sorted(reached))
-        return once(self._forms, key, lambda: self._load(
+        return once(self._predicates, key, lambda: self._load(
             key, lambda data: _forms.predicate_from_json(data, measures.keys()),
-            lambda: _compile_predicate(measures, rule, reached),
-            _forms.predicate_to_json))
+            lambda: _compile_predicate(measures, rule, reached)))
 
     def expression(self, measures: Mapping[str, Measure], name: str, expand: frozenset[str],
                    rule: Rule | None = None) -> _forms.Form:
@@ -282,19 +287,18 @@ class Compiled:
             return _compile_expression(measures, name, expand, rule)
         reached = _reached((name,), expand, measures)
         key = _key("e", name, sorted(reached))
-        return once(self._forms, key, lambda: self._load(
+        return once(self._expressions, key, lambda: self._load(
             key, lambda data: _forms.form_from_json(data, measures.keys()),
-            lambda: _compile_expression(measures, name, reached, rule),
-            _forms.Form.to_json))
+            lambda: _compile_expression(measures, name, reached, rule)))
 
-    def _load(self, key: str, decode: Callable[[Any], _T], compile: Callable[[], _T],
-              encode: Callable[[_T], Any]) -> _T:
+    def _load(self, key: str, decode: Callable[[Any], _T], make: Callable[[], _T]) -> _T:
+        """The form stored under ``key``, else ``make()`` (compiling it)."""
         if key in self._stored:
             try:
                 return decode(self._stored[key])
             except (ValueError, RecursionError):
                 pass  # not a form we wrote: compile it again
-        return compile()
+        return make()
 
     def fill(self, rulebook: Rulebook) -> None:
         """Compile every form judging ``rulebook`` may need and write the cache,
@@ -311,9 +315,8 @@ class Compiled:
         for name in sorted(measures):
             for expand in _expansions((name,), measures):
                 self.expression(measures, name, expand)
-        forms = {key: value.to_json() if isinstance(value, _forms.Form)
-                 else _forms.predicate_to_json(value)
-                 for key, value in sorted(self._forms.items())}
+        forms = {key: _forms.predicate_to_json(value) for key, value in self._predicates.items()}
+        forms.update((key, value.to_json()) for key, value in self._expressions.items())
         _write(self._places, {
             "format": FORMAT, "code": _code(), "folder": str(self._folder),
             "fingerprint": self._fingerprint, "forms": forms, "checks": self._checks,

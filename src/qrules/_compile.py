@@ -46,6 +46,7 @@ __all__ = [
     "Negation",
     "Predicate",
     "Truth",
+    "compare",
     "compile_predicate",
     "divides_by_zero",
     "evaluate_exact",

@@ -14,7 +14,7 @@ on (the counts decide, and the result says so) unless asked to be strict.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
