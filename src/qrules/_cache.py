@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -141,6 +140,8 @@ def _parse(data: bytes, folder: Path) -> dict[str, Any] | None:
 
 def _write(places: list[Path], content: dict[str, Any]) -> None:
     """Write the cache to the first place that takes it."""
+    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
+
     payload = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     for path in places:
