@@ -10,6 +10,8 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
+from typing import TYPE_CHECKING
+
 from ._data import Dataset, Observation, parse_value, read_dataset
 from ._errors import (
     DataError,
@@ -23,7 +25,6 @@ from ._errors import (
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
-from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
@@ -37,10 +38,13 @@ from ._model import (
     Text,
     Unit,
 )
-from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
-from ._records_engine import evaluate_records
 from ._recordspec import RecordSpec
-from .engines import evaluate_tables
+
+if TYPE_CHECKING:
+    from ._lint import Finding, lint
+    from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
+    from ._records_engine import evaluate_records
+    from .engines import evaluate_tables
 
 __all__ = [
     "Aggregation",
@@ -88,3 +92,33 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+#: Names imported on first use (PEP 562): records, the SQL engines and lint need
+#: modules that loading a rulebook and judging figures do not, and ``import
+#: qrules`` stays quick (a test checks what it imports; docs/architecture.md).
+_ON_FIRST_USE = {
+    "ColumnMapping": "_records",
+    "Finding": "_lint",
+    "InspectionLog": "_records",
+    "Register": "_records",
+    "evaluate_records": "_records_engine",
+    "evaluate_tables": "engines",
+    "lint": "_lint",
+    "read_log": "_records",
+    "read_register": "_records",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qrules' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415 (only a first use needs it)
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ON_FIRST_USE))
