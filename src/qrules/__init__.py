@@ -10,7 +10,7 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from ._data import Dataset, Observation, parse_value, read_dataset
 from ._errors import (
@@ -40,7 +40,7 @@ from ._model import (
 )
 from ._recordspec import RecordSpec
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from ._lint import Finding, lint
     from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
     from ._records_engine import evaluate_records
