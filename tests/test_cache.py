@@ -171,11 +171,12 @@ def _cache_file(directory: Path) -> Path:
 
 
 def _rewrite(path: Path, change: Any, *, keep_digest: bool = False) -> None:
-    """Change the cache's content; recompute its digest unless ``keep_digest``."""
+    """Change the cache's forms; recompute its digest unless ``keep_digest``."""
     digest, _, payload = path.read_bytes().partition(b"\n")
-    content = json.loads(payload)
+    header, _, forms = payload.partition(b"\n")
+    content = json.loads(forms)
     change(content)
-    payload = json.dumps(content).encode()
+    payload = header + b"\n" + json.dumps(content).encode()
     if not keep_digest:
         digest = hashlib.sha256(payload).hexdigest().encode()
     path.write_bytes(digest + b"\n" + payload)
@@ -192,13 +193,13 @@ def _flip_every_comparison(content: dict[str, Any]) -> None:
             for child in node[1:]:
                 flip(child)
 
-    for value in content["forms"].values():
+    for value in content.values():
         flip(value)
 
 
 def _garbage_forms(content: dict[str, Any]) -> None:
-    for key in content["forms"]:
-        content["forms"][key] = ["c", ">=", ["n", "not_a_measure"], [], [], []]
+    for key in content:
+        content[key] = ["c", ">=", ["n", "not_a_measure"], [], [], []]
 
 
 def _truncate(path: Path) -> None:
@@ -259,3 +260,15 @@ def test_an_edited_rulebook_is_compiled_again(tmp_path: Path,
     edited = qrules.load(folder)
     assert not edited.compiled.from_cache
     assert qrules.load(folder).compiled.from_cache
+
+
+def test_a_temporary_folder_gets_no_cache_file(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A revision `qrules diff REV:PATH` writes out is a throwaway: no cache file
+    for it in the user's cache directory."""
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.delenv("QRULES_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert qrules.load(folder).fingerprint
+    assert not (tmp_path / "xdg").exists()

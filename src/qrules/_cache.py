@@ -9,8 +9,9 @@ folder is loaded and read back on the next load (docs/architecture.md#cache):
    built at first load when the package is writable, as in a source checkout or
    a virtualenv); every other folder's, and a read-only installation's, in the
    user's cache directory: ``$QRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/qrules``,
-   else ``~/.cache/qrules``, one file per folder (by its resolved path).
-   ``QRULES_CACHE=off`` turns caching off.
+   else ``~/.cache/qrules``, one file per folder (by its resolved path); a
+   folder in a temporary directory gets none there (a revision `qrules diff`
+   writes out is a throwaway). ``QRULES_CACHE=off`` turns caching off.
 2. Valid for: this qrules (its version and the code of the modules that compile,
    hashed), the folder's path, and its rulebook fingerprint (which covers every
    file's content): forms are used only when the loaded rulebook's fingerprint
@@ -92,10 +93,20 @@ def _package_dir() -> Path:
     return Path(__file__).parent / "_compiled"
 
 
+def _temporary(folder: Path) -> bool:
+    """Whether the folder is in a temporary directory (such as a revision that
+    `qrules diff REV:PATH` writes out): a throwaway, not worth a cache file."""
+    roots = {os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")}
+    roots |= {"/tmp", "/var/tmp", "/usr/tmp"}
+    return any(root and folder.is_relative_to(root) for root in roots)
+
+
 def _places(folder: Path, shipped: bool) -> list[Path]:
     """Where the folder's cache file may be, in the order they are tried."""
     user = user_cache_dir()
     if user is None:
+        return []
+    if not shipped and _temporary(folder) and not os.environ.get("QRULES_CACHE_DIR"):
         return []
     key = hashlib.sha256(str(folder).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     places = [user / f"{key}.json"]
@@ -121,20 +132,27 @@ def _read(path: Path) -> bytes | None:
 
 
 def _parse(data: bytes, folder: Path) -> dict[str, Any] | None:
-    """The cache's content, if its digest, layout, code and folder are right."""
+    """The cache's content, if its digest, layout, code and folder are right.
+
+    The file is three lines: the SHA-256 of the rest; a header (JSON: layout,
+    code, folder, fingerprint, the loader's checks); the forms (JSON), left
+    unparsed here (``content["forms"]``, bytes): loading needs only the header.
+    """
     digest, _, payload = data.partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode() != digest:
         return None
+    header, _, forms = payload.partition(b"\n")
     try:
-        content = json.loads(payload)
+        content = json.loads(header)
     except (ValueError, RecursionError):
         return None
     if not (isinstance(content, dict)
-            and content.keys() == {"format", "code", "folder", "fingerprint", "forms", "checks"}
+            and content.keys() == {"format", "code", "folder", "fingerprint", "checks"}
             and content["format"] == FORMAT and content["code"] == _code()
             and content["folder"] == str(folder) and isinstance(content["fingerprint"], str)
-            and isinstance(content["forms"], dict) and isinstance(content["checks"], dict)):
+            and isinstance(content["checks"], dict)):
         return None
+    content["forms"] = forms
     return content
 
 
@@ -142,7 +160,10 @@ def _write(places: list[Path], content: dict[str, Any]) -> None:
     """Write the cache to the first place that takes it."""
     import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
 
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    header = {key: value for key, value in content.items() if key != "forms"}
+    # JSON without indent has no line breaks: one document a line.
+    payload = b"\n".join(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+                         for part in (header, content["forms"]))
     data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
     for path in places:
         try:
@@ -212,7 +233,8 @@ class Compiled:
         self._folder = folder
         self._places = places or []
         self._content = content or {}
-        self._stored: dict[str, Any] = {}
+        self._matched = False
+        self._parsed: dict[str, dict[str, Any]] = {}
         self._checks: dict[str, Any] = dict(self._content.get("checks", {}))
         self._predicates: dict[str, _forms.Predicate] = {}
         self._expressions: dict[str, _forms.Form] = {}
@@ -258,14 +280,14 @@ class Compiled:
         self._measures = rulebook.measures
         self._fingerprint = rulebook.fingerprint
         if self._content.get("fingerprint") == rulebook.fingerprint:
-            self._stored = self._content["forms"]
+            self._matched = True
         else:
             self._changed = True
 
     @property
     def from_cache(self) -> bool:
         """Whether the forms come from the cache file (it matched the rulebook)."""
-        return bool(self._stored)
+        return self._matched
 
     def predicate(self, measures: Mapping[str, Measure], rule: Rule,
                   expand: frozenset[str]) -> _forms.Predicate:
@@ -294,12 +316,21 @@ class Compiled:
 
     def _load(self, key: str, decode: Callable[[Any], _T], make: Callable[[], _T]) -> _T:
         """The form stored under ``key``, else ``make()`` (compiling it)."""
-        if key in self._stored:
+        stored = once(self._parsed, "forms", self._stored) if self._matched else {}
+        if key in stored:
             try:
-                return decode(self._stored[key])
+                return decode(stored[key])
             except (ValueError, RecursionError):
                 pass  # not a form we wrote: compile it again
         return make()
+
+    def _stored(self) -> dict[str, Any]:
+        """The cache file's forms, parsed on first use (judging, not loading)."""
+        try:
+            forms = json.loads(self._content.get("forms", b""))
+        except (ValueError, RecursionError):
+            return {}
+        return forms if isinstance(forms, dict) else {}
 
     def fill(self, rulebook: Rulebook) -> None:
         """Compile every form judging ``rulebook`` may need and write the cache,
