@@ -3,7 +3,8 @@
 Compiling a requirement (`_compile`) takes sympy, whose import alone costs more
 than the rest of a `qrules check`. Its result, `_forms` that judge with
 ``Fraction`` arithmetic, is written to a cache file the first time a rulebook
-folder is loaded and read back on the next load (docs/architecture.md#cache):
+folder is loaded and read back on the next load
+(docs/architecture.md#the-compiled-forms-cache):
 
 1. Where: a shipped rulebook's cache lives in the package (``qrules/_compiled``,
    built at first load when the package is writable, as in a source checkout or
