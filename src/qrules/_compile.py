@@ -29,10 +29,11 @@ from ._expr import (
     Node,
     Not,
     Number,
+    combine,
     to_fraction,
     to_sympy,
 )
-from ._forms import Form, Outcome, Truth, compare
+from ._forms import AllOf, AnyOf, Form, Negation, Outcome, Truth, compare
 
 if TYPE_CHECKING:
     import sympy
@@ -137,24 +138,8 @@ class Condition:
         return frozenset(found)
 
 
-@attrs.frozen
-class Negation:
-    operand: Predicate
-
-
-@attrs.frozen
-class AllOf:
-    left: Predicate
-    right: Predicate
-
-
-@attrs.frozen
-class AnyOf:
-    left: Predicate
-    right: Predicate
-
-
-Predicate: TypeAlias = Condition | Negation | AllOf | AnyOf
+#: A compiled requirement: comparisons under `_forms`' logic nodes.
+Predicate: TypeAlias = Condition | Negation[Condition] | AllOf[Condition] | AnyOf[Condition]
 
 
 def _condition(
@@ -302,15 +287,10 @@ def constant_value(node: Node) -> Fraction | None:
     if not isinstance(node, BinaryOp):
         return None
     left, right = constant_value(node.left), constant_value(node.right)
-    if left is None or right is None:
+    if left is None or right is None or (node.op == "/" and right == 0):
         return None
-    if node.op == "+":
-        return left + right
-    if node.op == "-":
-        return left - right
-    if node.op == "*":
-        return left * right
-    return None if right == 0 else left / right
+    value: Fraction = combine(node.op, left, right)
+    return value
 
 
 # -- requirements that ignore the data ----------------------------------------

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
@@ -40,6 +40,7 @@ __all__ = [
     "Node",
     "Not",
     "Number",
+    "combine",
     "format_expression",
     "iter_names",
     "names_in",
@@ -559,6 +560,18 @@ def to_sympy(node: Node,
     return _to_sympy(node, lookup)
 
 
+def combine(op: str, left: Any, right: Any) -> Any:
+    """``left op right`` for an arithmetic operator of the language (``+ - * /``),
+    on sympy expressions and `Fraction`s alike."""
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return left / right
+
+
 def rational(value: Fraction) -> sympy.Rational:
     """An exact value as sympy's rational."""
     return sympy.Rational(value.numerator, value.denominator)
@@ -577,15 +590,7 @@ def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Negate):
         return -_to_sympy(node.operand, symbols)
     if isinstance(node, BinaryOp):
-        left = _to_sympy(node.left, symbols)
-        right = _to_sympy(node.right, symbols)
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        if node.op == "*":
-            return left * right
-        return left / right
+        return combine(node.op, _to_sympy(node.left, symbols), _to_sympy(node.right, symbols))
     if isinstance(node, Compare):
         operands = [_to_sympy(o, symbols) for o in node.operands]
         relations = [

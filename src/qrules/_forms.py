@@ -26,7 +26,7 @@ import enum
 import functools
 from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
@@ -229,24 +229,29 @@ class Condition:
     linear: tuple[tuple[str, Form, Form], ...] = ()
 
 
-@attrs.frozen
-class Negation:
-    operand: Predicate
+#: A comparison, as compiled: a `Condition` here, or `_compile.Condition`
+#: (with sympy) before it is turned into one; the logic above them is the same.
+_Leaf = TypeVar("_Leaf")
 
 
 @attrs.frozen
-class AllOf:
-    left: Predicate
-    right: Predicate
+class Negation(Generic[_Leaf]):
+    operand: _Leaf | Negation[_Leaf] | AllOf[_Leaf] | AnyOf[_Leaf]
 
 
 @attrs.frozen
-class AnyOf:
-    left: Predicate
-    right: Predicate
+class AllOf(Generic[_Leaf]):
+    left: _Leaf | Negation[_Leaf] | AllOf[_Leaf] | AnyOf[_Leaf]
+    right: _Leaf | Negation[_Leaf] | AllOf[_Leaf] | AnyOf[_Leaf]
 
 
-Predicate: TypeAlias = Condition | Negation | AllOf | AnyOf
+@attrs.frozen
+class AnyOf(Generic[_Leaf]):
+    left: _Leaf | Negation[_Leaf] | AllOf[_Leaf] | AnyOf[_Leaf]
+    right: _Leaf | Negation[_Leaf] | AllOf[_Leaf] | AnyOf[_Leaf]
+
+
+Predicate: TypeAlias = Condition | Negation[Condition] | AllOf[Condition] | AnyOf[Condition]
 
 
 @attrs.frozen
