@@ -158,10 +158,10 @@ UNION ALL SELECT 'drug-retailers-and-users-grid-coverage',
   FROM yearly WHERE category IN ('drug_retailer', 'special_drug_retailer', 'drug_user')
 UNION ALL SELECT 'central-kitchens-in-internet-bright-kitchen',
        year, unit, name, district, NULL, internet_bright_kitchen
-  FROM yearly WHERE year = 2025 AND category = 'central_kitchen'
+  FROM yearly WHERE category = 'central_kitchen'
 UNION ALL SELECT 'collective-meal-suppliers-in-internet-bright-kitchen',
        year, unit, name, district, NULL, internet_bright_kitchen
-  FROM yearly WHERE year = 2025 AND category = 'collective_meal_supplier'
+  FROM yearly WHERE category = 'collective_meal_supplier'
 UNION ALL SELECT 'large-catering-units-bright-kitchen-rate',
        year, unit, name, district, NULL, bright_kitchen
   FROM yearly WHERE year = 2025 AND category = 'catering' AND size = 'large'

@@ -248,6 +248,124 @@ INVALID = {
 }
 
 
+BODIES = '''
+[body.market-regulation]
+name = { zh = "市市场监管局", en = "Municipal Administration for Market Regulation" }
+level = "city-department"
+spellings = ["市市场监管局局"]
+
+[body.longkou-government]
+name = { zh = "龙口市政府", en = "Longkou City Government" }
+level = "district-government"
+spellings = ["龙口市"]
+'''
+
+
+def with_bodies(folder: Path, bodies: str = BODIES) -> None:
+    """The mini rulebook with a bodies.toml, and the spellings in its text."""
+    (folder / "bodies.toml").write_text(bodies, encoding="utf-8")
+    plan = folder / "plan.txt"
+    plan.write_text(plan.read_text(encoding="utf-8")
+                    + "\n(责任单位:市市场监管局局,龙口市政府)\n", encoding="utf-8")
+
+
+def test_bodies_map_every_spelling(mini_copy: Path) -> None:
+    with_bodies(mini_copy)
+    replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
+            'responsible = { names = ["市市场监管局局", "龙口市"], open = true }\ntags'
+            )(mini_copy)
+    rulebook = qrules.load(mini_copy)
+    rule = rulebook["pass-rate"]
+    assert rule.responsible == ("市市场监管局局", "龙口市")
+    assert rule.bodies == ("market-regulation", "longkou-government")
+    assert rule.responsible_open
+    assert rule.responsible_text("zh") == "市市场监管局局、龙口市等"
+    assert rulebook["firms"].bodies == ("market-regulation",)
+    assert not rulebook["firms"].responsible_open
+    assert rulebook.body("龙口市政府") is rulebook.body("longkou-government")
+    assert [r.id for r in rulebook.select(responsible="市市场监管局")] == [
+        "pass-rate", "firms", "new-standards", "coverage"]
+    assert [r.id for r in rulebook.select(responsible="龙口市")] == ["pass-rate"]
+    with pytest.raises(qrules.UnknownBodyError, match="did you mean '龙口市'"):
+        rulebook.body("龙口")
+
+
+def test_without_bodies_nothing_is_mapped(mini: qrules.Rulebook) -> None:
+    assert mini.bodies == {}
+    assert mini["pass-rate"].bodies == ()
+    with pytest.raises(qrules.UnknownBodyError, match="declares no responsible bodies"):
+        mini.select(responsible="市市场监管局")
+
+
+# Responsible bodies and readings.
+INVALID |= {
+    "unmapped-name": (
+        lambda f: (with_bodies(f), replace("rules.toml", '["市市场监管局"]\ntags',
+                                           '["市场监管局"]\ntags')(f)),
+        "rules.toml, rule 'pass-rate', key 'responsible[0]': responsible '市场监管局' is no "
+        "body's spelling",
+    ),
+    "spelling-twice": (
+        lambda f: with_bodies(f, BODIES.replace('spellings = ["龙口市"]',
+                                                'spellings = ["龙口市", "市市场监管局局"]')),
+        "bodies.toml, body 'longkou-government', key 'spellings': '市市场监管局局' is already a "
+        "spelling of body 'market-regulation'",
+    ),
+    "spelling-not-in-text": (
+        lambda f: with_bodies(f, BODIES.replace('spellings = ["龙口市"]',
+                                                'spellings = ["龙口区"]')),
+        "'龙口区' is not in the plan's text",
+    ),
+    "bad-level": (
+        lambda f: with_bodies(f, BODIES.replace('"district-government"', '"county"')),
+        "key 'level': 'county' is not one of city-department, district-government",
+    ),
+    "open-not-bool": (
+        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
+                'responsible = { names = ["市市场监管局"], open = "yes" }\ntags'),
+        "key 'responsible': open should be true or false, got a string 'yes'",
+    ),
+    "responsible-unknown-key": (
+        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
+                'responsible = { name = ["市市场监管局"] }\ntags'),
+        "key 'responsible': unknown key 'name': a responsible table has names and open",
+    ),
+    "interpretation-missing-zh": (
+        replace("rules.toml", 'tags = ["food"]',
+                'tags = ["food"]\ninterpretation = { en = "Read as 2025." }'),
+        "rule 'pass-rate', key 'interpretation': missing zh",
+    ),
+    "inferred-without-interpretation": (
+        replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
+                'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+                'inferred = true'),
+        "rule 'pass-rate', key 'source.inferred': an inferred source needs an interpretation",
+    ),
+    "inferred-without-source": (
+        replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
+                'quote = "食品安全抽检合格率≥98.5"\ninferred = true'),
+        "inferred is said of an indicator_source or data_source; this source has neither",
+    ),
+    "alternative-without-reading": (
+        replace("rules.toml", 'quote = "新增标准100项"',
+                'quote = "新增标准100项"\n[[rule.alternatives]]\naggregation = "cumulative"'),
+        "rule 'new-standards', key 'alternatives[0].reading': missing required key",
+    ),
+    "alternative-bad-requirement": (
+        replace("rules.toml", 'quote = "新增标准100项"',
+                'quote = "新增标准100项"\n[[rule.alternatives]]\nrequirement = ">= 1)"\n'
+                'reading = { zh = "甲", en = "a" }'),
+        "rule 'new-standards', key 'alternatives[0].requirement': expected the end",
+    ),
+    "alternative-needs-due": (
+        replace("rules.toml", 'quote = "每年检查覆盖率不少于20%"',
+                'quote = "每年检查覆盖率不少于20%"\n[[rule.alternatives]]\naggregation = "level"\n'
+                'reading = { zh = "甲", en = "a" }'),
+        "rule 'coverage', key 'alternatives[0].due': a level reading needs a due date",
+    ),
+}
+
+
 @pytest.mark.parametrize(("edit", "expected"), INVALID.values(), ids=INVALID.keys())
 def test_invalid_rulebook(mini_copy: Path, edit: Edit, expected: str) -> None:
     edit(mini_copy)
@@ -306,3 +424,22 @@ def test_declared_bounds_reach_the_model(mini_copy: Path) -> None:
     assert rulebook.measures["passed"].at_most == ("sampled",)
     assert rulebook.measures["pass_rate"].upper == 100
     assert rulebook.measures["sampled"].upper is None
+
+
+def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:
+    replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
+            'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+            'inferred = true\n'
+            '[[rule.alternatives]]\naggregation = "every_year"\nrequirement = ">= 98"\n'
+            'reading = { zh = "每年", en = "each year" }')(mini_copy)
+    replace("rules.toml", 'tags = ["food"]',
+            'tags = ["food"]\ninterpretation = { zh = "读作", en = "read as" }')(mini_copy)
+    rule = qrules.load(mini_copy)["pass-rate"]
+    assert rule.source.inferred
+    assert rule.interpretation == qrules.Text("读作", "read as")
+    (alternative,) = rule.alternatives
+    assert alternative.aggregation is qrules.Aggregation.EVERY_YEAR
+    assert alternative.requirement is not None
+    assert alternative.requirement.text == ">= 98"
+    assert alternative.describe("en") == "every_year; >= 98: each year"
+    assert alternative.describe("zh") == "every_year;>= 98:每年"

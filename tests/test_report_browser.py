@@ -281,6 +281,21 @@ def test_the_section_filter(opened: Any, reports: dict[str, Path]) -> None:
         r.id for r in rulebook.select(section=top)]
 
 
+def test_the_responsible_body_filter(opened: Any, reports: dict[str, Path]) -> None:
+    page = opened(reports["sample"])
+    rulebook = qrules.load("yantai-2023-2025")
+    page.choose("#f-body", "market-regulation")
+    expected = [r.id for r in rulebook.select(responsible="市市场监管局")]
+    assert [r["id"] for r in page.visible_rows()] == expected
+    # The misprint 市市场监管局局 is the same body: its rules are among those shown.
+    assert "national-industry-standards-made-or-revised" in expected
+    page.choose("#f-body", "longkou-government")
+    assert [r["id"] for r in page.visible_rows()] == [
+        r.id for r in rulebook.select(responsible="龙口市")]
+    page.choose("#f-body", "")
+    assert len(page.visible_rows()) == 94
+
+
 def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
     page = opened(reports["districts"])
     options = page.js("[...document.querySelectorAll('#f-district option')].map(o => o.value)")

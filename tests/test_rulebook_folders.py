@@ -74,7 +74,7 @@ def test_a_folder_shadowing_a_shipped_rulebook_is_named_by_its_path_in_every_out
     _, out, _ = run("lint", "./yantai-2023-2025", "--format", "json")
     assert json.loads(out)["rulebook"]["origin"] == "./yantai-2023-2025"
     _, out, _ = run("diff", "yantai-2023-2025", "./yantai-2023-2025")
-    assert out.startswith(f"yantai-2023-2025 1.0.0 → yantai-2023-2025 1.0.0 {where}:")
+    assert out.startswith(f"yantai-2023-2025 2.0.0 → yantai-2023-2025 2.0.0 {where}:")
     _, out, _ = run("check", "yantai-2023-2025", sample)
     assert "from ./" not in out  # the shipped rulebook is named by its id alone
     with pytest.raises(AssertionError, match=where):

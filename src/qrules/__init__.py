@@ -21,6 +21,7 @@ from ._errors import (
     QRulesError,
     RulebookError,
     RulebookNotFoundError,
+    UnknownBodyError,
     UnknownRuleError,
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
@@ -28,6 +29,8 @@ from ._expr import parse_formula, parse_requirement
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
+    Alternative,
+    Body,
     DatedTarget,
     Measure,
     Period,
@@ -48,6 +51,8 @@ if _TYPE_CHECKING:
 
 __all__ = [
     "Aggregation",
+    "Alternative",
+    "Body",
     "Change",
     "ColumnMapping",
     "DataError",
@@ -76,6 +81,7 @@ __all__ = [
     "Target",
     "Text",
     "Unit",
+    "UnknownBodyError",
     "UnknownRuleError",
     "Verdict",
     "evaluate_records",
@@ -116,9 +122,20 @@ def __getattr__(name: str) -> object:
     import importlib  # noqa: PLC0415 (only a first use needs it)
 
     value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if getattr(value, "__module__", "").startswith("qrules."):
+        value.__module__ = "qrules"  # as for the other public names, below
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_ON_FIRST_USE))
+
+
+# Public names say where users import them from (``qrules.Rule``, not
+# ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does.
+for _name in __all__:
+    _value = globals().get(_name)  # None for the names imported on first use
+    if getattr(_value, "__module__", "").startswith("qrules."):
+        _value.__module__ = "qrules"
+del _name, _value

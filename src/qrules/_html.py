@@ -44,6 +44,8 @@ _LABELS: dict[str, Text] = {
     "register": Text("登记册", "register"),
     "log": Text("检查记录", "log"),
     "section": Text("章节", "Section"),
+    "responsible": Text("责任单位", "Responsible"),
+    "interpretation": Text("解读", "Reading"),
     "district": Text("区县", "District"),
     "verdict": Text("结论", "Verdict"),
     "trend": Text("趋势", "Trend"),
@@ -164,6 +166,9 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
+        "bodies": list(dict.fromkeys(rule.bodies)),
+        "responsible": rule.responsible_text(lang) or None,
+        "interpretation": None if rule.interpretation is None else rule.interpretation.get(lang),
         "rows": {},
     }
 
@@ -213,6 +218,10 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
         "sections": [{"name": top, "subs": subs} for top, subs in sections.items()],
+        # The bodies the rules shown name, in the rulebook's order, for the filter.
+        "bodies": [{"id": body.id, "name": body.name.get(lang)}
+                   for body in rulebook.bodies.values()
+                   if any(body.id in rule["bodies"] for rule in rules.values())],
         "rules": list(rules.values()),
     }
 

@@ -41,8 +41,13 @@ from ._expr import (
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
 from ._model import (
     AGGREGATIONS,
+    BODY_LEVELS,
+    STATUSES,
+    STRENGTHS,
     UNITS,
     Aggregation,
+    Alternative,
+    Body,
     DatedTarget,
     Measure,
     Period,
@@ -58,13 +63,14 @@ __all__ = ["load", "rulebook_names", "shipped_rulebooks"]
 SCHEMA_VERSION = 1
 PLAN_FILE = "plan.toml"
 MEASURES_FILE = "measures.toml"
+BODIES_FILE = "bodies.toml"
+_NOT_RULE_FILES = (PLAN_FILE, MEASURES_FILE, BODIES_FILE)
 
 _RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _RULE_ID = _RULEBOOK_ID
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 _SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
-_STATUSES = ("draft", "final", "revised")
-_STRENGTHS = ("firm", "aspirational")
+_BODY_ID = _RULEBOOK_ID
 
 
 # -- where rulebooks are ------------------------------------------------------
@@ -203,6 +209,12 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"expected true or false, got {_describe(value)}")
+    return value
+
+
 def _integer(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"expected an integer, got {_describe(value)}")
@@ -245,6 +257,26 @@ class _Checker:
                 self.problem("missing required key", where, prefix + key)
         return out
 
+    def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
+              spec: Mapping[str, tuple[Callable[[object], Any], bool]]
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The ``[key.<id>]`` tables of a file (measures, bodies), each checked
+        against ``spec``: the id and converted values of each that is a table
+        with a valid id."""
+        top = self.table(data, {key: (lambda v: v, True)})
+        if not top or not isinstance(top.get(key), dict):
+            if top and key in top:
+                self.problem(f"expected [{key}.<id>] tables", key=key)
+            return
+        for item_id, table in top[key].items():
+            where = f"{key} {item_id!r}"
+            if not pattern.match(item_id):
+                self.problem(f"{key} ids are lowercase words {joined}", where)
+                continue
+            fields = self.table(table, spec, where)
+            if fields is not None:
+                yield item_id, fields
+
     def text(self, value: object) -> Text:
         if not isinstance(value, dict):
             raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
@@ -255,6 +287,14 @@ class _Checker:
         if missing:
             raise _Bad(f"missing {' and '.join(missing)}")
         return Text(_string(value["zh"]), _string(value["en"]))
+
+    def interpretation(self, value: object) -> Text:
+        """A text in zh and en; a plain string (schema 1's older form) is read
+        as the same words in both languages, which lint reports."""
+        if isinstance(value, str):
+            text = _string(value)
+            return Text(text, text)
+        return self.text(value)
 
     def period(self, value: object) -> Period:
         if not isinstance(value, dict) or set(value) != {"start", "end"}:
@@ -370,7 +410,7 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
 
 
 def _rule_file_names(folder: _Folder) -> list[str] | None:
-    """The rule files' names (every ``*.toml`` but plan and measures), or ``None``
+    """The rule files' names (every ``*.toml`` but plan, measures and bodies), or ``None``
     with a problem when the folder holds more entries than a rulebook may."""
     names = []
     with os.scandir(folder.path) as entries:
@@ -380,7 +420,7 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
                     f"holds more than {MAX_RULEBOOK_FILES:,} files, the limit for a "
                     "rulebook folder")))
                 return None
-            if entry.name.endswith(".toml") and entry.name not in (PLAN_FILE, MEASURES_FILE):
+            if entry.name.endswith(".toml") and entry.name not in _NOT_RULE_FILES:
                 names.append(entry.name)
     return sorted(names)
 
@@ -412,6 +452,9 @@ def _read_folder(path: Path, shown: str) -> Rulebook:
     declared = frozenset(measures_data.get("measure", {}) if isinstance(
         measures_data, dict) and isinstance(measures_data.get("measure"), dict) else ())
 
+    bodies_data = _read_toml(folder, BODIES_FILE) if folder.has(BODIES_FILE) else None
+    bodies = _check_bodies(bodies_data, plan_text, problems) if bodies_data is not None else {}
+
     rule_files = _rule_file_names(folder)
     if rule_files == []:
         problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
@@ -426,21 +469,71 @@ def _read_folder(path: Path, shown: str) -> Rulebook:
         for raw, rule in _check_rule_file(name, data, measures, declared, plan, problems):
             raw_rules.append((name, raw))
             if rule is not None:
-                rules.append(rule)
+                rules.append(_with_bodies(rule, bodies, name, problems))
     _check_rulebook(rules, raw_rules, plan_text, problems, unread)
     if problems or plan is None:
         raise RulebookError(shown, problems)
 
     # Rules read in the plan's order: by where their quote stands in its text.
     rules.sort(key=lambda rule: (plan_text or "").find(rule.source.quote))
-    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "")
+    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "",
+                               bodies_data)
     return Rulebook(
         id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],
         status=plan["status"], period=plan["period"], text=plan_text or "",
         measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(path),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
+        bodies=bodies,
     )
+
+
+def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem]
+                  ) -> dict[str, Body]:
+    """``bodies.toml``: ``[body.<id>]`` tables, each with ``name`` (zh as the plan
+    writes it, en), ``level`` and ``spellings`` (every way the plan writes it)."""
+    checker = _Checker(BODIES_FILE, problems)
+    bodies: dict[str, Body] = {}
+    owner: dict[str, str] = {}
+    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "joined by '-'", {
+        "name": (checker.text, True),
+        "level": (_choice(BODY_LEVELS), True),
+        "spellings": (_strings, False),
+    }):
+        where = f"body {body_id!r}"
+        if "name" not in fields or "level" not in fields:
+            continue
+        spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
+        for spelling in spellings:
+            if spelling in owner:
+                checker.problem(f"{spelling!r} is already a spelling of body "
+                                f"{owner[spelling]!r}", where, "spellings")
+            owner[spelling] = body_id
+            if text is not None and spelling not in text:
+                checker.problem(f"{spelling!r} is not in the plan's text", where, "spellings",
+                                "a spelling is the plan's own words")
+        bodies[body_id] = Body(body_id, fields["name"], fields["level"], spellings)
+    return bodies
+
+
+def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
+                 problems: list[Problem]) -> Rule:
+    """The rule with the body id of each responsible entry, when the rulebook
+    declares bodies; an entry that no body spells is a problem."""
+    if not bodies:
+        return rule
+    spelled = {spelling: body.id for body in bodies.values() for spelling in body.spellings}
+    ids = []
+    for index, name in enumerate(rule.responsible):
+        body_id = spelled.get(name)
+        if body_id is None:
+            problems.append(Problem(
+                file, f"responsible {name!r} is no body's spelling", f"rule {rule.id!r}",
+                f"responsible[{index}]",
+                did_you_mean(name, spelled) or f"add it to a body's spellings in {BODIES_FILE}"))
+            continue
+        ids.append(body_id)
+    return attrs.evolve(rule, bodies=tuple(ids))
 
 
 def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
@@ -457,7 +550,7 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
         "schema_version": (schema_version, True),
         "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
         "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
-        "status": (_choice(_STATUSES), True),
+        "status": (_choice(STATUSES), True),
         "text": (_string, True),
         "title": (checker.text, True),
         "issuer": (checker.text, True),
@@ -515,28 +608,15 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    top = checker.table(data, {"measure": (lambda v: v, True)})
-    if not top or not isinstance(top.get("measure"), dict):
-        if top and "measure" in top:
-            checker.problem("expected [measure.<id>] tables", key="measure")
-        return {}
-    raw: dict[str, dict[str, Any]] = {}
-    for measure_id, table in top["measure"].items():
-        where = f"measure {measure_id!r}"
-        if not MEASURE_ID.match(measure_id):
-            checker.problem("measure ids are lowercase words joined by '_'", where)
-            continue
-        fields = checker.table(table, {
-            "name": (checker.text, True),
-            "unit": (_choice(tuple(UNITS)), True),
-            "formula": (_string, False),
-            "note": (_string, False),
-            "lower": (_number, False),
-            "upper": (_number, False),
-            "at_most": (_names, False),
-        }, where)
-        if fields is not None:
-            raw[measure_id] = fields
+    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "joined by '_'", {
+        "name": (checker.text, True),
+        "unit": (_choice(tuple(UNITS)), True),
+        "formula": (_string, False),
+        "note": (_string, False),
+        "lower": (_number, False),
+        "upper": (_number, False),
+        "at_most": (_names, False),
+    }))
     for measure_id, fields in raw.items():
         _check_bounds(checker, measure_id, fields, raw)
     formulas: dict[str, Expression] = {}
@@ -762,9 +842,10 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "ends": (_date, False),
         "due": (_date, False),
         "period": (checker.period, False),
-        "responsible": (_strings, True),
-        "strength": (_choice(_STRENGTHS), False),
-        "interpretation": (_string, False),
+        "responsible": (_responsible, True),
+        "strength": (_choice(STRENGTHS), False),
+        "interpretation": (checker.interpretation, False),
+        "alternatives": (lambda v: v, False),
         "related": (_strings, False),
         "tags": (_strings, False),
         "source": (lambda v: v, True),
@@ -806,19 +887,90 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
                              aggregation) if "records" in fields else None
+    if source is not None and source.inferred and "interpretation" not in fields:
+        checker.problem("an inferred source needs an interpretation saying from where and why",
+                        where, "source.inferred")
+    alternatives = _check_alternatives(checker, fields["alternatives"], where, fields,
+                                       measure, declared) if "alternatives" in fields else ()
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
+    names, open_ = fields["responsible"]
     return Rule(
         id=fields["id"], title=fields["title"], measure=measure,
         aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
-        source=source, responsible=fields["responsible"], file=checker.file,
+        source=source, responsible=names, responsible_open=open_, file=checker.file,
         due=fields.get("due"), period=fields.get("period"),
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
         related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
         targets=tuple(_with_section(t, source.section) for t in targets),
-        ends=fields.get("ends"),
+        ends=fields.get("ends"), alternatives=alternatives,
     )
+
+
+def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
+    """``responsible``: the plan's list, verbatim, as an array, or as a table
+    ``{ names = [...], open = true }`` when the plan closes it with 等."""
+    if not isinstance(value, dict):
+        return _strings(value), False
+    unknown = sorted(set(value) - {"names", "open"})
+    if unknown:
+        raise _Bad(f"unknown key {unknown[0]!r}: a responsible table has names and open")
+    if "names" not in value:
+        raise _Bad("missing names (the plan's list, verbatim)")
+    open_ = value.get("open", False)
+    if not isinstance(open_, bool):
+        raise _Bad(f"open should be true or false, got {_describe(open_)}")
+    names = _strings(value["names"])
+    if open_ and not names:
+        raise _Bad("an open list (closed with 等) names at least one body")
+    return names, open_
+
+
+def _check_alternatives(checker: _Checker, data: object, where: str,
+                        fields: Mapping[str, Any], measure: Measure | None,
+                        declared: frozenset[str]) -> tuple[Alternative, ...]:
+    """``[[rule.alternatives]]``: other readings the plan supports, each with its
+    ``reading`` (zh and en) and what it changes: aggregation, requirement,
+    strength, due. What it leaves out is as the rule has it; a reading that
+    changes none of them (a wider measure, another window) says so in words."""
+    if not isinstance(data, list) or not data:
+        checker.problem("expected one or more [[rule.alternatives]] tables", where,
+                        "alternatives")
+        return ()
+    found = []
+    for index, table in enumerate(data):
+        key = f"alternatives[{index}]"
+        alt = checker.table(table, {
+            "reading": (checker.text, True),
+            "aggregation": (_choice(AGGREGATIONS), False),
+            "requirement": (_string, False),
+            "strength": (_choice(STRENGTHS), False),
+            "due": (_date, False),
+        }, where, prefix=f"{key}.")
+        if alt is None or "reading" not in alt:
+            continue
+        requirement = None
+        if "requirement" in alt and measure is not None:
+            try:
+                requirement = parse_requirement(alt["requirement"], measure.id)
+            except ExpressionError as error:
+                checker.problem(str(error), where, f"{key}.requirement")
+                continue
+            for unknown in sorted(requirement.names - declared):
+                checker.problem(f"requirement refers to unknown measure {unknown!r}", where,
+                                f"{key}.requirement")
+        aggregation = alt.get("aggregation", fields.get("aggregation"))
+        every_year = aggregation == Aggregation.EVERY_YEAR.value
+        if every_year and "due" in alt:
+            checker.problem("an every_year reading has no due date", where, f"{key}.due")
+        elif not every_year and "due" not in alt and "due" not in fields:
+            checker.problem(f"a {aggregation} reading needs a due date (the rule has none)",
+                            where, f"{key}.due")
+        found.append(Alternative(
+            alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
+            requirement, alt.get("strength"), alt.get("due")))
+    return tuple(found)
 
 
 def _with_section(target: DatedTarget, section: str) -> DatedTarget:
@@ -1050,6 +1202,7 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
         "quote": (_string, True),
         "indicator_source": (_string, False),
         "data_source": (_string, False),
+        "inferred": (_boolean, False),
     }, where, prefix="source.")
     if fields is None:
         return None
@@ -1060,8 +1213,11 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
                                 _nearest_hint(fields[key], text))
     if "section" not in fields or "quote" not in fields:
         return None
+    if fields.get("inferred") and not ("indicator_source" in fields or "data_source" in fields):
+        checker.problem("inferred is said of an indicator_source or data_source; this "
+                        "source has neither", where, "source.inferred")
     return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
-                  fields.get("data_source"))
+                  fields.get("data_source"), fields.get("inferred", False))
 
 
 def _nearest_hint(quote: str, text: str) -> str:
@@ -1111,9 +1267,10 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
 
 
 def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],
-                 text: str) -> str:
+                 text: str, bodies: Any = None) -> str:
     """A SHA-256 of the rulebook's content, independent of file layout and order."""
-    content = {
+    content: dict[str, Any] = {} if bodies is None else {"bodies": bodies}
+    content |= {
         "plan": plan,
         "measures": measures,
         "rules": sorted((r for _, r in rules), key=lambda r: str(r.get("id"))),

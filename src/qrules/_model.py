@@ -13,7 +13,7 @@ import attrs
 
 from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
+from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
 from ._once import once
 
@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGGREGATIONS",
+    "BODY_LEVELS",
     "UNITS",
     "Aggregation",
+    "Alternative",
+    "Body",
     "DatedTarget",
     "Measure",
     "Period",
@@ -78,6 +81,7 @@ UNITS: Mapping[str, Unit] = {
         Unit("index", "指数", "index points", integer=False),
         Unit("count", "个", "", integer=True),
         Unit("enterprises", "家", "enterprises", integer=True),
+        Unit("organisations", "家", "organisations", integer=True),
         Unit("items", "项", "items", integer=True),
         Unit("people", "名", "people", integer=True),
         Unit("sites", "处", "sites", integer=True),
@@ -127,6 +131,9 @@ class Source:
     quote: str
     indicator_source: str | None = None
     data_source: str | None = None
+    #: The sources are not printed with the quote but read from elsewhere (a
+    #: merged cell); the rule's interpretation says from where and why.
+    inferred: bool = False
 
 
 @attrs.frozen
@@ -194,6 +201,59 @@ class Measure:
         return sympy.Symbol(self.id, nonnegative=True)
 
 
+#: The levels of a responsible body: a city department, one district's (county's)
+#: government, the collective of every district government, or a collective of
+#: city bodies (a leading group's member units).
+BODY_LEVELS = ("city-department", "district-government", "all-districts", "city-collective")
+
+#: A plan's status: published for comment, final, or revised.
+STATUSES = ("draft", "final", "revised")
+#: A target's strength: firm (达到, 以上, 不少于) or aspirational (力争, 争取).
+STRENGTHS = ("firm", "aspirational")
+
+
+@attrs.frozen
+class Body:
+    """A responsible body (责任单位) as a rulebook declares it: its name as the
+    plan writes it, in English, its level, and every spelling the plan uses
+    for it (misprints included), so that the plan's words map to one body."""
+
+    id: str
+    name: Text
+    level: str
+    spellings: tuple[str, ...]
+
+
+@attrs.frozen
+class Alternative:
+    """Another reading of a rule's quote that the plan supports, recorded
+    beside the (stricter) reading the rule encodes: what it would change, and
+    why. Fields left ``None`` are as the rule has them."""
+
+    reading: Text
+    aggregation: Aggregation | None = None
+    requirement: Expression | None = None
+    strength: Literal["firm", "aspirational"] | None = None
+    due: dt.date | None = None
+
+    def describe(self, lang: Lang) -> str:
+        """What the reading changes, then why: ``cumulative: read as ...``."""
+        changes = []
+        if self.aggregation is not None:
+            changes.append(self.aggregation.value)
+        if self.requirement is not None:
+            changes.append(self.requirement.text)
+        if self.strength is not None:
+            changes.append(self.strength)
+        if self.due is not None:
+            changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+        if not changes:
+            return self.reading.get(lang)
+        if lang == "zh":
+            return ";".join(changes) + ":" + self.reading.zh
+        return "; ".join(changes) + ": " + self.reading.en
+
+
 @attrs.frozen
 class DatedTarget:
     """A requirement in force from a date until the next one (a step of a
@@ -224,7 +284,8 @@ class Rule:
     due: dt.date | None = None
     period: Period | None = None
     strength: Literal["firm", "aspirational"] = "firm"
-    interpretation: str | None = None
+    #: How the quote was read, where the encoding is not its literal reading.
+    interpretation: Text | None = None
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     #: How the rule is judged from a register and an inspection log, if it can be.
@@ -233,6 +294,13 @@ class Rule:
     targets: tuple[DatedTarget, ...] = ()
     #: The last day the rule is in force, if it ends before the rulebook does.
     ends: dt.date | None = None
+    #: Whether the plan closes the responsible list with 等 (and others).
+    responsible_open: bool = False
+    #: The body id of each ``responsible`` entry, in order; empty when the
+    #: rulebook declares no bodies.
+    bodies: tuple[str, ...] = ()
+    #: Other readings the plan supports, recorded beside the one encoded.
+    alternatives: tuple[Alternative, ...] = ()
     # Not an __init__ argument, so that attrs.evolve() gives a copy a fresh cache.
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -245,6 +313,13 @@ class Rule:
     _stood: dict[DatedTarget, Rule] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+
+    def responsible_text(self, lang: Lang) -> str:
+        """The responsible list as the plan writes it, with 等 (etc.) when open."""
+        text = "、".join(self.responsible)
+        if self.responsible_open:
+            text += "等" if lang == "zh" else " etc."
+        return text
 
     @functools.cached_property
     def target(self) -> Target | None:
@@ -349,6 +424,8 @@ class Rulebook:
     #: What its rules compile to, judged without sympy: read from the cache
     #: when the loader found one (`_cache`), else compiled on first use.
     compiled: Compiled = attrs.field(factory=Compiled, eq=False, repr=False, kw_only=True)
+    #: The responsible bodies, by id (``bodies.toml``); empty when undeclared.
+    bodies: Mapping[str, Body] = attrs.field(factory=dict, repr=False)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the
@@ -407,6 +484,22 @@ class Rulebook:
         hint = f"; {close}" if close else ""
         raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
 
+    def body(self, name: str) -> Body:
+        """A responsible body by its id or any spelling the plan uses for it;
+        an `UnknownBodyError` (with the nearest names) if there is none."""
+        if name in self.bodies:
+            return self.bodies[name]
+        for body in self.bodies.values():
+            if name in body.spellings or name == body.name.zh:
+                return body
+        names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
+        close = did_you_mean(name, names)
+        if not self.bodies:
+            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
+        else:
+            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
+        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
+
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
@@ -416,12 +509,15 @@ class Rulebook:
         ids: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
         tags: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
         section: str | None = None,
+        responsible: str | None = None,
     ) -> tuple[Rule, ...]:
         """Rules matching every criterion given: any of ``ids``, any of ``tags``,
-        and a section path that starts with ``section``. An id the rulebook does
-        not have is an `UnknownRuleError`, never a silently shorter selection."""
+        a section path that starts with ``section``, and ``responsible`` among
+        their bodies (a body's id or any of its spellings). An id or body the
+        rulebook does not have is an error, never a silently shorter selection."""
         for rule_id in ids or ():
             self[rule_id]
+        body = None if responsible is None else self.body(responsible).id
         chosen = []
         for rule in self.rules:
             if ids is not None and rule.id not in ids:
@@ -429,6 +525,8 @@ class Rulebook:
             if tags is not None and not set(tags) & set(rule.tags):
                 continue
             if section is not None and not rule.section.startswith(section):
+                continue
+            if body is not None and body not in rule.bodies:
                 continue
             chosen.append(rule)
         return tuple(chosen)

@@ -24,18 +24,22 @@ import operator
 import re
 import tomllib
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from ._boundary import first_line, guarded, outside
 from ._data import MISSING_MARKERS
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
+from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO, number_problem
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -232,6 +236,10 @@ class ColumnMapping:
                             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(str(path), [Problem(path.name, f"not a UTF-8 TOML file: {error}")]
+                            ) from None
+        except RecursionError:
+            raise DataError(str(path), [Problem(path.name, "nested too deeply to read",
+                                                hint="a mapping is tables of names and codes")]
                             ) from None
         return cls.from_dict(data, name=path.name)
 
@@ -475,6 +483,17 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
 
 def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
           encoding: str | None, name: str | None) -> _Table:
+    """The source's table; what the libraries and drivers that read it raise,
+    as they open it or as its rows are read, is a `DataError` naming it."""
+    shown = str(source) if isinstance(source, str | Path) else name or f"<{kind}>"
+    with outside(shown):
+        opened = _open_source(source, kind, table=table, sheet=sheet, encoding=encoding,
+                              name=name)
+    return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
+
+
+def _open_source(source: Source, kind: str, *, table: str | None, sheet: str | None,
+                 encoding: str | None, name: str | None) -> _Table:
     default_table = "register" if kind == "register" else "inspections"
     if isinstance(source, str) and _URL.match(source):
         return _from_url(source, table or default_table)
@@ -590,11 +609,39 @@ def _from_csv(path: Path, encoding: str | None) -> _Table:
     header = next(reader, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return _Table(name, header, _numbered(reader, first=2), notes)
+    return _Table(name, header, _numbered(_csv_lines(reader, name), first=2), notes)
+
+
+def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
+    """The reader's rows; a field it refuses (over 131,072 characters) is a
+    `DataError` naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
+                                       where=f"line {reader.line_num}")]) from None
+
+
+def _xlsx_parts(path: Path) -> None:
+    """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
+    the sizes in its zip directory, before any part is read (zipfile reads no
+    more than a part's stated size)."""
+    with outside(str(path)), zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > MAX_XLSX_PART_BYTES or (
+                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                raise DataError(str(path), [Problem(
+                    path.name, f"part {part.filename!r} would expand to "
+                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
+                               "the file): beyond what qrules reads",
+                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
+                         f"{MAX_XLSX_RATIO} times; save the register as .csv or .parquet")])
 
 
 def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     openpyxl = _needs("openpyxl")
+    _xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
@@ -679,7 +726,7 @@ def _from_connection(connection: Any, table: str, name: str | None, *,
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {error}")]
+        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
                         ) from None
     header = [str(d[0]) for d in cursor.description]
 
@@ -742,6 +789,11 @@ def _resolve_header(table: _Table, kind: str, mapping: ColumnMapping,
     return positions, list(table.header), notes
 
 
+#: The cells that are measured as numbers before they are read (a float is
+#: bounded by its type).
+_NUMBERS = (int, Decimal, Fraction)
+
+
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
@@ -770,6 +822,16 @@ class _Rows:
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
                 self.reject([Problem(self.table.name, "more cells than columns",
                                      where=f"row {number}")])
+                continue
+            # A number is measured before it is made text or a date (docs/security.md).
+            large = [Problem(self.table.name, f"a number {found}: qrules reads numbers up to "
+                             "10^30, written with at most 60 digits",
+                             where=f"row {number}, column {self.header[i]!r}")
+                     for i, c in enumerate(cells[:width])
+                     if type(c) is not str and isinstance(c, _NUMBERS)
+                     and not isinstance(c, bool) and (found := number_problem(c))]
+            if large:
+                self.reject(large)
                 continue
 
             def cell(column: str, cells: Sequence[object] = cells) -> object:

@@ -14,12 +14,13 @@ from fractions import Fraction
 from typing import Any
 
 from . import _escape
-from ._evaluate import SOURCES, Evaluation, Reconciliation, Result, Verdict
+from ._evaluate import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
 from ._expr import format_number, format_short
-from ._model import Lang, Measure, Rule, Rulebook, Target
+from ._model import Alternative, Body, Lang, Measure, Rule, Rulebook, Target, Text
 from ._recordspec import RecordSpec
 
 __all__ = [
+    "EXPORT_SCHEMA_VERSION",
     "JSON_SCHEMA_VERSION",
     "evaluation_json",
     "evaluation_junit",
@@ -30,6 +31,9 @@ __all__ = [
 ]
 
 JSON_SCHEMA_VERSION = "1"
+#: The export document's version: 2 since a rule's ``interpretation`` became
+#: ``{"zh", "en"}`` (it was an English string).
+EXPORT_SCHEMA_VERSION = "2"
 
 
 def _exact(value: Fraction | None) -> str | None:
@@ -80,18 +84,41 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
             "start": rule.period.start.isoformat(), "end": rule.period.end.isoformat()},
         "strength": rule.strength,
         "responsible": list(rule.responsible),
+        "responsible_bodies": list(rule.bodies),
+        "responsible_open": rule.responsible_open,
         "source": {
             "section": rule.source.section,
             "quote": rule.source.quote,
             "indicator_source": rule.source.indicator_source,
             "data_source": rule.source.data_source,
+            "inferred": rule.source.inferred,
         },
-        "interpretation": rule.interpretation,
+        "interpretation": _text(rule.interpretation),
+        "alternatives": [_alternative_dict(a) for a in rule.alternatives],
         "related": list(rule.related),
         "tags": list(rule.tags),
         "file": rule.file,
         "records": None if rule.records is None else _records_dict(rule.records),
     }
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
+
+
+def _alternative_dict(alternative: Alternative) -> dict[str, Any]:
+    return {
+        "reading": _text(alternative.reading),
+        "aggregation": None if alternative.aggregation is None else alternative.aggregation.value,
+        "requirement": None if alternative.requirement is None else alternative.requirement.text,
+        "strength": alternative.strength,
+        "due": None if alternative.due is None else alternative.due.isoformat(),
+    }
+
+
+def body_dict(body: Body) -> dict[str, Any]:
+    return {"id": body.id, "name": _text(body.name), "level": body.level,
+            "spellings": list(body.spellings)}
 
 
 def _records_dict(spec: RecordSpec) -> dict[str, Any]:
@@ -125,11 +152,13 @@ def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> st
         "consultation": rulebook.consultation,
     }
     document = {
-        "schema_version": JSON_SCHEMA_VERSION,
+        "schema_version": EXPORT_SCHEMA_VERSION,
         "rulebook": header,
         "measures": [measure_dict(m) for m in rulebook.measures.values()],
         "rules": [rule_dict(r) for r in (rulebook.rules if rules is None else rules)],
     }
+    if rulebook.bodies:
+        document["bodies"] = [body_dict(b) for b in rulebook.bodies.values()]
     return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
@@ -164,13 +193,17 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             f"{'; aspirational' if rule.strength == 'aspirational' else ''})",
         ]
         if rule.responsible:
-            lines.append(f"- Responsible: {md('、'.join(rule.responsible))}")
+            lines.append(f"- Responsible: {md(rule.responsible_text('zh'))}")
+        inferred = " (inferred)" if rule.source.inferred else ""
         if rule.source.indicator_source:
-            lines.append(f"- Indicator source: {md(rule.source.indicator_source)}")
+            lines.append(f"- Indicator source{inferred}: {md(rule.source.indicator_source)}")
         if rule.source.data_source:
-            lines.append(f"- Data source: {md(rule.source.data_source)}")
+            lines.append(f"- Data source{inferred}: {md(rule.source.data_source)}")
         if rule.interpretation:
-            lines.append(f"- Interpretation: {md(rule.interpretation)}")
+            lines.append(f"- Interpretation: {md(rule.interpretation.en)}")
+            lines.append(f"- 解读:{md(rule.interpretation.zh)}")
+        for alternative in rule.alternatives:
+            lines.append(f"- Alternative reading: {md(alternative.describe('en'))}")
         if rule.records is not None:
             lines.append(f"- Records: {md(_records_text(rule.records, 'en'))}")
         quote = "\n".join(f"> {md(part)}" for part in rule.source.quote.splitlines()
@@ -207,6 +240,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
     """``qrules show``: everything about one rule, sources included."""
     zh = lang == "zh"
     measure = rule.measure
+    inferred_zh, inferred_en = ("(推断)", " (inferred)") if rule.source.inferred else ("", "")
     fields: list[tuple[str, str, str | None]] = [
         ("指标", "measure", f"{measure.id} ({measure.name.get(lang)}, {measure.unit.id})"),
         ("公式", "formula", None if measure.formula is None else str(measure.formula)),
@@ -214,12 +248,17 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         ("时间口径", "aggregation", rule.aggregation.value),
         ("期限", "due", _due_text(rule)),
         ("强度", "strength", rule.strength),
-        ("责任单位", "responsible", "、".join(rule.responsible)),
+        ("责任单位", "responsible", rule.responsible_text(lang) or None),
+        ("责任主体", "bodies", ", ".join(rule.bodies) or None),
         ("章节", "section", rule.source.section),
         ("原文", "quote", one_line(rule.source.quote)),
-        ("指标来源", "indicator source", rule.source.indicator_source),
-        ("数据来源", "data source", rule.source.data_source),
-        ("解读", "interpretation", rule.interpretation),
+        ("指标来源" + inferred_zh, "indicator source" + inferred_en,
+         rule.source.indicator_source),
+        ("数据来源" + inferred_zh, "data source" + inferred_en, rule.source.data_source),
+        ("解读", "interpretation",
+         None if rule.interpretation is None else rule.interpretation.get(lang)),
+        *(("另一读法", "alternative", alternative.describe(lang))
+          for alternative in rule.alternatives),
         ("记录", "records", None if rule.records is None else _records_text(rule.records, lang)),
         ("相关", "related", ", ".join(rule.related) or None),
         ("标签", "tags", ", ".join(rule.tags) or None),
@@ -457,6 +496,65 @@ def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
         _table(_headers(lang, mixed), rows) + "\n"
         + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
         + "\n".join(summary) + "\n")
+
+
+def by_responsible(evaluation: Evaluation) -> list[tuple[Body | None, tuple[Result, ...]]]:
+    """Each responsible body (in the rulebook's order) with the results of the
+    rules it shares, then (``None``) the results of rules that name no body."""
+    bodies = evaluation.rulebook.bodies
+    owned: dict[str | None, list[Result]] = {body_id: [] for body_id in bodies}
+    for result in evaluation.results:
+        for body_id in result.rule.bodies or (None,):
+            owned.setdefault(body_id, []).append(result)
+    return [(None if body_id is None else bodies[body_id], tuple(results))
+            for body_id, results in owned.items() if results]
+
+
+def _body_label(body: Body | None, lang: Lang) -> tuple[str, str]:
+    if body is None:
+        return ("—", "(未指定责任单位)" if lang == "zh" else "(no responsible body named)")
+    return (body.id, body.name.get(lang))
+
+
+def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """``qrules check --by-responsible``: how each responsible body stands, one
+    line a body, with the rules it shares that are not met or unknown."""
+    zh = lang == "zh"
+    headers = (("责任主体", "名称", "结论", "达标", "未达标", "无法判定") if zh
+               else ("body", "name", "verdict", "met", "not met", "unknown"))
+    rows, pending = [], []
+    for body, results in by_responsible(evaluation):
+        counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
+        label = _body_label(body, lang)
+        rows.append((*label, combined(r.verdict for r in results).label(lang),
+                     str(counts[Verdict.MET]), str(counts[Verdict.NOT_MET]),
+                     str(counts[Verdict.UNKNOWN])))
+        not_met = list(dict.fromkeys(r.rule.id for r in results if r.verdict is not Verdict.MET))
+        if not_met:
+            pending.append(f"  {label[0]}{':' if zh else ': '}{', '.join(not_met)}")
+    heading = ("未达标或无法判定的规则:" if zh else "Rules not met or unknown:")
+    note = ("一条规则计入其每个责任主体;“各区市政府(管委)”是所有区市政府的集体。" if zh else
+            "A rule counts for each of its bodies; 各区市政府(管委) is every district "
+            "government together.")
+    summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
+    return _escape.terminal_lines(
+        _table(headers, rows) + "\n" + "\n".join([heading, *pending]) + "\n\n" + note
+        + "\n" + "\n".join(summary) + "\n")
+
+
+def responsible_json(evaluation: Evaluation, lang: Lang = "en") -> str:
+    """``qrules check --by-responsible --format json``: the results, and for each
+    body its verdict, counts and the ids of its rules."""
+    document = json.loads(evaluation_json(evaluation, lang))
+    document["by_responsible"] = [
+        {"body": None if body is None else body.id,
+         "name": None if body is None else _text(body.name),
+         "level": None if body is None else body.level,
+         "verdict": combined(r.verdict for r in results).value}
+        | {v.value: sum(1 for r in results if r.verdict is v) for v in Verdict}
+        | {"rules": list(dict.fromkeys(r.rule.id for r in results))}
+        for body, results in by_responsible(evaluation)]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:

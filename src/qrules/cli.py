@@ -1,17 +1,22 @@
 """The ``qrules`` command.
 
 Exit codes: 0 when every rule checked is met (or a command succeeded), 1 when
-any is not met or unknown, 2 on bad input (a rulebook or dataset with
-problems, an unknown name, a bad option).
+any is not met or unknown, 2 on bad input (a rulebook, dataset or database
+with problems, a file that cannot be read or written, an unknown name, a bad
+option: one or two lines say which and what to do), 3 on a bug in qrules
+(``--debug`` shows its traceback). See docs/security.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,6 +25,7 @@ from typing import TextIO
 import attrs
 
 from . import _records_cli, _report
+from ._boundary import OutputError, first_line, translated, writing
 from ._data import Dataset, read_dataset
 from ._diff import (
     changelog_section,
@@ -40,7 +46,7 @@ from ._model import Lang, Rule, Rulebook
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument("--tag", action="append", dest="tags", metavar="TAG",
                            help="only rules with this tag (repeatable)")
     selection.add_argument("--section", help="only rules whose section starts with this")
+    selection.add_argument("--responsible", metavar="BODY",
+                           help="only rules this responsible body shares (its id, or any "
+                                "spelling the plan uses, e.g. 市市场监管局)")
 
     parser = argparse.ArgumentParser(
         prog="qrules",
@@ -68,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
+    check.add_argument("--by-responsible", action="store_true",
+                       help="one line per responsible body: how the rules it shares stand "
+                            "(table or json)")
     _add_output(check)
     _records_cli.add_arguments(check)
 
@@ -134,6 +146,12 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
+
+    debug = "on a bug in qrules (exit 3), print its traceback"
+    parser.add_argument("--debug", action="store_true", help=debug)
+    for command in commands.choices.values():  # before or after the command's name
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help=debug)
     return parser
 
 
@@ -144,28 +162,72 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     err = stderr or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes its usage errors and help to the process's streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
+    args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
+        _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
         print(f"qrules: {error}", file=err)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130  # as a shell reports a command stopped by Ctrl-C
+    except MemoryError:
+        print("qrules: ran out of memory (judge large registers and logs where they are, "
+              "in a database: --database, docs/engines.md)", file=err)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        # The environment's failures that no reading point translated: still the
+        # input's or the machine's, not a bug.
+        if error.filename is None:
+            print(f"qrules: {error.strerror or first_line(error)}", file=err)
+        else:
+            print(f"qrules: {translated(error, str(error.filename))}", file=err)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # anything else is a bug, and said to be one
+        print(_bug(error, args), file=err)
+        return EXIT_BUG
+
+
+def _bug(error: Exception, args: argparse.Namespace) -> str:
+    what = f"{type(error).__name__}: {str(error).strip()[:300]}"
+    if args.debug:
+        return "".join(traceback.format_exception(error)).rstrip() + (
+            f"\nqrules: this is a bug in qrules: {what}; please report it, with the command "
+            "you ran and this traceback")
+    if args.lang == "zh":
+        return (f"qrules:这是 qrules 的缺陷:{what};请报告此问题,并附上所运行的命令"
+                "(加 --debug 重新运行可显示回溯信息)")
+    return (f"qrules: this is a bug in qrules: {what}; please report it, with the command "
+            "you ran (run it again with --debug to see the traceback)")
+
+
+def _read(rulebook: Rulebook, args: argparse.Namespace) -> Rulebook:
+    """The rulebook, its folder noted as an input that -o must not write into."""
+    args.inputs.append(Path(rulebook.path))
+    return rulebook
 
 
 def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
-    """The rules ``--rule``, ``--tag`` and ``--section`` choose; a choice that
-    matches no rule is an error naming the closest choices, never an empty table."""
-    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
-    if chosen or not (args.rule_ids or args.tags or args.section is not None):
+    """The rules ``--rule``, ``--tag``, ``--section`` and ``--responsible`` choose; a
+    choice that matches no rule is an error naming the closest choices, never an
+    empty table."""
+    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section,
+                             responsible=args.responsible)
+    if chosen or not (args.rule_ids or args.tags or args.section is not None
+                      or args.responsible is not None):
         return chosen
-    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang))
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang,
+                                   args.responsible is not None))
 
 
 def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
-                      lang: Lang) -> str:
+                      lang: Lang, responsible: bool = False) -> str:
     """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
     closest ones the rulebook does have."""
     zh = lang == "zh"
@@ -190,10 +252,11 @@ def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str |
                     f"{(';' + close) if close else ''}(章节:{listed})")
         return (f"no rule of {where} has a section starting with {section!r}"
                 f"{('; ' + close) if close else ''} (sections: {listed})")
+    options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
     if zh:
-        return f"{where} 中没有同时符合 --rule、--tag、--section 各项的规则;请放宽其中一项"
-    return (f"no rule of {where} matches --rule, --tag and --section together; "
-            "drop or widen one of them")
+        return f"{where} 中没有同时符合 {'、'.join(options)} 各项的规则;请放宽其中一项"
+    return (f"no rule of {where} matches {', '.join(options[:-1])} and {options[-1]} "
+            "together; drop or widen one of them")
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -205,9 +268,70 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
     """To ``-o FILE``, or to standard output (no ``-o``, or ``-o -``)."""
     output = getattr(args, "output", None)
     if output and output != "-":
-        Path(output).write_text(text, encoding="utf-8")
+        path = Path(output)
+        _refuse_input(path, args.inputs)  # the rulebooks' folders, known once loaded
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise OutputError(_unwritable(error, output)) from None
+        with writing(path):
+            path.write_bytes(data)
     else:
-        out.write(text)
+        try:
+            out.write(text)
+        except BrokenPipeError:
+            pass  # the reader stopped reading (qrules check … | head): nothing to say
+        except UnicodeEncodeError as error:
+            raise OutputError(_unwritable(error, "standard output") + (
+                f" in {error.encoding}: set PYTHONIOENCODING=utf-8, or write to a file "
+                "with -o FILE")) from None
+
+
+def _unwritable(error: UnicodeEncodeError, where: str) -> str:
+    character = error.object[error.start]
+    return f"cannot write character U+{ord(character):04X} to {where}"
+
+
+def _output_path(args: argparse.Namespace) -> Path | None:
+    output = getattr(args, "output", None)
+    return None if not output or output == "-" else Path(output)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Before any work: ``-o FILE`` must name a file in a folder that exists,
+    and not one of the inputs (which it would overwrite)."""
+    path = _output_path(args)
+    if path is None:
+        return
+    if path.is_dir():
+        raise OutputError(f"-o {str(path)!r} is a folder: give a file's path")
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
+                          "(create it first)")
+    inputs = [getattr(args, name, None) for name in
+              ("data", "register", "log", "mapping", "rulebook", "old", "new")]
+    inputs += getattr(args, "rulebooks", None) or []
+    database = getattr(args, "database", None)
+    if database and database.startswith(("duckdb:", "sqlite:")):
+        inputs.append(database.split("://", 1)[-1].removeprefix("/").split("?")[0])
+    register = getattr(args, "register", None)
+    if register and register.startswith(("duckdb:", "sqlite:")):
+        inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
+    _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
+
+
+def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
+    """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a folder)."""
+    target = path.resolve()
+    for given in inputs:
+        if not given.exists():
+            continue
+        source = given.resolve()
+        same = target.exists() and os.path.samefile(target, source)
+        if same or (source.is_dir() and target.is_relative_to(source)):
+            raise OutputError(f"-o {str(path)!r} would overwrite an input "
+                              f"({str(given)!r}): write the output elsewhere")
 
 
 def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
@@ -265,7 +389,7 @@ def _iso_date(text: str) -> dt.date:
 def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
     """Judge what the arguments name (check and report): the evaluation, the
     dataset of reported figures (if any) and the rules chosen."""
-    rulebook = load(args.rulebook, as_of=args.as_of)
+    rulebook = _read(load(args.rulebook, as_of=args.as_of), args)
     rules = _select(rulebook, args)
     dataset = _dataset(rulebook, args)
     records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
@@ -296,8 +420,14 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.by_responsible and args.format not in ("table", "json"):
+        raise _usage("--by-responsible gives a table or json (--format table or json)")
     evaluation, _, _ = _judge(args)
     lang: Lang = args.lang
+    if args.by_responsible:
+        by = _report.responsible_json if args.format == "json" else _report.responsible_table
+        _write(by(evaluation, lang), args, out)
+        return EXIT_OK if evaluation.ok else EXIT_FAILED
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
@@ -332,24 +462,26 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     if args.rulebook is None:
+        lines = []
         for name in rulebook_names():
             rulebook = load(name)
-            out.write(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
-                      f"{rulebook.title.get(args.lang)}\n")
+            lines.append(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
+                         f"{rulebook.title.get(args.lang)}\n")
+        _write("".join(lines), args, out)
         return EXIT_OK
     rulebook = load(args.rulebook)
-    out.write(_report.rules_table(_select(rulebook, args), args.lang))
+    _write(_report.rules_table(_select(rulebook, args), args.lang), args, out)
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
-    out.write(_report.rule_details(rulebook[args.rule_id], args.lang))
+    _write(_report.rule_details(rulebook[args.rule_id], args.lang), args, out)
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    rulebook = load(args.rulebook)
+    rulebook = _read(load(args.rulebook), args)
     render = _report.rulebook_json if args.format == "json" else _report.rulebook_markdown
     _write(render(rulebook, _select(rulebook, args)), args, out)
     return EXIT_OK
@@ -362,15 +494,15 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             rulebook = load(source)
         except QRulesError as error:
             failed = True
-            out.write(f"{error}\n")
+            _write(f"{error}\n", args, out)
         else:
-            out.write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                      f"measures, fingerprint {rulebook.fingerprint[:12]}\n")
+            _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
+                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n", args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
-    rulebook = load(args.rulebook)
+    rulebook = _read(load(args.rulebook), args)
     findings = lint(rulebook)
     render = lint_json if args.format == "json" else lint_text
     _write(render(rulebook, findings, args.lang), args, out)
@@ -395,7 +527,8 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
     with ExitStack() as keep:
-        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
+                                _read(_load_version(args.new, keep), args))
     if args.format == "json":
         text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -406,7 +539,8 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     with ExitStack() as keep:
-        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
+                                _read(_load_version(args.new, keep), args))
     if not version_follows(result):
         # A section headed by a version too small for its changes would be a wrong
         # record: say so, as `qrules diff` does, and write nothing.
@@ -422,10 +556,10 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
-        out.write(f"{folder}\n")
+        _write(f"{folder}\n", args, out)
     else:
-        for path in sorted(folder.glob("*.schema.json")):
-            out.write(f"{path}\n")
+        _write("".join(f"{path}\n" for path in sorted(folder.glob("*.schema.json"))),
+               args, out)
     return EXIT_OK
 
 

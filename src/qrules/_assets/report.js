@@ -11,7 +11,7 @@
   var PASS_AREA = "rgba(26,127,55,0.12)";
   var state = {
     district: DATA.districts.length ? DATA.districts[0].key : "",
-    section: "", verdict: "", trend: "", search: ""
+    section: "", verdict: "", trend: "", search: "", body: ""
   };
 
   // -- small helpers ------------------------------------------------------------
@@ -245,6 +245,7 @@
       if (key !== state.section && rule.top !== state.section) return false;
     }
     if (state.verdict && row.verdict !== state.verdict) return false;
+    if (state.body && rule.bodies.indexOf(state.body) < 0) return false;
     if (state.trend && trendState(row) !== state.trend) return false;
     if (state.search) {
       var hay = (rule.id + " " + rule.title + " " + rule.measure).toLowerCase();
@@ -366,6 +367,11 @@
                              DATA.districts.map(function (d) { return [d.key, d.name]; }),
                              state.district, setDistrict));
     }
+    if (DATA.bodies.length) {
+      box.appendChild(select("f-body", L.responsible,
+                             [["", L.all]].concat(DATA.bodies.map(function (b) { return [b.id, b.name]; })),
+                             state.body, function (v) { state.body = v; apply(); }));
+    }
     box.appendChild(select("f-verdict", L.verdict,
                            [["", L.all]].concat(VERDICTS.map(function (v) { return [v, ICON[v] + " " + L[v]]; })),
                            state.verdict, function (v) { state.verdict = v; apply(); }));
@@ -458,7 +464,11 @@
     }
     if (DATA.districts.length > 1) words.appendChild(districtStrip(rule));
     words.appendChild(el("details", { "class": "more quote" }, el("summary", { text: L.quote }),
-                         el("blockquote", { text: rule.quote })));
+                         el("blockquote", { text: rule.quote }),
+                         rule.responsible ? el("p", { "class": "note" },
+                           el("span", { "class": "k", text: L.responsible + L.colon }), rule.responsible) : null,
+                         rule.interpretation ? el("p", { "class": "note" },
+                           el("span", { "class": "k", text: L.interpretation + L.colon }), rule.interpretation) : null));
     row.results.forEach(function (result) {
       if (result.failing.length) words.appendChild(failingUnits(result, row.results.length > 1));
     });

@@ -22,7 +22,9 @@ import importlib.util
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation
 from .._model import Rule, Rulebook
@@ -140,11 +142,22 @@ def evaluate_loaded(
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
     tables = reconciled(register, log)
-    with (_connection(engine, connection) as opened,
+    with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
           module.loaded(opened, register, log) as (register_table, log_table)):
         return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
                             rules=rules, by_district=by_district, log_until=_as_date(log_until),
                             tables=tables, progress=progress)
+
+
+def _shown(connection: Any, engine: str) -> str:
+    """How a database is named in messages: its URL without a password."""
+    if not isinstance(connection, str):
+        return f"<{engine} connection>"
+    parts = urlsplit(connection)
+    if parts.password is None:
+        return connection
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.Table:
@@ -158,7 +171,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     try:
         columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
-        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {error}")]
+        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {first_line(error)}")]
                         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
@@ -209,7 +222,7 @@ def evaluate_tables(
 
     chosen = engine or engine_of(connection)
     mapped = _as_mapping(mapping)
-    with _connection(chosen, connection) as opened:
+    with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
         log_table = _table(database, log, "log", mapped) if log is not None else None

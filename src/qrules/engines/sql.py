@@ -529,6 +529,13 @@ def evaluate(
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     summary = summarize(database, register, log, check_keys=check_keys)
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
+    if log is not None and not all(isinstance(d, dt.date) for d in days):
+        column = log.columns.get("date", "date")
+        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
+        raise DataError(log.name, [Problem(
+            log.name, f"column {column!r} holds {found} values, not dates",
+            hint=f"make it a DATE column, or judge a view that casts it: "
+                 f"CAST({column} AS DATE)")])
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
     queries = record_queries(rulebook, chosen, coverage)
     districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
