@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import math
 from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any, Generic, TypeAlias, TypeVar
@@ -197,7 +198,7 @@ def _tree_from_json(data: Any, names: Collection[str], depth: int) -> Tree:
     if kind == "n" and len(data) == 2 and isinstance(data[1], str) and data[1] in names:
         return ("n", data[1])
     if (kind == "q" and len(data) == 3 and _is_int(data[1]) and _is_int(data[2])
-            and data[2] > 0 and Fraction(data[1], data[2]).denominator == data[2]):
+            and data[2] > 0 and math.gcd(data[1], data[2]) == 1):
         return ("q", data[1], data[2])
     if kind == "u" and len(data) == 1:
         return ("u",)
