@@ -272,3 +272,19 @@ def test_a_temporary_folder_gets_no_cache_file(tmp_path: Path,
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     assert qrules.load(folder).fingerprint
     assert not (tmp_path / "xdg").exists()
+
+
+def test_without_sources_nothing_is_cached(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation of bytecode alone cannot tell its compiler's code apart:
+    it caches nothing, and judges the same."""
+    from qrules import _cache
+
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(_cache, "_code", lambda: None)
+    rulebook = qrules.load(folder)
+    assert not (tmp_path / "cache").exists()
+    sample = folder / "samples" / "synthetic-2023-2025.csv"
+    assert _judged(rulebook, qrules.read_dataset(sample, rulebook)) == _judged(
+        _uncached(rulebook), qrules.read_dataset(sample, rulebook))

@@ -64,15 +64,19 @@ _T = TypeVar("_T")
 
 
 @functools.cache
-def _code() -> str:
+def _code() -> str | None:
     """A digest of this qrules' version and compiler: a cache made by other code
-    is never read."""
+    is never read. ``None`` (no cache) when the sources cannot be read, as in an
+    installation of bytecode alone."""
     from . import __version__  # noqa: PLC0415 (the package imports this module)
 
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for name in _COMPILER:
-        digest.update((here / name).read_bytes())
+    try:
+        for name in _COMPILER:
+            digest.update((here / name).read_bytes())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
@@ -105,7 +109,7 @@ def _temporary(folder: Path) -> bool:
 def _places(folder: Path, shipped: bool) -> list[Path]:
     """Where the folder's cache file may be, in the order they are tried."""
     user = user_cache_dir()
-    if user is None:
+    if user is None or _code() is None:
         return []
     if not shipped and _temporary(folder) and not os.environ.get("QRULES_CACHE_DIR"):
         return []
