@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
+from qrules import _cache
 from qrules import strategies as qst
 from qrules._cache import Compiled
 from qrules._forms import predicate_from_json, predicate_to_json
@@ -278,8 +279,6 @@ def test_without_sources_nothing_is_cached(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """An installation of bytecode alone cannot tell its compiler's code apart:
     it caches nothing, and judges the same."""
-    from qrules import _cache
-
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
     monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(_cache, "_code", lambda: None)
