@@ -28,6 +28,7 @@ from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
+from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
 
 __all__ = [
@@ -346,8 +347,8 @@ def evaluate(
             judge = _Judge(rulebook, rule, table, district, used, frames)
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
-    return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                      dataset.rows_read - len(unused), unused)
+    return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
+                             dataset.rows_read - len(unused), unused))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,

@@ -10,7 +10,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 __all__ = [
+    "MAX_COVERAGE_REPORT_BYTES",
     "MAX_CSV_FIELD_CHARS",
+    "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_DIFF_CONJUNCTIONS",
     "MAX_DIFF_SECONDS",
     "MAX_MESSAGE_CHARS",
@@ -75,6 +77,11 @@ MAX_SYMBOLIC_DEGREE = 8
 #: ``qrules diff`` and ``lint``: the most terms that a comparison's integer
 #: form may have once expanded (bounded the same way); beyond it, *undecided*.
 MAX_SYMBOLIC_TERMS = 1_000
+
+#: The longest line of a decision log that ``qrules audit`` reads.
+MAX_DECISION_LOG_LINE_BYTES = 1024 * 1024
+#: The largest rule coverage report that ``qrules coverage`` reads.
+MAX_COVERAGE_REPORT_BYTES = 64 * 1024 * 1024
 
 
 def number_problem(value: Decimal | Fraction | int) -> str | None:

@@ -7,6 +7,7 @@ import enum
 import functools
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -538,6 +539,7 @@ class Rulebook:
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
         strict: bool = False,
+        decision_log: str | Path | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
@@ -549,7 +551,16 @@ class Rulebook:
         A figure outside its measure's bounds (``lower``, ``upper``,
         ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
         a reported share that its counts contradict beyond rounding.
+
+        ``decision_log``: a JSON Lines file to append each result to (see
+        ``docs/audit.md``).
         """
         from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
 
-        return evaluate(self, data, year=year, rules=rules, strict=strict)
+        evaluation = evaluate(self, data, year=year, rules=rules, strict=strict)
+        if decision_log is not None:
+            from ._decisions import append_decisions, data_digest  # noqa: PLC0415
+
+            append_decisions(decision_log, evaluation, engine="reference",
+                             sources=[data_digest(data)])
+        return evaluation

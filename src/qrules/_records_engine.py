@@ -14,6 +14,7 @@ import functools
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ._evaluate import Evaluation
@@ -43,6 +44,7 @@ def evaluate_records(
     progress: Callable[[str, int], None] | None = None,
     engine: str = "reference",
     connection: Any = None,
+    decision_log: str | Path | None = None,
 ) -> Evaluation:
     """Judge the rules that have ``[rule.records]`` on a register and a log.
 
@@ -56,13 +58,16 @@ def evaluate_records(
     ``connection`` or a ``postgresql://`` URL: the records are copied into
     temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
     engine gives the same results; see ``docs/engines.md``.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    digests of the register's and log's rows (``docs/audit.md``).
     """
     if engine != "reference":
         from .engines import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
 
-        return evaluate_loaded(rulebook, register, log, engine=engine, connection=connection,
-                               rules=rules, by_district=by_district, log_until=log_until,
-                               progress=progress)
+        return _logged(decision_log, engine, register, log, evaluate_loaded(
+            rulebook, register, log, engine=engine, connection=connection, rules=rules,
+            by_district=by_district, log_until=log_until, progress=progress))
     until = _as_date(log_until)
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     coverage = Coverage.of([i.date for i in log.inspections] if log is not None else [],
@@ -82,8 +87,19 @@ def evaluate_records(
             populations[query.spec] = _selected(register.units, by_category, query.spec)
         return count_query(query, populations[query.spec], by_unit, by_district, dates)
 
-    return judge_all(rulebook, queries, counts_of, districts, reconciled(register, log),
-                     progress)
+    return _logged(decision_log, engine, register, log, judge_all(
+        rulebook, queries, counts_of, districts, reconciled(register, log), progress))
+
+
+def _logged(decision_log: str | Path | None, engine: str, register: Register,
+            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
+    """``evaluation``, appended to the decision log if one is asked for."""
+    if decision_log is not None:
+        from ._decisions import append_decisions, records_digests  # noqa: PLC0415
+
+        append_decisions(decision_log, evaluation, engine=engine,
+                         sources=records_digests(register, log))
+    return evaluation
 
 
 def _as_date(value: dt.date | str | None) -> dt.date | None:

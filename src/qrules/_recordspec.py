@@ -41,6 +41,7 @@ import attrs
 
 from ._evaluate import Evaluation, FailingUnit, Reconciliation, Result, Verdict, judge_year
 from ._model import Aggregation, Text
+from ._observe import judged
 
 if TYPE_CHECKING:
     from ._model import Rule, Rulebook
@@ -423,7 +424,7 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
                        for d in (None, *districts))
         if progress is not None:
             progress(f"rules × years judged of {len(queries)}", done)
-    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
+    return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
 
 
 def _insert(text: str, extra: str) -> str:

@@ -20,13 +20,22 @@ import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 
 from . import _records_cli, _report
 from ._boundary import OutputError, first_line, translated, writing
+from ._coverage import (
+    coverage_html,
+    coverage_json,
+    coverage_markdown,
+    coverage_table,
+    parse_threshold,
+    read_coverage,
+)
 from ._data import Dataset, read_dataset
+from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
 from ._diff import (
     changelog_section,
     diff_dict,
@@ -40,6 +49,7 @@ from ._errors import DataError, Problem, QRulesError, did_you_mean
 from ._evaluate import Evaluation, merge
 from ._expr import format_short
 from ._git import RevisionError, split_revision, write_tree
+from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook
@@ -49,7 +59,7 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default="en",
                         help="language of titles and messages (default: en)")
@@ -81,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="one line per responsible body: how the rules it shares stand "
                             "(table or json)")
     _add_output(check)
+    check.add_argument("--decision-log", metavar="FILE",
+                       help="append each result to this JSON Lines decision log, with the "
+                            "rulebook's fingerprint and the inputs' digests (docs/audit.md)")
     _records_cli.add_arguments(check)
 
     report = commands.add_parser(
@@ -144,6 +157,8 @@ def _parser() -> argparse.ArgumentParser:
     changelog.add_argument("--date", help="the release date to print in the heading")
     _add_output(changelog)
 
+    _add_audit_commands(commands, common)
+
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
 
@@ -153,6 +168,40 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help=debug)
     return parser
+
+
+def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``audit`` (a decision log) and ``coverage`` (a saved rule coverage report)."""
+    auditing = commands.add_parser(
+        "audit", parents=[common], help="re-derive the verdicts of a decision log",
+        description="Check a decision log's hash chain and judge every logged result again "
+                    "on its logged inputs, with the rulebook that gave it (found among the "
+                    "shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 "
+                    "when the chain is intact and every verdict follows, 1 when a verdict "
+                    "would change, the chain is broken or a rulebook is missing, 2 on bad "
+                    "input.")
+    auditing.add_argument("log", metavar="FILE", help="a decision log (JSON Lines)")
+    auditing.add_argument("--rulebook", metavar="RULEBOOK",
+                          help="audit against this rulebook: a shipped name, a folder or "
+                               "REV:PATH at a git revision (default: the shipped rulebook "
+                               "with the logged fingerprint)")
+    auditing.add_argument("--head", metavar="DIGEST",
+                          help="the digest of the log's last line, kept elsewhere: a log cut "
+                               "short no longer ends with it")
+    auditing.add_argument("--format", choices=("text", "json"), default="text")
+    _add_output(auditing)
+
+    covering = commands.add_parser(
+        "coverage", parents=[common], help="render a saved rule coverage report",
+        description="Render a report written by pytest --qrules-coverage-report=json:FILE "
+                    "(docs/testing.md). Exit 0 when every rule is fully covered (or the share "
+                    "reaches --fail-under), 1 when not, 2 on bad input.")
+    covering.add_argument("report", metavar="FILE.json")
+    covering.add_argument("--format", choices=("table", "markdown", "html", "json"),
+                          default="table")
+    covering.add_argument("--fail-under", metavar="PERCENT",
+                          help="exit 1 under this percent of rules fully covered (default 100)")
+    _add_output(covering)
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
@@ -310,7 +359,7 @@ def _check_output(args: argparse.Namespace) -> None:
         raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
                           "(create it first)")
     inputs = [getattr(args, name, None) for name in
-              ("data", "register", "log", "mapping", "rulebook", "old", "new")]
+              ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
     inputs += getattr(args, "rulebooks", None) or []
     database = getattr(args, "database", None)
     if database and database.startswith(("duckdb:", "sqlite:")):
@@ -319,6 +368,9 @@ def _check_output(args: argparse.Namespace) -> None:
     if register and register.startswith(("duckdb:", "sqlite:")):
         inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
     _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
+    log = getattr(args, "decision_log", None)
+    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
 
 
 def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
@@ -335,6 +387,12 @@ def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
 
 
 def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
+    path = _dataset_path(rulebook, args)
+    return None if path is None else read_dataset(path, rulebook)
+
+
+def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
+    """The dataset file the arguments name (a sample's, or the one given)."""
     if args.sample is not None:
         if args.data:
             raise _usage("give a dataset or --sample, not both")
@@ -346,13 +404,13 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
             names = ", ".join(p.stem for p in samples) or "none"
             raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
                          "name one with --sample NAME")
-        return read_dataset(chosen[0], rulebook)
+        return chosen[0]
     if not args.data:
         if _records_cli.wants_records(args):
             return None
         raise _usage("give a dataset file, or --sample for the rulebook's sample, "
                      "or --register and --log")
-    return read_dataset(args.data, rulebook)
+    return Path(args.data)
 
 
 class _UsageError(QRulesError, ValueError):
@@ -423,6 +481,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.by_responsible and args.format not in ("table", "json"):
         raise _usage("--by-responsible gives a table or json (--format table or json)")
     evaluation, _, _ = _judge(args)
+    if args.decision_log:
+        engine, sources = _records_cli.logged_inputs(evaluation.rulebook, args)
+        data = _dataset_path(evaluation.rulebook, args)
+        if data is not None:
+            sources.insert(0, file_digest(data, "dataset"))
+        rows = {"dataset": evaluation.rows_read} | {t.kind: t.rows_read
+                                                    for t in evaluation.records}
+        append_decisions(args.decision_log, evaluation, engine=engine,
+                         sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
     lang: Lang = args.lang
     if args.by_responsible:
         by = _report.responsible_json if args.format == "json" else _report.responsible_table
@@ -553,6 +620,50 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    with ExitStack() as keep:
+        named = None if args.rulebook is None else _load_version(args.rulebook, keep)
+        shipped: dict[str, Rulebook] = {}
+
+        def resolve(rulebook_id: str, version: str, fingerprint: str,
+                    as_of: dt.date | None) -> Rulebook | None:
+            book = named
+            if book is None:
+                if not shipped:
+                    shipped.update((b.fingerprint, b) for b in map(load, rulebook_names()))
+                book = shipped.get(fingerprint)
+            if book is None or as_of is None:
+                return book
+            return book.in_force(as_of)
+
+        audit = audit_log(args.log, resolve, head=args.head)
+    text = audit_json(audit) if args.format == "json" else audit_text(audit, args.lang)
+    _write(text, args, out)
+    return EXIT_OK if audit.clean else EXIT_FAILED
+
+
+def _coverage(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.report)
+    try:
+        if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
+            raise _usage(f"{path}: larger than {MAX_COVERAGE_REPORT_BYTES} bytes; not a "
+                         "coverage report")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _usage(f"{path}: cannot read the coverage report: "
+                     f"{getattr(error, 'strerror', None) or error}") from None
+    report = read_coverage(text, str(path))
+    threshold = parse_threshold(args.fail_under or "100")
+    lang: Lang = args.lang
+    if args.format == "json":
+        text = coverage_json(report)
+    else:
+        text = {"table": coverage_table, "markdown": coverage_markdown,
+                "html": coverage_html}[args.format](report, lang)
+    _write(text, args, out)
+    return EXIT_OK if report.under(threshold) is None else EXIT_FAILED
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
@@ -574,6 +685,8 @@ _COMMANDS = {
     "diff": _diff,
     "changelog": _changelog,
     "schema": _schema,
+    "audit": _audit,
+    "coverage": _coverage,
 }
 
 

@@ -194,6 +194,7 @@ def evaluate_tables(
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = True,
+    decision_log: str | Path | None = None,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -216,6 +217,9 @@ def evaluate_tables(
     ``check_keys=False`` trusts a database whose register has the unit id as
     its key and whose log has the inspection id as its key and the unit id as
     a foreign key.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    tables' names and rows counted (``docs/audit.md``).
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
@@ -226,9 +230,15 @@ def evaluate_tables(
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
         log_table = _table(database, log, "log", mapped) if log is not None else None
-        return sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
-                            by_district=by_district, log_until=_as_date(log_until),
-                            progress=progress, check_keys=check_keys)
+        evaluation = sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
+                                  by_district=by_district, log_until=_as_date(log_until),
+                                  progress=progress, check_keys=check_keys)
+    if decision_log is not None:
+        from .._decisions import append_decisions, table_digests  # noqa: PLC0415
+
+        append_decisions(decision_log, evaluation, engine=chosen,
+                         sources=table_digests(evaluation))
+    return evaluation
 
 
 def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",
