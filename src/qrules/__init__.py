@@ -12,7 +12,7 @@ Load a rulebook, then judge reported figures against it::
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from ._data import Dataset, Observation, parse_value, read_dataset
+from ._data import Dataset, Observation, parse_value
 from ._errors import (
     DataError,
     ExpressionError,
@@ -26,6 +26,7 @@ from ._errors import (
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
+from ._figures import read_dataset
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,

@@ -19,7 +19,7 @@ import enum
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -49,7 +49,9 @@ __all__ = [
     "year_span",
 ]
 
-DataInput: TypeAlias = Dataset | Mapping[str, object]
+#: A `Dataset`, a mapping of measure to value, or anything `read_dataset` reads
+#: (a file, a DataFrame, an Arrow table, a list of dicts).
+DataInput: TypeAlias = Dataset | Mapping[str, object] | Any
 #: What a result was judged from (not to be confused with a rule's `Source`, where
 #: the plan states it).
 SourceKind: TypeAlias = Literal["figures", "records"]
@@ -209,6 +211,10 @@ class Evaluation:
     unused: tuple[Observation, ...] = attrs.field(repr=False)
     #: The records tables judged, if any: how their rows were read.
     records: tuple[Reconciliation, ...] = ()
+    #: How the dataset was read (its encoding, header row, layout).
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    #: The dataset is a wide sheet: its figures are cells, not rows.
+    cells: bool = False
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -348,7 +354,8 @@ def evaluate(
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
     return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                             dataset.rows_read - len(unused), unused))
+                             dataset.rows_read - len(unused), unused, notes=dataset.notes,
+                             cells=dataset.cells))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,

@@ -39,6 +39,8 @@ _LABELS: dict[str, Text] = {
     "dataset": Text("数据", "Dataset"),
     "rows": Text("读取 {read} 行 = 使用 {used} 行 + 未使用 {unused} 行",
                  "rows read {read} = used {used} + unused {unused}"),
+    "cells": Text("读取 {read} 个单元格 = 使用 {used} 个 + 未使用 {unused} 个",
+                  "cells read {read} = used {used} + unused {unused}"),
     "records": Text("{kind} {name}:读取 {read} 行 = 使用 {used} 行 + 拒收 {rejected} 行",
                     "{kind} {name}: rows read {read} = used {used} + rejected {rejected}"),
     "register": Text("登记册", "register"),
@@ -201,6 +203,8 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
     rulebook = evaluation.rulebook
     labels = {key: text.get(lang) for key, text in _LABELS.items()}
     labels |= {v.value: v.label(lang) for v in Verdict}
+    if evaluation.cells:  # a wide sheet's figures are its cells
+        labels["rows"] = labels["cells"]
     return {
         "lang": lang,
         "labels": labels,
@@ -211,6 +215,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
                  "unused": len(evaluation.unused)},
         "unused": [o.origin for o in evaluation.unused],
+        "notes": [note.get(lang) for note in evaluation.notes],
         "records": [
             {"kind": labels.get(t.kind, t.kind), "name": t.name, "read": t.rows_read,
              "used": t.rows_used, "rejected": t.rows_rejected}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import sympy
 
     from ._evaluate import DataInput, Evaluation
+    from ._figures import MappingInput
     from ._recordspec import RecordSpec
 
 __all__ = [
@@ -539,14 +540,22 @@ class Rulebook:
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
         strict: bool = False,
+        mapping: MappingInput = None,
+        encoding: str | None = None,
+        sheet: str | None = None,
+        header_row: int | None = None,
+        layout: Literal["long", "wide"] | None = None,
         decision_log: str | Path | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
-        ``data`` is a `Dataset` (see `read_dataset`) or a mapping of measure id
-        to value for one ``year`` (default: the last year of the plan)::
+        ``data`` is a `Dataset`, anything `read_dataset` reads (a file, a
+        pandas or polars DataFrame, an Arrow table, a list of dicts; the other
+        options are `read_dataset`'s), or a mapping of measure to value for one
+        ``year`` (default: the last year of the plan)::
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+            rulebook.evaluate(df, mapping="mapping.toml")
 
         A figure outside its measure's bounds (``lower``, ``upper``,
         ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
@@ -555,8 +564,17 @@ class Rulebook:
         ``decision_log``: a JSON Lines file to append each result to (see
         ``docs/audit.md``).
         """
-        from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
+        # The engine, the dataset and its reader all import this module.
+        from ._data import Dataset  # noqa: PLC0415
+        from ._evaluate import evaluate  # noqa: PLC0415
+        from ._figures import read_dataset  # noqa: PLC0415
 
+        if not isinstance(data, Dataset):
+            data = read_dataset(data, self, year=year, mapping=mapping, encoding=encoding,
+                                sheet=sheet, header_row=header_row, layout=layout)
+            year = None
+        elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
+            raise TypeError("a Dataset is already read: give it without reading options")
         evaluation = evaluate(self, data, year=year, rules=rules, strict=strict)
         if decision_log is not None:
             from ._decisions import append_decisions, data_digest  # noqa: PLC0415

@@ -334,6 +334,8 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
             "rows_read": evaluation.rows_read,
             "rows_used": evaluation.rows_used,
             "rows_unused": len(evaluation.unused),
+            "counted": "cells" if evaluation.cells else "rows",
+            "notes": [note.get(lang) for note in evaluation.notes],
             "unused": [o.origin for o in evaluation.unused],
         } if _has_figures(evaluation) else None,
         "records": [_reconciliation_dict(t) for t in evaluation.records],
@@ -385,6 +387,8 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     counts = evaluation.counts()
     rb = evaluation.rulebook
     figures = _has_figures(evaluation)
+    # A wide sheet's figures are its cells.
+    unit_zh, unit_en = ("个单元格", "cells") if evaluation.cells else ("行", "rows")
     if lang == "zh":
         data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
                          *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
@@ -393,8 +397,9 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
             f"{'' if rb.as_of is None else f',适用 {rb.as_of} 的规则'},{data}",
             f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
             f"无法判定 {counts[Verdict.UNKNOWN]}",
-            *([f"读取 {evaluation.rows_read} 行 = 使用 {evaluation.rows_used} 行"
-               f" + 未使用 {len(evaluation.unused)} 行",
+            *([f"读取 {evaluation.rows_read} {unit_zh} = 使用 {evaluation.rows_used} {unit_zh}"
+               f" + 未使用 {len(evaluation.unused)} {unit_zh}",
+               *(f"  {note.zh}" for note in evaluation.notes),
                *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
                               "  …… 另有 {more} 行(--format json 列出全部)")]
               if figures else []),
@@ -406,8 +411,9 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         f"{rb.label()}{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
         f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
         f"{counts[Verdict.UNKNOWN]} unknown",
-        *([f"rows read {evaluation.rows_read} = used {evaluation.rows_used}"
+        *([f"{unit_en} read {evaluation.rows_read} = used {evaluation.rows_used}"
            f" + unused {len(evaluation.unused)}",
+           *(f"  {note.en}" for note in evaluation.notes),
            *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
                           "  ... and {more} more (--format json lists them all)")]
           if figures else []),

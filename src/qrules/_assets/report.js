@@ -592,6 +592,7 @@
     var box = document.getElementById("footer");
     var lines = [];
     if (DATA.dataset) lines.push(L.dataset + " " + DATA.dataset + ": " + fill(L.rows, DATA.rows));
+    (DATA.notes || []).forEach(function (note) { lines.push(note); });
     DATA.records.forEach(function (t) { lines.push(fill(L.records, t)); });
     var list = el("ul", null);
     lines.forEach(function (line) { list.appendChild(el("li", { text: line })); });

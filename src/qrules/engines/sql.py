@@ -54,7 +54,7 @@ from sqlglot import exp
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation
 from .._model import Rule, Rulebook
-from .._records import _IDENTIFIER, _TRUE, flag_codes
+from .._records import _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
     LOG_COLUMNS,
@@ -67,6 +67,7 @@ from .._recordspec import (
     judge_all,
     record_queries,
 )
+from .._tabular import IDENTIFIER as _IDENTIFIER
 from ._builders import count, date_literal, not_null, number, rendered, usable
 from ._holdings import Summary, reconciliations, summarize
 
