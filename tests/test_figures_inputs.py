@@ -621,3 +621,25 @@ def test_an_impossible_figure_in_a_wide_sheet_is_refused_at_its_cell(
                                "'2025年') in 2025")
     assert shown[1].startswith("wide.xlsx, row 4, column '2025年': "
                                "food_safety_sampling_pass_rate = 150 in 2025 is outside")
+
+
+@pytest.mark.parametrize("city", ["全市", "合计", "Total"])
+def test_a_city_total_beside_the_districts_is_the_city(
+        tmp_path: Path, yantai: qrules.Rulebook, city: str) -> None:
+    # Read as a fourth district, the sheet's total was summed with the districts
+    # it totals: 84 "met" against >= 50, where the city reports 42.
+    brands = "provincial_high_end_brand_enterprises"
+    wide = write_csv(tmp_path / "wide.csv", [["measure", "year", "芝罘区", "莱山区", "福山区", city],
+                                             [brands, 2025, 12, 20, 10, 42]])
+    long = write_csv(tmp_path / "long.csv", [["district", "measure", "year", "value"],
+                                             [city, brands, 2025, 42],
+                                             ["芝罘区", brands, 2025, 12],
+                                             ["莱山区", brands, 2025, 20],
+                                             ["福山区", brands, 2025, 10]])
+    for path in (wide, long):
+        dataset = qrules.read_dataset(path, yantai)
+        assert (brands, 2025, None, 42) in observed(dataset)
+        rules = yantai.select(ids=["provincial-high-end-brand-enterprises-brands-paragraph"])
+        [city_result] = [r for r in yantai.evaluate(dataset, rules=rules).results
+                         if r.district is None]
+        assert (city_result.verdict, city_result.observed) == (qrules.Verdict.NOT_MET, 42)
