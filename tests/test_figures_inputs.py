@@ -629,8 +629,9 @@ def test_a_city_total_beside_the_districts_is_the_city(
     # Read as a fourth district, the sheet's total was summed with the districts
     # it totals: 84 "met" against >= 50, where the city reports 42.
     brands = "provincial_high_end_brand_enterprises"
-    wide = write_csv(tmp_path / "wide.csv", [["measure", "year", "芝罘区", "莱山区", "福山区", city],
-                                             [brands, 2025, 12, 20, 10, 42]])
+    wide = write_csv(tmp_path / "wide.csv",
+                     [["measure", "year", "芝罘区", "莱山区", "福山区", city],
+                      [brands, 2025, 12, 20, 10, 42]])
     long = write_csv(tmp_path / "long.csv", [["district", "measure", "year", "value"],
                                              [city, brands, 2025, 42],
                                              ["芝罘区", brands, 2025, 12],
