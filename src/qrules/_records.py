@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from ._data import MISSING_MARKERS
+from ._doubts import RejectedInspection, RejectedUnit
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._model import Text
@@ -139,6 +140,9 @@ class Register(_Accounted[UnitRecord]):
     """The units under supervision (``units``), and how their rows were read."""
 
     _kind: ClassVar[str] = "register"
+    #: The rejected rows, as far as each could be read: units of unknown
+    #: membership and compliance (``docs/records.md``, "Bad rows").
+    rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
     _by_id: dict[str, UnitRecord] = attrs.field(factory=dict, eq=False, repr=False,
                                                alias="_by_id")
 
@@ -165,6 +169,8 @@ class InspectionLog(_Accounted[Inspection]):
     were read."""
 
     _kind: ClassVar[str] = "log"
+    #: The rejected rows of units the register holds: inspections they may have had.
+    rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
     _by_unit: dict[str, tuple[Inspection, ...]] = attrs.field(
         factory=dict, eq=False, repr=False, alias="_by_unit")
 
@@ -361,8 +367,11 @@ def _text(value: object) -> str | None:
     return None if text.lower() in MISSING_MARKERS else text
 
 
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?\Z")
-_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s.*)?\Z")
+# A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
+# is not a date.
+_TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"\Z")
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME + r"\Z")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
 _SERIAL = re.compile(r"\d{5,6}(?:\.\d+)?\Z")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-1900) count
@@ -429,6 +438,10 @@ _FALSE = frozenset({"0", "false", "no", "n", "f", "否", "未", "未纳入", "�
                     "×", "✗", "✘"})
 
 
+#: The words a flag cell reads as true, and as false (lower case, normalised).
+TRUE_WORDS, FALSE_WORDS = _TRUE, _FALSE
+
+
 def flag_codes(codes: Mapping[str, str]) -> dict[str, str]:
     """A flag column's mapping codes, keyed in lower case: a flag cell is read
     without regard to case (``Y``, ``y``), its mapped codes as the built-in
@@ -459,6 +472,25 @@ class _Table:
     header: list[str]
     rows: Iterator[tuple[int, Sequence[object]]]
     notes: tuple[Text, ...] = ()
+    #: A row with fewer cells than the header is misaligned (CSV: a lost
+    #: delimiter), not short of empty cells.
+    strict_width: bool = False
+
+
+def fetched_rows(name: str, header: Sequence[str],
+                 rows: Iterable[tuple[int, Sequence[object]]]) -> _Table:
+    """Rows already fetched, each with the number it is given in messages: a
+    source the readers take as they are (the SQL engines read the rows of a
+    table they reject this way)."""
+    return _Table(name, list(header), iter(rows))
+
+
+@attrs.frozen
+class Uncached:
+    """A spreadsheet formula cell whose value the file does not store (it was
+    never calculated and saved): its value is unknown, not empty."""
+
+    formula: str
 
 
 _URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
@@ -468,6 +500,8 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
 def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
           encoding: str | None, name: str | None) -> _Table:
     default_table = "register" if kind == "register" else "inspections"
+    if isinstance(source, _Table):
+        return source
     if isinstance(source, str) and _URL.match(source):
         return _from_url(source, table or default_table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
@@ -582,7 +616,7 @@ def _from_csv(path: Path, encoding: str | None) -> _Table:
     header = next(reader, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return _Table(name, header, _numbered(reader, first=2), notes)
+    return _Table(name, header, _numbered(reader, first=2), notes, strict_width=True)
 
 
 def _from_xlsx(path: Path, sheet: str | None) -> _Table:
@@ -599,12 +633,28 @@ def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     worksheet = book[sheet] if sheet is not None else book.worksheets[0]
     rows = worksheet.iter_rows(values_only=True)
     header = ["" if c is None else str(c) for c in next(rows, ())]
+    # The formulas, read beside the values: a formula cell with no stored value
+    # reads as None among the values, and must not pass for an empty cell.
+    formulas_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    formulas = formulas_book[worksheet.title].iter_rows(values_only=True)
+    next(formulas, ())
+
+    def with_formulas() -> Iterator[Sequence[object]]:
+        for values, written in zip(rows, formulas, strict=False):
+            if None in values and any(isinstance(w, str) and w.startswith("=")
+                                      for w in written):
+                yield tuple(Uncached(w) if v is None and isinstance(w, str)
+                            and w.startswith("=") else v
+                            for v, w in zip(values, written, strict=False))
+            else:
+                yield values
 
     def body() -> Iterator[tuple[int, Sequence[object]]]:
         try:
-            yield from _numbered(rows, first=2)
+            yield from _numbered(with_formulas(), first=2)
         finally:
             book.close()
+            formulas_book.close()
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
     return _Table(name, header, body())
@@ -728,9 +778,13 @@ class _Rows:
         self.rejected = 0
         self.problems: list[Problem] = []
 
-    def __iter__(self) -> Iterator[tuple[int, Callable[[str], object]]]:
-        """``(row number, cell)`` for each non-blank row; ``cell(column)`` gives
-        the raw value of a canonical column (``None`` if the file has none)."""
+    def __iter__(self) -> Iterator[tuple[int, Callable[[str], object], dict[str, Problem]]]:
+        """``(row number, cell, broken)`` for each non-blank row; ``cell(column)``
+        gives the raw value of a canonical column (``None`` if the file has none);
+        ``broken`` the canonical columns that cannot be read whatever they hold,
+        each with its problem: every column of a row with more or fewer cells than
+        the header (which cell is missing or extra cannot be told), a formula cell
+        without a cached value."""
         width = len(self.header)
         for number, cells in self.table.rows:
             if all(_missing(c) or (isinstance(c, str) and not c.strip()) for c in cells):
@@ -738,17 +792,31 @@ class _Rows:
             self.read += 1
             if self.progress is not None and self.read % _PROGRESS_EVERY == 0:
                 self.progress(self.table.name, self.read)
+            broken: dict[str, Problem] = {}
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
-                self.reject([Problem(self.table.name, "more cells than columns",
-                                     where=f"row {number}")])
-                continue
+                broken = self._misaligned(number, "more cells than columns")
+            elif len(cells) < width and self.table.strict_width:
+                broken = self._misaligned(number, f"{len(cells)} cells, fewer than the "
+                                                  f"{width} columns of the header")
+            else:
+                for column, position in self.positions.items():
+                    if position < len(cells) and isinstance(cells[position], Uncached):
+                        broken[column] = self.problem(
+                            number, column, "a formula without a cached value",
+                            hint="open the file in Excel and save it, so each formula's "
+                                 "value is stored")
 
             def cell(column: str, cells: Sequence[object] = cells) -> object:
                 position = self.positions.get(column)
-                return cells[position] if position is not None and position < len(cells) \
+                value = cells[position] if position is not None and position < len(cells) \
                     else None
+                return None if isinstance(value, Uncached) else value
 
-            yield number, cell
+            yield number, cell, broken
+
+    def _misaligned(self, number: int, message: str) -> dict[str, Problem]:
+        problem = Problem(self.table.name, message, where=f"row {number}")
+        return dict.fromkeys(self.positions, problem)
 
     def where(self, number: int, column: str) -> str:
         return f"row {number}, column {self.header[self.positions[column]]!r}"
@@ -806,16 +874,21 @@ def read_register(
                        name=name), "register", mapped, ("unit", "category"), progress)
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
-    for number, cell in rows:
-        problems: list[Problem] = []
+    rejected: list[RejectedUnit] = []
+    for number, cell, broken in rows:
+        problems: list[Problem] = list(dict.fromkeys(broken.values()))
+        unreadable: set[str] = set(broken)
 
         def read(column: str, parse: Callable[[object], Any], number: int = number,
-                 problems: list[Problem] = problems,
+                 problems: list[Problem] = problems, unreadable: set[str] = unreadable,
                  cell: Callable[[str], object] = cell) -> Any:
+            if column in unreadable:
+                return None
             try:
                 return parse(cell(column))
             except _Bad as error:
                 problems.append(rows.problem(number, column, str(error)))
+                unreadable.add(column)
                 return None
 
         unit = _text(cell("unit"))
@@ -826,20 +899,31 @@ def read_register(
         size = read("size", lambda v: rows.canonical("size", v))
         flags = frozenset(f for f in FLAGS if f in rows.positions
                           and read(f, functools.partial(rows.flag, f)))
-        if unit is None:
+        if broken:
+            pass  # the row's cells are not where the header says: nothing more to say
+        elif unit is None:
             problems.insert(0, rows.problem(number, "unit", "no unit id"))
         elif unit in first:
             problems.insert(0, rows.problem(number, "unit",
                                             f"unit {unit!r} is given twice (first in row "
                                             f"{first[unit]})"))
-        if category is None:
+        if category is None and "category" not in broken:
             problems.append(rows.problem(number, "category", "no category"))
+            unreadable.add("category")  # no category: it could be any
         if registered and closed and closed < registered:
             problems.append(rows.problem(number, "closed",
                                          f"closed {closed} before it was registered "
                                          f"{registered}"))
+            unreadable.update(("registered", "closed"))
         if problems:
             rows.reject(problems)
+            district = None if "district" in unreadable else rows.code("district",
+                                                                       cell("district"))
+            values: dict[str, str | bool | None] = {
+                "category": category, "risk_level": risk_level, "size": size,
+                "district": district, **{f: f in flags for f in FLAGS}}
+            rejected.append(RejectedUnit(rows.table.name, number, unit, values,
+                                         registered, closed, frozenset(unreadable)))
             continue
         assert unit is not None
         assert category is not None
@@ -855,10 +939,10 @@ def read_register(
         notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
                           f"categories no rule selects (not canonical codes): {shown}{more}"))
     return Register(rows.table.name, tuple(units), rows.read, tuple(rows.problems),
-                    rows.rejected, tuple(notes))
+                    rows.rejected, tuple(notes), tuple(rejected))
 
 
-def read_log(
+def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
     source: Source,
     register: Register,
     *,
@@ -879,42 +963,62 @@ def read_log(
     rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
     known = register.index
+    # The unit ids of the register's rejected rows: a log row of one is rejected
+    # with its own reason, not as a unit the register does not hold.
+    doubtful = {u.unit: u.row for u in register.rejected if u.unit is not None}
     inspections: list[Inspection] = []
+    rejected: list[RejectedInspection] = []
     first: dict[str, int] = {}
-    for number, cell in rows:
-        problems: list[Problem] = []
+    for number, cell, broken in rows:
+        problems: list[Problem] = list(dict.fromkeys(broken.values()))
+        unreadable: set[str] = set(broken)
         unit = _text(cell("unit"))
-        if unit is None:
+        if broken:
+            pass
+        elif unit is None:
             problems.append(rows.problem(number, "unit", "no unit id"))
         elif unit not in known:
-            # A suggestion is looked for in small registers only: it costs a pass over them.
-            problems.append(rows.problem(number, "unit", f"unit {unit!r} is not in the register "
-                                         f"{register.name}", did_you_mean(unit, known, cutoff=0.9)
-                                         if len(known) <= 2_000 else None))
+            if unit in doubtful:
+                problems.append(rows.problem(
+                    number, "unit", f"unit {unit!r} is the unit of a rejected register row "
+                                    f"(row {doubtful[unit]})"))
+            else:
+                # A suggestion is looked for in small registers only: it costs a pass.
+                problems.append(rows.problem(
+                    number, "unit", f"unit {unit!r} is not in the register {register.name}",
+                    did_you_mean(unit, known, cutoff=0.9) if len(known) <= 2_000 else None))
         date = kind = result = None
-        try:
-            date = parse_date(cell("date"))
-            if date is None:
-                problems.append(rows.problem(number, "date", "no date"))
-        except _Bad as error:
-            problems.append(rows.problem(number, "date", str(error)))
+        if "date" not in unreadable:
+            try:
+                date = parse_date(cell("date"))
+                if date is None:
+                    problems.append(rows.problem(number, "date", "no date"))
+            except _Bad as error:
+                problems.append(rows.problem(number, "date", str(error)))
+                unreadable.add("date")
         for column in ("kind", "result"):
+            if column in unreadable:
+                continue
             try:
                 value = rows.canonical(column, cell(column))
             except _Bad as error:
                 problems.append(rows.problem(number, column, str(error)))
+                unreadable.add(column)
                 continue
             if column == "kind":
                 kind = value
             else:
                 result = value
         inspection = _text(cell("inspection"))
-        if inspection is not None and inspection in first:
+        if inspection is not None and inspection in first and not broken:
             problems.append(rows.problem(number, "inspection",
                                          f"inspection {inspection!r} is given twice (first in "
                                          f"row {first[inspection]})"))
         if problems:
             rows.reject(problems)
+            if unit is not None and unit in known:
+                rejected.append(RejectedInspection(rows.table.name, number, unit, date, kind,
+                                                   result, frozenset(unreadable)))
             continue
         assert unit is not None
         assert date is not None
@@ -927,4 +1031,4 @@ def read_log(
         high = max(i.date for i in inspections)
         notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
     return InspectionLog(rows.table.name, tuple(inspections), rows.read, tuple(rows.problems),
-                         rows.rejected, tuple(notes))
+                         rows.rejected, tuple(notes), tuple(rejected))

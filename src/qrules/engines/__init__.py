@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation
 from .._model import Rule, Rulebook
@@ -36,7 +38,7 @@ from .._records import (
     _Table,
     reconciled,
 )
-from .._records_engine import _as_date
+from .._records_engine import as_date, prepared
 from .._recordspec import FLAGS
 
 if TYPE_CHECKING:
@@ -132,19 +134,24 @@ def evaluate_loaded(
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
 ) -> Evaluation:
     """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
-    with ``engine=``): they are loaded into the engine for the evaluation."""
+    with ``engine=``): they are loaded into the engine for the evaluation (the
+    rows the readers rejected bound the counts, as on the reference engine)."""
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
-    tables = reconciled(register, log)
+    ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
+    tables = reconciled(ready.register, ready.log)
     with (_connection(engine, connection) as opened,
-          module.loaded(opened, register, log) as (register_table, log_table)):
+          module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
         return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
-                            rules=rules, by_district=by_district, log_until=_as_date(log_until),
-                            tables=tables, progress=progress)
+                            rules=rules, by_district=by_district, log_until=ready.log_until,
+                            tables=tables, progress=progress, log_from=ready.log_from,
+                            doubts=ready.doubts)
 
 
 def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.Table:
@@ -163,9 +170,34 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
-    booleans = frozenset(c for c, i in positions.items() if c in FLAGS and columns[i][1])
+    types = {c: columns[i][1] for c, i in positions.items()}
+    _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
     return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
-                     booleans)
+                     types)
+
+
+#: The column types qrules reads, by kind of column, and the cast to use otherwise.
+_READ_TYPES = {"date": (("date", "timestamp", "text"), "DATE"),
+               "flag": (("boolean", "text", "integer"), "BOOLEAN"),
+               "code": (("text", "integer"), "VARCHAR")}
+
+
+def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -> None:
+    """A `DataError` for a column of a type qrules does not read (naming the
+    column, its type and the cast to use)."""
+    problems = []
+    for canonical, (stored, found) in columns.items():
+        role = "date" if canonical in ("registered", "closed", "date") else \
+            "flag" if canonical in FLAGS else "code"
+        accepted, cast = _READ_TYPES[role]
+        if found not in accepted:
+            shown = "a type with a time zone, a number with a fraction or another type" \
+                if found == "other" else found.upper()
+            problems.append(Problem(name, f"column {stored!r} ({kind} {canonical}) is "
+                                          f"{shown}, which qrules does not read as a {role}",
+                                    hint=f"cast it: CAST({stored} AS {cast})"))
+    if problems:
+        raise DataError(name, problems)
 
 
 def evaluate_tables(
@@ -181,6 +213,8 @@ def evaluate_tables(
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = True,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -190,10 +224,14 @@ def evaluate_tables(
     closed here. ``register`` and ``log`` name the tables (``schema.table``
     allowed; ``log=None``: no log). Their columns are the canonical ones, or
     those a ``mapping`` names (its codes are translated in the query, so
-    nothing is copied). Dates are DATE columns; a flag is BOOLEAN, or text
-    read as the readers read it. Rows without a unit id or category, and log
-    rows without a unit id or date, are not counted; the reconciliation says
-    how many. See ``docs/engines.md``.
+    nothing is copied). Dates are DATE or TIMESTAMP (its date) columns, or
+    text written YYYY-MM-DD; a flag is BOOLEAN, or text read as the readers
+    read it; a code is text or an integer (compared as text); another type is
+    a `DataError` naming the cast to use. Rows a reader would reject (no unit
+    id or category, a date or flag that does not read, a log row dated after
+    ``log_until`` or today, …) are not counted: they are read by the readers'
+    code, named in the reconciliation, and bound the counts as on every engine
+    (``strict=True``: a `DataError`). See ``docs/engines.md``.
 
     ``check_keys`` (the default) checks what a database may not enforce: a
     unit id in more than one register row, or an inspection id in more than one
@@ -206,16 +244,21 @@ def evaluate_tables(
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
+    from ._rejected import rejections  # noqa: PLC0415
 
     chosen = engine or engine_of(connection)
     mapped = _as_mapping(mapping)
+    until = as_date(log_until, "log_until")
     with _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
-        log_table = _table(database, log, "log", mapped) if log is not None else None
+        log_table = None if log is None else attrs.evolve(
+            _table(database, log, "log", mapped), until=until or dt.date.today())
+        rejected = rejections(database, register_table, log_table, mapped, strict=strict)
         return sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
-                            by_district=by_district, log_until=_as_date(log_until),
-                            progress=progress, check_keys=check_keys)
+                            by_district=by_district, log_until=until,
+                            progress=progress, check_keys=check_keys,
+                            log_from=as_date(log_from, "log_from"), rejected=rejected)
 
 
 def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",

@@ -18,6 +18,7 @@ from .._evaluate import Reconciliation
 from ._builders import count, dated, filtered, not_null, number, rendered, usable
 
 if TYPE_CHECKING:
+    from ._rejected import Rejections
     from .sql import Database, Table
 
 __all__ = ["Summary", "reconciliations", "summarize"]
@@ -44,7 +45,7 @@ class Summary:
 
 
 def summarize(database: Database, register: Table, log: Table | None, *,
-              check_keys: bool = False) -> Summary:
+              check_keys: bool = False, exact_log: bool = False) -> Summary:
     """The tables' `Summary`.
 
     First from plain column counts, minima and maxima, which a database can
@@ -60,7 +61,7 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     register (not counted; the log's first and last dates are then those of
     the rows that are).
     """
-    summary = _tallies(database, register, log, log_exact=not check_keys)
+    summary = _tallies(database, register, log, log_exact=not check_keys, exact_log=exact_log)
     if not check_keys:
         return summary
     dialect = database.dialect
@@ -95,16 +96,17 @@ def _some(units: Sequence[str], shown: int) -> str:
 
 
 def _tallies(database: Database, register: Table, log: Table | None, *,
-             log_exact: bool = True) -> Summary:
+             log_exact: bool = True, exact_log: bool = False) -> Summary:
     """`summarize` without the keys (``log_exact=False``: the log's counted rows
     and reach are left as the plain counts give them, when the key check will
-    count them anyway)."""
+    count them anyway; ``exact_log``: the log has rows qrules rejects, so its
+    reach is counted row by row)."""
     row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
     log_rows, log_units, dates = (int(v) for v in row[3:6]) if log is not None else (0, 0, 0)
     first, last = row[6:8] if log is not None else (None, None)
-    inexact_log = log if log_exact and log_units != log_rows else None
+    inexact_log = log if log_exact and (log_units != log_rows or exact_log) else None
     if unusable is None or inexact_log is not None:
         exact = database.fetch(_summary_sql(register, inexact_log, database.dialect,
                                             exact=True))[0]
@@ -240,26 +242,22 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
                          .from_(log.ref("l")))
 
 
-def reconciliations(register: Table, log: Table | None, summary: Summary
-                     ) -> tuple[Reconciliation, ...]:
-    """How the tables' rows were counted: rows without a unit id or category (the
-    register), or without a unit id or date (the log), are not; nor, when the
-    keys are checked, log rows of units that are not in the register."""
-    rows, unusable = summary.register_rows, summary.register_unusable
-    tables = [Reconciliation(register.name, "register", rows, rows - unusable, unusable,
-                             tuple([Problem(register.name, f"{unusable} rows have no unit id "
-                                                           "or no category: not counted")]
-                                   if unusable else []))]
+def reconciliations(register: Table, log: Table | None, summary: Summary,
+                    rejected: Rejections) -> tuple[Reconciliation, ...]:
+    """How the tables' rows were counted: rows qrules rejects (each named with
+    its reason) are not; nor, when the keys are checked, log rows of units that
+    are not in the register."""
+    rows = summary.register_rows
+    tables = [Reconciliation(register.name, "register", rows, rows - rejected.register_rows,
+                             rejected.register_rows, rejected.register_problems)]
     if log is not None:
-        rows, used, unknown = summary.log_rows, summary.log_used, summary.log_unknown
-        problems = []
-        if rows - used - unknown:
-            problems.append(Problem(log.name, f"{rows - used - unknown} rows have no unit id "
-                                              "or no date: not counted"))
+        rows, unknown = summary.log_rows, summary.log_unknown
+        problems = list(rejected.log_problems)
         if unknown:
             problems.append(Problem(log.name, f"{unknown} rows name a unit that is not in the "
                                               f"register ({_some(summary.unknown_units, 5)}): "
                                               "not counted"))
+        used = rows - rejected.log_rows - unknown
         tables.append(Reconciliation(log.name, "log", rows, used, rows - used,
-                                     tuple(problems)))
+                                     tuple(problems), rejected.log_notes))
     return tuple(tables)
