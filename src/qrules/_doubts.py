@@ -174,18 +174,25 @@ def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int
     return [(low[0], low[1]), (high[0], high[1]), (small[0], small[1])]
 
 
-def _rows(doubts: Sequence[_Doubt]) -> Text:
-    """``2 rejected register rows (rows 7, 19) and 1 rejected log row (row 4)``."""
-    zh, en = [], []
+def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
+    """``2 rejected register rows``, and ``rows 7, 19`` (``register row 7; log
+    rows 4, 9`` when both tables have some)."""
+    zh, en, zh_where, en_where = [], [], [], []
+    found = {kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
+             for kind in ("register", "log")}
+    both = all(found.values())
     for kind, zh_kind in (("register", "登记册"), ("log", "检查记录")):
-        rows = sorted({r for d in doubts if d.kind == kind for r in d.rows})
+        rows = found[kind]
         if not rows:
             continue
         shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
         plural = "s" if len(rows) != 1 else ""
-        en.append(f"{len(rows)} rejected {kind} row{plural} (row{plural} {shown})")
-        zh.append(f"{zh_kind}中 {len(rows)} 行被拒收的行(第 {shown} 行)")
-    return Text("和".join(zh), " and ".join(en))
+        en.append(f"{len(rows)} rejected {kind} row{plural}")
+        zh.append(f"{zh_kind}中被拒收的 {len(rows)} 行")
+        en_where.append(f"{kind + ' ' if both else ''}row{plural} {shown}")
+        zh_where.append(f"{zh_kind if both else ''}第 {shown} 行")
+    return (Text("和".join(zh), " and ".join(en)),
+            Text(";".join(zh_where), "; ".join(en_where)))
 
 
 def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
@@ -223,8 +230,9 @@ def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
                       f"{meetings[-1]} 个符合;读取到的:{read.reason.zh}",
                       f"; {totals[0]} to {totals[-1]} units in the population, {meetings[0]} "
                       f"to {meetings[-1]} meeting it; as read: {read.reason.en}")
-    reason = Text(f"无法判定:{rows.zh}可能改变结论{bounds.zh}",
-                  f"unknown: {rows.en} could change this{bounds.en}")
+    what, where = rows
+    reason = Text(f"无法判定:{what.zh}可能改变结论({where.zh}){bounds.zh}",
+                  f"unknown: {what.en} could change this ({where.en}){bounds.en}")
     return _with_rows(Result(read.rule, read.year, Verdict.UNKNOWN, reason, district,
                              years=read.years, population=counts.total, meeting=None),
                       doubts)
