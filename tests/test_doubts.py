@@ -289,7 +289,7 @@ def test_a_timestamp_is_read_as_its_date(book: qrules.Rulebook, engine: tuple[st
 
 def test_integer_codes_with_a_mapping_are_matched_as_text(book: qrules.Rulebook,
                                                           engine: tuple[str, Any]) -> None:
-    name, connection = engine
+    _, connection = engine
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS doubt_register")
     cursor.execute("CREATE TABLE doubt_register (unit INTEGER, category INTEGER, "
@@ -308,7 +308,7 @@ def test_integer_codes_with_a_mapping_are_matched_as_text(book: qrules.Rulebook,
 
 def test_a_type_qrules_does_not_read_is_refused(book: qrules.Rulebook,
                                                 engine: tuple[str, Any]) -> None:
-    name, connection = engine
+    _, connection = engine
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS doubt_register")
     cursor.execute("CREATE TABLE doubt_register (unit VARCHAR, category VARCHAR, "

@@ -258,7 +258,8 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     postgres.execute("CREATE SCHEMA office")
     _fill(postgres, "office.", "%s")
     found = evaluate_tables(yantai, postgres, register="office.台账", log="office.检查",
-                            mapping=MAPPING, by_district=True, log_until="2025-12-31", log_from="2023-01-01")
+                            mapping=MAPPING, by_district=True, log_until="2025-12-31",
+                                log_from="2023-01-01")
     assert list(found) == list(_expected(yantai))
 
 
@@ -549,7 +550,8 @@ def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
 
 def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
     assert default_engine() == "duckdb"
-    sample = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample", "--log-from", "2023-01-01",
+    sample = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
               "--by-district", "--format", "json")
     default = run(*sample)
     assert default == run(*sample, "--engine", "duckdb")

@@ -549,7 +549,8 @@ def test_the_sample_shows_every_verdict() -> None:
 
 
 def test_check_with_records_only() -> None:
-    code, out, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample", "--log-from", "2023-01-01")
+    code, out, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01")
     assert code == 1
     assert err == ""  # not a terminal: no progress
     assert "20 (2/10)" in out
@@ -561,7 +562,8 @@ def test_check_with_records_only() -> None:
 
 def test_check_with_figures_and_records_as_json() -> None:
     code, out, _ = run("check", "yantai-2023-2025", "--sample", "--register", "sample",
-                       "--log", "sample", "--log-from", "2023-01-01", "--format", "json", "--log-until", "2025-12-31")
+                       "--log", "sample", "--log-from", "2023-01-01", "--format", "json",
+                       "--log-until", "2025-12-31")
     assert code == 1
     document = json.loads(out)
     assert document["dataset"]["name"] == "synthetic-2023-2025.csv"
@@ -591,14 +593,16 @@ def test_check_records_only_json_has_no_dataset() -> None:
 
 @pytest.mark.parametrize("fmt", ["markdown", "junit"])
 def test_other_formats_show_failing_units(fmt: str) -> None:
-    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample", "--log-from", "2023-01-01",
+    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                     "--format", fmt, "--lang", "zh")
     assert "CT05" in out
     assert "需在 2023-12-31 前再接受 1 次检查" in out
 
 
 def test_check_records_by_district() -> None:
-    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample", "--log-from", "2023-01-01",
+    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                     "--by-district", "--rule", "high-risk-catering-units-inspected-twice-yearly")
     assert "high-risk-catering-units-inspected-twice-yearly  2023 福山区  not met" in out
 
@@ -610,7 +614,8 @@ class _Terminal(io.StringIO):
 
 def test_progress_shows_on_a_terminal_only() -> None:
     terminal = _Terminal()
-    code, _, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample", "--log-from", "2023-01-01",
+    code, _, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                        stderr=terminal)
     assert code == 1
     assert "judged" in err
