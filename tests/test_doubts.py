@@ -12,18 +12,22 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import qrules
 from qrules import Verdict
 from qrules._records import parse_date
 from qrules.engines import evaluate_tables
 
-from .records_strategies import unit, visit
+from .records_strategies import CORRUPTIONS, corrupted_records, unit, visit
 
 #: The columns of the tables made in place, and their SQL types.
 REGISTER_TYPES = {"unit": "VARCHAR", "name": "VARCHAR", "category": "VARCHAR",
@@ -374,3 +378,81 @@ def test_a_formula_without_a_cached_value_is_rejected(tmp_path: Path) -> None:
         "(open the file in Excel and save it, so each formula's value is stored)"]
     [rejected] = register.rejected
     assert rejected.unreadable == frozenset({"internet_bright_kitchen"})
+
+
+# -- the property: no verdict but the verdict of every reading -------------------------
+
+#: Generated cases per engine; QRULES_ENGINE_EXAMPLES for a longer run.
+EXAMPLES = max(5, int(os.environ.get("QRULES_ENGINE_EXAMPLES", "100")) // 4)
+DECLARED = {"log_from": "2023-01-01", "log_until": "2025-12-31", "by_district": False}
+
+
+def _verdicts(results: Iterable[qrules.Result]) -> dict[tuple[str, int], Verdict]:
+    return {(r.rule.id, r.year): r.verdict for r in results}
+
+
+def readings(units: list[dict[str, Any]], visits: list[dict[str, Any]],
+             corrupted: list[tuple[str, int, str]]
+             ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every way of reading the corrupted cells (each a value it could have held)."""
+    choices = [CORRUPTIONS[column][1] for _, _, column in corrupted]
+    for values in itertools.product(*choices):
+        register, log = [dict(u) for u in units], [dict(v) for v in visits]
+        for (table, index, column), value in zip(corrupted, values, strict=True):
+            (register if table == "register" else log)[index][column] = value
+        yield register, log
+
+
+def brute_force(book: qrules.Rulebook, units: list[dict[str, Any]],
+                visits: list[dict[str, Any]], corrupted: list[tuple[str, int, str]]
+                ) -> dict[tuple[str, int], set[Verdict]]:
+    """Each rule and year's verdicts over every reading, on the reference engine."""
+    found: dict[tuple[str, int], set[Verdict]] = {}
+    for register, log in readings(units, visits, corrupted):
+        read = qrules.read_register(register)
+        assert not read.problems
+        judged = qrules.evaluate_records(book, read, qrules.read_log(log, read), **DECLARED)
+        for key, verdict in _verdicts(judged).items():
+            found.setdefault(key, set()).add(verdict)
+    return found
+
+
+def check_no_false_verdict(book: qrules.Rulebook, engine: str, connection: Any,
+                           generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                            list[tuple[str, int, str]]]) -> None:
+    units, visits, corrupted = generated
+    register = qrules.read_register(units)
+    log = qrules.read_log(visits, register)
+    reference = _verdicts(qrules.evaluate_records(book, register, log, **DECLARED))
+    loaded = _verdicts(qrules.evaluate_records(book, register, log, engine=engine,
+                                               connection=connection, **DECLARED))
+    place(connection, engine, "doubt_register", units, REGISTER_TYPES)
+    place(connection, engine, "doubt_log", visits, LOG_TYPES)
+    in_place = _verdicts(evaluate_tables(book, connection, register="doubt_register",
+                                         log="doubt_log", **DECLARED))
+    assert loaded == reference
+    assert in_place == reference
+    every = brute_force(book, units, visits, corrupted)
+    for key, verdict in reference.items():
+        if verdict is not Verdict.UNKNOWN:
+            assert every.get(key, {verdict}) == {verdict}, (key, verdict, every.get(key))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(corrupted_records())
+def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_duckdb(
+        book: qrules.Rulebook,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
+                         list[tuple[str, int, str]]]) -> None:
+    check_no_false_verdict(book, "duckdb", duckdb.connect(), generated)
+
+
+@settings(max_examples=max(3, EXAMPLES // 3), deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(corrupted_records())
+def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
+        book: qrules.Rulebook, postgres: Any,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
+                         list[tuple[str, int, str]]]) -> None:
+    check_no_false_verdict(book, "postgres", postgres, generated)

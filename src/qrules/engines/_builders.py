@@ -111,8 +111,8 @@ def rejected_register(register: Table, alias: str = "r") -> exp.Expr:
     closed before registered."""
     if register.checked:
         return exp.false()
-    parts: list[exp.Expr] = [exp.Is(this=register.column(c, alias), expression=exp.null())
-                             for c in ("unit", "category")]
+    # No unit id or no category: NULL, or a marker the readers read as missing.
+    parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]
     parts += [p for p in (*(_bad_date(register, c, alias) for c in ("registered", "closed")),
                           *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
                           *(_bad_flag(register, f, alias) for f in FLAGS)) if p is not None]
@@ -128,6 +128,7 @@ def rejected_log(log: Table, alias: str = "l") -> exp.Expr:
     last day (a doubtful date)."""
     if log.checked:
         return exp.false()
+    # (A unit id that is a marker of a missing value names no unit of the register.)
     parts: list[exp.Expr] = [exp.Is(this=log.column(c, alias), expression=exp.null())
                              for c in ("unit", "date")]
     parts += [p for p in (_bad_date(log, "date", alias),
