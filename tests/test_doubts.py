@@ -456,3 +456,30 @@ def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
         generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
                          list[tuple[str, int, str]]]) -> None:
     check_no_false_verdict(book, "postgres", postgres, generated)
+
+
+def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
+                                                        engine: tuple[str, Any]) -> None:
+    """A log whose counts and dates are clean is counted as it is, its counted rows
+    watched for a kind or result outside its set: one such row is found, and it
+    bounds its unit's count as on the reference engine."""
+    name, connection = engine
+    place(connection, name, "doubt_register", [unit("C1", "catering", risk_level="high")],
+          {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"})
+    cursor = connection.cursor()
+    cursor.execute("DROP TABLE IF EXISTS doubt_log")
+    cursor.execute("CREATE TABLE doubt_log (unit VARCHAR, date DATE, kind VARCHAR)")
+    cursor.execute("INSERT INTO doubt_log VALUES ('C1', DATE '2024-01-02', 'routine'), "
+                   "('C1', DATE '2024-12-30', '体系?')")
+    options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
+                               "log_until": "2024-12-31"}
+    [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                              **options)
+    register = qrules.read_register([unit("C1", "catering", risk_level="high")])
+    log = qrules.read_log([visit("C1", "2024-01-02", "routine"),
+                           visit("C1", "2024-12-30", "体系?")], register)
+    [expected] = qrules.evaluate_records(book, register, log, **options)
+    assert (found.verdict, found.reason, found.rejected_rows) == (
+        expected.verdict, expected.reason, expected.rejected_rows)
+    assert found.verdict is Verdict.UNKNOWN
+    assert found.rejected_rows == (("log", 2),)

@@ -84,6 +84,8 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
                            ) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
     doubtful date (an inspection of its unit in any year), with a note."""
+    if not log.inspections or max(i.date for i in log.inspections) <= until:
+        return log  # the common case: one pass, nothing built
     late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
                                 declared)
     if not late:

@@ -43,6 +43,7 @@ from .._recordspec import FLAGS
 
 if TYPE_CHECKING:
     from . import sql
+    from ._rejected import Rejections
 
 __all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_tables",
            "sql_for"]
@@ -255,10 +256,31 @@ def evaluate_tables(
         log_table = None if log is None else attrs.evolve(
             _table(database, log, "log", mapped), until=until or dt.date.today())
         rejected = rejections(database, register_table, log_table, mapped, strict=strict)
-        return sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
-                            by_district=by_district, log_until=until,
-                            progress=progress, check_keys=check_keys,
-                            log_from=as_date(log_from, "log_from"), rejected=rejected)
+        options: dict[str, Any] = {
+            "rules": rules, "by_district": by_district, "log_until": until,
+            "progress": progress, "check_keys": check_keys,
+            "log_from": as_date(log_from, "log_from")}
+        try:
+            return sql.evaluate(rulebook, database, *_counted_as(register_table, log_table,
+                                                                 rejected),
+                                rejected=rejected, **options)
+        except sql.Unclean:  # the log holds rows to reject after all: find them
+            rejected = rejections(database, register_table, log_table, mapped, strict=strict,
+                                  watch=False)
+            return sql.evaluate(rulebook, database, *_counted_as(register_table, log_table,
+                                                                 rejected),
+                                rejected=rejected, **options)
+
+
+def _counted_as(register: sql.Table, log: sql.Table | None, rejected: Rejections
+                ) -> tuple[sql.Table, sql.Table | None]:
+    """The tables as the counting query reads them: a table without a row to
+    reject as it is (no check row by row), a log that may have some watched."""
+    register = attrs.evolve(register, checked=not rejected.register_rows)
+    if log is not None:
+        log = attrs.evolve(log, checked=not rejected.log_rows,
+                           watched=rejected.watch_log)
+    return register, log
 
 
 def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",
@@ -266,8 +288,9 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
             years: Sequence[int] | None = None, by_district: bool = False,
             pretty: bool = True) -> str:
     """The query that counts the rules on canonical tables ``register`` and
-    ``log``, in a dialect: to read, or to run elsewhere. ``years`` are the years
-    the log covers (default: the rulebook's period)."""
+    ``log`` whose rows are all readable, in a dialect: to read, or to run
+    elsewhere. ``years`` are the years the log covers (default: the rulebook's
+    period)."""
     _needs("sqlglot")  # pip install 'qrules[sql]', said plainly
     from .._recordspec import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
@@ -277,5 +300,7 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     coverage = Coverage(dt.date(min(covered), 1, 1), dt.date(max(covered), 12, 31))
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     plan = sql.Plan.of(record_queries(rulebook, chosen, coverage))
-    tables = sql.Table.canonical(register, "register"), sql.Table.canonical(log, "log")
+    # Tables whose rows are checked (evaluate_tables first finds the rows to reject).
+    tables = (sql.Table.canonical(register, "register", checked=True),
+              sql.Table.canonical(log, "log", checked=True))
     return sql.select(plan, *tables, by_district=by_district).sql(dialect=dialect, pretty=pretty)

@@ -50,6 +50,8 @@ class Rejections:
     register_problems: tuple[Problem, ...] = ()
     log_problems: tuple[Problem, ...] = ()
     log_notes: tuple[Text, ...] = ()
+    #: The log is to be counted as it is, watched (see `rejections`).
+    watch_log: bool = False
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -57,17 +59,22 @@ def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
     return exp.select(exp.Count(this=exp.Star())).from_(found.subquery("x"))
 
 
-def _numbered(table: Table, alias: str) -> exp.Select:
-    """The table's columns qrules reads, as stored, and each row's number."""
+def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
+    """The table's columns qrules reads, as stored, and each row's number (in the
+    order a scan gives them, as `read_register` numbers a table's rows)."""
     columns = [exp.column(stored, alias, quoted=True) for stored in
                dict.fromkeys(table.columns.values())]
-    numbered = exp.alias_(exp.Window(this=exp.RowNumber()), _ROW)
+    window = exp.Window(this=exp.RowNumber())
+    if dialect == "spark":  # Spark numbers rows only over an order: the scan's
+        window = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
+            exp.Ordered(this=exp.Anonymous(this="monotonically_increasing_id"))]))
+    numbered = exp.alias_(window, _ROW)
     return exp.select(*columns, numbered).from_(table.ref(alias))
 
 
 def _fetch(database: Database, table: Table, where: exp.Expr, alias: str,
            extra: Sequence[exp.Expr] = ()) -> tuple[list[str], list[Sequence[Any]]]:
-    inner = _numbered(table, alias).subquery(alias)
+    inner = _numbered(table, alias, database.dialect).subquery(alias)
     stored = list(dict.fromkeys(table.columns.values()))
     query = (exp.select(*(exp.column(c, alias, quoted=True) for c in stored),
                         exp.column(_ROW, alias), *extra)
@@ -76,23 +83,47 @@ def _fetch(database: Database, table: Table, where: exp.Expr, alias: str,
 
 
 def rejections(database: Database, register: Table, log: Table | None,
-               mapping: ColumnMapping, *, strict: bool = False) -> Rejections:
-    """The rows of the tables that qrules rejects (``strict``: a `DataError` if any)."""
+               mapping: ColumnMapping, *, strict: bool = False, watch: bool = True
+               ) -> Rejections:
+    """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
+
+    With ``watch``, the log is checked row by row only when its plain counts
+    and latest date (which a database answers from its statistics) show rows to
+    reject; otherwise `Rejections.watch_log` says that the counting query is to
+    count its rows with a kind or result outside its set (`Table.watched`), and
+    the log is checked here only if it has any (``watch=False``).
+    """
     dialect = database.dialect
-    counted = [_limited(register, rejected_register(register), "r")]
+    queries: list[exp.Expr] = [_limited(register, rejected_register(register), "r").subquery()]
     if log is not None:
-        counted.append(_limited(log, rejected_log(log), "l"))
-    query = exp.select(*(exp.alias_(c.subquery(), f"n{i}") for i, c in enumerate(counted)))
-    found = [int(n) for n in database.fetch(query.sql(dialect=dialect))[0]]
+        date = log.column("date", "l")
+        queries += [exp.select(exp.Count(this=exp.Star())).from_(log.ref("l")).subquery(),
+                    exp.select(exp.Count(this=log.column("unit", "l"))).from_(log.ref("l"))
+                    .subquery(),
+                    exp.select(exp.Count(this=date)).from_(log.ref("l")).subquery(),
+                    exp.select(exp.Max(this=date.copy())).from_(log.ref("l")).subquery()]
+    row = database.fetch(exp.select(*(exp.alias_(q, f"n{i}") for i, q in enumerate(queries)))
+                         .sql(dialect=dialect))[0]
+    found = [int(row[0])]
+    watch_log = False
+    if log is not None:
+        total, with_unit, dates, last = int(row[1]), int(row[2]), int(row[3]), row[4]
+        if watch and total == with_unit == dates and log.type("date") != "text" and (
+                last is None or log.until is None or _day(last) <= log.until):
+            watch_log = True
+            found.append(0)
+        else:
+            query = _limited(log, rejected_log(log), "l")
+            found.append(int(database.fetch(query.sql(dialect=dialect))[0][0]))
     if not any(found):
-        return Rejections()
+        return Rejections(watch_log=watch_log)
     for table, many in zip((register, log), found, strict=False):
         if table is not None and many > LIMIT:
             raise DataError(table.name, [Problem(
                 table.name, f"more than {LIMIT:,} rows that qrules rejects",
                 hint="read the rejections with qrules.read_register / read_log on a sample, "
                      "and fix the table's types or values")])
-    result = Rejections()
+    result = Rejections(watch_log=watch_log)
     if found[0]:
         header, rows = _fetch(database, register, rejected_register(register), "r")
         read = read_register(fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]),
@@ -131,6 +162,11 @@ def rejections(database: Database, register: Table, log: Table | None,
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def _day(value: object) -> dt.date:
+    """A database's latest date (a TIMESTAMP's date)."""
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
 
 
 def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
