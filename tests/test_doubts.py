@@ -275,16 +275,28 @@ def _read(units: list[dict[str, Any]], visits: list[dict[str, Any]]
 # -- one reading of every value on every engine -------------------------------------
 
 
+def typed(connection: Any, table: str, columns: str, values: str | None = None) -> None:
+    """A table with typed columns, and its rows (SQL literals)."""
+    cursor = connection.cursor()
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TABLE {table} ({columns})")
+    if values is not None:
+        cursor.execute(f"INSERT INTO {table} VALUES {values}")
+
+
+def typed_log(engine: tuple[str, Any], uid: str, columns: str, values: str) -> None:
+    """A register of one high-risk catering unit, and a log with typed columns."""
+    name, connection = engine
+    place(connection, name, "doubt_register", [unit(uid, "catering", risk_level="high")],
+          {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"})
+    typed(connection, "doubt_log", columns, values)
+
+
 def test_a_timestamp_is_read_as_its_date(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     """Issue 18's reproduction: an inspection on 31 December at 14:30 counts."""
-    name, connection = engine
-    place(connection, name, "doubt_register", [unit("U1", "catering", risk_level="high")],
-          {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"})
-    cursor = connection.cursor()
-    cursor.execute("DROP TABLE IF EXISTS doubt_log")
-    cursor.execute("CREATE TABLE doubt_log (unit VARCHAR, date TIMESTAMP)")
-    cursor.execute("INSERT INTO doubt_log VALUES ('U1', TIMESTAMP '2024-06-01 09:00:00'), "
-                   "('U1', TIMESTAMP '2024-12-31 14:30:00')")
+    typed_log(engine, "U1", "unit VARCHAR, date TIMESTAMP",
+              "('U1', TIMESTAMP '2024-06-01 09:00:00'), ('U1', TIMESTAMP '2024-12-31 14:30:00')")
+    _, connection = engine
     [result] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
                                rules=[book["twice"]], log_until="2024-12-31",
                                log_from="2024-01-01")
@@ -294,14 +306,10 @@ def test_a_timestamp_is_read_as_its_date(book: qrules.Rulebook, engine: tuple[st
 def test_integer_codes_with_a_mapping_are_matched_as_text(book: qrules.Rulebook,
                                                           engine: tuple[str, Any]) -> None:
     _, connection = engine
-    cursor = connection.cursor()
-    cursor.execute("DROP TABLE IF EXISTS doubt_register")
-    cursor.execute("CREATE TABLE doubt_register (unit INTEGER, category INTEGER, "
-                   "risk_level INTEGER)")
-    cursor.execute("INSERT INTO doubt_register VALUES (1, 7, 3), (2, 7, 1)")
-    cursor.execute("DROP TABLE IF EXISTS doubt_log")
-    cursor.execute("CREATE TABLE doubt_log (unit INTEGER, date DATE)")
-    cursor.execute("INSERT INTO doubt_log VALUES (1, DATE '2024-01-01'), (1, DATE '2024-12-31')")
+    typed(connection, "doubt_register", "unit INTEGER, category INTEGER, risk_level INTEGER",
+          "(1, 7, 3), (2, 7, 1)")
+    typed(connection, "doubt_log", "unit INTEGER, date DATE",
+          "(1, DATE '2024-01-01'), (1, DATE '2024-12-31')")
     mapping = {"register": {"codes": {"category": {"7": "catering"},
                                       "risk_level": {"1": "low", "3": "high"}}}}
     [result] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
@@ -313,10 +321,7 @@ def test_integer_codes_with_a_mapping_are_matched_as_text(book: qrules.Rulebook,
 def test_a_type_qrules_does_not_read_is_refused(book: qrules.Rulebook,
                                                 engine: tuple[str, Any]) -> None:
     _, connection = engine
-    cursor = connection.cursor()
-    cursor.execute("DROP TABLE IF EXISTS doubt_register")
-    cursor.execute("CREATE TABLE doubt_register (unit VARCHAR, category VARCHAR, "
-                   "registered INTEGER)")
+    typed(connection, "doubt_register", "unit VARCHAR, category VARCHAR, registered INTEGER")
     with pytest.raises(qrules.DataError) as raised:
         evaluate_tables(book, connection, register="doubt_register", log=None)
     message = str(raised.value)
@@ -463,14 +468,9 @@ def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
     """A log whose counts and dates are clean is counted as it is, its counted rows
     watched for a kind or result outside its set: one such row is found, and it
     bounds its unit's count as on the reference engine."""
-    name, connection = engine
-    place(connection, name, "doubt_register", [unit("C1", "catering", risk_level="high")],
-          {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"})
-    cursor = connection.cursor()
-    cursor.execute("DROP TABLE IF EXISTS doubt_log")
-    cursor.execute("CREATE TABLE doubt_log (unit VARCHAR, date DATE, kind VARCHAR)")
-    cursor.execute("INSERT INTO doubt_log VALUES ('C1', DATE '2024-01-02', 'routine'), "
-                   "('C1', DATE '2024-12-30', '体系?')")
+    typed_log(engine, "C1", "unit VARCHAR, date DATE, kind VARCHAR",
+              "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')")
+    _, connection = engine
     options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
                                "log_until": "2024-12-31"}
     [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
