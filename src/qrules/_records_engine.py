@@ -74,8 +74,7 @@ def prepared(register: Register, log: InspectionLog | None, *,
         problems = [p for table in (register, log) if table is not None
                     for p in table.problems]
         if problems:
-            raise DataError(register.name if register.problems else str(log and log.name),
-                            problems)
+            raise DataError(problems[0].file, problems)
     doubts = Doubts.of(register.rejected, log.rejected if log is not None else ())
     return Prepared(register, log, doubts, until, start)
 
