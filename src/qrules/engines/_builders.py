@@ -102,8 +102,9 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     """A code of a closed set that is not one (after the mapping)."""
     if not table.has(column):
         return None
-    return exp.and_(exp.not_(_marked(table.column(column, alias))),
-                    exp.not_(table.isin(column, alias, CODES[column])))
+    # The set first: a database tests the marker only for the rare value outside it.
+    return exp.and_(exp.not_(table.isin(column, alias, CODES[column])),
+                    exp.not_(_marked(table.column(column, alias))))
 
 
 def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
@@ -112,9 +113,9 @@ def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
     if not table.has(flag) or (table.type(flag) == "boolean" and not codes):
         return None
     words = sorted(TRUE_WORDS | FALSE_WORDS | set(codes))
-    return exp.and_(exp.not_(_marked(table.raw(flag, alias))),
-                    exp.not_(_text(table.raw(flag, alias)).isin(
-                        *(exp.Literal.string(w) for w in words))))
+    return exp.and_(exp.not_(_text(table.raw(flag, alias)).isin(
+                        *(exp.Literal.string(w) for w in words))),
+                    exp.not_(_marked(table.raw(flag, alias))))
 
 
 def _known(condition: exp.Expr) -> exp.Expr:
@@ -146,6 +147,10 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
     last day (a doubtful date). ``every``: checked in a table counted as it is."""
     if log.checked and not every:
         return exp.false()
+    if every:  # watched: its counts and dates are known clean; its codes are not
+        return exp.or_(*(p for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
+                         if p is not None)) if log.has("kind") or log.has("result") \
+            else exp.false()
     # (A unit id that is a marker of a missing value names no unit of the register.)
     parts: list[exp.Expr] = [exp.Is(this=log.column(c, alias), expression=exp.null())
                              for c in ("unit", "date")]
