@@ -465,9 +465,9 @@ def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
 
 def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
                                                         engine: tuple[str, Any]) -> None:
-    """A log whose counts and dates are clean is counted as it is, its counted rows
-    watched for a kind or result outside its set: one such row is found, and it
-    bounds its unit's count as on the reference engine."""
+    """A log whose counts and dates are clean is counted as it is, its kinds and
+    results checked in the key check's pass: one outside its set is found, and
+    it bounds its unit's count as on the reference engine."""
     typed_log(engine, "C1", "unit VARCHAR, date DATE, kind VARCHAR",
               "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')")
     _, connection = engine
@@ -483,3 +483,7 @@ def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
         expected.verdict, expected.reason, expected.rejected_rows)
     assert found.verdict is Verdict.UNKNOWN
     assert found.rejected_rows == (("log", 2),)
+    # Trusting the database's keys and codes (check_keys=False), the row is read as it is.
+    [trusted] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                                check_keys=False, **options)
+    assert (trusted.verdict, trusted.meeting) == (Verdict.MET, 1)

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
-from ._builders import count, dated, filtered, not_null, number, rendered, usable
+from ._builders import count, dated, filtered, not_null, number, rejected_log, rendered, usable
 
 if TYPE_CHECKING:
     from ._rejected import Rejections
@@ -42,6 +42,8 @@ class Summary:
     #: unit is not in the register, and a few of those units.
     log_unknown: int = 0
     unknown_units: tuple[str, ...] = ()
+    #: A watched log's rows with a kind or result outside its set (keys checked).
+    log_bad: int = 0
 
 
 def summarize(database: Database, register: Table, log: Table | None, *,
@@ -82,6 +84,8 @@ def summarize(database: Database, register: Table, log: Table | None, *,
                      f"qrules.{reader}, which keeps the first row of each")])
     if log is None:
         return summary
+    if log.watched and int(row[6]):
+        return attrs.evolve(summary, log_bad=int(row[6]))
     unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
     units = tuple(str(u) for (u,) in database.fetch(_summary_text(
         "unknown", register, log, dialect, _unknown))) if unknown else ()
@@ -159,12 +163,17 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         inspection = exp.column("inspection", "k")
         repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
             exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
+    # A watched log's kinds and results are checked in the same pass.
+    watched = log.watched and (log.has("kind") or log.has("result"))
+    if watched:
+        columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     logs = exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
+        exp.alias_(count(exp.column("bad", "k")) if watched else number(0), "bad"),
     ).from_(rows.subquery("k"))
     return _side_by_side(registers, logs)
 

@@ -73,7 +73,6 @@ from ._builders import (
     dated,
     not_null,
     number,
-    rejected_log,
     rendered,
     text_date,
     usable,
@@ -185,9 +184,10 @@ class Table:
     until: dt.date | None = None
     #: Loaded by qrules from records its readers checked: no row is rejected in SQL.
     checked: bool = False
-    #: A log counted as it is (``checked``) on the word of cheap checks, whose
-    #: counted rows with a kind or result outside its set are counted too (the
-    #: query's ``bad`` column): if any, it is counted again, row by row.
+    #: A log counted as it is (``checked``) on the word of cheap checks (its plain
+    #: counts and latest date), whose kinds and results the key check checks in
+    #: the same pass (`summarize`): if any is outside its set, the log is
+    #: checked row by row and counted again.
     watched: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -382,8 +382,6 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
         where = [log.isin(column, "l", wanted)
                  for column, wanted in (("kind", kinds), ("result", results)) if wanted]
         columns.append(exp.alias_(count(exp.and_(*where) if where else None), f"n{index}"))
-    if log.watched:
-        columns.append(exp.alias_(count(rejected_log(log, "l", every=True)), "nb"))
     inspected = exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
     units = exp.select(register.column("unit", "r")).from_(register.ref("r")).where(inspected)
     first, last = plan.windows[0][0], max(end for _, end in plan.windows)
@@ -430,9 +428,6 @@ def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, 
                       exp.column("w", "c").eq(exp.column("w", "w")))
         select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
                              copy=False)
-        if log.watched:
-            select = select.select(exp.alias_(exp.Coalesce(
-                this=exp.column("nb", "c"), expressions=[number(0)]), "nb"), copy=False)
     select = select.where(usable(register), copy=False)
     view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns},
                         types={c: t for c, t in register.types.items() if c in FLAGS}
@@ -459,8 +454,7 @@ def _members(plan: Plan, units: Table, log: Table | None) -> exp.Select:
         exp.alias_(exp.cast(units.column("unit", "u"), "VARCHAR"), "unit"),
         exp.alias_(exp.Coalesce(this=exp.cast(units.column("name", "u"), "VARCHAR"),
                                 expressions=[exp.Literal.string("")]), "name"),
-        exp.alias_(units.value("district", "u"), "district"), exp.alias_(short, "short"),
-        *([exp.column("nb", "u")] if _watched(plan, log) else []))
+        exp.alias_(units.value("district", "u"), "district"), exp.alias_(short, "short"))
         .from_(units.ref("u"), copy=False).join(specs, join_type="cross", copy=False)
         .where(judged.else_(exp.false(), copy=False), copy=False))
 
@@ -491,23 +485,19 @@ def select(plan: Plan, register: Table, log: Table | None, *,
                             *columns).from_("qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
-    watched = _watched(plan, log)
-
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
         counted = rows(part, None if by is None else not_null(by.copy()),
             null("VARCHAR", "unit"), null("VARCHAR", "name"),
             exp.alias_(by, "district") if by is not None else null("VARCHAR", "district"),
             null("BIGINT", "short"), exp.alias_(count(), "total"),
-            exp.alias_(count(short.copy().eq(number(0))), "meeting"),
-            *([exp.alias_(exp.Max(this=exp.column("nb")), "bad")] if watched else []))
+            exp.alias_(count(short.copy().eq(number(0))), "meeting"))
         return counted.group_by(spec.copy(), window.copy(), *([by.copy()] if by else []),
                                 copy=False)
 
     # A failing unit's row ends in the columns `_collect` keeps as they come.
     failing = rows(_FAILING, exp.GT(this=short.copy(), expression=number(0)),
                    exp.column("unit"), exp.column("name"), district.copy(), short.copy(),
-                   null("BIGINT", "total"), null("BIGINT", "meeting"),
-                   *([null("BIGINT", "bad")] if watched else []))
+                   null("BIGINT", "total"), null("BIGINT", "meeting"))
     parts = [counts(_WHOLE, None), *([counts(_DISTRICT, district)] if by_district else []),
              failing]
     # In order, so that each rule and year's failing units are one run of rows
@@ -524,13 +514,8 @@ def select(plan: Plan, register: Table, log: Table | None, *,
     return query.with_("qrules_members", as_=_members(plan, table, log), copy=False)
 
 
-def _watched(plan: Plan, log: Table | None) -> bool:
-    """Whether the query counts a watched log's rows to reject (its ``bad`` column)."""
-    return log is not None and log.watched and bool(plan.filters)
-
-
 class Unclean(QRulesError):
-    """A watched log holds rows to reject among those counted: count again, checking."""
+    """A watched log holds rows to reject: check it row by row, and count again."""
 
 
 # -- the districts ---------------------------------------------------------------
@@ -626,6 +611,8 @@ def evaluate(
     rejected = rejected or Rejections()
     summary = summarize(database, register, log, check_keys=check_keys,
                         exact_log=bool(rejected.log_rows))
+    if summary.log_bad:
+        raise Unclean(f"{log.name if log is not None else ''} holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
@@ -635,10 +622,8 @@ def evaluate(
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
-        fetched = database.fetch(_sql(plan, register, log, by_district, dialect))
-        if _watched(plan, log) and any(r[9] for r in fetched if r[0] != _FAILING):
-            raise Unclean(f"{log.name if log else ''} holds rows to reject")
-        counted = _collect(plan, fetched)
+        counted = _collect(plan, database.fetch(_sql(plan, register, log, by_district,
+                                                     dialect)))
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
