@@ -275,11 +275,11 @@ def evaluate_tables(
 def _counted_as(register: sql.Table, log: sql.Table | None, rejected: Rejections
                 ) -> tuple[sql.Table, sql.Table | None]:
     """The tables as the counting query reads them: a table without a row to
-    reject as it is (no check row by row), a log that may have some watched."""
-    register = attrs.evolve(register, checked=not rejected.register_rows)
+    reject as it is (no check row by row), watched when cheap checks found none."""
+    register = attrs.evolve(register, checked=not rejected.register_rows,
+                            watched=rejected.watched)
     if log is not None:
-        log = attrs.evolve(log, checked=not rejected.log_rows,
-                           watched=rejected.watch_log)
+        log = attrs.evolve(log, checked=not rejected.log_rows, watched=rejected.watched)
     return register, log
 
 

@@ -124,11 +124,12 @@ def _known(condition: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=condition, expressions=[exp.false()])
 
 
-def rejected_register(register: Table, alias: str = "r") -> exp.Expr:
+def rejected_register(register: Table, alias: str = "r", *, every: bool = False
+                      ) -> exp.Expr:
     """A register row the readers would reject: no unit id or category, a date
     or flag that does not read, a risk level or size that is not canonical,
-    closed before registered."""
-    if register.checked:
+    closed before registered. ``every``: checked in a table counted as it is."""
+    if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
     parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]

@@ -15,7 +15,17 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
-from ._builders import count, dated, filtered, not_null, number, rejected_log, rendered, usable
+from ._builders import (
+    count,
+    dated,
+    filtered,
+    not_null,
+    number,
+    rejected_log,
+    rejected_register,
+    rendered,
+    usable,
+)
 
 if TYPE_CHECKING:
     from ._rejected import Rejections
@@ -42,8 +52,8 @@ class Summary:
     #: unit is not in the register, and a few of those units.
     log_unknown: int = 0
     unknown_units: tuple[str, ...] = ()
-    #: A watched log's rows with a kind or result outside its set (keys checked).
-    log_bad: int = 0
+    #: A watched table has rows to reject (found in the key check's pass).
+    unclean: bool = False
 
 
 def summarize(database: Database, register: Table, log: Table | None, *,
@@ -67,10 +77,13 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     if not check_keys:
         return summary
     dialect = database.dialect
-    row = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    row = dict(zip(_keys(register, log).named_selects, found, strict=True))
+    if row["bad_units"] or row.get("bad_inspections"):
+        return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (
-            (register, row[0], "unit", _duplicates, "read_register"),
-            (log, row[5] if log is not None else 0, "inspection", _duplicate_inspections,
+            (register, row["repeated"], "unit", _duplicates, "read_register"),
+            (log, row.get("repeated_inspections", 0), "inspection", _duplicate_inspections,
              "read_log")):
         if extra:
             assert table is not None
@@ -84,9 +97,8 @@ def summarize(database: Database, register: Table, log: Table | None, *,
                      f"qrules.{reader}, which keeps the first row of each")])
     if log is None:
         return summary
-    if log.watched and int(row[6]):
-        return attrs.evolve(summary, log_bad=int(row[6]))
-    unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
+    unknown, used, first, last = (int(row["unknown"]), int(row["used"]), row["first_day"],
+                                  row["last_day"])
     units = tuple(str(u) for (u,) in database.fetch(_summary_text(
         "unknown", register, log, dialect, _unknown))) if unknown else ()
     return attrs.evolve(summary, log_used=used, first_day=first, last_day=last,
@@ -145,8 +157,11 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     unit is, the first and last date of those, and those of them that repeat
     an inspection id (0 when the log has no inspection ids)."""
     unit = register.column("unit", "r")
-    registers = (exp.select(exp.alias_(_repeats(unit), "repeated")).from_(register.ref("r"))
-                 .where(usable(register)))
+    # A watched table's codes, flags and markers are checked in the same pass.
+    bad = count(rejected_register(register, "r", every=True)) if register.watched \
+        else number(0)
+    registers = (exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
+                 .from_(register.ref("r")).where(usable(register)))
     if log is None:
         return registers
     known = exp.column("known", "k")
@@ -173,7 +188,7 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         exp.alias_(among(exp.Min(this=date)), "first_day"),
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
-        exp.alias_(count(exp.column("bad", "k")) if watched else number(0), "bad"),
+        exp.alias_(count(exp.column("bad", "k")) if watched else number(0), "bad_inspections"),
     ).from_(rows.subquery("k"))
     return _side_by_side(registers, logs)
 

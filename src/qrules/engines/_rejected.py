@@ -50,8 +50,8 @@ class Rejections:
     register_problems: tuple[Problem, ...] = ()
     log_problems: tuple[Problem, ...] = ()
     log_notes: tuple[Text, ...] = ()
-    #: The log is to be counted as it is, watched (see `rejections`).
-    watch_log: bool = False
+    #: The tables are to be counted as they are, watched (see `rejections`).
+    watched: bool = False
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -87,43 +87,54 @@ def rejections(database: Database, register: Table, log: Table | None,
                ) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
 
-    With ``watch``, the log is checked row by row only when its plain counts
-    and latest date (which a database answers from its statistics) show rows to
-    reject; otherwise `Rejections.watch_log` says that the counting query is to
-    count its rows with a kind or result outside its set (`Table.watched`), and
-    the log is checked here only if it has any (``watch=False``).
+    With ``watch``, a table is checked row by row here only when its plain
+    counts and latest date (which a database answers from its statistics) show
+    rows to reject, or its dates are text; otherwise `Rejections.watched` says
+    that its codes, flags and markers are to be checked in the key check's pass
+    (`Table.watched`), and this is called again with ``watch=False`` if they
+    show any.
     """
     dialect = database.dialect
-    queries: list[exp.Expr] = [_limited(register, rejected_register(register), "r").subquery()]
+
+    def plain(table: Table, alias: str, columns: tuple[str, ...], latest: str | None
+              ) -> list[exp.Expr]:
+        found: list[exp.Expr] = [exp.select(exp.Count(this=exp.Star())).from_(
+            table.ref(alias)).subquery()]
+        found += [exp.select(exp.Count(this=table.column(c, alias))).from_(
+            table.ref(alias)).subquery() for c in columns]
+        if latest is not None:
+            found.append(exp.select(exp.Max(this=table.column(latest, alias))).from_(
+                table.ref(alias)).subquery())
+        return found
+
+    queries = plain(register, "r", ("unit", "category"), None)
     if log is not None:
-        date = log.column("date", "l")
-        queries += [exp.select(exp.Count(this=exp.Star())).from_(log.ref("l")).subquery(),
-                    exp.select(exp.Count(this=log.column("unit", "l"))).from_(log.ref("l"))
-                    .subquery(),
-                    exp.select(exp.Count(this=date)).from_(log.ref("l")).subquery(),
-                    exp.select(exp.Max(this=date.copy())).from_(log.ref("l")).subquery()]
+        queries += plain(log, "l", ("unit", "date"), "date")
     row = database.fetch(exp.select(*(exp.alias_(q, f"n{i}") for i, q in enumerate(queries)))
                          .sql(dialect=dialect))[0]
-    found = [int(row[0])]
-    watch_log = False
+    text_dates = any(register.has(c) and register.type(c) == "text"
+                     for c in ("registered", "closed"))
+    watched = watch and len(set(row[:3])) == 1 and not text_dates
     if log is not None:
-        total, with_unit, dates, last = int(row[1]), int(row[2]), int(row[3]), row[4]
-        if watch and total == with_unit == dates and log.type("date") != "text" and (
-                last is None or log.until is None or _day(last) <= log.until):
-            watch_log = True
-            found.append(0)
-        else:
-            query = _limited(log, rejected_log(log), "l")
-            found.append(int(database.fetch(query.sql(dialect=dialect))[0][0]))
+        total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[6]
+        watched = watched and total == with_unit == dates and log.type("date") != "text" \
+            and (last is None or log.until is None or _day(last) <= log.until)
+    if watched:
+        return Rejections(watched=True)
+    found = [int(database.fetch(_limited(register, rejected_register(register), "r")
+                                .sql(dialect=dialect))[0][0])]
+    if log is not None:
+        found.append(int(database.fetch(_limited(log, rejected_log(log), "l")
+                                         .sql(dialect=dialect))[0][0]))
     if not any(found):
-        return Rejections(watch_log=watch_log)
+        return Rejections()
     for table, many in zip((register, log), found, strict=False):
         if table is not None and many > LIMIT:
             raise DataError(table.name, [Problem(
                 table.name, f"more than {LIMIT:,} rows that qrules rejects",
                 hint="read the rejections with qrules.read_register / read_log on a sample, "
                      "and fix the table's types or values")])
-    result = Rejections(watch_log=watch_log)
+    result = Rejections()
     if found[0]:
         header, rows = _fetch(database, register, rejected_register(register), "r")
         read = read_register(fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]),

@@ -184,10 +184,10 @@ class Table:
     until: dt.date | None = None
     #: Loaded by qrules from records its readers checked: no row is rejected in SQL.
     checked: bool = False
-    #: A log counted as it is (``checked``) on the word of cheap checks (its plain
-    #: counts and latest date), whose kinds and results the key check checks in
-    #: the same pass (`summarize`): if any is outside its set, the log is
-    #: checked row by row and counted again.
+    #: A table counted as it is (``checked``) on the word of cheap checks (its
+    #: plain counts and latest date), whose codes, flags and markers the key
+    #: check checks in its pass (`summarize`): if any would be rejected, the
+    #: tables are checked row by row and counted again.
     watched: bool = False
 
     def __attrs_post_init__(self) -> None:
@@ -611,8 +611,8 @@ def evaluate(
     rejected = rejected or Rejections()
     summary = summarize(database, register, log, check_keys=check_keys,
                         exact_log=bool(rejected.log_rows))
-    if summary.log_bad:
-        raise Unclean(f"{log.name if log is not None else ''} holds rows to reject")
+    if summary.unclean:
+        raise Unclean(f"{register.name} or its log holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
