@@ -166,13 +166,16 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
 
 def usable(register: Table, alias: str = "r") -> exp.Expr:
     """A register row that is counted: one the readers would not reject."""
-    return exp.true() if register.checked else exp.not_(exp.paren(
-        rejected_register(register, alias)))
+    if register.checked:  # (the plain test still helps a database plan its joins)
+        return exp.and_(*(not_null(register.column(c, alias)) for c in ("unit", "category")))
+    return exp.not_(exp.paren(rejected_register(register, alias)))
 
 
 def dated(log: Table, alias: str = "l") -> exp.Expr:
     """A log row that can be counted: one the readers would not reject."""
-    return exp.true() if log.checked else exp.not_(exp.paren(rejected_log(log, alias)))
+    if log.checked:
+        return exp.and_(*(not_null(log.column(c, alias)) for c in ("unit", "date")))
+    return exp.not_(exp.paren(rejected_log(log, alias)))
 
 
 def number(value: int) -> exp.Expr:

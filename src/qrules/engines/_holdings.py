@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlglot import exp
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ._rejected import Rejections
     from .sql import Database, Table
 
-__all__ = ["Summary", "reconciliations", "summarize"]
+__all__ = ["Summary", "plain_counts", "reconciliations", "summarize"]
 
 
 @attrs.frozen
@@ -56,8 +56,18 @@ class Summary:
     unclean: bool = False
 
 
+def plain_counts(database: Database, register: Table, log: Table | None
+                 ) -> tuple[Any, ...]:
+    """The tables' plain counts (rows, unit ids and categories of the register;
+    rows, unit ids and dates of the log, and its first and last date), which a
+    database can often answer from its statistics."""
+    return tuple(database.fetch(_summary_sql(register, log, database.dialect,
+                                             exact=False))[0])
+
+
 def summarize(database: Database, register: Table, log: Table | None, *,
-              check_keys: bool = False, exact_log: bool = False) -> Summary:
+              check_keys: bool = False, exact_log: bool = False,
+              plain: tuple[Any, ...] | None = None) -> Summary:
     """The tables' `Summary`.
 
     First from plain column counts, minima and maxima, which a database can
@@ -73,7 +83,8 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     register (not counted; the log's first and last dates are then those of
     the rows that are).
     """
-    summary = _tallies(database, register, log, log_exact=not check_keys, exact_log=exact_log)
+    summary = _tallies(database, register, log, log_exact=not check_keys, exact_log=exact_log,
+                       plain=plain)
     if not check_keys:
         return summary
     dialect = database.dialect
@@ -112,12 +123,13 @@ def _some(units: Sequence[str], shown: int) -> str:
 
 
 def _tallies(database: Database, register: Table, log: Table | None, *,
-             log_exact: bool = True, exact_log: bool = False) -> Summary:
+             log_exact: bool = True, exact_log: bool = False,
+             plain: tuple[Any, ...] | None = None) -> Summary:
     """`summarize` without the keys (``log_exact=False``: the log's counted rows
     and reach are left as the plain counts give them, when the key check will
     count them anyway; ``exact_log``: the log has rows qrules rejects, so its
-    reach is counted row by row)."""
-    row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
+    reach is counted row by row; ``plain``: `plain_counts`, when already read)."""
+    row = plain if plain is not None else plain_counts(database, register, log)
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
     log_rows, log_units, dates = (int(v) for v in row[3:6]) if log is not None else (0, 0, 0)

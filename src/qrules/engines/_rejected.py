@@ -28,6 +28,7 @@ from .._records import ColumnMapping, Register, UnitRecord, fetched_rows, read_l
 from .._records_engine import without_doubtful_dates
 from .._recordspec import FLAGS
 from ._builders import number, rejected_log, rejected_register, usable
+from ._holdings import plain_counts
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -52,6 +53,8 @@ class Rejections:
     log_notes: tuple[Text, ...] = ()
     #: The tables are to be counted as they are, watched (see `rejections`).
     watched: bool = False
+    #: The tables' `plain_counts`, when read and still true of what is counted.
+    plain: tuple[Any, ...] | None = None
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -96,31 +99,16 @@ def rejections(database: Database, register: Table, log: Table | None,
     """
     dialect = database.dialect
 
-    def plain(table: Table, alias: str, columns: tuple[str, ...], latest: str | None
-              ) -> list[exp.Expr]:
-        found: list[exp.Expr] = [exp.select(exp.Count(this=exp.Star())).from_(
-            table.ref(alias)).subquery()]
-        found += [exp.select(exp.Count(this=table.column(c, alias))).from_(
-            table.ref(alias)).subquery() for c in columns]
-        if latest is not None:
-            found.append(exp.select(exp.Max(this=table.column(latest, alias))).from_(
-                table.ref(alias)).subquery())
-        return found
-
-    queries = plain(register, "r", ("unit", "category"), None)
-    if log is not None:
-        queries += plain(log, "l", ("unit", "date"), "date")
-    row = database.fetch(exp.select(*(exp.alias_(q, f"n{i}") for i, q in enumerate(queries)))
-                         .sql(dialect=dialect))[0]
+    row = plain_counts(database, register, log)
     text_dates = any(register.has(c) and register.type(c) == "text"
                      for c in ("registered", "closed"))
     watched = watch and len(set(row[:3])) == 1 and not text_dates
     if log is not None:
-        total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[6]
+        total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
         watched = watched and total == with_unit == dates and log.type("date") != "text" \
             and (last is None or log.until is None or _day(last) <= log.until)
     if watched:
-        return Rejections(watched=True)
+        return Rejections(watched=True, plain=row)
     found = [int(database.fetch(_limited(register, rejected_register(register), "r")
                                 .sql(dialect=dialect))[0][0])]
     if log is not None:

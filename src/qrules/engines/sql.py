@@ -388,7 +388,7 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
     return (exp.select(*columns).from_(log.ref("l"))
             .where(exp.and_(log.column("unit", "l").isin(query=units),
                             date.copy().between(date_literal(first), date_literal(last)),
-                            dated(log)))
+                            *([] if log.checked else [dated(log)])))
             .group_by(log.column("unit", "l"), window.copy()))
 
 
@@ -610,7 +610,7 @@ def evaluate(
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
     summary = summarize(database, register, log, check_keys=check_keys,
-                        exact_log=bool(rejected.log_rows))
+                        exact_log=bool(rejected.log_rows), plain=rejected.plain)
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
