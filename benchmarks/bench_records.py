@@ -11,7 +11,13 @@ inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
 - qrules as it runs by default, checking the keys (unit ids repeated in the
   register, log rows of units not in it, inspection ids repeated in the log),
   against the hand-written query and a hand-written check of the same keys;
-- the reference engine (pure Python) on the same records as Python objects.
+- the reference engine (pure Python) on the same records as Python objects;
+- with a decision log (docs/audit.md), against the same without one,
+  interleaved in the same run: ``evaluate_tables(..., decision_log=)`` (the
+  tables' names and counts logged), ``qrules check --register R --log L
+  --decision-log FILE`` on the Parquet files (their SHA-256 logged), and the
+  reference engine's ``evaluate_records(..., decision_log=)`` (a digest of the
+  rows in memory).
 
 Prints medians, the ratios qrules / hand-written, and peak memory: the Python
 heap's (tracemalloc) for each, and DuckDB's own peak buffer memory in the
@@ -40,6 +46,7 @@ from pyarrow import parquet
 import qrules
 from qrules import Verdict
 from qrules._records import Inspection, InspectionLog, Register, UnitRecord
+from qrules.cli import main as main_cli
 from qrules.engines import evaluate_tables
 
 #: Share of the register in each category (an office where catering and food
@@ -158,10 +165,10 @@ UNION ALL SELECT 'drug-retailers-and-users-grid-coverage',
   FROM yearly WHERE category IN ('drug_retailer', 'special_drug_retailer', 'drug_user')
 UNION ALL SELECT 'central-kitchens-in-internet-bright-kitchen',
        year, unit, name, district, NULL, internet_bright_kitchen
-  FROM yearly WHERE year = 2025 AND category = 'central_kitchen'
+  FROM yearly WHERE category = 'central_kitchen'
 UNION ALL SELECT 'collective-meal-suppliers-in-internet-bright-kitchen',
        year, unit, name, district, NULL, internet_bright_kitchen
-  FROM yearly WHERE year = 2025 AND category = 'collective_meal_supplier'
+  FROM yearly WHERE category = 'collective_meal_supplier'
 UNION ALL SELECT 'large-catering-units-bright-kitchen-rate',
        year, unit, name, district, NULL, bright_kitchen
   FROM yearly WHERE year = 2025 AND category = 'catering' AND size = 'large'
@@ -258,6 +265,35 @@ def mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
+def medians(first: Callable[[], object], second: Callable[[], object], repeat: int
+            ) -> tuple[float, float]:
+    """The median times of two actions, run alternately."""
+    runs: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(timed(first))
+        runs[1].append(timed(second))
+    return statistics.median(runs[0]), statistics.median(runs[1])
+
+
+def time_check(folder: Path, repeat: int) -> str:
+    """``qrules check`` on the Parquet files, with and without ``--decision-log``,
+    interleaved: the line to print."""
+
+    def check(*extra: str) -> None:
+        code = main_cli(["check", "yantai-2023-2025", "--register",
+                         str(folder / "register.parquet"), "--log", str(folder / "log.parquet"),
+                         "--engine", "duckdb", "--format", "json", "-o",
+                         str(folder / "out.json"), *extra])
+        if code not in (0, 1):
+            raise SystemExit(f"qrules check failed with exit code {code}")
+
+    plain, logged = medians(check, lambda: check("--decision-log", str(folder / "cli.jsonl")),
+                            repeat)
+    return (f"decision log (qrules check --register/--log Parquet files on DuckDB): "
+            f"{logged:.2f} s median with --decision-log; without: {plain:.2f} s; "
+            f"ratio {logged / plain:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -265,6 +301,9 @@ def main() -> None:
     parser.add_argument("--inspections", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7, help="runs of each (median)")
     parser.add_argument("--reference-repeat", type=int, default=3)
+    parser.add_argument("--cli-repeat", type=int, default=3,
+                        help="runs of qrules check on the Parquet files, with and without "
+                             "--decision-log")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
@@ -305,9 +344,16 @@ def main() -> None:
         print(f"{len(rules)} record-level rules, {len(evaluation)} results, "
               f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
               f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes")
+        decisions = folder / "decisions.jsonl"
+
+        def with_qrules_logged() -> qrules.Evaluation:
+            return evaluate_tables(rulebook, connection, register="register", log="log",
+                                   check_keys=False, decision_log=decisions)
+
         actions = {"qrules": with_qrules, "hand": hand_written,
                    "qrules keys": with_qrules_checking_keys,
-                   "hand keys": hand_written_checking_keys}
+                   "hand keys": hand_written_checking_keys,
+                   "qrules logged": with_qrules_logged}
         times: dict[str, list[float]] = {name: [] for name in actions}
         for _ in range(args.repeat):
             for name, action in actions.items():
@@ -322,18 +368,31 @@ def main() -> None:
                   f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
                   f"ratio {ours / theirs:.2f}")
         ours = statistics.median(times["qrules"])
+        logged = statistics.median(times["qrules logged"])
+        print(f"decision log (keys trusted): qrules on DuckDB with decision_log=: "
+              f"{logged * 1000:.1f} ms median; without: {ours * 1000:.1f} ms; "
+              f"ratio {logged / ours:.3f}")
 
         objects = python_objects(register, log)
 
         def reference() -> qrules.Evaluation:
             return qrules.evaluate_records(rulebook, *objects)
 
-        reference_s = statistics.median(timed(reference) for _ in range(args.reference_repeat))
+        def reference_logged() -> qrules.Evaluation:
+            return qrules.evaluate_records(rulebook, *objects, decision_log=decisions)
+
+        reference_s, reference_logged_s = medians(reference, reference_logged,
+                                                  args.reference_repeat)
         if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
             raise SystemExit("the reference engine and DuckDB disagree")
         print(f"reference engine (pure Python, records already in memory): "
               f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
               f"{reference_s / ours:.0f}x; same verdicts: yes")
+        print(f"decision log (reference engine, digesting the rows in memory): "
+              f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
+              f"ratio {reference_logged_s / reference_s:.3f}")
+
+        print(time_check(folder, args.cli_repeat))
 
         print("peak memory: qrules on DuckDB: Python heap "
               f"{mib(python_peak(with_qrules))}, DuckDB "

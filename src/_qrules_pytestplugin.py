@@ -8,6 +8,13 @@ Fixtures:
 - ``qrules_load``: loads rulebooks by name or path, once per session.
 - ``qrules_rulebook``: the rulebook named by ``@pytest.mark.qrules(rulebook=...)``
   on the test, or by the ``--qrules-rulebook`` option / ``qrules_rulebook`` ini key.
+
+Rule coverage (``--qrules-coverage`` or the ``qrules_coverage`` ini key): every
+judgement made in the run is recorded (`qrules._coverage`), the terminal
+summary says which rules were not seen met, not met, unknown and exactly on
+their boundary, ``--qrules-coverage-report=FORMAT:PATH`` writes the report and
+``--qrules-cov-fail-under=N`` fails the run under N % of rules fully covered.
+See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -27,12 +34,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--qrules-rulebook", metavar="NAME_OR_PATH", default=None,
                     help="rulebook for the qrules_rulebook fixture")
     parser.addini("qrules_rulebook", "rulebook for the qrules_rulebook fixture", default="")
+    group.addoption("--qrules-coverage", action="store_true", default=False,
+                    help="record which verdicts and thresholds of each rule the tests reached")
+    group.addoption("--qrules-coverage-report", action="append", default=[],
+                    metavar="FORMAT:PATH",
+                    help="write the rule coverage report: json, html or markdown (repeatable)")
+    group.addoption("--qrules-cov-fail-under", metavar="PERCENT", default=None,
+                    help="fail the run when under PERCENT of rules are fully covered "
+                         "(exact: 100 means every rule)")
+    parser.addini("qrules_coverage", "record rule coverage (as --qrules-coverage)",
+                  type="bool", default=False)
+    parser.addini("qrules_cov_fail_under",
+                  "as --qrules-cov-fail-under, for runs of the whole suite (testpaths, "
+                  "nothing deselected)", default="")
+    parser.addini("qrules_coverage_rulebooks",
+                  "rulebooks (names or folders) that rule coverage counts; default: every "
+                  "rulebook judged", type="linelist", default=[])
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "qrules(rulebook): the rulebook that the qrules_rulebook fixture loads"
     )
+    wanted = (config.getoption("qrules_coverage") or config.getini("qrules_coverage")
+              or config.getoption("qrules_coverage_report")
+              or config.getoption("qrules_cov_fail_under"))
+    if wanted:
+        from qrules._coverage_plugin import CoveragePlugin  # noqa: PLC0415 (only when asked)
+
+        config.pluginmanager.register(CoveragePlugin(config), "qrules-coverage")
 
 
 @pytest.fixture(scope="session")

@@ -26,3 +26,10 @@ def test_errors_subclass_builtins() -> None:
     for error in (qrules.RulebookError, qrules.DataError, qrules.ExpressionError,
                   qrules.RulebookNotFoundError):
         assert issubclass(error, qrules.QRulesError)
+
+
+def test_public_names_belong_to_the_package() -> None:
+    for name in qrules.__all__:
+        value = getattr(qrules, name)
+        if isinstance(value, type) or callable(value):
+            assert value.__module__ == "qrules", name

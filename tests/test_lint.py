@@ -103,6 +103,14 @@ YANTAI_FINDINGS = [
         ),
     ),
     (
+        "different-timing",
+        "warning",
+        (
+            "agricultural-product-monitoring-pass-rate-table",
+            "agricultural-product-monitoring-pass-rate-column-7",
+        ),
+    ),
+    (
         "component-targets",
         "info",
         (
@@ -114,12 +122,45 @@ YANTAI_FINDINGS = [
 ]
 
 
+def _disagreements(yantai: qrules.Rulebook) -> tuple[Finding, ...]:
+    """The findings about statements, without the readings the rulebook records."""
+    return tuple(f for f in lint(yantai) if f.code != "alternative-reading")
+
+
 def test_yantai_findings_are_the_plans_own_and_nothing_else(yantai: qrules.Rulebook) -> None:
-    assert summary(lint(yantai)) == YANTAI_FINDINGS
+    assert summary(_disagreements(yantai)) == YANTAI_FINDINGS
+
+
+def test_yantai_alternative_readings_are_reported(yantai: qrules.Rulebook) -> None:
+    readings = [f for f in lint(yantai) if f.code == "alternative-reading"]
+    assert {f.severity for f in readings} == {"info"}
+    assert [f.rules for f in readings] == [
+        (rule.id,) for rule in yantai for _ in rule.alternatives]
+    assert len(readings) == 34
+    (zones,) = [f for f in readings
+                if f.rules == ("new-two-industries-integration-demonstration-zones",)]
+    assert "stricter reading" in zones.message.en
+    assert "省级以上" in zones.message.en
+    assert "较严的读法" in zones.message.zh
+    assert "任何级别" in zones.message.zh
+
+
+def test_an_untranslated_interpretation_is_reported(mini_copy: Path) -> None:
+    rules = mini_copy / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("tags =", 'interpretation = "Read as the 2025 rate."\ntags =',
+                                  1), encoding="utf-8")
+    rulebook = qrules.load(mini_copy)
+    found = [f for f in lint(rulebook) if f.code == "untranslated-interpretation"]
+    assert [f.severity for f in found] == ["info"]
+    assert "interpretation = { zh" in found[0].message.en
+    assert "纯字符串" in found[0].message.zh
+    rule = rulebook.rules[0]
+    assert rule.interpretation == qrules.Text("Read as the 2025 rate.", "Read as the 2025 rate.")
 
 
 def test_yantai_messages(yantai: qrules.Rulebook) -> None:
-    brands, taishan, bases = lint(yantai)
+    brands, taishan, _timing, bases = _disagreements(yantai)
     assert taishan.message.en == (
         "“Taishan Quality” certified enterprises: ≥3 (一、(二) 质量强市建设主要指标 / 质量生态)"
         " vs ≥13 (二、(三) 专栏5后段): read as minimums, ≥13 binds."
@@ -135,7 +176,7 @@ def test_yantai_messages(yantai: qrules.Rulebook) -> None:
 
 
 def test_statements_made_twice_with_one_target_are_silent(yantai: qrules.Rulebook) -> None:
-    flagged = {rule_id for finding in lint(yantai) for rule_id in finding.rules}
+    flagged = {rule_id for finding in _disagreements(yantai) for rule_id in finding.rules}
     for pair in [
         ("chief-quality-officers-table", "chief-quality-officers-column-6"),
         ("governor-quality-awards-table", "governor-quality-awards-brands-paragraph"),
@@ -246,11 +287,12 @@ def test_equivalent_on_whole_numbers_only(mini_copy: Path) -> None:
 
 
 def test_whole_number_gaps_are_equivalent(mini_copy: Path) -> None:
-    # {0..5} ∪ {6..} is every count, as is not (x < 0); and 2.5 < x ≤ 4.9 is {3, 4}.
+    # {0..5} ∪ {7..} is every count but 6, as is not (5.5 < x < 6.5); and
+    # 2.5 < x ≤ 4.9 is {3, 4}.
     rulebook = build(
         mini_copy,
-        rule("bases-a", "bases", "bases <= 5 or bases >= 6"),
-        rule("bases-b", "bases", "not (bases < 0)"),
+        rule("bases-a", "bases", "bases <= 5 or bases >= 7"),
+        rule("bases-b", "bases", "not (bases > 5.5 and bases < 6.5)"),
         rule("national-a", "national_bases", "national_bases > 2.5 and national_bases <= 4.9"),
         rule("national-b", "national_bases", "national_bases == 3 or national_bases == 4"),
     )
@@ -524,12 +566,12 @@ def test_cli_json(yantai: qrules.Rulebook) -> None:
     assert set(document) == {"schema_version", "rulebook", "findings"}
     assert document["schema_version"] == "1"
     assert document["rulebook"] == {"id": "yantai-2023-2025", "version": yantai.version,
-                                    "fingerprint": yantai.fingerprint}
+                                    "origin": None, "fingerprint": yantai.fingerprint}
     for finding in document["findings"]:
         assert set(finding) == {"code", "severity", "rules", "message"}
         assert isinstance(finding["message"], str)
-    assert [(f["code"], f["severity"], tuple(f["rules"])) for f in document["findings"]] \
-        == YANTAI_FINDINGS
+    assert [(f["code"], f["severity"], tuple(f["rules"])) for f in document["findings"]
+            if f["code"] != "alternative-reading"] == YANTAI_FINDINGS
     assert "泰山" not in document["findings"][1]["message"]  # English by default
     assert "≥13 binds" in document["findings"][1]["message"]
 
@@ -545,14 +587,14 @@ def test_cli_text(yantai: qrules.Rulebook) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (f"rulebook yantai-2023-2025 {yantai.version} (fingerprint "
-                        f"{yantai.fingerprint[:12]}): 3 findings, 0 errors, 2 warnings, 1 info")
-    assert "1. warning  disagreeing-targets" in lines
-    assert "3. info  component-targets" in lines
-    assert ("   rules: taishan-quality-certified-enterprises-table, "
+                        f"{yantai.fingerprint[:12]}): 38 findings, 0 errors, 3 warnings, 35 info")
+    assert " 1. warning  disagreeing-targets" in lines
+    assert " 4. info  component-targets" in lines
+    assert ("    rules: taishan-quality-certified-enterprises-table, "
             "taishan-quality-certified-enterprises-brands-paragraph") in lines
     code, out, _ = run("lint", "yantai-2023-2025", "--lang", "zh")
-    assert "1. 警告  disagreeing-targets" in out.splitlines()
-    assert "发现 3 项,错误 0,警告 2,提示 1" in out
+    assert " 1. 警告  disagreeing-targets" in out.splitlines()
+    assert "发现 38 项,错误 0,警告 3,提示 35" in out
 
 
 def test_cli_exits_0_without_warnings(mini_copy: Path) -> None:
@@ -567,7 +609,7 @@ def test_cli_output_file(tmp_path: Path) -> None:
     target = tmp_path / "lint.json"
     code, out, _ = run("lint", "yantai-2023-2025", "--format", "json", "-o", str(target))
     assert (code, out) == (1, "")
-    assert len(json.loads(target.read_text(encoding="utf-8"))["findings"]) == 3
+    assert len(json.loads(target.read_text(encoding="utf-8"))["findings"]) == 38
 
 
 @pytest.mark.parametrize(

@@ -543,7 +543,7 @@ def test_the_sample_shows_every_verdict() -> None:
     assert verdicts[("health-food-makers-system-inspected-yearly", 2024)] == "not_met"
     assert verdicts[("infant-formula-makers-system-inspected-yearly", 2025)] == "unknown"
     assert verdicts[("smart-construction-site-full-coverage", 2025)] == "unknown"
-    assert evaluation.counts() == {Verdict.MET: 13, Verdict.NOT_MET: 5, Verdict.UNKNOWN: 9}
+    assert evaluation.counts() == {Verdict.MET: 15, Verdict.NOT_MET: 7, Verdict.UNKNOWN: 9}
     assert register.rows_read == register.rows_used + register.rows_rejected
     assert "synthetic" in (SAMPLES.parent / "README.md").read_text(encoding="utf-8").lower()
 
@@ -557,7 +557,7 @@ def test_check_with_records_only() -> None:
     assert "CT05  样例餐饮单位05  福山区  1 more inspection by 2023-12-31" in out
     assert "register register.csv: rows read 99 = used 99 + rejected 0" in out
     assert "log inspections.csv: rows read 243 = used 243 + rejected 0" in out
-    assert "13 met, 5 not met, 9 unknown" in out
+    assert "15 met, 7 not met, 9 unknown" in out
 
 
 def test_check_with_figures_and_records_as_json() -> None:
@@ -573,8 +573,10 @@ def test_check_with_figures_and_records_as_json() -> None:
     from_figures = [r for r in document["results"] if r["population"] is None]
     assert len(from_figures) > len(from_records) > 0
     assert all(r["failing_units"] == [] for r in from_figures)
+    # Enrolment is judged every year (the rulebook's reading of 全部纳入): 2025 here.
     [collective] = [r for r in from_records
-                    if r["id"] == "collective-meal-suppliers-in-internet-bright-kitchen"]
+                    if r["id"] == "collective-meal-suppliers-in-internet-bright-kitchen"
+                    and r["year"] == 2025]
     assert (collective["population"], collective["meeting"]) == (4, 3)
     assert collective["failing_units"] == [{
         "unit": "CM04", "name": "样例集体用餐配送单位04", "district": "龙口市",

@@ -110,6 +110,15 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, argv in made.items():
         paths[name] = folder / f"{name}.html"
         assert run(*argv, "-o", str(paths[name]))[0] == 0
+    mixed = folder / "mixed.csv"
+    mixed.write_text("year,measure,value\n"
+                     "2024,special_medical_food_makers_system_inspected_share,100\n",
+                     encoding="utf-8")
+    paths["mixed"] = folder / "mixed.html"
+    assert run("report", "yantai-2023-2025", str(mixed), "--register", "sample", "--log",
+               "sample", "--engine", "reference", "--log-until", "2025-12-31",
+               "--rule", "special-medical-food-makers-system-inspected-yearly",
+               "-o", str(paths["mixed"]))[0] == 0
     paths["units"] = folder / "units.html"
     paths["units"].write_text(with_failing_units(), encoding="utf-8")
     return paths
@@ -272,6 +281,21 @@ def test_the_section_filter(opened: Any, reports: dict[str, Path]) -> None:
         r.id for r in rulebook.select(section=top)]
 
 
+def test_the_responsible_body_filter(opened: Any, reports: dict[str, Path]) -> None:
+    page = opened(reports["sample"])
+    rulebook = qrules.load("yantai-2023-2025")
+    page.choose("#f-body", "market-regulation")
+    expected = [r.id for r in rulebook.select(responsible="市市场监管局")]
+    assert [r["id"] for r in page.visible_rows()] == expected
+    # The misprint 市市场监管局局 is the same body: its rules are among those shown.
+    assert "national-industry-standards-made-or-revised" in expected
+    page.choose("#f-body", "longkou-government")
+    assert [r["id"] for r in page.visible_rows()] == [
+        r.id for r in rulebook.select(responsible="龙口市")]
+    page.choose("#f-body", "")
+    assert len(page.visible_rows()) == 94
+
+
 def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
     page = opened(reports["districts"])
     options = page.js("[...document.querySelectorAll('#f-district option')].map(o => o.value)")
@@ -320,6 +344,20 @@ def test_failing_units_are_listed(opened: Any, reports: dict[str, Path]) -> None
     assert page.js(f"document.querySelectorAll('{row} table.units tbody tr').length") == 40
     assert page.page.is_visible(f"{row} table.units")
     assert "1160 of 1200 units meet it" in page.js(f"document.querySelector('{row}').innerText")
+
+
+def test_figures_and_records_that_disagree(opened: Any, reports: dict[str, Path]) -> None:
+    page = opened(reports["mixed"], PHONE)
+    row = "#rule-special-medical-food-makers-system-inspected-yearly"
+    notes = page.js(f"[...document.querySelectorAll('{row} .note.disagreement')]"
+                    ".map(n => n.innerText)")
+    assert notes == [
+        "Figures and records disagree: 2024 · reported figures: the records give: not met, "
+        "50 (1/2)",
+        "Figures and records disagree: 2024 · records: the reported figures give: met, 100"]
+    chips = page.js(f"[...document.querySelectorAll('{row} .chips .badge')].map(b => b.innerText)")
+    assert "✗ 2024 records" in chips
+    assert page.overflowing() == []
 
 
 def test_the_chinese_report(opened: Any, reports: dict[str, Path]) -> None:

@@ -17,13 +17,16 @@ from typing import Any
 import jsonschema
 import pytest
 
+from qrules import _model as qrules_model
+from qrules import _recordspec as recordspec
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = ROOT / "src" / "qrules" / "schema"
 DATA_DIR = Path(__file__).resolve().parent / "data" / "schema"
 RULEBOOK_DIR = ROOT / "rules" / "yantai-2023-2025"
 RULE_FILES_DOC = ROOT / "docs" / "rule-files.md"
 
-KINDS = ("plan", "measures", "rules")
+KINDS = ("plan", "measures", "rules", "bodies")
 
 
 def load_schema(kind: str) -> dict[str, Any]:
@@ -59,12 +62,13 @@ def errors(kind: str, path: Path) -> list[str]:
 
 def kind_by_prefix(path: Path) -> str:
     kind = path.name.split("-", 1)[0]
-    assert kind in KINDS, f"{path.name}: name must start with plan-, measures- or rules-"
+    assert kind in KINDS, f"{path.name}: name must start with plan-, measures-, rules- or bodies-"
     return kind
 
 
 def kind_in_rulebook(path: Path) -> str:
-    return {"plan.toml": "plan", "measures.toml": "measures"}.get(path.name, "rules")
+    return {"plan.toml": "plan", "measures.toml": "measures",
+            "bodies.toml": "bodies"}.get(path.name, "rules")
 
 
 def examples(folder: str) -> list[Path]:
@@ -177,3 +181,47 @@ def test_examples_exist() -> None:
 )
 def test_rulebook_file(path: Path) -> None:
     assert errors(kind_in_rulebook(path), path) == []
+
+
+# --- schemas and the Python vocabularies agree ---------------------------------
+
+#: Each property of a rule file that the schemas constrain with an ``enum``, and
+#: the Python vocabulary the loader checks it against. A new enum in a schema
+#: must be added here, so the two cannot drift apart.
+VOCABULARIES = {
+    "unit": list(qrules_model.UNITS),
+    "status": list(qrules_model.STATUSES),
+    "aggregation": list(qrules_model.AGGREGATIONS),
+    "strength": list(qrules_model.STRENGTHS),
+    "level": list(qrules_model.BODY_LEVELS),
+    "category": list(recordspec.CATEGORIES),
+    "risk_level": list(recordspec.RISK_LEVELS),
+    "size": list(recordspec.SIZES),
+    "kind": list(recordspec.KINDS),
+    "result": list(recordspec.RESULTS),
+    "flag": list(recordspec.FLAGS),
+}
+
+
+def _enums(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str, list[str]]]:
+    """(the property an ``enum`` constrains, its values) for every enum in a schema."""
+    found: list[tuple[str, list[str]]] = []
+    if isinstance(node, dict):
+        if "enum" in node:
+            named = [p for p in path if isinstance(p, str) and p not in (
+                "properties", "items", "oneOf", "additionalProperties")]
+            found.append((named[-1], node["enum"]))
+        for key, value in node.items():
+            found += _enums(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _enums(value, (*path, index))
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(p.name.removesuffix(".schema.json") for p in
+                                        SCHEMA_DIR.glob("*.schema.json")))
+def test_schema_enums_are_the_python_vocabularies(kind: str) -> None:
+    for prop, values in _enums(load_schema(kind)):
+        assert prop in VOCABULARIES, f"{kind}: enum on {prop!r} is not checked here"
+        assert values == VOCABULARIES[prop], f"{kind}: {prop!r}"

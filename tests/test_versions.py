@@ -22,8 +22,13 @@ def revised(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return apply_revision("yantai-2024", tmp_path_factory.mktemp("revision"))
 
 
-def test_diff_prints_exactly_the_expected_changes(revised: Path) -> None:
-    code, out, _ = run("diff", "yantai-2023-2025", str(revised))
+def test_diff_prints_exactly_the_expected_changes(revised: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The revised folder has the shipped rulebook's id: the diff names it by its path.
+    monkeypatch.chdir(revised.parent)
+    if not Path("yantai-2024").exists():
+        Path("yantai-2024").symlink_to(revised.name)
+    code, out, _ = run("diff", "yantai-2023-2025", "./yantai-2024")
     assert code == 1
     assert out == (REVISIONS / "yantai-2024.diff.txt").read_text(encoding="utf-8")
 
@@ -61,7 +66,7 @@ def test_json_and_markdown(revised: Path) -> None:
     document = json.loads(out)
     assert code == 1
     assert document["bump"] == "major"
-    assert document["required_version"] == "2.0.0"
+    assert document["required_version"] == "3.0.0"
     assert document["version_follows"] is True
     assert {c["kind"] for c in document["changes"]} == {"added", "removed", "changed"}
     code, out, _ = run("diff", "yantai-2023-2025", str(revised), "--format", "markdown")
@@ -71,7 +76,7 @@ def test_json_and_markdown(revised: Path) -> None:
 
 def test_no_change_exits_0() -> None:
     assert run("diff", "yantai-2023-2025", "yantai-2023-2025")[:2] == (
-        0, "yantai-2023-2025 1.0.0 → yantai-2023-2025 1.0.0: 0 rule changes, bump none\n")
+        0, "yantai-2023-2025 2.0.0 → yantai-2023-2025 2.0.0: 0 rule changes, bump none\n")
 
 
 def test_a_rename_is_recognised(tmp_path: Path) -> None:
@@ -90,11 +95,11 @@ def test_a_rename_is_recognised(tmp_path: Path) -> None:
 def test_a_version_too_small_is_flagged(tmp_path: Path) -> None:
     folder = apply_revision("yantai-2024", tmp_path)
     plan = folder / "plan.toml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace('version = "2.0.0"',
-                                                             'version = "1.1.0"'),
+    plan.write_text(plan.read_text(encoding="utf-8").replace('version = "3.0.0"',
+                                                             'version = "2.1.0"'),
                     encoding="utf-8")
     _, out, _ = run("diff", "yantai-2023-2025", str(folder))
-    assert "version 1.1.0 is too small: these changes need at least 2.0.0" in out
+    assert "version 2.1.0 is too small: these changes need at least 3.0.0" in out
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,10 @@ RULEBOOK = Path(__file__).resolve().parents[1] / "rules" / "yantai-2023-2025"
 PLAN_TEXT = (RULEBOOK / "plan.txt").read_text(encoding="utf-8")
 PLAN = tomllib.loads((RULEBOOK / "plan.toml").read_text(encoding="utf-8"))
 MEASURES = tomllib.loads((RULEBOOK / "measures.toml").read_text(encoding="utf-8"))["measure"]
+BODIES = tomllib.loads((RULEBOOK / "bodies.toml").read_text(encoding="utf-8"))["body"]
 RULE_FILES = sorted(
-    p for p in RULEBOOK.glob("*.toml") if p.name not in {"plan.toml", "measures.toml"}
+    p for p in RULEBOOK.glob("*.toml")
+    if p.name not in {"plan.toml", "measures.toml", "bodies.toml"}
 )
 SAMPLE = RULEBOOK / "samples" / "synthetic-2023-2025.csv"
 
@@ -48,6 +50,7 @@ UNITS = {
     "index",
     "count",
     "enterprises",
+    "organisations",
     "items",
     "people",
     "sites",
@@ -75,6 +78,7 @@ RULE_KEYS = {
     "tags",
     "source",
     "records",
+    "alternatives",
 }
 REQUIRED_RULE_KEYS = {
     "id",
@@ -85,8 +89,8 @@ REQUIRED_RULE_KEYS = {
     "responsible",
     "source",
 }
-SOURCE_KEYS = {"section", "quote", "indicator_source", "data_source"}
-MEASURE_KEYS = {"name", "unit", "formula", "note"}
+SOURCE_KEYS = {"section", "quote", "indicator_source", "data_source", "inferred"}
+MEASURE_KEYS = {"name", "unit", "formula", "note", "lower", "upper", "at_most"}
 RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEASURE_ID = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 SHORTHAND = re.compile(r"(>=|>|<=|<|==|!=) (\d+(?:\.\d+)?)")
@@ -132,6 +136,12 @@ FILE_TAGS = {
     "column-7.toml": "column-7",
 }
 
+def _names(rule: dict) -> list[str]:
+    """A rule's responsible list: an array, or a table with names and open."""
+    responsible = rule["responsible"]
+    return responsible["names"] if isinstance(responsible, dict) else responsible
+
+
 rule_ids = pytest.mark.parametrize("rule", [rule for _, rule in RULES], ids=lambda r: r["id"])
 
 
@@ -149,7 +159,7 @@ def _bilingual(value: object) -> bool:
 def test_plan_metadata():
     assert PLAN["schema_version"] == 1
     assert PLAN["id"] == RULEBOOK.name == "yantai-2023-2025"
-    assert PLAN["version"] == "1.0.0"
+    assert PLAN["version"] == "2.0.0"
     assert PLAN["status"] == "draft"
     assert PLAN["text"] == "plan.txt"
     assert _bilingual(PLAN["title"])
@@ -288,7 +298,7 @@ def test_indicator_table_has_26_rules_all_tagged():
     assert PLAN["consultation"]["quantitative_indicators"] == 26
     for rule in tagged:
         assert rule["title"]["zh"] in PLAN_TEXT, rule["id"]
-        assert rule["responsible"] == []
+        assert _names(rule) == []
 
 
 def test_rule_files_tag_their_part():
@@ -309,8 +319,9 @@ def test_rule_shape(rule):
     assert {"section", "quote"} <= set(rule["source"])
     assert all(isinstance(tag, str) for tag in rule.get("tags", []))
     if "interpretation" in rule:
-        assert isinstance(rule["interpretation"], str)
-        assert rule["interpretation"].strip()
+        assert _bilingual(rule["interpretation"]), rule["id"]
+    for alternative in rule.get("alternatives", []):
+        assert _bilingual(alternative["reading"]), rule["id"]
 
 
 @rule_ids
@@ -348,7 +359,7 @@ def test_rule_requirement_is_a_shorthand_comparison(rule):
 
 @rule_ids
 def test_rule_responsible_is_verbatim(rule):
-    responsible = rule["responsible"]
+    responsible = _names(rule)
     assert isinstance(responsible, list)
     if "indicator-table" not in rule.get("tags", []):
         assert responsible, "only the indicator table has no 责任单位"
@@ -367,15 +378,19 @@ def test_related_rules_exist_both_ways(rule):
         assert rule["id"] in RULES_BY_ID[other].get("related", []), other
 
 
-def _reading(aggregation: str) -> str:
-    """Whether a rule reads its measure's yearly values as a stock or a flow."""
+def _reading(aggregation: str, unit: str) -> str:
+    """Whether a rule reads its measure's yearly values as a stock or a flow (a
+    rate judged every year is a level each year)."""
+    if aggregation == "every_year" and unit == "percent":
+        return "stock"
     return "stock" if aggregation in {"level", "cumulative"} else "flow"
 
 
 def test_rules_on_one_measure_read_it_alike():
     readings: dict[str, set[str]] = {}
     for _, rule in RULES:
-        readings.setdefault(rule["measure"], set()).add(_reading(rule["aggregation"]))
+        unit = MEASURES[rule["measure"]]["unit"]
+        readings.setdefault(rule["measure"], set()).add(_reading(rule["aggregation"], unit))
     assert {m: r for m, r in readings.items() if len(r) > 1} == {}
 
 
@@ -543,3 +558,238 @@ def test_the_rules_page_in_docs_is_generated_from_the_rulebook() -> None:
 
     page = Path(__file__).parent.parent / "docs" / "rules" / "yantai-2023-2025.md"
     assert page.read_text(encoding="utf-8") == rulebook_markdown(qrules.load("yantai-2023-2025"))
+
+
+# ---------------------------------------------------------------- readings and bodies
+
+
+def _spelled() -> dict[str, str]:
+    """Every spelling in bodies.toml, with the body it names."""
+    found: dict[str, str] = {}
+    for body_id, body in BODIES.items():
+        for spelling in {body["name"]["zh"], *body.get("spellings", [])}:
+            assert spelling not in found, spelling
+            found[spelling] = body_id
+    return found
+
+
+def _responsibility(quote: str) -> tuple[list[str], bool]:
+    """The 责任单位 of the paragraph a quote stands in: its names, and whether
+    the plan closes the list with 等."""
+    start = PLAN_TEXT.index(quote)
+    paragraph = PLAN_TEXT[start:PLAN_TEXT.index("\n", start)].rstrip()
+    head = "(责任单位:"
+    assert head in paragraph, paragraph[-40:]
+    assert paragraph.endswith(")"), paragraph[-40:]
+    inner = paragraph[paragraph.rindex(head) + len(head):-1]
+    closed_with_deng = inner.endswith("等")
+    return re.split("[\u3001,\uff0c]", inner[:-1] if closed_with_deng else inner), \
+        closed_with_deng
+
+
+def test_every_responsible_entry_maps_to_a_body():
+    spelled = _spelled()
+    for _, rule in RULES:
+        for name in _names(rule):
+            assert name in spelled, (rule["id"], name)
+    for body in BODIES.values():
+        assert body["level"] in {"city-department", "district-government", "all-districts",
+                                 "city-collective"}
+        assert body["name"]["en"].strip()
+        for spelling in body.get("spellings", []):
+            assert spelling in PLAN_TEXT, spelling
+    assert len(BODIES) == 25
+
+
+def test_one_body_whatever_the_plan_spells(yantai):
+    spelled = _spelled()
+    assert spelled["龙口市"] == spelled["龙口市政府"] == "longkou-government"
+    assert spelled["市市场监管局局"] == spelled["市市场监管局"] == "market-regulation"
+    assert spelled["各区市政府(管委)"] == "district-governments"
+    assert BODIES["district-governments"]["level"] == "all-districts"
+    assert yantai.body("市市场监管局局") is yantai.body("market-regulation")
+    for rule in yantai:
+        assert len(rule.bodies) == len(rule.responsible), rule.id
+        assert rule.bodies == tuple(spelled[name] for name in rule.responsible)
+
+
+def test_open_exactly_where_the_plan_closes_the_list_with_deng():
+    closed_with_deng = 0
+    for _, rule in RULES:
+        names = _names(rule)
+        if not names:
+            assert "indicator-table" in rule["tags"]
+            continue
+        expected, open_ = _responsibility(rule["source"]["quote"])
+        assert names == expected, rule["id"]
+        responsible = rule["responsible"]
+        written = isinstance(responsible, dict) and responsible.get("open", False)
+        assert written == open_, rule["id"]
+        closed_with_deng += open_
+    assert closed_with_deng == 47
+
+
+def test_list_by_responsible_body_includes_the_misprinted_spelling():
+    from .conftest import run  # noqa: PLC0415 (the rest of this module reads the TOML itself)
+
+    code, out, _ = run("list", "yantai-2023-2025", "--responsible", "市市场监管局")
+    assert code == 0
+    listed = {line.split()[0] for line in out.splitlines()[2:]}
+    owned = {rule["id"] for _, rule in RULES
+             if {"市市场监管局", "市市场监管局局"} & set(_names(rule))}
+    misprinted = {rule["id"] for _, rule in RULES if "市市场监管局局" in _names(rule)}
+    assert listed == owned
+    assert len(misprinted) == 18
+    assert misprinted < listed
+    assert run("list", "yantai-2023-2025", "--responsible", "market-regulation")[1] == out
+    code, _, err = run("list", "yantai-2023-2025", "--responsible", "市场监管")
+    assert code == 2
+    assert "no responsible body '市场监管'" in err
+
+
+_SEPARATOR = re.compile(r"# -{10,} \S")
+
+
+def test_no_reading_lives_only_in_a_comment():
+    """Comments in rule files are a file's header and the section separators;
+    a reading belongs in the rule's interpretation, where users see it."""
+    for path in RULE_FILES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = lines.index("[[rule]]")
+        inside = [line for line in lines[first:] if line.lstrip().startswith("#")]
+        assert all(_SEPARATOR.match(line) for line in inside), (path.name, inside)
+
+
+# Rules whose encoding is the literal reading of the quote: a level in 2025,
+# a threshold with 以上, one rule for its words, nothing inferred, no other reading.
+LITERAL = {
+    "construction-waste-recycling-rate",
+    "public-measurement-standards-traceability-demand-met",
+    "food-safety-public-satisfaction",
+}
+
+
+def test_every_rule_that_is_not_a_literal_reading_explains_itself():
+    quotes = Counter(rule["source"]["quote"] for _, rule in RULES)
+    for _, rule in RULES:
+        if rule["id"] in LITERAL:
+            assert "interpretation" not in rule
+            assert rule["aggregation"] == "level"
+            assert rule["due"] == PLAN_END
+            assert "以上" in rule["source"]["quote"]
+            assert quotes[rule["source"]["quote"]] == 1
+            assert "alternatives" not in rule
+            assert "inferred" not in rule["source"]
+            assert not re.search("力争|争取", rule["source"]["quote"])
+        else:
+            assert _bilingual(rule.get("interpretation")), rule["id"]
+    assert {rule["id"] for _, rule in RULES if "interpretation" not in rule} == LITERAL
+
+
+def test_sources_are_inferred_exactly_where_the_table_prints_none():
+    rows = [rule for _, rule in RULES if "indicator-table" in rule["tags"]]
+    ends = [PLAN_TEXT.index(rule["source"]["quote"]) for rule in rows[1:]]
+    ends.append(PLAN_TEXT.index("二、主要行动"))
+    inferred = set()
+    for rule, end in zip(rows, ends, strict=True):
+        source = rule["source"]
+        block = PLAN_TEXT[PLAN_TEXT.index(source["quote"]) + len(source["quote"]):end]
+        if not all(source[key] in block for key in ("indicator_source", "data_source")
+                   if key in source):
+            inferred.add(rule["id"])
+            interpretation = rule["interpretation"]
+            assert "merged cell" in interpretation["en"], rule["id"]
+            assert "合并单元格" in interpretation["zh"], rule["id"]
+        assert source.get("inferred", False) == (rule["id"] in inferred), rule["id"]
+    assert len(inferred) == 9
+
+
+def _alternatives(rule_id: str) -> list[dict]:
+    return RULES_BY_ID[rule_id].get("alternatives", [])
+
+
+def test_the_questioned_readings_are_decided():
+    # 创建/打造/建设/培育/导入 without 达到: what the plan period makes; held is the other reading.
+    made = ["quality-strong-counties-table", "quality-strong-counties-column-1",
+            "advanced-quality-management-adopters",
+            "intelligent-retrofit-demonstration-enterprises",
+            "municipal-service-standardization-pilot-projects",
+            "provincial-service-standardization-pilot-projects",
+            "municipal-agricultural-regional-public-brands",
+            "agricultural-enterprise-product-brands", "chief-quality-officers-table",
+            "chief-quality-officers-column-6", "metrology-demonstration-units-table",
+            "metrology-demonstration-units-column-6"]
+    for rule_id in made:
+        rule = RULES_BY_ID[rule_id]
+        assert rule["aggregation"] == "new", rule_id
+        assert [a.get("aggregation") for a in _alternatives(rule_id)] == ["cumulative"]
+        assert "达到" in rule["interpretation"]["zh"]
+        assert "达到" in rule["interpretation"]["en"]
+    # 达到 marks a stock: the bases stay a running total.
+    assert "达到" in RULES_BY_ID["shandong-quality-product-bases-column-1"]["source"]["quote"]
+    assert RULES_BY_ID["shandong-quality-product-bases-column-1"]["aggregation"] == "cumulative"
+    # Qualifiers carried to the second item, the narrower measure named so.
+    assert MEASURES["new_two_industries_integration_demo_zones"]["name"]["zh"].startswith(
+        "新增省级以上")
+    assert MEASURES["agricultural_enterprise_product_brands"]["name"]["zh"].startswith("市级知名")
+    for rule_id in ("new-two-industries-integration-demonstration-zones",
+                    "agricultural-enterprise-product-brands"):
+        assert any(set(a) == {"reading"} or "aggregation" in a for a in _alternatives(rule_id))
+    # 新增 windows: the plan's own years; the source's window is the other reading.
+    for rule_id, word in (("new-quality-management-system-certified-enterprises", "十四五"),
+                          ("new-national-industry-local-standards", "2022")):
+        assert RULES_BY_ID[rule_id]["aggregation"] == "new"
+        assert word in RULES_BY_ID[rule_id]["interpretation"]["zh"]
+        assert len(_alternatives(rule_id)) == 1
+    # 稳定在 asks every year; 2025 alone is the other reading.
+    for rule_id in ("agricultural-product-monitoring-pass-rate-column-7",
+                    "food-evaluative-sampling-pass-rate"):
+        assert "稳定在" in RULES_BY_ID[rule_id]["source"]["quote"]
+        assert RULES_BY_ID[rule_id]["aggregation"] == "every_year"
+        assert [a["aggregation"] for a in _alternatives(rule_id)] == ["level"]
+    # 力争 ... 争取 in 专栏6: the clauses between are firm; aspirational is the other reading.
+    quote = "制修订国家标准、行业标准120项"
+    section = "二、(四) 专栏6 / 创新标准供给"
+    between = [rule for _, rule in RULES if rule["source"]["section"].startswith(section)
+               and rule.get("strength", "firm") == "firm"]
+    assert len(between) == 7
+    assert quote in {r["source"]["quote"] for r in between}
+    for rule in between:
+        assert [a["strength"] for a in _alternatives(rule["id"])] == ["aspirational"]
+        assert "力争" in rule["interpretation"]["zh"]
+    assert MEASURES["metrology_demonstration_units"]["unit"] == "organisations"
+
+
+def test_show_gives_the_reading_in_each_language():
+    from .conftest import run  # noqa: PLC0415
+
+    rule = RULES_BY_ID["quality-strong-counties-table"]
+    code, zh, _ = run("show", "yantai-2023-2025", rule["id"], "--lang", "zh")
+    assert code == 0
+    assert rule["interpretation"]["zh"] in zh
+    assert "另一读法" in zh
+    assert rule["interpretation"]["en"] not in zh
+    code, en, _ = run("show", "yantai-2023-2025", rule["id"])
+    assert rule["interpretation"]["en"] in en
+    assert "alternative" in en
+    code, shown, _ = run("show", "yantai-2023-2025", "manufacturing-product-quality-pass-rate",
+                         "--lang", "zh")
+    assert "数据来源(推断)" in shown
+
+
+def test_export_carries_words_bodies_and_readings():
+    import json  # noqa: PLC0415
+
+    from .conftest import run  # noqa: PLC0415
+
+    _code, out, _ = run("export", "yantai-2023-2025")
+    document = json.loads(out)
+    rules = {rule["id"]: rule for rule in document["rules"]}
+    rule = rules["national-industry-standards-made-or-revised"]
+    assert rule["responsible"] == ["市市场监管局局", "市科技局"]
+    assert rule["responsible_bodies"] == ["market-regulation", "science-technology"]
+    assert rule["responsible_open"] is True
+    assert rule["interpretation"] == RULES_BY_ID[rule["id"]]["interpretation"]
+    assert rule["alternatives"][0]["strength"] == "aspirational"
+    assert {b["id"] for b in document["bodies"]} == set(BODIES)
+    assert rules["metrology-demonstration-units-table"]["source"]["inferred"] is True

@@ -18,8 +18,9 @@ from mkdocs.structure.files import File, Files
 
 PAGE = "schema.md"
 SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "qrules" / "schema"
-ORDER = ("plan", "measures", "rules")
-FILES = {"plan": "plan.toml", "measures": "measures.toml", "rules": "any other *.toml"}
+ORDER = ("plan", "measures", "bodies", "rules")
+FILES = {"plan": "plan.toml", "measures": "measures.toml", "bodies": "bodies.toml (optional)",
+         "rules": "any other *.toml"}
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

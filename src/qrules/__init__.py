@@ -19,6 +19,7 @@ from ._errors import (
     QRulesError,
     RulebookError,
     RulebookNotFoundError,
+    UnknownBodyError,
     UnknownRuleError,
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
@@ -27,6 +28,8 @@ from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
+    Alternative,
+    Body,
     DatedTarget,
     Measure,
     Period,
@@ -44,6 +47,8 @@ from .engines import evaluate_tables
 
 __all__ = [
     "Aggregation",
+    "Alternative",
+    "Body",
     "Change",
     "ColumnMapping",
     "DataError",
@@ -72,6 +77,7 @@ __all__ = [
     "Target",
     "Text",
     "Unit",
+    "UnknownBodyError",
     "UnknownRuleError",
     "Verdict",
     "evaluate_records",
@@ -88,3 +94,11 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+# Public names say where users import them from (``qrules.Rule``, not
+# ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("qrules."):
+        _value.__module__ = "qrules"
+del _name, _value

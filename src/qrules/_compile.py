@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TypeAlias
@@ -41,8 +42,10 @@ __all__ = [
     "Predicate",
     "Truth",
     "compile_predicate",
+    "divides_by_zero",
     "evaluate_exact",
     "evaluate_predicate",
+    "ignores_data",
     "integer_form",
 ]
 
@@ -368,3 +371,193 @@ def _no_measures(name: str) -> sympy.Expr:
 
 class _NotConstant(Exception):
     pass
+
+
+# -- requirements that ignore the data ----------------------------------------
+
+#: A measure's plausible values: its lower bound and its upper (``None``: none).
+Bounds: TypeAlias = Callable[[str], tuple[Fraction, Fraction | None]]
+
+
+def _plain(name: str) -> sympy.Expr:
+    return sympy.Symbol(name, nonnegative=True)
+
+
+def _is_zero(expr: sympy.Expr) -> bool:
+    return not expr.free_symbols and (expr == 0 or _expand(expr) == 0)
+
+
+def divides_by_zero(tree: Node) -> bool:
+    """Whether an expression divides by something that is zero whatever the data:
+    ``1 / 0``, ``x / (a - a)``; a comparison with such a division is always
+    unknown, so a rule with one could never be judged."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BinaryOp):
+            if node.op == "/":
+                divisor = to_sympy(node.right, _plain)
+                if divisor.has(sympy.zoo, sympy.nan) or _is_zero(divisor):
+                    return True
+            stack.extend((node.left, node.right))
+        elif isinstance(node, Negate | Not):
+            stack.append(node.operand)
+        elif isinstance(node, Compare):
+            stack.extend(node.operands)
+        elif isinstance(node, Logic):
+            stack.extend((node.left, node.right))
+    return False
+
+
+def ignores_data(tree: Node, bounds: Bounds) -> list[tuple[str, tuple[int, int]]]:
+    """The parts of a requirement that make it ignore the data, each as
+    ``(message, span)``: a comparison that divides by a constant zero (always
+    unknown), one whose sides differ by a constant (``1 >= 0``, ``rate >= rate``:
+    always true or always false), and a requirement that holds, or fails, for
+    every value within its measures' ``bounds`` (``rate >= 0``, ``rate > 100``
+    for a percentage)."""
+    found: list[tuple[str, tuple[int, int]]] = []
+    truth = _constant(tree, bounds, found)
+    if truth is None and not found:
+        truth = _same_everywhere(tree, bounds)
+    if truth is not None and not found:
+        word = "met" if truth is Truth.TRUE else "not met"
+        found.append((f"the requirement is {word} whatever values within the measures' "
+                      "bounds are reported: it does not depend on the data", tree.span))
+    return found
+
+
+def _constant(node: Node, bounds: Bounds, found: list[tuple[str, tuple[int, int]]]
+              ) -> Truth | None:
+    """The truth of a requirement when the data cannot change it, else ``None``."""
+    if isinstance(node, Compare):
+        truths = [_constant_comparison(op, a, b, bounds, found)
+                  for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False)]
+        if Truth.FALSE in truths:
+            return Truth.FALSE
+        return Truth.TRUE if all(t is Truth.TRUE for t in truths) else None
+    if isinstance(node, Not):
+        inner = _constant(node.operand, bounds, found)
+        return None if inner is None else ~inner
+    if isinstance(node, Logic):
+        left = _constant(node.left, bounds, found)
+        right = _constant(node.right, bounds, found)
+        absorbing = Truth.FALSE if node.op == "and" else Truth.TRUE
+        if absorbing in (left, right):
+            return absorbing
+        return left if left is not None and left == right else None
+    return None
+
+
+def _constant_comparison(op: Comparator, a: Node, b: Node, bounds: Bounds,
+                         found: list[tuple[str, tuple[int, int]]]) -> Truth | None:
+    span = (min(a.span[0], b.span[0]), max(a.span[1], b.span[1]))
+    if divides_by_zero(a) or divides_by_zero(b):
+        found.append(("divides by zero whatever the data: this comparison could never be "
+                      "judged", span))
+        return None
+    for name, other, written in ((a, b, op), (b, a, _FLIPPED[op])):
+        if isinstance(name, Name):
+            value = constant_value(other)
+            if value is not None:
+                return _within_bounds(written, value, *bounds(name.id))
+    form, _ = integer_form(to_sympy(a, _plain) - to_sympy(b, _plain))
+    if form.free_symbols:
+        return None
+    truth = Truth.of(compare(op, to_fraction(form)))
+    word = "true" if truth is Truth.TRUE else "false"
+    found.append((f"does not depend on the data: it is always {word}", span))
+    return truth
+
+
+def _within_bounds(op: Comparator, value: Fraction, lower: Fraction, upper: Fraction | None
+                   ) -> Truth | None:
+    """``x op value`` for every ``x`` in ``[lower, upper]``: true, false, or ``None``
+    when it depends on ``x``."""
+    ends = [compare(op, lower - value)]
+    if upper is None:
+        # Large enough values: x > value for every op that has a limit.
+        ends.append(op in (">=", ">", "!="))
+    else:
+        ends.append(compare(op, upper - value))
+    inside = lower < value and (upper is None or value < upper)
+    if op in ("==", "!=") and inside and (upper is None or lower != upper):
+        ends.append(op == "==")  # value itself is reachable
+    if all(ends):
+        return Truth.TRUE
+    return Truth.FALSE if not any(ends) else None
+
+
+#: How many combinations of values `_same_everywhere` tries at most.
+_MAX_POINTS = 4096
+
+
+def _same_everywhere(tree: Node, bounds: Bounds) -> Truth | None:
+    """For a requirement made of thresholds on measures (``x >= 90 or x < 90``):
+    its truth, when it is the same for every value within the bounds. Between
+    two thresholds nothing changes, so the thresholds, the points between them
+    and the bounds are every case there is."""
+    thresholds: dict[str, set[Fraction]] = {}
+    if not _thresholds(tree, thresholds):
+        return None
+    axes = []
+    for name, values in sorted(thresholds.items()):
+        lower, upper = bounds(name)
+        inside = sorted({lower, *(v for v in values if v >= lower
+                                  and (upper is None or v <= upper))}
+                        | (set() if upper is None else {upper}))
+        cases = set(inside) | {(a + b) / 2 for a, b in itertools.pairwise(inside)}
+        if upper is None:
+            cases.add(inside[-1] + 1)
+        axes.append((name, sorted(cases)))
+    size = 1
+    for _, points in axes:
+        size *= len(points)
+    if size > _MAX_POINTS:
+        return None
+    seen: set[bool] = set()
+    for combination in itertools.product(*(points for _, points in axes)):
+        env = dict(zip((name for name, _ in axes), combination, strict=True))
+        seen.add(_holds(tree, env))
+        if len(seen) > 1:
+            return None
+    return Truth.of(seen.pop()) if seen else None
+
+
+def _thresholds(node: Node, found: dict[str, set[Fraction]]) -> bool:
+    """Collect each measure's thresholds; ``False`` unless every comparison is
+    one of a measure with a constant."""
+    if isinstance(node, Compare):
+        for a, b in zip(node.operands, node.operands[1:], strict=False):
+            name, other = (a, b) if isinstance(a, Name) else (b, a)
+            value = constant_value(other) if isinstance(name, Name) else None
+            if value is None:
+                return False
+            assert isinstance(name, Name)
+            found.setdefault(name.id, set()).add(value)
+        return True
+    if isinstance(node, Not):
+        return _thresholds(node.operand, found)
+    if isinstance(node, Logic):
+        return _thresholds(node.left, found) and _thresholds(node.right, found)
+    return False
+
+
+def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
+    """A requirement of thresholds (see `_thresholds`) at given values."""
+    if isinstance(node, Compare):
+        def value(operand: Node) -> Fraction:
+            if isinstance(operand, Name):
+                return env[operand.id]
+            found = constant_value(operand)
+            assert found is not None
+            return found
+
+        return all(compare(op, value(a) - value(b))
+                   for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False))
+    if isinstance(node, Not):
+        return not _holds(node.operand, env)
+    assert isinstance(node, Logic)
+    if node.op == "and":
+        return _holds(node.left, env) and _holds(node.right, env)
+    return _holds(node.left, env) or _holds(node.right, env)

@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from ._errors import DataError, Problem, did_you_mean
+from ._limits import number_problem
+from ._plausible import implausible
 
 if TYPE_CHECKING:
     from ._model import Rulebook, Unit
@@ -63,6 +65,12 @@ def _show(value: object) -> str:
 
 
 def _parse(value: object, unit: Unit | None) -> Fraction | None:
+    # Each number is measured before it is made exact: Fraction(Decimal("1e100000000"))
+    # would compute every digit.
+    if isinstance(value, Decimal | Fraction):
+        _check(value)
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        _check(int(value))
     if value is None:
         return None
     if isinstance(value, bool):
@@ -82,12 +90,30 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
             return None
         if math.isinf(value):
             raise ValueProblem(f"{value!r} is not a finite number")
-        return Fraction(Decimal(repr(value)))
+        return Fraction(_bounded(Decimal(repr(value))))
     if isinstance(value, numbers.Rational):
-        return Fraction(int(value.numerator), int(value.denominator))
+        return Fraction(_bounded(Fraction(int(value.numerator), int(value.denominator))))
     if isinstance(value, str):
         return _parse_text(value, unit)
     raise ValueProblem(f"expected a number or text, got {type(value).__name__} {value!r}")
+
+
+_Number = TypeVar("_Number", Decimal, Fraction, int)
+
+
+def _check(number: Decimal | Fraction | int) -> None:
+    """A `ValueProblem` unless the number is within the limits on what is read
+    (docs/security.md)."""
+    problem = number_problem(number)
+    if problem is not None:
+        # The value is not shown: a number this long cannot always be printed.
+        raise ValueProblem(f"a number {problem}: qrules reads figures up to 10^30 "
+                           "in magnitude, written with at most 60 digits")
+
+
+def _bounded(number: _Number) -> _Number:
+    _check(number)
+    return number
 
 
 def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
@@ -104,13 +130,14 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")
     if _DECIMAL.match(normal):
-        return Fraction(normal)
+        return Fraction(_bounded(Decimal(normal)))
     ratio = _RATIO.match(normal)
     if ratio and not percent:
-        denominator = int(ratio.group(2))
+        # Each side's digits are measured before int() would meet its 4,300-digit limit.
+        numerator, denominator = (_bounded(Decimal(part)) for part in ratio.groups())
         if denominator == 0:
             raise ValueProblem(f"'{text}' divides by zero")
-        return Fraction(int(ratio.group(1)), denominator)
+        return Fraction(_bounded(Fraction(int(numerator), int(denominator))))
     raise ValueProblem(
         f"'{text}' is not a number; write a decimal such as 98.5, 1,234 or 98.5%, "
         "or leave it empty when the figure is missing"
@@ -202,17 +229,21 @@ def _decode(name: str, raw: bytes) -> str:
 
 def _csv_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(_decode(name, raw), newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    problems = _check_columns(name, header)
-    if problems:
-        return [], problems
-    reader.fieldnames = header
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            problems.append(Problem(name, "more cells than columns", where=f"row {number}"))
-            continue
-        rows.append({k: (v if v is not None else "") for k, v in row.items()})
+    rows: list[dict[str, Any]] = []
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        problems = _check_columns(name, header)
+        if problems:
+            return [], problems
+        reader.fieldnames = header
+        for number, row in enumerate(reader, start=2):
+            if None in row:
+                problems.append(Problem(name, "more cells than columns", where=f"row {number}"))
+                continue
+            rows.append({k: (v if v is not None else "") for k, v in row.items()})
+    except csv.Error as error:  # a field over the csv module's limit, a NUL...
+        return [], [Problem(name, f"not a readable CSV file: {error}",
+                            where=f"line {reader.reader.line_num}")]
     return rows, problems
 
 
@@ -234,10 +265,16 @@ def _check_columns(name: str, header: Iterable[str]) -> list[Problem]:
 def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Problem]]:
     try:
         # Numbers are kept as Decimal text, so 98.5 never passes through a float.
-        data = json.loads(_decode(name, raw), parse_float=Decimal)
+        # A long integer stays a Decimal too, to be measured before int() would
+        # meet its 4,300-digit limit.
+        data = json.loads(_decode(name, raw), parse_float=Decimal,
+                          parse_int=lambda text: int(text) if len(text) < 32 else Decimal(text))
     except json.JSONDecodeError as error:
         return [], [Problem(name, f"not valid JSON: {error.msg}",
                             where=f"line {error.lineno}, column {error.colno}")]
+    except RecursionError:
+        return [], [Problem(name, "not valid JSON: nested too deeply",
+                            hint="a dataset is an array of objects of numbers and text")]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         return [], [Problem(name, "expected a JSON array of objects "
                                   "with keys year, measure, value (and district)")]
@@ -245,7 +282,15 @@ def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Proble
     for index, item in enumerate(data):
         for key in _check_columns(name, item.keys()):
             problems.append(attrs.evolve(key, where=f"item {index}"))
+        for key, value in item.items():
+            # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
+            if any(isinstance(s, str) and _SURROGATE.search(s) for s in (key, value)):
+                problems.append(Problem(name, "a lone surrogate (\\ud800 to \\udfff) is "
+                                        "not text", where=f"item {index}, key {key!r}"))
     return data, problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _build(
@@ -254,6 +299,7 @@ def _build(
     problems: list[Problem] = []
     seen: dict[tuple[str, int, str | None], str] = {}
     observations = []
+    places: list[str] = []  # where each observation's value is, for `implausible`
     for index, row in enumerate(rows):
         measure_id = str(row["measure"]).strip()
         measure = rulebook.measures.get(measure_id)
@@ -275,7 +321,7 @@ def _build(
         try:
             value = parse_value(row["value"], measure.unit)
         except ValueProblem as error:
-            problems.append(Problem(name, str(error), where=origin(index, "value")))
+            problems.append(Problem(name, f"{measure_id}: {error}", where=origin(index, "value")))
             continue
         key = (measure_id, year, district)
         where = origin(index, "measure").rsplit(",", 1)[0]
@@ -287,6 +333,8 @@ def _build(
             continue
         seen[key] = where
         observations.append(Observation(measure_id, year, value, district, f"{name}: {where}"))
+        places.append(origin(index, "value"))
+    problems += implausible(rulebook, observations, name, places)
     if problems:
         raise DataError(name, problems)
     return Dataset(name, tuple(observations))

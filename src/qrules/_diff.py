@@ -17,12 +17,14 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import sympy
 from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
+from . import _escape
 from ._compile import (
     AllOf,
     AnyOf,
@@ -33,9 +35,10 @@ from ._compile import (
     compile_predicate,
     integer_form,
 )
-from ._expr import NEGATED, Comparator, to_sympy
+from ._expr import NEGATED, Comparator, Node, rational, to_sympy
+from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
 from ._model import Measure, Rule, Rulebook, Text
-from ._sets import fraction
+from ._sets import fraction, over_budget
 
 __all__ = [
     "Bump",
@@ -86,8 +89,8 @@ def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
         if not expand or measure is None or measure.formula is None:
             return _symbol(name)
         expr = to_sympy(measure.formula.tree, resolve)
-        if measure.unit.upper is not None:
-            form, denominator = integer_form(measure.unit.upper - expr)
+        if measure.upper is not None:
+            form, denominator = integer_form(rational(measure.upper) - expr)
             domain.append((form, ">="))
             if denominator.free_symbols:
                 domain.append((denominator, ">"))
@@ -124,13 +127,39 @@ def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
     return [[(expr, op), *guards]]
 
 
+def _dnf_size(predicate: Predicate, negate: bool = False) -> int:
+    """How many conjunctions `_dnf` would build, counted without building them
+    (a product of disjunctions grows exponentially)."""
+    if isinstance(predicate, Negation):
+        return _dnf_size(predicate.operand, not negate)
+    if isinstance(predicate, AllOf | AnyOf):
+        left = _dnf_size(predicate.left, negate)
+        right = _dnf_size(predicate.right, negate)
+        if isinstance(predicate, AllOf) != negate:
+            return min(left * right, _BEYOND)
+        return min(left + right, _BEYOND)
+    assert isinstance(predicate, Condition)
+    op = NEGATED[predicate.op] if negate else predicate.op
+    return 2 if op == "!=" else 1
+
+
+#: Counts stop here: enough to say that a budget is exceeded.
+_BEYOND = 10**9
+
+
+class _OverBudget(Exception):
+    """A comparison beyond the budget of symbolic work; the message says why."""
+
+
 def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) -> list[_Atom]:
     atoms: list[_Atom] = []
     for symbol in symbols:
         atoms.append((symbol, ">="))
         measure = measures.get(str(symbol))
-        if measure is not None and measure.unit.upper is not None:
-            atoms.append((measure.unit.upper - symbol, ">="))
+        if measure is not None and measure.upper is not None:
+            atoms.append((rational(measure.upper) - symbol, ">="))
+        if measure is not None and measure.lower > 0:
+            atoms.append((symbol - rational(measure.lower), ">="))
     return atoms
 
 
@@ -216,10 +245,18 @@ def _satisfiable_univariate(atoms: Sequence[_Atom], symbols: list[sympy.Symbol])
 
 
 def _implies(p: Predicate, q: Predicate, domain: list[_Atom],
-             measures: Mapping[str, Measure]) -> bool | None:
-    """Whether ``p ⇒ q`` over the domain; ``None`` when undecidable here."""
+             measures: Mapping[str, Measure], deadline: float) -> bool | None:
+    """Whether ``p ⇒ q`` over the domain; ``None`` when undecidable here.
+    Raises `_OverBudget` beyond the budget of symbolic work."""
+    count = _dnf_size(p) * _dnf_size(q, negate=True)
+    if count > MAX_DIFF_CONJUNCTIONS:
+        shown = f"{count:,}" if count < _BEYOND else f"over {_BEYOND:,}"
+        raise _OverBudget(f"{shown} cases to compare, over the budget of "
+                          f"{MAX_DIFF_CONJUNCTIONS}")
     undecided = False
     for conjunction in (a + b for a, b in itertools.product(_dnf(p), _dnf(q, negate=True))):
+        if time.monotonic() > deadline:
+            raise _OverBudget(f"the comparison took over the budget of {MAX_DIFF_SECONDS:g} s")
         symbols = set().union(*(e.free_symbols for e, _ in conjunction))
         found = _satisfiable([*conjunction, *domain, *_domain(symbols, measures)])
         if found is None:
@@ -241,6 +278,15 @@ def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measur
     Each side's formulas are those of its own rulebook (``new_measures`` defaults
     to ``old_measures``).
     """
+    return _compared(old, new, old_measures, new_measures)[0]
+
+
+def _compared(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
+              new_measures: Mapping[str, Measure] | None = None
+              ) -> tuple[Comparison, str | None]:
+    """`compare_requirements`, and why it is undecided when over the budget of
+    symbolic work (docs/security.md: sizes are measured before sympy works, and
+    the work is timed)."""
     new_measures = old_measures if new_measures is None else new_measures
     # Requirements on the same measures, with the same formulas, are compared on
     # the measures themselves (fewer variables, the same answer); otherwise on the
@@ -248,23 +294,42 @@ def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measur
     names = old.requirement.names
     expand = names != new.requirement.names or any(
         _formula(old_measures, n) != _formula(new_measures, n) for n in names)
+    for rule, measures in ((old, old_measures), (new, new_measures)):
+        note = over_budget(rule.requirement.tree, _formulas(measures, expand))
+        if note is not None:
+            return Comparison.UNDECIDED, f"{rule.id}: {note.en}"
     p_old, old_domain = _predicate(old, old_measures, expand)
     p_new, new_domain = _predicate(new, new_measures, expand)
     domain = old_domain + new_domain
     known = {**old_measures, **new_measures}
-    forward = _implies(p_new, p_old, domain, known)
-    backward = _implies(p_old, p_new, domain, known)
+    deadline = time.monotonic() + MAX_DIFF_SECONDS
+    try:
+        forward = _implies(p_new, p_old, domain, known, deadline)
+        backward = _implies(p_old, p_new, domain, known, deadline)
+    except _OverBudget as error:
+        return Comparison.UNDECIDED, str(error)
     if forward is None or backward is None:
         if forward is False and backward is False:
-            return Comparison.INCOMPARABLE
-        return Comparison.UNDECIDED
+            return Comparison.INCOMPARABLE, None
+        return Comparison.UNDECIDED, None
     if forward and backward:
-        return Comparison.EQUIVALENT
+        return Comparison.EQUIVALENT, None
     if forward:
-        return Comparison.STRICTER
+        return Comparison.STRICTER, None
     if backward:
-        return Comparison.LOOSER
-    return Comparison.INCOMPARABLE
+        return Comparison.LOOSER, None
+    return Comparison.INCOMPARABLE, None
+
+
+def _formulas(measures: Mapping[str, Measure], expand: bool) -> Callable[[str], Node | None]:
+    """The formula that stands for each measure when formulas are expanded."""
+    def formula(name: str) -> Node | None:
+        measure = measures.get(name)
+        if not expand or measure is None or measure.formula is None:
+            return None
+        return measure.formula.tree
+
+    return formula
 
 
 # -- the diff -----------------------------------------------------------------
@@ -296,8 +361,9 @@ class Bump(enum.IntEnum):
 _SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
              "records")
 #: Fields whose change alters only words or attribution: a patch.
-_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "responsible",
-            "interpretation", "strength", "tags", "related")
+_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "inferred",
+            "responsible", "responsible_open", "bodies", "interpretation", "alternatives",
+            "strength", "tags", "related")
 
 
 @attrs.frozen
@@ -309,6 +375,9 @@ class RuleChange:
     new: Rule | None = attrs.field(default=None, repr=False)
     requirement: Comparison | None = None
     fields: tuple[FieldChange, ...] = ()
+    #: Why the requirements' comparison is undecided, when it exceeded the
+    #: budget of symbolic work.
+    note: str | None = None
 
     @property
     def id(self) -> str:
@@ -386,8 +455,12 @@ def _fields(rule: Rule) -> dict[str, object]:
         "section": rule.source.section,
         "indicator_source": rule.source.indicator_source,
         "data_source": rule.source.data_source,
+        "inferred": rule.source.inferred,
         "responsible": rule.responsible,
+        "responsible_open": rule.responsible_open,
+        "bodies": rule.bodies,
         "interpretation": rule.interpretation,
+        "alternatives": tuple(a.describe("en") for a in rule.alternatives) or None,
         "strength": rule.strength,
         "tags": rule.tags,
         "related": rule.related,
@@ -405,12 +478,12 @@ def _compare(old: Rule, new: Rule, kind: str, old_measures: Mapping[str, Measure
     before, after = _fields(old), _fields(new)
     fields = tuple(FieldChange(name, _text(before[name]), _text(after[name]))
                    for name in before if before[name] != after[name])
-    requirement = None
+    requirement = note = None
     if str(old.requirement) != str(new.requirement) or old.measure.id != new.measure.id:
-        requirement = compare_requirements(old, new, old_measures, new_measures)
+        requirement, note = _compared(old, new, old_measures, new_measures)
     if kind == "changed" and not fields and requirement is None:
         return None
-    return RuleChange(kind, old, new, requirement, fields)
+    return RuleChange(kind, old, new, requirement, fields, note)
 
 
 def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
@@ -463,8 +536,9 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
 def _requirement_line(change: RuleChange) -> str | None:
     if change.requirement is None or change.old is None or change.new is None:
         return None
+    note = f" ({change.note})" if change.note else ""
     return (f"requirement {change.old.requirement.text} → {change.new.requirement.text}: "
-            f"{change.requirement.value}")
+            f"{change.requirement.value}{note}")
 
 
 def required_version(old: str, bump: Bump) -> str:
@@ -506,26 +580,27 @@ def _headline(change: RuleChange) -> str:
 
 def diff_text(diff: RulebookDiff) -> str:
     """``qrules diff``: one block per change, and the bump they call for."""
-    lines = [f"{diff.old.id} {diff.old.version} → {diff.new.id} {diff.new.version}: "
+    lines = [f"{diff.old.named()} → {diff.new.named()}: "
              f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
              f"bump {diff.bump.label}"]
     if not version_follows(diff):
         lines.append(f"  version {diff.new.version} is too small: these changes need at least "
                      f"{required_version(diff.old.version, diff.bump)}")
+    shown = _escape.terminal
     for field in diff.plan:
-        lines.append(f"  plan {field.field}: {field.old} → {field.new}")
+        lines.append(f"  plan {field.field}: {shown(field.old)} → {shown(field.new)}")
     for change in diff.changes:
-        lines.append(f"  {_headline(change)} [{change.bump.label}]")
+        lines.append(f"  {shown(_headline(change))} [{change.bump.label}]")
         requirement = _requirement_line(change)
         if requirement:
-            lines.append(f"    {requirement}")
-        lines.extend(f"    {f.field}: {f.old} → {f.new}" for f in change.fields)
-    return "\n".join(lines) + "\n"
+            lines.append(f"    {shown(requirement)}")
+        lines.extend(f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in change.fields)
+    return _escape.terminal_lines("\n".join(lines) + "\n")
 
 
 def diff_dict(diff: RulebookDiff) -> dict[str, object]:
     def side(rulebook: Rulebook) -> dict[str, str | None]:
-        return {"id": rulebook.id, "version": rulebook.version,
+        return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
                 "fingerprint": rulebook.fingerprint, "supersedes": rulebook.supersedes}
 
     return {
@@ -543,6 +618,7 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
                 "id": c.id,
                 "old_id": None if c.old is None else c.old.id,
                 "requirement": None if c.requirement is None else c.requirement.value,
+                "note": c.note,
                 "old_requirement": None if c.old is None else c.old.requirement.text,
                 "new_requirement": None if c.new is None else c.new.requirement.text,
                 "fields": [attrs.asdict(f) for f in c.fields],
@@ -554,50 +630,50 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
 
 
 def diff_markdown(diff: RulebookDiff) -> str:
-    lines = [f"# {diff.old.id} {diff.old.version} → {diff.new.version}", "",
+    lines = [f"# {diff.old.named()} → {diff.new.version}"
+             f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}", "",
              f"Version bump called for: **{diff.bump.label}**.", "",
              "| change | rule | requirement | other fields | bump |", "|---|---|---|---|---|"]
     for field in diff.plan:
-        lines.append(f"| plan | — | — | {field.field}: {field.old} → {field.new} | patch |")
+        change = _escape.markdown(f"{field.field}: {field.old} → {field.new}")
+        lines.append(f"| plan | — | — | {change} | patch |")
     for c in diff.changes:
         requirement = _requirement_line(c) or (
             c.new.requirement.text if c.new is not None and c.kind == "added" else
             c.old.requirement.text if c.old is not None and c.kind == "removed" else "—")
         fields = "; ".join(f"{f.field}: {f.old} → {f.new}" for f in c.fields) or "—"
         rule = c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}"
-        lines.append(f"| {c.kind} | `{rule}` | {_cell(requirement)} | {_cell(fields)} | "
+        md = _escape.markdown
+        lines.append(f"| {c.kind} | `{rule}` | {md(requirement)} | {md(fields)} | "
                      f"{c.bump.label} |")
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def changelog_section(diff: RulebookDiff, date: str | None = None) -> str:
     """A Keep a Changelog section for the new version of the rulebook."""
-    heading = f"## [{diff.new.version}]" + (f" - {date}" if date else "")
+    md = _escape.markdown  # titles, requirements and fields are the rulebook's text
+    heading = f"## [{diff.new.version}]" + (f" - {md(date)}" if date else "")
     groups: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": []}
     for c in diff.changes:
         if c.kind == "added":
             assert c.new is not None
-            groups["Added"].append(f"`{c.id}`: {c.new.title.en} "
-                                   f"({c.new.measure.id} {c.new.requirement.text}).")
+            groups["Added"].append(f"`{c.id}`: {md(c.new.title.en)} "
+                                   f"({c.new.measure.id} {md(c.new.requirement.text)}).")
         elif c.kind == "removed":
             assert c.old is not None
-            groups["Removed"].append(f"`{c.id}`: {c.old.title.en} "
-                                     f"({c.old.measure.id} {c.old.requirement.text}).")
+            groups["Removed"].append(f"`{c.id}`: {md(c.old.title.en)} "
+                                     f"({c.old.measure.id} {md(c.old.requirement.text)}).")
         else:
             parts = []
             if c.kind == "renamed" and c.old is not None:
                 parts.append(f"renamed from `{c.old.id}`")
             if c.requirement is not None and c.old is not None and c.new is not None:
-                parts.append(f"requirement {c.old.requirement.text} → "
-                             f"{c.new.requirement.text} ({c.requirement.value})")
-            parts.extend(f"{f.field} {f.old} → {f.new}" for f in c.fields)
+                parts.append(f"requirement {md(c.old.requirement.text)} → "
+                             f"{md(c.new.requirement.text)} ({c.requirement.value})")
+            parts.extend(f"{f.field} {md(f.old)} → {md(f.new)}" for f in c.fields)
             groups["Changed"].append(f"`{c.id}`: " + "; ".join(parts) + ".")
     for field in diff.plan:
-        groups["Changed"].append(f"Plan {field.field}: {field.old} → {field.new}.")
+        groups["Changed"].append(f"Plan {field.field}: {md(field.old)} → {md(field.new)}.")
     lines = [heading]
     for name, items in groups.items():
         if items:

@@ -22,6 +22,7 @@ import attrs
 
 from ._evaluate import Evaluation, Reconciliation, Result, Verdict
 from ._model import Rulebook, Text
+from ._observe import judged
 from ._recordspec import FLAGS, Counts, RecordQuery, judge_counts
 
 __all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
@@ -261,12 +262,13 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
             counts = counted.get(district, Counts(0, 0))
             if doubts:
                 found = doubts.of_query(query, district, counts)
-                results.append(judge_bounded(rulebook, query, counts, found, district))
+                result = judge_bounded(rulebook, query, counts, found, district)
             else:
-                results.append(judge_counts(rulebook, query, counts, district))
+                result = judge_counts(rulebook, query, counts, district)
+            results.append(attrs.evolve(result, source="records"))
         if progress is not None:
             progress(f"rules × years judged of {len(queries)}", done)
-    return Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables)
+    return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
 
 
 def doubtful_dates(rows: Iterable[tuple[str, int, dt.date]], until: dt.date, declared: bool

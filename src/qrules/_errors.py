@@ -9,7 +9,8 @@ builtin it resembles, so callers can catch broadly or precisely::
     ├── DataError (ValueError)             a dataset could not be read; .problems lists all
     ├── RulebookNotFoundError (LookupError)
     ├── OutOfPeriodError (ValueError)      a date outside a rulebook's effective period
-    └── UnknownRuleError (KeyError)        no rule with that id in a rulebook
+    ├── UnknownRuleError (KeyError)        no rule with that id in a rulebook
+    └── UnknownBodyError (KeyError)        no responsible body of that id or spelling
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from ._limits import MAX_MESSAGE_CHARS
+
 __all__ = [
     "DataError",
     "ExpressionError",
@@ -28,12 +31,26 @@ __all__ = [
     "QRulesError",
     "RulebookError",
     "RulebookNotFoundError",
+    "UnknownBodyError",
     "UnknownRuleError",
 ]
 
 
 class QRulesError(Exception):
     """The root of every error that qrules raises on purpose."""
+
+
+def _maybe_clipped(text: str | None) -> str | None:
+    return None if text is None else _clipped(text)
+
+
+def _clipped(text: str) -> str:
+    """A message part cut to `MAX_MESSAGE_CHARS`, keeping its start and end: a
+    cell echoed in a message may be as long as a CSV field."""
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    keep = MAX_MESSAGE_CHARS // 2
+    return f"{text[:keep]} … ({len(text) - 2 * keep:,} characters) … {text[-keep:]}"
 
 
 @attrs.frozen
@@ -46,10 +63,10 @@ class Problem:
     """
 
     file: str
-    message: str
-    where: str | None = None
-    key: str | None = None
-    hint: str | None = None
+    message: str = attrs.field(converter=_clipped)
+    where: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    key: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    hint: str | None = attrs.field(default=None, converter=_maybe_clipped)
 
     def __str__(self) -> str:
         place = [self.file]
@@ -156,6 +173,13 @@ class UnknownRuleError(QRulesError, KeyError):
 
     def __str__(self) -> str:
         # KeyError would print the message in quotes.
+        return str(self.args[0])
+
+
+class UnknownBodyError(QRulesError, KeyError):
+    """A rulebook has no responsible body with that id or spelling."""
+
+    def __str__(self) -> str:
         return str(self.args[0])
 
 

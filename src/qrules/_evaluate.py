@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import NamedTuple, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
 import sympy
@@ -34,26 +34,38 @@ from ._compile import (
     evaluate_predicate,
 )
 from ._data import Dataset, Observation
-from ._errors import Problem
+from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
+from ._observe import judged
+from ._plausible import agrees, doubtful, implausible
 
 __all__ = [
+    "SOURCES",
     "Change",
     "DataInput",
     "Evaluation",
     "FailingUnit",
     "Reconciliation",
     "Result",
+    "SourceKind",
     "Verdict",
     "combined",
     "evaluate",
     "judge_year",
+    "merge",
     "observe_year",
     "year_span",
 ]
 
 DataInput: TypeAlias = Dataset | Mapping[str, object]
+#: What a result was judged from (not to be confused with a rule's `Source`, where
+#: the plan states it).
+SourceKind: TypeAlias = Literal["figures", "records"]
+SOURCES: Mapping[SourceKind, Text] = {
+    "figures": Text("报告数据", "reported figures"),
+    "records": Text("记录", "records"),
+}
 
 
 class Verdict(enum.Enum):
@@ -157,6 +169,12 @@ class Result:
     #: Judged from records: the rejected rows that bear on it, as (table kind,
     #: row): ``("register", 7)``. The result is unknown when they could change it.
     rejected_rows: tuple[tuple[str, int], ...] = attrs.field(default=(), repr=False)
+    #: What the verdict was judged from: reported figures, or records (a register
+    #: and an inspection log).
+    source: SourceKind = "figures"
+    #: When figures and records both judge the rule in the year (and district)
+    #: and do not agree: what the other gave (see `merge`).
+    disagreement: Text | None = None
 
     @property
     def rule_id(self) -> str:
@@ -238,6 +256,59 @@ class Evaluation:
         return tuple(r for r in self.results if r.verdict is not Verdict.MET)
 
 
+def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
+    """One evaluation of reported figures and records together.
+
+    Each result judged from records follows the one judged from figures for the
+    same rule, year and district, if any; when the two disagree (verdicts that
+    are both known and differ, or observed values that differ by more than the
+    figure's rounding), each carries a `Result.disagreement` saying what the
+    other gave.
+    """
+    def key(result: Result) -> tuple[str, int, str | None]:
+        return (result.rule.id, result.year, result.district)
+
+    pending: dict[tuple[str, int, str | None], list[Result]] = {}
+    for result in records.results:
+        pending.setdefault(key(result), []).append(result)
+    results: list[Result] = []
+    for figure in figures.results:
+        judged = [figure]
+        for other in pending.pop(key(figure), []):
+            if _disagree(figure, other):
+                judged[0] = attrs.evolve(judged[0], disagreement=_gave(other))
+                judged.append(attrs.evolve(other, disagreement=_gave(figure)))
+            else:
+                judged.append(other)
+        results.extend(judged)
+    results.extend(r for rs in pending.values() for r in rs)
+    return attrs.evolve(figures, results=tuple(results),
+                        records=figures.records + records.records)
+
+
+def _disagree(figure: Result, other: Result) -> bool:
+    """Verdicts both known and different, or observed values that differ by more
+    than the figure's rounding (a reported 98.6 agrees with 493 of 500 units)."""
+    known = Verdict.UNKNOWN not in (figure.verdict, other.verdict)
+    if known and figure.verdict is not other.verdict:
+        return True
+    return figure.observed is not None and other.observed is not None \
+        and not agrees(figure.observed, other.observed)
+
+
+def _gave(result: Result) -> Text:
+    """What a result gave, for the note on the other: ``the records give: not met,
+    72.73 (8/11)``."""
+    shown = "" if result.observed is None else format_short(result.observed)
+    if result.population is not None and result.meeting is not None:
+        shown += f" ({result.meeting}/{result.population})"
+    source = SOURCES[result.source]
+    zh = f"{source.zh}得出:{result.verdict.label('zh')}" + (f" {shown}" if shown else "")
+    en = (f"the {source.en} give: {result.verdict.label('en')}"
+          + (f", {shown.strip()}" if shown else ""))
+    return Text(zh, en)
+
+
 # -- the engine ---------------------------------------------------------------
 
 _Table: TypeAlias = dict[int, dict[str, Observation]]
@@ -249,8 +320,14 @@ def evaluate(
     *,
     year: int | None = None,
     rules: tuple[Rule, ...] | list[Rule] | None = None,
+    strict: bool = False,
 ) -> Evaluation:
-    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``."""
+    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``.
+
+    A figure outside its measure's bounds or relations is a `DataError`, never
+    judged; with ``strict``, so is a doubtful one (a reported share that its
+    counts contradict).
+    """
     if isinstance(data, Dataset):
         if year is not None:
             raise TypeError("year= is for a mapping of values; a dataset gives its own years")
@@ -259,6 +336,13 @@ def evaluate(
         dataset = Dataset.from_mapping(
             rulebook, data, year=year if year is not None else rulebook.period.end.year
         )
+    # A dataset read by read_dataset was checked as it was read; one built by hand
+    # is checked here, so that no path judges an impossible figure.
+    problems = implausible(rulebook, dataset.observations, dataset.name)
+    if strict:
+        problems += doubtful(rulebook, dataset.observations, dataset.name)
+    if problems:
+        raise DataError(dataset.name, problems)
     tables: dict[str | None, _Table] = {}
     for observation in dataset.observations:
         table = tables.setdefault(observation.district, {})
@@ -275,8 +359,8 @@ def evaluate(
             judge = _Judge(rulebook, rule, table, district, used, frames)
             results.extend(judge.results())
     unused = tuple(o for o in dataset.observations if o not in used)
-    return Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                      dataset.rows_read - len(unused), unused)
+    return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
+                             dataset.rows_read - len(unused), unused))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
@@ -403,6 +487,9 @@ class _Judge:
         notes = self.disagreement(year, expand, observed)
         if notes is not None:
             reason = Text(f"{reason.zh};{notes.zh}", f"{reason.en}; {notes.en}")
+        doubt = self.two_readings(year, expand, env, outcome, observed)
+        if doubt is not None:
+            verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
                       self.gap(verdict, observed), changes, inputs, (year,))
 
@@ -427,6 +514,33 @@ class _Judge:
         return Text(f"报告值 {r} 与由计数算得的 {o} 不一致,按计数判定",
                     f"the reported {r} differs from {o} computed from the counts; "
                     "judged on the counts")
+
+    def two_readings(self, year: int, expand: frozenset[str],
+                     env: Mapping[sympy.Symbol, Fraction], outcome: Outcome,
+                     observed: Fraction | None) -> Text | None:
+        """When a reported share and its counts disagree beyond rounding, either may
+        be the wrong one: a verdict must hold on both readings. If they give
+        different verdicts, the reason to make the result unknown, naming the rows."""
+        measure = self.rule.measure
+        reported = self.table.get(year, {}).get(measure.id)
+        if (measure.id not in expand or observed is None or reported is None
+                or reported.value is None or agrees(reported.value, observed)):
+            return None
+        other = evaluate_predicate(self.rule.predicate(self.measures, expand - {measure.id}),
+                                   env)
+        if other.truth is outcome.truth:
+            return None
+        row = self.table[year]
+        counts = [row[n].origin for n in sorted(measure.formula.names) if n in row] \
+            if measure.formula is not None else []
+        where = _rows_text([o for o in (reported.origin, *counts) if o])
+        r, o = format_number(reported.value), format_short(observed)
+        mine, theirs = _FROM_TRUTH[other.truth], _FROM_TRUTH[outcome.truth]
+        return Text(
+            f"报告值 {r} 为{mine.label('zh')},由计数算得 {o},为{theirs.label('zh')};"
+            f"两者必有一误,无法判定({where}),请更正其一",
+            f"the reported {r} would be {mine.label()}, its counts give {o}, "
+            f"{theirs.label()}: one of them is wrong ({where}); correct it")
 
     # 3. several years --------------------------------------------------------
 
@@ -602,6 +716,16 @@ def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, intege
 
 def _relation(observed: Fraction, target: Target) -> str:
     return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
+
+
+def _rows_text(origins: Sequence[str]) -> str:
+    """Rows as ``figures.csv: row 2, row 3``: each file named once."""
+    by_file: dict[str, list[str]] = {}
+    for origin in origins:
+        file, sep, row = origin.rpartition(": ")
+        by_file.setdefault(file if sep else "", []).append(row)
+    return "; ".join(f"{file}: {', '.join(rows)}" if file else ", ".join(rows)
+                     for file, rows in by_file.items())
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:

@@ -9,6 +9,7 @@ tree. No text from a rule file ever reaches ``eval``, ``exec``, ``sympify``,
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -19,6 +20,7 @@ import attrs
 import sympy
 
 from ._errors import ExpressionError
+from ._limits import MAX_SHOWN_DIGITS
 
 __all__ = [
     "COMPARATORS",
@@ -449,6 +451,8 @@ def format_number(value: Fraction) -> str:
     """
     sign = "-" if value < 0 else ""
     value = abs(value)
+    if max(value.numerator, value.denominator).bit_length() > _SHOWN_BITS:
+        return _rounded(value, sign)
     denominator = value.denominator
     twos = fives = 0
     while denominator % 2 == 0:
@@ -466,6 +470,35 @@ def format_number(value: Fraction) -> str:
     if places == 0:
         return sign + digits
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+#: A value whose numerator or denominator is longer than MAX_SHOWN_DIGITS is
+#: written rounded (a computed value can be far longer than any value read, and
+#: Python does not print integers of more than 4,300 digits).
+_SHOWN_BITS = int(MAX_SHOWN_DIGITS * math.log2(10))
+
+
+def _rounded(value: Fraction, sign: str) -> str:
+    """A positive value rounded to six significant digits, marked as rounded:
+    ``≈19.9999``, ``≈1.23457e+4470`` (plain from 10^-6 to 10^15)."""
+    numerator, denominator = value.numerator, value.denominator
+    # An estimate of the power of ten, then corrected: 10^5 <= scaled < 10^6.
+    power = int((numerator.bit_length() - denominator.bit_length()) * math.log10(2))
+    while True:
+        shift = 5 - power
+        top, bottom = (numerator * 10**shift, denominator) if shift >= 0 else \
+            (numerator, denominator * 10**-shift)
+        scaled = (2 * top + bottom) // (2 * bottom)  # to the nearest
+        if scaled >= 10**6:
+            power += 1
+        elif scaled < 10**5:
+            power -= 1
+        else:
+            break
+    if -6 <= power < 16:
+        return "≈" + format_number(Fraction(int(f"{sign}{scaled}"), 10**5) * Fraction(10)**power)
+    digits = str(scaled).rstrip("0")
+    return f"≈{sign}{digits[0]}.{digits[1:] or '0'}e{power:+d}"
 
 
 def format_short(value: Fraction) -> str:

@@ -15,7 +15,6 @@ outlook shown in words was decided exactly, in Python.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Iterable
@@ -23,7 +22,8 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any
 
-from ._evaluate import Evaluation, Result, Verdict, combined
+from ._escape import html, script_json
+from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
 from ._report import _due_text, target_text
@@ -49,6 +49,8 @@ _LABELS: dict[str, Text] = {
     "row_ref": Text("{kind}第 {row} 行", "{kind} row {row}"),
     "log": Text("检查记录", "log"),
     "section": Text("章节", "Section"),
+    "responsible": Text("责任单位", "Responsible"),
+    "interpretation": Text("解读", "Reading"),
     "district": Text("区县", "District"),
     "verdict": Text("结论", "Verdict"),
     "trend": Text("趋势", "Trend"),
@@ -74,6 +76,7 @@ _LABELS: dict[str, Text] = {
     "unit_district": Text("区县", "District"),
     "needs": Text("所需", "Needs"),
     "colon": Text(":", ": "),
+    "disagreement": Text("报告数据与记录不一致", "Figures and records disagree"),
     "meeting": Text("{meeting} / {population} 个单位达标",
                     "{meeting} of {population} units meet it"),
     "years": Text("各年", "by year"),
@@ -127,6 +130,9 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
             for u in result.failing_units
         ],
         "rejected": [{"kind": kind, "row": row} for kind, row in result.rejected_rows],
+        "source": result.source,
+        "sourceText": SOURCES[result.source].get(lang),
+        "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
     }
 
 
@@ -166,6 +172,9 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
+        "bodies": list(dict.fromkeys(rule.bodies)),
+        "responsible": rule.responsible_text(lang) or None,
+        "interpretation": None if rule.interpretation is None else rule.interpretation.get(lang),
         "rows": {},
     }
 
@@ -202,7 +211,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "lang": lang,
         "labels": labels,
         "echarts": ECHARTS_VERSION,
-        "rulebook": {"id": rulebook.id, "version": rulebook.version,
+        "rulebook": {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
                      "fingerprint": rulebook.fingerprint, "title": rulebook.title.get(lang)},
         "dataset": evaluation.dataset,
         "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
@@ -216,6 +225,10 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
         "sections": [{"name": top, "subs": subs} for top, subs in sections.items()],
+        # The bodies the rules shown name, in the rulebook's order, for the filter.
+        "bodies": [{"id": body.id, "name": body.name.get(lang)}
+                   for body in rulebook.bodies.values()
+                   if any(body.id in rule["bodies"] for rule in rules.values())],
         "rules": list(rules.values()),
     }
 
@@ -233,18 +246,6 @@ def _asset(name: str) -> str:
     return (resources.files("qrules") / "_assets" / name).read_text(encoding="utf-8")
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&``."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _escape(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
 def evaluation_html(evaluation: Evaluation, lang: Lang = "en",
                     trends: Iterable[Trend] = ()) -> str:
     """The report as one self-contained HTML page (charts, filters, trends)."""
@@ -253,10 +254,10 @@ def evaluation_html(evaluation: Evaluation, lang: Lang = "en",
     page = string.Template(_asset("report.html"))
     return page.substitute(
         lang="zh-CN" if lang == "zh" else "en",
-        title=_escape(title),
-        noscript=_escape(data["labels"]["noscript"]),
+        title=html(title),
+        noscript=html(data["labels"]["noscript"]),
         style=_asset("report.css"),
         echarts=_asset("echarts/echarts.common.min.js"),
-        data=_script_json(data),
+        data=script_json(data),
         script=_asset("report.js"),
     )

@@ -6,10 +6,27 @@ file cannot make qrules run without end or exhaust memory.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
+
 __all__ = [
+    "MAX_COVERAGE_REPORT_BYTES",
+    "MAX_CSV_FIELD_CHARS",
+    "MAX_DECISION_LOG_LINE_BYTES",
+    "MAX_DIFF_CONJUNCTIONS",
+    "MAX_DIFF_SECONDS",
+    "MAX_MESSAGE_CHARS",
+    "MAX_NUMBER_DIGITS",
+    "MAX_NUMBER_MAGNITUDE",
     "MAX_RULEBOOK_FILES",
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
+    "MAX_SHOWN_DIGITS",
+    "MAX_SYMBOLIC_DEGREE",
+    "MAX_SYMBOLIC_TERMS",
+    "MAX_XLSX_PART_BYTES",
+    "MAX_XLSX_RATIO",
+    "number_problem",
 ]
 
 #: The largest file of a rulebook folder (plan text, TOML) that is read.
@@ -18,3 +35,86 @@ MAX_RULEBOOK_FILE_BYTES = 4 * 1024 * 1024
 MAX_RULEBOOK_FILES = 1_000
 #: The most bytes a rulebook folder may hold in all.
 MAX_RULEBOOK_FOLDER_BYTES = 32 * 1024 * 1024
+
+#: A value read (a reported figure, a number in a register or log) is at most
+#: this in magnitude ...
+MAX_NUMBER_MAGNITUDE = 10**30
+#: ... and is written with at most this many digits (no leading zeros before
+#: the point, no trailing zeros after it; a fraction's numerator and
+#: denominator each at most this many). Together they keep every exact
+#: value's numerator and denominator under 10^60, so no sum, rate or message
+#: comes near Python's 4,300-digit limit on converting integers to text.
+MAX_NUMBER_DIGITS = 60
+#: A field of a CSV file, in characters: the csv module's own limit, which
+#: qrules leaves in place (a longer field is a `DataError` naming the line).
+MAX_CSV_FIELD_CHARS = 131_072
+#: The largest part of an ``.xlsx`` file (a sheet's XML, the shared strings)
+#: once uncompressed; checked in the zip's directory before anything is read.
+MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
+#: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
+#: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
+MAX_XLSX_RATIO = 200
+#: A value (computed from values read, say by a formula that multiplies
+#: them) whose exact numerator or denominator is longer than this many digits
+#: is written rounded to six digits (``≈1.23457e+4470``); verdicts stay exact.
+MAX_SHOWN_DIGITS = 100
+#: Each part of a problem (its message, place, hint) is cut to this many
+#: characters, keeping its start and end: a cell echoed in a message is shown
+#: by its first and last 500 characters.
+MAX_MESSAGE_CHARS = 1_000
+
+#: ``qrules diff``: the most conjunctions the disjunctive normal form of one
+#: implication may have (counted before it is built); beyond it the comparison
+#: is *undecided*.
+MAX_DIFF_CONJUNCTIONS = 64
+#: ``qrules diff``: the seconds one comparison of two requirements may take,
+#: checked between its conjunctions; beyond it, *undecided*.
+MAX_DIFF_SECONDS = 5.0
+#: ``qrules diff`` and ``lint``: the highest degree in the measures that a
+#: comparison's integer form may have (bounded from the expression's tree,
+#: before sympy sees it); beyond it, *undecided*.
+MAX_SYMBOLIC_DEGREE = 8
+#: ``qrules diff`` and ``lint``: the most terms that a comparison's integer
+#: form may have once expanded (bounded the same way); beyond it, *undecided*.
+MAX_SYMBOLIC_TERMS = 1_000
+
+#: The longest line of a decision log that ``qrules audit`` reads.
+MAX_DECISION_LOG_LINE_BYTES = 1024 * 1024
+#: The largest rule coverage report that ``qrules coverage`` reads.
+MAX_COVERAGE_REPORT_BYTES = 64 * 1024 * 1024
+
+
+def number_problem(value: Decimal | Fraction | int) -> str | None:
+    """Why a number is beyond `MAX_NUMBER_MAGNITUDE` or `MAX_NUMBER_DIGITS`
+    (``None`` when it is within both), decided without ever computing a large
+    exact value (``Decimal('1e100000000')`` is looked at, not expanded).
+
+    >>> number_problem(Decimal("98.5")) is None, number_problem(Decimal("1E+31"))
+    (True, 'more than 10^30 in magnitude')
+    """
+    if isinstance(value, int):
+        return _TOO_LARGE if abs(value) > MAX_NUMBER_MAGNITUDE else None
+    if isinstance(value, Fraction):
+        if abs(value.numerator) > MAX_NUMBER_MAGNITUDE * value.denominator:
+            return _TOO_LARGE
+        if max(abs(value.numerator), value.denominator) >= 10**MAX_NUMBER_DIGITS:
+            return _TOO_LONG
+        return None
+    if not value.is_finite() or value.is_zero():
+        return None
+    if value.adjusted() > 30 or value.copy_abs() > MAX_NUMBER_MAGNITUDE:
+        return _TOO_LARGE
+    # The digits of the plain notation (123.45, 0.00012, 1200), without leading
+    # zeros before the point or trailing zeros after it: from the first digit
+    # (the units, for a value under 1) down to the last non-zero one (the units,
+    # for a whole number).
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    last = min(exponent + zeros, 0)
+    first = max(value.adjusted(), -1)
+    return _TOO_LONG if first - last + 1 > MAX_NUMBER_DIGITS else None
+
+
+_TOO_LARGE = "more than 10^30 in magnitude"
+_TOO_LONG = f"more than {MAX_NUMBER_DIGITS} digits"

@@ -24,6 +24,11 @@ only the rulebook, never data, and know nothing of any particular plan:
     compared with the aggregate's own target.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
+``alternative-reading`` (info)
+    a rule records another reading of its quote (``[[rule.alternatives]]``)
+    beside the one it encodes: a reviewer sees the choice and its reason.
+``untranslated-interpretation`` (info)
+    an interpretation written as a plain string, shown in English to zh users.
 
 See ``docs/lint.md``.
 """
@@ -40,6 +45,7 @@ from typing import Literal, TypeAlias
 import attrs
 import sympy
 
+from . import _escape
 from ._expr import (
     BinaryOp,
     Name,
@@ -53,7 +59,7 @@ from ._expr import (
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
-from ._sets import Undecided, fraction, requirement_values, subset
+from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 __all__ = [
     "CODES",
@@ -74,6 +80,8 @@ CODES = (
     "different-timing",
     "component-targets",
     "unreciprocated-link",
+    "alternative-reading",
+    "untranslated-interpretation",
 )
 JSON_SCHEMA_VERSION = "1"
 
@@ -96,7 +104,8 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     """Every finding for a rulebook: errors first, then warnings, then infos;
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
-    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook)]
+    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
+                *_readings(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -187,9 +196,13 @@ class _Class:
 def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     """Rules on one measure at one timing: a finding unless all are equivalent."""
     classes: list[_Class] = []
+    notes: list[Text] = []
     for rule in group:
         try:
             values: sympy.Set | None = requirement_values(rule)
+        except OverBudget as error:
+            values = None
+            notes.append(Text(f"{rule.id}:{error.note.zh}", f"{rule.id}: {error.note.en}"))
         except Undecided:
             values = None
         for index, existing in enumerate(classes):
@@ -223,6 +236,9 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     if not decided:
         relation = Text("qrules 无法判定其间是否相互蕴含",
                         "qrules cannot decide whether one implies another")
+        if notes:
+            relation = Text(f"{relation.zh}({';'.join(n.zh for n in notes)})",
+                            f"{relation.en} ({'; '.join(n.en for n in notes)})")
     elif contradictory:
         relation = Text("没有任何数值能同时满足", "no value meets them all")
     elif binding is not None:
@@ -294,8 +310,8 @@ def _linear(measure: Measure) -> dict[str, Fraction] | None:
     """The coefficient of each measure in a formula that is a sum of measures
     with non-negative coefficients (plus a constant); else ``None``."""
     formula = measure.formula
-    if formula is None:
-        return None
+    if formula is None or over_budget(formula.tree) is not None:
+        return None  # (not a sum of measures, if its degree is over the budget)
     symbols = {name: sympy.Symbol(name) for name in formula.names}
     expr = sympy.expand(to_sympy(formula.tree, symbols))
     coefficients: dict[str, Fraction] = {}
@@ -461,11 +477,32 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
                 f"{rule.id}: link both ways, or remove the link."))
 
 
+# -- readings -----------------------------------------------------------------
+
+
+def _readings(rulebook: Rulebook) -> Iterator[Finding]:
+    for rule in rulebook.rules:
+        encoded_zh = f"{rule.aggregation.value} {_target_text(rule)} {rule.strength}"
+        for alternative in rule.alternatives:
+            yield Finding("alternative-reading", "info", (rule.id,), Text(
+                f"{rule.title.zh}:按较严的读法编码为 {encoded_zh};另一读法 "
+                f"{alternative.describe('zh')}",
+                f"{rule.title.en}: encoded by the stricter reading as {encoded_zh}; "
+                f"an alternative reading is {alternative.describe('en')}"))
+        interpretation = rule.interpretation
+        if interpretation is not None and interpretation.zh == interpretation.en:
+            yield Finding("untranslated-interpretation", "info", (rule.id,), Text(
+                f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
+                "请写成 interpretation = { zh = \"…\", en = \"…\" }。",
+                f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
+                "users; write it as interpretation = { zh = \"…\", en = \"…\" }."))
+
+
 # -- output -------------------------------------------------------------------
 
 
-def _header(rulebook: Rulebook) -> dict[str, str]:
-    return {"id": rulebook.id, "version": rulebook.version,
+def _header(rulebook: Rulebook) -> dict[str, str | None]:
+    return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
             "fingerprint": rulebook.fingerprint}
 
 
@@ -506,6 +543,6 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
             "",
             f"{number:>{width}}. {label}  {finding.code}",
             f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}",
-            f"{indent}{finding.message.get(lang)}",
+            f"{indent}{_escape.terminal(finding.message.get(lang))}",
         ]
-    return "\n".join(lines) + "\n"
+    return _escape.terminal_lines("\n".join(lines) + "\n")

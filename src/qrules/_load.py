@@ -9,16 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import os
 import re
+import stat
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._compile import divides_by_zero, ignores_data
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
     MEASURE_ID,
@@ -26,14 +32,21 @@ from ._expr import (
     Expression,
     Name,
     Number,
+    format_number,
     iter_names,
     parse_formula,
     parse_requirement,
 )
+from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
 from ._model import (
     AGGREGATIONS,
+    BODY_LEVELS,
+    STATUSES,
+    STRENGTHS,
     UNITS,
     Aggregation,
+    Alternative,
+    Body,
     DatedTarget,
     Measure,
     Period,
@@ -49,13 +62,14 @@ __all__ = ["load", "rulebook_names", "shipped_rulebooks"]
 SCHEMA_VERSION = 1
 PLAN_FILE = "plan.toml"
 MEASURES_FILE = "measures.toml"
+BODIES_FILE = "bodies.toml"
+_NOT_RULE_FILES = (PLAN_FILE, MEASURES_FILE, BODIES_FILE)
 
 _RULEBOOK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _RULE_ID = _RULEBOOK_ID
 _VERSION = re.compile(r"\d+\.\d+\.\d+\Z")
 _SUPERSEDES = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*@\d+\.\d+\.\d+\Z")
-_STATUSES = ("draft", "final", "revised")
-_STRENGTHS = ("firm", "aspirational")
+_BODY_ID = _RULEBOOK_ID
 
 
 # -- where rulebooks are ------------------------------------------------------
@@ -88,6 +102,12 @@ def rulebook_names() -> list[str]:
 def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     """Load a shipped rulebook by name, or a rulebook folder by path.
 
+    A bare name (``yantai-2023-2025``) is always a shipped rulebook, never a
+    folder of that name in the working directory; a folder is given as a path:
+    a `Path`, or text with a ``/`` (``./yantai-2023-2025``, an absolute path).
+    A folder whose plan id is a shipped rulebook's id is named by its path in
+    every output (`Rulebook.label`), so it is never taken for the shipped one.
+
     With ``as_of``, the rulebook as it stood on that date: the rules then in
     force, each with the target value then in force (see `Rulebook.in_force`);
     a date outside the rulebook's effective period is an `OutOfPeriodError`.
@@ -95,22 +115,30 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     >>> rulebook = load("yantai-2023-2025")  # doctest: +SKIP
     """
     text = str(source)
-    path = Path(source)
-    if isinstance(source, Path) or "/" in text or "\\" in text or path.is_dir():
-        if not (path / PLAN_FILE).is_file():
+    shipped = shipped_rulebooks()
+    if isinstance(source, Path) or "/" in text or "\\" in text:
+        path = Path(source)
+        if not path.is_dir():
+            raise RulebookNotFoundError(f"{text!r} is not a rulebook folder: no such folder")
+        if not os.path.lexists(path / PLAN_FILE):
             raise RulebookNotFoundError(
                 f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
             )
-        return _at(_load_folder(path), as_of)
-    shipped = shipped_rulebooks()
+        rulebook = _load_folder(path, text)
+        home = shipped.get(rulebook.id)
+        if home is not None and home.resolve() != path.resolve():
+            rulebook = attrs.evolve(rulebook, origin=text)
+        return _at(rulebook, as_of)
     if text not in shipped:
         names = ", ".join(sorted(shipped)) or "none"
         close = did_you_mean(text, shipped)
         hint = f"; {close}" if close else ""
+        folder = (f"; the folder {text!r} is loaded as ./{text}" if Path(text).is_dir()
+                  else "; or give a folder's path, such as ./my-rulebook")
         raise RulebookNotFoundError(
-            f"no rulebook named {text!r}{hint} (shipped: {names}; or give a folder's path)"
+            f"no shipped rulebook named {text!r}{hint} (shipped: {names}{folder})"
         )
-    return _at(_load_folder(shipped[text]), as_of)
+    return _at(_load_folder(shipped[text], text), as_of)
 
 
 def _at(rulebook: Rulebook, as_of: dt.date | None) -> Rulebook:
@@ -180,6 +208,12 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"expected true or false, got {_describe(value)}")
+    return value
+
+
 def _integer(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Bad(f"expected an integer, got {_describe(value)}")
@@ -222,6 +256,26 @@ class _Checker:
                 self.problem("missing required key", where, prefix + key)
         return out
 
+    def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
+              spec: Mapping[str, tuple[Callable[[object], Any], bool]]
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The ``[key.<id>]`` tables of a file (measures, bodies), each checked
+        against ``spec``: the id and converted values of each that is a table
+        with a valid id."""
+        top = self.table(data, {key: (lambda v: v, True)})
+        if not top or not isinstance(top.get(key), dict):
+            if top and key in top:
+                self.problem(f"expected [{key}.<id>] tables", key=key)
+            return
+        for item_id, table in top[key].items():
+            where = f"{key} {item_id!r}"
+            if not pattern.match(item_id):
+                self.problem(f"{key} ids are lowercase words {joined}", where)
+                continue
+            fields = self.table(table, spec, where)
+            if fields is not None:
+                yield item_id, fields
+
     def text(self, value: object) -> Text:
         if not isinstance(value, dict):
             raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
@@ -232,6 +286,14 @@ class _Checker:
         if missing:
             raise _Bad(f"missing {' and '.join(missing)}")
         return Text(_string(value["zh"]), _string(value["en"]))
+
+    def interpretation(self, value: object) -> Text:
+        """A text in zh and en; a plain string (schema 1's older form) is read
+        as the same words in both languages, which lint reports."""
+        if isinstance(value, str):
+            text = _string(value)
+            return Text(text, text)
+        return self.text(value)
 
     def period(self, value: object) -> Period:
         if not isinstance(value, dict) or set(value) != {"start", "end"}:
@@ -245,12 +307,96 @@ class _Checker:
 # -- reading ------------------------------------------------------------------
 
 
-def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(name, f"cannot read: {error.strerror}"))
+class _Folder:
+    """A rulebook folder's files, read safely: a folder may come from an untrusted
+    source (a pull request, an archive), so only regular files inside it are read,
+    each bounded in size (see docs/security.md).
+
+    1. A symbolic link is followed only to a file inside the folder.
+    2. A FIFO, device or socket is never opened: its kind is checked with
+       ``stat`` first, and the file is opened non-blocking and checked again.
+    3. At most ``MAX_RULEBOOK_FILE_BYTES + 1`` bytes are read from a file, and
+       ``MAX_RULEBOOK_FOLDER_BYTES`` from the whole folder.
+    """
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.root = path.resolve()
+        self.problems = problems
+        self.read_so_far = 0
+
+    def has(self, name: str) -> bool:
+        """Whether the folder has an entry ``name`` (of any kind: a FIFO named
+        plan.toml is then refused when read, not mistaken for a missing file)."""
+        return os.path.lexists(self.path / name)
+
+    def read(self, name: str, shown: str | None = None) -> bytes | None:
+        """The bytes of the file ``name``, or ``None`` with a problem recorded."""
+        shown = shown or name
+        try:
+            data = self._read(self.path / name)
+        except _Refused as refusal:
+            self.problems.append(Problem(shown, str(refusal), hint=refusal.hint))
+            return None
+        except OSError as error:
+            self.problems.append(Problem(shown, f"cannot read: {error.strerror or error}"))
+            return None
+        self.read_so_far += len(data)
+        if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:
+            self.problems.append(Problem(shown, f"the folder's files come to more than "
+                                         f"{_size(MAX_RULEBOOK_FOLDER_BYTES)}, the limit for "
+                                         "a rulebook folder"))
+            return None
+        return data
+
+    def _read(self, path: Path) -> bytes:
+        target = path
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                raise _Refused("is a symbolic link that leads nowhere") from None
+            if not target.is_relative_to(self.root):
+                raise _Refused("is a symbolic link to a file outside the rulebook folder",
+                               "copy the file into the folder") from None
+        _check_regular(os.stat(target).st_mode)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(target, flags | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            # The file may have been swapped since stat: check what was opened.
+            _check_regular(os.fstat(file.fileno()).st_mode)
+            data = file.read(MAX_RULEBOOK_FILE_BYTES + 1)
+        if len(data) > MAX_RULEBOOK_FILE_BYTES:
+            raise _Refused(f"is larger than {_size(MAX_RULEBOOK_FILE_BYTES)}, the limit for "
+                           "a file of a rulebook")
+        return data
+
+
+class _Refused(Exception):
+    """A file of a rulebook folder that is not read, and why."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _check_regular(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise _Refused("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise _Refused("is not a regular file (a FIFO, device or socket); only plain "
+                       "files of a rulebook folder are read")
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB"
+
+
+def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
+    raw = folder.read(name)
+    if raw is None:
         return None
+    problems = folder.problems
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -262,52 +408,122 @@ def _read_toml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any]
     return None
 
 
-def _load_folder(folder: Path) -> Rulebook:
+def _rule_file_names(folder: _Folder) -> list[str] | None:
+    """The rule files' names (every ``*.toml`` but plan, measures and bodies), or ``None``
+    with a problem when the folder holds more entries than a rulebook may."""
+    names = []
+    with os.scandir(folder.path) as entries:
+        for count, entry in enumerate(entries, 1):
+            if count > MAX_RULEBOOK_FILES:
+                folder.problems.append(Problem(folder.path.name, (
+                    f"holds more than {MAX_RULEBOOK_FILES:,} files, the limit for a "
+                    "rulebook folder")))
+                return None
+            if entry.name.endswith(".toml") and entry.name not in _NOT_RULE_FILES:
+                names.append(entry.name)
+    return sorted(names)
+
+
+def _load_folder(path: Path, shown: str) -> Rulebook:
     problems: list[Problem] = []
-    plan_data = _read_toml(folder / PLAN_FILE, PLAN_FILE, problems)
+    folder = _Folder(path, problems)
+    plan_data = _read_toml(folder, PLAN_FILE)
     plan = _check_plan(folder, plan_data, problems) if plan_data is not None else None
     plan_text = plan["_text"] if plan and "_text" in plan else None
 
-    measures_data = _read_toml(folder / MEASURES_FILE, MEASURES_FILE, problems) if (
-        folder / MEASURES_FILE).is_file() else None
-    if measures_data is None and not (folder / MEASURES_FILE).is_file():
+    measures_data = _read_toml(folder, MEASURES_FILE) if folder.has(MEASURES_FILE) else None
+    if not folder.has(MEASURES_FILE):
         problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
     declared = frozenset(measures_data.get("measure", {}) if isinstance(
         measures_data, dict) and isinstance(measures_data.get("measure"), dict) else ())
 
-    rule_files = sorted(p for p in folder.glob("*.toml") if p.name not in (PLAN_FILE,
-                                                                          MEASURES_FILE))
-    if not rule_files:
-        problems.append(Problem(folder.name, "no rule files: add a *.toml file with [[rule]]s"))
+    bodies_data = _read_toml(folder, BODIES_FILE) if folder.has(BODIES_FILE) else None
+    bodies = _check_bodies(bodies_data, plan_text, problems) if bodies_data is not None else {}
+
+    rule_files = _rule_file_names(folder)
+    if rule_files == []:
+        problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     rules: list[Rule] = []
-    for path in rule_files:
-        data = _read_toml(path, path.name, problems)
+    unread: list[str] = []
+    for name in rule_files or ():
+        data = _read_toml(folder, name)
         if data is None:
+            unread.append(name)
             continue
-        for raw, rule in _check_rule_file(path.name, data, measures, declared, plan, problems):
-            raw_rules.append((path.name, raw))
+        for raw, rule in _check_rule_file(name, data, measures, declared, plan, problems):
+            raw_rules.append((name, raw))
             if rule is not None:
-                rules.append(rule)
-    _check_rulebook(rules, raw_rules, plan_text, problems)
+                rules.append(_with_bodies(rule, bodies, name, problems))
+    _check_rulebook(rules, raw_rules, plan_text, problems, unread)
     if problems or plan is None:
-        raise RulebookError(str(folder), problems)
+        raise RulebookError(shown, problems)
 
     # Rules read in the plan's order: by where their quote stands in its text.
     rules.sort(key=lambda rule: (plan_text or "").find(rule.source.quote))
-    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "")
+    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "",
+                               bodies_data)
     return Rulebook(
         id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],
         status=plan["status"], period=plan["period"], text=plan_text or "",
-        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(folder),
+        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(path),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
+        bodies=bodies,
     )
 
 
-def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
+def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem]
+                  ) -> dict[str, Body]:
+    """``bodies.toml``: ``[body.<id>]`` tables, each with ``name`` (zh as the plan
+    writes it, en), ``level`` and ``spellings`` (every way the plan writes it)."""
+    checker = _Checker(BODIES_FILE, problems)
+    bodies: dict[str, Body] = {}
+    owner: dict[str, str] = {}
+    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "joined by '-'", {
+        "name": (checker.text, True),
+        "level": (_choice(BODY_LEVELS), True),
+        "spellings": (_strings, False),
+    }):
+        where = f"body {body_id!r}"
+        if "name" not in fields or "level" not in fields:
+            continue
+        spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
+        for spelling in spellings:
+            if spelling in owner:
+                checker.problem(f"{spelling!r} is already a spelling of body "
+                                f"{owner[spelling]!r}", where, "spellings")
+            owner[spelling] = body_id
+            if text is not None and spelling not in text:
+                checker.problem(f"{spelling!r} is not in the plan's text", where, "spellings",
+                                "a spelling is the plan's own words")
+        bodies[body_id] = Body(body_id, fields["name"], fields["level"], spellings)
+    return bodies
+
+
+def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
+                 problems: list[Problem]) -> Rule:
+    """The rule with the body id of each responsible entry, when the rulebook
+    declares bodies; an entry that no body spells is a problem."""
+    if not bodies:
+        return rule
+    spelled = {spelling: body.id for body in bodies.values() for spelling in body.spellings}
+    ids = []
+    for index, name in enumerate(rule.responsible):
+        body_id = spelled.get(name)
+        if body_id is None:
+            problems.append(Problem(
+                file, f"responsible {name!r} is no body's spelling", f"rule {rule.id!r}",
+                f"responsible[{index}]",
+                did_you_mean(name, spelled) or f"add it to a body's spellings in {BODIES_FILE}"))
+            continue
+        ids.append(body_id)
+    return attrs.evolve(rule, bodies=tuple(ids))
+
+
+def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
                 ) -> dict[str, Any] | None:
     checker = _Checker(PLAN_FILE, problems)
 
@@ -321,7 +537,7 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         "schema_version": (schema_version, True),
         "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
         "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
-        "status": (_choice(_STATUSES), True),
+        "status": (_choice(STATUSES), True),
         "text": (_string, True),
         "title": (checker.text, True),
         "issuer": (checker.text, True),
@@ -335,14 +551,13 @@ def _check_plan(folder: Path, data: dict[str, Any], problems: list[Problem]
         return None
     if "text" in plan:
         name = plan["text"]
-        path = folder / name
-        if Path(name).name != name:
+        if Path(name).name != name or name in (".", ".."):
             checker.problem("must be a file name beside plan.toml, not a path", key="text")
-        elif not path.is_file():
+        elif not folder.has(name):
             checker.problem(f"the plan's text {name!r} is not in the folder", key="text")
-        else:
+        elif (raw := folder.read(name)) is not None:
             try:
-                plan["_text"] = path.read_text(encoding="utf-8")
+                plan["_text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
     if "consultation" in plan:
@@ -380,25 +595,17 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    top = checker.table(data, {"measure": (lambda v: v, True)})
-    if not top or not isinstance(top.get("measure"), dict):
-        if top and "measure" in top:
-            checker.problem("expected [measure.<id>] tables", key="measure")
-        return {}
-    raw: dict[str, dict[str, Any]] = {}
-    for measure_id, table in top["measure"].items():
-        where = f"measure {measure_id!r}"
-        if not MEASURE_ID.match(measure_id):
-            checker.problem("measure ids are lowercase words joined by '_'", where)
-            continue
-        fields = checker.table(table, {
-            "name": (checker.text, True),
-            "unit": (_choice(tuple(UNITS)), True),
-            "formula": (_string, False),
-            "note": (_string, False),
-        }, where)
-        if fields is not None:
-            raw[measure_id] = fields
+    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "joined by '_'", {
+        "name": (checker.text, True),
+        "unit": (_choice(tuple(UNITS)), True),
+        "formula": (_string, False),
+        "note": (_string, False),
+        "lower": (_number, False),
+        "upper": (_number, False),
+        "at_most": (_names, False),
+    }))
+    for measure_id, fields in raw.items():
+        _check_bounds(checker, measure_id, fields, raw)
     formulas: dict[str, Expression] = {}
     for measure_id, fields in raw.items():
         if "formula" in fields:
@@ -420,12 +627,73 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
     if not cyclic:
         for measure_id, problem in _too_large(formulas):
             checker.problem(problem, f"measure {measure_id!r}", "formula")
-    return {
-        measure_id: Measure(measure_id, fields["name"], UNITS[fields["unit"]],
-                            formulas.get(measure_id), fields.get("note"))
-        for measure_id, fields in raw.items()
-        if "name" in fields and "unit" in fields
-    }
+    measures = {}
+    for measure_id, fields in raw.items():
+        if "name" not in fields or "unit" not in fields:
+            continue
+        measure = Measure(measure_id, fields["name"], UNITS[fields["unit"]],
+                          formulas.get(measure_id), fields.get("note"),
+                          at_most=fields.get("at_most", ()))
+        if "lower" in fields or "upper" in fields:
+            measure = attrs.evolve(measure, lower=fields.get("lower", measure.lower),
+                                   upper=fields.get("upper", measure.upper))
+        measures[measure_id] = measure
+    for measure_id, formula in formulas.items():
+        if not formula.names:
+            checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
+                            "depend on the data", f"measure {measure_id!r}", "formula")
+        elif divides_by_zero(formula.tree):
+            checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
+                            f"measure {measure_id!r}", "formula")
+    return measures
+
+
+def _number(value: object) -> Fraction:
+    """A bound: an integer or a decimal (read as written, never as a binary float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"expected a number, got {_describe(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad(f"expected a finite number, got {value!r}")
+    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """A measure id or an array of them."""
+    names = _strings(value) if isinstance(value, list) else (_string(value),)
+    if not names:
+        raise _Bad("expected a measure id or a non-empty array of them")
+    return names
+
+
+def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
+                  raw: Mapping[str, Mapping[str, Any]]) -> None:
+    """``lower``, ``upper`` and ``at_most``: plausible, and naming measures that exist."""
+    where = f"measure {measure_id!r}"
+    lower, upper = fields.get("lower", Fraction(0)), fields.get("upper")
+    if lower < 0:
+        checker.problem(f"lower is {format_number(lower)}; values are never negative in qrules",
+                        where, "lower")
+    elif upper is not None and upper < 0:
+        checker.problem(f"upper is {format_number(upper)}; values are never negative in qrules",
+                        where, "upper")
+    else:
+        unit = UNITS.get(fields.get("unit", ""))
+        shown = f"upper {format_number(upper)}" if upper is not None else ""
+        if upper is None and unit is not None and unit.upper is not None:
+            shown, upper = f"the {unit.id} unit's bound {unit.upper}", Fraction(unit.upper)
+        if upper is not None and lower > upper:
+            checker.problem(f"lower {format_number(lower)} is above {shown}: no value would "
+                            "be plausible", where, "lower")
+    for other in fields.get("at_most", ()):
+        if other == measure_id:
+            checker.problem("a measure cannot be bounded by itself", where, "at_most")
+        elif other not in raw:
+            checker.problem(f"at_most names unknown measure {other!r}", where, "at_most",
+                            did_you_mean(other, raw))
+        elif "unit" in fields and raw[other].get("unit", fields["unit"]) != fields["unit"]:
+            checker.problem(f"at_most compares measures in the same unit; {other!r} is in "
+                            f"{raw[other]['unit']}, {measure_id!r} in {fields['unit']}",
+                            where, "at_most")
 
 
 #: How deep formulas may refer to formulas, and how large a formula may grow
@@ -523,9 +791,10 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "ends": (_date, False),
         "due": (_date, False),
         "period": (checker.period, False),
-        "responsible": (_strings, True),
-        "strength": (_choice(_STRENGTHS), False),
-        "interpretation": (_string, False),
+        "responsible": (_responsible, True),
+        "strength": (_choice(STRENGTHS), False),
+        "interpretation": (checker.interpretation, False),
+        "alternatives": (lambda v: v, False),
         "related": (_strings, False),
         "tags": (_strings, False),
         "source": (lambda v: v, True),
@@ -542,8 +811,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                             or "declare it in measures.toml")
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
-    requirement, targets = _check_requirement(checker, fields, where, measure, declared, text,
-                                              plan_period)
+    requirement, targets = _check_requirement(checker, fields, where, measures, measure,
+                                              declared, text, plan_period)
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
@@ -567,19 +836,90 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
                              aggregation) if "records" in fields else None
+    if source is not None and source.inferred and "interpretation" not in fields:
+        checker.problem("an inferred source needs an interpretation saying from where and why",
+                        where, "source.inferred")
+    alternatives = _check_alternatives(checker, fields["alternatives"], where, fields,
+                                       measure, declared) if "alternatives" in fields else ()
     if len(checker.problems) != before or measure is None or requirement is None \
             or source is None:
         return None
+    names, open_ = fields["responsible"]
     return Rule(
         id=fields["id"], title=fields["title"], measure=measure,
         aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
-        source=source, responsible=fields["responsible"], file=checker.file,
+        source=source, responsible=names, responsible_open=open_, file=checker.file,
         due=fields.get("due"), period=fields.get("period"),
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
         related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
         targets=tuple(_with_section(t, source.section) for t in targets),
-        ends=fields.get("ends"),
+        ends=fields.get("ends"), alternatives=alternatives,
     )
+
+
+def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
+    """``responsible``: the plan's list, verbatim, as an array, or as a table
+    ``{ names = [...], open = true }`` when the plan closes it with 等."""
+    if not isinstance(value, dict):
+        return _strings(value), False
+    unknown = sorted(set(value) - {"names", "open"})
+    if unknown:
+        raise _Bad(f"unknown key {unknown[0]!r}: a responsible table has names and open")
+    if "names" not in value:
+        raise _Bad("missing names (the plan's list, verbatim)")
+    open_ = value.get("open", False)
+    if not isinstance(open_, bool):
+        raise _Bad(f"open should be true or false, got {_describe(open_)}")
+    names = _strings(value["names"])
+    if open_ and not names:
+        raise _Bad("an open list (closed with 等) names at least one body")
+    return names, open_
+
+
+def _check_alternatives(checker: _Checker, data: object, where: str,
+                        fields: Mapping[str, Any], measure: Measure | None,
+                        declared: frozenset[str]) -> tuple[Alternative, ...]:
+    """``[[rule.alternatives]]``: other readings the plan supports, each with its
+    ``reading`` (zh and en) and what it changes: aggregation, requirement,
+    strength, due. What it leaves out is as the rule has it; a reading that
+    changes none of them (a wider measure, another window) says so in words."""
+    if not isinstance(data, list) or not data:
+        checker.problem("expected one or more [[rule.alternatives]] tables", where,
+                        "alternatives")
+        return ()
+    found = []
+    for index, table in enumerate(data):
+        key = f"alternatives[{index}]"
+        alt = checker.table(table, {
+            "reading": (checker.text, True),
+            "aggregation": (_choice(AGGREGATIONS), False),
+            "requirement": (_string, False),
+            "strength": (_choice(STRENGTHS), False),
+            "due": (_date, False),
+        }, where, prefix=f"{key}.")
+        if alt is None or "reading" not in alt:
+            continue
+        requirement = None
+        if "requirement" in alt and measure is not None:
+            try:
+                requirement = parse_requirement(alt["requirement"], measure.id)
+            except ExpressionError as error:
+                checker.problem(str(error), where, f"{key}.requirement")
+                continue
+            for unknown in sorted(requirement.names - declared):
+                checker.problem(f"requirement refers to unknown measure {unknown!r}", where,
+                                f"{key}.requirement")
+        aggregation = alt.get("aggregation", fields.get("aggregation"))
+        every_year = aggregation == Aggregation.EVERY_YEAR.value
+        if every_year and "due" in alt:
+            checker.problem("an every_year reading has no due date", where, f"{key}.due")
+        elif not every_year and "due" not in alt and "due" not in fields:
+            checker.problem(f"a {aggregation} reading needs a due date (the rule has none)",
+                            where, f"{key}.due")
+        found.append(Alternative(
+            alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
+            requirement, alt.get("strength"), alt.get("due")))
+    return tuple(found)
 
 
 def _with_section(target: DatedTarget, section: str) -> DatedTarget:
@@ -590,8 +930,9 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
 
 
 def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str, measure: Measure | None,
-    declared: frozenset[str], text: str | None, plan_period: Period | None,
+    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
+    measure: Measure | None, declared: frozenset[str], text: str | None,
+    plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
     """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
     which is then its requirement), and its ``ends``."""
@@ -603,9 +944,19 @@ def _check_requirement(
         except ExpressionError as error:
             checker.problem(str(error), where, key)
             return None
-        for unknown in sorted(parsed.names - declared):
-            checker.problem(f"requirement refers to unknown measure {unknown!r}", where, key)
+        unknown = sorted(parsed.names - declared)
+        for name in unknown:
+            checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
+        if not unknown:
+            for message, (start, end) in ignores_data(parsed.tree, bounds):
+                checker.problem(str(ExpressionError(message, written, start, end)), where, key,
+                                "a requirement must be able to tell data that meets the plan "
+                                "from data that does not")
         return parsed
+
+    def bounds(name: str) -> tuple[Fraction, Fraction | None]:
+        found = measures.get(name)
+        return (Fraction(0), None) if found is None else (found.lower, found.upper)
 
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
@@ -800,6 +1151,7 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
         "quote": (_string, True),
         "indicator_source": (_string, False),
         "data_source": (_string, False),
+        "inferred": (_boolean, False),
     }, where, prefix="source.")
     if fields is None:
         return None
@@ -810,8 +1162,11 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
                                 _nearest_hint(fields[key], text))
     if "section" not in fields or "quote" not in fields:
         return None
+    if fields.get("inferred") and not ("indicator_source" in fields or "data_source" in fields):
+        checker.problem("inferred is said of an indicator_source or data_source; this "
+                        "source has neither", where, "source.inferred")
     return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
-                  fields.get("data_source"))
+                  fields.get("data_source"), fields.get("inferred", False))
 
 
 def _nearest_hint(quote: str, text: str) -> str:
@@ -830,7 +1185,12 @@ def _nearest_hint(quote: str, text: str) -> str:
 
 
 def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
-                    text: str | None, problems: list[Problem]) -> None:
+                    text: str | None, problems: list[Problem], unread: list[str]) -> None:
+    """What no single file can check: duplicate rule ids and related rules.
+
+    A related rule that is not found is not reported while a rule file could
+    not be read (``unread``): it may well be there, and the file's own problem
+    says what to fix first."""
     seen: dict[str, str] = {}
     for file, table in raw:
         rule_id = table.get("id")
@@ -846,7 +1206,7 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(related, list):
             continue
         for other in related:
-            if isinstance(other, str) and other not in seen:
+            if isinstance(other, str) and other not in seen and not unread:
                 problems.append(Problem(file, f"related rule {other!r} does not exist",
                                         f"rule {table.get('id')!r}", "related",
                                         did_you_mean(other, seen)))
@@ -856,9 +1216,10 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
 
 
 def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],
-                 text: str) -> str:
+                 text: str, bodies: Any = None) -> str:
     """A SHA-256 of the rulebook's content, independent of file layout and order."""
-    content = {
+    content: dict[str, Any] = {} if bodies is None else {"bodies": bodies}
+    content |= {
         "plan": plan,
         "measures": measures,
         "rules": sorted((r for _, r in rules), key=lambda r: str(r.get("id"))),

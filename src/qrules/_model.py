@@ -7,14 +7,16 @@ import enum
 import functools
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import sympy
 
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import OutOfPeriodError, UnknownRuleError, did_you_mean
+from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
+from ._once import once
 
 if TYPE_CHECKING:
     from ._evaluate import DataInput, Evaluation
@@ -22,8 +24,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGGREGATIONS",
+    "BODY_LEVELS",
     "UNITS",
     "Aggregation",
+    "Alternative",
+    "Body",
     "DatedTarget",
     "Measure",
     "Period",
@@ -75,6 +80,7 @@ UNITS: Mapping[str, Unit] = {
         Unit("index", "指数", "index points", integer=False),
         Unit("count", "个", "", integer=True),
         Unit("enterprises", "家", "enterprises", integer=True),
+        Unit("organisations", "家", "organisations", integer=True),
         Unit("items", "项", "items", integer=True),
         Unit("people", "名", "people", integer=True),
         Unit("sites", "处", "sites", integer=True),
@@ -124,6 +130,9 @@ class Source:
     quote: str
     indicator_source: str | None = None
     data_source: str | None = None
+    #: The sources are not printed with the quote but read from elsewhere (a
+    #: merged cell); the rule's interpretation says from where and why.
+    inferred: bool = False
 
 
 @attrs.frozen
@@ -145,15 +154,39 @@ class Target:
 _SIGNS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
 
+def _unit_upper(measure: Measure) -> Fraction | None:
+    upper = measure.unit.upper
+    return None if upper is None else Fraction(upper)
+
+
 @attrs.frozen
 class Measure:
-    """A quantity that datasets report, once a year."""
+    """A quantity that datasets report, once a year.
+
+    ``lower`` and ``upper`` bound its plausible values (by default 0 and its
+    unit's bound: 100 for a percentage); ``at_most`` names measures it can never
+    exceed in the same year and district (passed samples, at most those tested).
+    A reported figure outside them is a data error, never judged.
+    """
 
     id: str
     name: Text
     unit: Unit
     formula: Expression | None = None
     note: str | None = None
+    lower: Fraction = Fraction(0)
+    upper: Fraction | None = attrs.field(default=attrs.Factory(_unit_upper, takes_self=True))
+    at_most: tuple[str, ...] = ()
+
+    def within(self, value: Fraction) -> bool:
+        """Whether ``value`` lies within the measure's bounds."""
+        return self.lower <= value and (self.upper is None or value <= self.upper)
+
+    def bounds_text(self) -> str:
+        """The bounds as people write them: ``0 to 100``, ``at least 0``."""
+        if self.upper is None:
+            return f"at least {format_number(self.lower)}"
+        return f"{format_number(self.lower)} to {format_number(self.upper)}"
 
     @functools.cached_property
     def symbol(self) -> sympy.Symbol:
@@ -163,6 +196,59 @@ class Measure:
         if self.unit.integer:
             return sympy.Symbol(self.id, nonnegative=True, integer=True)
         return sympy.Symbol(self.id, nonnegative=True)
+
+
+#: The levels of a responsible body: a city department, one district's (county's)
+#: government, the collective of every district government, or a collective of
+#: city bodies (a leading group's member units).
+BODY_LEVELS = ("city-department", "district-government", "all-districts", "city-collective")
+
+#: A plan's status: published for comment, final, or revised.
+STATUSES = ("draft", "final", "revised")
+#: A target's strength: firm (达到, 以上, 不少于) or aspirational (力争, 争取).
+STRENGTHS = ("firm", "aspirational")
+
+
+@attrs.frozen
+class Body:
+    """A responsible body (责任单位) as a rulebook declares it: its name as the
+    plan writes it, in English, its level, and every spelling the plan uses
+    for it (misprints included), so that the plan's words map to one body."""
+
+    id: str
+    name: Text
+    level: str
+    spellings: tuple[str, ...]
+
+
+@attrs.frozen
+class Alternative:
+    """Another reading of a rule's quote that the plan supports, recorded
+    beside the (stricter) reading the rule encodes: what it would change, and
+    why. Fields left ``None`` are as the rule has them."""
+
+    reading: Text
+    aggregation: Aggregation | None = None
+    requirement: Expression | None = None
+    strength: Literal["firm", "aspirational"] | None = None
+    due: dt.date | None = None
+
+    def describe(self, lang: Lang) -> str:
+        """What the reading changes, then why: ``cumulative: read as ...``."""
+        changes = []
+        if self.aggregation is not None:
+            changes.append(self.aggregation.value)
+        if self.requirement is not None:
+            changes.append(self.requirement.text)
+        if self.strength is not None:
+            changes.append(self.strength)
+        if self.due is not None:
+            changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+        if not changes:
+            return self.reading.get(lang)
+        if lang == "zh":
+            return ";".join(changes) + ":" + self.reading.zh
+        return "; ".join(changes) + ": " + self.reading.en
 
 
 @attrs.frozen
@@ -195,7 +281,8 @@ class Rule:
     due: dt.date | None = None
     period: Period | None = None
     strength: Literal["firm", "aspirational"] = "firm"
-    interpretation: str | None = None
+    #: How the quote was read, where the encoding is not its literal reading.
+    interpretation: Text | None = None
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     #: How the rule is judged from a register and an inspection log, if it can be.
@@ -204,6 +291,13 @@ class Rule:
     targets: tuple[DatedTarget, ...] = ()
     #: The last day the rule is in force, if it ends before the rulebook does.
     ends: dt.date | None = None
+    #: Whether the plan closes the responsible list with 等 (and others).
+    responsible_open: bool = False
+    #: The body id of each ``responsible`` entry, in order; empty when the
+    #: rulebook declares no bodies.
+    bodies: tuple[str, ...] = ()
+    #: Other readings the plan supports, recorded beside the one encoded.
+    alternatives: tuple[Alternative, ...] = ()
     # Not an __init__ argument, so that attrs.evolve() gives a copy a fresh cache.
     _cache: dict[frozenset[str], Predicate] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -216,6 +310,13 @@ class Rule:
     _stood: dict[DatedTarget, Rule] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+
+    def responsible_text(self, lang: Lang) -> str:
+        """The responsible list as the plan writes it, with 等 (etc.) when open."""
+        text = "、".join(self.responsible)
+        if self.responsible_open:
+            text += "等" if lang == "zh" else " etc."
+        return text
 
     @functools.cached_property
     def target(self) -> Target | None:
@@ -256,24 +357,16 @@ class Rule:
         current = [t for t in self.targets if t.start <= date][-1]
         if current.requirement == self.requirement and current.source in (None, self.source):
             return self
-        stood = self._stood.get(current)
-        if stood is None:
-            stood = self._stood[current] = attrs.evolve(
-                self, requirement=current.requirement, source=current.source or self.source)
-        return stood
+        return once(self._stood, current, lambda: attrs.evolve(
+            self, requirement=current.requirement, source=current.source or self.source))
 
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
     ) -> Predicate:
         """The compiled requirement, with the measures in ``expand`` replaced by
         their formulas (recursively), so that it can be judged on their inputs."""
-        cached = self._cache.get(expand)
-        if cached is None:
-            cached = compile_predicate(
-                self.requirement.tree, lambda name: expression_of(name, measures, expand)
-            )
-            self._cache[expand] = cached
-        return cached
+        return once(self._cache, expand, lambda: compile_predicate(
+            self.requirement.tree, lambda name: expression_of(name, measures, expand)))
 
     def expression(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset(),
@@ -283,10 +376,7 @@ class Rule:
         expression, with the measures in ``expand`` replaced by their formulas
         (recursively); worked out once, like `predicate`."""
         key = (name or self.measure.id, expand)
-        cached = self._expressions.get(key)
-        if cached is None:
-            cached = self._expressions[key] = expression_of(key[0], measures, expand)
-        return cached
+        return once(self._expressions, key, lambda: expression_of(key[0], measures, expand))
 
 
 def expression_of(
@@ -301,7 +391,10 @@ def expression_of(
 
 @attrs.frozen
 class Rulebook:
-    """A plan's rules, as loaded from a folder. Iterating gives the rules."""
+    """A plan's rules, as loaded from a folder. Iterating gives the rules.
+
+    Immutable, and safe to share between threads: what its rules work out
+    lazily is built whole, once, under a lock (docs/security.md#threads)."""
 
     id: str
     version: str
@@ -321,6 +414,12 @@ class Rulebook:
     effective: Period | None = None
     #: The date the rulebook was narrowed to with `in_force`, if it was.
     as_of: dt.date | None = None
+    #: Where the rulebook was read from, when its id alone would mislead: a
+    #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
+    #: output then names it (see `label` and `named`).
+    origin: str | None = attrs.field(default=None, eq=False)
+    #: The responsible bodies, by id (``bodies.toml``); empty when undeclared.
+    bodies: Mapping[str, Body] = attrs.field(factory=dict, repr=False)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Pretty printers (IPython's, Hypothesis') would show every field, the
@@ -331,8 +430,16 @@ class Rulebook:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
         if lang == "zh":
-            return f"规则集 {self.id} {self.version}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.id} {self.version} (fingerprint {self.fingerprint[:12]})"
+            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
+        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+
+    def named(self, lang: Lang = "en") -> str:
+        """The rulebook's id and version, and the folder it was read from when
+        that folder is not the shipped rulebook of that id:
+        ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
+        if self.origin is None:
+            return f"{self.id} {self.version}"
+        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
 
     @property
     def in_force_period(self) -> Period:
@@ -371,6 +478,22 @@ class Rulebook:
         hint = f"; {close}" if close else ""
         raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
 
+    def body(self, name: str) -> Body:
+        """A responsible body by its id or any spelling the plan uses for it;
+        an `UnknownBodyError` (with the nearest names) if there is none."""
+        if name in self.bodies:
+            return self.bodies[name]
+        for body in self.bodies.values():
+            if name in body.spellings or name == body.name.zh:
+                return body
+        names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
+        close = did_you_mean(name, names)
+        if not self.bodies:
+            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
+        else:
+            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
+        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
+
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
@@ -380,12 +503,15 @@ class Rulebook:
         ids: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
         tags: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
         section: str | None = None,
+        responsible: str | None = None,
     ) -> tuple[Rule, ...]:
         """Rules matching every criterion given: any of ``ids``, any of ``tags``,
-        and a section path that starts with ``section``. An id the rulebook does
-        not have is an `UnknownRuleError`, never a silently shorter selection."""
+        a section path that starts with ``section``, and ``responsible`` among
+        their bodies (a body's id or any of its spellings). An id or body the
+        rulebook does not have is an error, never a silently shorter selection."""
         for rule_id in ids or ():
             self[rule_id]
+        body = None if responsible is None else self.body(responsible).id
         chosen = []
         for rule in self.rules:
             if ids is not None and rule.id not in ids:
@@ -393,6 +519,8 @@ class Rulebook:
             if tags is not None and not set(tags) & set(rule.tags):
                 continue
             if section is not None and not rule.section.startswith(section):
+                continue
+            if body is not None and body not in rule.bodies:
                 continue
             chosen.append(rule)
         return tuple(chosen)
@@ -403,6 +531,8 @@ class Rulebook:
         *,
         year: int | None = None,
         rules: tuple[Rule, ...] | list[Rule] | None = None,
+        strict: bool = False,
+        decision_log: str | Path | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
@@ -410,7 +540,20 @@ class Rulebook:
         to value for one ``year`` (default: the last year of the plan)::
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
+
+        A figure outside its measure's bounds (``lower``, ``upper``,
+        ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
+        a reported share that its counts contradict beyond rounding.
+
+        ``decision_log``: a JSON Lines file to append each result to (see
+        ``docs/audit.md``).
         """
         from ._evaluate import evaluate  # noqa: PLC0415 (the engine imports this module)
 
-        return evaluate(self, data, year=year, rules=rules)
+        evaluation = evaluate(self, data, year=year, rules=rules, strict=strict)
+        if decision_log is not None:
+            from ._decisions import append_decisions, data_digest  # noqa: PLC0415
+
+            append_decisions(decision_log, evaluation, engine="reference",
+                             sources=[data_digest(data)])
+        return evaluation

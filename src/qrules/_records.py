@@ -24,20 +24,25 @@ import operator
 import re
 import tomllib
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from ._boundary import first_line, guarded, outside
 from ._data import MISSING_MARKERS
 from ._doubts import RejectedInspection, RejectedUnit
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
+from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO, number_problem
 from ._model import Text
+from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 
 __all__ = [
@@ -137,14 +142,18 @@ class _Accounted(Generic[_Row]):
 
 @attrs.frozen
 class Register(_Accounted[UnitRecord]):
-    """The units under supervision (``units``), and how their rows were read."""
+    """The units under supervision (``units``), and how their rows were read.
+
+    Immutable, and safe to share between threads (its index by unit id is
+    built whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "register"
     #: The rejected rows, as far as each could be read: units of unknown
     #: membership and compliance (``docs/records.md``, "Bad rows").
     rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
-    _by_id: dict[str, UnitRecord] = attrs.field(factory=dict, eq=False, repr=False,
-                                               alias="_by_id")
+    # The index by unit id, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def units(self) -> tuple[UnitRecord, ...]:
@@ -158,34 +167,37 @@ class Register(_Accounted[UnitRecord]):
 
     @property
     def index(self) -> Mapping[str, UnitRecord]:
-        if not self._by_id and self.rows:
-            self._by_id.update((u.unit, u) for u in self.rows)
-        return self._by_id
+        """The units by id (built whole on first use, by one thread)."""
+        return once(self._lazy, "index", lambda: {u.unit: u for u in self.rows})
 
 
 @attrs.frozen
 class InspectionLog(_Accounted[Inspection]):
     """Inspections of the register's units (``inspections``), and how their rows
-    were read."""
+    were read. Immutable, and safe to share between threads (`by_unit` is built
+    whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "log"
     #: The rejected rows of units the register holds: inspections they may have had.
     rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
-    _by_unit: dict[str, tuple[Inspection, ...]] = attrs.field(
-        factory=dict, eq=False, repr=False, alias="_by_unit")
+    # The index by unit, built once (see `qrules._once`).
+    _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
 
     @property
     def inspections(self) -> tuple[Inspection, ...]:
         return self.rows
 
     def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
-        """Each unit's inspections, in date order (then row order)."""
-        if not self._by_unit and self.rows:
-            grouped: dict[str, list[Inspection]] = {}
-            for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
-                grouped.setdefault(inspection.unit, []).append(inspection)
-            self._by_unit.update((unit, tuple(rows)) for unit, rows in grouped.items())
-        return self._by_unit
+        """Each unit's inspections, in date order (then row order); built whole on
+        first use, by one thread, so a log may be shared between threads."""
+        return once(self._lazy, "by_unit", self._group_by_unit)
+
+    def _group_by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
+        grouped: dict[str, list[Inspection]] = {}
+        for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
+            grouped.setdefault(inspection.unit, []).append(inspection)
+        return {unit: tuple(rows) for unit, rows in grouped.items()}
 
 
 def reconciled(register: Register, log: InspectionLog | None
@@ -230,6 +242,10 @@ class ColumnMapping:
                             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(str(path), [Problem(path.name, f"not a UTF-8 TOML file: {error}")]
+                            ) from None
+        except RecursionError:
+            raise DataError(str(path), [Problem(path.name, "nested too deeply to read",
+                                                hint="a mapping is tables of names and codes")]
                             ) from None
         return cls.from_dict(data, name=path.name)
 
@@ -499,6 +515,17 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
 
 def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
           encoding: str | None, name: str | None) -> _Table:
+    """The source's table; what the libraries and drivers that read it raise,
+    as they open it or as its rows are read, is a `DataError` naming it."""
+    shown = str(source) if isinstance(source, str | Path) else name or f"<{kind}>"
+    with outside(shown):
+        opened = _open_source(source, kind, table=table, sheet=sheet, encoding=encoding,
+                              name=name)
+    return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
+
+
+def _open_source(source: Source, kind: str, *, table: str | None, sheet: str | None,
+                 encoding: str | None, name: str | None) -> _Table:
     default_table = "register" if kind == "register" else "inspections"
     if isinstance(source, _Table):
         return source
@@ -616,11 +643,40 @@ def _from_csv(path: Path, encoding: str | None) -> _Table:
     header = next(reader, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return _Table(name, header, _numbered(reader, first=2), notes, strict_width=True)
+    return _Table(name, header, _numbered(_csv_lines(reader, name), first=2), notes,
+                  strict_width=True)
+
+
+def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
+    """The reader's rows; a field it refuses (over 131,072 characters) is a
+    `DataError` naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
+                                       where=f"line {reader.line_num}")]) from None
+
+
+def _xlsx_parts(path: Path) -> None:
+    """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
+    the sizes in its zip directory, before any part is read (zipfile reads no
+    more than a part's stated size)."""
+    with outside(str(path)), zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > MAX_XLSX_PART_BYTES or (
+                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                raise DataError(str(path), [Problem(
+                    path.name, f"part {part.filename!r} would expand to "
+                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
+                               "the file): beyond what qrules reads",
+                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
+                         f"{MAX_XLSX_RATIO} times; save the register as .csv or .parquet")])
 
 
 def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     openpyxl = _needs("openpyxl")
+    _xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
@@ -660,6 +716,28 @@ def _from_xlsx(path: Path, sheet: str | None) -> _Table:
     return _Table(name, header, body())
 
 
+#: DuckDB settings for every database qrules opens (see docs/security.md): a
+#: database file may come from an untrusted source, and its views run when they
+#: are read. With external access off, a view over ``read_text('/etc/passwd')``
+#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
+#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
+DUCKDB_SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def duckdb_connection(path: str | None = None) -> Any:
+    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
+    database file ``path``, read only."""
+    duckdb = _needs("duckdb")
+    if path is None:
+        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
+    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
+
+
 def database_file(url: str, scheme: str, path: str) -> str:
     """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
     path names; a `DataError` when there is none."""
@@ -679,8 +757,7 @@ def _from_url(url: str, table: str) -> _Table:
     path = database_file(url, scheme, parts.path)
     table = parse_qs(parts.query).get("table", [table])[0]
     if scheme == "duckdb":
-        duckdb = _needs("duckdb")
-        connection = duckdb.connect(path, read_only=True)
+        connection = duckdb_connection(path)
     else:
         import sqlite3  # noqa: PLC0415
 
@@ -700,7 +777,7 @@ def _from_connection(connection: Any, table: str, name: str | None, *,
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {error}")]
+        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
                         ) from None
     header = [str(d[0]) for d in cursor.description]
 
@@ -763,6 +840,11 @@ def _resolve_header(table: _Table, kind: str, mapping: ColumnMapping,
     return positions, list(table.header), notes
 
 
+#: The cells that are measured as numbers before they are read (a float is
+#: bounded by its type).
+_NUMBERS = (int, Decimal, Fraction)
+
+
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
@@ -805,6 +887,16 @@ class _Rows:
                             number, column, "a formula without a cached value",
                             hint="open the file in Excel and save it, so each formula's "
                                  "value is stored")
+            # A number is measured before it is made text or a date (docs/security.md):
+            # its cell is unreadable, whatever it was meant to be.
+            columns = {i: c for c, i in self.positions.items()}
+            for i, c in enumerate(cells[:width]):
+                if type(c) is not str and isinstance(c, _NUMBERS) and not isinstance(c, bool) \
+                        and (found := number_problem(c)):
+                    broken[columns.get(i, f"#{i}")] = Problem(
+                        self.table.name, f"a number {found}: qrules reads numbers up to "
+                        "10^30, written with at most 60 digits",
+                        where=f"row {number}, column {self.header[i]!r}")
 
             def cell(column: str, cells: Sequence[object] = cells) -> object:
                 position = self.positions.get(column)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ._decisions import InputDigest, file_digest
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
@@ -15,7 +16,7 @@ from ._records import parse_date, read_log, read_register
 from ._records_engine import evaluate_records
 from .engines import ENGINES, default_engine, engine_of, evaluate_tables
 
-__all__ = ["Progress", "add_arguments", "records_evaluation", "wants_records"]
+__all__ = ["Progress", "add_arguments", "logged_inputs", "records_evaluation", "wants_records"]
 
 #: The files ``--register sample``, ``--log sample`` and ``--mapping sample`` name.
 SAMPLE_FILES = {"register": "register.csv", "log": "inspections.csv", "mapping": "mapping.toml"}
@@ -101,6 +102,36 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
         raise DataError(value, [Problem(value, f"rulebook {rulebook.id!r} has no such sample",
                                         hint=f"its records samples: {names}")])
     return str(chosen[0])
+
+
+def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
+                  ) -> tuple[str, list[InputDigest]]:
+    """For ``--decision-log``: the engine that counted the records (``reference``
+    when there are none) and the digests of the register's and log's files
+    (tables in a database: their names, no digest)."""
+    if not wants_records(args):
+        return "reference", []
+    found = []
+    if args.register:
+        for kind, value in (("register", args.register), ("log", args.log)):
+            source = _source(value, kind, rulebook)
+            if source is None:
+                continue
+            found.append(file_digest(source, kind) if Path(source).is_file()
+                         else InputDigest(kind, _redacted(source), None))
+    else:
+        found += [InputDigest("register", args.register_table or "register", None),
+                  InputDigest("log", args.log_table or "inspections", None)]
+    return _engine(args), found
+
+
+def _redacted(url: str) -> str:
+    """A database URL without its password, for the log."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not sep or not at:
+        return url
+    return f"{scheme}://{credentials.partition(':')[0]}@{place}"
 
 
 def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace,

@@ -14,6 +14,7 @@ import functools
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -33,7 +34,7 @@ from ._recordspec import (
     record_queries,
 )
 
-__all__ = ["Prepared", "as_date", "count_query", "evaluate_records", "merge", "prepared",
+__all__ = ["Prepared", "as_date", "count_query", "evaluate_records", "prepared",
            "without_doubtful_dates"]
 
 
@@ -116,6 +117,7 @@ def evaluate_records(
     connection: Any = None,
     log_from: dt.date | str | None = None,
     strict: bool = False,
+    decision_log: str | Path | None = None,
 ) -> Evaluation:
     """Judge the rules that have ``[rule.records]`` on a register and a log.
 
@@ -134,13 +136,17 @@ def evaluate_records(
     ``connection`` or a ``postgresql://`` URL: the records are copied into
     temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
     engine gives the same results; see ``docs/engines.md``.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    digests of the register's and log's rows (``docs/audit.md``).
     """
     if engine != "reference":
         from .engines import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
 
-        return evaluate_loaded(rulebook, register, log, engine=engine, connection=connection,
-                               rules=rules, by_district=by_district, log_until=log_until,
-                               progress=progress, log_from=log_from, strict=strict)
+        return _logged(decision_log, engine, register, log, evaluate_loaded(
+            rulebook, register, log, engine=engine, connection=connection, rules=rules,
+            by_district=by_district, log_until=log_until, progress=progress,
+            log_from=log_from, strict=strict))
     ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
     log = ready.log
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
@@ -162,15 +168,20 @@ def evaluate_records(
             populations[query.spec] = _selected(register.units, by_category, query.spec)
         return count_query(query, populations[query.spec], by_unit, by_district, dates)
 
-    return judge_all(rulebook, queries, counts_of, districts, reconciled(register, log),
-                     progress, ready.doubts)
+    return _logged(decision_log, engine, register, log, judge_all(
+        rulebook, queries, counts_of, districts, reconciled(register, log), progress,
+        ready.doubts))
 
 
+def _logged(decision_log: str | Path | None, engine: str, register: Register,
+            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
+    """``evaluation``, appended to the decision log if one is asked for."""
+    if decision_log is not None:
+        from ._decisions import append_decisions, records_digests  # noqa: PLC0415
 
-def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
-    """One evaluation of reported figures and records together."""
-    return attrs.evolve(figures, results=figures.results + records.results,
-                        records=figures.records + records.records)
+        append_decisions(decision_log, evaluation, engine=engine,
+                         sources=records_digests(register, log))
+    return evaluation
 
 
 def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:

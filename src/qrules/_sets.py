@@ -9,43 +9,159 @@ and whole numbers only for a count.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import TypeAlias
 
+import attrs
 import sympy
 from sympy.solvers.inequalities import solve_univariate_inequality
 
 from ._compile import compare
 from ._expr import (
     _RELATIONS,
+    BinaryOp,
     Comparator,
     Compare,
     Logic,
+    Name,
+    Negate,
     Node,
     Not,
+    Number,
     rational,
     to_fraction,
     to_sympy,
 )
-from ._model import Measure, Rule
+from ._limits import MAX_SYMBOLIC_DEGREE, MAX_SYMBOLIC_TERMS
+from ._model import Measure, Rule, Text
 
-__all__ = ["Undecided", "domain", "requirement_values", "subset"]
+__all__ = ["OverBudget", "Undecided", "domain", "over_budget", "requirement_values", "subset"]
 
 
 class Undecided(Exception):
     """sympy could not reduce a requirement to a set of values of its measure."""
 
 
+class OverBudget(Undecided):
+    """A requirement beyond the budget of symbolic work (docs/security.md):
+    not given to sympy; ``note`` says why."""
+
+    def __init__(self, note: Text) -> None:
+        super().__init__(note.en)
+        self.note = note
+
+
+# -- the budget ---------------------------------------------------------------
+# Measured on qrules' own tree, before sympy sees anything: sympy's time and
+# memory grow with the degree and the number of terms of what it expands and
+# solves (a product of 40 factors took lint 101 s), and both are bounded here
+# from the tree's shape, formulas included, without expanding anything.
+
+#: Sizes are counted up to this, then stay there (a chain of formulas that
+#: square each other would otherwise count to numbers of thousands of digits).
+_CAP = 10**9
+
+
+@attrs.frozen
+class _Size:
+    """Bounds on a quotient of polynomials in the measures, as its integer form
+    would expand: the terms and degree of its numerator and of its denominator."""
+
+    terms: int
+    degree: int
+    den_terms: int = 1
+    den_degree: int = 0
+
+
+def _times(a: int, b: int) -> int:
+    return min(a * b, _CAP)
+
+
+def _plus(a: int, b: int) -> int:
+    return min(a + b, _CAP)
+
+
+def _size(node: Node, sized: Callable[[str], _Size]) -> _Size:
+    if isinstance(node, Number):
+        return _Size(1, 0)
+    if isinstance(node, Name):
+        return sized(node.id)
+    if isinstance(node, Negate):
+        return _size(node.operand, sized)
+    assert isinstance(node, BinaryOp), node
+    a, b = _size(node.left, sized), _size(node.right, sized)
+    if node.op == "*":
+        return _Size(_times(a.terms, b.terms), _plus(a.degree, b.degree),
+                     _times(a.den_terms, b.den_terms), _plus(a.den_degree, b.den_degree))
+    if node.op == "/":
+        return _Size(_times(a.terms, b.den_terms), _plus(a.degree, b.den_degree),
+                     _times(a.den_terms, b.terms), _plus(a.den_degree, b.degree))
+    return _difference(a, b)
+
+
+def _difference(a: _Size, b: _Size) -> _Size:
+    """A sum or difference: over the product of the denominators."""
+    return _Size(_plus(_times(a.terms, b.den_terms), _times(b.terms, a.den_terms)),
+                 max(_plus(a.degree, b.den_degree), _plus(b.degree, a.den_degree)),
+                 _times(a.den_terms, b.den_terms), _plus(a.den_degree, b.den_degree))
+
+
+def _comparisons(node: Node, sized: Callable[[str], _Size]) -> tuple[int, int]:
+    """The most terms and the highest degree of a comparison's integer form."""
+    if isinstance(node, Compare):
+        sizes = [_size(operand, sized) for operand in node.operands]
+        found = [_difference(a, b) for a, b in itertools.pairwise(sizes)]
+        return max(f.terms for f in found), max(f.degree for f in found)
+    if isinstance(node, Not):
+        return _comparisons(node.operand, sized)
+    if not isinstance(node, Logic):  # a formula: its integer form is its numerator
+        size = _size(node, sized)
+        return size.terms, size.degree
+    left = _comparisons(node.left, sized)
+    right = _comparisons(node.right, sized)
+    return max(left[0], right[0]), max(left[1], right[1])
+
+
+def over_budget(tree: Node, formula: Callable[[str], Node | None] = lambda name: None
+                ) -> Text | None:
+    """Why a requirement (or a formula) is beyond the budget of symbolic work,
+    or ``None``.
+
+    ``formula`` gives the formula that stands for a measure, when formulas are
+    expanded (``diff``), or ``None``. Cheap: a walk over the trees, each formula
+    measured once.
+    """
+    @functools.cache  # each measure's formula measured once, however often it is named
+    def sized(name: str) -> _Size:
+        expanded = formula(name)
+        return _Size(1, 1) if expanded is None else _size(expanded, sized)
+
+    terms, degree = _comparisons(tree, sized)
+    if degree > MAX_SYMBOLIC_DEGREE:
+        shown = f"{degree:,}" if degree < _CAP else f"over {_CAP:,}"
+        return Text(f"其多项式次数为 {shown},超过符号运算预算 {MAX_SYMBOLIC_DEGREE}",
+                    f"its polynomial degree is {shown}, over the budget of "
+                    f"{MAX_SYMBOLIC_DEGREE} for symbolic work")
+    if terms > MAX_SYMBOLIC_TERMS:
+        shown = f"{terms:,}" if terms < _CAP else f"over {_CAP:,}"
+        return Text(f"展开后约有 {shown} 项,超过符号运算预算 {MAX_SYMBOLIC_TERMS:,} 项",
+                    f"expanded, it may have {shown} terms, over the budget of "
+                    f"{MAX_SYMBOLIC_TERMS:,} for symbolic work")
+    return None
+
+
 VALUE = sympy.Dummy("value", real=True)
 
 
 def domain(measure: Measure) -> sympy.Set:
-    """The values a measure can take: non-negative, and at most its unit's
-    bound (a percentage, 100)."""
-    upper = measure.unit.upper
-    return sympy.Interval(0, sympy.oo if upper is None else sympy.Integer(upper))
+    """The values a measure can take: its bounds (by default non-negative, and
+    at most 100 for a percentage)."""
+    upper = measure.upper
+    return sympy.Interval(rational(measure.lower), sympy.oo if upper is None else rational(upper))
 
 
 def _only(measure: str) -> Callable[[str], sympy.Symbol]:
@@ -63,6 +179,9 @@ def requirement_values(rule: Rule) -> sympy.Set:
     intervals of its domain, with whole-number ends for a count (so that two
     requirements on a count are equal as sets exactly when they admit the same
     whole numbers: ``> 299`` and ``>= 300``). Raises `Undecided`."""
+    note = over_budget(rule.requirement.tree)
+    if note is not None:
+        raise OverBudget(note)
     within = domain(rule.measure)
     found = _solve_node(rule.requirement.tree, _only(rule.measure.id), within)
     pieces = _pieces(found)

@@ -31,6 +31,7 @@ from typing import TypeAlias
 
 import attrs
 
+from . import _escape
 from ._compile import compare
 from ._data import Dataset
 from ._evaluate import Verdict, observe_year, year_span
@@ -247,7 +248,8 @@ def trends_markdown(found: Iterable[Trend], lang: Lang = "en") -> str:
     ]
     for each in shown:
         path = ", ".join(f"{y}: {format_short(v)}" for y, v in each.path)
-        reason = each.reason.get(lang).replace("|", "\\|")
-        lines.append(f"| {each.rule.id} | {each.district or ''} | {path} | {reason} "
-                     f"| {each.label(lang)} |")
+        cells = (each.rule.id, each.district or "", path, each.reason.get(lang),
+                 each.label(lang))
+        # A district name is data: escaped, it cannot add a cell and forge a status.
+        lines.append("| " + " | ".join(_escape.markdown(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -1,39 +1,65 @@
 """The ``qrules`` command.
 
 Exit codes: 0 when every rule checked is met (or a command succeeded), 1 when
-any is not met or unknown, 2 on bad input (a rulebook or dataset with
-problems, an unknown name, a bad option).
+any is not met or unknown, 2 on bad input (a rulebook, dataset or database
+with problems, a file that cannot be read or written, an unknown name, a bad
+option: one or two lines say which and what to do), 3 on a bug in qrules
+(``--debug`` shows its traceback). See docs/security.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import attrs
 
 from . import _records_cli, _report
+from ._boundary import OutputError, first_line, translated, writing
+from ._coverage import (
+    coverage_html,
+    coverage_json,
+    coverage_markdown,
+    coverage_table,
+    parse_threshold,
+    read_coverage,
+)
 from ._data import Dataset, read_dataset
-from ._diff import changelog_section, diff_dict, diff_markdown, diff_rulebooks, diff_text
-from ._errors import QRulesError
-from ._evaluate import Evaluation
+from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
+from ._diff import (
+    changelog_section,
+    diff_dict,
+    diff_markdown,
+    diff_rulebooks,
+    diff_text,
+    required_version,
+    version_follows,
+)
+from ._errors import DataError, Problem, QRulesError, did_you_mean
+from ._evaluate import Evaluation, merge
+from ._expr import format_short
 from ._git import RevisionError, split_revision, write_tree
+from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._model import Lang, Rule, Rulebook
-from ._records_engine import merge
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default="en",
                         help="language of titles and messages (default: en)")
@@ -44,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     selection.add_argument("--tag", action="append", dest="tags", metavar="TAG",
                            help="only rules with this tag (repeatable)")
     selection.add_argument("--section", help="only rules whose section starts with this")
+    selection.add_argument("--responsible", metavar="BODY",
+                           help="only rules this responsible body shares (its id, or any "
+                                "spelling the plan uses, e.g. 市市场监管局)")
 
     parser = argparse.ArgumentParser(
         prog="qrules",
@@ -58,7 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_judging(check)
     check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
                        default="table")
+    check.add_argument("--by-responsible", action="store_true",
+                       help="one line per responsible body: how the rules it shares stand "
+                            "(table or json)")
     _add_output(check)
+    check.add_argument("--decision-log", metavar="FILE",
+                       help="append each result to this JSON Lines decision log, with the "
+                            "rulebook's fingerprint and the inputs' digests (docs/audit.md)")
     _records_cli.add_arguments(check)
 
     report = commands.add_parser(
@@ -122,9 +157,51 @@ def _parser() -> argparse.ArgumentParser:
     changelog.add_argument("--date", help="the release date to print in the heading")
     _add_output(changelog)
 
+    _add_audit_commands(commands, common)
+
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
+
+    debug = "on a bug in qrules (exit 3), print its traceback"
+    parser.add_argument("--debug", action="store_true", help=debug)
+    for command in commands.choices.values():  # before or after the command's name
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help=debug)
     return parser
+
+
+def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``audit`` (a decision log) and ``coverage`` (a saved rule coverage report)."""
+    auditing = commands.add_parser(
+        "audit", parents=[common], help="re-derive the verdicts of a decision log",
+        description="Check a decision log's hash chain and judge every logged result again "
+                    "on its logged inputs, with the rulebook that gave it (found among the "
+                    "shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 "
+                    "when the chain is intact and every verdict follows, 1 when a verdict "
+                    "would change, the chain is broken or a rulebook is missing, 2 on bad "
+                    "input.")
+    auditing.add_argument("log", metavar="FILE", help="a decision log (JSON Lines)")
+    auditing.add_argument("--rulebook", metavar="RULEBOOK",
+                          help="audit against this rulebook: a shipped name, a folder or "
+                               "REV:PATH at a git revision (default: the shipped rulebook "
+                               "with the logged fingerprint)")
+    auditing.add_argument("--head", metavar="DIGEST",
+                          help="the digest of the log's last line, kept elsewhere: a log cut "
+                               "short no longer ends with it")
+    auditing.add_argument("--format", choices=("text", "json"), default="text")
+    _add_output(auditing)
+
+    covering = commands.add_parser(
+        "coverage", parents=[common], help="render a saved rule coverage report",
+        description="Render a report written by pytest --qrules-coverage-report=json:FILE "
+                    "(docs/testing.md). Exit 0 when every rule is fully covered (or the share "
+                    "reaches --fail-under), 1 when not, 2 on bad input.")
+    covering.add_argument("report", metavar="FILE.json")
+    covering.add_argument("--format", choices=("table", "markdown", "html", "json"),
+                          default="table")
+    covering.add_argument("--fail-under", metavar="PERCENT",
+                          help="exit 1 under this percent of rules fully covered (default 100)")
+    _add_output(covering)
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
@@ -134,19 +211,101 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     err = stderr or sys.stderr
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        # argparse writes its usage errors and help to the process's streams.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
+    args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
+        _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
         print(f"qrules: {error}", file=err)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130  # as a shell reports a command stopped by Ctrl-C
+    except MemoryError:
+        print("qrules: ran out of memory (judge large registers and logs where they are, "
+              "in a database: --database, docs/engines.md)", file=err)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        # The environment's failures that no reading point translated: still the
+        # input's or the machine's, not a bug.
+        if error.filename is None:
+            print(f"qrules: {error.strerror or first_line(error)}", file=err)
+        else:
+            print(f"qrules: {translated(error, str(error.filename))}", file=err)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # anything else is a bug, and said to be one
+        print(_bug(error, args), file=err)
+        return EXIT_BUG
+
+
+def _bug(error: Exception, args: argparse.Namespace) -> str:
+    what = f"{type(error).__name__}: {str(error).strip()[:300]}"
+    if args.debug:
+        return "".join(traceback.format_exception(error)).rstrip() + (
+            f"\nqrules: this is a bug in qrules: {what}; please report it, with the command "
+            "you ran and this traceback")
+    if args.lang == "zh":
+        return (f"qrules:这是 qrules 的缺陷:{what};请报告此问题,并附上所运行的命令"
+                "(加 --debug 重新运行可显示回溯信息)")
+    return (f"qrules: this is a bug in qrules: {what}; please report it, with the command "
+            "you ran (run it again with --debug to see the traceback)")
+
+
+def _read(rulebook: Rulebook, args: argparse.Namespace) -> Rulebook:
+    """The rulebook, its folder noted as an input that -o must not write into."""
+    args.inputs.append(Path(rulebook.path))
+    return rulebook
 
 
 def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
-    return rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section)
+    """The rules ``--rule``, ``--tag``, ``--section`` and ``--responsible`` choose; a
+    choice that matches no rule is an error naming the closest choices, never an
+    empty table."""
+    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section,
+                             responsible=args.responsible)
+    if chosen or not (args.rule_ids or args.tags or args.section is not None
+                      or args.responsible is not None):
+        return chosen
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang,
+                                   args.responsible is not None))
+
+
+def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
+                      lang: Lang, responsible: bool = False) -> str:
+    """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
+    closest ones the rulebook does have."""
+    zh = lang == "zh"
+    known_tags = sorted({tag for rule in rulebook for tag in rule.tags})
+    sections = list(dict.fromkeys(rule.section for rule in rulebook))
+    where = (f"规则集 {rulebook.id}" if zh else f"rulebook {rulebook.id!r}") + (
+        "" if rulebook.as_of is None else (f"({rulebook.as_of} 施行的规则)" if zh
+                                           else f" (rules in force on {rulebook.as_of})"))
+    if tags and not any(tag in known_tags for tag in tags):
+        close = did_you_mean(tags[0], known_tags)
+        listed = ", ".join(known_tags) or ("无" if zh else "none")
+        if zh:
+            return (f"{where} 中没有带标签 {', '.join(map(repr, tags))} 的规则"
+                    f"{(';' + close) if close else ''}(标签:{listed})")
+        return (f"no rule of {where} has the tag {' or '.join(map(repr, tags))}"
+                f"{('; ' + close) if close else ''} (tags: {listed})")
+    if section is not None and not any(s.startswith(section) for s in sections):
+        close = did_you_mean(section, sections)
+        listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
+        if zh:
+            return (f"{where} 中没有章节以 {section!r} 开头的规则"
+                    f"{(';' + close) if close else ''}(章节:{listed})")
+        return (f"no rule of {where} has a section starting with {section!r}"
+                f"{('; ' + close) if close else ''} (sections: {listed})")
+    options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
+    if zh:
+        return f"{where} 中没有同时符合 {'、'.join(options)} 各项的规则;请放宽其中一项"
+    return (f"no rule of {where} matches {', '.join(options[:-1])} and {options[-1]} "
+            "together; drop or widen one of them")
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
@@ -158,12 +317,82 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
     """To ``-o FILE``, or to standard output (no ``-o``, or ``-o -``)."""
     output = getattr(args, "output", None)
     if output and output != "-":
-        Path(output).write_text(text, encoding="utf-8")
+        path = Path(output)
+        _refuse_input(path, args.inputs)  # the rulebooks' folders, known once loaded
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise OutputError(_unwritable(error, output)) from None
+        with writing(path):
+            path.write_bytes(data)
     else:
-        out.write(text)
+        try:
+            out.write(text)
+        except BrokenPipeError:
+            pass  # the reader stopped reading (qrules check … | head): nothing to say
+        except UnicodeEncodeError as error:
+            raise OutputError(_unwritable(error, "standard output") + (
+                f" in {error.encoding}: set PYTHONIOENCODING=utf-8, or write to a file "
+                "with -o FILE")) from None
+
+
+def _unwritable(error: UnicodeEncodeError, where: str) -> str:
+    character = error.object[error.start]
+    return f"cannot write character U+{ord(character):04X} to {where}"
+
+
+def _output_path(args: argparse.Namespace) -> Path | None:
+    output = getattr(args, "output", None)
+    return None if not output or output == "-" else Path(output)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Before any work: ``-o FILE`` must name a file in a folder that exists,
+    and not one of the inputs (which it would overwrite)."""
+    path = _output_path(args)
+    if path is None:
+        return
+    if path.is_dir():
+        raise OutputError(f"-o {str(path)!r} is a folder: give a file's path")
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
+                          "(create it first)")
+    inputs = [getattr(args, name, None) for name in
+              ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
+    inputs += getattr(args, "rulebooks", None) or []
+    database = getattr(args, "database", None)
+    if database and database.startswith(("duckdb:", "sqlite:")):
+        inputs.append(database.split("://", 1)[-1].removeprefix("/").split("?")[0])
+    register = getattr(args, "register", None)
+    if register and register.startswith(("duckdb:", "sqlite:")):
+        inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
+    _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
+    log = getattr(args, "decision_log", None)
+    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+
+
+def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
+    """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a folder)."""
+    target = path.resolve()
+    for given in inputs:
+        if not given.exists():
+            continue
+        source = given.resolve()
+        same = target.exists() and os.path.samefile(target, source)
+        if same or (source.is_dir() and target.is_relative_to(source)):
+            raise OutputError(f"-o {str(path)!r} would overwrite an input "
+                              f"({str(given)!r}): write the output elsewhere")
 
 
 def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
+    path = _dataset_path(rulebook, args)
+    return None if path is None else read_dataset(path, rulebook)
+
+
+def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
+    """The dataset file the arguments name (a sample's, or the one given)."""
     if args.sample is not None:
         if args.data:
             raise _usage("give a dataset or --sample, not both")
@@ -175,13 +404,13 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
             names = ", ".join(p.stem for p in samples) or "none"
             raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
                          "name one with --sample NAME")
-        return read_dataset(chosen[0], rulebook)
+        return chosen[0]
     if not args.data:
         if _records_cli.wants_records(args):
             return None
         raise _usage("give a dataset file, or --sample for the rulebook's sample, "
                      "or --register and --log")
-    return read_dataset(args.data, rulebook)
+    return Path(args.data)
 
 
 class _UsageError(QRulesError, ValueError):
@@ -201,6 +430,11 @@ def _add_judging(command: argparse.ArgumentParser) -> None:
     command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
                          help="judge by the rules and target values in force on this date "
                               "(default: each year by what applied in it)")
+    command.add_argument("--strict", action="store_true",
+                         help="judge only perfect data: any rejected row or doubtful value "
+                              "(a share its counts contradict, figures and records that "
+                              "disagree) is an error, exit 2 (default: such results are "
+                              "unknown or noted, never a false pass)")
 
 
 def _iso_date(text: str) -> dt.date:
@@ -213,7 +447,7 @@ def _iso_date(text: str) -> dt.date:
 def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
     """Judge what the arguments name (check and report): the evaluation, the
     dataset of reported figures (if any) and the rules chosen."""
-    rulebook = load(args.rulebook, as_of=args.as_of)
+    rulebook = _read(load(args.rulebook, as_of=args.as_of), args)
     rules = _select(rulebook, args)
     dataset = _dataset(rulebook, args)
     records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
@@ -222,15 +456,45 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
         assert records is not None
         evaluation = records
     else:
-        evaluation = rulebook.evaluate(dataset, rules=rules)
+        evaluation = rulebook.evaluate(dataset, rules=rules, strict=args.strict)
         if records is not None:
             evaluation = merge(evaluation, records)
+            if args.strict:
+                _refuse_disagreements(evaluation)
     return evaluation, dataset, rules
 
 
+def _refuse_disagreements(evaluation: Evaluation) -> None:
+    """``--strict``: figures and records that disagree are an error, not two results."""
+    problems = [
+        Problem(evaluation.dataset, f"{r.rule.id} in {r.when}"
+                + (f", {r.district}" if r.district else "") + f": {r.verdict.label()}"
+                + ("" if r.observed is None else f", {format_short(r.observed)}")
+                + f" from the reported figures, but {r.disagreement.en}",
+                hint="correct the figures or the records, or judge without --strict")
+        for r in evaluation.results if r.source == "figures" and r.disagreement is not None]
+    if problems:
+        raise DataError(evaluation.dataset, problems)
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.by_responsible and args.format not in ("table", "json"):
+        raise _usage("--by-responsible gives a table or json (--format table or json)")
     evaluation, _, _ = _judge(args)
+    if args.decision_log:
+        engine, sources = _records_cli.logged_inputs(evaluation.rulebook, args)
+        data = _dataset_path(evaluation.rulebook, args)
+        if data is not None:
+            sources.insert(0, file_digest(data, "dataset"))
+        rows = {"dataset": evaluation.rows_read} | {t.kind: t.rows_read
+                                                    for t in evaluation.records}
+        append_decisions(args.decision_log, evaluation, engine=engine,
+                         sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
     lang: Lang = args.lang
+    if args.by_responsible:
+        by = _report.responsible_json if args.format == "json" else _report.responsible_table
+        _write(by(evaluation, lang), args, out)
+        return EXIT_OK if evaluation.ok else EXIT_FAILED
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
@@ -265,24 +529,26 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     if args.rulebook is None:
+        lines = []
         for name in rulebook_names():
             rulebook = load(name)
-            out.write(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
-                      f"{rulebook.title.get(args.lang)}\n")
+            lines.append(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
+                         f"{rulebook.title.get(args.lang)}\n")
+        _write("".join(lines), args, out)
         return EXIT_OK
     rulebook = load(args.rulebook)
-    out.write(_report.rules_table(_select(rulebook, args), args.lang))
+    _write(_report.rules_table(_select(rulebook, args), args.lang), args, out)
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
-    out.write(_report.rule_details(rulebook[args.rule_id], args.lang))
+    _write(_report.rule_details(rulebook[args.rule_id], args.lang), args, out)
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    rulebook = load(args.rulebook)
+    rulebook = _read(load(args.rulebook), args)
     render = _report.rulebook_json if args.format == "json" else _report.rulebook_markdown
     _write(render(rulebook, _select(rulebook, args)), args, out)
     return EXIT_OK
@@ -295,15 +561,15 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             rulebook = load(source)
         except QRulesError as error:
             failed = True
-            out.write(f"{error}\n")
+            _write(f"{error}\n", args, out)
         else:
-            out.write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                      f"measures, fingerprint {rulebook.fingerprint[:12]}\n")
+            _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
+                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n", args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
-    rulebook = load(args.rulebook)
+    rulebook = _read(load(args.rulebook), args)
     findings = lint(rulebook)
     render = lint_json if args.format == "json" else lint_text
     _write(render(rulebook, findings, args.lang), args, out)
@@ -321,12 +587,15 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
         copy = write_tree(revision, path, folder)
     except RevisionError as error:
         raise _usage(f"cannot read {path!r} at git revision {revision!r}: {error}") from None
-    return load(copy)
+    rulebook = load(copy)
+    # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
+    return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
     with ExitStack() as keep:
-        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
+                                _read(_load_version(args.new, keep), args))
     if args.format == "json":
         text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -337,18 +606,71 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     with ExitStack() as keep:
-        result = diff_rulebooks(_load_version(args.old, keep), _load_version(args.new, keep))
+        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
+                                _read(_load_version(args.new, keep), args))
+    if not version_follows(result):
+        # A section headed by a version too small for its changes would be a wrong
+        # record: say so, as `qrules diff` does, and write nothing.
+        needed = required_version(result.old.version, result.bump)
+        raise _usage(f"version {result.new.version} is too small: the changes since "
+                     f"{result.old.version} call for a {result.bump.label} bump, at least "
+                     f"{needed}; raise the version in plan.toml ('qrules diff' lists the "
+                     "changes)")
     _write(changelog_section(result, args.date), args, out)
     return EXIT_OK
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    with ExitStack() as keep:
+        named = None if args.rulebook is None else _load_version(args.rulebook, keep)
+        shipped: dict[str, Rulebook] = {}
+
+        def resolve(rulebook_id: str, version: str, fingerprint: str,
+                    as_of: dt.date | None) -> Rulebook | None:
+            book = named
+            if book is None:
+                if not shipped:
+                    shipped.update((b.fingerprint, b) for b in map(load, rulebook_names()))
+                book = shipped.get(fingerprint)
+            if book is None or as_of is None:
+                return book
+            return book.in_force(as_of)
+
+        audit = audit_log(args.log, resolve, head=args.head)
+    text = audit_json(audit) if args.format == "json" else audit_text(audit, args.lang)
+    _write(text, args, out)
+    return EXIT_OK if audit.clean else EXIT_FAILED
+
+
+def _coverage(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.report)
+    try:
+        if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
+            raise _usage(f"{path}: larger than {MAX_COVERAGE_REPORT_BYTES} bytes; not a "
+                         "coverage report")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _usage(f"{path}: cannot read the coverage report: "
+                     f"{getattr(error, 'strerror', None) or error}") from None
+    report = read_coverage(text, str(path))
+    threshold = parse_threshold(args.fail_under or "100")
+    lang: Lang = args.lang
+    if args.format == "json":
+        text = coverage_json(report)
+    else:
+        text = {"table": coverage_table, "markdown": coverage_markdown,
+                "html": coverage_html}[args.format](report, lang)
+    _write(text, args, out)
+    return EXIT_OK if report.under(threshold) is None else EXIT_FAILED
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
-        out.write(f"{folder}\n")
+        _write(f"{folder}\n", args, out)
     else:
-        for path in sorted(folder.glob("*.schema.json")):
-            out.write(f"{path}\n")
+        _write("".join(f"{path}\n" for path in sorted(folder.glob("*.schema.json"))),
+               args, out)
     return EXIT_OK
 
 
@@ -363,6 +685,8 @@ _COMMANDS = {
     "diff": _diff,
     "changelog": _changelog,
     "schema": _schema,
+    "audit": _audit,
+    "coverage": _coverage,
 }
 
 

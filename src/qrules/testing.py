@@ -74,6 +74,7 @@ def evaluate_for_test(
     tags: Iterable[str] | None = None,
     section: str | None = None,
     year: int | None = None,
+    strict: bool = False,
 ) -> Evaluation:
     """Load what was named and judge it; the shared half of `assert_meets`."""
     book = rulebook if isinstance(rulebook, Rulebook) else load(rulebook)
@@ -86,8 +87,8 @@ def evaluate_for_test(
     else:
         dataset = data
     if isinstance(dataset, Dataset):
-        return book.evaluate(dataset, rules=chosen)
-    return book.evaluate(dataset, rules=chosen, year=year)
+        return book.evaluate(dataset, rules=chosen, strict=strict)
+    return book.evaluate(dataset, rules=chosen, year=year, strict=strict)
 
 
 def assert_meets(
@@ -100,6 +101,7 @@ def assert_meets(
     year: int | None = None,
     known_failures: Iterable[KnownFailure | str] | Mapping[str, str] = (),
     allow_unknown: bool = False,
+    strict: bool = False,
     lang: Lang = "en",
 ) -> Evaluation:
     """Assert that ``data`` meets the selected rules of ``rulebook``.
@@ -109,10 +111,12 @@ def assert_meets(
     and section prefix; all rules when none is given. An *unknown* result fails
     unless ``allow_unknown``: missing data is never a pass. ``known_failures``
     lists rules (``"rule-id"`` or ``"rule-id@2024"``) expected to fail; each
-    must still fail. Returns the evaluation when the assertion holds.
+    must still fail. A figure outside its measure's bounds is a `DataError`;
+    with ``strict``, so is a doubtful one (see `Rulebook.evaluate`). Returns the
+    evaluation when the assertion holds.
     """
     evaluation = evaluate_for_test(data, rulebook, rules=rules, tags=tags, section=section,
-                                   year=year)
+                                   year=year, strict=strict)
     known = _known(known_failures)
     failing: list[Result] = []
     excused: set[KnownFailure] = set()

@@ -11,7 +11,7 @@
   var PASS_AREA = "rgba(26,127,55,0.12)";
   var state = {
     district: DATA.districts.length ? DATA.districts[0].key : "",
-    section: "", verdict: "", trend: "", search: ""
+    section: "", verdict: "", trend: "", search: "", body: ""
   };
 
   // -- small helpers ------------------------------------------------------------
@@ -245,6 +245,7 @@
       if (key !== state.section && rule.top !== state.section) return false;
     }
     if (state.verdict && row.verdict !== state.verdict) return false;
+    if (state.body && rule.bodies.indexOf(state.body) < 0) return false;
     if (state.trend && trendState(row) !== state.trend) return false;
     if (state.search) {
       var hay = (rule.id + " " + rule.title + " " + rule.measure).toLowerCase();
@@ -269,6 +270,7 @@
     meta.textContent = "";
     meta.appendChild(document.createTextNode(
       L.report + " \u00b7 " + L.rulebook + " " + DATA.rulebook.id + " " + DATA.rulebook.version +
+      (DATA.rulebook.origin ? " (" + DATA.rulebook.origin + ")" : "") +
       " \u00b7 " + L.fingerprint + " "));
     meta.appendChild(el("code", { text: DATA.rulebook.fingerprint.slice(0, 12),
                                   title: DATA.rulebook.fingerprint }));
@@ -365,6 +367,11 @@
                              DATA.districts.map(function (d) { return [d.key, d.name]; }),
                              state.district, setDistrict));
     }
+    if (DATA.bodies.length) {
+      box.appendChild(select("f-body", L.responsible,
+                             [["", L.all]].concat(DATA.bodies.map(function (b) { return [b.id, b.name]; })),
+                             state.body, function (v) { state.body = v; apply(); }));
+    }
     box.appendChild(select("f-verdict", L.verdict,
                            [["", L.all]].concat(VERDICTS.map(function (v) { return [v, ICON[v] + " " + L[v]]; })),
                            state.verdict, function (v) { state.verdict = v; apply(); }));
@@ -423,8 +430,14 @@
     words.appendChild(el("div", { "class": "id", text: [rule.id, rule.aggregation, L.due + " " + rule.due]
       .concat(rule.aspirational ? [L.aspirational] : []).join(" \u00b7 ") }));
     words.appendChild(figures(rule, main));
+    // Figures and records may both judge a rule: each result then says which it is.
+    var mixed = row.results.some(function (r) { return r.source !== row.results[0].source; });
+    function prefixOf(result) {
+      var parts = (row.results.length > 1 ? [result.when] : []).concat(mixed ? [result.sourceText] : []);
+      return parts.length ? parts.join(" \u00b7 ") + ": " : "";
+    }
     row.results.forEach(function (result) {
-      var prefix = row.results.length > 1 ? result.when + ": " : "";
+      var prefix = prefixOf(result);
       if (result.changes.length) {
         words.appendChild(el("p", { "class": "note" }, el("span", { "class": "k", text: L.change + L.colon }),
                              prefix + result.changes.join("; ")));
@@ -436,16 +449,27 @@
         words.appendChild(el("p", { "class": "note", text: prefix + fill(L.meeting, {
           meeting: result.meeting === null ? "?" : result.meeting, population: result.population }) }));
       }
+      if (result.disagreement) {
+        words.appendChild(el("p", { "class": "note disagreement" },
+                             el("span", { "class": "k", text: L.disagreement + L.colon }),
+                             prefix + result.disagreement));
+      }
       if (result.rejected && result.rejected.length) words.appendChild(rejectedLinks(result, prefix));
     });
     if (row.results.length > 1) {
       var chips = el("div", { "class": "chips" }, el("span", { "class": "k", text: L.years + L.colon }));
-      row.results.forEach(function (r) { chips.appendChild(badge(r.verdict, r.when, true)); });
+      row.results.forEach(function (r) {
+        chips.appendChild(badge(r.verdict, r.when + (mixed ? " " + r.sourceText : ""), true));
+      });
       words.appendChild(chips);
     }
     if (DATA.districts.length > 1) words.appendChild(districtStrip(rule));
     words.appendChild(el("details", { "class": "more quote" }, el("summary", { text: L.quote }),
-                         el("blockquote", { text: rule.quote })));
+                         el("blockquote", { text: rule.quote }),
+                         rule.responsible ? el("p", { "class": "note" },
+                           el("span", { "class": "k", text: L.responsible + L.colon }), rule.responsible) : null,
+                         rule.interpretation ? el("p", { "class": "note" },
+                           el("span", { "class": "k", text: L.interpretation + L.colon }), rule.interpretation) : null));
     row.results.forEach(function (result) {
       if (result.failing.length) words.appendChild(failingUnits(result, row.results.length > 1));
     });

@@ -22,9 +22,11 @@ import importlib.util
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import attrs
 
+from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation
 from .._model import Rule, Rulebook
@@ -147,12 +149,23 @@ def evaluate_loaded(
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
     ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
     tables = reconciled(ready.register, ready.log)
-    with (_connection(engine, connection) as opened,
+    with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
           module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
         return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
                             rules=rules, by_district=by_district, log_until=ready.log_until,
                             tables=tables, progress=progress, log_from=ready.log_from,
                             doubts=ready.doubts)
+
+
+def _shown(connection: Any, engine: str) -> str:
+    """How a database is named in messages: its URL without a password."""
+    if not isinstance(connection, str):
+        return f"<{engine} connection>"
+    parts = urlsplit(connection)
+    if parts.password is None:
+        return connection
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.Table:
@@ -166,7 +179,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     try:
         columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
-        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {error}")]
+        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {first_line(error)}")]
                         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
@@ -216,6 +229,7 @@ def evaluate_tables(
     check_keys: bool = True,
     log_from: dt.date | str | None = None,
     strict: bool = False,
+    decision_log: str | Path | None = None,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -242,6 +256,9 @@ def evaluate_tables(
     ``check_keys=False`` trusts a database whose register has the unit id as
     its key and whose log has the inspection id as its key and the unit id as
     a foreign key.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    tables' names and rows counted (``docs/audit.md``).
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
@@ -250,7 +267,7 @@ def evaluate_tables(
     chosen = engine or engine_of(connection)
     mapped = _as_mapping(mapping)
     until = as_date(log_until, "log_until")
-    with _connection(chosen, connection) as opened:
+    with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
         log_table = None if log is None else attrs.evolve(
@@ -261,15 +278,19 @@ def evaluate_tables(
             "progress": progress, "check_keys": check_keys,
             "log_from": as_date(log_from, "log_from")}
         try:
-            return sql.evaluate(rulebook, database, *_counted_as(register_table, log_table,
-                                                                 rejected),
-                                rejected=rejected, **options)
-        except sql.Unclean:  # the log holds rows to reject after all: find them
+            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+                register_table, log_table, rejected), rejected=rejected, **options)
+        except sql.Unclean:  # the tables hold rows to reject after all: find them
             rejected = rejections(database, register_table, log_table, mapped, strict=strict,
                                   watch=False)
-            return sql.evaluate(rulebook, database, *_counted_as(register_table, log_table,
-                                                                 rejected),
-                                rejected=rejected, **options)
+            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+                register_table, log_table, rejected), rejected=rejected, **options)
+    if decision_log is not None:
+        from .._decisions import append_decisions, table_digests  # noqa: PLC0415
+
+        append_decisions(decision_log, evaluation, engine=chosen,
+                         sources=table_digests(evaluation))
+    return evaluation
 
 
 def _counted_as(register: sql.Table, log: sql.Table | None, rejected: Rejections

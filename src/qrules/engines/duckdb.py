@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register, _needs, database_file
+from .._records import InspectionLog, Register, database_file, duckdb_connection
 from ._load import arrow, canonical, staged
 from .sql import Table
 
@@ -18,12 +18,12 @@ __all__ = ["connect", "loaded"]
 
 
 def connect(url: str | None = None) -> Any:
-    """A new connection: in memory, or to ``duckdb:///path.db`` (read only)."""
-    duckdb = _needs("duckdb")
+    """A new connection: in memory, or to ``duckdb:///path.db`` (read only), with
+    external access, extension loading and configuration changes switched off
+    (see docs/security.md)."""
     if url is None:
-        return duckdb.connect()
-    return duckdb.connect(database_file(url, "duckdb", url.removeprefix("duckdb://")),
-                          read_only=True)
+        return duckdb_connection()
+    return duckdb_connection(database_file(url, "duckdb", url.removeprefix("duckdb://")))
 
 
 @contextmanager

@@ -614,6 +614,13 @@ def evaluate(
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
+    if log is not None and not all(isinstance(d, dt.date) for d in days):
+        column = log.columns.get("date", "date")
+        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
+        raise DataError(log.name, [Problem(
+            log.name, f"column {column!r} holds {found} values, not dates",
+            hint=f"make it a DATE column, or judge a view that casts it: "
+                 f"CAST({column} AS DATE)")])
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)

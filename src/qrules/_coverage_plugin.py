@@ -1,0 +1,112 @@
+"""The rule coverage half of the pytest plugin (``_qrules_pytestplugin``),
+registered only when a run asks for coverage: it records every judgement of
+the run (`qrules._coverage`), writes the reports, gates and prints the summary.
+See docs/testing.md."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import _coverage, _observe
+from ._errors import QRulesError
+from ._load import load
+from ._model import Rulebook
+
+__all__ = ["CoveragePlugin"]
+
+
+class CoveragePlugin:
+    """The rule coverage of one run: records while tests run, then reports."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        try:
+            self.threshold = self._threshold()
+            self.outputs = [self._output(spec)
+                            for spec in config.getoption("qrules_coverage_report")]
+            self.scoped = self._scoped()
+        except (QRulesError, ValueError, OSError) as error:  # said as pytest says bad options
+            raise pytest.UsageError(f"qrules coverage: {error}") from None
+        self.recorder = _coverage.CoverageRecorder(
+            None if not self.scoped else frozenset(b.fingerprint for b in self.scoped))
+        self.listening: Any = _observe.listening(self.recorder)
+        self.listening.__enter__()
+        self.deselected = 0
+        self.report: _coverage.CoverageReport | None = None
+        self.failure: str | None = None
+
+    def _threshold(self) -> Fraction | None:
+        given = self.config.getoption("qrules_cov_fail_under")
+        self.from_ini = given is None
+        if given is None:
+            given = self.config.getini("qrules_cov_fail_under") or None
+            whole = (self.config.args_source is pytest.Config.ArgsSource.TESTPATHS)
+            if given is None or not whole:
+                return None
+        return _coverage.parse_threshold(str(given))
+
+    def _output(self, spec: str) -> tuple[str, Path]:
+        kind, sep, path = spec.partition(":")
+        if not sep or kind not in ("json", "html", "markdown") or not path:
+            raise ValueError(f"--qrules-coverage-report={spec!r}: write FORMAT:PATH with "
+                             "FORMAT json, html or markdown")
+        return kind, Path(path)
+
+    def _scoped(self) -> list[Rulebook]:
+        root = self.config.rootpath
+        books = []
+        for name in self.config.getini("qrules_coverage_rulebooks"):
+            folder = root / name
+            books.append(load(folder if folder.is_dir() else name))
+        return books
+
+    def _stop(self) -> None:
+        if self.listening is not None:
+            self.listening.__exit__(None, None, None)
+            self.listening = None
+
+    def pytest_unconfigure(self) -> None:
+        self._stop()  # a run that ends before its session finishes stops listening too
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self._stop()
+        self.report = report = self.recorder.report(self.scoped)
+        render = {"json": _coverage.coverage_json, "html": _coverage.coverage_html,
+                  "markdown": _coverage.coverage_markdown}
+        for kind, path in self.outputs:
+            path.write_text(render[kind](report), encoding="utf-8")
+        if self.threshold is not None and self.deselected and self.from_ini:
+            self.threshold = None  # the ini key's gate is for the whole suite only
+        if self.threshold is not None:
+            self.failure = report.under(self.threshold)
+            if self.failure is not None and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.report is None:
+            return
+        terminalreporter.section("qrules rule coverage")
+        # The rules not fully covered when the run asked for coverage (or is
+        # gated); a run of a few tests under the ini key gets the totals only.
+        asked = (self.config.getoption("qrules_coverage") or self.threshold is not None
+                 or self.config.get_verbosity() > 0)
+        table = _coverage.coverage_table(self.report, only_missing=True, rows=asked)
+        terminalreporter.write(table)
+        if not asked:
+            terminalreporter.write_line("(the rules not fully covered: -v or --qrules-coverage)")
+        for kind, path in self.outputs:
+            terminalreporter.write_line(f"wrote the {kind} report to {path}")
+        if self.failure is not None:
+            terminalreporter.write_line(f"FAIL rule coverage: {self.failure}", red=True)
+        elif self.threshold is not None:
+            terminalreporter.write_line("rule coverage: the required "
+                                        f"{_coverage.percent_text(self.threshold)} % reached",
+                                        green=True)

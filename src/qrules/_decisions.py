@@ -1,0 +1,496 @@
+"""The decision log: every verdict appended to a JSON Lines file, and audited.
+
+Each line records one result (rule, year, district, verdict, observed,
+target, gap, the inputs it was judged on) with the rulebook that gave it (id,
+version, fingerprint, ``as_of``), the engine, qrules' version, the time and a
+digest of what was read, and carries the SHA-256 of the line before it
+(``prev``), so that a line removed, edited or moved breaks the chain.
+`audit_log` re-derives every verdict from its logged inputs with a rulebook
+(`qrules._replay`) and reports the verdicts it would change, any break in the
+chain and any rulebook it cannot find. The schema is in docs/json.md; the
+walk-through in docs/audit.md.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+import hashlib
+import json
+import operator
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._data import Dataset
+from ._errors import QRulesError
+from ._escape import terminal
+from ._evaluate import Evaluation, Result, Verdict, year_span
+from ._expr import format_number
+from ._limits import MAX_DECISION_LOG_LINE_BYTES
+from ._model import Lang, Rulebook, Text
+from ._records import InspectionLog, Register
+from ._replay import replay, stood
+
+__all__ = [
+    "DECISION_LOG_SCHEMA_VERSION",
+    "Audit",
+    "Finding",
+    "InputDigest",
+    "VerdictChange",
+    "append_decisions",
+    "audit_json",
+    "audit_log",
+    "audit_text",
+    "data_digest",
+    "file_digest",
+    "records_digests",
+    "rows_digest",
+    "table_digests",
+]
+
+DECISION_LOG_SCHEMA_VERSION = "1"
+_READ_CHUNK = 1024 * 1024
+
+
+class DecisionLogError(QRulesError, ValueError):
+    """A decision log that cannot be appended to or read."""
+
+
+@attrs.frozen
+class InputDigest:
+    """What one input of an evaluation was, for the log: a file's or rows' SHA-256
+    (``None`` for tables judged where they live: qrules reads their counts)."""
+
+    kind: str
+    name: str
+    digest: str | None
+    rows: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "digest": self.digest, "rows": self.rows}
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: str | Path, kind: str) -> InputDigest:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as file:
+        while chunk := file.read(_READ_CHUNK):
+            digest.update(chunk)
+    return InputDigest(kind, str(path), "sha256:" + digest.hexdigest())
+
+
+def rows_digest(kind: str, name: str, rows: Iterable[Iterable[object]]) -> InputDigest:
+    """The SHA-256 of rows of values (each written as text, a unit separator
+    between values, a record separator between rows): for records in memory."""
+    digest = hashlib.sha256()
+    count = 0
+    batch: list[str] = []
+    for row in rows:
+        batch.append("\x1f".join("" if v is None else str(v) for v in row))
+        count += 1
+        if len(batch) == 10_000:
+            digest.update(("\x1e".join(batch) + "\x1e").encode("utf-8"))
+            batch.clear()
+    digest.update(("\x1e".join(batch) + "\x1e").encode("utf-8"))
+    return InputDigest(kind, name, "sha256:" + digest.hexdigest(), count)
+
+
+def data_digest(data: Dataset | Mapping[str, object]) -> InputDigest:
+    """The digest of reported figures: a dataset's (measure, year, district,
+    value) rows, sorted; or a mapping's items as given."""
+    if isinstance(data, Dataset):
+        rows = sorted((o.measure, o.year, o.district or "",
+                       "" if o.value is None else format_number(o.value))
+                      for o in data.observations)
+        return rows_digest("dataset", data.name, rows)
+    return rows_digest("values", "<mapping>", sorted((str(k), str(v)) for k, v in data.items()))
+
+
+def records_digests(register: Register, log: InspectionLog | None) -> list[InputDigest]:
+    """The digests of a register's and a log's rows as read (records in memory),
+    column by column: each column's values joined, so that a million rows take
+    a few C-level joins rather than a million Python strings."""
+    found = [_columns_digest("register", register.name, register.rows, (
+        "unit", "name", "category", "district", "risk_level", "size"), ("registered", "closed"),
+        lambda u: ",".join(sorted(u.flags)))]
+    if log is not None:
+        found.append(_columns_digest("log", log.name, log.rows,
+                                     ("unit", "kind", "result", "inspection"), ("date",)))
+    return found
+
+
+def _columns_digest(kind: str, name: str, rows: Sequence[Any], texts: Sequence[str],
+                    dates: Sequence[str], extra: Callable[[Any], str] | None = None
+                    ) -> InputDigest:
+    digest = hashlib.sha256()
+    for column in texts:
+        values: list[Any] = list(map(operator.attrgetter(column), rows))
+        if values.count(None):  # a missing value is written as NUL, never as text
+            values = ["\x00" if v is None else v for v in values]
+        digest.update(column.encode() + b"\x1d" + "\x1e".join(values).encode("utf-8"))
+    for column in dates:
+        # Day numbers (0: no date), as 4-byte integers; a log repeats its few
+        # hundred days, so each is converted once.
+        days: list[Any] = list(map(operator.attrgetter(column), rows))
+        ordinal = {d: 0 if d is None else d.toordinal() for d in set(days)}
+        digest.update(column.encode() + b"\x1d"
+                      + array.array("i", map(ordinal.__getitem__, days)).tobytes())
+    if extra is not None:
+        digest.update(b"flags\x1d" + "\x1e".join(map(extra, rows)).encode("utf-8"))
+    return InputDigest(kind, name, "sha256:" + digest.hexdigest(), len(rows))
+
+
+def table_digests(evaluation: Evaluation) -> list[InputDigest]:
+    """Tables judged where they live: their names and rows counted, no digest
+    (qrules reads the database's counts, not the rows)."""
+    return [InputDigest(t.kind, t.name, None, t.rows_read) for t in evaluation.records]
+
+
+# -- writing ------------------------------------------------------------------
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
+    target = result.rule.target
+    records = None
+    if result.population is not None:
+        records = {"population": result.population, "meeting": result.meeting,
+                   "failing_units": len(result.failing_units)}
+    return {
+        **header,
+        "rule": result.rule.id,
+        "year": result.year,
+        "years": list(result.years or (result.year,)),
+        "district": result.district,
+        "verdict": result.verdict.value,
+        "observed": _exact(result.observed),
+        "target": None if target is None else {"op": target.op,
+                                               "value": format_number(target.value)},
+        "gap": _exact(result.gap),
+        "inputs": {m: format_number(v) for m, v in sorted(result.inputs.items())},
+        "records": records,
+    }
+
+
+def _header(evaluation: Evaluation, engine: str, sources: Sequence[InputDigest],
+            now: dt.datetime) -> dict[str, Any]:
+    from . import __version__  # noqa: PLC0415 (the package imports this module's users)
+
+    rulebook = evaluation.rulebook
+    return {
+        "schema_version": DECISION_LOG_SCHEMA_VERSION,
+        "time": now.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "rulebook": {"id": rulebook.id, "version": rulebook.version,
+                     "fingerprint": rulebook.fingerprint},
+        "as_of": None if rulebook.as_of is None else rulebook.as_of.isoformat(),
+        "engine": engine,
+        "qrules": __version__,
+        "dataset": evaluation.dataset or None,
+        "sources": [s.as_json() for s in sources],
+    }
+
+
+def append_decisions(path: str | Path, evaluation: Evaluation, *, engine: str,
+                     sources: Sequence[InputDigest] = (), now: dt.datetime | None = None
+                     ) -> int:
+    """Append one line per result of ``evaluation`` to the log at ``path``
+    (created if missing); returns the number of lines written."""
+    header = _header(evaluation, engine, sources, now or dt.datetime.now(dt.UTC))
+    path = Path(path)
+    try:
+        with path.open("a+b") as file:
+            _lock(file)
+            previous = _last_line(file, path)
+            lines = []
+            for result in evaluation.results:
+                record = _record(result, header)
+                record["prev"] = None if previous is None else _sha256(previous)
+                previous = json.dumps(record, ensure_ascii=False,
+                                      separators=(",", ":")).encode("utf-8")
+                lines.append(previous)
+            file.seek(0, os.SEEK_END)
+            file.write(b"".join(line + b"\n" for line in lines))
+            file.flush()
+    except OSError as error:
+        raise DecisionLogError(f"{path}: cannot append to the decision log: "
+                               f"{error.strerror or error}") from None
+    return len(lines)
+
+
+def _lock(file: Any) -> None:
+    """Hold the file for this process while it appends (POSIX; elsewhere, none)."""
+    try:
+        import fcntl  # noqa: PLC0415 (not on Windows)
+    except ImportError:  # pragma: no cover
+        return
+    fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+
+
+def _last_line(file: Any, path: Path) -> bytes | None:
+    """The log's last line (``None`` for an empty log), read from its end."""
+    end = file.seek(0, os.SEEK_END)
+    if end == 0:
+        return None
+    tail = b""
+    position = end
+    while position > 0:
+        step = min(64 * 1024, position)
+        position -= step
+        file.seek(position)
+        tail = file.read(step) + tail
+        if tail.count(b"\n") >= 2 or len(tail) > MAX_DECISION_LOG_LINE_BYTES + 1:
+            break
+    if not tail.endswith(b"\n"):
+        raise DecisionLogError(f"{path}: its last line is incomplete (no newline at the end); "
+                               "audit it with qrules audit before appending")
+    return tail[:-1].rpartition(b"\n")[2]
+
+
+# -- auditing -----------------------------------------------------------------
+
+
+@attrs.frozen
+class Finding:
+    """Something wrong with a log: a broken chain, a line that is not a record,
+    a rulebook or rule that cannot be found."""
+
+    line: int
+    message: Text
+
+
+@attrs.frozen
+class VerdictChange:
+    """A logged verdict that the audited rulebook would not give."""
+
+    line: int
+    rule: str
+    year: int
+    district: str | None
+    logged: Verdict
+    now: Verdict
+    observed: str | None
+    target_logged: str | None
+    target_now: str | None
+    #: Audited against the very rulebook that gave the verdict (same
+    #: fingerprint): the line does not follow from its own inputs.
+    same_rulebook: bool = False
+    #: The years a sum or average covered (else the year alone).
+    years: tuple[int, ...] = ()
+
+    def why(self) -> Text:
+        """Why the verdict changed: the target then and now, or an altered line."""
+        if self.same_rulebook:
+            return Text("同一规则集由记录的输入得不出记录的判定:此行被改动过",
+                        "the same rulebook does not give the logged verdict on the logged "
+                        "inputs: the line was altered")
+        if self.target_logged != self.target_now:
+            return Text(f"目标由 {self.target_logged} 改为 {self.target_now}",
+                        f"target was {self.target_logged}, now {self.target_now}")
+        return Text("目标未变,规则的计算方式有变", "same target; the rule is computed differently")
+
+    def describe(self, lang: Lang = "en") -> str:
+        where = year_span(self.years or (self.year,)) + (
+            f", {self.district}" if self.district else "")
+        observed = self.observed if self.observed is not None else "?"
+        change = f"{self.logged.label(lang)} → {self.now.label(lang)}"
+        if lang == "zh":
+            return (f"第 {self.line} 行:{self.rule}({where}):{change};"
+                    f"观测值 {observed},{self.why().zh}")
+        return (f"line {self.line}: {self.rule} ({where}): {change}; observed {observed}, "
+                f"{self.why().en}")
+
+
+@attrs.frozen
+class Audit:
+    """What `audit_log` found."""
+
+    path: str
+    lines: int
+    #: The digest of the last line: keep it elsewhere to detect a cut tail.
+    head: str | None
+    findings: tuple[Finding, ...]
+    changes: tuple[VerdictChange, ...]
+    #: The rulebooks the lines were judged by, and those audited against, with
+    #: the number of lines: ``(logged label, audited label, lines)``.
+    rulebooks: tuple[tuple[str, str, int], ...]
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings and not self.changes
+
+
+#: Gives the rulebook to audit a line against: from the logged id, version,
+#: fingerprint and as_of; ``None`` when none can be found.
+Resolver = Callable[[str, str, str, dt.date | None], Rulebook | None]
+
+
+def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -> Audit:
+    """Audit the decision log at ``path``: its chain, and every verdict
+    re-derived with the rulebook ``resolve`` gives for the line."""
+    findings: list[Finding] = []
+    changes: list[VerdictChange] = []
+    counts: dict[tuple[str, str], int] = {}
+    missing: set[str] = set()
+    books: dict[tuple[str, dt.date | None], Rulebook | None] = {}
+    previous: bytes | None = None
+    number = 0
+    for number, line in _lines(path):
+        expected = None if previous is None else _sha256(previous)
+        previous = line
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise TypeError("not an object")
+        except (ValueError, TypeError, RecursionError):
+            findings.append(Finding(number, Text("不是决策日志记录(JSON 对象)",
+                                                 "not a decision log record (a JSON object)")))
+            continue
+        if record.get("prev") != expected:
+            findings.append(Finding(number, _broken(expected, record.get("prev"))))
+        try:
+            _audit_record(number, record, resolve, books, counts, missing, findings, changes)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+            if isinstance(error, QRulesError):
+                raise
+            findings.append(Finding(number, Text(f"记录不完整或有误({error})",
+                                                 f"a malformed record ({error!r})")))
+    if head is not None and (previous is None or _sha256(previous) != head):
+        findings.append(Finding(number, Text(
+            f"最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
+            f"the last line's digest is not {head}: lines were cut from the end or added")))
+    return Audit(str(path), number, None if previous is None else _sha256(previous),
+                 tuple(findings), tuple(changes),
+                 tuple((a, b, n) for (a, b), n in counts.items()))
+
+
+def _broken(expected: str | None, found: object) -> Text:
+    if expected is None:
+        return Text("日志的第一行却指向前一行:开头的行被删除", "the first line follows a line "
+                    "that is not there: lines were removed from the start")
+    if found is None:
+        return Text("此行自称第一行:之前的行被删除或移动", "this line says it is the first: "
+                    "the lines before it were removed or moved")
+    return Text("哈希链断开:此行与前一行不符,有行被删除、修改或移动",
+                "the chain is broken: this line does not follow the line before it "
+                "(a line was removed, edited or moved)")
+
+
+def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
+    try:
+        with Path(path).open("rb") as file:
+            for number, line in enumerate(iter(
+                    lambda: file.readline(MAX_DECISION_LOG_LINE_BYTES + 2), b""), start=1):
+                if len(line) > MAX_DECISION_LOG_LINE_BYTES + 1:
+                    raise DecisionLogError(f"{path}, line {number}: longer than "
+                                           f"{MAX_DECISION_LOG_LINE_BYTES} bytes; "
+                                           "not a decision log")
+                yield number, line.rstrip(b"\n")
+    except OSError as error:
+        raise DecisionLogError(f"{path}: cannot read the decision log: "
+                               f"{error.strerror or error}") from None
+
+
+def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
+                  books: dict[tuple[str, dt.date | None], Rulebook | None],
+                  counts: dict[tuple[str, str], int], missing: set[str],
+                  findings: list[Finding], changes: list[VerdictChange]) -> None:
+    if str(record["schema_version"]) != DECISION_LOG_SCHEMA_VERSION:
+        findings.append(Finding(number, Text(
+            f"schema_version {record['schema_version']!r},本版本读取 "
+            f"{DECISION_LOG_SCHEMA_VERSION}",
+            f"schema_version {record['schema_version']!r}; this qrules reads "
+            f"{DECISION_LOG_SCHEMA_VERSION}")))
+        return
+    logged = record["rulebook"]
+    as_of = None if record["as_of"] is None else dt.date.fromisoformat(record["as_of"])
+    key = (str(logged["fingerprint"]), as_of)
+    if key not in books:
+        books[key] = resolve(str(logged["id"]), str(logged["version"]), key[0], as_of)
+    book = books[key]
+    label = f"{logged['id']} {logged['version']} ({str(logged['fingerprint'])[:12]})"
+    if book is None:
+        if key[0] not in missing:
+            missing.add(key[0])
+            findings.append(Finding(number, Text(
+                f"找不到指纹为 {key[0][:12]} 的规则集 {label}:用 --rulebook 指定"
+                "(文件夹或 REV:PATH)",
+                f"no rulebook with fingerprint {key[0][:12]} ({label}) was found: name it "
+                "with --rulebook (a folder or REV:PATH)")))
+        return
+    audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"
+    counts[(label, audited)] = counts.get((label, audited), 0) + 1
+    rule_id, year = str(record["rule"]), int(record["year"])
+    years = tuple(int(y) for y in record["years"])
+    rule = book.get(rule_id)
+    judged = None if rule is None else stood(rule, year, years)
+    if judged is None:
+        findings.append(Finding(number, Text(
+            f"{rule_id}:{audited} 中没有此规则(或 {year} 年不适用)",
+            f"{rule_id}: {audited} has no such rule (or not in force in {year})")))
+        return
+    inputs = {str(m): Fraction(str(v)) for m, v in record["inputs"].items()}
+    again = replay(book, judged, year, years, inputs, record["district"])
+    was = Verdict(record["verdict"])
+    if again.verdict is not was:
+        target = judged.target
+        logged_target = record["target"]
+        changes.append(VerdictChange(
+            number, rule_id, year, record["district"], was, again.verdict, record["observed"],
+            None if logged_target is None else f"{logged_target['op']} {logged_target['value']}",
+            None if target is None else f"{target.op} {format_number(target.value)}",
+            book.fingerprint == key[0], years))
+
+
+def audit_text(audit: Audit, lang: Lang = "en") -> str:
+    zh = lang == "zh"
+    lines = [(f"决策日志 {audit.path}:{audit.lines} 行" if zh
+              else f"decision log {audit.path}: {audit.lines} lines")
+             + (f",末行摘要 {audit.head}" if zh and audit.head else
+                f", head {audit.head}" if audit.head else "")]
+    for logged, audited, count in audit.rulebooks:
+        lines.append(f"  {count} 行由 {logged} 判定,按 {audited} 复核" if zh
+                     else f"  {count} lines judged by {logged}, audited against {audited}")
+    for finding in audit.findings:
+        where = f"第 {finding.line} 行:" if zh else f"line {finding.line}: "
+        lines.append(f"  {where}{finding.message.get(lang)}")
+    if audit.changes:
+        count = len(audit.changes)
+        lines.append(f"{count} 个判定将改变:" if zh
+                     else f"{count} verdict{'s' if count > 1 else ''} would change:")
+        lines.extend(f"  {c.describe(lang)}" for c in audit.changes)
+    if audit.clean:
+        lines.append("复核无误:哈希链完整,每个判定都能由记录的输入重新得出" if zh
+                     else "clean: the chain is intact and every verdict follows from its "
+                          "logged inputs")
+    # Values come from the log, which may be hostile: no control character runs
+    # on the terminal, and none can forge a line.
+    return "\n".join(terminal(line) for line in lines) + "\n"
+
+
+def audit_json(audit: Audit) -> str:
+    data = {
+        "schema_version": DECISION_LOG_SCHEMA_VERSION,
+        "path": audit.path, "lines": audit.lines, "head": audit.head, "clean": audit.clean,
+        "rulebooks": [{"logged": a, "audited": b, "lines": n} for a, b, n in audit.rulebooks],
+        "findings": [{"line": f.line, "message": {"zh": f.message.zh, "en": f.message.en}}
+                     for f in audit.findings],
+        "changes": [{"line": c.line, "rule": c.rule, "year": c.year,
+                     "years": list(c.years or (c.year,)), "district": c.district,
+                     "logged": c.logged.value, "now": c.now.value, "observed": c.observed,
+                     "target_logged": c.target_logged, "target_now": c.target_now,
+                     "same_rulebook": c.same_rulebook}
+                    for c in audit.changes],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

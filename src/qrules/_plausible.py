@@ -1,0 +1,181 @@
+"""Plausibility of reported figures: what the rulebook says a value can be.
+
+A measure's values lie within its bounds (`Measure.lower`, `Measure.upper`: by
+default at least 0, and at most 100 for a percentage), a part is at most its
+whole (`Measure.at_most`: samples passed, at most samples tested), and a share
+computed from its counts is within its own bounds too. A figure that breaks
+them is a data error with its row, never judged: a verdict on an impossible
+figure would hold for no reading of the data.
+
+`doubtful` finds what is possible but not consistent: a reported share that
+differs from the one its counts give by more than its rounding. Judging goes
+on (the counts decide, and the result says so) unless asked to be strict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, TypeAlias
+
+import sympy
+
+from ._compile import evaluate_exact
+from ._errors import Problem
+from ._expr import format_number
+from ._model import Measure, Rulebook, expression_of
+
+if TYPE_CHECKING:
+    from ._data import Observation  # the reader calls this module: no import back
+
+__all__ = ["agrees", "doubtful", "implausible"]
+
+_Key = tuple[int, str | None]
+_Row: TypeAlias = "dict[str, tuple[Observation, str]]"
+
+
+def _rows(observations: Sequence[Observation], file: str,
+          places: Sequence[str] | None) -> dict[_Key, _Row]:
+    """Each year and district's observations with the place of each value."""
+    rows: dict[_Key, _Row] = {}
+    for index, observation in enumerate(observations):
+        place = places[index] if places is not None else _place(observation, file)
+        rows.setdefault((observation.year, observation.district), {})[
+            observation.measure] = (observation, place)
+    return rows
+
+
+def _place(observation: Observation, file: str) -> str:
+    origin = observation.origin.removeprefix(f"{file}: ")
+    return origin or f"{observation.measure} in {_when((observation.year, observation.district))}"
+
+
+def _when(key: _Key) -> str:
+    year, district = key
+    return f"{year}" + (f", {district}" if district else "")
+
+
+def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: str,
+                places: Sequence[str] | None = None) -> list[Problem]:
+    """Every figure outside what its measure's bounds and relations allow.
+
+    ``places`` gives where each observation's value is (``row 5, column
+    'value'``), in the order of ``observations``; by default, its origin.
+    """
+    measures = rulebook.measures
+    problems: list[Problem] = []
+    for key, row in _rows(observations, file, places).items():
+        flagged: set[str] = set()
+        for name, (observation, place) in row.items():
+            measure = measures.get(name)
+            value = observation.value
+            if measure is None or value is None:
+                continue
+            if not measure.within(value):
+                flagged.add(name)
+                problems.append(Problem(
+                    file, f"{name} = {format_number(value)} in {_when(key)} is outside its "
+                          f"plausible values, {measure.bounds_text()}{_unit(measure)}",
+                    where=place, hint="correct the figure; a measure's bounds are in its "
+                                      "rulebook's measures.toml"))
+            for whole in measure.at_most:
+                found = row.get(whole)
+                if found is None or found[0].value is None or value <= found[0].value:
+                    continue
+                flagged |= {name, whole}
+                problems.append(Problem(
+                    file, f"{name} = {format_number(value)} is more than {whole} = "
+                          f"{format_number(found[0].value)} ({found[1]}) in {_when(key)}: "
+                          f"{measure.name.en.lower()} cannot exceed "
+                          f"{measures[whole].name.en.lower()}",
+                    where=place, hint="correct one of the two figures"))
+        problems += _computed(measures, key, row, file, flagged)
+    return problems
+
+
+def _unit(measure: Measure) -> str:
+    label = measure.unit.en
+    return f" ({label})" if label and label != "%" else ""
+
+
+def _computed(measures: Mapping[str, Measure], key: _Key, row: _Row, file: str,
+              flagged: set[str]) -> list[Problem]:
+    """Shares computed from counts that fall outside their measure's bounds
+    (when no bound or relation of the counts has said so already)."""
+    problems = []
+    for measure in measures.values():
+        if measure.formula is None or not measure.formula.names <= row.keys():
+            continue
+        value = _from_counts(measures, measure, row)
+        if value is None or measure.within(value):
+            continue
+        names = sorted(measure.formula.names) if measure.formula is not None else []
+        if flagged & set(names):
+            continue
+        counts = ", ".join(f"{n} = {format_number(row[n][0].value or Fraction(0))} "
+                           f"({row[n][1]})" for n in names)
+        problems.append(Problem(
+            file, f"{measure.id} computed from {counts} in {_when(key)} is "
+                  f"{format_number(value)}, outside its plausible values, "
+                  f"{measure.bounds_text()}", where=row[names[0]][1],
+            hint="correct the counts"))
+    return problems
+
+
+def _from_counts(measures: Mapping[str, Measure], measure: Measure, row: _Row
+                 ) -> Fraction | None:
+    """The measure computed from its formula's inputs in a row, when all are there."""
+    formula = measure.formula
+    if formula is None or not formula.names <= row.keys():
+        return None
+    env: dict[sympy.Symbol, Fraction] = {}
+    for name in formula.names:
+        value = row[name][0].value
+        if value is None:
+            return None
+        env[measures[name].symbol] = value
+    try:
+        return evaluate_exact(expression_of(measure.id, measures, frozenset({measure.id})),
+                              env)
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
+def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
+             places: Sequence[str] | None = None) -> list[Problem]:
+    """Reported values that differ from what their counts give, by more than the
+    rounding of the value as written (``98.5`` stands for 98.45 to 98.55)."""
+    measures = rulebook.measures
+    problems = []
+    for key, row in _rows(observations, file, places).items():
+        for name, (observation, place) in row.items():
+            measure = measures.get(name)
+            reported = observation.value
+            if measure is None or reported is None:
+                continue
+            computed = _from_counts(measures, measure, row)
+            if computed is None or agrees(reported, computed):
+                continue
+            inputs = sorted(measure.formula.names) if measure.formula is not None else []
+            counts = ", ".join(f"{n} ({row[n][1]})" for n in inputs)
+            problems.append(Problem(
+                file, f"{name} = {format_number(reported)} in {_when(key)} differs from "
+                      f"{format_number(computed)} computed from {counts}",
+                where=place, hint="correct the figure or the counts; without strict checking, "
+                                  "a verdict stands only where both readings give it"))
+    return problems
+
+
+def agrees(reported: Fraction, computed: Fraction) -> bool:
+    """Whether a reported value is ``computed`` rounded to the places it is written
+    to: ``98.5`` agrees with 98.48, ``99`` with 98.6, ``99.5`` not with 98.6."""
+    return abs(computed - reported) <= _half_unit(reported)
+
+
+def _half_unit(value: Fraction) -> Fraction:
+    """Half a unit of the last decimal place ``value`` is written to (0 for a
+    value with no finite decimal, which was not rounded)."""
+    for places in range(12):
+        if (value * 10**places).denominator == 1:
+            return Fraction(1, 2 * 10**places)
+    return Fraction(0)
