@@ -898,10 +898,14 @@ class _Rows:
                         "10^30, written with at most 60 digits",
                         where=f"row {number}, column {self.header[i]!r}")
 
-            def cell(column: str, cells: Sequence[object] = cells) -> object:
+            # A cell too large to read, or a formula without its value, is never read.
+            unsafe = frozenset(c for c, p in broken.items() if p.where != f"row {number}")
+
+            def cell(column: str, cells: Sequence[object] = cells,
+                     unsafe: frozenset[str] = unsafe) -> object:
                 position = self.positions.get(column)
                 value = cells[position] if position is not None and position < len(cells) \
-                    else None
+                    and column not in unsafe else None
                 return None if isinstance(value, Uncached) else value
 
             yield number, cell, broken
