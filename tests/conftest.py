@@ -106,6 +106,6 @@ def postgres(postgres_url: str) -> Iterator[Any]:
     try:
         psycopg = importlib.import_module("psycopg")
     except ImportError:
-        _unavailable("psycopg is not installed (pip install 'qrules[postgres]')")
+        _unavailable("psycopg is not installed (pip install 'qrules-plan[postgres]')")
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         yield connection

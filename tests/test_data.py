@@ -108,8 +108,12 @@ def test_dataset_with_bom_and_json(mini: qrules.Rulebook, tmp_path: Path) -> Non
     assert qrules.read_dataset(json_path, mini).observations[0].value == Fraction(197, 2)
 
 
-def test_dataset_not_utf8(mini: qrules.Rulebook, tmp_path: Path) -> None:
+def test_dataset_in_gbk_is_read_and_said_so(mini: qrules.Rulebook, tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
     path.write_bytes("year,measure,value\n2025,firms,无\n".encode("gbk"))
-    with pytest.raises(qrules.DataError, match="not UTF-8"):
-        qrules.read_dataset(path, mini)
+    dataset = qrules.read_dataset(path, mini)
+    assert dataset.observations[0].value is None
+    assert [n.en for n in dataset.notes] == ["read as GB18030"]
+    # An encoding given is honoured: these bytes are not UTF-8.
+    with pytest.raises(qrules.DataError, match="not utf-8 at byte"):
+        qrules.read_dataset(path, mini, encoding="utf-8")

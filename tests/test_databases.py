@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qrules._records import duckdb_connection
+from qrules._tabular import duckdb_connection
 
 from .conftest import run
 

@@ -526,12 +526,12 @@ def test_fuzzed_rules(tmp_path_factory: pytest.TempPathFactory, requirement: str
 
 def test_running_out_of_memory_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """A log too large for the Python readers (10M rows): said, with what to do."""
-    import qrules._records  # noqa: PLC0415
+    import qrules._tabular  # noqa: PLC0415
 
     def exhausted(*args: object) -> object:
         raise MemoryError
 
-    monkeypatch.setattr(qrules._records, "_from_csv", exhausted)
+    monkeypatch.setattr(qrules._tabular, "from_csv", exhausted)
     assert_clean(run("check", YANTAI, "--register", str(REGISTER)), "register.csv",
                  "too large to read into memory", "--database")
     monkeypatch.setattr(qrules.cli, "load", exhausted)

@@ -1,7 +1,7 @@
 """Spark SQL gives the reference engine's results (opt-in: QRULES_SPARK=1).
 
 Runs the query emitted in Spark's dialect through a local SparkSession
-(``pip install 'qrules[spark]'``; Java 17). Spark is big and slow to start, so
+(``pip install 'qrules-plan[spark]'``; Java 17). Spark is big and slow to start, so
 this test runs only when asked for; ``docs/engines.md`` says how.
 """
 

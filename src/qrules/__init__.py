@@ -10,7 +10,7 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
-from ._data import Dataset, Observation, parse_value, read_dataset
+from ._data import Dataset, Observation, parse_value
 from ._errors import (
     DataError,
     ExpressionError,
@@ -24,6 +24,7 @@ from ._errors import (
 )
 from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
+from ._figures import read_dataset
 from ._lint import Finding, lint
 from ._load import load, rulebook_names
 from ._model import (
@@ -43,6 +44,7 @@ from ._model import (
 from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
 from ._records_engine import evaluate_records
 from ._recordspec import RecordSpec
+from ._rollup import Derivation
 from .engines import evaluate_tables
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "DatedTarget",
+    "Derivation",
     "Evaluation",
     "ExpressionError",
     "FailingUnit",

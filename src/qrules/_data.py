@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import functools
 import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._errors import DataError, Problem, did_you_mean
+from ._errors import did_you_mean
 from ._limits import number_problem
-from ._plausible import implausible
+from ._model import UNITS, Text
+from ._tabular import MISSING_MARKERS
 
 if TYPE_CHECKING:
     from ._model import Rulebook, Unit
 
-__all__ = ["MISSING_MARKERS", "Dataset", "Observation", "parse_value", "read_dataset"]
-
-#: Texts that offices write for "no figure": each reads as missing, never as zero.
-MISSING_MARKERS = frozenset(
-    {"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"}
-)
+__all__ = ["MISSING_MARKERS", "Dataset", "FiguresMapping", "Observation", "ValueProblem",
+           "parse_value", "parse_year"]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
@@ -40,20 +34,26 @@ class ValueProblem(ValueError):
     """A single value could not be read; the caller adds where it was."""
 
 
-def parse_value(value: object, unit: Unit | None = None) -> Fraction | None:
+def parse_value(value: object, unit: Unit | None = None, *,
+                scale: Fraction | int = 1) -> Fraction | None:
     """Read a reported value exactly; ``None`` means missing.
 
     Text may be written as offices write it: ``"98.6%"`` (for a percent
-    measure), ``"1,234"``, full-width digits, ``"197/2"``, or a missing marker
-    such as ``"—"`` or ``"无"``. A float is read as the shortest decimal that
-    prints as it (``0.1`` is one tenth), never as its binary approximation.
+    measure), ``"1,234"``, full-width digits, ``"197/2"``, the measure's unit
+    after the number (``"50处"``, ``"12家"``), or a missing marker such as
+    ``"—"`` or ``"无"``. A unit that contradicts the measure's (a ``%`` on a
+    count, ``亿元`` on a percentage) is an error. A float is read as the
+    shortest decimal that prints as it (``0.1`` is one tenth), never as its
+    binary approximation. ``scale`` multiplies the value (a column in 万: 10000).
 
     >>> parse_value("９８.５%"), parse_value("1,234"), parse_value("无")
     (Fraction(197, 2), Fraction(1234, 1), None)
     """
     result = _parse(value, unit)
+    if result is not None and scale != 1:
+        result *= scale
     if result is not None and unit is not None:
-        if result < 0:
+        if result.numerator < 0:
             raise ValueProblem(f"{_show(value)} is negative; {unit.id} values cannot be")
         if unit.integer and result.denominator != 1:
             raise ValueProblem(f"{_show(value)} is not a whole number of {unit.en or unit.id}")
@@ -65,14 +65,18 @@ def _show(value: object) -> str:
 
 
 def _parse(value: object, unit: Unit | None) -> Fraction | None:
+    if value is None:
+        return None
+    if type(value) is str:  # the commonest, first: the checks below are slower
+        return _parse_text(value, unit)  # (which measures the number it reads)
     # Each number is measured before it is made exact: Fraction(Decimal("1e100000000"))
     # would compute every digit.
     if isinstance(value, Decimal | Fraction):
         _check(value)
     elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
         _check(int(value))
-    if value is None:
-        return None
+    if type(value) is int:
+        return Fraction(value)
     if isinstance(value, bool):
         raise ValueProblem(f"{value!r} is a truth value, not a number")
     if isinstance(value, Fraction):
@@ -98,6 +102,50 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
     raise ValueProblem(f"expected a number or text, got {type(value).__name__} {value!r}")
 
 
+#: Unit words that may follow a number, beside each unit's own (`Unit.zh`,
+#: `Unit.en`): a generic 个 for any count, 人 for people. Any other word in
+#: `_UNIT_WORDS` after a number is a unit that contradicts the measure's.
+_EXTRA_WORDS = {"people": ("人",), "batches": ("批",), "square_metres": ("m2", "㎡")}
+_MONEY_WORDS = ("元", "万元", "亿元", "千元", "万", "亿", "yuan")
+_TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-][^\d]*)\Z")
+
+
+@functools.cache
+def _unit_words() -> frozenset[str]:
+    words = {w.lower() for u in UNITS.values() for w in (u.zh, u.en, u.id) if w}
+    return frozenset(words | {w for ws in _EXTRA_WORDS.values() for w in ws}
+                     | set(_MONEY_WORDS) | {"个"})
+
+
+def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
+    """The number of ``50处`` when the measure counts 处; an error when the word
+    is another unit, or when there is no measure to say what the unit is."""
+    match = _TRAILING_WORD.match(normal)
+    if match is None:
+        return normal
+    number, word = match.group(1), match.group(2).strip().lower()
+    if unit is not None:
+        own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ()))
+               if w}
+        if unit.integer:
+            own.add("个")
+        if word in own:
+            return number
+        if word in _unit_words():
+            return _contradicts(text, word, unit)
+    return normal
+
+
+def _unit_shown(unit: Unit) -> str:
+    """``batches (批次)``, or ``%`` where both languages write it alike."""
+    en = unit.en or unit.id
+    return en if en == unit.zh else f"{en} ({unit.zh})"
+
+
+def _contradicts(text: str, word: str, unit: Unit) -> str:
+    raise ValueProblem(f"'{text}' is in {word}, but the measure is in {_unit_shown(unit)}")
+
+
 _Number = TypeVar("_Number", Decimal, Fraction, int)
 
 
@@ -120,15 +168,15 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     normal = unicodedata.normalize("NFKC", text).strip()
     if normal.lower() in MISSING_MARKERS:
         return None
+    normal = _strip_unit(normal, text, unit)
     percent = normal.endswith("%")
     if percent:
         if unit is not None and unit.id != "percent":
             raise ValueProblem(
-                f"'{text}' is a percentage, but the measure is in {unit.en or unit.id}"
-            )
+                f"'{text}' is a percentage, but the measure is in {_unit_shown(unit)}")
         normal = normal[:-1].rstrip()
     if _GROUPED.match(normal):
-        normal = normal.replace(",", "")
+        normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
     if _DECIMAL.match(normal):
         return Fraction(_bounded(Decimal(normal)))
     ratio = _RATIO.match(normal)
@@ -157,10 +205,17 @@ class Observation:
 
 @attrs.frozen
 class Dataset:
-    """Reported figures, one observation per measure, year and district."""
+    """Reported figures, one observation per measure, year and district.
+
+    ``notes`` say how the source was read (its encoding, the row its header
+    was found in, its layout); ``cells`` is true when each observation is a
+    cell of a wide sheet rather than a row.
+    """
 
     name: str
     observations: tuple[Observation, ...]
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    cells: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -175,169 +230,25 @@ class Dataset:
         cls, rulebook: Rulebook, values: Mapping[str, object], *, year: int,
         district: str | None = None, name: str = "<mapping>",
     ) -> Dataset:
-        """A dataset from ``{measure id: value}`` for one year."""
-        rows = [
-            {"measure": measure, "year": year, "district": district, "value": value}
-            for measure, value in values.items()
-        ]
-        return _build(rulebook, name, rows, lambda i, key: f"key {rows[i]['measure']!r}")
+        """A dataset from ``{measure: value}`` for one year (a measure named by
+        its id or its zh or en name)."""
+        # The figures reader builds datasets; it imports this module.
+        from ._figures import read_dataset  # noqa: PLC0415
+
+        return read_dataset(values, rulebook, year=year, district=district, name=name)
 
 
-_COLUMNS = ("year", "district", "measure", "value")
-_REQUIRED = ("year", "measure", "value")
+def parse_year(value: object) -> int | None:
+    """A year as offices write it (``2025``, ``2025年``, ``2025年度``, a number
+    cell); ``None`` when it is not a year from 1900 to 2200."""
+    if isinstance(value, str):
+        return _year_of(value)  # a sheet repeats its years: each text is read once
+    return _year(value)
 
 
-def read_dataset(path: str | Path, rulebook: Rulebook) -> Dataset:
-    """Read reported figures from a CSV or JSON file.
-
-    CSV has the columns ``year``, ``measure``, ``value`` and optionally
-    ``district``; JSON is a list of objects with those keys. Every problem in
-    the file is reported at once, each with its row and column.
-    """
-    path = Path(path)
-    name = path.name
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise DataError(str(path), [Problem(name, f"cannot read: {error.strerror}")]) from None
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        rows, problems = _csv_rows(name, raw)
-        origin = lambda i, key: f"row {i + 2}, column {key!r}"  # noqa: E731 (header is row 1)
-    elif suffix == ".json":
-        rows, problems = _json_rows(name, raw)
-        origin = lambda i, key: f"item {i}, key {key!r}"  # noqa: E731
-    else:
-        raise DataError(
-            str(path),
-            [Problem(name, f"unknown file type {suffix or '(none)'!r}; use .csv or .json")],
-        )
-    if problems:
-        raise DataError(str(path), problems)
-    return _build(rulebook, name, rows, origin)
-
-
-def _decode(name: str, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(
-            name,
-            [Problem(name, f"not UTF-8 (byte {error.start}): save the file as UTF-8")],
-        ) from None
-
-
-def _csv_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Problem]]:
-    reader = csv.DictReader(io.StringIO(_decode(name, raw), newline=""))
-    rows: list[dict[str, Any]] = []
-    try:
-        header = [h.strip() for h in reader.fieldnames or []]
-        problems = _check_columns(name, header)
-        if problems:
-            return [], problems
-        reader.fieldnames = header
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                problems.append(Problem(name, "more cells than columns", where=f"row {number}"))
-                continue
-            rows.append({k: (v if v is not None else "") for k, v in row.items()})
-    except csv.Error as error:  # a field over the csv module's limit, a NUL...
-        return [], [Problem(name, f"not a readable CSV file: {error}",
-                            where=f"line {reader.reader.line_num}")]
-    return rows, problems
-
-
-def _check_columns(name: str, header: Iterable[str]) -> list[Problem]:
-    header = list(header)
-    problems = []
-    for column in header:
-        if column not in _COLUMNS:
-            problems.append(Problem(
-                name, f"unknown column {column!r}", where="header",
-                hint=did_you_mean(column, _COLUMNS) or f"columns are {', '.join(_COLUMNS)}",
-            ))
-    for column in _REQUIRED:
-        if column not in header:
-            problems.append(Problem(name, f"missing column {column!r}", where="header"))
-    return problems
-
-
-def _json_rows(name: str, raw: bytes) -> tuple[list[dict[str, Any]], list[Problem]]:
-    try:
-        # Numbers are kept as Decimal text, so 98.5 never passes through a float.
-        # A long integer stays a Decimal too, to be measured before int() would
-        # meet its 4,300-digit limit.
-        data = json.loads(_decode(name, raw), parse_float=Decimal,
-                          parse_int=lambda text: int(text) if len(text) < 32 else Decimal(text))
-    except json.JSONDecodeError as error:
-        return [], [Problem(name, f"not valid JSON: {error.msg}",
-                            where=f"line {error.lineno}, column {error.colno}")]
-    except RecursionError:
-        return [], [Problem(name, "not valid JSON: nested too deeply",
-                            hint="a dataset is an array of objects of numbers and text")]
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        return [], [Problem(name, "expected a JSON array of objects "
-                                  "with keys year, measure, value (and district)")]
-    problems = []
-    for index, item in enumerate(data):
-        for key in _check_columns(name, item.keys()):
-            problems.append(attrs.evolve(key, where=f"item {index}"))
-        for key, value in item.items():
-            # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
-            if any(isinstance(s, str) and _SURROGATE.search(s) for s in (key, value)):
-                problems.append(Problem(name, "a lone surrogate (\\ud800 to \\udfff) is "
-                                        "not text", where=f"item {index}, key {key!r}"))
-    return data, problems
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _build(
-    rulebook: Rulebook, name: str, rows: list[dict[str, Any]], origin: Any
-) -> Dataset:
-    problems: list[Problem] = []
-    seen: dict[tuple[str, int, str | None], str] = {}
-    observations = []
-    places: list[str] = []  # where each observation's value is, for `implausible`
-    for index, row in enumerate(rows):
-        measure_id = str(row["measure"]).strip()
-        measure = rulebook.measures.get(measure_id)
-        if measure is None:
-            problems.append(Problem(
-                name, f"unknown measure {measure_id!r} in rulebook {rulebook.id!r}",
-                where=origin(index, "measure"),
-                hint=did_you_mean(measure_id, rulebook.measures)
-                or "`qrules list` shows the measures",
-            ))
-            continue
-        year = _year(row["year"])
-        if year is None:
-            problems.append(Problem(name, f"year {row['year']!r} is not a year such as 2025",
-                                    where=origin(index, "year")))
-            continue
-        district = row.get("district")
-        district = str(district).strip() or None if district is not None else None
-        try:
-            value = parse_value(row["value"], measure.unit)
-        except ValueProblem as error:
-            problems.append(Problem(name, f"{measure_id}: {error}", where=origin(index, "value")))
-            continue
-        key = (measure_id, year, district)
-        where = origin(index, "measure").rsplit(",", 1)[0]
-        if key in seen:
-            problems.append(Problem(
-                name, f"{measure_id!r} for {year}{' in ' + district if district else ''} "
-                      f"is given twice (first at {seen[key]})", where=where,
-            ))
-            continue
-        seen[key] = where
-        observations.append(Observation(measure_id, year, value, district, f"{name}: {where}"))
-        places.append(origin(index, "value"))
-    problems += implausible(rulebook, observations, name, places)
-    if problems:
-        raise DataError(name, problems)
-    return Dataset(name, tuple(observations))
+@functools.lru_cache(maxsize=1024)
+def _year_of(text: str) -> int | None:
+    return _year(text)
 
 
 def _year(value: object) -> int | None:
@@ -345,9 +256,113 @@ def _year(value: object) -> int | None:
         return None
     if isinstance(value, int):
         year = value
+    elif isinstance(value, float) and value.is_integer():
+        year = int(value)
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("年")
-        if not text.isdigit():
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = text.removesuffix("年度").removesuffix("年").rstrip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 4:
             return None
         year = int(text)
     return year if 1900 <= year <= 2200 else None
+
+
+_SCALE_WORDS = {"百": 100, "千": 1000, "万": 10_000, "十万": 100_000, "百万": 1_000_000,
+                "千万": 10_000_000, "亿": 100_000_000}
+_FIGURE_COLUMNS = ("year", "district", "measure", "value")
+
+
+@attrs.frozen
+class FiguresMapping:
+    """How one office's sheets of reported figures name things: the
+    ``[figures]`` part of a mapping file (``docs/datasets.md``).
+
+    ``columns`` maps a canonical column (year, district, measure, value) to
+    the names it may have; ``measures`` a name as written (normalised) to a
+    measure id; ``districts`` a district as written to the district meant
+    (``""``: the whole city); ``scale`` a column (as written) to the factor
+    its values are multiplied by (a column in 万: 10000).
+    """
+
+    columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    measures: Mapping[str, str] = attrs.field(factory=dict)
+    districts: Mapping[str, str] = attrs.field(factory=dict)
+    scale: Mapping[str, Fraction] = attrs.field(factory=dict)
+    name: str = "<mapping>"
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], problem: Callable[..., None], *,
+              name: str = "<mapping>") -> FiguresMapping:
+        """The ``[figures]`` table of a mapping file; each problem is given to
+        ``problem(message, key, hint)``."""
+        out: dict[str, Any] = {}
+        for section, inner in data.items():
+            key = f"figures.{section}"
+            if section not in ("columns", "measures", "districts", "scale") or not isinstance(
+                    inner, Mapping):
+                problem("expected [figures.columns], [figures.measures], [figures.districts] "
+                        "or [figures.scale] tables", key,
+                        did_you_mean(section, ("columns", "measures", "districts", "scale")))
+                continue
+            out[section] = _PARTS[section](key, inner, problem)
+        return cls(**out, name=name)
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _figure_columns(key: str, data: Mapping[str, Any], problem: Callable[..., None]
+                    ) -> dict[str, tuple[str, ...]]:
+    columns: dict[str, tuple[str, ...]] = {}
+    for canonical, names in data.items():
+        if canonical not in _FIGURE_COLUMNS:
+            problem("unknown figures column", f"{key}.{canonical}",
+                    did_you_mean(canonical, _FIGURE_COLUMNS)
+                    or f"known: {', '.join(_FIGURE_COLUMNS)}")
+            continue
+        listed = [names] if isinstance(names, str) else names
+        if not isinstance(listed, list) or not listed or not all(
+                isinstance(n, str) and n.strip() for n in listed):
+            problem("expected a column name or an array of them", f"{key}.{canonical}")
+            continue
+        columns[canonical] = tuple(_normal(n) for n in listed)
+    return columns
+
+
+def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for written, meant in data.items():
+        if not isinstance(meant, str) or (key.endswith("measures") and not meant.strip()):
+            problem("expected a text" + (" (a measure id)" if key.endswith("measures") else
+                                         " (a district; \"\" for the whole city)"),
+                    f"{key}.{written}")
+            continue
+        names[_normal(written)] = _normal(meant)
+    return names
+
+
+def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]
+            ) -> dict[str, Fraction]:
+    scales: dict[str, Fraction] = {}
+    for column, given in data.items():
+        factor: Fraction | None = None
+        if isinstance(given, int) and not isinstance(given, bool) and given > 0:
+            factor = Fraction(given)
+        elif isinstance(given, str):
+            text = _normal(given)
+            if text in _SCALE_WORDS:
+                factor = Fraction(_SCALE_WORDS[text])
+            elif _DECIMAL.match(text) or _RATIO.match(text):
+                factor = Fraction(text.replace(" ", ""))
+        if factor is None or factor <= 0:
+            problem("expected a positive whole number, a decimal or ratio in quotes "
+                    "(\"0.01\"), or 百, 千, 万 or 亿", f"{key}.{column}")
+            continue
+        scales[_normal(column)] = factor
+    return scales
+
+
+_PARTS: dict[str, Callable[[str, Mapping[str, Any], Callable[..., None]], Any]] = {
+    "columns": _figure_columns, "measures": _names, "districts": _names, "scale": _scales,
+}

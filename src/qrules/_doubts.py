@@ -258,7 +258,9 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
     results: list[Result] = []
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
-        for district in (None, *districts):
+        rule = rulebook[query.rule]
+        # Districts are judged on the rules that apply to them (a rule's scope).
+        for district in (None, *(d for d in districts if rule.in_district(d) is not None)):
             counts = counted.get(district, Counts(0, 0))
             if doubts:
                 found = doubts.of_query(query, district, counts)

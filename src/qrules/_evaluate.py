@@ -20,7 +20,7 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
 import sympy
@@ -39,6 +39,7 @@ from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
+from ._rollup import Derivation, Rollup, roll_up
 
 __all__ = [
     "SOURCES",
@@ -58,7 +59,9 @@ __all__ = [
     "year_span",
 ]
 
-DataInput: TypeAlias = Dataset | Mapping[str, object]
+#: A `Dataset`, a mapping of measure to value, or anything `read_dataset` reads
+#: (a file, a DataFrame, an Arrow table, a list of dicts).
+DataInput: TypeAlias = Dataset | Mapping[str, object] | Any
 #: What a result was judged from (not to be confused with a rule's `Source`, where
 #: the plan states it).
 SourceKind: TypeAlias = Literal["figures", "records"]
@@ -169,6 +172,11 @@ class Result:
     #: Judged from records: the rejected rows that bear on it, as (table kind,
     #: row): ``("register", 7)``. The result is unknown when they could change it.
     rejected_rows: tuple[tuple[str, int], ...] = attrs.field(default=(), repr=False)
+    #: Where the rule applies (its ``scope``), or ``district-target`` when the
+    #: district was judged against a target of its own.
+    scope: str = "city"
+    #: City values the result used that were derived as sums of the districts'.
+    derived: tuple[Derivation, ...] = ()
     #: What the verdict was judged from: reported figures, or records (a register
     #: and an inspection log).
     source: SourceKind = "figures"
@@ -221,6 +229,13 @@ class Evaluation:
     unused: tuple[Observation, ...] = attrs.field(repr=False)
     #: The records tables judged, if any: how their rows were read.
     records: tuple[Reconciliation, ...] = ()
+    #: What the reader should know of the judgement: city rows that their
+    #: districts' rows contradict, results not shown.
+    notes: tuple[Text, ...] = ()
+    #: How the dataset was read (its encoding, header row, layout).
+    dataset_notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    #: The dataset is a wide sheet: its figures are cells, not rows.
+    cells: bool = False
 
     def __iter__(self) -> Iterator[Result]:
         return iter(self.results)
@@ -343,24 +358,50 @@ def evaluate(
         problems += doubtful(rulebook, dataset.observations, dataset.name)
     if problems:
         raise DataError(dataset.name, problems)
-    tables: dict[str | None, _Table] = {}
-    for observation in dataset.observations:
+    # The city's rows are those reported for it and those its districts' rows add up to.
+    # Every district the rulebook names (in plan.toml, or with a target of its
+    # own) must report before its districts' rows add up to the city's.
+    named = (*rulebook.districts, *(d for rule in rulebook.rules for d, _ in rule.districts))
+    rollup = roll_up(rulebook.measures, dataset, named, complete=bool(rulebook.districts))
+    reported = [o for o in dataset.observations if o.district is None]
+    city = rollup.city_rows(reported)
+    # A sum is a figure too: one beyond its measure's bounds is not judged.
+    problems = implausible(rulebook, city[len(reported):], dataset.name)
+    if problems:
+        raise DataError(dataset.name, problems)
+    tables: dict[str | None, _Table] = {None: {}}
+    for observation in [*city, *(o for o in dataset.observations if o.district is not None)]:
         table = tables.setdefault(observation.district, {})
         table.setdefault(observation.year, {})[observation.measure] = observation
-    if not tables:
-        tables[None] = {}
     chosen = tuple(rulebook.rules if rules is None else rules)
+    # A dataset by district: every district known is judged, on no rows if it has none.
+    for name in rollup.districts:
+        tables.setdefault(name, {})
     used: set[Observation] = set()
     results = []
     for district in sorted(tables, key=lambda d: (d is not None, d or "")):
         table = tables[district]
         frames: dict[int, _Frame] = {}  # shared by every rule's judge of this district
         for rule in chosen:
-            judge = _Judge(rulebook, rule, table, district, used, frames)
+            # The city is judged on every rule; a district on those that apply to it.
+            local = rule if district is None else rule.in_district(district)
+            if local is None:
+                continue
+            scope = "district-target" if rule.district_target(district) else rule.scope
+            judge = _Judge(rulebook, local, table, district, used, frames,
+                           rollup if district is None else Rollup(), scope)
             results.extend(judge.results())
+    # A derived row stands for the district rows it sums.
+    for derivation in rollup.derived.values():
+        derived = Observation(derivation.measure, derivation.year, derivation.value, None,
+                              derivation.describe())
+        if derived in used:
+            used.update(derivation.sources)
     unused = tuple(o for o in dataset.observations if o not in used)
     return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                             dataset.rows_read - len(unused), unused))
+                             dataset.rows_read - len(unused), unused,
+                             notes=rollup.notes(), dataset_notes=dataset.notes,
+                             cells=dataset.cells))
 
 
 def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
@@ -403,6 +444,9 @@ class _Judge:
     #: Each year's values (`frame`), worked out once for all the rules judged on
     #: the table; never changed once made.
     frames: dict[int, _Frame] = attrs.field(factory=dict)
+    #: For the city: the values derived from its districts, and why others were not.
+    rollup: Rollup = attrs.field(factory=Rollup)
+    scope: str = "city"
 
     @property
     def measures(self) -> Mapping[str, Measure]:
@@ -485,13 +529,41 @@ class _Judge:
             changes = self.smallest_changes(predicate, env, values)
         reason = self.reason(outcome, observed, year, (year,), values, expand)
         notes = self.disagreement(year, expand, observed)
-        if notes is not None:
-            reason = Text(f"{reason.zh};{notes.zh}", f"{reason.en}; {notes.en}")
+        derived, said = self.from_districts(year, needed | expand, values)
+        for note in [*([] if notes is None else [notes]), *said]:
+            reason = _joined(reason, note)
         doubt = self.two_readings(year, expand, env, outcome, observed)
         if doubt is not None:
             verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), changes, inputs, (year,))
+                      self.gap(verdict, observed), changes, inputs, (year,),
+                      scope=self.scope, derived=derived)
+
+    def from_districts(self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
+                       ) -> tuple[tuple[Derivation, ...], list[Text]]:
+        """The derived city values among ``names`` in ``year``, and what to say of
+        the districts' rows: sums that contradict the city's row, and why a
+        missing value was not derived from them."""
+        rollup = self.rollup
+        if not rollup.districts:
+            return (), []
+        closure: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
+            if name in closure:
+                continue
+            closure.add(name)
+            formula = self.measures[name].formula
+            if formula is not None and name not in values:
+                stack.extend(formula.names)
+        derived = tuple(rollup.derived[(year, m)] for m in sorted(closure)
+                        if (year, m) in rollup.derived and m in values)
+        said = [rollup.conflicts[(year, m)] for m in sorted(closure)
+                if (year, m) in rollup.conflicts and m in values]
+        said += [rollup.gaps[(year, m)] for m in sorted(closure)
+                 if (year, m) in rollup.gaps and m not in values]
+        return derived, said
 
     def observed(self, expand: frozenset[str], env: Mapping[sympy.Symbol, Fraction]
                  ) -> Fraction | None:
@@ -566,6 +638,13 @@ class _Judge:
                 if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
                     total /= len(years)
                 totals[name] = inputs[name] = total
+        derived: list[Derivation] = []
+        said: list[Text] = []
+        for year in years:
+            values, _ = self.frame(year)
+            found, notes = self.from_districts(year, names, values)
+            derived += found
+            said += notes
         env = {self.measures[m].symbol: v for m, v in totals.items()}
         predicate = rule.predicate(self.measures)
         outcome = evaluate_predicate(predicate, env)
@@ -575,8 +654,11 @@ class _Judge:
             reason = _missing_years(self.measures, missing, years, rule.aggregation)
         else:
             reason = self.reason(outcome, observed, years[-1], tuple(years), totals, frozenset())
+        for note in said:
+            reason = _joined(reason, note)
         return Result(rule, years[-1], verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), (), inputs, tuple(years))
+                      self.gap(verdict, observed), (), inputs, tuple(years),
+                      scope=self.scope, derived=tuple(derived))
 
     # 4. gap and smallest change ---------------------------------------------
 
@@ -651,6 +733,10 @@ class _Judge:
         relation = _relation(observed, target) if observed is not None else target.op
         return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
                     f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+
+
+def _joined(reason: Text, note: Text) -> Text:
+    return Text(f"{reason.zh};{note.zh}", f"{reason.en}; {note.en}")
 
 
 @functools.lru_cache(maxsize=4096)

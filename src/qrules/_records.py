@@ -13,37 +13,35 @@ polars DataFrames, Arrow tables, lists of mappings, and tables in a database
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
 import functools
-import io
 import math
 import numbers
 import operator
 import re
 import tomllib
-import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._boundary import first_line, guarded, outside
-from ._data import MISSING_MARKERS
+from ._data import FiguresMapping
 from ._doubts import RejectedInspection, RejectedUnit
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
-from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO, number_problem
+from ._limits import number_problem
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
+from ._tabular import cell_text as _text
+from ._tabular import missing as _missing
+from ._tabular import normal as _normal
+from ._tabular import suggest as _suggest
 
 __all__ = [
     "ColumnMapping",
@@ -58,8 +56,6 @@ __all__ = [
 
 #: Called now and then while a long input is read: ``progress(what, rows so far)``.
 Progress: TypeAlias = Callable[[str, int], None]
-#: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
-Source: TypeAlias = Any
 
 _PROGRESS_EVERY = 50_000
 
@@ -221,8 +217,9 @@ class ColumnMapping:
     ``register_columns`` maps a canonical column to the names it may have in a
     file (the first one present is read); ``register_codes`` maps, per
     canonical column, a code as written to the canonical code. The same for
-    the log. Load one from a TOML file with `ColumnMapping.load`; see
-    ``docs/records.md`` for the format.
+    the log. ``figures`` is the part for sheets of reported figures. Load one
+    from a TOML file with `ColumnMapping.load`; see ``docs/records.md`` and
+    ``docs/datasets.md`` for the format.
     """
 
     register_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
@@ -230,6 +227,7 @@ class ColumnMapping:
     log_columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     log_codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     name: str = "<mapping>"
+    figures: FiguresMapping = attrs.field(factory=FiguresMapping)
 
     @classmethod
     def load(cls, path: str | Path) -> ColumnMapping:
@@ -259,11 +257,14 @@ class ColumnMapping:
             problems.append(Problem(name, message, key=key, hint=hint))
 
         for table, value in data.items():
-            if table not in _TABLES:
-                problem("unknown table", table, _suggest(table, list(_TABLES)))
+            if table not in _TABLES and table != "figures":
+                problem("unknown table", table, _suggest(table, [*_TABLES, "figures"]))
                 continue
             if not isinstance(value, Mapping):
                 problem("expected a table", table)
+                continue
+            if table == "figures":
+                out["figures"] = FiguresMapping.parse(value, problem, name=name)
                 continue
             for section, inner in value.items():
                 key = f"{table}.{section}"
@@ -284,10 +285,6 @@ class ColumnMapping:
 
     def codes(self, table: str) -> Mapping[str, Mapping[str, str]]:
         return self.register_codes if table == "register" else self.log_codes
-
-
-def _suggest(word: str, options: Sequence[str]) -> str:
-    return did_you_mean(word, options) or f"known: {', '.join(options)}"
 
 
 def _mapping_columns(table: str, data: Mapping[str, Any],
@@ -343,44 +340,6 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
 
 class _Bad(ValueError):
     """A cell that cannot be read; the caller says where it is."""
-
-
-def _normal(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # noqa: PLR0124 (NaN and NaT are not equal to themselves)
-    except (TypeError, ValueError):
-        return True  # pandas' NA refuses to be a truth value
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _text_of(value: str) -> str | None:
-    text = _normal(value)
-    return None if text.lower() in MISSING_MARKERS else text
-
-
-def _text(value: object) -> str | None:
-    """A cell as normalised text; ``None`` when missing."""
-    if isinstance(value, str):
-        return _text_of(value)  # codes and dates repeat: each text is normalised once
-    if _missing(value):
-        return None
-    if isinstance(value, bool):
-        text = str(value).lower()
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))  # a code that a spreadsheet made a number
-    elif isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat()
-    else:
-        text = _normal(str(value))
-    return None if text.lower() in MISSING_MARKERS else text
 
 
 # A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
@@ -479,317 +438,19 @@ def _flag(text: str | None) -> bool:
 # -- sources --------------------------------------------------------------------
 
 
-@attrs.frozen
-class _Table:
-    """Rows of cells under a header, from any source, each with the number it is
-    given in messages (in a file the header is row 1; in a table, the first row)."""
-
-    name: str
-    header: list[str]
-    rows: Iterator[tuple[int, Sequence[object]]]
-    notes: tuple[Text, ...] = ()
-    #: A row with fewer cells than the header is misaligned (CSV: a lost
-    #: delimiter), not short of empty cells.
-    strict_width: bool = False
+def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
+          encoding: str | None, name: str | None) -> Table:
+    return open_table(source, columns=_TABLES[kind],
+                      default_table="register" if kind == "register" else "inspections",
+                      table=table, sheet=sheet, encoding=encoding, name=name)
 
 
 def fetched_rows(name: str, header: Sequence[str],
-                 rows: Iterable[tuple[int, Sequence[object]]]) -> _Table:
+                 rows: Iterable[tuple[int, Sequence[object]]]) -> Table:
     """Rows already fetched, each with the number it is given in messages: a
     source the readers take as they are (the SQL engines read the rows of a
     table they reject this way)."""
-    return _Table(name, list(header), iter(rows))
-
-
-@attrs.frozen
-class Uncached:
-    """A spreadsheet formula cell whose value the file does not store (it was
-    never calculated and saved): its value is unknown, not empty."""
-
-    formula: str
-
-
-_URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
-_IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
-
-
-def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
-          encoding: str | None, name: str | None) -> _Table:
-    """The source's table; what the libraries and drivers that read it raise,
-    as they open it or as its rows are read, is a `DataError` naming it."""
-    shown = str(source) if isinstance(source, str | Path) else name or f"<{kind}>"
-    with outside(shown):
-        opened = _open_source(source, kind, table=table, sheet=sheet, encoding=encoding,
-                              name=name)
-    return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
-
-
-def _open_source(source: Source, kind: str, *, table: str | None, sheet: str | None,
-                 encoding: str | None, name: str | None) -> _Table:
-    default_table = "register" if kind == "register" else "inspections"
-    if isinstance(source, _Table):
-        return source
-    if isinstance(source, str) and _URL.match(source):
-        return _from_url(source, table or default_table)
-    if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
-        raise DataError(source, [Problem(
-            source, "only duckdb:/// and sqlite:/// URLs are read",
-            hint="for another database, pass a DB-API connection and table=")])
-    if isinstance(source, str | Path):
-        return _from_file(Path(source), sheet=sheet, encoding=encoding)
-    if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
-        return _Table(name or "<polars DataFrame>", [str(c) for c in source.columns],
-                      _numbered(source.iter_rows()))
-    if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
-        return _Table(name or "<Arrow table>", [str(c) for c in source.column_names],
-                      _numbered(_arrow_rows(source.to_batches())))
-    if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
-        return _Table(name or "<pandas DataFrame>", [str(c) for c in source.columns],
-                      _numbered(source.itertuples(index=False, name=None)))
-    if hasattr(source, "cursor"):  # a DB-API connection
-        return _from_connection(source, table or default_table, name)
-    if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
-        header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
-            _TABLES[kind])  # no rows: nothing is missing
-        return _Table(name or "<rows>", header,
-                      _numbered([row.get(h) for h in header] for row in source))
-    raise TypeError(f"cannot read records from {type(source).__name__}: give a file, a "
-                    "database URL or connection, a DataFrame, an Arrow table or a list of dicts")
-
-
-def _numbered(rows: Iterable[Sequence[object]], first: int = 1
-              ) -> Iterator[tuple[int, Sequence[object]]]:
-    return enumerate(rows, start=first)
-
-
-def _arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
-    for batch in batches:
-        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
-
-
-def _needs(module: str) -> Any:
-    import importlib  # noqa: PLC0415 (optional dependencies load only when used)
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        package = module.split(".", maxsplit=1)[0]
-        extra = {"openpyxl": "records", "pyarrow": "records", "duckdb": "sql", "sqlglot": "sql",
-                 "psycopg": "postgres", "pyspark": "spark"}.get(package)
-        hint = f"pip install 'qrules[{extra}]'" if extra else f"pip install {package}"
-        raise DataError(module, [Problem(module, f"reading this needs {package}", hint=hint)]
-                        ) from None
-
-
-def _from_file(path: Path, *, sheet: str | None, encoding: str | None) -> _Table:
-    name = path.name
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataError(str(path), [Problem(name, "no such file")])
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _from_csv(path, encoding)
-    if suffix in (".xlsx", ".xlsm"):
-        return _from_xlsx(path, sheet)
-    if suffix in (".parquet", ".pq"):
-        parquet = _needs("pyarrow.parquet")
-        file = parquet.ParquetFile(path)
-        return _Table(name, list(file.schema_arrow.names),
-                      _numbered(_arrow_rows(file.iter_batches(batch_size=65_536))))
-    if suffix in (".arrow", ".feather", ".ipc"):
-        feather = _needs("pyarrow.feather")
-        table = feather.read_table(path)
-        return _Table(name, list(table.column_names), _numbered(_arrow_rows(table.to_batches())))
-    raise DataError(str(path), [Problem(name, f"unknown file type {suffix or '(none)'!r}",
-                                        hint="use .csv, .xlsx, .parquet or .arrow")])
-
-
-def _decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
-    """The text of a whole file, and the encoding it was read in."""
-    if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-            return raw.decode(codec), codec
-        except LookupError:
-            raise DataError(name, [Problem(name, f"unknown encoding {encoding!r}")]) from None
-        except UnicodeDecodeError as error:
-            raise DataError(name, [Problem(
-                name, f"not {encoding} at byte {error.start}")]) from None
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    first_error = None
-    for codec in candidates:
-        try:
-            return raw.decode(codec), codec
-        except UnicodeDecodeError as error:
-            first_error = first_error or error
-    assert first_error is not None
-    tried = " nor ".join(c.upper().removesuffix("-SIG") for c in candidates)
-    raise DataError(name, [Problem(
-        name, f"{'neither ' if len(candidates) > 1 else 'not '}{tried} (byte "
-              f"{first_error.start})", hint="give the encoding with --encoding (encoding=)")])
-
-
-def _from_csv(path: Path, encoding: str | None) -> _Table:
-    name = path.name
-    text, codec = _decode(name, path.read_bytes(), encoding)
-    text = text.removeprefix("\ufeff")  # a byte-order mark read with encoding="utf-8"
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
-    notes = () if codec in ("utf-8", "utf-8-sig") else (
-        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return _Table(name, header, _numbered(_csv_lines(reader, name), first=2), notes,
-                  strict_width=True)
-
-
-def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
-    """The reader's rows; a field it refuses (over 131,072 characters) is a
-    `DataError` naming the line."""
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
-                                       where=f"line {reader.line_num}")]) from None
-
-
-def _xlsx_parts(path: Path) -> None:
-    """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
-    the sizes in its zip directory, before any part is read (zipfile reads no
-    more than a part's stated size)."""
-    with outside(str(path)), zipfile.ZipFile(path) as archive:
-        for part in archive.infolist():
-            ratio = part.file_size / max(part.compress_size, 1)
-            if part.file_size > MAX_XLSX_PART_BYTES or (
-                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
-                raise DataError(str(path), [Problem(
-                    path.name, f"part {part.filename!r} would expand to "
-                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
-                               "the file): beyond what qrules reads",
-                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
-                         f"{MAX_XLSX_RATIO} times; save the register as .csv or .parquet")])
-
-
-def _from_xlsx(path: Path, sheet: str | None) -> _Table:
-    openpyxl = _needs("openpyxl")
-    _xlsx_parts(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise DataError(str(path), [Problem(path.name, f"not a readable .xlsx file: {error}")]
-                        ) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        book.close()
-        raise DataError(str(path), [Problem(path.name, f"no sheet {sheet!r}",
-                                            hint=_suggest(sheet, book.sheetnames))])
-    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
-    header = ["" if c is None else str(c) for c in next(rows, ())]
-    # The formulas, read beside the values: a formula cell with no stored value
-    # reads as None among the values, and must not pass for an empty cell.
-    formulas_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    formulas = formulas_book[worksheet.title].iter_rows(values_only=True)
-    next(formulas, ())
-
-    def with_formulas() -> Iterator[Sequence[object]]:
-        for values, written in zip(rows, formulas, strict=False):
-            if None in values and any(isinstance(w, str) and w.startswith("=")
-                                      for w in written):
-                yield tuple(Uncached(w) if v is None and isinstance(w, str)
-                            and w.startswith("=") else v
-                            for v, w in zip(values, written, strict=False))
-            else:
-                yield values
-
-    def body() -> Iterator[tuple[int, Sequence[object]]]:
-        try:
-            yield from _numbered(with_formulas(), first=2)
-        finally:
-            book.close()
-            formulas_book.close()
-
-    name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return _Table(name, header, body())
-
-
-#: DuckDB settings for every database qrules opens (see docs/security.md): a
-#: database file may come from an untrusted source, and its views run when they
-#: are read. With external access off, a view over ``read_text('/etc/passwd')``
-#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
-#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
-DUCKDB_SAFE_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
-
-
-def duckdb_connection(path: str | None = None) -> Any:
-    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
-    database file ``path``, read only."""
-    duckdb = _needs("duckdb")
-    if path is None:
-        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
-    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
-
-
-def database_file(url: str, scheme: str, path: str) -> str:
-    """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
-    path names; a `DataError` when there is none."""
-    path = path[1:] if path.startswith("/") else path
-    if not path or not Path(path).is_file():
-        raise DataError(url, [Problem(url, f"no database file {path!r}",
-                                      hint=f"write {scheme}:///relative/path.db or "
-                                           f"{scheme}:////absolute/path.db")])
-    return path
-
-
-def _from_url(url: str, table: str) -> _Table:
-    match = _URL.match(url)
-    assert match is not None
-    scheme, rest = match.groups()
-    parts = urlsplit(f"{scheme}://{rest}")
-    path = database_file(url, scheme, parts.path)
-    table = parse_qs(parts.query).get("table", [table])[0]
-    if scheme == "duckdb":
-        connection = duckdb_connection(path)
-    else:
-        import sqlite3  # noqa: PLC0415
-
-        connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-    return _from_connection(connection, table, f"{Path(path).name}:{table}", close=True)
-
-
-def _from_connection(connection: Any, table: str, name: str | None, *,
-                     close: bool = False) -> _Table:
-    name = name or f"<database>:{table}"
-    if not _IDENTIFIER.match(table):
-        raise DataError(name, [Problem(name, f"{table!r} is not a table name")])
-    quoted = ".".join(f'"{part}"' for part in table.split("."))
-    cursor = connection.cursor()
-    try:
-        cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
-    except Exception as error:  # each driver has its own error classes
-        if close:
-            connection.close()
-        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
-                        ) from None
-    header = [str(d[0]) for d in cursor.description]
-
-    def rows() -> Iterator[Sequence[object]]:
-        try:
-            while batch := cursor.fetchmany(10_000):
-                yield from batch
-        finally:
-            if close:
-                connection.close()
-
-    return _Table(name, header, _numbered(rows()))
+    return Table(name, list(header), iter(rows))
 
 
 # -- reading --------------------------------------------------------------------
@@ -805,7 +466,7 @@ def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) 
     return ColumnMapping.from_dict(mapping)
 
 
-def _resolve_header(table: _Table, kind: str, mapping: ColumnMapping,
+def _resolve_header(table: Table, kind: str, mapping: ColumnMapping,
                     required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
     """Canonical column → position, the file's name of each, and notes."""
     header = [_normal(str(h)) for h in table.header]
@@ -848,7 +509,7 @@ _NUMBERS = (int, Decimal, Fraction)
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
-    def __init__(self, table: _Table, kind: str, mapping: ColumnMapping,
+    def __init__(self, table: Table, kind: str, mapping: ColumnMapping,
                  required: tuple[str, ...], progress: Progress | None) -> None:
         self.table = table
         self.positions, self.header, self.notes = _resolve_header(table, kind, mapping,
@@ -882,7 +543,7 @@ class _Rows:
                                                   f"{width} columns of the header")
             else:
                 for column, position in self.positions.items():
-                    if position < len(cells) and isinstance(cells[position], Uncached):
+                    if position < len(cells) and isinstance(cells[position], Formula):
                         broken[column] = self.problem(
                             number, column, "a formula without a cached value",
                             hint="open the file in Excel and save it, so each formula's "
@@ -906,7 +567,7 @@ class _Rows:
                 position = self.positions.get(column)
                 value = cells[position] if position is not None and position < len(cells) \
                     and column not in unsafe else None
-                return None if isinstance(value, Uncached) else value
+                return None if isinstance(value, Formula) else value
 
             yield number, cell, broken
 

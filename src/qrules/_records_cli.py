@@ -14,9 +14,17 @@ from ._evaluate import Evaluation
 from ._model import Rule, Rulebook
 from ._records import parse_date, read_log, read_register
 from ._records_engine import evaluate_records
+from ._tabular import source_kind
 from .engines import ENGINES, default_engine, engine_of, evaluate_tables
 
-__all__ = ["Progress", "add_arguments", "logged_inputs", "records_evaluation", "wants_records"]
+__all__ = [
+    "Progress",
+    "add_arguments",
+    "logged_inputs",
+    "mapping_file",
+    "records_evaluation",
+    "wants_records",
+]
 
 #: The files ``--register sample``, ``--log sample`` and ``--mapping sample`` name.
 SAMPLE_FILES = {"register": "register.csv", "log": "inspections.csv", "mapping": "mapping.toml"}
@@ -31,10 +39,11 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                             "duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'")
     group.add_argument("--log", metavar="SOURCE", help="the inspection log, as --register")
     group.add_argument("--mapping", metavar="FILE",
-                       help="a TOML file naming your columns and codes")
+                       help="a TOML file naming your columns and codes, for the records and "
+                            "(its [figures] part) the figures file")
     group.add_argument("--encoding", metavar="NAME",
-                       help="the encoding of CSV files (default: UTF-8 or GB18030, "
-                            "decided over the whole file)")
+                       help="the encoding of CSV files, figures and records (default: UTF-8 "
+                            "or GB18030, decided over the whole file)")
     group.add_argument("--by-district", action="store_true",
                        help="judge each district too, not only the whole register")
     group.add_argument("--log-until", metavar="DATE",
@@ -132,6 +141,14 @@ def _redacted(url: str) -> str:
     if not sep or not at:
         return url
     return f"{scheme}://{credentials.partition(':')[0]}@{place}"
+def mapping_file(args: argparse.Namespace, rulebook: Rulebook) -> str | None:
+    """The mapping file the options name (``sample``: the rulebook's)."""
+    return _source(args.mapping, "mapping", rulebook)
+
+
+def _encoding(source: str | None, args: argparse.Namespace) -> str | None:
+    """--encoding, for a CSV source (it does not apply to the others)."""
+    return args.encoding if source is not None and source_kind(source) == "csv" else None
 
 
 def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace,
@@ -161,11 +178,13 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
                                    rules=rules, by_district=args.by_district, log_until=until,
                                    progress=progress, check_keys=not args.trust_keys,
                                    log_from=start, strict=strict)
-        register = read_register(_source(args.register, "register", rulebook), mapping=mapping,
-                                 encoding=args.encoding, progress=progress)
-        log = None if not args.log else read_log(
-            _source(args.log, "log", rulebook), register, mapping=mapping,
-            encoding=args.encoding, progress=progress)
+        register_source = _source(args.register, "register", rulebook)
+        register = read_register(register_source, mapping=mapping,
+                                 encoding=_encoding(register_source, args), progress=progress)
+        log_source = _source(args.log, "log", rulebook)
+        log = None if not log_source else read_log(
+            log_source, register, mapping=mapping,
+            encoding=_encoding(log_source, args), progress=progress)
         return evaluate_records(rulebook, register, log, rules=rules,
                                 by_district=args.by_district, log_until=until,
                                 progress=progress, engine=engine, connection=args.database,

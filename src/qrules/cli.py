@@ -34,7 +34,7 @@ from ._coverage import (
     parse_threshold,
     read_coverage,
 )
-from ._data import Dataset, read_dataset
+from ._data import Dataset
 from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
 from ._diff import (
     changelog_section,
@@ -46,13 +46,17 @@ from ._diff import (
     version_follows,
 )
 from ._errors import DataError, Problem, QRulesError, did_you_mean
-from ._evaluate import Evaluation, merge
+from ._evaluate import Evaluation, Verdict, merge
 from ._expr import format_short
+from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
-from ._model import Lang, Rule, Rulebook
+from ._measures import measures_text, template_rows, write_template
+from ._model import Lang, Rule, Rulebook, Text
+from ._quotes import reads_beyond_quote
+from ._tabular import source_kind
 
 __all__ = ["main"]
 
@@ -85,8 +89,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
         description="Judge reported figures against a rulebook. Exit 0 when every rule is "
                     "met, 1 when any is not met or unknown, 2 on bad input.")
     _add_judging(check)
-    check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
-                       default="table")
+    _add_shown(check)
     check.add_argument("--by-responsible", action="store_true",
                        help="one line per responsible body: how the rules it shares stand "
                             "(table or json)")
@@ -158,16 +161,53 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
     _add_output(changelog)
 
     _add_audit_commands(commands, common)
+    _add_measure_commands(commands, common, selection)
 
     schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
     schema.add_argument("--path", action="store_true", help="print only the folder")
 
+    _add_debug(parser, commands)
+    return parser
+
+
+def _add_debug(parser: argparse.ArgumentParser, commands: Any) -> None:
     debug = "on a bug in qrules (exit 3), print its traceback"
     parser.add_argument("--debug", action="store_true", help=debug)
     for command in commands.choices.values():  # before or after the command's name
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help=debug)
-    return parser
+
+
+def _add_measure_commands(commands: Any, common: argparse.ArgumentParser,
+                          selection: argparse.ArgumentParser) -> None:
+    """``measures`` and ``template``: what a rulebook asks to be reported."""
+    measures = commands.add_parser(
+        "measures", parents=[common, selection],
+        help="list a rulebook's measures: ids, names, units, formulas, the rules and years "
+             "that need them",
+        description="List every measure of a rulebook (or those the selected rules need): "
+                    "its id, zh and en names (a dataset may name it by any of them), unit, "
+                    "formula, the rules that need it and the years they read it in.")
+    measures.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    _add_output(measures)
+
+    template = commands.add_parser(
+        "template", parents=[common, selection],
+        help="write a blank sheet of the figures the rules need, to fill in and check",
+        description="Write a sheet with a row for every measure the selected rules need "
+                    "(counts before the rates they make; zh names and units beside them) "
+                    "and an empty value for each year (and district): fill it in and give "
+                    "it to check unchanged.")
+    template.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    template.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    template.add_argument("--layout", choices=("long", "wide"), default="long",
+                          help="long: a row per year and measure; wide: a row per measure, "
+                               "a column per year")
+    template.add_argument("--years", metavar="FIRST-LAST", type=_years,
+                          help="the years to fill in (default: those the rules read)")
+    template.add_argument("--district", action="append", dest="districts", metavar="NAME",
+                          help="a district to fill in (repeatable; default: the whole city)")
+    _add_output(template)
 
 
 def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -308,6 +348,15 @@ def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str |
             "together; drop or widen one of them")
 
 
+def _add_shown(command: argparse.ArgumentParser) -> None:
+    """What check shows: its format, and which results (``--only``)."""
+    command.add_argument("--format", choices=("table", "json", "markdown", "junit"),
+                         default="table")
+    command.add_argument("--only", choices=tuple(_ONLY), metavar="{failures,not-met,unknown}",
+                         help="show only these results: not met or unknown (failures), not "
+                              "met, or unknown; the exit code still judges them all")
+
+
 def _add_output(command: argparse.ArgumentParser) -> None:
     command.add_argument("-o", "--output", metavar="FILE",
                          help="write to FILE, not standard output ('-': standard output)")
@@ -386,9 +435,19 @@ def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
                               f"({str(given)!r}): write the output elsewhere")
 
 
+#: The options that say how to read the figures file.
+_SHEET_OPTIONS = ("sheet", "header_row", "layout", "year")
+
+
 def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
-    path = _dataset_path(rulebook, args)
-    return None if path is None else read_dataset(path, rulebook)
+    source = _dataset_path(rulebook, args)
+    if source is None:
+        return None
+    reading = {o: getattr(args, o) for o in _SHEET_OPTIONS}
+    # --encoding serves every CSV input: the figures file takes it when it is one.
+    encoding = args.encoding if source_kind(source) == "csv" else None
+    return read_dataset(source, rulebook, mapping=_records_cli.mapping_file(args, rulebook),
+                        encoding=encoding, **reading)
 
 
 def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
@@ -405,12 +464,28 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
             raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
                          "name one with --sample NAME")
         return chosen[0]
-    if not args.data:
-        if _records_cli.wants_records(args):
-            return None
-        raise _usage("give a dataset file, or --sample for the rulebook's sample, "
-                     "or --register and --log")
-    return Path(args.data)
+    if args.data:
+        return Path(args.data)
+    given = [f"--{o.replace('_', '-')}" for o in _SHEET_OPTIONS if getattr(args, o) is not None]
+    if given:
+        raise _usage(f"{', '.join(given)}: {'these apply' if len(given) > 1 else 'it applies'}"
+                     " to a figures file, and none is given")
+    if _records_cli.wants_records(args):
+        return None
+    raise _usage("give a dataset file, or --sample for the rulebook's sample, "
+                 "or --register and --log")
+
+
+def _check_encoding(args: argparse.Namespace) -> None:
+    """--encoding given when no input is a CSV file is an error, not ignored."""
+    if args.encoding is None:
+        return
+    inputs = [args.data, args.register, args.log]
+    if args.sample is not None or any(
+            i is not None and (i == "sample" or i.startswith("sample:") or
+                               source_kind(i) == "csv") for i in inputs):
+        return
+    raise _usage("--encoding applies to CSV files, and no input is one: drop --encoding")
 
 
 class _UsageError(QRulesError, ValueError):
@@ -424,7 +499,9 @@ def _usage(message: str) -> _UsageError:
 def _add_judging(command: argparse.ArgumentParser) -> None:
     """The arguments that say what to judge, shared by check and report."""
     command.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
-    command.add_argument("data", nargs="?", help="a dataset file (.csv or .json)")
+    command.add_argument("data", nargs="?",
+                         help="a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, "
+                              "long or wide (docs/datasets.md)")
     command.add_argument("--sample", nargs="?", const="", metavar="NAME",
                          help="use a sample dataset that ships with the rulebook")
     command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
@@ -435,6 +512,31 @@ def _add_judging(command: argparse.ArgumentParser) -> None:
                               "(a share its counts contradict, figures and records that "
                               "disagree) is an error, exit 2 (default: such results are "
                               "unknown or noted, never a false pass)")
+    sheet = command.add_argument_group(
+        "the figures file", "how to read the dataset file (docs/datasets.md); --mapping "
+                            "and --encoding serve it too")
+    sheet.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
+                                                       "(default: the first)")
+    sheet.add_argument("--header-row", type=int, metavar="N",
+                       help="the row the header is in (default: the first row that names "
+                            "a measure column, among the first 10)")
+    sheet.add_argument("--layout", choices=("long", "wide"),
+                       help="long: a row per year, district, measure and value; wide: a row "
+                            "per measure and a column per year or district (default: from "
+                            "the header)")
+    sheet.add_argument("--year", type=int, metavar="YYYY",
+                       help="the year of a sheet that has no year column")
+
+
+def _years(text: str) -> range:
+    first, _, last = text.partition("-")
+    try:
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025") from None
+    if not years or years.start < 1900 or years.stop > 2201:
+        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025")
+    return years
 
 
 def _iso_date(text: str) -> dt.date:
@@ -449,6 +551,7 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     dataset of reported figures (if any) and the rules chosen."""
     rulebook = _read(load(args.rulebook, as_of=args.as_of), args)
     rules = _select(rulebook, args)
+    _check_encoding(args)
     dataset = _dataset(rulebook, args)
     records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
     evaluation: Evaluation
@@ -462,6 +565,28 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
             if args.strict:
                 _refuse_disagreements(evaluation)
     return evaluation, dataset, rules
+
+
+#: ``--only``: the verdicts shown, and how the note names them.
+_ONLY = {
+    "failures": ((Verdict.NOT_MET, Verdict.UNKNOWN),
+                 Text("未达标和无法判定", "not met and unknown")),
+    "not-met": ((Verdict.NOT_MET,), Text("未达标", "not met")),
+    "unknown": ((Verdict.UNKNOWN,), Text("无法判定", "unknown")),
+}
+
+
+def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
+    """The evaluation with only the results ``--only`` asks for, saying so."""
+    if only is None:
+        return evaluation
+    verdicts, words = _ONLY[only]
+    shown = tuple(r for r in evaluation.results if r.verdict in verdicts)
+    hidden = len(evaluation.results) - len(shown)
+    note = Text(f"只显示{words.zh}的结果(--only {only}),另有 {hidden} 个结果未显示",
+                f"only {words.en} results are shown (--only {only}); {hidden} other "
+                f"result{'s' if hidden != 1 else ''} not shown")
+    return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
 
 
 def _refuse_disagreements(evaluation: Evaluation) -> None:
@@ -480,21 +605,21 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.by_responsible and args.format not in ("table", "json"):
         raise _usage("--by-responsible gives a table or json (--format table or json)")
-    evaluation, _, _ = _judge(args)
+    judged, _, _ = _judge(args)
     if args.decision_log:
-        engine, sources = _records_cli.logged_inputs(evaluation.rulebook, args)
-        data = _dataset_path(evaluation.rulebook, args)
+        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
+        data = _dataset_path(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
-        rows = {"dataset": evaluation.rows_read} | {t.kind: t.rows_read
-                                                    for t in evaluation.records}
-        append_decisions(args.decision_log, evaluation, engine=engine,
+        rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}
+        append_decisions(args.decision_log, judged, engine=engine,
                          sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
     lang: Lang = args.lang
     if args.by_responsible:
         by = _report.responsible_json if args.format == "json" else _report.responsible_table
-        _write(by(evaluation, lang), args, out)
-        return EXIT_OK if evaluation.ok else EXIT_FAILED
+        _write(by(judged, lang), args, out)
+        return EXIT_OK if judged.ok else EXIT_FAILED
+    evaluation = _only(judged, args.only)
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
@@ -502,7 +627,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         "junit": _report.evaluation_junit,
     }[args.format]
     _write(render(evaluation, lang), args, out)
-    return EXIT_OK if evaluation.ok else EXIT_FAILED
+    return EXIT_OK if judged.ok else EXIT_FAILED
 
 
 def _report_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -564,8 +689,24 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             _write(f"{error}\n", args, out)
         else:
             _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n", args, out)
+                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n"
+                   + _beyond_quotes(rulebook, args.lang), args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
+    """The rules whose target is not written in their quote, for a reviewer."""
+    beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
+    if not beyond:
+        return ""
+    if lang == "zh":
+        head = (f"  {len(beyond)} 条规则的目标不是原文写明的数字,"
+                "各在 interpretation 中说明理由,请复核:\n")
+    else:
+        head = (f"  {len(beyond)} rule{'s' if len(beyond) != 1 else ''} read a target "
+                "the quote does not write, each saying why in interpretation; review them:\n")
+    return head + "".join(f"    {rule.id}: {rule.requirement.text} ← "
+                          f"{_report.one_line(rule.source.quote)}\n" for rule in beyond)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -664,6 +805,30 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.under(threshold) is None else EXIT_FAILED
 
 
+def _measures(args: argparse.Namespace, out: TextIO) -> int:
+    rulebook = load(args.rulebook)
+    chosen = None if not (args.rule_ids or args.tags or args.section) else _select(rulebook, args)
+    _write(measures_text(rulebook, chosen, args.lang), args, out)
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    rulebook = load(args.rulebook)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if args.format == "xlsx" and output is None:
+        raise _usage("an .xlsx template is a file: give -o FILE.xlsx")
+    rows = template_rows(rulebook, _select(rulebook, args), layout=args.layout,
+                         years=args.years, districts=args.districts or ())
+    text = write_template(rows, args.format, output)
+    if text is not None:
+        out.write(text)
+    else:
+        count = len(rows) - 1
+        out.write(f"已写入 {output}:{count} 行待填\n" if args.lang == "zh"
+                  else f"wrote {output}: {count} rows to fill in\n")
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(__file__).parent / "schema"
     if args.path:
@@ -684,6 +849,8 @@ _COMMANDS = {
     "lint": _lint,
     "diff": _diff,
     "changelog": _changelog,
+    "measures": _measures,
+    "template": _template,
     "schema": _schema,
     "audit": _audit,
     "coverage": _coverage,

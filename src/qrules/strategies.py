@@ -6,7 +6,7 @@ solved with sympy, and values are drawn from it (or from its complement), so
 nothing is generated and then filtered away. Values are exact (`Fraction`)
 and shrink towards small, readable numbers.
 
-Needs Hypothesis (``pip install "qrules[test]"``)::
+Needs Hypothesis (``pip install "qrules-plan[test]"``)::
 
     from hypothesis import given
     from qrules import load

@@ -17,19 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from ._data import Dataset, read_dataset
+from ._data import Dataset
 from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
+from ._figures import read_dataset
 from ._load import load
 from ._model import Lang, Rulebook
 from ._report import one_line, target_text
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 
-DataLike = Dataset | Mapping[str, object] | str | Path
+#: What `assert_meets` judges: a dataset, a mapping of measure to value, a file,
+#: or anything else `read_dataset` reads (a pandas or polars DataFrame, an Arrow
+#: table, a list of dicts).
+DataLike = Dataset | Mapping[str, object] | str | Path | Any
 RulebookLike = Rulebook | str | Path
 
 

@@ -3,10 +3,10 @@
 One query per evaluation is generated from the rules (``engines/sql.py``, with
 sqlglot) and rendered for the engine's dialect:
 
-- ``duckdb``: the default fast engine, embedded (``pip install 'qrules[sql]'``);
+- ``duckdb``: the default fast engine, embedded (``pip install 'qrules-plan[sql]'``);
 - ``postgres``: records judged where they live, in a PostgreSQL server
-  (``qrules[postgres]``);
-- ``spark``: Spark SQL through a `SparkSession` you pass in (``qrules[spark]``).
+  (``qrules-plan[postgres]``);
+- ``spark``: Spark SQL through a `SparkSession` you pass in (``qrules-plan[spark]``).
 
 `qrules.evaluate_records(..., engine=...)` counts records that qrules has read;
 `evaluate_tables` counts a register and a log that are tables in a database,
@@ -35,13 +35,13 @@ from .._records import (
     InspectionLog,
     Register,
     _as_mapping,
-    _needs,
     _resolve_header,
-    _Table,
     reconciled,
 )
 from .._records_engine import as_date, prepared
 from .._recordspec import FLAGS
+from .._tabular import Table as _Table
+from .._tabular import needs as _needs
 
 if TYPE_CHECKING:
     from . import sql
@@ -312,7 +312,7 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     ``log`` whose rows are all readable, in a dialect: to read, or to run
     elsewhere. ``years`` are the years the log covers (default: the rulebook's
     period)."""
-    _needs("sqlglot")  # pip install 'qrules[sql]', said plainly
+    _needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
     from .._recordspec import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
 

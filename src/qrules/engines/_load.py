@@ -58,9 +58,9 @@ def log_columns(log: InspectionLog) -> dict[str, list[Any]]:
 
 def arrow(columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
     """An Arrow table of the columns (needs pyarrow)."""
-    from .._records import _needs  # noqa: PLC0415 (pyarrow loads only when used)
+    from .._tabular import needs  # noqa: PLC0415 (pyarrow loads only when used)
 
-    pa = _needs("pyarrow")
+    pa = needs("pyarrow")
     kinds = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
     schema = pa.schema([(name, kinds[types[name]]) for name in columns])
     return pa.table(columns, schema=schema)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register, database_file, duckdb_connection
+from .._records import InspectionLog, Register
+from .._tabular import database_file, duckdb_connection
 from ._load import arrow, canonical, staged
 from .sql import Table
 

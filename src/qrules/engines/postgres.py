@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register, _needs
+from .._records import InspectionLog, Register
+from .._tabular import needs as _needs
 from ._load import canonical, staged
 from .sql import Table
 

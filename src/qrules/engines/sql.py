@@ -55,7 +55,7 @@ from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation
 from .._model import Rule, Rulebook, Text
-from .._records import _IDENTIFIER, _TRUE, flag_codes
+from .._records import _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
     LOG_COLUMNS,
@@ -67,6 +67,7 @@ from .._recordspec import (
     failing_units,
     record_queries,
 )
+from .._tabular import IDENTIFIER as _IDENTIFIER
 from ._builders import (
     count,
     date_literal,

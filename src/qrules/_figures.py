@@ -1,0 +1,661 @@
+"""Reported figures read as offices keep them: one reader for every source and layout.
+
+`read_dataset` takes a CSV/TSV file in any of the encodings offices save
+(`qrules._tabular`), an ``.xlsx`` sheet (a title row above the header is
+found, or named with ``header_row``), JSON, Parquet and Arrow files, pandas
+and polars DataFrames, Arrow tables, a list of dicts, or a mapping of measure
+to value for one year. A sheet is long (a row per year, district, measure and
+value) or wide (a row per measure, a column per year, or a column per
+district); a measure may be named by its id, its zh or en name, or an alias
+from the mapping file's ``[figures]`` part (``docs/datasets.md``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from ._data import Dataset, FiguresMapping, Observation, ValueProblem, parse_value, parse_year
+from ._errors import DataError, Problem, did_you_mean
+from ._model import Measure, Rulebook, Text
+from ._plausible import implausible
+from ._records import ColumnMapping
+from ._tabular import (
+    Formula,
+    Table,
+    cell_text,
+    check_options,
+    decode,
+    header_text,
+    missing,
+    normal,
+    numbered,
+    open_table,
+    source_kind,
+)
+
+__all__ = ["LAYOUTS", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
+
+LAYOUTS = ("long", "wide")
+Layout: TypeAlias = Literal["long", "wide"]
+#: A mapping file's path, its parsed content, a `ColumnMapping` or its figures part.
+MappingInput: TypeAlias = "ColumnMapping | FiguresMapping | Mapping[str, Any] | str | Path | None"
+
+#: Column names read without a mapping, beside the canonical ones.
+_BUILT_IN = {"year": ("year", "年份", "年度"), "district": ("district", "区县", "区市"),
+             "measure": ("measure", "指标", "指标名称"), "value": ("value", "数值")}
+_CANONICAL = ("year", "district", "measure", "value")
+#: Columns that `qrules template` writes beside the figures: shown, never read.
+_SHOWN = frozenset({"name", "unit", "名称", "单位"})
+#: How far down a sheet its header is looked for (a title row or two above it).
+_HEADER_SEARCH = 10
+_SUGGESTIONS = 50
+
+
+def figures_mapping(mapping: MappingInput) -> FiguresMapping:
+    """The ``[figures]`` part of a mapping given as a file, its content or a
+    `ColumnMapping`; a file that does not exist is an error, never ignored."""
+    if mapping is None:
+        return FiguresMapping()
+    if isinstance(mapping, FiguresMapping):
+        return mapping
+    if isinstance(mapping, ColumnMapping):
+        return mapping.figures
+    if isinstance(mapping, str | Path):
+        return ColumnMapping.load(mapping).figures
+    return ColumnMapping.from_dict(mapping).figures
+
+
+def _key(text: str) -> str:
+    """A name as compared: NFKC, case-folded, without spaces or punctuation
+    (full-width or not), so that ``质量强县（市、区）`` is ``质量强县(市区)``."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+
+
+class MeasureNames:
+    """Finds a rulebook's measure by its id, zh or en name, or a mapping's alias."""
+
+    def __init__(self, rulebook: Rulebook, figures: FiguresMapping) -> None:
+        self.rulebook = rulebook
+        index: dict[str, str | None] = {}
+        self.written: dict[str, str] = {}  # a key, as the rulebook writes it
+        for measure in rulebook.measures.values():
+            for name in (measure.id, measure.name.zh, measure.name.en):
+                key = _key(name)
+                self.written.setdefault(key, name)
+                # Two measures with the same name: the name finds neither.
+                index[key] = measure.id if index.get(key, measure.id) == measure.id else None
+        problems = []
+        for written, meant in figures.measures.items():
+            if meant not in rulebook.measures:
+                problems.append(Problem(
+                    figures.name, f"{meant!r} is not a measure of rulebook {rulebook.id!r}",
+                    key=f"figures.measures.{written}",
+                    hint=did_you_mean(meant, rulebook.measures) or self.listing))
+                continue
+            index[_key(written)] = meant  # an office's alias wins over a built-in name
+        if problems:
+            raise DataError(figures.name, problems)
+        self.index = index
+        self.suggested = 0
+        self.found: dict[str, Measure | str] = {}
+
+    @property
+    def listing(self) -> str:
+        return f"`qrules measures {self.rulebook.id}` lists every measure"
+
+    def find(self, text: str) -> Measure | str:
+        """The measure a cell names, or why none is found."""
+        found = self.found.get(text)
+        if found is None:  # a sheet repeats its names: each is looked up once
+            found = self.found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> Measure | str:
+        key = _key(text)
+        found = self.index.get(key, "")
+        if found:
+            return self.rulebook.measures[found]
+        if found is None:
+            return f"{text!r} names more than one measure; write its id"
+        return f"unknown measure {text!r} in rulebook {self.rulebook.id!r}"
+
+    def hint(self, text: str) -> str:
+        """The closest known names, in both languages, and where to see them all."""
+        self.suggested += 1
+        if self.suggested > _SUGGESTIONS:  # each costs a pass over every name
+            return self.listing
+        close = difflib.get_close_matches(_key(text), [k for k, v in self.index.items() if v],
+                                          n=1, cutoff=0.5)
+        if not close:
+            return self.listing
+        measure = self.rulebook.measures[self.index[close[0]] or ""]
+        shown = [n for n in (measure.id, measure.name.zh, measure.name.en)
+                 if n != self.written.get(close[0])]
+        return (f"did you mean {self.written.get(close[0], measure.id)!r}? "
+                f"({' / '.join(shown)}; {self.listing})")
+
+
+# -- the header -----------------------------------------------------------------
+
+
+@attrs.frozen
+class _Header:
+    """What each column of a sheet's header is."""
+
+    cells: tuple[str, ...]
+    canonical: Mapping[str, tuple[int, ...]]  # year/district/measure/value → positions
+    years: Mapping[int, int]  # position → the year its header names
+    others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
+    width: int  # up to the last non-empty header cell
+
+    @classmethod
+    def of(cls, raw: Sequence[object], figures: FiguresMapping) -> _Header:
+        cells = tuple(normal(header_text(c)) for c in raw)
+        canonical: dict[str, list[int]] = {}
+        years: dict[int, int] = {}
+        others = []
+        for position, cell in enumerate(cells):
+            if not cell:
+                continue
+            column = next((c for c, names in _BUILT_IN.items()
+                           if cell.lower() in names or cell in figures.columns.get(c, ())),
+                          None)
+            if column is not None:
+                canonical.setdefault(column, []).append(position)
+            elif cell.lower() in _SHOWN:
+                continue
+            elif (year := parse_year(cell)) is not None:
+                years[position] = year
+            else:
+                others.append(position)
+        width = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+        return cls(cells, {k: tuple(v) for k, v in canonical.items()}, years, tuple(others),
+                   width)
+
+    @property
+    def plausible(self) -> bool:
+        """Whether this row can be the header: it names the measure column."""
+        return "measure" in self.canonical
+
+    def position(self, column: str) -> int | None:
+        found = self.canonical.get(column, ())
+        return found[0] if found else None
+
+
+def _find_header(table: Table, header_row: int | None, figures: FiguresMapping
+                 ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
+    """The header, the rows under it, and the header's row number. With
+    ``header_row``, that row; else the first of the first rows that names a
+    measure column (row 1, the file's first, when none does)."""
+    first = table.rows
+    header = _Header.of(table.header, figures)
+    if header_row is None and header.plausible:
+        return header, first, 1
+    seen: list[tuple[int, Sequence[object]]] = []
+    for number, cells in first:
+        seen.append((number, cells))
+        if header_row is not None:
+            if number == header_row:
+                return _Header.of(cells, figures), first, number
+            continue
+        candidate = _Header.of(cells, figures)
+        if candidate.plausible:
+            return candidate, first, number
+        if len(seen) >= _HEADER_SEARCH:
+            break
+    if header_row is not None and header_row != 1:
+        raise DataError(table.name, [Problem(
+            table.name, f"no row {header_row}: the sheet has {len(seen) + 1} rows")])
+    return header, _chain(seen, first), 1
+
+
+def _chain(seen: list[tuple[int, Sequence[object]]],
+           rest: Iterator[tuple[int, Sequence[object]]]
+           ) -> Iterator[tuple[int, Sequence[object]]]:
+    yield from seen
+    yield from rest
+
+
+# -- reading --------------------------------------------------------------------
+
+
+@attrs.define
+class _Reader:
+    """Reads one sheet's rows into observations, keeping every problem."""
+
+    table: Table
+    header: _Header
+    rulebook: Rulebook
+    figures: FiguresMapping
+    names: MeasureNames
+    places: _Places
+    year: int | None
+    district: str | None
+    problems: list[Problem] = attrs.field(factory=list)
+    notes: list[Text] = attrs.field(factory=list)
+    observations: list[Observation] = attrs.field(factory=list)
+    seen: dict[tuple[str, int, str | None], str] = attrs.field(factory=dict)
+    filled: list[int] = attrs.field(factory=list)
+    skipped: list[int] = attrs.field(factory=list)
+    #: Where each observation's value is, for `implausible`'s messages.
+    value_places: list[str] = attrs.field(factory=list)
+
+    def problem(self, message: str, where: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.table.name, message, where=where, hint=hint))
+
+    def where(self, number: int, position: int) -> str:
+        return self.places.cell(number, self.header.cells[position])
+
+    def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+        """Each row that is not blank and has as many cells as the header."""
+        width = self.header.width
+        unnamed = [i for i in range(width) if not self.header.cells[i]]
+        for number, cells in self.table.rows:
+            if all(_blank(c) for c in cells):
+                continue
+            if len(cells) < width:
+                self.problem(f"{len(cells)} cells, but the header has {width} columns",
+                             self.places.row(number),
+                             "a row must have a cell (empty or not) under each column")
+                continue
+            extra = [i for i in (*unnamed, *range(width, len(cells))) if not _blank(cells[i])]
+            if extra:
+                self.problem("a value in a column without a header",
+                             f"{self.places.row(number)}, column {extra[0] + 1}",
+                             "give the column a header, or delete the value")
+                continue
+            yield number, cells
+
+    def measure(self, number: int, position: int, value: object) -> Measure | None:
+        text = cell_text(value)
+        if text is None:
+            self.problem("no measure", self.where(number, position))
+            return None
+        found = self.names.find(text)
+        if isinstance(found, str):
+            self.problem(found, self.where(number, position), self.names.hint(text))
+            return None
+        return found
+
+    def district_of(self, value: object) -> str | None:
+        text = cell_text(value)
+        if text is None:
+            return None
+        return self.figures.districts.get(text, text) or None
+
+    def add(self, measure: Measure, year: int, district: str | None, number: int,
+            position: int, raw: object, where: str) -> None:
+        column = self.header.cells[position]
+        if isinstance(raw, Formula):
+            self.problem(f"the formula {raw.text} has no saved value",
+                         self.where(number, position),
+                         "open the file in Excel or LibreOffice and save it, so that the "
+                         "values of its formulas are stored")
+            return
+        try:
+            value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))
+        except ValueProblem as error:
+            self.problem(f"{measure.id}: {error}", self.where(number, position))
+            return
+        key = (measure.id, year, district)
+        if key in self.seen:
+            self.problem(f"{measure.id!r} for {year}{' in ' + district if district else ''} "
+                         f"is given twice (first at {self.seen[key]})", where)
+            return
+        self.seen[key] = where
+        self.observations.append(
+            Observation(measure.id, year, value, district, f"{self.table.name}: {where}"))
+        self.value_places.append(self.where(number, position))
+
+    # -- the layouts
+
+    def long(self) -> None:
+        positions = {c: self.header.position(c) for c in ("year", "district", "measure", "value")}
+        measure_at, value_at = positions["measure"], positions["value"]
+        year_at, district_at = positions["year"], positions["district"]
+        assert measure_at is not None
+        assert value_at is not None
+        for number, cells in self.rows():
+            measure = self.measure(number, measure_at, cells[measure_at])
+            year = self.year
+            if year_at is not None:
+                year = parse_year(cells[year_at]) if not missing(cells[year_at]) else None
+                if year is None:
+                    self.problem(f"year {cells[year_at]!r} is not a year such as 2025",
+                                 self.where(number, year_at))
+                    continue
+            if measure is None:
+                continue
+            assert year is not None
+            district = self.district if district_at is None else self.district_of(
+                cells[district_at])
+            where = self.places.row(number)
+            self.add(measure, year, district, number, value_at, cells[value_at], where)
+
+    def wide(self, by: str) -> None:
+        """A row per measure (and district or year); a column per year or district."""
+        measure_at = self.header.position("measure")
+        assert measure_at is not None
+        key_at = self.header.position("district" if by == "year" else "year")
+        columns = list(self.header.years if by == "year" else self.header.others)
+        districts = {p: self.district_of(self.header.cells[p]) for p in columns}
+        above: object = None
+        for number, cells in self.rows():
+            key: object = None
+            if key_at is not None:
+                key = cells[key_at]
+                if _blank(key) and not _blank(above):
+                    key = above  # a merged (or merged-looking) cell: the one above
+                    self.filled.append(number)
+                above = key
+            if all(_blank(cells[p]) for p in columns):
+                text = cell_text(cells[measure_at])
+                if text is None or isinstance(self.names.find(text), str):
+                    self.skipped.append(number)  # a heading row: no measure, no figures
+                    continue
+            measure = self.measure(number, measure_at, cells[measure_at])
+            if measure is None:
+                continue
+            if by == "year":
+                district = self.district if key_at is None else self.district_of(key)
+                for position in columns:
+                    self.add(measure, self.header.years[position], district, number, position,
+                             cells[position], self.where(number, position))
+                continue
+            year = self.year if key_at is None else (
+                None if _blank(key) else parse_year(key))
+            if year is None:
+                assert key_at is not None  # without a year column, year= is required
+                self.problem(f"year {key!r} is not a year such as 2025",
+                             self.where(number, key_at))
+                continue
+            for position in columns:
+                self.add(measure, year, districts[position], number, position,
+                         cells[position], self.where(number, position))
+
+
+@attrs.frozen
+class _Places:
+    """How a source names a row and a cell in messages."""
+
+    word: str  # row, item or key
+    keys: Sequence[str] = ()
+
+    def row(self, number: int) -> str:
+        return f"key {self.keys[number]!r}" if self.word == "key" else f"{self.word} {number}"
+
+    def cell(self, number: int, column: str) -> str:
+        if self.word == "key":
+            return self.row(number)
+        return f"{self.word} {number}{_column_words(self.word, column)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_words(word: str, column: str) -> str:
+    return f", {'key' if word == 'item' else 'column'} {column!r}"
+
+
+def _blank(value: object) -> bool:
+    if type(value) is str:
+        return not value.strip()
+    return missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def read_dataset(
+    source: Any,
+    rulebook: Rulebook,
+    *,
+    mapping: MappingInput = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    layout: Layout | None = None,
+    year: int | None = None,
+    district: str | None = None,
+    name: str | None = None,
+) -> Dataset:
+    """Read reported figures, as offices keep them.
+
+    ``source`` is a file (``.csv``, ``.tsv``, ``.txt``, ``.json``, ``.xlsx``,
+    ``.parquet``, ``.arrow``), a pandas or polars DataFrame, an Arrow table, a
+    list of dicts, or a mapping of measure to value (for one ``year``). A
+    sheet is ``long`` (columns ``year``, ``measure``, ``value`` and optionally
+    ``district``) or ``wide`` (a ``measure`` column and a column per year, or
+    per district), found from its header unless ``layout`` says. ``mapping``
+    (a mapping file's ``[figures]`` part) names your columns, measures and
+    districts. Every problem is reported at once in a `DataError`, each with
+    its row and column; an option that does not apply to the source is one.
+    """
+    figures = figures_mapping(mapping)
+    names = MeasureNames(rulebook, figures)
+    if layout is not None and layout not in LAYOUTS:
+        raise DataError(str(layout), [Problem(str(layout), f"unknown layout {layout!r}",
+                                              hint="use long or wide")])
+    if isinstance(source, Dataset):
+        given = {"mapping": mapping, "encoding": encoding, "sheet": sheet,
+                 "header_row": header_row, "layout": layout, "year": year,
+                 "district": district}
+        if any(v is not None for v in given.values()):
+            raise TypeError("a Dataset is already read: give it without reading options")
+        return source
+    if isinstance(source, Mapping) and source_kind(source) == "rows":
+        keys = [str(k) for k in source]
+        table = Table(name or "<mapping>", ["measure", "value"],
+                      numbered(([k, v] for k, v in source.items()), first=0))
+        # The mapping is for one year: by default the last of the plan.
+        reader = _Reader(table, _Header.of(table.header, figures), rulebook, figures, names,
+                         _Places("key", keys),
+                         year if year is not None else rulebook.period.end.year, district)
+        return _finish(reader, "long")
+    if header_row is not None and header_row < 1:
+        raise DataError(str(source), [Problem(str(source), "--header-row counts from 1")])
+    label = name or (Path(source).name if isinstance(source, str | Path)
+                     else f"<{type(source).__name__}>")
+    check_options(source, label, header_row=header_row)
+    if source_kind(source) == "json":
+        check_options(source, label, encoding=encoding, sheet=sheet)
+        table, problems = _json_table(Path(source))
+        if problems:
+            raise DataError(str(source), problems)
+        places = _Places("item")
+    else:
+        table = open_table(source, sheet=sheet, encoding=encoding, name=name, what="figures")
+        places = _Places("row")
+    header, rows, found_at = _find_header(table, header_row, figures)
+    table = attrs.evolve(table, rows=rows)
+    reader = _Reader(table, header, rulebook, figures, names, places, year, district)
+    if found_at != 1:
+        reader.notes.append(Text(f"表头在第 {found_at} 行(其上各行未读取)",
+                                 f"header found in row {found_at} (the rows above it "
+                                 "were not read)"))
+    return _finish(reader, _layout(reader, layout))
+
+
+def _layout(reader: _Reader, layout: Layout | None) -> str:
+    """``long``, or ``wide`` by ``year`` or by ``district``, from the header
+    and the option; a `DataError` naming every problem with the header."""
+    header, name = reader.header, reader.table.name
+    problems = []
+    for column, positions in header.canonical.items():
+        if len(positions) > 1:
+            shown = ", ".join(repr(header.cells[p]) for p in positions)
+            problems.append(Problem(name, f"columns {shown} all give {column!r}",
+                                    where="header", hint="keep one of them"))
+    repeated = {y for y in header.years.values() if list(header.years.values()).count(y) > 1}
+    for year in sorted(repeated):
+        shown = ", ".join(repr(header.cells[p]) for p, y in header.years.items() if y == year)
+        problems.append(Problem(name, f"columns {shown} are all {year}", where="header"))
+    for cell, count in Counter(header.cells[p] for p in header.others).items():
+        if count > 1:
+            problems.append(Problem(name, f"column {cell!r} appears {count} times",
+                                    where="header", hint="keep one of them"))
+    if "measure" not in header.canonical:
+        # Without it the header is not found: what else is missing would mislead.
+        problems.append(Problem(
+            name, "no measure column", where="header",
+            hint="name it measure (or 指标), or map yours in the mapping file's "
+                 "[figures.columns]; if the header is not the first row, give --header-row"))
+        raise DataError(name, problems)
+    # A column per district is told from a misspelt column by its name: one close
+    # to a canonical column's (valeu) makes the sheet long, and an error.
+    misspelt = any(did_you_mean(header.cells[p], _CANONICAL) for p in header.others)
+    chosen = layout or ("long" if "value" in header.canonical
+                        else "wide" if header.years or (header.others and not misspelt)
+                        else "long")
+    if chosen == "long":
+        if "value" not in header.canonical:
+            problems.append(Problem(name, "no value column", where="header",
+                                    hint="name it value (or 数值), or map yours in "
+                                         "[figures.columns]; a sheet with a column per year "
+                                         "is read with --layout wide"))
+        if "year" not in header.canonical and reader.year is None:
+            problems.append(Problem(name, "no year column", where="header",
+                                    hint="name it year (or 年份), or map yours in "
+                                         "[figures.columns]"))
+        for position in header.others:
+            close = did_you_mean(header.cells[position], _CANONICAL)
+            if close:
+                problems.append(Problem(name, f"unknown column {header.cells[position]!r}",
+                                        where="header", hint=close))
+        by = "long"
+    else:
+        if "value" in header.canonical:
+            problems.append(Problem(name, "a wide sheet has no value column: its values are "
+                                          "under each year (or district)", where="header"))
+        by = "year" if header.years else "district"
+        if by == "district" and not header.others:
+            problems.append(Problem(name, "no year or district columns", where="header",
+                                    hint="a wide sheet has a column per year (2023, 2024年) "
+                                         "or per district"))
+        if by == "district" and "year" not in header.canonical and reader.year is None:
+            problems.append(Problem(name, "no year column", where="header",
+                                    hint="add a year column, or give --year"))
+    for option, column in (("year", "year"), ("district", "district")):
+        given = getattr(reader, option)
+        if given is not None and (column in header.canonical or (option == "year" and
+                                                                 by == "year")):
+            problems.append(Problem(name, f"--{option} ({option}=) applies to a sheet without "
+                                          f"a {option} column; this one has them",
+                                    hint=f"drop --{option}"))
+    if problems:
+        raise DataError(name, problems)
+    return by
+
+
+def _finish(reader: _Reader, by: str) -> Dataset:
+    if by == "long":
+        reader.long()
+    else:
+        reader.wide(by)
+    # A figure its measure's bounds or relations rule out is an error, with its cell.
+    reader.problems += implausible(reader.rulebook, reader.observations, reader.table.name,
+                                   reader.value_places)
+    if reader.problems:
+        raise DataError(reader.table.name, reader.problems)
+    notes = [*reader.table.notes, *reader.notes]
+    header = reader.header
+    if by != "long":
+        shown = ", ".join(header.cells[p] for p in (header.years if by == "year"
+                                                    else header.others))
+        notes.append(Text(f"宽表:每{'年' if by == 'year' else '个区县'}一列({shown}),"
+                          "按单元格计数",
+                          f"wide sheet: a column per {by} ({shown}); figures counted "
+                          "by cell"))
+    if reader.filled:
+        rows = _rows_shown(reader.filled)
+        notes.append(Text(f"空白的{'区县' if by == 'year' else '年份'}单元格取上一行的值:第 "
+                          f"{rows} 行",
+                          f"blank {'district' if by == 'year' else 'year'} cells read as "
+                          f"the one above (merged cells): rows {rows}"))
+    if reader.skipped:
+        rows = _rows_shown(reader.skipped)
+        notes.append(Text(f"未读取的标题行(无指标、无数值):第 {rows} 行",
+                          f"heading rows not read (no measure, no figures): rows {rows}"))
+    if by != "district":  # in a sheet with a column per district, the others are those
+        unread = [header.cells[p] for p in sorted((*header.others, *(
+            header.years if by == "long" else ())))]
+        if unread:
+            shown = ", ".join(unread)
+            notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
+    return Dataset(reader.table.name, tuple(reader.observations), tuple(notes),
+                   cells=by != "long")
+
+
+def _rows_shown(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + (f", … {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _Keys(dict[str, Any]):
+    """A JSON object, and the keys it gives more than once."""
+
+    twice: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Keys:
+    found = _Keys(pairs)
+    if len(found) < len(pairs):
+        keys = [k for k, _ in pairs]
+        found.twice = tuple(sorted({k for k in keys if keys.count(k) > 1}))
+    return found
+
+
+def _json_table(path: Path) -> tuple[Table, list[Problem]]:
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataError(str(path), [Problem(name, f"cannot read: {error.strerror}")]) from None
+    text, _ = decode(name, raw, None)
+    try:
+        # Numbers are kept as Decimal text, so 98.5 never passes through a float; a
+        # long integer stays a Decimal too, to be measured before int() would meet
+        # its 4,300-digit limit.
+        data = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal,
+                          parse_int=lambda digits: int(digits) if len(digits) < 32
+                          else Decimal(digits), object_pairs_hook=_object)
+    except json.JSONDecodeError as error:
+        raise DataError(str(path), [Problem(name, f"not valid JSON: {error.msg}",
+                                            where=f"line {error.lineno}, column "
+                                                  f"{error.colno}")]) from None
+    except RecursionError:
+        raise DataError(str(path), [Problem(
+            name, "not valid JSON: nested too deeply",
+            hint="a dataset is an array of objects of numbers and text")]) from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise DataError(str(path), [Problem(name, "expected a JSON array of objects "
+                                                  "with keys year, measure, value (and "
+                                                  "district)")])
+    header = list(dict.fromkeys(str(k) for item in data for k in item)) or [
+        "year", "measure", "value"]
+    problems = []
+    for index, item in enumerate(data):
+        for key in getattr(item, "twice", ()):
+            problems.append(Problem(name, f"key {key!r} is given twice", where=f"item {index}",
+                                    hint="a JSON object has each key once"))
+        for key, value in item.items():
+            # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
+            if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+                problems.append(Problem(name, "a lone surrogate (\\ud800 to \\udfff) is "
+                                        "not text", where=f"item {index}, key {key!r}"))
+        for key in header:
+            if key not in item and key in ("year", "measure", "value"):
+                problems.append(Problem(name, f"no key {key!r}", where=f"item {index}",
+                                        hint="give every item the same keys"))
+    return Table(name, header, numbered(([item.get(h) for h in header] for item in data),
+                                        first=0)), problems

@@ -1,0 +1,155 @@
+"""What a rulebook asks to be reported: its measures, and blank sheets to fill in.
+
+``qrules measures`` lists every measure with the rules and years that need
+it; ``qrules template`` writes a sheet (CSV or ``.xlsx``, long or wide) with a
+row for every measure the selected rules need, counts before the rates they
+make, that `read_dataset` reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from . import _escape
+from ._evaluate import year_span
+from ._expr import iter_names
+from ._model import Lang, Measure, Rule, Rulebook
+from ._tabular import needs
+
+__all__ = ["MeasureUse", "measure_uses", "measures_text", "template_rows", "write_template"]
+
+
+@attrs.frozen
+class MeasureUse:
+    """A measure, the rules that need it (directly or through a formula) and
+    the years they read it in."""
+
+    measure: Measure
+    rules: tuple[str, ...]
+    years: tuple[int, ...]
+
+
+def _needed(rule: Rule, rulebook: Rulebook) -> list[str]:
+    """The measures a rule reads, each formula's counts before the measure itself."""
+    found: list[str] = []
+
+    def add(name: str) -> None:
+        if name in found or name not in rulebook.measures:
+            return
+        formula = rulebook.measures[name].formula
+        for inner in iter_names(formula.tree) if formula is not None else ():
+            add(inner)
+        found.append(name)
+
+    for name in [rule.measure.id, *iter_names(rule.requirement.tree)]:
+        add(name)
+    return found
+
+
+def measure_uses(rulebook: Rulebook, rules: Sequence[Rule] | None = None,
+                 *, every: bool = True) -> tuple[MeasureUse, ...]:
+    """Each measure the rules need, counts before rates (in rule order), then, with
+    ``every``, the rulebook's other measures (no rule of the selection needs them)."""
+    chosen = tuple(rulebook.rules if rules is None else rules)
+    needed: dict[str, tuple[list[str], set[int]]] = {}
+    for rule in chosen:
+        for name in _needed(rule, rulebook):
+            ids, years = needed.setdefault(name, ([], set()))
+            ids.append(rule.id)
+            years.update(rule.span(rulebook.period))
+    uses = [MeasureUse(rulebook.measures[n], tuple(ids), tuple(sorted(years)))
+            for n, (ids, years) in needed.items()]
+    if every:
+        uses += [MeasureUse(m, (), ()) for m in rulebook.measures.values()
+                 if m.id not in needed]
+    return tuple(uses)
+
+
+def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) -> str:
+    """``qrules measures``: a block per measure (each line's control characters
+    shown, not run: a rulebook's text is input like any other)."""
+    zh = lang == "zh"
+    uses = measure_uses(rulebook, rules, every=rules is None)
+    lines = [f"{rulebook.label(lang)}:{len(uses)} 个指标" if zh
+             else f"{rulebook.label(lang)}: {len(uses)} measures", ""]
+    for use in uses:
+        measure = use.measure
+        unit = measure.unit.label(lang) or measure.unit.id
+        lines.append(_escape.terminal(f"{measure.id}  {measure.name.zh} / {measure.name.en}"))
+        detail = [f"{'单位' if zh else 'unit'}: {unit}"]
+        if measure.formula is not None:
+            detail.append(f"{'公式' if zh else 'formula'}: {measure.formula}")
+        if use.years:
+            detail.append(f"{'年份' if zh else 'years'}: {year_span(use.years)}")
+        lines.append("  " + _escape.terminal("   ".join(detail)))
+        needed_by = ", ".join(use.rules) if use.rules else ("无" if zh else "none")
+        lines.append(f"  {'所需规则' if zh else 'rules'}: {needed_by}")
+    lines.append("")
+    lines.append("数据中的指标可写编号、中文名或英文名;qrules template 生成待填表格。" if zh else
+                 "In figures, write a measure's id, its zh name or its en name; "
+                 "`qrules template` writes a sheet to fill in.")
+    return "\n".join(lines) + "\n"
+
+
+def template_rows(rulebook: Rulebook, rules: Sequence[Rule] | None = None, *,
+                  layout: Literal["long", "wide"] = "long",
+                  years: Iterable[int] | None = None,
+                  districts: Sequence[str] = ()) -> list[list[object]]:
+    """The template's rows, header first: every measure the rules need, counts
+    before rates, with its zh name and unit beside it, and an empty value for
+    each year its rules read (each of ``years``, when given) and district."""
+    uses = measure_uses(rulebook, rules, every=False)
+    chosen = sorted(set(years) if years is not None else
+                    {y for u in uses for y in u.years} or set(rulebook.period.years))
+    places: list[str | None] = list(districts) or [None]
+    with_district = bool(districts)
+    rows: list[list[object]] = []
+    if layout == "long":
+        rows.append(["year", *(["district"] if with_district else []), "measure", "name",
+                     "unit", "value"])
+        for district in places:
+            for year in chosen:
+                # By default each measure in the years its rules read; with years=, in each.
+                for use in (u for u in uses if years is not None or year in u.years):
+                    rows.append([year, *([district] if with_district else []),
+                                 use.measure.id, use.measure.name.zh,
+                                 use.measure.unit.zh, ""])
+        return rows
+    rows.append([*(["district"] if with_district else []), "measure", "name", "unit",
+                 *chosen])
+    for district in places:
+        for use in uses:
+            rows.append([*([district] if with_district else []), use.measure.id,
+                         use.measure.name.zh, use.measure.unit.zh, *([""] * len(chosen))])
+    return rows
+
+
+def write_template(rows: list[list[object]], form: Literal["csv", "xlsx"],
+                   path: Path | None) -> str | None:
+    """The template as CSV text (``path`` is ``None``), or written to ``path``
+    (CSV in UTF-8 with a byte-order mark, which Excel opens as Unicode)."""
+    if form == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        if path is None:
+            return buffer.getvalue()
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        return None
+    assert path is not None
+    openpyxl = needs("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "figures"
+    for row in rows:
+        sheet.append(row)
+    for letter, width in (("A", 12), ("B", 44), ("C", 36), ("D", 8)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    book.save(path)
+    return None

@@ -1,0 +1,497 @@
+"""Tables of cells from any source, read as offices export them.
+
+Shared by the readers of reported figures (`qrules._figures`) and of records
+(`qrules._records`): a `Table` is a header and numbered rows of cells, opened
+from a CSV/TSV file (decoded over the whole file: UTF-8, UTF-8 with BOM,
+UTF-16 with BOM, else GB18030), an ``.xlsx`` sheet, a Parquet or Arrow file, a
+pandas or polars DataFrame, an Arrow table (duck-typed: neither library is
+imported), a list of mappings, or a table in a database.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import functools
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeAlias
+from urllib.parse import parse_qs, urlsplit
+
+import attrs
+
+from ._boundary import first_line, guarded, outside
+from ._errors import DataError, Problem, did_you_mean
+from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO
+from ._model import Text
+
+__all__ = [
+    "DUCKDB_SAFE_CONFIG",
+    "IDENTIFIER",
+    "MISSING_MARKERS",
+    "Formula",
+    "Source",
+    "Table",
+    "cell_text",
+    "check_options",
+    "database_file",
+    "duckdb_connection",
+    "header_text",
+    "missing",
+    "needs",
+    "normal",
+    "open_table",
+    "source_kind",
+    "suggest",
+]
+
+#: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
+Source: TypeAlias = Any
+
+#: Texts that offices write for "no figure": each reads as missing, never as zero.
+MISSING_MARKERS = frozenset(
+    {"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"}
+)
+
+
+def suggest(word: str, options: Sequence[str]) -> str:
+    return did_you_mean(word, options) or f"known: {', '.join(options)}"
+
+
+
+def normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124 (NaN and NaT are not equal to themselves)
+    except (TypeError, ValueError):
+        return True  # pandas' NA refuses to be a truth value
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_of(value: str) -> str | None:
+    text = normal(value)
+    return None if text.lower() in MISSING_MARKERS else text
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as normalised text; ``None`` when missing."""
+    if isinstance(value, str):
+        return _text_of(value)  # codes and dates repeat: each text is normalised once
+    if missing(value):
+        return None
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # a code that a spreadsheet made a number
+    elif isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat()
+    else:
+        text = normal(str(value))
+    return None if text.lower() in MISSING_MARKERS else text
+
+
+
+@attrs.frozen
+class Table:
+    """Rows of cells under a header, from any source, each with the number it is
+    given in messages (in a file the header is row 1; in a table, the first row)."""
+
+    name: str
+    header: list[str]
+    rows: Iterator[tuple[int, Sequence[object]]]
+    notes: tuple[Text, ...] = ()
+    #: A row with fewer cells than the header is misaligned (CSV: a lost
+    #: delimiter), not short of empty cells.
+    strict_width: bool = False
+
+
+URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
+IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
+
+
+_FILE_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+               ".parquet": "arrow", ".pq": "arrow", ".arrow": "arrow", ".feather": "arrow",
+               ".ipc": "arrow", ".json": "json"}
+_KIND_NAMES = {"csv": "a CSV file", "xlsx": "an .xlsx file", "arrow": "a Parquet or Arrow file",
+               "json": "a JSON file", "database": "a database table",
+               "frame": "a DataFrame or Arrow table", "rows": "a list of rows"}
+#: Which kinds of source each reading option applies to (an option given for
+#: another kind is an error, never silently ignored).
+_OPTIONS = {"sheet": ("xlsx",), "header_row": ("csv", "xlsx"), "encoding": ("csv",),
+            "table": ("database",)}
+
+
+def source_kind(source: Source) -> str:
+    """What kind of source this is: ``csv``, ``xlsx``, ``arrow``, ``json``,
+    ``database``, ``frame``, ``rows`` (or ``unknown``)."""
+    if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
+        return "database"
+    if isinstance(source, str | Path):
+        return _FILE_KINDS.get(Path(source).suffix.lower(), "unknown")
+    if ((hasattr(source, "columns") and hasattr(source, "iter_rows"))
+            or (hasattr(source, "to_batches") and hasattr(source, "column_names"))
+            or (hasattr(source, "itertuples") and hasattr(source, "columns"))):
+        return "frame"
+    if hasattr(source, "cursor"):
+        return "database"
+    return "rows"
+
+
+def check_options(source: Source, name: str, **options: object) -> None:
+    """A `DataError` naming each option given (not ``None``) that does not apply
+    to this kind of source: ``sheet=`` on a CSV file, say."""
+    kind = source_kind(source)
+    problems = []
+    for option, value in options.items():
+        if value is None or kind in _OPTIONS[option] or kind == "unknown":
+            continue
+        flag = option.replace("_", "-")
+        applies = " or ".join(_KIND_NAMES[k] for k in _OPTIONS[option])
+        problems.append(Problem(
+            name, f"--{flag} ({option}=) applies to {applies}; this is {_KIND_NAMES[kind]}",
+            hint=f"drop --{flag}"))
+    if problems:
+        raise DataError(name, problems)
+
+
+def open_table(source: Source, *, columns: Sequence[str] = (), default_table: str = "",
+               table: str | None = None, sheet: str | None = None,
+               encoding: str | None = None, name: str | None = None,
+               what: str = "records") -> Table:
+    """The table a source holds. ``columns`` is the header of an empty list of
+    rows; ``default_table`` the table read from a database when ``table`` is
+    not given. An option that does not apply to the source is a `DataError`;
+    so is what the libraries and drivers that read it raise, as they open it
+    or as its rows are read (`qrules._boundary`)."""
+    shown = str(source) if isinstance(source, str | Path) else \
+        name or f"<{type(source).__name__}>"
+    check_options(source, shown, sheet=sheet, encoding=encoding, table=table)
+    with outside(shown):
+        opened = _open_source(source, columns=columns, default_table=default_table,
+                              table=table, sheet=sheet, encoding=encoding, name=name,
+                              what=what)
+    return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
+
+
+def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
+                 table: str | None, sheet: str | None, encoding: str | None,
+                 name: str | None, what: str) -> Table:
+    if isinstance(source, Table):  # rows already fetched, numbered (the SQL engines')
+        return source
+    if isinstance(source, str) and URL.match(source):
+        return from_url(source, table or default_table)
+    if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
+        raise DataError(source, [Problem(
+            source, "only duckdb:/// and sqlite:/// URLs are read",
+            hint="for another database, pass a DB-API connection and table=")])
+    if isinstance(source, str | Path):
+        return from_file(Path(source), sheet=sheet, encoding=encoding)
+    if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
+        return Table(name or "<polars DataFrame>", [str(c) for c in source.columns],
+                     numbered(source.iter_rows()))
+    if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
+        return Table(name or "<Arrow table>", [str(c) for c in source.column_names],
+                     numbered(arrow_rows(source.to_batches())))
+    if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
+        return Table(name or "<pandas DataFrame>", [str(c) for c in source.columns],
+                     numbered(source.itertuples(index=False, name=None)))
+    if hasattr(source, "cursor"):  # a DB-API connection
+        return from_connection(source, table or default_table, name)
+    if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
+        header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
+            columns)  # no rows: nothing is missing
+        return Table(name or "<rows>", header,
+                     numbered([row.get(h) for h in header] for row in source))
+    raise TypeError(f"cannot read {what} from {type(source).__name__}: give a file, a "
+                    "database URL or connection, a DataFrame, an Arrow table or a list of dicts")
+
+
+def numbered(rows: Iterable[Sequence[object]], first: int = 1
+              ) -> Iterator[tuple[int, Sequence[object]]]:
+    return enumerate(rows, start=first)
+
+
+def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
+    for batch in batches:
+        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+
+def needs(module: str) -> Any:
+    import importlib  # noqa: PLC0415 (optional dependencies load only when used)
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = module.split(".", maxsplit=1)[0]
+        extra = {"openpyxl": "records", "pyarrow": "records", "duckdb": "sql", "sqlglot": "sql",
+                 "psycopg": "postgres", "pyspark": "spark"}.get(package)
+        hint = f"pip install 'qrules-plan[{extra}]'" if extra else f"pip install {package}"
+        raise DataError(module, [Problem(module, f"reading this needs {package}", hint=hint)]
+                        ) from None
+
+
+def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> Table:
+    name = path.name
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise DataError(str(path), [Problem(name, "no such file")])
+    if suffix in (".csv", ".tsv", ".txt"):
+        return from_csv(path, encoding)
+    if suffix in (".xlsx", ".xlsm"):
+        return from_xlsx(path, sheet)
+    if suffix in (".parquet", ".pq"):
+        parquet = needs("pyarrow.parquet")
+        file = parquet.ParquetFile(path)
+        return Table(name, list(file.schema_arrow.names),
+                      numbered(arrow_rows(file.iter_batches(batch_size=65_536))))
+    if suffix in (".arrow", ".feather", ".ipc"):
+        feather = needs("pyarrow.feather")
+        table = feather.read_table(path)
+        return Table(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
+    raise DataError(str(path), [Problem(name, f"unknown file type {suffix or '(none)'!r}",
+                                        hint="use .csv, .xlsx, .parquet or .arrow")])
+
+
+def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """The text of a whole file, and the encoding it was read in."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+            return raw.decode(codec), codec
+        except LookupError:
+            raise DataError(name, [Problem(name, f"unknown encoding {encoding!r}")]) from None
+        except UnicodeDecodeError as error:
+            raise DataError(name, [Problem(
+                name, f"not {encoding} at byte {error.start}")]) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    first_error = None
+    for codec in candidates:
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError as error:
+            first_error = first_error or error
+    assert first_error is not None
+    tried = " nor ".join(c.upper().removesuffix("-SIG") for c in candidates)
+    raise DataError(name, [Problem(
+        name, f"{'neither ' if len(candidates) > 1 else 'not '}{tried} (byte "
+              f"{first_error.start})", hint="give the encoding with --encoding (encoding=)")])
+
+
+def from_csv(path: Path, encoding: str | None) -> Table:
+    name = path.name
+    text, codec = decode(name, path.read_bytes(), encoding)
+    text = text.removeprefix("\ufeff")  # a byte-order mark read with encoding="utf-8"
+    # The delimiter is the commonest of comma, tab and semicolon over the first
+    # lines (a title line above the header may have none).
+    head = text[:8192].split("\n")[:10]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _csv_lines(reader, name)
+    header = next(lines, [])
+    notes = () if codec in ("utf-8", "utf-8-sig") else (
+        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+    return Table(name, header, numbered(lines, first=2), notes, strict_width=True)
+
+
+def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
+    """The reader's rows; a field it refuses (over 131,072 characters) is a
+    `DataError` naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
+                                       where=f"line {reader.line_num}")]) from None
+
+
+def _xlsx_parts(path: Path) -> None:
+    """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
+    the sizes in its zip directory, before any part is read (zipfile reads no
+    more than a part's stated size)."""
+    with outside(str(path)), zipfile.ZipFile(path) as archive:
+        for part in archive.infolist():
+            ratio = part.file_size / max(part.compress_size, 1)
+            if part.file_size > MAX_XLSX_PART_BYTES or (
+                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                raise DataError(str(path), [Problem(
+                    path.name, f"part {part.filename!r} would expand to "
+                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
+                               "the file): beyond what qrules reads",
+                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
+                         f"{MAX_XLSX_RATIO} times; save the sheet as .csv or .parquet")])
+
+
+@attrs.frozen
+class Formula:
+    """A formula cell of an ``.xlsx`` file that has no saved value (the file was
+    written by a program that does not compute formulas): never read as empty."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def header_text(value: object) -> str:
+    """A header cell as text: ``2023`` for a number cell 2023 (or 2023.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (read in chunks, after
+    `_xlsx_parts` has bounded each part's size)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and
+                    info.filename.endswith(".xml")):
+                continue
+            with archive.open(info) as member:
+                tail = b""
+                while chunk := member.read(1 << 20):
+                    if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                        return True
+                    tail = chunk[-8:]
+    return False
+
+
+def from_xlsx(path: Path, sheet: str | None) -> Table:
+    openpyxl = needs("openpyxl")
+    _xlsx_parts(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
+            if _has_formulas(path) else None
+    except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        raise DataError(str(path), [Problem(path.name, f"not a readable .xlsx file: {error}")]
+                        ) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        book.close()
+        raise DataError(str(path), [Problem(path.name, f"no sheet {sheet!r}",
+                                            hint=suggest(sheet, book.sheetnames))])
+    title = sheet if sheet is not None else book.sheetnames[0]
+    rows: Iterator[Sequence[object]] = book[title].iter_rows(values_only=True)
+    if formulas is not None:
+        rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
+    header = [header_text(c) for c in next(rows, ())]
+
+    def body() -> Iterator[tuple[int, Sequence[object]]]:
+        try:
+            yield from numbered(rows, first=2)
+        finally:
+            book.close()
+            if formulas is not None:
+                formulas.close()
+
+    name = path.name if sheet is None else f"{path.name}[{sheet}]"
+    return Table(name, header, body())
+
+
+def _with_formulas(values: Iterable[Sequence[object]], texts: Iterable[Sequence[object]]
+                   ) -> Iterator[Sequence[object]]:
+    """The saved values, with a `Formula` where a formula cell has none."""
+    for row, written in zip(values, texts, strict=False):
+        if any(v is None and isinstance(t, str) and t.startswith("=")
+               for v, t in zip(row, written, strict=False)):
+            yield tuple(Formula(t) if v is None and isinstance(t, str) and t.startswith("=")
+                        else v for v, t in zip(row, written, strict=False))
+        else:
+            yield row
+
+
+#: DuckDB settings for every database qrules opens (see docs/security.md): a
+#: database file may come from an untrusted source, and its views run when they
+#: are read. With external access off, a view over ``read_text('/etc/passwd')``
+#: or ``read_csv('https://…')`` fails; no extension is installed or loaded; and
+#: the configuration is locked, so no SQL can set it back (``SET``, ``RESET``).
+DUCKDB_SAFE_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def duckdb_connection(path: str | None = None) -> Any:
+    """A DuckDB connection with `DUCKDB_SAFE_CONFIG`: in memory, or to the
+    database file ``path``, read only."""
+    duckdb = needs("duckdb")
+    if path is None:
+        return duckdb.connect(config=DUCKDB_SAFE_CONFIG)
+    return duckdb.connect(path, read_only=True, config=DUCKDB_SAFE_CONFIG)
+
+
+def database_file(url: str, scheme: str, path: str) -> str:
+    """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
+    path names; a `DataError` when there is none."""
+    path = path[1:] if path.startswith("/") else path
+    if not path or not Path(path).is_file():
+        raise DataError(url, [Problem(url, f"no database file {path!r}",
+                                      hint=f"write {scheme}:///relative/path.db or "
+                                           f"{scheme}:////absolute/path.db")])
+    return path
+
+
+def from_url(url: str, table: str) -> Table:
+    match = URL.match(url)
+    assert match is not None
+    scheme, rest = match.groups()
+    parts = urlsplit(f"{scheme}://{rest}")
+    path = database_file(url, scheme, parts.path)
+    table = parse_qs(parts.query).get("table", [table])[0]
+    if scheme == "duckdb":
+        connection = duckdb_connection(path)
+    else:
+        import sqlite3  # noqa: PLC0415
+
+        connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    return from_connection(connection, table, f"{Path(path).name}:{table}", close=True)
+
+
+def from_connection(connection: Any, table: str, name: str | None, *,
+                     close: bool = False) -> Table:
+    name = name or f"<database>:{table}"
+    if not IDENTIFIER.match(table):
+        raise DataError(name, [Problem(name, f"{table!r} is not a table name")])
+    quoted = ".".join(f'"{part}"' for part in table.split("."))
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
+    except Exception as error:  # each driver has its own error classes
+        if close:
+            connection.close()
+        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
+                        ) from None
+    header = [str(d[0]) for d in cursor.description]
+
+    def rows() -> Iterator[Sequence[object]]:
+        try:
+            while batch := cursor.fetchmany(10_000):
+                yield from batch
+        finally:
+            if close:
+                connection.close()
+
+    return Table(name, header, numbered(rows()))
+
+
