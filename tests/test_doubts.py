@@ -380,7 +380,8 @@ def test_a_formula_without_a_cached_value_is_rejected(tmp_path: Path) -> None:
     register = qrules.read_register(tmp_path / "r.xlsx")
     assert [str(p) for p in register.problems] == [
         "r.xlsx, row 3, column 'internet_bright_kitchen': a formula without a cached value "
-        "(open the file in Excel and save it, so each formula's value is stored)"]
+        "(=IF(1,\"是\",\"否\")) (open the file in Excel and save it, so each formula's value "
+        "is stored)"]
     [rejected] = register.rejected
     assert rejected.unreadable == frozenset({"internet_bright_kitchen"})
 

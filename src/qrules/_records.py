@@ -545,7 +545,8 @@ class _Rows:
                 for column, position in self.positions.items():
                     if position < len(cells) and isinstance(cells[position], Formula):
                         broken[column] = self.problem(
-                            number, column, "a formula without a cached value",
+                            number, column, f"a formula without a cached value "
+                                            f"({cells[position]})",
                             hint="open the file in Excel and save it, so each formula's "
                                  "value is stored")
             # A number is measured before it is made text or a date (docs/security.md):
