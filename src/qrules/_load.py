@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import os
 import re
 import stat
@@ -18,12 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
@@ -86,7 +85,9 @@ def shipped_rulebooks() -> dict[str, Path]:
     a source checkout (an editable install) reads the repository's ``rules/``.
     """
     found: dict[str, Path] = {}
-    roots = [Path(str(resources.files("qrules").joinpath("_rulebooks")))]
+    # The package's own folder (what importlib.resources.files gives for an
+    # installed package, without importing it: it costs a cold start 4 ms).
+    roots = [Path(__file__).parent / "_rulebooks"]
     checkout = Path(__file__).resolve().parents[2] / "rules"
     roots.append(checkout)
     for root in roots:
@@ -157,10 +158,11 @@ class _Bad(Exception):
 
 
 def _describe(value: object) -> str:
-    kinds = {str: "a string", int: "an integer", float: "a float", bool: "a boolean",
+    kinds = {str: "a string", int: "an integer", Decimal: "a float", bool: "a boolean",
              list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
     kind = kinds.get(type(value), type(value).__name__)
-    shown = repr(value) if not isinstance(value, dict | list) else ""
+    shown = (str(value) if isinstance(value, Decimal) else
+             repr(value) if not isinstance(value, dict | list) else "")
     return f"{kind} {shown}".strip()
 
 
@@ -402,7 +404,8 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         return None
     problems = folder.problems
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        # Floats are read as written (Decimal), never through a binary float.
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
         problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
     except tomllib.TOMLDecodeError as error:
@@ -429,6 +432,18 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
 
 
 def _load_folder(path: Path, shown: str) -> Rulebook:
+    """The rulebook in a folder, with what its rules compile to (from the cache
+    when it is valid, see `_cache`)."""
+    shipped = path.resolve() in {p.resolve() for p in shipped_rulebooks().values()}
+    compiled = Compiled.for_folder(path, shipped=shipped)
+    with checking(compiled):
+        rulebook = _read_folder(path, shown)
+    compiled.bind(rulebook)
+    compiled.fill(rulebook)
+    return attrs.evolve(rulebook, compiled=compiled)
+
+
+def _read_folder(path: Path, shown: str) -> Rulebook:
     problems: list[Problem] = []
     folder = _Folder(path, problems)
     plan_data = _read_toml(folder, PLAN_FILE)
@@ -675,19 +690,57 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
         if not formula.names:
             checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
                             "depend on the data", f"measure {measure_id!r}", "formula")
-        elif divides_by_zero(formula.tree):
+        elif _divides_by_zero(formula):
             checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
                             f"measure {measure_id!r}", "formula")
     return measures
 
 
+def _divides_by_zero(formula: Expression) -> bool:
+    """`divides_by_zero`, kept in the cache by the formula's text (it needs sympy)."""
+    return checked(("divides_by_zero", formula.text), lambda: divides_by_zero(formula.tree),
+                   encode=bool, decode=_exactly_bool)
+
+
+def _exactly_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("not a bool")
+    return value
+
+
+def _ignores_data(requirement: Expression, measure: str,
+                  bounds: Callable[[str], tuple[Fraction, Fraction | None]]
+                  ) -> list[tuple[str, tuple[int, int]]]:
+    """`ignores_data`, kept in the cache by all it depends on: the requirement's
+    text, the rule's measure and the bounds of the measures it names."""
+    limits = [[name, str(low), None if high is None else str(high)]
+              for name in sorted(requirement.names) for low, high in [bounds(name)]]
+    return checked(("ignores_data", measure, requirement.text, limits),
+                   lambda: ignores_data(requirement.tree, bounds),
+                   encode=lambda found: [[m, list(span)] for m, span in found],
+                   decode=_findings)
+
+
+def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    found = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                and isinstance(item[1], list) and len(item[1]) == 2
+                and all(type(n) is int for n in item[1])):
+            raise ValueError("not a finding")
+        found.append((item[0], (item[1][0], item[1][1])))
+    return found
+
+
 def _number(value: object) -> Fraction:
     """A bound: an integer or a decimal (read as written, never as a binary float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _Bad(f"expected a number, got {_describe(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad(f"expected a finite number, got {value!r}")
-    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise _Bad(f"expected a finite number, got {value}")
+    return Fraction(value)
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -1014,7 +1067,7 @@ def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Me
         for name in unknown:
             checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
         if not unknown:
-            for message, (start, end) in ignores_data(parsed.tree, bounds):
+            for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
                 checker.problem(str(ExpressionError(message, written, start, end)), where, key,
                                 "a requirement must be able to tell data that meets the plan "
                                 "from data that does not")

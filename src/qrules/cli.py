@@ -397,7 +397,11 @@ def _output_path(args: argparse.Namespace) -> Path | None:
 
 def _check_output(args: argparse.Namespace) -> None:
     """Before any work: ``-o FILE`` must name a file in a folder that exists,
-    and not one of the inputs (which it would overwrite)."""
+    and neither ``-o FILE`` nor ``--decision-log FILE`` one of the inputs
+    (which it would overwrite, or append to)."""
+    log = getattr(args, "decision_log", None)
+    if log:
+        _refuse_input(Path(log), _named_inputs(args), "--decision-log")
     path = _output_path(args)
     if path is None:
         return
@@ -407,6 +411,13 @@ def _check_output(args: argparse.Namespace) -> None:
     if not folder.is_dir():
         raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
                           "(create it first)")
+    _refuse_input(path, _named_inputs(args))
+    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+
+
+def _named_inputs(args: argparse.Namespace) -> list[Path]:
+    """The files and folders the command line names as inputs."""
     inputs = [getattr(args, name, None) for name in
               ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
     inputs += getattr(args, "rulebooks", None) or []
@@ -416,13 +427,10 @@ def _check_output(args: argparse.Namespace) -> None:
     register = getattr(args, "register", None)
     if register and register.startswith(("duckdb:", "sqlite:")):
         inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
-    _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
-    log = getattr(args, "decision_log", None)
-    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
-        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+    return [Path(i) for i in inputs if isinstance(i, str) and i]
 
 
-def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
+def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> None:
     """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a folder)."""
     target = path.resolve()
     for given in inputs:
@@ -431,7 +439,7 @@ def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
         source = given.resolve()
         same = target.exists() and os.path.samefile(target, source)
         if same or (source.is_dir() and target.is_relative_to(source)):
-            raise OutputError(f"-o {str(path)!r} would overwrite an input "
+            raise OutputError(f"{option} {str(path)!r} would overwrite an input "
                               f"({str(given)!r}): write the output elsewhere")
 
 
@@ -607,8 +615,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise _usage("--by-responsible gives a table or json (--format table or json)")
     judged, _, _ = _judge(args)
     if args.decision_log:
-        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
         data = _dataset_path(judged.rulebook, args)
+        # The rulebook's folder and a --sample dataset are known only now.
+        _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
+                      "--decision-log")
+        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
         rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}
