@@ -14,7 +14,7 @@ from typing import Any
 
 from .._records import InspectionLog, Register
 from ._load import canonical, staged
-from .sql import Table
+from .sql import Table, column_type
 
 __all__ = ["Spark", "loaded"]
 
@@ -30,8 +30,8 @@ class Spark:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
 
-    def columns(self, sql: str) -> list[tuple[str, bool]]:
-        return [(f.name, f.dataType.typeName() == "boolean")
+    def columns(self, sql: str) -> list[tuple[str, str]]:
+        return [(f.name, column_type("spark", f.dataType.typeName()))
                 for f in self.session.sql(sql).schema.fields]
 
 
