@@ -4,6 +4,7 @@ under 200 MiB of memory, measured here (docs/security.md, "Limits")."""
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,7 +44,7 @@ class Measured:
     code: int
     out: str
     err: str
-    seconds: float
+    seconds: float  # CPU time, user and system
     peak: int  # the process's largest resident set, in bytes
 
 
@@ -71,10 +72,13 @@ sys.exit(code)
 def measured(*argv: str) -> Measured:
     """``qrules`` in a process of its own: what it said, and what it took."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    start = time.monotonic()
+    # Its CPU time, not the wall clock's: on a shared machine (CI, two cores)
+    # waiting for a core is not work the limit failed to bound.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *argv], env=env,
                           capture_output=True, timeout=120, check=False)
-    seconds = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err, _, peak = done.stderr.decode("utf-8", "replace").rstrip().rpartition("\nPEAK ")
     return Measured(done.returncode, done.stdout.decode("utf-8", "replace"), err, seconds,
                     int(peak) * 1024)  # Linux counts it in KiB
@@ -92,9 +96,9 @@ def test_the_125_byte_exponent_is_refused_in_under_a_second(tmp_path: Path) -> N
     data.write_text('[{"year": 2025, "measure": "firms", "value": 1e100000000}]\n'
                     .ljust(125), encoding="utf-8")
     assert data.stat().st_size == 125
-    start = time.monotonic()
+    start = time.process_time()
     code, _, err = run("check", str(MINI), str(data))
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
     assert code == 2
     assert "exponent.json, item 0, key 'value': firms: a number more than 10^30" in err
     assert_bounded(measured("check", str(MINI), str(data)), 2, 20)
@@ -111,9 +115,9 @@ def test_numbers_beyond_the_limits_are_data_errors(tmp_path: Path, name: str,
                                                    text: str) -> None:
     data = tmp_path / name
     data.write_text(text, encoding="utf-8")
-    start = time.monotonic()
+    start = time.process_time()
     code, _, err = run("check", str(MINI), str(data))
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
     assert code == 2
     assert "a number more than" in err
     assert len(err) < 1000
@@ -137,14 +141,14 @@ def test_the_number_limits() -> None:
 
 
 def test_numbers_in_a_register_are_measured_before_they_are_read() -> None:
-    start = time.monotonic()
+    start = time.process_time()
     register = read_register([
         {"unit": Decimal("1e100000000"), "category": "catering"},
         {"unit": 10**5000, "category": "catering"},
         {"unit": "U1", "category": "catering", "registered": 10**400},
         {"unit": "U2", "category": "catering"},
     ])
-    assert time.monotonic() - start < 1
+    assert time.process_time() - start < 1
     assert [u.unit for u in register.units] == ["U2"]
     assert register.rows_rejected == 3
     assert all("a number more than 10^30" in p.message for p in register.problems)
