@@ -262,6 +262,38 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     assert list(found) == list(_expected(yantai))
 
 
+def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> None:
+    # A second database attached as a catalog: catalog.schema.table, each part quoted.
+    connection = duckdb.connect()
+    connection.execute("ATTACH ':memory:' AS 市局")
+    connection.execute("CREATE SCHEMA 市局.office")
+    _fill(connection, "市局.office.", "?")
+    found = evaluate_tables(yantai, connection, register="市局.office.台账",
+                            log="市局.office.检查", mapping=MAPPING, by_district=True,
+                            log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+    query = sql_for(yantai, dialect="duckdb", register="市局.office.台账", log="市局.office.检查")
+    assert '"市局"."office"."台账"' in query
+
+
+def test_three_part_names_in_postgres(yantai: qrules.Rulebook, postgres: Any) -> None:
+    postgres.execute("DROP SCHEMA IF EXISTS office CASCADE")
+    postgres.execute("CREATE SCHEMA office")
+    _fill(postgres, "office.", "%s")
+    (database,) = postgres.execute("SELECT current_database()").fetchone()
+    found = evaluate_tables(yantai, postgres, register=f"{database}.office.台账",
+                            log=f"{database}.office.检查", mapping=MAPPING, by_district=True,
+                            log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+
+
+@pytest.mark.parametrize("name", ["a.b.c.d", "a..b", "a.b;DROP TABLE x", '"a".b', "1a.b"])
+def test_a_table_name_of_more_parts_or_other_characters_is_refused(
+        yantai: qrules.Rulebook, name: str) -> None:
+    with pytest.raises(qrules.DataError, match="not a table name"):
+        evaluate_tables(yantai, duckdb.connect(), register=name)
+
+
 def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "

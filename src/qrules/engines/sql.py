@@ -145,7 +145,8 @@ class Table:
     def __attrs_post_init__(self) -> None:
         if not _IDENTIFIER.match(self.name):
             raise DataError(self.name, [Problem(self.name, f"{self.name!r} is not a table name",
-                                                hint="a name, or schema.name")])
+                                                hint="a name, schema.name or "
+                                                     "catalog.schema.name")])
 
     @classmethod
     def canonical(cls, name: str, kind: str) -> Table:
@@ -155,8 +156,10 @@ class Table:
                                           else LOG_COLUMNS)}, booleans=frozenset(FLAGS))
 
     def ref(self, alias: str) -> exp.Table:
-        *schema, name = self.name.split(".")
-        return exp.table_(name, db=schema[0] if schema else None, alias=alias, quoted=True)
+        """The table, each part of its name (catalog, schema, table) quoted."""
+        *parts, name = self.name.split(".")
+        catalog, schema = ([None] * (2 - len(parts)) + parts)
+        return exp.table_(name, db=schema, catalog=catalog, alias=alias, quoted=True)
 
     def empty(self, dialect: str) -> str:
         """``SELECT * FROM table WHERE FALSE`` in the dialect: the table's columns,
