@@ -12,11 +12,23 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .._errors import QRulesError
 from .._records import InspectionLog, Register
 from ._load import canonical, staged
 from .sql import Table
 
 __all__ = ["Spark", "loaded"]
+
+
+def _session(session: Any) -> Any:
+    """``session``, when it is a SparkSession (classic or Spark Connect): a
+    SparkContext, say, has no SQL to run the query with."""
+    if not callable(getattr(session, "sql", None)) or not hasattr(session, "catalog"):
+        raise QRulesError(
+            f"the spark engine needs a SparkSession, not a {type(session).__name__} "
+            "(SparkSession.builder.getOrCreate(), or SparkSession(context) for a "
+            "SparkContext)")
+    return session
 
 
 class Spark:
@@ -25,7 +37,7 @@ class Spark:
     dialect = "spark"
 
     def __init__(self, session: Any) -> None:
-        self.session = session
+        self.session = _session(session)
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
@@ -39,6 +51,7 @@ class Spark:
 def loaded(session: Any, register: Register, log: InspectionLog | None
            ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
+    _session(session)
     tables = staged(register, log)
     try:
         for name, _, columns, types in tables:
