@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 import qrules
 from qrules import Verdict
 from qrules.engines import default_engine, evaluate_tables, sql_for
+from qrules.engines import sql as sql_module
 from qrules.engines.sql import Connection, Summary, Table, evaluate, summarize
 
 from .conftest import ROOT, SAMPLES, run
@@ -491,6 +493,9 @@ class Backwards:
         rows = list(self.database.fetch(sql))
         return rows[::-1] if "qrules_members" in sql else rows
 
+    def stream(self, sql: str) -> Iterator[Any]:
+        yield from self.fetch(sql)
+
     def columns(self, sql: str) -> list[tuple[str, bool]]:
         return self.database.columns(sql)
 
@@ -513,6 +518,28 @@ def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook)
     assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
     with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
         evaluate(book, Backwards(database), register, log, **options)
+
+
+def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,
+                                               engine: tuple[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counting query's rows come from a cursor a batch at a time (here,
+    three rows a batch), never all at once with ``fetchall``."""
+    name, connection = engine
+    monkeypatch.setattr(sql_module, "_BATCH", 3)
+    fetched: list[str] = []
+    fetch = Connection.fetch
+
+    def spied(self: Connection, text: str) -> Any:
+        fetched.append(text)
+        return fetch(self, text)
+
+    monkeypatch.setattr(Connection, "fetch", spied)
+    visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
+    results = assert_same(book, *read(high_risk(12), visits), name, connection,
+                          rules=[book["twice"]], **FULL)
+    assert len(year(results, 2024).failing_units) == 12
+    assert not any("qrules_members" in text for text in fetched)
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

@@ -208,3 +208,25 @@ def test_a_spark_error_in_a_query_is_one_line_and_keeps_the_plan_in_the_chain(
     assert len(message.splitlines()) <= 3
     assert "Project" not in message
     assert "Project" in str(raised.value.__context__)  # the plan, for whoever digs
+
+
+def test_the_counting_query_is_streamed_not_collected(spark: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counting query's rows come with ``toLocalIterator`` (a partition at a
+    time), never one ``collect()``: a large failing set does not meet
+    ``spark.driver.maxResultSize``."""
+    from qrules.engines.spark import Spark  # noqa: PLC0415
+
+    fetch = Spark.fetch
+
+    def refused(self: Spark, text: str) -> Any:
+        assert "qrules_members" not in text, "the counting query was collected"
+        return fetch(self, text)
+
+    monkeypatch.setattr(Spark, "fetch", refused)
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    found = qrules.evaluate_records(yantai, register, log, by_district=True, engine="spark",
+                                    connection=spark)
+    assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))

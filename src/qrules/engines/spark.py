@@ -42,6 +42,12 @@ class Spark:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
 
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        """The rows a partition at a time (``toLocalIterator``), in order: never
+        the whole result on the driver at once (``spark.driver.maxResultSize``)."""
+        for row in self.session.sql(sql).toLocalIterator():
+            yield tuple(row)
+
     def columns(self, sql: str) -> list[tuple[str, bool]]:
         return [(f.name, f.dataType.typeName() == "boolean")
                 for f in self.session.sql(sql).schema.fields]

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -91,9 +91,16 @@ class Database(Protocol):
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
 
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        """A query's rows as the database hands them over, a batch at a time
+        (the counting query's, whose failing units may be many)."""
+
     def columns(self, sql: str) -> list[tuple[str, bool]]:
         """A query's columns: each one's name, and whether it is BOOLEAN."""
 
+
+#: Rows fetched at a time from a cursor (`Connection.stream`).
+_BATCH = 10_000
 
 #: How a DB-API cursor's ``description`` says BOOLEAN: DuckDB's type (its text),
 #: psycopg's type OID.
@@ -110,6 +117,11 @@ class Connection:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         rows: list[tuple[Any, ...]] = self.connection.execute(sql).fetchall()
         return rows
+
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        cursor = self.connection.execute(sql)
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
 
     def columns(self, sql: str) -> list[tuple[str, bool]]:
         boolean = _BOOLEAN[self.dialect]
@@ -547,8 +559,8 @@ def evaluate(
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
-        counted = _collect(plan, database.fetch(_sql(plan, register, log, by_district,
-                                                     dialect)))
+        counted = _collect(plan, database.stream(_sql(plan, register, log, by_district,
+                                                      dialect)))
     return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),
                      districts, reconciliations(register, log, summary) if tables is None
                      else tables, progress)
