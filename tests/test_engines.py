@@ -296,6 +296,38 @@ def test_a_table_name_of_more_parts_or_other_characters_is_refused(
         evaluate_tables(yantai, duckdb.connect(), register=name)
 
 
+def test_failing_units_written_to_a_table(yantai: qrules.Rulebook,
+                                           engine: tuple[str, Any]) -> None:
+    """``failing_units_to``: the failing units land in a new table where the
+    tables are (dbt's store_failures), the same units the results list otherwise."""
+    name, connection = engine
+    cursor = connection.cursor()
+    cursor.execute("DROP SCHEMA IF EXISTS office CASCADE")
+    cursor.execute("CREATE SCHEMA office")
+    _fill(connection, "office.", "%s" if name == "postgres" else "?")
+    options: dict[str, Any] = {"register": "office.台账", "log": "office.检查",
+                               "mapping": MAPPING, "by_district": True,
+                               "log_until": "2025-12-31"}
+    found = evaluate_tables(yantai, connection, failing_units_to="office.未达标", **options)
+    expected = _expected(yantai)
+    assert list(found) == [attrs.evolve(r, failing_units=()) for r in expected]
+    assert all(not r.failing_units for r in found)
+    cursor.execute('SELECT rule, year, unit, name, district FROM office."未达标"')
+    written = sorted(tuple(row) for row in cursor.fetchall())
+    listed = sorted((r.rule.id, r.year, u.unit, u.name, u.district) for r in expected
+                    if r.district is None for u in r.failing_units)
+    # Every unit that does not meet a rule in a year the log decides (also when
+    # the rule is met as a whole): exactly the listed ones where it is not met.
+    decided = {(r.rule.id, r.year): r.verdict for r in expected
+               if r.district is None and r.verdict is not Verdict.UNKNOWN}
+    assert all((row[0], row[1]) in decided for row in written)
+    written = [row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET]
+    assert written == listed
+    assert written
+    with pytest.raises(qrules.DataError):  # an existing table is not overwritten
+        evaluate_tables(yantai, connection, failing_units_to="office.未达标", **options)
+
+
 def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "

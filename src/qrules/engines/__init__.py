@@ -195,6 +195,7 @@ def evaluate_tables(
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = True,
     decision_log: str | Path | None = None,
+    failing_units_to: str | None = None,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -220,6 +221,13 @@ def evaluate_tables(
 
     ``decision_log``: a JSON Lines file to append each result to, with the
     tables' names and rows counted (``docs/audit.md``).
+
+    ``failing_units_to``: a new table (``table``, ``schema.table`` or
+    ``catalog.schema.table``) to write the failing units to, where the tables
+    are, rather than fetch them (as dbt's ``store_failures``): one row per rule,
+    year and unit that does not meet it (``rule``, ``year``, ``unit``, ``name``,
+    ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
+    results then list no failing units.
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
@@ -232,7 +240,9 @@ def evaluate_tables(
         log_table = _table(database, log, "log", mapped) if log is not None else None
         evaluation = sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
                                   by_district=by_district, log_until=_as_date(log_until),
-                                  progress=progress, check_keys=check_keys)
+                                  progress=progress, check_keys=check_keys,
+                                  failing_units_to=None if failing_units_to is None
+                                  else sql.Table(failing_units_to, {}))
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 

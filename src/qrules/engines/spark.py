@@ -42,6 +42,9 @@ class Spark:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
 
+    def execute(self, sql: str) -> None:
+        self.session.sql(sql)  # a statement runs when it is issued
+
     def stream(self, sql: str) -> Iterator[Sequence[Any]]:
         """The rows a partition at a time (``toLocalIterator``), in order: never
         the whole result on the driver at once (``spark.driver.maxResultSize``)."""
