@@ -266,3 +266,23 @@ def test_failing_units_written_to_a_table(spark: Any) -> None:
     written = [row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET]
     assert written == listed
     assert written
+
+
+def test_records_are_sent_to_spark_as_arrow(spark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records read by qrules go to Spark as Arrow record batches (pyspark 4),
+    not as Python rows, which a large log would make the JVM hold as objects."""
+    pa = pytest.importorskip("pyarrow")
+    sent: list[type] = []
+    create = spark.createDataFrame
+
+    def spied(data: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(type(data))
+        return create(data, *args, **kwargs)
+
+    monkeypatch.setattr(spark, "createDataFrame", spied)
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    found = qrules.evaluate_records(yantai, register, log, engine="spark", connection=spark)
+    assert list(found) == list(qrules.evaluate_records(yantai, register, log))
+    assert sent == [pa.Table, pa.Table]

@@ -8,13 +8,14 @@ they are; records read by qrules become temporary views for the evaluation.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from .._errors import QRulesError
 from .._records import InspectionLog, Register
-from ._load import canonical, staged
+from ._load import arrow, canonical, staged
 from .sql import Table
 
 __all__ = ["Spark", "loaded"]
@@ -56,6 +57,22 @@ class Spark:
                 for f in self.session.sql(sql).schema.fields]
 
 
+def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
+    """A DataFrame of the columns: sent as Arrow record batches where pyspark
+    takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
+    if importlib.util.find_spec("pyarrow") and _takes_arrow():
+        return session.createDataFrame(arrow(columns, types))
+    schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
+                       for c in columns)
+    return session.createDataFrame(list(zip(*columns.values(), strict=True)), schema=schema)
+
+
+def _takes_arrow() -> bool:
+    from pyspark import __version__  # noqa: PLC0415 (pyspark is there: a session is)
+
+    return int(__version__.split(".", 1)[0]) >= 4
+
+
 @contextmanager
 def loaded(session: Any, register: Register, log: InspectionLog | None
            ) -> Iterator[tuple[Table, Table | None]]:
@@ -64,10 +81,7 @@ def loaded(session: Any, register: Register, log: InspectionLog | None
     tables = staged(register, log)
     try:
         for name, _, columns, types in tables:
-            schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
-                               for c in columns)
-            rows = list(zip(*columns.values(), strict=True))
-            session.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
+            _frame(session, columns, types).createOrReplaceTempView(name)
         yield canonical(tables)
     finally:
         for name, *_ in tables:
