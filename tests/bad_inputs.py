@@ -106,7 +106,11 @@ def _with_rule(folder: Path, requirement: str, *, second: bool = False,
         start = text.index('[[rule]]\nid = "firms"')
         end = text.index("[[rule]]", start + 1)
         text += "\n" + text[start:end].replace('id = "firms"', 'id = "firms-again"')
-    text = text.replace('requirement = ">= 300"', f'requirement = "{requirement}"', 1)
+    # The quote says 300; the interpretation names every number the requirement
+    # reads instead (a requirement must be a target its quote writes, or say why).
+    text = text.replace('requirement = ">= 300"',
+                        f'requirement = "{requirement}"\n'
+                        f'interpretation = {{ zh = "{requirement}", en = "{requirement}" }}', 1)
     rules.write_text(text, encoding="utf-8")
     if version is not None:
         plan = folder / "plan.toml"

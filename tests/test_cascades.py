@@ -80,7 +80,8 @@ def test_an_unknown_rule_id_names_the_closest(capsys: pytest.CaptureFixture[str]
 def test_changelog_refuses_a_version_too_small_for_its_changes(mini_copy: Path) -> None:
     rules = mini_copy / "rules.toml"
     rules.write_text(rules.read_text(encoding="utf-8").replace(
-        'requirement = ">= 98.5"', 'requirement = ">= 99"', 1), encoding="utf-8")
+        'requirement = ">= 98.5"', 'requirement = ">= 99"\ninterpretation = "read as 99"', 1),
+        encoding="utf-8")
     code, out, _ = run("diff", str(MINI), str(mini_copy))
     assert code == 1
     assert "version 1.0.0 is too small: these changes need at least 2.0.0" in out

@@ -4,6 +4,7 @@ clean; tampering detected; a revised rulebook's changed verdicts listed."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import attrs
@@ -248,6 +249,24 @@ def test_hostile_logs_are_shown_not_run(checked: Path, tmp_path: Path) -> None:
     assert "\x1b" not in out
     assert "\\x1b[2J\\x0aline 1: clean: yantai-2023-2025 " in out
     assert "line 2: not a decision log record" in out
+
+
+def test_hostile_numbers_are_malformed_records_at_once(checked: Path, tmp_path: Path) -> None:
+    # 1e300000000 would be expanded to every digit by Fraction(); an infinite year
+    # cannot be an integer. Each is a finding on its line, found in well under a second.
+    record = json.loads(lines(checked)[0])
+    measure = next(iter(record["inputs"]))
+    hostile = [{**record, "inputs": {measure: "1e300000000"}},
+               {**record, "year": float("inf")}]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in hostile), encoding="utf-8")
+    started = time.monotonic()
+    code, out, _ = run("audit", str(path))
+    assert time.monotonic() - started < 5
+    assert code == 1
+    assert "line 1: a malformed record" in out
+    assert "'1e300000000' is not a number as qrules logs them" in out
+    assert "line 2: a malformed record" in out
 
 
 def test_a_line_over_the_limit_is_refused(tmp_path: Path) -> None:

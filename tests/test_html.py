@@ -50,7 +50,7 @@ def test_every_rule_has_a_row_with_its_verdict_and_trend(
     assert result["changes"] == ["40 more food safety samples that passed (39360 → 39400)"]
     assert row["trend"]["label"] == "not reached"
     assert [p[0] for p in row["trend"]["path"]] == [2023, 2024, 2025]
-    assert data["districts"] == [{"key": "", "name": "Whole area (no district)"}]
+    assert data["districts"] == [{"key": "", "name": "City (whole area)"}]
     # A row is not met when any of its years is.
     every_year = [r for r in data["rules"] if len(r["rows"][""]["results"]) > 1]
     assert every_year

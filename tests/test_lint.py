@@ -53,6 +53,9 @@ def rule(
         f'aggregation = "{aggregation}"',
         f"requirement = {json.dumps(requirement)}",
         'responsible = ["市市场监管局"]',
+        # The quote is one for every rule here: each says it reads its own target.
+        f"interpretation = {{ zh = {json.dumps('读作 ' + requirement)}, "
+        f"en = {json.dumps('reads ' + requirement)} }}",
     ]
     if due is not None and aggregation != "every_year":
         lines.append(f"due = {due}")
@@ -313,9 +316,10 @@ def test_equality_implies_a_lower_bound(mini_copy: Path) -> None:
 def test_requirements_no_value_meets(mini_copy: Path) -> None:
     rulebook = build(mini_copy, rule("firms-at-most", "firms", "<= 100", section="二"))
     (finding,) = lint(rulebook)
-    assert finding.code == "differing-requirements"
-    assert finding.message.en.endswith("≥300 (一) vs ≤100 (二): no value meets them all.")
-    assert finding.message.zh.endswith("没有任何数值能同时满足。")
+    assert (finding.code, finding.severity) == ("conflicting-rules", "error")
+    assert finding.message.en.endswith(
+        "≥300 (一) vs ≤100 (二): no value meets them all; the rules cannot all be met.")
+    assert finding.message.zh.endswith("没有任何数值能同时满足,这些规则不可能同时达成。")
 
 
 def test_requirements_neither_implies(mini_copy: Path) -> None:

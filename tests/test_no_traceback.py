@@ -368,6 +368,26 @@ def test_output_refusals_touch_nothing(tmp_path: Path) -> None:
     assert not (folder / "new.json").exists()
 
 
+def test_a_decision_log_is_never_appended_to_an_input(tmp_path: Path) -> None:
+    data = tmp_path / "figures.csv"
+    data.write_text("year,measure,value\n2025,firms,300\n", encoding="utf-8")
+    before = data.read_bytes()
+    code, _, err = run("check", str(MINI), str(data), "--decision-log", str(data))
+    assert code == 2
+    assert "--decision-log" in err
+    assert "would overwrite an input" in err
+    assert data.read_bytes() == before
+    # Nor into the rulebook's folder, nor onto a sample dataset chosen with --sample.
+    folder = rulebook_copy(tmp_path)
+    sample = next((folder / "samples").glob("*.csv"))
+    for argv in ((str(data), "--decision-log", str(folder / "log.jsonl")),
+                 ("--sample", sample.stem, "--decision-log", str(sample))):
+        sample_before = sample.read_bytes()
+        assert run("check", str(folder), *argv)[0] == 2
+        assert not (folder / "log.jsonl").exists()
+        assert sample.read_bytes() == sample_before
+
+
 def test_output_elsewhere_is_written(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     assert run("export", str(MINI), "-o", str(out))[0] == 0

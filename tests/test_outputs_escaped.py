@@ -121,10 +121,21 @@ def _html_safe(text: str) -> dict[str, object]:
 # -- district names in a dataset ---------------------------------------------------
 
 
+def _book(figures: Path) -> str:
+    """The mini rulebook beside ``figures``, its pass rate every district's."""
+    return str(figures.parent / "mini")
+
+
 @pytest.fixture
 def districts(tmp_path: Path) -> Path:
     """The mini rulebook's figures, and the same figures for a district named by
     each payload, over three years (so that trends are drawn)."""
+    # The pass rate is every district's to reach, so each district is judged.
+    mini = tmp_path / "mini"
+    shutil.copytree(MINI, mini)
+    rules = mini / "rules.toml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace(
+        'tags = ["food"]\n', 'tags = ["food"]\nscope = "each-district"\n', 1), encoding="utf-8")
     path = tmp_path / "figures.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -137,20 +148,20 @@ def districts(tmp_path: Path) -> Path:
 
 
 def test_district_names_in_every_check_format(districts: Path) -> None:
-    _, table, _ = run("check", str(MINI), str(districts))
+    _, table, _ = run("check", _book(districts), str(districts))
     _terminal_safe(table)
-    _, markdown, _ = run("check", str(MINI), str(districts), "--format", "markdown")
+    _, markdown, _ = run("check", _book(districts), str(districts), "--format", "markdown")
     _markdown_safe(markdown)
-    _, junit, _ = run("check", str(MINI), str(districts), "--format", "junit")
+    _, junit, _ = run("check", _book(districts), str(districts), "--format", "junit")
     _junit_safe(junit)
-    _, out, _ = run("check", str(MINI), str(districts), "--format", "json")
+    _, out, _ = run("check", _book(districts), str(districts), "--format", "json")
     document = json.loads(out)  # JSON carries the names exactly
     assert {r.get("district") for r in document["results"]} >= set(PAYLOADS) - {None}
 
 
 def test_a_district_cannot_forge_a_status_in_the_trends_table(districts: Path,
                                                                tmp_path: Path) -> None:
-    code, out, err = run("report", str(MINI), str(districts), "--format", "markdown",
+    code, out, err = run("report", _book(districts), str(districts), "--format", "markdown",
                          "-o", "-")
     assert code == 0, err
     tables = _markdown_safe(out)
@@ -166,7 +177,7 @@ def test_a_district_cannot_forge_a_status_in_the_trends_table(districts: Path,
 
 def test_district_names_in_the_html_report(districts: Path, tmp_path: Path) -> None:
     output = tmp_path / "report.html"
-    assert run("report", str(MINI), str(districts), "-o", str(output))[0] == 0
+    assert run("report", _book(districts), str(districts), "-o", str(output))[0] == 0
     data = _html_safe(output.read_text(encoding="utf-8"))
     names = {d["name"] for d in data["districts"]}  # type: ignore[union-attr]
     assert set(PAYLOADS) <= names  # the data is exact; the page puts it in as text
@@ -182,14 +193,16 @@ def hostile(tmp_path: Path) -> Path:
     shutil.copytree(MINI, folder)
     payload = " ".join(p.replace("\n", " ").replace("\r", " ") for p in PAYLOADS)
     toml_text = json.dumps(payload)  # a JSON string is a TOML basic string
+    # (the quote ends in its target: a rule's requirement is a target its quote writes)
+    quote = json.dumps(payload + "≥98.5")
     with (folder / "plan.txt").open("a", encoding="utf-8") as file:
-        file.write("\n" + payload + "\n")
+        file.write("\n" + payload + "≥98.5\n")
     rules = (folder / "rules.toml").read_text(encoding="utf-8")
     title = 'title = { zh = "食品安全抽检合格率", en = "Food safety sampling pass rate" }'
     rules = rules.replace(title, f"title = {{ zh = {toml_text}, en = {toml_text} }}\n"
                                  f"interpretation = {toml_text}", 1)
     rules = rules.replace('section = "一"\nquote = "食品安全抽检合格率≥98.5"',
-                          f'section = {toml_text}\nquote = {toml_text}', 1)
+                          f'section = {toml_text}\nquote = {quote}', 1)
     (folder / "rules.toml").write_text(rules, encoding="utf-8")
     plan = folder / "plan.toml"  # a new version, so that changelog writes its section
     plan.write_text(plan.read_text(encoding="utf-8").replace('version = "1.0.0"',

@@ -159,6 +159,29 @@ def test_a_share_and_counts_that_give_different_verdicts_are_unknown(
         "(figures.csv: row 2, row 3, row 4),请更正其一")
 
 
+def test_every_share_a_requirement_reads_holds_on_both_readings(mini_copy: Path) -> None:
+    # pass_rate is not the rule's own measure: its reported 95 would meet the
+    # requirement, its counts (80 of 100) would not.
+    with (mini_copy / "rules.toml").open("a", encoding="utf-8") as rules:
+        rules.write('\n[[rule]]\nid = "both"\ntitle = { zh = "两者", en = "Both" }\n'
+                    'measure = "coverage"\naggregation = "level"\n'
+                    'requirement = "coverage >= 20 and pass_rate >= 90"\n'
+                    'interpretation = "A test rule: coverage ≥ 20 and a pass rate ≥ 90 '
+                    'beside the quoted rate."\n'
+                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
+                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
+    book = qrules.load(mini_copy)
+    values = {"coverage": 50, "pass_rate": 95, "passed": 80, "sampled": 100}
+    (result,) = book.evaluate(values, rules=[book["both"]])
+    assert result.verdict is qrules.Verdict.UNKNOWN
+    assert result.reason.en.startswith(
+        "the reported pass_rate = 95 would be met, its counts give pass_rate = 80, not met")
+    assert result.inputs["pass_rate"] == 95  # logged, so that the audit judges it again
+    # Both readings not met: the verdict stands.
+    (result,) = book.evaluate({**values, "pass_rate": 85}, rules=[book["both"]])
+    assert result.verdict is qrules.Verdict.NOT_MET
+
+
 @pytest.mark.parametrize(("written", "verdict"), [("98.5", qrules.Verdict.NOT_MET),
                                                   ("97", qrules.Verdict.NOT_MET),
                                                   ("99", qrules.Verdict.UNKNOWN)])
@@ -196,3 +219,14 @@ def test_a_verdict_holds_on_every_reading(yantai: qrules.Rulebook, tested: int,
     exact = Fraction(100 * passed, tested)
     if abs(exact - rate) > Fraction(1, 2 * scale):
         assert both is verdict({"food_safety_sampling_pass_rate": rate})
+
+
+def test_a_bound_is_read_as_written_never_through_a_binary_float(mini_copy: Path) -> None:
+    measures = mini_copy / "measures.toml"
+    text = measures.read_text(encoding="utf-8")
+    marker = '[measure.pass_rate]\n'
+    assert marker in text
+    measures.write_text(text.replace(marker, marker + "upper = 98.50000000000000001\n", 1),
+                        encoding="utf-8")
+    book = qrules.load(mini_copy)
+    assert book.measures["pass_rate"].upper == Fraction("98.50000000000000001")

@@ -299,14 +299,17 @@ def test_the_responsible_body_filter(opened: Any, reports: dict[str, Path]) -> N
 def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
     page = opened(reports["districts"])
     options = page.js("[...document.querySelectorAll('#f-district option')].map(o => o.value)")
-    assert sorted(options) == sorted(DISTRICTS)
+    # The city (judged on the sums of its districts' rows) and each district.
+    assert sorted(options) == sorted(["", *DISTRICTS])
     rulebook = qrules.load("yantai-2023-2025")
     evaluation = rulebook.evaluate(qrules.read_dataset(
         reports["districts"].parent / "districts.csv", rulebook))
+    each = {r.id for r in rulebook if r.scope == "each-district"}
     for district in ("示例高新技术产业开发区", "示例乙区"):
         page.choose("#f-district", district)
         rows = page.visible_rows()
-        assert len(rows) == 94
+        # A district shows only the rules that apply to it.
+        assert {r["id"] for r in rows} == each
         results = [r for r in evaluation if r.district == district]
         not_met = {r.rule.id for r in results if r.verdict is qrules.Verdict.NOT_MET}
         assert {r["id"] for r in rows if r["verdict"] == "not_met"} == not_met
@@ -317,11 +320,18 @@ def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
                          ".filter((name, i) => option.yAxis.axisLabel.formatter(name, i)"
                          ".startsWith('{current|')) : []; })()")
         assert marked == [district]
-    # Each rule's strip of districts switches district too.
-    page.page.click("#rule-food-safety-sampling-pass-rate .strip button >> nth=0")
+    # Each rule's strip of districts switches district too, and counts the
+    # districts without the city.
+    page.choose("#f-district", "")
+    assert page.js("document.querySelector('#rule-food-safety-sampling-pass-rate .strip')") \
+        is None  # the city's rule: no strip of districts
+    strip = "#rule-nonconforming-food-disposal-rate .strip"
+    assert page.js(f"document.querySelector('{strip} .count').textContent").endswith(
+        f"of {len(DISTRICTS)} districts met")
+    page.page.click(f"{strip} button >> nth=1")
     page.settle()
     assert page.js("document.getElementById('f-district').value") == (
-        page.js("document.querySelectorAll('#f-district option')[0].value"))
+        page.js("document.querySelectorAll('#f-district option')[1].value"))
     page.choose("#f-verdict", "not_met")
     assert {r["verdict"] for r in page.visible_rows()} <= {"not_met"}
 

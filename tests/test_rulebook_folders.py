@@ -34,8 +34,11 @@ def lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     rules = copy / "column-1.toml"
     text = rules.read_text(encoding="utf-8")
     assert 'requirement = ">= 12"' in text
-    rules.write_text(text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1),
-                     encoding="utf-8")
+    # (its interpretation names the lowered target: a target the quote does not
+    # write must be explained)
+    lowered = text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1).replace(
+        'interpretation = { zh = "', 'interpretation = { zh = "测试中降为 ≥ 1。', 1)
+    rules.write_text(lowered, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return copy
 

@@ -279,9 +279,11 @@ def show(folder: Path, rule_id: str) -> str:
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_prose_is_kept_as_inert_text(book: Path, payload: str) -> None:
     # The quote must be in the plan's text, so the payload goes there too.
-    append(book / "plan.txt", f"\n{payload}\n")
+    # (followed by the target, which a quote must state).
+    quote = f"{payload}≥98.5"
+    append(book / "plan.txt", f"\n{quote}\n")
     rules = book / "rules.toml"
-    edit(rules, 'quote = "食品安全抽检合格率≥98.5"', f"quote = {toml(payload)}")
+    edit(rules, 'quote = "食品安全抽检合格率≥98.5"', f"quote = {toml(quote)}")
     edit(rules, 'tags = ["food"]', f'tags = ["food", {toml(payload)}]')
     edit(rules, 'en = "Food safety sampling pass rate" }',
          f'en = {toml(payload)} }}\ninterpretation = {toml(payload)}')
@@ -289,7 +291,7 @@ def test_prose_is_kept_as_inert_text(book: Path, payload: str) -> None:
 
     rulebook = qrules.load(book)
     rule = rulebook["pass-rate"]
-    assert rule.source.quote == payload
+    assert rule.source.quote == quote
     assert rule.tags == ("food", payload)
     assert rule.title.en == payload
     # A plain-string interpretation (the older form) is the same words in both languages.
@@ -299,7 +301,7 @@ def test_prose_is_kept_as_inert_text(book: Path, payload: str) -> None:
 
     exported = next(r for r in export(book)["rules"] if r["id"] == "pass-rate")
     assert (exported["source"]["quote"], exported["tags"], exported["title"]["en"]) == (
-        payload, ["food", payload], payload)
+        quote, ["food", payload], payload)
     shown = show(book, "pass-rate")
     assert "<class" not in shown  # no format field was filled in
     if "\n" not in payload:
@@ -362,7 +364,8 @@ def test_a_requirement_at_the_limits_is_judged(book: Path) -> None:
     long_sum = " + ".join(["passed"] * 50)
     requirement = f"{deep} >= 1 and {long_sum} >= 50 and passed <= {'9' * 30}"
     assert len(requirement) <= 1000
-    edit(book / "rules.toml", 'requirement = ">= 98.5"', f"requirement = {toml(requirement)}")
+    edit(book / "rules.toml", 'requirement = ">= 98.5"', f"requirement = {toml(requirement)}\n"
+         f"interpretation = \"limits: 1, 50 and {'9' * 30}\"")
     result = judge(qrules.load(book), "pass-rate", {"passed": 1, "sampled": 2})
     assert result.verdict is Verdict.MET
 

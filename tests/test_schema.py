@@ -200,6 +200,8 @@ VOCABULARIES = {
     "kind": list(recordspec.KINDS),
     "result": list(recordspec.RESULTS),
     "flag": list(recordspec.FLAGS),
+    "scope": list(qrules_model.SCOPES),
+    "code": list(qrules_model.IGNORABLE),
 }
 
 

@@ -136,6 +136,7 @@ title = { zh = "食品安全抽检合格率", en = "Food safety sampling pass ra
 measure = "pass_rate"
 aggregation = "every_year"
 responsible = ["市市场监管局"]
+interpretation = "Until July 2024 the target was 98 (a test of dated targets)."
 [rule.source]
 section = "一"
 quote = "食品安全抽检合格率≥98.5"

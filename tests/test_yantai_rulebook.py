@@ -78,6 +78,8 @@ RULE_KEYS = {
     "tags",
     "source",
     "records",
+    "scope",
+    "districts",
     "alternatives",
 }
 REQUIRED_RULE_KEYS = {
@@ -181,6 +183,8 @@ def test_plan_metadata():
         "published",
         "supersedes",
         "consultation",
+        "ignore",
+        "districts",
     }
     assert set(PLAN) <= allowed
 

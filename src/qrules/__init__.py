@@ -44,6 +44,7 @@ from ._model import (
 from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
 from ._records_engine import evaluate_records
 from ._recordspec import RecordSpec
+from ._rollup import Derivation
 from .engines import evaluate_tables
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "DatedTarget",
+    "Derivation",
     "Evaluation",
     "ExpressionError",
     "FailingUnit",

@@ -19,6 +19,7 @@ import hashlib
 import json
 import operator
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +32,7 @@ from ._errors import QRulesError
 from ._escape import terminal
 from ._evaluate import Evaluation, Result, Verdict, year_span
 from ._expr import format_number
-from ._limits import MAX_DECISION_LOG_LINE_BYTES
+from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
 from ._model import Lang, Rulebook, Text
 from ._records import InspectionLog, Register
 from ._replay import replay, stood
@@ -361,7 +362,7 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
             findings.append(Finding(number, _broken(expected, record.get("prev"))))
         try:
             _audit_record(number, record, resolve, books, counts, missing, findings, changes)
-        except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
             findings.append(Finding(number, Text(f"记录不完整或有误({error})",
@@ -440,7 +441,7 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
             f"{rule_id}:{audited} 中没有此规则(或 {year} 年不适用)",
             f"{rule_id}: {audited} has no such rule (or not in force in {year})")))
         return
-    inputs = {str(m): Fraction(str(v)) for m, v in record["inputs"].items()}
+    inputs = {str(m): _logged_number(v) for m, v in record["inputs"].items()}
     again = replay(book, judged, year, years, inputs, record["district"])
     was = Verdict(record["verdict"])
     if again.verdict is not was:
@@ -451,6 +452,22 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
             None if logged_target is None else f"{logged_target['op']} {logged_target['value']}",
             None if target is None else f"{target.op} {format_number(target.value)}",
             book.fingerprint == key[0], years))
+
+
+#: A number as `format_number` writes it (``98.5``, ``1/3``); with no exponent,
+#: so that a hostile log cannot make ``Fraction("1e300000000")`` compute every digit.
+_LOGGED_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?")
+#: The longest number read from a log: `format_number` writes a longer one rounded.
+_MAX_LOGGED_NUMBER_CHARS = 2 * MAX_SHOWN_DIGITS + 4
+
+
+def _logged_number(value: object) -> Fraction:
+    """A logged input, exactly; a `ValueError` (a malformed record) unless it is
+    written as qrules writes numbers, within `MAX_SHOWN_DIGITS` digits."""
+    text = str(value)
+    if len(text) > _MAX_LOGGED_NUMBER_CHARS or not _LOGGED_NUMBER.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a number as qrules logs them")
+    return Fraction(text)
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:

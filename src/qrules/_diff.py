@@ -49,6 +49,7 @@ __all__ = [
     "compare_requirements",
     "diff_rulebooks",
     "required_version",
+    "satisfiable_together",
     "version_follows",
 ]
 
@@ -332,6 +333,26 @@ def _formulas(measures: Mapping[str, Measure], expand: bool) -> Callable[[str], 
     return formula
 
 
+def satisfiable_together(first: Rule, second: Rule, measures: Mapping[str, Measure]
+                         ) -> bool | None:
+    """Whether some values of the measures meet both requirements (over the
+    measures' domain, formulas expanded when the two name different measures);
+    ``None`` when that cannot be decided here."""
+    expand = first.requirement.names != second.requirement.names
+    p_first, first_domain = _predicate(first, measures, expand)
+    p_second, second_domain = _predicate(second, measures, expand)
+    undecided = False
+    for conjunction in (a + b for a, b in itertools.product(_dnf(p_first), _dnf(p_second))):
+        symbols = set().union(*(e.free_symbols for e, _ in conjunction))
+        found = _satisfiable([*conjunction, *first_domain, *second_domain,
+                              *_domain(symbols, measures)])
+        if found is None:
+            undecided = True
+        elif found:
+            return True
+    return None if undecided else False
+
+
 # -- the diff -----------------------------------------------------------------
 
 
@@ -359,7 +380,7 @@ class Bump(enum.IntEnum):
 
 #: Fields whose change alters what a rule judges: a major change.
 _SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
-             "records")
+             "records", "scope", "districts")
 #: Fields whose change alters only words or attribution: a patch.
 _WORDING = ("title", "quote", "section", "indicator_source", "data_source", "inferred",
             "responsible", "responsible_open", "bodies", "interpretation", "alternatives",
@@ -450,6 +471,9 @@ def _fields(rule: Rule) -> dict[str, object]:
         "targets": tuple(f"from {t.start}: {t.requirement.text}" for t in rule.targets) or None,
         "ends": rule.ends,
         "records": None if rule.records is None else _records_text(rule),
+        "scope": rule.scope,
+        "districts": tuple(f"{name} {requirement.text}" for name, requirement in rule.districts)
+        or None,
         "title": rule.title,
         "quote": rule.source.quote,
         "section": rule.source.section,

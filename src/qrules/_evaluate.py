@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -39,6 +40,7 @@ from ._expr import NEGATED, format_number, format_short
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
+from ._rollup import Derivation, Rollup, roll_up
 
 __all__ = [
     "SOURCES",
@@ -168,6 +170,11 @@ class Result:
     meeting: int | None = None
     #: Judged from records and not met: the units that do not meet it.
     failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
+    #: Where the rule applies (its ``scope``), or ``district-target`` when the
+    #: district was judged against a target of its own.
+    scope: str = "city"
+    #: City values the result used that were derived as sums of the districts'.
+    derived: tuple[Derivation, ...] = ()
     #: What the verdict was judged from: reported figures, or records (a register
     #: and an inspection log).
     source: SourceKind = "figures"
@@ -220,8 +227,11 @@ class Evaluation:
     unused: tuple[Observation, ...] = attrs.field(repr=False)
     #: The records tables judged, if any: how their rows were read.
     records: tuple[Reconciliation, ...] = ()
+    #: What the reader should know of the judgement: city rows that their
+    #: districts' rows contradict, results not shown.
+    notes: tuple[Text, ...] = ()
     #: How the dataset was read (its encoding, header row, layout).
-    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    dataset_notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
     #: The dataset is a wide sheet: its figures are cells, not rows.
     cells: bool = False
 
@@ -346,24 +356,49 @@ def evaluate(
         problems += doubtful(rulebook, dataset.observations, dataset.name)
     if problems:
         raise DataError(dataset.name, problems)
-    tables: dict[str | None, _Table] = {}
-    for observation in dataset.observations:
+    # The city's rows are those reported for it and those its districts' rows add up to.
+    # Every district the rulebook names (in plan.toml, or with a target of its
+    # own) must report before its districts' rows add up to the city's.
+    named = (*rulebook.districts, *(d for rule in rulebook.rules for d, _ in rule.districts))
+    rollup = roll_up(rulebook.measures, dataset, named, complete=bool(rulebook.districts))
+    reported = [o for o in dataset.observations if o.district is None]
+    city = rollup.city_rows(reported)
+    # A sum is a figure too: one beyond its measure's bounds is not judged.
+    problems = implausible(rulebook, city[len(reported):], dataset.name)
+    if problems:
+        raise DataError(dataset.name, problems)
+    tables: dict[str | None, _Table] = {None: {}}
+    for observation in [*city, *(o for o in dataset.observations if o.district is not None)]:
         table = tables.setdefault(observation.district, {})
         table.setdefault(observation.year, {})[observation.measure] = observation
-    if not tables:
-        tables[None] = {}
     chosen = tuple(rulebook.rules if rules is None else rules)
+    # A dataset by district: every district known is judged, on no rows if it has none.
+    for name in rollup.districts:
+        tables.setdefault(name, {})
     used: set[Observation] = set()
     results = []
     for district in sorted(tables, key=lambda d: (d is not None, d or "")):
         table = tables[district]
         frames: dict[int, _Frame] = {}  # shared by every rule's judge of this district
         for rule in chosen:
-            judge = _Judge(rulebook, rule, table, district, used, frames)
+            # The city is judged on every rule; a district on those that apply to it.
+            local = rule if district is None else rule.in_district(district)
+            if local is None:
+                continue
+            scope = "district-target" if rule.district_target(district) else rule.scope
+            judge = _Judge(rulebook, local, table, district, used, frames,
+                           rollup if district is None else Rollup(), scope)
             results.extend(judge.results())
+    # A derived row stands for the district rows it sums.
+    for derivation in rollup.derived.values():
+        derived = Observation(derivation.measure, derivation.year, derivation.value, None,
+                              derivation.describe())
+        if derived in used:
+            used.update(derivation.sources)
     unused = tuple(o for o in dataset.observations if o not in used)
     return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                             dataset.rows_read - len(unused), unused, notes=dataset.notes,
+                             dataset.rows_read - len(unused), unused,
+                             notes=rollup.notes(), dataset_notes=dataset.notes,
                              cells=dataset.cells))
 
 
@@ -407,6 +442,9 @@ class _Judge:
     #: Each year's values (`frame`), worked out once for all the rules judged on
     #: the table; never changed once made.
     frames: dict[int, _Frame] = attrs.field(factory=dict)
+    #: For the city: the values derived from its districts, and why others were not.
+    rollup: Rollup = attrs.field(factory=Rollup)
+    scope: str = "city"
 
     @property
     def measures(self) -> Mapping[str, Measure]:
@@ -481,6 +519,9 @@ class _Judge:
         needed = {s.name for s in _symbols(predicate)} | {rule.measure.id}
         self.mark_used(year, needed | expand)
         observed = self.observed(expand, env)
+        # Reported shares that their counts contradict: inputs too (the audit judges again).
+        doubtful = self.doubtful(year, expand, env)
+        needed |= {m for m, _ in doubtful}
         inputs = {m: values[m] for m in sorted(needed) if m in values}
         verdict = _FROM_TRUTH[outcome.truth]
         changes: tuple[Change, ...] = ()
@@ -489,13 +530,41 @@ class _Judge:
             changes = self.smallest_changes(predicate, env, values)
         reason = self.reason(outcome, observed, year, (year,), values, expand)
         notes = self.disagreement(year, expand, observed)
-        if notes is not None:
-            reason = Text(f"{reason.zh};{notes.zh}", f"{reason.en}; {notes.en}")
-        doubt = self.two_readings(year, expand, env, outcome, observed)
+        derived, said = self.from_districts(year, needed | expand, values)
+        for note in [*([] if notes is None else [notes]), *said]:
+            reason = _joined(reason, note)
+        doubt = self.two_readings(year, expand, env, outcome, doubtful)
         if doubt is not None:
             verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), changes, inputs, (year,))
+                      self.gap(verdict, observed), changes, inputs, (year,),
+                      scope=self.scope, derived=derived)
+
+    def from_districts(self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
+                       ) -> tuple[tuple[Derivation, ...], list[Text]]:
+        """The derived city values among ``names`` in ``year``, and what to say of
+        the districts' rows: sums that contradict the city's row, and why a
+        missing value was not derived from them."""
+        rollup = self.rollup
+        if not rollup.districts:
+            return (), []
+        closure: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
+            if name in closure:
+                continue
+            closure.add(name)
+            formula = self.measures[name].formula
+            if formula is not None and name not in values:
+                stack.extend(formula.names)
+        derived = tuple(rollup.derived[(year, m)] for m in sorted(closure)
+                        if (year, m) in rollup.derived and m in values)
+        said = [rollup.conflicts[(year, m)] for m in sorted(closure)
+                if (year, m) in rollup.conflicts and m in values]
+        said += [rollup.gaps[(year, m)] for m in sorted(closure)
+                 if (year, m) in rollup.gaps and m not in values]
+        return derived, said
 
     def observed(self, expand: frozenset[str], env: Mapping[sympy.Symbol, Fraction]
                  ) -> Fraction | None:
@@ -521,30 +590,58 @@ class _Judge:
 
     def two_readings(self, year: int, expand: frozenset[str],
                      env: Mapping[sympy.Symbol, Fraction], outcome: Outcome,
-                     observed: Fraction | None) -> Text | None:
+                     doubtful: Sequence[tuple[str, Fraction]]) -> Text | None:
         """When a reported share and its counts disagree beyond rounding, either may
-        be the wrong one: a verdict must hold on both readings. If they give
-        different verdicts, the reason to make the result unknown, naming the rows."""
-        measure = self.rule.measure
-        reported = self.table.get(year, {}).get(measure.id)
-        if (measure.id not in expand or observed is None or reported is None
-                or reported.value is None or agrees(reported.value, observed)):
+        be the wrong one: a verdict must hold on both readings of every such share
+        the requirement reads (its own measure or another; see `doubtful`). If two
+        readings give different verdicts, the reason to make the result unknown,
+        naming the rows."""
+        row = self.table.get(year, {})
+        # Each way of reading them: some shares as reported, the others from counts.
+        readings = (chosen for size in range(1, len(doubtful) + 1)
+                    for chosen in itertools.combinations(doubtful, size))
+        for chosen in readings:
+            other = evaluate_predicate(
+                self.rule.predicate(self.measures, expand - {n for n, _ in chosen}), env)
+            if other.truth is not outcome.truth:
+                break
+        else:
             return None
-        other = evaluate_predicate(self.rule.predicate(self.measures, expand - {measure.id}),
-                                   env)
-        if other.truth is outcome.truth:
-            return None
-        row = self.table[year]
-        counts = [row[n].origin for n in sorted(measure.formula.names) if n in row] \
-            if measure.formula is not None else []
-        where = _rows_text([o for o in (reported.origin, *counts) if o])
-        r, o = format_number(reported.value), format_short(observed)
+        own = self.rule.measure.id
+        origins = []
+        for name, _ in chosen:
+            formula = self.measures[name].formula
+            origins += [row[name].origin] + [row[n].origin for n in sorted(
+                formula.names if formula is not None else ()) if n in row]
+        where = _rows_text([o for o in dict.fromkeys(origins) if o])
+        r = ", ".join(("" if n == own else f"{n} = ") + format_number(row[n].value or Fraction(0))
+                      for n, _ in chosen)
+        o = ", ".join(("" if n == own else f"{n} = ") + format_short(c) for n, c in chosen)
         mine, theirs = _FROM_TRUTH[other.truth], _FROM_TRUTH[outcome.truth]
         return Text(
             f"报告值 {r} 为{mine.label('zh')},由计数算得 {o},为{theirs.label('zh')};"
             f"两者必有一误,无法判定({where}),请更正其一",
             f"the reported {r} would be {mine.label()}, its counts give {o}, "
             f"{theirs.label()}: one of them is wrong ({where}); correct it")
+
+    def doubtful(self, year: int, expand: frozenset[str],
+                 env: Mapping[sympy.Symbol, Fraction]) -> list[tuple[str, Fraction]]:
+        """The measures computed from counts in ``year`` whose reported value the
+        counts contradict (beyond its rounding), each with the value computed
+        (at most `_MAX_DOUBTFUL`, the rule's own measure first)."""
+        row = self.table.get(year, {})
+        found = []
+        for name in sorted(expand, key=lambda n: (n != self.rule.measure.id, n)):
+            reported = row.get(name)
+            if reported is None or reported.value is None:
+                continue
+            try:
+                computed = evaluate_exact(self.rule.expression(self.measures, expand, name), env)
+            except (KeyError, ZeroDivisionError):
+                continue
+            if not agrees(reported.value, computed):
+                found.append((name, computed))
+        return found[:_MAX_DOUBTFUL]
 
     # 3. several years --------------------------------------------------------
 
@@ -570,6 +667,13 @@ class _Judge:
                 if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
                     total /= len(years)
                 totals[name] = inputs[name] = total
+        derived: list[Derivation] = []
+        said: list[Text] = []
+        for year in years:
+            values, _ = self.frame(year)
+            found, notes = self.from_districts(year, names, values)
+            derived += found
+            said += notes
         env = {self.measures[m].symbol: v for m, v in totals.items()}
         predicate = rule.predicate(self.measures)
         outcome = evaluate_predicate(predicate, env)
@@ -579,8 +683,11 @@ class _Judge:
             reason = _missing_years(self.measures, missing, years, rule.aggregation)
         else:
             reason = self.reason(outcome, observed, years[-1], tuple(years), totals, frozenset())
+        for note in said:
+            reason = _joined(reason, note)
         return Result(rule, years[-1], verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), (), inputs, tuple(years))
+                      self.gap(verdict, observed), (), inputs, tuple(years),
+                      scope=self.scope, derived=tuple(derived))
 
     # 4. gap and smallest change ---------------------------------------------
 
@@ -657,6 +764,10 @@ class _Judge:
                     f"observed {shown} in {when} {relation} target {format_number(target.value)}")
 
 
+def _joined(reason: Text, note: Text) -> Text:
+    return Text(f"{reason.zh};{note.zh}", f"{reason.en}; {note.en}")
+
+
 @functools.lru_cache(maxsize=4096)
 def _inputs(form: sympy.Expr) -> tuple[sympy.Symbol, ...]:
     """The symbols of an integer form, by name (once per compiled comparison)."""
@@ -720,6 +831,10 @@ def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, intege
 
 def _relation(observed: Fraction, target: Target) -> str:
     return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
+
+
+#: The most shares read both ways in one result (2^n readings are judged).
+_MAX_DOUBTFUL = 8
 
 
 def _rows_text(origins: Sequence[str]) -> str:

@@ -25,7 +25,7 @@ from ._escape import html, script_json
 from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
-from ._report import _due_text, target_text
+from ._report import _due_text, scope_text, target_text
 from ._trend import Trend
 
 __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]
@@ -54,7 +54,9 @@ _LABELS: dict[str, Text] = {
     "search": Text("搜索", "Search"),
     "search_hint": Text("规则编号或标题", "rule id or title"),
     "all": Text("全部", "All"),
-    "whole": Text("总体(未分区县)", "Whole area (no district)"),
+    "whole": Text("全市(未分区县)", "City (whole area)"),
+    "scope": Text("适用范围", "applies to"),
+    "derived": Text("由区县推算", "derived from districts"),
     "expand": Text("全部展开", "Expand all"),
     "collapse": Text("全部折叠", "Collapse all"),
     "shown": Text("显示 {shown} / {total} 条规则", "{shown} of {total} rules shown"),
@@ -122,6 +124,7 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
         "reason": result.reason.get(lang),
         "population": result.population,
         "meeting": result.meeting,
+        "derived": [d.describe(lang) for d in result.derived],
         "failing": [
             {"unit": u.unit, "name": u.name, "district": u.district, "needs": u.needs.get(lang)}
             for u in result.failing_units
@@ -149,9 +152,18 @@ def _trend(trend: Trend, lang: Lang) -> dict[str, Any]:
     }
 
 
+def _threshold(rule: Rule) -> dict[str, Any]:
+    target = rule.target
+    return {
+        "op": None if target is None else target.op,
+        "target": None if target is None else float(target.value),
+        "targetText": target_text(rule) if target is None else
+        f"{target.sign} {format_number(target.value)}",
+    }
+
+
 def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
     top, _, sub = rule.source.section.partition(" / ")
-    target = rule.target
     return {
         "id": rule.id,
         "title": rule.title.get(lang),
@@ -161,10 +173,8 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "measure": rule.measure.name.get(lang),
         "unit": rule.measure.unit.label(lang),
         "integer": rule.measure.unit.integer,
-        "op": None if target is None else target.op,
-        "target": None if target is None else float(target.value),
-        "targetText": target_text(rule) if target is None else
-        f"{target.sign} {format_number(target.value)}",
+        **_threshold(rule),
+        "scope": scope_text(rule, lang),
         "due": _due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
@@ -190,6 +200,9 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
             "verdict": combined(r.verdict for r in results).value,
             "results": [_result(r, lang) for r in sorted(results, key=lambda r: r.year)],
             "trend": None,
+            # A district judged against a target of its own shows that target.
+            "own": _threshold(results[-1].rule) if any(
+                r.scope == "district-target" for r in results) else None,
         }
     for trend in trends:
         row = rules.get(trend.rule.id, {}).get("rows", {}).get(trend.district or "")
@@ -215,7 +228,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
                  "unused": len(evaluation.unused)},
         "unused": [o.origin for o in evaluation.unused],
-        "notes": [note.get(lang) for note in evaluation.notes],
+        "notes": [note.get(lang) for note in (*evaluation.dataset_notes, *evaluation.notes)],
         "records": [
             {"kind": labels.get(t.kind, t.kind), "name": t.name, "read": t.rows_read,
              "used": t.rows_used, "rejected": t.rows_rejected}

@@ -24,6 +24,20 @@ only the rulebook, never data, and know nothing of any particular plan:
     compared with the aggregate's own target.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
+``conflicting-rules`` (error)
+    rules at the same timing, on one measure or on measures linked by a
+    formula, that no values meet together; decided exactly (on one measure, as
+    sets of its values; across a formula, by linear programming on its inputs).
+``redundant-rule`` (info)
+    a rule that another at the same timing, on a measure linked to its own by a
+    formula, implies (on one measure, ``disagreeing-targets`` and
+    ``differing-requirements`` already say which binds).
+``uncovered-target`` (warning)
+    a target the plan's text states (a number with a comparison word, or in a
+    sentence with a word of commitment or a date: see ``_quotes.text_targets``)
+    that no rule encodes: no rule quotes it with that number in its
+    requirement (or reads its quote whole); unless ``plan.toml`` lists it under
+    ``[[ignore]]`` with a reason.
 ``alternative-reading`` (info)
     a rule records another reading of its quote (``[[rule.alternatives]]``)
     beside the one it encodes: a reviewer sees the choice and its reason.
@@ -46,6 +60,7 @@ import attrs
 import sympy
 
 from . import _escape
+from ._diff import Comparison, compare_requirements, satisfiable_together
 from ._expr import (
     BinaryOp,
     Name,
@@ -59,6 +74,7 @@ from ._expr import (
     to_sympy,
 )
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+from ._quotes import TextTarget, encoded_targets, text_targets
 from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 __all__ = [
@@ -75,11 +91,14 @@ __all__ = [
 Severity: TypeAlias = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 CODES = (
+    "conflicting-rules",
     "disagreeing-targets",
     "differing-requirements",
     "different-timing",
     "component-targets",
     "unreciprocated-link",
+    "uncovered-target",
+    "redundant-rule",
     "alternative-reading",
     "untranslated-interpretation",
 )
@@ -94,10 +113,17 @@ class Finding:
     severity: Severity = attrs.field(validator=attrs.validators.in_(SEVERITIES))
     rules: tuple[str, ...]
     message: Text
+    #: For a finding about the plan's text: the sentence, and its section.
+    sentence: str | None = None
+    section: str | None = None
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
-        return {"code": self.code, "severity": self.severity, "rules": list(self.rules),
-                "message": self.message.get(lang)}
+        found: dict[str, object] = {
+            "code": self.code, "severity": self.severity, "rules": list(self.rules),
+            "message": self.message.get(lang)}
+        if self.sentence is not None:
+            found |= {"sentence": self.sentence, "section": self.section}
+        return found
 
 
 def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
@@ -105,7 +131,7 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
     findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
-                *_readings(rulebook)]
+                *_uncovered_targets(rulebook), *_linked_pairs(rulebook), *_readings(rulebook)]
     return tuple(sorted(findings, key=lambda f: (
         SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
 
@@ -233,14 +259,18 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
             f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
             f"{measure.name.en}: {' vs '.join(statements.en)}: "
             f"read as {'minimums' if lower else 'maximums'}, {bound} binds."))
+    if contradictory:
+        return Finding("conflicting-rules", "error", ids, Text(
+            f"{measure.name.zh}:{' 对 '.join(statements.zh)}:没有任何数值能同时满足,"
+            "这些规则不可能同时达成。",
+            f"{measure.name.en}: {' vs '.join(statements.en)}: no value meets them all; "
+            "the rules cannot all be met."))
     if not decided:
         relation = Text("qrules 无法判定其间是否相互蕴含",
                         "qrules cannot decide whether one implies another")
         if notes:
             relation = Text(f"{relation.zh}({';'.join(n.zh for n in notes)})",
                             f"{relation.en} ({'; '.join(n.en for n in notes)})")
-    elif contradictory:
-        relation = Text("没有任何数值能同时满足", "no value meets them all")
     elif binding is not None:
         bound = _target_text(binding.rules[0])
         relation = Text(f"{bound} 蕴含其余要求,起约束作用",
@@ -460,6 +490,82 @@ def _and(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+# -- rules on measures linked by a formula ------------------------------------
+
+
+def _reach(rulebook: Rulebook) -> dict[str, frozenset[str]]:
+    """For each measure, the measures its formula refers to, directly or not."""
+    found: dict[str, frozenset[str]] = {}
+    for name in rulebook.measures:
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            formula = rulebook.measures[stack.pop()].formula
+            for other in formula.names if formula is not None else ():
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        found[name] = frozenset(seen)
+    return found
+
+
+def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
+    """Pairs of rules at one timing on measures linked by a formula: the pair no
+    values meet (``conflicting-rules``), or one rule the other implies
+    (``redundant-rule``)."""
+    reach = _reach(rulebook)
+    impossible = set()
+    for rule in rulebook.rules:
+        if satisfiable_together(rule, rule, rulebook.measures) is False:
+            impossible.add(rule.id)
+            yield Finding("conflicting-rules", "error", (rule.id,), Text(
+                f"{rule.measure.name.zh}:{_target_text(rule)}({rule.source.section}):"
+                f"该指标没有任何可能的数值满足它,这条规则不可能达成。",
+                f"{rule.measure.name.en}: {_target_text(rule)} ({rule.source.section}): no "
+                "value the measure can take meets it; the rule cannot be met."))
+    by_timing: dict[_Timing, list[Rule]] = {}
+    for rule in rulebook.rules:
+        by_timing.setdefault(_timing(rule, rulebook), []).append(rule)
+    for group in by_timing.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1:]:
+                a, b = first.measure.id, second.measure.id
+                if a == b or not (a in reach[b] or b in reach[a]):
+                    continue
+                if first.id in impossible or second.id in impossible:
+                    continue  # already said
+                finding = _pair(rulebook, first, second)
+                if finding is not None:
+                    yield finding
+
+
+def _pair(rulebook: Rulebook, first: Rule, second: Rule) -> Finding | None:
+    ids = (first.id, second.id)
+    statements = _statements([_Class((first,), None), _Class((second,), None)])
+    names = Text(f"{first.measure.name.zh} 与 {second.measure.name.zh}",
+                 f"{first.measure.name.en} and {second.measure.name.en}")
+    together = satisfiable_together(first, second, rulebook.measures)
+    if together is False:
+        return Finding("conflicting-rules", "error", ids, Text(
+            f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,没有任何数值能同时满足,"
+            "这两条规则不可能同时达成。",
+            f"{names.en}: {' vs '.join(statements.en)}: by the formulas, no values meet "
+            "both; the rules cannot both be met."))
+    relation = compare_requirements(first, second, rulebook.measures)
+    if relation not in (Comparison.STRICTER, Comparison.LOOSER, Comparison.EQUIVALENT):
+        return None
+    # STRICTER: the second implies the first, which adds nothing.
+    redundant, binding = (first, second) if relation is not Comparison.LOOSER else (
+        second, first)
+    return Finding("redundant-rule", "info", ids, Text(
+        f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,{binding.id}"
+        f"({_target_text(binding)})蕴含 {redundant.id}({_target_text(redundant)}),"
+        f"后者是多余的。",
+        f"{names.en}: {' vs '.join(statements.en)}: by the formulas, {binding.id} "
+        f"({_target_text(binding)}) implies {redundant.id} ({_target_text(redundant)}), "
+        "which adds nothing."))
+
+
 # -- links --------------------------------------------------------------------
 
 
@@ -477,6 +583,45 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
                 f"{rule.id}: link both ways, or remove the link."))
 
 
+# -- targets of the text that no rule encodes -----------------------------------
+
+
+def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
+    """Where ``quote`` stands in ``text``: every occurrence."""
+    start = text.find(quote)
+    while start != -1 and quote:
+        yield start, start + len(quote)
+        start = text.find(quote, start + 1)
+
+
+def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
+    text = rulebook.text
+    if not text:
+        return
+    # What each rule encodes: the spans of its quotes, with the numbers it reads there.
+    encoded: list[tuple[int, int, frozenset[Fraction], bool]] = []
+    for rule in rulebook.rules:
+        for quote, values, whole in encoded_targets(rule):
+            encoded.extend((s, e, values, whole) for s, e in _spans(text, quote))
+    ignored = [span for entry in rulebook.ignored if entry.code == "uncovered-target"
+               for span in _spans(text, entry.quote)]
+    by_sentence: dict[tuple[str, str], list[TextTarget]] = {}
+    for found in text_targets(text):
+        if any(s <= found.start and found.end <= e for s, e in ignored):
+            continue
+        if any(s <= found.start and found.end <= e and (whole or found.target.value in values)
+               for s, e, values, whole in encoded):
+            continue
+        by_sentence.setdefault((found.sentence, found.section), []).append(found)
+    for (sentence, section), targets in by_sentence.items():
+        shown = "、".join(dict.fromkeys(t.target.text for t in targets))
+        line = " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+        yield Finding("uncovered-target", "warning", (), Text(
+            f"{section}:“{line}”中的目标 {shown} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
+            "[[ignore]] 中列出该句并说明理由。",
+            f"{section}: the target {shown} in “{line}” is encoded by no rule: add a rule for "
+            "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
+            sentence=sentence, section=section)
 # -- readings -----------------------------------------------------------------
 
 
@@ -542,7 +687,8 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
         lines += [
             "",
             f"{number:>{width}}. {label}  {finding.code}",
-            f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}",
+            *([f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}"]
+              if finding.rules else []),
             f"{indent}{_escape.terminal(finding.message.get(lang))}",
         ]
     return _escape.terminal_lines("\n".join(lines) + "\n")

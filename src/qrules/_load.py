@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import os
 import re
 import stat
@@ -41,6 +40,8 @@ from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_F
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
+    IGNORABLE,
+    SCOPES,
     STATUSES,
     STRENGTHS,
     UNITS,
@@ -48,6 +49,7 @@ from ._model import (
     Alternative,
     Body,
     DatedTarget,
+    Ignored,
     Measure,
     Period,
     Rule,
@@ -55,6 +57,7 @@ from ._model import (
     Source,
     Text,
 )
+from ._quotes import quote_mismatches
 from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "shipped_rulebooks"]
@@ -153,10 +156,11 @@ class _Bad(Exception):
 
 
 def _describe(value: object) -> str:
-    kinds = {str: "a string", int: "an integer", float: "a float", bool: "a boolean",
+    kinds = {str: "a string", int: "an integer", Decimal: "a float", bool: "a boolean",
              list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
     kind = kinds.get(type(value), type(value).__name__)
-    shown = repr(value) if not isinstance(value, dict | list) else ""
+    shown = (str(value) if isinstance(value, Decimal) else
+             repr(value) if not isinstance(value, dict | list) else "")
     return f"{kind} {shown}".strip()
 
 
@@ -398,7 +402,8 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         return None
     problems = folder.problems
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        # Floats are read as written (Decimal), never through a binary float.
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
         problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
     except tomllib.TOMLDecodeError as error:
@@ -471,6 +476,7 @@ def _load_folder(path: Path, shown: str) -> Rulebook:
         measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(path),
         published=plan.get("published"), supersedes=plan.get("supersedes"),
         consultation=plan.get("consultation", {}), effective=plan.get("effective"),
+        districts=plan.get("districts", ()), ignored=plan.get("_ignored", ()),
         bodies=bodies,
     )
 
@@ -543,6 +549,8 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
         "issuer": (checker.text, True),
         "period": (checker.period, True),
         "effective": (checker.period, False),
+        "districts": (_strings, False),
+        "ignore": (lambda v: v, False),
         "published": (_date, False),
         "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
         "consultation": (lambda v: v, False),
@@ -562,7 +570,33 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
                 checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
     if "consultation" in plan:
         _check_consultation(checker, plan["consultation"], plan.get("_text"))
+    if "ignore" in plan:
+        plan["_ignored"] = _check_ignored(checker, plan["ignore"], plan.get("_text"))
     return plan
+
+
+def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[Ignored, ...]:
+    """``[[ignore]]``: lint findings the rulebook expects, each with its reason."""
+    if not isinstance(data, list):
+        checker.problem(f"expected [[ignore]] tables, got {_describe(data)}", key="ignore")
+        return ()
+    found = []
+    for index, table in enumerate(data):
+        where = f"ignore #{index + 1}"
+        fields = checker.table(table, {
+            "code": (_choice(IGNORABLE), False),
+            "quote": (_string, True),
+            "reason": (_string, True),
+        }, where, prefix=f"ignore[{index}].")
+        if fields is None or "quote" not in fields or "reason" not in fields:
+            continue
+        if text is not None and fields["quote"] not in text:
+            checker.problem("is not in the plan's text", where, f"ignore[{index}].quote",
+                            _nearest_hint(fields["quote"], text))
+            continue
+        found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"],
+                             fields["reason"]))
+    return tuple(found)
 
 
 def _check_consultation(checker: _Checker, data: object, text: str | None) -> None:
@@ -650,11 +684,11 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
 
 def _number(value: object) -> Fraction:
     """A bound: an integer or a decimal (read as written, never as a binary float)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise _Bad(f"expected a number, got {_describe(value)}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _Bad(f"expected a finite number, got {value!r}")
-    return Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise _Bad(f"expected a finite number, got {value}")
+    return Fraction(value)
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -799,6 +833,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         "tags": (_strings, False),
         "source": (lambda v: v, True),
         "records": (lambda v: v, False),
+        "scope": (_choice(SCOPES), False),
+        "districts": (lambda v: v, False),
     }, where)
     if fields is None:
         return None
@@ -836,6 +872,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
                              aggregation) if "records" in fields else None
+    districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
+        checker, where, measures, measure, declared)) if "districts" in fields else ()
     if source is not None and source.inferred and "interpretation" not in fields:
         checker.problem("an inferred source needs an interpretation saying from where and why",
                         where, "source.inferred")
@@ -845,7 +883,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
             or source is None:
         return None
     names, open_ = fields["responsible"]
-    return Rule(
+    rule = Rule(
         id=fields["id"], title=fields["title"], measure=measure,
         aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
         source=source, responsible=names, responsible_open=open_, file=checker.file,
@@ -853,10 +891,41 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
         strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
         related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
         targets=tuple(_with_section(t, source.section) for t in targets),
-        ends=fields.get("ends"), alternatives=alternatives,
+        ends=fields.get("ends"), alternatives=alternatives, scope=fields.get("scope", "city"),
+        districts=districts,
     )
+    if text is not None:
+        # The requirement must be a target the quote writes (or say why not).
+        for mismatch in quote_mismatches(rule):
+            checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
+        if len(checker.problems) != before:
+            return None
+    return rule
 
 
+def _check_districts(checker: _Checker, data: object, where: str,
+                     requirement_of: Callable[[str, str], Expression | None]
+                     ) -> tuple[tuple[str, Expression], ...]:
+    """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
+    if not isinstance(data, dict) or not data:
+        checker.problem("expected a table of district = requirement", where, "districts",
+                        'e.g. [rule.districts] then 芝罘区 = ">= 12"')
+        return ()
+    found = []
+    for name, written in data.items():
+        key = f"districts.{name}"
+        if not name.strip() or name != name.strip():
+            checker.problem("a district is named as the dataset names it, without spaces "
+                            "around", where, key)
+            continue
+        try:
+            requirement = requirement_of(_string(written), key)
+        except _Bad as error:
+            checker.problem(str(error), where, key)
+            continue
+        if requirement is not None:
+            found.append((name, requirement))
+    return tuple(found)
 def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
     """``responsible``: the plan's list, verbatim, as an array, or as a table
     ``{ names = [...], open = true }`` when the plan closes it with 等."""
@@ -929,14 +998,12 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
     return attrs.evolve(target, source=attrs.evolve(target.source, section=section))
 
 
-def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
-    measure: Measure | None, declared: frozenset[str], text: str | None,
-    plan_period: Period | None,
-) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
-    """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
-    which is then its requirement), and its ``ends``."""
-    def requirement_of(written: str, key: str) -> Expression | None:
+def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Measure],
+                        measure: Measure | None, declared: frozenset[str]
+                        ) -> Callable[[str, str], Expression | None]:
+    """Parse a requirement on the rule's measure, reporting what is wrong with it
+    (a measure not declared, a comparison that ignores the data)."""
+    def parse(written: str, key: str) -> Expression | None:
         if measure is None:
             return None
         try:
@@ -958,6 +1025,17 @@ def _check_requirement(
         found = measures.get(name)
         return (Fraction(0), None) if found is None else (found.lower, found.upper)
 
+    return parse
+
+
+def _check_requirement(
+    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
+    measure: Measure | None, declared: frozenset[str], text: str | None,
+    plan_period: Period | None,
+) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
+    """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
+    which is then its requirement), and its ``ends``."""
+    requirement_of = _requirement_parser(checker, where, measures, measure, declared)
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
     if "requirement" in fields and "targets" in fields:

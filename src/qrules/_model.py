@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 __all__ = [
     "AGGREGATIONS",
     "BODY_LEVELS",
+    "IGNORABLE",
+    "SCOPES",
     "UNITS",
     "Aggregation",
     "Alternative",
     "Body",
     "DatedTarget",
+    "Ignored",
     "Measure",
     "Period",
     "Rule",
@@ -61,13 +64,17 @@ class Text:
 @attrs.frozen
 class Unit:
     """A unit of measure; ``integer`` units count whole things; ``upper`` is the
-    most a value can be, when the unit bounds it (a percentage: 100)."""
+    most a value can be, when the unit bounds it (a percentage: 100);
+    ``additive`` units add up over districts (counts, areas: a city's is the
+    sum of its districts'), others do not (rates, scores, indexes)."""
 
     id: str
     zh: str
     en: str
     integer: bool
     upper: int | None = None
+    additive: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.integer, takes_self=True))
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -92,7 +99,7 @@ UNITS: Mapping[str, Unit] = {
              integer=False),
         Unit("products", "种", "products", integer=True),
         Unit("parameters", "个参数", "parameters", integer=True),
-        Unit("square_metres", "平方米", "m²", integer=False),
+        Unit("square_metres", "平方米", "m²", integer=False, additive=True),
     )
 }
 
@@ -108,6 +115,15 @@ class Aggregation(enum.Enum):
 
 
 AGGREGATIONS = tuple(a.value for a in Aggregation)
+
+#: The lint findings that ``[[ignore]]`` in ``plan.toml`` may explain away.
+IGNORABLE: tuple[str, ...] = ("uncovered-target",)
+
+Scope = Literal["city", "each-district"]
+#: Where a rule applies (see ``docs/rule-files.md``): ``city``, judged for the
+#: whole city only; ``each-district``, judged for the city and for each
+#: district against the same target.
+SCOPES: tuple[Scope, ...] = ("city", "each-district")
 
 
 @attrs.frozen
@@ -292,6 +308,10 @@ class Rule:
     targets: tuple[DatedTarget, ...] = ()
     #: The last day the rule is in force, if it ends before the rulebook does.
     ends: dt.date | None = None
+    #: Where the rule applies: the city only, or each district too.
+    scope: Scope = "city"
+    #: Targets of the rule's own for named districts (``[rule.districts]``), in order.
+    districts: tuple[tuple[str, Expression], ...] = ()
     #: Whether the plan closes the responsible list with 等 (and others).
     responsible_open: bool = False
     #: The body id of each ``responsible`` entry, in order; empty when the
@@ -311,6 +331,8 @@ class Rule:
     _stood: dict[DatedTarget, Rule] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
+    # The rule as judged in each district with a target of its own (`in_district`).
+    _local: dict[str, Rule] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def responsible_text(self, lang: Lang) -> str:
         """The responsible list as the plan writes it, with 等 (etc.) when open."""
@@ -361,6 +383,23 @@ class Rule:
         return once(self._stood, current, lambda: attrs.evolve(
             self, requirement=current.requirement, source=current.source or self.source))
 
+    def in_district(self, district: str) -> Rule | None:
+        """The rule as it is judged in ``district``: with the district's own
+        target (``[rule.districts]``), or as it is when it applies to each
+        district; ``None`` when it applies to the city only."""
+        own = dict(self.districts).get(district)
+        if own is None:
+            return self if self.scope == "each-district" else None
+        local = self._local.get(district)
+        if local is None:
+            local = self._local[district] = attrs.evolve(
+                self, requirement=own, targets=(), districts=())
+        return local
+
+    def district_target(self, district: str | None) -> bool:
+        """Whether the rule has a target of its own for ``district``."""
+        return district is not None and district in dict(self.districts)
+
     def predicate(
         self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset()
     ) -> Predicate:
@@ -388,6 +427,16 @@ def expression_of(
     if name in expand and measure.formula is not None:
         return to_sympy(measure.formula.tree, lambda n: expression_of(n, measures, expand))
     return measure.symbol
+
+
+@attrs.frozen
+class Ignored:
+    """A lint finding the rulebook expects and explains (``[[ignore]]`` in
+    ``plan.toml``): the plan's words it is about, and why it is not a problem."""
+
+    code: str
+    quote: str
+    reason: str
 
 
 @attrs.frozen
@@ -419,6 +468,11 @@ class Rulebook:
     #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
     #: output then names it (see `label` and `named`).
     origin: str | None = attrs.field(default=None, eq=False)
+    #: Every district of the city, when the rulebook names them: a city value
+    #: is derived from district rows only when each of these reports.
+    districts: tuple[str, ...] = ()
+    #: Lint findings the rulebook expects, each with its reason.
+    ignored: tuple[Ignored, ...] = attrs.field(default=(), repr=False)
     #: The responsible bodies, by id (``bodies.toml``); empty when undeclared.
     bodies: Mapping[str, Body] = attrs.field(factory=dict, repr=False)
 

@@ -382,6 +382,9 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     log cannot decide, is unknown.
     """
     rule = rulebook[query.rule]
+    scope = "district-target" if rule.district_target(district) else rule.scope
+    # A district with a target of its own is judged against it.
+    rule = (rule.in_district(district) or rule) if district is not None else rule
     where = Text(f"(区市:{district})", f" in {district}") if district else Text("", "")
     population = query.spec.describe_population()
     if counts.total == 0:
@@ -389,13 +392,13 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
                       f"no unit in the register belongs to the population in {query.year}"
                       f"{where.en} ({population})")
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
-                      population=0, meeting=0)
+                      population=0, meeting=0, scope=scope)
     if query.unknown is not None:
         so_far = Text(f"(目前 {counts.total} 个单位中 {counts.meeting} 个符合)",
                       f" (so far {counts.meeting} of {counts.total} units meet it)")
         reason = Text(query.unknown.zh + so_far.zh, _insert(query.unknown.en, so_far.en))
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
-                      population=counts.total, meeting=None)
+                      population=counts.total, meeting=None, scope=scope)
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
     result = judge_year(rulebook, rule, query.year, values, district=district,
                         origin="records")
@@ -405,7 +408,7 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     return attrs.evolve(result, reason=Text(tally.zh + result.reason.zh,
                                             tally.en + result.reason.en),
                         population=counts.total, meeting=counts.meeting,
-                        failing_units=failing)
+                        failing_units=failing, scope=scope)
 
 
 def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
@@ -419,9 +422,12 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
     results: list[Result] = []
     for done, query in enumerate(queries, start=1):
         counts = counts_of(query)
+        rule = rulebook[query.rule]
+        # Districts are judged on the rules that apply to them (a rule's scope).
         results.extend(attrs.evolve(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d),
                                     source="records")
-                       for d in (None, *districts))
+                       for d in (None, *districts)
+                       if d is None or rule.in_district(d) is not None)
         if progress is not None:
             progress(f"rules × years judged of {len(queries)}", done)
     return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))

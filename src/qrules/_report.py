@@ -95,6 +95,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         },
         "interpretation": _text(rule.interpretation),
         "alternatives": [_alternative_dict(a) for a in rule.alternatives],
+        "scope": rule.scope,
+        "districts": {name: requirement.text for name, requirement in rule.districts},
         "related": list(rule.related),
         "tags": list(rule.tags),
         "file": rule.file,
@@ -204,6 +206,8 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             lines.append(f"- 解读:{md(rule.interpretation.zh)}")
         for alternative in rule.alternatives:
             lines.append(f"- Alternative reading: {md(alternative.describe('en'))}")
+        if rule.scope != "city" or rule.districts:
+            lines.append(f"- Applies to: {md(scope_text(rule, 'en'))}")
         if rule.records is not None:
             lines.append(f"- Records: {md(_records_text(rule.records, 'en'))}")
         quote = "\n".join(f"> {md(part)}" for part in rule.source.quote.splitlines()
@@ -259,6 +263,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
          None if rule.interpretation is None else rule.interpretation.get(lang)),
         *(("另一读法", "alternative", alternative.describe(lang))
           for alternative in rule.alternatives),
+        ("适用范围", "scope", scope_text(rule, lang)),
         ("记录", "records", None if rule.records is None else _records_text(rule.records, lang)),
         ("相关", "related", ", ".join(rule.related) or None),
         ("标签", "tags", ", ".join(rule.tags) or None),
@@ -269,6 +274,19 @@ def rule_details(rule: Rule, lang: Lang) -> str:
     lines = [f"{rule.id}: {rule.title.get(lang)}"]
     lines += [f"  {label}{' ' * (width - _width(label))}  {value}" for label, value in shown]
     return _escape.terminal_lines("\n".join(_escape.terminal(line) for line in lines) + "\n")
+
+
+def scope_text(rule: Rule, lang: Lang) -> str:
+    """Where a rule applies: ``city``, ``each district``, and districts' own targets."""
+    zh = lang == "zh"
+    if rule.scope == "each-district":
+        text = "全市及每个区县" if zh else "the city and each district"
+    else:
+        text = "全市" if zh else "the city"
+    if rule.districts:
+        own = ", ".join(f"{name} {requirement.text}" for name, requirement in rule.districts)
+        text += f";区县目标:{own}" if zh else f"; district targets: {own}"
+    return text
 
 
 def one_line(text: str) -> str:
@@ -288,6 +306,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "year": result.year,
         "years": list(result.years),
         "district": result.district,
+        "scope": result.scope,
         "verdict": result.verdict.value,
         "observed": _exact(result.observed),
         "target": _target(rule.target),
@@ -299,6 +318,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         ],
         "reason": result.reason.get(lang),
         "inputs": {name: _exact(value) for name, value in result.inputs.items()},
+        "derived": [d.as_dict(lang) for d in result.derived],
         "quote": rule.source.quote,
         "population": result.population,
         "meeting": result.meeting,
@@ -335,12 +355,13 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
             "rows_used": evaluation.rows_used,
             "rows_unused": len(evaluation.unused),
             "counted": "cells" if evaluation.cells else "rows",
-            "notes": [note.get(lang) for note in evaluation.notes],
+            "notes": [note.get(lang) for note in evaluation.dataset_notes],
             "unused": [o.origin for o in evaluation.unused],
         } if _has_figures(evaluation) else None,
         "records": [_reconciliation_dict(t) for t in evaluation.records],
         "summary": {"verdict": evaluation.verdict.value} | {
             v.value: counts[v] for v in Verdict},
+        "notes": [note.get(lang) for note in evaluation.notes],
         "results": [result_dict(r, lang) for r in evaluation.results],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -371,11 +392,20 @@ def _cells(result: Result, lang: Lang, mixed: bool = False) -> tuple[str, ...]:
     if result.population is not None:
         meeting = "?" if result.meeting is None else str(result.meeting)
         observed = f"{observed} ({meeting}/{result.population})"
+    if result.derived:
+        observed = f"{observed} {derived_label(result, lang)}"
     target = target_text(rule)
     gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
     source = (SOURCES[result.source].get(lang),) if mixed else ()
     return (rule.id, when, *source, result.verdict.label(lang), observed, target, gap,
             _action(result, lang))
+
+
+def derived_label(result: Result, lang: Lang) -> str:
+    """``(Σ 3 districts)``: the observed value was derived from district rows."""
+    count = max(len(d.districts) for d in result.derived)
+    return f"(Σ {count} 个区县)" if lang == "zh" else \
+        f"(Σ {count} district{'s' if count != 1 else ''})"
 
 
 def _has_figures(evaluation: Evaluation) -> bool:
@@ -399,11 +429,12 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
             f"无法判定 {counts[Verdict.UNKNOWN]}",
             *([f"读取 {evaluation.rows_read} {unit_zh} = 使用 {evaluation.rows_used} {unit_zh}"
                f" + 未使用 {len(evaluation.unused)} {unit_zh}",
-               *(f"  {note.zh}" for note in evaluation.notes),
+               *(f"  {note.zh}" for note in evaluation.dataset_notes),
                *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
                               "  …… 另有 {more} 行(--format json 列出全部)")]
               if figures else []),
             *_records_lines(evaluation, lang),
+            *(f"注意:{note.zh}" for note in evaluation.notes),
         ]
     data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
                       *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
@@ -413,11 +444,12 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         f"{counts[Verdict.UNKNOWN]} unknown",
         *([f"{unit_en} read {evaluation.rows_read} = used {evaluation.rows_used}"
            f" + unused {len(evaluation.unused)}",
-           *(f"  {note.en}" for note in evaluation.notes),
+           *(f"  {note.en}" for note in evaluation.dataset_notes),
            *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
                           "  ... and {more} more (--format json lists them all)")]
           if figures else []),
         *_records_lines(evaluation, lang),
+        *(f"note: {note.en}" for note in evaluation.notes),
     ]
 
 
@@ -492,14 +524,25 @@ def _headers(lang: Lang, mixed: bool = False) -> tuple[str, ...]:
             "gap", "needed / reason")
 
 
+#: The width ``qrules check``'s table fits in: a terminal of 100 columns.
+TABLE_WIDTH = 100
+#: The most a rule id takes of it; a longer id is cut short (JSON has it whole).
+_ID_WIDTH = 32
+#: The least width the last column wraps in; narrower, it goes under its row.
+_LAST_WIDTH = 36
+_UNDER = "    ↳ "
+
+
 def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
-    """The default, readable output of ``qrules check``."""
+    """The default, readable output of ``qrules check``, fitting a terminal of
+    ``TABLE_WIDTH`` columns: long rule ids are cut short with ``…`` and the
+    last column (what is needed, or why unknown) wraps onto further lines."""
     mixed = _mixed(evaluation)
     rows = [_cells(r, lang, mixed) for r in evaluation.results]
     failing = _failing_lines(evaluation, lang)
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
-        _table(_headers(lang, mixed), rows) + "\n"
+        _table(_headers(lang, mixed), rows, width=TABLE_WIDTH) + "\n"
         + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
         + "\n".join(summary) + "\n")
 
@@ -640,18 +683,80 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+           width: int | None = None) -> str:
     """Columns aligned for a terminal, Chinese characters counted as two wide;
-    each cell's control characters shown, not run (`_escape.terminal`)."""
+    each cell's control characters shown, not run (`_escape.terminal`).
+
+    With ``width``, the table fits in that many columns: the first column is
+    cut short (with ``…``) past ``_ID_WIDTH``, and the last wraps in its column,
+    or, when that would leave it narrower than ``_LAST_WIDTH``, on lines of its
+    own under the row.
+    """
     rows = [[_escape.terminal(cell) for cell in row] for row in rows]
+    if width is not None:
+        rows = [[_cut(row[0], _ID_WIDTH), *row[1:]] for row in rows]
     widths = [_width(h) for h in headers]
     for row in rows:
         for index, cell in enumerate(row):
             widths[index] = max(widths[index], _width(cell))
+    room = None
+    below = False
+    if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        room = width - sum(widths[:-1]) - 2 * (len(widths) - 1)
+        below = room < _LAST_WIDTH
+        room = width - len(_UNDER) if below else room
+        widths[-1] = _width(headers[-1]) if below else min(widths[-1], room)
 
     def line(cells: Sequence[str]) -> str:
         padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
         return "  ".join(padded).rstrip()
 
+    def lines(cells: Sequence[str]) -> list[str]:
+        if room is None:
+            return [line(cells)]
+        parts = _wrap(cells[-1], room)
+        if below:
+            shown = [p for p in parts if p]
+            return [line([*cells[:-1], ""]),
+                    *((_UNDER if i == 0 else " " * len(_UNDER)) + p
+                      for i, p in enumerate(shown))]
+        blank = [""] * (len(cells) - 1)
+        return [line([*cells[:-1], parts[0]]), *(line([*blank, p]) for p in parts[1:])]
+
     return "\n".join([line(headers), line(["-" * w for w in widths]),
-                      *(line(r) for r in rows)]) + "\n"
+                      *(text for r in rows for text in lines(r))]) + "\n"
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, ending in ``…`` when cut."""
+    if _width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if _width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: broken at spaces where it
+    has them, anywhere in a run of Chinese."""
+    found: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            found.append(current)
+        current = ""
+        for char in word:
+            if _width(current + char) > width:
+                found.append(current)
+                current = ""
+            current += char
+    found.append(current)
+    return found or [""]

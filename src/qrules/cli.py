@@ -46,7 +46,7 @@ from ._diff import (
     version_follows,
 )
 from ._errors import DataError, Problem, QRulesError, did_you_mean
-from ._evaluate import Evaluation, merge
+from ._evaluate import Evaluation, Verdict, merge
 from ._expr import format_short
 from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
@@ -54,7 +54,8 @@ from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names
 from ._measures import measures_text, template_rows, write_template
-from ._model import Lang, Rule, Rulebook
+from ._model import Lang, Rule, Rulebook, Text
+from ._quotes import reads_beyond_quote
 from ._tabular import source_kind
 
 __all__ = ["main"]
@@ -88,8 +89,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
         description="Judge reported figures against a rulebook. Exit 0 when every rule is "
                     "met, 1 when any is not met or unknown, 2 on bad input.")
     _add_judging(check)
-    check.add_argument("--format", choices=("table", "json", "markdown", "junit"),
-                       default="table")
+    _add_shown(check)
     check.add_argument("--by-responsible", action="store_true",
                        help="one line per responsible body: how the rules it shares stand "
                             "(table or json)")
@@ -348,6 +348,15 @@ def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str |
             "together; drop or widen one of them")
 
 
+def _add_shown(command: argparse.ArgumentParser) -> None:
+    """What check shows: its format, and which results (``--only``)."""
+    command.add_argument("--format", choices=("table", "json", "markdown", "junit"),
+                         default="table")
+    command.add_argument("--only", choices=tuple(_ONLY), metavar="{failures,not-met,unknown}",
+                         help="show only these results: not met or unknown (failures), not "
+                              "met, or unknown; the exit code still judges them all")
+
+
 def _add_output(command: argparse.ArgumentParser) -> None:
     command.add_argument("-o", "--output", metavar="FILE",
                          help="write to FILE, not standard output ('-': standard output)")
@@ -388,7 +397,11 @@ def _output_path(args: argparse.Namespace) -> Path | None:
 
 def _check_output(args: argparse.Namespace) -> None:
     """Before any work: ``-o FILE`` must name a file in a folder that exists,
-    and not one of the inputs (which it would overwrite)."""
+    and neither ``-o FILE`` nor ``--decision-log FILE`` one of the inputs
+    (which it would overwrite, or append to)."""
+    log = getattr(args, "decision_log", None)
+    if log:
+        _refuse_input(Path(log), _named_inputs(args), "--decision-log")
     path = _output_path(args)
     if path is None:
         return
@@ -398,6 +411,13 @@ def _check_output(args: argparse.Namespace) -> None:
     if not folder.is_dir():
         raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
                           "(create it first)")
+    _refuse_input(path, _named_inputs(args))
+    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+
+
+def _named_inputs(args: argparse.Namespace) -> list[Path]:
+    """The files and folders the command line names as inputs."""
     inputs = [getattr(args, name, None) for name in
               ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
     inputs += getattr(args, "rulebooks", None) or []
@@ -407,13 +427,10 @@ def _check_output(args: argparse.Namespace) -> None:
     register = getattr(args, "register", None)
     if register and register.startswith(("duckdb:", "sqlite:")):
         inputs.append(register.split("://", 1)[-1].removeprefix("/").split("?")[0])
-    _refuse_input(path, [Path(i) for i in inputs if isinstance(i, str) and i])
-    log = getattr(args, "decision_log", None)
-    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
-        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+    return [Path(i) for i in inputs if isinstance(i, str) and i]
 
 
-def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
+def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> None:
     """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a folder)."""
     target = path.resolve()
     for given in inputs:
@@ -422,7 +439,7 @@ def _refuse_input(path: Path, inputs: Sequence[Path]) -> None:
         source = given.resolve()
         same = target.exists() and os.path.samefile(target, source)
         if same or (source.is_dir() and target.is_relative_to(source)):
-            raise OutputError(f"-o {str(path)!r} would overwrite an input "
+            raise OutputError(f"{option} {str(path)!r} would overwrite an input "
                               f"({str(given)!r}): write the output elsewhere")
 
 
@@ -558,6 +575,28 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     return evaluation, dataset, rules
 
 
+#: ``--only``: the verdicts shown, and how the note names them.
+_ONLY = {
+    "failures": ((Verdict.NOT_MET, Verdict.UNKNOWN),
+                 Text("未达标和无法判定", "not met and unknown")),
+    "not-met": ((Verdict.NOT_MET,), Text("未达标", "not met")),
+    "unknown": ((Verdict.UNKNOWN,), Text("无法判定", "unknown")),
+}
+
+
+def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
+    """The evaluation with only the results ``--only`` asks for, saying so."""
+    if only is None:
+        return evaluation
+    verdicts, words = _ONLY[only]
+    shown = tuple(r for r in evaluation.results if r.verdict in verdicts)
+    hidden = len(evaluation.results) - len(shown)
+    note = Text(f"只显示{words.zh}的结果(--only {only}),另有 {hidden} 个结果未显示",
+                f"only {words.en} results are shown (--only {only}); {hidden} other "
+                f"result{'s' if hidden != 1 else ''} not shown")
+    return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
+
+
 def _refuse_disagreements(evaluation: Evaluation) -> None:
     """``--strict``: figures and records that disagree are an error, not two results."""
     problems = [
@@ -574,21 +613,24 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.by_responsible and args.format not in ("table", "json"):
         raise _usage("--by-responsible gives a table or json (--format table or json)")
-    evaluation, _, _ = _judge(args)
+    judged, _, _ = _judge(args)
     if args.decision_log:
-        engine, sources = _records_cli.logged_inputs(evaluation.rulebook, args)
-        data = _dataset_path(evaluation.rulebook, args)
+        data = _dataset_path(judged.rulebook, args)
+        # The rulebook's folder and a --sample dataset are known only now.
+        _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
+                      "--decision-log")
+        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
-        rows = {"dataset": evaluation.rows_read} | {t.kind: t.rows_read
-                                                    for t in evaluation.records}
-        append_decisions(args.decision_log, evaluation, engine=engine,
+        rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}
+        append_decisions(args.decision_log, judged, engine=engine,
                          sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
     lang: Lang = args.lang
     if args.by_responsible:
         by = _report.responsible_json if args.format == "json" else _report.responsible_table
-        _write(by(evaluation, lang), args, out)
-        return EXIT_OK if evaluation.ok else EXIT_FAILED
+        _write(by(judged, lang), args, out)
+        return EXIT_OK if judged.ok else EXIT_FAILED
+    evaluation = _only(judged, args.only)
     render = {
         "table": _report.evaluation_table,
         "json": _report.evaluation_json,
@@ -596,7 +638,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         "junit": _report.evaluation_junit,
     }[args.format]
     _write(render(evaluation, lang), args, out)
-    return EXIT_OK if evaluation.ok else EXIT_FAILED
+    return EXIT_OK if judged.ok else EXIT_FAILED
 
 
 def _report_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -658,8 +700,24 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             _write(f"{error}\n", args, out)
         else:
             _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n", args, out)
+                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n"
+                   + _beyond_quotes(rulebook, args.lang), args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
+    """The rules whose target is not written in their quote, for a reviewer."""
+    beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
+    if not beyond:
+        return ""
+    if lang == "zh":
+        head = (f"  {len(beyond)} 条规则的目标不是原文写明的数字,"
+                "各在 interpretation 中说明理由,请复核:\n")
+    else:
+        head = (f"  {len(beyond)} rule{'s' if len(beyond) != 1 else ''} read a target "
+                "the quote does not write, each saying why in interpretation; review them:\n")
+    return head + "".join(f"    {rule.id}: {rule.requirement.text} ← "
+                          f"{_report.one_line(rule.source.quote)}\n" for rule in beyond)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:

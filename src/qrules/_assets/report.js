@@ -416,6 +416,8 @@
   }
 
   function ruleRow(rule, row) {
+    // A district judged against a target of its own shows that target.
+    if (row.own) rule = Object.assign({}, rule, row.own);
     // The chart and figures show the latest year that has a value.
     var withValue = row.results.filter(function (r) { return r.observed !== null; });
     var main = lastOf(withValue.length ? withValue : row.results);
@@ -427,7 +429,8 @@
 
     var words = el("div", { "class": "words" });
     words.appendChild(el("h4", { text: rule.title }));
-    words.appendChild(el("div", { "class": "id", text: [rule.id, rule.aggregation, L.due + " " + rule.due]
+    words.appendChild(el("div", { "class": "id", text: [rule.id, rule.aggregation, L.due + " " + rule.due,
+                                                         L.scope + " " + rule.scope]
       .concat(rule.aspirational ? [L.aspirational] : []).join(" \u00b7 ") }));
     words.appendChild(figures(rule, main));
     // Figures and records may both judge a rule: each result then says which it is.
@@ -444,6 +447,10 @@
       } else if (result.verdict !== "met") {
         words.appendChild(el("p", { "class": "note" }, el("span", { "class": "k", text: L.reason + L.colon }),
                              prefix + result.reason));
+      }
+      if (result.derived && result.derived.length) {
+        words.appendChild(el("p", { "class": "note" }, el("span", { "class": "k", text: L.derived + L.colon }),
+                             prefix + result.derived.join("; ")));
       }
       if (result.population !== null && result.population !== undefined) {
         words.appendChild(el("p", { "class": "note", text: prefix + fill(L.meeting, {
@@ -462,7 +469,7 @@
       });
       words.appendChild(chips);
     }
-    if (DATA.districts.length > 1) words.appendChild(districtStrip(rule));
+    if (inDistricts(rule)) words.appendChild(districtStrip(rule));
     words.appendChild(el("details", { "class": "more quote" }, el("summary", { text: L.quote }),
                          el("blockquote", { text: rule.quote }),
                          rule.responsible ? el("p", { "class": "note" },
@@ -493,14 +500,22 @@
     return article;
   }
 
+  // Whether a rule was judged in any district (not only for the whole city).
+  function inDistricts(rule) {
+    return DATA.districts.some(function (d) { return d.key !== "" && rule.rows[d.key]; });
+  }
+
   function districtStrip(rule) {
     var strip = el("div", { "class": "strip" }, el("span", { "class": "k", text: L.districts + L.colon }));
     var met = 0, total = 0;
     DATA.districts.forEach(function (d) {
       var row = rule.rows[d.key];
       if (!row) return;
-      total += 1;
-      if (row.verdict === "met") met += 1;
+      // The city is shown beside its districts, but is not one of them.
+      if (d.key !== "") {
+        total += 1;
+        if (row.verdict === "met") met += 1;
+      }
       var button = el("button", { type: "button", "class": row.verdict + (d.key === state.district ? " current" : ""),
                                   title: d.name + ": " + L[row.verdict], "aria-label": d.name + ": " + L[row.verdict],
                                   text: ICON[row.verdict] });

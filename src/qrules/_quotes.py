@@ -1,0 +1,436 @@
+"""What a plan's quote states, and whether a rule's requirement says the same.
+
+A rule quotes the plan verbatim; its requirement must be a target the quote
+writes. The quote is read as people write targets: full-width digits, ``%``,
+``万``/``亿`` scales, comparison words before the number (``≥``, ``不低于``,
+``不少于``, ``达到``, ``不超过``...) or after it (``以上``, ``以内``, ``以下``),
+and ranges (``95%-98%``). Years and dates (``2025年``) are not targets.
+
+A requirement matches when every bound it puts on the rule's measure is a
+number the quote states, in the quote's direction (a bare number is read as
+a minimum or an exact value; ``>= 100`` and ``== 100`` are the same for a
+measure that cannot exceed 100). A rule whose target is not written in its
+quote ("each unit inspected once", read as a 100 % share) is allowed only when
+its ``interpretation`` says why and names the number it reads: the rule then
+*reads beyond its quote*, and ``qrules validate`` lists it for a reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+
+from ._compile import constant_value
+from ._expr import (
+    BinaryOp,
+    Comparator,
+    Compare,
+    Expression,
+    Logic,
+    Name,
+    Negate,
+    Node,
+    Not,
+    Number,
+    format_number,
+)
+from ._model import Rule, Text
+
+__all__ = [
+    "Mismatch",
+    "StatedTarget",
+    "TextTarget",
+    "encoded_targets",
+    "quote_mismatches",
+    "reads_beyond_quote",
+    "stated_targets",
+    "text_targets",
+]
+
+#: How a quote states a number: ``≥``, ``≤``, ``>``, ``<``, or bare (no word).
+Direction: TypeAlias = Literal[">=", "<=", ">", "<", ""]
+
+_SHOWN_OPS: dict[Comparator | None, str] = {
+    ">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+
+# Words before a number (longest first, so that 不低于 wins over 低于).
+_BEFORE: tuple[tuple[str, Direction], ...] = (
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("达到", ">="), ("至少", ">="),
+    ("≥", ">="), (">=", ">="), ("达", ">="),
+    ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("不大于", "<="), ("控制在", "<="),
+    ("≤", "<="), ("<=", "<="),
+    ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"), (">", ">"),
+    ("低于", "<"), ("少于", "<"), ("小于", "<"), ("<", "<"),
+)
+_AFTER: tuple[tuple[str, Direction], ...] = (("以上", ">="), ("以内", "<="), ("以下", "<="))
+_SCALES = {"万": Fraction(10_000), "亿": Fraction(100_000_000)}
+
+# Within a line: a table's value and the next row's name are not one phrase.
+_NUMBER = r"(\d+(?:\.\d+)?)[ \t]*([万亿])?"
+_TOKEN = re.compile(
+    _NUMBER + r"(?:[ \t]*%)?(?:[ \t]*(?:-|~|至|到|—|–)[ \t]*" + _NUMBER + r")?")
+# What may stand between a number (and its unit) and 以上/以内/以下: a short unit word.
+_UNIT_THEN = re.compile(r"[ \t]*%?[ \t]*[^\d\s,。;、,:()()\"“”]{0,4}?[ \t]*(以上|以内|以下)")
+# A year (2025年), a month (6月), a day of a month (6月30日), a document number (〔2021〕45).
+_YEAR_AFTER = re.compile(r"\s*(年|〕|\])")
+_MONTH_AFTER = re.compile(r"\s*月")
+_DAY_AFTER = re.compile(r"\s*(日|号)")
+# Not a quantity: a name ("9+N" 产业) or a heading's number ("2.发展目标").
+_NAME_AFTER = re.compile(r"\+|\.(?!\d)")
+
+
+@attrs.frozen
+class StatedTarget:
+    """A number a quote states as a target, and the direction it states it in."""
+
+    value: Fraction
+    direction: Direction
+    #: As the quote writes it (normalised): ``≥98.5``, ``70%以上``.
+    text: str
+
+    def admits(self, op: Comparator, upper: int | None) -> bool:
+        """Whether a requirement ``measure op value`` says what this states."""
+        if op == "==" and upper is not None and self.value == upper:
+            return self.direction in (">=", "")  # at least the most there can be
+        if self.direction == "":
+            return op in (">=", "==")
+        return op == self.direction
+
+    def shown(self) -> str:
+        return self.text
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def stated_targets(quote: str) -> tuple[StatedTarget, ...]:
+    """The numbers a quote states, with their directions, in order.
+
+    >>> [t.text for t in stated_targets("到2025年,建筑垃圾资源化利用率达到70%以上")]
+    ['达到70%以上']
+    """
+    text = _normal(quote)
+    found: list[StatedTarget] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+            continue
+        if _is_date(text, match):
+            continue
+        low = _value(match.group(1), match.group(2))
+        before = _word_before(text, start)
+        after = _UNIT_THEN.match(text, end)
+        after_direction: Direction = dict(_AFTER)[after.group(1)] if after else ""
+        shown = text[start - len(before[0]):after.end() if after else end].strip()
+        if match.group(3) is not None:  # a range: low to high
+            high = _value(match.group(3), match.group(4))
+            found.append(StatedTarget(low, ">=", shown))
+            found.append(StatedTarget(high, "<=", shown))
+            continue
+        direction = before[1] or after_direction
+        found.append(StatedTarget(low, direction, shown))
+    return tuple(found)
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    """Whether a number is a year, a date, a name or a heading's number, not a
+    target."""
+    start, end = match.span()
+    digits = match.group(3) or match.group(1)
+    if start > 0 and text[start - 1] in "〔[〕]":  # a document number: 〔2021〕45 号
+        return True
+    if len(digits) == 4 and _YEAR_AFTER.match(text, end):
+        return True
+    if _MONTH_AFTER.match(text, end) or _NAME_AFTER.match(text, match.end(1)):
+        return True
+    return bool(_DAY_AFTER.match(text, end)) and text[:start].rstrip().endswith("月")
+
+
+def _value(digits: str, scale: str | None) -> Fraction:
+    value = Fraction(digits)
+    return value * _SCALES[scale] if scale else value
+
+
+def _word_before(text: str, start: int) -> tuple[str, Direction]:
+    head = text[:start]
+    stripped = head.rstrip()
+    for word, direction in _BEFORE:
+        if stripped.endswith(word):
+            return head[len(stripped) - len(word):], direction
+    return "", ""
+
+
+# -- the requirement's bounds ------------------------------------------------
+
+#: A bound on the rule's measure (``op`` ``value``), or a constant the
+#: requirement uses otherwise (``op`` ``None``).
+_Bound: TypeAlias = tuple[Comparator | None, Fraction]
+
+_FLIP: dict[Comparator, Comparator] = {
+    ">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def _bounds(node: Node, measure: str) -> Iterator[_Bound]:
+    if isinstance(node, Compare):
+        for op, left, right in zip(node.ops, node.operands, node.operands[1:], strict=False):
+            if isinstance(left, Name) and left.id == measure:
+                value = constant_value(right)
+                if value is not None:
+                    yield op, value
+                    continue
+            if isinstance(right, Name) and right.id == measure:
+                value = constant_value(left)
+                if value is not None:
+                    yield _FLIP[op], value
+                    continue
+            yield from _constants(left)
+            yield from _constants(right)
+        return
+    if isinstance(node, Not):
+        yield from ((None, value) for _, value in _bounds(node.operand, measure))
+        return
+    if isinstance(node, Logic):
+        yield from _bounds(node.left, measure)
+        yield from _bounds(node.right, measure)
+        return
+    yield from _constants(node)
+
+
+def _constants(node: Node) -> Iterator[_Bound]:
+    """The numbers written in an arithmetic expression."""
+    if isinstance(node, Number):
+        yield None, node.value
+    elif isinstance(node, Negate):
+        yield from _constants(node.operand)
+    elif isinstance(node, BinaryOp):
+        yield from _constants(node.left)
+        yield from _constants(node.right)
+
+
+@attrs.frozen
+class Mismatch:
+    """A requirement that its quote does not state."""
+
+    #: The key of the requirement: ``requirement`` or ``targets[i].requirement``.
+    key: str
+    requirement: Expression
+    #: The bound the quote does not state, as ``≥ 99``.
+    bound: str
+    #: What the quote states, as written: ``≥98.5``; empty when it states no number.
+    stated: tuple[str, ...]
+    #: The quote states the number, in another direction.
+    direction_only: bool
+    #: The requirement is this one bound (so the message need not repeat it).
+    single: bool = True
+
+    def message(self) -> Text:
+        states = ", ".join(self.stated)
+        written = self.requirement.text.strip()
+        # A compound requirement: say which of its bounds the quote does not state.
+        part_zh = "" if self.single else f"中的 {self.bound} "
+        part_en = "" if not part_zh else f" ({self.bound})"
+        if self.direction_only:
+            return Text(f"要求 {written!r} {part_zh}与原文的方向不符:原文写作 {states}",
+                        f"the requirement {written!r}{part_en} reads the quote's number the "
+                        f"other way: the quote states {states}")
+        if self.stated:
+            return Text(f"要求 {written!r} {part_zh}不是原文写明的目标:原文写作 {states}",
+                        f"the requirement {written!r}{part_en} is not a target its quote "
+                        f"writes: the quote states {states}")
+        return Text(f"要求 {written!r} {part_zh}不是原文写明的目标:原文没有写明数字",
+                    f"the requirement {written!r}{part_en} is not a target its quote writes: "
+                    "the quote states no number")
+
+    def hint(self) -> Text:
+        number = self.bound
+        return Text(
+            f"把要求改为原文写明的目标;若确需另作理解,在 interpretation 中说明理由并写明 {number}",
+            f"write the target the quote states, or say in interpretation why the rule reads "
+            f"a target its quote does not write, naming {number} there")
+
+
+def _interpretation_text(rule: Rule) -> str:
+    """The interpretation in both languages: the number may be named in either."""
+    value = rule.interpretation
+    return "" if value is None else f"{value.zh}\n{value.en}"
+
+
+def _admitted(op: Comparator | None, value: Fraction, stated: tuple[StatedTarget, ...],
+              upper: int | None) -> bool:
+    """Whether stated targets include ``value`` (as a number, not inside a
+    larger one) in the direction of ``op`` (any, for a bare constant)."""
+    same = [s for s in stated if s.value == value]
+    return bool(same) if op is None else any(s.admits(op, upper) for s in same)
+
+
+def _unstated(rule: Rule, requirement: Expression, quote: str, key: str,
+              excused: bool) -> Mismatch | None:
+    stated = stated_targets(quote)
+    upper = rule.measure.unit.upper
+    bounds = list(_bounds(requirement.tree, rule.measure.id))
+    single = len(bounds) == 1 and bounds[0][0] is not None
+    reading = stated_targets(_interpretation_text(rule)) if excused else ()
+    for op, value in bounds:
+        if _admitted(op, value, stated, upper) or _admitted(op, value, reading, upper):
+            continue
+        same = [s for s in stated if s.value == value]
+        bound = f"{_SHOWN_OPS.get(op, '')} {format_number(value)}".strip()
+        return Mismatch(key, requirement, bound, tuple(dict.fromkeys(s.shown() for s in stated)),
+                        direction_only=bool(same), single=single)
+    return None
+
+
+def _requirements(rule: Rule) -> Iterator[tuple[str, Expression, str]]:
+    """Each requirement of a rule, with its key and the quote that states it."""
+    if not rule.targets:
+        yield "requirement", rule.requirement, rule.source.quote
+        return
+    for index, target in enumerate(rule.targets):
+        quote = target.source.quote if target.source is not None else rule.source.quote
+        yield f"targets[{index}].requirement", target.requirement, quote
+
+
+def quote_mismatches(rule: Rule) -> tuple[Mismatch, ...]:
+    """The requirements of a rule that its quotes do not state, once the
+    rule's interpretation has had its say (a number it names is excused)."""
+    excused = bool(_interpretation_text(rule))
+    found = (_unstated(rule, requirement, quote, key, excused)
+             for key, requirement, quote in _requirements(rule))
+    return tuple(m for m in found if m is not None)
+
+
+def reads_beyond_quote(rule: Rule) -> bool:
+    """Whether a rule's requirement is a target its quote does not write, read
+    as its interpretation explains (``qrules validate`` lists such rules)."""
+    return any(_unstated(rule, requirement, quote, key, excused=False) is not None
+               for key, requirement, quote in _requirements(rule))
+
+
+# -- targets in the plan's text -------------------------------------------------
+
+#: Words that make a number in a clause a target: a comparison (as in quotes) or
+#: a word of commitment that plans put before a count.
+_TARGET_WORDS = ("力争", "争取", "累计", "新增", "达到", "以上", "不少于", "不低于", "≥", "每年")
+#: A paragraph that sets a date ("到2025年") makes each number in it a target.
+_DATED = re.compile(r"到\s*\d{4}\s*年")
+_SENTENCE_END = re.compile(r"[。;;!?!?\n]")
+_CLAUSE_END = re.compile(r"[,,、。;;\n]")
+# A heading: 一、… (一)… 1.… 专栏1 …
+_HEADING = re.compile(r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一二三四五六七八九十]+[))])"
+                      r"|(\d+\.)|(专栏\d+))[^\n。]{0,40}")
+
+
+@attrs.frozen
+class TextTarget:
+    """A target the plan's text states: where, in which sentence and section."""
+
+    start: int
+    end: int
+    target: StatedTarget
+    sentence: str
+    section: str
+
+
+def _normal_map(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised (NFKC), and for each normalised character the offset
+    of the character of ``text`` it came from."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        normal = unicodedata.normalize("NFKC", char)
+        parts.append(normal)
+        offsets.extend([index] * len(normal))
+    offsets.append(len(text))
+    return "".join(parts), offsets
+
+
+def text_targets(text: str) -> tuple[TextTarget, ...]:
+    """Every target the plan's text states: a number (not a year or date) with a
+    comparison word (``≥``, ``以上``, ``不少于``...) or in a clause with a word
+    of commitment (``力争``, ``累计``, ``新增``, ``达到``)."""
+    normal, offsets = _normal_map(text)
+    sections = _sections(text)
+    found: list[TextTarget] = []
+    for match in _TOKEN.finditer(normal):
+        start = match.start()
+        end = start + len(match.group(0).rstrip())
+        if start > 0 and (normal[start - 1].isdigit() or normal[start - 1] == "."):
+            continue
+        if _is_date(normal, match):
+            continue
+        # The clause around the number, in the normalised text.
+        clause_start = max((m.end() for m in _CLAUSE_END.finditer(normal, 0, start)),
+                           default=0)
+        clause_end_match = _CLAUSE_END.search(normal, end)
+        clause_end = clause_end_match.start() if clause_end_match else len(normal)
+        stated = stated_targets(normal[max(clause_start, start - 8):clause_end])
+        here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
+        directed = any(s.direction for s in here)
+        worded = any(word in normal[clause_start:clause_end] for word in _TARGET_WORDS)
+        first, last = offsets[start], offsets[end]
+        sentence = _sentence(text, first, last)
+        paragraph = text[text.rfind("\n", 0, first) + 1:text.find("\n", last) % (len(text) + 1)]
+        if not here or not (directed or worded or _DATED.search(paragraph)):
+            continue
+        if len(here) > 1 and match.group(3) is not None:
+            found.extend(TextTarget(first, last, s, sentence, _section_at(sections, first))
+                         for s in here)
+        else:
+            found.append(TextTarget(first, last, here[0], sentence,
+                                    _section_at(sections, first)))
+    return tuple(found)
+
+
+_CELL = re.compile(r"\s*(?:≥|≤|>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*%?\s*\Z")
+
+
+def _sentence(text: str, first: int, last: int) -> str:
+    """The sentence around ``text[first:last]``; for a value alone on its line (a
+    cell of a table), the line above it (the indicator's name) and the value."""
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = text.find("\n", last)
+    line_end = len(text) if line_end == -1 else line_end
+    if _CELL.match(_normal(text[line_start:line_end])):
+        above = text[:line_start].rstrip("\n")
+        name_start = above.rfind("\n") + 1
+        return text[name_start:line_end].strip()
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
+    end_match = _SENTENCE_END.search(text, last)
+    return text[start:end_match.start() if end_match else len(text)].strip()
+
+
+def _sections(text: str) -> list[tuple[int, int, str]]:
+    """Headings by offset: ``(offset, level, heading)``."""
+    found = []
+    for match in _HEADING.finditer(text):
+        # 专栏 stand at the level of the numbered tasks they follow.
+        level = next(i for i in range(1, 5) if match.group(i))
+        level = min(level, 3)
+        found.append((match.start(), level, match.group(0).strip()))
+    return found
+
+
+def _section_at(sections: list[tuple[int, int, str]], offset: int) -> str:
+    path: dict[int, str] = {}
+    for start, level, heading in sections:
+        if start > offset:
+            break
+        path = {k: v for k, v in path.items() if k < level}
+        path[level] = heading
+    return " / ".join(path[k] for k in sorted(path))
+
+
+def encoded_targets(rule: Rule) -> Iterator[tuple[str, frozenset[Fraction], bool]]:
+    """What a rule encodes of its quotes: each quote, the numbers its requirement
+    bounds the measure by, and whether it reads its quote whole (a rule that
+    reads beyond its quote encodes every target the quote states)."""
+    for key, requirement, quote in _requirements(rule):
+        values = frozenset(value for _, value in _bounds(requirement.tree, rule.measure.id))
+        beyond = _unstated(rule, requirement, quote, key, excused=False) is not None
+        yield quote, values, beyond
