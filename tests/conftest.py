@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import importlib
 import io
 import os
@@ -16,6 +17,12 @@ import qrules
 from qrules.cli import main
 
 pytest_plugins = ["pytester"]
+
+# The compiled-forms cache (qrules/_cache.py) of the folders tests load goes to a
+# folder of the run's own, not the user's cache directory.
+_CACHE = tempfile.mkdtemp(prefix="qrules-cache-")
+os.environ.setdefault("QRULES_CACHE_DIR", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, True)
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "rulebooks" / "mini"

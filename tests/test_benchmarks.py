@@ -14,7 +14,8 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.mark.skipif(not (ROOT / "benchmarks").is_dir(), reason="needs a source checkout")
 @pytest.mark.parametrize(("script", "argv", "printed"), [
-    ("bench_load.py", ("--repeat", "1"), "ratio"),
+    ("bench_load.py", ("--repeat", "1", "--records-units", "2000", "--records-repeat", "1"),
+     "first call"),
     ("bench_figures.py", ("--rows", "500", "--wide", "40x8", "--repeat", "1"),
      "same readings of the CSV: yes"),
     ("bench_records.py", ("--units", "2000", "--inspections", "20000", "--repeat", "1",

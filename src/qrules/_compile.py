@@ -10,16 +10,15 @@ decided by integer arithmetic alone: ``100 * passed / sampled >= 98.5`` becomes
 
 from __future__ import annotations
 
-import enum
 import functools
 import itertools
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
-import sympy
 
+from . import _forms
 from ._expr import (
     BinaryOp,
     Comparator,
@@ -30,9 +29,16 @@ from ._expr import (
     Node,
     Not,
     Number,
+    combine,
     to_fraction,
     to_sympy,
 )
+from ._forms import AllOf, AnyOf, Form, Negation, Outcome, Truth, compare
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "AllOf",
@@ -41,44 +47,16 @@ __all__ = [
     "Negation",
     "Predicate",
     "Truth",
+    "compare",
     "compile_predicate",
     "divides_by_zero",
     "evaluate_exact",
     "evaluate_predicate",
+    "form_of",
     "ignores_data",
     "integer_form",
+    "predicate_form",
 ]
-
-
-class Truth(enum.Enum):
-    """A value of Kleene's three-valued logic."""
-
-    TRUE = "true"
-    FALSE = "false"
-    UNKNOWN = "unknown"
-
-    def __and__(self, other: Truth) -> Truth:
-        if Truth.FALSE in (self, other):
-            return Truth.FALSE
-        if Truth.UNKNOWN in (self, other):
-            return Truth.UNKNOWN
-        return Truth.TRUE
-
-    def __or__(self, other: Truth) -> Truth:
-        if Truth.TRUE in (self, other):
-            return Truth.TRUE
-        if Truth.UNKNOWN in (self, other):
-            return Truth.UNKNOWN
-        return Truth.FALSE
-
-    def __invert__(self) -> Truth:
-        if self is Truth.UNKNOWN:
-            return self
-        return Truth.FALSE if self is Truth.TRUE else Truth.TRUE
-
-    @classmethod
-    def of(cls, value: bool) -> Truth:
-        return cls.TRUE if value else cls.FALSE
 
 
 def integer_form(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
@@ -160,24 +138,8 @@ class Condition:
         return frozenset(found)
 
 
-@attrs.frozen
-class Negation:
-    operand: Predicate
-
-
-@attrs.frozen
-class AllOf:
-    left: Predicate
-    right: Predicate
-
-
-@attrs.frozen
-class AnyOf:
-    left: Predicate
-    right: Predicate
-
-
-Predicate: TypeAlias = Condition | Negation | AllOf | AnyOf
+#: A compiled requirement: comparisons under `_forms`' logic nodes.
+Predicate: TypeAlias = Condition | Negation[Condition] | AllOf[Condition] | AnyOf[Condition]
 
 
 def _condition(
@@ -234,102 +196,64 @@ def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predi
     raise TypeError(f"not a truth value: {tree!r}")  # the parser never lets this through
 
 
-_COMPARE: dict[str, Callable[[Fraction], bool]] = {
-    ">=": lambda v: v >= 0,
-    ">": lambda v: v > 0,
-    "<=": lambda v: v <= 0,
-    "<": lambda v: v < 0,
-    "==": lambda v: v == 0,
-    "!=": lambda v: v != 0,
-}
-
-
-def compare(op: Comparator, value: Fraction) -> bool:
-    """Whether ``value op 0`` holds."""
-    return _COMPARE[op](value)
-
-
 def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
-    """Evaluate a sympy expression exactly with ``Fraction`` inputs.
-
-    Walks the expression tree itself (no ``lambdify``), once per expression:
-    the walk builds a tree of closures over `Fraction` arithmetic, kept for the
-    next call. Raises ``KeyError`` for a symbol without a value and
-    ``ZeroDivisionError`` for a zero denominator.
+    """Evaluate a sympy expression exactly with ``Fraction`` inputs, as its
+    `Form` (no ``lambdify``). Raises ``KeyError`` for a symbol without a value
+    and ``ZeroDivisionError`` for a zero denominator.
     """
-    return _evaluator(expr)(env)
-
-
-_Evaluator: TypeAlias = Callable[[Mapping[sympy.Symbol, Fraction]], Fraction]
-
-
-@functools.lru_cache(maxsize=8192)
-def _evaluator(expr: sympy.Expr) -> _Evaluator:
-    if expr.is_Symbol:
-        return lambda env: env[expr]
-    if expr is sympy.zoo or expr is sympy.nan:
-        # What sympy makes of a division by a constant zero, such as x / 0.
-        def undefined(env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
-            raise ZeroDivisionError(f"{expr} comes of a division by zero")
-
-        return undefined
-    if expr.is_Rational:
-        constant = to_fraction(expr)
-        return lambda env: constant
-    if expr.is_Add or expr.is_Mul:
-        parts = tuple(_evaluator(a) for a in expr.args)
-        if expr.is_Add:
-            return lambda env: sum((part(env) for part in parts), Fraction(0))
-
-        def product(env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
-            result = Fraction(1)
-            for part in parts:
-                result *= part(env)
-            return result
-
-        return product
-    if expr.is_Pow and expr.exp.is_Integer:
-        base, exponent = _evaluator(expr.base), int(expr.exp)
-        return lambda env: base(env) ** exponent
-    raise TypeError(f"cannot evaluate {expr!r} exactly")  # the language builds no such node
-
-
-@attrs.frozen
-class Outcome:
-    """What a predicate came to, and, when unknown, why."""
-
-    truth: Truth
-    missing: frozenset[sympy.Symbol] = frozenset()
-    zero_denominator: bool = False
+    return form_of(expr).value({s.name: v for s, v in env.items()})
 
 
 def evaluate_predicate(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
-    """Judge a predicate in three-valued logic; a missing input is unknown."""
+    """Judge a predicate in three-valued logic, as `_forms.judge` does its form
+    (the missing inputs are named)."""
+    return _forms.judge(predicate_form(predicate, linear=False),
+                        {s.name: v for s, v in env.items()})
+
+
+@functools.lru_cache(maxsize=8192)
+def form_of(expr: sympy.Expr) -> Form:
+    """A sympy expression as a `Form`, node by node."""
+    return Form(_tree(expr))
+
+
+def _tree(expr: sympy.Expr) -> _forms.Tree:
+    if expr.is_Symbol:
+        return ("n", expr.name)
+    if expr is sympy.zoo or expr is sympy.nan:
+        # What sympy makes of a division by a constant zero, such as x / 0.
+        return ("u",)
+    if expr.is_Rational:
+        return ("q", int(expr.p), int(expr.q))
+    if expr.is_Add or expr.is_Mul:
+        return ("+" if expr.is_Add else "*", tuple(_tree(a) for a in expr.args))
+    if expr.is_Pow and expr.exp.is_Integer:
+        return ("^", _tree(expr.base), int(expr.exp))
+    raise TypeError(f"cannot evaluate {expr!r} exactly")  # the language builds no such node
+
+
+@functools.lru_cache(maxsize=4096)
+def predicate_form(predicate: Predicate, linear: bool = True) -> _forms.Predicate:
+    """A compiled predicate as `_forms` judge it without sympy; with ``linear``,
+    each comparison also carries its parts linear in each input (for the
+    smallest change)."""
     if isinstance(predicate, Condition):
-        if not predicate.symbols <= env.keys():
-            missing = frozenset(s for s in predicate.symbols if s not in env)
-            return Outcome(Truth.UNKNOWN, missing=missing)
-        try:
-            # A guard is itself a quotient when divisions nest, as in 1 / (1 / x).
-            if any(evaluate_exact(d, env) == 0 for d in predicate.divisors):
-                return Outcome(Truth.UNKNOWN, zero_denominator=True)
-            value = evaluate_exact(predicate.integer, env)
-        except ZeroDivisionError:
-            return Outcome(Truth.UNKNOWN, zero_denominator=True)
-        return Outcome(Truth.of(compare(predicate.op, value)))
+        parts: list[tuple[str, Form, Form]] = []
+        if linear:
+            for symbol in sorted(predicate.integer.free_symbols, key=lambda s: s.name):
+                a = sympy.diff(predicate.integer, symbol)
+                if symbol not in a.free_symbols:
+                    b = sympy.expand(predicate.integer - a * symbol)
+                    parts.append((symbol.name, form_of(a), form_of(b)))
+        return _forms.Condition(
+            predicate.op, form_of(predicate.integer),
+            tuple(form_of(d) for d in predicate.divisors),
+            frozenset(s.name for s in predicate.symbols), tuple(parts))
     if isinstance(predicate, Negation):
-        inner = evaluate_predicate(predicate.operand, env)
-        return attrs.evolve(inner, truth=~inner.truth)
-    left = evaluate_predicate(predicate.left, env)
-    right = evaluate_predicate(predicate.right, env)
-    truth = left.truth & right.truth if isinstance(predicate, AllOf) else left.truth | right.truth
-    if truth is not Truth.UNKNOWN:
-        return Outcome(truth)
-    return Outcome(
-        truth,
-        missing=left.missing | right.missing,
-        zero_denominator=left.zero_denominator or right.zero_denominator,
-    )
+        return _forms.Negation(predicate_form(predicate.operand, linear))
+    left = predicate_form(predicate.left, linear)
+    right = predicate_form(predicate.right, linear)
+    return _forms.AllOf(left, right) if isinstance(predicate, AllOf) else _forms.AnyOf(left, right)
 
 
 def single_threshold(tree: Node, measure: str) -> tuple[Comparator, Fraction] | None:
@@ -353,24 +277,20 @@ _FLIPPED: dict[Comparator, Comparator] = {
 
 
 def constant_value(node: Node) -> Fraction | None:
-    """The exact value of an expression without measures, or ``None``."""
+    """The exact value of an expression without measures, or ``None`` (also
+    for a division by zero): worked out with ``Fraction``, as sympy would."""
     if isinstance(node, Number):
         return node.value
-    try:
-        expr = to_sympy(node, _no_measures)
-    except _NotConstant:
+    if isinstance(node, Negate):
+        inner = constant_value(node.operand)
+        return None if inner is None else -inner
+    if not isinstance(node, BinaryOp):
         return None
-    if not expr.is_Rational:
+    left, right = constant_value(node.left), constant_value(node.right)
+    if left is None or right is None or (node.op == "/" and right == 0):
         return None
-    return to_fraction(expr)
-
-
-def _no_measures(name: str) -> sympy.Expr:
-    raise _NotConstant
-
-
-class _NotConstant(Exception):
-    pass
+    value: Fraction = combine(node.op, left, right)
+    return value
 
 
 # -- requirements that ignore the data ----------------------------------------

@@ -19,10 +19,9 @@ import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
-import sympy
-from sympy.solvers.simplex import InfeasibleLPError, UnboundedLPError, lpmax
 
 from . import _escape
 from ._compile import (
@@ -39,6 +38,11 @@ from ._expr import NEGATED, Comparator, Node, rational, to_sympy
 from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
 from ._model import Measure, Rule, Rulebook, Text
 from ._sets import fraction, over_budget
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "Bump",
@@ -67,7 +71,7 @@ class Comparison(enum.Enum):
 # -- deciding implication -----------------------------------------------------
 
 #: A constraint ``expr op 0`` with op one of >=, >, ==.
-_Atom = tuple[sympy.Expr, Comparator]
+_Atom: TypeAlias = "tuple[sympy.Expr, Comparator]"
 
 
 def _symbol(name: str) -> sympy.Symbol:
@@ -194,6 +198,12 @@ def _satisfiable(atoms: Sequence[_Atom]) -> bool | None:
     if not constraints:
         return True
     constraints.append(slack <= 1)
+    from sympy.solvers.simplex import (  # noqa: PLC0415 (see _sympy)
+        InfeasibleLPError,
+        UnboundedLPError,
+        lpmax,
+    )
+
     try:
         best, _ = lpmax(slack, constraints)
     except InfeasibleLPError:

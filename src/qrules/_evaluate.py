@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,19 +23,11 @@ from fractions import Fraction
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 import attrs
-import sympy
 
-from ._compile import (
-    Condition,
-    Outcome,
-    Truth,
-    compare,
-    evaluate_exact,
-    evaluate_predicate,
-)
 from ._data import Dataset, Observation
 from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
+from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
 from ._model import Aggregation, Lang, Measure, Rule, Rulebook, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
@@ -428,8 +419,9 @@ def _year_judge(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, 
     return _Judge(rulebook, stood, {year: row}, district, set())
 
 
-#: A year's reported values, by measure id and by measure symbol.
-_Frame: TypeAlias = tuple[dict[str, Fraction], dict[sympy.Symbol, Fraction]]
+#: A year's reported values, by measure id, and the values the compiled forms
+#: are evaluated with (the same).
+_Frame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction]]
 
 
 @attrs.define
@@ -476,13 +468,12 @@ class _Judge:
     # 1. values ---------------------------------------------------------------
 
     def frame(self, year: int) -> _Frame:
-        """The year's reported values, by measure id and by symbol."""
+        """The year's reported values, by measure id."""
         found = self.frames.get(year)
         if found is None:
             row = self.table.get(year, {})
             values = {m: o.value for m, o in row.items() if o.value is not None}
-            found = self.frames[year] = (
-                values, {self.measures[m].symbol: v for m, v in values.items()})
+            found = self.frames[year] = (values, values)
         return found
 
     def expansion(self, values: Mapping[str, Fraction]) -> frozenset[str]:
@@ -514,9 +505,9 @@ class _Judge:
         rule = self.rule
         values, env = self.frame(year)
         expand = self.expansion(values)
-        predicate = rule.predicate(self.measures, expand)
-        outcome = evaluate_predicate(predicate, env)
-        needed = {s.name for s in _symbols(predicate)} | {rule.measure.id}
+        predicate = self.predicate(expand)
+        outcome = judge(predicate, env)
+        needed = set(names_of(predicate)) | {rule.measure.id}
         self.mark_used(year, needed | expand)
         observed = self.observed(expand, env)
         # Reported shares that their counts contradict: inputs too (the audit judges again).
@@ -566,10 +557,19 @@ class _Judge:
                  if (year, m) in rollup.gaps and m not in values]
         return derived, said
 
-    def observed(self, expand: frozenset[str], env: Mapping[sympy.Symbol, Fraction]
+    def predicate(self, expand: frozenset[str]) -> Predicate:
+        """The rule's requirement compiled (`Rulebook.compiled`: no sympy when cached)."""
+        return self.rulebook.compiled.predicate(self.measures, self.rule, expand)
+
+    def expression(self, expand: frozenset[str], name: str | None = None) -> Form:
+        """A measure (by default the rule's) as a compiled form."""
+        return self.rulebook.compiled.expression(
+            self.measures, name or self.rule.measure.id, expand, self.rule)
+
+    def observed(self, expand: frozenset[str], env: Mapping[str, Fraction]
                  ) -> Fraction | None:
         try:
-            return evaluate_exact(self.rule.expression(self.measures, expand), env)
+            return self.expression(expand).value(env)
         except (KeyError, ZeroDivisionError):
             return None
 
@@ -589,7 +589,7 @@ class _Judge:
                     "judged on the counts")
 
     def two_readings(self, year: int, expand: frozenset[str],
-                     env: Mapping[sympy.Symbol, Fraction], outcome: Outcome,
+                     env: Mapping[str, Fraction], outcome: Outcome,
                      doubtful: Sequence[tuple[str, Fraction]]) -> Text | None:
         """When a reported share and its counts disagree beyond rounding, either may
         be the wrong one: a verdict must hold on both readings of every such share
@@ -601,8 +601,7 @@ class _Judge:
         readings = (chosen for size in range(1, len(doubtful) + 1)
                     for chosen in itertools.combinations(doubtful, size))
         for chosen in readings:
-            other = evaluate_predicate(
-                self.rule.predicate(self.measures, expand - {n for n, _ in chosen}), env)
+            other = judge(self.predicate(expand - {n for n, _ in chosen}), env)
             if other.truth is not outcome.truth:
                 break
         else:
@@ -625,7 +624,7 @@ class _Judge:
             f"{theirs.label()}: one of them is wrong ({where}); correct it")
 
     def doubtful(self, year: int, expand: frozenset[str],
-                 env: Mapping[sympy.Symbol, Fraction]) -> list[tuple[str, Fraction]]:
+                 env: Mapping[str, Fraction]) -> list[tuple[str, Fraction]]:
         """The measures computed from counts in ``year`` whose reported value the
         counts contradict (beyond its rounding), each with the value computed
         (at most `_MAX_DOUBTFUL`, the rule's own measure first)."""
@@ -636,7 +635,7 @@ class _Judge:
             if reported is None or reported.value is None:
                 continue
             try:
-                computed = evaluate_exact(self.rule.expression(self.measures, expand, name), env)
+                computed = self.expression(expand, name).value(env)
             except (KeyError, ZeroDivisionError):
                 continue
             if not agrees(reported.value, computed):
@@ -656,10 +655,10 @@ class _Judge:
             for year in years:
                 values, env = self.frame(year)
                 expand = self.expansion(values)
-                expr = rule.expression(self.measures, expand, name)
+                expr = self.expression(expand, name)
                 try:
-                    yearly.append(evaluate_exact(expr, env))
-                    self.mark_used(year, {s.name for s in expr.free_symbols})
+                    yearly.append(expr.value(env))
+                    self.mark_used(year, expr.names)
                 except (KeyError, ZeroDivisionError):
                     missing.setdefault(name, []).append(year)
             if name not in missing:
@@ -674,9 +673,7 @@ class _Judge:
             found, notes = self.from_districts(year, names, values)
             derived += found
             said += notes
-        env = {self.measures[m].symbol: v for m, v in totals.items()}
-        predicate = rule.predicate(self.measures)
-        outcome = evaluate_predicate(predicate, env)
+        outcome = judge(self.predicate(frozenset()), totals)
         observed = totals.get(rule.measure.id)
         verdict = _FROM_TRUTH[outcome.truth]
         if missing:
@@ -706,34 +703,33 @@ class _Judge:
         return None
 
     def smallest_changes(
-        self, condition: Condition, env: Mapping[sympy.Symbol, Fraction],
+        self, condition: Condition, env: Mapping[str, Fraction],
         values: Mapping[str, Fraction],
     ) -> tuple[Change, ...]:
         """For each input, the smallest increase that alone meets the condition.
 
         The integer form is linear in each count, ``a*v + b op 0``, so the bound
-        is ``-b/a``; each answer is checked by judging the condition again.
+        is ``-b/a`` (the compiler worked out ``a`` and ``b``: an input the form is
+        not linear in gets no closed form); each answer is checked by judging the
+        condition again.
         """
         changes = []
-        for symbol in _inputs(condition.integer):
-            parts = _linear_parts(condition.integer, symbol)
-            if parts is None:
-                continue  # not linear in this input: no closed form offered
-            a_expr, b_expr = parts
+        for name, a_form, b_form in condition.linear:
             try:
-                a = evaluate_exact(a_expr, env)
-                b = evaluate_exact(b_expr, env)
+                a = a_form.value(env)
+                b = b_form.value(env)
+                current = env[name]
             except (KeyError, ZeroDivisionError):
                 continue
-            current = env[symbol]
-            needed = _least_increase(condition.op, a, b, current, symbol.is_integer is True)
+            integer = self.measures[name].unit.integer
+            needed = _least_increase(condition.op, a, b, current, integer)
             if needed is None:
                 continue
             value, strict = needed
-            trial = {**env, symbol: value if not strict else value + _just_above(value)}
-            if evaluate_predicate(condition, trial).truth is not Truth.TRUE:
+            trial = {**env, name: value if not strict else value + _just_above(value)}
+            if judge(condition, trial).truth is not Truth.TRUE:
                 continue
-            measure = self.measures[symbol.name]
+            measure = self.measures[name]
             changes.append(Change(measure.id, measure.name, current, value, strict))
         return tuple(changes)
 
@@ -749,7 +745,7 @@ class _Judge:
                 return Text(f"{when} 年{rule.measure.name.zh}的分母为 0,无法计算",
                             f"{rule.measure.name.en} cannot be computed for {when}: "
                             "its denominator is 0")
-            names = sorted({s.name for s in outcome.missing})
+            names = sorted(outcome.missing)
             return _missing_values(self.measures, names, when)
         target = rule.target
         shown = format_short(observed) if observed is not None else "?"
@@ -766,33 +762,6 @@ class _Judge:
 
 def _joined(reason: Text, note: Text) -> Text:
     return Text(f"{reason.zh};{note.zh}", f"{reason.en}; {note.en}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _inputs(form: sympy.Expr) -> tuple[sympy.Symbol, ...]:
-    """The symbols of an integer form, by name (once per compiled comparison)."""
-    return tuple(sorted(form.free_symbols, key=lambda s: s.name))
-
-
-@functools.lru_cache(maxsize=4096)
-def _linear_parts(form: sympy.Expr, symbol: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(a, b)`` with ``form == a*symbol + b``, when ``form`` is linear in
-    ``symbol``; worked out once per compiled comparison, not once per result."""
-    a = sympy.diff(form, symbol)
-    if symbol in a.free_symbols:
-        return None
-    return a, sympy.expand(form - a * symbol)
-
-
-def _symbols(predicate: object) -> set[sympy.Symbol]:
-    if isinstance(predicate, Condition):
-        return set(predicate.symbols)
-    found: set[sympy.Symbol] = set()
-    for field in ("operand", "left", "right"):
-        child = getattr(predicate, field, None)
-        if child is not None:
-            found |= _symbols(child)
-    return found
 
 
 def _just_above(value: Fraction) -> Fraction:

@@ -14,13 +14,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
-import sympy
 
 from ._errors import ExpressionError
 from ._limits import MAX_SHOWN_DIGITS
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "COMPARATORS",
@@ -38,6 +42,7 @@ __all__ = [
     "Node",
     "Not",
     "Number",
+    "combine",
     "format_expression",
     "iter_names",
     "names_in",
@@ -567,12 +572,12 @@ def iter_names(node: Node) -> Iterator[str]:
 # -- sympy --------------------------------------------------------------------
 
 _RELATIONS = {
-    ">=": sympy.GreaterThan,
-    ">": sympy.StrictGreaterThan,
-    "<=": sympy.LessThan,
-    "<": sympy.StrictLessThan,
-    "==": sympy.Eq,
-    "!=": sympy.Ne,
+    ">=": "GreaterThan",
+    ">": "StrictGreaterThan",
+    "<=": "LessThan",
+    "<": "StrictLessThan",
+    "==": "Eq",
+    "!=": "Ne",
 }
 
 
@@ -586,6 +591,18 @@ def to_sympy(node: Node,
     """
     lookup = symbols.__getitem__ if isinstance(symbols, Mapping) else symbols
     return _to_sympy(node, lookup)
+
+
+def combine(op: str, left: Any, right: Any) -> Any:
+    """``left op right`` for an arithmetic operator of the language (``+ - * /``),
+    on sympy expressions and `Fraction`s alike."""
+    if op == "+":
+        return left + right
+    if op == "-":
+        return left - right
+    if op == "*":
+        return left * right
+    return left / right
 
 
 def rational(value: Fraction) -> sympy.Rational:
@@ -606,19 +623,11 @@ def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Negate):
         return -_to_sympy(node.operand, symbols)
     if isinstance(node, BinaryOp):
-        left = _to_sympy(node.left, symbols)
-        right = _to_sympy(node.right, symbols)
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        if node.op == "*":
-            return left * right
-        return left / right
+        return combine(node.op, _to_sympy(node.left, symbols), _to_sympy(node.right, symbols))
     if isinstance(node, Compare):
         operands = [_to_sympy(o, symbols) for o in node.operands]
         relations = [
-            _RELATIONS[op](a, b, evaluate=False)
+            getattr(sympy, _RELATIONS[op])(a, b, evaluate=False)
             for op, a, b in zip(node.ops, operands, operands[1:], strict=False)
         ]
         return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)

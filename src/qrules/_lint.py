@@ -54,10 +54,9 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
-import sympy
 
 from . import _escape
 from ._diff import Comparison, compare_requirements, satisfiable_together
@@ -76,6 +75,11 @@ from ._expr import (
 from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
 from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = [
     "CODES",

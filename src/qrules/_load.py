@@ -17,12 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
 from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
 from ._expr import (
@@ -85,7 +85,9 @@ def shipped_rulebooks() -> dict[str, Path]:
     a source checkout (an editable install) reads the repository's ``rules/``.
     """
     found: dict[str, Path] = {}
-    roots = [Path(str(resources.files("qrules").joinpath("_rulebooks")))]
+    # The package's own folder (what importlib.resources.files gives for an
+    # installed package, without importing it: it costs a cold start 4 ms).
+    roots = [Path(__file__).parent / "_rulebooks"]
     checkout = Path(__file__).resolve().parents[2] / "rules"
     roots.append(checkout)
     for root in roots:
@@ -430,6 +432,18 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
 
 
 def _load_folder(path: Path, shown: str) -> Rulebook:
+    """The rulebook in a folder, with what its rules compile to (from the cache
+    when it is valid, see `_cache`)."""
+    shipped = path.resolve() in {p.resolve() for p in shipped_rulebooks().values()}
+    compiled = Compiled.for_folder(path, shipped=shipped)
+    with checking(compiled):
+        rulebook = _read_folder(path, shown)
+    compiled.bind(rulebook)
+    compiled.fill(rulebook)
+    return attrs.evolve(rulebook, compiled=compiled)
+
+
+def _read_folder(path: Path, shown: str) -> Rulebook:
     problems: list[Problem] = []
     folder = _Folder(path, problems)
     plan_data = _read_toml(folder, PLAN_FILE)
@@ -676,10 +690,48 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
         if not formula.names:
             checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
                             "depend on the data", f"measure {measure_id!r}", "formula")
-        elif divides_by_zero(formula.tree):
+        elif _divides_by_zero(formula):
             checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
                             f"measure {measure_id!r}", "formula")
     return measures
+
+
+def _divides_by_zero(formula: Expression) -> bool:
+    """`divides_by_zero`, kept in the cache by the formula's text (it needs sympy)."""
+    return checked(("divides_by_zero", formula.text), lambda: divides_by_zero(formula.tree),
+                   encode=bool, decode=_exactly_bool)
+
+
+def _exactly_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("not a bool")
+    return value
+
+
+def _ignores_data(requirement: Expression, measure: str,
+                  bounds: Callable[[str], tuple[Fraction, Fraction | None]]
+                  ) -> list[tuple[str, tuple[int, int]]]:
+    """`ignores_data`, kept in the cache by all it depends on: the requirement's
+    text, the rule's measure and the bounds of the measures it names."""
+    limits = [[name, str(low), None if high is None else str(high)]
+              for name in sorted(requirement.names) for low, high in [bounds(name)]]
+    return checked(("ignores_data", measure, requirement.text, limits),
+                   lambda: ignores_data(requirement.tree, bounds),
+                   encode=lambda found: [[m, list(span)] for m, span in found],
+                   decode=_findings)
+
+
+def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    found = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                and isinstance(item[1], list) and len(item[1]) == 2
+                and all(type(n) is int for n in item[1])):
+            raise ValueError("not a finding")
+        found.append((item[0], (item[1][0], item[1][1])))
+    return found
 
 
 def _number(value: object) -> Fraction:
@@ -1015,7 +1067,7 @@ def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Me
         for name in unknown:
             checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
         if not unknown:
-            for message, (start, end) in ignores_data(parsed.tree, bounds):
+            for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
                 checker.problem(str(ExpressionError(message, written, start, end)), where, key,
                                 "a requirement must be able to tell data that meets the plan "
                                 "from data that does not")

@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import sympy
 
+from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
 from ._once import once
 
 if TYPE_CHECKING:
+    import sympy
+
     from ._evaluate import DataInput, Evaluation
     from ._figures import MappingInput
     from ._recordspec import RecordSpec
@@ -210,6 +212,8 @@ class Measure:
         # Symbol() takes the id as a plain name; it is never parsed. A count is an
         # integer; of anything else nothing is assumed (integer=False would tell
         # sympy a rate can never be 98, and an equation with it would be false).
+        import sympy  # noqa: PLC0415 (only compiling needs sympy: see _sympy)
+
         if self.unit.integer:
             return sympy.Symbol(self.id, nonnegative=True, integer=True)
         return sympy.Symbol(self.id, nonnegative=True)
@@ -473,6 +477,9 @@ class Rulebook:
     districts: tuple[str, ...] = ()
     #: Lint findings the rulebook expects, each with its reason.
     ignored: tuple[Ignored, ...] = attrs.field(default=(), repr=False)
+    #: What its rules compile to, judged without sympy: read from the cache
+    #: when the loader found one (`_cache`), else compiled on first use.
+    compiled: Compiled = attrs.field(factory=Compiled, eq=False, repr=False, kw_only=True)
     #: The responsible bodies, by id (``bodies.toml``); empty when undeclared.
     bodies: Mapping[str, Body] = attrs.field(factory=dict, repr=False)
 

@@ -14,16 +14,13 @@ on (the counts decide, and the result says so) unless asked to be strict.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
-import sympy
-
-from ._compile import evaluate_exact
 from ._errors import Problem
 from ._expr import format_number
-from ._model import Measure, Rulebook, expression_of
+from ._model import Measure, Rulebook
 
 if TYPE_CHECKING:
     from ._data import Observation  # the reader calls this module: no import back
@@ -89,7 +86,7 @@ def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: s
                           f"{measure.name.en.lower()} cannot exceed "
                           f"{measures[whole].name.en.lower()}",
                     where=place, hint="correct one of the two figures"))
-        problems += _computed(measures, key, row, file, flagged)
+        problems += _computed(rulebook, key, row, file, flagged)
     return problems
 
 
@@ -98,15 +95,16 @@ def _unit(measure: Measure) -> str:
     return f" ({label})" if label and label != "%" else ""
 
 
-def _computed(measures: Mapping[str, Measure], key: _Key, row: _Row, file: str,
+def _computed(rulebook: Rulebook, key: _Key, row: _Row, file: str,
               flagged: set[str]) -> list[Problem]:
     """Shares computed from counts that fall outside their measure's bounds
     (when no bound or relation of the counts has said so already)."""
+    measures = rulebook.measures
     problems = []
     for measure in measures.values():
         if measure.formula is None or not measure.formula.names <= row.keys():
             continue
-        value = _from_counts(measures, measure, row)
+        value = _from_counts(rulebook, measure, row)
         if value is None or measure.within(value):
             continue
         names = sorted(measure.formula.names) if measure.formula is not None else []
@@ -122,21 +120,21 @@ def _computed(measures: Mapping[str, Measure], key: _Key, row: _Row, file: str,
     return problems
 
 
-def _from_counts(measures: Mapping[str, Measure], measure: Measure, row: _Row
-                 ) -> Fraction | None:
+def _from_counts(rulebook: Rulebook, measure: Measure, row: _Row) -> Fraction | None:
     """The measure computed from its formula's inputs in a row, when all are there."""
     formula = measure.formula
     if formula is None or not formula.names <= row.keys():
         return None
-    env: dict[sympy.Symbol, Fraction] = {}
+    env: dict[str, Fraction] = {}
     for name in formula.names:
         value = row[name][0].value
         if value is None:
             return None
-        env[measures[name].symbol] = value
+        env[name] = value
     try:
-        return evaluate_exact(expression_of(measure.id, measures, frozenset({measure.id})),
-                              env)
+        form = rulebook.compiled.expression(rulebook.measures, measure.id,
+                                            frozenset({measure.id}))
+        return form.value(env)
     except (KeyError, ZeroDivisionError):
         return None
 
@@ -153,7 +151,7 @@ def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
             reported = observation.value
             if measure is None or reported is None:
                 continue
-            computed = _from_counts(measures, measure, row)
+            computed = _from_counts(rulebook, measure, row)
             if computed is None or agrees(reported, computed):
                 continue
             inputs = sorted(measure.formula.names) if measure.formula is not None else []

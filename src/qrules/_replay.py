@@ -15,13 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
-import sympy
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
 from ._evaluate import Verdict, judge_year
 from ._model import Aggregation, Measure, Rule, Rulebook
+
+if TYPE_CHECKING:
+    import sympy  # only in annotations: replaying compiles with sympy (_compile)
 
 __all__ = ["Replay", "comparison_signs", "conditions", "over_years", "replay", "stood"]
 

@@ -14,11 +14,9 @@ import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
-import sympy
-from sympy.solvers.inequalities import solve_univariate_inequality
 
 from ._compile import compare
 from ._expr import (
@@ -38,6 +36,11 @@ from ._expr import (
 )
 from ._limits import MAX_SYMBOLIC_DEGREE, MAX_SYMBOLIC_TERMS
 from ._model import Measure, Rule, Text
+
+if TYPE_CHECKING:
+    import sympy
+else:
+    from ._sympy import sympy
 
 __all__ = ["OverBudget", "Undecided", "domain", "over_budget", "requirement_values", "subset"]
 
@@ -154,7 +157,11 @@ def over_budget(tree: Node, formula: Callable[[str], Node | None] = lambda name:
     return None
 
 
-VALUE = sympy.Dummy("value", real=True)
+@functools.cache
+def _value() -> sympy.Dummy:
+    """The measure's value, one real variable (made on first use: sympy is
+    imported only when needed)."""
+    return sympy.Dummy("value", real=True)
 
 
 def domain(measure: Measure) -> sympy.Set:
@@ -169,7 +176,7 @@ def _only(measure: str) -> Callable[[str], sympy.Symbol]:
     def lookup(name: str) -> sympy.Symbol:
         if name != measure:
             raise Undecided(name)
-        return VALUE
+        return _value()
 
     return lookup
 
@@ -207,17 +214,17 @@ def _solve_node(node: Node, symbols: Callable[[str], sympy.Symbol], within: symp
 
 
 def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
-    """The values of ``VALUE`` in ``within`` where ``expr op 0``."""
+    """The values of the measure in ``within`` where ``expr op 0``."""
     if not expr.free_symbols:
         return within if compare(op, fraction(expr)) else sympy.S.EmptySet
     try:
         if op in ("==", "!="):
-            roots = sympy.solveset(sympy.Eq(expr, 0), VALUE, sympy.S.Reals)
+            roots = sympy.solveset(sympy.Eq(expr, 0), _value(), sympy.S.Reals)
             found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
         else:
-            relation = _RELATIONS[op](expr, 0, evaluate=False)
-            found = solve_univariate_inequality(relation, VALUE, relational=False,
-                                                domain=sympy.S.Reals)
+            relation = getattr(sympy, _RELATIONS[op])(expr, 0, evaluate=False)
+            found = sympy.solve_univariate_inequality(relation, _value(), relational=False,
+                                                      domain=sympy.S.Reals)
     except (NotImplementedError, ValueError, TypeError) as error:
         raise Undecided(expr) from error
     return sympy.Intersection(found, within)

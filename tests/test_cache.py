@@ -1,0 +1,289 @@
+"""The compiled-forms cache (qrules/_cache.py): judging without sympy, the same
+verdicts with and without it, and a cache that is tampered with is ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import qrules
+from qrules import _cache
+from qrules import strategies as qst
+from qrules._cache import Compiled
+from qrules._forms import predicate_from_json, predicate_to_json
+from qrules._load import shipped_rulebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("sympy", "sqlglot", "duckdb", "pyarrow")
+
+
+def _python(code: str, **env: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env}, timeout=300)
+    return result.stdout.strip()
+
+
+def test_import_qrules_imports_no_heavy_dependency() -> None:
+    found = _python(f"import sys, qrules; print([m for m in {HEAVY!r} if m in sys.modules])")
+    assert found == "[]"
+
+
+def test_judging_figures_with_the_cache_imports_no_sympy(tmp_path: Path) -> None:
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    env = {"QRULES_CACHE_DIR": str(tmp_path / "cache")}
+    check = ("import sys, qrules\n"
+             "from qrules.cli import main\n"
+             "import io\n"
+             f"main(['check', {str(folder)!r}, '--sample'], stdout=io.StringIO(),"
+             " stderr=io.StringIO())\n"
+             "print('sympy' in sys.modules)")
+    assert _python(check, **env) == "True"  # the first load compiles, and writes the cache
+    assert _python(check, **env) == "False"  # the next ones read it
+
+
+# -- the same verdicts --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cached(tmp_path_factory: pytest.TempPathFactory) -> Iterator[qrules.Rulebook]:
+    """The Yantai rulebook as loaded from a folder whose cache file is written:
+    every form it judges with is read back from JSON."""
+    base = tmp_path_factory.mktemp("cached")
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], base / "yantai")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QRULES_CACHE_DIR", str(base / "cache"))
+        first = qrules.load(folder)
+        assert not first.compiled.from_cache
+        rulebook = qrules.load(folder)
+        assert rulebook.compiled.from_cache
+        yield rulebook
+
+
+def _uncached(rulebook: qrules.Rulebook) -> qrules.Rulebook:
+    """The rulebook compiling every form afresh with sympy."""
+    return attrs.evolve(rulebook, compiled=Compiled())
+
+
+def _outcomes(evaluation: qrules.Evaluation) -> list[tuple[Any, ...]]:
+    return [(r.rule.id, r.year, r.district, r.verdict, r.reason, r.observed, r.gap,
+             r.changes, dict(r.inputs), r.years, r.population, r.meeting,
+             r.failing_units) for r in evaluation]
+
+
+def _judged(rulebook: qrules.Rulebook, data: Any) -> Any:
+    try:
+        return _outcomes(rulebook.evaluate(data))
+    except qrules.DataError as error:  # implausible figures: the same error either way
+        return str(error)
+
+
+def _agree(rulebook: qrules.Rulebook, data: Any) -> None:
+    assert _judged(rulebook, data) == _judged(_uncached(rulebook), data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_judging_agrees_with_and_without_the_cache(cached: qrules.Rulebook,
+                                                   data: st.DataObject) -> None:
+    rule = data.draw(st.sampled_from(qst.rules_with_strategies(cached)), label="rule")
+    verdict = data.draw(st.sampled_from(["met", "not_met", "threshold"]), label="verdict")
+    counts = data.draw(st.booleans(), label="counts")
+    try:
+        dataset = data.draw(qst.reported_datasets(cached, rule=rule.id, verdict=verdict,
+                                                  counts=counts))
+    except qrules.QRulesError:  # pragma: no cover - no dataset of that kind for this rule
+        return
+    except Exception as error:  # the strategy declines some rules and outcomes
+        if type(error).__name__ != "InvalidArgument":
+            raise
+        return
+    _agree(cached, dataset)
+
+
+def _values(measure: qrules.Measure) -> st.SearchStrategy[Fraction]:
+    upper = measure.upper if measure.upper is not None else Fraction(10_000)
+    if measure.unit.integer:
+        return st.integers(int(measure.lower), int(upper)).map(Fraction)
+    return st.fractions(measure.lower, upper, max_denominator=100)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_rule_agrees_with_and_without_the_cache(cached: qrules.Rulebook,
+                                                      data: st.DataObject) -> None:
+    """Every shipped rule, those the strategies do not cover too: random figures
+    (counts and shares, some missing, some zero) for the measures it names."""
+    rule = data.draw(st.sampled_from(list(cached)), label="rule")
+    names = set(rule.requirement.names | {rule.measure.id})
+    for name in list(names):
+        formula = cached.measures[name].formula
+        if formula is not None:
+            names |= formula.names
+    observations = []
+    for year in rule.span(cached.period):
+        for name in sorted(names):
+            if data.draw(st.booleans()):
+                value = data.draw(_values(cached.measures[name]))
+                observations.append(qrules.Observation(name, year, value))
+    _agree(cached, qrules.Dataset("generated", tuple(observations)))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_records_agree_with_and_without_the_cache(cached: qrules.Rulebook,
+                                                  data: st.DataObject) -> None:
+    rules = [r for r in cached if r.records is not None]
+    rule = data.draw(st.sampled_from(rules), label="rule")
+    verdict = data.draw(st.sampled_from(["met", "not_met"]), label="verdict")
+    register, log = data.draw(qst.registers_and_logs(cached, rule=rule.id, verdict=verdict))
+    with_cache = qrules.evaluate_records(cached, register, log, rules=[rule])
+    without = qrules.evaluate_records(_uncached(cached), register, log, rules=[rule])
+    assert _outcomes(with_cache) == _outcomes(without)
+
+
+def test_every_form_survives_json(cached: qrules.Rulebook) -> None:
+    names = cached.measures.keys()
+    for rule in cached:
+        predicate = cached.compiled.predicate(cached.measures, rule, frozenset())
+        text = json.dumps(predicate_to_json(predicate))
+        assert predicate_from_json(json.loads(text), names) == predicate
+
+
+# -- a cache not to be trusted ------------------------------------------------
+
+
+def _cache_file(directory: Path) -> Path:
+    (found,) = directory.glob("*.json")
+    return found
+
+
+def _rewrite(path: Path, change: Any, *, keep_digest: bool = False) -> None:
+    """Change the cache's forms; recompute its digest unless ``keep_digest``."""
+    digest, _, payload = path.read_bytes().partition(b"\n")
+    header, _, forms = payload.partition(b"\n")
+    content = json.loads(forms)
+    change(content)
+    payload = header + b"\n" + json.dumps(content).encode()
+    if not keep_digest:
+        digest = hashlib.sha256(payload).hexdigest().encode()
+    path.write_bytes(digest + b"\n" + payload)
+
+
+def _flip_every_comparison(content: dict[str, Any]) -> None:
+    """What a tamperer would do: make every rule's comparison the opposite."""
+    flipped = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+
+    def flip(node: Any) -> None:
+        if isinstance(node, list) and node and node[0] == "c":
+            node[1] = flipped[node[1]]
+        elif isinstance(node, list):
+            for child in node[1:]:
+                flip(child)
+
+    for value in content.values():
+        flip(value)
+
+
+def _garbage_forms(content: dict[str, Any]) -> None:
+    for key in content:
+        content[key] = ["c", ">=", ["n", "not_a_measure"], [], [], []]
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:100])
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda path: _rewrite(path, _flip_every_comparison, keep_digest=True),
+    lambda path: _rewrite(path, _garbage_forms),
+    _truncate,
+    lambda path: path.write_bytes(b"\x80\x03not json, and certainly not a pickle"),
+    lambda path: path.chmod(0o666),
+], ids=["content-changed", "wrong-shape", "truncated", "not-json", "writable-by-others"])
+def test_a_tampered_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     tamper: Any) -> None:
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    rulebook = qrules.load(folder)
+    sample = folder / "samples" / "synthetic-2023-2025.csv"
+    expected = _outcomes(rulebook.evaluate(qrules.read_dataset(sample, rulebook)))
+    tamper(_cache_file(tmp_path / "cache"))
+    again = qrules.load(folder)
+    assert _outcomes(again.evaluate(qrules.read_dataset(sample, again))) == expected
+
+
+def test_a_tampered_cache_would_change_verdicts(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above can fail: the same flipped cache, its digest recomputed,
+    is read, and changes verdicts (whoever may write the cache directory may
+    change qrules' own files too: docs/security.md)."""
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    rulebook = qrules.load(folder)
+    sample = folder / "samples" / "synthetic-2023-2025.csv"
+    expected = _outcomes(rulebook.evaluate(qrules.read_dataset(sample, rulebook)))
+    _rewrite(_cache_file(tmp_path / "cache"), _flip_every_comparison)
+    again = qrules.load(folder)
+    assert again.compiled.from_cache
+    assert _outcomes(again.evaluate(qrules.read_dataset(sample, again))) != expected
+
+
+def test_caching_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("QRULES_CACHE", "off")
+    qrules.load(folder)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_edited_rulebook_is_compiled_again(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    qrules.load(folder)
+    plan = folder / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        'version = "', 'version = "9', 1), encoding="utf-8")
+    edited = qrules.load(folder)
+    assert not edited.compiled.from_cache
+    assert qrules.load(folder).compiled.from_cache
+
+
+def test_a_temporary_folder_gets_no_cache_file(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A revision `qrules diff REV:PATH` writes out is a throwaway: no cache file
+    for it in the user's cache directory."""
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.delenv("QRULES_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert qrules.load(folder).fingerprint
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_without_sources_nothing_is_cached(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation of bytecode alone cannot tell its compiler's code apart:
+    it caches nothing, and judges the same."""
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(_cache, "_code", lambda: None)
+    rulebook = qrules.load(folder)
+    assert not (tmp_path / "cache").exists()
+    sample = folder / "samples" / "synthetic-2023-2025.csv"
+    assert _judged(rulebook, qrules.read_dataset(sample, rulebook)) == _judged(
+        _uncached(rulebook), qrules.read_dataset(sample, rulebook))
