@@ -104,8 +104,8 @@ def test_a_timestamp_log_is_read_by_its_dates(spark: Any) -> None:
     log = qrules.read_log([{"unit": "U1", "date": d} for d in
                            ("2024-06-01", "2024-12-31", "2023-12-31")], register)
     expected = qrules.evaluate_records(yantai, register, log, log_until="2024-12-31")
-    assert [(r.rule.id, r.year, r.verdict, r.meeting, r.total) for r in found] == [
-        (r.rule.id, r.year, r.verdict, r.meeting, r.total) for r in expected]
+    assert [(r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in found] == [
+        (r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in expected]
     # Without log_until, the log's reach is its last date (a date, not a timestamp).
     assert _twice(evaluate_tables(yantai, spark, register="stamped_register",
                                   log="stamped_log"), 2024).verdict is qrules.Verdict.MET
@@ -135,13 +135,13 @@ def test_integer_codes_and_unit_ids_are_read_as_text(spark: Any) -> None:
     _high_risk_tables(spark, "coded", "unit STRING, category INT, risk_level INT",
                       "unit BIGINT, date DATE", [("7", 1, 3), ("8", 1, 1)],
                       [(7, dt.date(2024, 3, 1)), (7, dt.date(2024, 4, 1)),
-                       (8, dt.date(2024, 3, 1))])
+                       (8, dt.date(2024, 1, 1))])  # the log covers 2024 from its start
     mapping = {"register": {"codes": {"category": {"1": "catering"},
                                       "risk_level": {"3": "high", "1": "low"}}}}
     yantai = qrules.load("yantai-2023-2025")
     found = evaluate_tables(yantai, spark, register="coded_register", log="coded_log",
                             mapping=mapping, log_until="2024-12-31")
-    assert (_twice(found, 2024).verdict, _twice(found, 2024).total) == (qrules.Verdict.MET, 1)
+    assert (_twice(found, 2024).verdict, _twice(found, 2024).population) == (qrules.Verdict.MET, 1)
 
 
 def test_a_text_date_in_the_register_is_parsed_or_rejected(spark: Any) -> None:
@@ -159,7 +159,7 @@ def test_a_text_date_in_the_register_is_parsed_or_rejected(spark: Any) -> None:
     yantai = qrules.load("yantai-2023-2025")
     found = _twice(evaluate_tables(yantai, spark, register="texted_register",
                                    log="texted_log", log_until="2024-12-31"), 2024)
-    assert found.total >= 1
+    assert found.population >= 1
     assert found.verdict is qrules.Verdict.MET or (
         found.verdict is qrules.Verdict.UNKNOWN and found.rejected_rows)
 
