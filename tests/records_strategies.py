@@ -55,3 +55,46 @@ def records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                                 draw(st.sampled_from(["system", "routine", "special", None])),
                                 draw(st.sampled_from(["compliant", "non_compliant", None]))))
     return units, visits
+
+
+#: What a corrupted cell of each column holds, and the readings it could have had
+#: (a few of each: enough to move a unit in and out of each population of the
+#: test rulebook, and each inspection in and out of each year and kind).
+CORRUPTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "category": ("", ("catering", "central_kitchen", "health_food_maker",
+                      "tableware_disinfection")),
+    "risk_level": ("很高", ("low", "high")),
+    "registered": ("2020-02-30", (None, dt.date(2024, 6, 1), dt.date(2026, 6, 1))),
+    "internet_bright_kitchen": ("接入中", (True, False)),
+    "date": ("2024-13-01", ("2023-06-01", "2024-06-01", "2025-06-01")),
+    "kind": ("体系?", ("system", "routine")),
+}
+REGISTER_CORRUPTIBLE = ("category", "risk_level", "registered", "internet_bright_kitchen")
+LOG_CORRUPTIBLE = ("date", "kind")
+
+
+@st.composite
+def corrupted_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                list[tuple[str, int, str]]]:
+    """Small registers and logs with up to two rows corrupted, each in one column:
+    the rows (with the corrupt text in place) and ``(table, index, column)`` of
+    each corruption."""
+    count = draw(st.integers(1, 5))
+    units = [unit(f"U{i}", draw(st.sampled_from(CORRUPTIONS["category"][1])),
+                  risk_level=draw(st.sampled_from(["low", "high"])),
+                  registered=draw(st.sampled_from([None, "2024-06-01"])),
+                  internet_bright_kitchen=draw(st.sampled_from(["是", "否"])))
+             for i in range(count)]
+    visits = [visit(f"U{draw(st.integers(0, count - 1))}",
+                    draw(st.sampled_from(["2023-03-01", "2024-03-01", "2024-12-31",
+                                          "2025-05-01"])),
+                    draw(st.sampled_from(["system", "routine"])), "compliant")
+              for _ in range(draw(st.integers(0, 8)))]
+    places = [("register", i, c) for i in range(count) for c in REGISTER_CORRUPTIBLE] + [
+        ("log", i, c) for i in range(len(visits)) for c in LOG_CORRUPTIBLE]
+    chosen = draw(st.lists(st.sampled_from(places), max_size=2,
+                           unique_by=lambda p: (p[0], p[1])))
+    for table, index, column in chosen:
+        rows = units if table == "register" else visits
+        rows[index] = {**rows[index], column: CORRUPTIONS[column][0]}
+    return units, visits, chosen

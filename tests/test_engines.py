@@ -100,7 +100,7 @@ def test_postgres_gives_the_reference_results(book: qrules.Rulebook, postgres: A
 
 # -- the boundaries, on every engine ------------------------------------------------
 
-FULL = {"log_until": "2025-12-31"}
+FULL = {"log_until": "2025-12-31", "log_from": "2023-01-01"}
 
 
 def year(results: list[qrules.Result], when: int) -> qrules.Result:
@@ -237,7 +237,7 @@ def _expected(yantai: qrules.Rulebook) -> qrules.Evaluation:
         mapping=MAPPING)
     log = qrules.read_log(_as_rows(LOG_ROWS, ["代码", "日期", "类型"]), register, mapping=MAPPING)
     return qrules.evaluate_records(yantai, register, log, by_district=True,
-                                   log_until="2025-12-31")
+                                   log_until="2025-12-31", log_from="2023-01-01")
 
 
 def test_tables_in_duckdb_are_judged_where_they_are(yantai: qrules.Rulebook,
@@ -248,7 +248,7 @@ def test_tables_in_duckdb_are_judged_where_they_are(yantai: qrules.Rulebook,
         _fill(connection, "office.", "?")
     found = evaluate_tables(yantai, f"duckdb:///{path}", register="office.台账",
                             log="office.检查", mapping=MAPPING, by_district=True,
-                            log_until="2025-12-31")
+                            log_until="2025-12-31", log_from="2023-01-01")
     assert list(found) == list(_expected(yantai))
     assert [(t.kind, t.rows_read, t.rows_used) for t in found.records] == [
         ("register", 5, 5), ("log", 6, 6)]
@@ -260,7 +260,8 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     postgres.execute("CREATE SCHEMA office")
     _fill(postgres, "office.", "%s")
     found = evaluate_tables(yantai, postgres, register="office.台账", log="office.检查",
-                            mapping=MAPPING, by_district=True, log_until="2025-12-31")
+                            mapping=MAPPING, by_district=True, log_until="2025-12-31",
+                                log_from="2023-01-01")
     assert list(found) == list(_expected(yantai))
 
 
@@ -420,7 +421,7 @@ def test_an_inspection_id_in_two_log_rows_is_a_data_error(
                         rules=[book["twice"]])
     # Trusted, the repeated inspection counts twice: C2's one visit makes two.
     trusted = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                              rules=[book["twice"]], check_keys=False)
+                              rules=[book["twice"]], check_keys=False, log_from="2024-01-01")
     assert [(r.year, r.meeting) for r in trusted] == [(2024, 2), (2025, None)]
 
 
@@ -519,7 +520,7 @@ class Backwards:
     def stream(self, sql: str) -> Iterator[Any]:
         yield from self.fetch(sql)
 
-    def columns(self, sql: str) -> list[tuple[str, bool]]:
+    def columns(self, sql: str) -> list[tuple[str, str]]:
         return self.database.columns(sql)
 
 
@@ -536,7 +537,8 @@ def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook)
     register = Table("register", {c: c for c in ("unit", "category", "risk_level")})
     log = Table("inspections", {"unit": "unit", "date": "date"})
     database = Connection(connection, "duckdb")
-    options: dict[str, Any] = {"rules": [book["twice"]], "log_until": dt.date(2024, 12, 31)}
+    options: dict[str, Any] = {"rules": [book["twice"]], "log_until": dt.date(2024, 12, 31),
+                               "log_from": dt.date(2024, 1, 1)}
     found = evaluate(book, database, register, log, **options)
     assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
     with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
@@ -631,6 +633,7 @@ def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
 def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
     assert default_engine() == "duckdb"
     sample = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
               "--by-district", "--format", "json")
     default = run(*sample)
     assert default == run(*sample, "--engine", "duckdb")
@@ -650,8 +653,9 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
         columns = {name: [d[0] for d in connection.execute(
             f"SELECT * FROM {name} LIMIT 0").description] for name in ("units", "visits")}
     files = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-                "--format", "json")
-    tables = ("--register-table", "units", "--log-table", "visits", "--format", "json")
+                "--log-from", "2023-01-01", "--format", "json")
+    tables = ("--register-table", "units", "--log-table", "visits", "--format", "json",
+              "--log-from", "2023-01-01")
     in_duckdb = run("check", "yantai-2023-2025", "--database", f"duckdb:///{path}", *tables)
     postgres.execute("DROP TABLE IF EXISTS units, visits")
     postgres.execute("CREATE TABLE units (" + ", ".join(

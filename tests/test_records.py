@@ -41,7 +41,7 @@ def year(results: list[qrules.Result], when: int, district: str | None = None
     return found
 
 
-FULL = {"log_until": "2025-12-31"}
+FULL = {"log_until": "2025-12-31", "log_from": "2023-01-01"}
 
 
 # -- shares and every-unit rules -------------------------------------------------
@@ -201,16 +201,18 @@ def test_a_log_that_ends_early_makes_the_year_unknown(book: qrules.Rulebook) -> 
 
 def test_a_declared_end_decides_the_year(book: qrules.Rulebook) -> None:
     visits = [visit("C0", "2024-01-10"), visit("C0", "2024-09-30")]
-    [result] = judge(book, catering(1), visits, "twice", log_until=dt.date(2024, 12, 31))
+    [result] = judge(book, catering(1), visits, "twice", log_until=dt.date(2024, 12, 31),
+                     log_from="2024-01-01")
     assert result.verdict is Verdict.MET
-    [early] = judge(book, catering(1), visits, "twice", log_until="2024-12-30")
+    [early] = judge(book, catering(1), visits, "twice", log_until="2024-12-30",
+                    log_from="2024-01-01")
     assert early.verdict is Verdict.UNKNOWN
     assert early.reason.en.startswith("the log is declared to end on 2024-12-30, before 2024")
 
 
 def test_a_log_ending_on_31_december_covers_the_year(book: qrules.Rulebook) -> None:
     visits = [visit("C0", "2024-01-10"), visit("C0", "2024-12-31")]
-    [result] = judge(book, catering(1), visits, "twice")
+    [result] = judge(book, catering(1), visits, "twice", log_from="2024-01-01")
     assert result.verdict is Verdict.MET
 
 
@@ -248,10 +250,15 @@ def test_the_years_judged_follow_the_log(book: qrules.Rulebook) -> None:
     assert query.unknown is None  # a flag does not need the log
     gap = late.gap(2025)
     assert gap is not None
-    assert gap.en == "the log begins on 2026-01-05, after 2025"
+    assert gap.en == ("the log begins on 2026-01-05, after 2025 begins; if it is complete, "
+                      "declare its start with --log-from (log_from=)")
     queries = record_queries(book, [book["share"]],
                              Coverage(dt.date(2024, 1, 5), dt.date(2025, 12, 31)))
-    assert [(q.year, q.unknown) for q in queries] == [(2024, None), (2025, None)]
+    # A log that begins on 5 January does not decide its first year (issue 11).
+    assert [(q.year, q.unknown is None) for q in queries] == [(2024, False), (2025, True)]
+    declared = Coverage.of([dt.date(2024, 1, 5)], log_from=dt.date(2024, 1, 1),
+                           log_until=dt.date(2025, 12, 31))
+    assert [q.unknown for q in record_queries(book, [book["share"]], declared)] == [None, None]
 
 
 # -- districts -------------------------------------------------------------------
@@ -335,7 +342,8 @@ def test_counts_equal_a_brute_force_count(book: qrules.Rulebook,
     log = qrules.read_log(visits, register)
     assert log.rows_used == len(visits)
     evaluation = qrules.evaluate_records(book, register, log, rules=[book[rule_id]],
-                                         by_district=by_district, log_until="2025-12-31")
+                                         by_district=by_district, log_until="2026-12-31",
+                                         log_from="2022-01-01")
     spec = book[rule_id].records
     assert spec is not None
     for result in evaluation:
@@ -383,7 +391,8 @@ def test_the_smallest_change_is_the_least_number_of_units(book: qrules.Rulebook,
 
 
 def test_queries_spell_out_what_to_count(book: qrules.Rulebook) -> None:
-    coverage = Coverage.of([dt.date(2023, 2, 1), dt.date(2024, 9, 30)])
+    coverage = Coverage.of([dt.date(2023, 2, 1), dt.date(2024, 9, 30)],
+                           log_from=dt.date(2023, 1, 1))
     queries = record_queries(book, book.rules, coverage)
     shown = [(q.rule, q.year, q.unknown is not None) for q in queries]
     assert shown == [
@@ -528,7 +537,7 @@ def test_the_sample_shows_every_verdict() -> None:
     yantai = qrules.load("yantai-2023-2025")
     register = qrules.read_register(SAMPLES / "register.csv")
     log = qrules.read_log(SAMPLES / "inspections.csv", register)
-    evaluation = qrules.evaluate_records(yantai, register, log)
+    evaluation = qrules.evaluate_records(yantai, register, log, log_from="2023-01-01")
     verdicts = {(r.rule.id, r.year): r.verdict.value for r in evaluation}
     assert verdicts[("health-food-makers-system-inspected-yearly", 2023)] == "met"  # 2 of 10
     assert verdicts[("health-food-makers-system-inspected-yearly", 2024)] == "not_met"
@@ -540,7 +549,8 @@ def test_the_sample_shows_every_verdict() -> None:
 
 
 def test_check_with_records_only() -> None:
-    code, out, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample")
+    code, out, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01")
     assert code == 1
     assert err == ""  # not a terminal: no progress
     assert "20 (2/10)" in out
@@ -552,7 +562,8 @@ def test_check_with_records_only() -> None:
 
 def test_check_with_figures_and_records_as_json() -> None:
     code, out, _ = run("check", "yantai-2023-2025", "--sample", "--register", "sample",
-                       "--log", "sample", "--format", "json", "--log-until", "2025-12-31")
+                       "--log", "sample", "--log-from", "2023-01-01", "--format", "json",
+                       "--log-until", "2025-12-31")
     assert code == 1
     document = json.loads(out)
     assert document["dataset"]["name"] == "synthetic-2023-2025.csv"
@@ -585,6 +596,7 @@ def test_check_records_only_json_has_no_dataset() -> None:
 @pytest.mark.parametrize("fmt", ["markdown", "junit"])
 def test_other_formats_show_failing_units(fmt: str) -> None:
     _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                     "--format", fmt, "--lang", "zh")
     assert "CT05" in out
     assert "需在 2023-12-31 前再接受 1 次检查" in out
@@ -592,6 +604,7 @@ def test_other_formats_show_failing_units(fmt: str) -> None:
 
 def test_check_records_by_district() -> None:
     _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                     "--by-district", "--rule", "high-risk-catering-units-inspected-twice-yearly")
     # (the table cuts a long id short: it fits a terminal of 100 columns)
     assert "high-risk-catering-units-inspec…  2023 福山区  not met" in out
@@ -605,6 +618,7 @@ class _Terminal(io.StringIO):
 def test_progress_shows_on_a_terminal_only() -> None:
     terminal = _Terminal()
     code, _, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
+        "--log-from", "2023-01-01",
                        stderr=terminal)
     assert code == 1
     assert "judged" in err

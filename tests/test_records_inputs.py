@@ -445,7 +445,8 @@ def test_rejected_rows_are_in_every_report(tmp_path: Path) -> None:
     from qrules._report import evaluation_json, evaluation_table  # noqa: PLC0415
 
     book = qrules.load("yantai-2023-2025")
-    register = qrules.read_register(_write(tmp_path / "r.csv", REGISTER_CSV + "U1,x,,catering\n"))
+    register = qrules.read_register(_write(tmp_path / "r.csv",
+        REGISTER_CSV + "U1,x,,catering,,,,,\n"))
     log = qrules.read_log(_write(tmp_path / "l.csv", LOG_CSV + "U7,2024-01-01,,\n"), register)
     evaluation = qrules.evaluate_records(book, register, log, log_until="2024-12-31")
     table = evaluation_table(evaluation)

@@ -392,3 +392,31 @@ def test_screenshot_for_the_docs(opened: Any, reports: dict[str, Path],
     assert target.read_bytes().startswith(b"\x89PNG")
     assert target.stat().st_size < 1_000_000
     assert SCREENSHOT.is_file()
+
+
+def test_rejected_rows_are_named_and_linked(opened: Any, tmp_path: Path) -> None:
+    """Issue 11's IF02: the report names every rejected row with its reason (in a
+    collapsed list with a count), and the result they make unknown links to them."""
+    register = tmp_path / "register.csv"
+    register.write_text("unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
+                        "IF02,B,infant_formula_maker,2020-02-30\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind\nIF01,2024-03-01,system\n", encoding="utf-8")
+    path = tmp_path / "report.html"
+    code, _, _ = run("report", "yantai-2023-2025", "--register", str(register), "--log",
+                     str(log), "--log-from", "2024-01-01", "--log-until", "2024-12-31",
+                     "--rule", "infant-formula-makers-system-inspected-yearly",
+                     "--engine", "reference", "-o", str(path))
+    assert code == 0
+    page = opened(path)
+    assert page.visible_rows() == [
+        {"id": "infant-formula-makers-system-inspected-yearly", "verdict": "unknown"}]
+    summaries = page.js("[...document.querySelectorAll('details.rejected > summary')]"
+                        ".map(s => s.textContent)")
+    assert summaries == ["Rejected rows of the register register.csv (1)"]
+    item = "document.getElementById('rejected-register-3')"
+    assert page.js(f"{item}.textContent") == (
+        "register.csv, row 3, column 'registered': '2020-02-30' is not a date: no such day")
+    assert page.js(f"{item}.closest('details').open") is False  # collapsed
+    page.page.click("a[href='#rejected-register-3']")
+    assert page.js(f"{item}.closest('details').open") is True

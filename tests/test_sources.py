@@ -17,7 +17,7 @@ from .conftest import run
 
 RULE = "special-medical-food-makers-system-inspected-yearly"
 RECORDS = ("--register", "sample", "--log", "sample", "--engine", "reference",
-           "--log-until", "2025-12-31")
+           "--log-until", "2025-12-31", "--log-from", "2023-01-01")
 
 
 @pytest.fixture
@@ -118,7 +118,8 @@ def test_the_html_report_data(figures: Path, yantai: qrules.Rulebook, lang: str)
     rules = [yantai[RULE]]
     evaluation = merge(
         yantai.evaluate(qrules.read_dataset(figures, yantai), rules=rules),
-        evaluate_records(yantai, register, log, rules=rules, log_until="2025-12-31"))
+        evaluate_records(yantai, register, log, rules=rules, log_until="2025-12-31",
+                         log_from="2023-01-01"))
     data = report_data(evaluation, lang)  # type: ignore[arg-type]
     (rule,) = data["rules"]
     results = rule["rows"][""]["results"]

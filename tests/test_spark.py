@@ -273,3 +273,39 @@ def test_records_are_sent_to_spark_as_arrow(spark: Any, monkeypatch: pytest.Monk
     found = qrules.evaluate_records(yantai, register, log, engine="spark", connection=spark)
     assert list(found) == list(qrules.evaluate_records(yantai, register, log))
     assert sent == [pa.Table, pa.Table]
+
+
+def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
+    """Issue 11 on Spark: a text date that does not parse and a flag that is
+    neither yes nor no, in tables judged in place, reject their rows as the
+    readers do, and the results they could change are unknown."""
+    yantai = qrules.load("yantai-2023-2025")
+    units = [{"unit": "IF01", "category": "infant_formula_maker", "registered": "2020-01-01",
+              "internet_bright_kitchen": None},
+             {"unit": "IF02", "category": "infant_formula_maker", "registered": "2020-02-30",
+              "internet_bright_kitchen": None},
+             {"unit": "K1", "category": "central_kitchen", "registered": None,
+              "internet_bright_kitchen": "是"},
+             {"unit": "K2", "category": "central_kitchen", "registered": None,
+              "internet_bright_kitchen": "接入中"}]
+    visits = [{"unit": "IF01", "date": "2024-05-01", "kind": "system"},
+              {"unit": "IF01", "date": "2024-12-31 14:30:00", "kind": "system"}]
+    spark.createDataFrame(
+        [tuple(u.values()) for u in units],
+        "unit STRING, category STRING, registered STRING, internet_bright_kitchen STRING",
+    ).createOrReplaceTempView("doubt_register")
+    spark.createDataFrame([("IF01", "2024-05-01 09:00:00")], "unit STRING, date STRING") \
+        .selectExpr("unit", "CAST(date AS TIMESTAMP) AS date", "'system' AS kind") \
+        .createOrReplaceTempView("doubt_log")
+    options: dict[str, Any] = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+    found = evaluate_tables(yantai, spark, register="doubt_register", log="doubt_log",
+                            **options)
+    register = qrules.read_register(units)
+    expected = qrules.evaluate_records(yantai, register, qrules.read_log(visits[:1], register),
+                                       **options)
+    shown = {(r.rule.id, r.year): (r.verdict, r.rejected_rows) for r in found}
+    assert shown == {(r.rule.id, r.year): (r.verdict, r.rejected_rows) for r in expected}
+    assert shown[("infant-formula-makers-system-inspected-yearly", 2024)] == (
+        qrules.Verdict.UNKNOWN, (("register", 2),))
+    assert shown[("central-kitchens-in-internet-bright-kitchen", 2024)][0] \
+        is qrules.Verdict.UNKNOWN

@@ -161,6 +161,9 @@ class Result:
     meeting: int | None = None
     #: Judged from records and not met: the units that do not meet it.
     failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
+    #: Judged from records: the rejected rows that bear on it, as (table kind,
+    #: row): ``("register", 7)``. The result is unknown when they could change it.
+    rejected_rows: tuple[tuple[str, int], ...] = attrs.field(default=(), repr=False)
     #: Where the rule applies (its ``scope``), or ``district-target`` when the
     #: district was judged against a target of its own.
     scope: str = "city"

@@ -15,6 +15,7 @@ outlook shown in words was decided exactly, in Python.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from fractions import Fraction
@@ -44,6 +45,10 @@ _LABELS: dict[str, Text] = {
     "records": Text("{kind} {name}:读取 {read} 行 = 使用 {used} 行 + 拒收 {rejected} 行",
                     "{kind} {name}: rows read {read} = used {used} + rejected {rejected}"),
     "register": Text("登记册", "register"),
+    "rejected_rows": Text("{kind} {name} 中拒收的行({count} 行)",
+                          "Rejected rows of the {kind} {name} ({count})"),
+    "bearing": Text("可能改变结论的拒收行", "Rejected rows that bear on it"),
+    "row_ref": Text("{kind}第 {row} 行", "{kind} row {row}"),
     "log": Text("检查记录", "log"),
     "section": Text("章节", "Section"),
     "responsible": Text("责任单位", "Responsible"),
@@ -129,6 +134,7 @@ def _result(result: Result, lang: Lang) -> dict[str, Any]:
             {"unit": u.unit, "name": u.name, "district": u.district, "needs": u.needs.get(lang)}
             for u in result.failing_units
         ],
+        "rejected": [{"kind": kind, "row": row} for kind, row in result.rejected_rows],
         "source": result.source,
         "sourceText": SOURCES[result.source].get(lang),
         "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
@@ -230,8 +236,9 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "unused": [o.origin for o in evaluation.unused],
         "notes": [note.get(lang) for note in (*evaluation.dataset_notes, *evaluation.notes)],
         "records": [
-            {"kind": labels.get(t.kind, t.kind), "name": t.name, "read": t.rows_read,
-             "used": t.rows_used, "rejected": t.rows_rejected}
+            {"kind": labels.get(t.kind, t.kind), "key": t.kind, "name": t.name,
+             "read": t.rows_read, "used": t.rows_used, "rejected": t.rows_rejected,
+             "problems": [{"row": _row_of(p.where), "text": str(p)} for p in t.problems]}
             for t in evaluation.records
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
@@ -242,6 +249,15 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
                    if any(body.id in rule["bodies"] for rule in rules.values())],
         "rules": list(rules.values()),
     }
+
+
+_ROW = re.compile(r"row (\d+)\b")
+
+
+def _row_of(where: str | None) -> int | None:
+    """The row a problem is about (``row 7, column 'x'``), if it names one."""
+    match = _ROW.match(where or "")
+    return int(match.group(1)) if match else None
 
 
 def _asset(name: str) -> str:

@@ -30,13 +30,14 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 import attrs
 
 from ._data import FiguresMapping
+from ._doubts import RejectedInspection, RejectedUnit
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._limits import number_problem
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ._tabular import MISSING_MARKERS, Source, Table, open_table
+from ._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
 from ._tabular import cell_text as _text
 from ._tabular import missing as _missing
 from ._tabular import normal as _normal
@@ -143,6 +144,9 @@ class Register(_Accounted[UnitRecord]):
     built whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "register"
+    #: The rejected rows, as far as each could be read: units of unknown
+    #: membership and compliance (``docs/records.md``, "Bad rows").
+    rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
     # The index by unit id, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False)
@@ -170,6 +174,8 @@ class InspectionLog(_Accounted[Inspection]):
     whole, once, under a lock)."""
 
     _kind: ClassVar[str] = "log"
+    #: The rejected rows of units the register holds: inspections they may have had.
+    rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
     # The index by unit, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False)
@@ -336,8 +342,11 @@ class _Bad(ValueError):
     """A cell that cannot be read; the caller says where it is."""
 
 
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?\Z")
-_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s.*)?\Z")
+# A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
+# is not a date.
+_TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"\Z")
+_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME + r"\Z")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
 _SERIAL = re.compile(r"\d{5,6}(?:\.\d+)?\Z")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-1900) count
@@ -404,6 +413,10 @@ _FALSE = frozenset({"0", "false", "no", "n", "f", "否", "未", "未纳入", "�
                     "×", "✗", "✘"})
 
 
+#: The words a flag cell reads as true, and as false (lower case, normalised).
+TRUE_WORDS, FALSE_WORDS = _TRUE, _FALSE
+
+
 def flag_codes(codes: Mapping[str, str]) -> dict[str, str]:
     """A flag column's mapping codes, keyed in lower case: a flag cell is read
     without regard to case (``Y``, ``y``), its mapped codes as the built-in
@@ -430,6 +443,14 @@ def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
     return open_table(source, columns=_TABLES[kind],
                       default_table="register" if kind == "register" else "inspections",
                       table=table, sheet=sheet, encoding=encoding, name=name)
+
+
+def fetched_rows(name: str, header: Sequence[str],
+                 rows: Iterable[tuple[int, Sequence[object]]]) -> Table:
+    """Rows already fetched, each with the number it is given in messages: a
+    source the readers take as they are (the SQL engines read the rows of a
+    table they reject this way)."""
+    return Table(name, list(header), iter(rows))
 
 
 # -- reading --------------------------------------------------------------------
@@ -500,9 +521,13 @@ class _Rows:
         self.rejected = 0
         self.problems: list[Problem] = []
 
-    def __iter__(self) -> Iterator[tuple[int, Callable[[str], object]]]:
-        """``(row number, cell)`` for each non-blank row; ``cell(column)`` gives
-        the raw value of a canonical column (``None`` if the file has none)."""
+    def __iter__(self) -> Iterator[tuple[int, Callable[[str], object], dict[str, Problem]]]:
+        """``(row number, cell, broken)`` for each non-blank row; ``cell(column)``
+        gives the raw value of a canonical column (``None`` if the file has none);
+        ``broken`` the canonical columns that cannot be read whatever they hold,
+        each with its problem: every column of a row with more or fewer cells than
+        the header (which cell is missing or extra cannot be told), a formula cell
+        without a cached value."""
         width = len(self.header)
         for number, cells in self.table.rows:
             if all(_missing(c) or (isinstance(c, str) and not c.strip()) for c in cells):
@@ -510,27 +535,46 @@ class _Rows:
             self.read += 1
             if self.progress is not None and self.read % _PROGRESS_EVERY == 0:
                 self.progress(self.table.name, self.read)
+            broken: dict[str, Problem] = {}
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
-                self.reject([Problem(self.table.name, "more cells than columns",
-                                     where=f"row {number}")])
-                continue
-            # A number is measured before it is made text or a date (docs/security.md).
-            large = [Problem(self.table.name, f"a number {found}: qrules reads numbers up to "
-                             "10^30, written with at most 60 digits",
-                             where=f"row {number}, column {self.header[i]!r}")
-                     for i, c in enumerate(cells[:width])
-                     if type(c) is not str and isinstance(c, _NUMBERS)
-                     and not isinstance(c, bool) and (found := number_problem(c))]
-            if large:
-                self.reject(large)
-                continue
+                broken = self._misaligned(number, "more cells than columns")
+            elif len(cells) < width and self.table.strict_width:
+                broken = self._misaligned(number, f"{len(cells)} cells, fewer than the "
+                                                  f"{width} columns of the header")
+            else:
+                for column, position in self.positions.items():
+                    if position < len(cells) and isinstance(cells[position], Formula):
+                        broken[column] = self.problem(
+                            number, column, f"a formula without a cached value "
+                                            f"({cells[position]})",
+                            hint="open the file in Excel and save it, so each formula's "
+                                 "value is stored")
+            # A number is measured before it is made text or a date (docs/security.md):
+            # its cell is unreadable, whatever it was meant to be.
+            columns = {i: c for c, i in self.positions.items()}
+            for i, c in enumerate(cells[:width]):
+                if type(c) is not str and isinstance(c, _NUMBERS) and not isinstance(c, bool) \
+                        and (found := number_problem(c)):
+                    broken[columns.get(i, f"#{i}")] = Problem(
+                        self.table.name, f"a number {found}: qrules reads numbers up to "
+                        "10^30, written with at most 60 digits",
+                        where=f"row {number}, column {self.header[i]!r}")
 
-            def cell(column: str, cells: Sequence[object] = cells) -> object:
+            # A cell too large to read, or a formula without its value, is never read.
+            unsafe = frozenset(c for c, p in broken.items() if p.where != f"row {number}")
+
+            def cell(column: str, cells: Sequence[object] = cells,
+                     unsafe: frozenset[str] = unsafe) -> object:
                 position = self.positions.get(column)
-                return cells[position] if position is not None and position < len(cells) \
-                    else None
+                value = cells[position] if position is not None and position < len(cells) \
+                    and column not in unsafe else None
+                return None if isinstance(value, Formula) else value
 
-            yield number, cell
+            yield number, cell, broken
+
+    def _misaligned(self, number: int, message: str) -> dict[str, Problem]:
+        problem = Problem(self.table.name, message, where=f"row {number}")
+        return dict.fromkeys(self.positions, problem)
 
     def where(self, number: int, column: str) -> str:
         return f"row {number}, column {self.header[self.positions[column]]!r}"
@@ -588,16 +632,21 @@ def read_register(
                        name=name), "register", mapped, ("unit", "category"), progress)
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
-    for number, cell in rows:
-        problems: list[Problem] = []
+    rejected: list[RejectedUnit] = []
+    for number, cell, broken in rows:
+        problems: list[Problem] = list(dict.fromkeys(broken.values()))
+        unreadable: set[str] = set(broken)
 
         def read(column: str, parse: Callable[[object], Any], number: int = number,
-                 problems: list[Problem] = problems,
+                 problems: list[Problem] = problems, unreadable: set[str] = unreadable,
                  cell: Callable[[str], object] = cell) -> Any:
+            if column in unreadable:
+                return None
             try:
                 return parse(cell(column))
             except _Bad as error:
                 problems.append(rows.problem(number, column, str(error)))
+                unreadable.add(column)
                 return None
 
         unit = _text(cell("unit"))
@@ -608,20 +657,31 @@ def read_register(
         size = read("size", lambda v: rows.canonical("size", v))
         flags = frozenset(f for f in FLAGS if f in rows.positions
                           and read(f, functools.partial(rows.flag, f)))
-        if unit is None:
+        if broken:
+            pass  # the row's cells are not where the header says: nothing more to say
+        elif unit is None:
             problems.insert(0, rows.problem(number, "unit", "no unit id"))
         elif unit in first:
             problems.insert(0, rows.problem(number, "unit",
                                             f"unit {unit!r} is given twice (first in row "
                                             f"{first[unit]})"))
-        if category is None:
+        if category is None and "category" not in broken:
             problems.append(rows.problem(number, "category", "no category"))
+            unreadable.add("category")  # no category: it could be any
         if registered and closed and closed < registered:
             problems.append(rows.problem(number, "closed",
                                          f"closed {closed} before it was registered "
                                          f"{registered}"))
+            unreadable.update(("registered", "closed"))
         if problems:
             rows.reject(problems)
+            district = None if "district" in unreadable else rows.code("district",
+                                                                       cell("district"))
+            values: dict[str, str | bool | None] = {
+                "category": category, "risk_level": risk_level, "size": size,
+                "district": district, **{f: f in flags for f in FLAGS}}
+            rejected.append(RejectedUnit(rows.table.name, number, unit, values,
+                                         registered, closed, frozenset(unreadable)))
             continue
         assert unit is not None
         assert category is not None
@@ -637,10 +697,10 @@ def read_register(
         notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
                           f"categories no rule selects (not canonical codes): {shown}{more}"))
     return Register(rows.table.name, tuple(units), rows.read, tuple(rows.problems),
-                    rows.rejected, tuple(notes))
+                    rows.rejected, tuple(notes), tuple(rejected))
 
 
-def read_log(
+def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
     source: Source,
     register: Register,
     *,
@@ -661,42 +721,62 @@ def read_log(
     rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
     known = register.index
+    # The unit ids of the register's rejected rows: a log row of one is rejected
+    # with its own reason, not as a unit the register does not hold.
+    doubtful = {u.unit: u.row for u in register.rejected if u.unit is not None}
     inspections: list[Inspection] = []
+    rejected: list[RejectedInspection] = []
     first: dict[str, int] = {}
-    for number, cell in rows:
-        problems: list[Problem] = []
+    for number, cell, broken in rows:
+        problems: list[Problem] = list(dict.fromkeys(broken.values()))
+        unreadable: set[str] = set(broken)
         unit = _text(cell("unit"))
-        if unit is None:
+        if broken:
+            pass
+        elif unit is None:
             problems.append(rows.problem(number, "unit", "no unit id"))
         elif unit not in known:
-            # A suggestion is looked for in small registers only: it costs a pass over them.
-            problems.append(rows.problem(number, "unit", f"unit {unit!r} is not in the register "
-                                         f"{register.name}", did_you_mean(unit, known, cutoff=0.9)
-                                         if len(known) <= 2_000 else None))
+            if unit in doubtful:
+                problems.append(rows.problem(
+                    number, "unit", f"unit {unit!r} is the unit of a rejected register row "
+                                    f"(row {doubtful[unit]})"))
+            else:
+                # A suggestion is looked for in small registers only: it costs a pass.
+                problems.append(rows.problem(
+                    number, "unit", f"unit {unit!r} is not in the register {register.name}",
+                    did_you_mean(unit, known, cutoff=0.9) if len(known) <= 2_000 else None))
         date = kind = result = None
-        try:
-            date = parse_date(cell("date"))
-            if date is None:
-                problems.append(rows.problem(number, "date", "no date"))
-        except _Bad as error:
-            problems.append(rows.problem(number, "date", str(error)))
+        if "date" not in unreadable:
+            try:
+                date = parse_date(cell("date"))
+                if date is None:
+                    problems.append(rows.problem(number, "date", "no date"))
+            except _Bad as error:
+                problems.append(rows.problem(number, "date", str(error)))
+                unreadable.add("date")
         for column in ("kind", "result"):
+            if column in unreadable:
+                continue
             try:
                 value = rows.canonical(column, cell(column))
             except _Bad as error:
                 problems.append(rows.problem(number, column, str(error)))
+                unreadable.add(column)
                 continue
             if column == "kind":
                 kind = value
             else:
                 result = value
         inspection = _text(cell("inspection"))
-        if inspection is not None and inspection in first:
+        if inspection is not None and inspection in first and not broken:
             problems.append(rows.problem(number, "inspection",
                                          f"inspection {inspection!r} is given twice (first in "
                                          f"row {first[inspection]})"))
         if problems:
             rows.reject(problems)
+            if unit is not None and unit in known:
+                rejected.append(RejectedInspection(rows.table.name, number, unit, date, kind,
+                                                   result, frozenset(unreadable)))
             continue
         assert unit is not None
         assert date is not None
@@ -709,4 +789,4 @@ def read_log(
         high = max(i.date for i in inspections)
         notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
     return InspectionLog(rows.table.name, tuple(inspections), rows.read, tuple(rows.problems),
-                         rows.rejected, tuple(notes))
+                         rows.rejected, tuple(notes), tuple(rejected))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import time
 from pathlib import Path
 from typing import TextIO
@@ -46,7 +47,11 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--by-district", action="store_true",
                        help="judge each district too, not only the whole register")
     group.add_argument("--log-until", metavar="DATE",
-                       help="the last day the log covers (default: its latest date)")
+                       help="the last day the log covers (default: its latest date; a row "
+                            "dated later, or after today, is rejected as a doubtful date)")
+    group.add_argument("--log-from", metavar="DATE",
+                       help="the first day the log covers (default: its earliest date); a "
+                            "year it does not cover from 1 January is unknown")
     group.add_argument("--engine", choices=ENGINES[:3],
                        help="what counts the records: the reference engine (pure Python), "
                             "DuckDB (the default when installed) or PostgreSQL "
@@ -158,12 +163,10 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
         raise QRulesError("--register-table, --log-table and --trust-keys are about the "
                           "tables of --database (without --register)")
     engine = _engine(args)
-    until = None
-    if args.log_until:
-        try:
-            until = parse_date(args.log_until)
-        except ValueError as error:
-            raise DataError("--log-until", [Problem("--log-until", str(error))]) from None
+    until, start = _date_option(args.log_until, "--log-until"), _date_option(
+        getattr(args, "log_from", None), "--log-from")
+    # --strict is the check command's (cli.py), for figures and records alike.
+    strict = bool(getattr(args, "strict", False))
     mapping = _source(args.mapping, "mapping", rulebook)
     progress = Progress(err)
     try:
@@ -173,7 +176,8 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
                                    log=args.log_table or "inspections", mapping=mapping,
                                    engine=engine,
                                    rules=rules, by_district=args.by_district, log_until=until,
-                                   progress=progress, check_keys=not args.trust_keys)
+                                   progress=progress, check_keys=not args.trust_keys,
+                                   log_from=start, strict=strict)
         register_source = _source(args.register, "register", rulebook)
         register = read_register(register_source, mapping=mapping,
                                  encoding=_encoding(register_source, args), progress=progress)
@@ -183,9 +187,19 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
             encoding=_encoding(log_source, args), progress=progress)
         return evaluate_records(rulebook, register, log, rules=rules,
                                 by_district=args.by_district, log_until=until,
-                                progress=progress, engine=engine, connection=args.database)
+                                progress=progress, engine=engine, connection=args.database,
+                                log_from=start, strict=strict)
     finally:
         progress.close()
+
+
+def _date_option(value: str | None, option: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise DataError(option, [Problem(option, str(error))]) from None
 
 
 def _engine(args: argparse.Namespace) -> str:

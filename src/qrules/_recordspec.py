@@ -39,9 +39,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ._evaluate import Evaluation, FailingUnit, Reconciliation, Result, Verdict, judge_year
+from ._evaluate import FailingUnit, Result, Verdict, judge_year
 from ._model import Aggregation, Text
-from ._observe import judged
 
 if TYPE_CHECKING:
     from ._model import Rule, Rulebook
@@ -235,26 +234,32 @@ def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
 
 @attrs.frozen
 class Coverage:
-    """How far the inspection log reaches.
+    """How far the inspection log reaches, at both ends.
 
-    ``first`` is the earliest date in the log; ``last`` is the date declared
-    with ``log_until`` or else the latest date in the log. Both are ``None``
-    when there is no log (or an empty one, and no ``log_until``).
+    ``first`` is the date declared with ``log_from`` or else the earliest date
+    in the log; ``last`` is the date declared with ``log_until`` or else the
+    latest date in the log. Both are ``None`` when there is no log (or an
+    empty one, and nothing declared). A year that the log does not cover from
+    1 January to 31 December is undecided.
     """
 
     first: dt.date | None = None
     last: dt.date | None = None
     declared: bool = False
     has_log: bool = True
+    declared_first: bool = False
 
     @classmethod
     def of(cls, dates: Iterable[dt.date], *, log_until: dt.date | None = None,
-           has_log: bool = True) -> Coverage:
+           has_log: bool = True, log_from: dt.date | None = None) -> Coverage:
         listed = list(dates)
         first, last = (min(listed), max(listed)) if listed else (None, None)
+        if log_from is not None:
+            first = log_from
         if log_until is not None:
-            return cls(first, log_until, declared=True, has_log=has_log)
-        return cls(first, last, has_log=has_log)
+            last = log_until
+        return cls(first, last, declared=log_until is not None, has_log=has_log,
+                   declared_first=log_from is not None)
 
     def years(self, period_years: range) -> list[int]:
         """The years of a period that the records cover: from the log's first
@@ -278,9 +283,13 @@ class Coverage:
                 "; if it is complete, declare its end with --log-until (log_until=)")
             return Text(f"检查记录{how[0]} {self.last},早于 {year} 年结束",
                         f"the log {how[1]} on {self.last}, before {year} does{hint}")
-        if self.first is not None and self.first.year > year:
-            return Text(f"检查记录始于 {self.first},晚于 {year} 年",
-                        f"the log begins on {self.first}, after {year}")
+        if self.first is not None and self.first > dt.date(year, 1, 1):
+            how = ("声明始于", "is declared to begin") if self.declared_first else ("始于",
+                                                                                 "begins")
+            hint = "" if self.declared_first else (
+                "; if it is complete, declare its start with --log-from (log_from=)")
+            return Text(f"检查记录{how[0]} {self.first},晚于 {year} 年开始",
+                        f"the log {how[1]} on {self.first}, after {year} begins{hint}")
         return None
 
 
@@ -411,29 +420,7 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
                         failing_units=failing, scope=scope)
 
 
-def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
-              counts_of: Callable[[RecordQuery], Mapping[str | None, Counts]],
-              districts: Iterable[str], tables: tuple[Reconciliation, ...],
-              progress: Callable[[str, int], None] | None = None) -> Evaluation:
-    """Every engine's last step: each query's counts (``counts_of``), for the
-    whole register and each district, judged with `judge_counts`, as one
-    evaluation with the tables' reconciliations."""
-    queries = list(queries)
-    results: list[Result] = []
-    for done, query in enumerate(queries, start=1):
-        counts = counts_of(query)
-        rule = rulebook[query.rule]
-        # Districts are judged on the rules that apply to them (a rule's scope).
-        results.extend(attrs.evolve(judge_counts(rulebook, query, counts.get(d, Counts(0, 0)), d),
-                                    source="records")
-                       for d in (None, *districts)
-                       if d is None or rule.in_district(d) is not None)
-        if progress is not None:
-            progress(f"rules × years judged of {len(queries)}", done)
-    return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
-
-
 def _insert(text: str, extra: str) -> str:
     """Put ``extra`` before a ``; hint`` at the end of ``text``, if any."""
-    head, sep, tail = text.partition("; if it is complete")
+    head, sep, tail = text.partition("; if it is complete")  # the hint of either end
     return head + extra + sep + tail

@@ -113,6 +113,9 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, Sequence[object]]]
     notes: tuple[Text, ...] = ()
+    #: A row with fewer cells than the header is misaligned (CSV: a lost
+    #: delimiter), not short of empty cells.
+    strict_width: bool = False
 
 
 URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
@@ -188,6 +191,8 @@ def open_table(source: Source, *, columns: Sequence[str] = (), default_table: st
 def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
                  table: str | None, sheet: str | None, encoding: str | None,
                  name: str | None, what: str) -> Table:
+    if isinstance(source, Table):  # rows already fetched, numbered (the SQL engines')
+        return source
     if isinstance(source, str) and URL.match(source):
         return from_url(source, table or default_table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
@@ -305,7 +310,7 @@ def from_csv(path: Path, encoding: str | None) -> Table:
     header = next(lines, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
-    return Table(name, header, numbered(lines, first=2), notes)
+    return Table(name, header, numbered(lines, first=2), notes, strict_width=True)
 
 
 def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:

@@ -399,12 +399,14 @@ def _registers_and_logs(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdi
         units.append(unit)
     units.append({"unit": "X0001", "name": "其他单位", "category": "other",
                   "registered": start})
-    units.append(dict(units[0], unit="X0002", closed=start - dt.timedelta(days=1)))
+    units.append(dict(units[0], unit="X0002", registered=start - dt.timedelta(days=900),
+                      closed=start - dt.timedelta(days=1)))
 
     # The log: qualifying inspections within the year for the units that meet,
     # fewer for the rest, inspections that must not count, and one on the year's
-    # last day, so that the log covers the year.
-    log: list[dict[str, object]] = [{"unit": "X0001", "date": end, "kind": "routine"}]
+    # first and last days, so that the log covers the year.
+    log: list[dict[str, object]] = [{"unit": "X0001", "date": start, "kind": "routine"},
+                                    {"unit": "X0001", "date": end, "kind": "routine"}]
     if spec.inspections is not None:
         kinds = spec.kinds or ("routine",)
         other_kinds = [k for k in KINDS if spec.kinds and k not in spec.kinds]

@@ -461,6 +461,7 @@
                              el("span", { "class": "k", text: L.disagreement + L.colon }),
                              prefix + result.disagreement));
       }
+      if (result.rejected && result.rejected.length) words.appendChild(rejectedLinks(result, prefix));
     });
     if (row.results.length > 1) {
       var chips = el("div", { "class": "chips" }, el("span", { "class": "k", text: L.years + L.colon }));
@@ -524,6 +525,29 @@
     });
     strip.appendChild(el("span", { "class": "count", text: fill(L.districts_met, { met: met, total: total }) }));
     return strip;
+  }
+
+  // The rejected rows a result bears, each a link to its reason in the footer.
+  function rejectedLinks(result, prefix) {
+    var note = el("p", { "class": "note rejected-links" },
+                  el("span", { "class": "k", text: prefix + L.bearing + L.colon }));
+    result.rejected.forEach(function (ref, index) {
+      var kind = L[ref.kind] || ref.kind;
+      var link = el("a", { href: "#rejected-" + ref.kind + "-" + ref.row,
+                           text: fill(L.row_ref, { kind: kind, row: ref.row }) });
+      link.addEventListener("click", function () { revealRejected(ref.kind + "-" + ref.row); });
+      if (index) note.appendChild(document.createTextNode(", "));
+      note.appendChild(link);
+    });
+    return note;
+  }
+
+  function revealRejected(key) {
+    var item = document.getElementById("rejected-" + key);
+    if (!item) return;
+    var details = item.closest("details");
+    if (details) details.open = true;
+    item.scrollIntoView();
   }
 
   function failingUnits(result, withYear) {
@@ -612,6 +636,21 @@
     var list = el("ul", null);
     lines.forEach(function (line) { list.appendChild(el("li", { text: line })); });
     box.appendChild(list);
+    DATA.records.forEach(function (t) {
+      if (!t.problems.length) return;
+      var rows = el("ul", { "class": "rejected" });
+      var named = {};
+      t.problems.forEach(function (p) {
+        var attrs = { text: p.text };
+        if (p.row !== null && !named[p.row]) {
+          named[p.row] = true;
+          attrs.id = "rejected-" + t.key + "-" + p.row;
+        }
+        rows.appendChild(el("li", attrs));
+      });
+      box.appendChild(el("details", { "class": "more rejected" }, el("summary", {
+        text: fill(L.rejected_rows, { kind: t.kind, name: t.name, count: t.rejected }) }), rows));
+    });
     if (DATA.unused.length) {
       var unused = el("ul", null);
       DATA.unused.forEach(function (origin) { unused.appendChild(el("li", { text: origin })); });

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import attrs
+
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation
@@ -36,13 +38,14 @@ from .._records import (
     _resolve_header,
     reconciled,
 )
-from .._records_engine import _as_date
+from .._records_engine import as_date, prepared
 from .._recordspec import FLAGS
 from .._tabular import Table as _Table
 from .._tabular import needs as _needs
 
 if TYPE_CHECKING:
     from . import sql
+    from ._rejected import Rejections
 
 __all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_tables",
            "sql_for"]
@@ -134,19 +137,24 @@ def evaluate_loaded(
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
 ) -> Evaluation:
     """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
-    with ``engine=``): they are loaded into the engine for the evaluation."""
+    with ``engine=``): they are loaded into the engine for the evaluation (the
+    rows the readers rejected bound the counts, as on the reference engine)."""
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
-    tables = reconciled(register, log)
+    ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
+    tables = reconciled(ready.register, ready.log)
     with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
-          module.loaded(opened, register, log) as (register_table, log_table)):
+          module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
         return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
-                            rules=rules, by_district=by_district, log_until=_as_date(log_until),
-                            tables=tables, progress=progress)
+                            rules=rules, by_district=by_district, log_until=ready.log_until,
+                            tables=tables, progress=progress, log_from=ready.log_from,
+                            doubts=ready.doubts)
 
 
 def _shown(connection: Any, engine: str) -> str:
@@ -176,9 +184,34 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
-    booleans = frozenset(c for c, i in positions.items() if c in FLAGS and columns[i][1])
+    types = {c: columns[i][1] for c, i in positions.items()}
+    _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
     return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
-                     booleans)
+                     types)
+
+
+#: The column types qrules reads, by kind of column, and the cast to use otherwise.
+_READ_TYPES = {"date": (("date", "timestamp", "text"), "DATE"),
+               "flag": (("boolean", "text", "integer"), "BOOLEAN"),
+               "code": (("text", "integer"), "VARCHAR")}
+
+
+def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -> None:
+    """A `DataError` for a column of a type qrules does not read (naming the
+    column, its type and the cast to use)."""
+    problems = []
+    for canonical, (stored, found) in columns.items():
+        role = "date" if canonical in ("registered", "closed", "date") else \
+            "flag" if canonical in FLAGS else "code"
+        accepted, cast = _READ_TYPES[role]
+        if found not in accepted:
+            shown = "a type with a time zone, a number with a fraction or another type" \
+                if found == "other" else found.upper()
+            problems.append(Problem(name, f"column {stored!r} ({kind} {canonical}) is "
+                                          f"{shown}, which qrules does not read as a {role}",
+                                    hint=f"cast it: CAST({stored} AS {cast})"))
+    if problems:
+        raise DataError(name, problems)
 
 
 def evaluate_tables(
@@ -194,6 +227,8 @@ def evaluate_tables(
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = True,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
     decision_log: str | Path | None = None,
     failing_units_to: str | None = None,
 ) -> Evaluation:
@@ -205,10 +240,14 @@ def evaluate_tables(
     closed here. ``register`` and ``log`` name the tables (``schema.table``
     allowed; ``log=None``: no log). Their columns are the canonical ones, or
     those a ``mapping`` names (its codes are translated in the query, so
-    nothing is copied). Dates are DATE columns; a flag is BOOLEAN, or text
-    read as the readers read it. Rows without a unit id or category, and log
-    rows without a unit id or date, are not counted; the reconciliation says
-    how many. See ``docs/engines.md``.
+    nothing is copied). Dates are DATE or TIMESTAMP (its date) columns, or
+    text written YYYY-MM-DD; a flag is BOOLEAN, or text read as the readers
+    read it; a code is text or an integer (compared as text); another type is
+    a `DataError` naming the cast to use. Rows a reader would reject (no unit
+    id or category, a date or flag that does not read, a log row dated after
+    ``log_until`` or today, …) are not counted: they are read by the readers'
+    code, named in the reconciliation, and bound the counts as on every engine
+    (``strict=True``: a `DataError`). See ``docs/engines.md``.
 
     ``check_keys`` (the default) checks what a database may not enforce: a
     unit id in more than one register row, or an inspection id in more than one
@@ -231,18 +270,31 @@ def evaluate_tables(
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
+    from ._rejected import rejections  # noqa: PLC0415
 
     chosen = engine or engine_of(connection)
     mapped = _as_mapping(mapping)
+    until = as_date(log_until, "log_until")
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
-        log_table = _table(database, log, "log", mapped) if log is not None else None
-        evaluation = sql.evaluate(rulebook, database, register_table, log_table, rules=rules,
-                                  by_district=by_district, log_until=_as_date(log_until),
-                                  progress=progress, check_keys=check_keys,
-                                  failing_units_to=None if failing_units_to is None
-                                  else sql.Table(failing_units_to, {}))
+        log_table = None if log is None else attrs.evolve(
+            _table(database, log, "log", mapped), until=until or dt.date.today())
+        rejected = rejections(database, register_table, log_table, mapped, strict=strict)
+        options: dict[str, Any] = {
+            "rules": rules, "by_district": by_district, "log_until": until,
+            "progress": progress, "check_keys": check_keys,
+            "log_from": as_date(log_from, "log_from"),
+            "failing_units_to": None if failing_units_to is None
+            else sql.Table(failing_units_to, {})}
+        try:
+            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+                register_table, log_table, rejected), rejected=rejected, **options)
+        except sql.Unclean:  # the tables hold rows to reject after all: find them
+            rejected = rejections(database, register_table, log_table, mapped, strict=strict,
+                                  watch=False)
+            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+                register_table, log_table, rejected), rejected=rejected, **options)
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 
@@ -251,13 +303,25 @@ def evaluate_tables(
     return evaluation
 
 
+def _counted_as(register: sql.Table, log: sql.Table | None, rejected: Rejections
+                ) -> tuple[sql.Table, sql.Table | None]:
+    """The tables as the counting query reads them: a table without a row to
+    reject as it is (no check row by row), watched when cheap checks found none."""
+    register = attrs.evolve(register, checked=not rejected.register_rows,
+                            watched=rejected.watched)
+    if log is not None:
+        log = attrs.evolve(log, checked=not rejected.log_rows, watched=rejected.watched)
+    return register, log
+
+
 def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",
             log: str = "inspections", rules: Sequence[Rule] | None = None,
             years: Sequence[int] | None = None, by_district: bool = False,
             pretty: bool = True) -> str:
     """The query that counts the rules on canonical tables ``register`` and
-    ``log``, in a dialect: to read, or to run elsewhere. ``years`` are the years
-    the log covers (default: the rulebook's period)."""
+    ``log`` whose rows are all readable, in a dialect: to read, or to run
+    elsewhere. ``years`` are the years the log covers (default: the rulebook's
+    period)."""
     _needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
     from .._recordspec import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
@@ -267,5 +331,7 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     coverage = Coverage(dt.date(min(covered), 1, 1), dt.date(max(covered), 12, 31))
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     plan = sql.Plan.of(record_queries(rulebook, chosen, coverage))
-    tables = sql.Table.canonical(register, "register"), sql.Table.canonical(log, "log")
+    # Tables whose rows are checked (evaluate_tables first finds the rows to reject).
+    tables = (sql.Table.canonical(register, "register", checked=True),
+              sql.Table.canonical(log, "log", checked=True))
     return sql.select(plan, *tables, by_district=by_district).sql(dialect=dialect, pretty=pretty)

@@ -8,19 +8,30 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
-from ._builders import count, dated, filtered, not_null, number, rendered, usable
+from ._builders import (
+    count,
+    dated,
+    filtered,
+    not_null,
+    number,
+    rejected_log,
+    rejected_register,
+    rendered,
+    usable,
+)
 
 if TYPE_CHECKING:
+    from ._rejected import Rejections
     from .sql import Database, Table
 
-__all__ = ["Summary", "reconciliations", "summarize"]
+__all__ = ["Summary", "plain_counts", "reconciliations", "summarize"]
 
 
 @attrs.frozen
@@ -41,10 +52,22 @@ class Summary:
     #: unit is not in the register, and a few of those units.
     log_unknown: int = 0
     unknown_units: tuple[str, ...] = ()
+    #: A watched table has rows to reject (found in the key check's pass).
+    unclean: bool = False
+
+
+def plain_counts(database: Database, register: Table, log: Table | None
+                 ) -> tuple[Any, ...]:
+    """The tables' plain counts (rows, unit ids and categories of the register;
+    rows, unit ids and dates of the log, and its first and last date), which a
+    database can often answer from its statistics."""
+    return tuple(database.fetch(_summary_sql(register, log, database.dialect,
+                                             exact=False))[0])
 
 
 def summarize(database: Database, register: Table, log: Table | None, *,
-              check_keys: bool = False) -> Summary:
+              check_keys: bool = False, exact_log: bool = False,
+              plain: tuple[Any, ...] | None = None) -> Summary:
     """The tables' `Summary`.
 
     First from plain column counts, minima and maxima, which a database can
@@ -60,14 +83,18 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     register (not counted; the log's first and last dates are then those of
     the rows that are).
     """
-    summary = _tallies(database, register, log, log_exact=not check_keys)
+    summary = _tallies(database, register, log, log_exact=not check_keys, exact_log=exact_log,
+                       plain=plain)
     if not check_keys:
         return summary
     dialect = database.dialect
-    row = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    row = dict(zip(_keys(register, log).named_selects, found, strict=True))
+    if row["bad_units"] or row.get("bad_inspections"):
+        return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (
-            (register, row[0], "unit", _duplicates, "read_register"),
-            (log, row[5] if log is not None else 0, "inspection", _duplicate_inspections,
+            (register, row["repeated"], "unit", _duplicates, "read_register"),
+            (log, row.get("repeated_inspections", 0), "inspection", _duplicate_inspections,
              "read_log")):
         if extra:
             assert table is not None
@@ -81,7 +108,8 @@ def summarize(database: Database, register: Table, log: Table | None, *,
                      f"qrules.{reader}, which keeps the first row of each")])
     if log is None:
         return summary
-    unknown, used, first, last = int(row[1]), int(row[2]), row[3], row[4]
+    unknown, used, first, last = (int(row["unknown"]), int(row["used"]), row["first_day"],
+                                  row["last_day"])
     units = tuple(str(u) for (u,) in database.fetch(_summary_text(
         "unknown", register, log, dialect, _unknown))) if unknown else ()
     return attrs.evolve(summary, log_used=used, first_day=first, last_day=last,
@@ -95,16 +123,18 @@ def _some(units: Sequence[str], shown: int) -> str:
 
 
 def _tallies(database: Database, register: Table, log: Table | None, *,
-             log_exact: bool = True) -> Summary:
+             log_exact: bool = True, exact_log: bool = False,
+             plain: tuple[Any, ...] | None = None) -> Summary:
     """`summarize` without the keys (``log_exact=False``: the log's counted rows
     and reach are left as the plain counts give them, when the key check will
-    count them anyway)."""
-    row = database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0]
+    count them anyway; ``exact_log``: the log has rows qrules rejects, so its
+    reach is counted row by row; ``plain``: `plain_counts`, when already read)."""
+    row = plain if plain is not None else plain_counts(database, register, log)
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
     log_rows, log_units, dates = (int(v) for v in row[3:6]) if log is not None else (0, 0, 0)
     first, last = row[6:8] if log is not None else (None, None)
-    inexact_log = log if log_exact and log_units != log_rows else None
+    inexact_log = log if log_exact and (log_units != log_rows or exact_log) else None
     if unusable is None or inexact_log is not None:
         exact = database.fetch(_summary_sql(register, inexact_log, database.dialect,
                                             exact=True))[0]
@@ -139,8 +169,11 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     unit is, the first and last date of those, and those of them that repeat
     an inspection id (0 when the log has no inspection ids)."""
     unit = register.column("unit", "r")
-    registers = (exp.select(exp.alias_(_repeats(unit), "repeated")).from_(register.ref("r"))
-                 .where(usable(register)))
+    # A watched table's codes, flags and markers are checked in the same pass.
+    bad = count(rejected_register(register, "r", every=True)) if register.watched \
+        else number(0)
+    registers = (exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
+                 .from_(register.ref("r")).where(usable(register)))
     if log is None:
         return registers
     known = exp.column("known", "k")
@@ -157,12 +190,17 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         inspection = exp.column("inspection", "k")
         repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
             exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
+    # A watched log's kinds and results are checked in the same pass.
+    watched = log.watched and (log.has("kind") or log.has("result"))
+    if watched:
+        columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     logs = exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
+        exp.alias_(count(exp.column("bad", "k")) if watched else number(0), "bad_inspections"),
     ).from_(rows.subquery("k"))
     return _side_by_side(registers, logs)
 
@@ -240,26 +278,22 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
                          .from_(log.ref("l")))
 
 
-def reconciliations(register: Table, log: Table | None, summary: Summary
-                     ) -> tuple[Reconciliation, ...]:
-    """How the tables' rows were counted: rows without a unit id or category (the
-    register), or without a unit id or date (the log), are not; nor, when the
-    keys are checked, log rows of units that are not in the register."""
-    rows, unusable = summary.register_rows, summary.register_unusable
-    tables = [Reconciliation(register.name, "register", rows, rows - unusable, unusable,
-                             tuple([Problem(register.name, f"{unusable} rows have no unit id "
-                                                           "or no category: not counted")]
-                                   if unusable else []))]
+def reconciliations(register: Table, log: Table | None, summary: Summary,
+                    rejected: Rejections) -> tuple[Reconciliation, ...]:
+    """How the tables' rows were counted: rows qrules rejects (each named with
+    its reason) are not; nor, when the keys are checked, log rows of units that
+    are not in the register."""
+    rows = summary.register_rows
+    tables = [Reconciliation(register.name, "register", rows, rows - rejected.register_rows,
+                             rejected.register_rows, rejected.register_problems)]
     if log is not None:
-        rows, used, unknown = summary.log_rows, summary.log_used, summary.log_unknown
-        problems = []
-        if rows - used - unknown:
-            problems.append(Problem(log.name, f"{rows - used - unknown} rows have no unit id "
-                                              "or no date: not counted"))
+        rows, unknown = summary.log_rows, summary.log_unknown
+        problems = list(rejected.log_problems)
         if unknown:
             problems.append(Problem(log.name, f"{unknown} rows name a unit that is not in the "
                                               f"register ({_some(summary.unknown_units, 5)}): "
                                               "not counted"))
+        used = rows - rejected.log_rows - unknown
         tables.append(Reconciliation(log.name, "log", rows, used, rows - used,
-                                     tuple(problems)))
+                                     tuple(problems), rejected.log_notes))
     return tuple(tables)

@@ -41,7 +41,7 @@ def staged(register: Register, log: InspectionLog | None) -> list[Staged]:
 
 def canonical(tables: list[Staged]) -> tuple[Table, Table | None]:
     """The loaded register and log as the generated SQL reads them."""
-    found = [Table.canonical(name, kind) for name, kind, _, _ in tables]
+    found = [Table.canonical(name, kind, checked=True) for name, kind, _, _ in tables]
     return found[0], found[1] if len(found) > 1 else None
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .._errors import QRulesError
 from .._records import InspectionLog, Register
 from ._load import arrow, canonical, staged
-from .sql import Table
+from .sql import Table, column_type
 
 __all__ = ["Spark", "loaded"]
 
@@ -52,8 +52,8 @@ class Spark:
         for row in self.session.sql(sql).toLocalIterator():
             yield tuple(row)
 
-    def columns(self, sql: str) -> list[tuple[str, bool]]:
-        return [(f.name, f.dataType.typeName() == "boolean")
+    def columns(self, sql: str) -> list[tuple[str, str]]:
+        return [(f.name, column_type("spark", f.dataType.typeName()))
                 for f in self.session.sql(sql).schema.fields]
 
 

@@ -51,9 +51,10 @@ from typing import Any, Protocol
 import attrs
 from sqlglot import exp
 
+from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation
-from .._model import Rule, Rulebook
+from .._model import Rule, Rulebook, Text
 from .._records import _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
@@ -64,18 +65,30 @@ from .._recordspec import (
     RecordQuery,
     RecordSpec,
     failing_units,
-    judge_all,
     record_queries,
 )
 from .._tabular import IDENTIFIER as _IDENTIFIER
-from ._builders import count, date_literal, not_null, number, rendered, usable
+from ._builders import (
+    count,
+    date_literal,
+    dated,
+    not_null,
+    number,
+    rendered,
+    text_date,
+    usable,
+)
 from ._holdings import Summary, reconciliations, summarize
+from ._rejected import Rejections
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
            "select", "summarize"]
 
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
+
+#: The date columns of a register and a log.
+_DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
 _WHOLE, _DISTRICT, _FAILING = 0, 1, 2
@@ -98,16 +111,41 @@ class Database(Protocol):
     def execute(self, sql: str) -> None:
         """Run a statement that returns no rows (and commit it)."""
 
-    def columns(self, sql: str) -> list[tuple[str, bool]]:
-        """A query's columns: each one's name, and whether it is BOOLEAN."""
+    def columns(self, sql: str) -> list[tuple[str, str]]:
+        """A query's columns: each one's name, and its type (`column_type`)."""
 
 
 #: Rows fetched at a time from a cursor (`Connection.stream`).
 _BATCH = 10_000
 
-#: How a DB-API cursor's ``description`` says BOOLEAN: DuckDB's type (its text),
-#: psycopg's type OID.
-_BOOLEAN = {"duckdb": "BOOLEAN", "postgres": "16"}
+
+#: PostgreSQL's type OIDs, as qrules reads each (`column_type`).
+_POSTGRES_TYPES = {16: "boolean", 20: "integer", 21: "integer", 23: "integer", 25: "text",
+                   1042: "text", 1043: "text", 1082: "date", 1114: "timestamp",
+                   19: "text"}
+
+
+def column_type(dialect: str, stored: object) -> str:
+    """How qrules reads a column of a stored type: ``boolean``, ``date``,
+    ``timestamp`` (its date is read), ``text``, ``integer`` (codes compared as
+    text), or ``other`` (refused where it matters: a time zone's timestamp,
+    a float, a decimal, …)."""
+    if dialect == "postgres":
+        return _POSTGRES_TYPES.get(int(str(stored)), "other")
+    name = str(stored).upper()
+    if name in ("BOOLEAN", "BOOL"):
+        return "boolean"
+    if name == "DATE":
+        return "date"
+    if name in ("TIMESTAMP", "TIMESTAMP_NTZ", "DATETIME", "TIMESTAMP_NS", "TIMESTAMP_MS",
+                "TIMESTAMP_S") or (dialect == "spark" and name == "TIMESTAMP"):
+        return "timestamp"
+    if name in ("VARCHAR", "STRING", "TEXT") or name.startswith(("VARCHAR(", "CHAR")):
+        return "text"
+    if name in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "INT", "LONG", "SHORT", "BYTE"):
+        return "integer"
+    return "other"
 
 
 class Connection:
@@ -131,14 +169,13 @@ class Connection:
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
 
-    def columns(self, sql: str) -> list[tuple[str, bool]]:
-        boolean = _BOOLEAN[self.dialect]
+    def columns(self, sql: str) -> list[tuple[str, str]]:
         if self.dialect == "duckdb":
             # A DuckDB relation is bound, not run, to know its columns.
             relation = self.connection.sql(sql)
-            return [(str(n), str(t) == boolean)
+            return [(str(n), column_type("duckdb", t))
                     for n, t in zip(relation.columns, relation.types, strict=True)]
-        return [(str(d[0]), str(d[1]) == boolean)
+        return [(str(d[0]), column_type(self.dialect, d[1]))
                 for d in self.connection.execute(sql).description]
 
 
@@ -159,8 +196,21 @@ class Table:
     name: str
     columns: Mapping[str, str]
     codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
-    #: The canonical flag columns whose column is BOOLEAN (tested as they are).
-    booleans: frozenset[str] = frozenset()
+    #: Each canonical column's type as qrules reads it (`column_type`): a date
+    #: column ``date``, ``timestamp`` (its date) or ``text`` (``YYYY-MM-DD``
+    #: only; other text rejects the row), a flag ``boolean`` (tested as it is)
+    #: or text words, a code ``integer`` (compared as text). Unlisted: a date
+    #: column DATE, any other text.
+    types: Mapping[str, str] = attrs.field(factory=dict)
+    #: A log's last day: a row dated later is rejected (a doubtful date).
+    until: dt.date | None = None
+    #: Loaded by qrules from records its readers checked: no row is rejected in SQL.
+    checked: bool = False
+    #: A table counted as it is (``checked``) on the word of cheap checks (its
+    #: plain counts and latest date), whose codes, flags and markers the key
+    #: check checks in its pass (`summarize`): if any would be rejected, the
+    #: tables are checked row by row and counted again.
+    watched: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not _IDENTIFIER.match(self.name):
@@ -169,11 +219,13 @@ class Table:
                                                      "catalog.schema.name")])
 
     @classmethod
-    def canonical(cls, name: str, kind: str) -> Table:
-        """A table qrules loaded: every canonical column under its own name, typed
-        (dates DATE, flags BOOLEAN)."""
+    def canonical(cls, name: str, kind: str, *, checked: bool = False) -> Table:
+        """A table with every canonical column under its own name, typed (dates
+        DATE, flags BOOLEAN); ``checked`` when qrules loaded it from records it read."""
         return cls(name, {c: c for c in (REGISTER_COLUMNS if kind == "register"
-                                          else LOG_COLUMNS)}, booleans=frozenset(FLAGS))
+                                          else LOG_COLUMNS)},
+                   types={**dict.fromkeys(FLAGS, "boolean"),
+                          **dict.fromkeys(_DATES, "date")}, checked=checked)
 
     def ref(self, alias: str) -> exp.Table:
         """The table, each part of its name (catalog, schema, table) quoted."""
@@ -189,11 +241,30 @@ class Table:
     def has(self, column: str) -> bool:
         return column in self.columns
 
-    def column(self, column: str, alias: str) -> exp.Expr:
-        """The table's column for a canonical one (NULL when the table has none)."""
+    def raw(self, column: str, alias: str) -> exp.Expr:
+        """The table's column for a canonical one as stored (NULL when none)."""
         if column not in self.columns:
             return exp.null()
         return exp.column(self.columns[column], table=alias, quoted=True)
+
+    def type(self, column: str) -> str:
+        return self.types.get(column, "date" if column in _DATES else "text")
+
+    def column(self, column: str, alias: str) -> exp.Expr:
+        """The table's column for a canonical one, read as qrules reads it: a
+        date as a DATE (a timestamp's date, a text date parsed), a code as text
+        (NULL when the table has none)."""
+        raw = self.raw(column, alias)
+        kind = self.type(column)
+        if column in _DATES and column in self.columns:
+            if kind == "timestamp":
+                return exp.cast(raw, "DATE")
+            if kind == "text":
+                return text_date(raw)
+            return raw
+        if kind == "integer" and column not in FLAGS:
+            return exp.cast(raw, "VARCHAR")
+        return raw
 
     def stored(self, column: str, values: Iterable[str]) -> list[str]:
         """The codes, as stored, that read as one of ``values``."""
@@ -227,9 +298,9 @@ class Table:
         code the mapping maps to true (a BOOLEAN casts to ``true``)."""
         if flag not in self.columns:
             return exp.false()
-        column = self.column(flag, alias)
+        column = self.raw(flag, alias)
         codes = flag_codes(self.codes.get(flag, {}))
-        if flag in self.booleans and not codes:
+        if self.type(flag) == "boolean" and not codes:
             return exp.Is(this=column, expression=exp.true())
         true = sorted({w for w, c in codes.items() if c == "true"}
                       | {w for w in _TRUE if w not in codes})
@@ -341,7 +412,8 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
     first, last = plan.windows[0][0], max(end for _, end in plan.windows)
     return (exp.select(*columns).from_(log.ref("l"))
             .where(exp.and_(log.column("unit", "l").isin(query=units),
-                            date.copy().between(date_literal(first), date_literal(last))))
+                            date.copy().between(date_literal(first), date_literal(last)),
+                            *([] if log.checked else [dated(log)])))
             .group_by(log.column("unit", "l"), window.copy()))
 
 
@@ -382,7 +454,9 @@ def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, 
         select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
                              copy=False)
     select = select.where(usable(register), copy=False)
-    view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns})
+    view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns},
+                        types={c: t for c, t in register.types.items() if c in FLAGS}
+                        | dict.fromkeys(_DATES, "date"))
     return select, view
 
 
@@ -500,6 +574,10 @@ def _plain(table: Table) -> exp.Table:
     return found
 
 
+class Unclean(QRulesError):
+    """A watched log holds rows to reject: check it row by row, and count again."""
+
+
 # -- the districts ---------------------------------------------------------------
 
 
@@ -583,16 +661,25 @@ def evaluate(
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = False,
     failing_units_to: Table | None = None,
+    log_from: dt.date | None = None,
+    doubts: Doubts | None = None,
+    rejected: Rejections | None = None,
 ) -> Evaluation:
     """Judge the rules with ``[rule.records]`` on a register and log table in a
     database, counting in SQL. ``tables`` are the reconciliations to report (of
     records read by qrules); by default, the tables' own (rows counted or not).
-    ``check_keys``: see `summarize`. The results are those of the reference
-    engine (`evaluate_records`); with ``failing_units_to``, the failing units are
-    written to that new table (`stored`) and the results list none."""
+    ``check_keys``: see `summarize`. ``doubts`` (records read by qrules) or
+    ``rejected`` (tables in place) are the rejected rows that bound the counts.
+    The results are those of the reference engine (`evaluate_records`); with
+    ``failing_units_to``, the failing units are written to that new table
+    (`stored`) and the results list none."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
-    summary = summarize(database, register, log, check_keys=check_keys)
+    rejected = rejected or Rejections()
+    summary = summarize(database, register, log, check_keys=check_keys,
+                        exact_log=bool(rejected.log_rows), plain=rejected.plain)
+    if summary.unclean:
+        raise Unclean(f"{register.name} or its log holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     if log is not None and not all(isinstance(d, dt.date) for d in days):
         column = log.columns.get("date", "date")
@@ -601,7 +688,8 @@ def evaluate(
             log.name, f"column {column!r} holds {found} values, not dates",
             hint=f"make it a DATE column, or judge a view that casts it: "
                  f"CAST({column} AS DATE)")])
-    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None)
+    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
+                           log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)
     districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
         dialect=dialect))) if by_district and register.has("district") else []
@@ -613,6 +701,14 @@ def evaluate(
         counted = _collect(plan, database.stream(_sql(
             plan, register, log, by_district, dialect, failing_units_to is None)),
             failing=failing_units_to is None)
+    if tables is None:
+        tables = reconciliations(register, log, summary, rejected)
+        if log is not None and log_from is None and summary.first_day is not None:
+            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(*tables[-1].notes, Text(
+                f"检查记录视为始于其最早日期 {summary.first_day}(可用 --log-from 声明)",
+                f"the log is taken to begin on its first date, {summary.first_day} (declare "
+                "its start with --log-from)"))))
+    if doubts is None:
+        doubts = Doubts.of(rejected.units, rejected.inspections)
     return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),
-                     districts, reconciliations(register, log, summary) if tables is None
-                     else tables, progress)
+                     districts, tables, progress, doubts)

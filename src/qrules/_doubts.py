@@ -1,0 +1,289 @@
+"""Rows that could not be read, as bounds on the counts: never silence.
+
+A rejected register row is a unit whose membership and compliance are unknown
+(when its population columns are readable and match, or are unreadable); a
+rejected log row of a known unit is an inspection it may have had (in its year
+when its date is readable, in any year when not). For each rule, year and
+district, every such row is one *doubt* with the states it could be in: out of
+the population, in and failing, in and meeting. The counts read become bounds,
+and the rule is judged at every combination that matters (the two extremes of
+the share when the requirement is a one-sided threshold, every reachable pair
+of counts otherwise): met or not met only if every combination agrees, else
+unknown with a reason naming the rows. Every engine hands its counts and the
+rows it rejected to `judge_all`, so the semantics are one implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from ._evaluate import Evaluation, Reconciliation, Result, Verdict
+from ._model import Rulebook, Text
+from ._observe import judged
+from ._recordspec import FLAGS, Counts, RecordQuery, judge_counts
+
+__all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
+
+_OUT, _FAIL, _MEET = (0, 0), (1, 0), (1, 1)
+
+
+@attrs.frozen
+class RejectedUnit:
+    """A rejected register row, as far as it could be read.
+
+    ``values`` holds the population columns that were read (a flag as
+    ``True``/``False``, a code, or ``None`` when empty); ``unreadable`` names
+    the columns that could not be (a whole misaligned row: every column).
+    """
+
+    table: str
+    row: int
+    unit: str | None
+    values: Mapping[str, str | bool | None] = attrs.field(factory=dict)
+    registered: dt.date | None = None
+    closed: dt.date | None = None
+    unreadable: frozenset[str] = frozenset()
+
+    def could_be(self, column: str, allowed: Sequence[str | bool]) -> tuple[bool, bool]:
+        """(may hold one of ``allowed``, surely does) in a population column."""
+        if column in self.unreadable:
+            return True, False
+        value = self.values.get(column, False if column in FLAGS else None)
+        return value in allowed, value in allowed
+
+    def could_be_active(self, start: dt.date, end: dt.date) -> tuple[bool, bool]:
+        """(may be registered and open in the window, surely is)."""
+        dates = ("registered", "closed")
+        if any(d in self.unreadable for d in dates):
+            return True, False
+        active = ((self.registered is None or self.registered <= end)
+                  and (self.closed is None or self.closed >= start))
+        return active, active
+
+
+@attrs.frozen
+class RejectedInspection:
+    """A rejected log row of a unit the register holds: an inspection it may have
+    had. ``date`` is ``None`` when unreadable or doubtful (any year);
+    ``unreadable`` names the columns that could not be read (kind, result)."""
+
+    table: str
+    row: int
+    unit: str
+    date: dt.date | None = None
+    kind: str | None = None
+    result: str | None = None
+    unreadable: frozenset[str] = frozenset()
+
+    def could_count(self, query: RecordQuery) -> bool:
+        spec = query.spec
+        if self.date is not None and not query.start <= self.date <= query.end:
+            return False
+        return all(column in self.unreadable or value is None or getattr(self, column) in value
+                   for column, value in (("kind", spec.kinds), ("result", spec.results)))
+
+
+@attrs.frozen
+class _Doubt:
+    """One row that could change a count: the states it may be in (each a
+    (Δtotal, Δmeeting)), and the pair already counted for it."""
+
+    states: frozenset[tuple[int, int]]
+    counted: tuple[int, int]
+    kind: str  # "register" or "log"
+    rows: tuple[int, ...]
+
+
+@attrs.frozen
+class Doubts:
+    """The rows an evaluation rejected, ready to bound each query's counts."""
+
+    units: tuple[RejectedUnit, ...] = ()
+    inspections: Mapping[str, tuple[RejectedInspection, ...]] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, units: Iterable[RejectedUnit], inspections: Iterable[RejectedInspection]
+           ) -> Doubts:
+        by_unit: dict[str, list[RejectedInspection]] = {}
+        for inspection in inspections:
+            by_unit.setdefault(inspection.unit, []).append(inspection)
+        return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()})
+
+    def __bool__(self) -> bool:
+        return bool(self.units or self.inspections)
+
+    def of_query(self, query: RecordQuery, district: str | None, counts: Counts
+                 ) -> list[_Doubt]:
+        """The doubts about one query's counts (in a district, or the whole)."""
+        found: list[_Doubt] = []
+        spec = query.spec
+        for unit in self.units:
+            if district is not None and unit.values.get("district") != district \
+                    and "district" not in unit.unreadable:
+                continue
+            may, sure = unit.could_be_active(query.start, query.end)
+            for column, allowed in spec.population:
+                could, surely = unit.could_be(column, allowed)
+                may, sure = may and could, sure and surely
+            if not may:
+                continue
+            states = set() if sure else {_OUT}
+            if spec.flag is not None and spec.flag not in unit.unreadable:
+                states.add(_MEET if unit.values.get(spec.flag) else _FAIL)
+            else:
+                states |= {_FAIL, _MEET}
+            found.append(_Doubt(frozenset(states), _OUT, "register", (unit.row,)))
+        if spec.needs_log and self.inspections and counts.total > counts.meeting:
+            for failing in counts.units():
+                rows = [i.row for i in self.inspections.get(failing.unit, ())
+                        if i.could_count(query)]
+                # A failing unit that its rejected rows could bring to the number wanted.
+                if rows and failing.more is not None and len(rows) >= failing.more:
+                    found.append(_Doubt(frozenset({_FAIL, _MEET}), _FAIL, "log", tuple(rows)))
+        return found
+
+
+def _reachable(base: tuple[int, int], doubts: Sequence[_Doubt], limit: int
+               ) -> set[tuple[int, int]] | None:
+    """Every (total, meeting) the doubts can reach from ``base`` (without what
+    they were counted as); ``None`` beyond ``limit`` pairs."""
+    pairs = {(base[0] - sum(d.counted[0] for d in doubts),
+              base[1] - sum(d.counted[1] for d in doubts))}
+    for doubt in doubts:
+        pairs = {(t + s[0], m + s[1]) for t, m in pairs for s in doubt.states}
+        if len(pairs) > limit:
+            return None
+    return pairs
+
+
+def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int, int]]:
+    """The lowest and the highest share the doubts can reach, and the smallest
+    population: a one-sided threshold on ``100 * meeting / total`` is decided
+    by them (a failing unit never raises the share, a meeting one never lowers it)."""
+    total = base[0] - sum(d.counted[0] for d in doubts)
+    meeting = base[1] - sum(d.counted[1] for d in doubts)
+    low, high, small = [total, meeting], [total, meeting], [total, meeting]
+    for doubt in doubts:
+        for target, order in ((low, (_FAIL, _OUT, _MEET)), (high, (_MEET, _OUT, _FAIL)),
+                              (small, (_OUT, _FAIL, _MEET))):
+            state = next(s for s in order if s in doubt.states)
+            target[0] += state[0]
+            target[1] += state[1]
+    return [(low[0], low[1]), (high[0], high[1]), (small[0], small[1])]
+
+
+def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
+    """``2 rejected register rows``, and ``rows 7, 19`` (``register row 7; log
+    rows 4, 9`` when both tables have some)."""
+    zh, en, zh_where, en_where = [], [], [], []
+    found = {kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
+             for kind in ("register", "log")}
+    both = all(found.values())
+    for kind, zh_kind in (("register", "登记册"), ("log", "检查记录")):
+        rows = found[kind]
+        if not rows:
+            continue
+        shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
+        plural = "s" if len(rows) != 1 else ""
+        en.append(f"{len(rows)} rejected {kind} row{plural}")
+        zh.append(f"{zh_kind}中被拒收的 {len(rows)} 行")
+        en_where.append(f"{kind + ' ' if both else ''}row{plural} {shown}")
+        zh_where.append(f"{zh_kind if both else ''}第 {shown} 行")
+    return (Text("和".join(zh), " and ".join(en)),
+            Text(";".join(zh_where), "; ".join(en_where)))
+
+
+def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
+                  doubts: Sequence[_Doubt], district: str | None) -> Result:
+    """`judge_counts`, for every combination of what the doubtful rows could be."""
+    read = judge_counts(rulebook, query, counts, district)
+    if not doubts or query.unknown is not None:
+        return _with_rows(read, doubts) if doubts else read
+    rule = rulebook[query.rule]
+    stood = rule.at(dt.date(query.year, 12, 31)) or rule
+    base = (counts.total, counts.meeting)
+    one_sided = stood.target is not None and stood.target.op in (">=", ">", "<=", "<")
+    pairs = set(_extremes(base, doubts)) if one_sided else _reachable(base, doubts, 400)
+    verdicts: dict[Verdict, tuple[int, int]] = {}
+    for total, meeting in sorted(pairs or ()):
+        if total == 0:
+            verdicts[Verdict.UNKNOWN] = (total, meeting)
+            break
+        verdicts.setdefault(judge_counts(rulebook, query, Counts(total, meeting),
+                                         district).verdict, (total, meeting))
+    rows = _rows(doubts)
+    if len(verdicts) == 1 and Verdict.UNKNOWN not in verdicts:
+        # Every combination agrees: the result as read, or (when the read counts
+        # alone are no combination, say an empty population) at one that is.
+        if read.verdict in verdicts:
+            return _with_rows(read, doubts)
+        [(total, meeting)] = verdicts.values()
+        return _with_rows(judge_counts(rulebook, query, Counts(total, meeting), district),
+                          doubts)
+    totals = sorted({t for t, _ in pairs}) if pairs else []
+    meetings = sorted({m for _, m in pairs}) if pairs else []
+    bounds = Text("", "")
+    if totals:
+        bounds = Text(f";范围内 {totals[0]}–{totals[-1]} 个单位,其中 {meetings[0]}–"
+                      f"{meetings[-1]} 个符合;读取到的:{read.reason.zh}",
+                      f"; {totals[0]} to {totals[-1]} units in the population, {meetings[0]} "
+                      f"to {meetings[-1]} meeting it; as read: {read.reason.en}")
+    what, where = rows
+    reason = Text(f"无法判定:{what.zh}可能改变结论({where.zh}){bounds.zh}",
+                  f"unknown: {what.en} could change this ({where.en}){bounds.en}")
+    return _with_rows(Result(read.rule, read.year, Verdict.UNKNOWN, reason, district,
+                             years=read.years, population=counts.total, meeting=None),
+                      doubts)
+
+
+def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
+    refs = tuple(sorted({(d.kind, r) for d in doubts for r in d.rows}))
+    return attrs.evolve(result, rejected_rows=refs) if refs else result
+
+
+def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
+              counts_of: Callable[[RecordQuery], Mapping[str | None, Counts]],
+              districts: Iterable[str], tables: tuple[Reconciliation, ...],
+              progress: Callable[[str, int], None] | None = None,
+              doubts: Doubts | None = None) -> Evaluation:
+    """Every engine's last step: each query's counts (``counts_of``), for the
+    whole register and each district, judged with `judge_counts` at every
+    combination of what the rejected rows (``doubts``) could be, as one
+    evaluation with the tables' reconciliations."""
+    queries = list(queries)
+    districts = list(districts)
+    results: list[Result] = []
+    for done, query in enumerate(queries, start=1):
+        counted = counts_of(query)
+        rule = rulebook[query.rule]
+        # Districts are judged on the rules that apply to them (a rule's scope).
+        for district in (None, *(d for d in districts if rule.in_district(d) is not None)):
+            counts = counted.get(district, Counts(0, 0))
+            if doubts:
+                found = doubts.of_query(query, district, counts)
+                result = judge_bounded(rulebook, query, counts, found, district)
+            else:
+                result = judge_counts(rulebook, query, counts, district)
+            results.append(attrs.evolve(result, source="records"))
+        if progress is not None:
+            progress(f"rules × years judged of {len(queries)}", done)
+    return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
+
+
+def doubtful_dates(rows: Iterable[tuple[str, int, dt.date]], until: dt.date, declared: bool
+                   ) -> tuple[list[int], Text | None]:
+    """The rows (of ``(unit, row, date)``) dated after the log's end (``until``,
+    declared or today): their row numbers, and a note saying so."""
+    late = sorted(row for _, row, date in rows if date > until)
+    if not late:
+        return [], None
+    shown = ", ".join(map(str, late[:10])) + (", …" if len(late) > 10 else "")
+    what = ("声明的截止日期", "the log's declared end") if declared else ("今天", "today")
+    return late, Text(f"{len(late)} 行检查日期晚于{what[0]} {until},"
+                      f"视为可疑日期、拒收(第 {shown} 行)",
+                      f"{len(late)} log rows dated after {what[1]} {until}: rejected as doubtful "
+                      f"dates, not counted and not extending the log's reach (rows {shown})")
+

@@ -1,0 +1,180 @@
+"""Rows of tables judged in place that qrules would reject: found in SQL, read
+in Python.
+
+A table in a database holds rows that a reader would reject (a text date that
+does not parse, a flag that is neither yes nor no, a code outside its set, a
+date after the log's end). The generated SQL finds them (`rejected_register`,
+`rejected_log`) and leaves them out of the counts; this module fetches them,
+with the row number a reader gives them (the first row is row 1), and reads
+them with the readers' own code (`read_register`, `read_log`), so that each is
+rejected for the reason a file reader gives and bounds the counts exactly as
+on the reference engine (`qrules._doubts`). Nothing is fetched from clean
+tables but one count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sqlglot import exp
+
+from .._doubts import RejectedInspection, RejectedUnit
+from .._errors import DataError, Problem
+from .._model import Text
+from .._records import ColumnMapping, Register, UnitRecord, fetched_rows, read_log, read_register
+from .._records_engine import without_doubtful_dates
+from .._recordspec import FLAGS
+from ._builders import number, rejected_log, rejected_register, usable
+from ._holdings import plain_counts
+
+if TYPE_CHECKING:
+    from .sql import Database, Table
+
+__all__ = ["LIMIT", "Rejections", "rejections"]
+
+#: At most this many rejected rows of a table are read; more is a `DataError`.
+LIMIT = 100_000
+_ROW = "qrules_row"
+
+
+@attrs.frozen
+class Rejections:
+    """The rows of a register and a log table that qrules rejects, read."""
+
+    register_rows: int = 0
+    log_rows: int = 0
+    units: tuple[RejectedUnit, ...] = ()
+    inspections: tuple[RejectedInspection, ...] = ()
+    register_problems: tuple[Problem, ...] = ()
+    log_problems: tuple[Problem, ...] = ()
+    log_notes: tuple[Text, ...] = ()
+    #: The tables are to be counted as they are, watched (see `rejections`).
+    watched: bool = False
+    #: The tables' `plain_counts`, when read and still true of what is counted.
+    plain: tuple[Any, ...] | None = None
+
+
+def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
+    found = exp.select(number(1)).from_(table.ref(alias)).where(where).limit(LIMIT + 1)
+    return exp.select(exp.Count(this=exp.Star())).from_(found.subquery("x"))
+
+
+def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
+    """The table's columns qrules reads, as stored, and each row's number (in the
+    order a scan gives them, as `read_register` numbers a table's rows)."""
+    columns = [exp.column(stored, alias, quoted=True) for stored in
+               dict.fromkeys(table.columns.values())]
+    window = exp.Window(this=exp.RowNumber())
+    if dialect == "spark":  # Spark numbers rows only over an order: the scan's
+        window = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
+            exp.Ordered(this=exp.Anonymous(this="monotonically_increasing_id"))]))
+    numbered = exp.alias_(window, _ROW)
+    return exp.select(*columns, numbered).from_(table.ref(alias))
+
+
+def _fetch(database: Database, table: Table, where: exp.Expr, alias: str,
+           extra: Sequence[exp.Expr] = ()) -> tuple[list[str], list[Sequence[Any]]]:
+    inner = _numbered(table, alias, database.dialect).subquery(alias)
+    stored = list(dict.fromkeys(table.columns.values()))
+    query = (exp.select(*(exp.column(c, alias, quoted=True) for c in stored),
+                        exp.column(_ROW, alias), *extra)
+             .from_(inner).where(where).order_by(exp.column(_ROW, alias)))
+    return stored, list(database.fetch(query.sql(dialect=database.dialect)))
+
+
+def rejections(database: Database, register: Table, log: Table | None,
+               mapping: ColumnMapping, *, strict: bool = False, watch: bool = True
+               ) -> Rejections:
+    """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
+
+    With ``watch``, a table is checked row by row here only when its plain
+    counts and latest date (which a database answers from its statistics) show
+    rows to reject, or its dates are text; otherwise `Rejections.watched` says
+    that its codes, flags and markers are to be checked in the key check's pass
+    (`Table.watched`), and this is called again with ``watch=False`` if they
+    show any.
+    """
+    dialect = database.dialect
+
+    row = plain_counts(database, register, log)
+    text_dates = any(register.has(c) and register.type(c) == "text"
+                     for c in ("registered", "closed"))
+    watched = watch and len(set(row[:3])) == 1 and not text_dates
+    if log is not None:
+        total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
+        watched = watched and total == with_unit == dates and log.type("date") != "text" \
+            and (last is None or log.until is None or _day(last) <= log.until)
+    if watched:
+        return Rejections(watched=True, plain=row)
+    found = [int(database.fetch(_limited(register, rejected_register(register), "r")
+                                .sql(dialect=dialect))[0][0])]
+    if log is not None:
+        found.append(int(database.fetch(_limited(log, rejected_log(log), "l")
+                                         .sql(dialect=dialect))[0][0]))
+    if not any(found):
+        return Rejections()
+    for table, many in zip((register, log), found, strict=False):
+        if table is not None and many > LIMIT:
+            raise DataError(table.name, [Problem(
+                table.name, f"more than {LIMIT:,} rows that qrules rejects",
+                hint="read the rejections with qrules.read_register / read_log on a sample, "
+                     "and fix the table's types or values")])
+    result = Rejections()
+    if found[0]:
+        header, rows = _fetch(database, register, rejected_register(register), "r")
+        read = read_register(fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]),
+                             mapping=mapping)
+        accepted = tuple(_unit_rejected(register, u) for u in read.units)
+        problems = read.problems + tuple(
+            Problem(register.name, "a text value that is read in a database table only in "
+                    "its plain form (a date YYYY-MM-DD; a flag one of the words of "
+                    "docs/records.md)", where=f"row {u.row}",
+                    hint="cast the column to DATE or BOOLEAN") for u in read.units)
+        result = attrs.evolve(result, register_rows=found[0],
+                              units=read.rejected + accepted, register_problems=problems)
+    if log is not None and len(found) > 1 and found[1]:
+        known = exp.alias_(log.column("unit", "l").isin(query=exp.select(
+            register.column("unit", "r")).from_(register.ref("r")).where(usable(register))),
+            "qrules_known")
+        header, rows = _fetch(database, log, rejected_log(log), "l", [known])
+        position = header.index(log.columns["unit"])
+        known_units = {str(r[position]) for r in rows if r[-1]}
+        units = Register(register.name, tuple(UnitRecord(u, "", "") for u in known_units), 0)
+        read_rows = [(r[-2], r[:-2]) for r in rows]
+        logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
+        until = log.until or dt.date.today()
+        logged = without_doubtful_dates(logged, until, log.until is not None)
+        readable = tuple(RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
+                         for i in logged.inspections)
+        log_problems = logged.problems + tuple(
+            Problem(log.name, f"read as {i.date} by qrules, but a text date is read in a "
+                              "database table only as YYYY-MM-DD", where=f"row {i.row}",
+                    key="date", hint="cast the column to DATE") for i in logged.inspections)
+        result = attrs.evolve(result, log_rows=found[1],
+                              inspections=logged.rejected + readable,
+                              log_problems=log_problems,
+                              log_notes=tuple(n for n in logged.notes if "doubtful" in n.en))
+    if strict:
+        every = [*result.register_problems, *result.log_problems]
+        raise DataError(register.name if result.register_problems else every[0].file, every)
+    return result
+
+
+def _day(value: object) -> dt.date:
+    """A database's latest date (a TIMESTAMP's date)."""
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
+
+
+def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
+    """A row the readers read but the SQL cannot (a date or flag in a text form
+    other than the plain one): its text dates and flags are unknown."""
+    text = frozenset(c for c in ("registered", "closed", *FLAGS)
+                     if register.has(c) and register.type(c) == "text")
+    values: dict[str, str | bool | None] = {
+        "category": unit.category, "risk_level": unit.risk_level, "size": unit.size,
+        "district": unit.district, **{f: f in unit.flags for f in FLAGS}}
+    return RejectedUnit(register.name, unit.row, unit.unit, values, unit.registered,
+                        unit.closed, text)
