@@ -93,12 +93,20 @@ def test_the_rulebook_may_name_every_district(mini_copy: Path) -> None:
     assert "no row for 丙区" in result.reason.en
 
 
-def test_a_rate_is_recomputed_from_summed_counts_never_averaged(mini: qrules.Rulebook) -> None:
+@pytest.fixture
+def two_districts(mini_copy: Path) -> qrules.Rulebook:
+    """The mini rulebook, listing its city's two districts."""
+    _list_districts(mini_copy)
+    return qrules.load(mini_copy)
+
+
+def test_a_rate_is_recomputed_from_summed_counts_never_averaged(
+        two_districts: qrules.Rulebook) -> None:
     # 99 % and 98 % average to 98.5 (met), but 1079 of 1100 is 98.09 % (not met).
     rows = [("passed", "甲区", 99), ("sampled", "甲区", 100),
             ("passed", "乙区", 980), ("sampled", "乙区", 1000),
             ("pass_rate", "甲区", 99), ("pass_rate", "乙区", 98)]
-    [result] = _judge(mini, "pass-rate", _dataset(*rows))
+    [result] = _judge(two_districts, "pass-rate", _dataset(*rows))
     assert result.verdict is Verdict.NOT_MET
     assert result.observed == Fraction(100 * 1079, 1100)
     assert [d.measure for d in result.derived] == ["passed", "sampled"]
@@ -125,6 +133,22 @@ def test_a_city_row_its_districts_contradict_is_said(yantai: qrules.Rulebook) ->
     assert [note.en for note in evaluation.notes] == [expected]
     assert json.loads(evaluation_json(evaluation))["notes"] == [expected]
     assert f"note: {expected}" in evaluation_table(evaluation)
+
+
+def test_a_sum_of_the_districts_a_dataset_names_is_the_least_the_city_can_be(
+        yantai: qrules.Rulebook, mini: qrules.Rulebook) -> None:
+    # Yantai lists no districts: the three a dataset names may be only some of
+    # the city's. 42 < 50 is no "not met" (the others may add 8); a rate from
+    # the summed counts of some districts is no city rate.
+    [result] = _judge(yantai, BRANDS, _dataset(*OFFICE[:2]))
+    assert (result.verdict, result.observed) == (Verdict.UNKNOWN, 42)
+    assert "the rulebook does not list its districts" in result.reason.en
+    assert "规则集未列出全部区县" in result.reason.zh
+    rows = [("passed", "甲区", 99), ("sampled", "甲区", 100),
+            ("passed", "乙区", 980), ("sampled", "乙区", 1000)]
+    [result] = _judge(mini, "pass-rate", _dataset(*rows))
+    assert result.verdict is Verdict.UNKNOWN
+    assert "may not have reported" in result.reason.en
 
 
 def test_a_city_row_above_some_districts_sum_is_no_contradiction(
@@ -170,9 +194,19 @@ quote = "导入先进质量管理模式企业≥300家"
 '''
 
 
+def _list_districts(folder: Path) -> None:
+    """Make the rulebook in ``folder`` list its city's two districts, 甲区 and 乙区."""
+    plan = folder / "plan.toml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace('status = "draft"\n',
+                                 'status = "draft"\ndistricts = ["甲区", "乙区"]\n', 1),
+                    encoding="utf-8")
+
+
 @pytest.fixture
 def scoped(mini_copy: Path) -> qrules.Rulebook:
     (mini_copy / "scoped.toml").write_text(RULE, encoding="utf-8")
+    _list_districts(mini_copy)
     return qrules.load(mini_copy)
 
 

@@ -621,3 +621,50 @@ def test_an_impossible_figure_in_a_wide_sheet_is_refused_at_its_cell(
                                "'2025年') in 2025")
     assert shown[1].startswith("wide.xlsx, row 4, column '2025年': "
                                "food_safety_sampling_pass_rate = 150 in 2025 is outside")
+
+
+@pytest.mark.parametrize("city", ["全市", "合计", "Total"])
+def test_a_city_total_beside_the_districts_is_the_city(
+        tmp_path: Path, yantai: qrules.Rulebook, city: str) -> None:
+    # Read as a fourth district, the sheet's total was summed with the districts
+    # it totals: 84 "met" against >= 50, where the city reports 42.
+    brands = "provincial_high_end_brand_enterprises"
+    wide = write_csv(tmp_path / "wide.csv",
+                     [["measure", "year", "芝罘区", "莱山区", "福山区", city],
+                      [brands, 2025, 12, 20, 10, 42]])
+    long = write_csv(tmp_path / "long.csv", [["district", "measure", "year", "value"],
+                                             [city, brands, 2025, 42],
+                                             ["芝罘区", brands, 2025, 12],
+                                             ["莱山区", brands, 2025, 20],
+                                             ["福山区", brands, 2025, 10]])
+    for path in (wide, long):
+        dataset = qrules.read_dataset(path, yantai)
+        assert (brands, 2025, None, 42) in observed(dataset)
+        rules = yantai.select(ids=["provincial-high-end-brand-enterprises-brands-paragraph"])
+        [city_result] = [r for r in yantai.evaluate(dataset, rules=rules).results
+                         if r.district is None]
+        assert (city_result.verdict, city_result.observed) == (qrules.Verdict.NOT_MET, 42)
+
+
+def test_an_xlsx_percent_cell_is_the_percentage_it_shows(
+        tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    # Excel keeps a cell showing 98.5% as 0.985: read bare, 0.985 % was "not met"
+    # against >= 98 (gap 97.015). A "%" in quotes is a literal sign and scales nothing.
+    rate = "agricultural_product_monitoring_pass_rate"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["year", "measure", "value"])
+    sheet.append([2024, rate, 0.985])
+    sheet.append([2025, rate, 98.5])
+    sheet.append([2023, "quality_strong_counties", 1])
+    sheet["C2"].number_format = "0.0%"
+    sheet["C3"].number_format = '0.0"%"'
+    sheet["C4"].number_format = "0%"
+    book.save(tmp_path / "pct.xlsx")
+    with pytest.raises(qrules.DataError, match="quality_strong_counties"):
+        qrules.read_dataset(tmp_path / "pct.xlsx", yantai)  # 100% of a count
+    sheet.delete_rows(4)
+    book.save(tmp_path / "pct.xlsx")
+    dataset = qrules.read_dataset(tmp_path / "pct.xlsx", yantai)
+    assert observed(dataset) == {(rate, 2024, None, Fraction(197, 2)),
+                                 (rate, 2025, None, Fraction(197, 2))}

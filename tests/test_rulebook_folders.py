@@ -190,3 +190,24 @@ def test_the_limits_are_those_documented() -> None:
     page = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     assert f"| {_limits.MAX_RULEBOOK_FILE_BYTES // 2**20} MiB |" in page
     assert f"| {_limits.MAX_RULEBOOK_FILES:,} |" in page
+
+
+def test_a_sample_that_is_a_symlink_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    shutil.copytree(ROOT / "rules" / "yantai-2023-2025", folder)
+    samples = folder / "samples"
+    for sample in samples.glob("*.csv"):
+        sample.unlink()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("year,measure,value\n2025,food_safety_sampling_pass_rate,99\n",
+                      encoding="utf-8")
+    (samples / "figures.csv").symlink_to(secret)
+    code, _, err = run("check", str(folder), "--sample")
+    assert code == 2
+    assert "has these samples" in err
+    records = samples / "records"
+    (records / "register.csv").unlink()
+    (records / "register.csv").symlink_to(secret)
+    code, _, err = run("check", str(folder), "--register", "sample", "--log", "sample")
+    assert code == 2
+    assert "no such sample" in err

@@ -527,12 +527,43 @@ class _Judge:
         derived, said = self.from_districts(year, needed | expand, values)
         for note in [*([] if notes is None else [notes]), *said]:
             reason = _joined(reason, note)
-        doubt = self.two_readings(year, expand, env, outcome, doubtful)
-        if doubt is not None:
+        partial = self.partial_sum(verdict, derived)
+        doubt = partial or self.two_readings(year, expand, env, outcome, doubtful)
+        if partial is not None:
+            verdict, reason, changes = Verdict.UNKNOWN, partial, ()
+        elif doubt is not None:
             verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
         return Result(rule, year, verdict, reason, self.district, observed,
                       self.gap(verdict, observed), changes, inputs, (year,),
                       scope=self.scope, derived=derived)
+
+    def partial_sum(self, verdict: Verdict, derived: Sequence[Derivation]) -> Text | None:
+        """Why a verdict on city values summed from districts does not hold, if it
+        does not. When the rulebook does not list its districts (``plan.toml``'s
+        ``districts``), the districts a dataset names may be only some of the
+        city's, so a sum is the least the city's value can be (the others can
+        only add to a count). A verdict holds for every reading then only when
+        the rule is a count's own "at least" target, met by the sum already;
+        anything else on a partial sum is unknown, and this says why."""
+        if not derived or self.rulebook.districts:
+            return None
+        rule = self.rule
+        own = rule.measure.id
+        target = rule.target
+        if (verdict is Verdict.MET and target is not None and target.op in (">=", ">")
+                and rule.requirement.names == {own} and rule.measure.lower >= 0
+                and all(d.measure == own for d in derived)):
+            return None
+        names = sorted({n for d in derived for n in d.districts})
+        return Text(
+            f"全市数值由数据所列的 {len(names)} 个区县({'、'.join(names)})合计得出;"
+            "规则集未列出全部区县,可能另有区县未报告:只有已达到“不低于”目标的计数合计可以判定"
+            "(在 plan.toml 的 districts 中列出全部区县,或报告全市数值)",
+            f"the city's value is summed from the {len(names)} districts the dataset names "
+            f"({', '.join(names)}); the rulebook does not list its districts, so others may "
+            "not have reported: only a count's sum that already meets an 'at least' target "
+            "can be judged (list every district in plan.toml's districts, or report the "
+            "city's figure)")
 
     def from_districts(self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
                        ) -> tuple[tuple[Derivation, ...], list[Text]]:
@@ -685,6 +716,9 @@ class _Judge:
             reason = self.reason(outcome, observed, years[-1], tuple(years), totals, frozenset())
         for note in said:
             reason = _joined(reason, note)
+        partial = self.partial_sum(verdict, derived)
+        if partial is not None:
+            verdict, reason = Verdict.UNKNOWN, partial
         return Result(rule, years[-1], verdict, reason, self.district, observed,
                       self.gap(verdict, observed), (), inputs, tuple(years),
                       scope=self.scope, derived=tuple(derived))

@@ -60,6 +60,10 @@ _SHOWN = frozenset({"name", "unit", "名称", "单位"})
 #: How far down a sheet its header is looked for (a title row or two above it).
 _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
+#: What a sheet writes for the whole city in its district column (or over a
+#: column of a sheet with a column per district): read as the city, never as one
+#: more district (summed with the districts, it counted the city twice).
+_CITY = ("全市", "全市合计", "市合计", "合计", "总计", "city", "whole city", "total")
 
 
 def figures_mapping(mapping: MappingInput) -> FiguresMapping:
@@ -81,6 +85,9 @@ def _key(text: str) -> str:
     (full-width or not), so that ``质量强县（市、区）`` is ``质量强县(市区)``."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+
+
+_CITY_KEYS = frozenset(map(_key, _CITY))
 
 
 class MeasureNames:
@@ -293,7 +300,8 @@ class _Reader:
         text = cell_text(value)
         if text is None:
             return None
-        return self.figures.districts.get(text, text) or None
+        district = self.figures.districts.get(text, text)
+        return None if not district or _key(district) in _CITY_KEYS else district
 
     def add(self, measure: Measure, year: int, district: str | None, number: int,
             position: int, raw: object, where: str) -> None:

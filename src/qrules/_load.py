@@ -60,7 +60,7 @@ from ._model import (
 from ._quotes import quote_mismatches
 from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
-__all__ = ["load", "rulebook_names", "shipped_rulebooks"]
+__all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
 
 SCHEMA_VERSION = 1
 PLAN_FILE = "plan.toml"
@@ -97,6 +97,19 @@ def shipped_rulebooks() -> dict[str, Path]:
             if (folder / PLAN_FILE).is_file():
                 found.setdefault(folder.name, folder)
     return found
+
+
+def sample_files(rulebook: Rulebook, *parts: str) -> list[Path]:
+    """The sample files in a rulebook's ``samples/`` folder (or a folder below
+    it, ``parts``), sorted: only plain files, and no folder on the way a
+    symbolic link, so that a rulebook from elsewhere cannot have qrules read a
+    file outside it as its sample (docs/security.md)."""
+    root = Path(rulebook.path)
+    folder = root.joinpath("samples", *parts)
+    steps = [root.joinpath("samples", *parts[:i]) for i in range(len(parts) + 1)]
+    if any(step.is_symlink() or not step.is_dir() for step in steps):
+        return []
+    return sorted(p for p in folder.iterdir() if not p.is_symlink() and p.is_file())
 
 
 def rulebook_names() -> list[str]:

@@ -11,6 +11,7 @@ from typing import TextIO
 from ._decisions import InputDigest, file_digest
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
+from ._load import sample_files
 from ._model import Rule, Rulebook
 from ._records import parse_date, read_log, read_register
 from ._records_engine import evaluate_records
@@ -103,11 +104,11 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
     """A path or URL as given, or a file of the rulebook's ``samples/records/``."""
     if value is None or not (value == "sample" or value.startswith("sample:")):
         return value
-    folder = Path(rulebook.path) / "samples" / "records"
+    samples = sample_files(rulebook, "records")
     wanted = SAMPLE_FILES[kind] if value == "sample" else value.removeprefix("sample:")
-    chosen = [p for p in sorted(folder.glob("*")) if wanted in (p.name, p.stem)]
+    chosen = [p for p in samples if wanted in (p.name, p.stem)]
     if len(chosen) != 1:
-        names = ", ".join(p.name for p in sorted(folder.glob("*"))) or "none"
+        names = ", ".join(p.name for p in samples) or "none"
         raise DataError(value, [Problem(value, f"rulebook {rulebook.id!r} has no such sample",
                                         hint=f"its records samples: {names}")])
     return str(chosen[0])

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -392,7 +393,8 @@ def from_xlsx(path: Path, sheet: str | None) -> Table:
         raise DataError(str(path), [Problem(path.name, f"no sheet {sheet!r}",
                                             hint=suggest(sheet, book.sheetnames))])
     title = sheet if sheet is not None else book.sheetnames[0]
-    rows: Iterator[Sequence[object]] = book[title].iter_rows(values_only=True)
+    rows: Iterator[Sequence[object]] = (
+        tuple(map(_shown_value, row)) for row in book[title].iter_rows())
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
     header = [header_text(c) for c in next(rows, ())]
@@ -407,6 +409,25 @@ def from_xlsx(path: Path, sheet: str | None) -> Table:
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
     return Table(name, header, body())
+
+
+def _shown_value(cell: Any) -> object:
+    """A cell's saved value, a number in a percent format as the percentage it
+    shows: Excel keeps 98.5 % as 0.985, which read bare is 0.985 %."""
+    value = cell.value
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and _percent_format(getattr(cell, "number_format", None) or "")):
+        if isinstance(value, float) and not math.isfinite(value):
+            return value
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return f"{number.scaleb(2):f}%"
+    return value
+
+
+def _percent_format(number_format: str) -> bool:
+    """Whether an Excel number format shows its number times 100 with ``%`` (a
+    ``%`` in quotes or after a backslash is a literal sign, and scales nothing)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
 
 
 def _with_formulas(values: Iterable[Sequence[object]], texts: Iterable[Sequence[object]]

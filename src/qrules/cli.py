@@ -52,7 +52,7 @@ from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
-from ._load import load, rulebook_names
+from ._load import load, rulebook_names, sample_files
 from ._measures import measures_text, template_rows, write_template
 from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
@@ -463,8 +463,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
     if args.sample is not None:
         if args.data:
             raise _usage("give a dataset or --sample, not both")
-        samples = sorted(p for p in (Path(rulebook.path) / "samples").glob("*")
-                         if p.suffix in (".csv", ".json"))
+        samples = [p for p in sample_files(rulebook) if p.suffix in (".csv", ".json")]
         wanted = args.sample
         chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
