@@ -116,3 +116,20 @@ def postgres(postgres_url: str) -> Iterator[Any]:
         _unavailable("psycopg is not installed (pip install 'qrules-plan[postgres]')")
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         yield connection
+
+
+def assert_stored_failures(written: list[tuple[Any, ...]], expected: Any) -> None:
+    """Rows written by ``failing_units_to`` (rule, year, unit, name, district)
+    are every unit that does not meet a rule in a year the log decides (also
+    when the rule is met as a whole): exactly the ones the reference engine
+    lists where the rule is not met."""
+    from qrules import Verdict  # noqa: PLC0415
+
+    listed = sorted((r.rule.id, r.year, u.unit, u.name, u.district) for r in expected
+                    if r.district is None for u in r.failing_units)
+    decided = {(r.rule.id, r.year): r.verdict for r in expected
+               if r.district is None and r.verdict is not Verdict.UNKNOWN}
+    assert all((row[0], row[1]) in decided for row in written)
+    assert sorted(row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET) \
+        == listed
+    assert listed

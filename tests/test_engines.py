@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ from hypothesis import strategies as st
 import qrules
 from qrules import Verdict
 from qrules.engines import default_engine, evaluate_tables, sql_for
+from qrules.engines import sql as sql_module
 from qrules.engines.sql import Connection, Summary, Table, evaluate, summarize
 
-from .conftest import ROOT, SAMPLES, run
+from .conftest import ROOT, SAMPLES, assert_stored_failures, run
 from .records_strategies import records, unit, visit
 
 
@@ -263,6 +265,61 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     assert list(found) == list(_expected(yantai))
 
 
+def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> None:
+    # A second database attached as a catalog: catalog.schema.table, each part quoted.
+    connection = duckdb.connect()
+    connection.execute("ATTACH ':memory:' AS 市局")
+    connection.execute("CREATE SCHEMA 市局.office")
+    _fill(connection, "市局.office.", "?")
+    found = evaluate_tables(yantai, connection, register="市局.office.台账",
+                            log="市局.office.检查", mapping=MAPPING, by_district=True,
+                            log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+    query = sql_for(yantai, dialect="duckdb", register="市局.office.台账", log="市局.office.检查")
+    assert '"市局"."office"."台账"' in query
+
+
+def test_three_part_names_in_postgres(yantai: qrules.Rulebook, postgres: Any) -> None:
+    postgres.execute("DROP SCHEMA IF EXISTS office CASCADE")
+    postgres.execute("CREATE SCHEMA office")
+    _fill(postgres, "office.", "%s")
+    (database,) = postgres.execute("SELECT current_database()").fetchone()
+    found = evaluate_tables(yantai, postgres, register=f"{database}.office.台账",
+                            log=f"{database}.office.检查", mapping=MAPPING, by_district=True,
+                            log_until="2025-12-31")
+    assert list(found) == list(_expected(yantai))
+
+
+@pytest.mark.parametrize("name", ["a.b.c.d", "a..b", "a.b;DROP TABLE x", '"a".b', "1a.b"])
+def test_a_table_name_of_more_parts_or_other_characters_is_refused(
+        yantai: qrules.Rulebook, name: str) -> None:
+    with pytest.raises(qrules.DataError, match="not a table name"):
+        evaluate_tables(yantai, duckdb.connect(), register=name)
+
+
+def test_failing_units_written_to_a_table(yantai: qrules.Rulebook,
+                                           engine: tuple[str, Any]) -> None:
+    """``failing_units_to``: the failing units land in a new table where the
+    tables are (dbt's store_failures), the same units the results list otherwise."""
+    name, connection = engine
+    cursor = connection.cursor()
+    cursor.execute("DROP SCHEMA IF EXISTS office CASCADE")
+    cursor.execute("CREATE SCHEMA office")
+    _fill(connection, "office.", "%s" if name == "postgres" else "?")
+    options: dict[str, Any] = {"register": "office.台账", "log": "office.检查",
+                               "mapping": MAPPING, "by_district": True,
+                               "log_until": "2025-12-31"}
+    found = evaluate_tables(yantai, connection, failing_units_to="office.未达标", **options)
+    expected = _expected(yantai)
+    assert list(found) == [attrs.evolve(r, failing_units=()) for r in expected]
+    assert all(not r.failing_units for r in found)
+    cursor.execute('SELECT rule, year, unit, name, district FROM office."未达标"')
+    written = sorted(tuple(row) for row in cursor.fetchall())
+    assert_stored_failures(written, expected)
+    with pytest.raises(qrules.DataError):  # an existing table is not overwritten
+        evaluate_tables(yantai, connection, failing_units_to="office.未达标", **options)
+
+
 def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "
@@ -460,6 +517,9 @@ class Backwards:
         rows = list(self.database.fetch(sql))
         return rows[::-1] if "qrules_members" in sql else rows
 
+    def stream(self, sql: str) -> Iterator[Any]:
+        yield from self.fetch(sql)
+
     def columns(self, sql: str) -> list[tuple[str, str]]:
         return self.database.columns(sql)
 
@@ -483,6 +543,28 @@ def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook)
     assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
     with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
         evaluate(book, Backwards(database), register, log, **options)
+
+
+def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,
+                                               engine: tuple[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counting query's rows come from a cursor a batch at a time (here,
+    three rows a batch), never all at once with ``fetchall``."""
+    name, connection = engine
+    monkeypatch.setattr(sql_module, "_BATCH", 3)
+    fetched: list[str] = []
+    fetch = Connection.fetch
+
+    def spied(self: Connection, text: str) -> Any:
+        fetched.append(text)
+        return fetch(self, text)
+
+    monkeypatch.setattr(Connection, "fetch", spied)
+    visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
+    results = assert_same(book, *read(high_risk(12), visits), name, connection,
+                          rules=[book["twice"]], **FULL)
+    assert len(year(results, 2024).failing_units) == 12
+    assert not any("qrules_members" in text for text in fetched)
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

@@ -16,7 +16,7 @@ import pytest
 import qrules
 from qrules.engines import evaluate_tables
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, assert_stored_failures
 
 pytestmark = pytest.mark.skipif(os.environ.get("QRULES_SPARK") != "1",
                                 reason="Spark runs only when asked for: QRULES_SPARK=1")
@@ -24,10 +24,12 @@ pytestmark = pytest.mark.skipif(os.environ.get("QRULES_SPARK") != "1",
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     sql = pytest.importorskip("pyspark.sql")
+    warehouse = tmp_path_factory.mktemp("warehouse")
     session = (sql.SparkSession.builder.master("local[2]").appName("qrules-tests")
                .config("spark.ui.enabled", "false")
+               .config("spark.sql.warehouse.dir", str(warehouse))
                .config("spark.sql.shuffle.partitions", "2").getOrCreate())
     try:
         yield session
@@ -46,20 +48,231 @@ def test_spark_gives_the_reference_results(spark: Any) -> None:
         assert list(found) == list(expected)
 
 
-def test_spark_tables_are_judged_where_they_are(spark: Any) -> None:
-    yantai = qrules.load("yantai-2023-2025")
-    register = qrules.read_register(SAMPLES / "register.csv")
-    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+def _sample_views(spark: Any, register: str, log: str) -> None:
+    """The shipped sample's register and log as Spark reads the CSV files, typed."""
     (spark.read.option("header", True).option("dateFormat", "yyyy-MM-dd")
      .schema("unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
              "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
              "internet_bright_kitchen STRING, grid_supervision STRING")
-     .csv(str(SAMPLES / "register.csv")).createOrReplaceTempView("register"))
+     .csv(str(SAMPLES / "register.csv")).createOrReplaceTempView(register))
     (spark.read.option("header", True)
      .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
-     .csv(str(SAMPLES / "inspections.csv")).createOrReplaceTempView("inspections"))
+     .csv(str(SAMPLES / "inspections.csv")).createOrReplaceTempView(log))
+
+
+def test_spark_tables_are_judged_where_they_are(spark: Any) -> None:
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    _sample_views(spark, "register", "inspections")
     found = evaluate_tables(yantai, spark, by_district=True)
     assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
+
+
+def _high_risk_tables(spark: Any, name: str, register: str, log: str,
+                      units: list[tuple[Any, ...]], visits: list[tuple[Any, ...]]) -> None:
+    spark.createDataFrame(units, register).createOrReplaceTempView(f"{name}_register")
+    spark.createDataFrame(visits, log).createOrReplaceTempView(f"{name}_log")
+
+
+TWICE = "high-risk-catering-units-inspected-twice-yearly"
+
+
+def _twice(evaluation: qrules.Evaluation, year: int) -> qrules.Result:
+    [found] = [r for r in evaluation if r.rule.id == TWICE and r.year == year
+               and r.district is None]
+    return found
+
+
+def test_a_timestamp_log_is_read_by_its_dates(spark: Any) -> None:
+    """Issue 18's reproduction: an inspection on 31 December at 14:30 counts in
+    its year (a TIMESTAMP is read as its date), as the reference engine reads it."""
+    import datetime as dt  # noqa: PLC0415
+
+    _high_risk_tables(spark, "stamped", "unit STRING, category STRING, risk_level STRING",
+                      "unit STRING, date TIMESTAMP",
+                      [("U1", "catering", "high")],
+                      [("U1", dt.datetime(2024, 6, 1, 9)),
+                       ("U1", dt.datetime(2024, 12, 31, 14, 30)),
+                       ("U1", dt.datetime(2023, 12, 31, 23, 59))])
+    yantai = qrules.load("yantai-2023-2025")
+    found = evaluate_tables(yantai, spark, register="stamped_register", log="stamped_log",
+                            log_until="2024-12-31")
+    assert _twice(found, 2024).verdict is qrules.Verdict.MET
+    register = qrules.read_register([{"unit": "U1", "category": "catering",
+                                      "risk_level": "high"}])
+    log = qrules.read_log([{"unit": "U1", "date": d} for d in
+                           ("2024-06-01", "2024-12-31", "2023-12-31")], register)
+    expected = qrules.evaluate_records(yantai, register, log, log_until="2024-12-31")
+    assert [(r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in found] == [
+        (r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in expected]
+    # Without log_until, the log's reach is its last date (a date, not a timestamp).
+    assert _twice(evaluate_tables(yantai, spark, register="stamped_register",
+                                  log="stamped_log"), 2024).verdict is qrules.Verdict.MET
+
+
+def test_an_integer_date_is_refused_naming_the_cast(spark: Any) -> None:
+    _high_risk_tables(spark, "numbered", "unit STRING, category STRING, risk_level STRING, "
+                      "registered INT", "unit STRING, date DATE",
+                      [("U1", "catering", "high", 20200101)], [])
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(qrules.load("yantai-2023-2025"), spark, register="numbered_register",
+                        log="numbered_log")
+    message = str(raised.value)
+    assert "registered" in message
+    assert "INTEGER" in message
+    assert "CAST(registered AS DATE)" \
+        in message
+    assert len(message.splitlines()) <= 3
+
+
+def test_integer_codes_and_unit_ids_are_read_as_text(spark: Any) -> None:
+    """Integer unit ids in the log against text ones in the register, and integer
+    category and risk codes with a mapping: judged as the reference engine
+    judges the same values written as text."""
+    import datetime as dt  # noqa: PLC0415
+
+    _high_risk_tables(spark, "coded", "unit STRING, category INT, risk_level INT",
+                      "unit BIGINT, date DATE", [("7", 1, 3), ("8", 1, 1)],
+                      [(7, dt.date(2024, 3, 1)), (7, dt.date(2024, 4, 1)),
+                       (8, dt.date(2024, 1, 1))])  # the log covers 2024 from its start
+    mapping = {"register": {"codes": {"category": {"1": "catering"},
+                                      "risk_level": {"3": "high", "1": "low"}}}}
+    yantai = qrules.load("yantai-2023-2025")
+    found = evaluate_tables(yantai, spark, register="coded_register", log="coded_log",
+                            mapping=mapping, log_until="2024-12-31")
+    assert (_twice(found, 2024).verdict, _twice(found, 2024).population) == (qrules.Verdict.MET, 1)
+
+
+def test_a_text_date_in_the_register_is_parsed_or_rejected(spark: Any) -> None:
+    """``2020/1/1`` (Spark 3.5's non-ANSI cast makes it NULL): never a unit left
+    out silently; the row is read as the readers read it, or counted as
+    rejected, and the results it could change are unknown."""
+    import datetime as dt  # noqa: PLC0415
+
+    _high_risk_tables(spark, "texted", "unit STRING, category STRING, risk_level STRING, "
+                      "registered STRING", "unit STRING, date DATE",
+                      [("U1", "catering", "high", "2020/1/1"),
+                       ("U2", "catering", "high", "2020-01-01")],
+                      [("U1", dt.date(2024, 3, 1)), ("U1", dt.date(2024, 4, 1)),
+                       ("U2", dt.date(2024, 3, 1)), ("U2", dt.date(2024, 4, 1))])
+    yantai = qrules.load("yantai-2023-2025")
+    found = _twice(evaluate_tables(yantai, spark, register="texted_register",
+                                   log="texted_log", log_until="2024-12-31"), 2024)
+    assert found.population >= 1
+    assert found.verdict is qrules.Verdict.MET or (
+        found.verdict is qrules.Verdict.UNKNOWN and found.rejected_rows)
+
+
+def test_catalog_schema_table_names(spark: Any) -> None:
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    spark.sql("CREATE DATABASE IF NOT EXISTS office")
+    (spark.read.option("header", True)
+     .schema("unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
+             "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
+             "internet_bright_kitchen STRING, grid_supervision STRING")
+     .csv(str(SAMPLES / "register.csv")).write.mode("overwrite")
+     .saveAsTable("spark_catalog.office.register"))
+    (spark.read.option("header", True)
+     .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
+     .csv(str(SAMPLES / "inspections.csv")).write.mode("overwrite")
+     .saveAsTable("spark_catalog.office.inspections"))
+    found = evaluate_tables(yantai, spark, register="spark_catalog.office.register",
+                            log="spark_catalog.office.inspections", by_district=True)
+    assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
+
+
+def test_spark_errors_are_one_or_two_lines(spark: Any) -> None:
+    yantai = qrules.load("yantai-2023-2025")
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(yantai, spark, register="no_such_register", log="no_such_log")
+    message = str(raised.value)
+    assert "no_such_register" in message
+    assert len(message.splitlines()) <= 3
+    assert "Project" not in message
+    assert "Relation" not in message
+    with pytest.raises(qrules.QRulesError, match="needs a SparkSession, not a SparkContext"):
+        evaluate_tables(yantai, spark.sparkContext, engine="spark")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    with pytest.raises(qrules.QRulesError, match="needs a SparkSession, not a SparkContext"):
+        qrules.evaluate_records(yantai, register, None, engine="spark",
+                                connection=spark.sparkContext)
+
+
+def test_a_spark_error_in_a_query_is_one_line_and_keeps_the_plan_in_the_chain(
+        spark: Any) -> None:
+    from qrules._boundary import outside  # noqa: PLC0415
+
+    with pytest.raises(qrules.DataError) as raised, outside("<spark connection>"):
+        spark.sql("SELECT missing FROM VALUES (1) AS t(present)").collect()
+    message = str(raised.value)
+    assert "UNRESOLVED_COLUMN" in message
+    assert "mapping" in message
+    assert len(message.splitlines()) <= 3
+    assert "Project" not in message
+    assert "Project" in str(raised.value.__context__)  # the plan, for whoever digs
+
+
+def test_the_counting_query_is_streamed_not_collected(spark: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counting query's rows come with ``toLocalIterator`` (a partition at a
+    time), never one ``collect()``: a large failing set does not meet
+    ``spark.driver.maxResultSize``."""
+    from qrules.engines.spark import Spark  # noqa: PLC0415
+
+    fetch = Spark.fetch
+
+    def refused(self: Spark, text: str) -> Any:
+        assert "qrules_members" not in text, "the counting query was collected"
+        return fetch(self, text)
+
+    monkeypatch.setattr(Spark, "fetch", refused)
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    found = qrules.evaluate_records(yantai, register, log, by_district=True, engine="spark",
+                                    connection=spark)
+    assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
+
+
+def test_failing_units_written_to_a_table(spark: Any) -> None:
+    import attrs  # noqa: PLC0415
+
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    _sample_views(spark, "stored_register", "stored_log")
+    spark.sql("CREATE DATABASE IF NOT EXISTS checks")
+    spark.sql("DROP TABLE IF EXISTS spark_catalog.checks.failing")
+    found = evaluate_tables(yantai, spark, register="stored_register", log="stored_log",
+                            failing_units_to="spark_catalog.checks.failing")
+    expected = qrules.evaluate_records(yantai, register, log)
+    assert list(found) == [attrs.evolve(r, failing_units=()) for r in expected]
+    written = sorted(tuple(row) for row in spark.sql(
+        "SELECT rule, year, unit, name, district FROM spark_catalog.checks.failing").collect())
+    assert_stored_failures(written, expected)
+
+
+def test_records_are_sent_to_spark_as_arrow(spark: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records read by qrules go to Spark as Arrow record batches (pyspark 4),
+    not as Python rows, which a large log would make the JVM hold as objects."""
+    pa = pytest.importorskip("pyarrow")
+    sent: list[type] = []
+    create = spark.createDataFrame
+
+    def spied(data: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(type(data))
+        return create(data, *args, **kwargs)
+
+    monkeypatch.setattr(spark, "createDataFrame", spied)
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    found = qrules.evaluate_records(yantai, register, log, engine="spark", connection=spark)
+    assert list(found) == list(qrules.evaluate_records(yantai, register, log))
+    assert sent == [pa.Table, pa.Table]
 
 
 def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:

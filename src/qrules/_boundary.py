@@ -2,7 +2,7 @@
 
 In the spirit of httpx's ``map_exceptions``: each point where qrules opens a
 file, parses one with a library (csv, json, tomllib, openpyxl, pyarrow) or
-talks to a database driver (psycopg, duckdb, sqlite3) runs inside
+talks to a database driver (psycopg, duckdb, sqlite3, pyspark) runs inside
 `outside`, which turns the failures that input can cause into a `DataError`
 naming the file, database or table (and the row, when known) and what to do::
 
@@ -31,7 +31,19 @@ _Item = TypeVar("_Item")
 
 #: The drivers whose errors are a database's answer, by their module's first name.
 _DRIVERS = {"psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "duckdb": "DuckDB",
-            "_duckdb": "DuckDB", "sqlite3": "SQLite", "pyarrow": "Arrow", "openpyxl": "openpyxl"}
+            "_duckdb": "DuckDB", "sqlite3": "SQLite", "pyarrow": "Arrow", "openpyxl": "openpyxl",
+            "pyspark": "Spark", "py4j": "Spark", "grpc": "Spark"}
+
+#: What to do about a Spark error, by its error class (Spark's ``[CLASS]`` prefix).
+_SPARK_HINTS = {
+    "TABLE_OR_VIEW_NOT_FOUND": "name the tables with register= and log= (--register-table, "
+                               "--log-table): table, schema.table or catalog.schema.table",
+    "UNRESOLVED_COLUMN": "name the columns with a mapping (docs/records.md#the-mapping-file)",
+    "CAST_INVALID_INPUT": "a column has another type than qrules reads: cast it in a view, "
+                          "and judge the view",
+    "DATATYPE_MISMATCH": "a column has another type than qrules reads: cast it in a view, "
+                         "and judge the view",
+}
 
 
 class OutputError(QRulesError, OSError):
@@ -75,12 +87,31 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[str, str | None]
         return f"PostgreSQL: {message}", None
     if driver == "DuckDB":
         return f"DuckDB: {message}", "give a DuckDB database file (duckdb:///path.db)"
+    if driver == "Spark":
+        return _spark_problem(error)
     if driver == "SQLite":
         return f"SQLite: {message}", "give an SQLite database file (sqlite:///path.db)"
     if driver == "Arrow":
         return (f"not a readable Parquet or Arrow file: {message}",
                 "export the table again; the file may be damaged or cut short")
     return f"not a readable file: {message}", None
+
+
+def _spark_problem(error: BaseException) -> tuple[str, str | None]:
+    """A Spark error in one line: its error class and message without the query
+    plan Spark appends (the plan stays in the exception chain, for --debug)."""
+    condition = getattr(error, "getCondition", None) or getattr(error, "getErrorClass", None)
+    try:
+        kind = str(condition()) if callable(condition) else ""
+    except Exception:  # a Py4J error without a JVM behind it, …
+        kind = ""
+    message = first_line(error).split("; line ", 1)[0]
+    if "java.lang.OutOfMemoryError" in str(error):
+        return ("Spark: Java heap space (the driver or an executor ran out of memory)",
+                "raise spark.driver.memory or spark.executor.memory")
+    if len(message) > 300:
+        message = message[:297] + "…"
+    return f"Spark: {message}", _SPARK_HINTS.get(kind.split(".", 1)[0])
 
 
 def translated(error: BaseException, source: str, where: str | None = None

@@ -120,7 +120,9 @@ class Table:
 
 
 URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
-IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)?\Z")
+#: A table name: one, two or three identifiers (``table``, ``schema.table``,
+#: ``catalog.schema.table``), each quoted where it is used.
+IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*){0,2}\Z")
 
 
 _FILE_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",

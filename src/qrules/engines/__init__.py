@@ -230,6 +230,7 @@ def evaluate_tables(
     log_from: dt.date | str | None = None,
     strict: bool = False,
     decision_log: str | Path | None = None,
+    failing_units_to: str | None = None,
 ) -> Evaluation:
     """Judge a register and an inspection log that are tables in a database,
     where they are: one query is generated and run there.
@@ -259,6 +260,13 @@ def evaluate_tables(
 
     ``decision_log``: a JSON Lines file to append each result to, with the
     tables' names and rows counted (``docs/audit.md``).
+
+    ``failing_units_to``: a new table (``table``, ``schema.table`` or
+    ``catalog.schema.table``) to write the failing units to, where the tables
+    are, rather than fetch them (as dbt's ``store_failures``): one row per rule,
+    year and unit that does not meet it (``rule``, ``year``, ``unit``, ``name``,
+    ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
+    results then list no failing units.
     """
     _needs("sqlglot")
     from . import sql  # noqa: PLC0415
@@ -276,7 +284,9 @@ def evaluate_tables(
         options: dict[str, Any] = {
             "rules": rules, "by_district": by_district, "log_until": until,
             "progress": progress, "check_keys": check_keys,
-            "log_from": as_date(log_from, "log_from")}
+            "log_from": as_date(log_from, "log_from"),
+            "failing_units_to": None if failing_units_to is None
+            else sql.Table(failing_units_to, {})}
         try:
             evaluation = sql.evaluate(rulebook, database, *_counted_as(
                 register_table, log_table, rejected), rejected=rejected, **options)

@@ -8,15 +8,28 @@ they are; records read by qrules become temporary views for the evaluation.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .._errors import QRulesError
 from .._records import InspectionLog, Register
-from ._load import canonical, staged
+from ._load import arrow, canonical, staged
 from .sql import Table, column_type
 
 __all__ = ["Spark", "loaded"]
+
+
+def _session(session: Any) -> Any:
+    """``session``, when it is a SparkSession (classic or Spark Connect): a
+    SparkContext, say, has no SQL to run the query with."""
+    if not callable(getattr(session, "sql", None)) or not hasattr(session, "catalog"):
+        raise QRulesError(
+            f"the spark engine needs a SparkSession, not a {type(session).__name__} "
+            "(SparkSession.builder.getOrCreate(), or SparkSession(context) for a "
+            "SparkContext)")
+    return session
 
 
 class Spark:
@@ -25,27 +38,50 @@ class Spark:
     dialect = "spark"
 
     def __init__(self, session: Any) -> None:
-        self.session = session
+        self.session = _session(session)
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def execute(self, sql: str) -> None:
+        self.session.sql(sql)  # a statement runs when it is issued
+
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        """The rows a partition at a time (``toLocalIterator``), in order: never
+        the whole result on the driver at once (``spark.driver.maxResultSize``)."""
+        for row in self.session.sql(sql).toLocalIterator():
+            yield tuple(row)
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
         return [(f.name, column_type("spark", f.dataType.typeName()))
                 for f in self.session.sql(sql).schema.fields]
 
 
+def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
+    """A DataFrame of the columns: sent as Arrow record batches where pyspark
+    takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
+    if importlib.util.find_spec("pyarrow") and _takes_arrow():
+        return session.createDataFrame(arrow(columns, types))
+    schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
+                       for c in columns)
+    return session.createDataFrame(list(zip(*columns.values(), strict=True)), schema=schema)
+
+
+def _takes_arrow() -> bool:
+    from pyspark import __version__  # noqa: PLC0415 (pyspark is there: a session is)
+
+    return int(__version__.split(".", 1)[0]) >= 4
+
+
 @contextmanager
 def loaded(session: Any, register: Register, log: InspectionLog | None
            ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
+    _session(session)
     tables = staged(register, log)
     try:
         for name, _, columns, types in tables:
-            schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
-                               for c in columns)
-            rows = list(zip(*columns.values(), strict=True))
-            session.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
+            _frame(session, columns, types).createOrReplaceTempView(name)
         yield canonical(tables)
     finally:
         for name, *_ in tables:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -104,8 +104,19 @@ class Database(Protocol):
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
 
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        """A query's rows as the database hands them over, a batch at a time
+        (the counting query's, whose failing units may be many)."""
+
+    def execute(self, sql: str) -> None:
+        """Run a statement that returns no rows (and commit it)."""
+
     def columns(self, sql: str) -> list[tuple[str, str]]:
         """A query's columns: each one's name, and its type (`column_type`)."""
+
+
+#: Rows fetched at a time from a cursor (`Connection.stream`).
+_BATCH = 10_000
 
 
 #: PostgreSQL's type OIDs, as qrules reads each (`column_type`).
@@ -147,6 +158,16 @@ class Connection:
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
         rows: list[tuple[Any, ...]] = self.connection.execute(sql).fetchall()
         return rows
+
+    def execute(self, sql: str) -> None:
+        self.connection.execute(sql)
+        if self.dialect == "postgres":
+            self.connection.commit()
+
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        cursor = self.connection.execute(sql)
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
         if self.dialect == "duckdb":
@@ -194,7 +215,8 @@ class Table:
     def __attrs_post_init__(self) -> None:
         if not _IDENTIFIER.match(self.name):
             raise DataError(self.name, [Problem(self.name, f"{self.name!r} is not a table name",
-                                                hint="a name, or schema.name")])
+                                                hint="a name, schema.name or "
+                                                     "catalog.schema.name")])
 
     @classmethod
     def canonical(cls, name: str, kind: str, *, checked: bool = False) -> Table:
@@ -206,8 +228,10 @@ class Table:
                           **dict.fromkeys(_DATES, "date")}, checked=checked)
 
     def ref(self, alias: str) -> exp.Table:
-        *schema, name = self.name.split(".")
-        return exp.table_(name, db=schema[0] if schema else None, alias=alias, quoted=True)
+        """The table, each part of its name (catalog, schema, table) quoted."""
+        *parts, name = self.name.split(".")
+        catalog, schema = ([None] * (2 - len(parts)) + parts)
+        return exp.table_(name, db=schema, catalog=catalog, alias=alias, quoted=True)
 
     def empty(self, dialect: str) -> str:
         """``SELECT * FROM table WHERE FALSE`` in the dialect: the table's columns,
@@ -474,8 +498,9 @@ def _short(plan: Plan, spec: RecordSpec, units: Table, log: Table | None) -> exp
 
 
 def select(plan: Plan, register: Table, log: Table | None, *,
-           by_district: bool = False) -> exp.Select:
-    """The one query that counts every query of the plan (see the module's doc)."""
+           by_district: bool = False, failing: bool = True) -> exp.Select:
+    """The one query that counts every query of the plan (see the module's doc);
+    without the failing units' rows when not ``failing``."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
@@ -496,23 +521,57 @@ def select(plan: Plan, register: Table, log: Table | None, *,
                                 copy=False)
 
     # A failing unit's row ends in the columns `_collect` keeps as they come.
-    failing = rows(_FAILING, exp.GT(this=short.copy(), expression=number(0)),
+    failed = rows(_FAILING, exp.GT(this=short.copy(), expression=number(0)),
                    exp.column("unit"), exp.column("name"), district.copy(), short.copy(),
                    null("BIGINT", "total"), null("BIGINT", "meeting"))
     parts = [counts(_WHOLE, None), *([counts(_DISTRICT, district)] if by_district else []),
-             failing]
+             *([failed] if failing else [])]
     # In order, so that each rule and year's failing units are one run of rows
     # (`_collect` slices them), by unit id as far as the database's collation
     # agrees with Python's (which then sorts them in one pass, and sorts anyway).
-    query = (exp.select("*").from_(exp.paren(exp.union(*parts, distinct=False, copy=False))
-                                   .as_("result"), copy=False)
+    united = exp.union(*parts, distinct=False, copy=False) if len(parts) > 1 else parts[0]
+    query = (exp.select("*").from_(exp.paren(united).as_("result"), copy=False)
              .order_by("part", "spec", "w", "unit", copy=False))
+    return _with_members(plan, register, log, query)
+
+
+def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select
+                  ) -> exp.Select:
+    """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
     query = query.with_("qrules_windows", as_=_windows(plan), copy=False)
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
     units, table = _units(plan, register, log)
     query = query.with_("qrules_units", as_=units, copy=False)
     return query.with_("qrules_members", as_=_members(plan, table, log), copy=False)
+
+
+def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp.Create:
+    """``CREATE TABLE target AS``: each rule and year's failing units (rule id,
+    year, unit id, name, district, and how many inspections it lacks, or 1 for a
+    flag not set), written where the tables are rather than fetched: those of
+    the rules and years the log can decide, whose results list failing units."""
+    decided = [(*plan.key(q), q.rule, q.year) for q in plan.queries if q.unknown is None]
+    # With none, a key no member has: the table is made, empty.
+    keys = exp.values([(number(spec), number(window), exp.Literal.string(rule), number(year))
+                       for spec, window, rule, year in decided or [(-1, -1, "", 0)]],
+                      alias="q", columns=["spec", "w", "rule", "year"])
+    rows = (exp.select(exp.column("rule", "q"), exp.column("year", "q"),
+                       *(exp.column(c, "m") for c in ("unit", "name", "district", "short")))
+            .from_(exp.to_table("qrules_members").as_("m"))
+            .join(keys, join_type="inner", on=exp.and_(
+                exp.column("spec", "q").eq(exp.column("spec", "m")),
+                exp.column("w", "q").eq(exp.column("w", "m"))))
+            .where(exp.GT(this=exp.column("short", "m"), expression=number(0))))
+    return exp.Create(this=_plain(target),
+                      kind="TABLE", expression=_with_members(plan, register, log, rows))
+
+
+def _plain(table: Table) -> exp.Table:
+    """A table's name, each part quoted, without an alias."""
+    found = table.ref("t")
+    found.set("alias", None)
+    return found
 
 
 class Unclean(QRulesError):
@@ -528,17 +587,18 @@ def _districts(register: Table) -> exp.Select:
             .where(exp.and_(usable(register), not_null(district.copy()))))
 
 
-def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str
-         ) -> str:
+def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str,
+         failing: bool = True) -> str:
     """The query's text, generated once per plan, tables and dialect."""
-    return rendered(("count", plan, repr(register), repr(log), by_district),
-                    lambda: select(plan, register, log, by_district=by_district), dialect)
+    return rendered(("count", plan, repr(register), repr(log), by_district, failing),
+                    lambda: select(plan, register, log, by_district=by_district,
+                                   failing=failing), dialect)
 
 
 # -- judging --------------------------------------------------------------------
 
 
-def _collect(plan: Plan, result: Iterable[Sequence[Any]]
+def _collect(plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = True
              ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
@@ -561,6 +621,9 @@ def _collect(plan: Plan, result: Iterable[Sequence[Any]]
     for key in sorted(tallies):
         by_district = tallies[key]
         total, meeting = by_district[None]
+        if not failing:  # written to a table (`stored`), not fetched
+            counted[key] = {district: Counts(*counts) for district, counts in by_district.items()}
+            continue
         run = rows[start:start + total - meeting]
         start += len(run)
         if len(run) != total - meeting or any((r[0], r[1], r[2]) != (_FAILING, *key)
@@ -597,6 +660,7 @@ def evaluate(
     tables: tuple[Reconciliation, ...] | None = None,
     progress: Callable[[str, int], None] | None = None,
     check_keys: bool = False,
+    failing_units_to: Table | None = None,
     log_from: dt.date | None = None,
     doubts: Doubts | None = None,
     rejected: Rejections | None = None,
@@ -606,7 +670,9 @@ def evaluate(
     records read by qrules); by default, the tables' own (rows counted or not).
     ``check_keys``: see `summarize`. ``doubts`` (records read by qrules) or
     ``rejected`` (tables in place) are the rejected rows that bound the counts.
-    The results are those of the reference engine (`evaluate_records`)."""
+    The results are those of the reference engine (`evaluate_records`); with
+    ``failing_units_to``, the failing units are written to that new table
+    (`stored`) and the results list none."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
@@ -630,8 +696,11 @@ def evaluate(
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
-        counted = _collect(plan, database.fetch(_sql(plan, register, log, by_district,
-                                                     dialect)))
+        if failing_units_to is not None:
+            database.execute(stored(plan, register, log, failing_units_to).sql(dialect=dialect))
+        counted = _collect(plan, database.stream(_sql(
+            plan, register, log, by_district, dialect, failing_units_to is None)),
+            failing=failing_units_to is None)
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
