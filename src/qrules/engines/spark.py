@@ -68,9 +68,10 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
 
 
 def _takes_arrow() -> bool:
-    from pyspark import __version__  # noqa: PLC0415 (pyspark is there: a session is)
-
-    return int(__version__.split(".", 1)[0]) >= 4
+    # pyspark is there (a session is), but not always where mypy runs: no import
+    # the type checker must resolve.
+    version = str(importlib.import_module("pyspark").__version__)
+    return int(version.split(".", 1)[0]) >= 4
 
 
 @contextmanager
