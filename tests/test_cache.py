@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -287,3 +288,18 @@ def test_without_sources_nothing_is_cached(tmp_path: Path,
     sample = folder / "samples" / "synthetic-2023-2025.csv"
     assert _judged(rulebook, qrules.read_dataset(sample, rulebook)) == _judged(
         _uncached(rulebook), qrules.read_dataset(sample, rulebook))
+
+
+def test_a_fifo_or_a_link_in_place_of_a_cache_file_is_not_read(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_bytes(b"x")
+    real.chmod(0o600)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    assert _cache._read(link) is None
+    assert _cache._read(fifo) is None  # promptly: a FIFO is never waited on
+    assert time.monotonic() - started < 5
+    assert _cache._read(real) == b"x"

@@ -123,17 +123,25 @@ def _places(folder: Path, shipped: bool) -> list[Path]:
 def _read(path: Path) -> bytes | None:
     """The file's bytes, if it is a regular file of this user's that no one
     else may write, within the size limit."""
+    # Opened without following a link and without waiting on a FIFO, then
+    # checked as opened: the name may have been swapped since it was listed.
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
     try:
-        info = os.lstat(path)
-        if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES
-                or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
-            return None
-        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-            return None
-        with open(path, "rb") as file:
-            return file.read(MAX_CACHE_BYTES + 1)
+        descriptor = os.open(path, flags)
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            info = os.fstat(file.fileno())
+            if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES
+                    or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+                return None
+            if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+                return None
+            return file.read(MAX_CACHE_BYTES + 1)
+        except OSError:
+            return None
 
 
 def _parse(data: bytes, folder: Path) -> dict[str, Any] | None:
