@@ -45,6 +45,7 @@ __all__ = [
     "Verdict",
     "combined",
     "evaluate",
+    "expansion",
     "judge_year",
     "merge",
     "observe_year",
@@ -481,20 +482,7 @@ class _Judge:
 
     def expansion(self, values: Mapping[str, Fraction]) -> frozenset[str]:
         """Measures to compute from their formulas: those whose inputs are all there."""
-        expand: set[str] = set()
-
-        def available(name: str) -> bool:
-            measure = self.measures[name]
-            if measure.formula is not None and all(
-                available(n) for n in measure.formula.names
-            ):
-                expand.add(name)
-                return True
-            return name in values
-
-        for name in self.rule.requirement.names | {self.rule.measure.id}:
-            available(name)
-        return frozenset(expand)
+        return expansion(self.rule, self.measures, values)
 
     def mark_used(self, year: int, names: frozenset[str] | set[str]) -> None:
         row = self.table.get(year, {})
@@ -795,6 +783,25 @@ class _Judge:
         relation = _relation(observed, target) if observed is not None else target.op
         return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
                     f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+
+
+def expansion(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
+              ) -> frozenset[str]:
+    """The measures a rule's judging computes from their formulas for one year's
+    ``values``: those whose formula's inputs are all given (or computed in turn).
+    The engine and the audit's re-judging (`_replay`) both take it from here."""
+    expand: set[str] = set()
+
+    def available(name: str) -> bool:
+        formula = measures[name].formula
+        if formula is not None and all(available(n) for n in formula.names):
+            expand.add(name)
+            return True
+        return name in values
+
+    for name in rule.requirement.names | {rule.measure.id}:
+        available(name)
+    return frozenset(expand)
 
 
 def _joined(reason: Text, note: Text) -> Text:

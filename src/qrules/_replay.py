@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
-from ._evaluate import Verdict, judge_year
+from ._evaluate import Verdict, expansion, judge_year
 from ._model import Aggregation, Measure, Rule, Rulebook
 
 if TYPE_CHECKING:
@@ -91,20 +91,9 @@ def comparison_signs(rulebook: Rulebook, rule: Rule, years: tuple[int, ...] | li
 def _expanded(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
               ) -> tuple[Predicate, dict[sympy.Symbol, Fraction]]:
     """The predicate the engine judges one year on: each measure whose formula's
-    inputs are all given is computed from them."""
-    expand: set[str] = set()
-
-    def available(name: str) -> bool:
-        formula = measures[name].formula
-        if formula is not None and all(available(n) for n in formula.names):
-            expand.add(name)
-            return True
-        return name in values
-
-    for name in rule.requirement.names | {rule.measure.id}:
-        available(name)
+    inputs are all given is computed from them (`expansion`, as the engine does)."""
     env: dict[sympy.Symbol, Fraction] = {measures[m].symbol: v for m, v in values.items()}
-    return rule.predicate(measures, frozenset(expand)), env
+    return rule.predicate(measures, expansion(rule, measures, values)), env
 
 
 def conditions(predicate: Predicate) -> Iterator[Condition]:
