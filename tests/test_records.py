@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules._records_engine import count_query
 from qrules._recordspec import Counts, Coverage, judge_counts, record_queries
+from qrules.engines.reference import count_query
 
 from .conftest import SAMPLES, run
 from .records_strategies import records, unit, visit

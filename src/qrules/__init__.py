@@ -24,9 +24,9 @@ from ._errors import (
     UnknownBodyError,
     UnknownRuleError,
 )
-from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._expr import parse_formula, parse_requirement
 from ._figures import read_dataset
+from ._judge import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
@@ -47,9 +47,9 @@ from ._rollup import Derivation
 
 if _TYPE_CHECKING:
     from ._lint import Finding, lint
-    from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
-    from ._records_engine import evaluate_records
     from .engines import evaluate_tables
+    from .engines.reference import evaluate_records
+    from .records.read import ColumnMapping, InspectionLog, Register, read_log, read_register
 
 __all__ = [
     "Aggregation",
@@ -106,15 +106,15 @@ __version__ = "0.1.0.dev0"
 #: modules that loading a rulebook and judging figures do not, and ``import
 #: qrules`` stays quick (a test checks what it imports; docs/architecture.md).
 _ON_FIRST_USE = {
-    "ColumnMapping": "_records",
+    "ColumnMapping": "records.read",
     "Finding": "_lint",
-    "InspectionLog": "_records",
-    "Register": "_records",
-    "evaluate_records": "_records_engine",
+    "InspectionLog": "records.read",
+    "Register": "records.read",
+    "evaluate_records": "engines.reference",
     "evaluate_tables": "engines",
     "lint": "_lint",
-    "read_log": "_records",
-    "read_register": "_records",
+    "read_log": "records.read",
+    "read_register": "records.read",
 }
 
 

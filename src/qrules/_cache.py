@@ -214,7 +214,7 @@ def _reached(names: Iterable[str], expand: Iterable[str], measures: Mapping[str,
 def _expansions(names: Iterable[str], measures: Mapping[str, Measure],
                 within: frozenset[str] = frozenset()) -> set[frozenset[str]]:
     """Every set of measures the engine may compute from their formulas when
-    judging ``names`` (`_evaluate._Judge.expansion`): for each measure with a
+    judging ``names`` (`_judge._Judge.expansion`): for each measure with a
     formula, as reported or from its inputs, recursively; at most
     `MAX_EXPANSIONS`."""
     found: set[frozenset[str]] = {frozenset()}

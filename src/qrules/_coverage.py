@@ -24,7 +24,7 @@ import attrs
 
 from . import _escape
 from ._errors import QRulesError
-from ._evaluate import Evaluation, Verdict
+from ._judge import Evaluation, Verdict
 from ._model import Lang, Rulebook, Text
 from ._replay import comparison_signs, conditions
 

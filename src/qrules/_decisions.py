@@ -30,12 +30,12 @@ import attrs
 from ._data import Dataset
 from ._errors import QRulesError
 from ._escape import terminal
-from ._evaluate import Evaluation, Result, Verdict, year_span
 from ._expr import format_number
+from ._judge import Evaluation, Result, Verdict, year_span
 from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
 from ._model import Lang, Rulebook, Text
-from ._records import InspectionLog, Register
 from ._replay import replay, stood
+from .records.read import InspectionLog, Register
 
 __all__ = [
     "DECISION_LOG_SCHEMA_VERSION",

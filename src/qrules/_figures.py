@@ -29,7 +29,6 @@ from ._data import Dataset, FiguresMapping, Observation, ValueProblem, parse_val
 from ._errors import DataError, Problem, did_you_mean
 from ._model import Measure, Rulebook, Text
 from ._plausible import implausible
-from ._records import ColumnMapping
 from ._tabular import (
     Formula,
     Table,
@@ -43,6 +42,7 @@ from ._tabular import (
     open_table,
     source_kind,
 )
+from .records.read import ColumnMapping
 
 __all__ = ["LAYOUTS", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
 

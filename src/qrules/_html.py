@@ -23,8 +23,8 @@ from importlib import resources
 from typing import Any
 
 from ._escape import html, script_json
-from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
+from ._judge import SOURCES, Evaluation, Result, Verdict, combined
 from ._model import Lang, Rule, Text
 from ._report import _due_text, scope_text, target_text
 from ._trend import Trend

@@ -17,8 +17,8 @@ from typing import Literal
 import attrs
 
 from . import _escape
-from ._evaluate import year_span
 from ._expr import iter_names
+from ._judge import year_span
 from ._model import Lang, Measure, Rule, Rulebook
 from ._tabular import needs
 

@@ -21,8 +21,8 @@ from ._once import once
 if TYPE_CHECKING:
     import sympy
 
-    from ._evaluate import DataInput, Evaluation
     from ._figures import MappingInput
+    from ._judge import DataInput, Evaluation
     from ._recordspec import RecordSpec
 
 __all__ = [
@@ -620,8 +620,8 @@ class Rulebook:
         """
         # The engine, the dataset and its reader all import this module.
         from ._data import Dataset  # noqa: PLC0415
-        from ._evaluate import evaluate  # noqa: PLC0415
         from ._figures import read_dataset  # noqa: PLC0415
+        from ._judge import evaluate  # noqa: PLC0415
 
         if not isinstance(data, Dataset):
             data = read_dataset(data, self, year=year, mapping=mapping, encoding=encoding,

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ._evaluate import FailingUnit, Result, Verdict, judge_year
+from ._judge import FailingUnit, Result, Verdict, judge_year
 from ._model import Aggregation, Text
 
 if TYPE_CHECKING:

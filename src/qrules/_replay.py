@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
-from ._evaluate import Verdict, expansion, judge_year
+from ._judge import Verdict, expansion, judge_year
 from ._model import Aggregation, Measure, Rule, Rulebook
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from . import _escape
-from ._evaluate import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
 from ._expr import format_number, format_short
+from ._judge import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
 from ._model import Alternative, Body, Lang, Measure, Rule, Rulebook, Target, Text
 from ._recordspec import RecordSpec
 

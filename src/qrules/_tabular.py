@@ -1,7 +1,7 @@
 """Tables of cells from any source, read as offices export them.
 
 Shared by the readers of reported figures (`qrules._figures`) and of records
-(`qrules._records`): a `Table` is a header and numbered rows of cells, opened
+(`qrules.records.read`): a `Table` is a header and numbered rows of cells, opened
 from a CSV/TSV file (decoded over the whole file: UTF-8, UTF-8 with BOM,
 UTF-16 with BOM, else GB18030), an ``.xlsx`` sheet, a Parquet or Arrow file, a
 pandas or polars DataFrame, an Arrow table (duck-typed: neither library is

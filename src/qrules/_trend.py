@@ -34,8 +34,8 @@ import attrs
 from . import _escape
 from ._compile import compare
 from ._data import Dataset
-from ._evaluate import Verdict, observe_year, year_span
 from ._expr import format_number, format_short
+from ._judge import Verdict, observe_year, year_span
 from ._model import Aggregation, Lang, Rule, Rulebook, Text
 
 __all__ = ["Series", "Trend", "measure_paths", "pace", "project", "trend", "trends",

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import _records_cli, _report
+from . import _report
 from ._boundary import OutputError, first_line, translated, writing
 from ._coverage import (
     coverage_html,
@@ -46,10 +46,10 @@ from ._diff import (
     version_follows,
 )
 from ._errors import DataError, Problem, QRulesError, did_you_mean
-from ._evaluate import Evaluation, Verdict, merge
 from ._expr import format_short
 from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
+from ._judge import Evaluation, Verdict, merge
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
@@ -57,6 +57,7 @@ from ._measures import measures_text, template_rows, write_template
 from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
 from ._tabular import source_kind
+from .records import cli as records_cli
 
 __all__ = ["main"]
 
@@ -97,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
     check.add_argument("--decision-log", metavar="FILE",
                        help="append each result to this JSON Lines decision log, with the "
                             "rulebook's fingerprint and the inputs' digests (docs/audit.md)")
-    _records_cli.add_arguments(check)
+    records_cli.add_arguments(check)
 
     report = commands.add_parser(
         "report", parents=[common, selection],
@@ -112,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
     report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
     report.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE ('-' for stdout; required for html)")
-    _records_cli.add_arguments(report)
+    records_cli.add_arguments(report)
 
     listing = commands.add_parser("list", parents=[common, selection],
                                   help="list shipped rulebooks, or a rulebook's rules")
@@ -454,7 +455,7 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
     reading = {o: getattr(args, o) for o in _SHEET_OPTIONS}
     # --encoding serves every CSV input: the figures file takes it when it is one.
     encoding = args.encoding if source_kind(source) == "csv" else None
-    return read_dataset(source, rulebook, mapping=_records_cli.mapping_file(args, rulebook),
+    return read_dataset(source, rulebook, mapping=records_cli.mapping_file(args, rulebook),
                         encoding=encoding, **reading)
 
 
@@ -477,7 +478,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
     if given:
         raise _usage(f"{', '.join(given)}: {'these apply' if len(given) > 1 else 'it applies'}"
                      " to a figures file, and none is given")
-    if _records_cli.wants_records(args):
+    if records_cli.wants_records(args):
         return None
     raise _usage("give a dataset file, or --sample for the rulebook's sample, "
                  "or --register and --log")
@@ -560,7 +561,7 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     rules = _select(rulebook, args)
     _check_encoding(args)
     dataset = _dataset(rulebook, args)
-    records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
+    records = records_cli.records_evaluation(rulebook, rules, args, args.stderr)
     evaluation: Evaluation
     if dataset is None:
         assert records is not None
@@ -618,7 +619,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # The rulebook's folder and a --sample dataset are known only now.
         _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
                       "--decision-log")
-        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
+        engine, sources = records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
         rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}

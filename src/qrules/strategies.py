@@ -36,9 +36,9 @@ from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
 from ._data import Dataset, Observation
 from ._expr import rational
 from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
-from ._records import InspectionLog, Register, read_log, read_register
 from ._recordspec import KINDS
 from ._sets import Undecided, domain, fraction, requirement_values
+from .records.read import InspectionLog, Register, read_log, read_register
 
 __all__ = [
     "measure_values",

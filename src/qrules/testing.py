@@ -22,9 +22,9 @@ from typing import Any
 import attrs
 
 from ._data import Dataset
-from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
 from ._figures import read_dataset
+from ._judge import Evaluation, Result, Verdict
 from ._load import load
 from ._model import Lang, Rulebook
 from ._report import one_line, target_text

@@ -28,9 +28,12 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
-from .._evaluate import Evaluation
+from .._judge import Evaluation
 from .._model import Rule, Rulebook
-from .._records import (
+from .._recordspec import FLAGS
+from .._tabular import Table as _Table
+from .._tabular import needs as _needs
+from ..records.read import (
     ColumnMapping,
     InspectionLog,
     Register,
@@ -38,10 +41,7 @@ from .._records import (
     _resolve_header,
     reconciled,
 )
-from .._records_engine import as_date, prepared
-from .._recordspec import FLAGS
-from .._tabular import Table as _Table
-from .._tabular import needs as _needs
+from .reference import as_date, prepared
 
 if TYPE_CHECKING:
     from . import sql

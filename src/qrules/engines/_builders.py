@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from .._data import MISSING_MARKERS
-from .._records import FALSE_WORDS, TRUE_WORDS, flag_codes
 from .._recordspec import CODES, FLAGS
+from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes
 
 if TYPE_CHECKING:
     from .sql import Table

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from .._records import InspectionLog, Register
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ..records.read import InspectionLog, Register
 from .sql import Table
 
 __all__ = ["LOG_TYPES", "REGISTER_TYPES", "Staged", "arrow", "canonical", "log_columns",

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register
 from .._tabular import needs as _needs
-from ._load import canonical, staged
+from ..records.read import InspectionLog, Register
+from ._staging import canonical, staged
 from .sql import Table
 
 __all__ = ["connect", "loaded"]

@@ -19,12 +19,10 @@ from typing import Any
 
 import attrs
 
-from ._doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
-from ._errors import DataError, Problem
-from ._evaluate import Evaluation
-from ._model import Rule, Rulebook, Text
-from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
-from ._recordspec import (
+from .._errors import DataError, Problem
+from .._judge import Evaluation
+from .._model import Rule, Rulebook, Text
+from .._recordspec import (
     Counts,
     Coverage,
     RecordQuery,
@@ -33,6 +31,8 @@ from ._recordspec import (
     failing_units,
     record_queries,
 )
+from ..records.doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
+from ..records.read import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
 
 __all__ = ["Prepared", "as_date", "count_query", "evaluate_records", "prepared",
            "without_doubtful_dates"]
@@ -141,7 +141,7 @@ def evaluate_records(
     digests of the register's and log's rows (``docs/audit.md``).
     """
     if engine != "reference":
-        from .engines import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
+        from . import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
 
         return _logged(decision_log, engine, register, log, evaluate_loaded(
             rulebook, register, log, engine=engine, connection=connection, rules=rules,
@@ -177,7 +177,7 @@ def _logged(decision_log: str | Path | None, engine: str, register: Register,
             log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
     """``evaluation``, appended to the decision log if one is asked for."""
     if decision_log is not None:
-        from ._decisions import append_decisions, records_digests  # noqa: PLC0415
+        from .._decisions import append_decisions, records_digests  # noqa: PLC0415
 
         append_decisions(decision_log, evaluation, engine=engine,
                          sources=records_digests(register, log))

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._errors import QRulesError
-from .._records import InspectionLog, Register
-from ._load import arrow, canonical, staged
+from ..records.read import InspectionLog, Register
+from ._staging import arrow, canonical, staged
 from .sql import Table, column_type
 
 __all__ = ["Spark", "loaded"]

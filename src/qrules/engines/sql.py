@@ -51,11 +51,9 @@ from typing import Any, Protocol
 import attrs
 from sqlglot import exp
 
-from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
-from .._evaluate import Evaluation, FailingUnit, Reconciliation
+from .._judge import Evaluation, FailingUnit, Reconciliation
 from .._model import Rule, Rulebook, Text
-from .._records import _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
     LOG_COLUMNS,
@@ -68,6 +66,8 @@ from .._recordspec import (
     record_queries,
 )
 from .._tabular import IDENTIFIER as _IDENTIFIER
+from ..records.doubts import Doubts, judge_all
+from ..records.read import _TRUE, flag_codes
 from ._builders import (
     count,
     date_literal,

@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ._decisions import InputDigest, file_digest
-from ._errors import DataError, Problem, QRulesError
-from ._evaluate import Evaluation
-from ._load import sample_files
-from ._model import Rule, Rulebook
-from ._records import parse_date, read_log, read_register
-from ._records_engine import evaluate_records
-from ._tabular import source_kind
-from .engines import ENGINES, default_engine, engine_of, evaluate_tables
+from .._decisions import InputDigest, file_digest
+from .._errors import DataError, Problem, QRulesError
+from .._judge import Evaluation
+from .._load import sample_files
+from .._model import Rule, Rulebook
+from .._tabular import source_kind
+from ..engines import ENGINES, default_engine, engine_of, evaluate_tables
+from ..engines.reference import evaluate_records
+from .read import parse_date, read_log, read_register
 
 __all__ = [
     "Progress",

@@ -29,19 +29,19 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from ._data import FiguresMapping
-from ._doubts import RejectedInspection, RejectedUnit
-from ._errors import DataError, Problem, did_you_mean
-from ._evaluate import Reconciliation
-from ._limits import number_problem
-from ._model import Text
-from ._once import once
-from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
-from ._tabular import cell_text as _text
-from ._tabular import missing as _missing
-from ._tabular import normal as _normal
-from ._tabular import suggest as _suggest
+from .._data import FiguresMapping
+from .._errors import DataError, Problem, did_you_mean
+from .._judge import Reconciliation
+from .._limits import number_problem
+from .._model import Text
+from .._once import once
+from .._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
+from .._tabular import cell_text as _text
+from .._tabular import missing as _missing
+from .._tabular import normal as _normal
+from .._tabular import suggest as _suggest
+from .doubts import RejectedInspection, RejectedUnit
 
 __all__ = [
     "ColumnMapping",
