@@ -12,7 +12,7 @@ import pytest
 
 import qrules
 from qrules._html import ECHARTS_VERSION, evaluation_html, report_data
-from qrules._judge import FailingUnit
+from qrules._results import FailingUnit
 from qrules._trend import trends
 
 from .conftest import run

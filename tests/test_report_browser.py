@@ -27,7 +27,7 @@ import pytest
 import qrules
 from qrules._expr import format_number
 from qrules._html import evaluation_html
-from qrules._judge import FailingUnit
+from qrules._results import FailingUnit
 
 from .conftest import run
 

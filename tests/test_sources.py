@@ -11,7 +11,7 @@ import pytest
 
 import qrules
 from qrules._html import report_data
-from qrules._judge import merge
+from qrules._results import merge
 
 from .conftest import run
 

@@ -26,7 +26,6 @@ from ._errors import (
 )
 from ._expr import parse_formula, parse_requirement
 from ._figures import read_dataset
-from ._judge import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
@@ -43,6 +42,7 @@ from ._model import (
     Unit,
 )
 from ._recordspec import RecordSpec
+from ._results import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._rollup import Derivation
 
 if _TYPE_CHECKING:

@@ -24,9 +24,9 @@ import attrs
 
 from . import _escape
 from ._errors import QRulesError
-from ._judge import Evaluation, Verdict
 from ._model import Lang, Rulebook, Text
 from ._replay import comparison_signs, conditions
+from ._results import Evaluation, Verdict
 
 __all__ = [
     "COVERAGE_SCHEMA_VERSION",

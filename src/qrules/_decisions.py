@@ -31,10 +31,10 @@ from ._data import Dataset
 from ._errors import QRulesError
 from ._escape import terminal
 from ._expr import format_number
-from ._judge import Evaluation, Result, Verdict, year_span
 from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
 from ._model import Lang, Rulebook, Text
 from ._replay import replay, stood
+from ._results import Evaluation, Result, Verdict, year_span
 from .records.read import InspectionLog, Register
 
 __all__ = [

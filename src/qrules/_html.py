@@ -24,9 +24,9 @@ from typing import Any
 
 from ._escape import html, script_json
 from ._expr import format_number, format_short
-from ._judge import SOURCES, Evaluation, Result, Verdict, combined
 from ._model import Lang, Rule, Text
 from ._report import _due_text, scope_text, target_text
+from ._results import SOURCES, Evaluation, Result, Verdict, combined
 from ._trend import Trend
 
 __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]

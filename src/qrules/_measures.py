@@ -18,8 +18,8 @@ import attrs
 
 from . import _escape
 from ._expr import iter_names
-from ._judge import year_span
 from ._model import Lang, Measure, Rule, Rulebook
+from ._results import year_span
 from ._tabular import needs
 
 __all__ = ["MeasureUse", "measure_uses", "measures_text", "template_rows", "write_template"]

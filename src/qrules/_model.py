@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     import sympy
 
     from ._figures import MappingInput
-    from ._judge import DataInput, Evaluation
+    from ._judge import DataInput
     from ._recordspec import RecordSpec
+    from ._results import Evaluation
 
 __all__ = [
     "AGGREGATIONS",

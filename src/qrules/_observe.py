@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._judge import Evaluation
+    from ._results import Evaluation
 
 __all__ = ["Listener", "judged", "listening"]
 

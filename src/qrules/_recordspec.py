@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ._judge import FailingUnit, Result, Verdict, judge_year
+from ._judge import judge_year
 from ._model import Aggregation, Text
+from ._results import FailingUnit, Result, Verdict
 
 if TYPE_CHECKING:
     from ._model import Rule, Rulebook

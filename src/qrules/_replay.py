@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
-from ._judge import Verdict, expansion, judge_year
+from ._judge import expansion, judge_year
 from ._model import Aggregation, Measure, Rule, Rulebook
+from ._results import Verdict
 
 if TYPE_CHECKING:
     import sympy  # only in annotations: replaying compiles with sympy (_compile)

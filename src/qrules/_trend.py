@@ -35,8 +35,9 @@ from . import _escape
 from ._compile import compare
 from ._data import Dataset
 from ._expr import format_number, format_short
-from ._judge import Verdict, observe_year, year_span
+from ._judge import observe_year
 from ._model import Aggregation, Lang, Rule, Rulebook, Text
+from ._results import Verdict, year_span
 
 __all__ = ["Series", "Trend", "measure_paths", "pace", "project", "trend", "trends",
            "trends_markdown"]

@@ -24,10 +24,10 @@ import attrs
 from ._data import Dataset
 from ._expr import format_number
 from ._figures import read_dataset
-from ._judge import Evaluation, Result, Verdict
 from ._load import load
 from ._model import Lang, Rulebook
 from ._report import one_line, target_text
+from ._results import Evaluation, Result, Verdict
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 

@@ -28,9 +28,9 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
-from .._judge import Evaluation
 from .._model import Rule, Rulebook
 from .._recordspec import FLAGS
+from .._results import Evaluation
 from .._tabular import Table as _Table
 from .._tabular import needs as _needs
 from ..records.read import (

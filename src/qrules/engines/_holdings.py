@@ -14,7 +14,7 @@ import attrs
 from sqlglot import exp
 
 from .._errors import DataError, Problem
-from .._judge import Reconciliation
+from .._results import Reconciliation
 from ._builders import (
     count,
     dated,

@@ -20,7 +20,6 @@ from typing import Any
 import attrs
 
 from .._errors import DataError, Problem
-from .._judge import Evaluation
 from .._model import Rule, Rulebook, Text
 from .._recordspec import (
     Counts,
@@ -31,6 +30,7 @@ from .._recordspec import (
     failing_units,
     record_queries,
 )
+from .._results import Evaluation
 from ..records.doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
 from ..records.read import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
 

@@ -52,7 +52,6 @@ import attrs
 from sqlglot import exp
 
 from .._errors import DataError, Problem, QRulesError
-from .._judge import Evaluation, FailingUnit, Reconciliation
 from .._model import Rule, Rulebook, Text
 from .._recordspec import (
     FLAGS,
@@ -65,6 +64,7 @@ from .._recordspec import (
     failing_units,
     record_queries,
 )
+from .._results import Evaluation, FailingUnit, Reconciliation
 from .._tabular import IDENTIFIER as _IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.read import _TRUE, flag_codes

@@ -10,9 +10,9 @@ from typing import TextIO
 
 from .._decisions import InputDigest, file_digest
 from .._errors import DataError, Problem, QRulesError
-from .._judge import Evaluation
 from .._load import sample_files
 from .._model import Rule, Rulebook
+from .._results import Evaluation
 from .._tabular import source_kind
 from ..engines import ENGINES, default_engine, engine_of, evaluate_tables
 from ..engines.reference import evaluate_records

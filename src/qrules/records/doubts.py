@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from .._judge import Evaluation, Reconciliation, Result, Verdict
 from .._model import Rulebook, Text
 from .._observe import judged
 from .._recordspec import FLAGS, Counts, RecordQuery, judge_counts
+from .._results import Evaluation, Reconciliation, Result, Verdict
 
 __all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
 

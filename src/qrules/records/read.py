@@ -31,11 +31,11 @@ import attrs
 
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, did_you_mean
-from .._judge import Reconciliation
 from .._limits import number_problem
 from .._model import Text
 from .._once import once
 from .._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .._results import Reconciliation
 from .._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
