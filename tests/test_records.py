@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules._recordspec import Counts, Coverage, judge_counts, record_queries
 from qrules.engines.reference import count_query
+from qrules.records.judge import Counts, judge_counts
+from qrules.records.plan import Coverage, record_queries
 
 from .conftest import SAMPLES, run
 from .records_strategies import records, unit, visit

@@ -323,7 +323,7 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     elsewhere. ``years`` are the years the log covers (default: the rulebook's
     period)."""
     _needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
-    from .._recordspec import Coverage, record_queries  # noqa: PLC0415
+    from ..records.plan import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
 
     period = rulebook.period.years

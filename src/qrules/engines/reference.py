@@ -21,17 +21,11 @@ import attrs
 
 from .._errors import DataError, Problem
 from .._model import Rule, Rulebook, Text
-from .._recordspec import (
-    Counts,
-    Coverage,
-    RecordQuery,
-    RecordSpec,
-    Shortfall,
-    failing_units,
-    record_queries,
-)
+from .._recordspec import RecordSpec
 from .._results import Evaluation
 from ..records.doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
+from ..records.judge import Counts, Shortfall, failing_units
+from ..records.plan import Coverage, RecordQuery, record_queries
 from ..records.read import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
 
 __all__ = ["Prepared", "as_date", "count_query", "evaluate_records", "prepared",

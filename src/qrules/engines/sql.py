@@ -53,20 +53,12 @@ from sqlglot import exp
 
 from .._errors import DataError, Problem, QRulesError
 from .._model import Rule, Rulebook, Text
-from .._recordspec import (
-    FLAGS,
-    LOG_COLUMNS,
-    REGISTER_COLUMNS,
-    Counts,
-    Coverage,
-    RecordQuery,
-    RecordSpec,
-    failing_units,
-    record_queries,
-)
+from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
 from .._results import Evaluation, FailingUnit, Reconciliation
 from .._tabular import IDENTIFIER as _IDENTIFIER
 from ..records.doubts import Doubts, judge_all
+from ..records.judge import Counts, failing_units
+from ..records.plan import Coverage, RecordQuery, record_queries
 from ..records.read import _TRUE, flag_codes
 from ._builders import (
     count,

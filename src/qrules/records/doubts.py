@@ -22,8 +22,10 @@ import attrs
 
 from .._model import Rulebook, Text
 from .._observe import judged
-from .._recordspec import FLAGS, Counts, RecordQuery, judge_counts
+from .._recordspec import FLAGS
 from .._results import Evaluation, Reconciliation, Result, Verdict
+from .judge import Counts, judge_counts
+from .plan import RecordQuery
 
 __all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
 
