@@ -58,7 +58,7 @@ from ._model import (
     Text,
 )
 from ._quotes import quote_mismatches
-from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
+from ._recordspec import FLAGS, KINDS, POPULATION_COLUMNS, RECORD_CODES, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
 
@@ -1221,7 +1221,7 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
             else:
                 population.append((column, (value,)))
             continue
-        options = CODES.get(column)
+        options = RECORD_CODES.get(column)
         try:
             population.append((column, _codes(options, column.replace("_", " "))(value)))
         except _Bad as error:

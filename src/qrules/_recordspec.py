@@ -20,6 +20,7 @@ __all__ = [
     "KINDS",
     "LOG_COLUMNS",
     "POPULATION_COLUMNS",
+    "RECORD_CODES",
     "REGISTER_COLUMNS",
     "RESULTS",
     "RISK_LEVELS",
@@ -95,7 +96,7 @@ LOG_COLUMNS: tuple[str, ...] = ("inspection", "unit", "date", "kind", "result")
 #: Register columns a rule's population may select on.
 POPULATION_COLUMNS: tuple[str, ...] = ("category", "risk_level", "size", "district", *FLAGS)
 #: The closed sets of codes, by column; ``category`` and ``district`` are open.
-CODES: Mapping[str, Mapping[str, Text]] = {
+RECORD_CODES: Mapping[str, Mapping[str, Text]] = {
     "category": CATEGORIES, "risk_level": RISK_LEVELS, "size": SIZES,
     "kind": KINDS, "result": RESULTS,
 }

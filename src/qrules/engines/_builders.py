@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from .._data import MISSING_MARKERS
-from .._recordspec import CODES, FLAGS
+from .._recordspec import FLAGS, RECORD_CODES
 from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column):
         return None
     # The set first: a database tests the marker only for the rare value outside it.
-    return exp.and_(exp.not_(table.isin(column, alias, CODES[column])),
+    return exp.and_(exp.not_(table.isin(column, alias, RECORD_CODES[column])),
                     exp.not_(_marked(table.column(column, alias))))
 
 

@@ -34,7 +34,7 @@ from .._errors import DataError, Problem, did_you_mean
 from .._limits import number_problem
 from .._model import Text
 from .._once import once
-from .._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
 from .._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
 from .._tabular import cell_text as _text
@@ -316,7 +316,7 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
         if not isinstance(table_codes, Mapping):
             problem("expected a table of code = canonical code", key)
             continue
-        options: Iterable[str] | None = CODES.get(column)
+        options: Iterable[str] | None = RECORD_CODES.get(column)
         if column in FLAGS:
             options = ("true", "false")
         mapped: dict[str, str] = {}
@@ -600,7 +600,7 @@ class _Rows:
     def canonical(self, column: str, value: object) -> str | None:
         """A code of a closed set: mapped, then checked."""
         code = self.code(column, value)
-        options = CODES[column]
+        options = RECORD_CODES[column]
         if code is not None and code not in options:
             raise _Bad(f"{code!r} is not a canonical {column.replace('_', ' ')} "
                        f"({', '.join(options)}); map it in the mapping file's "
