@@ -109,7 +109,7 @@ def test_junit_names_each_source(figures: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_html_report_data(figures: Path, yantai: qrules.Rulebook, lang: str) -> None:
-    from qrules.engines.reference import evaluate_records  # noqa: PLC0415
+    from qrules.engines import evaluate_records  # noqa: PLC0415
     from qrules.records.read import read_log, read_register  # noqa: PLC0415
 
     folder = Path(yantai.path) / "samples" / "records"

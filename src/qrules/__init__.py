@@ -47,8 +47,7 @@ from ._rollup import Derivation
 
 if _TYPE_CHECKING:
     from ._lint import Finding, lint
-    from .engines import evaluate_tables
-    from .engines.reference import evaluate_records
+    from .engines import evaluate_records, evaluate_tables
     from .records.read import ColumnMapping, InspectionLog, Register, read_log, read_register
 
 __all__ = [
@@ -110,7 +109,7 @@ _ON_FIRST_USE = {
     "Finding": "_lint",
     "InspectionLog": "records.read",
     "Register": "records.read",
-    "evaluate_records": "engines.reference",
+    "evaluate_records": "engines",
     "evaluate_tables": "engines",
     "lint": "_lint",
     "read_log": "records.read",

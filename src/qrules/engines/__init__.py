@@ -33,6 +33,7 @@ from .._recordspec import FLAGS
 from .._results import Evaluation
 from .._tabular import Table as _Table
 from .._tabular import needs as _needs
+from ..records.prepare import as_date, prepared
 from ..records.read import (
     ColumnMapping,
     InspectionLog,
@@ -41,14 +42,14 @@ from ..records.read import (
     _resolve_header,
     reconciled,
 )
-from .reference import as_date, prepared
+from .reference import judge_records
 
 if TYPE_CHECKING:
     from . import sql
     from ._rejected import Rejections
 
-__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_tables",
-           "sql_for"]
+__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_records",
+           "evaluate_tables", "sql_for"]
 
 #: The engines, by name.
 ENGINES = ("reference", "duckdb", "postgres", "spark")
@@ -124,6 +125,65 @@ def engine_of(connection: Any) -> str:
             return engine
     raise QRulesError(f"cannot tell the engine of a {type(connection).__name__}: "
                       "pass engine=")
+
+
+def evaluate_records(
+    rulebook: Rulebook,
+    register: Register,
+    log: InspectionLog | None = None,
+    *,
+    rules: Sequence[Rule] | None = None,
+    by_district: bool = False,
+    log_until: dt.date | str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    engine: str = "reference",
+    connection: Any = None,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
+    decision_log: str | Path | None = None,
+) -> Evaluation:
+    """Judge the rules that have ``[rule.records]`` on a register and a log.
+
+    ``rules`` defaults to every rule of the rulebook (those without records are
+    passed over). With ``by_district``, each rule and year is judged for the
+    whole register and for each district in it. ``log_until`` declares the
+    last day the log covers (default: its latest date; a row dated later, or
+    after today, is rejected as a doubtful date), ``log_from`` the first
+    (default: its earliest date); a year the log does not cover from 1 January
+    to 31 December is unknown. Rejected rows bound the counts: a result they
+    could change is unknown, naming them; ``strict=True`` makes any rejected
+    row a `DataError` instead. See ``docs/records.md``.
+
+    ``engine`` counts: ``reference`` (`qrules.engines.reference`, pure Python), ``duckdb``
+    (in memory, or on the DuckDB ``connection`` given), ``postgres`` (a psycopg
+    ``connection`` or a ``postgresql://`` URL: the records are copied into
+    temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
+    engine gives the same results; see ``docs/engines.md``.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    digests of the register's and log's rows (``docs/audit.md``).
+    """
+    if engine == "reference":
+        evaluation = judge_records(rulebook, register, log, rules=rules,
+                                   by_district=by_district, log_until=log_until,
+                                   progress=progress, log_from=log_from, strict=strict)
+    else:
+        evaluation = evaluate_loaded(
+            rulebook, register, log, engine=engine, connection=connection, rules=rules,
+            by_district=by_district, log_until=log_until, progress=progress,
+            log_from=log_from, strict=strict)
+    return _logged(decision_log, engine, register, log, evaluation)
+
+
+def _logged(decision_log: str | Path | None, engine: str, register: Register,
+            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
+    """``evaluation``, appended to the decision log if one is asked for."""
+    if decision_log is not None:
+        from .._decisions import append_decisions, records_digests  # noqa: PLC0415
+
+        append_decisions(decision_log, evaluation, engine=engine,
+                         sources=records_digests(register, log))
+    return evaluation
 
 
 def evaluate_loaded(

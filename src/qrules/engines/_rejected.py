@@ -25,6 +25,7 @@ from .._errors import DataError, Problem
 from .._model import Text
 from .._recordspec import FLAGS
 from ..records.doubts import RejectedInspection, RejectedUnit
+from ..records.prepare import without_doubtful_dates
 from ..records.read import (
     ColumnMapping,
     Register,
@@ -35,7 +36,6 @@ from ..records.read import (
 )
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
-from .reference import without_doubtful_dates
 
 if TYPE_CHECKING:
     from .sql import Database, Table

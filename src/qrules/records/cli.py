@@ -14,8 +14,7 @@ from .._load import sample_files
 from .._model import Rule, Rulebook
 from .._results import Evaluation
 from .._tabular import source_kind
-from ..engines import ENGINES, default_engine, engine_of, evaluate_tables
-from ..engines.reference import evaluate_records
+from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
 from .read import parse_date, read_log, read_register
 
 __all__ = [
