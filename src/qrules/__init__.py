@@ -44,6 +44,7 @@ from ._model import (
 from ._recordspec import RecordSpec
 from ._results import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._rollup import Derivation
+from ._version import __version__ as __version__
 
 if _TYPE_CHECKING:
     from ._lint import Finding, lint
@@ -99,7 +100,6 @@ __all__ = [
     "rulebook_names",
 ]
 
-__version__ = "0.1.0.dev0"
 
 #: Names imported on first use (PEP 562): records, the SQL engines and lint need
 #: modules that loading a rulebook and judging figures do not, and ``import

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _forms
 from ._once import once
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._model import Measure, Rule, Rulebook
@@ -68,8 +69,6 @@ def _code() -> str | None:
     """A digest of this qrules' version and compiler: a cache made by other code
     is never read. ``None`` (no cache) when the sources cannot be read, as in an
     installation of bytecode alone."""
-    from . import __version__  # noqa: PLC0415 (the package imports this module)
-
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
     try:
@@ -378,8 +377,7 @@ def _compile_predicate(measures: Mapping[str, Measure], rule: Rule, expand: froz
 
 def _compile_expression(measures: Mapping[str, Measure], name: str, expand: frozenset[str],
                         rule: Rule | None) -> _forms.Form:
-    from ._compile import form_of  # noqa: PLC0415 (compiling imports sympy)
-    from ._model import expression_of  # noqa: PLC0415 (the model imports this module)
+    from ._compile import expression_of, form_of  # noqa: PLC0415 (compiling imports sympy)
 
     if rule is not None:
         return form_of(rule.expression(measures, expand, name))

@@ -37,6 +37,8 @@ from ._forms import AllOf, AnyOf, Form, Negation, Outcome, Truth, compare
 
 if TYPE_CHECKING:
     import sympy
+
+    from ._model import Measure
 else:
     from ._sympy import sympy
 
@@ -52,6 +54,7 @@ __all__ = [
     "divides_by_zero",
     "evaluate_exact",
     "evaluate_predicate",
+    "expression_of",
     "form_of",
     "ignores_data",
     "integer_form",
@@ -481,3 +484,13 @@ def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
     if node.op == "and":
         return _holds(node.left, env) and _holds(node.right, env)
     return _holds(node.left, env) or _holds(node.right, env)
+
+
+def expression_of(
+    name: str, measures: Mapping[str, Measure], expand: frozenset[str]
+) -> sympy.Expr:
+    """A measure as a sympy expression: its symbol, or its formula if expanded."""
+    measure = measures[name]
+    if name in expand and measure.formula is not None:
+        return to_sympy(measure.formula.tree, lambda n: expression_of(n, measures, expand))
+    return measure.symbol

@@ -35,6 +35,7 @@ from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
 from ._model import Lang, Rulebook, Text
 from ._replay import replay, stood
 from ._results import Evaluation, Result, Verdict, year_span
+from ._version import __version__
 from .records.read import InspectionLog, Register
 
 __all__ = [
@@ -187,8 +188,6 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
 
 def _header(evaluation: Evaluation, engine: str, sources: Sequence[InputDigest],
             now: dt.datetime) -> dict[str, Any]:
-    from . import __version__  # noqa: PLC0415 (the package imports this module's users)
-
     rulebook = evaluation.rulebook
     return {
         "schema_version": DECISION_LOG_SCHEMA_VERSION,

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._cache import Compiled
-from ._compile import Predicate, compile_predicate, single_threshold
+from ._compile import Predicate, compile_predicate, expression_of, single_threshold
 from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
-from ._expr import Comparator, Expression, format_number, to_sympy
+from ._expr import Comparator, Expression, format_number
 from ._once import once
 
 if TYPE_CHECKING:
@@ -422,16 +422,6 @@ class Rule:
         (recursively); worked out once, like `predicate`."""
         key = (name or self.measure.id, expand)
         return once(self._expressions, key, lambda: expression_of(key[0], measures, expand))
-
-
-def expression_of(
-    name: str, measures: Mapping[str, Measure], expand: frozenset[str]
-) -> sympy.Expr:
-    """A measure as a sympy expression: its symbol, or its formula if expanded."""
-    measure = measures[name]
-    if name in expand and measure.formula is not None:
-        return to_sympy(measure.formula.tree, lambda n: expression_of(n, measures, expand))
-    return measure.symbol
 
 
 @attrs.frozen
