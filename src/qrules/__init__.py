@@ -12,7 +12,7 @@ Load a rulebook, then judge reported figures against it::
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from ._data import Dataset, Observation, parse_value
+from ._data import Observation, parse_value
 from ._errors import (
     DataError,
     ExpressionError,
@@ -25,7 +25,7 @@ from ._errors import (
     UnknownRuleError,
 )
 from ._expr import parse_formula, parse_requirement
-from ._figures import read_dataset
+from ._figures import Dataset, read_dataset
 from ._load import load, rulebook_names
 from ._model import (
     Aggregation,
@@ -35,7 +35,6 @@ from ._model import (
     Measure,
     Period,
     Rule,
-    Rulebook,
     Source,
     Target,
     Text,
@@ -44,6 +43,7 @@ from ._model import (
 from ._recordspec import RecordSpec
 from ._results import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from ._rollup import Derivation
+from ._rulebook import Rulebook
 from ._version import __version__ as __version__
 
 if _TYPE_CHECKING:

@@ -47,7 +47,8 @@ from ._once import once
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._model import Measure, Rule, Rulebook
+    from ._model import Measure, Rule
+    from ._rulebook import Rulebook
 
 __all__ = ["FORMAT", "Compiled", "checked", "checking", "user_cache_dir"]
 

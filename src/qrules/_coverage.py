@@ -24,9 +24,10 @@ import attrs
 
 from . import _escape
 from ._errors import QRulesError
-from ._model import Lang, Rulebook, Text
+from ._model import Lang, Text
 from ._replay import comparison_signs, conditions
 from ._results import Evaluation, Verdict
+from ._rulebook import Rulebook
 
 __all__ = [
     "COVERAGE_SCHEMA_VERSION",

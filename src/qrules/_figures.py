@@ -21,13 +21,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from ._data import Dataset, FiguresMapping, Observation, ValueProblem, parse_value, parse_year
+from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
 from ._errors import DataError, Problem, did_you_mean
-from ._model import Measure, Rulebook, Text
+from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
     Formula,
@@ -44,12 +44,47 @@ from ._tabular import (
 )
 from .records.read import ColumnMapping
 
-__all__ = ["LAYOUTS", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
+if TYPE_CHECKING:
+    from ._rulebook import Rulebook
+
+__all__ = ["LAYOUTS", "Dataset", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
 
 LAYOUTS = ("long", "wide")
 Layout: TypeAlias = Literal["long", "wide"]
 #: A mapping file's path, its parsed content, a `ColumnMapping` or its figures part.
 MappingInput: TypeAlias = "ColumnMapping | FiguresMapping | Mapping[str, Any] | str | Path | None"
+
+@attrs.frozen
+class Dataset:
+    """Reported figures, one observation per measure, year and district.
+
+    ``notes`` say how the source was read (its encoding, the row its header
+    was found in, its layout); ``cells`` is true when each observation is a
+    cell of a wide sheet rather than a row.
+    """
+
+    name: str
+    observations: tuple[Observation, ...]
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    cells: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.observations)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({o.year for o in self.observations}))
+
+    @classmethod
+    def from_mapping(
+        cls, rulebook: Rulebook, values: Mapping[str, object], *, year: int,
+        district: str | None = None, name: str = "<mapping>",
+    ) -> Dataset:
+        """A dataset from ``{measure: value}`` for one year (a measure named by
+        its id or its zh or en name)."""
+        return read_dataset(values, rulebook, year=year, district=district, name=name)
+
 
 #: Column names read without a mapping, beside the canonical ones.
 _BUILT_IN = {"year": ("year", "年份", "年度"), "district": ("district", "区县", "区市"),

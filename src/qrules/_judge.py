@@ -19,31 +19,30 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ._data import Dataset, Observation
+from ._data import Observation
 from ._errors import DataError
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
-from ._model import Aggregation, Measure, Rule, Rulebook, Target, Text
+from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
 from ._results import Change, Evaluation, Result, Verdict, year_span
 from ._rollup import Derivation, Rollup, roll_up
 
+if TYPE_CHECKING:
+    from ._figures import Dataset
+    from ._rulebook import Rulebook
+
 __all__ = [
-    "DataInput",
-    "evaluate",
     "expansion",
+    "judge_figures",
     "judge_year",
     "observe_year",
 ]
-
-#: A `Dataset`, a mapping of measure to value, or anything `read_dataset` reads
-#: (a file, a DataFrame, an Arrow table, a list of dicts).
-DataInput: TypeAlias = Dataset | Mapping[str, object] | Any
 
 _FROM_TRUTH = {
     Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN,
@@ -55,28 +54,20 @@ _FROM_TRUTH = {
 _Table: TypeAlias = dict[int, dict[str, Observation]]
 
 
-def evaluate(
+def judge_figures(
     rulebook: Rulebook,
-    data: DataInput,
+    dataset: Dataset,
     *,
-    year: int | None = None,
     rules: tuple[Rule, ...] | list[Rule] | None = None,
     strict: bool = False,
 ) -> Evaluation:
-    """Judge ``data`` against ``rules`` (default: all) of ``rulebook``.
+    """Judge a dataset against ``rules`` (default: all) of ``rulebook``
+    (`Rulebook.evaluate` reads the data into the dataset first).
 
     A figure outside its measure's bounds or relations is a `DataError`, never
     judged; with ``strict``, so is a doubtful one (a reported share that its
     counts contradict).
     """
-    if isinstance(data, Dataset):
-        if year is not None:
-            raise TypeError("year= is for a mapping of values; a dataset gives its own years")
-        dataset = data
-    else:
-        dataset = Dataset.from_mapping(
-            rulebook, data, year=year if year is not None else rulebook.period.end.year
-        )
     # A dataset read by read_dataset was checked as it was read; one built by hand
     # is checked here, so that no path judges an impossible figure.
     problems = implausible(rulebook, dataset.observations, dataset.name)

@@ -72,8 +72,9 @@ from ._expr import (
     rational,
     to_sympy,
 )
-from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
+from ._rulebook import Rulebook
 from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 if TYPE_CHECKING:

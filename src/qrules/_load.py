@@ -53,12 +53,12 @@ from ._model import (
     Measure,
     Period,
     Rule,
-    Rulebook,
     Source,
     Text,
 )
 from ._quotes import quote_mismatches
 from ._recordspec import FLAGS, KINDS, POPULATION_COLUMNS, RECORD_CODES, RESULTS, RecordSpec
+from ._rulebook import Rulebook
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
 

@@ -18,8 +18,9 @@ import attrs
 
 from . import _escape
 from ._expr import iter_names
-from ._model import Lang, Measure, Rule, Rulebook
+from ._model import Lang, Measure, Rule
 from ._results import year_span
+from ._rulebook import Rulebook
 from ._tabular import needs
 
 __all__ = ["MeasureUse", "measure_uses", "measures_text", "template_rows", "write_template"]

@@ -5,26 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, expression_of, single_threshold
-from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number
 from ._once import once
 
 if TYPE_CHECKING:
     import sympy
 
-    from ._figures import MappingInput
-    from ._judge import DataInput
     from ._recordspec import RecordSpec
-    from ._results import Evaluation
 
 __all__ = [
     "AGGREGATIONS",
@@ -40,7 +34,6 @@ __all__ = [
     "Measure",
     "Period",
     "Rule",
-    "Rulebook",
     "Source",
     "Target",
     "Text",
@@ -432,198 +425,3 @@ class Ignored:
     code: str
     quote: str
     reason: str
-
-
-@attrs.frozen
-class Rulebook:
-    """A plan's rules, as loaded from a folder. Iterating gives the rules.
-
-    Immutable, and safe to share between threads: what its rules work out
-    lazily is built whole, once, under a lock (docs/security.md#threads)."""
-
-    id: str
-    version: str
-    title: Text
-    issuer: Text
-    status: str
-    period: Period
-    text: str = attrs.field(repr=False)
-    measures: Mapping[str, Measure] = attrs.field(repr=False)
-    rules: tuple[Rule, ...] = attrs.field(repr=False)
-    fingerprint: str
-    path: str = attrs.field(eq=False)
-    published: dt.date | None = None
-    supersedes: str | None = None
-    consultation: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    #: When the rulebook's text is in force; by default the plan's period.
-    effective: Period | None = None
-    #: The date the rulebook was narrowed to with `in_force`, if it was.
-    as_of: dt.date | None = None
-    #: Where the rulebook was read from, when its id alone would mislead: a
-    #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
-    #: output then names it (see `label` and `named`).
-    origin: str | None = attrs.field(default=None, eq=False)
-    #: Every district of the city, when the rulebook names them: a city value
-    #: is derived from district rows only when each of these reports.
-    districts: tuple[str, ...] = ()
-    #: Lint findings the rulebook expects, each with its reason.
-    ignored: tuple[Ignored, ...] = attrs.field(default=(), repr=False)
-    #: What its rules compile to, judged without sympy: read from the cache
-    #: when the loader found one (`_cache`), else compiled on first use.
-    compiled: Compiled = attrs.field(factory=Compiled, eq=False, repr=False, kw_only=True)
-    #: The responsible bodies, by id (``bodies.toml``); empty when undeclared.
-    bodies: Mapping[str, Body] = attrs.field(factory=dict, repr=False)
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        # Pretty printers (IPython's, Hypothesis') would show every field, the
-        # plan's whole text included; the short repr names the rulebook.
-        printer.text(repr(self))
-
-    def label(self, lang: Lang = "en") -> str:
-        """Which rulebook, exactly, as every output names it: ``rulebook
-        yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
-        if lang == "zh":
-            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
-
-    def named(self, lang: Lang = "en") -> str:
-        """The rulebook's id and version, and the folder it was read from when
-        that folder is not the shipped rulebook of that id:
-        ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
-        if self.origin is None:
-            return f"{self.id} {self.version}"
-        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
-
-    @property
-    def in_force_period(self) -> Period:
-        return self.effective or self.period
-
-    def in_force(self, date: dt.date) -> Rulebook:
-        """The rulebook as it stood on ``date``: the rules then in force, each with
-        the target value then in force. A date outside the rulebook's effective
-        period is an error, never a silent default."""
-        period = self.in_force_period
-        if date not in period:
-            raise OutOfPeriodError(
-                f"rulebook {self.id!r} {self.version} is in force from {period.start} to "
-                f"{period.end}; {date} is outside it"
-                + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
-            )
-        # Each rule keeps only the value in force: every year is then judged by it.
-        rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
-                      for r in (rule.at(date) for rule in self.rules) if r is not None)
-        return attrs.evolve(self, rules=rules, as_of=date)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self.rules)
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-    def __contains__(self, rule_id: object) -> bool:
-        return any(rule.id == rule_id for rule in self.rules)
-
-    def __getitem__(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        close = did_you_mean(rule_id, (rule.id for rule in self.rules))
-        hint = f"; {close}" if close else ""
-        raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
-
-    def body(self, name: str) -> Body:
-        """A responsible body by its id or any spelling the plan uses for it;
-        an `UnknownBodyError` (with the nearest names) if there is none."""
-        if name in self.bodies:
-            return self.bodies[name]
-        for body in self.bodies.values():
-            if name in body.spellings or name == body.name.zh:
-                return body
-        names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
-        close = did_you_mean(name, names)
-        if not self.bodies:
-            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
-        else:
-            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
-        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
-
-    def get(self, rule_id: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
-
-    def select(
-        self,
-        *,
-        ids: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
-        tags: frozenset[str] | set[str] | list[str] | tuple[str, ...] | None = None,
-        section: str | None = None,
-        responsible: str | None = None,
-    ) -> tuple[Rule, ...]:
-        """Rules matching every criterion given: any of ``ids``, any of ``tags``,
-        a section path that starts with ``section``, and ``responsible`` among
-        their bodies (a body's id or any of its spellings). An id or body the
-        rulebook does not have is an error, never a silently shorter selection."""
-        for rule_id in ids or ():
-            self[rule_id]
-        body = None if responsible is None else self.body(responsible).id
-        chosen = []
-        for rule in self.rules:
-            if ids is not None and rule.id not in ids:
-                continue
-            if tags is not None and not set(tags) & set(rule.tags):
-                continue
-            if section is not None and not rule.section.startswith(section):
-                continue
-            if body is not None and body not in rule.bodies:
-                continue
-            chosen.append(rule)
-        return tuple(chosen)
-
-    def evaluate(
-        self,
-        data: DataInput,
-        *,
-        year: int | None = None,
-        rules: tuple[Rule, ...] | list[Rule] | None = None,
-        strict: bool = False,
-        mapping: MappingInput = None,
-        encoding: str | None = None,
-        sheet: str | None = None,
-        header_row: int | None = None,
-        layout: Literal["long", "wide"] | None = None,
-        decision_log: str | Path | None = None,
-    ) -> Evaluation:
-        """Judge reported figures against the rules.
-
-        ``data`` is a `Dataset`, anything `read_dataset` reads (a file, a
-        pandas or polars DataFrame, an Arrow table, a list of dicts; the other
-        options are `read_dataset`'s), or a mapping of measure to value for one
-        ``year`` (default: the last year of the plan)::
-
-            rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
-            rulebook.evaluate(df, mapping="mapping.toml")
-
-        A figure outside its measure's bounds (``lower``, ``upper``,
-        ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
-        a reported share that its counts contradict beyond rounding.
-
-        ``decision_log``: a JSON Lines file to append each result to (see
-        ``docs/audit.md``).
-        """
-        # The engine, the dataset and its reader all import this module.
-        from ._data import Dataset  # noqa: PLC0415
-        from ._figures import read_dataset  # noqa: PLC0415
-        from ._judge import evaluate  # noqa: PLC0415
-
-        if not isinstance(data, Dataset):
-            data = read_dataset(data, self, year=year, mapping=mapping, encoding=encoding,
-                                sheet=sheet, header_row=header_row, layout=layout)
-            year = None
-        elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
-            raise TypeError("a Dataset is already read: give it without reading options")
-        evaluation = evaluate(self, data, year=year, rules=rules, strict=strict)
-        if decision_log is not None:
-            from ._decisions import append_decisions, data_digest  # noqa: PLC0415
-
-            append_decisions(decision_log, evaluation, engine="reference",
-                             sources=[data_digest(data)])
-        return evaluation

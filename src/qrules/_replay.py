@@ -21,11 +21,13 @@ import attrs
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
 from ._judge import expansion, judge_year
-from ._model import Aggregation, Measure, Rule, Rulebook
+from ._model import Aggregation, Measure, Rule
 from ._results import Verdict
 
 if TYPE_CHECKING:
     import sympy  # only in annotations: replaying compiles with sympy (_compile)
+
+    from ._rulebook import Rulebook
 
 __all__ = ["Replay", "comparison_signs", "conditions", "over_years", "replay", "stood"]
 

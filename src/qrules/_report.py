@@ -15,9 +15,10 @@ from typing import Any
 
 from . import _escape
 from ._expr import format_number, format_short
-from ._model import Alternative, Body, Lang, Measure, Rule, Rulebook, Target, Text
+from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
 from ._recordspec import RecordSpec
 from ._results import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
+from ._rulebook import Rulebook
 
 __all__ = [
     "EXPORT_SCHEMA_VERSION",

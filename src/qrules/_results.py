@@ -20,8 +20,8 @@ from ._plausible import agrees
 
 if TYPE_CHECKING:
     from ._data import Observation
-    from ._model import Rulebook
     from ._rollup import Derivation
+    from ._rulebook import Rulebook
 
 __all__ = [
     "SOURCES",

@@ -34,7 +34,6 @@ from ._coverage import (
     parse_threshold,
     read_coverage,
 )
-from ._data import Dataset
 from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
 from ._diff import (
     changelog_section,
@@ -47,15 +46,16 @@ from ._diff import (
 )
 from ._errors import DataError, Problem, QRulesError, did_you_mean
 from ._expr import format_short
-from ._figures import read_dataset
+from ._figures import Dataset, read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
 from ._measures import measures_text, template_rows, write_template
-from ._model import Lang, Rule, Rulebook, Text
+from ._model import Lang, Rule, Text
 from ._quotes import reads_beyond_quote
 from ._results import Evaluation, Verdict, merge
+from ._rulebook import Rulebook
 from ._tabular import source_kind
 from .records import cli as records_cli
 

@@ -21,13 +21,13 @@ from typing import Any
 
 import attrs
 
-from ._data import Dataset
 from ._expr import format_number
-from ._figures import read_dataset
+from ._figures import Dataset, read_dataset
 from ._load import load
-from ._model import Lang, Rulebook
+from ._model import Lang
 from ._report import one_line, target_text
 from ._results import Evaluation, Result, Verdict
+from ._rulebook import Rulebook
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 

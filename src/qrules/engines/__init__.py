@@ -28,9 +28,10 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
-from .._model import Rule, Rulebook
+from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
+from .._rulebook import Rulebook
 from .._tabular import Table as _Table
 from .._tabular import needs as _needs
 from ..records.prepare import as_date, prepared

@@ -15,9 +15,10 @@ import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 
-from .._model import Rule, Rulebook
+from .._model import Rule
 from .._recordspec import RecordSpec
 from .._results import Evaluation
+from .._rulebook import Rulebook
 from ..records.doubts import judge_all
 from ..records.judge import Counts, Shortfall, failing_units
 from ..records.plan import Coverage, RecordQuery, record_queries

@@ -52,9 +52,10 @@ import attrs
 from sqlglot import exp
 
 from .._errors import DataError, Problem, QRulesError
-from .._model import Rule, Rulebook, Text
+from .._model import Rule, Text
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
 from .._results import Evaluation, FailingUnit, Reconciliation
+from .._rulebook import Rulebook
 from .._tabular import IDENTIFIER as _IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.judge import Counts, failing_units

@@ -11,8 +11,9 @@ from typing import TextIO
 from .._decisions import InputDigest, file_digest
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
-from .._model import Rule, Rulebook
+from .._model import Rule
 from .._results import Evaluation
+from .._rulebook import Rulebook
 from .._tabular import source_kind
 from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
 from .read import parse_date, read_log, read_register

@@ -19,7 +19,7 @@ from .._recordspec import FLAGS, RecordSpec, inspections_text
 from .._results import FailingUnit, Result, Verdict
 
 if TYPE_CHECKING:
-    from .._model import Rulebook
+    from .._rulebook import Rulebook
     from .plan import RecordQuery
 
 __all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "needs"]

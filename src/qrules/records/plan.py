@@ -40,7 +40,8 @@ from .._model import Aggregation, Text
 from .._recordspec import PopulationValue, RecordSpec
 
 if TYPE_CHECKING:
-    from .._model import Rule, Rulebook
+    from .._model import Rule
+    from .._rulebook import Rulebook
 
 __all__ = ["Coverage", "RecordQuery", "judged_years", "record_queries"]
 
