@@ -25,7 +25,7 @@ from typing import Any
 from ._escape import html, script_json
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
-from ._report import _due_text, scope_text, target_text
+from ._report import due_text, scope_text, target_text
 from ._results import SOURCES, Evaluation, Result, Verdict, combined
 from ._trend import Trend
 
@@ -181,7 +181,7 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "integer": rule.measure.unit.integer,
         **_threshold(rule),
         "scope": scope_text(rule, lang),
-        "due": _due_text(rule),
+        "due": due_text(rule),
         "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
         "aspirational": rule.strength == "aspirational",
         "bodies": list(dict.fromkeys(rule.bodies)),

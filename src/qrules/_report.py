@@ -23,6 +23,7 @@ from ._rulebook import Rulebook
 __all__ = [
     "EXPORT_SCHEMA_VERSION",
     "JSON_SCHEMA_VERSION",
+    "due_text",
     "evaluation_json",
     "evaluation_junit",
     "evaluation_markdown",
@@ -192,7 +193,7 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             f"**{md(rule.title.zh)}** — {md(rule.title.en)}",
             "",
             f"- Target: `{rule.measure.id}` {md(target_text(rule))}"
-            f" ({rule.measure.unit.id}; {rule.aggregation.value}; {_due_text(rule)}"
+            f" ({rule.measure.unit.id}; {rule.aggregation.value}; {due_text(rule)}"
             f"{'; aspirational' if rule.strength == 'aspirational' else ''})",
         ]
         if rule.responsible:
@@ -223,7 +224,7 @@ def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
                "requirement", "期限" if lang == "zh" else "due", "章节" if lang == "zh"
                else "section")
     rows = [(r.id, r.title.get(lang), f"{r.measure.id} {target_text(r)}",
-             _due_text(r), r.source.section) for r in rules]
+             due_text(r), r.source.section) for r in rules]
     return _escape.terminal_lines(_table(headers, rows))
 
 
@@ -233,7 +234,7 @@ def target_text(rule: Rule) -> str:
     return str(target) if target is not None else rule.requirement.text
 
 
-def _due_text(rule: Rule) -> str:
+def due_text(rule: Rule) -> str:
     if rule.due is not None:
         return rule.due.isoformat()
     if rule.period is not None:
@@ -251,7 +252,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         ("公式", "formula", None if measure.formula is None else str(measure.formula)),
         ("要求", "requirement", rule.requirement.text),
         ("时间口径", "aggregation", rule.aggregation.value),
-        ("期限", "due", _due_text(rule)),
+        ("期限", "due", due_text(rule)),
         ("强度", "strength", rule.strength),
         ("责任单位", "responsible", rule.responsible_text(lang) or None),
         ("责任主体", "bodies", ", ".join(rule.bodies) or None),

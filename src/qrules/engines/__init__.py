@@ -39,9 +39,9 @@ from ..records.read import (
     ColumnMapping,
     InspectionLog,
     Register,
-    _as_mapping,
-    _resolve_header,
+    column_mapping,
     reconciled,
+    resolve_header,
 )
 from .reference import judge_records
 
@@ -244,7 +244,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
                         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
-    positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
+    positions, _, _ = resolve_header(_Table(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
     return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
@@ -334,7 +334,7 @@ def evaluate_tables(
     from ._rejected import rejections  # noqa: PLC0415
 
     chosen = engine or engine_of(connection)
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     until = as_date(log_until, "log_until")
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)

@@ -60,7 +60,7 @@ from .._tabular import IDENTIFIER as _IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.judge import Counts, failing_units
 from ..records.plan import Coverage, RecordQuery, record_queries
-from ..records.read import _TRUE, flag_codes
+from ..records.read import TRUE_WORDS, flag_codes
 from ._builders import (
     count,
     date_literal,
@@ -296,7 +296,7 @@ class Table:
         if self.type(flag) == "boolean" and not codes:
             return exp.Is(this=column, expression=exp.true())
         true = sorted({w for w, c in codes.items() if c == "true"}
-                      | {w for w in _TRUE if w not in codes})
+                      | {w for w in TRUE_WORDS if w not in codes})
         text = exp.Lower(this=exp.cast(column, "VARCHAR"))
         return exp.Coalesce(this=text.isin(*(exp.Literal.string(t) for t in true)),
                             expressions=[exp.false()])

@@ -49,9 +49,11 @@ __all__ = [
     "InspectionLog",
     "Register",
     "UnitRecord",
+    "column_mapping",
     "parse_date",
     "read_log",
     "read_register",
+    "resolve_header",
 ]
 
 #: Called now and then while a long input is read: ``progress(what, rows so far)``.
@@ -456,7 +458,7 @@ def fetched_rows(name: str, header: Sequence[str],
 # -- reading --------------------------------------------------------------------
 
 
-def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) -> ColumnMapping:
+def column_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) -> ColumnMapping:
     if mapping is None:
         return ColumnMapping()
     if isinstance(mapping, ColumnMapping):
@@ -466,7 +468,7 @@ def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) 
     return ColumnMapping.from_dict(mapping)
 
 
-def _resolve_header(table: Table, kind: str, mapping: ColumnMapping,
+def resolve_header(table: Table, kind: str, mapping: ColumnMapping,
                     required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
     """Canonical column → position, the file's name of each, and notes."""
     header = [_normal(str(h)) for h in table.header]
@@ -512,7 +514,7 @@ class _Rows:
     def __init__(self, table: Table, kind: str, mapping: ColumnMapping,
                  required: tuple[str, ...], progress: Progress | None) -> None:
         self.table = table
-        self.positions, self.header, self.notes = _resolve_header(table, kind, mapping,
+        self.positions, self.header, self.notes = resolve_header(table, kind, mapping,
                                                                   required)
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
@@ -627,7 +629,7 @@ def read_register(
     in ``problems`` with its row and column, and ``rows_read == rows_used +
     rows_rejected``. A missing required column raises `DataError`.
     """
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     rows = _Rows(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
                        name=name), "register", mapped, ("unit", "category"), progress)
     units: list[UnitRecord] = []
@@ -717,7 +719,7 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
     the register, whose date does not parse, or whose inspection id repeats an
     earlier one is rejected with its row and column.
     """
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
     known = register.index
