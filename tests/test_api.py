@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import types
 
+import pytest
+
 import qrules
 
 
@@ -33,3 +35,10 @@ def test_public_names_belong_to_the_package() -> None:
         value = getattr(qrules, name)
         if isinstance(value, type) or callable(value):
             assert value.__module__ == "qrules", name
+
+
+def test_rulebook_label_is_a_deprecated_name_of_describe() -> None:
+    # ``label`` translates (Verdict.label); a rulebook is described.
+    rulebook = qrules.load("yantai-2023-2025")
+    with pytest.warns(DeprecationWarning, match="Rulebook.describe"):
+        assert rulebook.label("zh") == rulebook.describe("zh")

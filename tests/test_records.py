@@ -249,7 +249,7 @@ def test_the_years_judged_follow_the_log(book: qrules.Rulebook) -> None:
     late = Coverage(dt.date(2026, 1, 5), dt.date(2026, 12, 31))
     [query] = record_queries(book, [book["enrolled"]], late)
     assert query.unknown is None  # a flag does not need the log
-    gap = late.gap(2025)
+    gap = late.undecided(2025)
     assert gap is not None
     assert gap.en == ("the log begins on 2026-01-05, after 2025 begins; if it is complete, "
                       "declare its start with --log-from (log_from=)")

@@ -51,7 +51,7 @@ _FROM_TRUTH = {
 
 # -- the engine ---------------------------------------------------------------
 
-_Table: TypeAlias = dict[int, dict[str, Observation]]
+_FiguresByYear: TypeAlias = dict[int, dict[str, Observation]]
 
 
 def judge_figures(
@@ -86,7 +86,7 @@ def judge_figures(
     problems = implausible(rulebook, city[len(reported):], dataset.name)
     if problems:
         raise DataError(dataset.name, problems)
-    tables: dict[str | None, _Table] = {None: {}}
+    tables: dict[str | None, _FiguresByYear] = {None: {}}
     for observation in [*city, *(o for o in dataset.observations if o.district is not None)]:
         table = tables.setdefault(observation.district, {})
         table.setdefault(observation.year, {})[observation.measure] = observation
@@ -156,7 +156,7 @@ _Frame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction]]
 class _Judge:
     rulebook: Rulebook
     rule: Rule
-    table: _Table
+    table: _FiguresByYear
     district: str | None
     used: set[Observation]
     #: Each year's values (`frame`), worked out once for all the rules judged on

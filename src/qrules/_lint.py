@@ -675,11 +675,11 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
     zh = lang == "zh"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     if zh:
-        head = (f"{rulebook.label('zh')}:发现 "
+        head = (f"{rulebook.describe('zh')}:发现 "
                 f"{len(findings)} 项,错误 {counts['error']},警告 {counts['warning']},"
                 f"提示 {counts['info']}")
     else:
-        head = (f"{rulebook.label()}: "
+        head = (f"{rulebook.describe()}: "
                 f"{len(findings)} finding{'' if len(findings) == 1 else 's'}, "
                 f"{counts['error']} error{'' if counts['error'] == 1 else 's'}, "
                 f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}, "

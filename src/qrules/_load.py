@@ -124,7 +124,7 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     folder of that name in the working directory; a folder is given as a path:
     a `Path`, or text with a ``/`` (``./yantai-2023-2025``, an absolute path).
     A folder whose plan id is a shipped rulebook's id is named by its path in
-    every output (`Rulebook.label`), so it is never taken for the shipped one.
+    every output (`Rulebook.describe`), so it is never taken for the shipped one.
 
     With ``as_of``, the rulebook as it stood on that date: the rules then in
     force, each with the target value then in force (see `Rulebook.in_force`);

@@ -77,8 +77,8 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
     shown, not run: a rulebook's text is input like any other)."""
     zh = lang == "zh"
     uses = measure_uses(rulebook, rules, every=rules is None)
-    lines = [f"{rulebook.label(lang)}:{len(uses)} 个指标" if zh
-             else f"{rulebook.label(lang)}: {len(uses)} measures", ""]
+    lines = [f"{rulebook.describe(lang)}:{len(uses)} 个指标" if zh
+             else f"{rulebook.describe(lang)}: {len(uses)} measures", ""]
     for use in uses:
         measure = use.measure
         unit = measure.unit.label(lang) or measure.unit.id

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
+from ._compile import Condition, Predicate, Truth, exact_value, predicate_outcome
 from ._judge import expansion, judge_year
 from ._model import Aggregation, Measure, Rule
 from ._results import Verdict
@@ -69,7 +69,7 @@ def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | l
     if over_years(rule, years):
         predicate = rule.predicate(measures)
         env = {measures[m].symbol: v for m, v in known.items()}
-        verdict = _VERDICTS[evaluate_predicate(predicate, env).truth]
+        verdict = _VERDICTS[predicate_outcome(predicate, env).truth]
         observed = known.get(rule.measure.id)
     else:
         judged = judge_year(rulebook, rule, year, known, district=district)
@@ -114,9 +114,9 @@ def _sign(condition: Condition, env: Mapping[sympy.Symbol, Fraction]) -> int | N
     if not condition.symbols <= env.keys():
         return None
     try:
-        if any(evaluate_exact(d, env) == 0 for d in condition.divisors):
+        if any(exact_value(d, env) == 0 for d in condition.divisors):
             return None
-        value = evaluate_exact(condition.integer, env)
+        value = exact_value(condition.integer, env)
     except ZeroDivisionError:
         return None
     return (value > 0) - (value < 0)

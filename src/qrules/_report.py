@@ -425,7 +425,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
         data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
                          *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
         return [
-            f"{rb.label('zh')}"
+            f"{rb.describe('zh')}"
             f"{'' if rb.as_of is None else f',适用 {rb.as_of} 的规则'},{data}",
             f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
             f"无法判定 {counts[Verdict.UNKNOWN]}",
@@ -441,7 +441,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
                       *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
     return [
-        f"{rb.label()}{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
+        f"{rb.describe()}{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
         f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
         f"{counts[Verdict.UNKNOWN]} unknown",
         *([f"{unit_en} read {evaluation.rows_read} = used {evaluation.rows_used}"

@@ -7,6 +7,7 @@ judge, which sit below this module, never above it.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -54,7 +55,7 @@ class Rulebook:
     as_of: dt.date | None = None
     #: Where the rulebook was read from, when its id alone would mislead: a
     #: folder (or ``REV:PATH``) whose plan id is a shipped rulebook's id. Every
-    #: output then names it (see `label` and `named`).
+    #: output then names it (see `describe` and `named`).
     origin: str | None = attrs.field(default=None, eq=False)
     #: Every district of the city, when the rulebook names them: a city value
     #: is derived from district rows only when each of these reports.
@@ -72,12 +73,18 @@ class Rulebook:
         # plan's whole text included; the short repr names the rulebook.
         printer.text(repr(self))
 
-    def label(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = "en") -> str:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
         if lang == "zh":
             return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
         return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+
+    def label(self, lang: Lang = "en") -> str:
+        """Deprecated name of `describe` (a ``label`` translates: `Verdict.label`)."""
+        warnings.warn("Rulebook.label is deprecated; use Rulebook.describe",
+                      DeprecationWarning, stacklevel=2)
+        return self.describe(lang)
 
     def named(self, lang: Lang = "en") -> str:
         """The rulebook's id and version, and the folder it was read from when

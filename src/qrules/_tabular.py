@@ -37,8 +37,8 @@ __all__ = [
     "IDENTIFIER",
     "MISSING_MARKERS",
     "Formula",
-    "Source",
     "Table",
+    "TableSource",
     "cell_text",
     "check_options",
     "database_file",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
-Source: TypeAlias = Any
+TableSource: TypeAlias = Any
 
 #: Texts that offices write for "no figure": each reads as missing, never as zero.
 MISSING_MARKERS = frozenset(
@@ -137,7 +137,7 @@ _OPTIONS = {"sheet": ("xlsx",), "header_row": ("csv", "xlsx"), "encoding": ("csv
             "table": ("database",)}
 
 
-def source_kind(source: Source) -> str:
+def source_kind(source: TableSource) -> str:
     """What kind of source this is: ``csv``, ``xlsx``, ``arrow``, ``json``,
     ``database``, ``frame``, ``rows`` (or ``unknown``)."""
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
@@ -153,7 +153,7 @@ def source_kind(source: Source) -> str:
     return "rows"
 
 
-def check_options(source: Source, name: str, **options: object) -> None:
+def check_options(source: TableSource, name: str, **options: object) -> None:
     """A `DataError` naming each option given (not ``None``) that does not apply
     to this kind of source: ``sheet=`` on a CSV file, say."""
     kind = source_kind(source)
@@ -170,7 +170,7 @@ def check_options(source: Source, name: str, **options: object) -> None:
         raise DataError(name, problems)
 
 
-def open_table(source: Source, *, columns: Sequence[str] = (), default_table: str = "",
+def open_table(source: TableSource, *, columns: Sequence[str] = (), default_table: str = "",
                table: str | None = None, sheet: str | None = None,
                encoding: str | None = None, name: str | None = None,
                what: str = "records") -> Table:
@@ -189,7 +189,7 @@ def open_table(source: Source, *, columns: Sequence[str] = (), default_table: st
     return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
 
 
-def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
+def _open_source(source: TableSource, *, columns: Sequence[str], default_table: str,
                  table: str | None, sheet: str | None, encoding: str | None,
                  name: str | None, what: str) -> Table:
     if isinstance(source, Table):  # rows already fetched, numbered (the SQL engines')

@@ -149,7 +149,7 @@ def failure_message(evaluation: Evaluation, failing: list[Result],
     if failing:
         lines.append(
             f"{len(failing)} of {len(evaluation)} results do not meet "
-            f"{rulebook.label()}, dataset {evaluation.dataset}:"
+            f"{rulebook.describe()}, dataset {evaluation.dataset}:"
         )
     for result in failing:
         rule = result.rule

@@ -212,7 +212,7 @@ def evaluate_loaded(
     tables = reconciled(ready.register, ready.log)
     with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
           module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
-        return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
+        return sql.judge_tables(rulebook, _database(engine, opened), register_table, log_table,
                             rules=rules, by_district=by_district, log_until=ready.log_until,
                             tables=tables, progress=progress, log_from=ready.log_from,
                             doubts=ready.doubts)
@@ -349,12 +349,12 @@ def evaluate_tables(
             "failing_units_to": None if failing_units_to is None
             else sql.Table(failing_units_to, {})}
         try:
-            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
                 register_table, log_table, rejected), rejected=rejected, **options)
         except sql.Unclean:  # the tables hold rows to reject after all: find them
             rejected = rejections(database, register_table, log_table, mapped, strict=strict,
                                   watch=False)
-            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
                 register_table, log_table, rejected), rejected=rejected, **options)
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415

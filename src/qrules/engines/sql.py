@@ -74,7 +74,7 @@ from ._builders import (
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
 
-__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
+__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "judge_tables",
            "select", "summarize"]
 
 #: The SQL dialects the queries are rendered in.
@@ -641,7 +641,7 @@ def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
         (r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district))
 
 
-def evaluate(
+def judge_tables(
     rulebook: Rulebook,
     database: Database,
     register: Table,

@@ -85,7 +85,7 @@ class Coverage:
                 if (self.first is None or y >= self.first.year)
                 and (self.last is None or y <= self.last.year)]
 
-    def gap(self, year: int) -> Text | None:
+    def undecided(self, year: int) -> Text | None:
         """Why the log cannot decide ``year``, or ``None`` when it can."""
         if not self.has_log:
             return Text("未提供检查记录,无法统计检查次数",
@@ -174,7 +174,7 @@ def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
                                f"the records cover no year of {span} (the log runs from "
                                f"{coverage.first} to {coverage.last})")
             elif spec.needs_log:
-                unknown = coverage.gap(year)
+                unknown = coverage.undecided(year)
             queries.append(RecordQuery(rule.id, year, dt.date(year, 1, 1),
                                        dt.date(year, 12, 31), spec, unknown))
     return tuple(queries)

@@ -36,7 +36,7 @@ from .._model import Text
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
-from .._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
+from .._tabular import MISSING_MARKERS, Formula, Table, TableSource, open_table
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
@@ -440,7 +440,7 @@ def _flag(text: str | None) -> bool:
 # -- sources --------------------------------------------------------------------
 
 
-def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
+def _open(source: TableSource, kind: str, *, table: str | None, sheet: str | None,
           encoding: str | None, name: str | None) -> Table:
     return open_table(source, columns=_TABLES[kind],
                       default_table="register" if kind == "register" else "inspections",
@@ -611,7 +611,7 @@ class _Rows:
 
 
 def read_register(
-    source: Source,
+    source: TableSource,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     encoding: str | None = None,
@@ -703,7 +703,7 @@ def read_register(
 
 
 def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
-    source: Source,
+    source: TableSource,
     register: Register,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
