@@ -31,7 +31,7 @@ from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
     Formula,
-    Table,
+    RawTable,
     cell_text,
     check_options,
     decode,
@@ -236,7 +236,7 @@ class _Header:
         return found[0] if found else None
 
 
-def _find_header(table: Table, header_row: int | None, figures: FiguresMapping
+def _find_header(table: RawTable, header_row: int | None, figures: FiguresMapping
                  ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
@@ -277,7 +277,7 @@ def _chain(seen: list[tuple[int, Sequence[object]]],
 class _Reader:
     """Reads one sheet's rows into observations, keeping every problem."""
 
-    table: Table
+    table: RawTable
     header: _Header
     rulebook: Rulebook
     figures: FiguresMapping
@@ -495,7 +495,7 @@ def read_dataset(
         return source
     if isinstance(source, Mapping) and source_kind(source) == "rows":
         keys = [str(k) for k in source]
-        table = Table(name or "<mapping>", ["measure", "value"],
+        table = RawTable(name or "<mapping>", ["measure", "value"],
                       numbered(([k, v] for k, v in source.items()), first=0))
         # The mapping is for one year: by default the last of the plan.
         reader = _Reader(table, _Header.of(table.header, figures), rulebook, figures, names,
@@ -658,7 +658,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
     return found
 
 
-def _json_table(path: Path) -> tuple[Table, list[Problem]]:
+def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -700,5 +700,5 @@ def _json_table(path: Path) -> tuple[Table, list[Problem]]:
             if key not in item and key in ("year", "measure", "value"):
                 problems.append(Problem(name, f"no key {key!r}", where=f"item {index}",
                                         hint="give every item the same keys"))
-    return Table(name, header, numbered(([item.get(h) for h in header] for item in data),
+    return RawTable(name, header, numbered(([item.get(h) for h in header] for item in data),
                                         first=0)), problems

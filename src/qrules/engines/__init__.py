@@ -32,8 +32,7 @@ from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
 from .._rulebook import Rulebook
-from .._tabular import Table as _Table
-from .._tabular import needs as _needs
+from .._tabular import RawTable, needs
 from ..records.prepare import as_date, prepared
 from ..records.read import (
     ColumnMapping,
@@ -204,7 +203,7 @@ def evaluate_loaded(
     """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
     with ``engine=``): they are loaded into the engine for the evaluation (the
     rows the readers rejected bound the counts, as on the reference engine)."""
-    _needs("sqlglot")
+    needs("sqlglot")
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
@@ -233,7 +232,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     """A table of the database as the SQL reads it: its columns found as the
     readers find them in a file's header (the mapping's names, or the canonical
     ones), its codes translated as the mapping says."""
-    _needs("sqlglot")
+    needs("sqlglot")
     from . import sql  # noqa: PLC0415
 
     table = sql.Table(name, {})  # checks the name
@@ -244,7 +243,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
                         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
-    positions, _, _ = resolve_header(_Table(name, header, iter(())), kind, mapping, required)
+    positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
     return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
@@ -329,7 +328,7 @@ def evaluate_tables(
     ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
     results then list no failing units.
     """
-    _needs("sqlglot")
+    needs("sqlglot")
     from . import sql  # noqa: PLC0415
     from ._rejected import rejections  # noqa: PLC0415
 
@@ -383,7 +382,7 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     ``log`` whose rows are all readable, in a dialect: to read, or to run
     elsewhere. ``years`` are the years the log covers (default: the rulebook's
     period)."""
-    _needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
+    needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
     from ..records.plan import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._tabular import needs as _needs
+from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import canonical, staged
 from .sql import Table
@@ -21,7 +21,7 @@ __all__ = ["connect", "loaded"]
 
 def connect(url: str) -> Any:
     """A connection to ``postgresql://user@host:port/database``."""
-    psycopg = _needs("psycopg")
+    psycopg = needs("psycopg")
     return psycopg.connect(url, autocommit=True)
 
 

@@ -56,7 +56,7 @@ from .._model import Rule, Text
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
 from .._results import Evaluation, FailingUnit, Reconciliation
 from .._rulebook import Rulebook
-from .._tabular import IDENTIFIER as _IDENTIFIER
+from .._tabular import IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.judge import Counts, failing_units
 from ..records.plan import Coverage, RecordQuery, record_queries
@@ -206,7 +206,7 @@ class Table:
     watched: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if not _IDENTIFIER.match(self.name):
+        if not IDENTIFIER.match(self.name):
             raise DataError(self.name, [Problem(self.name, f"{self.name!r} is not a table name",
                                                 hint="a name, schema.name or "
                                                      "catalog.schema.name")])

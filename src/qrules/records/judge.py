@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from .._rulebook import Rulebook
     from .plan import RecordQuery
 
-__all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "needs"]
+__all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "shortfall_text"]
 
 
-def needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
+def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
     """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
     if spec.flag is not None:
         name = FLAGS[spec.flag]
@@ -46,7 +46,7 @@ def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
     by every engine the same way, and only for a result that is not met (an
     engine hands `Counts` this function with its rows, not the units)."""
     ordered = sorted(rows, key=operator.itemgetter(0))  # one pass when already in order
-    texts = {more: needs(spec, more, end) for more in {r[3] for r in ordered}}
+    texts = {more: shortfall_text(spec, more, end) for more in {r[3] for r in ordered}}
     counted = spec.needs_log
     # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
     new = tuple.__new__

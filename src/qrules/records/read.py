@@ -36,7 +36,7 @@ from .._model import Text
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
-from .._tabular import MISSING_MARKERS, Formula, Table, TableSource, open_table
+from .._tabular import MISSING_MARKERS, Formula, RawTable, TableSource, open_table
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
@@ -441,18 +441,18 @@ def _flag(text: str | None) -> bool:
 
 
 def _open(source: TableSource, kind: str, *, table: str | None, sheet: str | None,
-          encoding: str | None, name: str | None) -> Table:
+          encoding: str | None, name: str | None) -> RawTable:
     return open_table(source, columns=_TABLES[kind],
                       default_table="register" if kind == "register" else "inspections",
                       table=table, sheet=sheet, encoding=encoding, name=name)
 
 
 def fetched_rows(name: str, header: Sequence[str],
-                 rows: Iterable[tuple[int, Sequence[object]]]) -> Table:
+                 rows: Iterable[tuple[int, Sequence[object]]]) -> RawTable:
     """Rows already fetched, each with the number it is given in messages: a
     source the readers take as they are (the SQL engines read the rows of a
     table they reject this way)."""
-    return Table(name, list(header), iter(rows))
+    return RawTable(name, list(header), iter(rows))
 
 
 # -- reading --------------------------------------------------------------------
@@ -468,7 +468,7 @@ def column_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | Non
     return ColumnMapping.from_dict(mapping)
 
 
-def resolve_header(table: Table, kind: str, mapping: ColumnMapping,
+def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
                     required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
     """Canonical column → position, the file's name of each, and notes."""
     header = [_normal(str(h)) for h in table.header]
@@ -511,7 +511,7 @@ _NUMBERS = (int, Decimal, Fraction)
 class _Rows:
     """Reads the rows of a table, keeping the accounting."""
 
-    def __init__(self, table: Table, kind: str, mapping: ColumnMapping,
+    def __init__(self, table: RawTable, kind: str, mapping: ColumnMapping,
                  required: tuple[str, ...], progress: Progress | None) -> None:
         self.table = table
         self.positions, self.header, self.notes = resolve_header(table, kind, mapping,
