@@ -452,7 +452,7 @@ def environments(nonnegative: bool) -> st.SearchStrategy[dict[str, Fraction | No
 @pytest.mark.parametrize("nonnegative", [True, False], ids=["nonnegative", "real"])
 @settings(max_examples=150, deadline=None)
 @given(tree=boolean_trees(names=st.sampled_from(NAMES), values=small_values), data=st.data())
-def test_evaluate_predicate_agrees_with_brute_force(
+def test_predicate_outcome_agrees_with_brute_force(
     nonnegative: bool, tree: Node, data: st.DataObject
 ) -> None:
     symbols = symbols_for(nonnegative)
