@@ -343,6 +343,80 @@ def test_text_dates_in_a_table_other_than_iso_are_rejected_not_guessed(
     assert "1 rejected log row could change this (row 2)" in in_place.reason.en
 
 
+@pytest.mark.parametrize(("units", "visits", "table", "row"), [
+    # A log row's unit id with a space after it: a reader reads it as C1's.
+    ([unit("C1", "catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1 ", "2024-06-01")], "log", 2),
+    # A register's unit id written in full-width letters: a reader reads C1.
+    ([unit("Ｃ1", "catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 1),
+    # A category with a space before it: a reader reads it as catering, so C2
+    # (never inspected) is in the population; compared as stored, it was not.
+    ([unit("C1", "catering", risk_level="high"), unit("C2", " catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 2),
+])
+def test_an_id_or_code_spelled_otherwise_in_a_table_is_never_misread(
+        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any],
+        units: list[dict[str, Any]], visits: list[dict[str, Any]], table: str,
+        row: int) -> None:
+    """Ids and codes are read NFKC-normalised and trimmed from files; a table
+    judged in place compares them as stored, so a row whose id or code a reader
+    reads otherwise is a rejected row there, naming it: its result is the
+    reference's or unknown, never another verdict."""
+    found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
+    reference = only(found["reference"], 2024)
+    assert only(found["loaded"], 2024).verdict is reference.verdict
+    in_place = only(found["in place"], 2024)
+    assert in_place.verdict is Verdict.UNKNOWN, in_place
+    assert f"1 rejected {table} row could change this (row {row})" in in_place.reason.en
+    assert in_place.rejected_rows == ((table, row),)
+    _, connection = engine
+    evaluation = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                                 rules=[book["twice"]], **YEAR_2024)
+    [reconciled] = [t for t in evaluation.records if t.kind == table]
+    assert reconciled.rows_rejected == 1
+    [problem] = reconciled.problems
+    assert problem.where.startswith(f"row {row}, column ")
+    assert "(NFKC, trimmed), but a database table's ids and codes are compared as stored" \
+        in problem.message
+
+
+def test_ids_that_a_reader_reads_as_they_are_stay_counted(
+        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    """Chinese ids and codes, inner spaces, accents: NFKC leaves them as they are,
+    so nothing is rejected and every engine gives the reference's verdict."""
+    units = [unit("单位 1", "catering", risk_level="high"), unit("Café·2", "catering",
+                                                                  risk_level="high")]
+    visits = [visit("单位 1", "2024-03-01"), visit("单位 1", "2024-06-01"),
+              visit("Café·2", "2024-03-01")]
+    found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert (result.verdict, result.meeting, result.rejected_rows) == (
+            Verdict.NOT_MET, 1, ()), where
+
+
+def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """Typed tables whose plain counts are clean are counted as they are, their
+    ids checked in the key check's pass: one spelled otherwise is found, and it
+    bounds its unit's count as a rejected row does."""
+    typed_log(engine, "C1", "unit VARCHAR, date DATE",
+              "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')")
+    _, connection = engine
+    options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
+                               "log_until": "2024-12-31"}
+    [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                              **options)
+    assert found.verdict is Verdict.UNKNOWN
+    assert found.rejected_rows == (("log", 2),)
+    register = qrules.read_register([unit("C1", "catering", risk_level="high")])
+    log = qrules.read_log([visit("C1", "2024-01-02"), visit("C1\u3000", "2024-12-30")],
+                          register)
+    [expected] = qrules.evaluate_records(book, register, log, **options)
+    assert expected.verdict is Verdict.MET  # read from a file: C1's second inspection
+
+
 # -- strict record files -------------------------------------------------------------
 
 

@@ -190,8 +190,8 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         inspection = exp.column("inspection", "k")
         repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
             exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
-    # A watched log's kinds and results are checked in the same pass.
-    watched = log.watched and (log.has("kind") or log.has("result"))
+    # A watched log's kinds, results and ids are checked in the same pass.
+    watched = log.watched
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
