@@ -15,7 +15,7 @@ from qrules import Verdict
 from qrules._decisions import audit_log, records_digests
 from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
 
-from .conftest import SAMPLES, run
+from .conftest import SAMPLES, run, with_average_rule
 from .revisions import apply_revision
 
 SAMPLE = Path(qrules.load("yantai-2023-2025").path) / "samples" / "synthetic-2023-2025.csv"
@@ -295,16 +295,7 @@ def test_an_average_is_audited_on_every_reading_of_its_years(tmp_path: Path,
     # 2024's reported 95 would make the average met, its counts (70 of 100) not:
     # the result is unknown, and the audit judges the same readings again from
     # each year's logged values (the totals alone would give "not met").
-    with (mini_copy / "rules.toml").open("a", encoding="utf-8") as rules:
-        rules.write('\n[[rule]]\nid = "average-pass-rate"\n'
-                    'title = { zh = "年均合格率", en = "Average pass rate" }\n'
-                    'measure = "pass_rate"\naggregation = "annual_average"\n'
-                    'requirement = ">= 90"\n'
-                    'interpretation = "A test rule: the pass rate ≥ 90 averaged over the '
-                    'years."\n'
-                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
-                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
-    book = qrules.load(mini_copy)
+    book = with_average_rule(mini_copy)
     figures = tmp_path / "figures.csv"
     figures.write_text("year,measure,value\n" + "".join(
         f"{y},pass_rate,95\n{y},passed,{p}\n{y},sampled,100\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import if02_records, run
 
 
 def _columns(line: str) -> int:
@@ -79,11 +79,7 @@ def test_json_names_every_rejected_row_and_the_results_it_bears_on(tmp_path: Pat
     from files and from tables judged in place (DuckDB)."""
     import duckdb  # noqa: PLC0415
 
-    register = tmp_path / "register.csv"
-    register.write_text("unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
-                        "IF02,B,infant_formula_maker,2020-02-30\n", encoding="utf-8")
-    log = tmp_path / "log.csv"
-    log.write_text("unit,date,kind\nIF01,2024-03-01,system\n", encoding="utf-8")
+    register, log = if02_records(tmp_path)
     database = tmp_path / "records.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"CREATE TABLE register AS SELECT * FROM read_csv('{register}', "

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import qrules
 from qrules.testing import assert_meets
 
+from .conftest import with_average_rule
+
 RULE = "food-safety-sampling-pass-rate"
 
 
@@ -232,20 +234,6 @@ def test_a_bound_is_read_as_written_never_through_a_binary_float(mini_copy: Path
     assert book.measures["pass_rate"].upper == Fraction("98.50000000000000001")
 
 
-def _average_rule(mini_copy: Path) -> qrules.Rulebook:
-    """The mini rulebook with a rule on the pass rate averaged over 2023-2025."""
-    with (mini_copy / "rules.toml").open("a", encoding="utf-8") as rules:
-        rules.write('\n[[rule]]\nid = "average-pass-rate"\n'
-                    'title = { zh = "年均合格率", en = "Average pass rate" }\n'
-                    'measure = "pass_rate"\naggregation = "annual_average"\n'
-                    'requirement = ">= 90"\n'
-                    'interpretation = "A test rule: the pass rate ≥ 90 averaged over the '
-                    'years."\n'
-                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
-                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
-    return qrules.load(mini_copy)
-
-
 def _yearly(tmp_path: Path, book: qrules.Rulebook, rates: dict[int, str],
             counts: dict[int, tuple[int, int]]) -> qrules.Dataset:
     lines = ["year,measure,value"]
@@ -261,7 +249,7 @@ def test_an_average_holds_on_every_reading_of_its_years(tmp_path: Path,
                                                          mini_copy: Path) -> None:
     # 2024's reported 95 would make the average met (95 + 95 + 95); its counts
     # (70 of 100) make it not met (86.67): either could be wrong.
-    book = _average_rule(mini_copy)
+    book = with_average_rule(mini_copy)
     rule = book["average-pass-rate"]
     data = _yearly(tmp_path, book, {2023: "95", 2024: "95", 2025: "95"},
                    {2023: (95, 100), 2024: (70, 100), 2025: (95, 100)})
@@ -280,7 +268,7 @@ def test_an_average_holds_on_every_reading_of_its_years(tmp_path: Path,
 
 def test_an_average_whose_readings_agree_is_judged_on_the_counts(tmp_path: Path,
                                                                  mini_copy: Path) -> None:
-    book = _average_rule(mini_copy)
+    book = with_average_rule(mini_copy)
     rule = book["average-pass-rate"]
     # 2024's reported 80 and its counts' 70 are both not met with the other years' 80s.
     data = _yearly(tmp_path, book, {2024: "80"},
