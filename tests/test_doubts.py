@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
@@ -536,6 +537,62 @@ def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
         generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
                          list[tuple[str, int, str]]]) -> None:
     check_no_false_verdict(book, "postgres", postgres, generated)
+
+
+#: Ways of writing an id or code that a file reader reads as the plain one.
+RESPELLINGS = (lambda t: t + " ", lambda t: "\u3000" + t,
+               lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+
+
+@st.composite
+def respelled_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Clean small records (no corruption), with up to three unit ids or
+    categories, of the register or the log, written otherwise (a space after,
+    an ideographic space before, full-width letters)."""
+    units, visits, _ = draw(corrupted_records().filter(lambda g: not g[2]))
+    places = [("register", i, c) for i in range(len(units)) for c in ("unit", "category")] + [
+        ("log", i, "unit") for i in range(len(visits))]
+    for table, index, column in draw(st.lists(st.sampled_from(places), max_size=3,
+                                              unique=True)):
+        rows = units if table == "register" else visits
+        respell = draw(st.sampled_from(RESPELLINGS))
+        rows[index] = {**rows[index], column: respell(rows[index][column])}
+    return units, visits
+
+
+def check_one_reading(engine: str, connection: Any, book: qrules.Rulebook,
+                      generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    """The readers read respelled ids as the plain ones; in place, each verdict
+    is the readers' verdict or unknown, never another."""
+    units, visits = generated
+    register = qrules.read_register(units)
+    reference = _verdicts(qrules.evaluate_records(
+        book, register, qrules.read_log(visits, register), **DECLARED))
+    place(connection, engine, "doubt_register", units, REGISTER_TYPES)
+    place(connection, engine, "doubt_log", visits, LOG_TYPES)
+    in_place = _verdicts(evaluate_tables(book, connection, register="doubt_register",
+                                         log="doubt_log", **DECLARED))
+    assert in_place.keys() == reference.keys()
+    for key, verdict in in_place.items():
+        assert verdict in (reference[key], Verdict.UNKNOWN), (key, verdict, reference[key])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(respelled_records())
+def test_ids_written_otherwise_never_change_a_verdict_on_duckdb(
+        book: qrules.Rulebook,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    check_one_reading("duckdb", duckdb.connect(), book, generated)
+
+
+@settings(max_examples=max(3, EXAMPLES // 3), deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(respelled_records())
+def test_ids_written_otherwise_never_change_a_verdict_on_postgres(
+        book: qrules.Rulebook, postgres: Any,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    check_one_reading("postgres", postgres, book, generated)
 
 
 def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
