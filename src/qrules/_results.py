@@ -135,6 +135,10 @@ class Result:
     #: The values the verdict was computed from, by measure id.
     inputs: Mapping[str, Fraction] = attrs.field(factory=dict, repr=False)
     years: tuple[int, ...] = ()
+    #: A sum or average over years: each year's values read (counts and the
+    #: reported shares that their counts contradict), for judging it again
+    #: (`judge_years`); empty for one year.
+    yearly: Mapping[int, Mapping[str, Fraction]] = attrs.field(factory=dict, repr=False)
     #: Judged from records: the units in the population, and those meeting the
     #: rule (``None`` when the records cannot decide); else both ``None``.
     population: int | None = None
