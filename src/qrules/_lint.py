@@ -34,10 +34,15 @@ only the rulebook, never data, and know nothing of any particular plan:
     ``differing-requirements`` already say which binds).
 ``uncovered-target`` (warning)
     a target the plan's text states (a number with a comparison word, or in a
-    sentence with a word of commitment or a date: see ``_quotes.text_targets``)
-    that no rule encodes: no rule quotes it with that number in its
-    requirement (or reads its quote whole); unless ``plan.toml`` lists it under
-    ``[[ignore]]`` with a reason.
+    sentence with a word of commitment or a date, or a phrase such as 全覆盖:
+    see ``_quotes.text_targets``), of one thing (a number the text gives to
+    several things is a target for each), that no rule encodes: each rule that
+    quotes it with that number in its requirement (or reads its quote whole)
+    encodes one target, paired by an exact matching; unless ``plan.toml`` lists
+    it under ``[[ignore]]`` with a reason.
+``duplicate-target`` (info)
+    a rule that encodes only targets other rules encode already: removing
+    either would leave the target encoded, unseen by ``uncovered-target``.
 ``alternative-reading`` (info)
     a rule records another reading of its quote (``[[rule.alternatives]]``)
     beside the one it encodes: a reviewer sees the choice and its reason.
@@ -103,6 +108,7 @@ CODES = (
     "unreciprocated-link",
     "uncovered-target",
     "redundant-rule",
+    "duplicate-target",
     "alternative-reading",
     "untranslated-interpretation",
 )
@@ -598,34 +604,151 @@ def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
         start = text.find(quote, start + 1)
 
 
+@attrs.frozen
+class _Slot:
+    """One target of the text: a number (or a phrase) stated of one thing."""
+
+    target: TextTarget
+    #: The thing, when the text gives the number to several (else ``None``).
+    subject: str | None
+
+    def shown(self, lang: Lang) -> str:
+        text = self.target.target.text
+        if self.subject is None:
+            return text
+        return f"{text}({self.subject})" if lang == "zh" else f"{text} ({self.subject})"
+
+
+@attrs.frozen
+class _Encoding:
+    """What one rule encodes of one quote: one of the numbers its requirement
+    bounds its measure by, or (for a rule that reads its quote whole) one of the
+    targets its quote states; the slots it may fill, likeliest first."""
+
+    rule: Rule
+    slots: tuple[int, ...]
+
+
+def _common(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for char in a:
+        current = [0] * (len(b) + 1)
+        for j, other in enumerate(b, 1):
+            if char == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
+    text = rulebook.text
+    found = []
+    for rule in rulebook.rules:
+        names = f"{rule.title.zh}\n{rule.measure.name.zh}"
+        for quote, values, whole in encoded_targets(rule):
+            spans = list(_spans(text, quote))
+            inside = [i for i, slot in enumerate(slots)
+                      if any(s <= slot.target.start and slot.target.end <= e for s, e in spans)]
+            # Each number the requirement reads fills one slot stating it; a rule
+            # that reads its quote whole fills one slot of each target it quotes.
+            keys: list[object] = ([slots[i].target for i in inside] if whole
+                                  else [*sorted(values)])
+            for key in dict.fromkeys(keys):
+                group = [i for i in inside if (slots[i].target == key if whole
+                                               else slots[i].target.target.value == key)]
+                if group:
+                    group.sort(key=lambda i: -_common(slots[i].subject or "", names))
+                    found.append(_Encoding(rule, tuple(group)))
+    return found
+
+
+def _match(encodings: Sequence[_Encoding]) -> dict[int, int]:
+    """Each slot filled by one encoding, as many slots as can be (augmenting
+    paths), each encoding trying its likeliest slot first: slot -> encoding."""
+    owner: dict[int, int] = {}
+
+    def place(index: int, seen: set[int]) -> bool:
+        for slot in encodings[index].slots:
+            if slot in seen:
+                continue
+            seen.add(slot)
+            if slot not in owner or place(owner[slot], seen):
+                owner[slot] = index
+                return True
+        return False
+
+    for index in range(len(encodings)):
+        place(index, set())
+    return owner
+
+
 def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
+    """``uncovered-target``: each target of the text (a number stated of one
+    thing) that no rule encodes; ``duplicate-target``: a rule that encodes only
+    targets other rules encode already, so that removing either is unseen."""
     text = rulebook.text
     if not text:
         return
-    # What each rule encodes: the spans of its quotes, with the numbers it reads there.
-    encoded: list[tuple[int, int, frozenset[Fraction], bool]] = []
-    for rule in rulebook.rules:
-        for quote, values, whole in encoded_targets(rule):
-            encoded.extend((s, e, values, whole) for s, e in _spans(text, quote))
     ignored = [span for entry in rulebook.ignored if entry.code == "uncovered-target"
                for span in _spans(text, entry.quote)]
-    by_sentence: dict[tuple[str, str], list[TextTarget]] = {}
-    for found in text_targets(text):
-        if any(s <= found.start and found.end <= e for s, e in ignored):
-            continue
-        if any(s <= found.start and found.end <= e and (whole or found.target.value in values)
-               for s, e, values, whole in encoded):
-            continue
-        by_sentence.setdefault((found.sentence, found.section), []).append(found)
-    for (sentence, section), targets in by_sentence.items():
-        shown = "、".join(dict.fromkeys(t.target.text for t in targets))
-        line = " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+    slots = [_Slot(found, subject) for found in text_targets(text)
+             if not any(s <= found.start and found.end <= e for s, e in ignored)
+             for subject in (found.subjects or (None,))]
+    encodings = _encodings(rulebook, slots)
+    owner = _match(encodings)
+    by_sentence: dict[tuple[str, str], list[_Slot]] = {}
+    for index, slot in enumerate(slots):
+        if index not in owner:
+            by_sentence.setdefault((slot.target.sentence, slot.target.section), []).append(slot)
+    for (sentence, section), missing in by_sentence.items():
+        shown = Text("、".join(dict.fromkeys(s.shown("zh") for s in missing)),
+                     "、".join(dict.fromkeys(s.shown("en") for s in missing)))
+        line = _line(sentence)
         yield Finding("uncovered-target", "warning", (), Text(
-            f"{section}:“{line}”中的目标 {shown} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
+            f"{section}:“{line}”中的目标 {shown.zh} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
             "[[ignore]] 中列出该句并说明理由。",
-            f"{section}: the target {shown} in “{line}” is encoded by no rule: add a rule for "
+            f"{section}: the target {shown.en} in “{line}” is encoded by no rule: add a rule for "
             "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
             sentence=sentence, section=section)
+    yield from _duplicates(encodings, owner, slots)
+
+
+def _line(sentence: str) -> str:
+    return " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+
+
+def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
+                slots: Sequence[_Slot]) -> Iterator[Finding]:
+    """Rules none of whose encodings fills a slot: each of their targets is one
+    another rule encodes already."""
+    filled = set(owner.values())
+    by_rule: dict[str, list[int]] = {}
+    for index, encoding in enumerate(encodings):
+        by_rule.setdefault(encoding.rule.id, []).append(index)
+    for indexes in by_rule.values():
+        if any(index in filled for index in indexes):
+            continue
+        rule = encodings[indexes[0]].rule
+        taken = list(dict.fromkeys(slot for index in indexes for slot in encodings[index].slots))
+        holders = list(dict.fromkeys(encodings[owner[slot]].rule.id for slot in taken))
+        first = slots[taken[0]]
+        shown = Text("、".join(dict.fromkeys(slots[s].shown("zh") for s in taken)),
+                     "、".join(dict.fromkeys(slots[s].shown("en") for s in taken)))
+        line, section = _line(first.target.sentence), first.target.section
+        others = ", ".join(holders)
+        yield Finding("duplicate-target", "info", (rule.id, *holders), Text(
+            f"{section}:“{line}”中的目标 {shown.zh} 已由 {others} 编码,{rule.id} 再次编码同一目标:"
+            "删去其中任何一条,lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 "
+            "[[rule.alternatives]]。",
+            f"{section}: the target {shown.en} in “{line}” is encoded by {others}, and again "
+            f"by {rule.id}: removing either rule leaves it encoded, so lint cannot see the loss; "
+            "keep one rule per target, or record the other reading as [[rule.alternatives]]."),
+            sentence=first.target.sentence, section=section)
+
+
 # -- readings -----------------------------------------------------------------
 
 

@@ -328,13 +328,17 @@ _HEADING = re.compile(r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一
 
 @attrs.frozen
 class TextTarget:
-    """A target the plan's text states: where, in which sentence and section."""
+    """A target the plan's text states: where, in which sentence and section,
+    and of what, when the sentence gives one target to several things."""
 
     start: int
     end: int
     target: StatedTarget
     sentence: str
     section: str
+    #: The things the target is stated of, each its own target, when the text
+    #: lists several ("A率、B率均达到100%": A率 and B率); empty for one thing.
+    subjects: tuple[str, ...] = ()
 
 
 def _normal_map(text: str) -> tuple[str, list[int]]:
@@ -353,10 +357,20 @@ def _normal_map(text: str) -> tuple[str, list[int]]:
 def text_targets(text: str) -> tuple[TextTarget, ...]:
     """Every target the plan's text states: a number (not a year or date) with a
     comparison word (``≥``, ``以上``, ``不少于``...) or in a clause with a word
-    of commitment (``力争``, ``累计``, ``新增``, ``达到``)."""
+    of commitment (``力争``, ``累计``, ``新增``, ``达到``); or a phrase that
+    states a target without a number (``全覆盖``, ``零的突破``). A target the
+    text gives to each of several things (``A率、B率均达到100%``) names them
+    (`TextTarget.subjects`): each is a target of its own."""
     normal, offsets = _normal_map(text)
     sections = _sections(text)
     found: list[TextTarget] = []
+
+    def add(start: int, end: int, targets: list[StatedTarget]) -> None:
+        first, last = offsets[start], offsets[end]
+        sentence, section = _sentence(text, first, last), _section_at(sections, first)
+        subjects = _subjects(normal, start, end)
+        found.extend(TextTarget(first, last, t, sentence, section, subjects) for t in targets)
+
     for match in _TOKEN.finditer(normal):
         start = match.start()
         end = start + len(match.group(0).rstrip())
@@ -372,19 +386,92 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
         stated = stated_targets(normal[max(clause_start, start - 8):clause_end])
         here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
         directed = any(s.direction for s in here)
-        worded = any(word in normal[clause_start:clause_end] for word in _TARGET_WORDS)
+        # Words of commitment count in the whole phrase, across a list's 、.
+        phrase_start = max((m.end() for m in _PHRASE_END.finditer(normal, 0, start)),
+                           default=0)
+        worded = any(word in normal[phrase_start:clause_end] for word in _TARGET_WORDS)
         first, last = offsets[start], offsets[end]
-        sentence = _sentence(text, first, last)
         paragraph = text[text.rfind("\n", 0, first) + 1:text.find("\n", last) % (len(text) + 1)]
         if not here or not (directed or worded or _DATED.search(paragraph)):
             continue
-        if len(here) > 1 and match.group(3) is not None:
-            found.extend(TextTarget(first, last, s, sentence, _section_at(sections, first))
-                         for s in here)
-        else:
-            found.append(TextTarget(first, last, here[0], sentence,
-                                    _section_at(sections, first)))
-    return tuple(found)
+        add(start, end, here if len(here) > 1 and match.group(3) is not None else here[:1])
+    for word, value in _WORDED:
+        # (not the 全 of 健全: 健全覆盖…的制度 "a sound system covering…")
+        for match in re.finditer(r"(?<!健)" + re.escape(word), normal):
+            add(match.start(), match.end(), [StatedTarget(value, ">=", word)])
+    return tuple(sorted(found, key=lambda t: (t.start, t.end)))
+
+
+#: Phrases that state a target without a number: the whole of something (a
+#: 100 % share) or a first one (at least 1).
+_WORDED: tuple[tuple[str, Fraction], ...] = (
+    ("全覆盖", Fraction(100)), ("覆盖全市", Fraction(100)), ("全部纳入", Fraction(100)),
+    ("全面执行", Fraction(100)), ("零的突破", Fraction(1)))
+#: A word that gives the target to each thing listed before it (A、B均达到,
+#: A、B全部纳入); 均 in 年均, 平均 and 人均 is an average.
+_EACH = re.compile(r"(?<![年平人])均|全部")
+#: A number of times (1 次) is given to each unit of the things listed after 对.
+_TIMES = re.compile(r"[ \t]*次")
+_TO = re.compile(r"对")
+_VERB = re.compile(r"开展|进行|实施|组织")
+#: The last word of a measure's name: items before it that end otherwise
+#: qualify it ("药品、医疗器械、化妆品抽检不合格处置率" is one rate).
+_HEADS = ("率", "度", "比例", "指数", "占比")
+_PHRASE_END = re.compile(r"[。;;!?!?\n,,]")
+_SENTENCE_STOP = re.compile(r"[。;;!?!?\n]")
+_LIST_SEPARATOR = re.compile(r"[、,,]")
+
+
+def _subjects(text: str, start: int, end: int) -> tuple[str, ...]:
+    """The things the target at ``text[start:end]`` is stated of, when the text
+    lists several and gives the target to each; else ``()``."""
+    phrase_start = max((m.end() for m in _PHRASE_END.finditer(text, 0, start)), default=0)
+    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    each = list(_EACH.finditer(text, clause_start, end))
+    if each:
+        items = _listed_before(text, each[-1].start())
+    elif _TIMES.match(text, end) and (to := list(_TO.finditer(text, phrase_start, start))):
+        listed = text[to[-1].end():start]
+        verbs = list(_VERB.finditer(listed))
+        items = [item.strip() for item in
+                 _LIST_SEPARATOR.split(listed[:verbs[-1].start()] if verbs else listed)]
+    else:
+        return ()
+    items = _joined_qualifiers([item for item in items if item])
+    return tuple(items) if len(items) > 1 else ()
+
+
+def _listed_before(text: str, end: int) -> list[str]:
+    """The things listed right before ``text[end]``: items joined by 、, and by a
+    comma only where the item before it ends as the last one does (a list of
+    rates), stopping at a clause with a number of its own."""
+    sentence_start = max((m.end() for m in _SENTENCE_STOP.finditer(text, 0, end)), default=0)
+    parts = _LIST_SEPARATOR.split(text[sentence_start:end])
+    separators = _LIST_SEPARATOR.findall(text[sentence_start:end])
+    items = [parts[-1].strip()]
+    for raw, separator in zip(reversed(parts[:-1]), reversed(separators), strict=True):
+        part = raw.strip()
+        if not part or any(c.isdigit() for c in part):
+            break
+        if separator != "、" and part[-1:] != items[0][-1:]:
+            break
+        items.append(part)
+    return items[::-1]
+
+
+def _joined_qualifiers(items: list[str]) -> list[str]:
+    """A list of measures' names, with the items that qualify the next one
+    joined to it: ``药品、医疗器械、化妆品抽检不合格处置率`` is one rate."""
+    if not items or not items[-1].endswith(_HEADS):
+        return items
+    joined: list[str] = []
+    pending: list[str] = []
+    for item in items:
+        pending.append(item)
+        if item.endswith(_HEADS):
+            joined.append("、".join(pending))
+            pending = []
+    return joined
 
 
 _CELL = re.compile(r"\s*(?:≥|≤|>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*%?\s*\Z")
