@@ -21,7 +21,9 @@ only the rulebook, never data, and know nothing of any particular plan:
     a measure whose formula is a sum of other measures with non-negative
     coefficients, where the aggregate and every component carry lower bounds at
     the same timing: the bound the components' targets imply for the aggregate,
-    compared with the aggregate's own target.
+    compared with the aggregate's own target; and a measure ``at_most`` such a
+    sum (a part of it, not one of its terms), whose target asks that much of
+    the whole.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
 ``conflicting-rules`` (error)
@@ -419,19 +421,36 @@ def _component_targets(rulebook: Rulebook) -> Iterator[Finding]:
             continue
         names = [n for n in _names_in_order(measure.formula.tree) if n in coefficients]
         for aggregate in by_measure.get(measure.id, []):
-            if _lower_bound(aggregate) is None:
-                continue
-            timing = _timing(aggregate, rulebook)
-            chosen: dict[str, Rule] = {}
-            for name in names:
-                candidates = [r for r in by_measure.get(name, [])
-                              if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
-                if not candidates:
-                    break
-                # The strictest of a component's targets is the one that binds.
-                chosen[name] = max(candidates, key=lambda r: _sort_bound(_lower_bound(r)))
-            else:
+            chosen = _chosen(rulebook, by_measure, aggregate, names)
+            if chosen is not None:
                 yield _compare_components(rulebook, measure, aggregate, names, chosen)
+        # A part of the sum (``at_most`` it, not one of its terms): its target
+        # against what the terms' targets ask of the whole.
+        for part in rulebook.measures.values():
+            if measure.id not in part.at_most or part.id in coefficients:
+                continue
+            for aggregate in by_measure.get(part.id, []):
+                chosen = _chosen(rulebook, by_measure, aggregate, names)
+                if chosen is not None:
+                    yield _compare_part(rulebook, measure, aggregate, names, chosen)
+
+
+def _chosen(rulebook: Rulebook, by_measure: Mapping[str, list[Rule]], aggregate: Rule,
+            names: Sequence[str]) -> dict[str, Rule] | None:
+    """For an aggregate with a lower bound, the strictest lower bound of each
+    component at its timing; ``None`` unless every component has one."""
+    if _lower_bound(aggregate) is None:
+        return None
+    timing = _timing(aggregate, rulebook)
+    chosen: dict[str, Rule] = {}
+    for name in names:
+        candidates = [r for r in by_measure.get(name, [])
+                      if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
+        if not candidates:
+            return None
+        # The strictest of a component's targets is the one that binds.
+        chosen[name] = max(candidates, key=lambda r: _sort_bound(_lower_bound(r)))
+    return chosen
 
 
 def _sort_bound(bound: _Bound | None) -> tuple[Fraction, bool]:
@@ -439,8 +458,16 @@ def _sort_bound(bound: _Bound | None) -> tuple[Fraction, bool]:
     return bound.value, bound.strict
 
 
-def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
-                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+@attrs.frozen
+class _Implied:
+    """What the components' least allowed values give a sum: the bound, and
+    the arithmetic (``120 + 50 = 170``)."""
+
+    bound: _Bound
+    arithmetic: str
+
+
+def _implied(measure: Measure, chosen: Mapping[str, Rule]) -> _Implied:
     assert measure.formula is not None
     bounds = {name: _lower_bound(rule) for name, rule in chosen.items()}
     minimums = {name: bound.value for name, bound in bounds.items() if bound is not None}
@@ -451,12 +478,86 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
     implied = _Bound(total, strict)
     if measure.unit.integer:
         implied = implied.whole()
+    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
+                 f"{format_number(total)}"
+    return _Implied(implied, arithmetic)
+
+
+@attrs.frozen
+class _Parts:
+    """The components' targets as a message shows them."""
+
+    zh: str
+    en: str
+    sections: str
+
+
+def _parts(parts: Sequence[Rule]) -> _Parts:
+    return _Parts(
+        "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
+                 for r in parts),
+        _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational" else "")
+              for r in parts]),
+        _sections(parts))
+
+
+def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Sequence[str],
+                  chosen: Mapping[str, Rule]) -> Finding:
+    """A target on a part of a sum (``at_most`` it), against the components'."""
+    assert whole.formula is not None
+    part = aggregate.measure
+    implied = _implied(whole, chosen)
+    wanted = _lower_bound(aggregate)
+    assert wanted is not None
+    goal = _target_text(aggregate)
+    severity: Severity = "info"
+    if implied.bound.meets(wanted) and not wanted.meets(implied.bound):
+        verdict = Text(
+            f"即整体 {implied.bound.text()},高于部分的目标 {goal} 对整体的要求:一致;"
+            "但部分的目标偏低(若读作同一计数,它低估了整体),且各组成部分的目标达成并不意味着"
+            "部分的目标达成(整体中可能有部分不计的数)",
+            f"which implies {implied.bound.text()} for the whole, more than the part's target "
+            f"{goal} asks of it: consistent; the part's target is the lower one (read as one "
+            "count, it understates the whole), and meeting the components' targets does not "
+            "meet it (the whole also counts what the part does not)")
+    elif implied.bound.meets(wanted):
+        verdict = Text(f"即整体 {implied.bound.text()},与部分的目标 {goal} 对整体的要求相同:一致",
+                       f"which implies {implied.bound.text()} for the whole, as much as the "
+                       f"part's target {goal} asks of it: consistent")
+    else:
+        severity = "warning"
+        verdict = Text(
+            f"仅能推出整体 {implied.bound.text()},低于部分的目标 {goal} 对整体的要求:"
+            "各组成部分的目标低估了整体",
+            f"which implies only {implied.bound.text()} for the whole, short of the "
+            f"{goal} the part's target needs of it: the components' targets understate "
+            "the whole")
+    parts = [chosen[name] for name in names]
+    head = _statements([_Class((aggregate,), None)])
+    shown = _parts(parts)
+    return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
+        f"{part.name.zh} {head.zh[0]} 是 {whole.name.zh}({whole.formula})的一部分,不超过整体;"
+        f"各组成部分的目标 {shown.zh}({shown.sections})给出 {implied.arithmetic},{verdict.zh}。",
+        f"{part.name.en} {head.en[0]} is a part of {_lower_first(whole.name.en)} "
+        f"({whole.formula}), at most "
+        f"the whole; the components' targets {shown.en} ({shown.sections}) give "
+        f"{implied.arithmetic}, {verdict.en}."))
+
+
+def _lower_first(name: str) -> str:
+    """A measure's name within a sentence: "National and …" as "national and …"."""
+    return name[:1].lower() + name[1:]
+
+
+def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
+                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+    assert measure.formula is not None
+    found = _implied(measure, chosen)
+    implied, arithmetic = found.bound, found.arithmetic
     target = aggregate.target
     assert target is not None
     wanted = _lower_bound(aggregate)
     assert wanted is not None
-    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
-                 f"{format_number(total)}"
     goal = _target_text(aggregate)
     if target.op == "==" and (implied.value > target.value
                               or (implied.value == target.value and implied.strict)):
@@ -482,16 +583,12 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
                        "component target leaves the target unmet")
     parts = [chosen[name] for name in names]
     head = _statements([_Class((aggregate,), None)])
-    targets_zh = "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
-                          for r in parts)
-    targets_en = _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational"
-                                          else "") for r in parts])
-    sections = _sections(parts)
+    shown = _parts(parts)
     return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
-        f"{measure.name.zh} {head.zh[0]} 为 {measure.formula};各组成部分的目标 {targets_zh}"
-        f"({sections})给出 {arithmetic},{verdict.zh}。",
+        f"{measure.name.zh} {head.zh[0]} 为 {measure.formula};各组成部分的目标 {shown.zh}"
+        f"({shown.sections})给出 {arithmetic},{verdict.zh}。",
         f"{measure.name.en} {head.en[0]} is {measure.formula}; the components' targets "
-        f"{targets_en} ({sections}) give {arithmetic}, {verdict.en}."))
+        f"{shown.en} ({shown.sections}) give {arithmetic}, {verdict.en}."))
 
 
 def _and(items: Sequence[str]) -> str:
