@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import qrules
-from qrules._lint import _uncovered_targets, blocking, lint
+from qrules._lint import _Encoding, _match, _uncovered_targets, blocking, lint
 from qrules._quotes import reads_beyond_quote, stated_targets, text_targets
 from tests.conftest import ROOT, run
 
@@ -185,3 +185,18 @@ def test_an_ignore_entry_explains_a_finding_away_and_must_quote_the_plan(
 ])
 def test_what_the_text_states_as_targets(text: str, expected: list[str]) -> None:
     assert [t.target.text for t in text_targets(text)] == expected
+
+
+def test_rules_are_paired_with_targets_as_many_as_can_be() -> None:
+    # The first rule's likeliest target is the only one the second can take:
+    # an augmenting path moves the first to its other target.
+    rule = SHIPPED.rules[0]
+    encodings = [_Encoding(rule, (0, 1)), _Encoding(rule, (0,)), _Encoding(rule, (1, 2)),
+                 _Encoding(rule, (0, 1))]
+    owner = _match(encodings)
+    assert sorted(owner) == [0, 1, 2]
+    assert owner[0] == 1
+    assert {owner[1], owner[2]} == {0, 2}
+    # A long chain is no recursion: each encoding can take its own slot or the next.
+    chain = [_Encoding(rule, (i, i + 1)) for i in range(5000)] + [_Encoding(rule, (0,))]
+    assert len(_match(chain)) == 5001

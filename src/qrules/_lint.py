@@ -727,7 +727,9 @@ class _Encoding:
 
 
 def _common(a: str, b: str) -> int:
-    """The length of the longest run of characters ``a`` and ``b`` share."""
+    """The length of the longest run of characters ``a`` and ``b`` share (in
+    their first 200 characters: names are short, and the work stays bounded)."""
+    a, b = a[:200], b[:200]
     best = 0
     previous = [0] * (len(b) + 1)
     for char in a:
@@ -764,21 +766,33 @@ def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
 
 def _match(encodings: Sequence[_Encoding]) -> dict[int, int]:
     """Each slot filled by one encoding, as many slots as can be (augmenting
-    paths), each encoding trying its likeliest slot first: slot -> encoding."""
+    paths, searched without recursion), each encoding trying its likeliest slot
+    first: slot -> encoding."""
     owner: dict[int, int] = {}
-
-    def place(index: int, seen: set[int]) -> bool:
-        for slot in encodings[index].slots:
-            if slot in seen:
-                continue
-            seen.add(slot)
-            if slot not in owner or place(owner[slot], seen):
-                owner[slot] = index
-                return True
-        return False
-
     for index in range(len(encodings)):
-        place(index, set())
+        seen: set[int] = set()
+        stack = [(index, iter(encodings[index].slots))]
+        # (encoding, slot it takes from the encoding a level up the stack)
+        path: list[tuple[int, int]] = []
+        while stack:
+            current, slots = stack[-1]
+            for slot in slots:
+                if slot in seen:
+                    continue
+                seen.add(slot)
+                if slot not in owner:  # a free slot: shift every slot on the path
+                    owner[slot] = current
+                    for encoding, taken in path:
+                        owner[taken] = encoding
+                    stack.clear()
+                    break
+                path.append((current, slot))
+                stack.append((owner[slot], iter(encodings[owner[slot]].slots)))
+                break
+            else:
+                stack.pop()
+                if path:
+                    path.pop()
     return owner
 
 

@@ -17,6 +17,7 @@ its ``interpretation`` says why and names the number it reads: the rule then
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -158,7 +159,7 @@ def _value(digits: str, scale: str | None) -> Fraction:
 
 
 def _word_before(text: str, start: int) -> tuple[str, Direction]:
-    head = text[:start]
+    head = text[max(0, start - 32):start]  # (the words are short: no need to copy more)
     stripped = head.rstrip()
     for word, direction in _BEFORE:
         if stripped.endswith(word):
@@ -363,12 +364,15 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
     (`TextTarget.subjects`): each is a target of its own."""
     normal, offsets = _normal_map(text)
     sections = _sections(text)
+    lines = _Lines.of(text)
+    scan, original = _Scan.of(normal), _Scan.of(text)
+    dated: dict[int, bool] = {}  # by a paragraph's first offset
     found: list[TextTarget] = []
 
     def add(start: int, end: int, targets: list[StatedTarget]) -> None:
         first, last = offsets[start], offsets[end]
-        sentence, section = _sentence(text, first, last), _section_at(sections, first)
-        subjects = _subjects(normal, start, end)
+        sentence, section = _sentence(original, lines, first, last), _section_at(sections, first)
+        subjects = _subjects(scan, start, end)
         found.extend(TextTarget(first, last, t, sentence, section, subjects) for t in targets)
 
     for match in _TOKEN.finditer(normal):
@@ -379,20 +383,17 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
         if _is_date(normal, match):
             continue
         # The clause around the number, in the normalised text.
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(normal, 0, start)),
-                           default=0)
-        clause_end_match = _CLAUSE_END.search(normal, end)
-        clause_end = clause_end_match.start() if clause_end_match else len(normal)
-        stated = stated_targets(normal[max(clause_start, start - 8):clause_end])
+        clause_start = _last_end(_CLAUSE_END, scan, start)
+        clause_end = _first_start(_CLAUSE_END, normal, end)
+        # (the words that give it a direction stand within a few characters)
+        stated = stated_targets(normal[max(clause_start, start - 8):min(clause_end, end + 16)])
         here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
         directed = any(s.direction for s in here)
         # Words of commitment count in the whole phrase, across a list's 、.
-        phrase_start = max((m.end() for m in _PHRASE_END.finditer(normal, 0, start)),
-                           default=0)
+        phrase_start = _last_end(_PHRASE_END, scan, start)
         worded = any(word in normal[phrase_start:clause_end] for word in _TARGET_WORDS)
         first, last = offsets[start], offsets[end]
-        paragraph = text[text.rfind("\n", 0, first) + 1:text.find("\n", last) % (len(text) + 1)]
-        if not here or not (directed or worded or _DATED.search(paragraph)):
+        if not here or not (directed or worded or _dated(text, lines, first, last, dated)):
             continue
         add(start, end, here if len(here) > 1 and match.group(3) is not None else here[:1])
     for word, value in _WORDED:
@@ -422,14 +423,79 @@ _SENTENCE_STOP = re.compile(r"[。;;!?!?\n]")
 _LIST_SEPARATOR = re.compile(r"[、,,]")
 
 
-def _subjects(text: str, start: int, end: int) -> tuple[str, ...]:
+#: How far back a clause, phrase or list is looked for: no phrase of a plan is
+#: longer, and the work per number stays bounded whatever the text.
+_LOOK_BACK = 2_000
+
+
+def _first_start(pattern: re.Pattern[str], text: str, end: int) -> int:
+    """Where the first match of ``pattern`` after ``end`` starts (within
+    `_LOOK_BACK`); the end of that window if none does."""
+    window = min(len(text), end + _LOOK_BACK)
+    match = pattern.search(text, end, window)
+    return match.start() if match else window
+
+
+@attrs.frozen
+class _Lines:
+    """Where a text's lines break, to find a line by offset without scanning."""
+
+    breaks: tuple[int, ...]
+    size: int
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        return cls(tuple(i for i, char in enumerate(text) if char == "\n"), len(text))
+
+    def index(self, offset: int) -> int:
+        """The number of the line that holds ``offset``."""
+        return bisect.bisect_left(self.breaks, offset)
+
+    def span(self, index: int) -> tuple[int, int]:
+        start = self.breaks[index - 1] + 1 if index > 0 else 0
+        return start, self.breaks[index] if index < len(self.breaks) else self.size
+
+
+def _dated(text: str, lines: _Lines, first: int, last: int, seen: dict[int, bool]) -> bool:
+    """Whether the paragraph (line) of ``text[first:last]`` sets a date."""
+    start = lines.span(lines.index(first))[0]
+    if start not in seen:
+        end = lines.span(lines.index(last))[1]
+        seen[start] = _DATED.search(text, start, end) is not None
+    return seen[start]
+
+
+@attrs.frozen
+class _Scan:
+    """A text and its reverse, to find the last of some characters before an
+    offset by searching forward in the reverse (stopping at the first found)."""
+
+    text: str
+    reverse: str
+
+    @classmethod
+    def of(cls, text: str) -> _Scan:
+        return cls(text, text[::-1])
+
+
+def _last_end(chars: re.Pattern[str], scan: _Scan, start: int) -> int:
+    """Where the last of ``chars`` (a pattern of one character) before ``start``
+    ends (within `_LOOK_BACK`); the start of that window if there is none."""
+    size = len(scan.text)
+    window = max(0, start - _LOOK_BACK)
+    match = chars.search(scan.reverse, size - start, size - window)
+    return size - match.start() if match else window
+
+
+def _subjects(scan: _Scan, start: int, end: int) -> tuple[str, ...]:
     """The things the target at ``text[start:end]`` is stated of, when the text
     lists several and gives the target to each; else ``()``."""
-    phrase_start = max((m.end() for m in _PHRASE_END.finditer(text, 0, start)), default=0)
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    text = scan.text
+    phrase_start = _last_end(_PHRASE_END, scan, start)
+    clause_start = _last_end(_CLAUSE_END, scan, start)
     each = list(_EACH.finditer(text, clause_start, end))
     if each:
-        items = _listed_before(text, each[-1].start())
+        items = _listed_before(scan, each[-1].start())
     elif _TIMES.match(text, end) and (to := list(_TO.finditer(text, phrase_start, start))):
         listed = text[to[-1].end():start]
         verbs = list(_VERB.finditer(listed))
@@ -441,11 +507,12 @@ def _subjects(text: str, start: int, end: int) -> tuple[str, ...]:
     return tuple(items) if len(items) > 1 else ()
 
 
-def _listed_before(text: str, end: int) -> list[str]:
+def _listed_before(scan: _Scan, end: int) -> list[str]:
     """The things listed right before ``text[end]``: items joined by 、, and by a
     comma only where the item before it ends as the last one does (a list of
     rates), stopping at a clause with a number of its own."""
-    sentence_start = max((m.end() for m in _SENTENCE_STOP.finditer(text, 0, end)), default=0)
+    text = scan.text
+    sentence_start = _last_end(_SENTENCE_STOP, scan, end)
     parts = _LIST_SEPARATOR.split(text[sentence_start:end])
     separators = _LIST_SEPARATOR.findall(text[sentence_start:end])
     items = [parts[-1].strip()]
@@ -477,19 +544,21 @@ def _joined_qualifiers(items: list[str]) -> list[str]:
 _CELL = re.compile(r"\s*(?:≥|≤|>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*%?\s*\Z")
 
 
-def _sentence(text: str, first: int, last: int) -> str:
+def _sentence(scan: _Scan, lines: _Lines, first: int, last: int) -> str:
     """The sentence around ``text[first:last]``; for a value alone on its line (a
     cell of a table), the line above it (the indicator's name) and the value."""
-    line_start = text.rfind("\n", 0, first) + 1
-    line_end = text.find("\n", last)
-    line_end = len(text) if line_end == -1 else line_end
-    if _CELL.match(_normal(text[line_start:line_end])):
-        above = text[:line_start].rstrip("\n")
-        name_start = above.rfind("\n") + 1
+    text = scan.text
+    index = lines.index(first)
+    line_start = lines.span(index)[0]
+    line_end = lines.span(lines.index(last))[1]
+    if line_end - line_start <= 64 and _CELL.match(_normal(text[line_start:line_end])):
+        above = index - 1  # the nearest line above that is not empty
+        while above > 0 and lines.span(above)[0] == lines.span(above)[1]:
+            above -= 1
+        name_start = lines.span(above)[0] if above >= 0 else 0
         return text[name_start:line_end].strip()
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
-    end_match = _SENTENCE_END.search(text, last)
-    return text[start:end_match.start() if end_match else len(text)].strip()
+    start = _last_end(_SENTENCE_END, scan, first)
+    return text[start:_first_start(_SENTENCE_END, text, last)].strip()
 
 
 def _sections(text: str) -> list[tuple[int, int, str]]:
