@@ -483,29 +483,10 @@ def _implied(measure: Measure, chosen: Mapping[str, Rule]) -> _Implied:
     return _Implied(implied, arithmetic)
 
 
-@attrs.frozen
-class _Parts:
-    """The components' targets as a message shows them."""
-
-    zh: str
-    en: str
-    sections: str
-
-
-def _parts(parts: Sequence[Rule]) -> _Parts:
-    return _Parts(
-        "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
-                 for r in parts),
-        _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational" else "")
-              for r in parts]),
-        _sections(parts))
-
-
 def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Sequence[str],
                   chosen: Mapping[str, Rule]) -> Finding:
     """A target on a part of a sum (``at_most`` it), against the components'."""
     assert whole.formula is not None
-    part = aggregate.measure
     implied = _implied(whole, chosen)
     wanted = _lower_bound(aggregate)
     assert wanted is not None
@@ -532,16 +513,11 @@ def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Se
             f"which implies only {implied.bound.text()} for the whole, short of the "
             f"{goal} the part's target needs of it: the components' targets understate "
             "the whole")
-    parts = [chosen[name] for name in names]
-    head = _statements([_Class((aggregate,), None)])
-    shown = _parts(parts)
-    return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
-        f"{part.name.zh} {head.zh[0]} 是 {whole.name.zh}({whole.formula})的一部分,不超过整体;"
-        f"各组成部分的目标 {shown.zh}({shown.sections})给出 {implied.arithmetic},{verdict.zh}。",
-        f"{part.name.en} {head.en[0]} is a part of {_lower_first(whole.name.en)} "
-        f"({whole.formula}), at most "
-        f"the whole; the components' targets {shown.en} ({shown.sections}) give "
-        f"{implied.arithmetic}, {verdict.en}."))
+    relation = Text(f"是 {whole.name.zh}({whole.formula})的一部分,不超过整体",
+                    f"is a part of {_lower_first(whole.name.en)} ({whole.formula}), at most "
+                    "the whole")
+    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
+                              implied.arithmetic, verdict)
 
 
 def _lower_first(name: str) -> str:
@@ -581,14 +557,27 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
                        "该目标仍可能未达成",
                        f"which implies only {implied.text()}, short of {goal}: meeting every "
                        "component target leaves the target unmet")
-    parts = [chosen[name] for name in names]
+    relation = Text(f"为 {measure.formula}", f"is {measure.formula}")
+    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
+                              arithmetic, verdict)
+
+
+def _component_finding(severity: Severity, aggregate: Rule, parts: Sequence[Rule],
+                       relation: Text, arithmetic: str, verdict: Text) -> Finding:
+    """``component-targets``: the aggregate's target, how its measure relates to
+    the components, their targets, the arithmetic and the verdict."""
     head = _statements([_Class((aggregate,), None)])
-    shown = _parts(parts)
+    targets_zh = "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
+                          for r in parts)
+    targets_en = _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational"
+                                          else "") for r in parts])
+    sections = _sections(parts)
+    name = aggregate.measure.name
     return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
-        f"{measure.name.zh} {head.zh[0]} 为 {measure.formula};各组成部分的目标 {shown.zh}"
-        f"({shown.sections})给出 {arithmetic},{verdict.zh}。",
-        f"{measure.name.en} {head.en[0]} is {measure.formula}; the components' targets "
-        f"{shown.en} ({shown.sections}) give {arithmetic}, {verdict.en}."))
+        f"{name.zh} {head.zh[0]} {relation.zh};各组成部分的目标 {targets_zh}({sections})"
+        f"给出 {arithmetic},{verdict.zh}。",
+        f"{name.en} {head.en[0]} {relation.en}; the components' targets {targets_en} "
+        f"({sections}) give {arithmetic}, {verdict.en}."))
 
 
 def _and(items: Sequence[str]) -> str:
