@@ -12,21 +12,19 @@ implementation.
 The query, for a register ``r`` and a log ``l`` (``docs/engines.md`` shows one
 as emitted)::
 
-    WITH qrules_windows (w, first_day, last_day) AS (VALUES (0, DATE '2023-01-01', ...), ...),
-    qrules_counted AS (-- inspections per unit and year, one column per kind/result filter
+    WITH qrules_counted AS (-- inspections per unit and year, one column per kind/result filter
       SELECT unit, <window of date> AS w, COUNT(*) FILTER (WHERE kind IN (...)) AS n0, ...
       FROM l WHERE unit IN (SELECT unit FROM r WHERE <any inspection population>)
       GROUP BY unit, w),
-    qrules_units AS (  -- each unit in each window it is registered in, with its counts
-      SELECT r.<columns used> AS <canonical names>, w.w, COALESCE(c.n0, 0) AS n0, ...
-      FROM r JOIN qrules_windows w ON <registered and not closed in the window>
-                                     AND (<some rule judged in w can be about the unit>)
-      LEFT JOIN qrules_counted c ON c.unit = r.unit AND c.w = w.w),
     qrules_members AS (-- per rule and year: each unit of the population, and how short it is
-      SELECT k.spec, u.w, unit, name, district,
+      SELECT k.spec, k.w, unit, name, district,
              CASE k.spec WHEN 0 THEN <inspections or flag short> ... END AS short
-      FROM qrules_units u CROSS JOIN (VALUES (0), (1), ...) AS k(spec)
-      WHERE CASE k.spec WHEN 0 THEN <population> [AND w IN (<the rule's years>)] ... END)
+      FROM r JOIN (VALUES (0, 0, 'catering', DATE '2023-01-01', DATE '2023-12-31'), ...)
+                  AS k(spec, w, category, first_day, last_day)
+             ON k.category = r.category                      -- a hash join
+            AND <registered and not closed in the window>
+            AND CASE k.spec WHEN 0 THEN <the rest of the population> ... ELSE TRUE END
+      LEFT JOIN qrules_counted c ON c.unit = r.unit AND c.w = k.w)
     SELECT 0 AS part, spec, w, ..., COUNT(*) AS total,
            COUNT(*) FILTER (WHERE short = 0) AS meeting
       FROM qrules_members GROUP BY spec, w                                 -- the counts
@@ -382,15 +380,8 @@ def _active(register: Table) -> exp.Expr:
             stored = register.column(column, "r")
             parts.append(exp.paren(exp.or_(
                 exp.Is(this=stored, expression=exp.null()),
-                compare(this=stored.copy(), expression=exp.column(bound, "w")))))
+                compare(this=stored.copy(), expression=exp.column(bound, "k")))))
     return exp.and_(*parts) if parts else exp.true()
-
-
-def _windows(plan: Plan) -> exp.Select:
-    rows = [(number(i), date_literal(start), date_literal(end))
-            for i, (start, end) in enumerate(plan.windows)]
-    values = exp.values(rows, alias="v", columns=["w", "first_day", "last_day"])
-    return exp.select("w", "first_day", "last_day").from_(values)
 
 
 def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
@@ -417,82 +408,75 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
             .group_by(log.column("unit", "l"), window.copy()))
 
 
-def _judged(plan: Plan, index: int, table: Table, alias: str, window: str) -> exp.Expr:
-    """A unit of ``table`` (as ``alias``) in a window (``window``.w) belongs to
-    the population of spec ``index`` in a window the spec is judged in."""
-    where = _population(plan.specs[index], table, alias)
-    windows = plan.judged_windows(index)
-    if len(windows) < len(plan.windows):
-        where = exp.and_(exp.column("w", window).isin(*map(number, windows)), where)
-    return where
+def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
+    """The rules' keys (``VALUES``): one row per spec, window it is judged in
+    and category code (as stored) of its population, with the window's first and
+    last day; and the join of the register with them: on the category (a hash
+    join), the unit registered by the window's last day and not closed before
+    its first, and the rest of the spec's population (a ``CASE`` on the spec).
+    A spec whose population names no category matches every category (its key's
+    category NULL)."""
+    rows, rest = [], exp.Case(this=exp.column("spec", "k"))
+    for index, spec in enumerate(plan.specs):
+        allowed = dict(spec.population).get("category")
+        codes: list[exp.Expr] = [exp.Literal.string(c) for c in register.stored(
+            "category", (str(v) for v in allowed))] if allowed is not None else [exp.null()]
+        for window in plan.judged_windows(index):
+            first, last = plan.windows[window]
+            rows += [(number(index), number(window), code.copy(), date_literal(first),
+                      date_literal(last)) for code in codes]
+        others = attrs.evolve(spec, population=tuple(
+            (c, v) for c, v in spec.population if c != "category"))
+        if others.population:
+            rest = rest.when(number(index), _population(others, register), copy=False)
+    keys = exp.values(rows, alias="k", columns=["spec", "w", "category", "first_day",
+                                                "last_day"])
+    category = exp.column("category", "k")
+    same: exp.Expr = category.copy().eq(register.column("category", "r"))
+    if any("category" not in dict(s.population) for s in plan.specs):
+        same = exp.or_(exp.Is(this=category.copy(), expression=exp.null()), same)
+    on = exp.and_(same, _active(register),
+                  *([rest.else_(exp.true(), copy=False)] if rest.args.get("ifs") else []))
+    return keys, on
 
 
-def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, Table]:
-    """The register's units in each window they are registered in and some spec
-    is judged in, with their inspections in it (one column per filter), and
-    that CTE as a `Table` whose columns are the canonical names (the codes as
-    stored)."""
-    used = {"unit", "name", "district"} | {c for s in plan.specs for c, _ in s.population} \
-        | {s.flag for s in plan.specs if s.flag is not None}
-    columns = [c for c in REGISTER_COLUMNS if c in used and register.has(c)]
-    # Only units some population holds: the database need not carry the others
-    # through the join with the counts (and DuckDB filters them in the join).
-    judged = exp.or_(*(exp.paren(_judged(plan, i, register, "r", "w"))
-                       for i in range(len(plan.specs))))
-    select = (exp.select(*(exp.alias_(register.column(c, "r"), c) for c in columns),
-                         exp.column("w", "w"))
-              .from_(register.ref("r"), copy=False)
-              .join(exp.to_table("qrules_windows").as_("w"),
-                    on=exp.and_(_active(register), exp.paren(judged)), join_type="inner",
-                    copy=False))
-    if log is not None and plan.filters:
-        select = select.select(*(exp.alias_(exp.Coalesce(this=exp.column(f"n{i}", "c"),
-                                                         expressions=[number(0)]), f"n{i}")
-                                 for i in range(len(plan.filters))), copy=False)
-        on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
-                      exp.column("w", "c").eq(exp.column("w", "w")))
-        select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
-                             copy=False)
-    select = select.where(usable(register), copy=False)
-    view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns},
-                        types={c: t for c, t in register.types.items() if c in FLAGS}
-                        | dict.fromkeys(_DATES, "date"))
-    return select, view
-
-
-def _members(plan: Plan, units: Table, log: Table | None) -> exp.Select:
+def _members(plan: Plan, register: Table, log: Table | None) -> exp.Select:
     """Per spec and window: each unit of the population, with how short it falls.
 
-    One pass over the units joined with the specs (``VALUES``), each spec's
-    population and shortfall picked by a ``CASE``: one pipeline for the
-    database, rather than a ``UNION ALL`` branch per spec.
+    The register joined with the rules' keys (`_keys`) on the category, a hash
+    join, then with the counts of the log on unit and window: one pipeline for
+    the database, each spec's shortfall picked by a ``CASE``.
     """
     spec = exp.column("spec", "k")
-    judged, short = exp.Case(this=spec), exp.Case(this=spec)
+    keys, on = _keys(plan, register)
+    short = exp.Case(this=spec)
     for index, each in enumerate(plan.specs):
-        judged = judged.when(number(index), _judged(plan, index, units, "u", "u"), copy=False)
-        short = short.when(number(index), _short(plan, each, units, log), copy=False)
-    specs = exp.values([(number(i),) for i in range(len(plan.specs))], alias="k",
-                       columns=["spec"])
-    return (exp.select(
-        exp.alias_(spec.copy(), "spec"), exp.column("w", "u"),
-        exp.alias_(exp.cast(units.column("unit", "u"), "VARCHAR"), "unit"),
-        exp.alias_(exp.Coalesce(this=exp.cast(units.column("name", "u"), "VARCHAR"),
+        short = short.when(number(index), _short(plan, each, register, log), copy=False)
+    select = (exp.select(
+        exp.alias_(spec.copy(), "spec"), exp.alias_(exp.column("w", "k"), "w"),
+        exp.alias_(exp.cast(register.column("unit", "r"), "VARCHAR"), "unit"),
+        exp.alias_(exp.Coalesce(this=exp.cast(register.column("name", "r"), "VARCHAR"),
                                 expressions=[exp.Literal.string("")]), "name"),
-        exp.alias_(units.value("district", "u"), "district"), exp.alias_(short, "short"))
-        .from_(units.ref("u"), copy=False).join(specs, join_type="cross", copy=False)
-        .where(judged.else_(exp.false(), copy=False), copy=False))
+        exp.alias_(register.value("district", "r"), "district"), exp.alias_(short, "short"))
+        .from_(register.ref("r"), copy=False).join(keys, join_type="inner", on=on, copy=False))
+    if log is not None and plan.filters:
+        on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
+                      exp.column("w", "c").eq(exp.column("w", "k")))
+        select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
+                             copy=False)
+    return select.where(usable(register), copy=False)
 
 
-def _short(plan: Plan, spec: RecordSpec, units: Table, log: Table | None) -> exp.Expr:
+def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> exp.Expr:
     """How many more inspections the unit needs (0 when it meets the rule); for a
     flag, 1 when it is not set."""
     if spec.flag is not None:
-        return exp.Case().when(units.flag(spec.flag, "u"), number(0)).else_(number(1))
+        return exp.Case().when(register.flag(spec.flag, "r"), number(0)).else_(number(1))
     wanted = number(spec.inspections or 0)
     if log is None:
         return wanted
-    found = exp.column(f"n{plan.filter_number(spec)}", "u")
+    found = exp.Coalesce(this=exp.column(f"n{plan.filter_number(spec)}", "c"),
+                         expressions=[number(0)])
     return (exp.Case().when(exp.GTE(this=found, expression=wanted), number(0))
             .else_(exp.Sub(this=wanted.copy(), expression=found.copy())))
 
@@ -538,12 +522,9 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select
                   ) -> exp.Select:
     """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
-    query = query.with_("qrules_windows", as_=_windows(plan), copy=False)
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
-    units, table = _units(plan, register, log)
-    query = query.with_("qrules_units", as_=units, copy=False)
-    return query.with_("qrules_members", as_=_members(plan, table, log), copy=False)
+    return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
 
 
 def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp.Create:
