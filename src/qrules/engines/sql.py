@@ -41,8 +41,10 @@ Every number that decides anything is an integer count; there are no floats.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -482,9 +484,11 @@ def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> 
 
 
 def select(plan: Plan, register: Table, log: Table | None, *,
-           by_district: bool = False, failing: bool = True) -> exp.Select:
+           by_district: bool = False, failing: bool = True, members: str | None = None
+           ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
-    without the failing units' rows when not ``failing``."""
+    without the failing units' rows when not ``failing``; reading the members
+    from the view ``members`` (`materialized`) rather than computing them."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
@@ -492,7 +496,7 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(exp.alias_(number(part), "part"), spec.copy(), window.copy(),
-                            *columns).from_("qrules_members", copy=False)
+                            *columns).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
@@ -516,7 +520,7 @@ def select(plan: Plan, register: Table, log: Table | None, *,
     united = exp.union(*parts, distinct=False, copy=False) if len(parts) > 1 else parts[0]
     query = (exp.select("*").from_(exp.paren(united).as_("result"), copy=False)
              .order_by("part", "spec", "w", "unit", copy=False))
-    return _with_members(plan, register, log, query)
+    return query if members else _with_members(plan, register, log, query)
 
 
 def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select
@@ -527,7 +531,8 @@ def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Sel
     return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
 
 
-def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp.Create:
+def stored(plan: Plan, register: Table, log: Table | None, target: Table,
+           members: str | None = None) -> exp.Create:
     """``CREATE TABLE target AS``: each rule and year's failing units (rule id,
     year, unit id, name, district, and how many inspections it lacks, or 1 for a
     flag not set), written where the tables are rather than fetched: those of
@@ -539,13 +544,42 @@ def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp
                       alias="q", columns=["spec", "w", "rule", "year"])
     rows = (exp.select(exp.column("rule", "q"), exp.column("year", "q"),
                        *(exp.column(c, "m") for c in ("unit", "name", "district", "short")))
-            .from_(exp.to_table("qrules_members").as_("m"))
+            .from_(exp.to_table(members or "qrules_members").as_("m"))
             .join(keys, join_type="inner", on=exp.and_(
                 exp.column("spec", "q").eq(exp.column("spec", "m")),
                 exp.column("w", "q").eq(exp.column("w", "m"))))
             .where(exp.GT(this=exp.column("short", "m"), expression=number(0))))
-    return exp.Create(this=_plain(target),
-                      kind="TABLE", expression=_with_members(plan, register, log, rows))
+    return exp.Create(this=_plain(target), kind="TABLE",
+                      expression=rows if members else _with_members(plan, register, log, rows))
+
+
+def materialized(plan: Plan, register: Table, log: Table | None, name: str) -> exp.Expr:
+    """``CACHE TABLE name AS SELECT * FROM qrules_members`` (Spark): the members
+    computed once, with the one scan of the log, for the counts, the districts'
+    counts, the failing units and a table of them to read (Spark computes a
+    CTE again in each branch that reads it; DuckDB and PostgreSQL compute a CTE
+    read more than once only once)."""
+    rows = exp.select("*").from_("qrules_members")
+    return exp.Cache(this=exp.to_table(name), lazy=False,
+                     expression=_with_members(plan, register, log, rows))
+
+
+@contextlib.contextmanager
+def _members_once(database: Database, plan: Plan, register: Table, log: Table | None
+                  ) -> Iterator[str | None]:
+    """On Spark, the name of a cached view of the members, for as long as the
+    block runs (uncached and dropped after); elsewhere ``None`` (a CTE)."""
+    if database.dialect != "spark":
+        yield None
+        return
+    name = f"qrules_members_{uuid.uuid4().hex}"
+    database.execute(materialized(plan, register, log, name).sql(dialect="spark"))
+    try:
+        yield name
+    finally:
+        database.execute(exp.Uncache(this=exp.to_table(name), exists=True).sql(dialect="spark"))
+        database.execute(exp.Drop(tables=[exp.to_table(name)], kind="VIEW", exists=True)
+                         .sql(dialect="spark"))
 
 
 def _plain(table: Table) -> exp.Table:
@@ -569,8 +603,11 @@ def _districts(register: Table) -> exp.Select:
 
 
 def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str,
-         failing: bool = True) -> str:
+         failing: bool = True, members: str | None = None) -> str:
     """The query's text, generated once per plan, tables and dialect."""
+    if members:  # a view of its own each time: not worth keeping
+        return select(plan, register, log, by_district=by_district, failing=failing,
+                      members=members).sql(dialect=dialect)
     return rendered(("count", plan, repr(register), repr(log), by_district, failing),
                     lambda: select(plan, register, log, by_district=by_district,
                                    failing=failing), dialect)
@@ -677,11 +714,13 @@ def evaluate(
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
-        if failing_units_to is not None:
-            database.execute(stored(plan, register, log, failing_units_to).sql(dialect=dialect))
-        counted = _collect(plan, database.stream(_sql(
-            plan, register, log, by_district, dialect, failing_units_to is None)),
-            failing=failing_units_to is None)
+        with _members_once(database, plan, register, log) as members:
+            if failing_units_to is not None:
+                database.execute(stored(plan, register, log, failing_units_to, members)
+                                 .sql(dialect=dialect))
+            counted = _collect(plan, database.stream(_sql(
+                plan, register, log, by_district, dialect, failing_units_to is None,
+                members)), failing=failing_units_to is None)
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
