@@ -442,12 +442,14 @@ def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
     return keys, on
 
 
-def _members(plan: Plan, register: Table, log: Table | None) -> exp.Select:
+def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = False
+             ) -> exp.Select:
     """Per spec and window: each unit of the population, with how short it falls.
 
     The register joined with the rules' keys (`_keys`) on the category, a hash
     join, then with the counts of the log on unit and window: one pipeline for
-    the database, each spec's shortfall picked by a ``CASE``.
+    the database, each spec's shortfall picked by a ``CASE``. ``inline``: the
+    counts as a subquery, not the CTE ``qrules_counted``.
     """
     spec = exp.column("spec", "k")
     keys, on = _keys(plan, register)
@@ -464,8 +466,9 @@ def _members(plan: Plan, register: Table, log: Table | None) -> exp.Select:
     if log is not None and plan.filters:
         on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
                       exp.column("w", "c").eq(exp.column("w", "k")))
-        select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
-                             copy=False)
+        counted = _counted(plan, register, log).subquery("c") if inline \
+            else exp.to_table("qrules_counted").as_("c")
+        select = select.join(counted, join_type="left", on=on, copy=False)
     return select.where(usable(register), copy=False)
 
 
@@ -558,10 +561,10 @@ def materialized(plan: Plan, register: Table, log: Table | None, name: str) -> e
     computed once, with the one scan of the log, for the counts, the districts'
     counts, the failing units and a table of them to read (Spark computes a
     CTE again in each branch that reads it; DuckDB and PostgreSQL compute a CTE
-    read more than once only once)."""
-    rows = exp.select("*").from_("qrules_members")
+    read more than once only once). Without a CTE: Spark finds a cached relation
+    in a query by its plan, which a CTE's numbering makes differ at each use."""
     return exp.Cache(this=exp.to_table(name), lazy=False,
-                     expression=_with_members(plan, register, log, rows))
+                     expression=_members(plan, register, log, inline=True))
 
 
 @contextlib.contextmanager
