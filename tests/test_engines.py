@@ -552,14 +552,7 @@ def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,
     three rows a batch), never all at once with ``fetchall``."""
     name, connection = engine
     monkeypatch.setattr(sql_module, "_BATCH", 3)
-    fetched: list[str] = []
-    fetch = Connection.fetch
-
-    def spied(self: Connection, text: str) -> Any:
-        fetched.append(text)
-        return fetch(self, text)
-
-    monkeypatch.setattr(Connection, "fetch", spied)
+    fetched = _spied(monkeypatch, "fetch")
     visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
     results = assert_same(book, *read(high_risk(12), visits), name, connection,
                           rules=[book["twice"]], **FULL)
@@ -713,6 +706,20 @@ def test_the_query_shown_in_the_docs_is_the_one_generated(yantai: qrules.Ruleboo
         "regenerate the example in docs/engines.md with sql_for")
 
 
+def _spied(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """The texts of the queries `Connection`'s ``method`` (``fetch``, ``stream``)
+    is given from now on, in order (each still run)."""
+    texts: list[str] = []
+    original = getattr(Connection, method)
+
+    def spied(self: Connection, text: str) -> Any:
+        texts.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Connection, method, spied)
+    return texts
+
+
 def _log_scans(engine: str, connection: Any, text: str) -> int:
     """How many times the plan of a query reads the table ``log`` (DuckDB's
     ``SEQ_SCAN``/``TABLE_SCAN`` nodes, PostgreSQL's scans of the relation)."""
@@ -753,14 +760,7 @@ def test_the_log_is_read_once_for_counting(engine: tuple[str, Any], yantai: qrul
                        "('U3', 'C', '福山区', 'infant_formula_maker', NULL, false)")
     connection.execute("INSERT INTO log VALUES ('U1', DATE '2024-03-01', 'routine'), "
                        "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')")
-    counting: list[str] = []
-    stream = Connection.stream
-
-    def seen(self: Connection, text: str) -> Any:
-        counting.append(text)
-        return stream(self, text)
-
-    monkeypatch.setattr(Connection, "stream", seen)
+    counting = _spied(monkeypatch, "stream")
     found = evaluate_tables(yantai, connection, register="register", log="log",
                             by_district=by_district, log_until="2024-12-31",
                             log_from="2024-01-01")
