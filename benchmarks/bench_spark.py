@@ -33,6 +33,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,7 @@ class Cluster:
             key, value = option.removeprefix("--conf=").split("=", 1)
             builder = builder.config(key, value)
         session = builder.getOrCreate()
-        self._wait_for_executors(session.sparkContext.uiWebUrl)
+        self._wait_for_executors(str(session.sparkContext.uiWebUrl))
         return session
 
     def remote(self) -> Any:
@@ -332,7 +333,7 @@ def _compare(cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any
             times["duckdb"].append(timed(lambda: evaluate_tables(book, duck, **OPTIONS))[0])
             for mode, (session, log, ui) in tables.items():
                 before = last_execution(ui)
-                seconds, found = timed(lambda s=session: evaluate_tables(book, s, **OPTIONS))
+                seconds, found = timed(partial(evaluate_tables, book, session, **OPTIONS))
                 times[mode].append(seconds)
                 scans[mode] = log_scans(ui, log, before)
                 if list(found) != list(expected) or found.records != expected.records:

@@ -249,17 +249,18 @@ def evaluate_tables(
 
     ``connection`` is a DuckDB or psycopg connection, a SparkSession, or a URL
     (``postgresql://user@host:5432/db``, ``duckdb:///path.db``, a Spark Connect
-    server's ``sc://host:15002``), opened and closed here. ``register`` and ``log`` name the tables (``schema.table``
-    allowed; ``log=None``: no log). Their columns are the canonical ones, or
-    those a ``mapping`` names (its codes are translated in the query, so
-    nothing is copied). Dates are DATE or TIMESTAMP (its date) columns, or
-    text written YYYY-MM-DD; a flag is BOOLEAN, or text read as the readers
-    read it; a code is text or an integer (compared as text); another type is
-    a `DataError` naming the cast to use. Rows a reader would reject (no unit
-    id or category, a date or flag that does not read, a log row dated after
-    ``log_until`` or today, …) are not counted: they are read by the readers'
-    code, named in the reconciliation, and bound the counts as on every engine
-    (``strict=True``: a `DataError`). See ``docs/engines.md``.
+    server's ``sc://host:15002``), opened and closed here. ``register`` and
+    ``log`` name the tables (``schema.table`` allowed; ``log=None``: no log).
+    Their columns are the canonical ones, or those a ``mapping`` names (its
+    codes are translated in the query, so nothing is copied). Dates are DATE or
+    TIMESTAMP (its date) columns, or text written YYYY-MM-DD; a flag is
+    BOOLEAN, or text read as the readers read it; a code is text or an integer
+    (compared as text); another type is a `DataError` naming the cast to use.
+    Rows a reader would reject (no unit id or category, a date or flag that
+    does not read, a log row dated after ``log_until`` or today, …) are not
+    counted: they are read by the readers' code, named in the reconciliation,
+    and bound the counts as on every engine (``strict=True``: a `DataError`).
+    See ``docs/engines.md``.
 
     ``check_keys`` (the default) checks what a database may not enforce: a
     unit id in more than one register row, or an inspection id in more than one
