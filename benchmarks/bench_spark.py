@@ -331,6 +331,7 @@ def _compare(cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any
         scans: dict[str, list[tuple[str, int]]] = {}
         for _ in range(repeat):
             times["duckdb"].append(timed(lambda: evaluate_tables(book, duck, **OPTIONS))[0])
+            print(f"  DuckDB: {times['duckdb'][-1]:.2f} s", flush=True)
             for mode, (session, log, ui) in tables.items():
                 before = last_execution(ui)
                 seconds, found = timed(partial(evaluate_tables, book, session, **OPTIONS))
@@ -338,7 +339,8 @@ def _compare(cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any
                 scans[mode] = log_scans(ui, log, before)
                 if list(found) != list(expected) or found.records != expected.records:
                     raise SystemExit(f"Spark ({mode}) and DuckDB disagree")
-                print(f"  {mode} on {cluster.workers} worker(s): {seconds:.1f} s", flush=True)
+                print(f"  {mode} on {cluster.workers} worker(s): {seconds:.1f} s, same results "
+                      f"as DuckDB; scans of the log: {scans[mode]}", flush=True)
     finally:
         remote.stop()
         classic.stop()
