@@ -49,7 +49,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
-from sqlglot import exp
 
 from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
@@ -80,6 +79,7 @@ from ._builders import (
 )
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
+from ._sqltext import exp
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
            "select", "summarize"]
