@@ -398,3 +398,47 @@ def test_the_encoding_refuses_what_it_does_not_know() -> None:
     assert decode(encode((1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None))) == (
         1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None)
 
+
+
+# -- the SQL text kept ----------------------------------------------------------
+
+_TABLES = """
+import sys, duckdb, qrules
+from qrules.engines import evaluate_tables
+from qrules._load import shipped_rulebooks
+folder = shipped_rulebooks()["yantai-2023-2025"] / "samples" / "records"
+connection = duckdb.connect()
+register = qrules.read_register(folder / "register.csv")
+log = qrules.read_log(folder / "inspections.csv", register)
+rows = [(u.unit, u.name, u.category, u.district, u.risk_level) for u in register.units]
+connection.execute("CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR, "
+                   "district VARCHAR, risk_level VARCHAR)")
+connection.executemany("INSERT INTO register VALUES (?, ?, ?, ?, ?)", rows)
+connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE, kind VARCHAR, "
+                   "result VARCHAR)")
+connection.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?)",
+                       [(i.unit, i.date, i.kind, i.result) for i in log.inspections])
+found = evaluate_tables(qrules.load("yantai-2023-2025"), connection,
+                        log_until="2025-12-31", by_district={by_district})
+print(repr([(r.rule.id, r.year, r.district, r.verdict.value, r.meeting, r.population,
+             [u.unit for u in r.failing_units]) for r in found]))
+print("sqlglot" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("by_district", [False, True])
+def test_kept_sql_is_run_without_sqlglot_and_judges_the_same(tmp_path: Path,
+                                                             by_district: bool) -> None:
+    pytest.importorskip("duckdb")
+    code = _TABLES.format(by_district=by_district)
+    env = {"QRULES_CACHE_DIR": str(tmp_path / "cache")}
+    first = _python(code, **env).splitlines()
+    (kept,) = (tmp_path / "cache").glob("sql-*.json")
+    again = _python(code, **env).splitlines()
+    fresh = _python(code, QRULES_CACHE="off").splitlines()
+    assert first[1] == "True"
+    assert again == [first[0], "False"]
+    assert again[0] == fresh[0]
+    # A file changed by someone else (its digest no longer matches) is not read.
+    kept.write_bytes(kept.read_bytes().replace(b"SELECT", b"SELECT 1 AS x,", 1))
+    assert _python(code, **env).splitlines()[0] == fresh[0]

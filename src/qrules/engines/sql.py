@@ -691,8 +691,9 @@ def evaluate(
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)
-    districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
-        dialect=dialect))) if by_district and register.has("district") else []
+    districts = sorted(str(d) for (d,) in database.fetch(rendered(
+        ("districts", repr(register)), lambda: _districts(register), dialect))
+    ) if by_district and register.has("district") else []
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
