@@ -12,7 +12,6 @@ import json
 import os
 import re
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -57,7 +56,6 @@ from ._model import (
     Source,
     Text,
 )
-from ._quotes import quote_mismatches
 from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
@@ -415,6 +413,8 @@ def _size(count: int) -> str:
 
 
 def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
+    import tomllib  # noqa: PLC0415 (a folder read from its cache needs no parsing)
+
     raw = folder.read(name)
     if raw is None:
         return None
@@ -1000,6 +1000,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     )
     if text is not None:
         # The requirement must be a target the quote writes (or say why not).
+        from ._quotes import quote_mismatches  # noqa: PLC0415 (as tomllib, above)
+
         for mismatch in quote_mismatches(rule):
             checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
         if len(checker.problems) != before:

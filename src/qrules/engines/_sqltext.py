@@ -25,6 +25,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,7 @@ _GENERATORS = ("_builders.py", "_holdings.py", "_rejected.py", "_sqltext.py", "s
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
+_WRITING = threading.Lock()
 
 
 def needs_sqlglot() -> None:
@@ -114,16 +116,19 @@ def _stored() -> dict[str, str]:
 
 
 def _keep(name: str, text: str) -> None:
-    stored = _stored()
-    if len(stored) >= MAX_KEPT:
-        stored.clear()
-    stored[name] = text
-    path = _path()
-    if path is None:
-        return
-    payload = json.dumps({"code": _code(), "queries": stored}, ensure_ascii=False,
-                         separators=(",", ":")).encode()
-    write_atomically([path], hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    """Keep a text for the next runs (one thread at a time: the file is rewritten)."""
+    with _WRITING:
+        stored = _stored()
+        if len(stored) >= MAX_KEPT:
+            stored.clear()
+        stored[name] = text
+        path = _path()
+        if path is None:
+            return
+        payload = json.dumps({"code": _code(), "queries": stored}, ensure_ascii=False,
+                             separators=(",", ":")).encode()
+        write_atomically([path],
+                         hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
 def rendered(key: Hashable, build: Callable[[], exp.Expr], dialect: str) -> str:
