@@ -164,14 +164,22 @@ def __getattr__(name: str) -> object:
     if module is None:
         raise AttributeError(f"module 'qrules' has no attribute {name!r}")
     import importlib  # noqa: PLC0415 (only a first use needs it)
+    import sys  # noqa: PLC0415
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    importlib.import_module(f".{module}", __name__)
     # Public names say where users import them from (``qrules.Rule``, not
-    # ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does.
-    if getattr(value, "__module__", "").startswith("qrules."):
-        value.__module__ = "qrules"
-    globals()[name] = value
-    return value
+    # ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does:
+    # those of every module imported so far (``qrules.load`` imports the model and
+    # its errors, which a traceback then names ``qrules.RulebookError``).
+    for public, home in _ON_FIRST_USE.items():
+        loaded = sys.modules.get(f"{__name__}.{home}")
+        if loaded is None or public in globals():
+            continue
+        value = getattr(loaded, public)
+        if getattr(value, "__module__", "").startswith("qrules."):
+            value.__module__ = "qrules"
+        globals()[public] = value
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
