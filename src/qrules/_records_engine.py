@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import operator
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from itertools import compress
 from pathlib import Path
 from typing import Any
@@ -234,7 +234,7 @@ class _Index:
     rows: Mapping[str, Sequence[Inspection]]
 
     @classmethod
-    def of(cls, inspections: Iterable[Inspection], units: Container[str] | None = None
+    def of(cls, inspections: Sequence[Inspection], units: Container[str] | None = None
            ) -> _Index:
         """The index of ``inspections`` of ``units`` (``None``: of every unit)."""
         if units is not None:  # one pass in C over the log: most units are not counted
