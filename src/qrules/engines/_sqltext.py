@@ -54,7 +54,8 @@ __all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered"]
 #: The most query texts kept, in the process and in the file.
 MAX_KEPT = 256
 #: The modules whose code decides a query's text (with sqlglot's version).
-_GENERATORS = ("_builders.py", "_holdings.py", "_rejected.py", "_sqltext.py", "sql.py")
+_GENERATORS = ("_builders.py", "_holdings.py", "_rejected.py", "_spelled.py", "_sqltext.py",
+               "sql.py")
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
