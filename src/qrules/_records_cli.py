@@ -6,9 +6,8 @@ import argparse
 import datetime as dt
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ._decisions import InputDigest, file_digest
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
 from ._load import sample_files
@@ -17,6 +16,9 @@ from ._records import parse_date, read_log, read_register
 from ._records_engine import evaluate_records
 from ._tabular import source_kind
 from .engines import ENGINES, default_engine, engine_of, evaluate_tables
+
+if TYPE_CHECKING:
+    from ._decisions import InputDigest
 
 __all__ = [
     "Progress",
@@ -122,6 +124,9 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
     (tables in a database: their names, no digest)."""
     if not wants_records(args):
         return "reference", []
+    # Only a decision log needs it: `check` starts without it.
+    from ._decisions import InputDigest, file_digest  # noqa: PLC0415
+
     found = []
     if args.register:
         for kind, value in (("register", args.register), ("log", args.log)):
