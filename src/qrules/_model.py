@@ -16,6 +16,7 @@ from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
 from ._expr import Comparator, Expression, format_number, to_sympy
+from ._messages import Lang, Text
 from ._once import once
 
 if TYPE_CHECKING:
@@ -45,23 +46,6 @@ __all__ = [
     "Text",
     "Unit",
 ]
-
-Lang = Literal["zh", "en"]
-
-
-@attrs.frozen
-class Text:
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def __str__(self) -> str:
-        return self.en
-
 
 @attrs.frozen
 class Unit:

@@ -51,6 +51,7 @@ from ._expr import format_short
 from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
+from ._messages import say
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
 from ._measures import measures_text, template_rows, write_template
@@ -257,18 +258,18 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
+    lang: Lang = getattr(args, "lang", "en")  # diff and changelog speak English only
     args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
         _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
-        print(f"qrules: {error}", file=err)
+        print(say("cli.error", error=error.render(lang)).get(lang), file=err)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130  # as a shell reports a command stopped by Ctrl-C
     except MemoryError:
-        print("qrules: ran out of memory (judge large registers and logs where they are, "
-              "in a database: --database, docs/engines.md)", file=err)
+        print(say("cli.out_of_memory").get(lang), file=err)
         return EXIT_BAD_INPUT
     except OSError as error:
         # The environment's failures that no reading point translated: still the
@@ -279,21 +280,16 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
             print(f"qrules: {translated(error, str(error.filename))}", file=err)
         return EXIT_BAD_INPUT
     except Exception as error:  # anything else is a bug, and said to be one
-        print(_bug(error, args), file=err)
+        print(_bug(error, args, lang), file=err)
         return EXIT_BUG
 
 
-def _bug(error: Exception, args: argparse.Namespace) -> str:
+def _bug(error: Exception, args: argparse.Namespace, lang: Lang) -> str:
     what = f"{type(error).__name__}: {str(error).strip()[:300]}"
     if args.debug:
-        return "".join(traceback.format_exception(error)).rstrip() + (
-            f"\nqrules: this is a bug in qrules: {what}; please report it, with the command "
-            "you ran and this traceback")
-    if args.lang == "zh":
-        return (f"qrules:这是 qrules 的缺陷:{what};请报告此问题,并附上所运行的命令"
-                "(加 --debug 重新运行可显示回溯信息)")
-    return (f"qrules: this is a bug in qrules: {what}; please report it, with the command "
-            "you ran (run it again with --debug to see the traceback)")
+        return "".join(traceback.format_exception(error)).rstrip() + "\n" + say(
+            "cli.bug_debug", what=what).get(lang)
+    return say("cli.bug", what=what).get(lang)
 
 
 def _read(rulebook: Rulebook, args: argparse.Namespace) -> Rulebook:
