@@ -51,10 +51,10 @@ from ._expr import format_short
 from ._figures import read_dataset
 from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
-from ._messages import say
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
 from ._measures import measures_text, template_rows, write_template
+from ._messages import say
 from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
 from ._tabular import source_kind
@@ -264,7 +264,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
         _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
-        print(say("cli.error", error=error.render(lang)).get(lang), file=err)
+        print(say("cli.error").get(lang) + error.render(lang), file=err)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130  # as a shell reports a command stopped by Ctrl-C
