@@ -37,6 +37,7 @@ __all__ = [
     "Body",
     "DatedTarget",
     "Ignored",
+    "Lang",
     "Measure",
     "Period",
     "Rule",

@@ -34,6 +34,7 @@ from ._doubts import RejectedInspection, RejectedUnit
 from ._errors import DataError, Problem, did_you_mean
 from ._evaluate import Reconciliation
 from ._limits import number_problem
+from ._messages import say
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -556,8 +557,7 @@ class _Rows:
                 if type(c) is not str and isinstance(c, _NUMBERS) and not isinstance(c, bool) \
                         and (found := number_problem(c)):
                     broken[columns.get(i, f"#{i}")] = Problem(
-                        self.table.name, f"a number {found}: qrules reads numbers up to "
-                        "10^30, written with at most 60 digits",
+                        self.table.name, say("records.too_large", problem=say(found)),
                         where=f"row {number}, column {self.header[i]!r}")
 
             # A cell too large to read, or a formula without its value, is never read.
