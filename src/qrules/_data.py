@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._errors import did_you_mean
+from ._errors import suggestion
 from ._limits import number_problem
 from ._messages import say
 from ._model import UNITS, Text
@@ -303,9 +303,8 @@ class FiguresMapping:
             key = f"figures.{section}"
             if section not in ("columns", "measures", "districts", "scale") or not isinstance(
                     inner, Mapping):
-                problem("expected [figures.columns], [figures.measures], [figures.districts] "
-                        "or [figures.scale] tables", key,
-                        did_you_mean(section, ("columns", "measures", "districts", "scale")))
+                problem(say("mapping.figures_tables"), key,
+                        suggestion(section, ("columns", "measures", "districts", "scale")))
                 continue
             out[section] = _PARTS[section](key, inner, problem)
         return cls(**out, name=name)
@@ -320,14 +319,14 @@ def _figure_columns(key: str, data: Mapping[str, Any], problem: Callable[..., No
     columns: dict[str, tuple[str, ...]] = {}
     for canonical, names in data.items():
         if canonical not in _FIGURE_COLUMNS:
-            problem("unknown figures column", f"{key}.{canonical}",
-                    did_you_mean(canonical, _FIGURE_COLUMNS)
-                    or f"known: {', '.join(_FIGURE_COLUMNS)}")
+            problem(say("mapping.unknown_figures_column"), f"{key}.{canonical}",
+                    suggestion(canonical, _FIGURE_COLUMNS)
+                    or say("tabular.known", options=", ".join(_FIGURE_COLUMNS)))
             continue
         listed = [names] if isinstance(names, str) else names
         if not isinstance(listed, list) or not listed or not all(
                 isinstance(n, str) and n.strip() for n in listed):
-            problem("expected a column name or an array of them", f"{key}.{canonical}")
+            problem(say("mapping.column_names"), f"{key}.{canonical}")
             continue
         columns[canonical] = tuple(_normal(n) for n in listed)
     return columns
@@ -337,9 +336,8 @@ def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> d
     names: dict[str, str] = {}
     for written, meant in data.items():
         if not isinstance(meant, str) or (key.endswith("measures") and not meant.strip()):
-            problem("expected a text" + (" (a measure id)" if key.endswith("measures") else
-                                         " (a district; \"\" for the whole city)"),
-                    f"{key}.{written}")
+            problem(say("mapping.measure_text" if key.endswith("measures")
+                        else "mapping.district_text"), f"{key}.{written}")
             continue
         names[_normal(written)] = _normal(meant)
     return names
@@ -359,8 +357,7 @@ def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]
             elif _DECIMAL.match(text) or _RATIO.match(text):
                 factor = Fraction(text.replace(" ", ""))
         if factor is None or factor <= 0:
-            problem("expected a positive whole number, a decimal or ratio in quotes "
-                    "(\"0.01\"), or 百, 千, 万 or 亿", f"{key}.{column}")
+            problem(say("mapping.scale"), f"{key}.{column}")
             continue
         scales[_normal(column)] = factor
     return scales

@@ -614,7 +614,7 @@ def _json_table(path: Path) -> tuple[Table, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(str(path), [Problem(name, say("os.cannot_be_read",
+        raise DataError(str(path), [Problem(name, say("read.cannot_read",
                                                        error=error.strerror or str(error)))]
                         ) from None
     text, _ = decode(name, raw, None)
