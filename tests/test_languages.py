@@ -39,7 +39,8 @@ NAMES = {"qrules", "JSON", "CSV", "HTML", "SQL", "XML", "TOML", "UTF", "GB", "Po
          "DuckDB", "Spark", "Parquet", "Arrow", "xlsx", "Markdown", "JUnit", "SVG", "NQI",
          "GB18030", "ISO", "Excel", "openpyxl", "pyarrow", "psycopg", "duckdb", "sqlite",
          "SQLite", "git", "HEAD", "docs", "md", "toml", "csv", "json", "html", "zh", "en",
-         "sample", "reference", "postgres", "URL", "Python", "pip", "qrules-records"}
+         "sample", "reference", "postgres", "URL", "Python", "pip", "qrules-records", "MiB",
+         "LibreOffice", "DataFrame", "DB-API", "Java"}
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +67,7 @@ _MARKED = re.compile(f"{_messages.OPEN}[^{_messages.CLOSE}]*{_messages.CLOSE}")
 _TOKENS = re.compile(
     r"--?[A-Za-z][\w-]*"                       # options
     r"|[\w./\\~:-]*[/\\][\w./\\~:-]*"          # paths
-    r"|[\w-]+\.(?:toml|csv|json|xlsx|parquet|txt|md|html|jsonl|db|xml)\b"  # file names
+    r"|[\w-]*\.(?:toml|csv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml)\b"  # files
     r"|https?://\S+"
     r"|\b[0-9a-f]*[0-9][0-9a-f]*\b")            # digests
 _LATIN = re.compile(r"[A-Za-z]{2,}")
