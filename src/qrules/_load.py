@@ -24,7 +24,14 @@ import attrs
 
 from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
-from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
+from ._errors import (
+    ExpressionError,
+    Problem,
+    RulebookError,
+    RulebookNotFoundError,
+    did_you_mean,
+    suggestion,
+)
 from ._expr import (
     MEASURE_ID,
     BinaryOp,
@@ -37,6 +44,7 @@ from ._expr import (
     parse_requirement,
 )
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
+from ._messages import say
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
@@ -137,25 +145,22 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     if isinstance(source, Path) or "/" in text or "\\" in text:
         path = Path(source)
         if not path.is_dir():
-            raise RulebookNotFoundError(f"{text!r} is not a rulebook folder: no such folder")
+            raise RulebookNotFoundError(say("load.no_folder", folder=text))
         if not os.path.lexists(path / PLAN_FILE):
-            raise RulebookNotFoundError(
-                f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
-            )
+            raise RulebookNotFoundError(say("load.no_plan", folder=text, plan=PLAN_FILE))
         rulebook = _load_folder(path, text)
         home = shipped.get(rulebook.id)
         if home is not None and home.resolve() != path.resolve():
             rulebook = attrs.evolve(rulebook, origin=text)
         return _at(rulebook, as_of)
     if text not in shipped:
-        names = ", ".join(sorted(shipped)) or "none"
-        close = did_you_mean(text, shipped)
-        hint = f"; {close}" if close else ""
-        folder = (f"; the folder {text!r} is loaded as ./{text}" if Path(text).is_dir()
-                  else "; or give a folder's path, such as ./my-rulebook")
-        raise RulebookNotFoundError(
-            f"no shipped rulebook named {text!r}{hint} (shipped: {names}{folder})"
-        )
+        names = ", ".join(sorted(shipped))
+        close = suggestion(text, shipped)
+        raise RulebookNotFoundError(say(
+            "load.not_shipped", name=text, close=say("cli.close", close=close) if close else "",
+            names=names if names else say("cli.none"),
+            folder=say("load.folder_is", folder=text) if Path(text).is_dir()
+            else say("load.give_folder")))
     return _at(_load_folder(shipped[text], text), as_of)
 
 
@@ -167,31 +172,42 @@ def _at(rulebook: Rulebook, as_of: dt.date | None) -> Rulebook:
 
 
 class _Bad(Exception):
-    """A value that fails its check; the message says what was expected."""
+    """A value that fails its check; the message says what was expected.
+    ``said`` is the message in both languages (``str()`` its English)."""
+
+    def __init__(self, said: Text) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
-def _describe(value: object) -> str:
-    kinds = {str: "a string", int: "an integer", Decimal: "a float", bool: "a boolean",
-             list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
-    kind = kinds.get(type(value), type(value).__name__)
+_KINDS = {str: "kind.string", int: "kind.integer", Decimal: "kind.float", bool: "kind.boolean",
+          list: "kind.array", dict: "kind.table", dt.date: "kind.date",
+          dt.datetime: "kind.datetime"}
+
+
+def _describe(value: object) -> Text:
+    kind = _KINDS.get(type(value))
+    said = say(kind) if kind is not None else Text(type(value).__name__, type(value).__name__)
     shown = (str(value) if isinstance(value, Decimal) else
              repr(value) if not isinstance(value, dict | list) else "")
-    return f"{kind} {shown}".strip()
+    return say("kind.value", kind=said, value=shown) if shown else said
 
 
 def _string(value: object) -> str:
     if not isinstance(value, str):
-        raise _Bad(f"expected a string, got {_describe(value)}")
+        raise _Bad(say("load.expected_string", got=_describe(value)))
     if not value.strip():
-        raise _Bad("expected a non-empty string")
+        raise _Bad(say("load.empty_string"))
     return value
 
 
 def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object], str]:
+    """A check that a string matches ``regex``; ``what`` is a message id saying
+    what it should be."""
     def check(value: object) -> str:
         text = _string(value)
         if not regex.match(text):
-            raise _Bad(f"{text!r} is not {what}")
+            raise _Bad(say("load.is_not", text=text, what=say(what)))
         return text
 
     return check
@@ -201,9 +217,9 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
     def check(value: object) -> str:
         text = _string(value)
         if text not in options:
-            close = did_you_mean(text, options)
-            hint = f"; {close}" if close else ""
-            raise _Bad(f"{text!r} is not one of {', '.join(options)}{hint}")
+            close = suggestion(text, options)
+            raise _Bad(say("load.not_one_of", text=text, options=", ".join(options),
+                           close=say("cli.close", close=close) if close else ""))
         return text
 
     return check
@@ -211,31 +227,31 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        hint = " (write a TOML date without quotes: 2025-12-31)" if isinstance(value, str) else ""
-        raise _Bad(f"expected a date, got {_describe(value)}{hint}")
+        raise _Bad(say("load.expected_date", got=_describe(value),
+                       hint=say("load.date_hint") if isinstance(value, str) else ""))
     return value
 
 
 def _strings(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _Bad(f"expected an array of strings, got {_describe(value)}")
+        raise _Bad(say("load.expected_strings", got=_describe(value)))
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            raise _Bad(f"item {index} should be a non-empty string, got {_describe(item)}")
+            raise _Bad(say("load.item_string", index=index, got=_describe(item)))
     if len(set(value)) != len(value):
-        raise _Bad("has the same item twice")
+        raise _Bad(say("load.same_item_twice"))
     return tuple(value)
 
 
 def _boolean(value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Bad(f"expected true or false, got {_describe(value)}")
+        raise _Bad(say("load.expected_boolean", got=_describe(value)))
     return value
 
 
 def _integer(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(f"expected an integer, got {_describe(value)}")
+        raise _Bad(say("load.expected_integer", got=_describe(value)))
     return value
 
 
@@ -246,33 +262,33 @@ class _Checker:
         self.file = file
         self.problems = problems
 
-    def problem(self, message: str, where: str | None = None, key: str | None = None,
-                hint: str | None = None) -> None:
+    def problem(self, message: str | Text, where: str | Text | None = None,
+                key: str | None = None, hint: str | Text | None = None) -> None:
         self.problems.append(Problem(self.file, message, where, key, hint))
 
     def table(self, data: object, spec: Mapping[str, tuple[Callable[[object], Any], bool]],
-              where: str | None = None, prefix: str = "") -> dict[str, Any] | None:
+              where: str | Text | None = None, prefix: str = "") -> dict[str, Any] | None:
         """Check a table against ``{key: (check, required)}``; return the
         converted values of the keys that passed, or ``None`` if not a table."""
         if not isinstance(data, dict):
-            self.problem(f"expected a table, got {_describe(data)}", where, prefix.rstrip(".")
-                         or None)
+            self.problem(say("load.expected_table", got=_describe(data)), where,
+                         prefix.rstrip(".") or None)
             return None
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key not in spec:
-                hint = did_you_mean(key, spec, prefix=prefix) or (
-                    f"known keys: {', '.join(spec)}")
-                self.problem("unknown key", where, prefix + key, hint)
+                hint = suggestion(key, spec, prefix=prefix) or say("load.known_keys",
+                                                                   keys=", ".join(spec))
+                self.problem(say("load.unknown_key"), where, prefix + key, hint)
                 continue
             check = spec[key][0]
             try:
                 out[key] = check(value)
             except _Bad as error:
-                self.problem(str(error), where, prefix + key)
+                self.problem(error.said, where, prefix + key)
         for key, (_, required) in spec.items():
             if required and key not in data:
-                self.problem("missing required key", where, prefix + key)
+                self.problem(say("load.missing_key"), where, prefix + key)
         return out
 
     def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
@@ -284,12 +300,12 @@ class _Checker:
         top = self.table(data, {key: (lambda v: v, True)})
         if not top or not isinstance(top.get(key), dict):
             if top and key in top:
-                self.problem(f"expected [{key}.<id>] tables", key=key)
+                self.problem(say("load.expected_id_tables", key=key), key=key)
             return
         for item_id, table in top[key].items():
-            where = f"{key} {item_id!r}"
+            where = say(f"where.{key}", **{key: item_id})
             if not pattern.match(item_id):
-                self.problem(f"{key} ids are lowercase words {joined}", where)
+                self.problem(say(f"load.{key}_ids", joined=joined), where)
                 continue
             fields = self.table(table, spec, where)
             if fields is not None:
@@ -297,13 +313,14 @@ class _Checker:
 
     def text(self, value: object) -> Text:
         if not isinstance(value, dict):
-            raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
+            raise _Bad(say("load.expected_text", got=_describe(value)))
         unknown = sorted(set(value) - {"zh", "en"})
         if unknown:
-            raise _Bad(f"unknown key {unknown[0]!r}: a text has only zh and en")
+            raise _Bad(say("load.text_keys", key=unknown[0]))
         missing = [k for k in ("zh", "en") if k not in value]
         if missing:
-            raise _Bad(f"missing {' and '.join(missing)}")
+            raise _Bad(say("load.missing_languages", missing=Text("、".join(missing),
+                                                                  " and ".join(missing))))
         return Text(_string(value["zh"]), _string(value["en"]))
 
     def interpretation(self, value: object) -> Text:
@@ -316,10 +333,10 @@ class _Checker:
 
     def period(self, value: object) -> Period:
         if not isinstance(value, dict) or set(value) != {"start", "end"}:
-            raise _Bad("expected a table with exactly start and end dates")
+            raise _Bad(say("load.period"))
         start, end = _date(value["start"]), _date(value["end"])
         if start > end:
-            raise _Bad(f"starts {start} after it ends {end}")
+            raise _Bad(say("load.starts_after", start=str(start), end=str(end)))
         return Period(start, end)
 
 
@@ -355,16 +372,16 @@ class _Folder:
         try:
             data = self._read(self.path / name)
         except _Refused as refusal:
-            self.problems.append(Problem(shown, str(refusal), hint=refusal.hint))
+            self.problems.append(Problem(shown, refusal.said, hint=refusal.hint))
             return None
         except OSError as error:
-            self.problems.append(Problem(shown, f"cannot read: {error.strerror or error}"))
+            self.problems.append(Problem(shown, say("read.cannot_read",
+                                                    error=str(error.strerror or error))))
             return None
         self.read_so_far += len(data)
         if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:
-            self.problems.append(Problem(shown, f"the folder's files come to more than "
-                                         f"{_size(MAX_RULEBOOK_FOLDER_BYTES)}, the limit for "
-                                         "a rulebook folder"))
+            self.problems.append(Problem(shown, say("load.folder_too_large",
+                                                    size=_size(MAX_RULEBOOK_FOLDER_BYTES))))
             return None
         return data
 
@@ -374,10 +391,9 @@ class _Folder:
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError):
-                raise _Refused("is a symbolic link that leads nowhere") from None
+                raise _Refused(say("load.dangling_link")) from None
             if not target.is_relative_to(self.root):
-                raise _Refused("is a symbolic link to a file outside the rulebook folder",
-                               "copy the file into the folder") from None
+                raise _Refused(say("load.outside_link"), say("load.copy_file")) from None
         _check_regular(os.stat(target).st_mode)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(target, flags | getattr(os, "O_CLOEXEC", 0))
@@ -386,25 +402,24 @@ class _Folder:
             _check_regular(os.fstat(file.fileno()).st_mode)
             data = file.read(MAX_RULEBOOK_FILE_BYTES + 1)
         if len(data) > MAX_RULEBOOK_FILE_BYTES:
-            raise _Refused(f"is larger than {_size(MAX_RULEBOOK_FILE_BYTES)}, the limit for "
-                           "a file of a rulebook")
+            raise _Refused(say("load.file_too_large", size=_size(MAX_RULEBOOK_FILE_BYTES)))
         return data
 
 
 class _Refused(Exception):
     """A file of a rulebook folder that is not read, and why."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, said: Text, hint: Text | None = None) -> None:
+        super().__init__(said.en)
+        self.said = said
         self.hint = hint
 
 
 def _check_regular(mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise _Refused("is a folder, not a file")
+        raise _Refused(say("load.is_folder"))
     if not stat.S_ISREG(mode):
-        raise _Refused("is not a regular file (a FIFO, device or socket); only plain "
-                       "files of a rulebook folder are read")
+        raise _Refused(say("load.not_regular"))
 
 
 def _size(count: int) -> str:
@@ -420,11 +435,12 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         # Floats are read as written (Decimal), never through a binary float.
         return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
-        problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
+        problems.append(Problem(name, say("tabular.not_encoding", encoding="UTF-8",
+                                          byte=error.start)))
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(name, f"not valid TOML: {error}"))
+        problems.append(Problem(name, say("load.not_toml", error=str(error))))
     except RecursionError:
-        problems.append(Problem(name, "arrays or tables nest too deeply to read"))
+        problems.append(Problem(name, say("load.toml_too_deep")))
     return None
 
 
@@ -435,9 +451,8 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
     with os.scandir(folder.path) as entries:
         for count, entry in enumerate(entries, 1):
             if count > MAX_RULEBOOK_FILES:
-                folder.problems.append(Problem(folder.path.name, (
-                    f"holds more than {MAX_RULEBOOK_FILES:,} files, the limit for a "
-                    "rulebook folder")))
+                folder.problems.append(Problem(folder.path.name, say(
+                    "load.too_many_files", count=MAX_RULEBOOK_FILES)))
                 return None
             if entry.name.endswith(".toml") and entry.name not in _NOT_RULE_FILES:
                 names.append(entry.name)
@@ -515,7 +530,7 @@ def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem
     checker = _Checker(BODIES_FILE, problems)
     bodies: dict[str, Body] = {}
     owner: dict[str, str] = {}
-    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "joined by '-'", {
+    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "'-'", {
         "name": (checker.text, True),
         "level": (_choice(BODY_LEVELS), True),
         "spellings": (_strings, False),
@@ -548,9 +563,9 @@ def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
         body_id = spelled.get(name)
         if body_id is None:
             problems.append(Problem(
-                file, f"responsible {name!r} is no body's spelling", f"rule {rule.id!r}",
+                file, say("load.no_spelling", name=name), say("where.rule", rule=rule.id),
                 f"responsible[{index}]",
-                did_you_mean(name, spelled) or f"add it to a body's spellings in {BODIES_FILE}"))
+                suggestion(name, spelled) or say("load.add_spelling", file=BODIES_FILE)))
             continue
         ids.append(body_id)
     return attrs.evolve(rule, bodies=tuple(ids))
@@ -563,13 +578,13 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
     def schema_version(value: object) -> int:
         number = _integer(value)
         if number != SCHEMA_VERSION:
-            raise _Bad(f"this qrules reads schema_version {SCHEMA_VERSION}, got {number}")
+            raise _Bad(say("load.schema_version", version=SCHEMA_VERSION, got=number))
         return number
 
     plan = checker.table(data, {
         "schema_version": (schema_version, True),
-        "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
-        "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
+        "id": (_pattern(_RULEBOOK_ID, "load.a_rulebook_id"), True),
+        "version": (_pattern(_VERSION, "load.a_version"), True),
         "status": (_choice(STATUSES), True),
         "text": (_string, True),
         "title": (checker.text, True),
@@ -579,7 +594,7 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
         "districts": (_strings, False),
         "ignore": (lambda v: v, False),
         "published": (_date, False),
-        "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
+        "supersedes": (_pattern(_SUPERSEDES, "load.a_supersedes"), False),
         "consultation": (lambda v: v, False),
     })
     if plan is None:
@@ -656,7 +671,7 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "joined by '_'", {
+    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "'_'", {
         "name": (checker.text, True),
         "unit": (_choice(tuple(UNITS)), True),
         "formula": (_string, False),
@@ -750,9 +765,9 @@ def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
 def _number(value: object) -> Fraction:
     """A bound: an integer or a decimal (read as written, never as a binary float)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise _Bad(f"expected a number, got {_describe(value)}")
+        raise _Bad(say("load.expected_number", got=_describe(value)))
     if isinstance(value, Decimal) and not value.is_finite():
-        raise _Bad(f"expected a finite number, got {value}")
+        raise _Bad(say("load.expected_finite", got=str(value)))
     return Fraction(value)
 
 
@@ -760,7 +775,7 @@ def _names(value: object) -> tuple[str, ...]:
     """A measure id or an array of them."""
     names = _strings(value) if isinstance(value, list) else (_string(value),)
     if not names:
-        raise _Bad("expected a measure id or a non-empty array of them")
+        raise _Bad(say("load.expected_measures"))
     return names
 
 
@@ -881,7 +896,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
                 declared: frozenset[str], plan: Mapping[str, Any] | None) -> Rule | None:
     before = len(checker.problems)
     fields = checker.table(table, {
-        "id": (_pattern(_RULE_ID, "a rule id (lowercase words joined by '-')"), True),
+        "id": (_pattern(_RULE_ID, "load.a_rule_id"), True),
         "title": (checker.text, True),
         "measure": (_string, True),
         "aggregation": (_choice(AGGREGATIONS), True),
@@ -998,15 +1013,15 @@ def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
         return _strings(value), False
     unknown = sorted(set(value) - {"names", "open"})
     if unknown:
-        raise _Bad(f"unknown key {unknown[0]!r}: a responsible table has names and open")
+        raise _Bad(say("load.responsible_keys", key=unknown[0]))
     if "names" not in value:
-        raise _Bad("missing names (the plan's list, verbatim)")
+        raise _Bad(say("load.responsible_names"))
     open_ = value.get("open", False)
     if not isinstance(open_, bool):
-        raise _Bad(f"open should be true or false, got {_describe(open_)}")
+        raise _Bad(say("load.responsible_open", got=_describe(open_)))
     names = _strings(value["names"])
     if open_ and not names:
-        raise _Bad("an open list (closed with 等) names at least one body")
+        raise _Bad(say("load.responsible_empty"))
     return names, open_
 
 
@@ -1171,12 +1186,12 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
     def check(value: object) -> tuple[str, ...]:
         values = _strings(value) if isinstance(value, list) else (_string(value),)
         if not values:
-            raise _Bad("expected a string or a non-empty array of strings")
+            raise _Bad(say("load.expected_codes"))
         for code in values:
             if options is not None and code not in options:
-                hint = did_you_mean(code, options) or (
-                    f"{what} codes are {', '.join(options)}; map other codes in a mapping file")
-                raise _Bad(f"{code!r} is not a canonical {what} ({hint})")
+                hint = suggestion(code, options) or say("load.codes_are", what=what,
+                                                        codes=", ".join(options))
+                raise _Bad(say("load.not_canonical", code=code, what=what, hint=hint))
         return values
 
     return check
@@ -1185,7 +1200,7 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
 def _positive(value: object) -> int:
     number = _integer(value)
     if number < 1:
-        raise _Bad(f"expected an integer of at least 1, got {number}")
+        raise _Bad(say("load.expected_positive", got=number))
     return number
 
 
@@ -1195,8 +1210,8 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     before = len(checker.problems)
     fields = checker.table(data, {
         "population": (lambda v: v, False),
-        "meeting": (_pattern(MEASURE_ID, "a measure id"), True),
-        "total": (_pattern(MEASURE_ID, "a measure id"), True),
+        "meeting": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
+        "total": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
         "each": (lambda v: v, True),
     }, where, prefix="records.")
     if fields is None:
