@@ -3,8 +3,10 @@ command, on the sample rulebook and data and on bad inputs, says nothing in the
 other language.
 
 The catalog's test switch (`qrules._messages.marking`) puts private-use marks
-around every parameter put into a message; what is marked is data (a rule's
-title, a file name, a cell), what is left is the catalog's own wording. Left
+around every parameter put into a message that is data (a file name, a cell, a
+number), not language (a `Text`: another message, a rule's title, in the
+language asked for); what is left is the catalog's own wording and the
+`Text`s put in, which a `Text(...)` not yet in the catalog cannot hide in. Left
 unmarked text that is not a known identifier (a rule or measure id, an option,
 a file's name, a format's name) must then hold no run of two Latin letters
 under zh, and no Chinese under en.
@@ -65,7 +67,7 @@ IDENTIFIERS = sorted(_identifiers(), key=len, reverse=True)
 KNOWN = set(IDENTIFIERS)
 _MARKED = re.compile(f"{_messages.OPEN}[^{_messages.CLOSE}]*{_messages.CLOSE}")
 _TOKENS = re.compile(
-    r"--?[A-Za-z][\w-]*"                       # options
+    r"(?<![\w-])--?[A-Za-z][\w-]*"             # options
     r"|[\w./\\~:-]*[/\\][\w./\\~:-]*"          # paths
     r"|[\w-]*\.(?:toml|csv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml)\b"  # files
     r"|https?://\S+"
@@ -76,7 +78,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
 def leftover(text: str, lang: str) -> list[str]:
     """The runs of the other language in ``text`` once data and names are taken out."""
-    text = _MARKED.sub(" ", text).replace(_messages.SAID, "")
+    text = _MARKED.sub(" ", text)
     text = _TOKENS.sub(" ", text)
     if lang == "en":
         return _CJK.findall(text)
@@ -85,9 +87,11 @@ def leftover(text: str, lang: str) -> list[str]:
 
 
 def _known(word: str) -> bool:
-    """An identifier, or one cut short by a table's column (``advanced-quali…``)."""
+    """An identifier, or one cut short or wrapped by a table's column
+    (``advanced-quali…``)."""
     return (word in KNOWN or any(char.isdigit() for char in word)
-            or len(word) >= 4 and any(name.startswith(word) for name in IDENTIFIERS))
+            or (len(word) >= 3 and any(name.startswith(word) or name.endswith(word)
+                                      for name in IDENTIFIERS)))
 
 
 def _json_text(document: Any) -> Iterator[str]:

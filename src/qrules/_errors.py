@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import attrs
 
 from ._limits import MAX_MESSAGE_CHARS
-from ._messages import Lang, Text, say
+from ._messages import Lang, Text, data, say
 
 __all__ = [
     "DataError",
@@ -121,7 +121,7 @@ class Problem:
 
     def render(self, lang: Lang) -> str:
         """The problem, where it is and what to do, in ``lang``."""
-        place = [self.file]
+        place = [data(self.file)]
         if self._where is not None:
             place.append(self._where.get(lang))
         if self.key is not None:

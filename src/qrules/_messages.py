@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["MESSAGES", "Lang", "Text", "marking", "say"]
+__all__ = ["MESSAGES", "Lang", "Text", "data", "joined", "marking", "say"]
 
 Lang = Literal["zh", "en"]
 
@@ -43,15 +43,17 @@ class Text:
 
 
 #: The private-use characters that `marking` puts around each parameter put
-#: into a message, and at the start of each message (tests only).
-OPEN, CLOSE, SAID = "\ue000", "\ue001", "\ue002"
+#: into a message (tests only).
+OPEN, CLOSE = "\ue000", "\ue001"
 
 _marking = False
 
 
 def marking(on: bool) -> None:
-    """Turn on (tests only) the marks around every parameter put into a message:
-    what is left outside the marks is the catalog's own wording."""
+    """Turn on (tests only) the marks around every parameter that is data (not
+    a `Text`) put into a message: what is left outside the marks is the
+    catalog's own wording, and the `Text` parameters' (which are language, in
+    the language asked for)."""
     global _marking  # noqa: PLW0603 (a switch for the tests, off in use)
     _marking = on
 
@@ -61,12 +63,10 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        said = isinstance(value, Text)
-        if said:
-            value = value.get(self.lang)
-            said = value.startswith(SAID)
-        text = super().format_field(value, format_spec)
-        return text if not _marking or said else f"{OPEN}{text}{CLOSE}"
+        if isinstance(value, Text):
+            return format(value.get(self.lang), format_spec)
+        text = format(value, format_spec)
+        return f"{OPEN}{text}{CLOSE}" if _marking else text
 
     def convert_field(self, value: Any, conversion: str | None) -> Any:
         if isinstance(value, Text) and conversion is not None:
@@ -79,14 +79,20 @@ _FORMATTERS = {"zh": _Formatter("zh"), "en": _Formatter("en")}
 
 
 def say(id: str, /, **params: Any) -> Text:
-    """The message ``id`` with ``params`` put in, in both languages."""
+    """The message ``id`` with ``params`` put in, in both languages: a `Text`
+    parameter in the same language, anything else as ``format`` writes it."""
     zh, en = MESSAGES[id]
-    if params or _marking:
+    if params:
         zh = _FORMATTERS["zh"].vformat(zh, (), params)
         en = _FORMATTERS["en"].vformat(en, (), params)
-    if _marking:
-        zh, en = SAID + zh, SAID + en
     return Text(zh, en)
+
+
+def data(value: object) -> str:
+    """A value from an input, shown as it is (marked as data under `marking`),
+    for text that is put together without `say`."""
+    text = str(value)
+    return f"{OPEN}{text}{CLOSE}" if _marking else text
 
 
 def joined(parts: Mapping[str, Text] | tuple[Text, ...], sep: Text) -> Text:
@@ -734,4 +740,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{code!r} is not a canonical {what} ({hint})"),
     "load.expected_positive": ("应为至少为 1 的整数,实为 {got}",
                               "expected an integer of at least 1, got {got}"),
+    # -- the model (_model.py) -----------------------------------------------------
+    "model.out_of_period": ("规则集 {rulebook!r} {version} 的施行期为 {start} 至 {end};{date} 不在其中{supersedes}",
+                           "rulebook {rulebook!r} {version} is in force from {start} to {end}; {date} is outside it{supersedes}"),
+    "model.supersedes": ("(它取代 {supersedes})",
+                        " (it supersedes {supersedes})"),
+    "model.no_rule": ("规则集 {rulebook!r} 中没有规则 {rule!r}{close}",
+                     "no rule {rule!r} in rulebook {rulebook!r}{close}"),
+    "model.no_bodies": (";规则集 {rulebook!r} 未声明责任单位(bodies.toml)",
+                       "; rulebook {rulebook!r} declares no responsible bodies (bodies.toml)"),
+    "model.see_bodies": (";编号和写法见 bodies.toml",
+                        "; see the ids and spellings in bodies.toml"),
+    "model.no_body": ("规则集 {rulebook!r} 中没有责任单位 {body!r}{hint}",
+                     "no responsible body {body!r} in rulebook {rulebook!r}{hint}"),
 }

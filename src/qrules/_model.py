@@ -14,9 +14,9 @@ import attrs
 
 from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
+from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, suggestion
 from ._expr import Comparator, Expression, format_number, to_sympy
-from ._messages import Lang, Text
+from ._messages import Lang, Text, say
 from ._once import once
 
 if TYPE_CHECKING:
@@ -498,11 +498,11 @@ class Rulebook:
         period is an error, never a silent default."""
         period = self.in_force_period
         if date not in period:
-            raise OutOfPeriodError(
-                f"rulebook {self.id!r} {self.version} is in force from {period.start} to "
-                f"{period.end}; {date} is outside it"
-                + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
-            )
+            raise OutOfPeriodError(say(
+                "model.out_of_period", rulebook=self.id, version=self.version,
+                start=str(period.start), end=str(period.end), date=str(date),
+                supersedes=say("model.supersedes", supersedes=self.supersedes)
+                if self.supersedes else ""))
         # Each rule keeps only the value in force: every year is then judged by it.
         rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
                       for r in (rule.at(date) for rule in self.rules) if r is not None)
@@ -521,9 +521,9 @@ class Rulebook:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        close = did_you_mean(rule_id, (rule.id for rule in self.rules))
-        hint = f"; {close}" if close else ""
-        raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
+        close = suggestion(rule_id, [rule.id for rule in self.rules])
+        raise UnknownRuleError(say("model.no_rule", rule=rule_id, rulebook=self.id,
+                                   close=say("cli.close", close=close) if close else ""))
 
     def body(self, name: str) -> Body:
         """A responsible body by its id or any spelling the plan uses for it;
@@ -534,12 +534,12 @@ class Rulebook:
             if name in body.spellings or name == body.name.zh:
                 return body
         names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
-        close = did_you_mean(name, names)
+        close = suggestion(name, names)
         if not self.bodies:
-            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
+            hint = say("model.no_bodies", rulebook=self.id)
         else:
-            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
-        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
+            hint = say("cli.close", close=close) if close else say("model.see_bodies")
+        raise UnknownBodyError(say("model.no_body", body=name, rulebook=self.id, hint=hint))
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._errors import Problem
 from ._expr import format_number
-from ._messages import Text, joined, say
+from ._messages import Text, data, joined, say
 from ._model import Measure, Rulebook
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def _rows(observations: Sequence[Observation], file: str,
 def _place(observation: Observation, file: str) -> Text:
     origin = observation.origin.removeprefix(f"{file}: ")
     if origin:
-        return Text(origin, origin)  # an origin is written once, in English
+        return Text(data(origin), data(origin))  # an origin is written once, in English
     return say("plausible.place", measure=observation.measure,
                when=_when((observation.year, observation.district)))
 
