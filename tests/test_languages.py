@@ -195,8 +195,9 @@ def test_every_command_on_the_samples_speaks_one_language(lang: str, tmp_path: P
     assert _say_nothing_else(_commands(tmp_path), lang) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="messages not yet all in the catalog")
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", [
+    pytest.param("zh", marks=pytest.mark.xfail(strict=True, reason="not yet all in the catalog")),
+    "en"])
 def test_every_error_speaks_one_language(lang: str, tmp_path: Path) -> None:
     assert _say_nothing_else(_bad(tmp_path), lang) == {}
 
