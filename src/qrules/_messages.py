@@ -902,4 +902,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "... and {more} more units"),
     "report.quote_is": ("原文:{quote}",
                        "quote: {quote}"),
+    # -- reports, more -------------------------------------------------------------
+    "report.id": ("编号",
+                 "id"),
+    # -- the model, names ----------------------------------------------------------
+    "model.rulebook": ("规则集 {named}(指纹 {fingerprint})",
+                      "rulebook {named} (fingerprint {fingerprint})"),
+    "model.named": ("{id} {version}",
+                   "{id} {version}"),
+    "model.named_from": ("{id} {version} 来自 {origin}",
+                        "{id} {version} from {origin}"),
+    # -- measures (_measures.py) ---------------------------------------------------
+    "measures.heading": ("{rulebook}:{count} 个指标",
+                        "{rulebook}: {count} measures"),
+    "measures.unit": ("单位: {unit}",
+                     "unit: {unit}"),
+    "measures.formula": ("公式: {formula}",
+                        "formula: {formula}"),
+    "measures.years": ("年份: {years}",
+                      "years: {years}"),
+    "measures.rules": ("  所需规则: {rules}",
+                      "  rules: {rules}"),
+    "measures.footer": ("数据中的指标可写编号、中文名或英文名;qrules template 生成待填表格。",
+                       "In figures, write a measure's id, its zh name or its en name; `qrules template` writes a sheet to fill in."),
 }

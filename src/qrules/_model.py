@@ -476,17 +476,17 @@ class Rulebook:
     def label(self, lang: Lang = "en") -> str:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
-        if lang == "zh":
-            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+        return say("model.rulebook", named=Text(self.named("zh"), self.named("en")),
+                   fingerprint=self.fingerprint[:12]).get(lang)
 
     def named(self, lang: Lang = "en") -> str:
         """The rulebook's id and version, and the folder it was read from when
         that folder is not the shipped rulebook of that id:
         ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
         if self.origin is None:
-            return f"{self.id} {self.version}"
-        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
+            return say("model.named", id=self.id, version=self.version).get(lang)
+        return say("model.named_from", id=self.id, version=self.version,
+                   origin=self.origin).get(lang)
 
     @property
     def in_force_period(self) -> Period:

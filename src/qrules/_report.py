@@ -218,7 +218,7 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
 
 def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
     """``qrules list``: one line a rule."""
-    headers = ("id", *(say(f"report.{h}").get(lang)
+    headers = (say("report.id").get(lang), *(say(f"report.{h}").get(lang)
                        for h in ("title", "requirement", "due", "section")))
     rows = [(data(r.id), r.title.get(lang), data(f"{r.measure.id} {target_text(r)}"),
              _due(r).get(lang), data(r.source.section)) for r in rules]
