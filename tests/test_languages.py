@@ -56,7 +56,9 @@ def _marked() -> Iterator[None]:
 
 
 def _identifiers() -> set[str]:
-    names = set(NAMES)
+    from qrules._lint import CODES  # noqa: PLC0415 (lint's finding codes are identifiers)
+
+    names = set(NAMES) | set(CODES)
     for book in (qrules.load(YANTAI), qrules.load(MINI)):
         names.add(book.id)
         names.update(rule.id for rule in book.rules)
