@@ -231,8 +231,8 @@ def target_text(rule: Rule) -> str:
     return str(target) if target is not None else rule.requirement.text
 
 
-def _due_text(rule: Rule) -> str:
-    return _due(rule).en
+def _due_text(rule: Rule, lang: Lang = "en") -> str:
+    return _due(rule).get(lang)
 
 
 def _due(rule: Rule) -> Text:
