@@ -32,6 +32,8 @@ from .conftest import MINI, SAMPLES
 from .test_no_traceback import CASES, _every_command
 
 YANTAI = "yantai-2023-2025"
+COMMANDS = ("check", "report", "list", "show", "export", "validate", "lint", "diff", "changelog",
+            "audit", "coverage", "measures", "template", "schema")
 FIGURES = Path(qrules.load(YANTAI).path) / "samples" / "synthetic-2023-2025.csv"
 RECORDS = ["--register", str(SAMPLES / "register.csv"), "--log", str(SAMPLES / "inspections.csv"),
            "--engine", "reference"]
@@ -42,8 +44,8 @@ NAMES = {"qrules", "JSON", "CSV", "HTML", "SQL", "XML", "TOML", "UTF", "GB", "Po
          "GB18030", "ISO", "Excel", "openpyxl", "pyarrow", "psycopg", "duckdb", "sqlite",
          "SQLite", "git", "HEAD", "docs", "md", "toml", "csv", "json", "html", "zh", "en",
          "sample", "reference", "postgres", "URL", "Python", "pip", "qrules-records", "MiB",
-         "LibreOffice", "DataFrame", "DB-API", "Java",
-         "interpretation"}  # a rule file's key
+         "LibreOffice", "DataFrame", "DB-API", "Java", "JavaScript", "ECharts", "Apache",
+         "interpretation", "log_from", "log_until"}  # keys and keyword arguments
 
 
 @pytest.fixture(autouse=True)
@@ -58,11 +60,12 @@ def _marked() -> Iterator[None]:
 def _identifiers() -> set[str]:
     from qrules._lint import CODES  # noqa: PLC0415 (lint's finding codes are identifiers)
 
-    names = set(NAMES) | set(CODES)
+    names = set(NAMES) | set(CODES) | set(COMMANDS)
     for book in (qrules.load(YANTAI), qrules.load(MINI)):
         names.add(book.id)
         names.update(rule.id for rule in book.rules)
         names.update(book.measures)
+        names.update(book.bodies)
     return names
 
 
@@ -82,6 +85,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 def leftover(text: str, lang: str) -> list[str]:
     """The runs of the other language in ``text`` once data and names are taken out."""
     text = _MARKED.sub(" ", text)
+    text = re.sub(r"[\w.-]+…", lambda cut: " " if _known(cut.group()[:-1]) else cut.group(), text)
     text = _TOKENS.sub(" ", text)
     if lang == "en":
         return _CJK.findall(text)
@@ -97,20 +101,20 @@ def _known(word: str) -> bool:
                                       for name in IDENTIFIERS)))
 
 
-def _json_text(document: Any) -> Iterator[str]:
+def _json_text(document: Any, top: bool = True) -> Iterator[str]:
     """The human text of a JSON document: the fields docs/json.md says are in
-    the language of --lang."""
+    the language of --lang (``notes`` at the top level)."""
     if isinstance(document, dict):
         for key, value in document.items():
             if key in ("reason", "disagreement", "needs", "text") and isinstance(value, str):
                 yield value
-            elif key == "notes" and isinstance(value, list):
+            elif key == "notes" and top and isinstance(value, list):
                 yield from (v for v in value if isinstance(v, str))
             else:
-                yield from _json_text(value)
+                yield from _json_text(value, top=False)
     elif isinstance(document, list):
         for item in document:
-            yield from _json_text(item)
+            yield from _json_text(item, top=False)
 
 
 _ATTRIBUTES = re.compile(r'\b(?:message|title|alt|aria-label)="([^"]*)"')

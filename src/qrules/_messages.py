@@ -1115,4 +1115,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       " (so far {meeting} of {total} units meet it)"),
     "records.tally": ("{total} 个单位中 {meeting} 个符合;{reason}",
                      "{meeting} of {total} units meet it; {reason}"),
+    # -- the engines ---------------------------------------------------------------
+    "log.taken_to_begin": ("检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
+                          "the log is taken to begin on its first date, {first} (declare its start with --log-from)"),
 }
