@@ -1118,4 +1118,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the engines ---------------------------------------------------------------
     "log.taken_to_begin": ("检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
                           "the log is taken to begin on its first date, {first} (declare its start with --log-from)"),
+    # -- the model, readings -------------------------------------------------------
+    "model.due": ("期限 {due}",
+                 "due {due}"),
+    "model.semicolon": (";",
+                       "; "),
+    "model.reading": ("{changes}:{reading}",
+                     "{changes}: {reading}"),
 }

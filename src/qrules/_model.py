@@ -16,7 +16,7 @@ from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
 from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, suggestion
 from ._expr import Comparator, Expression, format_number, to_sympy
-from ._messages import Lang, Text, say
+from ._messages import Lang, Text, data, joined, say
 from ._once import once
 
 if TYPE_CHECKING:
@@ -241,20 +241,20 @@ class Alternative:
 
     def describe(self, lang: Lang) -> str:
         """What the reading changes, then why: ``cumulative: read as ...``."""
-        changes = []
+        changes: list[Text | str] = []
         if self.aggregation is not None:
-            changes.append(self.aggregation.value)
+            changes.append(say(f"aggregation.{self.aggregation.value}"))
         if self.requirement is not None:
             changes.append(self.requirement.text)
         if self.strength is not None:
-            changes.append(self.strength)
+            changes.append(say(f"strength.{self.strength}"))
         if self.due is not None:
-            changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+            changes.append(say("model.due", due=self.due.isoformat()))
         if not changes:
             return self.reading.get(lang)
-        if lang == "zh":
-            return ";".join(changes) + ":" + self.reading.zh
-        return "; ".join(changes) + ": " + self.reading.en
+        listed = joined(tuple(c if isinstance(c, Text) else Text(data(c), data(c))
+                              for c in changes), say("model.semicolon"))
+        return say("model.reading", changes=listed, reading=self.reading).get(lang)
 
 
 @attrs.frozen
