@@ -12,15 +12,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import attrs
 
@@ -64,7 +66,48 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
-def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its errors said in ``lang`` (argparse words them
+    before ``--lang`` is parsed: `main` looks for it in the arguments first)."""
+
+    lang: Lang = "en"
+
+    def format_usage(self) -> str:
+        usage = super().format_usage()
+        return say("argparse.usage", usage=usage.removeprefix("usage: ")).get(self.lang)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        said = Text(message, message)
+        for pattern, id_ in _ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                said = say(id_, **found.groupdict())
+                break
+        self.exit(2, say("argparse.error", prog=self.prog, message=said).get(self.lang) + "\n")
+
+
+#: argparse's error messages, and the catalog's for each.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"unrecognized arguments: (?P<arguments>.*)"), "argparse.unrecognized"),
+    (re.compile(r"the following arguments are required: (?P<arguments>.*)"),
+     "argparse.required"),
+    (re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
+                r"\(choose from (?P<choices>.*)\)"), "argparse.choice"),
+    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "argparse.one"),
+    (re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"), "argparse.argument"),
+)
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """The ``--lang`` the arguments ask for, before they are parsed."""
+    for before, word in itertools.pairwise(["", *argv]):
+        if word == "--lang=zh" or (before == "--lang" and word == "zh"):
+            return "zh"
+    return "en"
+
+
+def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default="en",
                         help="language of titles and messages (default: en)")
@@ -79,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
                            help="only rules this responsible body shares (its id, or any "
                                 "spelling the plan uses, e.g. 市市场监管局)")
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = type("_Parser", (_Parser,), {"lang": lang})(
         prog="qrules",
         description="Check reported figures against the rules of a published plan.",
     )
@@ -250,7 +293,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     """Run the command line; returns the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _parser()
+    parser = _parser(_lang_of(sys.argv[1:] if argv is None else argv))
     try:
         # argparse writes its usage errors and help to the process's streams.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
