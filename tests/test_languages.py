@@ -14,6 +14,7 @@ under zh, and no Chinese under en.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import re
@@ -25,7 +26,7 @@ import pytest
 
 import qrules
 from qrules import _messages
-from qrules.cli import main
+from qrules.cli import _parser, main
 
 from .bad_inputs import rulebook_copy
 from .conftest import MINI, SAMPLES
@@ -182,31 +183,71 @@ def _bad(tmp: Path) -> list[list[str]]:
     return argvs
 
 
+def _speaks(command: str) -> bool:
+    """Whether a subcommand takes --lang."""
+    parser = _parser()
+    commands = next(a for a in parser._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    return any("--lang" in a.option_strings for a in commands.choices[command]._actions)
+
+
 def _with_lang(argv: list[str], lang: str) -> list[str]:
-    return [*argv, "--lang", lang] if argv and argv[0] != "schema" else argv
+    """The command in ``lang``; a subcommand without --lang is run as it is
+    (and is then English only: `NOT_YET` says so)."""
+    return [*argv, "--lang", lang] if argv and _speaks(argv[0]) else argv
 
 
-def _say_nothing_else(argvs: list[list[str]], lang: str) -> dict[str, list[str]]:
+def _other_language(argvs: list[list[str]], lang: str) -> dict[str, list[str]]:
+    """The subcommands that say something in the other language, with the
+    words they say (the first few of each)."""
     found: dict[str, list[str]] = {}
     for argv in argvs:
         _, out, err = run(_with_lang(argv, lang))
         left = leftover(shown(out, err), lang)
         if left:
-            found[" ".join(argv[:3])] = sorted(set(left))[:20]
-    return found
+            found.setdefault(argv[0], []).extend(left)
+    return {command: sorted(set(words))[:10] for command, words in found.items()}
 
 
-@pytest.mark.xfail(strict=True, reason="messages not yet all in the catalog")
+#: What is not said through the catalog yet, by language and sweep: the
+#: subcommands that still speak the other language. The test fails when one
+#: more does, and when one of these no longer does (strike it off).
+NOT_YET: dict[tuple[str, str], set[str]] = {
+    # diff and changelog (_diff.py) write English only, and take no --lang;
+    # schema takes no --lang, so argparse's errors for it are English.
+    ("zh", "samples"): {"diff"},
+    ("zh", "errors"): {"diff", "changelog", "schema"},
+    # lint's findings are written as Text pairs with the plan's words put in
+    # by hand, not through the catalog: its quotes are not marked as data.
+    ("en", "samples"): {"lint"},
+    ("en", "errors"): set(),
+}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_command_on_the_samples_speaks_one_language(lang: str, tmp_path: Path) -> None:
-    assert _say_nothing_else(_commands(tmp_path), lang) == {}
+    found = _other_language(_commands(tmp_path), lang)
+    assert set(found) == NOT_YET[lang, "samples"], found
 
 
-@pytest.mark.parametrize("lang", [
-    pytest.param("zh", marks=pytest.mark.xfail(strict=True, reason="not yet all in the catalog")),
-    "en"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_error_speaks_one_language(lang: str, tmp_path: Path) -> None:
-    assert _say_nothing_else(_bad(tmp_path), lang) == {}
+    found = _other_language(_bad(tmp_path), lang)
+    assert set(found) == NOT_YET[lang, "errors"], found
+
+
+def test_a_data_error_is_chinese_under_zh(tmp_path: Path) -> None:
+    """The issue's new user: a figure that is not a number, told in Chinese."""
+    _messages.marking(False)
+    data = tmp_path / "figures.csv"
+    data.write_text("year,measure,value\n2025,firms,lots\n", encoding="utf-8")
+    code, _, err = run(["check", str(MINI), str(data), "--lang", "zh"])
+    assert code == 2
+    assert err.splitlines()[1].startswith("  - figures.csv,第 2 行,列 'value':")
+    assert "不是数字" in err
+    code, _, err = run(["check", str(MINI), str(data)])
+    assert "row 2, column 'value'" in err
+    assert "is not a number" in err
 
 
 def test_the_marks_are_off_in_use() -> None:

@@ -269,7 +269,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
          given(rule.source.indicator_source)),
         (say("report.data_source", inferred=inferred), given(rule.source.data_source)),
         (say("report.interpretation"),
-         None if rule.interpretation is None else rule.interpretation.get(lang)),
+         None if rule.interpretation is None else data(rule.interpretation.get(lang))),
         *((say("report.alternative"), alternative.describe(lang))
           for alternative in rule.alternatives),
         (say("report.scope"), scope_text(rule, lang)),

@@ -56,7 +56,7 @@ from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
 from ._measures import measures_text, template_rows, write_template
-from ._messages import say
+from ._messages import data, say
 from ._model import Lang, Rule, Rulebook, Text
 from ._quotes import reads_beyond_quote
 from ._tabular import source_kind
@@ -744,8 +744,9 @@ def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
         return ""
     head = say("cli.beyond_quotes", count=len(beyond), s="s" if len(beyond) != 1 else ""
                ).get(lang) + "\n"
-    return head + "".join(f"    {rule.id}: {rule.requirement.text} ← "
-                          f"{_report.one_line(rule.source.quote)}\n" for rule in beyond)
+    return head + "".join(data(f"    {rule.id}: {rule.requirement.text} ← "
+                               f"{_report.one_line(rule.source.quote)}") + "\n"
+                          for rule in beyond)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
