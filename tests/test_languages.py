@@ -259,3 +259,20 @@ def test_the_check_finds_english() -> None:
     assert leftover("规则 no such file", "zh") == ["no", "such", "file"]
     assert leftover(f"规则 {_messages.OPEN}no such{_messages.CLOSE} --lang x.csv", "zh") == []
     assert leftover("rule 规则", "en") == ["规", "则"]
+
+
+#: Parameters one language may leave out: English plural endings, and a
+#: population English shows as it always did.
+_ONE_LANGUAGE = {"s", "errors_s", "warnings_s", "population", "words", "column", "zh", "en"}
+
+
+def test_every_message_has_both_languages_with_the_same_parameters() -> None:
+    import string  # noqa: PLC0415
+
+    def fields(template: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    for id_, (zh, en) in _messages.MESSAGES.items():
+        assert zh.strip(), id_
+        assert en.strip(), id_
+        assert fields(zh) ^ fields(en) <= _ONE_LANGUAGE, id_
