@@ -480,7 +480,7 @@ def _read_folder(path: Path, shown: str) -> Rulebook:
 
     measures_data = _read_toml(folder, MEASURES_FILE) if folder.has(MEASURES_FILE) else None
     if not folder.has(MEASURES_FILE):
-        problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
+        problems.append(Problem(MEASURES_FILE, say("load.no_measures")))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
     declared = frozenset(measures_data.get("measure", {}) if isinstance(
@@ -491,7 +491,7 @@ def _read_folder(path: Path, shown: str) -> Rulebook:
 
     rule_files = _rule_file_names(folder)
     if rule_files == []:
-        problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
+        problems.append(Problem(path.name, say("load.no_rule_files")))
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     rules: list[Rule] = []
     unread: list[str] = []
@@ -541,12 +541,12 @@ def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem
         spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
         for spelling in spellings:
             if spelling in owner:
-                checker.problem(f"{spelling!r} is already a spelling of body "
-                                f"{owner[spelling]!r}", where, "spellings")
+                checker.problem(say("load.spelling_taken", spelling=spelling,
+                                    body=owner[spelling]), where, "spellings")
             owner[spelling] = body_id
             if text is not None and spelling not in text:
-                checker.problem(f"{spelling!r} is not in the plan's text", where, "spellings",
-                                "a spelling is the plan's own words")
+                checker.problem(say("load.spelling_not_in_text", spelling=spelling), where,
+                                "spellings", say("load.spelling_hint"))
         bodies[body_id] = Body(body_id, fields["name"], fields["level"], spellings)
     return bodies
 
@@ -602,14 +602,15 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
     if "text" in plan:
         name = plan["text"]
         if Path(name).name != name or name in (".", ".."):
-            checker.problem("must be a file name beside plan.toml, not a path", key="text")
+            checker.problem(say("load.text_not_a_name"), key="text")
         elif not folder.has(name):
-            checker.problem(f"the plan's text {name!r} is not in the folder", key="text")
+            checker.problem(say("load.text_missing", name=name), key="text")
         elif (raw := folder.read(name)) is not None:
             try:
                 plan["_text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
+                checker.problem(say("load.text_not_utf8", name=name, byte=error.start),
+                                key="text")
     if "consultation" in plan:
         _check_consultation(checker, plan["consultation"], plan.get("_text"))
     if "ignore" in plan:
@@ -620,11 +621,11 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
 def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[Ignored, ...]:
     """``[[ignore]]``: lint findings the rulebook expects, each with its reason."""
     if not isinstance(data, list):
-        checker.problem(f"expected [[ignore]] tables, got {_describe(data)}", key="ignore")
+        checker.problem(say("load.expected_ignore", got=_describe(data)), key="ignore")
         return ()
     found = []
     for index, table in enumerate(data):
-        where = f"ignore #{index + 1}"
+        where = say("where.ignore", number=index + 1)
         fields = checker.table(table, {
             "code": (_choice(IGNORABLE), False),
             "quote": (_string, True),
@@ -633,7 +634,7 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
         if fields is None or "quote" not in fields or "reason" not in fields:
             continue
         if text is not None and fields["quote"] not in text:
-            checker.problem("is not in the plan's text", where, f"ignore[{index}].quote",
+            checker.problem(say("load.not_in_text"), where, f"ignore[{index}].quote",
                             _nearest_hint(fields["quote"], text))
             continue
         found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"],
@@ -643,24 +644,22 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
 
 def _check_consultation(checker: _Checker, data: object, text: str | None) -> None:
     if not isinstance(data, dict):
-        checker.problem(f"expected a table, got {_describe(data)}", key="consultation")
+        checker.problem(say("load.expected_table", got=_describe(data)), key="consultation")
         return
 
     def scalar(key: str, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
-            checker.problem(f"expected a string, integer or date, got {_describe(value)}",
-                            key=key)
+            checker.problem(say("load.expected_scalar", got=_describe(value)), key=key)
         elif (key.endswith(".quote") and text is not None and isinstance(value, str)
               and value not in text):
-            checker.problem("quote is not in the plan's text", key=key,
-                            hint="copy it from plan.txt exactly")
+            checker.problem(say("load.quote_not_in_text"), key=key, hint=say("load.copy_quote"))
 
     for key, value in data.items():
         path = f"consultation.{key}"
         if isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    checker.problem(f"expected a table, got {_describe(item)}",
+                    checker.problem(say("load.expected_table", got=_describe(item)),
                                     key=f"{path}[{index}]")
                     continue
                 for inner, inner_value in item.items():
@@ -688,21 +687,23 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
             try:
                 formula = parse_formula(fields["formula"])
             except ExpressionError as error:
-                checker.problem(str(error), f"measure {measure_id!r}", "formula")
+                checker.problem(error.said or str(error), say("where.measure", measure=measure_id),
+                                "formula")
                 continue
             unknown = sorted(formula.names - raw.keys())
             for name in unknown:
-                checker.problem(f"formula refers to unknown measure {name!r}",
-                                f"measure {measure_id!r}", "formula", did_you_mean(name, raw))
+                checker.problem(say("load.formula_unknown", name=name),
+                                say("where.measure", measure=measure_id), "formula",
+                                suggestion(name, raw))
             if not unknown:
                 formulas[measure_id] = formula
     cyclic = _cycles(formulas)
     for measure_id in cyclic:
-        checker.problem("formula refers to its own measure, directly or through others",
-                        f"measure {measure_id!r}", "formula")
+        checker.problem(say("load.formula_cycle"), say("where.measure", measure=measure_id),
+                        "formula")
     if not cyclic:
         for measure_id, problem in _too_large(formulas):
-            checker.problem(problem, f"measure {measure_id!r}", "formula")
+            checker.problem(problem, say("where.measure", measure=measure_id), "formula")
     measures = {}
     for measure_id, fields in raw.items():
         if "name" not in fields or "unit" not in fields:
@@ -716,11 +717,11 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
         measures[measure_id] = measure
     for measure_id, formula in formulas.items():
         if not formula.names:
-            checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
-                            "depend on the data", f"measure {measure_id!r}", "formula")
+            checker.problem(say("load.formula_no_measure", formula=str(formula)),
+                            say("where.measure", measure=measure_id), "formula")
         elif _divides_by_zero(formula):
-            checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
-                            f"measure {measure_id!r}", "formula")
+            checker.problem(say("load.formula_divides", formula=str(formula)),
+                            say("where.measure", measure=measure_id), "formula")
     return measures
 
 
@@ -782,32 +783,32 @@ def _names(value: object) -> tuple[str, ...]:
 def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
                   raw: Mapping[str, Mapping[str, Any]]) -> None:
     """``lower``, ``upper`` and ``at_most``: plausible, and naming measures that exist."""
-    where = f"measure {measure_id!r}"
+    where = say("where.measure", measure=measure_id)
     lower, upper = fields.get("lower", Fraction(0)), fields.get("upper")
     if lower < 0:
-        checker.problem(f"lower is {format_number(lower)}; values are never negative in qrules",
+        checker.problem(say("load.negative", bound="lower", value=format_number(lower)),
                         where, "lower")
     elif upper is not None and upper < 0:
-        checker.problem(f"upper is {format_number(upper)}; values are never negative in qrules",
+        checker.problem(say("load.negative", bound="upper", value=format_number(upper)),
                         where, "upper")
     else:
         unit = UNITS.get(fields.get("unit", ""))
-        shown = f"upper {format_number(upper)}" if upper is not None else ""
+        shown = say("load.upper", upper=format_number(upper)) if upper is not None else ""
         if upper is None and unit is not None and unit.upper is not None:
-            shown, upper = f"the {unit.id} unit's bound {unit.upper}", Fraction(unit.upper)
+            shown = say("load.unit_bound", unit=unit.id, upper=unit.upper)
+            upper = Fraction(unit.upper)
         if upper is not None and lower > upper:
-            checker.problem(f"lower {format_number(lower)} is above {shown}: no value would "
-                            "be plausible", where, "lower")
+            checker.problem(say("load.lower_above", lower=format_number(lower), upper=shown),
+                            where, "lower")
     for other in fields.get("at_most", ()):
         if other == measure_id:
-            checker.problem("a measure cannot be bounded by itself", where, "at_most")
+            checker.problem(say("load.bounded_by_itself"), where, "at_most")
         elif other not in raw:
-            checker.problem(f"at_most names unknown measure {other!r}", where, "at_most",
-                            did_you_mean(other, raw))
+            checker.problem(say("load.at_most_unknown", other=other), where, "at_most",
+                            suggestion(other, raw))
         elif "unit" in fields and raw[other].get("unit", fields["unit"]) != fields["unit"]:
-            checker.problem(f"at_most compares measures in the same unit; {other!r} is in "
-                            f"{raw[other]['unit']}, {measure_id!r} in {fields['unit']}",
-                            where, "at_most")
+            checker.problem(say("load.at_most_unit", other=other, other_unit=raw[other]["unit"],
+                                measure=measure_id, unit=fields["unit"]), where, "at_most")
 
 
 #: How deep formulas may refer to formulas, and how large a formula may grow
@@ -1327,7 +1328,7 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
                   fields.get("data_source"), fields.get("inferred", False))
 
 
-def _nearest_hint(quote: str, text: str) -> str:
+def _nearest_hint(quote: str, text: str) -> Text:
     """Point at the longest prefix of a quote that the text does contain."""
     low, high = 0, len(quote)
     while low < high:
@@ -1337,9 +1338,8 @@ def _nearest_hint(quote: str, text: str) -> str:
         else:
             high = middle - 1
     if low == 0:
-        return "copy it from plan.txt exactly"
-    return (f"the text matches up to {quote[:low][-12:]!r}, then differs at "
-            f"{quote[low:low + 12]!r}; copy it from plan.txt exactly")
+        return say("load.copy_quote")
+    return say("load.quote_differs", before=quote[:low][-12:], after=quote[low:low + 12])
 
 
 def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
