@@ -884,17 +884,19 @@ def _check_rule_file(
     if not top or "rule" not in top:
         return
     if not isinstance(top["rule"], list) or not top["rule"]:
-        checker.problem("expected one or more [[rule]] tables", key="rule")
+        checker.problem(say("load.expected_rules"), key="rule")
         return
     for index, table in enumerate(top["rule"]):
         raw_id = table.get("id") if isinstance(table, dict) else None
-        where = f"rule {raw_id!r}" if isinstance(raw_id, str) else f"rule #{index + 1}"
+        where = (say("where.rule", rule=raw_id) if isinstance(raw_id, str)
+                 else say("where.rule_number", number=index + 1))
         yield (table if isinstance(table, dict) else {},
                _check_rule(checker, table, where, measures, declared, plan))
 
 
-def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[str, Measure],
-                declared: frozenset[str], plan: Mapping[str, Any] | None) -> Rule | None:
+def _check_rule(checker: _Checker, table: object, where: str | Text,
+                measures: Mapping[str, Measure], declared: frozenset[str],
+                plan: Mapping[str, Any] | None) -> Rule | None:
     before = len(checker.problems)
     fields = checker.table(table, {
         "id": (_pattern(_RULE_ID, "load.a_rule_id"), True),
@@ -923,9 +925,9 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     if "measure" in fields:
         measure = measures.get(fields["measure"])
         if measure is None and fields["measure"] not in declared:
-            checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
-                            did_you_mean(fields["measure"], measures)
-                            or "declare it in measures.toml")
+            checker.problem(say("load.unknown_measure", measure=fields["measure"]), where,
+                            "measure", suggestion(fields["measure"], measures)
+                            or say("load.declare_measure"))
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
     requirement, targets = _check_requirement(checker, fields, where, measures, measure,
@@ -933,22 +935,20 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
-            checker.problem("an every_year rule has no due date; give its years as period",
-                            where, "due")
+            checker.problem(say("load.every_year_due"), where, "due")
     elif aggregation is not None:
         if "due" not in fields and "due" not in (table if isinstance(table, dict) else {}):
-            checker.problem(f"missing required key (a {aggregation} rule needs a due date)",
-                            where, "due")
+            checker.problem(say("load.needs_due", aggregation=aggregation), where, "due")
         if "period" in fields:
-            checker.problem("period is for every_year rules; this rule has a due date",
-                            where, "period")
+            checker.problem(say("load.period_for_every_year"), where, "period")
     if plan_period is not None:
         if "due" in fields and fields["due"] not in plan_period:
-            checker.problem(f"due {fields['due']} is outside the plan's period "
-                            f"{plan_period.start}–{plan_period.end}", where, "due")
+            checker.problem(say("load.due_outside", due=str(fields["due"]),
+                                start=str(plan_period.start), end=str(plan_period.end)),
+                            where, "due")
         if "period" in fields and not (fields["period"].start in plan_period
                                        and fields["period"].end in plan_period):
-            checker.problem("period is outside the plan's period", where, "period")
+            checker.problem(say("load.period_outside"), where, "period")
     source = _check_source(checker, table.get("source") if isinstance(table, dict) else None,
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
@@ -956,7 +956,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
         checker, where, measures, measure, declared)) if "districts" in fields else ()
     if source is not None and source.inferred and "interpretation" not in fields:
-        checker.problem("an inferred source needs an interpretation saying from where and why",
+        checker.problem(say("load.inferred_needs_interpretation"),
                         where, "source.inferred")
     alternatives = _check_alternatives(checker, fields["alternatives"], where, fields,
                                        measure, declared) if "alternatives" in fields else ()
@@ -984,7 +984,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     return rule
 
 
-def _check_districts(checker: _Checker, data: object, where: str,
+def _check_districts(checker: _Checker, data: object, where: str | Text,
                      requirement_of: Callable[[str, str], Expression | None]
                      ) -> tuple[tuple[str, Expression], ...]:
     """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
@@ -1026,7 +1026,7 @@ def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
     return names, open_
 
 
-def _check_alternatives(checker: _Checker, data: object, where: str,
+def _check_alternatives(checker: _Checker, data: object, where: str | Text,
                         fields: Mapping[str, Any], measure: Measure | None,
                         declared: frozenset[str]) -> tuple[Alternative, ...]:
     """``[[rule.alternatives]]``: other readings the plan supports, each with its
@@ -1079,7 +1079,7 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
     return attrs.evolve(target, source=attrs.evolve(target.source, section=section))
 
 
-def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Measure],
+def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[str, Measure],
                         measure: Measure | None, declared: frozenset[str]
                         ) -> Callable[[str, str], Expression | None]:
     """Parse a requirement on the rule's measure, reporting what is wrong with it
@@ -1110,7 +1110,8 @@ def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Me
 
 
 def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
+    checker: _Checker, fields: Mapping[str, Any], where: str | Text,
+    measures: Mapping[str, Measure],
     measure: Measure | None, declared: frozenset[str], text: str | None,
     plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
@@ -1139,7 +1140,7 @@ def _check_requirement(
     return requirement, targets
 
 
-def _check_targets(checker: _Checker, data: object, where: str,
+def _check_targets(checker: _Checker, data: object, where: str | Text,
                    requirement_of: Callable[[str, str], Expression | None],
                    text: str | None, plan_period: Period | None) -> tuple[DatedTarget, ...]:
     """``[[rule.targets]]``: the requirement's dated values, each from a date on."""
@@ -1205,7 +1206,7 @@ def _positive(value: object) -> int:
     return number
 
 
-def _check_records(checker: _Checker, data: object, where: str, measure: Measure | None,
+def _check_records(checker: _Checker, data: object, where: str | Text, measure: Measure | None,
                    aggregation: str | None) -> RecordSpec | None:
     """``[rule.records]``: see docs/rule-files.md and docs/records.md."""
     before = len(checker.problems)
@@ -1275,7 +1276,7 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     )
 
 
-def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
+def _check_share(checker: _Checker, where: str | Text, measure: Measure, meeting: str,
                  total: str) -> None:
     """The rule's measure must be ``100 * meeting / total``, over two counts."""
     formula = measure.formula
@@ -1303,7 +1304,7 @@ def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
                             f"records.{key}")
 
 
-def _check_source(checker: _Checker, data: object, where: str, text: str | None
+def _check_source(checker: _Checker, data: object, where: str | Text, text: str | None
                   ) -> Source | None:
     fields = checker.table(data, {
         "section": (_string, True),
