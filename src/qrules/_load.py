@@ -978,7 +978,7 @@ def _check_rule(checker: _Checker, table: object, where: str | Text,
     if text is not None:
         # The requirement must be a target the quote writes (or say why not).
         for mismatch in quote_mismatches(rule):
-            checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
+            checker.problem(mismatch.message(), where, mismatch.key, mismatch.hint())
         if len(checker.problems) != before:
             return None
     return rule
@@ -989,20 +989,19 @@ def _check_districts(checker: _Checker, data: object, where: str | Text,
                      ) -> tuple[tuple[str, Expression], ...]:
     """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
     if not isinstance(data, dict) or not data:
-        checker.problem("expected a table of district = requirement", where, "districts",
-                        'e.g. [rule.districts] then 芝罘区 = ">= 12"')
+        checker.problem(say("load.expected_districts"), where, "districts",
+                        say("load.districts_example", example='芝罘区 = ">= 12"'))
         return ()
     found = []
     for name, written in data.items():
         key = f"districts.{name}"
         if not name.strip() or name != name.strip():
-            checker.problem("a district is named as the dataset names it, without spaces "
-                            "around", where, key)
+            checker.problem(say("load.district_spaces"), where, key)
             continue
         try:
             requirement = requirement_of(_string(written), key)
         except _Bad as error:
-            checker.problem(str(error), where, key)
+            checker.problem(error.said, where, key)
             continue
         if requirement is not None:
             found.append((name, requirement))
@@ -1034,8 +1033,7 @@ def _check_alternatives(checker: _Checker, data: object, where: str | Text,
     strength, due. What it leaves out is as the rule has it; a reading that
     changes none of them (a wider measure, another window) says so in words."""
     if not isinstance(data, list) or not data:
-        checker.problem("expected one or more [[rule.alternatives]] tables", where,
-                        "alternatives")
+        checker.problem(say("load.expected_alternatives"), where, "alternatives")
         return ()
     found = []
     for index, table in enumerate(data):
@@ -1054,18 +1052,18 @@ def _check_alternatives(checker: _Checker, data: object, where: str | Text,
             try:
                 requirement = parse_requirement(alt["requirement"], measure.id)
             except ExpressionError as error:
-                checker.problem(str(error), where, f"{key}.requirement")
+                checker.problem(error.said or str(error), where, f"{key}.requirement")
                 continue
             for unknown in sorted(requirement.names - declared):
-                checker.problem(f"requirement refers to unknown measure {unknown!r}", where,
+                checker.problem(say("load.requirement_unknown", name=unknown), where,
                                 f"{key}.requirement")
         aggregation = alt.get("aggregation", fields.get("aggregation"))
         every_year = aggregation == Aggregation.EVERY_YEAR.value
         if every_year and "due" in alt:
-            checker.problem("an every_year reading has no due date", where, f"{key}.due")
+            checker.problem(say("load.every_year_reading_due"), where, f"{key}.due")
         elif not every_year and "due" not in alt and "due" not in fields:
-            checker.problem(f"a {aggregation} reading needs a due date (the rule has none)",
-                            where, f"{key}.due")
+            checker.problem(say("load.reading_needs_due", aggregation=aggregation), where,
+                            f"{key}.due")
         found.append(Alternative(
             alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
             requirement, alt.get("strength"), alt.get("due")))
@@ -1090,16 +1088,15 @@ def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[
         try:
             parsed = parse_requirement(written, measure.id)
         except ExpressionError as error:
-            checker.problem(str(error), where, key)
+            checker.problem(error.said or str(error), where, key)
             return None
         unknown = sorted(parsed.names - declared)
         for name in unknown:
-            checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
+            checker.problem(say("load.requirement_unknown", name=name), where, key)
         if not unknown:
             for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
                 checker.problem(str(ExpressionError(message, written, start, end)), where, key,
-                                "a requirement must be able to tell data that meets the plan "
-                                "from data that does not")
+                                say("load.requirement_tells"))
         return parsed
 
     def bounds(name: str) -> tuple[Fraction, Fraction | None]:
@@ -1121,8 +1118,7 @@ def _check_requirement(
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
     if "requirement" in fields and "targets" in fields:
-        checker.problem("give either requirement or [[rule.targets]], not both", where,
-                        "targets")
+        checker.problem(say("load.requirement_or_targets"), where, "targets")
     elif "targets" in fields:
         targets = _check_targets(checker, fields["targets"], where, requirement_of, text,
                                  plan_period)
@@ -1130,13 +1126,12 @@ def _check_requirement(
     elif "requirement" in fields:
         requirement = requirement_of(fields["requirement"], "requirement")
     else:
-        checker.problem("missing required key (or give dated [[rule.targets]])", where,
-                        "requirement")
+        checker.problem(say("load.missing_requirement"), where, "requirement")
     if "ends" in fields:
         if plan_period is not None and fields["ends"] not in plan_period:
-            checker.problem(f"ends {fields['ends']} is outside the plan's period", where, "ends")
+            checker.problem(say("load.ends_outside", ends=str(fields["ends"])), where, "ends")
         if targets and fields["ends"] < targets[0].start:
-            checker.problem("the rule ends before its first target starts", where, "ends")
+            checker.problem(say("load.ends_before"), where, "ends")
     return requirement, targets
 
 
@@ -1145,7 +1140,7 @@ def _check_targets(checker: _Checker, data: object, where: str | Text,
                    text: str | None, plan_period: Period | None) -> tuple[DatedTarget, ...]:
     """``[[rule.targets]]``: the requirement's dated values, each from a date on."""
     if not isinstance(data, list) or not data:
-        checker.problem("expected one or more [[rule.targets]] tables", where, "targets")
+        checker.problem(say("load.expected_targets"), where, "targets")
         return ()
     found: list[DatedTarget] = []
     complete = True
@@ -1166,19 +1161,18 @@ def _check_targets(checker: _Checker, data: object, where: str | Text,
             continue
         start = fields["from"]
         if plan_period is not None and start not in plan_period:
-            checker.problem(f"{start} is outside the plan's period", where, f"{key}.from")
+            checker.problem(say("load.start_outside", start=str(start)), where, f"{key}.from")
         if found and start <= found[-1].start:
-            checker.problem(f"{start} does not come after the previous target's "
-                            f"{found[-1].start}", where, f"{key}.from")
+            checker.problem(say("load.start_order", start=str(start),
+                                previous=str(found[-1].start)), where, f"{key}.from")
         source = None
         if "quote" in fields:
             if text is not None and fields["quote"] not in text:
-                checker.problem("is not in the plan's text", where, f"{key}.quote",
+                checker.problem(say("load.not_in_text"), where, f"{key}.quote",
                                 _nearest_hint(fields["quote"], text))
             source = Source(fields.get("section", ""), fields["quote"])
         elif "section" in fields:
-            checker.problem("a target's section goes with its own quote", where,
-                            f"{key}.section")
+            checker.problem(say("load.section_with_quote"), where, f"{key}.section")
         found.append(DatedTarget(start, requirement, source))
     return tuple(found) if complete else ()
 
