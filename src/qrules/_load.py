@@ -29,7 +29,6 @@ from ._errors import (
     Problem,
     RulebookError,
     RulebookNotFoundError,
-    did_you_mean,
     suggestion,
 )
 from ._expr import (
@@ -1215,20 +1214,19 @@ def _check_records(checker: _Checker, data: object, where: str | Text, measure: 
     population: list[tuple[str, tuple[str | bool, ...]]] = []
     raw_population = fields.get("population", {})
     if not isinstance(raw_population, dict):
-        checker.problem(f"expected a table, got {_describe(raw_population)}", where,
+        checker.problem(say("load.expected_table", got=_describe(raw_population)), where,
                         "records.population")
         raw_population = {}
     for column, value in raw_population.items():
         key = f"records.population.{column}"
         if column not in POPULATION_COLUMNS:
-            checker.problem(f"unknown register column {column!r}", where, key,
-                            did_you_mean(column, POPULATION_COLUMNS)
-                            or f"columns are {', '.join(POPULATION_COLUMNS)}")
+            checker.problem(say("load.unknown_register_column", column=column), where, key,
+                            suggestion(column, POPULATION_COLUMNS)
+                            or say("load.columns_are", columns=", ".join(POPULATION_COLUMNS)))
             continue
         if column in FLAGS:
             if not isinstance(value, bool):
-                checker.problem(f"a flag is selected with true or false, got {_describe(value)}",
-                                where, key)
+                checker.problem(say("load.flag_value", got=_describe(value)), where, key)
             else:
                 population.append((column, (value,)))
             continue
@@ -1248,17 +1246,16 @@ def _check_records(checker: _Checker, data: object, where: str | Text, measure: 
     if each is not None and isinstance(fields["each"], dict):
         given = fields["each"]
         if ("inspections" in given) == ("flag" in given):
-            checker.problem("give either inspections (with kind and result, optionally) or flag",
-                            where, "records.each")
+            checker.problem(say("load.inspections_or_flag"), where, "records.each")
         elif "flag" in given:
             for key in ("kind", "result"):
                 if key in given:
-                    checker.problem(f"{key} is for inspections, not for a flag", where,
+                    checker.problem(say("load.not_for_flag", key=key), where,
                                     f"records.each.{key}")
     if aggregation is not None and aggregation not in (Aggregation.LEVEL.value,
                                                        Aggregation.EVERY_YEAR.value):
-        checker.problem(f"records are judged year by year: a {aggregation} rule cannot have "
-                        "them (use level or every_year)", where, "records")
+        checker.problem(say("load.records_aggregation", aggregation=aggregation), where,
+                        "records")
     if measure is not None and "meeting" in fields and "total" in fields:
         _check_share(checker, where, measure, fields["meeting"], fields["total"])
     if len(checker.problems) != before or each is None:
@@ -1279,11 +1276,11 @@ def _check_share(checker: _Checker, where: str | Text, measure: Measure, meeting
              and isinstance(tree.left, BinaryOp) and tree.left.op == "*"
              and isinstance(tree.left.left, Number) and tree.left.left.value == 100
              and isinstance(tree.left.right, Name))
-    written = "no formula" if formula is None else f"the formula {str(formula)!r}"
+    written = (say("load.no_formula") if formula is None
+               else say("load.the_formula", formula=str(formula)))
     if not shape:
-        checker.problem(f"records need the rule's measure to be a share of two counts, "
-                        f"'100 * {meeting} / {total}'; {measure.id!r} has {written}",
-                        where, "records")
+        checker.problem(say("load.records_share", meeting=meeting, total=total,
+                            measure=measure.id, written=written), where, "records")
         return
     assert isinstance(tree, BinaryOp)
     assert isinstance(tree.left, BinaryOp)
@@ -1292,9 +1289,8 @@ def _check_share(checker: _Checker, where: str | Text, measure: Measure, meeting
     for key, name, expected in (("meeting", meeting, tree.left.right.id),
                                 ("total", total, tree.right.id)):
         if name != expected:
-            role = "numerator" if key == "meeting" else "denominator"
-            checker.problem(f"{name!r} is not the {role} of {measure.id!r} "
-                            f"({str(formula)!r}); {key} is {expected!r}", where,
+            checker.problem(say(f"load.not_the_{key}", name=name, measure=measure.id,
+                                formula=str(formula), key=key, expected=expected), where,
                             f"records.{key}")
 
 
@@ -1312,13 +1308,12 @@ def _check_source(checker: _Checker, data: object, where: str | Text, text: str 
     if text is not None:
         for key in ("quote", "indicator_source", "data_source"):
             if key in fields and fields[key] not in text:
-                checker.problem("is not in the plan's text", where, f"source.{key}",
+                checker.problem(say("load.not_in_text"), where, f"source.{key}",
                                 _nearest_hint(fields[key], text))
     if "section" not in fields or "quote" not in fields:
         return None
     if fields.get("inferred") and not ("indicator_source" in fields or "data_source" in fields):
-        checker.problem("inferred is said of an indicator_source or data_source; this "
-                        "source has neither", where, "source.inferred")
+        checker.problem(say("load.inferred_of"), where, "source.inferred")
     return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
                   fields.get("data_source"), fields.get("inferred", False))
 
@@ -1350,8 +1345,8 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(rule_id, str):
             continue
         if rule_id in seen:
-            problems.append(Problem(file, f"duplicate rule id (first in {seen[rule_id]})",
-                                    f"rule {rule_id!r}", "id"))
+            problems.append(Problem(file, say("load.duplicate_rule", first=seen[rule_id]),
+                                    say("where.rule", rule=rule_id), "id"))
         else:
             seen[rule_id] = file
     for file, table in raw:
@@ -1360,12 +1355,12 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
             continue
         for other in related:
             if isinstance(other, str) and other not in seen and not unread:
-                problems.append(Problem(file, f"related rule {other!r} does not exist",
-                                        f"rule {table.get('id')!r}", "related",
-                                        did_you_mean(other, seen)))
+                problems.append(Problem(file, say("load.no_related", other=other),
+                                        say("where.rule", rule=table.get("id")), "related",
+                                        suggestion(other, seen)))
             elif other == table.get("id"):
-                problems.append(Problem(file, "a rule cannot be related to itself",
-                                        f"rule {other!r}", "related"))
+                problems.append(Problem(file, say("load.related_itself"),
+                                        say("where.rule", rule=other), "related"))
 
 
 def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],
