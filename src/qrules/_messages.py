@@ -1380,4 +1380,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "today"),
     "doubts.late": ("{count} 行检查日期晚于{what} {until},视为可疑日期、拒收(第 {rows} 行)",
                    "{count} log rows dated after {what} {until}: rejected as doubtful dates, not counted and not extending the log's reach (rows {rows})"),
+    # -- judging figures, readings -------------------------------------------------
+    "evaluate.value": ("{name}{value}",
+                      "{name}{value}"),
+    "evaluate.value_in_year": ("{name}{value}({year} 年)",
+                              "{name}{value} in {year}"),
+    "list.comma_ascii": (", ",
+                        ", "),
+    # -- judging figures, too many readings ----------------------------------------
+    "evaluate.too_many_readings": ("{count} 个报告值与其计数不一致({shown}),读法过多,无法判定;请更正报告值或计数",
+                                  "{count} reported values differ from their counts ({shown}): too many readings to judge; correct the figures or the counts"),
 }
