@@ -17,7 +17,6 @@ read at import without parsing anything.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -58,24 +57,29 @@ def marking(on: bool) -> None:
     _marking = on
 
 
-class _Formatter(string.Formatter):
-    def __init__(self, lang: Lang) -> None:
-        self.lang = lang
+class _Marked:
+    """A data parameter under `marking`: formatted as it would be, then marked."""
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, Text):
-            return format(value.get(self.lang), format_spec)
-        text = format(value, format_spec)
-        return f"{OPEN}{text}{CLOSE}" if _marking else text
+    __slots__ = ("value",)
 
-    def convert_field(self, value: Any, conversion: str | None) -> Any:
-        if isinstance(value, Text) and conversion is not None:
-            return Text(super().convert_field(value.zh, conversion),
-                        super().convert_field(value.en, conversion))
-        return super().convert_field(value, conversion)
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return f"{OPEN}{format(self.value, spec)}{CLOSE}"
+
+    def __repr__(self) -> str:
+        return f"{OPEN}{self.value!r}{CLOSE}"
+
+    def __str__(self) -> str:
+        return f"{OPEN}{self.value}{CLOSE}"
 
 
-_FORMATTERS = {"zh": _Formatter("zh"), "en": _Formatter("en")}
+def _in(lang: Lang, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as put into ``lang``'s template: a `Text` in that language."""
+    return {name: value.get(lang) if isinstance(value, Text)
+            else _Marked(value) if _marking else value
+            for name, value in params.items()}
 
 
 def say(id: str, /, **params: Any) -> Text:
@@ -83,8 +87,8 @@ def say(id: str, /, **params: Any) -> Text:
     parameter in the same language, anything else as ``format`` writes it."""
     zh, en = MESSAGES[id]
     if params:
-        zh = _FORMATTERS["zh"].vformat(zh, (), params)
-        en = _FORMATTERS["en"].vformat(en, (), params)
+        zh = zh.format_map(_in("zh", params))
+        en = en.format_map(_in("en", params))
     return Text(zh, en)
 
 
