@@ -265,6 +265,27 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     assert list(found) == list(_expected(yantai))
 
 
+def test_a_long_lived_postgres_connection_reads_tables_made_again(
+        yantai: qrules.Rulebook, postgres: Any, postgres_url: str) -> None:
+    # psycopg prepares a statement run often (5 times); a prepared plan then
+    # fails once its table is made again with other column types. qrules never
+    # prepares, so a nightly job's connection judges the tables as they are now,
+    # whoever made them again.
+    import psycopg  # noqa: PLC0415
+
+    for date_type in ("DATE", "TEXT", "DATE"):
+        with psycopg.connect(postgres_url, autocommit=True) as other:
+            other.execute("DROP SCHEMA IF EXISTS office CASCADE")
+            other.execute("CREATE SCHEMA office")
+            _fill(other, "office.", "%s")
+            other.execute(f'ALTER TABLE office."检查" ALTER COLUMN "日期" TYPE {date_type}')
+        for _ in range(6):
+            found = evaluate_tables(yantai, postgres, register="office.台账",
+                                    log="office.检查", mapping=MAPPING, by_district=True,
+                                    log_until="2025-12-31", log_from="2023-01-01")
+        assert list(found) == list(_expected(yantai))
+
+
 def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> None:
     # A second database attached as a catalog: catalog.schema.table, each part quoted.
     connection = duckdb.connect()

@@ -156,17 +156,26 @@ class Connection:
         self.connection = connection
         self.dialect = dialect
 
+    def _run(self, sql: str) -> Any:
+        if self.dialect == "postgres":
+            # Never a server-side prepared statement: psycopg prepares a query
+            # run often, and a prepared plan fails once its table is created
+            # again with other column types ("cached plan must not change
+            # result type"), as a long-lived connection's tables may be.
+            return self.connection.execute(sql, prepare=False)
+        return self.connection.execute(sql)
+
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        rows: list[tuple[Any, ...]] = self.connection.execute(sql).fetchall()
+        rows: list[tuple[Any, ...]] = self._run(sql).fetchall()
         return rows
 
     def execute(self, sql: str) -> None:
-        self.connection.execute(sql)
+        self._run(sql)
         if self.dialect == "postgres":
             self.connection.commit()
 
     def stream(self, sql: str) -> Iterator[Sequence[Any]]:
-        cursor = self.connection.execute(sql)
+        cursor = self._run(sql)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
 
@@ -177,7 +186,7 @@ class Connection:
             return [(str(n), column_type("duckdb", t))
                     for n, t in zip(relation.columns, relation.types, strict=True)]
         return [(str(d[0]), column_type(self.dialect, d[1]))
-                for d in self.connection.execute(sql).description]
+                for d in self._run(sql).description]
 
 
 # -- tables ---------------------------------------------------------------------
