@@ -59,8 +59,9 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                             "DuckDB (the default when installed) or PostgreSQL "
                             "(docs/engines.md)")
     group.add_argument("--database", metavar="URL",
-                       help="a database to count in: postgresql://user@host:port/db or "
-                            "duckdb:///path.db; without --register, its tables "
+                       help="a database to count in: postgresql://user@host:port/db, "
+                            "duckdb:///path.db or a Spark Connect server's "
+                            "sc://host:15002; without --register, its tables "
                             "--register-table and --log-table are judged where they are")
     group.add_argument("--register-table", metavar="NAME",
                        help="the register's table in --database (default: register)")
