@@ -14,8 +14,9 @@ import attrs
 
 from ._cache import Compiled
 from ._compile import Predicate, compile_predicate, single_threshold
-from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
+from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, suggestion
 from ._expr import Comparator, Expression, format_number, to_sympy
+from ._messages import Lang, Text, data, joined, say
 from ._once import once
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "Body",
     "DatedTarget",
     "Ignored",
+    "Lang",
     "Measure",
     "Period",
     "Rule",
@@ -45,23 +47,6 @@ __all__ = [
     "Text",
     "Unit",
 ]
-
-Lang = Literal["zh", "en"]
-
-
-@attrs.frozen
-class Text:
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def __str__(self) -> str:
-        return self.en
-
 
 @attrs.frozen
 class Unit:
@@ -256,20 +241,20 @@ class Alternative:
 
     def describe(self, lang: Lang) -> str:
         """What the reading changes, then why: ``cumulative: read as ...``."""
-        changes = []
+        changes: list[Text | str] = []
         if self.aggregation is not None:
-            changes.append(self.aggregation.value)
+            changes.append(say(f"aggregation.{self.aggregation.value}"))
         if self.requirement is not None:
             changes.append(self.requirement.text)
         if self.strength is not None:
-            changes.append(self.strength)
+            changes.append(say(f"strength.{self.strength}"))
         if self.due is not None:
-            changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+            changes.append(say("model.due", due=self.due.isoformat()))
         if not changes:
             return self.reading.get(lang)
-        if lang == "zh":
-            return ";".join(changes) + ":" + self.reading.zh
-        return "; ".join(changes) + ": " + self.reading.en
+        listed = joined(tuple(c if isinstance(c, Text) else Text(data(c), data(c))
+                              for c in changes), say("model.semicolon"))
+        return say("model.reading", changes=listed, reading=self.reading).get(lang)
 
 
 @attrs.frozen
@@ -491,17 +476,17 @@ class Rulebook:
     def label(self, lang: Lang = "en") -> str:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
-        if lang == "zh":
-            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+        return say("model.rulebook", named=Text(self.named("zh"), self.named("en")),
+                   fingerprint=self.fingerprint[:12]).get(lang)
 
     def named(self, lang: Lang = "en") -> str:
         """The rulebook's id and version, and the folder it was read from when
         that folder is not the shipped rulebook of that id:
         ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
         if self.origin is None:
-            return f"{self.id} {self.version}"
-        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
+            return say("model.named", id=self.id, version=self.version).get(lang)
+        return say("model.named_from", id=self.id, version=self.version,
+                   origin=self.origin).get(lang)
 
     @property
     def in_force_period(self) -> Period:
@@ -513,11 +498,11 @@ class Rulebook:
         period is an error, never a silent default."""
         period = self.in_force_period
         if date not in period:
-            raise OutOfPeriodError(
-                f"rulebook {self.id!r} {self.version} is in force from {period.start} to "
-                f"{period.end}; {date} is outside it"
-                + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
-            )
+            raise OutOfPeriodError(say(
+                "model.out_of_period", rulebook=self.id, version=self.version,
+                start=str(period.start), end=str(period.end), date=str(date),
+                supersedes=say("model.supersedes", supersedes=self.supersedes)
+                if self.supersedes else ""))
         # Each rule keeps only the value in force: every year is then judged by it.
         rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
                       for r in (rule.at(date) for rule in self.rules) if r is not None)
@@ -536,9 +521,9 @@ class Rulebook:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        close = did_you_mean(rule_id, (rule.id for rule in self.rules))
-        hint = f"; {close}" if close else ""
-        raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
+        close = suggestion(rule_id, [rule.id for rule in self.rules])
+        raise UnknownRuleError(say("model.no_rule", rule=rule_id, rulebook=self.id,
+                                   close=say("cli.close", close=close) if close else ""))
 
     def body(self, name: str) -> Body:
         """A responsible body by its id or any spelling the plan uses for it;
@@ -549,12 +534,12 @@ class Rulebook:
             if name in body.spellings or name == body.name.zh:
                 return body
         names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
-        close = did_you_mean(name, names)
+        close = suggestion(name, names)
         if not self.bodies:
-            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
+            hint = say("model.no_bodies", rulebook=self.id)
         else:
-            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
-        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
+            hint = say("cli.close", close=close) if close else say("model.see_bodies")
+        raise UnknownBodyError(say("model.no_body", body=name, rulebook=self.id, hint=hint))
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

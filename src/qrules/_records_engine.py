@@ -23,7 +23,8 @@ import attrs
 from ._doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
 from ._errors import DataError, Problem
 from ._evaluate import Evaluation
-from ._model import Rule, Rulebook, Text
+from ._messages import say
+from ._model import Rule, Rulebook
 from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
 from ._recordspec import (
     Counts,
@@ -68,10 +69,8 @@ def prepared(register: Register, log: InspectionLog | None, *,
         log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
         if start is None and log.inspections:
             first = min(map(_DATE, log.inspections))
-            log = attrs.evolve(log, notes=(*log.notes, Text(
-                f"检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
-                f"the log is taken to begin on its first date, {first} (declare its start "
-                "with --log-from)")))
+            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
+                                                           first=str(first))))
     if strict:
         problems = [p for table in (register, log) if table is not None
                     for p in table.problems]

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from ._evaluate import FailingUnit, Result, Verdict, judge_year
+from ._messages import joined, say
 from ._model import Aggregation, Text
 
 if TYPE_CHECKING:
@@ -173,40 +174,43 @@ class RecordSpec:
             shown = [str(v).lower() if isinstance(v, bool) else v for v in values]
             parts.append(f"{column} = {shown[0]}" if len(shown) == 1
                          else f"{column} in ({', '.join(shown)})")
-        return ", ".join(parts) or "all units"
+        return ", ".join(parts) or "all units"  # rule-file syntax, in English
 
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""
         if self.flag is not None:
-            name = FLAGS[self.flag]
-            return f"纳入{name.zh}" if lang == "zh" else f"enrolled in {name.en}"
+            said = say("records.enrolled", flag=FLAGS[self.flag])
+            return said.get("zh" if lang == "zh" else "en")
         count = self.inspections or 0
-        if lang == "zh":
-            return f"每年{inspections_text(count, self.kinds, self.results, 'zh')}"
-        return f"{inspections_text(count, self.kinds, self.results, 'en')} a year"
+        return say("records.a_year", inspections=_inspections(
+            count, self.kinds, self.results)).get("zh" if lang == "zh" else "en")
 
 
 def inspections_text(count: int, kinds: tuple[str, ...] | None,
                      results: tuple[str, ...] | None, lang: str, *, more: bool = False) -> str:
     """``2 more system inspections with result compliant`` / ``再接受 2 次体系检查(结果为符合)``."""
-    if lang == "zh":
-        kind = "或".join(KINDS[k].zh for k in kinds) if kinds else "检查"
-        result = f"(结果为{'或'.join(RESULTS[r].zh for r in results)})" if results else ""
-        return f"{'再接受 ' if more else ''}{count} 次{kind}{result}"
-    kind = " or ".join(KINDS[k].en for k in kinds) if kinds else "inspection"
-    plural = "s" if count != 1 else ""
-    result = f" with result {' or '.join(RESULTS[r].en for r in results)}" if results else ""
-    return f"{count}{' more' if more else ''} {kind}{plural}{result}"
+    return _inspections(count, kinds, results, more=more).get("zh" if lang == "zh" else "en")
+
+
+def _inspections(count: int, kinds: tuple[str, ...] | None, results: tuple[str, ...] | None,
+                 *, more: bool = False) -> Text:
+    kind = joined(tuple(KINDS[k] for k in kinds), say("records.or")) if kinds else None
+    said = say("records.inspections_more" if more else "records.inspections", count=count,
+               kind=kind if kind is not None else say(
+                   "records.inspection" if count == 1 else "records.inspections_word"),
+               s="s" if count != 1 and kind is not None else "")
+    if results:
+        said = say("records.with_result", inspections=said,
+                   results=joined(tuple(RESULTS[r] for r in results), say("records.or")))
+    return said
 
 
 def needs(spec: RecordSpec, more: int, end: dt.date) -> Text:
     """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
     if spec.flag is not None:
-        name = FLAGS[spec.flag]
-        return Text(f"未纳入{name.zh}", f"not enrolled in {name.en}")
-    zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
-    en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
-    return Text(f"需在 {end} 前{zh}", f"{en} by {end}")
+        return say("records.not_enrolled", flag=FLAGS[spec.flag])
+    return say("records.needs", inspections=_inspections(more, spec.kinds, spec.results,
+                                                         more=True), end=str(end))
 
 
 #: A failing unit as an engine finds it: unit id, name, district, and how many
@@ -270,27 +274,32 @@ class Coverage:
 
     def gap(self, year: int) -> Text | None:
         """Why the log cannot decide ``year``, or ``None`` when it can."""
+        said = self.gap_said(year)
+        return None if said is None else _said(said)
+
+    def gap_said(self, year: int) -> Said | None:
+        """`gap` as a message id and its parameters, to which the judge adds
+        what was counted so far."""
         if not self.has_log:
-            return Text("未提供检查记录,无法统计检查次数",
-                        "no inspection log was given, so inspections cannot be counted")
+            return ("log.none", ())
         if self.last is None:
-            return Text("检查记录为空,无法统计检查次数",
-                        "the inspection log has no rows, so inspections cannot be counted")
+            return ("log.empty", ())
         end = dt.date(year, 12, 31)
         if self.last < end:
-            how = ("声明截至", "is declared to end") if self.declared else ("截至", "ends")
-            hint = "" if self.declared else (
-                "; if it is complete, declare its end with --log-until (log_until=)")
-            return Text(f"检查记录{how[0]} {self.last},早于 {year} 年结束",
-                        f"the log {how[1]} on {self.last}, before {year} does{hint}")
+            return ("log.declared_end" if self.declared else "log.ends",
+                    (("last", str(self.last)), ("year", year)))
         if self.first is not None and self.first > dt.date(year, 1, 1):
-            how = ("声明始于", "is declared to begin") if self.declared_first else ("始于",
-                                                                                 "begins")
-            hint = "" if self.declared_first else (
-                "; if it is complete, declare its start with --log-from (log_from=)")
-            return Text(f"检查记录{how[0]} {self.first},晚于 {year} 年开始",
-                        f"the log {how[1]} on {self.first}, after {year} begins{hint}")
+            return ("log.declared_begin" if self.declared_first else "log.begins",
+                    (("first", str(self.first)), ("year", year)))
         return None
+
+
+#: A message of the catalog not yet said: its id and parameters.
+Said: TypeAlias = tuple[str, tuple[tuple[str, object], ...]]
+
+
+def _said(said: Said, so_far: Text | str = "") -> Text:
+    return say(said[0], **dict(said[1]), so_far=so_far)
 
 
 @attrs.frozen
@@ -299,7 +308,8 @@ class RecordQuery:
 
     ``unknown`` is set when the log cannot decide the year whatever it holds;
     an engine still counts the population (it is reported), but the verdict is
-    unknown with that reason.
+    unknown with that reason (``unknown_said``: its message, to which the judge
+    adds the counts so far).
     """
 
     rule: str
@@ -308,6 +318,7 @@ class RecordQuery:
     end: dt.date
     spec: RecordSpec
     unknown: Text | None = None
+    unknown_said: Said | None = None
 
     @property
     def population(self) -> tuple[tuple[str, tuple[PopulationValue, ...]], ...]:
@@ -348,18 +359,17 @@ def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
         # A year is judged by the rule as it stood on its last day (issue 5's dated
         # targets): a year in which the rule was not in force is not judged.
         for year in (y for y in years if rule.in_force(dt.date(y, 12, 31))):
-            unknown = None
+            said: Said | None = None
             if not covered:
                 period = rule.period or rulebook.period
-                span = f"{period.start.year}–{period.end.year}"
-                unknown = Text(f"记录未覆盖 {span} 年中的任何一年(检查记录 {coverage.first}"
-                               f" 至 {coverage.last})",
-                               f"the records cover no year of {span} (the log runs from "
-                               f"{coverage.first} to {coverage.last})")
+                said = ("log.no_year", (("span", f"{period.start.year}–{period.end.year}"),
+                                        ("first", str(coverage.first)),
+                                        ("last", str(coverage.last))))
             elif spec.needs_log:
-                unknown = coverage.gap(year)
+                said = coverage.gap_said(year)
             queries.append(RecordQuery(rule.id, year, dt.date(year, 1, 1),
-                                       dt.date(year, 12, 31), spec, unknown))
+                                       dt.date(year, 12, 31), spec,
+                                       None if said is None else _said(said), said))
     return tuple(queries)
 
 
@@ -394,33 +404,25 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     scope = "district-target" if rule.district_target(district) else rule.scope
     # A district with a target of its own is judged against it.
     rule = (rule.in_district(district) or rule) if district is not None else rule
-    where = Text(f"(区市:{district})", f" in {district}") if district else Text("", "")
+    where = say("records.in_district", district=district) if district else Text("", "")
     population = query.spec.describe_population()
     if counts.total == 0:
-        reason = Text(f"{query.year} 年登记册中没有属于该范围的单位{where.zh}({population})",
-                      f"no unit in the register belongs to the population in {query.year}"
-                      f"{where.en} ({population})")
+        reason = say("records.empty_population", year=query.year, where=where,
+                     population=population)
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
                       population=0, meeting=0, scope=scope)
     if query.unknown is not None:
-        so_far = Text(f"(目前 {counts.total} 个单位中 {counts.meeting} 个符合)",
-                      f" (so far {counts.meeting} of {counts.total} units meet it)")
-        reason = Text(query.unknown.zh + so_far.zh, _insert(query.unknown.en, so_far.en))
+        so_far = say("records.so_far", total=counts.total, meeting=counts.meeting)
+        reason = (_said(query.unknown_said, so_far) if query.unknown_said is not None
+                  else Text(query.unknown.zh + so_far.zh, query.unknown.en + so_far.en))
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
                       population=counts.total, meeting=None, scope=scope)
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
     result = judge_year(rulebook, rule, query.year, values, district=district,
                         origin="records")
-    tally = Text(f"{counts.total} 个单位中 {counts.meeting} 个符合;",
-                 f"{counts.meeting} of {counts.total} units meet it; ")
     failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
-    return attrs.evolve(result, reason=Text(tally.zh + result.reason.zh,
-                                            tally.en + result.reason.en),
+    return attrs.evolve(result, reason=say("records.tally", total=counts.total,
+                                           meeting=counts.meeting, reason=result.reason),
                         population=counts.total, meeting=counts.meeting,
                         failing_units=failing, scope=scope)
 
-
-def _insert(text: str, extra: str) -> str:
-    """Put ``extra`` before a ``; hint`` at the end of ``text``, if any."""
-    head, sep, tail = text.partition("; if it is complete")  # the hint of either end
-    return head + extra + sep + tail

@@ -53,7 +53,8 @@ import attrs
 from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
 from .._evaluate import Evaluation, FailingUnit, Reconciliation
-from .._model import Rule, Rulebook, Text
+from .._messages import say
+from .._model import Rule, Rulebook
 from .._records import _TRUE, flag_codes
 from .._recordspec import (
     FLAGS,
@@ -737,10 +738,8 @@ def evaluate(
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
-            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(*tables[-1].notes, Text(
-                f"检查记录视为始于其最早日期 {summary.first_day}(可用 --log-from 声明)",
-                f"the log is taken to begin on its first date, {summary.first_day} (declare "
-                "its start with --log-from)"))))
+            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(
+                *tables[-1].notes, say("log.taken_to_begin", first=str(summary.first_day)))))
     if doubts is None:
         doubts = Doubts.of(rejected.units, rejected.inspections)
     return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),
