@@ -442,4 +442,4 @@ def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:
     assert alternative.requirement is not None
     assert alternative.requirement.text == ">= 98"
     assert alternative.describe("en") == "every_year; >= 98: each year"
-    assert alternative.describe("zh") == "every_year;>= 98:每年"
+    assert alternative.describe("zh") == "每年;>= 98:每年"  # the aggregation in Chinese too

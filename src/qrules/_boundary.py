@@ -24,6 +24,7 @@ from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 
 from ._errors import DataError, Problem, QRulesError
+from ._messages import Text, say
 
 __all__ = ["OutputError", "first_line", "guarded", "outside", "translated", "writing"]
 
@@ -36,13 +37,10 @@ _DRIVERS = {"psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "duckdb": "DuckDB
 
 #: What to do about a Spark error, by its error class (Spark's ``[CLASS]`` prefix).
 _SPARK_HINTS = {
-    "TABLE_OR_VIEW_NOT_FOUND": "name the tables with register= and log= (--register-table, "
-                               "--log-table): table, schema.table or catalog.schema.table",
-    "UNRESOLVED_COLUMN": "name the columns with a mapping (docs/records.md#the-mapping-file)",
-    "CAST_INVALID_INPUT": "a column has another type than qrules reads: cast it in a view, "
-                          "and judge the view",
-    "DATATYPE_MISMATCH": "a column has another type than qrules reads: cast it in a view, "
-                         "and judge the view",
+    "TABLE_OR_VIEW_NOT_FOUND": "driver.spark_tables",
+    "UNRESOLVED_COLUMN": "driver.spark_columns",
+    "CAST_INVALID_INPUT": "driver.spark_type",
+    "DATATYPE_MISMATCH": "driver.spark_type",
 }
 
 
@@ -56,48 +54,45 @@ def first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _os_problem(error: OSError, verb: str = "read") -> tuple[str, str | None]:
+def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
     """What an OS error says about a path, and what to do."""
     if isinstance(error, FileNotFoundError):
-        return "no such file or folder", "check the path"
+        return say("os.not_found"), say("os.check_path")
     if isinstance(error, IsADirectoryError):
-        return "is a folder, where a file is expected", "give a file's path"
+        return say("os.is_a_folder"), say("os.give_a_file")
     if isinstance(error, NotADirectoryError):
-        return "a part of the path is a file, not a folder", "check the path"
+        return say("os.not_a_folder"), say("os.check_path")
     if isinstance(error, PermissionError):
-        return "permission denied", "check the file's permissions"
-    return f"cannot be {verb}: {error.strerror or first_line(error)}", None
+        return say("os.permission"), say("os.check_permissions")
+    return say(f"os.cannot_be_{verb}", error=error.strerror or first_line(error)), None
 
 
-def _driver_problem(error: BaseException, driver: str) -> tuple[str, str | None]:
+def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
     message = first_line(error)
     lowered = str(error).lower()
     if driver == "PostgreSQL":
+        said = say("driver.said", driver=driver, message=message)
         if "does not exist" in lowered and "database" in lowered:
-            return f"PostgreSQL: {message}", "check the database name in the URL"
+            return said, say("driver.postgres_database")
         if "connection" in lowered or "connect" in lowered:
-            return (f"PostgreSQL: {message}",
-                    "is the server running, and are the host, port and user in the URL right?")
+            return said, say("driver.postgres_connection")
         if "relation" in lowered and "does not exist" in lowered:
-            return (f"PostgreSQL: {message}",
-                    "name the tables with --register-table and --log-table")
+            return said, say("driver.postgres_tables")
         if "operator does not exist" in lowered or "invalid input syntax" in lowered:
-            return (f"PostgreSQL: {message}", "a column has another type than qrules reads "
-                    "(dates are DATE columns): cast it in a view, and judge the view")
-        return f"PostgreSQL: {message}", None
+            return said, say("driver.postgres_type")
+        return said, None
     if driver == "DuckDB":
-        return f"DuckDB: {message}", "give a DuckDB database file (duckdb:///path.db)"
+        return say("driver.said", driver=driver, message=message), say("driver.duckdb_file")
     if driver == "Spark":
         return _spark_problem(error)
     if driver == "SQLite":
-        return f"SQLite: {message}", "give an SQLite database file (sqlite:///path.db)"
+        return say("driver.said", driver=driver, message=message), say("driver.sqlite_file")
     if driver == "Arrow":
-        return (f"not a readable Parquet or Arrow file: {message}",
-                "export the table again; the file may be damaged or cut short")
-    return f"not a readable file: {message}", None
+        return say("driver.arrow", message=message), say("driver.arrow_again")
+    return say("driver.unreadable", message=message), None
 
 
-def _spark_problem(error: BaseException) -> tuple[str, str | None]:
+def _spark_problem(error: BaseException) -> tuple[Text, Text | None]:
     """A Spark error in one line: its error class and message without the query
     plan Spark appends (the plan stays in the exception chain, for --debug)."""
     condition = getattr(error, "getCondition", None) or getattr(error, "getErrorClass", None)
@@ -107,39 +102,37 @@ def _spark_problem(error: BaseException) -> tuple[str, str | None]:
         kind = ""
     message = first_line(error).split("; line ", 1)[0]
     if "java.lang.OutOfMemoryError" in str(error):
-        return ("Spark: Java heap space (the driver or an executor ran out of memory)",
-                "raise spark.driver.memory or spark.executor.memory")
+        return say("driver.spark_memory"), say("driver.spark_memory_hint")
     if len(message) > 300:
         message = message[:297] + "…"
-    return f"Spark: {message}", _SPARK_HINTS.get(kind.split(".", 1)[0])
+    hint = _SPARK_HINTS.get(kind.split(".", 1)[0])
+    return say("driver.said", driver="Spark", message=message), None if hint is None else say(hint)
 
 
-def translated(error: BaseException, source: str, where: str | None = None
+def translated(error: BaseException, source: str, where: str | Text | None = None
                ) -> QRulesError | None:
     """The qrules error that ``error``, raised while reading ``source``, stands
     for; ``None`` when it is not an error that input can cause."""
     name = Path(source).name or source if "://" not in source else source
-    hint: str | None = None
+    hint: Text | None = None
     if isinstance(error, QRulesError):
         return error
     if isinstance(error, OSError) and not _driver_of(error):
         message, hint = _os_problem(error)
         if error.filename is not None and str(error.filename) != source:
-            message = f"{error.filename}: {message}"
+            message = say("os.of_file", file=str(error.filename), message=message)
     elif isinstance(error, RecursionError):
-        message, hint = "nested too deeply to read", "is this the file you meant?"
+        message, hint = say("read.too_deep"), say("read.meant")
     elif isinstance(error, MemoryError):
-        message = "too large to read into memory"
-        hint = ("load it into a database and judge it there with --database "
-                "(docs/engines.md)")
+        message, hint = say("read.too_large"), say("read.use_database")
     elif isinstance(error, UnicodeError):
-        message = f"not text qrules can read: {first_line(error)}"
+        message = say("read.not_text", error=first_line(error))
     elif isinstance(error, csv.Error):
-        message = f"not a readable CSV file: {first_line(error)}"
+        message = say("read.not_csv", error=first_line(error))
     elif isinstance(error, zipfile.BadZipFile | zipfile.LargeZipFile):
-        message = f"not a readable .xlsx file: {first_line(error)}"
+        message = say("read.not_xlsx", error=first_line(error))
     elif isinstance(error, ParseError):
-        message = f"not a readable .xlsx file: damaged XML ({first_line(error)})"
+        message = say("read.damaged_xml", error=first_line(error))
     elif driver := _driver_of(error):
         message, hint = _driver_problem(error, driver)
     else:
@@ -156,7 +149,7 @@ def _driver_of(error: BaseException) -> str | None:
 
 
 @contextmanager
-def outside(source: str, *, where: str | None = None) -> Iterator[None]:
+def outside(source: str, *, where: str | Text | None = None) -> Iterator[None]:
     """Run outside code on ``source``; what input can make it raise is raised
     as a qrules error naming ``source`` (and ``where``)."""
     try:
@@ -192,5 +185,5 @@ def writing(path: Path) -> Iterator[None]:
         yield
     except OSError as error:
         message, hint = _os_problem(error, "written")
-        raise OutputError(f"cannot write {str(path)!r}: {message}"
-                          + (f" ({hint})" if hint else "")) from None
+        raise OutputError(say("os.cannot_write", path=str(path), message=message,
+                              hint=say("hint", hint=hint) if hint else "")) from None

@@ -24,6 +24,7 @@ import attrs
 
 from . import _escape
 from ._errors import QRulesError
+from ._messages import say
 from ._model import Lang, Text
 from ._replay import comparison_signs, conditions
 from ._results import Evaluation, Verdict
@@ -207,8 +208,7 @@ def parse_threshold(text: str) -> Fraction:
     except (ValueError, ZeroDivisionError):
         value = Fraction(-1)
     if not 0 <= value <= 100:
-        raise _CoverageError(f"--qrules-cov-fail-under={text!r}: give a percent from 0 to 100, "
-                             "such as 100 or 99.5")
+        raise _CoverageError(say("coverage.fail_under", text=text))
     return value
 
 
@@ -360,14 +360,14 @@ def read_coverage(text: str, name: str) -> CoverageReport:
     try:
         data = json.loads(text)
         if str(data.get("schema_version")) != COVERAGE_SCHEMA_VERSION:
-            raise _CoverageError(f"{name}: schema_version {data.get('schema_version')!r}; "
-                                 f"this qrules reads version {COVERAGE_SCHEMA_VERSION}")
+            raise _CoverageError(say("coverage.schema_version", name=name,
+                                     got=data.get("schema_version"),
+                                     version=COVERAGE_SCHEMA_VERSION))
         return CoverageReport(tuple(_book(b) for b in data["rulebooks"]))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         if isinstance(error, QRulesError):
             raise
-        raise _CoverageError(f"{name}: not a qrules coverage report ({error}); write one with "
-                             "pytest --qrules-coverage --qrules-coverage-report=json:PATH"
+        raise _CoverageError(say("coverage.not_a_report", name=name, error=str(error))
                              ) from None
 
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._errors import did_you_mean
+from ._errors import suggestion
 from ._limits import number_problem
-from ._model import UNITS
+from ._messages import say
+from ._model import UNITS, Text
 from ._tabular import MISSING_MARKERS
 
 if TYPE_CHECKING:
@@ -31,7 +32,12 @@ _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)\Z")
 
 
 class ValueProblem(ValueError):
-    """A single value could not be read; the caller adds where it was."""
+    """A single value could not be read; the caller adds where it was.
+    ``said`` is the message in both languages (``str()`` its English)."""
+
+    def __init__(self, said: Text) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
 def parse_value(value: object, unit: Unit | None = None, *,
@@ -54,9 +60,10 @@ def parse_value(value: object, unit: Unit | None = None, *,
         result *= scale
     if result is not None and unit is not None:
         if result.numerator < 0:
-            raise ValueProblem(f"{_show(value)} is negative; {unit.id} values cannot be")
+            raise ValueProblem(say("value.negative", value=_show(value), unit=unit.id))
         if unit.integer and result.denominator != 1:
-            raise ValueProblem(f"{_show(value)} is not a whole number of {unit.en or unit.id}")
+            raise ValueProblem(say("value.not_whole", value=_show(value),
+                                   unit=Text(unit.zh or unit.id, unit.en or unit.id)))
     return result
 
 
@@ -78,7 +85,7 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
     if type(value) is int:
         return Fraction(value)
     if isinstance(value, bool):
-        raise ValueProblem(f"{value!r} is a truth value, not a number")
+        raise ValueProblem(say("value.truth", value=repr(value)))
     if isinstance(value, Fraction):
         return value
     if isinstance(value, numbers.Integral):
@@ -87,19 +94,19 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
         if value.is_nan():
             return None
         if not value.is_finite():
-            raise ValueProblem(f"{value!r} is not a finite number")
+            raise ValueProblem(say("value.not_finite", value=repr(value)))
         return Fraction(value)
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if math.isinf(value):
-            raise ValueProblem(f"{value!r} is not a finite number")
+            raise ValueProblem(say("value.not_finite", value=repr(value)))
         return Fraction(_bounded(Decimal(repr(value))))
     if isinstance(value, numbers.Rational):
         return Fraction(_bounded(Fraction(int(value.numerator), int(value.denominator))))
     if isinstance(value, str):
         return _parse_text(value, unit)
-    raise ValueProblem(f"expected a number or text, got {type(value).__name__} {value!r}")
+    raise ValueProblem(say("value.not_a_value", type=type(value).__name__, value=repr(value)))
 
 
 #: Unit words that may follow a number, beside each unit's own (`Unit.zh`,
@@ -136,14 +143,15 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
     return normal
 
 
-def _unit_shown(unit: Unit) -> str:
-    """``batches (批次)``, or ``%`` where both languages write it alike."""
+def _unit_shown(unit: Unit) -> Text:
+    """``batches (批次)``, or ``%`` where both languages write it alike (in
+    Chinese: ``批次``)."""
     en = unit.en or unit.id
-    return en if en == unit.zh else f"{en} ({unit.zh})"
+    return Text(unit.zh or en, en if en == unit.zh else f"{en} ({unit.zh})")
 
 
 def _contradicts(text: str, word: str, unit: Unit) -> str:
-    raise ValueProblem(f"'{text}' is in {word}, but the measure is in {_unit_shown(unit)}")
+    raise ValueProblem(say("value.other_unit", text=text, word=word, unit=_unit_shown(unit)))
 
 
 _Number = TypeVar("_Number", Decimal, Fraction, int)
@@ -155,8 +163,7 @@ def _check(number: Decimal | Fraction | int) -> None:
     problem = number_problem(number)
     if problem is not None:
         # The value is not shown: a number this long cannot always be printed.
-        raise ValueProblem(f"a number {problem}: qrules reads figures up to 10^30 "
-                           "in magnitude, written with at most 60 digits")
+        raise ValueProblem(say("value.too_large", problem=say(problem)))
 
 
 def _bounded(number: _Number) -> _Number:
@@ -172,8 +179,7 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     percent = normal.endswith("%")
     if percent:
         if unit is not None and unit.id != "percent":
-            raise ValueProblem(
-                f"'{text}' is a percentage, but the measure is in {_unit_shown(unit)}")
+            raise ValueProblem(say("value.percentage", text=text, unit=_unit_shown(unit)))
         normal = normal[:-1].rstrip()
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
@@ -184,12 +190,9 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
         # Each side's digits are measured before int() would meet its 4,300-digit limit.
         numerator, denominator = (_bounded(Decimal(part)) for part in ratio.groups())
         if denominator == 0:
-            raise ValueProblem(f"'{text}' divides by zero")
+            raise ValueProblem(say("value.divides_by_zero", text=text))
         return Fraction(_bounded(Fraction(int(numerator), int(denominator))))
-    raise ValueProblem(
-        f"'{text}' is not a number; write a decimal such as 98.5, 1,234 or 98.5%, "
-        "or leave it empty when the figure is missing"
-    )
+    raise ValueProblem(say("value.not_a_number", text=text))
 
 
 @attrs.frozen
@@ -265,9 +268,8 @@ class FiguresMapping:
             key = f"figures.{section}"
             if section not in ("columns", "measures", "districts", "scale") or not isinstance(
                     inner, Mapping):
-                problem("expected [figures.columns], [figures.measures], [figures.districts] "
-                        "or [figures.scale] tables", key,
-                        did_you_mean(section, ("columns", "measures", "districts", "scale")))
+                problem(say("mapping.figures_tables"), key,
+                        suggestion(section, ("columns", "measures", "districts", "scale")))
                 continue
             out[section] = _PARTS[section](key, inner, problem)
         return cls(**out, name=name)
@@ -282,14 +284,14 @@ def _figure_columns(key: str, data: Mapping[str, Any], problem: Callable[..., No
     columns: dict[str, tuple[str, ...]] = {}
     for canonical, names in data.items():
         if canonical not in _FIGURE_COLUMNS:
-            problem("unknown figures column", f"{key}.{canonical}",
-                    did_you_mean(canonical, _FIGURE_COLUMNS)
-                    or f"known: {', '.join(_FIGURE_COLUMNS)}")
+            problem(say("mapping.unknown_figures_column"), f"{key}.{canonical}",
+                    suggestion(canonical, _FIGURE_COLUMNS)
+                    or say("tabular.known", options=", ".join(_FIGURE_COLUMNS)))
             continue
         listed = [names] if isinstance(names, str) else names
         if not isinstance(listed, list) or not listed or not all(
                 isinstance(n, str) and n.strip() for n in listed):
-            problem("expected a column name or an array of them", f"{key}.{canonical}")
+            problem(say("mapping.column_names"), f"{key}.{canonical}")
             continue
         columns[canonical] = tuple(_normal(n) for n in listed)
     return columns
@@ -299,9 +301,8 @@ def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> d
     names: dict[str, str] = {}
     for written, meant in data.items():
         if not isinstance(meant, str) or (key.endswith("measures") and not meant.strip()):
-            problem("expected a text" + (" (a measure id)" if key.endswith("measures") else
-                                         " (a district; \"\" for the whole city)"),
-                    f"{key}.{written}")
+            problem(say("mapping.measure_text" if key.endswith("measures")
+                        else "mapping.district_text"), f"{key}.{written}")
             continue
         names[_normal(written)] = _normal(meant)
     return names
@@ -321,8 +322,7 @@ def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]
             elif _DECIMAL.match(text) or _RATIO.match(text):
                 factor = Fraction(text.replace(" ", ""))
         if factor is None or factor <= 0:
-            problem("expected a positive whole number, a decimal or ratio in quotes "
-                    "(\"0.01\"), or 百, 千, 万 or 亿", f"{key}.{column}")
+            problem(say("mapping.scale"), f"{key}.{column}")
             continue
         scales[_normal(column)] = factor
     return scales

@@ -32,6 +32,7 @@ from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
 from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
+from ._messages import say
 from ._model import Lang, Text
 from ._replay import replay, stood
 from ._results import Evaluation, Result, Verdict, year_span
@@ -231,8 +232,8 @@ def append_decisions(path: str | Path, evaluation: Evaluation, *, engine: str,
             file.write(b"".join(line + b"\n" for line in lines))
             file.flush()
     except OSError as error:
-        raise DecisionLogError(f"{path}: cannot append to the decision log: "
-                               f"{error.strerror or error}") from None
+        raise DecisionLogError(say("decisions.cannot_append", path=str(path),
+                                   error=str(error.strerror or error))) from None
     return len(lines)
 
 
@@ -260,8 +261,7 @@ def _last_line(file: Any, path: Path) -> bytes | None:
         if tail.count(b"\n") >= 2 or len(tail) > MAX_DECISION_LOG_LINE_BYTES + 1:
             break
     if not tail.endswith(b"\n"):
-        raise DecisionLogError(f"{path}: its last line is incomplete (no newline at the end); "
-                               "audit it with qrules audit before appending")
+        raise DecisionLogError(say("decisions.incomplete", path=str(path)))
     return tail[:-1].rpartition(b"\n")[2]
 
 
@@ -400,13 +400,12 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
             for number, line in enumerate(iter(
                     lambda: file.readline(MAX_DECISION_LOG_LINE_BYTES + 2), b""), start=1):
                 if len(line) > MAX_DECISION_LOG_LINE_BYTES + 1:
-                    raise DecisionLogError(f"{path}, line {number}: longer than "
-                                           f"{MAX_DECISION_LOG_LINE_BYTES} bytes; "
-                                           "not a decision log")
+                    raise DecisionLogError(say("decisions.too_long", path=str(path),
+                                               line=number, limit=MAX_DECISION_LOG_LINE_BYTES))
                 yield number, line.rstrip(b"\n")
     except OSError as error:
-        raise DecisionLogError(f"{path}: cannot read the decision log: "
-                               f"{error.strerror or error}") from None
+        raise DecisionLogError(say("decisions.cannot_read", path=str(path),
+                                   error=str(error.strerror or error))) from None
 
 
 def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 import attrs
 
 from ._limits import MAX_MESSAGE_CHARS
+from ._messages import Lang, Text, data, say
 
 __all__ = [
     "DataError",
@@ -33,24 +34,59 @@ __all__ = [
     "RulebookNotFoundError",
     "UnknownBodyError",
     "UnknownRuleError",
+    "did_you_mean",
+    "suggestion",
 ]
 
 
 class QRulesError(Exception):
-    """The root of every error that qrules raises on purpose."""
+    """The root of every error that qrules raises on purpose.
+
+    Raised with a `Text` (a message of the catalog), ``str(error)`` is its
+    English and `render` gives either language; raised with a plain string,
+    both are that string.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], Text):
+            self.said: Text | None = args[0]
+            args = (args[0].en, *args[1:])
+        else:
+            self.said = None
+        super().__init__(*args)
+
+    def render(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return str(self) if self.said is None else self.said.get(lang)
+
+
+def _as_text(text: str | Text) -> Text:
+    return text if isinstance(text, Text) else Text(text, text)
+
+
+def _maybe_text(text: str | Text | None) -> Text | None:
+    return None if text is None else _clipped(_as_text(text))
+
+
+def _clipped(text: str | Text) -> Text:
+    """A message part cut to `MAX_MESSAGE_CHARS`, keeping its start and end: a
+    cell echoed in a message may be as long as a CSV field."""
+    text = _as_text(text)
+    if len(text.zh) <= MAX_MESSAGE_CHARS and len(text.en) <= MAX_MESSAGE_CHARS:
+        return text
+    keep = MAX_MESSAGE_CHARS // 2
+
+    def clip(part: str) -> Text:
+        if len(part) <= MAX_MESSAGE_CHARS:
+            return Text(part, part)
+        return say("problems.clipped", start=part[:keep], count=len(part) - 2 * keep,
+                   end=part[-keep:])
+
+    return Text(clip(text.zh).zh, clip(text.en).en)
 
 
 def _maybe_clipped(text: str | None) -> str | None:
-    return None if text is None else _clipped(text)
-
-
-def _clipped(text: str) -> str:
-    """A message part cut to `MAX_MESSAGE_CHARS`, keeping its start and end: a
-    cell echoed in a message may be as long as a CSV field."""
-    if len(text) <= MAX_MESSAGE_CHARS:
-        return text
-    keep = MAX_MESSAGE_CHARS // 2
-    return f"{text[:keep]} … ({len(text) - 2 * keep:,} characters) … {text[-keep:]}"
+    return None if text is None else _clipped(text).en
 
 
 @attrs.frozen
@@ -60,50 +96,75 @@ class Problem:
     ``file`` is the file (relative to the rulebook or dataset), ``where`` the rule
     or measure id or the row, ``key`` the key or column, ``message`` what is wrong,
     and ``hint`` what to do about it, when there is something to suggest.
+    ``message``, ``where`` and ``hint`` are given as a `Text` (a message of the
+    catalog) or a string, and read as English strings; `render` gives either
+    language.
     """
 
     file: str
-    message: str = attrs.field(converter=_clipped)
-    where: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    _message: Text = attrs.field(converter=_clipped)
+    _where: Text | None = attrs.field(default=None, converter=_maybe_text)
     key: str | None = attrs.field(default=None, converter=_maybe_clipped)
-    hint: str | None = attrs.field(default=None, converter=_maybe_clipped)
+    _hint: Text | None = attrs.field(default=None, converter=_maybe_text)
+
+    @property
+    def message(self) -> str:
+        return self._message.en
+
+    @property
+    def where(self) -> str | None:
+        return None if self._where is None else self._where.en
+
+    @property
+    def hint(self) -> str | None:
+        return None if self._hint is None else self._hint.en
+
+    def render(self, lang: Lang) -> str:
+        """The problem, where it is and what to do, in ``lang``."""
+        place = [data(self.file)]
+        if self._where is not None:
+            place.append(self._where.get(lang))
+        if self.key is not None:
+            place.append(say("problems.key", key=self.key).get(lang))
+        if lang == "zh":
+            text = f"{','.join(place)}:{self._message.zh}"
+            return text + (f"({self._hint.zh})" if self._hint is not None and self._hint.zh
+                           else "")
+        text = f"{', '.join(place)}: {self._message.en}"
+        return text + (f" ({self._hint.en})" if self._hint is not None and self._hint.en else "")
 
     def __str__(self) -> str:
-        place = [self.file]
-        if self.where is not None:
-            place.append(self.where)
-        if self.key is not None:
-            place.append(f"key {self.key!r}")
-        text = f"{', '.join(place)}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return self.render("en")
 
 
 class _ProblemsError(QRulesError):
     """An error that carries every problem found, not only the first."""
 
-    _what = "input"
+    _what = "problems.input"
 
     def __init__(self, source: str, problems: Iterable[Problem]) -> None:
         self.source = source
         self.problems = tuple(problems)
+        super().__init__(self.render("en"))
+
+    def render(self, lang: Lang) -> str:
         count = len(self.problems)
-        lines = [f"{self._what} {source!r} has {count} problem{'s' if count != 1 else ''}:"]
-        lines.extend(f"  - {problem}" for problem in self.problems)
-        super().__init__("\n".join(lines))
+        lines = [say("problems.header", what=say(self._what), source=self.source, count=count,
+                     s="s" if count != 1 else "").get(lang)]
+        lines.extend(f"  - {problem.render(lang)}" for problem in self.problems)
+        return "\n".join(lines)
 
 
 class RulebookError(_ProblemsError, ValueError):
     """A rulebook's files are not valid; ``problems`` holds every problem found."""
 
-    _what = "rulebook"
+    _what = "problems.rulebook"
 
 
 class DataError(_ProblemsError, ValueError):
     """A dataset could not be read; ``problems`` holds every problem found."""
 
-    _what = "dataset"
+    _what = "problems.dataset"
 
 
 class ExpressionError(QRulesError, ValueError):
@@ -114,13 +175,19 @@ class ExpressionError(QRulesError, ValueError):
     when the expression has several) with a marker under that part.
     """
 
-    def __init__(self, message: str, text: str, start: int, end: int | None = None) -> None:
-        self.message = message
+    def __init__(self, message: str | Text, text: str, start: int, end: int | None = None
+                 ) -> None:
+        said = _as_text(message)
+        self.message = said.en
         self.text = text
         self.start = max(0, min(start, len(text)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
-        where = f" (line {self.lineno} of the expression)" if "\n" in text.strip() else ""
-        super().__init__(f"{message}{where}\n    {self.line}\n    {self.marker}")
+        super().__init__(Text(self._shown(said, "zh"), self._shown(said, "en")))
+
+    def _shown(self, message: Text, lang: Lang) -> str:
+        where = (say("expression.line", line=self.lineno).get(lang)
+                 if "\n" in self.text.strip() else "")
+        return f"{message.get(lang)}{where}\n    {self.line}\n    {self.marker}"
 
     @property
     def _line_start(self) -> int:
@@ -156,8 +223,15 @@ def did_you_mean(word: str, options: Iterable[str], *, cutoff: float = 0.6,
                  prefix: str = "") -> str | None:
     """``did you mean 'x'?`` for the option closest to ``word``, when one is close
     enough; every suggestion qrules makes is worded by this."""
+    said = suggestion(word, options, cutoff=cutoff, prefix=prefix)
+    return None if said is None else said.en
+
+
+def suggestion(word: str, options: Iterable[str], *, cutoff: float = 0.6,
+               prefix: str = "") -> Text | None:
+    """`did_you_mean` in both languages."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
-    return f"did you mean {prefix}{close[0]!r}?" if close else None
+    return say("did_you_mean", prefix=prefix, option=close[0]) if close else None
 
 
 def _is_wide(ch: str) -> bool:

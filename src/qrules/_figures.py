@@ -13,7 +13,6 @@ from the mapping file's ``[figures]`` part (``docs/datasets.md``).
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import re
 import unicodedata
@@ -26,7 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
-from ._errors import DataError, Problem, did_you_mean
+from ._errors import DataError, Problem, did_you_mean, suggestion
+from ._messages import say
 from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
@@ -142,38 +142,39 @@ class MeasureNames:
         for written, meant in figures.measures.items():
             if meant not in rulebook.measures:
                 problems.append(Problem(
-                    figures.name, f"{meant!r} is not a measure of rulebook {rulebook.id!r}",
+                    figures.name, say("figures.not_a_measure", measure=meant,
+                                      rulebook=rulebook.id),
                     key=f"figures.measures.{written}",
-                    hint=did_you_mean(meant, rulebook.measures) or self.listing))
+                    hint=suggestion(meant, rulebook.measures) or self.listing))
                 continue
             index[_key(written)] = meant  # an office's alias wins over a built-in name
         if problems:
             raise DataError(figures.name, problems)
         self.index = index
         self.suggested = 0
-        self.found: dict[str, Measure | str] = {}
+        self.found: dict[str, Measure | Text] = {}
 
     @property
-    def listing(self) -> str:
-        return f"`qrules measures {self.rulebook.id}` lists every measure"
+    def listing(self) -> Text:
+        return say("figures.listing", rulebook=self.rulebook.id)
 
-    def find(self, text: str) -> Measure | str:
+    def find(self, text: str) -> Measure | Text:
         """The measure a cell names, or why none is found."""
         found = self.found.get(text)
         if found is None:  # a sheet repeats its names: each is looked up once
             found = self.found[text] = self._find(text)
         return found
 
-    def _find(self, text: str) -> Measure | str:
+    def _find(self, text: str) -> Measure | Text:
         key = _key(text)
         found = self.index.get(key, "")
         if found:
             return self.rulebook.measures[found]
         if found is None:
-            return f"{text!r} names more than one measure; write its id"
-        return f"unknown measure {text!r} in rulebook {self.rulebook.id!r}"
+            return say("figures.ambiguous_measure", text=text)
+        return say("figures.unknown_measure", text=text, rulebook=self.rulebook.id)
 
-    def hint(self, text: str) -> str:
+    def hint(self, text: str) -> Text:
         """The closest known names, in both languages, and where to see them all."""
         self.suggested += 1
         if self.suggested > _SUGGESTIONS:  # each costs a pass over every name
@@ -185,8 +186,8 @@ class MeasureNames:
         measure = self.rulebook.measures[self.index[close[0]] or ""]
         shown = [n for n in (measure.id, measure.name.zh, measure.name.en)
                  if n != self.written.get(close[0])]
-        return (f"did you mean {self.written.get(close[0], measure.id)!r}? "
-                f"({' / '.join(shown)}; {self.listing})")
+        return say("figures.did_you_mean", name=self.written.get(close[0], measure.id),
+                   names=" / ".join(shown), listing=self.listing)
 
 
 # -- the header -----------------------------------------------------------------
@@ -288,16 +289,16 @@ class _Reader:
     problems: list[Problem] = attrs.field(factory=list)
     notes: list[Text] = attrs.field(factory=list)
     observations: list[Observation] = attrs.field(factory=list)
-    seen: dict[tuple[str, int, str | None], str] = attrs.field(factory=dict)
+    seen: dict[tuple[str, int, str | None], Text] = attrs.field(factory=dict)
     filled: list[int] = attrs.field(factory=list)
     skipped: list[int] = attrs.field(factory=list)
     #: Where each observation's value is, for `implausible`'s messages.
-    value_places: list[str] = attrs.field(factory=list)
+    value_places: list[Text] = attrs.field(factory=list)
 
-    def problem(self, message: str, where: str, hint: str | None = None) -> None:
+    def problem(self, message: Text, where: Text, hint: Text | None = None) -> None:
         self.problems.append(Problem(self.table.name, message, where=where, hint=hint))
 
-    def where(self, number: int, position: int) -> str:
+    def where(self, number: int, position: int) -> Text:
         return self.places.cell(number, self.header.cells[position])
 
     def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
@@ -308,25 +309,25 @@ class _Reader:
             if all(_blank(c) for c in cells):
                 continue
             if len(cells) < width:
-                self.problem(f"{len(cells)} cells, but the header has {width} columns",
-                             self.places.row(number),
-                             "a row must have a cell (empty or not) under each column")
+                self.problem(say("figures.short_row", cells=len(cells), width=width),
+                             self.places.row(number), say("figures.short_row_hint"))
                 continue
             extra = [i for i in (*unnamed, *range(width, len(cells))) if not _blank(cells[i])]
             if extra:
-                self.problem("a value in a column without a header",
-                             f"{self.places.row(number)}, column {extra[0] + 1}",
-                             "give the column a header, or delete the value")
+                self.problem(say("figures.no_header"),
+                             say("where.row_column_number", row=self.places.row(number),
+                                 column=extra[0] + 1),
+                             say("figures.no_header_hint"))
                 continue
             yield number, cells
 
     def measure(self, number: int, position: int, value: object) -> Measure | None:
         text = cell_text(value)
         if text is None:
-            self.problem("no measure", self.where(number, position))
+            self.problem(say("figures.no_measure"), self.where(number, position))
             return None
         found = self.names.find(text)
-        if isinstance(found, str):
+        if isinstance(found, Text):
             self.problem(found, self.where(number, position), self.names.hint(text))
             return None
         return found
@@ -339,27 +340,27 @@ class _Reader:
         return None if not district or _key(district) in _CITY_KEYS else district
 
     def add(self, measure: Measure, year: int, district: str | None, number: int,
-            position: int, raw: object, where: str) -> None:
+            position: int, raw: object, where: Text) -> None:
         column = self.header.cells[position]
         if isinstance(raw, Formula):
-            self.problem(f"the formula {raw.text} has no saved value",
-                         self.where(number, position),
-                         "open the file in Excel or LibreOffice and save it, so that the "
-                         "values of its formulas are stored")
+            self.problem(say("figures.formula", formula=raw.text), self.where(number, position),
+                         say("figures.formula_hint"))
             return
         try:
             value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))
         except ValueProblem as error:
-            self.problem(f"{measure.id}: {error}", self.where(number, position))
+            self.problem(say("figures.value", measure=measure.id, problem=error.said),
+                         self.where(number, position))
             return
         key = (measure.id, year, district)
         if key in self.seen:
-            self.problem(f"{measure.id!r} for {year}{' in ' + district if district else ''} "
-                         f"is given twice (first at {self.seen[key]})", where)
+            self.problem(say("figures.twice_district" if district else "figures.twice",
+                             measure=measure.id, year=year, district=district,
+                             first=self.seen[key]), where)
             return
         self.seen[key] = where
         self.observations.append(
-            Observation(measure.id, year, value, district, f"{self.table.name}: {where}"))
+            Observation(measure.id, year, value, district, f"{self.table.name}: {where.en}"))
         self.value_places.append(self.where(number, position))
 
     # -- the layouts
@@ -376,7 +377,7 @@ class _Reader:
             if year_at is not None:
                 year = parse_year(cells[year_at]) if not missing(cells[year_at]) else None
                 if year is None:
-                    self.problem(f"year {cells[year_at]!r} is not a year such as 2025",
+                    self.problem(say("figures.not_a_year", year=cells[year_at]),
                                  self.where(number, year_at))
                     continue
             if measure is None:
@@ -405,7 +406,7 @@ class _Reader:
                 above = key
             if all(_blank(cells[p]) for p in columns):
                 text = cell_text(cells[measure_at])
-                if text is None or isinstance(self.names.find(text), str):
+                if text is None or isinstance(self.names.find(text), Text):
                     self.skipped.append(number)  # a heading row: no measure, no figures
                     continue
             measure = self.measure(number, measure_at, cells[measure_at])
@@ -421,8 +422,7 @@ class _Reader:
                 None if _blank(key) else parse_year(key))
             if year is None:
                 assert key_at is not None  # without a year column, year= is required
-                self.problem(f"year {key!r} is not a year such as 2025",
-                             self.where(number, key_at))
+                self.problem(say("figures.not_a_year", year=key), self.where(number, key_at))
                 continue
             for position in columns:
                 self.add(measure, year, districts[position], number, position,
@@ -436,18 +436,16 @@ class _Places:
     word: str  # row, item or key
     keys: Sequence[str] = ()
 
-    def row(self, number: int) -> str:
-        return f"key {self.keys[number]!r}" if self.word == "key" else f"{self.word} {number}"
+    def row(self, number: int) -> Text:
+        if self.word == "key":
+            return say("where.key", key=self.keys[number])
+        return say(f"where.{self.word}", **{self.word: number})
 
-    def cell(self, number: int, column: str) -> str:
+    def cell(self, number: int, column: str) -> Text:
         if self.word == "key":
             return self.row(number)
-        return f"{self.word} {number}{_column_words(self.word, column)}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _column_words(word: str, column: str) -> str:
-    return f", {'key' if word == 'item' else 'column'} {column!r}"
+        return say(f"where.{self.word}_{'key' if self.word == 'item' else 'column'}",
+                   **{self.word: number}, column=column)
 
 
 def _blank(value: object) -> bool:
@@ -484,8 +482,8 @@ def read_dataset(
     figures = figures_mapping(mapping)
     names = MeasureNames(rulebook, figures)
     if layout is not None and layout not in LAYOUTS:
-        raise DataError(str(layout), [Problem(str(layout), f"unknown layout {layout!r}",
-                                              hint="use long or wide")])
+        raise DataError(str(layout), [Problem(str(layout), say("figures.layout", layout=layout),
+                                              hint=say("figures.layout_hint"))])
     if isinstance(source, Dataset):
         given = {"mapping": mapping, "encoding": encoding, "sheet": sheet,
                  "header_row": header_row, "layout": layout, "year": year,
@@ -503,7 +501,7 @@ def read_dataset(
                          year if year is not None else rulebook.period.end.year, district)
         return _finish(reader, "long")
     if header_row is not None and header_row < 1:
-        raise DataError(str(source), [Problem(str(source), "--header-row counts from 1")])
+        raise DataError(str(source), [Problem(str(source), say("figures.header_row"))])
     label = name or (Path(source).name if isinstance(source, str | Path)
                      else f"<{type(source).__name__}>")
     check_options(source, label, header_row=header_row)
@@ -520,9 +518,7 @@ def read_dataset(
     table = attrs.evolve(table, rows=rows)
     reader = _Reader(table, header, rulebook, figures, names, places, year, district)
     if found_at != 1:
-        reader.notes.append(Text(f"表头在第 {found_at} 行(其上各行未读取)",
-                                 f"header found in row {found_at} (the rows above it "
-                                 "were not read)"))
+        reader.notes.append(say("figures.header_found", row=found_at))
     return _finish(reader, _layout(reader, layout))
 
 
@@ -534,22 +530,21 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
     for column, positions in header.canonical.items():
         if len(positions) > 1:
             shown = ", ".join(repr(header.cells[p]) for p in positions)
-            problems.append(Problem(name, f"columns {shown} all give {column!r}",
-                                    where="header", hint="keep one of them"))
+            problems.append(Problem(name, say("figures.columns_give", columns=shown, column=column),
+                                    where=say("where.header"), hint=say("figures.keep_one")))
     repeated = {y for y in header.years.values() if list(header.years.values()).count(y) > 1}
     for year in sorted(repeated):
         shown = ", ".join(repr(header.cells[p]) for p, y in header.years.items() if y == year)
-        problems.append(Problem(name, f"columns {shown} are all {year}", where="header"))
+        problems.append(Problem(name, say("figures.columns_year", columns=shown, year=year),
+                                where=say("where.header")))
     for cell, count in Counter(header.cells[p] for p in header.others).items():
         if count > 1:
-            problems.append(Problem(name, f"column {cell!r} appears {count} times",
-                                    where="header", hint="keep one of them"))
+            problems.append(Problem(name, say("figures.column_times", column=cell, count=count),
+                                    where=say("where.header"), hint=say("figures.keep_one")))
     if "measure" not in header.canonical:
         # Without it the header is not found: what else is missing would mislead.
-        problems.append(Problem(
-            name, "no measure column", where="header",
-            hint="name it measure (or 指标), or map yours in the mapping file's "
-                 "[figures.columns]; if the header is not the first row, give --header-row"))
+        problems.append(Problem(name, say("figures.no_measure_column"), where=say("where.header"),
+                                hint=say("figures.no_measure_column_hint")))
         raise DataError(name, problems)
     # A column per district is told from a misspelt column by its name: one close
     # to a canonical column's (valeu) makes the sheet long, and an error.
@@ -559,39 +554,35 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
                         else "long")
     if chosen == "long":
         if "value" not in header.canonical:
-            problems.append(Problem(name, "no value column", where="header",
-                                    hint="name it value (or 数值), or map yours in "
-                                         "[figures.columns]; a sheet with a column per year "
-                                         "is read with --layout wide"))
+            problems.append(Problem(name, say("figures.no_value_column"), where=say("where.header"),
+                                    hint=say("figures.no_value_column_hint")))
         if "year" not in header.canonical and reader.year is None:
-            problems.append(Problem(name, "no year column", where="header",
-                                    hint="name it year (or 年份), or map yours in "
-                                         "[figures.columns]"))
+            problems.append(Problem(name, say("figures.no_year_column"), where=say("where.header"),
+                                    hint=say("figures.no_year_column_hint")))
         for position in header.others:
-            close = did_you_mean(header.cells[position], _CANONICAL)
+            close = suggestion(header.cells[position], _CANONICAL)
             if close:
-                problems.append(Problem(name, f"unknown column {header.cells[position]!r}",
-                                        where="header", hint=close))
+                problems.append(Problem(name, say("figures.unknown_column",
+                                                  column=header.cells[position]),
+                                        where=say("where.header"), hint=close))
         by = "long"
     else:
         if "value" in header.canonical:
-            problems.append(Problem(name, "a wide sheet has no value column: its values are "
-                                          "under each year (or district)", where="header"))
+            problems.append(Problem(name, say("figures.wide_value"), where=say("where.header")))
         by = "year" if header.years else "district"
         if by == "district" and not header.others:
-            problems.append(Problem(name, "no year or district columns", where="header",
-                                    hint="a wide sheet has a column per year (2023, 2024年) "
-                                         "or per district"))
+            problems.append(Problem(name, say("figures.no_year_or_district"),
+                                    where=say("where.header"),
+                                    hint=say("figures.no_year_or_district_hint")))
         if by == "district" and "year" not in header.canonical and reader.year is None:
-            problems.append(Problem(name, "no year column", where="header",
-                                    hint="add a year column, or give --year"))
+            problems.append(Problem(name, say("figures.no_year_column"), where=say("where.header"),
+                                    hint=say("figures.give_year")))
     for option, column in (("year", "year"), ("district", "district")):
         given = getattr(reader, option)
         if given is not None and (column in header.canonical or (option == "year" and
                                                                  by == "year")):
-            problems.append(Problem(name, f"--{option} ({option}=) applies to a sheet without "
-                                          f"a {option} column; this one has them",
-                                    hint=f"drop --{option}"))
+            problems.append(Problem(name, say(f"figures.option_{option}"),
+                                    hint=say("figures.drop_option", option=f"--{option}")))
     if problems:
         raise DataError(name, problems)
     return by
@@ -612,33 +603,28 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     if by != "long":
         shown = ", ".join(header.cells[p] for p in (header.years if by == "year"
                                                     else header.others))
-        notes.append(Text(f"宽表:每{'年' if by == 'year' else '个区县'}一列({shown}),"
-                          "按单元格计数",
-                          f"wide sheet: a column per {by} ({shown}); figures counted "
-                          "by cell"))
+        notes.append(say(f"figures.wide_by_{by}", columns=shown))
     if reader.filled:
         rows = _rows_shown(reader.filled)
-        notes.append(Text(f"空白的{'区县' if by == 'year' else '年份'}单元格取上一行的值:第 "
-                          f"{rows} 行",
-                          f"blank {'district' if by == 'year' else 'year'} cells read as "
-                          f"the one above (merged cells): rows {rows}"))
+        notes.append(say(f"figures.blank_{'district' if by == 'year' else 'year'}", rows=rows))
     if reader.skipped:
         rows = _rows_shown(reader.skipped)
-        notes.append(Text(f"未读取的标题行(无指标、无数值):第 {rows} 行",
-                          f"heading rows not read (no measure, no figures): rows {rows}"))
+        notes.append(say("figures.headings", rows=rows))
     if by != "district":  # in a sheet with a column per district, the others are those
         unread = [header.cells[p] for p in sorted((*header.others, *(
             header.years if by == "long" else ())))]
         if unread:
             shown = ", ".join(unread)
-            notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
+            notes.append(say("figures.columns_not_read", columns=shown))
     return Dataset(reader.table.name, tuple(reader.observations), tuple(notes),
                    cells=by != "long")
 
 
-def _rows_shown(numbers: list[int]) -> str:
+def _rows_shown(numbers: list[int]) -> Text:
     shown = ", ".join(map(str, numbers[:10]))
-    return shown + (f", … {len(numbers) - 10} more" if len(numbers) > 10 else "")
+    if len(numbers) > 10:
+        return say("figures.rows_more", rows=shown, more=len(numbers) - 10)
+    return Text(shown, shown)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -663,7 +649,9 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(str(path), [Problem(name, f"cannot read: {error.strerror}")]) from None
+        raise DataError(str(path), [Problem(name, say("read.cannot_read",
+                                                       error=error.strerror or str(error)))]
+                        ) from None
     text, _ = decode(name, raw, None)
     try:
         # Numbers are kept as Decimal text, so 98.5 never passes through a float; a
@@ -673,32 +661,32 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
                           parse_int=lambda digits: int(digits) if len(digits) < 32
                           else Decimal(digits), object_pairs_hook=_object)
     except json.JSONDecodeError as error:
-        raise DataError(str(path), [Problem(name, f"not valid JSON: {error.msg}",
-                                            where=f"line {error.lineno}, column "
-                                                  f"{error.colno}")]) from None
+        raise DataError(str(path), [Problem(name, say("figures.not_json", error=error.msg),
+                                            where=say("where.line_column_number",
+                                                      line=error.lineno, column=error.colno))]
+                        ) from None
     except RecursionError:
-        raise DataError(str(path), [Problem(
-            name, "not valid JSON: nested too deeply",
-            hint="a dataset is an array of objects of numbers and text")]) from None
+        raise DataError(str(path), [Problem(name, say("figures.json_too_deep"),
+                                            hint=say("figures.json_shape"))]) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise DataError(str(path), [Problem(name, "expected a JSON array of objects "
-                                                  "with keys year, measure, value (and "
-                                                  "district)")])
+        raise DataError(str(path), [Problem(name, say("figures.json_array"))])
     header = list(dict.fromkeys(str(k) for item in data for k in item)) or [
         "year", "measure", "value"]
     problems = []
     for index, item in enumerate(data):
         for key in getattr(item, "twice", ()):
-            problems.append(Problem(name, f"key {key!r} is given twice", where=f"item {index}",
-                                    hint="a JSON object has each key once"))
+            problems.append(Problem(name, say("figures.key_twice", key=key),
+                                    where=say("where.item", item=index),
+                                    hint=say("figures.key_once")))
         for key, value in item.items():
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
             if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
-                problems.append(Problem(name, "a lone surrogate (\\ud800 to \\udfff) is "
-                                        "not text", where=f"item {index}, key {key!r}"))
+                problems.append(Problem(name, say("figures.surrogate"),
+                                        where=say("where.item_key", item=index, column=key)))
         for key in header:
             if key not in item and key in ("year", "measure", "value"):
-                problems.append(Problem(name, f"no key {key!r}", where=f"item {index}",
-                                        hint="give every item the same keys"))
+                problems.append(Problem(name, say("figures.no_key", key=key),
+                                        where=say("where.item", item=index),
+                                        hint=say("figures.same_keys")))
     return RawTable(name, header, numbered(([item.get(h) for h in header] for item in data),
                                         first=0)), problems

@@ -23,7 +23,8 @@ from typing import Any
 
 from ._escape import html, script_json
 from ._expr import format_number, format_short
-from ._model import Lang, Rule, Text
+from ._messages import say
+from ._model import Lang, Rule
 from ._report import due_text, row_of, scope_text, target_text
 from ._results import SOURCES, Evaluation, Result, Verdict, combined
 from ._trend import Trend
@@ -32,83 +33,18 @@ __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]
 
 ECHARTS_VERSION = "6.1.0"
 
-_LABELS: dict[str, Text] = {
-    "report": Text("进展报告", "Progress report"),
-    "rulebook": Text("规则集", "Rulebook"),
-    "fingerprint": Text("指纹", "fingerprint"),
-    "dataset": Text("数据", "Dataset"),
-    "rows": Text("读取 {read} 行 = 使用 {used} 行 + 未使用 {unused} 行",
-                 "rows read {read} = used {used} + unused {unused}"),
-    "cells": Text("读取 {read} 个单元格 = 使用 {used} 个 + 未使用 {unused} 个",
-                  "cells read {read} = used {used} + unused {unused}"),
-    "records": Text("{kind} {name}:读取 {read} 行 = 使用 {used} 行 + 拒收 {rejected} 行",
-                    "{kind} {name}: rows read {read} = used {used} + rejected {rejected}"),
-    "register": Text("登记册", "register"),
-    "rejected_rows": Text("{kind} {name} 中拒收的行({count} 行)",
-                          "Rejected rows of the {kind} {name} ({count})"),
-    "bearing": Text("可能改变结论的拒收行", "Rejected rows that bear on it"),
-    "row_ref": Text("{kind}第 {row} 行", "{kind} row {row}"),
-    "log": Text("检查记录", "log"),
-    "section": Text("章节", "Section"),
-    "responsible": Text("责任单位", "Responsible"),
-    "interpretation": Text("解读", "Reading"),
-    "district": Text("区县", "District"),
-    "verdict": Text("结论", "Verdict"),
-    "trend": Text("趋势", "Trend"),
-    "search": Text("搜索", "Search"),
-    "search_hint": Text("规则编号或标题", "rule id or title"),
-    "all": Text("全部", "All"),
-    "whole": Text("全市(未分区县)", "City (whole area)"),
-    "scope": Text("适用范围", "applies to"),
-    "derived": Text("由区县推算", "derived from districts"),
-    "expand": Text("全部展开", "Expand all"),
-    "collapse": Text("全部折叠", "Collapse all"),
-    "shown": Text("显示 {shown} / {total} 条规则", "{shown} of {total} rules shown"),
-    "none_shown": Text("没有符合筛选条件的规则。", "No rule matches the filters."),
-    "observed": Text("观测值", "observed"),
-    "target": Text("目标", "target"),
-    "gap": Text("差距", "gap"),
-    "change": Text("最小所需变化", "smallest change"),
-    "reason": Text("原因", "why"),
-    "quote": Text("规划原文", "The plan says"),
-    "due": Text("期限", "due"),
-    "no_value": Text("无数据", "no value"),
-    "units": Text("未达标单位({count} 个)", "Units not meeting it ({count})"),
-    "unit": Text("单位编号", "Unit"),
-    "unit_name": Text("名称", "Name"),
-    "unit_district": Text("区县", "District"),
-    "needs": Text("所需", "Needs"),
-    "colon": Text(":", ": "),
-    "disagreement": Text("报告数据与记录不一致", "Figures and records disagree"),
-    "meeting": Text("{meeting} / {population} 个单位达标",
-                    "{meeting} of {population} units meet it"),
-    "years": Text("各年", "by year"),
-    "districts": Text("各区县", "by district"),
-    "districts_met": Text("{met} / {total} 个区县达标", "{met} of {total} districts met"),
-    "by_section": Text("按章节", "By section"),
-    "by_district": Text("按区县", "By district"),
-    "outlook": Text("{year} 年展望", "Outlook for {year}"),
-    "trend_chart": Text("{measure} 各年数值", "{measure} by year"),
-    "path": Text("实际", "observed"),
-    "projection": Text("按近期速度", "at recent pace"),
-    "aspirational": Text("力争", "aspirational"),
-    "unused": Text("未使用的行", "Rows no rule used"),
-    "noscript": Text("本报告的图表和筛选需要 JavaScript。",
-                     "This report needs JavaScript for its charts and filters."),
-    "on_track": Text("有望达标", "on track"),
-    "off_track": Text("难以达标", "off track"),
-    "no_trend": Text("无趋势", "no trend"),
-    "generated": Text("由 qrules 生成;图表:Apache ECharts {version}",
-                      "Made by qrules; charts: Apache ECharts {version}"),
-}
-
-_AGGREGATIONS = {
-    "level": Text("期末水平", "level"),
-    "cumulative": Text("累计", "cumulative"),
-    "new": Text("期间新增", "new in the period"),
-    "annual_average": Text("年均", "annual average"),
-    "every_year": Text("每年", "every year"),
-}
+#: The labels the page's script shows, each the message ``html.<key>`` of the catalog.
+_LABELS = (
+    "report", "rulebook", "fingerprint", "dataset", "rows", "cells", "records", "register",
+    "rejected_rows", "bearing", "row_ref", "log", "section", "responsible", "interpretation",
+    "district", "verdict", "trend", "search", "search_hint", "all", "whole", "scope",
+    "derived", "expand", "collapse", "shown", "none_shown", "observed", "target", "gap",
+    "change", "reason", "quote", "due", "no_value", "units", "unit", "unit_name",
+    "unit_district", "needs", "colon", "disagreement", "meeting", "years", "districts",
+    "districts_met", "by_section", "by_district", "outlook", "trend_chart", "path",
+    "projection", "aspirational", "unused", "noscript", "on_track", "off_track", "no_trend",
+    "generated",
+)
 
 
 #: Comparators as people write them.
@@ -180,8 +116,8 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "integer": rule.measure.unit.integer,
         **_threshold(rule),
         "scope": scope_text(rule, lang),
-        "due": due_text(rule),
-        "aggregation": _AGGREGATIONS[rule.aggregation.value].get(lang),
+        "due": due_text(rule, lang),
+        "aggregation": say(f"html.aggregation.{rule.aggregation.value}").get(lang),
         "aspirational": rule.strength == "aspirational",
         "bodies": list(dict.fromkeys(rule.bodies)),
         "responsible": rule.responsible_text(lang) or None,
@@ -219,7 +155,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         if rule["sub"] and rule["sub"] not in subs:
             subs.append(rule["sub"])
     rulebook = evaluation.rulebook
-    labels = {key: text.get(lang) for key, text in _LABELS.items()}
+    labels = {key: say(f"html.{key}").get(lang) for key in _LABELS}
     labels |= {v.value: v.label(lang) for v in Verdict}
     if evaluation.cells:  # a wide sheet's figures are its cells
         labels["rows"] = labels["cells"]
@@ -237,7 +173,8 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "records": [
             {"kind": labels.get(t.kind, t.kind), "key": t.kind, "name": t.name,
              "read": t.rows_read, "used": t.rows_used, "rejected": t.rows_rejected,
-             "problems": [{"row": row_of(p.where), "text": str(p)} for p in t.problems]}
+             "problems": [{"row": row_of(p.where), "text": p.render(lang)}
+                          for p in t.problems]}
             for t in evaluation.records
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],

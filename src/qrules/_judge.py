@@ -27,7 +27,8 @@ from ._data import Observation
 from ._errors import DataError
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
-from ._model import Aggregation, Lang, Measure, Rule, Target, Text
+from ._messages import joined, say
+from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
 from ._results import Change, Evaluation, Result, Verdict, year_span
@@ -282,15 +283,8 @@ class _Judge:
                 and all(d.measure == own for d in derived)):
             return None
         names = sorted({n for d in derived for n in d.districts})
-        return Text(
-            f"全市数值由数据所列的 {len(names)} 个区县({'、'.join(names)})合计得出;"
-            "规则集未列出全部区县,可能另有区县未报告:只有已达到“不低于”目标的计数合计可以判定"
-            "(在 plan.toml 的 districts 中列出全部区县,或报告全市数值)",
-            f"the city's value is summed from the {len(names)} districts the dataset names "
-            f"({', '.join(names)}); the rulebook does not list its districts, so others may "
-            "not have reported: only a count's sum that already meets an 'at least' target "
-            "can be judged (list every district in plan.toml's districts, or report the "
-            "city's figure)")
+        return say("evaluate.unlisted_districts", count=len(names),
+                   names=Text("、".join(names), ", ".join(names)))
 
     def from_districts(self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
                        ) -> tuple[tuple[Derivation, ...], list[Text]]:
@@ -345,9 +339,7 @@ class _Judge:
         if reported.value is None or reported.value == observed:
             return None
         r, o = format_number(reported.value), format_short(observed)
-        return Text(f"报告值 {r} 与由计数算得的 {o} 不一致,按计数判定",
-                    f"the reported {r} differs from {o} computed from the counts; "
-                    "judged on the counts")
+        return say("evaluate.reported_differs", reported=r, computed=o)
 
     def two_readings(self, year: int, expand: frozenset[str],
                      env: Mapping[str, Fraction], outcome: Outcome,
@@ -494,23 +486,19 @@ class _Judge:
                 formula.names if formula is not None else ()) if n in row]
         where = _rows_text([o for o in dict.fromkeys(origins) if o])
 
-        def listed(lang: Lang, counted: bool) -> str:
+        def listed(counted: bool) -> Text:
             parts = []
             for year, name, computed in chosen:
                 value = format_short(computed) if counted else format_number(
                     self.table[year][name].value or Fraction(0))
-                when = "" if not years else f"({year} 年)" if lang == "zh" else f" in {year}"
-                parts.append(("" if name == own else f"{name} = ") + value + when)
-            return ", ".join(parts)
+                parts.append(say("evaluate.value_in_year" if years else "evaluate.value",
+                                 name="" if name == own else f"{name} = ", value=value,
+                                 year=year))
+            return joined(tuple(parts), say("list.comma_ascii"))
 
-        r_zh, r_en, o_zh, o_en = (listed("zh", False), listed("en", False),
-                                  listed("zh", True), listed("en", True))
-        one, other = _FROM_TRUTH[mine], _FROM_TRUTH[theirs]
-        return Text(
-            f"报告值 {r_zh} 为{one.label('zh')},由计数算得 {o_zh},为{other.label('zh')};"
-            f"两者必有一误,无法判定({where}),请更正其一",
-            f"the reported {r_en} would be {one.label()}, its counts give {o_en}, "
-            f"{other.label()}: one of them is wrong ({where}); correct it")
+        return say("evaluate.two_readings", reported=listed(False),
+                   mine=_FROM_TRUTH[mine].said(), computed=listed(True),
+                   theirs=_FROM_TRUTH[theirs].said(), where=where)
 
     # 4. gap and smallest change ---------------------------------------------
 
@@ -568,9 +556,7 @@ class _Judge:
         when = year_span(years)
         if outcome.truth is Truth.UNKNOWN:
             if outcome.zero_denominator:
-                return Text(f"{when} 年{rule.measure.name.zh}的分母为 0,无法计算",
-                            f"{rule.measure.name.en} cannot be computed for {when}: "
-                            "its denominator is 0")
+                return say("evaluate.zero_denominator", when=when, measure=rule.measure.name)
             names = sorted(outcome.missing)
             return _missing_values(self.measures, names, when)
         target = rule.target
@@ -578,12 +564,12 @@ class _Judge:
         if target is None:
             inputs = ", ".join(f"{m} = {format_short(v)}" for m, v in sorted(values.items())
                                if m in rule.requirement.names)
-            word = ("满足", "holds") if outcome.truth is Truth.TRUE else ("不满足", "does not hold")
-            return Text(f"{rule.requirement.text} {word[0]}({inputs})",
-                        f"{rule.requirement.text} {word[1]} ({inputs})")
+            return say("evaluate.holds" if outcome.truth is Truth.TRUE
+                       else "evaluate.does_not_hold",
+                       requirement=rule.requirement.text, inputs=inputs)
         relation = _relation(observed, target) if observed is not None else target.op
-        return Text(f"{when} 年观测值 {shown} {relation} 目标 {format_number(target.value)}",
-                    f"observed {shown} in {when} {relation} target {format_number(target.value)}")
+        return say("evaluate.observed", when=when, observed=shown, relation=relation,
+                   target=format_number(target.value))
 
 
 def expansion(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
@@ -606,7 +592,7 @@ def expansion(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, 
 
 
 def _joined(reason: Text, note: Text) -> Text:
-    return Text(f"{reason.zh};{note.zh}", f"{reason.en}; {note.en}")
+    return say("evaluate.and_note", reason=reason, note=note)
 
 
 def _just_above(value: Fraction) -> Fraction:
@@ -654,10 +640,7 @@ _MAX_DOUBTFUL = 8
 
 def _too_many(doubtful: Sequence[tuple[int, str, Fraction]]) -> Text:
     shown = ", ".join(f"{name} ({year})" for year, name, _ in doubtful[:10])
-    return Text(f"{len(doubtful)} 个报告值与其计数不一致({shown}),读法过多,无法判定;"
-                "请更正报告值或计数",
-                f"{len(doubtful)} reported values differ from their counts ({shown}): too "
-                "many readings to judge; correct the figures or the counts")
+    return say("evaluate.too_many_readings", count=len(doubtful), shown=shown)
 
 
 def _rows_text(origins: Sequence[str]) -> str:
@@ -671,27 +654,24 @@ def _rows_text(origins: Sequence[str]) -> str:
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:
-    en, zh = [], []
+    parts = []
     for name in names:
         measure = measures[name]
         formula = measure.formula
         if formula is None:
-            en.append(name)
-            zh.append(f"{measure.name.zh}({name})")
+            parts.append(say("evaluate.missing_measure", measure=measure.name, id=name))
         else:
-            inputs = ", ".join(sorted(formula.names))
-            en.append(f"{name} (nor all of {inputs}, which it is computed from)")
-            zh.append(f"{measure.name.zh}({name},或计算它所需的 {inputs})")
-    return Text(f"缺少 {when} 年的数据:{'、'.join(zh)}",
-                f"no value for {'; '.join(en)} in {when}")
+            parts.append(say("evaluate.missing_computed", measure=measure.name, id=name,
+                             inputs=", ".join(sorted(formula.names))))
+    return say("evaluate.no_value", values=joined(tuple(parts), say("evaluate.list")),
+               when=when)
 
 
 def _missing_years(measures: Mapping[str, Measure], missing: Mapping[str, list[int]],
                    years: range, aggregation: Aggregation) -> Text:
-    how = ("sum", "合计") if aggregation is Aggregation.NEW else ("average", "平均")
-    parts_en = [f"{n} in {', '.join(map(str, ys))}" for n, ys in sorted(missing.items())]
-    parts_zh = [f"{measures[n].name.zh}({n})缺 {'、'.join(map(str, ys))} 年"
-                for n, ys in sorted(missing.items())]
-    span = year_span(years)
-    return Text(f"{span} 年{how[1]}需要每年的数据:{';'.join(parts_zh)}",
-                f"the {how[0]} over {span} needs every year; no value for {'; '.join(parts_en)}")
+    how = say("evaluate.sum" if aggregation is Aggregation.NEW else "evaluate.average")
+    parts = tuple(say("evaluate.missing_years", measure=measures[n].name, id=n,
+                      years=Text("、".join(map(str, ys)), ", ".join(map(str, ys))))
+                  for n, ys in sorted(missing.items()))
+    return say("evaluate.every_year_needed", span=year_span(years), how=how,
+               values=joined(parts, say("model.semicolon")))

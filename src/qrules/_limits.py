@@ -90,7 +90,7 @@ def number_problem(value: Decimal | Fraction | int) -> str | None:
     exact value (``Decimal('1e100000000')`` is looked at, not expanded).
 
     >>> number_problem(Decimal("98.5")) is None, number_problem(Decimal("1E+31"))
-    (True, 'more than 10^30 in magnitude')
+    (True, 'limits.too_large')
     """
     if isinstance(value, int):
         return _TOO_LARGE if abs(value) > MAX_NUMBER_MAGNITUDE else None
@@ -116,5 +116,6 @@ def number_problem(value: Decimal | Fraction | int) -> str | None:
     return _TOO_LONG if first - last + 1 > MAX_NUMBER_DIGITS else None
 
 
-_TOO_LARGE = "more than 10^30 in magnitude"
-_TOO_LONG = f"more than {MAX_NUMBER_DIGITS} digits"
+#: Message ids (`_messages`) of the two ways a number is beyond the limits.
+_TOO_LARGE = "limits.too_large"
+_TOO_LONG = "limits.too_long"

@@ -79,6 +79,7 @@ from ._expr import (
     rational,
     to_sympy,
 )
+from ._messages import say
 from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
 from ._rulebook import Rulebook
@@ -855,13 +856,13 @@ def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
 
 def _readings(rulebook: Rulebook) -> Iterator[Finding]:
     for rule in rulebook.rules:
-        encoded_zh = f"{rule.aggregation.value} {_target_text(rule)} {rule.strength}"
+        encoded = say("lint.encoded", aggregation=say(f"aggregation.{rule.aggregation.value}"),
+                      target=_target_text(rule),
+                      strength=say(f"strength.{rule.strength}") if rule.strength else "None")
         for alternative in rule.alternatives:
-            yield Finding("alternative-reading", "info", (rule.id,), Text(
-                f"{rule.title.zh}:按较严的读法编码为 {encoded_zh};另一读法 "
-                f"{alternative.describe('zh')}",
-                f"{rule.title.en}: encoded by the stricter reading as {encoded_zh}; "
-                f"an alternative reading is {alternative.describe('en')}"))
+            yield Finding("alternative-reading", "info", (rule.id,), say(
+                "lint.alternative_reading", title=rule.title, encoded=encoded,
+                alternative=Text(alternative.describe("zh"), alternative.describe("en"))))
         interpretation = rule.interpretation
         if interpretation is not None and interpretation.zh == interpretation.en:
             yield Finding("untranslated-interpretation", "info", (rule.id,), Text(
@@ -889,33 +890,26 @@ def lint_json(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-_SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"),
-                    "info": ("提示", "info")}
-
-
 def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en") -> str:
     """``qrules lint``: a numbered list of findings and a count by severity."""
-    zh = lang == "zh"
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    if zh:
-        head = (f"{rulebook.describe('zh')}:发现 "
-                f"{len(findings)} 项,错误 {counts['error']},警告 {counts['warning']},"
-                f"提示 {counts['info']}")
-    else:
-        head = (f"{rulebook.describe()}: "
-                f"{len(findings)} finding{'' if len(findings) == 1 else 's'}, "
-                f"{counts['error']} error{'' if counts['error'] == 1 else 's'}, "
-                f"{counts['warning']} warning{'' if counts['warning'] == 1 else 's'}, "
-                f"{counts['info']} info")
+
+    def s(count: int) -> str:
+        return "" if count == 1 else "s"
+
+    head = say("lint.heading", rulebook=Text(rulebook.describe("zh"), rulebook.describe()),
+               findings=len(findings), s=s(len(findings)), errors=counts["error"],
+               errors_s=s(counts["error"]), warnings=counts["warning"],
+               warnings_s=s(counts["warning"]), infos=counts["info"]).get(lang)
     lines = [head]
     width = len(str(len(findings)))
     for number, finding in enumerate(findings, 1):
-        label = _SEVERITY_LABELS[finding.severity][0 if zh else 1]
+        label = say(f"lint.{finding.severity}").get(lang)
         indent = " " * (width + 2)
         lines += [
             "",
             f"{number:>{width}}. {label}  {finding.code}",
-            *([f"{indent}{'规则:' if zh else 'rules: '}{', '.join(finding.rules)}"]
+            *([indent + say("lint.rules", rules=", ".join(finding.rules)).get(lang)]
               if finding.rules else []),
             f"{indent}{_escape.terminal(finding.message.get(lang))}",
         ]

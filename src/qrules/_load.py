@@ -12,7 +12,6 @@ import json
 import os
 import re
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -24,7 +23,13 @@ import attrs
 
 from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
-from ._errors import ExpressionError, Problem, RulebookError, RulebookNotFoundError, did_you_mean
+from ._errors import (
+    ExpressionError,
+    Problem,
+    RulebookError,
+    RulebookNotFoundError,
+    suggestion,
+)
 from ._expr import (
     MEASURE_ID,
     BinaryOp,
@@ -37,6 +42,7 @@ from ._expr import (
     parse_requirement,
 )
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
+from ._messages import say
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
@@ -56,9 +62,9 @@ from ._model import (
     Source,
     Text,
 )
-from ._quotes import quote_mismatches
 from ._recordspec import FLAGS, KINDS, POPULATION_COLUMNS, RECORD_CODES, RESULTS, RecordSpec
 from ._rulebook import Rulebook
+from ._snapshot import SnapshotError, decode, encode
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
 
@@ -137,25 +143,22 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     if isinstance(source, Path) or "/" in text or "\\" in text:
         path = Path(source)
         if not path.is_dir():
-            raise RulebookNotFoundError(f"{text!r} is not a rulebook folder: no such folder")
+            raise RulebookNotFoundError(say("load.no_folder", folder=text))
         if not os.path.lexists(path / PLAN_FILE):
-            raise RulebookNotFoundError(
-                f"{text!r} is not a rulebook folder: it has no {PLAN_FILE}"
-            )
+            raise RulebookNotFoundError(say("load.no_plan", folder=text, plan=PLAN_FILE))
         rulebook = _load_folder(path, text)
         home = shipped.get(rulebook.id)
         if home is not None and home.resolve() != path.resolve():
             rulebook = attrs.evolve(rulebook, origin=text)
         return _at(rulebook, as_of)
     if text not in shipped:
-        names = ", ".join(sorted(shipped)) or "none"
-        close = did_you_mean(text, shipped)
-        hint = f"; {close}" if close else ""
-        folder = (f"; the folder {text!r} is loaded as ./{text}" if Path(text).is_dir()
-                  else "; or give a folder's path, such as ./my-rulebook")
-        raise RulebookNotFoundError(
-            f"no shipped rulebook named {text!r}{hint} (shipped: {names}{folder})"
-        )
+        names = ", ".join(sorted(shipped))
+        close = suggestion(text, shipped)
+        raise RulebookNotFoundError(say(
+            "load.not_shipped", name=text, close=say("cli.close", close=close) if close else "",
+            names=names if names else say("cli.none"),
+            folder=say("load.folder_is", folder=text) if Path(text).is_dir()
+            else say("load.give_folder")))
     return _at(_load_folder(shipped[text], text), as_of)
 
 
@@ -167,31 +170,42 @@ def _at(rulebook: Rulebook, as_of: dt.date | None) -> Rulebook:
 
 
 class _Bad(Exception):
-    """A value that fails its check; the message says what was expected."""
+    """A value that fails its check; the message says what was expected.
+    ``said`` is the message in both languages (``str()`` its English)."""
+
+    def __init__(self, said: Text) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
-def _describe(value: object) -> str:
-    kinds = {str: "a string", int: "an integer", Decimal: "a float", bool: "a boolean",
-             list: "an array", dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}
-    kind = kinds.get(type(value), type(value).__name__)
+_KINDS = {str: "kind.string", int: "kind.integer", Decimal: "kind.float", bool: "kind.boolean",
+          list: "kind.array", dict: "kind.table", dt.date: "kind.date",
+          dt.datetime: "kind.datetime"}
+
+
+def _describe(value: object) -> Text:
+    kind = _KINDS.get(type(value))
+    said = say(kind) if kind is not None else Text(type(value).__name__, type(value).__name__)
     shown = (str(value) if isinstance(value, Decimal) else
              repr(value) if not isinstance(value, dict | list) else "")
-    return f"{kind} {shown}".strip()
+    return say("kind.value", kind=said, value=shown) if shown else said
 
 
 def _string(value: object) -> str:
     if not isinstance(value, str):
-        raise _Bad(f"expected a string, got {_describe(value)}")
+        raise _Bad(say("load.expected_string", got=_describe(value)))
     if not value.strip():
-        raise _Bad("expected a non-empty string")
+        raise _Bad(say("load.empty_string"))
     return value
 
 
 def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object], str]:
+    """A check that a string matches ``regex``; ``what`` is a message id saying
+    what it should be."""
     def check(value: object) -> str:
         text = _string(value)
         if not regex.match(text):
-            raise _Bad(f"{text!r} is not {what}")
+            raise _Bad(say("load.is_not", text=text, what=say(what)))
         return text
 
     return check
@@ -201,9 +215,9 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
     def check(value: object) -> str:
         text = _string(value)
         if text not in options:
-            close = did_you_mean(text, options)
-            hint = f"; {close}" if close else ""
-            raise _Bad(f"{text!r} is not one of {', '.join(options)}{hint}")
+            close = suggestion(text, options)
+            raise _Bad(say("load.not_one_of", text=text, options=", ".join(options),
+                           close=say("cli.close", close=close) if close else ""))
         return text
 
     return check
@@ -211,31 +225,31 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        hint = " (write a TOML date without quotes: 2025-12-31)" if isinstance(value, str) else ""
-        raise _Bad(f"expected a date, got {_describe(value)}{hint}")
+        raise _Bad(say("load.expected_date", got=_describe(value),
+                       hint=say("load.date_hint") if isinstance(value, str) else ""))
     return value
 
 
 def _strings(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _Bad(f"expected an array of strings, got {_describe(value)}")
+        raise _Bad(say("load.expected_strings", got=_describe(value)))
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            raise _Bad(f"item {index} should be a non-empty string, got {_describe(item)}")
+            raise _Bad(say("load.item_string", index=index, got=_describe(item)))
     if len(set(value)) != len(value):
-        raise _Bad("has the same item twice")
+        raise _Bad(say("load.same_item_twice"))
     return tuple(value)
 
 
 def _boolean(value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Bad(f"expected true or false, got {_describe(value)}")
+        raise _Bad(say("load.expected_boolean", got=_describe(value)))
     return value
 
 
 def _integer(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(f"expected an integer, got {_describe(value)}")
+        raise _Bad(say("load.expected_integer", got=_describe(value)))
     return value
 
 
@@ -246,33 +260,33 @@ class _Checker:
         self.file = file
         self.problems = problems
 
-    def problem(self, message: str, where: str | None = None, key: str | None = None,
-                hint: str | None = None) -> None:
+    def problem(self, message: str | Text, where: str | Text | None = None,
+                key: str | None = None, hint: str | Text | None = None) -> None:
         self.problems.append(Problem(self.file, message, where, key, hint))
 
     def table(self, data: object, spec: Mapping[str, tuple[Callable[[object], Any], bool]],
-              where: str | None = None, prefix: str = "") -> dict[str, Any] | None:
+              where: str | Text | None = None, prefix: str = "") -> dict[str, Any] | None:
         """Check a table against ``{key: (check, required)}``; return the
         converted values of the keys that passed, or ``None`` if not a table."""
         if not isinstance(data, dict):
-            self.problem(f"expected a table, got {_describe(data)}", where, prefix.rstrip(".")
-                         or None)
+            self.problem(say("load.expected_table", got=_describe(data)), where,
+                         prefix.rstrip(".") or None)
             return None
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key not in spec:
-                hint = did_you_mean(key, spec, prefix=prefix) or (
-                    f"known keys: {', '.join(spec)}")
-                self.problem("unknown key", where, prefix + key, hint)
+                hint = suggestion(key, spec, prefix=prefix) or say("load.known_keys",
+                                                                   keys=", ".join(spec))
+                self.problem(say("load.unknown_key"), where, prefix + key, hint)
                 continue
             check = spec[key][0]
             try:
                 out[key] = check(value)
             except _Bad as error:
-                self.problem(str(error), where, prefix + key)
+                self.problem(error.said, where, prefix + key)
         for key, (_, required) in spec.items():
             if required and key not in data:
-                self.problem("missing required key", where, prefix + key)
+                self.problem(say("load.missing_key"), where, prefix + key)
         return out
 
     def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
@@ -284,12 +298,12 @@ class _Checker:
         top = self.table(data, {key: (lambda v: v, True)})
         if not top or not isinstance(top.get(key), dict):
             if top and key in top:
-                self.problem(f"expected [{key}.<id>] tables", key=key)
+                self.problem(say("load.expected_id_tables", key=key), key=key)
             return
         for item_id, table in top[key].items():
-            where = f"{key} {item_id!r}"
+            where = say(f"where.{key}", **{key: item_id})
             if not pattern.match(item_id):
-                self.problem(f"{key} ids are lowercase words {joined}", where)
+                self.problem(say(f"load.{key}_ids", joined=joined), where)
                 continue
             fields = self.table(table, spec, where)
             if fields is not None:
@@ -297,13 +311,14 @@ class _Checker:
 
     def text(self, value: object) -> Text:
         if not isinstance(value, dict):
-            raise _Bad(f"expected a table with zh and en, got {_describe(value)}")
+            raise _Bad(say("load.expected_text", got=_describe(value)))
         unknown = sorted(set(value) - {"zh", "en"})
         if unknown:
-            raise _Bad(f"unknown key {unknown[0]!r}: a text has only zh and en")
+            raise _Bad(say("load.text_keys", key=unknown[0]))
         missing = [k for k in ("zh", "en") if k not in value]
         if missing:
-            raise _Bad(f"missing {' and '.join(missing)}")
+            raise _Bad(say("load.missing_languages", missing=Text("、".join(missing),
+                                                                  " and ".join(missing))))
         return Text(_string(value["zh"]), _string(value["en"]))
 
     def interpretation(self, value: object) -> Text:
@@ -316,10 +331,10 @@ class _Checker:
 
     def period(self, value: object) -> Period:
         if not isinstance(value, dict) or set(value) != {"start", "end"}:
-            raise _Bad("expected a table with exactly start and end dates")
+            raise _Bad(say("load.period"))
         start, end = _date(value["start"]), _date(value["end"])
         if start > end:
-            raise _Bad(f"starts {start} after it ends {end}")
+            raise _Bad(say("load.starts_after", start=str(start), end=str(end)))
         return Period(start, end)
 
 
@@ -343,6 +358,8 @@ class _Folder:
         self.root = path.resolve()
         self.problems = problems
         self.read_so_far = 0
+        #: The SHA-256 of each file read, by name (what a cached model is checked by).
+        self.digests: dict[str, str] = {}
 
     def has(self, name: str) -> bool:
         """Whether the folder has an entry ``name`` (of any kind: a FIFO named
@@ -355,17 +372,18 @@ class _Folder:
         try:
             data = self._read(self.path / name)
         except _Refused as refusal:
-            self.problems.append(Problem(shown, str(refusal), hint=refusal.hint))
+            self.problems.append(Problem(shown, refusal.said, hint=refusal.hint))
             return None
         except OSError as error:
-            self.problems.append(Problem(shown, f"cannot read: {error.strerror or error}"))
+            self.problems.append(Problem(shown, say("read.cannot_read",
+                                                    error=str(error.strerror or error))))
             return None
         self.read_so_far += len(data)
         if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:
-            self.problems.append(Problem(shown, f"the folder's files come to more than "
-                                         f"{_size(MAX_RULEBOOK_FOLDER_BYTES)}, the limit for "
-                                         "a rulebook folder"))
+            self.problems.append(Problem(shown, say("load.folder_too_large",
+                                                    size=_size(MAX_RULEBOOK_FOLDER_BYTES))))
             return None
+        self.digests[name] = hashlib.sha256(data).hexdigest()
         return data
 
     def _read(self, path: Path) -> bytes:
@@ -374,10 +392,9 @@ class _Folder:
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError):
-                raise _Refused("is a symbolic link that leads nowhere") from None
+                raise _Refused(say("load.dangling_link")) from None
             if not target.is_relative_to(self.root):
-                raise _Refused("is a symbolic link to a file outside the rulebook folder",
-                               "copy the file into the folder") from None
+                raise _Refused(say("load.outside_link"), say("load.copy_file")) from None
         _check_regular(os.stat(target).st_mode)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(target, flags | getattr(os, "O_CLOEXEC", 0))
@@ -386,25 +403,24 @@ class _Folder:
             _check_regular(os.fstat(file.fileno()).st_mode)
             data = file.read(MAX_RULEBOOK_FILE_BYTES + 1)
         if len(data) > MAX_RULEBOOK_FILE_BYTES:
-            raise _Refused(f"is larger than {_size(MAX_RULEBOOK_FILE_BYTES)}, the limit for "
-                           "a file of a rulebook")
+            raise _Refused(say("load.file_too_large", size=_size(MAX_RULEBOOK_FILE_BYTES)))
         return data
 
 
 class _Refused(Exception):
     """A file of a rulebook folder that is not read, and why."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, said: Text, hint: Text | None = None) -> None:
+        super().__init__(said.en)
+        self.said = said
         self.hint = hint
 
 
 def _check_regular(mode: int) -> None:
     if stat.S_ISDIR(mode):
-        raise _Refused("is a folder, not a file")
+        raise _Refused(say("load.is_folder"))
     if not stat.S_ISREG(mode):
-        raise _Refused("is not a regular file (a FIFO, device or socket); only plain "
-                       "files of a rulebook folder are read")
+        raise _Refused(say("load.not_regular"))
 
 
 def _size(count: int) -> str:
@@ -412,6 +428,8 @@ def _size(count: int) -> str:
 
 
 def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
+    import tomllib  # noqa: PLC0415 (a folder read from its cache needs no parsing)
+
     raw = folder.read(name)
     if raw is None:
         return None
@@ -420,11 +438,12 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         # Floats are read as written (Decimal), never through a binary float.
         return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
-        problems.append(Problem(name, f"not UTF-8 at byte {error.start}"))
+        problems.append(Problem(name, say("tabular.not_encoding", encoding="UTF-8",
+                                          byte=error.start)))
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(name, f"not valid TOML: {error}"))
+        problems.append(Problem(name, say("load.not_toml", error=str(error))))
     except RecursionError:
-        problems.append(Problem(name, "arrays or tables nest too deeply to read"))
+        problems.append(Problem(name, say("load.toml_too_deep")))
     return None
 
 
@@ -435,9 +454,8 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
     with os.scandir(folder.path) as entries:
         for count, entry in enumerate(entries, 1):
             if count > MAX_RULEBOOK_FILES:
-                folder.problems.append(Problem(folder.path.name, (
-                    f"holds more than {MAX_RULEBOOK_FILES:,} files, the limit for a "
-                    "rulebook folder")))
+                folder.problems.append(Problem(folder.path.name, say(
+                    "load.too_many_files", count=MAX_RULEBOOK_FILES)))
                 return None
             if entry.name.endswith(".toml") and entry.name not in _NOT_RULE_FILES:
                 names.append(entry.name)
@@ -446,26 +464,70 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
 
 def _load_folder(path: Path, shown: str) -> Rulebook:
     """The rulebook in a folder, with what its rules compile to (from the cache
-    when it is valid, see `_cache`)."""
+    when it is valid, see `_cache`); the model itself from the cache when the
+    folder's files are those it was made from."""
     shipped = path.resolve() in {p.resolve() for p in shipped_rulebooks().values()}
     compiled = Compiled.for_folder(path, shipped=shipped)
-    with checking(compiled):
-        rulebook = _read_folder(path, shown)
+    rulebook = _cached_model(path, compiled)
+    if rulebook is None:
+        folder = _Folder(path, [])
+        with checking(compiled):
+            rulebook = _read_folder(folder, shown)
+        files = _files(folder, folder.digests)
+        if files is not None:
+            try:
+                document = encode(rulebook, skip=lambda value: isinstance(value, Compiled))
+            except SnapshotError:
+                pass  # a model the snapshot cannot hold is read from its files each time
+            else:
+                compiled.keep_model(files, document)
     compiled.bind(rulebook)
     compiled.fill(rulebook)
-    return attrs.evolve(rulebook, compiled=compiled)
+    return attrs.evolve(rulebook, path=str(path), compiled=compiled)
 
 
-def _read_folder(path: Path, shown: str) -> Rulebook:
-    problems: list[Problem] = []
-    folder = _Folder(path, problems)
+def _files(folder: _Folder, digests: Mapping[str, str]) -> dict[str, Any] | None:
+    """What a model made of the folder is kept by: its TOML files' names (rule
+    files and all) and the SHA-256 of each file read (``digests``, those and the
+    plan's text). ``None`` when a TOML file was not read (it appeared since)."""
+    names = _rule_file_names(folder)
+    if names is None:
+        return None
+    toml = sorted([*names, *(n for n in (PLAN_FILE, MEASURES_FILE, BODIES_FILE) if folder.has(n))])
+    if not set(toml) <= digests.keys():
+        return None
+    return {"toml": toml, "digests": dict(sorted(digests.items()))}
+
+
+def _cached_model(path: Path, compiled: Compiled) -> Rulebook | None:
+    """The cached model of the folder, if its files are byte for byte those it
+    was made from (every file read again, as safely as a load reads it)."""
+    files = compiled.files
+    if not (isinstance(files, dict) and isinstance(files.get("digests"), dict)
+            and all(isinstance(n, str) for n in files["digests"])):
+        return None
+    folder = _Folder(path, [])
+    for name in files["digests"]:
+        if Path(name).name != name or folder.read(name) is None:
+            return None
+    if folder.problems or _files(folder, folder.digests) != files:
+        return None
+    try:
+        model = decode(compiled.model())
+    except (ValueError, RecursionError, SnapshotError):
+        return None
+    return model if isinstance(model, Rulebook) else None
+
+
+def _read_folder(folder: _Folder, shown: str) -> Rulebook:
+    path, problems = folder.path, folder.problems
     plan_data = _read_toml(folder, PLAN_FILE)
     plan = _check_plan(folder, plan_data, problems) if plan_data is not None else None
     plan_text = plan["_text"] if plan and "_text" in plan else None
 
     measures_data = _read_toml(folder, MEASURES_FILE) if folder.has(MEASURES_FILE) else None
     if not folder.has(MEASURES_FILE):
-        problems.append(Problem(MEASURES_FILE, "missing: a rulebook declares its measures here"))
+        problems.append(Problem(MEASURES_FILE, say("load.no_measures")))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
     declared = frozenset(measures_data.get("measure", {}) if isinstance(
@@ -476,7 +538,7 @@ def _read_folder(path: Path, shown: str) -> Rulebook:
 
     rule_files = _rule_file_names(folder)
     if rule_files == []:
-        problems.append(Problem(path.name, "no rule files: add a *.toml file with [[rule]]s"))
+        problems.append(Problem(path.name, say("load.no_rule_files")))
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     rules: list[Rule] = []
     unread: list[str] = []
@@ -515,7 +577,7 @@ def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem
     checker = _Checker(BODIES_FILE, problems)
     bodies: dict[str, Body] = {}
     owner: dict[str, str] = {}
-    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "joined by '-'", {
+    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "'-'", {
         "name": (checker.text, True),
         "level": (_choice(BODY_LEVELS), True),
         "spellings": (_strings, False),
@@ -526,12 +588,12 @@ def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem
         spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
         for spelling in spellings:
             if spelling in owner:
-                checker.problem(f"{spelling!r} is already a spelling of body "
-                                f"{owner[spelling]!r}", where, "spellings")
+                checker.problem(say("load.spelling_taken", spelling=spelling,
+                                    body=owner[spelling]), where, "spellings")
             owner[spelling] = body_id
             if text is not None and spelling not in text:
-                checker.problem(f"{spelling!r} is not in the plan's text", where, "spellings",
-                                "a spelling is the plan's own words")
+                checker.problem(say("load.spelling_not_in_text", spelling=spelling), where,
+                                "spellings", say("load.spelling_hint"))
         bodies[body_id] = Body(body_id, fields["name"], fields["level"], spellings)
     return bodies
 
@@ -548,9 +610,9 @@ def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
         body_id = spelled.get(name)
         if body_id is None:
             problems.append(Problem(
-                file, f"responsible {name!r} is no body's spelling", f"rule {rule.id!r}",
+                file, say("load.no_spelling", name=name), say("where.rule", rule=rule.id),
                 f"responsible[{index}]",
-                did_you_mean(name, spelled) or f"add it to a body's spellings in {BODIES_FILE}"))
+                suggestion(name, spelled) or say("load.add_spelling", file=BODIES_FILE)))
             continue
         ids.append(body_id)
     return attrs.evolve(rule, bodies=tuple(ids))
@@ -563,13 +625,13 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
     def schema_version(value: object) -> int:
         number = _integer(value)
         if number != SCHEMA_VERSION:
-            raise _Bad(f"this qrules reads schema_version {SCHEMA_VERSION}, got {number}")
+            raise _Bad(say("load.schema_version", version=SCHEMA_VERSION, got=number))
         return number
 
     plan = checker.table(data, {
         "schema_version": (schema_version, True),
-        "id": (_pattern(_RULEBOOK_ID, "a rulebook id (lowercase words joined by '-')"), True),
-        "version": (_pattern(_VERSION, "a version MAJOR.MINOR.PATCH"), True),
+        "id": (_pattern(_RULEBOOK_ID, "load.a_rulebook_id"), True),
+        "version": (_pattern(_VERSION, "load.a_version"), True),
         "status": (_choice(STATUSES), True),
         "text": (_string, True),
         "title": (checker.text, True),
@@ -579,7 +641,7 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
         "districts": (_strings, False),
         "ignore": (lambda v: v, False),
         "published": (_date, False),
-        "supersedes": (_pattern(_SUPERSEDES, "a rulebook id@version"), False),
+        "supersedes": (_pattern(_SUPERSEDES, "load.a_supersedes"), False),
         "consultation": (lambda v: v, False),
     })
     if plan is None:
@@ -587,14 +649,15 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
     if "text" in plan:
         name = plan["text"]
         if Path(name).name != name or name in (".", ".."):
-            checker.problem("must be a file name beside plan.toml, not a path", key="text")
+            checker.problem(say("load.text_not_a_name"), key="text")
         elif not folder.has(name):
-            checker.problem(f"the plan's text {name!r} is not in the folder", key="text")
+            checker.problem(say("load.text_missing", name=name), key="text")
         elif (raw := folder.read(name)) is not None:
             try:
                 plan["_text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                checker.problem(f"{name} is not UTF-8 (byte {error.start})", key="text")
+                checker.problem(say("load.text_not_utf8", name=name, byte=error.start),
+                                key="text")
     if "consultation" in plan:
         _check_consultation(checker, plan["consultation"], plan.get("_text"))
     if "ignore" in plan:
@@ -605,11 +668,11 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
 def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[Ignored, ...]:
     """``[[ignore]]``: lint findings the rulebook expects, each with its reason."""
     if not isinstance(data, list):
-        checker.problem(f"expected [[ignore]] tables, got {_describe(data)}", key="ignore")
+        checker.problem(say("load.expected_ignore", got=_describe(data)), key="ignore")
         return ()
     found = []
     for index, table in enumerate(data):
-        where = f"ignore #{index + 1}"
+        where = say("where.ignore", number=index + 1)
         fields = checker.table(table, {
             "code": (_choice(IGNORABLE), False),
             "quote": (_string, True),
@@ -618,7 +681,7 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
         if fields is None or "quote" not in fields or "reason" not in fields:
             continue
         if text is not None and fields["quote"] not in text:
-            checker.problem("is not in the plan's text", where, f"ignore[{index}].quote",
+            checker.problem(say("load.not_in_text"), where, f"ignore[{index}].quote",
                             _nearest_hint(fields["quote"], text))
             continue
         found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"],
@@ -628,24 +691,22 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
 
 def _check_consultation(checker: _Checker, data: object, text: str | None) -> None:
     if not isinstance(data, dict):
-        checker.problem(f"expected a table, got {_describe(data)}", key="consultation")
+        checker.problem(say("load.expected_table", got=_describe(data)), key="consultation")
         return
 
     def scalar(key: str, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
-            checker.problem(f"expected a string, integer or date, got {_describe(value)}",
-                            key=key)
+            checker.problem(say("load.expected_scalar", got=_describe(value)), key=key)
         elif (key.endswith(".quote") and text is not None and isinstance(value, str)
               and value not in text):
-            checker.problem("quote is not in the plan's text", key=key,
-                            hint="copy it from plan.txt exactly")
+            checker.problem(say("load.quote_not_in_text"), key=key, hint=say("load.copy_quote"))
 
     for key, value in data.items():
         path = f"consultation.{key}"
         if isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    checker.problem(f"expected a table, got {_describe(item)}",
+                    checker.problem(say("load.expected_table", got=_describe(item)),
                                     key=f"{path}[{index}]")
                     continue
                 for inner, inner_value in item.items():
@@ -656,7 +717,7 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "joined by '_'", {
+    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "'_'", {
         "name": (checker.text, True),
         "unit": (_choice(tuple(UNITS)), True),
         "formula": (_string, False),
@@ -673,21 +734,23 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
             try:
                 formula = parse_formula(fields["formula"])
             except ExpressionError as error:
-                checker.problem(str(error), f"measure {measure_id!r}", "formula")
+                checker.problem(error.said or str(error), say("where.measure", measure=measure_id),
+                                "formula")
                 continue
             unknown = sorted(formula.names - raw.keys())
             for name in unknown:
-                checker.problem(f"formula refers to unknown measure {name!r}",
-                                f"measure {measure_id!r}", "formula", did_you_mean(name, raw))
+                checker.problem(say("load.formula_unknown", name=name),
+                                say("where.measure", measure=measure_id), "formula",
+                                suggestion(name, raw))
             if not unknown:
                 formulas[measure_id] = formula
     cyclic = _cycles(formulas)
     for measure_id in cyclic:
-        checker.problem("formula refers to its own measure, directly or through others",
-                        f"measure {measure_id!r}", "formula")
+        checker.problem(say("load.formula_cycle"), say("where.measure", measure=measure_id),
+                        "formula")
     if not cyclic:
         for measure_id, problem in _too_large(formulas):
-            checker.problem(problem, f"measure {measure_id!r}", "formula")
+            checker.problem(problem, say("where.measure", measure=measure_id), "formula")
     measures = {}
     for measure_id, fields in raw.items():
         if "name" not in fields or "unit" not in fields:
@@ -701,11 +764,11 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
         measures[measure_id] = measure
     for measure_id, formula in formulas.items():
         if not formula.names:
-            checker.problem(f"formula {str(formula)!r} names no measure: its value would not "
-                            "depend on the data", f"measure {measure_id!r}", "formula")
+            checker.problem(say("load.formula_no_measure", formula=str(formula)),
+                            say("where.measure", measure=measure_id), "formula")
         elif _divides_by_zero(formula):
-            checker.problem(f"formula {str(formula)!r} divides by zero whatever the data",
-                            f"measure {measure_id!r}", "formula")
+            checker.problem(say("load.formula_divides", formula=str(formula)),
+                            say("where.measure", measure=measure_id), "formula")
     return measures
 
 
@@ -750,9 +813,9 @@ def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
 def _number(value: object) -> Fraction:
     """A bound: an integer or a decimal (read as written, never as a binary float)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise _Bad(f"expected a number, got {_describe(value)}")
+        raise _Bad(say("load.expected_number", got=_describe(value)))
     if isinstance(value, Decimal) and not value.is_finite():
-        raise _Bad(f"expected a finite number, got {value}")
+        raise _Bad(say("load.expected_finite", got=str(value)))
     return Fraction(value)
 
 
@@ -760,39 +823,39 @@ def _names(value: object) -> tuple[str, ...]:
     """A measure id or an array of them."""
     names = _strings(value) if isinstance(value, list) else (_string(value),)
     if not names:
-        raise _Bad("expected a measure id or a non-empty array of them")
+        raise _Bad(say("load.expected_measures"))
     return names
 
 
 def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
                   raw: Mapping[str, Mapping[str, Any]]) -> None:
     """``lower``, ``upper`` and ``at_most``: plausible, and naming measures that exist."""
-    where = f"measure {measure_id!r}"
+    where = say("where.measure", measure=measure_id)
     lower, upper = fields.get("lower", Fraction(0)), fields.get("upper")
     if lower < 0:
-        checker.problem(f"lower is {format_number(lower)}; values are never negative in qrules",
+        checker.problem(say("load.negative", bound="lower", value=format_number(lower)),
                         where, "lower")
     elif upper is not None and upper < 0:
-        checker.problem(f"upper is {format_number(upper)}; values are never negative in qrules",
+        checker.problem(say("load.negative", bound="upper", value=format_number(upper)),
                         where, "upper")
     else:
         unit = UNITS.get(fields.get("unit", ""))
-        shown = f"upper {format_number(upper)}" if upper is not None else ""
+        shown = say("load.upper", upper=format_number(upper)) if upper is not None else ""
         if upper is None and unit is not None and unit.upper is not None:
-            shown, upper = f"the {unit.id} unit's bound {unit.upper}", Fraction(unit.upper)
+            shown = say("load.unit_bound", unit=unit.id, upper=unit.upper)
+            upper = Fraction(unit.upper)
         if upper is not None and lower > upper:
-            checker.problem(f"lower {format_number(lower)} is above {shown}: no value would "
-                            "be plausible", where, "lower")
+            checker.problem(say("load.lower_above", lower=format_number(lower), upper=shown),
+                            where, "lower")
     for other in fields.get("at_most", ()):
         if other == measure_id:
-            checker.problem("a measure cannot be bounded by itself", where, "at_most")
+            checker.problem(say("load.bounded_by_itself"), where, "at_most")
         elif other not in raw:
-            checker.problem(f"at_most names unknown measure {other!r}", where, "at_most",
-                            did_you_mean(other, raw))
+            checker.problem(say("load.at_most_unknown", other=other), where, "at_most",
+                            suggestion(other, raw))
         elif "unit" in fields and raw[other].get("unit", fields["unit"]) != fields["unit"]:
-            checker.problem(f"at_most compares measures in the same unit; {other!r} is in "
-                            f"{raw[other]['unit']}, {measure_id!r} in {fields['unit']}",
-                            where, "at_most")
+            checker.problem(say("load.at_most_unit", other=other, other_unit=raw[other]["unit"],
+                                measure=measure_id, unit=fields["unit"]), where, "at_most")
 
 
 #: How deep formulas may refer to formulas, and how large a formula may grow
@@ -868,20 +931,22 @@ def _check_rule_file(
     if not top or "rule" not in top:
         return
     if not isinstance(top["rule"], list) or not top["rule"]:
-        checker.problem("expected one or more [[rule]] tables", key="rule")
+        checker.problem(say("load.expected_rules"), key="rule")
         return
     for index, table in enumerate(top["rule"]):
         raw_id = table.get("id") if isinstance(table, dict) else None
-        where = f"rule {raw_id!r}" if isinstance(raw_id, str) else f"rule #{index + 1}"
+        where = (say("where.rule", rule=raw_id) if isinstance(raw_id, str)
+                 else say("where.rule_number", number=index + 1))
         yield (table if isinstance(table, dict) else {},
                _check_rule(checker, table, where, measures, declared, plan))
 
 
-def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[str, Measure],
-                declared: frozenset[str], plan: Mapping[str, Any] | None) -> Rule | None:
+def _check_rule(checker: _Checker, table: object, where: str | Text,
+                measures: Mapping[str, Measure], declared: frozenset[str],
+                plan: Mapping[str, Any] | None) -> Rule | None:
     before = len(checker.problems)
     fields = checker.table(table, {
-        "id": (_pattern(_RULE_ID, "a rule id (lowercase words joined by '-')"), True),
+        "id": (_pattern(_RULE_ID, "load.a_rule_id"), True),
         "title": (checker.text, True),
         "measure": (_string, True),
         "aggregation": (_choice(AGGREGATIONS), True),
@@ -907,9 +972,9 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     if "measure" in fields:
         measure = measures.get(fields["measure"])
         if measure is None and fields["measure"] not in declared:
-            checker.problem(f"unknown measure {fields['measure']!r}", where, "measure",
-                            did_you_mean(fields["measure"], measures)
-                            or "declare it in measures.toml")
+            checker.problem(say("load.unknown_measure", measure=fields["measure"]), where,
+                            "measure", suggestion(fields["measure"], measures)
+                            or say("load.declare_measure"))
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
     requirement, targets = _check_requirement(checker, fields, where, measures, measure,
@@ -917,22 +982,20 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
-            checker.problem("an every_year rule has no due date; give its years as period",
-                            where, "due")
+            checker.problem(say("load.every_year_due"), where, "due")
     elif aggregation is not None:
         if "due" not in fields and "due" not in (table if isinstance(table, dict) else {}):
-            checker.problem(f"missing required key (a {aggregation} rule needs a due date)",
-                            where, "due")
+            checker.problem(say("load.needs_due", aggregation=aggregation), where, "due")
         if "period" in fields:
-            checker.problem("period is for every_year rules; this rule has a due date",
-                            where, "period")
+            checker.problem(say("load.period_for_every_year"), where, "period")
     if plan_period is not None:
         if "due" in fields and fields["due"] not in plan_period:
-            checker.problem(f"due {fields['due']} is outside the plan's period "
-                            f"{plan_period.start}–{plan_period.end}", where, "due")
+            checker.problem(say("load.due_outside", due=str(fields["due"]),
+                                start=str(plan_period.start), end=str(plan_period.end)),
+                            where, "due")
         if "period" in fields and not (fields["period"].start in plan_period
                                        and fields["period"].end in plan_period):
-            checker.problem("period is outside the plan's period", where, "period")
+            checker.problem(say("load.period_outside"), where, "period")
     source = _check_source(checker, table.get("source") if isinstance(table, dict) else None,
                            where, text) if "source" in fields else None
     records = _check_records(checker, fields["records"], where, measure,
@@ -940,7 +1003,7 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
         checker, where, measures, measure, declared)) if "districts" in fields else ()
     if source is not None and source.inferred and "interpretation" not in fields:
-        checker.problem("an inferred source needs an interpretation saying from where and why",
+        checker.problem(say("load.inferred_needs_interpretation"),
                         where, "source.inferred")
     alternatives = _check_alternatives(checker, fields["alternatives"], where, fields,
                                        measure, declared) if "alternatives" in fields else ()
@@ -961,32 +1024,33 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     )
     if text is not None:
         # The requirement must be a target the quote writes (or say why not).
+        from ._quotes import quote_mismatches  # noqa: PLC0415 (as tomllib, above)
+
         for mismatch in quote_mismatches(rule):
-            checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
+            checker.problem(mismatch.message(), where, mismatch.key, mismatch.hint())
         if len(checker.problems) != before:
             return None
     return rule
 
 
-def _check_districts(checker: _Checker, data: object, where: str,
+def _check_districts(checker: _Checker, data: object, where: str | Text,
                      requirement_of: Callable[[str, str], Expression | None]
                      ) -> tuple[tuple[str, Expression], ...]:
     """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
     if not isinstance(data, dict) or not data:
-        checker.problem("expected a table of district = requirement", where, "districts",
-                        'e.g. [rule.districts] then 芝罘区 = ">= 12"')
+        checker.problem(say("load.expected_districts"), where, "districts",
+                        say("load.districts_example", example='芝罘区 = ">= 12"'))
         return ()
     found = []
     for name, written in data.items():
         key = f"districts.{name}"
         if not name.strip() or name != name.strip():
-            checker.problem("a district is named as the dataset names it, without spaces "
-                            "around", where, key)
+            checker.problem(say("load.district_spaces"), where, key)
             continue
         try:
             requirement = requirement_of(_string(written), key)
         except _Bad as error:
-            checker.problem(str(error), where, key)
+            checker.problem(error.said, where, key)
             continue
         if requirement is not None:
             found.append((name, requirement))
@@ -998,19 +1062,19 @@ def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
         return _strings(value), False
     unknown = sorted(set(value) - {"names", "open"})
     if unknown:
-        raise _Bad(f"unknown key {unknown[0]!r}: a responsible table has names and open")
+        raise _Bad(say("load.responsible_keys", key=unknown[0]))
     if "names" not in value:
-        raise _Bad("missing names (the plan's list, verbatim)")
+        raise _Bad(say("load.responsible_names"))
     open_ = value.get("open", False)
     if not isinstance(open_, bool):
-        raise _Bad(f"open should be true or false, got {_describe(open_)}")
+        raise _Bad(say("load.responsible_open", got=_describe(open_)))
     names = _strings(value["names"])
     if open_ and not names:
-        raise _Bad("an open list (closed with 等) names at least one body")
+        raise _Bad(say("load.responsible_empty"))
     return names, open_
 
 
-def _check_alternatives(checker: _Checker, data: object, where: str,
+def _check_alternatives(checker: _Checker, data: object, where: str | Text,
                         fields: Mapping[str, Any], measure: Measure | None,
                         declared: frozenset[str]) -> tuple[Alternative, ...]:
     """``[[rule.alternatives]]``: other readings the plan supports, each with its
@@ -1018,8 +1082,7 @@ def _check_alternatives(checker: _Checker, data: object, where: str,
     strength, due. What it leaves out is as the rule has it; a reading that
     changes none of them (a wider measure, another window) says so in words."""
     if not isinstance(data, list) or not data:
-        checker.problem("expected one or more [[rule.alternatives]] tables", where,
-                        "alternatives")
+        checker.problem(say("load.expected_alternatives"), where, "alternatives")
         return ()
     found = []
     for index, table in enumerate(data):
@@ -1038,18 +1101,18 @@ def _check_alternatives(checker: _Checker, data: object, where: str,
             try:
                 requirement = parse_requirement(alt["requirement"], measure.id)
             except ExpressionError as error:
-                checker.problem(str(error), where, f"{key}.requirement")
+                checker.problem(error.said or str(error), where, f"{key}.requirement")
                 continue
             for unknown in sorted(requirement.names - declared):
-                checker.problem(f"requirement refers to unknown measure {unknown!r}", where,
+                checker.problem(say("load.requirement_unknown", name=unknown), where,
                                 f"{key}.requirement")
         aggregation = alt.get("aggregation", fields.get("aggregation"))
         every_year = aggregation == Aggregation.EVERY_YEAR.value
         if every_year and "due" in alt:
-            checker.problem("an every_year reading has no due date", where, f"{key}.due")
+            checker.problem(say("load.every_year_reading_due"), where, f"{key}.due")
         elif not every_year and "due" not in alt and "due" not in fields:
-            checker.problem(f"a {aggregation} reading needs a due date (the rule has none)",
-                            where, f"{key}.due")
+            checker.problem(say("load.reading_needs_due", aggregation=aggregation), where,
+                            f"{key}.due")
         found.append(Alternative(
             alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
             requirement, alt.get("strength"), alt.get("due")))
@@ -1063,7 +1126,7 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
     return attrs.evolve(target, source=attrs.evolve(target.source, section=section))
 
 
-def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Measure],
+def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[str, Measure],
                         measure: Measure | None, declared: frozenset[str]
                         ) -> Callable[[str, str], Expression | None]:
     """Parse a requirement on the rule's measure, reporting what is wrong with it
@@ -1074,16 +1137,15 @@ def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Me
         try:
             parsed = parse_requirement(written, measure.id)
         except ExpressionError as error:
-            checker.problem(str(error), where, key)
+            checker.problem(error.said or str(error), where, key)
             return None
         unknown = sorted(parsed.names - declared)
         for name in unknown:
-            checker.problem(f"requirement refers to unknown measure {name!r}", where, key)
+            checker.problem(say("load.requirement_unknown", name=name), where, key)
         if not unknown:
             for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
                 checker.problem(str(ExpressionError(message, written, start, end)), where, key,
-                                "a requirement must be able to tell data that meets the plan "
-                                "from data that does not")
+                                say("load.requirement_tells"))
         return parsed
 
     def bounds(name: str) -> tuple[Fraction, Fraction | None]:
@@ -1094,7 +1156,8 @@ def _requirement_parser(checker: _Checker, where: str, measures: Mapping[str, Me
 
 
 def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str, measures: Mapping[str, Measure],
+    checker: _Checker, fields: Mapping[str, Any], where: str | Text,
+    measures: Mapping[str, Measure],
     measure: Measure | None, declared: frozenset[str], text: str | None,
     plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
@@ -1104,8 +1167,7 @@ def _check_requirement(
     requirement = None
     targets: tuple[DatedTarget, ...] = ()
     if "requirement" in fields and "targets" in fields:
-        checker.problem("give either requirement or [[rule.targets]], not both", where,
-                        "targets")
+        checker.problem(say("load.requirement_or_targets"), where, "targets")
     elif "targets" in fields:
         targets = _check_targets(checker, fields["targets"], where, requirement_of, text,
                                  plan_period)
@@ -1113,22 +1175,21 @@ def _check_requirement(
     elif "requirement" in fields:
         requirement = requirement_of(fields["requirement"], "requirement")
     else:
-        checker.problem("missing required key (or give dated [[rule.targets]])", where,
-                        "requirement")
+        checker.problem(say("load.missing_requirement"), where, "requirement")
     if "ends" in fields:
         if plan_period is not None and fields["ends"] not in plan_period:
-            checker.problem(f"ends {fields['ends']} is outside the plan's period", where, "ends")
+            checker.problem(say("load.ends_outside", ends=str(fields["ends"])), where, "ends")
         if targets and fields["ends"] < targets[0].start:
-            checker.problem("the rule ends before its first target starts", where, "ends")
+            checker.problem(say("load.ends_before"), where, "ends")
     return requirement, targets
 
 
-def _check_targets(checker: _Checker, data: object, where: str,
+def _check_targets(checker: _Checker, data: object, where: str | Text,
                    requirement_of: Callable[[str, str], Expression | None],
                    text: str | None, plan_period: Period | None) -> tuple[DatedTarget, ...]:
     """``[[rule.targets]]``: the requirement's dated values, each from a date on."""
     if not isinstance(data, list) or not data:
-        checker.problem("expected one or more [[rule.targets]] tables", where, "targets")
+        checker.problem(say("load.expected_targets"), where, "targets")
         return ()
     found: list[DatedTarget] = []
     complete = True
@@ -1149,19 +1210,18 @@ def _check_targets(checker: _Checker, data: object, where: str,
             continue
         start = fields["from"]
         if plan_period is not None and start not in plan_period:
-            checker.problem(f"{start} is outside the plan's period", where, f"{key}.from")
+            checker.problem(say("load.start_outside", start=str(start)), where, f"{key}.from")
         if found and start <= found[-1].start:
-            checker.problem(f"{start} does not come after the previous target's "
-                            f"{found[-1].start}", where, f"{key}.from")
+            checker.problem(say("load.start_order", start=str(start),
+                                previous=str(found[-1].start)), where, f"{key}.from")
         source = None
         if "quote" in fields:
             if text is not None and fields["quote"] not in text:
-                checker.problem("is not in the plan's text", where, f"{key}.quote",
+                checker.problem(say("load.not_in_text"), where, f"{key}.quote",
                                 _nearest_hint(fields["quote"], text))
             source = Source(fields.get("section", ""), fields["quote"])
         elif "section" in fields:
-            checker.problem("a target's section goes with its own quote", where,
-                            f"{key}.section")
+            checker.problem(say("load.section_with_quote"), where, f"{key}.section")
         found.append(DatedTarget(start, requirement, source))
     return tuple(found) if complete else ()
 
@@ -1171,12 +1231,12 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
     def check(value: object) -> tuple[str, ...]:
         values = _strings(value) if isinstance(value, list) else (_string(value),)
         if not values:
-            raise _Bad("expected a string or a non-empty array of strings")
+            raise _Bad(say("load.expected_codes"))
         for code in values:
             if options is not None and code not in options:
-                hint = did_you_mean(code, options) or (
-                    f"{what} codes are {', '.join(options)}; map other codes in a mapping file")
-                raise _Bad(f"{code!r} is not a canonical {what} ({hint})")
+                hint = suggestion(code, options) or say("load.codes_are", what=what,
+                                                        codes=", ".join(options))
+                raise _Bad(say("load.not_canonical", code=code, what=what, hint=hint))
         return values
 
     return check
@@ -1185,18 +1245,18 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
 def _positive(value: object) -> int:
     number = _integer(value)
     if number < 1:
-        raise _Bad(f"expected an integer of at least 1, got {number}")
+        raise _Bad(say("load.expected_positive", got=number))
     return number
 
 
-def _check_records(checker: _Checker, data: object, where: str, measure: Measure | None,
+def _check_records(checker: _Checker, data: object, where: str | Text, measure: Measure | None,
                    aggregation: str | None) -> RecordSpec | None:
     """``[rule.records]``: see docs/rule-files.md and docs/records.md."""
     before = len(checker.problems)
     fields = checker.table(data, {
         "population": (lambda v: v, False),
-        "meeting": (_pattern(MEASURE_ID, "a measure id"), True),
-        "total": (_pattern(MEASURE_ID, "a measure id"), True),
+        "meeting": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
+        "total": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
         "each": (lambda v: v, True),
     }, where, prefix="records.")
     if fields is None:
@@ -1204,20 +1264,19 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     population: list[tuple[str, tuple[str | bool, ...]]] = []
     raw_population = fields.get("population", {})
     if not isinstance(raw_population, dict):
-        checker.problem(f"expected a table, got {_describe(raw_population)}", where,
+        checker.problem(say("load.expected_table", got=_describe(raw_population)), where,
                         "records.population")
         raw_population = {}
     for column, value in raw_population.items():
         key = f"records.population.{column}"
         if column not in POPULATION_COLUMNS:
-            checker.problem(f"unknown register column {column!r}", where, key,
-                            did_you_mean(column, POPULATION_COLUMNS)
-                            or f"columns are {', '.join(POPULATION_COLUMNS)}")
+            checker.problem(say("load.unknown_register_column", column=column), where, key,
+                            suggestion(column, POPULATION_COLUMNS)
+                            or say("load.columns_are", columns=", ".join(POPULATION_COLUMNS)))
             continue
         if column in FLAGS:
             if not isinstance(value, bool):
-                checker.problem(f"a flag is selected with true or false, got {_describe(value)}",
-                                where, key)
+                checker.problem(say("load.flag_value", got=_describe(value)), where, key)
             else:
                 population.append((column, (value,)))
             continue
@@ -1237,17 +1296,16 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     if each is not None and isinstance(fields["each"], dict):
         given = fields["each"]
         if ("inspections" in given) == ("flag" in given):
-            checker.problem("give either inspections (with kind and result, optionally) or flag",
-                            where, "records.each")
+            checker.problem(say("load.inspections_or_flag"), where, "records.each")
         elif "flag" in given:
             for key in ("kind", "result"):
                 if key in given:
-                    checker.problem(f"{key} is for inspections, not for a flag", where,
+                    checker.problem(say("load.not_for_flag", key=key), where,
                                     f"records.each.{key}")
     if aggregation is not None and aggregation not in (Aggregation.LEVEL.value,
                                                        Aggregation.EVERY_YEAR.value):
-        checker.problem(f"records are judged year by year: a {aggregation} rule cannot have "
-                        "them (use level or every_year)", where, "records")
+        checker.problem(say("load.records_aggregation", aggregation=aggregation), where,
+                        "records")
     if measure is not None and "meeting" in fields and "total" in fields:
         _check_share(checker, where, measure, fields["meeting"], fields["total"])
     if len(checker.problems) != before or each is None:
@@ -1259,7 +1317,7 @@ def _check_records(checker: _Checker, data: object, where: str, measure: Measure
     )
 
 
-def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
+def _check_share(checker: _Checker, where: str | Text, measure: Measure, meeting: str,
                  total: str) -> None:
     """The rule's measure must be ``100 * meeting / total``, over two counts."""
     formula = measure.formula
@@ -1268,11 +1326,11 @@ def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
              and isinstance(tree.left, BinaryOp) and tree.left.op == "*"
              and isinstance(tree.left.left, Number) and tree.left.left.value == 100
              and isinstance(tree.left.right, Name))
-    written = "no formula" if formula is None else f"the formula {str(formula)!r}"
+    written = (say("load.no_formula") if formula is None
+               else say("load.the_formula", formula=str(formula)))
     if not shape:
-        checker.problem(f"records need the rule's measure to be a share of two counts, "
-                        f"'100 * {meeting} / {total}'; {measure.id!r} has {written}",
-                        where, "records")
+        checker.problem(say("load.records_share", meeting=meeting, total=total,
+                            measure=measure.id, written=written), where, "records")
         return
     assert isinstance(tree, BinaryOp)
     assert isinstance(tree.left, BinaryOp)
@@ -1281,13 +1339,12 @@ def _check_share(checker: _Checker, where: str, measure: Measure, meeting: str,
     for key, name, expected in (("meeting", meeting, tree.left.right.id),
                                 ("total", total, tree.right.id)):
         if name != expected:
-            role = "numerator" if key == "meeting" else "denominator"
-            checker.problem(f"{name!r} is not the {role} of {measure.id!r} "
-                            f"({str(formula)!r}); {key} is {expected!r}", where,
+            checker.problem(say(f"load.not_the_{key}", name=name, measure=measure.id,
+                                formula=str(formula), key=key, expected=expected), where,
                             f"records.{key}")
 
 
-def _check_source(checker: _Checker, data: object, where: str, text: str | None
+def _check_source(checker: _Checker, data: object, where: str | Text, text: str | None
                   ) -> Source | None:
     fields = checker.table(data, {
         "section": (_string, True),
@@ -1301,18 +1358,17 @@ def _check_source(checker: _Checker, data: object, where: str, text: str | None
     if text is not None:
         for key in ("quote", "indicator_source", "data_source"):
             if key in fields and fields[key] not in text:
-                checker.problem("is not in the plan's text", where, f"source.{key}",
+                checker.problem(say("load.not_in_text"), where, f"source.{key}",
                                 _nearest_hint(fields[key], text))
     if "section" not in fields or "quote" not in fields:
         return None
     if fields.get("inferred") and not ("indicator_source" in fields or "data_source" in fields):
-        checker.problem("inferred is said of an indicator_source or data_source; this "
-                        "source has neither", where, "source.inferred")
+        checker.problem(say("load.inferred_of"), where, "source.inferred")
     return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
                   fields.get("data_source"), fields.get("inferred", False))
 
 
-def _nearest_hint(quote: str, text: str) -> str:
+def _nearest_hint(quote: str, text: str) -> Text:
     """Point at the longest prefix of a quote that the text does contain."""
     low, high = 0, len(quote)
     while low < high:
@@ -1322,9 +1378,8 @@ def _nearest_hint(quote: str, text: str) -> str:
         else:
             high = middle - 1
     if low == 0:
-        return "copy it from plan.txt exactly"
-    return (f"the text matches up to {quote[:low][-12:]!r}, then differs at "
-            f"{quote[low:low + 12]!r}; copy it from plan.txt exactly")
+        return say("load.copy_quote")
+    return say("load.quote_differs", before=quote[:low][-12:], after=quote[low:low + 12])
 
 
 def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
@@ -1340,8 +1395,8 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(rule_id, str):
             continue
         if rule_id in seen:
-            problems.append(Problem(file, f"duplicate rule id (first in {seen[rule_id]})",
-                                    f"rule {rule_id!r}", "id"))
+            problems.append(Problem(file, say("load.duplicate_rule", first=seen[rule_id]),
+                                    say("where.rule", rule=rule_id), "id"))
         else:
             seen[rule_id] = file
     for file, table in raw:
@@ -1350,12 +1405,12 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
             continue
         for other in related:
             if isinstance(other, str) and other not in seen and not unread:
-                problems.append(Problem(file, f"related rule {other!r} does not exist",
-                                        f"rule {table.get('id')!r}", "related",
-                                        did_you_mean(other, seen)))
+                problems.append(Problem(file, say("load.no_related", other=other),
+                                        say("where.rule", rule=table.get("id")), "related",
+                                        suggestion(other, seen)))
             elif other == table.get("id"):
-                problems.append(Problem(file, "a rule cannot be related to itself",
-                                        f"rule {other!r}", "related"))
+                problems.append(Problem(file, say("load.related_itself"),
+                                        say("where.rule", rule=other), "related"))
 
 
 def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],

@@ -18,6 +18,7 @@ import attrs
 
 from . import _escape
 from ._expr import iter_names
+from ._messages import Text, data, say
 from ._model import Lang, Measure, Rule
 from ._results import year_span
 from ._rulebook import Rulebook
@@ -75,26 +76,25 @@ def measure_uses(rulebook: Rulebook, rules: Sequence[Rule] | None = None,
 def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) -> str:
     """``qrules measures``: a block per measure (each line's control characters
     shown, not run: a rulebook's text is input like any other)."""
-    zh = lang == "zh"
     uses = measure_uses(rulebook, rules, every=rules is None)
-    lines = [f"{rulebook.describe(lang)}:{len(uses)} 个指标" if zh
-             else f"{rulebook.describe(lang)}: {len(uses)} measures", ""]
+    lines = [say("measures.heading", count=len(uses),
+                 rulebook=Text(rulebook.describe("zh"), rulebook.describe("en"))).get(lang), ""]
     for use in uses:
         measure = use.measure
         unit = measure.unit.label(lang) or measure.unit.id
-        lines.append(_escape.terminal(f"{measure.id}  {measure.name.zh} / {measure.name.en}"))
-        detail = [f"{'单位' if zh else 'unit'}: {unit}"]
+        # Both names, whatever the language: a sheet may write either.
+        lines.append(_escape.terminal(data(f"{measure.id}  {measure.name.zh} / "
+                                           f"{measure.name.en}")))
+        detail = [say("measures.unit", unit=unit)]
         if measure.formula is not None:
-            detail.append(f"{'公式' if zh else 'formula'}: {measure.formula}")
+            detail.append(say("measures.formula", formula=str(measure.formula)))
         if use.years:
-            detail.append(f"{'年份' if zh else 'years'}: {year_span(use.years)}")
-        lines.append("  " + _escape.terminal("   ".join(detail)))
-        needed_by = ", ".join(use.rules) if use.rules else ("无" if zh else "none")
-        lines.append(f"  {'所需规则' if zh else 'rules'}: {needed_by}")
+            detail.append(say("measures.years", years=year_span(use.years)))
+        lines.append("  " + _escape.terminal("   ".join(d.get(lang) for d in detail)))
+        needed_by = ", ".join(use.rules) if use.rules else say("cli.none")
+        lines.append(say("measures.rules", rules=needed_by).get(lang))
     lines.append("")
-    lines.append("数据中的指标可写编号、中文名或英文名;qrules template 生成待填表格。" if zh else
-                 "In figures, write a measure's id, its zh name or its en name; "
-                 "`qrules template` writes a sheet to fill in.")
+    lines.append(say("measures.footer").get(lang))
     return "\n".join(lines) + "\n"
 
 

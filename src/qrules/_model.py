@@ -13,6 +13,7 @@ import attrs
 
 from ._compile import Predicate, compile_predicate, expression_of, single_threshold
 from ._expr import Comparator, Expression, format_number
+from ._messages import Lang, Text, data, joined, say
 from ._once import once
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "Body",
     "DatedTarget",
     "Ignored",
+    "Lang",
     "Measure",
     "Period",
     "Rule",
@@ -39,23 +41,6 @@ __all__ = [
     "Text",
     "Unit",
 ]
-
-Lang = Literal["zh", "en"]
-
-
-@attrs.frozen
-class Text:
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
-
-    def __str__(self) -> str:
-        return self.en
-
 
 @attrs.frozen
 class Unit:
@@ -250,20 +235,20 @@ class Alternative:
 
     def describe(self, lang: Lang) -> str:
         """What the reading changes, then why: ``cumulative: read as ...``."""
-        changes = []
+        changes: list[Text | str] = []
         if self.aggregation is not None:
-            changes.append(self.aggregation.value)
+            changes.append(say(f"aggregation.{self.aggregation.value}"))
         if self.requirement is not None:
             changes.append(self.requirement.text)
         if self.strength is not None:
-            changes.append(self.strength)
+            changes.append(say(f"strength.{self.strength}"))
         if self.due is not None:
-            changes.append(("期限 " if lang == "zh" else "due ") + self.due.isoformat())
+            changes.append(say("model.due", due=self.due.isoformat()))
         if not changes:
             return self.reading.get(lang)
-        if lang == "zh":
-            return ";".join(changes) + ":" + self.reading.zh
-        return "; ".join(changes) + ": " + self.reading.en
+        listed = joined(tuple(c if isinstance(c, Text) else Text(data(c), data(c))
+                              for c in changes), say("model.semicolon"))
+        return say("model.reading", changes=listed, reading=self.reading).get(lang)
 
 
 @attrs.frozen

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._errors import Problem
 from ._expr import format_number
+from ._messages import Text, data, joined, say
 from ._model import Measure
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ if TYPE_CHECKING:
 __all__ = ["agrees", "doubtful", "implausible"]
 
 _Key = tuple[int, str | None]
-_Row: TypeAlias = "dict[str, tuple[Observation, str]]"
+_Row: TypeAlias = "dict[str, tuple[Observation, Text]]"
 
 
 def _rows(observations: Sequence[Observation], file: str,
-          places: Sequence[str] | None) -> dict[_Key, _Row]:
+          places: Sequence[Text] | None) -> dict[_Key, _Row]:
     """Each year and district's observations with the place of each value."""
     rows: dict[_Key, _Row] = {}
     for index, observation in enumerate(observations):
@@ -43,18 +44,31 @@ def _rows(observations: Sequence[Observation], file: str,
     return rows
 
 
-def _place(observation: Observation, file: str) -> str:
+def _place(observation: Observation, file: str) -> Text:
     origin = observation.origin.removeprefix(f"{file}: ")
-    return origin or f"{observation.measure} in {_when((observation.year, observation.district))}"
+    if origin:
+        return Text(data(origin), data(origin))  # an origin is written once, in English
+    return say("plausible.place", measure=observation.measure,
+               when=_when((observation.year, observation.district)))
 
 
-def _when(key: _Key) -> str:
+def _when(key: _Key) -> Text:
     year, district = key
-    return f"{year}" + (f", {district}" if district else "")
+    if district:
+        return say("plausible.when_district", year=year, district=district)
+    return say("plausible.when", year=year)
+
+
+def _bounds(measure: Measure) -> Text:
+    """The bounds as people write them: ``0 to 100``, ``at least 0``."""
+    if measure.upper is None:
+        return say("plausible.at_least", lower=format_number(measure.lower))
+    return say("plausible.between", lower=format_number(measure.lower),
+               upper=format_number(measure.upper))
 
 
 def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: str,
-                places: Sequence[str] | None = None) -> list[Problem]:
+                places: Sequence[Text] | None = None) -> list[Problem]:
     """Every figure outside what its measure's bounds and relations allow.
 
     ``places`` gives where each observation's value is (``row 5, column
@@ -72,28 +86,31 @@ def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: s
             if not measure.within(value):
                 flagged.add(name)
                 problems.append(Problem(
-                    file, f"{name} = {format_number(value)} in {_when(key)} is outside its "
-                          f"plausible values, {measure.bounds_text()}{_unit(measure)}",
-                    where=place, hint="correct the figure; a measure's bounds are in its "
-                                      "rulebook's measures.toml"))
+                    file, say("plausible.outside", name=name, value=format_number(value),
+                              when=_when(key), bounds=_bounds(measure), unit=_unit(measure)),
+                    where=place, hint=say("plausible.outside_hint")))
             for whole in measure.at_most:
                 found = row.get(whole)
                 if found is None or found[0].value is None or value <= found[0].value:
                     continue
                 flagged |= {name, whole}
                 problems.append(Problem(
-                    file, f"{name} = {format_number(value)} is more than {whole} = "
-                          f"{format_number(found[0].value)} ({found[1]}) in {_when(key)}: "
-                          f"{measure.name.en.lower()} cannot exceed "
-                          f"{measures[whole].name.en.lower()}",
-                    where=place, hint="correct one of the two figures"))
+                    file, say("plausible.more_than_whole", name=name, value=format_number(value),
+                              whole=whole, whole_value=format_number(found[0].value),
+                              place=found[1], when=_when(key),
+                              part_name=Text(measure.name.zh, measure.name.en.lower()),
+                              whole_name=Text(measures[whole].name.zh,
+                                              measures[whole].name.en.lower())),
+                    where=place, hint=say("plausible.correct_one")))
         problems += _computed(rulebook, key, row, file, flagged)
     return problems
 
 
-def _unit(measure: Measure) -> str:
+def _unit(measure: Measure) -> Text:
     label = measure.unit.en
-    return f" ({label})" if label and label != "%" else ""
+    if not label or label == "%":
+        return Text("", "")
+    return say("plausible.unit", zh=measure.unit.zh, en=label)
 
 
 def _computed(rulebook: Rulebook, key: _Key, row: _Row, file: str,
@@ -111,13 +128,13 @@ def _computed(rulebook: Rulebook, key: _Key, row: _Row, file: str,
         names = sorted(measure.formula.names) if measure.formula is not None else []
         if flagged & set(names):
             continue
-        counts = ", ".join(f"{n} = {format_number(row[n][0].value or Fraction(0))} "
-                           f"({row[n][1]})" for n in names)
+        counts = joined(tuple(say("plausible.count", name=n,
+                                  value=format_number(row[n][0].value or Fraction(0)),
+                                  place=row[n][1]) for n in names), say("list.comma"))
         problems.append(Problem(
-            file, f"{measure.id} computed from {counts} in {_when(key)} is "
-                  f"{format_number(value)}, outside its plausible values, "
-                  f"{measure.bounds_text()}", where=row[names[0]][1],
-            hint="correct the counts"))
+            file, say("plausible.computed_outside", measure=measure.id, counts=counts,
+                      when=_when(key), value=format_number(value), bounds=_bounds(measure)),
+            where=row[names[0]][1], hint=say("plausible.correct_counts")))
     return problems
 
 
@@ -141,7 +158,7 @@ def _from_counts(rulebook: Rulebook, measure: Measure, row: _Row) -> Fraction | 
 
 
 def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
-             places: Sequence[str] | None = None) -> list[Problem]:
+             places: Sequence[Text] | None = None) -> list[Problem]:
     """Reported values that differ from what their counts give, by more than the
     rounding of the value as written (``98.5`` stands for 98.45 to 98.55)."""
     measures = rulebook.measures
@@ -156,12 +173,12 @@ def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
             if computed is None or agrees(reported, computed):
                 continue
             inputs = sorted(measure.formula.names) if measure.formula is not None else []
-            counts = ", ".join(f"{n} ({row[n][1]})" for n in inputs)
+            counts = joined(tuple(say("plausible.input", name=n, place=row[n][1])
+                                  for n in inputs), say("list.comma"))
             problems.append(Problem(
-                file, f"{name} = {format_number(reported)} in {_when(key)} differs from "
-                      f"{format_number(computed)} computed from {counts}",
-                where=place, hint="correct the figure or the counts; without strict checking, "
-                                  "a verdict stands only where both readings give it"))
+                file, say("plausible.differs", name=name, value=format_number(reported),
+                          when=_when(key), computed=format_number(computed), counts=counts),
+                where=place, hint=say("plausible.differs_hint")))
     return problems
 
 

@@ -12,7 +12,7 @@ from typing import TypeAlias
 
 import attrs
 
-from ._model import Text
+from ._messages import Text, joined, say
 
 __all__ = [
     "CATEGORIES",
@@ -27,6 +27,7 @@ __all__ = [
     "SIZES",
     "PopulationValue",
     "RecordSpec",
+    "inspections",
     "inspections_text",
 ]
 
@@ -139,27 +140,32 @@ class RecordSpec:
             shown = [str(v).lower() if isinstance(v, bool) else v for v in values]
             parts.append(f"{column} = {shown[0]}" if len(shown) == 1
                          else f"{column} in ({', '.join(shown)})")
-        return ", ".join(parts) or "all units"
+        return ", ".join(parts) or "all units"  # rule-file syntax, in English
 
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""
         if self.flag is not None:
-            name = FLAGS[self.flag]
-            return f"纳入{name.zh}" if lang == "zh" else f"enrolled in {name.en}"
+            said = say("records.enrolled", flag=FLAGS[self.flag])
+            return said.get("zh" if lang == "zh" else "en")
         count = self.inspections or 0
-        if lang == "zh":
-            return f"每年{inspections_text(count, self.kinds, self.results, 'zh')}"
-        return f"{inspections_text(count, self.kinds, self.results, 'en')} a year"
+        return say("records.a_year", inspections=inspections(
+            count, self.kinds, self.results)).get("zh" if lang == "zh" else "en")
 
 
 def inspections_text(count: int, kinds: tuple[str, ...] | None,
                      results: tuple[str, ...] | None, lang: str, *, more: bool = False) -> str:
     """``2 more system inspections with result compliant`` / ``再接受 2 次体系检查(结果为符合)``."""
-    if lang == "zh":
-        kind = "或".join(KINDS[k].zh for k in kinds) if kinds else "检查"
-        result = f"(结果为{'或'.join(RESULTS[r].zh for r in results)})" if results else ""
-        return f"{'再接受 ' if more else ''}{count} 次{kind}{result}"
-    kind = " or ".join(KINDS[k].en for k in kinds) if kinds else "inspection"
-    plural = "s" if count != 1 else ""
-    result = f" with result {' or '.join(RESULTS[r].en for r in results)}" if results else ""
-    return f"{count}{' more' if more else ''} {kind}{plural}{result}"
+    return inspections(count, kinds, results, more=more).get("zh" if lang == "zh" else "en")
+
+
+def inspections(count: int, kinds: tuple[str, ...] | None, results: tuple[str, ...] | None,
+                 *, more: bool = False) -> Text:
+    kind = joined(tuple(KINDS[k] for k in kinds), say("records.or")) if kinds else None
+    said = say("records.inspections_more" if more else "records.inspections", count=count,
+               kind=kind if kind is not None else say(
+                   "records.inspection" if count == 1 else "records.inspections_word"),
+               s="s" if count != 1 and kind is not None else "")
+    if results:
+        said = say("records.with_result", inspections=said,
+                   results=joined(tuple(RESULTS[r] for r in results), say("records.or")))
+    return said

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import _escape
 from ._expr import format_number, format_short
+from ._messages import data, joined, say
 from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
 from ._recordspec import RecordSpec
 from ._results import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
@@ -141,9 +142,8 @@ def _records_dict(spec: RecordSpec) -> dict[str, Any]:
 
 
 def _records_text(spec: RecordSpec, lang: Lang) -> str:
-    if lang == "zh":
-        return f"{spec.describe_population()} 中每个单位{spec.describe_each('zh')}"
-    return f"each unit of {spec.describe_population()}: {spec.describe_each('en')}"
+    return say("report.records", population=data(spec.describe_population()),
+               each=Text(spec.describe_each("zh"), spec.describe_each("en"))).get(lang)
 
 
 def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> str:
@@ -223,11 +223,10 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
 
 def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
     """``qrules list``: one line a rule."""
-    headers = ("id", "标题" if lang == "zh" else "title", "要求" if lang == "zh" else
-               "requirement", "期限" if lang == "zh" else "due", "章节" if lang == "zh"
-               else "section")
-    rows = [(r.id, r.title.get(lang), f"{r.measure.id} {target_text(r)}",
-             due_text(r), r.source.section) for r in rules]
+    headers = (say("report.id").get(lang), *(say(f"report.{h}").get(lang)
+                       for h in ("title", "requirement", "due", "section")))
+    rows = [(data(r.id), r.title.get(lang), data(f"{r.measure.id} {target_text(r)}"),
+             _due(r).get(lang), data(r.source.section)) for r in rules]
     return _escape.terminal_lines(_table(headers, rows))
 
 
@@ -237,44 +236,54 @@ def target_text(rule: Rule) -> str:
     return str(target) if target is not None else rule.requirement.text
 
 
-def due_text(rule: Rule) -> str:
+def due_text(rule: Rule, lang: Lang = "en") -> str:
+    return _due(rule).get(lang)
+
+
+def _due(rule: Rule) -> Text:
     if rule.due is not None:
-        return rule.due.isoformat()
+        return Text(data(rule.due.isoformat()), data(rule.due.isoformat()))
     if rule.period is not None:
-        return f"every year {rule.period.start.year}–{rule.period.end.year}"
-    return "every year"
+        return say("report.every_year_of", start=rule.period.start.year,
+                   end=rule.period.end.year)
+    return say("report.every_year")
 
 
 def rule_details(rule: Rule, lang: Lang) -> str:
     """``qrules show``: everything about one rule, sources included."""
-    zh = lang == "zh"
     measure = rule.measure
-    inferred_zh, inferred_en = ("(推断)", " (inferred)") if rule.source.inferred else ("", "")
-    fields: list[tuple[str, str, str | None]] = [
-        ("指标", "measure", f"{measure.id} ({measure.name.get(lang)}, {measure.unit.id})"),
-        ("公式", "formula", None if measure.formula is None else str(measure.formula)),
-        ("要求", "requirement", rule.requirement.text),
-        ("时间口径", "aggregation", rule.aggregation.value),
-        ("期限", "due", due_text(rule)),
-        ("强度", "strength", rule.strength),
-        ("责任单位", "responsible", rule.responsible_text(lang) or None),
-        ("责任主体", "bodies", ", ".join(rule.bodies) or None),
-        ("章节", "section", rule.source.section),
-        ("原文", "quote", one_line(rule.source.quote)),
-        ("指标来源" + inferred_zh, "indicator source" + inferred_en,
-         rule.source.indicator_source),
-        ("数据来源" + inferred_zh, "data source" + inferred_en, rule.source.data_source),
-        ("解读", "interpretation",
-         None if rule.interpretation is None else rule.interpretation.get(lang)),
-        *(("另一读法", "alternative", alternative.describe(lang))
+    inferred = say("report.inferred") if rule.source.inferred else Text("", "")
+
+    def given(value: str | None) -> str | None:
+        return None if value is None else data(value)
+
+    fields: list[tuple[Text, str | None]] = [
+        (say("report.measure"), say("report.measure_is", measure=measure.id,
+                                    name=measure.name, unit=measure.unit.id).get(lang)),
+        (say("report.formula"), None if measure.formula is None else data(measure.formula)),
+        (say("report.requirement"), data(rule.requirement.text)),
+        (say("report.aggregation"), say(f"aggregation.{rule.aggregation.value}").get(lang)),
+        (say("report.due"), _due(rule).get(lang)),
+        (say("report.strength"), None if rule.strength is None
+         else say(f"strength.{rule.strength}").get(lang)),
+        (say("report.responsible"), rule.responsible_text(lang) or None),
+        (say("report.bodies"), given(", ".join(rule.bodies) or None)),
+        (say("report.section"), data(rule.source.section)),
+        (say("report.quote"), data(one_line(rule.source.quote))),
+        (say("report.indicator_source", inferred=inferred),
+         given(rule.source.indicator_source)),
+        (say("report.data_source", inferred=inferred), given(rule.source.data_source)),
+        (say("report.interpretation"),
+         None if rule.interpretation is None else data(rule.interpretation.get(lang))),
+        *((say("report.alternative"), alternative.describe(lang))
           for alternative in rule.alternatives),
-        ("适用范围", "scope", scope_text(rule, lang)),
-        ("记录", "records", None if rule.records is None else _records_text(rule.records, lang)),
-        ("相关", "related", ", ".join(rule.related) or None),
-        ("标签", "tags", ", ".join(rule.tags) or None),
+        (say("report.scope"), scope_text(rule, lang)),
+        (say("report.records_field"),
+         None if rule.records is None else _records_text(rule.records, lang)),
+        (say("report.related"), given(", ".join(rule.related) or None)),
+        (say("report.tags"), given(", ".join(rule.tags) or None)),
     ]
-    shown = [(label_zh if zh else label_en, value) for label_zh, label_en, value in fields
-             if value is not None]
+    shown = [(label.get(lang), value) for label, value in fields if value is not None]
     width = max(_width(label) for label, _ in shown)
     lines = [f"{rule.id}: {rule.title.get(lang)}"]
     lines += [f"  {label}{' ' * (width - _width(label))}  {value}" for label, value in shown]
@@ -283,15 +292,11 @@ def rule_details(rule: Rule, lang: Lang) -> str:
 
 def scope_text(rule: Rule, lang: Lang) -> str:
     """Where a rule applies: ``city``, ``each district``, and districts' own targets."""
-    zh = lang == "zh"
-    if rule.scope == "each-district":
-        text = "全市及每个区县" if zh else "the city and each district"
-    else:
-        text = "全市" if zh else "the city"
+    text = say("report.each_district" if rule.scope == "each-district" else "report.city")
     if rule.districts:
         own = ", ".join(f"{name} {requirement.text}" for name, requirement in rule.districts)
-        text += f";区县目标:{own}" if zh else f"; district targets: {own}"
-    return text
+        text = say("report.district_targets", scope=text, targets=own)
+    return text.get(lang)
 
 
 def one_line(text: str) -> str:
@@ -424,8 +429,7 @@ def _action(result: Result, lang: Lang) -> str:
     parts = [c.describe(lang) for c in result.changes] or (
         [result.reason.get(lang)] if result.verdict is Verdict.UNKNOWN else [])
     if result.disagreement is not None:
-        parts.append(("不一致:" if lang == "zh" else "disagreement: ")
-                     + result.disagreement.get(lang))
+        parts.append(say("report.disagreement", disagreement=result.disagreement).get(lang))
     return "; ".join(parts)
 
 
@@ -450,8 +454,7 @@ def _cells(result: Result, lang: Lang, mixed: bool = False) -> tuple[str, ...]:
 def derived_label(result: Result, lang: Lang) -> str:
     """``(Σ 3 districts)``: the observed value was derived from district rows."""
     count = max(len(d.districts) for d in result.derived)
-    return f"(Σ {count} 个区县)" if lang == "zh" else \
-        f"(Σ {count} district{'s' if count != 1 else ''})"
+    return say("report.derived", count=count, s="s" if count != 1 else "").get(lang)
 
 
 def _has_figures(evaluation: Evaluation) -> bool:
@@ -464,42 +467,25 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     rb = evaluation.rulebook
     figures = _has_figures(evaluation)
     # A wide sheet's figures are its cells.
-    unit_zh, unit_en = ("个单元格", "cells") if evaluation.cells else ("行", "rows")
-    if lang == "zh":
-        data = ",".join([*([f"数据 {evaluation.dataset}"] if figures else []),
-                         *(f"{_KINDS[t.kind][0]} {t.name}" for t in evaluation.records)])
-        return [
-            f"{rb.describe('zh')}"
-            f"{'' if rb.as_of is None else f',适用 {rb.as_of} 的规则'},{data}",
-            f"达标 {counts[Verdict.MET]},未达标 {counts[Verdict.NOT_MET]},"
-            f"无法判定 {counts[Verdict.UNKNOWN]}",
-            *([f"读取 {evaluation.rows_read} {unit_zh} = 使用 {evaluation.rows_used} {unit_zh}"
-               f" + 未使用 {len(evaluation.unused)} {unit_zh}",
-               *(f"  {note.zh}" for note in evaluation.dataset_notes),
-               *_unused_lines(evaluation, "  未使用:{origin}({measure},{year})",
-                              "  …… 另有 {more} 行(--format json 列出全部)")]
-              if figures else []),
-            *_records_lines(evaluation, lang),
-            *(f"注意:{note.zh}" for note in evaluation.notes),
-        ]
-    data = ", ".join([*([f"dataset {evaluation.dataset}"] if figures else []),
-                      *(f"{_KINDS[t.kind][1]} {t.name}" for t in evaluation.records)])
+    unit = say("report.cells" if evaluation.cells else "report.rows")
+    inputs = joined((*([say("report.dataset", name=evaluation.dataset)] if figures else []),
+                     *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records)),
+                    say("list.comma"))
+    rulebook = Text(rb.describe("zh"), rb.describe())
     return [
-        f"{rb.describe()}{'' if rb.as_of is None else f' as of {rb.as_of}'}, {data}",
-        f"{counts[Verdict.MET]} met, {counts[Verdict.NOT_MET]} not met, "
-        f"{counts[Verdict.UNKNOWN]} unknown",
-        *([f"{unit_en} read {evaluation.rows_read} = used {evaluation.rows_used}"
-           f" + unused {len(evaluation.unused)}",
-           *(f"  {note.en}" for note in evaluation.dataset_notes),
-           *_unused_lines(evaluation, "  unused: {origin} ({measure}, {year})",
-                          "  ... and {more} more (--format json lists them all)")]
+        say("report.judged" if rb.as_of is None else "report.judged_as_of", rulebook=rulebook,
+            as_of=str(rb.as_of), inputs=inputs).get(lang),
+        say("report.counts", met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
+            unknown=counts[Verdict.UNKNOWN]).get(lang),
+        *([say("report.rows_read", unit=unit, read=evaluation.rows_read,
+               used=evaluation.rows_used, unused=len(evaluation.unused)).get(lang),
+           *(f"  {note.get(lang)}" for note in evaluation.dataset_notes),
+           *_unused_lines(evaluation, lang)]
           if figures else []),
         *_records_lines(evaluation, lang),
-        *(f"note: {note.en}" for note in evaluation.notes),
+        *(say("report.note", note=note).get(lang) for note in evaluation.notes),
     ]
 
-
-_KINDS = {"register": ("登记册", "register"), "log": ("检查记录", "log")}
 _SHOWN = 5
 
 
@@ -507,19 +493,14 @@ def _records_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     """For each records table: its rows reconciled, the first rejected rows, notes."""
     lines = []
     for table in evaluation.records:
-        kind = _KINDS[table.kind][0 if lang == "zh" else 1]
-        if lang == "zh":
-            lines.append(f"{kind} {table.name}:读取 {table.rows_read} 行 = 使用 "
-                         f"{table.rows_used} 行 + 拒收 {table.rows_rejected} 行")
-        else:
-            lines.append(f"{kind} {table.name}: rows read {table.rows_read} = used "
-                         f"{table.rows_used} + rejected {table.rows_rejected}")
-        word = "拒收" if lang == "zh" else "rejected"
-        lines += [f"  {word}: {p}" for p in table.problems[:_SHOWN]]
+        lines.append(say("report.table_rows", table=say(f"report.{table.kind}", name=table.name),
+                         read=table.rows_read, used=table.rows_used,
+                         rejected=table.rows_rejected).get(lang))
+        lines += [say("report.rejected", problem=Text(p.render("zh"), p.render("en"))).get(lang)
+                  for p in table.problems[:_SHOWN]]
         if len(table.problems) > _SHOWN:
             more = len(table.problems) - _SHOWN
-            lines.append(f"  …… 另有 {more} 个问题(--format json 列出全部)" if lang == "zh"
-                         else f"  ... and {more} more problems (--format json lists them all)")
+            lines.append(say("report.more_problems", more=more).get(lang))
         lines += [f"  {note.get(lang)}" for note in table.notes]
     return lines
 
@@ -533,41 +514,37 @@ def _failing_lines(evaluation: Evaluation, lang: Lang, limit: int | None = _SHOW
         if not units:
             continue
         place = f" {result.district}" if result.district else ""
-        of = f"{result.population} 个单位中 " if result.population is not None else ""
-        head = (f"{result.rule.id}({result.year}{place}):{of}{len(units)} 个未达到要求"
-                if lang == "zh" else
-                f"{result.rule.id} ({result.year}{place}): {len(units)} of "
-                f"{result.population} units do not meet it")
-        lines.append(head)
+        lines.append(say("report.failing" if result.population is not None
+                         else "report.failing_of_none", rule=result.rule.id, year=result.year,
+                         place=place, count=len(units), population=result.population
+                         ).get(lang))
         shown = units if limit is None else units[:limit]
-        cells = [(f"  {u.unit}", u.name, u.district or "", u.needs.get(lang)) for u in shown]
+        cells = [(data(f"  {u.unit}"), data(u.name), data(u.district or ""), u.needs.get(lang))
+                 for u in shown]
         lines += _table(("", "", "", ""), cells).splitlines()[2:]
         if len(units) > len(shown):
             more = len(units) - len(shown)
-            lines.append(f"  …… 另有 {more} 个(--format json 列出全部)" if lang == "zh"
-                         else f"  ... and {more} more (--format json lists them all)")
+            lines.append(say("report.more_units", more=more).get(lang))
     return lines
 
 
 _UNUSED_SHOWN = 5
 
 
-def _unused_lines(evaluation: Evaluation, line: str, more: str) -> list[str]:
+def _unused_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     """Rows no rule judged: the first few, and how many more there are."""
     unused = evaluation.unused
-    lines = [line.format(origin=o.origin, measure=o.measure, year=o.year)
+    lines = [say("report.unused", origin=o.origin, measure=o.measure, year=o.year).get(lang)
              for o in unused[:_UNUSED_SHOWN]]
     if len(unused) > _UNUSED_SHOWN:
-        lines.append(more.format(more=len(unused) - _UNUSED_SHOWN))
+        lines.append(say("report.more_rows", more=len(unused) - _UNUSED_SHOWN).get(lang))
     return lines
 
 
 def _headers(lang: Lang, mixed: bool = False) -> tuple[str, ...]:
-    if lang == "zh":
-        return ("规则", "年份", *(("来源",) if mixed else ()), "结论", "观测值", "目标", "差距",
-                "所需变化 / 原因")
-    return ("rule", "year", *(("from",) if mixed else ()), "verdict", "observed", "target",
-            "gap", "needed / reason")
+    return tuple(say(f"report.h_{h}").get(lang) for h in (
+        "rule", "year", *(("from",) if mixed else ()), "verdict", "observed", "target", "gap",
+        "needed"))
 
 
 #: The width ``qrules check``'s table fits in: a terminal of 100 columns.
@@ -607,16 +584,15 @@ def by_responsible(evaluation: Evaluation) -> list[tuple[Body | None, tuple[Resu
 
 def _body_label(body: Body | None, lang: Lang) -> tuple[str, str]:
     if body is None:
-        return ("—", "(未指定责任单位)" if lang == "zh" else "(no responsible body named)")
+        return ("—", say("report.no_body").get(lang))
     return (body.id, body.name.get(lang))
 
 
 def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     """``qrules check --by-responsible``: how each responsible body stands, one
     line a body, with the rules it shares that are not met or unknown."""
-    zh = lang == "zh"
-    headers = (("责任主体", "名称", "结论", "达标", "未达标", "无法判定") if zh
-               else ("body", "name", "verdict", "met", "not met", "unknown"))
+    headers = tuple(say(f"report.h_{h}").get(lang) for h in (
+        "body", "name", "verdict", "met", "not_met", "unknown"))
     rows, pending = [], []
     for body, results in by_responsible(evaluation):
         counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
@@ -626,11 +602,10 @@ def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
                      str(counts[Verdict.UNKNOWN])))
         not_met = list(dict.fromkeys(r.rule.id for r in results if r.verdict is not Verdict.MET))
         if not_met:
-            pending.append(f"  {label[0]}{':' if zh else ': '}{', '.join(not_met)}")
-    heading = ("未达标或无法判定的规则:" if zh else "Rules not met or unknown:")
-    note = ("一条规则计入其每个责任主体;“各区市政府(管委)”是所有区市政府的集体。" if zh else
-            "A rule counts for each of its bodies; 各区市政府(管委) is every district "
-            "government together.")
+            pending.append(say("report.pending", body=label[0], rules=", ".join(not_met)
+                               ).get(lang))
+    heading = say("report.pending_heading").get(lang)
+    note = say("report.bodies_note", everyone="各区市政府(管委)").get(lang)
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
         _table(headers, rows) + "\n" + "\n".join([heading, *pending]) + "\n\n" + note
@@ -699,16 +674,16 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
         ET.SubElement(ET.SubElement(case, "properties"), "property",
                       {"name": "source", "value": result.source})
         disagreement = [] if result.disagreement is None else [
-            ("不一致:" if lang == "zh" else "disagreement: ") + result.disagreement.get(lang)]
+            say("report.disagreement", disagreement=result.disagreement).get(lang)]
         detail = "\n".join([
             result.reason.get(lang),
             *disagreement,
             *(c.describe(lang) for c in result.changes),
-            *(f"{u.unit} {u.name}: {u.needs.get(lang)}"
+            *(say("report.unit_needs", unit=u.unit, name=u.name, needs=u.needs).get(lang)
               for u in result.failing_units[:_JUNIT_UNITS]),
-            *([f"... and {len(result.failing_units) - _JUNIT_UNITS} more units"]
-              if len(result.failing_units) > _JUNIT_UNITS else []),
-            f"quote: {result.rule.source.quote}",
+            *([say("report.more_junit_units", more=len(result.failing_units) - _JUNIT_UNITS
+                   ).get(lang)] if len(result.failing_units) > _JUNIT_UNITS else []),
+            say("report.quote_is", quote=result.rule.source.quote).get(lang),
         ])
         if result.verdict is Verdict.NOT_MET:
             failure = ET.SubElement(case, "failure", {"message": xml(result.reason.get(lang))})

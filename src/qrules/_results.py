@@ -15,7 +15,8 @@ import attrs
 
 from ._errors import Problem
 from ._expr import format_number, format_short
-from ._model import Lang, Rule, Target, Text
+from ._messages import Lang, Text, say
+from ._model import Rule, Target
 from ._plausible import agrees
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ __all__ = [
 #: the plan states it).
 SourceKind: TypeAlias = Literal["figures", "records"]
 SOURCES: Mapping[SourceKind, Text] = {
-    "figures": Text("报告数据", "reported figures"),
-    "records": Text("记录", "records"),
+    "figures": say("source.figures"),
+    "records": say("source.records"),
 }
 
 
@@ -54,14 +55,11 @@ class Verdict(enum.Enum):
     UNKNOWN = "unknown"
 
     def label(self, lang: Lang = "en") -> str:
-        return _VERDICT_LABELS[self].get(lang)
+        return self.said().get(lang)
 
-
-_VERDICT_LABELS = {
-    Verdict.MET: Text("达标", "met"),
-    Verdict.NOT_MET: Text("未达标", "not met"),
-    Verdict.UNKNOWN: Text("无法判定", "unknown"),
-}
+    def said(self) -> Text:
+        """The verdict in words, in both languages."""
+        return say(f"verdict.{self.value}")
 
 
 @attrs.frozen
@@ -88,7 +86,6 @@ class Change:
         more = "more than " if self.strict else ""
         return (f"{more}{delta} more {self.name.en.lower()} "
                 f"({format_number(self.observed)} → {format_number(self.needed)})")
-
 
 
 def combined(verdicts: Iterable[Verdict]) -> Verdict:
@@ -293,8 +290,6 @@ def _gave(result: Result) -> Text:
     shown = "" if result.observed is None else format_short(result.observed)
     if result.population is not None and result.meeting is not None:
         shown += f" ({result.meeting}/{result.population})"
-    source = SOURCES[result.source]
-    zh = f"{source.zh}得出:{result.verdict.label('zh')}" + (f" {shown}" if shown else "")
-    en = (f"the {source.en} give: {result.verdict.label('en')}"
-          + (f", {shown.strip()}" if shown else ""))
-    return Text(zh, en)
+    return say("evaluate.gave" if shown else "evaluate.gave_verdict",
+               source=SOURCES[result.source], verdict=result.verdict.said(),
+               shown=shown.strip())

@@ -15,10 +15,11 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from ._cache import Compiled
-from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, did_you_mean
+from ._errors import OutOfPeriodError, UnknownBodyError, UnknownRuleError, suggestion
 from ._figures import Dataset, MappingInput, read_dataset
 from ._judge import judge_figures
-from ._model import Body, Ignored, Lang, Measure, Period, Rule, Text
+from ._messages import Lang, Text, say
+from ._model import Body, Ignored, Measure, Period, Rule
 from ._results import Evaluation
 
 __all__ = ["DataInput", "Rulebook"]
@@ -76,9 +77,8 @@ class Rulebook:
     def describe(self, lang: Lang = "en") -> str:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
-        if lang == "zh":
-            return f"规则集 {self.named(lang)}(指纹 {self.fingerprint[:12]})"
-        return f"rulebook {self.named(lang)} (fingerprint {self.fingerprint[:12]})"
+        return say("model.rulebook", named=Text(self.named("zh"), self.named("en")),
+                   fingerprint=self.fingerprint[:12]).get(lang)
 
     def label(self, lang: Lang = "en") -> str:
         """Deprecated name of `describe` (a ``label`` translates: `Verdict.label`)."""
@@ -91,8 +91,9 @@ class Rulebook:
         that folder is not the shipped rulebook of that id:
         ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
         if self.origin is None:
-            return f"{self.id} {self.version}"
-        return f"{self.id} {self.version} {'来自' if lang == 'zh' else 'from'} {self.origin}"
+            return say("model.named", id=self.id, version=self.version).get(lang)
+        return say("model.named_from", id=self.id, version=self.version,
+                   origin=self.origin).get(lang)
 
     @property
     def in_force_period(self) -> Period:
@@ -104,11 +105,11 @@ class Rulebook:
         period is an error, never a silent default."""
         period = self.in_force_period
         if date not in period:
-            raise OutOfPeriodError(
-                f"rulebook {self.id!r} {self.version} is in force from {period.start} to "
-                f"{period.end}; {date} is outside it"
-                + (f" (it supersedes {self.supersedes})" if self.supersedes else "")
-            )
+            raise OutOfPeriodError(say(
+                "model.out_of_period", rulebook=self.id, version=self.version,
+                start=str(period.start), end=str(period.end), date=str(date),
+                supersedes=say("model.supersedes", supersedes=self.supersedes)
+                if self.supersedes else ""))
         # Each rule keeps only the value in force: every year is then judged by it.
         rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
                       for r in (rule.at(date) for rule in self.rules) if r is not None)
@@ -127,9 +128,9 @@ class Rulebook:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        close = did_you_mean(rule_id, (rule.id for rule in self.rules))
-        hint = f"; {close}" if close else ""
-        raise UnknownRuleError(f"no rule {rule_id!r} in rulebook {self.id!r}{hint}")
+        close = suggestion(rule_id, [rule.id for rule in self.rules])
+        raise UnknownRuleError(say("model.no_rule", rule=rule_id, rulebook=self.id,
+                                   close=say("cli.close", close=close) if close else ""))
 
     def body(self, name: str) -> Body:
         """A responsible body by its id or any spelling the plan uses for it;
@@ -140,12 +141,12 @@ class Rulebook:
             if name in body.spellings or name == body.name.zh:
                 return body
         names = [*self.bodies, *(s for b in self.bodies.values() for s in b.spellings)]
-        close = did_you_mean(name, names)
+        close = suggestion(name, names)
         if not self.bodies:
-            hint = f"; rulebook {self.id!r} declares no responsible bodies (bodies.toml)"
+            hint = say("model.no_bodies", rulebook=self.id)
         else:
-            hint = f"; {close}" if close else "; see the ids and spellings in bodies.toml"
-        raise UnknownBodyError(f"no responsible body {name!r} in rulebook {self.id!r}{hint}")
+            hint = say("cli.close", close=close) if close else say("model.see_bodies")
+        raise UnknownBodyError(say("model.no_body", body=name, rulebook=self.id, hint=hint))
 
     def get(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -28,9 +28,9 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from ._boundary import first_line, guarded, outside
-from ._errors import DataError, Problem, did_you_mean
+from ._errors import DataError, Problem, suggestion
 from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO
-from ._model import Text
+from ._messages import Text, joined, say
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
@@ -61,8 +61,8 @@ MISSING_MARKERS = frozenset(
 )
 
 
-def suggest(word: str, options: Sequence[str]) -> str:
-    return did_you_mean(word, options) or f"known: {', '.join(options)}"
+def suggest(word: str, options: Sequence[str]) -> Text:
+    return suggestion(word, options) or say("tabular.known", options=", ".join(options))
 
 
 
@@ -128,9 +128,9 @@ IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*){0,2}\Z")
 _FILE_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
                ".parquet": "arrow", ".pq": "arrow", ".arrow": "arrow", ".feather": "arrow",
                ".ipc": "arrow", ".json": "json"}
-_KIND_NAMES = {"csv": "a CSV file", "xlsx": "an .xlsx file", "arrow": "a Parquet or Arrow file",
-               "json": "a JSON file", "database": "a database table",
-               "frame": "a DataFrame or Arrow table", "rows": "a list of rows"}
+_KIND_NAMES = {"csv": "tabular.csv", "xlsx": "tabular.xlsx", "arrow": "tabular.arrow",
+               "json": "tabular.json", "database": "tabular.database",
+               "frame": "tabular.frame", "rows": "tabular.rows"}
 #: Which kinds of source each reading option applies to (an option given for
 #: another kind is an error, never silently ignored).
 _OPTIONS = {"sheet": ("xlsx",), "header_row": ("csv", "xlsx"), "encoding": ("csv",),
@@ -162,10 +162,11 @@ def check_options(source: TableSource, name: str, **options: object) -> None:
         if value is None or kind in _OPTIONS[option] or kind == "unknown":
             continue
         flag = option.replace("_", "-")
-        applies = " or ".join(_KIND_NAMES[k] for k in _OPTIONS[option])
+        applies = joined(tuple(say(_KIND_NAMES[k]) for k in _OPTIONS[option]), say("list.or"))
         problems.append(Problem(
-            name, f"--{flag} ({option}=) applies to {applies}; this is {_KIND_NAMES[kind]}",
-            hint=f"drop --{flag}"))
+            name, say("tabular.option", flag=f"--{flag}", option=option, applies=applies,
+                      kind=say(_KIND_NAMES[kind])),
+            hint=say("figures.drop_option", option=f"--{flag}")))
     if problems:
         raise DataError(name, problems)
 
@@ -197,9 +198,8 @@ def _open_source(source: TableSource, *, columns: Sequence[str], default_table: 
     if isinstance(source, str) and URL.match(source):
         return from_url(source, table or default_table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
-        raise DataError(source, [Problem(
-            source, "only duckdb:/// and sqlite:/// URLs are read",
-            hint="for another database, pass a DB-API connection and table=")])
+        raise DataError(source, [Problem(source, say("tabular.urls"),
+                                         hint=say("tabular.urls_hint"))])
     if isinstance(source, str | Path):
         return from_file(Path(source), sheet=sheet, encoding=encoding)
     if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
@@ -241,8 +241,10 @@ def needs(module: str) -> Any:
         package = module.split(".", maxsplit=1)[0]
         extra = {"openpyxl": "records", "pyarrow": "records", "duckdb": "sql", "sqlglot": "sql",
                  "psycopg": "postgres", "pyspark": "spark"}.get(package)
-        hint = f"pip install 'qrules-plan[{extra}]'" if extra else f"pip install {package}"
-        raise DataError(module, [Problem(module, f"reading this needs {package}", hint=hint)]
+        hint = say("tabular.install", command=f"pip install 'qrules-plan[{extra}]'" if extra
+                   else f"pip install {package}")
+        raise DataError(module, [Problem(module, say("tabular.needs", package=package),
+                                         hint=hint)]
                         ) from None
 
 
@@ -250,7 +252,7 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
     name = path.name
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise DataError(str(path), [Problem(name, "no such file")])
+        raise DataError(str(path), [Problem(name, say("tabular.no_such_file"))])
     if suffix in (".csv", ".tsv", ".txt"):
         return from_csv(path, encoding)
     if suffix in (".xlsx", ".xlsm"):
@@ -264,8 +266,9 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
         feather = needs("pyarrow.feather")
         table = feather.read_table(path)
         return RawTable(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
-    raise DataError(str(path), [Problem(name, f"unknown file type {suffix or '(none)'!r}",
-                                        hint="use .csv, .xlsx, .parquet or .arrow")])
+    raise DataError(str(path), [Problem(name, say("tabular.file_type", suffix=suffix)
+                                        if suffix else say("tabular.no_file_type"),
+                                        hint=say("tabular.file_types"))])
 
 
 def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -275,10 +278,12 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
             codec = codecs.lookup(encoding).name
             return raw.decode(codec), codec
         except LookupError:
-            raise DataError(name, [Problem(name, f"unknown encoding {encoding!r}")]) from None
+            raise DataError(name, [Problem(name, say("tabular.encoding", encoding=encoding))]
+                            ) from None
         except UnicodeDecodeError as error:
             raise DataError(name, [Problem(
-                name, f"not {encoding} at byte {error.start}")]) from None
+                name, say("tabular.not_encoding", encoding=encoding, byte=error.start))]
+                            ) from None
     if raw.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -292,10 +297,11 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
         except UnicodeDecodeError as error:
             first_error = first_error or error
     assert first_error is not None
-    tried = " nor ".join(c.upper().removesuffix("-SIG") for c in candidates)
-    raise DataError(name, [Problem(
-        name, f"{'neither ' if len(candidates) > 1 else 'not '}{tried} (byte "
-              f"{first_error.start})", hint="give the encoding with --encoding (encoding=)")])
+    tried = [c.upper().removesuffix("-SIG") for c in candidates]
+    said = (say("tabular.not_encoding", encoding=tried[0], byte=first_error.start)
+            if len(tried) == 1 else
+            say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start))
+    raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
 
 
 def from_csv(path: Path, encoding: str | None) -> RawTable:
@@ -310,7 +316,7 @@ def from_csv(path: Path, encoding: str | None) -> RawTable:
     lines = _csv_lines(reader, name)
     header = next(lines, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
-        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+        say("tabular.read_as", codec=codec.upper()),)
     return RawTable(name, header, numbered(lines, first=2), notes, strict_width=True)
 
 
@@ -320,8 +326,9 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise DataError(name, [Problem(name, f"not a readable CSV file: {error}",
-                                       where=f"line {reader.line_num}")]) from None
+        raise DataError(name, [Problem(name, say("read.not_csv", error=str(error)),
+                                       where=say("where.line", line=reader.line_num))]
+                        ) from None
 
 
 def _xlsx_parts(path: Path) -> None:
@@ -334,11 +341,10 @@ def _xlsx_parts(path: Path) -> None:
             if part.file_size > MAX_XLSX_PART_BYTES or (
                     part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
                 raise DataError(str(path), [Problem(
-                    path.name, f"part {part.filename!r} would expand to "
-                               f"{part.file_size:,} bytes ({ratio:,.0f} times its size in "
-                               "the file): beyond what qrules reads",
-                    hint=f"at most {MAX_XLSX_PART_BYTES // 2**20} MiB and "
-                         f"{MAX_XLSX_RATIO} times; save the sheet as .csv or .parquet")])
+                    path.name, say("tabular.bomb", part=part.filename, size=part.file_size,
+                                   ratio=ratio),
+                    hint=say("tabular.bomb_hint", mib=MAX_XLSX_PART_BYTES // 2**20,
+                             ratio=MAX_XLSX_RATIO))])
 
 
 @attrs.frozen
@@ -386,11 +392,11 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
             if _has_formulas(path) else None
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise DataError(str(path), [Problem(path.name, f"not a readable .xlsx file: {error}")]
+        raise DataError(str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
                         ) from None
     if sheet is not None and sheet not in book.sheetnames:
         book.close()
-        raise DataError(str(path), [Problem(path.name, f"no sheet {sheet!r}",
+        raise DataError(str(path), [Problem(path.name, say("tabular.no_sheet", sheet=sheet),
                                             hint=suggest(sheet, book.sheetnames))])
     title = sheet if sheet is not None else book.sheetnames[0]
     rows: Iterator[Sequence[object]] = (
@@ -469,9 +475,8 @@ def database_file(url: str, scheme: str, path: str) -> str:
     path names; a `DataError` when there is none."""
     path = path[1:] if path.startswith("/") else path
     if not path or not Path(path).is_file():
-        raise DataError(url, [Problem(url, f"no database file {path!r}",
-                                      hint=f"write {scheme}:///relative/path.db or "
-                                           f"{scheme}:////absolute/path.db")])
+        raise DataError(url, [Problem(url, say("tabular.no_database", path=path),
+                                      hint=say("tabular.database_path", scheme=scheme))])
     return path
 
 
@@ -495,7 +500,7 @@ def from_connection(connection: Any, table: str, name: str | None, *,
                      close: bool = False) -> RawTable:
     name = name or f"<database>:{table}"
     if not IDENTIFIER.match(table):
-        raise DataError(name, [Problem(name, f"{table!r} is not a table name")])
+        raise DataError(name, [Problem(name, say("tabular.not_a_table", table=table))])
     quoted = ".".join(f'"{part}"' for part in table.split("."))
     cursor = connection.cursor()
     try:
@@ -503,7 +508,8 @@ def from_connection(connection: Any, table: str, name: str | None, *,
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(name, [Problem(name, f"cannot read table {table!r}: {first_line(error)}")]
+        raise DataError(name, [Problem(name, say("tabular.cannot_read_table", table=table,
+                                                 error=first_line(error)))]
                         ) from None
     header = [str(d[0]) for d in cursor.description]
 

@@ -36,6 +36,7 @@ from ._compile import compare
 from ._expr import format_number, format_short
 from ._figures import Dataset
 from ._judge import observe_year
+from ._messages import say
 from ._model import Aggregation, Lang, Rule, Text
 from ._results import Verdict, year_span
 from ._rulebook import Rulebook
@@ -72,19 +73,10 @@ class Trend:
     def label(self, lang: Lang = "en") -> str:
         """*on track*, *off track*, *reached*, *not reached*, or *no trend*."""
         if self.verdict is Verdict.UNKNOWN:
-            return _LABELS["unknown"].get(lang)
+            return say("trend.unknown").get(lang)
         key = ("on" if self.verdict is Verdict.MET else "off") + (
             "_projected" if self.projected else "_observed")
-        return _LABELS[key].get(lang)
-
-
-_LABELS = {
-    "on_projected": Text("有望达标", "on track"),
-    "off_projected": Text("难以达标", "off track"),
-    "on_observed": Text("已达标", "reached"),
-    "off_observed": Text("未达到", "not reached"),
-    "unknown": Text("无趋势", "no trend"),
-}
+        return say(f"trend.{key}").get(lang)
 
 
 def pace(path: Series) -> Fraction | None:
@@ -132,19 +124,17 @@ def trend(rulebook: Rulebook, rule: Rule, path: Series, district: str | None = N
 
     target = rule.target
     if target is None:
-        return unknown(Text("要求不是单一阈值,无法测算趋势",
-                            "the requirement is not a single threshold: no outlook"))
+        return unknown(say("trend.not_a_threshold"))
     if not path:
-        return unknown(Text("没有任何年份的数据", "no value in any year"))
+        return unknown(say("trend.no_value"))
     if len(path) < 2 and path[-1][0] < years[-1]:
-        return unknown(Text(f"只有 {path[0][0]} 年的数据,不足两年,无法测算速度",
-                            f"only {path[0][0]} has a value: a pace needs two years"))
+        return unknown(say("trend.one_year", year=path[0][0]))
     values: list[Fraction] = []
     projected = False
     for each in years:
         value, guessed = project(path, each)
         if value is None:
-            return unknown(Text(f"缺少 {each} 年的数据", f"no value for {each}"))
+            return unknown(say("trend.missing_year", year=each))
         values.append(value)
         projected |= guessed
     outlook = sum(values, Fraction(0))
@@ -165,19 +155,15 @@ def _words(result: Trend, years: range) -> Text:
     target = f"{rule.target.sign} {format_number(rule.target.value)}"
     value = format_short(result.outlook)
     span = year_span(years)
-    what_zh, what_en = {
-        Aggregation.NEW: (f"{span} 年合计", f"the {span} total"),
-        Aggregation.ANNUAL_AVERAGE: (f"{span} 年平均", f"the {span} average"),
-    }.get(rule.aggregation, (f"{span} 年", span))
+    what = say({Aggregation.NEW: "trend.total", Aggregation.ANNUAL_AVERAGE: "trend.average"}
+               .get(rule.aggregation, "trend.span"), span=span)
     if not result.projected:
-        return Text(f"{what_zh}实际为 {value}(目标 {target})",
-                    f"{what_en} is {value} (target {target})")
+        return say("trend.actual", what=what, value=value, target=target)
     assert result.pace is not None
     (y0, _), (y1, _) = result.path[-2], result.path[-1]
     step = ("+" if result.pace >= 0 else "") + format_short(result.pace)
-    return Text(f"按 {y0}→{y1} 年的速度(每年 {step}),{what_zh}将为 {value}(目标 {target})",
-                f"at the {y0}→{y1} pace ({step} a year), {what_en} would be {value} "
-                f"(target {target})")
+    return say("trend.projected", first=y0, last=y1, step=step, what=what, value=value,
+               target=target)
 
 
 def measure_paths(rulebook: Rulebook, dataset: Dataset,
@@ -238,14 +224,10 @@ def trends_markdown(found: Iterable[Trend], lang: Lang = "en") -> str:
     shown = [t for t in found if len(t.path) >= 2]
     if not shown:
         return ""
-    zh = lang == "zh"
     lines = [
-        "## 趋势" if zh else "## Trends", "",
-        ("按最近两年的速度(详见 docs/reports.md)测算到期年份的数值。" if zh else
-         "Each measure's path, and its value in the rule's year at the pace of its last "
-         "two years (see docs/reports.md)."), "",
-        "| 规则 | 区县 | 各年 | 展望 | 结论 |" if zh else
-        "| rule | district | path | outlook | status |",
+        say("trend.heading").get(lang), "",
+        say("trend.explained").get(lang), "",
+        say("trend.columns").get(lang),
         "|---|---|---|---|---|",
     ]
     for each in shown:

@@ -12,48 +12,27 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
+import re
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import attrs
 
 from . import _report
 from ._boundary import OutputError, first_line, translated, writing
-from ._coverage import (
-    coverage_html,
-    coverage_json,
-    coverage_markdown,
-    coverage_table,
-    parse_threshold,
-    read_coverage,
-)
-from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
-from ._diff import (
-    changelog_section,
-    diff_dict,
-    diff_markdown,
-    diff_rulebooks,
-    diff_text,
-    required_version,
-    version_follows,
-)
-from ._errors import DataError, Problem, QRulesError, did_you_mean
+from ._errors import DataError, Problem, QRulesError, suggestion
 from ._expr import format_short
 from ._figures import Dataset, read_dataset
-from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
-from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
-from ._measures import measures_text, template_rows, write_template
+from ._messages import data, say
 from ._model import Lang, Rule, Text
-from ._quotes import reads_beyond_quote
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
 from ._tabular import source_kind
@@ -64,7 +43,48 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
-def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its errors said in ``lang`` (argparse words them
+    before ``--lang`` is parsed: `main` looks for it in the arguments first)."""
+
+    lang: Lang = "en"
+
+    def format_usage(self) -> str:
+        usage = super().format_usage()
+        return say("argparse.usage", usage=usage.removeprefix("usage: ")).get(self.lang)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        said = Text(message, message)
+        for pattern, id_ in _ARGPARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                said = say(id_, **found.groupdict())
+                break
+        self.exit(2, say("argparse.error", prog=self.prog, message=said).get(self.lang) + "\n")
+
+
+#: argparse's error messages, and the catalog's for each.
+_ARGPARSE_ERRORS = (
+    (re.compile(r"unrecognized arguments: (?P<arguments>.*)"), "argparse.unrecognized"),
+    (re.compile(r"the following arguments are required: (?P<arguments>.*)"),
+     "argparse.required"),
+    (re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
+                r"\(choose from (?P<choices>.*)\)"), "argparse.choice"),
+    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "argparse.one"),
+    (re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"), "argparse.argument"),
+)
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """The ``--lang`` the arguments ask for, before they are parsed."""
+    for before, word in itertools.pairwise(["", *argv]):
+        if word == "--lang=zh" or (before == "--lang" and word == "zh"):
+            return "zh"
+    return "en"
+
+
+def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default="en",
                         help="language of titles and messages (default: en)")
@@ -79,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per op
                            help="only rules this responsible body shares (its id, or any "
                                 "spelling the plan uses, e.g. 市市场监管局)")
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = type("_Parser", (_Parser,), {"lang": lang})(
         prog="qrules",
         description="Check reported figures against the rules of a published plan.",
     )
@@ -250,7 +270,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     """Run the command line; returns the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _parser()
+    parser = _parser(_lang_of(sys.argv[1:] if argv is None else argv))
     try:
         # argparse writes its usage errors and help to the process's streams.
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -258,18 +278,18 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
+    lang: Lang = getattr(args, "lang", "en")  # diff and changelog speak English only
     args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
         _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
-        print(f"qrules: {error}", file=err)
+        print(say("cli.error").get(lang) + error.render(lang), file=err)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130  # as a shell reports a command stopped by Ctrl-C
     except MemoryError:
-        print("qrules: ran out of memory (judge large registers and logs where they are, "
-              "in a database: --database, docs/engines.md)", file=err)
+        print(say("cli.out_of_memory").get(lang), file=err)
         return EXIT_BAD_INPUT
     except OSError as error:
         # The environment's failures that no reading point translated: still the
@@ -280,21 +300,18 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
             print(f"qrules: {translated(error, str(error.filename))}", file=err)
         return EXIT_BAD_INPUT
     except Exception as error:  # anything else is a bug, and said to be one
-        print(_bug(error, args), file=err)
+        print(_bug(error, args, lang), file=err)
         return EXIT_BUG
 
 
-def _bug(error: Exception, args: argparse.Namespace) -> str:
+def _bug(error: Exception, args: argparse.Namespace, lang: Lang) -> str:
     what = f"{type(error).__name__}: {str(error).strip()[:300]}"
     if args.debug:
-        return "".join(traceback.format_exception(error)).rstrip() + (
-            f"\nqrules: this is a bug in qrules: {what}; please report it, with the command "
-            "you ran and this traceback")
-    if args.lang == "zh":
-        return (f"qrules:这是 qrules 的缺陷:{what};请报告此问题,并附上所运行的命令"
-                "(加 --debug 重新运行可显示回溯信息)")
-    return (f"qrules: this is a bug in qrules: {what}; please report it, with the command "
-            "you ran (run it again with --debug to see the traceback)")
+        import traceback  # noqa: PLC0415 (only a bug needs it)
+
+        return "".join(traceback.format_exception(error)).rstrip() + "\n" + say(
+            "cli.bug_debug", what=what).get(lang)
+    return say("cli.bug", what=what).get(lang)
 
 
 def _read(rulebook: Rulebook, args: argparse.Namespace) -> Rulebook:
@@ -312,41 +329,32 @@ def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
     if chosen or not (args.rule_ids or args.tags or args.section is not None
                       or args.responsible is not None):
         return chosen
-    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.lang,
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section,
                                    args.responsible is not None))
 
 
 def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
-                      lang: Lang, responsible: bool = False) -> str:
+                      responsible: bool = False) -> Text:
     """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
     closest ones the rulebook does have."""
-    zh = lang == "zh"
     known_tags = sorted({tag for rule in rulebook for tag in rule.tags})
     sections = list(dict.fromkeys(rule.section for rule in rulebook))
-    where = (f"规则集 {rulebook.id}" if zh else f"rulebook {rulebook.id!r}") + (
-        "" if rulebook.as_of is None else (f"({rulebook.as_of} 施行的规则)" if zh
-                                           else f" (rules in force on {rulebook.as_of})"))
+    where = (say("cli.rulebook", rulebook=rulebook.id) if rulebook.as_of is None
+             else say("cli.rulebook_as_of", rulebook=rulebook.id, as_of=str(rulebook.as_of)))
     if tags and not any(tag in known_tags for tag in tags):
-        close = did_you_mean(tags[0], known_tags)
-        listed = ", ".join(known_tags) or ("无" if zh else "none")
-        if zh:
-            return (f"{where} 中没有带标签 {', '.join(map(repr, tags))} 的规则"
-                    f"{(';' + close) if close else ''}(标签:{listed})")
-        return (f"no rule of {where} has the tag {' or '.join(map(repr, tags))}"
-                f"{('; ' + close) if close else ''} (tags: {listed})")
+        close = suggestion(tags[0], known_tags)
+        return say("cli.no_tag", where=where, tags=Text("、".join(map(repr, tags)),
+                                                        " or ".join(map(repr, tags))),
+                   close=say("cli.close", close=close) if close else "",
+                   listed=", ".join(known_tags) if known_tags else say("cli.none"))
     if section is not None and not any(s.startswith(section) for s in sections):
-        close = did_you_mean(section, sections)
+        close = suggestion(section, sections)
         listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
-        if zh:
-            return (f"{where} 中没有章节以 {section!r} 开头的规则"
-                    f"{(';' + close) if close else ''}(章节:{listed})")
-        return (f"no rule of {where} has a section starting with {section!r}"
-                f"{('; ' + close) if close else ''} (sections: {listed})")
+        return say("cli.no_section", where=where, section=section,
+                   close=say("cli.close", close=close) if close else "", listed=listed)
     options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
-    if zh:
-        return f"{where} 中没有同时符合 {'、'.join(options)} 各项的规则;请放宽其中一项"
-    return (f"no rule of {where} matches {', '.join(options[:-1])} and {options[-1]} "
-            "together; drop or widen one of them")
+    return say("cli.nothing_together", where=where,
+               options=Text("、".join(options), ", ".join(options[:-1])), last=options[-1])
 
 
 def _add_shown(command: argparse.ArgumentParser) -> None:
@@ -372,7 +380,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as error:
-            raise OutputError(_unwritable(error, output)) from None
+            raise OutputError(_unwritable(error, Text(output, output))) from None
         with writing(path):
             path.write_bytes(data)
     else:
@@ -381,14 +389,13 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         except BrokenPipeError:
             pass  # the reader stopped reading (qrules check … | head): nothing to say
         except UnicodeEncodeError as error:
-            raise OutputError(_unwritable(error, "standard output") + (
-                f" in {error.encoding}: set PYTHONIOENCODING=utf-8, or write to a file "
-                "with -o FILE")) from None
+            raise OutputError(say("cli.unwritable_stdout", unwritable=_unwritable(
+                error, say("cli.standard_output")), encoding=error.encoding)) from None
 
 
-def _unwritable(error: UnicodeEncodeError, where: str) -> str:
+def _unwritable(error: UnicodeEncodeError, where: Text) -> Text:
     character = error.object[error.start]
-    return f"cannot write character U+{ord(character):04X} to {where}"
+    return say("cli.unwritable", character=f"U+{ord(character):04X}", where=where)
 
 
 def _output_path(args: argparse.Namespace) -> Path | None:
@@ -407,14 +414,13 @@ def _check_output(args: argparse.Namespace) -> None:
     if path is None:
         return
     if path.is_dir():
-        raise OutputError(f"-o {str(path)!r} is a folder: give a file's path")
+        raise OutputError(say("cli.output_folder", path=str(path)))
     folder = path.parent
     if not folder.is_dir():
-        raise OutputError(f"-o {str(path)!r}: there is no folder {str(folder)!r} "
-                          "(create it first)")
+        raise OutputError(say("cli.output_no_folder", path=str(path), folder=str(folder)))
     _refuse_input(path, _named_inputs(args))
     if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
-        raise OutputError(f"-o {str(path)!r} is the decision log: write the output elsewhere")
+        raise OutputError(say("cli.output_log", path=str(path)))
 
 
 def _named_inputs(args: argparse.Namespace) -> list[Path]:
@@ -440,8 +446,8 @@ def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> Non
         source = given.resolve()
         same = target.exists() and os.path.samefile(target, source)
         if same or (source.is_dir() and target.is_relative_to(source)):
-            raise OutputError(f"{option} {str(path)!r} would overwrite an input "
-                              f"({str(given)!r}): write the output elsewhere")
+            raise OutputError(say("cli.overwrite_input", option=option, path=str(path),
+                                  given=str(given)))
 
 
 #: The options that say how to read the figures file.
@@ -463,25 +469,24 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
     """The dataset file the arguments name (a sample's, or the one given)."""
     if args.sample is not None:
         if args.data:
-            raise _usage("give a dataset or --sample, not both")
+            raise _usage(say("cli.dataset_or_sample"))
         samples = [p for p in sample_files(rulebook) if p.suffix in (".csv", ".json")]
         wanted = args.sample
         chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
-            names = ", ".join(p.stem for p in samples) or "none"
-            raise _usage(f"rulebook {rulebook.id!r} has these samples: {names}; "
-                         "name one with --sample NAME")
+            names = ", ".join(p.stem for p in samples)
+            raise _usage(say("cli.samples", rulebook=rulebook.id,
+                             names=names if names else say("cli.none")))
         return chosen[0]
     if args.data:
         return Path(args.data)
     given = [f"--{o.replace('_', '-')}" for o in _SHEET_OPTIONS if getattr(args, o) is not None]
     if given:
-        raise _usage(f"{', '.join(given)}: {'these apply' if len(given) > 1 else 'it applies'}"
-                     " to a figures file, and none is given")
+        raise _usage(say("cli.sheet_options" if len(given) > 1 else "cli.sheet_option",
+                         options=", ".join(given)))
     if records_cli.wants_records(args):
         return None
-    raise _usage("give a dataset file, or --sample for the rulebook's sample, "
-                 "or --register and --log")
+    raise _usage(say("cli.give_data"))
 
 
 def _check_encoding(args: argparse.Namespace) -> None:
@@ -493,14 +498,14 @@ def _check_encoding(args: argparse.Namespace) -> None:
             i is not None and (i == "sample" or i.startswith("sample:") or
                                source_kind(i) == "csv") for i in inputs):
         return
-    raise _usage("--encoding applies to CSV files, and no input is one: drop --encoding")
+    raise _usage(say("cli.encoding"))
 
 
 class _UsageError(QRulesError, ValueError):
     pass
 
 
-def _usage(message: str) -> _UsageError:
+def _usage(message: Text) -> _UsageError:
     return _UsageError(message)
 
 
@@ -536,14 +541,20 @@ def _add_judging(command: argparse.ArgumentParser) -> None:
                        help="the year of a sheet that has no year column")
 
 
+def _said(text: Text) -> str:
+    """A message for argparse, which words the rest of its errors in English
+    (the options are parsed before ``--lang`` is known)."""
+    return text.en
+
+
 def _years(text: str) -> range:
     first, _, last = text.partition("-")
     try:
         years = range(int(first), int(last or first) + 1)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025") from None
+        raise argparse.ArgumentTypeError(_said(say("cli.years", text=text))) from None
     if not years or years.start < 1900 or years.stop > 2201:
-        raise argparse.ArgumentTypeError(f"{text!r} is not years such as 2023-2025")
+        raise argparse.ArgumentTypeError(_said(say("cli.years", text=text)))
     return years
 
 
@@ -551,7 +562,7 @@ def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2024-12-31") from None
+        raise argparse.ArgumentTypeError(_said(say("cli.date", text=text))) from None
 
 
 def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
@@ -577,10 +588,9 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
 
 #: ``--only``: the verdicts shown, and how the note names them.
 _ONLY = {
-    "failures": ((Verdict.NOT_MET, Verdict.UNKNOWN),
-                 Text("未达标和无法判定", "not met and unknown")),
-    "not-met": ((Verdict.NOT_MET,), Text("未达标", "not met")),
-    "unknown": ((Verdict.UNKNOWN,), Text("无法判定", "unknown")),
+    "failures": ((Verdict.NOT_MET, Verdict.UNKNOWN), "cli.only_failures"),
+    "not-met": ((Verdict.NOT_MET,), "cli.only_not_met"),
+    "unknown": ((Verdict.UNKNOWN,), "cli.only_unknown"),
 }
 
 
@@ -591,20 +601,21 @@ def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
     verdicts, words = _ONLY[only]
     shown = tuple(r for r in evaluation.results if r.verdict in verdicts)
     hidden = len(evaluation.results) - len(shown)
-    note = Text(f"只显示{words.zh}的结果(--only {only}),另有 {hidden} 个结果未显示",
-                f"only {words.en} results are shown (--only {only}); {hidden} other "
-                f"result{'s' if hidden != 1 else ''} not shown")
+    note = say("cli.only", words=say(words), only=f"--only {only}", hidden=hidden,
+               s="s" if hidden != 1 else "")
     return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
 
 
 def _refuse_disagreements(evaluation: Evaluation) -> None:
     """``--strict``: figures and records that disagree are an error, not two results."""
     problems = [
-        Problem(evaluation.dataset, f"{r.rule.id} in {r.when}"
-                + (f", {r.district}" if r.district else "") + f": {r.verdict.label()}"
-                + ("" if r.observed is None else f", {format_short(r.observed)}")
-                + f" from the reported figures, but {r.disagreement.en}",
-                hint="correct the figures or the records, or judge without --strict")
+        Problem(evaluation.dataset, say(
+            "cli.disagreement", rule=r.rule.id, when=r.when,
+            district=say("cli.district", district=r.district) if r.district else "",
+            verdict=Text(r.verdict.label("zh"), r.verdict.label("en")),
+            observed="" if r.observed is None else say(
+                "cli.observed", observed=format_short(r.observed)),
+            disagreement=r.disagreement), hint=say("cli.disagreement_hint"))
         for r in evaluation.results if r.source == "figures" and r.disagreement is not None]
     if problems:
         raise DataError(evaluation.dataset, problems)
@@ -612,9 +623,11 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     if args.by_responsible and args.format not in ("table", "json"):
-        raise _usage("--by-responsible gives a table or json (--format table or json)")
+        raise _usage(say("cli.by_responsible"))
     judged, _, _ = _judge(args)
     if args.decision_log:
+        from ._decisions import append_decisions, file_digest  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
         data = _dataset_path(judged.rulebook, args)
         # The rulebook's folder and a --sample dataset are known only now.
         _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
@@ -643,8 +656,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report_command(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "html" and not args.output:
-        raise _usage("an HTML report is a file of about 1 MB: give -o FILE "
-                     "(or -o - for stdout)")
+        raise _usage(say("cli.html_output"))
     from ._trend import trends, trends_markdown  # noqa: PLC0415 (only reports need them)
 
     evaluation, dataset, rules = _judge(args)
@@ -668,8 +680,8 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         lines = []
         for name in rulebook_names():
             rulebook = load(name)
-            lines.append(f"{name}  {rulebook.version}  {len(rulebook)} rules  "
-                         f"{rulebook.title.get(args.lang)}\n")
+            lines.append(say("cli.listed", name=name, version=rulebook.version,
+                             rules=len(rulebook), title=rulebook.title).get(args.lang) + "\n")
         _write("".join(lines), args, out)
         return EXIT_OK
     rulebook = load(args.rulebook)
@@ -697,30 +709,32 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             rulebook = load(source)
         except QRulesError as error:
             failed = True
-            _write(f"{error}\n", args, out)
+            _write(f"{error.render(args.lang)}\n", args, out)
         else:
-            _write(f"{source}: ok, {len(rulebook)} rules, {len(rulebook.measures)} "
-                   f"measures, fingerprint {rulebook.fingerprint[:12]}\n"
+            _write(say("cli.valid", source=source, rules=len(rulebook),
+                       measures=len(rulebook.measures),
+                       fingerprint=rulebook.fingerprint[:12]).get(args.lang) + "\n"
                    + _beyond_quotes(rulebook, args.lang), args, out)
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
 def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
     """The rules whose target is not written in their quote, for a reviewer."""
+    from ._quotes import reads_beyond_quote  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
     if not beyond:
         return ""
-    if lang == "zh":
-        head = (f"  {len(beyond)} 条规则的目标不是原文写明的数字,"
-                "各在 interpretation 中说明理由,请复核:\n")
-    else:
-        head = (f"  {len(beyond)} rule{'s' if len(beyond) != 1 else ''} read a target "
-                "the quote does not write, each saying why in interpretation; review them:\n")
-    return head + "".join(f"    {rule.id}: {rule.requirement.text} ← "
-                          f"{_report.one_line(rule.source.quote)}\n" for rule in beyond)
+    head = say("cli.beyond_quotes", count=len(beyond), s="s" if len(beyond) != 1 else ""
+               ).get(lang) + "\n"
+    return head + "".join(data(f"    {rule.id}: {rule.requirement.text} ← "
+                               f"{_report.one_line(rule.source.quote)}") + "\n"
+                          for rule in beyond)
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from ._lint import blocking, lint, lint_json, lint_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = _read(load(args.rulebook), args)
     findings = lint(rulebook)
     render = lint_json if args.format == "json" else lint_text
@@ -730,6 +744,10 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def _load_version(spec: str, keep: ExitStack) -> Rulebook:
     """A rulebook by name or folder, or ``REV:PATH``: the folder at a git revision."""
+    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
+
+    from ._git import RevisionError, split_revision, write_tree  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     split = split_revision(spec)
     if split is None:
         return load(spec)
@@ -738,13 +756,16 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
     try:
         copy = write_tree(revision, path, folder)
     except RevisionError as error:
-        raise _usage(f"cannot read {path!r} at git revision {revision!r}: {error}") from None
+        raise _usage(say("cli.revision", path=path, revision=revision,
+                         error=error.said or str(error))) from None
     rulebook = load(copy)
     # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
     return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    from ._diff import diff_dict, diff_markdown, diff_rulebooks, diff_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     with ExitStack() as keep:
         result = diff_rulebooks(_read(_load_version(args.old, keep), args),
                                 _read(_load_version(args.new, keep), args))
@@ -757,6 +778,13 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
+    from ._diff import (  # noqa: PLC0415 (a subcommand's module, imported when used)
+        changelog_section,
+        diff_rulebooks,
+        required_version,
+        version_follows,
+    )
+
     with ExitStack() as keep:
         result = diff_rulebooks(_read(_load_version(args.old, keep), args),
                                 _read(_load_version(args.new, keep), args))
@@ -764,15 +792,15 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
         # A section headed by a version too small for its changes would be a wrong
         # record: say so, as `qrules diff` does, and write nothing.
         needed = required_version(result.old.version, result.bump)
-        raise _usage(f"version {result.new.version} is too small: the changes since "
-                     f"{result.old.version} call for a {result.bump.label} bump, at least "
-                     f"{needed}; raise the version in plan.toml ('qrules diff' lists the "
-                     "changes)")
+        raise _usage(say("cli.version_too_small", new=result.new.version,
+                         old=result.old.version, bump=result.bump.label, needed=needed))
     _write(changelog_section(result, args.date), args, out)
     return EXIT_OK
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    from ._decisions import audit_json, audit_log, audit_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     with ExitStack() as keep:
         named = None if args.rulebook is None else _load_version(args.rulebook, keep)
         shipped: dict[str, Rulebook] = {}
@@ -795,15 +823,24 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _coverage(args: argparse.Namespace, out: TextIO) -> int:
+    from ._coverage import (  # noqa: PLC0415 (a subcommand's module, imported when used)
+        coverage_html,
+        coverage_json,
+        coverage_markdown,
+        coverage_table,
+        parse_threshold,
+        read_coverage,
+    )
+
     path = Path(args.report)
     try:
         if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
-            raise _usage(f"{path}: larger than {MAX_COVERAGE_REPORT_BYTES} bytes; not a "
-                         "coverage report")
+            raise _usage(say("cli.coverage_too_large", path=str(path),
+                             limit=MAX_COVERAGE_REPORT_BYTES))
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise _usage(f"{path}: cannot read the coverage report: "
-                     f"{getattr(error, 'strerror', None) or error}") from None
+        raise _usage(say("cli.coverage_unreadable", path=str(path),
+                         error=str(getattr(error, "strerror", None) or error))) from None
     report = read_coverage(text, str(path))
     threshold = parse_threshold(args.fail_under or "100")
     lang: Lang = args.lang
@@ -817,6 +854,8 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _measures(args: argparse.Namespace, out: TextIO) -> int:
+    from ._measures import measures_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = load(args.rulebook)
     chosen = None if not (args.rule_ids or args.tags or args.section) else _select(rulebook, args)
     _write(measures_text(rulebook, chosen, args.lang), args, out)
@@ -824,10 +863,12 @@ def _measures(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from ._measures import template_rows, write_template  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = load(args.rulebook)
     output = None if args.output in (None, "-") else Path(args.output)
     if args.format == "xlsx" and output is None:
-        raise _usage("an .xlsx template is a file: give -o FILE.xlsx")
+        raise _usage(say("cli.xlsx_template"))
     rows = template_rows(rulebook, _select(rulebook, args), layout=args.layout,
                          years=args.years, districts=args.districts or ())
     text = write_template(rows, args.format, output)
@@ -835,8 +876,8 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
         out.write(text)
     else:
         count = len(rows) - 1
-        out.write(f"已写入 {output}:{count} 行待填\n" if args.lang == "zh"
-                  else f"wrote {output}: {count} rows to fill in\n")
+        out.write(say("cli.template_written", output=str(output), count=count
+                      ).get(args.lang) + "\n")
     return EXIT_OK
 
 

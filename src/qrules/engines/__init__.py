@@ -42,6 +42,7 @@ from ..records.read import (
     reconciled,
     resolve_header,
 )
+from ._sqltext import needs_sqlglot
 from .reference import judge_records
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def evaluate_loaded(
     """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
     with ``engine=``): they are loaded into the engine for the evaluation (the
     rows the readers rejected bound the counts, as on the reference engine)."""
-    needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
@@ -244,7 +245,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     """A table of the database as the SQL reads it: its columns found as the
     readers find them in a file's header (the mapping's names, or the canonical
     ones), its codes translated as the mapping says."""
-    needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
 
     table = sql.Table(name, {})  # checks the name
@@ -341,7 +342,7 @@ def evaluate_tables(
     ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
     results then list no failing units.
     """
-    needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
     from ._rejected import rejections  # noqa: PLC0415
 

@@ -49,10 +49,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
-from sqlglot import exp
 
 from .._errors import DataError, Problem, QRulesError
-from .._model import Rule, Text
+from .._messages import say
+from .._model import Rule
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
 from .._results import Evaluation, FailingUnit, Reconciliation
 from .._rulebook import Rulebook
@@ -73,6 +73,7 @@ from ._builders import (
 )
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
+from ._sqltext import exp
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "judge_tables",
            "select", "summarize"]
@@ -714,8 +715,9 @@ def judge_tables(
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)
-    districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
-        dialect=dialect))) if by_district and register.has("district") else []
+    districts = sorted(str(d) for (d,) in database.fetch(rendered(
+        ("districts", repr(register)), lambda: _districts(register), dialect))
+    ) if by_district and register.has("district") else []
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
@@ -729,10 +731,8 @@ def judge_tables(
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
-            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(*tables[-1].notes, Text(
-                f"检查记录视为始于其最早日期 {summary.first_day}(可用 --log-from 声明)",
-                f"the log is taken to begin on its first date, {summary.first_day} (declare "
-                "its start with --log-from)"))))
+            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(
+                *tables[-1].notes, say("log.taken_to_begin", first=str(summary.first_day)))))
     if doubts is None:
         doubts = Doubts.of(rejected.units, rejected.inspections)
     return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),

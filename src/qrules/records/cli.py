@@ -6,17 +6,20 @@ import argparse
 import datetime as dt
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from .._decisions import InputDigest, file_digest
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
+from .._messages import say
 from .._model import Rule
 from .._results import Evaluation
 from .._rulebook import Rulebook
 from .._tabular import source_kind
 from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
 from .read import parse_date, read_log, read_register
+
+if TYPE_CHECKING:
+    from .._decisions import InputDigest
 
 __all__ = [
     "Progress",
@@ -109,9 +112,10 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
     wanted = SAMPLE_FILES[kind] if value == "sample" else value.removeprefix("sample:")
     chosen = [p for p in samples if wanted in (p.name, p.stem)]
     if len(chosen) != 1:
-        names = ", ".join(p.name for p in samples) or "none"
-        raise DataError(value, [Problem(value, f"rulebook {rulebook.id!r} has no such sample",
-                                        hint=f"its records samples: {names}")])
+        names = ", ".join(p.name for p in samples)
+        raise DataError(value, [Problem(value, say("records_cli.no_sample", rulebook=rulebook.id),
+                                        hint=say("records_cli.samples",
+                                                 names=names if names else say("cli.none")))])
     return str(chosen[0])
 
 
@@ -122,6 +126,9 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
     (tables in a database: their names, no digest)."""
     if not wants_records(args):
         return "reference", []
+    # Only a decision log needs it: `check` starts without it.
+    from .._decisions import InputDigest, file_digest  # noqa: PLC0415
+
     found = []
     if args.register:
         for kind, value in (("register", args.register), ("log", args.log)):
@@ -159,11 +166,10 @@ def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argpar
     if not wants_records(args):
         return None
     if args.log and not args.register:
-        raise QRulesError("--log needs --register: the log's units are checked against it")
+        raise QRulesError(say("records_cli.log_needs_register"))
     if (args.register_table or args.log_table or args.trust_keys) and (
             args.register or not args.database):
-        raise QRulesError("--register-table, --log-table and --trust-keys are about the "
-                          "tables of --database (without --register)")
+        raise QRulesError(say("records_cli.table_options"))
     engine = _engine(args)
     until, start = _date_option(args.log_until, "--log-until"), _date_option(
         getattr(args, "log_from", None), "--log-from")
@@ -201,7 +207,8 @@ def _date_option(value: str | None, option: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as error:
-        raise DataError(option, [Problem(option, str(error))]) from None
+        raise DataError(option, [Problem(option, getattr(error, "said", None) or str(error))]
+                        ) from None
 
 
 def _engine(args: argparse.Namespace) -> str:
@@ -210,12 +217,12 @@ def _engine(args: argparse.Namespace) -> str:
     if args.database is None:
         engine: str = args.engine or default_engine()
         if engine == "postgres":
-            raise QRulesError("--engine postgres needs --database postgresql://user@host/db")
+            raise QRulesError(say("records_cli.postgres_database"))
         return engine
     if args.engine == "reference":
-        raise QRulesError("--database is counted in by the SQL engines, not the reference "
-                          "engine: drop --engine reference")
+        raise QRulesError(say("records_cli.database_reference"))
     found = engine_of(args.database)
     if args.engine is not None and args.engine != found:
-        raise QRulesError(f"--engine {args.engine} cannot count in {args.database}")
+        raise QRulesError(say("records_cli.engine_database", engine=args.engine,
+                              database=args.database))
     return found

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from .._messages import joined, say
 from .._model import Text
 from .._observe import judged
 from .._recordspec import FLAGS
@@ -184,22 +185,20 @@ def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int
 def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
     """``2 rejected register rows``, and ``rows 7, 19`` (``register row 7; log
     rows 4, 9`` when both tables have some)."""
-    zh, en, zh_where, en_where = [], [], [], []
+    what, where = [], []
     found = {kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
              for kind in ("register", "log")}
     both = all(found.values())
-    for kind, zh_kind in (("register", "登记册"), ("log", "检查记录")):
+    for kind in ("register", "log"):
         rows = found[kind]
         if not rows:
             continue
         shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
         plural = "s" if len(rows) != 1 else ""
-        en.append(f"{len(rows)} rejected {kind} row{plural}")
-        zh.append(f"{zh_kind}中被拒收的 {len(rows)} 行")
-        en_where.append(f"{kind + ' ' if both else ''}row{plural} {shown}")
-        zh_where.append(f"{zh_kind if both else ''}第 {shown} 行")
-    return (Text("和".join(zh), " and ".join(en)),
-            Text(";".join(zh_where), "; ".join(en_where)))
+        what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
+        where.append(say(f"doubts.{kind}_rows" if both else "doubts.rows", rows=shown,
+                         s=plural))
+    return (joined(tuple(what), say("doubts.and")), joined(tuple(where), say("model.semicolon")))
 
 
 def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
@@ -233,13 +232,10 @@ def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     meetings = sorted({m for _, m in pairs}) if pairs else []
     bounds = Text("", "")
     if totals:
-        bounds = Text(f";范围内 {totals[0]}–{totals[-1]} 个单位,其中 {meetings[0]}–"
-                      f"{meetings[-1]} 个符合;读取到的:{read.reason.zh}",
-                      f"; {totals[0]} to {totals[-1]} units in the population, {meetings[0]} "
-                      f"to {meetings[-1]} meeting it; as read: {read.reason.en}")
+        bounds = say("doubts.bounds", low=totals[0], high=totals[-1], meeting_low=meetings[0],
+                     meeting_high=meetings[-1], read=read.reason)
     what, where = rows
-    reason = Text(f"无法判定:{what.zh}可能改变结论({where.zh}){bounds.zh}",
-                  f"unknown: {what.en} could change this ({where.en}){bounds.en}")
+    reason = say("doubts.unknown", what=what, where=where, bounds=bounds)
     return _with_rows(Result(read.rule, read.year, Verdict.UNKNOWN, reason, district,
                              years=read.years, population=counts.total, meeting=None),
                       doubts)
@@ -287,9 +283,6 @@ def doubtful_dates(rows: Iterable[tuple[str, int, dt.date]], until: dt.date, dec
     if not late:
         return [], None
     shown = ", ".join(map(str, late[:10])) + (", …" if len(late) > 10 else "")
-    what = ("声明的截止日期", "the log's declared end") if declared else ("今天", "today")
-    return late, Text(f"{len(late)} 行检查日期晚于{what[0]} {until},"
-                      f"视为可疑日期、拒收(第 {shown} 行)",
-                      f"{len(late)} log rows dated after {what[1]} {until}: rejected as doubtful "
-                      f"dates, not counted and not extending the log's reach (rows {shown})")
+    return late, say("doubts.late", count=len(late), rows=shown, until=str(until),
+                     what=say("doubts.declared_end" if declared else "doubts.today"))
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from .._judge import judge_year
-from .._model import Text
-from .._recordspec import FLAGS, RecordSpec, inspections_text
+from .._messages import Text, say
+from .._recordspec import FLAGS, RecordSpec, inspections
 from .._results import FailingUnit, Result, Verdict
+from .plan import said_text
 
 if TYPE_CHECKING:
     from .._rulebook import Rulebook
@@ -28,11 +29,9 @@ __all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "shortfall_te
 def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
     """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
     if spec.flag is not None:
-        name = FLAGS[spec.flag]
-        return Text(f"未纳入{name.zh}", f"not enrolled in {name.en}")
-    zh = inspections_text(more, spec.kinds, spec.results, "zh", more=True)
-    en = inspections_text(more, spec.kinds, spec.results, "en", more=True)
-    return Text(f"需在 {end} 前{zh}", f"{en} by {end}")
+        return say("records.not_enrolled", flag=FLAGS[spec.flag])
+    return say("records.needs", inspections=inspections(more, spec.kinds, spec.results,
+                                                         more=True), end=str(end))
 
 
 #: A failing unit as an engine finds it: unit id, name, district, and how many
@@ -86,33 +85,24 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     scope = "district-target" if rule.district_target(district) else rule.scope
     # A district with a target of its own is judged against it.
     rule = (rule.in_district(district) or rule) if district is not None else rule
-    where = Text(f"(区市:{district})", f" in {district}") if district else Text("", "")
+    where = say("records.in_district", district=district) if district else Text("", "")
     population = query.spec.describe_population()
     if counts.total == 0:
-        reason = Text(f"{query.year} 年登记册中没有属于该范围的单位{where.zh}({population})",
-                      f"no unit in the register belongs to the population in {query.year}"
-                      f"{where.en} ({population})")
+        reason = say("records.empty_population", year=query.year, where=where,
+                     population=population)
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
                       population=0, meeting=0, scope=scope)
     if query.unknown is not None:
-        so_far = Text(f"(目前 {counts.total} 个单位中 {counts.meeting} 个符合)",
-                      f" (so far {counts.meeting} of {counts.total} units meet it)")
-        reason = Text(query.unknown.zh + so_far.zh, _insert(query.unknown.en, so_far.en))
+        so_far = say("records.so_far", total=counts.total, meeting=counts.meeting)
+        reason = (said_text(query.unknown_said, so_far) if query.unknown_said is not None
+                  else Text(query.unknown.zh + so_far.zh, query.unknown.en + so_far.en))
         return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
                       population=counts.total, meeting=None, scope=scope)
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
     result = judge_year(rulebook, rule, query.year, values, district=district,
                         origin="records")
-    tally = Text(f"{counts.total} 个单位中 {counts.meeting} 个符合;",
-                 f"{counts.meeting} of {counts.total} units meet it; ")
     failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
-    return attrs.evolve(result, reason=Text(tally.zh + result.reason.zh,
-                                            tally.en + result.reason.en),
+    return attrs.evolve(result, reason=say("records.tally", total=counts.total,
+                                           meeting=counts.meeting, reason=result.reason),
                         population=counts.total, meeting=counts.meeting,
                         failing_units=failing, scope=scope)
-
-
-def _insert(text: str, extra: str) -> str:
-    """Put ``extra`` before a ``; hint`` at the end of ``text``, if any."""
-    head, sep, tail = text.partition("; if it is complete")  # the hint of either end
-    return head + extra + sep + tail

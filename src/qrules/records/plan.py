@@ -32,18 +32,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from .._model import Aggregation, Text
+from .._messages import Text, say
+from .._model import Aggregation
 from .._recordspec import PopulationValue, RecordSpec
 
 if TYPE_CHECKING:
     from .._model import Rule
     from .._rulebook import Rulebook
 
-__all__ = ["Coverage", "RecordQuery", "judged_years", "record_queries"]
+__all__ = ["Coverage", "RecordQuery", "Said", "judged_years", "record_queries", "said_text"]
 
 
 # -- coverage and queries -------------------------------------------------------
@@ -87,27 +88,32 @@ class Coverage:
 
     def undecided(self, year: int) -> Text | None:
         """Why the log cannot decide ``year``, or ``None`` when it can."""
+        said = self.undecided_said(year)
+        return None if said is None else said_text(said)
+
+    def undecided_said(self, year: int) -> Said | None:
+        """`undecided` as a message id and its parameters, to which the judge adds
+        what was counted so far."""
         if not self.has_log:
-            return Text("未提供检查记录,无法统计检查次数",
-                        "no inspection log was given, so inspections cannot be counted")
+            return ("log.none", ())
         if self.last is None:
-            return Text("检查记录为空,无法统计检查次数",
-                        "the inspection log has no rows, so inspections cannot be counted")
+            return ("log.empty", ())
         end = dt.date(year, 12, 31)
         if self.last < end:
-            how = ("声明截至", "is declared to end") if self.declared else ("截至", "ends")
-            hint = "" if self.declared else (
-                "; if it is complete, declare its end with --log-until (log_until=)")
-            return Text(f"检查记录{how[0]} {self.last},早于 {year} 年结束",
-                        f"the log {how[1]} on {self.last}, before {year} does{hint}")
+            return ("log.declared_end" if self.declared else "log.ends",
+                    (("last", str(self.last)), ("year", year)))
         if self.first is not None and self.first > dt.date(year, 1, 1):
-            how = ("声明始于", "is declared to begin") if self.declared_first else ("始于",
-                                                                                 "begins")
-            hint = "" if self.declared_first else (
-                "; if it is complete, declare its start with --log-from (log_from=)")
-            return Text(f"检查记录{how[0]} {self.first},晚于 {year} 年开始",
-                        f"the log {how[1]} on {self.first}, after {year} begins{hint}")
+            return ("log.declared_begin" if self.declared_first else "log.begins",
+                    (("first", str(self.first)), ("year", year)))
         return None
+
+
+#: A message of the catalog not yet said: its id and parameters.
+Said: TypeAlias = tuple[str, tuple[tuple[str, object], ...]]
+
+
+def said_text(said: Said, so_far: Text | str = "") -> Text:
+    return say(said[0], **dict(said[1]), so_far=so_far)
 
 
 @attrs.frozen
@@ -116,7 +122,8 @@ class RecordQuery:
 
     ``unknown`` is set when the log cannot decide the year whatever it holds;
     an engine still counts the population (it is reported), but the verdict is
-    unknown with that reason.
+    unknown with that reason (``unknown_said``: its message, to which the judge
+    adds the counts so far).
     """
 
     rule: str
@@ -125,6 +132,7 @@ class RecordQuery:
     end: dt.date
     spec: RecordSpec
     unknown: Text | None = None
+    unknown_said: Said | None = None
 
     @property
     def population(self) -> tuple[tuple[str, tuple[PopulationValue, ...]], ...]:
@@ -165,16 +173,15 @@ def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
         # A year is judged by the rule as it stood on its last day (issue 5's dated
         # targets): a year in which the rule was not in force is not judged.
         for year in (y for y in years if rule.in_force(dt.date(y, 12, 31))):
-            unknown = None
+            said: Said | None = None
             if not covered:
                 period = rule.period or rulebook.period
-                span = f"{period.start.year}–{period.end.year}"
-                unknown = Text(f"记录未覆盖 {span} 年中的任何一年(检查记录 {coverage.first}"
-                               f" 至 {coverage.last})",
-                               f"the records cover no year of {span} (the log runs from "
-                               f"{coverage.first} to {coverage.last})")
+                said = ("log.no_year", (("span", f"{period.start.year}–{period.end.year}"),
+                                        ("first", str(coverage.first)),
+                                        ("last", str(coverage.last))))
             elif spec.needs_log:
-                unknown = coverage.undecided(year)
+                said = coverage.undecided_said(year)
             queries.append(RecordQuery(rule.id, year, dt.date(year, 1, 1),
-                                       dt.date(year, 12, 31), spec, unknown))
+                                       dt.date(year, 12, 31), spec,
+                                       None if said is None else said_text(said), said))
     return tuple(queries)

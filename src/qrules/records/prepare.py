@@ -6,15 +6,18 @@ count), and the dates declared for the log's reach.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 import attrs
 
 from .._errors import DataError, Problem
-from .._model import Text
+from .._messages import say
 from .doubts import Doubts, RejectedInspection, doubtful_dates
 from .read import InspectionLog, Register, parse_date
 
 __all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
+
+_DATE = operator.attrgetter("date")
 
 
 @attrs.frozen
@@ -45,11 +48,9 @@ def prepared(register: Register, log: InspectionLog | None, *,
     if log is not None:
         log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
         if start is None and log.inspections:
-            first = min(i.date for i in log.inspections)
-            log = attrs.evolve(log, notes=(*log.notes, Text(
-                f"检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
-                f"the log is taken to begin on its first date, {first} (declare its start "
-                "with --log-from)")))
+            first = min(map(_DATE, log.inspections))
+            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
+                                                           first=str(first))))
     if strict:
         problems = [p for table in (register, log) if table is not None
                     for p in table.problems]
@@ -63,7 +64,7 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
                            ) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
     doubtful date (an inspection of its unit in any year), with a note."""
-    if not log.inspections or max(i.date for i in log.inspections) <= until:
+    if not log.inspections or max(map(_DATE, log.inspections)) <= until:
         return log  # the common case: one pass, nothing built
     late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
                                 declared)

@@ -30,9 +30,9 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 import attrs
 
 from .._data import FiguresMapping
-from .._errors import DataError, Problem, did_you_mean
+from .._errors import DataError, Problem, suggestion
 from .._limits import number_problem
-from .._model import Text
+from .._messages import Text, say
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
@@ -238,15 +238,14 @@ class ColumnMapping:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
-            raise DataError(str(path), [Problem(path.name, f"cannot read: {error.strerror}")]
-                            ) from None
+            raise DataError(str(path), [Problem(path.name, say(
+                "read.cannot_read", error=error.strerror or str(error)))]) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise DataError(str(path), [Problem(path.name, f"not a UTF-8 TOML file: {error}")]
-                            ) from None
+            raise DataError(str(path), [Problem(path.name, say("mapping.not_toml",
+                                                               error=str(error)))]) from None
         except RecursionError:
-            raise DataError(str(path), [Problem(path.name, "nested too deeply to read",
-                                                hint="a mapping is tables of names and codes")]
-                            ) from None
+            raise DataError(str(path), [Problem(path.name, say("read.too_deep"),
+                                                hint=say("mapping.shape"))]) from None
         return cls.from_dict(data, name=path.name)
 
     @classmethod
@@ -255,15 +254,16 @@ class ColumnMapping:
         problems: list[Problem] = []
         out: dict[str, Any] = {}
 
-        def problem(message: str, key: str, hint: str | None = None) -> None:
+        def problem(message: Text, key: str, hint: Text | None = None) -> None:
             problems.append(Problem(name, message, key=key, hint=hint))
 
         for table, value in data.items():
             if table not in _TABLES and table != "figures":
-                problem("unknown table", table, _suggest(table, [*_TABLES, "figures"]))
+                problem(say("mapping.unknown_table"), table,
+                        _suggest(table, [*_TABLES, "figures"]))
                 continue
             if not isinstance(value, Mapping):
-                problem("expected a table", table)
+                problem(say("mapping.expected_table"), table)
                 continue
             if table == "figures":
                 out["figures"] = FiguresMapping.parse(value, problem, name=name)
@@ -271,7 +271,7 @@ class ColumnMapping:
             for section, inner in value.items():
                 key = f"{table}.{section}"
                 if section not in ("columns", "codes") or not isinstance(inner, Mapping):
-                    problem("expected [.columns] or [.codes] tables", key,
+                    problem(say("mapping.columns_or_codes"), key,
                             _suggest(section, ["columns", "codes"]))
                     continue
                 if section == "columns":
@@ -295,12 +295,13 @@ def _mapping_columns(table: str, data: Mapping[str, Any],
     for canonical, names in data.items():
         key = f"{table}.columns.{canonical}"
         if canonical not in _TABLES[table]:
-            problem(f"unknown {table} column", key, _suggest(canonical, _TABLES[table]))
+            problem(say(f"mapping.unknown_{table}_column"), key,
+                    _suggest(canonical, _TABLES[table]))
             continue
         listed = [names] if isinstance(names, str) else names
         if not isinstance(listed, list) or not listed or not all(
                 isinstance(n, str) and n.strip() for n in listed):
-            problem("expected a column name or an array of them", key)
+            problem(say("mapping.column_names"), key)
             continue
         columns[canonical] = tuple(_normal(n) for n in listed)
     return columns
@@ -312,11 +313,11 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
     for column, table_codes in data.items():
         key = f"{table}.codes.{column}"
         if column not in _CODED[table]:
-            problem(f"no codes to map in {table} column {column!r}", key,
+            problem(say("mapping.no_codes", table=say(f"records.{table}"), column=column), key,
                     _suggest(column, _CODED[table]))
             continue
         if not isinstance(table_codes, Mapping):
-            problem("expected a table of code = canonical code", key)
+            problem(say("mapping.codes_table"), key)
             continue
         options: Iterable[str] | None = RECORD_CODES.get(column)
         if column in FLAGS:
@@ -326,10 +327,10 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
             canonical = ("true" if given else "false") if isinstance(given, bool) \
                 and column in FLAGS else given
             if not isinstance(canonical, str) or not canonical.strip():
-                problem("expected a canonical code", f"{key}.{written}")
+                problem(say("mapping.expected_code"), f"{key}.{written}")
                 continue
             if options is not None and canonical not in options:
-                problem(f"{canonical!r} is not a canonical code", f"{key}.{written}",
+                problem(say("mapping.not_canonical", code=canonical), f"{key}.{written}",
                         _suggest(canonical, list(options)))
                 continue
             mapped[_normal(written)] = canonical
@@ -341,7 +342,12 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
 
 
 class _Bad(ValueError):
-    """A cell that cannot be read; the caller says where it is."""
+    """A cell that cannot be read; the caller says where it is. ``said`` is
+    the message in both languages (``str()`` its English)."""
+
+    def __init__(self, said: Text) -> None:
+        self.said = said
+        super().__init__(said.en)
 
 
 # A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
@@ -373,11 +379,11 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise _Bad(f"{value!r} is a truth value, not a date")
+        raise _Bad(say("date.truth", value=repr(value)))
     if isinstance(value, numbers.Real):
         return _serial(float(value), repr(value))
     if not isinstance(value, str):
-        raise _Bad(f"{value!r} is not a date")
+        raise _Bad(say("date.not_a_date", value=repr(value)))
     return _date_of(value)
 
 
@@ -395,17 +401,17 @@ def _date_of(value: str) -> dt.date | None:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise _Bad(f"'{value}' is not a date: no such day") from None
+                raise _Bad(say("date.no_such_day", value=value)) from None
     if _SERIAL.match(text):
         return _serial(float(text), f"'{value}'")
-    raise _Bad(f"'{value}' is not a date; write 2024-03-05, 2024/3/5 or 2024年3月5日")
+    raise _Bad(say("date.write", value=value))
 
 
 def _serial(number: float, shown: str) -> dt.date:
     if number.is_integer() and _COMPACT.match(str(int(number))):
         return parse_date(str(int(number))) or _EXCEL_EPOCH  # 20240305
     if not (_SERIALS[0] <= number <= _SERIALS[1]) or math.isnan(number):
-        raise _Bad(f"{shown} is not a date (nor an Excel serial date from 1927 to 2202)")
+        raise _Bad(say("date.serial", value=shown))
     return _EXCEL_EPOCH + dt.timedelta(days=math.floor(number))
 
 
@@ -434,7 +440,7 @@ def _flag(text: str | None) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise _Bad(f"'{text}' is not yes or no; write 是/否, 1/0 or true/false")
+    raise _Bad(say("flag.not_a_flag", text=text))
 
 
 # -- sources --------------------------------------------------------------------
@@ -480,18 +486,17 @@ def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
         found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
         if len(found) > 1:
             shown = ", ".join(repr(table.header[i]) for i in found)
-            problems.append(Problem(table.name, f"columns {shown} all give {canonical!r}",
-                                    where="header"))
+            problems.append(Problem(table.name, say("figures.columns_give", columns=shown,
+                                                    column=canonical),
+                                    where=say("where.header")))
         elif found:
             positions[canonical] = found[0]
     for canonical in required:
         if canonical not in positions:
-            hint = (f"map your column to it in the mapping file's [{kind}.columns]"
-                    if not names.get(canonical) else
-                    f"the mapping names {', '.join(map(repr, names[canonical]))}; "
-                    "none is in the file")
-            problems.append(Problem(table.name, f"no {canonical!r} column", where="header",
-                                    hint=hint))
+            hint = (say("records.map_column", table=kind) if not names.get(canonical) else
+                    say("records.mapping_names", names=", ".join(map(repr, names[canonical]))))
+            problems.append(Problem(table.name, say("records.no_column", column=canonical),
+                                    where=say("where.header"), hint=hint))
     if problems:
         raise DataError(table.name, problems)
     unread = [table.header[i] for i in range(len(header))
@@ -499,7 +504,7 @@ def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
     notes = list(table.notes)
     if unread:
         shown = ", ".join(map(str, unread))
-        notes.append(Text(f"未读取的列:{shown}", f"columns not read: {shown}"))
+        notes.append(say("figures.columns_not_read", columns=shown))
     return positions, list(table.header), notes
 
 
@@ -539,18 +544,16 @@ class _Rows:
                 self.progress(self.table.name, self.read)
             broken: dict[str, Problem] = {}
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
-                broken = self._misaligned(number, "more cells than columns")
+                broken = self._misaligned(number, say("records.more_cells"))
             elif len(cells) < width and self.table.strict_width:
-                broken = self._misaligned(number, f"{len(cells)} cells, fewer than the "
-                                                  f"{width} columns of the header")
+                broken = self._misaligned(number, say("records.fewer_cells", cells=len(cells),
+                                                      width=width))
             else:
                 for column, position in self.positions.items():
                     if position < len(cells) and isinstance(cells[position], Formula):
                         broken[column] = self.problem(
-                            number, column, f"a formula without a cached value "
-                                            f"({cells[position]})",
-                            hint="open the file in Excel and save it, so each formula's "
-                                 "value is stored")
+                            number, column, say("records.formula", formula=str(cells[position])),
+                            hint=say("records.formula_hint"))
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.
             columns = {i: c for c, i in self.positions.items()}
@@ -558,12 +561,12 @@ class _Rows:
                 if type(c) is not str and isinstance(c, _NUMBERS) and not isinstance(c, bool) \
                         and (found := number_problem(c)):
                     broken[columns.get(i, f"#{i}")] = Problem(
-                        self.table.name, f"a number {found}: qrules reads numbers up to "
-                        "10^30, written with at most 60 digits",
-                        where=f"row {number}, column {self.header[i]!r}")
+                        self.table.name, say("records.too_large", problem=say(found)),
+                        where=say("where.row_column", row=number, column=self.header[i]))
 
             # A cell too large to read, or a formula without its value, is never read.
-            unsafe = frozenset(c for c, p in broken.items() if p.where != f"row {number}")
+            row_only = say("where.row", row=number).en
+            unsafe = frozenset(c for c, p in broken.items() if p.where != row_only)
 
             def cell(column: str, cells: Sequence[object] = cells,
                      unsafe: frozenset[str] = unsafe) -> object:
@@ -574,14 +577,14 @@ class _Rows:
 
             yield number, cell, broken
 
-    def _misaligned(self, number: int, message: str) -> dict[str, Problem]:
-        problem = Problem(self.table.name, message, where=f"row {number}")
+    def _misaligned(self, number: int, message: Text) -> dict[str, Problem]:
+        problem = Problem(self.table.name, message, where=say("where.row", row=number))
         return dict.fromkeys(self.positions, problem)
 
-    def where(self, number: int, column: str) -> str:
-        return f"row {number}, column {self.header[self.positions[column]]!r}"
+    def where(self, number: int, column: str) -> Text:
+        return say("where.row_column", row=number, column=self.header[self.positions[column]])
 
-    def problem(self, number: int, column: str, message: str, hint: str | None = None
+    def problem(self, number: int, column: str, message: Text, hint: Text | None = None
                 ) -> Problem:
         return Problem(self.table.name, message, where=self.where(number, column), hint=hint)
 
@@ -604,9 +607,8 @@ class _Rows:
         code = self.code(column, value)
         options = RECORD_CODES[column]
         if code is not None and code not in options:
-            raise _Bad(f"{code!r} is not a canonical {column.replace('_', ' ')} "
-                       f"({', '.join(options)}); map it in the mapping file's "
-                       f"codes.{column}")
+            raise _Bad(say("records.not_canonical", code=code, column=column,
+                           words=column.replace("_", " "), options=", ".join(options)))
         return code
 
 
@@ -647,7 +649,7 @@ def read_register(
             try:
                 return parse(cell(column))
             except _Bad as error:
-                problems.append(rows.problem(number, column, str(error)))
+                problems.append(rows.problem(number, column, error.said))
                 unreadable.add(column)
                 return None
 
@@ -662,18 +664,16 @@ def read_register(
         if broken:
             pass  # the row's cells are not where the header says: nothing more to say
         elif unit is None:
-            problems.insert(0, rows.problem(number, "unit", "no unit id"))
+            problems.insert(0, rows.problem(number, "unit", say("records.no_unit")))
         elif unit in first:
-            problems.insert(0, rows.problem(number, "unit",
-                                            f"unit {unit!r} is given twice (first in row "
-                                            f"{first[unit]})"))
+            problems.insert(0, rows.problem(number, "unit", say(
+                "records.unit_twice", unit=unit, row=first[unit])))
         if category is None and "category" not in broken:
-            problems.append(rows.problem(number, "category", "no category"))
+            problems.append(rows.problem(number, "category", say("records.no_category")))
             unreadable.add("category")  # no category: it could be any
         if registered and closed and closed < registered:
-            problems.append(rows.problem(number, "closed",
-                                         f"closed {closed} before it was registered "
-                                         f"{registered}"))
+            problems.append(rows.problem(number, "closed", say(
+                "records.closed_before", closed=str(closed), registered=str(registered))))
             unreadable.update(("registered", "closed"))
         if problems:
             rows.reject(problems)
@@ -695,9 +695,8 @@ def read_register(
     other = Counter(u.category for u in units if u.category not in CATEGORIES)
     if other:
         shown = ", ".join(f"{code} ({n})" for code, n in sorted(other.items())[:10])
-        more = f", … {len(other) - 10} more" if len(other) > 10 else ""
-        notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
-                          f"categories no rule selects (not canonical codes): {shown}{more}"))
+        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
+        notes.append(say("records.other_categories", categories=shown, more=more))
     return Register(rows.table.name, tuple(units), rows.read, tuple(rows.problems),
                     rows.rejected, tuple(notes), tuple(rejected))
 
@@ -736,25 +735,24 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
         if broken:
             pass
         elif unit is None:
-            problems.append(rows.problem(number, "unit", "no unit id"))
+            problems.append(rows.problem(number, "unit", say("records.no_unit")))
         elif unit not in known:
             if unit in doubtful:
                 problems.append(rows.problem(
-                    number, "unit", f"unit {unit!r} is the unit of a rejected register row "
-                                    f"(row {doubtful[unit]})"))
+                    number, "unit", say("records.rejected_unit", unit=unit, row=doubtful[unit])))
             else:
                 # A suggestion is looked for in small registers only: it costs a pass.
                 problems.append(rows.problem(
-                    number, "unit", f"unit {unit!r} is not in the register {register.name}",
-                    did_you_mean(unit, known, cutoff=0.9) if len(known) <= 2_000 else None))
+                    number, "unit", say("records.unknown_unit", unit=unit, register=register.name),
+                    suggestion(unit, known, cutoff=0.9) if len(known) <= 2_000 else None))
         date = kind = result = None
         if "date" not in unreadable:
             try:
                 date = parse_date(cell("date"))
                 if date is None:
-                    problems.append(rows.problem(number, "date", "no date"))
+                    problems.append(rows.problem(number, "date", say("records.no_date")))
             except _Bad as error:
-                problems.append(rows.problem(number, "date", str(error)))
+                problems.append(rows.problem(number, "date", error.said))
                 unreadable.add("date")
         for column in ("kind", "result"):
             if column in unreadable:
@@ -762,7 +760,7 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
             try:
                 value = rows.canonical(column, cell(column))
             except _Bad as error:
-                problems.append(rows.problem(number, column, str(error)))
+                problems.append(rows.problem(number, column, error.said))
                 unreadable.add(column)
                 continue
             if column == "kind":
@@ -771,9 +769,8 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
                 result = value
         inspection = _text(cell("inspection"))
         if inspection is not None and inspection in first and not broken:
-            problems.append(rows.problem(number, "inspection",
-                                         f"inspection {inspection!r} is given twice (first in "
-                                         f"row {first[inspection]})"))
+            problems.append(rows.problem(number, "inspection", say(
+                "records.inspection_twice", inspection=inspection, row=first[inspection])))
         if problems:
             rows.reject(problems)
             if unit is not None and unit in known:
@@ -789,6 +786,6 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
     if inspections:
         low = min(i.date for i in inspections)
         high = max(i.date for i in inspections)
-        notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
+        notes.append(say("records.inspections_from", low=str(low), high=str(high)))
     return InspectionLog(rows.table.name, tuple(inspections), rows.read, tuple(rows.problems),
                          rows.rejected, tuple(notes), tuple(rejected))
