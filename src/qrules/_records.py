@@ -164,7 +164,11 @@ class Register(_Accounted[UnitRecord]):
     @property
     def index(self) -> Mapping[str, UnitRecord]:
         """The units by id (built whole on first use, by one thread)."""
-        return once(self._lazy, "index", lambda: {u.unit: u for u in self.rows})
+        # Rows kept as columns (`qrules._columns`) index themselves without
+        # making every unit an object.
+        own = getattr(self.rows, "unit_index", None)
+        return once(self._lazy, "index", own if own is not None
+                    else lambda: {u.unit: u for u in self.rows})
 
 
 @attrs.frozen
@@ -183,6 +187,16 @@ class InspectionLog(_Accounted[Inspection]):
     @property
     def inspections(self) -> tuple[Inspection, ...]:
         return self.rows
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        """The earliest and the latest date of the inspections (``None``: none)."""
+        own = getattr(self.rows, "date_range", None)
+        if own is not None:
+            found: tuple[dt.date, dt.date] | None = own("date")
+            return found
+        if not self.rows:
+            return None
+        return min(i.date for i in self.rows), max(i.date for i in self.rows)
 
     def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
         """Each unit's inspections, in date order (then row order); built whole on

@@ -15,7 +15,7 @@ from typing import Any
 
 from .._errors import QRulesError
 from .._records import InspectionLog, Register
-from ._load import arrow, canonical, staged
+from ._load import arrow, canonical, python_lists, staged
 from .sql import Table, column_type
 
 __all__ = ["Spark", "loaded"]
@@ -64,7 +64,8 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
         return session.createDataFrame(arrow(columns, types))
     schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
                        for c in columns)
-    return session.createDataFrame(list(zip(*columns.values(), strict=True)), schema=schema)
+    return session.createDataFrame(list(zip(*python_lists(columns).values(), strict=True)),
+                                   schema=schema)
 
 
 def _takes_arrow() -> bool:

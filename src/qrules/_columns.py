@@ -1,0 +1,665 @@
+"""Registers and logs read column by column (Arrow), exactly as the row readers read them.
+
+`read_register` and `read_log` here take the same sources and options as the
+row readers of `qrules._records` and give the same registers and logs: the
+same values, the same rows rejected with the same row numbers and reasons,
+the same errors. CSV/TSV files and Parquet/Arrow files (and Arrow tables) are
+read with pyarrow, column by column; the rows are kept as Arrow columns
+(`ColumnRows`), which the DuckDB engine registers as they are, and become
+Python objects only when something asks for them (the reference engine, say).
+
+How each value is read, so that it is the row reader's value:
+
+1. A column of few distinct values (codes, dates, flags) is read value by
+   value with the row reader's own functions, once per distinct value, and
+   mapped back to the rows (a dictionary lookup).
+2. A column of many (unit ids, names, inspection ids): a cell of printable
+   ASCII and CJK ideographs, not starting or ending with a space, is its own
+   normal form (NFKC leaves it as it is, there is nothing to trim); only the
+   other cells are normalised one by one, in Python.
+3. A row that is, or may be, rejected is read by the row reader itself: a row
+   some value of which does not read, a row with more or fewer cells than the
+   header, every row of a unit id (inspection id) that is given more than once.
+   The row reader sees these rows alone, in order, and says why each is
+   rejected; every other row is read once, here.
+
+Whole files go to the row reader when their text holds a quotation mark (a
+quoted field may span lines, so lines are not records), a NUL, or a field
+longer than the csv module reads (`MAX_CSV_FIELD_CHARS`; the row reader then
+says so); ``.xlsx`` files, DataFrames, databases and lists of rows are read by
+the row reader too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, overload
+
+import attrs
+
+from ._errors import DataError, Problem
+from ._limits import MAX_CSV_FIELD_CHARS, number_problem
+from ._model import Text
+from ._once import once
+from ._records import (
+    ColumnMapping,
+    Inspection,
+    InspectionLog,
+    Progress,
+    Register,
+    UnitRecord,
+    _as_mapping,
+    _Rows,
+    fetched_rows,
+    parse_date,
+)
+from ._records import read_log as read_log_rows
+from ._records import read_register as read_register_rows
+from ._recordspec import CATEGORIES, FLAGS
+from ._tabular import MISSING_MARKERS, Source, Table, cell_text, decode, needs, source_kind
+
+__all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
+
+#: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
+#: the regular expressions of Arrow: a cell of these alone is blank.
+_SPACE = (r"\t\n\x0b\x0c\r\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+          r"\x{202f}\x{205f}\x{3000}")
+_BLANK = f"^[{_SPACE}]*$"
+#: A cell that is its own normal form: printable ASCII and CJK unified
+#: ideographs (which NFKC leaves alone), spaces inside only.
+_PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
+_PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
+#: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
+_CHUNK = 1 << 22
+#: A file kind read column-wise here.
+_KINDS = ("csv", "arrow")
+
+
+# -- the rows, kept as columns ----------------------------------------------------------
+
+
+class ColumnRows(Sequence[Any]):
+    """The rows of a register (`UnitRecord`) or a log (`Inspection`) held as an
+    Arrow table with the canonical columns and ``row``; made Python objects,
+    all at once and once only, when first asked for one (equal to a tuple of
+    them). `arrow_columns` hands the table to an engine as it is."""
+
+    def __init__(self, table: Any, kind: str) -> None:
+        self.table = table
+        self.kind = kind
+        self._lazy: dict[str, Any] = {}
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def _rows(self) -> tuple[Any, ...]:
+        return once(self._lazy, "rows", self._made)
+
+    def _made(self) -> tuple[Any, ...]:
+        columns = self.table.to_pydict()
+        if self.kind == "log":
+            return tuple(map(Inspection, columns["unit"], columns["date"], columns["kind"],
+                             columns["result"], columns["inspection"], columns["row"]))
+        flags = [frozenset(f for f, on in zip(FLAGS, values, strict=True) if on)
+                 for values in zip(*(columns[f] for f in FLAGS), strict=True)] \
+            if len(self) else []
+        return tuple(map(UnitRecord, columns["unit"], columns["name"], columns["category"],
+                         columns["district"], columns["risk_level"], columns["size"],
+                         columns["registered"], columns["closed"], flags, columns["row"]))
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._rows())
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self.kind} rows as columns>"
+
+    def unit_index(self) -> Mapping[str, Any]:
+        """The units by id: an index of positions, a unit made when looked up."""
+        return once(self._lazy, "index", lambda: _UnitIndex(self))
+
+    def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
+        """The earliest and latest date of a column (``None`` when it has none)."""
+        pc = needs("pyarrow.compute")
+        found = pc.min_max(self.table.column(column)).as_py()
+        return None if found["min"] is None else (found["min"], found["max"])
+
+
+class _UnitIndex(Mapping[str, UnitRecord]):
+    def __init__(self, rows: ColumnRows) -> None:
+        self.rows = rows
+        units = rows.table.column("unit").to_pylist()
+        self.positions = {unit: i for i, unit in enumerate(units)}
+
+    def __getitem__(self, unit: str) -> UnitRecord:
+        record: UnitRecord = self.rows[self.positions[unit]]
+        return record
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+def arrow_columns(rows: Sequence[Any]) -> dict[str, Any] | None:
+    """The canonical columns of rows kept as columns (``None`` for other rows)."""
+    if not isinstance(rows, ColumnRows):
+        return None
+    return {name: rows.table.column(name) for name in rows.table.column_names
+            if name != "row"}
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def read_register(
+    source: Source,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Register:
+    """`qrules.read_register`: column-wise where the source allows it (see the
+    module's docstring), by the row reader otherwise; the same register either way."""
+    mapped = _as_mapping(mapping)
+    cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    if cells is None:
+        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
+                                  sheet=sheet, name=name, progress=progress)
+    return _Register(cells, mapped, progress).read()
+
+
+def read_log(
+    source: Source,
+    register: Register,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> InspectionLog:
+    """`qrules.read_log`: column-wise where the source allows it, by the row
+    reader otherwise; the same log either way."""
+    mapped = _as_mapping(mapping)
+    cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    if cells is None:
+        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
+                             sheet=sheet, name=name, progress=progress)
+    return _Log(cells, register, mapped, progress).read()
+
+
+@attrs.frozen
+class _Cells:
+    """A source's cells as Arrow columns: one per column of the header, one
+    value per row whose cells line up with the header (``numbers``: each one's
+    row number); ``odd``: the other rows, as ``(number, cells)``."""
+
+    name: str
+    header: list[str]
+    columns: list[Any]
+    numbers: Any
+    odd: list[tuple[int, list[object]]]
+    notes: tuple[Text, ...] = ()
+    #: A row with fewer cells than the header is misaligned (CSV), as `Table`'s.
+    strict_width: bool = False
+
+
+def _available() -> bool:
+    import importlib.util  # noqa: PLC0415 (only a file read needs it)
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _cells(source: Source, *, encoding: str | None, table: str | None, sheet: str | None,
+           name: str | None) -> _Cells | None:
+    """The source's cells as columns, or ``None`` when the row reader reads it."""
+    if table is not None or sheet is not None or not _available():
+        return None  # an option that does not apply: the row reader says so
+    pa = needs("pyarrow")
+    if hasattr(source, "to_batches") and hasattr(source, "column_names") \
+            and hasattr(source, "schema"):
+        return _of_arrow(source, name or "<Arrow table>") if encoding is None else None
+    if not isinstance(source, str | Path) or source_kind(source) not in _KINDS:
+        return None
+    path = Path(source)
+    if not path.is_file() or (source_kind(source) == "arrow" and encoding is not None):
+        return None
+    try:
+        if source_kind(source) == "csv":
+            return _of_csv(path, encoding)
+        suffix = path.suffix.lower()
+        if suffix in (".parquet", ".pq"):
+            return _of_arrow(needs("pyarrow.parquet").read_table(path), path.name)
+        if suffix in (".arrow", ".feather", ".ipc"):
+            return _of_arrow(needs("pyarrow.feather").read_table(path), path.name)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        if isinstance(error, DataError):
+            raise
+        return None  # what Arrow cannot read, the row reader reads or names
+    return None
+
+
+def _of_arrow(table: Any, name: str) -> _Cells | None:
+    pa = needs("pyarrow")
+    try:
+        columns = [table.column(i) for i in range(table.num_columns)]
+    except pa.ArrowException:
+        return None
+    if any(pa.types.is_nested(c.type) or pa.types.is_dictionary(c.type) for c in columns):
+        return None
+    numbers = pa.array(range(1, table.num_rows + 1), pa.int64())
+    return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])
+
+
+def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911 (each way out is a reason to let the row reader read it)
+    """A CSV file's cells, or ``None`` when the row reader reads it (see the module)."""
+    pa = needs("pyarrow")
+    csv = needs("pyarrow.csv")
+    name = path.name
+    head, codec, data = _text_head(path, encoding)
+    if head is None:
+        return None
+    head = head.removeprefix("\ufeff")
+    lines = head[:8192].split("\n")[:10]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+    first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
+    if len(first) == 1 and data is None and len(head) >= 8192:
+        return None  # a header line longer than what was looked at
+    header = first[0].split(delimiter) if first[0] else []
+    if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
+        return None
+    width = len(header)
+    notes = () if codec in ("utf-8", "utf-8-sig") else (
+        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+    if width == 0:
+        return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
+    odd: list[tuple[int, str]] = []
+
+    def invalid(row: Any) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    reader = csv.open_csv(
+        path if data is None else pa.BufferReader(data),
+        read_options=csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                     block_size=1 << 24),
+        parse_options=csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                       ignore_empty_lines=False, invalid_row_handler=invalid),
+        convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                           strings_can_be_null=False, null_values=[],
+                                           quoted_strings_can_be_null=False))
+    read = reader.read_all()
+    del data
+    columns = [read.column(i) for i in range(width)]
+    pc = needs("pyarrow.compute")
+    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
+        return None
+    # Arrow numbers the lines from 1 with the header; the row reader numbers
+    # records the same way (lines are records: no quotation marks).
+    total = read.num_rows + len(odd)
+    skipped = pa.array([number - 1 for number, _ in odd], pa.int64())
+    everyone = pa.array(range(1, total + 1), pa.int64())
+    numbers = pc.add(everyone.filter(pc.invert(pc.is_in(everyone, value_set=skipped))), 1) \
+        if odd else pc.add(everyone, 1)
+    rows: list[tuple[int, list[object]]] = []
+    for number, text in odd:
+        cells: list[object] = text.split(delimiter) if text else []
+        if any(len(str(c)) > MAX_CSV_FIELD_CHARS for c in cells):
+            return None
+        rows.append((number, cells))
+    return _Cells(name, header, columns, numbers, rows, notes, True)
+
+
+def _text_head(path: Path, encoding: str | None) -> tuple[str | None, str, bytes | None]:
+    """The start of a CSV file's text, its encoding, and (when it is not UTF-8)
+    the whole text as UTF-8 for Arrow; ``None`` for a file the row reader reads
+    (a quotation mark, a NUL). A file that decodes in no encoding tried is the
+    row reader's `DataError`."""
+    with path.open("rb") as file:
+        start = file.read(4)
+        file.seek(0)
+        if encoding is None and not start.startswith(
+                (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            head = ""
+            try:
+                while chunk := file.read(_CHUNK):
+                    if b'"' in chunk or b"\0" in chunk:
+                        return None, codec, None
+                    text = decoder.decode(chunk)
+                    if len(head) < 16_384:
+                        head += text[:16_384]
+                decoder.decode(b"", final=True)
+                return head, codec, None
+            except UnicodeDecodeError:
+                file.seek(0)  # GB18030 (or none): decided over the whole file, as the row reader
+        raw = file.read()
+    text, codec = decode(path.name, raw, encoding)
+    del raw
+    text = text.removeprefix("\ufeff")
+    if '"' in text or "\0" in text:
+        return None, codec, None
+    return text[:16_384], codec, text.encode("utf-8")
+
+
+# -- values, column by column --------------------------------------------------------
+
+
+def _compute() -> Any:
+    return needs("pyarrow.compute")
+
+
+def _each_value(column: Any, read: Callable[[object], object], kind: Any
+                ) -> tuple[Any, Any]:
+    """``read`` of each distinct value, mapped back to the rows: the values (of
+    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to reject)."""
+    pa, pc = needs("pyarrow"), _compute()
+    distinct = pc.unique(column)
+    values: list[object] = []
+    bad: list[bool] = []
+    for value in distinct.to_pylist():
+        try:
+            values.append(read(value))
+            bad.append(False)
+        except ValueError:
+            values.append(None)
+            bad.append(True)
+    at = pc.index_in(column, value_set=distinct)
+    return pa.array(values, kind).take(at), pa.array(bad, pa.bool_()).take(at)
+
+
+def _texts(column: Any) -> Any:
+    """Each cell as `cell_text` reads it (``null`` for missing)."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return _each_value(column, cell_text, pa.string())[0]
+    column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
+    plain = pc.match_substring_regex(column, _PLAIN)
+    shown = pc.if_else(pc.is_in(pc.utf8_lower(column), value_set=pa.array(
+        sorted(MISSING_MARKERS), pa.string())), pa.scalar(None, pa.string()), column)
+    others = pc.and_(pc.invert(plain), pc.is_valid(column))
+    if not pc.any(others).as_py():
+        return shown
+    others = _whole(pc.fill_null(others, False))
+    read, _ = _each_value(column.filter(others), cell_text, pa.string())
+    return pc.replace_with_mask(_whole(shown), others, _whole(read))
+
+
+def _whole(values: Any) -> Any:
+    """An Arrow array in one piece (a chunked array's chunks joined)."""
+    return values.combine_chunks() if hasattr(values, "combine_chunks") else values
+
+
+def _blank(column: Any) -> Any:
+    """Where a cell is blank as the row reader sees it (missing, or spaces)."""
+    pa, pc = needs("pyarrow"), _compute()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(pc.match_substring_regex(column, _BLANK), True)
+    if pa.types.is_floating(column.type):
+        return pc.fill_null(pc.is_nan(column), True)
+    return pc.is_null(column)
+
+
+def _too_large(column: Any) -> Any | None:
+    """Where a number is beyond what qrules reads (decimal columns only: no
+    other Arrow number can be)."""
+    pa = needs("pyarrow")
+    if not pa.types.is_decimal(column.type):
+        return None
+    return _each_value(column, lambda v: _bounded(v), pa.null())[1]
+
+
+def _bounded(value: object) -> None:
+    if isinstance(value, Decimal) and number_problem(value):
+        raise ValueError(value)
+
+
+class _Reading:
+    """What reading a register and a log share: the header resolved by the row
+    reader's code, the rows to read, and the rows left to the row reader."""
+
+    def __init__(self, cells: _Cells, kind: str, mapping: ColumnMapping,
+                 required: tuple[str, ...], progress: Progress | None) -> None:
+        pc = _compute()
+        self.cells = cells
+        self.kind = kind
+        self.mapping = mapping
+        self.progress = progress
+        # The row reader's own header resolution: the same errors, positions, notes.
+        self.rows = _Rows(fetched_rows(cells.name, cells.header, iter(())), kind, mapping,
+                          required, None)
+        self.rows.notes[:0] = list(cells.notes)
+        self.suspects: Any = None
+        count = len(cells.numbers)
+        blank = None
+        for column in cells.columns:
+            blank = _blank(column) if blank is None else pc.and_(blank, _blank(column))
+        self.used = pc.invert(blank) if blank is not None else needs("pyarrow").array(
+            [False] * count, needs("pyarrow").bool_())
+        for column in cells.columns:
+            if (large := _too_large(column)) is not None:
+                self.suspect(large)
+
+    def column(self, canonical: str) -> Any | None:
+        position = self.rows.positions.get(canonical)
+        return None if position is None else self.cells.columns[position]
+
+    def suspect(self, mask: Any) -> None:
+        """Rows that the row reader reads (``mask`` true: unreadable, or may be)."""
+        pc = _compute()
+        mask = pc.fill_null(mask, True)
+        self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
+
+    def repeated(self, values: Any, odd_values: list[str | None]) -> None:
+        """Every row of a value given more than once (among all rows read)."""
+        pa, pc = needs("pyarrow"), _compute()
+        counted = pc.value_counts(values.filter(self.used))
+        found = [v for v, n in zip(counted.field(0).to_pylist(), counted.field(1).to_pylist(),
+                                   strict=True) if v is not None and n > 1]
+        found_once = {v for v, n in zip(counted.field(0).to_pylist(),
+                                        counted.field(1).to_pylist(), strict=True)
+                      if v is not None and n == 1}
+        found += [v for v in odd_values if v is not None and v in found_once]
+        if found:
+            self.suspect(pc.is_in(values, value_set=pa.array(found, pa.string())))
+
+    def odd_texts(self, canonical: str) -> list[str | None]:
+        position = self.rows.positions.get(canonical)
+        if position is None:
+            return []
+        return [cell_text(cells[position]) if position < len(cells) else None
+                for _, cells in self.cells.odd]
+
+    def split(self) -> tuple[Any, Table, int]:
+        """The rows read here (a mask), the rows left to the row reader (a
+        table), and how many rows were read here."""
+        pa, pc = needs("pyarrow"), _compute()
+        suspects = self.suspects if self.suspects is not None else pa.array(
+            [False] * len(self.cells.numbers), pa.bool_())
+        clean = pc.and_(self.used, pc.invert(suspects))
+        left = pc.indices_nonzero(pc.and_(self.used, suspects))
+        width = len(self.cells.header)
+        numbers = self.cells.numbers.take(left).to_pylist()
+        columns = [c.take(left).to_pylist() for c in self.cells.columns]
+        rows: list[tuple[int, Sequence[object]]] = [
+            (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)]
+        rows += [(n, c) for n, c in self.cells.odd]
+        rows.sort(key=lambda r: r[0])
+        read_here = int(pc.sum(clean).as_py() or 0)
+        if self.progress is not None:
+            self.progress(self.cells.name, read_here)
+        return clean, Table(self.cells.name, self.cells.header, iter(rows),
+                            strict_width=self.cells.strict_width), read_here
+
+
+def _merged(here: Any, there: Sequence[Any], kind: str, columns: Callable[[Sequence[Any]],
+            dict[str, list[Any]]]) -> ColumnRows:
+    """The rows read here and those the row reader read, in row order."""
+    pa = needs("pyarrow")
+    if not there:
+        return ColumnRows(here, kind)
+    other = pa.table(columns(there), schema=here.schema)
+    table = pa.concat_tables([here, other])
+    return ColumnRows(table.take(_compute().sort_indices(table.column("row"))), kind)
+
+
+class _Register(_Reading):
+    def __init__(self, cells: _Cells, mapping: ColumnMapping, progress: Progress | None
+                 ) -> None:
+        super().__init__(cells, "register", mapping, ("unit", "category"), progress)
+
+    def read(self) -> Register:
+        pa, pc = needs("pyarrow"), _compute()
+        rows = self.rows
+        count = len(self.cells.numbers)
+        nulls = pa.nulls(count, pa.string())
+        unit = _texts(self.column("unit"))
+        self.suspect(pc.is_null(unit))
+        self.repeated(unit, self.odd_texts("unit"))
+        category, _ = _each_value(self.column("category"),
+                                  functools.partial(rows.code, "category"), pa.string())
+        self.suspect(pc.is_null(category))
+        name_column = self.column("name")
+        name = pc.fill_null(_texts(name_column), "") if name_column is not None else \
+            pa.array([""] * count, pa.string())
+        district = self._read("district", functools.partial(rows.code, "district"),
+                              pa.string())
+        dates = {}
+        for column in ("registered", "closed"):
+            dates[column] = self._read(column, parse_date, pa.date32())
+        self.suspect(pc.less(dates["closed"], dates["registered"]))
+        risk = self._read("risk_level", functools.partial(rows.canonical, "risk_level"),
+                          pa.string())
+        size = self._read("size", functools.partial(rows.canonical, "size"), pa.string())
+        flags = {f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
+                 if f in rows.positions else pa.array([False] * count, pa.bool_()) for f in FLAGS}
+        clean, left, read_here = self.split()
+        table = pa.table({
+            "unit": unit, "name": name, "category": category,
+            "district": district if district is not None else nulls,
+            "risk_level": risk if risk is not None else nulls,
+            "size": size if size is not None else nulls,
+            "registered": dates["registered"], "closed": dates["closed"],
+            **{f: pc.fill_null(flags[f], False) for f in FLAGS},
+            "row": self.cells.numbers}).filter(clean)
+        other = read_register_rows(left, mapping=self.mapping)
+        units = _merged(table, other.units, "register", _unit_columns)
+        notes = list(rows.notes)
+        counted = pc.value_counts(units.table.column("category"))
+        other_codes = {c: n for c, n in zip(counted.field("values").to_pylist(),
+                                            counted.field("counts").to_pylist(), strict=True)
+                       if c not in CATEGORIES}
+        if other_codes:
+            shown = ", ".join(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
+            more = f", … {len(other_codes) - 10} more" if len(other_codes) > 10 else ""
+            notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
+                              f"categories no rule selects (not canonical codes): "
+                              f"{shown}{more}"))
+        return Register(self.cells.name, units, read_here + other.rows_read,  # type: ignore[arg-type]
+                        other.problems, other.rows_rejected, tuple(notes), other.rejected)
+
+    def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:
+        """A column read value by value (``null`` for all when the file has none);
+        a value that does not read leaves its row to the row reader."""
+        pa = needs("pyarrow")
+        column = self.column(canonical)
+        if column is None:
+            return pa.nulls(len(self.cells.numbers), kind)
+        values, bad = _each_value(column, read, kind)
+        self.suspect(bad)
+        return values
+
+
+def _unit_columns(units: Sequence[UnitRecord]) -> dict[str, list[Any]]:
+    return {"unit": [u.unit for u in units], "name": [u.name for u in units],
+            "category": [u.category for u in units], "district": [u.district for u in units],
+            "risk_level": [u.risk_level for u in units], "size": [u.size for u in units],
+            "registered": [u.registered for u in units], "closed": [u.closed for u in units],
+            **{f: [f in u.flags for u in units] for f in FLAGS},
+            "row": [u.row for u in units]}
+
+
+def _inspection_columns(rows: Sequence[Inspection]) -> dict[str, list[Any]]:
+    return {"unit": [i.unit for i in rows], "date": [i.date for i in rows],
+            "kind": [i.kind for i in rows], "result": [i.result for i in rows],
+            "inspection": [i.inspection for i in rows], "row": [i.row for i in rows]}
+
+
+class _Log(_Reading):
+    def __init__(self, cells: _Cells, register: Register, mapping: ColumnMapping,
+                 progress: Progress | None) -> None:
+        super().__init__(cells, "log", mapping, ("unit", "date"), progress)
+        self.register = register
+
+    def read(self) -> InspectionLog:
+        pa, pc = needs("pyarrow"), _compute()
+        rows = self.rows
+        count = len(self.cells.numbers)
+        nulls = pa.nulls(count, pa.string())
+        unit = _texts(self.column("unit"))
+        known = self.register.rows
+        ids = known.table.column("unit") if isinstance(known, ColumnRows) else pa.array(
+            [u.unit for u in self.register.units], pa.string())
+        self.suspect(pc.invert(pc.is_in(unit, value_set=ids)))
+        date, bad = _each_value(self.column("date"), parse_date, pa.date32())
+        self.suspect(bad)
+        self.suspect(pc.is_null(date))
+        kinds = {}
+        for column in ("kind", "result"):
+            found = self.column(column)
+            if found is None:
+                kinds[column] = nulls
+                continue
+            kinds[column], bad = _each_value(
+                found, functools.partial(rows.canonical, column), pa.string())
+            self.suspect(bad)
+        inspection_column = self.column("inspection")
+        inspection = nulls
+        if inspection_column is not None:
+            inspection = _texts(inspection_column)
+            self.repeated(inspection, self.odd_texts("inspection"))
+        clean, left, read_here = self.split()
+        table = pa.table({"unit": unit, "date": date, "kind": kinds["kind"],
+                          "result": kinds["result"], "inspection": inspection,
+                          "row": self.cells.numbers}).filter(clean)
+        other = read_log_rows(left, self.register, mapping=self.mapping)
+        inspections = _merged(table, other.inspections, "log", _inspection_columns)
+        notes = list(rows.notes)
+        reach = inspections.date_range("date")
+        if reach is not None:
+            low, high = reach
+            notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
+        return InspectionLog(self.cells.name, inspections,  # type: ignore[arg-type]
+                             read_here + other.rows_read, other.problems, other.rows_rejected,
+                             tuple(notes), other.rejected)
