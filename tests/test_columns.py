@@ -45,7 +45,7 @@ DATES = ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 �
          "2027-01-01", "1000", "110576", " 2024-01-02 ", "2024-1-2"]
 VALUES = {
     "unit": IDS,
-    "name": ["甲乳业", "", "Name 1", "ｎａｍｅ", "无", " 乙 "],
+    "name": ["甲乳业", "", "Name 1", "ｎａｍｅ", "无", " 乙 ", "甲,乙", 'say "hi"', "a\nb", "x;\ty"],
     "district": ["芝罘区", "", "A", " A ", "Ａ"],
     "category": ["catering", "central_kitchen", "infant_formula_maker", "婴幼儿配方乳粉生产",
                  "other_code", "", "无", "ＣＡＴＥＲＩＮＧ", "catering "],
@@ -60,7 +60,7 @@ VALUES = {
     "kind": ["system", "routine", "体系检查", "bogus", "", "SYSTEM", "follow_up"],
     "result": ["compliant", "符合", "non_compliant", "", "nope"],
     "inspection": ["I1", "I2", "I3", "", "Ｉ１", "I2 "],
-    "remark": ["", "x", "备注"],
+    "remark": ["", "x", "备注", '"', 'a"b', "c\rd"],
 }
 REGISTER_HEADERS = ["unit", "name", "district", "category", "risk_level", "size", "registered",
                     "closed", "internet_bright_kitchen", "bright_kitchen", "remark"]
@@ -216,9 +216,18 @@ def test_csv_files_are_read_as_columns(tmp_path: Path) -> None:
         assert read.problems == _records.read_log(log, _records.read_register(path)).problems
 
 
-def test_quoted_csv_files_are_the_row_readers(tmp_path: Path) -> None:
+def test_quoted_csv_files(tmp_path: Path) -> None:
+    """Whole quoted fields are read as columns; other quoting (a quoted line
+    break, a quotation mark inside a field) is the row reader's, whole file."""
     path = tmp_path / "register.csv"
-    path.write_text('unit,name,category\nU1,"甲,乳业",catering\n', encoding="utf-8")
+    path.write_text('"unit","name","category"\nU1,"甲,""乳业""",catering\n', encoding="utf-8")
     register = _columns.read_register(path)
-    assert not isinstance(register.rows, _columns.ColumnRows)
+    assert isinstance(register.rows, _columns.ColumnRows)
     assert register == _records.read_register(path)
+    assert register.units[0].name == '甲,"乳业"'
+    for text in ('unit,name,category\nU1,"甲\n乳业",catering\n',
+                 'unit,name,category\nU1,甲"乳业,catering\n'):
+        path.write_text(text, encoding="utf-8")
+        register = _columns.read_register(path)
+        assert not isinstance(register.rows, _columns.ColumnRows)
+        assert register == _records.read_register(path)

@@ -47,7 +47,8 @@ from ._rollup import Derivation
 
 if _TYPE_CHECKING:
     from ._lint import Finding, lint
-    from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
+    from ._columns import read_log, read_register
+    from ._records import ColumnMapping, InspectionLog, Register
     from ._records_engine import evaluate_records
     from .engines import evaluate_tables
 
@@ -113,8 +114,8 @@ _ON_FIRST_USE = {
     "evaluate_records": "_records_engine",
     "evaluate_tables": "engines",
     "lint": "_lint",
-    "read_log": "_records",
-    "read_register": "_records",
+    "read_log": "_columns",
+    "read_register": "_columns",
 }
 
 

@@ -186,8 +186,17 @@ def read_register(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> Register:
-    """`qrules.read_register`: column-wise where the source allows it (see the
-    module's docstring), by the row reader otherwise; the same register either way."""
+    """Read a register of units (see ``docs/records.md`` for columns and codes).
+
+    ``source`` is a file (``.csv``, ``.xlsx``, ``.parquet``, ``.arrow``), a
+    database URL (``duckdb:///path.db?table=register``) or DB-API connection
+    (with ``table``), a pandas or polars DataFrame, an Arrow table, or a list
+    of dicts. A row that cannot be read is rejected, not dropped: each one is
+    in ``problems`` with its row and column, and ``rows_read == rows_used +
+    rows_rejected``. A missing required column raises `DataError`. CSV,
+    Parquet and Arrow are read column by column when pyarrow is installed,
+    with the same results as row by row.
+    """
     mapped = _as_mapping(mapping)
     cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
@@ -207,8 +216,12 @@ def read_log(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> InspectionLog:
-    """`qrules.read_log`: column-wise where the source allows it, by the row
-    reader otherwise; the same log either way."""
+    """Read an inspection log of the units in ``register``.
+
+    Sources and accounting as for `read_register`. A row whose unit is not in
+    the register, whose date does not parse, or whose inspection id repeats an
+    earlier one is rejected with its row and column.
+    """
     mapped = _as_mapping(mapping)
     cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
@@ -282,19 +295,21 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
 
 def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911 (each way out is a reason to let the row reader read it)
     """A CSV file's cells, or ``None`` when the row reader reads it (see the module)."""
-    pa = needs("pyarrow")
+    pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
     name = path.name
-    head, codec, data = _text_head(path, encoding)
-    if head is None:
+    found = _text_head(path, encoding)
+    if found is None:
         return None
-    head = head.removeprefix("\ufeff")
+    head, codec, data, quoted = found
     lines = head[:8192].split("\n")[:10]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
-    if len(first) == 1 and data is None and len(head) >= 8192:
+    if len(first) == 1 and len(head) >= _HEAD:
         return None  # a header line longer than what was looked at
-    header = first[0].split(delimiter) if first[0] else []
+    if quoted and not _plainly_quoted(path if data is None else data, delimiter):
+        return None
+    header = _fields(first[0], delimiter)
     if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
         return None
     width = len(header)
@@ -313,38 +328,81 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911
         path if data is None else pa.BufferReader(data),
         read_options=csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
                                      block_size=1 << 24),
-        parse_options=csv.ParseOptions(delimiter=delimiter, quote_char=False,
-                                       ignore_empty_lines=False, invalid_row_handler=invalid),
+        parse_options=csv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
+                                       double_quote=True, escape_char=False,
+                                       newlines_in_values=False, ignore_empty_lines=False,
+                                       invalid_row_handler=invalid),
         convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                            strings_can_be_null=False, null_values=[],
                                            quoted_strings_can_be_null=False))
     read = reader.read_all()
     del data
     columns = [read.column(i) for i in range(width)]
-    pc = needs("pyarrow.compute")
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
         return None
     # Arrow numbers the lines from 1 with the header; the row reader numbers
-    # records the same way (lines are records: no quotation marks).
+    # records the same way (each line is one record: no quoted line break).
     total = read.num_rows + len(odd)
-    skipped = pa.array([number - 1 for number, _ in odd], pa.int64())
-    everyone = pa.array(range(1, total + 1), pa.int64())
-    numbers = pc.add(everyone.filter(pc.invert(pc.is_in(everyone, value_set=skipped))), 1) \
-        if odd else pc.add(everyone, 1)
+    everyone = pa.array(range(2, total + 2), pa.int64())
+    numbers = everyone.filter(pc.invert(pc.is_in(everyone, value_set=pa.array(
+        [number for number, _ in odd], pa.int64())))) if odd else everyone
     rows: list[tuple[int, list[object]]] = []
     for number, text in odd:
-        cells: list[object] = text.split(delimiter) if text else []
+        cells: list[object] = list(_fields(text, delimiter))
         if any(len(str(c)) > MAX_CSV_FIELD_CHARS for c in cells):
             return None
         rows.append((number, cells))
     return _Cells(name, header, columns, numbers, rows, notes, True)
 
 
-def _text_head(path: Path, encoding: str | None) -> tuple[str | None, str, bytes | None]:
-    """The start of a CSV file's text, its encoding, and (when it is not UTF-8)
-    the whole text as UTF-8 for Arrow; ``None`` for a file the row reader reads
-    (a quotation mark, a NUL). A file that decodes in no encoding tried is the
-    row reader's `DataError`."""
+#: Characters of a CSV file's start looked at (the delimiter, the header).
+_HEAD = 16_384
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """One line's fields as the csv module reads them."""
+    import csv  # noqa: PLC0415 (a few lines only)
+
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
+    """Whether every line's quoted fields are whole fields, each on one line:
+    ``"a,b"`` and ``"a ""b"" c"`` are, ``a"b`` and a quoted line break are not
+    (there the csv module's reading is its own, and lines are not records).
+    Read line by line with Arrow, each checked with one regular expression."""
+    pa, pc = needs("pyarrow"), _compute()
+    csv = needs("pyarrow.csv")
+    d = re.escape(delimiter)
+    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
+    line = f"^{field}(?:{d}{field})*$"
+    split: list[bool] = []
+
+    def invalid(row: Any) -> str:  # a line holding the character read as a delimiter
+        split.append(True)
+        return "skip"
+
+    reader = csv.open_csv(
+        source if isinstance(source, Path) else pa.BufferReader(source),
+        read_options=csv.ReadOptions(column_names=["line"], use_threads=True,
+                                     block_size=1 << 24),
+        parse_options=csv.ParseOptions(delimiter="\x01", quote_char=False,
+                                       ignore_empty_lines=True, invalid_row_handler=invalid),
+        convert_options=csv.ConvertOptions(column_types={"line": pa.string()},
+                                           strings_can_be_null=False, null_values=[]))
+    for batch in reader:
+        if not pc.all(pc.match_substring_regex(batch.column(0), line)).as_py():
+            return False
+    return not split
+
+
+def _text_head(path: Path, encoding: str | None
+               ) -> tuple[str, str, bytes | None, bool] | None:
+    """The start of a CSV file's text (without a byte-order mark), its encoding,
+    the whole text as UTF-8 for Arrow when the file is in another encoding,
+    and whether it holds a quotation mark; ``None`` for a file with a NUL (the
+    row reader's). A file that decodes in no encoding tried is the row
+    reader's `DataError`."""
     with path.open("rb") as file:
         start = file.read(4)
         file.seek(0)
@@ -353,24 +411,26 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str | None, str, bytes
             codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
             decoder = codecs.getincrementaldecoder("utf-8")()
             head = ""
+            quoted = False
             try:
                 while chunk := file.read(_CHUNK):
-                    if b'"' in chunk or b"\0" in chunk:
-                        return None, codec, None
+                    if b"\0" in chunk:
+                        return None
+                    quoted = quoted or b'"' in chunk
                     text = decoder.decode(chunk)
-                    if len(head) < 16_384:
-                        head += text[:16_384]
+                    if len(head) < _HEAD + 1:
+                        head += text[:_HEAD + 1]
                 decoder.decode(b"", final=True)
-                return head, codec, None
+                return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
                 file.seek(0)  # GB18030 (or none): decided over the whole file, as the row reader
         raw = file.read()
     text, codec = decode(path.name, raw, encoding)
     del raw
     text = text.removeprefix("\ufeff")
-    if '"' in text or "\0" in text:
-        return None, codec, None
-    return text[:16_384], codec, text.encode("utf-8")
+    if "\0" in text:
+        return None
+    return text[:_HEAD], codec, text.encode("utf-8"), '"' in text
 
 
 # -- values, column by column --------------------------------------------------------
