@@ -542,17 +542,17 @@ class _Reading:
         self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
 
     def repeated(self, values: Any, odd_values: list[str | None]) -> None:
-        """Every row of a value given more than once (among all rows read)."""
+        """Every row of a value given more than once (among all rows read, the
+        misaligned ones too)."""
         pa, pc = needs("pyarrow"), _compute()
         counted = pc.value_counts(values.filter(self.used))
-        found = [v for v, n in zip(counted.field(0).to_pylist(), counted.field(1).to_pylist(),
-                                   strict=True) if v is not None and n > 1]
-        found_once = {v for v, n in zip(counted.field(0).to_pylist(),
-                                        counted.field(1).to_pylist(), strict=True)
-                      if v is not None and n == 1}
-        found += [v for v in odd_values if v is not None and v in found_once]
-        if found:
-            self.suspect(pc.is_in(values, value_set=pa.array(found, pa.string())))
+        found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
+        odd = pa.array([v for v in odd_values if v is not None], pa.string())
+        if len(odd):
+            found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
+                odd, value_set=counted.field("values")))])
+        if len(found):
+            self.suspect(pc.is_in(values, value_set=found))
 
     def odd_texts(self, canonical: str) -> list[str | None]:
         position = self.rows.positions.get(canonical)
@@ -618,7 +618,7 @@ class _Register(_Reading):
         dates = {}
         for column in ("registered", "closed"):
             dates[column] = self._read(column, parse_date, pa.date32())
-        self.suspect(pc.less(dates["closed"], dates["registered"]))
+        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), False))
         risk = self._read("risk_level", functools.partial(rows.canonical, "risk_level"),
                           pa.string())
         size = self._read("size", functools.partial(rows.canonical, "size"), pa.string())
