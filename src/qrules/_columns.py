@@ -75,6 +75,8 @@ _BLANK = f"^[{_SPACE}]*$"
 #: ideographs (which NFKC leaves alone), spaces inside only.
 _PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
 _PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
+#: The longest missing marker, in characters.
+_LONGEST_MARKER = max(map(len, MISSING_MARKERS))
 #: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
 _CHUNK = 1 << 22
 #: A file kind read column-wise here.
@@ -289,7 +291,7 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
         return None
     if any(pa.types.is_nested(c.type) or pa.types.is_dictionary(c.type) for c in columns):
         return None
-    numbers = pa.array(range(1, table.num_rows + 1), pa.int64())
+    numbers = _arange(1, table.num_rows)
     return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])
 
 
@@ -343,7 +345,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911
     # Arrow numbers the lines from 1 with the header; the row reader numbers
     # records the same way (each line is one record: no quoted line break).
     total = read.num_rows + len(odd)
-    everyone = pa.array(range(2, total + 2), pa.int64())
+    everyone = _arange(2, total)
     numbers = everyone.filter(pc.invert(pc.is_in(everyone, value_set=pa.array(
         [number for number, _ in odd], pa.int64())))) if odd else everyone
     rows: list[tuple[int, list[object]]] = []
@@ -357,6 +359,14 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911
 
 #: Characters of a CSV file's start looked at (the delimiter, the header).
 _HEAD = 16_384
+
+
+def _arange(start: int, count: int) -> Any:
+    """``start, start + 1, …`` (``count`` of them), as Arrow int64, made by Arrow."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not count:
+        return pa.array([], pa.int64())
+    return pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count)), start - 1)
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -466,8 +476,13 @@ def _texts(column: Any) -> Any:
         return _each_value(column, cell_text, pa.string())[0]
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
     plain = pc.match_substring_regex(column, _PLAIN)
-    shown = pc.if_else(pc.is_in(pc.utf8_lower(column), value_set=pa.array(
-        sorted(MISSING_MARKERS), pa.string())), pa.scalar(None, pa.string()), column)
+    # A missing marker is short: only short cells are looked up (ids seldom are).
+    short = pc.less_equal(pc.utf8_length(column), _LONGEST_MARKER)
+    shown = column
+    if pc.any(short).as_py():
+        marker = pc.is_in(pc.utf8_lower(pc.if_else(short, column, "")), value_set=pa.array(
+            sorted(MISSING_MARKERS - {""}), pa.string()))
+        shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
     if not pc.any(others).as_py():
         return shown
@@ -522,11 +537,17 @@ class _Reading:
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None
         count = len(cells.numbers)
-        blank = None
+        # Blank rows: each column looked at only in the rows blank so far (few
+        # after the first column).
+        pa = needs("pyarrow")
+        every = _arange(0, count)
+        maybe = every
         for column in cells.columns:
-            blank = _blank(column) if blank is None else pc.and_(blank, _blank(column))
-        self.used = pc.invert(blank) if blank is not None else needs("pyarrow").array(
-            [False] * count, needs("pyarrow").bool_())
+            if not len(maybe):
+                break
+            maybe = maybe.filter(_blank(column.take(maybe)))
+        self.used = pc.invert(pc.is_in(every, value_set=maybe)) if cells.columns and len(
+            maybe) else pa.repeat(pa.scalar(bool(cells.columns)), count)
         for column in cells.columns:
             if (large := _too_large(column)) is not None:
                 self.suspect(large)
@@ -545,12 +566,18 @@ class _Reading:
         """Every row of a value given more than once (among all rows read, the
         misaligned ones too)."""
         pa, pc = needs("pyarrow"), _compute()
-        counted = pc.value_counts(values.filter(self.used))
-        found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
+        used = values.filter(self.used)
+        distinct = pc.unique(used)
         odd = pa.array([v for v in odd_values if v is not None], pa.string())
+        if len(distinct) == len(used) - used.null_count + (used.null_count > 0) \
+                and not pc.any(pc.is_in(odd, value_set=distinct)).as_py() \
+                and len(pc.unique(odd)) == len(odd):
+            return  # the common case: each value once (one pass, no counting)
+        counted = pc.value_counts(used)
+        found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
         if len(odd):
             found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
-                odd, value_set=counted.field("values")))])
+                odd, value_set=counted.field("values"))), odd])
         if len(found):
             self.suspect(pc.is_in(values, value_set=found))
 
@@ -581,6 +608,11 @@ class _Reading:
             self.progress(self.cells.name, read_here)
         return clean, Table(self.cells.name, self.cells.header, iter(rows),
                             strict_width=self.cells.strict_width), read_here
+
+
+def _kept(table: Any, clean: Any) -> Any:
+    """The table's clean rows (the table itself when every row is: no copy)."""
+    return table if _compute().all(clean).as_py() is not False else table.filter(clean)
 
 
 def _merged(here: Any, there: Sequence[Any], kind: str, columns: Callable[[Sequence[Any]],
@@ -632,7 +664,8 @@ class _Register(_Reading):
             "size": size if size is not None else nulls,
             "registered": dates["registered"], "closed": dates["closed"],
             **{f: pc.fill_null(flags[f], False) for f in FLAGS},
-            "row": self.cells.numbers}).filter(clean)
+            "row": self.cells.numbers})
+        table = _kept(table, clean)
         other = read_register_rows(left, mapping=self.mapping)
         units = _merged(table, other.units, "register", _unit_columns)
         notes = list(rows.notes)
@@ -712,7 +745,8 @@ class _Log(_Reading):
         clean, left, read_here = self.split()
         table = pa.table({"unit": unit, "date": date, "kind": kinds["kind"],
                           "result": kinds["result"], "inspection": inspection,
-                          "row": self.cells.numbers}).filter(clean)
+                          "row": self.cells.numbers})
+        table = _kept(table, clean)
         other = read_log_rows(left, self.register, mapping=self.mapping)
         inspections = _merged(table, other.inspections, "log", _inspection_columns)
         notes = list(rows.notes)
