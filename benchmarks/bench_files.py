@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench_records import HAND_WRITTEN, generate
@@ -63,15 +64,22 @@ def write(folder: Path, units: int, inspections: int, seed: int, quoted: bool
 
 
 def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, str]:
-    """Wall-clock seconds, peak resident memory (bytes) and standard output of a process."""
+    """Wall-clock seconds, peak resident memory (bytes; 0 where GNU time is not
+    installed) and standard output of a process."""
+    gnu_time = Path("/usr/bin/time")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
-        done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", measured.name, *command],
-                              capture_output=True, text=True, check=False,
-                              env={**os.environ, "CI": "1"})
+        wrapper = [str(gnu_time), "-f", "%e %M", "-o", measured.name] \
+            if gnu_time.exists() else []
+        start = time.perf_counter()
+        done = subprocess.run([*wrapper, *command], capture_output=True, text=True,
+                              check=False, env={**os.environ, "CI": "1"})
+        seconds, peak = time.perf_counter() - start, 0
         if done.returncode not in ok:
             raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
-        seconds, kib = measured.read().split()[-2:]
-    return float(seconds), int(kib) * 1024, done.stdout
+        if wrapper:
+            elapsed, kib = measured.read().split()[-2:]
+            seconds, peak = float(elapsed), int(kib) * 1024
+    return seconds, peak, done.stdout
 
 
 def qrules_command(register: Path, log: Path, *extra: str) -> list[str]:
@@ -90,7 +98,8 @@ def equal_counts(register: Path, log: Path) -> int:
              for r in json.loads(out)["results"]
              if r.get("source") == "records" and r["district"] is None}
     _, _, out = timed(script_command(register, log), ok=(0,))
-    expected = {(rule, year): (total, meeting) for rule, year, total, meeting in json.loads(out.splitlines()[-1])}
+    counted = json.loads(out.splitlines()[-1])
+    expected = {(rule, year): (total, meeting) for rule, year, total, meeting in counted}
     wrong = {k: (found.get(k), v) for k, v in expected.items() if found.get(k) != v}
     if wrong or set(found) - set(expected):
         raise SystemExit(f"qrules and the script disagree: {wrong or set(found) - set(expected)}")
@@ -130,8 +139,9 @@ def main() -> None:
                    for name, found in runs.items()}
         base_time, base_memory = medians["DuckDB script"]
         for name, (seconds, peak) in medians.items():
+            memory = f"{peak / base_memory:5.2f}x memory" if base_memory else "memory n/a"
             print(f"  {name:34} {seconds:7.2f} s  {peak / 2**20:7,.0f} MiB   "
-                  f"{seconds / base_time:5.2f}x time  {peak / base_memory:5.2f}x memory")
+                  f"{seconds / base_time:5.2f}x time  {memory}")
         print(f"  (medians of {args.repeat}, alternated; load {os.getloadavg()[0]:.2f})")
 
 

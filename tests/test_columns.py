@@ -45,7 +45,8 @@ DATES = ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 �
          "2027-01-01", "1000", "110576", " 2024-01-02 ", "2024-1-2"]
 VALUES = {
     "unit": IDS,
-    "name": ["甲乳业", "", "Name 1", "ｎａｍｅ", "无", " 乙 ", "甲,乙", 'say "hi"', "a\nb", "x;\ty"],
+    "name": ["甲乳业", "", "Name 1", "ｎａｍｅ", "无", " 乙 ", "甲,乙", 'say "hi"', "a\nb",
+             "x;\ty"],
     "district": ["芝罘区", "", "A", " A ", "Ａ"],
     "category": ["catering", "central_kitchen", "infant_formula_maker", "婴幼儿配方乳粉生产",
                  "other_code", "", "无", "ＣＡＴＥＲＩＮＧ", "catering "],
@@ -74,8 +75,8 @@ def sheets(draw: st.DrawFn, headers: list[str], required: tuple[str, ...]
            ) -> tuple[list[str], list[list[str]]]:
     """A header (some columns left out, renamed as a mapping names them, spelled
     otherwise, or given twice) and rows of messy cells (misaligned, blank)."""
-    chosen = [h for h in headers if h in required and draw(st.integers(0, 30)) > 0
-              or h not in required and draw(st.booleans())]
+    chosen = [h for h in headers if (h in required and draw(st.integers(0, 30)) > 0)
+              or (h not in required and draw(st.booleans()))]
     if draw(st.integers(0, 20)) == 0 and chosen:
         chosen.append(draw(st.sampled_from(chosen)))  # a column given twice
     columns = list(draw(st.permutations(chosen)))

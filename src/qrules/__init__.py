@@ -46,8 +46,8 @@ from ._recordspec import RecordSpec
 from ._rollup import Derivation
 
 if _TYPE_CHECKING:
-    from ._lint import Finding, lint
     from ._columns import read_log, read_register
+    from ._lint import Finding, lint
     from ._records import ColumnMapping, InspectionLog, Register
     from ._records_engine import evaluate_records
     from .engines import evaluate_tables

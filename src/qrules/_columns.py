@@ -43,7 +43,7 @@ from typing import Any, overload
 
 import attrs
 
-from ._errors import DataError, Problem
+from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._model import Text
 from ._once import once
@@ -295,7 +295,7 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
     return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])
 
 
-def _of_csv(path: Path, encoding: str | None) -> _Cells | None:  # noqa: PLR0911 (each way out is a reason to let the row reader read it)
+def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     """A CSV file's cells, or ``None`` when the row reader reads it (see the module)."""
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
@@ -512,7 +512,7 @@ def _too_large(column: Any) -> Any | None:
     pa = needs("pyarrow")
     if not pa.types.is_decimal(column.type):
         return None
-    return _each_value(column, lambda v: _bounded(v), pa.null())[1]
+    return _each_value(column, _bounded, pa.null())[1]
 
 
 def _bounded(value: object) -> None:

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ._columns import read_log, read_register
 from ._decisions import InputDigest, file_digest
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
 from ._load import sample_files
 from ._model import Rule, Rulebook
-from ._columns import read_log, read_register
 from ._records import parse_date
 from ._records_engine import evaluate_records
 from ._tabular import source_kind
