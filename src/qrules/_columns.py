@@ -35,6 +35,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -326,19 +327,27 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         return "skip"
 
     names = [f"c{i}" for i in range(width)]
-    reader = csv.open_csv(
-        path if data is None else pa.BufferReader(data),
-        read_options=csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
-                                     block_size=1 << 24),
-        parse_options=csv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
-                                       double_quote=True, escape_char=False,
-                                       newlines_in_values=False, ignore_empty_lines=False,
-                                       invalid_row_handler=invalid),
-        convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                           strings_can_be_null=False, null_values=[],
-                                           quoted_strings_can_be_null=False))
-    read = reader.read_all()
-    del data
+    options = {
+        "parse_options": csv.ParseOptions(
+            delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
+            escape_char=False, newlines_in_values=False, ignore_empty_lines=False,
+            invalid_row_handler=invalid),
+        "convert_options": csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+            null_values=[], quoted_strings_can_be_null=False)}
+
+    def read_with(threads: bool) -> Any:
+        odd.clear()
+        source = path if data is None else pa.BufferReader(data)
+        read_options = csv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
+                                       block_size=1 << 24)
+        if threads:
+            return csv.read_csv(source, read_options=read_options, **options)
+        return csv.open_csv(source, read_options=read_options, **options).read_all()
+
+    read = read_with(True)
+    if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
+        read = read_with(False)
     columns = [read.column(i) for i in range(width)]
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
         return None
@@ -563,23 +572,9 @@ class _Reading:
         self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
 
     def repeated(self, values: Any, odd_values: list[str | None]) -> None:
-        """Every row of a value given more than once (among all rows read, the
-        misaligned ones too)."""
-        pa, pc = needs("pyarrow"), _compute()
-        used = values.filter(self.used)
-        distinct = pc.unique(used)
-        odd = pa.array([v for v in odd_values if v is not None], pa.string())
-        if len(distinct) == len(used) - used.null_count + (used.null_count > 0) \
-                and not pc.any(pc.is_in(odd, value_set=distinct)).as_py() \
-                and len(pc.unique(odd)) == len(odd):
-            return  # the common case: each value once (one pass, no counting)
-        counted = pc.value_counts(used)
-        found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
-        if len(odd):
-            found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
-                odd, value_set=counted.field("values"))), odd])
-        if len(found):
-            self.suspect(pc.is_in(values, value_set=found))
+        """Every row of a value given more than once is the row reader's."""
+        if (mask := _repeats(values, self.used, odd_values)) is not None:
+            self.suspect(mask)
 
     def odd_texts(self, canonical: str) -> list[str | None]:
         position = self.rows.positions.get(canonical)
@@ -608,6 +603,36 @@ class _Reading:
             self.progress(self.cells.name, read_here)
         return clean, Table(self.cells.name, self.cells.header, iter(rows),
                             strict_width=self.cells.strict_width), read_here
+
+
+def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None:
+    """Where a row holds a value given more than once (among the rows ``used``
+    and the misaligned ones), or ``None`` when each is given once."""
+    pa, pc = needs("pyarrow"), _compute()
+    present = values.filter(used)
+    distinct = pc.unique(present)
+    odd = pa.array([v for v in odd_values if v is not None], pa.string())
+    if len(distinct) == len(present) - present.null_count + (present.null_count > 0) \
+            and not pc.any(pc.is_in(odd, value_set=distinct)).as_py() \
+            and len(pc.unique(odd)) == len(odd):
+        return None  # the common case: each value once (one pass, no counting)
+    counted = pc.value_counts(present)
+    found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
+    if len(odd):
+        found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
+            odd, value_set=counted.field("values"))), odd])
+    return pc.is_in(values, value_set=found) if len(found) else None
+
+
+def _concurrently(*work: Callable[[], Any]) -> list[Any]:
+    """Each piece of work's result, the pieces run on threads (Arrow's kernels
+    let go of the interpreter's lock while they work)."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (large files only)
+
+    if len(work) < 2 or (os.cpu_count() or 1) < 2:
+        return [w() for w in work]
+    with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda w: w(), work))
 
 
 def _kept(table: Any, clean: Any) -> Any:
@@ -720,28 +745,35 @@ class _Log(_Reading):
         rows = self.rows
         count = len(self.cells.numbers)
         nulls = pa.nulls(count, pa.string())
-        unit = _texts(self.column("unit"))
         known = self.register.rows
         ids = known.table.column("unit") if isinstance(known, ColumnRows) else pa.array(
             [u.unit for u in self.register.units], pa.string())
-        self.suspect(pc.invert(pc.is_in(unit, value_set=ids)))
-        date, bad = _each_value(self.column("date"), parse_date, pa.date32())
-        self.suspect(bad)
-        self.suspect(pc.is_null(date))
-        kinds = {}
-        for column in ("kind", "result"):
+
+        def units() -> tuple[Any, Any]:
+            unit = _texts(self.column("unit"))
+            return unit, pc.invert(pc.is_in(unit, value_set=ids))
+
+        def coded(column: str) -> tuple[Any, Any]:
             found = self.column(column)
             if found is None:
-                kinds[column] = nulls
-                continue
-            kinds[column], bad = _each_value(
-                found, functools.partial(rows.canonical, column), pa.string())
-            self.suspect(bad)
-        inspection_column = self.column("inspection")
-        inspection = nulls
-        if inspection_column is not None:
-            inspection = _texts(inspection_column)
-            self.repeated(inspection, self.odd_texts("inspection"))
+                return nulls, None
+            return _each_value(found, functools.partial(rows.canonical, column), pa.string())
+
+        def inspection_ids() -> tuple[Any, Any]:
+            found = self.column("inspection")
+            if found is None:
+                return nulls, None
+            inspection = _texts(found)
+            return inspection, _repeats(inspection, self.used, self.odd_texts("inspection"))
+
+        (unit, unknown), (date, bad), (kind, bad_kind), (result, bad_result), (
+            inspection, repeated) = _concurrently(
+            units, lambda: _each_value(self.column("date"), parse_date, pa.date32()),
+            lambda: coded("kind"), lambda: coded("result"), inspection_ids)
+        for mask in (unknown, bad, pc.is_null(date), bad_kind, bad_result, repeated):
+            if mask is not None:
+                self.suspect(mask)
+        kinds = {"kind": kind, "result": result}
         clean, left, read_here = self.split()
         table = pa.table({"unit": unit, "date": date, "kind": kinds["kind"],
                           "result": kinds["result"], "inspection": inspection,
