@@ -267,3 +267,14 @@ def test_records_read_as_columns_are_judged_the_same(tmp_path: Path,
                                            **options)) == _judged(expected)
     assert _judged(qrules.evaluate_records(rulebook, columns, columns_log,
                                            **options)) == _judged(expected)
+
+
+def test_a_column_arrow_cannot_count_is_the_row_readers(tmp_path: Path) -> None:
+    """A Parquet column of a type Arrow's kernels do not take (a list) is read
+    by the row reader, whole file: the same register, never a crash."""
+    path = tmp_path / "register.parquet"
+    parquet.write_table(pa.table({"unit": ["U1", "U2"], "category": ["catering", "catering"],
+                                  "remark": pa.array([[1], [2]])}), path)
+    register = _columns.read_register(path)
+    assert not isinstance(register.rows, _columns.ColumnRows)
+    assert register == _records.read_register(path)

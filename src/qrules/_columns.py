@@ -205,7 +205,12 @@ def read_register(
     if cells is None:
         return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
                                   sheet=sheet, name=name, progress=progress)
-    return _Register(cells, mapped, progress).read()
+    try:
+        return _Register(cells, mapped, progress).read()
+    except _UNREAD:
+        # A column of a type Arrow's kernels do not take: the row reader reads it.
+        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
+                                  sheet=sheet, name=name, progress=progress)
 
 
 def read_log(
@@ -230,7 +235,16 @@ def read_log(
     if cells is None:
         return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
                              sheet=sheet, name=name, progress=progress)
-    return _Log(cells, register, mapped, progress).read()
+    try:
+        return _Log(cells, register, mapped, progress).read()
+    except _UNREAD:
+        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
+                             sheet=sheet, name=name, progress=progress)
+
+
+#: What Arrow raises for a column its kernels do not take (an extension type,
+#: say): the file is then read by the row reader.
+_UNREAD = (NotImplementedError, TypeError)
 
 
 @attrs.frozen
