@@ -35,6 +35,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import gc
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -105,7 +106,18 @@ class ColumnRows(Sequence[Any]):
         return once(self._lazy, "rows", self._made)
 
     def _made(self) -> tuple[Any, ...]:
-        columns = self.table.to_pydict()
+        # A million small objects, none of them in a cycle: the cyclic collector,
+        # which would walk all of them again and again as they are made, waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._objects()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _objects(self) -> tuple[Any, ...]:
+        columns = {name: _pylist(self.table.column(name)) for name in self.table.column_names}
         if self.kind == "log":
             return tuple(map(Inspection, columns["unit"], columns["date"], columns["kind"],
                              columns["result"], columns["inspection"], columns["row"]))
@@ -146,6 +158,19 @@ class ColumnRows(Sequence[Any]):
         pc = needs("pyarrow.compute")
         found = pc.min_max(self.table.column(column)).as_py()
         return None if found["min"] is None else (found["min"], found["max"])
+
+
+def _pylist(column: Any) -> list[Any]:
+    """A column's Python values; a column of few distinct values (dates, codes)
+    makes one object per distinct value, shared by its rows (quicker, smaller)."""
+    pc = _compute()
+    if len(column) < 1024:
+        return list(column.to_pylist())
+    distinct = pc.unique(column)
+    if len(distinct) * 4 > len(column):
+        return list(column.to_pylist())
+    values = distinct.to_pylist()
+    return [values[i] for i in pc.index_in(column, value_set=distinct).to_pylist()]
 
 
 class _UnitIndex(Mapping[str, UnitRecord]):
