@@ -278,3 +278,13 @@ def test_a_column_arrow_cannot_count_is_the_row_readers(tmp_path: Path) -> None:
     register = _columns.read_register(path)
     assert not isinstance(register.rows, _columns.ColumnRows)
     assert register == _records.read_register(path)
+
+
+def test_rows_of_some_units(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("unit,date\nU1,2024-01-01\nU2,2024-01-02\nU1,2024-01-03\n", encoding="utf-8")
+    register = _columns.read_register([{"unit": u, "category": "catering"} for u in ("U1",
+                                                                                   "U2")])
+    log = _columns.read_log(path, register)
+    assert isinstance(log.rows, _columns.ColumnRows)
+    assert log.rows.of_units({"U1"}) == tuple(i for i in log.rows if i.unit == "U1")

@@ -38,7 +38,7 @@ import functools
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, overload
@@ -148,6 +148,15 @@ class ColumnRows(Sequence[Any]):
 
     def __repr__(self) -> str:
         return f"<{len(self)} {self.kind} rows as columns>"
+
+    def of_units(self, units: Iterable[str]) -> tuple[Any, ...]:
+        """The rows of these units only, made Python objects (a filter in Arrow
+        first: the reference engine needs the inspections of the few units its
+        rules count, not the whole log's)."""
+        pa = needs("pyarrow")
+        wanted = _compute().is_in(self.table.column("unit"),
+                                  value_set=pa.array(list(units), pa.string()))
+        return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
     def unit_index(self) -> Mapping[str, Any]:
         """The units by id: an index of positions, a unit made when looked up."""
