@@ -81,6 +81,9 @@ _PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
 _LONGEST_MARKER = max(map(len, MISSING_MARKERS))
 #: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
 _CHUNK = 1 << 22
+#: Bytes Arrow parses at a time (its default): a larger block holds more in
+#: memory at once; a line longer than a block is left to the row reader.
+_BLOCK = 1 << 20
 #: A file kind read column-wise here.
 _KINDS = ("csv", "arrow")
 
@@ -388,7 +391,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         odd.clear()
         source = path if data is None else pa.BufferReader(data)
         read_options = csv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
-                                       block_size=1 << 24)
+                                       block_size=_BLOCK)
         if threads:
             return csv.read_csv(source, read_options=read_options, **options)
         return csv.open_csv(source, read_options=read_options, **options).read_all()
@@ -452,7 +455,7 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     reader = csv.open_csv(
         source if isinstance(source, Path) else pa.BufferReader(source),
         read_options=csv.ReadOptions(column_names=["line"], use_threads=True,
-                                     block_size=1 << 24),
+                                     block_size=_BLOCK),
         parse_options=csv.ParseOptions(delimiter="\x01", quote_char=False,
                                        ignore_empty_lines=True, invalid_row_handler=invalid),
         convert_options=csv.ConvertOptions(column_types={"line": pa.string()},
