@@ -632,15 +632,9 @@ def read_register(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> Register:
-    """Read a register of units (see ``docs/records.md`` for columns and codes).
-
-    ``source`` is a file (``.csv``, ``.xlsx``, ``.parquet``, ``.arrow``), a
-    database URL (``duckdb:///path.db?table=register``) or DB-API connection
-    (with ``table``), a pandas or polars DataFrame, an Arrow table, or a list
-    of dicts. A row that cannot be read is rejected, not dropped: each one is
-    in ``problems`` with its row and column, and ``rows_read == rows_used +
-    rows_rejected``. A missing required column raises `DataError`.
-    """
+    """`qrules.read_register`, row by row: the oracle of the column-wise
+    reader (`qrules._columns`), and the reader of every source that one
+    leaves to it."""
     mapped = _as_mapping(mapping)
     rows = _Rows(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
                        name=name), "register", mapped, ("unit", "category"), progress)
@@ -725,12 +719,7 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
     name: str | None = None,
     progress: Progress | None = None,
 ) -> InspectionLog:
-    """Read an inspection log of the units in ``register``.
-
-    Sources and accounting as for `read_register`. A row whose unit is not in
-    the register, whose date does not parse, or whose inspection id repeats an
-    earlier one is rejected with its row and column.
-    """
+    """`qrules.read_log`, row by row (see `read_register`)."""
     mapped = _as_mapping(mapping)
     rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
