@@ -542,7 +542,8 @@ def _texts(column: Any) -> Any:
     if pc.any(short).as_py():
         marker = pc.is_in(pc.utf8_lower(pc.if_else(short, column, "")), value_set=pa.array(
             sorted(MISSING_MARKERS - {""}), pa.string()))
-        shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
+        if pc.any(marker).as_py():  # else the column as it is (no copy)
+            shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
     if not pc.any(others).as_py():
         return shown
