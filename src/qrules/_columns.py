@@ -23,11 +23,17 @@ How each value is read, so that it is the row reader's value:
    The row reader sees these rows alone, in order, and says why each is
    rejected; every other row is read once, here.
 
-Whole files go to the row reader when their text holds a quotation mark (a
-quoted field may span lines, so lines are not records), a NUL, or a field
-longer than the csv module reads (`MAX_CSV_FIELD_CHARS`; the row reader then
-says so); ``.xlsx`` files, DataFrames, databases and lists of rows are read by
-the row reader too.
+Arrow parses a CSV file when each of its lines is one record as the csv
+module reads it: quoted fields only whole and on one line (checked line by
+line with one regular expression when the file holds a quotation mark). Whole
+files go to the row reader otherwise (a quoted line break, a quotation mark
+inside an unquoted field), and when their text holds a NUL, a line longer
+than Arrow's block or a field longer than the csv module reads
+(`MAX_CSV_FIELD_CHARS`; the row reader then says so), or a column of a type
+Arrow's kernels do not take; ``.xlsx`` files, DataFrames, databases and lists
+of rows are read by the row reader too. Both files' reading is measured in
+``benchmarks/bench_files.py``: Arrow's CSV reader was about three times as
+quick as DuckDB's on the same log, which moreover reads no GB18030.
 """
 
 from __future__ import annotations
