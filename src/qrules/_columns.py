@@ -250,7 +250,9 @@ def read_register(
                                   sheet=sheet, name=name, progress=progress)
     try:
         return _Register(cells, mapped, progress).read()
-    except _UNREAD:
+    except _UNREAD as error:
+        if isinstance(error, DataError):
+            raise  # the header's problems, as the row reader names them
         # A column of a type Arrow's kernels do not take: the row reader reads it.
         return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
                                   sheet=sheet, name=name, progress=progress)
@@ -280,14 +282,18 @@ def read_log(
                              sheet=sheet, name=name, progress=progress)
     try:
         return _Log(cells, register, mapped, progress).read()
-    except _UNREAD:
+    except _UNREAD as error:
+        if isinstance(error, DataError):
+            raise
         return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
                              sheet=sheet, name=name, progress=progress)
 
 
 #: What Arrow raises for a column its kernels do not take (an extension type,
-#: say): the file is then read by the row reader.
-_UNREAD = (NotImplementedError, TypeError)
+#: text that is not UTF-8 in a Parquet file, say): the file is then read by
+#: the row reader, which reads it or names the problem (a `DataError`, also a
+#: `ValueError`, is raised as it is).
+_UNREAD = (NotImplementedError, TypeError, ValueError)
 
 
 @attrs.frozen
