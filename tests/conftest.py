@@ -60,6 +60,32 @@ def mini_copy(tmp_path: Path) -> Path:
     return target
 
 
+def with_average_rule(folder: Path) -> qrules.Rulebook:
+    """A copy of the mini rulebook (``mini_copy``) with a rule on its pass rate
+    averaged over 2023-2025 (``average-pass-rate``, at least 90)."""
+    with (folder / "rules.toml").open("a", encoding="utf-8") as rules:
+        rules.write('\n[[rule]]\nid = "average-pass-rate"\n'
+                    'title = { zh = "年均合格率", en = "Average pass rate" }\n'
+                    'measure = "pass_rate"\naggregation = "annual_average"\n'
+                    'requirement = ">= 90"\n'
+                    'interpretation = "A test rule: the pass rate ≥ 90 averaged over the '
+                    'years."\n'
+                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
+                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
+    return qrules.load(folder)
+
+
+def if02_records(folder: Path) -> tuple[Path, Path]:
+    """Issue 11's IF02 example: a register whose IF02 was registered on
+    2020-02-30 (row 3), and a log of one system inspection of IF01 in 2024."""
+    register = folder / "register.csv"
+    register.write_text("unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
+                        "IF02,B,infant_formula_maker,2020-02-30\n", encoding="utf-8")
+    log = folder / "log.csv"
+    log.write_text("unit,date,kind\nIF01,2024-03-01,system\n", encoding="utf-8")
+    return register, log
+
+
 @pytest.fixture(scope="session")
 def book() -> qrules.Rulebook:
     """The records rulebook: rules on a share, twice a year, a flag, kinds and results."""

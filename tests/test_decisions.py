@@ -15,7 +15,7 @@ from qrules import Verdict
 from qrules._decisions import audit_log, records_digests
 from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
 
-from .conftest import SAMPLES, run
+from .conftest import SAMPLES, run, with_average_rule
 from .revisions import apply_revision
 
 SAMPLE = Path(qrules.load("yantai-2023-2025").path) / "samples" / "synthetic-2023-2025.csv"
@@ -288,3 +288,31 @@ def test_output_never_overwrites_the_log(tmp_path: Path) -> None:
     before = path.read_bytes()
     assert run("audit", str(path), "-o", str(path))[0] == 2
     assert path.read_bytes() == before
+
+
+def test_an_average_is_audited_on_every_reading_of_its_years(tmp_path: Path,
+                                                             mini_copy: Path) -> None:
+    # 2024's reported 95 would make the average met, its counts (70 of 100) not:
+    # the result is unknown, and the audit judges the same readings again from
+    # each year's logged values (the totals alone would give "not met").
+    book = with_average_rule(mini_copy)
+    figures = tmp_path / "figures.csv"
+    figures.write_text("year,measure,value\n" + "".join(
+        f"{y},pass_rate,95\n{y},passed,{p}\n{y},sampled,100\n"
+        for y, p in ((2023, 95), (2024, 70), (2025, 95))), encoding="utf-8")
+    log = tmp_path / "decisions.jsonl"
+    (result,) = book.evaluate(qrules.read_dataset(figures, book),
+                              rules=[book["average-pass-rate"]], decision_log=log)
+    assert result.verdict is Verdict.UNKNOWN
+    record = json.loads(lines(log)[0])
+    assert record["inputs"] == {"pass_rate": "260/3"}
+    assert record["yearly"]["2024"] == {"pass_rate": "95", "passed": "70", "sampled": "100"}
+    audit = audit_log(log, lambda *_: book)
+    assert audit.clean, audit
+    # A year's value altered: the verdict no longer follows from the line.
+    record["yearly"]["2024"]["passed"] = "95"
+    altered = tmp_path / "altered.jsonl"
+    altered.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    [change] = audit_log(altered, lambda *_: book).changes
+    assert (change.logged, change.now, change.same_rulebook) == (
+        Verdict.UNKNOWN, Verdict.MET, True)

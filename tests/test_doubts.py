@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
@@ -343,6 +344,80 @@ def test_text_dates_in_a_table_other_than_iso_are_rejected_not_guessed(
     assert "1 rejected log row could change this (row 2)" in in_place.reason.en
 
 
+@pytest.mark.parametrize(("units", "visits", "table", "row"), [
+    # A log row's unit id with a space after it: a reader reads it as C1's.
+    ([unit("C1", "catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1 ", "2024-06-01")], "log", 2),
+    # A register's unit id written in full-width letters: a reader reads C1.
+    ([unit("Ｃ1", "catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 1),
+    # A category with a space before it: a reader reads it as catering, so C2
+    # (never inspected) is in the population; compared as stored, it was not.
+    ([unit("C1", "catering", risk_level="high"), unit("C2", " catering", risk_level="high")],
+     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 2),
+])
+def test_an_id_or_code_spelled_otherwise_in_a_table_is_never_misread(
+        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any],
+        units: list[dict[str, Any]], visits: list[dict[str, Any]], table: str,
+        row: int) -> None:
+    """Ids and codes are read NFKC-normalised and trimmed from files; a table
+    judged in place compares them as stored, so a row whose id or code a reader
+    reads otherwise is a rejected row there, naming it: its result is the
+    reference's or unknown, never another verdict."""
+    found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
+    reference = only(found["reference"], 2024)
+    assert only(found["loaded"], 2024).verdict is reference.verdict
+    in_place = only(found["in place"], 2024)
+    assert in_place.verdict is Verdict.UNKNOWN, in_place
+    assert f"1 rejected {table} row could change this (row {row})" in in_place.reason.en
+    assert in_place.rejected_rows == ((table, row),)
+    _, connection = engine
+    evaluation = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                                 rules=[book["twice"]], **YEAR_2024)
+    [reconciled] = [t for t in evaluation.records if t.kind == table]
+    assert reconciled.rows_rejected == 1
+    [problem] = reconciled.problems
+    assert problem.where.startswith(f"row {row}, column ")
+    assert "(NFKC, trimmed), but a database table's ids and codes are compared as stored" \
+        in problem.message
+
+
+def test_ids_that_a_reader_reads_as_they_are_stay_counted(
+        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    """Chinese ids and codes, inner spaces, accents: NFKC leaves them as they are,
+    so nothing is rejected and every engine gives the reference's verdict."""
+    units = [unit("单位 1", "catering", risk_level="high"), unit("Café·2", "catering",
+                                                                  risk_level="high")]
+    visits = [visit("单位 1", "2024-03-01"), visit("单位 1", "2024-06-01"),
+              visit("Café·2", "2024-03-01")]
+    found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert (result.verdict, result.meeting, result.rejected_rows) == (
+            Verdict.NOT_MET, 1, ()), where
+
+
+def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
+        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    """Typed tables whose plain counts are clean are counted as they are, their
+    ids checked in the key check's pass: one spelled otherwise is found, and it
+    bounds its unit's count as a rejected row does."""
+    typed_log(engine, "C1", "unit VARCHAR, date DATE",
+              "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')")
+    _, connection = engine
+    options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
+                               "log_until": "2024-12-31"}
+    [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
+                              **options)
+    assert found.verdict is Verdict.UNKNOWN
+    assert found.rejected_rows == (("log", 2),)
+    register = qrules.read_register([unit("C1", "catering", risk_level="high")])
+    log = qrules.read_log([visit("C1", "2024-01-02"), visit("C1\u3000", "2024-12-30")],
+                          register)
+    [expected] = qrules.evaluate_records(book, register, log, **options)
+    assert expected.verdict is Verdict.MET  # read from a file: C1's second inspection
+
+
 # -- strict record files -------------------------------------------------------------
 
 
@@ -462,6 +537,62 @@ def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
         generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
                          list[tuple[str, int, str]]]) -> None:
     check_no_false_verdict(book, "postgres", postgres, generated)
+
+
+#: Ways of writing an id or code that a file reader reads as the plain one.
+RESPELLINGS = (lambda t: t + " ", lambda t: "\u3000" + t,
+               lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+
+
+@st.composite
+def respelled_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Clean small records (no corruption), with up to three unit ids or
+    categories, of the register or the log, written otherwise (a space after,
+    an ideographic space before, full-width letters)."""
+    units, visits, _ = draw(corrupted_records().filter(lambda g: not g[2]))
+    places = [("register", i, c) for i in range(len(units)) for c in ("unit", "category")] + [
+        ("log", i, "unit") for i in range(len(visits))]
+    for table, index, column in draw(st.lists(st.sampled_from(places), max_size=3,
+                                              unique=True)):
+        rows = units if table == "register" else visits
+        respell = draw(st.sampled_from(RESPELLINGS))
+        rows[index] = {**rows[index], column: respell(rows[index][column])}
+    return units, visits
+
+
+def check_one_reading(engine: str, connection: Any, book: qrules.Rulebook,
+                      generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    """The readers read respelled ids as the plain ones; in place, each verdict
+    is the readers' verdict or unknown, never another."""
+    units, visits = generated
+    register = qrules.read_register(units)
+    reference = _verdicts(qrules.evaluate_records(
+        book, register, qrules.read_log(visits, register), **DECLARED))
+    place(connection, engine, "doubt_register", units, REGISTER_TYPES)
+    place(connection, engine, "doubt_log", visits, LOG_TYPES)
+    in_place = _verdicts(evaluate_tables(book, connection, register="doubt_register",
+                                         log="doubt_log", **DECLARED))
+    assert in_place.keys() == reference.keys()
+    for key, verdict in in_place.items():
+        assert verdict in (reference[key], Verdict.UNKNOWN), (key, verdict, reference[key])
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(respelled_records())
+def test_ids_written_otherwise_never_change_a_verdict_on_duckdb(
+        book: qrules.Rulebook,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    check_one_reading("duckdb", duckdb.connect(), book, generated)
+
+
+@settings(max_examples=max(3, EXAMPLES // 3), deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@given(respelled_records())
+def test_ids_written_otherwise_never_change_a_verdict_on_postgres(
+        book: qrules.Rulebook, postgres: Any,
+        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    check_one_reading("postgres", postgres, book, generated)
 
 
 def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,

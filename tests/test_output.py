@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import if02_records, run
 
 
 def _columns(line: str) -> int:
@@ -70,3 +71,38 @@ def test_only_takes_three_values() -> None:
     code, _, err = run("check", "yantai-2023-2025", "--sample", "--only", "met")
     assert code == 2
     assert "argument --only: invalid choice: 'met'" in err
+
+
+def test_json_names_every_rejected_row_and_the_results_it_bears_on(tmp_path: Path) -> None:
+    """Issue 11's IF02 in JSON, as in the HTML report: each rejected row with its
+    row number, column and reason, and the results it bears on (made unknown),
+    from files and from tables judged in place (DuckDB)."""
+    import duckdb  # noqa: PLC0415
+
+    register, log = if02_records(tmp_path)
+    database = tmp_path / "records.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"CREATE TABLE register AS SELECT * FROM read_csv('{register}', "
+                           "all_varchar = true)")
+        connection.execute(f"CREATE TABLE inspections AS SELECT * FROM read_csv('{log}', "
+                           "all_varchar = true)")
+    rule = "infant-formula-makers-system-inspected-yearly"
+    common = ("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--rule", rule,
+              "--format", "json")
+    for source, row in (((("--register", str(register), "--log", str(log), "--engine",
+                           "reference")), 3),
+                        (("--database", f"duckdb:///{database}"), 2)):
+        code, out, _ = run("check", "yantai-2023-2025", *source, *common)
+        assert code == 1, out  # unknown: not every result is met
+        document = json.loads(out)
+        [result] = [r for r in document["results"] if r["district"] is None]
+        assert result["verdict"] == "unknown"
+        assert result["rejected_rows"] == [{"kind": "register", "row": row}]
+        [rejected] = document["rejected_rows"]
+        assert {k: rejected[k] for k in ("kind", "row")} == {"kind": "register", "row": row}
+        assert rejected["table"] in ("register.csv", "register")
+        assert rejected["results"] == [{"id": rule, "year": 2024, "district": None,
+                                        "verdict": "unknown"}]
+        [problem] = rejected["problems"]
+        assert problem["reason"] == "'2020-02-30' is not a date: no such day"
+        assert problem["column"] == "registered"

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import qrules
 from qrules.testing import assert_meets
 
+from .conftest import with_average_rule
+
 RULE = "food-safety-sampling-pass-rate"
 
 
@@ -230,3 +232,73 @@ def test_a_bound_is_read_as_written_never_through_a_binary_float(mini_copy: Path
                         encoding="utf-8")
     book = qrules.load(mini_copy)
     assert book.measures["pass_rate"].upper == Fraction("98.50000000000000001")
+
+
+def _yearly(tmp_path: Path, book: qrules.Rulebook, rates: dict[int, str],
+            counts: dict[int, tuple[int, int]]) -> qrules.Dataset:
+    lines = ["year,measure,value"]
+    for year in (2023, 2024, 2025):
+        if year in rates:
+            lines.append(f"{year},pass_rate,{rates[year]}")
+        if year in counts:
+            lines += [f"{year},passed,{counts[year][0]}", f"{year},sampled,{counts[year][1]}"]
+    return qrules.read_dataset(write(tmp_path, "\n".join(lines) + "\n"), book)
+
+
+def test_an_average_holds_on_every_reading_of_its_years(tmp_path: Path,
+                                                         mini_copy: Path) -> None:
+    # 2024's reported 95 would make the average met (95 + 95 + 95); its counts
+    # (70 of 100) make it not met (86.67): either could be wrong.
+    book = with_average_rule(mini_copy)
+    rule = book["average-pass-rate"]
+    data = _yearly(tmp_path, book, {2023: "95", 2024: "95", 2025: "95"},
+                   {2023: (95, 100), 2024: (70, 100), 2025: (95, 100)})
+    (result,) = book.evaluate(data, rules=[rule])
+    assert result.verdict is qrules.Verdict.UNKNOWN
+    assert (result.observed, result.gap) == (None, None)
+    assert result.reason.en == (
+        "the reported 95 in 2024 would be met, its counts give 70 in 2024, not met: one of "
+        "them is wrong (figures.csv: row 5, row 6, row 7); correct it")
+    assert result.reason.zh == (
+        "报告值 95(2024 年) 为达标,由计数算得 70(2024 年),为未达标;两者必有一误,无法判定"
+        "(figures.csv: row 5, row 6, row 7),请更正其一")
+    # Each year's values are kept, so that the audit judges every reading again.
+    assert result.yearly[2024] == {"pass_rate": 95, "passed": 70, "sampled": 100}
+
+
+def test_an_average_whose_readings_agree_is_judged_on_the_counts(tmp_path: Path,
+                                                                 mini_copy: Path) -> None:
+    book = with_average_rule(mini_copy)
+    rule = book["average-pass-rate"]
+    # 2024's reported 80 and its counts' 70 are both not met with the other years' 80s.
+    data = _yearly(tmp_path, book, {2024: "80"},
+                   {2023: (80, 100), 2024: (70, 100), 2025: (80, 100)})
+    (result,) = book.evaluate(data, rules=[rule])
+    assert result.verdict is qrules.Verdict.NOT_MET
+    assert result.observed == Fraction(230, 3)
+    # A share alone (no counts) in a year is read as reported: nothing to doubt.
+    data = _yearly(tmp_path, book, {2023: "95", 2024: "95", 2025: "95"}, {})
+    (result,) = book.evaluate(data, rules=[rule])
+    assert result.verdict is qrules.Verdict.MET
+
+
+def test_a_sum_over_years_holds_on_every_reading(tmp_path: Path, mini_copy: Path) -> None:
+    # A "new" rule reading a share in its requirement: 2025's reported 99
+    # would not meet it (a sum of 279), its counts (50 of 100) would (230).
+    with (mini_copy / "rules.toml").open("a", encoding="utf-8") as rules:
+        rules.write('\n[[rule]]\nid = "new-with-rate"\n'
+                    'title = { zh = "新增且合格", en = "New, with a pass rate" }\n'
+                    'measure = "new_standards"\naggregation = "new"\n'
+                    'requirement = "new_standards >= 3 and pass_rate <= 250"\n'
+                    'interpretation = "A test rule: new standards ≥ 3 and shares summing '
+                    '≤ 250 over the years."\n'
+                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
+                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
+    book = qrules.load(mini_copy)
+    lines = ["year,measure,value", *(f"{y},new_standards,1" for y in (2023, 2024, 2025)),
+             "2023,pass_rate,90", "2024,pass_rate,90", "2025,pass_rate,99",
+             "2025,passed,50", "2025,sampled,100"]
+    data = qrules.read_dataset(write(tmp_path, "\n".join(lines) + "\n"), book)
+    (result,) = book.evaluate(data, rules=[book["new-with-rate"]])
+    assert result.verdict is qrules.Verdict.UNKNOWN
+    assert "pass_rate = 99 in 2025 would be not met" in result.reason.en

@@ -29,7 +29,7 @@ from qrules._evaluate import FailingUnit
 from qrules._expr import format_number
 from qrules._html import evaluation_html
 
-from .conftest import run
+from .conftest import if02_records, run
 
 ROOT = Path(__file__).parent.parent
 SCREENSHOT = ROOT / "docs" / "images" / "report.png"
@@ -397,11 +397,7 @@ def test_screenshot_for_the_docs(opened: Any, reports: dict[str, Path],
 def test_rejected_rows_are_named_and_linked(opened: Any, tmp_path: Path) -> None:
     """Issue 11's IF02: the report names every rejected row with its reason (in a
     collapsed list with a count), and the result they make unknown links to them."""
-    register = tmp_path / "register.csv"
-    register.write_text("unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
-                        "IF02,B,infant_formula_maker,2020-02-30\n", encoding="utf-8")
-    log = tmp_path / "log.csv"
-    log.write_text("unit,date,kind\nIF01,2024-03-01,system\n", encoding="utf-8")
+    register, log = if02_records(tmp_path)
     path = tmp_path / "report.html"
     code, _, _ = run("report", "yantai-2023-2025", "--register", str(register), "--log",
                      str(log), "--log-from", "2024-01-01", "--log-until", "2024-12-31",

@@ -309,3 +309,25 @@ def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
         qrules.Verdict.UNKNOWN, (("register", 2),))
     assert shown[("central-kitchens-in-internet-bright-kitchen", 2024)][0] \
         is qrules.Verdict.UNKNOWN
+
+
+def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:
+    """Issue 11's "one reading of every value": a unit id with a space after it
+    and a full-width category are rows a reader reads otherwise; Spark (Java's
+    regular expressions) finds them as DuckDB and PostgreSQL do, and the
+    results they could change are unknown, naming them. Chinese ids and a
+    middle dot, which NFKC leaves as they are, stay counted."""
+    yantai = qrules.load("yantai-2023-2025")
+    units = [("IF01", "infant_formula_maker"), ("单位·2", "infant_formula_maker"),
+             ("IF03", "ｉｎｆａｎｔ_formula_maker")]
+    spark.createDataFrame(units, "unit STRING, category STRING") \
+        .createOrReplaceTempView("spelled_register")
+    spark.createDataFrame([("IF01 ", "2024-05-01"), ("单位·2", "2024-06-01")],
+                          "unit STRING, date STRING") \
+        .selectExpr("unit", "CAST(date AS DATE) AS date", "'system' AS kind") \
+        .createOrReplaceTempView("spelled_log")
+    [found] = evaluate_tables(yantai, spark, register="spelled_register", log="spelled_log",
+                              rules=[yantai["infant-formula-makers-system-inspected-yearly"]],
+                              log_from="2024-01-01", log_until="2024-12-31")
+    assert found.verdict is qrules.Verdict.UNKNOWN
+    assert found.rejected_rows == (("log", 1), ("register", 3))

@@ -181,6 +181,10 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
                                                "value": format_number(target.value)},
         "gap": _exact(result.gap),
         "inputs": {m: format_number(v) for m, v in sorted(result.inputs.items())},
+        # A sum or average over years: each year's values, so that the audit
+        # judges every reading of a share its counts contradict (null otherwise).
+        "yearly": {str(y): {m: format_number(v) for m, v in sorted(values.items())}
+                   for y, values in sorted(result.yearly.items())} or None,
         "records": records,
     }
 
@@ -442,7 +446,12 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
             f"{rule_id}: {audited} has no such rule (or not in force in {year})")))
         return
     inputs = {str(m): _logged_number(v) for m, v in record["inputs"].items()}
-    again = replay(book, judged, year, years, inputs, record["district"])
+    logged_years = record.get("yearly") or {}  # absent from lines written before it was logged
+    yearly = {int(y): {str(m): _logged_number(v) for m, v in values.items()}
+              for y, values in logged_years.items()}
+    if set(yearly) - set(years):
+        raise ValueError("yearly names a year that years does not list")
+    again = replay(book, judged, year, years, inputs, record["district"], yearly)
     was = Verdict(record["verdict"])
     if again.verdict is not was:
         target = judged.target

@@ -47,6 +47,7 @@ __all__ = [
     "evaluate",
     "expansion",
     "judge_year",
+    "judge_years",
     "merge",
     "observe_year",
     "year_span",
@@ -156,6 +157,10 @@ class Result:
     #: The values the verdict was computed from, by measure id.
     inputs: Mapping[str, Fraction] = attrs.field(factory=dict, repr=False)
     years: tuple[int, ...] = ()
+    #: A sum or average over years: each year's values read (counts and the
+    #: reported shares that their counts contradict), for judging it again
+    #: (`judge_years`); empty for one year.
+    yearly: Mapping[int, Mapping[str, Fraction]] = attrs.field(factory=dict, repr=False)
     #: Judged from records: the units in the population, and those meeting the
     #: rule (``None`` when the records cannot decide); else both ``None``.
     population: int | None = None
@@ -404,6 +409,18 @@ def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, F
     return _year_judge(rulebook, rule, year, values, district, origin).single_year(year)
 
 
+def judge_years(rulebook: Rulebook, rule: Rule, years: Sequence[int],
+                yearly: Mapping[int, Mapping[str, Fraction]], *,
+                district: str | None = None) -> Result:
+    """Judge a sum or average over ``years`` on each year's values (a result's
+    `Result.yearly`), exactly as the engine judged it: every reading of the
+    shares that their counts contradict included."""
+    table = {year: {m: Observation(m, year, v, district, "") for m, v in values.items()}
+             for year, values in yearly.items()}
+    span = range(years[0], years[-1] + 1)
+    return _Judge(rulebook, rule, table, district, set()).over_years(span)
+
+
 def observe_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
                  district: str | None = None) -> Fraction | None:
     """The value of the rule's measure in one year on the given values (computed
@@ -426,6 +443,8 @@ def _year_judge(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, 
 #: A year's reported values, by measure id, and the values the compiled forms
 #: are evaluated with (the same).
 _Frame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction]]
+#: A year's frame and the measures computed from counts in it (`expansion`).
+_YearFrame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction], frozenset[str]]
 
 
 @attrs.define
@@ -618,38 +637,23 @@ class _Judge:
         the requirement reads (its own measure or another; see `doubtful`). If two
         readings give different verdicts, the reason to make the result unknown,
         naming the rows."""
-        row = self.table.get(year, {})
+        if len(doubtful) > _MAX_DOUBTFUL:
+            return _too_many([(year, n, c) for n, c in doubtful])
         # Each way of reading them: some shares as reported, the others from counts.
         readings = (chosen for size in range(1, len(doubtful) + 1)
                     for chosen in itertools.combinations(doubtful, size))
         for chosen in readings:
             other = judge(self.predicate(expand - {n for n, _ in chosen}), env)
             if other.truth is not outcome.truth:
-                break
-        else:
-            return None
-        own = self.rule.measure.id
-        origins = []
-        for name, _ in chosen:
-            formula = self.measures[name].formula
-            origins += [row[name].origin] + [row[n].origin for n in sorted(
-                formula.names if formula is not None else ()) if n in row]
-        where = _rows_text([o for o in dict.fromkeys(origins) if o])
-        r = ", ".join(("" if n == own else f"{n} = ") + format_number(row[n].value or Fraction(0))
-                      for n, _ in chosen)
-        o = ", ".join(("" if n == own else f"{n} = ") + format_short(c) for n, c in chosen)
-        mine, theirs = _FROM_TRUTH[other.truth], _FROM_TRUTH[outcome.truth]
-        return Text(
-            f"报告值 {r} 为{mine.label('zh')},由计数算得 {o},为{theirs.label('zh')};"
-            f"两者必有一误,无法判定({where}),请更正其一",
-            f"the reported {r} would be {mine.label()}, its counts give {o}, "
-            f"{theirs.label()}: one of them is wrong ({where}); correct it")
+                return self.readings_text([(year, n, c) for n, c in chosen], other.truth,
+                                          outcome.truth, False)
+        return None
 
     def doubtful(self, year: int, expand: frozenset[str],
                  env: Mapping[str, Fraction]) -> list[tuple[str, Fraction]]:
         """The measures computed from counts in ``year`` whose reported value the
         counts contradict (beyond its rounding), each with the value computed
-        (at most `_MAX_DOUBTFUL`, the rule's own measure first)."""
+        (the rule's own measure first)."""
         row = self.table.get(year, {})
         found = []
         for name in sorted(expand, key=lambda n: (n != self.rule.measure.id, n)):
@@ -662,32 +666,28 @@ class _Judge:
                 continue
             if not agrees(reported.value, computed):
                 found.append((name, computed))
-        return found[:_MAX_DOUBTFUL]
+        return found
 
     # 3. several years --------------------------------------------------------
 
     def over_years(self, years: range) -> Result:
         rule = self.rule
         names = rule.requirement.names | {rule.measure.id}
-        totals: dict[str, Fraction] = {}
-        missing: dict[str, list[int]] = {}
-        inputs: dict[str, Fraction] = {}
-        for name in sorted(names):
-            yearly = []
-            for year in years:
-                values, env = self.frame(year)
-                expand = self.expansion(values)
-                expr = self.expression(expand, name)
-                try:
-                    yearly.append(expr.value(env))
-                    self.mark_used(year, expr.names)
-                except (KeyError, ZeroDivisionError):
-                    missing.setdefault(name, []).append(year)
-            if name not in missing:
-                total = sum(yearly, Fraction(0))
-                if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
-                    total /= len(years)
-                totals[name] = inputs[name] = total
+        frames = {}
+        for year in years:
+            values, env = self.frame(year)
+            frames[year] = (values, env, self.expansion(values))
+        totals, missing, read = self.totals(names, frames, {})
+        for year, used in read.items():
+            self.mark_used(year, used)
+        inputs = dict(totals)
+        # Each year's values read, and the reported shares their counts contradict:
+        # kept, so that the audit judges every reading again (`judge_years`).
+        doubtful = [(year, name, computed) for year, (_, env, expand) in frames.items()
+                    for name, computed in self.doubtful(year, expand, env)]
+        yearly = {year: {m: frames[year][0][m] for m in sorted(
+            read.get(year, set()) | {n for y, n, _ in doubtful if y == year})}
+            for year in years}
         derived: list[Derivation] = []
         said: list[Text] = []
         for year in years:
@@ -705,11 +705,92 @@ class _Judge:
         for note in said:
             reason = _joined(reason, note)
         partial = self.partial_sum(verdict, derived)
+        doubt = None if missing else self.every_reading(names, frames, outcome, doubtful)
         if partial is not None:
             verdict, reason = Verdict.UNKNOWN, partial
+        elif doubt is not None:
+            verdict, reason, observed = Verdict.UNKNOWN, doubt, None
         return Result(rule, years[-1], verdict, reason, self.district, observed,
                       self.gap(verdict, observed), (), inputs, tuple(years),
-                      scope=self.scope, derived=tuple(derived))
+                      scope=self.scope, derived=tuple(derived), yearly=yearly)
+
+    def totals(self, names: Iterable[str], frames: Mapping[int, _YearFrame],
+               reported: Mapping[int, frozenset[str]]
+               ) -> tuple[dict[str, Fraction], dict[str, list[int]], dict[int, set[str]]]:
+        """Each measure's sum (or average) over the years of ``frames``, those
+        computed from counts except the ``reported`` ones of each year (read as
+        reported); the years each measure lacks; the measures read in each year."""
+        totals: dict[str, Fraction] = {}
+        missing: dict[str, list[int]] = {}
+        read: dict[int, set[str]] = {}
+        for name in sorted(names):
+            yearly = []
+            for year, (_, env, expand) in frames.items():
+                expr = self.expression(expand - reported.get(year, frozenset()), name)
+                try:
+                    yearly.append(expr.value(env))
+                    read.setdefault(year, set()).update(expr.names)
+                except (KeyError, ZeroDivisionError):
+                    missing.setdefault(name, []).append(year)
+            if name not in missing:
+                total = sum(yearly, Fraction(0))
+                if self.rule.aggregation is Aggregation.ANNUAL_AVERAGE:
+                    total /= len(frames)
+                totals[name] = total
+        return totals, missing, read
+
+    def every_reading(self, names: Iterable[str], frames: Mapping[int, _YearFrame],
+                      outcome: Outcome, doubtful: Sequence[tuple[int, str, Fraction]]
+                      ) -> Text | None:
+        """`two_readings` over several years: the sums (or averages) for each way
+        of reading the shares their counts contradict, in any of the years, as
+        reported or from the counts. If two readings give different verdicts,
+        the reason to make the result unknown, naming the rows."""
+        if len(doubtful) > _MAX_DOUBTFUL:
+            return _too_many(doubtful)
+        predicate = self.predicate(frozenset())
+        for size in range(1, len(doubtful) + 1):
+            for chosen in itertools.combinations(doubtful, size):
+                reported: dict[int, frozenset[str]] = {}
+                for year, name, _ in chosen:
+                    reported[year] = reported.get(year, frozenset()) | {name}
+                totals, missing, _ = self.totals(names, frames, reported)
+                other = judge(predicate, totals)
+                if not missing and other.truth is not outcome.truth:
+                    return self.readings_text(chosen, other.truth, outcome.truth, True)
+        return None
+
+    def readings_text(self, chosen: Sequence[tuple[int, str, Fraction]], mine: Truth,
+                      theirs: Truth, years: bool) -> Text:
+        """Why a result is unknown: the shares reported, ``chosen`` as (year,
+        measure, value from counts), give one verdict (``mine``), their counts
+        another (``theirs``); naming the rows (and the years when ``years``)."""
+        own = self.rule.measure.id
+        origins = []
+        for year, name, _ in chosen:
+            row = self.table.get(year, {})
+            formula = self.measures[name].formula
+            origins += [row[name].origin] + [row[n].origin for n in sorted(
+                formula.names if formula is not None else ()) if n in row]
+        where = _rows_text([o for o in dict.fromkeys(origins) if o])
+
+        def listed(lang: Lang, counted: bool) -> str:
+            parts = []
+            for year, name, computed in chosen:
+                value = format_short(computed) if counted else format_number(
+                    self.table[year][name].value or Fraction(0))
+                when = "" if not years else f"({year} 年)" if lang == "zh" else f" in {year}"
+                parts.append(("" if name == own else f"{name} = ") + value + when)
+            return ", ".join(parts)
+
+        r_zh, r_en, o_zh, o_en = (listed("zh", False), listed("en", False),
+                                  listed("zh", True), listed("en", True))
+        one, other = _FROM_TRUTH[mine], _FROM_TRUTH[theirs]
+        return Text(
+            f"报告值 {r_zh} 为{one.label('zh')},由计数算得 {o_zh},为{other.label('zh')};"
+            f"两者必有一误,无法判定({where}),请更正其一",
+            f"the reported {r_en} would be {one.label()}, its counts give {o_en}, "
+            f"{other.label()}: one of them is wrong ({where}); correct it")
 
     # 4. gap and smallest change ---------------------------------------------
 
@@ -846,8 +927,17 @@ def _relation(observed: Fraction, target: Target) -> str:
     return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
 
 
-#: The most shares read both ways in one result (2^n readings are judged).
+#: The most shares read both ways in one result (2^n readings are judged); a
+#: result with more is unknown.
 _MAX_DOUBTFUL = 8
+
+
+def _too_many(doubtful: Sequence[tuple[int, str, Fraction]]) -> Text:
+    shown = ", ".join(f"{name} ({year})" for year, name, _ in doubtful[:10])
+    return Text(f"{len(doubtful)} 个报告值与其计数不一致({shown}),读法过多,无法判定;"
+                "请更正报告值或计数",
+                f"{len(doubtful)} reported values differ from their counts ({shown}): too "
+                "many readings to judge; correct the figures or the counts")
 
 
 def _rows_text(origins: Sequence[str]) -> str:

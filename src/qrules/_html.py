@@ -15,7 +15,6 @@ outlook shown in words was decided exactly, in Python.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable
 from fractions import Fraction
@@ -26,7 +25,7 @@ from ._escape import html, script_json
 from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._model import Lang, Rule, Text
-from ._report import _due_text, scope_text, target_text
+from ._report import _due_text, row_of, scope_text, target_text
 from ._trend import Trend
 
 __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]
@@ -238,7 +237,7 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "records": [
             {"kind": labels.get(t.kind, t.kind), "key": t.kind, "name": t.name,
              "read": t.rows_read, "used": t.rows_used, "rejected": t.rows_rejected,
-             "problems": [{"row": _row_of(p.where), "text": str(p)} for p in t.problems]}
+             "problems": [{"row": row_of(p.where), "text": str(p)} for p in t.problems]}
             for t in evaluation.records
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
@@ -249,15 +248,6 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
                    if any(body.id in rule["bodies"] for rule in rules.values())],
         "rules": list(rules.values()),
     }
-
-
-_ROW = re.compile(r"row (\d+)\b")
-
-
-def _row_of(where: str | None) -> int | None:
-    """The row a problem is about (``row 7, column 'x'``), if it names one."""
-    match = _ROW.match(where or "")
-    return int(match.group(1)) if match else None
 
 
 def _asset(name: str) -> str:

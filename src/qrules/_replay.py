@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
-from ._evaluate import Verdict, expansion, judge_year
+from ._evaluate import Verdict, expansion, judge_year, judge_years
 from ._model import Aggregation, Measure, Rule, Rulebook
 
 if TYPE_CHECKING:
@@ -58,16 +58,25 @@ def stood(rule: Rule, year: int, years: tuple[int, ...] | list[int]) -> Rule | N
 
 
 def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | list[int],
-           inputs: Mapping[str, Fraction], district: str | None = None) -> Replay:
+           inputs: Mapping[str, Fraction], district: str | None = None,
+           yearly: Mapping[int, Mapping[str, Fraction]] | None = None) -> Replay:
     """Judge ``rule`` (as given: see `stood`) on ``inputs``, as the engine judged
-    a result with those inputs."""
+    a result with those inputs. A sum or average over years is judged again on
+    each year's values when ``yearly`` gives them (`Result.yearly`: every
+    reading of a share that its counts contradict), else on its totals."""
     measures = rulebook.measures
     known = {m: v for m, v in inputs.items() if m in measures}
     if over_years(rule, years):
         predicate = rule.predicate(measures)
         env = {measures[m].symbol: v for m, v in known.items()}
-        verdict = _VERDICTS[evaluate_predicate(predicate, env).truth]
-        observed = known.get(rule.measure.id)
+        if yearly and len(years) > 0:
+            judged = judge_years(rulebook, rule, years, {
+                y: {m: v for m, v in values.items() if m in measures}
+                for y, values in yearly.items()}, district=district)
+            verdict, observed = judged.verdict, judged.observed
+        else:
+            verdict = _VERDICTS[evaluate_predicate(predicate, env).truth]
+            observed = known.get(rule.measure.id)
     else:
         judged = judge_year(rulebook, rule, year, known, district=district)
         verdict, observed = judged.verdict, judged.observed

@@ -7,6 +7,7 @@ decimal strings (``"98.5"``), or ``"p/q"`` where a value has no finite decimal.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ __all__ = [
     "evaluation_junit",
     "evaluation_markdown",
     "evaluation_table",
+    "rejected_rows",
+    "row_of",
     "rulebook_json",
     "rules_table",
 ]
@@ -326,6 +329,7 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
             {"unit": f.unit, "name": f.name, "district": f.district, "needs": f.needs.get(lang)}
             for f in result.failing_units
         ],
+        "rejected_rows": [{"kind": kind, "row": row} for kind, row in result.rejected_rows],
         "source": result.source,
         "disagreement": None if result.disagreement is None else result.disagreement.get(lang),
     }
@@ -341,6 +345,45 @@ def _reconciliation_dict(table: Reconciliation) -> dict[str, Any]:
         "rejected": [str(p) for p in table.problems],
         "notes": [n.en for n in table.notes],
     }
+
+
+_ROW = re.compile(r"row (\d+)\b")
+_COLUMN = re.compile(r"\bcolumn (?:'([^']*)'|\"([^\"]*)\")")
+
+
+def row_of(where: str | None) -> int | None:
+    """The row a problem is about (``row 7, column 'x'``), if it names one."""
+    match = _ROW.match(where or "")
+    return int(match.group(1)) if match else None
+
+
+def rejected_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Every rejected row of the records tables (each problem that names a row),
+    with its problems (column, reason, hint) and the results it bears on: the
+    results whose `Result.rejected_rows` name it (unknown where it could
+    change them). The HTML report's rejected rows are the same (`row_of`)."""
+    bearing: dict[tuple[str, int], list[Result]] = {}
+    for result in evaluation.results:
+        for ref in result.rejected_rows:
+            bearing.setdefault(ref, []).append(result)
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for table in evaluation.records:
+        for problem in table.problems:
+            row = row_of(problem.where)
+            if row is None:
+                continue
+            entry = found.get((table.name, table.kind, row))
+            if entry is None:
+                entry = found[table.name, table.kind, row] = {
+                    "table": table.name, "kind": table.kind, "row": row, "problems": [],
+                    "results": [{"id": r.rule.id, "year": r.year, "district": r.district,
+                                 "verdict": r.verdict.value}
+                                for r in bearing.get((table.kind, row), [])]}
+            column = _COLUMN.search(problem.where or "")
+            entry["problems"].append({
+                "column": problem.key if column is None else column.group(1) or column.group(2),
+                "reason": problem.message, "hint": problem.hint})
+    return list(found.values())
 
 
 def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
@@ -359,6 +402,7 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
             "unused": [o.origin for o in evaluation.unused],
         } if _has_figures(evaluation) else None,
         "records": [_reconciliation_dict(t) for t in evaluation.records],
+        "rejected_rows": rejected_rows(evaluation),
         "summary": {"verdict": evaluation.verdict.value} | {
             v.value: counts[v] for v in Verdict},
         "notes": [note.get(lang) for note in evaluation.notes],

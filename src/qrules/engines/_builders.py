@@ -11,6 +11,7 @@ from sqlglot import exp
 from .._data import MISSING_MARKERS
 from .._records import FALSE_WORDS, TRUE_WORDS, flag_codes
 from .._recordspec import CODES, FLAGS
+from ._spelled import TEXT_COLUMNS, spelled_otherwise
 
 if TYPE_CHECKING:
     from .sql import Table
@@ -124,15 +125,23 @@ def _known(condition: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=condition, expressions=[exp.false()])
 
 
+def _spelled(table: Table, kind: str, alias: str) -> list[exp.Expr]:
+    """An id or code the readers would read otherwise (`spelled_otherwise`)."""
+    return [p for p in (spelled_otherwise(table, c, alias) for c in TEXT_COLUMNS[kind])
+            if p is not None]
+
+
 def rejected_register(register: Table, alias: str = "r", *, every: bool = False
                       ) -> exp.Expr:
-    """A register row the readers would reject: no unit id or category, a date
-    or flag that does not read, a risk level or size that is not canonical,
-    closed before registered. ``every``: checked in a table counted as it is."""
+    """A register row the readers would reject, or read otherwise: no unit id
+    or category, a date or flag that does not read, a risk level or size that
+    is not canonical, closed before registered, an id or code that is not
+    spelled as the readers read it. ``every``: checked in a table counted as it is."""
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
     parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]
+    parts += _spelled(register, "register", alias)
     parts += [p for p in (*(_bad_date(register, c, alias) for c in ("registered", "closed")),
                           *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
                           *(_bad_flag(register, f, alias) for f in FLAGS)) if p is not None]
@@ -144,11 +153,13 @@ def rejected_register(register: Table, alias: str = "r", *, every: bool = False
 
 def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Expr:
     """A log row the readers would reject (no unit id or date, a date that does
-    not read, a kind or result that is not canonical), or dated after the log's
-    last day (a doubtful date). ``every``: checked in a table counted as it is."""
+    not read, a kind or result that is not canonical) or read otherwise (an id
+    not spelled as they read it), or dated after the log's last day (a
+    doubtful date). ``every``: checked in a table counted as it is."""
     if log.checked and not every:
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
+        # (its unit ids are checked among the rows of units not in the register)
         return exp.or_(*(p for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
                          if p is not None)) if log.has("kind") or log.has("result") \
             else exp.false()
@@ -158,6 +169,7 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
     parts += [p for p in (_bad_date(log, "date", alias),
                           *(_bad_code(log, c, alias) for c in ("kind", "result")))
               if p is not None]
+    parts += _spelled(log, "log", alias)
     if log.until is not None:
         parts.append(_known(exp.GT(this=log.column("date", alias),
                                    expression=date_literal(log.until))))

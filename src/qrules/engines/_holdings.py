@@ -26,6 +26,7 @@ from ._builders import (
     rendered,
     usable,
 )
+from ._spelled import spelled, spelled_otherwise
 
 if TYPE_CHECKING:
     from ._rejected import Rejections
@@ -194,13 +195,21 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     watched = log.watched and (log.has("kind") or log.has("result"))
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
+    bad = count(exp.column("bad", "k")) if watched else number(0)
+    # And its unit ids, among the rows whose unit is not the register's (an id
+    # spelled otherwise is one of those): tested there only, not row by row.
+    if log.watched and spelled_otherwise(log, "unit", "l") is not None:
+        columns.append(exp.alias_(log.raw("unit", "l"), "stored_unit"))
+        # (A CASE, not an AND: a database skips the test on the register's units.)
+        bad = exp.Add(this=bad, expression=count(exp.Case().when(known.copy(), exp.false())
+                                                 .else_(spelled(exp.column("stored_unit", "k")))))
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     logs = exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
-        exp.alias_(count(exp.column("bad", "k")) if watched else number(0), "bad_inspections"),
+        exp.alias_(bad, "bad_inspections"),
     ).from_(rows.subquery("k"))
     return _side_by_side(registers, logs)
 

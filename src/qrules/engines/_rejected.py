@@ -29,6 +29,7 @@ from .._records_engine import without_doubtful_dates
 from .._recordspec import FLAGS
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
+from ._spelled import TEXT_COLUMNS, read_otherwise
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -128,11 +129,13 @@ def rejections(database: Database, register: Table, log: Table | None,
         read = read_register(fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]),
                              mapping=mapping)
         accepted = tuple(_unit_rejected(register, u) for u in read.units)
+        spelled = _respelled(register, "register", header, rows, 1)
         problems = read.problems + tuple(
-            Problem(register.name, "a text value that is read in a database table only in "
-                    "its plain form (a date YYYY-MM-DD; a flag one of the words of "
-                    "docs/records.md)", where=f"row {u.row}",
-                    hint="cast the column to DATE or BOOLEAN") for u in read.units)
+            spelled.get(u.row) or Problem(
+                register.name, "a text value that is read in a database table only in "
+                "its plain form (a date YYYY-MM-DD; a flag one of the words of "
+                "docs/records.md)", where=f"row {u.row}",
+                hint="cast the column to DATE or BOOLEAN") for u in read.units)
         result = attrs.evolve(result, register_rows=found[0],
                               units=read.rejected + accepted, register_problems=problems)
     if log is not None and len(found) > 1 and found[1]:
@@ -142,6 +145,9 @@ def rejections(database: Database, register: Table, log: Table | None,
         header, rows = _fetch(database, log, rejected_log(log), "l", [known])
         position = header.index(log.columns["unit"])
         known_units = {str(r[position]) for r in rows if r[-1]}
+        # A unit id spelled otherwise ('C1 ') is the register's unit a reader reads.
+        known_units |= _registered(database, register, {
+            id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))})
         units = Register(register.name, tuple(UnitRecord(u, "", "") for u in known_units), 0)
         read_rows = [(r[-2], r[:-2]) for r in rows]
         logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
@@ -149,10 +155,12 @@ def rejections(database: Database, register: Table, log: Table | None,
         logged = without_doubtful_dates(logged, until, log.until is not None)
         readable = tuple(RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
                          for i in logged.inspections)
+        spelled = _respelled(log, "log", header, rows, 2)
         log_problems = logged.problems + tuple(
-            Problem(log.name, f"read as {i.date} by qrules, but a text date is read in a "
-                              "database table only as YYYY-MM-DD", where=f"row {i.row}",
-                    key="date", hint="cast the column to DATE") for i in logged.inspections)
+            spelled.get(i.row) or Problem(
+                log.name, f"read as {i.date} by qrules, but a text date is read in a "
+                "database table only as YYYY-MM-DD", where=f"row {i.row}", key="date",
+                hint="cast the column to DATE") for i in logged.inspections)
         result = attrs.evolve(result, log_rows=found[1],
                               inspections=logged.rejected + readable,
                               log_problems=log_problems,
@@ -161,6 +169,42 @@ def rejections(database: Database, register: Table, log: Table | None,
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def _respelled(table: Table, kind: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
+               extra: int) -> dict[int, Problem]:
+    """For each fetched row (its number ``extra`` columns from its end) with an id
+    or code a reader reads otherwise (`read_otherwise`), the problem naming it."""
+    found: dict[int, Problem] = {}
+    for column in TEXT_COLUMNS[kind]:
+        if not table.has(column) or table.type(column) != "text":
+            continue
+        stored = table.columns[column]
+        position = header.index(stored)
+        for row in rows:
+            read = read_otherwise(row[position])
+            number = int(row[-extra])
+            if read is None or number in found:
+                continue
+            found[number] = Problem(
+                table.name, f"{column} {row[position]!r} is read as {read!r} from a file "
+                "(NFKC, trimmed), but a database table's ids and codes are compared as stored",
+                where=f"row {number}, column {stored!r}",
+                hint="trim the column's values and normalise them (NFKC)")
+    return found
+
+
+def _registered(database: Database, register: Table, units: set[str]) -> set[str]:
+    """Those of ``units`` that are the unit id of a counted register row."""
+    found: set[str] = set()
+    wanted = sorted(units)
+    unit = register.column("unit", "r")
+    for start in range(0, len(wanted), 1000):
+        query = (exp.select(exp.cast(unit, "VARCHAR")).from_(register.ref("r"))
+                 .where(exp.and_(usable(register), unit.copy().isin(
+                     *(exp.Literal.string(u) for u in wanted[start:start + 1000])))))
+        found |= {str(u) for (u,) in database.fetch(query.sql(dialect=database.dialect))}
+    return found
 
 
 def _day(value: object) -> dt.date:
