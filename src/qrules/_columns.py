@@ -51,6 +51,7 @@ from typing import Any, overload
 
 import attrs
 
+from ._boundary import outside
 from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._model import Text
@@ -244,12 +245,14 @@ def read_register(
     with the same results as row by row.
     """
     mapped = _as_mapping(mapping)
-    cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    with outside(_shown(source, name)):
+        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
         return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
                                   sheet=sheet, name=name, progress=progress)
     try:
-        return _Register(cells, mapped, progress).read()
+        with outside(cells.name):
+            return _Register(cells, mapped, progress).read()
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise  # the header's problems, as the row reader names them
@@ -276,12 +279,14 @@ def read_log(
     earlier one is rejected with its row and column.
     """
     mapped = _as_mapping(mapping)
-    cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    with outside(_shown(source, name)):
+        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
         return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
                              sheet=sheet, name=name, progress=progress)
     try:
-        return _Log(cells, register, mapped, progress).read()
+        with outside(cells.name):
+            return _Log(cells, register, mapped, progress).read()
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise
@@ -310,6 +315,12 @@ class _Cells:
     notes: tuple[Text, ...] = ()
     #: A row with fewer cells than the header is misaligned (CSV), as `Table`'s.
     strict_width: bool = False
+
+
+def _shown(source: Source, name: str | None) -> str:
+    """How a source is named in messages (as `open_table` names it)."""
+    return str(source) if isinstance(source, str | Path) else \
+        name or f"<{type(source).__name__}>"
 
 
 def _available() -> bool:
