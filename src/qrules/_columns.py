@@ -70,7 +70,7 @@ from ._records import (
 )
 from ._records import read_log as read_log_rows
 from ._records import read_register as read_register_rows
-from ._recordspec import CATEGORIES, FLAGS
+from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ._tabular import MISSING_MARKERS, Source, Table, cell_text, decode, needs, source_kind
 
 __all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
@@ -216,8 +216,8 @@ def arrow_columns(rows: Sequence[Any]) -> dict[str, Any] | None:
     """The canonical columns of rows kept as columns (``None`` for other rows)."""
     if not isinstance(rows, ColumnRows):
         return None
-    return {name: rows.table.column(name) for name in rows.table.column_names
-            if name != "row"}
+    order = REGISTER_COLUMNS if rows.kind == "register" else LOG_COLUMNS  # as loaded before
+    return {name: rows.table.column(name) for name in order}
 
 
 # -- reading --------------------------------------------------------------------------
