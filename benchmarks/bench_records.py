@@ -31,6 +31,8 @@ import argparse
 import datetime as dt
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -194,6 +196,85 @@ SELECT (SELECT count(*) - count(DISTINCT unit) FROM register) AS repeated_units,
 """
 
 
+#: The record-level rules as the hand-written query has them, for polars: the
+#: population's categories (and risk level), the years judged, and what each
+#: unit must have (``inspections``, ``system`` inspections, or a flag).
+POLARS_RULES: tuple[tuple[str, tuple[str, ...], str | None, tuple[int, ...], str], ...] = (
+    ("infant-formula-makers-system-inspected-yearly", ("infant_formula_maker",), None,
+     (2023, 2024, 2025), "system"),
+    ("special-medical-food-makers-system-inspected-yearly", ("special_medical_food_maker",),
+     None, (2023, 2024, 2025), "system"),
+    ("health-food-makers-system-inspected-yearly", ("health_food_maker",), None,
+     (2023, 2024, 2025), "system"),
+    ("high-risk-catering-units-inspected-twice-yearly",
+     ("catering", "central_kitchen", "collective_meal_supplier"), "high", (2023, 2024, 2025),
+     "twice"),
+    ("tableware-disinfection-units-inspected-yearly", ("tableware_disinfection",), None,
+     (2023, 2024, 2025), "once"),
+    ("special-drug-retailers-inspection-coverage", ("special_drug_retailer",), None,
+     (2023, 2024, 2025), "once"),
+    ("drug-retailers-and-users-grid-coverage",
+     ("drug_retailer", "special_drug_retailer", "drug_user"), None, (2023, 2024, 2025),
+     "grid_supervision"),
+    ("central-kitchens-in-internet-bright-kitchen", ("central_kitchen",), None,
+     (2023, 2024, 2025), "internet_bright_kitchen"),
+    ("collective-meal-suppliers-in-internet-bright-kitchen", ("collective_meal_supplier",),
+     None, (2023, 2024, 2025), "internet_bright_kitchen"),
+    ("large-catering-units-bright-kitchen-rate", ("catering",), "large", (2025,),
+     "bright_kitchen"),
+    ("smart-construction-site-full-coverage", ("construction_site",), None, (2025,),
+     "smart_site"),
+    ("smart-site-platform-project-coverage", ("construction_project",), None, (2025,),
+     "smart_site_platform"),
+    ("key-industry-chains-with-leading-platform", ("key_industry_chain",), None, (2025,),
+     "leading_platform"),
+)
+
+
+def polars_counts(register: Any, log: Any) -> Any:
+    """The hand-written query's rows, in polars (lazy, one plan): each unit of
+    each rule's population per year, with whether it meets the rule."""
+    import polars as pl  # noqa: PLC0415 (only for this baseline: the bench extra)
+
+    units = register.lazy()
+    catering = ["catering", "central_kitchen", "collective_meal_supplier"]
+    wanted = units.filter(
+        pl.col("category").is_in(["infant_formula_maker", "special_medical_food_maker",
+                                  "health_food_maker", "tableware_disinfection",
+                                  "special_drug_retailer"])
+        | (pl.col("category").is_in(catering) & (pl.col("risk_level") == "high")))
+    counts = (log.lazy().join(wanted.select("unit"), on="unit", how="semi")
+              .group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year"))
+              .agg(pl.len().alias("inspections"),
+                   (pl.col("kind") == "system").sum().alias("system_inspections")))
+    years = pl.LazyFrame({"year": [2023, 2024, 2025]}, schema={"year": pl.Int32}).with_columns(
+        pl.date(pl.col("year"), 1, 1).alias("first_day"),
+        pl.date(pl.col("year"), 12, 31).alias("last_day"))
+    yearly = (units.join(years, how="cross")
+              .filter((pl.col("registered").is_null()
+                       | (pl.col("registered") <= pl.col("last_day")))
+                      & (pl.col("closed").is_null() | (pl.col("closed") >= pl.col("first_day"))))
+              .join(counts, on=["unit", "year"], how="left")
+              .with_columns(pl.col("inspections").fill_null(0),
+                            pl.col("system_inspections").fill_null(0)))
+    parts = []
+    for rule, categories, extra, judged, each in POLARS_RULES:
+        where = pl.col("category").is_in(list(categories))
+        if extra == "high":
+            where &= pl.col("risk_level") == "high"
+        elif extra == "large":
+            where &= pl.col("size") == "large"
+        if len(judged) < 3:
+            where &= pl.col("year").is_in(list(judged))
+        meets = (pl.col("system_inspections") >= 1 if each == "system"
+                 else pl.col("inspections") >= 1 if each == "once"
+                 else pl.col("inspections") >= 2 if each == "twice" else pl.col(each))
+        parts.append(yearly.filter(where).select(
+            pl.lit(rule).alias("rule"), "year", "unit", "name", "district",
+            meets.alias("meets")))
+    return pl.concat(parts).collect()
+
+
 def python_objects(register: pa.Table, log: pa.Table) -> tuple[Register, InspectionLog]:
     """The records as the reference engine holds them (built directly, not read)."""
     flags = [register.column(f).to_pylist() for f in FLAGS]
@@ -294,18 +375,151 @@ def time_check(folder: Path, repeat: int) -> str:
             f"ratio {logged / plain:.3f}")
 
 
-def main() -> None:
+def _status(field: str) -> int:
+    """A field of /proc/self/status in bytes (``VmRSS``: resident now; ``VmHWM``:
+    the peak since the process began or its peak was reset)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    raise SystemExit(f"no {field} in /proc/self/status (peak RSS is measured on Linux)")
+
+
+def _contender(contender: str, register: pa.Table, log: pa.Table) -> Callable[[], object]:
+    """One contender, on its own copy of the tables (DuckDB tables in a new
+    in-memory database, or polars DataFrames)."""
+    if contender == "polars":
+        import polars as pl  # noqa: PLC0415
+
+        frames = (pl.from_arrow(register), pl.from_arrow(log))
+        return lambda: polars_counts(*frames)
+    connection = duckdb.connect()
+    for name, table in (("register", register), ("log", log)):
+        connection.register("staged", table)
+        connection.execute(f"CREATE TABLE {name} AS SELECT * FROM staged")
+        connection.unregister("staged")
+    rulebook = qrules.load("yantai-2023-2025")
+    actions: dict[str, Callable[[], object]] = {
+        "qrules": lambda: evaluate_tables(rulebook, connection, register="register",
+                                          log="log", check_keys=False),
+        "qrules keys": lambda: evaluate_tables(rulebook, connection, register="register",
+                                               log="log"),
+        "hand": lambda: connection.sql(HAND_WRITTEN).to_arrow_table(),
+        "hand keys": lambda: (connection.execute(HAND_WRITTEN_KEYS).fetchall(),
+                              connection.sql(HAND_WRITTEN).to_arrow_table()),
+    }
+    return actions[contender]
+
+
+def child(contender: str, folder: Path) -> None:
+    """Run one contender in this fresh process on the Parquet files in ``folder``
+    and print the extra peak resident memory it took: its modules imported and
+    its code run once on small tables of its own (so that neither counts), the
+    tables loaded, then the peak reset (``/proc/self/clear_refs``) and the
+    contender run once on them; extra = peak - resident before that run."""
+    _contender(contender, *generate(200, 2000, 1))()
+    action = _contender(contender, *(parquet.read_table(folder / f"{n}.parquet")
+                                     for n in ("register", "log")))
+    before = _status("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")
+    action()
+    print(_status("VmHWM") - before)
+
+
+def peak_rss(contender: str, folder: Path) -> int:
+    """`child`'s extra peak resident memory for a contender, in a fresh process."""
+    done = subprocess.run([sys.executable, __file__, "--child", contender, "--folder",
+                           str(folder)], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1])
+
+
+def time_reference(rulebook: qrules.Rulebook, register: pa.Table, log: pa.Table,
+                   evaluation: qrules.Evaluation, ours: float, decisions: Path,
+                   repeat: int) -> None:
+    """The reference engine on the records as Python objects, with and without a
+    decision log: the lines to print."""
+    objects = python_objects(register, log)
+
+    def reference() -> qrules.Evaluation:
+        return qrules.evaluate_records(rulebook, *objects)
+
+    def reference_logged() -> qrules.Evaluation:
+        return qrules.evaluate_records(rulebook, *objects, decision_log=decisions)
+
+    reference_s, reference_logged_s = medians(reference, reference_logged, repeat)
+    if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
+        raise SystemExit("the reference engine and DuckDB disagree")
+    print(f"reference engine (pure Python, records already in memory): "
+          f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
+          f"{reference_s / ours:.0f}x; same verdicts: yes")
+    print(f"decision log (reference engine, digesting the rows in memory): "
+          f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
+          f"ratio {reference_logged_s / reference_s:.3f}")
+    print(f"reference engine: Python heap {mib(python_peak(reference))} while "
+          "judging (records already in memory)")
+
+
+def print_memory(folder: Path, with_polars: bool) -> None:
+    """Each contender's extra peak resident memory (`child`), and the ratios."""
+    contenders = ["qrules", "hand", "qrules keys", "hand keys",
+                  *(["polars"] if with_polars else [])]
+    extra = {name: peak_rss(name, folder) for name in contenders}
+    print("extra peak resident memory (a fresh process each, tables loaded, the first "
+          "run on them): " + "; ".join(f"{name} {mib(size)}" for name, size in extra.items()))
+    for ours_key, theirs_key in (("qrules", "hand"), ("qrules keys", "hand keys"),
+                                 *([("qrules", "polars")] if with_polars else [])):
+        print(f"  {ours_key} / {theirs_key}: "
+              f"{extra[ours_key] / max(extra[theirs_key], 1):.2f}")
+
+
+def time_interleaved(actions: dict[str, Callable[[], object]], repeat: int
+                     ) -> dict[str, list[float]]:
+    """Each action's times, the actions run in turn ``repeat`` times; the ratios
+    of qrules to each baseline printed."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            times[name].append(timed(action))
+    for label, ours_key, theirs_key in (
+            ("keys trusted (check_keys=False)", "qrules", "hand"),
+            ("keys checked (the default), against the hand-written query and key check",
+             "qrules keys", "hand keys"),
+            *([("keys trusted, against polars (tables in memory)", "qrules", "polars")]
+              if "polars" in actions else [])):
+        ours, theirs = (statistics.median(times[k]) for k in (ours_key, theirs_key))
+        who = "polars" if theirs_key == "polars" else "hand-written DuckDB"
+        print(f"{label}: qrules on DuckDB: {ours * 1000:.1f} ms median (min "
+              f"{min(times[ours_key]) * 1000:.1f}); {who}: "
+              f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
+              f"ratio {ours / theirs:.2f}")
+    return times
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--inspections", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7, help="runs of each (median)")
-    parser.add_argument("--reference-repeat", type=int, default=3)
+    parser.add_argument("--reference-repeat", type=int, default=3,
+                        help="runs of the reference engine (0: skip it, as at 1M/10M)")
     parser.add_argument("--cli-repeat", type=int, default=3,
                         help="runs of qrules check on the Parquet files, with and without "
                              "--decision-log")
     parser.add_argument("--seed", type=int, default=2025)
-    args = parser.parse_args()
+    parser.add_argument("--no-polars", action="store_true",
+                        help="skip the polars baseline (pip install 'qrules-plan[bench]')")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the peak resident memory of each, in fresh processes")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments()
+    if args.child:
+        child(args.child, Path(args.folder))
+        return
 
     start = time.perf_counter()
     register, log = generate(args.units, args.inspections, args.seed)
@@ -341,65 +555,52 @@ def main() -> None:
         evaluation, hand = with_qrules(), hand_written()  # warm up, and check they agree
         if not agree(evaluation, hand):
             raise SystemExit("qrules and the hand-written query disagree: nothing to time")
+        frames: tuple[Any, Any] | None = None
+        if not args.no_polars:
+            import polars as pl  # noqa: PLC0415 (the bench extra)
+
+            frames = (pl.from_arrow(register), pl.from_arrow(log))
+            if not agree(evaluation, polars_counts(*frames).to_arrow()):
+                raise SystemExit("qrules and the polars baseline disagree: nothing to time")
         print(f"{len(rules)} record-level rules, {len(evaluation)} results, "
               f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
-              f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes")
+              f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes"
+              f"{'' if frames is None else ' (polars: yes)'}")
         decisions = folder / "decisions.jsonl"
 
         def with_qrules_logged() -> qrules.Evaluation:
             return evaluate_tables(rulebook, connection, register="register", log="log",
                                    check_keys=False, decision_log=decisions)
 
-        actions = {"qrules": with_qrules, "hand": hand_written,
-                   "qrules keys": with_qrules_checking_keys,
-                   "hand keys": hand_written_checking_keys,
-                   "qrules logged": with_qrules_logged}
-        times: dict[str, list[float]] = {name: [] for name in actions}
-        for _ in range(args.repeat):
-            for name, action in actions.items():
-                times[name].append(timed(action))
-        for label, ours_key, theirs_key in (
-                ("keys trusted (check_keys=False)", "qrules", "hand"),
-                ("keys checked (the default), against the hand-written query and key check",
-                 "qrules keys", "hand keys")):
-            ours, theirs = (statistics.median(times[k]) for k in (ours_key, theirs_key))
-            print(f"{label}: qrules on DuckDB: {ours * 1000:.1f} ms median (min "
-                  f"{min(times[ours_key]) * 1000:.1f}); hand-written DuckDB: "
-                  f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
-                  f"ratio {ours / theirs:.2f}")
+        actions: dict[str, Callable[[], object]] = {
+            "qrules": with_qrules, "hand": hand_written,
+            "qrules keys": with_qrules_checking_keys,
+            "hand keys": hand_written_checking_keys,
+            "qrules logged": with_qrules_logged}
+        if frames is not None:
+            polars_frames = frames
+            actions["polars"] = lambda: polars_counts(*polars_frames)
+        times = time_interleaved(actions, args.repeat)
         ours = statistics.median(times["qrules"])
         logged = statistics.median(times["qrules logged"])
         print(f"decision log (keys trusted): qrules on DuckDB with decision_log=: "
               f"{logged * 1000:.1f} ms median; without: {ours * 1000:.1f} ms; "
               f"ratio {logged / ours:.3f}")
 
-        objects = python_objects(register, log)
+        if args.reference_repeat:
+            time_reference(rulebook, register, log, evaluation, ours, decisions,
+                           args.reference_repeat)
 
-        def reference() -> qrules.Evaluation:
-            return qrules.evaluate_records(rulebook, *objects)
+        if args.cli_repeat:
+            print(time_check(folder, args.cli_repeat))
 
-        def reference_logged() -> qrules.Evaluation:
-            return qrules.evaluate_records(rulebook, *objects, decision_log=decisions)
-
-        reference_s, reference_logged_s = medians(reference, reference_logged,
-                                                  args.reference_repeat)
-        if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
-            raise SystemExit("the reference engine and DuckDB disagree")
-        print(f"reference engine (pure Python, records already in memory): "
-              f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
-              f"{reference_s / ours:.0f}x; same verdicts: yes")
-        print(f"decision log (reference engine, digesting the rows in memory): "
-              f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
-              f"ratio {reference_logged_s / reference_s:.3f}")
-
-        print(time_check(folder, args.cli_repeat))
-
-        print("peak memory: qrules on DuckDB: Python heap "
+        print("peak memory in the call: qrules on DuckDB: Python heap "
               f"{mib(python_peak(with_qrules))}, DuckDB "
               f"{mib(duckdb_peak(connection, with_qrules, folder))}; hand-written: Python heap "
               f"{mib(python_peak(hand_written))}, DuckDB "
-              f"{mib(duckdb_peak(connection, hand_written, folder))}; reference engine: Python "
-              f"heap {mib(python_peak(reference))} while judging (records already in memory)")
+              f"{mib(duckdb_peak(connection, hand_written, folder))}")
+        if not args.no_memory:
+            print_memory(folder, frames is not None)
         print(f"date {dt.date.today()}, DuckDB {duckdb.__version__}, "
               f"qrules {qrules.__version__}")
 

@@ -265,6 +265,27 @@ def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
     assert list(found) == list(_expected(yantai))
 
 
+def test_a_long_lived_postgres_connection_reads_tables_made_again(
+        yantai: qrules.Rulebook, postgres: Any, postgres_url: str) -> None:
+    # psycopg prepares a statement run often (5 times); a prepared plan then
+    # fails once its table is made again with other column types. qrules never
+    # prepares, so a nightly job's connection judges the tables as they are now,
+    # whoever made them again.
+    import psycopg  # noqa: PLC0415
+
+    for date_type in ("DATE", "TEXT", "DATE"):
+        with psycopg.connect(postgres_url, autocommit=True) as other:
+            other.execute("DROP SCHEMA IF EXISTS office CASCADE")
+            other.execute("CREATE SCHEMA office")
+            _fill(other, "office.", "%s")
+            other.execute(f'ALTER TABLE office."检查" ALTER COLUMN "日期" TYPE {date_type}')
+        for _ in range(6):
+            found = evaluate_tables(yantai, postgres, register="office.台账",
+                                    log="office.检查", mapping=MAPPING, by_district=True,
+                                    log_until="2025-12-31", log_from="2023-01-01")
+        assert list(found) == list(_expected(yantai))
+
+
 def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> None:
     # A second database attached as a catalog: catalog.schema.table, each part quoted.
     connection = duckdb.connect()
@@ -552,14 +573,7 @@ def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,
     three rows a batch), never all at once with ``fetchall``."""
     name, connection = engine
     monkeypatch.setattr(sql_module, "_BATCH", 3)
-    fetched: list[str] = []
-    fetch = Connection.fetch
-
-    def spied(self: Connection, text: str) -> Any:
-        fetched.append(text)
-        return fetch(self, text)
-
-    monkeypatch.setattr(Connection, "fetch", spied)
+    fetched = _spied(monkeypatch, "fetch")
     visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
     results = assert_same(book, *read(high_risk(12), visits), name, connection,
                           rules=[book["twice"]], **FULL)
@@ -711,3 +725,69 @@ def test_the_query_shown_in_the_docs_is_the_one_generated(yantai: qrules.Ruleboo
              yantai["central-kitchens-in-internet-bright-kitchen"]]
     assert shown == sql_for(yantai, rules=rules, years=[2024, 2025]), (
         "regenerate the example in docs/engines.md with sql_for")
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """The texts of the queries `Connection`'s ``method`` (``fetch``, ``stream``)
+    is given from now on, in order (each still run)."""
+    texts: list[str] = []
+    original = getattr(Connection, method)
+
+    def spied(self: Connection, text: str) -> Any:
+        texts.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Connection, method, spied)
+    return texts
+
+
+def _log_scans(engine: str, connection: Any, text: str) -> int:
+    """How many times the plan of a query reads the table ``log`` (DuckDB's
+    ``SEQ_SCAN``/``TABLE_SCAN`` nodes, PostgreSQL's scans of the relation)."""
+    import json  # noqa: PLC0415
+
+    if engine == "duckdb":
+        plan = json.loads(connection.execute(f"EXPLAIN (FORMAT json) {text}").fetchall()[0][1])
+    else:
+        plan = connection.execute(f"EXPLAIN (FORMAT JSON) {text}").fetchall()[0][0]
+
+    def scans(node: Any) -> int:
+        if isinstance(node, list):
+            return sum(map(scans, node))
+        if not isinstance(node, dict):
+            return 0
+        here = (node.get("name") in ("SEQ_SCAN", "TABLE_SCAN")
+                and str(node.get("extra_info", {}).get("Table", "")).endswith(".log")) \
+            or node.get("Relation Name") == "log"
+        return int(here) + sum(scans(v) for v in node.values() if isinstance(v, list | dict))
+
+    return scans(plan)
+
+
+@pytest.mark.parametrize("by_district", [False, True])
+def test_the_log_is_read_once_for_counting(engine: tuple[str, Any], yantai: qrules.Rulebook,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           by_district: bool) -> None:
+    """Every rule, year, district and failing unit comes from one scan of the
+    log (issue 18): the counts of the log are a CTE the database computes once."""
+    name, connection = engine
+    connection.execute("DROP TABLE IF EXISTS register")
+    connection.execute("DROP TABLE IF EXISTS log")
+    connection.execute("CREATE TABLE register (unit VARCHAR, name VARCHAR, district VARCHAR, "
+                       "category VARCHAR, risk_level VARCHAR, internet_bright_kitchen BOOLEAN)")
+    connection.execute("CREATE TABLE log (unit VARCHAR, date DATE, kind VARCHAR)")
+    connection.execute("INSERT INTO register VALUES ('U1', 'A', '芝罘区', 'catering', 'high', "
+                       "true), ('U2', 'B', '福山区', 'central_kitchen', 'high', false), "
+                       "('U3', 'C', '福山区', 'infant_formula_maker', NULL, false)")
+    connection.execute("INSERT INTO log VALUES ('U1', DATE '2024-03-01', 'routine'), "
+                       "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')")
+    counting = _spied(monkeypatch, "stream")
+    found = evaluate_tables(yantai, connection, register="register", log="log",
+                            by_district=by_district, log_until="2024-12-31",
+                            log_from="2024-01-01")
+    assert any(r.failing_units for r in found)
+    assert len(counting) == 1
+    assert _log_scans(name, connection, counting[0]) == 1
+    if name == "postgres":
+        connection.execute("DROP TABLE register")
+        connection.execute("DROP TABLE log")

@@ -397,7 +397,7 @@ def test_measures_lists_ids_names_units_formulas_rules_and_years(
     code, out, _ = run("measures", "yantai-2023-2025")
     assert code == 0
     assert out.startswith(f"rulebook yantai-2023-2025 {yantai.version} (fingerprint ")
-    assert ": 121 measures" in out.splitlines()[0]
+    assert ": 122 measures" in out.splitlines()[0]
     assert ("food_safety_sampling_pass_rate  食品安全抽检合格率 / Food safety sampling pass rate\n"
             "  unit: %   formula: 100 * food_samples_passed / food_samples_tested   "
             "years: 2025\n  rules: food-safety-sampling-pass-rate\n") in out

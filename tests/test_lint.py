@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import qrules
@@ -79,7 +80,10 @@ def build(folder: Path, *rules: str, formulas: dict[str, str] | None = None) -> 
     with (folder / "measures.toml").open("a", encoding="utf-8") as f:
         f.write(measures)
     (folder / "extra.toml").write_text("\n".join(rules), encoding="utf-8")
-    return qrules.load(folder)
+    # The rules here share one quote on purpose, each reading its own target; the
+    # plan's text is left out, so that what the text states (and which rule
+    # encodes it: uncovered-target, duplicate-target) is test_uncovered's.
+    return attrs.evolve(qrules.load(folder), text="")
 
 
 def summary(findings: tuple[Finding, ...]) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -111,6 +115,15 @@ YANTAI_FINDINGS = [
         (
             "agricultural-product-monitoring-pass-rate-table",
             "agricultural-product-monitoring-pass-rate-column-7",
+        ),
+    ),
+    (
+        "component-targets",
+        "info",
+        (
+            "new-national-industry-local-standards",
+            "national-industry-standards-made-or-revised",
+            "local-standards-made-or-revised",
         ),
     ),
     (
@@ -163,7 +176,7 @@ def test_an_untranslated_interpretation_is_reported(mini_copy: Path) -> None:
 
 
 def test_yantai_messages(yantai: qrules.Rulebook) -> None:
-    brands, taishan, _timing, bases = _disagreements(yantai)
+    brands, taishan, _timing, standards, bases = _disagreements(yantai)
     assert taishan.message.en == (
         "“Taishan Quality” certified enterprises: ≥3 (一、(二) 质量强市建设主要指标 / 质量生态)"
         " vs ≥13 (二、(三) 专栏5后段): read as minimums, ≥13 binds."
@@ -176,6 +189,15 @@ def test_yantai_messages(yantai: qrules.Rulebook) -> None:
     assert brands.message.en.endswith("read as minimums, ≥100 binds.")
     assert "give 1 + 4 = 5, which implies ≥5: consistent." in bases.message.en
     assert "给出 1 + 4 = 5,即 ≥5:一致。" in bases.message.zh
+    # The table's 新增 standards ≥100 are a part of 专栏6's 制修订 120 + 50.
+    assert standards.message.en.startswith(
+        "New national, industry and local standards ≥100 (一、(二) 质量强市建设主要指标 / "
+        "质量生态) is a part of national, industry and local standards made or revised")
+    assert ("the components' targets ≥120 and ≥50 (二、(四) 专栏6 / 创新标准供给) give "
+            "120 + 50 = 170, which implies ≥170 for the whole, more than the part's target "
+            "≥100 asks of it: consistent; the part's target is the lower one") \
+        in standards.message.en
+    assert "给出 120 + 50 = 170,即整体 ≥170" in standards.message.zh
 
 
 def test_statements_made_twice_with_one_target_are_silent(yantai: qrules.Rulebook) -> None:
@@ -455,6 +477,71 @@ def test_strict_component_bounds_on_counts(mini_copy: Path) -> None:
     assert "give 1 + 4 = 5, which implies ≥5: consistent" in finding.message.en
 
 
+# A part of a sum (at_most it), such as new standards among those made or revised.
+NEW_BASES = """
+[measure.new_bases]
+name = { zh = "新增创新基地", en = "New innovation bases" }
+unit = "count"
+at_most = "bases"
+"""
+
+
+def _part(mini_copy: Path, part: str, national: str = ">= 120",
+          provincial: str = ">= 50") -> tuple[Finding, ...]:
+    with (mini_copy / "measures.toml").open("a", encoding="utf-8") as f:
+        f.write(NEW_BASES)
+    rulebook = build(mini_copy, rule("new", "new_bases", part, section="表"),
+                     *_bases(">= 1", national, provincial)[1:], formulas=BASES)
+    return tuple(f for f in lint(rulebook) if f.code == "component-targets")
+
+
+def test_a_part_of_a_sum_whose_target_understates_it(mini_copy: Path) -> None:
+    (finding,) = _part(mini_copy, ">= 100")
+    assert summary((finding,)) == [
+        ("component-targets", "info", ("new", "national", "provincial"))]
+    assert finding.message.en == (
+        "New innovation bases ≥100 (表) is a part of innovation bases (national_bases + "
+        "provincial_bases), at most the whole; the components' targets ≥120 and ≥50 (专栏) "
+        "give 120 + 50 = 170, which implies ≥170 for the whole, more than the part's target "
+        "≥100 asks of it: consistent; the part's target is the lower one (read as one count, "
+        "it understates the whole), and meeting the components' targets does not meet it "
+        "(the whole also counts what the part does not).")
+    assert finding.message.zh.startswith(
+        "新增创新基地 ≥100(表) 是 创新基地(national_bases + provincial_bases)的一部分,"
+        "不超过整体;各组成部分的目标 ≥120、≥50(专栏)给出 120 + 50 = 170,即整体 ≥170")
+
+
+def test_a_part_of_a_sum_whose_target_the_components_match(mini_copy: Path) -> None:
+    (finding,) = _part(mini_copy, ">= 170")
+    assert finding.severity == "info"
+    assert "which implies ≥170 for the whole, as much as the part's target ≥170 asks of " \
+           "it: consistent." in finding.message.en
+
+
+def test_a_part_of_a_sum_whose_target_the_components_fall_short_of(mini_copy: Path) -> None:
+    (finding,) = _part(mini_copy, ">= 200")
+    assert finding.severity == "warning"
+    assert finding.message.en.endswith(
+        "give 120 + 50 = 170, which implies only ≥170 for the whole, short of the ≥200 the "
+        "part's target needs of it: the components' targets understate the whole.")
+    assert "各组成部分的目标低估了整体" in finding.message.zh
+
+
+def test_a_term_of_the_sum_is_not_a_part_of_it(mini_copy: Path) -> None:
+    # national_bases at_most bases, but it is one of the sum's terms: the sum's
+    # own check says all there is.
+    with (mini_copy / "measures.toml").open("a", encoding="utf-8") as f:
+        f.write(EXTRA_MEASURES.replace(
+            "[measure.national_bases]\n", '[measure.national_bases]\nat_most = "bases"\n'
+        ).replace("[measure.bases]\n",
+                  f"[measure.bases]\nformula = {json.dumps(BASES['bases'])}\n"))
+    (mini_copy / "extra.toml").write_text("\n".join(_bases(">= 5", ">= 1", ">= 4")),
+                                          encoding="utf-8")
+    rulebook = attrs.evolve(qrules.load(mini_copy), text="")
+    assert summary(tuple(f for f in lint(rulebook) if f.code == "component-targets")) == [
+        ("component-targets", "info", ("bases", "national", "provincial"))]
+
+
 def test_weighted_sum(mini_copy: Path) -> None:
     rulebook = build(mini_copy, *_bases(">= 6", ">= 1", ">= 4"),
                      formulas={"bases": "2 * national_bases + provincial_bases"})
@@ -591,29 +678,33 @@ def test_cli_text(yantai: qrules.Rulebook) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (f"rulebook yantai-2023-2025 {yantai.version} (fingerprint "
-                        f"{yantai.fingerprint[:12]}): 38 findings, 0 errors, 3 warnings, 35 info")
+                        f"{yantai.fingerprint[:12]}): 39 findings, 0 errors, 3 warnings, 36 info")
     assert " 1. warning  disagreeing-targets" in lines
     assert " 4. info  component-targets" in lines
     assert ("    rules: taishan-quality-certified-enterprises-table, "
             "taishan-quality-certified-enterprises-brands-paragraph") in lines
     code, out, _ = run("lint", "yantai-2023-2025", "--lang", "zh")
     assert " 1. 警告  disagreeing-targets" in out.splitlines()
-    assert "发现 38 项,错误 0,警告 3,提示 35" in out
+    assert "发现 39 项,错误 0,警告 3,提示 36" in out
 
 
 def test_cli_exits_0_without_warnings(mini_copy: Path) -> None:
     assert run("lint", str(MINI))[0] == 0
     build(mini_copy, *_bases(">= 5", ">= 1", ">= 4"), formulas=BASES)
     code, out, _ = run("lint", str(mini_copy), "--format", "json")
-    assert code == 0  # an info alone does not fail
-    assert [f["severity"] for f in json.loads(out)["findings"]] == ["info"]
+    assert code == 0  # infos alone do not fail
+    findings = json.loads(out)["findings"]
+    assert {f["severity"] for f in findings} == {"info"}
+    # (the fixture's rules share one quote: beside the sum, duplicate-target infos)
+    assert [f["code"] for f in findings if f["code"] != "duplicate-target"] == [
+        "component-targets"]
 
 
 def test_cli_output_file(tmp_path: Path) -> None:
     target = tmp_path / "lint.json"
     code, out, _ = run("lint", "yantai-2023-2025", "--format", "json", "-o", str(target))
     assert (code, out) == (1, "")
-    assert len(json.loads(target.read_text(encoding="utf-8"))["findings"]) == 38
+    assert len(json.loads(target.read_text(encoding="utf-8"))["findings"]) == 39
 
 
 @pytest.mark.parametrize(

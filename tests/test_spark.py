@@ -16,7 +16,7 @@ import pytest
 import qrules
 from qrules.engines import evaluate_tables
 
-from .conftest import SAMPLES, assert_stored_failures
+from .conftest import ROOT, SAMPLES, assert_stored_failures
 
 pytestmark = pytest.mark.skipif(os.environ.get("QRULES_SPARK") != "1",
                                 reason="Spark runs only when asked for: QRULES_SPARK=1")
@@ -309,6 +309,65 @@ def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
         qrules.Verdict.UNKNOWN, (("register", 2),))
     assert shown[("central-kitchens-in-internet-bright-kitchen", 2024)][0] \
         is qrules.Verdict.UNKNOWN
+
+
+def _executed_log_scans(spark: Any, text: str) -> int:
+    """The scans of the log (a Parquet file with a ``date`` column) that a query's
+    plan runs: ``FileScan`` nodes, not counting those printed under an
+    ``InMemoryRelation`` (a cached relation's plan, run once when it was cached)."""
+    plan = str(spark.sql(text)._jdf.queryExecution().executedPlan().toString())
+    found, cached = 0, None
+    for line in plan.splitlines():
+        depth = len(line) - len(line.lstrip(" :+-|"))
+        if cached is not None and depth > cached:
+            continue
+        cached = depth if "InMemoryRelation" in line else None
+        found += "FileScan" in line and "date#" in line
+    return found
+
+
+def test_the_log_is_scanned_once_for_counting(spark: Any, tmp_path: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: the members (and so the log's counts) are cached once, then
+    every rule, year, district and failing unit is read from the cache: one
+    scan of the log for counting, where each ``UNION ALL`` branch scanned it."""
+    import duckdb  # noqa: PLC0415
+    from pyarrow import parquet  # noqa: PLC0415
+
+    from qrules.engines.spark import Spark  # noqa: PLC0415
+
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from bench_records import generate  # noqa: PLC0415
+
+    register, log = generate(500, 5000, 7)
+    for name, table in (("scans_register", register), ("scans_log", log)):
+        parquet.write_table(table, tmp_path / f"{name}.parquet")
+        spark.read.parquet(str(tmp_path / f"{name}.parquet")).createOrReplaceTempView(name)
+    scans: list[tuple[str, int]] = []
+    execute, stream = Spark.execute, Spark.stream
+
+    def executed(self: Spark, text: str) -> None:
+        if text.startswith("CACHE TABLE"):
+            scans.append(("cache", _executed_log_scans(spark, text.split(" AS ", 1)[1])))
+        execute(self, text)
+
+    def streamed(self: Spark, text: str) -> Any:
+        scans.append(("count", _executed_log_scans(spark, text)))
+        return stream(self, text)
+
+    monkeypatch.setattr(Spark, "execute", executed)
+    monkeypatch.setattr(Spark, "stream", streamed)
+    yantai = qrules.load("yantai-2023-2025")
+    found = evaluate_tables(yantai, spark, register="scans_register", log="scans_log",
+                            by_district=True, log_until="2025-12-31")
+    assert scans == [("cache", 1), ("count", 0)]
+    assert not [t for t in spark.catalog.listTables() if t.name.startswith("qrules_")]
+    connection = duckdb.connect()
+    connection.register("scans_register", register)
+    connection.register("scans_log", log)
+    assert list(found) == list(evaluate_tables(
+        yantai, connection, register="scans_register", log="scans_log", by_district=True,
+        log_until="2025-12-31"))
 
 
 def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:

@@ -21,7 +21,9 @@ only the rulebook, never data, and know nothing of any particular plan:
     a measure whose formula is a sum of other measures with non-negative
     coefficients, where the aggregate and every component carry lower bounds at
     the same timing: the bound the components' targets imply for the aggregate,
-    compared with the aggregate's own target.
+    compared with the aggregate's own target; and a measure ``at_most`` such a
+    sum (a part of it, not one of its terms), whose target asks that much of
+    the whole.
 ``unreciprocated-link`` (warning)
     a ``related`` link that the other rule does not return.
 ``conflicting-rules`` (error)
@@ -34,10 +36,15 @@ only the rulebook, never data, and know nothing of any particular plan:
     ``differing-requirements`` already say which binds).
 ``uncovered-target`` (warning)
     a target the plan's text states (a number with a comparison word, or in a
-    sentence with a word of commitment or a date: see ``_quotes.text_targets``)
-    that no rule encodes: no rule quotes it with that number in its
-    requirement (or reads its quote whole); unless ``plan.toml`` lists it under
-    ``[[ignore]]`` with a reason.
+    sentence with a word of commitment or a date, or a phrase such as 全覆盖:
+    see ``_quotes.text_targets``), of one thing (a number the text gives to
+    several things is a target for each), that no rule encodes: each rule that
+    quotes it with that number in its requirement (or reads its quote whole)
+    encodes one target, paired by an exact matching; unless ``plan.toml`` lists
+    it under ``[[ignore]]`` with a reason.
+``duplicate-target`` (info)
+    a rule that encodes only targets other rules encode already: removing
+    either would leave the target encoded, unseen by ``uncovered-target``.
 ``alternative-reading`` (info)
     a rule records another reading of its quote (``[[rule.alternatives]]``)
     beside the one it encodes: a reviewer sees the choice and its reason.
@@ -103,6 +110,7 @@ CODES = (
     "unreciprocated-link",
     "uncovered-target",
     "redundant-rule",
+    "duplicate-target",
     "alternative-reading",
     "untranslated-interpretation",
 )
@@ -413,19 +421,36 @@ def _component_targets(rulebook: Rulebook) -> Iterator[Finding]:
             continue
         names = [n for n in _names_in_order(measure.formula.tree) if n in coefficients]
         for aggregate in by_measure.get(measure.id, []):
-            if _lower_bound(aggregate) is None:
-                continue
-            timing = _timing(aggregate, rulebook)
-            chosen: dict[str, Rule] = {}
-            for name in names:
-                candidates = [r for r in by_measure.get(name, [])
-                              if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
-                if not candidates:
-                    break
-                # The strictest of a component's targets is the one that binds.
-                chosen[name] = max(candidates, key=lambda r: _sort_bound(_lower_bound(r)))
-            else:
+            chosen = _chosen(rulebook, by_measure, aggregate, names)
+            if chosen is not None:
                 yield _compare_components(rulebook, measure, aggregate, names, chosen)
+        # A part of the sum (``at_most`` it, not one of its terms): its target
+        # against what the terms' targets ask of the whole.
+        for part in rulebook.measures.values():
+            if measure.id not in part.at_most or part.id in coefficients:
+                continue
+            for aggregate in by_measure.get(part.id, []):
+                chosen = _chosen(rulebook, by_measure, aggregate, names)
+                if chosen is not None:
+                    yield _compare_part(rulebook, measure, aggregate, names, chosen)
+
+
+def _chosen(rulebook: Rulebook, by_measure: Mapping[str, list[Rule]], aggregate: Rule,
+            names: Sequence[str]) -> dict[str, Rule] | None:
+    """For an aggregate with a lower bound, the strictest lower bound of each
+    component at its timing; ``None`` unless every component has one."""
+    if _lower_bound(aggregate) is None:
+        return None
+    timing = _timing(aggregate, rulebook)
+    chosen: dict[str, Rule] = {}
+    for name in names:
+        candidates = [r for r in by_measure.get(name, [])
+                      if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
+        if not candidates:
+            return None
+        # The strictest of a component's targets is the one that binds.
+        chosen[name] = max(candidates, key=lambda r: _sort_bound(_lower_bound(r)))
+    return chosen
 
 
 def _sort_bound(bound: _Bound | None) -> tuple[Fraction, bool]:
@@ -433,8 +458,16 @@ def _sort_bound(bound: _Bound | None) -> tuple[Fraction, bool]:
     return bound.value, bound.strict
 
 
-def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
-                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+@attrs.frozen
+class _Implied:
+    """What the components' least allowed values give a sum: the bound, and
+    the arithmetic (``120 + 50 = 170``)."""
+
+    bound: _Bound
+    arithmetic: str
+
+
+def _implied(measure: Measure, chosen: Mapping[str, Rule]) -> _Implied:
     assert measure.formula is not None
     bounds = {name: _lower_bound(rule) for name, rule in chosen.items()}
     minimums = {name: bound.value for name, bound in bounds.items() if bound is not None}
@@ -445,12 +478,62 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
     implied = _Bound(total, strict)
     if measure.unit.integer:
         implied = implied.whole()
+    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
+                 f"{format_number(total)}"
+    return _Implied(implied, arithmetic)
+
+
+def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Sequence[str],
+                  chosen: Mapping[str, Rule]) -> Finding:
+    """A target on a part of a sum (``at_most`` it), against the components'."""
+    assert whole.formula is not None
+    implied = _implied(whole, chosen)
+    wanted = _lower_bound(aggregate)
+    assert wanted is not None
+    goal = _target_text(aggregate)
+    severity: Severity = "info"
+    if implied.bound.meets(wanted) and not wanted.meets(implied.bound):
+        verdict = Text(
+            f"即整体 {implied.bound.text()},高于部分的目标 {goal} 对整体的要求:一致;"
+            "但部分的目标偏低(若读作同一计数,它低估了整体),且各组成部分的目标达成并不意味着"
+            "部分的目标达成(整体中可能有部分不计的数)",
+            f"which implies {implied.bound.text()} for the whole, more than the part's target "
+            f"{goal} asks of it: consistent; the part's target is the lower one (read as one "
+            "count, it understates the whole), and meeting the components' targets does not "
+            "meet it (the whole also counts what the part does not)")
+    elif implied.bound.meets(wanted):
+        verdict = Text(f"即整体 {implied.bound.text()},与部分的目标 {goal} 对整体的要求相同:一致",
+                       f"which implies {implied.bound.text()} for the whole, as much as the "
+                       f"part's target {goal} asks of it: consistent")
+    else:
+        severity = "warning"
+        verdict = Text(
+            f"仅能推出整体 {implied.bound.text()},低于部分的目标 {goal} 对整体的要求:"
+            "各组成部分的目标低估了整体",
+            f"which implies only {implied.bound.text()} for the whole, short of the "
+            f"{goal} the part's target needs of it: the components' targets understate "
+            "the whole")
+    relation = Text(f"是 {whole.name.zh}({whole.formula})的一部分,不超过整体",
+                    f"is a part of {_lower_first(whole.name.en)} ({whole.formula}), at most "
+                    "the whole")
+    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
+                              implied.arithmetic, verdict)
+
+
+def _lower_first(name: str) -> str:
+    """A measure's name within a sentence: "National and …" as "national and …"."""
+    return name[:1].lower() + name[1:]
+
+
+def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
+                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+    assert measure.formula is not None
+    found = _implied(measure, chosen)
+    implied, arithmetic = found.bound, found.arithmetic
     target = aggregate.target
     assert target is not None
     wanted = _lower_bound(aggregate)
     assert wanted is not None
-    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
-                 f"{format_number(total)}"
     goal = _target_text(aggregate)
     if target.op == "==" and (implied.value > target.value
                               or (implied.value == target.value and implied.strict)):
@@ -474,18 +557,27 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
                        "该目标仍可能未达成",
                        f"which implies only {implied.text()}, short of {goal}: meeting every "
                        "component target leaves the target unmet")
-    parts = [chosen[name] for name in names]
+    relation = Text(f"为 {measure.formula}", f"is {measure.formula}")
+    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
+                              arithmetic, verdict)
+
+
+def _component_finding(severity: Severity, aggregate: Rule, parts: Sequence[Rule],
+                       relation: Text, arithmetic: str, verdict: Text) -> Finding:
+    """``component-targets``: the aggregate's target, how its measure relates to
+    the components, their targets, the arithmetic and the verdict."""
     head = _statements([_Class((aggregate,), None)])
     targets_zh = "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
                           for r in parts)
     targets_en = _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational"
                                           else "") for r in parts])
     sections = _sections(parts)
+    name = aggregate.measure.name
     return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
-        f"{measure.name.zh} {head.zh[0]} 为 {measure.formula};各组成部分的目标 {targets_zh}"
-        f"({sections})给出 {arithmetic},{verdict.zh}。",
-        f"{measure.name.en} {head.en[0]} is {measure.formula}; the components' targets "
-        f"{targets_en} ({sections}) give {arithmetic}, {verdict.en}."))
+        f"{name.zh} {head.zh[0]} {relation.zh};各组成部分的目标 {targets_zh}({sections})"
+        f"给出 {arithmetic},{verdict.zh}。",
+        f"{name.en} {head.en[0]} {relation.en}; the components' targets {targets_en} "
+        f"({sections}) give {arithmetic}, {verdict.en}."))
 
 
 def _and(items: Sequence[str]) -> str:
@@ -598,34 +690,165 @@ def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
         start = text.find(quote, start + 1)
 
 
+@attrs.frozen
+class _Slot:
+    """One target of the text: a number (or a phrase) stated of one thing."""
+
+    target: TextTarget
+    #: The thing, when the text gives the number to several (else ``None``).
+    subject: str | None
+
+    def shown(self, lang: Lang) -> str:
+        text = self.target.target.text
+        if self.subject is None:
+            return text
+        return f"{text}({self.subject})" if lang == "zh" else f"{text} ({self.subject})"
+
+
+@attrs.frozen
+class _Encoding:
+    """What one rule encodes of one quote: one of the numbers its requirement
+    bounds its measure by, or (for a rule that reads its quote whole) one of the
+    targets its quote states; the slots it may fill, likeliest first."""
+
+    rule: Rule
+    slots: tuple[int, ...]
+
+
+def _common(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` share (in
+    their first 200 characters: names are short, and the work stays bounded)."""
+    a, b = a[:200], b[:200]
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for char in a:
+        current = [0] * (len(b) + 1)
+        for j, other in enumerate(b, 1):
+            if char == other:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
+    text = rulebook.text
+    found = []
+    for rule in rulebook.rules:
+        names = f"{rule.title.zh}\n{rule.measure.name.zh}"
+        for quote, values, whole in encoded_targets(rule):
+            spans = list(_spans(text, quote))
+            inside = [i for i, slot in enumerate(slots)
+                      if any(s <= slot.target.start and slot.target.end <= e for s, e in spans)]
+            # Each number the requirement reads fills one slot stating it; a rule
+            # that reads its quote whole fills one slot of each target it quotes.
+            keys: list[object] = ([slots[i].target for i in inside] if whole
+                                  else [*sorted(values)])
+            for key in dict.fromkeys(keys):
+                group = [i for i in inside if (slots[i].target == key if whole
+                                               else slots[i].target.target.value == key)]
+                if group:
+                    group.sort(key=lambda i: -_common(slots[i].subject or "", names))
+                    found.append(_Encoding(rule, tuple(group)))
+    return found
+
+
+def _match(encodings: Sequence[_Encoding]) -> dict[int, int]:
+    """Each slot filled by one encoding, as many slots as can be (augmenting
+    paths, searched without recursion), each encoding trying its likeliest slot
+    first: slot -> encoding."""
+    owner: dict[int, int] = {}
+    for index in range(len(encodings)):
+        seen: set[int] = set()
+        stack = [(index, iter(encodings[index].slots))]
+        # (encoding, slot it takes from the encoding a level up the stack)
+        path: list[tuple[int, int]] = []
+        while stack:
+            current, slots = stack[-1]
+            for slot in slots:
+                if slot in seen:
+                    continue
+                seen.add(slot)
+                if slot not in owner:  # a free slot: shift every slot on the path
+                    owner[slot] = current
+                    for encoding, taken in path:
+                        owner[taken] = encoding
+                    stack.clear()
+                    break
+                path.append((current, slot))
+                stack.append((owner[slot], iter(encodings[owner[slot]].slots)))
+                break
+            else:
+                stack.pop()
+                if path:
+                    path.pop()
+    return owner
+
+
 def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
+    """``uncovered-target``: each target of the text (a number stated of one
+    thing) that no rule encodes; ``duplicate-target``: a rule that encodes only
+    targets other rules encode already, so that removing either is unseen."""
     text = rulebook.text
     if not text:
         return
-    # What each rule encodes: the spans of its quotes, with the numbers it reads there.
-    encoded: list[tuple[int, int, frozenset[Fraction], bool]] = []
-    for rule in rulebook.rules:
-        for quote, values, whole in encoded_targets(rule):
-            encoded.extend((s, e, values, whole) for s, e in _spans(text, quote))
     ignored = [span for entry in rulebook.ignored if entry.code == "uncovered-target"
                for span in _spans(text, entry.quote)]
-    by_sentence: dict[tuple[str, str], list[TextTarget]] = {}
-    for found in text_targets(text):
-        if any(s <= found.start and found.end <= e for s, e in ignored):
-            continue
-        if any(s <= found.start and found.end <= e and (whole or found.target.value in values)
-               for s, e, values, whole in encoded):
-            continue
-        by_sentence.setdefault((found.sentence, found.section), []).append(found)
-    for (sentence, section), targets in by_sentence.items():
-        shown = "、".join(dict.fromkeys(t.target.text for t in targets))
-        line = " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+    slots = [_Slot(found, subject) for found in text_targets(text)
+             if not any(s <= found.start and found.end <= e for s, e in ignored)
+             for subject in (found.subjects or (None,))]
+    encodings = _encodings(rulebook, slots)
+    owner = _match(encodings)
+    by_sentence: dict[tuple[str, str], list[_Slot]] = {}
+    for index, slot in enumerate(slots):
+        if index not in owner:
+            by_sentence.setdefault((slot.target.sentence, slot.target.section), []).append(slot)
+    for (sentence, section), missing in by_sentence.items():
+        shown = Text("、".join(dict.fromkeys(s.shown("zh") for s in missing)),
+                     "、".join(dict.fromkeys(s.shown("en") for s in missing)))
+        line = _line(sentence)
         yield Finding("uncovered-target", "warning", (), Text(
-            f"{section}:“{line}”中的目标 {shown} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
+            f"{section}:“{line}”中的目标 {shown.zh} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
             "[[ignore]] 中列出该句并说明理由。",
-            f"{section}: the target {shown} in “{line}” is encoded by no rule: add a rule for "
+            f"{section}: the target {shown.en} in “{line}” is encoded by no rule: add a rule for "
             "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
             sentence=sentence, section=section)
+    yield from _duplicates(encodings, owner, slots)
+
+
+def _line(sentence: str) -> str:
+    return " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
+
+
+def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
+                slots: Sequence[_Slot]) -> Iterator[Finding]:
+    """Rules none of whose encodings fills a slot: each of their targets is one
+    another rule encodes already."""
+    filled = set(owner.values())
+    by_rule: dict[str, list[int]] = {}
+    for index, encoding in enumerate(encodings):
+        by_rule.setdefault(encoding.rule.id, []).append(index)
+    for indexes in by_rule.values():
+        if any(index in filled for index in indexes):
+            continue
+        rule = encodings[indexes[0]].rule
+        taken = list(dict.fromkeys(slot for index in indexes for slot in encodings[index].slots))
+        holders = list(dict.fromkeys(encodings[owner[slot]].rule.id for slot in taken))
+        first = slots[taken[0]]
+        shown = Text("、".join(dict.fromkeys(slots[s].shown("zh") for s in taken)),
+                     "、".join(dict.fromkeys(slots[s].shown("en") for s in taken)))
+        line, section = _line(first.target.sentence), first.target.section
+        others = ", ".join(holders)
+        yield Finding("duplicate-target", "info", (rule.id, *holders), Text(
+            f"{section}:“{line}”中的目标 {shown.zh} 已由 {others} 编码,{rule.id} 再次编码同一目标:"
+            "删去其中任何一条,lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 "
+            "[[rule.alternatives]]。",
+            f"{section}: the target {shown.en} in “{line}” is encoded by {others}, and again "
+            f"by {rule.id}: removing either rule leaves it encoded, so lint cannot see the loss; "
+            "keep one rule per target, or record the other reading as [[rule.alternatives]]."),
+            sentence=first.target.sentence, section=section)
+
+
 # -- readings -----------------------------------------------------------------
 
 

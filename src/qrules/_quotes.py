@@ -17,6 +17,7 @@ its ``interpretation`` says why and names the number it reads: the rule then
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -158,7 +159,7 @@ def _value(digits: str, scale: str | None) -> Fraction:
 
 
 def _word_before(text: str, start: int) -> tuple[str, Direction]:
-    head = text[:start]
+    head = text[max(0, start - 32):start]  # (the words are short: no need to copy more)
     stripped = head.rstrip()
     for word, direction in _BEFORE:
         if stripped.endswith(word):
@@ -328,13 +329,17 @@ _HEADING = re.compile(r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一
 
 @attrs.frozen
 class TextTarget:
-    """A target the plan's text states: where, in which sentence and section."""
+    """A target the plan's text states: where, in which sentence and section,
+    and of what, when the sentence gives one target to several things."""
 
     start: int
     end: int
     target: StatedTarget
     sentence: str
     section: str
+    #: The things the target is stated of, each its own target, when the text
+    #: lists several ("A率、B率均达到100%": A率 and B率); empty for one thing.
+    subjects: tuple[str, ...] = ()
 
 
 def _normal_map(text: str) -> tuple[str, list[int]]:
@@ -353,10 +358,23 @@ def _normal_map(text: str) -> tuple[str, list[int]]:
 def text_targets(text: str) -> tuple[TextTarget, ...]:
     """Every target the plan's text states: a number (not a year or date) with a
     comparison word (``≥``, ``以上``, ``不少于``...) or in a clause with a word
-    of commitment (``力争``, ``累计``, ``新增``, ``达到``)."""
+    of commitment (``力争``, ``累计``, ``新增``, ``达到``); or a phrase that
+    states a target without a number (``全覆盖``, ``零的突破``). A target the
+    text gives to each of several things (``A率、B率均达到100%``) names them
+    (`TextTarget.subjects`): each is a target of its own."""
     normal, offsets = _normal_map(text)
     sections = _sections(text)
+    lines = _Lines.of(text)
+    scan, original = _Scan.of(normal), _Scan.of(text)
+    dated: dict[int, bool] = {}  # by a paragraph's first offset
     found: list[TextTarget] = []
+
+    def add(start: int, end: int, targets: list[StatedTarget]) -> None:
+        first, last = offsets[start], offsets[end]
+        sentence, section = _sentence(original, lines, first, last), _section_at(sections, first)
+        subjects = _subjects(scan, start, end)
+        found.extend(TextTarget(first, last, t, sentence, section, subjects) for t in targets)
+
     for match in _TOKEN.finditer(normal):
         start = match.start()
         end = start + len(match.group(0).rstrip())
@@ -365,44 +383,182 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
         if _is_date(normal, match):
             continue
         # The clause around the number, in the normalised text.
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(normal, 0, start)),
-                           default=0)
-        clause_end_match = _CLAUSE_END.search(normal, end)
-        clause_end = clause_end_match.start() if clause_end_match else len(normal)
-        stated = stated_targets(normal[max(clause_start, start - 8):clause_end])
+        clause_start = _last_end(_CLAUSE_END, scan, start)
+        clause_end = _first_start(_CLAUSE_END, normal, end)
+        # (the words that give it a direction stand within a few characters)
+        stated = stated_targets(normal[max(clause_start, start - 8):min(clause_end, end + 16)])
         here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
         directed = any(s.direction for s in here)
-        worded = any(word in normal[clause_start:clause_end] for word in _TARGET_WORDS)
+        # Words of commitment count in the whole phrase, across a list's 、.
+        phrase_start = _last_end(_PHRASE_END, scan, start)
+        worded = any(word in normal[phrase_start:clause_end] for word in _TARGET_WORDS)
         first, last = offsets[start], offsets[end]
-        sentence = _sentence(text, first, last)
-        paragraph = text[text.rfind("\n", 0, first) + 1:text.find("\n", last) % (len(text) + 1)]
-        if not here or not (directed or worded or _DATED.search(paragraph)):
+        if not here or not (directed or worded or _dated(text, lines, first, last, dated)):
             continue
-        if len(here) > 1 and match.group(3) is not None:
-            found.extend(TextTarget(first, last, s, sentence, _section_at(sections, first))
-                         for s in here)
-        else:
-            found.append(TextTarget(first, last, here[0], sentence,
-                                    _section_at(sections, first)))
-    return tuple(found)
+        add(start, end, here if len(here) > 1 and match.group(3) is not None else here[:1])
+    for word, value in _WORDED:
+        # (not the 全 of 健全: 健全覆盖…的制度 "a sound system covering…")
+        for match in re.finditer(r"(?<!健)" + re.escape(word), normal):
+            add(match.start(), match.end(), [StatedTarget(value, ">=", word)])
+    return tuple(sorted(found, key=lambda t: (t.start, t.end)))
+
+
+#: Phrases that state a target without a number: the whole of something (a
+#: 100 % share) or a first one (at least 1).
+_WORDED: tuple[tuple[str, Fraction], ...] = (
+    ("全覆盖", Fraction(100)), ("覆盖全市", Fraction(100)), ("全部纳入", Fraction(100)),
+    ("全面执行", Fraction(100)), ("零的突破", Fraction(1)))
+#: A word that gives the target to each thing listed before it (A、B均达到,
+#: A、B全部纳入); 均 in 年均, 平均 and 人均 is an average.
+_EACH = re.compile(r"(?<![年平人])均|全部")
+#: A number of times (1 次) is given to each unit of the things listed after 对.
+_TIMES = re.compile(r"[ \t]*次")
+_TO = re.compile(r"对")
+_VERB = re.compile(r"开展|进行|实施|组织")
+#: The last word of a measure's name: items before it that end otherwise
+#: qualify it ("药品、医疗器械、化妆品抽检不合格处置率" is one rate).
+_HEADS = ("率", "度", "比例", "指数", "占比")
+_PHRASE_END = re.compile(r"[。;;!?!?\n,,]")
+_SENTENCE_STOP = re.compile(r"[。;;!?!?\n]")
+_LIST_SEPARATOR = re.compile(r"[、,,]")
+
+
+#: How far back a clause, phrase or list is looked for: no phrase of a plan is
+#: longer, and the work per number stays bounded whatever the text.
+_LOOK_BACK = 2_000
+
+
+def _first_start(pattern: re.Pattern[str], text: str, end: int) -> int:
+    """Where the first match of ``pattern`` after ``end`` starts (within
+    `_LOOK_BACK`); the end of that window if none does."""
+    window = min(len(text), end + _LOOK_BACK)
+    match = pattern.search(text, end, window)
+    return match.start() if match else window
+
+
+@attrs.frozen
+class _Lines:
+    """Where a text's lines break, to find a line by offset without scanning."""
+
+    breaks: tuple[int, ...]
+    size: int
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        return cls(tuple(i for i, char in enumerate(text) if char == "\n"), len(text))
+
+    def index(self, offset: int) -> int:
+        """The number of the line that holds ``offset``."""
+        return bisect.bisect_left(self.breaks, offset)
+
+    def span(self, index: int) -> tuple[int, int]:
+        start = self.breaks[index - 1] + 1 if index > 0 else 0
+        return start, self.breaks[index] if index < len(self.breaks) else self.size
+
+
+def _dated(text: str, lines: _Lines, first: int, last: int, seen: dict[int, bool]) -> bool:
+    """Whether the paragraph (line) of ``text[first:last]`` sets a date."""
+    start = lines.span(lines.index(first))[0]
+    if start not in seen:
+        end = lines.span(lines.index(last))[1]
+        seen[start] = _DATED.search(text, start, end) is not None
+    return seen[start]
+
+
+@attrs.frozen
+class _Scan:
+    """A text and its reverse, to find the last of some characters before an
+    offset by searching forward in the reverse (stopping at the first found)."""
+
+    text: str
+    reverse: str
+
+    @classmethod
+    def of(cls, text: str) -> _Scan:
+        return cls(text, text[::-1])
+
+
+def _last_end(chars: re.Pattern[str], scan: _Scan, start: int) -> int:
+    """Where the last of ``chars`` (a pattern of one character) before ``start``
+    ends (within `_LOOK_BACK`); the start of that window if there is none."""
+    size = len(scan.text)
+    window = max(0, start - _LOOK_BACK)
+    match = chars.search(scan.reverse, size - start, size - window)
+    return size - match.start() if match else window
+
+
+def _subjects(scan: _Scan, start: int, end: int) -> tuple[str, ...]:
+    """The things the target at ``text[start:end]`` is stated of, when the text
+    lists several and gives the target to each; else ``()``."""
+    text = scan.text
+    phrase_start = _last_end(_PHRASE_END, scan, start)
+    clause_start = _last_end(_CLAUSE_END, scan, start)
+    each = list(_EACH.finditer(text, clause_start, end))
+    if each:
+        items = _listed_before(scan, each[-1].start())
+    elif _TIMES.match(text, end) and (to := list(_TO.finditer(text, phrase_start, start))):
+        listed = text[to[-1].end():start]
+        verbs = list(_VERB.finditer(listed))
+        items = [item.strip() for item in
+                 _LIST_SEPARATOR.split(listed[:verbs[-1].start()] if verbs else listed)]
+    else:
+        return ()
+    items = _joined_qualifiers([item for item in items if item])
+    return tuple(items) if len(items) > 1 else ()
+
+
+def _listed_before(scan: _Scan, end: int) -> list[str]:
+    """The things listed right before ``text[end]``: items joined by 、, and by a
+    comma only where the item before it ends as the last one does (a list of
+    rates), stopping at a clause with a number of its own."""
+    text = scan.text
+    sentence_start = _last_end(_SENTENCE_STOP, scan, end)
+    parts = _LIST_SEPARATOR.split(text[sentence_start:end])
+    separators = _LIST_SEPARATOR.findall(text[sentence_start:end])
+    items = [parts[-1].strip()]
+    for raw, separator in zip(reversed(parts[:-1]), reversed(separators), strict=True):
+        part = raw.strip()
+        if not part or any(c.isdigit() for c in part):
+            break
+        if separator != "、" and part[-1:] != items[0][-1:]:
+            break
+        items.append(part)
+    return items[::-1]
+
+
+def _joined_qualifiers(items: list[str]) -> list[str]:
+    """A list of measures' names, with the items that qualify the next one
+    joined to it: ``药品、医疗器械、化妆品抽检不合格处置率`` is one rate."""
+    if not items or not items[-1].endswith(_HEADS):
+        return items
+    joined: list[str] = []
+    pending: list[str] = []
+    for item in items:
+        pending.append(item)
+        if item.endswith(_HEADS):
+            joined.append("、".join(pending))
+            pending = []
+    return joined
 
 
 _CELL = re.compile(r"\s*(?:≥|≤|>=|<=|>|<)?\s*\d+(?:\.\d+)?\s*%?\s*\Z")
 
 
-def _sentence(text: str, first: int, last: int) -> str:
+def _sentence(scan: _Scan, lines: _Lines, first: int, last: int) -> str:
     """The sentence around ``text[first:last]``; for a value alone on its line (a
     cell of a table), the line above it (the indicator's name) and the value."""
-    line_start = text.rfind("\n", 0, first) + 1
-    line_end = text.find("\n", last)
-    line_end = len(text) if line_end == -1 else line_end
-    if _CELL.match(_normal(text[line_start:line_end])):
-        above = text[:line_start].rstrip("\n")
-        name_start = above.rfind("\n") + 1
+    text = scan.text
+    index = lines.index(first)
+    line_start = lines.span(index)[0]
+    line_end = lines.span(lines.index(last))[1]
+    if line_end - line_start <= 64 and _CELL.match(_normal(text[line_start:line_end])):
+        above = index - 1  # the nearest line above that is not empty
+        while above > 0 and lines.span(above)[0] == lines.span(above)[1]:
+            above -= 1
+        name_start = lines.span(above)[0] if above >= 0 else 0
         return text[name_start:line_end].strip()
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, first)), default=0)
-    end_match = _SENTENCE_END.search(text, last)
-    return text[start:end_match.start() if end_match else len(text)].strip()
+    start = _last_end(_SENTENCE_END, scan, first)
+    return text[start:_first_start(_SENTENCE_END, text, last)].strip()
 
 
 def _sections(text: str) -> list[tuple[int, int, str]]:

@@ -12,21 +12,19 @@ implementation.
 The query, for a register ``r`` and a log ``l`` (``docs/engines.md`` shows one
 as emitted)::
 
-    WITH qrules_windows (w, first_day, last_day) AS (VALUES (0, DATE '2023-01-01', ...), ...),
-    qrules_counted AS (-- inspections per unit and year, one column per kind/result filter
+    WITH qrules_counted AS (-- inspections per unit and year, one column per kind/result filter
       SELECT unit, <window of date> AS w, COUNT(*) FILTER (WHERE kind IN (...)) AS n0, ...
       FROM l WHERE unit IN (SELECT unit FROM r WHERE <any inspection population>)
       GROUP BY unit, w),
-    qrules_units AS (  -- each unit in each window it is registered in, with its counts
-      SELECT r.<columns used> AS <canonical names>, w.w, COALESCE(c.n0, 0) AS n0, ...
-      FROM r JOIN qrules_windows w ON <registered and not closed in the window>
-                                     AND (<some rule judged in w can be about the unit>)
-      LEFT JOIN qrules_counted c ON c.unit = r.unit AND c.w = w.w),
     qrules_members AS (-- per rule and year: each unit of the population, and how short it is
-      SELECT k.spec, u.w, unit, name, district,
+      SELECT k.spec, k.w, unit, name, district,
              CASE k.spec WHEN 0 THEN <inspections or flag short> ... END AS short
-      FROM qrules_units u CROSS JOIN (VALUES (0), (1), ...) AS k(spec)
-      WHERE CASE k.spec WHEN 0 THEN <population> [AND w IN (<the rule's years>)] ... END)
+      FROM r JOIN (VALUES (0, 0, 'catering', DATE '2023-01-01', DATE '2023-12-31'), ...)
+                  AS k(spec, w, category, first_day, last_day)
+             ON k.category = r.category                      -- a hash join
+            AND <registered and not closed in the window>
+            AND CASE k.spec WHEN 0 THEN <the rest of the population> ... ELSE TRUE END
+      LEFT JOIN qrules_counted c ON c.unit = r.unit AND c.w = k.w)
     SELECT 0 AS part, spec, w, ..., COUNT(*) AS total,
            COUNT(*) FILTER (WHERE short = 0) AS meeting
       FROM qrules_members GROUP BY spec, w                                 -- the counts
@@ -43,8 +41,10 @@ Every number that decides anything is an integer count; there are no floats.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -155,17 +155,26 @@ class Connection:
         self.connection = connection
         self.dialect = dialect
 
+    def _run(self, sql: str) -> Any:
+        if self.dialect == "postgres":
+            # Never a server-side prepared statement: psycopg prepares a query
+            # run often, and a prepared plan fails once its table is created
+            # again with other column types ("cached plan must not change
+            # result type"), as a long-lived connection's tables may be.
+            return self.connection.execute(sql, prepare=False)
+        return self.connection.execute(sql)
+
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        rows: list[tuple[Any, ...]] = self.connection.execute(sql).fetchall()
+        rows: list[tuple[Any, ...]] = self._run(sql).fetchall()
         return rows
 
     def execute(self, sql: str) -> None:
-        self.connection.execute(sql)
+        self._run(sql)
         if self.dialect == "postgres":
             self.connection.commit()
 
     def stream(self, sql: str) -> Iterator[Sequence[Any]]:
-        cursor = self.connection.execute(sql)
+        cursor = self._run(sql)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
 
@@ -176,7 +185,7 @@ class Connection:
             return [(str(n), column_type("duckdb", t))
                     for n, t in zip(relation.columns, relation.types, strict=True)]
         return [(str(d[0]), column_type(self.dialect, d[1]))
-                for d in self.connection.execute(sql).description]
+                for d in self._run(sql).description]
 
 
 # -- tables ---------------------------------------------------------------------
@@ -382,15 +391,8 @@ def _active(register: Table) -> exp.Expr:
             stored = register.column(column, "r")
             parts.append(exp.paren(exp.or_(
                 exp.Is(this=stored, expression=exp.null()),
-                compare(this=stored.copy(), expression=exp.column(bound, "w")))))
+                compare(this=stored.copy(), expression=exp.column(bound, "k")))))
     return exp.and_(*parts) if parts else exp.true()
-
-
-def _windows(plan: Plan) -> exp.Select:
-    rows = [(number(i), date_literal(start), date_literal(end))
-            for i, (start, end) in enumerate(plan.windows)]
-    values = exp.values(rows, alias="v", columns=["w", "first_day", "last_day"])
-    return exp.select("w", "first_day", "last_day").from_(values)
 
 
 def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
@@ -417,90 +419,88 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
             .group_by(log.column("unit", "l"), window.copy()))
 
 
-def _judged(plan: Plan, index: int, table: Table, alias: str, window: str) -> exp.Expr:
-    """A unit of ``table`` (as ``alias``) in a window (``window``.w) belongs to
-    the population of spec ``index`` in a window the spec is judged in."""
-    where = _population(plan.specs[index], table, alias)
-    windows = plan.judged_windows(index)
-    if len(windows) < len(plan.windows):
-        where = exp.and_(exp.column("w", window).isin(*map(number, windows)), where)
-    return where
+def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
+    """The rules' keys (``VALUES``): one row per spec, window it is judged in
+    and category code (as stored) of its population, with the window's first and
+    last day; and the join of the register with them: on the category (a hash
+    join), the unit registered by the window's last day and not closed before
+    its first, and the rest of the spec's population (a ``CASE`` on the spec).
+    A spec whose population names no category matches every category (its key's
+    category NULL)."""
+    rows, rest = [], exp.Case(this=exp.column("spec", "k"))
+    for index, spec in enumerate(plan.specs):
+        allowed = dict(spec.population).get("category")
+        codes: list[exp.Expr] = [exp.Literal.string(c) for c in register.stored(
+            "category", (str(v) for v in allowed))] if allowed is not None else [exp.null()]
+        for window in plan.judged_windows(index):
+            first, last = plan.windows[window]
+            rows += [(number(index), number(window), code.copy(), date_literal(first),
+                      date_literal(last)) for code in codes]
+        others = attrs.evolve(spec, population=tuple(
+            (c, v) for c, v in spec.population if c != "category"))
+        if others.population:
+            rest = rest.when(number(index), _population(others, register), copy=False)
+    keys = exp.values(rows, alias="k", columns=["spec", "w", "category", "first_day",
+                                                "last_day"])
+    category = exp.column("category", "k")
+    same: exp.Expr = category.copy().eq(register.column("category", "r"))
+    if any("category" not in dict(s.population) for s in plan.specs):
+        same = exp.or_(exp.Is(this=category.copy(), expression=exp.null()), same)
+    on = exp.and_(same, _active(register),
+                  *([rest.else_(exp.true(), copy=False)] if rest.args.get("ifs") else []))
+    return keys, on
 
 
-def _units(plan: Plan, register: Table, log: Table | None) -> tuple[exp.Select, Table]:
-    """The register's units in each window they are registered in and some spec
-    is judged in, with their inspections in it (one column per filter), and
-    that CTE as a `Table` whose columns are the canonical names (the codes as
-    stored)."""
-    used = {"unit", "name", "district"} | {c for s in plan.specs for c, _ in s.population} \
-        | {s.flag for s in plan.specs if s.flag is not None}
-    columns = [c for c in REGISTER_COLUMNS if c in used and register.has(c)]
-    # Only units some population holds: the database need not carry the others
-    # through the join with the counts (and DuckDB filters them in the join).
-    judged = exp.or_(*(exp.paren(_judged(plan, i, register, "r", "w"))
-                       for i in range(len(plan.specs))))
-    select = (exp.select(*(exp.alias_(register.column(c, "r"), c) for c in columns),
-                         exp.column("w", "w"))
-              .from_(register.ref("r"), copy=False)
-              .join(exp.to_table("qrules_windows").as_("w"),
-                    on=exp.and_(_active(register), exp.paren(judged)), join_type="inner",
-                    copy=False))
-    if log is not None and plan.filters:
-        select = select.select(*(exp.alias_(exp.Coalesce(this=exp.column(f"n{i}", "c"),
-                                                         expressions=[number(0)]), f"n{i}")
-                                 for i in range(len(plan.filters))), copy=False)
-        on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
-                      exp.column("w", "c").eq(exp.column("w", "w")))
-        select = select.join(exp.to_table("qrules_counted").as_("c"), join_type="left", on=on,
-                             copy=False)
-    select = select.where(usable(register), copy=False)
-    view = attrs.evolve(register, name="qrules_units", columns={c: c for c in columns},
-                        types={c: t for c, t in register.types.items() if c in FLAGS}
-                        | dict.fromkeys(_DATES, "date"))
-    return select, view
-
-
-def _members(plan: Plan, units: Table, log: Table | None) -> exp.Select:
+def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = False
+             ) -> exp.Select:
     """Per spec and window: each unit of the population, with how short it falls.
 
-    One pass over the units joined with the specs (``VALUES``), each spec's
-    population and shortfall picked by a ``CASE``: one pipeline for the
-    database, rather than a ``UNION ALL`` branch per spec.
+    The register joined with the rules' keys (`_keys`) on the category, a hash
+    join, then with the counts of the log on unit and window: one pipeline for
+    the database, each spec's shortfall picked by a ``CASE``. ``inline``: the
+    counts as a subquery, not the CTE ``qrules_counted``.
     """
     spec = exp.column("spec", "k")
-    judged, short = exp.Case(this=spec), exp.Case(this=spec)
+    keys, on = _keys(plan, register)
+    short = exp.Case(this=spec)
     for index, each in enumerate(plan.specs):
-        judged = judged.when(number(index), _judged(plan, index, units, "u", "u"), copy=False)
-        short = short.when(number(index), _short(plan, each, units, log), copy=False)
-    specs = exp.values([(number(i),) for i in range(len(plan.specs))], alias="k",
-                       columns=["spec"])
-    return (exp.select(
-        exp.alias_(spec.copy(), "spec"), exp.column("w", "u"),
-        exp.alias_(exp.cast(units.column("unit", "u"), "VARCHAR"), "unit"),
-        exp.alias_(exp.Coalesce(this=exp.cast(units.column("name", "u"), "VARCHAR"),
+        short = short.when(number(index), _short(plan, each, register, log), copy=False)
+    select = (exp.select(
+        exp.alias_(spec.copy(), "spec"), exp.alias_(exp.column("w", "k"), "w"),
+        exp.alias_(exp.cast(register.column("unit", "r"), "VARCHAR"), "unit"),
+        exp.alias_(exp.Coalesce(this=exp.cast(register.column("name", "r"), "VARCHAR"),
                                 expressions=[exp.Literal.string("")]), "name"),
-        exp.alias_(units.value("district", "u"), "district"), exp.alias_(short, "short"))
-        .from_(units.ref("u"), copy=False).join(specs, join_type="cross", copy=False)
-        .where(judged.else_(exp.false(), copy=False), copy=False))
+        exp.alias_(register.value("district", "r"), "district"), exp.alias_(short, "short"))
+        .from_(register.ref("r"), copy=False).join(keys, join_type="inner", on=on, copy=False))
+    if log is not None and plan.filters:
+        on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
+                      exp.column("w", "c").eq(exp.column("w", "k")))
+        counted = _counted(plan, register, log).subquery("c") if inline \
+            else exp.to_table("qrules_counted").as_("c")
+        select = select.join(counted, join_type="left", on=on, copy=False)
+    return select.where(usable(register), copy=False)
 
 
-def _short(plan: Plan, spec: RecordSpec, units: Table, log: Table | None) -> exp.Expr:
+def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> exp.Expr:
     """How many more inspections the unit needs (0 when it meets the rule); for a
     flag, 1 when it is not set."""
     if spec.flag is not None:
-        return exp.Case().when(units.flag(spec.flag, "u"), number(0)).else_(number(1))
+        return exp.Case().when(register.flag(spec.flag, "r"), number(0)).else_(number(1))
     wanted = number(spec.inspections or 0)
     if log is None:
         return wanted
-    found = exp.column(f"n{plan.filter_number(spec)}", "u")
+    found = exp.Coalesce(this=exp.column(f"n{plan.filter_number(spec)}", "c"),
+                         expressions=[number(0)])
     return (exp.Case().when(exp.GTE(this=found, expression=wanted), number(0))
             .else_(exp.Sub(this=wanted.copy(), expression=found.copy())))
 
 
 def select(plan: Plan, register: Table, log: Table | None, *,
-           by_district: bool = False, failing: bool = True) -> exp.Select:
+           by_district: bool = False, failing: bool = True, members: str | None = None
+           ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
-    without the failing units' rows when not ``failing``."""
+    without the failing units' rows when not ``failing``; reading the members
+    from the view ``members`` (`materialized`) rather than computing them."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
@@ -508,7 +508,7 @@ def select(plan: Plan, register: Table, log: Table | None, *,
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(exp.alias_(number(part), "part"), spec.copy(), window.copy(),
-                            *columns).from_("qrules_members", copy=False)
+                            *columns).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
@@ -532,21 +532,19 @@ def select(plan: Plan, register: Table, log: Table | None, *,
     united = exp.union(*parts, distinct=False, copy=False) if len(parts) > 1 else parts[0]
     query = (exp.select("*").from_(exp.paren(united).as_("result"), copy=False)
              .order_by("part", "spec", "w", "unit", copy=False))
-    return _with_members(plan, register, log, query)
+    return query if members else _with_members(plan, register, log, query)
 
 
 def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select
                   ) -> exp.Select:
     """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
-    query = query.with_("qrules_windows", as_=_windows(plan), copy=False)
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
-    units, table = _units(plan, register, log)
-    query = query.with_("qrules_units", as_=units, copy=False)
-    return query.with_("qrules_members", as_=_members(plan, table, log), copy=False)
+    return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
 
 
-def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp.Create:
+def stored(plan: Plan, register: Table, log: Table | None, target: Table,
+           members: str | None = None) -> exp.Create:
     """``CREATE TABLE target AS``: each rule and year's failing units (rule id,
     year, unit id, name, district, and how many inspections it lacks, or 1 for a
     flag not set), written where the tables are rather than fetched: those of
@@ -558,13 +556,42 @@ def stored(plan: Plan, register: Table, log: Table | None, target: Table) -> exp
                       alias="q", columns=["spec", "w", "rule", "year"])
     rows = (exp.select(exp.column("rule", "q"), exp.column("year", "q"),
                        *(exp.column(c, "m") for c in ("unit", "name", "district", "short")))
-            .from_(exp.to_table("qrules_members").as_("m"))
+            .from_(exp.to_table(members or "qrules_members").as_("m"))
             .join(keys, join_type="inner", on=exp.and_(
                 exp.column("spec", "q").eq(exp.column("spec", "m")),
                 exp.column("w", "q").eq(exp.column("w", "m"))))
             .where(exp.GT(this=exp.column("short", "m"), expression=number(0))))
-    return exp.Create(this=_plain(target),
-                      kind="TABLE", expression=_with_members(plan, register, log, rows))
+    return exp.Create(this=_plain(target), kind="TABLE",
+                      expression=rows if members else _with_members(plan, register, log, rows))
+
+
+def materialized(plan: Plan, register: Table, log: Table | None, name: str) -> exp.Expr:
+    """``CACHE TABLE name AS SELECT * FROM qrules_members`` (Spark): the members
+    computed once, with the one scan of the log, for the counts, the districts'
+    counts, the failing units and a table of them to read (Spark computes a
+    CTE again in each branch that reads it; DuckDB and PostgreSQL compute a CTE
+    read more than once only once). Without a CTE: Spark finds a cached relation
+    in a query by its plan, which a CTE's numbering makes differ at each use."""
+    return exp.Cache(this=exp.to_table(name), lazy=False,
+                     expression=_members(plan, register, log, inline=True))
+
+
+@contextlib.contextmanager
+def _members_once(database: Database, plan: Plan, register: Table, log: Table | None
+                  ) -> Iterator[str | None]:
+    """On Spark, the name of a cached view of the members, for as long as the
+    block runs (uncached and dropped after); elsewhere ``None`` (a CTE)."""
+    if database.dialect != "spark":
+        yield None
+        return
+    name = f"qrules_members_{uuid.uuid4().hex}"
+    database.execute(materialized(plan, register, log, name).sql(dialect="spark"))
+    try:
+        yield name
+    finally:
+        database.execute(exp.Uncache(this=exp.to_table(name), exists=True).sql(dialect="spark"))
+        database.execute(exp.Drop(tables=[exp.to_table(name)], kind="VIEW", exists=True)
+                         .sql(dialect="spark"))
 
 
 def _plain(table: Table) -> exp.Table:
@@ -588,8 +615,11 @@ def _districts(register: Table) -> exp.Select:
 
 
 def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str,
-         failing: bool = True) -> str:
+         failing: bool = True, members: str | None = None) -> str:
     """The query's text, generated once per plan, tables and dialect."""
+    if members:  # a view of its own each time: not worth keeping
+        return select(plan, register, log, by_district=by_district, failing=failing,
+                      members=members).sql(dialect=dialect)
     return rendered(("count", plan, repr(register), repr(log), by_district, failing),
                     lambda: select(plan, register, log, by_district=by_district,
                                    failing=failing), dialect)
@@ -696,11 +726,13 @@ def evaluate(
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
-        if failing_units_to is not None:
-            database.execute(stored(plan, register, log, failing_units_to).sql(dialect=dialect))
-        counted = _collect(plan, database.stream(_sql(
-            plan, register, log, by_district, dialect, failing_units_to is None)),
-            failing=failing_units_to is None)
+        with _members_once(database, plan, register, log) as members:
+            if failing_units_to is not None:
+                database.execute(stored(plan, register, log, failing_units_to, members)
+                                 .sql(dialect=dialect))
+            counted = _collect(plan, database.stream(_sql(
+                plan, register, log, by_district, dialect, failing_units_to is None,
+                members)), failing=failing_units_to is None)
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
