@@ -673,9 +673,8 @@ class _Reading:
             (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)]
         rows += [(n, c) for n, c in self.cells.odd]
         rows.sort(key=lambda r: r[0])
+        # No progress to show: reading column-wise takes seconds, not minutes.
         read_here = int(pc.sum(clean).as_py() or 0)
-        if self.progress is not None:
-            self.progress(self.cells.name, read_here)
         return clean, Table(self.cells.name, self.cells.header, iter(rows),
                             strict_width=self.cells.strict_width), read_here
 
