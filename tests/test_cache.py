@@ -3,6 +3,7 @@ verdicts with and without it, and a cache that is tampered with is ignored."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import _cache
+from qrules import _cache, _load
 from qrules import strategies as qst
 from qrules._cache import Compiled
 from qrules._forms import predicate_from_json, predicate_to_json
 from qrules._load import shipped_rulebooks
+from qrules._snapshot import SnapshotError, decode, encode
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sympy", "sqlglot", "duckdb", "pyarrow")
@@ -175,10 +177,10 @@ def _cache_file(directory: Path) -> Path:
 def _rewrite(path: Path, change: Any, *, keep_digest: bool = False) -> None:
     """Change the cache's forms; recompute its digest unless ``keep_digest``."""
     digest, _, payload = path.read_bytes().partition(b"\n")
-    header, _, forms = payload.partition(b"\n")
+    header, forms, model = payload.split(b"\n")
     content = json.loads(forms)
     change(content)
-    payload = header + b"\n" + json.dumps(content).encode()
+    payload = b"\n".join((header, json.dumps(content).encode(), model))
     if not keep_digest:
         digest = hashlib.sha256(payload).hexdigest().encode()
     path.write_bytes(digest + b"\n" + payload)
@@ -299,7 +301,144 @@ def test_a_fifo_or_a_link_in_place_of_a_cache_file_is_not_read(tmp_path: Path) -
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
     started = time.monotonic()
-    assert _cache._read(link) is None
-    assert _cache._read(fifo) is None  # promptly: a FIFO is never waited on
+    assert _cache.read_private(link) is None
+    assert _cache.read_private(fifo) is None  # promptly: a FIFO is never waited on
     assert time.monotonic() - started < 5
-    assert _cache._read(real) == b"x"
+    assert _cache.read_private(real) == b"x"
+
+
+# -- the model kept -----------------------------------------------------------
+
+
+def _snapshot(rulebook: qrules.Rulebook) -> Any:
+    """Everything the rulebook holds, fields that take no part in equality too
+    (an expression's text, spans), as the cache's encoding gives it."""
+    return encode(attrs.evolve(rulebook, path=""), skip=lambda v: isinstance(v, Compiled))
+
+
+@pytest.mark.parametrize("folder", [
+    shipped_rulebooks()["yantai-2023-2025"], ROOT / "tests/data/rulebooks/mini",
+    ROOT / "tests/data/rulebooks/records"], ids=["yantai", "mini", "records"])
+def test_the_model_read_back_is_the_model_loaded(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 folder: Path) -> None:
+    copy = shutil.copytree(folder, tmp_path / "book")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(_load, "_read_folder", counted := _Counted(_load._read_folder))
+    first = qrules.load(copy)
+    again = qrules.load(copy)
+    assert counted.calls == 1  # the second load read the model from the cache
+    monkeypatch.setenv("QRULES_CACHE", "off")
+    fresh = qrules.load(copy)
+    assert counted.calls == 2
+    assert first == again == fresh
+    assert _snapshot(first) == _snapshot(again) == _snapshot(fresh)
+    assert again.path == str(copy)
+    for rule in again:  # shared as loaded: one object per measure
+        assert rule.measure is again.measures[rule.measure.id]
+
+
+class _Counted:
+    def __init__(self, function: Any) -> None:
+        self.function, self.calls = function, 0
+
+    def __call__(self, *args: Any) -> Any:
+        self.calls += 1
+        return self.function(*args)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda folder: (folder / "plan.txt").write_text(
+        (folder / "plan.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
+    lambda folder: (folder / "extra.toml").write_text("", encoding="utf-8"),
+    lambda folder: (folder / "bodies.toml").unlink(),
+    lambda folder: next(folder.glob("[!pmb]*.toml")).write_bytes(
+        next(folder.glob("[!pmb]*.toml")).read_bytes() + b"\n"),
+], ids=["plan-text", "new-file", "file-removed", "rule-file"])
+def test_a_model_is_not_read_back_for_other_files(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  edit: Any) -> None:
+    """Any change to the folder's files (one byte, a file added or removed) and
+    the folder is read and checked again: its problems reported, never hidden."""
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    qrules.load(folder)
+    edit(folder)
+    monkeypatch.setattr(_load, "_read_folder", counted := _Counted(_load._read_folder))
+    with contextlib.suppress(qrules.RulebookError):  # a new file without rules: reported
+        qrules.load(folder)
+    assert counted.calls == 1
+
+
+def test_a_tampered_model_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
+    monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = qrules.load(folder)
+    path = _cache_file(tmp_path / "cache")
+    digest, _, payload = path.read_bytes().partition(b"\n")
+    header, forms, model = payload.split(b"\n")
+    changed = model.replace(b'"level"', b'"cumulative"', 1)
+    assert changed != model
+    path.write_bytes(digest + b"\n" + b"\n".join((header, forms, changed)))
+    assert _snapshot(qrules.load(folder)) == _snapshot(loaded)
+    # Garbage in the model's place, digest right: read from the files.
+    payload = b"\n".join((header, forms, b'{"classes": ["os.system"], "value": [0, "x"]}'))
+    path.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    assert _snapshot(qrules.load(folder)) == _snapshot(loaded)
+
+
+def test_the_encoding_refuses_what_it_does_not_know() -> None:
+    with pytest.raises(SnapshotError):
+        encode(object())
+    for data in ({"classes": ["builtins.object"], "value": [0]}, {"value": 1}, [],
+                 {"classes": [], "value": ["F", 1, 0]}, {"classes": [], "value": {"a": 1}},
+                 {"classes": [], "value": ["?"]}, {"classes": [], "value": ["M", 1]}):
+        with pytest.raises(SnapshotError):
+            decode(data)
+    assert decode(encode((1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None))) == (
+        1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None)
+
+
+
+# -- the SQL text kept ----------------------------------------------------------
+
+_TABLES = """
+import sys, duckdb, qrules
+from qrules.engines import evaluate_tables
+from qrules._load import shipped_rulebooks
+folder = shipped_rulebooks()["yantai-2023-2025"] / "samples" / "records"
+connection = duckdb.connect()
+register = qrules.read_register(folder / "register.csv")
+log = qrules.read_log(folder / "inspections.csv", register)
+rows = [(u.unit, u.name, u.category, u.district, u.risk_level) for u in register.units]
+connection.execute("CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR, "
+                   "district VARCHAR, risk_level VARCHAR)")
+connection.executemany("INSERT INTO register VALUES (?, ?, ?, ?, ?)", rows)
+connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE, kind VARCHAR, "
+                   "result VARCHAR)")
+connection.executemany("INSERT INTO inspections VALUES (?, ?, ?, ?)",
+                       [(i.unit, i.date, i.kind, i.result) for i in log.inspections])
+found = evaluate_tables(qrules.load("yantai-2023-2025"), connection,
+                        log_until="2025-12-31", by_district={by_district})
+print(repr([(r.rule.id, r.year, r.district, r.verdict.value, r.meeting, r.population,
+             [u.unit for u in r.failing_units]) for r in found]))
+print("sqlglot" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("by_district", [False, True])
+def test_kept_sql_is_run_without_sqlglot_and_judges_the_same(tmp_path: Path,
+                                                             by_district: bool) -> None:
+    pytest.importorskip("duckdb")
+    code = _TABLES.format(by_district=by_district)
+    env = {"QRULES_CACHE_DIR": str(tmp_path / "cache")}
+    first = _python(code, **env).splitlines()
+    (kept,) = (tmp_path / "cache").glob("sql-*.json")
+    again = _python(code, **env).splitlines()
+    fresh = _python(code, QRULES_CACHE="off").splitlines()
+    assert first[1] == "True"
+    assert again == [first[0], "False"]
+    assert again[0] == fresh[0]
+    # A file changed by someone else (its digest no longer matches) is not read.
+    kept.write_bytes(kept.read_bytes().replace(b"SELECT", b"SELECT 1 AS x,", 1))
+    assert _python(code, **env).splitlines()[0] == fresh[0]

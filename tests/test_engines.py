@@ -705,6 +705,7 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
         (("--engine", "postgres", "--register", "sample"), "--engine postgres needs --database"),
         (("--database", "duckdb:///nowhere.db"), "no database file"),
         (("--database", "mysql://x/y"), "not a database URL"),
+        (("--database", "sc://127.0.0.1:1"), "cannot reach the Spark Connect server"),
         (("--register", "sample", "--register-table", "units"),
          "--register-table, --log-table and --trust-keys are about the tables of --database"),
         (("--register", "sample", "--trust-keys"), "are about the tables of --database"),

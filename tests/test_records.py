@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import Verdict
+from qrules import Verdict, _records_engine
 from qrules._records_engine import count_query
 from qrules._recordspec import Counts, Coverage, judge_counts, record_queries
 
@@ -415,6 +415,31 @@ def test_count_query_is_usable_on_its_own(book: qrules.Rulebook) -> None:
     counts = count_query(query, register.units, log.by_unit())
     assert counts[None].total == 3
     assert counts[None].meeting == 1
+
+
+def test_the_reference_engine_indexes_only_the_units_it_counts(
+        book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log is grouped once, for the units a rule counts the inspections of
+    (here the high-risk caterers of "twice", not the retailer), not sorted
+    whole (`InspectionLog.by_unit`)."""
+    register = qrules.read_register([*catering(3), unit("R0", "food_retailer")])
+    log = qrules.read_log([visit("C0", "2024-03-01"), visit("C1", "2024-01-01"),
+                           visit("R0", "2024-01-01"), visit("C0", "2024-02-01")], register)
+    indexed: list[set[str]] = []
+    real = _records_engine._Index.of.__func__  # type: ignore[attr-defined]
+
+    def of(cls: Any, inspections: Any, units: Any = None) -> Any:
+        index = real(cls, inspections, units)
+        indexed.append(set(index.days))
+        return index
+
+    monkeypatch.setattr(_records_engine._Index, "of", classmethod(of))
+    monkeypatch.setattr(type(log), "by_unit", lambda self: pytest.fail("sorted the whole log"))
+    evaluation = qrules.evaluate_records(book, register, log, rules=[book["twice"]],
+                                         log_until="2024-12-31", log_from="2024-01-01")
+    assert indexed == [{"C0", "C1"}]
+    [result] = [r for r in evaluation if r.year == 2024]
+    assert (result.population, result.meeting) == (3, 1)
 
 
 # -- the rule model ----------------------------------------------------------------

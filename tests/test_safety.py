@@ -491,6 +491,7 @@ def test_the_guard_catches_a_loader_that_runs_rule_text(
         return real(text, measure)
 
     monkeypatch.setattr(qrules._load, "parse_requirement", parse_requirement)
+    monkeypatch.setenv("QRULES_CACHE", "off")  # parsed, not read back from the cache
     attempts = forbid_code_from_text(monkeypatch)
     with pytest.raises(AssertionError):
         qrules.load(MINI)

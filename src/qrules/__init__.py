@@ -10,47 +10,49 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
-from typing import TYPE_CHECKING as _TYPE_CHECKING
+#: Not `typing.TYPE_CHECKING`: importing typing is most of what ``import
+#: qrules`` would cost (type checkers take any ``TYPE_CHECKING`` as true).
+TYPE_CHECKING = False
 
-from ._data import Dataset, Observation, parse_value
-from ._errors import (
-    DataError,
-    ExpressionError,
-    OutOfPeriodError,
-    Problem,
-    QRulesError,
-    RulebookError,
-    RulebookNotFoundError,
-    UnknownBodyError,
-    UnknownRuleError,
-)
-from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
-from ._expr import parse_formula, parse_requirement
-from ._figures import read_dataset
-from ._load import load, rulebook_names
-from ._model import (
-    Aggregation,
-    Alternative,
-    Body,
-    DatedTarget,
-    Measure,
-    Period,
-    Rule,
-    Rulebook,
-    Source,
-    Target,
-    Text,
-    Unit,
-)
-from ._recordspec import RecordSpec
-from ._rollup import Derivation
-
-if _TYPE_CHECKING:
+if TYPE_CHECKING:
     from ._columns import read_log, read_register
+    from ._data import Dataset, Observation, parse_value
+    from ._errors import (
+        DataError,
+        ExpressionError,
+        OutOfPeriodError,
+        Problem,
+        QRulesError,
+        RulebookError,
+        RulebookNotFoundError,
+        UnknownBodyError,
+        UnknownRuleError,
+    )
+    from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
+    from ._expr import parse_formula, parse_requirement
+    from ._figures import read_dataset
     from ._lint import Finding, lint
+    from ._load import load, rulebook_names
+    from ._model import (
+        Aggregation,
+        Alternative,
+        Body,
+        DatedTarget,
+        Measure,
+        Period,
+        Rule,
+        Rulebook,
+        Source,
+        Target,
+        Text,
+        Unit,
+    )
     from ._records import ColumnMapping, InspectionLog, Register
     from ._records_engine import evaluate_records
+    from ._recordspec import RecordSpec
+    from ._rollup import Derivation
     from .engines import evaluate_tables
+del TYPE_CHECKING
 
 __all__ = [
     "Aggregation",
@@ -103,19 +105,58 @@ __all__ = [
 
 __version__ = "0.1.0.dev0"
 
-#: Names imported on first use (PEP 562): records, the SQL engines and lint need
-#: modules that loading a rulebook and judging figures do not, and ``import
-#: qrules`` stays quick (a test checks what it imports; docs/architecture.md).
+#: Where each public name lives; each is imported on first use (PEP 562), so
+#: that ``import qrules`` costs next to nothing: loading a rulebook imports the
+#: model and the loader, judging figures or records the rest, and lint, the SQL
+#: engines and sympy only what uses them (a test checks what ``import qrules``
+#: imports; docs/architecture.md).
 _ON_FIRST_USE = {
+    "Aggregation": "_model",
+    "Alternative": "_model",
+    "Body": "_model",
+    "Change": "_evaluate",
     "ColumnMapping": "_records",
+    "DataError": "_errors",
+    "Dataset": "_data",
+    "DatedTarget": "_model",
+    "Derivation": "_rollup",
+    "Evaluation": "_evaluate",
+    "ExpressionError": "_errors",
+    "FailingUnit": "_evaluate",
     "Finding": "_lint",
     "InspectionLog": "_records",
+    "Measure": "_model",
+    "Observation": "_data",
+    "OutOfPeriodError": "_errors",
+    "Period": "_model",
+    "Problem": "_errors",
+    "QRulesError": "_errors",
+    "Reconciliation": "_evaluate",
+    "RecordSpec": "_recordspec",
     "Register": "_records",
+    "Result": "_evaluate",
+    "Rule": "_model",
+    "Rulebook": "_model",
+    "RulebookError": "_errors",
+    "RulebookNotFoundError": "_errors",
+    "Source": "_model",
+    "Target": "_model",
+    "Text": "_model",
+    "Unit": "_model",
+    "UnknownBodyError": "_errors",
+    "UnknownRuleError": "_errors",
+    "Verdict": "_evaluate",
     "evaluate_records": "_records_engine",
     "evaluate_tables": "engines",
     "lint": "_lint",
+    "load": "_load",
+    "parse_formula": "_expr",
+    "parse_requirement": "_expr",
+    "parse_value": "_data",
+    "read_dataset": "_figures",
     "read_log": "_columns",
     "read_register": "_columns",
+    "rulebook_names": "_load",
 }
 
 
@@ -124,22 +165,23 @@ def __getattr__(name: str) -> object:
     if module is None:
         raise AttributeError(f"module 'qrules' has no attribute {name!r}")
     import importlib  # noqa: PLC0415 (only a first use needs it)
+    import sys  # noqa: PLC0415
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    if getattr(value, "__module__", "").startswith("qrules."):
-        value.__module__ = "qrules"  # as for the other public names, below
-    globals()[name] = value
-    return value
+    importlib.import_module(f".{module}", __name__)
+    # Public names say where users import them from (``qrules.Rule``, not
+    # ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does:
+    # those of every module imported so far (``qrules.load`` imports the model and
+    # its errors, which a traceback then names ``qrules.RulebookError``).
+    for public, home in _ON_FIRST_USE.items():
+        loaded = sys.modules.get(f"{__name__}.{home}")
+        if loaded is None or public in globals():
+            continue
+        value = getattr(loaded, public)
+        if getattr(value, "__module__", "").startswith("qrules."):
+            value.__module__ = "qrules"
+        globals()[public] = value
+    return globals()[name]
 
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_ON_FIRST_USE))
-
-
-# Public names say where users import them from (``qrules.Rule``, not
-# ``qrules._model.Rule``) in reprs, tracebacks and the API docs, as httpx does.
-for _name in __all__:
-    _value = globals().get(_name)  # None for the names imported on first use
-    if getattr(_value, "__module__", "").startswith("qrules."):
-        _value.__module__ = "qrules"
-del _name, _value

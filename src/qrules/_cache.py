@@ -48,17 +48,20 @@ from ._once import once
 if TYPE_CHECKING:
     from ._model import Measure, Rule, Rulebook
 
-__all__ = ["FORMAT", "Compiled", "checked", "checking", "user_cache_dir"]
+__all__ = ["FORMAT", "Compiled", "checked", "checking", "read_private", "user_cache_dir",
+           "write_atomically"]
 
 #: Bumped when the file's layout changes.
-FORMAT = 1
+FORMAT = 2
 #: The largest cache file read.
 MAX_CACHE_BYTES = 16 * 1024 * 1024
 #: The most ways a requirement's measures may be computed from their formulas
 #: that are compiled ahead; past it, the rest are compiled when first needed.
 MAX_EXPANSIONS = 64
-#: The modules whose code decides what a requirement compiles to.
-_COMPILER = ("_cache.py", "_compile.py", "_expr.py", "_forms.py", "_load.py", "_model.py")
+#: The modules whose code decides what a requirement compiles to, and what the
+#: loader makes of a folder (the model is kept too).
+_COMPILER = ("_cache.py", "_compile.py", "_expr.py", "_forms.py", "_limits.py", "_load.py",
+             "_model.py", "_quotes.py", "_recordspec.py", "_snapshot.py")
 
 _T = TypeVar("_T")
 
@@ -120,7 +123,7 @@ def _places(folder: Path, shipped: bool) -> list[Path]:
     return places
 
 
-def _read(path: Path) -> bytes | None:
+def read_private(path: Path) -> bytes | None:
     """The file's bytes, if it is a regular file of this user's that no one
     else may write, within the size limit."""
     # Opened without following a link and without waiting on a FIFO, then
@@ -147,37 +150,47 @@ def _read(path: Path) -> bytes | None:
 def _parse(data: bytes, folder: Path) -> dict[str, Any] | None:
     """The cache's content, if its digest, layout, code and folder are right.
 
-    The file is three lines: the SHA-256 of the rest; a header (JSON: layout,
-    code, folder, fingerprint, the loader's checks); the forms (JSON), left
-    unparsed here (``content["forms"]``, bytes): loading needs only the header.
+    The file is four lines: the SHA-256 of the rest; a header (JSON: layout,
+    code, folder, fingerprint, the loader's checks, the files the model was
+    made from); the forms (JSON) and the model (JSON, `_snapshot`), both left
+    unparsed here (``content["forms"]``, ``content["model"]``, bytes): each is
+    parsed when first needed.
     """
     digest, _, payload = data.partition(b"\n")
     if hashlib.sha256(payload).hexdigest().encode() != digest:
         return None
-    header, _, forms = payload.partition(b"\n")
+    header, _, rest = payload.partition(b"\n")
+    forms, _, model = rest.partition(b"\n")
     try:
         content = json.loads(header)
     except (ValueError, RecursionError):
         return None
     if not (isinstance(content, dict)
-            and content.keys() == {"format", "code", "folder", "fingerprint", "checks"}
+            and content.keys() == {"format", "code", "folder", "fingerprint", "checks", "files"}
             and content["format"] == FORMAT and content["code"] == _code()
             and content["folder"] == str(folder) and isinstance(content["fingerprint"], str)
             and isinstance(content["checks"], dict)):
         return None
     content["forms"] = forms
+    content["model"] = model
     return content
 
 
 def _write(places: list[Path], content: dict[str, Any]) -> None:
     """Write the cache to the first place that takes it."""
-    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
-
-    header = {key: value for key, value in content.items() if key != "forms"}
+    header = {key: value for key, value in content.items() if key not in ("forms", "model")}
     # JSON without indent has no line breaks: one document a line.
     payload = b"\n".join(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
-                         for part in (header, content["forms"]))
-    data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+                         for part in (header, content["forms"], content["model"]))
+    write_atomically(places, hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
+def write_atomically(places: list[Path], data: bytes) -> None:
+    """Write ``data`` to the first of ``places`` that takes it, atomically (a
+    temporary file, then a rename: a reader sees the old file or the new one),
+    in a directory made private to the user; failing to write is not an error."""
+    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
+
     for path in places:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -254,6 +267,8 @@ class Compiled:
         self._measures: Mapping[str, Measure] | None = None
         self._fingerprint = ""
         self._changed = False
+        self._files: Any = self._content.get("files")
+        self._model: Any = None
 
     @classmethod
     def for_folder(cls, folder: Path, *, shipped: bool) -> Compiled:
@@ -262,11 +277,39 @@ class Compiled:
         folder = folder.resolve()
         places = _places(folder, shipped)
         for path in places:
-            data = _read(path)
+            data = read_private(path)
             content = None if data is None else _parse(data, folder)
             if content is not None:
                 return cls(folder, places, content)
         return cls(folder, places)
+
+    # -- the model ---------------------------------------------------------------
+
+    @property
+    def files(self) -> Any:
+        """What the cached model was made from (`_load` checks it against the
+        folder): ``None`` when there is none. Untrusted shape: check it."""
+        return self._files
+
+    def model(self) -> Any:
+        """The cached model (decoded by `_snapshot`), or ``None``."""
+        from ._snapshot import SnapshotError, decode  # noqa: PLC0415 (the model imports this module)
+
+        try:
+            return decode(json.loads(self._content.get("model", b"")))
+        except (ValueError, RecursionError, SnapshotError):
+            return None
+
+    def keep_model(self, files: dict[str, Any], rulebook: Rulebook) -> None:
+        """Keep ``rulebook``, made from ``files``, to be written with the forms."""
+        from ._snapshot import SnapshotError, encode  # noqa: PLC0415 (the model imports this module)
+
+        try:
+            self._model = encode(rulebook, skip=lambda value: isinstance(value, Compiled))
+        except SnapshotError:
+            return  # a model the snapshot cannot hold is read from its files each time
+        self._files = files
+        self._changed = True
 
     # -- the loader's checks ---------------------------------------------------
 
@@ -362,9 +405,15 @@ class Compiled:
                 self.expression(measures, name, expand)
         forms = {key: _forms.predicate_to_json(value) for key, value in self._predicates.items()}
         forms.update((key, value.to_json()) for key, value in self._expressions.items())
+        if self._model is None and self._files is not None:
+            try:  # the cached model, kept as it was
+                self._model = json.loads(self._content.get("model", b""))
+            except (ValueError, RecursionError):
+                self._files = None
         _write(self._places, {
             "format": FORMAT, "code": _code(), "folder": str(self._folder),
             "fingerprint": self._fingerprint, "forms": forms, "checks": self._checks,
+            "files": self._files, "model": self._model,
         })
         self._changed = False
 

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import stat
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -57,7 +56,6 @@ from ._model import (
     Source,
     Text,
 )
-from ._quotes import quote_mismatches
 from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
@@ -343,6 +341,8 @@ class _Folder:
         self.root = path.resolve()
         self.problems = problems
         self.read_so_far = 0
+        #: The SHA-256 of each file read, by name (what a cached model is checked by).
+        self.digests: dict[str, str] = {}
 
     def has(self, name: str) -> bool:
         """Whether the folder has an entry ``name`` (of any kind: a FIFO named
@@ -366,6 +366,7 @@ class _Folder:
                                          f"{_size(MAX_RULEBOOK_FOLDER_BYTES)}, the limit for "
                                          "a rulebook folder"))
             return None
+        self.digests[name] = hashlib.sha256(data).hexdigest()
         return data
 
     def _read(self, path: Path) -> bytes:
@@ -412,6 +413,8 @@ def _size(count: int) -> str:
 
 
 def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
+    import tomllib  # noqa: PLC0415 (a folder read from its cache needs no parsing)
+
     raw = folder.read(name)
     if raw is None:
         return None
@@ -446,19 +449,55 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
 
 def _load_folder(path: Path, shown: str) -> Rulebook:
     """The rulebook in a folder, with what its rules compile to (from the cache
-    when it is valid, see `_cache`)."""
+    when it is valid, see `_cache`); the model itself from the cache when the
+    folder's files are those it was made from."""
     shipped = path.resolve() in {p.resolve() for p in shipped_rulebooks().values()}
     compiled = Compiled.for_folder(path, shipped=shipped)
-    with checking(compiled):
-        rulebook = _read_folder(path, shown)
+    rulebook = _cached_model(path, compiled)
+    if rulebook is None:
+        folder = _Folder(path, [])
+        with checking(compiled):
+            rulebook = _read_folder(folder, shown)
+        files = _files(folder, folder.digests)
+        if files is not None:
+            compiled.keep_model(files, rulebook)
     compiled.bind(rulebook)
     compiled.fill(rulebook)
-    return attrs.evolve(rulebook, compiled=compiled)
+    return attrs.evolve(rulebook, path=str(path), compiled=compiled)
 
 
-def _read_folder(path: Path, shown: str) -> Rulebook:
-    problems: list[Problem] = []
-    folder = _Folder(path, problems)
+def _files(folder: _Folder, digests: Mapping[str, str]) -> dict[str, Any] | None:
+    """What a model made of the folder is kept by: its TOML files' names (rule
+    files and all) and the SHA-256 of each file read (``digests``, those and the
+    plan's text). ``None`` when a TOML file was not read (it appeared since)."""
+    names = _rule_file_names(folder)
+    if names is None:
+        return None
+    toml = sorted([*names, *(n for n in (PLAN_FILE, MEASURES_FILE, BODIES_FILE) if folder.has(n))])
+    if not set(toml) <= digests.keys():
+        return None
+    return {"toml": toml, "digests": dict(sorted(digests.items()))}
+
+
+def _cached_model(path: Path, compiled: Compiled) -> Rulebook | None:
+    """The cached model of the folder, if its files are byte for byte those it
+    was made from (every file read again, as safely as a load reads it)."""
+    files = compiled.files
+    if not (isinstance(files, dict) and isinstance(files.get("digests"), dict)
+            and all(isinstance(n, str) for n in files["digests"])):
+        return None
+    folder = _Folder(path, [])
+    for name in files["digests"]:
+        if Path(name).name != name or folder.read(name) is None:
+            return None
+    if folder.problems or _files(folder, folder.digests) != files:
+        return None
+    model = compiled.model()
+    return model if isinstance(model, Rulebook) else None
+
+
+def _read_folder(folder: _Folder, shown: str) -> Rulebook:
+    path, problems = folder.path, folder.problems
     plan_data = _read_toml(folder, PLAN_FILE)
     plan = _check_plan(folder, plan_data, problems) if plan_data is not None else None
     plan_text = plan["_text"] if plan and "_text" in plan else None
@@ -961,6 +1000,8 @@ def _check_rule(checker: _Checker, table: object, where: str, measures: Mapping[
     )
     if text is not None:
         # The requirement must be a target the quote writes (or say why not).
+        from ._quotes import quote_mismatches  # noqa: PLC0415 (as tomllib, above)
+
         for mismatch in quote_mismatches(rule):
             checker.problem(mismatch.message().en, where, mismatch.key, mismatch.hint().en)
         if len(checker.problems) != before:

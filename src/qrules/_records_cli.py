@@ -6,10 +6,9 @@ import argparse
 import datetime as dt
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ._columns import read_log, read_register
-from ._decisions import InputDigest, file_digest
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
 from ._load import sample_files
@@ -18,6 +17,9 @@ from ._records import parse_date
 from ._records_engine import evaluate_records
 from ._tabular import source_kind
 from .engines import ENGINES, default_engine, engine_of, evaluate_tables
+
+if TYPE_CHECKING:
+    from ._decisions import InputDigest
 
 __all__ = [
     "Progress",
@@ -59,8 +61,9 @@ def add_arguments(check: argparse.ArgumentParser) -> None:
                             "DuckDB (the default when installed) or PostgreSQL "
                             "(docs/engines.md)")
     group.add_argument("--database", metavar="URL",
-                       help="a database to count in: postgresql://user@host:port/db or "
-                            "duckdb:///path.db; without --register, its tables "
+                       help="a database to count in: postgresql://user@host:port/db, "
+                            "duckdb:///path.db or a Spark Connect server's "
+                            "sc://host:15002; without --register, its tables "
                             "--register-table and --log-table are judged where they are")
     group.add_argument("--register-table", metavar="NAME",
                        help="the register's table in --database (default: register)")
@@ -122,6 +125,9 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
     (tables in a database: their names, no digest)."""
     if not wants_records(args):
         return "reference", []
+    # Only a decision log needs it: `check` starts without it.
+    from ._decisions import InputDigest, file_digest  # noqa: PLC0415
+
     found = []
     if args.register:
         for kind, value in (("register", args.register), ("log", args.log)):

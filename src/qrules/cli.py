@@ -15,8 +15,6 @@ import datetime as dt
 import json
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,36 +24,14 @@ import attrs
 
 from . import _records_cli, _report
 from ._boundary import OutputError, first_line, translated, writing
-from ._coverage import (
-    coverage_html,
-    coverage_json,
-    coverage_markdown,
-    coverage_table,
-    parse_threshold,
-    read_coverage,
-)
 from ._data import Dataset
-from ._decisions import append_decisions, audit_json, audit_log, audit_text, file_digest
-from ._diff import (
-    changelog_section,
-    diff_dict,
-    diff_markdown,
-    diff_rulebooks,
-    diff_text,
-    required_version,
-    version_follows,
-)
 from ._errors import DataError, Problem, QRulesError, did_you_mean
 from ._evaluate import Evaluation, Verdict, merge
 from ._expr import format_short
 from ._figures import read_dataset
-from ._git import RevisionError, split_revision, write_tree
 from ._limits import MAX_COVERAGE_REPORT_BYTES
-from ._lint import blocking, lint, lint_json, lint_text
 from ._load import load, rulebook_names, sample_files
-from ._measures import measures_text, template_rows, write_template
 from ._model import Lang, Rule, Rulebook, Text
-from ._quotes import reads_beyond_quote
 from ._tabular import source_kind
 
 __all__ = ["main"]
@@ -286,6 +262,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
 def _bug(error: Exception, args: argparse.Namespace) -> str:
     what = f"{type(error).__name__}: {str(error).strip()[:300]}"
     if args.debug:
+        import traceback  # noqa: PLC0415 (only a bug needs it)
+
         return "".join(traceback.format_exception(error)).rstrip() + (
             f"\nqrules: this is a bug in qrules: {what}; please report it, with the command "
             "you ran and this traceback")
@@ -614,6 +592,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise _usage("--by-responsible gives a table or json (--format table or json)")
     judged, _, _ = _judge(args)
     if args.decision_log:
+        from ._decisions import append_decisions, file_digest  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
         data = _dataset_path(judged.rulebook, args)
         # The rulebook's folder and a --sample dataset are known only now.
         _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
@@ -706,6 +686,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
     """The rules whose target is not written in their quote, for a reviewer."""
+    from ._quotes import reads_beyond_quote  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
     if not beyond:
         return ""
@@ -720,6 +702,8 @@ def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from ._lint import blocking, lint, lint_json, lint_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = _read(load(args.rulebook), args)
     findings = lint(rulebook)
     render = lint_json if args.format == "json" else lint_text
@@ -729,6 +713,10 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
 
 def _load_version(spec: str, keep: ExitStack) -> Rulebook:
     """A rulebook by name or folder, or ``REV:PATH``: the folder at a git revision."""
+    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
+
+    from ._git import RevisionError, split_revision, write_tree  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     split = split_revision(spec)
     if split is None:
         return load(spec)
@@ -744,6 +732,8 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
 
 
 def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    from ._diff import diff_dict, diff_markdown, diff_rulebooks, diff_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     with ExitStack() as keep:
         result = diff_rulebooks(_read(_load_version(args.old, keep), args),
                                 _read(_load_version(args.new, keep), args))
@@ -756,6 +746,13 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _changelog(args: argparse.Namespace, out: TextIO) -> int:
+    from ._diff import (  # noqa: PLC0415 (a subcommand's module, imported when used)
+        changelog_section,
+        diff_rulebooks,
+        required_version,
+        version_follows,
+    )
+
     with ExitStack() as keep:
         result = diff_rulebooks(_read(_load_version(args.old, keep), args),
                                 _read(_load_version(args.new, keep), args))
@@ -772,6 +769,8 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    from ._decisions import audit_json, audit_log, audit_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     with ExitStack() as keep:
         named = None if args.rulebook is None else _load_version(args.rulebook, keep)
         shipped: dict[str, Rulebook] = {}
@@ -794,6 +793,15 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _coverage(args: argparse.Namespace, out: TextIO) -> int:
+    from ._coverage import (  # noqa: PLC0415 (a subcommand's module, imported when used)
+        coverage_html,
+        coverage_json,
+        coverage_markdown,
+        coverage_table,
+        parse_threshold,
+        read_coverage,
+    )
+
     path = Path(args.report)
     try:
         if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
@@ -816,6 +824,8 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _measures(args: argparse.Namespace, out: TextIO) -> int:
+    from ._measures import measures_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = load(args.rulebook)
     chosen = None if not (args.rule_ids or args.tags or args.section) else _select(rulebook, args)
     _write(measures_text(rulebook, chosen, args.lang), args, out)
@@ -823,6 +833,8 @@ def _measures(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from ._measures import template_rows, write_template  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+
     rulebook = load(args.rulebook)
     output = None if args.output in (None, "-") else Path(args.output)
     if args.format == "xlsx" and output is None:

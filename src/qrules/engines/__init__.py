@@ -42,6 +42,7 @@ from .._records_engine import as_date, prepared
 from .._recordspec import FLAGS
 from .._tabular import Table as _Table
 from .._tabular import needs as _needs
+from ._sqltext import needs_sqlglot
 
 if TYPE_CHECKING:
     from . import sql
@@ -100,12 +101,21 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
         from .postgres import connect as connect_postgres  # noqa: PLC0415
 
         opened = connect_postgres(connection)
+    elif connection is None:
+        raise QRulesError(f"the {engine} engine needs connection= (a SparkSession, or a "
+                          "Spark Connect URL sc://host:port)")
     else:
-        raise QRulesError(f"the {engine} engine needs connection= (a SparkSession)")
+        from .spark import connect as connect_spark  # noqa: PLC0415
+
+        opened = connect_spark(connection)
     try:
         yield opened
     finally:
-        opened.close()
+        # A Spark Connect session is stopped (the server goes on); a connection closed.
+        if engine == "spark":
+            opened.stop()
+        else:
+            opened.close()
 
 
 def engine_of(connection: Any) -> str:
@@ -115,9 +125,12 @@ def engine_of(connection: Any) -> str:
             return "duckdb"
         if connection.startswith(("postgresql:", "postgres:")):
             return "postgres"
+        if connection.startswith("sc:"):
+            return "spark"
         raise DataError(connection, [Problem(connection, "not a database URL",
-                                             hint="postgresql://user@host/db or "
-                                                  "duckdb:///path.db")])
+                                             hint="postgresql://user@host/db, "
+                                                  "duckdb:///path.db or sc://host:15002 "
+                                                  "(Spark Connect)")])
     module = type(connection).__module__
     for name, engine in (("duckdb", "duckdb"), ("psycopg", "postgres"), ("pyspark", "spark")):
         if module.startswith((name, f"_{name}")):
@@ -143,7 +156,7 @@ def evaluate_loaded(
     """Count records read by qrules on a SQL engine (`qrules.evaluate_records`
     with ``engine=``): they are loaded into the engine for the evaluation (the
     rows the readers rejected bound the counts, as on the reference engine)."""
-    _needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
 
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
@@ -172,7 +185,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     """A table of the database as the SQL reads it: its columns found as the
     readers find them in a file's header (the mapping's names, or the canonical
     ones), its codes translated as the mapping says."""
-    _needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
 
     table = sql.Table(name, {})  # checks the name
@@ -236,18 +249,19 @@ def evaluate_tables(
     where they are: one query is generated and run there.
 
     ``connection`` is a DuckDB or psycopg connection, a SparkSession, or a URL
-    (``postgresql://user@host:5432/db``, ``duckdb:///path.db``), opened and
-    closed here. ``register`` and ``log`` name the tables (``schema.table``
-    allowed; ``log=None``: no log). Their columns are the canonical ones, or
-    those a ``mapping`` names (its codes are translated in the query, so
-    nothing is copied). Dates are DATE or TIMESTAMP (its date) columns, or
-    text written YYYY-MM-DD; a flag is BOOLEAN, or text read as the readers
-    read it; a code is text or an integer (compared as text); another type is
-    a `DataError` naming the cast to use. Rows a reader would reject (no unit
-    id or category, a date or flag that does not read, a log row dated after
-    ``log_until`` or today, …) are not counted: they are read by the readers'
-    code, named in the reconciliation, and bound the counts as on every engine
-    (``strict=True``: a `DataError`). See ``docs/engines.md``.
+    (``postgresql://user@host:5432/db``, ``duckdb:///path.db``, a Spark Connect
+    server's ``sc://host:15002``), opened and closed here. ``register`` and
+    ``log`` name the tables (``schema.table`` allowed; ``log=None``: no log).
+    Their columns are the canonical ones, or those a ``mapping`` names (its
+    codes are translated in the query, so nothing is copied). Dates are DATE or
+    TIMESTAMP (its date) columns, or text written YYYY-MM-DD; a flag is
+    BOOLEAN, or text read as the readers read it; a code is text or an integer
+    (compared as text); another type is a `DataError` naming the cast to use.
+    Rows a reader would reject (no unit id or category, a date or flag that
+    does not read, a log row dated after ``log_until`` or today, …) are not
+    counted: they are read by the readers' code, named in the reconciliation,
+    and bound the counts as on every engine (``strict=True``: a `DataError`).
+    See ``docs/engines.md``.
 
     ``check_keys`` (the default) checks what a database may not enforce: a
     unit id in more than one register row, or an inspection id in more than one
@@ -268,7 +282,7 @@ def evaluate_tables(
     ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
     results then list no failing units.
     """
-    _needs("sqlglot")
+    needs_sqlglot()
     from . import sql  # noqa: PLC0415
     from ._rejected import rejections  # noqa: PLC0415
 

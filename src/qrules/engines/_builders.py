@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
-
-from sqlglot import exp
 
 from .._data import MISSING_MARKERS
 from .._records import FALSE_WORDS, TRUE_WORDS, flag_codes
 from .._recordspec import CODES, FLAGS
 from ._spelled import TEXT_COLUMNS, spelled_otherwise
+from ._sqltext import exp, rendered
 
 if TYPE_CHECKING:
     from .sql import Table
@@ -193,18 +191,3 @@ def dated(log: Table, alias: str = "l") -> exp.Expr:
 def number(value: int) -> exp.Expr:
     """An integer literal."""
     return exp.Literal.number(value)
-
-
-_RENDERED: dict[tuple[Hashable, str], str] = {}
-
-
-def rendered(key: Hashable, build: Callable[[], exp.Expr], dialect: str) -> str:
-    """A query's text in a dialect, built and rendered once per ``key`` (the
-    queries are generated from rules and tables, not from data: a handful per
-    process; at most 256 are kept)."""
-    found = _RENDERED.get((key, dialect))
-    if found is None:
-        if len(_RENDERED) >= 256:
-            _RENDERED.clear()
-        found = _RENDERED[key, dialect] = build().sql(dialect=dialect)
-    return found

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlglot import exp
 
 from .._errors import DataError, Problem
 from .._evaluate import Reconciliation
@@ -27,6 +26,7 @@ from ._builders import (
     usable,
 )
 from ._spelled import spelled, spelled_otherwise
+from ._sqltext import exp, kept
 
 if TYPE_CHECKING:
     from ._rejected import Rejections
@@ -90,7 +90,9 @@ def summarize(database: Database, register: Table, log: Table | None, *,
         return summary
     dialect = database.dialect
     found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
-    row = dict(zip(_keys(register, log).named_selects, found, strict=True))
+    names = kept(("keys: names", repr(register), repr(log)),
+                 lambda: ",".join(_keys(register, log).named_selects)).split(",")
+    row = dict(zip(names, found, strict=True))
     if row["bad_units"] or row.get("bad_inspections"):
         return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (

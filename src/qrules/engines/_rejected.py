@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from sqlglot import exp
 
 from .._doubts import RejectedInspection, RejectedUnit
 from .._errors import DataError, Problem
@@ -30,6 +29,7 @@ from .._recordspec import FLAGS
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
+from ._sqltext import exp
 
 if TYPE_CHECKING:
     from .sql import Database, Table

@@ -21,10 +21,9 @@ import functools
 import unicodedata
 from typing import TYPE_CHECKING
 
-from sqlglot import exp
-
 from .._recordspec import CATEGORIES
 from .._tabular import normal
+from ._sqltext import exp
 
 if TYPE_CHECKING:
     from .sql import Table

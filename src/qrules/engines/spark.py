@@ -9,16 +9,20 @@ they are; records read by qrules become temporary views for the evaluation.
 from __future__ import annotations
 
 import importlib.util
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
-from .._errors import QRulesError
+from .._boundary import first_line
+from .._errors import DataError, Problem, QRulesError
 from .._records import InspectionLog, Register
+from .._tabular import needs as _needs
 from ._load import arrow, canonical, python_lists, staged
 from .sql import Table, column_type
 
-__all__ = ["Spark", "loaded"]
+__all__ = ["Spark", "connect", "loaded"]
 
 
 def _session(session: Any) -> Any:
@@ -30,6 +34,34 @@ def _session(session: Any) -> Any:
             "(SparkSession.builder.getOrCreate(), or SparkSession(context) for a "
             "SparkContext)")
     return session
+
+
+def connect(url: str) -> Any:
+    """A new Spark Connect session to the server at ``sc://host:port`` (15002
+    when no port is given); the caller stops it.
+
+    The server is reached first, in at most ten seconds: pyspark's client would
+    otherwise retry an unreachable server for minutes before saying so."""
+    parts = urlsplit(url)
+    try:
+        address = (parts.hostname or "localhost", parts.port or 15002)
+        socket.create_connection(address, timeout=10).close()
+    except (OSError, ValueError) as error:  # refused, timed out, no such host, bad port
+        raise DataError(url, [Problem(url, "cannot reach the Spark Connect server: "
+                                           f"{getattr(error, 'strerror', None) or error}",
+                                      hint="is the server running (start-connect-server.sh), "
+                                           "and are the host and port in the URL right?")]
+                        ) from None
+    _needs("pyspark")
+    try:
+        session = importlib.import_module("pyspark.sql.connect.session").SparkSession
+    except ImportError as error:  # pyspark without grpcio and the rest of its connect extra
+        raise DataError(url, [Problem(url, f"Spark Connect needs {first_line(error)}",
+                                      hint="pip install 'qrules-plan[spark-connect]'")]
+                        ) from None
+    # Spark Connect's own builder, and a new session: pyspark's getOrCreate()
+    # refuses a remote session beside a classic one, or hands back a shared one.
+    return session.builder.remote(url).create()
 
 
 class Spark:

@@ -49,7 +49,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
-from sqlglot import exp
 
 from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
@@ -80,6 +79,7 @@ from ._builders import (
 )
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
+from ._sqltext import exp
 
 __all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
            "select", "summarize"]
@@ -721,8 +721,9 @@ def evaluate(
     coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
                            log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)
-    districts = sorted(str(d) for (d,) in database.fetch(_districts(register).sql(
-        dialect=dialect))) if by_district and register.has("district") else []
+    districts = sorted(str(d) for (d,) in database.fetch(rendered(
+        ("districts", repr(register)), lambda: _districts(register), dialect))
+    ) if by_district and register.has("district") else []
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
