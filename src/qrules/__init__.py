@@ -15,6 +15,7 @@ Load a rulebook, then judge reported figures against it::
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from ._columns import read_log, read_register
     from ._data import Dataset, Observation, parse_value
     from ._errors import (
         DataError,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
         Text,
         Unit,
     )
-    from ._records import ColumnMapping, InspectionLog, Register, read_log, read_register
+    from ._records import ColumnMapping, InspectionLog, Register
     from ._records_engine import evaluate_records
     from ._recordspec import RecordSpec
     from ._rollup import Derivation
@@ -153,8 +154,8 @@ _ON_FIRST_USE = {
     "parse_requirement": "_expr",
     "parse_value": "_data",
     "read_dataset": "_figures",
-    "read_log": "_records",
-    "read_register": "_records",
+    "read_log": "_columns",
+    "read_register": "_columns",
     "rulebook_names": "_load",
 }
 

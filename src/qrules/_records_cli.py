@@ -8,12 +8,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ._columns import read_log, read_register
 from ._errors import DataError, Problem, QRulesError
 from ._evaluate import Evaluation
 from ._load import sample_files
 from ._messages import say
 from ._model import Rule, Rulebook
-from ._records import parse_date, read_log, read_register
+from ._records import parse_date
 from ._records_engine import evaluate_records
 from ._tabular import source_kind
 from .engines import ENGINES, default_engine, engine_of, evaluate_tables
