@@ -21,6 +21,8 @@ ROOT = Path(__file__).parent.parent
     ("bench_records.py", ("--units", "2000", "--inspections", "20000", "--repeat", "1",
                           "--reference-repeat", "1", "--cli-repeat", "1"),
      "same counts and failing units: yes"),
+    ("bench_files.py", ("--units", "2000", "--inspections", "20000", "--repeat", "1",
+                        "--reference"), "counts equal"),
 ])
 def test_the_benchmark_runs(script: str, argv: tuple[str, ...], printed: str) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *argv],

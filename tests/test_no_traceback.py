@@ -335,6 +335,14 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             return real(path)
 
         monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        real_open = Path.open
+
+        def open_(path: Path, *args: Any, **kwargs: Any) -> Any:  # the column-wise reader's
+            if path.name in ("secret.csv", "register.csv"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", open_)
     else:
         data.chmod(0)
         register.chmod(0)
@@ -546,12 +554,14 @@ def test_fuzzed_rules(tmp_path_factory: pytest.TempPathFactory, requirement: str
 
 def test_running_out_of_memory_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """A log too large for the Python readers (10M rows): said, with what to do."""
+    import qrules._columns  # noqa: PLC0415
     import qrules._tabular  # noqa: PLC0415
 
     def exhausted(*args: object) -> object:
         raise MemoryError
 
     monkeypatch.setattr(qrules._tabular, "from_csv", exhausted)
+    monkeypatch.setattr(qrules._columns, "_of_csv", exhausted)  # the column-wise reader
     assert_clean(run("check", YANTAI, "--register", str(REGISTER)), "register.csv",
                  "too large to read into memory", "--database")
     monkeypatch.setattr(qrules.cli, "load", exhausted)

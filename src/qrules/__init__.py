@@ -17,6 +17,7 @@ from ._version import __version__ as __version__
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from ._columns import read_log, read_register
     from ._data import Observation, parse_value
     from ._errors import (
         DataError,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ._rollup import Derivation
     from ._rulebook import Rulebook
     from .engines import evaluate_records, evaluate_tables
-    from .records.read import ColumnMapping, InspectionLog, Register, read_log, read_register
+    from .records.read import ColumnMapping, InspectionLog, Register
 del TYPE_CHECKING
 
 __all__ = [
@@ -153,8 +154,8 @@ _ON_FIRST_USE = {
     "parse_requirement": "_expr",
     "parse_value": "_data",
     "read_dataset": "_figures",
-    "read_log": "records.read",
-    "read_register": "records.read",
+    "read_log": "_columns",
+    "read_register": "_columns",
     "rulebook_names": "_load",
 }
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from .._columns import arrow_columns
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ..records.read import InspectionLog, Register
 from .sql import Table
 
 __all__ = ["LOG_TYPES", "REGISTER_TYPES", "Staged", "arrow", "canonical", "log_columns",
-           "register_columns", "staged"]
+           "python_lists", "register_columns", "staged"]
 
 #: The SQL type of each canonical column of a loaded register and log.
 REGISTER_TYPES: dict[str, str] = {
@@ -25,7 +26,7 @@ LOG_TYPES: dict[str, str] = {**dict.fromkeys(LOG_COLUMNS, "VARCHAR"), "date": "D
 
 
 #: A table to load: its name, its kind (register or log), its columns and their types.
-Staged = tuple[str, str, dict[str, list[Any]], dict[str, str]]
+Staged = tuple[str, str, dict[str, Any], dict[str, str]]
 
 
 def staged(register: Register, log: InspectionLog | None) -> list[Staged]:
@@ -45,22 +46,34 @@ def canonical(tables: list[Staged]) -> tuple[Table, Table | None]:
     return found[0], found[1] if len(found) > 1 else None
 
 
-def register_columns(register: Register) -> dict[str, list[Any]]:
+def register_columns(register: Register) -> dict[str, Any]:
+    """The register's columns: lists, or Arrow columns as read (not copied)."""
+    if (columns := arrow_columns(register.rows)) is not None:
+        return columns
     units = register.units
     return {column: [column in u.flags for u in units] if column in FLAGS
             else [getattr(u, column) for u in units] for column in REGISTER_COLUMNS}
 
 
-def log_columns(log: InspectionLog) -> dict[str, list[Any]]:
+def log_columns(log: InspectionLog) -> dict[str, Any]:
+    """The log's columns: lists, or Arrow columns as read (not copied)."""
+    if (columns := arrow_columns(log.rows)) is not None:
+        return columns
     rows = log.inspections
     return {column: [getattr(i, column) for i in rows] for column in LOG_COLUMNS}
 
 
-def arrow(columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
-    """An Arrow table of the columns (needs pyarrow)."""
+def arrow(columns: dict[str, Any], types: dict[str, str]) -> Any:
+    """An Arrow table of the columns (needs pyarrow); Arrow columns are not copied."""
     from .._tabular import needs  # noqa: PLC0415 (pyarrow loads only when used)
 
     pa = needs("pyarrow")
     kinds = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
     schema = pa.schema([(name, kinds[types[name]]) for name in columns])
     return pa.table(columns, schema=schema)
+
+
+def python_lists(columns: dict[str, Any]) -> dict[str, list[Any]]:
+    """The columns as lists of Python values (for a driver that copies rows)."""
+    return {name: values.to_pylist() if hasattr(values, "to_pylist") else values
+            for name, values in columns.items()}

@@ -13,7 +13,7 @@ from typing import Any
 
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
-from ._staging import canonical, staged
+from ._staging import canonical, python_lists, staged
 from .sql import Table
 
 __all__ = ["connect", "loaded"]
@@ -38,7 +38,7 @@ def loaded(connection: Any, register: Register, log: InspectionLog | None
                 cursor.execute(f"CREATE TEMPORARY TABLE {name} ("
                                + ", ".join(f"{c} {types[c]}" for c in columns) + ")")
                 with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in zip(*columns.values(), strict=True):
+                    for row in zip(*python_lists(columns).values(), strict=True):
                         copy.write_row(row)
                 cursor.execute(f"ANALYZE {name}")
             yield canonical(tables)

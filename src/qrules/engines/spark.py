@@ -19,7 +19,7 @@ from .._boundary import first_line
 from .._errors import DataError, Problem, QRulesError
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
-from ._staging import arrow, canonical, staged
+from ._staging import arrow, canonical, python_lists, staged
 from .sql import Table, column_type
 
 __all__ = ["Spark", "connect", "loaded"]
@@ -96,7 +96,8 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
         return session.createDataFrame(arrow(columns, types))
     schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
                        for c in columns)
-    return session.createDataFrame(list(zip(*columns.values(), strict=True)), schema=schema)
+    return session.createDataFrame(list(zip(*python_lists(columns).values(), strict=True)),
+                                   schema=schema)
 
 
 def _takes_arrow() -> bool:

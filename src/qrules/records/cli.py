@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from .._columns import read_log, read_register
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
 from .._messages import say
@@ -16,7 +17,7 @@ from .._results import Evaluation
 from .._rulebook import Rulebook
 from .._tabular import source_kind
 from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
-from .read import parse_date, read_log, read_register
+from .read import parse_date
 
 if TYPE_CHECKING:
     from .._decisions import InputDigest

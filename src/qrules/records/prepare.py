@@ -6,7 +6,6 @@ count), and the dates declared for the log's reach.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 
 import attrs
 
@@ -16,8 +15,6 @@ from .doubts import Doubts, RejectedInspection, doubtful_dates
 from .read import InspectionLog, Register, parse_date
 
 __all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
-
-_DATE = operator.attrgetter("date")
 
 
 @attrs.frozen
@@ -47,8 +44,8 @@ def prepared(register: Register, log: InspectionLog | None, *,
     until, start = as_date(log_until, "log_until"), as_date(log_from, "log_from")
     if log is not None:
         log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
-        if start is None and log.inspections:
-            first = min(map(_DATE, log.inspections))
+        if start is None and (reach := log.date_range()) is not None:
+            first = reach[0]
             log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
                                                            first=str(first))))
     if strict:
@@ -64,7 +61,8 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
                            ) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
     doubtful date (an inspection of its unit in any year), with a note."""
-    if not log.inspections or max(map(_DATE, log.inspections)) <= until:
+    reach = log.date_range()
+    if reach is None or reach[1] <= until:
         return log  # the common case: one pass, nothing built
     late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
                                 declared)

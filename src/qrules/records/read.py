@@ -48,6 +48,7 @@ __all__ = [
     "Inspection",
     "InspectionLog",
     "Register",
+    "RowReader",
     "UnitRecord",
     "column_mapping",
     "parse_date",
@@ -166,7 +167,11 @@ class Register(_Accounted[UnitRecord]):
     @property
     def index(self) -> Mapping[str, UnitRecord]:
         """The units by id (built whole on first use, by one thread)."""
-        return once(self._lazy, "index", lambda: {u.unit: u for u in self.rows})
+        # Rows kept as columns (`qrules._columns`) index themselves without
+        # making every unit an object.
+        own = getattr(self.rows, "unit_index", None)
+        return once(self._lazy, "index", own if own is not None
+                    else lambda: {u.unit: u for u in self.rows})
 
 
 @attrs.frozen
@@ -185,6 +190,16 @@ class InspectionLog(_Accounted[Inspection]):
     @property
     def inspections(self) -> tuple[Inspection, ...]:
         return self.rows
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        """The earliest and the latest date of the inspections (``None``: none)."""
+        own = getattr(self.rows, "date_range", None)
+        if own is not None:
+            found: tuple[dt.date, dt.date] | None = own("date")
+            return found
+        if not self.rows:
+            return None
+        return min(i.date for i in self.rows), max(i.date for i in self.rows)
 
     def by_unit(self) -> Mapping[str, tuple[Inspection, ...]]:
         """Each unit's inspections, in date order (then row order); built whole on
@@ -513,7 +528,7 @@ def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
 _NUMBERS = (int, Decimal, Fraction)
 
 
-class _Rows:
+class RowReader:
     """Reads the rows of a table, keeping the accounting."""
 
     def __init__(self, table: RawTable, kind: str, mapping: ColumnMapping,
@@ -622,17 +637,11 @@ def read_register(
     name: str | None = None,
     progress: Progress | None = None,
 ) -> Register:
-    """Read a register of units (see ``docs/records.md`` for columns and codes).
-
-    ``source`` is a file (``.csv``, ``.xlsx``, ``.parquet``, ``.arrow``), a
-    database URL (``duckdb:///path.db?table=register``) or DB-API connection
-    (with ``table``), a pandas or polars DataFrame, an Arrow table, or a list
-    of dicts. A row that cannot be read is rejected, not dropped: each one is
-    in ``problems`` with its row and column, and ``rows_read == rows_used +
-    rows_rejected``. A missing required column raises `DataError`.
-    """
+    """`qrules.read_register`, row by row: the oracle of the column-wise
+    reader (`qrules._columns`), and the reader of every source that one
+    leaves to it."""
     mapped = column_mapping(mapping)
-    rows = _Rows(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
+    rows = RowReader(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
                        name=name), "register", mapped, ("unit", "category"), progress)
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
@@ -712,14 +721,9 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
     name: str | None = None,
     progress: Progress | None = None,
 ) -> InspectionLog:
-    """Read an inspection log of the units in ``register``.
-
-    Sources and accounting as for `read_register`. A row whose unit is not in
-    the register, whose date does not parse, or whose inspection id repeats an
-    earlier one is rejected with its row and column.
-    """
+    """`qrules.read_log`, row by row (see `read_register`)."""
     mapped = column_mapping(mapping)
-    rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
+    rows = RowReader(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
     known = register.index
     # The unit ids of the register's rejected rows: a log row of one is rejected

@@ -1,0 +1,152 @@
+"""The command line on CSV files, against a DuckDB script reading the same files.
+
+Generates (seeded, with `bench_records.generate`) a register and an inspection
+log, writes them as CSV files the way an office's export has them (UTF-8, no
+quotation marks; ``--quoted`` quotes every text field, as pyarrow and some
+databases write them), then times, alternated, each in its own process:
+
+- ``qrules check yantai-2023-2025 --register reg.csv --log log.csv`` (the
+  default engine: DuckDB, fed the Arrow columns the column-wise readers read);
+- a hand-written script: DuckDB reads the same two CSV files into tables and
+  runs the hand-written counting query of `bench_records` (population and
+  units meeting each rule, per year);
+
+and, with ``--reference``, ``qrules check ... --engine reference``. Before
+timing, the counts of qrules (``--format json``) and of the script are checked
+equal. Prints medians, ratios and each process's peak memory (its maximum
+resident set, from ``/usr/bin/time``). Asserts nothing: a benchmark is not a test.
+
+    python benchmarks/bench_files.py --units 100000 --inspections 1000000
+    python benchmarks/bench_files.py --units 1000000 --inspections 10000000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_records import HAND_WRITTEN, generate
+from pyarrow import csv
+
+#: The hand-written script, run as ``python -c SCRIPT register.csv log.csv``: the
+#: counts per rule and year, as JSON on standard output.
+SCRIPT = """
+import json, sys
+import duckdb
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute("CREATE TABLE register AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+con.execute("CREATE TABLE log AS SELECT * FROM read_csv(?)", [sys.argv[2]])
+rows = con.execute("SELECT rule, year, count(*), count(*) FILTER (WHERE meets) FROM ("
+                   + sys.argv[3] + ") GROUP BY ALL ORDER BY ALL").fetchall()
+print(json.dumps([list(r) for r in rows]))
+"""
+
+RULEBOOK = "yantai-2023-2025"
+SPAN = ["--log-from", "2023-01-01", "--log-until", "2025-12-31"]
+
+
+def write(folder: Path, units: int, inspections: int, seed: int, quoted: bool
+          ) -> tuple[Path, Path]:
+    register, log = generate(units, inspections, seed)
+    style = "needed" if quoted else "none"
+    paths = folder / "register.csv", folder / "log.csv"
+    for table, path in zip((register, log), paths, strict=True):
+        csv.write_csv(table, path, csv.WriteOptions(quoting_style=style))
+    return paths
+
+
+def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, str]:
+    """Wall-clock seconds, peak resident memory (bytes; 0 where GNU time is not
+    installed) and standard output of a process."""
+    gnu_time = Path("/usr/bin/time")
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
+        wrapper = [str(gnu_time), "-f", "%e %M", "-o", measured.name] \
+            if gnu_time.exists() else []
+        start = time.perf_counter()
+        done = subprocess.run([*wrapper, *command], capture_output=True, text=True,
+                              check=False, env={**os.environ, "CI": "1"})
+        seconds, peak = time.perf_counter() - start, 0
+        if done.returncode not in ok:
+            raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
+        if wrapper:
+            elapsed, kib = measured.read().split()[-2:]
+            seconds, peak = float(elapsed), int(kib) * 1024
+    return seconds, peak, done.stdout
+
+
+def qrules_command(register: Path, log: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "qrules", "check", RULEBOOK, "--register", str(register),
+            "--log", str(log), *SPAN, *extra]
+
+
+def script_command(register: Path, log: Path) -> list[str]:
+    return [sys.executable, "-c", SCRIPT, str(register), str(log), HAND_WRITTEN]
+
+
+def equal_counts(register: Path, log: Path) -> int:
+    """How many (rule, year) counts qrules and the script agree on; exits if any differ."""
+    _, _, out = timed(qrules_command(register, log, "--format", "json"))
+    found = {(r["id"], r["year"]): (r["population"], r["meeting"])
+             for r in json.loads(out)["results"]
+             if r.get("source") == "records" and r["district"] is None}
+    _, _, out = timed(script_command(register, log), ok=(0,))
+    counted = json.loads(out.splitlines()[-1])
+    expected = {(rule, year): (total, meeting) for rule, year, total, meeting in counted}
+    # A rule whose population is empty is unknown in qrules and has no row in the script.
+    found = {k: v for k, v in found.items() if v[0] or k in expected}
+    wrong = {k: (found.get(k), expected.get(k)) for k in set(found) | set(expected)
+             if found.get(k) != expected.get(k)}
+    if wrong:
+        raise SystemExit(f"qrules and the script disagree: {wrong}")
+    return len(expected)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--inspections", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--quoted", action="store_true", help="quote every text field")
+    parser.add_argument("--reference", action="store_true",
+                        help="time --engine reference too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        register, log = write(Path(folder), args.units, args.inspections, args.seed,
+                              args.quoted)
+        sizes = register.stat().st_size + log.stat().st_size
+        print(f"{args.units:,} units, {args.inspections:,} inspections: CSV files "
+              f"{sizes / 2**20:,.0f} MiB{' (quoted)' if args.quoted else ''}; "
+              f"load {os.getloadavg()[0]:.2f}")
+        print(f"counts equal: {equal_counts(register, log)} (rule, year) pairs")
+        contenders = {"qrules check (duckdb)": qrules_command(register, log),
+                      "DuckDB script": script_command(register, log)}
+        if args.reference:
+            contenders["qrules check --engine reference"] = qrules_command(
+                register, log, "--engine", "reference")
+        runs: dict[str, list[tuple[float, int]]] = {name: [] for name in contenders}
+        for _ in range(args.repeat):
+            for name, command in contenders.items():
+                seconds, peak, _ = timed(command)
+                runs[name].append((seconds, peak))
+        medians = {name: (statistics.median(s for s, _ in found),
+                          statistics.median(m for _, m in found))
+                   for name, found in runs.items()}
+        base_time, base_memory = medians["DuckDB script"]
+        for name, (seconds, peak) in medians.items():
+            memory = f"{peak / base_memory:5.2f}x memory" if base_memory else "memory n/a"
+            print(f"  {name:34} {seconds:7.2f} s  {peak / 2**20:7,.0f} MiB   "
+                  f"{seconds / base_time:5.2f}x time  {memory}")
+        print(f"  (medians of {args.repeat}, alternated; load {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,865 @@
+"""Registers and logs read column by column (Arrow), exactly as the row readers read them.
+
+`read_register` and `read_log` here take the same sources and options as the
+row readers of `qrules._records` and give the same registers and logs: the
+same values, the same rows rejected with the same row numbers and reasons,
+the same errors. CSV/TSV files and Parquet/Arrow files (and Arrow tables) are
+read with pyarrow, column by column; the rows are kept as Arrow columns
+(`ColumnRows`), which the DuckDB engine registers as they are, and become
+Python objects only when something asks for them (the reference engine, say).
+
+How each value is read, so that it is the row reader's value:
+
+1. A column of few distinct values (codes, dates, flags) is read value by
+   value with the row reader's own functions, once per distinct value, and
+   mapped back to the rows (a dictionary lookup).
+2. A column of many (unit ids, names, inspection ids): a cell of printable
+   ASCII and CJK ideographs, not starting or ending with a space, is its own
+   normal form (NFKC leaves it as it is, there is nothing to trim); only the
+   other cells are normalised one by one, in Python.
+3. A row that is, or may be, rejected is read by the row reader itself: a row
+   some value of which does not read, a row with more or fewer cells than the
+   header, every row of a unit id (inspection id) that is given more than once.
+   The row reader sees these rows alone, in order, and says why each is
+   rejected; every other row is read once, here.
+
+Arrow parses a CSV file when each of its lines is one record as the csv
+module reads it: quoted fields only whole and on one line (checked line by
+line with one regular expression when the file holds a quotation mark). Whole
+files go to the row reader otherwise (a quoted line break, a quotation mark
+inside an unquoted field), and when their text holds a NUL, a line longer
+than Arrow's block or a field longer than the csv module reads
+(`MAX_CSV_FIELD_CHARS`; the row reader then says so), or a column of a type
+Arrow's kernels do not take; ``.xlsx`` files, DataFrames, databases and lists
+of rows are read by the row reader too. Both files' reading is measured in
+``benchmarks/bench_files.py``: Arrow's CSV reader was about three times as
+quick as DuckDB's on the same log, which moreover reads no GB18030.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import functools
+import gc
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, overload
+
+import attrs
+
+from ._boundary import outside
+from ._errors import DataError
+from ._limits import MAX_CSV_FIELD_CHARS, number_problem
+from ._model import Text
+from ._once import once
+from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ._tabular import MISSING_MARKERS, RawTable, TableSource, cell_text, decode, needs, source_kind
+from .records.read import (
+    ColumnMapping,
+    Inspection,
+    InspectionLog,
+    Progress,
+    Register,
+    RowReader,
+    UnitRecord,
+    column_mapping,
+    fetched_rows,
+    parse_date,
+)
+from .records.read import read_log as read_log_rows
+from .records.read import read_register as read_register_rows
+
+__all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
+
+#: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
+#: the regular expressions of Arrow: a cell of these alone is blank.
+_SPACE = (r"\t\n\x0b\x0c\r\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+          r"\x{202f}\x{205f}\x{3000}")
+_BLANK = f"^[{_SPACE}]*$"
+#: A cell that is its own normal form: printable ASCII and CJK unified
+#: ideographs (which NFKC leaves alone), spaces inside only.
+_PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
+_PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
+#: The longest missing marker, in characters.
+_LONGEST_MARKER = max(map(len, MISSING_MARKERS))
+#: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
+_CHUNK = 1 << 22
+#: Bytes Arrow parses at a time (its default): a larger block holds more in
+#: memory at once; a line longer than a block is left to the row reader.
+_BLOCK = 1 << 20
+#: A file kind read column-wise here.
+_KINDS = ("csv", "arrow")
+
+
+# -- the rows, kept as columns ----------------------------------------------------------
+
+
+class ColumnRows(Sequence[Any]):
+    """The rows of a register (`UnitRecord`) or a log (`Inspection`) held as an
+    Arrow table with the canonical columns and ``row``; made Python objects,
+    all at once and once only, when first asked for one (equal to a tuple of
+    them). `arrow_columns` hands the table to an engine as it is."""
+
+    def __init__(self, table: Any, kind: str) -> None:
+        self.table = table
+        self.kind = kind
+        self._lazy: dict[str, Any] = {}
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def _rows(self) -> tuple[Any, ...]:
+        return once(self._lazy, "rows", self._made)
+
+    def _made(self) -> tuple[Any, ...]:
+        # A million small objects, none of them in a cycle: the cyclic collector,
+        # which would walk all of them again and again as they are made, waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._objects()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _objects(self) -> tuple[Any, ...]:
+        columns = {name: _pylist(self.table.column(name)) for name in self.table.column_names}
+        if self.kind == "log":
+            return tuple(map(Inspection, columns["unit"], columns["date"], columns["kind"],
+                             columns["result"], columns["inspection"], columns["row"]))
+        flags = [frozenset(f for f, on in zip(FLAGS, values, strict=True) if on)
+                 for values in zip(*(columns[f] for f in FLAGS), strict=True)] \
+            if len(self) else []
+        return tuple(map(UnitRecord, columns["unit"], columns["name"], columns["category"],
+                         columns["district"], columns["risk_level"], columns["size"],
+                         columns["registered"], columns["closed"], flags, columns["row"]))
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._rows())
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} {self.kind} rows as columns>"
+
+    def of_units(self, units: Iterable[str]) -> tuple[Any, ...]:
+        """The rows of these units only, made Python objects (a filter in Arrow
+        first: the reference engine needs the inspections of the few units its
+        rules count, not the whole log's)."""
+        pa = needs("pyarrow")
+        wanted = _compute().is_in(self.table.column("unit"),
+                                  value_set=pa.array(list(units), pa.string()))
+        return ColumnRows(self.table.filter(wanted), self.kind)._rows()
+
+    def unit_index(self) -> Mapping[str, Any]:
+        """The units by id: an index of positions, a unit made when looked up."""
+        return once(self._lazy, "index", lambda: _UnitIndex(self))
+
+    def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
+        """The earliest and latest date of a column (``None`` when it has none)."""
+        pc = needs("pyarrow.compute")
+        found = pc.min_max(self.table.column(column)).as_py()
+        return None if found["min"] is None else (found["min"], found["max"])
+
+
+def _pylist(column: Any) -> list[Any]:
+    """A column's Python values; a column of few distinct values (dates, codes)
+    makes one object per distinct value, shared by its rows (quicker, smaller)."""
+    pc = _compute()
+    if len(column) < 1024:
+        return list(column.to_pylist())
+    distinct = pc.unique(column)
+    if len(distinct) * 4 > len(column):
+        return list(column.to_pylist())
+    values = distinct.to_pylist()
+    return [values[i] for i in pc.index_in(column, value_set=distinct).to_pylist()]
+
+
+class _UnitIndex(Mapping[str, UnitRecord]):
+    def __init__(self, rows: ColumnRows) -> None:
+        self.rows = rows
+        units = rows.table.column("unit").to_pylist()
+        self.positions = {unit: i for i, unit in enumerate(units)}
+
+    def __getitem__(self, unit: str) -> UnitRecord:
+        record: UnitRecord = self.rows[self.positions[unit]]
+        return record
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+def arrow_columns(rows: Sequence[Any]) -> dict[str, Any] | None:
+    """The canonical columns of rows kept as columns (``None`` for other rows)."""
+    if not isinstance(rows, ColumnRows):
+        return None
+    order = REGISTER_COLUMNS if rows.kind == "register" else LOG_COLUMNS  # as loaded before
+    return {name: rows.table.column(name) for name in order}
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def read_register(
+    source: TableSource,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> Register:
+    """Read a register of units (see ``docs/records.md`` for columns and codes).
+
+    ``source`` is a file (``.csv``, ``.xlsx``, ``.parquet``, ``.arrow``), a
+    database URL (``duckdb:///path.db?table=register``) or DB-API connection
+    (with ``table``), a pandas or polars DataFrame, an Arrow table, or a list
+    of dicts. A row that cannot be read is rejected, not dropped: each one is
+    in ``problems`` with its row and column, and ``rows_read == rows_used +
+    rows_rejected``. A missing required column raises `DataError`. CSV,
+    Parquet and Arrow are read column by column when pyarrow is installed,
+    with the same results as row by row.
+    """
+    mapped = column_mapping(mapping)
+    with outside(_shown(source, name)):
+        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    if cells is None:
+        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
+                                  sheet=sheet, name=name, progress=progress)
+    try:
+        with outside(cells.name):
+            return _Register(cells, mapped, progress).read()
+    except _UNREAD as error:
+        if isinstance(error, DataError):
+            raise  # the header's problems, as the row reader names them
+        # A column of a type Arrow's kernels do not take: the row reader reads it.
+        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
+                                  sheet=sheet, name=name, progress=progress)
+
+
+def read_log(
+    source: TableSource,
+    register: Register,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    encoding: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> InspectionLog:
+    """Read an inspection log of the units in ``register``.
+
+    Sources and accounting as for `read_register`. A row whose unit is not in
+    the register, whose date does not parse, or whose inspection id repeats an
+    earlier one is rejected with its row and column.
+    """
+    mapped = column_mapping(mapping)
+    with outside(_shown(source, name)):
+        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+    if cells is None:
+        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
+                             sheet=sheet, name=name, progress=progress)
+    try:
+        with outside(cells.name):
+            return _Log(cells, register, mapped, progress).read()
+    except _UNREAD as error:
+        if isinstance(error, DataError):
+            raise
+        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
+                             sheet=sheet, name=name, progress=progress)
+
+
+#: What Arrow raises for a column its kernels do not take (an extension type,
+#: text that is not UTF-8 in a Parquet file, say): the file is then read by
+#: the row reader, which reads it or names the problem (a `DataError`, also a
+#: `ValueError`, is raised as it is).
+_UNREAD = (NotImplementedError, TypeError, ValueError)
+
+
+@attrs.frozen
+class _Cells:
+    """A source's cells as Arrow columns: one per column of the header, one
+    value per row whose cells line up with the header (``numbers``: each one's
+    row number); ``odd``: the other rows, as ``(number, cells)``."""
+
+    name: str
+    header: list[str]
+    columns: list[Any]
+    numbers: Any
+    odd: list[tuple[int, list[object]]]
+    notes: tuple[Text, ...] = ()
+    #: A row with fewer cells than the header is misaligned (CSV), as `RawTable`'s.
+    strict_width: bool = False
+
+
+def _shown(source: TableSource, name: str | None) -> str:
+    """How a source is named in messages (as `open_table` names it)."""
+    return str(source) if isinstance(source, str | Path) else \
+        name or f"<{type(source).__name__}>"
+
+
+def _available() -> bool:
+    import importlib.util  # noqa: PLC0415 (only a file read needs it)
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def _cells(source: TableSource, *, encoding: str | None, table: str | None, sheet: str | None,
+           name: str | None) -> _Cells | None:
+    """The source's cells as columns, or ``None`` when the row reader reads it."""
+    if table is not None or sheet is not None or not _available():
+        return None  # an option that does not apply: the row reader says so
+    pa = needs("pyarrow")
+    if hasattr(source, "to_batches") and hasattr(source, "column_names") \
+            and hasattr(source, "schema"):
+        return _of_arrow(source, name or "<Arrow table>") if encoding is None else None
+    if not isinstance(source, str | Path) or source_kind(source) not in _KINDS:
+        return None
+    path = Path(source)
+    if not path.is_file() or (source_kind(source) == "arrow" and encoding is not None):
+        return None
+    try:
+        if source_kind(source) == "csv":
+            return _of_csv(path, encoding)
+        suffix = path.suffix.lower()
+        if suffix in (".parquet", ".pq"):
+            return _of_arrow(needs("pyarrow.parquet").read_table(path), path.name)
+        if suffix in (".arrow", ".feather", ".ipc"):
+            return _of_arrow(needs("pyarrow.feather").read_table(path), path.name)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        if isinstance(error, DataError):
+            raise
+        return None  # what Arrow cannot read, the row reader reads or names
+    return None
+
+
+def _of_arrow(table: Any, name: str) -> _Cells | None:
+    pa = needs("pyarrow")
+    try:
+        columns = [table.column(i) for i in range(table.num_columns)]
+    except pa.ArrowException:
+        return None
+    if any(pa.types.is_nested(c.type) or pa.types.is_dictionary(c.type) for c in columns):
+        return None
+    numbers = _arange(1, table.num_rows)
+    return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])
+
+
+def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
+    """A CSV file's cells, or ``None`` when the row reader reads it (see the module)."""
+    pa, pc = needs("pyarrow"), _compute()
+    csv = needs("pyarrow.csv")
+    name = path.name
+    found = _text_head(path, encoding)
+    if found is None:
+        return None
+    head, codec, data, quoted = found
+    lines = head[:8192].split("\n")[:10]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+    first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
+    if len(first) == 1 and len(head) >= _HEAD:
+        return None  # a header line longer than what was looked at
+    if quoted and not _plainly_quoted(path if data is None else data, delimiter):
+        return None
+    header = _fields(first[0], delimiter)
+    if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
+        return None
+    width = len(header)
+    notes = () if codec in ("utf-8", "utf-8-sig") else (
+        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+    if width == 0:
+        return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
+    odd: list[tuple[int, str]] = []
+
+    def invalid(row: Any) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    options = {
+        "parse_options": csv.ParseOptions(
+            delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
+            escape_char=False, newlines_in_values=False, ignore_empty_lines=False,
+            invalid_row_handler=invalid),
+        "convert_options": csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+            null_values=[], quoted_strings_can_be_null=False)}
+
+    def read_with(threads: bool) -> Any:
+        odd.clear()
+        source = path if data is None else pa.BufferReader(data)
+        read_options = csv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
+                                       block_size=_BLOCK)
+        if threads:
+            return csv.read_csv(source, read_options=read_options, **options)
+        return csv.open_csv(source, read_options=read_options, **options).read_all()
+
+    read = read_with(True)
+    if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
+        read = read_with(False)
+    columns = [read.column(i) for i in range(width)]
+    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
+        return None
+    # Arrow numbers the lines from 1 with the header; the row reader numbers
+    # records the same way (each line is one record: no quoted line break).
+    total = read.num_rows + len(odd)
+    everyone = _arange(2, total)
+    numbers = everyone.filter(pc.invert(pc.is_in(everyone, value_set=pa.array(
+        [number for number, _ in odd], pa.int64())))) if odd else everyone
+    rows: list[tuple[int, list[object]]] = []
+    for number, text in odd:
+        cells: list[object] = list(_fields(text, delimiter))
+        if any(len(str(c)) > MAX_CSV_FIELD_CHARS for c in cells):
+            return None
+        rows.append((number, cells))
+    return _Cells(name, header, columns, numbers, rows, notes, True)
+
+
+#: Characters of a CSV file's start looked at (the delimiter, the header).
+_HEAD = 16_384
+
+
+def _arange(start: int, count: int) -> Any:
+    """``start, start + 1, …`` (``count`` of them), as Arrow int64, made by Arrow."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not count:
+        return pa.array([], pa.int64())
+    return pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count)), start - 1)
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """One line's fields as the csv module reads them."""
+    import csv  # noqa: PLC0415 (a few lines only)
+
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
+    """Whether every line's quoted fields are whole fields, each on one line:
+    ``"a,b"`` and ``"a ""b"" c"`` are, ``a"b`` and a quoted line break are not
+    (there the csv module's reading is its own, and lines are not records).
+    Read line by line with Arrow, each checked with one regular expression."""
+    pa, pc = needs("pyarrow"), _compute()
+    csv = needs("pyarrow.csv")
+    d = re.escape(delimiter)
+    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
+    line = f"^{field}(?:{d}{field})*$"
+    split: list[bool] = []
+
+    def invalid(row: Any) -> str:  # a line holding the character read as a delimiter
+        split.append(True)
+        return "skip"
+
+    reader = csv.open_csv(
+        source if isinstance(source, Path) else pa.BufferReader(source),
+        read_options=csv.ReadOptions(column_names=["line"], use_threads=True,
+                                     block_size=_BLOCK),
+        parse_options=csv.ParseOptions(delimiter="\x01", quote_char=False,
+                                       ignore_empty_lines=True, invalid_row_handler=invalid),
+        convert_options=csv.ConvertOptions(column_types={"line": pa.string()},
+                                           strings_can_be_null=False, null_values=[]))
+    for batch in reader:
+        if not pc.all(pc.match_substring_regex(batch.column(0), line)).as_py():
+            return False
+    return not split
+
+
+def _text_head(path: Path, encoding: str | None
+               ) -> tuple[str, str, bytes | None, bool] | None:
+    """The start of a CSV file's text (without a byte-order mark), its encoding,
+    the whole text as UTF-8 for Arrow when the file is in another encoding,
+    and whether it holds a quotation mark; ``None`` for a file with a NUL (the
+    row reader's). A file that decodes in no encoding tried is the row
+    reader's `DataError`."""
+    with path.open("rb") as file:
+        start = file.read(4)
+        file.seek(0)
+        if encoding is None and not start.startswith(
+                (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            head = ""
+            quoted = False
+            try:
+                while chunk := file.read(_CHUNK):
+                    if b"\0" in chunk:
+                        return None
+                    quoted = quoted or b'"' in chunk
+                    text = decoder.decode(chunk)
+                    if len(head) < _HEAD + 1:
+                        head += text[:_HEAD + 1]
+                decoder.decode(b"", final=True)
+                return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
+            except UnicodeDecodeError:
+                file.seek(0)  # GB18030 (or none): decided over the whole file, as the row reader
+        raw = file.read()
+    text, codec = decode(path.name, raw, encoding)
+    del raw
+    text = text.removeprefix("\ufeff")
+    if "\0" in text:
+        return None
+    return text[:_HEAD], codec, text.encode("utf-8"), '"' in text
+
+
+# -- values, column by column --------------------------------------------------------
+
+
+def _compute() -> Any:
+    return needs("pyarrow.compute")
+
+
+def _each_value(column: Any, read: Callable[[object], object], kind: Any
+                ) -> tuple[Any, Any]:
+    """``read`` of each distinct value, mapped back to the rows: the values (of
+    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to reject)."""
+    pa, pc = needs("pyarrow"), _compute()
+    distinct = pc.unique(column)
+    values: list[object] = []
+    bad: list[bool] = []
+    for value in distinct.to_pylist():
+        try:
+            values.append(read(value))
+            bad.append(False)
+        except ValueError:
+            values.append(None)
+            bad.append(True)
+    at = pc.index_in(column, value_set=distinct)
+    return pa.array(values, kind).take(at), pa.array(bad, pa.bool_()).take(at)
+
+
+def _texts(column: Any) -> Any:
+    """Each cell as `cell_text` reads it (``null`` for missing)."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return _each_value(column, cell_text, pa.string())[0]
+    column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
+    plain = pc.match_substring_regex(column, _PLAIN)
+    # A missing marker is short: only short cells are looked up (ids seldom are).
+    short = pc.less_equal(pc.utf8_length(column), _LONGEST_MARKER)
+    shown = column
+    if pc.any(short).as_py():
+        marker = pc.is_in(pc.utf8_lower(pc.if_else(short, column, "")), value_set=pa.array(
+            sorted(MISSING_MARKERS - {""}), pa.string()))
+        if pc.any(marker).as_py():  # else the column as it is (no copy)
+            shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
+    others = pc.and_(pc.invert(plain), pc.is_valid(column))
+    if not pc.any(others).as_py():
+        return shown
+    others = _whole(pc.fill_null(others, False))
+    read, _ = _each_value(column.filter(others), cell_text, pa.string())
+    return pc.replace_with_mask(_whole(shown), others, _whole(read))
+
+
+def _whole(values: Any) -> Any:
+    """An Arrow array in one piece (a chunked array's chunks joined)."""
+    return values.combine_chunks() if hasattr(values, "combine_chunks") else values
+
+
+def _blank(column: Any) -> Any:
+    """Where a cell is blank as the row reader sees it (missing, or spaces)."""
+    pa, pc = needs("pyarrow"), _compute()
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.fill_null(pc.match_substring_regex(column, _BLANK), True)
+    if pa.types.is_floating(column.type):
+        return pc.fill_null(pc.is_nan(column), True)
+    return pc.is_null(column)
+
+
+def _too_large(column: Any) -> Any | None:
+    """Where a number is beyond what qrules reads (decimal columns only: no
+    other Arrow number can be)."""
+    pa = needs("pyarrow")
+    if not pa.types.is_decimal(column.type):
+        return None
+    return _each_value(column, _bounded, pa.null())[1]
+
+
+def _bounded(value: object) -> None:
+    if isinstance(value, Decimal) and number_problem(value):
+        raise ValueError(value)
+
+
+class _Reading:
+    """What reading a register and a log share: the header resolved by the row
+    reader's code, the rows to read, and the rows left to the row reader."""
+
+    def __init__(self, cells: _Cells, kind: str, mapping: ColumnMapping,
+                 required: tuple[str, ...], progress: Progress | None) -> None:
+        pc = _compute()
+        self.cells = cells
+        self.kind = kind
+        self.mapping = mapping
+        self.progress = progress
+        # The row reader's own header resolution: the same errors, positions, notes.
+        self.rows = RowReader(fetched_rows(cells.name, cells.header, iter(())), kind, mapping,
+                          required, None)
+        self.rows.notes[:0] = list(cells.notes)
+        self.suspects: Any = None
+        count = len(cells.numbers)
+        # Blank rows: each column looked at only in the rows blank so far (few
+        # after the first column).
+        pa = needs("pyarrow")
+        every = _arange(0, count)
+        maybe = every
+        for column in cells.columns:
+            if not len(maybe):
+                break
+            maybe = maybe.filter(_blank(column.take(maybe)))
+        self.used = pc.invert(pc.is_in(every, value_set=maybe)) if cells.columns and len(
+            maybe) else pa.repeat(pa.scalar(bool(cells.columns)), count)
+        for column in cells.columns:
+            if (large := _too_large(column)) is not None:
+                self.suspect(large)
+
+    def column(self, canonical: str) -> Any | None:
+        position = self.rows.positions.get(canonical)
+        return None if position is None else self.cells.columns[position]
+
+    def suspect(self, mask: Any) -> None:
+        """Rows that the row reader reads (``mask`` true: unreadable, or may be)."""
+        pc = _compute()
+        mask = pc.fill_null(mask, True)
+        self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
+
+    def repeated(self, values: Any, odd_values: list[str | None]) -> None:
+        """Every row of a value given more than once is the row reader's."""
+        if (mask := _repeats(values, self.used, odd_values)) is not None:
+            self.suspect(mask)
+
+    def odd_texts(self, canonical: str) -> list[str | None]:
+        position = self.rows.positions.get(canonical)
+        if position is None:
+            return []
+        return [cell_text(cells[position]) if position < len(cells) else None
+                for _, cells in self.cells.odd]
+
+    def split(self) -> tuple[Any, RawTable, int]:
+        """The rows read here (a mask), the rows left to the row reader (a
+        table), and how many rows were read here."""
+        pa, pc = needs("pyarrow"), _compute()
+        suspects = self.suspects if self.suspects is not None else pa.array(
+            [False] * len(self.cells.numbers), pa.bool_())
+        clean = pc.and_(self.used, pc.invert(suspects))
+        left = pc.indices_nonzero(pc.and_(self.used, suspects))
+        width = len(self.cells.header)
+        numbers = self.cells.numbers.take(left).to_pylist()
+        columns = [c.take(left).to_pylist() for c in self.cells.columns]
+        rows: list[tuple[int, Sequence[object]]] = [
+            (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)]
+        rows += [(n, c) for n, c in self.cells.odd]
+        rows.sort(key=lambda r: r[0])
+        # No progress to show: reading column-wise takes seconds, not minutes.
+        read_here = int(pc.sum(clean).as_py() or 0)
+        return clean, RawTable(self.cells.name, self.cells.header, iter(rows),
+                            strict_width=self.cells.strict_width), read_here
+
+
+def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None:
+    """Where a row holds a value given more than once (among the rows ``used``
+    and the misaligned ones), or ``None`` when each is given once."""
+    pa, pc = needs("pyarrow"), _compute()
+    present = values.filter(used)
+    distinct = pc.unique(present)
+    odd = pa.array([v for v in odd_values if v is not None], pa.string())
+    if len(distinct) == len(present) - present.null_count + (present.null_count > 0) \
+            and not pc.any(pc.is_in(odd, value_set=distinct)).as_py() \
+            and len(pc.unique(odd)) == len(odd):
+        return None  # the common case: each value once (one pass, no counting)
+    counted = pc.value_counts(present)
+    found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
+    if len(odd):
+        found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
+            odd, value_set=counted.field("values"))), odd])
+    return pc.is_in(values, value_set=found) if len(found) else None
+
+
+def _concurrently(*work: Callable[[], Any]) -> list[Any]:
+    """Each piece of work's result, the pieces run on threads (Arrow's kernels
+    let go of the interpreter's lock while they work)."""
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (large files only)
+
+    if len(work) < 2 or (os.cpu_count() or 1) < 2:
+        return [w() for w in work]
+    with ThreadPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda w: w(), work))
+
+
+def _kept(table: Any, clean: Any) -> Any:
+    """The table's clean rows (the table itself when every row is: no copy)."""
+    return table if _compute().all(clean).as_py() is not False else table.filter(clean)
+
+
+def _merged(here: Any, there: Sequence[Any], kind: str, columns: Callable[[Sequence[Any]],
+            dict[str, list[Any]]]) -> ColumnRows:
+    """The rows read here and those the row reader read, in row order."""
+    pa = needs("pyarrow")
+    if not there:
+        return ColumnRows(here, kind)
+    other = pa.table(columns(there), schema=here.schema)
+    table = pa.concat_tables([here, other])
+    return ColumnRows(table.take(_compute().sort_indices(table.column("row"))), kind)
+
+
+class _Register(_Reading):
+    def __init__(self, cells: _Cells, mapping: ColumnMapping, progress: Progress | None
+                 ) -> None:
+        super().__init__(cells, "register", mapping, ("unit", "category"), progress)
+
+    def read(self) -> Register:
+        pa, pc = needs("pyarrow"), _compute()
+        rows = self.rows
+        count = len(self.cells.numbers)
+        nulls = pa.nulls(count, pa.string())
+        unit = _texts(self.column("unit"))
+        self.suspect(pc.is_null(unit))
+        self.repeated(unit, self.odd_texts("unit"))
+        category, _ = _each_value(self.column("category"),
+                                  functools.partial(rows.code, "category"), pa.string())
+        self.suspect(pc.is_null(category))
+        name_column = self.column("name")
+        name = pc.fill_null(_texts(name_column), "") if name_column is not None else \
+            pa.array([""] * count, pa.string())
+        district = self._read("district", functools.partial(rows.code, "district"),
+                              pa.string())
+        dates = {}
+        for column in ("registered", "closed"):
+            dates[column] = self._read(column, parse_date, pa.date32())
+        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), False))
+        risk = self._read("risk_level", functools.partial(rows.canonical, "risk_level"),
+                          pa.string())
+        size = self._read("size", functools.partial(rows.canonical, "size"), pa.string())
+        flags = {f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
+                 if f in rows.positions else pa.array([False] * count, pa.bool_()) for f in FLAGS}
+        clean, left, read_here = self.split()
+        table = pa.table({
+            "unit": unit, "name": name, "category": category,
+            "district": district if district is not None else nulls,
+            "risk_level": risk if risk is not None else nulls,
+            "size": size if size is not None else nulls,
+            "registered": dates["registered"], "closed": dates["closed"],
+            **{f: pc.fill_null(flags[f], False) for f in FLAGS},
+            "row": self.cells.numbers})
+        table = _kept(table, clean)
+        other = read_register_rows(left, mapping=self.mapping)
+        units = _merged(table, other.units, "register", _unit_columns)
+        notes = list(rows.notes)
+        counted = pc.value_counts(units.table.column("category"))
+        other_codes = {c: n for c, n in zip(counted.field("values").to_pylist(),
+                                            counted.field("counts").to_pylist(), strict=True)
+                       if c not in CATEGORIES}
+        if other_codes:
+            shown = ", ".join(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
+            more = f", … {len(other_codes) - 10} more" if len(other_codes) > 10 else ""
+            notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
+                              f"categories no rule selects (not canonical codes): "
+                              f"{shown}{more}"))
+        return Register(self.cells.name, units, read_here + other.rows_read,  # type: ignore[arg-type]
+                        other.problems, other.rows_rejected, tuple(notes), other.rejected)
+
+    def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:
+        """A column read value by value (``null`` for all when the file has none);
+        a value that does not read leaves its row to the row reader."""
+        pa = needs("pyarrow")
+        column = self.column(canonical)
+        if column is None:
+            return pa.nulls(len(self.cells.numbers), kind)
+        values, bad = _each_value(column, read, kind)
+        self.suspect(bad)
+        return values
+
+
+def _unit_columns(units: Sequence[UnitRecord]) -> dict[str, list[Any]]:
+    return {"unit": [u.unit for u in units], "name": [u.name for u in units],
+            "category": [u.category for u in units], "district": [u.district for u in units],
+            "risk_level": [u.risk_level for u in units], "size": [u.size for u in units],
+            "registered": [u.registered for u in units], "closed": [u.closed for u in units],
+            **{f: [f in u.flags for u in units] for f in FLAGS},
+            "row": [u.row for u in units]}
+
+
+def _inspection_columns(rows: Sequence[Inspection]) -> dict[str, list[Any]]:
+    return {"unit": [i.unit for i in rows], "date": [i.date for i in rows],
+            "kind": [i.kind for i in rows], "result": [i.result for i in rows],
+            "inspection": [i.inspection for i in rows], "row": [i.row for i in rows]}
+
+
+class _Log(_Reading):
+    def __init__(self, cells: _Cells, register: Register, mapping: ColumnMapping,
+                 progress: Progress | None) -> None:
+        super().__init__(cells, "log", mapping, ("unit", "date"), progress)
+        self.register = register
+
+    def read(self) -> InspectionLog:
+        pa, pc = needs("pyarrow"), _compute()
+        rows = self.rows
+        count = len(self.cells.numbers)
+        nulls = pa.nulls(count, pa.string())
+        known = self.register.rows
+        ids = known.table.column("unit") if isinstance(known, ColumnRows) else pa.array(
+            [u.unit for u in self.register.units], pa.string())
+
+        def units() -> tuple[Any, Any]:
+            unit = _texts(self.column("unit"))
+            return unit, pc.invert(pc.is_in(unit, value_set=ids))
+
+        def coded(column: str) -> tuple[Any, Any]:
+            found = self.column(column)
+            if found is None:
+                return nulls, None
+            return _each_value(found, functools.partial(rows.canonical, column), pa.string())
+
+        def inspection_ids() -> tuple[Any, Any]:
+            found = self.column("inspection")
+            if found is None:
+                return nulls, None
+            inspection = _texts(found)
+            return inspection, _repeats(inspection, self.used, self.odd_texts("inspection"))
+
+        (unit, unknown), (date, bad), (kind, bad_kind), (result, bad_result), (
+            inspection, repeated) = _concurrently(
+            units, lambda: _each_value(self.column("date"), parse_date, pa.date32()),
+            lambda: coded("kind"), lambda: coded("result"), inspection_ids)
+        for mask in (unknown, bad, pc.is_null(date), bad_kind, bad_result, repeated):
+            if mask is not None:
+                self.suspect(mask)
+        kinds = {"kind": kind, "result": result}
+        clean, left, read_here = self.split()
+        table = pa.table({"unit": unit, "date": date, "kind": kinds["kind"],
+                          "result": kinds["result"], "inspection": inspection,
+                          "row": self.cells.numbers})
+        table = _kept(table, clean)
+        other = read_log_rows(left, self.register, mapping=self.mapping)
+        inspections = _merged(table, other.inspections, "log", _inspection_columns)
+        notes = list(rows.notes)
+        reach = inspections.date_range("date")
+        if reach is not None:
+            low, high = reach
+            notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
+        return InspectionLog(self.cells.name, inspections,  # type: ignore[arg-type]
+                             read_here + other.rows_read, other.problems, other.rows_rejected,
+                             tuple(notes), other.rejected)
