@@ -53,9 +53,13 @@ __all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered"]
 
 #: The most query texts kept, in the process and in the file.
 MAX_KEPT = 256
-#: The modules whose code decides a query's text (with sqlglot's version).
-_GENERATORS = ("_builders.py", "_holdings.py", "_rejected.py", "_spelled.py", "_sqltext.py",
-               "sql.py")
+#: The modules whose code decides a query's text (with sqlglot's version), from
+#: qrules' folder: the generators and the modules they take words, codes and
+#: markers from (a query kept from other words would not read as the readers).
+_GENERATORS = ("engines/_builders.py", "engines/_holdings.py", "engines/_rejected.py",
+               "engines/_spelled.py", "engines/_sqltext.py", "engines/sql.py", "_data.py",
+               "_doubts.py", "_errors.py", "_evaluate.py", "_messages.py", "_model.py",
+               "_records.py", "_records_engine.py", "_recordspec.py", "_tabular.py")
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
@@ -76,7 +80,7 @@ def _code() -> str | None:
     from .. import __version__  # noqa: PLC0415 (the package imports the engines on use)
 
     digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     spec = importlib.util.find_spec("sqlglot")
     if spec is None or spec.origin is None:
         return None
