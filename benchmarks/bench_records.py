@@ -47,9 +47,9 @@ from pyarrow import parquet
 
 import qrules
 from qrules import Verdict
-from qrules._records import Inspection, InspectionLog, Register, UnitRecord
 from qrules.cli import main as main_cli
 from qrules.engines import evaluate_tables
+from qrules.records.read import Inspection, InspectionLog, Register, UnitRecord
 
 #: Share of the register in each category (an office where catering and food
 #: retail dominate, as in a city's register).

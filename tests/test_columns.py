@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import DataError, _columns, _records
+from qrules import DataError, _columns
+from qrules.records import read as _records
 
 pa = pytest.importorskip("pyarrow")
 parquet = pytest.importorskip("pyarrow.parquet")

@@ -28,9 +28,9 @@ from qrules._compile import (
     Negation,
     Truth,
     compile_predicate,
-    evaluate_exact,
-    evaluate_predicate,
+    exact_value,
     integer_form,
+    predicate_outcome,
     single_threshold,
 )
 from qrules._expr import (
@@ -127,7 +127,7 @@ def test_a_compiled_threshold_agrees_with_fraction_arithmetic(
     predicate = compile_predicate(parse_requirement(f"x {op} {decimal_text(threshold)}").tree,
                                   lambda name: x)
     value = threshold + side * Fraction(1, 10**places)
-    truth = evaluate_predicate(predicate, {x: value}).truth
+    truth = predicate_outcome(predicate, {x: value}).truth
     assert truth is Truth.of(HOLDS[op](value, threshold))
 
 
@@ -250,8 +250,8 @@ class TestIntegerForm:
         assert is_integer_polynomial(form)
         assert is_integer_polynomial(denominator)
         env = {symbols[n]: v for n, v in point.items()}
-        assert evaluate_exact(denominator, env) != 0
-        assert sign(evaluate_exact(form, env)) == sign(expected)
+        assert exact_value(denominator, env) != 0
+        assert sign(exact_value(form, env)) == sign(expected)
 
     def test_a_pass_rate_threshold(self) -> None:
         p, s = sympy.symbols("p s", nonnegative=True)
@@ -266,7 +266,7 @@ class TestIntegerForm:
         assert sympy.expand(form - a * (b - c)) == 0
         # b < c makes the quotient negative, whatever a is: so must be the form.
         env = {a: Fraction(5), b: Fraction(1), c: Fraction(3)}
-        assert evaluate_exact(form, env) < 0
+        assert exact_value(form, env) < 0
 
     def test_a_nonnegative_denominator_is_dropped(self) -> None:
         a, b, c = sympy.symbols("a b c", nonnegative=True)
@@ -295,7 +295,7 @@ class TestIntegerForm:
         predicate = compile_predicate(requirement.tree, symbols.__getitem__)
         env = dict.fromkeys(symbols.values(), Fraction(1))
         expected = value_of(requirement.tree.operands[0], dict.fromkeys("abcde", Fraction(1)))
-        assert evaluate_predicate(predicate, env).truth is Truth.of(expected >= 1)
+        assert predicate_outcome(predicate, env).truth is Truth.of(expected >= 1)
 
 
 # -- monotonicity -------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_moving_the_right_way_never_unmeets(
     predicate = compile_predicate(parse_requirement(f"x {op} {decimal_text(threshold)}").tree,
                                   lambda name: x)
     ordered = sorted(values, reverse=not raising)
-    truths = [evaluate_predicate(predicate, {x: v}).truth for v in ordered]
+    truths = [predicate_outcome(predicate, {x: v}).truth for v in ordered]
     assert Truth.UNKNOWN not in truths
     met = [t is Truth.TRUE for t in truths]
     assert met == sorted(met), "met, then not met, as the value moved the right way"
@@ -334,7 +334,7 @@ def test_more_passed_samples_never_unmeet(
     sampled_symbol = MINI_BOOK.measures["sampled"].symbol
     passed = sorted(data.draw(st.lists(st.integers(0, sampled), min_size=2, max_size=6)))
     met = [
-        evaluate_predicate(predicate, {passed_symbol: Fraction(p),
+        predicate_outcome(predicate, {passed_symbol: Fraction(p),
                                        sampled_symbol: Fraction(sampled)}).truth is Truth.TRUE
         for p in passed
     ]
@@ -452,13 +452,13 @@ def environments(nonnegative: bool) -> st.SearchStrategy[dict[str, Fraction | No
 @pytest.mark.parametrize("nonnegative", [True, False], ids=["nonnegative", "real"])
 @settings(max_examples=150, deadline=None)
 @given(tree=boolean_trees(names=st.sampled_from(NAMES), values=small_values), data=st.data())
-def test_evaluate_predicate_agrees_with_brute_force(
+def test_predicate_outcome_agrees_with_brute_force(
     nonnegative: bool, tree: Node, data: st.DataObject
 ) -> None:
     symbols = symbols_for(nonnegative)
     predicate = compile_predicate(tree, symbols.__getitem__)
     env = data.draw(environments(nonnegative))
-    outcome = evaluate_predicate(
+    outcome = predicate_outcome(
         predicate, {symbols[n]: v for n, v in env.items() if v is not None}
     )
     assert outcome.truth is reference(tree, env)
@@ -492,7 +492,7 @@ def test_unknown_cases(text: str, env: dict[str, int], expected: Truth) -> None:
     symbols = {n: sympy.Symbol(n, nonnegative=True) for n in ("x", "y")}
     predicate = compile_predicate(parse_requirement(text).tree, symbols.__getitem__)
     values = {symbols[n]: Fraction(v) for n, v in env.items()}
-    assert evaluate_predicate(predicate, values).truth is expected
+    assert predicate_outcome(predicate, values).truth is expected
 
 
 def test_a_zero_denominator_in_a_measure_formula_is_unknown() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules._compile import Truth, evaluate_predicate
+from qrules._compile import Truth, predicate_outcome
 from qrules._diff import Comparison, compare_requirements
 from qrules._expr import parse_requirement
 
@@ -49,7 +49,7 @@ requirements = st.recursive(
 
 
 def truth(rule: qrules.Rule, value: Fraction) -> bool:
-    outcome = evaluate_predicate(rule.predicate(MEASURES), {RATE.measure.symbol: value})
+    outcome = predicate_outcome(rule.predicate(MEASURES), {RATE.measure.symbol: value})
     assert outcome.truth is not Truth.UNKNOWN
     return outcome.truth is Truth.TRUE
 
@@ -112,7 +112,7 @@ def test_formulas_over_counts_against_a_rate(old: Fraction, new: Fraction, scale
                BOOK.measures["pass_rate"].symbol: Fraction(100 * p, s)}
         expand = frozenset({"pass_rate"})
         predicate = rule.predicate(MEASURES, expand)
-        return evaluate_predicate(predicate, env).truth is Truth.TRUE
+        return predicate_outcome(predicate, env).truth is Truth.TRUE
 
     if result in (Comparison.STRICTER, Comparison.EQUIVALENT):
         assert all(holds(old_rule, p, s) for p, s in grid if holds(new_rule, p, s))

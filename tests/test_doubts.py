@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules._records import parse_date
 from qrules.engines import evaluate_tables
+from qrules.records.read import parse_date
 
 from .records_strategies import CORRUPTIONS, corrupted_records, unit, visit
 
@@ -245,7 +245,7 @@ def test_strict_makes_any_rejected_row_an_error(book: qrules.Rulebook, tmp_path:
 
 def test_strict_on_the_command_line_path(book: qrules.Rulebook, tmp_path: Path) -> None:
     """The records half of ``check --strict`` (the option itself is ``cli.py``'s)."""
-    from qrules._records_cli import records_evaluation  # noqa: PLC0415
+    from qrules.records.cli import records_evaluation  # noqa: PLC0415
 
     path = write(tmp_path / "r.csv", [unit("C1", "catering", registered="2020-02-30")],
                  list(REGISTER_TYPES))

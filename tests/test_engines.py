@@ -27,7 +27,7 @@ import qrules
 from qrules import Verdict
 from qrules.engines import default_engine, evaluate_tables, sql_for
 from qrules.engines import sql as sql_module
-from qrules.engines.sql import Connection, Summary, Table, evaluate, summarize
+from qrules.engines.sql import Connection, Summary, Table, judge_tables, summarize
 
 from .conftest import ROOT, SAMPLES, assert_stored_failures, run
 from .records_strategies import records, unit, visit
@@ -560,10 +560,10 @@ def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook)
     database = Connection(connection, "duckdb")
     options: dict[str, Any] = {"rules": [book["twice"]], "log_until": dt.date(2024, 12, 31),
                                "log_from": dt.date(2024, 1, 1)}
-    found = evaluate(book, database, register, log, **options)
+    found = judge_tables(book, database, register, log, **options)
     assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
     with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
-        evaluate(book, Backwards(database), register, log, **options)
+        judge_tables(book, Backwards(database), register, log, **options)
 
 
 def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules._compile import Truth, evaluate_predicate
+from qrules._compile import Truth, predicate_outcome
 from qrules.strategies import (
     registers_and_logs,
     reported_datasets,
@@ -56,7 +56,7 @@ def test_threshold_values_are_judged_exactly(rule_id: str, data: st.DataObject,
     rule = RULEBOOK[rule_id]
     value = data.draw(threshold_values(rule))
     predicate = rule.predicate(RULEBOOK.measures)
-    on_threshold = evaluate_predicate(predicate, {rule.measure.symbol: value}).truth
+    on_threshold = predicate_outcome(predicate, {rule.measure.symbol: value}).truth
     dataset = data.draw(reported_datasets(RULEBOOK, rule=rule_id, verdict="threshold",
                                           counts=counts))
     verdicts = {r.verdict for r in RULEBOOK.evaluate(dataset, rules=[rule])}

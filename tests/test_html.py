@@ -11,8 +11,8 @@ import attrs
 import pytest
 
 import qrules
-from qrules._evaluate import FailingUnit
 from qrules._html import ECHARTS_VERSION, evaluation_html, report_data
+from qrules._results import FailingUnit
 from qrules._trend import trends
 
 from .conftest import run

@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import Verdict, _records_engine
-from qrules._records_engine import count_query
-from qrules._recordspec import Counts, Coverage, judge_counts, record_queries
+from qrules import Verdict
+from qrules.engines import reference
+from qrules.engines.reference import count_query
+from qrules.records.judge import Counts, judge_counts
+from qrules.records.plan import Coverage, record_queries
 
 from .conftest import SAMPLES, run
 from .records_strategies import records, unit, visit
@@ -248,7 +250,7 @@ def test_the_years_judged_follow_the_log(book: qrules.Rulebook) -> None:
     late = Coverage(dt.date(2026, 1, 5), dt.date(2026, 12, 31))
     [query] = record_queries(book, [book["enrolled"]], late)
     assert query.unknown is None  # a flag does not need the log
-    gap = late.gap(2025)
+    gap = late.undecided(2025)
     assert gap is not None
     assert gap.en == ("the log begins on 2026-01-05, after 2025 begins; if it is complete, "
                       "declare its start with --log-from (log_from=)")
@@ -426,14 +428,14 @@ def test_the_reference_engine_indexes_only_the_units_it_counts(
     log = qrules.read_log([visit("C0", "2024-03-01"), visit("C1", "2024-01-01"),
                            visit("R0", "2024-01-01"), visit("C0", "2024-02-01")], register)
     indexed: list[set[str]] = []
-    real = _records_engine._Index.of.__func__  # type: ignore[attr-defined]
+    real = reference._Index.of.__func__  # type: ignore[attr-defined]
 
     def of(cls: Any, inspections: Any, units: Any = None) -> Any:
         index = real(cls, inspections, units)
         indexed.append(set(index.days))
         return index
 
-    monkeypatch.setattr(_records_engine._Index, "of", classmethod(of))
+    monkeypatch.setattr(reference._Index, "of", classmethod(of))
     monkeypatch.setattr(type(log), "by_unit", lambda self: pytest.fail("sorted the whole log"))
     evaluation = qrules.evaluate_records(book, register, log, rules=[book["twice"]],
                                          log_until="2024-12-31", log_from="2024-01-01")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import qrules
-from qrules._records import parse_date
+from qrules.records.read import parse_date
 
 REGISTER_CSV = (
     "unit,name,district,category,risk_level,size,registered,closed,bright_kitchen\n"

@@ -25,9 +25,9 @@ import attrs
 import pytest
 
 import qrules
-from qrules._evaluate import FailingUnit
 from qrules._expr import format_number
 from qrules._html import evaluation_html
+from qrules._results import FailingUnit
 
 from .conftest import if02_records, run
 

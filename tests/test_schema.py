@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from qrules import _load as qrules_load
 from qrules import _model as qrules_model
 from qrules import _recordspec as recordspec
 
@@ -202,6 +203,7 @@ VOCABULARIES = {
     "flag": list(recordspec.FLAGS),
     "scope": list(qrules_model.SCOPES),
     "code": list(qrules_model.IGNORABLE),
+    "schema_version": [qrules_load.SCHEMA_VERSION],
 }
 
 
@@ -227,3 +229,43 @@ def test_schema_enums_are_the_python_vocabularies(kind: str) -> None:
     for prop, values in _enums(load_schema(kind)):
         assert prop in VOCABULARIES, f"{kind}: enum on {prop!r} is not checked here"
         assert values == VOCABULARIES[prop], f"{kind}: {prop!r}"
+
+
+def _nodes(node: object, key: str, path: tuple[str | int, ...] = ()
+           ) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every value of ``key`` in a schema, with the path to it."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == key:
+                yield path, value
+            yield from _nodes(value, key, (*path, name))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _nodes(value, key, (*path, index))
+
+
+@pytest.mark.parametrize("kind", sorted(p.name.removesuffix(".schema.json") for p in
+                                        SCHEMA_DIR.glob("*.schema.json")))
+def test_schema_consts_are_in_the_python_vocabularies(kind: str) -> None:
+    # A ``const`` spells one value of a vocabulary again: it must be one of them.
+    for path, value in _nodes(load_schema(kind), "const"):
+        named = [p for p in path if isinstance(p, str) and p not in (
+            "properties", "items", "oneOf", "allOf", "if", "then", "else", "not")]
+        assert named[-1] in VOCABULARIES, f"{kind}: const on {named[-1]!r} is not checked here"
+        assert value in VOCABULARIES[named[-1]], f"{kind}: {named[-1]!r} = {value!r}"
+
+
+def test_schema_population_columns_are_the_python_ones() -> None:
+    # The columns a population may select on are spelled as the schema's
+    # property names (with additionalProperties false), not as an enum.
+    records = load_schema("rules")["properties"]["rule"]["items"]["properties"]["records"]
+    population = records["properties"]["population"]
+    assert population["additionalProperties"] is False
+    assert list(population["properties"]) == list(recordspec.POPULATION_COLUMNS)
+    for column, values in population["properties"].items():
+        if column in recordspec.FLAGS:
+            continue  # a flag is true or false
+        enums = [v for _, v in _nodes(values, "enum")]
+        if column in recordspec.RECORD_CODES:
+            assert enums, column
+            assert all(e == list(recordspec.RECORD_CODES[column]) for e in enums), column

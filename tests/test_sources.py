@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import qrules
-from qrules._evaluate import merge
 from qrules._html import report_data
+from qrules._results import merge
 
 from .conftest import run
 
@@ -109,8 +109,8 @@ def test_junit_names_each_source(figures: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_html_report_data(figures: Path, yantai: qrules.Rulebook, lang: str) -> None:
-    from qrules._records import read_log, read_register  # noqa: PLC0415
-    from qrules._records_engine import evaluate_records  # noqa: PLC0415
+    from qrules.engines import evaluate_records  # noqa: PLC0415
+    from qrules.records.read import read_log, read_register  # noqa: PLC0415
 
     folder = Path(yantai.path) / "samples" / "records"
     register = read_register(folder / "register.csv")

@@ -16,7 +16,7 @@ from typing import Any
 
 import qrules
 from qrules import InspectionLog, Register
-from qrules._records import Inspection, UnitRecord
+from qrules.records.read import Inspection, UnitRecord
 
 from .conftest import MINI, RECORDS, ROOT
 

@@ -10,13 +10,15 @@ Load a rulebook, then judge reported figures against it::
         print(result.rule.id, result.verdict.value, result.reason.en)
 """
 
+from ._version import __version__ as __version__
+
 #: Not `typing.TYPE_CHECKING`: importing typing is most of what ``import
 #: qrules`` would cost (type checkers take any ``TYPE_CHECKING`` as true).
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from ._columns import read_log, read_register
-    from ._data import Dataset, Observation, parse_value
+    from ._data import Observation, parse_value
     from ._errors import (
         DataError,
         ExpressionError,
@@ -28,9 +30,8 @@ if TYPE_CHECKING:
         UnknownBodyError,
         UnknownRuleError,
     )
-    from ._evaluate import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
     from ._expr import parse_formula, parse_requirement
-    from ._figures import read_dataset
+    from ._figures import Dataset, read_dataset
     from ._lint import Finding, lint
     from ._load import load, rulebook_names
     from ._model import (
@@ -41,17 +42,17 @@ if TYPE_CHECKING:
         Measure,
         Period,
         Rule,
-        Rulebook,
         Source,
         Target,
         Text,
         Unit,
     )
-    from ._records import ColumnMapping, InspectionLog, Register
-    from ._records_engine import evaluate_records
     from ._recordspec import RecordSpec
+    from ._results import Change, Evaluation, FailingUnit, Reconciliation, Result, Verdict
     from ._rollup import Derivation
-    from .engines import evaluate_tables
+    from ._rulebook import Rulebook
+    from .engines import evaluate_records, evaluate_tables
+    from .records.read import ColumnMapping, InspectionLog, Register
 del TYPE_CHECKING
 
 __all__ = [
@@ -103,7 +104,6 @@ __all__ = [
     "rulebook_names",
 ]
 
-__version__ = "0.1.0.dev0"
 
 #: Where each public name lives; each is imported on first use (PEP 562), so
 #: that ``import qrules`` costs next to nothing: loading a rulebook imports the
@@ -114,29 +114,29 @@ _ON_FIRST_USE = {
     "Aggregation": "_model",
     "Alternative": "_model",
     "Body": "_model",
-    "Change": "_evaluate",
-    "ColumnMapping": "_records",
+    "Change": "_results",
+    "ColumnMapping": "records.read",
     "DataError": "_errors",
-    "Dataset": "_data",
+    "Dataset": "_figures",
     "DatedTarget": "_model",
     "Derivation": "_rollup",
-    "Evaluation": "_evaluate",
+    "Evaluation": "_results",
     "ExpressionError": "_errors",
-    "FailingUnit": "_evaluate",
+    "FailingUnit": "_results",
     "Finding": "_lint",
-    "InspectionLog": "_records",
+    "InspectionLog": "records.read",
     "Measure": "_model",
     "Observation": "_data",
     "OutOfPeriodError": "_errors",
     "Period": "_model",
     "Problem": "_errors",
     "QRulesError": "_errors",
-    "Reconciliation": "_evaluate",
+    "Reconciliation": "_results",
     "RecordSpec": "_recordspec",
-    "Register": "_records",
-    "Result": "_evaluate",
+    "Register": "records.read",
+    "Result": "_results",
     "Rule": "_model",
-    "Rulebook": "_model",
+    "Rulebook": "_rulebook",
     "RulebookError": "_errors",
     "RulebookNotFoundError": "_errors",
     "Source": "_model",
@@ -145,8 +145,8 @@ _ON_FIRST_USE = {
     "Unit": "_model",
     "UnknownBodyError": "_errors",
     "UnknownRuleError": "_errors",
-    "Verdict": "_evaluate",
-    "evaluate_records": "_records_engine",
+    "Verdict": "_results",
+    "evaluate_records": "engines",
     "evaluate_tables": "engines",
     "lint": "_lint",
     "load": "_load",

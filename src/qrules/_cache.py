@@ -44,9 +44,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _forms
 from ._once import once
+from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._model import Measure, Rule, Rulebook
+    from ._model import Measure, Rule
+    from ._rulebook import Rulebook
 
 __all__ = ["FORMAT", "Compiled", "checked", "checking", "read_private", "user_cache_dir",
            "write_atomically"]
@@ -61,7 +63,7 @@ MAX_EXPANSIONS = 64
 #: The modules whose code decides what a requirement compiles to, and what the
 #: loader makes of a folder (the model is kept too).
 _COMPILER = ("_cache.py", "_compile.py", "_expr.py", "_forms.py", "_limits.py", "_load.py",
-             "_model.py", "_quotes.py", "_recordspec.py", "_snapshot.py")
+             "_model.py", "_quotes.py", "_recordspec.py", "_rulebook.py", "_snapshot.py")
 
 _T = TypeVar("_T")
 
@@ -71,8 +73,6 @@ def _code() -> str | None:
     """A digest of this qrules' version and compiler: a cache made by other code
     is never read. ``None`` (no cache) when the sources cannot be read, as in an
     installation of bytecode alone."""
-    from . import __version__  # noqa: PLC0415 (the package imports this module)
-
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
     try:
@@ -227,7 +227,7 @@ def _reached(names: Iterable[str], expand: Iterable[str], measures: Mapping[str,
 def _expansions(names: Iterable[str], measures: Mapping[str, Measure],
                 within: frozenset[str] = frozenset()) -> set[frozenset[str]]:
     """Every set of measures the engine may compute from their formulas when
-    judging ``names`` (`_evaluate._Judge.expansion`): for each measure with a
+    judging ``names`` (`_judge._Judge.expansion`): for each measure with a
     formula, as reported or from its inputs, recursively; at most
     `MAX_EXPANSIONS`."""
     found: set[frozenset[str]] = {frozenset()}
@@ -292,22 +292,17 @@ class Compiled:
         return self._files
 
     def model(self) -> Any:
-        """The cached model (decoded by `_snapshot`), or ``None``."""
-        from ._snapshot import SnapshotError, decode  # noqa: PLC0415 (the model imports this module)
-
+        """The cached model's document, as `_snapshot.encode` made it (the loader
+        decodes it), or ``None``. Untrusted: `_snapshot.decode` checks it."""
         try:
-            return decode(json.loads(self._content.get("model", b"")))
-        except (ValueError, RecursionError, SnapshotError):
+            return json.loads(self._content.get("model", b""))
+        except (ValueError, RecursionError):
             return None
 
-    def keep_model(self, files: dict[str, Any], rulebook: Rulebook) -> None:
-        """Keep ``rulebook``, made from ``files``, to be written with the forms."""
-        from ._snapshot import SnapshotError, encode  # noqa: PLC0415 (the model imports this module)
-
-        try:
-            self._model = encode(rulebook, skip=lambda value: isinstance(value, Compiled))
-        except SnapshotError:
-            return  # a model the snapshot cannot hold is read from its files each time
+    def keep_model(self, files: dict[str, Any], document: Any) -> None:
+        """Keep a model's document (`_snapshot.encode`), made from ``files``, to
+        be written with the forms."""
+        self._model = document
         self._files = files
         self._changed = True
 
@@ -427,8 +422,7 @@ def _compile_predicate(measures: Mapping[str, Measure], rule: Rule, expand: froz
 
 def _compile_expression(measures: Mapping[str, Measure], name: str, expand: frozenset[str],
                         rule: Rule | None) -> _forms.Form:
-    from ._compile import form_of  # noqa: PLC0415 (compiling imports sympy)
-    from ._model import expression_of  # noqa: PLC0415 (the model imports this module)
+    from ._compile import expression_of, form_of  # noqa: PLC0415 (compiling imports sympy)
 
     if rule is not None:
         return form_of(rule.expression(measures, expand, name))

@@ -57,22 +57,22 @@ from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._messages import say
 from ._model import Text
 from ._once import once
-from ._records import (
+from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ._tabular import MISSING_MARKERS, RawTable, TableSource, cell_text, decode, needs, source_kind
+from .records.read import (
     ColumnMapping,
     Inspection,
     InspectionLog,
     Progress,
     Register,
+    RowReader,
     UnitRecord,
-    _as_mapping,
-    _Rows,
+    column_mapping,
     fetched_rows,
     parse_date,
 )
-from ._records import read_log as read_log_rows
-from ._records import read_register as read_register_rows
-from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ._tabular import MISSING_MARKERS, Source, Table, cell_text, decode, needs, source_kind
+from .records.read import read_log as read_log_rows
+from .records.read import read_register as read_register_rows
 
 __all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
 
@@ -225,7 +225,7 @@ def arrow_columns(rows: Sequence[Any]) -> dict[str, Any] | None:
 
 
 def read_register(
-    source: Source,
+    source: TableSource,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     encoding: str | None = None,
@@ -245,7 +245,7 @@ def read_register(
     Parquet and Arrow are read column by column when pyarrow is installed,
     with the same results as row by row.
     """
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     with outside(_shown(source, name)):
         cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
@@ -263,7 +263,7 @@ def read_register(
 
 
 def read_log(
-    source: Source,
+    source: TableSource,
     register: Register,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
@@ -279,7 +279,7 @@ def read_log(
     the register, whose date does not parse, or whose inspection id repeats an
     earlier one is rejected with its row and column.
     """
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     with outside(_shown(source, name)):
         cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
@@ -314,11 +314,11 @@ class _Cells:
     numbers: Any
     odd: list[tuple[int, list[object]]]
     notes: tuple[Text, ...] = ()
-    #: A row with fewer cells than the header is misaligned (CSV), as `Table`'s.
+    #: A row with fewer cells than the header is misaligned (CSV), as `RawTable`'s.
     strict_width: bool = False
 
 
-def _shown(source: Source, name: str | None) -> str:
+def _shown(source: TableSource, name: str | None) -> str:
     """How a source is named in messages (as `open_table` names it)."""
     return str(source) if isinstance(source, str | Path) else \
         name or f"<{type(source).__name__}>"
@@ -330,7 +330,7 @@ def _available() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def _cells(source: Source, *, encoding: str | None, table: str | None, sheet: str | None,
+def _cells(source: TableSource, *, encoding: str | None, table: str | None, sheet: str | None,
            name: str | None) -> _Cells | None:
     """The source's cells as columns, or ``None`` when the row reader reads it."""
     if table is not None or sheet is not None or not _available():
@@ -617,7 +617,7 @@ class _Reading:
         self.mapping = mapping
         self.progress = progress
         # The row reader's own header resolution: the same errors, positions, notes.
-        self.rows = _Rows(fetched_rows(cells.name, cells.header, iter(())), kind, mapping,
+        self.rows = RowReader(fetched_rows(cells.name, cells.header, iter(())), kind, mapping,
                           required, None)
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None
@@ -659,7 +659,7 @@ class _Reading:
         return [cell_text(cells[position]) if position < len(cells) else None
                 for _, cells in self.cells.odd]
 
-    def split(self) -> tuple[Any, Table, int]:
+    def split(self) -> tuple[Any, RawTable, int]:
         """The rows read here (a mask), the rows left to the row reader (a
         table), and how many rows were read here."""
         pa, pc = needs("pyarrow"), _compute()
@@ -676,7 +676,7 @@ class _Reading:
         rows.sort(key=lambda r: r[0])
         # No progress to show: reading column-wise takes seconds, not minutes.
         read_here = int(pc.sum(clean).as_py() or 0)
-        return clean, Table(self.cells.name, self.cells.header, iter(rows),
+        return clean, RawTable(self.cells.name, self.cells.header, iter(rows),
                             strict_width=self.cells.strict_width), read_here
 
 

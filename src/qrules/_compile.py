@@ -37,6 +37,8 @@ from ._forms import AllOf, AnyOf, Form, Negation, Outcome, Truth, compare
 
 if TYPE_CHECKING:
     import sympy
+
+    from ._model import Measure
 else:
     from ._sympy import sympy
 
@@ -50,12 +52,13 @@ __all__ = [
     "compare",
     "compile_predicate",
     "divides_by_zero",
-    "evaluate_exact",
-    "evaluate_predicate",
+    "exact_value",
+    "expression_of",
     "form_of",
     "ignores_data",
     "integer_form",
     "predicate_form",
+    "predicate_outcome",
 ]
 
 
@@ -196,7 +199,7 @@ def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predi
     raise TypeError(f"not a truth value: {tree!r}")  # the parser never lets this through
 
 
-def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
+def exact_value(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fraction:
     """Evaluate a sympy expression exactly with ``Fraction`` inputs, as its
     `Form` (no ``lambdify``). Raises ``KeyError`` for a symbol without a value
     and ``ZeroDivisionError`` for a zero denominator.
@@ -204,7 +207,7 @@ def evaluate_exact(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fr
     return form_of(expr).value({s.name: v for s, v in env.items()})
 
 
-def evaluate_predicate(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
+def predicate_outcome(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
     """Judge a predicate in three-valued logic, as `_forms.judge` does its form
     (the missing inputs are named)."""
     return _forms.judge(predicate_form(predicate, linear=False),
@@ -481,3 +484,13 @@ def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
     if node.op == "and":
         return _holds(node.left, env) and _holds(node.right, env)
     return _holds(node.left, env) or _holds(node.right, env)
+
+
+def expression_of(
+    name: str, measures: Mapping[str, Measure], expand: frozenset[str]
+) -> sympy.Expr:
+    """A measure as a sympy expression: its symbol, or its formula if expanded."""
+    measure = measures[name]
+    if name in expand and measure.formula is not None:
+        return to_sympy(measure.formula.tree, lambda n: expression_of(n, measures, expand))
+    return measure.symbol

@@ -24,10 +24,11 @@ import attrs
 
 from . import _escape
 from ._errors import QRulesError
-from ._evaluate import Evaluation, Verdict
 from ._messages import say
-from ._model import Lang, Rulebook, Text
+from ._model import Lang, Text
 from ._replay import comparison_signs, conditions
+from ._results import Evaluation, Verdict
+from ._rulebook import Rulebook
 
 __all__ = [
     "COVERAGE_SCHEMA_VERSION",

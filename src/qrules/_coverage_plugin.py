@@ -14,7 +14,7 @@ import pytest
 from . import _coverage, _observe
 from ._errors import QRulesError
 from ._load import load
-from ._model import Rulebook
+from ._rulebook import Rulebook
 
 __all__ = ["CoveragePlugin"]
 

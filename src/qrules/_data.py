@@ -21,10 +21,10 @@ from ._model import UNITS, Text
 from ._tabular import MISSING_MARKERS
 
 if TYPE_CHECKING:
-    from ._model import Rulebook, Unit
+    from ._model import Unit
 
-__all__ = ["MISSING_MARKERS", "Dataset", "FiguresMapping", "Observation", "ValueProblem",
-           "parse_value", "parse_year"]
+__all__ = ["MISSING_MARKERS", "FiguresMapping", "Observation", "ValueProblem", "parse_value",
+           "parse_year"]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
@@ -204,41 +204,6 @@ class Observation:
     value: Fraction | None
     district: str | None = None
     origin: str = ""
-
-
-@attrs.frozen
-class Dataset:
-    """Reported figures, one observation per measure, year and district.
-
-    ``notes`` say how the source was read (its encoding, the row its header
-    was found in, its layout); ``cells`` is true when each observation is a
-    cell of a wide sheet rather than a row.
-    """
-
-    name: str
-    observations: tuple[Observation, ...]
-    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
-    cells: bool = False
-
-    @property
-    def rows_read(self) -> int:
-        return len(self.observations)
-
-    @property
-    def years(self) -> tuple[int, ...]:
-        return tuple(sorted({o.year for o in self.observations}))
-
-    @classmethod
-    def from_mapping(
-        cls, rulebook: Rulebook, values: Mapping[str, object], *, year: int,
-        district: str | None = None, name: str = "<mapping>",
-    ) -> Dataset:
-        """A dataset from ``{measure: value}`` for one year (a measure named by
-        its id or its zh or en name)."""
-        # The figures reader builds datasets; it imports this module.
-        from ._figures import read_dataset  # noqa: PLC0415
-
-        return read_dataset(values, rulebook, year=year, district=district, name=name)
 
 
 def parse_year(value: object) -> int | None:

@@ -23,20 +23,24 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._data import Dataset
 from ._errors import QRulesError
 from ._escape import terminal
-from ._evaluate import Evaluation, Result, Verdict, year_span
 from ._expr import format_number
+from ._figures import Dataset
 from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
 from ._messages import say
-from ._model import Lang, Rulebook, Text
-from ._records import InspectionLog, Register
+from ._model import Lang, Text
 from ._replay import replay, stood
+from ._results import Evaluation, Result, Verdict, year_span
+from ._version import __version__
+from .records.read import InspectionLog, Register
+
+if TYPE_CHECKING:
+    from ._rulebook import Rulebook
 
 __all__ = [
     "DECISION_LOG_SCHEMA_VERSION",
@@ -192,8 +196,6 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
 
 def _header(evaluation: Evaluation, engine: str, sources: Sequence[InputDigest],
             now: dt.datetime) -> dict[str, Any]:
-    from . import __version__  # noqa: PLC0415 (the package imports this module's users)
-
     rulebook = evaluation.rulebook
     return {
         "schema_version": DECISION_LOG_SCHEMA_VERSION,
@@ -338,7 +340,7 @@ class Audit:
 
 #: Gives the rulebook to audit a line against: from the logged id, version,
 #: fingerprint and as_of; ``None`` when none can be found.
-Resolver = Callable[[str, str, str, dt.date | None], Rulebook | None]
+Resolver = Callable[[str, str, str, dt.date | None], "Rulebook | None"]
 
 
 def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -> Audit:

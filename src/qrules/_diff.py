@@ -36,7 +36,8 @@ from ._compile import (
 )
 from ._expr import NEGATED, Comparator, Node, rational, to_sympy
 from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
-from ._model import Measure, Rule, Rulebook, Text
+from ._model import Measure, Rule, Text
+from ._rulebook import Rulebook
 from ._sets import fraction, over_budget
 
 if TYPE_CHECKING:

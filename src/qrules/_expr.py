@@ -33,6 +33,7 @@ __all__ = [
     "MAX_LENGTH",
     "MEASURE_ID",
     "NEGATED",
+    "RELATIONS",
     "BinaryOp",
     "Compare",
     "Expression",
@@ -571,7 +572,7 @@ def iter_names(node: Node) -> Iterator[str]:
 
 # -- sympy --------------------------------------------------------------------
 
-_RELATIONS = {
+RELATIONS = {
     ">=": "GreaterThan",
     ">": "StrictGreaterThan",
     "<=": "LessThan",
@@ -627,7 +628,7 @@ def _to_sympy(node: Node, symbols: Callable[[str], sympy.Expr]) -> sympy.Basic:
     if isinstance(node, Compare):
         operands = [_to_sympy(o, symbols) for o in node.operands]
         relations = [
-            getattr(sympy, _RELATIONS[op])(a, b, evaluate=False)
+            getattr(sympy, RELATIONS[op])(a, b, evaluate=False)
             for op, a, b in zip(node.ops, operands, operands[1:], strict=False)
         ]
         return relations[0] if len(relations) == 1 else sympy.And(*relations, evaluate=False)

@@ -20,19 +20,18 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from ._data import Dataset, FiguresMapping, Observation, ValueProblem, parse_value, parse_year
+from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
 from ._errors import DataError, Problem, did_you_mean, suggestion
 from ._messages import say
-from ._model import Measure, Rulebook, Text
+from ._model import Measure, Text
 from ._plausible import implausible
-from ._records import ColumnMapping
 from ._tabular import (
     Formula,
-    Table,
+    RawTable,
     cell_text,
     check_options,
     decode,
@@ -43,13 +42,49 @@ from ._tabular import (
     open_table,
     source_kind,
 )
+from .records.read import ColumnMapping
 
-__all__ = ["LAYOUTS", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
+if TYPE_CHECKING:
+    from ._rulebook import Rulebook
+
+__all__ = ["LAYOUTS", "Dataset", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
 
 LAYOUTS = ("long", "wide")
 Layout: TypeAlias = Literal["long", "wide"]
 #: A mapping file's path, its parsed content, a `ColumnMapping` or its figures part.
 MappingInput: TypeAlias = "ColumnMapping | FiguresMapping | Mapping[str, Any] | str | Path | None"
+
+@attrs.frozen
+class Dataset:
+    """Reported figures, one observation per measure, year and district.
+
+    ``notes`` say how the source was read (its encoding, the row its header
+    was found in, its layout); ``cells`` is true when each observation is a
+    cell of a wide sheet rather than a row.
+    """
+
+    name: str
+    observations: tuple[Observation, ...]
+    notes: tuple[Text, ...] = attrs.field(default=(), repr=False)
+    cells: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.observations)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted({o.year for o in self.observations}))
+
+    @classmethod
+    def from_mapping(
+        cls, rulebook: Rulebook, values: Mapping[str, object], *, year: int,
+        district: str | None = None, name: str = "<mapping>",
+    ) -> Dataset:
+        """A dataset from ``{measure: value}`` for one year (a measure named by
+        its id or its zh or en name)."""
+        return read_dataset(values, rulebook, year=year, district=district, name=name)
+
 
 #: Column names read without a mapping, beside the canonical ones.
 _BUILT_IN = {"year": ("year", "年份", "年度"), "district": ("district", "区县", "区市"),
@@ -202,7 +237,7 @@ class _Header:
         return found[0] if found else None
 
 
-def _find_header(table: Table, header_row: int | None, figures: FiguresMapping
+def _find_header(table: RawTable, header_row: int | None, figures: FiguresMapping
                  ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
@@ -243,7 +278,7 @@ def _chain(seen: list[tuple[int, Sequence[object]]],
 class _Reader:
     """Reads one sheet's rows into observations, keeping every problem."""
 
-    table: Table
+    table: RawTable
     header: _Header
     rulebook: Rulebook
     figures: FiguresMapping
@@ -458,7 +493,7 @@ def read_dataset(
         return source
     if isinstance(source, Mapping) and source_kind(source) == "rows":
         keys = [str(k) for k in source]
-        table = Table(name or "<mapping>", ["measure", "value"],
+        table = RawTable(name or "<mapping>", ["measure", "value"],
                       numbered(([k, v] for k, v in source.items()), first=0))
         # The mapping is for one year: by default the last of the plan.
         reader = _Reader(table, _Header.of(table.header, figures), rulebook, figures, names,
@@ -609,7 +644,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
     return found
 
 
-def _json_table(path: Path) -> tuple[Table, list[Problem]]:
+def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     name = path.name
     try:
         raw = path.read_bytes()
@@ -653,5 +688,5 @@ def _json_table(path: Path) -> tuple[Table, list[Problem]]:
                 problems.append(Problem(name, say("figures.no_key", key=key),
                                         where=say("where.item", item=index),
                                         hint=say("figures.same_keys")))
-    return Table(name, header, numbered(([item.get(h) for h in header] for item in data),
+    return RawTable(name, header, numbered(([item.get(h) for h in header] for item in data),
                                         first=0)), problems

@@ -22,11 +22,11 @@ from importlib import resources
 from typing import Any
 
 from ._escape import html, script_json
-from ._evaluate import SOURCES, Evaluation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._messages import say
 from ._model import Lang, Rule
-from ._report import _due_text, row_of, scope_text, target_text
+from ._report import due_text, row_of, scope_text, target_text
+from ._results import SOURCES, Evaluation, Result, Verdict, combined
 from ._trend import Trend
 
 __all__ = ["ECHARTS_VERSION", "evaluation_html", "report_data"]
@@ -116,7 +116,7 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
         "integer": rule.measure.unit.integer,
         **_threshold(rule),
         "scope": scope_text(rule, lang),
-        "due": _due_text(rule, lang),
+        "due": due_text(rule, lang),
         "aggregation": say(f"html.aggregation.{rule.aggregation.value}").get(lang),
         "aspirational": rule.strength == "aspirational",
         "bodies": list(dict.fromkeys(rule.bodies)),

@@ -80,8 +80,9 @@ from ._expr import (
     to_sympy,
 )
 from ._messages import say
-from ._model import Aggregation, Lang, Measure, Period, Rule, Rulebook, Target, Text
+from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
+from ._rulebook import Rulebook
 from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
 if TYPE_CHECKING:
@@ -896,7 +897,7 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
     def s(count: int) -> str:
         return "" if count == 1 else "s"
 
-    head = say("lint.heading", rulebook=Text(rulebook.label("zh"), rulebook.label()),
+    head = say("lint.heading", rulebook=Text(rulebook.describe("zh"), rulebook.describe()),
                findings=len(findings), s=s(len(findings)), errors=counts["error"],
                errors_s=s(counts["error"]), warnings=counts["warning"],
                warnings_s=s(counts["warning"]), infos=counts["info"]).get(lang)

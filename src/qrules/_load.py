@@ -59,11 +59,12 @@ from ._model import (
     Measure,
     Period,
     Rule,
-    Rulebook,
     Source,
     Text,
 )
-from ._recordspec import CODES, FLAGS, KINDS, POPULATION_COLUMNS, RESULTS, RecordSpec
+from ._recordspec import FLAGS, KINDS, POPULATION_COLUMNS, RECORD_CODES, RESULTS, RecordSpec
+from ._rulebook import Rulebook
+from ._snapshot import SnapshotError, decode, encode
 
 __all__ = ["load", "rulebook_names", "sample_files", "shipped_rulebooks"]
 
@@ -129,7 +130,7 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     folder of that name in the working directory; a folder is given as a path:
     a `Path`, or text with a ``/`` (``./yantai-2023-2025``, an absolute path).
     A folder whose plan id is a shipped rulebook's id is named by its path in
-    every output (`Rulebook.label`), so it is never taken for the shipped one.
+    every output (`Rulebook.describe`), so it is never taken for the shipped one.
 
     With ``as_of``, the rulebook as it stood on that date: the rules then in
     force, each with the target value then in force (see `Rulebook.in_force`);
@@ -474,7 +475,12 @@ def _load_folder(path: Path, shown: str) -> Rulebook:
             rulebook = _read_folder(folder, shown)
         files = _files(folder, folder.digests)
         if files is not None:
-            compiled.keep_model(files, rulebook)
+            try:
+                document = encode(rulebook, skip=lambda value: isinstance(value, Compiled))
+            except SnapshotError:
+                pass  # a model the snapshot cannot hold is read from its files each time
+            else:
+                compiled.keep_model(files, document)
     compiled.bind(rulebook)
     compiled.fill(rulebook)
     return attrs.evolve(rulebook, path=str(path), compiled=compiled)
@@ -506,7 +512,10 @@ def _cached_model(path: Path, compiled: Compiled) -> Rulebook | None:
             return None
     if folder.problems or _files(folder, folder.digests) != files:
         return None
-    model = compiled.model()
+    try:
+        model = decode(compiled.model())
+    except (ValueError, RecursionError, SnapshotError):
+        return None
     return model if isinstance(model, Rulebook) else None
 
 
@@ -1271,7 +1280,7 @@ def _check_records(checker: _Checker, data: object, where: str | Text, measure: 
             else:
                 population.append((column, (value,)))
             continue
-        options = CODES.get(column)
+        options = RECORD_CODES.get(column)
         try:
             population.append((column, _codes(options, column.replace("_", " "))(value)))
         except _Bad as error:

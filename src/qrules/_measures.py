@@ -17,10 +17,11 @@ from typing import Literal
 import attrs
 
 from . import _escape
-from ._evaluate import year_span
 from ._expr import iter_names
 from ._messages import Text, data, say
-from ._model import Lang, Measure, Rule, Rulebook
+from ._model import Lang, Measure, Rule
+from ._results import year_span
+from ._rulebook import Rulebook
 from ._tabular import needs
 
 __all__ = ["MeasureUse", "measure_uses", "measures_text", "template_rows", "write_template"]
@@ -76,8 +77,8 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
     """``qrules measures``: a block per measure (each line's control characters
     shown, not run: a rulebook's text is input like any other)."""
     uses = measure_uses(rulebook, rules, every=rules is None)
-    lines = [say("measures.heading", rulebook=Text(rulebook.label("zh"), rulebook.label("en")),
-                 count=len(uses)).get(lang), ""]
+    lines = [say("measures.heading", count=len(uses),
+                 rulebook=Text(rulebook.describe("zh"), rulebook.describe("en"))).get(lang), ""]
     for use in uses:
         measure = use.measure
         unit = measure.unit.label(lang) or measure.unit.id

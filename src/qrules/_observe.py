@@ -1,6 +1,6 @@
 """Listening to judgements: one hook that every judge calls once per evaluation.
 
-The engine for reported figures (`evaluate`) and the last step of every records
+The judge of reported figures (`judge_figures`) and the last step of every records
 engine (`judge_all`) hand each `Evaluation` they make to `judged`, which passes
 it to the listeners registered with `listening`: the pytest plugin's rule
 coverage is one. With nobody listening the call costs one test of an empty
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._evaluate import Evaluation
+    from ._results import Evaluation
 
 __all__ = ["Listener", "judged", "listening"]
 

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, TypeAlias
 from ._errors import Problem
 from ._expr import format_number
 from ._messages import Text, data, joined, say
-from ._model import Measure, Rulebook
+from ._model import Measure
 
 if TYPE_CHECKING:
     from ._data import Observation  # the reader calls this module: no import back
+    from ._rulebook import Rulebook
 
 __all__ = ["agrees", "doubtful", "implausible"]
 

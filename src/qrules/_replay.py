@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._compile import Condition, Predicate, Truth, evaluate_exact, evaluate_predicate
-from ._evaluate import Verdict, expansion, judge_year, judge_years
-from ._model import Aggregation, Measure, Rule, Rulebook
+from ._compile import Condition, Predicate, Truth, exact_value, predicate_outcome
+from ._judge import expansion, judge_year, judge_years
+from ._model import Aggregation, Measure, Rule
+from ._results import Verdict
 
 if TYPE_CHECKING:
     import sympy  # only in annotations: replaying compiles with sympy (_compile)
+
+    from ._rulebook import Rulebook
 
 __all__ = ["Replay", "comparison_signs", "conditions", "over_years", "replay", "stood"]
 
@@ -75,7 +78,7 @@ def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | l
                 for y, values in yearly.items()}, district=district)
             verdict, observed = judged.verdict, judged.observed
         else:
-            verdict = _VERDICTS[evaluate_predicate(predicate, env).truth]
+            verdict = _VERDICTS[predicate_outcome(predicate, env).truth]
             observed = known.get(rule.measure.id)
     else:
         judged = judge_year(rulebook, rule, year, known, district=district)
@@ -120,9 +123,9 @@ def _sign(condition: Condition, env: Mapping[sympy.Symbol, Fraction]) -> int | N
     if not condition.symbols <= env.keys():
         return None
     try:
-        if any(evaluate_exact(d, env) == 0 for d in condition.divisors):
+        if any(exact_value(d, env) == 0 for d in condition.divisors):
             return None
-        value = evaluate_exact(condition.integer, env)
+        value = exact_value(condition.integer, env)
     except ZeroDivisionError:
         return None
     return (value > 0) - (value < 0)

@@ -15,15 +15,17 @@ from fractions import Fraction
 from typing import Any
 
 from . import _escape
-from ._evaluate import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
 from ._expr import format_number, format_short
 from ._messages import data, joined, say
-from ._model import Alternative, Body, Lang, Measure, Rule, Rulebook, Target, Text
+from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
 from ._recordspec import RecordSpec
+from ._results import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
+from ._rulebook import Rulebook
 
 __all__ = [
     "EXPORT_SCHEMA_VERSION",
     "JSON_SCHEMA_VERSION",
+    "due_text",
     "evaluation_json",
     "evaluation_junit",
     "evaluation_markdown",
@@ -194,7 +196,7 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             f"**{md(rule.title.zh)}** — {md(rule.title.en)}",
             "",
             f"- Target: `{rule.measure.id}` {md(target_text(rule))}"
-            f" ({rule.measure.unit.id}; {rule.aggregation.value}; {_due_text(rule)}"
+            f" ({rule.measure.unit.id}; {rule.aggregation.value}; {due_text(rule)}"
             f"{'; aspirational' if rule.strength == 'aspirational' else ''})",
         ]
         if rule.responsible:
@@ -234,7 +236,7 @@ def target_text(rule: Rule) -> str:
     return str(target) if target is not None else rule.requirement.text
 
 
-def _due_text(rule: Rule, lang: Lang = "en") -> str:
+def due_text(rule: Rule, lang: Lang = "en") -> str:
     return _due(rule).get(lang)
 
 
@@ -469,7 +471,7 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     inputs = joined((*([say("report.dataset", name=evaluation.dataset)] if figures else []),
                      *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records)),
                     say("list.comma"))
-    rulebook = Text(rb.label("zh"), rb.label())
+    rulebook = Text(rb.describe("zh"), rb.describe())
     return [
         say("report.judged" if rb.as_of is None else "report.judged_as_of", rulebook=rulebook,
             as_of=str(rb.as_of), inputs=inputs).get(lang),

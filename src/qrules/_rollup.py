@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._data import Dataset, Observation
+from ._data import Observation
 from ._expr import format_number
 from ._model import Lang, Measure, Text
+
+if TYPE_CHECKING:
+    from ._figures import Dataset
 
 __all__ = ["Derivation", "Rollup", "roll_up"]
 

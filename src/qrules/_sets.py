@@ -20,7 +20,7 @@ import attrs
 
 from ._compile import compare
 from ._expr import (
-    _RELATIONS,
+    RELATIONS,
     BinaryOp,
     Comparator,
     Compare,
@@ -222,7 +222,7 @@ def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
             roots = sympy.solveset(sympy.Eq(expr, 0), _value(), sympy.S.Reals)
             found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
         else:
-            relation = getattr(sympy, _RELATIONS[op])(expr, 0, evaluate=False)
+            relation = getattr(sympy, RELATIONS[op])(expr, 0, evaluate=False)
             found = sympy.solve_univariate_inequality(relation, _value(), relational=False,
                                                       domain=sympy.S.Reals)
     except (NotImplementedError, ValueError, TypeError) as error:

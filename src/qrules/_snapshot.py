@@ -1,4 +1,5 @@
-"""A loaded rulebook as JSON and back, for the loader's cache (`_cache`).
+"""A loaded rulebook as JSON and back, for the loader's cache (`_cache` keeps
+the document, `_load` encodes and decodes it).
 
 Loading a folder parses its TOML and checks every key, quote and expression;
 when its files are byte for byte those a cached model was made from, the model
@@ -24,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from . import _expr, _model, _recordspec
+from . import _expr, _model, _recordspec, _rulebook
 
 __all__ = ["SnapshotError", "decode", "encode"]
 
@@ -40,7 +41,8 @@ def _classes() -> dict[str, type]:
     found: dict[str, type] = {}
     for module, names in (
             (_model, ("Aggregation", "Alternative", "Body", "DatedTarget", "Ignored", "Measure",
-                      "Period", "Rule", "Rulebook", "Source", "Target", "Text", "Unit")),
+                      "Period", "Rule", "Source", "Target", "Text", "Unit")),
+            (_rulebook, ("Rulebook",)),
             (_expr, ("BinaryOp", "Compare", "Expression", "Logic", "Name", "Negate", "Not",
                      "Number")),
             (_recordspec, ("RecordSpec",))):

@@ -1,7 +1,7 @@
 """Tables of cells from any source, read as offices export them.
 
 Shared by the readers of reported figures (`qrules._figures`) and of records
-(`qrules._records`): a `Table` is a header and numbered rows of cells, opened
+(`qrules.records.read`): a `RawTable` is a header and numbered rows of cells, opened
 from a CSV/TSV file (decoded over the whole file: UTF-8, UTF-8 with BOM,
 UTF-16 with BOM, else GB18030), an ``.xlsx`` sheet, a Parquet or Arrow file, a
 pandas or polars DataFrame, an Arrow table (duck-typed: neither library is
@@ -37,8 +37,8 @@ __all__ = [
     "IDENTIFIER",
     "MISSING_MARKERS",
     "Formula",
-    "Source",
-    "Table",
+    "RawTable",
+    "TableSource",
     "cell_text",
     "check_options",
     "database_file",
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
-Source: TypeAlias = Any
+TableSource: TypeAlias = Any
 
 #: Texts that offices write for "no figure": each reads as missing, never as zero.
 MISSING_MARKERS = frozenset(
@@ -106,7 +106,7 @@ def cell_text(value: object) -> str | None:
 
 
 @attrs.frozen
-class Table:
+class RawTable:
     """Rows of cells under a header, from any source, each with the number it is
     given in messages (in a file the header is row 1; in a table, the first row)."""
 
@@ -137,7 +137,7 @@ _OPTIONS = {"sheet": ("xlsx",), "header_row": ("csv", "xlsx"), "encoding": ("csv
             "table": ("database",)}
 
 
-def source_kind(source: Source) -> str:
+def source_kind(source: TableSource) -> str:
     """What kind of source this is: ``csv``, ``xlsx``, ``arrow``, ``json``,
     ``database``, ``frame``, ``rows`` (or ``unknown``)."""
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
@@ -153,7 +153,7 @@ def source_kind(source: Source) -> str:
     return "rows"
 
 
-def check_options(source: Source, name: str, **options: object) -> None:
+def check_options(source: TableSource, name: str, **options: object) -> None:
     """A `DataError` naming each option given (not ``None``) that does not apply
     to this kind of source: ``sheet=`` on a CSV file, say."""
     kind = source_kind(source)
@@ -171,10 +171,10 @@ def check_options(source: Source, name: str, **options: object) -> None:
         raise DataError(name, problems)
 
 
-def open_table(source: Source, *, columns: Sequence[str] = (), default_table: str = "",
+def open_table(source: TableSource, *, columns: Sequence[str] = (), default_table: str = "",
                table: str | None = None, sheet: str | None = None,
                encoding: str | None = None, name: str | None = None,
-               what: str = "records") -> Table:
+               what: str = "records") -> RawTable:
     """The table a source holds. ``columns`` is the header of an empty list of
     rows; ``default_table`` the table read from a database when ``table`` is
     not given. An option that does not apply to the source is a `DataError`;
@@ -190,10 +190,10 @@ def open_table(source: Source, *, columns: Sequence[str] = (), default_table: st
     return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
 
 
-def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
+def _open_source(source: TableSource, *, columns: Sequence[str], default_table: str,
                  table: str | None, sheet: str | None, encoding: str | None,
-                 name: str | None, what: str) -> Table:
-    if isinstance(source, Table):  # rows already fetched, numbered (the SQL engines')
+                 name: str | None, what: str) -> RawTable:
+    if isinstance(source, RawTable):  # rows already fetched, numbered (the SQL engines')
         return source
     if isinstance(source, str) and URL.match(source):
         return from_url(source, table or default_table)
@@ -203,20 +203,20 @@ def _open_source(source: Source, *, columns: Sequence[str], default_table: str,
     if isinstance(source, str | Path):
         return from_file(Path(source), sheet=sheet, encoding=encoding)
     if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
-        return Table(name or "<polars DataFrame>", [str(c) for c in source.columns],
+        return RawTable(name or "<polars DataFrame>", [str(c) for c in source.columns],
                      numbered(source.iter_rows()))
     if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
-        return Table(name or "<Arrow table>", [str(c) for c in source.column_names],
+        return RawTable(name or "<Arrow table>", [str(c) for c in source.column_names],
                      numbered(arrow_rows(source.to_batches())))
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
-        return Table(name or "<pandas DataFrame>", [str(c) for c in source.columns],
+        return RawTable(name or "<pandas DataFrame>", [str(c) for c in source.columns],
                      numbered(source.itertuples(index=False, name=None)))
     if hasattr(source, "cursor"):  # a DB-API connection
         return from_connection(source, table or default_table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
         header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
             columns)  # no rows: nothing is missing
-        return Table(name or "<rows>", header,
+        return RawTable(name or "<rows>", header,
                      numbered([row.get(h) for h in header] for row in source))
     raise TypeError(f"cannot read {what} from {type(source).__name__}: give a file, a "
                     "database URL or connection, a DataFrame, an Arrow table or a list of dicts")
@@ -248,7 +248,7 @@ def needs(module: str) -> Any:
                         ) from None
 
 
-def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> Table:
+def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTable:
     name = path.name
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -260,12 +260,12 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> Table:
     if suffix in (".parquet", ".pq"):
         parquet = needs("pyarrow.parquet")
         file = parquet.ParquetFile(path)
-        return Table(name, list(file.schema_arrow.names),
+        return RawTable(name, list(file.schema_arrow.names),
                       numbered(arrow_rows(file.iter_batches(batch_size=65_536))))
     if suffix in (".arrow", ".feather", ".ipc"):
         feather = needs("pyarrow.feather")
         table = feather.read_table(path)
-        return Table(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
+        return RawTable(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
     raise DataError(str(path), [Problem(name, say("tabular.file_type", suffix=suffix)
                                         if suffix else say("tabular.no_file_type"),
                                         hint=say("tabular.file_types"))])
@@ -304,7 +304,7 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
     raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
 
 
-def from_csv(path: Path, encoding: str | None) -> Table:
+def from_csv(path: Path, encoding: str | None) -> RawTable:
     name = path.name
     text, codec = decode(name, path.read_bytes(), encoding)
     text = text.removeprefix("\ufeff")  # a byte-order mark read with encoding="utf-8"
@@ -317,7 +317,7 @@ def from_csv(path: Path, encoding: str | None) -> Table:
     header = next(lines, [])
     notes = () if codec in ("utf-8", "utf-8-sig") else (
         say("tabular.read_as", codec=codec.upper()),)
-    return Table(name, header, numbered(lines, first=2), notes, strict_width=True)
+    return RawTable(name, header, numbered(lines, first=2), notes, strict_width=True)
 
 
 def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
@@ -384,7 +384,7 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def from_xlsx(path: Path, sheet: str | None) -> Table:
+def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     openpyxl = needs("openpyxl")
     _xlsx_parts(path)
     try:
@@ -414,7 +414,7 @@ def from_xlsx(path: Path, sheet: str | None) -> Table:
                 formulas.close()
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return Table(name, header, body())
+    return RawTable(name, header, body())
 
 
 def _shown_value(cell: Any) -> object:
@@ -480,7 +480,7 @@ def database_file(url: str, scheme: str, path: str) -> str:
     return path
 
 
-def from_url(url: str, table: str) -> Table:
+def from_url(url: str, table: str) -> RawTable:
     match = URL.match(url)
     assert match is not None
     scheme, rest = match.groups()
@@ -497,7 +497,7 @@ def from_url(url: str, table: str) -> Table:
 
 
 def from_connection(connection: Any, table: str, name: str | None, *,
-                     close: bool = False) -> Table:
+                     close: bool = False) -> RawTable:
     name = name or f"<database>:{table}"
     if not IDENTIFIER.match(table):
         raise DataError(name, [Problem(name, say("tabular.not_a_table", table=table))])
@@ -521,6 +521,6 @@ def from_connection(connection: Any, table: str, name: str | None, *,
             if close:
                 connection.close()
 
-    return Table(name, header, numbered(rows()))
+    return RawTable(name, header, numbered(rows()))
 
 

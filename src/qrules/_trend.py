@@ -33,11 +33,13 @@ import attrs
 
 from . import _escape
 from ._compile import compare
-from ._data import Dataset
-from ._evaluate import Verdict, observe_year, year_span
 from ._expr import format_number, format_short
+from ._figures import Dataset
+from ._judge import observe_year
 from ._messages import say
-from ._model import Aggregation, Lang, Rule, Rulebook, Text
+from ._model import Aggregation, Lang, Rule, Text
+from ._results import Verdict, year_span
+from ._rulebook import Rulebook
 
 __all__ = ["Series", "Trend", "measure_paths", "pace", "project", "trend", "trends",
            "trends_markdown"]

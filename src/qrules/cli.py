@@ -24,18 +24,19 @@ from typing import Any, NoReturn, TextIO
 
 import attrs
 
-from . import _records_cli, _report
+from . import _report
 from ._boundary import OutputError, first_line, translated, writing
-from ._data import Dataset
 from ._errors import DataError, Problem, QRulesError, suggestion
-from ._evaluate import Evaluation, Verdict, merge
 from ._expr import format_short
-from ._figures import read_dataset
+from ._figures import Dataset, read_dataset
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._load import load, rulebook_names, sample_files
 from ._messages import data, say
-from ._model import Lang, Rule, Rulebook, Text
+from ._model import Lang, Rule, Text
+from ._results import Evaluation, Verdict, merge
+from ._rulebook import Rulebook
 from ._tabular import source_kind
+from .records import cli as records_cli
 
 __all__ = ["main"]
 
@@ -117,7 +118,7 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
     check.add_argument("--decision-log", metavar="FILE",
                        help="append each result to this JSON Lines decision log, with the "
                             "rulebook's fingerprint and the inputs' digests (docs/audit.md)")
-    _records_cli.add_arguments(check)
+    records_cli.add_arguments(check)
 
     report = commands.add_parser(
         "report", parents=[common, selection],
@@ -132,7 +133,7 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
     report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
     report.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE ('-' for stdout; required for html)")
-    _records_cli.add_arguments(report)
+    records_cli.add_arguments(report)
 
     listing = commands.add_parser("list", parents=[common, selection],
                                   help="list shipped rulebooks, or a rulebook's rules")
@@ -460,7 +461,7 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
     reading = {o: getattr(args, o) for o in _SHEET_OPTIONS}
     # --encoding serves every CSV input: the figures file takes it when it is one.
     encoding = args.encoding if source_kind(source) == "csv" else None
-    return read_dataset(source, rulebook, mapping=_records_cli.mapping_file(args, rulebook),
+    return read_dataset(source, rulebook, mapping=records_cli.mapping_file(args, rulebook),
                         encoding=encoding, **reading)
 
 
@@ -483,7 +484,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
     if given:
         raise _usage(say("cli.sheet_options" if len(given) > 1 else "cli.sheet_option",
                          options=", ".join(given)))
-    if _records_cli.wants_records(args):
+    if records_cli.wants_records(args):
         return None
     raise _usage(say("cli.give_data"))
 
@@ -571,7 +572,7 @@ def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[
     rules = _select(rulebook, args)
     _check_encoding(args)
     dataset = _dataset(rulebook, args)
-    records = _records_cli.records_evaluation(rulebook, rules, args, args.stderr)
+    records = records_cli.records_evaluation(rulebook, rules, args, args.stderr)
     evaluation: Evaluation
     if dataset is None:
         assert records is not None
@@ -631,7 +632,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         # The rulebook's folder and a --sample dataset are known only now.
         _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
                       "--decision-log")
-        engine, sources = _records_cli.logged_inputs(judged.rulebook, args)
+        engine, sources = records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
         rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}

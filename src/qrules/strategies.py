@@ -32,13 +32,15 @@ import sympy
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._compile import AllOf, AnyOf, Condition, Negation, Predicate
-from ._data import Dataset, Observation
+from ._compile import AllOf, AnyOf, Condition, Negation, Predicate, expression_of
+from ._data import Observation
 from ._expr import rational
-from ._model import Aggregation, Measure, Rule, Rulebook, expression_of
-from ._records import InspectionLog, Register, read_log, read_register
+from ._figures import Dataset
+from ._model import Aggregation, Measure, Rule
 from ._recordspec import KINDS
+from ._rulebook import Rulebook
 from ._sets import Undecided, domain, fraction, requirement_values
+from .records.read import InspectionLog, Register, read_log, read_register
 
 __all__ = [
     "measure_values",

@@ -21,13 +21,13 @@ from typing import Any
 
 import attrs
 
-from ._data import Dataset
-from ._evaluate import Evaluation, Result, Verdict
 from ._expr import format_number
-from ._figures import read_dataset
+from ._figures import Dataset, read_dataset
 from ._load import load
-from ._model import Lang, Rulebook
+from ._model import Lang
 from ._report import one_line, target_text
+from ._results import Evaluation, Result, Verdict
+from ._rulebook import Rulebook
 
 __all__ = ["KnownFailure", "assert_meets", "evaluate_for_test"]
 
@@ -149,7 +149,7 @@ def failure_message(evaluation: Evaluation, failing: list[Result],
     if failing:
         lines.append(
             f"{len(failing)} of {len(evaluation)} results do not meet "
-            f"{rulebook.label()}, dataset {evaluation.dataset}:"
+            f"{rulebook.describe()}, dataset {evaluation.dataset}:"
         )
     for result in failing:
         rule = result.rule

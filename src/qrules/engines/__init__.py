@@ -28,28 +28,29 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
-from .._evaluate import Evaluation
-from .._model import Rule, Rulebook
-from .._records import (
+from .._model import Rule
+from .._recordspec import FLAGS
+from .._results import Evaluation
+from .._rulebook import Rulebook
+from .._tabular import RawTable, needs
+from ..records.prepare import as_date, prepared
+from ..records.read import (
     ColumnMapping,
     InspectionLog,
     Register,
-    _as_mapping,
-    _resolve_header,
+    column_mapping,
     reconciled,
+    resolve_header,
 )
-from .._records_engine import as_date, prepared
-from .._recordspec import FLAGS
-from .._tabular import Table as _Table
-from .._tabular import needs as _needs
 from ._sqltext import needs_sqlglot
+from .reference import judge_records
 
 if TYPE_CHECKING:
     from . import sql
     from ._rejected import Rejections
 
-__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_tables",
-           "sql_for"]
+__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_records",
+           "evaluate_tables", "sql_for"]
 
 #: The engines, by name.
 ENGINES = ("reference", "duckdb", "postgres", "spark")
@@ -139,6 +140,65 @@ def engine_of(connection: Any) -> str:
                       "pass engine=")
 
 
+def evaluate_records(
+    rulebook: Rulebook,
+    register: Register,
+    log: InspectionLog | None = None,
+    *,
+    rules: Sequence[Rule] | None = None,
+    by_district: bool = False,
+    log_until: dt.date | str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    engine: str = "reference",
+    connection: Any = None,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
+    decision_log: str | Path | None = None,
+) -> Evaluation:
+    """Judge the rules that have ``[rule.records]`` on a register and a log.
+
+    ``rules`` defaults to every rule of the rulebook (those without records are
+    passed over). With ``by_district``, each rule and year is judged for the
+    whole register and for each district in it. ``log_until`` declares the
+    last day the log covers (default: its latest date; a row dated later, or
+    after today, is rejected as a doubtful date), ``log_from`` the first
+    (default: its earliest date); a year the log does not cover from 1 January
+    to 31 December is unknown. Rejected rows bound the counts: a result they
+    could change is unknown, naming them; ``strict=True`` makes any rejected
+    row a `DataError` instead. See ``docs/records.md``.
+
+    ``engine`` counts: ``reference`` (`qrules.engines.reference`, pure Python), ``duckdb``
+    (in memory, or on the DuckDB ``connection`` given), ``postgres`` (a psycopg
+    ``connection`` or a ``postgresql://`` URL: the records are copied into
+    temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
+    engine gives the same results; see ``docs/engines.md``.
+
+    ``decision_log``: a JSON Lines file to append each result to, with the
+    digests of the register's and log's rows (``docs/audit.md``).
+    """
+    if engine == "reference":
+        evaluation = judge_records(rulebook, register, log, rules=rules,
+                                   by_district=by_district, log_until=log_until,
+                                   progress=progress, log_from=log_from, strict=strict)
+    else:
+        evaluation = evaluate_loaded(
+            rulebook, register, log, engine=engine, connection=connection, rules=rules,
+            by_district=by_district, log_until=log_until, progress=progress,
+            log_from=log_from, strict=strict)
+    return _logged(decision_log, engine, register, log, evaluation)
+
+
+def _logged(decision_log: str | Path | None, engine: str, register: Register,
+            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
+    """``evaluation``, appended to the decision log if one is asked for."""
+    if decision_log is not None:
+        from .._decisions import append_decisions, records_digests  # noqa: PLC0415
+
+        append_decisions(decision_log, evaluation, engine=engine,
+                         sources=records_digests(register, log))
+    return evaluation
+
+
 def evaluate_loaded(
     rulebook: Rulebook,
     register: Register,
@@ -164,7 +224,7 @@ def evaluate_loaded(
     tables = reconciled(ready.register, ready.log)
     with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
           module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
-        return sql.evaluate(rulebook, _database(engine, opened), register_table, log_table,
+        return sql.judge_tables(rulebook, _database(engine, opened), register_table, log_table,
                             rules=rules, by_district=by_district, log_until=ready.log_until,
                             tables=tables, progress=progress, log_from=ready.log_from,
                             doubts=ready.doubts)
@@ -196,7 +256,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
                         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
-    positions, _, _ = _resolve_header(_Table(name, header, iter(())), kind, mapping, required)
+    positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
     return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
@@ -287,7 +347,7 @@ def evaluate_tables(
     from ._rejected import rejections  # noqa: PLC0415
 
     chosen = engine or engine_of(connection)
-    mapped = _as_mapping(mapping)
+    mapped = column_mapping(mapping)
     until = as_date(log_until, "log_until")
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
@@ -302,12 +362,12 @@ def evaluate_tables(
             "failing_units_to": None if failing_units_to is None
             else sql.Table(failing_units_to, {})}
         try:
-            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
                 register_table, log_table, rejected), rejected=rejected, **options)
         except sql.Unclean:  # the tables hold rows to reject after all: find them
             rejected = rejections(database, register_table, log_table, mapped, strict=strict,
                                   watch=False)
-            evaluation = sql.evaluate(rulebook, database, *_counted_as(
+            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
                 register_table, log_table, rejected), rejected=rejected, **options)
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
@@ -336,8 +396,8 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     ``log`` whose rows are all readable, in a dialect: to read, or to run
     elsewhere. ``years`` are the years the log covers (default: the rulebook's
     period)."""
-    _needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
-    from .._recordspec import Coverage, record_queries  # noqa: PLC0415
+    needs("sqlglot")  # pip install 'qrules-plan[sql]', said plainly
+    from ..records.plan import Coverage, record_queries  # noqa: PLC0415
     from . import sql  # noqa: PLC0415
 
     period = rulebook.period.years

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from .._data import MISSING_MARKERS
-from .._records import FALSE_WORDS, TRUE_WORDS, flag_codes
-from .._recordspec import CODES, FLAGS
+from .._recordspec import FLAGS, RECORD_CODES
+from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes
 from ._spelled import TEXT_COLUMNS, spelled_otherwise
 from ._sqltext import exp, rendered
 
@@ -102,7 +102,7 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column):
         return None
     # The set first: a database tests the marker only for the rare value outside it.
-    return exp.and_(exp.not_(table.isin(column, alias, CODES[column])),
+    return exp.and_(exp.not_(table.isin(column, alias, RECORD_CODES[column])),
                     exp.not_(_marked(table.column(column, alias))))
 
 

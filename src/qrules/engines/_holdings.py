@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
-from .._evaluate import Reconciliation
+from .._results import Reconciliation
 from ._builders import (
     count,
     dated,

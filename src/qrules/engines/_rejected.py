@@ -8,7 +8,7 @@ date after the log's end). The generated SQL finds them (`rejected_register`,
 with the row number a reader gives them (the first row is row 1), and reads
 them with the readers' own code (`read_register`, `read_log`), so that each is
 rejected for the reason a file reader gives and bounds the counts exactly as
-on the reference engine (`qrules._doubts`). Nothing is fetched from clean
+on the reference engine (`qrules.records.doubts`). Nothing is fetched from clean
 tables but one count.
 """
 
@@ -20,12 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._doubts import RejectedInspection, RejectedUnit
 from .._errors import DataError, Problem
 from .._model import Text
-from .._records import ColumnMapping, Register, UnitRecord, fetched_rows, read_log, read_register
-from .._records_engine import without_doubtful_dates
 from .._recordspec import FLAGS
+from ..records.doubts import RejectedInspection, RejectedUnit
+from ..records.prepare import without_doubtful_dates
+from ..records.read import (
+    ColumnMapping,
+    Register,
+    UnitRecord,
+    fetched_rows,
+    read_log,
+    read_register,
+)
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise

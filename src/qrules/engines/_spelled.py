@@ -10,7 +10,7 @@ change, on every engine alike (`spelled_otherwise`): a value with a character
 outside the characters that NFKC leaves as they are in any text, or with
 white space at either end. Such a row is rejected like any other row the SQL
 cannot read as the readers do: fetched, read by the readers' code, and a
-bound on the counts (`qrules._doubts`), so a result it could change is
+bound on the counts (`qrules.records.doubts`), so a result it could change is
 unknown, naming it. `read_otherwise` says, in Python, which of a fetched
 row's values a reader reads otherwise.
 """

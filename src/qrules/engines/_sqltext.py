@@ -77,7 +77,7 @@ def needs_sqlglot() -> None:
 def _code() -> str | None:
     """A digest of qrules' version, the generators' code and sqlglot's version;
     ``None`` (nothing kept between runs) when a source cannot be read."""
-    from .. import __version__  # noqa: PLC0415 (the package imports the engines on use)
+    from .._version import __version__  # noqa: PLC0415 (only a key to write needs it)
 
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent.parent

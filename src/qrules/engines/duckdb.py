@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register
 from .._tabular import database_file, duckdb_connection
-from ._load import arrow, canonical, staged
+from ..records.read import InspectionLog, Register
+from ._staging import arrow, canonical, staged
 from .sql import Table
 
 __all__ = ["connect", "loaded"]

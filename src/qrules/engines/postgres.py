@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._records import InspectionLog, Register
-from .._tabular import needs as _needs
-from ._load import canonical, python_lists, staged
+from .._tabular import needs
+from ..records.read import InspectionLog, Register
+from ._staging import canonical, python_lists, staged
 from .sql import Table
 
 __all__ = ["connect", "loaded"]
@@ -21,7 +21,7 @@ __all__ = ["connect", "loaded"]
 
 def connect(url: str) -> Any:
     """A connection to ``postgresql://user@host:port/database``."""
-    psycopg = _needs("psycopg")
+    psycopg = needs("psycopg")
     return psycopg.connect(url, autocommit=True)
 
 

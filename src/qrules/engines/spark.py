@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from .._boundary import first_line
 from .._errors import DataError, Problem, QRulesError
-from .._records import InspectionLog, Register
-from .._tabular import needs as _needs
-from ._load import arrow, canonical, python_lists, staged
+from .._tabular import needs
+from ..records.read import InspectionLog, Register
+from ._staging import arrow, canonical, python_lists, staged
 from .sql import Table, column_type
 
 __all__ = ["Spark", "connect", "loaded"]
@@ -52,7 +52,7 @@ def connect(url: str) -> Any:
                                       hint="is the server running (start-connect-server.sh), "
                                            "and are the host and port in the URL right?")]
                         ) from None
-    _needs("pyspark")
+    needs("pyspark")
     try:
         session = importlib.import_module("pyspark.sql.connect.session").SparkSession
     except ImportError as error:  # pyspark without grpcio and the rest of its connect extra

@@ -50,24 +50,17 @@ from typing import Any, Protocol
 
 import attrs
 
-from .._doubts import Doubts, judge_all
 from .._errors import DataError, Problem, QRulesError
-from .._evaluate import Evaluation, FailingUnit, Reconciliation
 from .._messages import say
-from .._model import Rule, Rulebook
-from .._records import _TRUE, flag_codes
-from .._recordspec import (
-    FLAGS,
-    LOG_COLUMNS,
-    REGISTER_COLUMNS,
-    Counts,
-    Coverage,
-    RecordQuery,
-    RecordSpec,
-    failing_units,
-    record_queries,
-)
-from .._tabular import IDENTIFIER as _IDENTIFIER
+from .._model import Rule
+from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
+from .._results import Evaluation, FailingUnit, Reconciliation
+from .._rulebook import Rulebook
+from .._tabular import IDENTIFIER
+from ..records.doubts import Doubts, judge_all
+from ..records.judge import Counts, failing_units
+from ..records.plan import Coverage, RecordQuery, record_queries
+from ..records.read import TRUE_WORDS, flag_codes
 from ._builders import (
     count,
     date_literal,
@@ -82,7 +75,7 @@ from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
 from ._sqltext import exp
 
-__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "evaluate",
+__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "judge_tables",
            "select", "summarize"]
 
 #: The SQL dialects the queries are rendered in.
@@ -223,7 +216,7 @@ class Table:
     watched: bool = False
 
     def __attrs_post_init__(self) -> None:
-        if not _IDENTIFIER.match(self.name):
+        if not IDENTIFIER.match(self.name):
             raise DataError(self.name, [Problem(self.name, f"{self.name!r} is not a table name",
                                                 hint="a name, schema.name or "
                                                      "catalog.schema.name")])
@@ -313,7 +306,7 @@ class Table:
         if self.type(flag) == "boolean" and not codes:
             return exp.Is(this=column, expression=exp.true())
         true = sorted({w for w, c in codes.items() if c == "true"}
-                      | {w for w in _TRUE if w not in codes})
+                      | {w for w in TRUE_WORDS if w not in codes})
         text = exp.Lower(this=exp.cast(column, "VARCHAR"))
         return exp.Coalesce(this=text.isin(*(exp.Literal.string(t) for t in true)),
                             expressions=[exp.false()])
@@ -679,7 +672,7 @@ def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
         (r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district))
 
 
-def evaluate(
+def judge_tables(
     rulebook: Rulebook,
     database: Database,
     register: Table,

@@ -8,19 +8,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ._columns import read_log, read_register
-from ._errors import DataError, Problem, QRulesError
-from ._evaluate import Evaluation
-from ._load import sample_files
-from ._messages import say
-from ._model import Rule, Rulebook
-from ._records import parse_date
-from ._records_engine import evaluate_records
-from ._tabular import source_kind
-from .engines import ENGINES, default_engine, engine_of, evaluate_tables
+from .._columns import read_log, read_register
+from .._errors import DataError, Problem, QRulesError
+from .._load import sample_files
+from .._messages import say
+from .._model import Rule
+from .._results import Evaluation
+from .._rulebook import Rulebook
+from .._tabular import source_kind
+from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
+from .read import parse_date
 
 if TYPE_CHECKING:
-    from ._decisions import InputDigest
+    from .._decisions import InputDigest
 
 __all__ = [
     "Progress",
@@ -128,7 +128,7 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
     if not wants_records(args):
         return "reference", []
     # Only a decision log needs it: `check` starts without it.
-    from ._decisions import InputDigest, file_digest  # noqa: PLC0415
+    from .._decisions import InputDigest, file_digest  # noqa: PLC0415
 
     found = []
     if args.register:

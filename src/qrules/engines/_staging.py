@@ -11,8 +11,8 @@ import uuid
 from typing import Any
 
 from .._columns import arrow_columns
-from .._records import InspectionLog, Register
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ..records.read import InspectionLog, Register
 from .sql import Table
 
 __all__ = ["LOG_TYPES", "REGISTER_TYPES", "Staged", "arrow", "canonical", "log_columns",

@@ -15,97 +15,26 @@ import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Mapping, Sequence
 from itertools import compress
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._doubts import Doubts, RejectedInspection, doubtful_dates, judge_all
-from ._errors import DataError, Problem
-from ._evaluate import Evaluation
-from ._messages import say
-from ._model import Rule, Rulebook
-from ._records import Inspection, InspectionLog, Register, UnitRecord, parse_date, reconciled
-from ._recordspec import (
-    Counts,
-    Coverage,
-    RecordQuery,
-    RecordSpec,
-    Shortfall,
-    failing_units,
-    record_queries,
-)
+from .._model import Rule
+from .._recordspec import RecordSpec
+from .._results import Evaluation
+from ..records.doubts import judge_all
+from ..records.judge import Counts, Shortfall, failing_units
+from ..records.plan import Coverage, RecordQuery, record_queries
+from ..records.prepare import prepared
+from ..records.read import Inspection, InspectionLog, Register, UnitRecord, reconciled
 
-__all__ = ["Prepared", "as_date", "count_query", "evaluate_records", "prepared",
-           "without_doubtful_dates"]
+if TYPE_CHECKING:
+    from .._rulebook import Rulebook
+
+__all__ = ["count_query", "judge_records"]
 
 
-@attrs.frozen
-class Prepared:
-    """Records ready to count, on any engine: the log without its doubtful
-    dates, the rows every engine bounds the counts with, and the dates the
-    log's coverage is computed from."""
-
-    register: Register
-    log: InspectionLog | None
-    doubts: Doubts
-    log_until: dt.date | None
-    log_from: dt.date | None
-
-
-def prepared(register: Register, log: InspectionLog | None, *,
-             log_until: dt.date | str | None = None, log_from: dt.date | str | None = None,
-             strict: bool = False, today: dt.date | None = None) -> Prepared:
-    """The records as every engine counts them.
-
-    1. A log row dated after the log's end (``log_until``, or today when none
-       is declared) is rejected as a doubtful date: it is not counted, does not
-       extend the log's reach, and may be an inspection of any year.
-    2. ``strict``: any rejected row is a `DataError`.
-    3. The rejected rows become `Doubts`, the bounds of every count.
-    """
-    until, start = as_date(log_until, "log_until"), as_date(log_from, "log_from")
-    if log is not None:
-        log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
-        if start is None and (reach := log.date_range()) is not None:
-            first = reach[0]
-            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
-                                                           first=str(first))))
-    if strict:
-        problems = [p for table in (register, log) if table is not None
-                    for p in table.problems]
-        if problems:
-            raise DataError(problems[0].file, problems)
-    doubts = Doubts.of(register.rejected, log.rejected if log is not None else ())
-    return Prepared(register, log, doubts, until, start)
-
-
-def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
-                           ) -> InspectionLog:
-    """The log without its rows dated after ``until``: each rejected as a
-    doubtful date (an inspection of its unit in any year), with a note."""
-    reach = log.date_range()
-    if reach is None or reach[1] <= until:
-        return log  # the common case: one pass, nothing built
-    late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
-                                declared)
-    if not late:
-        return log
-    rows = set(late)
-    what = "the log's declared end" if declared else "today"
-    problems = tuple(Problem(log.name, f"{i.date} is after {what} ({until}): a doubtful date, "
-                                       "not counted", where=f"row {i.row}", key="date")
-                     for i in log.inspections if i.row in rows)
-    doubtful = tuple(RejectedInspection(log.name, i.row, i.unit, None, i.kind, i.result)
-                     for i in log.inspections if i.row in rows)
-    assert note is not None
-    return attrs.evolve(log, rows=tuple(i for i in log.inspections if i.row not in rows),
-                        rows_rejected=log.rows_rejected + len(late),
-                        problems=log.problems + problems, notes=(*log.notes, note),
-                        rejected=log.rejected + doubtful)
-
-
-def evaluate_records(
+def judge_records(
     rulebook: Rulebook,
     register: Register,
     log: InspectionLog | None = None,
@@ -114,40 +43,12 @@ def evaluate_records(
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
-    engine: str = "reference",
-    connection: Any = None,
     log_from: dt.date | str | None = None,
     strict: bool = False,
-    decision_log: str | Path | None = None,
 ) -> Evaluation:
-    """Judge the rules that have ``[rule.records]`` on a register and a log.
-
-    ``rules`` defaults to every rule of the rulebook (those without records are
-    passed over). With ``by_district``, each rule and year is judged for the
-    whole register and for each district in it. ``log_until`` declares the
-    last day the log covers (default: its latest date; a row dated later, or
-    after today, is rejected as a doubtful date), ``log_from`` the first
-    (default: its earliest date); a year the log does not cover from 1 January
-    to 31 December is unknown. Rejected rows bound the counts: a result they
-    could change is unknown, naming them; ``strict=True`` makes any rejected
-    row a `DataError` instead. See ``docs/records.md``.
-
-    ``engine`` counts: ``reference`` (this module, pure Python), ``duckdb``
-    (in memory, or on the DuckDB ``connection`` given), ``postgres`` (a psycopg
-    ``connection`` or a ``postgresql://`` URL: the records are copied into
-    temporary tables) or ``spark`` (``connection`` is a SparkSession). Every
-    engine gives the same results; see ``docs/engines.md``.
-
-    ``decision_log``: a JSON Lines file to append each result to, with the
-    digests of the register's and log's rows (``docs/audit.md``).
-    """
-    if engine != "reference":
-        from .engines import evaluate_loaded  # noqa: PLC0415 (SQL engines load when used)
-
-        return _logged(decision_log, engine, register, log, evaluate_loaded(
-            rulebook, register, log, engine=engine, connection=connection, rules=rules,
-            by_district=by_district, log_until=log_until, progress=progress,
-            log_from=log_from, strict=strict))
+    """Judge the rules with ``[rule.records]`` on records read by qrules,
+    counted in pure Python: `qrules.evaluate_records` with the reference engine
+    (its options are that function's)."""
     ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
     log = ready.log
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
@@ -172,30 +73,8 @@ def evaluate_records(
     def counts_of(query: RecordQuery) -> dict[str | None, Counts]:
         return _count(query, populations[query.spec], index, by_district)
 
-    return _logged(decision_log, engine, register, log, judge_all(
-        rulebook, queries, counts_of, districts, reconciled(register, log), progress,
-        ready.doubts))
-
-
-def _logged(decision_log: str | Path | None, engine: str, register: Register,
-            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
-    """``evaluation``, appended to the decision log if one is asked for."""
-    if decision_log is not None:
-        from ._decisions import append_decisions, records_digests  # noqa: PLC0415
-
-        append_decisions(decision_log, evaluation, engine=engine,
-                         sources=records_digests(register, log))
-    return evaluation
-
-
-def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:
-    """A declared date (``log_until``, ``log_from``), given as a date or text."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+    return judge_all(rulebook, queries, counts_of, districts, reconciled(register, log),
+                     progress, ready.doubts)
 
 
 def _selected(units: Sequence[UnitRecord], by_category: Mapping[str, Sequence[UnitRecord]],

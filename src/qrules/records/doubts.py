@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._evaluate import Evaluation, Reconciliation, Result, Verdict
-from ._messages import joined, say
-from ._model import Rulebook, Text
-from ._observe import judged
-from ._recordspec import FLAGS, Counts, RecordQuery, judge_counts
+from .._messages import joined, say
+from .._model import Text
+from .._observe import judged
+from .._recordspec import FLAGS
+from .._results import Evaluation, Reconciliation, Result, Verdict
+from .judge import Counts, judge_counts
+from .plan import RecordQuery
+
+if TYPE_CHECKING:
+    from .._rulebook import Rulebook
 
 __all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
 

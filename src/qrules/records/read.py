@@ -29,29 +29,32 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from ._data import FiguresMapping
-from ._doubts import RejectedInspection, RejectedUnit
-from ._errors import DataError, Problem, suggestion
-from ._evaluate import Reconciliation
-from ._limits import number_problem
-from ._messages import Text, say
-from ._once import once
-from ._recordspec import CATEGORIES, CODES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ._tabular import MISSING_MARKERS, Formula, Source, Table, open_table
-from ._tabular import cell_text as _text
-from ._tabular import missing as _missing
-from ._tabular import normal as _normal
-from ._tabular import suggest as _suggest
+from .._data import FiguresMapping
+from .._errors import DataError, Problem, suggestion
+from .._limits import number_problem
+from .._messages import Text, say
+from .._once import once
+from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
+from .._results import Reconciliation
+from .._tabular import MISSING_MARKERS, Formula, RawTable, TableSource, open_table
+from .._tabular import cell_text as _text
+from .._tabular import missing as _missing
+from .._tabular import normal as _normal
+from .._tabular import suggest as _suggest
+from .doubts import RejectedInspection, RejectedUnit
 
 __all__ = [
     "ColumnMapping",
     "Inspection",
     "InspectionLog",
     "Register",
+    "RowReader",
     "UnitRecord",
+    "column_mapping",
     "parse_date",
     "read_log",
     "read_register",
+    "resolve_header",
 ]
 
 #: Called now and then while a long input is read: ``progress(what, rows so far)``.
@@ -331,7 +334,7 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
         if not isinstance(table_codes, Mapping):
             problem(say("mapping.codes_table"), key)
             continue
-        options: Iterable[str] | None = CODES.get(column)
+        options: Iterable[str] | None = RECORD_CODES.get(column)
         if column in FLAGS:
             options = ("true", "false")
         mapped: dict[str, str] = {}
@@ -458,25 +461,25 @@ def _flag(text: str | None) -> bool:
 # -- sources --------------------------------------------------------------------
 
 
-def _open(source: Source, kind: str, *, table: str | None, sheet: str | None,
-          encoding: str | None, name: str | None) -> Table:
+def _open(source: TableSource, kind: str, *, table: str | None, sheet: str | None,
+          encoding: str | None, name: str | None) -> RawTable:
     return open_table(source, columns=_TABLES[kind],
                       default_table="register" if kind == "register" else "inspections",
                       table=table, sheet=sheet, encoding=encoding, name=name)
 
 
 def fetched_rows(name: str, header: Sequence[str],
-                 rows: Iterable[tuple[int, Sequence[object]]]) -> Table:
+                 rows: Iterable[tuple[int, Sequence[object]]]) -> RawTable:
     """Rows already fetched, each with the number it is given in messages: a
     source the readers take as they are (the SQL engines read the rows of a
     table they reject this way)."""
-    return Table(name, list(header), iter(rows))
+    return RawTable(name, list(header), iter(rows))
 
 
 # -- reading --------------------------------------------------------------------
 
 
-def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) -> ColumnMapping:
+def column_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) -> ColumnMapping:
     if mapping is None:
         return ColumnMapping()
     if isinstance(mapping, ColumnMapping):
@@ -486,7 +489,7 @@ def _as_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | None) 
     return ColumnMapping.from_dict(mapping)
 
 
-def _resolve_header(table: Table, kind: str, mapping: ColumnMapping,
+def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
                     required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
     """Canonical column → position, the file's name of each, and notes."""
     header = [_normal(str(h)) for h in table.header]
@@ -525,13 +528,13 @@ def _resolve_header(table: Table, kind: str, mapping: ColumnMapping,
 _NUMBERS = (int, Decimal, Fraction)
 
 
-class _Rows:
+class RowReader:
     """Reads the rows of a table, keeping the accounting."""
 
-    def __init__(self, table: Table, kind: str, mapping: ColumnMapping,
+    def __init__(self, table: RawTable, kind: str, mapping: ColumnMapping,
                  required: tuple[str, ...], progress: Progress | None) -> None:
         self.table = table
-        self.positions, self.header, self.notes = _resolve_header(table, kind, mapping,
+        self.positions, self.header, self.notes = resolve_header(table, kind, mapping,
                                                                   required)
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
@@ -617,7 +620,7 @@ class _Rows:
     def canonical(self, column: str, value: object) -> str | None:
         """A code of a closed set: mapped, then checked."""
         code = self.code(column, value)
-        options = CODES[column]
+        options = RECORD_CODES[column]
         if code is not None and code not in options:
             raise _Bad(say("records.not_canonical", code=code, column=column,
                            words=column.replace("_", " "), options=", ".join(options)))
@@ -625,7 +628,7 @@ class _Rows:
 
 
 def read_register(
-    source: Source,
+    source: TableSource,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     encoding: str | None = None,
@@ -637,8 +640,8 @@ def read_register(
     """`qrules.read_register`, row by row: the oracle of the column-wise
     reader (`qrules._columns`), and the reader of every source that one
     leaves to it."""
-    mapped = _as_mapping(mapping)
-    rows = _Rows(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
+    mapped = column_mapping(mapping)
+    rows = RowReader(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
                        name=name), "register", mapped, ("unit", "category"), progress)
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
@@ -708,7 +711,7 @@ def read_register(
 
 
 def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
-    source: Source,
+    source: TableSource,
     register: Register,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
@@ -719,8 +722,8 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
     progress: Progress | None = None,
 ) -> InspectionLog:
     """`qrules.read_log`, row by row (see `read_register`)."""
-    mapped = _as_mapping(mapping)
-    rows = _Rows(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
+    mapped = column_mapping(mapping)
+    rows = RowReader(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
                        name=name), "log", mapped, ("unit", "date"), progress)
     known = register.index
     # The unit ids of the register's rejected rows: a log row of one is rejected

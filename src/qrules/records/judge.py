@@ -1,0 +1,108 @@
+"""Judging what an engine counted: `Counts` to a `Result`, through the same
+exact machinery as reported figures (`_judge.judge_year`), and the failing
+units every engine lists the same way (`failing_units`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+from typing import TYPE_CHECKING, TypeAlias
+
+import attrs
+
+from .._judge import judge_year
+from .._messages import Text, say
+from .._recordspec import FLAGS, RecordSpec, inspections
+from .._results import FailingUnit, Result, Verdict
+from .plan import said_text
+
+if TYPE_CHECKING:
+    from .._rulebook import Rulebook
+    from .plan import RecordQuery
+
+__all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "shortfall_text"]
+
+
+def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
+    """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
+    if spec.flag is not None:
+        return say("records.not_enrolled", flag=FLAGS[spec.flag])
+    return say("records.needs", inspections=inspections(more, spec.kinds, spec.results,
+                                                         more=True), end=str(end))
+
+
+#: A failing unit as an engine finds it: unit id, name, district, and how many
+#: more inspections it needs (for a flag, 1).
+Shortfall: TypeAlias = tuple[str, str, "str | None", int]
+
+
+def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
+                  ) -> tuple[FailingUnit, ...]:
+    """Failing units, sorted by unit id, each with what it needs by ``end``: built
+    by every engine the same way, and only for a result that is not met (an
+    engine hands `Counts` this function with its rows, not the units)."""
+    ordered = sorted(rows, key=operator.itemgetter(0))  # one pass when already in order
+    texts = {more: shortfall_text(spec, more, end) for more in {r[3] for r in ordered}}
+    counted = spec.needs_log
+    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
+    new = tuple.__new__
+    return tuple([new(FailingUnit, (unit, name, district, texts[more],
+                                    more if counted else None))
+                  for unit, name, district, more in ordered])
+
+
+# -- judging the counts ---------------------------------------------------------
+
+
+@attrs.frozen
+class Counts:
+    """What an engine counted for one query (and district)."""
+
+    total: int
+    meeting: int
+    #: Units of the population that do not meet the rule, sorted by unit id; or a
+    #: function that lists them, so that an engine need build them only for a
+    #: result that is not met (see `units`).
+    failing: tuple[FailingUnit, ...] | Callable[[], tuple[FailingUnit, ...]] = ()
+
+    def units(self) -> tuple[FailingUnit, ...]:
+        return self.failing() if callable(self.failing) else self.failing
+
+
+def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
+                 district: str | None = None) -> Result:
+    """The result of a rule in a year from its two counts.
+
+    The counts are judged as observations of the ``meeting`` and ``total``
+    measures, by the engine that judges reported figures (verdict, gap and
+    smallest change are the same code); an empty population, or a year the
+    log cannot decide, is unknown.
+    """
+    rule = rulebook[query.rule]
+    scope = "district-target" if rule.district_target(district) else rule.scope
+    # A district with a target of its own is judged against it.
+    rule = (rule.in_district(district) or rule) if district is not None else rule
+    where = say("records.in_district", district=district) if district else Text("", "")
+    population = query.spec.describe_population()
+    if counts.total == 0:
+        reason = say("records.empty_population", year=query.year, where=where,
+                     population=population)
+        return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
+                      population=0, meeting=0, scope=scope)
+    if query.unknown is not None:
+        so_far = say("records.so_far", total=counts.total, meeting=counts.meeting)
+        reason = (said_text(query.unknown_said, so_far) if query.unknown_said is not None
+                  else Text(query.unknown.zh + so_far.zh, query.unknown.en + so_far.en))
+        return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
+                      population=counts.total, meeting=None, scope=scope)
+    values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
+    result = judge_year(rulebook, rule, query.year, values, district=district,
+                        origin="records")
+    failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
+    return attrs.evolve(result, reason=say("records.tally", total=counts.total,
+                                           meeting=counts.meeting, reason=result.reason),
+                        population=counts.total, meeting=counts.meeting,
+                        failing_units=failing, scope=scope)

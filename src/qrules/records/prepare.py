@@ -1,0 +1,92 @@
+"""Records ready to count, on any engine: the log without its doubtful dates
+(rows dated after its end), the rejected rows as `Doubts` (the bounds of every
+count), and the dates declared for the log's reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from .._errors import DataError, Problem
+from .._messages import say
+from .doubts import Doubts, RejectedInspection, doubtful_dates
+from .read import InspectionLog, Register, parse_date
+
+__all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
+
+
+@attrs.frozen
+class Prepared:
+    """Records ready to count, on any engine: the log without its doubtful
+    dates, the rows every engine bounds the counts with, and the dates the
+    log's coverage is computed from."""
+
+    register: Register
+    log: InspectionLog | None
+    doubts: Doubts
+    log_until: dt.date | None
+    log_from: dt.date | None
+
+
+def prepared(register: Register, log: InspectionLog | None, *,
+             log_until: dt.date | str | None = None, log_from: dt.date | str | None = None,
+             strict: bool = False, today: dt.date | None = None) -> Prepared:
+    """The records as every engine counts them.
+
+    1. A log row dated after the log's end (``log_until``, or today when none
+       is declared) is rejected as a doubtful date: it is not counted, does not
+       extend the log's reach, and may be an inspection of any year.
+    2. ``strict``: any rejected row is a `DataError`.
+    3. The rejected rows become `Doubts`, the bounds of every count.
+    """
+    until, start = as_date(log_until, "log_until"), as_date(log_from, "log_from")
+    if log is not None:
+        log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
+        if start is None and (reach := log.date_range()) is not None:
+            first = reach[0]
+            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
+                                                           first=str(first))))
+    if strict:
+        problems = [p for table in (register, log) if table is not None
+                    for p in table.problems]
+        if problems:
+            raise DataError(problems[0].file, problems)
+    doubts = Doubts.of(register.rejected, log.rejected if log is not None else ())
+    return Prepared(register, log, doubts, until, start)
+
+
+def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
+                           ) -> InspectionLog:
+    """The log without its rows dated after ``until``: each rejected as a
+    doubtful date (an inspection of its unit in any year), with a note."""
+    reach = log.date_range()
+    if reach is None or reach[1] <= until:
+        return log  # the common case: one pass, nothing built
+    late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
+                                declared)
+    if not late:
+        return log
+    rows = set(late)
+    what = "the log's declared end" if declared else "today"
+    problems = tuple(Problem(log.name, f"{i.date} is after {what} ({until}): a doubtful date, "
+                                       "not counted", where=f"row {i.row}", key="date")
+                     for i in log.inspections if i.row in rows)
+    doubtful = tuple(RejectedInspection(log.name, i.row, i.unit, None, i.kind, i.result)
+                     for i in log.inspections if i.row in rows)
+    assert note is not None
+    return attrs.evolve(log, rows=tuple(i for i in log.inspections if i.row not in rows),
+                        rows_rejected=log.rows_rejected + len(late),
+                        problems=log.problems + problems, notes=(*log.notes, note),
+                        rejected=log.rejected + doubtful)
+
+
+def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:
+    """A declared date (``log_until``, ``log_from``), given as a date or text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
