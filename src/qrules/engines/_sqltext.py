@@ -58,8 +58,9 @@ MAX_KEPT = 256
 #: markers from (a query kept from other words would not read as the readers).
 _GENERATORS = ("engines/_builders.py", "engines/_holdings.py", "engines/_rejected.py",
                "engines/_spelled.py", "engines/_sqltext.py", "engines/sql.py", "_data.py",
-               "_doubts.py", "_errors.py", "_evaluate.py", "_messages.py", "_model.py",
-               "_records.py", "_records_engine.py", "_recordspec.py", "_tabular.py")
+               "_errors.py", "_messages.py", "_model.py", "_recordspec.py", "_results.py",
+               "_rulebook.py", "_tabular.py", "records/doubts.py", "records/judge.py",
+               "records/plan.py", "records/prepare.py", "records/read.py")
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
