@@ -442,3 +442,31 @@ def test_kept_sql_is_run_without_sqlglot_and_judges_the_same(tmp_path: Path,
     # A file changed by someone else (its digest no longer matches) is not read.
     kept.write_bytes(kept.read_bytes().replace(b"SELECT", b"SELECT 1 AS x,", 1))
     assert _python(code, **env).splitlines()[0] == fresh[0]
+
+
+def test_kept_sql_is_keyed_by_every_module_its_generators_read() -> None:
+    """The kept queries' key hashes the code of every qrules module the SQL
+    generators import from (the words, codes and missing markers the queries
+    spell out): a query kept from other words is never read. A module moved or
+    renamed without the list following fails here, not silently."""
+    import ast  # noqa: PLC0415
+
+    from qrules.engines import _sqltext  # noqa: PLC0415
+
+    package = Path(qrules.__file__).parent
+    hashed = {package / name for name in _sqltext._GENERATORS}
+    assert all(path.is_file() for path in hashed)
+    read: set[Path] = set()
+    for generator in (p for p in hashed if p.parent.name == "engines"):
+        for node in ast.walk(ast.parse(generator.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = generator.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                target = base.joinpath(*(node.module or "").split("."))
+                read.add(target / "__init__.py" if target.is_dir() else
+                         target.with_suffix(".py"))
+    # Not the text's: the version (hashed as a value) and the cache files' reading.
+    others = {package / "__init__.py", package / "_version.py", package / "_cache.py"}
+    assert read - hashed - others == set()
+    assert _sqltext._code() is not None

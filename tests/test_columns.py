@@ -289,3 +289,15 @@ def test_rows_of_some_units(tmp_path: Path) -> None:
     log = _columns.read_log(path, register)
     assert isinstance(log.rows, _columns.ColumnRows)
     assert log.rows.of_units({"U1"}) == tuple(i for i in log.rows if i.unit == "U1")
+
+
+def test_many_other_categories_are_noted_alike(tmp_path: Path) -> None:
+    """More than ten non-canonical categories: the note ("… N more") is the row
+    reader's in both languages."""
+    path = tmp_path / "register.csv"
+    path.write_text("unit,category\n" + "".join(f"U{i},code{i}\n" for i in range(12)),
+                    encoding="utf-8")
+    expected = _records.read_register(path).notes
+    found = _columns.read_register(path).notes
+    assert found == expected
+    assert "另有 2 个" in found[-1].zh

@@ -277,3 +277,14 @@ def test_every_message_has_both_languages_with_the_same_parameters() -> None:
         assert zh.strip(), id_
         assert en.strip(), id_
         assert fields(zh) ^ fields(en) <= _ONE_LANGUAGE, id_
+
+
+def test_failing_units_of_an_unknown_population_are_said_alike() -> None:
+    """Without a population, neither language names one ("of None units")."""
+    from qrules._messages import say  # noqa: PLC0415
+
+    said = say("report.failing_of_none", rule="r", year=2024, place="", count=3,
+               population=None)
+    assert "None" not in said.get("zh")
+    assert "None" not in said.get("en")
+    assert " of " not in said.get("en")

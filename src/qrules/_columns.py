@@ -54,6 +54,7 @@ import attrs
 from ._boundary import outside
 from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
+from ._messages import say
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -391,7 +392,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         return None
     width = len(header)
     notes = () if codec in ("utf-8", "utf-8-sig") else (
-        Text(f"按 {codec.upper()} 编码读取", f"read as {codec.upper()}"),)
+        say("tabular.read_as", codec=codec.upper()),)
     if width == 0:
         return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
     odd: list[tuple[int, str]] = []
@@ -774,10 +775,9 @@ class _Register(_Reading):
                        if c not in CATEGORIES}
         if other_codes:
             shown = ", ".join(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
-            more = f", … {len(other_codes) - 10} more" if len(other_codes) > 10 else ""
-            notes.append(Text(f"非标准类别(任何规则都不会选中这些单位):{shown}{more}",
-                              f"categories no rule selects (not canonical codes): "
-                              f"{shown}{more}"))
+            more = say("records.more", more=len(other_codes) - 10) \
+                if len(other_codes) > 10 else ""
+            notes.append(say("records.other_categories", categories=shown, more=more))
         return Register(self.cells.name, units, read_here + other.rows_read,  # type: ignore[arg-type]
                         other.problems, other.rows_rejected, tuple(notes), other.rejected)
 
@@ -859,7 +859,7 @@ class _Log(_Reading):
         reach = inspections.date_range("date")
         if reach is not None:
             low, high = reach
-            notes.append(Text(f"检查日期从 {low} 到 {high}", f"inspections from {low} to {high}"))
+            notes.append(say("records.inspections_from", low=str(low), high=str(high)))
         return InspectionLog(self.cells.name, inspections,  # type: ignore[arg-type]
                              read_here + other.rows_read, other.problems, other.rows_rejected,
                              tuple(notes), other.rejected)

@@ -859,7 +859,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.failing": ("{rule}({year}{place}):{population} 个单位中 {count} 个未达到要求",
                       "{rule} ({year}{place}): {count} of {population} units do not meet it"),
     "report.failing_of_none": ("{rule}({year}{place}):{count} 个未达到要求",
-                              "{rule} ({year}{place}): {count} of {population} units do not meet it"),
+                              "{rule} ({year}{place}): {count} units do not meet it"),
     "report.more_units": ("  …… 另有 {more} 个(--format json 列出全部)",
                          "  ... and {more} more (--format json lists them all)"),
     "report.unused": ("  未使用:{origin}({measure},{year})",

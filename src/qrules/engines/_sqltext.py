@@ -53,9 +53,14 @@ __all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered"]
 
 #: The most query texts kept, in the process and in the file.
 MAX_KEPT = 256
-#: The modules whose code decides a query's text (with sqlglot's version).
-_GENERATORS = ("_builders.py", "_holdings.py", "_rejected.py", "_spelled.py", "_sqltext.py",
-               "sql.py")
+#: The modules whose code decides a query's text (with sqlglot's version), from
+#: qrules' folder: the generators and the modules they take words, codes and
+#: markers from (a query kept from other words would not read as the readers).
+_GENERATORS = ("engines/_builders.py", "engines/_holdings.py", "engines/_rejected.py",
+               "engines/_spelled.py", "engines/_sqltext.py", "engines/sql.py", "_data.py",
+               "_errors.py", "_messages.py", "_model.py", "_recordspec.py", "_results.py",
+               "_rulebook.py", "_tabular.py", "records/doubts.py", "records/judge.py",
+               "records/plan.py", "records/prepare.py", "records/read.py")
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
@@ -76,7 +81,7 @@ def _code() -> str | None:
     from .._version import __version__  # noqa: PLC0415 (only a key to write needs it)
 
     digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     spec = importlib.util.find_spec("sqlglot")
     if spec is None or spec.origin is None:
         return None
