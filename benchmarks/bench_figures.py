@@ -33,8 +33,23 @@ import openpyxl
 import qrules
 from qrules import Dataset, Observation, parse_value
 
-DISTRICTS = ["芝罘区", "福山区", "牟平区", "莱山区", "蓬莱区", "龙口市", "莱阳市", "莱州市",
-             "招远市", "栖霞市", "海阳市", "开发区", "高新区", "昆嵛山", "长岛"]
+DISTRICTS = [
+    "芝罘区",
+    "福山区",
+    "牟平区",
+    "莱山区",
+    "蓬莱区",
+    "龙口市",
+    "莱阳市",
+    "莱州市",
+    "招远市",
+    "栖霞市",
+    "海阳市",
+    "开发区",
+    "高新区",
+    "昆嵛山",
+    "长岛",
+]
 
 
 def value_of(rulebook: qrules.Rulebook, measure: str, rng: random.Random) -> str:
@@ -55,8 +70,11 @@ def consistent(rulebook: qrules.Rulebook, figures: dict[str, str]) -> None:
     for _ in range(3):  # a chain of relations settles in a few passes
         for measure in rulebook.measures.values():
             for whole in measure.at_most:
-                if measure.id in figures and whole in figures and \
-                        Fraction(figures[measure.id]) > Fraction(figures[whole]):
+                if (
+                    measure.id in figures
+                    and whole in figures
+                    and Fraction(figures[measure.id]) > Fraction(figures[whole])
+                ):
                     figures[measure.id], figures[whole] = figures[whole], figures[measure.id]
 
 
@@ -78,8 +96,7 @@ def long_csv(rulebook: qrules.Rulebook, path: Path, rows: int, seed: int) -> Non
                     written += 1
 
 
-def wide_xlsx(rulebook: qrules.Rulebook, path: Path, rows: int, columns: int,
-              seed: int) -> None:
+def wide_xlsx(rulebook: qrules.Rulebook, path: Path, rows: int, columns: int, seed: int) -> None:
     rng = random.Random(seed)
     districts = (DISTRICTS * 3)[: columns - 2]
     districts = [f"{d}{i // len(DISTRICTS) or ''}" for i, d in enumerate(districts)]
@@ -99,9 +116,16 @@ def wide_xlsx(rulebook: qrules.Rulebook, path: Path, rows: int, columns: int,
             if written == rows:
                 book.save(path)
                 return
-            sheet.append([year, rulebook.measures[measure].name.zh,
-                          *(float(f[measure]) if "." in f[measure] else int(f[measure])
-                            for f in per_district)])
+            sheet.append(
+                [
+                    year,
+                    rulebook.measures[measure].name.zh,
+                    *(
+                        float(f[measure]) if "." in f[measure] else int(f[measure])
+                        for f in per_district
+                    ),
+                ]
+            )
             written += 1
     book.save(path)
 
@@ -113,9 +137,15 @@ def plain_csv(path: Path, rulebook: qrules.Rulebook) -> Dataset:
     with path.open(encoding="utf-8-sig", newline="") as file:
         for number, row in enumerate(csv.DictReader(file), start=2):
             measure = rulebook.measures[row["measure"]]
-            observations.append(Observation(
-                measure.id, int(row["year"]), parse_value(row["value"], measure.unit),
-                row["district"] or None, f"{path.name}: row {number}"))
+            observations.append(
+                Observation(
+                    measure.id,
+                    int(row["year"]),
+                    parse_value(row["value"], measure.unit),
+                    row["district"] or None,
+                    f"{path.name}: row {number}",
+                )
+            )
     return Dataset(path.name, tuple(observations))
 
 
@@ -154,29 +184,38 @@ def main() -> None:
             raise SystemExit("the two readings of the CSV differ")
         wide = qrules.read_dataset(xlsx_path, rulebook)
         results = len(rulebook.evaluate(read))
-        print(f"long CSV: {read.rows_read:,} rows, {results:,} results; wide .xlsx: "
-              f"{wide_rows} rows x {wide_columns} columns, {wide.rows_read:,} cells, "
-              f"{len(rulebook.evaluate(wide)):,} results; same readings of the CSV: yes")
+        print(
+            f"long CSV: {read.rows_read:,} rows, {results:,} results; wide .xlsx: "
+            f"{wide_rows} rows x {wide_columns} columns, {wide.rows_read:,} cells, "
+            f"{len(rulebook.evaluate(wide)):,} results; same readings of the CSV: yes"
+        )
         times: dict[str, list[tuple[float, float]]] = {
-            k: [] for k in ("csv", "plain", "xlsx", "cells", "judge")}
+            k: [] for k in ("csv", "plain", "xlsx", "cells", "judge")
+        }
         for _ in range(args.repeat):
-            times["csv"].append(timed(lambda: rulebook.evaluate(
-                qrules.read_dataset(csv_path, rulebook))))
-            times["plain"].append(timed(lambda: rulebook.evaluate(
-                plain_csv(csv_path, rulebook))))
-            times["xlsx"].append(timed(lambda: rulebook.evaluate(
-                qrules.read_dataset(xlsx_path, rulebook))))
+            times["csv"].append(
+                timed(lambda: rulebook.evaluate(qrules.read_dataset(csv_path, rulebook)))
+            )
+            times["plain"].append(timed(lambda: rulebook.evaluate(plain_csv(csv_path, rulebook))))
+            times["xlsx"].append(
+                timed(lambda: rulebook.evaluate(qrules.read_dataset(xlsx_path, rulebook)))
+            )
             times["cells"].append(timed(lambda: cells_only(xlsx_path)))
             times["judge"].append(timed(lambda: rulebook.evaluate(read)))
     for clock, index in (("wall-clock", 0), ("CPU", 1)):
         median = {k: statistics.median(t[index] for t in v) for k, v in times.items()}
         print(f"{clock} time, medians of {args.repeat}:")
-        print(f"  long CSV read and judged: qrules {median['csv']:.3f} s; plain CSV reader "
-              f"{median['plain']:.3f} s; ratio {median['csv'] / median['plain']:.2f} "
-              f"(judging alone {median['judge']:.3f} s)")
-        print(f"  wide .xlsx read and judged: qrules {median['xlsx']:.3f} s; openpyxl "
-              f"reading its cells alone {median['cells']:.3f} s; ratio "
-              f"{median['xlsx'] / median['cells']:.2f}")
+        print(
+            f"  long CSV read and judged: qrules {median['csv']:.3f} s; plain CSV reader "
+            f"{median['plain']:.3f} s; ratio {median['csv'] / median['plain']:.2f} "
+            f"(judging alone {median['judge']:.3f} s)"
+        )
+        print(
+            f"  wide .xlsx read and judged: qrules {median['xlsx']:.3f} s; openpyxl "
+            f"reading its cells alone {median['cells']:.3f} s; ratio "
+            f"{median['xlsx'] / median['cells']:.2f}"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -53,8 +53,7 @@ RULEBOOK = "yantai-2023-2025"
 SPAN = ["--log-from", "2023-01-01", "--log-until", "2025-12-31"]
 
 
-def write(folder: Path, units: int, inspections: int, seed: int, quoted: bool
-          ) -> tuple[Path, Path]:
+def write(folder: Path, units: int, inspections: int, seed: int, quoted: bool) -> tuple[Path, Path]:
     register, log = generate(units, inspections, seed)
     style = "needed" if quoted else "none"
     paths = folder / "register.csv", folder / "log.csv"
@@ -68,11 +67,15 @@ def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int,
     installed) and standard output of a process."""
     gnu_time = Path("/usr/bin/time")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
-        wrapper = [str(gnu_time), "-f", "%e %M", "-o", measured.name] \
-            if gnu_time.exists() else []
+        wrapper = [str(gnu_time), "-f", "%e %M", "-o", measured.name] if gnu_time.exists() else []
         start = time.perf_counter()
-        done = subprocess.run([*wrapper, *command], capture_output=True, text=True,
-                              check=False, env={**os.environ, "CI": "1"})
+        done = subprocess.run(
+            [*wrapper, *command],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "CI": "1"},
+        )
         seconds, peak = time.perf_counter() - start, 0
         if done.returncode not in ok:
             raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -83,8 +86,19 @@ def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int,
 
 
 def qrules_command(register: Path, log: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "qrules", "check", RULEBOOK, "--register", str(register),
-            "--log", str(log), *SPAN, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "qrules",
+        "check",
+        RULEBOOK,
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        *SPAN,
+        *extra,
+    ]
 
 
 def script_command(register: Path, log: Path) -> list[str]:
@@ -94,16 +108,21 @@ def script_command(register: Path, log: Path) -> list[str]:
 def equal_counts(register: Path, log: Path) -> int:
     """How many (rule, year) counts qrules and the script agree on; exits if any differ."""
     _, _, out = timed(qrules_command(register, log, "--format", "json"))
-    found = {(r["id"], r["year"]): (r["population"], r["meeting"])
-             for r in json.loads(out)["results"]
-             if r.get("source") == "records" and r["district"] is None}
+    found = {
+        (r["id"], r["year"]): (r["population"], r["meeting"])
+        for r in json.loads(out)["results"]
+        if r.get("source") == "records" and r["district"] is None
+    }
     _, _, out = timed(script_command(register, log), ok=(0,))
     counted = json.loads(out.splitlines()[-1])
     expected = {(rule, year): (total, meeting) for rule, year, total, meeting in counted}
     # A rule whose population is empty is unknown in qrules and has no row in the script.
     found = {k: v for k, v in found.items() if v[0] or k in expected}
-    wrong = {k: (found.get(k), expected.get(k)) for k in set(found) | set(expected)
-             if found.get(k) != expected.get(k)}
+    wrong = {
+        k: (found.get(k), expected.get(k))
+        for k in set(found) | set(expected)
+        if found.get(k) != expected.get(k)
+    }
     if wrong:
         raise SystemExit(f"qrules and the script disagree: {wrong}")
     return len(expected)
@@ -116,35 +135,41 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--quoted", action="store_true", help="quote every text field")
-    parser.add_argument("--reference", action="store_true",
-                        help="time --engine reference too")
+    parser.add_argument("--reference", action="store_true", help="time --engine reference too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        register, log = write(Path(folder), args.units, args.inspections, args.seed,
-                              args.quoted)
+        register, log = write(Path(folder), args.units, args.inspections, args.seed, args.quoted)
         sizes = register.stat().st_size + log.stat().st_size
-        print(f"{args.units:,} units, {args.inspections:,} inspections: CSV files "
-              f"{sizes / 2**20:,.0f} MiB{' (quoted)' if args.quoted else ''}; "
-              f"load {os.getloadavg()[0]:.2f}")
+        print(
+            f"{args.units:,} units, {args.inspections:,} inspections: CSV files "
+            f"{sizes / 2**20:,.0f} MiB{' (quoted)' if args.quoted else ''}; "
+            f"load {os.getloadavg()[0]:.2f}"
+        )
         print(f"counts equal: {equal_counts(register, log)} (rule, year) pairs")
-        contenders = {"qrules check (duckdb)": qrules_command(register, log),
-                      "DuckDB script": script_command(register, log)}
+        contenders = {
+            "qrules check (duckdb)": qrules_command(register, log),
+            "DuckDB script": script_command(register, log),
+        }
         if args.reference:
             contenders["qrules check --engine reference"] = qrules_command(
-                register, log, "--engine", "reference")
+                register, log, "--engine", "reference"
+            )
         runs: dict[str, list[tuple[float, int]]] = {name: [] for name in contenders}
         for _ in range(args.repeat):
             for name, command in contenders.items():
                 seconds, peak, _ = timed(command)
                 runs[name].append((seconds, peak))
-        medians = {name: (statistics.median(s for s, _ in found),
-                          statistics.median(m for _, m in found))
-                   for name, found in runs.items()}
+        medians = {
+            name: (statistics.median(s for s, _ in found), statistics.median(m for _, m in found))
+            for name, found in runs.items()
+        }
         base_time, base_memory = medians["DuckDB script"]
         for name, (seconds, peak) in medians.items():
             memory = f"{peak / base_memory:5.2f}x memory" if base_memory else "memory n/a"
-            print(f"  {name:34} {seconds:7.2f} s  {peak / 2**20:7,.0f} MiB   "
-                  f"{seconds / base_time:5.2f}x time  {memory}")
+            print(
+                f"  {name:34} {seconds:7.2f} s  {peak / 2**20:7,.0f} MiB   "
+                f"{seconds / base_time:5.2f}x time  {memory}"
+            )
         print(f"  (medians of {args.repeat}, alternated; load {os.getloadavg()[0]:.2f})")
 
 

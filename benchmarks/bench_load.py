@@ -141,12 +141,14 @@ def reference_engine(rulebook: str, units: int, repeat: int) -> str:
     from bench_records import generate  # noqa: PLC0415
     from pyarrow import csv  # noqa: PLC0415
 
-    code = REFERENCE.format(here=str(Path(__file__).parent), units=units,
-                            inspections=units * 10, rulebook=rulebook)
+    code = REFERENCE.format(
+        here=str(Path(__file__).parent), units=units, inspections=units * 10, rulebook=rulebook
+    )
     firsts, seconds, peaks = [], [], []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                             text=True, env=ENV).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, check=True, text=True, env=ENV
+        ).stdout.split()
         firsts.append(float(out[0]))
         seconds.append(float(out[1]))
         peaks.append(int(out[2]))
@@ -156,9 +158,23 @@ def reference_engine(rulebook: str, units: int, repeat: int) -> str:
         csv.write_csv(register, folder / "register.csv")
         csv.write_csv(log, folder / "log.csv")
         size = sum((folder / f).stat().st_size for f in ("register.csv", "log.csv"))
-        argv = [sys.executable, "-m", "qrules", "check", rulebook, "--engine", "reference",
-                "--register", str(folder / "register.csv"), "--log", str(folder / "log.csv"),
-                "--log-until", "2025-12-31", "--format", "json"]
+        argv = [
+            sys.executable,
+            "-m",
+            "qrules",
+            "check",
+            rulebook,
+            "--engine",
+            "reference",
+            "--register",
+            str(folder / "register.csv"),
+            "--log",
+            str(folder / "log.csv"),
+            "--log-until",
+            "2025-12-31",
+            "--format",
+            "json",
+        ]
         walls = []
         for _ in range(max(1, repeat // 2)):
             start = time.perf_counter()
@@ -166,27 +182,32 @@ def reference_engine(rulebook: str, units: int, repeat: int) -> str:
             walls.append(time.perf_counter() - start)
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     mib = 1024 * 1024
-    return (f"reference engine on {units:,} units / {units * 10:,} inspections already read: "
-            f"first call {statistics.median(firsts):.2f} s median, second "
-            f"{statistics.median(seconds):.2f} s; peak Python heap while judging "
-            f"{statistics.median(peaks) / mib:.0f} MiB; the records as CSV {size / mib:.0f} MiB\n"
-            f"`qrules check --engine reference` on those CSV files, end to end: "
-            f"{statistics.median(walls):.1f} s median (target < 3 s); peak resident memory of "
-            f"any child process {rss / mib:.0f} MiB ({rss / size:.1f}x the CSV files)")
+    return (
+        f"reference engine on {units:,} units / {units * 10:,} inspections already read: "
+        f"first call {statistics.median(firsts):.2f} s median, second "
+        f"{statistics.median(seconds):.2f} s; peak Python heap while judging "
+        f"{statistics.median(peaks) / mib:.0f} MiB; the records as CSV {size / mib:.0f} MiB\n"
+        f"`qrules check --engine reference` on those CSV files, end to end: "
+        f"{statistics.median(walls):.1f} s median (target < 3 s); peak resident memory of "
+        f"any child process {rss / mib:.0f} MiB ({rss / size:.1f}x the CSV files)"
+    )
 
 
-def first_calls(rulebook: str, units: int, inspections: int, repeat: int
-                ) -> tuple[float, float, bool]:
+def first_calls(
+    rulebook: str, units: int, inspections: int, repeat: int
+) -> tuple[float, float, bool]:
     """Medians of the first and the second `evaluate_tables` call, each pair in a
     fresh process; and whether any of them imported sympy."""
-    code = FIRST_CALL.format(here=str(Path(__file__).parent), units=units,
-                             inspections=inspections, rulebook=rulebook)
+    code = FIRST_CALL.format(
+        here=str(Path(__file__).parent), units=units, inspections=inspections, rulebook=rulebook
+    )
     firsts, seconds, sympy = [], [], False
     # Once first, as a user's first run: it writes the caches (compiled forms, SQL text).
     subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, env=ENV)
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                             text=True, env=ENV).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, check=True, text=True, env=ENV
+        ).stdout.split()
         firsts.append(float(out[0]))
         seconds.append(float(out[1]))
         sympy = sympy or out[2] == "True"
@@ -197,14 +218,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("rulebook", nargs="?", default="yantai-2023-2025")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--records-units", type=int, default=100_000,
-                        help="units of the evaluate_tables measure (0: skip it)")
-    parser.add_argument("--records-repeat", type=int, default=5,
-                        help="fresh processes for the evaluate_tables measure")
-    parser.add_argument("--reference-units", type=int, default=100_000,
-                        help="units of the reference engine measure (0: skip it)")
-    parser.add_argument("--reference-repeat", type=int, default=3,
-                        help="fresh processes for the reference engine measure")
+    parser.add_argument(
+        "--records-units",
+        type=int,
+        default=100_000,
+        help="units of the evaluate_tables measure (0: skip it)",
+    )
+    parser.add_argument(
+        "--records-repeat",
+        type=int,
+        default=5,
+        help="fresh processes for the evaluate_tables measure",
+    )
+    parser.add_argument(
+        "--reference-units",
+        type=int,
+        default=100_000,
+        help="units of the reference engine measure (0: skip it)",
+    )
+    parser.add_argument(
+        "--reference-repeat",
+        type=int,
+        default=3,
+        help="fresh processes for the reference engine measure",
+    )
     args = parser.parse_args()
     folder = Path(args.rulebook)
     if not folder.is_dir():
@@ -215,16 +252,19 @@ def main() -> None:
     qrules.load(folder)  # the compiled-forms cache written, the process warm
     warm_s = median_seconds(lambda: qrules.load(folder), args.repeat * 3)
     tomllib_s = median_seconds(lambda: parse_only(folder), args.repeat * 3)
-    print(f"warm qrules.load {name}: {warm_s * 1000:.1f} ms median; tomllib on the same "
-          f"files {tomllib_s * 1000:.1f} ms; ratio {warm_s / tomllib_s:.2f} (target <= 1.2)")
+    print(
+        f"warm qrules.load {name}: {warm_s * 1000:.1f} ms median; tomllib on the same "
+        f"files {tomllib_s * 1000:.1f} ms; ratio {warm_s / tomllib_s:.2f} (target <= 1.2)"
+    )
 
     load_and_compile(folder)  # warm sympy's own caches, as a long-running process would
     rules = load_and_compile(folder)
     qrules_s = median_seconds(lambda: load_and_compile(folder), args.repeat)
     baseline_s = median_seconds(lambda: parse_only(folder), args.repeat)
-    print(f"load + compile {name} ({rules} rules): {qrules_s * 1000:.1f} ms median; "
-          f"tomllib alone {baseline_s * 1000:.2f} ms; ratio {qrules_s / baseline_s:.0f}x")
-
+    print(
+        f"load + compile {name} ({rules} rules): {qrules_s * 1000:.1f} ms median; "
+        f"tomllib alone {baseline_s * 1000:.2f} ms; ratio {qrules_s / baseline_s:.0f}x"
+    )
 
     compileall.compile_dir(str(Path(qrules.__file__).parent), quiet=1)
     python = sys.executable
@@ -237,22 +277,29 @@ def main() -> None:
     }
     found = cold_starts(commands, args.repeat)
     sympy_s = found["import sympy"]
-    print(f"cold start `qrules check --sample`: {found['check'] * 1000:.0f} ms median; "
-          f"`python -c \"import sympy\"` {sympy_s * 1000:.0f} ms; "
-          f"ratio {found['check'] / sympy_s:.2f} (target <= 0.5); against "
-          f"`import tomllib, attrs, sympy` ({found['import tomllib, attrs, sympy'] * 1000:.0f}"
-          f" ms) {found['check'] / found['import tomllib, attrs, sympy']:.2f}")
-    print(f"`python -c \"import qrules\"`: {found['import qrules'] * 1000:.0f} ms median; "
-          f"ratio to `import sympy` {found['import qrules'] / sympy_s:.2f} (target <= 0.25); "
-          f"the bare interpreter {found['python'] * 1000:.0f} ms")
+    print(
+        f"cold start `qrules check --sample`: {found['check'] * 1000:.0f} ms median; "
+        f'`python -c "import sympy"` {sympy_s * 1000:.0f} ms; '
+        f"ratio {found['check'] / sympy_s:.2f} (target <= 0.5); against "
+        f"`import tomllib, attrs, sympy` ({found['import tomllib, attrs, sympy'] * 1000:.0f}"
+        f" ms) {found['check'] / found['import tomllib, attrs, sympy']:.2f}"
+    )
+    print(
+        f'`python -c "import qrules"`: {found["import qrules"] * 1000:.0f} ms median; '
+        f"ratio to `import sympy` {found['import qrules'] / sympy_s:.2f} (target <= 0.25); "
+        f"the bare interpreter {found['python'] * 1000:.0f} ms"
+    )
 
     if args.records_units:
-        first, second, sympy = first_calls(str(folder), args.records_units,
-                                           args.records_units * 10, args.records_repeat)
-        print(f"evaluate_tables on {args.records_units:,} units / "
-              f"{args.records_units * 10:,} inspections in a fresh process: first call "
-              f"{first * 1000:.0f} ms median, second {second * 1000:.0f} ms; ratio "
-              f"{first / second:.2f} (target <= 1.3); sympy imported: {'yes' if sympy else 'no'}")
+        first, second, sympy = first_calls(
+            str(folder), args.records_units, args.records_units * 10, args.records_repeat
+        )
+        print(
+            f"evaluate_tables on {args.records_units:,} units / "
+            f"{args.records_units * 10:,} inspections in a fresh process: first call "
+            f"{first * 1000:.0f} ms median, second {second * 1000:.0f} ms; ratio "
+            f"{first / second:.2f} (target <= 1.3); sympy imported: {'yes' if sympy else 'no'}"
+        )
 
     if args.reference_units:
         print(reference_engine(str(folder), args.reference_units, args.reference_repeat))

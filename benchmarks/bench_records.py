@@ -54,17 +54,43 @@ from qrules.records.read import Inspection, InspectionLog, Register, UnitRecord
 #: Share of the register in each category (an office where catering and food
 #: retail dominate, as in a city's register).
 CATEGORIES = {
-    "catering": 0.44, "food_retailer": 0.30, "food_maker": 0.04, "drug_retailer": 0.05,
-    "drug_user": 0.03, "construction_site": 0.03, "construction_project": 0.03,
-    "health_food_maker": 0.01, "special_drug_retailer": 0.01, "central_kitchen": 0.005,
-    "collective_meal_supplier": 0.005, "tableware_disinfection": 0.005,
-    "infant_formula_maker": 0.0005, "special_medical_food_maker": 0.0005,
+    "catering": 0.44,
+    "food_retailer": 0.30,
+    "food_maker": 0.04,
+    "drug_retailer": 0.05,
+    "drug_user": 0.03,
+    "construction_site": 0.03,
+    "construction_project": 0.03,
+    "health_food_maker": 0.01,
+    "special_drug_retailer": 0.01,
+    "central_kitchen": 0.005,
+    "collective_meal_supplier": 0.005,
+    "tableware_disinfection": 0.005,
+    "infant_formula_maker": 0.0005,
+    "special_medical_food_maker": 0.0005,
     "key_industry_chain": 0.001,
 }
-FLAGS = {"bright_kitchen": 0.85, "internet_bright_kitchen": 0.8, "grid_supervision": 0.9,
-         "smart_site": 0.7, "smart_site_platform": 0.75, "leading_platform": 0.6}
-DISTRICTS = ["芝罘区", "福山区", "牟平区", "莱山区", "蓬莱区", "龙口市", "莱阳市", "莱州市",
-             "招远市", "栖霞市", "海阳市"]
+FLAGS = {
+    "bright_kitchen": 0.85,
+    "internet_bright_kitchen": 0.8,
+    "grid_supervision": 0.9,
+    "smart_site": 0.7,
+    "smart_site_platform": 0.75,
+    "leading_platform": 0.6,
+}
+DISTRICTS = [
+    "芝罘区",
+    "福山区",
+    "牟平区",
+    "莱山区",
+    "蓬莱区",
+    "龙口市",
+    "莱阳市",
+    "莱州市",
+    "招远市",
+    "栖霞市",
+    "海阳市",
+]
 KINDS = {"routine": 0.7, "system": 0.12, "special": 0.1, "follow_up": 0.05, "unannounced": 0.03}
 RESULTS = {"compliant": 0.8, "basically_compliant": 0.15, "non_compliant": 0.05}
 
@@ -79,39 +105,52 @@ def generate(units: int, inspections: int, seed: int) -> tuple[pa.Table, pa.Tabl
     shares = np.array(list(CATEGORIES.values()))
     ids = np.char.add("U", np.char.zfill(np.arange(units).astype(str), 6))
     new = rng.random(units) < 0.15  # registered during the period
-    registered = np.where(new, _days("2023-01-01", rng.integers(0, 1096, units)),
-                          _days("2015-01-01", rng.integers(0, 8 * 365, units)))
+    registered = np.where(
+        new,
+        _days("2023-01-01", rng.integers(0, 1096, units)),
+        _days("2015-01-01", rng.integers(0, 8 * 365, units)),
+    )
     closed = registered + rng.integers(30, 6 * 365, units).astype("timedelta64[D]")
     risk = rng.choice(np.array(["low", "medium", "high"]), size=units, p=[0.5, 0.4, 0.1])
     columns: dict[str, Any] = {
         "unit": pa.array(ids),
         "name": pa.array(np.char.add("单位", ids)),
         "district": pa.array(rng.choice(np.array(DISTRICTS), size=units)),
-        "category": pa.array(rng.choice(np.array(list(CATEGORIES)), size=units,
-                                        p=shares / shares.sum())),
+        "category": pa.array(
+            rng.choice(np.array(list(CATEGORIES)), size=units, p=shares / shares.sum())
+        ),
         "risk_level": pa.array(risk),
-        "size": pa.array(rng.choice(np.array(["small", "medium", "large"]), size=units,
-                                    p=[0.7, 0.25, 0.05])),
-        "registered": pa.array(registered.astype("datetime64[D]"),
-                               mask=(rng.random(units) < 0.2) & ~new),
-        "closed": pa.array(closed.astype("datetime64[D]"),
-                           mask=(rng.random(units) > 0.1) | (closed > np.datetime64("2025-12-31"))),
+        "size": pa.array(
+            rng.choice(np.array(["small", "medium", "large"]), size=units, p=[0.7, 0.25, 0.05])
+        ),
+        "registered": pa.array(
+            registered.astype("datetime64[D]"), mask=(rng.random(units) < 0.2) & ~new
+        ),
+        "closed": pa.array(
+            closed.astype("datetime64[D]"),
+            mask=(rng.random(units) > 0.1) | (closed > np.datetime64("2025-12-31")),
+        ),
     }
     for flag, share in FLAGS.items():
         columns[flag] = pa.array(rng.random(units) < share)
     # High-risk units are inspected about twice as often as the others.
     weight = np.where(risk == "high", 2.0, np.where(risk == "medium", 1.0, 0.8))
     who = rng.choice(units, size=inspections, p=weight / weight.sum())
-    log = pa.table({
-        "inspection": pa.array(np.char.add("J", np.arange(inspections).astype(str))),
-        "unit": pa.array(ids[who]),
-        "date": pa.array(_days("2023-01-01", rng.integers(0, 1096, inspections))
-                         .astype("datetime64[D]")),
-        "kind": pa.array(rng.choice(np.array(list(KINDS)), size=inspections,
-                                    p=list(KINDS.values()))),
-        "result": pa.array(rng.choice(np.array(list(RESULTS)), size=inspections,
-                                      p=list(RESULTS.values()))),
-    })
+    log = pa.table(
+        {
+            "inspection": pa.array(np.char.add("J", np.arange(inspections).astype(str))),
+            "unit": pa.array(ids[who]),
+            "date": pa.array(
+                _days("2023-01-01", rng.integers(0, 1096, inspections)).astype("datetime64[D]")
+            ),
+            "kind": pa.array(
+                rng.choice(np.array(list(KINDS)), size=inspections, p=list(KINDS.values()))
+            ),
+            "result": pa.array(
+                rng.choice(np.array(list(RESULTS)), size=inspections, p=list(RESULTS.values()))
+            ),
+        }
+    )
     return pa.table(columns), log
 
 
@@ -200,34 +239,85 @@ SELECT (SELECT count(*) - count(DISTINCT unit) FROM register) AS repeated_units,
 #: population's categories (and risk level), the years judged, and what each
 #: unit must have (``inspections``, ``system`` inspections, or a flag).
 POLARS_RULES: tuple[tuple[str, tuple[str, ...], str | None, tuple[int, ...], str], ...] = (
-    ("infant-formula-makers-system-inspected-yearly", ("infant_formula_maker",), None,
-     (2023, 2024, 2025), "system"),
-    ("special-medical-food-makers-system-inspected-yearly", ("special_medical_food_maker",),
-     None, (2023, 2024, 2025), "system"),
-    ("health-food-makers-system-inspected-yearly", ("health_food_maker",), None,
-     (2023, 2024, 2025), "system"),
-    ("high-risk-catering-units-inspected-twice-yearly",
-     ("catering", "central_kitchen", "collective_meal_supplier"), "high", (2023, 2024, 2025),
-     "twice"),
-    ("tableware-disinfection-units-inspected-yearly", ("tableware_disinfection",), None,
-     (2023, 2024, 2025), "once"),
-    ("special-drug-retailers-inspection-coverage", ("special_drug_retailer",), None,
-     (2023, 2024, 2025), "once"),
-    ("drug-retailers-and-users-grid-coverage",
-     ("drug_retailer", "special_drug_retailer", "drug_user"), None, (2023, 2024, 2025),
-     "grid_supervision"),
-    ("central-kitchens-in-internet-bright-kitchen", ("central_kitchen",), None,
-     (2023, 2024, 2025), "internet_bright_kitchen"),
-    ("collective-meal-suppliers-in-internet-bright-kitchen", ("collective_meal_supplier",),
-     None, (2023, 2024, 2025), "internet_bright_kitchen"),
-    ("large-catering-units-bright-kitchen-rate", ("catering",), "large", (2025,),
-     "bright_kitchen"),
-    ("smart-construction-site-full-coverage", ("construction_site",), None, (2025,),
-     "smart_site"),
-    ("smart-site-platform-project-coverage", ("construction_project",), None, (2025,),
-     "smart_site_platform"),
-    ("key-industry-chains-with-leading-platform", ("key_industry_chain",), None, (2025,),
-     "leading_platform"),
+    (
+        "infant-formula-makers-system-inspected-yearly",
+        ("infant_formula_maker",),
+        None,
+        (2023, 2024, 2025),
+        "system",
+    ),
+    (
+        "special-medical-food-makers-system-inspected-yearly",
+        ("special_medical_food_maker",),
+        None,
+        (2023, 2024, 2025),
+        "system",
+    ),
+    (
+        "health-food-makers-system-inspected-yearly",
+        ("health_food_maker",),
+        None,
+        (2023, 2024, 2025),
+        "system",
+    ),
+    (
+        "high-risk-catering-units-inspected-twice-yearly",
+        ("catering", "central_kitchen", "collective_meal_supplier"),
+        "high",
+        (2023, 2024, 2025),
+        "twice",
+    ),
+    (
+        "tableware-disinfection-units-inspected-yearly",
+        ("tableware_disinfection",),
+        None,
+        (2023, 2024, 2025),
+        "once",
+    ),
+    (
+        "special-drug-retailers-inspection-coverage",
+        ("special_drug_retailer",),
+        None,
+        (2023, 2024, 2025),
+        "once",
+    ),
+    (
+        "drug-retailers-and-users-grid-coverage",
+        ("drug_retailer", "special_drug_retailer", "drug_user"),
+        None,
+        (2023, 2024, 2025),
+        "grid_supervision",
+    ),
+    (
+        "central-kitchens-in-internet-bright-kitchen",
+        ("central_kitchen",),
+        None,
+        (2023, 2024, 2025),
+        "internet_bright_kitchen",
+    ),
+    (
+        "collective-meal-suppliers-in-internet-bright-kitchen",
+        ("collective_meal_supplier",),
+        None,
+        (2023, 2024, 2025),
+        "internet_bright_kitchen",
+    ),
+    ("large-catering-units-bright-kitchen-rate", ("catering",), "large", (2025,), "bright_kitchen"),
+    ("smart-construction-site-full-coverage", ("construction_site",), None, (2025,), "smart_site"),
+    (
+        "smart-site-platform-project-coverage",
+        ("construction_project",),
+        None,
+        (2025,),
+        "smart_site_platform",
+    ),
+    (
+        "key-industry-chains-with-leading-platform",
+        ("key_industry_chain",),
+        None,
+        (2025,),
+        "leading_platform",
+    ),
 )
 
 
@@ -239,24 +329,39 @@ def polars_counts(register: Any, log: Any) -> Any:
     units = register.lazy()
     catering = ["catering", "central_kitchen", "collective_meal_supplier"]
     wanted = units.filter(
-        pl.col("category").is_in(["infant_formula_maker", "special_medical_food_maker",
-                                  "health_food_maker", "tableware_disinfection",
-                                  "special_drug_retailer"])
-        | (pl.col("category").is_in(catering) & (pl.col("risk_level") == "high")))
-    counts = (log.lazy().join(wanted.select("unit"), on="unit", how="semi")
-              .group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year"))
-              .agg(pl.len().alias("inspections"),
-                   (pl.col("kind") == "system").sum().alias("system_inspections")))
+        pl.col("category").is_in(
+            [
+                "infant_formula_maker",
+                "special_medical_food_maker",
+                "health_food_maker",
+                "tableware_disinfection",
+                "special_drug_retailer",
+            ]
+        )
+        | (pl.col("category").is_in(catering) & (pl.col("risk_level") == "high"))
+    )
+    counts = (
+        log.lazy()
+        .join(wanted.select("unit"), on="unit", how="semi")
+        .group_by("unit", pl.col("date").dt.year().cast(pl.Int32).alias("year"))
+        .agg(
+            pl.len().alias("inspections"),
+            (pl.col("kind") == "system").sum().alias("system_inspections"),
+        )
+    )
     years = pl.LazyFrame({"year": [2023, 2024, 2025]}, schema={"year": pl.Int32}).with_columns(
         pl.date(pl.col("year"), 1, 1).alias("first_day"),
-        pl.date(pl.col("year"), 12, 31).alias("last_day"))
-    yearly = (units.join(years, how="cross")
-              .filter((pl.col("registered").is_null()
-                       | (pl.col("registered") <= pl.col("last_day")))
-                      & (pl.col("closed").is_null() | (pl.col("closed") >= pl.col("first_day"))))
-              .join(counts, on=["unit", "year"], how="left")
-              .with_columns(pl.col("inspections").fill_null(0),
-                            pl.col("system_inspections").fill_null(0)))
+        pl.date(pl.col("year"), 12, 31).alias("last_day"),
+    )
+    yearly = (
+        units.join(years, how="cross")
+        .filter(
+            (pl.col("registered").is_null() | (pl.col("registered") <= pl.col("last_day")))
+            & (pl.col("closed").is_null() | (pl.col("closed") >= pl.col("first_day")))
+        )
+        .join(counts, on=["unit", "year"], how="left")
+        .with_columns(pl.col("inspections").fill_null(0), pl.col("system_inspections").fill_null(0))
+    )
     parts = []
     for rule, categories, extra, judged, each in POLARS_RULES:
         where = pl.col("category").is_in(list(categories))
@@ -266,12 +371,20 @@ def polars_counts(register: Any, log: Any) -> Any:
             where &= pl.col("size") == "large"
         if len(judged) < 3:
             where &= pl.col("year").is_in(list(judged))
-        meets = (pl.col("system_inspections") >= 1 if each == "system"
-                 else pl.col("inspections") >= 1 if each == "once"
-                 else pl.col("inspections") >= 2 if each == "twice" else pl.col(each))
-        parts.append(yearly.filter(where).select(
-            pl.lit(rule).alias("rule"), "year", "unit", "name", "district",
-            meets.alias("meets")))
+        meets = (
+            pl.col("system_inspections") >= 1
+            if each == "system"
+            else pl.col("inspections") >= 1
+            if each == "once"
+            else pl.col("inspections") >= 2
+            if each == "twice"
+            else pl.col(each)
+        )
+        parts.append(
+            yearly.filter(where).select(
+                pl.lit(rule).alias("rule"), "year", "unit", "name", "district", meets.alias("meets")
+            )
+        )
     return pl.concat(parts).collect()
 
 
@@ -279,19 +392,66 @@ def python_objects(register: pa.Table, log: pa.Table) -> tuple[Register, Inspect
     """The records as the reference engine holds them (built directly, not read)."""
     flags = [register.column(f).to_pylist() for f in FLAGS]
     units = tuple(
-        UnitRecord(unit, name, category, district, risk, size, registered, closed,
-                   frozenset(f for f, has in zip(FLAGS, row, strict=True) if has), number)
-        for number, (unit, name, district, category, risk, size, registered, closed, *row)
-        in enumerate(zip(*(register.column(c).to_pylist() for c in (
-            "unit", "name", "district", "category", "risk_level", "size", "registered",
-            "closed")), *flags, strict=True), start=1))
+        UnitRecord(
+            unit,
+            name,
+            category,
+            district,
+            risk,
+            size,
+            registered,
+            closed,
+            frozenset(f for f, has in zip(FLAGS, row, strict=True) if has),
+            number,
+        )
+        for number, (
+            unit,
+            name,
+            district,
+            category,
+            risk,
+            size,
+            registered,
+            closed,
+            *row,
+        ) in enumerate(
+            zip(
+                *(
+                    register.column(c).to_pylist()
+                    for c in (
+                        "unit",
+                        "name",
+                        "district",
+                        "category",
+                        "risk_level",
+                        "size",
+                        "registered",
+                        "closed",
+                    )
+                ),
+                *flags,
+                strict=True,
+            ),
+            start=1,
+        )
+    )
     inspections = tuple(
         Inspection(unit, date, kind, result, inspection, number)
-        for number, (inspection, unit, date, kind, result) in enumerate(zip(
-            *(log.column(c).to_pylist() for c in ("inspection", "unit", "date", "kind",
-                                                   "result")), strict=True), start=1))
-    return (Register("register", units, len(units)),
-            InspectionLog("log", inspections, len(inspections)))
+        for number, (inspection, unit, date, kind, result) in enumerate(
+            zip(
+                *(
+                    log.column(c).to_pylist()
+                    for c in ("inspection", "unit", "date", "kind", "result")
+                ),
+                strict=True,
+            ),
+            start=1,
+        )
+    )
+    return (
+        Register("register", units, len(units)),
+        InspectionLog("log", inspections, len(inspections)),
+    )
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -326,8 +486,9 @@ def duckdb_peak(connection: Any, action: Callable[[], object], folder: Path) -> 
 def agree(evaluation: qrules.Evaluation, hand: pa.Table) -> bool:
     """Whether qrules' counts and failing units are the hand-written query's."""
     rows: dict[tuple[str, int], list[tuple[str, bool]]] = {}
-    for rule, year, unit, meets in zip(*(hand.column(c).to_pylist() for c in (
-            "rule", "year", "unit", "meets")), strict=True):
+    for rule, year, unit, meets in zip(
+        *(hand.column(c).to_pylist() for c in ("rule", "year", "unit", "meets")), strict=True
+    ):
         rows.setdefault((rule, year), []).append((unit, meets))
     for result in evaluation:
         units = rows.get((result.rule.id, result.year), [])
@@ -337,7 +498,8 @@ def agree(evaluation: qrules.Evaluation, hand: pa.Table) -> bool:
         if result.meeting is not None and result.meeting != meeting:
             return False
         if result.verdict is Verdict.NOT_MET and sorted(
-                u.unit for u in result.failing_units) != sorted(u for u, m in units if not m):
+            u.unit for u in result.failing_units
+        ) != sorted(u for u, m in units if not m):
             return False
     return True
 
@@ -346,8 +508,9 @@ def mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
 
 
-def medians(first: Callable[[], object], second: Callable[[], object], repeat: int
-            ) -> tuple[float, float]:
+def medians(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> tuple[float, float]:
     """The median times of two actions, run alternately."""
     runs: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
@@ -361,18 +524,34 @@ def time_check(folder: Path, repeat: int) -> str:
     interleaved: the line to print."""
 
     def check(*extra: str) -> None:
-        code = main_cli(["check", "yantai-2023-2025", "--register",
-                         str(folder / "register.parquet"), "--log", str(folder / "log.parquet"),
-                         "--engine", "duckdb", "--format", "json", "-o",
-                         str(folder / "out.json"), *extra])
+        code = main_cli(
+            [
+                "check",
+                "yantai-2023-2025",
+                "--register",
+                str(folder / "register.parquet"),
+                "--log",
+                str(folder / "log.parquet"),
+                "--engine",
+                "duckdb",
+                "--format",
+                "json",
+                "-o",
+                str(folder / "out.json"),
+                *extra,
+            ]
+        )
         if code not in (0, 1):
             raise SystemExit(f"qrules check failed with exit code {code}")
 
-    plain, logged = medians(check, lambda: check("--decision-log", str(folder / "cli.jsonl")),
-                            repeat)
-    return (f"decision log (qrules check --register/--log Parquet files on DuckDB): "
-            f"{logged:.2f} s median with --decision-log; without: {plain:.2f} s; "
-            f"ratio {logged / plain:.3f}")
+    plain, logged = medians(
+        check, lambda: check("--decision-log", str(folder / "cli.jsonl")), repeat
+    )
+    return (
+        f"decision log (qrules check --register/--log Parquet files on DuckDB): "
+        f"{logged:.2f} s median with --decision-log; without: {plain:.2f} s; "
+        f"ratio {logged / plain:.3f}"
+    )
 
 
 def _status(field: str) -> int:
@@ -399,13 +578,17 @@ def _contender(contender: str, register: pa.Table, log: pa.Table) -> Callable[[]
         connection.unregister("staged")
     rulebook = qrules.load("yantai-2023-2025")
     actions: dict[str, Callable[[], object]] = {
-        "qrules": lambda: evaluate_tables(rulebook, connection, register="register",
-                                          log="log", check_keys=False),
-        "qrules keys": lambda: evaluate_tables(rulebook, connection, register="register",
-                                               log="log"),
+        "qrules": lambda: evaluate_tables(
+            rulebook, connection, register="register", log="log", check_keys=False
+        ),
+        "qrules keys": lambda: evaluate_tables(
+            rulebook, connection, register="register", log="log"
+        ),
         "hand": lambda: connection.sql(HAND_WRITTEN).to_arrow_table(),
-        "hand keys": lambda: (connection.execute(HAND_WRITTEN_KEYS).fetchall(),
-                              connection.sql(HAND_WRITTEN).to_arrow_table()),
+        "hand keys": lambda: (
+            connection.execute(HAND_WRITTEN_KEYS).fetchall(),
+            connection.sql(HAND_WRITTEN).to_arrow_table(),
+        ),
     }
     return actions[contender]
 
@@ -417,8 +600,9 @@ def child(contender: str, folder: Path) -> None:
     tables loaded, then the peak reset (``/proc/self/clear_refs``) and the
     contender run once on them; extra = peak - resident before that run."""
     _contender(contender, *generate(200, 2000, 1))()
-    action = _contender(contender, *(parquet.read_table(folder / f"{n}.parquet")
-                                     for n in ("register", "log")))
+    action = _contender(
+        contender, *(parquet.read_table(folder / f"{n}.parquet") for n in ("register", "log"))
+    )
     before = _status("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")
     action()
@@ -427,14 +611,24 @@ def child(contender: str, folder: Path) -> None:
 
 def peak_rss(contender: str, folder: Path) -> int:
     """`child`'s extra peak resident memory for a contender, in a fresh process."""
-    done = subprocess.run([sys.executable, __file__, "--child", contender, "--folder",
-                           str(folder)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", contender, "--folder", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stdout.split()[-1])
 
 
-def time_reference(rulebook: qrules.Rulebook, register: pa.Table, log: pa.Table,
-                   evaluation: qrules.Evaluation, ours: float, decisions: Path,
-                   repeat: int) -> None:
+def time_reference(
+    rulebook: qrules.Rulebook,
+    register: pa.Table,
+    log: pa.Table,
+    evaluation: qrules.Evaluation,
+    ours: float,
+    decisions: Path,
+    repeat: int,
+) -> None:
     """The reference engine on the records as Python objects, with and without a
     decision log: the lines to print."""
     objects = python_objects(register, log)
@@ -448,31 +642,47 @@ def time_reference(rulebook: qrules.Rulebook, register: pa.Table, log: pa.Table,
     reference_s, reference_logged_s = medians(reference, reference_logged, repeat)
     if [r.verdict for r in reference()] != [r.verdict for r in evaluation]:
         raise SystemExit("the reference engine and DuckDB disagree")
-    print(f"reference engine (pure Python, records already in memory): "
-          f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
-          f"{reference_s / ours:.0f}x; same verdicts: yes")
-    print(f"decision log (reference engine, digesting the rows in memory): "
-          f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
-          f"ratio {reference_logged_s / reference_s:.3f}")
-    print(f"reference engine: Python heap {mib(python_peak(reference))} while "
-          "judging (records already in memory)")
+    print(
+        f"reference engine (pure Python, records already in memory): "
+        f"{reference_s:.2f} s median; ratio to qrules on DuckDB "
+        f"{reference_s / ours:.0f}x; same verdicts: yes"
+    )
+    print(
+        f"decision log (reference engine, digesting the rows in memory): "
+        f"{reference_logged_s:.2f} s median; without: {reference_s:.2f} s; "
+        f"ratio {reference_logged_s / reference_s:.3f}"
+    )
+    print(
+        f"reference engine: Python heap {mib(python_peak(reference))} while "
+        "judging (records already in memory)"
+    )
 
 
 def print_memory(folder: Path, with_polars: bool) -> None:
     """Each contender's extra peak resident memory (`child`), and the ratios."""
-    contenders = ["qrules", "hand", "qrules keys", "hand keys",
-                  *(["polars"] if with_polars else [])]
+    contenders = [
+        "qrules",
+        "hand",
+        "qrules keys",
+        "hand keys",
+        *(["polars"] if with_polars else []),
+    ]
     extra = {name: peak_rss(name, folder) for name in contenders}
-    print("extra peak resident memory (a fresh process each, tables loaded, the first "
-          "run on them): " + "; ".join(f"{name} {mib(size)}" for name, size in extra.items()))
-    for ours_key, theirs_key in (("qrules", "hand"), ("qrules keys", "hand keys"),
-                                 *([("qrules", "polars")] if with_polars else [])):
-        print(f"  {ours_key} / {theirs_key}: "
-              f"{extra[ours_key] / max(extra[theirs_key], 1):.2f}")
+    print(
+        "extra peak resident memory (a fresh process each, tables loaded, the first "
+        "run on them): " + "; ".join(f"{name} {mib(size)}" for name, size in extra.items())
+    )
+    for ours_key, theirs_key in (
+        ("qrules", "hand"),
+        ("qrules keys", "hand keys"),
+        *([("qrules", "polars")] if with_polars else []),
+    ):
+        print(f"  {ours_key} / {theirs_key}: {extra[ours_key] / max(extra[theirs_key], 1):.2f}")
 
 
-def time_interleaved(actions: dict[str, Callable[[], object]], repeat: int
-                     ) -> dict[str, list[float]]:
+def time_interleaved(
+    actions: dict[str, Callable[[], object]], repeat: int
+) -> dict[str, list[float]]:
     """Each action's times, the actions run in turn ``repeat`` times; the ratios
     of qrules to each baseline printed."""
     times: dict[str, list[float]] = {name: [] for name in actions}
@@ -480,36 +690,59 @@ def time_interleaved(actions: dict[str, Callable[[], object]], repeat: int
         for name, action in actions.items():
             times[name].append(timed(action))
     for label, ours_key, theirs_key in (
-            ("keys trusted (check_keys=False)", "qrules", "hand"),
-            ("keys checked (the default), against the hand-written query and key check",
-             "qrules keys", "hand keys"),
-            *([("keys trusted, against polars (tables in memory)", "qrules", "polars")]
-              if "polars" in actions else [])):
+        ("keys trusted (check_keys=False)", "qrules", "hand"),
+        (
+            "keys checked (the default), against the hand-written query and key check",
+            "qrules keys",
+            "hand keys",
+        ),
+        *(
+            [("keys trusted, against polars (tables in memory)", "qrules", "polars")]
+            if "polars" in actions
+            else []
+        ),
+    ):
         ours, theirs = (statistics.median(times[k]) for k in (ours_key, theirs_key))
         who = "polars" if theirs_key == "polars" else "hand-written DuckDB"
-        print(f"{label}: qrules on DuckDB: {ours * 1000:.1f} ms median (min "
-              f"{min(times[ours_key]) * 1000:.1f}); {who}: "
-              f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
-              f"ratio {ours / theirs:.2f}")
+        print(
+            f"{label}: qrules on DuckDB: {ours * 1000:.1f} ms median (min "
+            f"{min(times[ours_key]) * 1000:.1f}); {who}: "
+            f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
+            f"ratio {ours / theirs:.2f}"
+        )
     return times
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--inspections", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7, help="runs of each (median)")
-    parser.add_argument("--reference-repeat", type=int, default=3,
-                        help="runs of the reference engine (0: skip it, as at 1M/10M)")
-    parser.add_argument("--cli-repeat", type=int, default=3,
-                        help="runs of qrules check on the Parquet files, with and without "
-                             "--decision-log")
+    parser.add_argument(
+        "--reference-repeat",
+        type=int,
+        default=3,
+        help="runs of the reference engine (0: skip it, as at 1M/10M)",
+    )
+    parser.add_argument(
+        "--cli-repeat",
+        type=int,
+        default=3,
+        help="runs of qrules check on the Parquet files, with and without --decision-log",
+    )
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--no-polars", action="store_true",
-                        help="skip the polars baseline (pip install 'qrules-plan[bench]')")
-    parser.add_argument("--no-memory", action="store_true",
-                        help="skip the peak resident memory of each, in fresh processes")
+    parser.add_argument(
+        "--no-polars",
+        action="store_true",
+        help="skip the polars baseline (pip install 'qrules-plan[bench]')",
+    )
+    parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the peak resident memory of each, in fresh processes",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -529,18 +762,22 @@ def main() -> None:
             parquet.write_table(table, folder / f"{name}.parquet")
         connection = duckdb.connect()
         for name in ("register", "log"):
-            connection.execute(f"CREATE TABLE {name} AS "
-                               f"SELECT * FROM read_parquet('{folder / name}.parquet')")
-        print(f"generated {args.units:,} units and {args.inspections:,} "
-              f"inspections (2023-2025), wrote Parquet and loaded it into DuckDB in "
-              f"{time.perf_counter() - start:.1f} s")
+            connection.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{folder / name}.parquet')"
+            )
+        print(
+            f"generated {args.units:,} units and {args.inspections:,} "
+            f"inspections (2023-2025), wrote Parquet and loaded it into DuckDB in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
 
         rulebook = qrules.load("yantai-2023-2025")
         rules = [r for r in rulebook if r.records is not None]
 
         def with_qrules() -> qrules.Evaluation:
-            return evaluate_tables(rulebook, connection, register="register", log="log",
-                                   check_keys=False)
+            return evaluate_tables(
+                rulebook, connection, register="register", log="log", check_keys=False
+            )
 
         def hand_written() -> pa.Table:
             return connection.sql(HAND_WRITTEN).to_arrow_table()
@@ -562,47 +799,61 @@ def main() -> None:
             frames = (pl.from_arrow(register), pl.from_arrow(log))
             if not agree(evaluation, polars_counts(*frames).to_arrow()):
                 raise SystemExit("qrules and the polars baseline disagree: nothing to time")
-        print(f"{len(rules)} record-level rules, {len(evaluation)} results, "
-              f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
-              f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes"
-              f"{'' if frames is None else ' (polars: yes)'}")
+        print(
+            f"{len(rules)} record-level rules, {len(evaluation)} results, "
+            f"{sum(len(r.failing_units) for r in evaluation):,} failing units listed; "
+            f"hand-written rows: {hand.num_rows:,}; same counts and failing units: yes"
+            f"{'' if frames is None else ' (polars: yes)'}"
+        )
         decisions = folder / "decisions.jsonl"
 
         def with_qrules_logged() -> qrules.Evaluation:
-            return evaluate_tables(rulebook, connection, register="register", log="log",
-                                   check_keys=False, decision_log=decisions)
+            return evaluate_tables(
+                rulebook,
+                connection,
+                register="register",
+                log="log",
+                check_keys=False,
+                decision_log=decisions,
+            )
 
         actions: dict[str, Callable[[], object]] = {
-            "qrules": with_qrules, "hand": hand_written,
+            "qrules": with_qrules,
+            "hand": hand_written,
             "qrules keys": with_qrules_checking_keys,
             "hand keys": hand_written_checking_keys,
-            "qrules logged": with_qrules_logged}
+            "qrules logged": with_qrules_logged,
+        }
         if frames is not None:
             polars_frames = frames
             actions["polars"] = lambda: polars_counts(*polars_frames)
         times = time_interleaved(actions, args.repeat)
         ours = statistics.median(times["qrules"])
         logged = statistics.median(times["qrules logged"])
-        print(f"decision log (keys trusted): qrules on DuckDB with decision_log=: "
-              f"{logged * 1000:.1f} ms median; without: {ours * 1000:.1f} ms; "
-              f"ratio {logged / ours:.3f}")
+        print(
+            f"decision log (keys trusted): qrules on DuckDB with decision_log=: "
+            f"{logged * 1000:.1f} ms median; without: {ours * 1000:.1f} ms; "
+            f"ratio {logged / ours:.3f}"
+        )
 
         if args.reference_repeat:
-            time_reference(rulebook, register, log, evaluation, ours, decisions,
-                           args.reference_repeat)
+            time_reference(
+                rulebook, register, log, evaluation, ours, decisions, args.reference_repeat
+            )
 
         if args.cli_repeat:
             print(time_check(folder, args.cli_repeat))
 
-        print("peak memory in the call: qrules on DuckDB: Python heap "
-              f"{mib(python_peak(with_qrules))}, DuckDB "
-              f"{mib(duckdb_peak(connection, with_qrules, folder))}; hand-written: Python heap "
-              f"{mib(python_peak(hand_written))}, DuckDB "
-              f"{mib(duckdb_peak(connection, hand_written, folder))}")
+        print(
+            "peak memory in the call: qrules on DuckDB: Python heap "
+            f"{mib(python_peak(with_qrules))}, DuckDB "
+            f"{mib(duckdb_peak(connection, with_qrules, folder))}; hand-written: Python heap "
+            f"{mib(python_peak(hand_written))}, DuckDB "
+            f"{mib(duckdb_peak(connection, hand_written, folder))}"
+        )
         if not args.no_memory:
             print_memory(folder, frames is not None)
-        print(f"date {dt.date.today()}, DuckDB {duckdb.__version__}, "
-              f"qrules {qrules.__version__}")
+        print(f"date {dt.date.today()}, DuckDB {duckdb.__version__}, qrules {qrules.__version__}")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(process: subprocess.Popen[bytes], log: Path, pattern: str,
-              seconds: float = 180) -> str:
+def _wait_for(
+    process: subprocess.Popen[bytes], log: Path, pattern: str, seconds: float = 180
+) -> str:
     """The first match of ``pattern`` in the daemon's log, once it is written."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -71,9 +72,17 @@ class Cluster:
     side by side) and ``worker_memory``.
     """
 
-    def __init__(self, folder: Path, *, workers: int = 2, connect: bool = True,
-                 executor_memory: str = "512m", slots: int = 2,
-                 worker_memory: str = "2g", shuffle_partitions: int = 4) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        workers: int = 2,
+        connect: bool = True,
+        executor_memory: str = "512m",
+        slots: int = 2,
+        worker_memory: str = "2g",
+        shuffle_partitions: int = 4,
+    ) -> None:
         import pyspark  # noqa: PLC0415 (only where Spark is wanted)
 
         self.home = Path(pyspark.__file__).parent
@@ -81,9 +90,13 @@ class Cluster:
         self.workers = workers
         self.executor_memory = executor_memory
         self.shuffle_partitions = shuffle_partitions
-        self.environment = {**os.environ, "SPARK_HOME": str(self.home),
-                            "SPARK_LOCAL_IP": "127.0.0.1", "SPARK_LOG_DIR": str(folder),
-                            "PYSPARK_PYTHON": sys.executable}
+        self.environment = {
+            **os.environ,
+            "SPARK_HOME": str(self.home),
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            "SPARK_LOG_DIR": str(folder),
+            "PYSPARK_PYTHON": sys.executable,
+        }
         self.started: list[subprocess.Popen[bytes]] = []
         self._slots, self._worker_memory, self._connect = slots, worker_memory, connect
         self.master = ""
@@ -93,19 +106,24 @@ class Cluster:
     def _start(self, name: str, *argv: str) -> tuple[subprocess.Popen[bytes], Path]:
         log = self.folder / f"{name}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                       env=self.environment, cwd=self.folder)
+            process = subprocess.Popen(
+                argv, stdout=out, stderr=subprocess.STDOUT, env=self.environment, cwd=self.folder
+            )
         self.started.append(process)
         return process, log
 
     def _application(self, name: str) -> list[str]:
         """spark-submit's options for an application on the cluster."""
-        settings = {"spark.cores.max": str(self.workers), "spark.executor.cores": "1",
-                    "spark.executor.memory": self.executor_memory,
-                    "spark.sql.shuffle.partitions": str(self.shuffle_partitions),
-                    "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
-                    "spark.ui.showConsoleProgress": "false",
-                    "spark.sql.warehouse.dir": str(self.folder / f"{name}-warehouse")}
+        settings = {
+            "spark.cores.max": str(self.workers),
+            "spark.executor.cores": "1",
+            "spark.executor.memory": self.executor_memory,
+            "spark.sql.shuffle.partitions": str(self.shuffle_partitions),
+            "spark.driver.host": "127.0.0.1",
+            "spark.driver.bindAddress": "127.0.0.1",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.warehouse.dir": str(self.folder / f"{name}-warehouse"),
+        }
         return [f"--conf={key}={value}" for key, value in settings.items()]
 
     def __enter__(self) -> Cluster:
@@ -121,27 +139,53 @@ class Cluster:
         spark_class = str(self.home / "bin" / "spark-class")
         port = free_port()
         self.master = f"spark://127.0.0.1:{port}"
-        master, log = self._start("master", spark_class,
-                                  "org.apache.spark.deploy.master.Master", "--host",
-                                  "127.0.0.1", "--port", str(port), "--webui-port",
-                                  str(free_port()))
+        master, log = self._start(
+            "master",
+            spark_class,
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(free_port()),
+        )
         _wait_for(master, log, "I have been elected leader")
         for n in range(1, self.workers + 1):
             worker, log = self._start(
-                f"worker-{n}", spark_class, "org.apache.spark.deploy.worker.Worker",
-                "--host", "127.0.0.1", "--cores", str(self._slots), "--memory",
-                self._worker_memory, "--webui-port", str(free_port()), "--work-dir",
-                str(self.folder / f"worker-{n}"), self.master)
+                f"worker-{n}",
+                spark_class,
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                str(self._slots),
+                "--memory",
+                self._worker_memory,
+                "--webui-port",
+                str(free_port()),
+                "--work-dir",
+                str(self.folder / f"worker-{n}"),
+                self.master,
+            )
             _wait_for(worker, log, "Successfully registered with master")
         if self._connect:
             # What sbin/start-connect-server.sh runs, in the foreground.
             port, ui = free_port(), free_port()
             server, log = self._start(
-                "connect", str(self.home / "bin" / "spark-submit"), "--class",
-                "org.apache.spark.sql.connect.service.SparkConnectServer", "--name",
-                "qrules-connect", "--master", self.master, *self._application("connect"),
+                "connect",
+                str(self.home / "bin" / "spark-submit"),
+                "--class",
+                "org.apache.spark.sql.connect.service.SparkConnectServer",
+                "--name",
+                "qrules-connect",
+                "--master",
+                self.master,
+                *self._application("connect"),
                 "--conf=spark.connect.grpc.binding.address=127.0.0.1",
-                f"--conf=spark.connect.grpc.binding.port={port}", f"--conf=spark.ui.port={ui}")
+                f"--conf=spark.connect.grpc.binding.port={port}",
+                f"--conf=spark.ui.port={ui}",
+            )
             _wait_for(server, log, r"Spark Connect server started")
             self._wait_for_executors(f"http://127.0.0.1:{ui}")
             self.connect, self.connect_ui = f"sc://127.0.0.1:{port}", f"http://127.0.0.1:{ui}"
@@ -204,8 +248,9 @@ def executions(ui: str) -> list[dict[str, Any]]:
     deadline = time.monotonic() + 60
     while True:
         found: list[dict[str, Any]] = _rest(
-            ui, f"/{application['id']}/sql?details=true&planDescription=false"
-                "&offset=0&length=100000")
+            ui,
+            f"/{application['id']}/sql?details=true&planDescription=false&offset=0&length=100000",
+        )
         if all(e["status"] != "RUNNING" for e in found) or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
@@ -214,8 +259,11 @@ def executions(ui: str) -> list[dict[str, Any]]:
 def _read_files(node: dict[str, Any]) -> bool:
     """Whether a scan node read anything in its execution: a plan over a cached
     relation lists the relation's own scan, which reads nothing (its metrics 0)."""
-    return any(m["name"] in ("number of files read", "number of output rows")
-               and re.search(r"[1-9]", m["value"]) for m in node["metrics"])
+    return any(
+        m["name"] in ("number of files read", "number of output rows")
+        and re.search(r"[1-9]", m["value"])
+        for m in node["metrics"]
+    )
 
 
 def log_scans(ui: str, table: str, after: int = -1) -> list[tuple[str, int]]:
@@ -229,9 +277,12 @@ def log_scans(ui: str, table: str, after: int = -1) -> list[tuple[str, int]]:
     for execution in executions(ui):
         if execution["id"] <= after:
             continue
-        count = sum(1 for node in execution["nodes"]
-                    if re.fullmatch(rf"(Batch)?Scan( \S+)? {re.escape(table)}", node["nodeName"])
-                    and _read_files(node))
+        count = sum(
+            1
+            for node in execution["nodes"]
+            if re.fullmatch(rf"(Batch)?Scan( \S+)? {re.escape(table)}", node["nodeName"])
+            and _read_files(node)
+        )
         if count:
             shown = execution["description"].splitlines()[0][:70]
             scans.append((f"{execution['id']}: {shown}", count))
@@ -263,10 +314,13 @@ def duckdb_views(folder: Path) -> Iterator[Any]:
 
     connection = duckdb.connect()
     try:
-        for name, file in (("register", "register.parquet"),
-                           ("inspections", "inspections.parquet")):
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM "
-                               f"read_parquet('{folder / file}')")
+        for name, file in (
+            ("register", "register.parquet"),
+            ("inspections", "inspections.parquet"),
+        ):
+            connection.execute(
+                f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{folder / file}')"
+            )
         yield connection
     finally:
         connection.close()
@@ -284,8 +338,9 @@ def write_data(folder: Path, units: int, inspections: int, seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--inspections", type=int, default=10_000_000)
     parser.add_argument("--workers", default="1,2", help="cluster sizes to run, in order")
@@ -301,32 +356,45 @@ def main() -> None:
     book = qrules.load("yantai-2023-2025")
     with tempfile.TemporaryDirectory(prefix="qrules-spark-") as name:
         folder = Path(name)
-        seconds, _ = timed(lambda: write_data(folder, arguments.units, arguments.inspections,
-                                              arguments.seed))
+        seconds, _ = timed(
+            lambda: write_data(folder, arguments.units, arguments.inspections, arguments.seed)
+        )
         size = sum(f.stat().st_size for f in folder.glob("*.parquet"))
-        print(f"{arguments.units:,} units, {arguments.inspections:,} inspections: Parquet "
-              f"{size / 2**20:.0f} MiB, written in {seconds:.0f} s; load average "
-              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        print(
+            f"{arguments.units:,} units, {arguments.inspections:,} inspections: Parquet "
+            f"{size / 2**20:.0f} MiB, written in {seconds:.0f} s; load average "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+            flush=True,
+        )
         with duckdb_views(folder) as duck:
             expected = evaluate_tables(book, duck, **OPTIONS)
             for workers in (int(n) for n in arguments.workers.split(",")):
-                with Cluster(folder / f"cluster-{workers}", workers=workers,
-                             executor_memory=arguments.executor_memory,
-                             worker_memory="3g",
-                             shuffle_partitions=arguments.shuffle_partitions) as cluster:
+                with Cluster(
+                    folder / f"cluster-{workers}",
+                    workers=workers,
+                    executor_memory=arguments.executor_memory,
+                    worker_memory="3g",
+                    shuffle_partitions=arguments.shuffle_partitions,
+                ) as cluster:
                     _compare(cluster, folder, duck, book, expected, arguments.repeat)
 
 
-def _compare(cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any,
-             repeat: int) -> None:
+def _compare(
+    cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any, repeat: int
+) -> None:
     """DuckDB, the classic session and Spark Connect, interleaved, on one cluster."""
     from qrules.engines import evaluate_tables  # noqa: PLC0415
 
     classic, remote = cluster.classic(), cluster.remote()
     try:
-        tables = {"classic": (classic, register_tables(classic, folder)[1],
-                              classic.sparkContext.uiWebUrl),
-                  "connect": (remote, register_tables(remote, folder)[1], cluster.connect_ui)}
+        tables = {
+            "classic": (
+                classic,
+                register_tables(classic, folder)[1],
+                classic.sparkContext.uiWebUrl,
+            ),
+            "connect": (remote, register_tables(remote, folder)[1], cluster.connect_ui),
+        }
         times: dict[str, list[float]] = {"duckdb": [], "classic": [], "connect": []}
         scans: dict[str, list[tuple[str, int]]] = {}
         for _ in range(repeat):
@@ -339,20 +407,27 @@ def _compare(cluster: Cluster, folder: Path, duck: Any, book: Any, expected: Any
                 scans[mode] = log_scans(ui, log, before)
                 if list(found) != list(expected) or found.records != expected.records:
                     raise SystemExit(f"Spark ({mode}) and DuckDB disagree")
-                print(f"  {mode} on {cluster.workers} worker(s): {seconds:.1f} s, same results "
-                      f"as DuckDB; scans of the log: {scans[mode]}", flush=True)
+                print(
+                    f"  {mode} on {cluster.workers} worker(s): {seconds:.1f} s, same results "
+                    f"as DuckDB; scans of the log: {scans[mode]}",
+                    flush=True,
+                )
     finally:
         remote.stop()
         classic.stop()
     duckdb_median = statistics.median(times["duckdb"])
-    print(f"{cluster.workers} worker(s), one executor of one core each per application; "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}:")
+    print(
+        f"{cluster.workers} worker(s), one executor of one core each per application; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}:"
+    )
     print(f"  DuckDB {duckdb_median:.2f} s median")
     for mode in ("classic", "connect"):
         median = statistics.median(times[mode])
-        print(f"  Spark {mode} {median:.1f} s median ({median / duckdb_median:.0f}x DuckDB); "
-              f"scans of the log per evaluation: {sum(n for _, n in scans[mode])} "
-              f"in {len(scans[mode])} queries")
+        print(
+            f"  Spark {mode} {median:.1f} s median ({median / duckdb_median:.0f}x DuckDB); "
+            f"scans of the log per evaluation: {sum(n for _, n in scans[mode])} "
+            f"in {len(scans[mode])} queries"
+        )
     print("  same results as DuckDB: yes", flush=True)
 
 

@@ -31,34 +31,59 @@ if TYPE_CHECKING:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("qrules")
-    group.addoption("--qrules-rulebook", metavar="NAME_OR_PATH", default=None,
-                    help="rulebook for the qrules_rulebook fixture")
+    group.addoption(
+        "--qrules-rulebook",
+        metavar="NAME_OR_PATH",
+        default=None,
+        help="rulebook for the qrules_rulebook fixture",
+    )
     parser.addini("qrules_rulebook", "rulebook for the qrules_rulebook fixture", default="")
-    group.addoption("--qrules-coverage", action="store_true", default=False,
-                    help="record which verdicts and thresholds of each rule the tests reached")
-    group.addoption("--qrules-coverage-report", action="append", default=[],
-                    metavar="FORMAT:PATH",
-                    help="write the rule coverage report: json, html or markdown (repeatable)")
-    group.addoption("--qrules-cov-fail-under", metavar="PERCENT", default=None,
-                    help="fail the run when under PERCENT of rules are fully covered "
-                         "(exact: 100 means every rule)")
-    parser.addini("qrules_coverage", "record rule coverage (as --qrules-coverage)",
-                  type="bool", default=False)
-    parser.addini("qrules_cov_fail_under",
-                  "as --qrules-cov-fail-under, for runs of the whole suite (testpaths, "
-                  "nothing deselected)", default="")
-    parser.addini("qrules_coverage_rulebooks",
-                  "rulebooks (names or folders) that rule coverage counts; default: every "
-                  "rulebook judged", type="linelist", default=[])
+    group.addoption(
+        "--qrules-coverage",
+        action="store_true",
+        default=False,
+        help="record which verdicts and thresholds of each rule the tests reached",
+    )
+    group.addoption(
+        "--qrules-coverage-report",
+        action="append",
+        default=[],
+        metavar="FORMAT:PATH",
+        help="write the rule coverage report: json, html or markdown (repeatable)",
+    )
+    group.addoption(
+        "--qrules-cov-fail-under",
+        metavar="PERCENT",
+        default=None,
+        help="fail the run when under PERCENT of rules are fully covered "
+        "(exact: 100 means every rule)",
+    )
+    parser.addini(
+        "qrules_coverage", "record rule coverage (as --qrules-coverage)", type="bool", default=False
+    )
+    parser.addini(
+        "qrules_cov_fail_under",
+        "as --qrules-cov-fail-under, for runs of the whole suite (testpaths, nothing deselected)",
+        default="",
+    )
+    parser.addini(
+        "qrules_coverage_rulebooks",
+        "rulebooks (names or folders) that rule coverage counts; default: every rulebook judged",
+        type="linelist",
+        default=[],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "qrules(rulebook): the rulebook that the qrules_rulebook fixture loads"
     )
-    wanted = (config.getoption("qrules_coverage") or config.getini("qrules_coverage")
-              or config.getoption("qrules_coverage_report")
-              or config.getoption("qrules_cov_fail_under"))
+    wanted = (
+        config.getoption("qrules_coverage")
+        or config.getini("qrules_coverage")
+        or config.getoption("qrules_coverage_report")
+        or config.getoption("qrules_cov_fail_under")
+    )
     if wanted:
         from qrules._coverage_plugin import CoveragePlugin  # noqa: PLC0415 (only when asked)
 
@@ -82,15 +107,19 @@ def qrules_load() -> Callable[[str | Path], Rulebook]:
 
 
 @pytest.fixture
-def qrules_rulebook(request: pytest.FixtureRequest,
-                    qrules_load: Callable[[str | Path], Rulebook]) -> Rulebook:
+def qrules_rulebook(
+    request: pytest.FixtureRequest, qrules_load: Callable[[str | Path], Rulebook]
+) -> Rulebook:
     """The rulebook chosen by the test's ``qrules`` marker, the option or the ini key."""
     marker = request.node.get_closest_marker("qrules")
     source = None
     if marker is not None:
         source = marker.kwargs.get("rulebook") or (marker.args[0] if marker.args else None)
-    source = source or request.config.getoption("qrules_rulebook") or request.config.getini(
-        "qrules_rulebook")
+    source = (
+        source
+        or request.config.getoption("qrules_rulebook")
+        or request.config.getini("qrules_rulebook")
+    )
     if not source:
         raise pytest.UsageError(
             "qrules_rulebook needs a rulebook: mark the test with "

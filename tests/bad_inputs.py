@@ -98,8 +98,9 @@ def broken_xlsx(path: Path) -> Path:
     return path
 
 
-def _with_rule(folder: Path, requirement: str, *, second: bool = False,
-               version: str | None = None) -> Path:
+def _with_rule(
+    folder: Path, requirement: str, *, second: bool = False, version: str | None = None
+) -> Path:
     rules = folder / "rules.toml"
     text = rules.read_text(encoding="utf-8")
     if second:  # a second statement of the same measure (>= 300), for lint to compare
@@ -108,23 +109,30 @@ def _with_rule(folder: Path, requirement: str, *, second: bool = False,
         text += "\n" + text[start:end].replace('id = "firms"', 'id = "firms-again"')
     # The quote says 300; the interpretation names every number the requirement
     # reads instead (a requirement must be a target its quote writes, or say why).
-    text = text.replace('requirement = ">= 300"',
-                        f'requirement = "{requirement}"\n'
-                        f'interpretation = {{ zh = "{requirement}", en = "{requirement}" }}', 1)
+    text = text.replace(
+        'requirement = ">= 300"',
+        f'requirement = "{requirement}"\n'
+        f'interpretation = {{ zh = "{requirement}", en = "{requirement}" }}',
+        1,
+    )
     rules.write_text(text, encoding="utf-8")
     if version is not None:
         plan = folder / "plan.toml"
-        plan.write_text(plan.read_text(encoding="utf-8").replace(
-            'version = "1.0.0"', f'version = "{version}"'), encoding="utf-8")
+        plan.write_text(
+            plan.read_text(encoding="utf-8").replace('version = "1.0.0"', f'version = "{version}"'),
+            encoding="utf-8",
+        )
     return folder
 
 
 def diff_clauses(folder: Path, clauses: int = 24) -> tuple[Path, Path]:
     """Two versions of a rule whose requirements are ``clauses / 2`` disjunctions
     joined by ``and``: a product of disjunctions whose normal form explodes."""
+
     def requirement(k: int) -> str:
-        return " and ".join(f"(firms >= {i + k} or new_standards <= {i + 2 * k})"
-                            for i in range(clauses // 2))
+        return " and ".join(
+            f"(firms >= {i + k} or new_standards <= {i + 2 * k})" for i in range(clauses // 2)
+        )
 
     old = _with_rule(rulebook_copy(folder, "old"), requirement(1))
     new = _with_rule(rulebook_copy(folder, "new"), requirement(2), version="2.0.0")
@@ -144,12 +152,19 @@ def product_formula(folder: Path, factors: int = 150) -> tuple[Path, Path]:
     rulebook = rulebook_copy(folder, "product")
     measures = rulebook / "measures.toml"
     product = "*".join(["units"] * factors)
-    measures.write_text(measures.read_text(encoding="utf-8").replace(
-        'formula = "100 * inspected / units"',
-        f'formula = "100 * inspected / (inspected*{product})"'), encoding="utf-8")
+    measures.write_text(
+        measures.read_text(encoding="utf-8").replace(
+            'formula = "100 * inspected / units"',
+            f'formula = "100 * inspected / (inspected*{product})"',
+        ),
+        encoding="utf-8",
+    )
     data = folder / "product.csv"
-    data.write_text("year,measure,value\n2025,inspected,999999999999999999999999999999\n"
-                    "2025,units,1000000000000000000000000000000\n", encoding="utf-8")
+    data.write_text(
+        "year,measure,value\n2025,inspected,999999999999999999999999999999\n"
+        "2025,units,1000000000000000000000000000000\n",
+        encoding="utf-8",
+    )
     return rulebook, data
 
 

@@ -64,14 +64,16 @@ def with_average_rule(folder: Path) -> qrules.Rulebook:
     """A copy of the mini rulebook (``mini_copy``) with a rule on its pass rate
     averaged over 2023-2025 (``average-pass-rate``, at least 90)."""
     with (folder / "rules.toml").open("a", encoding="utf-8") as rules:
-        rules.write('\n[[rule]]\nid = "average-pass-rate"\n'
-                    'title = { zh = "年均合格率", en = "Average pass rate" }\n'
-                    'measure = "pass_rate"\naggregation = "annual_average"\n'
-                    'requirement = ">= 90"\n'
-                    'interpretation = "A test rule: the pass rate ≥ 90 averaged over the '
-                    'years."\n'
-                    'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
-                    '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n')
+        rules.write(
+            '\n[[rule]]\nid = "average-pass-rate"\n'
+            'title = { zh = "年均合格率", en = "Average pass rate" }\n'
+            'measure = "pass_rate"\naggregation = "annual_average"\n'
+            'requirement = ">= 90"\n'
+            'interpretation = "A test rule: the pass rate ≥ 90 averaged over the '
+            'years."\n'
+            'due = 2025-12-31\nresponsible = ["市市场监管局"]\n'
+            '[rule.source]\nsection = "一"\nquote = "食品安全抽检合格率≥98.5"\n'
+        )
     return qrules.load(folder)
 
 
@@ -79,8 +81,11 @@ def if02_records(folder: Path) -> tuple[Path, Path]:
     """Issue 11's IF02 example: a register whose IF02 was registered on
     2020-02-30 (row 3), and a log of one system inspection of IF01 in 2024."""
     register = folder / "register.csv"
-    register.write_text("unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
-                        "IF02,B,infant_formula_maker,2020-02-30\n", encoding="utf-8")
+    register.write_text(
+        "unit,name,category,registered\nIF01,A,infant_formula_maker,2020-01-01\n"
+        "IF02,B,infant_formula_maker,2020-02-30\n",
+        encoding="utf-8",
+    )
     log = folder / "log.csv"
     log.write_text("unit,date,kind\nIF01,2024-03-01,system\n", encoding="utf-8")
     return register, log
@@ -123,8 +128,9 @@ def postgres_url() -> Iterator[str]:
     script = ["bash", str(ROOT / ".ci" / "postgres")]
     folder = tempfile.mkdtemp(prefix="qrules-postgres-")  # in /tmp, which its user can reach
     env = {**os.environ, "QRULES_POSTGRES_PORT": str(_free_port())}
-    started = subprocess.run([*script, "start", folder], capture_output=True, text=True,
-                             env=env, check=False)
+    started = subprocess.run(
+        [*script, "start", folder], capture_output=True, text=True, env=env, check=False
+    )
     try:
         if started.returncode != 0:
             _unavailable(f"cannot start PostgreSQL with .ci/postgres: {started.stderr.strip()}")
@@ -151,11 +157,17 @@ def assert_stored_failures(written: list[tuple[Any, ...]], expected: Any) -> Non
     lists where the rule is not met."""
     from qrules import Verdict  # noqa: PLC0415
 
-    listed = sorted((r.rule.id, r.year, u.unit, u.name, u.district) for r in expected
-                    if r.district is None for u in r.failing_units)
-    decided = {(r.rule.id, r.year): r.verdict for r in expected
-               if r.district is None and r.verdict is not Verdict.UNKNOWN}
+    listed = sorted(
+        (r.rule.id, r.year, u.unit, u.name, u.district)
+        for r in expected
+        if r.district is None
+        for u in r.failing_units
+    )
+    decided = {
+        (r.rule.id, r.year): r.verdict
+        for r in expected
+        if r.district is None and r.verdict is not Verdict.UNKNOWN
+    }
     assert all((row[0], row[1]) in decided for row in written)
-    assert sorted(row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET) \
-        == listed
+    assert sorted(row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET) == listed
     assert listed

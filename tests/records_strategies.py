@@ -18,14 +18,20 @@ def unit(uid: str, category: str, **fields: Any) -> dict[str, Any]:
     return {"unit": uid, "name": f"name of {uid}", "category": category, **fields}
 
 
-def visit(uid: str, date: str, kind: str | None = None, result: str | None = None
-          ) -> dict[str, Any]:
+def visit(
+    uid: str, date: str, kind: str | None = None, result: str | None = None
+) -> dict[str, Any]:
     return {"unit": uid, "date": date, "kind": kind, "result": result}
 
 
 DAYS = st.dates(dt.date(2022, 12, 25), dt.date(2026, 1, 5))
-CATEGORIES = ("catering", "central_kitchen", "health_food_maker", "food_retailer",
-              "tableware_disinfection")
+CATEGORIES = (
+    "catering",
+    "central_kitchen",
+    "health_food_maker",
+    "food_retailer",
+    "tableware_disinfection",
+)
 #: Unit ids sort differently as bytes, code points and in a locale: U10 < U2 < u1 < 单位3.
 PREFIXES = ("U", "u", "单位")
 
@@ -40,20 +46,28 @@ def records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         closed = draw(st.none() | DAYS)
         if registered and closed and closed < registered:
             registered, closed = closed, registered
-        units.append(unit(
-            ids[index], draw(st.sampled_from(CATEGORIES)),
-            risk_level=draw(st.sampled_from(["low", "medium", "high", ""])),
-            district=draw(st.sampled_from(["A", "B", ""])),
-            registered=registered, closed=closed,
-            internet_bright_kitchen=draw(st.booleans()),
-        ))
+        units.append(
+            unit(
+                ids[index],
+                draw(st.sampled_from(CATEGORIES)),
+                risk_level=draw(st.sampled_from(["low", "medium", "high", ""])),
+                district=draw(st.sampled_from(["A", "B", ""])),
+                registered=registered,
+                closed=closed,
+                internet_bright_kitchen=draw(st.booleans()),
+            )
+        )
     visits = []
     if units:
         for _ in range(draw(st.integers(0, 40))):
-            visits.append(visit(draw(st.sampled_from(ids)),
-                                draw(DAYS).isoformat(),
-                                draw(st.sampled_from(["system", "routine", "special", None])),
-                                draw(st.sampled_from(["compliant", "non_compliant", None]))))
+            visits.append(
+                visit(
+                    draw(st.sampled_from(ids)),
+                    draw(DAYS).isoformat(),
+                    draw(st.sampled_from(["system", "routine", "special", None])),
+                    draw(st.sampled_from(["compliant", "non_compliant", None])),
+                )
+            )
     return units, visits
 
 
@@ -61,8 +75,10 @@ def records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 #: (a few of each: enough to move a unit in and out of each population of the
 #: test rulebook, and each inspection in and out of each year and kind).
 CORRUPTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "category": ("", ("catering", "central_kitchen", "health_food_maker",
-                      "tableware_disinfection")),
+    "category": (
+        "",
+        ("catering", "central_kitchen", "health_food_maker", "tableware_disinfection"),
+    ),
     "risk_level": ("很高", ("low", "high")),
     "registered": ("2020-02-30", (None, dt.date(2024, 6, 1), dt.date(2026, 6, 1))),
     "internet_bright_kitchen": ("接入中", (True, False)),
@@ -74,26 +90,36 @@ LOG_CORRUPTIBLE = ("date", "kind")
 
 
 @st.composite
-def corrupted_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                list[tuple[str, int, str]]]:
+def corrupted_records(
+    draw: st.DrawFn,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int, str]]]:
     """Small registers and logs with up to two rows corrupted, each in one column:
     the rows (with the corrupt text in place) and ``(table, index, column)`` of
     each corruption."""
     count = draw(st.integers(1, 5))
-    units = [unit(f"U{i}", draw(st.sampled_from(CORRUPTIONS["category"][1])),
-                  risk_level=draw(st.sampled_from(["low", "high"])),
-                  registered=draw(st.sampled_from([None, "2024-06-01"])),
-                  internet_bright_kitchen=draw(st.sampled_from(["是", "否"])))
-             for i in range(count)]
-    visits = [visit(f"U{draw(st.integers(0, count - 1))}",
-                    draw(st.sampled_from(["2023-03-01", "2024-03-01", "2024-12-31",
-                                          "2025-05-01"])),
-                    draw(st.sampled_from(["system", "routine"])), "compliant")
-              for _ in range(draw(st.integers(0, 8)))]
+    units = [
+        unit(
+            f"U{i}",
+            draw(st.sampled_from(CORRUPTIONS["category"][1])),
+            risk_level=draw(st.sampled_from(["low", "high"])),
+            registered=draw(st.sampled_from([None, "2024-06-01"])),
+            internet_bright_kitchen=draw(st.sampled_from(["是", "否"])),
+        )
+        for i in range(count)
+    ]
+    visits = [
+        visit(
+            f"U{draw(st.integers(0, count - 1))}",
+            draw(st.sampled_from(["2023-03-01", "2024-03-01", "2024-12-31", "2025-05-01"])),
+            draw(st.sampled_from(["system", "routine"])),
+            "compliant",
+        )
+        for _ in range(draw(st.integers(0, 8)))
+    ]
     places = [("register", i, c) for i in range(count) for c in REGISTER_CORRUPTIBLE] + [
-        ("log", i, c) for i in range(len(visits)) for c in LOG_CORRUPTIBLE]
-    chosen = draw(st.lists(st.sampled_from(places), max_size=2,
-                           unique_by=lambda p: (p[0], p[1])))
+        ("log", i, c) for i in range(len(visits)) for c in LOG_CORRUPTIBLE
+    ]
+    chosen = draw(st.lists(st.sampled_from(places), max_size=2, unique_by=lambda p: (p[0], p[1])))
     for table, index, column in chosen:
         rows = units if table == "register" else visits
         rows[index] = {**rows[index], column: CORRUPTIONS[column][0]}

@@ -57,9 +57,7 @@ comparators = st.sampled_from(COMPARATORS)
 
 def measure_ids(max_parts: int = 2) -> st.SearchStrategy[str]:
     """Ids matching ``[a-z][a-z0-9]*(_[a-z0-9]+)*``, never a keyword."""
-    head = st.builds(
-        str.__add__, st.sampled_from(_LOWER), st.text(_LOWER_DIGITS, max_size=5)
-    )
+    head = st.builds(str.__add__, st.sampled_from(_LOWER), st.text(_LOWER_DIGITS, max_size=5))
     tail = st.lists(st.text(_LOWER_DIGITS, min_size=1, max_size=4), max_size=max_parts)
     return st.builds(lambda h, t: "_".join([h, *t]), head, tail).filter(
         lambda name: name not in KEYWORDS
@@ -67,7 +65,10 @@ def measure_ids(max_parts: int = 2) -> st.SearchStrategy[str]:
 
 
 def decimals(
-    max_digits: int = 8, max_places: int = 4, *, min_value: Fraction | None = None,
+    max_digits: int = 8,
+    max_places: int = 4,
+    *,
+    min_value: Fraction | None = None,
     max_value: Fraction | None = None,
 ) -> st.SearchStrategy[Fraction]:
     """Non-negative exact decimals of at most ``max_digits`` digits and
@@ -161,11 +162,61 @@ def _within_limits(node: Node) -> bool:
 #: Pieces of the language and near misses, for text that gets past the tokenizer
 #: often enough to reach the parser and the printer.
 LANGUAGE_TOKENS = (
-    "x", "y_1", "pass_rate", "a", "and", "or", "not", "X", "_x", "__class__",
-    "0", "1", "98.5", "007", "1.", ".5", "1e5", "12345678901234567890123456789012",
-    "+", "-", "*", "/", "**", "(", ")", ">=", ">", "<=", "<", "==", "!=", "=", "!",
-    "≥", "≤", "%", ".", ",", ";", "'", '"', "`", "{", "}", "[", "]", " ", "  ", "\t",
-    "\n", "合格率", "ｘ", "а", "৪", "\x00",
+    "x",
+    "y_1",
+    "pass_rate",
+    "a",
+    "and",
+    "or",
+    "not",
+    "X",
+    "_x",
+    "__class__",
+    "0",
+    "1",
+    "98.5",
+    "007",
+    "1.",
+    ".5",
+    "1e5",
+    "12345678901234567890123456789012",
+    "+",
+    "-",
+    "*",
+    "/",
+    "**",
+    "(",
+    ")",
+    ">=",
+    ">",
+    "<=",
+    "<",
+    "==",
+    "!=",
+    "=",
+    "!",
+    "≥",
+    "≤",
+    "%",
+    ".",
+    ",",
+    ";",
+    "'",
+    '"',
+    "`",
+    "{",
+    "}",
+    "[",
+    "]",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "合格率",
+    "ｘ",
+    "а",
+    "৪",
+    "\x00",
 )
 
 

@@ -17,8 +17,11 @@ def test_all_is_sorted() -> None:
 
 def test_all_is_complete() -> None:
     # Public submodules (cli, testing, strategies) are imported on their own.
-    public = {name for name in dir(qrules) if not name.startswith("_")
-              and not isinstance(getattr(qrules, name), types.ModuleType)}
+    public = {
+        name
+        for name in dir(qrules)
+        if not name.startswith("_") and not isinstance(getattr(qrules, name), types.ModuleType)
+    }
     assert public == set(qrules.__all__)
 
 
@@ -27,8 +30,12 @@ def test_errors_subclass_builtins() -> None:
     assert issubclass(qrules.DataError, ValueError)
     assert issubclass(qrules.ExpressionError, ValueError)
     assert issubclass(qrules.RulebookNotFoundError, LookupError)
-    for error in (qrules.RulebookError, qrules.DataError, qrules.ExpressionError,
-                  qrules.RulebookNotFoundError):
+    for error in (
+        qrules.RulebookError,
+        qrules.DataError,
+        qrules.ExpressionError,
+        qrules.RulebookNotFoundError,
+    ):
         assert issubclass(error, qrules.QRulesError)
 
 
@@ -39,8 +46,9 @@ def test_public_names_belong_to_the_package() -> None:
             assert value.__module__ == "qrules", name
 
 
-@pytest.mark.parametrize("module", ["qrules.engines", "qrules.engines.reference",
-                                    "qrules.testing", "qrules.strategies"])
+@pytest.mark.parametrize(
+    "module", ["qrules.engines", "qrules.engines.reference", "qrules.testing", "qrules.strategies"]
+)
 def test_public_modules_names_say_where_they_are_imported_from(module: str) -> None:
     # A public module's names are imported from it (or from qrules, for those
     # qrules also exports), never from a private module.

@@ -35,8 +35,13 @@ HEAVY = ("sympy", "sqlglot", "duckdb", "pyarrow")
 
 def _python(code: str, **env: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env}, timeout=300)
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
+        timeout=300,
+    )
     return result.stdout.strip()
 
 
@@ -48,12 +53,14 @@ def test_import_qrules_imports_no_heavy_dependency() -> None:
 def test_judging_figures_with_the_cache_imports_no_sympy(tmp_path: Path) -> None:
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
     env = {"QRULES_CACHE_DIR": str(tmp_path / "cache")}
-    check = ("import sys, qrules\n"
-             "from qrules.cli import main\n"
-             "import io\n"
-             f"main(['check', {str(folder)!r}, '--sample'], stdout=io.StringIO(),"
-             " stderr=io.StringIO())\n"
-             "print('sympy' in sys.modules)")
+    check = (
+        "import sys, qrules\n"
+        "from qrules.cli import main\n"
+        "import io\n"
+        f"main(['check', {str(folder)!r}, '--sample'], stdout=io.StringIO(),"
+        " stderr=io.StringIO())\n"
+        "print('sympy' in sys.modules)"
+    )
     assert _python(check, **env) == "True"  # the first load compiles, and writes the cache
     assert _python(check, **env) == "False"  # the next ones read it
 
@@ -82,9 +89,24 @@ def _uncached(rulebook: qrules.Rulebook) -> qrules.Rulebook:
 
 
 def _outcomes(evaluation: qrules.Evaluation) -> list[tuple[Any, ...]]:
-    return [(r.rule.id, r.year, r.district, r.verdict, r.reason, r.observed, r.gap,
-             r.changes, dict(r.inputs), r.years, r.population, r.meeting,
-             r.failing_units) for r in evaluation]
+    return [
+        (
+            r.rule.id,
+            r.year,
+            r.district,
+            r.verdict,
+            r.reason,
+            r.observed,
+            r.gap,
+            r.changes,
+            dict(r.inputs),
+            r.years,
+            r.population,
+            r.meeting,
+            r.failing_units,
+        )
+        for r in evaluation
+    ]
 
 
 def _judged(rulebook: qrules.Rulebook, data: Any) -> Any:
@@ -100,14 +122,16 @@ def _agree(rulebook: qrules.Rulebook, data: Any) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_judging_agrees_with_and_without_the_cache(cached: qrules.Rulebook,
-                                                   data: st.DataObject) -> None:
+def test_judging_agrees_with_and_without_the_cache(
+    cached: qrules.Rulebook, data: st.DataObject
+) -> None:
     rule = data.draw(st.sampled_from(qst.rules_with_strategies(cached)), label="rule")
     verdict = data.draw(st.sampled_from(["met", "not_met", "threshold"]), label="verdict")
     counts = data.draw(st.booleans(), label="counts")
     try:
-        dataset = data.draw(qst.reported_datasets(cached, rule=rule.id, verdict=verdict,
-                                                  counts=counts))
+        dataset = data.draw(
+            qst.reported_datasets(cached, rule=rule.id, verdict=verdict, counts=counts)
+        )
     except qrules.QRulesError:  # pragma: no cover - no dataset of that kind for this rule
         return
     except Exception as error:  # the strategy declines some rules and outcomes
@@ -126,8 +150,9 @@ def _values(measure: qrules.Measure) -> st.SearchStrategy[Fraction]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_every_rule_agrees_with_and_without_the_cache(cached: qrules.Rulebook,
-                                                      data: st.DataObject) -> None:
+def test_every_rule_agrees_with_and_without_the_cache(
+    cached: qrules.Rulebook, data: st.DataObject
+) -> None:
     """Every shipped rule, those the strategies do not cover too: random figures
     (counts and shares, some missing, some zero) for the measures it names."""
     rule = data.draw(st.sampled_from(list(cached)), label="rule")
@@ -147,8 +172,9 @@ def test_every_rule_agrees_with_and_without_the_cache(cached: qrules.Rulebook,
 
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_records_agree_with_and_without_the_cache(cached: qrules.Rulebook,
-                                                  data: st.DataObject) -> None:
+def test_records_agree_with_and_without_the_cache(
+    cached: qrules.Rulebook, data: st.DataObject
+) -> None:
     rules = [r for r in cached if r.records is not None]
     rule = data.draw(st.sampled_from(rules), label="rule")
     verdict = data.draw(st.sampled_from(["met", "not_met"]), label="verdict")
@@ -210,15 +236,20 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:100])
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda path: _rewrite(path, _flip_every_comparison, keep_digest=True),
-    lambda path: _rewrite(path, _garbage_forms),
-    _truncate,
-    lambda path: path.write_bytes(b"\x80\x03not json, and certainly not a pickle"),
-    lambda path: path.chmod(0o666),
-], ids=["content-changed", "wrong-shape", "truncated", "not-json", "writable-by-others"])
-def test_a_tampered_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     tamper: Any) -> None:
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda path: _rewrite(path, _flip_every_comparison, keep_digest=True),
+        lambda path: _rewrite(path, _garbage_forms),
+        _truncate,
+        lambda path: path.write_bytes(b"\x80\x03not json, and certainly not a pickle"),
+        lambda path: path.chmod(0o666),
+    ],
+    ids=["content-changed", "wrong-shape", "truncated", "not-json", "writable-by-others"],
+)
+def test_a_tampered_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tamper: Any
+) -> None:
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
     monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
     rulebook = qrules.load(folder)
@@ -229,8 +260,9 @@ def test_a_tampered_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert _outcomes(again.evaluate(qrules.read_dataset(sample, again))) == expected
 
 
-def test_a_tampered_cache_would_change_verdicts(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tampered_cache_would_change_verdicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The test above can fail: the same flipped cache, its digest recomputed,
     is read, and changes verdicts (whoever may write the cache directory may
     change qrules' own files too: docs/security.md)."""
@@ -253,21 +285,24 @@ def test_caching_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not (tmp_path / "cache").exists()
 
 
-def test_an_edited_rulebook_is_compiled_again(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edited_rulebook_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
     monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
     qrules.load(folder)
     plan = folder / "plan.toml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        'version = "', 'version = "9', 1), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('version = "', 'version = "9', 1), encoding="utf-8"
+    )
     edited = qrules.load(folder)
     assert not edited.compiled.from_cache
     assert qrules.load(folder).compiled.from_cache
 
 
-def test_a_temporary_folder_gets_no_cache_file(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_temporary_folder_gets_no_cache_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A revision `qrules diff REV:PATH` writes out is a throwaway: no cache file
     for it in the user's cache directory."""
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
@@ -278,8 +313,7 @@ def test_a_temporary_folder_gets_no_cache_file(tmp_path: Path,
     assert not (tmp_path / "xdg").exists()
 
 
-def test_without_sources_nothing_is_cached(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_sources_nothing_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An installation of bytecode alone cannot tell its compiler's code apart:
     it caches nothing, and judges the same."""
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
@@ -289,7 +323,8 @@ def test_without_sources_nothing_is_cached(tmp_path: Path,
     assert not (tmp_path / "cache").exists()
     sample = folder / "samples" / "synthetic-2023-2025.csv"
     assert _judged(rulebook, qrules.read_dataset(sample, rulebook)) == _judged(
-        _uncached(rulebook), qrules.read_dataset(sample, rulebook))
+        _uncached(rulebook), qrules.read_dataset(sample, rulebook)
+    )
 
 
 def test_a_fifo_or_a_link_in_place_of_a_cache_file_is_not_read(tmp_path: Path) -> None:
@@ -316,12 +351,18 @@ def _snapshot(rulebook: qrules.Rulebook) -> Any:
     return encode(attrs.evolve(rulebook, path=""), skip=lambda v: isinstance(v, Compiled))
 
 
-@pytest.mark.parametrize("folder", [
-    shipped_rulebooks()["yantai-2023-2025"], ROOT / "tests/data/rulebooks/mini",
-    ROOT / "tests/data/rulebooks/records"], ids=["yantai", "mini", "records"])
-def test_the_model_read_back_is_the_model_loaded(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 folder: Path) -> None:
+@pytest.mark.parametrize(
+    "folder",
+    [
+        shipped_rulebooks()["yantai-2023-2025"],
+        ROOT / "tests/data/rulebooks/mini",
+        ROOT / "tests/data/rulebooks/records",
+    ],
+    ids=["yantai", "mini", "records"],
+)
+def test_the_model_read_back_is_the_model_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: Path
+) -> None:
     copy = shutil.copytree(folder, tmp_path / "book")
     monkeypatch.setenv("QRULES_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(_load, "_read_folder", counted := _Counted(_load._read_folder))
@@ -347,17 +388,23 @@ class _Counted:
         return self.function(*args)
 
 
-@pytest.mark.parametrize("edit", [
-    lambda folder: (folder / "plan.txt").write_text(
-        (folder / "plan.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8"),
-    lambda folder: (folder / "extra.toml").write_text("", encoding="utf-8"),
-    lambda folder: (folder / "bodies.toml").unlink(),
-    lambda folder: next(folder.glob("[!pmb]*.toml")).write_bytes(
-        next(folder.glob("[!pmb]*.toml")).read_bytes() + b"\n"),
-], ids=["plan-text", "new-file", "file-removed", "rule-file"])
-def test_a_model_is_not_read_back_for_other_files(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  edit: Any) -> None:
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda folder: (folder / "plan.txt").write_text(
+            (folder / "plan.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+        ),
+        lambda folder: (folder / "extra.toml").write_text("", encoding="utf-8"),
+        lambda folder: (folder / "bodies.toml").unlink(),
+        lambda folder: next(folder.glob("[!pmb]*.toml")).write_bytes(
+            next(folder.glob("[!pmb]*.toml")).read_bytes() + b"\n"
+        ),
+    ],
+    ids=["plan-text", "new-file", "file-removed", "rule-file"],
+)
+def test_a_model_is_not_read_back_for_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Any
+) -> None:
     """Any change to the folder's files (one byte, a file added or removed) and
     the folder is read and checked again: its problems reported, never hidden."""
     folder = shutil.copytree(shipped_rulebooks()["yantai-2023-2025"], tmp_path / "yantai")
@@ -390,14 +437,24 @@ def test_a_tampered_model_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_the_encoding_refuses_what_it_does_not_know() -> None:
     with pytest.raises(SnapshotError):
         encode(object())
-    for data in ({"classes": ["builtins.object"], "value": [0]}, {"value": 1}, [],
-                 {"classes": [], "value": ["F", 1, 0]}, {"classes": [], "value": {"a": 1}},
-                 {"classes": [], "value": ["?"]}, {"classes": [], "value": ["M", 1]}):
+    for data in (
+        {"classes": ["builtins.object"], "value": [0]},
+        {"value": 1},
+        [],
+        {"classes": [], "value": ["F", 1, 0]},
+        {"classes": [], "value": {"a": 1}},
+        {"classes": [], "value": ["?"]},
+        {"classes": [], "value": ["M", 1]},
+    ):
         with pytest.raises(SnapshotError):
             decode(data)
     assert decode(encode((1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None))) == (
-        1, [2], {"a": Fraction(1, 3)}, frozenset({"x"}), None)
-
+        1,
+        [2],
+        {"a": Fraction(1, 3)},
+        frozenset({"x"}),
+        None,
+    )
 
 
 # -- the SQL text kept ----------------------------------------------------------
@@ -427,8 +484,9 @@ print("sqlglot" in sys.modules)
 
 
 @pytest.mark.parametrize("by_district", [False, True])
-def test_kept_sql_is_run_without_sqlglot_and_judges_the_same(tmp_path: Path,
-                                                             by_district: bool) -> None:
+def test_kept_sql_is_run_without_sqlglot_and_judges_the_same(
+    tmp_path: Path, by_district: bool
+) -> None:
     pytest.importorskip("duckdb")
     code = _TABLES.format(by_district=by_district)
     env = {"QRULES_CACHE_DIR": str(tmp_path / "cache")}
@@ -464,8 +522,7 @@ def test_kept_sql_is_keyed_by_every_module_its_generators_read() -> None:
                 for _ in range(node.level - 1):
                     base = base.parent
                 target = base.joinpath(*(node.module or "").split("."))
-                read.add(target / "__init__.py" if target.is_dir() else
-                         target.with_suffix(".py"))
+                read.add(target / "__init__.py" if target.is_dir() else target.with_suffix(".py"))
     # Not the text's: the version (hashed as a value) and the cache files' reading.
     others = {package / "__init__.py", package / "_version.py", package / "_cache.py"}
     assert read - hashed - others == set()

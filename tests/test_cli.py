@@ -56,8 +56,7 @@ def test_check_json_contract() -> None:
     document = json.loads(out)
     assert code == 1
     assert document["schema_version"] == "1"
-    assert set(document["rulebook"]) == {"id", "version", "origin", "fingerprint",
-                                        "as_of"}
+    assert set(document["rulebook"]) == {"id", "version", "origin", "fingerprint", "as_of"}
     assert document["summary"] == {"verdict": "not_met", "met": 2, "not_met": 2, "unknown": 2}
     first = document["results"][0]
     assert {"id", "verdict", "observed", "target", "gap", "reason"} <= set(first)
@@ -94,13 +93,26 @@ def test_export_json_contract() -> None:
     assert document["schema_version"] == "2"
     assert document["rulebook"]["id"] == "mini"
     rule = document["rules"][0]
-    assert {"id", "title", "measure", "unit", "requirement", "target", "source",
-            "responsible"} <= set(rule)
+    assert {
+        "id",
+        "title",
+        "measure",
+        "unit",
+        "requirement",
+        "target",
+        "source",
+        "responsible",
+    } <= set(rule)
     assert rule["title"] == {"zh": "食品安全抽检合格率", "en": "Food safety sampling pass rate"}
     assert rule["target"] == {"op": ">=", "value": "98.5"}
     assert rule["requirement"] == ">= 98.5"
-    assert set(rule["source"]) == {"section", "quote", "indicator_source", "data_source",
-                                   "inferred"}
+    assert set(rule["source"]) == {
+        "section",
+        "quote",
+        "indicator_source",
+        "data_source",
+        "inferred",
+    }
     assert rule["responsible_open"] is False
     assert rule["alternatives"] == []
 
@@ -130,8 +142,7 @@ def test_schema_path() -> None:
 
 
 def test_output_dash_is_standard_output_for_every_command() -> None:
-    for argv in (("check", str(MINI), "--sample"), ("export", str(MINI)),
-                 ("lint", str(MINI))):
+    for argv in (("check", str(MINI), "--sample"), ("export", str(MINI)), ("lint", str(MINI))):
         assert run(*argv, "-o", "-") == run(*argv)
         assert not (Path.cwd() / "-").exists()
 
@@ -148,8 +159,9 @@ def test_check_by_responsible_body() -> None:
     code, zh, _ = run("check", "yantai-2023-2025", "--sample", "--by-responsible", "--lang", "zh")
     assert "责任主体" in zh.splitlines()[0]
     assert "市市场监管局" in zh
-    code, out, _ = run("check", "yantai-2023-2025", "--sample", "--by-responsible",
-                       "--format", "json")
+    code, out, _ = run(
+        "check", "yantai-2023-2025", "--sample", "--by-responsible", "--format", "json"
+    )
     document = json.loads(out)
     by_body = {entry["body"]: entry for entry in document["by_responsible"]}
     rulebook = qrules.load("yantai-2023-2025")
@@ -160,38 +172,48 @@ def test_check_by_responsible_body() -> None:
     assert by_body[None]["rules"] == [r.id for r in rulebook.select(tags=["indicator-table"])]
     for entry in document["by_responsible"]:
         assert entry["met"] + entry["not_met"] + entry["unknown"] >= len(entry["rules"])
-    code, _, err = run("check", "yantai-2023-2025", "--sample", "--by-responsible",
-                       "--format", "markdown")
+    code, _, err = run(
+        "check", "yantai-2023-2025", "--sample", "--by-responsible", "--format", "markdown"
+    )
     assert code == 2
     assert "--by-responsible" in err
 
 
 def test_check_selects_by_responsible_body() -> None:
-    _code, out, _ = run("check", "yantai-2023-2025", "--sample", "--responsible", "龙口市",
-                       "--format", "json")
+    _code, out, _ = run(
+        "check", "yantai-2023-2025", "--sample", "--responsible", "龙口市", "--format", "json"
+    )
     ids = {result["id"] for result in json.loads(out)["results"]}
-    assert ids == {"quality-strong-counties-column-1", "key-industry-chains-with-leading-platform",
-                   "chief-quality-officers-column-6", "nqi-enterprises-served-column-6"}
+    assert ids == {
+        "quality-strong-counties-column-1",
+        "key-industry-chains-with-leading-platform",
+        "chief-quality-officers-column-6",
+        "nqi-enterprises-served-column-6",
+    }
 
 
 def test_report_data_carries_bodies() -> None:
     from qrules._html import report_data  # noqa: PLC0415
 
     rulebook = qrules.load("yantai-2023-2025")
-    evaluation = rulebook.evaluate(qrules.read_dataset(
-        Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook))
+    evaluation = rulebook.evaluate(
+        qrules.read_dataset(Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook)
+    )
     data = report_data(evaluation, "zh")
     assert {"id": "market-regulation", "name": "市市场监管局"} in data["bodies"]
     rules = {rule["id"]: rule for rule in data["rules"]}
     assert rules["national-industry-standards-made-or-revised"]["bodies"] == [
-        "market-regulation", "science-technology"]
-    assert rules["national-industry-standards-made-or-revised"]["responsible"] == \
-        "市市场监管局局、市科技局等"
+        "market-regulation",
+        "science-technology",
+    ]
+    assert (
+        rules["national-industry-standards-made-or-revised"]["responsible"]
+        == "市市场监管局局、市科技局等"
+    )
     assert rules["quality-strong-counties-table"]["interpretation"].startswith("“创建”是动作")
 
 
 def test_a_body_sharing_no_chosen_rule_is_an_error() -> None:
-    code, _, err = run("list", "yantai-2023-2025", "--responsible", "龙口市", "--tag",
-                       "column-7")
+    code, _, err = run("list", "yantai-2023-2025", "--responsible", "龙口市", "--tag", "column-7")
     assert code == 2
     assert "matches --rule, --tag, --section and --responsible together" in err

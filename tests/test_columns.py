@@ -29,35 +29,117 @@ pa = pytest.importorskip("pyarrow")
 parquet = pytest.importorskip("pyarrow.parquet")
 
 MAPPING = {
-    "register": {"columns": {"unit": ["统一社会信用代码", "信用代码"], "category": "主体业态",
-                             "registered": "发证日期"},
-                 "codes": {"category": {"婴幼儿配方乳粉生产": "infant_formula_maker"},
-                           "risk_level": {"A": "low", "C": "high"},
-                           "internet_bright_kitchen": {"已接入": True, "Pending": False}}},
-    "log": {"columns": {"unit": "统一社会信用代码", "date": "检查日期"},
-            "codes": {"kind": {"体系检查": "system"}, "result": {"符合": "compliant"}}},
+    "register": {
+        "columns": {
+            "unit": ["统一社会信用代码", "信用代码"],
+            "category": "主体业态",
+            "registered": "发证日期",
+        },
+        "codes": {
+            "category": {"婴幼儿配方乳粉生产": "infant_formula_maker"},
+            "risk_level": {"A": "low", "C": "high"},
+            "internet_bright_kitchen": {"已接入": True, "Pending": False},
+        },
+    },
+    "log": {
+        "columns": {"unit": "统一社会信用代码", "date": "检查日期"},
+        "codes": {"kind": {"体系检查": "system"}, "result": {"符合": "compliant"}},
+    },
 }
 
-IDS = ["U1", "U2", "u1", "单位3", "Ｕ１", " U2 ", "U 4", "U\u30001", "U5\u00a0", "", "—", "NA",
-       "null", "ｕ２", "U1\x1c", "甲\u0301"]
-DATES = ["2024-03-05", "2024/3/5", "2024.3.5", "2024年3月5日", "2024 年 3 月 5 号", "20240305",
-         "２０２４－０３－０５", "2024-03-05 14:30", "2024-03-05T14:30:05+08:00",
-         "2024-03-05 14:30:05.5Z", "45356", "45356.5", "2024-02-30", "2020-01-01 anything",
-         "", "—", "-", "暂无", "9999", "1899-01-01", "2024-13-01", "2023-06-01", "2025-12-31",
-         "2027-01-01", "1000", "110576", " 2024-01-02 ", "2024-1-2"]
+IDS = [
+    "U1",
+    "U2",
+    "u1",
+    "单位3",
+    "Ｕ１",
+    " U2 ",
+    "U 4",
+    "U\u30001",
+    "U5\u00a0",
+    "",
+    "—",
+    "NA",
+    "null",
+    "ｕ２",
+    "U1\x1c",
+    "甲\u0301",
+]
+DATES = [
+    "2024-03-05",
+    "2024/3/5",
+    "2024.3.5",
+    "2024年3月5日",
+    "2024 年 3 月 5 号",
+    "20240305",
+    "２０２４－０３－０５",
+    "2024-03-05 14:30",
+    "2024-03-05T14:30:05+08:00",
+    "2024-03-05 14:30:05.5Z",
+    "45356",
+    "45356.5",
+    "2024-02-30",
+    "2020-01-01 anything",
+    "",
+    "—",
+    "-",
+    "暂无",
+    "9999",
+    "1899-01-01",
+    "2024-13-01",
+    "2023-06-01",
+    "2025-12-31",
+    "2027-01-01",
+    "1000",
+    "110576",
+    " 2024-01-02 ",
+    "2024-1-2",
+]
 VALUES = {
     "unit": IDS,
-    "name": ["甲乳业", "", "Name 1", "ｎａｍｅ", "无", " 乙 ", "甲,乙", 'say "hi"', "a\nb",
-             "x;\ty"],
+    "name": [
+        "甲乳业",
+        "",
+        "Name 1",
+        "ｎａｍｅ",
+        "无",
+        " 乙 ",
+        "甲,乙",
+        'say "hi"',
+        "a\nb",
+        "x;\ty",
+    ],
     "district": ["芝罘区", "", "A", " A ", "Ａ"],
-    "category": ["catering", "central_kitchen", "infant_formula_maker", "婴幼儿配方乳粉生产",
-                 "other_code", "", "无", "ＣＡＴＥＲＩＮＧ", "catering "],
+    "category": [
+        "catering",
+        "central_kitchen",
+        "infant_formula_maker",
+        "婴幼儿配方乳粉生产",
+        "other_code",
+        "",
+        "无",
+        "ＣＡＴＥＲＩＮＧ",
+        "catering ",
+    ],
     "risk_level": ["low", "medium", "high", "A", "C", "X", "", "HIGH", "ｌｏｗ"],
     "size": ["small", "large", "huge", ""],
     "registered": DATES,
     "closed": DATES,
-    "internet_bright_kitchen": ["是", "否", "Y", "TRUE", "接入中", "", "1", "0", "已接入", "√",
-                                "pending", "无", "yes "],
+    "internet_bright_kitchen": [
+        "是",
+        "否",
+        "Y",
+        "TRUE",
+        "接入中",
+        "",
+        "1",
+        "0",
+        "已接入",
+        "√",
+        "pending",
+        "无",
+        "yes ",
+    ],
     "bright_kitchen": ["是", "否", "", "maybe"],
     "date": DATES,
     "kind": ["system", "routine", "体系检查", "bogus", "", "SYSTEM", "follow_up"],
@@ -65,25 +147,51 @@ VALUES = {
     "inspection": ["I1", "I2", "I3", "", "Ｉ１", "I2 "],
     "remark": ["", "x", "备注", '"', 'a"b', "c\rd"],
 }
-REGISTER_HEADERS = ["unit", "name", "district", "category", "risk_level", "size", "registered",
-                    "closed", "internet_bright_kitchen", "bright_kitchen", "remark"]
+REGISTER_HEADERS = [
+    "unit",
+    "name",
+    "district",
+    "category",
+    "risk_level",
+    "size",
+    "registered",
+    "closed",
+    "internet_bright_kitchen",
+    "bright_kitchen",
+    "remark",
+]
 LOG_HEADERS = ["inspection", "unit", "date", "kind", "result", "remark"]
-MAPPED = {"unit": "统一社会信用代码", "category": "主体业态", "registered": "发证日期",
-          "date": "检查日期"}
+MAPPED = {
+    "unit": "统一社会信用代码",
+    "category": "主体业态",
+    "registered": "发证日期",
+    "date": "检查日期",
+}
 
 
 @st.composite
-def sheets(draw: st.DrawFn, headers: list[str], required: tuple[str, ...]
-           ) -> tuple[list[str], list[list[str]]]:
+def sheets(
+    draw: st.DrawFn, headers: list[str], required: tuple[str, ...]
+) -> tuple[list[str], list[list[str]]]:
     """A header (some columns left out, renamed as a mapping names them, spelled
     otherwise, or given twice) and rows of messy cells (misaligned, blank)."""
-    chosen = [h for h in headers if (h in required and draw(st.integers(0, 30)) > 0)
-              or (h not in required and draw(st.booleans()))]
+    chosen = [
+        h
+        for h in headers
+        if (h in required and draw(st.integers(0, 30)) > 0)
+        or (h not in required and draw(st.booleans()))
+    ]
     if draw(st.integers(0, 20)) == 0 and chosen:
         chosen.append(draw(st.sampled_from(chosen)))  # a column given twice
     columns = list(draw(st.permutations(chosen)))
-    header = [MAPPED[c] if c in MAPPED and draw(st.booleans()) else
-              c.upper() if draw(st.integers(0, 8)) == 0 else c for c in columns]
+    header = [
+        MAPPED[c]
+        if c in MAPPED and draw(st.booleans())
+        else c.upper()
+        if draw(st.integers(0, 8)) == 0
+        else c
+        for c in columns
+    ]
     rows = []
     for _ in range(draw(st.integers(0, 14))):
         shape = draw(st.integers(0, 20))
@@ -92,21 +200,32 @@ def sheets(draw: st.DrawFn, headers: list[str], required: tuple[str, ...]
             continue
         row = [draw(st.sampled_from(VALUES[c])) for c in columns]
         if shape == 1:
-            row = row[:draw(st.integers(0, max(len(row) - 1, 0)))]  # cells lost
+            row = row[: draw(st.integers(0, max(len(row) - 1, 0)))]  # cells lost
         elif shape == 2:
-            row += [draw(st.sampled_from(["", "", "x", " "]))
-                    for _ in range(draw(st.integers(1, 2)))]
+            row += [
+                draw(st.sampled_from(["", "", "x", " "])) for _ in range(draw(st.integers(1, 2)))
+            ]
         elif shape == 3:
             row = [""] * len(row)
         rows.append(row)
     return header, rows
 
 
-def _csv_bytes(header: list[str], rows: list[list[str]], delimiter: str, ending: str,
-               encoding: str, quoted: bool) -> bytes:
+def _csv_bytes(
+    header: list[str],
+    rows: list[list[str]],
+    delimiter: str,
+    ending: str,
+    encoding: str,
+    quoted: bool,
+) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=ending,
-                        quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        out,
+        delimiter=delimiter,
+        lineterminator=ending,
+        quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL,
+    )
     writer.writerow(header)
     writer.writerows(rows)
     text = out.getvalue()
@@ -123,41 +242,59 @@ def _typed(column: str, cells: list[str], how: int) -> Any:
         return pa.array([c or None for c in cells], pa.string())
     if column in ("registered", "closed", "date"):
         if how == 1:
-            return pa.array([dt.date(2020 + i % 6, 1 + i % 12, 1 + i % 28) if c else None
-                             for i, c in enumerate(cells)], pa.date32())
+            return pa.array(
+                [
+                    dt.date(2020 + i % 6, 1 + i % 12, 1 + i % 28) if c else None
+                    for i, c in enumerate(cells)
+                ],
+                pa.date32(),
+            )
         if how == 2:
-            return pa.array([45_000 + 97 * i if c else None for i, c in enumerate(cells)],
-                            pa.int64())
-        return pa.array([float(45_000 + i) + 0.25 if c else float("nan")
-                         for i, c in enumerate(cells)], pa.float64())
+            return pa.array(
+                [45_000 + 97 * i if c else None for i, c in enumerate(cells)], pa.int64()
+            )
+        return pa.array(
+            [float(45_000 + i) + 0.25 if c else float("nan") for i, c in enumerate(cells)],
+            pa.float64(),
+        )
     if how == 1:
-        return pa.array([Decimal(10) ** 31 if c == "" else Decimal(i) for i, c in
-                         enumerate(cells)], pa.decimal128(38, 0))
+        return pa.array(
+            [Decimal(10) ** 31 if c == "" else Decimal(i) for i, c in enumerate(cells)],
+            pa.decimal128(38, 0),
+        )
     if how == 2:
         return pa.array([i % 3 if c else None for i, c in enumerate(cells)], pa.int64())
     return pa.array([c == "是" for c in cells], pa.bool_())
 
 
 @st.composite
-def files(draw: st.DrawFn, tmp: Path, stem: str, headers: list[str],
-          required: tuple[str, ...]) -> Path:
+def files(
+    draw: st.DrawFn, tmp: Path, stem: str, headers: list[str], required: tuple[str, ...]
+) -> Path:
     header, rows = draw(sheets(headers, required))
     form = draw(st.sampled_from(["csv", "csv", "csv", "csv", "parquet", "xlsx"]))
     if form == "csv":
         path = tmp / f"{stem}.{draw(st.sampled_from(['csv', 'tsv', 'txt']))}"
-        path.write_bytes(_csv_bytes(
-            header, rows, draw(st.sampled_from([",", "\t", ";"])),
-            draw(st.sampled_from(["\n", "\r\n", "\r"])),
-            draw(st.sampled_from(["utf-8", "utf-8-bom", "gb18030", "utf-16"])),
-            draw(st.integers(0, 6)) == 0))
+        path.write_bytes(
+            _csv_bytes(
+                header,
+                rows,
+                draw(st.sampled_from([",", "\t", ";"])),
+                draw(st.sampled_from(["\n", "\r\n", "\r"])),
+                draw(st.sampled_from(["utf-8", "utf-8-bom", "gb18030", "utf-16"])),
+                draw(st.integers(0, 6)) == 0,
+            )
+        )
         return path
     width = len(header)
     rows = [(r + [""] * width)[:width] for r in rows]  # a table has no ragged rows
     if form == "parquet":
         if len(set(header)) != len(header):
             header = [f"{h}{i}" if h in header[:i] else h for i, h in enumerate(header)]
-        columns = [_typed(h, [r[i] for r in rows], draw(st.integers(0, 4)) // 2)
-                   for i, h in enumerate(header)]
+        columns = [
+            _typed(h, [r[i] for r in rows], draw(st.integers(0, 4)) // 2)
+            for i, h in enumerate(header)
+        ]
         path = tmp / f"{stem}.parquet"
         parquet.write_table(pa.table(columns, names=header), path)
         return path
@@ -177,20 +314,27 @@ def _outcome(read: Any) -> Any:
         table = read()
     except DataError as error:
         return ("error", str(error)), None
-    return (tuple(table.rows), table.rows_read, table.rows_rejected, table.problems,
-            table.notes, table.rejected), table
+    return (
+        tuple(table.rows),
+        table.rows_read,
+        table.rows_rejected,
+        table.problems,
+        table.notes,
+        table.rejected,
+    ), table
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_both_readers_read_the_same(tmp_path: Path, data: st.DataObject) -> None:
-    register_file = data.draw(files(tmp_path, "register", REGISTER_HEADERS, ("unit",
-                                                                             "category")))
+    register_file = data.draw(files(tmp_path, "register", REGISTER_HEADERS, ("unit", "category")))
     log_file = data.draw(files(tmp_path, "log", LOG_HEADERS, ("unit", "date")))
     mapping = MAPPING if data.draw(st.booleans()) else None
-    expected, register = _outcome(lambda: _records.read_register(register_file,
-                                                                  mapping=mapping))
+    expected, register = _outcome(lambda: _records.read_register(register_file, mapping=mapping))
     found, columns = _outcome(lambda: _columns.read_register(register_file, mapping=mapping))
     assert found == expected
     if register is None:
@@ -206,8 +350,10 @@ def test_csv_files_are_read_as_columns(tmp_path: Path) -> None:
     in UTF-8 and GB18030 alike, and a bad row is the row reader's alone."""
     for encoding in ("utf-8", "gb18030"):
         path = tmp_path / f"register-{encoding}.csv"
-        path.write_bytes("unit,name,category,registered\nU1,甲乳业,catering,2024-01-01\n"
-                         "U2,乙乳业,catering,2024-02-30\nU3,丙,catering,\n".encode(encoding))
+        path.write_bytes(
+            "unit,name,category,registered\nU1,甲乳业,catering,2024-01-01\n"
+            "U2,乙乳业,catering,2024-02-30\nU3,丙,catering,\n".encode(encoding)
+        )
         register = _columns.read_register(path)
         assert isinstance(register.rows, _columns.ColumnRows)
         assert [u.unit for u in register.units] == ["U1", "U3"]
@@ -228,8 +374,10 @@ def test_quoted_csv_files(tmp_path: Path) -> None:
     assert isinstance(register.rows, _columns.ColumnRows)
     assert register == _records.read_register(path)
     assert register.units[0].name == '甲,"乳业"'
-    for text in ('unit,name,category\nU1,"甲\n乳业",catering\n',
-                 'unit,name,category\nU1,甲"乳业,catering\n'):
+    for text in (
+        'unit,name,category\nU1,"甲\n乳业",catering\n',
+        'unit,name,category\nU1,甲"乳业,catering\n',
+    ):
         path.write_text(text, encoding="utf-8")
         register = _columns.read_register(path)
         assert not isinstance(register.rows, _columns.ColumnRows)
@@ -237,21 +385,35 @@ def test_quoted_csv_files(tmp_path: Path) -> None:
 
 
 def _judged(evaluation: Any) -> list[Any]:
-    return [(r.rule.id, r.year, r.district, r.verdict, r.observed, r.population, r.meeting,
-             r.reason, r.failing_units, r.rejected_rows) for r in evaluation.results]
+    return [
+        (
+            r.rule.id,
+            r.year,
+            r.district,
+            r.verdict,
+            r.observed,
+            r.population,
+            r.meeting,
+            r.reason,
+            r.failing_units,
+            r.rejected_rows,
+        )
+        for r in evaluation.results
+    ]
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
-def test_records_read_as_columns_are_judged_the_same(tmp_path: Path,
-                                                     data: st.DataObject) -> None:
+def test_records_read_as_columns_are_judged_the_same(tmp_path: Path, data: st.DataObject) -> None:
     """Never a false pass: the rows read column-wise, counted on DuckDB from their
     Arrow columns, give the reference engine's results on the rows read row by
     row; the rejected rows bound the counts the same way."""
     pytest.importorskip("duckdb")
-    register_file = data.draw(files(tmp_path, "register", REGISTER_HEADERS, ("unit",
-                                                                             "category")))
+    register_file = data.draw(files(tmp_path, "register", REGISTER_HEADERS, ("unit", "category")))
     log_file = data.draw(files(tmp_path, "log", LOG_HEADERS, ("unit", "date")))
     try:
         register = _records.read_register(register_file, mapping=MAPPING)
@@ -261,21 +423,34 @@ def test_records_read_as_columns_are_judged_the_same(tmp_path: Path,
     columns = _columns.read_register(register_file, mapping=MAPPING)
     columns_log = _columns.read_log(log_file, columns, mapping=MAPPING)
     rulebook = qrules.load("yantai-2023-2025")
-    options: dict[str, Any] = {"log_until": "2025-12-31", "log_from": "2023-01-01",
-                               "by_district": True}
+    options: dict[str, Any] = {
+        "log_until": "2025-12-31",
+        "log_from": "2023-01-01",
+        "by_district": True,
+    }
     expected = qrules.evaluate_records(rulebook, register, log, **options)
-    assert _judged(qrules.evaluate_records(rulebook, columns, columns_log, engine="duckdb",
-                                           **options)) == _judged(expected)
-    assert _judged(qrules.evaluate_records(rulebook, columns, columns_log,
-                                           **options)) == _judged(expected)
+    assert _judged(
+        qrules.evaluate_records(rulebook, columns, columns_log, engine="duckdb", **options)
+    ) == _judged(expected)
+    assert _judged(qrules.evaluate_records(rulebook, columns, columns_log, **options)) == _judged(
+        expected
+    )
 
 
 def test_a_column_arrow_cannot_count_is_the_row_readers(tmp_path: Path) -> None:
     """A Parquet column of a type Arrow's kernels do not take (a list) is read
     by the row reader, whole file: the same register, never a crash."""
     path = tmp_path / "register.parquet"
-    parquet.write_table(pa.table({"unit": ["U1", "U2"], "category": ["catering", "catering"],
-                                  "remark": pa.array([[1], [2]])}), path)
+    parquet.write_table(
+        pa.table(
+            {
+                "unit": ["U1", "U2"],
+                "category": ["catering", "catering"],
+                "remark": pa.array([[1], [2]]),
+            }
+        ),
+        path,
+    )
     register = _columns.read_register(path)
     assert not isinstance(register.rows, _columns.ColumnRows)
     assert register == _records.read_register(path)
@@ -284,8 +459,7 @@ def test_a_column_arrow_cannot_count_is_the_row_readers(tmp_path: Path) -> None:
 def test_rows_of_some_units(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
     path.write_text("unit,date\nU1,2024-01-01\nU2,2024-01-02\nU1,2024-01-03\n", encoding="utf-8")
-    register = _columns.read_register([{"unit": u, "category": "catering"} for u in ("U1",
-                                                                                   "U2")])
+    register = _columns.read_register([{"unit": u, "category": "catering"} for u in ("U1", "U2")])
     log = _columns.read_log(path, register)
     assert isinstance(log.rows, _columns.ColumnRows)
     assert log.rows.of_units({"U1"}) == tuple(i for i in log.rows if i.unit == "U1")
@@ -295,8 +469,9 @@ def test_many_other_categories_are_noted_alike(tmp_path: Path) -> None:
     """More than ten non-canonical categories: the note ("… N more") is the row
     reader's in both languages."""
     path = tmp_path / "register.csv"
-    path.write_text("unit,category\n" + "".join(f"U{i},code{i}\n" for i in range(12)),
-                    encoding="utf-8")
+    path.write_text(
+        "unit,category\n" + "".join(f"U{i},code{i}\n" for i in range(12)), encoding="utf-8"
+    )
     expected = _records.read_register(path).notes
     found = _columns.read_register(path).notes
     assert found == expected

@@ -56,8 +56,12 @@ PASS_RATE = MINI_BOOK["pass-rate"]  # pass_rate = 100 * passed / sampled, in per
 COVERAGE = MINI_BOOK["coverage"]  # coverage = 100 * inspected / units, every year
 
 HOLDS: Mapping[str, Callable[[Fraction, Fraction], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-    "==": operator.eq, "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 EXACT = settings(max_examples=40, deadline=None)  # sympy is slow on a first call
 
@@ -89,8 +93,12 @@ thresholds = decimals(max_digits=4, max_places=2, max_value=Fraction(99))
 
 @pytest.mark.parametrize("op", COMPARATORS)
 @EXACT
-@given(threshold=thresholds, places=st.integers(1, 6), side=st.sampled_from([-1, 0, 1]),
-       scale=st.integers(1, 7))
+@given(
+    threshold=thresholds,
+    places=st.integers(1, 6),
+    side=st.sampled_from([-1, 0, 1]),
+    scale=st.integers(1, 7),
+)
 def test_every_way_of_giving_a_value_is_judged_exactly(
     op: str, threshold: Fraction, places: int, side: int, scale: int
 ) -> None:
@@ -118,14 +126,18 @@ def test_every_way_of_giving_a_value_is_judged_exactly(
 
 @pytest.mark.parametrize("op", COMPARATORS)
 @EXACT
-@given(threshold=decimals(max_digits=6, max_places=3), places=st.integers(1, 9),
-       side=st.sampled_from([-1, 0, 1]))
+@given(
+    threshold=decimals(max_digits=6, max_places=3),
+    places=st.integers(1, 9),
+    side=st.sampled_from([-1, 0, 1]),
+)
 def test_a_compiled_threshold_agrees_with_fraction_arithmetic(
     op: str, threshold: Fraction, places: int, side: int
 ) -> None:
     x = sympy.Symbol("x", nonnegative=True)
-    predicate = compile_predicate(parse_requirement(f"x {op} {decimal_text(threshold)}").tree,
-                                  lambda name: x)
+    predicate = compile_predicate(
+        parse_requirement(f"x {op} {decimal_text(threshold)}").tree, lambda name: x
+    )
     value = threshold + side * Fraction(1, 10**places)
     truth = predicate_outcome(predicate, {x: value}).truth
     assert truth is Truth.of(HOLDS[op](value, threshold))
@@ -175,8 +187,9 @@ class TestFloatsWouldGetThisWrong:
             pytest.param(0, 0, Verdict.UNKNOWN, id="no-units"),
         ],
     )
-    def test_coverage_of_twenty_percent(self, inspected: int, units: int,
-                                        expected: Verdict) -> None:
+    def test_coverage_of_twenty_percent(
+        self, inspected: int, units: int, expected: Verdict
+    ) -> None:
         result = judge(COVERAGE, {"inspected": inspected, "units": units})
         assert result.verdict is expected
 
@@ -191,8 +204,9 @@ class TestFloatsWouldGetThisWrong:
 # -- integer form -------------------------------------------------------------------
 
 NAMES = ("a", "b", "c")
-small_values = st.sampled_from([Fraction(0), Fraction(1), Fraction(2), Fraction(1, 2),
-                                Fraction(3, 10)])
+small_values = st.sampled_from(
+    [Fraction(0), Fraction(1), Fraction(2), Fraction(1, 2), Fraction(3, 10)]
+)
 
 
 def symbols_for(nonnegative: bool) -> dict[str, sympy.Symbol]:
@@ -217,8 +231,9 @@ def value_of(node: Node, env: Mapping[str, Fraction]) -> Fraction:
         return -value_of(node.operand, env)
     assert isinstance(node, BinaryOp)
     left, right = value_of(node.left, env), value_of(node.right, env)
-    return {"+": operator.add, "-": operator.sub, "*": operator.mul,
-            "/": operator.truediv}[node.op](left, right)
+    return {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}[
+        node.op
+    ](left, right)
 
 
 def sign(value: Fraction) -> int:
@@ -234,8 +249,7 @@ def is_integer_polynomial(expr: sympy.Expr) -> bool:
 class TestIntegerForm:
     @pytest.mark.parametrize("nonnegative", [True, False], ids=["nonnegative", "real"])
     @settings(max_examples=100, deadline=None)
-    @given(tree=numeric_trees(names=st.sampled_from(NAMES), values=small_values),
-           data=st.data())
+    @given(tree=numeric_trees(names=st.sampled_from(NAMES), values=small_values), data=st.data())
     def test_integer_coefficients_and_the_sign_of_the_expression(
         self, nonnegative: bool, tree: Node, data: st.DataObject
     ) -> None:
@@ -307,14 +321,17 @@ class TestIntegerForm:
     ids=[">=", ">", "<=", "<"],
 )
 @settings(max_examples=100, deadline=None)
-@given(threshold=thresholds, values=st.lists(decimals(max_digits=6, max_places=3),
-                                              min_size=2, max_size=6))
+@given(
+    threshold=thresholds,
+    values=st.lists(decimals(max_digits=6, max_places=3), min_size=2, max_size=6),
+)
 def test_moving_the_right_way_never_unmeets(
     op: str, raising: bool, threshold: Fraction, values: list[Fraction]
 ) -> None:
     x = sympy.Symbol("x", nonnegative=True)
-    predicate = compile_predicate(parse_requirement(f"x {op} {decimal_text(threshold)}").tree,
-                                  lambda name: x)
+    predicate = compile_predicate(
+        parse_requirement(f"x {op} {decimal_text(threshold)}").tree, lambda name: x
+    )
     ordered = sorted(values, reverse=not raising)
     truths = [predicate_outcome(predicate, {x: v}).truth for v in ordered]
     assert Truth.UNKNOWN not in truths
@@ -334,8 +351,10 @@ def test_more_passed_samples_never_unmeet(
     sampled_symbol = MINI_BOOK.measures["sampled"].symbol
     passed = sorted(data.draw(st.lists(st.integers(0, sampled), min_size=2, max_size=6)))
     met = [
-        predicate_outcome(predicate, {passed_symbol: Fraction(p),
-                                       sampled_symbol: Fraction(sampled)}).truth is Truth.TRUE
+        predicate_outcome(
+            predicate, {passed_symbol: Fraction(p), sampled_symbol: Fraction(sampled)}
+        ).truth
+        is Truth.TRUE
         for p in passed
     ]
     assert met == sorted(met)
@@ -347,10 +366,28 @@ def test_more_passed_samples_never_unmeet(
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 # Kleene's tables, written out.
-AND = {(T, T): T, (T, U): U, (T, F): F, (U, T): U, (U, U): U, (U, F): F,
-       (F, T): F, (F, U): F, (F, F): F}
-OR = {(T, T): T, (T, U): T, (T, F): T, (U, T): T, (U, U): U, (U, F): U,
-      (F, T): T, (F, U): U, (F, F): F}
+AND = {
+    (T, T): T,
+    (T, U): U,
+    (T, F): F,
+    (U, T): U,
+    (U, U): U,
+    (U, F): F,
+    (F, T): F,
+    (F, U): F,
+    (F, F): F,
+}
+OR = {
+    (T, T): T,
+    (T, U): T,
+    (T, F): T,
+    (U, T): T,
+    (U, U): U,
+    (U, F): U,
+    (F, T): T,
+    (F, U): U,
+    (F, F): F,
+}
 NOT = {T: F, U: U, F: T}
 
 
@@ -458,9 +495,7 @@ def test_predicate_outcome_agrees_with_brute_force(
     symbols = symbols_for(nonnegative)
     predicate = compile_predicate(tree, symbols.__getitem__)
     env = data.draw(environments(nonnegative))
-    outcome = predicate_outcome(
-        predicate, {symbols[n]: v for n, v in env.items() if v is not None}
-    )
+    outcome = predicate_outcome(predicate, {symbols[n]: v for n, v in env.items() if v is not None})
     assert outcome.truth is reference(tree, env)
     if outcome.truth is U:
         assert outcome.missing or outcome.zero_denominator
@@ -515,8 +550,7 @@ def test_a_zero_denominator_in_a_measure_formula_is_unknown() -> None:
 )
 def test_compiled_shapes(text: str, shape: type) -> None:
     symbols = {n: sympy.Symbol(n, nonnegative=True) for n in ("x", "y")}
-    assert isinstance(compile_predicate(parse_requirement(text).tree, symbols.__getitem__),
-                      shape)
+    assert isinstance(compile_predicate(parse_requirement(text).tree, symbols.__getitem__), shape)
 
 
 def test_a_formula_is_not_a_predicate() -> None:
@@ -547,9 +581,11 @@ def test_single_threshold(text: str, expected: tuple[str, Fraction] | None) -> N
 
 @pytest.mark.parametrize("op", [">=", ">"])
 @settings(max_examples=60, deadline=None)
-@given(threshold=decimals(max_digits=4, max_places=2, min_value=Fraction(1),
-                          max_value=Fraction(99)),
-       sampled=st.integers(1, 10_000), data=st.data())
+@given(
+    threshold=decimals(max_digits=4, max_places=2, min_value=Fraction(1), max_value=Fraction(99)),
+    sampled=st.integers(1, 10_000),
+    data=st.data(),
+)
 def test_the_change_offered_is_the_least_that_meets(
     op: str, threshold: Fraction, sampled: int, data: st.DataObject
 ) -> None:
@@ -572,8 +608,7 @@ def test_the_change_offered_is_the_least_that_meets(
     assert change.needed == least
     assert change.delta == least - passed
     assert judge(rule, {"passed": change.needed, "sampled": sampled}).verdict is Verdict.MET
-    assert judge(rule, {"passed": change.needed - 1, "sampled": sampled}).verdict \
-        is Verdict.NOT_MET
+    assert judge(rule, {"passed": change.needed - 1, "sampled": sampled}).verdict is Verdict.NOT_MET
 
 
 def test_the_change_for_the_shipped_rule() -> None:

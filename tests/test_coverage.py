@@ -34,18 +34,29 @@ def big_rulebook(folder: Path, count: int) -> Path:
         'schema_version = 1\nid = "big"\nversion = "1.0.0"\nstatus = "draft"\n'
         'text = "plan.txt"\ntitle = { zh = "大计划", en = "A big plan" }\n'
         'issuer = { zh = "测试局", en = "Test office" }\n'
-        "period = { start = 2023-01-01, end = 2025-12-31 }\n", encoding="utf-8")
+        "period = { start = 2023-01-01, end = 2025-12-31 }\n",
+        encoding="utf-8",
+    )
     (folder / "plan.txt").write_text(
-        "".join(f"指标{i}不少于10个。\n" for i in range(count)), encoding="utf-8")
-    (folder / "measures.toml").write_text("".join(
-        f'[measure.m{i}]\nname = {{ zh = "指标{i}", en = "Measure {i}" }}\nunit = "count"\n\n'
-        for i in range(count)), encoding="utf-8")
-    (folder / "rules.toml").write_text("".join(
-        f'[[rule]]\nid = "r{i}"\ntitle = {{ zh = "指标{i}", en = "Measure {i}" }}\n'
-        f'measure = "m{i}"\naggregation = "level"\nrequirement = ">= 10"\n'
-        f'due = 2025-12-31\nresponsible = ["测试局"]\n'
-        f'[rule.source]\nsection = "一"\nquote = "指标{i}不少于10个"\n\n'
-        for i in range(count)), encoding="utf-8")
+        "".join(f"指标{i}不少于10个。\n" for i in range(count)), encoding="utf-8"
+    )
+    (folder / "measures.toml").write_text(
+        "".join(
+            f'[measure.m{i}]\nname = {{ zh = "指标{i}", en = "Measure {i}" }}\nunit = "count"\n\n'
+            for i in range(count)
+        ),
+        encoding="utf-8",
+    )
+    (folder / "rules.toml").write_text(
+        "".join(
+            f'[[rule]]\nid = "r{i}"\ntitle = {{ zh = "指标{i}", en = "Measure {i}" }}\n'
+            f'measure = "m{i}"\naggregation = "level"\nrequirement = ">= 10"\n'
+            f'due = 2025-12-31\nresponsible = ["测试局"]\n'
+            f'[rule.source]\nsection = "一"\nquote = "指标{i}不少于10个"\n\n'
+            for i in range(count)
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -75,46 +86,62 @@ def test_a_suite_that_never_tests_a_boundary_is_reported_so(pytester: pytest.Pyt
     big_suite(pytester, 3, {"r1"})
     result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-coverage")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines([
-        "*rule coverage: big 1.0.0 (fingerprint *), 2 of 3 rules fully covered",
-        "*r1 *met, not met, unknown *no *<·> *boundary",
-        "total: 2 of 3 rules fully covered (66.66 %)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*rule coverage: big 1.0.0 (fingerprint *), 2 of 3 rules fully covered",
+            "*r1 *met, not met, unknown *no *<·> *boundary",
+            "total: 2 of 3 rules fully covered (66.66 %)",
+        ]
+    )
     assert result.ret == 0  # no gate asked for
 
 
 def test_the_gate_fails_at_99_5_percent_when_asked_for_100(pytester: pytest.Pytester) -> None:
     big_suite(pytester, 200, {"r7"})
     report = pytester.path / "coverage.json"
-    result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-cov-fail-under=100",
-                                f"--qrules-coverage-report=json:{report}")
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--qrules-cov-fail-under=100",
+        f"--qrules-coverage-report=json:{report}",
+    )
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines([
-        "*r7 *boundary",
-        "total: 199 of 200 rules fully covered (99.5 %)",
-        "FAIL rule coverage: 199 of 200 rules fully covered (99.5 %), under the 100 % required",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*r7 *boundary",
+            "total: 199 of 200 rules fully covered (99.5 %)",
+            "FAIL rule coverage: 199 of 200 rules fully covered (99.5 %), under the 100 % required",
+        ]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert (saved["covered"], saved["total"]) == (199, 200)
     # 99.5 exactly is enough for a gate of 99.5, and not for 99.51.
     assert pytester.runpytest("-p", "no:cacheprovider", "--qrules-cov-fail-under=99.5").ret == 0
-    assert pytester.runpytest("-p", "no:cacheprovider",
-                              "--qrules-cov-fail-under=99.51").ret == pytest.ExitCode.TESTS_FAILED
+    assert (
+        pytester.runpytest("-p", "no:cacheprovider", "--qrules-cov-fail-under=99.51").ret
+        == pytest.ExitCode.TESTS_FAILED
+    )
 
 
 def test_the_gate_passes_at_exactly_100(pytester: pytest.Pytester) -> None:
     big_suite(pytester, 200, set())
     result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-cov-fail-under=100")
-    result.stdout.fnmatch_lines(["total: 200 of 200 rules fully covered (100 %)",
-                                 "rule coverage: the required 100 % reached"])
+    result.stdout.fnmatch_lines(
+        [
+            "total: 200 of 200 rules fully covered (100 %)",
+            "rule coverage: the required 100 % reached",
+        ]
+    )
     assert result.ret == 0
 
 
 def test_the_ini_gate_applies_to_runs_of_the_whole_suite(pytester: pytest.Pytester) -> None:
     big_suite(pytester, 3, {"r1"})
-    pytester.makeini("[pytest]\ntestpaths = .\nqrules_coverage = true\n"
-                     "qrules_cov_fail_under = 100\nqrules_coverage_rulebooks = big\n")
+    pytester.makeini(
+        "[pytest]\ntestpaths = .\nqrules_coverage = true\n"
+        "qrules_cov_fail_under = 100\nqrules_coverage_rulebooks = big\n"
+    )
     assert pytester.runpytest("-p", "no:cacheprovider").ret == pytest.ExitCode.TESTS_FAILED
     # A file named on the command line is not the whole suite: reported, not gated.
     result = pytester.runpytest("-p", "no:cacheprovider", "test_big.py")
@@ -123,7 +150,8 @@ def test_the_ini_gate_applies_to_runs_of_the_whole_suite(pytester: pytest.Pytest
 
 
 def test_a_rulebook_in_scope_never_judged_counts_every_rule_uncovered(
-        pytester: pytest.Pytester) -> None:
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makepyfile(test_none="def test_nothing():\n    pass\n")
     pytester.makeini(f"[pytest]\nqrules_coverage_rulebooks = {MINI}\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-cov-fail-under=1")
@@ -131,9 +159,15 @@ def test_a_rulebook_in_scope_never_judged_counts_every_rule_uncovered(
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.mark.parametrize("option", ["--qrules-cov-fail-under=101", "--qrules-cov-fail-under=x",
-                                    "--qrules-coverage-report=pdf:out.pdf",
-                                    "--qrules-coverage-report=json"])
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--qrules-cov-fail-under=101",
+        "--qrules-cov-fail-under=x",
+        "--qrules-coverage-report=pdf:out.pdf",
+        "--qrules-coverage-report=json",
+    ],
+)
 def test_bad_options_say_what_to_write(pytester: pytest.Pytester, option: str) -> None:
     pytester.makepyfile(test_none="def test_nothing():\n    pass\n")
     result = pytester.runpytest("-p", "no:cacheprovider", option)
@@ -143,8 +177,10 @@ def test_bad_options_say_what_to_write(pytester: pytest.Pytester, option: str) -
 
 def test_the_gate_is_exact() -> None:
     def report(covered: int, total: int) -> CoverageReport:
-        rules = tuple(RuleCoverage(f"r{i}", ("met", "not_met", "unknown"),
-                                   ((True, i < covered, True),)) for i in range(total))
+        rules = tuple(
+            RuleCoverage(f"r{i}", ("met", "not_met", "unknown"), ((True, i < covered, True),))
+            for i in range(total)
+        )
         return CoverageReport((RulebookCoverage("b", "1", "f", rules),))
 
     nearly = report(19_999, 20_000)
@@ -161,7 +197,11 @@ def test_records_rules_need_a_failing_unit_listed() -> None:
     seen = RuleCoverage("r", ("met", "not_met", "unknown"), ((True, True, True),), records=True)
     assert seen.missing == ("failing unit",)
     assert RuleCoverage("r", (), ((False, False, False), (True, True, True))).missing == (
-        "met", "not_met", "unknown", "boundary 1")
+        "met",
+        "not_met",
+        "unknown",
+        "boundary 1",
+    )
 
 
 def test_the_recorder_reads_counts_and_rates(yantai: qrules.Rulebook) -> None:
@@ -182,8 +222,10 @@ def test_the_recorder_reads_counts_and_rates(yantai: qrules.Rulebook) -> None:
 def test_qrules_coverage_renders_a_saved_report(tmp_path: Path, yantai: qrules.Rulebook) -> None:
     recorder = CoverageRecorder()
     with listening(recorder):
-        yantai.evaluate({"food_safety_sampling_pass_rate": "98.5"},
-                        rules=yantai.select(ids=["food-safety-sampling-pass-rate"]))
+        yantai.evaluate(
+            {"food_safety_sampling_pass_rate": "98.5"},
+            rules=yantai.select(ids=["food-safety-sampling-pass-rate"]),
+        )
     saved = tmp_path / "coverage.json"
     saved.write_text(coverage_json(recorder.report()), encoding="utf-8")
     assert read_coverage(saved.read_text(encoding="utf-8"), "x") == recorder.report()
@@ -204,12 +246,12 @@ def test_qrules_coverage_renders_a_saved_report(tmp_path: Path, yantai: qrules.R
     assert "not a qrules coverage report" in err or "schema_version" in err
 
 
-def test_hostile_reports_are_shown_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                           ) -> None:
+def test_hostile_reports_are_shown_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rule = RuleCoverage("a|b\x1b[2J<script>", ("met",), ((True, False, True),))
     saved = tmp_path / "hostile.json"
-    saved.write_text(coverage_json(CoverageReport((RulebookCoverage("b", "1", "f", (rule,)),))),
-                     encoding="utf-8")
+    saved.write_text(
+        coverage_json(CoverageReport((RulebookCoverage("b", "1", "f", (rule,)),))), encoding="utf-8"
+    )
     code, out, _ = run("coverage", str(saved))
     assert code == 1
     assert "\x1b" not in out

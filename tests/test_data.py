@@ -98,17 +98,30 @@ def test_dataset_unknown_column_is_suggested(mini: qrules.Rulebook, tmp_path: Pa
         qrules.read_dataset(path, mini)
 
 
-@pytest.mark.parametrize(("name", "text", "fragment"), [
-    # The last of two 'value' columns (or keys) was read: 99 met where 97 would not.
-    ("twice.csv", "year,measure,value,value\n2025,pass_rate,97,99\n",
-     "twice.csv, header: columns 'value', 'value' all give 'value'"),
-    ("twice.json", '[{"year": 2025, "measure": "pass_rate", "value": 97, "value": 99}]',
-     "twice.json, item 0: key 'value' is given twice"),
-    ("measure.csv", "year,measure,value,measure\n2025,pass_rate,97,firms\n",
-     "columns 'measure', 'measure' all give 'measure'"),
-])
-def test_a_repeated_column_or_key_is_refused(mini: qrules.Rulebook, tmp_path: Path,
-                                             name: str, text: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        # The last of two 'value' columns (or keys) was read: 99 met where 97 would not.
+        (
+            "twice.csv",
+            "year,measure,value,value\n2025,pass_rate,97,99\n",
+            "twice.csv, header: columns 'value', 'value' all give 'value'",
+        ),
+        (
+            "twice.json",
+            '[{"year": 2025, "measure": "pass_rate", "value": 97, "value": 99}]',
+            "twice.json, item 0: key 'value' is given twice",
+        ),
+        (
+            "measure.csv",
+            "year,measure,value,measure\n2025,pass_rate,97,firms\n",
+            "columns 'measure', 'measure' all give 'measure'",
+        ),
+    ],
+)
+def test_a_repeated_column_or_key_is_refused(
+    mini: qrules.Rulebook, tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(qrules.DataError) as caught:

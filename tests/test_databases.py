@@ -32,23 +32,34 @@ def evil(tmp_path: Path) -> Path:
     connection.execute(
         f"CREATE VIEW register AS SELECT content AS unit, 'x' AS name, 'a' AS district, "
         f"'food_production' AS category, DATE '2020-01-01' AS registered, "
-        f"NULL::DATE AS closed FROM {reader}")
+        f"NULL::DATE AS closed FROM {reader}"
+    )
     connection.execute(
         f"CREATE VIEW inspections AS SELECT 'i' AS inspection, content AS unit, "
-        f"DATE '2024-01-01' AS date, 'routine' AS kind, 'compliant' AS result FROM {reader}")
+        f"DATE '2024-01-01' AS date, 'routine' AS kind, 'compliant' AS result FROM {reader}"
+    )
     connection.close()
     return path
 
 
-@pytest.mark.parametrize("argv", [
-    ("--register", "duckdb:///{db}?table=register", "--log", "duckdb:///{db}?table=inspections"),
-    ("--register", "duckdb:///{db}?table=register", "--engine", "reference"),
-    ("--database", "duckdb:///{db}"),
-    ("--database", "duckdb:///{db}", "--trust-keys"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        (
+            "--register",
+            "duckdb:///{db}?table=register",
+            "--log",
+            "duckdb:///{db}?table=inspections",
+        ),
+        ("--register", "duckdb:///{db}?table=register", "--engine", "reference"),
+        ("--database", "duckdb:///{db}"),
+        ("--database", "duckdb:///{db}", "--trust-keys"),
+    ],
+)
 def test_a_view_over_a_local_file_cannot_read_it(evil: Path, argv: tuple[str, ...]) -> None:
-    code, out, err = run("check", "yantai-2023-2025",
-                         *(a.replace("{db}", "/" + str(evil)) for a in argv))
+    code, out, err = run(
+        "check", "yantai-2023-2025", *(a.replace("{db}", "/" + str(evil)) for a in argv)
+    )
     assert SECRET not in out + err
     assert code == 2, (out, err)
     assert "Traceback" not in err
@@ -58,11 +69,13 @@ def test_a_view_over_a_local_file_cannot_read_it(evil: Path, argv: tuple[str, ..
 def test_the_configuration_cannot_be_set_back(evil: Path) -> None:
     connection = duckdb_connection(str(evil))
     try:
-        for statement in ("SET enable_external_access = true",
-                          "RESET enable_external_access",
-                          "SET lock_configuration = false",
-                          "SET autoload_known_extensions = true",
-                          "INSTALL httpfs"):
+        for statement in (
+            "SET enable_external_access = true",
+            "RESET enable_external_access",
+            "SET lock_configuration = false",
+            "SET autoload_known_extensions = true",
+            "INSTALL httpfs",
+        ):
             with pytest.raises(duckdb.Error):
                 connection.execute(statement)
         with pytest.raises(duckdb.Error):

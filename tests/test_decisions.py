@@ -32,8 +32,21 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A log written by ``qrules check --sample`` and by ``check --register sample``."""
     log = tmp_path_factory.mktemp("log") / "decisions.jsonl"
     assert run("check", "yantai-2023-2025", "--sample", "--decision-log", str(log))[0] == 1
-    assert run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-               "--engine", "reference", "--decision-log", str(log))[0] == 1
+    assert (
+        run(
+            "check",
+            "yantai-2023-2025",
+            "--register",
+            "sample",
+            "--log",
+            "sample",
+            "--engine",
+            "reference",
+            "--decision-log",
+            str(log),
+        )[0]
+        == 1
+    )
     return log
 
 
@@ -60,20 +73,19 @@ def test_a_log_written_by_check_is_audited_clean(checked: Path) -> None:
     code, out, _ = run("audit", str(checked))
     assert code == 0, out
     assert f"{len(records)} lines judged by yantai-2023-2025 {book.version}" in out
-    assert out.endswith("clean: the chain is intact and every verdict follows from its "
-                        "logged inputs\n")
+    assert out.endswith(
+        "clean: the chain is intact and every verdict follows from its logged inputs\n"
+    )
     code, out, _ = run("audit", str(checked), "--lang", "zh")
     assert code == 0
     assert "复核无误" in out
 
 
-def test_evaluate_records_logs_the_sample_records(tmp_path: Path,
-                                                  yantai: qrules.Rulebook) -> None:
+def test_evaluate_records_logs_the_sample_records(tmp_path: Path, yantai: qrules.Rulebook) -> None:
     register = qrules.read_register(SAMPLES / "register.csv")
     log = qrules.read_log(SAMPLES / "inspections.csv", register)
     path = tmp_path / "records.jsonl"
-    evaluation = qrules.evaluate_records(yantai, register, log, by_district=True,
-                                         decision_log=path)
+    evaluation = qrules.evaluate_records(yantai, register, log, by_district=True, decision_log=path)
     written = [json.loads(line) for line in lines(path)]
     assert len(written) == len(evaluation)
     failing = [r for r in written if r["verdict"] == "not_met"]
@@ -90,16 +102,20 @@ def test_evaluate_records_logs_the_sample_records(tmp_path: Path,
 def test_tables_judged_in_place_are_logged(tmp_path: Path, yantai: qrules.Rulebook) -> None:
     duckdb = pytest.importorskip("duckdb")
     connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE register AS SELECT * FROM "
-                       f"read_csv('{SAMPLES / 'register.csv'}')")
-    connection.execute(f"CREATE TABLE inspections AS SELECT * FROM "
-                       f"read_csv('{SAMPLES / 'inspections.csv'}')")
+    connection.execute(
+        f"CREATE TABLE register AS SELECT * FROM read_csv('{SAMPLES / 'register.csv'}')"
+    )
+    connection.execute(
+        f"CREATE TABLE inspections AS SELECT * FROM read_csv('{SAMPLES / 'inspections.csv'}')"
+    )
     path = tmp_path / "tables.jsonl"
     qrules.evaluate_tables(yantai, connection, decision_log=path)
     first = json.loads(lines(path)[0])
     assert first["engine"] == "duckdb"
-    assert [(s["kind"], s["digest"]) for s in first["sources"]] == [("register", None),
-                                                                   ("log", None)]
+    assert [(s["kind"], s["digest"]) for s in first["sources"]] == [
+        ("register", None),
+        ("log", None),
+    ]
     assert audit_log(path, shipped).clean
 
 
@@ -122,10 +138,13 @@ def tampered(checked: Path, tmp_path: Path, change: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("change", "broken"), [
-    ("delete", [41]), ("edit", [42]), ("reorder", [41, 42, 43]), ("delete first", [1])])
+@pytest.mark.parametrize(
+    ("change", "broken"),
+    [("delete", [41]), ("edit", [42]), ("reorder", [41, 42, 43]), ("delete first", [1])],
+)
 def test_deleting_editing_or_reordering_a_line_is_detected(
-        checked: Path, tmp_path: Path, change: str, broken: list[int]) -> None:
+    checked: Path, tmp_path: Path, change: str, broken: list[int]
+) -> None:
     audit = audit_log(tampered(checked, tmp_path, change), shipped)
     assert not audit.clean
     assert [f.line for f in audit.findings] == broken
@@ -147,7 +166,8 @@ def test_a_cut_tail_is_detected_against_the_kept_head(checked: Path, tmp_path: P
 
 
 def test_auditing_against_a_revised_rulebook_lists_the_changed_verdicts(
-        checked: Path, tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    checked: Path, tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
     revised_folder = apply_revision("yantai-2024", tmp_path)
     revised = qrules.load(revised_folder)
     # What the revised rulebook says of the same figures and records, judged afresh.
@@ -156,10 +176,13 @@ def test_auditing_against_a_revised_rulebook_lists_the_changed_verdicts(
     before, after = {}, {}
     for book, verdicts in ((yantai, before), (revised, after)):
         dataset = qrules.read_dataset(SAMPLE, book)
-        for result in [*book.evaluate(dataset),
-                       *qrules.evaluate_records(book, register, log, engine="reference")]:
-            verdicts[(result.rule.id, result.year, result.district,
-                      result.population is not None)] = result.verdict
+        for result in [
+            *book.evaluate(dataset),
+            *qrules.evaluate_records(book, register, log, engine="reference"),
+        ]:
+            verdicts[
+                (result.rule.id, result.year, result.district, result.population is not None)
+            ] = result.verdict
     expected = sorted(k[:2] for k in before if k in after and before[k] != after[k])
     assert expected  # the revision changes some verdicts of the sample
     removed = sorted({k[0] for k in before if k not in after})
@@ -174,13 +197,13 @@ def test_auditing_against_a_revised_rulebook_lists_the_changed_verdicts(
     change = next(c for c in audit.changes if c.rule == "advanced-quality-management-adopters")
     assert f"{change.describe()}" in out
     assert "observed 318, target was >= 300, now >= 350" in out
-    code, out, _ = run("audit", str(checked), "--rulebook", str(revised_folder),
-                       "--lang", "zh")
+    code, out, _ = run("audit", str(checked), "--rulebook", str(revised_folder), "--lang", "zh")
     assert "目标由 >= 300 改为 >= 350" in out
 
 
-def test_a_log_of_an_unknown_rulebook_says_what_to_do(checked: Path, tmp_path: Path,
-                                                      mini_copy: Path) -> None:
+def test_a_log_of_an_unknown_rulebook_says_what_to_do(
+    checked: Path, tmp_path: Path, mini_copy: Path
+) -> None:
     path = tmp_path / "mini.jsonl"
     qrules.load(mini_copy).evaluate({"firms": 301}, decision_log=path)
     code, out, _ = run("audit", str(path))
@@ -211,14 +234,15 @@ def test_records_digests_change_with_any_value() -> None:
     before = [d.digest for d in records_digests(register, log)]
     assert before == [d.digest for d in records_digests(register, log)]
     unit = register.rows[3]
-    for changed in (attrs.evolve(unit, closed=None if unit.closed else unit.registered),
-                    attrs.evolve(unit, flags=unit.flags ^ {"bright_kitchen"}),
-                    attrs.evolve(unit, district="其他区")):
+    for changed in (
+        attrs.evolve(unit, closed=None if unit.closed else unit.registered),
+        attrs.evolve(unit, flags=unit.flags ^ {"bright_kitchen"}),
+        attrs.evolve(unit, district="其他区"),
+    ):
         edited = attrs.evolve(register, rows=(*register.rows[:3], changed, *register.rows[4:]))
         assert records_digests(edited, log)[0].digest != before[0]
     inspection = log.rows[0]
-    moved = attrs.evolve(inspection,
-                         date=inspection.date.replace(day=1 + inspection.date.day % 27))
+    moved = attrs.evolve(inspection, date=inspection.date.replace(day=1 + inspection.date.day % 27))
     edited_log = attrs.evolve(log, rows=(moved, *log.rows[1:]))
     assert records_digests(register, edited_log)[1].digest != before[1]
 
@@ -256,8 +280,7 @@ def test_hostile_numbers_are_malformed_records_at_once(checked: Path, tmp_path: 
     # cannot be an integer. Each is a finding on its line, found in well under a second.
     record = json.loads(lines(checked)[0])
     measure = next(iter(record["inputs"]))
-    hostile = [{**record, "inputs": {measure: "1e300000000"}},
-               {**record, "year": float("inf")}]
+    hostile = [{**record, "inputs": {measure: "1e300000000"}}, {**record, "year": float("inf")}]
     path = tmp_path / "hostile.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in hostile), encoding="utf-8")
     started = time.monotonic()
@@ -279,8 +302,9 @@ def test_a_line_over_the_limit_is_refused(tmp_path: Path) -> None:
 
 def test_output_never_overwrites_the_log(tmp_path: Path) -> None:
     path = tmp_path / "decisions.jsonl"
-    code, _, err = run("check", "yantai-2023-2025", "--sample", "--decision-log", str(path),
-                       "-o", str(path))
+    code, _, err = run(
+        "check", "yantai-2023-2025", "--sample", "--decision-log", str(path), "-o", str(path)
+    )
     assert code == 2
     assert not path.exists()
     assert "-o" in err
@@ -290,19 +314,26 @@ def test_output_never_overwrites_the_log(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_an_average_is_audited_on_every_reading_of_its_years(tmp_path: Path,
-                                                             mini_copy: Path) -> None:
+def test_an_average_is_audited_on_every_reading_of_its_years(
+    tmp_path: Path, mini_copy: Path
+) -> None:
     # 2024's reported 95 would make the average met, its counts (70 of 100) not:
     # the result is unknown, and the audit judges the same readings again from
     # each year's logged values (the totals alone would give "not met").
     book = with_average_rule(mini_copy)
     figures = tmp_path / "figures.csv"
-    figures.write_text("year,measure,value\n" + "".join(
-        f"{y},pass_rate,95\n{y},passed,{p}\n{y},sampled,100\n"
-        for y, p in ((2023, 95), (2024, 70), (2025, 95))), encoding="utf-8")
+    figures.write_text(
+        "year,measure,value\n"
+        + "".join(
+            f"{y},pass_rate,95\n{y},passed,{p}\n{y},sampled,100\n"
+            for y, p in ((2023, 95), (2024, 70), (2025, 95))
+        ),
+        encoding="utf-8",
+    )
     log = tmp_path / "decisions.jsonl"
-    (result,) = book.evaluate(qrules.read_dataset(figures, book),
-                              rules=[book["average-pass-rate"]], decision_log=log)
+    (result,) = book.evaluate(
+        qrules.read_dataset(figures, book), rules=[book["average-pass-rate"]], decision_log=log
+    )
     assert result.verdict is Verdict.UNKNOWN
     record = json.loads(lines(log)[0])
     assert record["inputs"] == {"pass_rate": "260/3"}
@@ -314,5 +345,4 @@ def test_an_average_is_audited_on_every_reading_of_its_years(tmp_path: Path,
     altered = tmp_path / "altered.jsonl"
     altered.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     [change] = audit_log(altered, lambda *_: book).changes
-    assert (change.logged, change.now, change.same_rulebook) == (
-        Verdict.UNKNOWN, Verdict.MET, True)
+    assert (change.logged, change.now, change.same_rulebook) == (Verdict.UNKNOWN, Verdict.MET, True)

@@ -33,10 +33,14 @@ def _decimal(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
 
 
-comparisons = st.builds(lambda op, t: f"pass_rate {op} {_decimal(t)}", st.sampled_from(OPS),
-                        thresholds)
-ranges = st.builds(lambda a, b: f"{_decimal(min(a, b))} <= pass_rate <= {_decimal(max(a, b))}",
-                   thresholds, thresholds)
+comparisons = st.builds(
+    lambda op, t: f"pass_rate {op} {_decimal(t)}", st.sampled_from(OPS), thresholds
+)
+ranges = st.builds(
+    lambda a, b: f"{_decimal(min(a, b))} <= pass_rate <= {_decimal(max(a, b))}",
+    thresholds,
+    thresholds,
+)
 requirements = st.recursive(
     comparisons | ranges,
     lambda inner: st.one_of(
@@ -99,17 +103,24 @@ def test_formulas_over_counts_against_a_rate(old: Fraction, new: Fraction, scale
     written = f"passed * {scale * k.denominator} >= {scale * k.numerator} * sampled"
     new_rule = rule_with(written)
     result = compare_requirements(old_rule, new_rule, MEASURES)
-    expected = (Comparison.EQUIVALENT if new == old else
-                Comparison.STRICTER if new > old else Comparison.LOOSER)
+    expected = (
+        Comparison.EQUIVALENT
+        if new == old
+        else Comparison.STRICTER
+        if new > old
+        else Comparison.LOOSER
+    )
     if old == 100 and new > 100:  # pragma: no cover - thresholds stay within 0..100
         expected = Comparison.EQUIVALENT
     # Brute force over whole counts confirms each implication that is claimed.
     grid = [(p, s) for p in range(0, 41) for s in range(1, 41)]
 
     def holds(rule: qrules.Rule, p: int, s: int) -> bool:
-        env = {BOOK.measures["passed"].symbol: Fraction(p),
-               BOOK.measures["sampled"].symbol: Fraction(s),
-               BOOK.measures["pass_rate"].symbol: Fraction(100 * p, s)}
+        env = {
+            BOOK.measures["passed"].symbol: Fraction(p),
+            BOOK.measures["sampled"].symbol: Fraction(s),
+            BOOK.measures["pass_rate"].symbol: Fraction(100 * p, s),
+        }
         expand = frozenset({"pass_rate"})
         predicate = rule.predicate(MEASURES, expand)
         return predicate_outcome(predicate, env).truth is Truth.TRUE
@@ -136,4 +147,6 @@ def test_examples() -> None:
     }
     for (old, new), expected in cases.items():
         assert compare_requirements(rule_with(old), rule_with(new), MEASURES) is expected, (
-            old, new)
+            old,
+            new,
+        )

@@ -19,7 +19,12 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, check=False, env=env)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     schema = (tmp_path / "schema" / "index.html").read_text(encoding="utf-8")
     # Generated from the JSON Schemas at build time, so it covers every key.
@@ -27,8 +32,13 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
     assert "measure.&lt;id&gt;.formula" in schema
     api = (tmp_path / "api" / "index.html").read_text(encoding="utf-8")
     assert 'id="qrules.load"' in api
-    for page in ("how-to/analyst", "how-to/engineer", "how-to/drafter", "reports",
-                 "rules/yantai-2023-2025"):
+    for page in (
+        "how-to/analyst",
+        "how-to/engineer",
+        "how-to/drafter",
+        "reports",
+        "rules/yantai-2023-2025",
+    ):
         assert (tmp_path / page / "index.html").is_file(), page
     assert (tmp_path / "images" / "report.png").is_file()
 
@@ -37,7 +47,6 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
 def test_every_page_is_in_the_navigation() -> None:
     """Strict mode fails on a page left out of the nav; say which, plainly."""
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    pages = sorted(p.relative_to(ROOT / "docs").as_posix()
-                   for p in (ROOT / "docs").rglob("*.md"))
+    pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
     missing = [page for page in pages if f": {page}" not in config]
     assert missing == [], f"add these pages to the nav in mkdocs.yml: {missing}"

@@ -31,9 +31,15 @@ from qrules.records.read import parse_date
 from .records_strategies import CORRUPTIONS, corrupted_records, unit, visit
 
 #: The columns of the tables made in place, and their SQL types.
-REGISTER_TYPES = {"unit": "VARCHAR", "name": "VARCHAR", "category": "VARCHAR",
-                  "risk_level": "VARCHAR", "registered": "VARCHAR", "closed": "VARCHAR",
-                  "internet_bright_kitchen": "VARCHAR"}
+REGISTER_TYPES = {
+    "unit": "VARCHAR",
+    "name": "VARCHAR",
+    "category": "VARCHAR",
+    "risk_level": "VARCHAR",
+    "registered": "VARCHAR",
+    "closed": "VARCHAR",
+    "internet_bright_kitchen": "VARCHAR",
+}
 LOG_TYPES = {"unit": "VARCHAR", "date": "VARCHAR", "kind": "VARCHAR", "result": "VARCHAR"}
 
 
@@ -45,17 +51,19 @@ def write(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> Path:
     return path
 
 
-def place(connection: Any, engine: str, name: str, rows: list[dict[str, Any]],
-          types: dict[str, str]) -> None:
+def place(
+    connection: Any, engine: str, name: str, rows: list[dict[str, Any]], types: dict[str, str]
+) -> None:
     """A table in the database, with these column types, holding the rows as text."""
     cursor = connection.cursor()
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    cursor.execute(f"CREATE TABLE {name} (" + ", ".join(f"{c} {t}" for c, t in types.items())
-                   + ")")
+    cursor.execute(f"CREATE TABLE {name} (" + ", ".join(f"{c} {t}" for c, t in types.items()) + ")")
     mark = "%s" if engine == "postgres" else "?"
     for row in rows:
-        cursor.execute(f"INSERT INTO {name} VALUES ({', '.join([mark] * len(types))})",
-                       tuple(None if row.get(c) is None else str(row[c]) for c in types))
+        cursor.execute(
+            f"INSERT INTO {name} VALUES ({', '.join([mark] * len(types))})",
+            tuple(None if row.get(c) is None else str(row[c]) for c in types),
+        )
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
@@ -65,24 +73,33 @@ def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
     return "duckdb", duckdb.connect()
 
 
-def everywhere(book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any],
-               units: list[dict[str, Any]], visits: list[dict[str, Any]], rule: str,
-               **options: Any) -> dict[str, list[qrules.Result]]:
+def everywhere(
+    book: qrules.Rulebook,
+    tmp_path: Path,
+    engine: tuple[str, Any],
+    units: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    rule: str,
+    **options: Any,
+) -> dict[str, list[qrules.Result]]:
     """The rule's results on files (reference engine), loaded into the engine, and
     in place in the engine's tables."""
     name, connection = engine
-    register = qrules.read_register(write(tmp_path / "register.csv", units,
-                                          list(REGISTER_TYPES)))
+    register = qrules.read_register(write(tmp_path / "register.csv", units, list(REGISTER_TYPES)))
     log = qrules.read_log(write(tmp_path / "log.csv", visits, list(LOG_TYPES)), register)
     chosen = {"rules": [book[rule]], **options}
     place(connection, name, "doubt_register", units, REGISTER_TYPES)
     place(connection, name, "doubt_log", visits, LOG_TYPES)
     return {
         "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
-        "loaded": list(qrules.evaluate_records(book, register, log, engine=name,
-                                               connection=connection, **chosen)),
-        "in place": list(evaluate_tables(book, connection, register="doubt_register",
-                                         log="doubt_log", **chosen)),
+        "loaded": list(
+            qrules.evaluate_records(
+                book, register, log, engine=name, connection=connection, **chosen
+            )
+        ),
+        "in place": list(
+            evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **chosen)
+        ),
     }
 
 
@@ -95,13 +112,15 @@ YEAR_2024 = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
 
 
 def test_a_typo_in_an_optional_column_makes_the_result_unknown(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """The issue's IF02: a register row with 2020-02-30 is a unit of unknown
     membership and compliance, not a unit that vanished."""
-    units = [unit("C1", "catering", risk_level="high", registered="2020-01-01"),
-             unit("C2", "catering", risk_level="high", registered="2020-02-30")]
-    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-06-01"),
-              visit("C2", "2024-05-01")]
+    units = [
+        unit("C1", "catering", risk_level="high", registered="2020-01-01"),
+        unit("C2", "catering", risk_level="high", registered="2020-02-30"),
+    ]
+    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-06-01"), visit("C2", "2024-05-01")]
     found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
     for where, results in found.items():
         result = only(results, 2024)
@@ -109,26 +128,33 @@ def test_a_typo_in_an_optional_column_makes_the_result_unknown(
         row = 3 if where != "in place" else 2  # a file's header is row 1
         assert result.reason.en.startswith(
             f"unknown: 1 rejected register row could change this (row {row}); 1 to 2 units "
-            "in the population, 1 to 2 meeting it; as read: 1 of 1 units meet it"), where
+            "in the population, 1 to 2 meeting it; as read: 1 of 1 units meet it"
+        ), where
         assert "无法判定:登记册中被拒收的 1 行可能改变结论" in result.reason.zh
         assert result.rejected_rows == (("register", row),)
 
 
 def test_the_log_row_of_a_rejected_unit_says_so(book: qrules.Rulebook) -> None:
-    register = qrules.read_register([unit("C1", "catering"),
-                                     unit("C2", "catering", registered="2020-02-30")])
+    register = qrules.read_register(
+        [unit("C1", "catering"), unit("C2", "catering", registered="2020-02-30")]
+    )
     log = qrules.read_log([visit("C2", "2024-01-01"), visit("C3", "2024-01-01")], register)
     messages = [p.message for p in log.problems]
-    assert messages == ["unit 'C2' is the unit of a rejected register row (row 2)",
-                        "unit 'C3' is not in the register <rows>"]
+    assert messages == [
+        "unit 'C2' is the unit of a rejected register row (row 2)",
+        "unit 'C3' is not in the register <rows>",
+    ]
 
 
 def test_a_flag_that_is_neither_yes_nor_no_reads_the_same_everywhere(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """接入中 ("being connected") rejects the row from CSV and in place alike: the
     kitchen's enrolment is unknown, not false."""
-    units = [unit("K1", "central_kitchen", internet_bright_kitchen="是"),
-             unit("K2", "central_kitchen", internet_bright_kitchen="接入中")]
+    units = [
+        unit("K1", "central_kitchen", internet_bright_kitchen="是"),
+        unit("K2", "central_kitchen", internet_bright_kitchen="接入中"),
+    ]
     found = everywhere(book, tmp_path, engine, units, [visit("K1", "2024-03-01")], "enrolled")
     verdicts = {where: only(results, 2025).verdict for where, results in found.items()}
     assert verdicts == dict.fromkeys(found, Verdict.UNKNOWN)
@@ -138,11 +164,14 @@ def test_a_flag_that_is_neither_yes_nor_no_reads_the_same_everywhere(
     assert "as read: 1 of 1 units meet it" in reasons["reference"]
 
 
-def test_a_flag_read_is_still_a_verdict(book: qrules.Rulebook, tmp_path: Path,
-                                        engine: tuple[str, Any]) -> None:
+def test_a_flag_read_is_still_a_verdict(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """A rejected row that cannot change the verdict leaves it standing, naming the row."""
-    units = [unit("K1", "central_kitchen", internet_bright_kitchen="否"),
-             unit("K2", "central_kitchen", internet_bright_kitchen="接入中")]
+    units = [
+        unit("K1", "central_kitchen", internet_bright_kitchen="否"),
+        unit("K2", "central_kitchen", internet_bright_kitchen="接入中"),
+    ]
     found = everywhere(book, tmp_path, engine, units, [visit("K1", "2024-03-01")], "enrolled")
     for where, results in found.items():
         result = only(results, 2025)
@@ -150,21 +179,24 @@ def test_a_flag_read_is_still_a_verdict(book: qrules.Rulebook, tmp_path: Path,
         assert result.rejected_rows, where
 
 
-def test_a_future_date_does_not_extend_the_log(book: qrules.Rulebook, tmp_path: Path,
-                                               engine: tuple[str, Any]) -> None:
+def test_a_future_date_does_not_extend_the_log(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """A log row dated 2052 no longer makes the log "cover" 2025 (so every 2025
     result flipped from unknown to not met): it is rejected as a doubtful date."""
-    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering",
-                                                             risk_level="high")]
-    visits = [visit("C1", "2025-01-03"), visit("C1", "2025-06-01"),
-              visit("C2", "2025-09-30"), visit("C2", "2052-03-01")]
+    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering", risk_level="high")]
+    visits = [
+        visit("C1", "2025-01-03"),
+        visit("C1", "2025-06-01"),
+        visit("C2", "2025-09-30"),
+        visit("C2", "2052-03-01"),
+    ]
     found = everywhere(book, tmp_path, engine, units, visits, "twice", log_from="2025-01-01")
     for where, results in found.items():
         result = only(results, 2025)
         assert result.verdict is Verdict.UNKNOWN, where
         assert result.reason.en.startswith("the log ends on 2025-09-30, before 2025 does"), where
-    reference = qrules.evaluate_records(
-        book, *_read(units, visits), log_from="2025-01-01")
+    reference = qrules.evaluate_records(book, *_read(units, visits), log_from="2025-01-01")
     [log] = [t for t in reference.records if t.kind == "log"]
     assert (log.rows_read, log.rows_used, log.rows_rejected) == (4, 3, 1)
     assert any("1 log rows dated after today" in n.en and "rows 4" in n.en for n in log.notes)
@@ -174,46 +206,73 @@ def test_a_future_date_does_not_extend_the_log(book: qrules.Rulebook, tmp_path: 
 def test_a_future_date_after_a_declared_end_is_doubtful(book: qrules.Rulebook) -> None:
     """Declared complete to 2025-12-31, C2's later row could be a 2025 inspection
     mistyped: the 2025 result is unknown, not "not met"."""
-    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering",
-                                                             risk_level="high")]
-    visits = [visit("C1", "2025-01-03"), visit("C1", "2025-06-01"),
-              visit("C2", "2025-09-30"), visit("C2", "2052-03-01")]
-    [result] = qrules.evaluate_records(book, *_read(units, visits), rules=[book["twice"]],
-                                       log_from="2025-01-01", log_until="2025-12-31")
+    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering", risk_level="high")]
+    visits = [
+        visit("C1", "2025-01-03"),
+        visit("C1", "2025-06-01"),
+        visit("C2", "2025-09-30"),
+        visit("C2", "2052-03-01"),
+    ]
+    [result] = qrules.evaluate_records(
+        book,
+        *_read(units, visits),
+        rules=[book["twice"]],
+        log_from="2025-01-01",
+        log_until="2025-12-31",
+    )
     assert result.verdict is Verdict.UNKNOWN
     assert "1 rejected log row could change this (row 4)" in result.reason.en
     # Without the doubtful row, C2 has one inspection of two: not met, whatever C1.
-    [strict] = qrules.evaluate_records(book, *_read(units, visits[:3]), rules=[book["twice"]],
-                                       log_from="2025-01-01", log_until="2025-12-31")
+    [strict] = qrules.evaluate_records(
+        book,
+        *_read(units, visits[:3]),
+        rules=[book["twice"]],
+        log_from="2025-01-01",
+        log_until="2025-12-31",
+    )
     assert strict.verdict is Verdict.NOT_MET
 
 
 def test_a_log_that_begins_late_does_not_decide_its_first_year(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     units = [unit("C1", "catering", risk_level="high")]
     visits = [visit("C1", "2023-12-20"), visit("C1", "2024-03-01"), visit("C1", "2024-12-31")]
     found = everywhere(book, tmp_path, engine, units, visits, "twice")
     for where, results in found.items():
         first = only(results, 2023)
         assert first.verdict is Verdict.UNKNOWN, where
-        assert first.reason.en.startswith("the log begins on 2023-12-20, after 2023 begins"), \
-            where
+        assert first.reason.en.startswith("the log begins on 2023-12-20, after 2023 begins"), where
         assert only(results, 2024).verdict is Verdict.MET, where
     declared = everywhere(book, tmp_path, engine, units, visits, "twice", log_from="2023-01-01")
     assert {w: only(r, 2023).verdict for w, r in declared.items()} == dict.fromkeys(
-        declared, Verdict.NOT_MET)
+        declared, Verdict.NOT_MET
+    )
 
 
-def test_a_rejected_log_row_bounds_its_unit(book: qrules.Rulebook, tmp_path: Path,
-                                            engine: tuple[str, Any]) -> None:
+def test_a_rejected_log_row_bounds_its_unit(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """A log row of a known unit with a date that does not parse could be the
     inspection it lacks, in any year; one with a kind that is not canonical, in
     its year."""
     units = [unit("C1", "catering", risk_level="high")]
-    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-13-01"),
-              visit("C1", "2023-01-05"), visit("C1", "2023-02-05")]
-    found = everywhere(book, tmp_path, engine, units, visits, "twice", log_from="2023-01-01",
-                       log_until="2024-12-31")
+    visits = [
+        visit("C1", "2024-03-01"),
+        visit("C1", "2024-13-01"),
+        visit("C1", "2023-01-05"),
+        visit("C1", "2023-02-05"),
+    ]
+    found = everywhere(
+        book,
+        tmp_path,
+        engine,
+        units,
+        visits,
+        "twice",
+        log_from="2023-01-01",
+        log_until="2024-12-31",
+    )
     for where, results in found.items():
         assert only(results, 2023).verdict is Verdict.MET, where
         late = only(results, 2024)
@@ -221,42 +280,62 @@ def test_a_rejected_log_row_bounds_its_unit(book: qrules.Rulebook, tmp_path: Pat
         assert "1 rejected log row could change this" in late.reason.en, where
 
 
-def test_strict_makes_any_rejected_row_an_error(book: qrules.Rulebook, tmp_path: Path,
-                                                engine: tuple[str, Any]) -> None:
-    units = [unit("C1", "catering", risk_level="high"),
-             unit("C2", "catering", risk_level="high", registered="2020-02-30")]
+def test_strict_makes_any_rejected_row_an_error(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    units = [
+        unit("C1", "catering", risk_level="high"),
+        unit("C2", "catering", risk_level="high", registered="2020-02-30"),
+    ]
     register, log = _read(units, [visit("C1", "2024-03-01")])
     with pytest.raises(qrules.DataError, match="no such day"):
         qrules.evaluate_records(book, register, log, strict=True)
     name, connection = engine
     with pytest.raises(qrules.DataError, match="no such day"):
-        qrules.evaluate_records(book, register, log, strict=True, engine=name,
-                                connection=connection)
+        qrules.evaluate_records(
+            book, register, log, strict=True, engine=name, connection=connection
+        )
     place(connection, name, "doubt_register", units, REGISTER_TYPES)
     place(connection, name, "doubt_log", [visit("C1", "2024-03-01")], LOG_TYPES)
     with pytest.raises(qrules.DataError, match="no such day"):
-        evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                        strict=True)
+        evaluate_tables(book, connection, register="doubt_register", log="doubt_log", strict=True)
     clean = [unit("C1", "catering", risk_level="high")]
     place(connection, name, "doubt_register", clean, REGISTER_TYPES)
-    assert evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                           strict=True)
+    assert evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", strict=True
+    )
 
 
 def test_strict_on_the_command_line_path(book: qrules.Rulebook, tmp_path: Path) -> None:
     """The records half of ``check --strict`` (the option itself is ``cli.py``'s)."""
     from qrules.records.cli import records_evaluation  # noqa: PLC0415
 
-    path = write(tmp_path / "r.csv", [unit("C1", "catering", registered="2020-02-30")],
-                 list(REGISTER_TYPES))
+    path = write(
+        tmp_path / "r.csv", [unit("C1", "catering", registered="2020-02-30")], list(REGISTER_TYPES)
+    )
     args = argparse.Namespace(
-        register=str(path), log=None, mapping=None, encoding=None, by_district=False,
-        log_until=None, log_from=None, engine="reference", database=None,
-        register_table=None, log_table=None, trust_keys=False, strict=True)
+        register=str(path),
+        log=None,
+        mapping=None,
+        encoding=None,
+        by_district=False,
+        log_until=None,
+        log_from=None,
+        engine="reference",
+        database=None,
+        register_table=None,
+        log_table=None,
+        trust_keys=False,
+        strict=True,
+    )
     with pytest.raises(qrules.DataError, match="no such day"):
         records_evaluation(book, book.rules, args, err=_Sink())
-    assert records_evaluation(book, book.rules, argparse.Namespace(
-        **{**vars(args), "strict": False}), err=_Sink()) is not None
+    assert (
+        records_evaluation(
+            book, book.rules, argparse.Namespace(**{**vars(args), "strict": False}), err=_Sink()
+        )
+        is not None
+    )
 
 
 class _Sink:
@@ -267,8 +346,9 @@ class _Sink:
         pass
 
 
-def _read(units: list[dict[str, Any]], visits: list[dict[str, Any]]
-          ) -> tuple[qrules.Register, qrules.InspectionLog]:
+def _read(
+    units: list[dict[str, Any]], visits: list[dict[str, Any]]
+) -> tuple[qrules.Register, qrules.InspectionLog]:
     register = qrules.read_register(units)
     return register, qrules.read_log(visits, register)
 
@@ -288,39 +368,74 @@ def typed(connection: Any, table: str, columns: str, values: str | None = None) 
 def typed_log(engine: tuple[str, Any], uid: str, columns: str, values: str) -> None:
     """A register of one high-risk catering unit, and a log with typed columns."""
     name, connection = engine
-    place(connection, name, "doubt_register", [unit(uid, "catering", risk_level="high")],
-          {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"})
+    place(
+        connection,
+        name,
+        "doubt_register",
+        [unit(uid, "catering", risk_level="high")],
+        {"unit": "VARCHAR", "category": "VARCHAR", "risk_level": "VARCHAR"},
+    )
     typed(connection, "doubt_log", columns, values)
 
 
 def test_a_timestamp_is_read_as_its_date(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     """Issue 18's reproduction: an inspection on 31 December at 14:30 counts."""
-    typed_log(engine, "U1", "unit VARCHAR, date TIMESTAMP",
-              "('U1', TIMESTAMP '2024-06-01 09:00:00'), ('U1', TIMESTAMP '2024-12-31 14:30:00')")
+    typed_log(
+        engine,
+        "U1",
+        "unit VARCHAR, date TIMESTAMP",
+        "('U1', TIMESTAMP '2024-06-01 09:00:00'), ('U1', TIMESTAMP '2024-12-31 14:30:00')",
+    )
     _, connection = engine
-    [result] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                               rules=[book["twice"]], log_until="2024-12-31",
-                               log_from="2024-01-01")
+    [result] = evaluate_tables(
+        book,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[book["twice"]],
+        log_until="2024-12-31",
+        log_from="2024-01-01",
+    )
     assert (result.year, result.verdict) == (2024, Verdict.MET)
 
 
-def test_integer_codes_with_a_mapping_are_matched_as_text(book: qrules.Rulebook,
-                                                          engine: tuple[str, Any]) -> None:
+def test_integer_codes_with_a_mapping_are_matched_as_text(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     _, connection = engine
-    typed(connection, "doubt_register", "unit INTEGER, category INTEGER, risk_level INTEGER",
-          "(1, 7, 3), (2, 7, 1)")
-    typed(connection, "doubt_log", "unit INTEGER, date DATE",
-          "(1, DATE '2024-01-01'), (1, DATE '2024-12-31')")
-    mapping = {"register": {"codes": {"category": {"7": "catering"},
-                                      "risk_level": {"1": "low", "3": "high"}}}}
-    [result] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                               mapping=mapping, rules=[book["twice"]], log_until="2024-12-31",
-                               log_from="2024-01-01")
+    typed(
+        connection,
+        "doubt_register",
+        "unit INTEGER, category INTEGER, risk_level INTEGER",
+        "(1, 7, 3), (2, 7, 1)",
+    )
+    typed(
+        connection,
+        "doubt_log",
+        "unit INTEGER, date DATE",
+        "(1, DATE '2024-01-01'), (1, DATE '2024-12-31')",
+    )
+    mapping = {
+        "register": {
+            "codes": {"category": {"7": "catering"}, "risk_level": {"1": "low", "3": "high"}}
+        }
+    }
+    [result] = evaluate_tables(
+        book,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        mapping=mapping,
+        rules=[book["twice"]],
+        log_until="2024-12-31",
+        log_from="2024-01-01",
+    )
     assert (result.verdict, result.population, result.meeting) == (Verdict.MET, 1, 1)
 
 
-def test_a_type_qrules_does_not_read_is_refused(book: qrules.Rulebook,
-                                                engine: tuple[str, Any]) -> None:
+def test_a_type_qrules_does_not_read_is_refused(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     _, connection = engine
     typed(connection, "doubt_register", "unit VARCHAR, category VARCHAR, registered INTEGER")
     with pytest.raises(qrules.DataError) as raised:
@@ -332,7 +447,8 @@ def test_a_type_qrules_does_not_read_is_refused(book: qrules.Rulebook,
 
 
 def test_text_dates_in_a_table_other_than_iso_are_rejected_not_guessed(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """In a text column, only YYYY-MM-DD is read in SQL: 2024/3/5 is a row the
     readers could read but the database cannot, so it bounds the counts."""
     units = [unit("C1", "catering", risk_level="high")]
@@ -344,22 +460,42 @@ def test_text_dates_in_a_table_other_than_iso_are_rejected_not_guessed(
     assert "1 rejected log row could change this (row 2)" in in_place.reason.en
 
 
-@pytest.mark.parametrize(("units", "visits", "table", "row"), [
-    # A log row's unit id with a space after it: a reader reads it as C1's.
-    ([unit("C1", "catering", risk_level="high")],
-     [visit("C1", "2024-03-01"), visit("C1 ", "2024-06-01")], "log", 2),
-    # A register's unit id written in full-width letters: a reader reads C1.
-    ([unit("Ｃ1", "catering", risk_level="high")],
-     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 1),
-    # A category with a space before it: a reader reads it as catering, so C2
-    # (never inspected) is in the population; compared as stored, it was not.
-    ([unit("C1", "catering", risk_level="high"), unit("C2", " catering", risk_level="high")],
-     [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")], "register", 2),
-])
+@pytest.mark.parametrize(
+    ("units", "visits", "table", "row"),
+    [
+        # A log row's unit id with a space after it: a reader reads it as C1's.
+        (
+            [unit("C1", "catering", risk_level="high")],
+            [visit("C1", "2024-03-01"), visit("C1 ", "2024-06-01")],
+            "log",
+            2,
+        ),
+        # A register's unit id written in full-width letters: a reader reads C1.
+        (
+            [unit("Ｃ1", "catering", risk_level="high")],
+            [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")],
+            "register",
+            1,
+        ),
+        # A category with a space before it: a reader reads it as catering, so C2
+        # (never inspected) is in the population; compared as stored, it was not.
+        (
+            [unit("C1", "catering", risk_level="high"), unit("C2", " catering", risk_level="high")],
+            [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")],
+            "register",
+            2,
+        ),
+    ],
+)
 def test_an_id_or_code_spelled_otherwise_in_a_table_is_never_misread(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any],
-        units: list[dict[str, Any]], visits: list[dict[str, Any]], table: str,
-        row: int) -> None:
+    book: qrules.Rulebook,
+    tmp_path: Path,
+    engine: tuple[str, Any],
+    units: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    table: str,
+    row: int,
+) -> None:
     """Ids and codes are read NFKC-normalised and trimmed from files; a table
     judged in place compares them as stored, so a row whose id or code a reader
     reads otherwise is a rejected row there, naming it: its result is the
@@ -372,48 +508,71 @@ def test_an_id_or_code_spelled_otherwise_in_a_table_is_never_misread(
     assert f"1 rejected {table} row could change this (row {row})" in in_place.reason.en
     assert in_place.rejected_rows == ((table, row),)
     _, connection = engine
-    evaluation = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                                 rules=[book["twice"]], **YEAR_2024)
+    evaluation = evaluate_tables(
+        book,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[book["twice"]],
+        **YEAR_2024,
+    )
     [reconciled] = [t for t in evaluation.records if t.kind == table]
     assert reconciled.rows_rejected == 1
     [problem] = reconciled.problems
     assert problem.where.startswith(f"row {row}, column ")
-    assert "(NFKC, trimmed), but a database table's ids and codes are compared as stored" \
+    assert (
+        "(NFKC, trimmed), but a database table's ids and codes are compared as stored"
         in problem.message
+    )
 
 
 def test_ids_that_a_reader_reads_as_they_are_stay_counted(
-        book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
     """Chinese ids and codes, inner spaces, accents: NFKC leaves them as they are,
     so nothing is rejected and every engine gives the reference's verdict."""
-    units = [unit("单位 1", "catering", risk_level="high"), unit("Café·2", "catering",
-                                                                  risk_level="high")]
-    visits = [visit("单位 1", "2024-03-01"), visit("单位 1", "2024-06-01"),
-              visit("Café·2", "2024-03-01")]
+    units = [
+        unit("单位 1", "catering", risk_level="high"),
+        unit("Café·2", "catering", risk_level="high"),
+    ]
+    visits = [
+        visit("单位 1", "2024-03-01"),
+        visit("单位 1", "2024-06-01"),
+        visit("Café·2", "2024-03-01"),
+    ]
     found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
     for where, results in found.items():
         result = only(results, 2024)
-        assert (result.verdict, result.meeting, result.rejected_rows) == (
-            Verdict.NOT_MET, 1, ()), where
+        assert (result.verdict, result.meeting, result.rejected_rows) == (Verdict.NOT_MET, 1, ()), (
+            where
+        )
 
 
 def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """Typed tables whose plain counts are clean are counted as they are, their
     ids checked in the key check's pass: one spelled otherwise is found, and it
     bounds its unit's count as a rejected row does."""
-    typed_log(engine, "C1", "unit VARCHAR, date DATE",
-              "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')")
+    typed_log(
+        engine,
+        "C1",
+        "unit VARCHAR, date DATE",
+        "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')",
+    )
     _, connection = engine
-    options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
-                               "log_until": "2024-12-31"}
-    [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                              **options)
+    options: dict[str, Any] = {
+        "rules": [book["twice"]],
+        "log_from": "2024-01-01",
+        "log_until": "2024-12-31",
+    }
+    [found] = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", **options
+    )
     assert found.verdict is Verdict.UNKNOWN
     assert found.rejected_rows == (("log", 2),)
     register = qrules.read_register([unit("C1", "catering", risk_level="high")])
-    log = qrules.read_log([visit("C1", "2024-01-02"), visit("C1\u3000", "2024-12-30")],
-                          register)
+    log = qrules.read_log([visit("C1", "2024-01-02"), visit("C1\u3000", "2024-12-30")], register)
     [expected] = qrules.evaluate_records(book, register, log, **options)
     assert expected.verdict is Verdict.MET  # read from a file: C1's second inspection
 
@@ -423,11 +582,14 @@ def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
 
 def test_a_row_with_fewer_cells_than_the_header_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
-    path.write_text("unit,category,internet_bright_kitchen\nK1,central_kitchen,是\n"
-                    "K2,central_kitchen\n", encoding="utf-8")
+    path.write_text(
+        "unit,category,internet_bright_kitchen\nK1,central_kitchen,是\nK2,central_kitchen\n",
+        encoding="utf-8",
+    )
     register = qrules.read_register(path)
     assert [str(p) for p in register.problems] == [
-        "r.csv, row 3: 2 cells, fewer than the 3 columns of the header"]
+        "r.csv, row 3: 2 cells, fewer than the 3 columns of the header"
+    ]
     [rejected] = register.rejected
     assert (rejected.row, rejected.unit) == (3, "K2")
     assert "internet_bright_kitchen" in rejected.unreadable
@@ -455,8 +617,9 @@ def test_a_formula_without_a_cached_value_is_rejected(tmp_path: Path) -> None:
     register = qrules.read_register(tmp_path / "r.xlsx")
     assert [str(p) for p in register.problems] == [
         "r.xlsx, row 3, column 'internet_bright_kitchen': a formula without a cached value "
-        "(=IF(1,\"是\",\"否\")) (open the file in Excel and save it, so each formula's value "
-        "is stored)"]
+        '(=IF(1,"是","否")) (open the file in Excel and save it, so each formula\'s value '
+        "is stored)"
+    ]
     [rejected] = register.rejected
     assert rejected.unreadable == frozenset({"internet_bright_kitchen"})
 
@@ -472,9 +635,9 @@ def _verdicts(results: Iterable[qrules.Result]) -> dict[tuple[str, int], Verdict
     return {(r.rule.id, r.year): r.verdict for r in results}
 
 
-def readings(units: list[dict[str, Any]], visits: list[dict[str, Any]],
-             corrupted: list[tuple[str, int, str]]
-             ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+def readings(
+    units: list[dict[str, Any]], visits: list[dict[str, Any]], corrupted: list[tuple[str, int, str]]
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Every way of reading the corrupted cells (each a value it could have held)."""
     choices = [CORRUPTIONS[column][1] for _, _, column in corrupted]
     for values in itertools.product(*choices):
@@ -484,9 +647,12 @@ def readings(units: list[dict[str, Any]], visits: list[dict[str, Any]],
         yield register, log
 
 
-def brute_force(book: qrules.Rulebook, units: list[dict[str, Any]],
-                visits: list[dict[str, Any]], corrupted: list[tuple[str, int, str]]
-                ) -> dict[tuple[str, int], set[Verdict]]:
+def brute_force(
+    book: qrules.Rulebook,
+    units: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    corrupted: list[tuple[str, int, str]],
+) -> dict[tuple[str, int], set[Verdict]]:
     """Each rule and year's verdicts over every reading, on the reference engine."""
     found: dict[tuple[str, int], set[Verdict]] = {}
     for register, log in readings(units, visits, corrupted):
@@ -498,19 +664,26 @@ def brute_force(book: qrules.Rulebook, units: list[dict[str, Any]],
     return found
 
 
-def check_no_false_verdict(book: qrules.Rulebook, engine: str, connection: Any,
-                           generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                            list[tuple[str, int, str]]]) -> None:
+def check_no_false_verdict(
+    book: qrules.Rulebook,
+    engine: str,
+    connection: Any,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int, str]]],
+) -> None:
     units, visits, corrupted = generated
     register = qrules.read_register(units)
     log = qrules.read_log(visits, register)
     reference = _verdicts(qrules.evaluate_records(book, register, log, **DECLARED))
-    loaded = _verdicts(qrules.evaluate_records(book, register, log, engine=engine,
-                                               connection=connection, **DECLARED))
+    loaded = _verdicts(
+        qrules.evaluate_records(
+            book, register, log, engine=engine, connection=connection, **DECLARED
+        )
+    )
     place(connection, engine, "doubt_register", units, REGISTER_TYPES)
     place(connection, engine, "doubt_log", visits, LOG_TYPES)
-    in_place = _verdicts(evaluate_tables(book, connection, register="doubt_register",
-                                         log="doubt_log", **DECLARED))
+    in_place = _verdicts(
+        evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **DECLARED)
+    )
     assert loaded == reference
     assert in_place == reference
     every = brute_force(book, units, visits, corrupted)
@@ -519,29 +692,39 @@ def check_no_false_verdict(book: qrules.Rulebook, engine: str, connection: Any,
             assert every.get(key, {verdict}) == {verdict}, (key, verdict, every.get(key))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(corrupted_records())
 def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_duckdb(
-        book: qrules.Rulebook,
-        generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
-                         list[tuple[str, int, str]]]) -> None:
+    book: qrules.Rulebook,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int, str]]],
+) -> None:
     check_no_false_verdict(book, "duckdb", duckdb.connect(), generated)
 
 
-@settings(max_examples=max(3, EXAMPLES // 3), deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=max(3, EXAMPLES // 3),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(corrupted_records())
 def test_no_verdict_that_a_reading_of_the_rejected_rows_contradicts_on_postgres(
-        book: qrules.Rulebook, postgres: Any,
-        generated: tuple[list[dict[str, Any]], list[dict[str, Any]],
-                         list[tuple[str, int, str]]]) -> None:
+    book: qrules.Rulebook,
+    postgres: Any,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int, str]]],
+) -> None:
     check_no_false_verdict(book, "postgres", postgres, generated)
 
 
 #: Ways of writing an id or code that a file reader reads as the plain one.
-RESPELLINGS = (lambda t: t + " ", lambda t: "\u3000" + t,
-               lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}))
+RESPELLINGS = (
+    lambda t: t + " ",
+    lambda t: "\u3000" + t,
+    lambda t: t.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}),
+)
 
 
 @st.composite
@@ -551,71 +734,107 @@ def respelled_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[
     an ideographic space before, full-width letters)."""
     units, visits, _ = draw(corrupted_records().filter(lambda g: not g[2]))
     places = [("register", i, c) for i in range(len(units)) for c in ("unit", "category")] + [
-        ("log", i, "unit") for i in range(len(visits))]
-    for table, index, column in draw(st.lists(st.sampled_from(places), max_size=3,
-                                              unique=True)):
+        ("log", i, "unit") for i in range(len(visits))
+    ]
+    for table, index, column in draw(st.lists(st.sampled_from(places), max_size=3, unique=True)):
         rows = units if table == "register" else visits
         respell = draw(st.sampled_from(RESPELLINGS))
         rows[index] = {**rows[index], column: respell(rows[index][column])}
     return units, visits
 
 
-def check_one_reading(engine: str, connection: Any, book: qrules.Rulebook,
-                      generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+def check_one_reading(
+    engine: str,
+    connection: Any,
+    book: qrules.Rulebook,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
     """The readers read respelled ids as the plain ones; in place, each verdict
     is the readers' verdict or unknown, never another."""
     units, visits = generated
     register = qrules.read_register(units)
-    reference = _verdicts(qrules.evaluate_records(
-        book, register, qrules.read_log(visits, register), **DECLARED))
+    reference = _verdicts(
+        qrules.evaluate_records(book, register, qrules.read_log(visits, register), **DECLARED)
+    )
     place(connection, engine, "doubt_register", units, REGISTER_TYPES)
     place(connection, engine, "doubt_log", visits, LOG_TYPES)
-    in_place = _verdicts(evaluate_tables(book, connection, register="doubt_register",
-                                         log="doubt_log", **DECLARED))
+    in_place = _verdicts(
+        evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **DECLARED)
+    )
     assert in_place.keys() == reference.keys()
     for key, verdict in in_place.items():
         assert verdict in (reference[key], Verdict.UNKNOWN), (key, verdict, reference[key])
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(respelled_records())
 def test_ids_written_otherwise_never_change_a_verdict_on_duckdb(
-        book: qrules.Rulebook,
-        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    book: qrules.Rulebook, generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]
+) -> None:
     check_one_reading("duckdb", duckdb.connect(), book, generated)
 
 
-@settings(max_examples=max(3, EXAMPLES // 3), deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
+@settings(
+    max_examples=max(3, EXAMPLES // 3),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(respelled_records())
 def test_ids_written_otherwise_never_change_a_verdict_on_postgres(
-        book: qrules.Rulebook, postgres: Any,
-        generated: tuple[list[dict[str, Any]], list[dict[str, Any]]]) -> None:
+    book: qrules.Rulebook,
+    postgres: Any,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
     check_one_reading("postgres", postgres, book, generated)
 
 
-def test_a_kind_outside_its_set_in_a_typed_log_is_found(book: qrules.Rulebook,
-                                                        engine: tuple[str, Any]) -> None:
+def test_a_kind_outside_its_set_in_a_typed_log_is_found(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """A log whose counts and dates are clean is counted as it is, its kinds and
     results checked in the key check's pass: one outside its set is found, and
     it bounds its unit's count as on the reference engine."""
-    typed_log(engine, "C1", "unit VARCHAR, date DATE, kind VARCHAR",
-              "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')")
+    typed_log(
+        engine,
+        "C1",
+        "unit VARCHAR, date DATE, kind VARCHAR",
+        "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')",
+    )
     _, connection = engine
-    options: dict[str, Any] = {"rules": [book["twice"]], "log_from": "2024-01-01",
-                               "log_until": "2024-12-31"}
-    [found] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                              **options)
+    options: dict[str, Any] = {
+        "rules": [book["twice"]],
+        "log_from": "2024-01-01",
+        "log_until": "2024-12-31",
+    }
+    [found] = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", **options
+    )
     register = qrules.read_register([unit("C1", "catering", risk_level="high")])
-    log = qrules.read_log([visit("C1", "2024-01-02", "routine"),
-                           visit("C1", "2024-12-30", "体系?")], register)
+    log = qrules.read_log(
+        [visit("C1", "2024-01-02", "routine"), visit("C1", "2024-12-30", "体系?")], register
+    )
     [expected] = qrules.evaluate_records(book, register, log, **options)
     assert (found.verdict, found.reason, found.rejected_rows) == (
-        expected.verdict, expected.reason, expected.rejected_rows)
+        expected.verdict,
+        expected.reason,
+        expected.rejected_rows,
+    )
     assert found.verdict is Verdict.UNKNOWN
     assert found.rejected_rows == (("log", 2),)
     # Trusting the database's keys and codes (check_keys=False), the row is read as it is.
-    [trusted] = evaluate_tables(book, connection, register="doubt_register", log="doubt_log",
-                                check_keys=False, **options)
+    [trusted] = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", check_keys=False, **options
+    )
     assert (trusted.verdict, trusted.meeting) == (Verdict.MET, 1)

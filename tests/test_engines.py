@@ -46,19 +46,26 @@ def marks(engine: str, count: int) -> str:
     return ", ".join(["%s" if engine == "postgres" else "?"] * count)
 
 
-def read(units: list[dict[str, Any]], visits: list[dict[str, Any]] | None
-         ) -> tuple[qrules.Register, qrules.InspectionLog | None]:
+def read(
+    units: list[dict[str, Any]], visits: list[dict[str, Any]] | None
+) -> tuple[qrules.Register, qrules.InspectionLog | None]:
     register = qrules.read_register(units)
     return register, None if visits is None else qrules.read_log(visits, register)
 
 
-def assert_same(rulebook: qrules.Rulebook, register: qrules.Register,
-                log: qrules.InspectionLog | None, engine: str, connection: Any,
-                **options: Any) -> list[qrules.Result]:
+def assert_same(
+    rulebook: qrules.Rulebook,
+    register: qrules.Register,
+    log: qrules.InspectionLog | None,
+    engine: str,
+    connection: Any,
+    **options: Any,
+) -> list[qrules.Result]:
     """The engine's evaluation is the reference engine's, result for result."""
     expected = qrules.evaluate_records(rulebook, register, log, **options)
-    found = qrules.evaluate_records(rulebook, register, log, engine=engine,
-                                    connection=connection, **options)
+    found = qrules.evaluate_records(
+        rulebook, register, log, engine=engine, connection=connection, **options
+    )
     assert list(found) == list(expected)
     assert found.records == expected.records
     return list(found)
@@ -69,30 +76,39 @@ def assert_same(rulebook: qrules.Rulebook, register: qrules.Register,
 #: Generated registers and logs per engine test; QRULES_ENGINE_EXAMPLES for a longer run.
 EXAMPLES = int(os.environ.get("QRULES_ENGINE_EXAMPLES", "100"))
 
-OPTIONS = st.fixed_dictionaries({
-    "by_district": st.booleans(),
-    "log_until": st.sampled_from([None, "2025-12-31", "2024-12-31", "2024-12-30"]),
-})
+OPTIONS = st.fixed_dictionaries(
+    {
+        "by_district": st.booleans(),
+        "log_until": st.sampled_from([None, "2025-12-31", "2024-12-31", "2024-12-30"]),
+    }
+)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records(), OPTIONS, st.booleans())
-def test_duckdb_gives_the_reference_results(book: qrules.Rulebook,
-                                             generated: tuple[list[dict[str, Any]],
-                                                              list[dict[str, Any]]],
-                                             options: dict[str, Any], with_log: bool) -> None:
+def test_duckdb_gives_the_reference_results(
+    book: qrules.Rulebook,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    options: dict[str, Any],
+    with_log: bool,
+) -> None:
     units, visits = generated
     register, log = read(units, visits if with_log else None)
     assert_same(book, register, log, "duckdb", None, **options)
 
 
-@settings(max_examples=max(1, EXAMPLES * 2 // 5), deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=max(1, EXAMPLES * 2 // 5),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(records(), OPTIONS)
-def test_postgres_gives_the_reference_results(book: qrules.Rulebook, postgres: Any,
-                                               generated: tuple[list[dict[str, Any]],
-                                                                list[dict[str, Any]]],
-                                               options: dict[str, Any]) -> None:
+def test_postgres_gives_the_reference_results(
+    book: qrules.Rulebook,
+    postgres: Any,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    options: dict[str, Any],
+) -> None:
     units, visits = generated
     register, log = read(units, visits)
     assert_same(book, register, log, "postgres", postgres, **options)
@@ -112,65 +128,91 @@ def high_risk(count: int) -> list[dict[str, Any]]:
     return [unit(f"C{i}", "catering", risk_level="high") for i in range(count)]
 
 
-def test_a_share_of_exactly_20_percent_is_met(book: qrules.Rulebook,
-                                              engine: tuple[str, Any]) -> None:
+def test_a_share_of_exactly_20_percent_is_met(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     makers = [unit(f"H{i}", "health_food_maker") for i in range(5)]
-    results = assert_same(book, *read(makers, [visit("H0", "2024-05-01", "system")]), *engine,
-                          rules=[book["share"]], **FULL)
+    results = assert_same(
+        book,
+        *read(makers, [visit("H0", "2024-05-01", "system")]),
+        *engine,
+        rules=[book["share"]],
+        **FULL,
+    )
     result = year(results, 2024)
     assert (result.verdict, result.population, result.meeting, result.observed) == (
-        Verdict.MET, 5, 1, 20)
-    below = assert_same(book, *read([*makers, unit("H5", "health_food_maker")],
-                                    [visit("H0", "2024-05-01", "system")]), *engine,
-                        rules=[book["share"]], **FULL)
+        Verdict.MET,
+        5,
+        1,
+        20,
+    )
+    below = assert_same(
+        book,
+        *read([*makers, unit("H5", "health_food_maker")], [visit("H0", "2024-05-01", "system")]),
+        *engine,
+        rules=[book["share"]],
+        **FULL,
+    )
     assert year(below, 2024).verdict is Verdict.NOT_MET  # 1 of 6 is less than 20%
 
 
 def test_exactly_two_inspections_meet(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     visits = [visit("C0", "2024-03-01"), visit("C0", "2024-03-01"), visit("C1", "2024-06-30")]
-    result = year(assert_same(book, *read(high_risk(2), visits), *engine,
-                              rules=[book["twice"]], **FULL), 2024)
+    result = year(
+        assert_same(book, *read(high_risk(2), visits), *engine, rules=[book["twice"]], **FULL), 2024
+    )
     assert (result.population, result.meeting) == (2, 1)
     [failing] = result.failing_units
     assert (failing.unit, failing.more, failing.needs.en) == (
-        "C1", 1, "1 more inspection by 2024-12-31")
+        "C1",
+        1,
+        "1 more inspection by 2024-12-31",
+    )
 
 
-def test_1_january_and_31_december_count_in_their_year(book: qrules.Rulebook,
-                                                         engine: tuple[str, Any]) -> None:
-    visits = [visit("C0", "2024-01-01"), visit("C0", "2024-12-31"),
-              visit("C1", "2023-12-31"), visit("C1", "2024-07-01"), visit("C1", "2025-01-01")]
-    results = assert_same(book, *read(high_risk(2), visits), *engine, rules=[book["twice"]],
-                          **FULL)
+def test_1_january_and_31_december_count_in_their_year(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    visits = [
+        visit("C0", "2024-01-01"),
+        visit("C0", "2024-12-31"),
+        visit("C1", "2023-12-31"),
+        visit("C1", "2024-07-01"),
+        visit("C1", "2025-01-01"),
+    ]
+    results = assert_same(book, *read(high_risk(2), visits), *engine, rules=[book["twice"]], **FULL)
     assert [year(results, y).meeting for y in (2023, 2024, 2025)] == [0, 1, 0]
     assert [u.unit for u in year(results, 2024).failing_units] == ["C1"]
 
 
 def test_a_leap_day_counts_in_its_year(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     visits = [visit("C0", "2024-02-29"), visit("C0", "2024-02-29")]
-    results = assert_same(book, *read(high_risk(1), visits), *engine, rules=[book["twice"]],
-                          **FULL)
+    results = assert_same(book, *read(high_risk(1), visits), *engine, rules=[book["twice"]], **FULL)
     assert year(results, 2024).verdict is Verdict.MET
 
 
-def test_registered_on_31_december_and_closed_on_1_january(book: qrules.Rulebook,
-                                                            engine: tuple[str, Any]) -> None:
-    units = [*high_risk(1),
-             unit("NEW", "catering", risk_level="high", registered="2024-12-31"),
-             unit("NEXT", "catering", risk_level="high", registered="2025-01-01"),
-             unit("SHUT", "catering", risk_level="high", closed="2024-01-01"),
-             unit("GONE", "catering", risk_level="high", closed="2023-12-31")]
+def test_registered_on_31_december_and_closed_on_1_january(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    units = [
+        *high_risk(1),
+        unit("NEW", "catering", risk_level="high", registered="2024-12-31"),
+        unit("NEXT", "catering", risk_level="high", registered="2025-01-01"),
+        unit("SHUT", "catering", risk_level="high", closed="2024-01-01"),
+        unit("GONE", "catering", risk_level="high", closed="2023-12-31"),
+    ]
     visits = [visit("C0", "2024-02-01"), visit("C0", "2024-03-01")]
     results = assert_same(book, *read(units, visits), *engine, rules=[book["twice"]], **FULL)
     assert [u.unit for u in year(results, 2024).failing_units] == ["NEW", "SHUT"]
     assert [year(results, y).population for y in (2024, 2025)] == [3, 3]
 
 
-def test_flags_districts_and_unknown_years(book: qrules.Rulebook,
-                                           engine: tuple[str, Any]) -> None:
-    units = [unit("K1", "central_kitchen", internet_bright_kitchen="是", district="甲"),
-             unit("K2", "central_kitchen", district="乙", risk_level="high"),
-             unit("K3", "central_kitchen", internet_bright_kitchen="1")]
+def test_flags_districts_and_unknown_years(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    units = [
+        unit("K1", "central_kitchen", internet_bright_kitchen="是", district="甲"),
+        unit("K2", "central_kitchen", district="乙", risk_level="high"),
+        unit("K3", "central_kitchen", internet_bright_kitchen="1"),
+    ]
     visits = [visit("K2", "2024-01-10"), visit("K2", "2024-09-30")]
     results = assert_same(book, *read(units, visits), *engine, by_district=True)
     verdicts = {(r.rule.id, r.year, r.district): r.verdict for r in results}
@@ -189,22 +231,38 @@ def test_the_shipped_sample(yantai: qrules.Rulebook, engine: tuple[str, Any]) ->
 
 # -- records already in a database --------------------------------------------------
 
-MAPPED_REGISTER = ("CREATE TABLE {schema}台账 (信用代码 VARCHAR, 单位名称 VARCHAR, 区市 VARCHAR, "
-                   "业态 VARCHAR, 风险 VARCHAR, 发证日期 DATE, 注销日期 DATE, 接入 VARCHAR)")
+MAPPED_REGISTER = (
+    "CREATE TABLE {schema}台账 (信用代码 VARCHAR, 单位名称 VARCHAR, 区市 VARCHAR, "
+    "业态 VARCHAR, 风险 VARCHAR, 发证日期 DATE, 注销日期 DATE, 接入 VARCHAR)"
+)
 MAPPED_LOG = "CREATE TABLE {schema}检查 (代码 VARCHAR, 日期 DATE, 类型 VARCHAR)"
 MAPPING = {
     "register": {
-        "columns": {"unit": "信用代码", "name": "单位名称", "district": "区市", "category": "业态",
-                    "risk_level": "风险", "registered": "发证日期", "closed": "注销日期",
-                    "internet_bright_kitchen": "接入"},
-        "codes": {"category": {"餐饮服务": "catering", "中央厨房": "central_kitchen",
-                               "保健食品生产": "health_food_maker"},
-                  "risk_level": {"C": "high", "D": "high", "A": "low"},
-                  "district": {"芝罘": "芝罘区"},
-                  "internet_bright_kitchen": {"已接入": True, "未接入": False}},
+        "columns": {
+            "unit": "信用代码",
+            "name": "单位名称",
+            "district": "区市",
+            "category": "业态",
+            "risk_level": "风险",
+            "registered": "发证日期",
+            "closed": "注销日期",
+            "internet_bright_kitchen": "接入",
+        },
+        "codes": {
+            "category": {
+                "餐饮服务": "catering",
+                "中央厨房": "central_kitchen",
+                "保健食品生产": "health_food_maker",
+            },
+            "risk_level": {"C": "high", "D": "high", "A": "low"},
+            "district": {"芝罘": "芝罘区"},
+            "internet_bright_kitchen": {"已接入": True, "未接入": False},
+        },
     },
-    "log": {"columns": {"unit": "代码", "date": "日期", "kind": "类型"},
-            "codes": {"kind": {"体系检查": "system", "日常检查": "routine"}}},
+    "log": {
+        "columns": {"unit": "代码", "date": "日期", "kind": "类型"},
+        "codes": {"kind": {"体系检查": "system", "日常检查": "routine"}},
+    },
 }
 REGISTER_ROWS = [
     ("K1", "甲厨房", "芝罘", "中央厨房", "C", None, None, "已接入"),
@@ -213,9 +271,14 @@ REGISTER_ROWS = [
     ("C1", "餐馆", "芝罘", "餐饮服务", "C", None, None, "是"),
     ("H1", "保健", "福山区", "保健食品生产", "A", None, None, None),
 ]
-LOG_ROWS = [("K1", "2024-01-02", "日常检查"), ("K1", "2024-12-31", "日常检查"),
-            ("K2", "2024-12-31", "日常检查"), ("C1", "2024-02-29", "体系检查"),
-            ("H1", "2025-12-31", "体系检查"), ("H1", "2023-01-01", "日常检查")]
+LOG_ROWS = [
+    ("K1", "2024-01-02", "日常检查"),
+    ("K1", "2024-12-31", "日常检查"),
+    ("K2", "2024-12-31", "日常检查"),
+    ("C1", "2024-02-29", "体系检查"),
+    ("H1", "2025-12-31", "体系检查"),
+    ("H1", "2023-01-01", "日常检查"),
+]
 
 
 def _as_rows(rows: list[tuple[Any, ...]], columns: list[str]) -> list[dict[str, Any]]:
@@ -232,41 +295,65 @@ def _fill(connection: Any, schema: str, placeholder: str) -> None:
 
 
 def _expected(yantai: qrules.Rulebook) -> qrules.Evaluation:
-    register = qrules.read_register(_as_rows(REGISTER_ROWS, [
-        "信用代码", "单位名称", "区市", "业态", "风险", "发证日期", "注销日期", "接入"]),
-        mapping=MAPPING)
+    register = qrules.read_register(
+        _as_rows(
+            REGISTER_ROWS,
+            ["信用代码", "单位名称", "区市", "业态", "风险", "发证日期", "注销日期", "接入"],
+        ),
+        mapping=MAPPING,
+    )
     log = qrules.read_log(_as_rows(LOG_ROWS, ["代码", "日期", "类型"]), register, mapping=MAPPING)
-    return qrules.evaluate_records(yantai, register, log, by_district=True,
-                                   log_until="2025-12-31", log_from="2023-01-01")
+    return qrules.evaluate_records(
+        yantai, register, log, by_district=True, log_until="2025-12-31", log_from="2023-01-01"
+    )
 
 
-def test_tables_in_duckdb_are_judged_where_they_are(yantai: qrules.Rulebook,
-                                                    tmp_path: Path) -> None:
+def test_tables_in_duckdb_are_judged_where_they_are(
+    yantai: qrules.Rulebook, tmp_path: Path
+) -> None:
     path = tmp_path / "records.duckdb"
     with duckdb.connect(str(path)) as connection:
         connection.execute("CREATE SCHEMA office")
         _fill(connection, "office.", "?")
-    found = evaluate_tables(yantai, f"duckdb:///{path}", register="office.台账",
-                            log="office.检查", mapping=MAPPING, by_district=True,
-                            log_until="2025-12-31", log_from="2023-01-01")
+    found = evaluate_tables(
+        yantai,
+        f"duckdb:///{path}",
+        register="office.台账",
+        log="office.检查",
+        mapping=MAPPING,
+        by_district=True,
+        log_until="2025-12-31",
+        log_from="2023-01-01",
+    )
     assert list(found) == list(_expected(yantai))
     assert [(t.kind, t.rows_read, t.rows_used) for t in found.records] == [
-        ("register", 5, 5), ("log", 6, 6)]
+        ("register", 5, 5),
+        ("log", 6, 6),
+    ]
 
 
-def test_tables_in_postgres_are_judged_where_they_are(yantai: qrules.Rulebook,
-                                                      postgres: Any) -> None:
+def test_tables_in_postgres_are_judged_where_they_are(
+    yantai: qrules.Rulebook, postgres: Any
+) -> None:
     postgres.execute("DROP SCHEMA IF EXISTS office CASCADE")
     postgres.execute("CREATE SCHEMA office")
     _fill(postgres, "office.", "%s")
-    found = evaluate_tables(yantai, postgres, register="office.台账", log="office.检查",
-                            mapping=MAPPING, by_district=True, log_until="2025-12-31",
-                                log_from="2023-01-01")
+    found = evaluate_tables(
+        yantai,
+        postgres,
+        register="office.台账",
+        log="office.检查",
+        mapping=MAPPING,
+        by_district=True,
+        log_until="2025-12-31",
+        log_from="2023-01-01",
+    )
     assert list(found) == list(_expected(yantai))
 
 
 def test_a_long_lived_postgres_connection_reads_tables_made_again(
-        yantai: qrules.Rulebook, postgres: Any, postgres_url: str) -> None:
+    yantai: qrules.Rulebook, postgres: Any, postgres_url: str
+) -> None:
     # psycopg prepares a statement run often (5 times); a prepared plan then
     # fails once its table is made again with other column types. qrules never
     # prepares, so a nightly job's connection judges the tables as they are now,
@@ -280,9 +367,16 @@ def test_a_long_lived_postgres_connection_reads_tables_made_again(
             _fill(other, "office.", "%s")
             other.execute(f'ALTER TABLE office."检查" ALTER COLUMN "日期" TYPE {date_type}')
         for _ in range(6):
-            found = evaluate_tables(yantai, postgres, register="office.台账",
-                                    log="office.检查", mapping=MAPPING, by_district=True,
-                                    log_until="2025-12-31", log_from="2023-01-01")
+            found = evaluate_tables(
+                yantai,
+                postgres,
+                register="office.台账",
+                log="office.检查",
+                mapping=MAPPING,
+                by_district=True,
+                log_until="2025-12-31",
+                log_from="2023-01-01",
+            )
         assert list(found) == list(_expected(yantai))
 
 
@@ -292,9 +386,15 @@ def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> Non
     connection.execute("ATTACH ':memory:' AS 市局")
     connection.execute("CREATE SCHEMA 市局.office")
     _fill(connection, "市局.office.", "?")
-    found = evaluate_tables(yantai, connection, register="市局.office.台账",
-                            log="市局.office.检查", mapping=MAPPING, by_district=True,
-                            log_until="2025-12-31")
+    found = evaluate_tables(
+        yantai,
+        connection,
+        register="市局.office.台账",
+        log="市局.office.检查",
+        mapping=MAPPING,
+        by_district=True,
+        log_until="2025-12-31",
+    )
     assert list(found) == list(_expected(yantai))
     query = sql_for(yantai, dialect="duckdb", register="市局.office.台账", log="市局.office.检查")
     assert '"市局"."office"."台账"' in query
@@ -305,21 +405,27 @@ def test_three_part_names_in_postgres(yantai: qrules.Rulebook, postgres: Any) ->
     postgres.execute("CREATE SCHEMA office")
     _fill(postgres, "office.", "%s")
     (database,) = postgres.execute("SELECT current_database()").fetchone()
-    found = evaluate_tables(yantai, postgres, register=f"{database}.office.台账",
-                            log=f"{database}.office.检查", mapping=MAPPING, by_district=True,
-                            log_until="2025-12-31")
+    found = evaluate_tables(
+        yantai,
+        postgres,
+        register=f"{database}.office.台账",
+        log=f"{database}.office.检查",
+        mapping=MAPPING,
+        by_district=True,
+        log_until="2025-12-31",
+    )
     assert list(found) == list(_expected(yantai))
 
 
 @pytest.mark.parametrize("name", ["a.b.c.d", "a..b", "a.b;DROP TABLE x", '"a".b', "1a.b"])
 def test_a_table_name_of_more_parts_or_other_characters_is_refused(
-        yantai: qrules.Rulebook, name: str) -> None:
+    yantai: qrules.Rulebook, name: str
+) -> None:
     with pytest.raises(qrules.DataError, match="not a table name"):
         evaluate_tables(yantai, duckdb.connect(), register=name)
 
 
-def test_failing_units_written_to_a_table(yantai: qrules.Rulebook,
-                                           engine: tuple[str, Any]) -> None:
+def test_failing_units_written_to_a_table(yantai: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     """``failing_units_to``: the failing units land in a new table where the
     tables are (dbt's store_failures), the same units the results list otherwise."""
     name, connection = engine
@@ -327,9 +433,13 @@ def test_failing_units_written_to_a_table(yantai: qrules.Rulebook,
     cursor.execute("DROP SCHEMA IF EXISTS office CASCADE")
     cursor.execute("CREATE SCHEMA office")
     _fill(connection, "office.", "%s" if name == "postgres" else "?")
-    options: dict[str, Any] = {"register": "office.台账", "log": "office.检查",
-                               "mapping": MAPPING, "by_district": True,
-                               "log_until": "2025-12-31"}
+    options: dict[str, Any] = {
+        "register": "office.台账",
+        "log": "office.检查",
+        "mapping": MAPPING,
+        "by_district": True,
+        "log_until": "2025-12-31",
+    }
     found = evaluate_tables(yantai, connection, failing_units_to="office.未达标", **options)
     expected = _expected(yantai)
     assert list(found) == [attrs.evolve(r, failing_units=()) for r in expected]
@@ -343,15 +453,21 @@ def test_failing_units_written_to_a_table(yantai: qrules.Rulebook,
 
 def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) -> None:
     connection = duckdb.connect()
-    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "
-                       "grid_supervision BOOLEAN)")
-    connection.execute("INSERT INTO register VALUES ('D1', 'drug_user', true), "
-                       "(NULL, 'drug_user', true), ('D2', NULL, false), ('D3', 'drug_user', NULL)")
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, category VARCHAR, grid_supervision BOOLEAN)"
+    )
+    connection.execute(
+        "INSERT INTO register VALUES ('D1', 'drug_user', true), "
+        "(NULL, 'drug_user', true), ('D2', NULL, false), ('D3', 'drug_user', NULL)"
+    )
     connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE)")
-    connection.execute("INSERT INTO inspections VALUES ('D1', DATE '2025-03-01'), "
-                       "('D1', NULL), (NULL, DATE '2026-01-01')")
-    evaluation = evaluate_tables(yantai, connection, rules=[
-        yantai["drug-retailers-and-users-grid-coverage"]])
+    connection.execute(
+        "INSERT INTO inspections VALUES ('D1', DATE '2025-03-01'), "
+        "('D1', NULL), (NULL, DATE '2026-01-01')"
+    )
+    evaluation = evaluate_tables(
+        yantai, connection, rules=[yantai["drug-retailers-and-users-grid-coverage"]]
+    )
     register, log = evaluation.records
     assert (register.rows_read, register.rows_used, register.rows_rejected) == (4, 2, 2)
     assert (log.rows_read, log.rows_used, log.rows_rejected) == (3, 1, 2)
@@ -360,63 +476,88 @@ def test_rows_that_cannot_be_counted_are_accounted_for(yantai: qrules.Rulebook) 
     assert [u.unit for u in result.failing_units] == ["D3"]
 
 
-KEYED_REGISTER = [("C1", "catering", "high"), ("C2", "catering", "high"),
-                  ("C3", "catering", "low")]
+KEYED_REGISTER = [("C1", "catering", "high"), ("C2", "catering", "high"), ("C3", "catering", "low")]
 #: C9 is in no register row; its visit is the log's latest.
-KEYED_LOG = [("C1", dt.date(2024, 3, 1)), ("C1", dt.date(2024, 6, 30)),
-             ("C2", dt.date(2024, 5, 1)), ("C9", dt.date(2025, 2, 1)),
-             ("C9", dt.date(2025, 3, 1))]
+KEYED_LOG = [
+    ("C1", dt.date(2024, 3, 1)),
+    ("C1", dt.date(2024, 6, 30)),
+    ("C2", dt.date(2024, 5, 1)),
+    ("C9", dt.date(2025, 2, 1)),
+    ("C9", dt.date(2025, 3, 1)),
+]
 
 
 def _keyed(connection: Any, engine: str, register: list[tuple[str, str | None, str]]) -> None:
     cursor = connection.cursor()
     for table in ("keyed_register", "keyed_log"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    cursor.execute("CREATE TABLE keyed_register (unit VARCHAR, category VARCHAR, "
-                   "risk_level VARCHAR)")
+    cursor.execute(
+        "CREATE TABLE keyed_register (unit VARCHAR, category VARCHAR, risk_level VARCHAR)"
+    )
     cursor.execute("CREATE TABLE keyed_log (unit VARCHAR, date DATE)")
     cursor.executemany(f"INSERT INTO keyed_register VALUES ({marks(engine, 3)})", register)
     cursor.executemany(f"INSERT INTO keyed_log VALUES ({marks(engine, 2)})", KEYED_LOG)
 
 
 def test_log_rows_of_units_not_in_the_register_are_reported(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """Judged in place, the keys are checked as the readers check them: a log row
     whose unit is not in the register is not counted, and is reported; the
     log's reach is that of the rows counted, so the results are the reference
     engine's on the same rows read by qrules."""
     name, connection = engine
     _keyed(connection, name, KEYED_REGISTER)
-    found = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                            rules=[book["twice"]])
+    found = evaluate_tables(
+        book, connection, register="keyed_register", log="keyed_log", rules=[book["twice"]]
+    )
     register = qrules.read_register([unit(u, c, risk_level=r) for u, c, r in KEYED_REGISTER])
     log = qrules.read_log([visit(u, d.isoformat()) for u, d in KEYED_LOG], register)
-    assert list(found) == list(qrules.evaluate_records(book, register, log,
-                                                       rules=[book["twice"]]))
+    assert list(found) == list(qrules.evaluate_records(book, register, log, rules=[book["twice"]]))
     assert [r.year for r in found] == [2024]  # the log reaches 2024-06-30, not 2025
     _, logged = found.records
     assert (logged.rows_read, logged.rows_used, logged.rows_rejected) == (5, 3, 2)
     assert [p.message for p in logged.problems] == [
-        "2 rows name a unit that is not in the register ('C9'): not counted"]
-    trusted = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                              rules=[book["twice"]], check_keys=False)
+        "2 rows name a unit that is not in the register ('C9'): not counted"
+    ]
+    trusted = evaluate_tables(
+        book,
+        connection,
+        register="keyed_register",
+        log="keyed_log",
+        rules=[book["twice"]],
+        check_keys=False,
+    )
     assert [r.year for r in trusted] == [2024, 2025]  # trusted: C9's visits reach 2025
     assert trusted.records[1].rows_used == 5
 
 
 def test_a_unit_id_in_two_register_rows_is_a_data_error(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     name, connection = engine
-    _keyed(connection, name,
-           [*KEYED_REGISTER, ("C2", "catering", "high"), ("C1", "catering", "low"),
-            ("C4", None, "high"), ("C4", "catering", "high")])
-    with pytest.raises(qrules.DataError, match=r"unit ids in more than one row \('C1', 'C2'; "
-                                               r"2 rows more than unit ids\)"):
+    _keyed(
+        connection,
+        name,
+        [
+            *KEYED_REGISTER,
+            ("C2", "catering", "high"),
+            ("C1", "catering", "low"),
+            ("C4", None, "high"),
+            ("C4", "catering", "high"),
+        ],
+    )
+    with pytest.raises(
+        qrules.DataError,
+        match=r"unit ids in more than one row \('C1', 'C2'; "
+        r"2 rows more than unit ids\)",
+    ):
         evaluate_tables(book, connection, register="keyed_register", log="keyed_log")
 
 
 def test_an_inspection_id_in_two_log_rows_is_a_data_error(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """An inspection recorded twice would count twice: judged in place, as read
     by `read_log`, a repeated inspection id is refused (rows of units not in
     the register aside: they are not counted anyway)."""
@@ -426,28 +567,46 @@ def test_an_inspection_id_in_two_log_rows_is_a_data_error(
     cursor = connection.cursor()
     cursor.execute("ALTER TABLE keyed_log ADD COLUMN inspection VARCHAR")
     cursor.execute("UPDATE keyed_log SET inspection = unit || '-' || CAST(date AS VARCHAR)")
-    found = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                            rules=[book["twice"]])
+    found = evaluate_tables(
+        book, connection, register="keyed_register", log="keyed_log", rules=[book["twice"]]
+    )
     assert [r.year for r in found] == [2024]
     cursor.execute("INSERT INTO keyed_log VALUES ('C9', DATE '2025-03-02', 'C9-2025-03-01')")
     # C9 is not in the register: its rows are not counted, so nor is its repeated id.
-    assert [r.year for r in evaluate_tables(book, connection, register="keyed_register",
-                                            log="keyed_log", rules=[book["twice"]])] == [2024]
-    cursor.execute(f"INSERT INTO keyed_log VALUES ('C2', DATE '2024-05-02', {mark})",
-                   ("C1-2024-03-01",))
-    with pytest.raises(qrules.DataError, match=r"inspection ids in more than one row "
-                                               r"\('C1-2024-03-01'; 1 row more than "
-                                               r"inspection ids\)"):
-        evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                        rules=[book["twice"]])
+    assert [
+        r.year
+        for r in evaluate_tables(
+            book, connection, register="keyed_register", log="keyed_log", rules=[book["twice"]]
+        )
+    ] == [2024]
+    cursor.execute(
+        f"INSERT INTO keyed_log VALUES ('C2', DATE '2024-05-02', {mark})", ("C1-2024-03-01",)
+    )
+    with pytest.raises(
+        qrules.DataError,
+        match=r"inspection ids in more than one row "
+        r"\('C1-2024-03-01'; 1 row more than "
+        r"inspection ids\)",
+    ):
+        evaluate_tables(
+            book, connection, register="keyed_register", log="keyed_log", rules=[book["twice"]]
+        )
     # Trusted, the repeated inspection counts twice: C2's one visit makes two.
-    trusted = evaluate_tables(book, connection, register="keyed_register", log="keyed_log",
-                              rules=[book["twice"]], check_keys=False, log_from="2024-01-01")
+    trusted = evaluate_tables(
+        book,
+        connection,
+        register="keyed_register",
+        log="keyed_log",
+        rules=[book["twice"]],
+        check_keys=False,
+        log_from="2024-01-01",
+    )
     assert [(r.year, r.meeting) for r in trusted] == [(2024, 2), (2025, None)]
 
 
 def test_a_flag_is_read_without_regard_to_case_by_every_engine(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """One rule for a flag cell, in the readers and in SQL: case does not matter,
     for the built-in words and for a mapping's codes alike (``Y`` mapped to
     false makes ``y`` false too)."""
@@ -457,24 +616,33 @@ def test_a_flag_is_read_without_regard_to_case_by_every_engine(
     units = [unit(u, "central_kitchen", internet_bright_kitchen=c) for u, c in cells.items()]
     register = qrules.read_register(units, mapping=mapping)
     assert [u.unit for u in register.units if "internet_bright_kitchen" in u.flags] == [
-        "K3", "K4", "K5"]
+        "K3",
+        "K4",
+        "K5",
+    ]
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS flagged")
-    cursor.execute("CREATE TABLE flagged (unit VARCHAR, category VARCHAR, "
-                   "internet_bright_kitchen VARCHAR)")
+    cursor.execute(
+        "CREATE TABLE flagged (unit VARCHAR, category VARCHAR, internet_bright_kitchen VARCHAR)"
+    )
     mark = marks(name, 3)
-    cursor.executemany(f"INSERT INTO flagged VALUES ({mark})",
-                       [(u, "central_kitchen", c) for u, c in cells.items()])
-    found = evaluate_tables(book, connection, register="flagged", log=None, mapping=mapping,
-                            rules=[book["enrolled"]])
+    cursor.executemany(
+        f"INSERT INTO flagged VALUES ({mark})",
+        [(u, "central_kitchen", c) for u, c in cells.items()],
+    )
+    found = evaluate_tables(
+        book, connection, register="flagged", log=None, mapping=mapping, rules=[book["enrolled"]]
+    )
     expected = qrules.evaluate_records(book, register, None, rules=[book["enrolled"]])
     for evaluation in (found, expected):  # the table has no names: compare the units
-        assert [(r.population, r.meeting, [u.unit for u in r.failing_units])
-                for r in evaluation] == [(5, 3, ["K1", "K2"])]
+        assert [
+            (r.population, r.meeting, [u.unit for u in r.failing_units]) for r in evaluation
+        ] == [(5, 3, ["K1", "K2"])]
 
 
 def test_a_register_row_without_a_category_counts_for_no_rule(
-        book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
     """A population may leave the category open (here: every high-risk unit);
     a register row without a category is still not counted, in the population
     or among the districts, as the reconciliation says and `read_register`
@@ -482,32 +650,50 @@ def test_a_register_row_without_a_category_counts_for_no_rule(
     name, connection = engine
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS open_register")
-    cursor.execute("CREATE TABLE open_register (unit VARCHAR, category VARCHAR, "
-                   "risk_level VARCHAR, district VARCHAR)")
+    cursor.execute(
+        "CREATE TABLE open_register (unit VARCHAR, category VARCHAR, "
+        "risk_level VARCHAR, district VARCHAR)"
+    )
     mark = marks(name, 4)
-    cursor.executemany(f"INSERT INTO open_register VALUES ({mark})", [
-        ("D1", "drug_user", "high", "A"), ("D2", None, "high", "B"),
-        (None, None, None, "Z")])
+    cursor.executemany(
+        f"INSERT INTO open_register VALUES ({mark})",
+        [("D1", "drug_user", "high", "A"), ("D2", None, "high", "B"), (None, None, None, "Z")],
+    )
     twice = book["twice"]
     assert twice.records is not None
-    rule = attrs.evolve(twice, records=attrs.evolve(
-        twice.records, population=(("risk_level", ("high",)),), inspections=None,
-        flag="bright_kitchen"))
-    found = evaluate_tables(book, connection, register="open_register", log=None,
-                            rules=[rule], by_district=True)
+    rule = attrs.evolve(
+        twice,
+        records=attrs.evolve(
+            twice.records,
+            population=(("risk_level", ("high",)),),
+            inspections=None,
+            flag="bright_kitchen",
+        ),
+    )
+    found = evaluate_tables(
+        book, connection, register="open_register", log=None, rules=[rule], by_district=True
+    )
     assert [(r.district, r.population) for r in found if r.year == 2025] == [(None, 1), ("A", 1)]
     assert (found.records[0].rows_read, found.records[0].rows_used) == (3, 1)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["U1", "U2", None]),
-                          st.sampled_from(["drug_user", None])), max_size=6),
-       st.lists(st.tuples(st.sampled_from(["U1", None]),
-                          st.sampled_from([dt.date(2024, 2, 29), dt.date(2025, 1, 1), None])),
-                max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["U1", "U2", None]), st.sampled_from(["drug_user", None])),
+        max_size=6,
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["U1", None]),
+            st.sampled_from([dt.date(2024, 2, 29), dt.date(2025, 1, 1), None]),
+        ),
+        max_size=6,
+    ),
+)
 def test_the_summary_is_exact_whichever_columns_have_gaps(
-        registered: list[tuple[str | None, str | None]],
-        logged: list[tuple[str | None, dt.date | None]]) -> None:
+    registered: list[tuple[str | None, str | None]], logged: list[tuple[str | None, dt.date | None]]
+) -> None:
     """`summarize` reads column counts first (which DuckDB answers from its
     statistics) and counts row by row only when both columns have gaps: the
     answer is the row-by-row one, always."""
@@ -522,10 +708,16 @@ def test_the_summary_is_exact_whichever_columns_have_gaps(
     dated = [d for u, d in logged if u is not None and d is not None]
     unusable = sum(u is None or c is None for u, c in registered)
     assert summarize(Connection(connection, "duckdb"), register, log) == Summary(
-        len(registered), unusable, len(logged), len(dated), min(dated, default=None),
-        max(dated, default=None))
+        len(registered),
+        unusable,
+        len(logged),
+        len(dated),
+        min(dated, default=None),
+        max(dated, default=None),
+    )
     assert summarize(Connection(connection, "duckdb"), register, None) == Summary(
-        len(registered), unusable)
+        len(registered), unusable
+    )
 
 
 class Backwards:
@@ -549,34 +741,38 @@ def test_rows_out_of_order_are_an_error_not_a_wrong_count(book: qrules.Rulebook)
     """Failing units are sliced from the ordered result (each rule and year's as
     one run); a database that ignored the ORDER BY is caught, not miscounted."""
     connection = duckdb.connect()
-    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, "
-                       "risk_level VARCHAR)")
-    connection.execute("INSERT INTO register VALUES ('C1', 'catering', 'high'), "
-                       "('C2', 'catering', 'high')")
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR, risk_level VARCHAR)")
+    connection.execute(
+        "INSERT INTO register VALUES ('C1', 'catering', 'high'), ('C2', 'catering', 'high')"
+    )
     connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE)")
     connection.execute("INSERT INTO inspections VALUES ('C1', DATE '2024-03-01')")
     register = Table("register", {c: c for c in ("unit", "category", "risk_level")})
     log = Table("inspections", {"unit": "unit", "date": "date"})
     database = Connection(connection, "duckdb")
-    options: dict[str, Any] = {"rules": [book["twice"]], "log_until": dt.date(2024, 12, 31),
-                               "log_from": dt.date(2024, 1, 1)}
+    options: dict[str, Any] = {
+        "rules": [book["twice"]],
+        "log_until": dt.date(2024, 12, 31),
+        "log_from": dt.date(2024, 1, 1),
+    }
     found = judge_tables(book, database, register, log, **options)
     assert [[u.unit for u in r.failing_units] for r in found] == [["C1", "C2"]]
     with pytest.raises(qrules.QRulesError, match="not return the query's rows in order"):
         judge_tables(book, Backwards(database), register, log, **options)
 
 
-def test_failing_units_are_streamed_in_batches(book: qrules.Rulebook,
-                                               engine: tuple[str, Any],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_units_are_streamed_in_batches(
+    book: qrules.Rulebook, engine: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The counting query's rows come from a cursor a batch at a time (here,
     three rows a batch), never all at once with ``fetchall``."""
     name, connection = engine
     monkeypatch.setattr(sql_module, "_BATCH", 3)
     fetched = _spied(monkeypatch, "fetch")
     visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
-    results = assert_same(book, *read(high_risk(12), visits), name, connection,
-                          rules=[book["twice"]], **FULL)
+    results = assert_same(
+        book, *read(high_risk(12), visits), name, connection, rules=[book["twice"]], **FULL
+    )
     assert len(year(results, 2024).failing_units) == 12
     assert not any("qrules_members" in text for text in fetched)
 
@@ -586,10 +782,8 @@ def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str])
     register = qrules.read_register([unit("H1", "health_food_maker")])
     log = qrules.read_log([visit("H1", "2024-03-01", "system")], register)
     connection = duckdb.connect()
-    connection.execute(f"CREATE TABLE {names[0]} (unit VARCHAR, name VARCHAR, "
-                       "category VARCHAR)")
-    connection.execute(f"INSERT INTO {names[0]} VALUES ('H1', 'name of H1', "
-                       "'health_food_maker')")
+    connection.execute(f"CREATE TABLE {names[0]} (unit VARCHAR, name VARCHAR, category VARCHAR)")
+    connection.execute(f"INSERT INTO {names[0]} VALUES ('H1', 'name of H1', 'health_food_maker')")
     connection.execute(f"CREATE TABLE {names[1]} (unit VARCHAR, date DATE, kind VARCHAR)")
     connection.execute(f"INSERT INTO {names[1]} VALUES ('H1', DATE '2024-03-01', 'system')")
     found = evaluate_tables(book, connection, register=names[0], log=names[1])
@@ -598,8 +792,9 @@ def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str])
 
 def test_an_engine_that_cannot_count_tables_is_named_as_such(book: qrules.Rulebook) -> None:
     connection = duckdb.connect()
-    with pytest.raises(qrules.QRulesError, match="the reference engine counts records qrules "
-                                                  "has read"):
+    with pytest.raises(
+        qrules.QRulesError, match="the reference engine counts records qrules has read"
+    ):
         evaluate_tables(book, connection, engine="reference")
     with pytest.raises(qrules.QRulesError, match="unknown engine 'sqlite'"):
         evaluate_tables(book, "duckdb:///x.db", engine="sqlite")
@@ -633,10 +828,10 @@ def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
     connection.execute("INSERT INTO register VALUES ('X', 'it''s; DROP TABLE register; --')")
-    mapping = {"register": {"codes": {"category": {"it's; DROP TABLE register; --":
-                                                   "health_food_maker"}}}}
-    evaluation = evaluate_tables(book, connection, log=None, mapping=mapping,
-                                 rules=[book["share"]])
+    mapping = {
+        "register": {"codes": {"category": {"it's; DROP TABLE register; --": "health_food_maker"}}}
+    }
+    evaluation = evaluate_tables(book, connection, log=None, mapping=mapping, rules=[book["share"]])
     assert {r.population for r in evaluation} == {1}
     assert connection.execute("SELECT count(*) FROM register").fetchone() == (1,)
 
@@ -646,9 +841,19 @@ def test_codes_are_literals_not_sql(book: qrules.Rulebook) -> None:
 
 def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
     assert default_engine() == "duckdb"
-    sample = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-        "--log-from", "2023-01-01",
-              "--by-district", "--format", "json")
+    sample = (
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        "--by-district",
+        "--format",
+        "json",
+    )
     default = run(*sample)
     assert default == run(*sample, "--engine", "duckdb")
     assert default == run(*sample, "--engine", "reference")
@@ -658,35 +863,72 @@ def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
 def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> None:
     path = tmp_path / "records.duckdb"
     with duckdb.connect(str(path)) as connection:
-        connection.execute(f"CREATE TABLE units AS SELECT * FROM read_csv('{SAMPLES}/register.csv'"
-                           ", types={'registered': 'DATE', 'closed': 'DATE'})")
-        connection.execute(f"CREATE TABLE visits AS SELECT * FROM read_csv("
-                           f"'{SAMPLES}/inspections.csv')")
-        rows = {name: connection.execute(f"SELECT * FROM {name}").fetchall()
-                for name in ("units", "visits")}
-        columns = {name: [d[0] for d in connection.execute(
-            f"SELECT * FROM {name} LIMIT 0").description] for name in ("units", "visits")}
-    files = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-                "--log-from", "2023-01-01", "--format", "json")
-    tables = ("--register-table", "units", "--log-table", "visits", "--format", "json",
-              "--log-from", "2023-01-01")
+        connection.execute(
+            f"CREATE TABLE units AS SELECT * FROM read_csv('{SAMPLES}/register.csv'"
+            ", types={'registered': 'DATE', 'closed': 'DATE'})"
+        )
+        connection.execute(
+            f"CREATE TABLE visits AS SELECT * FROM read_csv('{SAMPLES}/inspections.csv')"
+        )
+        rows = {
+            name: connection.execute(f"SELECT * FROM {name}").fetchall()
+            for name in ("units", "visits")
+        }
+        columns = {
+            name: [d[0] for d in connection.execute(f"SELECT * FROM {name} LIMIT 0").description]
+            for name in ("units", "visits")
+        }
+    files = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        "--format",
+        "json",
+    )
+    tables = (
+        "--register-table",
+        "units",
+        "--log-table",
+        "visits",
+        "--format",
+        "json",
+        "--log-from",
+        "2023-01-01",
+    )
     in_duckdb = run("check", "yantai-2023-2025", "--database", f"duckdb:///{path}", *tables)
     postgres.execute("DROP TABLE IF EXISTS units, visits")
-    postgres.execute("CREATE TABLE units (" + ", ".join(
-        f"{c} {'DATE' if c in ('registered', 'closed') else 'TEXT'}" for c in columns["units"])
-        + ")")
-    postgres.execute("CREATE TABLE visits (" + ", ".join(
-        f"{c} {'DATE' if c == 'date' else 'TEXT'}" for c in columns["visits"]) + ")")
+    postgres.execute(
+        "CREATE TABLE units ("
+        + ", ".join(
+            f"{c} {'DATE' if c in ('registered', 'closed') else 'TEXT'}" for c in columns["units"]
+        )
+        + ")"
+    )
+    postgres.execute(
+        "CREATE TABLE visits ("
+        + ", ".join(f"{c} {'DATE' if c == 'date' else 'TEXT'}" for c in columns["visits"])
+        + ")"
+    )
     with postgres.cursor() as cursor:
         for name in ("units", "visits"):
             marks = ", ".join(["%s"] * len(columns[name]))
-            cursor.executemany(f"INSERT INTO {name} VALUES ({marks})",
-                               [tuple(None if v is None else v if isinstance(v, dt.date)
-                                      else str(v) for v in row) for row in rows[name]])
+            cursor.executemany(
+                f"INSERT INTO {name} VALUES ({marks})",
+                [
+                    tuple(
+                        None if v is None else v if isinstance(v, dt.date) else str(v) for v in row
+                    )
+                    for row in rows[name]
+                ],
+            )
     in_postgres = run("check", "yantai-2023-2025", "--database", postgres_url, *tables)
     # The sample's keys hold, so trusting them changes nothing.
-    trusted = run("check", "yantai-2023-2025", "--database", postgres_url, *tables,
-                  "--trust-keys")
+    trusted = run("check", "yantai-2023-2025", "--database", postgres_url, *tables, "--trust-keys")
     assert files[0] == in_duckdb[0] == in_postgres[0] == trusted[0] == 1
     assert trusted[1] == in_postgres[1]
 
@@ -706,8 +948,10 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
         (("--database", "duckdb:///nowhere.db"), "no database file"),
         (("--database", "mysql://x/y"), "not a database URL"),
         (("--database", "sc://127.0.0.1:1"), "cannot reach the Spark Connect server"),
-        (("--register", "sample", "--register-table", "units"),
-         "--register-table, --log-table and --trust-keys are about the tables of --database"),
+        (
+            ("--register", "sample", "--register-table", "units"),
+            "--register-table, --log-table and --trust-keys are about the tables of --database",
+        ),
         (("--register", "sample", "--trust-keys"), "are about the tables of --database"),
         (("--engine", "reference", "--database", "duckdb:///x.db"), "not the reference engine"),
     ],
@@ -722,10 +966,13 @@ def test_the_query_shown_in_the_docs_is_the_one_generated(yantai: qrules.Ruleboo
     page = (ROOT / "docs" / "engines.md").read_text(encoding="utf-8")
     shown = page.split("tests/test_engines.py checks it is current -->\n```sql\n")[1]
     shown = shown.split("\n```")[0]
-    rules = [yantai["high-risk-catering-units-inspected-twice-yearly"],
-             yantai["central-kitchens-in-internet-bright-kitchen"]]
+    rules = [
+        yantai["high-risk-catering-units-inspected-twice-yearly"],
+        yantai["central-kitchens-in-internet-bright-kitchen"],
+    ]
     assert shown == sql_for(yantai, rules=rules, years=[2024, 2025]), (
-        "regenerate the example in docs/engines.md with sql_for")
+        "regenerate the example in docs/engines.md with sql_for"
+    )
 
 
 def _spied(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
@@ -757,35 +1004,51 @@ def _log_scans(engine: str, connection: Any, text: str) -> int:
             return sum(map(scans, node))
         if not isinstance(node, dict):
             return 0
-        here = (node.get("name") in ("SEQ_SCAN", "TABLE_SCAN")
-                and str(node.get("extra_info", {}).get("Table", "")).endswith(".log")) \
-            or node.get("Relation Name") == "log"
+        here = (
+            node.get("name") in ("SEQ_SCAN", "TABLE_SCAN")
+            and str(node.get("extra_info", {}).get("Table", "")).endswith(".log")
+        ) or node.get("Relation Name") == "log"
         return int(here) + sum(scans(v) for v in node.values() if isinstance(v, list | dict))
 
     return scans(plan)
 
 
 @pytest.mark.parametrize("by_district", [False, True])
-def test_the_log_is_read_once_for_counting(engine: tuple[str, Any], yantai: qrules.Rulebook,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           by_district: bool) -> None:
+def test_the_log_is_read_once_for_counting(
+    engine: tuple[str, Any],
+    yantai: qrules.Rulebook,
+    monkeypatch: pytest.MonkeyPatch,
+    by_district: bool,
+) -> None:
     """Every rule, year, district and failing unit comes from one scan of the
     log (issue 18): the counts of the log are a CTE the database computes once."""
     name, connection = engine
     connection.execute("DROP TABLE IF EXISTS register")
     connection.execute("DROP TABLE IF EXISTS log")
-    connection.execute("CREATE TABLE register (unit VARCHAR, name VARCHAR, district VARCHAR, "
-                       "category VARCHAR, risk_level VARCHAR, internet_bright_kitchen BOOLEAN)")
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, district VARCHAR, "
+        "category VARCHAR, risk_level VARCHAR, internet_bright_kitchen BOOLEAN)"
+    )
     connection.execute("CREATE TABLE log (unit VARCHAR, date DATE, kind VARCHAR)")
-    connection.execute("INSERT INTO register VALUES ('U1', 'A', '芝罘区', 'catering', 'high', "
-                       "true), ('U2', 'B', '福山区', 'central_kitchen', 'high', false), "
-                       "('U3', 'C', '福山区', 'infant_formula_maker', NULL, false)")
-    connection.execute("INSERT INTO log VALUES ('U1', DATE '2024-03-01', 'routine'), "
-                       "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')")
+    connection.execute(
+        "INSERT INTO register VALUES ('U1', 'A', '芝罘区', 'catering', 'high', "
+        "true), ('U2', 'B', '福山区', 'central_kitchen', 'high', false), "
+        "('U3', 'C', '福山区', 'infant_formula_maker', NULL, false)"
+    )
+    connection.execute(
+        "INSERT INTO log VALUES ('U1', DATE '2024-03-01', 'routine'), "
+        "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')"
+    )
     counting = _spied(monkeypatch, "stream")
-    found = evaluate_tables(yantai, connection, register="register", log="log",
-                            by_district=by_district, log_until="2024-12-31",
-                            log_from="2024-01-01")
+    found = evaluate_tables(
+        yantai,
+        connection,
+        register="register",
+        log="log",
+        by_district=by_district,
+        log_until="2024-12-31",
+        log_from="2024-01-01",
+    )
     assert any(r.failing_units for r in found)
     assert len(counting) == 1
     assert _log_scans(name, connection, counting[0]) == 1

@@ -131,14 +131,19 @@ class TestRoundTrip:
         ("text", "canonical"),
         [
             pytest.param("x>=1 and y<2", "x >= 1 and y < 2", id="spacing"),
-            pytest.param("(x >= 1 and y < 2) or z == 0", "x >= 1 and y < 2 or z == 0",
-                         id="and-binds-tighter"),
-            pytest.param("x >= 1 and (y < 2 or z == 0)", "x >= 1 and (y < 2 or z == 0)",
-                         id="or-inside-and"),
+            pytest.param(
+                "(x >= 1 and y < 2) or z == 0", "x >= 1 and y < 2 or z == 0", id="and-binds-tighter"
+            ),
+            pytest.param(
+                "x >= 1 and (y < 2 or z == 0)", "x >= 1 and (y < 2 or z == 0)", id="or-inside-and"
+            ),
             pytest.param("not (x >= 1)", "not x >= 1", id="not-binds-looser-than-compare"),
             pytest.param("not (x >= 1 or y > 2)", "not (x >= 1 or y > 2)", id="not-over-or"),
-            pytest.param("x >= 1 and (y > 2 and z > 3)", "x >= 1 and (y > 2 and z > 3)",
-                         id="right-nested-and"),
+            pytest.param(
+                "x >= 1 and (y > 2 and z > 3)",
+                "x >= 1 and (y > 2 and z > 3)",
+                id="right-nested-and",
+            ),
             pytest.param("90 <= x <= 100", "90 <= x <= 100", id="chain"),
         ],
     )
@@ -177,11 +182,16 @@ class TestTrees:
             pytest.param("98.5", Number(Fraction(197, 2)), id="decimal-is-exact"),
             pytest.param("0.1", Number(Fraction(1, 10)), id="tenth-is-exact"),
             pytest.param("-2", Negate(Number(Fraction(2))), id="minus-is-a-node"),
-            pytest.param("a - b - c", BinaryOp("-", BinaryOp("-", Name("a"), Name("b")),
-                                               Name("c")), id="left-associative"),
-            pytest.param("a + b * c", BinaryOp("+", Name("a"),
-                                               BinaryOp("*", Name("b"), Name("c"))),
-                         id="precedence"),
+            pytest.param(
+                "a - b - c",
+                BinaryOp("-", BinaryOp("-", Name("a"), Name("b")), Name("c")),
+                id="left-associative",
+            ),
+            pytest.param(
+                "a + b * c",
+                BinaryOp("+", Name("a"), BinaryOp("*", Name("b"), Name("c"))),
+                id="precedence",
+            ),
         ],
     )
     def test_formula_trees(self, text: str, tree: Node) -> None:
@@ -189,8 +199,9 @@ class TestTrees:
 
     def test_a_chain_is_one_comparison(self) -> None:
         tree = parse_requirement("90 <= x < 100").tree
-        assert tree == Compare((Number(Fraction(90)), Name("x"), Number(Fraction(100))),
-                               ("<=", "<"))
+        assert tree == Compare(
+            (Number(Fraction(90)), Name("x"), Number(Fraction(100))), ("<=", "<")
+        )
 
     def test_names(self) -> None:
         expression = parse_requirement("a + b / a >= c and not d_1 < 2 or e == 0")
@@ -251,8 +262,10 @@ class TestShorthand:
 
     @pytest.mark.parametrize(
         ("text", "same_as"),
-        [pytest.param("≥ 98.5", "m >= 98.5", id="greater-equal"),
-         pytest.param("≤ 5", "m <= 5", id="less-equal")],
+        [
+            pytest.param("≥ 98.5", "m >= 98.5", id="greater-equal"),
+            pytest.param("≤ 5", "m <= 5", id="less-equal"),
+        ],
     )
     def test_aliases_in_shorthand(self, text: str, same_as: str) -> None:
         assert parse_requirement(text, "m") == parse_requirement(same_as)
@@ -271,8 +284,16 @@ def reject(kind: str, text: str, measure: str | None = None) -> ExpressionError:
 
 
 def case(
-    id: str, kind: str, text: str, fragment: str, start: int, end: int, *,
-    measure: str | None = None, column: int | None = None, carets: int | None = None,
+    id: str,
+    kind: str,
+    text: str,
+    fragment: str,
+    start: int,
+    end: int,
+    *,
+    measure: str | None = None,
+    column: int | None = None,
+    carets: int | None = None,
 ) -> object:
     """A rejected expression, what the message says, and where the marker is:
     ``column`` and ``carets`` default to ``start`` and ``end - start`` (they
@@ -300,7 +321,7 @@ REJECTED = [
     case("power", R, "x ** 2 >= 1", "expected a number, a measure or '(', got '*'", 3, 4),
     case("attribute", R, "x.__class__ >= 1", "unexpected character '.'", 1, 2),
     case("semicolon", F, "a; b", "unexpected character ';'", 1, 2),
-    case("string", R, "x >= '1'", "unexpected character \"'\"", 5, 6),
+    case("string", R, "x >= '1'", 'unexpected character "\'"', 5, 6),
     # a truth value where a number belongs, and the other way round
     case("comparison-in-sum", R, "(x >= 1) + 1 >= 2", "expected a number here", 0, 8),
     case("comparison-as-operand", R, "x >= (y >= 1)", "expected a number here", 5, 13),
@@ -344,24 +365,38 @@ REJECTED = [
     case("fullwidth-letter", R, "ｘ >= 1", "FULLWIDTH LATIN SMALL LETTER X", 0, 1, carets=2),
     case("cyrillic-letter", R, "pаss_rate >= 1", "CYRILLIC SMALL LETTER A", 1, 2),
     case("chinese", R, "合格率 >= 98.5", "CJK UNIFIED IDEOGRAPH", 0, 1, carets=2),
-    case("chinese-after-aliases", R, "x ≥ 1 and y ≤ 2 and 合", "CJK UNIFIED IDEOGRAPH",
-         20, 21, carets=2),
+    case(
+        "chinese-after-aliases",
+        R,
+        "x ≥ 1 and y ≤ 2 and 合",
+        "CJK UNIFIED IDEOGRAPH",
+        20,
+        21,
+        carets=2,
+    ),
     case("fullwidth-digit", R, "x >= ９８.５", "FULLWIDTH DIGIT NINE", 5, 6, carets=2),
     case("bengali-four-looks-like-eight", R, "x >= ৪", "BENGALI DIGIT FOUR", 5, 6),
     case("arabic-indic-digit", F, "٣", "ARABIC-INDIC DIGIT THREE", 0, 1),
     case("superscript", F, "x²", "SUPERSCRIPT TWO", 1, 2),
     # limits
     case("too-long", F, "x" * (MAX_LENGTH + 1), "the limit is 1000", MAX_LENGTH, MAX_LENGTH + 1),
-    case("too-long-wide", F, "合" * (MAX_LENGTH + 5), "the limit is 1000", MAX_LENGTH,
-         MAX_LENGTH + 5, column=2 * MAX_LENGTH, carets=10),
+    case(
+        "too-long-wide",
+        F,
+        "合" * (MAX_LENGTH + 5),
+        "the limit is 1000",
+        MAX_LENGTH,
+        MAX_LENGTH + 5,
+        column=2 * MAX_LENGTH,
+        carets=10,
+    ),
     case("too-many-parens", F, "(" * 33 + "x" + ")" * 33, "nests more than 32", 32, 33),
     case("too-many-minus-signs", F, "-" * 33 + "x", "nests more than 32", 32, 33),
     case("too-many-nots", R, "not " * 33 + "x > 1", "nests more than 32", 128, 129),
     case("nots-and-parens", R, "not (" * 17 + "x > 1" + ")" * 17, "nests more than 32", 80, 81),
     case("minus-signs-and-parens", F, "-(" * 17 + "x" + ")" * 17, "nests more than 32", 32, 33),
     case("too-many-digits", R, "x >= " + "1" * 31, "more than 30 digits", 5, 36),
-    case("too-many-digits-with-point", F, "1" * 20 + "." + "1" * 11, "more than 30 digits",
-         0, 32),
+    case("too-many-digits-with-point", F, "1" * 20 + "." + "1" * 11, "more than 30 digits", 0, 32),
     case("power-tower", F, "9**9**9", "got '*'", 2, 3),
 ]
 
@@ -370,8 +405,14 @@ REJECTED = [
     ("kind", "text", "measure", "fragment", "start", "end", "column", "carets"), REJECTED
 )
 def test_rejected(
-    kind: str, text: str, measure: str | None, fragment: str, start: int, end: int,
-    column: int, carets: int,
+    kind: str,
+    text: str,
+    measure: str | None,
+    fragment: str,
+    start: int,
+    end: int,
+    column: int,
+    carets: int,
 ) -> None:
     error = reject(kind, text, measure)
     assert fragment in error.message
@@ -384,9 +425,9 @@ def test_a_rejected_multi_line_expression_says_which_line() -> None:
     text = "a >= 1 and\n  b >= 2 and\n  (c + ) > 1"
     error = reject(R, text, None)
     assert error.lineno == 3
-    assert str(error) == (f"{error.message} (line 3 of the expression)\n"
-                          "      (c + ) > 1\n"
-                          "           ^")
+    assert str(error) == (
+        f"{error.message} (line 3 of the expression)\n      (c + ) > 1\n           ^"
+    )
 
 
 @pytest.mark.parametrize(
@@ -487,5 +528,6 @@ def test_a_fraction_is_printed_in_parentheses_where_a_division_would_be() -> Non
     tree = BinaryOp("/", Name("a"), Number(Fraction(1, 3)))
     assert format_expression(tree) == "a / (1/3)"
     assert to_sympy(parse_formula(format_expression(tree)).tree, {"a": sympy.Symbol("a")}) == (
-        to_sympy(tree, {"a": sympy.Symbol("a")}))
+        to_sympy(tree, {"a": sympy.Symbol("a")})
+    )
     assert format_expression(BinaryOp("*", Number(Fraction(1, 3)), Name("a"))) == "1/3 * a"

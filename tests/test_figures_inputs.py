@@ -40,8 +40,9 @@ def observed(dataset: qrules.Dataset) -> set[tuple[str, int, str | None, Fractio
 
 
 def verdicts(evaluation: qrules.Evaluation) -> list[tuple[str, int, str | None, str, Any]]:
-    return sorted(((r.rule_id, r.year, r.district, r.verdict.value, r.observed)
-                   for r in evaluation), key=repr)
+    return sorted(
+        ((r.rule_id, r.year, r.district, r.verdict.value, r.observed) for r in evaluation), key=repr
+    )
 
 
 def canonical_csv(path: Path, figures: dict[Key, str]) -> Path:
@@ -53,8 +54,9 @@ def canonical_csv(path: Path, figures: dict[Key, str]) -> Path:
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[object]], *, encoding: str = "utf-8",
-              delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path, rows: Sequence[Sequence[object]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
@@ -125,13 +127,20 @@ def zh(rulebook: qrules.Rulebook, measure: str) -> str:
 
 
 def test_a_gb18030_csv_with_chinese_headers_and_names(
-        tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset,
-        mapping: Path) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset, mapping: Path
+) -> None:
     rows = [["区市", "年度", "指标名称", "完成值", "备注"]]
     for (measure, year, district), value in FIGURES.items():
         name = "省级高端品牌培育企业" if measure.startswith("provincial") else zh(yantai, measure)
-        rows.append(["芝罘" if district else "全市", f"{year}年", name,
-                     f"{value}批次" if value and "samples" in measure else value, ""])
+        rows.append(
+            [
+                "芝罘" if district else "全市",
+                f"{year}年",
+                name,
+                f"{value}批次" if value and "samples" in measure else value,
+                "",
+            ]
+        )
     path = write_csv(tmp_path / "指标完成情况.csv", rows, encoding="gb18030")
     dataset = qrules.read_dataset(path, yantai, mapping=mapping)
     same(dataset, canonical, yantai)
@@ -142,26 +151,37 @@ def office_wide_rows(rulebook: qrules.Rulebook) -> list[list[object]]:
     """A wide sheet as an office lays it out: a title row, the district written
     once for its group (the cells below it merged, or left blank), a heading
     row, values with units and missing markers."""
-    rows: list[list[object]] = [["2024-2025年质量强市指标完成情况表", None, None, None, None],
-                                ["区市", "指标名称", "2024年", "2025年", "备注"],
-                                [None, "一、食品安全", None, None, None]]
+    rows: list[list[object]] = [
+        ["2024-2025年质量强市指标完成情况表", None, None, None, None],
+        ["区市", "指标名称", "2024年", "2025年", "备注"],
+        [None, "一、食品安全", None, None, None],
+    ]
     for district in (None, "芝罘区"):
         first = True
-        for measure in ("food_samples_passed", "food_samples_tested",
-                        "provincial_high_end_brand_enterprises"):
+        for measure in (
+            "food_samples_passed",
+            "food_samples_tested",
+            "provincial_high_end_brand_enterprises",
+        ):
             values = [FIGURES.get((measure, year, district), "") for year in (2024, 2025)]
             cells: list[object] = [
                 int(v) if v and i else (f"{v}家" if v and "brand" in measure else v or "—")
-                for i, v in enumerate(values)]
-            rows.append([("全市" if district is None else district) if first else None,
-                         zh(rulebook, measure), *cells])
+                for i, v in enumerate(values)
+            ]
+            rows.append(
+                [
+                    ("全市" if district is None else district) if first else None,
+                    zh(rulebook, measure),
+                    *cells,
+                ]
+            )
             first = False
     return rows
 
 
 def test_a_wide_xlsx_with_a_title_row_and_merged_looking_cells(
-        tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset,
-        mapping: Path) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset, mapping: Path
+) -> None:
     path = write_xlsx(tmp_path / "指标完成情况.xlsx", office_wide_rows(yantai), sheet="汇总")
     dataset = qrules.read_dataset(path, yantai, mapping=mapping)
     same(dataset, canonical, yantai)
@@ -172,43 +192,58 @@ def test_a_wide_xlsx_with_a_title_row_and_merged_looking_cells(
     assert any(n.startswith("blank district cells read as the one above") for n in notes)
     assert "columns not read: 备注" in notes
     # The header row and the sheet may be named; a sheet that is not there is an error.
-    assert observed(qrules.read_dataset(path, yantai, mapping=mapping, sheet="汇总",
-                                        header_row=2)) == observed(canonical)
+    assert observed(
+        qrules.read_dataset(path, yantai, mapping=mapping, sheet="汇总", header_row=2)
+    ) == observed(canonical)
     with pytest.raises(qrules.DataError, match="no sheet '汇总表'"):
         qrules.read_dataset(path, yantai, mapping=mapping, sheet="汇总表")
 
 
 def test_a_tsv_with_built_in_chinese_headers(
-        tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset
+) -> None:
     rows = [["年份", "区县", "指标", "数值"]]
-    rows += [[year, district or "", yantai.measures[measure].name.en, value]
-             for (measure, year, district), value in FIGURES.items()]
+    rows += [
+        [year, district or "", yantai.measures[measure].name.en, value]
+        for (measure, year, district), value in FIGURES.items()
+    ]
     path = write_csv(tmp_path / "figures.tsv", rows, delimiter="\t", encoding="utf-16")
     same(qrules.read_dataset(path, yantai), canonical, yantai)
 
 
 def frame_rows() -> list[dict[str, object]]:
-    return [{"year": year, "district": district, "measure": measure,
-             "value": float(value) if value else None}
-            for (measure, year, district), value in FIGURES.items()]
+    return [
+        {
+            "year": year,
+            "district": district,
+            "measure": measure,
+            "value": float(value) if value else None,
+        }
+        for (measure, year, district), value in FIGURES.items()
+    ]
 
 
-@pytest.mark.parametrize("make", [
-    pytest.param(pd.DataFrame, id="pandas"),
-    pytest.param(pl.DataFrame, id="polars"),
-    pytest.param(pa.Table.from_pylist, id="arrow"),
-    pytest.param(lambda rows: rows, id="list of dicts"),
-])
-def test_dataframes_and_arrow_tables(make: Any, yantai: qrules.Rulebook,
-                                     canonical: qrules.Dataset) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(pd.DataFrame, id="pandas"),
+        pytest.param(pl.DataFrame, id="polars"),
+        pytest.param(pa.Table.from_pylist, id="arrow"),
+        pytest.param(lambda rows: rows, id="list of dicts"),
+    ],
+)
+def test_dataframes_and_arrow_tables(
+    make: Any, yantai: qrules.Rulebook, canonical: qrules.Dataset
+) -> None:
     frame = make(frame_rows())
     same(qrules.read_dataset(frame, yantai), canonical, yantai)
     # rulebook.evaluate takes them as they are, as a unit test holds them.
     assert verdicts(yantai.evaluate(frame)) == verdicts(yantai.evaluate(canonical))
 
 
-def test_parquet_and_arrow_files(tmp_path: Path, yantai: qrules.Rulebook,
-                                 canonical: qrules.Dataset) -> None:
+def test_parquet_and_arrow_files(
+    tmp_path: Path, yantai: qrules.Rulebook, canonical: qrules.Dataset
+) -> None:
     table = pa.Table.from_pylist(frame_rows())
     parquet.write_table(table, tmp_path / "figures.parquet")
     feather.write_feather(table, tmp_path / "figures.arrow")
@@ -217,9 +252,14 @@ def test_parquet_and_arrow_files(tmp_path: Path, yantai: qrules.Rulebook,
 
 
 def test_a_pandas_frame_with_chinese_columns_and_a_mapping(
-        yantai: qrules.Rulebook, canonical: qrules.Dataset, mapping: Path) -> None:
-    frame = pd.DataFrame([{"年度": y, "区市": d or "全市", "指标名称": zh(yantai, m), "完成值": v}
-                          for (m, y, d), v in FIGURES.items()])
+    yantai: qrules.Rulebook, canonical: qrules.Dataset, mapping: Path
+) -> None:
+    frame = pd.DataFrame(
+        [
+            {"年度": y, "区市": d or "全市", "指标名称": zh(yantai, m), "完成值": v}
+            for (m, y, d), v in FIGURES.items()
+        ]
+    )
     same(qrules.read_dataset(frame, yantai, mapping=mapping), canonical, yantai)
 
 
@@ -271,12 +311,17 @@ def written(value: Fraction | None, unit: qrules.Unit, style: int) -> str:
 
 def named(rulebook: qrules.Rulebook, measure: str, style: int) -> str:
     found = rulebook.measures[measure]
-    return [found.id, found.name.zh, found.name.en.upper(),
-            f" {found.name.zh[:2]} {found.name.zh[2:]} "][style % 4]
+    return [
+        found.id,
+        found.name.zh,
+        found.name.en.upper(),
+        f" {found.name.zh[:2]} {found.name.zh[2:]} ",
+    ][style % 4]
 
 
-def sheet_rows(rulebook: qrules.Rulebook, grid: dict[Key, Fraction | None], layout: str,
-               style: int) -> list[list[object]]:
+def sheet_rows(
+    rulebook: qrules.Rulebook, grid: dict[Key, Fraction | None], layout: str, style: int
+) -> list[list[object]]:
     def cell(key: Key) -> str:
         return written(grid[key], rulebook.measures[key[0]].unit, style + hash(key) % 7)
 
@@ -285,36 +330,62 @@ def sheet_rows(rulebook: qrules.Rulebook, grid: dict[Key, Fraction | None], layo
     if layout == "long":
         return [["year", "district", "measure", "value"]] + [
             [year, district or "", named(rulebook, measure, style), cell(key)]
-            for key in grid for measure, year, district in [key]]
+            for key in grid
+            for measure, year, district in [key]
+        ]
     if layout == "wide-by-year":
         rows: list[list[object]] = [["district", "measure", *(f"{y}年" for y in YEARS)]]
         for district in districts:
             for index, measure in enumerate(measures):
                 shown = (district or "") if index == 0 else ""  # merged-looking cells
-                rows.append([shown, named(rulebook, measure, style),
-                             *(cell((measure, y, district)) for y in YEARS)])
+                rows.append(
+                    [
+                        shown,
+                        named(rulebook, measure, style),
+                        *(cell((measure, y, district)) for y in YEARS),
+                    ]
+                )
         return rows
     names = {None: "全市", "芝罘区": "芝罘区", "福山区": "福山"}
     rows = [["year", "measure", *(names[d] for d in districts)]]
     for year in YEARS:
-        rows += [[year, named(rulebook, measure, style),
-                  *(cell((measure, year, d)) for d in districts)] for measure in measures]
+        rows += [
+            [year, named(rulebook, measure, style), *(cell((measure, year, d)) for d in districts)]
+            for measure in measures
+        ]
     return rows
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(grid=grids(), layout=st.sampled_from(["long", "wide-by-year", "wide-by-district"]),
-       form=st.sampled_from(["csv", "tsv", "xlsx"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030"]),
-       title=st.booleans(), style=st.integers(0, 11))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    grid=grids(),
+    layout=st.sampled_from(["long", "wide-by-year", "wide-by-district"]),
+    form=st.sampled_from(["csv", "tsv", "xlsx"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030"]),
+    title=st.booleans(),
+    style=st.integers(0, 11),
+)
 def test_every_layout_and_encoding_reads_the_same_figures(
-        tmp_path_factory: pytest.TempPathFactory, mini: qrules.Rulebook,
-        grid: dict[Key, Fraction | None], layout: str, form: str, encoding: str,
-        title: bool, style: int) -> None:
+    tmp_path_factory: pytest.TempPathFactory,
+    mini: qrules.Rulebook,
+    grid: dict[Key, Fraction | None],
+    layout: str,
+    form: str,
+    encoding: str,
+    title: bool,
+    style: int,
+) -> None:
     folder = tmp_path_factory.mktemp("sheets")
-    canonical = qrules.read_dataset(canonical_csv(folder / "canonical.csv", {
-        k: "" if v is None else str(v) for k, v in grid.items()}), mini)
+    canonical = qrules.read_dataset(
+        canonical_csv(
+            folder / "canonical.csv", {k: "" if v is None else str(v) for k, v in grid.items()}
+        ),
+        mini,
+    )
     rows = sheet_rows(mini, grid, layout, style)
     if title:
         rows.insert(0, ["2023—2025年指标完成情况"])
@@ -324,8 +395,12 @@ def test_every_layout_and_encoding_reads_the_same_figures(
     else:
         width = len(rows[-1])
         rows = [list(r) + [""] * (width - len(r)) for r in rows]  # as Excel saves a title
-        path = write_csv(folder / f"sheet.{form}", rows, encoding=encoding,
-                         delimiter="\t" if form == "tsv" else ",")
+        path = write_csv(
+            folder / f"sheet.{form}",
+            rows,
+            encoding=encoding,
+            delimiter="\t" if form == "tsv" else ",",
+        )
     dataset = qrules.read_dataset(path, mini, mapping=mapping)
     assert observed(dataset) == observed(canonical)
     assert verdicts(mini.evaluate(dataset)) == verdicts(mini.evaluate(canonical))
@@ -338,10 +413,21 @@ def test_every_layout_and_encoding_reads_the_same_figures(
 @pytest.mark.parametrize("form", ["csv", "xlsx"])
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_a_template_reads_back_unchanged_blank_and_filled(
-        tmp_path: Path, yantai: qrules.Rulebook, form: str, layout: str) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, form: str, layout: str
+) -> None:
     path = tmp_path / f"template.{form}"
-    code, out, err = run("template", "yantai-2023-2025", "--format", form, "--layout", layout,
-                         "--district", "芝罘区", "-o", str(path))
+    code, out, err = run(
+        "template",
+        "yantai-2023-2025",
+        "--format",
+        form,
+        "--layout",
+        layout,
+        "--district",
+        "芝罘区",
+        "-o",
+        str(path),
+    )
     assert (code, err) == (0, ""), err
     blank = qrules.read_dataset(path, yantai)  # no problem: a DataError would be raised
     assert blank.observations
@@ -352,8 +438,9 @@ def test_a_template_reads_back_unchanged_blank_and_filled(
     assert "problem" not in err
     assert "unknown" in out
     # Filled in (1 wherever a figure goes), it reads as the long CSV of the same figures.
-    rows = template_rows(yantai, layout="long" if layout == "long" else "wide",
-                         districts=["芝罘区"])
+    rows = template_rows(
+        yantai, layout="long" if layout == "long" else "wide", districts=["芝罘区"]
+    )
     first = rows[0].index("value") if layout == "long" else 4
     filled = [rows[0]] + [[*r[:first], *(["1"] * (len(r) - first))] for r in rows[1:]]
     if form == "csv":
@@ -368,8 +455,14 @@ def test_a_template_reads_back_unchanged_blank_and_filled(
 
 
 def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> None:
-    code, out, _ = run("template", "yantai-2023-2025", "--rule",
-                       "food-safety-sampling-pass-rate", "--years", "2024-2025")
+    code, out, _ = run(
+        "template",
+        "yantai-2023-2025",
+        "--rule",
+        "food-safety-sampling-pass-rate",
+        "--years",
+        "2024-2025",
+    )
     assert code == 0
     assert out.splitlines() == [
         "year,measure,name,unit,value",
@@ -380,8 +473,16 @@ def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> No
         "2025,food_samples_tested,食品安全抽检批次,批次,",
         "2025,food_safety_sampling_pass_rate,食品安全抽检合格率,%,",
     ]
-    code, out, _ = run("template", "yantai-2023-2025", "--format", "xlsx", "--lang", "zh",
-                       "-o", str(tmp_path / "模板.xlsx"))
+    code, out, _ = run(
+        "template",
+        "yantai-2023-2025",
+        "--format",
+        "xlsx",
+        "--lang",
+        "zh",
+        "-o",
+        str(tmp_path / "模板.xlsx"),
+    )
     assert code == 0
     assert out.startswith("已写入 ")
     assert out.endswith(" 行待填\n")
@@ -392,17 +493,19 @@ def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> No
     assert code == 2  # argparse says why, on the real standard error
 
 
-def test_measures_lists_ids_names_units_formulas_rules_and_years(
-        yantai: qrules.Rulebook) -> None:
+def test_measures_lists_ids_names_units_formulas_rules_and_years(yantai: qrules.Rulebook) -> None:
     code, out, _ = run("measures", "yantai-2023-2025")
     assert code == 0
     assert out.startswith(f"rulebook yantai-2023-2025 {yantai.version} (fingerprint ")
     assert ": 122 measures" in out.splitlines()[0]
-    assert ("food_safety_sampling_pass_rate  食品安全抽检合格率 / Food safety sampling pass rate\n"
-            "  unit: %   formula: 100 * food_samples_passed / food_samples_tested   "
-            "years: 2025\n  rules: food-safety-sampling-pass-rate\n") in out
-    code, out, _ = run("measures", "yantai-2023-2025", "--lang", "zh", "--rule",
-                       "food-safety-sampling-pass-rate")
+    assert (
+        "food_safety_sampling_pass_rate  食品安全抽检合格率 / Food safety sampling pass rate\n"
+        "  unit: %   formula: 100 * food_samples_passed / food_samples_tested   "
+        "years: 2025\n  rules: food-safety-sampling-pass-rate\n"
+    ) in out
+    code, out, _ = run(
+        "measures", "yantai-2023-2025", "--lang", "zh", "--rule", "food-safety-sampling-pass-rate"
+    )
     assert code == 0
     assert out.splitlines()[0].endswith(":3 个指标")
     assert "  单位: 批次   年份: 2025" in out
@@ -413,11 +516,19 @@ def test_measures_lists_ids_names_units_formulas_rules_and_years(
 
 
 def test_a_measure_by_any_of_its_names(mini: qrules.Rulebook) -> None:
-    values = {"抽检合格批次": 985, "SAMPLES TESTED": "1，000", "firms": "３００家",
-              "新增 标准": "12项"}
+    values = {
+        "抽检合格批次": 985,
+        "SAMPLES TESTED": "1，000",
+        "firms": "３００家",
+        "新增 标准": "12项",
+    }
     dataset = qrules.Dataset.from_mapping(mini, values, year=2025)
     assert {o.measure: o.value for o in dataset.observations} == {
-        "passed": 985, "sampled": 1000, "firms": 300, "new_standards": 12}
+        "passed": 985,
+        "sampled": 1000,
+        "firms": 300,
+        "new_standards": 12,
+    }
 
 
 def test_an_unknown_name_gets_the_closest_in_both_languages(mini: qrules.Rulebook) -> None:
@@ -425,47 +536,63 @@ def test_an_unknown_name_gets_the_closest_in_both_languages(mini: qrules.Ruleboo
         mini.evaluate({"食品安全抽检合格": "98.6%"})
     (problem,) = caught.value.problems
     assert problem.message == "unknown measure '食品安全抽检合格' in rulebook 'mini'"
-    assert problem.hint == ("did you mean '食品安全抽检合格率'? (pass_rate / Food safety "
-                            "sampling pass rate; `qrules measures mini` lists every measure)")
+    assert problem.hint == (
+        "did you mean '食品安全抽检合格率'? (pass_rate / Food safety "
+        "sampling pass rate; `qrules measures mini` lists every measure)"
+    )
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"firms": "30%"}, "'30%' is a percentage, but the measure is in enterprises (家)"),
-    ({"pass_rate": "3亿元"}, "'3亿元' is in 亿元, but the measure is in %"),
-    ({"firms": "3项"}, "'3项' is in 项, but the measure is in enterprises (家)"),
-    ({"firms": "3 apples"}, "'3 apples' is not a number"),
-    ({"pass_rate": "98.6批次"}, "'98.6批次' is in 批次, but the measure is in %"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"firms": "30%"}, "'30%' is a percentage, but the measure is in enterprises (家)"),
+        ({"pass_rate": "3亿元"}, "'3亿元' is in 亿元, but the measure is in %"),
+        ({"firms": "3项"}, "'3项' is in 项, but the measure is in enterprises (家)"),
+        ({"firms": "3 apples"}, "'3 apples' is not a number"),
+        ({"pass_rate": "98.6批次"}, "'98.6批次' is in 批次, but the measure is in %"),
+    ],
+)
 def test_a_unit_that_contradicts_the_measure_is_an_error(
-        mini: qrules.Rulebook, values: dict[str, str], message: str) -> None:
+    mini: qrules.Rulebook, values: dict[str, str], message: str
+) -> None:
     with pytest.raises(qrules.DataError) as caught:
         mini.evaluate(values)
     assert caught.value.problems[0].message.startswith(f"{next(iter(values))}: {message}")
 
 
 def test_a_scale_multiplies_a_column(tmp_path: Path, mini: qrules.Rulebook) -> None:
-    path = write_csv(tmp_path / "f.csv", [["year", "measure", "抽检批次(万)"],
-                                          [2025, "sampled", "1.25"]])
-    mapping = {"figures": {"columns": {"value": "抽检批次(万)"},
-                           "scale": {"抽检批次(万)": "万"}}}
+    path = write_csv(
+        tmp_path / "f.csv", [["year", "measure", "抽检批次(万)"], [2025, "sampled", "1.25"]]
+    )
+    mapping = {"figures": {"columns": {"value": "抽检批次(万)"}, "scale": {"抽检批次(万)": "万"}}}
     (observation,) = qrules.read_dataset(path, mini, mapping=mapping).observations
     assert observation.value == 12500
 
 
-def test_every_problem_of_the_figures_mapping_at_once(tmp_path: Path,
-                                                      mini: qrules.Rulebook) -> None:
+def test_every_problem_of_the_figures_mapping_at_once(
+    tmp_path: Path, mini: qrules.Rulebook
+) -> None:
     path = tmp_path / "mapping.toml"
-    path.write_text('[figures.columns]\nvalu = "数值"\nyear = 3\n'
-                    '[figures.scale]\n"数值" = "half"\n[figures.mesures]\n', encoding="utf-8")
+    path.write_text(
+        '[figures.columns]\nvalu = "数值"\nyear = 3\n'
+        '[figures.scale]\n"数值" = "half"\n[figures.mesures]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(qrules.DataError) as caught:
         qrules.read_dataset([], mini, mapping=path)
     assert [(p.key, p.message) for p in caught.value.problems] == [
         ("figures.columns.valu", "unknown figures column"),
         ("figures.columns.year", "expected a column name or an array of them"),
-        ("figures.scale.数值", "expected a positive whole number, a decimal or ratio in "
-                              "quotes (\"0.01\"), or 百, 千, 万 or 亿"),
-        ("figures.mesures", "expected [figures.columns], [figures.measures], "
-                            "[figures.districts] or [figures.scale] tables"),
+        (
+            "figures.scale.数值",
+            "expected a positive whole number, a decimal or ratio in "
+            'quotes ("0.01"), or 百, 千, 万 or 亿',
+        ),
+        (
+            "figures.mesures",
+            "expected [figures.columns], [figures.measures], "
+            "[figures.districts] or [figures.scale] tables",
+        ),
     ]
     with pytest.raises(qrules.DataError, match="'pass_rat' is not a measure of rulebook"):
         qrules.read_dataset([], mini, mapping={"figures": {"measures": {"x": "pass_rat"}}})
@@ -478,16 +605,26 @@ def test_every_problem_of_the_figures_mapping_at_once(tmp_path: Path,
 
 def test_what_cannot_be_read_exactly_is_refused(tmp_path: Path, mini: qrules.Rulebook) -> None:
     cases = {
-        "twice.csv": ("year,measure,value,value\n2025,firms,1231,1250\n",
-                      "header: columns 'value', 'value' all give 'value'"),
-        "short.csv": ("year,district,measure,value\n2025,,firms\n",
-                      "row 2: 3 cells, but the header has 4 columns"),
-        "long.csv": ("year,measure,value\n2025,firms,300,7\n",
-                     "row 2, column 4: a value in a column without a header"),
-        "twice.json": ('[{"year": 2025, "measure": "firms", "value": 1231, "value": 1250}]',
-                       "item 0: key 'value' is given twice"),
-        "nokey.json": ('[{"year": 2025, "measure": "firms", "value": 1},'
-                       ' {"year": 2024, "measure": "firms"}]', "item 1: no key 'value'"),
+        "twice.csv": (
+            "year,measure,value,value\n2025,firms,1231,1250\n",
+            "header: columns 'value', 'value' all give 'value'",
+        ),
+        "short.csv": (
+            "year,district,measure,value\n2025,,firms\n",
+            "row 2: 3 cells, but the header has 4 columns",
+        ),
+        "long.csv": (
+            "year,measure,value\n2025,firms,300,7\n",
+            "row 2, column 4: a value in a column without a header",
+        ),
+        "twice.json": (
+            '[{"year": 2025, "measure": "firms", "value": 1231, "value": 1250}]',
+            "item 0: key 'value' is given twice",
+        ),
+        "nokey.json": (
+            '[{"year": 2025, "measure": "firms", "value": 1}, {"year": 2024, "measure": "firms"}]',
+            "item 1: no key 'value'",
+        ),
     }
     for name, (text, message) in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -495,34 +632,39 @@ def test_what_cannot_be_read_exactly_is_refused(tmp_path: Path, mini: qrules.Rul
             qrules.read_dataset(tmp_path / name, mini)
         assert f"{name}, {message}" in str(caught.value), name
     # Excel's trailing empty columns are not columns.
-    (tmp_path / "excel.csv").write_text("year,district,measure,value,,\n2025,,firms,300,,\n",
-                                        encoding="utf-8")
+    (tmp_path / "excel.csv").write_text(
+        "year,district,measure,value,,\n2025,,firms,300,,\n", encoding="utf-8"
+    )
     assert qrules.read_dataset(tmp_path / "excel.csv", mini).observations[0].value == 300
 
 
-def test_a_formula_without_a_saved_value_is_refused(tmp_path: Path,
-                                                    mini: qrules.Rulebook) -> None:
-    path = write_xlsx(tmp_path / "f.xlsx", [["year", "measure", "value"],
-                                            [2025, "passed", 985], [2025, "sampled", "=B2+15"]])
+def test_a_formula_without_a_saved_value_is_refused(tmp_path: Path, mini: qrules.Rulebook) -> None:
+    path = write_xlsx(
+        tmp_path / "f.xlsx",
+        [["year", "measure", "value"], [2025, "passed", 985], [2025, "sampled", "=B2+15"]],
+    )
     with pytest.raises(qrules.DataError) as caught:
         qrules.read_dataset(path, mini)
     assert str(caught.value.problems[0]) == (
         "f.xlsx, row 3, column 'value': the formula =B2+15 has no saved value (open the "
         "file in Excel or LibreOffice and save it, so that the values of its formulas are "
-        "stored)")
+        "stored)"
+    )
 
 
-def test_an_option_that_does_not_apply_is_an_error(tmp_path: Path, mini: qrules.Rulebook,
-                                                   mini_copy: Path) -> None:
+def test_an_option_that_does_not_apply_is_an_error(
+    tmp_path: Path, mini: qrules.Rulebook, mini_copy: Path
+) -> None:
     path = canonical_csv(tmp_path / "f.csv", {("firms", 2025, None): "300"})
     for options, message in [
         ({"sheet": "Sheet1"}, "--sheet (sheet=) applies to an .xlsx file; this is a CSV file"),
         ({"year": 2025}, "--year (year=) applies to a sheet without a year column"),
-        ({"district": "芝罘区"}, "--district (district=) applies to a sheet without a "
-                                 "district column"),
+        (
+            {"district": "芝罘区"},
+            "--district (district=) applies to a sheet without a district column",
+        ),
     ]:
-        with pytest.raises(qrules.DataError, match=message.replace("(", r"\(").replace(
-                ")", r"\)")):
+        with pytest.raises(qrules.DataError, match=message.replace("(", r"\(").replace(")", r"\)")):
             qrules.read_dataset(path, mini, **options)  # type: ignore[arg-type]
     with pytest.raises(qrules.DataError, match=r"--encoding \(encoding=\) applies to a CSV"):
         qrules.read_dataset(pd.DataFrame(frame_rows()), mini, encoding="gbk")
@@ -542,15 +684,34 @@ def test_an_option_that_does_not_apply_is_an_error(tmp_path: Path, mini: qrules.
 
 
 def test_the_cli_reads_an_office_sheet_in_chinese(
-        tmp_path: Path, yantai: qrules.Rulebook, mapping: Path) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, mapping: Path
+) -> None:
     path = write_xlsx(tmp_path / "指标.xlsx", office_wide_rows(yantai))
-    code, out, err = run("check", "yantai-2023-2025", str(path), "--mapping", str(mapping),
-                         "--lang", "zh", "--rule", "food-safety-sampling-pass-rate")
+    code, out, err = run(
+        "check",
+        "yantai-2023-2025",
+        str(path),
+        "--mapping",
+        str(mapping),
+        "--lang",
+        "zh",
+        "--rule",
+        "food-safety-sampling-pass-rate",
+    )
     assert (code, err) == (1, "")
     assert "读取 12 个单元格 = 使用 2 个单元格 + 未使用 10 个单元格" in out
     assert "  表头在第 2 行(其上各行未读取)" in out
-    code, out, err = run("check", "yantai-2023-2025", str(path), "--mapping", str(mapping),
-                         "--format", "json", "--rule", "food-safety-sampling-pass-rate")
+    code, out, err = run(
+        "check",
+        "yantai-2023-2025",
+        str(path),
+        "--mapping",
+        str(mapping),
+        "--format",
+        "json",
+        "--rule",
+        "food-safety-sampling-pass-rate",
+    )
     assert '"counted": "cells"' in out
 
 
@@ -568,16 +729,23 @@ def test_the_documented_office_sheet_gives_the_documented_output(page: str) -> N
     assert (code, err) == (1, "")
 
     def unpinned(text: str) -> str:  # the rulebook's version and fingerprint move with it
-        return re.sub(r"yantai-2023-2025 [0-9.]+ ?[(（](指纹 |fingerprint )[0-9a-f]{12}",
-                      r"yantai-2023-2025 … (\1…", text)
+        return re.sub(
+            r"yantai-2023-2025 [0-9.]+ ?[(（](指纹 |fingerprint )[0-9a-f]{12}",
+            r"yantai-2023-2025 … (\1…",
+            text,
+        )
 
     assert len(shown.splitlines()) > 10
     assert unpinned(out) == unpinned(shown)
 
 
 def test_assert_meets_takes_the_dataframe_a_test_holds(yantai: qrules.Rulebook) -> None:
-    frame = pd.DataFrame([{"year": 2025, "measure": "食品安全抽检合格批次", "value": 1240},
-                          {"year": 2025, "measure": "food_samples_tested", "value": 1250}])
+    frame = pd.DataFrame(
+        [
+            {"year": 2025, "measure": "食品安全抽检合格批次", "value": 1240},
+            {"year": 2025, "measure": "food_samples_tested", "value": 1250},
+        ]
+    )
     assert_meets(frame, yantai, rules=["food-safety-sampling-pass-rate"])
     frame.loc[0, "value"] = 1230
     with pytest.raises(AssertionError, match="food-safety-sampling-pass-rate"):
@@ -591,15 +759,18 @@ def test_the_records_readers_share_the_sources_and_their_strictness(tmp_path: Pa
     with pytest.raises(qrules.DataError, match=r"--table \(table=\) applies to a database"):
         qrules.read_register(register, table="register")
     # A formula without a saved value is never read as an empty cell.
-    book = write_xlsx(tmp_path / "register.xlsx", [["unit", "category", "registered"],
-                                                   ["U1", "catering", "=TODAY()"]])
+    book = write_xlsx(
+        tmp_path / "register.xlsx",
+        [["unit", "category", "registered"], ["U1", "catering", "=TODAY()"]],
+    )
     read = qrules.read_register(book)
     assert read.rows_rejected == 1
     assert "=TODAY()" in str(read.problems[0])
 
 
 def test_the_html_report_counts_cells_and_says_how_the_sheet_was_read(
-        tmp_path: Path, yantai: qrules.Rulebook, mapping: Path) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, mapping: Path
+) -> None:
     path = write_xlsx(tmp_path / "指标.xlsx", office_wide_rows(yantai))
     data = report_data(yantai.evaluate(path, mapping=mapping), "zh")
     assert data["labels"]["rows"].startswith("读取 {read} 个单元格")
@@ -607,47 +778,65 @@ def test_the_html_report_counts_cells_and_says_how_the_sheet_was_read(
 
 
 def test_an_impossible_figure_in_a_wide_sheet_is_refused_at_its_cell(
-        tmp_path: Path, yantai: qrules.Rulebook) -> None:
-    path = write_xlsx(tmp_path / "wide.xlsx", [
-        ["指标", "2024年", "2025年"],
-        ["食品安全抽检合格批次", 37430, 1300], ["食品安全抽检批次", 38000, 1250],
-        ["食品安全抽检合格率", "98.5%", "150%"]])
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    path = write_xlsx(
+        tmp_path / "wide.xlsx",
+        [
+            ["指标", "2024年", "2025年"],
+            ["食品安全抽检合格批次", 37430, 1300],
+            ["食品安全抽检批次", 38000, 1250],
+            ["食品安全抽检合格率", "98.5%", "150%"],
+        ],
+    )
     with pytest.raises(qrules.DataError) as caught:
         qrules.read_dataset(path, yantai)
     shown = [str(p) for p in caught.value.problems]
     assert len(shown) == 2
-    assert shown[0].startswith("wide.xlsx, row 2, column '2025年': food_samples_passed = 1300 "
-                               "is more than food_samples_tested = 1250 (row 3, column "
-                               "'2025年') in 2025")
-    assert shown[1].startswith("wide.xlsx, row 4, column '2025年': "
-                               "food_safety_sampling_pass_rate = 150 in 2025 is outside")
+    assert shown[0].startswith(
+        "wide.xlsx, row 2, column '2025年': food_samples_passed = 1300 "
+        "is more than food_samples_tested = 1250 (row 3, column "
+        "'2025年') in 2025"
+    )
+    assert shown[1].startswith(
+        "wide.xlsx, row 4, column '2025年': food_safety_sampling_pass_rate = 150 in 2025 is outside"
+    )
 
 
 @pytest.mark.parametrize("city", ["全市", "合计", "Total"])
 def test_a_city_total_beside_the_districts_is_the_city(
-        tmp_path: Path, yantai: qrules.Rulebook, city: str) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook, city: str
+) -> None:
     # Read as a fourth district, the sheet's total was summed with the districts
     # it totals: 84 "met" against >= 50, where the city reports 42.
     brands = "provincial_high_end_brand_enterprises"
-    wide = write_csv(tmp_path / "wide.csv",
-                     [["measure", "year", "芝罘区", "莱山区", "福山区", city],
-                      [brands, 2025, 12, 20, 10, 42]])
-    long = write_csv(tmp_path / "long.csv", [["district", "measure", "year", "value"],
-                                             [city, brands, 2025, 42],
-                                             ["芝罘区", brands, 2025, 12],
-                                             ["莱山区", brands, 2025, 20],
-                                             ["福山区", brands, 2025, 10]])
+    wide = write_csv(
+        tmp_path / "wide.csv",
+        [["measure", "year", "芝罘区", "莱山区", "福山区", city], [brands, 2025, 12, 20, 10, 42]],
+    )
+    long = write_csv(
+        tmp_path / "long.csv",
+        [
+            ["district", "measure", "year", "value"],
+            [city, brands, 2025, 42],
+            ["芝罘区", brands, 2025, 12],
+            ["莱山区", brands, 2025, 20],
+            ["福山区", brands, 2025, 10],
+        ],
+    )
     for path in (wide, long):
         dataset = qrules.read_dataset(path, yantai)
         assert (brands, 2025, None, 42) in observed(dataset)
         rules = yantai.select(ids=["provincial-high-end-brand-enterprises-brands-paragraph"])
-        [city_result] = [r for r in yantai.evaluate(dataset, rules=rules).results
-                         if r.district is None]
+        [city_result] = [
+            r for r in yantai.evaluate(dataset, rules=rules).results if r.district is None
+        ]
         assert (city_result.verdict, city_result.observed) == (qrules.Verdict.NOT_MET, 42)
 
 
 def test_an_xlsx_percent_cell_is_the_percentage_it_shows(
-        tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
     # Excel keeps a cell showing 98.5% as 0.985: read bare, 0.985 % was "not met"
     # against >= 98 (gap 97.015). A "%" in quotes is a literal sign and scales nothing.
     rate = "agricultural_product_monitoring_pass_rate"
@@ -666,5 +855,7 @@ def test_an_xlsx_percent_cell_is_the_percentage_it_shows(
     sheet.delete_rows(4)
     book.save(tmp_path / "pct.xlsx")
     dataset = qrules.read_dataset(tmp_path / "pct.xlsx", yantai)
-    assert observed(dataset) == {(rate, 2024, None, Fraction(197, 2)),
-                                 (rate, 2025, None, Fraction(197, 2))}
+    assert observed(dataset) == {
+        (rate, 2024, None, Fraction(197, 2)),
+        (rate, 2025, None, Fraction(197, 2)),
+    }

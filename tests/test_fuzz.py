@@ -23,15 +23,50 @@ import qrules
 from .conftest import MINI
 
 EXAMPLES = int(os.environ.get("QRULES_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
-RULE_KEYS = ["id", "title", "measure", "aggregation", "requirement", "due", "period",
-             "responsible", "strength", "interpretation", "related", "tags", "source"]
+RULE_KEYS = [
+    "id",
+    "title",
+    "measure",
+    "aggregation",
+    "requirement",
+    "due",
+    "period",
+    "responsible",
+    "strength",
+    "interpretation",
+    "related",
+    "tags",
+    "source",
+]
 MEASURE_KEYS = ["name", "unit", "formula", "note"]
-WORDS = ["pass_rate", "passed", "sampled", "firms", ">= 98.5", "level", "every_year", "new",
-         "percent", "zh", "en", "quote", "section", "start", "end", "__import__('os')",
-         "食品安全抽检合格率≥98.5", "1e308", "(" * 40, "not not not x"]
+WORDS = [
+    "pass_rate",
+    "passed",
+    "sampled",
+    "firms",
+    ">= 98.5",
+    "level",
+    "every_year",
+    "new",
+    "percent",
+    "zh",
+    "en",
+    "quote",
+    "section",
+    "start",
+    "end",
+    "__import__('os')",
+    "食品安全抽检合格率≥98.5",
+    "1e308",
+    "(" * 40,
+    "not not not x",
+]
 
 
 def scalars() -> st.SearchStrategy[Any]:
@@ -50,8 +85,11 @@ def values() -> st.SearchStrategy[Any]:
         scalars(),
         lambda inner: st.one_of(
             st.lists(inner, max_size=4),
-            st.dictionaries(st.sampled_from(WORDS + RULE_KEYS + MEASURE_KEYS) | st.text(
-                max_size=8), inner, max_size=4),
+            st.dictionaries(
+                st.sampled_from(WORDS + RULE_KEYS + MEASURE_KEYS) | st.text(max_size=8),
+                inner,
+                max_size=4,
+            ),
         ),
         max_leaves=12,
     )
@@ -123,8 +161,11 @@ def test_arbitrary_rule_tables(tmp_path: Path, rules: list[dict[str, Any]]) -> N
 
 
 @FUZZ
-@given(measures=st.dictionaries(st.sampled_from(WORDS) | st.text(max_size=10),
-                                tables(MEASURE_KEYS), max_size=4))
+@given(
+    measures=st.dictionaries(
+        st.sampled_from(WORDS) | st.text(max_size=10), tables(MEASURE_KEYS), max_size=4
+    )
+)
 def test_arbitrary_measure_tables(tmp_path: Path, measures: dict[str, Any]) -> None:
     text = f"measure = {toml_value(measures)}\n"
     with rulebook_with(tmp_path, measures=text) as folder:
@@ -132,8 +173,23 @@ def test_arbitrary_measure_tables(tmp_path: Path, measures: dict[str, Any]) -> N
 
 
 @FUZZ
-@given(plan=tables(["schema_version", "id", "version", "status", "text", "title", "issuer",
-                    "period", "published", "supersedes", "consultation"]))
+@given(
+    plan=tables(
+        [
+            "schema_version",
+            "id",
+            "version",
+            "status",
+            "text",
+            "title",
+            "issuer",
+            "period",
+            "published",
+            "supersedes",
+            "consultation",
+        ]
+    )
+)
 def test_arbitrary_plan(tmp_path: Path, plan: dict[str, Any]) -> None:
     text = "\n".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in plan.items())
     with rulebook_with(tmp_path, plan=text) as folder:
@@ -141,10 +197,14 @@ def test_arbitrary_plan(tmp_path: Path, plan: dict[str, Any]) -> None:
 
 
 @FUZZ
-@given(requirement=st.text(alphabet="abcdefmnopqrstux_0123456789.+-*/()<>=!≥≤ andort%",
-                           max_size=120))
+@given(
+    requirement=st.text(alphabet="abcdefmnopqrstux_0123456789.+-*/()<>=!≥≤ andort%", max_size=120)
+)
 def test_requirements_in_a_real_rule(tmp_path: Path, requirement: str) -> None:
-    rules = (MINI / "rules.toml").read_text(encoding="utf-8").replace(
-        '">= 98.5"', json.dumps(requirement), 1)
+    rules = (
+        (MINI / "rules.toml")
+        .read_text(encoding="utf-8")
+        .replace('">= 98.5"', json.dumps(requirement), 1)
+    )
     with rulebook_with(tmp_path, rules=rules) as folder:
         load_or_reject(folder)

@@ -15,8 +15,13 @@ YANTAI = ROOT / "rules" / "yantai-2023-2025"
 
 
 def _git(repo: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
 
 
@@ -39,13 +44,16 @@ def test_a_revision_reads_the_folder_as_committed(repo: Path) -> None:
     assert "no changes" in out.lower() or out.strip()
 
 
-@pytest.mark.parametrize("spec", [
-    "--exec=touch pwned;git-upload-archive:--remote=.",
-    "HEAD:--output=pwned",
-    "--output=pwned:book",
-    "-o:book",
-    "HEAD:-book",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "--exec=touch pwned;git-upload-archive:--remote=.",
+        "HEAD:--output=pwned",
+        "--output=pwned:book",
+        "-o:book",
+        "HEAD:-book",
+    ],
+)
 def test_option_payloads_touch_no_file(repo: Path, spec: str) -> None:
     code, _, err = run("diff", "--", spec, "./book")
     assert code == 2

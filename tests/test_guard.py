@@ -24,8 +24,11 @@ from qrules.strategies import (
 RULEBOOK = qrules.load("yantai-2023-2025")
 RULES = [rule.id for rule in rules_with_strategies(RULEBOOK)]
 EXPECTED = {"met": {Verdict.MET}, "not_met": {Verdict.NOT_MET}}
-GUARD = settings(max_examples=15, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+GUARD = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def test_every_rule_is_guarded() -> None:
@@ -36,9 +39,16 @@ def test_every_rule_is_guarded() -> None:
 @GUARD
 @given(data=st.data(), verdict=st.sampled_from(["met", "not_met"]), counts=st.booleans())
 def test_generated_data_gets_the_verdict_it_was_built_for(
-        rule_id: str, data: st.DataObject, verdict: str, counts: bool) -> None:
-    dataset = data.draw(reported_datasets(RULEBOOK, rule=rule_id, verdict=verdict,  # type: ignore[arg-type]
-                                          counts=counts))
+    rule_id: str, data: st.DataObject, verdict: str, counts: bool
+) -> None:
+    dataset = data.draw(
+        reported_datasets(
+            RULEBOOK,
+            rule=rule_id,
+            verdict=verdict,  # type: ignore[arg-type]
+            counts=counts,
+        )
+    )
     results = list(RULEBOOK.evaluate(dataset, rules=[RULEBOOK[rule_id]]))
     verdicts = {r.verdict for r in results}
     if verdict == "met":
@@ -51,14 +61,16 @@ def test_generated_data_gets_the_verdict_it_was_built_for(
 @pytest.mark.parametrize("rule_id", RULES)
 @GUARD
 @given(data=st.data(), counts=st.booleans())
-def test_threshold_values_are_judged_exactly(rule_id: str, data: st.DataObject,
-                                             counts: bool) -> None:
+def test_threshold_values_are_judged_exactly(
+    rule_id: str, data: st.DataObject, counts: bool
+) -> None:
     rule = RULEBOOK[rule_id]
     value = data.draw(threshold_values(rule))
     predicate = rule.predicate(RULEBOOK.measures)
     on_threshold = predicate_outcome(predicate, {rule.measure.symbol: value}).truth
-    dataset = data.draw(reported_datasets(RULEBOOK, rule=rule_id, verdict="threshold",
-                                          counts=counts))
+    dataset = data.draw(
+        reported_datasets(RULEBOOK, rule=rule_id, verdict="threshold", counts=counts)
+    )
     verdicts = {r.verdict for r in RULEBOOK.evaluate(dataset, rules=[rule])}
     if on_threshold is Truth.TRUE:
         assert verdicts == {Verdict.MET}
@@ -80,21 +92,30 @@ def test_every_record_rule_is_guarded() -> None:
 
 
 @pytest.mark.parametrize("rule_id", RECORD_RULES)
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data(), verdict=st.sampled_from(["met", "not_met", "threshold"]))
 def test_generated_records_get_the_verdict_they_were_built_for(
-        rule_id: str, data: st.DataObject, verdict: str) -> None:
+    rule_id: str, data: st.DataObject, verdict: str
+) -> None:
     rule = RULEBOOK[rule_id]
-    register, log = data.draw(registers_and_logs(RULEBOOK, rule=rule_id,
-                                                 verdict=verdict))  # type: ignore[arg-type]
+    register, log = data.draw(registers_and_logs(RULEBOOK, rule=rule_id, verdict=verdict))  # type: ignore[arg-type]
     year = rule.due.year if rule.due is not None else RULEBOOK.period.end.year
-    [result] = [r for r in qrules.evaluate_records(RULEBOOK, register, log, rules=[rule])
-                if r.year == year and r.district is None]
+    [result] = [
+        r
+        for r in qrules.evaluate_records(RULEBOOK, register, log, rules=[rule])
+        if r.year == year and r.district is None
+    ]
     target = rule.target
     assert target is not None
-    expected = {"met": Verdict.MET, "not_met": Verdict.NOT_MET,
-                "threshold": Verdict.MET if target.op in (">=", "<=", "==") else Verdict.NOT_MET}
+    expected = {
+        "met": Verdict.MET,
+        "not_met": Verdict.NOT_MET,
+        "threshold": Verdict.MET if target.op in (">=", "<=", "==") else Verdict.NOT_MET,
+    }
     assert result.verdict is expected[verdict]
     if verdict == "threshold":
         assert result.observed == target.value

@@ -21,8 +21,9 @@ SAMPLE = "synthetic-2023-2025.csv"
 
 
 def page_data(html: str) -> dict[str, object]:
-    found = re.search(r'<script type="application/json" id="qrules-data">(.*?)</script>',
-                      html, re.S)
+    found = re.search(
+        r'<script type="application/json" id="qrules-data">(.*?)</script>', html, re.S
+    )
     assert found is not None
     data: dict[str, object] = json.loads(found.group(1))
     return data
@@ -34,7 +35,8 @@ def sample(yantai: qrules.Rulebook) -> qrules.Dataset:
 
 
 def test_every_rule_has_a_row_with_its_verdict_and_trend(
-        yantai: qrules.Rulebook, sample: qrules.Dataset) -> None:
+    yantai: qrules.Rulebook, sample: qrules.Dataset
+) -> None:
     evaluation = yantai.evaluate(sample)
     data = report_data(evaluation, "en", trends(yantai, sample))
     rules = {r["id"]: r for r in data["rules"]}
@@ -70,13 +72,24 @@ def test_failing_units_go_into_the_page(yantai: qrules.Rulebook, sample: qrules.
     evaluation = yantai.evaluate(sample)
     needs = qrules.Text("2024-12-31 前还需检查 1 次", "1 more inspection by 2024-12-31")
     unit = FailingUnit("CT05", "样例餐饮单位05", "福山区", needs, 1)
-    first = attrs.evolve(evaluation.results[0], verdict=qrules.Verdict.NOT_MET,
-                         population=10, meeting=9, failing_units=(unit,))
+    first = attrs.evolve(
+        evaluation.results[0],
+        verdict=qrules.Verdict.NOT_MET,
+        population=10,
+        meeting=9,
+        failing_units=(unit,),
+    )
     evaluation = attrs.evolve(evaluation, results=(first, *evaluation.results[1:]))
     (result,) = report_data(evaluation, "zh")["rules"][0]["rows"][""]["results"]
     assert (result["population"], result["meeting"]) == (10, 9)
-    assert result["failing"] == [{"unit": "CT05", "name": "样例餐饮单位05", "district": "福山区",
-                                  "needs": "2024-12-31 前还需检查 1 次"}]
+    assert result["failing"] == [
+        {
+            "unit": "CT05",
+            "name": "样例餐饮单位05",
+            "district": "福山区",
+            "needs": "2024-12-31 前还需检查 1 次",
+        }
+    ]
 
 
 def test_no_text_can_end_the_data_script(yantai: qrules.Rulebook, sample: qrules.Dataset) -> None:
@@ -112,8 +125,9 @@ def test_the_chart_library_and_its_licence_ship() -> None:
 
 def test_report_html_writes_a_file_and_exits_0(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
-    code, out, err = run("report", "yantai-2023-2025", "--sample", "-o", str(target),
-                         "--lang", "zh")
+    code, out, err = run(
+        "report", "yantai-2023-2025", "--sample", "-o", str(target), "--lang", "zh"
+    )
     assert (code, out, err) == (0, "", "")  # rules missed, but the report is written
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>")
@@ -126,8 +140,15 @@ def test_report_html_needs_a_file() -> None:
     code, out, err = run("report", "yantai-2023-2025", "--sample")
     assert code == 2
     assert "give -o FILE" in err
-    code, out, _ = run("report", "yantai-2023-2025", "--sample", "-o", "-", "--rule",
-                       "food-safety-sampling-pass-rate")
+    code, out, _ = run(
+        "report",
+        "yantai-2023-2025",
+        "--sample",
+        "-o",
+        "-",
+        "--rule",
+        "food-safety-sampling-pass-rate",
+    )
     assert code == 0
     assert out.startswith("<!doctype html>")
 
@@ -137,18 +158,20 @@ def test_report_markdown_and_junit_are_checks_plus_trends() -> None:
     code, reported, _ = run("report", "yantai-2023-2025", "--sample", "--format", "markdown")
     assert code == 0
     assert reported.startswith(checked)
-    assert "## Trends" in reported[len(checked):]
+    assert "## Trends" in reported[len(checked) :]
     assert "| food-safety-sampling-pass-rate |  | 2023: 98.5, 2024: 98.5, 2025: 98.4 |" in reported
     _, checked, _ = run("check", "yantai-2023-2025", "--sample", "--format", "junit")
-    code, reported, _ = run("report", "yantai-2023-2025", "--sample", "--format", "junit",
-                            "-o", "-")
+    code, reported, _ = run(
+        "report", "yantai-2023-2025", "--sample", "--format", "junit", "-o", "-"
+    )
     assert (code, reported) == (0, checked)
 
 
 def test_report_takes_checks_selection(tmp_path: Path) -> None:
     target = tmp_path / "r.html"
-    code, _, _ = run("report", "yantai-2023-2025", "--sample", "--tag", "records",
-                     "-o", str(target))
+    code, _, _ = run(
+        "report", "yantai-2023-2025", "--sample", "--tag", "records", "-o", str(target)
+    )
     assert code == 0
     rules = page_data(target.read_text(encoding="utf-8"))["rules"]
     assert rules

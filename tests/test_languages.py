@@ -33,20 +33,91 @@ from .conftest import MINI, SAMPLES
 from .test_no_traceback import CASES, _every_command
 
 YANTAI = "yantai-2023-2025"
-COMMANDS = ("check", "report", "list", "show", "export", "validate", "lint", "diff", "changelog",
-            "audit", "coverage", "measures", "template", "schema")
+COMMANDS = (
+    "check",
+    "report",
+    "list",
+    "show",
+    "export",
+    "validate",
+    "lint",
+    "diff",
+    "changelog",
+    "audit",
+    "coverage",
+    "measures",
+    "template",
+    "schema",
+)
 FIGURES = Path(qrules.load(YANTAI).path) / "samples" / "synthetic-2023-2025.csv"
-RECORDS = ["--register", str(SAMPLES / "register.csv"), "--log", str(SAMPLES / "inspections.csv"),
-           "--engine", "reference"]
+RECORDS = [
+    "--register",
+    str(SAMPLES / "register.csv"),
+    "--log",
+    str(SAMPLES / "inspections.csv"),
+    "--engine",
+    "reference",
+]
 
 #: Words that are names, not language: formats, programs, standards.
-NAMES = {"qrules", "JSON", "CSV", "HTML", "SQL", "XML", "TOML", "UTF", "GB", "PostgreSQL",
-         "DuckDB", "Spark", "Parquet", "Arrow", "xlsx", "Markdown", "JUnit", "SVG", "NQI",
-         "GB18030", "ISO", "Excel", "openpyxl", "pyarrow", "psycopg", "duckdb", "sqlite",
-         "SQLite", "git", "HEAD", "docs", "md", "toml", "csv", "json", "html", "zh", "en",
-         "sample", "reference", "postgres", "URL", "Python", "pip", "qrules-records", "MiB",
-         "LibreOffice", "DataFrame", "DB-API", "Java", "JavaScript", "ECharts", "Apache",
-         "interpretation", "log_from", "log_until"}  # keys and keyword arguments
+NAMES = {
+    "qrules",
+    "JSON",
+    "CSV",
+    "HTML",
+    "SQL",
+    "XML",
+    "TOML",
+    "UTF",
+    "GB",
+    "PostgreSQL",
+    "DuckDB",
+    "Spark",
+    "Parquet",
+    "Arrow",
+    "xlsx",
+    "Markdown",
+    "JUnit",
+    "SVG",
+    "NQI",
+    "GB18030",
+    "ISO",
+    "Excel",
+    "openpyxl",
+    "pyarrow",
+    "psycopg",
+    "duckdb",
+    "sqlite",
+    "SQLite",
+    "git",
+    "HEAD",
+    "docs",
+    "md",
+    "toml",
+    "csv",
+    "json",
+    "html",
+    "zh",
+    "en",
+    "sample",
+    "reference",
+    "postgres",
+    "URL",
+    "Python",
+    "pip",
+    "qrules-records",
+    "MiB",
+    "LibreOffice",
+    "DataFrame",
+    "DB-API",
+    "Java",
+    "JavaScript",
+    "ECharts",
+    "Apache",
+    "interpretation",
+    "log_from",
+    "log_until",
+}  # keys and keyword arguments
 
 
 @pytest.fixture(autouse=True)
@@ -74,11 +145,12 @@ IDENTIFIERS = sorted(_identifiers(), key=len, reverse=True)
 KNOWN = set(IDENTIFIERS)
 _MARKED = re.compile(f"{_messages.OPEN}[^{_messages.CLOSE}]*{_messages.CLOSE}")
 _TOKENS = re.compile(
-    r"(?<![\w-])--?[A-Za-z][\w-]*"             # options
-    r"|[\w./\\~:-]*[/\\][\w./\\~:-]*"          # paths
+    r"(?<![\w-])--?[A-Za-z][\w-]*"  # options
+    r"|[\w./\\~:-]*[/\\][\w./\\~:-]*"  # paths
     r"|[\w-]*\.(?:toml|csv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml)\b"  # files
     r"|https?://\S+"
-    r"|\b[0-9a-f]*[0-9][0-9a-f]*\b")            # digests
+    r"|\b[0-9a-f]*[0-9][0-9a-f]*\b"
+)  # digests
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
@@ -97,9 +169,14 @@ def leftover(text: str, lang: str) -> list[str]:
 def _known(word: str) -> bool:
     """An identifier, or one cut short or wrapped by a table's column
     (``advanced-quali…``)."""
-    return (word in KNOWN or any(char.isdigit() for char in word)
-            or (len(word) >= 3 and any(name.startswith(word) or name.endswith(word)
-                                      for name in IDENTIFIERS)))
+    return (
+        word in KNOWN
+        or any(char.isdigit() for char in word)
+        or (
+            len(word) >= 3
+            and any(name.startswith(word) or name.endswith(word) for name in IDENTIFIERS)
+        )
+    )
 
 
 def _json_text(document: Any, top: bool = True) -> Iterator[str]:
@@ -157,7 +234,8 @@ def _commands(tmp: Path) -> list[list[str]]:
         ["report", YANTAI, "--sample", "--format", "markdown"],
         ["report", YANTAI, "--sample", "--format", "junit"],
         ["report", YANTAI, str(FIGURES), *RECORDS, "--format", "html", "-o", "-"],
-        ["list"], ["list", YANTAI],
+        ["list"],
+        ["list", YANTAI],
         ["show", YANTAI, "food-safety-sampling-pass-rate"],
         ["validate", YANTAI, str(MINI)],
         ["lint", YANTAI],
@@ -186,8 +264,7 @@ def _bad(tmp: Path) -> list[list[str]]:
 def _speaks(command: str) -> bool:
     """Whether a subcommand takes --lang."""
     parser = _parser()
-    commands = next(a for a in parser._actions
-                    if isinstance(a, argparse._SubParsersAction))
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return any("--lang" in a.option_strings for a in commands.choices[command]._actions)
 
 
@@ -263,8 +340,17 @@ def test_the_check_finds_english() -> None:
 
 #: Parameters one language may leave out: English plural endings, and a
 #: population English shows as it always did.
-_ONE_LANGUAGE = {"s", "errors_s", "warnings_s", "population", "words", "column", "zh", "en",
-                 "measure"}
+_ONE_LANGUAGE = {
+    "s",
+    "errors_s",
+    "warnings_s",
+    "population",
+    "words",
+    "column",
+    "zh",
+    "en",
+    "measure",
+}
 
 
 def test_every_message_has_both_languages_with_the_same_parameters() -> None:
@@ -283,8 +369,7 @@ def test_failing_units_of_an_unknown_population_are_said_alike() -> None:
     """Without a population, neither language names one ("of None units")."""
     from qrules._messages import say  # noqa: PLC0415
 
-    said = say("report.failing_of_none", rule="r", year=2024, place="", count=3,
-               population=None)
+    said = say("report.failing_of_none", rule="r", year=2024, place="", count=3, population=None)
     assert "None" not in said.get("zh")
     assert "None" not in said.get("en")
     assert " of " not in said.get("en")

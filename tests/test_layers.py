@@ -54,8 +54,9 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
     """The ids of the nodes under ``if TYPE_CHECKING:`` (not its ``else``)."""
     hidden: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and re.fullmatch(r"(typing\.)?_?TYPE_CHECKING",
-                                                      ast.unparse(node.test)):
+        if isinstance(node, ast.If) and re.fullmatch(
+            r"(typing\.)?_?TYPE_CHECKING", ast.unparse(node.test)
+        ):
             for statement in node.body:
                 hidden.update(id(n) for n in ast.walk(statement))
     return hidden
@@ -129,8 +130,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycle() -> None:
     found = cycles(edges())
-    assert not found, "runtime import cycles:\n" + "\n".join(
-        " <-> ".join(c) for c in found)
+    assert not found, "runtime import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
 def test_the_graph_sees_a_cycle() -> None:
@@ -200,8 +200,7 @@ def layer_of() -> dict[str, int]:
                 where[module] = number
     for module in MODULES:
         if module not in where:
-            package = next((p for p in packages if module == p or module.startswith(p + ".")),
-                           None)
+            package = next((p for p in packages if module == p or module.startswith(p + ".")), None)
             assert package is not None, f"{module} is in no layer of docs/architecture.md"
             where[module] = packages[package]
     return where
@@ -213,7 +212,10 @@ def test_every_module_is_in_one_layer() -> None:
 
 def test_imports_point_down_the_layers() -> None:
     where = layer_of()
-    upward = [f"{module} (layer {where[module]}) imports {target} (layer {where[target]})"
-              for module, targets in edges().items() for target in sorted(targets)
-              if where[target] < where[module]]
+    upward = [
+        f"{module} (layer {where[module]}) imports {target} (layer {where[target]})"
+        for module, targets in edges().items()
+        for target in sorted(targets)
+        if where[target] < where[module]
+    ]
     assert not upward, "imports up the layers of docs/architecture.md:\n" + "\n".join(upward)

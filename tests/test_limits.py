@@ -75,13 +75,19 @@ def measured(*argv: str) -> Measured:
     # Its CPU time, not the wall clock's: on a shared machine (CI, two cores)
     # waiting for a core is not work the limit failed to bound.
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *argv], env=env,
-                          capture_output=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *argv],
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err, _, peak = done.stderr.decode("utf-8", "replace").rstrip().rpartition("\nPEAK ")
-    return Measured(done.returncode, done.stdout.decode("utf-8", "replace"), err, seconds,
-                    int(peak) * 1024)  # Linux counts it in KiB
+    return Measured(
+        done.returncode, done.stdout.decode("utf-8", "replace"), err, seconds, int(peak) * 1024
+    )  # Linux counts it in KiB
 
 
 def assert_bounded(result: Measured, code: int, seconds: float) -> None:
@@ -93,8 +99,9 @@ def assert_bounded(result: Measured, code: int, seconds: float) -> None:
 
 def test_the_125_byte_exponent_is_refused_in_under_a_second(tmp_path: Path) -> None:
     data = tmp_path / "exponent.json"
-    data.write_text('[{"year": 2025, "measure": "firms", "value": 1e100000000}]\n'
-                    .ljust(125), encoding="utf-8")
+    data.write_text(
+        '[{"year": 2025, "measure": "firms", "value": 1e100000000}]\n'.ljust(125), encoding="utf-8"
+    )
     assert data.stat().st_size == 125
     start = time.process_time()
     code, _, err = run("check", str(MINI), str(data))
@@ -104,15 +111,17 @@ def test_the_125_byte_exponent_is_refused_in_under_a_second(tmp_path: Path) -> N
     assert_bounded(measured("check", str(MINI), str(data)), 2, 20)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("digits.csv", "year,measure,value\n2025,firms," + "9" * 5000 + "\n"),
-    ("ratio.csv", "year,measure,value\n2025,firms," + "9" * 5000 + "/7\n"),
-    ("tiny.csv", "year,measure,value\n2025,pass_rate,0." + "0" * 5000 + "1\n"),
-    ("digits.json", '[{"year": 2025, "measure": "firms", "value": ' + "9" * 5000 + "}]"),
-    ("small.json", '[{"year": 2025, "measure": "firms", "value": 1e-100000000}]'),
-])
-def test_numbers_beyond_the_limits_are_data_errors(tmp_path: Path, name: str,
-                                                   text: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("digits.csv", "year,measure,value\n2025,firms," + "9" * 5000 + "\n"),
+        ("ratio.csv", "year,measure,value\n2025,firms," + "9" * 5000 + "/7\n"),
+        ("tiny.csv", "year,measure,value\n2025,pass_rate,0." + "0" * 5000 + "1\n"),
+        ("digits.json", '[{"year": 2025, "measure": "firms", "value": ' + "9" * 5000 + "}]"),
+        ("small.json", '[{"year": 2025, "measure": "firms", "value": 1e-100000000}]'),
+    ],
+)
+def test_numbers_beyond_the_limits_are_data_errors(tmp_path: Path, name: str, text: str) -> None:
     data = tmp_path / name
     data.write_text(text, encoding="utf-8")
     start = time.process_time()
@@ -136,18 +145,19 @@ def test_the_number_limits() -> None:
     with pytest.raises(DataError, match="a number more than 10"):
         qrules.Dataset.from_mapping(qrules.load(MINI), {"firms": 10**5000}, year=2025)
     with pytest.raises(DataError, match="a number more than 10"):
-        qrules.Dataset.from_mapping(qrules.load(MINI), {"firms": Decimal("1e100000000")},
-                                    year=2025)
+        qrules.Dataset.from_mapping(qrules.load(MINI), {"firms": Decimal("1e100000000")}, year=2025)
 
 
 def test_numbers_in_a_register_are_measured_before_they_are_read() -> None:
     start = time.process_time()
-    register = read_register([
-        {"unit": Decimal("1e100000000"), "category": "catering"},
-        {"unit": 10**5000, "category": "catering"},
-        {"unit": "U1", "category": "catering", "registered": 10**400},
-        {"unit": "U2", "category": "catering"},
-    ])
+    register = read_register(
+        [
+            {"unit": Decimal("1e100000000"), "category": "catering"},
+            {"unit": 10**5000, "category": "catering"},
+            {"unit": "U1", "category": "catering", "registered": 10**400},
+            {"unit": "U2", "category": "catering"},
+        ]
+    )
     assert time.process_time() - start < 1
     assert [u.unit for u in register.units] == ["U2"]
     assert register.rows_rejected == 3
@@ -158,28 +168,41 @@ def test_numbers_in_a_register_are_measured_before_they_are_read() -> None:
 def test_results_beyond_4300_digits_are_written_rounded(tmp_path: Path) -> None:
     rulebook, data = product_formula(tmp_path)
     for format_ in ("table", "json", "markdown", "junit"):
-        code, out, err = run("check", str(rulebook), str(data), "--rule", "coverage",
-                             "--format", format_)
+        code, out, err = run(
+            "check", str(rulebook), str(data), "--rule", "coverage", "--format", format_
+        )
         assert code == 1, err
         assert "≈1.0e-4498" in out  # 100 / 10^4500, rounded
-    assert_bounded(measured("report", str(rulebook), str(data), "--rule", "coverage",
-                            "-o", str(tmp_path / "report.html")), 0, 30)
+    assert_bounded(
+        measured(
+            "report",
+            str(rulebook),
+            str(data),
+            "--rule",
+            "coverage",
+            "-o",
+            str(tmp_path / "report.html"),
+        ),
+        0,
+        30,
+    )
 
 
 @pytest.mark.parametrize("where", ["dataset", "register"])
 def test_a_csv_field_over_the_limit(tmp_path: Path, where: str) -> None:
     if where == "dataset":
-        data = long_field_csv(tmp_path / "field.csv", "year,measure,value", "2025,{},1",
-                              MAX_CSV_FIELD_CHARS + 1)
+        data = long_field_csv(
+            tmp_path / "field.csv", "year,measure,value", "2025,{},1", MAX_CSV_FIELD_CHARS + 1
+        )
         argv = ["check", str(MINI), str(data)]
     else:
-        data = long_field_csv(tmp_path / "field.csv", "unit,category", "{},catering",
-                              MAX_CSV_FIELD_CHARS + 1)
+        data = long_field_csv(
+            tmp_path / "field.csv", "unit,category", "{},catering", MAX_CSV_FIELD_CHARS + 1
+        )
         argv = ["check", "yantai-2023-2025", "--register", str(data)]
     result = measured(*argv)
     assert_bounded(result, 2, 20)
-    assert "field.csv, line 2: not a readable CSV file: field larger than field limit" \
-        in result.err
+    assert "field.csv, line 2: not a readable CSV file: field larger than field limit" in result.err
 
 
 def test_a_field_under_the_limit_is_echoed_clipped(tmp_path: Path) -> None:
@@ -209,8 +232,14 @@ def test_deep_nesting(tmp_path: Path, what: str) -> None:
     if what == "json":
         argv = ["check", str(MINI), str(nested_json(tmp_path / "deep.json", 10**6))]
     else:
-        argv = ["check", "yantai-2023-2025", "--register", str(SAMPLES / "register.csv"),
-                "--mapping", str(nested_toml(tmp_path / "deep.toml", 10**6))]
+        argv = [
+            "check",
+            "yantai-2023-2025",
+            "--register",
+            str(SAMPLES / "register.csv"),
+            "--mapping",
+            str(nested_toml(tmp_path / "deep.toml", 10**6)),
+        ]
     result = measured(*argv)
     assert_bounded(result, 2, 20)
     assert "nested too deeply" in result.err

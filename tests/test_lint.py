@@ -150,11 +150,11 @@ def test_yantai_findings_are_the_plans_own_and_nothing_else(yantai: qrules.Ruleb
 def test_yantai_alternative_readings_are_reported(yantai: qrules.Rulebook) -> None:
     readings = [f for f in lint(yantai) if f.code == "alternative-reading"]
     assert {f.severity for f in readings} == {"info"}
-    assert [f.rules for f in readings] == [
-        (rule.id,) for rule in yantai for _ in rule.alternatives]
+    assert [f.rules for f in readings] == [(rule.id,) for rule in yantai for _ in rule.alternatives]
     assert len(readings) == 34
-    (zones,) = [f for f in readings
-                if f.rules == ("new-two-industries-integration-demonstration-zones",)]
+    (zones,) = [
+        f for f in readings if f.rules == ("new-two-industries-integration-demonstration-zones",)
+    ]
     assert "stricter reading" in zones.message.en
     assert "省级以上" in zones.message.en
     assert "较严的读法" in zones.message.zh
@@ -164,8 +164,10 @@ def test_yantai_alternative_readings_are_reported(yantai: qrules.Rulebook) -> No
 def test_an_untranslated_interpretation_is_reported(mini_copy: Path) -> None:
     rules = mini_copy / "rules.toml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text.replace("tags =", 'interpretation = "Read as the 2025 rate."\ntags =',
-                                  1), encoding="utf-8")
+    rules.write_text(
+        text.replace("tags =", 'interpretation = "Read as the 2025 rate."\ntags =', 1),
+        encoding="utf-8",
+    )
     rulebook = qrules.load(mini_copy)
     found = [f for f in lint(rulebook) if f.code == "untranslated-interpretation"]
     assert [f.severity for f in found] == ["info"]
@@ -192,11 +194,13 @@ def test_yantai_messages(yantai: qrules.Rulebook) -> None:
     # The table's 新增 standards ≥100 are a part of 专栏6's 制修订 120 + 50.
     assert standards.message.en.startswith(
         "New national, industry and local standards ≥100 (一、(二) 质量强市建设主要指标 / "
-        "质量生态) is a part of national, industry and local standards made or revised")
-    assert ("the components' targets ≥120 and ≥50 (二、(四) 专栏6 / 创新标准供给) give "
-            "120 + 50 = 170, which implies ≥170 for the whole, more than the part's target "
-            "≥100 asks of it: consistent; the part's target is the lower one") \
-        in standards.message.en
+        "质量生态) is a part of national, industry and local standards made or revised"
+    )
+    assert (
+        "the components' targets ≥120 and ≥50 (二、(四) 专栏6 / 创新标准供给) give "
+        "120 + 50 = 170, which implies ≥170 for the whole, more than the part's target "
+        "≥100 asks of it: consistent; the part's target is the lower one"
+    ) in standards.message.en
     assert "给出 120 + 50 = 170,即整体 ≥170" in standards.message.zh
 
 
@@ -305,10 +309,12 @@ def test_equivalent_on_whole_numbers_only(mini_copy: Path) -> None:
     )
     (finding,) = lint(rulebook)
     assert summary((finding,)) == [
-        ("differing-requirements", "warning", ("firms", "firms-b", "firms-c"))]
+        ("differing-requirements", "warning", ("firms", "firms-b", "firms-c"))
+    ]
     assert finding.message.en.endswith(
         "≥300 (一) vs firms > 299 and firms < 1001 (三; 四): "
-        "firms > 299 and firms < 1001 implies the others and binds.")
+        "firms > 299 and firms < 1001 implies the others and binds."
+    )
 
 
 def test_whole_number_gaps_are_equivalent(mini_copy: Path) -> None:
@@ -328,7 +334,8 @@ def test_equality_implies_a_lower_bound(mini_copy: Path) -> None:
     rulebook = build(mini_copy, rule("firms-exactly", "firms", "== 300", section="二"))
     (finding,) = lint(rulebook)
     assert summary((finding,)) == [
-        ("differing-requirements", "warning", ("firms", "firms-exactly"))]
+        ("differing-requirements", "warning", ("firms", "firms-exactly"))
+    ]
     assert finding.message.en == (
         "Firms with advanced quality management: ≥300 (一) vs =300 (二): "
         "=300 implies the others and binds."
@@ -340,7 +347,8 @@ def test_requirements_no_value_meets(mini_copy: Path) -> None:
     (finding,) = lint(rulebook)
     assert (finding.code, finding.severity) == ("conflicting-rules", "error")
     assert finding.message.en.endswith(
-        "≥300 (一) vs ≤100 (二): no value meets them all; the rules cannot all be met.")
+        "≥300 (一) vs ≤100 (二): no value meets them all; the rules cannot all be met."
+    )
     assert finding.message.zh.endswith("没有任何数值能同时满足,这些规则不可能同时达成。")
 
 
@@ -349,7 +357,8 @@ def test_requirements_neither_implies(mini_copy: Path) -> None:
     (finding,) = lint(rulebook)
     assert finding.code == "differing-requirements"
     assert finding.message.en.endswith(
-        "≥300 (一) vs firms >= 200 and firms <= 400 (三): none implies the others.")
+        "≥300 (一) vs firms >= 200 and firms <= 400 (三): none implies the others."
+    )
 
 
 def test_requirement_over_two_measures_is_undecided(mini_copy: Path) -> None:
@@ -374,28 +383,42 @@ def test_identical_requirements_over_two_measures_are_silent(mini_copy: Path) ->
 def test_same_measure_at_different_timing(mini_copy: Path) -> None:
     rulebook = build(
         mini_copy,
-        rule("standards-yearly", "new_standards", ">= 30", aggregation="every_year", due=None,
-             section="四"),
+        rule(
+            "standards-yearly",
+            "new_standards",
+            ">= 30",
+            aggregation="every_year",
+            due=None,
+            section="四",
+        ),
     )
     # Rules are in plan order: by where their quotes stand, then by file.
     (finding,) = lint(rulebook)
     assert summary((finding,)) == [
-        ("different-timing", "warning", ("standards-yearly", "new-standards"))]
+        ("different-timing", "warning", ("standards-yearly", "new-standards"))
+    ]
     assert finding.message.en == (
         "New standards: every year 2023–2025 (四) vs new from 2023 to 2025-12-31 (二): "
         "the statements cannot be checked on the same figure without a reading of which "
         "timing is meant."
     )
-    assert finding.message.zh.startswith("新增标准:2023–2025 年每年(四) 对 "
-                                         "2023 年至 2025-12-31 新增(二)")
+    assert finding.message.zh.startswith(
+        "新增标准:2023–2025 年每年(四) 对 2023 年至 2025-12-31 新增(二)"
+    )
 
 
 def test_different_due_dates_and_periods(mini_copy: Path) -> None:
     rulebook = build(
         mini_copy,
         rule("firms-2024", "firms", ">= 300", due="2024-12-31"),
-        rule("coverage-early", "coverage", ">= 20", aggregation="every_year", due=None,
-             period=("2023-01-01", "2024-12-31")),
+        rule(
+            "coverage-early",
+            "coverage",
+            ">= 20",
+            aggregation="every_year",
+            due=None,
+            period=("2023-01-01", "2024-12-31"),
+        ),
     )
     assert summary(lint(rulebook)) == [
         ("different-timing", "warning", ("firms", "firms-2024")),
@@ -432,7 +455,8 @@ def test_components_that_add_up(mini_copy: Path) -> None:
     rulebook = build(mini_copy, *_bases(">= 5", ">= 1", ">= 4"), formulas=BASES)
     (finding,) = lint(rulebook)
     assert summary((finding,)) == [
-        ("component-targets", "info", ("bases", "national", "provincial"))]
+        ("component-targets", "info", ("bases", "national", "provincial"))
+    ]
     assert finding.message.en == (
         "Innovation bases ≥5 (表) is national_bases + provincial_bases; the components' "
         "targets ≥1 and ≥4 (专栏) give 1 + 4 = 5, which implies ≥5: consistent."
@@ -449,7 +473,8 @@ def test_components_that_fall_short(mini_copy: Path) -> None:
     assert (finding.code, finding.severity) == ("component-targets", "warning")
     assert finding.message.en.endswith(
         "give 1 + 3 = 4, which implies only ≥4, short of ≥5: meeting every component "
-        "target leaves the target unmet.")
+        "target leaves the target unmet."
+    )
 
 
 def test_components_that_exceed(mini_copy: Path) -> None:
@@ -457,7 +482,8 @@ def test_components_that_exceed(mini_copy: Path) -> None:
     (finding,) = lint(rulebook)
     assert finding.severity == "info"
     assert finding.message.en.endswith(
-        "give 3 + 4 = 7, which implies ≥7, more than the target ≥5 asks: consistent.")
+        "give 3 + 4 = 7, which implies ≥7, more than the target ≥5 asks: consistent."
+    )
 
 
 def test_components_beyond_an_exact_target(mini_copy: Path) -> None:
@@ -465,8 +491,8 @@ def test_components_beyond_an_exact_target(mini_copy: Path) -> None:
     (finding,) = lint(rulebook)
     assert finding.severity == "warning"
     assert finding.message.en.endswith(
-        "which implies ≥7, beyond =5: meeting every component target makes the target "
-        "impossible.")
+        "which implies ≥7, beyond =5: meeting every component target makes the target impossible."
+    )
 
 
 def test_strict_component_bounds_on_counts(mini_copy: Path) -> None:
@@ -486,36 +512,44 @@ at_most = "bases"
 """
 
 
-def _part(mini_copy: Path, part: str, national: str = ">= 120",
-          provincial: str = ">= 50") -> tuple[Finding, ...]:
+def _part(
+    mini_copy: Path, part: str, national: str = ">= 120", provincial: str = ">= 50"
+) -> tuple[Finding, ...]:
     with (mini_copy / "measures.toml").open("a", encoding="utf-8") as f:
         f.write(NEW_BASES)
-    rulebook = build(mini_copy, rule("new", "new_bases", part, section="表"),
-                     *_bases(">= 1", national, provincial)[1:], formulas=BASES)
+    rulebook = build(
+        mini_copy,
+        rule("new", "new_bases", part, section="表"),
+        *_bases(">= 1", national, provincial)[1:],
+        formulas=BASES,
+    )
     return tuple(f for f in lint(rulebook) if f.code == "component-targets")
 
 
 def test_a_part_of_a_sum_whose_target_understates_it(mini_copy: Path) -> None:
     (finding,) = _part(mini_copy, ">= 100")
-    assert summary((finding,)) == [
-        ("component-targets", "info", ("new", "national", "provincial"))]
+    assert summary((finding,)) == [("component-targets", "info", ("new", "national", "provincial"))]
     assert finding.message.en == (
         "New innovation bases ≥100 (表) is a part of innovation bases (national_bases + "
         "provincial_bases), at most the whole; the components' targets ≥120 and ≥50 (专栏) "
         "give 120 + 50 = 170, which implies ≥170 for the whole, more than the part's target "
         "≥100 asks of it: consistent; the part's target is the lower one (read as one count, "
         "it understates the whole), and meeting the components' targets does not meet it "
-        "(the whole also counts what the part does not).")
+        "(the whole also counts what the part does not)."
+    )
     assert finding.message.zh.startswith(
         "新增创新基地 ≥100(表) 是 创新基地(national_bases + provincial_bases)的一部分,"
-        "不超过整体;各组成部分的目标 ≥120、≥50(专栏)给出 120 + 50 = 170,即整体 ≥170")
+        "不超过整体;各组成部分的目标 ≥120、≥50(专栏)给出 120 + 50 = 170,即整体 ≥170"
+    )
 
 
 def test_a_part_of_a_sum_whose_target_the_components_match(mini_copy: Path) -> None:
     (finding,) = _part(mini_copy, ">= 170")
     assert finding.severity == "info"
-    assert "which implies ≥170 for the whole, as much as the part's target ≥170 asks of " \
-           "it: consistent." in finding.message.en
+    assert (
+        "which implies ≥170 for the whole, as much as the part's target ≥170 asks of "
+        "it: consistent." in finding.message.en
+    )
 
 
 def test_a_part_of_a_sum_whose_target_the_components_fall_short_of(mini_copy: Path) -> None:
@@ -523,7 +557,8 @@ def test_a_part_of_a_sum_whose_target_the_components_fall_short_of(mini_copy: Pa
     assert finding.severity == "warning"
     assert finding.message.en.endswith(
         "give 120 + 50 = 170, which implies only ≥170 for the whole, short of the ≥200 the "
-        "part's target needs of it: the components' targets understate the whole.")
+        "part's target needs of it: the components' targets understate the whole."
+    )
     assert "各组成部分的目标低估了整体" in finding.message.zh
 
 
@@ -531,20 +566,28 @@ def test_a_term_of_the_sum_is_not_a_part_of_it(mini_copy: Path) -> None:
     # national_bases at_most bases, but it is one of the sum's terms: the sum's
     # own check says all there is.
     with (mini_copy / "measures.toml").open("a", encoding="utf-8") as f:
-        f.write(EXTRA_MEASURES.replace(
-            "[measure.national_bases]\n", '[measure.national_bases]\nat_most = "bases"\n'
-        ).replace("[measure.bases]\n",
-                  f"[measure.bases]\nformula = {json.dumps(BASES['bases'])}\n"))
-    (mini_copy / "extra.toml").write_text("\n".join(_bases(">= 5", ">= 1", ">= 4")),
-                                          encoding="utf-8")
+        f.write(
+            EXTRA_MEASURES.replace(
+                "[measure.national_bases]\n", '[measure.national_bases]\nat_most = "bases"\n'
+            ).replace(
+                "[measure.bases]\n", f"[measure.bases]\nformula = {json.dumps(BASES['bases'])}\n"
+            )
+        )
+    (mini_copy / "extra.toml").write_text(
+        "\n".join(_bases(">= 5", ">= 1", ">= 4")), encoding="utf-8"
+    )
     rulebook = attrs.evolve(qrules.load(mini_copy), text="")
     assert summary(tuple(f for f in lint(rulebook) if f.code == "component-targets")) == [
-        ("component-targets", "info", ("bases", "national", "provincial"))]
+        ("component-targets", "info", ("bases", "national", "provincial"))
+    ]
 
 
 def test_weighted_sum(mini_copy: Path) -> None:
-    rulebook = build(mini_copy, *_bases(">= 6", ">= 1", ">= 4"),
-                     formulas={"bases": "2 * national_bases + provincial_bases"})
+    rulebook = build(
+        mini_copy,
+        *_bases(">= 6", ">= 1", ">= 4"),
+        formulas={"bases": "2 * national_bases + provincial_bases"},
+    )
     (finding,) = lint(rulebook)
     assert finding.severity == "info"
     assert "give 2 * 1 + 4 = 6, which implies ≥6: consistent" in finding.message.en
@@ -566,8 +609,10 @@ def test_aspirational_component_is_marked(mini_copy: Path) -> None:
     ("rules", "formula"),
     [
         # A component without a target: nothing to say.
-        ((rule("bases", "bases", ">= 5"), rule("national", "national_bases", ">= 1")),
-         "national_bases + provincial_bases"),
+        (
+            (rule("bases", "bases", ">= 5"), rule("national", "national_bases", ">= 1")),
+            "national_bases + provincial_bases",
+        ),
         # A component stated over another time.
         (_bases(">= 5", ">= 1", ">= 4", due="2024-12-31"), "national_bases + provincial_bases"),
         # A difference, not a sum with non-negative coefficients.
@@ -601,13 +646,15 @@ def test_strictest_of_a_components_targets_is_used(mini_copy: Path) -> None:
 
 
 def test_one_way_link(mini_copy: Path) -> None:
-    rulebook = build(mini_copy, rule("score-a", "score", ">= 1", aggregation="level",
-                                     related=("firms",)))
+    rulebook = build(
+        mini_copy, rule("score-a", "score", ">= 1", aggregation="level", related=("firms",))
+    )
     (finding,) = lint(rulebook)
     assert summary((finding,)) == [("unreciprocated-link", "warning", ("score-a", "firms"))]
     assert finding.message.en == (
         "score-a lists firms as related, but firms does not list score-a: "
-        "link both ways, or remove the link.")
+        "link both ways, or remove the link."
+    )
 
 
 def test_mutual_links_are_silent(mini_copy: Path) -> None:
@@ -628,8 +675,12 @@ def test_finding_is_frozen_and_checks_severity() -> None:
         finding.code = "x"  # type: ignore[misc]
     with pytest.raises(ValueError, match="severity"):
         Finding("x", "fatal", (), Text("", ""))  # type: ignore[arg-type]
-    assert finding.as_dict("zh") == {"code": "unreciprocated-link", "severity": "warning",
-                                     "rules": ["a", "b"], "message": "甲"}
+    assert finding.as_dict("zh") == {
+        "code": "unreciprocated-link",
+        "severity": "warning",
+        "rules": ["a", "b"],
+        "message": "甲",
+    }
 
 
 def test_findings_sort_by_severity_then_code(mini_copy: Path) -> None:
@@ -656,13 +707,20 @@ def test_cli_json(yantai: qrules.Rulebook) -> None:
     document = json.loads(out)
     assert set(document) == {"schema_version", "rulebook", "findings"}
     assert document["schema_version"] == "1"
-    assert document["rulebook"] == {"id": "yantai-2023-2025", "version": yantai.version,
-                                    "origin": None, "fingerprint": yantai.fingerprint}
+    assert document["rulebook"] == {
+        "id": "yantai-2023-2025",
+        "version": yantai.version,
+        "origin": None,
+        "fingerprint": yantai.fingerprint,
+    }
     for finding in document["findings"]:
         assert set(finding) == {"code", "severity", "rules", "message"}
         assert isinstance(finding["message"], str)
-    assert [(f["code"], f["severity"], tuple(f["rules"])) for f in document["findings"]
-            if f["code"] != "alternative-reading"] == YANTAI_FINDINGS
+    assert [
+        (f["code"], f["severity"], tuple(f["rules"]))
+        for f in document["findings"]
+        if f["code"] != "alternative-reading"
+    ] == YANTAI_FINDINGS
     assert "泰山" not in document["findings"][1]["message"]  # English by default
     assert "≥13 binds" in document["findings"][1]["message"]
 
@@ -677,12 +735,16 @@ def test_cli_text(yantai: qrules.Rulebook) -> None:
     code, out, _ = run("lint", "yantai-2023-2025")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == (f"rulebook yantai-2023-2025 {yantai.version} (fingerprint "
-                        f"{yantai.fingerprint[:12]}): 39 findings, 0 errors, 3 warnings, 36 info")
+    assert lines[0] == (
+        f"rulebook yantai-2023-2025 {yantai.version} (fingerprint "
+        f"{yantai.fingerprint[:12]}): 39 findings, 0 errors, 3 warnings, 36 info"
+    )
     assert " 1. warning  disagreeing-targets" in lines
     assert " 4. info  component-targets" in lines
-    assert ("    rules: taishan-quality-certified-enterprises-table, "
-            "taishan-quality-certified-enterprises-brands-paragraph") in lines
+    assert (
+        "    rules: taishan-quality-certified-enterprises-table, "
+        "taishan-quality-certified-enterprises-brands-paragraph"
+    ) in lines
     code, out, _ = run("lint", "yantai-2023-2025", "--lang", "zh")
     assert " 1. 警告  disagreeing-targets" in out.splitlines()
     assert "发现 39 项,错误 0,警告 3,提示 36" in out
@@ -696,8 +758,7 @@ def test_cli_exits_0_without_warnings(mini_copy: Path) -> None:
     findings = json.loads(out)["findings"]
     assert {f["severity"] for f in findings} == {"info"}
     # (the fixture's rules share one quote: beside the sum, duplicate-target infos)
-    assert [f["code"] for f in findings if f["code"] != "duplicate-target"] == [
-        "component-targets"]
+    assert [f["code"] for f in findings if f["code"] != "duplicate-target"] == ["component-targets"]
 
 
 def test_cli_output_file(tmp_path: Path) -> None:

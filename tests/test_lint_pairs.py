@@ -29,11 +29,17 @@ GRID = [Fraction(n, 2) for n in range(25)]
 
 
 def make(rule_id: str, measure: str, op: str, value: int) -> Rule:
-    return Rule(id=rule_id, title=Text(rule_id, rule_id), measure=MEASURES[measure],
-                aggregation=Aggregation.LEVEL,
-                requirement=parse_requirement(f"{op} {value}", measure),
-                source=Source("一", "q"), responsible=(), file="x.toml",
-                due=dt.date(2025, 12, 31))
+    return Rule(
+        id=rule_id,
+        title=Text(rule_id, rule_id),
+        measure=MEASURES[measure],
+        aggregation=Aggregation.LEVEL,
+        requirement=parse_requirement(f"{op} {value}", measure),
+        source=Source("一", "q"),
+        responsible=(),
+        file="x.toml",
+        due=dt.date(2025, 12, 31),
+    )
 
 
 def book(mini: qrules.Rulebook, *rules: Rule) -> qrules.Rulebook:
@@ -44,9 +50,13 @@ def holds(rule: Rule, a: Fraction, b: Fraction) -> bool:
     value = {"a": a, "b": b, "total": a + b}[rule.measure.id]
     target = rule.target
     assert target is not None
-    return {">=": value >= target.value, ">": value > target.value,
-            "<=": value <= target.value, "<": value < target.value,
-            "==": value == target.value}[target.op]
+    return {
+        ">=": value >= target.value,
+        ">": value > target.value,
+        "<=": value <= target.value,
+        "<": value < target.value,
+        "==": value == target.value,
+    }[target.op]
 
 
 def brute(first: Rule, second: Rule) -> tuple[bool, bool, bool]:
@@ -59,19 +69,21 @@ def brute(first: Rule, second: Rule) -> tuple[bool, bool, bool]:
     return together, forward, backward
 
 
-rules = st.tuples(st.sampled_from(list(MEASURES)), st.sampled_from(OPS),
-                  st.integers(0, 10))
+rules = st.tuples(st.sampled_from(list(MEASURES)), st.sampled_from(OPS), st.integers(0, 10))
 
 
 @settings(max_examples=80, deadline=None)
 @given(rules, rules)
-def test_pairs_are_classified_as_a_grid_search_finds(mini: qrules.Rulebook,
-                                                     one: tuple[str, str, int],
-                                                     two: tuple[str, str, int]) -> None:
+def test_pairs_are_classified_as_a_grid_search_finds(
+    mini: qrules.Rulebook, one: tuple[str, str, int], two: tuple[str, str, int]
+) -> None:
     first, second = make("first", *one), make("second", *two)
-    findings = [f for f in lint(book(mini, first, second))
-                if f.code in ("conflicting-rules", "redundant-rule", "disagreeing-targets",
-                              "differing-requirements")]
+    findings = [
+        f
+        for f in lint(book(mini, first, second))
+        if f.code
+        in ("conflicting-rules", "redundant-rule", "disagreeing-targets", "differing-requirements")
+    ]
     codes = {f.code for f in findings}
     together, forward, backward = brute(first, second)
     alone = [brute(rule, rule)[0] for rule in (first, second)]
@@ -80,7 +92,8 @@ def test_pairs_are_classified_as_a_grid_search_finds(mini: qrules.Rulebook,
     assert ("conflicting-rules" in codes) == (not together)
     if not all(alone):
         assert {f.rules for f in findings if f.code == "conflicting-rules"} >= {
-            (rule.id,) for rule, ok in zip((first, second), alone, strict=True) if not ok}
+            (rule.id,) for rule, ok in zip((first, second), alone, strict=True) if not ok
+        }
     if not together:
         return
     same = first.measure.id == second.measure.id
@@ -109,7 +122,8 @@ def test_a_generated_redundant_pair(mini: qrules.Rulebook) -> None:
     assert (finding.code, finding.severity) == ("redundant-rule", "info")
     assert finding.message.en == (
         "Total and A: ≥5 (一) vs ≥8 (一): by the formulas, a-8 (≥8) implies total-5 (≥5), "
-        "which adds nothing.")
+        "which adds nothing."
+    )
     assert "后者是多余的" in finding.message.zh
 
 
@@ -117,13 +131,15 @@ def test_a_generated_conflicting_pair(mini: qrules.Rulebook) -> None:
     rulebook = book(mini, make("total-5", "total", "<=", 5), make("a-8", "a", ">=", 8))
     [finding] = lint(rulebook)
     assert (finding.code, finding.severity) == ("conflicting-rules", "error")
-    assert finding.message.en.endswith("by the formulas, no values meet both; the rules "
-                                       "cannot both be met.")
+    assert finding.message.en.endswith(
+        "by the formulas, no values meet both; the rules cannot both be met."
+    )
     assert blocking([finding])  # an error: qrules lint exits 1
 
 
 def test_a_rule_no_value_meets(mini: qrules.Rulebook) -> None:
     [finding] = lint(book(mini, make("never", "b", "<", 0)))
     assert (finding.code, finding.rules) == ("conflicting-rules", ("never",))
-    assert finding.message.en == ("B: <0 (一): no value the measure can take meets it; the "
-                                  "rule cannot be met.")
+    assert finding.message.en == (
+        "B: <0 (一): no value the measure can take meets it; the rule cannot be met."
+    )

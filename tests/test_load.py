@@ -44,8 +44,7 @@ def test_lookup_and_select(mini: qrules.Rulebook) -> None:
     assert [r.id for r in mini.select(ids={"firms"}, section="一")] == ["firms"]
 
 
-def test_fingerprint_ignores_layout_but_not_content(mini_copy: Path,
-                                                   mini: qrules.Rulebook) -> None:
+def test_fingerprint_ignores_layout_but_not_content(mini_copy: Path, mini: qrules.Rulebook) -> None:
     replace("rules.toml", 'id = "pass-rate"', 'id   =   "pass-rate"')(mini_copy)
     assert qrules.load(mini_copy).fingerprint == mini.fingerprint
     replace("rules.toml", '">= 98.5"', '">= 98.5"\ninterpretation = "read as written"')(mini_copy)
@@ -64,12 +63,15 @@ def test_not_a_folder(tmp_path: Path) -> None:
 
 INVALID = {
     "unknown-key": (
-        replace("rules.toml", "aggregation = \"level\"", "aggregation = \"level\"\nmesure = 1"),
+        replace("rules.toml", 'aggregation = "level"', 'aggregation = "level"\nmesure = 1'),
         "rules.toml, rule 'pass-rate', key 'mesure': unknown key (did you mean 'measure'?)",
     ),
     "wrong-type": (
-        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
-                'responsible = "市市场监管局"\ntags'),
+        replace(
+            "rules.toml",
+            'responsible = ["市市场监管局"]\ntags',
+            'responsible = "市市场监管局"\ntags',
+        ),
         "rules.toml, rule 'pass-rate', key 'responsible': expected an array of strings",
     ),
     "quoted-date": (
@@ -123,8 +125,11 @@ INVALID = {
         "measure 'coverage', key 'formula': formula refers to its own measure",
     ),
     "missing-due": (
-        replace("rules.toml", "due = 2025-12-31\nresponsible = [\"市市场监管局\"]\ntags",
-                "responsible = [\"市市场监管局\"]\ntags"),
+        replace(
+            "rules.toml",
+            'due = 2025-12-31\nresponsible = ["市市场监管局"]\ntags',
+            'responsible = ["市市场监管局"]\ntags',
+        ),
         "rule 'pass-rate', key 'due': missing required key (a level rule needs a due date)",
     ),
     "every-year-with-due": (
@@ -132,8 +137,9 @@ INVALID = {
         "rule 'coverage', key 'due': an every_year rule has no due date",
     ),
     "missing-source": (
-        replace("rules.toml",
-                "[rule.source]\nsection = \"二\"\nquote = \"每年检查覆盖率不少于20%\"", ""),
+        replace(
+            "rules.toml", '[rule.source]\nsection = "二"\nquote = "每年检查覆盖率不少于20%"', ""
+        ),
         "rule 'coverage', key 'source': missing required key",
     ),
     "related-unknown": (
@@ -151,8 +157,11 @@ INVALID = {
         "did you mean 'draft'?",
     ),
     "period-reversed": (
-        replace("plan.toml", "start = 2023-01-01, end = 2025-12-31",
-                "start = 2026-01-01, end = 2025-12-31"),
+        replace(
+            "plan.toml",
+            "start = 2023-01-01, end = 2025-12-31",
+            "start = 2026-01-01, end = 2025-12-31",
+        ),
         "plan.toml, key 'period': starts 2026-01-01 after it ends 2025-12-31",
     ),
     "text-missing": (
@@ -160,8 +169,11 @@ INVALID = {
         "plan.toml, key 'text': the plan's text 'plan.md' is not in the folder",
     ),
     "title-key": (
-        replace("rules.toml", 'title = { zh = "新增标准", en = "New standards" }',
-                'title = { zh = "新增标准", english = "New standards" }'),
+        replace(
+            "rules.toml",
+            'title = { zh = "新增标准", en = "New standards" }',
+            'title = { zh = "新增标准", english = "New standards" }',
+        ),
         "rule 'new-standards', key 'title': unknown key 'english'",
     ),
     "measure-id": (
@@ -169,40 +181,61 @@ INVALID = {
         "measures.toml, measure 'Firms': measure ids are lowercase words joined by '_'",
     ),
     "at-most-unknown": (
-        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
-                'unit = "batches"\nat_most = "sampeld"\n\n[measure.sampled]'),
+        replace(
+            "measures.toml",
+            'unit = "batches"\n\n[measure.sampled]',
+            'unit = "batches"\nat_most = "sampeld"\n\n[measure.sampled]',
+        ),
         "measures.toml, measure 'passed', key 'at_most': at_most names unknown measure "
         "'sampeld' (did you mean 'sampled'?)",
     ),
     "at-most-itself": (
-        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
-                'unit = "batches"\nat_most = ["passed"]\n\n[measure.sampled]'),
+        replace(
+            "measures.toml",
+            'unit = "batches"\n\n[measure.sampled]',
+            'unit = "batches"\nat_most = ["passed"]\n\n[measure.sampled]',
+        ),
         "measure 'passed', key 'at_most': a measure cannot be bounded by itself",
     ),
     "at-most-other-unit": (
-        replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
-                'unit = "batches"\nat_most = "firms"\n\n[measure.sampled]'),
+        replace(
+            "measures.toml",
+            'unit = "batches"\n\n[measure.sampled]',
+            'unit = "batches"\nat_most = "firms"\n\n[measure.sampled]',
+        ),
         "key 'at_most': at_most compares measures in the same unit; 'firms' is in "
         "enterprises, 'passed' in batches",
     ),
     "lower-above-upper": (
-        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
-                'unit = "enterprises"\nlower = 10\nupper = 5\n\n[measure.new_standards]'),
+        replace(
+            "measures.toml",
+            'unit = "enterprises"\n\n[measure.new_standards]',
+            'unit = "enterprises"\nlower = 10\nupper = 5\n\n[measure.new_standards]',
+        ),
         "measure 'firms', key 'lower': lower 10 is above upper 5: no value would be plausible",
     ),
     "lower-above-percent": (
-        replace("measures.toml", 'unit = "percent"\nformula = "100 * passed / sampled"',
-                'unit = "percent"\nformula = "100 * passed / sampled"\nlower = 100.5'),
+        replace(
+            "measures.toml",
+            'unit = "percent"\nformula = "100 * passed / sampled"',
+            'unit = "percent"\nformula = "100 * passed / sampled"\nlower = 100.5',
+        ),
         "measure 'pass_rate', key 'lower': lower 100.5 is above the percent unit's bound 100",
     ),
     "negative-lower": (
-        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
-                'unit = "enterprises"\nlower = -1\n\n[measure.new_standards]'),
+        replace(
+            "measures.toml",
+            'unit = "enterprises"\n\n[measure.new_standards]',
+            'unit = "enterprises"\nlower = -1\n\n[measure.new_standards]',
+        ),
         "key 'lower': lower is -1; values are never negative in qrules",
     ),
     "bound-not-a-number": (
-        replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
-                'unit = "enterprises"\nupper = "100"\n\n[measure.new_standards]'),
+        replace(
+            "measures.toml",
+            'unit = "enterprises"\n\n[measure.new_standards]',
+            'unit = "enterprises"\nupper = "100"\n\n[measure.new_standards]',
+        ),
         "measure 'firms', key 'upper': expected a number, got a string '100'",
     ),
     "constant-formula": (
@@ -210,8 +243,9 @@ INVALID = {
         "measure 'coverage', key 'formula': formula '100 * 1' names no measure",
     ),
     "formula-divides-by-zero": (
-        replace("measures.toml", '"100 * inspected / units"',
-                '"100 * inspected / (units - units)"'),
+        replace(
+            "measures.toml", '"100 * inspected / units"', '"100 * inspected / (units - units)"'
+        ),
         "measure 'coverage', key 'formula': formula '100 * inspected / (units - units)' divides "
         "by zero whatever the data",
     ),
@@ -248,7 +282,7 @@ INVALID = {
 }
 
 
-BODIES = '''
+BODIES = """
 [body.market-regulation]
 name = { zh = "市市场监管局", en = "Municipal Administration for Market Regulation" }
 level = "city-department"
@@ -258,22 +292,26 @@ spellings = ["市市场监管局局"]
 name = { zh = "龙口市政府", en = "Longkou City Government" }
 level = "district-government"
 spellings = ["龙口市"]
-'''
+"""
 
 
 def with_bodies(folder: Path, bodies: str = BODIES) -> None:
     """The mini rulebook with a bodies.toml, and the spellings in its text."""
     (folder / "bodies.toml").write_text(bodies, encoding="utf-8")
     plan = folder / "plan.txt"
-    plan.write_text(plan.read_text(encoding="utf-8")
-                    + "\n(责任单位:市市场监管局局,龙口市政府)\n", encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8") + "\n(责任单位:市市场监管局局,龙口市政府)\n",
+        encoding="utf-8",
+    )
 
 
 def test_bodies_map_every_spelling(mini_copy: Path) -> None:
     with_bodies(mini_copy)
-    replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
-            'responsible = { names = ["市市场监管局局", "龙口市"], open = true }\ntags'
-            )(mini_copy)
+    replace(
+        "rules.toml",
+        'responsible = ["市市场监管局"]\ntags',
+        'responsible = { names = ["市市场监管局局", "龙口市"], open = true }\ntags',
+    )(mini_copy)
     rulebook = qrules.load(mini_copy)
     rule = rulebook["pass-rate"]
     assert rule.responsible == ("市市场监管局局", "龙口市")
@@ -284,7 +322,11 @@ def test_bodies_map_every_spelling(mini_copy: Path) -> None:
     assert not rulebook["firms"].responsible_open
     assert rulebook.body("龙口市政府") is rulebook.body("longkou-government")
     assert [r.id for r in rulebook.select(responsible="市市场监管局")] == [
-        "pass-rate", "firms", "new-standards", "coverage"]
+        "pass-rate",
+        "firms",
+        "new-standards",
+        "coverage",
+    ]
     assert [r.id for r in rulebook.select(responsible="龙口市")] == ["pass-rate"]
     with pytest.raises(qrules.UnknownBodyError, match="did you mean '龙口市'"):
         rulebook.body("龙口")
@@ -300,20 +342,24 @@ def test_without_bodies_nothing_is_mapped(mini: qrules.Rulebook) -> None:
 # Responsible bodies and readings.
 INVALID |= {
     "unmapped-name": (
-        lambda f: (with_bodies(f), replace("rules.toml", '["市市场监管局"]\ntags',
-                                           '["市场监管局"]\ntags')(f)),
+        lambda f: (
+            with_bodies(f),
+            replace("rules.toml", '["市市场监管局"]\ntags', '["市场监管局"]\ntags')(f),
+        ),
         "rules.toml, rule 'pass-rate', key 'responsible[0]': responsible '市场监管局' is no "
         "body's spelling",
     ),
     "spelling-twice": (
-        lambda f: with_bodies(f, BODIES.replace('spellings = ["龙口市"]',
-                                                'spellings = ["龙口市", "市市场监管局局"]')),
+        lambda f: with_bodies(
+            f, BODIES.replace('spellings = ["龙口市"]', 'spellings = ["龙口市", "市市场监管局局"]')
+        ),
         "bodies.toml, body 'longkou-government', key 'spellings': '市市场监管局局' is already a "
         "spelling of body 'market-regulation'",
     ),
     "spelling-not-in-text": (
-        lambda f: with_bodies(f, BODIES.replace('spellings = ["龙口市"]',
-                                                'spellings = ["龙口区"]')),
+        lambda f: with_bodies(
+            f, BODIES.replace('spellings = ["龙口市"]', 'spellings = ["龙口区"]')
+        ),
         "'龙口区' is not in the plan's text",
     ),
     "bad-level": (
@@ -321,46 +367,70 @@ INVALID |= {
         "key 'level': 'county' is not one of city-department, district-government",
     ),
     "open-not-bool": (
-        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
-                'responsible = { names = ["市市场监管局"], open = "yes" }\ntags'),
+        replace(
+            "rules.toml",
+            'responsible = ["市市场监管局"]\ntags',
+            'responsible = { names = ["市市场监管局"], open = "yes" }\ntags',
+        ),
         "key 'responsible': open should be true or false, got a string 'yes'",
     ),
     "responsible-unknown-key": (
-        replace("rules.toml", 'responsible = ["市市场监管局"]\ntags',
-                'responsible = { name = ["市市场监管局"] }\ntags'),
+        replace(
+            "rules.toml",
+            'responsible = ["市市场监管局"]\ntags',
+            'responsible = { name = ["市市场监管局"] }\ntags',
+        ),
         "key 'responsible': unknown key 'name': a responsible table has names and open",
     ),
     "interpretation-missing-zh": (
-        replace("rules.toml", 'tags = ["food"]',
-                'tags = ["food"]\ninterpretation = { en = "Read as 2025." }'),
+        replace(
+            "rules.toml",
+            'tags = ["food"]',
+            'tags = ["food"]\ninterpretation = { en = "Read as 2025." }',
+        ),
         "rule 'pass-rate', key 'interpretation': missing zh",
     ),
     "inferred-without-interpretation": (
-        replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
-                'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
-                'inferred = true'),
+        replace(
+            "rules.toml",
+            'quote = "食品安全抽检合格率≥98.5"',
+            'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+            "inferred = true",
+        ),
         "rule 'pass-rate', key 'source.inferred': an inferred source needs an interpretation",
     ),
     "inferred-without-source": (
-        replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
-                'quote = "食品安全抽检合格率≥98.5"\ninferred = true'),
+        replace(
+            "rules.toml",
+            'quote = "食品安全抽检合格率≥98.5"',
+            'quote = "食品安全抽检合格率≥98.5"\ninferred = true',
+        ),
         "inferred is said of an indicator_source or data_source; this source has neither",
     ),
     "alternative-without-reading": (
-        replace("rules.toml", 'quote = "新增标准100项"',
-                'quote = "新增标准100项"\n[[rule.alternatives]]\naggregation = "cumulative"'),
+        replace(
+            "rules.toml",
+            'quote = "新增标准100项"',
+            'quote = "新增标准100项"\n[[rule.alternatives]]\naggregation = "cumulative"',
+        ),
         "rule 'new-standards', key 'alternatives[0].reading': missing required key",
     ),
     "alternative-bad-requirement": (
-        replace("rules.toml", 'quote = "新增标准100项"',
-                'quote = "新增标准100项"\n[[rule.alternatives]]\nrequirement = ">= 1)"\n'
-                'reading = { zh = "甲", en = "a" }'),
+        replace(
+            "rules.toml",
+            'quote = "新增标准100项"',
+            'quote = "新增标准100项"\n[[rule.alternatives]]\nrequirement = ">= 1)"\n'
+            'reading = { zh = "甲", en = "a" }',
+        ),
         "rule 'new-standards', key 'alternatives[0].requirement': expected the end",
     ),
     "alternative-needs-due": (
-        replace("rules.toml", 'quote = "每年检查覆盖率不少于20%"',
-                'quote = "每年检查覆盖率不少于20%"\n[[rule.alternatives]]\naggregation = "level"\n'
-                'reading = { zh = "甲", en = "a" }'),
+        replace(
+            "rules.toml",
+            'quote = "每年检查覆盖率不少于20%"',
+            'quote = "每年检查覆盖率不少于20%"\n[[rule.alternatives]]\naggregation = "level"\n'
+            'reading = { zh = "甲", en = "a" }',
+        ),
         "rule 'coverage', key 'alternatives[0].due': a level reading needs a due date",
     ),
 }
@@ -398,8 +468,12 @@ def test_selecting_an_unknown_id_is_an_error(mini: qrules.Rulebook) -> None:
 
 
 def test_every_bound_problem_is_reported_at_once(mini_copy: Path) -> None:
-    for name in ("at-most-unknown", "lower-above-upper", "lower-above-percent",
-                 "requirement-divides-by-zero"):
+    for name in (
+        "at-most-unknown",
+        "lower-above-upper",
+        "lower-above-percent",
+        "requirement-divides-by-zero",
+    ):
         INVALID[name][0](mini_copy)
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(mini_copy)
@@ -414,10 +488,16 @@ def test_every_bound_problem_is_reported_at_once(mini_copy: Path) -> None:
 
 
 def test_declared_bounds_reach_the_model(mini_copy: Path) -> None:
-    replace("measures.toml", 'unit = "enterprises"\n\n[measure.new_standards]',
-            'unit = "enterprises"\nlower = 1\nupper = 999.5\n\n[measure.new_standards]')(mini_copy)
-    replace("measures.toml", 'unit = "batches"\n\n[measure.sampled]',
-            'unit = "batches"\nat_most = ["sampled"]\n\n[measure.sampled]')(mini_copy)
+    replace(
+        "measures.toml",
+        'unit = "enterprises"\n\n[measure.new_standards]',
+        'unit = "enterprises"\nlower = 1\nupper = 999.5\n\n[measure.new_standards]',
+    )(mini_copy)
+    replace(
+        "measures.toml",
+        'unit = "batches"\n\n[measure.sampled]',
+        'unit = "batches"\nat_most = ["sampled"]\n\n[measure.sampled]',
+    )(mini_copy)
     rulebook = qrules.load(mini_copy)
     firms = rulebook.measures["firms"]
     assert (firms.lower, firms.upper) == (1, Fraction(1999, 2))
@@ -427,13 +507,19 @@ def test_declared_bounds_reach_the_model(mini_copy: Path) -> None:
 
 
 def test_alternatives_and_inferred_sources_load(mini_copy: Path) -> None:
-    replace("rules.toml", 'quote = "食品安全抽检合格率≥98.5"',
-            'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
-            'inferred = true\n'
-            '[[rule.alternatives]]\naggregation = "every_year"\nrequirement = ">= 98"\n'
-            'reading = { zh = "每年", en = "each year" }')(mini_copy)
-    replace("rules.toml", 'tags = ["food"]',
-            'tags = ["food"]\ninterpretation = { zh = "读作", en = "read as" }')(mini_copy)
+    replace(
+        "rules.toml",
+        'quote = "食品安全抽检合格率≥98.5"',
+        'quote = "食品安全抽检合格率≥98.5"\ndata_source = "食品安全抽检合格率"\n'
+        "inferred = true\n"
+        '[[rule.alternatives]]\naggregation = "every_year"\nrequirement = ">= 98"\n'
+        'reading = { zh = "每年", en = "each year" }',
+    )(mini_copy)
+    replace(
+        "rules.toml",
+        'tags = ["food"]',
+        'tags = ["food"]\ninterpretation = { zh = "读作", en = "read as" }',
+    )(mini_copy)
     rule = qrules.load(mini_copy)["pass-rate"]
     assert rule.source.inferred
     assert rule.interpretation == qrules.Text("读作", "read as")

@@ -34,8 +34,18 @@ from .records_strategies import records
 from .strategies import decimal_text, decimals, language_text, measure_ids
 
 YANTAI = "yantai-2023-2025"
-COMMANDS = ("check", "report", "list", "show", "export", "validate", "lint", "diff",
-            "changelog", "schema")
+COMMANDS = (
+    "check",
+    "report",
+    "list",
+    "show",
+    "export",
+    "validate",
+    "lint",
+    "diff",
+    "changelog",
+    "schema",
+)
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -47,8 +57,9 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, raw.getvalue().decode("utf-8"), err.getvalue()
 
 
-def assert_clean(result: tuple[int, str, str], *names: str, codes: tuple[int, ...] = (2,),
-                 lines: int = 2) -> None:
+def assert_clean(
+    result: tuple[int, str, str], *names: str, codes: tuple[int, ...] = (2,), lines: int = 2
+) -> None:
     """An expected failure: the exit code, no traceback, at most ``lines``
     lines, and each of ``names`` (a file, row, column, database) in the message
     (``validate`` writes its report to standard output)."""
@@ -98,14 +109,18 @@ def _register_is_a_folder(tmp: Path) -> tuple[list[str], list[str]]:
 
 @case
 def _missing_log(tmp: Path) -> tuple[list[str], list[str]]:
-    return (["check", YANTAI, "--register", str(REGISTER), "--log", str(tmp / "no.csv")],
-            ["no.csv"])
+    return (
+        ["check", YANTAI, "--register", str(REGISTER), "--log", str(tmp / "no.csv")],
+        ["no.csv"],
+    )
 
 
 @case
 def _missing_mapping(tmp: Path) -> tuple[list[str], list[str]]:
-    return (["check", YANTAI, "--register", str(REGISTER), "--mapping", str(tmp / "m.toml")],
-            ["m.toml"])
+    return (
+        ["check", YANTAI, "--register", str(REGISTER), "--mapping", str(tmp / "m.toml")],
+        ["m.toml"],
+    )
 
 
 @case
@@ -120,8 +135,9 @@ def _truncated_parquet(tmp: Path) -> tuple[list[str], list[str]]:
     pyarrow = pytest.importorskip("pyarrow")
     parquet = pytest.importorskip("pyarrow.parquet")
     path = tmp / "cut.parquet"
-    parquet.write_table(pyarrow.table({"unit": ["U1"] * 1000, "category": ["catering"] * 1000}),
-                        path)
+    parquet.write_table(
+        pyarrow.table({"unit": ["U1"] * 1000, "category": ["catering"] * 1000}), path
+    )
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] + data[-8:])  # the footer's magic, no footer
     return ["check", YANTAI, "--register", str(path)], ["cut.parquet"]
@@ -137,15 +153,16 @@ def _corrupt_xlsx(tmp: Path) -> tuple[list[str], list[str]]:
 @case
 def _damaged_xlsx_sheet(tmp: Path) -> tuple[list[str], list[str]]:
     pytest.importorskip("openpyxl")
-    return (["check", YANTAI, "--register", str(broken_xlsx(tmp / "broken.xlsx"))],
-            ["broken.xlsx"])
+    return (["check", YANTAI, "--register", str(broken_xlsx(tmp / "broken.xlsx"))], ["broken.xlsx"])
 
 
 @case
 def _xlsx_bomb(tmp: Path) -> tuple[list[str], list[str]]:
     pytest.importorskip("openpyxl")
-    return (["check", YANTAI, "--register", str(xlsx_bomb(tmp / "bomb.xlsx", 8))],
-            ["bomb.xlsx", "sheet1.xml"])
+    return (
+        ["check", YANTAI, "--register", str(xlsx_bomb(tmp / "bomb.xlsx", 8))],
+        ["bomb.xlsx", "sheet1.xml"],
+    )
 
 
 @case
@@ -155,31 +172,42 @@ def _deeply_nested_json(tmp: Path) -> tuple[list[str], list[str]]:
 
 @case
 def _deeply_nested_mapping(tmp: Path) -> tuple[list[str], list[str]]:
-    return (["check", YANTAI, "--register", str(REGISTER), "--mapping",
-             str(nested_toml(tmp / "deep.toml"))], ["deep.toml"])
+    return (
+        [
+            "check",
+            YANTAI,
+            "--register",
+            str(REGISTER),
+            "--mapping",
+            str(nested_toml(tmp / "deep.toml")),
+        ],
+        ["deep.toml"],
+    )
 
 
 @case
 def _lone_surrogate(tmp: Path) -> tuple[list[str], list[str]]:
     data = tmp / "surrogate.json"
-    data.write_text('[{"year": 2025, "district": "A\\ud800", "measure": "firms", '
-                    '"value": 300}]', encoding="utf-8")
+    data.write_text(
+        '[{"year": 2025, "district": "A\\ud800", "measure": "firms", "value": 300}]',
+        encoding="utf-8",
+    )
     return ["check", str(MINI), str(data)], ["surrogate.json", "item 0", "district"]
 
 
 @case
 def _huge_exponent(tmp: Path) -> tuple[list[str], list[str]]:
     data = tmp / "exponent.json"
-    data.write_text('[{"year": 2025, "measure": "firms", "value": 1e100000000}]',
-                    encoding="utf-8")
+    data.write_text('[{"year": 2025, "measure": "firms", "value": 1e100000000}]', encoding="utf-8")
     return ["check", str(MINI), str(data)], ["exponent.json", "item 0", "value"]
 
 
 @case
 def _long_integer_json(tmp: Path) -> tuple[list[str], list[str]]:
     data = tmp / "digits.json"
-    data.write_text('[{"year": 2025, "measure": "firms", "value": ' + "9" * 5000 + "}]",
-                    encoding="utf-8")
+    data.write_text(
+        '[{"year": 2025, "measure": "firms", "value": ' + "9" * 5000 + "}]", encoding="utf-8"
+    )
     return ["check", str(MINI), str(data)], ["digits.json", "value"]
 
 
@@ -211,8 +239,10 @@ def _duckdb_url_of_a_csv(tmp: Path) -> tuple[list[str], list[str]]:
 @case
 def _postgres_unreachable(tmp: Path) -> tuple[list[str], list[str]]:
     pytest.importorskip("psycopg")
-    return (["check", YANTAI, "--database", "postgresql://qrules:secret@127.0.0.1:1/none"],
-            ["127.0.0.1:1", "PostgreSQL"])
+    return (
+        ["check", YANTAI, "--database", "postgresql://qrules:secret@127.0.0.1:1/none"],
+        ["127.0.0.1:1", "PostgreSQL"],
+    )
 
 
 @case
@@ -236,15 +266,25 @@ def _output_onto_the_dataset(tmp: Path) -> tuple[list[str], list[str]]:
 def _output_onto_the_register(tmp: Path) -> tuple[list[str], list[str]]:
     register = tmp / "register.csv"
     register.write_bytes(REGISTER.read_bytes())
-    return (["report", YANTAI, "--register", str(register), "--format", "markdown",
-             "-o", str(register)], ["register.csv", "input"])
+    return (
+        [
+            "report",
+            YANTAI,
+            "--register",
+            str(register),
+            "--format",
+            "markdown",
+            "-o",
+            str(register),
+        ],
+        ["register.csv", "input"],
+    )
 
 
 @case
 def _output_onto_a_rule_file(tmp: Path) -> tuple[list[str], list[str]]:
     folder = rulebook_copy(tmp)
-    return (["export", str(folder), "-o", str(folder / "rules.toml")],
-            ["rules.toml", "input"])
+    return (["export", str(folder), "-o", str(folder / "rules.toml")], ["rules.toml", "input"])
 
 
 @case
@@ -298,27 +338,59 @@ def tables(postgres: Any) -> Iterator[tuple[str, str]]:
     postgres.execute(f"DROP TABLE {log}")
 
 
-def test_postgres_failures_are_exit_2(postgres_url: str, tables: tuple[str, str],
-                                      tmp_path: Path) -> None:
+def test_postgres_failures_are_exit_2(
+    postgres_url: str, tables: tuple[str, str], tmp_path: Path
+) -> None:
     register, log = tables
     base = postgres_url.rsplit("/", 1)[0]
-    assert_clean(run("check", YANTAI, "--database", f"{base}/no_such_database"),
-                 "no_such_database")
-    assert_clean(run("check", YANTAI, "--database", postgres_url, "--register-table",
-                     "no_such_table"), "no_such_table")
+    assert_clean(run("check", YANTAI, "--database", f"{base}/no_such_database"), "no_such_database")
+    assert_clean(
+        run("check", YANTAI, "--database", postgres_url, "--register-table", "no_such_table"),
+        "no_such_table",
+    )
     # A date column of text, in the log then in the register: read as YYYY-MM-DD,
     # or its row rejected and named (issue 11), never a traceback.
-    code, out, err = run("check", YANTAI, "--database", postgres_url, "--register-table",
-                         register, "--log-table", log)
+    code, out, err = run(
+        "check",
+        YANTAI,
+        "--database",
+        postgres_url,
+        "--register-table",
+        register,
+        "--log-table",
+        log,
+    )
     assert_clean((code, out, err), codes=(0, 1))
     assert "'not a date' is not a date" in out
-    assert_clean(run("check", YANTAI, "--database", postgres_url, "--register-table", register,
-                     "--log-table", "no_such_log"), "no_such_log")
+    assert_clean(
+        run(
+            "check",
+            YANTAI,
+            "--database",
+            postgres_url,
+            "--register-table",
+            register,
+            "--log-table",
+            "no_such_log",
+        ),
+        "no_such_log",
+    )
     # A NUL in a cell, copied into PostgreSQL.
     nul = tmp_path / "nul.csv"
     nul.write_text("unit,name,category\nU1,a\x00b,catering\n", encoding="utf-8")
-    assert_clean(run("check", YANTAI, "--register", str(nul), "--engine", "postgres",
-                     "--database", postgres_url), "NUL")
+    assert_clean(
+        run(
+            "check",
+            YANTAI,
+            "--register",
+            str(nul),
+            "--engine",
+            "postgres",
+            "--database",
+            postgres_url,
+        ),
+        "NUL",
+    )
 
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -347,14 +419,16 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         data.chmod(0)
         register.chmod(0)
     assert_clean(run("check", str(MINI), str(data)), "secret.csv")
-    assert_clean(run("check", YANTAI, "--register", str(register)), "register.csv",
-                 "permission denied")
+    assert_clean(
+        run("check", YANTAI, "--register", str(register)), "register.csv", "permission denied"
+    )
 
 
 def test_a_password_is_not_shown() -> None:
     pytest.importorskip("psycopg")
-    code, _, err = run("check", YANTAI, "--database",
-                       "postgresql://qrules:hunter2@127.0.0.1:1/none")
+    code, _, err = run(
+        "check", YANTAI, "--database", "postgresql://qrules:hunter2@127.0.0.1:1/none"
+    )
     assert code == 2
     assert "hunter2" not in err
     assert "qrules:***@127.0.0.1:1" in err
@@ -391,8 +465,10 @@ def test_a_decision_log_is_never_appended_to_an_input(tmp_path: Path) -> None:
     # Nor into the rulebook's folder, nor onto a sample dataset chosen with --sample.
     folder = rulebook_copy(tmp_path)
     sample = next((folder / "samples").glob("*.csv"))
-    for argv in ((str(data), "--decision-log", str(folder / "log.jsonl")),
-                 ("--sample", sample.stem, "--decision-log", str(sample))):
+    for argv in (
+        (str(data), "--decision-log", str(folder / "log.jsonl")),
+        ("--sample", sample.stem, "--decision-log", str(sample)),
+    ):
         sample_before = sample.read_bytes()
         assert run("check", str(folder), *argv)[0] == 2
         assert not (folder / "log.jsonl").exists()
@@ -406,7 +482,8 @@ def test_output_elsewhere_is_written(tmp_path: Path) -> None:
 
 
 def test_a_bug_is_exit_3_with_the_traceback_only_under_debug(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def broken(*args: object) -> str:
         raise ZeroDivisionError("division by zero")
 
@@ -437,6 +514,7 @@ def test_standard_output_that_cannot_take_the_text(tmp_path: Path) -> None:
 
 # -- every subcommand -------------------------------------------------------------
 
+
 def _every_command(tmp: Path) -> dict[str, list[list[str]]]:
     """Each subcommand on bad inputs of its own."""
     broken = rulebook_copy(tmp, "broken")
@@ -444,19 +522,29 @@ def _every_command(tmp: Path) -> dict[str, list[list[str]]]:
     gone = str(tmp / "gone")
     out = str(tmp / "missing" / "out")
     return {
-        "check": [["check", str(MINI), gone], ["check", gone, "--sample"],
-                  ["check", str(MINI), "--sample", "-o", out]],
-        "report": [["report", str(MINI), gone, "-o", str(tmp / "r.html")],
-                   ["report", str(MINI), "--sample", "-o", out]],
+        "check": [
+            ["check", str(MINI), gone],
+            ["check", gone, "--sample"],
+            ["check", str(MINI), "--sample", "-o", out],
+        ],
+        "report": [
+            ["report", str(MINI), gone, "-o", str(tmp / "r.html")],
+            ["report", str(MINI), "--sample", "-o", out],
+        ],
         "list": [["list", gone], ["list", str(broken)]],
         "show": [["show", gone, "firms"], ["show", str(MINI), "nosuch"]],
         "export": [["export", str(broken)], ["export", str(MINI), "-o", out]],
         "validate": [["validate", gone, str(broken)]],
         "lint": [["lint", str(broken)], ["lint", str(MINI), "-o", str(tmp)]],
-        "diff": [["diff", str(MINI), gone], ["diff", str(MINI), str(MINI), "-o", out],
-                 ["diff", "HEAD:--output=x", str(MINI)]],
-        "changelog": [["changelog", str(broken), str(MINI)],
-                      ["changelog", str(MINI), str(MINI), "-o", str(tmp)]],
+        "diff": [
+            ["diff", str(MINI), gone],
+            ["diff", str(MINI), str(MINI), "-o", out],
+            ["diff", "HEAD:--output=x", str(MINI)],
+        ],
+        "changelog": [
+            ["changelog", str(broken), str(MINI)],
+            ["changelog", str(MINI), str(MINI), "-o", str(tmp)],
+        ],
         "schema": [["schema", "--nosuch"]],
     }
 
@@ -476,9 +564,11 @@ def test_every_subcommand_on_bad_inputs(command: str, tmp_path: Path) -> None:
 
 # -- fuzzed files -----------------------------------------------------------------
 
-_FUZZ = settings(max_examples=25, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                        HealthCheck.too_slow])
+_FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _garbled(data: bytes, draw: st.DataObject) -> bytes:
@@ -486,18 +576,26 @@ def _garbled(data: bytes, draw: st.DataObject) -> bytes:
     for _ in range(draw.draw(st.integers(0, 3))):
         at = draw.draw(st.integers(0, len(data)))
         junk = draw.draw(st.binary(max_size=8))
-        data = data[:at] + junk + data[at + draw.draw(st.integers(0, 4)):]
+        data = data[:at] + junk + data[at + draw.draw(st.integers(0, 4)) :]
     return data
 
 
 @_FUZZ
-@given(rows=st.lists(st.tuples(st.integers(1890, 2210) | st.text(max_size=6),
-                               measure_ids() | st.sampled_from(["firms", "pass_rate"]),
-                               decimals().map(decimal_text) | st.text(max_size=8)),
-                     max_size=8),
-       as_json=st.booleans(), data=st.data())
-def test_fuzzed_datasets(tmp_path_factory: pytest.TempPathFactory, rows: list[Any],
-                         as_json: bool, data: st.DataObject) -> None:
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(1890, 2210) | st.text(max_size=6),
+            measure_ids() | st.sampled_from(["firms", "pass_rate"]),
+            decimals().map(decimal_text) | st.text(max_size=8),
+        ),
+        max_size=8,
+    ),
+    as_json=st.booleans(),
+    data=st.data(),
+)
+def test_fuzzed_datasets(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[Any], as_json: bool, data: st.DataObject
+) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
     if as_json:
         path = folder / "figures.json"
@@ -510,23 +608,38 @@ def test_fuzzed_datasets(tmp_path_factory: pytest.TempPathFactory, rows: list[An
         writer.writerows(rows)
         raw = text.getvalue().encode()
     path.write_bytes(_garbled(raw, data))
-    assert_clean(run("check", str(MINI), str(path), "--format", "json"), path.name,
-                 codes=(0, 1, 2), lines=50)
+    assert_clean(
+        run("check", str(MINI), str(path), "--format", "json"), path.name, codes=(0, 1, 2), lines=50
+    )
 
 
 @_FUZZ
 @given(found=records(), data=st.data())
-def test_fuzzed_registers_and_logs(tmp_path_factory: pytest.TempPathFactory,
-                                   found: tuple[list[dict[str, Any]], list[dict[str, Any]]],
-                                   data: st.DataObject) -> None:
+def test_fuzzed_registers_and_logs(
+    tmp_path_factory: pytest.TempPathFactory,
+    found: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    data: st.DataObject,
+) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
     units, visits = found
     paths = []
-    for name, rows, columns in (("register.csv", units, ["unit", "name", "category",
-                                                         "risk_level", "district",
-                                                         "registered", "closed",
-                                                         "internet_bright_kitchen"]),
-                                ("log.csv", visits, ["unit", "date", "kind", "result"])):
+    for name, rows, columns in (
+        (
+            "register.csv",
+            units,
+            [
+                "unit",
+                "name",
+                "category",
+                "risk_level",
+                "district",
+                "registered",
+                "closed",
+                "internet_bright_kitchen",
+            ],
+        ),
+        ("log.csv", visits, ["unit", "date", "kind", "result"]),
+    ):
         text = io.StringIO()
         writer = csv.DictWriter(text, columns)
         writer.writeheader()
@@ -534,21 +647,40 @@ def test_fuzzed_registers_and_logs(tmp_path_factory: pytest.TempPathFactory,
         path = folder / name
         path.write_bytes(_garbled(text.getvalue().encode(), data))
         paths.append(str(path))
-    assert_clean(run("check", YANTAI, "--register", paths[0], "--log", paths[1],
-                     "--engine", "reference", "--format", "json"), codes=(0, 1, 2), lines=50)
+    assert_clean(
+        run(
+            "check",
+            YANTAI,
+            "--register",
+            paths[0],
+            "--log",
+            paths[1],
+            "--engine",
+            "reference",
+            "--format",
+            "json",
+        ),
+        codes=(0, 1, 2),
+        lines=50,
+    )
 
 
 @_FUZZ
 @given(requirement=language_text(), data=st.data())
-def test_fuzzed_rules(tmp_path_factory: pytest.TempPathFactory, requirement: str,
-                      data: st.DataObject) -> None:
+def test_fuzzed_rules(
+    tmp_path_factory: pytest.TempPathFactory, requirement: str, data: st.DataObject
+) -> None:
     folder = rulebook_copy(tmp_path_factory.mktemp("fuzz"))
     rules = folder / "rules.toml"
     text = rules.read_text(encoding="utf-8").replace(
-        'requirement = ">= 300"', f"requirement = {json.dumps(requirement)}", 1)
+        'requirement = ">= 300"', f"requirement = {json.dumps(requirement)}", 1
+    )
     rules.write_bytes(_garbled(text.encode(), data))
-    for argv in (("validate", str(folder)), ("lint", str(folder)),
-                 ("diff", str(MINI), str(folder))):
+    for argv in (
+        ("validate", str(folder)),
+        ("lint", str(folder)),
+        ("diff", str(MINI), str(folder)),
+    ):
         assert_clean(run(*argv), codes=(0, 1, 2), lines=1000)
 
 
@@ -562,7 +694,11 @@ def test_running_out_of_memory_while_reading(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(qrules._tabular, "from_csv", exhausted)
     monkeypatch.setattr(qrules._columns, "_of_csv", exhausted)  # the column-wise reader
-    assert_clean(run("check", YANTAI, "--register", str(REGISTER)), "register.csv",
-                 "too large to read into memory", "--database")
+    assert_clean(
+        run("check", YANTAI, "--register", str(REGISTER)),
+        "register.csv",
+        "too large to read into memory",
+        "--database",
+    )
     monkeypatch.setattr(qrules.cli, "load", exhausted)
     assert_clean(run("lint", str(MINI)), "ran out of memory", "--database")

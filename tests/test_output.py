@@ -31,8 +31,9 @@ def test_the_table_fits_100_columns(lang: str) -> None:
 def test_a_long_reason_is_kept_whole_under_its_row() -> None:
     _, out, _ = run("check", "yantai-2023-2025", "--sample")
     lines = out.splitlines()
-    index = next(i for i, line in enumerate(lines)
-                 if line.startswith("food-safety-sampling-pass-rate"))
+    index = next(
+        i for i, line in enumerate(lines) if line.startswith("food-safety-sampling-pass-rate")
+    )
     assert lines[index + 1] == "    ↳ 40 more food safety samples that passed (39360 → 39400)"
 
 
@@ -42,16 +43,18 @@ def test_a_narrow_table_is_left_as_it_is() -> None:
     assert out.splitlines()[2].startswith("yantai-master-craftsmen  2025")
 
 
-@pytest.mark.parametrize(("only", "verdicts"), [
-    ("failures", {"not_met", "unknown"}),
-    ("not-met", {"not_met"}),
-    ("unknown", {"unknown"}),
-])
+@pytest.mark.parametrize(
+    ("only", "verdicts"),
+    [
+        ("failures", {"not_met", "unknown"}),
+        ("not-met", {"not_met"}),
+        ("unknown", {"unknown"}),
+    ],
+)
 def test_only_some_results(only: str, verdicts: set[str]) -> None:
     _, everything, _ = run("check", "yantai-2023-2025", "--sample", "--format", "json")
     every = json.loads(everything)["results"]
-    code, out, _ = run("check", "yantai-2023-2025", "--sample", "--format", "json",
-                       "--only", only)
+    code, out, _ = run("check", "yantai-2023-2025", "--sample", "--format", "json", "--only", only)
     assert code == 1  # the exit code judges every result
     document = json.loads(out)
     shown = document["results"]
@@ -63,10 +66,19 @@ def test_only_some_results(only: str, verdicts: set[str]) -> None:
 
 
 def test_only_keeps_the_exit_code_of_everything() -> None:
-    code, out, _ = run("check", "yantai-2023-2025", "--sample", "--only", "unknown",
-                       "--rule", "yantai-master-craftsmen")
+    code, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--sample",
+        "--only",
+        "unknown",
+        "--rule",
+        "yantai-master-craftsmen",
+    )
     assert code == 0
     assert "0 met, 0 not met, 0 unknown" in out
+
+
 def test_only_takes_three_values() -> None:
     code, _, err = run("check", "yantai-2023-2025", "--sample", "--only", "met")
     assert code == 2
@@ -82,16 +94,27 @@ def test_json_names_every_rejected_row_and_the_results_it_bears_on(tmp_path: Pat
     register, log = if02_records(tmp_path)
     database = tmp_path / "records.duckdb"
     with duckdb.connect(str(database)) as connection:
-        connection.execute(f"CREATE TABLE register AS SELECT * FROM read_csv('{register}', "
-                           "all_varchar = true)")
-        connection.execute(f"CREATE TABLE inspections AS SELECT * FROM read_csv('{log}', "
-                           "all_varchar = true)")
+        connection.execute(
+            f"CREATE TABLE register AS SELECT * FROM read_csv('{register}', all_varchar = true)"
+        )
+        connection.execute(
+            f"CREATE TABLE inspections AS SELECT * FROM read_csv('{log}', all_varchar = true)"
+        )
     rule = "infant-formula-makers-system-inspected-yearly"
-    common = ("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--rule", rule,
-              "--format", "json")
-    for source, row in (((("--register", str(register), "--log", str(log), "--engine",
-                           "reference")), 3),
-                        (("--database", f"duckdb:///{database}"), 2)):
+    common = (
+        "--log-from",
+        "2024-01-01",
+        "--log-until",
+        "2024-12-31",
+        "--rule",
+        rule,
+        "--format",
+        "json",
+    )
+    for source, row in (
+        ((("--register", str(register), "--log", str(log), "--engine", "reference")), 3),
+        (("--database", f"duckdb:///{database}"), 2),
+    ):
         code, out, _ = run("check", "yantai-2023-2025", *source, *common)
         assert code == 1, out  # unknown: not every result is met
         document = json.loads(out)
@@ -101,8 +124,9 @@ def test_json_names_every_rejected_row_and_the_results_it_bears_on(tmp_path: Pat
         [rejected] = document["rejected_rows"]
         assert {k: rejected[k] for k in ("kind", "row")} == {"kind": "register", "row": row}
         assert rejected["table"] in ("register.csv", "register")
-        assert rejected["results"] == [{"id": rule, "year": 2024, "district": None,
-                                        "verdict": "unknown"}]
+        assert rejected["results"] == [
+            {"id": rule, "year": 2024, "district": None, "verdict": "unknown"}
+        ]
         [problem] = rejected["problems"]
         assert problem["reason"] == "'2020-02-30' is not a date: no such day"
         assert problem["column"] == "registered"

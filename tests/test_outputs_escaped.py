@@ -41,12 +41,13 @@ PAYLOADS = (
 
 # What a terminal or an XML parser must never receive (a line break excepted).
 _FORBIDDEN = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _terminal_safe(text: str) -> None:
     found = _FORBIDDEN.search(text)
-    assert found is None, f"{found.group()!r} in {text[found.start() - 40:][:80]!r}"
+    assert found is None, f"{found.group()!r} in {text[found.start() - 40 :][:80]!r}"
 
 
 def _cells(line: str) -> list[str]:
@@ -104,14 +105,16 @@ def _junit_safe(text: str) -> ET.Element:
     cases = suite.findall("testcase")
     assert len(cases) == int(suite.get("tests", "-1"))
     assert len([c for c in cases if c.find("failure") is not None]) == int(
-        suite.get("failures", "-1"))
+        suite.get("failures", "-1")
+    )
     return suite
 
 
 def _html_safe(text: str) -> dict[str, object]:
     assert "<script>alert" not in text
-    data = re.search(r'<script type="application/json" id="qrules-data">(.*?)</script>', text,
-                     re.DOTALL)
+    data = re.search(
+        r'<script type="application/json" id="qrules-data">(.*?)</script>', text, re.DOTALL
+    )
     assert data is not None
     assert "</" not in data.group(1)
     _terminal_safe(data.group(1))
@@ -134,8 +137,12 @@ def districts(tmp_path: Path) -> Path:
     mini = tmp_path / "mini"
     shutil.copytree(MINI, mini)
     rules = mini / "rules.toml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        'tags = ["food"]\n', 'tags = ["food"]\nscope = "each-district"\n', 1), encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            'tags = ["food"]\n', 'tags = ["food"]\nscope = "each-district"\n', 1
+        ),
+        encoding="utf-8",
+    )
     path = tmp_path / "figures.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -159,10 +166,12 @@ def test_district_names_in_every_check_format(districts: Path) -> None:
     assert {r.get("district") for r in document["results"]} >= set(PAYLOADS) - {None}
 
 
-def test_a_district_cannot_forge_a_status_in_the_trends_table(districts: Path,
-                                                               tmp_path: Path) -> None:
-    code, out, err = run("report", _book(districts), str(districts), "--format", "markdown",
-                         "-o", "-")
+def test_a_district_cannot_forge_a_status_in_the_trends_table(
+    districts: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(
+        "report", _book(districts), str(districts), "--format", "markdown", "-o", "-"
+    )
     assert code == 0, err
     tables = _markdown_safe(out)
     trends = tables[-1]
@@ -199,30 +208,41 @@ def hostile(tmp_path: Path) -> Path:
         file.write("\n" + payload + "≥98.5\n")
     rules = (folder / "rules.toml").read_text(encoding="utf-8")
     title = 'title = { zh = "食品安全抽检合格率", en = "Food safety sampling pass rate" }'
-    rules = rules.replace(title, f"title = {{ zh = {toml_text}, en = {toml_text} }}\n"
-                                 f"interpretation = {toml_text}", 1)
-    rules = rules.replace('section = "一"\nquote = "食品安全抽检合格率≥98.5"',
-                          f'section = {toml_text}\nquote = {quote}', 1)
+    rules = rules.replace(
+        title, f"title = {{ zh = {toml_text}, en = {toml_text} }}\ninterpretation = {toml_text}", 1
+    )
+    rules = rules.replace(
+        'section = "一"\nquote = "食品安全抽检合格率≥98.5"',
+        f"section = {toml_text}\nquote = {quote}",
+        1,
+    )
     (folder / "rules.toml").write_text(rules, encoding="utf-8")
     plan = folder / "plan.toml"  # a new version, so that changelog writes its section
-    plan.write_text(plan.read_text(encoding="utf-8").replace('version = "1.0.0"',
-                                                             'version = "2.0.0"'),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('version = "1.0.0"', 'version = "2.0.0"'),
+        encoding="utf-8",
+    )
     assert run("validate", str(folder))[0] == 0, run("validate", str(folder))[1]
     return folder
 
 
 def test_rule_texts_in_every_rulebook_output(hostile: Path, tmp_path: Path) -> None:
     sample = str(MINI / "samples" / "figures.csv")
-    for argv in (("list", str(hostile)), ("show", str(hostile), "pass-rate"),
-                 ("check", str(hostile), sample), ("lint", str(hostile)),
-                 ("diff", str(MINI), str(hostile))):
+    for argv in (
+        ("list", str(hostile)),
+        ("show", str(hostile), "pass-rate"),
+        ("check", str(hostile), sample),
+        ("lint", str(hostile)),
+        ("diff", str(MINI), str(hostile)),
+    ):
         _, out, _ = run(*argv)
         _terminal_safe(out)
-    for argv in (("check", str(hostile), sample, "--format", "markdown"),
-                 ("export", str(hostile), "--format", "markdown"),
-                 ("diff", str(MINI), str(hostile), "--format", "markdown"),
-                 ("changelog", str(MINI), str(hostile))):
+    for argv in (
+        ("check", str(hostile), sample, "--format", "markdown"),
+        ("export", str(hostile), "--format", "markdown"),
+        ("diff", str(MINI), str(hostile), "--format", "markdown"),
+        ("changelog", str(MINI), str(hostile)),
+    ):
         _, out, _ = run(*argv)
         assert out
         _markdown_safe(out)
@@ -248,8 +268,9 @@ def units(tmp_path: Path) -> tuple[Path, Path]:
         writer = csv.writer(file)
         writer.writerow(["unit", "name", "district", "category", "risk_level", "registered"])
         for index, payload in enumerate(PAYLOADS):
-            writer.writerow([f"K{index}{payload}", payload, payload, "central_kitchen", "high",
-                             "2020-01-01"])
+            writer.writerow(
+                [f"K{index}{payload}", payload, payload, "central_kitchen", "high", "2020-01-01"]
+            )
     with log.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(["inspection", "unit", "date", "kind", "result"])
@@ -259,8 +280,17 @@ def units(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_unit_codes_in_every_records_output(units: tuple[Path, Path]) -> None:
     register, log = units
-    argv = ("check", str(RECORDS), "--register", str(register), "--log", str(log),
-            "--engine", "reference", "--by-district")
+    argv = (
+        "check",
+        str(RECORDS),
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        "--engine",
+        "reference",
+        "--by-district",
+    )
     code, table, err = run(*argv)
     assert code in (0, 1), err
     _terminal_safe(table)
@@ -284,8 +314,13 @@ def test_escaped_text_reads_back_as_written(payload: str) -> None:
     assert [c for c in shown if unicodedata.category(c) != "Cc"]
     cell = _escape.markdown(payload)
     assert len(_cells(f"| {cell} |")) == 1
-    assert html.unescape(cell).replace("\\", "").startswith(
-        _escape.terminal(payload.replace("\n", " ").replace("\r", " ")).replace("\\", "")[:3])
+    assert (
+        html.unescape(cell)
+        .replace("\\", "")
+        .startswith(
+            _escape.terminal(payload.replace("\n", " ").replace("\r", " ")).replace("\\", "")[:3]
+        )
+    )
     attribute = quoteattr(_escape.xml(payload))
     ET.fromstring(f"<a b={attribute}>{_escape.html(_escape.xml(payload, lines=True))}</a>")
 

@@ -1,4 +1,5 @@
-"""The code stays typed (mypy strict) and lint-clean (ruff), as part of the suite."""
+"""The code stays typed (mypy strict), lint-clean (ruff) and formatted (ruff format),
+as part of the suite."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def test_mypy_strict() -> None:
 @pytest.mark.skipif(not (ROOT / "pyproject.toml").is_file(), reason="needs a source checkout")
 def test_ruff() -> None:
     result = run(sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not (ROOT / "pyproject.toml").is_file(), reason="needs a source checkout")
+def test_ruff_format() -> None:
+    result = run(sys.executable, "-m", "ruff", "format", "--check", "src", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -19,24 +19,27 @@ YANTAI = ROOT / "rules" / "yantai-2023-2025"
 SHIPPED = qrules.load(YANTAI)
 
 
-@pytest.mark.parametrize(("quote", "expected"), [
-    ("食品安全抽检合格率(%)\n\n≥98.5", [("98.5", ">=")]),
-    ("到2025年,全市建筑垃圾资源化利用率达到70%以上", [("70", ">=")]),
-    ("保健食品生产企业体系检查每年不少于20%", [("20", ">=")]),
-    ("新增标准１００项", [("100", "")]),                      # full-width digits
-    ("服务企业1.2万家", [("12000", "")]),                      # 万
-    ("投资3亿元", [("300000000", "")]),                        # 亿
-    ("抽检不合格率不超过２％", [("2", "<=")]),
-    ("处置时间5日以内", [("5", "<=")]),
-    ("6月30日前完成", []),                                     # a date
-    ("3年内", [("3", "")]),                                    # a span, not a year
-    ("覆盖率保持在95%-98%之间", [("95", ">="), ("98", "<=")]),  # a range
-    ("(2023-2025年)", []),                                     # years are not targets
-    ("烟政办字〔2021〕45 号", []),
-    ("培育“泰山品质”认证企业数量达到13家以上", [("13", ">=")]),
-    ("超过5家", [("5", ">")]),
-    ("5.5 批次/千人", [("5.5", "")]),
-])
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("食品安全抽检合格率(%)\n\n≥98.5", [("98.5", ">=")]),
+        ("到2025年,全市建筑垃圾资源化利用率达到70%以上", [("70", ">=")]),
+        ("保健食品生产企业体系检查每年不少于20%", [("20", ">=")]),
+        ("新增标准１００项", [("100", "")]),  # full-width digits
+        ("服务企业1.2万家", [("12000", "")]),  # 万
+        ("投资3亿元", [("300000000", "")]),  # 亿
+        ("抽检不合格率不超过２％", [("2", "<=")]),
+        ("处置时间5日以内", [("5", "<=")]),
+        ("6月30日前完成", []),  # a date
+        ("3年内", [("3", "")]),  # a span, not a year
+        ("覆盖率保持在95%-98%之间", [("95", ">="), ("98", "<=")]),  # a range
+        ("(2023-2025年)", []),  # years are not targets
+        ("烟政办字〔2021〕45 号", []),
+        ("培育“泰山品质”认证企业数量达到13家以上", [("13", ">=")]),
+        ("超过5家", [("5", ">")]),
+        ("5.5 批次/千人", [("5.5", "")]),
+    ],
+)
 def test_what_a_quote_states(quote: str, expected: list[tuple[str, str]]) -> None:
     found = [(format_number(t.value), t.direction) for t in stated_targets(quote)]
     assert found == [(str(Fraction(v)) if "." not in v else v, d) for v, d in expected]
@@ -87,8 +90,9 @@ def _replace(copy: Path, rule: qrules.Rule, requirement: str) -> None:
     assert line is not None
     assert text.find("[[rule]]", start, line.start()) == -1, rule.id
     (copy / rule.file).write_text(
-        text[:line.start()] + f"requirement = {json.dumps(requirement)}" + text[line.end():],
-        encoding="utf-8")
+        text[: line.start()] + f"requirement = {json.dumps(requirement)}" + text[line.end() :],
+        encoding="utf-8",
+    )
 
 
 def _only_problem(copy: Path, rule: qrules.Rule, requirement: str) -> str:
@@ -113,25 +117,27 @@ def _problems(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("rule", SHIPPED.rules, ids=[r.id for r in SHIPPED.rules])
-def test_a_target_edited_away_from_its_quote_fails_validation(copy: Path,
-                                                              rule: qrules.Rule) -> None:
+def test_a_target_edited_away_from_its_quote_fails_validation(
+    copy: Path, rule: qrules.Rule
+) -> None:
     target = rule.target
     assert target is not None
     value = format_number(_away(rule))
     requirement = f"{target.op} {value}"
     problem = _only_problem(copy, rule, requirement)
     assert f"rule {rule.id!r}" in problem
-    assert f"'{requirement}'" in problem          # the requirement
+    assert f"'{requirement}'" in problem  # the requirement
     stated = stated_targets(rule.source.quote)
-    if stated:                                     # the quote's number
+    if stated:  # the quote's number
         assert any(t.text in problem for t in stated), problem
     else:
         assert "the quote states no number" in problem
-    assert f"naming {_shown(target.op)} {value} there" in problem      # and what to do
+    assert f"naming {_shown(target.op)} {value} there" in problem  # and what to do
 
 
-@pytest.mark.parametrize("rule", [r for r in SHIPPED.rules if not reads_beyond_quote(r)],
-                         ids=lambda r: r.id)
+@pytest.mark.parametrize(
+    "rule", [r for r in SHIPPED.rules if not reads_beyond_quote(r)], ids=lambda r: r.id
+)
 def test_a_target_read_the_other_way_fails_validation(copy: Path, rule: qrules.Rule) -> None:
     target = rule.target
     assert target is not None
@@ -159,20 +165,30 @@ def test_validate_fails_on_an_edited_target(copy: Path) -> None:
     finally:
         shutil.copy(YANTAI / rule.file, copy / rule.file)
     assert code == 2
-    assert ("rule 'food-safety-sampling-pass-rate', key 'requirement': the requirement "
-            "'>= 99' is not a target its quote writes: the quote states ≥98.5") in out
+    assert (
+        "rule 'food-safety-sampling-pass-rate', key 'requirement': the requirement "
+        "'>= 99' is not a target its quote writes: the quote states ≥98.5"
+    ) in out
 
 
 def test_an_interpretation_must_name_the_number_it_reads(mini_copy: Path) -> None:
     rules = mini_copy / "rules.toml"
     text = rules.read_text(encoding="utf-8")
-    rules.write_text(text.replace('requirement = ">= 98.5"', 'requirement = ">= 99"\n'
-                                  'interpretation = "read strictly"'), encoding="utf-8")
+    rules.write_text(
+        text.replace(
+            'requirement = ">= 98.5"', 'requirement = ">= 99"\ninterpretation = "read strictly"'
+        ),
+        encoding="utf-8",
+    )
     [problem] = _problems(mini_copy)
     assert "naming ≥ 99 there" in problem
-    rules.write_text(text.replace('requirement = ">= 98.5"', 'requirement = ">= 99"\n'
-                                  'interpretation = "read as 99, the office\'s own goal"'),
-                     encoding="utf-8")
+    rules.write_text(
+        text.replace(
+            'requirement = ">= 98.5"',
+            'requirement = ">= 99"\ninterpretation = "read as 99, the office\'s own goal"',
+        ),
+        encoding="utf-8",
+    )
     rule = qrules.load(mini_copy)["pass-rate"]
     assert reads_beyond_quote(rule)
     assert quote_mismatches(rule) == ()
@@ -186,7 +202,8 @@ def test_compound_requirements_and_dated_targets(mini_copy: Path) -> None:
     [problem] = _problems(mini_copy)
     assert "(≤ 100)" in problem
     assert "the quote states ≥98.5" in problem
-    rules.write_text(text.replace('requirement = ">= 98.5"', 'requirement = "== 98.5"'),
-                     encoding="utf-8")
+    rules.write_text(
+        text.replace('requirement = ">= 98.5"', 'requirement = "== 98.5"'), encoding="utf-8"
+    )
     [problem] = _problems(mini_copy)
     assert "reads the quote's number the other way" in problem

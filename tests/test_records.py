@@ -29,16 +29,20 @@ from .conftest import SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
-def judge(book: qrules.Rulebook, units: list[dict[str, Any]], visits: list[dict[str, Any]] | None,
-          rule: str, **options: Any) -> list[qrules.Result]:
+def judge(
+    book: qrules.Rulebook,
+    units: list[dict[str, Any]],
+    visits: list[dict[str, Any]] | None,
+    rule: str,
+    **options: Any,
+) -> list[qrules.Result]:
     register = qrules.read_register(units)
     log = None if visits is None else qrules.read_log(visits, register)
     evaluation = qrules.evaluate_records(book, register, log, rules=[book[rule]], **options)
     return list(evaluation)
 
 
-def year(results: list[qrules.Result], when: int, district: str | None = None
-         ) -> qrules.Result:
+def year(results: list[qrules.Result], when: int, district: str | None = None) -> qrules.Result:
     [found] = [r for r in results if r.year == when and r.district == district]
     return found
 
@@ -85,8 +89,7 @@ def catering(count: int, **fields: Any) -> list[dict[str, Any]]:
 
 
 def test_exactly_two_inspections_meet_and_one_does_not(book: qrules.Rulebook) -> None:
-    visits = [visit("C0", "2024-03-01"), visit("C0", "2024-03-01"),
-              visit("C1", "2024-06-30")]
+    visits = [visit("C0", "2024-03-01"), visit("C0", "2024-03-01"), visit("C1", "2024-06-30")]
     result = year(judge(book, catering(2), visits, "twice", **FULL), 2024)
     assert result.verdict is Verdict.NOT_MET
     assert (result.population, result.meeting) == (2, 1)
@@ -107,8 +110,13 @@ def test_a_unit_with_no_inspection_fails_an_every_unit_rule(book: qrules.Ruleboo
 
 
 def test_the_first_and_last_days_of_the_year_count_in_it(book: qrules.Rulebook) -> None:
-    visits = [visit("C0", "2024-01-01"), visit("C0", "2024-12-31"),
-              visit("C1", "2023-12-31"), visit("C1", "2024-07-01"), visit("C1", "2025-01-01")]
+    visits = [
+        visit("C0", "2024-01-01"),
+        visit("C0", "2024-12-31"),
+        visit("C1", "2023-12-31"),
+        visit("C1", "2024-07-01"),
+        visit("C1", "2025-01-01"),
+    ]
     results = judge(book, catering(2), visits, "twice", **FULL)
     assert year(results, 2024).meeting == 1
     assert [u.unit for u in year(results, 2024).failing_units] == ["C1"]
@@ -123,8 +131,11 @@ def test_a_leap_day_counts_in_its_year(book: qrules.Rulebook) -> None:
 
 
 def test_a_unit_registered_on_31_december_belongs_to_that_year(book: qrules.Rulebook) -> None:
-    units = [*catering(1), unit("NEW", "catering", risk_level="high", registered="2024-12-31"),
-             unit("NEXT", "catering", risk_level="high", registered="2025-01-01")]
+    units = [
+        *catering(1),
+        unit("NEW", "catering", risk_level="high", registered="2024-12-31"),
+        unit("NEXT", "catering", risk_level="high", registered="2025-01-01"),
+    ]
     visits = [visit("C0", "2024-02-01"), visit("C0", "2024-03-01")]
     result = year(judge(book, units, visits, "twice", **FULL), 2024)
     assert (result.population, result.meeting) == (2, 1)
@@ -132,8 +143,11 @@ def test_a_unit_registered_on_31_december_belongs_to_that_year(book: qrules.Rule
 
 
 def test_a_unit_closed_on_1_january_belongs_to_that_year(book: qrules.Rulebook) -> None:
-    units = [*catering(1), unit("SHUT", "catering", risk_level="high", closed="2024-01-01"),
-             unit("GONE", "catering", risk_level="high", closed="2023-12-31")]
+    units = [
+        *catering(1),
+        unit("SHUT", "catering", risk_level="high", closed="2024-01-01"),
+        unit("GONE", "catering", risk_level="high", closed="2023-12-31"),
+    ]
     visits = [visit("C0", "2023-02-01"), visit("C0", "2024-02-01"), visit("C0", "2024-03-01")]
     results = judge(book, units, visits, "twice", **FULL)
     assert [u.unit for u in year(results, 2024).failing_units] == ["SHUT"]
@@ -142,9 +156,13 @@ def test_a_unit_closed_on_1_january_belongs_to_that_year(book: qrules.Rulebook) 
 
 
 def test_population_selects_on_every_column(book: qrules.Rulebook) -> None:
-    units = [unit("A", "catering", risk_level="high"), unit("B", "central_kitchen",
-             risk_level="high"), unit("C", "catering", risk_level="medium"),
-             unit("D", "catering"), unit("E", "food_retailer", risk_level="high")]
+    units = [
+        unit("A", "catering", risk_level="high"),
+        unit("B", "central_kitchen", risk_level="high"),
+        unit("C", "catering", risk_level="medium"),
+        unit("D", "catering"),
+        unit("E", "food_retailer", risk_level="high"),
+    ]
     result = year(judge(book, units, [visit("A", "2024-01-01")], "twice", **FULL), 2024)
     assert result.population == 2
     assert [u.unit for u in result.failing_units] == ["A", "B"]
@@ -152,27 +170,33 @@ def test_population_selects_on_every_column(book: qrules.Rulebook) -> None:
 
 def test_kind_and_result_filter_the_log(book: qrules.Rulebook) -> None:
     units = [unit(f"T{i}", "tableware_disinfection") for i in range(5)]
-    visits = [visit("T0", "2024-05-01", "routine", "compliant"),
-              visit("T1", "2024-05-01", "special", "compliant"),
-              visit("T2", "2024-05-01", "system", "compliant"),
-              visit("T3", "2024-05-01", "routine", "non_compliant"),
-              visit("T4", "2024-05-01", "routine")]
+    visits = [
+        visit("T0", "2024-05-01", "routine", "compliant"),
+        visit("T1", "2024-05-01", "special", "compliant"),
+        visit("T2", "2024-05-01", "system", "compliant"),
+        visit("T3", "2024-05-01", "routine", "non_compliant"),
+        visit("T4", "2024-05-01", "routine"),
+    ]
     result = year(judge(book, units, visits, "compliant", **FULL), 2024)
     assert (result.population, result.meeting) == (5, 2)
     assert result.failing_units[0].needs.en == (
-        "1 more routine inspection or special inspection with result compliant by 2024-12-31")
+        "1 more routine inspection or special inspection with result compliant by 2024-12-31"
+    )
 
 
 def test_a_flag_rule_lists_the_units_not_enrolled(book: qrules.Rulebook) -> None:
-    units = [unit("K1", "central_kitchen", internet_bright_kitchen="是"),
-             unit("K2", "central_kitchen", internet_bright_kitchen="否"),
-             unit("K3", "central_kitchen")]
+    units = [
+        unit("K1", "central_kitchen", internet_bright_kitchen="是"),
+        unit("K2", "central_kitchen", internet_bright_kitchen="否"),
+        unit("K3", "central_kitchen"),
+    ]
     [result] = judge(book, units, None, "enrolled")
     assert result.year == 2025
     assert result.verdict is Verdict.NOT_MET
     assert [(u.unit, u.needs.en, u.more) for u in result.failing_units] == [
         ("K2", "not enrolled in Internet + bright kitchen", None),
-        ("K3", "not enrolled in Internet + bright kitchen", None)]
+        ("K3", "not enrolled in Internet + bright kitchen", None),
+    ]
     assert result.failing_units[0].needs.zh == "未纳入“互联网+明厨亮灶”"
 
 
@@ -184,8 +208,10 @@ def test_an_empty_population_is_unknown(book: qrules.Rulebook) -> None:
     assert {r.verdict for r in results} == {Verdict.UNKNOWN}
     result = year(results, 2024)
     assert (result.population, result.meeting, result.observed, result.gap) == (0, 0, None, None)
-    assert result.reason.en == ("no unit in the register belongs to the population in 2024 "
-                                "(category in (catering, central_kitchen), risk_level = high)")
+    assert result.reason.en == (
+        "no unit in the register belongs to the population in 2024 "
+        "(category in (catering, central_kitchen), risk_level = high)"
+    )
 
 
 def test_a_log_that_ends_early_makes_the_year_unknown(book: qrules.Rulebook) -> None:
@@ -198,16 +224,19 @@ def test_a_log_that_ends_early_makes_the_year_unknown(book: qrules.Rulebook) -> 
     assert result.meeting is None
     assert result.reason.en == (
         "the log ends on 2024-09-30, before 2024 does (so far 1 of 1 units meet it); if it "
-        "is complete, declare its end with --log-until (log_until=)")
+        "is complete, declare its end with --log-until (log_until=)"
+    )
 
 
 def test_a_declared_end_decides_the_year(book: qrules.Rulebook) -> None:
     visits = [visit("C0", "2024-01-10"), visit("C0", "2024-09-30")]
-    [result] = judge(book, catering(1), visits, "twice", log_until=dt.date(2024, 12, 31),
-                     log_from="2024-01-01")
+    [result] = judge(
+        book, catering(1), visits, "twice", log_until=dt.date(2024, 12, 31), log_from="2024-01-01"
+    )
     assert result.verdict is Verdict.MET
-    [early] = judge(book, catering(1), visits, "twice", log_until="2024-12-30",
-                    log_from="2024-01-01")
+    [early] = judge(
+        book, catering(1), visits, "twice", log_until="2024-12-30", log_from="2024-01-01"
+    )
     assert early.verdict is Verdict.UNKNOWN
     assert early.reason.en.startswith("the log is declared to end on 2024-12-30, before 2024")
 
@@ -218,8 +247,7 @@ def test_a_log_ending_on_31_december_covers_the_year(book: qrules.Rulebook) -> N
     assert result.verdict is Verdict.MET
 
 
-def test_without_a_log_inspections_are_unknown_but_flags_are_judged(
-        book: qrules.Rulebook) -> None:
+def test_without_a_log_inspections_are_unknown_but_flags_are_judged(book: qrules.Rulebook) -> None:
     units = [*catering(1), unit("K", "central_kitchen", internet_bright_kitchen="1")]
     register = qrules.read_register(units)
     evaluation = qrules.evaluate_records(book, register)
@@ -252,14 +280,18 @@ def test_the_years_judged_follow_the_log(book: qrules.Rulebook) -> None:
     assert query.unknown is None  # a flag does not need the log
     gap = late.undecided(2025)
     assert gap is not None
-    assert gap.en == ("the log begins on 2026-01-05, after 2025 begins; if it is complete, "
-                      "declare its start with --log-from (log_from=)")
-    queries = record_queries(book, [book["share"]],
-                             Coverage(dt.date(2024, 1, 5), dt.date(2025, 12, 31)))
+    assert gap.en == (
+        "the log begins on 2026-01-05, after 2025 begins; if it is complete, "
+        "declare its start with --log-from (log_from=)"
+    )
+    queries = record_queries(
+        book, [book["share"]], Coverage(dt.date(2024, 1, 5), dt.date(2025, 12, 31))
+    )
     # A log that begins on 5 January does not decide its first year (issue 11).
     assert [(q.year, q.unknown is None) for q in queries] == [(2024, False), (2025, True)]
-    declared = Coverage.of([dt.date(2024, 1, 5)], log_from=dt.date(2024, 1, 1),
-                           log_until=dt.date(2025, 12, 31))
+    declared = Coverage.of(
+        [dt.date(2024, 1, 5)], log_from=dt.date(2024, 1, 1), log_until=dt.date(2025, 12, 31)
+    )
     assert [q.unknown for q in record_queries(book, [book["share"]], declared)] == [None, None]
 
 
@@ -267,13 +299,21 @@ def test_the_years_judged_follow_the_log(book: qrules.Rulebook) -> None:
 
 
 def test_by_district_judges_the_whole_and_each_district(book: qrules.Rulebook) -> None:
-    units = [*catering(2, district="芝罘区"), unit("L", "catering", risk_level="high",
-             district="莱山区"), unit("N", "catering", risk_level="high"),
-             unit("F", "food_retailer", district="福山区")]
-    visits = [visit("C0", "2024-01-02"), visit("C0", "2024-01-03"),
-              visit("C1", "2024-01-02"), visit("C1", "2024-01-03")]
-    results = [r for r in judge(book, units, visits, "twice", by_district=True, **FULL)
-               if r.year == 2024]
+    units = [
+        *catering(2, district="芝罘区"),
+        unit("L", "catering", risk_level="high", district="莱山区"),
+        unit("N", "catering", risk_level="high"),
+        unit("F", "food_retailer", district="福山区"),
+    ]
+    visits = [
+        visit("C0", "2024-01-02"),
+        visit("C0", "2024-01-03"),
+        visit("C1", "2024-01-02"),
+        visit("C1", "2024-01-03"),
+    ]
+    results = [
+        r for r in judge(book, units, visits, "twice", by_district=True, **FULL) if r.year == 2024
+    ]
     shown = {r.district: (r.verdict, r.population, r.meeting) for r in results}
     assert shown == {
         None: (Verdict.NOT_MET, 4, 2),
@@ -286,8 +326,14 @@ def test_by_district_judges_the_whole_and_each_district(book: qrules.Rulebook) -
 
 # -- the same counts from generated records --------------------------------------
 
-def brute_force(units: list[dict[str, Any]], visits: list[dict[str, Any]], spec: qrules.RecordSpec,
-                year: int, district: str | None) -> tuple[int, int]:
+
+def brute_force(
+    units: list[dict[str, Any]],
+    visits: list[dict[str, Any]],
+    spec: qrules.RecordSpec,
+    year: int,
+    district: str | None,
+) -> tuple[int, int]:
     """The population and the units meeting it, counted the plain way."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     total = meeting = 0
@@ -330,22 +376,30 @@ def _dates(value: dt.date | None) -> str | None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(records(), st.sampled_from(["share", "twice", "enrolled", "compliant"]),
-       st.booleans())
-def test_counts_equal_a_brute_force_count(book: qrules.Rulebook,
-                                          generated: tuple[list[dict[str, Any]],
-                                                           list[dict[str, Any]]],
-                                          rule_id: str, by_district: bool) -> None:
+@given(records(), st.sampled_from(["share", "twice", "enrolled", "compliant"]), st.booleans())
+def test_counts_equal_a_brute_force_count(
+    book: qrules.Rulebook,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    rule_id: str,
+    by_district: bool,
+) -> None:
     units, visits = generated
-    rows = [{**u, "registered": _dates(u["registered"]), "closed": _dates(u["closed"])}
-            for u in units]
+    rows = [
+        {**u, "registered": _dates(u["registered"]), "closed": _dates(u["closed"])} for u in units
+    ]
     register = qrules.read_register(rows)
     assert register.rows_used == len(units)
     log = qrules.read_log(visits, register)
     assert log.rows_used == len(visits)
-    evaluation = qrules.evaluate_records(book, register, log, rules=[book[rule_id]],
-                                         by_district=by_district, log_until="2026-12-31",
-                                         log_from="2022-01-01")
+    evaluation = qrules.evaluate_records(
+        book,
+        register,
+        log,
+        rules=[book[rule_id]],
+        by_district=by_district,
+        log_until="2026-12-31",
+        log_from="2022-01-01",
+    )
     spec = book[rule_id].records
     assert spec is not None
     for result in evaluation:
@@ -356,15 +410,17 @@ def test_counts_equal_a_brute_force_count(book: qrules.Rulebook,
             continue
         if result.meeting is None:  # the log decides no year: it begins after the period
             assert result.verdict is Verdict.UNKNOWN
-            assert all(d.year > 2025 for d in (dt.date.fromisoformat(v["date"])
-                                               for v in visits))
+            assert all(d.year > 2025 for d in (dt.date.fromisoformat(v["date"]) for v in visits))
             continue
         assert result.meeting == meeting
         assert result.observed == Fraction(100 * meeting, total)
         threshold = book[rule_id].target
         assert threshold is not None
-        met = (Fraction(100 * meeting, total) >= threshold.value if threshold.op == ">="
-               else 100 * meeting == 100 * total)
+        met = (
+            Fraction(100 * meeting, total) >= threshold.value
+            if threshold.op == ">="
+            else 100 * meeting == 100 * total
+        )
         assert result.verdict is (Verdict.MET if met else Verdict.NOT_MET)
         assert len(result.failing_units) == (0 if met else total - meeting)
         if spec.inspections is not None and not met:
@@ -373,11 +429,17 @@ def test_counts_equal_a_brute_force_count(book: qrules.Rulebook,
 
 @settings(max_examples=50, deadline=None)
 @given(st.integers(1, 60), st.integers(0, 60))
-def test_the_smallest_change_is_the_least_number_of_units(book: qrules.Rulebook, total: int,
-                                                           meeting: int) -> None:
+def test_the_smallest_change_is_the_least_number_of_units(
+    book: qrules.Rulebook, total: int, meeting: int
+) -> None:
     meeting = min(meeting, total)
-    [query] = [q for q in record_queries(book, [book["share"]], Coverage(
-        dt.date(2024, 1, 1), dt.date(2024, 12, 31))) if q.year == 2024]
+    [query] = [
+        q
+        for q in record_queries(
+            book, [book["share"]], Coverage(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        )
+        if q.year == 2024
+    ]
     result = judge_counts(book, query, Counts(total, meeting))
     least = next(m for m in range(total + 1) if 5 * m >= total)  # 100 m / t >= 20
     if meeting >= least:
@@ -393,13 +455,16 @@ def test_the_smallest_change_is_the_least_number_of_units(book: qrules.Rulebook,
 
 
 def test_queries_spell_out_what_to_count(book: qrules.Rulebook) -> None:
-    coverage = Coverage.of([dt.date(2023, 2, 1), dt.date(2024, 9, 30)],
-                           log_from=dt.date(2023, 1, 1))
+    coverage = Coverage.of(
+        [dt.date(2023, 2, 1), dt.date(2024, 9, 30)], log_from=dt.date(2023, 1, 1)
+    )
     queries = record_queries(book, book.rules, coverage)
     shown = [(q.rule, q.year, q.unknown is not None) for q in queries]
     assert shown == [
-        ("share", 2023, False), ("share", 2024, True),
-        ("twice", 2023, False), ("twice", 2024, True),
+        ("share", 2023, False),
+        ("share", 2024, True),
+        ("twice", 2023, False),
+        ("twice", 2024, True),
         ("enrolled", 2025, False),
         ("compliant", 2024, True),
     ]
@@ -412,21 +477,34 @@ def test_queries_spell_out_what_to_count(book: qrules.Rulebook) -> None:
 def test_count_query_is_usable_on_its_own(book: qrules.Rulebook) -> None:
     register = qrules.read_register(catering(3))
     log = qrules.read_log([visit("C0", "2024-01-01"), visit("C0", "2024-02-01")], register)
-    [query] = [q for q in record_queries(book, [book["twice"]], Coverage(
-        dt.date(2024, 1, 1), dt.date(2024, 12, 31))) if q.year == 2024]
+    [query] = [
+        q
+        for q in record_queries(
+            book, [book["twice"]], Coverage(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+        )
+        if q.year == 2024
+    ]
     counts = count_query(query, register.units, log.by_unit())
     assert counts[None].total == 3
     assert counts[None].meeting == 1
 
 
 def test_the_reference_engine_indexes_only_the_units_it_counts(
-        book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The log is grouped once, for the units a rule counts the inspections of
     (here the high-risk caterers of "twice", not the retailer), not sorted
     whole (`InspectionLog.by_unit`)."""
     register = qrules.read_register([*catering(3), unit("R0", "food_retailer")])
-    log = qrules.read_log([visit("C0", "2024-03-01"), visit("C1", "2024-01-01"),
-                           visit("R0", "2024-01-01"), visit("C0", "2024-02-01")], register)
+    log = qrules.read_log(
+        [
+            visit("C0", "2024-03-01"),
+            visit("C1", "2024-01-01"),
+            visit("R0", "2024-01-01"),
+            visit("C0", "2024-02-01"),
+        ],
+        register,
+    )
     indexed: list[set[str]] = []
     real = reference._Index.of.__func__  # type: ignore[attr-defined]
 
@@ -437,8 +515,9 @@ def test_the_reference_engine_indexes_only_the_units_it_counts(
 
     monkeypatch.setattr(reference._Index, "of", classmethod(of))
     monkeypatch.setattr(type(log), "by_unit", lambda self: pytest.fail("sorted the whole log"))
-    evaluation = qrules.evaluate_records(book, register, log, rules=[book["twice"]],
-                                         log_until="2024-12-31", log_from="2024-01-01")
+    evaluation = qrules.evaluate_records(
+        book, register, log, rules=[book["twice"]], log_until="2024-12-31", log_from="2024-01-01"
+    )
     assert indexed == [{"C0", "C1"}]
     [result] = [r for r in evaluation if r.year == 2024]
     assert (result.population, result.meeting) == (3, 1)
@@ -452,21 +531,30 @@ def test_the_yantai_records_rules() -> None:
     tagged = yantai.select(tags=["records"])
     assert len(tagged) == 16
     aggregate_only = {r.id for r in tagged if r.records is None}
-    assert aggregate_only == {"drug-device-cosmetic-nonconforming-disposal-rate",
-                              "drug-violation-leads-investigation-rate",
-                              "nonconforming-food-disposal-rate"}
+    assert aggregate_only == {
+        "drug-device-cosmetic-nonconforming-disposal-rate",
+        "drug-violation-leads-investigation-rate",
+        "nonconforming-food-disposal-rate",
+    }
     spec = yantai["high-risk-catering-units-inspected-twice-yearly"].records
     assert spec is not None
     assert spec.inspections == 2
     assert spec.describe_population() == (
-        "category in (catering, central_kitchen, collective_meal_supplier), risk_level = high")
+        "category in (catering, central_kitchen, collective_meal_supplier), risk_level = high"
+    )
     assert spec.describe_each() == "2 inspections a year"
     assert all(r.records is None for r in yantai if "records" not in r.tags)
 
 
-def write_rule(folder: Path, records: str, *, aggregation: str = 'aggregation = "every_year"',
-               measure: str = "coverage") -> None:
-    (folder / "records.toml").write_text(f"""
+def write_rule(
+    folder: Path,
+    records: str,
+    *,
+    aggregation: str = 'aggregation = "every_year"',
+    measure: str = "coverage",
+) -> None:
+    (folder / "records.toml").write_text(
+        f"""
 [[rule]]
 id = "coverage-records"
 title = {{ zh = "检查覆盖率", en = "Inspection coverage" }}
@@ -478,7 +566,9 @@ responsible = ["市市场监管局"]
 section = "二"
 quote = "每年检查覆盖率不少于20%"
 {records}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 GOOD = """[rule.records]
@@ -493,47 +583,83 @@ inspections = 1
 def test_a_valid_records_table_loads(mini_copy: Path) -> None:
     write_rule(mini_copy, GOOD)
     rule = qrules.load(mini_copy)["coverage-records"]
-    assert rule.records == qrules.RecordSpec("inspected", "units",
-                                             (("category", ("catering",)),), inspections=1)
+    assert rule.records == qrules.RecordSpec(
+        "inspected", "units", (("category", ("catering",)),), inspections=1
+    )
 
 
 @pytest.mark.parametrize(
     ("records", "message"),
     [
-        (GOOD.replace("category =", "categroy ="),
-         "key 'records.population.categroy': unknown register column 'categroy' "
-         "(did you mean 'category'?)"),
-        (GOOD.replace('"catering"', '"caterng"'),
-         "key 'records.population.category': 'caterng' is not a canonical category "
-         "(did you mean 'catering'?)"),
-        (GOOD.replace('"inspected"', '"units"'),
-         "key 'records.meeting': 'units' is not the numerator of 'coverage'"),
-        (GOOD.replace('"units"', '"inspected"'),
-         "key 'records.total': 'inspected' is not the denominator of 'coverage'"),
-        (GOOD + 'flag = "bright_kitchen"\n',
-         "key 'records.each': give either inspections (with kind and result, optionally) "
-         "or flag"),
-        (GOOD.replace("inspections = 1", 'flag = "bright_kitchen"\nkind = "system"'),
-         "key 'records.each.kind': kind is for inspections, not for a flag"),
-        (GOOD.replace("inspections = 1", "inspections = 0"),
-         "key 'records.each.inspections': expected an integer of at least 1, got 0"),
-        (GOOD.replace("inspections = 1", 'inspections = 1\nkind = "sytem"'),
-         "'sytem' is not a canonical kind (did you mean 'system'?)"),
-        (GOOD.replace("inspections = 1", 'flag = "brite_kitchen"'),
-         "key 'records.each.flag': 'brite_kitchen' is not one of"),
-        (GOOD.replace('category = "catering"', 'bright_kitchen = "yes"'),
-         "a flag is selected with true or false"),
+        (
+            GOOD.replace("category =", "categroy ="),
+            "key 'records.population.categroy': unknown register column 'categroy' "
+            "(did you mean 'category'?)",
+        ),
+        (
+            GOOD.replace('"catering"', '"caterng"'),
+            "key 'records.population.category': 'caterng' is not a canonical category "
+            "(did you mean 'catering'?)",
+        ),
+        (
+            GOOD.replace('"inspected"', '"units"'),
+            "key 'records.meeting': 'units' is not the numerator of 'coverage'",
+        ),
+        (
+            GOOD.replace('"units"', '"inspected"'),
+            "key 'records.total': 'inspected' is not the denominator of 'coverage'",
+        ),
+        (
+            GOOD + 'flag = "bright_kitchen"\n',
+            "key 'records.each': give either inspections (with kind and result, optionally) "
+            "or flag",
+        ),
+        (
+            GOOD.replace("inspections = 1", 'flag = "bright_kitchen"\nkind = "system"'),
+            "key 'records.each.kind': kind is for inspections, not for a flag",
+        ),
+        (
+            GOOD.replace("inspections = 1", "inspections = 0"),
+            "key 'records.each.inspections': expected an integer of at least 1, got 0",
+        ),
+        (
+            GOOD.replace("inspections = 1", 'inspections = 1\nkind = "sytem"'),
+            "'sytem' is not a canonical kind (did you mean 'system'?)",
+        ),
+        (
+            GOOD.replace("inspections = 1", 'flag = "brite_kitchen"'),
+            "key 'records.each.flag': 'brite_kitchen' is not one of",
+        ),
+        (
+            GOOD.replace('category = "catering"', 'bright_kitchen = "yes"'),
+            "a flag is selected with true or false",
+        ),
         (GOOD.replace('total = "units"\n', ""), "key 'records.total': missing required key"),
-        (GOOD.replace("[rule.records.each]\ninspections = 1\n", ""),
-         "key 'records.each': missing required key"),
+        (
+            GOOD.replace("[rule.records.each]\ninspections = 1\n", ""),
+            "key 'records.each': missing required key",
+        ),
         (GOOD.replace("meeting", "meting"), "key 'records.meting': unknown key"),
     ],
-    ids=["unknown-column", "bad-category", "meeting-swapped", "total-swapped", "both",
-         "kind-with-flag", "zero", "bad-kind", "bad-flag", "flag-not-bool", "no-total",
-         "no-each", "misspelt-key"],
+    ids=[
+        "unknown-column",
+        "bad-category",
+        "meeting-swapped",
+        "total-swapped",
+        "both",
+        "kind-with-flag",
+        "zero",
+        "bad-kind",
+        "bad-flag",
+        "flag-not-bool",
+        "no-total",
+        "no-each",
+        "misspelt-key",
+    ],
 )
-def test_records_problems_name_file_rule_and_key(mini_copy: Path, records: str,
-                                                  message: str) -> None:
+def test_records_problems_name_file_rule_and_key(
+    mini_copy: Path, records: str, message: str
+) -> None:
     write_rule(mini_copy, records)
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(mini_copy)
@@ -546,8 +672,10 @@ def test_records_need_a_share_of_two_counts(mini_copy: Path) -> None:
     write_rule(mini_copy, GOOD.replace('"inspected"', '"firms"'), measure="firms")
     with pytest.raises(qrules.RulebookError) as caught:
         qrules.load(mini_copy)
-    assert ("records need the rule's measure to be a share of two counts, "
-            "'100 * firms / units'; 'firms' has no formula") in str(caught.value)
+    assert (
+        "records need the rule's measure to be a share of two counts, "
+        "'100 * firms / units'; 'firms' has no formula"
+    ) in str(caught.value)
 
 
 def test_records_are_judged_year_by_year(mini_copy: Path) -> None:
@@ -576,8 +704,16 @@ def test_the_sample_shows_every_verdict() -> None:
 
 
 def test_check_with_records_only() -> None:
-    code, out, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-        "--log-from", "2023-01-01")
+    code, out, err = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+    )
     assert code == 1
     assert err == ""  # not a terminal: no progress
     assert "20 (2/10)" in out
@@ -588,9 +724,21 @@ def test_check_with_records_only() -> None:
 
 
 def test_check_with_figures_and_records_as_json() -> None:
-    code, out, _ = run("check", "yantai-2023-2025", "--sample", "--register", "sample",
-                       "--log", "sample", "--log-from", "2023-01-01", "--format", "json",
-                       "--log-until", "2025-12-31")
+    code, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--sample",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        "--format",
+        "json",
+        "--log-until",
+        "2025-12-31",
+    )
     assert code == 1
     document = json.loads(out)
     assert document["dataset"]["name"] == "synthetic-2023-2025.csv"
@@ -601,18 +749,33 @@ def test_check_with_figures_and_records_as_json() -> None:
     assert len(from_figures) > len(from_records) > 0
     assert all(r["failing_units"] == [] for r in from_figures)
     # Enrolment is judged every year (the rulebook's reading of 全部纳入): 2025 here.
-    [collective] = [r for r in from_records
-                    if r["id"] == "collective-meal-suppliers-in-internet-bright-kitchen"
-                    and r["year"] == 2025]
+    [collective] = [
+        r
+        for r in from_records
+        if r["id"] == "collective-meal-suppliers-in-internet-bright-kitchen" and r["year"] == 2025
+    ]
     assert (collective["population"], collective["meeting"]) == (4, 3)
-    assert collective["failing_units"] == [{
-        "unit": "CM04", "name": "样例集体用餐配送单位04", "district": "龙口市",
-        "needs": "not enrolled in Internet + bright kitchen"}]
+    assert collective["failing_units"] == [
+        {
+            "unit": "CM04",
+            "name": "样例集体用餐配送单位04",
+            "district": "龙口市",
+            "needs": "not enrolled in Internet + bright kitchen",
+        }
+    ]
 
 
 def test_check_records_only_json_has_no_dataset() -> None:
-    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--format", "json",
-                    "--rule", "large-catering-units-bright-kitchen-rate")
+    _, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--format",
+        "json",
+        "--rule",
+        "large-catering-units-bright-kitchen-rate",
+    )
     document = json.loads(out)
     assert document["dataset"] is None
     [result] = document["results"]
@@ -622,17 +785,38 @@ def test_check_records_only_json_has_no_dataset() -> None:
 
 @pytest.mark.parametrize("fmt", ["markdown", "junit"])
 def test_other_formats_show_failing_units(fmt: str) -> None:
-    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-        "--log-from", "2023-01-01",
-                    "--format", fmt, "--lang", "zh")
+    _, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        "--format",
+        fmt,
+        "--lang",
+        "zh",
+    )
     assert "CT05" in out
     assert "需在 2023-12-31 前再接受 1 次检查" in out
 
 
 def test_check_records_by_district() -> None:
-    _, out, _ = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-        "--log-from", "2023-01-01",
-                    "--by-district", "--rule", "high-risk-catering-units-inspected-twice-yearly")
+    _, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        "--by-district",
+        "--rule",
+        "high-risk-catering-units-inspected-twice-yearly",
+    )
     # (the table cuts a long id short: it fits a terminal of 100 columns)
     assert "high-risk-catering-units-inspec…  2023 福山区  not met" in out
 
@@ -644,9 +828,17 @@ class _Terminal(io.StringIO):
 
 def test_progress_shows_on_a_terminal_only() -> None:
     terminal = _Terminal()
-    code, _, err = run("check", "yantai-2023-2025", "--register", "sample", "--log", "sample",
-        "--log-from", "2023-01-01",
-                       stderr=terminal)
+    code, _, err = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        "sample",
+        "--log",
+        "sample",
+        "--log-from",
+        "2023-01-01",
+        stderr=terminal,
+    )
     assert code == 1
     assert "judged" in err
     assert err.endswith("\r\x1b[K")
@@ -669,10 +861,14 @@ def test_check_records_bad_input_exits_2(argv: tuple[str, ...], message: str) ->
 
 def test_check_records_with_a_mapping(tmp_path: Path) -> None:
     register = tmp_path / "台账.csv"
-    register.write_text("统一社会信用代码,单位名称,业态,明厨亮灶,规模\n"
-                        "A1,甲,大型餐饮,是,大\nA2,乙,大型餐饮,否,大\n", encoding="gbk")
+    register.write_text(
+        "统一社会信用代码,单位名称,业态,明厨亮灶,规模\n"
+        "A1,甲,大型餐饮,是,大\nA2,乙,大型餐饮,否,大\n",
+        encoding="gbk",
+    )
     mapping = tmp_path / "mapping.toml"
-    mapping.write_text("""
+    mapping.write_text(
+        """
 [register.columns]
 unit = "统一社会信用代码"
 name = "单位名称"
@@ -685,9 +881,19 @@ size = "规模"
 
 [register.codes.size]
 "大" = "large"
-""", encoding="utf-8")
-    code, out, _ = run("check", "yantai-2023-2025", "--register", str(register), "--mapping",
-                       str(mapping), "--rule", "large-catering-units-bright-kitchen-rate")
+""",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        str(register),
+        "--mapping",
+        str(mapping),
+        "--rule",
+        "large-catering-units-bright-kitchen-rate",
+    )
     assert code == 1
     assert "A2" in out
     assert "not enrolled in bright kitchen" in out
@@ -702,18 +908,25 @@ def test_the_sample_folder_is_not_a_figures_sample() -> None:
 
 
 def test_export_and_show_carry_the_records_table() -> None:
-    _, out, _ = run("export", "yantai-2023-2025", "--rule",
-                    "central-kitchens-in-internet-bright-kitchen")
+    _, out, _ = run(
+        "export", "yantai-2023-2025", "--rule", "central-kitchens-in-internet-bright-kitchen"
+    )
     [rule] = json.loads(out)["rules"]
     assert rule["records"] == {
         "population": {"category": ["central_kitchen"]},
         "meeting": "central_kitchens_internet_bright_kitchen",
         "total": "central_kitchens",
-        "each": {"inspections": None, "flag": "internet_bright_kitchen", "kind": None,
-                 "result": None},
+        "each": {
+            "inspections": None,
+            "flag": "internet_bright_kitchen",
+            "kind": None,
+            "result": None,
+        },
     }
     _, out, _ = run("show", "yantai-2023-2025", "health-food-makers-system-inspected-yearly")
-    assert "records         each unit of category = health_food_maker: 1 system inspection " \
-           "a year" in out
+    assert (
+        "records         each unit of category = health_food_maker: 1 system inspection "
+        "a year" in out
+    )
     _, out, _ = run("export", "yantai-2023-2025", "--rule", "food-safety-sampling-pass-rate")
     assert json.loads(out)["rules"][0]["records"] is None

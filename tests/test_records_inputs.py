@@ -22,8 +22,10 @@ REGISTER_CSV = (
     "U1,甲餐厅,芝罘区,catering,high,large,2020-01-01,,是\n"
     "U2,乙餐厅,莱山区,catering,low,small,2024/3/5,,否\n"
 )
-LOG_CSV = "unit,date,kind,result\nU1,2024-01-01,routine,compliant\nU1,2024年12月31日,system,\n" \
-          "U2,45356,special,non_compliant\n"
+LOG_CSV = (
+    "unit,date,kind,result\nU1,2024-01-01,routine,compliant\nU1,2024年12月31日,system,\n"
+    "U2,45356,special,non_compliant\n"
+)
 
 
 def check_register(register: qrules.Register) -> None:
@@ -32,7 +34,13 @@ def check_register(register: qrules.Register) -> None:
     assert register.problems == ()
     one, two = register.units
     assert (one.unit, one.name, one.district, one.category, one.risk_level, one.size) == (
-        "U1", "甲餐厅", "芝罘区", "catering", "high", "large")
+        "U1",
+        "甲餐厅",
+        "芝罘区",
+        "catering",
+        "high",
+        "large",
+    )
     assert one.flags == frozenset({"bright_kitchen"})
     assert two.flags == frozenset()
     assert (one.registered, one.closed) == (dt.date(2020, 1, 1), None)
@@ -62,8 +70,9 @@ def check_log(log: qrules.InspectionLog) -> None:
     ],
     ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom"],
 )
-def test_csv_encodings_are_decided_over_the_whole_file(tmp_path: Path, encoding: str,
-                                                       prefix: bytes, note: str | None) -> None:
+def test_csv_encodings_are_decided_over_the_whole_file(
+    tmp_path: Path, encoding: str, prefix: bytes, note: str | None
+) -> None:
     path = tmp_path / "register.csv"
     path.write_bytes(prefix + REGISTER_CSV.encode(encoding))
     register = qrules.read_register(path)
@@ -146,13 +155,19 @@ def test_parquet_and_arrow(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     parquet = pytest.importorskip("pyarrow.parquet")
     feather = pytest.importorskip("pyarrow.feather")
-    table = pa.table({
-        "unit": ["U1", "U2"], "name": ["甲餐厅", "乙餐厅"], "district": ["芝罘区", "莱山区"],
-        "category": ["catering", "catering"], "risk_level": ["high", "low"],
-        "size": ["large", "small"],
-        "registered": [dt.date(2020, 1, 1), dt.date(2024, 3, 5)], "closed": [None, None],
-        "bright_kitchen": [True, False],
-    })
+    table = pa.table(
+        {
+            "unit": ["U1", "U2"],
+            "name": ["甲餐厅", "乙餐厅"],
+            "district": ["芝罘区", "莱山区"],
+            "category": ["catering", "catering"],
+            "risk_level": ["high", "low"],
+            "size": ["large", "small"],
+            "registered": [dt.date(2020, 1, 1), dt.date(2024, 3, 5)],
+            "closed": [None, None],
+            "bright_kitchen": [True, False],
+        }
+    )
     check_register(qrules.read_register(table))
     parquet.write_table(table, tmp_path / "register.parquet")
     check_register(qrules.read_register(tmp_path / "register.parquet"))
@@ -162,21 +177,30 @@ def test_parquet_and_arrow(tmp_path: Path) -> None:
 
 def test_pandas_dataframe() -> None:
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({
-        "unit": ["U1", "U2"], "name": ["甲餐厅", "乙餐厅"], "district": ["芝罘区", "莱山区"],
-        "category": ["catering", "catering"], "risk_level": ["high", "low"],
-        "size": ["large", "small"],
-        "registered": pd.to_datetime(["2020-01-01", "2024-03-05"]),
-        "closed": pd.to_datetime([None, None]),
-        "bright_kitchen": [1, 0],
-    })
+    frame = pd.DataFrame(
+        {
+            "unit": ["U1", "U2"],
+            "name": ["甲餐厅", "乙餐厅"],
+            "district": ["芝罘区", "莱山区"],
+            "category": ["catering", "catering"],
+            "risk_level": ["high", "low"],
+            "size": ["large", "small"],
+            "registered": pd.to_datetime(["2020-01-01", "2024-03-05"]),
+            "closed": pd.to_datetime([None, None]),
+            "bright_kitchen": [1, 0],
+        }
+    )
     register = qrules.read_register(frame)
     check_register(register)
     assert register.name == "<pandas DataFrame>"
-    log = pd.DataFrame({"unit": ["U1", "U1", "U2"],
-                        "date": ["2024-01-01", "2024-12-31", 45356],
-                        "kind": ["routine", "system", "special"],
-                        "result": ["compliant", float("nan"), "non_compliant"]})
+    log = pd.DataFrame(
+        {
+            "unit": ["U1", "U1", "U2"],
+            "date": ["2024-01-01", "2024-12-31", 45356],
+            "kind": ["routine", "system", "special"],
+            "result": ["compliant", float("nan"), "non_compliant"],
+        }
+    )
     check_log(qrules.read_log(log, register))
 
 
@@ -186,22 +210,31 @@ def test_polars_dataframe() -> None:
     register = qrules.read_register(frame, name="register (polars)")
     check_register(register)
     assert register.name == "register (polars)"
-    log = pl.DataFrame({"unit": ["U1", "U1", "U2"],
-                        "date": [dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 3, 5)],
-                        "kind": ["routine", "system", "special"],
-                        "result": ["compliant", None, "non_compliant"]})
+    log = pl.DataFrame(
+        {
+            "unit": ["U1", "U1", "U2"],
+            "date": [dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 3, 5)],
+            "kind": ["routine", "system", "special"],
+            "result": ["compliant", None, "non_compliant"],
+        }
+    )
     check_log(qrules.read_log(log, register))
 
 
 def _sqlite(path: Path) -> None:
     with sqlite3.connect(path) as connection:
-        connection.execute("CREATE TABLE register (unit, name, district, category, risk_level, "
-                           "size, registered, closed, bright_kitchen)")
-        connection.executemany("INSERT INTO register VALUES (?,?,?,?,?,?,?,?,?)",
-                               [tuple(r.values()) for r in _rows(REGISTER_CSV)])
+        connection.execute(
+            "CREATE TABLE register (unit, name, district, category, risk_level, "
+            "size, registered, closed, bright_kitchen)"
+        )
+        connection.executemany(
+            "INSERT INTO register VALUES (?,?,?,?,?,?,?,?,?)",
+            [tuple(r.values()) for r in _rows(REGISTER_CSV)],
+        )
         connection.execute('CREATE TABLE "检查记录" (unit, date, kind, result)')
-        connection.executemany('INSERT INTO "检查记录" VALUES (?,?,?,?)',
-                               [tuple(r.values()) for r in _rows(LOG_CSV)])
+        connection.executemany(
+            'INSERT INTO "检查记录" VALUES (?,?,?,?)', [tuple(r.values()) for r in _rows(LOG_CSV)]
+        )
     connection.close()
 
 
@@ -234,12 +267,16 @@ def test_duckdb_url(tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
     path = tmp_path / "records.duckdb"
     connection = duckdb.connect(str(path))
-    connection.execute("CREATE TABLE register (unit VARCHAR, name VARCHAR, district VARCHAR, "
-                       "category VARCHAR, risk_level VARCHAR, size VARCHAR, registered DATE, "
-                       "closed DATE, bright_kitchen BOOLEAN)")
-    connection.execute("INSERT INTO register VALUES ('U1', '甲餐厅', '芝罘区', 'catering', "
-                       "'high', 'large', '2020-01-01', NULL, true), ('U2', '乙餐厅', '莱山区', "
-                       "'catering', 'low', 'small', '2024-03-05', NULL, false)")
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, district VARCHAR, "
+        "category VARCHAR, risk_level VARCHAR, size VARCHAR, registered DATE, "
+        "closed DATE, bright_kitchen BOOLEAN)"
+    )
+    connection.execute(
+        "INSERT INTO register VALUES ('U1', '甲餐厅', '芝罘区', 'catering', "
+        "'high', 'large', '2020-01-01', NULL, true), ('U2', '乙餐厅', '莱山区', "
+        "'catering', 'low', 'small', '2024-03-05', NULL, false)"
+    )
     connection.close()
     check_register(qrules.read_register(f"duckdb:///{path}"))
 
@@ -264,15 +301,21 @@ def test_duckdb_url(tmp_path: Path) -> None:
         (20240305, dt.date(2024, 3, 5)),
         ("2024-02-29", dt.date(2024, 2, 29)),
         (dt.datetime(2024, 3, 5, 23, 59), dt.date(2024, 3, 5)),
-        ("—", None), ("无", None), ("", None), (None, None), (float("nan"), None),
+        ("—", None),
+        ("无", None),
+        ("", None),
+        (None, None),
+        (float("nan"), None),
     ],
 )
 def test_dates_as_offices_write_them(written: object, date: dt.date | None) -> None:
     assert parse_date(written) == date
 
 
-@pytest.mark.parametrize("written", ["2023-02-29", "2024-13-01", "next week", "2024", 2024,
-                                     True, "3/5/2024", "1800-01-01"])
+@pytest.mark.parametrize(
+    "written",
+    ["2023-02-29", "2024-13-01", "next week", "2024", 2024, True, "3/5/2024", "1800-01-01"],
+)
 def test_what_is_not_a_date(written: object) -> None:
     with pytest.raises(ValueError, match=r"not a date|truth value"):
         parse_date(written)
@@ -315,11 +358,13 @@ kind = "检查类型"
 
 def test_a_mapping_file_renames_columns_and_codes(tmp_path: Path) -> None:
     mapping = _write(tmp_path / "mapping.toml", MAPPING)
-    register = _write(tmp_path / "台账.csv",
-                      "信用代码,单位名称,主体业态,风险等级,发证日期,互联网+明厨亮灶,地址\n"
-                      "X1,某中央厨房,中央厨房,D,2019年5月1日,已接入,某路1号\n"
-                      "X2,某饭店,餐饮服务,B,,,某路2号\n"
-                      "X3,某超市,食品销售,A,,,某路3号\n")
+    register = _write(
+        tmp_path / "台账.csv",
+        "信用代码,单位名称,主体业态,风险等级,发证日期,互联网+明厨亮灶,地址\n"
+        "X1,某中央厨房,中央厨房,D,2019年5月1日,已接入,某路1号\n"
+        "X2,某饭店,餐饮服务,B,,,某路2号\n"
+        "X3,某超市,食品销售,A,,,某路3号\n",
+    )
     read = qrules.read_register(register, mapping=mapping)
     assert [(u.unit, u.category, u.risk_level, u.flags) for u in read] == [
         ("X1", "central_kitchen", "high", frozenset({"internet_bright_kitchen"})),
@@ -337,16 +382,26 @@ def test_a_mapping_file_renames_columns_and_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[regster.columns]\nunit = 'x'\n", "key 'regster': unknown table (did you mean "
-                                           "'register'?)"),
-        ("[register.columns]\nunti = 'x'\n", "key 'register.columns.unti': unknown register "
-                                            "column (did you mean 'unit'?)"),
-        ("[register.codes.risk_level]\nA = 'lo'\n", "key 'register.codes.risk_level.A': 'lo' is "
-                                                   "not a canonical code (did you mean 'low'?)"),
-        ("[log.codes.category]\nA = 'catering'\n", "key 'log.codes.category': no codes to map "
-                                                    "in log column 'category'"),
-        ("[register.columns]\nunit = []\n", "key 'register.columns.unit': expected a column "
-                                            "name or an array of them"),
+        (
+            "[regster.columns]\nunit = 'x'\n",
+            "key 'regster': unknown table (did you mean 'register'?)",
+        ),
+        (
+            "[register.columns]\nunti = 'x'\n",
+            "key 'register.columns.unti': unknown register column (did you mean 'unit'?)",
+        ),
+        (
+            "[register.codes.risk_level]\nA = 'lo'\n",
+            "key 'register.codes.risk_level.A': 'lo' is not a canonical code (did you mean 'low'?)",
+        ),
+        (
+            "[log.codes.category]\nA = 'catering'\n",
+            "key 'log.codes.category': no codes to map in log column 'category'",
+        ),
+        (
+            "[register.columns]\nunit = []\n",
+            "key 'register.columns.unit': expected a column name or an array of them",
+        ),
         ("[register.rows]\n", "key 'register.rows': expected [.columns] or [.codes] tables"),
     ],
 )
@@ -362,31 +417,37 @@ def test_a_missing_column_says_how_to_map_it(tmp_path: Path) -> None:
     with pytest.raises(qrules.DataError) as caught:
         qrules.read_register(path)
     text = str(caught.value)
-    assert "r.csv, header: no 'unit' column (map your column to it in the mapping file's " \
-           "[register.columns])" in text
+    assert (
+        "r.csv, header: no 'unit' column (map your column to it in the mapping file's "
+        "[register.columns])" in text
+    )
     assert "no 'category' column" in text
     with pytest.raises(qrules.DataError, match="the mapping names '统一社会信用代码'; none is"):
-        qrules.read_register(path, mapping={"register": {"columns": {
-            "unit": "统一社会信用代码", "category": "业态"}}})
+        qrules.read_register(
+            path,
+            mapping={"register": {"columns": {"unit": "统一社会信用代码", "category": "业态"}}},
+        )
 
 
 # -- bad rows ------------------------------------------------------------------------
 
 
 def test_every_bad_register_row_is_reported_and_counted(tmp_path: Path) -> None:
-    path = _write(tmp_path / "register.csv",
-                  "unit,category,risk_level,size,registered,closed,bright_kitchen\n"
-                  "U1,catering,high,large,2020-01-01,,是\n"        # 2: good
-                  "U1,catering,low,,,,\n"                          # 3: duplicate id
-                  ",catering,,,,,\n"                               # 4: no id
-                  "U3,,,,,,\n"                                     # 5: no category
-                  "U4,catering,severe,,,,\n"                       # 6: risk level
-                  "U5,catering,,huge,,,\n"                         # 7: size
-                  "U6,catering,,,2024-02-30,,\n"                   # 8: no such day
-                  "U7,catering,,,2024-05-01,2024-04-30,\n"         # 9: closed before
-                  "U8,catering,,,,,maybe\n"                        # 10: flag
-                  "U9,catering,,,,,,extra\n"                       # 11: too many cells
-                  "U10,catering,,,,,\n")                           # 12: good
+    path = _write(
+        tmp_path / "register.csv",
+        "unit,category,risk_level,size,registered,closed,bright_kitchen\n"
+        "U1,catering,high,large,2020-01-01,,是\n"  # 2: good
+        "U1,catering,low,,,,\n"  # 3: duplicate id
+        ",catering,,,,,\n"  # 4: no id
+        "U3,,,,,,\n"  # 5: no category
+        "U4,catering,severe,,,,\n"  # 6: risk level
+        "U5,catering,,huge,,,\n"  # 7: size
+        "U6,catering,,,2024-02-30,,\n"  # 8: no such day
+        "U7,catering,,,2024-05-01,2024-04-30,\n"  # 9: closed before
+        "U8,catering,,,,,maybe\n"  # 10: flag
+        "U9,catering,,,,,,extra\n"  # 11: too many cells
+        "U10,catering,,,,,\n",
+    )  # 12: good
     register = qrules.read_register(path)
     assert [u.unit for u in register] == ["U1", "U10"]
     assert register.rows_read == 11
@@ -412,17 +473,19 @@ def test_every_bad_register_row_is_reported_and_counted(tmp_path: Path) -> None:
 
 def test_every_bad_log_row_is_reported_and_counted(tmp_path: Path) -> None:
     register = qrules.read_register(_rows(REGISTER_CSV))
-    path = _write(tmp_path / "log.csv",
-                  "inspection,unit,date,kind,result\n"
-                  "J1,U1,2024-01-01,routine,compliant\n"   # 2: good
-                  "J2,U9,2024-01-01,,\n"                   # 3: not in the register
-                  "J3,U1,someday,,\n"                      # 4: bad date
-                  "J4,U1,,,\n"                             # 5: no date
-                  "J5,U1,2024-01-01,inspection,\n"         # 6: bad kind
-                  "J6,U1,2024-01-01,,ok\n"                 # 7: bad result
-                  "J1,U2,2024-01-02,,\n"                   # 8: same inspection id
-                  "J8,,2024-01-02,,\n"                     # 9: no unit
-                  "J9,U2,2024-01-03,,\n")                  # 10: good
+    path = _write(
+        tmp_path / "log.csv",
+        "inspection,unit,date,kind,result\n"
+        "J1,U1,2024-01-01,routine,compliant\n"  # 2: good
+        "J2,U9,2024-01-01,,\n"  # 3: not in the register
+        "J3,U1,someday,,\n"  # 4: bad date
+        "J4,U1,,,\n"  # 5: no date
+        "J5,U1,2024-01-01,inspection,\n"  # 6: bad kind
+        "J6,U1,2024-01-01,,ok\n"  # 7: bad result
+        "J1,U2,2024-01-02,,\n"  # 8: same inspection id
+        "J8,,2024-01-02,,\n"  # 9: no unit
+        "J9,U2,2024-01-03,,\n",
+    )  # 10: good
     log = qrules.read_log(path, register)
     assert [i.inspection for i in log] == ["J1", "J9"]
     assert (log.rows_read, log.rows_used, log.rows_rejected) == (9, 2, 7)
@@ -445,15 +508,17 @@ def test_rejected_rows_are_in_every_report(tmp_path: Path) -> None:
     from qrules._report import evaluation_json, evaluation_table  # noqa: PLC0415
 
     book = qrules.load("yantai-2023-2025")
-    register = qrules.read_register(_write(tmp_path / "r.csv",
-        REGISTER_CSV + "U1,x,,catering,,,,,\n"))
+    register = qrules.read_register(
+        _write(tmp_path / "r.csv", REGISTER_CSV + "U1,x,,catering,,,,,\n")
+    )
     log = qrules.read_log(_write(tmp_path / "l.csv", LOG_CSV + "U7,2024-01-01,,\n"), register)
     evaluation = qrules.evaluate_records(book, register, log, log_until="2024-12-31")
     table = evaluation_table(evaluation)
     assert "register r.csv: rows read 3 = used 2 + rejected 1" in table
     assert "log l.csv: rows read 4 = used 3 + rejected 1" in table
-    assert "  rejected: l.csv, row 5, column 'unit': unit 'U7' is not in the register r.csv" \
-        in table
+    assert (
+        "  rejected: l.csv, row 5, column 'unit': unit 'U7' is not in the register r.csv" in table
+    )
     document = evaluation_json(evaluation)
     assert "r.csv, row 4, column 'unit': unit 'U1' is given twice (first in row 2)" in document
 

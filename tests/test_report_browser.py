@@ -33,16 +33,27 @@ from .conftest import if02_records, run
 
 ROOT = Path(__file__).parent.parent
 SCREENSHOT = ROOT / "docs" / "images" / "report.png"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 #: Sixteen invented districts, some with long names, as a city office reports them.
 DISTRICTS = [f"示例{c}区" for c in "甲乙丙丁戊己庚辛壬癸"] + [
-    "示例经济技术开发区", "示例高新技术产业开发区", "示例综合试验区", "示例国家级自然保护区",
-    "示例子区", "示例丑区"]
+    "示例经济技术开发区",
+    "示例高新技术产业开发区",
+    "示例综合试验区",
+    "示例国家级自然保护区",
+    "示例子区",
+    "示例丑区",
+]
 
 
 SYSTEM_PACKAGES = Path(__file__).parent.parent / ".ci" / "system-packages"
@@ -57,9 +68,11 @@ def chromium() -> str:
     if found is None and Path("/usr/bin/chromium").is_file():
         found = "/usr/bin/chromium"
     if found is None:
-        pytest.fail("Chromium is not installed: the report's browser test needs it. "
-                    "Install the system package (Debian: apt-get install chromium); "
-                    ".ci/run does so before the tests.")
+        pytest.fail(
+            "Chromium is not installed: the report's browser test needs it. "
+            "Install the system package (Debian: apt-get install chromium); "
+            ".ci/run does so before the tests."
+        )
     return found
 
 
@@ -80,7 +93,8 @@ def sixteen_districts(path: Path) -> Path:
     2023 and 2024 for all, 2025 for every other one (so some are projected)."""
     rulebook = qrules.load("yantai-2023-2025")
     sample = qrules.read_dataset(
-        Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook)
+        Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook
+    )
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["year", "district", "measure", "value"])
@@ -91,8 +105,9 @@ def sixteen_districts(path: Path) -> Path:
                 if rulebook.measures[row.measure].unit.integer:
                     value = Fraction(round(row.value * Fraction(85 + 2 * index, 100)))
                 else:
-                    value = min(Fraction(100), max(Fraction(0),
-                                                   row.value + Fraction(index - 10, 10)))
+                    value = min(
+                        Fraction(100), max(Fraction(0), row.value + Fraction(index - 10, 10))
+                    )
                 writer.writerow([row.year, district, row.measure, format_number(value)])
     return path
 
@@ -111,14 +126,31 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         paths[name] = folder / f"{name}.html"
         assert run(*argv, "-o", str(paths[name]))[0] == 0
     mixed = folder / "mixed.csv"
-    mixed.write_text("year,measure,value\n"
-                     "2024,special_medical_food_makers_system_inspected_share,100\n",
-                     encoding="utf-8")
+    mixed.write_text(
+        "year,measure,value\n2024,special_medical_food_makers_system_inspected_share,100\n",
+        encoding="utf-8",
+    )
     paths["mixed"] = folder / "mixed.html"
-    assert run("report", "yantai-2023-2025", str(mixed), "--register", "sample", "--log",
-               "sample", "--engine", "reference", "--log-until", "2025-12-31",
-               "--rule", "special-medical-food-makers-system-inspected-yearly",
-               "-o", str(paths["mixed"]))[0] == 0
+    assert (
+        run(
+            "report",
+            "yantai-2023-2025",
+            str(mixed),
+            "--register",
+            "sample",
+            "--log",
+            "sample",
+            "--engine",
+            "reference",
+            "--log-until",
+            "2025-12-31",
+            "--rule",
+            "special-medical-food-makers-system-inspected-yearly",
+            "-o",
+            str(paths["mixed"]),
+        )[0]
+        == 0
+    )
     paths["units"] = folder / "units.html"
     paths["units"].write_text(with_failing_units(), encoding="utf-8")
     return paths
@@ -127,18 +159,31 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def with_failing_units() -> str:
     """A records rule that 40 units fail, some with long names, for the units table."""
     rulebook = qrules.load("yantai-2023-2025")
-    evaluation = rulebook.evaluate(qrules.read_dataset(
-        Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook))
+    evaluation = rulebook.evaluate(
+        qrules.read_dataset(Path(rulebook.path) / "samples" / "synthetic-2023-2025.csv", rulebook)
+    )
     units = tuple(
-        FailingUnit(f"CT{i:04d}", f"样例餐饮单位{i:02d}" + "（集体用餐配送中心）" * (i % 3),
-                    DISTRICTS[i % 16],
-                    qrules.Text("2024-12-31 前还需检查 1 次", "1 more inspection by 2024-12-31"),
-                    1)
-        for i in range(40))
-    index = next(i for i, r in enumerate(evaluation.results)
-                 if r.rule.id == "high-risk-catering-units-inspected-twice-yearly")
-    result = attrs.evolve(evaluation.results[index], verdict=qrules.Verdict.NOT_MET,
-                          population=1200, meeting=1160, failing_units=units)
+        FailingUnit(
+            f"CT{i:04d}",
+            f"样例餐饮单位{i:02d}" + "（集体用餐配送中心）" * (i % 3),
+            DISTRICTS[i % 16],
+            qrules.Text("2024-12-31 前还需检查 1 次", "1 more inspection by 2024-12-31"),
+            1,
+        )
+        for i in range(40)
+    )
+    index = next(
+        i
+        for i, r in enumerate(evaluation.results)
+        if r.rule.id == "high-risk-catering-units-inspected-twice-yearly"
+    )
+    result = attrs.evolve(
+        evaluation.results[index],
+        verdict=qrules.Verdict.NOT_MET,
+        population=1200,
+        meeting=1160,
+        failing_units=units,
+    )
     results = list(evaluation.results)
     results[index] = result
     return evaluation_html(attrs.evolve(evaluation, results=tuple(results)))
@@ -152,8 +197,10 @@ class Page:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("console", lambda message: self.errors.append(message.text)
-                     if message.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
 
         def route(route: Any) -> None:
             url = route.request.url
@@ -172,7 +219,8 @@ class Page:
         # Charts are drawn when their box first has a size (a ResizeObserver).
         self.page.wait_for_function(
             "[...document.querySelectorAll('.chart')].filter(c => c.offsetParent !== null)"
-            ".every(c => c.dataset.rendered === 'true')")
+            ".every(c => c.dataset.rendered === 'true')"
+        )
 
     def js(self, script: str) -> Any:
         return self.page.evaluate(script)
@@ -182,22 +230,30 @@ class Page:
         self.settle()
 
     def visible_rows(self) -> list[dict[str, str]]:
-        return list(self.js(
-            "[...document.querySelectorAll('article.rule')].filter(a => a.offsetParent !== null)"
-            ".map(a => ({id: a.dataset.id, verdict: a.dataset.verdict}))"))
+        return list(
+            self.js(
+                "[...document.querySelectorAll('article.rule')]"
+                ".filter(a => a.offsetParent !== null)"
+                ".map(a => ({id: a.dataset.id, verdict: a.dataset.verdict}))"
+            )
+        )
 
     def drawn_charts(self) -> int:
         """Visible charts whose SVG has a size and holds drawn shapes."""
-        return int(self.js(
-            "[...document.querySelectorAll('.chart')].filter(c => c.offsetParent !== null)"
-            ".filter(c => { const s = c.querySelector('svg'); if (!s) return false;"
-            " const r = s.getBoundingClientRect();"
-            " return r.width > 0 && r.height > 0 && s.querySelectorAll('path').length > 0; })"
-            ".length"))
+        return int(
+            self.js(
+                "[...document.querySelectorAll('.chart')].filter(c => c.offsetParent !== null)"
+                ".filter(c => { const s = c.querySelector('svg'); if (!s) return false;"
+                " const r = s.getBoundingClientRect();"
+                " return r.width > 0 && r.height > 0 && s.querySelectorAll('path').length > 0; })"
+                ".length"
+            )
+        )
 
     def overflowing(self) -> list[str]:
         """Elements wider than their box, or reaching past the window's right edge."""
-        return list(self.js("""() => {
+        return list(
+            self.js("""() => {
             const width = document.documentElement.clientWidth;
             const bad = [];
             const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
@@ -216,7 +272,8 @@ class Page:
                 if (r.right > width + 1) bad.push(name(e) + ' passes the right edge');
             }
             return bad;
-        }"""))
+        }""")
+        )
 
     def close(self) -> None:
         assert self.errors == [], self.errors
@@ -247,17 +304,18 @@ def test_the_charts_draw_without_the_network(opened: Any, reports: dict[str, Pat
     assert page.js("document.querySelectorAll('script[src], link[href]').length") == 0
 
 
-def test_the_verdict_filter_shows_only_that_verdict(opened: Any, reports: dict[str, Path]
-                                                    ) -> None:
+def test_the_verdict_filter_shows_only_that_verdict(opened: Any, reports: dict[str, Path]) -> None:
     page = opened(reports["sample"])
     page.choose("#f-verdict", "not_met")
     rows = page.visible_rows()
     assert rows
     assert {r["verdict"] for r in rows} == {"not_met"}
-    assert len(rows) == int(page.js(
-        "document.querySelector('.tile[data-verdict=not_met] b').textContent"))
+    assert len(rows) == int(
+        page.js("document.querySelector('.tile[data-verdict=not_met] b').textContent")
+    )
     assert page.js("document.getElementById('shown').textContent") == (
-        f"{len(rows)} of 94 rules shown")
+        f"{len(rows)} of 94 rules shown"
+    )
     assert page.drawn_charts() >= len(rows)
     page.choose("#f-verdict", "")
     assert len(page.visible_rows()) == 94
@@ -277,8 +335,7 @@ def test_the_section_filter(opened: Any, reports: dict[str, Path]) -> None:
     assert page.js("[...document.querySelectorAll('.group')].filter(g => !g.hidden).length") == 1
     top = "二、(五) 专栏7"
     page.choose("#f-section", top)
-    assert [r["id"] for r in page.visible_rows()] == [
-        r.id for r in rulebook.select(section=top)]
+    assert [r["id"] for r in page.visible_rows()] == [r.id for r in rulebook.select(section=top)]
 
 
 def test_the_responsible_body_filter(opened: Any, reports: dict[str, Path]) -> None:
@@ -291,7 +348,8 @@ def test_the_responsible_body_filter(opened: Any, reports: dict[str, Path]) -> N
     assert "national-industry-standards-made-or-revised" in expected
     page.choose("#f-body", "longkou-government")
     assert [r["id"] for r in page.visible_rows()] == [
-        r.id for r in rulebook.select(responsible="龙口市")]
+        r.id for r in rulebook.select(responsible="龙口市")
+    ]
     page.choose("#f-body", "")
     assert len(page.visible_rows()) == 94
 
@@ -302,8 +360,9 @@ def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
     # The city (judged on the sums of its districts' rows) and each district.
     assert sorted(options) == sorted(["", *DISTRICTS])
     rulebook = qrules.load("yantai-2023-2025")
-    evaluation = rulebook.evaluate(qrules.read_dataset(
-        reports["districts"].parent / "districts.csv", rulebook))
+    evaluation = rulebook.evaluate(
+        qrules.read_dataset(reports["districts"].parent / "districts.csv", rulebook)
+    )
     each = {r.id for r in rulebook if r.scope == "each-district"}
     for district in ("示例高新技术产业开发区", "示例乙区"):
         page.choose("#f-district", district)
@@ -315,31 +374,37 @@ def test_the_district_filter(opened: Any, reports: dict[str, Path]) -> None:
         assert {r["id"] for r in rows if r["verdict"] == "not_met"} == not_met
         assert page.js("document.querySelector('.summary-for').textContent").startswith(district)
         # The "By district" chart marks the district shown, and only it.
-        marked = page.js("(() => { const option = document.querySelectorAll('#overview .chart')[1]"
-                         "._option; return option.yAxis.axisLabel.formatter ? option.yAxis.data"
-                         ".filter((name, i) => option.yAxis.axisLabel.formatter(name, i)"
-                         ".startsWith('{current|')) : []; })()")
+        marked = page.js(
+            "(() => { const option = document.querySelectorAll('#overview .chart')[1]"
+            "._option; return option.yAxis.axisLabel.formatter ? option.yAxis.data"
+            ".filter((name, i) => option.yAxis.axisLabel.formatter(name, i)"
+            ".startsWith('{current|')) : []; })()"
+        )
         assert marked == [district]
     # Each rule's strip of districts switches district too, and counts the
     # districts without the city.
     page.choose("#f-district", "")
-    assert page.js("document.querySelector('#rule-food-safety-sampling-pass-rate .strip')") \
-        is None  # the city's rule: no strip of districts
+    assert (
+        page.js("document.querySelector('#rule-food-safety-sampling-pass-rate .strip')") is None
+    )  # the city's rule: no strip of districts
     strip = "#rule-nonconforming-food-disposal-rate .strip"
     assert page.js(f"document.querySelector('{strip} .count').textContent").endswith(
-        f"of {len(DISTRICTS)} districts met")
+        f"of {len(DISTRICTS)} districts met"
+    )
     page.page.click(f"{strip} button >> nth=1")
     page.settle()
     assert page.js("document.getElementById('f-district').value") == (
-        page.js("document.querySelectorAll('#f-district option')[1].value"))
+        page.js("document.querySelectorAll('#f-district option')[1].value")
+    )
     page.choose("#f-verdict", "not_met")
     assert {r["verdict"] for r in page.visible_rows()} <= {"not_met"}
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("report", ["sample", "districts", "units", "sample-zh"])
-def test_nothing_is_cut_off(opened: Any, reports: dict[str, Path], report: str,
-                            viewport: dict[str, int]) -> None:
+def test_nothing_is_cut_off(
+    opened: Any, reports: dict[str, Path], report: str, viewport: dict[str, int]
+) -> None:
     page = opened(reports[report], viewport)
     page.js("document.querySelectorAll('details').forEach(d => d.open = true)")
     page.settle()
@@ -359,12 +424,14 @@ def test_failing_units_are_listed(opened: Any, reports: dict[str, Path]) -> None
 def test_figures_and_records_that_disagree(opened: Any, reports: dict[str, Path]) -> None:
     page = opened(reports["mixed"], PHONE)
     row = "#rule-special-medical-food-makers-system-inspected-yearly"
-    notes = page.js(f"[...document.querySelectorAll('{row} .note.disagreement')]"
-                    ".map(n => n.innerText)")
+    notes = page.js(
+        f"[...document.querySelectorAll('{row} .note.disagreement')].map(n => n.innerText)"
+    )
     assert notes == [
         "Figures and records disagree: 2024 · reported figures: the records give: not met, "
         "50 (1/2)",
-        "Figures and records disagree: 2024 · records: the reported figures give: met, 100"]
+        "Figures and records disagree: 2024 · records: the reported figures give: met, 100",
+    ]
     chips = page.js(f"[...document.querySelectorAll('{row} .chips .badge')].map(b => b.innerText)")
     assert "✗ 2024 records" in chips
     assert page.overflowing() == []
@@ -376,16 +443,15 @@ def test_the_chinese_report(opened: Any, reports: dict[str, Path]) -> None:
     titles = page.js("[...document.querySelectorAll('article.rule h4')].map(h => h.textContent)")
     assert "食品安全抽检合格率" in titles
     assert page.js("document.querySelector('.tile[data-verdict=not_met]').innerText").endswith(
-        "未达标")
+        "未达标"
+    )
     assert page.js("document.querySelector('label[for=f-section]').innerText").startswith("章节")
 
 
-def test_screenshot_for_the_docs(opened: Any, reports: dict[str, Path],
-                                 tmp_path: Path) -> None:
+def test_screenshot_for_the_docs(opened: Any, reports: dict[str, Path], tmp_path: Path) -> None:
     # The docs' screenshot is rewritten only when asked for
     # (QRULES_UPDATE_SCREENSHOT=1), so that a test run leaves the tree as it was.
-    target = SCREENSHOT if os.environ.get("QRULES_UPDATE_SCREENSHOT") else (
-        tmp_path / "report.png")
+    target = SCREENSHOT if os.environ.get("QRULES_UPDATE_SCREENSHOT") else (tmp_path / "report.png")
     page = opened(reports["districts"], {"width": 1280, "height": 1500})
     page.choose("#f-district", "示例庚区")  # one with 2025 figures: all three verdicts
     page.page.screenshot(path=str(target), type="png")
@@ -399,20 +465,37 @@ def test_rejected_rows_are_named_and_linked(opened: Any, tmp_path: Path) -> None
     collapsed list with a count), and the result they make unknown links to them."""
     register, log = if02_records(tmp_path)
     path = tmp_path / "report.html"
-    code, _, _ = run("report", "yantai-2023-2025", "--register", str(register), "--log",
-                     str(log), "--log-from", "2024-01-01", "--log-until", "2024-12-31",
-                     "--rule", "infant-formula-makers-system-inspected-yearly",
-                     "--engine", "reference", "-o", str(path))
+    code, _, _ = run(
+        "report",
+        "yantai-2023-2025",
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        "--log-from",
+        "2024-01-01",
+        "--log-until",
+        "2024-12-31",
+        "--rule",
+        "infant-formula-makers-system-inspected-yearly",
+        "--engine",
+        "reference",
+        "-o",
+        str(path),
+    )
     assert code == 0
     page = opened(path)
     assert page.visible_rows() == [
-        {"id": "infant-formula-makers-system-inspected-yearly", "verdict": "unknown"}]
-    summaries = page.js("[...document.querySelectorAll('details.rejected > summary')]"
-                        ".map(s => s.textContent)")
+        {"id": "infant-formula-makers-system-inspected-yearly", "verdict": "unknown"}
+    ]
+    summaries = page.js(
+        "[...document.querySelectorAll('details.rejected > summary')].map(s => s.textContent)"
+    )
     assert summaries == ["Rejected rows of the register register.csv (1)"]
     item = "document.getElementById('rejected-register-3')"
     assert page.js(f"{item}.textContent") == (
-        "register.csv, row 3, column 'registered': '2020-02-30' is not a date: no such day")
+        "register.csv, row 3, column 'registered': '2020-02-30' is not a date: no such day"
+    )
     assert page.js(f"{item}.closest('details').open") is False  # collapsed
     page.page.click("a[href='#rejected-register-3']")
     assert page.js(f"{item}.closest('details').open") is True

@@ -37,7 +37,8 @@ def lowered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # (its interpretation names the lowered target: a target the quote does not
     # write must be explained)
     lowered = text.replace('requirement = ">= 12"', 'requirement = ">= 1"', 1).replace(
-        'interpretation = { zh = "', 'interpretation = { zh = "测试中降为 ≥ 1。', 1)
+        'interpretation = { zh = "', 'interpretation = { zh = "测试中降为 ≥ 1。', 1
+    )
     rules.write_text(lowered, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return copy
@@ -53,7 +54,8 @@ def test_a_bare_name_is_the_shipped_rulebook_not_a_folder_of_that_name(lowered: 
 
 
 def test_a_bare_name_that_is_only_a_folder_says_to_write_it_as_a_path(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(ROOT / "tests" / "data" / "rulebooks" / "mini", tmp_path / "mini")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(qrules.RulebookNotFoundError, match=r"loaded as \./mini"):
@@ -62,7 +64,8 @@ def test_a_bare_name_that_is_only_a_folder_says_to_write_it_as_a_path(
 
 
 def test_a_folder_shadowing_a_shipped_rulebook_is_named_by_its_path_in_every_output(
-        lowered: Path) -> None:
+    lowered: Path,
+) -> None:
     sample = str(YANTAI / "samples" / "synthetic-2023-2025.csv")
     where = "from ./yantai-2023-2025"
     for fmt in ("table", "markdown", "junit"):
@@ -89,7 +92,8 @@ def test_the_html_report_names_the_folder(lowered: Path, tmp_path: Path) -> None
     output = tmp_path / "report.html"
     assert run("report", "./yantai-2023-2025", sample, "-o", str(output))[0] == 0
     assert '"origin": "./yantai-2023-2025"' in output.read_text(encoding="utf-8").replace(
-        '"origin":"', '"origin": "')
+        '"origin":"', '"origin": "'
+    )
 
 
 # -- what is read from a folder -------------------------------------------------
@@ -106,8 +110,7 @@ def _problems(folder: Path) -> str:
     return str(caught.value)
 
 
-def test_a_plan_text_linked_to_a_file_outside_is_refused_and_reveals_nothing(
-        folder: Path) -> None:
+def test_a_plan_text_linked_to_a_file_outside_is_refused_and_reveals_nothing(folder: Path) -> None:
     secret = folder.parent / "secret.txt"
     # A quote that would match the secret's first words, then differ: the
     # "matches up to …, then differs at …" hint would be an oracle for it.
@@ -199,8 +202,9 @@ def test_a_sample_that_is_a_symlink_is_not_read(tmp_path: Path) -> None:
     for sample in samples.glob("*.csv"):
         sample.unlink()
     secret = tmp_path / "secret.csv"
-    secret.write_text("year,measure,value\n2025,food_safety_sampling_pass_rate,99\n",
-                      encoding="utf-8")
+    secret.write_text(
+        "year,measure,value\n2025,food_safety_sampling_pass_rate,99\n", encoding="utf-8"
+    )
     (samples / "figures.csv").symlink_to(secret)
     code, _, err = run("check", str(folder), "--sample")
     assert code == 2

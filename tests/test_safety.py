@@ -163,8 +163,7 @@ def test_a_requirement_cannot_run_code(book: Path, form: str, payload: str) -> N
 @pytest.mark.parametrize("form", ["{}", "100 * passed / {}", "{} + passed"])
 def test_a_formula_cannot_run_code(book: Path, form: str, payload: str) -> None:
     formula = form.replace("{}", payload)
-    edit(book / "measures.toml", 'formula = "100 * passed / sampled"',
-         f"formula = {toml(formula)}")
+    edit(book / "measures.toml", 'formula = "100 * passed / sampled"', f"formula = {toml(formula)}")
     error = refused(book)
     problem_at(error, "measures.toml", "measure 'pass_rate'", "formula")
 
@@ -176,8 +175,11 @@ def test_a_name_is_only_ever_a_measure(book: Path, name: str) -> None:
     # These parse (they are shaped like measure ids) and are refused as unknown
     # measures: a name is looked up among the measures, nowhere else.
     edit(book / "rules.toml", 'requirement = ">= 98.5"', f'requirement = "{name} >= 1"')
-    edit(book / "measures.toml", 'formula = "100 * passed / sampled"',
-         f'formula = "100 * {name} / sampled"')
+    edit(
+        book / "measures.toml",
+        'formula = "100 * passed / sampled"',
+        f'formula = "100 * {name} / sampled"',
+    )
     error = refused(book)
     requirement = problem_at(error, "rules.toml", "rule 'pass-rate'", "requirement")
     formula = problem_at(error, "measures.toml", "measure 'pass_rate'", "formula")
@@ -189,7 +191,7 @@ def test_an_expression_problem_shows_where_it_is(book: Path) -> None:
     edit(book / "rules.toml", 'requirement = ">= 98.5"', f"requirement = {toml('>= ' + TOUCH)}")
     problem = problem_at(refused(book), "rules.toml", "rule 'pass-rate'", "requirement")
     # The quote after __import__( is the first thing outside the language.
-    assert "unexpected character \"'\"" in problem.message
+    assert 'unexpected character "\'"' in problem.message
     assert problem.message.splitlines()[-2:] == [f"    >= {TOUCH}", "    " + " " * 14 + "^"]
 
 
@@ -198,8 +200,10 @@ def test_an_expression_problem_shows_where_it_is(book: Path) -> None:
 
 @pytest.mark.parametrize("bad", list(BAD_IDS.values()), ids=list(BAD_IDS))
 def test_a_measure_id_must_be_an_id(book: Path, bad: str) -> None:
-    append(book / "measures.toml",
-           f'\n[measure.{toml(bad)}]\nname = {{ zh = "坏", en = "Bad" }}\nunit = "count"\n')
+    append(
+        book / "measures.toml",
+        f'\n[measure.{toml(bad)}]\nname = {{ zh = "坏", en = "Bad" }}\nunit = "count"\n',
+    )
     problem = problem_at(refused(book), "measures.toml", f"measure {bad!r}", None)
     assert "measure ids are" in problem.message
 
@@ -221,16 +225,21 @@ def test_a_rule_names_a_declared_measure(book: Path, bad: str) -> None:
 @pytest.mark.parametrize(
     ("file", "old", "where", "key"),
     [
-        pytest.param("measures.toml", 'unit = "percent"', "measure 'pass_rate'", "unit",
-                     id="unit"),
-        pytest.param("rules.toml", 'aggregation = "level"', "rule 'pass-rate'", "aggregation",
-                     id="aggregation"),
+        pytest.param("measures.toml", 'unit = "percent"', "measure 'pass_rate'", "unit", id="unit"),
+        pytest.param(
+            "rules.toml",
+            'aggregation = "level"',
+            "rule 'pass-rate'",
+            "aggregation",
+            id="aggregation",
+        ),
         pytest.param("plan.toml", 'id = "mini"', None, "id", id="rulebook-id"),
         pytest.param("plan.toml", 'status = "draft"', None, "status", id="status"),
     ],
 )
-@pytest.mark.parametrize("payload", [TOUCH, "{0.__class__}", "percent\n"],
-                         ids=["import", "format", "newline"])
+@pytest.mark.parametrize(
+    "payload", [TOUCH, "{0.__class__}", "percent\n"], ids=["import", "format", "newline"]
+)
 def test_a_choice_must_be_one_of_its_options(
     book: Path, file: str, old: str, where: str | None, key: str, payload: str
 ) -> None:
@@ -285,9 +294,12 @@ def test_prose_is_kept_as_inert_text(book: Path, payload: str) -> None:
     rules = book / "rules.toml"
     edit(rules, 'quote = "食品安全抽检合格率≥98.5"', f"quote = {toml(quote)}")
     edit(rules, 'tags = ["food"]', f'tags = ["food", {toml(payload)}]')
-    edit(rules, 'en = "Food safety sampling pass rate" }',
-         f'en = {toml(payload)} }}\ninterpretation = {toml(payload)}')
-    edit(book / "measures.toml", 'unit = "percent"', f"unit = \"percent\"\nnote = {toml(payload)}")
+    edit(
+        rules,
+        'en = "Food safety sampling pass rate" }',
+        f"en = {toml(payload)} }}\ninterpretation = {toml(payload)}",
+    )
+    edit(book / "measures.toml", 'unit = "percent"', f'unit = "percent"\nnote = {toml(payload)}')
 
     rulebook = qrules.load(book)
     rule = rulebook["pass-rate"]
@@ -301,14 +313,18 @@ def test_prose_is_kept_as_inert_text(book: Path, payload: str) -> None:
 
     exported = next(r for r in export(book)["rules"] if r["id"] == "pass-rate")
     assert (exported["source"]["quote"], exported["tags"], exported["title"]["en"]) == (
-        quote, ["food", payload], payload)
+        quote,
+        ["food", payload],
+        payload,
+    )
     shown = show(book, "pass-rate")
     assert "<class" not in shown  # no format field was filled in
     if "\n" not in payload:
         # title, quote, tags (and interpretation); control characters shown, not run
         assert shown.count(_escape.terminal(payload)) >= 3
-    assert judge(rulebook, "pass-rate", {"passed": 1231, "sampled": 1250}).verdict \
-        is Verdict.NOT_MET
+    assert (
+        judge(rulebook, "pass-rate", {"passed": 1231, "sampled": 1250}).verdict is Verdict.NOT_MET
+    )
 
 
 def test_python_files_in_a_rulebook_folder_are_never_imported(book: Path) -> None:
@@ -326,8 +342,10 @@ def chain(book: Path, count: int, formula: str) -> None:
     """Measures m1 ... m<count>, each computed from the one before."""
     tables = ['\n[measure.m0]\nname = { zh = "m", en = "m" }\nunit = "score"\n']
     for i in range(1, count + 1):
-        tables.append(f'\n[measure.m{i}]\nname = {{ zh = "m", en = "m" }}\nunit = "score"\n'
-                      f'formula = "{formula.format(m=f"m{i - 1}")}"\n')
+        tables.append(
+            f'\n[measure.m{i}]\nname = {{ zh = "m", en = "m" }}\nunit = "score"\n'
+            f'formula = "{formula.format(m=f"m{i - 1}")}"\n'
+        )
     append(book / "measures.toml", "".join(tables))
     edit(book / "rules.toml", 'measure = "pass_rate"', f'measure = "m{count}"')
     edit(book / "rules.toml", 'requirement = ">= 98.5"', 'requirement = ">= 1"')
@@ -364,8 +382,11 @@ def test_a_requirement_at_the_limits_is_judged(book: Path) -> None:
     long_sum = " + ".join(["passed"] * 50)
     requirement = f"{deep} >= 1 and {long_sum} >= 50 and passed <= {'9' * 30}"
     assert len(requirement) <= 1000
-    edit(book / "rules.toml", 'requirement = ">= 98.5"', f"requirement = {toml(requirement)}\n"
-         f"interpretation = \"limits: 1, 50 and {'9' * 30}\"")
+    edit(
+        book / "rules.toml",
+        'requirement = ">= 98.5"',
+        f'requirement = {toml(requirement)}\ninterpretation = "limits: 1, 50 and {"9" * 30}"',
+    )
     result = judge(qrules.load(book), "pass-rate", {"passed": 1, "sampled": 2})
     assert result.verdict is Verdict.MET
 
@@ -409,8 +430,7 @@ def forbid_code_from_text(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     for name, original in BUILTINS:
         monkeypatch.setattr(builtins, name, refuse(name, original, True))
-    by_id = {id(original): (name, original, text_only)
-             for name, original, text_only in FORBIDDEN}
+    by_id = {id(original): (name, original, text_only) for name, original, text_only in FORBIDDEN}
     for module in list(sys.modules.values()):
         namespace = getattr(module, "__dict__", None)
         if not isinstance(namespace, dict):
@@ -419,13 +439,15 @@ def forbid_code_from_text(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             found = by_id.get(id(value))
             if found is not None and found[1] is value:
                 monkeypatch.setattr(module, attribute, refuse(*found))
-    monkeypatch.setattr(type(sympy.S), "__call__",
-                        staticmethod(refuse("S", _sympify_module.sympify, True)))
+    monkeypatch.setattr(
+        type(sympy.S), "__call__", staticmethod(refuse("S", _sympify_module.sympify, True))
+    )
     return attempts
 
 
-def _only_ast(source: object, filename: object, mode: object, flags: int = 0,
-              *args: object, **kwargs: object) -> bool:
+def _only_ast(
+    source: object, filename: object, mode: object, flags: int = 0, *args: object, **kwargs: object
+) -> bool:
     return bool(flags & ast.PyCF_ONLY_AST)
 
 

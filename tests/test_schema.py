@@ -68,8 +68,9 @@ def kind_by_prefix(path: Path) -> str:
 
 
 def kind_in_rulebook(path: Path) -> str:
-    return {"plan.toml": "plan", "measures.toml": "measures",
-            "bodies.toml": "bodies"}.get(path.name, "rules")
+    return {"plan.toml": "plan", "measures.toml": "measures", "bodies.toml": "bodies"}.get(
+        path.name, "rules"
+    )
 
 
 def examples(folder: str) -> list[Path]:
@@ -212,8 +213,12 @@ def _enums(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str, li
     found: list[tuple[str, list[str]]] = []
     if isinstance(node, dict):
         if "enum" in node:
-            named = [p for p in path if isinstance(p, str) and p not in (
-                "properties", "items", "oneOf", "additionalProperties")]
+            named = [
+                p
+                for p in path
+                if isinstance(p, str)
+                and p not in ("properties", "items", "oneOf", "additionalProperties")
+            ]
             found.append((named[-1], node["enum"]))
         for key, value in node.items():
             found += _enums(value, (*path, key))
@@ -223,16 +228,18 @@ def _enums(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str, li
     return found
 
 
-@pytest.mark.parametrize("kind", sorted(p.name.removesuffix(".schema.json") for p in
-                                        SCHEMA_DIR.glob("*.schema.json")))
+@pytest.mark.parametrize(
+    "kind", sorted(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json"))
+)
 def test_schema_enums_are_the_python_vocabularies(kind: str) -> None:
     for prop, values in _enums(load_schema(kind)):
         assert prop in VOCABULARIES, f"{kind}: enum on {prop!r} is not checked here"
         assert values == VOCABULARIES[prop], f"{kind}: {prop!r}"
 
 
-def _nodes(node: object, key: str, path: tuple[str | int, ...] = ()
-           ) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+def _nodes(
+    node: object, key: str, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     """Every value of ``key`` in a schema, with the path to it."""
     if isinstance(node, dict):
         for name, value in node.items():
@@ -244,13 +251,18 @@ def _nodes(node: object, key: str, path: tuple[str | int, ...] = ()
             yield from _nodes(value, key, (*path, index))
 
 
-@pytest.mark.parametrize("kind", sorted(p.name.removesuffix(".schema.json") for p in
-                                        SCHEMA_DIR.glob("*.schema.json")))
+@pytest.mark.parametrize(
+    "kind", sorted(p.name.removesuffix(".schema.json") for p in SCHEMA_DIR.glob("*.schema.json"))
+)
 def test_schema_consts_are_in_the_python_vocabularies(kind: str) -> None:
     # A ``const`` spells one value of a vocabulary again: it must be one of them.
     for path, value in _nodes(load_schema(kind), "const"):
-        named = [p for p in path if isinstance(p, str) and p not in (
-            "properties", "items", "oneOf", "allOf", "if", "then", "else", "not")]
+        named = [
+            p
+            for p in path
+            if isinstance(p, str)
+            and p not in ("properties", "items", "oneOf", "allOf", "if", "then", "else", "not")
+        ]
         assert named[-1] in VOCABULARIES, f"{kind}: const on {named[-1]!r} is not checked here"
         assert value in VOCABULARIES[named[-1]], f"{kind}: {named[-1]!r} = {value!r}"
 

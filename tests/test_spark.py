@@ -18,19 +18,23 @@ from qrules.engines import evaluate_tables
 
 from .conftest import ROOT, SAMPLES, assert_stored_failures
 
-pytestmark = pytest.mark.skipif(os.environ.get("QRULES_SPARK") != "1",
-                                reason="Spark runs only when asked for: QRULES_SPARK=1")
-
+pytestmark = pytest.mark.skipif(
+    os.environ.get("QRULES_SPARK") != "1", reason="Spark runs only when asked for: QRULES_SPARK=1"
+)
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     sql = pytest.importorskip("pyspark.sql")
     warehouse = tmp_path_factory.mktemp("warehouse")
-    session = (sql.SparkSession.builder.master("local[2]").appName("qrules-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.warehouse.dir", str(warehouse))
-               .config("spark.sql.shuffle.partitions", "2").getOrCreate())
+    session = (
+        sql.SparkSession.builder.master("local[2]")
+        .appName("qrules-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
     try:
         yield session
     finally:
@@ -43,21 +47,31 @@ def test_spark_gives_the_reference_results(spark: Any) -> None:
     log = qrules.read_log(SAMPLES / "inspections.csv", register)
     for by_district in (False, True):
         expected = qrules.evaluate_records(yantai, register, log, by_district=by_district)
-        found = qrules.evaluate_records(yantai, register, log, by_district=by_district,
-                                        engine="spark", connection=spark)
+        found = qrules.evaluate_records(
+            yantai, register, log, by_district=by_district, engine="spark", connection=spark
+        )
         assert list(found) == list(expected)
 
 
 def _sample_views(spark: Any, register: str, log: str) -> None:
     """The shipped sample's register and log as Spark reads the CSV files, typed."""
-    (spark.read.option("header", True).option("dateFormat", "yyyy-MM-dd")
-     .schema("unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
-             "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
-             "internet_bright_kitchen STRING, grid_supervision STRING")
-     .csv(str(SAMPLES / "register.csv")).createOrReplaceTempView(register))
-    (spark.read.option("header", True)
-     .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
-     .csv(str(SAMPLES / "inspections.csv")).createOrReplaceTempView(log))
+    (
+        spark.read.option("header", True)
+        .option("dateFormat", "yyyy-MM-dd")
+        .schema(
+            "unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
+            "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
+            "internet_bright_kitchen STRING, grid_supervision STRING"
+        )
+        .csv(str(SAMPLES / "register.csv"))
+        .createOrReplaceTempView(register)
+    )
+    (
+        spark.read.option("header", True)
+        .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
+        .csv(str(SAMPLES / "inspections.csv"))
+        .createOrReplaceTempView(log)
+    )
 
 
 def test_spark_tables_are_judged_where_they_are(spark: Any) -> None:
@@ -69,8 +83,14 @@ def test_spark_tables_are_judged_where_they_are(spark: Any) -> None:
     assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
 
 
-def _high_risk_tables(spark: Any, name: str, register: str, log: str,
-                      units: list[tuple[Any, ...]], visits: list[tuple[Any, ...]]) -> None:
+def _high_risk_tables(
+    spark: Any,
+    name: str,
+    register: str,
+    log: str,
+    units: list[tuple[Any, ...]],
+    visits: list[tuple[Any, ...]],
+) -> None:
     spark.createDataFrame(units, register).createOrReplaceTempView(f"{name}_register")
     spark.createDataFrame(visits, log).createOrReplaceTempView(f"{name}_log")
 
@@ -79,8 +99,9 @@ TWICE = "high-risk-catering-units-inspected-twice-yearly"
 
 
 def _twice(evaluation: qrules.Evaluation, year: int) -> qrules.Result:
-    [found] = [r for r in evaluation if r.rule.id == TWICE and r.year == year
-               and r.district is None]
+    [found] = [
+        r for r in evaluation if r.rule.id == TWICE and r.year == year and r.district is None
+    ]
     return found
 
 
@@ -89,40 +110,57 @@ def test_a_timestamp_log_is_read_by_its_dates(spark: Any) -> None:
     its year (a TIMESTAMP is read as its date), as the reference engine reads it."""
     import datetime as dt  # noqa: PLC0415
 
-    _high_risk_tables(spark, "stamped", "unit STRING, category STRING, risk_level STRING",
-                      "unit STRING, date TIMESTAMP",
-                      [("U1", "catering", "high")],
-                      [("U1", dt.datetime(2024, 6, 1, 9)),
-                       ("U1", dt.datetime(2024, 12, 31, 14, 30)),
-                       ("U1", dt.datetime(2023, 12, 31, 23, 59))])
+    _high_risk_tables(
+        spark,
+        "stamped",
+        "unit STRING, category STRING, risk_level STRING",
+        "unit STRING, date TIMESTAMP",
+        [("U1", "catering", "high")],
+        [
+            ("U1", dt.datetime(2024, 6, 1, 9)),
+            ("U1", dt.datetime(2024, 12, 31, 14, 30)),
+            ("U1", dt.datetime(2023, 12, 31, 23, 59)),
+        ],
+    )
     yantai = qrules.load("yantai-2023-2025")
-    found = evaluate_tables(yantai, spark, register="stamped_register", log="stamped_log",
-                            log_until="2024-12-31")
+    found = evaluate_tables(
+        yantai, spark, register="stamped_register", log="stamped_log", log_until="2024-12-31"
+    )
     assert _twice(found, 2024).verdict is qrules.Verdict.MET
-    register = qrules.read_register([{"unit": "U1", "category": "catering",
-                                      "risk_level": "high"}])
-    log = qrules.read_log([{"unit": "U1", "date": d} for d in
-                           ("2024-06-01", "2024-12-31", "2023-12-31")], register)
+    register = qrules.read_register([{"unit": "U1", "category": "catering", "risk_level": "high"}])
+    log = qrules.read_log(
+        [{"unit": "U1", "date": d} for d in ("2024-06-01", "2024-12-31", "2023-12-31")], register
+    )
     expected = qrules.evaluate_records(yantai, register, log, log_until="2024-12-31")
     assert [(r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in found] == [
-        (r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in expected]
+        (r.rule.id, r.year, r.verdict, r.meeting, r.population) for r in expected
+    ]
     # Without log_until, the log's reach is its last date (a date, not a timestamp).
-    assert _twice(evaluate_tables(yantai, spark, register="stamped_register",
-                                  log="stamped_log"), 2024).verdict is qrules.Verdict.MET
+    assert (
+        _twice(
+            evaluate_tables(yantai, spark, register="stamped_register", log="stamped_log"), 2024
+        ).verdict
+        is qrules.Verdict.MET
+    )
 
 
 def test_an_integer_date_is_refused_naming_the_cast(spark: Any) -> None:
-    _high_risk_tables(spark, "numbered", "unit STRING, category STRING, risk_level STRING, "
-                      "registered INT", "unit STRING, date DATE",
-                      [("U1", "catering", "high", 20200101)], [])
+    _high_risk_tables(
+        spark,
+        "numbered",
+        "unit STRING, category STRING, risk_level STRING, registered INT",
+        "unit STRING, date DATE",
+        [("U1", "catering", "high", 20200101)],
+        [],
+    )
     with pytest.raises(qrules.DataError) as raised:
-        evaluate_tables(qrules.load("yantai-2023-2025"), spark, register="numbered_register",
-                        log="numbered_log")
+        evaluate_tables(
+            qrules.load("yantai-2023-2025"), spark, register="numbered_register", log="numbered_log"
+        )
     message = str(raised.value)
     assert "registered" in message
     assert "INTEGER" in message
-    assert "CAST(registered AS DATE)" \
-        in message
+    assert "CAST(registered AS DATE)" in message
     assert len(message.splitlines()) <= 3
 
 
@@ -132,15 +170,28 @@ def test_integer_codes_and_unit_ids_are_read_as_text(spark: Any) -> None:
     judges the same values written as text."""
     import datetime as dt  # noqa: PLC0415
 
-    _high_risk_tables(spark, "coded", "unit STRING, category INT, risk_level INT",
-                      "unit BIGINT, date DATE", [("7", 1, 3), ("8", 1, 1)],
-                      [(7, dt.date(2024, 3, 1)), (7, dt.date(2024, 4, 1)),
-                       (8, dt.date(2024, 1, 1))])  # the log covers 2024 from its start
-    mapping = {"register": {"codes": {"category": {"1": "catering"},
-                                      "risk_level": {"3": "high", "1": "low"}}}}
+    _high_risk_tables(
+        spark,
+        "coded",
+        "unit STRING, category INT, risk_level INT",
+        "unit BIGINT, date DATE",
+        [("7", 1, 3), ("8", 1, 1)],
+        [(7, dt.date(2024, 3, 1)), (7, dt.date(2024, 4, 1)), (8, dt.date(2024, 1, 1))],
+    )  # the log covers 2024 from its start
+    mapping = {
+        "register": {
+            "codes": {"category": {"1": "catering"}, "risk_level": {"3": "high", "1": "low"}}
+        }
+    }
     yantai = qrules.load("yantai-2023-2025")
-    found = evaluate_tables(yantai, spark, register="coded_register", log="coded_log",
-                            mapping=mapping, log_until="2024-12-31")
+    found = evaluate_tables(
+        yantai,
+        spark,
+        register="coded_register",
+        log="coded_log",
+        mapping=mapping,
+        log_until="2024-12-31",
+    )
     assert (_twice(found, 2024).verdict, _twice(found, 2024).population) == (qrules.Verdict.MET, 1)
 
 
@@ -150,18 +201,30 @@ def test_a_text_date_in_the_register_is_parsed_or_rejected(spark: Any) -> None:
     rejected, and the results it could change are unknown."""
     import datetime as dt  # noqa: PLC0415
 
-    _high_risk_tables(spark, "texted", "unit STRING, category STRING, risk_level STRING, "
-                      "registered STRING", "unit STRING, date DATE",
-                      [("U1", "catering", "high", "2020/1/1"),
-                       ("U2", "catering", "high", "2020-01-01")],
-                      [("U1", dt.date(2024, 3, 1)), ("U1", dt.date(2024, 4, 1)),
-                       ("U2", dt.date(2024, 3, 1)), ("U2", dt.date(2024, 4, 1))])
+    _high_risk_tables(
+        spark,
+        "texted",
+        "unit STRING, category STRING, risk_level STRING, registered STRING",
+        "unit STRING, date DATE",
+        [("U1", "catering", "high", "2020/1/1"), ("U2", "catering", "high", "2020-01-01")],
+        [
+            ("U1", dt.date(2024, 3, 1)),
+            ("U1", dt.date(2024, 4, 1)),
+            ("U2", dt.date(2024, 3, 1)),
+            ("U2", dt.date(2024, 4, 1)),
+        ],
+    )
     yantai = qrules.load("yantai-2023-2025")
-    found = _twice(evaluate_tables(yantai, spark, register="texted_register",
-                                   log="texted_log", log_until="2024-12-31"), 2024)
+    found = _twice(
+        evaluate_tables(
+            yantai, spark, register="texted_register", log="texted_log", log_until="2024-12-31"
+        ),
+        2024,
+    )
     assert found.population >= 1
     assert found.verdict is qrules.Verdict.MET or (
-        found.verdict is qrules.Verdict.UNKNOWN and found.rejected_rows)
+        found.verdict is qrules.Verdict.UNKNOWN and found.rejected_rows
+    )
 
 
 def test_catalog_schema_table_names(spark: Any) -> None:
@@ -169,18 +232,31 @@ def test_catalog_schema_table_names(spark: Any) -> None:
     register = qrules.read_register(SAMPLES / "register.csv")
     log = qrules.read_log(SAMPLES / "inspections.csv", register)
     spark.sql("CREATE DATABASE IF NOT EXISTS office")
-    (spark.read.option("header", True)
-     .schema("unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
-             "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
-             "internet_bright_kitchen STRING, grid_supervision STRING")
-     .csv(str(SAMPLES / "register.csv")).write.mode("overwrite")
-     .saveAsTable("spark_catalog.office.register"))
-    (spark.read.option("header", True)
-     .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
-     .csv(str(SAMPLES / "inspections.csv")).write.mode("overwrite")
-     .saveAsTable("spark_catalog.office.inspections"))
-    found = evaluate_tables(yantai, spark, register="spark_catalog.office.register",
-                            log="spark_catalog.office.inspections", by_district=True)
+    (
+        spark.read.option("header", True)
+        .schema(
+            "unit STRING, name STRING, district STRING, category STRING, risk_level STRING, "
+            "size STRING, registered DATE, closed DATE, bright_kitchen STRING, "
+            "internet_bright_kitchen STRING, grid_supervision STRING"
+        )
+        .csv(str(SAMPLES / "register.csv"))
+        .write.mode("overwrite")
+        .saveAsTable("spark_catalog.office.register")
+    )
+    (
+        spark.read.option("header", True)
+        .schema("inspection STRING, unit STRING, date DATE, kind STRING, result STRING")
+        .csv(str(SAMPLES / "inspections.csv"))
+        .write.mode("overwrite")
+        .saveAsTable("spark_catalog.office.inspections")
+    )
+    found = evaluate_tables(
+        yantai,
+        spark,
+        register="spark_catalog.office.register",
+        log="spark_catalog.office.inspections",
+        by_district=True,
+    )
     assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
 
 
@@ -197,12 +273,12 @@ def test_spark_errors_are_one_or_two_lines(spark: Any) -> None:
         evaluate_tables(yantai, spark.sparkContext, engine="spark")
     register = qrules.read_register(SAMPLES / "register.csv")
     with pytest.raises(qrules.QRulesError, match="needs a SparkSession, not a SparkContext"):
-        qrules.evaluate_records(yantai, register, None, engine="spark",
-                                connection=spark.sparkContext)
+        qrules.evaluate_records(
+            yantai, register, None, engine="spark", connection=spark.sparkContext
+        )
 
 
-def test_a_spark_error_in_a_query_is_one_line_and_keeps_the_plan_in_the_chain(
-        spark: Any) -> None:
+def test_a_spark_error_in_a_query_is_one_line_and_keeps_the_plan_in_the_chain(spark: Any) -> None:
     from qrules._boundary import outside  # noqa: PLC0415
 
     with pytest.raises(qrules.DataError) as raised, outside("<spark connection>"):
@@ -215,8 +291,9 @@ def test_a_spark_error_in_a_query_is_one_line_and_keeps_the_plan_in_the_chain(
     assert "Project" in str(raised.value.__context__)  # the plan, for whoever digs
 
 
-def test_the_counting_query_is_streamed_not_collected(spark: Any,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_counting_query_is_streamed_not_collected(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The counting query's rows come with ``toLocalIterator`` (a partition at a
     time), never one ``collect()``: a large failing set does not meet
     ``spark.driver.maxResultSize``."""
@@ -232,8 +309,9 @@ def test_the_counting_query_is_streamed_not_collected(spark: Any,
     yantai = qrules.load("yantai-2023-2025")
     register = qrules.read_register(SAMPLES / "register.csv")
     log = qrules.read_log(SAMPLES / "inspections.csv", register)
-    found = qrules.evaluate_records(yantai, register, log, by_district=True, engine="spark",
-                                    connection=spark)
+    found = qrules.evaluate_records(
+        yantai, register, log, by_district=True, engine="spark", connection=spark
+    )
     assert list(found) == list(qrules.evaluate_records(yantai, register, log, by_district=True))
 
 
@@ -246,12 +324,21 @@ def test_failing_units_written_to_a_table(spark: Any) -> None:
     _sample_views(spark, "stored_register", "stored_log")
     spark.sql("CREATE DATABASE IF NOT EXISTS checks")
     spark.sql("DROP TABLE IF EXISTS spark_catalog.checks.failing")
-    found = evaluate_tables(yantai, spark, register="stored_register", log="stored_log",
-                            failing_units_to="spark_catalog.checks.failing")
+    found = evaluate_tables(
+        yantai,
+        spark,
+        register="stored_register",
+        log="stored_log",
+        failing_units_to="spark_catalog.checks.failing",
+    )
     expected = qrules.evaluate_records(yantai, register, log)
     assert list(found) == [attrs.evolve(r, failing_units=()) for r in expected]
-    written = sorted(tuple(row) for row in spark.sql(
-        "SELECT rule, year, unit, name, district FROM spark_catalog.checks.failing").collect())
+    written = sorted(
+        tuple(row)
+        for row in spark.sql(
+            "SELECT rule, year, unit, name, district FROM spark_catalog.checks.failing"
+        ).collect()
+    )
     assert_stored_failures(written, expected)
 
 
@@ -280,35 +367,56 @@ def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
     neither yes nor no, in tables judged in place, reject their rows as the
     readers do, and the results they could change are unknown."""
     yantai = qrules.load("yantai-2023-2025")
-    units = [{"unit": "IF01", "category": "infant_formula_maker", "registered": "2020-01-01",
-              "internet_bright_kitchen": None},
-             {"unit": "IF02", "category": "infant_formula_maker", "registered": "2020-02-30",
-              "internet_bright_kitchen": None},
-             {"unit": "K1", "category": "central_kitchen", "registered": None,
-              "internet_bright_kitchen": "是"},
-             {"unit": "K2", "category": "central_kitchen", "registered": None,
-              "internet_bright_kitchen": "接入中"}]
-    visits = [{"unit": "IF01", "date": "2024-05-01", "kind": "system"},
-              {"unit": "IF01", "date": "2024-12-31 14:30:00", "kind": "system"}]
+    units = [
+        {
+            "unit": "IF01",
+            "category": "infant_formula_maker",
+            "registered": "2020-01-01",
+            "internet_bright_kitchen": None,
+        },
+        {
+            "unit": "IF02",
+            "category": "infant_formula_maker",
+            "registered": "2020-02-30",
+            "internet_bright_kitchen": None,
+        },
+        {
+            "unit": "K1",
+            "category": "central_kitchen",
+            "registered": None,
+            "internet_bright_kitchen": "是",
+        },
+        {
+            "unit": "K2",
+            "category": "central_kitchen",
+            "registered": None,
+            "internet_bright_kitchen": "接入中",
+        },
+    ]
+    visits = [
+        {"unit": "IF01", "date": "2024-05-01", "kind": "system"},
+        {"unit": "IF01", "date": "2024-12-31 14:30:00", "kind": "system"},
+    ]
     spark.createDataFrame(
         [tuple(u.values()) for u in units],
         "unit STRING, category STRING, registered STRING, internet_bright_kitchen STRING",
     ).createOrReplaceTempView("doubt_register")
-    spark.createDataFrame([("IF01", "2024-05-01 09:00:00")], "unit STRING, date STRING") \
-        .selectExpr("unit", "CAST(date AS TIMESTAMP) AS date", "'system' AS kind") \
-        .createOrReplaceTempView("doubt_log")
+    spark.createDataFrame([("IF01", "2024-05-01 09:00:00")], "unit STRING, date STRING").selectExpr(
+        "unit", "CAST(date AS TIMESTAMP) AS date", "'system' AS kind"
+    ).createOrReplaceTempView("doubt_log")
     options: dict[str, Any] = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
-    found = evaluate_tables(yantai, spark, register="doubt_register", log="doubt_log",
-                            **options)
+    found = evaluate_tables(yantai, spark, register="doubt_register", log="doubt_log", **options)
     register = qrules.read_register(units)
-    expected = qrules.evaluate_records(yantai, register, qrules.read_log(visits[:1], register),
-                                       **options)
+    expected = qrules.evaluate_records(
+        yantai, register, qrules.read_log(visits[:1], register), **options
+    )
     shown = {(r.rule.id, r.year): (r.verdict, r.rejected_rows) for r in found}
     assert shown == {(r.rule.id, r.year): (r.verdict, r.rejected_rows) for r in expected}
     assert shown[("infant-formula-makers-system-inspected-yearly", 2024)] == (
-        qrules.Verdict.UNKNOWN, (("register", 2),))
-    assert shown[("central-kitchens-in-internet-bright-kitchen", 2024)][0] \
-        is qrules.Verdict.UNKNOWN
+        qrules.Verdict.UNKNOWN,
+        (("register", 2),),
+    )
+    assert shown[("central-kitchens-in-internet-bright-kitchen", 2024)][0] is qrules.Verdict.UNKNOWN
 
 
 def _executed_log_scans(spark: Any, text: str) -> int:
@@ -326,8 +434,9 @@ def _executed_log_scans(spark: Any, text: str) -> int:
     return found
 
 
-def test_the_log_is_scanned_once_for_counting(spark: Any, tmp_path: Any,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_log_is_scanned_once_for_counting(
+    spark: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 18: the members (and so the log's counts) are cached once, then
     every rule, year, district and failing unit is read from the cache: one
     scan of the log for counting, where each ``UNION ALL`` branch scanned it."""
@@ -358,16 +467,29 @@ def test_the_log_is_scanned_once_for_counting(spark: Any, tmp_path: Any,
     monkeypatch.setattr(Spark, "execute", executed)
     monkeypatch.setattr(Spark, "stream", streamed)
     yantai = qrules.load("yantai-2023-2025")
-    found = evaluate_tables(yantai, spark, register="scans_register", log="scans_log",
-                            by_district=True, log_until="2025-12-31")
+    found = evaluate_tables(
+        yantai,
+        spark,
+        register="scans_register",
+        log="scans_log",
+        by_district=True,
+        log_until="2025-12-31",
+    )
     assert scans == [("cache", 1), ("count", 0)]
     assert not [t for t in spark.catalog.listTables() if t.name.startswith("qrules_")]
     connection = duckdb.connect()
     connection.register("scans_register", register)
     connection.register("scans_log", log)
-    assert list(found) == list(evaluate_tables(
-        yantai, connection, register="scans_register", log="scans_log", by_district=True,
-        log_until="2025-12-31"))
+    assert list(found) == list(
+        evaluate_tables(
+            yantai,
+            connection,
+            register="scans_register",
+            log="scans_log",
+            by_district=True,
+            log_until="2025-12-31",
+        )
+    )
 
 
 def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:
@@ -377,16 +499,27 @@ def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:
     results they could change are unknown, naming them. Chinese ids and a
     middle dot, which NFKC leaves as they are, stay counted."""
     yantai = qrules.load("yantai-2023-2025")
-    units = [("IF01", "infant_formula_maker"), ("单位·2", "infant_formula_maker"),
-             ("IF03", "ｉｎｆａｎｔ_formula_maker")]
-    spark.createDataFrame(units, "unit STRING, category STRING") \
-        .createOrReplaceTempView("spelled_register")
-    spark.createDataFrame([("IF01 ", "2024-05-01"), ("单位·2", "2024-06-01")],
-                          "unit STRING, date STRING") \
-        .selectExpr("unit", "CAST(date AS DATE) AS date", "'system' AS kind") \
-        .createOrReplaceTempView("spelled_log")
-    [found] = evaluate_tables(yantai, spark, register="spelled_register", log="spelled_log",
-                              rules=[yantai["infant-formula-makers-system-inspected-yearly"]],
-                              log_from="2024-01-01", log_until="2024-12-31")
+    units = [
+        ("IF01", "infant_formula_maker"),
+        ("单位·2", "infant_formula_maker"),
+        ("IF03", "ｉｎｆａｎｔ_formula_maker"),
+    ]
+    spark.createDataFrame(units, "unit STRING, category STRING").createOrReplaceTempView(
+        "spelled_register"
+    )
+    spark.createDataFrame(
+        [("IF01 ", "2024-05-01"), ("单位·2", "2024-06-01")], "unit STRING, date STRING"
+    ).selectExpr("unit", "CAST(date AS DATE) AS date", "'system' AS kind").createOrReplaceTempView(
+        "spelled_log"
+    )
+    [found] = evaluate_tables(
+        yantai,
+        spark,
+        register="spelled_register",
+        log="spelled_log",
+        rules=[yantai["infant-formula-makers-system-inspected-yearly"]],
+        log_from="2024-01-01",
+        log_until="2024-12-31",
+    )
     assert found.verdict is qrules.Verdict.UNKNOWN
     assert found.rejected_rows == (("log", 1), ("register", 3))

@@ -32,8 +32,10 @@ from qrules.engines import evaluate_tables
 from .conftest import ROOT
 
 pytestmark = [
-    pytest.mark.skipif(os.environ.get("QRULES_SPARK_CLUSTER") != "1",
-                       reason="the cluster starts only when asked for: QRULES_SPARK_CLUSTER=1"),
+    pytest.mark.skipif(
+        os.environ.get("QRULES_SPARK_CLUSTER") != "1",
+        reason="the cluster starts only when asked for: QRULES_SPARK_CLUSTER=1",
+    ),
     # pyspark 4.3's Spark Connect client, imported beside pandas 3.
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
@@ -65,8 +67,7 @@ def expected(data: Path) -> qrules.Evaluation:
     """DuckDB's results on the same files."""
     pytest.importorskip("duckdb")
     with _bench().duckdb_views(data) as connection:
-        return evaluate_tables(qrules.load("yantai-2023-2025"), connection,
-                               **_bench().OPTIONS)
+        return evaluate_tables(qrules.load("yantai-2023-2025"), connection, **_bench().OPTIONS)
 
 
 @pytest.fixture(scope="module")
@@ -104,34 +105,48 @@ def _equal(found: qrules.Evaluation, expected: qrules.Evaluation) -> None:
     assert found.records == expected.records
 
 
-def test_the_rulebook_on_a_cluster_equals_duckdb(classic: tuple[Any, str, str],
-                                                 expected: qrules.Evaluation) -> None:
+def test_the_rulebook_on_a_cluster_equals_duckdb(
+    classic: tuple[Any, str, str], expected: qrules.Evaluation
+) -> None:
     session, _, ui = classic
-    _equal(evaluate_tables(qrules.load("yantai-2023-2025"), session, **_bench().OPTIONS),
-           expected)
+    _equal(evaluate_tables(qrules.load("yantai-2023-2025"), session, **_bench().OPTIONS), expected)
     # Two executors ran it, JVMs of their own, one on each worker.
     assert _bench().executors(ui) == 2
 
 
-def test_spark_connect_on_the_cluster_equals_duckdb(remote: tuple[Any, str, str],
-                                                    expected: qrules.Evaluation) -> None:
+def test_spark_connect_on_the_cluster_equals_duckdb(
+    remote: tuple[Any, str, str], expected: qrules.Evaluation
+) -> None:
     session, _, ui = remote
     assert type(session).__module__.startswith("pyspark.sql.connect")
-    _equal(evaluate_tables(qrules.load("yantai-2023-2025"), session, **_bench().OPTIONS),
-           expected)
+    _equal(evaluate_tables(qrules.load("yantai-2023-2025"), session, **_bench().OPTIONS), expected)
     assert _bench().executors(ui) == 2
 
 
 def _checked(database: str, output: Path) -> list[Any]:
-    code = main_cli(["check", "yantai-2023-2025", "--database", database, "--by-district",
-                     "--log-until", "2025-12-31", "--format", "json", "-o", str(output)])
+    code = main_cli(
+        [
+            "check",
+            "yantai-2023-2025",
+            "--database",
+            database,
+            "--by-district",
+            "--log-until",
+            "2025-12-31",
+            "--format",
+            "json",
+            "-o",
+            str(output),
+        ]
+    )
     assert code == 1  # some rules are not met on the generated data
     results: list[Any] = json.loads(output.read_text(encoding="utf-8"))["results"]
     return results
 
 
 def test_qrules_check_through_spark_connect_equals_duckdb(
-        cluster: Any, remote: tuple[Any, str, str], data: Path, tmp_path: Path) -> None:
+    cluster: Any, remote: tuple[Any, str, str], data: Path, tmp_path: Path
+) -> None:
     """``qrules check --database sc://host:port``: the tables of the Connect
     server's catalog (registered by the ``remote`` fixture), judged as
     ``--database duckdb:///…`` judges the same files copied into tables (qrules
@@ -139,20 +154,25 @@ def test_qrules_check_through_spark_connect_equals_duckdb(
     duckdb = pytest.importorskip("duckdb")
     database = tmp_path / "tables.db"
     with duckdb.connect(str(database)) as connection:
-        for name, file in (("register", "register.parquet"),
-                           ("inspections", "inspections.parquet")):
-            connection.execute(f"CREATE TABLE {name} AS SELECT * FROM "
-                               f"read_parquet('{data / file}')")
+        for name, file in (
+            ("register", "register.parquet"),
+            ("inspections", "inspections.parquet"),
+        ):
+            connection.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{data / file}')"
+            )
     assert _checked(cluster.connect, tmp_path / "spark.json") == _checked(
-        f"duckdb:///{database}", tmp_path / "duckdb.json")
+        f"duckdb:///{database}", tmp_path / "duckdb.json"
+    )
 
 
 def _scans(session: Any, log: str, ui: str, *, check_keys: bool) -> list[tuple[str, int]]:
     """The scans of the log's files in each query of one evaluation."""
     bench = _bench()
     before = bench.last_execution(ui)
-    evaluate_tables(qrules.load("yantai-2023-2025"), session, check_keys=check_keys,
-                    **bench.OPTIONS)
+    evaluate_tables(
+        qrules.load("yantai-2023-2025"), session, check_keys=check_keys, **bench.OPTIONS
+    )
     scans: list[tuple[str, int]] = bench.log_scans(ui, log, before)
     return scans
 
@@ -171,8 +191,9 @@ def test_counting_reads_the_log_once(classic: tuple[Any, str, str]) -> None:
 
 @pytest.mark.parametrize("check_keys", [False, True], ids=["keys-trusted", "keys-checked"])
 @pytest.mark.parametrize("mode", ["classic", "remote"])
-def test_an_evaluation_reads_the_log_once_per_pass(mode: str, check_keys: bool,
-                                                   request: pytest.FixtureRequest) -> None:
+def test_an_evaluation_reads_the_log_once_per_pass(
+    mode: str, check_keys: bool, request: pytest.FixtureRequest
+) -> None:
     """A whole evaluation reads the log's files once to count, once for the
     summary's checks of rows to reject and, when the keys are checked, once for
     the key check: the two checks are not yet folded into the counting pass

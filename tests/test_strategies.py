@@ -83,8 +83,7 @@ def test_shrinks_towards_the_threshold() -> None:
     ],
     ids=["bad-verdict", "bad-margin", "unknown-rule"],
 )
-def test_invalid_arguments_at_draw_time(strategy: st.SearchStrategy[object],
-                                        message: str) -> None:
+def test_invalid_arguments_at_draw_time(strategy: st.SearchStrategy[object], message: str) -> None:
     @given(strategy)
     def draw(_: object) -> None:
         pass
@@ -97,14 +96,22 @@ RECORDS_BOOK = qrules.load("yantai-2023-2025")
 
 
 @settings(max_examples=30, deadline=None)
-@given(registers_and_logs(RECORDS_BOOK, rule="health-food-makers-system-inspected-yearly",
-                          verdict="not_met", max_margin=1))
-def test_records_that_miss_by_one_unit(pair: tuple[qrules.Register, qrules.InspectionLog]
-                                       ) -> None:
+@given(
+    registers_and_logs(
+        RECORDS_BOOK,
+        rule="health-food-makers-system-inspected-yearly",
+        verdict="not_met",
+        max_margin=1,
+    )
+)
+def test_records_that_miss_by_one_unit(pair: tuple[qrules.Register, qrules.InspectionLog]) -> None:
     register, log = pair
     rule = RECORDS_BOOK["health-food-makers-system-inspected-yearly"]
-    [result] = [r for r in qrules.evaluate_records(RECORDS_BOOK, register, log, rules=[rule])
-                if r.year == 2025]
+    [result] = [
+        r
+        for r in qrules.evaluate_records(RECORDS_BOOK, register, log, rules=[rule])
+        if r.year == 2025
+    ]
     assert result.verdict is Verdict.NOT_MET
     # One more unit inspected meets it: the margin is one unit.
     assert result.population is not None

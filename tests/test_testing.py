@@ -38,11 +38,16 @@ def test_unknown_may_be_allowed(mini: qrules.Rulebook) -> None:
 
 def test_known_failures_must_keep_failing(mini: qrules.Rulebook) -> None:
     assert_meets({"firms": 1}, mini, rules=["firms"], known_failures=["firms"])
-    assert_meets({"firms": 1}, mini, rules=["firms"],
-                 known_failures={"firms@2025": "awaiting 2025 register"})
+    assert_meets(
+        {"firms": 1}, mini, rules=["firms"], known_failures={"firms@2025": "awaiting 2025 register"}
+    )
     with pytest.raises(AssertionError, match=r"no longer fail.*\n  firms \(fixed\)"):
-        assert_meets({"firms": 300}, mini, rules=["firms"],
-                     known_failures=[KnownFailure("firms", reason="fixed")])
+        assert_meets(
+            {"firms": 300},
+            mini,
+            rules=["firms"],
+            known_failures=[KnownFailure("firms", reason="fixed")],
+        )
 
 
 def test_selection_by_tag_and_section(mini: qrules.Rulebook) -> None:
@@ -60,7 +65,7 @@ def test_data_from_a_file(tmp_path: Path) -> None:
         assert_meets(path, MINI, rules=["firms"])
 
 
-USER_TESTS = f'''
+USER_TESTS = f"""
 import pytest
 from qrules.testing import assert_meets
 
@@ -74,19 +79,21 @@ def test_misses(qrules_rulebook):
 
 def test_loader(qrules_load):
     assert qrules_load({str(MINI)!r}) is qrules_load({str(MINI)!r})
-'''
+"""
 
 
 def test_plugin_in_a_user_suite(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines([
-        "*AssertionError: 1 of 1 results do not meet rulebook mini 1.0.0*",
-        "*pass-rate [[]2025]: not met*",
-        "*needs: 1 more samples that passed (1231 → 1232)*",
-        "*plan (一): 食品安全抽检合格率≥98.5*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: 1 of 1 results do not meet rulebook mini 1.0.0*",
+            "*pass-rate [[]2025]: not met*",
+            "*needs: 1 more samples that passed (1231 → 1232)*",
+            "*plan (一): 食品安全抽检合格率≥98.5*",
+        ]
+    )
 
 
 def test_plugin_fixture_without_a_rulebook_says_how(pytester: pytest.Pytester) -> None:
@@ -96,8 +103,9 @@ def test_plugin_fixture_without_a_rulebook_says_how(pytester: pytest.Pytester) -
 
 
 def test_plugin_option(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_user="def test_x(qrules_rulebook):\n"
-                                  "    assert qrules_rulebook.id == 'mini'\n")
+    pytester.makepyfile(
+        test_user="def test_x(qrules_rulebook):\n    assert qrules_rulebook.id == 'mini'\n"
+    )
     result = pytester.runpytest("-p", "no:cacheprovider", f"--qrules-rulebook={MINI}")
     result.assert_outcomes(passed=1)
 
@@ -107,11 +115,13 @@ def test_the_documented_example_fails_as_documented(pytester: pytest.Pytester) -
     pytester.makepyfile(test_figures=example.read_text(encoding="utf-8"))
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines([
-        "*1 of 2 results do not meet rulebook yantai-2023-2025*",
-        "*food-safety-sampling-pass-rate [[]2025]: not met*",
-        "*observed 98.4, required >= 98.5, short by 0.1*",
-        "*needs: 40 more food safety samples that passed (39360 → 39400)*",
-        "*plan (一、(二) 质量强市建设主要指标 / 品质升级): 食品安全抽检合格率(%) / ≥98.5*",
-        "*rate=Fraction(4923, 50)*",  # the narrow miss Hypothesis finds
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*1 of 2 results do not meet rulebook yantai-2023-2025*",
+            "*food-safety-sampling-pass-rate [[]2025]: not met*",
+            "*observed 98.4, required >= 98.5, short by 0.1*",
+            "*needs: 40 more food safety samples that passed (39360 → 39400)*",
+            "*plan (一、(二) 质量强市建设主要指标 / 品质升级): 食品安全抽检合格率(%) / ≥98.5*",
+            "*rate=Fraction(4923, 50)*",  # the narrow miss Hypothesis finds
+        ]
+    )

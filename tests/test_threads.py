@@ -28,14 +28,32 @@ _CATEGORIES = ("health_food_maker", "catering", "central_kitchen", "tableware_di
 
 
 def _units(count: int) -> tuple[UnitRecord, ...]:
-    return tuple(UnitRecord(f"U{i}", f"unit {i}", _CATEGORIES[i % 4], district="a",
-                            risk_level="high", registered=dt.date(2020, 1, 1), row=i + 2)
-                 for i in range(count))
+    return tuple(
+        UnitRecord(
+            f"U{i}",
+            f"unit {i}",
+            _CATEGORIES[i % 4],
+            district="a",
+            risk_level="high",
+            registered=dt.date(2020, 1, 1),
+            row=i + 2,
+        )
+        for i in range(count)
+    )
 
 
 def _inspections(count: int, units: int) -> tuple[Inspection, ...]:
-    return tuple(Inspection(f"U{i % units}", _START + dt.timedelta(days=i % 1000), "routine",
-                            "compliant", f"I{i}", i + 2) for i in range(count))
+    return tuple(
+        Inspection(
+            f"U{i % units}",
+            _START + dt.timedelta(days=i % 1000),
+            "routine",
+            "compliant",
+            f"I{i}",
+            i + 2,
+        )
+        for i in range(count)
+    )
 
 
 def _hammer(work: Callable[[], Any]) -> list[Any]:
@@ -82,15 +100,18 @@ def test_records_are_judged_alike_from_8_threads() -> None:
     units = _units(UNITS // 10)
     rows = _inspections(ROWS // 10, UNITS // 10)
     expected = qrules.evaluate_records(
-        book, Register(name="r", rows=units, rows_read=len(units)),
-        InspectionLog(name="l", rows=rows, rows_read=len(rows)))
+        book,
+        Register(name="r", rows=units, rows_read=len(units)),
+        InspectionLog(name="l", rows=rows, rows_read=len(rows)),
+    )
     for _ in range(3):
         register = Register(name="r", rows=units, rows_read=len(units))
         log = InspectionLog(name="l", rows=rows, rows_read=len(rows))
         fresh = qrules.load(RECORDS)  # its rules' caches empty
 
-        def work(register: Register = register, log: InspectionLog = log,
-                 fresh: qrules.Rulebook = fresh) -> list[tuple[str, int, str]]:
+        def work(
+            register: Register = register, log: InspectionLog = log, fresh: qrules.Rulebook = fresh
+        ) -> list[tuple[str, int, str]]:
             evaluation = qrules.evaluate_records(fresh, register, log)
             return [(r.rule.id, r.year, r.verdict.value) for r in evaluation.results]
 
@@ -103,12 +124,14 @@ def test_a_rulebook_is_judged_alike_from_8_threads() -> None:
     sample = ROOT / "rules" / "yantai-2023-2025" / "samples" / "synthetic-2023-2025.csv"
     for source in (MINI, ROOT / "rules" / "yantai-2023-2025"):
         rulebook = qrules.load(source)  # fresh: nothing compiled yet
-        data = qrules.read_dataset(sample if source != MINI else next(
-            (MINI / "samples").glob("*.csv")), rulebook)
+        data = qrules.read_dataset(
+            sample if source != MINI else next((MINI / "samples").glob("*.csv")), rulebook
+        )
         dates = [dt.date(year, 6, 30) for year in rulebook.period.years]
 
-        def work(rulebook: qrules.Rulebook = rulebook, data: Any = data,
-                 dates: list[dt.date] = dates) -> tuple[Any, ...]:
+        def work(
+            rulebook: qrules.Rulebook = rulebook, data: Any = data, dates: list[dt.date] = dates
+        ) -> tuple[Any, ...]:
             stood = tuple(id(rule.at(day)) for rule in rulebook for day in dates)
             evaluation = rulebook.evaluate(data)
             return stood, tuple((r.rule.id, r.year, r.verdict) for r in evaluation.results)

@@ -94,8 +94,9 @@ def test_unknown_with_fewer_than_two_years(mini: qrules.Rulebook) -> None:
 
 
 def test_unknown_without_a_single_threshold(mini: qrules.Rulebook) -> None:
-    rule = attrs.evolve(mini["firms"], requirement=qrules.parse_requirement(
-        "firms >= 300 and new_standards >= 1"))
+    rule = attrs.evolve(
+        mini["firms"], requirement=qrules.parse_requirement("firms >= 300 and new_standards >= 1")
+    )
     result = trend(mini, rule, path((2023, 260), (2024, 280)))
     assert result.verdict is Verdict.UNKNOWN
 
@@ -139,10 +140,14 @@ def test_an_observed_outlook_agrees_with_the_verdict(yantai: qrules.Rulebook) ->
 
 
 def test_trends_per_district(mini: qrules.Rulebook) -> None:
-    dataset = qrules.Dataset("d", tuple(
-        qrules.Observation("firms", year, F(value), district)
-        for district, values in (("east", (250, 280)), ("west", (290, 291)))
-        for year, value in zip((2023, 2024), values, strict=True)))
+    dataset = qrules.Dataset(
+        "d",
+        tuple(
+            qrules.Observation("firms", year, F(value), district)
+            for district, values in (("east", (250, 280)), ("west", (290, 291)))
+            for year, value in zip((2023, 2024), values, strict=True)
+        ),
+    )
     found = {(t.rule.id, t.district): t for t in trends(mini, dataset)}
     assert found["firms", "east"].label() == "on track"  # 280 + 30 = 310
     assert found["firms", "west"].label() == "off track"  # 291 + 1 = 292
@@ -150,8 +155,13 @@ def test_trends_per_district(mini: qrules.Rulebook) -> None:
 
 
 def test_trends_markdown(mini: qrules.Rulebook) -> None:
-    dataset = qrules.Dataset("d", tuple(
-        qrules.Observation("firms", year, F(value)) for year, value in ((2023, 250), (2024, 280))))
+    dataset = qrules.Dataset(
+        "d",
+        tuple(
+            qrules.Observation("firms", year, F(value))
+            for year, value in ((2023, 250), (2024, 280))
+        ),
+    )
     text = trends_markdown(trends(mini, dataset))
     assert "| firms |  | 2023: 250, 2024: 280 | at the 2023→2024 pace (+30 a year)" in text
     assert text.rstrip().endswith("| on track |")

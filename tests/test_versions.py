@@ -22,8 +22,9 @@ def revised(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return apply_revision("yantai-2024", tmp_path_factory.mktemp("revision"))
 
 
-def test_diff_prints_exactly_the_expected_changes(revised: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_prints_exactly_the_expected_changes(
+    revised: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The revised folder has the shipped rulebook's id: the diff names it by its path.
     monkeypatch.chdir(revised.parent)
     if not Path("yantai-2024").exists():
@@ -70,42 +71,57 @@ def test_json_and_markdown(revised: Path) -> None:
     assert document["version_follows"] is True
     assert {c["kind"] for c in document["changes"]} == {"added", "removed", "changed"}
     code, out, _ = run("diff", "yantai-2023-2025", str(revised), "--format", "markdown")
-    assert "| changed | `food-safety-sampling-pass-rate` | requirement >= 98.5 → >= 99: " \
-           "stricter |" in out
+    assert (
+        "| changed | `food-safety-sampling-pass-rate` | requirement >= 98.5 → >= 99: "
+        "stricter |" in out
+    )
 
 
 def test_no_change_exits_0() -> None:
     assert run("diff", "yantai-2023-2025", "yantai-2023-2025")[:2] == (
-        0, "yantai-2023-2025 2.0.0 → yantai-2023-2025 2.0.0: 0 rule changes, bump none\n")
+        0,
+        "yantai-2023-2025 2.0.0 → yantai-2023-2025 2.0.0: 0 rule changes, bump none\n",
+    )
 
 
 def test_a_rename_is_recognised(tmp_path: Path) -> None:
     folder = apply_revision("yantai-2024", tmp_path)
     rules = folder / "indicators.toml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace(
-        'id = "manufacturing-product-quality-pass-rate"',
-        'id = "manufactured-product-pass-rate"'), encoding="utf-8")
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace(
+            'id = "manufacturing-product-quality-pass-rate"',
+            'id = "manufactured-product-pass-rate"',
+        ),
+        encoding="utf-8",
+    )
     diff = diff_rulebooks(qrules.load("yantai-2023-2025"), qrules.load(folder))
     [renamed] = diff.of_kind("renamed")
     assert renamed.old is not None
-    assert (renamed.old.id, renamed.id) == ("manufacturing-product-quality-pass-rate",
-                                            "manufactured-product-pass-rate")
+    assert (renamed.old.id, renamed.id) == (
+        "manufacturing-product-quality-pass-rate",
+        "manufactured-product-pass-rate",
+    )
 
 
 def test_a_version_too_small_is_flagged(tmp_path: Path) -> None:
     folder = apply_revision("yantai-2024", tmp_path)
     plan = folder / "plan.toml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace('version = "3.0.0"',
-                                                             'version = "2.1.0"'),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('version = "3.0.0"', 'version = "2.1.0"'),
+        encoding="utf-8",
+    )
     _, out, _ = run("diff", "yantai-2023-2025", str(folder))
     assert "version 2.1.0 is too small: these changes need at least 3.0.0" in out
 
 
 @pytest.mark.parametrize(
     ("old", "bump", "expected"),
-    [("1.4.2", Bump.MAJOR, "2.0.0"), ("1.4.2", Bump.MINOR, "1.5.0"),
-     ("1.4.2", Bump.PATCH, "1.4.3"), ("1.4.2", Bump.NONE, "1.4.2")],
+    [
+        ("1.4.2", Bump.MAJOR, "2.0.0"),
+        ("1.4.2", Bump.MINOR, "1.5.0"),
+        ("1.4.2", Bump.PATCH, "1.4.3"),
+        ("1.4.2", Bump.NONE, "1.4.2"),
+    ],
 )
 def test_required_version(old: str, bump: Bump, expected: str) -> None:
     assert required_version(old, bump) == expected
@@ -119,8 +135,9 @@ def test_shipped_rulebook_changelog_names_its_version() -> None:
 
 
 def test_git_revision_as_a_side(tmp_path: Path) -> None:
-    code, out, _ = run("diff", "HEAD:rules/yantai-2023-2025", "yantai-2023-2025",
-                    "--format", "json")
+    code, out, _ = run(
+        "diff", "HEAD:rules/yantai-2023-2025", "yantai-2023-2025", "--format", "json"
+    )
     assert code in (0, 1)
     assert json.loads(out)["old"]["id"] == "yantai-2023-2025"
     code, _, _ = run("diff", "no-such-revision:rules/yantai-2023-2025", "yantai-2023-2025")
@@ -129,7 +146,7 @@ def test_git_revision_as_a_side(tmp_path: Path) -> None:
 
 # -- dated targets and judging as of a date -----------------------------------
 
-DATED = '''
+DATED = """
 [[rule]]
 id = "dated-pass-rate"
 title = { zh = "食品安全抽检合格率", en = "Food safety sampling pass rate" }
@@ -159,7 +176,7 @@ responsible = ["市市场监管局"]
 [rule.source]
 section = "一"
 quote = "导入先进质量管理模式企业≥300家"
-'''
+"""
 
 
 @pytest.fixture
@@ -168,17 +185,31 @@ def dated(mini_copy: Path) -> Path:
     return mini_copy
 
 
-FIGURES = "year,measure,value\n2023,pass_rate,98.2\n2024,pass_rate,98.2\n2025,pass_rate,98.2\n" \
-          "2023,firms,300\n2024,firms,300\n2025,firms,300\n"
+FIGURES = (
+    "year,measure,value\n2023,pass_rate,98.2\n2024,pass_rate,98.2\n2025,pass_rate,98.2\n"
+    "2023,firms,300\n2024,firms,300\n2025,firms,300\n"
+)
 
 
 def verdicts(folder: Path, tmp_path: Path, *argv: str) -> dict[tuple[str, int], str]:
     data = tmp_path / "figures.csv"
     data.write_text(FIGURES, encoding="utf-8")
-    _, out, _ = run("check", str(folder), str(data), "--format", "json",
-                 "--rule", "dated-pass-rate", "--rule", "firms-until-2024", *argv)
-    return {(r["id"], r["year"]): f"{r['verdict']} {r['target']['op']} {r['target']['value']}"
-            for r in json.loads(out)["results"]}
+    _, out, _ = run(
+        "check",
+        str(folder),
+        str(data),
+        "--format",
+        "json",
+        "--rule",
+        "dated-pass-rate",
+        "--rule",
+        "firms-until-2024",
+        *argv,
+    )
+    return {
+        (r["id"], r["year"]): f"{r['verdict']} {r['target']['op']} {r['target']['value']}"
+        for r in json.loads(out)["results"]
+    }
 
 
 def test_each_year_is_judged_by_what_applied_in_it(dated: Path, tmp_path: Path) -> None:
@@ -198,7 +229,8 @@ def test_each_year_is_judged_by_what_applied_in_it(dated: Path, tmp_path: Path) 
     ids=["day-before-the-change", "day-of-the-change"],
 )
 def test_as_of_picks_the_target_on_each_side_of_a_change(
-        dated: Path, tmp_path: Path, as_of: str, target: str) -> None:
+    dated: Path, tmp_path: Path, as_of: str, target: str
+) -> None:
     found = verdicts(dated, tmp_path, "--as-of", as_of)
     assert {k: v for k, v in found.items() if k[0] == "dated-pass-rate"} == {
         ("dated-pass-rate", 2023): target,
@@ -229,15 +261,25 @@ def test_results_name_the_date_they_were_judged_as_of(dated: Path, tmp_path: Pat
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("from = 2024-07-01", "from = 2023-01-01"),
-         "key 'targets[1].from': 2023-01-01 does not come after the previous target's"),
-        (("from = 2024-07-01", "from = 2027-07-01"), "key 'targets[1].from': 2027-07-01 is "
-                                                     "outside the plan's period"),
-        (('quote = "食品安全抽检合格率≥98.5"\n\n[[rule]]', 'quote = "合格率≥99"\n\n[[rule]]'),
-         "key 'targets[1].quote': is not in the plan's text"),
-        (('aggregation = "every_year"\nresponsible', 'aggregation = "every_year"\n'
-                                                      'requirement = ">= 1"\nresponsible'),
-         "give either requirement or [[rule.targets]], not both"),
+        (
+            ("from = 2024-07-01", "from = 2023-01-01"),
+            "key 'targets[1].from': 2023-01-01 does not come after the previous target's",
+        ),
+        (
+            ("from = 2024-07-01", "from = 2027-07-01"),
+            "key 'targets[1].from': 2027-07-01 is outside the plan's period",
+        ),
+        (
+            ('quote = "食品安全抽检合格率≥98.5"\n\n[[rule]]', 'quote = "合格率≥99"\n\n[[rule]]'),
+            "key 'targets[1].quote': is not in the plan's text",
+        ),
+        (
+            (
+                'aggregation = "every_year"\nresponsible',
+                'aggregation = "every_year"\nrequirement = ">= 1"\nresponsible',
+            ),
+            "give either requirement or [[rule.targets]], not both",
+        ),
         (("ends = 2024-12-31", "ends = 2022-12-31"), "key 'ends': ends 2022-12-31 is outside"),
     ],
     ids=["not-increasing", "outside-period", "quote", "both", "ends-outside"],
@@ -261,10 +303,18 @@ def test_a_record_rule_is_not_judged_in_a_year_it_is_not_in_force() -> None:
     log = qrules.read_log(samples / "inspections.csv", register)
     rule = rulebook["health-food-makers-system-inspected-yearly"]
     ended = attrs.evolve(rule, ends=dt.date(2024, 12, 31))
-    years = {r.year for r in qrules.evaluate_records(rulebook, register, log, rules=[rule],
-                                                     log_until="2025-12-31", log_from="2023-01-01")}
+    years = {
+        r.year
+        for r in qrules.evaluate_records(
+            rulebook, register, log, rules=[rule], log_until="2025-12-31", log_from="2023-01-01"
+        )
+    }
     assert 2025 in years
-    years = {r.year for r in qrules.evaluate_records(rulebook, register, log, rules=[ended],
-                                                     log_until="2025-12-31", log_from="2023-01-01")}
+    years = {
+        r.year
+        for r in qrules.evaluate_records(
+            rulebook, register, log, rules=[ended], log_until="2025-12-31", log_from="2023-01-01"
+        )
+    }
     assert 2025 not in years
     assert years

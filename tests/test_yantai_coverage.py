@@ -24,19 +24,25 @@ RULES = [rule.id for rule in RULEBOOK]
 RECORD_RULES = [rule.id for rule in RULEBOOK if rule.records is not None]
 #: One drawn example per rule and outcome: the point is reaching each outcome,
 #: which the strategies do by construction (tests/test_guard.py draws more).
-ONCE = settings(max_examples=1, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+ONCE = settings(
+    max_examples=1,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.mark.parametrize("rule_id", RULES)
 @ONCE
 @given(data=st.data())
-def test_each_rule_is_met_missed_and_judged_on_its_threshold(rule_id: str,
-                                                              data: st.DataObject) -> None:
+def test_each_rule_is_met_missed_and_judged_on_its_threshold(
+    rule_id: str, data: st.DataObject
+) -> None:
     rule = RULEBOOK[rule_id]
     for outcome in ("met", "not_met", "threshold"):
-        dataset = data.draw(reported_datasets(RULEBOOK, rule=rule_id, verdict=outcome),
-                            label=outcome)
+        dataset = data.draw(
+            reported_datasets(RULEBOOK, rule=rule_id, verdict=outcome), label=outcome
+        )
         results = list(RULEBOOK.evaluate(dataset, rules=[rule]))
         verdicts = {r.verdict for r in results}
         if outcome == "met":
@@ -63,8 +69,11 @@ def test_each_rule_is_unknown_without_its_figures(rule_id: str) -> None:
 def test_each_records_rule_lists_its_failing_units(rule_id: str, data: st.DataObject) -> None:
     rule = RULEBOOK[rule_id]
     register, log = data.draw(registers_and_logs(RULEBOOK, rule=rule_id, verdict="not_met"))
-    failing = [r for r in qrules.evaluate_records(RULEBOOK, register, log, rules=[rule])
-               if r.verdict is Verdict.NOT_MET]
+    failing = [
+        r
+        for r in qrules.evaluate_records(RULEBOOK, register, log, rules=[rule])
+        if r.verdict is Verdict.NOT_MET
+    ]
     assert failing
     assert all(r.failing_units for r in failing)
     assert len(failing[0].failing_units) == failing[0].population - failing[0].meeting

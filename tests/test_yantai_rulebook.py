@@ -25,7 +25,8 @@ PLAN = tomllib.loads((RULEBOOK / "plan.toml").read_text(encoding="utf-8"))
 MEASURES = tomllib.loads((RULEBOOK / "measures.toml").read_text(encoding="utf-8"))["measure"]
 BODIES = tomllib.loads((RULEBOOK / "bodies.toml").read_text(encoding="utf-8"))["body"]
 RULE_FILES = sorted(
-    p for p in RULEBOOK.glob("*.toml")
+    p
+    for p in RULEBOOK.glob("*.toml")
     if p.name not in {"plan.toml", "measures.toml", "bodies.toml"}
 )
 SAMPLE = RULEBOOK / "samples" / "synthetic-2023-2025.csv"
@@ -108,6 +109,7 @@ def _formula_names(formula: str) -> tuple[str, ...]:
     assert SUM_FORMULA.fullmatch(formula), formula
     return tuple(formula.split(" + "))
 
+
 PLAN_START = PLAN["period"]["start"]
 PLAN_END = PLAN["period"]["end"]
 
@@ -137,6 +139,7 @@ FILE_TAGS = {
     "column-6.toml": "column-6",
     "column-7.toml": "column-7",
 }
+
 
 def _names(rule: dict) -> list[str]:
     """A rule's responsible list: an array, or a table with names and open."""
@@ -584,14 +587,13 @@ def _responsibility(quote: str) -> tuple[list[str], bool]:
     """The 责任单位 of the paragraph a quote stands in: its names, and whether
     the plan closes the list with 等."""
     start = PLAN_TEXT.index(quote)
-    paragraph = PLAN_TEXT[start:PLAN_TEXT.index("\n", start)].rstrip()
+    paragraph = PLAN_TEXT[start : PLAN_TEXT.index("\n", start)].rstrip()
     head = "(责任单位:"
     assert head in paragraph, paragraph[-40:]
     assert paragraph.endswith(")"), paragraph[-40:]
-    inner = paragraph[paragraph.rindex(head) + len(head):-1]
+    inner = paragraph[paragraph.rindex(head) + len(head) : -1]
     closed_with_deng = inner.endswith("等")
-    return re.split("[\u3001,\uff0c]", inner[:-1] if closed_with_deng else inner), \
-        closed_with_deng
+    return re.split("[\u3001,\uff0c]", inner[:-1] if closed_with_deng else inner), closed_with_deng
 
 
 def test_every_responsible_entry_maps_to_a_body():
@@ -600,8 +602,12 @@ def test_every_responsible_entry_maps_to_a_body():
         for name in _names(rule):
             assert name in spelled, (rule["id"], name)
     for body in BODIES.values():
-        assert body["level"] in {"city-department", "district-government", "all-districts",
-                                 "city-collective"}
+        assert body["level"] in {
+            "city-department",
+            "district-government",
+            "all-districts",
+            "city-collective",
+        }
         assert body["name"]["en"].strip()
         for spelling in body.get("spellings", []):
             assert spelling in PLAN_TEXT, spelling
@@ -642,8 +648,9 @@ def test_list_by_responsible_body_includes_the_misprinted_spelling():
     code, out, _ = run("list", "yantai-2023-2025", "--responsible", "市市场监管局")
     assert code == 0
     listed = {line.split()[0] for line in out.splitlines()[2:]}
-    owned = {rule["id"] for _, rule in RULES
-             if {"市市场监管局", "市市场监管局局"} & set(_names(rule))}
+    owned = {
+        rule["id"] for _, rule in RULES if {"市市场监管局", "市市场监管局局"} & set(_names(rule))
+    }
     misprinted = {rule["id"] for _, rule in RULES if "市市场监管局局" in _names(rule)}
     assert listed == owned
     assert len(misprinted) == 18
@@ -700,9 +707,10 @@ def test_sources_are_inferred_exactly_where_the_table_prints_none():
     inferred = set()
     for rule, end in zip(rows, ends, strict=True):
         source = rule["source"]
-        block = PLAN_TEXT[PLAN_TEXT.index(source["quote"]) + len(source["quote"]):end]
-        if not all(source[key] in block for key in ("indicator_source", "data_source")
-                   if key in source):
+        block = PLAN_TEXT[PLAN_TEXT.index(source["quote"]) + len(source["quote"]) : end]
+        if not all(
+            source[key] in block for key in ("indicator_source", "data_source") if key in source
+        ):
             inferred.add(rule["id"])
             interpretation = rule["interpretation"]
             assert "merged cell" in interpretation["en"], rule["id"]
@@ -717,15 +725,20 @@ def _alternatives(rule_id: str) -> list[dict]:
 
 def test_the_questioned_readings_are_decided():
     # 创建/打造/建设/培育/导入 without 达到: what the plan period makes; held is the other reading.
-    made = ["quality-strong-counties-table", "quality-strong-counties-column-1",
-            "advanced-quality-management-adopters",
-            "intelligent-retrofit-demonstration-enterprises",
-            "municipal-service-standardization-pilot-projects",
-            "provincial-service-standardization-pilot-projects",
-            "municipal-agricultural-regional-public-brands",
-            "agricultural-enterprise-product-brands", "chief-quality-officers-table",
-            "chief-quality-officers-column-6", "metrology-demonstration-units-table",
-            "metrology-demonstration-units-column-6"]
+    made = [
+        "quality-strong-counties-table",
+        "quality-strong-counties-column-1",
+        "advanced-quality-management-adopters",
+        "intelligent-retrofit-demonstration-enterprises",
+        "municipal-service-standardization-pilot-projects",
+        "provincial-service-standardization-pilot-projects",
+        "municipal-agricultural-regional-public-brands",
+        "agricultural-enterprise-product-brands",
+        "chief-quality-officers-table",
+        "chief-quality-officers-column-6",
+        "metrology-demonstration-units-table",
+        "metrology-demonstration-units-column-6",
+    ]
     for rule_id in made:
         rule = RULES_BY_ID[rule_id]
         assert rule["aggregation"] == "new", rule_id
@@ -737,28 +750,38 @@ def test_the_questioned_readings_are_decided():
     assert RULES_BY_ID["shandong-quality-product-bases-column-1"]["aggregation"] == "cumulative"
     # Qualifiers carried to the second item, the narrower measure named so.
     assert MEASURES["new_two_industries_integration_demo_zones"]["name"]["zh"].startswith(
-        "新增省级以上")
+        "新增省级以上"
+    )
     assert MEASURES["agricultural_enterprise_product_brands"]["name"]["zh"].startswith("市级知名")
-    for rule_id in ("new-two-industries-integration-demonstration-zones",
-                    "agricultural-enterprise-product-brands"):
+    for rule_id in (
+        "new-two-industries-integration-demonstration-zones",
+        "agricultural-enterprise-product-brands",
+    ):
         assert any(set(a) == {"reading"} or "aggregation" in a for a in _alternatives(rule_id))
     # 新增 windows: the plan's own years; the source's window is the other reading.
-    for rule_id, word in (("new-quality-management-system-certified-enterprises", "十四五"),
-                          ("new-national-industry-local-standards", "2022")):
+    for rule_id, word in (
+        ("new-quality-management-system-certified-enterprises", "十四五"),
+        ("new-national-industry-local-standards", "2022"),
+    ):
         assert RULES_BY_ID[rule_id]["aggregation"] == "new"
         assert word in RULES_BY_ID[rule_id]["interpretation"]["zh"]
         assert len(_alternatives(rule_id)) == 1
     # 稳定在 asks every year; 2025 alone is the other reading.
-    for rule_id in ("agricultural-product-monitoring-pass-rate-column-7",
-                    "food-evaluative-sampling-pass-rate"):
+    for rule_id in (
+        "agricultural-product-monitoring-pass-rate-column-7",
+        "food-evaluative-sampling-pass-rate",
+    ):
         assert "稳定在" in RULES_BY_ID[rule_id]["source"]["quote"]
         assert RULES_BY_ID[rule_id]["aggregation"] == "every_year"
         assert [a["aggregation"] for a in _alternatives(rule_id)] == ["level"]
     # 力争 ... 争取 in 专栏6: the clauses between are firm; aspirational is the other reading.
     quote = "制修订国家标准、行业标准120项"
     section = "二、(四) 专栏6 / 创新标准供给"
-    between = [rule for _, rule in RULES if rule["source"]["section"].startswith(section)
-               and rule.get("strength", "firm") == "firm"]
+    between = [
+        rule
+        for _, rule in RULES
+        if rule["source"]["section"].startswith(section) and rule.get("strength", "firm") == "firm"
+    ]
     assert len(between) == 7
     assert quote in {r["source"]["quote"] for r in between}
     for rule in between:
@@ -779,8 +802,9 @@ def test_show_gives_the_reading_in_each_language():
     code, en, _ = run("show", "yantai-2023-2025", rule["id"])
     assert rule["interpretation"]["en"] in en
     assert "alternative" in en
-    code, shown, _ = run("show", "yantai-2023-2025", "manufacturing-product-quality-pass-rate",
-                         "--lang", "zh")
+    code, shown, _ = run(
+        "show", "yantai-2023-2025", "manufacturing-product-quality-pass-rate", "--lang", "zh"
+    )
     assert "数据来源(推断)" in shown
 
 

@@ -31,9 +31,18 @@ __all__ = ["OutputError", "first_line", "guarded", "outside", "translated", "wri
 _Item = TypeVar("_Item")
 
 #: The drivers whose errors are a database's answer, by their module's first name.
-_DRIVERS = {"psycopg": "PostgreSQL", "psycopg2": "PostgreSQL", "duckdb": "DuckDB",
-            "_duckdb": "DuckDB", "sqlite3": "SQLite", "pyarrow": "Arrow", "openpyxl": "openpyxl",
-            "pyspark": "Spark", "py4j": "Spark", "grpc": "Spark"}
+_DRIVERS = {
+    "psycopg": "PostgreSQL",
+    "psycopg2": "PostgreSQL",
+    "duckdb": "DuckDB",
+    "_duckdb": "DuckDB",
+    "sqlite3": "SQLite",
+    "pyarrow": "Arrow",
+    "openpyxl": "openpyxl",
+    "pyspark": "Spark",
+    "py4j": "Spark",
+    "grpc": "Spark",
+}
 
 #: What to do about a Spark error, by its error class (Spark's ``[CLASS]`` prefix).
 _SPARK_HINTS = {
@@ -109,8 +118,9 @@ def _spark_problem(error: BaseException) -> tuple[Text, Text | None]:
     return say("driver.said", driver="Spark", message=message), None if hint is None else say(hint)
 
 
-def translated(error: BaseException, source: str, where: str | Text | None = None
-               ) -> QRulesError | None:
+def translated(
+    error: BaseException, source: str, where: str | Text | None = None
+) -> QRulesError | None:
     """The qrules error that ``error``, raised while reading ``source``, stands
     for; ``None`` when it is not an error that input can cause."""
     name = Path(source).name or source if "://" not in source else source
@@ -185,5 +195,11 @@ def writing(path: Path) -> Iterator[None]:
         yield
     except OSError as error:
         message, hint = _os_problem(error, "written")
-        raise OutputError(say("os.cannot_write", path=str(path), message=message,
-                              hint=say("hint", hint=hint) if hint else "")) from None
+        raise OutputError(
+            say(
+                "os.cannot_write",
+                path=str(path),
+                message=message,
+                hint=say("hint", hint=hint) if hint else "",
+            )
+        ) from None

@@ -50,8 +50,15 @@ if TYPE_CHECKING:
     from ._model import Measure, Rule
     from ._rulebook import Rulebook
 
-__all__ = ["FORMAT", "Compiled", "checked", "checking", "read_private", "user_cache_dir",
-           "write_atomically"]
+__all__ = [
+    "FORMAT",
+    "Compiled",
+    "checked",
+    "checking",
+    "read_private",
+    "user_cache_dir",
+    "write_atomically",
+]
 
 #: Bumped when the file's layout changes.
 FORMAT = 2
@@ -62,8 +69,19 @@ MAX_CACHE_BYTES = 16 * 1024 * 1024
 MAX_EXPANSIONS = 64
 #: The modules whose code decides what a requirement compiles to, and what the
 #: loader makes of a folder (the model is kept too).
-_COMPILER = ("_cache.py", "_compile.py", "_expr.py", "_forms.py", "_limits.py", "_load.py",
-             "_model.py", "_quotes.py", "_recordspec.py", "_rulebook.py", "_snapshot.py")
+_COMPILER = (
+    "_cache.py",
+    "_compile.py",
+    "_expr.py",
+    "_forms.py",
+    "_limits.py",
+    "_load.py",
+    "_model.py",
+    "_quotes.py",
+    "_recordspec.py",
+    "_rulebook.py",
+    "_snapshot.py",
+)
 
 _T = TypeVar("_T")
 
@@ -128,8 +146,12 @@ def read_private(path: Path) -> bytes | None:
     else may write, within the size limit."""
     # Opened without following a link and without waiting on a FIFO, then
     # checked as opened: the name may have been swapped since it was listed.
-    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-             | getattr(os, "O_CLOEXEC", 0))
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+    )
     try:
         descriptor = os.open(path, flags)
     except OSError:
@@ -137,8 +159,11 @@ def read_private(path: Path) -> bytes | None:
     with os.fdopen(descriptor, "rb") as file:
         try:
             info = os.fstat(file.fileno())
-            if (not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES
-                    or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_size > MAX_CACHE_BYTES
+                or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            ):
                 return None
             if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
                 return None
@@ -165,11 +190,15 @@ def _parse(data: bytes, folder: Path) -> dict[str, Any] | None:
         content = json.loads(header)
     except (ValueError, RecursionError):
         return None
-    if not (isinstance(content, dict)
-            and content.keys() == {"format", "code", "folder", "fingerprint", "checks", "files"}
-            and content["format"] == FORMAT and content["code"] == _code()
-            and content["folder"] == str(folder) and isinstance(content["fingerprint"], str)
-            and isinstance(content["checks"], dict)):
+    if not (
+        isinstance(content, dict)
+        and content.keys() == {"format", "code", "folder", "fingerprint", "checks", "files"}
+        and content["format"] == FORMAT
+        and content["code"] == _code()
+        and content["folder"] == str(folder)
+        and isinstance(content["fingerprint"], str)
+        and isinstance(content["checks"], dict)
+    ):
         return None
     content["forms"] = forms
     content["model"] = model
@@ -180,8 +209,10 @@ def _write(places: list[Path], content: dict[str, Any]) -> None:
     """Write the cache to the first place that takes it."""
     header = {key: value for key, value in content.items() if key not in ("forms", "model")}
     # JSON without indent has no line breaks: one document a line.
-    payload = b"\n".join(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
-                         for part in (header, content["forms"], content["model"]))
+    payload = b"\n".join(
+        json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+        for part in (header, content["forms"], content["model"])
+    )
     write_atomically(places, hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
@@ -194,8 +225,9 @@ def write_atomically(places: list[Path], data: bytes) -> None:
     for path in places:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-",
-                                                     suffix=".json")
+            descriptor, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=".tmp-", suffix=".json"
+            )
         except OSError:
             continue
         try:
@@ -208,8 +240,9 @@ def write_atomically(places: list[Path], data: bytes) -> None:
                 os.unlink(temporary)
 
 
-def _reached(names: Iterable[str], expand: Iterable[str], measures: Mapping[str, Measure]
-             ) -> frozenset[str]:
+def _reached(
+    names: Iterable[str], expand: Iterable[str], measures: Mapping[str, Measure]
+) -> frozenset[str]:
     """The measures of ``expand`` that computing ``names`` actually expands: the
     same compiled form serves every ``expand`` that agrees on them."""
     wanted = frozenset(expand)
@@ -224,8 +257,9 @@ def _reached(names: Iterable[str], expand: Iterable[str], measures: Mapping[str,
     return frozenset(found)
 
 
-def _expansions(names: Iterable[str], measures: Mapping[str, Measure],
-                within: frozenset[str] = frozenset()) -> set[frozenset[str]]:
+def _expansions(
+    names: Iterable[str], measures: Mapping[str, Measure], within: frozenset[str] = frozenset()
+) -> set[frozenset[str]]:
     """Every set of measures the engine may compute from their formulas when
     judging ``names`` (`_judge._Judge.expansion`): for each measure with a
     formula, as reported or from its inputs, recursively; at most
@@ -237,7 +271,8 @@ def _expansions(names: Iterable[str], measures: Mapping[str, Measure],
             continue
         options: set[frozenset[str]] = {frozenset()} | {
             frozenset({name}) | inner
-            for inner in _expansions(measure.formula.names, measures, within | {name})}
+            for inner in _expansions(measure.formula.names, measures, within | {name})
+        }
         found = {a | b for a in found for b in options}
         if len(found) > MAX_EXPANSIONS:
             return set(list(found)[:MAX_EXPANSIONS])
@@ -254,8 +289,12 @@ class Compiled:
     Safe to share between threads: each form is made once (`once`).
     """
 
-    def __init__(self, folder: Path | None = None, places: list[Path] | None = None,
-                 content: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        places: list[Path] | None = None,
+        content: dict[str, Any] | None = None,
+    ) -> None:
         self._folder = folder
         self._places = places or []
         self._content = content or {}
@@ -308,8 +347,14 @@ class Compiled:
 
     # -- the loader's checks ---------------------------------------------------
 
-    def check(self, key: tuple[object, ...], compute: Callable[[], _T], *,
-              encode: Callable[[_T], Any], decode: Callable[[Any], _T]) -> _T:
+    def check(
+        self,
+        key: tuple[object, ...],
+        compute: Callable[[], _T],
+        *,
+        encode: Callable[[_T], Any],
+        decode: Callable[[Any], _T],
+    ) -> _T:
         """A loader check's result: the cached one for this very input (``key``
         must name all of it), else ``compute()``, then kept."""
         text = _key(*key)
@@ -340,8 +385,9 @@ class Compiled:
         """Whether the forms come from the cache file (it matched the rulebook)."""
         return self._matched
 
-    def predicate(self, measures: Mapping[str, Measure], rule: Rule,
-                  expand: frozenset[str]) -> _forms.Predicate:
+    def predicate(
+        self, measures: Mapping[str, Measure], rule: Rule, expand: frozenset[str]
+    ) -> _forms.Predicate:
         """The rule's requirement compiled, with the measures in ``expand``
         computed from their formulas."""
         names = rule.requirement.names | {rule.measure.id}
@@ -349,21 +395,38 @@ class Compiled:
             return _compile_predicate(measures, rule, expand)
         reached = _reached(names, expand, measures)
         key = _key("p", rule.measure.id, rule.requirement.text, sorted(reached))
-        return once(self._predicates, key, lambda: self._load(
-            key, lambda data: _forms.predicate_from_json(data, measures.keys()),
-            lambda: _compile_predicate(measures, rule, reached)))
+        return once(
+            self._predicates,
+            key,
+            lambda: self._load(
+                key,
+                lambda data: _forms.predicate_from_json(data, measures.keys()),
+                lambda: _compile_predicate(measures, rule, reached),
+            ),
+        )
 
-    def expression(self, measures: Mapping[str, Measure], name: str, expand: frozenset[str],
-                   rule: Rule | None = None) -> _forms.Form:
+    def expression(
+        self,
+        measures: Mapping[str, Measure],
+        name: str,
+        expand: frozenset[str],
+        rule: Rule | None = None,
+    ) -> _forms.Form:
         """A measure as a form, computed from its formula (recursively) when in
         ``expand``."""
         if measures is not self._measures:
             return _compile_expression(measures, name, expand, rule)
         reached = _reached((name,), expand, measures)
         key = _key("e", name, sorted(reached))
-        return once(self._expressions, key, lambda: self._load(
-            key, lambda data: _forms.form_from_json(data, measures.keys()),
-            lambda: _compile_expression(measures, name, reached, rule)))
+        return once(
+            self._expressions,
+            key,
+            lambda: self._load(
+                key,
+                lambda data: _forms.form_from_json(data, measures.keys()),
+                lambda: _compile_expression(measures, name, reached, rule),
+            ),
+        )
 
     def _load(self, key: str, decode: Callable[[Any], _T], make: Callable[[], _T]) -> _T:
         """The form stored under ``key``, else ``make()`` (compiling it)."""
@@ -405,23 +468,33 @@ class Compiled:
                 self._model = json.loads(self._content.get("model", b""))
             except (ValueError, RecursionError):
                 self._files = None
-        _write(self._places, {
-            "format": FORMAT, "code": _code(), "folder": str(self._folder),
-            "fingerprint": self._fingerprint, "forms": forms, "checks": self._checks,
-            "files": self._files, "model": self._model,
-        })
+        _write(
+            self._places,
+            {
+                "format": FORMAT,
+                "code": _code(),
+                "folder": str(self._folder),
+                "fingerprint": self._fingerprint,
+                "forms": forms,
+                "checks": self._checks,
+                "files": self._files,
+                "model": self._model,
+            },
+        )
         self._changed = False
 
 
-def _compile_predicate(measures: Mapping[str, Measure], rule: Rule, expand: frozenset[str]
-                       ) -> _forms.Predicate:
+def _compile_predicate(
+    measures: Mapping[str, Measure], rule: Rule, expand: frozenset[str]
+) -> _forms.Predicate:
     from ._compile import predicate_form  # noqa: PLC0415 (compiling imports sympy)
 
     return predicate_form(rule.predicate(measures, expand))
 
 
-def _compile_expression(measures: Mapping[str, Measure], name: str, expand: frozenset[str],
-                        rule: Rule | None) -> _forms.Form:
+def _compile_expression(
+    measures: Mapping[str, Measure], name: str, expand: frozenset[str], rule: Rule | None
+) -> _forms.Form:
     from ._compile import expression_of, form_of  # noqa: PLC0415 (compiling imports sympy)
 
     if rule is not None:
@@ -443,8 +516,13 @@ def checking(compiled: Compiled) -> Iterator[None]:
         _LOADING.reset(token)
 
 
-def checked(key: tuple[object, ...], compute: Callable[[], _T], *,
-            encode: Callable[[_T], Any], decode: Callable[[Any], _T]) -> _T:
+def checked(
+    key: tuple[object, ...],
+    compute: Callable[[], _T],
+    *,
+    encode: Callable[[_T], Any],
+    decode: Callable[[Any], _T],
+) -> _T:
     """A loader check's result, kept in the cache of the folder being loaded
     (`Compiled.check`); ``key`` names all the check depends on."""
     loading = _LOADING.get()

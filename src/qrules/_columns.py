@@ -78,8 +78,10 @@ __all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
 
 #: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
 #: the regular expressions of Arrow: a cell of these alone is blank.
-_SPACE = (r"\t\n\x0b\x0c\r\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
-          r"\x{202f}\x{205f}\x{3000}")
+_SPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+    r"\x{202f}\x{205f}\x{3000}"
+)
 _BLANK = f"^[{_SPACE}]*$"
 #: A cell that is its own normal form: printable ASCII and CJK unified
 #: ideographs (which NFKC leaves alone), spaces inside only.
@@ -130,14 +132,40 @@ class ColumnRows(Sequence[Any]):
     def _objects(self) -> tuple[Any, ...]:
         columns = {name: _pylist(self.table.column(name)) for name in self.table.column_names}
         if self.kind == "log":
-            return tuple(map(Inspection, columns["unit"], columns["date"], columns["kind"],
-                             columns["result"], columns["inspection"], columns["row"]))
-        flags = [frozenset(f for f, on in zip(FLAGS, values, strict=True) if on)
-                 for values in zip(*(columns[f] for f in FLAGS), strict=True)] \
-            if len(self) else []
-        return tuple(map(UnitRecord, columns["unit"], columns["name"], columns["category"],
-                         columns["district"], columns["risk_level"], columns["size"],
-                         columns["registered"], columns["closed"], flags, columns["row"]))
+            return tuple(
+                map(
+                    Inspection,
+                    columns["unit"],
+                    columns["date"],
+                    columns["kind"],
+                    columns["result"],
+                    columns["inspection"],
+                    columns["row"],
+                )
+            )
+        flags = (
+            [
+                frozenset(f for f, on in zip(FLAGS, values, strict=True) if on)
+                for values in zip(*(columns[f] for f in FLAGS), strict=True)
+            ]
+            if len(self)
+            else []
+        )
+        return tuple(
+            map(
+                UnitRecord,
+                columns["unit"],
+                columns["name"],
+                columns["category"],
+                columns["district"],
+                columns["risk_level"],
+                columns["size"],
+                columns["registered"],
+                columns["closed"],
+                flags,
+                columns["row"],
+            )
+        )
 
     @overload
     def __getitem__(self, index: int) -> Any: ...
@@ -165,8 +193,9 @@ class ColumnRows(Sequence[Any]):
         first: the reference engine needs the inspections of the few units its
         rules count, not the whole log's)."""
         pa = needs("pyarrow")
-        wanted = _compute().is_in(self.table.column("unit"),
-                                  value_set=pa.array(list(units), pa.string()))
+        wanted = _compute().is_in(
+            self.table.column("unit"), value_set=pa.array(list(units), pa.string())
+        )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
     def unit_index(self) -> Mapping[str, Any]:
@@ -249,8 +278,15 @@ def read_register(
     with outside(_shown(source, name)):
         cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
-        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
-                                  sheet=sheet, name=name, progress=progress)
+        return read_register_rows(
+            source,
+            mapping=mapped,
+            encoding=encoding,
+            table=table,
+            sheet=sheet,
+            name=name,
+            progress=progress,
+        )
     try:
         with outside(cells.name):
             return _Register(cells, mapped, progress).read()
@@ -258,8 +294,15 @@ def read_register(
         if isinstance(error, DataError):
             raise  # the header's problems, as the row reader names them
         # A column of a type Arrow's kernels do not take: the row reader reads it.
-        return read_register_rows(source, mapping=mapped, encoding=encoding, table=table,
-                                  sheet=sheet, name=name, progress=progress)
+        return read_register_rows(
+            source,
+            mapping=mapped,
+            encoding=encoding,
+            table=table,
+            sheet=sheet,
+            name=name,
+            progress=progress,
+        )
 
 
 def read_log(
@@ -283,16 +326,32 @@ def read_log(
     with outside(_shown(source, name)):
         cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
     if cells is None:
-        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
-                             sheet=sheet, name=name, progress=progress)
+        return read_log_rows(
+            source,
+            register,
+            mapping=mapped,
+            encoding=encoding,
+            table=table,
+            sheet=sheet,
+            name=name,
+            progress=progress,
+        )
     try:
         with outside(cells.name):
             return _Log(cells, register, mapped, progress).read()
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise
-        return read_log_rows(source, register, mapping=mapped, encoding=encoding, table=table,
-                             sheet=sheet, name=name, progress=progress)
+        return read_log_rows(
+            source,
+            register,
+            mapping=mapped,
+            encoding=encoding,
+            table=table,
+            sheet=sheet,
+            name=name,
+            progress=progress,
+        )
 
 
 #: What Arrow raises for a column its kernels do not take (an extension type,
@@ -320,8 +379,7 @@ class _Cells:
 
 def _shown(source: TableSource, name: str | None) -> str:
     """How a source is named in messages (as `open_table` names it)."""
-    return str(source) if isinstance(source, str | Path) else \
-        name or f"<{type(source).__name__}>"
+    return str(source) if isinstance(source, str | Path) else name or f"<{type(source).__name__}>"
 
 
 def _available() -> bool:
@@ -330,14 +388,23 @@ def _available() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def _cells(source: TableSource, *, encoding: str | None, table: str | None, sheet: str | None,
-           name: str | None) -> _Cells | None:
+def _cells(
+    source: TableSource,
+    *,
+    encoding: str | None,
+    table: str | None,
+    sheet: str | None,
+    name: str | None,
+) -> _Cells | None:
     """The source's cells as columns, or ``None`` when the row reader reads it."""
     if table is not None or sheet is not None or not _available():
         return None  # an option that does not apply: the row reader says so
     pa = needs("pyarrow")
-    if hasattr(source, "to_batches") and hasattr(source, "column_names") \
-            and hasattr(source, "schema"):
+    if (
+        hasattr(source, "to_batches")
+        and hasattr(source, "column_names")
+        and hasattr(source, "schema")
+    ):
         return _of_arrow(source, name or "<Arrow table>") if encoding is None else None
     if not isinstance(source, str | Path) or source_kind(source) not in _KINDS:
         return None
@@ -391,8 +458,9 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
         return None
     width = len(header)
-    notes = () if codec in ("utf-8", "utf-8-sig") else (
-        say("tabular.read_as", codec=codec.upper()),)
+    notes = (
+        () if codec in ("utf-8", "utf-8-sig") else (say("tabular.read_as", codec=codec.upper()),)
+    )
     if width == 0:
         return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
     odd: list[tuple[int, str]] = []
@@ -404,18 +472,28 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     names = [f"c{i}" for i in range(width)]
     options = {
         "parse_options": csv.ParseOptions(
-            delimiter=delimiter, quote_char='"' if quoted else False, double_quote=True,
-            escape_char=False, newlines_in_values=False, ignore_empty_lines=False,
-            invalid_row_handler=invalid),
+            delimiter=delimiter,
+            quote_char='"' if quoted else False,
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+            invalid_row_handler=invalid,
+        ),
         "convert_options": csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-            null_values=[], quoted_strings_can_be_null=False)}
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            null_values=[],
+            quoted_strings_can_be_null=False,
+        ),
+    }
 
     def read_with(threads: bool) -> Any:
         odd.clear()
         source = path if data is None else pa.BufferReader(data)
-        read_options = csv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
-                                       block_size=_BLOCK)
+        read_options = csv.ReadOptions(
+            column_names=names, skip_rows=1, use_threads=threads, block_size=_BLOCK
+        )
         if threads:
             return csv.read_csv(source, read_options=read_options, **options)
         return csv.open_csv(source, read_options=read_options, **options).read_all()
@@ -430,8 +508,15 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     # records the same way (each line is one record: no quoted line break).
     total = read.num_rows + len(odd)
     everyone = _arange(2, total)
-    numbers = everyone.filter(pc.invert(pc.is_in(everyone, value_set=pa.array(
-        [number for number, _ in odd], pa.int64())))) if odd else everyone
+    numbers = (
+        everyone.filter(
+            pc.invert(
+                pc.is_in(everyone, value_set=pa.array([number for number, _ in odd], pa.int64()))
+            )
+        )
+        if odd
+        else everyone
+    )
     rows: list[tuple[int, list[object]]] = []
     for number, text in odd:
         cells: list[object] = list(_fields(text, delimiter))
@@ -478,20 +563,21 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
 
     reader = csv.open_csv(
         source if isinstance(source, Path) else pa.BufferReader(source),
-        read_options=csv.ReadOptions(column_names=["line"], use_threads=True,
-                                     block_size=_BLOCK),
-        parse_options=csv.ParseOptions(delimiter="\x01", quote_char=False,
-                                       ignore_empty_lines=True, invalid_row_handler=invalid),
-        convert_options=csv.ConvertOptions(column_types={"line": pa.string()},
-                                           strings_can_be_null=False, null_values=[]))
+        read_options=csv.ReadOptions(column_names=["line"], use_threads=True, block_size=_BLOCK),
+        parse_options=csv.ParseOptions(
+            delimiter="\x01", quote_char=False, ignore_empty_lines=True, invalid_row_handler=invalid
+        ),
+        convert_options=csv.ConvertOptions(
+            column_types={"line": pa.string()}, strings_can_be_null=False, null_values=[]
+        ),
+    )
     for batch in reader:
         if not pc.all(pc.match_substring_regex(batch.column(0), line)).as_py():
             return False
     return not split
 
 
-def _text_head(path: Path, encoding: str | None
-               ) -> tuple[str, str, bytes | None, bool] | None:
+def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, bool] | None:
     """The start of a CSV file's text (without a byte-order mark), its encoding,
     the whole text as UTF-8 for Arrow when the file is in another encoding,
     and whether it holds a quotation mark; ``None`` for a file with a NUL (the
@@ -500,8 +586,7 @@ def _text_head(path: Path, encoding: str | None
     with path.open("rb") as file:
         start = file.read(4)
         file.seek(0)
-        if encoding is None and not start.startswith(
-                (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if encoding is None and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
             decoder = codecs.getincrementaldecoder("utf-8")()
             head = ""
@@ -513,7 +598,7 @@ def _text_head(path: Path, encoding: str | None
                     quoted = quoted or b'"' in chunk
                     text = decoder.decode(chunk)
                     if len(head) < _HEAD + 1:
-                        head += text[:_HEAD + 1]
+                        head += text[: _HEAD + 1]
                 decoder.decode(b"", final=True)
                 return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
@@ -534,8 +619,7 @@ def _compute() -> Any:
     return needs("pyarrow.compute")
 
 
-def _each_value(column: Any, read: Callable[[object], object], kind: Any
-                ) -> tuple[Any, Any]:
+def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
     Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to reject)."""
     pa, pc = needs("pyarrow"), _compute()
@@ -564,8 +648,10 @@ def _texts(column: Any) -> Any:
     short = pc.less_equal(pc.utf8_length(column), _LONGEST_MARKER)
     shown = column
     if pc.any(short).as_py():
-        marker = pc.is_in(pc.utf8_lower(pc.if_else(short, column, "")), value_set=pa.array(
-            sorted(MISSING_MARKERS - {""}), pa.string()))
+        marker = pc.is_in(
+            pc.utf8_lower(pc.if_else(short, column, "")),
+            value_set=pa.array(sorted(MISSING_MARKERS - {""}), pa.string()),
+        )
         if pc.any(marker).as_py():  # else the column as it is (no copy)
             shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
@@ -609,16 +695,23 @@ class _Reading:
     """What reading a register and a log share: the header resolved by the row
     reader's code, the rows to read, and the rows left to the row reader."""
 
-    def __init__(self, cells: _Cells, kind: str, mapping: ColumnMapping,
-                 required: tuple[str, ...], progress: Progress | None) -> None:
+    def __init__(
+        self,
+        cells: _Cells,
+        kind: str,
+        mapping: ColumnMapping,
+        required: tuple[str, ...],
+        progress: Progress | None,
+    ) -> None:
         pc = _compute()
         self.cells = cells
         self.kind = kind
         self.mapping = mapping
         self.progress = progress
         # The row reader's own header resolution: the same errors, positions, notes.
-        self.rows = RowReader(fetched_rows(cells.name, cells.header, iter(())), kind, mapping,
-                          required, None)
+        self.rows = RowReader(
+            fetched_rows(cells.name, cells.header, iter(())), kind, mapping, required, None
+        )
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None
         count = len(cells.numbers)
@@ -631,8 +724,11 @@ class _Reading:
             if not len(maybe):
                 break
             maybe = maybe.filter(_blank(column.take(maybe)))
-        self.used = pc.invert(pc.is_in(every, value_set=maybe)) if cells.columns and len(
-            maybe) else pa.repeat(pa.scalar(bool(cells.columns)), count)
+        self.used = (
+            pc.invert(pc.is_in(every, value_set=maybe))
+            if cells.columns and len(maybe)
+            else pa.repeat(pa.scalar(bool(cells.columns)), count)
+        )
         for column in cells.columns:
             if (large := _too_large(column)) is not None:
                 self.suspect(large)
@@ -656,28 +752,39 @@ class _Reading:
         position = self.rows.positions.get(canonical)
         if position is None:
             return []
-        return [cell_text(cells[position]) if position < len(cells) else None
-                for _, cells in self.cells.odd]
+        return [
+            cell_text(cells[position]) if position < len(cells) else None
+            for _, cells in self.cells.odd
+        ]
 
     def split(self) -> tuple[Any, RawTable, int]:
         """The rows read here (a mask), the rows left to the row reader (a
         table), and how many rows were read here."""
         pa, pc = needs("pyarrow"), _compute()
-        suspects = self.suspects if self.suspects is not None else pa.array(
-            [False] * len(self.cells.numbers), pa.bool_())
+        suspects = (
+            self.suspects
+            if self.suspects is not None
+            else pa.array([False] * len(self.cells.numbers), pa.bool_())
+        )
         clean = pc.and_(self.used, pc.invert(suspects))
         left = pc.indices_nonzero(pc.and_(self.used, suspects))
         width = len(self.cells.header)
         numbers = self.cells.numbers.take(left).to_pylist()
         columns = [c.take(left).to_pylist() for c in self.cells.columns]
         rows: list[tuple[int, Sequence[object]]] = [
-            (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)]
+            (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)
+        ]
         rows += [(n, c) for n, c in self.cells.odd]
         rows.sort(key=lambda r: r[0])
         # No progress to show: reading column-wise takes seconds, not minutes.
         read_here = int(pc.sum(clean).as_py() or 0)
-        return clean, RawTable(self.cells.name, self.cells.header, iter(rows),
-                            strict_width=self.cells.strict_width), read_here
+        return (
+            clean,
+            RawTable(
+                self.cells.name, self.cells.header, iter(rows), strict_width=self.cells.strict_width
+            ),
+            read_here,
+        )
 
 
 def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None:
@@ -687,15 +794,22 @@ def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None
     present = values.filter(used)
     distinct = pc.unique(present)
     odd = pa.array([v for v in odd_values if v is not None], pa.string())
-    if len(distinct) == len(present) - present.null_count + (present.null_count > 0) \
-            and not pc.any(pc.is_in(odd, value_set=distinct)).as_py() \
-            and len(pc.unique(odd)) == len(odd):
+    if (
+        len(distinct) == len(present) - present.null_count + (present.null_count > 0)
+        and not pc.any(pc.is_in(odd, value_set=distinct)).as_py()
+        and len(pc.unique(odd)) == len(odd)
+    ):
         return None  # the common case: each value once (one pass, no counting)
     counted = pc.value_counts(present)
     found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
     if len(odd):
-        found = pa.concat_arrays([found.cast(pa.string()), odd.filter(pc.is_in(
-            odd, value_set=counted.field("values"))), odd])
+        found = pa.concat_arrays(
+            [
+                found.cast(pa.string()),
+                odd.filter(pc.is_in(odd, value_set=counted.field("values"))),
+                odd,
+            ]
+        )
     return pc.is_in(values, value_set=found) if len(found) else None
 
 
@@ -715,8 +829,12 @@ def _kept(table: Any, clean: Any) -> Any:
     return table if _compute().all(clean).as_py() is not False else table.filter(clean)
 
 
-def _merged(here: Any, there: Sequence[Any], kind: str, columns: Callable[[Sequence[Any]],
-            dict[str, list[Any]]]) -> ColumnRows:
+def _merged(
+    here: Any,
+    there: Sequence[Any],
+    kind: str,
+    columns: Callable[[Sequence[Any]], dict[str, list[Any]]],
+) -> ColumnRows:
     """The rows read here and those the row reader read, in row order."""
     pa = needs("pyarrow")
     if not there:
@@ -727,8 +845,7 @@ def _merged(here: Any, there: Sequence[Any], kind: str, columns: Callable[[Seque
 
 
 class _Register(_Reading):
-    def __init__(self, cells: _Cells, mapping: ColumnMapping, progress: Progress | None
-                 ) -> None:
+    def __init__(self, cells: _Cells, mapping: ColumnMapping, progress: Progress | None) -> None:
         super().__init__(cells, "register", mapping, ("unit", "category"), progress)
 
     def read(self) -> Register:
@@ -739,47 +856,73 @@ class _Register(_Reading):
         unit = _texts(self.column("unit"))
         self.suspect(pc.is_null(unit))
         self.repeated(unit, self.odd_texts("unit"))
-        category, _ = _each_value(self.column("category"),
-                                  functools.partial(rows.code, "category"), pa.string())
+        category, _ = _each_value(
+            self.column("category"), functools.partial(rows.code, "category"), pa.string()
+        )
         self.suspect(pc.is_null(category))
         name_column = self.column("name")
-        name = pc.fill_null(_texts(name_column), "") if name_column is not None else \
-            pa.array([""] * count, pa.string())
-        district = self._read("district", functools.partial(rows.code, "district"),
-                              pa.string())
+        name = (
+            pc.fill_null(_texts(name_column), "")
+            if name_column is not None
+            else pa.array([""] * count, pa.string())
+        )
+        district = self._read("district", functools.partial(rows.code, "district"), pa.string())
         dates = {}
         for column in ("registered", "closed"):
             dates[column] = self._read(column, parse_date, pa.date32())
         self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), False))
-        risk = self._read("risk_level", functools.partial(rows.canonical, "risk_level"),
-                          pa.string())
+        risk = self._read(
+            "risk_level", functools.partial(rows.canonical, "risk_level"), pa.string()
+        )
         size = self._read("size", functools.partial(rows.canonical, "size"), pa.string())
-        flags = {f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
-                 if f in rows.positions else pa.array([False] * count, pa.bool_()) for f in FLAGS}
+        flags = {
+            f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
+            if f in rows.positions
+            else pa.array([False] * count, pa.bool_())
+            for f in FLAGS
+        }
         clean, left, read_here = self.split()
-        table = pa.table({
-            "unit": unit, "name": name, "category": category,
-            "district": district if district is not None else nulls,
-            "risk_level": risk if risk is not None else nulls,
-            "size": size if size is not None else nulls,
-            "registered": dates["registered"], "closed": dates["closed"],
-            **{f: pc.fill_null(flags[f], False) for f in FLAGS},
-            "row": self.cells.numbers})
+        table = pa.table(
+            {
+                "unit": unit,
+                "name": name,
+                "category": category,
+                "district": district if district is not None else nulls,
+                "risk_level": risk if risk is not None else nulls,
+                "size": size if size is not None else nulls,
+                "registered": dates["registered"],
+                "closed": dates["closed"],
+                **{f: pc.fill_null(flags[f], False) for f in FLAGS},
+                "row": self.cells.numbers,
+            }
+        )
         table = _kept(table, clean)
         other = read_register_rows(left, mapping=self.mapping)
         units = _merged(table, other.units, "register", _unit_columns)
         notes = list(rows.notes)
         counted = pc.value_counts(units.table.column("category"))
-        other_codes = {c: n for c, n in zip(counted.field("values").to_pylist(),
-                                            counted.field("counts").to_pylist(), strict=True)
-                       if c not in CATEGORIES}
+        other_codes = {
+            c: n
+            for c, n in zip(
+                counted.field("values").to_pylist(),
+                counted.field("counts").to_pylist(),
+                strict=True,
+            )
+            if c not in CATEGORIES
+        }
         if other_codes:
             shown = ", ".join(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
-            more = say("records.more", more=len(other_codes) - 10) \
-                if len(other_codes) > 10 else ""
+            more = say("records.more", more=len(other_codes) - 10) if len(other_codes) > 10 else ""
             notes.append(say("records.other_categories", categories=shown, more=more))
-        return Register(self.cells.name, units, read_here + other.rows_read,  # type: ignore[arg-type]
-                        other.problems, other.rows_rejected, tuple(notes), other.rejected)
+        return Register(
+            self.cells.name,
+            units,  # type: ignore[arg-type]
+            read_here + other.rows_read,
+            other.problems,
+            other.rows_rejected,
+            tuple(notes),
+            other.rejected,
+        )
 
     def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:
         """A column read value by value (``null`` for all when the file has none);
@@ -794,23 +937,35 @@ class _Register(_Reading):
 
 
 def _unit_columns(units: Sequence[UnitRecord]) -> dict[str, list[Any]]:
-    return {"unit": [u.unit for u in units], "name": [u.name for u in units],
-            "category": [u.category for u in units], "district": [u.district for u in units],
-            "risk_level": [u.risk_level for u in units], "size": [u.size for u in units],
-            "registered": [u.registered for u in units], "closed": [u.closed for u in units],
-            **{f: [f in u.flags for u in units] for f in FLAGS},
-            "row": [u.row for u in units]}
+    return {
+        "unit": [u.unit for u in units],
+        "name": [u.name for u in units],
+        "category": [u.category for u in units],
+        "district": [u.district for u in units],
+        "risk_level": [u.risk_level for u in units],
+        "size": [u.size for u in units],
+        "registered": [u.registered for u in units],
+        "closed": [u.closed for u in units],
+        **{f: [f in u.flags for u in units] for f in FLAGS},
+        "row": [u.row for u in units],
+    }
 
 
 def _inspection_columns(rows: Sequence[Inspection]) -> dict[str, list[Any]]:
-    return {"unit": [i.unit for i in rows], "date": [i.date for i in rows],
-            "kind": [i.kind for i in rows], "result": [i.result for i in rows],
-            "inspection": [i.inspection for i in rows], "row": [i.row for i in rows]}
+    return {
+        "unit": [i.unit for i in rows],
+        "date": [i.date for i in rows],
+        "kind": [i.kind for i in rows],
+        "result": [i.result for i in rows],
+        "inspection": [i.inspection for i in rows],
+        "row": [i.row for i in rows],
+    }
 
 
 class _Log(_Reading):
-    def __init__(self, cells: _Cells, register: Register, mapping: ColumnMapping,
-                 progress: Progress | None) -> None:
+    def __init__(
+        self, cells: _Cells, register: Register, mapping: ColumnMapping, progress: Progress | None
+    ) -> None:
         super().__init__(cells, "log", mapping, ("unit", "date"), progress)
         self.register = register
 
@@ -820,8 +975,11 @@ class _Log(_Reading):
         count = len(self.cells.numbers)
         nulls = pa.nulls(count, pa.string())
         known = self.register.rows
-        ids = known.table.column("unit") if isinstance(known, ColumnRows) else pa.array(
-            [u.unit for u in self.register.units], pa.string())
+        ids = (
+            known.table.column("unit")
+            if isinstance(known, ColumnRows)
+            else pa.array([u.unit for u in self.register.units], pa.string())
+        )
 
         def units() -> tuple[Any, Any]:
             unit = _texts(self.column("unit"))
@@ -840,18 +998,34 @@ class _Log(_Reading):
             inspection = _texts(found)
             return inspection, _repeats(inspection, self.used, self.odd_texts("inspection"))
 
-        (unit, unknown), (date, bad), (kind, bad_kind), (result, bad_result), (
-            inspection, repeated) = _concurrently(
-            units, lambda: _each_value(self.column("date"), parse_date, pa.date32()),
-            lambda: coded("kind"), lambda: coded("result"), inspection_ids)
+        (
+            (unit, unknown),
+            (date, bad),
+            (kind, bad_kind),
+            (result, bad_result),
+            (inspection, repeated),
+        ) = _concurrently(
+            units,
+            lambda: _each_value(self.column("date"), parse_date, pa.date32()),
+            lambda: coded("kind"),
+            lambda: coded("result"),
+            inspection_ids,
+        )
         for mask in (unknown, bad, pc.is_null(date), bad_kind, bad_result, repeated):
             if mask is not None:
                 self.suspect(mask)
         kinds = {"kind": kind, "result": result}
         clean, left, read_here = self.split()
-        table = pa.table({"unit": unit, "date": date, "kind": kinds["kind"],
-                          "result": kinds["result"], "inspection": inspection,
-                          "row": self.cells.numbers})
+        table = pa.table(
+            {
+                "unit": unit,
+                "date": date,
+                "kind": kinds["kind"],
+                "result": kinds["result"],
+                "inspection": inspection,
+                "row": self.cells.numbers,
+            }
+        )
         table = _kept(table, clean)
         other = read_log_rows(left, self.register, mapping=self.mapping)
         inspections = _merged(table, other.inspections, "log", _inspection_columns)
@@ -860,6 +1034,12 @@ class _Log(_Reading):
         if reach is not None:
             low, high = reach
             notes.append(say("records.inspections_from", low=str(low), high=str(high)))
-        return InspectionLog(self.cells.name, inspections,  # type: ignore[arg-type]
-                             read_here + other.rows_read, other.problems, other.rows_rejected,
-                             tuple(notes), other.rejected)
+        return InspectionLog(
+            self.cells.name,
+            inspections,  # type: ignore[arg-type]
+            read_here + other.rows_read,
+            other.problems,
+            other.rows_rejected,
+            tuple(notes),
+            other.rejected,
+        )

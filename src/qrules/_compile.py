@@ -146,7 +146,10 @@ Predicate: TypeAlias = Condition | Negation[Condition] | AllOf[Condition] | AnyO
 
 
 def _condition(
-    op: Comparator, left: sympy.Expr, right: sympy.Expr, guards: tuple[sympy.Expr, ...] = (),
+    op: Comparator,
+    left: sympy.Expr,
+    right: sympy.Expr,
+    guards: tuple[sympy.Expr, ...] = (),
     inputs: frozenset[sympy.Symbol] = frozenset(),
 ) -> Condition:
     expr = left - right
@@ -154,8 +157,12 @@ def _condition(
     return Condition(op, expr, integer, denominator, guards, inputs)
 
 
-def _guards(node: Node, symbols: Callable[[str], sympy.Expr],
-            found: dict[sympy.Expr, None], inputs: set[sympy.Symbol]) -> None:
+def _guards(
+    node: Node,
+    symbols: Callable[[str], sympy.Expr],
+    found: dict[sympy.Expr, None],
+    inputs: set[sympy.Symbol],
+) -> None:
     """Collect the divisors in ``node`` and in the formulas of the measures it
     names, and the inputs it names, before sympy can cancel any of them."""
     if isinstance(node, Name):
@@ -178,9 +185,7 @@ def compile_predicate(tree: Node, resolve: Callable[[str], sympy.Expr]) -> Predi
     if isinstance(tree, Compare):
         operands = [to_sympy(o, resolve) for o in tree.operands]
         conditions: list[Predicate] = []
-        for index, (op, a, b) in enumerate(
-            zip(tree.ops, operands, operands[1:], strict=False)
-        ):
+        for index, (op, a, b) in enumerate(zip(tree.ops, operands, operands[1:], strict=False)):
             found: dict[sympy.Expr, None] = {}
             inputs: set[sympy.Symbol] = set()
             for node in tree.operands[index : index + 2]:
@@ -210,8 +215,9 @@ def exact_value(expr: sympy.Expr, env: Mapping[sympy.Symbol, Fraction]) -> Fract
 def predicate_outcome(predicate: Predicate, env: Mapping[sympy.Symbol, Fraction]) -> Outcome:
     """Judge a predicate in three-valued logic, as `_forms.judge` does its form
     (the missing inputs are named)."""
-    return _forms.judge(predicate_form(predicate, linear=False),
-                        {s.name: v for s, v in env.items()})
+    return _forms.judge(
+        predicate_form(predicate, linear=False), {s.name: v for s, v in env.items()}
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -249,9 +255,12 @@ def predicate_form(predicate: Predicate, linear: bool = True) -> _forms.Predicat
                     b = sympy.expand(predicate.integer - a * symbol)
                     parts.append((symbol.name, form_of(a), form_of(b)))
         return _forms.Condition(
-            predicate.op, form_of(predicate.integer),
+            predicate.op,
+            form_of(predicate.integer),
             tuple(form_of(d) for d in predicate.divisors),
-            frozenset(s.name for s in predicate.symbols), tuple(parts))
+            frozenset(s.name for s in predicate.symbols),
+            tuple(parts),
+        )
     if isinstance(predicate, Negation):
         return _forms.Negation(predicate_form(predicate.operand, linear))
     left = predicate_form(predicate.left, linear)
@@ -275,7 +284,12 @@ def single_threshold(tree: Node, measure: str) -> tuple[Comparator, Fraction] | 
 
 
 _FLIPPED: dict[Comparator, Comparator] = {
-    ">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!=",
+    ">=": "<=",
+    "<=": ">=",
+    ">": "<",
+    "<": ">",
+    "==": "==",
+    "!=": "!=",
 }
 
 
@@ -345,17 +359,23 @@ def ignores_data(tree: Node, bounds: Bounds) -> list[tuple[str, tuple[int, int]]
         truth = _same_everywhere(tree, bounds)
     if truth is not None and not found:
         word = "met" if truth is Truth.TRUE else "not met"
-        found.append((f"the requirement is {word} whatever values within the measures' "
-                      "bounds are reported: it does not depend on the data", tree.span))
+        found.append(
+            (
+                f"the requirement is {word} whatever values within the measures' "
+                "bounds are reported: it does not depend on the data",
+                tree.span,
+            )
+        )
     return found
 
 
-def _constant(node: Node, bounds: Bounds, found: list[tuple[str, tuple[int, int]]]
-              ) -> Truth | None:
+def _constant(node: Node, bounds: Bounds, found: list[tuple[str, tuple[int, int]]]) -> Truth | None:
     """The truth of a requirement when the data cannot change it, else ``None``."""
     if isinstance(node, Compare):
-        truths = [_constant_comparison(op, a, b, bounds, found)
-                  for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False)]
+        truths = [
+            _constant_comparison(op, a, b, bounds, found)
+            for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False)
+        ]
         if Truth.FALSE in truths:
             return Truth.FALSE
         return Truth.TRUE if all(t is Truth.TRUE for t in truths) else None
@@ -372,12 +392,14 @@ def _constant(node: Node, bounds: Bounds, found: list[tuple[str, tuple[int, int]
     return None
 
 
-def _constant_comparison(op: Comparator, a: Node, b: Node, bounds: Bounds,
-                         found: list[tuple[str, tuple[int, int]]]) -> Truth | None:
+def _constant_comparison(
+    op: Comparator, a: Node, b: Node, bounds: Bounds, found: list[tuple[str, tuple[int, int]]]
+) -> Truth | None:
     span = (min(a.span[0], b.span[0]), max(a.span[1], b.span[1]))
     if divides_by_zero(a) or divides_by_zero(b):
-        found.append(("divides by zero whatever the data: this comparison could never be "
-                      "judged", span))
+        found.append(
+            ("divides by zero whatever the data: this comparison could never be judged", span)
+        )
         return None
     for name, other, written in ((a, b, op), (b, a, _FLIPPED[op])):
         if isinstance(name, Name):
@@ -393,8 +415,9 @@ def _constant_comparison(op: Comparator, a: Node, b: Node, bounds: Bounds,
     return truth
 
 
-def _within_bounds(op: Comparator, value: Fraction, lower: Fraction, upper: Fraction | None
-                   ) -> Truth | None:
+def _within_bounds(
+    op: Comparator, value: Fraction, lower: Fraction, upper: Fraction | None
+) -> Truth | None:
     """``x op value`` for every ``x`` in ``[lower, upper]``: true, false, or ``None``
     when it depends on ``x``."""
     ends = [compare(op, lower - value)]
@@ -426,9 +449,10 @@ def _same_everywhere(tree: Node, bounds: Bounds) -> Truth | None:
     axes = []
     for name, values in sorted(thresholds.items()):
         lower, upper = bounds(name)
-        inside = sorted({lower, *(v for v in values if v >= lower
-                                  and (upper is None or v <= upper))}
-                        | (set() if upper is None else {upper}))
+        inside = sorted(
+            {lower, *(v for v in values if v >= lower and (upper is None or v <= upper))}
+            | (set() if upper is None else {upper})
+        )
         cases = set(inside) | {(a + b) / 2 for a, b in itertools.pairwise(inside)}
         if upper is None:
             cases.add(inside[-1] + 1)
@@ -469,6 +493,7 @@ def _thresholds(node: Node, found: dict[str, set[Fraction]]) -> bool:
 def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
     """A requirement of thresholds (see `_thresholds`) at given values."""
     if isinstance(node, Compare):
+
         def value(operand: Node) -> Fraction:
             if isinstance(operand, Name):
                 return env[operand.id]
@@ -476,8 +501,10 @@ def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
             assert found is not None
             return found
 
-        return all(compare(op, value(a) - value(b))
-                   for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False))
+        return all(
+            compare(op, value(a) - value(b))
+            for op, a, b in zip(node.ops, node.operands, node.operands[1:], strict=False)
+        )
     if isinstance(node, Not):
         return not _holds(node.operand, env)
     assert isinstance(node, Logic)
@@ -486,9 +513,7 @@ def _holds(node: Node, env: Mapping[str, Fraction]) -> bool:
     return _holds(node.left, env) or _holds(node.right, env)
 
 
-def expression_of(
-    name: str, measures: Mapping[str, Measure], expand: frozenset[str]
-) -> sympy.Expr:
+def expression_of(name: str, measures: Mapping[str, Measure], expand: frozenset[str]) -> sympy.Expr:
     """A measure as a sympy expression: its symbol, or its formula if expanded."""
     measure = measures[name]
     if name in expand and measure.formula is not None:

@@ -82,15 +82,18 @@ class CoverageRecorder:
             seen.verdicts.add(result.verdict)
             if result.failing_units:
                 seen.failing_listed = True
-            signs = comparison_signs(rulebook, result.rule, result.years or (result.year,),
-                                     result.inputs)
+            signs = comparison_signs(
+                rulebook, result.rule, result.years or (result.year,), result.inputs
+            )
             for index, sign in enumerate(signs):
                 if sign is not None:
                     seen.signs.setdefault(index, set()).add(sign)
-            seen.saturated = (len(seen.verdicts) == len(_VERDICTS)
-                              and (seen.failing_listed or result.rule.records is None)
-                              and len(seen.signs) == len(signs)
-                              and all(len(s) == len(_SIGNS) for s in seen.signs.values()))
+            seen.saturated = (
+                len(seen.verdicts) == len(_VERDICTS)
+                and (seen.failing_listed or result.rule.records is None)
+                and len(seen.signs) == len(signs)
+                and all(len(s) == len(_SIGNS) for s in seen.signs.values())
+            )
 
     def report(self, rulebooks: Iterable[Rulebook] = ()) -> CoverageReport:
         """The report over every rulebook judged (in scope) and ``rulebooks``
@@ -98,23 +101,25 @@ class CoverageRecorder:
         books = dict(self.books)
         for rulebook in rulebooks:
             books.setdefault(rulebook.fingerprint, rulebook)
-        return CoverageReport(tuple(
-            self._rulebook(books[f]) for f in sorted(books, key=lambda f: (books[f].id, f))))
+        return CoverageReport(
+            tuple(self._rulebook(books[f]) for f in sorted(books, key=lambda f: (books[f].id, f)))
+        )
 
     def _rulebook(self, rulebook: Rulebook) -> RulebookCoverage:
         rules = []
         for rule in rulebook.rules:
             seen = self.seen.get((rulebook.fingerprint, rule.id), _Seen())
             count = sum(1 for _ in conditions(rule.predicate(rulebook.measures)))
-            rules.append(RuleCoverage(
-                rule.id,
-                tuple(v.value for v in _VERDICTS if v in seen.verdicts),
-                tuple(_sides(seen.signs.get(i, set())) for i in range(count)),
-                rule.records is not None,
-                seen.failing_listed,
-            ))
-        return RulebookCoverage(rulebook.id, rulebook.version, rulebook.fingerprint,
-                                tuple(rules))
+            rules.append(
+                RuleCoverage(
+                    rule.id,
+                    tuple(v.value for v in _VERDICTS if v in seen.verdicts),
+                    tuple(_sides(seen.signs.get(i, set())) for i in range(count)),
+                    rule.records is not None,
+                    seen.failing_listed,
+                )
+            )
+        return RulebookCoverage(rulebook.id, rulebook.version, rulebook.fingerprint, tuple(rules))
 
 
 def _sides(signs: set[int]) -> tuple[bool, bool, bool]:
@@ -144,8 +149,11 @@ class RuleCoverage:
         found = [v.value for v in _VERDICTS if v.value not in self.verdicts]
         if not self.boundary_hit:
             several = len(self.comparisons) > 1
-            found.extend(f"boundary {i + 1}" if several else "boundary"
-                         for i, (_, at, _) in enumerate(self.comparisons) if not at)
+            found.extend(
+                f"boundary {i + 1}" if several else "boundary"
+                for i, (_, at, _) in enumerate(self.comparisons)
+                if not at
+            )
         if self.records and not self.failing_unit_listed:
             found.append("failing unit")
         return tuple(found)
@@ -189,8 +197,10 @@ class CoverageReport:
         if self.total == 0:
             return "no rule was judged: nothing is covered"
         if self.share < threshold:
-            return (f"{self.covered} of {self.total} rules fully covered "
-                    f"({self.percent()} %), under the {percent_text(threshold)} % required")
+            return (
+                f"{self.covered} of {self.total} rules fully covered "
+                f"({self.percent()} %), under the {percent_text(threshold)} % required"
+            )
         return None
 
 
@@ -226,10 +236,13 @@ _HEADERS = {
     "missing": Text("缺少", "missing"),
 }
 _WORDS = {
-    "met": Text("达标", "met"), "not_met": Text("未达标", "not met"),
-    "unknown": Text("无法判定", "unknown"), "boundary": Text("阈值", "boundary"),
+    "met": Text("达标", "met"),
+    "not_met": Text("未达标", "not met"),
+    "unknown": Text("无法判定", "unknown"),
+    "boundary": Text("阈值", "boundary"),
     "failing unit": Text("未达标单位", "failing unit"),
-    "yes": Text("是", "yes"), "no": Text("否", "no"),
+    "yes": Text("是", "yes"),
+    "no": Text("否", "no"),
 }
 
 
@@ -240,45 +253,58 @@ def _word(key: str, lang: Lang) -> str:
     return _WORDS[key].get(lang) if key in _WORDS else key
 
 
-def _rows(rulebook: RulebookCoverage, lang: Lang,
-          escape: Callable[[str], str] = _escape.terminal) -> list[list[str]]:
+def _rows(
+    rulebook: RulebookCoverage, lang: Lang, escape: Callable[[str], str] = _escape.terminal
+) -> list[list[str]]:
     """The table's cells, each escaped for its format (a saved report may be hostile)."""
     rows = []
     for rule in rulebook.rules:
-        sides = " ".join("".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
-                         for c in rule.comparisons)
+        sides = " ".join(
+            "".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
+            for c in rule.comparisons
+        )
         comma = "、" if lang == "zh" else ", "
-        rows.append([escape(cell) for cell in (
-            rule.rule,
-            comma.join(_word(v, lang) for v in rule.verdicts) or "—",
-            _word("yes" if rule.boundary_hit else "no", lang),
-            sides,
-            comma.join(_word(m, lang) for m in rule.missing) or "—",
-        )])
+        rows.append(
+            [
+                escape(cell)
+                for cell in (
+                    rule.rule,
+                    comma.join(_word(v, lang) for v in rule.verdicts) or "—",
+                    _word("yes" if rule.boundary_hit else "no", lang),
+                    sides,
+                    comma.join(_word(m, lang) for m in rule.missing) or "—",
+                )
+            ]
+        )
     return rows
 
 
-def _title(rulebook: RulebookCoverage, lang: Lang,
-           escape: Callable[[str], str] = _escape.terminal) -> str:
+def _title(
+    rulebook: RulebookCoverage, lang: Lang, escape: Callable[[str], str] = _escape.terminal
+) -> str:
     covered = sum(r.covered for r in rulebook.rules)
     name = escape(f"{rulebook.id} {rulebook.version}")
     fingerprint = escape(rulebook.fingerprint[:12])
     if lang == "zh":
-        return (f"规则覆盖:{name}(指纹 {fingerprint}),"
-                f"{len(rulebook.rules)} 条规则中 {covered} 条完全覆盖")
-    return (f"rule coverage: {name} (fingerprint {fingerprint}), {covered} of "
-            f"{len(rulebook.rules)} rules fully covered")
+        return (
+            f"规则覆盖:{name}(指纹 {fingerprint}),"
+            f"{len(rulebook.rules)} 条规则中 {covered} 条完全覆盖"
+        )
+    return (
+        f"rule coverage: {name} (fingerprint {fingerprint}), {covered} of "
+        f"{len(rulebook.rules)} rules fully covered"
+    )
 
 
 def _total(report: CoverageReport, lang: Lang) -> str:
     if lang == "zh":
         return f"合计:{report.total} 条规则中 {report.covered} 条完全覆盖({report.percent()}%)"
-    return (f"total: {report.covered} of {report.total} rules fully covered "
-            f"({report.percent()} %)")
+    return f"total: {report.covered} of {report.total} rules fully covered ({report.percent()} %)"
 
 
-def coverage_table(report: CoverageReport, lang: Lang = "en", *, only_missing: bool = False,
-                   rows: bool = True) -> str:
+def coverage_table(
+    report: CoverageReport, lang: Lang = "en", *, only_missing: bool = False, rows: bool = True
+) -> str:
     """The terminal table; ``only_missing`` lists only the rules not fully
     covered, and without ``rows`` only the totals are given."""
     headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
@@ -286,14 +312,16 @@ def coverage_table(report: CoverageReport, lang: Lang = "en", *, only_missing: b
     for rulebook in report.rulebooks:
         shown = _rows(rulebook, lang) if rows else []
         if only_missing and shown:
-            shown = [row for row, rule in zip(shown, rulebook.rules, strict=True)
-                     if not rule.covered]
+            shown = [
+                row for row, rule in zip(shown, rulebook.rules, strict=True) if not rule.covered
+            ]
         lines.append(_title(rulebook, lang))
         if shown:
             widths = [max(_width(r[i]) for r in [headers, *shown]) for i in range(len(headers))]
             for row in [headers, *shown]:
-                lines.append("  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True))
-                             .rstrip())
+                lines.append(
+                    "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+                )
     lines.append(_total(report, lang))
     return "\n".join(lines) + "\n"
 
@@ -311,8 +339,12 @@ def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:
     headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
     lines = []
     for rulebook in report.rulebooks:
-        lines += [f"## {_title(rulebook, lang, _escape.markdown)}", "",
-                  "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += [
+            f"## {_title(rulebook, lang, _escape.markdown)}",
+            "",
+            "| " + " | ".join(headers) + " |",
+            "|" + "---|" * len(headers),
+        ]
         lines += ["| " + " | ".join(row) + " |" for row in _rows(rulebook, lang, _escape.markdown)]
         lines.append("")
     lines.append(_total(report, lang))
@@ -320,17 +352,21 @@ def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:
 
 
 def coverage_html(report: CoverageReport, lang: Lang = "en") -> str:
-    headers = "".join(f"<th>{_escape.html(_HEADERS[k].get(lang))}</th>"
-                      for k in ("rule", "verdicts", "boundary", "sides", "missing"))
-    parts = [f'<!doctype html><html lang="{lang}"><meta charset="utf-8">',
-             "<title>qrules rule coverage</title>",
-             "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}"
-             "tr.missing td{background:#fde8e8}</style>"]
+    headers = "".join(
+        f"<th>{_escape.html(_HEADERS[k].get(lang))}</th>"
+        for k in ("rule", "verdicts", "boundary", "sides", "missing")
+    )
+    parts = [
+        f'<!doctype html><html lang="{lang}"><meta charset="utf-8">',
+        "<title>qrules rule coverage</title>",
+        "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}"
+        "tr.missing td{background:#fde8e8}</style>",
+    ]
     for rulebook in report.rulebooks:
         parts.append(f"<h2>{_title(rulebook, lang, _escape.html)}</h2><table><tr>{headers}</tr>")
         for row, rule in zip(_rows(rulebook, lang, _escape.html), rulebook.rules, strict=True):
             cells = "".join(f"<td>{c}</td>" for c in row)
-            parts.append(f'<tr{"" if rule.covered else " class=missing"}>{cells}</tr>')
+            parts.append(f"<tr{'' if rule.covered else ' class=missing'}>{cells}</tr>")
         parts.append("</table>")
     parts.append(f"<p>{_escape.html(_total(report, lang))}</p></html>\n")
     return "\n".join(parts)
@@ -341,16 +377,29 @@ def coverage_json(report: CoverageReport) -> str:
         "schema_version": COVERAGE_SCHEMA_VERSION,
         "covered": report.covered,
         "total": report.total,
-        "rulebooks": [{
-            "id": b.id, "version": b.version, "fingerprint": b.fingerprint,
-            "rules": [{
-                "id": r.rule, "verdicts": list(r.verdicts),
-                "comparisons": [dict(zip(("below", "at", "above"), c, strict=True))
-                                for c in r.comparisons],
-                "records": r.records, "failing_unit_listed": r.failing_unit_listed,
-                "covered": r.covered, "missing": list(r.missing),
-            } for r in b.rules],
-        } for b in report.rulebooks],
+        "rulebooks": [
+            {
+                "id": b.id,
+                "version": b.version,
+                "fingerprint": b.fingerprint,
+                "rules": [
+                    {
+                        "id": r.rule,
+                        "verdicts": list(r.verdicts),
+                        "comparisons": [
+                            dict(zip(("below", "at", "above"), c, strict=True))
+                            for c in r.comparisons
+                        ],
+                        "records": r.records,
+                        "failing_unit_listed": r.failing_unit_listed,
+                        "covered": r.covered,
+                        "missing": list(r.missing),
+                    }
+                    for r in b.rules
+                ],
+            }
+            for b in report.rulebooks
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -360,20 +409,28 @@ def read_coverage(text: str, name: str) -> CoverageReport:
     try:
         data = json.loads(text)
         if str(data.get("schema_version")) != COVERAGE_SCHEMA_VERSION:
-            raise _CoverageError(say("coverage.schema_version", name=name,
-                                     got=data.get("schema_version"),
-                                     version=COVERAGE_SCHEMA_VERSION))
+            raise _CoverageError(
+                say(
+                    "coverage.schema_version",
+                    name=name,
+                    got=data.get("schema_version"),
+                    version=COVERAGE_SCHEMA_VERSION,
+                )
+            )
         return CoverageReport(tuple(_book(b) for b in data["rulebooks"]))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         if isinstance(error, QRulesError):
             raise
-        raise _CoverageError(say("coverage.not_a_report", name=name, error=str(error))
-                             ) from None
+        raise _CoverageError(say("coverage.not_a_report", name=name, error=str(error))) from None
 
 
 def _book(data: Mapping[str, Any]) -> RulebookCoverage:
-    return RulebookCoverage(str(data["id"]), str(data["version"]), str(data["fingerprint"]),
-                            tuple(_rule(r) for r in data["rules"]))
+    return RulebookCoverage(
+        str(data["id"]),
+        str(data["version"]),
+        str(data["fingerprint"]),
+        tuple(_rule(r) for r in data["rules"]),
+    )
 
 
 def _rule(data: Mapping[str, Any]) -> RuleCoverage:
@@ -381,6 +438,9 @@ def _rule(data: Mapping[str, Any]) -> RuleCoverage:
     if not set(verdicts) <= {v.value for v in _VERDICTS}:
         raise ValueError(f"rule {data['id']!r}: unknown verdicts {verdicts!r}")
     return RuleCoverage(
-        str(data["id"]), tuple(verdicts),
+        str(data["id"]),
+        tuple(verdicts),
         tuple((bool(c["below"]), bool(c["at"]), bool(c["above"])) for c in data["comparisons"]),
-        bool(data["records"]), bool(data["failing_unit_listed"]))
+        bool(data["records"]),
+        bool(data["failing_unit_listed"]),
+    )

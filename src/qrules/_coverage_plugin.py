@@ -26,13 +26,15 @@ class CoveragePlugin:
         self.config = config
         try:
             self.threshold = self._threshold()
-            self.outputs = [self._output(spec)
-                            for spec in config.getoption("qrules_coverage_report")]
+            self.outputs = [
+                self._output(spec) for spec in config.getoption("qrules_coverage_report")
+            ]
             self.scoped = self._scoped()
         except (QRulesError, ValueError, OSError) as error:  # said as pytest says bad options
             raise pytest.UsageError(f"qrules coverage: {error}") from None
         self.recorder = _coverage.CoverageRecorder(
-            None if not self.scoped else frozenset(b.fingerprint for b in self.scoped))
+            None if not self.scoped else frozenset(b.fingerprint for b in self.scoped)
+        )
         self.listening: Any = _observe.listening(self.recorder)
         self.listening.__enter__()
         self.deselected = 0
@@ -44,7 +46,7 @@ class CoveragePlugin:
         self.from_ini = given is None
         if given is None:
             given = self.config.getini("qrules_cov_fail_under") or None
-            whole = (self.config.args_source is pytest.Config.ArgsSource.TESTPATHS)
+            whole = self.config.args_source is pytest.Config.ArgsSource.TESTPATHS
             if given is None or not whole:
                 return None
         return _coverage.parse_threshold(str(given))
@@ -52,8 +54,10 @@ class CoveragePlugin:
     def _output(self, spec: str) -> tuple[str, Path]:
         kind, sep, path = spec.partition(":")
         if not sep or kind not in ("json", "html", "markdown") or not path:
-            raise ValueError(f"--qrules-coverage-report={spec!r}: write FORMAT:PATH with "
-                             "FORMAT json, html or markdown")
+            raise ValueError(
+                f"--qrules-coverage-report={spec!r}: write FORMAT:PATH with "
+                "FORMAT json, html or markdown"
+            )
         return kind, Path(path)
 
     def _scoped(self) -> list[Rulebook]:
@@ -79,8 +83,11 @@ class CoveragePlugin:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         self._stop()
         self.report = report = self.recorder.report(self.scoped)
-        render = {"json": _coverage.coverage_json, "html": _coverage.coverage_html,
-                  "markdown": _coverage.coverage_markdown}
+        render = {
+            "json": _coverage.coverage_json,
+            "html": _coverage.coverage_html,
+            "markdown": _coverage.coverage_markdown,
+        }
         for kind, path in self.outputs:
             path.write_text(render[kind](report), encoding="utf-8")
         if self.threshold is not None and self.deselected and self.from_ini:
@@ -96,8 +103,11 @@ class CoveragePlugin:
         terminalreporter.section("qrules rule coverage")
         # The rules not fully covered when the run asked for coverage (or is
         # gated); a run of a few tests under the ini key gets the totals only.
-        asked = (self.config.getoption("qrules_coverage") or self.threshold is not None
-                 or self.config.get_verbosity() > 0)
+        asked = (
+            self.config.getoption("qrules_coverage")
+            or self.threshold is not None
+            or self.config.get_verbosity() > 0
+        )
         table = _coverage.coverage_table(self.report, only_missing=True, rows=asked)
         terminalreporter.write(table)
         if not asked:
@@ -107,6 +117,7 @@ class CoveragePlugin:
         if self.failure is not None:
             terminalreporter.write_line(f"FAIL rule coverage: {self.failure}", red=True)
         elif self.threshold is not None:
-            terminalreporter.write_line("rule coverage: the required "
-                                        f"{_coverage.percent_text(self.threshold)} % reached",
-                                        green=True)
+            terminalreporter.write_line(
+                f"rule coverage: the required {_coverage.percent_text(self.threshold)} % reached",
+                green=True,
+            )

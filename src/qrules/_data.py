@@ -23,8 +23,14 @@ from ._tabular import MISSING_MARKERS
 if TYPE_CHECKING:
     from ._model import Unit
 
-__all__ = ["MISSING_MARKERS", "FiguresMapping", "Observation", "ValueProblem", "parse_value",
-           "parse_year"]
+__all__ = [
+    "MISSING_MARKERS",
+    "FiguresMapping",
+    "Observation",
+    "ValueProblem",
+    "parse_value",
+    "parse_year",
+]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
@@ -40,8 +46,9 @@ class ValueProblem(ValueError):
         super().__init__(said.en)
 
 
-def parse_value(value: object, unit: Unit | None = None, *,
-                scale: Fraction | int = 1) -> Fraction | None:
+def parse_value(
+    value: object, unit: Unit | None = None, *, scale: Fraction | int = 1
+) -> Fraction | None:
     """Read a reported value exactly; ``None`` means missing.
 
     Text may be written as offices write it: ``"98.6%"`` (for a percent
@@ -62,8 +69,13 @@ def parse_value(value: object, unit: Unit | None = None, *,
         if result.numerator < 0:
             raise ValueProblem(say("value.negative", value=_show(value), unit=unit.id))
         if unit.integer and result.denominator != 1:
-            raise ValueProblem(say("value.not_whole", value=_show(value),
-                                   unit=Text(unit.zh or unit.id, unit.en or unit.id)))
+            raise ValueProblem(
+                say(
+                    "value.not_whole",
+                    value=_show(value),
+                    unit=Text(unit.zh or unit.id, unit.en or unit.id),
+                )
+            )
     return result
 
 
@@ -120,8 +132,9 @@ _TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-][^\d]*)\Z")
 @functools.cache
 def _unit_words() -> frozenset[str]:
     words = {w.lower() for u in UNITS.values() for w in (u.zh, u.en, u.id) if w}
-    return frozenset(words | {w for ws in _EXTRA_WORDS.values() for w in ws}
-                     | set(_MONEY_WORDS) | {"个"})
+    return frozenset(
+        words | {w for ws in _EXTRA_WORDS.values() for w in ws} | set(_MONEY_WORDS) | {"个"}
+    )
 
 
 def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
@@ -132,8 +145,7 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
         return normal
     number, word = match.group(1), match.group(2).strip().lower()
     if unit is not None:
-        own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ()))
-               if w}
+        own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
         if unit.integer:
             own.add("个")
         if word in own:
@@ -235,8 +247,15 @@ def _year(value: object) -> int | None:
     return year if 1900 <= year <= 2200 else None
 
 
-_SCALE_WORDS = {"百": 100, "千": 1000, "万": 10_000, "十万": 100_000, "百万": 1_000_000,
-                "千万": 10_000_000, "亿": 100_000_000}
+_SCALE_WORDS = {
+    "百": 100,
+    "千": 1000,
+    "万": 10_000,
+    "十万": 100_000,
+    "百万": 1_000_000,
+    "千万": 10_000_000,
+    "亿": 100_000_000,
+}
 _FIGURE_COLUMNS = ("year", "district", "measure", "value")
 
 
@@ -259,17 +278,22 @@ class FiguresMapping:
     name: str = "<mapping>"
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any], problem: Callable[..., None], *,
-              name: str = "<mapping>") -> FiguresMapping:
+    def parse(
+        cls, data: Mapping[str, Any], problem: Callable[..., None], *, name: str = "<mapping>"
+    ) -> FiguresMapping:
         """The ``[figures]`` table of a mapping file; each problem is given to
         ``problem(message, key, hint)``."""
         out: dict[str, Any] = {}
         for section, inner in data.items():
             key = f"figures.{section}"
             if section not in ("columns", "measures", "districts", "scale") or not isinstance(
-                    inner, Mapping):
-                problem(say("mapping.figures_tables"), key,
-                        suggestion(section, ("columns", "measures", "districts", "scale")))
+                inner, Mapping
+            ):
+                problem(
+                    say("mapping.figures_tables"),
+                    key,
+                    suggestion(section, ("columns", "measures", "districts", "scale")),
+                )
                 continue
             out[section] = _PARTS[section](key, inner, problem)
         return cls(**out, name=name)
@@ -279,18 +303,25 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _figure_columns(key: str, data: Mapping[str, Any], problem: Callable[..., None]
-                    ) -> dict[str, tuple[str, ...]]:
+def _figure_columns(
+    key: str, data: Mapping[str, Any], problem: Callable[..., None]
+) -> dict[str, tuple[str, ...]]:
     columns: dict[str, tuple[str, ...]] = {}
     for canonical, names in data.items():
         if canonical not in _FIGURE_COLUMNS:
-            problem(say("mapping.unknown_figures_column"), f"{key}.{canonical}",
-                    suggestion(canonical, _FIGURE_COLUMNS)
-                    or say("tabular.known", options=", ".join(_FIGURE_COLUMNS)))
+            problem(
+                say("mapping.unknown_figures_column"),
+                f"{key}.{canonical}",
+                suggestion(canonical, _FIGURE_COLUMNS)
+                or say("tabular.known", options=", ".join(_FIGURE_COLUMNS)),
+            )
             continue
         listed = [names] if isinstance(names, str) else names
-        if not isinstance(listed, list) or not listed or not all(
-                isinstance(n, str) and n.strip() for n in listed):
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(n, str) and n.strip() for n in listed)
+        ):
             problem(say("mapping.column_names"), f"{key}.{canonical}")
             continue
         columns[canonical] = tuple(_normal(n) for n in listed)
@@ -301,15 +332,18 @@ def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> d
     names: dict[str, str] = {}
     for written, meant in data.items():
         if not isinstance(meant, str) or (key.endswith("measures") and not meant.strip()):
-            problem(say("mapping.measure_text" if key.endswith("measures")
-                        else "mapping.district_text"), f"{key}.{written}")
+            problem(
+                say(
+                    "mapping.measure_text" if key.endswith("measures") else "mapping.district_text"
+                ),
+                f"{key}.{written}",
+            )
             continue
         names[_normal(written)] = _normal(meant)
     return names
 
 
-def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]
-            ) -> dict[str, Fraction]:
+def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> dict[str, Fraction]:
     scales: dict[str, Fraction] = {}
     for column, given in data.items():
         factor: Fraction | None = None
@@ -329,5 +363,8 @@ def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]
 
 
 _PARTS: dict[str, Callable[[str, Mapping[str, Any], Callable[..., None]], Any]] = {
-    "columns": _figure_columns, "measures": _names, "districts": _names, "scale": _scales,
+    "columns": _figure_columns,
+    "measures": _names,
+    "districts": _names,
+    "scale": _scales,
 }

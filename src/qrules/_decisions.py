@@ -114,9 +114,10 @@ def data_digest(data: Dataset | Mapping[str, object]) -> InputDigest:
     """The digest of reported figures: a dataset's (measure, year, district,
     value) rows, sorted; or a mapping's items as given."""
     if isinstance(data, Dataset):
-        rows = sorted((o.measure, o.year, o.district or "",
-                       "" if o.value is None else format_number(o.value))
-                      for o in data.observations)
+        rows = sorted(
+            (o.measure, o.year, o.district or "", "" if o.value is None else format_number(o.value))
+            for o in data.observations
+        )
         return rows_digest("dataset", data.name, rows)
     return rows_digest("values", "<mapping>", sorted((str(k), str(v)) for k, v in data.items()))
 
@@ -125,18 +126,33 @@ def records_digests(register: Register, log: InspectionLog | None) -> list[Input
     """The digests of a register's and a log's rows as read (records in memory),
     column by column: each column's values joined, so that a million rows take
     a few C-level joins rather than a million Python strings."""
-    found = [_columns_digest("register", register.name, register.rows, (
-        "unit", "name", "category", "district", "risk_level", "size"), ("registered", "closed"),
-        lambda u: ",".join(sorted(u.flags)))]
+    found = [
+        _columns_digest(
+            "register",
+            register.name,
+            register.rows,
+            ("unit", "name", "category", "district", "risk_level", "size"),
+            ("registered", "closed"),
+            lambda u: ",".join(sorted(u.flags)),
+        )
+    ]
     if log is not None:
-        found.append(_columns_digest("log", log.name, log.rows,
-                                     ("unit", "kind", "result", "inspection"), ("date",)))
+        found.append(
+            _columns_digest(
+                "log", log.name, log.rows, ("unit", "kind", "result", "inspection"), ("date",)
+            )
+        )
     return found
 
 
-def _columns_digest(kind: str, name: str, rows: Sequence[Any], texts: Sequence[str],
-                    dates: Sequence[str], extra: Callable[[Any], str] | None = None
-                    ) -> InputDigest:
+def _columns_digest(
+    kind: str,
+    name: str,
+    rows: Sequence[Any],
+    texts: Sequence[str],
+    dates: Sequence[str],
+    extra: Callable[[Any], str] | None = None,
+) -> InputDigest:
     digest = hashlib.sha256()
     for column in texts:
         values: list[Any] = list(map(operator.attrgetter(column), rows))
@@ -148,8 +164,9 @@ def _columns_digest(kind: str, name: str, rows: Sequence[Any], texts: Sequence[s
         # hundred days, so each is converted once.
         days: list[Any] = list(map(operator.attrgetter(column), rows))
         ordinal = {d: 0 if d is None else d.toordinal() for d in set(days)}
-        digest.update(column.encode() + b"\x1d"
-                      + array.array("i", map(ordinal.__getitem__, days)).tobytes())
+        digest.update(
+            column.encode() + b"\x1d" + array.array("i", map(ordinal.__getitem__, days)).tobytes()
+        )
     if extra is not None:
         digest.update(b"flags\x1d" + "\x1e".join(map(extra, rows)).encode("utf-8"))
     return InputDigest(kind, name, "sha256:" + digest.hexdigest(), len(rows))
@@ -172,8 +189,11 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
     target = result.rule.target
     records = None
     if result.population is not None:
-        records = {"population": result.population, "meeting": result.meeting,
-                   "failing_units": len(result.failing_units)}
+        records = {
+            "population": result.population,
+            "meeting": result.meeting,
+            "failing_units": len(result.failing_units),
+        }
     return {
         **header,
         "rule": result.rule.id,
@@ -182,26 +202,34 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
         "district": result.district,
         "verdict": result.verdict.value,
         "observed": _exact(result.observed),
-        "target": None if target is None else {"op": target.op,
-                                               "value": format_number(target.value)},
+        "target": None
+        if target is None
+        else {"op": target.op, "value": format_number(target.value)},
         "gap": _exact(result.gap),
         "inputs": {m: format_number(v) for m, v in sorted(result.inputs.items())},
         # A sum or average over years: each year's values, so that the audit
         # judges every reading of a share its counts contradict (null otherwise).
-        "yearly": {str(y): {m: format_number(v) for m, v in sorted(values.items())}
-                   for y, values in sorted(result.yearly.items())} or None,
+        "yearly": {
+            str(y): {m: format_number(v) for m, v in sorted(values.items())}
+            for y, values in sorted(result.yearly.items())
+        }
+        or None,
         "records": records,
     }
 
 
-def _header(evaluation: Evaluation, engine: str, sources: Sequence[InputDigest],
-            now: dt.datetime) -> dict[str, Any]:
+def _header(
+    evaluation: Evaluation, engine: str, sources: Sequence[InputDigest], now: dt.datetime
+) -> dict[str, Any]:
     rulebook = evaluation.rulebook
     return {
         "schema_version": DECISION_LOG_SCHEMA_VERSION,
         "time": now.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "rulebook": {"id": rulebook.id, "version": rulebook.version,
-                     "fingerprint": rulebook.fingerprint},
+        "rulebook": {
+            "id": rulebook.id,
+            "version": rulebook.version,
+            "fingerprint": rulebook.fingerprint,
+        },
         "as_of": None if rulebook.as_of is None else rulebook.as_of.isoformat(),
         "engine": engine,
         "qrules": __version__,
@@ -210,9 +238,14 @@ def _header(evaluation: Evaluation, engine: str, sources: Sequence[InputDigest],
     }
 
 
-def append_decisions(path: str | Path, evaluation: Evaluation, *, engine: str,
-                     sources: Sequence[InputDigest] = (), now: dt.datetime | None = None
-                     ) -> int:
+def append_decisions(
+    path: str | Path,
+    evaluation: Evaluation,
+    *,
+    engine: str,
+    sources: Sequence[InputDigest] = (),
+    now: dt.datetime | None = None,
+) -> int:
     """Append one line per result of ``evaluation`` to the log at ``path``
     (created if missing); returns the number of lines written."""
     header = _header(evaluation, engine, sources, now or dt.datetime.now(dt.UTC))
@@ -225,15 +258,17 @@ def append_decisions(path: str | Path, evaluation: Evaluation, *, engine: str,
             for result in evaluation.results:
                 record = _record(result, header)
                 record["prev"] = None if previous is None else _sha256(previous)
-                previous = json.dumps(record, ensure_ascii=False,
-                                      separators=(",", ":")).encode("utf-8")
+                previous = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
+                    "utf-8"
+                )
                 lines.append(previous)
             file.seek(0, os.SEEK_END)
             file.write(b"".join(line + b"\n" for line in lines))
             file.flush()
     except OSError as error:
-        raise DecisionLogError(say("decisions.cannot_append", path=str(path),
-                                   error=str(error.strerror or error))) from None
+        raise DecisionLogError(
+            say("decisions.cannot_append", path=str(path), error=str(error.strerror or error))
+        ) from None
     return len(lines)
 
 
@@ -299,24 +334,32 @@ class VerdictChange:
     def why(self) -> Text:
         """Why the verdict changed: the target then and now, or an altered line."""
         if self.same_rulebook:
-            return Text("同一规则集由记录的输入得不出记录的判定:此行被改动过",
-                        "the same rulebook does not give the logged verdict on the logged "
-                        "inputs: the line was altered")
+            return Text(
+                "同一规则集由记录的输入得不出记录的判定:此行被改动过",
+                "the same rulebook does not give the logged verdict on the logged "
+                "inputs: the line was altered",
+            )
         if self.target_logged != self.target_now:
-            return Text(f"目标由 {self.target_logged} 改为 {self.target_now}",
-                        f"target was {self.target_logged}, now {self.target_now}")
+            return Text(
+                f"目标由 {self.target_logged} 改为 {self.target_now}",
+                f"target was {self.target_logged}, now {self.target_now}",
+            )
         return Text("目标未变,规则的计算方式有变", "same target; the rule is computed differently")
 
     def describe(self, lang: Lang = "en") -> str:
         where = year_span(self.years or (self.year,)) + (
-            f", {self.district}" if self.district else "")
+            f", {self.district}" if self.district else ""
+        )
         observed = self.observed if self.observed is not None else "?"
         change = f"{self.logged.label(lang)} → {self.now.label(lang)}"
         if lang == "zh":
-            return (f"第 {self.line} 行:{self.rule}({where}):{change};"
-                    f"观测值 {observed},{self.why().zh}")
-        return (f"line {self.line}: {self.rule} ({where}): {change}; observed {observed}, "
-                f"{self.why().en}")
+            return (
+                f"第 {self.line} 行:{self.rule}({where}):{change};观测值 {observed},{self.why().zh}"
+            )
+        return (
+            f"line {self.line}: {self.rule} ({where}): {change}; observed {observed}, "
+            f"{self.why().en}"
+        )
 
 
 @attrs.frozen
@@ -361,8 +404,14 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
             if not isinstance(record, dict):
                 raise TypeError("not an object")
         except (ValueError, TypeError, RecursionError):
-            findings.append(Finding(number, Text("不是决策日志记录(JSON 对象)",
-                                                 "not a decision log record (a JSON object)")))
+            findings.append(
+                Finding(
+                    number,
+                    Text(
+                        "不是决策日志记录(JSON 对象)", "not a decision log record (a JSON object)"
+                    ),
+                )
+            )
             continue
         if record.get("prev") != expected:
             findings.append(Finding(number, _broken(expected, record.get("prev"))))
@@ -371,53 +420,93 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
-            findings.append(Finding(number, Text(f"记录不完整或有误({error})",
-                                                 f"a malformed record ({error!r})")))
+            findings.append(
+                Finding(
+                    number, Text(f"记录不完整或有误({error})", f"a malformed record ({error!r})")
+                )
+            )
     if head is not None and (previous is None or _sha256(previous) != head):
-        findings.append(Finding(number, Text(
-            f"最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
-            f"the last line's digest is not {head}: lines were cut from the end or added")))
-    return Audit(str(path), number, None if previous is None else _sha256(previous),
-                 tuple(findings), tuple(changes),
-                 tuple((a, b, n) for (a, b), n in counts.items()))
+        findings.append(
+            Finding(
+                number,
+                Text(
+                    f"最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
+                    f"the last line's digest is not {head}: lines were cut from the end or added",
+                ),
+            )
+        )
+    return Audit(
+        str(path),
+        number,
+        None if previous is None else _sha256(previous),
+        tuple(findings),
+        tuple(changes),
+        tuple((a, b, n) for (a, b), n in counts.items()),
+    )
 
 
 def _broken(expected: str | None, found: object) -> Text:
     if expected is None:
-        return Text("日志的第一行却指向前一行:开头的行被删除", "the first line follows a line "
-                    "that is not there: lines were removed from the start")
+        return Text(
+            "日志的第一行却指向前一行:开头的行被删除",
+            "the first line follows a line that is not there: lines were removed from the start",
+        )
     if found is None:
-        return Text("此行自称第一行:之前的行被删除或移动", "this line says it is the first: "
-                    "the lines before it were removed or moved")
-    return Text("哈希链断开:此行与前一行不符,有行被删除、修改或移动",
-                "the chain is broken: this line does not follow the line before it "
-                "(a line was removed, edited or moved)")
+        return Text(
+            "此行自称第一行:之前的行被删除或移动",
+            "this line says it is the first: the lines before it were removed or moved",
+        )
+    return Text(
+        "哈希链断开:此行与前一行不符,有行被删除、修改或移动",
+        "the chain is broken: this line does not follow the line before it "
+        "(a line was removed, edited or moved)",
+    )
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
     try:
         with Path(path).open("rb") as file:
-            for number, line in enumerate(iter(
-                    lambda: file.readline(MAX_DECISION_LOG_LINE_BYTES + 2), b""), start=1):
+            for number, line in enumerate(
+                iter(lambda: file.readline(MAX_DECISION_LOG_LINE_BYTES + 2), b""), start=1
+            ):
                 if len(line) > MAX_DECISION_LOG_LINE_BYTES + 1:
-                    raise DecisionLogError(say("decisions.too_long", path=str(path),
-                                               line=number, limit=MAX_DECISION_LOG_LINE_BYTES))
+                    raise DecisionLogError(
+                        say(
+                            "decisions.too_long",
+                            path=str(path),
+                            line=number,
+                            limit=MAX_DECISION_LOG_LINE_BYTES,
+                        )
+                    )
                 yield number, line.rstrip(b"\n")
     except OSError as error:
-        raise DecisionLogError(say("decisions.cannot_read", path=str(path),
-                                   error=str(error.strerror or error))) from None
+        raise DecisionLogError(
+            say("decisions.cannot_read", path=str(path), error=str(error.strerror or error))
+        ) from None
 
 
-def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
-                  books: dict[tuple[str, dt.date | None], Rulebook | None],
-                  counts: dict[tuple[str, str], int], missing: set[str],
-                  findings: list[Finding], changes: list[VerdictChange]) -> None:
+def _audit_record(
+    number: int,
+    record: Mapping[str, Any],
+    resolve: Resolver,
+    books: dict[tuple[str, dt.date | None], Rulebook | None],
+    counts: dict[tuple[str, str], int],
+    missing: set[str],
+    findings: list[Finding],
+    changes: list[VerdictChange],
+) -> None:
     if str(record["schema_version"]) != DECISION_LOG_SCHEMA_VERSION:
-        findings.append(Finding(number, Text(
-            f"schema_version {record['schema_version']!r},本版本读取 "
-            f"{DECISION_LOG_SCHEMA_VERSION}",
-            f"schema_version {record['schema_version']!r}; this qrules reads "
-            f"{DECISION_LOG_SCHEMA_VERSION}")))
+        findings.append(
+            Finding(
+                number,
+                Text(
+                    f"schema_version {record['schema_version']!r},本版本读取 "
+                    f"{DECISION_LOG_SCHEMA_VERSION}",
+                    f"schema_version {record['schema_version']!r}; this qrules reads "
+                    f"{DECISION_LOG_SCHEMA_VERSION}",
+                ),
+            )
+        )
         return
     logged = record["rulebook"]
     as_of = None if record["as_of"] is None else dt.date.fromisoformat(record["as_of"])
@@ -429,11 +518,17 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
     if book is None:
         if key[0] not in missing:
             missing.add(key[0])
-            findings.append(Finding(number, Text(
-                f"找不到指纹为 {key[0][:12]} 的规则集 {label}:用 --rulebook 指定"
-                "(文件夹或 REV:PATH)",
-                f"no rulebook with fingerprint {key[0][:12]} ({label}) was found: name it "
-                "with --rulebook (a folder or REV:PATH)")))
+            findings.append(
+                Finding(
+                    number,
+                    Text(
+                        f"找不到指纹为 {key[0][:12]} 的规则集 {label}:用 --rulebook 指定"
+                        "(文件夹或 REV:PATH)",
+                        f"no rulebook with fingerprint {key[0][:12]} ({label}) was found: name it "
+                        "with --rulebook (a folder or REV:PATH)",
+                    ),
+                )
+            )
         return
     audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"
     counts[(label, audited)] = counts.get((label, audited), 0) + 1
@@ -442,14 +537,22 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
     rule = book.get(rule_id)
     judged = None if rule is None else stood(rule, year, years)
     if judged is None:
-        findings.append(Finding(number, Text(
-            f"{rule_id}:{audited} 中没有此规则(或 {year} 年不适用)",
-            f"{rule_id}: {audited} has no such rule (or not in force in {year})")))
+        findings.append(
+            Finding(
+                number,
+                Text(
+                    f"{rule_id}:{audited} 中没有此规则(或 {year} 年不适用)",
+                    f"{rule_id}: {audited} has no such rule (or not in force in {year})",
+                ),
+            )
+        )
         return
     inputs = {str(m): _logged_number(v) for m, v in record["inputs"].items()}
     logged_years = record.get("yearly") or {}  # absent from lines written before it was logged
-    yearly = {int(y): {str(m): _logged_number(v) for m, v in values.items()}
-              for y, values in logged_years.items()}
+    yearly = {
+        int(y): {str(m): _logged_number(v) for m, v in values.items()}
+        for y, values in logged_years.items()
+    }
     if set(yearly) - set(years):
         raise ValueError("yearly names a year that years does not list")
     again = replay(book, judged, year, years, inputs, record["district"], yearly)
@@ -457,11 +560,23 @@ def _audit_record(number: int, record: Mapping[str, Any], resolve: Resolver,
     if again.verdict is not was:
         target = judged.target
         logged_target = record["target"]
-        changes.append(VerdictChange(
-            number, rule_id, year, record["district"], was, again.verdict, record["observed"],
-            None if logged_target is None else f"{logged_target['op']} {logged_target['value']}",
-            None if target is None else f"{target.op} {format_number(target.value)}",
-            book.fingerprint == key[0], years))
+        changes.append(
+            VerdictChange(
+                number,
+                rule_id,
+                year,
+                record["district"],
+                was,
+                again.verdict,
+                record["observed"],
+                None
+                if logged_target is None
+                else f"{logged_target['op']} {logged_target['value']}",
+                None if target is None else f"{target.op} {format_number(target.value)}",
+                book.fingerprint == key[0],
+                years,
+            )
+        )
 
 
 #: A number as `format_number` writes it (``98.5``, ``1/3``); with no exponent,
@@ -482,25 +597,43 @@ def _logged_number(value: object) -> Fraction:
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:
     zh = lang == "zh"
-    lines = [(f"决策日志 {audit.path}:{audit.lines} 行" if zh
-              else f"decision log {audit.path}: {audit.lines} lines")
-             + (f",末行摘要 {audit.head}" if zh and audit.head else
-                f", head {audit.head}" if audit.head else "")]
+    lines = [
+        (
+            f"决策日志 {audit.path}:{audit.lines} 行"
+            if zh
+            else f"decision log {audit.path}: {audit.lines} lines"
+        )
+        + (
+            f",末行摘要 {audit.head}"
+            if zh and audit.head
+            else f", head {audit.head}"
+            if audit.head
+            else ""
+        )
+    ]
     for logged, audited, count in audit.rulebooks:
-        lines.append(f"  {count} 行由 {logged} 判定,按 {audited} 复核" if zh
-                     else f"  {count} lines judged by {logged}, audited against {audited}")
+        lines.append(
+            f"  {count} 行由 {logged} 判定,按 {audited} 复核"
+            if zh
+            else f"  {count} lines judged by {logged}, audited against {audited}"
+        )
     for finding in audit.findings:
         where = f"第 {finding.line} 行:" if zh else f"line {finding.line}: "
         lines.append(f"  {where}{finding.message.get(lang)}")
     if audit.changes:
         count = len(audit.changes)
-        lines.append(f"{count} 个判定将改变:" if zh
-                     else f"{count} verdict{'s' if count > 1 else ''} would change:")
+        lines.append(
+            f"{count} 个判定将改变:"
+            if zh
+            else f"{count} verdict{'s' if count > 1 else ''} would change:"
+        )
         lines.extend(f"  {c.describe(lang)}" for c in audit.changes)
     if audit.clean:
-        lines.append("复核无误:哈希链完整,每个判定都能由记录的输入重新得出" if zh
-                     else "clean: the chain is intact and every verdict follows from its "
-                          "logged inputs")
+        lines.append(
+            "复核无误:哈希链完整,每个判定都能由记录的输入重新得出"
+            if zh
+            else "clean: the chain is intact and every verdict follows from its logged inputs"
+        )
     # Values come from the log, which may be hostile: no control character runs
     # on the terminal, and none can forge a line.
     return "\n".join(terminal(line) for line in lines) + "\n"
@@ -509,15 +642,30 @@ def audit_text(audit: Audit, lang: Lang = "en") -> str:
 def audit_json(audit: Audit) -> str:
     data = {
         "schema_version": DECISION_LOG_SCHEMA_VERSION,
-        "path": audit.path, "lines": audit.lines, "head": audit.head, "clean": audit.clean,
+        "path": audit.path,
+        "lines": audit.lines,
+        "head": audit.head,
+        "clean": audit.clean,
         "rulebooks": [{"logged": a, "audited": b, "lines": n} for a, b, n in audit.rulebooks],
-        "findings": [{"line": f.line, "message": {"zh": f.message.zh, "en": f.message.en}}
-                     for f in audit.findings],
-        "changes": [{"line": c.line, "rule": c.rule, "year": c.year,
-                     "years": list(c.years or (c.year,)), "district": c.district,
-                     "logged": c.logged.value, "now": c.now.value, "observed": c.observed,
-                     "target_logged": c.target_logged, "target_now": c.target_now,
-                     "same_rulebook": c.same_rulebook}
-                    for c in audit.changes],
+        "findings": [
+            {"line": f.line, "message": {"zh": f.message.zh, "en": f.message.en}}
+            for f in audit.findings
+        ],
+        "changes": [
+            {
+                "line": c.line,
+                "rule": c.rule,
+                "year": c.year,
+                "years": list(c.years or (c.year,)),
+                "district": c.district,
+                "logged": c.logged.value,
+                "now": c.now.value,
+                "observed": c.observed,
+                "target_logged": c.target_logged,
+                "target_now": c.target_now,
+                "same_rulebook": c.same_rulebook,
+            }
+            for c in audit.changes
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -81,8 +81,9 @@ def _symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, nonnegative=True)
 
 
-def _predicate(rule: Rule, measures: Mapping[str, Measure], expand: bool
-               ) -> tuple[Predicate, list[_Atom]]:
+def _predicate(
+    rule: Rule, measures: Mapping[str, Measure], expand: bool
+) -> tuple[Predicate, list[_Atom]]:
     """The requirement, over its measures or (``expand``) over their inputs with
     every formula expanded, so that a requirement on a rate and one on its counts
     speak of the same quantities; and the domain constraints of the expanded
@@ -122,8 +123,9 @@ def _dnf(predicate: Predicate, negate: bool = False) -> list[list[_Atom]]:
     if negate:
         op = NEGATED[predicate.op]
     # A comparison is judged only where its denominators are not zero, met or not.
-    guards: list[_Atom] = [(d, ">") for d in predicate.divisors
-                           if d.free_symbols and d.is_nonnegative]
+    guards: list[_Atom] = [
+        (d, ">") for d in predicate.divisors if d.free_symbols and d.is_nonnegative
+    ]
     if op == "<=":
         return [[(-expr, ">="), *guards]]
     if op == "<":
@@ -220,8 +222,9 @@ def _satisfiable_interval(atoms: Sequence[_Atom], x: sympy.Symbol) -> bool:
     low, low_open = None, False
     high, high_open = None, False
     for expr, op in atoms:
-        a_expr, b_expr = (sympy.Poly(expr, x).all_coeffs() if expr.has(x)
-                          else (sympy.Integer(0), expr))
+        a_expr, b_expr = (
+            sympy.Poly(expr, x).all_coeffs() if expr.has(x) else (sympy.Integer(0), expr)
+        )
         a, b = fraction(a_expr), fraction(b_expr)
         if a == 0:
             if not compare(op, b):
@@ -250,21 +253,26 @@ def _satisfiable_univariate(atoms: Sequence[_Atom], symbols: list[sympy.Symbol])
             part = sympy.solveset(expr, x, sympy.Reals)
         else:
             relation = expr >= 0 if op == ">=" else expr > 0
-            part = sympy.solve_univariate_inequality(relation, x, relational=False,
-                                                     domain=sympy.Reals)
+            part = sympy.solve_univariate_inequality(
+                relation, x, relational=False, domain=sympy.Reals
+            )
         solutions = sympy.Intersection(solutions, part)
     return solutions is not sympy.S.EmptySet
 
 
-def _implies(p: Predicate, q: Predicate, domain: list[_Atom],
-             measures: Mapping[str, Measure], deadline: float) -> bool | None:
+def _implies(
+    p: Predicate,
+    q: Predicate,
+    domain: list[_Atom],
+    measures: Mapping[str, Measure],
+    deadline: float,
+) -> bool | None:
     """Whether ``p ⇒ q`` over the domain; ``None`` when undecidable here.
     Raises `_OverBudget` beyond the budget of symbolic work."""
     count = _dnf_size(p) * _dnf_size(q, negate=True)
     if count > MAX_DIFF_CONJUNCTIONS:
         shown = f"{count:,}" if count < _BEYOND else f"over {_BEYOND:,}"
-        raise _OverBudget(f"{shown} cases to compare, over the budget of "
-                          f"{MAX_DIFF_CONJUNCTIONS}")
+        raise _OverBudget(f"{shown} cases to compare, over the budget of {MAX_DIFF_CONJUNCTIONS}")
     undecided = False
     for conjunction in (a + b for a, b in itertools.product(_dnf(p), _dnf(q, negate=True))):
         if time.monotonic() > deadline:
@@ -283,8 +291,12 @@ def _formula(measures: Mapping[str, Measure], name: str) -> str | None:
     return None if measure is None or measure.formula is None else str(measure.formula)
 
 
-def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
-                         new_measures: Mapping[str, Measure] | None = None) -> Comparison:
+def compare_requirements(
+    old: Rule,
+    new: Rule,
+    old_measures: Mapping[str, Measure],
+    new_measures: Mapping[str, Measure] | None = None,
+) -> Comparison:
     """How ``new``'s requirement relates to ``old``'s (see the module's docstring).
 
     Each side's formulas are those of its own rulebook (``new_measures`` defaults
@@ -293,9 +305,12 @@ def compare_requirements(old: Rule, new: Rule, old_measures: Mapping[str, Measur
     return _compared(old, new, old_measures, new_measures)[0]
 
 
-def _compared(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
-              new_measures: Mapping[str, Measure] | None = None
-              ) -> tuple[Comparison, str | None]:
+def _compared(
+    old: Rule,
+    new: Rule,
+    old_measures: Mapping[str, Measure],
+    new_measures: Mapping[str, Measure] | None = None,
+) -> tuple[Comparison, str | None]:
     """`compare_requirements`, and why it is undecided when over the budget of
     symbolic work (docs/security.md: sizes are measured before sympy works, and
     the work is timed)."""
@@ -305,7 +320,8 @@ def _compared(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
     # formulas' inputs.
     names = old.requirement.names
     expand = names != new.requirement.names or any(
-        _formula(old_measures, n) != _formula(new_measures, n) for n in names)
+        _formula(old_measures, n) != _formula(new_measures, n) for n in names
+    )
     for rule, measures in ((old, old_measures), (new, new_measures)):
         note = over_budget(rule.requirement.tree, _formulas(measures, expand))
         if note is not None:
@@ -335,6 +351,7 @@ def _compared(old: Rule, new: Rule, old_measures: Mapping[str, Measure],
 
 def _formulas(measures: Mapping[str, Measure], expand: bool) -> Callable[[str], Node | None]:
     """The formula that stands for each measure when formulas are expanded."""
+
     def formula(name: str) -> Node | None:
         measure = measures.get(name)
         if not expand or measure is None or measure.formula is None:
@@ -344,8 +361,7 @@ def _formulas(measures: Mapping[str, Measure], expand: bool) -> Callable[[str], 
     return formula
 
 
-def satisfiable_together(first: Rule, second: Rule, measures: Mapping[str, Measure]
-                         ) -> bool | None:
+def satisfiable_together(first: Rule, second: Rule, measures: Mapping[str, Measure]) -> bool | None:
     """Whether some values of the measures meet both requirements (over the
     measures' domain, formulas expanded when the two name different measures);
     ``None`` when that cannot be decided here."""
@@ -355,8 +371,9 @@ def satisfiable_together(first: Rule, second: Rule, measures: Mapping[str, Measu
     undecided = False
     for conjunction in (a + b for a, b in itertools.product(_dnf(p_first), _dnf(p_second))):
         symbols = set().union(*(e.free_symbols for e, _ in conjunction))
-        found = _satisfiable([*conjunction, *first_domain, *second_domain,
-                              *_domain(symbols, measures)])
+        found = _satisfiable(
+            [*conjunction, *first_domain, *second_domain, *_domain(symbols, measures)]
+        )
         if found is None:
             undecided = True
         elif found:
@@ -390,12 +407,36 @@ class Bump(enum.IntEnum):
 
 
 #: Fields whose change alters what a rule judges: a major change.
-_SEMANTIC = ("measure", "unit", "aggregation", "due", "period", "formula", "targets", "ends",
-             "records", "scope", "districts")
+_SEMANTIC = (
+    "measure",
+    "unit",
+    "aggregation",
+    "due",
+    "period",
+    "formula",
+    "targets",
+    "ends",
+    "records",
+    "scope",
+    "districts",
+)
 #: Fields whose change alters only words or attribution: a patch.
-_WORDING = ("title", "quote", "section", "indicator_source", "data_source", "inferred",
-            "responsible", "responsible_open", "bodies", "interpretation", "alternatives",
-            "strength", "tags", "related")
+_WORDING = (
+    "title",
+    "quote",
+    "section",
+    "indicator_source",
+    "data_source",
+    "inferred",
+    "responsible",
+    "responsible_open",
+    "bodies",
+    "interpretation",
+    "alternatives",
+    "strength",
+    "tags",
+    "related",
+)
 
 
 @attrs.frozen
@@ -423,8 +464,7 @@ class RuleChange:
             return Bump.MAJOR
         if self.kind == "added":
             return Bump.MINOR
-        if self.requirement in (Comparison.STRICTER, Comparison.INCOMPARABLE,
-                                Comparison.UNDECIDED):
+        if self.requirement in (Comparison.STRICTER, Comparison.INCOMPARABLE, Comparison.UNDECIDED):
             return Bump.MAJOR
         if any(f.field in _SEMANTIC for f in self.fields):
             return Bump.MAJOR
@@ -508,11 +548,19 @@ def _records_text(rule: Rule) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(attrs.asdict(spec).items()))
 
 
-def _compare(old: Rule, new: Rule, kind: str, old_measures: Mapping[str, Measure],
-             new_measures: Mapping[str, Measure]) -> RuleChange | None:
+def _compare(
+    old: Rule,
+    new: Rule,
+    kind: str,
+    old_measures: Mapping[str, Measure],
+    new_measures: Mapping[str, Measure],
+) -> RuleChange | None:
     before, after = _fields(old), _fields(new)
-    fields = tuple(FieldChange(name, _text(before[name]), _text(after[name]))
-                   for name in before if before[name] != after[name])
+    fields = tuple(
+        FieldChange(name, _text(before[name]), _text(after[name]))
+        for name in before
+        if before[name] != after[name]
+    )
     requirement = note = None
     if str(old.requirement) != str(new.requirement) or old.measure.id != new.measure.id:
         requirement, note = _compared(old, new, old_measures, new_measures)
@@ -538,9 +586,16 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
     removed = [old_rules[i] for i in old_rules.keys() - new_rules.keys()]
     added = [new_rules[i] for i in new_rules.keys() - old_rules.keys()]
     for rule in sorted(removed, key=lambda r: r.id):
-        twin = next((a for a in added if a.measure.id == rule.measure.id
-                     and a.source.section == rule.source.section
-                     and a.source.quote == rule.source.quote), None)
+        twin = next(
+            (
+                a
+                for a in added
+                if a.measure.id == rule.measure.id
+                and a.source.section == rule.source.section
+                and a.source.quote == rule.source.quote
+            ),
+            None,
+        )
         if twin is not None:
             added.remove(twin)
             renamed = _compare(rule, twin, "renamed", *measures)
@@ -554,8 +609,11 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
         for name, a, b in (
             ("title", old.title, new.title),
             ("status", old.status, new.status),
-            ("period", f"{old.period.start}–{old.period.end}",
-             f"{new.period.start}–{new.period.end}"),
+            (
+                "period",
+                f"{old.period.start}–{old.period.end}",
+                f"{new.period.start}–{new.period.end}",
+            ),
             ("supersedes", old.supersedes, new.supersedes),
         )
         if a != b
@@ -572,8 +630,10 @@ def _requirement_line(change: RuleChange) -> str | None:
     if change.requirement is None or change.old is None or change.new is None:
         return None
     note = f" ({change.note})" if change.note else ""
-    return (f"requirement {change.old.requirement.text} → {change.new.requirement.text}: "
-            f"{change.requirement.value}{note}")
+    return (
+        f"requirement {change.old.requirement.text} → {change.new.requirement.text}: "
+        f"{change.requirement.value}{note}"
+    )
 
 
 def required_version(old: str, bump: Bump) -> str:
@@ -594,6 +654,7 @@ def required_version(old: str, bump: Bump) -> str:
 
 def version_follows(diff: RulebookDiff) -> bool:
     """Whether the new rulebook's version is at least the bump its changes call for."""
+
     def key(version: str) -> tuple[int, ...]:
         return tuple(int(part) for part in version.split("."))
 
@@ -615,12 +676,16 @@ def _headline(change: RuleChange) -> str:
 
 def diff_text(diff: RulebookDiff) -> str:
     """``qrules diff``: one block per change, and the bump they call for."""
-    lines = [f"{diff.old.named()} → {diff.new.named()}: "
-             f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
-             f"bump {diff.bump.label}"]
+    lines = [
+        f"{diff.old.named()} → {diff.new.named()}: "
+        f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
+        f"bump {diff.bump.label}"
+    ]
     if not version_follows(diff):
-        lines.append(f"  version {diff.new.version} is too small: these changes need at least "
-                     f"{required_version(diff.old.version, diff.bump)}")
+        lines.append(
+            f"  version {diff.new.version} is too small: these changes need at least "
+            f"{required_version(diff.old.version, diff.bump)}"
+        )
     shown = _escape.terminal
     for field in diff.plan:
         lines.append(f"  plan {field.field}: {shown(field.old)} → {shown(field.new)}")
@@ -635,8 +700,13 @@ def diff_text(diff: RulebookDiff) -> str:
 
 def diff_dict(diff: RulebookDiff) -> dict[str, object]:
     def side(rulebook: Rulebook) -> dict[str, str | None]:
-        return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
-                "fingerprint": rulebook.fingerprint, "supersedes": rulebook.supersedes}
+        return {
+            "id": rulebook.id,
+            "version": rulebook.version,
+            "origin": rulebook.origin,
+            "fingerprint": rulebook.fingerprint,
+            "supersedes": rulebook.supersedes,
+        }
 
     return {
         "schema_version": "1",
@@ -665,22 +735,30 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
 
 
 def diff_markdown(diff: RulebookDiff) -> str:
-    lines = [f"# {diff.old.named()} → {diff.new.version}"
-             f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}", "",
-             f"Version bump called for: **{diff.bump.label}**.", "",
-             "| change | rule | requirement | other fields | bump |", "|---|---|---|---|---|"]
+    lines = [
+        f"# {diff.old.named()} → {diff.new.version}"
+        f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}",
+        "",
+        f"Version bump called for: **{diff.bump.label}**.",
+        "",
+        "| change | rule | requirement | other fields | bump |",
+        "|---|---|---|---|---|",
+    ]
     for field in diff.plan:
         change = _escape.markdown(f"{field.field}: {field.old} → {field.new}")
         lines.append(f"| plan | — | — | {change} | patch |")
     for c in diff.changes:
         requirement = _requirement_line(c) or (
-            c.new.requirement.text if c.new is not None and c.kind == "added" else
-            c.old.requirement.text if c.old is not None and c.kind == "removed" else "—")
+            c.new.requirement.text
+            if c.new is not None and c.kind == "added"
+            else c.old.requirement.text
+            if c.old is not None and c.kind == "removed"
+            else "—"
+        )
         fields = "; ".join(f"{f.field}: {f.old} → {f.new}" for f in c.fields) or "—"
         rule = c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}"
         md = _escape.markdown
-        lines.append(f"| {c.kind} | `{rule}` | {md(requirement)} | {md(fields)} | "
-                     f"{c.bump.label} |")
+        lines.append(f"| {c.kind} | `{rule}` | {md(requirement)} | {md(fields)} | {c.bump.label} |")
     return "\n".join(lines) + "\n"
 
 
@@ -692,19 +770,23 @@ def changelog_section(diff: RulebookDiff, date: str | None = None) -> str:
     for c in diff.changes:
         if c.kind == "added":
             assert c.new is not None
-            groups["Added"].append(f"`{c.id}`: {md(c.new.title.en)} "
-                                   f"({c.new.measure.id} {md(c.new.requirement.text)}).")
+            groups["Added"].append(
+                f"`{c.id}`: {md(c.new.title.en)} ({c.new.measure.id} {md(c.new.requirement.text)})."
+            )
         elif c.kind == "removed":
             assert c.old is not None
-            groups["Removed"].append(f"`{c.id}`: {md(c.old.title.en)} "
-                                     f"({c.old.measure.id} {md(c.old.requirement.text)}).")
+            groups["Removed"].append(
+                f"`{c.id}`: {md(c.old.title.en)} ({c.old.measure.id} {md(c.old.requirement.text)})."
+            )
         else:
             parts = []
             if c.kind == "renamed" and c.old is not None:
                 parts.append(f"renamed from `{c.old.id}`")
             if c.requirement is not None and c.old is not None and c.new is not None:
-                parts.append(f"requirement {md(c.old.requirement.text)} → "
-                             f"{md(c.new.requirement.text)} ({c.requirement.value})")
+                parts.append(
+                    f"requirement {md(c.old.requirement.text)} → "
+                    f"{md(c.new.requirement.text)} ({c.requirement.value})"
+                )
             parts.extend(f"{f.field} {md(f.old)} → {md(f.new)}" for f in c.fields)
             groups["Changed"].append(f"`{c.id}`: " + "; ".join(parts) + ".")
     for field in diff.plan:

@@ -79,8 +79,9 @@ def _clipped(text: str | Text) -> Text:
     def clip(part: str) -> Text:
         if len(part) <= MAX_MESSAGE_CHARS:
             return Text(part, part)
-        return say("problems.clipped", start=part[:keep], count=len(part) - 2 * keep,
-                   end=part[-keep:])
+        return say(
+            "problems.clipped", start=part[:keep], count=len(part) - 2 * keep, end=part[-keep:]
+        )
 
     return Text(clip(text.zh).zh, clip(text.en).en)
 
@@ -128,8 +129,7 @@ class Problem:
             place.append(say("problems.key", key=self.key).get(lang))
         if lang == "zh":
             text = f"{','.join(place)}:{self._message.zh}"
-            return text + (f"({self._hint.zh})" if self._hint is not None and self._hint.zh
-                           else "")
+            return text + (f"({self._hint.zh})" if self._hint is not None and self._hint.zh else "")
         text = f"{', '.join(place)}: {self._message.en}"
         return text + (f" ({self._hint.en})" if self._hint is not None and self._hint.en else "")
 
@@ -149,8 +149,15 @@ class _ProblemsError(QRulesError):
 
     def render(self, lang: Lang) -> str:
         count = len(self.problems)
-        lines = [say("problems.header", what=say(self._what), source=self.source, count=count,
-                     s="s" if count != 1 else "").get(lang)]
+        lines = [
+            say(
+                "problems.header",
+                what=say(self._what),
+                source=self.source,
+                count=count,
+                s="s" if count != 1 else "",
+            ).get(lang)
+        ]
         lines.extend(f"  - {problem.render(lang)}" for problem in self.problems)
         return "\n".join(lines)
 
@@ -175,8 +182,7 @@ class ExpressionError(QRulesError, ValueError):
     when the expression has several) with a marker under that part.
     """
 
-    def __init__(self, message: str | Text, text: str, start: int, end: int | None = None
-                 ) -> None:
+    def __init__(self, message: str | Text, text: str, start: int, end: int | None = None) -> None:
         said = _as_text(message)
         self.message = said.en
         self.text = text
@@ -185,8 +191,9 @@ class ExpressionError(QRulesError, ValueError):
         super().__init__(Text(self._shown(said, "zh"), self._shown(said, "en")))
 
     def _shown(self, message: Text, lang: Lang) -> str:
-        where = (say("expression.line", line=self.lineno).get(lang)
-                 if "\n" in self.text.strip() else "")
+        where = (
+            say("expression.line", line=self.lineno).get(lang) if "\n" in self.text.strip() else ""
+        )
         return f"{message.get(lang)}{where}\n    {self.line}\n    {self.marker}"
 
     @property
@@ -207,6 +214,7 @@ class ExpressionError(QRulesError, ValueError):
     @property
     def marker(self) -> str:
         """A line of spaces and carets that sits under the offending part."""
+
         # Wide (CJK) characters take two columns in a terminal; tabs are shown as
         # one space in `line`.
         def width(s: str) -> int:
@@ -219,16 +227,18 @@ class ExpressionError(QRulesError, ValueError):
         return " " * pad + "^" * span
 
 
-def did_you_mean(word: str, options: Iterable[str], *, cutoff: float = 0.6,
-                 prefix: str = "") -> str | None:
+def did_you_mean(
+    word: str, options: Iterable[str], *, cutoff: float = 0.6, prefix: str = ""
+) -> str | None:
     """``did you mean 'x'?`` for the option closest to ``word``, when one is close
     enough; every suggestion qrules makes is worded by this."""
     said = suggestion(word, options, cutoff=cutoff, prefix=prefix)
     return None if said is None else said.en
 
 
-def suggestion(word: str, options: Iterable[str], *, cutoff: float = 0.6,
-               prefix: str = "") -> Text | None:
+def suggestion(
+    word: str, options: Iterable[str], *, cutoff: float = 0.6, prefix: str = ""
+) -> Text | None:
     """`did_you_mean` in both languages."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return say("did_you_mean", prefix=prefix, option=close[0]) if close else None

@@ -22,18 +22,19 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["code_fence", "html", "markdown", "script_json", "terminal", "terminal_lines",
-           "xml"]
+__all__ = ["code_fence", "html", "markdown", "script_json", "terminal", "terminal_lines", "xml"]
 
 # Control characters (C0, DEL, C1), line and paragraph separators, bidirectional
 # controls (which can reorder what a reader sees), lone surrogates, and the two
 # noncharacters XML forbids.
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff\ufffe\uffff]")
+    "\ud800-\udfff\ufffe\uffff]"
+)
 _UNSAFE_BUT_NEWLINE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff\ufffe\uffff]")
+    "\ud800-\udfff\ufffe\uffff]"
+)
 # Markdown's inline syntax (code, emphasis, links, a cell's end) and the braces
 # templating engines read downstream (``{{ }}``, ``${ }``): each backslash-escaped,
 # which CommonMark, GFM and Python-Markdown all show as the character itself.
@@ -82,8 +83,9 @@ def xml(text: str, *, lines: bool = False) -> str:
 
 def html(text: str) -> str:
     """Text for HTML, in an element or a quoted attribute."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def script_json(value: object) -> str:

@@ -62,7 +62,13 @@ Comparator: TypeAlias = Literal[">=", ">", "<=", "<", "==", "!="]
 COMPARATORS: tuple[Comparator, ...] = (">=", ">", "<=", "<", "==", "!=")
 #: The comparison that holds exactly when the given one does not.
 NEGATED: Mapping[Comparator, Comparator] = {
-    ">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "<": ">=",
+    "==": "!=",
+    "!=": "==",
+}
 
 # -- the tree -----------------------------------------------------------------
 # Spans (start, end offsets into the text) are kept for error messages but take
@@ -249,8 +255,12 @@ class _Parser:
         while self.current.kind == "keyword" and self.current.text == "or":
             self.advance()
             right = self.conjunction()
-            left = Logic("or", _boolean(left, self.text), _boolean(right, self.text),
-                         span=(_start(left), _end(right)))
+            left = Logic(
+                "or",
+                _boolean(left, self.text),
+                _boolean(right, self.text),
+                span=(_start(left), _end(right)),
+            )
         return left
 
     # conjunction ::= negation ("and" negation)*
@@ -259,8 +269,12 @@ class _Parser:
         while self.current.kind == "keyword" and self.current.text == "and":
             self.advance()
             right = self.negation()
-            left = Logic("and", _boolean(left, self.text), _boolean(right, self.text),
-                         span=(_start(left), _end(right)))
+            left = Logic(
+                "and",
+                _boolean(left, self.text),
+                _boolean(right, self.text),
+                span=(_start(left), _end(right)),
+            )
         return left
 
     # negation ::= "not" negation | comparison
@@ -294,8 +308,12 @@ class _Parser:
         while self.current.kind == "op" and self.current.text in ("+", "-"):
             op = self.advance().text
             right = self.product()
-            left = BinaryOp(op, _numeric(left, self.text), _numeric(right, self.text),  # type: ignore[arg-type]
-                            span=(_start(left), _end(right)))
+            left = BinaryOp(
+                op,  # type: ignore[arg-type]
+                _numeric(left, self.text),
+                _numeric(right, self.text),
+                span=(_start(left), _end(right)),
+            )
         return left
 
     # product ::= unary (("*" | "/") unary)*
@@ -304,8 +322,12 @@ class _Parser:
         while self.current.kind == "op" and self.current.text in ("*", "/"):
             op = self.advance().text
             right = self.unary()
-            left = BinaryOp(op, _numeric(left, self.text), _numeric(right, self.text),  # type: ignore[arg-type]
-                            span=(_start(left), _end(right)))
+            left = BinaryOp(
+                op,  # type: ignore[arg-type]
+                _numeric(left, self.text),
+                _numeric(right, self.text),
+                span=(_start(left), _end(right)),
+            )
         return left
 
     # unary ::= "-" unary | atom
@@ -412,8 +434,9 @@ def parse_requirement(text: str, measure: str | None = None) -> Expression:
         right = parser.sum()
         parser.expect_end()
         subject = Name(measure, span=(first.start, first.start))
-        tree: Node = Compare((subject, _numeric(right, text)), (first.text,),
-                             span=(first.start, _end(right)))
+        tree: Node = Compare(
+            (subject, _numeric(right, text)), (first.text,), span=(first.start, _end(right))
+        )
     else:
         tree = parser.disjunction()
         parser.expect_end()
@@ -429,8 +452,17 @@ def parse_requirement(text: str, measure: str | None = None) -> Expression:
 
 # -- printer ------------------------------------------------------------------
 
-_PRECEDENCE: dict[str, int] = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5,
-                               "*": 6, "/": 6, "neg": 7}
+_PRECEDENCE: dict[str, int] = {
+    "or": 1,
+    "and": 2,
+    "not": 3,
+    "compare": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "neg": 7,
+}
 
 
 def _precedence(node: Node) -> int:
@@ -492,8 +524,11 @@ def _rounded(value: Fraction, sign: str) -> str:
     power = int((numerator.bit_length() - denominator.bit_length()) * math.log10(2))
     while True:
         shift = 5 - power
-        top, bottom = (numerator * 10**shift, denominator) if shift >= 0 else \
-            (numerator, denominator * 10**-shift)
+        top, bottom = (
+            (numerator * 10**shift, denominator)
+            if shift >= 0
+            else (numerator, denominator * 10**-shift)
+        )
         scaled = (2 * top + bottom) // (2 * bottom)  # to the nearest
         if scaled >= 10**6:
             power += 1
@@ -502,7 +537,7 @@ def _rounded(value: Fraction, sign: str) -> str:
         else:
             break
     if -6 <= power < 16:
-        return "≈" + format_number(Fraction(int(f"{sign}{scaled}"), 10**5) * Fraction(10)**power)
+        return "≈" + format_number(Fraction(int(f"{sign}{scaled}"), 10**5) * Fraction(10) ** power)
     digits = str(scaled).rstrip("0")
     return f"≈{sign}{digits[0]}.{digits[1:] or '0'}e{power:+d}"
 
@@ -582,8 +617,9 @@ RELATIONS = {
 }
 
 
-def to_sympy(node: Node,
-             symbols: Mapping[str, sympy.Expr] | Callable[[str], sympy.Expr]) -> sympy.Basic:
+def to_sympy(
+    node: Node, symbols: Mapping[str, sympy.Expr] | Callable[[str], sympy.Expr]
+) -> sympy.Basic:
     """Build the sympy object for a tree, node by node.
 
     ``symbols`` gives each measure id its symbol (or the expression that stands

@@ -54,6 +54,7 @@ Layout: TypeAlias = Literal["long", "wide"]
 #: A mapping file's path, its parsed content, a `ColumnMapping` or its figures part.
 MappingInput: TypeAlias = "ColumnMapping | FiguresMapping | Mapping[str, Any] | str | Path | None"
 
+
 @attrs.frozen
 class Dataset:
     """Reported figures, one observation per measure, year and district.
@@ -78,8 +79,13 @@ class Dataset:
 
     @classmethod
     def from_mapping(
-        cls, rulebook: Rulebook, values: Mapping[str, object], *, year: int,
-        district: str | None = None, name: str = "<mapping>",
+        cls,
+        rulebook: Rulebook,
+        values: Mapping[str, object],
+        *,
+        year: int,
+        district: str | None = None,
+        name: str = "<mapping>",
     ) -> Dataset:
         """A dataset from ``{measure: value}`` for one year (a measure named by
         its id or its zh or en name)."""
@@ -87,8 +93,12 @@ class Dataset:
 
 
 #: Column names read without a mapping, beside the canonical ones.
-_BUILT_IN = {"year": ("year", "年份", "年度"), "district": ("district", "区县", "区市"),
-             "measure": ("measure", "指标", "指标名称"), "value": ("value", "数值")}
+_BUILT_IN = {
+    "year": ("year", "年份", "年度"),
+    "district": ("district", "区县", "区市"),
+    "measure": ("measure", "指标", "指标名称"),
+    "value": ("value", "数值"),
+}
 _CANONICAL = ("year", "district", "measure", "value")
 #: Columns that `qrules template` writes beside the figures: shown, never read.
 _SHOWN = frozenset({"name", "unit", "名称", "单位"})
@@ -141,11 +151,14 @@ class MeasureNames:
         problems = []
         for written, meant in figures.measures.items():
             if meant not in rulebook.measures:
-                problems.append(Problem(
-                    figures.name, say("figures.not_a_measure", measure=meant,
-                                      rulebook=rulebook.id),
-                    key=f"figures.measures.{written}",
-                    hint=suggestion(meant, rulebook.measures) or self.listing))
+                problems.append(
+                    Problem(
+                        figures.name,
+                        say("figures.not_a_measure", measure=meant, rulebook=rulebook.id),
+                        key=f"figures.measures.{written}",
+                        hint=suggestion(meant, rulebook.measures) or self.listing,
+                    )
+                )
                 continue
             index[_key(written)] = meant  # an office's alias wins over a built-in name
         if problems:
@@ -179,15 +192,23 @@ class MeasureNames:
         self.suggested += 1
         if self.suggested > _SUGGESTIONS:  # each costs a pass over every name
             return self.listing
-        close = difflib.get_close_matches(_key(text), [k for k, v in self.index.items() if v],
-                                          n=1, cutoff=0.5)
+        close = difflib.get_close_matches(
+            _key(text), [k for k, v in self.index.items() if v], n=1, cutoff=0.5
+        )
         if not close:
             return self.listing
         measure = self.rulebook.measures[self.index[close[0]] or ""]
-        shown = [n for n in (measure.id, measure.name.zh, measure.name.en)
-                 if n != self.written.get(close[0])]
-        return say("figures.did_you_mean", name=self.written.get(close[0], measure.id),
-                   names=" / ".join(shown), listing=self.listing)
+        shown = [
+            n
+            for n in (measure.id, measure.name.zh, measure.name.en)
+            if n != self.written.get(close[0])
+        ]
+        return say(
+            "figures.did_you_mean",
+            name=self.written.get(close[0], measure.id),
+            names=" / ".join(shown),
+            listing=self.listing,
+        )
 
 
 # -- the header -----------------------------------------------------------------
@@ -212,9 +233,14 @@ class _Header:
         for position, cell in enumerate(cells):
             if not cell:
                 continue
-            column = next((c for c, names in _BUILT_IN.items()
-                           if cell.lower() in names or cell in figures.columns.get(c, ())),
-                          None)
+            column = next(
+                (
+                    c
+                    for c, names in _BUILT_IN.items()
+                    if cell.lower() in names or cell in figures.columns.get(c, ())
+                ),
+                None,
+            )
             if column is not None:
                 canonical.setdefault(column, []).append(position)
             elif cell.lower() in _SHOWN:
@@ -224,8 +250,7 @@ class _Header:
             else:
                 others.append(position)
         width = max((i + 1 for i, c in enumerate(cells) if c), default=0)
-        return cls(cells, {k: tuple(v) for k, v in canonical.items()}, years, tuple(others),
-                   width)
+        return cls(cells, {k: tuple(v) for k, v in canonical.items()}, years, tuple(others), width)
 
     @property
     def plausible(self) -> bool:
@@ -237,8 +262,9 @@ class _Header:
         return found[0] if found else None
 
 
-def _find_header(table: RawTable, header_row: int | None, figures: FiguresMapping
-                 ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
+def _find_header(
+    table: RawTable, header_row: int | None, figures: FiguresMapping
+) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
     measure column (row 1, the file's first, when none does)."""
@@ -259,14 +285,16 @@ def _find_header(table: RawTable, header_row: int | None, figures: FiguresMappin
         if len(seen) >= _HEADER_SEARCH:
             break
     if header_row is not None and header_row != 1:
-        raise DataError(table.name, [Problem(
-            table.name, f"no row {header_row}: the sheet has {len(seen) + 1} rows")])
+        raise DataError(
+            table.name,
+            [Problem(table.name, f"no row {header_row}: the sheet has {len(seen) + 1} rows")],
+        )
     return header, _chain(seen, first), 1
 
 
-def _chain(seen: list[tuple[int, Sequence[object]]],
-           rest: Iterator[tuple[int, Sequence[object]]]
-           ) -> Iterator[tuple[int, Sequence[object]]]:
+def _chain(
+    seen: list[tuple[int, Sequence[object]]], rest: Iterator[tuple[int, Sequence[object]]]
+) -> Iterator[tuple[int, Sequence[object]]]:
     yield from seen
     yield from rest
 
@@ -309,15 +337,21 @@ class _Reader:
             if all(_blank(c) for c in cells):
                 continue
             if len(cells) < width:
-                self.problem(say("figures.short_row", cells=len(cells), width=width),
-                             self.places.row(number), say("figures.short_row_hint"))
+                self.problem(
+                    say("figures.short_row", cells=len(cells), width=width),
+                    self.places.row(number),
+                    say("figures.short_row_hint"),
+                )
                 continue
             extra = [i for i in (*unnamed, *range(width, len(cells))) if not _blank(cells[i])]
             if extra:
-                self.problem(say("figures.no_header"),
-                             say("where.row_column_number", row=self.places.row(number),
-                                 column=extra[0] + 1),
-                             say("figures.no_header_hint"))
+                self.problem(
+                    say("figures.no_header"),
+                    say(
+                        "where.row_column_number", row=self.places.row(number), column=extra[0] + 1
+                    ),
+                    say("figures.no_header_hint"),
+                )
                 continue
             yield number, cells
 
@@ -339,28 +373,49 @@ class _Reader:
         district = self.figures.districts.get(text, text)
         return None if not district or _key(district) in _CITY_KEYS else district
 
-    def add(self, measure: Measure, year: int, district: str | None, number: int,
-            position: int, raw: object, where: Text) -> None:
+    def add(
+        self,
+        measure: Measure,
+        year: int,
+        district: str | None,
+        number: int,
+        position: int,
+        raw: object,
+        where: Text,
+    ) -> None:
         column = self.header.cells[position]
         if isinstance(raw, Formula):
-            self.problem(say("figures.formula", formula=raw.text), self.where(number, position),
-                         say("figures.formula_hint"))
+            self.problem(
+                say("figures.formula", formula=raw.text),
+                self.where(number, position),
+                say("figures.formula_hint"),
+            )
             return
         try:
             value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))
         except ValueProblem as error:
-            self.problem(say("figures.value", measure=measure.id, problem=error.said),
-                         self.where(number, position))
+            self.problem(
+                say("figures.value", measure=measure.id, problem=error.said),
+                self.where(number, position),
+            )
             return
         key = (measure.id, year, district)
         if key in self.seen:
-            self.problem(say("figures.twice_district" if district else "figures.twice",
-                             measure=measure.id, year=year, district=district,
-                             first=self.seen[key]), where)
+            self.problem(
+                say(
+                    "figures.twice_district" if district else "figures.twice",
+                    measure=measure.id,
+                    year=year,
+                    district=district,
+                    first=self.seen[key],
+                ),
+                where,
+            )
             return
         self.seen[key] = where
         self.observations.append(
-            Observation(measure.id, year, value, district, f"{self.table.name}: {where.en}"))
+            Observation(measure.id, year, value, district, f"{self.table.name}: {where.en}")
+        )
         self.value_places.append(self.where(number, position))
 
     # -- the layouts
@@ -377,14 +432,16 @@ class _Reader:
             if year_at is not None:
                 year = parse_year(cells[year_at]) if not missing(cells[year_at]) else None
                 if year is None:
-                    self.problem(say("figures.not_a_year", year=cells[year_at]),
-                                 self.where(number, year_at))
+                    self.problem(
+                        say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
+                    )
                     continue
             if measure is None:
                 continue
             assert year is not None
-            district = self.district if district_at is None else self.district_of(
-                cells[district_at])
+            district = (
+                self.district if district_at is None else self.district_of(cells[district_at])
+            )
             where = self.places.row(number)
             self.add(measure, year, district, number, value_at, cells[value_at], where)
 
@@ -415,18 +472,31 @@ class _Reader:
             if by == "year":
                 district = self.district if key_at is None else self.district_of(key)
                 for position in columns:
-                    self.add(measure, self.header.years[position], district, number, position,
-                             cells[position], self.where(number, position))
+                    self.add(
+                        measure,
+                        self.header.years[position],
+                        district,
+                        number,
+                        position,
+                        cells[position],
+                        self.where(number, position),
+                    )
                 continue
-            year = self.year if key_at is None else (
-                None if _blank(key) else parse_year(key))
+            year = self.year if key_at is None else (None if _blank(key) else parse_year(key))
             if year is None:
                 assert key_at is not None  # without a year column, year= is required
                 self.problem(say("figures.not_a_year", year=key), self.where(number, key_at))
                 continue
             for position in columns:
-                self.add(measure, year, districts[position], number, position,
-                         cells[position], self.where(number, position))
+                self.add(
+                    measure,
+                    year,
+                    districts[position],
+                    number,
+                    position,
+                    cells[position],
+                    self.where(number, position),
+                )
 
 
 @attrs.frozen
@@ -444,8 +514,11 @@ class _Places:
     def cell(self, number: int, column: str) -> Text:
         if self.word == "key":
             return self.row(number)
-        return say(f"where.{self.word}_{'key' if self.word == 'item' else 'column'}",
-                   **{self.word: number}, column=column)
+        return say(
+            f"where.{self.word}_{'key' if self.word == 'item' else 'column'}",
+            **{self.word: number},
+            column=column,
+        )
 
 
 def _blank(value: object) -> bool:
@@ -482,28 +555,53 @@ def read_dataset(
     figures = figures_mapping(mapping)
     names = MeasureNames(rulebook, figures)
     if layout is not None and layout not in LAYOUTS:
-        raise DataError(str(layout), [Problem(str(layout), say("figures.layout", layout=layout),
-                                              hint=say("figures.layout_hint"))])
+        raise DataError(
+            str(layout),
+            [
+                Problem(
+                    str(layout),
+                    say("figures.layout", layout=layout),
+                    hint=say("figures.layout_hint"),
+                )
+            ],
+        )
     if isinstance(source, Dataset):
-        given = {"mapping": mapping, "encoding": encoding, "sheet": sheet,
-                 "header_row": header_row, "layout": layout, "year": year,
-                 "district": district}
+        given = {
+            "mapping": mapping,
+            "encoding": encoding,
+            "sheet": sheet,
+            "header_row": header_row,
+            "layout": layout,
+            "year": year,
+            "district": district,
+        }
         if any(v is not None for v in given.values()):
             raise TypeError("a Dataset is already read: give it without reading options")
         return source
     if isinstance(source, Mapping) and source_kind(source) == "rows":
         keys = [str(k) for k in source]
-        table = RawTable(name or "<mapping>", ["measure", "value"],
-                      numbered(([k, v] for k, v in source.items()), first=0))
+        table = RawTable(
+            name or "<mapping>",
+            ["measure", "value"],
+            numbered(([k, v] for k, v in source.items()), first=0),
+        )
         # The mapping is for one year: by default the last of the plan.
-        reader = _Reader(table, _Header.of(table.header, figures), rulebook, figures, names,
-                         _Places("key", keys),
-                         year if year is not None else rulebook.period.end.year, district)
+        reader = _Reader(
+            table,
+            _Header.of(table.header, figures),
+            rulebook,
+            figures,
+            names,
+            _Places("key", keys),
+            year if year is not None else rulebook.period.end.year,
+            district,
+        )
         return _finish(reader, "long")
     if header_row is not None and header_row < 1:
         raise DataError(str(source), [Problem(str(source), say("figures.header_row"))])
-    label = name or (Path(source).name if isinstance(source, str | Path)
-                     else f"<{type(source).__name__}>")
+    label = name or (
+        Path(source).name if isinstance(source, str | Path) else f"<{type(source).__name__}>"
+    )
     check_options(source, label, header_row=header_row)
     if source_kind(source) == "json":
         check_options(source, label, encoding=encoding, sheet=sheet)
@@ -530,59 +628,120 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
     for column, positions in header.canonical.items():
         if len(positions) > 1:
             shown = ", ".join(repr(header.cells[p]) for p in positions)
-            problems.append(Problem(name, say("figures.columns_give", columns=shown, column=column),
-                                    where=say("where.header"), hint=say("figures.keep_one")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.columns_give", columns=shown, column=column),
+                    where=say("where.header"),
+                    hint=say("figures.keep_one"),
+                )
+            )
     repeated = {y for y in header.years.values() if list(header.years.values()).count(y) > 1}
     for year in sorted(repeated):
         shown = ", ".join(repr(header.cells[p]) for p, y in header.years.items() if y == year)
-        problems.append(Problem(name, say("figures.columns_year", columns=shown, year=year),
-                                where=say("where.header")))
+        problems.append(
+            Problem(
+                name,
+                say("figures.columns_year", columns=shown, year=year),
+                where=say("where.header"),
+            )
+        )
     for cell, count in Counter(header.cells[p] for p in header.others).items():
         if count > 1:
-            problems.append(Problem(name, say("figures.column_times", column=cell, count=count),
-                                    where=say("where.header"), hint=say("figures.keep_one")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.column_times", column=cell, count=count),
+                    where=say("where.header"),
+                    hint=say("figures.keep_one"),
+                )
+            )
     if "measure" not in header.canonical:
         # Without it the header is not found: what else is missing would mislead.
-        problems.append(Problem(name, say("figures.no_measure_column"), where=say("where.header"),
-                                hint=say("figures.no_measure_column_hint")))
+        problems.append(
+            Problem(
+                name,
+                say("figures.no_measure_column"),
+                where=say("where.header"),
+                hint=say("figures.no_measure_column_hint"),
+            )
+        )
         raise DataError(name, problems)
     # A column per district is told from a misspelt column by its name: one close
     # to a canonical column's (valeu) makes the sheet long, and an error.
     misspelt = any(did_you_mean(header.cells[p], _CANONICAL) for p in header.others)
-    chosen = layout or ("long" if "value" in header.canonical
-                        else "wide" if header.years or (header.others and not misspelt)
-                        else "long")
+    chosen = layout or (
+        "long"
+        if "value" in header.canonical
+        else "wide"
+        if header.years or (header.others and not misspelt)
+        else "long"
+    )
     if chosen == "long":
         if "value" not in header.canonical:
-            problems.append(Problem(name, say("figures.no_value_column"), where=say("where.header"),
-                                    hint=say("figures.no_value_column_hint")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.no_value_column"),
+                    where=say("where.header"),
+                    hint=say("figures.no_value_column_hint"),
+                )
+            )
         if "year" not in header.canonical and reader.year is None:
-            problems.append(Problem(name, say("figures.no_year_column"), where=say("where.header"),
-                                    hint=say("figures.no_year_column_hint")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.no_year_column"),
+                    where=say("where.header"),
+                    hint=say("figures.no_year_column_hint"),
+                )
+            )
         for position in header.others:
             close = suggestion(header.cells[position], _CANONICAL)
             if close:
-                problems.append(Problem(name, say("figures.unknown_column",
-                                                  column=header.cells[position]),
-                                        where=say("where.header"), hint=close))
+                problems.append(
+                    Problem(
+                        name,
+                        say("figures.unknown_column", column=header.cells[position]),
+                        where=say("where.header"),
+                        hint=close,
+                    )
+                )
         by = "long"
     else:
         if "value" in header.canonical:
             problems.append(Problem(name, say("figures.wide_value"), where=say("where.header")))
         by = "year" if header.years else "district"
         if by == "district" and not header.others:
-            problems.append(Problem(name, say("figures.no_year_or_district"),
-                                    where=say("where.header"),
-                                    hint=say("figures.no_year_or_district_hint")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.no_year_or_district"),
+                    where=say("where.header"),
+                    hint=say("figures.no_year_or_district_hint"),
+                )
+            )
         if by == "district" and "year" not in header.canonical and reader.year is None:
-            problems.append(Problem(name, say("figures.no_year_column"), where=say("where.header"),
-                                    hint=say("figures.give_year")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.no_year_column"),
+                    where=say("where.header"),
+                    hint=say("figures.give_year"),
+                )
+            )
     for option, column in (("year", "year"), ("district", "district")):
         given = getattr(reader, option)
-        if given is not None and (column in header.canonical or (option == "year" and
-                                                                 by == "year")):
-            problems.append(Problem(name, say(f"figures.option_{option}"),
-                                    hint=say("figures.drop_option", option=f"--{option}")))
+        if given is not None and (
+            column in header.canonical or (option == "year" and by == "year")
+        ):
+            problems.append(
+                Problem(
+                    name,
+                    say(f"figures.option_{option}"),
+                    hint=say("figures.drop_option", option=f"--{option}"),
+                )
+            )
     if problems:
         raise DataError(name, problems)
     return by
@@ -594,15 +753,17 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     else:
         reader.wide(by)
     # A figure its measure's bounds or relations rule out is an error, with its cell.
-    reader.problems += implausible(reader.rulebook, reader.observations, reader.table.name,
-                                   reader.value_places)
+    reader.problems += implausible(
+        reader.rulebook, reader.observations, reader.table.name, reader.value_places
+    )
     if reader.problems:
         raise DataError(reader.table.name, reader.problems)
     notes = [*reader.table.notes, *reader.notes]
     header = reader.header
     if by != "long":
-        shown = ", ".join(header.cells[p] for p in (header.years if by == "year"
-                                                    else header.others))
+        shown = ", ".join(
+            header.cells[p] for p in (header.years if by == "year" else header.others)
+        )
         notes.append(say(f"figures.wide_by_{by}", columns=shown))
     if reader.filled:
         rows = _rows_shown(reader.filled)
@@ -611,13 +772,14 @@ def _finish(reader: _Reader, by: str) -> Dataset:
         rows = _rows_shown(reader.skipped)
         notes.append(say("figures.headings", rows=rows))
     if by != "district":  # in a sheet with a column per district, the others are those
-        unread = [header.cells[p] for p in sorted((*header.others, *(
-            header.years if by == "long" else ())))]
+        unread = [
+            header.cells[p]
+            for p in sorted((*header.others, *(header.years if by == "long" else ())))
+        ]
         if unread:
             shown = ", ".join(unread)
             notes.append(say("figures.columns_not_read", columns=shown))
-    return Dataset(reader.table.name, tuple(reader.observations), tuple(notes),
-                   cells=by != "long")
+    return Dataset(reader.table.name, tuple(reader.observations), tuple(notes), cells=by != "long")
 
 
 def _rows_shown(numbers: list[int]) -> Text:
@@ -649,44 +811,73 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(str(path), [Problem(name, say("read.cannot_read",
-                                                       error=error.strerror or str(error)))]
-                        ) from None
+        raise DataError(
+            str(path), [Problem(name, say("read.cannot_read", error=error.strerror or str(error)))]
+        ) from None
     text, _ = decode(name, raw, None)
     try:
         # Numbers are kept as Decimal text, so 98.5 never passes through a float; a
         # long integer stays a Decimal too, to be measured before int() would meet
         # its 4,300-digit limit.
-        data = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal,
-                          parse_int=lambda digits: int(digits) if len(digits) < 32
-                          else Decimal(digits), object_pairs_hook=_object)
+        data = json.loads(
+            text.removeprefix("\ufeff"),
+            parse_float=Decimal,
+            parse_int=lambda digits: int(digits) if len(digits) < 32 else Decimal(digits),
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as error:
-        raise DataError(str(path), [Problem(name, say("figures.not_json", error=error.msg),
-                                            where=say("where.line_column_number",
-                                                      line=error.lineno, column=error.colno))]
-                        ) from None
+        raise DataError(
+            str(path),
+            [
+                Problem(
+                    name,
+                    say("figures.not_json", error=error.msg),
+                    where=say("where.line_column_number", line=error.lineno, column=error.colno),
+                )
+            ],
+        ) from None
     except RecursionError:
-        raise DataError(str(path), [Problem(name, say("figures.json_too_deep"),
-                                            hint=say("figures.json_shape"))]) from None
+        raise DataError(
+            str(path), [Problem(name, say("figures.json_too_deep"), hint=say("figures.json_shape"))]
+        ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise DataError(str(path), [Problem(name, say("figures.json_array"))])
     header = list(dict.fromkeys(str(k) for item in data for k in item)) or [
-        "year", "measure", "value"]
+        "year",
+        "measure",
+        "value",
+    ]
     problems = []
     for index, item in enumerate(data):
         for key in getattr(item, "twice", ()):
-            problems.append(Problem(name, say("figures.key_twice", key=key),
-                                    where=say("where.item", item=index),
-                                    hint=say("figures.key_once")))
+            problems.append(
+                Problem(
+                    name,
+                    say("figures.key_twice", key=key),
+                    where=say("where.item", item=index),
+                    hint=say("figures.key_once"),
+                )
+            )
         for key, value in item.items():
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
             if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
-                problems.append(Problem(name, say("figures.surrogate"),
-                                        where=say("where.item_key", item=index, column=key)))
+                problems.append(
+                    Problem(
+                        name,
+                        say("figures.surrogate"),
+                        where=say("where.item_key", item=index, column=key),
+                    )
+                )
         for key in header:
             if key not in item and key in ("year", "measure", "value"):
-                problems.append(Problem(name, say("figures.no_key", key=key),
-                                        where=say("where.item", item=index),
-                                        hint=say("figures.same_keys")))
-    return RawTable(name, header, numbered(([item.get(h) for h in header] for item in data),
-                                        first=0)), problems
+                problems.append(
+                    Problem(
+                        name,
+                        say("figures.no_key", key=key),
+                        where=say("where.item", item=index),
+                        hint=say("figures.same_keys"),
+                    )
+                )
+    return RawTable(
+        name, header, numbered(([item.get(h) for h in header] for item in data), first=0)
+    ), problems

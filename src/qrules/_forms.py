@@ -148,6 +148,7 @@ def _evaluator(tree: Tree) -> _Evaluator:
         constant = Fraction(tree[1], tree[2])
         return lambda env: constant
     if kind == "u":
+
         def undefined(env: _Env) -> Fraction:
             raise ZeroDivisionError("the form comes of a division by zero")
 
@@ -197,15 +198,26 @@ def _tree_from_json(data: Any, names: Collection[str], depth: int) -> Tree:
     kind = data[0]
     if kind == "n" and len(data) == 2 and isinstance(data[1], str) and data[1] in names:
         return ("n", data[1])
-    if (kind == "q" and len(data) == 3 and _is_int(data[1]) and _is_int(data[2])
-            and data[2] > 0 and math.gcd(data[1], data[2]) == 1):
+    if (
+        kind == "q"
+        and len(data) == 3
+        and _is_int(data[1])
+        and _is_int(data[2])
+        and data[2] > 0
+        and math.gcd(data[1], data[2]) == 1
+    ):
         return ("q", data[1], data[2])
     if kind == "u" and len(data) == 1:
         return ("u",)
     if kind in ("+", "*") and len(data) == 2 and isinstance(data[1], list) and data[1]:
         return (kind, tuple(_tree_from_json(t, names, depth + 1) for t in data[1]))
-    if (kind == "^" and len(data) == 3 and _is_int(data[2]) and data[2] != 0
-            and abs(data[2]) <= MAX_EXPONENT):
+    if (
+        kind == "^"
+        and len(data) == 3
+        and _is_int(data[2])
+        and data[2] != 0
+        and abs(data[2]) <= MAX_EXPONENT
+    ):
         return ("^", _tree_from_json(data[1], names, depth + 1), data[2])
     raise ValueError("not a form")
 
@@ -304,9 +316,14 @@ def names_of(predicate: Predicate) -> frozenset[str]:
 
 def predicate_to_json(predicate: Predicate) -> Any:
     if isinstance(predicate, Condition):
-        return ["c", predicate.op, predicate.integer.to_json(),
-                [d.to_json() for d in predicate.divisors], sorted(predicate.names),
-                [[name, a.to_json(), b.to_json()] for name, a, b in predicate.linear]]
+        return [
+            "c",
+            predicate.op,
+            predicate.integer.to_json(),
+            [d.to_json() for d in predicate.divisors],
+            sorted(predicate.names),
+            [[name, a.to_json(), b.to_json()] for name, a, b in predicate.linear],
+        ]
     if isinstance(predicate, Negation):
         return ["not", predicate_to_json(predicate.operand)]
     word = "and" if isinstance(predicate, AllOf) else "or"
@@ -321,21 +338,29 @@ def predicate_from_json(data: Any, names: Collection[str], depth: int = 0) -> Pr
     kind = data[0]
     if kind == "c" and len(data) == 6 and data[1] in COMPARATORS:
         _, op, integer, divisors, inputs, linear = data
-        if not (isinstance(divisors, list) and isinstance(inputs, list)
-                and isinstance(linear, list)):
+        if not (
+            isinstance(divisors, list) and isinstance(inputs, list) and isinstance(linear, list)
+        ):
             raise ValueError("not a predicate")
         if not all(isinstance(n, str) and n in names for n in inputs):
             raise ValueError("not a predicate")
         parts = []
         for part in linear:
-            if not (isinstance(part, list) and len(part) == 3 and isinstance(part[0], str)
-                    and part[0] in names):
+            if not (
+                isinstance(part, list)
+                and len(part) == 3
+                and isinstance(part[0], str)
+                and part[0] in names
+            ):
                 raise ValueError("not a predicate")
-            parts.append((part[0], form_from_json(part[1], names),
-                          form_from_json(part[2], names)))
-        return Condition(op, form_from_json(integer, names),
-                         tuple(form_from_json(d, names) for d in divisors),
-                         frozenset(inputs), tuple(parts))
+            parts.append((part[0], form_from_json(part[1], names), form_from_json(part[2], names)))
+        return Condition(
+            op,
+            form_from_json(integer, names),
+            tuple(form_from_json(d, names) for d in divisors),
+            frozenset(inputs),
+            tuple(parts),
+        )
     if kind == "not" and len(data) == 2:
         return Negation(predicate_from_json(data[1], names, depth + 1))
     if kind in ("and", "or") and len(data) == 3:

@@ -80,8 +80,9 @@ def _git(*args: str, input: bytes | None = None) -> bytes:
         command += ["-c", setting]
     command += list(args)
     try:
-        done = subprocess.run(command, input=input, capture_output=True, check=False,
-                              env=_environment(), timeout=60)
+        done = subprocess.run(
+            command, input=input, capture_output=True, check=False, env=_environment(), timeout=60
+        )
     except FileNotFoundError:
         raise RevisionError("git is not installed, so REV:PATH cannot be read") from None
     except subprocess.TimeoutExpired:
@@ -107,14 +108,20 @@ def _resolve(revision: str, path: str) -> str:
             raise RevisionError(f"{what} {part!r} starts with '-': not a {what}")
         if "\0" in part or "\n" in part:
             raise RevisionError(f"{what} {part!r} holds a control character")
-    tree = _git("rev-parse", "--verify", "--quiet", "--end-of-options",
-                f"{revision}^{{tree}}").decode().strip()
+    tree = (
+        _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{tree}}")
+        .decode()
+        .strip()
+    )
     where = _clean_path(path)
     if not where:
         return tree
     try:
-        found = _git("rev-parse", "--verify", "--quiet", "--end-of-options",
-                     f"{tree}:{where}").decode().strip()
+        found = (
+            _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{tree}:{where}")
+            .decode()
+            .strip()
+        )
         kind = _git("cat-file", "-t", found).decode().strip()
     except RevisionError:
         kind = "nothing"
@@ -134,13 +141,19 @@ def _entries(tree: str) -> list[tuple[str, str, str]]:
         mode, _kind, oid = meta.decode().split(" ")
         name = name_bytes.decode("utf-8", "replace")
         if mode not in _REGULAR_MODES:
-            kind = "a symlink" if mode == "120000" else "a submodule" if mode == "160000" else (
-                f"an entry of mode {mode}")
+            kind = (
+                "a symlink"
+                if mode == "120000"
+                else "a submodule"
+                if mode == "160000"
+                else (f"an entry of mode {mode}")
+            )
             raise RevisionError(f"{name!r} is {kind}: a rulebook folder holds only plain files")
         entries.append((mode, oid, name))
     if len(entries) > MAX_RULEBOOK_FILES:
-        raise RevisionError(f"the folder holds {len(entries)} files; at most "
-                            f"{MAX_RULEBOOK_FILES} are read")
+        raise RevisionError(
+            f"the folder holds {len(entries)} files; at most {MAX_RULEBOOK_FILES} are read"
+        )
     return entries
 
 
@@ -151,12 +164,15 @@ def _sizes(entries: list[tuple[str, str, str]]) -> None:
     for (_, _, name), size_text in zip(entries, answer, strict=True):
         size = int(size_text)
         if size > MAX_RULEBOOK_FILE_BYTES:
-            raise RevisionError(f"{name!r} is {size} bytes; a rulebook file may be at most "
-                                f"{MAX_RULEBOOK_FILE_BYTES}")
+            raise RevisionError(
+                f"{name!r} is {size} bytes; a rulebook file may be at most "
+                f"{MAX_RULEBOOK_FILE_BYTES}"
+            )
         total += size
     if total > MAX_RULEBOOK_FOLDER_BYTES:
-        raise RevisionError(f"the folder holds {total} bytes; at most "
-                            f"{MAX_RULEBOOK_FOLDER_BYTES} are read")
+        raise RevisionError(
+            f"the folder holds {total} bytes; at most {MAX_RULEBOOK_FOLDER_BYTES} are read"
+        )
 
 
 def _contents(entries: list[tuple[str, str, str]]) -> list[bytes]:
@@ -166,7 +182,7 @@ def _contents(entries: list[tuple[str, str, str]]) -> list[bytes]:
     for _ in entries:
         end = stream.index(b"\n", at)
         size = int(stream[at:end].split(b" ")[2])
-        blobs.append(stream[end + 1:end + 1 + size])
+        blobs.append(stream[end + 1 : end + 1 + size])
         at = end + 1 + size + 1
     return blobs
 

@@ -35,14 +35,65 @@ ECHARTS_VERSION = "6.1.0"
 
 #: The labels the page's script shows, each the message ``html.<key>`` of the catalog.
 _LABELS = (
-    "report", "rulebook", "fingerprint", "dataset", "rows", "cells", "records", "register",
-    "rejected_rows", "bearing", "row_ref", "log", "section", "responsible", "interpretation",
-    "district", "verdict", "trend", "search", "search_hint", "all", "whole", "scope",
-    "derived", "expand", "collapse", "shown", "none_shown", "observed", "target", "gap",
-    "change", "reason", "quote", "due", "no_value", "units", "unit", "unit_name",
-    "unit_district", "needs", "colon", "disagreement", "meeting", "years", "districts",
-    "districts_met", "by_section", "by_district", "outlook", "trend_chart", "path",
-    "projection", "aspirational", "unused", "noscript", "on_track", "off_track", "no_trend",
+    "report",
+    "rulebook",
+    "fingerprint",
+    "dataset",
+    "rows",
+    "cells",
+    "records",
+    "register",
+    "rejected_rows",
+    "bearing",
+    "row_ref",
+    "log",
+    "section",
+    "responsible",
+    "interpretation",
+    "district",
+    "verdict",
+    "trend",
+    "search",
+    "search_hint",
+    "all",
+    "whole",
+    "scope",
+    "derived",
+    "expand",
+    "collapse",
+    "shown",
+    "none_shown",
+    "observed",
+    "target",
+    "gap",
+    "change",
+    "reason",
+    "quote",
+    "due",
+    "no_value",
+    "units",
+    "unit",
+    "unit_name",
+    "unit_district",
+    "needs",
+    "colon",
+    "disagreement",
+    "meeting",
+    "years",
+    "districts",
+    "districts_met",
+    "by_section",
+    "by_district",
+    "outlook",
+    "trend_chart",
+    "path",
+    "projection",
+    "aspirational",
+    "unused",
+    "noscript",
+    "on_track",
+    "off_track",
+    "no_trend",
     "generated",
 )
 
@@ -98,8 +149,9 @@ def _threshold(rule: Rule) -> dict[str, Any]:
     return {
         "op": None if target is None else target.op,
         "target": None if target is None else float(target.value),
-        "targetText": target_text(rule) if target is None else
-        f"{target.sign} {format_number(target.value)}",
+        "targetText": target_text(rule)
+        if target is None
+        else f"{target.sign} {format_number(target.value)}",
     }
 
 
@@ -126,8 +178,9 @@ def _rule(rule: Rule, lang: Lang) -> dict[str, Any]:
     }
 
 
-def report_data(evaluation: Evaluation, lang: Lang = "en",
-                trends: Iterable[Trend] = ()) -> dict[str, Any]:
+def report_data(
+    evaluation: Evaluation, lang: Lang = "en", trends: Iterable[Trend] = ()
+) -> dict[str, Any]:
     """Everything the page shows, as plain JSON values."""
     rules: dict[str, dict[str, Any]] = {}
     grouped: dict[tuple[str, str | None], list[Result]] = {}
@@ -142,8 +195,9 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
             "results": [_result(r, lang) for r in sorted(results, key=lambda r: r.year)],
             "trend": None,
             # A district judged against a target of its own shows that target.
-            "own": _threshold(results[-1].rule) if any(
-                r.scope == "district-target" for r in results) else None,
+            "own": _threshold(results[-1].rule)
+            if any(r.scope == "district-target" for r in results)
+            else None,
         }
     for trend in trends:
         row = rules.get(trend.rule.id, {}).get("rows", {}).get(trend.district or "")
@@ -163,26 +217,41 @@ def report_data(evaluation: Evaluation, lang: Lang = "en",
         "lang": lang,
         "labels": labels,
         "echarts": ECHARTS_VERSION,
-        "rulebook": {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
-                     "fingerprint": rulebook.fingerprint, "title": rulebook.title.get(lang)},
+        "rulebook": {
+            "id": rulebook.id,
+            "version": rulebook.version,
+            "origin": rulebook.origin,
+            "fingerprint": rulebook.fingerprint,
+            "title": rulebook.title.get(lang),
+        },
         "dataset": evaluation.dataset,
-        "rows": {"read": evaluation.rows_read, "used": evaluation.rows_used,
-                 "unused": len(evaluation.unused)},
+        "rows": {
+            "read": evaluation.rows_read,
+            "used": evaluation.rows_used,
+            "unused": len(evaluation.unused),
+        },
         "unused": [o.origin for o in evaluation.unused],
         "notes": [note.get(lang) for note in (*evaluation.dataset_notes, *evaluation.notes)],
         "records": [
-            {"kind": labels.get(t.kind, t.kind), "key": t.kind, "name": t.name,
-             "read": t.rows_read, "used": t.rows_used, "rejected": t.rows_rejected,
-             "problems": [{"row": row_of(p.where), "text": p.render(lang)}
-                          for p in t.problems]}
+            {
+                "kind": labels.get(t.kind, t.kind),
+                "key": t.kind,
+                "name": t.name,
+                "read": t.rows_read,
+                "used": t.rows_used,
+                "rejected": t.rows_rejected,
+                "problems": [{"row": row_of(p.where), "text": p.render(lang)} for p in t.problems],
+            }
             for t in evaluation.records
         ],
         "districts": [{"key": d or "", "name": d or labels["whole"]} for d in districts],
         "sections": [{"name": top, "subs": subs} for top, subs in sections.items()],
         # The bodies the rules shown name, in the rulebook's order, for the filter.
-        "bodies": [{"id": body.id, "name": body.name.get(lang)}
-                   for body in rulebook.bodies.values()
-                   if any(body.id in rule["bodies"] for rule in rules.values())],
+        "bodies": [
+            {"id": body.id, "name": body.name.get(lang)}
+            for body in rulebook.bodies.values()
+            if any(body.id in rule["bodies"] for rule in rules.values())
+        ],
         "rules": list(rules.values()),
     }
 
@@ -191,8 +260,7 @@ def _asset(name: str) -> str:
     return (resources.files("qrules") / "_assets" / name).read_text(encoding="utf-8")
 
 
-def evaluation_html(evaluation: Evaluation, lang: Lang = "en",
-                    trends: Iterable[Trend] = ()) -> str:
+def evaluation_html(evaluation: Evaluation, lang: Lang = "en", trends: Iterable[Trend] = ()) -> str:
     """The report as one self-contained HTML page (charts, filters, trends)."""
     data = report_data(evaluation, lang, trends)
     title = f"{data['labels']['report']}: {evaluation.rulebook.title.get(lang)}"

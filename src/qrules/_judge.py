@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 _FROM_TRUTH = {
-    Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN,
+    Truth.TRUE: Verdict.MET,
+    Truth.FALSE: Verdict.NOT_MET,
+    Truth.UNKNOWN: Verdict.UNKNOWN,
 }
 
 
@@ -85,7 +87,7 @@ def judge_figures(
     reported = [o for o in dataset.observations if o.district is None]
     city = rollup.city_rows(reported)
     # A sum is a figure too: one beyond its measure's bounds is not judged.
-    problems = implausible(rulebook, city[len(reported):], dataset.name)
+    problems = implausible(rulebook, city[len(reported) :], dataset.name)
     if problems:
         raise DataError(dataset.name, problems)
     tables: dict[str | None, _FiguresByYear] = {None: {}}
@@ -107,43 +109,81 @@ def judge_figures(
             if local is None:
                 continue
             scope = "district-target" if rule.district_target(district) else rule.scope
-            judge = _Judge(rulebook, local, table, district, used, frames,
-                           rollup if district is None else Rollup(), scope)
+            judge = _Judge(
+                rulebook,
+                local,
+                table,
+                district,
+                used,
+                frames,
+                rollup if district is None else Rollup(),
+                scope,
+            )
             results.extend(judge.results())
     # A derived row stands for the district rows it sums.
     for derivation in rollup.derived.values():
-        derived = Observation(derivation.measure, derivation.year, derivation.value, None,
-                              derivation.describe())
+        derived = Observation(
+            derivation.measure, derivation.year, derivation.value, None, derivation.describe()
+        )
         if derived in used:
             used.update(derivation.sources)
     unused = tuple(o for o in dataset.observations if o not in used)
-    return judged(Evaluation(rulebook, dataset.name, tuple(results), dataset.rows_read,
-                             dataset.rows_read - len(unused), unused,
-                             notes=rollup.notes(), dataset_notes=dataset.notes,
-                             cells=dataset.cells))
+    return judged(
+        Evaluation(
+            rulebook,
+            dataset.name,
+            tuple(results),
+            dataset.rows_read,
+            dataset.rows_read - len(unused),
+            unused,
+            notes=rollup.notes(),
+            dataset_notes=dataset.notes,
+            cells=dataset.cells,
+        )
+    )
 
 
-def judge_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
-               district: str | None = None, origin: str = "") -> Result:
+def judge_year(
+    rulebook: Rulebook,
+    rule: Rule,
+    year: int,
+    values: Mapping[str, Fraction],
+    *,
+    district: str | None = None,
+    origin: str = "",
+) -> Result:
     """Judge one rule in one year on the given measure values (counts from records,
     say), exactly as if a dataset had reported them."""
     return _year_judge(rulebook, rule, year, values, district, origin).single_year(year)
 
 
-def judge_years(rulebook: Rulebook, rule: Rule, years: Sequence[int],
-                yearly: Mapping[int, Mapping[str, Fraction]], *,
-                district: str | None = None) -> Result:
+def judge_years(
+    rulebook: Rulebook,
+    rule: Rule,
+    years: Sequence[int],
+    yearly: Mapping[int, Mapping[str, Fraction]],
+    *,
+    district: str | None = None,
+) -> Result:
     """Judge a sum or average over ``years`` on each year's values (a result's
     `Result.yearly`), exactly as the engine judged it: every reading of the
     shares that their counts contradict included."""
-    table = {year: {m: Observation(m, year, v, district, "") for m, v in values.items()}
-             for year, values in yearly.items()}
+    table = {
+        year: {m: Observation(m, year, v, district, "") for m, v in values.items()}
+        for year, values in yearly.items()
+    }
     span = range(years[0], years[-1] + 1)
     return _Judge(rulebook, rule, table, district, set()).over_years(span)
 
 
-def observe_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction], *,
-                 district: str | None = None) -> Fraction | None:
+def observe_year(
+    rulebook: Rulebook,
+    rule: Rule,
+    year: int,
+    values: Mapping[str, Fraction],
+    *,
+    district: str | None = None,
+) -> Fraction | None:
     """The value of the rule's measure in one year on the given values (computed
     from its formula where its inputs are given): `judge_year`'s ``observed``,
     without the judging."""
@@ -152,8 +192,14 @@ def observe_year(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str,
     return judge.observed(judge.expansion(known), env)
 
 
-def _year_judge(rulebook: Rulebook, rule: Rule, year: int, values: Mapping[str, Fraction],
-                district: str | None, origin: str) -> _Judge:
+def _year_judge(
+    rulebook: Rulebook,
+    rule: Rule,
+    year: int,
+    values: Mapping[str, Fraction],
+    district: str | None,
+    origin: str,
+) -> _Judge:
     row = {m: Observation(m, year, v, district, origin) for m, v in values.items()}
     # The target in force at the end of the year (the latest one if the rule was not
     # in force then: the records layer asks only for years it judges).
@@ -247,8 +293,11 @@ class _Judge:
         inputs = {m: values[m] for m in sorted(needed) if m in values}
         verdict = _FROM_TRUTH[outcome.truth]
         changes: tuple[Change, ...] = ()
-        if (verdict is Verdict.NOT_MET and isinstance(predicate, Condition)
-                and rule.measure.id in expand):
+        if (
+            verdict is Verdict.NOT_MET
+            and isinstance(predicate, Condition)
+            and rule.measure.id in expand
+        ):
             changes = self.smallest_changes(predicate, env, values)
         reason = self.reason(outcome, observed, year, (year,), values, expand)
         notes = self.disagreement(year, expand, observed)
@@ -261,9 +310,20 @@ class _Judge:
             verdict, reason, changes = Verdict.UNKNOWN, partial, ()
         elif doubt is not None:
             verdict, reason, changes, observed = Verdict.UNKNOWN, doubt, (), None
-        return Result(rule, year, verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), changes, inputs, (year,),
-                      scope=self.scope, derived=derived)
+        return Result(
+            rule,
+            year,
+            verdict,
+            reason,
+            self.district,
+            observed,
+            self.gap(verdict, observed),
+            changes,
+            inputs,
+            (year,),
+            scope=self.scope,
+            derived=derived,
+        )
 
     def partial_sum(self, verdict: Verdict, derived: Sequence[Derivation]) -> Text | None:
         """Why a verdict on city values summed from districts does not hold, if it
@@ -278,16 +338,25 @@ class _Judge:
         rule = self.rule
         own = rule.measure.id
         target = rule.target
-        if (verdict is Verdict.MET and target is not None and target.op in (">=", ">")
-                and rule.requirement.names == {own} and rule.measure.lower >= 0
-                and all(d.measure == own for d in derived)):
+        if (
+            verdict is Verdict.MET
+            and target is not None
+            and target.op in (">=", ">")
+            and rule.requirement.names == {own}
+            and rule.measure.lower >= 0
+            and all(d.measure == own for d in derived)
+        ):
             return None
         names = sorted({n for d in derived for n in d.districts})
-        return say("evaluate.unlisted_districts", count=len(names),
-                   names=Text("、".join(names), ", ".join(names)))
+        return say(
+            "evaluate.unlisted_districts",
+            count=len(names),
+            names=Text("、".join(names), ", ".join(names)),
+        )
 
-    def from_districts(self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
-                       ) -> tuple[tuple[Derivation, ...], list[Text]]:
+    def from_districts(
+        self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
+    ) -> tuple[tuple[Derivation, ...], list[Text]]:
         """The derived city values among ``names`` in ``year``, and what to say of
         the districts' rows: sums that contradict the city's row, and why a
         missing value was not derived from them."""
@@ -304,12 +373,21 @@ class _Judge:
             formula = self.measures[name].formula
             if formula is not None and name not in values:
                 stack.extend(formula.names)
-        derived = tuple(rollup.derived[(year, m)] for m in sorted(closure)
-                        if (year, m) in rollup.derived and m in values)
-        said = [rollup.conflicts[(year, m)] for m in sorted(closure)
-                if (year, m) in rollup.conflicts and m in values]
-        said += [rollup.gaps[(year, m)] for m in sorted(closure)
-                 if (year, m) in rollup.gaps and m not in values]
+        derived = tuple(
+            rollup.derived[(year, m)]
+            for m in sorted(closure)
+            if (year, m) in rollup.derived and m in values
+        )
+        said = [
+            rollup.conflicts[(year, m)]
+            for m in sorted(closure)
+            if (year, m) in rollup.conflicts and m in values
+        ]
+        said += [
+            rollup.gaps[(year, m)]
+            for m in sorted(closure)
+            if (year, m) in rollup.gaps and m not in values
+        ]
         return derived, said
 
     def predicate(self, expand: frozenset[str]) -> Predicate:
@@ -319,17 +397,18 @@ class _Judge:
     def expression(self, expand: frozenset[str], name: str | None = None) -> Form:
         """A measure (by default the rule's) as a compiled form."""
         return self.rulebook.compiled.expression(
-            self.measures, name or self.rule.measure.id, expand, self.rule)
+            self.measures, name or self.rule.measure.id, expand, self.rule
+        )
 
-    def observed(self, expand: frozenset[str], env: Mapping[str, Fraction]
-                 ) -> Fraction | None:
+    def observed(self, expand: frozenset[str], env: Mapping[str, Fraction]) -> Fraction | None:
         try:
             return self.expression(expand).value(env)
         except (KeyError, ZeroDivisionError):
             return None
 
-    def disagreement(self, year: int, expand: frozenset[str], observed: Fraction | None
-                     ) -> Text | None:
+    def disagreement(
+        self, year: int, expand: frozenset[str], observed: Fraction | None
+    ) -> Text | None:
         """Say so when a reported rate differs from the one its counts give."""
         measure = self.rule.measure
         row = self.table.get(year, {})
@@ -341,9 +420,14 @@ class _Judge:
         r, o = format_number(reported.value), format_short(observed)
         return say("evaluate.reported_differs", reported=r, computed=o)
 
-    def two_readings(self, year: int, expand: frozenset[str],
-                     env: Mapping[str, Fraction], outcome: Outcome,
-                     doubtful: Sequence[tuple[str, Fraction]]) -> Text | None:
+    def two_readings(
+        self,
+        year: int,
+        expand: frozenset[str],
+        env: Mapping[str, Fraction],
+        outcome: Outcome,
+        doubtful: Sequence[tuple[str, Fraction]],
+    ) -> Text | None:
         """When a reported share and its counts disagree beyond rounding, either may
         be the wrong one: a verdict must hold on both readings of every such share
         the requirement reads (its own measure or another; see `doubtful`). If two
@@ -352,17 +436,22 @@ class _Judge:
         if len(doubtful) > _MAX_DOUBTFUL:
             return _too_many([(year, n, c) for n, c in doubtful])
         # Each way of reading them: some shares as reported, the others from counts.
-        readings = (chosen for size in range(1, len(doubtful) + 1)
-                    for chosen in itertools.combinations(doubtful, size))
+        readings = (
+            chosen
+            for size in range(1, len(doubtful) + 1)
+            for chosen in itertools.combinations(doubtful, size)
+        )
         for chosen in readings:
             other = judge(self.predicate(expand - {n for n, _ in chosen}), env)
             if other.truth is not outcome.truth:
-                return self.readings_text([(year, n, c) for n, c in chosen], other.truth,
-                                          outcome.truth, False)
+                return self.readings_text(
+                    [(year, n, c) for n, c in chosen], other.truth, outcome.truth, False
+                )
         return None
 
-    def doubtful(self, year: int, expand: frozenset[str],
-                 env: Mapping[str, Fraction]) -> list[tuple[str, Fraction]]:
+    def doubtful(
+        self, year: int, expand: frozenset[str], env: Mapping[str, Fraction]
+    ) -> list[tuple[str, Fraction]]:
         """The measures computed from counts in ``year`` whose reported value the
         counts contradict (beyond its rounding), each with the value computed
         (the rule's own measure first)."""
@@ -395,11 +484,18 @@ class _Judge:
         inputs = dict(totals)
         # Each year's values read, and the reported shares their counts contradict:
         # kept, so that the audit judges every reading again (`judge_years`).
-        doubtful = [(year, name, computed) for year, (_, env, expand) in frames.items()
-                    for name, computed in self.doubtful(year, expand, env)]
-        yearly = {year: {m: frames[year][0][m] for m in sorted(
-            read.get(year, set()) | {n for y, n, _ in doubtful if y == year})}
-            for year in years}
+        doubtful = [
+            (year, name, computed)
+            for year, (_, env, expand) in frames.items()
+            for name, computed in self.doubtful(year, expand, env)
+        ]
+        yearly = {
+            year: {
+                m: frames[year][0][m]
+                for m in sorted(read.get(year, set()) | {n for y, n, _ in doubtful if y == year})
+            }
+            for year in years
+        }
         derived: list[Derivation] = []
         said: list[Text] = []
         for year in years:
@@ -422,13 +518,28 @@ class _Judge:
             verdict, reason = Verdict.UNKNOWN, partial
         elif doubt is not None:
             verdict, reason, observed = Verdict.UNKNOWN, doubt, None
-        return Result(rule, years[-1], verdict, reason, self.district, observed,
-                      self.gap(verdict, observed), (), inputs, tuple(years),
-                      scope=self.scope, derived=tuple(derived), yearly=yearly)
+        return Result(
+            rule,
+            years[-1],
+            verdict,
+            reason,
+            self.district,
+            observed,
+            self.gap(verdict, observed),
+            (),
+            inputs,
+            tuple(years),
+            scope=self.scope,
+            derived=tuple(derived),
+            yearly=yearly,
+        )
 
-    def totals(self, names: Iterable[str], frames: Mapping[int, _YearFrame],
-               reported: Mapping[int, frozenset[str]]
-               ) -> tuple[dict[str, Fraction], dict[str, list[int]], dict[int, set[str]]]:
+    def totals(
+        self,
+        names: Iterable[str],
+        frames: Mapping[int, _YearFrame],
+        reported: Mapping[int, frozenset[str]],
+    ) -> tuple[dict[str, Fraction], dict[str, list[int]], dict[int, set[str]]]:
         """Each measure's sum (or average) over the years of ``frames``, those
         computed from counts except the ``reported`` ones of each year (read as
         reported); the years each measure lacks; the measures read in each year."""
@@ -451,9 +562,13 @@ class _Judge:
                 totals[name] = total
         return totals, missing, read
 
-    def every_reading(self, names: Iterable[str], frames: Mapping[int, _YearFrame],
-                      outcome: Outcome, doubtful: Sequence[tuple[int, str, Fraction]]
-                      ) -> Text | None:
+    def every_reading(
+        self,
+        names: Iterable[str],
+        frames: Mapping[int, _YearFrame],
+        outcome: Outcome,
+        doubtful: Sequence[tuple[int, str, Fraction]],
+    ) -> Text | None:
         """`two_readings` over several years: the sums (or averages) for each way
         of reading the shares their counts contradict, in any of the years, as
         reported or from the counts. If two readings give different verdicts,
@@ -472,8 +587,9 @@ class _Judge:
                     return self.readings_text(chosen, other.truth, outcome.truth, True)
         return None
 
-    def readings_text(self, chosen: Sequence[tuple[int, str, Fraction]], mine: Truth,
-                      theirs: Truth, years: bool) -> Text:
+    def readings_text(
+        self, chosen: Sequence[tuple[int, str, Fraction]], mine: Truth, theirs: Truth, years: bool
+    ) -> Text:
         """Why a result is unknown: the shares reported, ``chosen`` as (year,
         measure, value from counts), give one verdict (``mine``), their counts
         another (``theirs``); naming the rows (and the years when ``years``)."""
@@ -482,23 +598,39 @@ class _Judge:
         for year, name, _ in chosen:
             row = self.table.get(year, {})
             formula = self.measures[name].formula
-            origins += [row[name].origin] + [row[n].origin for n in sorted(
-                formula.names if formula is not None else ()) if n in row]
+            origins += [row[name].origin] + [
+                row[n].origin
+                for n in sorted(formula.names if formula is not None else ())
+                if n in row
+            ]
         where = _rows_text([o for o in dict.fromkeys(origins) if o])
 
         def listed(counted: bool) -> Text:
             parts = []
             for year, name, computed in chosen:
-                value = format_short(computed) if counted else format_number(
-                    self.table[year][name].value or Fraction(0))
-                parts.append(say("evaluate.value_in_year" if years else "evaluate.value",
-                                 name="" if name == own else f"{name} = ", value=value,
-                                 year=year))
+                value = (
+                    format_short(computed)
+                    if counted
+                    else format_number(self.table[year][name].value or Fraction(0))
+                )
+                parts.append(
+                    say(
+                        "evaluate.value_in_year" if years else "evaluate.value",
+                        name="" if name == own else f"{name} = ",
+                        value=value,
+                        year=year,
+                    )
+                )
             return joined(tuple(parts), say("list.comma_ascii"))
 
-        return say("evaluate.two_readings", reported=listed(False),
-                   mine=_FROM_TRUTH[mine].said(), computed=listed(True),
-                   theirs=_FROM_TRUTH[theirs].said(), where=where)
+        return say(
+            "evaluate.two_readings",
+            reported=listed(False),
+            mine=_FROM_TRUTH[mine].said(),
+            computed=listed(True),
+            theirs=_FROM_TRUTH[theirs].said(),
+            where=where,
+        )
 
     # 4. gap and smallest change ---------------------------------------------
 
@@ -517,7 +649,9 @@ class _Judge:
         return None
 
     def smallest_changes(
-        self, condition: Condition, env: Mapping[str, Fraction],
+        self,
+        condition: Condition,
+        env: Mapping[str, Fraction],
         values: Mapping[str, Fraction],
     ) -> tuple[Change, ...]:
         """For each input, the smallest increase that alone meets the condition.
@@ -549,9 +683,15 @@ class _Judge:
 
     # 5. words ----------------------------------------------------------------
 
-    def reason(self, outcome: Outcome, observed: Fraction | None, year: int,
-               years: tuple[int, ...], values: Mapping[str, Fraction],
-               expand: frozenset[str]) -> Text:
+    def reason(
+        self,
+        outcome: Outcome,
+        observed: Fraction | None,
+        year: int,
+        years: tuple[int, ...],
+        values: Mapping[str, Fraction],
+        expand: frozenset[str],
+    ) -> Text:
         rule = self.rule
         when = year_span(years)
         if outcome.truth is Truth.UNKNOWN:
@@ -562,18 +702,29 @@ class _Judge:
         target = rule.target
         shown = format_short(observed) if observed is not None else "?"
         if target is None:
-            inputs = ", ".join(f"{m} = {format_short(v)}" for m, v in sorted(values.items())
-                               if m in rule.requirement.names)
-            return say("evaluate.holds" if outcome.truth is Truth.TRUE
-                       else "evaluate.does_not_hold",
-                       requirement=rule.requirement.text, inputs=inputs)
+            inputs = ", ".join(
+                f"{m} = {format_short(v)}"
+                for m, v in sorted(values.items())
+                if m in rule.requirement.names
+            )
+            return say(
+                "evaluate.holds" if outcome.truth is Truth.TRUE else "evaluate.does_not_hold",
+                requirement=rule.requirement.text,
+                inputs=inputs,
+            )
         relation = _relation(observed, target) if observed is not None else target.op
-        return say("evaluate.observed", when=when, observed=shown, relation=relation,
-                   target=format_number(target.value))
+        return say(
+            "evaluate.observed",
+            when=when,
+            observed=shown,
+            relation=relation,
+            target=format_number(target.value),
+        )
 
 
-def expansion(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
-              ) -> frozenset[str]:
+def expansion(
+    rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
+) -> frozenset[str]:
     """The measures a rule's judging computes from their formulas for one year's
     ``values``: those whose formula's inputs are all given (or computed in turn).
     The engine and the audit's re-judging (`_replay`) both take it from here."""
@@ -600,8 +751,9 @@ def _just_above(value: Fraction) -> Fraction:
     return Fraction(1, 10**6) * max(Fraction(1), abs(value))
 
 
-def _least_increase(op: str, a: Fraction, b: Fraction, current: Fraction, integer: bool
-                    ) -> tuple[Fraction, bool] | None:
+def _least_increase(
+    op: str, a: Fraction, b: Fraction, current: Fraction, integer: bool
+) -> tuple[Fraction, bool] | None:
     """The least ``v > current`` with ``a*v + b op 0``, as ``(v, strict)``."""
     if a == 0:
         return None
@@ -649,8 +801,9 @@ def _rows_text(origins: Sequence[str]) -> str:
     for origin in origins:
         file, sep, row = origin.rpartition(": ")
         by_file.setdefault(file if sep else "", []).append(row)
-    return "; ".join(f"{file}: {', '.join(rows)}" if file else ", ".join(rows)
-                     for file, rows in by_file.items())
+    return "; ".join(
+        f"{file}: {', '.join(rows)}" if file else ", ".join(rows) for file, rows in by_file.items()
+    )
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:
@@ -661,17 +814,36 @@ def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str
         if formula is None:
             parts.append(say("evaluate.missing_measure", measure=measure.name, id=name))
         else:
-            parts.append(say("evaluate.missing_computed", measure=measure.name, id=name,
-                             inputs=", ".join(sorted(formula.names))))
-    return say("evaluate.no_value", values=joined(tuple(parts), say("evaluate.list")),
-               when=when)
+            parts.append(
+                say(
+                    "evaluate.missing_computed",
+                    measure=measure.name,
+                    id=name,
+                    inputs=", ".join(sorted(formula.names)),
+                )
+            )
+    return say("evaluate.no_value", values=joined(tuple(parts), say("evaluate.list")), when=when)
 
 
-def _missing_years(measures: Mapping[str, Measure], missing: Mapping[str, list[int]],
-                   years: range, aggregation: Aggregation) -> Text:
+def _missing_years(
+    measures: Mapping[str, Measure],
+    missing: Mapping[str, list[int]],
+    years: range,
+    aggregation: Aggregation,
+) -> Text:
     how = say("evaluate.sum" if aggregation is Aggregation.NEW else "evaluate.average")
-    parts = tuple(say("evaluate.missing_years", measure=measures[n].name, id=n,
-                      years=Text("、".join(map(str, ys)), ", ".join(map(str, ys))))
-                  for n, ys in sorted(missing.items()))
-    return say("evaluate.every_year_needed", span=year_span(years), how=how,
-               values=joined(parts, say("model.semicolon")))
+    parts = tuple(
+        say(
+            "evaluate.missing_years",
+            measure=measures[n].name,
+            id=n,
+            years=Text("、".join(map(str, ys)), ", ".join(map(str, ys))),
+        )
+        for n, ys in sorted(missing.items())
+    )
+    return say(
+        "evaluate.every_year_needed",
+        span=year_span(years),
+        how=how,
+        values=joined(parts, say("model.semicolon")),
+    )

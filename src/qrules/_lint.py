@@ -133,8 +133,11 @@ class Finding:
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
         found: dict[str, object] = {
-            "code": self.code, "severity": self.severity, "rules": list(self.rules),
-            "message": self.message.get(lang)}
+            "code": self.code,
+            "severity": self.severity,
+            "rules": list(self.rules),
+            "message": self.message.get(lang),
+        }
         if self.sentence is not None:
             found |= {"sentence": self.sentence, "section": self.section}
         return found
@@ -144,10 +147,24 @@ def lint(rulebook: Rulebook) -> tuple[Finding, ...]:
     """Every finding for a rulebook: errors first, then warnings, then infos;
     within a severity by code, then by the rules' order in the rulebook."""
     order = {rule.id: index for index, rule in enumerate(rulebook.rules)}
-    findings = [*_same_measure(rulebook), *_component_targets(rulebook), *_links(rulebook),
-                *_uncovered_targets(rulebook), *_linked_pairs(rulebook), *_readings(rulebook)]
-    return tuple(sorted(findings, key=lambda f: (
-        SEVERITIES.index(f.severity), CODES.index(f.code), [order[r] for r in f.rules])))
+    findings = [
+        *_same_measure(rulebook),
+        *_component_targets(rulebook),
+        *_links(rulebook),
+        *_uncovered_targets(rulebook),
+        *_linked_pairs(rulebook),
+        *_readings(rulebook),
+    ]
+    return tuple(
+        sorted(
+            findings,
+            key=lambda f: (
+                SEVERITIES.index(f.severity),
+                CODES.index(f.code),
+                [order[r] for r in f.rules],
+            ),
+        )
+    )
 
 
 def blocking(findings: Sequence[Finding]) -> bool:
@@ -209,8 +226,9 @@ def _same_measure(rulebook: Rulebook) -> Iterator[Finding]:
                     yield finding
 
 
-def _different_timing(rulebook: Rulebook, measure: Measure,
-                      by_timing: Mapping[_Timing, list[Rule]]) -> Finding:
+def _different_timing(
+    rulebook: Rulebook, measure: Measure, by_timing: Mapping[_Timing, list[Rule]]
+) -> Finding:
     parts_zh, parts_en = [], []
     for timing, group in by_timing.items():
         when = _describe_timing(timing, rulebook)
@@ -218,11 +236,16 @@ def _different_timing(rulebook: Rulebook, measure: Measure,
         parts_zh.append(f"{when.zh}({sections})")
         parts_en.append(f"{when.en} ({sections})")
     return Finding(
-        "different-timing", "warning", tuple(r.id for group in by_timing.values() for r in group),
-        Text(f"{measure.name.zh}:{' 对 '.join(parts_zh)}:这些表述不能在同一数值上一并检验,"
-             "须先说明按哪种口径理解。",
-             f"{measure.name.en}: {' vs '.join(parts_en)}: the statements cannot be checked on "
-             "the same figure without a reading of which timing is meant."))
+        "different-timing",
+        "warning",
+        tuple(r.id for group in by_timing.values() for r in group),
+        Text(
+            f"{measure.name.zh}:{' 对 '.join(parts_zh)}:这些表述不能在同一数值上一并检验,"
+            "须先说明按哪种口径理解。",
+            f"{measure.name.en}: {' vs '.join(parts_en)}: the statements cannot be checked on "
+            "the same figure without a reading of which timing is meant.",
+        ),
+    )
 
 
 @attrs.frozen
@@ -259,41 +282,64 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
     statements = _statements(classes)
     decided = len([c for c in classes if c.values is not None]) == len(classes)
     contradictory = decided and bool(
-        sympy.Intersection(*(c.values for c in classes if c.values is not None)).is_empty)
+        sympy.Intersection(*(c.values for c in classes if c.values is not None)).is_empty
+    )
     binding = None
     if decided and not contradictory:
-        binding = next((c for c in classes if all(subset(c.values, o.values)
-                                                  for o in classes if o is not c)), None)
+        binding = next(
+            (c for c in classes if all(subset(c.values, o.values) for o in classes if o is not c)),
+            None,
+        )
     directions = {_direction(t) for t in targets}
     if binding is not None and len(directions) == 1 and None not in directions:
         lower = directions == {"lower"}
         bound = _target_text(binding.rules[0])
-        return Finding("disagreeing-targets", "warning", ids, Text(
-            f"{measure.name.zh}:{' 对 '.join(statements.zh)};"
-            f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
-            f"{measure.name.en}: {' vs '.join(statements.en)}: "
-            f"read as {'minimums' if lower else 'maximums'}, {bound} binds."))
+        return Finding(
+            "disagreeing-targets",
+            "warning",
+            ids,
+            Text(
+                f"{measure.name.zh}:{' 对 '.join(statements.zh)};"
+                f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
+                f"{measure.name.en}: {' vs '.join(statements.en)}: "
+                f"read as {'minimums' if lower else 'maximums'}, {bound} binds.",
+            ),
+        )
     if contradictory:
-        return Finding("conflicting-rules", "error", ids, Text(
-            f"{measure.name.zh}:{' 对 '.join(statements.zh)}:没有任何数值能同时满足,"
-            "这些规则不可能同时达成。",
-            f"{measure.name.en}: {' vs '.join(statements.en)}: no value meets them all; "
-            "the rules cannot all be met."))
+        return Finding(
+            "conflicting-rules",
+            "error",
+            ids,
+            Text(
+                f"{measure.name.zh}:{' 对 '.join(statements.zh)}:没有任何数值能同时满足,"
+                "这些规则不可能同时达成。",
+                f"{measure.name.en}: {' vs '.join(statements.en)}: no value meets them all; "
+                "the rules cannot all be met.",
+            ),
+        )
     if not decided:
-        relation = Text("qrules 无法判定其间是否相互蕴含",
-                        "qrules cannot decide whether one implies another")
+        relation = Text(
+            "qrules 无法判定其间是否相互蕴含", "qrules cannot decide whether one implies another"
+        )
         if notes:
-            relation = Text(f"{relation.zh}({';'.join(n.zh for n in notes)})",
-                            f"{relation.en} ({'; '.join(n.en for n in notes)})")
+            relation = Text(
+                f"{relation.zh}({';'.join(n.zh for n in notes)})",
+                f"{relation.en} ({'; '.join(n.en for n in notes)})",
+            )
     elif binding is not None:
         bound = _target_text(binding.rules[0])
-        relation = Text(f"{bound} 蕴含其余要求,起约束作用",
-                        f"{bound} implies the others and binds")
+        relation = Text(f"{bound} 蕴含其余要求,起约束作用", f"{bound} implies the others and binds")
     else:
         relation = Text("互不蕴含", "none implies the others")
-    return Finding("differing-requirements", "warning", ids, Text(
-        f"{measure.name.zh}:{' 对 '.join(statements.zh)}:{relation.zh}。",
-        f"{measure.name.en}: {' vs '.join(statements.en)}: {relation.en}."))
+    return Finding(
+        "differing-requirements",
+        "warning",
+        ids,
+        Text(
+            f"{measure.name.zh}:{' 对 '.join(statements.zh)}:{relation.zh}。",
+            f"{measure.name.en}: {' vs '.join(statements.en)}: {relation.en}.",
+        ),
+    )
 
 
 def _equivalent(existing: _Class, rule: Rule, values: sympy.Set | None) -> bool:
@@ -336,8 +382,6 @@ def _sections(rules: Sequence[Rule]) -> str:
         if rule.source.section not in seen:
             seen.append(rule.source.section)
     return "; ".join(seen)
-
-
 
 
 def _target_text(rule: Rule) -> str:
@@ -397,7 +441,8 @@ class _Bound:
     def meets(self, other: _Bound) -> bool:
         """Whether every value this admits is admitted by ``other``."""
         return self.value > other.value or (
-            self.value == other.value and (self.strict or not other.strict))
+            self.value == other.value and (self.strict or not other.strict)
+        )
 
     def text(self) -> str:
         return f"{'>' if self.strict else '≥'}{format_number(self.value)}"
@@ -437,8 +482,9 @@ def _component_targets(rulebook: Rulebook) -> Iterator[Finding]:
                     yield _compare_part(rulebook, measure, aggregate, names, chosen)
 
 
-def _chosen(rulebook: Rulebook, by_measure: Mapping[str, list[Rule]], aggregate: Rule,
-            names: Sequence[str]) -> dict[str, Rule] | None:
+def _chosen(
+    rulebook: Rulebook, by_measure: Mapping[str, list[Rule]], aggregate: Rule, names: Sequence[str]
+) -> dict[str, Rule] | None:
     """For an aggregate with a lower bound, the strictest lower bound of each
     component at its timing; ``None`` unless every component has one."""
     if _lower_bound(aggregate) is None:
@@ -446,8 +492,11 @@ def _chosen(rulebook: Rulebook, by_measure: Mapping[str, list[Rule]], aggregate:
     timing = _timing(aggregate, rulebook)
     chosen: dict[str, Rule] = {}
     for name in names:
-        candidates = [r for r in by_measure.get(name, [])
-                      if _timing(r, rulebook) == timing and _lower_bound(r) is not None]
+        candidates = [
+            r
+            for r in by_measure.get(name, [])
+            if _timing(r, rulebook) == timing and _lower_bound(r) is not None
+        ]
         if not candidates:
             return None
         # The strictest of a component's targets is the one that binds.
@@ -480,13 +529,19 @@ def _implied(measure: Measure, chosen: Mapping[str, Rule]) -> _Implied:
     implied = _Bound(total, strict)
     if measure.unit.integer:
         implied = implied.whole()
-    arithmetic = f"{format_expression(_substitute(measure.formula.tree, minimums))} = " \
-                 f"{format_number(total)}"
+    arithmetic = (
+        f"{format_expression(_substitute(measure.formula.tree, minimums))} = {format_number(total)}"
+    )
     return _Implied(implied, arithmetic)
 
 
-def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Sequence[str],
-                  chosen: Mapping[str, Rule]) -> Finding:
+def _compare_part(
+    rulebook: Rulebook,
+    whole: Measure,
+    aggregate: Rule,
+    names: Sequence[str],
+    chosen: Mapping[str, Rule],
+) -> Finding:
     """A target on a part of a sum (``at_most`` it), against the components'."""
     assert whole.formula is not None
     implied = _implied(whole, chosen)
@@ -502,11 +557,14 @@ def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Se
             f"which implies {implied.bound.text()} for the whole, more than the part's target "
             f"{goal} asks of it: consistent; the part's target is the lower one (read as one "
             "count, it understates the whole), and meeting the components' targets does not "
-            "meet it (the whole also counts what the part does not)")
+            "meet it (the whole also counts what the part does not)",
+        )
     elif implied.bound.meets(wanted):
-        verdict = Text(f"即整体 {implied.bound.text()},与部分的目标 {goal} 对整体的要求相同:一致",
-                       f"which implies {implied.bound.text()} for the whole, as much as the "
-                       f"part's target {goal} asks of it: consistent")
+        verdict = Text(
+            f"即整体 {implied.bound.text()},与部分的目标 {goal} 对整体的要求相同:一致",
+            f"which implies {implied.bound.text()} for the whole, as much as the "
+            f"part's target {goal} asks of it: consistent",
+        )
     else:
         severity = "warning"
         verdict = Text(
@@ -514,12 +572,15 @@ def _compare_part(rulebook: Rulebook, whole: Measure, aggregate: Rule, names: Se
             "各组成部分的目标低估了整体",
             f"which implies only {implied.bound.text()} for the whole, short of the "
             f"{goal} the part's target needs of it: the components' targets understate "
-            "the whole")
-    relation = Text(f"是 {whole.name.zh}({whole.formula})的一部分,不超过整体",
-                    f"is a part of {_lower_first(whole.name.en)} ({whole.formula}), at most "
-                    "the whole")
-    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
-                              implied.arithmetic, verdict)
+            "the whole",
+        )
+    relation = Text(
+        f"是 {whole.name.zh}({whole.formula})的一部分,不超过整体",
+        f"is a part of {_lower_first(whole.name.en)} ({whole.formula}), at most the whole",
+    )
+    return _component_finding(
+        severity, aggregate, [chosen[name] for name in names], relation, implied.arithmetic, verdict
+    )
 
 
 def _lower_first(name: str) -> str:
@@ -527,8 +588,13 @@ def _lower_first(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
-                        names: Sequence[str], chosen: Mapping[str, Rule]) -> Finding:
+def _compare_components(
+    rulebook: Rulebook,
+    measure: Measure,
+    aggregate: Rule,
+    names: Sequence[str],
+    chosen: Mapping[str, Rule],
+) -> Finding:
     assert measure.formula is not None
     found = _implied(measure, chosen)
     implied, arithmetic = found.bound, found.arithmetic
@@ -537,49 +603,73 @@ def _compare_components(rulebook: Rulebook, measure: Measure, aggregate: Rule,
     wanted = _lower_bound(aggregate)
     assert wanted is not None
     goal = _target_text(aggregate)
-    if target.op == "==" and (implied.value > target.value
-                              or (implied.value == target.value and implied.strict)):
+    if target.op == "==" and (
+        implied.value > target.value or (implied.value == target.value and implied.strict)
+    ):
         severity: Severity = "warning"
-        verdict = Text(f"即 {implied.text()},超过 {goal}:各组成部分的目标全部达成时,"
-                       "该目标不可能达成",
-                       f"which implies {implied.text()}, beyond {goal}: meeting every "
-                       "component target makes the target impossible")
+        verdict = Text(
+            f"即 {implied.text()},超过 {goal}:各组成部分的目标全部达成时,该目标不可能达成",
+            f"which implies {implied.text()}, beyond {goal}: meeting every "
+            "component target makes the target impossible",
+        )
     elif implied.meets(wanted):
         severity = "info"
         if implied.value > wanted.value and target.op != "==":
-            verdict = Text(f"即 {implied.text()},高于目标 {goal}:一致",
-                           f"which implies {implied.text()}, more than the target "
-                           f"{goal} asks: consistent")
+            verdict = Text(
+                f"即 {implied.text()},高于目标 {goal}:一致",
+                f"which implies {implied.text()}, more than the target {goal} asks: consistent",
+            )
         else:
-            verdict = Text(f"即 {implied.text()}:一致", f"which implies {implied.text()}: "
-                           "consistent")
+            verdict = Text(
+                f"即 {implied.text()}:一致", f"which implies {implied.text()}: consistent"
+            )
     else:
         severity = "warning"
-        verdict = Text(f"仅能推出 {implied.text()},低于目标 {goal}:各组成部分的目标全部达成时,"
-                       "该目标仍可能未达成",
-                       f"which implies only {implied.text()}, short of {goal}: meeting every "
-                       "component target leaves the target unmet")
+        verdict = Text(
+            f"仅能推出 {implied.text()},低于目标 {goal}:各组成部分的目标全部达成时,"
+            "该目标仍可能未达成",
+            f"which implies only {implied.text()}, short of {goal}: meeting every "
+            "component target leaves the target unmet",
+        )
     relation = Text(f"为 {measure.formula}", f"is {measure.formula}")
-    return _component_finding(severity, aggregate, [chosen[name] for name in names], relation,
-                              arithmetic, verdict)
+    return _component_finding(
+        severity, aggregate, [chosen[name] for name in names], relation, arithmetic, verdict
+    )
 
 
-def _component_finding(severity: Severity, aggregate: Rule, parts: Sequence[Rule],
-                       relation: Text, arithmetic: str, verdict: Text) -> Finding:
+def _component_finding(
+    severity: Severity,
+    aggregate: Rule,
+    parts: Sequence[Rule],
+    relation: Text,
+    arithmetic: str,
+    verdict: Text,
+) -> Finding:
     """``component-targets``: the aggregate's target, how its measure relates to
     the components, their targets, the arithmetic and the verdict."""
     head = _statements([_Class((aggregate,), None)])
-    targets_zh = "、".join(_target_text(r) + ("(力争)" if r.strength == "aspirational" else "")
-                          for r in parts)
-    targets_en = _and([_target_text(r) + (" (aspirational)" if r.strength == "aspirational"
-                                          else "") for r in parts])
+    targets_zh = "、".join(
+        _target_text(r) + ("(力争)" if r.strength == "aspirational" else "") for r in parts
+    )
+    targets_en = _and(
+        [
+            _target_text(r) + (" (aspirational)" if r.strength == "aspirational" else "")
+            for r in parts
+        ]
+    )
     sections = _sections(parts)
     name = aggregate.measure.name
-    return Finding("component-targets", severity, (aggregate.id, *(r.id for r in parts)), Text(
-        f"{name.zh} {head.zh[0]} {relation.zh};各组成部分的目标 {targets_zh}({sections})"
-        f"给出 {arithmetic},{verdict.zh}。",
-        f"{name.en} {head.en[0]} {relation.en}; the components' targets {targets_en} "
-        f"({sections}) give {arithmetic}, {verdict.en}."))
+    return Finding(
+        "component-targets",
+        severity,
+        (aggregate.id, *(r.id for r in parts)),
+        Text(
+            f"{name.zh} {head.zh[0]} {relation.zh};各组成部分的目标 {targets_zh}({sections})"
+            f"给出 {arithmetic},{verdict.zh}。",
+            f"{name.en} {head.en[0]} {relation.en}; the components' targets {targets_en} "
+            f"({sections}) give {arithmetic}, {verdict.en}.",
+        ),
+    )
 
 
 def _and(items: Sequence[str]) -> str:
@@ -616,17 +706,23 @@ def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
     for rule in rulebook.rules:
         if satisfiable_together(rule, rule, rulebook.measures) is False:
             impossible.add(rule.id)
-            yield Finding("conflicting-rules", "error", (rule.id,), Text(
-                f"{rule.measure.name.zh}:{_target_text(rule)}({rule.source.section}):"
-                f"该指标没有任何可能的数值满足它,这条规则不可能达成。",
-                f"{rule.measure.name.en}: {_target_text(rule)} ({rule.source.section}): no "
-                "value the measure can take meets it; the rule cannot be met."))
+            yield Finding(
+                "conflicting-rules",
+                "error",
+                (rule.id,),
+                Text(
+                    f"{rule.measure.name.zh}:{_target_text(rule)}({rule.source.section}):"
+                    f"该指标没有任何可能的数值满足它,这条规则不可能达成。",
+                    f"{rule.measure.name.en}: {_target_text(rule)} ({rule.source.section}): no "
+                    "value the measure can take meets it; the rule cannot be met.",
+                ),
+            )
     by_timing: dict[_Timing, list[Rule]] = {}
     for rule in rulebook.rules:
         by_timing.setdefault(_timing(rule, rulebook), []).append(rule)
     for group in by_timing.values():
         for index, first in enumerate(group):
-            for second in group[index + 1:]:
+            for second in group[index + 1 :]:
                 a, b = first.measure.id, second.measure.id
                 if a == b or not (a in reach[b] or b in reach[a]):
                     continue
@@ -640,28 +736,41 @@ def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
 def _pair(rulebook: Rulebook, first: Rule, second: Rule) -> Finding | None:
     ids = (first.id, second.id)
     statements = _statements([_Class((first,), None), _Class((second,), None)])
-    names = Text(f"{first.measure.name.zh} 与 {second.measure.name.zh}",
-                 f"{first.measure.name.en} and {second.measure.name.en}")
+    names = Text(
+        f"{first.measure.name.zh} 与 {second.measure.name.zh}",
+        f"{first.measure.name.en} and {second.measure.name.en}",
+    )
     together = satisfiable_together(first, second, rulebook.measures)
     if together is False:
-        return Finding("conflicting-rules", "error", ids, Text(
-            f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,没有任何数值能同时满足,"
-            "这两条规则不可能同时达成。",
-            f"{names.en}: {' vs '.join(statements.en)}: by the formulas, no values meet "
-            "both; the rules cannot both be met."))
+        return Finding(
+            "conflicting-rules",
+            "error",
+            ids,
+            Text(
+                f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,没有任何数值能同时满足,"
+                "这两条规则不可能同时达成。",
+                f"{names.en}: {' vs '.join(statements.en)}: by the formulas, no values meet "
+                "both; the rules cannot both be met.",
+            ),
+        )
     relation = compare_requirements(first, second, rulebook.measures)
     if relation not in (Comparison.STRICTER, Comparison.LOOSER, Comparison.EQUIVALENT):
         return None
     # STRICTER: the second implies the first, which adds nothing.
-    redundant, binding = (first, second) if relation is not Comparison.LOOSER else (
-        second, first)
-    return Finding("redundant-rule", "info", ids, Text(
-        f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,{binding.id}"
-        f"({_target_text(binding)})蕴含 {redundant.id}({_target_text(redundant)}),"
-        f"后者是多余的。",
-        f"{names.en}: {' vs '.join(statements.en)}: by the formulas, {binding.id} "
-        f"({_target_text(binding)}) implies {redundant.id} ({_target_text(redundant)}), "
-        "which adds nothing."))
+    redundant, binding = (first, second) if relation is not Comparison.LOOSER else (second, first)
+    return Finding(
+        "redundant-rule",
+        "info",
+        ids,
+        Text(
+            f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,{binding.id}"
+            f"({_target_text(binding)})蕴含 {redundant.id}({_target_text(redundant)}),"
+            f"后者是多余的。",
+            f"{names.en}: {' vs '.join(statements.en)}: by the formulas, {binding.id} "
+            f"({_target_text(binding)}) implies {redundant.id} ({_target_text(redundant)}), "
+            "which adds nothing.",
+        ),
+    )
 
 
 # -- links --------------------------------------------------------------------
@@ -674,11 +783,17 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
             other = rules.get(other_id)
             if other is None or rule.id in other.related:
                 continue  # an unknown id is the loader's to reject
-            yield Finding("unreciprocated-link", "warning", (rule.id, other_id), Text(
-                f"规则 {rule.id} 将 {other_id} 列为相关规则,但 {other_id} 未列出 {rule.id}:"
-                "请在两条规则中互相列出,或删除该链接。",
-                f"{rule.id} lists {other_id} as related, but {other_id} does not list "
-                f"{rule.id}: link both ways, or remove the link."))
+            yield Finding(
+                "unreciprocated-link",
+                "warning",
+                (rule.id, other_id),
+                Text(
+                    f"规则 {rule.id} 将 {other_id} 列为相关规则,但 {other_id} 未列出 {rule.id}:"
+                    "请在两条规则中互相列出,或删除该链接。",
+                    f"{rule.id} lists {other_id} as related, but {other_id} does not list "
+                    f"{rule.id}: link both ways, or remove the link.",
+                ),
+            )
 
 
 # -- targets of the text that no rule encodes -----------------------------------
@@ -740,15 +855,20 @@ def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
         names = f"{rule.title.zh}\n{rule.measure.name.zh}"
         for quote, values, whole in encoded_targets(rule):
             spans = list(_spans(text, quote))
-            inside = [i for i, slot in enumerate(slots)
-                      if any(s <= slot.target.start and slot.target.end <= e for s, e in spans)]
+            inside = [
+                i
+                for i, slot in enumerate(slots)
+                if any(s <= slot.target.start and slot.target.end <= e for s, e in spans)
+            ]
             # Each number the requirement reads fills one slot stating it; a rule
             # that reads its quote whole fills one slot of each target it quotes.
-            keys: list[object] = ([slots[i].target for i in inside] if whole
-                                  else [*sorted(values)])
+            keys: list[object] = [slots[i].target for i in inside] if whole else [*sorted(values)]
             for key in dict.fromkeys(keys):
-                group = [i for i in inside if (slots[i].target == key if whole
-                                               else slots[i].target.target.value == key)]
+                group = [
+                    i
+                    for i in inside
+                    if (slots[i].target == key if whole else slots[i].target.target.value == key)
+                ]
                 if group:
                     group.sort(key=lambda i: -_common(slots[i].subject or "", names))
                     found.append(_Encoding(rule, tuple(group)))
@@ -794,11 +914,18 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
     text = rulebook.text
     if not text:
         return
-    ignored = [span for entry in rulebook.ignored if entry.code == "uncovered-target"
-               for span in _spans(text, entry.quote)]
-    slots = [_Slot(found, subject) for found in text_targets(text)
-             if not any(s <= found.start and found.end <= e for s, e in ignored)
-             for subject in (found.subjects or (None,))]
+    ignored = [
+        span
+        for entry in rulebook.ignored
+        if entry.code == "uncovered-target"
+        for span in _spans(text, entry.quote)
+    ]
+    slots = [
+        _Slot(found, subject)
+        for found in text_targets(text)
+        if not any(s <= found.start and found.end <= e for s, e in ignored)
+        for subject in (found.subjects or (None,))
+    ]
     encodings = _encodings(rulebook, slots)
     owner = _match(encodings)
     by_sentence: dict[tuple[str, str], list[_Slot]] = {}
@@ -806,15 +933,26 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
         if index not in owner:
             by_sentence.setdefault((slot.target.sentence, slot.target.section), []).append(slot)
     for (sentence, section), missing in by_sentence.items():
-        shown = Text("、".join(dict.fromkeys(s.shown("zh") for s in missing)),
-                     "、".join(dict.fromkeys(s.shown("en") for s in missing)))
+        shown = Text(
+            "、".join(dict.fromkeys(s.shown("zh") for s in missing)),
+            "、".join(dict.fromkeys(s.shown("en") for s in missing)),
+        )
         line = _line(sentence)
-        yield Finding("uncovered-target", "warning", (), Text(
-            f"{section}:“{line}”中的目标 {shown.zh} 没有规则编码:请为它增加规则,或在 plan.toml 的 "
-            "[[ignore]] 中列出该句并说明理由。",
-            f"{section}: the target {shown.en} in “{line}” is encoded by no rule: add a rule for "
-            "it, or list the sentence under [[ignore]] in plan.toml with a reason."),
-            sentence=sentence, section=section)
+        yield Finding(
+            "uncovered-target",
+            "warning",
+            (),
+            Text(
+                f"{section}:“{line}”中的目标 {shown.zh} 没有规则编码:"
+                "请为它增加规则,或在 plan.toml 的 "
+                "[[ignore]] 中列出该句并说明理由。",
+                f"{section}: the target {shown.en} in “{line}” is encoded by no rule: "
+                "add a rule for "
+                "it, or list the sentence under [[ignore]] in plan.toml with a reason.",
+            ),
+            sentence=sentence,
+            section=section,
+        )
     yield from _duplicates(encodings, owner, slots)
 
 
@@ -822,8 +960,9 @@ def _line(sentence: str) -> str:
     return " / ".join(part.strip() for part in sentence.splitlines() if part.strip())
 
 
-def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
-                slots: Sequence[_Slot]) -> Iterator[Finding]:
+def _duplicates(
+    encodings: Sequence[_Encoding], owner: Mapping[int, int], slots: Sequence[_Slot]
+) -> Iterator[Finding]:
     """Rules none of whose encodings fills a slot: each of their targets is one
     another rule encodes already."""
     filled = set(owner.values())
@@ -837,18 +976,30 @@ def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
         taken = list(dict.fromkeys(slot for index in indexes for slot in encodings[index].slots))
         holders = list(dict.fromkeys(encodings[owner[slot]].rule.id for slot in taken))
         first = slots[taken[0]]
-        shown = Text("、".join(dict.fromkeys(slots[s].shown("zh") for s in taken)),
-                     "、".join(dict.fromkeys(slots[s].shown("en") for s in taken)))
+        shown = Text(
+            "、".join(dict.fromkeys(slots[s].shown("zh") for s in taken)),
+            "、".join(dict.fromkeys(slots[s].shown("en") for s in taken)),
+        )
         line, section = _line(first.target.sentence), first.target.section
         others = ", ".join(holders)
-        yield Finding("duplicate-target", "info", (rule.id, *holders), Text(
-            f"{section}:“{line}”中的目标 {shown.zh} 已由 {others} 编码,{rule.id} 再次编码同一目标:"
-            "删去其中任何一条,lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 "
-            "[[rule.alternatives]]。",
-            f"{section}: the target {shown.en} in “{line}” is encoded by {others}, and again "
-            f"by {rule.id}: removing either rule leaves it encoded, so lint cannot see the loss; "
-            "keep one rule per target, or record the other reading as [[rule.alternatives]]."),
-            sentence=first.target.sentence, section=section)
+        yield Finding(
+            "duplicate-target",
+            "info",
+            (rule.id, *holders),
+            Text(
+                f"{section}:“{line}”中的目标 {shown.zh} 已由 {others} 编码,"
+                f"{rule.id} 再次编码同一目标:"
+                "删去其中任何一条,lint 都看不出目标的缺失;"
+                "请每个目标只保留一条规则,或把另一种读法写作 "
+                "[[rule.alternatives]]。",
+                f"{section}: the target {shown.en} in “{line}” is encoded by {others}, and again "
+                f"by {rule.id}: removing either rule leaves it encoded, "
+                "so lint cannot see the loss; "
+                "keep one rule per target, or record the other reading as [[rule.alternatives]].",
+            ),
+            sentence=first.target.sentence,
+            section=section,
+        )
 
 
 # -- readings -----------------------------------------------------------------
@@ -856,28 +1007,49 @@ def _duplicates(encodings: Sequence[_Encoding], owner: Mapping[int, int],
 
 def _readings(rulebook: Rulebook) -> Iterator[Finding]:
     for rule in rulebook.rules:
-        encoded = say("lint.encoded", aggregation=say(f"aggregation.{rule.aggregation.value}"),
-                      target=_target_text(rule),
-                      strength=say(f"strength.{rule.strength}") if rule.strength else "None")
+        encoded = say(
+            "lint.encoded",
+            aggregation=say(f"aggregation.{rule.aggregation.value}"),
+            target=_target_text(rule),
+            strength=say(f"strength.{rule.strength}") if rule.strength else "None",
+        )
         for alternative in rule.alternatives:
-            yield Finding("alternative-reading", "info", (rule.id,), say(
-                "lint.alternative_reading", title=rule.title, encoded=encoded,
-                alternative=Text(alternative.describe("zh"), alternative.describe("en"))))
+            yield Finding(
+                "alternative-reading",
+                "info",
+                (rule.id,),
+                say(
+                    "lint.alternative_reading",
+                    title=rule.title,
+                    encoded=encoded,
+                    alternative=Text(alternative.describe("zh"), alternative.describe("en")),
+                ),
+            )
         interpretation = rule.interpretation
         if interpretation is not None and interpretation.zh == interpretation.en:
-            yield Finding("untranslated-interpretation", "info", (rule.id,), Text(
-                f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
-                "请写成 interpretation = { zh = \"…\", en = \"…\" }。",
-                f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
-                "users; write it as interpretation = { zh = \"…\", en = \"…\" }."))
+            yield Finding(
+                "untranslated-interpretation",
+                "info",
+                (rule.id,),
+                Text(
+                    f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
+                    '请写成 interpretation = { zh = "…", en = "…" }。',
+                    f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
+                    'users; write it as interpretation = { zh = "…", en = "…" }.',
+                ),
+            )
 
 
 # -- output -------------------------------------------------------------------
 
 
 def _header(rulebook: Rulebook) -> dict[str, str | None]:
-    return {"id": rulebook.id, "version": rulebook.version, "origin": rulebook.origin,
-            "fingerprint": rulebook.fingerprint}
+    return {
+        "id": rulebook.id,
+        "version": rulebook.version,
+        "origin": rulebook.origin,
+        "fingerprint": rulebook.fingerprint,
+    }
 
 
 def lint_json(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en") -> str:
@@ -897,10 +1069,17 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
     def s(count: int) -> str:
         return "" if count == 1 else "s"
 
-    head = say("lint.heading", rulebook=Text(rulebook.describe("zh"), rulebook.describe()),
-               findings=len(findings), s=s(len(findings)), errors=counts["error"],
-               errors_s=s(counts["error"]), warnings=counts["warning"],
-               warnings_s=s(counts["warning"]), infos=counts["info"]).get(lang)
+    head = say(
+        "lint.heading",
+        rulebook=Text(rulebook.describe("zh"), rulebook.describe()),
+        findings=len(findings),
+        s=s(len(findings)),
+        errors=counts["error"],
+        errors_s=s(counts["error"]),
+        warnings=counts["warning"],
+        warnings_s=s(counts["warning"]),
+        infos=counts["info"],
+    ).get(lang)
     lines = [head]
     width = len(str(len(findings)))
     for number, finding in enumerate(findings, 1):
@@ -909,8 +1088,11 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
         lines += [
             "",
             f"{number:>{width}}. {label}  {finding.code}",
-            *([indent + say("lint.rules", rules=", ".join(finding.rules)).get(lang)]
-              if finding.rules else []),
+            *(
+                [indent + say("lint.rules", rules=", ".join(finding.rules)).get(lang)]
+                if finding.rules
+                else []
+            ),
             f"{indent}{_escape.terminal(finding.message.get(lang))}",
         ]
     return _escape.terminal_lines("\n".join(lines) + "\n")

@@ -154,11 +154,17 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
     if text not in shipped:
         names = ", ".join(sorted(shipped))
         close = suggestion(text, shipped)
-        raise RulebookNotFoundError(say(
-            "load.not_shipped", name=text, close=say("cli.close", close=close) if close else "",
-            names=names if names else say("cli.none"),
-            folder=say("load.folder_is", folder=text) if Path(text).is_dir()
-            else say("load.give_folder")))
+        raise RulebookNotFoundError(
+            say(
+                "load.not_shipped",
+                name=text,
+                close=say("cli.close", close=close) if close else "",
+                names=names if names else say("cli.none"),
+                folder=say("load.folder_is", folder=text)
+                if Path(text).is_dir()
+                else say("load.give_folder"),
+            )
+        )
     return _at(_load_folder(shipped[text], text), as_of)
 
 
@@ -178,16 +184,28 @@ class _Bad(Exception):
         super().__init__(said.en)
 
 
-_KINDS = {str: "kind.string", int: "kind.integer", Decimal: "kind.float", bool: "kind.boolean",
-          list: "kind.array", dict: "kind.table", dt.date: "kind.date",
-          dt.datetime: "kind.datetime"}
+_KINDS = {
+    str: "kind.string",
+    int: "kind.integer",
+    Decimal: "kind.float",
+    bool: "kind.boolean",
+    list: "kind.array",
+    dict: "kind.table",
+    dt.date: "kind.date",
+    dt.datetime: "kind.datetime",
+}
 
 
 def _describe(value: object) -> Text:
     kind = _KINDS.get(type(value))
     said = say(kind) if kind is not None else Text(type(value).__name__, type(value).__name__)
-    shown = (str(value) if isinstance(value, Decimal) else
-             repr(value) if not isinstance(value, dict | list) else "")
+    shown = (
+        str(value)
+        if isinstance(value, Decimal)
+        else repr(value)
+        if not isinstance(value, dict | list)
+        else ""
+    )
     return say("kind.value", kind=said, value=shown) if shown else said
 
 
@@ -202,6 +220,7 @@ def _string(value: object) -> str:
 def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object], str]:
     """A check that a string matches ``regex``; ``what`` is a message id saying
     what it should be."""
+
     def check(value: object) -> str:
         text = _string(value)
         if not regex.match(text):
@@ -216,8 +235,14 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
         text = _string(value)
         if text not in options:
             close = suggestion(text, options)
-            raise _Bad(say("load.not_one_of", text=text, options=", ".join(options),
-                           close=say("cli.close", close=close) if close else ""))
+            raise _Bad(
+                say(
+                    "load.not_one_of",
+                    text=text,
+                    options=", ".join(options),
+                    close=say("cli.close", close=close) if close else "",
+                )
+            )
         return text
 
     return check
@@ -225,8 +250,13 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise _Bad(say("load.expected_date", got=_describe(value),
-                       hint=say("load.date_hint") if isinstance(value, str) else ""))
+        raise _Bad(
+            say(
+                "load.expected_date",
+                got=_describe(value),
+                hint=say("load.date_hint") if isinstance(value, str) else "",
+            )
+        )
     return value
 
 
@@ -260,23 +290,35 @@ class _Checker:
         self.file = file
         self.problems = problems
 
-    def problem(self, message: str | Text, where: str | Text | None = None,
-                key: str | None = None, hint: str | Text | None = None) -> None:
+    def problem(
+        self,
+        message: str | Text,
+        where: str | Text | None = None,
+        key: str | None = None,
+        hint: str | Text | None = None,
+    ) -> None:
         self.problems.append(Problem(self.file, message, where, key, hint))
 
-    def table(self, data: object, spec: Mapping[str, tuple[Callable[[object], Any], bool]],
-              where: str | Text | None = None, prefix: str = "") -> dict[str, Any] | None:
+    def table(
+        self,
+        data: object,
+        spec: Mapping[str, tuple[Callable[[object], Any], bool]],
+        where: str | Text | None = None,
+        prefix: str = "",
+    ) -> dict[str, Any] | None:
         """Check a table against ``{key: (check, required)}``; return the
         converted values of the keys that passed, or ``None`` if not a table."""
         if not isinstance(data, dict):
-            self.problem(say("load.expected_table", got=_describe(data)), where,
-                         prefix.rstrip(".") or None)
+            self.problem(
+                say("load.expected_table", got=_describe(data)), where, prefix.rstrip(".") or None
+            )
             return None
         out: dict[str, Any] = {}
         for key, value in data.items():
             if key not in spec:
-                hint = suggestion(key, spec, prefix=prefix) or say("load.known_keys",
-                                                                   keys=", ".join(spec))
+                hint = suggestion(key, spec, prefix=prefix) or say(
+                    "load.known_keys", keys=", ".join(spec)
+                )
                 self.problem(say("load.unknown_key"), where, prefix + key, hint)
                 continue
             check = spec[key][0]
@@ -289,9 +331,14 @@ class _Checker:
                 self.problem(say("load.missing_key"), where, prefix + key)
         return out
 
-    def keyed(self, data: object, key: str, pattern: re.Pattern[str], joined: str,
-              spec: Mapping[str, tuple[Callable[[object], Any], bool]]
-              ) -> Iterator[tuple[str, dict[str, Any]]]:
+    def keyed(
+        self,
+        data: object,
+        key: str,
+        pattern: re.Pattern[str],
+        joined: str,
+        spec: Mapping[str, tuple[Callable[[object], Any], bool]],
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         """The ``[key.<id>]`` tables of a file (measures, bodies), each checked
         against ``spec``: the id and converted values of each that is a table
         with a valid id."""
@@ -317,8 +364,12 @@ class _Checker:
             raise _Bad(say("load.text_keys", key=unknown[0]))
         missing = [k for k in ("zh", "en") if k not in value]
         if missing:
-            raise _Bad(say("load.missing_languages", missing=Text("、".join(missing),
-                                                                  " and ".join(missing))))
+            raise _Bad(
+                say(
+                    "load.missing_languages",
+                    missing=Text("、".join(missing), " and ".join(missing)),
+                )
+            )
         return Text(_string(value["zh"]), _string(value["en"]))
 
     def interpretation(self, value: object) -> Text:
@@ -375,13 +426,15 @@ class _Folder:
             self.problems.append(Problem(shown, refusal.said, hint=refusal.hint))
             return None
         except OSError as error:
-            self.problems.append(Problem(shown, say("read.cannot_read",
-                                                    error=str(error.strerror or error))))
+            self.problems.append(
+                Problem(shown, say("read.cannot_read", error=str(error.strerror or error)))
+            )
             return None
         self.read_so_far += len(data)
         if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:
-            self.problems.append(Problem(shown, say("load.folder_too_large",
-                                                    size=_size(MAX_RULEBOOK_FOLDER_BYTES))))
+            self.problems.append(
+                Problem(shown, say("load.folder_too_large", size=_size(MAX_RULEBOOK_FOLDER_BYTES)))
+            )
             return None
         self.digests[name] = hashlib.sha256(data).hexdigest()
         return data
@@ -438,8 +491,9 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         # Floats are read as written (Decimal), never through a binary float.
         return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as error:
-        problems.append(Problem(name, say("tabular.not_encoding", encoding="UTF-8",
-                                          byte=error.start)))
+        problems.append(
+            Problem(name, say("tabular.not_encoding", encoding="UTF-8", byte=error.start))
+        )
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem(name, say("load.not_toml", error=str(error))))
     except RecursionError:
@@ -454,8 +508,9 @@ def _rule_file_names(folder: _Folder) -> list[str] | None:
     with os.scandir(folder.path) as entries:
         for count, entry in enumerate(entries, 1):
             if count > MAX_RULEBOOK_FILES:
-                folder.problems.append(Problem(folder.path.name, say(
-                    "load.too_many_files", count=MAX_RULEBOOK_FILES)))
+                folder.problems.append(
+                    Problem(folder.path.name, say("load.too_many_files", count=MAX_RULEBOOK_FILES))
+                )
                 return None
             if entry.name.endswith(".toml") and entry.name not in _NOT_RULE_FILES:
                 names.append(entry.name)
@@ -503,8 +558,11 @@ def _cached_model(path: Path, compiled: Compiled) -> Rulebook | None:
     """The cached model of the folder, if its files are byte for byte those it
     was made from (every file read again, as safely as a load reads it)."""
     files = compiled.files
-    if not (isinstance(files, dict) and isinstance(files.get("digests"), dict)
-            and all(isinstance(n, str) for n in files["digests"])):
+    if not (
+        isinstance(files, dict)
+        and isinstance(files.get("digests"), dict)
+        and all(isinstance(n, str) for n in files["digests"])
+    ):
         return None
     folder = _Folder(path, [])
     for name in files["digests"]:
@@ -530,8 +588,11 @@ def _read_folder(folder: _Folder, shown: str) -> Rulebook:
         problems.append(Problem(MEASURES_FILE, say("load.no_measures")))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
-    declared = frozenset(measures_data.get("measure", {}) if isinstance(
-        measures_data, dict) and isinstance(measures_data.get("measure"), dict) else ())
+    declared = frozenset(
+        measures_data.get("measure", {})
+        if isinstance(measures_data, dict) and isinstance(measures_data.get("measure"), dict)
+        else ()
+    )
 
     bodies_data = _read_toml(folder, BODIES_FILE) if folder.has(BODIES_FILE) else None
     bodies = _check_bodies(bodies_data, plan_text, problems) if bodies_data is not None else {}
@@ -557,49 +618,74 @@ def _read_folder(folder: _Folder, shown: str) -> Rulebook:
 
     # Rules read in the plan's order: by where their quote stands in its text.
     rules.sort(key=lambda rule: (plan_text or "").find(rule.source.quote))
-    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "",
-                               bodies_data)
+    fingerprint = _fingerprint(plan_data, measures_data, raw_rules, plan_text or "", bodies_data)
     return Rulebook(
-        id=plan["id"], version=plan["version"], title=plan["title"], issuer=plan["issuer"],
-        status=plan["status"], period=plan["period"], text=plan_text or "",
-        measures=measures, rules=tuple(rules), fingerprint=fingerprint, path=str(path),
-        published=plan.get("published"), supersedes=plan.get("supersedes"),
-        consultation=plan.get("consultation", {}), effective=plan.get("effective"),
-        districts=plan.get("districts", ()), ignored=plan.get("_ignored", ()),
+        id=plan["id"],
+        version=plan["version"],
+        title=plan["title"],
+        issuer=plan["issuer"],
+        status=plan["status"],
+        period=plan["period"],
+        text=plan_text or "",
+        measures=measures,
+        rules=tuple(rules),
+        fingerprint=fingerprint,
+        path=str(path),
+        published=plan.get("published"),
+        supersedes=plan.get("supersedes"),
+        consultation=plan.get("consultation", {}),
+        effective=plan.get("effective"),
+        districts=plan.get("districts", ()),
+        ignored=plan.get("_ignored", ()),
         bodies=bodies,
     )
 
 
-def _check_bodies(data: dict[str, Any], text: str | None, problems: list[Problem]
-                  ) -> dict[str, Body]:
+def _check_bodies(
+    data: dict[str, Any], text: str | None, problems: list[Problem]
+) -> dict[str, Body]:
     """``bodies.toml``: ``[body.<id>]`` tables, each with ``name`` (zh as the plan
     writes it, en), ``level`` and ``spellings`` (every way the plan writes it)."""
     checker = _Checker(BODIES_FILE, problems)
     bodies: dict[str, Body] = {}
     owner: dict[str, str] = {}
-    for body_id, fields in checker.keyed(data, "body", _BODY_ID, "'-'", {
-        "name": (checker.text, True),
-        "level": (_choice(BODY_LEVELS), True),
-        "spellings": (_strings, False),
-    }):
+    for body_id, fields in checker.keyed(
+        data,
+        "body",
+        _BODY_ID,
+        "'-'",
+        {
+            "name": (checker.text, True),
+            "level": (_choice(BODY_LEVELS), True),
+            "spellings": (_strings, False),
+        },
+    ):
         where = f"body {body_id!r}"
         if "name" not in fields or "level" not in fields:
             continue
         spellings = tuple(dict.fromkeys((fields["name"].zh, *fields.get("spellings", ()))))
         for spelling in spellings:
             if spelling in owner:
-                checker.problem(say("load.spelling_taken", spelling=spelling,
-                                    body=owner[spelling]), where, "spellings")
+                checker.problem(
+                    say("load.spelling_taken", spelling=spelling, body=owner[spelling]),
+                    where,
+                    "spellings",
+                )
             owner[spelling] = body_id
             if text is not None and spelling not in text:
-                checker.problem(say("load.spelling_not_in_text", spelling=spelling), where,
-                                "spellings", say("load.spelling_hint"))
+                checker.problem(
+                    say("load.spelling_not_in_text", spelling=spelling),
+                    where,
+                    "spellings",
+                    say("load.spelling_hint"),
+                )
         bodies[body_id] = Body(body_id, fields["name"], fields["level"], spellings)
     return bodies
 
 
-def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
-                 problems: list[Problem]) -> Rule:
+def _with_bodies(
+    rule: Rule, bodies: Mapping[str, Body], file: str, problems: list[Problem]
+) -> Rule:
     """The rule with the body id of each responsible entry, when the rulebook
     declares bodies; an entry that no body spells is a problem."""
     if not bodies:
@@ -609,17 +695,23 @@ def _with_bodies(rule: Rule, bodies: Mapping[str, Body], file: str,
     for index, name in enumerate(rule.responsible):
         body_id = spelled.get(name)
         if body_id is None:
-            problems.append(Problem(
-                file, say("load.no_spelling", name=name), say("where.rule", rule=rule.id),
-                f"responsible[{index}]",
-                suggestion(name, spelled) or say("load.add_spelling", file=BODIES_FILE)))
+            problems.append(
+                Problem(
+                    file,
+                    say("load.no_spelling", name=name),
+                    say("where.rule", rule=rule.id),
+                    f"responsible[{index}]",
+                    suggestion(name, spelled) or say("load.add_spelling", file=BODIES_FILE),
+                )
+            )
             continue
         ids.append(body_id)
     return attrs.evolve(rule, bodies=tuple(ids))
 
 
-def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
-                ) -> dict[str, Any] | None:
+def _check_plan(
+    folder: _Folder, data: dict[str, Any], problems: list[Problem]
+) -> dict[str, Any] | None:
     checker = _Checker(PLAN_FILE, problems)
 
     def schema_version(value: object) -> int:
@@ -628,22 +720,25 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
             raise _Bad(say("load.schema_version", version=SCHEMA_VERSION, got=number))
         return number
 
-    plan = checker.table(data, {
-        "schema_version": (schema_version, True),
-        "id": (_pattern(_RULEBOOK_ID, "load.a_rulebook_id"), True),
-        "version": (_pattern(_VERSION, "load.a_version"), True),
-        "status": (_choice(STATUSES), True),
-        "text": (_string, True),
-        "title": (checker.text, True),
-        "issuer": (checker.text, True),
-        "period": (checker.period, True),
-        "effective": (checker.period, False),
-        "districts": (_strings, False),
-        "ignore": (lambda v: v, False),
-        "published": (_date, False),
-        "supersedes": (_pattern(_SUPERSEDES, "load.a_supersedes"), False),
-        "consultation": (lambda v: v, False),
-    })
+    plan = checker.table(
+        data,
+        {
+            "schema_version": (schema_version, True),
+            "id": (_pattern(_RULEBOOK_ID, "load.a_rulebook_id"), True),
+            "version": (_pattern(_VERSION, "load.a_version"), True),
+            "status": (_choice(STATUSES), True),
+            "text": (_string, True),
+            "title": (checker.text, True),
+            "issuer": (checker.text, True),
+            "period": (checker.period, True),
+            "effective": (checker.period, False),
+            "districts": (_strings, False),
+            "ignore": (lambda v: v, False),
+            "published": (_date, False),
+            "supersedes": (_pattern(_SUPERSEDES, "load.a_supersedes"), False),
+            "consultation": (lambda v: v, False),
+        },
+    )
     if plan is None:
         return None
     if "text" in plan:
@@ -656,8 +751,7 @@ def _check_plan(folder: _Folder, data: dict[str, Any], problems: list[Problem]
             try:
                 plan["_text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                checker.problem(say("load.text_not_utf8", name=name, byte=error.start),
-                                key="text")
+                checker.problem(say("load.text_not_utf8", name=name, byte=error.start), key="text")
     if "consultation" in plan:
         _check_consultation(checker, plan["consultation"], plan.get("_text"))
     if "ignore" in plan:
@@ -673,19 +767,27 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
     found = []
     for index, table in enumerate(data):
         where = say("where.ignore", number=index + 1)
-        fields = checker.table(table, {
-            "code": (_choice(IGNORABLE), False),
-            "quote": (_string, True),
-            "reason": (_string, True),
-        }, where, prefix=f"ignore[{index}].")
+        fields = checker.table(
+            table,
+            {
+                "code": (_choice(IGNORABLE), False),
+                "quote": (_string, True),
+                "reason": (_string, True),
+            },
+            where,
+            prefix=f"ignore[{index}].",
+        )
         if fields is None or "quote" not in fields or "reason" not in fields:
             continue
         if text is not None and fields["quote"] not in text:
-            checker.problem(say("load.not_in_text"), where, f"ignore[{index}].quote",
-                            _nearest_hint(fields["quote"], text))
+            checker.problem(
+                say("load.not_in_text"),
+                where,
+                f"ignore[{index}].quote",
+                _nearest_hint(fields["quote"], text),
+            )
             continue
-        found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"],
-                             fields["reason"]))
+        found.append(Ignored(fields.get("code", IGNORABLE[0]), fields["quote"], fields["reason"]))
     return tuple(found)
 
 
@@ -697,8 +799,12 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
     def scalar(key: str, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, str | int | dt.date):
             checker.problem(say("load.expected_scalar", got=_describe(value)), key=key)
-        elif (key.endswith(".quote") and text is not None and isinstance(value, str)
-              and value not in text):
+        elif (
+            key.endswith(".quote")
+            and text is not None
+            and isinstance(value, str)
+            and value not in text
+        ):
             checker.problem(say("load.quote_not_in_text"), key=key, hint=say("load.copy_quote"))
 
     for key, value in data.items():
@@ -706,8 +812,9 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
         if isinstance(value, list):
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    checker.problem(say("load.expected_table", got=_describe(item)),
-                                    key=f"{path}[{index}]")
+                    checker.problem(
+                        say("load.expected_table", got=_describe(item)), key=f"{path}[{index}]"
+                    )
                     continue
                 for inner, inner_value in item.items():
                     scalar(f"{path}[{index}].{inner}", inner_value)
@@ -717,15 +824,23 @@ def _check_consultation(checker: _Checker, data: object, text: str | None) -> No
 
 def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, Measure]:
     checker = _Checker(MEASURES_FILE, problems)
-    raw = dict(checker.keyed(data, "measure", MEASURE_ID, "'_'", {
-        "name": (checker.text, True),
-        "unit": (_choice(tuple(UNITS)), True),
-        "formula": (_string, False),
-        "note": (_string, False),
-        "lower": (_number, False),
-        "upper": (_number, False),
-        "at_most": (_names, False),
-    }))
+    raw = dict(
+        checker.keyed(
+            data,
+            "measure",
+            MEASURE_ID,
+            "'_'",
+            {
+                "name": (checker.text, True),
+                "unit": (_choice(tuple(UNITS)), True),
+                "formula": (_string, False),
+                "note": (_string, False),
+                "lower": (_number, False),
+                "upper": (_number, False),
+                "at_most": (_names, False),
+            },
+        )
+    )
     for measure_id, fields in raw.items():
         _check_bounds(checker, measure_id, fields, raw)
     formulas: dict[str, Expression] = {}
@@ -734,20 +849,25 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
             try:
                 formula = parse_formula(fields["formula"])
             except ExpressionError as error:
-                checker.problem(error.said or str(error), say("where.measure", measure=measure_id),
-                                "formula")
+                checker.problem(
+                    error.said or str(error), say("where.measure", measure=measure_id), "formula"
+                )
                 continue
             unknown = sorted(formula.names - raw.keys())
             for name in unknown:
-                checker.problem(say("load.formula_unknown", name=name),
-                                say("where.measure", measure=measure_id), "formula",
-                                suggestion(name, raw))
+                checker.problem(
+                    say("load.formula_unknown", name=name),
+                    say("where.measure", measure=measure_id),
+                    "formula",
+                    suggestion(name, raw),
+                )
             if not unknown:
                 formulas[measure_id] = formula
     cyclic = _cycles(formulas)
     for measure_id in cyclic:
-        checker.problem(say("load.formula_cycle"), say("where.measure", measure=measure_id),
-                        "formula")
+        checker.problem(
+            say("load.formula_cycle"), say("where.measure", measure=measure_id), "formula"
+        )
     if not cyclic:
         for measure_id, problem in _too_large(formulas):
             checker.problem(problem, say("where.measure", measure=measure_id), "formula")
@@ -755,27 +875,45 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
     for measure_id, fields in raw.items():
         if "name" not in fields or "unit" not in fields:
             continue
-        measure = Measure(measure_id, fields["name"], UNITS[fields["unit"]],
-                          formulas.get(measure_id), fields.get("note"),
-                          at_most=fields.get("at_most", ()))
+        measure = Measure(
+            measure_id,
+            fields["name"],
+            UNITS[fields["unit"]],
+            formulas.get(measure_id),
+            fields.get("note"),
+            at_most=fields.get("at_most", ()),
+        )
         if "lower" in fields or "upper" in fields:
-            measure = attrs.evolve(measure, lower=fields.get("lower", measure.lower),
-                                   upper=fields.get("upper", measure.upper))
+            measure = attrs.evolve(
+                measure,
+                lower=fields.get("lower", measure.lower),
+                upper=fields.get("upper", measure.upper),
+            )
         measures[measure_id] = measure
     for measure_id, formula in formulas.items():
         if not formula.names:
-            checker.problem(say("load.formula_no_measure", formula=str(formula)),
-                            say("where.measure", measure=measure_id), "formula")
+            checker.problem(
+                say("load.formula_no_measure", formula=str(formula)),
+                say("where.measure", measure=measure_id),
+                "formula",
+            )
         elif _divides_by_zero(formula):
-            checker.problem(say("load.formula_divides", formula=str(formula)),
-                            say("where.measure", measure=measure_id), "formula")
+            checker.problem(
+                say("load.formula_divides", formula=str(formula)),
+                say("where.measure", measure=measure_id),
+                "formula",
+            )
     return measures
 
 
 def _divides_by_zero(formula: Expression) -> bool:
     """`divides_by_zero`, kept in the cache by the formula's text (it needs sympy)."""
-    return checked(("divides_by_zero", formula.text), lambda: divides_by_zero(formula.tree),
-                   encode=bool, decode=_exactly_bool)
+    return checked(
+        ("divides_by_zero", formula.text),
+        lambda: divides_by_zero(formula.tree),
+        encode=bool,
+        decode=_exactly_bool,
+    )
 
 
 def _exactly_bool(value: object) -> bool:
@@ -784,17 +922,22 @@ def _exactly_bool(value: object) -> bool:
     return value
 
 
-def _ignores_data(requirement: Expression, measure: str,
-                  bounds: Callable[[str], tuple[Fraction, Fraction | None]]
-                  ) -> list[tuple[str, tuple[int, int]]]:
+def _ignores_data(
+    requirement: Expression, measure: str, bounds: Callable[[str], tuple[Fraction, Fraction | None]]
+) -> list[tuple[str, tuple[int, int]]]:
     """`ignores_data`, kept in the cache by all it depends on: the requirement's
     text, the rule's measure and the bounds of the measures it names."""
-    limits = [[name, str(low), None if high is None else str(high)]
-              for name in sorted(requirement.names) for low, high in [bounds(name)]]
-    return checked(("ignores_data", measure, requirement.text, limits),
-                   lambda: ignores_data(requirement.tree, bounds),
-                   encode=lambda found: [[m, list(span)] for m, span in found],
-                   decode=_findings)
+    limits = [
+        [name, str(low), None if high is None else str(high)]
+        for name in sorted(requirement.names)
+        for low, high in [bounds(name)]
+    ]
+    return checked(
+        ("ignores_data", measure, requirement.text, limits),
+        lambda: ignores_data(requirement.tree, bounds),
+        encode=lambda found: [[m, list(span)] for m, span in found],
+        decode=_findings,
+    )
 
 
 def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
@@ -802,9 +945,14 @@ def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
         raise ValueError("not a list")
     found = []
     for item in value:
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
-                and isinstance(item[1], list) and len(item[1]) == 2
-                and all(type(n) is int for n in item[1])):
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], str)
+            and isinstance(item[1], list)
+            and len(item[1]) == 2
+            and all(type(n) is int for n in item[1])
+        ):
             raise ValueError("not a finding")
         found.append((item[0], (item[1][0], item[1][1])))
     return found
@@ -827,17 +975,23 @@ def _names(value: object) -> tuple[str, ...]:
     return names
 
 
-def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
-                  raw: Mapping[str, Mapping[str, Any]]) -> None:
+def _check_bounds(
+    checker: _Checker,
+    measure_id: str,
+    fields: Mapping[str, Any],
+    raw: Mapping[str, Mapping[str, Any]],
+) -> None:
     """``lower``, ``upper`` and ``at_most``: plausible, and naming measures that exist."""
     where = say("where.measure", measure=measure_id)
     lower, upper = fields.get("lower", Fraction(0)), fields.get("upper")
     if lower < 0:
-        checker.problem(say("load.negative", bound="lower", value=format_number(lower)),
-                        where, "lower")
+        checker.problem(
+            say("load.negative", bound="lower", value=format_number(lower)), where, "lower"
+        )
     elif upper is not None and upper < 0:
-        checker.problem(say("load.negative", bound="upper", value=format_number(upper)),
-                        where, "upper")
+        checker.problem(
+            say("load.negative", bound="upper", value=format_number(upper)), where, "upper"
+        )
     else:
         unit = UNITS.get(fields.get("unit", ""))
         shown = say("load.upper", upper=format_number(upper)) if upper is not None else ""
@@ -845,17 +999,28 @@ def _check_bounds(checker: _Checker, measure_id: str, fields: Mapping[str, Any],
             shown = say("load.unit_bound", unit=unit.id, upper=unit.upper)
             upper = Fraction(unit.upper)
         if upper is not None and lower > upper:
-            checker.problem(say("load.lower_above", lower=format_number(lower), upper=shown),
-                            where, "lower")
+            checker.problem(
+                say("load.lower_above", lower=format_number(lower), upper=shown), where, "lower"
+            )
     for other in fields.get("at_most", ()):
         if other == measure_id:
             checker.problem(say("load.bounded_by_itself"), where, "at_most")
         elif other not in raw:
-            checker.problem(say("load.at_most_unknown", other=other), where, "at_most",
-                            suggestion(other, raw))
+            checker.problem(
+                say("load.at_most_unknown", other=other), where, "at_most", suggestion(other, raw)
+            )
         elif "unit" in fields and raw[other].get("unit", fields["unit"]) != fields["unit"]:
-            checker.problem(say("load.at_most_unit", other=other, other_unit=raw[other]["unit"],
-                                measure=measure_id, unit=fields["unit"]), where, "at_most")
+            checker.problem(
+                say(
+                    "load.at_most_unit",
+                    other=other,
+                    other_unit=raw[other]["unit"],
+                    measure=measure_id,
+                    unit=fields["unit"],
+                ),
+                where,
+                "at_most",
+            )
 
 
 #: How deep formulas may refer to formulas, and how large a formula may grow
@@ -892,11 +1057,21 @@ def _too_large(formulas: Mapping[str, Expression]) -> list[tuple[str, str]]:
     for name in formulas:
         visit(name)
         if depth[name] > MAX_FORMULA_DEPTH:
-            found.append((name, f"formulas refer to formulas {depth[name]} deep; "
-                                f"the limit is {MAX_FORMULA_DEPTH}"))
+            found.append(
+                (
+                    name,
+                    f"formulas refer to formulas {depth[name]} deep; "
+                    f"the limit is {MAX_FORMULA_DEPTH}",
+                )
+            )
         elif size[name] > MAX_EXPANDED_SIZE:
-            found.append((name, f"formula grows to {size[name]} terms once its measures' "
-                                f"formulas are put in; the limit is {MAX_EXPANDED_SIZE}"))
+            found.append(
+                (
+                    name,
+                    f"formula grows to {size[name]} terms once its measures' "
+                    f"formulas are put in; the limit is {MAX_EXPANDED_SIZE}",
+                )
+            )
     return found
 
 
@@ -923,8 +1098,12 @@ def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
 
 
 def _check_rule_file(
-    name: str, data: dict[str, Any], measures: Mapping[str, Measure], declared: frozenset[str],
-    plan: Mapping[str, Any] | None, problems: list[Problem],
+    name: str,
+    data: dict[str, Any],
+    measures: Mapping[str, Measure],
+    declared: frozenset[str],
+    plan: Mapping[str, Any] | None,
+    problems: list[Problem],
 ) -> Iterator[tuple[dict[str, Any], Rule | None]]:
     checker = _Checker(name, problems)
     top = checker.table(data, {"rule": (lambda v: v, True)})
@@ -935,50 +1114,68 @@ def _check_rule_file(
         return
     for index, table in enumerate(top["rule"]):
         raw_id = table.get("id") if isinstance(table, dict) else None
-        where = (say("where.rule", rule=raw_id) if isinstance(raw_id, str)
-                 else say("where.rule_number", number=index + 1))
-        yield (table if isinstance(table, dict) else {},
-               _check_rule(checker, table, where, measures, declared, plan))
+        where = (
+            say("where.rule", rule=raw_id)
+            if isinstance(raw_id, str)
+            else say("where.rule_number", number=index + 1)
+        )
+        yield (
+            table if isinstance(table, dict) else {},
+            _check_rule(checker, table, where, measures, declared, plan),
+        )
 
 
-def _check_rule(checker: _Checker, table: object, where: str | Text,
-                measures: Mapping[str, Measure], declared: frozenset[str],
-                plan: Mapping[str, Any] | None) -> Rule | None:
+def _check_rule(
+    checker: _Checker,
+    table: object,
+    where: str | Text,
+    measures: Mapping[str, Measure],
+    declared: frozenset[str],
+    plan: Mapping[str, Any] | None,
+) -> Rule | None:
     before = len(checker.problems)
-    fields = checker.table(table, {
-        "id": (_pattern(_RULE_ID, "load.a_rule_id"), True),
-        "title": (checker.text, True),
-        "measure": (_string, True),
-        "aggregation": (_choice(AGGREGATIONS), True),
-        "requirement": (_string, False),
-        "targets": (lambda v: v, False),
-        "ends": (_date, False),
-        "due": (_date, False),
-        "period": (checker.period, False),
-        "responsible": (_responsible, True),
-        "strength": (_choice(STRENGTHS), False),
-        "interpretation": (checker.interpretation, False),
-        "alternatives": (lambda v: v, False),
-        "related": (_strings, False),
-        "tags": (_strings, False),
-        "source": (lambda v: v, True),
-        "records": (lambda v: v, False),
-        "scope": (_choice(SCOPES), False),
-        "districts": (lambda v: v, False),
-    }, where)
+    fields = checker.table(
+        table,
+        {
+            "id": (_pattern(_RULE_ID, "load.a_rule_id"), True),
+            "title": (checker.text, True),
+            "measure": (_string, True),
+            "aggregation": (_choice(AGGREGATIONS), True),
+            "requirement": (_string, False),
+            "targets": (lambda v: v, False),
+            "ends": (_date, False),
+            "due": (_date, False),
+            "period": (checker.period, False),
+            "responsible": (_responsible, True),
+            "strength": (_choice(STRENGTHS), False),
+            "interpretation": (checker.interpretation, False),
+            "alternatives": (lambda v: v, False),
+            "related": (_strings, False),
+            "tags": (_strings, False),
+            "source": (lambda v: v, True),
+            "records": (lambda v: v, False),
+            "scope": (_choice(SCOPES), False),
+            "districts": (lambda v: v, False),
+        },
+        where,
+    )
     if fields is None:
         return None
     measure = None
     if "measure" in fields:
         measure = measures.get(fields["measure"])
         if measure is None and fields["measure"] not in declared:
-            checker.problem(say("load.unknown_measure", measure=fields["measure"]), where,
-                            "measure", suggestion(fields["measure"], measures)
-                            or say("load.declare_measure"))
+            checker.problem(
+                say("load.unknown_measure", measure=fields["measure"]),
+                where,
+                "measure",
+                suggestion(fields["measure"], measures) or say("load.declare_measure"),
+            )
     text = plan.get("_text") if plan else None
     plan_period: Period | None = plan.get("period") if plan else None
-    requirement, targets = _check_requirement(checker, fields, where, measures, measure,
-                                              declared, text, plan_period)
+    requirement, targets = _check_requirement(
+        checker, fields, where, measures, measure, declared, text, plan_period
+    )
     aggregation = fields.get("aggregation")
     if aggregation == Aggregation.EVERY_YEAR.value:
         if "due" in fields:
@@ -990,36 +1187,73 @@ def _check_rule(checker: _Checker, table: object, where: str | Text,
             checker.problem(say("load.period_for_every_year"), where, "period")
     if plan_period is not None:
         if "due" in fields and fields["due"] not in plan_period:
-            checker.problem(say("load.due_outside", due=str(fields["due"]),
-                                start=str(plan_period.start), end=str(plan_period.end)),
-                            where, "due")
-        if "period" in fields and not (fields["period"].start in plan_period
-                                       and fields["period"].end in plan_period):
+            checker.problem(
+                say(
+                    "load.due_outside",
+                    due=str(fields["due"]),
+                    start=str(plan_period.start),
+                    end=str(plan_period.end),
+                ),
+                where,
+                "due",
+            )
+        if "period" in fields and not (
+            fields["period"].start in plan_period and fields["period"].end in plan_period
+        ):
             checker.problem(say("load.period_outside"), where, "period")
-    source = _check_source(checker, table.get("source") if isinstance(table, dict) else None,
-                           where, text) if "source" in fields else None
-    records = _check_records(checker, fields["records"], where, measure,
-                             aggregation) if "records" in fields else None
-    districts = _check_districts(checker, fields["districts"], where, _requirement_parser(
-        checker, where, measures, measure, declared)) if "districts" in fields else ()
+    source = (
+        _check_source(
+            checker, table.get("source") if isinstance(table, dict) else None, where, text
+        )
+        if "source" in fields
+        else None
+    )
+    records = (
+        _check_records(checker, fields["records"], where, measure, aggregation)
+        if "records" in fields
+        else None
+    )
+    districts = (
+        _check_districts(
+            checker,
+            fields["districts"],
+            where,
+            _requirement_parser(checker, where, measures, measure, declared),
+        )
+        if "districts" in fields
+        else ()
+    )
     if source is not None and source.inferred and "interpretation" not in fields:
-        checker.problem(say("load.inferred_needs_interpretation"),
-                        where, "source.inferred")
-    alternatives = _check_alternatives(checker, fields["alternatives"], where, fields,
-                                       measure, declared) if "alternatives" in fields else ()
-    if len(checker.problems) != before or measure is None or requirement is None \
-            or source is None:
+        checker.problem(say("load.inferred_needs_interpretation"), where, "source.inferred")
+    alternatives = (
+        _check_alternatives(checker, fields["alternatives"], where, fields, measure, declared)
+        if "alternatives" in fields
+        else ()
+    )
+    if len(checker.problems) != before or measure is None or requirement is None or source is None:
         return None
     names, open_ = fields["responsible"]
     rule = Rule(
-        id=fields["id"], title=fields["title"], measure=measure,
-        aggregation=Aggregation(fields["aggregation"]), requirement=requirement,
-        source=source, responsible=names, responsible_open=open_, file=checker.file,
-        due=fields.get("due"), period=fields.get("period"),
-        strength=fields.get("strength", "firm"), interpretation=fields.get("interpretation"),
-        related=fields.get("related", ()), tags=fields.get("tags", ()), records=records,
+        id=fields["id"],
+        title=fields["title"],
+        measure=measure,
+        aggregation=Aggregation(fields["aggregation"]),
+        requirement=requirement,
+        source=source,
+        responsible=names,
+        responsible_open=open_,
+        file=checker.file,
+        due=fields.get("due"),
+        period=fields.get("period"),
+        strength=fields.get("strength", "firm"),
+        interpretation=fields.get("interpretation"),
+        related=fields.get("related", ()),
+        tags=fields.get("tags", ()),
+        records=records,
         targets=tuple(_with_section(t, source.section) for t in targets),
-        ends=fields.get("ends"), alternatives=alternatives, scope=fields.get("scope", "city"),
+        ends=fields.get("ends"),
+        alternatives=alternatives,
+        scope=fields.get("scope", "city"),
         districts=districts,
     )
     if text is not None:
@@ -1033,13 +1267,20 @@ def _check_rule(checker: _Checker, table: object, where: str | Text,
     return rule
 
 
-def _check_districts(checker: _Checker, data: object, where: str | Text,
-                     requirement_of: Callable[[str, str], Expression | None]
-                     ) -> tuple[tuple[str, Expression], ...]:
+def _check_districts(
+    checker: _Checker,
+    data: object,
+    where: str | Text,
+    requirement_of: Callable[[str, str], Expression | None],
+) -> tuple[tuple[str, Expression], ...]:
     """``[rule.districts]``: a district's own target, ``芝罘区 = ">= 12"``."""
     if not isinstance(data, dict) or not data:
-        checker.problem(say("load.expected_districts"), where, "districts",
-                        say("load.districts_example", example='芝罘区 = ">= 12"'))
+        checker.problem(
+            say("load.expected_districts"),
+            where,
+            "districts",
+            say("load.districts_example", example='芝罘区 = ">= 12"'),
+        )
         return ()
     found = []
     for name, written in data.items():
@@ -1055,6 +1296,8 @@ def _check_districts(checker: _Checker, data: object, where: str | Text,
         if requirement is not None:
             found.append((name, requirement))
     return tuple(found)
+
+
 def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
     """``responsible``: the plan's list, verbatim, as an array, or as a table
     ``{ names = [...], open = true }`` when the plan closes it with 等."""
@@ -1074,9 +1317,14 @@ def _responsible(value: object) -> tuple[tuple[str, ...], bool]:
     return names, open_
 
 
-def _check_alternatives(checker: _Checker, data: object, where: str | Text,
-                        fields: Mapping[str, Any], measure: Measure | None,
-                        declared: frozenset[str]) -> tuple[Alternative, ...]:
+def _check_alternatives(
+    checker: _Checker,
+    data: object,
+    where: str | Text,
+    fields: Mapping[str, Any],
+    measure: Measure | None,
+    declared: frozenset[str],
+) -> tuple[Alternative, ...]:
     """``[[rule.alternatives]]``: other readings the plan supports, each with its
     ``reading`` (zh and en) and what it changes: aggregation, requirement,
     strength, due. What it leaves out is as the rule has it; a reading that
@@ -1087,13 +1335,18 @@ def _check_alternatives(checker: _Checker, data: object, where: str | Text,
     found = []
     for index, table in enumerate(data):
         key = f"alternatives[{index}]"
-        alt = checker.table(table, {
-            "reading": (checker.text, True),
-            "aggregation": (_choice(AGGREGATIONS), False),
-            "requirement": (_string, False),
-            "strength": (_choice(STRENGTHS), False),
-            "due": (_date, False),
-        }, where, prefix=f"{key}.")
+        alt = checker.table(
+            table,
+            {
+                "reading": (checker.text, True),
+                "aggregation": (_choice(AGGREGATIONS), False),
+                "requirement": (_string, False),
+                "strength": (_choice(STRENGTHS), False),
+                "due": (_date, False),
+            },
+            where,
+            prefix=f"{key}.",
+        )
         if alt is None or "reading" not in alt:
             continue
         requirement = None
@@ -1104,18 +1357,26 @@ def _check_alternatives(checker: _Checker, data: object, where: str | Text,
                 checker.problem(error.said or str(error), where, f"{key}.requirement")
                 continue
             for unknown in sorted(requirement.names - declared):
-                checker.problem(say("load.requirement_unknown", name=unknown), where,
-                                f"{key}.requirement")
+                checker.problem(
+                    say("load.requirement_unknown", name=unknown), where, f"{key}.requirement"
+                )
         aggregation = alt.get("aggregation", fields.get("aggregation"))
         every_year = aggregation == Aggregation.EVERY_YEAR.value
         if every_year and "due" in alt:
             checker.problem(say("load.every_year_reading_due"), where, f"{key}.due")
         elif not every_year and "due" not in alt and "due" not in fields:
-            checker.problem(say("load.reading_needs_due", aggregation=aggregation), where,
-                            f"{key}.due")
-        found.append(Alternative(
-            alt["reading"], None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
-            requirement, alt.get("strength"), alt.get("due")))
+            checker.problem(
+                say("load.reading_needs_due", aggregation=aggregation), where, f"{key}.due"
+            )
+        found.append(
+            Alternative(
+                alt["reading"],
+                None if "aggregation" not in alt else Aggregation(alt["aggregation"]),
+                requirement,
+                alt.get("strength"),
+                alt.get("due"),
+            )
+        )
     return tuple(found)
 
 
@@ -1126,11 +1387,16 @@ def _with_section(target: DatedTarget, section: str) -> DatedTarget:
     return attrs.evolve(target, source=attrs.evolve(target.source, section=section))
 
 
-def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[str, Measure],
-                        measure: Measure | None, declared: frozenset[str]
-                        ) -> Callable[[str, str], Expression | None]:
+def _requirement_parser(
+    checker: _Checker,
+    where: str | Text,
+    measures: Mapping[str, Measure],
+    measure: Measure | None,
+    declared: frozenset[str],
+) -> Callable[[str, str], Expression | None]:
     """Parse a requirement on the rule's measure, reporting what is wrong with it
     (a measure not declared, a comparison that ignores the data)."""
+
     def parse(written: str, key: str) -> Expression | None:
         if measure is None:
             return None
@@ -1144,8 +1410,12 @@ def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[
             checker.problem(say("load.requirement_unknown", name=name), where, key)
         if not unknown:
             for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
-                checker.problem(str(ExpressionError(message, written, start, end)), where, key,
-                                say("load.requirement_tells"))
+                checker.problem(
+                    str(ExpressionError(message, written, start, end)),
+                    where,
+                    key,
+                    say("load.requirement_tells"),
+                )
         return parsed
 
     def bounds(name: str) -> tuple[Fraction, Fraction | None]:
@@ -1156,9 +1426,13 @@ def _requirement_parser(checker: _Checker, where: str | Text, measures: Mapping[
 
 
 def _check_requirement(
-    checker: _Checker, fields: Mapping[str, Any], where: str | Text,
+    checker: _Checker,
+    fields: Mapping[str, Any],
+    where: str | Text,
     measures: Mapping[str, Measure],
-    measure: Measure | None, declared: frozenset[str], text: str | None,
+    measure: Measure | None,
+    declared: frozenset[str],
+    text: str | None,
     plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:
     """A rule's ``requirement``, or its dated ``[[rule.targets]]`` (the last of
@@ -1169,8 +1443,9 @@ def _check_requirement(
     if "requirement" in fields and "targets" in fields:
         checker.problem(say("load.requirement_or_targets"), where, "targets")
     elif "targets" in fields:
-        targets = _check_targets(checker, fields["targets"], where, requirement_of, text,
-                                 plan_period)
+        targets = _check_targets(
+            checker, fields["targets"], where, requirement_of, text, plan_period
+        )
         requirement = targets[-1].requirement if targets else None
     elif "requirement" in fields:
         requirement = requirement_of(fields["requirement"], "requirement")
@@ -1184,9 +1459,14 @@ def _check_requirement(
     return requirement, targets
 
 
-def _check_targets(checker: _Checker, data: object, where: str | Text,
-                   requirement_of: Callable[[str, str], Expression | None],
-                   text: str | None, plan_period: Period | None) -> tuple[DatedTarget, ...]:
+def _check_targets(
+    checker: _Checker,
+    data: object,
+    where: str | Text,
+    requirement_of: Callable[[str, str], Expression | None],
+    text: str | None,
+    plan_period: Period | None,
+) -> tuple[DatedTarget, ...]:
     """``[[rule.targets]]``: the requirement's dated values, each from a date on."""
     if not isinstance(data, list) or not data:
         checker.problem(say("load.expected_targets"), where, "targets")
@@ -1195,12 +1475,17 @@ def _check_targets(checker: _Checker, data: object, where: str | Text,
     complete = True
     for index, table in enumerate(data):
         key = f"targets[{index}]"
-        fields = checker.table(table, {
-            "from": (_date, True),
-            "requirement": (_string, True),
-            "quote": (_string, False),
-            "section": (_string, False),
-        }, where, prefix=f"{key}.")
+        fields = checker.table(
+            table,
+            {
+                "from": (_date, True),
+                "requirement": (_string, True),
+                "quote": (_string, False),
+                "section": (_string, False),
+            },
+            where,
+            prefix=f"{key}.",
+        )
         if fields is None or "from" not in fields or "requirement" not in fields:
             complete = False
             continue
@@ -1212,13 +1497,20 @@ def _check_targets(checker: _Checker, data: object, where: str | Text,
         if plan_period is not None and start not in plan_period:
             checker.problem(say("load.start_outside", start=str(start)), where, f"{key}.from")
         if found and start <= found[-1].start:
-            checker.problem(say("load.start_order", start=str(start),
-                                previous=str(found[-1].start)), where, f"{key}.from")
+            checker.problem(
+                say("load.start_order", start=str(start), previous=str(found[-1].start)),
+                where,
+                f"{key}.from",
+            )
         source = None
         if "quote" in fields:
             if text is not None and fields["quote"] not in text:
-                checker.problem(say("load.not_in_text"), where, f"{key}.quote",
-                                _nearest_hint(fields["quote"], text))
+                checker.problem(
+                    say("load.not_in_text"),
+                    where,
+                    f"{key}.quote",
+                    _nearest_hint(fields["quote"], text),
+                )
             source = Source(fields.get("section", ""), fields["quote"])
         elif "section" in fields:
             checker.problem(say("load.section_with_quote"), where, f"{key}.section")
@@ -1228,14 +1520,16 @@ def _check_targets(checker: _Checker, data: object, where: str | Text,
 
 def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object], tuple[str, ...]]:
     """A code or an array of codes, each one of ``options`` (any text if ``None``)."""
+
     def check(value: object) -> tuple[str, ...]:
         values = _strings(value) if isinstance(value, list) else (_string(value),)
         if not values:
             raise _Bad(say("load.expected_codes"))
         for code in values:
             if options is not None and code not in options:
-                hint = suggestion(code, options) or say("load.codes_are", what=what,
-                                                        codes=", ".join(options))
+                hint = suggestion(code, options) or say(
+                    "load.codes_are", what=what, codes=", ".join(options)
+                )
                 raise _Bad(say("load.not_canonical", code=code, what=what, hint=hint))
         return values
 
@@ -1249,30 +1543,45 @@ def _positive(value: object) -> int:
     return number
 
 
-def _check_records(checker: _Checker, data: object, where: str | Text, measure: Measure | None,
-                   aggregation: str | None) -> RecordSpec | None:
+def _check_records(
+    checker: _Checker,
+    data: object,
+    where: str | Text,
+    measure: Measure | None,
+    aggregation: str | None,
+) -> RecordSpec | None:
     """``[rule.records]``: see docs/rule-files.md and docs/records.md."""
     before = len(checker.problems)
-    fields = checker.table(data, {
-        "population": (lambda v: v, False),
-        "meeting": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
-        "total": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
-        "each": (lambda v: v, True),
-    }, where, prefix="records.")
+    fields = checker.table(
+        data,
+        {
+            "population": (lambda v: v, False),
+            "meeting": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
+            "total": (_pattern(MEASURE_ID, "load.a_measure_id"), True),
+            "each": (lambda v: v, True),
+        },
+        where,
+        prefix="records.",
+    )
     if fields is None:
         return None
     population: list[tuple[str, tuple[str | bool, ...]]] = []
     raw_population = fields.get("population", {})
     if not isinstance(raw_population, dict):
-        checker.problem(say("load.expected_table", got=_describe(raw_population)), where,
-                        "records.population")
+        checker.problem(
+            say("load.expected_table", got=_describe(raw_population)), where, "records.population"
+        )
         raw_population = {}
     for column, value in raw_population.items():
         key = f"records.population.{column}"
         if column not in POPULATION_COLUMNS:
-            checker.problem(say("load.unknown_register_column", column=column), where, key,
-                            suggestion(column, POPULATION_COLUMNS)
-                            or say("load.columns_are", columns=", ".join(POPULATION_COLUMNS)))
+            checker.problem(
+                say("load.unknown_register_column", column=column),
+                where,
+                key,
+                suggestion(column, POPULATION_COLUMNS)
+                or say("load.columns_are", columns=", ".join(POPULATION_COLUMNS)),
+            )
             continue
         if column in FLAGS:
             if not isinstance(value, bool):
@@ -1287,12 +1596,17 @@ def _check_records(checker: _Checker, data: object, where: str | Text, measure: 
             checker.problem(str(error), where, key)
     each = None
     if "each" in fields:
-        each = checker.table(fields["each"], {
-            "inspections": (_positive, False),
-            "kind": (_codes(KINDS, "kind"), False),
-            "result": (_codes(RESULTS, "result"), False),
-            "flag": (_choice(tuple(FLAGS)), False),
-        }, where, prefix="records.each.")
+        each = checker.table(
+            fields["each"],
+            {
+                "inspections": (_positive, False),
+                "kind": (_codes(KINDS, "kind"), False),
+                "result": (_codes(RESULTS, "result"), False),
+                "flag": (_choice(tuple(FLAGS)), False),
+            },
+            where,
+            prefix="records.each.",
+        )
     if each is not None and isinstance(fields["each"], dict):
         given = fields["each"]
         if ("inspections" in given) == ("flag" in given):
@@ -1300,72 +1614,119 @@ def _check_records(checker: _Checker, data: object, where: str | Text, measure: 
         elif "flag" in given:
             for key in ("kind", "result"):
                 if key in given:
-                    checker.problem(say("load.not_for_flag", key=key), where,
-                                    f"records.each.{key}")
-    if aggregation is not None and aggregation not in (Aggregation.LEVEL.value,
-                                                       Aggregation.EVERY_YEAR.value):
-        checker.problem(say("load.records_aggregation", aggregation=aggregation), where,
-                        "records")
+                    checker.problem(say("load.not_for_flag", key=key), where, f"records.each.{key}")
+    if aggregation is not None and aggregation not in (
+        Aggregation.LEVEL.value,
+        Aggregation.EVERY_YEAR.value,
+    ):
+        checker.problem(say("load.records_aggregation", aggregation=aggregation), where, "records")
     if measure is not None and "meeting" in fields and "total" in fields:
         _check_share(checker, where, measure, fields["meeting"], fields["total"])
     if len(checker.problems) != before or each is None:
         return None
     return RecordSpec(
-        meeting=fields["meeting"], total=fields["total"], population=tuple(sorted(population)),
-        inspections=each.get("inspections"), kinds=each.get("kind"),
-        results=each.get("result"), flag=each.get("flag"),
+        meeting=fields["meeting"],
+        total=fields["total"],
+        population=tuple(sorted(population)),
+        inspections=each.get("inspections"),
+        kinds=each.get("kind"),
+        results=each.get("result"),
+        flag=each.get("flag"),
     )
 
 
-def _check_share(checker: _Checker, where: str | Text, measure: Measure, meeting: str,
-                 total: str) -> None:
+def _check_share(
+    checker: _Checker, where: str | Text, measure: Measure, meeting: str, total: str
+) -> None:
     """The rule's measure must be ``100 * meeting / total``, over two counts."""
     formula = measure.formula
     tree = formula.tree if formula is not None else None
-    shape = (isinstance(tree, BinaryOp) and tree.op == "/" and isinstance(tree.right, Name)
-             and isinstance(tree.left, BinaryOp) and tree.left.op == "*"
-             and isinstance(tree.left.left, Number) and tree.left.left.value == 100
-             and isinstance(tree.left.right, Name))
-    written = (say("load.no_formula") if formula is None
-               else say("load.the_formula", formula=str(formula)))
+    shape = (
+        isinstance(tree, BinaryOp)
+        and tree.op == "/"
+        and isinstance(tree.right, Name)
+        and isinstance(tree.left, BinaryOp)
+        and tree.left.op == "*"
+        and isinstance(tree.left.left, Number)
+        and tree.left.left.value == 100
+        and isinstance(tree.left.right, Name)
+    )
+    written = (
+        say("load.no_formula") if formula is None else say("load.the_formula", formula=str(formula))
+    )
     if not shape:
-        checker.problem(say("load.records_share", meeting=meeting, total=total,
-                            measure=measure.id, written=written), where, "records")
+        checker.problem(
+            say(
+                "load.records_share",
+                meeting=meeting,
+                total=total,
+                measure=measure.id,
+                written=written,
+            ),
+            where,
+            "records",
+        )
         return
     assert isinstance(tree, BinaryOp)
     assert isinstance(tree.left, BinaryOp)
     assert isinstance(tree.left.right, Name)
     assert isinstance(tree.right, Name)
-    for key, name, expected in (("meeting", meeting, tree.left.right.id),
-                                ("total", total, tree.right.id)):
+    for key, name, expected in (
+        ("meeting", meeting, tree.left.right.id),
+        ("total", total, tree.right.id),
+    ):
         if name != expected:
-            checker.problem(say(f"load.not_the_{key}", name=name, measure=measure.id,
-                                formula=str(formula), key=key, expected=expected), where,
-                            f"records.{key}")
+            checker.problem(
+                say(
+                    f"load.not_the_{key}",
+                    name=name,
+                    measure=measure.id,
+                    formula=str(formula),
+                    key=key,
+                    expected=expected,
+                ),
+                where,
+                f"records.{key}",
+            )
 
 
-def _check_source(checker: _Checker, data: object, where: str | Text, text: str | None
-                  ) -> Source | None:
-    fields = checker.table(data, {
-        "section": (_string, True),
-        "quote": (_string, True),
-        "indicator_source": (_string, False),
-        "data_source": (_string, False),
-        "inferred": (_boolean, False),
-    }, where, prefix="source.")
+def _check_source(
+    checker: _Checker, data: object, where: str | Text, text: str | None
+) -> Source | None:
+    fields = checker.table(
+        data,
+        {
+            "section": (_string, True),
+            "quote": (_string, True),
+            "indicator_source": (_string, False),
+            "data_source": (_string, False),
+            "inferred": (_boolean, False),
+        },
+        where,
+        prefix="source.",
+    )
     if fields is None:
         return None
     if text is not None:
         for key in ("quote", "indicator_source", "data_source"):
             if key in fields and fields[key] not in text:
-                checker.problem(say("load.not_in_text"), where, f"source.{key}",
-                                _nearest_hint(fields[key], text))
+                checker.problem(
+                    say("load.not_in_text"),
+                    where,
+                    f"source.{key}",
+                    _nearest_hint(fields[key], text),
+                )
     if "section" not in fields or "quote" not in fields:
         return None
     if fields.get("inferred") and not ("indicator_source" in fields or "data_source" in fields):
         checker.problem(say("load.inferred_of"), where, "source.inferred")
-    return Source(fields["section"], fields["quote"], fields.get("indicator_source"),
-                  fields.get("data_source"), fields.get("inferred", False))
+    return Source(
+        fields["section"],
+        fields["quote"],
+        fields.get("indicator_source"),
+        fields.get("data_source"),
+        fields.get("inferred", False),
+    )
 
 
 def _nearest_hint(quote: str, text: str) -> Text:
@@ -1379,11 +1740,16 @@ def _nearest_hint(quote: str, text: str) -> Text:
             high = middle - 1
     if low == 0:
         return say("load.copy_quote")
-    return say("load.quote_differs", before=quote[:low][-12:], after=quote[low:low + 12])
+    return say("load.quote_differs", before=quote[:low][-12:], after=quote[low : low + 12])
 
 
-def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
-                    text: str | None, problems: list[Problem], unread: list[str]) -> None:
+def _check_rulebook(
+    rules: list[Rule],
+    raw: list[tuple[str, dict[str, Any]]],
+    text: str | None,
+    problems: list[Problem],
+    unread: list[str],
+) -> None:
     """What no single file can check: duplicate rule ids and related rules.
 
     A related rule that is not found is not reported while a rule file could
@@ -1395,8 +1761,14 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
         if not isinstance(rule_id, str):
             continue
         if rule_id in seen:
-            problems.append(Problem(file, say("load.duplicate_rule", first=seen[rule_id]),
-                                    say("where.rule", rule=rule_id), "id"))
+            problems.append(
+                Problem(
+                    file,
+                    say("load.duplicate_rule", first=seen[rule_id]),
+                    say("where.rule", rule=rule_id),
+                    "id",
+                )
+            )
         else:
             seen[rule_id] = file
     for file, table in raw:
@@ -1405,16 +1777,26 @@ def _check_rulebook(rules: list[Rule], raw: list[tuple[str, dict[str, Any]]],
             continue
         for other in related:
             if isinstance(other, str) and other not in seen and not unread:
-                problems.append(Problem(file, say("load.no_related", other=other),
-                                        say("where.rule", rule=table.get("id")), "related",
-                                        suggestion(other, seen)))
+                problems.append(
+                    Problem(
+                        file,
+                        say("load.no_related", other=other),
+                        say("where.rule", rule=table.get("id")),
+                        "related",
+                        suggestion(other, seen),
+                    )
+                )
             elif other == table.get("id"):
-                problems.append(Problem(file, say("load.related_itself"),
-                                        say("where.rule", rule=other), "related"))
+                problems.append(
+                    Problem(
+                        file, say("load.related_itself"), say("where.rule", rule=other), "related"
+                    )
+                )
 
 
-def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]],
-                 text: str, bodies: Any = None) -> str:
+def _fingerprint(
+    plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]]], text: str, bodies: Any = None
+) -> str:
     """A SHA-256 of the rulebook's content, independent of file layout and order."""
     content: dict[str, Any] = {} if bodies is None else {"bodies": bodies}
     content |= {
@@ -1423,6 +1805,7 @@ def _fingerprint(plan: Any, measures: Any, rules: list[tuple[str, dict[str, Any]
         "rules": sorted((r for _, r in rules), key=lambda r: str(r.get("id"))),
         "text": hashlib.sha256(text.encode("utf-8")).hexdigest(),
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

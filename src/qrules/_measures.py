@@ -54,8 +54,9 @@ def _needed(rule: Rule, rulebook: Rulebook) -> list[str]:
     return found
 
 
-def measure_uses(rulebook: Rulebook, rules: Sequence[Rule] | None = None,
-                 *, every: bool = True) -> tuple[MeasureUse, ...]:
+def measure_uses(
+    rulebook: Rulebook, rules: Sequence[Rule] | None = None, *, every: bool = True
+) -> tuple[MeasureUse, ...]:
     """Each measure the rules need, counts before rates (in rule order), then, with
     ``every``, the rulebook's other measures (no rule of the selection needs them)."""
     chosen = tuple(rulebook.rules if rules is None else rules)
@@ -65,11 +66,12 @@ def measure_uses(rulebook: Rulebook, rules: Sequence[Rule] | None = None,
             ids, years = needed.setdefault(name, ([], set()))
             ids.append(rule.id)
             years.update(rule.span(rulebook.period))
-    uses = [MeasureUse(rulebook.measures[n], tuple(ids), tuple(sorted(years)))
-            for n, (ids, years) in needed.items()]
+    uses = [
+        MeasureUse(rulebook.measures[n], tuple(ids), tuple(sorted(years)))
+        for n, (ids, years) in needed.items()
+    ]
     if every:
-        uses += [MeasureUse(m, (), ()) for m in rulebook.measures.values()
-                 if m.id not in needed]
+        uses += [MeasureUse(m, (), ()) for m in rulebook.measures.values() if m.id not in needed]
     return tuple(uses)
 
 
@@ -77,14 +79,19 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
     """``qrules measures``: a block per measure (each line's control characters
     shown, not run: a rulebook's text is input like any other)."""
     uses = measure_uses(rulebook, rules, every=rules is None)
-    lines = [say("measures.heading", count=len(uses),
-                 rulebook=Text(rulebook.describe("zh"), rulebook.describe("en"))).get(lang), ""]
+    lines = [
+        say(
+            "measures.heading",
+            count=len(uses),
+            rulebook=Text(rulebook.describe("zh"), rulebook.describe("en")),
+        ).get(lang),
+        "",
+    ]
     for use in uses:
         measure = use.measure
         unit = measure.unit.label(lang) or measure.unit.id
         # Both names, whatever the language: a sheet may write either.
-        lines.append(_escape.terminal(data(f"{measure.id}  {measure.name.zh} / "
-                                           f"{measure.name.en}")))
+        lines.append(_escape.terminal(data(f"{measure.id}  {measure.name.zh} / {measure.name.en}")))
         detail = [say("measures.unit", unit=unit)]
         if measure.formula is not None:
             detail.append(say("measures.formula", formula=str(measure.formula)))
@@ -98,41 +105,63 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
     return "\n".join(lines) + "\n"
 
 
-def template_rows(rulebook: Rulebook, rules: Sequence[Rule] | None = None, *,
-                  layout: Literal["long", "wide"] = "long",
-                  years: Iterable[int] | None = None,
-                  districts: Sequence[str] = ()) -> list[list[object]]:
+def template_rows(
+    rulebook: Rulebook,
+    rules: Sequence[Rule] | None = None,
+    *,
+    layout: Literal["long", "wide"] = "long",
+    years: Iterable[int] | None = None,
+    districts: Sequence[str] = (),
+) -> list[list[object]]:
     """The template's rows, header first: every measure the rules need, counts
     before rates, with its zh name and unit beside it, and an empty value for
     each year its rules read (each of ``years``, when given) and district."""
     uses = measure_uses(rulebook, rules, every=False)
-    chosen = sorted(set(years) if years is not None else
-                    {y for u in uses for y in u.years} or set(rulebook.period.years))
+    chosen = sorted(
+        set(years)
+        if years is not None
+        else {y for u in uses for y in u.years} or set(rulebook.period.years)
+    )
     places: list[str | None] = list(districts) or [None]
     with_district = bool(districts)
     rows: list[list[object]] = []
     if layout == "long":
-        rows.append(["year", *(["district"] if with_district else []), "measure", "name",
-                     "unit", "value"])
+        rows.append(
+            ["year", *(["district"] if with_district else []), "measure", "name", "unit", "value"]
+        )
         for district in places:
             for year in chosen:
                 # By default each measure in the years its rules read; with years=, in each.
                 for use in (u for u in uses if years is not None or year in u.years):
-                    rows.append([year, *([district] if with_district else []),
-                                 use.measure.id, use.measure.name.zh,
-                                 use.measure.unit.zh, ""])
+                    rows.append(
+                        [
+                            year,
+                            *([district] if with_district else []),
+                            use.measure.id,
+                            use.measure.name.zh,
+                            use.measure.unit.zh,
+                            "",
+                        ]
+                    )
         return rows
-    rows.append([*(["district"] if with_district else []), "measure", "name", "unit",
-                 *chosen])
+    rows.append([*(["district"] if with_district else []), "measure", "name", "unit", *chosen])
     for district in places:
         for use in uses:
-            rows.append([*([district] if with_district else []), use.measure.id,
-                         use.measure.name.zh, use.measure.unit.zh, *([""] * len(chosen))])
+            rows.append(
+                [
+                    *([district] if with_district else []),
+                    use.measure.id,
+                    use.measure.name.zh,
+                    use.measure.unit.zh,
+                    *([""] * len(chosen)),
+                ]
+            )
     return rows
 
 
-def write_template(rows: list[list[object]], form: Literal["csv", "xlsx"],
-                   path: Path | None) -> str | None:
+def write_template(
+    rows: list[list[object]], form: Literal["csv", "xlsx"], path: Path | None
+) -> str | None:
     """The template as CSV text (``path`` is ``None``), or written to ``path``
     (CSV in UTF-8 with a byte-order mark, which Excel opens as Unicode)."""
     if form == "csv":

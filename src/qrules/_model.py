@@ -42,6 +42,7 @@ __all__ = [
     "Unit",
 ]
 
+
 @attrs.frozen
 class Unit:
     """A unit of measure; ``integer`` units count whole things; ``upper`` is the
@@ -54,8 +55,7 @@ class Unit:
     en: str
     integer: bool
     upper: int | None = None
-    additive: bool = attrs.field(
-        default=attrs.Factory(lambda self: self.integer, takes_self=True))
+    additive: bool = attrs.field(default=attrs.Factory(lambda self: self.integer, takes_self=True))
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -76,8 +76,9 @@ UNITS: Mapping[str, Unit] = {
         Unit("batches", "批次", "batches", integer=True),
         Unit("batches_per_1000_people", "批次/千人", "batches per 1,000 people", integer=False),
         Unit("inspections", "次", "inspections", integer=True),
-        Unit("inspections_per_unit_per_year", "次/年", "inspections per unit per year",
-             integer=False),
+        Unit(
+            "inspections_per_unit_per_year", "次/年", "inspections per unit per year", integer=False
+        ),
         Unit("products", "种", "products", integer=True),
         Unit("parameters", "个参数", "parameters", integer=True),
         Unit("square_metres", "平方米", "m²", integer=False, additive=True),
@@ -246,8 +247,10 @@ class Alternative:
             changes.append(say("model.due", due=self.due.isoformat()))
         if not changes:
             return self.reading.get(lang)
-        listed = joined(tuple(c if isinstance(c, Text) else Text(data(c), data(c))
-                              for c in changes), say("model.semicolon"))
+        listed = joined(
+            tuple(c if isinstance(c, Text) else Text(data(c), data(c)) for c in changes),
+            say("model.semicolon"),
+        )
         return say("model.reading", changes=listed, reading=self.reading).get(lang)
 
 
@@ -311,9 +314,7 @@ class Rule:
     )
     # The rule as it stood under each of its dated targets (`at`), made once, so
     # that each keeps its own caches of compiled predicates.
-    _stood: dict[DatedTarget, Rule] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False
-    )
+    _stood: dict[DatedTarget, Rule] = attrs.field(init=False, factory=dict, eq=False, repr=False)
     # The rule as judged in each district with a target of its own (`in_district`).
     _local: dict[str, Rule] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
@@ -363,8 +364,13 @@ class Rule:
         current = [t for t in self.targets if t.start <= date][-1]
         if current.requirement == self.requirement and current.source in (None, self.source):
             return self
-        return once(self._stood, current, lambda: attrs.evolve(
-            self, requirement=current.requirement, source=current.source or self.source))
+        return once(
+            self._stood,
+            current,
+            lambda: attrs.evolve(
+                self, requirement=current.requirement, source=current.source or self.source
+            ),
+        )
 
     def in_district(self, district: str) -> Rule | None:
         """The rule as it is judged in ``district``: with the district's own
@@ -376,7 +382,8 @@ class Rule:
         local = self._local.get(district)
         if local is None:
             local = self._local[district] = attrs.evolve(
-                self, requirement=own, targets=(), districts=())
+                self, requirement=own, targets=(), districts=()
+            )
         return local
 
     def district_target(self, district: str | None) -> bool:
@@ -388,11 +395,18 @@ class Rule:
     ) -> Predicate:
         """The compiled requirement, with the measures in ``expand`` replaced by
         their formulas (recursively), so that it can be judged on their inputs."""
-        return once(self._cache, expand, lambda: compile_predicate(
-            self.requirement.tree, lambda name: expression_of(name, measures, expand)))
+        return once(
+            self._cache,
+            expand,
+            lambda: compile_predicate(
+                self.requirement.tree, lambda name: expression_of(name, measures, expand)
+            ),
+        )
 
     def expression(
-        self, measures: Mapping[str, Measure], expand: frozenset[str] = frozenset(),
+        self,
+        measures: Mapping[str, Measure],
+        expand: frozenset[str] = frozenset(),
         name: str | None = None,
     ) -> sympy.Expr:
         """A measure the rule is judged on (by default its own) as a sympy

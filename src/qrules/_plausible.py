@@ -33,14 +33,17 @@ _Key = tuple[int, str | None]
 _Row: TypeAlias = "dict[str, tuple[Observation, Text]]"
 
 
-def _rows(observations: Sequence[Observation], file: str,
-          places: Sequence[Text] | None) -> dict[_Key, _Row]:
+def _rows(
+    observations: Sequence[Observation], file: str, places: Sequence[Text] | None
+) -> dict[_Key, _Row]:
     """Each year and district's observations with the place of each value."""
     rows: dict[_Key, _Row] = {}
     for index, observation in enumerate(observations):
         place = places[index] if places is not None else _place(observation, file)
-        rows.setdefault((observation.year, observation.district), {})[
-            observation.measure] = (observation, place)
+        rows.setdefault((observation.year, observation.district), {})[observation.measure] = (
+            observation,
+            place,
+        )
     return rows
 
 
@@ -48,8 +51,11 @@ def _place(observation: Observation, file: str) -> Text:
     origin = observation.origin.removeprefix(f"{file}: ")
     if origin:
         return Text(data(origin), data(origin))  # an origin is written once, in English
-    return say("plausible.place", measure=observation.measure,
-               when=_when((observation.year, observation.district)))
+    return say(
+        "plausible.place",
+        measure=observation.measure,
+        when=_when((observation.year, observation.district)),
+    )
 
 
 def _when(key: _Key) -> Text:
@@ -63,12 +69,17 @@ def _bounds(measure: Measure) -> Text:
     """The bounds as people write them: ``0 to 100``, ``at least 0``."""
     if measure.upper is None:
         return say("plausible.at_least", lower=format_number(measure.lower))
-    return say("plausible.between", lower=format_number(measure.lower),
-               upper=format_number(measure.upper))
+    return say(
+        "plausible.between", lower=format_number(measure.lower), upper=format_number(measure.upper)
+    )
 
 
-def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: str,
-                places: Sequence[Text] | None = None) -> list[Problem]:
+def implausible(
+    rulebook: Rulebook,
+    observations: Sequence[Observation],
+    file: str,
+    places: Sequence[Text] | None = None,
+) -> list[Problem]:
     """Every figure outside what its measure's bounds and relations allow.
 
     ``places`` gives where each observation's value is (``row 5, column
@@ -85,23 +96,46 @@ def implausible(rulebook: Rulebook, observations: Sequence[Observation], file: s
                 continue
             if not measure.within(value):
                 flagged.add(name)
-                problems.append(Problem(
-                    file, say("plausible.outside", name=name, value=format_number(value),
-                              when=_when(key), bounds=_bounds(measure), unit=_unit(measure)),
-                    where=place, hint=say("plausible.outside_hint")))
+                problems.append(
+                    Problem(
+                        file,
+                        say(
+                            "plausible.outside",
+                            name=name,
+                            value=format_number(value),
+                            when=_when(key),
+                            bounds=_bounds(measure),
+                            unit=_unit(measure),
+                        ),
+                        where=place,
+                        hint=say("plausible.outside_hint"),
+                    )
+                )
             for whole in measure.at_most:
                 found = row.get(whole)
                 if found is None or found[0].value is None or value <= found[0].value:
                     continue
                 flagged |= {name, whole}
-                problems.append(Problem(
-                    file, say("plausible.more_than_whole", name=name, value=format_number(value),
-                              whole=whole, whole_value=format_number(found[0].value),
-                              place=found[1], when=_when(key),
-                              part_name=Text(measure.name.zh, measure.name.en.lower()),
-                              whole_name=Text(measures[whole].name.zh,
-                                              measures[whole].name.en.lower())),
-                    where=place, hint=say("plausible.correct_one")))
+                problems.append(
+                    Problem(
+                        file,
+                        say(
+                            "plausible.more_than_whole",
+                            name=name,
+                            value=format_number(value),
+                            whole=whole,
+                            whole_value=format_number(found[0].value),
+                            place=found[1],
+                            when=_when(key),
+                            part_name=Text(measure.name.zh, measure.name.en.lower()),
+                            whole_name=Text(
+                                measures[whole].name.zh, measures[whole].name.en.lower()
+                            ),
+                        ),
+                        where=place,
+                        hint=say("plausible.correct_one"),
+                    )
+                )
         problems += _computed(rulebook, key, row, file, flagged)
     return problems
 
@@ -113,8 +147,9 @@ def _unit(measure: Measure) -> Text:
     return say("plausible.unit", zh=measure.unit.zh, en=label)
 
 
-def _computed(rulebook: Rulebook, key: _Key, row: _Row, file: str,
-              flagged: set[str]) -> list[Problem]:
+def _computed(
+    rulebook: Rulebook, key: _Key, row: _Row, file: str, flagged: set[str]
+) -> list[Problem]:
     """Shares computed from counts that fall outside their measure's bounds
     (when no bound or relation of the counts has said so already)."""
     measures = rulebook.measures
@@ -128,13 +163,33 @@ def _computed(rulebook: Rulebook, key: _Key, row: _Row, file: str,
         names = sorted(measure.formula.names) if measure.formula is not None else []
         if flagged & set(names):
             continue
-        counts = joined(tuple(say("plausible.count", name=n,
-                                  value=format_number(row[n][0].value or Fraction(0)),
-                                  place=row[n][1]) for n in names), say("list.comma"))
-        problems.append(Problem(
-            file, say("plausible.computed_outside", measure=measure.id, counts=counts,
-                      when=_when(key), value=format_number(value), bounds=_bounds(measure)),
-            where=row[names[0]][1], hint=say("plausible.correct_counts")))
+        counts = joined(
+            tuple(
+                say(
+                    "plausible.count",
+                    name=n,
+                    value=format_number(row[n][0].value or Fraction(0)),
+                    place=row[n][1],
+                )
+                for n in names
+            ),
+            say("list.comma"),
+        )
+        problems.append(
+            Problem(
+                file,
+                say(
+                    "plausible.computed_outside",
+                    measure=measure.id,
+                    counts=counts,
+                    when=_when(key),
+                    value=format_number(value),
+                    bounds=_bounds(measure),
+                ),
+                where=row[names[0]][1],
+                hint=say("plausible.correct_counts"),
+            )
+        )
     return problems
 
 
@@ -150,15 +205,18 @@ def _from_counts(rulebook: Rulebook, measure: Measure, row: _Row) -> Fraction | 
             return None
         env[name] = value
     try:
-        form = rulebook.compiled.expression(rulebook.measures, measure.id,
-                                            frozenset({measure.id}))
+        form = rulebook.compiled.expression(rulebook.measures, measure.id, frozenset({measure.id}))
         return form.value(env)
     except (KeyError, ZeroDivisionError):
         return None
 
 
-def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
-             places: Sequence[Text] | None = None) -> list[Problem]:
+def doubtful(
+    rulebook: Rulebook,
+    observations: Sequence[Observation],
+    file: str,
+    places: Sequence[Text] | None = None,
+) -> list[Problem]:
     """Reported values that differ from what their counts give, by more than the
     rounding of the value as written (``98.5`` stands for 98.45 to 98.55)."""
     measures = rulebook.measures
@@ -173,12 +231,25 @@ def doubtful(rulebook: Rulebook, observations: Sequence[Observation], file: str,
             if computed is None or agrees(reported, computed):
                 continue
             inputs = sorted(measure.formula.names) if measure.formula is not None else []
-            counts = joined(tuple(say("plausible.input", name=n, place=row[n][1])
-                                  for n in inputs), say("list.comma"))
-            problems.append(Problem(
-                file, say("plausible.differs", name=name, value=format_number(reported),
-                          when=_when(key), computed=format_number(computed), counts=counts),
-                where=place, hint=say("plausible.differs_hint")))
+            counts = joined(
+                tuple(say("plausible.input", name=n, place=row[n][1]) for n in inputs),
+                say("list.comma"),
+            )
+            problems.append(
+                Problem(
+                    file,
+                    say(
+                        "plausible.differs",
+                        name=name,
+                        value=format_number(reported),
+                        when=_when(key),
+                        computed=format_number(computed),
+                        counts=counts,
+                    ),
+                    where=place,
+                    hint=say("plausible.differs_hint"),
+                )
+            )
     return problems
 
 

@@ -57,24 +57,47 @@ __all__ = [
 Direction: TypeAlias = Literal[">=", "<=", ">", "<", ""]
 
 _SHOWN_OPS: dict[Comparator | None, str] = {
-    ">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+    ">=": "≥",
+    "<=": "≤",
+    ">": ">",
+    "<": "<",
+    "==": "=",
+    "!=": "≠",
+}
 
 # Words before a number (longest first, so that 不低于 wins over 低于).
 _BEFORE: tuple[tuple[str, Direction], ...] = (
-    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("达到", ">="), ("至少", ">="),
-    ("≥", ">="), (">=", ">="), ("达", ">="),
-    ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("不大于", "<="), ("控制在", "<="),
-    ("≤", "<="), ("<=", "<="),
-    ("超过", ">"), ("高于", ">"), ("大于", ">"), ("多于", ">"), (">", ">"),
-    ("低于", "<"), ("少于", "<"), ("小于", "<"), ("<", "<"),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("达到", ">="),
+    ("至少", ">="),
+    ("≥", ">="),
+    (">=", ">="),
+    ("达", ">="),
+    ("不超过", "<="),
+    ("不高于", "<="),
+    ("不多于", "<="),
+    ("不大于", "<="),
+    ("控制在", "<="),
+    ("≤", "<="),
+    ("<=", "<="),
+    ("超过", ">"),
+    ("高于", ">"),
+    ("大于", ">"),
+    ("多于", ">"),
+    (">", ">"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("小于", "<"),
+    ("<", "<"),
 )
 _AFTER: tuple[tuple[str, Direction], ...] = (("以上", ">="), ("以内", "<="), ("以下", "<="))
 _SCALES = {"万": Fraction(10_000), "亿": Fraction(100_000_000)}
 
 # Within a line: a table's value and the next row's name are not one phrase.
 _NUMBER = r"(\d+(?:\.\d+)?)[ \t]*([万亿])?"
-_TOKEN = re.compile(
-    _NUMBER + r"(?:[ \t]*%)?(?:[ \t]*(?:-|~|至|到|—|–)[ \t]*" + _NUMBER + r")?")
+_TOKEN = re.compile(_NUMBER + r"(?:[ \t]*%)?(?:[ \t]*(?:-|~|至|到|—|–)[ \t]*" + _NUMBER + r")?")
 # What may stand between a number (and its unit) and 以上/以内/以下: a short unit word.
 _UNIT_THEN = re.compile(r"[ \t]*%?[ \t]*[^\d\s,。;、,:()()\"“”]{0,4}?[ \t]*(以上|以内|以下)")
 # A year (2025年), a month (6月), a day of a month (6月30日), a document number (〔2021〕45).
@@ -128,7 +151,7 @@ def stated_targets(quote: str) -> tuple[StatedTarget, ...]:
         before = _word_before(text, start)
         after = _UNIT_THEN.match(text, end)
         after_direction: Direction = dict(_AFTER)[after.group(1)] if after else ""
-        shown = text[start - len(before[0]):after.end() if after else end].strip()
+        shown = text[start - len(before[0]) : after.end() if after else end].strip()
         if match.group(3) is not None:  # a range: low to high
             high = _value(match.group(3), match.group(4))
             found.append(StatedTarget(low, ">=", shown))
@@ -159,11 +182,11 @@ def _value(digits: str, scale: str | None) -> Fraction:
 
 
 def _word_before(text: str, start: int) -> tuple[str, Direction]:
-    head = text[max(0, start - 32):start]  # (the words are short: no need to copy more)
+    head = text[max(0, start - 32) : start]  # (the words are short: no need to copy more)
     stripped = head.rstrip()
     for word, direction in _BEFORE:
         if stripped.endswith(word):
-            return head[len(stripped) - len(word):], direction
+            return head[len(stripped) - len(word) :], direction
     return "", ""
 
 
@@ -174,7 +197,13 @@ def _word_before(text: str, start: int) -> tuple[str, Direction]:
 _Bound: TypeAlias = tuple[Comparator | None, Fraction]
 
 _FLIP: dict[Comparator, Comparator] = {
-    ">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+    ">=": "<=",
+    "<=": ">=",
+    ">": "<",
+    "<": ">",
+    "==": "==",
+    "!=": "!=",
+}
 
 
 def _bounds(node: Node, measure: str) -> Iterator[_Bound]:
@@ -237,23 +266,30 @@ class Mismatch:
         part_zh = "" if self.single else f"中的 {self.bound} "
         part_en = "" if not part_zh else f" ({self.bound})"
         if self.direction_only:
-            return Text(f"要求 {written!r} {part_zh}与原文的方向不符:原文写作 {states}",
-                        f"the requirement {written!r}{part_en} reads the quote's number the "
-                        f"other way: the quote states {states}")
+            return Text(
+                f"要求 {written!r} {part_zh}与原文的方向不符:原文写作 {states}",
+                f"the requirement {written!r}{part_en} reads the quote's number the "
+                f"other way: the quote states {states}",
+            )
         if self.stated:
-            return Text(f"要求 {written!r} {part_zh}不是原文写明的目标:原文写作 {states}",
-                        f"the requirement {written!r}{part_en} is not a target its quote "
-                        f"writes: the quote states {states}")
-        return Text(f"要求 {written!r} {part_zh}不是原文写明的目标:原文没有写明数字",
-                    f"the requirement {written!r}{part_en} is not a target its quote writes: "
-                    "the quote states no number")
+            return Text(
+                f"要求 {written!r} {part_zh}不是原文写明的目标:原文写作 {states}",
+                f"the requirement {written!r}{part_en} is not a target its quote "
+                f"writes: the quote states {states}",
+            )
+        return Text(
+            f"要求 {written!r} {part_zh}不是原文写明的目标:原文没有写明数字",
+            f"the requirement {written!r}{part_en} is not a target its quote writes: "
+            "the quote states no number",
+        )
 
     def hint(self) -> Text:
         number = self.bound
         return Text(
             f"把要求改为原文写明的目标;若确需另作理解,在 interpretation 中说明理由并写明 {number}",
             f"write the target the quote states, or say in interpretation why the rule reads "
-            f"a target its quote does not write, naming {number} there")
+            f"a target its quote does not write, naming {number} there",
+        )
 
 
 def _interpretation_text(rule: Rule) -> str:
@@ -262,16 +298,18 @@ def _interpretation_text(rule: Rule) -> str:
     return "" if value is None else f"{value.zh}\n{value.en}"
 
 
-def _admitted(op: Comparator | None, value: Fraction, stated: tuple[StatedTarget, ...],
-              upper: int | None) -> bool:
+def _admitted(
+    op: Comparator | None, value: Fraction, stated: tuple[StatedTarget, ...], upper: int | None
+) -> bool:
     """Whether stated targets include ``value`` (as a number, not inside a
     larger one) in the direction of ``op`` (any, for a bare constant)."""
     same = [s for s in stated if s.value == value]
     return bool(same) if op is None else any(s.admits(op, upper) for s in same)
 
 
-def _unstated(rule: Rule, requirement: Expression, quote: str, key: str,
-              excused: bool) -> Mismatch | None:
+def _unstated(
+    rule: Rule, requirement: Expression, quote: str, key: str, excused: bool
+) -> Mismatch | None:
     stated = stated_targets(quote)
     upper = rule.measure.unit.upper
     bounds = list(_bounds(requirement.tree, rule.measure.id))
@@ -282,8 +320,14 @@ def _unstated(rule: Rule, requirement: Expression, quote: str, key: str,
             continue
         same = [s for s in stated if s.value == value]
         bound = f"{_SHOWN_OPS.get(op, '')} {format_number(value)}".strip()
-        return Mismatch(key, requirement, bound, tuple(dict.fromkeys(s.shown() for s in stated)),
-                        direction_only=bool(same), single=single)
+        return Mismatch(
+            key,
+            requirement,
+            bound,
+            tuple(dict.fromkeys(s.shown() for s in stated)),
+            direction_only=bool(same),
+            single=single,
+        )
     return None
 
 
@@ -301,16 +345,20 @@ def quote_mismatches(rule: Rule) -> tuple[Mismatch, ...]:
     """The requirements of a rule that its quotes do not state, once the
     rule's interpretation has had its say (a number it names is excused)."""
     excused = bool(_interpretation_text(rule))
-    found = (_unstated(rule, requirement, quote, key, excused)
-             for key, requirement, quote in _requirements(rule))
+    found = (
+        _unstated(rule, requirement, quote, key, excused)
+        for key, requirement, quote in _requirements(rule)
+    )
     return tuple(m for m in found if m is not None)
 
 
 def reads_beyond_quote(rule: Rule) -> bool:
     """Whether a rule's requirement is a target its quote does not write, read
     as its interpretation explains (``qrules validate`` lists such rules)."""
-    return any(_unstated(rule, requirement, quote, key, excused=False) is not None
-               for key, requirement, quote in _requirements(rule))
+    return any(
+        _unstated(rule, requirement, quote, key, excused=False) is not None
+        for key, requirement, quote in _requirements(rule)
+    )
 
 
 # -- targets in the plan's text -------------------------------------------------
@@ -323,8 +371,10 @@ _DATED = re.compile(r"到\s*\d{4}\s*年")
 _SENTENCE_END = re.compile(r"[。;;!?!?\n]")
 _CLAUSE_END = re.compile(r"[,,、。;;\n]")
 # A heading: 一、… (一)… 1.… 专栏1 …
-_HEADING = re.compile(r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一二三四五六七八九十]+[))])"
-                      r"|(\d+\.)|(专栏\d+))[^\n。]{0,40}")
+_HEADING = re.compile(
+    r"(?m)^(?:([一二三四五六七八九十]+、)|([((][一二三四五六七八九十]+[))])"
+    r"|(\d+\.)|(专栏\d+))[^\n。]{0,40}"
+)
 
 
 @attrs.frozen
@@ -386,7 +436,7 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
         clause_start = _last_end(_CLAUSE_END, scan, start)
         clause_end = _first_start(_CLAUSE_END, normal, end)
         # (the words that give it a direction stand within a few characters)
-        stated = stated_targets(normal[max(clause_start, start - 8):min(clause_end, end + 16)])
+        stated = stated_targets(normal[max(clause_start, start - 8) : min(clause_end, end + 16)])
         here = [s for s in stated if s.value == _value(match.group(1), match.group(2))]
         directed = any(s.direction for s in here)
         # Words of commitment count in the whole phrase, across a list's 、.
@@ -406,8 +456,12 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
 #: Phrases that state a target without a number: the whole of something (a
 #: 100 % share) or a first one (at least 1).
 _WORDED: tuple[tuple[str, Fraction], ...] = (
-    ("全覆盖", Fraction(100)), ("覆盖全市", Fraction(100)), ("全部纳入", Fraction(100)),
-    ("全面执行", Fraction(100)), ("零的突破", Fraction(1)))
+    ("全覆盖", Fraction(100)),
+    ("覆盖全市", Fraction(100)),
+    ("全部纳入", Fraction(100)),
+    ("全面执行", Fraction(100)),
+    ("零的突破", Fraction(1)),
+)
 #: A word that gives the target to each thing listed before it (A、B均达到,
 #: A、B全部纳入); 均 in 年均, 平均 and 人均 is an average.
 _EACH = re.compile(r"(?<![年平人])均|全部")
@@ -497,10 +551,12 @@ def _subjects(scan: _Scan, start: int, end: int) -> tuple[str, ...]:
     if each:
         items = _listed_before(scan, each[-1].start())
     elif _TIMES.match(text, end) and (to := list(_TO.finditer(text, phrase_start, start))):
-        listed = text[to[-1].end():start]
+        listed = text[to[-1].end() : start]
         verbs = list(_VERB.finditer(listed))
-        items = [item.strip() for item in
-                 _LIST_SEPARATOR.split(listed[:verbs[-1].start()] if verbs else listed)]
+        items = [
+            item.strip()
+            for item in _LIST_SEPARATOR.split(listed[: verbs[-1].start()] if verbs else listed)
+        ]
     else:
         return ()
     items = _joined_qualifiers([item for item in items if item])
@@ -558,7 +614,7 @@ def _sentence(scan: _Scan, lines: _Lines, first: int, last: int) -> str:
         name_start = lines.span(above)[0] if above >= 0 else 0
         return text[name_start:line_end].strip()
     start = _last_end(_SENTENCE_END, scan, first)
-    return text[start:_first_start(_SENTENCE_END, text, last)].strip()
+    return text[start : _first_start(_SENTENCE_END, text, last)].strip()
 
 
 def _sections(text: str) -> list[tuple[int, int, str]]:

@@ -37,8 +37,9 @@ __all__ = [
 #: units belong to no population a rule names.
 CATEGORIES: Mapping[str, Text] = {
     "infant_formula_maker": Text("婴幼儿配方乳粉生产企业", "infant formula milk powder maker"),
-    "special_medical_food_maker": Text("特殊医学用途配方食品生产企业",
-                                       "maker of food for special medical purposes"),
+    "special_medical_food_maker": Text(
+        "特殊医学用途配方食品生产企业", "maker of food for special medical purposes"
+    ),
     "health_food_maker": Text("保健食品生产企业", "health food maker"),
     "food_maker": Text("其他食品生产企业", "other food maker"),
     "food_retailer": Text("食品销售经营者", "food retailer"),
@@ -46,13 +47,15 @@ CATEGORIES: Mapping[str, Text] = {
     "central_kitchen": Text("中央厨房", "central kitchen"),
     "collective_meal_supplier": Text("集体用餐配送单位", "collective meal delivery unit"),
     "tableware_disinfection": Text("餐饮具集中消毒单位", "central tableware disinfection unit"),
-    "special_drug_retailer": Text("药品零售环节特殊药品经营企业",
-                                  "drug retailer dealing in special drugs"),
+    "special_drug_retailer": Text(
+        "药品零售环节特殊药品经营企业", "drug retailer dealing in special drugs"
+    ),
     "drug_retailer": Text("药品零售企业", "drug retailer"),
     "drug_user": Text("药品使用单位", "drug-using institution"),
     "construction_site": Text("在建工地", "construction site"),
-    "construction_project": Text("房屋和市政基础设施工程",
-                                 "building or municipal infrastructure project"),
+    "construction_project": Text(
+        "房屋和市政基础设施工程", "building or municipal infrastructure project"
+    ),
     "key_industry_chain": Text("重点产业链", "key industrial chain"),
 }
 RISK_LEVELS: Mapping[str, Text] = {
@@ -89,7 +92,14 @@ RESULTS: Mapping[str, Text] = {
 
 #: Register columns, in the order documented. ``unit`` and ``category`` are required.
 REGISTER_COLUMNS: tuple[str, ...] = (
-    "unit", "name", "district", "category", "risk_level", "size", "registered", "closed",
+    "unit",
+    "name",
+    "district",
+    "category",
+    "risk_level",
+    "size",
+    "registered",
+    "closed",
     *FLAGS,
 )
 #: Inspection log columns. ``unit`` and ``date`` are required.
@@ -98,8 +108,11 @@ LOG_COLUMNS: tuple[str, ...] = ("inspection", "unit", "date", "kind", "result")
 POPULATION_COLUMNS: tuple[str, ...] = ("category", "risk_level", "size", "district", *FLAGS)
 #: The closed sets of codes, by column; ``category`` and ``district`` are open.
 RECORD_CODES: Mapping[str, Mapping[str, Text]] = {
-    "category": CATEGORIES, "risk_level": RISK_LEVELS, "size": SIZES,
-    "kind": KINDS, "result": RESULTS,
+    "category": CATEGORIES,
+    "risk_level": RISK_LEVELS,
+    "size": SIZES,
+    "kind": KINDS,
+    "result": RESULTS,
 }
 
 PopulationValue: TypeAlias = str | bool
@@ -138,8 +151,9 @@ class RecordSpec:
         parts = []
         for column, values in self.population:
             shown = [str(v).lower() if isinstance(v, bool) else v for v in values]
-            parts.append(f"{column} = {shown[0]}" if len(shown) == 1
-                         else f"{column} in ({', '.join(shown)})")
+            parts.append(
+                f"{column} = {shown[0]}" if len(shown) == 1 else f"{column} in ({', '.join(shown)})"
+            )
         return ", ".join(parts) or "all units"  # rule-file syntax, in English
 
     def describe_each(self, lang: str = "en") -> str:
@@ -148,24 +162,43 @@ class RecordSpec:
             said = say("records.enrolled", flag=FLAGS[self.flag])
             return said.get("zh" if lang == "zh" else "en")
         count = self.inspections or 0
-        return say("records.a_year", inspections=inspections(
-            count, self.kinds, self.results)).get("zh" if lang == "zh" else "en")
+        return say("records.a_year", inspections=inspections(count, self.kinds, self.results)).get(
+            "zh" if lang == "zh" else "en"
+        )
 
 
-def inspections_text(count: int, kinds: tuple[str, ...] | None,
-                     results: tuple[str, ...] | None, lang: str, *, more: bool = False) -> str:
+def inspections_text(
+    count: int,
+    kinds: tuple[str, ...] | None,
+    results: tuple[str, ...] | None,
+    lang: str,
+    *,
+    more: bool = False,
+) -> str:
     """``2 more system inspections with result compliant`` / ``再接受 2 次体系检查(结果为符合)``."""
     return inspections(count, kinds, results, more=more).get("zh" if lang == "zh" else "en")
 
 
-def inspections(count: int, kinds: tuple[str, ...] | None, results: tuple[str, ...] | None,
-                 *, more: bool = False) -> Text:
+def inspections(
+    count: int,
+    kinds: tuple[str, ...] | None,
+    results: tuple[str, ...] | None,
+    *,
+    more: bool = False,
+) -> Text:
     kind = joined(tuple(KINDS[k] for k in kinds), say("records.or")) if kinds else None
-    said = say("records.inspections_more" if more else "records.inspections", count=count,
-               kind=kind if kind is not None else say(
-                   "records.inspection" if count == 1 else "records.inspections_word"),
-               s="s" if count != 1 and kind is not None else "")
+    said = say(
+        "records.inspections_more" if more else "records.inspections",
+        count=count,
+        kind=kind
+        if kind is not None
+        else say("records.inspection" if count == 1 else "records.inspections_word"),
+        s="s" if count != 1 and kind is not None else "",
+    )
     if results:
-        said = say("records.with_result", inspections=said,
-                   results=joined(tuple(RESULTS[r] for r in results), say("records.or")))
+        said = say(
+            "records.with_result",
+            inspections=said,
+            results=joined(tuple(RESULTS[r] for r in results), say("records.or")),
+        )
     return said

@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Replay", "comparison_signs", "conditions", "over_years", "replay", "stood"]
 
-_VERDICTS = {Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET,
-             Truth.UNKNOWN: Verdict.UNKNOWN}
+_VERDICTS = {Truth.TRUE: Verdict.MET, Truth.FALSE: Verdict.NOT_MET, Truth.UNKNOWN: Verdict.UNKNOWN}
 
 
 @attrs.frozen
@@ -60,9 +59,15 @@ def stood(rule: Rule, year: int, years: tuple[int, ...] | list[int]) -> Rule | N
     return rule.at(dt.date(year, 12, 31))
 
 
-def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | list[int],
-           inputs: Mapping[str, Fraction], district: str | None = None,
-           yearly: Mapping[int, Mapping[str, Fraction]] | None = None) -> Replay:
+def replay(
+    rulebook: Rulebook,
+    rule: Rule,
+    year: int,
+    years: tuple[int, ...] | list[int],
+    inputs: Mapping[str, Fraction],
+    district: str | None = None,
+    yearly: Mapping[int, Mapping[str, Fraction]] | None = None,
+) -> Replay:
     """Judge ``rule`` (as given: see `stood`) on ``inputs``, as the engine judged
     a result with those inputs. A sum or average over years is judged again on
     each year's values when ``yearly`` gives them (`Result.yearly`: every
@@ -73,9 +78,16 @@ def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | l
         predicate = rule.predicate(measures)
         env = {measures[m].symbol: v for m, v in known.items()}
         if yearly and len(years) > 0:
-            judged = judge_years(rulebook, rule, years, {
-                y: {m: v for m, v in values.items() if m in measures}
-                for y, values in yearly.items()}, district=district)
+            judged = judge_years(
+                rulebook,
+                rule,
+                years,
+                {
+                    y: {m: v for m, v in values.items() if m in measures}
+                    for y, values in yearly.items()
+                },
+                district=district,
+            )
             verdict, observed = judged.verdict, judged.observed
         else:
             verdict = _VERDICTS[predicate_outcome(predicate, env).truth]
@@ -87,8 +99,12 @@ def replay(rulebook: Rulebook, rule: Rule, year: int, years: tuple[int, ...] | l
     return Replay(rule, verdict, observed, tuple(_sign(c, env) for c in conditions(predicate)))
 
 
-def comparison_signs(rulebook: Rulebook, rule: Rule, years: tuple[int, ...] | list[int],
-                     inputs: Mapping[str, Fraction]) -> tuple[int | None, ...]:
+def comparison_signs(
+    rulebook: Rulebook,
+    rule: Rule,
+    years: tuple[int, ...] | list[int],
+    inputs: Mapping[str, Fraction],
+) -> tuple[int | None, ...]:
     """`Replay.signs` without judging the verdict again (for rule coverage)."""
     measures = rulebook.measures
     known = {m: v for m, v in inputs.items() if m in measures}
@@ -100,8 +116,9 @@ def comparison_signs(rulebook: Rulebook, rule: Rule, years: tuple[int, ...] | li
     return tuple(_sign(c, env) for c in conditions(predicate))
 
 
-def _expanded(rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
-              ) -> tuple[Predicate, dict[sympy.Symbol, Fraction]]:
+def _expanded(
+    rule: Rule, measures: Mapping[str, Measure], values: Mapping[str, Fraction]
+) -> tuple[Predicate, dict[sympy.Symbol, Fraction]]:
     """The predicate the engine judges one year on: each measure whose formula's
     inputs are all given is computed from them (`expansion`, as the engine does)."""
     env: dict[sympy.Symbol, Fraction] = {measures[m].symbol: v for m, v in values.items()}

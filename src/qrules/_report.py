@@ -86,8 +86,9 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "requirement": rule.requirement.text,
         "target": _target(rule.target),
         "due": None if rule.due is None else rule.due.isoformat(),
-        "period": None if rule.period is None else {
-            "start": rule.period.start.isoformat(), "end": rule.period.end.isoformat()},
+        "period": None
+        if rule.period is None
+        else {"start": rule.period.start.isoformat(), "end": rule.period.end.isoformat()},
         "strength": rule.strength,
         "responsible": list(rule.responsible),
         "responsible_bodies": list(rule.bodies),
@@ -125,14 +126,21 @@ def _alternative_dict(alternative: Alternative) -> dict[str, Any]:
 
 
 def body_dict(body: Body) -> dict[str, Any]:
-    return {"id": body.id, "name": _text(body.name), "level": body.level,
-            "spellings": list(body.spellings)}
+    return {
+        "id": body.id,
+        "name": _text(body.name),
+        "level": body.level,
+        "spellings": list(body.spellings),
+    }
 
 
 def _records_dict(spec: RecordSpec) -> dict[str, Any]:
-    each: dict[str, Any] = {"inspections": spec.inspections, "flag": spec.flag,
-                            "kind": None if spec.kinds is None else list(spec.kinds),
-                            "result": None if spec.results is None else list(spec.results)}
+    each: dict[str, Any] = {
+        "inspections": spec.inspections,
+        "flag": spec.flag,
+        "kind": None if spec.kinds is None else list(spec.kinds),
+        "result": None if spec.results is None else list(spec.results),
+    }
     return {
         "population": {column: list(values) for column, values in spec.population},
         "meeting": spec.meeting,
@@ -142,8 +150,11 @@ def _records_dict(spec: RecordSpec) -> dict[str, Any]:
 
 
 def _records_text(spec: RecordSpec, lang: Lang) -> str:
-    return say("report.records", population=data(spec.describe_population()),
-               each=Text(spec.describe_each("zh"), spec.describe_each("en"))).get(lang)
+    return say(
+        "report.records",
+        population=data(spec.describe_population()),
+        each=Text(spec.describe_each("zh"), spec.describe_each("en")),
+    ).get(lang)
 
 
 def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> str:
@@ -152,8 +163,10 @@ def rulebook_json(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -> st
         "title": {"zh": rulebook.title.zh, "en": rulebook.title.en},
         "issuer": {"zh": rulebook.issuer.zh, "en": rulebook.issuer.en},
         "status": rulebook.status,
-        "period": {"start": rulebook.period.start.isoformat(),
-                   "end": rulebook.period.end.isoformat()},
+        "period": {
+            "start": rulebook.period.start.isoformat(),
+            "end": rulebook.period.end.isoformat(),
+        },
         "published": None if rulebook.published is None else rulebook.published.isoformat(),
         "supersedes": rulebook.supersedes,
         "consultation": rulebook.consultation,
@@ -215,18 +228,29 @@ def rulebook_markdown(rulebook: Rulebook, rules: Sequence[Rule] | None = None) -
             lines.append(f"- Applies to: {md(scope_text(rule, 'en'))}")
         if rule.records is not None:
             lines.append(f"- Records: {md(_records_text(rule.records, 'en'))}")
-        quote = "\n".join(f"> {md(part)}" for part in rule.source.quote.splitlines()
-                          if part.strip())
+        quote = "\n".join(
+            f"> {md(part)}" for part in rule.source.quote.splitlines() if part.strip()
+        )
         lines += ["", quote, ""]
     return "\n".join(lines)
 
 
 def rules_table(rules: Sequence[Rule], lang: Lang) -> str:
     """``qrules list``: one line a rule."""
-    headers = (say("report.id").get(lang), *(say(f"report.{h}").get(lang)
-                       for h in ("title", "requirement", "due", "section")))
-    rows = [(data(r.id), r.title.get(lang), data(f"{r.measure.id} {target_text(r)}"),
-             _due(r).get(lang), data(r.source.section)) for r in rules]
+    headers = (
+        say("report.id").get(lang),
+        *(say(f"report.{h}").get(lang) for h in ("title", "requirement", "due", "section")),
+    )
+    rows = [
+        (
+            data(r.id),
+            r.title.get(lang),
+            data(f"{r.measure.id} {target_text(r)}"),
+            _due(r).get(lang),
+            data(r.source.section),
+        )
+        for r in rules
+    ]
     return _escape.terminal_lines(_table(headers, rows))
 
 
@@ -244,8 +268,7 @@ def _due(rule: Rule) -> Text:
     if rule.due is not None:
         return Text(data(rule.due.isoformat()), data(rule.due.isoformat()))
     if rule.period is not None:
-        return say("report.every_year_of", start=rule.period.start.year,
-                   end=rule.period.end.year)
+        return say("report.every_year_of", start=rule.period.start.year, end=rule.period.end.year)
     return say("report.every_year")
 
 
@@ -258,28 +281,39 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         return None if value is None else data(value)
 
     fields: list[tuple[Text, str | None]] = [
-        (say("report.measure"), say("report.measure_is", measure=measure.id,
-                                    name=measure.name, unit=measure.unit.id).get(lang)),
+        (
+            say("report.measure"),
+            say(
+                "report.measure_is", measure=measure.id, name=measure.name, unit=measure.unit.id
+            ).get(lang),
+        ),
         (say("report.formula"), None if measure.formula is None else data(measure.formula)),
         (say("report.requirement"), data(rule.requirement.text)),
         (say("report.aggregation"), say(f"aggregation.{rule.aggregation.value}").get(lang)),
         (say("report.due"), _due(rule).get(lang)),
-        (say("report.strength"), None if rule.strength is None
-         else say(f"strength.{rule.strength}").get(lang)),
+        (
+            say("report.strength"),
+            None if rule.strength is None else say(f"strength.{rule.strength}").get(lang),
+        ),
         (say("report.responsible"), rule.responsible_text(lang) or None),
         (say("report.bodies"), given(", ".join(rule.bodies) or None)),
         (say("report.section"), data(rule.source.section)),
         (say("report.quote"), data(one_line(rule.source.quote))),
-        (say("report.indicator_source", inferred=inferred),
-         given(rule.source.indicator_source)),
+        (say("report.indicator_source", inferred=inferred), given(rule.source.indicator_source)),
         (say("report.data_source", inferred=inferred), given(rule.source.data_source)),
-        (say("report.interpretation"),
-         None if rule.interpretation is None else data(rule.interpretation.get(lang))),
-        *((say("report.alternative"), alternative.describe(lang))
-          for alternative in rule.alternatives),
+        (
+            say("report.interpretation"),
+            None if rule.interpretation is None else data(rule.interpretation.get(lang)),
+        ),
+        *(
+            (say("report.alternative"), alternative.describe(lang))
+            for alternative in rule.alternatives
+        ),
         (say("report.scope"), scope_text(rule, lang)),
-        (say("report.records_field"),
-         None if rule.records is None else _records_text(rule.records, lang)),
+        (
+            say("report.records_field"),
+            None if rule.records is None else _records_text(rule.records, lang),
+        ),
         (say("report.related"), given(", ".join(rule.related) or None)),
         (say("report.tags"), given(", ".join(rule.tags) or None)),
     ]
@@ -322,8 +356,14 @@ def result_dict(result: Result, lang: Lang) -> dict[str, Any]:
         "target": _target(rule.target),
         "gap": _exact(result.gap),
         "changes": [
-            {"measure": c.measure, "observed": _exact(c.observed), "needed": _exact(c.needed),
-             "delta": _exact(c.delta), "strict": c.strict, "text": c.describe(lang)}
+            {
+                "measure": c.measure,
+                "observed": _exact(c.observed),
+                "needed": _exact(c.needed),
+                "delta": _exact(c.delta),
+                "strict": c.strict,
+                "text": c.describe(lang),
+            }
             for c in result.changes
         ],
         "reason": result.reason.get(lang),
@@ -382,14 +422,28 @@ def rejected_rows(evaluation: Evaluation) -> list[dict[str, Any]]:
             entry = found.get((table.name, table.kind, row))
             if entry is None:
                 entry = found[table.name, table.kind, row] = {
-                    "table": table.name, "kind": table.kind, "row": row, "problems": [],
-                    "results": [{"id": r.rule.id, "year": r.year, "district": r.district,
-                                 "verdict": r.verdict.value}
-                                for r in bearing.get((table.kind, row), [])]}
+                    "table": table.name,
+                    "kind": table.kind,
+                    "row": row,
+                    "problems": [],
+                    "results": [
+                        {
+                            "id": r.rule.id,
+                            "year": r.year,
+                            "district": r.district,
+                            "verdict": r.verdict.value,
+                        }
+                        for r in bearing.get((table.kind, row), [])
+                    ],
+                }
             column = _COLUMN.search(problem.where or "")
-            entry["problems"].append({
-                "column": problem.key if column is None else column.group(1) or column.group(2),
-                "reason": problem.message, "hint": problem.hint})
+            entry["problems"].append(
+                {
+                    "column": problem.key if column is None else column.group(1) or column.group(2),
+                    "reason": problem.message,
+                    "hint": problem.hint,
+                }
+            )
     return list(found.values())
 
 
@@ -407,11 +461,12 @@ def evaluation_json(evaluation: Evaluation, lang: Lang = "en") -> str:
             "counted": "cells" if evaluation.cells else "rows",
             "notes": [note.get(lang) for note in evaluation.dataset_notes],
             "unused": [o.origin for o in evaluation.unused],
-        } if _has_figures(evaluation) else None,
+        }
+        if _has_figures(evaluation)
+        else None,
         "records": [_reconciliation_dict(t) for t in evaluation.records],
         "rejected_rows": rejected_rows(evaluation),
-        "summary": {"verdict": evaluation.verdict.value} | {
-            v.value: counts[v] for v in Verdict},
+        "summary": {"verdict": evaluation.verdict.value} | {v.value: counts[v] for v in Verdict},
         "notes": [note.get(lang) for note in evaluation.notes],
         "results": [result_dict(r, lang) for r in evaluation.results],
     }
@@ -427,7 +482,8 @@ def _mixed(evaluation: Evaluation) -> bool:
 def _action(result: Result, lang: Lang) -> str:
     """What is needed, or why the result is unknown, and any disagreement."""
     parts = [c.describe(lang) for c in result.changes] or (
-        [result.reason.get(lang)] if result.verdict is Verdict.UNKNOWN else [])
+        [result.reason.get(lang)] if result.verdict is Verdict.UNKNOWN else []
+    )
     if result.disagreement is not None:
         parts.append(say("report.disagreement", disagreement=result.disagreement).get(lang))
     return "; ".join(parts)
@@ -447,8 +503,16 @@ def _cells(result: Result, lang: Lang, mixed: bool = False) -> tuple[str, ...]:
     target = target_text(rule)
     gap = "" if result.gap is None or result.gap == 0 else format_short(result.gap)
     source = (SOURCES[result.source].get(lang),) if mixed else ()
-    return (rule.id, when, *source, result.verdict.label(lang), observed, target, gap,
-            _action(result, lang))
+    return (
+        rule.id,
+        when,
+        *source,
+        result.verdict.label(lang),
+        observed,
+        target,
+        gap,
+        _action(result, lang),
+    )
 
 
 def derived_label(result: Result, lang: Lang) -> str:
@@ -468,23 +532,46 @@ def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     figures = _has_figures(evaluation)
     # A wide sheet's figures are its cells.
     unit = say("report.cells" if evaluation.cells else "report.rows")
-    inputs = joined((*([say("report.dataset", name=evaluation.dataset)] if figures else []),
-                     *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records)),
-                    say("list.comma"))
+    inputs = joined(
+        (
+            *([say("report.dataset", name=evaluation.dataset)] if figures else []),
+            *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records),
+        ),
+        say("list.comma"),
+    )
     rulebook = Text(rb.describe("zh"), rb.describe())
     return [
-        say("report.judged" if rb.as_of is None else "report.judged_as_of", rulebook=rulebook,
-            as_of=str(rb.as_of), inputs=inputs).get(lang),
-        say("report.counts", met=counts[Verdict.MET], not_met=counts[Verdict.NOT_MET],
-            unknown=counts[Verdict.UNKNOWN]).get(lang),
-        *([say("report.rows_read", unit=unit, read=evaluation.rows_read,
-               used=evaluation.rows_used, unused=len(evaluation.unused)).get(lang),
-           *(f"  {note.get(lang)}" for note in evaluation.dataset_notes),
-           *_unused_lines(evaluation, lang)]
-          if figures else []),
+        say(
+            "report.judged" if rb.as_of is None else "report.judged_as_of",
+            rulebook=rulebook,
+            as_of=str(rb.as_of),
+            inputs=inputs,
+        ).get(lang),
+        say(
+            "report.counts",
+            met=counts[Verdict.MET],
+            not_met=counts[Verdict.NOT_MET],
+            unknown=counts[Verdict.UNKNOWN],
+        ).get(lang),
+        *(
+            [
+                say(
+                    "report.rows_read",
+                    unit=unit,
+                    read=evaluation.rows_read,
+                    used=evaluation.rows_used,
+                    unused=len(evaluation.unused),
+                ).get(lang),
+                *(f"  {note.get(lang)}" for note in evaluation.dataset_notes),
+                *_unused_lines(evaluation, lang),
+            ]
+            if figures
+            else []
+        ),
         *_records_lines(evaluation, lang),
         *(say("report.note", note=note).get(lang) for note in evaluation.notes),
     ]
+
 
 _SHOWN = 5
 
@@ -493,11 +580,19 @@ def _records_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     """For each records table: its rows reconciled, the first rejected rows, notes."""
     lines = []
     for table in evaluation.records:
-        lines.append(say("report.table_rows", table=say(f"report.{table.kind}", name=table.name),
-                         read=table.rows_read, used=table.rows_used,
-                         rejected=table.rows_rejected).get(lang))
-        lines += [say("report.rejected", problem=Text(p.render("zh"), p.render("en"))).get(lang)
-                  for p in table.problems[:_SHOWN]]
+        lines.append(
+            say(
+                "report.table_rows",
+                table=say(f"report.{table.kind}", name=table.name),
+                read=table.rows_read,
+                used=table.rows_used,
+                rejected=table.rows_rejected,
+            ).get(lang)
+        )
+        lines += [
+            say("report.rejected", problem=Text(p.render("zh"), p.render("en"))).get(lang)
+            for p in table.problems[:_SHOWN]
+        ]
         if len(table.problems) > _SHOWN:
             more = len(table.problems) - _SHOWN
             lines.append(say("report.more_problems", more=more).get(lang))
@@ -505,8 +600,7 @@ def _records_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     return lines
 
 
-def _failing_lines(evaluation: Evaluation, lang: Lang, limit: int | None = _SHOWN
-                   ) -> list[str]:
+def _failing_lines(evaluation: Evaluation, lang: Lang, limit: int | None = _SHOWN) -> list[str]:
     """The units that fail each records result, the first ``limit`` of each."""
     lines = []
     for result in evaluation.results:
@@ -514,13 +608,21 @@ def _failing_lines(evaluation: Evaluation, lang: Lang, limit: int | None = _SHOW
         if not units:
             continue
         place = f" {result.district}" if result.district else ""
-        lines.append(say("report.failing" if result.population is not None
-                         else "report.failing_of_none", rule=result.rule.id, year=result.year,
-                         place=place, count=len(units), population=result.population
-                         ).get(lang))
+        lines.append(
+            say(
+                "report.failing" if result.population is not None else "report.failing_of_none",
+                rule=result.rule.id,
+                year=result.year,
+                place=place,
+                count=len(units),
+                population=result.population,
+            ).get(lang)
+        )
         shown = units if limit is None else units[:limit]
-        cells = [(data(f"  {u.unit}"), data(u.name), data(u.district or ""), u.needs.get(lang))
-                 for u in shown]
+        cells = [
+            (data(f"  {u.unit}"), data(u.name), data(u.district or ""), u.needs.get(lang))
+            for u in shown
+        ]
         lines += _table(("", "", "", ""), cells).splitlines()[2:]
         if len(units) > len(shown):
             more = len(units) - len(shown)
@@ -534,17 +636,29 @@ _UNUSED_SHOWN = 5
 def _unused_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     """Rows no rule judged: the first few, and how many more there are."""
     unused = evaluation.unused
-    lines = [say("report.unused", origin=o.origin, measure=o.measure, year=o.year).get(lang)
-             for o in unused[:_UNUSED_SHOWN]]
+    lines = [
+        say("report.unused", origin=o.origin, measure=o.measure, year=o.year).get(lang)
+        for o in unused[:_UNUSED_SHOWN]
+    ]
     if len(unused) > _UNUSED_SHOWN:
         lines.append(say("report.more_rows", more=len(unused) - _UNUSED_SHOWN).get(lang))
     return lines
 
 
 def _headers(lang: Lang, mixed: bool = False) -> tuple[str, ...]:
-    return tuple(say(f"report.h_{h}").get(lang) for h in (
-        "rule", "year", *(("from",) if mixed else ()), "verdict", "observed", "target", "gap",
-        "needed"))
+    return tuple(
+        say(f"report.h_{h}").get(lang)
+        for h in (
+            "rule",
+            "year",
+            *(("from",) if mixed else ()),
+            "verdict",
+            "observed",
+            "target",
+            "gap",
+            "needed",
+        )
+    )
 
 
 #: The width ``qrules check``'s table fits in: a terminal of 100 columns.
@@ -565,9 +679,12 @@ def evaluation_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     failing = _failing_lines(evaluation, lang)
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
-        _table(_headers(lang, mixed), rows, width=TABLE_WIDTH) + "\n"
+        _table(_headers(lang, mixed), rows, width=TABLE_WIDTH)
+        + "\n"
         + "".join(line + "\n" for line in [*failing, *([""] if failing else [])])
-        + "\n".join(summary) + "\n")
+        + "\n".join(summary)
+        + "\n"
+    )
 
 
 def by_responsible(evaluation: Evaluation) -> list[tuple[Body | None, tuple[Result, ...]]]:
@@ -578,8 +695,11 @@ def by_responsible(evaluation: Evaluation) -> list[tuple[Body | None, tuple[Resu
     for result in evaluation.results:
         for body_id in result.rule.bodies or (None,):
             owned.setdefault(body_id, []).append(result)
-    return [(None if body_id is None else bodies[body_id], tuple(results))
-            for body_id, results in owned.items() if results]
+    return [
+        (None if body_id is None else bodies[body_id], tuple(results))
+        for body_id, results in owned.items()
+        if results
+    ]
 
 
 def _body_label(body: Body | None, lang: Lang) -> tuple[str, str]:
@@ -591,25 +711,39 @@ def _body_label(body: Body | None, lang: Lang) -> tuple[str, str]:
 def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
     """``qrules check --by-responsible``: how each responsible body stands, one
     line a body, with the rules it shares that are not met or unknown."""
-    headers = tuple(say(f"report.h_{h}").get(lang) for h in (
-        "body", "name", "verdict", "met", "not_met", "unknown"))
+    headers = tuple(
+        say(f"report.h_{h}").get(lang)
+        for h in ("body", "name", "verdict", "met", "not_met", "unknown")
+    )
     rows, pending = [], []
     for body, results in by_responsible(evaluation):
         counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
         label = _body_label(body, lang)
-        rows.append((*label, combined(r.verdict for r in results).label(lang),
-                     str(counts[Verdict.MET]), str(counts[Verdict.NOT_MET]),
-                     str(counts[Verdict.UNKNOWN])))
+        rows.append(
+            (
+                *label,
+                combined(r.verdict for r in results).label(lang),
+                str(counts[Verdict.MET]),
+                str(counts[Verdict.NOT_MET]),
+                str(counts[Verdict.UNKNOWN]),
+            )
+        )
         not_met = list(dict.fromkeys(r.rule.id for r in results if r.verdict is not Verdict.MET))
         if not_met:
-            pending.append(say("report.pending", body=label[0], rules=", ".join(not_met)
-                               ).get(lang))
+            pending.append(say("report.pending", body=label[0], rules=", ".join(not_met)).get(lang))
     heading = say("report.pending_heading").get(lang)
     note = say("report.bodies_note", everyone="各区市政府(管委)").get(lang)
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
-        _table(headers, rows) + "\n" + "\n".join([heading, *pending]) + "\n\n" + note
-        + "\n" + "\n".join(summary) + "\n")
+        _table(headers, rows)
+        + "\n"
+        + "\n".join([heading, *pending])
+        + "\n\n"
+        + note
+        + "\n"
+        + "\n".join(summary)
+        + "\n"
+    )
 
 
 def responsible_json(evaluation: Evaluation, lang: Lang = "en") -> str:
@@ -617,13 +751,16 @@ def responsible_json(evaluation: Evaluation, lang: Lang = "en") -> str:
     body its verdict, counts and the ids of its rules."""
     document = json.loads(evaluation_json(evaluation, lang))
     document["by_responsible"] = [
-        {"body": None if body is None else body.id,
-         "name": None if body is None else _text(body.name),
-         "level": None if body is None else body.level,
-         "verdict": combined(r.verdict for r in results).value}
+        {
+            "body": None if body is None else body.id,
+            "name": None if body is None else _text(body.name),
+            "level": None if body is None else body.level,
+            "verdict": combined(r.verdict for r in results).value,
+        }
         | {v.value: sum(1 for r in results if r.verdict is v) for v in Verdict}
         | {"rules": list(dict.fromkeys(r.rule.id for r in results))}
-        for body, results in by_responsible(evaluation)]
+        for body, results in by_responsible(evaluation)
+    ]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -634,13 +771,18 @@ def evaluation_markdown(evaluation: Evaluation, lang: Lang = "en") -> str:
     headers = _headers(lang, mixed)
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for result in evaluation.results:
-        lines.append("| " + " | ".join(_escape.markdown(c) for c in _cells(result, lang, mixed))
-                     + " |")
+        lines.append(
+            "| " + " | ".join(_escape.markdown(c) for c in _cells(result, lang, mixed)) + " |"
+        )
     failing = [_escape.terminal_lines(line) for line in _failing_lines(evaluation, lang)]
     fence = _escape.code_fence(failing)
     block = ["", fence, *failing, fence] if failing else []
-    return "\n".join([*lines, *block]) + "\n\n" + "\n".join(
-        f"- {_escape.markdown(line.strip())}" for line in _summary(evaluation, lang)) + "\n"
+    return (
+        "\n".join([*lines, *block])
+        + "\n\n"
+        + "\n".join(f"- {_escape.markdown(line.strip())}" for line in _summary(evaluation, lang))
+        + "\n"
+    )
 
 
 _JUNIT_UNITS = 100
@@ -651,40 +793,66 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
     Every value from the inputs is freed of what XML forbids (`_escape.xml`)."""
     xml = _escape.xml
     counts = evaluation.counts()
-    suite = ET.Element("testsuite", {
-        "name": xml(f"qrules {evaluation.rulebook.named()}"),
-        "tests": str(len(evaluation.results)),
-        "failures": str(counts[Verdict.NOT_MET]),
-        "skipped": str(counts[Verdict.UNKNOWN]),
-        "errors": "0",
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": xml(f"qrules {evaluation.rulebook.named()}"),
+            "tests": str(len(evaluation.results)),
+            "failures": str(counts[Verdict.NOT_MET]),
+            "skipped": str(counts[Verdict.UNKNOWN]),
+            "errors": "0",
+        },
+    )
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("fingerprint", evaluation.rulebook.fingerprint),
-                        ("dataset", evaluation.dataset)):
+    for name, value in (
+        ("fingerprint", evaluation.rulebook.fingerprint),
+        ("dataset", evaluation.dataset),
+    ):
         ET.SubElement(properties, "property", {"name": name, "value": xml(value)})
     mixed = _mixed(evaluation)
     for result in evaluation.results:
         name = f"{result.rule.id}[{result.year}{',' + result.district if result.district else ''}]"
         if mixed:
             name += f" ({SOURCES[result.source].get(lang)})"
-        case = ET.SubElement(suite, "testcase", {
-            "classname": xml(f"{evaluation.rulebook.id}.{result.rule.source.section}"),
-            "name": xml(name),
-        })
-        ET.SubElement(ET.SubElement(case, "properties"), "property",
-                      {"name": "source", "value": result.source})
-        disagreement = [] if result.disagreement is None else [
-            say("report.disagreement", disagreement=result.disagreement).get(lang)]
-        detail = "\n".join([
-            result.reason.get(lang),
-            *disagreement,
-            *(c.describe(lang) for c in result.changes),
-            *(say("report.unit_needs", unit=u.unit, name=u.name, needs=u.needs).get(lang)
-              for u in result.failing_units[:_JUNIT_UNITS]),
-            *([say("report.more_junit_units", more=len(result.failing_units) - _JUNIT_UNITS
-                   ).get(lang)] if len(result.failing_units) > _JUNIT_UNITS else []),
-            say("report.quote_is", quote=result.rule.source.quote).get(lang),
-        ])
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": xml(f"{evaluation.rulebook.id}.{result.rule.source.section}"),
+                "name": xml(name),
+            },
+        )
+        ET.SubElement(
+            ET.SubElement(case, "properties"),
+            "property",
+            {"name": "source", "value": result.source},
+        )
+        disagreement = (
+            []
+            if result.disagreement is None
+            else [say("report.disagreement", disagreement=result.disagreement).get(lang)]
+        )
+        detail = "\n".join(
+            [
+                result.reason.get(lang),
+                *disagreement,
+                *(c.describe(lang) for c in result.changes),
+                *(
+                    say("report.unit_needs", unit=u.unit, name=u.name, needs=u.needs).get(lang)
+                    for u in result.failing_units[:_JUNIT_UNITS]
+                ),
+                *(
+                    [
+                        say(
+                            "report.more_junit_units", more=len(result.failing_units) - _JUNIT_UNITS
+                        ).get(lang)
+                    ]
+                    if len(result.failing_units) > _JUNIT_UNITS
+                    else []
+                ),
+                say("report.quote_is", quote=result.rule.source.quote).get(lang),
+            ]
+        )
         if result.verdict is Verdict.NOT_MET:
             failure = ET.SubElement(case, "failure", {"message": xml(result.reason.get(lang))})
             failure.text = xml(detail, lines=True)
@@ -693,8 +861,9 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
         if disagreement:
             ET.SubElement(case, "system-out").text = xml(disagreement[0], lines=True)
     ET.indent(suite)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
-        suite, encoding="unicode") + "\n"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    )
 
 
 # -- plain text tables --------------------------------------------------------
@@ -704,8 +873,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-           width: int | None = None) -> str:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
     """Columns aligned for a terminal, Chinese characters counted as two wide;
     each cell's control characters shown, not run (`_escape.terminal`).
 
@@ -739,14 +907,23 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]],
         parts = _wrap(cells[-1], room)
         if below:
             shown = [p for p in parts if p]
-            return [line([*cells[:-1], ""]),
-                    *((_UNDER if i == 0 else " " * len(_UNDER)) + p
-                      for i, p in enumerate(shown))]
+            return [
+                line([*cells[:-1], ""]),
+                *((_UNDER if i == 0 else " " * len(_UNDER)) + p for i, p in enumerate(shown)),
+            ]
         blank = [""] * (len(cells) - 1)
         return [line([*cells[:-1], parts[0]]), *(line([*blank, p]) for p in parts[1:])]
 
-    return "\n".join([line(headers), line(["-" * w for w in widths]),
-                      *(text for r in rows for text in lines(r))]) + "\n"
+    return (
+        "\n".join(
+            [
+                line(headers),
+                line(["-" * w for w in widths]),
+                *(text for r in rows for text in lines(r)),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _cut(text: str, width: int) -> str:

@@ -81,11 +81,15 @@ class Change:
         delta = format_number(self.delta)
         if lang == "zh":
             bound = "超过" if self.strict else ""
-            return (f"{self.name.zh}需{bound}增加 {delta}"
-                    f"({format_number(self.observed)} → {format_number(self.needed)})")
+            return (
+                f"{self.name.zh}需{bound}增加 {delta}"
+                f"({format_number(self.observed)} → {format_number(self.needed)})"
+            )
         more = "more than " if self.strict else ""
-        return (f"{more}{delta} more {self.name.en.lower()} "
-                f"({format_number(self.observed)} → {format_number(self.needed)})")
+        return (
+            f"{more}{delta} more {self.name.en.lower()} "
+            f"({format_number(self.observed)} → {format_number(self.needed)})"
+        )
 
 
 def combined(verdicts: Iterable[Verdict]) -> Verdict:
@@ -102,6 +106,7 @@ def combined(verdicts: Iterable[Verdict]) -> Verdict:
 def year_span(years: Sequence[int]) -> str:
     """``2025``, or ``2023–2025`` for several years (in order)."""
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
 
 class FailingUnit(NamedTuple):
     """A unit of a records rule's population that does not meet it, and what it needs.
@@ -253,6 +258,7 @@ def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
     figure's rounding), each carries a `Result.disagreement` saying what the
     other gave.
     """
+
     def key(result: Result) -> tuple[str, int, str | None]:
         return (result.rule.id, result.year, result.district)
 
@@ -270,8 +276,7 @@ def merge(figures: Evaluation, records: Evaluation) -> Evaluation:
                 judged.append(other)
         results.extend(judged)
     results.extend(r for rs in pending.values() for r in rs)
-    return attrs.evolve(figures, results=tuple(results),
-                        records=figures.records + records.records)
+    return attrs.evolve(figures, results=tuple(results), records=figures.records + records.records)
 
 
 def _disagree(figure: Result, other: Result) -> bool:
@@ -280,8 +285,11 @@ def _disagree(figure: Result, other: Result) -> bool:
     known = Verdict.UNKNOWN not in (figure.verdict, other.verdict)
     if known and figure.verdict is not other.verdict:
         return True
-    return figure.observed is not None and other.observed is not None \
+    return (
+        figure.observed is not None
+        and other.observed is not None
         and not agrees(figure.observed, other.observed)
+    )
 
 
 def _gave(result: Result) -> Text:
@@ -290,6 +298,9 @@ def _gave(result: Result) -> Text:
     shown = "" if result.observed is None else format_short(result.observed)
     if result.population is not None and result.meeting is not None:
         shown += f" ({result.meeting}/{result.population})"
-    return say("evaluate.gave" if shown else "evaluate.gave_verdict",
-               source=SOURCES[result.source], verdict=result.verdict.said(),
-               shown=shown.strip())
+    return say(
+        "evaluate.gave" if shown else "evaluate.gave_verdict",
+        source=SOURCES[result.source],
+        verdict=result.verdict.said(),
+        shown=shown.strip(),
+    )

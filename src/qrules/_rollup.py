@@ -48,8 +48,13 @@ class Derivation:
         return f"{value} = sum of {count} district{'s' if count != 1 else ''} ({names})"
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
-        return {"measure": self.measure, "year": self.year, "value": format_number(self.value),
-                "districts": list(self.districts), "text": self.describe(lang)}
+        return {
+            "measure": self.measure,
+            "year": self.year,
+            "value": format_number(self.value),
+            "districts": list(self.districts),
+            "text": self.describe(lang),
+        }
 
 
 @attrs.frozen
@@ -68,8 +73,10 @@ class Rollup:
     def city_rows(self, reported: Iterable[Observation]) -> list[Observation]:
         """The city's rows: those reported, and the derived ones."""
         rows = list(reported)
-        rows += [Observation(d.measure, d.year, d.value, None, d.describe())
-                 for d in self.derived.values()]
+        rows += [
+            Observation(d.measure, d.year, d.value, None, d.describe())
+            for d in self.derived.values()
+        ]
         return rows
 
     def notes(self) -> tuple[Text, ...]:
@@ -77,8 +84,13 @@ class Rollup:
         return tuple(self.conflicts[key] for key in sorted(self.conflicts))
 
 
-def roll_up(measures: Mapping[str, Measure], dataset: Dataset,
-            known: Iterable[str] = (), *, complete: bool = False) -> Rollup:
+def roll_up(
+    measures: Mapping[str, Measure],
+    dataset: Dataset,
+    known: Iterable[str] = (),
+    *,
+    complete: bool = False,
+) -> Rollup:
     """The city values the districts' rows give (see the module's docstring):
     every district in ``known`` (the rulebook's list) or in the dataset must
     report a value for one to be derived. ``complete``: ``known`` holds every
@@ -115,10 +127,12 @@ def roll_up(measures: Mapping[str, Measure], dataset: Dataset,
         total = sum((rows[d].value or Fraction(0) for d in districts), Fraction(0))
         reported = city.get(key)
         if reported is None:
-            derived[key] = Derivation(measure_id, year, total, districts,
-                                      tuple(rows[d] for d in districts))
+            derived[key] = Derivation(
+                measure_id, year, total, districts, tuple(rows[d] for d in districts)
+            )
         elif reported.value is not None and (
-                total > reported.value or (complete and total != reported.value)):
+            total > reported.value or (complete and total != reported.value)
+        ):
             # The districts a dataset names may be only some of the city's: their
             # sum below the city's figure contradicts it only when the rulebook
             # lists every district; above it, always (a part exceeds the whole).
@@ -133,11 +147,17 @@ def _not_additive(measure: Measure) -> Text:
         "不能按区县相加,也不取平均:请报告全市数值或其计算所需的计数",
         f"the districts report {measure.id}, which does not add up over districts "
         f"({unit.en or unit.id}) and is never averaged: report the city's figure or the "
-        "counts it is computed from")
+        "counts it is computed from",
+    )
 
 
-def _incomplete(measure: Measure, year: int, absent: list[str], empty: list[str],
-                rows: Mapping[str, Observation]) -> Text:
+def _incomplete(
+    measure: Measure,
+    year: int,
+    absent: list[str],
+    empty: list[str],
+    rows: Mapping[str, Observation],
+) -> Text:
     parts_zh, parts_en = [], []
     if absent:
         parts_zh.append(f"{'、'.join(absent)}没有该行")
@@ -147,17 +167,19 @@ def _incomplete(measure: Measure, year: int, absent: list[str], empty: list[str]
         parts_zh.append(f"{'、'.join(empty)}的数值缺失({where})")
         parts_en.append(f"no value for {', '.join(empty)} ({where})")
     return Text(
-        f"{year} 年{measure.name.zh}({measure.id})不能由区县数值相加得出:"
-        f"{';'.join(parts_zh)}",
+        f"{year} 年{measure.name.zh}({measure.id})不能由区县数值相加得出:{';'.join(parts_zh)}",
         f"no city value of {measure.id} for {year} is derived from the districts: "
-        f"{'; '.join(parts_en)}")
+        f"{'; '.join(parts_en)}",
+    )
 
 
-def _conflict(measure: Measure, year: int, total: Fraction, reported: Observation,
-              count: int) -> Text:
+def _conflict(
+    measure: Measure, year: int, total: Fraction, reported: Observation, count: int
+) -> Text:
     shown, city = format_number(total), format_number(reported.value or Fraction(0))
     return Text(
         f"{year} 年{measure.name.zh}({measure.id}):{count} 个区县合计 {shown},"
         f"与全市报告值 {city}({reported.origin})不一致;按全市报告值判定",
         f"{measure.id} in {year}: the {count} districts sum to {shown}, but the city's row "
-        f"says {city} ({reported.origin}); judged on the city's row")
+        f"says {city} ({reported.origin}); judged on the city's row",
+    )

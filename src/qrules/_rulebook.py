@@ -77,13 +77,17 @@ class Rulebook:
     def describe(self, lang: Lang = "en") -> str:
         """Which rulebook, exactly, as every output names it: ``rulebook
         yantai-2023-2025 1.0.0 (fingerprint 23609d8cb07e)``."""
-        return say("model.rulebook", named=Text(self.named("zh"), self.named("en")),
-                   fingerprint=self.fingerprint[:12]).get(lang)
+        return say(
+            "model.rulebook",
+            named=Text(self.named("zh"), self.named("en")),
+            fingerprint=self.fingerprint[:12],
+        ).get(lang)
 
     def label(self, lang: Lang = "en") -> str:
         """Deprecated name of `describe` (a ``label`` translates: `Verdict.label`)."""
-        warnings.warn("Rulebook.label is deprecated; use Rulebook.describe",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "Rulebook.label is deprecated; use Rulebook.describe", DeprecationWarning, stacklevel=2
+        )
         return self.describe(lang)
 
     def named(self, lang: Lang = "en") -> str:
@@ -92,8 +96,9 @@ class Rulebook:
         ``yantai-2023-2025 1.0.0 from ./yantai-2023-2025``."""
         if self.origin is None:
             return say("model.named", id=self.id, version=self.version).get(lang)
-        return say("model.named_from", id=self.id, version=self.version,
-                   origin=self.origin).get(lang)
+        return say("model.named_from", id=self.id, version=self.version, origin=self.origin).get(
+            lang
+        )
 
     @property
     def in_force_period(self) -> Period:
@@ -105,14 +110,25 @@ class Rulebook:
         period is an error, never a silent default."""
         period = self.in_force_period
         if date not in period:
-            raise OutOfPeriodError(say(
-                "model.out_of_period", rulebook=self.id, version=self.version,
-                start=str(period.start), end=str(period.end), date=str(date),
-                supersedes=say("model.supersedes", supersedes=self.supersedes)
-                if self.supersedes else ""))
+            raise OutOfPeriodError(
+                say(
+                    "model.out_of_period",
+                    rulebook=self.id,
+                    version=self.version,
+                    start=str(period.start),
+                    end=str(period.end),
+                    date=str(date),
+                    supersedes=say("model.supersedes", supersedes=self.supersedes)
+                    if self.supersedes
+                    else "",
+                )
+            )
         # Each rule keeps only the value in force: every year is then judged by it.
-        rules = tuple(attrs.evolve(r, targets=()) if r.targets else r
-                      for r in (rule.at(date) for rule in self.rules) if r is not None)
+        rules = tuple(
+            attrs.evolve(r, targets=()) if r.targets else r
+            for r in (rule.at(date) for rule in self.rules)
+            if r is not None
+        )
         return attrs.evolve(self, rules=rules, as_of=date)
 
     def __iter__(self) -> Iterator[Rule]:
@@ -129,8 +145,14 @@ class Rulebook:
             if rule.id == rule_id:
                 return rule
         close = suggestion(rule_id, [rule.id for rule in self.rules])
-        raise UnknownRuleError(say("model.no_rule", rule=rule_id, rulebook=self.id,
-                                   close=say("cli.close", close=close) if close else ""))
+        raise UnknownRuleError(
+            say(
+                "model.no_rule",
+                rule=rule_id,
+                rulebook=self.id,
+                close=say("cli.close", close=close) if close else "",
+            )
+        )
 
     def body(self, name: str) -> Body:
         """A responsible body by its id or any spelling the plan uses for it;
@@ -211,8 +233,16 @@ class Rulebook:
         ``docs/audit.md``).
         """
         if not isinstance(data, Dataset):
-            data = read_dataset(data, self, year=year, mapping=mapping, encoding=encoding,
-                                sheet=sheet, header_row=header_row, layout=layout)
+            data = read_dataset(
+                data,
+                self,
+                year=year,
+                mapping=mapping,
+                encoding=encoding,
+                sheet=sheet,
+                header_row=header_row,
+                layout=layout,
+            )
         elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
             raise TypeError("a Dataset is already read: give it without reading options")
         elif year is not None:
@@ -221,6 +251,7 @@ class Rulebook:
         if decision_log is not None:
             from ._decisions import append_decisions, data_digest  # noqa: PLC0415
 
-            append_decisions(decision_log, evaluation, engine="reference",
-                             sources=[data_digest(data)])
+            append_decisions(
+                decision_log, evaluation, engine="reference", sources=[data_digest(data)]
+            )
         return evaluation

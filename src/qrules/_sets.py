@@ -98,19 +98,30 @@ def _size(node: Node, sized: Callable[[str], _Size]) -> _Size:
     assert isinstance(node, BinaryOp), node
     a, b = _size(node.left, sized), _size(node.right, sized)
     if node.op == "*":
-        return _Size(_times(a.terms, b.terms), _plus(a.degree, b.degree),
-                     _times(a.den_terms, b.den_terms), _plus(a.den_degree, b.den_degree))
+        return _Size(
+            _times(a.terms, b.terms),
+            _plus(a.degree, b.degree),
+            _times(a.den_terms, b.den_terms),
+            _plus(a.den_degree, b.den_degree),
+        )
     if node.op == "/":
-        return _Size(_times(a.terms, b.den_terms), _plus(a.degree, b.den_degree),
-                     _times(a.den_terms, b.terms), _plus(a.den_degree, b.degree))
+        return _Size(
+            _times(a.terms, b.den_terms),
+            _plus(a.degree, b.den_degree),
+            _times(a.den_terms, b.terms),
+            _plus(a.den_degree, b.degree),
+        )
     return _difference(a, b)
 
 
 def _difference(a: _Size, b: _Size) -> _Size:
     """A sum or difference: over the product of the denominators."""
-    return _Size(_plus(_times(a.terms, b.den_terms), _times(b.terms, a.den_terms)),
-                 max(_plus(a.degree, b.den_degree), _plus(b.degree, a.den_degree)),
-                 _times(a.den_terms, b.den_terms), _plus(a.den_degree, b.den_degree))
+    return _Size(
+        _plus(_times(a.terms, b.den_terms), _times(b.terms, a.den_terms)),
+        max(_plus(a.degree, b.den_degree), _plus(b.degree, a.den_degree)),
+        _times(a.den_terms, b.den_terms),
+        _plus(a.den_degree, b.den_degree),
+    )
 
 
 def _comparisons(node: Node, sized: Callable[[str], _Size]) -> tuple[int, int]:
@@ -129,8 +140,9 @@ def _comparisons(node: Node, sized: Callable[[str], _Size]) -> tuple[int, int]:
     return max(left[0], right[0]), max(left[1], right[1])
 
 
-def over_budget(tree: Node, formula: Callable[[str], Node | None] = lambda name: None
-                ) -> Text | None:
+def over_budget(
+    tree: Node, formula: Callable[[str], Node | None] = lambda name: None
+) -> Text | None:
     """Why a requirement (or a formula) is beyond the budget of symbolic work,
     or ``None``.
 
@@ -138,6 +150,7 @@ def over_budget(tree: Node, formula: Callable[[str], Node | None] = lambda name:
     expanded (``diff``), or ``None``. Cheap: a walk over the trees, each formula
     measured once.
     """
+
     @functools.cache  # each measure's formula measured once, however often it is named
     def sized(name: str) -> _Size:
         expanded = formula(name)
@@ -146,14 +159,18 @@ def over_budget(tree: Node, formula: Callable[[str], Node | None] = lambda name:
     terms, degree = _comparisons(tree, sized)
     if degree > MAX_SYMBOLIC_DEGREE:
         shown = f"{degree:,}" if degree < _CAP else f"over {_CAP:,}"
-        return Text(f"其多项式次数为 {shown},超过符号运算预算 {MAX_SYMBOLIC_DEGREE}",
-                    f"its polynomial degree is {shown}, over the budget of "
-                    f"{MAX_SYMBOLIC_DEGREE} for symbolic work")
+        return Text(
+            f"其多项式次数为 {shown},超过符号运算预算 {MAX_SYMBOLIC_DEGREE}",
+            f"its polynomial degree is {shown}, over the budget of "
+            f"{MAX_SYMBOLIC_DEGREE} for symbolic work",
+        )
     if terms > MAX_SYMBOLIC_TERMS:
         shown = f"{terms:,}" if terms < _CAP else f"over {_CAP:,}"
-        return Text(f"展开后约有 {shown} 项,超过符号运算预算 {MAX_SYMBOLIC_TERMS:,} 项",
-                    f"expanded, it may have {shown} terms, over the budget of "
-                    f"{MAX_SYMBOLIC_TERMS:,} for symbolic work")
+        return Text(
+            f"展开后约有 {shown} 项,超过符号运算预算 {MAX_SYMBOLIC_TERMS:,} 项",
+            f"expanded, it may have {shown} terms, over the budget of "
+            f"{MAX_SYMBOLIC_TERMS:,} for symbolic work",
+        )
     return None
 
 
@@ -173,6 +190,7 @@ def domain(measure: Measure) -> sympy.Set:
 
 def _only(measure: str) -> Callable[[str], sympy.Symbol]:
     """The rule's own measure as one real variable; any other measure is undecided."""
+
     def lookup(name: str) -> sympy.Symbol:
         if name != measure:
             raise Undecided(name)
@@ -223,8 +241,9 @@ def _solve(op: Comparator, expr: sympy.Expr, within: sympy.Set) -> sympy.Set:
             found = roots if op == "==" else sympy.Complement(sympy.S.Reals, roots)
         else:
             relation = getattr(sympy, RELATIONS[op])(expr, 0, evaluate=False)
-            found = sympy.solve_univariate_inequality(relation, _value(), relational=False,
-                                                      domain=sympy.S.Reals)
+            found = sympy.solve_univariate_inequality(
+                relation, _value(), relational=False, domain=sympy.S.Reals
+            )
     except (NotImplementedError, ValueError, TypeError) as error:
         raise Undecided(expr) from error
     return sympy.Intersection(found, within)
@@ -250,8 +269,7 @@ def _pieces(found: sympy.Set) -> list[_Piece]:
     for part in parts:
         if isinstance(part, sympy.Interval):
             high = None if part.end is sympy.oo else fraction(part.end)
-            pieces.append((fraction(part.start), bool(part.left_open), high,
-                           bool(part.right_open)))
+            pieces.append((fraction(part.start), bool(part.left_open), high, bool(part.right_open)))
         elif isinstance(part, sympy.FiniteSet):
             for point in part.args:
                 value = fraction(point)
@@ -268,8 +286,11 @@ def _merge(pieces: list[_Piece]) -> list[_Piece]:
     for piece in sorted(pieces, key=lambda p: (p[0], p[1])):
         if merged:
             low, low_open, high, high_open = merged[-1]
-            touches = high is None or piece[0] < high or (
-                piece[0] == high and not (piece[1] and high_open))
+            touches = (
+                high is None
+                or piece[0] < high
+                or (piece[0] == high and not (piece[1] and high_open))
+            )
             if touches:
                 if high is not None:
                     if piece[2] is None or piece[2] > high:
@@ -289,8 +310,11 @@ def _whole(pieces: list[_Piece]) -> list[_Piece]:
     whole: list[_Piece] = []
     for low, low_open, high, high_open in pieces:
         first = Fraction(math.floor(low) + 1 if low_open else math.ceil(low))
-        last = None if high is None else Fraction(
-            math.ceil(high) - 1 if high_open else math.floor(high))
+        last = (
+            None
+            if high is None
+            else Fraction(math.ceil(high) - 1 if high_open else math.floor(high))
+        )
         if last is not None and first > last:
             continue
         if whole:
@@ -305,10 +329,17 @@ def _whole(pieces: list[_Piece]) -> list[_Piece]:
 
 
 def _as_set(pieces: list[_Piece]) -> sympy.Set:
-    return sympy.Union(*(
-        sympy.Interval(rational(low), sympy.oo if high is None else rational(high),
-                       left_open=low_open, right_open=high is None or high_open)
-        for low, low_open, high, high_open in pieces))
+    return sympy.Union(
+        *(
+            sympy.Interval(
+                rational(low),
+                sympy.oo if high is None else rational(high),
+                left_open=low_open,
+                right_open=high is None or high_open,
+            )
+            for low, low_open, high, high_open in pieces
+        )
+    )
 
 
 def subset(inner: sympy.Set | None, outer: sympy.Set | None) -> bool:

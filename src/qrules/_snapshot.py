@@ -40,12 +40,27 @@ def _classes() -> dict[str, type]:
     a class added to the model and not here is refused, and the folder read)."""
     found: dict[str, type] = {}
     for module, names in (
-            (_model, ("Aggregation", "Alternative", "Body", "DatedTarget", "Ignored", "Measure",
-                      "Period", "Rule", "Source", "Target", "Text", "Unit")),
-            (_rulebook, ("Rulebook",)),
-            (_expr, ("BinaryOp", "Compare", "Expression", "Logic", "Name", "Negate", "Not",
-                     "Number")),
-            (_recordspec, ("RecordSpec",))):
+        (
+            _model,
+            (
+                "Aggregation",
+                "Alternative",
+                "Body",
+                "DatedTarget",
+                "Ignored",
+                "Measure",
+                "Period",
+                "Rule",
+                "Source",
+                "Target",
+                "Text",
+                "Unit",
+            ),
+        ),
+        (_rulebook, ("Rulebook",)),
+        (_expr, ("BinaryOp", "Compare", "Expression", "Logic", "Name", "Negate", "Not", "Number")),
+        (_recordspec, ("RecordSpec",)),
+    ):
         for name in names:
             value = getattr(module, name)
             assert attrs.has(value) or issubclass(value, enum.Enum), name
@@ -58,10 +73,16 @@ _NAMES = {cls: name for name, cls in _CLASSES.items()}
 #: The fields each class is made with, in the order of its ``__init__``'s
 #: positional arguments; its keyword-only arguments, which only `encode`'s
 #: ``skip`` may leave out.
-_FIELDS = {cls: tuple(a.name for a in attrs.fields(cls) if a.init and not a.kw_only)
-           for cls in _CLASSES.values() if attrs.has(cls)}
-_KEYWORDS = {cls: tuple(a.name for a in attrs.fields(cls) if a.init and a.kw_only)
-             for cls in _CLASSES.values() if attrs.has(cls)}
+_FIELDS = {
+    cls: tuple(a.name for a in attrs.fields(cls) if a.init and not a.kw_only)
+    for cls in _CLASSES.values()
+    if attrs.has(cls)
+}
+_KEYWORDS = {
+    cls: tuple(a.name for a in attrs.fields(cls) if a.init and a.kw_only)
+    for cls in _CLASSES.values()
+    if attrs.has(cls)
+}
 
 # The document: ``{"classes": [name, ...], "value": node}``. A node is a string,
 # an integer, a boolean or null as itself; any other value is a list whose first
@@ -151,8 +172,15 @@ def decode(data: Any) -> Any:
         return visit(node)
     except SnapshotError:
         raise
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError,
-            RecursionError) as error:
+    except (
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    ) as error:
         raise SnapshotError(f"not a snapshot: {error}") from None
 
 

@@ -65,7 +65,6 @@ def suggest(word: str, options: Sequence[str]) -> Text:
     return suggestion(word, options) or say("tabular.known", options=", ".join(options))
 
 
-
 def normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
@@ -104,7 +103,6 @@ def cell_text(value: object) -> str | None:
     return None if text.lower() in MISSING_MARKERS else text
 
 
-
 @attrs.frozen
 class RawTable:
     """Rows of cells under a header, from any source, each with the number it is
@@ -125,16 +123,36 @@ URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
 IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*){0,2}\Z")
 
 
-_FILE_KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-               ".parquet": "arrow", ".pq": "arrow", ".arrow": "arrow", ".feather": "arrow",
-               ".ipc": "arrow", ".json": "json"}
-_KIND_NAMES = {"csv": "tabular.csv", "xlsx": "tabular.xlsx", "arrow": "tabular.arrow",
-               "json": "tabular.json", "database": "tabular.database",
-               "frame": "tabular.frame", "rows": "tabular.rows"}
+_FILE_KINDS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "arrow",
+    ".pq": "arrow",
+    ".arrow": "arrow",
+    ".feather": "arrow",
+    ".ipc": "arrow",
+    ".json": "json",
+}
+_KIND_NAMES = {
+    "csv": "tabular.csv",
+    "xlsx": "tabular.xlsx",
+    "arrow": "tabular.arrow",
+    "json": "tabular.json",
+    "database": "tabular.database",
+    "frame": "tabular.frame",
+    "rows": "tabular.rows",
+}
 #: Which kinds of source each reading option applies to (an option given for
 #: another kind is an error, never silently ignored).
-_OPTIONS = {"sheet": ("xlsx",), "header_row": ("csv", "xlsx"), "encoding": ("csv",),
-            "table": ("database",)}
+_OPTIONS = {
+    "sheet": ("xlsx",),
+    "header_row": ("csv", "xlsx"),
+    "encoding": ("csv",),
+    "table": ("database",),
+}
 
 
 def source_kind(source: TableSource) -> str:
@@ -144,9 +162,11 @@ def source_kind(source: TableSource) -> str:
         return "database"
     if isinstance(source, str | Path):
         return _FILE_KINDS.get(Path(source).suffix.lower(), "unknown")
-    if ((hasattr(source, "columns") and hasattr(source, "iter_rows"))
-            or (hasattr(source, "to_batches") and hasattr(source, "column_names"))
-            or (hasattr(source, "itertuples") and hasattr(source, "columns"))):
+    if (
+        (hasattr(source, "columns") and hasattr(source, "iter_rows"))
+        or (hasattr(source, "to_batches") and hasattr(source, "column_names"))
+        or (hasattr(source, "itertuples") and hasattr(source, "columns"))
+    ):
         return "frame"
     if hasattr(source, "cursor"):
         return "database"
@@ -163,67 +183,112 @@ def check_options(source: TableSource, name: str, **options: object) -> None:
             continue
         flag = option.replace("_", "-")
         applies = joined(tuple(say(_KIND_NAMES[k]) for k in _OPTIONS[option]), say("list.or"))
-        problems.append(Problem(
-            name, say("tabular.option", flag=f"--{flag}", option=option, applies=applies,
-                      kind=say(_KIND_NAMES[kind])),
-            hint=say("figures.drop_option", option=f"--{flag}")))
+        problems.append(
+            Problem(
+                name,
+                say(
+                    "tabular.option",
+                    flag=f"--{flag}",
+                    option=option,
+                    applies=applies,
+                    kind=say(_KIND_NAMES[kind]),
+                ),
+                hint=say("figures.drop_option", option=f"--{flag}"),
+            )
+        )
     if problems:
         raise DataError(name, problems)
 
 
-def open_table(source: TableSource, *, columns: Sequence[str] = (), default_table: str = "",
-               table: str | None = None, sheet: str | None = None,
-               encoding: str | None = None, name: str | None = None,
-               what: str = "records") -> RawTable:
+def open_table(
+    source: TableSource,
+    *,
+    columns: Sequence[str] = (),
+    default_table: str = "",
+    table: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    name: str | None = None,
+    what: str = "records",
+) -> RawTable:
     """The table a source holds. ``columns`` is the header of an empty list of
     rows; ``default_table`` the table read from a database when ``table`` is
     not given. An option that does not apply to the source is a `DataError`;
     so is what the libraries and drivers that read it raise, as they open it
     or as its rows are read (`qrules._boundary`)."""
-    shown = str(source) if isinstance(source, str | Path) else \
-        name or f"<{type(source).__name__}>"
+    shown = str(source) if isinstance(source, str | Path) else name or f"<{type(source).__name__}>"
     check_options(source, shown, sheet=sheet, encoding=encoding, table=table)
     with outside(shown):
-        opened = _open_source(source, columns=columns, default_table=default_table,
-                              table=table, sheet=sheet, encoding=encoding, name=name,
-                              what=what)
+        opened = _open_source(
+            source,
+            columns=columns,
+            default_table=default_table,
+            table=table,
+            sheet=sheet,
+            encoding=encoding,
+            name=name,
+            what=what,
+        )
     return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
 
 
-def _open_source(source: TableSource, *, columns: Sequence[str], default_table: str,
-                 table: str | None, sheet: str | None, encoding: str | None,
-                 name: str | None, what: str) -> RawTable:
+def _open_source(
+    source: TableSource,
+    *,
+    columns: Sequence[str],
+    default_table: str,
+    table: str | None,
+    sheet: str | None,
+    encoding: str | None,
+    name: str | None,
+    what: str,
+) -> RawTable:
     if isinstance(source, RawTable):  # rows already fetched, numbered (the SQL engines')
         return source
     if isinstance(source, str) and URL.match(source):
         return from_url(source, table or default_table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
-        raise DataError(source, [Problem(source, say("tabular.urls"),
-                                         hint=say("tabular.urls_hint"))])
+        raise DataError(
+            source, [Problem(source, say("tabular.urls"), hint=say("tabular.urls_hint"))]
+        )
     if isinstance(source, str | Path):
         return from_file(Path(source), sheet=sheet, encoding=encoding)
     if hasattr(source, "iter_rows") and hasattr(source, "columns"):  # polars
-        return RawTable(name or "<polars DataFrame>", [str(c) for c in source.columns],
-                     numbered(source.iter_rows()))
+        return RawTable(
+            name or "<polars DataFrame>",
+            [str(c) for c in source.columns],
+            numbered(source.iter_rows()),
+        )
     if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
-        return RawTable(name or "<Arrow table>", [str(c) for c in source.column_names],
-                     numbered(arrow_rows(source.to_batches())))
+        return RawTable(
+            name or "<Arrow table>",
+            [str(c) for c in source.column_names],
+            numbered(arrow_rows(source.to_batches())),
+        )
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
-        return RawTable(name or "<pandas DataFrame>", [str(c) for c in source.columns],
-                     numbered(source.itertuples(index=False, name=None)))
+        return RawTable(
+            name or "<pandas DataFrame>",
+            [str(c) for c in source.columns],
+            numbered(source.itertuples(index=False, name=None)),
+        )
     if hasattr(source, "cursor"):  # a DB-API connection
         return from_connection(source, table or default_table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
         header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
-            columns)  # no rows: nothing is missing
-        return RawTable(name or "<rows>", header,
-                     numbered([row.get(h) for h in header] for row in source))
-    raise TypeError(f"cannot read {what} from {type(source).__name__}: give a file, a "
-                    "database URL or connection, a DataFrame, an Arrow table or a list of dicts")
+            columns
+        )  # no rows: nothing is missing
+        return RawTable(
+            name or "<rows>", header, numbered([row.get(h) for h in header] for row in source)
+        )
+    raise TypeError(
+        f"cannot read {what} from {type(source).__name__}: give a file, a "
+        "database URL or connection, a DataFrame, an Arrow table or a list of dicts"
+    )
 
 
-def numbered(rows: Iterable[Sequence[object]], first: int = 1
-              ) -> Iterator[tuple[int, Sequence[object]]]:
+def numbered(
+    rows: Iterable[Sequence[object]], first: int = 1
+) -> Iterator[tuple[int, Sequence[object]]]:
     return enumerate(rows, start=first)
 
 
@@ -239,13 +304,21 @@ def needs(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         package = module.split(".", maxsplit=1)[0]
-        extra = {"openpyxl": "records", "pyarrow": "records", "duckdb": "sql", "sqlglot": "sql",
-                 "psycopg": "postgres", "pyspark": "spark"}.get(package)
-        hint = say("tabular.install", command=f"pip install 'qrules-plan[{extra}]'" if extra
-                   else f"pip install {package}")
-        raise DataError(module, [Problem(module, say("tabular.needs", package=package),
-                                         hint=hint)]
-                        ) from None
+        extra = {
+            "openpyxl": "records",
+            "pyarrow": "records",
+            "duckdb": "sql",
+            "sqlglot": "sql",
+            "psycopg": "postgres",
+            "pyspark": "spark",
+        }.get(package)
+        hint = say(
+            "tabular.install",
+            command=f"pip install 'qrules-plan[{extra}]'" if extra else f"pip install {package}",
+        )
+        raise DataError(
+            module, [Problem(module, say("tabular.needs", package=package), hint=hint)]
+        ) from None
 
 
 def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTable:
@@ -260,15 +333,25 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
     if suffix in (".parquet", ".pq"):
         parquet = needs("pyarrow.parquet")
         file = parquet.ParquetFile(path)
-        return RawTable(name, list(file.schema_arrow.names),
-                      numbered(arrow_rows(file.iter_batches(batch_size=65_536))))
+        return RawTable(
+            name,
+            list(file.schema_arrow.names),
+            numbered(arrow_rows(file.iter_batches(batch_size=65_536))),
+        )
     if suffix in (".arrow", ".feather", ".ipc"):
         feather = needs("pyarrow.feather")
         table = feather.read_table(path)
         return RawTable(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
-    raise DataError(str(path), [Problem(name, say("tabular.file_type", suffix=suffix)
-                                        if suffix else say("tabular.no_file_type"),
-                                        hint=say("tabular.file_types"))])
+    raise DataError(
+        str(path),
+        [
+            Problem(
+                name,
+                say("tabular.file_type", suffix=suffix) if suffix else say("tabular.no_file_type"),
+                hint=say("tabular.file_types"),
+            )
+        ],
+    )
 
 
 def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -278,12 +361,14 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
             codec = codecs.lookup(encoding).name
             return raw.decode(codec), codec
         except LookupError:
-            raise DataError(name, [Problem(name, say("tabular.encoding", encoding=encoding))]
-                            ) from None
+            raise DataError(
+                name, [Problem(name, say("tabular.encoding", encoding=encoding))]
+            ) from None
         except UnicodeDecodeError as error:
-            raise DataError(name, [Problem(
-                name, say("tabular.not_encoding", encoding=encoding, byte=error.start))]
-                            ) from None
+            raise DataError(
+                name,
+                [Problem(name, say("tabular.not_encoding", encoding=encoding, byte=error.start))],
+            ) from None
     if raw.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -298,9 +383,11 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
             first_error = first_error or error
     assert first_error is not None
     tried = [c.upper().removesuffix("-SIG") for c in candidates]
-    said = (say("tabular.not_encoding", encoding=tried[0], byte=first_error.start)
-            if len(tried) == 1 else
-            say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start))
+    said = (
+        say("tabular.not_encoding", encoding=tried[0], byte=first_error.start)
+        if len(tried) == 1
+        else say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start)
+    )
     raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
 
 
@@ -315,8 +402,9 @@ def from_csv(path: Path, encoding: str | None) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = _csv_lines(reader, name)
     header = next(lines, [])
-    notes = () if codec in ("utf-8", "utf-8-sig") else (
-        say("tabular.read_as", codec=codec.upper()),)
+    notes = (
+        () if codec in ("utf-8", "utf-8-sig") else (say("tabular.read_as", codec=codec.upper()),)
+    )
     return RawTable(name, header, numbered(lines, first=2), notes, strict_width=True)
 
 
@@ -326,9 +414,16 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise DataError(name, [Problem(name, say("read.not_csv", error=str(error)),
-                                       where=say("where.line", line=reader.line_num))]
-                        ) from None
+        raise DataError(
+            name,
+            [
+                Problem(
+                    name,
+                    say("read.not_csv", error=str(error)),
+                    where=say("where.line", line=reader.line_num),
+                )
+            ],
+        ) from None
 
 
 def _xlsx_parts(path: Path) -> None:
@@ -339,12 +434,24 @@ def _xlsx_parts(path: Path) -> None:
         for part in archive.infolist():
             ratio = part.file_size / max(part.compress_size, 1)
             if part.file_size > MAX_XLSX_PART_BYTES or (
-                    part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
-                raise DataError(str(path), [Problem(
-                    path.name, say("tabular.bomb", part=part.filename, size=part.file_size,
-                                   ratio=ratio),
-                    hint=say("tabular.bomb_hint", mib=MAX_XLSX_PART_BYTES // 2**20,
-                             ratio=MAX_XLSX_RATIO))])
+                part.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO
+            ):
+                raise DataError(
+                    str(path),
+                    [
+                        Problem(
+                            path.name,
+                            say(
+                                "tabular.bomb", part=part.filename, size=part.file_size, ratio=ratio
+                            ),
+                            hint=say(
+                                "tabular.bomb_hint",
+                                mib=MAX_XLSX_PART_BYTES // 2**20,
+                                ratio=MAX_XLSX_RATIO,
+                            ),
+                        )
+                    ],
+                )
 
 
 @attrs.frozen
@@ -372,8 +479,7 @@ def _has_formulas(path: Path) -> bool:
     `_xlsx_parts` has bounded each part's size)."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and
-                    info.filename.endswith(".xml")):
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                 continue
             with archive.open(info) as member:
                 tail = b""
@@ -389,18 +495,31 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     _xlsx_parts(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False) \
-            if _has_formulas(path) else None
+        formulas = (
+            openpyxl.load_workbook(path, read_only=True, data_only=False)
+            if _has_formulas(path)
+            else None
+        )
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
-        raise DataError(str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
-                        ) from None
+        raise DataError(
+            str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
+        ) from None
     if sheet is not None and sheet not in book.sheetnames:
         book.close()
-        raise DataError(str(path), [Problem(path.name, say("tabular.no_sheet", sheet=sheet),
-                                            hint=suggest(sheet, book.sheetnames))])
+        raise DataError(
+            str(path),
+            [
+                Problem(
+                    path.name,
+                    say("tabular.no_sheet", sheet=sheet),
+                    hint=suggest(sheet, book.sheetnames),
+                )
+            ],
+        )
     title = sheet if sheet is not None else book.sheetnames[0]
     rows: Iterator[Sequence[object]] = (
-        tuple(map(_shown_value, row)) for row in book[title].iter_rows())
+        tuple(map(_shown_value, row)) for row in book[title].iter_rows()
+    )
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
     header = [header_text(c) for c in next(rows, ())]
@@ -421,8 +540,11 @@ def _shown_value(cell: Any) -> object:
     """A cell's saved value, a number in a percent format as the percentage it
     shows: Excel keeps 98.5 % as 0.985, which read bare is 0.985 %."""
     value = cell.value
-    if (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and _percent_format(getattr(cell, "number_format", None) or "")):
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and _percent_format(getattr(cell, "number_format", None) or "")
+    ):
         if isinstance(value, float) and not math.isfinite(value):
             return value
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
@@ -436,14 +558,19 @@ def _percent_format(number_format: str) -> bool:
     return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
 
 
-def _with_formulas(values: Iterable[Sequence[object]], texts: Iterable[Sequence[object]]
-                   ) -> Iterator[Sequence[object]]:
+def _with_formulas(
+    values: Iterable[Sequence[object]], texts: Iterable[Sequence[object]]
+) -> Iterator[Sequence[object]]:
     """The saved values, with a `Formula` where a formula cell has none."""
     for row, written in zip(values, texts, strict=False):
-        if any(v is None and isinstance(t, str) and t.startswith("=")
-               for v, t in zip(row, written, strict=False)):
-            yield tuple(Formula(t) if v is None and isinstance(t, str) and t.startswith("=")
-                        else v for v, t in zip(row, written, strict=False))
+        if any(
+            v is None and isinstance(t, str) and t.startswith("=")
+            for v, t in zip(row, written, strict=False)
+        ):
+            yield tuple(
+                Formula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
+                for v, t in zip(row, written, strict=False)
+            )
         else:
             yield row
 
@@ -475,8 +602,16 @@ def database_file(url: str, scheme: str, path: str) -> str:
     path names; a `DataError` when there is none."""
     path = path[1:] if path.startswith("/") else path
     if not path or not Path(path).is_file():
-        raise DataError(url, [Problem(url, say("tabular.no_database", path=path),
-                                      hint=say("tabular.database_path", scheme=scheme))])
+        raise DataError(
+            url,
+            [
+                Problem(
+                    url,
+                    say("tabular.no_database", path=path),
+                    hint=say("tabular.database_path", scheme=scheme),
+                )
+            ],
+        )
     return path
 
 
@@ -496,8 +631,9 @@ def from_url(url: str, table: str) -> RawTable:
     return from_connection(connection, table, f"{Path(path).name}:{table}", close=True)
 
 
-def from_connection(connection: Any, table: str, name: str | None, *,
-                     close: bool = False) -> RawTable:
+def from_connection(
+    connection: Any, table: str, name: str | None, *, close: bool = False
+) -> RawTable:
     name = name or f"<database>:{table}"
     if not IDENTIFIER.match(table):
         raise DataError(name, [Problem(name, say("tabular.not_a_table", table=table))])
@@ -508,9 +644,10 @@ def from_connection(connection: Any, table: str, name: str | None, *,
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(name, [Problem(name, say("tabular.cannot_read_table", table=table,
-                                                 error=first_line(error)))]
-                        ) from None
+        raise DataError(
+            name,
+            [Problem(name, say("tabular.cannot_read_table", table=table, error=first_line(error)))],
+        ) from None
     header = [str(d[0]) for d in cursor.description]
 
     def rows() -> Iterator[Sequence[object]]:
@@ -522,5 +659,3 @@ def from_connection(connection: Any, table: str, name: str | None, *,
                 connection.close()
 
     return RawTable(name, header, numbered(rows()))
-
-

@@ -41,8 +41,16 @@ from ._model import Aggregation, Lang, Rule, Text
 from ._results import Verdict, year_span
 from ._rulebook import Rulebook
 
-__all__ = ["Series", "Trend", "measure_paths", "pace", "project", "trend", "trends",
-           "trends_markdown"]
+__all__ = [
+    "Series",
+    "Trend",
+    "measure_paths",
+    "pace",
+    "project",
+    "trend",
+    "trends",
+    "trends_markdown",
+]
 
 #: A measure's values by year, in order of the years.
 Series: TypeAlias = tuple[tuple[int, Fraction], ...]
@@ -75,7 +83,8 @@ class Trend:
         if self.verdict is Verdict.UNKNOWN:
             return say("trend.unknown").get(lang)
         key = ("on" if self.verdict is Verdict.MET else "off") + (
-            "_projected" if self.projected else "_observed")
+            "_projected" if self.projected else "_observed"
+        )
         return say(f"trend.{key}").get(lang)
 
 
@@ -141,10 +150,15 @@ def trend(rulebook: Rulebook, rule: Rule, path: Series, district: str | None = N
     if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
         outlook /= len(values)
     verdict = Verdict.MET if compare(target.op, outlook - target.value) else Verdict.NOT_MET
-    projection = tuple((y, v) for y in range(path[-1][0] + 1, year + 1)
-                       for v in [project(path, y)[0]] if v is not None)
-    result = Trend(rule, district, path, year, step, outlook, projected, verdict,
-                   Text("", ""), projection)
+    projection = tuple(
+        (y, v)
+        for y in range(path[-1][0] + 1, year + 1)
+        for v in [project(path, y)[0]]
+        if v is not None
+    )
+    result = Trend(
+        rule, district, path, year, step, outlook, projected, verdict, Text("", ""), projection
+    )
     return attrs.evolve(result, reason=_words(result, years))
 
 
@@ -155,19 +169,25 @@ def _words(result: Trend, years: range) -> Text:
     target = f"{rule.target.sign} {format_number(rule.target.value)}"
     value = format_short(result.outlook)
     span = year_span(years)
-    what = say({Aggregation.NEW: "trend.total", Aggregation.ANNUAL_AVERAGE: "trend.average"}
-               .get(rule.aggregation, "trend.span"), span=span)
+    what = say(
+        {Aggregation.NEW: "trend.total", Aggregation.ANNUAL_AVERAGE: "trend.average"}.get(
+            rule.aggregation, "trend.span"
+        ),
+        span=span,
+    )
     if not result.projected:
         return say("trend.actual", what=what, value=value, target=target)
     assert result.pace is not None
     (y0, _), (y1, _) = result.path[-2], result.path[-1]
     step = ("+" if result.pace >= 0 else "") + format_short(result.pace)
-    return say("trend.projected", first=y0, last=y1, step=step, what=what, value=value,
-               target=target)
+    return say(
+        "trend.projected", first=y0, last=y1, step=step, what=what, value=value, target=target
+    )
 
 
-def measure_paths(rulebook: Rulebook, dataset: Dataset,
-                  rules: Iterable[Rule] | None = None) -> dict[tuple[str, str | None], Series]:
+def measure_paths(
+    rulebook: Rulebook, dataset: Dataset, rules: Iterable[Rule] | None = None
+) -> dict[tuple[str, str | None], Series]:
     """Each rule measure's path in each district of ``dataset``, by
     ``(measure id, district)``; only the years with a value."""
     rows: dict[str | None, dict[int, dict[str, Fraction]]] = {}
@@ -208,15 +228,19 @@ def _inputs(rulebook: Rulebook, names: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def trends(rulebook: Rulebook, dataset: Dataset,
-           rules: Sequence[Rule] | None = None) -> tuple[Trend, ...]:
+def trends(
+    rulebook: Rulebook, dataset: Dataset, rules: Sequence[Rule] | None = None
+) -> tuple[Trend, ...]:
     """The outlook of each rule in each district of ``dataset`` (the whole
     area first), in the rulebook's order."""
     chosen = tuple(rulebook.rules if rules is None else rules)
     paths: Mapping[tuple[str, str | None], Series] = measure_paths(rulebook, dataset, chosen)
     districts = sorted({d for _, d in paths}, key=lambda d: (d is not None, d or ""))
-    return tuple(trend(rulebook, rule, paths.get((rule.measure.id, district), ()), district)
-                 for district in districts for rule in chosen)
+    return tuple(
+        trend(rulebook, rule, paths.get((rule.measure.id, district), ()), district)
+        for district in districts
+        for rule in chosen
+    )
 
 
 def trends_markdown(found: Iterable[Trend], lang: Lang = "en") -> str:
@@ -225,15 +249,16 @@ def trends_markdown(found: Iterable[Trend], lang: Lang = "en") -> str:
     if not shown:
         return ""
     lines = [
-        say("trend.heading").get(lang), "",
-        say("trend.explained").get(lang), "",
+        say("trend.heading").get(lang),
+        "",
+        say("trend.explained").get(lang),
+        "",
         say("trend.columns").get(lang),
         "|---|---|---|---|---|",
     ]
     for each in shown:
         path = ", ".join(f"{y}: {format_short(v)}" for y, v in each.path)
-        cells = (each.rule.id, each.district or "", path, each.reason.get(lang),
-                 each.label(lang))
+        cells = (each.rule.id, each.district or "", path, each.reason.get(lang), each.label(lang))
         # A district name is data: escaped, it cannot add a cell and forge a status.
         lines.append("| " + " | ".join(_escape.markdown(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

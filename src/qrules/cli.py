@@ -67,10 +67,14 @@ class _Parser(argparse.ArgumentParser):
 #: argparse's error messages, and the catalog's for each.
 _ARGPARSE_ERRORS = (
     (re.compile(r"unrecognized arguments: (?P<arguments>.*)"), "argparse.unrecognized"),
-    (re.compile(r"the following arguments are required: (?P<arguments>.*)"),
-     "argparse.required"),
-    (re.compile(r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
-                r"\(choose from (?P<choices>.*)\)"), "argparse.choice"),
+    (re.compile(r"the following arguments are required: (?P<arguments>.*)"), "argparse.required"),
+    (
+        re.compile(
+            r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
+            r"\(choose from (?P<choices>.*)\)"
+        ),
+        "argparse.choice",
+    ),
     (re.compile(r"argument (?P<argument>\S+): expected one argument"), "argparse.one"),
     (re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"), "argparse.argument"),
 )
@@ -86,18 +90,31 @@ def _lang_of(argv: Sequence[str]) -> Lang:
 
 def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"), default="en",
-                        help="language of titles and messages (default: en)")
+    common.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="en",
+        help="language of titles and messages (default: en)",
+    )
 
     selection = argparse.ArgumentParser(add_help=False)
-    selection.add_argument("--rule", action="append", dest="rule_ids", metavar="ID",
-                           help="only this rule (repeatable)")
-    selection.add_argument("--tag", action="append", dest="tags", metavar="TAG",
-                           help="only rules with this tag (repeatable)")
+    selection.add_argument(
+        "--rule", action="append", dest="rule_ids", metavar="ID", help="only this rule (repeatable)"
+    )
+    selection.add_argument(
+        "--tag",
+        action="append",
+        dest="tags",
+        metavar="TAG",
+        help="only rules with this tag (repeatable)",
+    )
     selection.add_argument("--section", help="only rules whose section starts with this")
-    selection.add_argument("--responsible", metavar="BODY",
-                           help="only rules this responsible body shares (its id, or any "
-                                "spelling the plan uses, e.g. 市市场监管局)")
+    selection.add_argument(
+        "--responsible",
+        metavar="BODY",
+        help="only rules this responsible body shares (its id, or any "
+        "spelling the plan uses, e.g. 市市场监管局)",
+    )
 
     parser: argparse.ArgumentParser = type("_Parser", (_Parser,), {"lang": lang})(
         prog="qrules",
@@ -106,76 +123,96 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
-        "check", parents=[common, selection], help="judge a dataset against a rulebook",
+        "check",
+        parents=[common, selection],
+        help="judge a dataset against a rulebook",
         description="Judge reported figures against a rulebook. Exit 0 when every rule is "
-                    "met, 1 when any is not met or unknown, 2 on bad input.")
+        "met, 1 when any is not met or unknown, 2 on bad input.",
+    )
     _add_judging(check)
     _add_shown(check)
-    check.add_argument("--by-responsible", action="store_true",
-                       help="one line per responsible body: how the rules it shares stand "
-                            "(table or json)")
+    check.add_argument(
+        "--by-responsible",
+        action="store_true",
+        help="one line per responsible body: how the rules it shares stand (table or json)",
+    )
     _add_output(check)
-    check.add_argument("--decision-log", metavar="FILE",
-                       help="append each result to this JSON Lines decision log, with the "
-                            "rulebook's fingerprint and the inputs' digests (docs/audit.md)")
+    check.add_argument(
+        "--decision-log",
+        metavar="FILE",
+        help="append each result to this JSON Lines decision log, with the "
+        "rulebook's fingerprint and the inputs' digests (docs/audit.md)",
+    )
     records_cli.add_arguments(check)
 
     report = commands.add_parser(
-        "report", parents=[common, selection],
+        "report",
+        parents=[common, selection],
         help="write a report: HTML with charts and trends, Markdown or JUnit XML",
         description="Judge reported figures as check does and write a report: one "
-                    "self-contained HTML file with a chart of each rule's progress towards "
-                    "its target, filters and, for a dataset of several years, each measure's "
-                    "trend; or Markdown for a review document; or JUnit XML for CI. "
-                    "Exit 0 when the report is written (whatever the verdicts; check's exit "
-                    "code tells those), 2 on bad input.")
+        "self-contained HTML file with a chart of each rule's progress towards "
+        "its target, filters and, for a dataset of several years, each measure's "
+        "trend; or Markdown for a review document; or JUnit XML for CI. "
+        "Exit 0 when the report is written (whatever the verdicts; check's exit "
+        "code tells those), 2 on bad input.",
+    )
     _add_judging(report)
     report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
-    report.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE ('-' for stdout; required for html)")
+    report.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE ('-' for stdout; required for html)"
+    )
     records_cli.add_arguments(report)
 
-    listing = commands.add_parser("list", parents=[common, selection],
-                                  help="list shipped rulebooks, or a rulebook's rules")
+    listing = commands.add_parser(
+        "list", parents=[common, selection], help="list shipped rulebooks, or a rulebook's rules"
+    )
     listing.add_argument("rulebook", nargs="?")
 
     show = commands.add_parser("show", parents=[common], help="show one rule with its source")
     show.add_argument("rulebook")
     show.add_argument("rule_id", metavar="RULE")
 
-    export = commands.add_parser("export", parents=[common, selection],
-                                 help="export a rulebook as JSON")
+    export = commands.add_parser(
+        "export", parents=[common, selection], help="export a rulebook as JSON"
+    )
     export.add_argument("rulebook")
     export.add_argument("--format", choices=("json", "markdown"), default="json")
     _add_output(export)
 
-    validate = commands.add_parser("validate", parents=[common],
-                                   help="check rulebook folders and report every problem")
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check rulebook folders and report every problem"
+    )
     validate.add_argument("rulebooks", nargs="+", metavar="RULEBOOK")
 
     linting = commands.add_parser(
-        "lint", parents=[common], help="report where a rulebook's own statements disagree",
+        "lint",
+        parents=[common],
+        help="report where a rulebook's own statements disagree",
         description="Report where rules on the same measure disagree, where they are stated "
-                    "over different times, where a sum's components imply something about "
-                    "its target, and related links that are not mutual. Exit 0 when there "
-                    "is no warning or error, 1 when there is, 2 on bad input.")
+        "over different times, where a sum's components imply something about "
+        "its target, and related links that are not mutual. Exit 0 when there "
+        "is no warning or error, 1 when there is, 2 on bad input.",
+    )
     linting.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
     linting.add_argument("--format", choices=("text", "json"), default="text")
     _add_output(linting)
 
     differ = commands.add_parser(
-        "diff", help="compare two versions of a rulebook",
+        "diff",
+        help="compare two versions of a rulebook",
         description="Compare two rulebooks (shipped names, folders, or REV:PATH for a folder "
-                    "at a git revision): rules added, removed, renamed; requirements stricter, "
-                    "looser, equivalent or incomparable, decided symbolically. Exit 0 when "
-                    "nothing changed, 1 when something did, 2 on bad input.")
+        "at a git revision): rules added, removed, renamed; requirements stricter, "
+        "looser, equivalent or incomparable, decided symbolically. Exit 0 when "
+        "nothing changed, 1 when something did, 2 on bad input.",
+    )
     differ.add_argument("old")
     differ.add_argument("new")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_output(differ)
 
     changelog = commands.add_parser(
-        "changelog", help="write a Keep a Changelog section for a rulebook's new version")
+        "changelog", help="write a Keep a Changelog section for a rulebook's new version"
+    )
     changelog.add_argument("old")
     changelog.add_argument("new")
     changelog.add_argument("--date", help="the release date to print in the heading")
@@ -195,78 +232,111 @@ def _add_debug(parser: argparse.ArgumentParser, commands: Any) -> None:
     debug = "on a bug in qrules (exit 3), print its traceback"
     parser.add_argument("--debug", action="store_true", help=debug)
     for command in commands.choices.values():  # before or after the command's name
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help=debug)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
 
 
-def _add_measure_commands(commands: Any, common: argparse.ArgumentParser,
-                          selection: argparse.ArgumentParser) -> None:
+def _add_measure_commands(
+    commands: Any, common: argparse.ArgumentParser, selection: argparse.ArgumentParser
+) -> None:
     """``measures`` and ``template``: what a rulebook asks to be reported."""
     measures = commands.add_parser(
-        "measures", parents=[common, selection],
+        "measures",
+        parents=[common, selection],
         help="list a rulebook's measures: ids, names, units, formulas, the rules and years "
-             "that need them",
+        "that need them",
         description="List every measure of a rulebook (or those the selected rules need): "
-                    "its id, zh and en names (a dataset may name it by any of them), unit, "
-                    "formula, the rules that need it and the years they read it in.")
+        "its id, zh and en names (a dataset may name it by any of them), unit, "
+        "formula, the rules that need it and the years they read it in.",
+    )
     measures.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
     _add_output(measures)
 
     template = commands.add_parser(
-        "template", parents=[common, selection],
+        "template",
+        parents=[common, selection],
         help="write a blank sheet of the figures the rules need, to fill in and check",
         description="Write a sheet with a row for every measure the selected rules need "
-                    "(counts before the rates they make; zh names and units beside them) "
-                    "and an empty value for each year (and district): fill it in and give "
-                    "it to check unchanged.")
+        "(counts before the rates they make; zh names and units beside them) "
+        "and an empty value for each year (and district): fill it in and give "
+        "it to check unchanged.",
+    )
     template.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
     template.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    template.add_argument("--layout", choices=("long", "wide"), default="long",
-                          help="long: a row per year and measure; wide: a row per measure, "
-                               "a column per year")
-    template.add_argument("--years", metavar="FIRST-LAST", type=_years,
-                          help="the years to fill in (default: those the rules read)")
-    template.add_argument("--district", action="append", dest="districts", metavar="NAME",
-                          help="a district to fill in (repeatable; default: the whole city)")
+    template.add_argument(
+        "--layout",
+        choices=("long", "wide"),
+        default="long",
+        help="long: a row per year and measure; wide: a row per measure, a column per year",
+    )
+    template.add_argument(
+        "--years",
+        metavar="FIRST-LAST",
+        type=_years,
+        help="the years to fill in (default: those the rules read)",
+    )
+    template.add_argument(
+        "--district",
+        action="append",
+        dest="districts",
+        metavar="NAME",
+        help="a district to fill in (repeatable; default: the whole city)",
+    )
     _add_output(template)
 
 
 def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """``audit`` (a decision log) and ``coverage`` (a saved rule coverage report)."""
     auditing = commands.add_parser(
-        "audit", parents=[common], help="re-derive the verdicts of a decision log",
+        "audit",
+        parents=[common],
+        help="re-derive the verdicts of a decision log",
         description="Check a decision log's hash chain and judge every logged result again "
-                    "on its logged inputs, with the rulebook that gave it (found among the "
-                    "shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 "
-                    "when the chain is intact and every verdict follows, 1 when a verdict "
-                    "would change, the chain is broken or a rulebook is missing, 2 on bad "
-                    "input.")
+        "on its logged inputs, with the rulebook that gave it (found among the "
+        "shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 "
+        "when the chain is intact and every verdict follows, 1 when a verdict "
+        "would change, the chain is broken or a rulebook is missing, 2 on bad "
+        "input.",
+    )
     auditing.add_argument("log", metavar="FILE", help="a decision log (JSON Lines)")
-    auditing.add_argument("--rulebook", metavar="RULEBOOK",
-                          help="audit against this rulebook: a shipped name, a folder or "
-                               "REV:PATH at a git revision (default: the shipped rulebook "
-                               "with the logged fingerprint)")
-    auditing.add_argument("--head", metavar="DIGEST",
-                          help="the digest of the log's last line, kept elsewhere: a log cut "
-                               "short no longer ends with it")
+    auditing.add_argument(
+        "--rulebook",
+        metavar="RULEBOOK",
+        help="audit against this rulebook: a shipped name, a folder or "
+        "REV:PATH at a git revision (default: the shipped rulebook "
+        "with the logged fingerprint)",
+    )
+    auditing.add_argument(
+        "--head",
+        metavar="DIGEST",
+        help="the digest of the log's last line, kept elsewhere: a log cut "
+        "short no longer ends with it",
+    )
     auditing.add_argument("--format", choices=("text", "json"), default="text")
     _add_output(auditing)
 
     covering = commands.add_parser(
-        "coverage", parents=[common], help="render a saved rule coverage report",
+        "coverage",
+        parents=[common],
+        help="render a saved rule coverage report",
         description="Render a report written by pytest --qrules-coverage-report=json:FILE "
-                    "(docs/testing.md). Exit 0 when every rule is fully covered (or the share "
-                    "reaches --fail-under), 1 when not, 2 on bad input.")
+        "(docs/testing.md). Exit 0 when every rule is fully covered (or the share "
+        "reaches --fail-under), 1 when not, 2 on bad input.",
+    )
     covering.add_argument("report", metavar="FILE.json")
-    covering.add_argument("--format", choices=("table", "markdown", "html", "json"),
-                          default="table")
-    covering.add_argument("--fail-under", metavar="PERCENT",
-                          help="exit 1 under this percent of rules fully covered (default 100)")
+    covering.add_argument(
+        "--format", choices=("table", "markdown", "html", "json"), default="table"
+    )
+    covering.add_argument(
+        "--fail-under",
+        metavar="PERCENT",
+        help="exit 1 under this percent of rules fully covered (default 100)",
+    )
     _add_output(covering)
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     """Run the command line; returns the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -309,8 +379,11 @@ def _bug(error: Exception, args: argparse.Namespace, lang: Lang) -> str:
     if args.debug:
         import traceback  # noqa: PLC0415 (only a bug needs it)
 
-        return "".join(traceback.format_exception(error)).rstrip() + "\n" + say(
-            "cli.bug_debug", what=what).get(lang)
+        return (
+            "".join(traceback.format_exception(error)).rstrip()
+            + "\n"
+            + say("cli.bug_debug", what=what).get(lang)
+        )
     return say("cli.bug", what=what).get(lang)
 
 
@@ -324,51 +397,77 @@ def _select(rulebook: Rulebook, args: argparse.Namespace) -> tuple[Rule, ...]:
     """The rules ``--rule``, ``--tag``, ``--section`` and ``--responsible`` choose; a
     choice that matches no rule is an error naming the closest choices, never an
     empty table."""
-    chosen = rulebook.select(ids=args.rule_ids, tags=args.tags, section=args.section,
-                             responsible=args.responsible)
-    if chosen or not (args.rule_ids or args.tags or args.section is not None
-                      or args.responsible is not None):
+    chosen = rulebook.select(
+        ids=args.rule_ids, tags=args.tags, section=args.section, responsible=args.responsible
+    )
+    if chosen or not (
+        args.rule_ids or args.tags or args.section is not None or args.responsible is not None
+    ):
         return chosen
-    raise _usage(_nothing_selected(rulebook, args.tags, args.section,
-                                   args.responsible is not None))
+    raise _usage(_nothing_selected(rulebook, args.tags, args.section, args.responsible is not None))
 
 
-def _nothing_selected(rulebook: Rulebook, tags: list[str] | None, section: str | None,
-                      responsible: bool = False) -> Text:
+def _nothing_selected(
+    rulebook: Rulebook, tags: list[str] | None, section: str | None, responsible: bool = False
+) -> Text:
     """Why ``--tag``/``--section`` chose no rule: the choice no rule has, with the
     closest ones the rulebook does have."""
     known_tags = sorted({tag for rule in rulebook for tag in rule.tags})
     sections = list(dict.fromkeys(rule.section for rule in rulebook))
-    where = (say("cli.rulebook", rulebook=rulebook.id) if rulebook.as_of is None
-             else say("cli.rulebook_as_of", rulebook=rulebook.id, as_of=str(rulebook.as_of)))
+    where = (
+        say("cli.rulebook", rulebook=rulebook.id)
+        if rulebook.as_of is None
+        else say("cli.rulebook_as_of", rulebook=rulebook.id, as_of=str(rulebook.as_of))
+    )
     if tags and not any(tag in known_tags for tag in tags):
         close = suggestion(tags[0], known_tags)
-        return say("cli.no_tag", where=where, tags=Text("、".join(map(repr, tags)),
-                                                        " or ".join(map(repr, tags))),
-                   close=say("cli.close", close=close) if close else "",
-                   listed=", ".join(known_tags) if known_tags else say("cli.none"))
+        return say(
+            "cli.no_tag",
+            where=where,
+            tags=Text("、".join(map(repr, tags)), " or ".join(map(repr, tags))),
+            close=say("cli.close", close=close) if close else "",
+            listed=", ".join(known_tags) if known_tags else say("cli.none"),
+        )
     if section is not None and not any(s.startswith(section) for s in sections):
         close = suggestion(section, sections)
         listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
-        return say("cli.no_section", where=where, section=section,
-                   close=say("cli.close", close=close) if close else "", listed=listed)
+        return say(
+            "cli.no_section",
+            where=where,
+            section=section,
+            close=say("cli.close", close=close) if close else "",
+            listed=listed,
+        )
     options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
-    return say("cli.nothing_together", where=where,
-               options=Text("、".join(options), ", ".join(options[:-1])), last=options[-1])
+    return say(
+        "cli.nothing_together",
+        where=where,
+        options=Text("、".join(options), ", ".join(options[:-1])),
+        last=options[-1],
+    )
 
 
 def _add_shown(command: argparse.ArgumentParser) -> None:
     """What check shows: its format, and which results (``--only``)."""
-    command.add_argument("--format", choices=("table", "json", "markdown", "junit"),
-                         default="table")
-    command.add_argument("--only", choices=tuple(_ONLY), metavar="{failures,not-met,unknown}",
-                         help="show only these results: not met or unknown (failures), not "
-                              "met, or unknown; the exit code still judges them all")
+    command.add_argument(
+        "--format", choices=("table", "json", "markdown", "junit"), default="table"
+    )
+    command.add_argument(
+        "--only",
+        choices=tuple(_ONLY),
+        metavar="{failures,not-met,unknown}",
+        help="show only these results: not met or unknown (failures), not "
+        "met, or unknown; the exit code still judges them all",
+    )
 
 
 def _add_output(command: argparse.ArgumentParser) -> None:
-    command.add_argument("-o", "--output", metavar="FILE",
-                         help="write to FILE, not standard output ('-': standard output)")
+    command.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE, not standard output ('-': standard output)",
+    )
 
 
 def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
@@ -389,8 +488,13 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         except BrokenPipeError:
             pass  # the reader stopped reading (qrules check … | head): nothing to say
         except UnicodeEncodeError as error:
-            raise OutputError(say("cli.unwritable_stdout", unwritable=_unwritable(
-                error, say("cli.standard_output")), encoding=error.encoding)) from None
+            raise OutputError(
+                say(
+                    "cli.unwritable_stdout",
+                    unwritable=_unwritable(error, say("cli.standard_output")),
+                    encoding=error.encoding,
+                )
+            ) from None
 
 
 def _unwritable(error: UnicodeEncodeError, where: Text) -> Text:
@@ -425,8 +529,10 @@ def _check_output(args: argparse.Namespace) -> None:
 
 def _named_inputs(args: argparse.Namespace) -> list[Path]:
     """The files and folders the command line names as inputs."""
-    inputs = [getattr(args, name, None) for name in
-              ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")]
+    inputs = [
+        getattr(args, name, None)
+        for name in ("data", "register", "log", "mapping", "rulebook", "old", "new", "report")
+    ]
     inputs += getattr(args, "rulebooks", None) or []
     database = getattr(args, "database", None)
     if database and database.startswith(("duckdb:", "sqlite:")):
@@ -446,8 +552,9 @@ def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> Non
         source = given.resolve()
         same = target.exists() and os.path.samefile(target, source)
         if same or (source.is_dir() and target.is_relative_to(source)):
-            raise OutputError(say("cli.overwrite_input", option=option, path=str(path),
-                                  given=str(given)))
+            raise OutputError(
+                say("cli.overwrite_input", option=option, path=str(path), given=str(given))
+            )
 
 
 #: The options that say how to read the figures file.
@@ -461,8 +568,13 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
     reading = {o: getattr(args, o) for o in _SHEET_OPTIONS}
     # --encoding serves every CSV input: the figures file takes it when it is one.
     encoding = args.encoding if source_kind(source) == "csv" else None
-    return read_dataset(source, rulebook, mapping=records_cli.mapping_file(args, rulebook),
-                        encoding=encoding, **reading)
+    return read_dataset(
+        source,
+        rulebook,
+        mapping=records_cli.mapping_file(args, rulebook),
+        encoding=encoding,
+        **reading,
+    )
 
 
 def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
@@ -475,15 +587,20 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
         chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
             names = ", ".join(p.stem for p in samples)
-            raise _usage(say("cli.samples", rulebook=rulebook.id,
-                             names=names if names else say("cli.none")))
+            raise _usage(
+                say("cli.samples", rulebook=rulebook.id, names=names if names else say("cli.none"))
+            )
         return chosen[0]
     if args.data:
         return Path(args.data)
     given = [f"--{o.replace('_', '-')}" for o in _SHEET_OPTIONS if getattr(args, o) is not None]
     if given:
-        raise _usage(say("cli.sheet_options" if len(given) > 1 else "cli.sheet_option",
-                         options=", ".join(given)))
+        raise _usage(
+            say(
+                "cli.sheet_options" if len(given) > 1 else "cli.sheet_option",
+                options=", ".join(given),
+            )
+        )
     if records_cli.wants_records(args):
         return None
     raise _usage(say("cli.give_data"))
@@ -495,8 +612,9 @@ def _check_encoding(args: argparse.Namespace) -> None:
         return
     inputs = [args.data, args.register, args.log]
     if args.sample is not None or any(
-            i is not None and (i == "sample" or i.startswith("sample:") or
-                               source_kind(i) == "csv") for i in inputs):
+        i is not None and (i == "sample" or i.startswith("sample:") or source_kind(i) == "csv")
+        for i in inputs
+    ):
         return
     raise _usage(say("cli.encoding"))
 
@@ -512,33 +630,58 @@ def _usage(message: Text) -> _UsageError:
 def _add_judging(command: argparse.ArgumentParser) -> None:
     """The arguments that say what to judge, shared by check and report."""
     command.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
-    command.add_argument("data", nargs="?",
-                         help="a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, "
-                              "long or wide (docs/datasets.md)")
-    command.add_argument("--sample", nargs="?", const="", metavar="NAME",
-                         help="use a sample dataset that ships with the rulebook")
-    command.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="judge by the rules and target values in force on this date "
-                              "(default: each year by what applied in it)")
-    command.add_argument("--strict", action="store_true",
-                         help="judge only perfect data: any rejected row or doubtful value "
-                              "(a share its counts contradict, figures and records that "
-                              "disagree) is an error, exit 2 (default: such results are "
-                              "unknown or noted, never a false pass)")
+    command.add_argument(
+        "data",
+        nargs="?",
+        help="a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, "
+        "long or wide (docs/datasets.md)",
+    )
+    command.add_argument(
+        "--sample",
+        nargs="?",
+        const="",
+        metavar="NAME",
+        help="use a sample dataset that ships with the rulebook",
+    )
+    command.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="judge by the rules and target values in force on this date "
+        "(default: each year by what applied in it)",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="judge only perfect data: any rejected row or doubtful value "
+        "(a share its counts contradict, figures and records that "
+        "disagree) is an error, exit 2 (default: such results are "
+        "unknown or noted, never a false pass)",
+    )
     sheet = command.add_argument_group(
-        "the figures file", "how to read the dataset file (docs/datasets.md); --mapping "
-                            "and --encoding serve it too")
-    sheet.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file "
-                                                       "(default: the first)")
-    sheet.add_argument("--header-row", type=int, metavar="N",
-                       help="the row the header is in (default: the first row that names "
-                            "a measure column, among the first 10)")
-    sheet.add_argument("--layout", choices=("long", "wide"),
-                       help="long: a row per year, district, measure and value; wide: a row "
-                            "per measure and a column per year or district (default: from "
-                            "the header)")
-    sheet.add_argument("--year", type=int, metavar="YYYY",
-                       help="the year of a sheet that has no year column")
+        "the figures file",
+        "how to read the dataset file (docs/datasets.md); --mapping and --encoding serve it too",
+    )
+    sheet.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an .xlsx file (default: the first)"
+    )
+    sheet.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the row the header is in (default: the first row that names "
+        "a measure column, among the first 10)",
+    )
+    sheet.add_argument(
+        "--layout",
+        choices=("long", "wide"),
+        help="long: a row per year, district, measure and value; wide: a row "
+        "per measure and a column per year or district (default: from "
+        "the header)",
+    )
+    sheet.add_argument(
+        "--year", type=int, metavar="YYYY", help="the year of a sheet that has no year column"
+    )
 
 
 def _said(text: Text) -> str:
@@ -601,22 +744,37 @@ def _only(evaluation: Evaluation, only: str | None) -> Evaluation:
     verdicts, words = _ONLY[only]
     shown = tuple(r for r in evaluation.results if r.verdict in verdicts)
     hidden = len(evaluation.results) - len(shown)
-    note = say("cli.only", words=say(words), only=f"--only {only}", hidden=hidden,
-               s="s" if hidden != 1 else "")
+    note = say(
+        "cli.only",
+        words=say(words),
+        only=f"--only {only}",
+        hidden=hidden,
+        s="s" if hidden != 1 else "",
+    )
     return attrs.evolve(evaluation, results=shown, notes=(*evaluation.notes, note))
 
 
 def _refuse_disagreements(evaluation: Evaluation) -> None:
     """``--strict``: figures and records that disagree are an error, not two results."""
     problems = [
-        Problem(evaluation.dataset, say(
-            "cli.disagreement", rule=r.rule.id, when=r.when,
-            district=say("cli.district", district=r.district) if r.district else "",
-            verdict=Text(r.verdict.label("zh"), r.verdict.label("en")),
-            observed="" if r.observed is None else say(
-                "cli.observed", observed=format_short(r.observed)),
-            disagreement=r.disagreement), hint=say("cli.disagreement_hint"))
-        for r in evaluation.results if r.source == "figures" and r.disagreement is not None]
+        Problem(
+            evaluation.dataset,
+            say(
+                "cli.disagreement",
+                rule=r.rule.id,
+                when=r.when,
+                district=say("cli.district", district=r.district) if r.district else "",
+                verdict=Text(r.verdict.label("zh"), r.verdict.label("en")),
+                observed=""
+                if r.observed is None
+                else say("cli.observed", observed=format_short(r.observed)),
+                disagreement=r.disagreement,
+            ),
+            hint=say("cli.disagreement_hint"),
+        )
+        for r in evaluation.results
+        if r.source == "figures" and r.disagreement is not None
+    ]
     if problems:
         raise DataError(evaluation.dataset, problems)
 
@@ -630,14 +788,19 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
         data = _dataset_path(judged.rulebook, args)
         # The rulebook's folder and a --sample dataset are known only now.
-        _refuse_input(Path(args.decision_log), [*args.inputs, *([data] if data else [])],
-                      "--decision-log")
+        _refuse_input(
+            Path(args.decision_log), [*args.inputs, *([data] if data else [])], "--decision-log"
+        )
         engine, sources = records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
             sources.insert(0, file_digest(data, "dataset"))
         rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}
-        append_decisions(args.decision_log, judged, engine=engine,
-                         sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources])
+        append_decisions(
+            args.decision_log,
+            judged,
+            engine=engine,
+            sources=[attrs.evolve(s, rows=rows.get(s.kind)) for s in sources],
+        )
     lang: Lang = args.lang
     if args.by_responsible:
         by = _report.responsible_json if args.format == "json" else _report.responsible_table
@@ -680,8 +843,16 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         lines = []
         for name in rulebook_names():
             rulebook = load(name)
-            lines.append(say("cli.listed", name=name, version=rulebook.version,
-                             rules=len(rulebook), title=rulebook.title).get(args.lang) + "\n")
+            lines.append(
+                say(
+                    "cli.listed",
+                    name=name,
+                    version=rulebook.version,
+                    rules=len(rulebook),
+                    title=rulebook.title,
+                ).get(args.lang)
+                + "\n"
+            )
         _write("".join(lines), args, out)
         return EXIT_OK
     rulebook = load(args.rulebook)
@@ -711,10 +882,19 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             failed = True
             _write(f"{error.render(args.lang)}\n", args, out)
         else:
-            _write(say("cli.valid", source=source, rules=len(rulebook),
-                       measures=len(rulebook.measures),
-                       fingerprint=rulebook.fingerprint[:12]).get(args.lang) + "\n"
-                   + _beyond_quotes(rulebook, args.lang), args, out)
+            _write(
+                say(
+                    "cli.valid",
+                    source=source,
+                    rules=len(rulebook),
+                    measures=len(rulebook.measures),
+                    fingerprint=rulebook.fingerprint[:12],
+                ).get(args.lang)
+                + "\n"
+                + _beyond_quotes(rulebook, args.lang),
+                args,
+                out,
+            )
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -725,11 +905,15 @@ def _beyond_quotes(rulebook: Rulebook, lang: Lang) -> str:
     beyond = [rule for rule in rulebook if reads_beyond_quote(rule)]
     if not beyond:
         return ""
-    head = say("cli.beyond_quotes", count=len(beyond), s="s" if len(beyond) != 1 else ""
-               ).get(lang) + "\n"
-    return head + "".join(data(f"    {rule.id}: {rule.requirement.text} ← "
-                               f"{_report.one_line(rule.source.quote)}") + "\n"
-                          for rule in beyond)
+    head = (
+        say("cli.beyond_quotes", count=len(beyond), s="s" if len(beyond) != 1 else "").get(lang)
+        + "\n"
+    )
+    return head + "".join(
+        data(f"    {rule.id}: {rule.requirement.text} ← {_report.one_line(rule.source.quote)}")
+        + "\n"
+        for rule in beyond
+    )
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -756,8 +940,9 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
     try:
         copy = write_tree(revision, path, folder)
     except RevisionError as error:
-        raise _usage(say("cli.revision", path=path, revision=revision,
-                         error=error.said or str(error))) from None
+        raise _usage(
+            say("cli.revision", path=path, revision=revision, error=error.said or str(error))
+        ) from None
     rulebook = load(copy)
     # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
     return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
@@ -767,8 +952,9 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     from ._diff import diff_dict, diff_markdown, diff_rulebooks, diff_text  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
 
     with ExitStack() as keep:
-        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
-                                _read(_load_version(args.new, keep), args))
+        result = diff_rulebooks(
+            _read(_load_version(args.old, keep), args), _read(_load_version(args.new, keep), args)
+        )
     if args.format == "json":
         text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -786,14 +972,22 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
     )
 
     with ExitStack() as keep:
-        result = diff_rulebooks(_read(_load_version(args.old, keep), args),
-                                _read(_load_version(args.new, keep), args))
+        result = diff_rulebooks(
+            _read(_load_version(args.old, keep), args), _read(_load_version(args.new, keep), args)
+        )
     if not version_follows(result):
         # A section headed by a version too small for its changes would be a wrong
         # record: say so, as `qrules diff` does, and write nothing.
         needed = required_version(result.old.version, result.bump)
-        raise _usage(say("cli.version_too_small", new=result.new.version,
-                         old=result.old.version, bump=result.bump.label, needed=needed))
+        raise _usage(
+            say(
+                "cli.version_too_small",
+                new=result.new.version,
+                old=result.old.version,
+                bump=result.bump.label,
+                needed=needed,
+            )
+        )
     _write(changelog_section(result, args.date), args, out)
     return EXIT_OK
 
@@ -805,8 +999,9 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
         named = None if args.rulebook is None else _load_version(args.rulebook, keep)
         shipped: dict[str, Rulebook] = {}
 
-        def resolve(rulebook_id: str, version: str, fingerprint: str,
-                    as_of: dt.date | None) -> Rulebook | None:
+        def resolve(
+            rulebook_id: str, version: str, fingerprint: str, as_of: dt.date | None
+        ) -> Rulebook | None:
             book = named
             if book is None:
                 if not shipped:
@@ -835,20 +1030,27 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.report)
     try:
         if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
-            raise _usage(say("cli.coverage_too_large", path=str(path),
-                             limit=MAX_COVERAGE_REPORT_BYTES))
+            raise _usage(
+                say("cli.coverage_too_large", path=str(path), limit=MAX_COVERAGE_REPORT_BYTES)
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise _usage(say("cli.coverage_unreadable", path=str(path),
-                         error=str(getattr(error, "strerror", None) or error))) from None
+        raise _usage(
+            say(
+                "cli.coverage_unreadable",
+                path=str(path),
+                error=str(getattr(error, "strerror", None) or error),
+            )
+        ) from None
     report = read_coverage(text, str(path))
     threshold = parse_threshold(args.fail_under or "100")
     lang: Lang = args.lang
     if args.format == "json":
         text = coverage_json(report)
     else:
-        text = {"table": coverage_table, "markdown": coverage_markdown,
-                "html": coverage_html}[args.format](report, lang)
+        text = {"table": coverage_table, "markdown": coverage_markdown, "html": coverage_html}[
+            args.format
+        ](report, lang)
     _write(text, args, out)
     return EXIT_OK if report.under(threshold) is None else EXIT_FAILED
 
@@ -869,15 +1071,21 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     output = None if args.output in (None, "-") else Path(args.output)
     if args.format == "xlsx" and output is None:
         raise _usage(say("cli.xlsx_template"))
-    rows = template_rows(rulebook, _select(rulebook, args), layout=args.layout,
-                         years=args.years, districts=args.districts or ())
+    rows = template_rows(
+        rulebook,
+        _select(rulebook, args),
+        layout=args.layout,
+        years=args.years,
+        districts=args.districts or (),
+    )
     text = write_template(rows, args.format, output)
     if text is not None:
         out.write(text)
     else:
         count = len(rows) - 1
-        out.write(say("cli.template_written", output=str(output), count=count
-                      ).get(args.lang) + "\n")
+        out.write(
+            say("cli.template_written", output=str(output), count=count).get(args.lang) + "\n"
+        )
     return EXIT_OK
 
 
@@ -886,8 +1094,7 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
     if args.path:
         _write(f"{folder}\n", args, out)
     else:
-        _write("".join(f"{path}\n" for path in sorted(folder.glob("*.schema.json"))),
-               args, out)
+        _write("".join(f"{path}\n" for path in sorted(folder.glob("*.schema.json"))), args, out)
     return EXIT_OK
 
 

@@ -77,15 +77,17 @@ def _thresholds(predicate: Predicate, x: sympy.Symbol, domain: sympy.Set) -> lis
     if isinstance(predicate, Negation):
         return _thresholds(predicate.operand, x, domain)
     assert isinstance(predicate, AllOf | AnyOf)
-    return sorted(set(_thresholds(predicate.left, x, domain)
-                      + _thresholds(predicate.right, x, domain)))
+    return sorted(
+        set(_thresholds(predicate.left, x, domain) + _thresholds(predicate.right, x, domain))
+    )
 
 
 @functools.lru_cache(maxsize=1024)
 def _threshold_points(rule: Rule) -> list[Fraction]:
     """Where the rule's verdict turns, within its measure's domain (once per rule)."""
-    return _thresholds(rule.predicate({rule.measure.id: rule.measure}), _variable(rule),
-                       domain(rule.measure))
+    return _thresholds(
+        rule.predicate({rule.measure.id: rule.measure}), _variable(rule), domain(rule.measure)
+    )
 
 
 @functools.lru_cache(maxsize=1024)
@@ -123,9 +125,10 @@ def _grid(interval: sympy.Interval, integer: bool, places: int) -> tuple[int, in
     """``(scale, low, high)``: the multiples ``k / scale`` with ``low <= k <= high``
     that lie in ``interval``; ``None`` when there are none."""
     start = fraction(interval.start)
-    end = (max(start, Fraction(0)) + _HEADROOM if interval.end is sympy.oo
-           else fraction(interval.end))
-    for scale in ((1,) if integer else (10**places, 10 ** (places + 2))):
+    end = (
+        max(start, Fraction(0)) + _HEADROOM if interval.end is sympy.oo else fraction(interval.end)
+    )
+    for scale in (1,) if integer else (10**places, 10 ** (places + 2)):
         low = math.ceil(start * scale)
         if interval.left_open and Fraction(low, scale) == start:
             low += 1
@@ -137,8 +140,9 @@ def _grid(interval: sympy.Interval, integer: bool, places: int) -> tuple[int, in
     return None
 
 
-def _from_set(values: sympy.Set, integer: bool, places: int, what: str
-              ) -> st.SearchStrategy[Fraction]:
+def _from_set(
+    values: sympy.Set, integer: bool, places: int, what: str
+) -> st.SearchStrategy[Fraction]:
     options: list[st.SearchStrategy[Fraction]] = []
     for component in _components(values):
         if isinstance(component, sympy.FiniteSet):
@@ -183,20 +187,23 @@ def _check(outcome: str, max_margin: object) -> Fraction | None:
 # -- public strategies --------------------------------------------------------
 
 
-def _measure_values(rule: Rule, verdict: Outcome, max_margin: object, places: int
-                    ) -> st.SearchStrategy[Fraction]:
+def _measure_values(
+    rule: Rule, verdict: Outcome, max_margin: object, places: int
+) -> st.SearchStrategy[Fraction]:
     margin = _check(verdict, max_margin)
     values = _target_set(rule, verdict, margin)
     what = f"of {rule.measure.id} gives verdict {verdict!r} for rule {rule.id!r}" + (
-        f" within {max_margin}" if margin else "")
+        f" within {max_margin}" if margin else ""
+    )
     strategy = _from_set(values, rule.measure.unit.integer, places, what)
     if strategy.is_empty:
         raise InvalidArgument(f"no value {what}")
     return strategy
 
 
-def measure_values(rule: Rule, *, verdict: Outcome = "met", max_margin: object = None,
-                   places: int = 2) -> st.SearchStrategy[Fraction]:
+def measure_values(
+    rule: Rule, *, verdict: Outcome = "met", max_margin: object = None, places: int = 2
+) -> st.SearchStrategy[Fraction]:
     """Values of ``rule``'s measure that meet it (``verdict="met"``), miss it
     (``"not_met"``) or sit exactly on a threshold (``"threshold"``).
 
@@ -224,8 +231,9 @@ def _split(draw: st.DrawFn, total: Fraction, parts: int, integer: bool) -> list[
     if parts == 1:
         return [total]
     if integer:
-        cuts = sorted(draw(st.lists(st.integers(0, int(total)), min_size=parts - 1,
-                                    max_size=parts - 1)))
+        cuts = sorted(
+            draw(st.lists(st.integers(0, int(total)), min_size=parts - 1, max_size=parts - 1))
+        )
         edges = [0, *cuts, int(total)]
         return [Fraction(b - a) for a, b in itertools.pairwise(edges)]
     weights = draw(st.lists(st.integers(0, 100), min_size=parts, max_size=parts))
@@ -235,8 +243,9 @@ def _split(draw: st.DrawFn, total: Fraction, parts: int, integer: bool) -> list[
 
 
 @st.composite
-def _counts(draw: st.DrawFn, measure: Measure, rulebook: Rulebook, value_set: sympy.Set,
-            max_count: int) -> dict[str, Fraction] | None:
+def _counts(
+    draw: st.DrawFn, measure: Measure, rulebook: Rulebook, value_set: sympy.Set, max_count: int
+) -> dict[str, Fraction] | None:
     """Inputs of ``measure``'s formula whose result lies in ``value_set``."""
     formula = measure.formula
     assert formula is not None
@@ -261,8 +270,9 @@ def _preimage(expr: sympy.Expr, x: sympy.Symbol, values: sympy.Set) -> sympy.Set
     return sympy.Union(*(_solve_component(expr, x, c, domain) for c in _components(values)))
 
 
-def _solve_component(expr: sympy.Expr, x: sympy.Symbol, component: sympy.Set,
-                     domain: sympy.Set) -> sympy.Set:
+def _solve_component(
+    expr: sympy.Expr, x: sympy.Symbol, component: sympy.Set, domain: sympy.Set
+) -> sympy.Set:
     if isinstance(component, sympy.FiniteSet):
         return sympy.solveset(expr - next(iter(component)), x, domain)
     assert isinstance(component, sympy.Interval)
@@ -272,14 +282,22 @@ def _solve_component(expr: sympy.Expr, x: sympy.Symbol, component: sympy.Set,
     for relation in (low, high):
         if relation is sympy.true:
             continue
-        result = sympy.Intersection(result, sympy.solve_univariate_inequality(
-            relation, x, relational=False, domain=domain))
+        result = sympy.Intersection(
+            result, sympy.solve_univariate_inequality(relation, x, relational=False, domain=domain)
+        )
     return result
 
 
 @st.composite
-def _reported_datasets(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdict: Outcome,
-                       max_margin: object, counts: bool, max_count: int) -> Dataset:
+def _reported_datasets(
+    draw: st.DrawFn,
+    rulebook: Rulebook,
+    rule_id: str,
+    verdict: Outcome,
+    max_margin: object,
+    counts: bool,
+    max_count: int,
+) -> Dataset:
     margin = _check(verdict, max_margin)
     rule = rulebook[rule_id]
     measure = rule.measure
@@ -293,8 +311,10 @@ def _reported_datasets(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdic
         if rule.aggregation is Aggregation.ANNUAL_AVERAGE:
             total *= len(years)
         if integer and total.denominator != 1:
-            raise InvalidArgument(f"rule {rule.id!r}: an average of whole counts that is not "
-                                  "whole cannot come from whole yearly counts")
+            raise InvalidArgument(
+                f"rule {rule.id!r}: an average of whole counts that is not "
+                "whole cannot come from whole yearly counts"
+            )
         yearly = dict(zip(years, draw(_split(total, len(years), integer)), strict=True))
         sets: dict[int, sympy.Set] = {}  # a sum is given year by year, never as counts
     else:
@@ -317,9 +337,15 @@ def _reported_datasets(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdic
     return Dataset(f"generated for {rule.id}", tuple(observations))
 
 
-def reported_datasets(rulebook: Rulebook, *, rule: str, verdict: Outcome = "met",
-                      max_margin: object = None, counts: bool = False,
-                      max_count: int = 10_000) -> st.SearchStrategy[Dataset]:
+def reported_datasets(
+    rulebook: Rulebook,
+    *,
+    rule: str,
+    verdict: Outcome = "met",
+    max_margin: object = None,
+    counts: bool = False,
+    max_count: int = 10_000,
+) -> st.SearchStrategy[Dataset]:
     """Datasets of reported figures on which ``rule`` gets ``verdict``.
 
     Every year the rule is judged in gets a value (for ``new`` and
@@ -344,8 +370,9 @@ def _record_year(rule: Rule, rulebook: Rulebook, year: int | None) -> int:
 
 
 @st.composite
-def _counts_of_units(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: int | None,
-                     max_units: int) -> tuple[int, int]:
+def _counts_of_units(
+    draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: int | None, max_units: int
+) -> tuple[int, int]:
     """``(n, m)``: n units in the population, m of which meet, so that the share
     ``100 * m / n`` gets ``verdict`` (or sits on the threshold)."""
     if verdict == "threshold":
@@ -358,26 +385,41 @@ def _counts_of_units(draw: st.DrawFn, rule: Rule, verdict: Outcome, max_margin: 
         return size, int(point * size / 100)
     size = draw(st.integers(1, max_units))
     meets = _target_set(rule, "met", None)  # solved once per rule
-    gives = [bool(meets.contains(rational(Fraction(100 * m, size)))) == (verdict == "met")
-             for m in range(size + 1)]
+    gives = [
+        bool(meets.contains(rational(Fraction(100 * m, size)))) == (verdict == "met")
+        for m in range(size + 1)
+    ]
     flips = [m for m, given in enumerate(gives) if not given]
-    options = [m for m, given in enumerate(gives) if given and (
-        max_margin is None or not flips or min(abs(m - f) for f in flips) <= max_margin)]
+    options = [
+        m
+        for m, given in enumerate(gives)
+        if given
+        and (max_margin is None or not flips or min(abs(m - f) for f in flips) <= max_margin)
+    ]
     if not options:
-        raise InvalidArgument(f"no count of {size} units gives verdict {verdict!r} for "
-                              f"rule {rule.id!r} within {max_margin} units")
+        raise InvalidArgument(
+            f"no count of {size} units gives verdict {verdict!r} for "
+            f"rule {rule.id!r} within {max_margin} units"
+        )
     return size, draw(st.sampled_from(options))
 
 
 @st.composite
-def _registers_and_logs(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdict: Outcome,
-                        max_margin: int | None, year: int | None, max_units: int
-                        ) -> tuple[Register, InspectionLog]:
+def _registers_and_logs(
+    draw: st.DrawFn,
+    rulebook: Rulebook,
+    rule_id: str,
+    verdict: Outcome,
+    max_margin: int | None,
+    year: int | None,
+    max_units: int,
+) -> tuple[Register, InspectionLog]:
     rule = rulebook[rule_id]
     spec = rule.records
     if spec is None:
-        raise InvalidArgument(f"rule {rule.id!r} has no [rule.records]: it is not judged "
-                              "on registers and logs")
+        raise InvalidArgument(
+            f"rule {rule.id!r} has no [rule.records]: it is not judged on registers and logs"
+        )
     if verdict not in _OUTCOMES:
         raise InvalidArgument(f"verdict={verdict!r}; expected one of {', '.join(_OUTCOMES)}")
     if max_margin is not None and max_margin < 0:
@@ -390,7 +432,8 @@ def _registers_and_logs(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdi
     units: list[dict[str, object]] = []
     for index in range(size):
         unit: dict[str, object] = {
-            "unit": f"U{index:04d}", "name": f"单位{index}",
+            "unit": f"U{index:04d}",
+            "name": f"单位{index}",
             "registered": start - dt.timedelta(days=draw(st.integers(0, 800))),
             "district": draw(st.sampled_from(["芝罘区", "莱山区", "福山区"])),
         }
@@ -399,40 +442,65 @@ def _registers_and_logs(draw: st.DrawFn, rulebook: Rulebook, rule_id: str, verdi
         if spec.flag is not None:
             unit[spec.flag] = "是" if index < meeting else "否"
         units.append(unit)
-    units.append({"unit": "X0001", "name": "其他单位", "category": "other",
-                  "registered": start})
-    units.append(dict(units[0], unit="X0002", registered=start - dt.timedelta(days=900),
-                      closed=start - dt.timedelta(days=1)))
+    units.append({"unit": "X0001", "name": "其他单位", "category": "other", "registered": start})
+    units.append(
+        dict(
+            units[0],
+            unit="X0002",
+            registered=start - dt.timedelta(days=900),
+            closed=start - dt.timedelta(days=1),
+        )
+    )
 
     # The log: qualifying inspections within the year for the units that meet,
     # fewer for the rest, inspections that must not count, and one on the year's
     # first and last days, so that the log covers the year.
-    log: list[dict[str, object]] = [{"unit": "X0001", "date": start, "kind": "routine"},
-                                    {"unit": "X0001", "date": end, "kind": "routine"}]
+    log: list[dict[str, object]] = [
+        {"unit": "X0001", "date": start, "kind": "routine"},
+        {"unit": "X0001", "date": end, "kind": "routine"},
+    ]
     if spec.inspections is not None:
         kinds = spec.kinds or ("routine",)
         other_kinds = [k for k in KINDS if spec.kinds and k not in spec.kinds]
         dates = st.dates(min_value=start, max_value=end)
         for index, unit in enumerate(units[:size]):
-            needed = spec.inspections if index < meeting else draw(
-                st.integers(0, spec.inspections - 1))
-            log.extend({"unit": unit["unit"], "date": draw(dates),
-                        "kind": draw(st.sampled_from(kinds)),
-                        "result": draw(st.sampled_from(spec.results or ("compliant",)))}
-                       for _ in range(needed))
+            needed = (
+                spec.inspections if index < meeting else draw(st.integers(0, spec.inspections - 1))
+            )
+            log.extend(
+                {
+                    "unit": unit["unit"],
+                    "date": draw(dates),
+                    "kind": draw(st.sampled_from(kinds)),
+                    "result": draw(st.sampled_from(spec.results or ("compliant",))),
+                }
+                for _ in range(needed)
+            )
             if len(other_kinds) > 0 and draw(st.booleans()):
-                log.append({"unit": unit["unit"], "date": draw(dates),
-                            "kind": draw(st.sampled_from(other_kinds))})
+                log.append(
+                    {
+                        "unit": unit["unit"],
+                        "date": draw(dates),
+                        "kind": draw(st.sampled_from(other_kinds)),
+                    }
+                )
             if draw(st.booleans()):
-                log.append({"unit": unit["unit"], "date": start - dt.timedelta(days=1),
-                            "kind": kinds[0]})
+                log.append(
+                    {"unit": unit["unit"], "date": start - dt.timedelta(days=1), "kind": kinds[0]}
+                )
     register = read_register(units, name="generated register")
     return register, read_log(log, register, name="generated log")
 
 
-def registers_and_logs(rulebook: Rulebook, *, rule: str, verdict: Outcome = "met",
-                       max_margin: int | None = None, year: int | None = None,
-                       max_units: int = 30) -> st.SearchStrategy[tuple[Register, InspectionLog]]:
+def registers_and_logs(
+    rulebook: Rulebook,
+    *,
+    rule: str,
+    verdict: Outcome = "met",
+    max_margin: int | None = None,
+    year: int | None = None,
+    max_units: int = 30,
+) -> st.SearchStrategy[tuple[Register, InspectionLog]]:
     """A register and an inspection log on which a record-level ``rule`` gets
     ``verdict`` in ``year`` (default: its due year, or its period's last).
 

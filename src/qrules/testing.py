@@ -83,8 +83,11 @@ def evaluate_for_test(
 ) -> Evaluation:
     """Load what was named and judge it; the shared half of `assert_meets`."""
     book = rulebook if isinstance(rulebook, Rulebook) else load(rulebook)
-    chosen = book.select(ids=None if rules is None else list(rules),
-                         tags=None if tags is None else list(tags), section=section)
+    chosen = book.select(
+        ids=None if rules is None else list(rules),
+        tags=None if tags is None else list(tags),
+        section=section,
+    )
     if not chosen:
         raise ValueError("no rule matches the selection; the test would check nothing")
     if isinstance(data, str | Path):
@@ -120,14 +123,16 @@ def assert_meets(
     with ``strict``, so is a doubtful one (see `Rulebook.evaluate`). Returns the
     evaluation when the assertion holds.
     """
-    evaluation = evaluate_for_test(data, rulebook, rules=rules, tags=tags, section=section,
-                                   year=year, strict=strict)
+    evaluation = evaluate_for_test(
+        data, rulebook, rules=rules, tags=tags, section=section, year=year, strict=strict
+    )
     known = _known(known_failures)
     failing: list[Result] = []
     excused: set[KnownFailure] = set()
     for result in evaluation:
         bad = result.verdict is Verdict.NOT_MET or (
-            result.verdict is Verdict.UNKNOWN and not allow_unknown)
+            result.verdict is Verdict.UNKNOWN and not allow_unknown
+        )
         if not bad:
             continue
         cover = next((k for k in known if k.covers(result)), None)
@@ -141,8 +146,9 @@ def assert_meets(
     return evaluation
 
 
-def failure_message(evaluation: Evaluation, failing: list[Result],
-                    vanished: list[KnownFailure], lang: Lang = "en") -> str:
+def failure_message(
+    evaluation: Evaluation, failing: list[Result], vanished: list[KnownFailure], lang: Lang = "en"
+) -> str:
     """The text of `assert_meets`'s assertion: everything a person needs."""
     rulebook = evaluation.rulebook
     lines = []
@@ -155,8 +161,9 @@ def failure_message(evaluation: Evaluation, failing: list[Result],
         rule = result.rule
         where = f"{result.year}" + (f", {result.district}" if result.district else "")
         lines.append("")
-        lines.append(f"  {rule.id} [{where}]: {result.verdict.label(lang)} — "
-                     f"{rule.title.get(lang)}")
+        lines.append(
+            f"  {rule.id} [{where}]: {result.verdict.label(lang)} — {rule.title.get(lang)}"
+        )
         observed = "missing" if result.observed is None else format_number(result.observed)
         gap = "" if not result.gap else f", short by {format_number(result.gap)}"
         lines.append(f"    observed {observed}, required {target_text(rule)}{gap}")

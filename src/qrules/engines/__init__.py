@@ -49,8 +49,15 @@ if TYPE_CHECKING:
     from . import sql
     from ._rejected import Rejections
 
-__all__ = ["ENGINES", "default_engine", "engine_of", "evaluate_loaded", "evaluate_records",
-           "evaluate_tables", "sql_for"]
+__all__ = [
+    "ENGINES",
+    "default_engine",
+    "engine_of",
+    "evaluate_loaded",
+    "evaluate_records",
+    "evaluate_tables",
+    "sql_for",
+]
 
 #: The engines, by name.
 ENGINES = ("reference", "duckdb", "postgres", "spark")
@@ -65,9 +72,11 @@ def default_engine() -> str:
 def _sql_engine(engine: str) -> str:
     """``engine`` when it counts in SQL; else a clear error."""
     if engine == "reference":
-        raise QRulesError("the reference engine counts records qrules has read "
-                          "(qrules.evaluate_records); tables in a database are counted by "
-                          f"{', '.join(ENGINES[1:])}")
+        raise QRulesError(
+            "the reference engine counts records qrules has read "
+            "(qrules.evaluate_records); tables in a database are counted by "
+            f"{', '.join(ENGINES[1:])}"
+        )
     if engine not in ENGINES:
         raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     return engine
@@ -97,14 +106,18 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
         opened = connect(connection)
     elif engine == "postgres":
         if connection is None:
-            raise QRulesError("the postgres engine needs connection= (a psycopg connection "
-                              "or a postgresql:// URL)")
+            raise QRulesError(
+                "the postgres engine needs connection= (a psycopg connection "
+                "or a postgresql:// URL)"
+            )
         from .postgres import connect as connect_postgres  # noqa: PLC0415
 
         opened = connect_postgres(connection)
     elif connection is None:
-        raise QRulesError(f"the {engine} engine needs connection= (a SparkSession, or a "
-                          "Spark Connect URL sc://host:port)")
+        raise QRulesError(
+            f"the {engine} engine needs connection= (a SparkSession, or a "
+            "Spark Connect URL sc://host:port)"
+        )
     else:
         from .spark import connect as connect_spark  # noqa: PLC0415
 
@@ -128,16 +141,23 @@ def engine_of(connection: Any) -> str:
             return "postgres"
         if connection.startswith("sc:"):
             return "spark"
-        raise DataError(connection, [Problem(connection, "not a database URL",
-                                             hint="postgresql://user@host/db, "
-                                                  "duckdb:///path.db or sc://host:15002 "
-                                                  "(Spark Connect)")])
+        raise DataError(
+            connection,
+            [
+                Problem(
+                    connection,
+                    "not a database URL",
+                    hint="postgresql://user@host/db, "
+                    "duckdb:///path.db or sc://host:15002 "
+                    "(Spark Connect)",
+                )
+            ],
+        )
     module = type(connection).__module__
     for name, engine in (("duckdb", "duckdb"), ("psycopg", "postgres"), ("pyspark", "spark")):
         if module.startswith((name, f"_{name}")):
             return engine
-    raise QRulesError(f"cannot tell the engine of a {type(connection).__name__}: "
-                      "pass engine=")
+    raise QRulesError(f"cannot tell the engine of a {type(connection).__name__}: pass engine=")
 
 
 def evaluate_records(
@@ -177,25 +197,48 @@ def evaluate_records(
     digests of the register's and log's rows (``docs/audit.md``).
     """
     if engine == "reference":
-        evaluation = judge_records(rulebook, register, log, rules=rules,
-                                   by_district=by_district, log_until=log_until,
-                                   progress=progress, log_from=log_from, strict=strict)
+        evaluation = judge_records(
+            rulebook,
+            register,
+            log,
+            rules=rules,
+            by_district=by_district,
+            log_until=log_until,
+            progress=progress,
+            log_from=log_from,
+            strict=strict,
+        )
     else:
         evaluation = evaluate_loaded(
-            rulebook, register, log, engine=engine, connection=connection, rules=rules,
-            by_district=by_district, log_until=log_until, progress=progress,
-            log_from=log_from, strict=strict)
+            rulebook,
+            register,
+            log,
+            engine=engine,
+            connection=connection,
+            rules=rules,
+            by_district=by_district,
+            log_until=log_until,
+            progress=progress,
+            log_from=log_from,
+            strict=strict,
+        )
     return _logged(decision_log, engine, register, log, evaluation)
 
 
-def _logged(decision_log: str | Path | None, engine: str, register: Register,
-            log: InspectionLog | None, evaluation: Evaluation) -> Evaluation:
+def _logged(
+    decision_log: str | Path | None,
+    engine: str,
+    register: Register,
+    log: InspectionLog | None,
+    evaluation: Evaluation,
+) -> Evaluation:
     """``evaluation``, appended to the decision log if one is asked for."""
     if decision_log is not None:
         from .._decisions import append_decisions, records_digests  # noqa: PLC0415
 
-        append_decisions(decision_log, evaluation, engine=engine,
-                         sources=records_digests(register, log))
+        append_decisions(
+            decision_log, evaluation, engine=engine, sources=records_digests(register, log)
+        )
     return evaluation
 
 
@@ -222,12 +265,24 @@ def evaluate_loaded(
     module = importlib.import_module(f"{__name__}.{_sql_engine(engine)}")
     ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
     tables = reconciled(ready.register, ready.log)
-    with (outside(_shown(connection, engine)), _connection(engine, connection) as opened,
-          module.loaded(opened, ready.register, ready.log) as (register_table, log_table)):
-        return sql.judge_tables(rulebook, _database(engine, opened), register_table, log_table,
-                            rules=rules, by_district=by_district, log_until=ready.log_until,
-                            tables=tables, progress=progress, log_from=ready.log_from,
-                            doubts=ready.doubts)
+    with (
+        outside(_shown(connection, engine)),
+        _connection(engine, connection) as opened,
+        module.loaded(opened, ready.register, ready.log) as (register_table, log_table),
+    ):
+        return sql.judge_tables(
+            rulebook,
+            _database(engine, opened),
+            register_table,
+            log_table,
+            rules=rules,
+            by_district=by_district,
+            log_until=ready.log_until,
+            tables=tables,
+            progress=progress,
+            log_from=ready.log_from,
+            doubts=ready.doubts,
+        )
 
 
 def _shown(connection: Any, engine: str) -> str:
@@ -252,21 +307,23 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     try:
         columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
-        raise DataError(name, [Problem(name, f"cannot read table {name!r}: {first_line(error)}")]
-                        ) from None
+        raise DataError(
+            name, [Problem(name, f"cannot read table {name!r}: {first_line(error)}")]
+        ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
-    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind),
-                     types)
+    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind), types)
 
 
 #: The column types qrules reads, by kind of column, and the cast to use otherwise.
-_READ_TYPES = {"date": (("date", "timestamp", "text"), "DATE"),
-               "flag": (("boolean", "text", "integer"), "BOOLEAN"),
-               "code": (("text", "integer"), "VARCHAR")}
+_READ_TYPES = {
+    "date": (("date", "timestamp", "text"), "DATE"),
+    "flag": (("boolean", "text", "integer"), "BOOLEAN"),
+    "code": (("text", "integer"), "VARCHAR"),
+}
 
 
 def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -> None:
@@ -274,15 +331,28 @@ def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -
     column, its type and the cast to use)."""
     problems = []
     for canonical, (stored, found) in columns.items():
-        role = "date" if canonical in ("registered", "closed", "date") else \
-            "flag" if canonical in FLAGS else "code"
+        role = (
+            "date"
+            if canonical in ("registered", "closed", "date")
+            else "flag"
+            if canonical in FLAGS
+            else "code"
+        )
         accepted, cast = _READ_TYPES[role]
         if found not in accepted:
-            shown = "a type with a time zone, a number with a fraction or another type" \
-                if found == "other" else found.upper()
-            problems.append(Problem(name, f"column {stored!r} ({kind} {canonical}) is "
-                                          f"{shown}, which qrules does not read as a {role}",
-                                    hint=f"cast it: CAST({stored} AS {cast})"))
+            shown = (
+                "a type with a time zone, a number with a fraction or another type"
+                if found == "other"
+                else found.upper()
+            )
+            problems.append(
+                Problem(
+                    name,
+                    f"column {stored!r} ({kind} {canonical}) is "
+                    f"{shown}, which qrules does not read as a {role}",
+                    hint=f"cast it: CAST({stored} AS {cast})",
+                )
+            )
     if problems:
         raise DataError(name, problems)
 
@@ -352,46 +422,71 @@ def evaluate_tables(
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
-        log_table = None if log is None else attrs.evolve(
-            _table(database, log, "log", mapped), until=until or dt.date.today())
+        log_table = (
+            None
+            if log is None
+            else attrs.evolve(_table(database, log, "log", mapped), until=until or dt.date.today())
+        )
         rejected = rejections(database, register_table, log_table, mapped, strict=strict)
         options: dict[str, Any] = {
-            "rules": rules, "by_district": by_district, "log_until": until,
-            "progress": progress, "check_keys": check_keys,
+            "rules": rules,
+            "by_district": by_district,
+            "log_until": until,
+            "progress": progress,
+            "check_keys": check_keys,
             "log_from": as_date(log_from, "log_from"),
-            "failing_units_to": None if failing_units_to is None
-            else sql.Table(failing_units_to, {})}
+            "failing_units_to": None
+            if failing_units_to is None
+            else sql.Table(failing_units_to, {}),
+        }
         try:
-            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
-                register_table, log_table, rejected), rejected=rejected, **options)
+            evaluation = sql.judge_tables(
+                rulebook,
+                database,
+                *_counted_as(register_table, log_table, rejected),
+                rejected=rejected,
+                **options,
+            )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
-            rejected = rejections(database, register_table, log_table, mapped, strict=strict,
-                                  watch=False)
-            evaluation = sql.judge_tables(rulebook, database, *_counted_as(
-                register_table, log_table, rejected), rejected=rejected, **options)
+            rejected = rejections(
+                database, register_table, log_table, mapped, strict=strict, watch=False
+            )
+            evaluation = sql.judge_tables(
+                rulebook,
+                database,
+                *_counted_as(register_table, log_table, rejected),
+                rejected=rejected,
+                **options,
+            )
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 
-        append_decisions(decision_log, evaluation, engine=chosen,
-                         sources=table_digests(evaluation))
+        append_decisions(decision_log, evaluation, engine=chosen, sources=table_digests(evaluation))
     return evaluation
 
 
-def _counted_as(register: sql.Table, log: sql.Table | None, rejected: Rejections
-                ) -> tuple[sql.Table, sql.Table | None]:
+def _counted_as(
+    register: sql.Table, log: sql.Table | None, rejected: Rejections
+) -> tuple[sql.Table, sql.Table | None]:
     """The tables as the counting query reads them: a table without a row to
     reject as it is (no check row by row), watched when cheap checks found none."""
-    register = attrs.evolve(register, checked=not rejected.register_rows,
-                            watched=rejected.watched)
+    register = attrs.evolve(register, checked=not rejected.register_rows, watched=rejected.watched)
     if log is not None:
         log = attrs.evolve(log, checked=not rejected.log_rows, watched=rejected.watched)
     return register, log
 
 
-def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "register",
-            log: str = "inspections", rules: Sequence[Rule] | None = None,
-            years: Sequence[int] | None = None, by_district: bool = False,
-            pretty: bool = True) -> str:
+def sql_for(
+    rulebook: Rulebook,
+    *,
+    dialect: str = "duckdb",
+    register: str = "register",
+    log: str = "inspections",
+    rules: Sequence[Rule] | None = None,
+    years: Sequence[int] | None = None,
+    by_district: bool = False,
+    pretty: bool = True,
+) -> str:
     """The query that counts the rules on canonical tables ``register`` and
     ``log`` whose rows are all readable, in a dialect: to read, or to run
     elsewhere. ``years`` are the years the log covers (default: the rulebook's
@@ -406,6 +501,8 @@ def sql_for(rulebook: Rulebook, *, dialect: str = "duckdb", register: str = "reg
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     plan = sql.Plan.of(record_queries(rulebook, chosen, coverage))
     # Tables whose rows are checked (evaluate_tables first finds the rows to reject).
-    tables = (sql.Table.canonical(register, "register", checked=True),
-              sql.Table.canonical(log, "log", checked=True))
+    tables = (
+        sql.Table.canonical(register, "register", checked=True),
+        sql.Table.canonical(log, "log", checked=True),
+    )
     return sql.select(plan, *tables, by_district=by_district).sql(dialect=dialect, pretty=pretty)

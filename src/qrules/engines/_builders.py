@@ -14,8 +14,19 @@ from ._sqltext import exp, rendered
 if TYPE_CHECKING:
     from .sql import Table
 
-__all__ = ["count", "date_literal", "dated", "filtered", "not_null", "number", "rejected_log",
-           "rejected_register", "rendered", "text_date", "usable"]
+__all__ = [
+    "count",
+    "date_literal",
+    "dated",
+    "filtered",
+    "not_null",
+    "number",
+    "rejected_log",
+    "rejected_register",
+    "rendered",
+    "text_date",
+    "usable",
+]
 
 
 def date_literal(day: dt.date) -> exp.Expr:
@@ -62,30 +73,49 @@ def _marked(value: exp.Expr) -> exp.Expr:
     The length is tested first: most values are longer than any marker, and a
     database tests a length far faster than a list of strings."""
     text = exp.cast(value.copy(), "VARCHAR")
-    return exp.or_(exp.Is(this=value, expression=exp.null()), exp.and_(
-        exp.LTE(this=exp.Length(this=text), expression=number(_LONGEST)),
-        text.copy().isin(*(exp.Literal.string(m) for m in _MARKERS))))
+    return exp.or_(
+        exp.Is(this=value, expression=exp.null()),
+        exp.and_(
+            exp.LTE(this=exp.Length(this=text), expression=number(_LONGEST)),
+            text.copy().isin(*(exp.Literal.string(m) for m in _MARKERS)),
+        ),
+    )
 
 
 def text_date(raw: exp.Expr) -> exp.Expr:
     """A date written as text, read in SQL: ``YYYY-MM-DD`` (a real day, years
     1900 to 2200) as its DATE, anything else NULL (and the row rejected)."""
+
     def part(start: int, length: int) -> exp.Expr:
-        return exp.cast(exp.Substring(this=raw.copy(), start=number(start),
-                                      length=number(length)), "INT")
+        return exp.cast(
+            exp.Substring(this=raw.copy(), start=number(start), length=number(length)), "INT"
+        )
 
     year, month, day = part(1, 4), part(6, 2), part(9, 2)
-    leap = exp.or_(exp.and_(exp.Mod(this=year.copy(), expression=number(4)).eq(number(0)),
-                            exp.Mod(this=year.copy(), expression=number(100)).neq(number(0))),
-                   exp.Mod(this=year.copy(), expression=number(400)).eq(number(0)))
-    days = (exp.Case(this=month.copy())
-            .when(number(2), exp.Case().when(leap, number(29)).else_(number(28)))
-            .when(number(4), number(30)).when(number(6), number(30))
-            .when(number(9), number(30)).when(number(11), number(30)).else_(number(31)))
-    valid = exp.and_(year.between(number(1900), number(2200)),
-                     month.between(number(1), number(12)), day.between(number(1), days))
-    shaped = exp.RegexpLike(this=raw.copy(),
-                            expression=exp.Literal.string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    leap = exp.or_(
+        exp.and_(
+            exp.Mod(this=year.copy(), expression=number(4)).eq(number(0)),
+            exp.Mod(this=year.copy(), expression=number(100)).neq(number(0)),
+        ),
+        exp.Mod(this=year.copy(), expression=number(400)).eq(number(0)),
+    )
+    days = (
+        exp.Case(this=month.copy())
+        .when(number(2), exp.Case().when(leap, number(29)).else_(number(28)))
+        .when(number(4), number(30))
+        .when(number(6), number(30))
+        .when(number(9), number(30))
+        .when(number(11), number(30))
+        .else_(number(31))
+    )
+    valid = exp.and_(
+        year.between(number(1900), number(2200)),
+        month.between(number(1), number(12)),
+        day.between(number(1), days),
+    )
+    shaped = exp.RegexpLike(
+        this=raw.copy(), expression=exp.Literal.string("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    )
     # Nested, so that no database parses the parts of a value of another shape.
     return exp.Case().when(shaped, exp.Case().when(valid, exp.cast(raw.copy(), "DATE")))
 
@@ -93,8 +123,10 @@ def text_date(raw: exp.Expr) -> exp.Expr:
 def _bad_date(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column) or table.type(column) != "text":
         return None
-    return exp.and_(exp.not_(_marked(table.raw(column, alias))),
-                    exp.Is(this=table.column(column, alias), expression=exp.null()))
+    return exp.and_(
+        exp.not_(_marked(table.raw(column, alias))),
+        exp.Is(this=table.column(column, alias), expression=exp.null()),
+    )
 
 
 def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
@@ -102,8 +134,10 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column):
         return None
     # The set first: a database tests the marker only for the rare value outside it.
-    return exp.and_(exp.not_(table.isin(column, alias, RECORD_CODES[column])),
-                    exp.not_(_marked(table.column(column, alias))))
+    return exp.and_(
+        exp.not_(table.isin(column, alias, RECORD_CODES[column])),
+        exp.not_(_marked(table.column(column, alias))),
+    )
 
 
 def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
@@ -112,9 +146,10 @@ def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
     if not table.has(flag) or (table.type(flag) == "boolean" and not codes):
         return None
     words = sorted(TRUE_WORDS | FALSE_WORDS | set(codes))
-    return exp.and_(exp.not_(_text(table.raw(flag, alias)).isin(
-                        *(exp.Literal.string(w) for w in words))),
-                    exp.not_(_marked(table.raw(flag, alias))))
+    return exp.and_(
+        exp.not_(_text(table.raw(flag, alias)).isin(*(exp.Literal.string(w) for w in words))),
+        exp.not_(_marked(table.raw(flag, alias))),
+    )
 
 
 def _known(condition: exp.Expr) -> exp.Expr:
@@ -125,12 +160,12 @@ def _known(condition: exp.Expr) -> exp.Expr:
 
 def _spelled(table: Table, kind: str, alias: str) -> list[exp.Expr]:
     """An id or code the readers would read otherwise (`spelled_otherwise`)."""
-    return [p for p in (spelled_otherwise(table, c, alias) for c in TEXT_COLUMNS[kind])
-            if p is not None]
+    return [
+        p for p in (spelled_otherwise(table, c, alias) for c in TEXT_COLUMNS[kind]) if p is not None
+    ]
 
 
-def rejected_register(register: Table, alias: str = "r", *, every: bool = False
-                      ) -> exp.Expr:
+def rejected_register(register: Table, alias: str = "r", *, every: bool = False) -> exp.Expr:
     """A register row the readers would reject, or read otherwise: no unit id
     or category, a date or flag that does not read, a risk level or size that
     is not canonical, closed before registered, an id or code that is not
@@ -140,12 +175,24 @@ def rejected_register(register: Table, alias: str = "r", *, every: bool = False
     # No unit id or no category: NULL, or a marker the readers read as missing.
     parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]
     parts += _spelled(register, "register", alias)
-    parts += [p for p in (*(_bad_date(register, c, alias) for c in ("registered", "closed")),
-                          *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
-                          *(_bad_flag(register, f, alias) for f in FLAGS)) if p is not None]
+    parts += [
+        p
+        for p in (
+            *(_bad_date(register, c, alias) for c in ("registered", "closed")),
+            *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
+            *(_bad_flag(register, f, alias) for f in FLAGS),
+        )
+        if p is not None
+    ]
     if register.has("registered") and register.has("closed"):
-        parts.append(_known(exp.LT(this=register.column("closed", alias),
-                                   expression=register.column("registered", alias))))
+        parts.append(
+            _known(
+                exp.LT(
+                    this=register.column("closed", alias),
+                    expression=register.column("registered", alias),
+                )
+            )
+        )
     return exp.or_(*parts)
 
 
@@ -158,19 +205,34 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
-        return exp.or_(*(p for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
-                         if p is not None)) if log.has("kind") or log.has("result") \
+        return (
+            exp.or_(
+                *(
+                    p
+                    for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
+                    if p is not None
+                )
+            )
+            if log.has("kind") or log.has("result")
             else exp.false()
+        )
     # (A unit id that is a marker of a missing value names no unit of the register.)
-    parts: list[exp.Expr] = [exp.Is(this=log.column(c, alias), expression=exp.null())
-                             for c in ("unit", "date")]
-    parts += [p for p in (_bad_date(log, "date", alias),
-                          *(_bad_code(log, c, alias) for c in ("kind", "result")))
-              if p is not None]
+    parts: list[exp.Expr] = [
+        exp.Is(this=log.column(c, alias), expression=exp.null()) for c in ("unit", "date")
+    ]
+    parts += [
+        p
+        for p in (
+            _bad_date(log, "date", alias),
+            *(_bad_code(log, c, alias) for c in ("kind", "result")),
+        )
+        if p is not None
+    ]
     parts += _spelled(log, "log", alias)
     if log.until is not None:
-        parts.append(_known(exp.GT(this=log.column("date", alias),
-                                   expression=date_literal(log.until))))
+        parts.append(
+            _known(exp.GT(this=log.column("date", alias), expression=date_literal(log.until)))
+        )
     return exp.or_(*parts)
 
 

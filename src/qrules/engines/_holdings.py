@@ -57,18 +57,22 @@ class Summary:
     unclean: bool = False
 
 
-def plain_counts(database: Database, register: Table, log: Table | None
-                 ) -> tuple[Any, ...]:
+def plain_counts(database: Database, register: Table, log: Table | None) -> tuple[Any, ...]:
     """The tables' plain counts (rows, unit ids and categories of the register;
     rows, unit ids and dates of the log, and its first and last date), which a
     database can often answer from its statistics."""
-    return tuple(database.fetch(_summary_sql(register, log, database.dialect,
-                                             exact=False))[0])
+    return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
 
 
-def summarize(database: Database, register: Table, log: Table | None, *,
-              check_keys: bool = False, exact_log: bool = False,
-              plain: tuple[Any, ...] | None = None) -> Summary:
+def summarize(
+    database: Database,
+    register: Table,
+    log: Table | None,
+    *,
+    check_keys: bool = False,
+    exact_log: bool = False,
+    plain: tuple[Any, ...] | None = None,
+) -> Summary:
     """The tables' `Summary`.
 
     First from plain column counts, minima and maxima, which a database can
@@ -84,39 +88,69 @@ def summarize(database: Database, register: Table, log: Table | None, *,
     register (not counted; the log's first and last dates are then those of
     the rows that are).
     """
-    summary = _tallies(database, register, log, log_exact=not check_keys, exact_log=exact_log,
-                       plain=plain)
+    summary = _tallies(
+        database, register, log, log_exact=not check_keys, exact_log=exact_log, plain=plain
+    )
     if not check_keys:
         return summary
     dialect = database.dialect
     found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
-    names = kept(("keys: names", repr(register), repr(log)),
-                 lambda: ",".join(_keys(register, log).named_selects)).split(",")
+    names = kept(
+        ("keys: names", repr(register), repr(log)),
+        lambda: ",".join(_keys(register, log).named_selects),
+    ).split(",")
     row = dict(zip(names, found, strict=True))
     if row["bad_units"] or row.get("bad_inspections"):
         return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (
-            (register, row["repeated"], "unit", _duplicates, "read_register"),
-            (log, row.get("repeated_inspections", 0), "inspection", _duplicate_inspections,
-             "read_log")):
+        (register, row["repeated"], "unit", _duplicates, "read_register"),
+        (log, row.get("repeated_inspections", 0), "inspection", _duplicate_inspections, "read_log"),
+    ):
         if extra:
             assert table is not None
-            shown = [str(u) for (u,) in database.fetch(_summary_text(
-                f"repeated {what}", register, log, dialect, build))]
-            raise DataError(table.name, [Problem(
-                table.name, f"{what} ids in more than one row ({_some(shown, 10)}; "
-                f"{extra} {'row' if extra == 1 else 'rows'} more than {what} ids): they "
-                "would be counted more than once",
-                hint=f"make the {what} id the table's key, or read the table with "
-                     f"qrules.{reader}, which keeps the first row of each")])
+            shown = [
+                str(u)
+                for (u,) in database.fetch(
+                    _summary_text(f"repeated {what}", register, log, dialect, build)
+                )
+            ]
+            raise DataError(
+                table.name,
+                [
+                    Problem(
+                        table.name,
+                        f"{what} ids in more than one row ({_some(shown, 10)}; "
+                        f"{extra} {'row' if extra == 1 else 'rows'} more than {what} ids): they "
+                        "would be counted more than once",
+                        hint=f"make the {what} id the table's key, or read the table with "
+                        f"qrules.{reader}, which keeps the first row of each",
+                    )
+                ],
+            )
     if log is None:
         return summary
-    unknown, used, first, last = (int(row["unknown"]), int(row["used"]), row["first_day"],
-                                  row["last_day"])
-    units = tuple(str(u) for (u,) in database.fetch(_summary_text(
-        "unknown", register, log, dialect, _unknown))) if unknown else ()
-    return attrs.evolve(summary, log_used=used, first_day=first, last_day=last,
-                        log_unknown=unknown, unknown_units=units)
+    unknown, used, first, last = (
+        int(row["unknown"]),
+        int(row["used"]),
+        row["first_day"],
+        row["last_day"],
+    )
+    units = (
+        tuple(
+            str(u)
+            for (u,) in database.fetch(_summary_text("unknown", register, log, dialect, _unknown))
+        )
+        if unknown
+        else ()
+    )
+    return attrs.evolve(
+        summary,
+        log_used=used,
+        first_day=first,
+        last_day=last,
+        log_unknown=unknown,
+        unknown_units=units,
+    )
 
 
 def _some(units: Sequence[str], shown: int) -> str:
@@ -125,9 +159,15 @@ def _some(units: Sequence[str], shown: int) -> str:
     return ", ".join(map(repr, units[:shown])) + (", …" if len(units) > shown else "")
 
 
-def _tallies(database: Database, register: Table, log: Table | None, *,
-             log_exact: bool = True, exact_log: bool = False,
-             plain: tuple[Any, ...] | None = None) -> Summary:
+def _tallies(
+    database: Database,
+    register: Table,
+    log: Table | None,
+    *,
+    log_exact: bool = True,
+    exact_log: bool = False,
+    plain: tuple[Any, ...] | None = None,
+) -> Summary:
     """`summarize` without the keys (``log_exact=False``: the log's counted rows
     and reach are left as the plain counts give them, when the key check will
     count them anyway; ``exact_log``: the log has rows qrules rejects, so its
@@ -139,8 +179,7 @@ def _tallies(database: Database, register: Table, log: Table | None, *,
     first, last = row[6:8] if log is not None else (None, None)
     inexact_log = log if log_exact and (log_units != log_rows or exact_log) else None
     if unusable is None or inexact_log is not None:
-        exact = database.fetch(_summary_sql(register, inexact_log, database.dialect,
-                                            exact=True))[0]
+        exact = database.fetch(_summary_sql(register, inexact_log, database.dialect, exact=True))[0]
         unusable = int(exact[1])
         if inexact_log is not None:
             dates, first, last = int(exact[3]), exact[4], exact[5]
@@ -148,12 +187,18 @@ def _tallies(database: Database, register: Table, log: Table | None, *,
 
 
 def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
-    return _summary_text(f"summary {exact}", register, log, dialect,
-                         functools.partial(_summary, exact=exact))
+    return _summary_text(
+        f"summary {exact}", register, log, dialect, functools.partial(_summary, exact=exact)
+    )
 
 
-def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
-                  build: Callable[[Table, Table | None], exp.Select]) -> str:
+def _summary_text(
+    kind: str,
+    register: Table,
+    log: Table | None,
+    dialect: str,
+    build: Callable[[Table, Table | None], exp.Select],
+) -> str:
     """The text of one of the queries that read what the tables hold, generated
     once per kind, pair of tables and dialect."""
     return rendered((kind, repr(register), repr(log)), lambda: build(register, log), dialect)
@@ -161,8 +206,9 @@ def _summary_text(kind: str, register: Table, log: Table | None, dialect: str,
 
 def _known(register: Table, log: Table) -> exp.Expr:
     """A log row's unit is in a counted row of the register."""
-    registered = (exp.select(register.column("unit", "r")).from_(register.ref("r"))
-                  .where(usable(register)))
+    registered = (
+        exp.select(register.column("unit", "r")).from_(register.ref("r")).where(usable(register))
+    )
     return log.column("unit", "l").isin(query=registered)
 
 
@@ -173,10 +219,12 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     an inspection id (0 when the log has no inspection ids)."""
     unit = register.column("unit", "r")
     # A watched table's codes, flags and markers are checked in the same pass.
-    bad = count(rejected_register(register, "r", every=True)) if register.watched \
-        else number(0)
-    registers = (exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
-                 .from_(register.ref("r")).where(usable(register)))
+    bad = count(rejected_register(register, "r", every=True)) if register.watched else number(0)
+    registers = (
+        exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
     if log is None:
         return registers
     known = exp.column("known", "k")
@@ -185,14 +233,18 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     def among(aggregate: exp.Expr) -> exp.Expr:
         return filtered(aggregate, known.copy())
 
-    columns = [exp.alias_(log.column("date", "l"), "date"),
-               exp.alias_(_known(register, log), "known")]
+    columns = [
+        exp.alias_(log.column("date", "l"), "date"),
+        exp.alias_(_known(register, log), "known"),
+    ]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
         columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
         inspection = exp.column("inspection", "k")
-        repeated = exp.Sub(this=among(exp.Count(this=inspection)), expression=among(
-            exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))))
+        repeated = exp.Sub(
+            this=among(exp.Count(this=inspection)),
+            expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
+        )
     # A watched log's kinds and results are checked in the same pass.
     watched = log.watched and (log.has("kind") or log.has("result"))
     if watched:
@@ -203,11 +255,18 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
         columns.append(exp.alias_(log.raw("unit", "l"), "stored_unit"))
         # (A CASE, not an AND: a database skips the test on the register's units.)
-        bad = exp.Add(this=bad, expression=count(exp.Case().when(known.copy(), exp.false())
-                                                 .else_(spelled(exp.column("stored_unit", "k")))))
+        bad = exp.Add(
+            this=bad,
+            expression=count(
+                exp.Case()
+                .when(known.copy(), exp.false())
+                .else_(spelled(exp.column("stored_unit", "k")))
+            ),
+        )
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     logs = exp.select(
-        exp.alias_(count(exp.not_(known)), "unknown"), exp.alias_(count(known.copy()), "used"),
+        exp.alias_(count(exp.not_(known)), "unknown"),
+        exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
@@ -219,25 +278,37 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
 def _side_by_side(registers: exp.Select, logs: exp.Select) -> exp.Select:
     """The one row of each of two one-row queries (the register's, the log's), as
     one row: one round trip for both."""
-    return (exp.select(*(exp.column(c, "s") for c in registers.named_selects),
-                       *(exp.column(c, "g") for c in logs.named_selects))
-            .from_(registers.subquery("s")).join(logs.subquery("g"), join_type="cross"))
+    return (
+        exp.select(
+            *(exp.column(c, "s") for c in registers.named_selects),
+            *(exp.column(c, "g") for c in logs.named_selects),
+        )
+        .from_(registers.subquery("s"))
+        .join(logs.subquery("g"), join_type="cross")
+    )
 
 
 def _repeats(column: exp.Expr) -> exp.Expr:
     """How many more rows than distinct values of ``column`` (NULLs aside)."""
-    return exp.Sub(this=exp.Count(this=column), expression=exp.Count(
-        this=exp.Distinct(expressions=[column.copy()])))
+    return exp.Sub(
+        this=exp.Count(this=column),
+        expression=exp.Count(this=exp.Distinct(expressions=[column.copy()])),
+    )
 
 
 def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Select:
     """Eleven values of a column (ten are shown) that are in more than one of the
     rows ``where`` holds."""
     value = table.column(column, alias)
-    return (exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id")).from_(table.ref(alias))
-            .where(exp.and_(where, not_null(value.copy())))
-            .group_by(value.copy()).having(exp.GT(this=count(), expression=number(1)))
-            .order_by(exp.column("id")).limit(11))
+    return (
+        exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id"))
+        .from_(table.ref(alias))
+        .where(exp.and_(where, not_null(value.copy())))
+        .group_by(value.copy())
+        .having(exp.GT(this=count(), expression=number(1)))
+        .order_by(exp.column("id"))
+        .limit(11)
+    )
 
 
 def _duplicates(register: Table, log: Table | None) -> exp.Select:
@@ -254,10 +325,14 @@ def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
 def _unknown(register: Table, log: Table | None) -> exp.Select:
     """Six unit ids of the log that are not in the register (five are shown)."""
     assert log is not None
-    return (exp.select(exp.alias_(exp.cast(log.column("unit", "l"), "VARCHAR"), "unit"))
-            .distinct().from_(log.ref("l"))
-            .where(exp.and_(dated(log), exp.not_(_known(register, log))))
-            .order_by(exp.column("unit")).limit(6))
+    return (
+        exp.select(exp.alias_(exp.cast(log.column("unit", "l"), "VARCHAR"), "unit"))
+        .distinct()
+        .from_(log.ref("l"))
+        .where(exp.and_(dated(log), exp.not_(_known(register, log))))
+        .order_by(exp.column("unit"))
+        .limit(6)
+    )
 
 
 def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
@@ -267,44 +342,73 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
     date): one pass over each table either way."""
     unit, category = register.column("unit", "r"), register.column("category", "r")
     if exact:
-        columns = [("register_rows", count()),
-                   ("register_unusable", count(exp.not_(usable(register))))]
+        columns = [
+            ("register_rows", count()),
+            ("register_unusable", count(exp.not_(usable(register)))),
+        ]
     else:
-        columns = [("register_rows", count()), ("register_units", exp.Count(this=unit)),
-                   ("register_categories", exp.Count(this=category))]
+        columns = [
+            ("register_rows", count()),
+            ("register_units", exp.Count(this=unit)),
+            ("register_categories", exp.Count(this=category)),
+        ]
     registers = exp.select(*(exp.alias_(e, n) for n, e in columns)).from_(register.ref("r"))
     if log is None:
         return registers
     date = log.column("date", "l")
     if exact:
-        logged = [("log_rows", count()), ("log_used", count(dated(log))),
-                  ("first_day", filtered(exp.Min(this=date.copy()), dated(log))),
-                  ("last_day", filtered(exp.Max(this=date.copy()), dated(log)))]
+        logged = [
+            ("log_rows", count()),
+            ("log_used", count(dated(log))),
+            ("first_day", filtered(exp.Min(this=date.copy()), dated(log))),
+            ("last_day", filtered(exp.Max(this=date.copy()), dated(log))),
+        ]
     else:
-        logged = [("log_rows", count()), ("log_units", exp.Count(this=log.column("unit", "l"))),
-                  ("log_dates", exp.Count(this=date.copy())),
-                  ("first_day", exp.Min(this=date.copy())),
-                  ("last_day", exp.Max(this=date.copy()))]
-    return _side_by_side(registers, exp.select(*(exp.alias_(e, n) for n, e in logged))
-                         .from_(log.ref("l")))
+        logged = [
+            ("log_rows", count()),
+            ("log_units", exp.Count(this=log.column("unit", "l"))),
+            ("log_dates", exp.Count(this=date.copy())),
+            ("first_day", exp.Min(this=date.copy())),
+            ("last_day", exp.Max(this=date.copy())),
+        ]
+    return _side_by_side(
+        registers, exp.select(*(exp.alias_(e, n) for n, e in logged)).from_(log.ref("l"))
+    )
 
 
-def reconciliations(register: Table, log: Table | None, summary: Summary,
-                    rejected: Rejections) -> tuple[Reconciliation, ...]:
+def reconciliations(
+    register: Table, log: Table | None, summary: Summary, rejected: Rejections
+) -> tuple[Reconciliation, ...]:
     """How the tables' rows were counted: rows qrules rejects (each named with
     its reason) are not; nor, when the keys are checked, log rows of units that
     are not in the register."""
     rows = summary.register_rows
-    tables = [Reconciliation(register.name, "register", rows, rows - rejected.register_rows,
-                             rejected.register_rows, rejected.register_problems)]
+    tables = [
+        Reconciliation(
+            register.name,
+            "register",
+            rows,
+            rows - rejected.register_rows,
+            rejected.register_rows,
+            rejected.register_problems,
+        )
+    ]
     if log is not None:
         rows, unknown = summary.log_rows, summary.log_unknown
         problems = list(rejected.log_problems)
         if unknown:
-            problems.append(Problem(log.name, f"{unknown} rows name a unit that is not in the "
-                                              f"register ({_some(summary.unknown_units, 5)}): "
-                                              "not counted"))
+            problems.append(
+                Problem(
+                    log.name,
+                    f"{unknown} rows name a unit that is not in the "
+                    f"register ({_some(summary.unknown_units, 5)}): "
+                    "not counted",
+                )
+            )
         used = rows - rejected.log_rows - unknown
-        tables.append(Reconciliation(log.name, "log", rows, used, rows - used,
-                                     tuple(problems), rejected.log_notes))
+        tables.append(
+            Reconciliation(
+                log.name, "log", rows, used, rows - used, tuple(problems), rejected.log_notes
+            )
+        )
     return tuple(tables)

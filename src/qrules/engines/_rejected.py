@@ -73,29 +73,46 @@ def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
 def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
     """The table's columns qrules reads, as stored, and each row's number (in the
     order a scan gives them, as `read_register` numbers a table's rows)."""
-    columns = [exp.column(stored, alias, quoted=True) for stored in
-               dict.fromkeys(table.columns.values())]
+    columns = [
+        exp.column(stored, alias, quoted=True) for stored in dict.fromkeys(table.columns.values())
+    ]
     window = exp.Window(this=exp.RowNumber())
     if dialect == "spark":  # Spark numbers rows only over an order: the scan's
-        window = exp.Window(this=exp.RowNumber(), order=exp.Order(expressions=[
-            exp.Ordered(this=exp.Anonymous(this="monotonically_increasing_id"))]))
+        window = exp.Window(
+            this=exp.RowNumber(),
+            order=exp.Order(
+                expressions=[exp.Ordered(this=exp.Anonymous(this="monotonically_increasing_id"))]
+            ),
+        )
     numbered = exp.alias_(window, _ROW)
     return exp.select(*columns, numbered).from_(table.ref(alias))
 
 
-def _fetch(database: Database, table: Table, where: exp.Expr, alias: str,
-           extra: Sequence[exp.Expr] = ()) -> tuple[list[str], list[Sequence[Any]]]:
+def _fetch(
+    database: Database, table: Table, where: exp.Expr, alias: str, extra: Sequence[exp.Expr] = ()
+) -> tuple[list[str], list[Sequence[Any]]]:
     inner = _numbered(table, alias, database.dialect).subquery(alias)
     stored = list(dict.fromkeys(table.columns.values()))
-    query = (exp.select(*(exp.column(c, alias, quoted=True) for c in stored),
-                        exp.column(_ROW, alias), *extra)
-             .from_(inner).where(where).order_by(exp.column(_ROW, alias)))
+    query = (
+        exp.select(
+            *(exp.column(c, alias, quoted=True) for c in stored), exp.column(_ROW, alias), *extra
+        )
+        .from_(inner)
+        .where(where)
+        .order_by(exp.column(_ROW, alias))
+    )
     return stored, list(database.fetch(query.sql(dialect=database.dialect)))
 
 
-def rejections(database: Database, register: Table, log: Table | None,
-               mapping: ColumnMapping, *, strict: bool = False, watch: bool = True
-               ) -> Rejections:
+def rejections(
+    database: Database,
+    register: Table,
+    log: Table | None,
+    mapping: ColumnMapping,
+    *,
+    strict: bool = False,
+    watch: bool = True,
+) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
 
     With ``watch``, a table is checked row by row here only when its plain
@@ -108,78 +125,129 @@ def rejections(database: Database, register: Table, log: Table | None,
     dialect = database.dialect
 
     row = plain_counts(database, register, log)
-    text_dates = any(register.has(c) and register.type(c) == "text"
-                     for c in ("registered", "closed"))
+    text_dates = any(
+        register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
+    )
     watched = watch and len(set(row[:3])) == 1 and not text_dates
     if log is not None:
         total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
-        watched = watched and total == with_unit == dates and log.type("date") != "text" \
+        watched = (
+            watched
+            and total == with_unit == dates
+            and log.type("date") != "text"
             and (last is None or log.until is None or _day(last) <= log.until)
+        )
     if watched:
         return Rejections(watched=True, plain=row)
-    found = [int(database.fetch(_limited(register, rejected_register(register), "r")
-                                .sql(dialect=dialect))[0][0])]
+    found = [
+        int(
+            database.fetch(
+                _limited(register, rejected_register(register), "r").sql(dialect=dialect)
+            )[0][0]
+        )
+    ]
     if log is not None:
-        found.append(int(database.fetch(_limited(log, rejected_log(log), "l")
-                                         .sql(dialect=dialect))[0][0]))
+        found.append(
+            int(database.fetch(_limited(log, rejected_log(log), "l").sql(dialect=dialect))[0][0])
+        )
     if not any(found):
         return Rejections()
     for table, many in zip((register, log), found, strict=False):
         if table is not None and many > LIMIT:
-            raise DataError(table.name, [Problem(
-                table.name, f"more than {LIMIT:,} rows that qrules rejects",
-                hint="read the rejections with qrules.read_register / read_log on a sample, "
-                     "and fix the table's types or values")])
+            raise DataError(
+                table.name,
+                [
+                    Problem(
+                        table.name,
+                        f"more than {LIMIT:,} rows that qrules rejects",
+                        hint="read the rejections with qrules.read_register / read_log "
+                        "on a sample, "
+                        "and fix the table's types or values",
+                    )
+                ],
+            )
     result = Rejections()
     if found[0]:
         header, rows = _fetch(database, register, rejected_register(register), "r")
-        read = read_register(fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]),
-                             mapping=mapping)
+        read = read_register(
+            fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
+        )
         accepted = tuple(_unit_rejected(register, u) for u in read.units)
         spelled = _respelled(register, "register", header, rows, 1)
         problems = read.problems + tuple(
-            spelled.get(u.row) or Problem(
-                register.name, "a text value that is read in a database table only in "
+            spelled.get(u.row)
+            or Problem(
+                register.name,
+                "a text value that is read in a database table only in "
                 "its plain form (a date YYYY-MM-DD; a flag one of the words of "
-                "docs/records.md)", where=f"row {u.row}",
-                hint="cast the column to DATE or BOOLEAN") for u in read.units)
-        result = attrs.evolve(result, register_rows=found[0],
-                              units=read.rejected + accepted, register_problems=problems)
+                "docs/records.md)",
+                where=f"row {u.row}",
+                hint="cast the column to DATE or BOOLEAN",
+            )
+            for u in read.units
+        )
+        result = attrs.evolve(
+            result,
+            register_rows=found[0],
+            units=read.rejected + accepted,
+            register_problems=problems,
+        )
     if log is not None and len(found) > 1 and found[1]:
-        known = exp.alias_(log.column("unit", "l").isin(query=exp.select(
-            register.column("unit", "r")).from_(register.ref("r")).where(usable(register))),
-            "qrules_known")
+        known = exp.alias_(
+            log.column("unit", "l").isin(
+                query=exp.select(register.column("unit", "r"))
+                .from_(register.ref("r"))
+                .where(usable(register))
+            ),
+            "qrules_known",
+        )
         header, rows = _fetch(database, log, rejected_log(log), "l", [known])
         position = header.index(log.columns["unit"])
         known_units = {str(r[position]) for r in rows if r[-1]}
         # A unit id spelled otherwise ('C1 ') is the register's unit a reader reads.
-        known_units |= _registered(database, register, {
-            id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))})
+        known_units |= _registered(
+            database,
+            register,
+            {id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))},
+        )
         units = Register(register.name, tuple(UnitRecord(u, "", "") for u in known_units), 0)
         read_rows = [(r[-2], r[:-2]) for r in rows]
         logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
         until = log.until or dt.date.today()
         logged = without_doubtful_dates(logged, until, log.until is not None)
-        readable = tuple(RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
-                         for i in logged.inspections)
+        readable = tuple(
+            RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
+            for i in logged.inspections
+        )
         spelled = _respelled(log, "log", header, rows, 2)
         log_problems = logged.problems + tuple(
-            spelled.get(i.row) or Problem(
-                log.name, f"read as {i.date} by qrules, but a text date is read in a "
-                "database table only as YYYY-MM-DD", where=f"row {i.row}", key="date",
-                hint="cast the column to DATE") for i in logged.inspections)
-        result = attrs.evolve(result, log_rows=found[1],
-                              inspections=logged.rejected + readable,
-                              log_problems=log_problems,
-                              log_notes=tuple(n for n in logged.notes if "doubtful" in n.en))
+            spelled.get(i.row)
+            or Problem(
+                log.name,
+                f"read as {i.date} by qrules, but a text date is read in a "
+                "database table only as YYYY-MM-DD",
+                where=f"row {i.row}",
+                key="date",
+                hint="cast the column to DATE",
+            )
+            for i in logged.inspections
+        )
+        result = attrs.evolve(
+            result,
+            log_rows=found[1],
+            inspections=logged.rejected + readable,
+            log_problems=log_problems,
+            log_notes=tuple(n for n in logged.notes if "doubtful" in n.en),
+        )
     if strict:
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
 
 
-def _respelled(table: Table, kind: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
-               extra: int) -> dict[int, Problem]:
+def _respelled(
+    table: Table, kind: str, header: Sequence[str], rows: Sequence[Sequence[Any]], extra: int
+) -> dict[int, Problem]:
     """For each fetched row (its number ``extra`` columns from its end) with an id
     or code a reader reads otherwise (`read_otherwise`), the problem naming it."""
     found: dict[int, Problem] = {}
@@ -194,10 +262,12 @@ def _respelled(table: Table, kind: str, header: Sequence[str], rows: Sequence[Se
             if read is None or number in found:
                 continue
             found[number] = Problem(
-                table.name, f"{column} {row[position]!r} is read as {read!r} from a file "
+                table.name,
+                f"{column} {row[position]!r} is read as {read!r} from a file "
                 "(NFKC, trimmed), but a database table's ids and codes are compared as stored",
                 where=f"row {number}, column {stored!r}",
-                hint="trim the column's values and normalise them (NFKC)")
+                hint="trim the column's values and normalise them (NFKC)",
+            )
     return found
 
 
@@ -207,9 +277,18 @@ def _registered(database: Database, register: Table, units: set[str]) -> set[str
     wanted = sorted(units)
     unit = register.column("unit", "r")
     for start in range(0, len(wanted), 1000):
-        query = (exp.select(exp.cast(unit, "VARCHAR")).from_(register.ref("r"))
-                 .where(exp.and_(usable(register), unit.copy().isin(
-                     *(exp.Literal.string(u) for u in wanted[start:start + 1000])))))
+        query = (
+            exp.select(exp.cast(unit, "VARCHAR"))
+            .from_(register.ref("r"))
+            .where(
+                exp.and_(
+                    usable(register),
+                    unit.copy().isin(
+                        *(exp.Literal.string(u) for u in wanted[start : start + 1000])
+                    ),
+                )
+            )
+        )
         found |= {str(u) for (u,) in database.fetch(query.sql(dialect=database.dialect))}
     return found
 
@@ -222,10 +301,18 @@ def _day(value: object) -> dt.date:
 def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
     """A row the readers read but the SQL cannot (a date or flag in a text form
     other than the plain one): its text dates and flags are unknown."""
-    text = frozenset(c for c in ("registered", "closed", *FLAGS)
-                     if register.has(c) and register.type(c) == "text")
+    text = frozenset(
+        c
+        for c in ("registered", "closed", *FLAGS)
+        if register.has(c) and register.type(c) == "text"
+    )
     values: dict[str, str | bool | None] = {
-        "category": unit.category, "risk_level": unit.risk_level, "size": unit.size,
-        "district": unit.district, **{f: f in unit.flags for f in FLAGS}}
-    return RejectedUnit(register.name, unit.row, unit.unit, values, unit.registered,
-                        unit.closed, text)
+        "category": unit.category,
+        "risk_level": unit.risk_level,
+        "size": unit.size,
+        "district": unit.district,
+        **{f: f in unit.flags for f in FLAGS},
+    }
+    return RejectedUnit(
+        register.name, unit.row, unit.unit, values, unit.registered, unit.closed, text
+    )

@@ -65,11 +65,16 @@ def _pattern() -> str:
     def stays(code: int) -> bool:
         char = chr(code)
         category = unicodedata.category(char)
-        return not (category in ("Cc", "Cn", "Co", "Cs") or category.startswith("M")
-                    or unicodedata.combining(char) or code in seconds
-                    or 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F
-                    or 0xAC00 <= code <= 0xD7FF  # Hangul, composed from its jamo
-                    or unicodedata.normalize("NFKC", char) != char)
+        return not (
+            category in ("Cc", "Cn", "Co", "Cs")
+            or category.startswith("M")
+            or unicodedata.combining(char)
+            or code in seconds
+            or 0x1100 <= code <= 0x11FF
+            or 0xA960 <= code <= 0xA97F
+            or 0xAC00 <= code <= 0xD7FF  # Hangul, composed from its jamo
+            or unicodedata.normalize("NFKC", char) != char
+        )
 
     ranges: list[tuple[int, int]] = []
     for code in range(0x10000):
@@ -79,8 +84,9 @@ def _pattern() -> str:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    spaces = "".join(_literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1))
-                     if c.isspace())
+    spaces = "".join(
+        _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
+    )
 
     def literal_range(first: int, last: int) -> str:
         return _literal(first) if first == last else f"{_literal(first)}-{_literal(last)}"
@@ -103,12 +109,17 @@ def spelled_otherwise(table: Table, column: str, alias: str) -> exp.Expr | None:
         # A category is nearly always one of the codes (as stored): those are
         # spelled as read, and a database tests them from its dictionary of
         # values, so only the others are tested one by one.
-        return exp.Case().when(table.isin(column, alias, CATEGORIES), exp.false()).else_(
-            spelled(table.raw(column, alias)))
+        return (
+            exp.Case()
+            .when(table.isin(column, alias, CATEGORIES), exp.false())
+            .else_(spelled(table.raw(column, alias)))
+        )
     return spelled(table.raw(column, alias))
 
 
 def spelled(raw: exp.Expr) -> exp.Expr:
     """A text value (as stored) that a reader could read otherwise."""
-    return exp.and_(exp.not_(exp.Is(this=raw, expression=exp.null())),
-                    exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())))
+    return exp.and_(
+        exp.not_(exp.Is(this=raw, expression=exp.null())),
+        exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())),
+    )

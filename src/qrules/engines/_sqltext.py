@@ -56,11 +56,27 @@ MAX_KEPT = 256
 #: The modules whose code decides a query's text (with sqlglot's version), from
 #: qrules' folder: the generators and the modules they take words, codes and
 #: markers from (a query kept from other words would not read as the readers).
-_GENERATORS = ("engines/_builders.py", "engines/_holdings.py", "engines/_rejected.py",
-               "engines/_spelled.py", "engines/_sqltext.py", "engines/sql.py", "_data.py",
-               "_errors.py", "_messages.py", "_model.py", "_recordspec.py", "_results.py",
-               "_rulebook.py", "_tabular.py", "records/doubts.py", "records/judge.py",
-               "records/plan.py", "records/prepare.py", "records/read.py")
+_GENERATORS = (
+    "engines/_builders.py",
+    "engines/_holdings.py",
+    "engines/_rejected.py",
+    "engines/_spelled.py",
+    "engines/_sqltext.py",
+    "engines/sql.py",
+    "_data.py",
+    "_errors.py",
+    "_messages.py",
+    "_model.py",
+    "_recordspec.py",
+    "_results.py",
+    "_rulebook.py",
+    "_tabular.py",
+    "records/doubts.py",
+    "records/judge.py",
+    "records/plan.py",
+    "records/prepare.py",
+    "records/read.py",
+)
 
 _RENDERED: dict[Hashable, str] = {}
 _STORED: dict[str, str] = {}
@@ -87,8 +103,11 @@ def _code() -> str | None:
         return None
     sqlglot = Path(spec.origin).parent
     try:
-        for path in [*(here / name for name in _GENERATORS), sqlglot / "__init__.py",
-                     sqlglot / "_version.py"]:
+        for path in [
+            *(here / name for name in _GENERATORS),
+            sqlglot / "__init__.py",
+            sqlglot / "_version.py",
+        ]:
             digest.update(path.read_bytes())
     except OSError:
         return None
@@ -114,10 +133,16 @@ def _stored() -> dict[str, str]:
         content = json.loads(payload)
     except (ValueError, RecursionError):
         return _STORED
-    if (isinstance(content, dict) and content.get("code") == _code()
-            and isinstance(content.get("queries"), dict)):
-        _STORED.update((k, v) for k, v in content["queries"].items()
-                       if isinstance(k, str) and isinstance(v, str))
+    if (
+        isinstance(content, dict)
+        and content.get("code") == _code()
+        and isinstance(content.get("queries"), dict)
+    ):
+        _STORED.update(
+            (k, v)
+            for k, v in content["queries"].items()
+            if isinstance(k, str) and isinstance(v, str)
+        )
     return _STORED
 
 
@@ -131,10 +156,10 @@ def _keep(name: str, text: str) -> None:
         path = _path()
         if path is None:
             return
-        payload = json.dumps({"code": _code(), "queries": stored}, ensure_ascii=False,
-                             separators=(",", ":")).encode()
-        write_atomically([path],
-                         hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        payload = json.dumps(
+            {"code": _code(), "queries": stored}, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        write_atomically([path], hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
 def rendered(key: Hashable, build: Callable[[], exp.Expr], dialect: str) -> str:

@@ -15,13 +15,25 @@ from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ..records.read import InspectionLog, Register
 from .sql import Table
 
-__all__ = ["LOG_TYPES", "REGISTER_TYPES", "Staged", "arrow", "canonical", "log_columns",
-           "python_lists", "register_columns", "staged"]
+__all__ = [
+    "LOG_TYPES",
+    "REGISTER_TYPES",
+    "Staged",
+    "arrow",
+    "canonical",
+    "log_columns",
+    "python_lists",
+    "register_columns",
+    "staged",
+]
 
 #: The SQL type of each canonical column of a loaded register and log.
 REGISTER_TYPES: dict[str, str] = {
-    **dict.fromkeys(REGISTER_COLUMNS, "VARCHAR"), "registered": "DATE", "closed": "DATE",
-    **dict.fromkeys(FLAGS, "BOOLEAN")}
+    **dict.fromkeys(REGISTER_COLUMNS, "VARCHAR"),
+    "registered": "DATE",
+    "closed": "DATE",
+    **dict.fromkeys(FLAGS, "BOOLEAN"),
+}
 LOG_TYPES: dict[str, str] = {**dict.fromkeys(LOG_COLUMNS, "VARCHAR"), "date": "DATE"}
 
 
@@ -33,8 +45,7 @@ def staged(register: Register, log: InspectionLog | None) -> list[Staged]:
     """The register and the log as tables to load, each under a name of its own
     (``qrules_register_<id>``), so that evaluations never meet."""
     suffix = uuid.uuid4().hex[:12]
-    tables = [(f"qrules_register_{suffix}", "register", register_columns(register),
-               REGISTER_TYPES)]
+    tables = [(f"qrules_register_{suffix}", "register", register_columns(register), REGISTER_TYPES)]
     if log is not None:
         tables.append((f"qrules_log_{suffix}", "log", log_columns(log), LOG_TYPES))
     return tables
@@ -51,8 +62,12 @@ def register_columns(register: Register) -> dict[str, Any]:
     if (columns := arrow_columns(register.rows)) is not None:
         return columns
     units = register.units
-    return {column: [column in u.flags for u in units] if column in FLAGS
-            else [getattr(u, column) for u in units] for column in REGISTER_COLUMNS}
+    return {
+        column: [column in u.flags for u in units]
+        if column in FLAGS
+        else [getattr(u, column) for u in units]
+        for column in REGISTER_COLUMNS
+    }
 
 
 def log_columns(log: InspectionLog) -> dict[str, Any]:
@@ -75,5 +90,7 @@ def arrow(columns: dict[str, Any], types: dict[str, str]) -> Any:
 
 def python_lists(columns: dict[str, Any]) -> dict[str, list[Any]]:
     """The columns as lists of Python values (for a driver that copies rows)."""
-    return {name: values.to_pylist() if hasattr(values, "to_pylist") else values
-            for name, values in columns.items()}
+    return {
+        name: values.to_pylist() if hasattr(values, "to_pylist") else values
+        for name, values in columns.items()
+    }

@@ -28,8 +28,9 @@ def connect(url: str | None = None) -> Any:
 
 
 @contextmanager
-def loaded(connection: Any, register: Register, log: InspectionLog | None
-           ) -> Iterator[tuple[Table, Table | None]]:
+def loaded(
+    connection: Any, register: Register, log: InspectionLog | None
+) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as Arrow tables registered on the connection (under
     names of their own), for as long as the block runs."""
     tables = staged(register, log)

@@ -26,8 +26,9 @@ def connect(url: str) -> Any:
 
 
 @contextmanager
-def loaded(connection: Any, register: Register, log: InspectionLog | None
-           ) -> Iterator[tuple[Table, Table | None]]:
+def loaded(
+    connection: Any, register: Register, log: InspectionLog | None
+) -> Iterator[tuple[Table, Table | None]]:
     """The register and log copied into temporary tables for as long as the
     block runs."""
     tables = staged(register, log)
@@ -35,8 +36,11 @@ def loaded(connection: Any, register: Register, log: InspectionLog | None
         try:
             for name, _, columns, types in tables:
                 # Names made here and fixed column names and types: no value is in the text.
-                cursor.execute(f"CREATE TEMPORARY TABLE {name} ("
-                               + ", ".join(f"{c} {types[c]}" for c in columns) + ")")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {name} ("
+                    + ", ".join(f"{c} {types[c]}" for c in columns)
+                    + ")"
+                )
                 with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in zip(*python_lists(columns).values(), strict=True):
                         copy.write_row(row)

@@ -32,7 +32,8 @@ def _session(session: Any) -> Any:
         raise QRulesError(
             f"the spark engine needs a SparkSession, not a {type(session).__name__} "
             "(SparkSession.builder.getOrCreate(), or SparkSession(context) for a "
-            "SparkContext)")
+            "SparkContext)"
+        )
     return session
 
 
@@ -47,18 +48,32 @@ def connect(url: str) -> Any:
         address = (parts.hostname or "localhost", parts.port or 15002)
         socket.create_connection(address, timeout=10).close()
     except (OSError, ValueError) as error:  # refused, timed out, no such host, bad port
-        raise DataError(url, [Problem(url, "cannot reach the Spark Connect server: "
-                                           f"{getattr(error, 'strerror', None) or error}",
-                                      hint="is the server running (start-connect-server.sh), "
-                                           "and are the host and port in the URL right?")]
-                        ) from None
+        raise DataError(
+            url,
+            [
+                Problem(
+                    url,
+                    "cannot reach the Spark Connect server: "
+                    f"{getattr(error, 'strerror', None) or error}",
+                    hint="is the server running (start-connect-server.sh), "
+                    "and are the host and port in the URL right?",
+                )
+            ],
+        ) from None
     needs("pyspark")
     try:
         session = importlib.import_module("pyspark.sql.connect.session").SparkSession
     except ImportError as error:  # pyspark without grpcio and the rest of its connect extra
-        raise DataError(url, [Problem(url, f"Spark Connect needs {first_line(error)}",
-                                      hint="pip install 'qrules-plan[spark-connect]'")]
-                        ) from None
+        raise DataError(
+            url,
+            [
+                Problem(
+                    url,
+                    f"Spark Connect needs {first_line(error)}",
+                    hint="pip install 'qrules-plan[spark-connect]'",
+                )
+            ],
+        ) from None
     # Spark Connect's own builder, and a new session: pyspark's getOrCreate()
     # refuses a remote session beside a classic one, or hands back a shared one.
     return session.builder.remote(url).create()
@@ -85,8 +100,10 @@ class Spark:
             yield tuple(row)
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
-        return [(f.name, column_type("spark", f.dataType.typeName()))
-                for f in self.session.sql(sql).schema.fields]
+        return [
+            (f.name, column_type("spark", f.dataType.typeName()))
+            for f in self.session.sql(sql).schema.fields
+        ]
 
 
 def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
@@ -94,10 +111,10 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
     takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
     if importlib.util.find_spec("pyarrow") and _takes_arrow():
         return session.createDataFrame(arrow(columns, types))
-    schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}"
-                       for c in columns)
-    return session.createDataFrame(list(zip(*python_lists(columns).values(), strict=True)),
-                                   schema=schema)
+    schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}" for c in columns)
+    return session.createDataFrame(
+        list(zip(*python_lists(columns).values(), strict=True)), schema=schema
+    )
 
 
 def _takes_arrow() -> bool:
@@ -108,8 +125,9 @@ def _takes_arrow() -> bool:
 
 
 @contextmanager
-def loaded(session: Any, register: Register, log: InspectionLog | None
-           ) -> Iterator[tuple[Table, Table | None]]:
+def loaded(
+    session: Any, register: Register, log: InspectionLog | None
+) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
     _session(session)
     tables = staged(register, log)

@@ -75,8 +75,17 @@ from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
 from ._sqltext import exp
 
-__all__ = ["DIALECTS", "Connection", "Database", "Plan", "Summary", "Table", "judge_tables",
-           "select", "summarize"]
+__all__ = [
+    "DIALECTS",
+    "Connection",
+    "Database",
+    "Plan",
+    "Summary",
+    "Table",
+    "judge_tables",
+    "select",
+    "summarize",
+]
 
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
@@ -114,9 +123,18 @@ _BATCH = 10_000
 
 
 #: PostgreSQL's type OIDs, as qrules reads each (`column_type`).
-_POSTGRES_TYPES = {16: "boolean", 20: "integer", 21: "integer", 23: "integer", 25: "text",
-                   1042: "text", 1043: "text", 1082: "date", 1114: "timestamp",
-                   19: "text"}
+_POSTGRES_TYPES = {
+    16: "boolean",
+    20: "integer",
+    21: "integer",
+    23: "integer",
+    25: "text",
+    1042: "text",
+    1043: "text",
+    1082: "date",
+    1114: "timestamp",
+    19: "text",
+}
 
 
 def column_type(dialect: str, stored: object) -> str:
@@ -131,13 +149,32 @@ def column_type(dialect: str, stored: object) -> str:
         return "boolean"
     if name == "DATE":
         return "date"
-    if name in ("TIMESTAMP", "TIMESTAMP_NTZ", "DATETIME", "TIMESTAMP_NS", "TIMESTAMP_MS",
-                "TIMESTAMP_S") or (dialect == "spark" and name == "TIMESTAMP"):
+    if name in (
+        "TIMESTAMP",
+        "TIMESTAMP_NTZ",
+        "DATETIME",
+        "TIMESTAMP_NS",
+        "TIMESTAMP_MS",
+        "TIMESTAMP_S",
+    ) or (dialect == "spark" and name == "TIMESTAMP"):
         return "timestamp"
     if name in ("VARCHAR", "STRING", "TEXT") or name.startswith(("VARCHAR(", "CHAR")):
         return "text"
-    if name in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                "UINTEGER", "UBIGINT", "INT", "LONG", "SHORT", "BYTE"):
+    if name in (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "INT",
+        "LONG",
+        "SHORT",
+        "BYTE",
+    ):
         return "integer"
     return "other"
 
@@ -176,10 +213,11 @@ class Connection:
         if self.dialect == "duckdb":
             # A DuckDB relation is bound, not run, to know its columns.
             relation = self.connection.sql(sql)
-            return [(str(n), column_type("duckdb", t))
-                    for n, t in zip(relation.columns, relation.types, strict=True)]
-        return [(str(d[0]), column_type(self.dialect, d[1]))
-                for d in self._run(sql).description]
+            return [
+                (str(n), column_type("duckdb", t))
+                for n, t in zip(relation.columns, relation.types, strict=True)
+            ]
+        return [(str(d[0]), column_type(self.dialect, d[1])) for d in self._run(sql).description]
 
 
 # -- tables ---------------------------------------------------------------------
@@ -217,23 +255,32 @@ class Table:
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
-            raise DataError(self.name, [Problem(self.name, f"{self.name!r} is not a table name",
-                                                hint="a name, schema.name or "
-                                                     "catalog.schema.name")])
+            raise DataError(
+                self.name,
+                [
+                    Problem(
+                        self.name,
+                        f"{self.name!r} is not a table name",
+                        hint="a name, schema.name or catalog.schema.name",
+                    )
+                ],
+            )
 
     @classmethod
     def canonical(cls, name: str, kind: str, *, checked: bool = False) -> Table:
         """A table with every canonical column under its own name, typed (dates
         DATE, flags BOOLEAN); ``checked`` when qrules loaded it from records it read."""
-        return cls(name, {c: c for c in (REGISTER_COLUMNS if kind == "register"
-                                          else LOG_COLUMNS)},
-                   types={**dict.fromkeys(FLAGS, "boolean"),
-                          **dict.fromkeys(_DATES, "date")}, checked=checked)
+        return cls(
+            name,
+            {c: c for c in (REGISTER_COLUMNS if kind == "register" else LOG_COLUMNS)},
+            types={**dict.fromkeys(FLAGS, "boolean"), **dict.fromkeys(_DATES, "date")},
+            checked=checked,
+        )
 
     def ref(self, alias: str) -> exp.Table:
         """The table, each part of its name (catalog, schema, table) quoted."""
         *parts, name = self.name.split(".")
-        catalog, schema = ([None] * (2 - len(parts)) + parts)
+        catalog, schema = [None] * (2 - len(parts)) + parts
         return exp.table_(name, db=schema, catalog=catalog, alias=alias, quoted=True)
 
     def empty(self, dialect: str) -> str:
@@ -305,16 +352,21 @@ class Table:
         codes = flag_codes(self.codes.get(flag, {}))
         if self.type(flag) == "boolean" and not codes:
             return exp.Is(this=column, expression=exp.true())
-        true = sorted({w for w, c in codes.items() if c == "true"}
-                      | {w for w in TRUE_WORDS if w not in codes})
+        true = sorted(
+            {w for w, c in codes.items() if c == "true"} | {w for w in TRUE_WORDS if w not in codes}
+        )
         text = exp.Lower(this=exp.cast(column, "VARCHAR"))
-        return exp.Coalesce(this=text.isin(*(exp.Literal.string(t) for t in true)),
-                            expressions=[exp.false()])
+        return exp.Coalesce(
+            this=text.isin(*(exp.Literal.string(t) for t in true)), expressions=[exp.false()]
+        )
 
 
 def _empty(name: str, dialect: str) -> str:
-    return rendered(("empty", name), lambda: exp.select("*").from_(Table(name, {}).ref("t"))
-                    .where(exp.false()), dialect)
+    return rendered(
+        ("empty", name),
+        lambda: exp.select("*").from_(Table(name, {}).ref("t")).where(exp.false()),
+        dialect,
+    )
 
 
 # -- the plan -------------------------------------------------------------------
@@ -333,9 +385,12 @@ class Plan:
     @classmethod
     def of(cls, queries: Sequence[RecordQuery]) -> Plan:
         inspections = [q.spec for q in queries if q.spec.needs_log]
-        return cls(tuple(queries), tuple(dict.fromkeys(q.spec for q in queries)),
-                   tuple(sorted({(q.start, q.end) for q in queries})),
-                   tuple(dict.fromkeys((s.kinds, s.results) for s in inspections)))
+        return cls(
+            tuple(queries),
+            tuple(dict.fromkeys(q.spec for q in queries)),
+            tuple(sorted({(q.start, q.end) for q in queries})),
+            tuple(dict.fromkeys((s.kinds, s.results) for s in inspections)),
+        )
 
     def key(self, query: RecordQuery) -> tuple[int, int]:
         """The (spec, window) a query's rows come under."""
@@ -350,16 +405,26 @@ class Plan:
         return self._numbers[2][spec.kinds, spec.results]
 
     @functools.cached_property
-    def _numbers(self) -> tuple[dict[RecordSpec, int], dict[tuple[dt.date, dt.date], int],
-                                dict[Filter, int], dict[int, list[int]]]:
+    def _numbers(
+        self,
+    ) -> tuple[
+        dict[RecordSpec, int],
+        dict[tuple[dt.date, dt.date], int],
+        dict[Filter, int],
+        dict[int, list[int]],
+    ]:
         """The numbers of the specs, windows and filters; each spec's windows."""
         specs = {spec: i for i, spec in enumerate(self.specs)}
         windows = {window: i for i, window in enumerate(self.windows)}
         judged: dict[int, set[int]] = {}
         for q in self.queries:
             judged.setdefault(specs[q.spec], set()).add(windows[q.start, q.end])
-        return (specs, windows, {f: i for i, f in enumerate(self.filters)},
-                {spec: sorted(found) for spec, found in judged.items()})
+        return (
+            specs,
+            windows,
+            {f: i for i, f in enumerate(self.filters)},
+            {spec: sorted(found) for spec, found in judged.items()},
+        )
 
 
 def _population(spec: RecordSpec, register: Table, alias: str = "r") -> exp.Expr:
@@ -379,13 +444,20 @@ def _population(spec: RecordSpec, register: Table, alias: str = "r") -> exp.Expr
 def _active(register: Table) -> exp.Expr:
     """Registered by the window's last day and not closed before its first."""
     parts: list[exp.Expr] = []
-    for column, bound, compare in (("registered", "last_day", exp.LTE),
-                                   ("closed", "first_day", exp.GTE)):
+    for column, bound, compare in (
+        ("registered", "last_day", exp.LTE),
+        ("closed", "first_day", exp.GTE),
+    ):
         if register.has(column):
             stored = register.column(column, "r")
-            parts.append(exp.paren(exp.or_(
-                exp.Is(this=stored, expression=exp.null()),
-                compare(this=stored.copy(), expression=exp.column(bound, "k")))))
+            parts.append(
+                exp.paren(
+                    exp.or_(
+                        exp.Is(this=stored, expression=exp.null()),
+                        compare(this=stored.copy(), expression=exp.column(bound, "k")),
+                    )
+                )
+            )
     return exp.and_(*parts) if parts else exp.true()
 
 
@@ -395,22 +467,32 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
     date = log.column("date", "l")
     window = exp.Case()
     for index, (start, end) in enumerate(plan.windows):
-        window = window.when(date.copy().between(date_literal(start), date_literal(end)),
-                             number(index))
-    columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"),
-                               exp.alias_(window, "w")]
+        window = window.when(
+            date.copy().between(date_literal(start), date_literal(end)), number(index)
+        )
+    columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
     for index, (kinds, results) in enumerate(plan.filters):
-        where = [log.isin(column, "l", wanted)
-                 for column, wanted in (("kind", kinds), ("result", results)) if wanted]
+        where = [
+            log.isin(column, "l", wanted)
+            for column, wanted in (("kind", kinds), ("result", results))
+            if wanted
+        ]
         columns.append(exp.alias_(count(exp.and_(*where) if where else None), f"n{index}"))
     inspected = exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
     units = exp.select(register.column("unit", "r")).from_(register.ref("r")).where(inspected)
     first, last = plan.windows[0][0], max(end for _, end in plan.windows)
-    return (exp.select(*columns).from_(log.ref("l"))
-            .where(exp.and_(log.column("unit", "l").isin(query=units),
-                            date.copy().between(date_literal(first), date_literal(last)),
-                            *([] if log.checked else [dated(log)])))
-            .group_by(log.column("unit", "l"), window.copy()))
+    return (
+        exp.select(*columns)
+        .from_(log.ref("l"))
+        .where(
+            exp.and_(
+                log.column("unit", "l").isin(query=units),
+                date.copy().between(date_literal(first), date_literal(last)),
+                *([] if log.checked else [dated(log)]),
+            )
+        )
+        .group_by(log.column("unit", "l"), window.copy())
+    )
 
 
 def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
@@ -424,29 +506,42 @@ def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
     rows, rest = [], exp.Case(this=exp.column("spec", "k"))
     for index, spec in enumerate(plan.specs):
         allowed = dict(spec.population).get("category")
-        codes: list[exp.Expr] = [exp.Literal.string(c) for c in register.stored(
-            "category", (str(v) for v in allowed))] if allowed is not None else [exp.null()]
+        codes: list[exp.Expr] = (
+            [exp.Literal.string(c) for c in register.stored("category", (str(v) for v in allowed))]
+            if allowed is not None
+            else [exp.null()]
+        )
         for window in plan.judged_windows(index):
             first, last = plan.windows[window]
-            rows += [(number(index), number(window), code.copy(), date_literal(first),
-                      date_literal(last)) for code in codes]
-        others = attrs.evolve(spec, population=tuple(
-            (c, v) for c, v in spec.population if c != "category"))
+            rows += [
+                (
+                    number(index),
+                    number(window),
+                    code.copy(),
+                    date_literal(first),
+                    date_literal(last),
+                )
+                for code in codes
+            ]
+        others = attrs.evolve(
+            spec, population=tuple((c, v) for c, v in spec.population if c != "category")
+        )
         if others.population:
             rest = rest.when(number(index), _population(others, register), copy=False)
-    keys = exp.values(rows, alias="k", columns=["spec", "w", "category", "first_day",
-                                                "last_day"])
+    keys = exp.values(rows, alias="k", columns=["spec", "w", "category", "first_day", "last_day"])
     category = exp.column("category", "k")
     same: exp.Expr = category.copy().eq(register.column("category", "r"))
     if any("category" not in dict(s.population) for s in plan.specs):
         same = exp.or_(exp.Is(this=category.copy(), expression=exp.null()), same)
-    on = exp.and_(same, _active(register),
-                  *([rest.else_(exp.true(), copy=False)] if rest.args.get("ifs") else []))
+    on = exp.and_(
+        same,
+        _active(register),
+        *([rest.else_(exp.true(), copy=False)] if rest.args.get("ifs") else []),
+    )
     return keys, on
 
 
-def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = False
-             ) -> exp.Select:
+def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = False) -> exp.Select:
     """Per spec and window: each unit of the population, with how short it falls.
 
     The register joined with the rules' keys (`_keys`) on the category, a hash
@@ -459,18 +554,34 @@ def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = F
     short = exp.Case(this=spec)
     for index, each in enumerate(plan.specs):
         short = short.when(number(index), _short(plan, each, register, log), copy=False)
-    select = (exp.select(
-        exp.alias_(spec.copy(), "spec"), exp.alias_(exp.column("w", "k"), "w"),
-        exp.alias_(exp.cast(register.column("unit", "r"), "VARCHAR"), "unit"),
-        exp.alias_(exp.Coalesce(this=exp.cast(register.column("name", "r"), "VARCHAR"),
-                                expressions=[exp.Literal.string("")]), "name"),
-        exp.alias_(register.value("district", "r"), "district"), exp.alias_(short, "short"))
-        .from_(register.ref("r"), copy=False).join(keys, join_type="inner", on=on, copy=False))
+    select = (
+        exp.select(
+            exp.alias_(spec.copy(), "spec"),
+            exp.alias_(exp.column("w", "k"), "w"),
+            exp.alias_(exp.cast(register.column("unit", "r"), "VARCHAR"), "unit"),
+            exp.alias_(
+                exp.Coalesce(
+                    this=exp.cast(register.column("name", "r"), "VARCHAR"),
+                    expressions=[exp.Literal.string("")],
+                ),
+                "name",
+            ),
+            exp.alias_(register.value("district", "r"), "district"),
+            exp.alias_(short, "short"),
+        )
+        .from_(register.ref("r"), copy=False)
+        .join(keys, join_type="inner", on=on, copy=False)
+    )
     if log is not None and plan.filters:
-        on = exp.and_(exp.column("unit", "c").eq(register.column("unit", "r")),
-                      exp.column("w", "c").eq(exp.column("w", "k")))
-        counted = _counted(plan, register, log).subquery("c") if inline \
+        on = exp.and_(
+            exp.column("unit", "c").eq(register.column("unit", "r")),
+            exp.column("w", "c").eq(exp.column("w", "k")),
+        )
+        counted = (
+            _counted(plan, register, log).subquery("c")
+            if inline
             else exp.to_table("qrules_counted").as_("c")
+        )
         select = select.join(counted, join_type="left", on=on, copy=False)
     return select.where(usable(register), copy=False)
 
@@ -483,15 +594,25 @@ def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> 
     wanted = number(spec.inspections or 0)
     if log is None:
         return wanted
-    found = exp.Coalesce(this=exp.column(f"n{plan.filter_number(spec)}", "c"),
-                         expressions=[number(0)])
-    return (exp.Case().when(exp.GTE(this=found, expression=wanted), number(0))
-            .else_(exp.Sub(this=wanted.copy(), expression=found.copy())))
+    found = exp.Coalesce(
+        this=exp.column(f"n{plan.filter_number(spec)}", "c"), expressions=[number(0)]
+    )
+    return (
+        exp.Case()
+        .when(exp.GTE(this=found, expression=wanted), number(0))
+        .else_(exp.Sub(this=wanted.copy(), expression=found.copy()))
+    )
 
 
-def select(plan: Plan, register: Table, log: Table | None, *,
-           by_district: bool = False, failing: bool = True, members: str | None = None
-           ) -> exp.Select:
+def select(
+    plan: Plan,
+    register: Table,
+    log: Table | None,
+    *,
+    by_district: bool = False,
+    failing: bool = True,
+    members: str | None = None,
+) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
     from the view ``members`` (`materialized`) rather than computing them."""
@@ -501,62 +622,100 @@ def select(plan: Plan, register: Table, log: Table | None, *,
         return exp.alias_(exp.cast(exp.null(), kind), name)
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
-        select = exp.select(exp.alias_(number(part), "part"), spec.copy(), window.copy(),
-                            *columns).from_(members or "qrules_members", copy=False)
+        select = exp.select(
+            exp.alias_(number(part), "part"), spec.copy(), window.copy(), *columns
+        ).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
-        counted = rows(part, None if by is None else not_null(by.copy()),
-            null("VARCHAR", "unit"), null("VARCHAR", "name"),
+        counted = rows(
+            part,
+            None if by is None else not_null(by.copy()),
+            null("VARCHAR", "unit"),
+            null("VARCHAR", "name"),
             exp.alias_(by, "district") if by is not None else null("VARCHAR", "district"),
-            null("BIGINT", "short"), exp.alias_(count(), "total"),
-            exp.alias_(count(short.copy().eq(number(0))), "meeting"))
-        return counted.group_by(spec.copy(), window.copy(), *([by.copy()] if by else []),
-                                copy=False)
+            null("BIGINT", "short"),
+            exp.alias_(count(), "total"),
+            exp.alias_(count(short.copy().eq(number(0))), "meeting"),
+        )
+        return counted.group_by(
+            spec.copy(), window.copy(), *([by.copy()] if by else []), copy=False
+        )
 
     # A failing unit's row ends in the columns `_collect` keeps as they come.
-    failed = rows(_FAILING, exp.GT(this=short.copy(), expression=number(0)),
-                   exp.column("unit"), exp.column("name"), district.copy(), short.copy(),
-                   null("BIGINT", "total"), null("BIGINT", "meeting"))
-    parts = [counts(_WHOLE, None), *([counts(_DISTRICT, district)] if by_district else []),
-             *([failed] if failing else [])]
+    failed = rows(
+        _FAILING,
+        exp.GT(this=short.copy(), expression=number(0)),
+        exp.column("unit"),
+        exp.column("name"),
+        district.copy(),
+        short.copy(),
+        null("BIGINT", "total"),
+        null("BIGINT", "meeting"),
+    )
+    parts = [
+        counts(_WHOLE, None),
+        *([counts(_DISTRICT, district)] if by_district else []),
+        *([failed] if failing else []),
+    ]
     # In order, so that each rule and year's failing units are one run of rows
     # (`_collect` slices them), by unit id as far as the database's collation
     # agrees with Python's (which then sorts them in one pass, and sorts anyway).
     united = exp.union(*parts, distinct=False, copy=False) if len(parts) > 1 else parts[0]
-    query = (exp.select("*").from_(exp.paren(united).as_("result"), copy=False)
-             .order_by("part", "spec", "w", "unit", copy=False))
+    query = (
+        exp.select("*")
+        .from_(exp.paren(united).as_("result"), copy=False)
+        .order_by("part", "spec", "w", "unit", copy=False)
+    )
     return query if members else _with_members(plan, register, log, query)
 
 
-def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select
-                  ) -> exp.Select:
+def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select) -> exp.Select:
     """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
     return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
 
 
-def stored(plan: Plan, register: Table, log: Table | None, target: Table,
-           members: str | None = None) -> exp.Create:
+def stored(
+    plan: Plan, register: Table, log: Table | None, target: Table, members: str | None = None
+) -> exp.Create:
     """``CREATE TABLE target AS``: each rule and year's failing units (rule id,
     year, unit id, name, district, and how many inspections it lacks, or 1 for a
     flag not set), written where the tables are rather than fetched: those of
     the rules and years the log can decide, whose results list failing units."""
     decided = [(*plan.key(q), q.rule, q.year) for q in plan.queries if q.unknown is None]
     # With none, a key no member has: the table is made, empty.
-    keys = exp.values([(number(spec), number(window), exp.Literal.string(rule), number(year))
-                       for spec, window, rule, year in decided or [(-1, -1, "", 0)]],
-                      alias="q", columns=["spec", "w", "rule", "year"])
-    rows = (exp.select(exp.column("rule", "q"), exp.column("year", "q"),
-                       *(exp.column(c, "m") for c in ("unit", "name", "district", "short")))
-            .from_(exp.to_table(members or "qrules_members").as_("m"))
-            .join(keys, join_type="inner", on=exp.and_(
+    keys = exp.values(
+        [
+            (number(spec), number(window), exp.Literal.string(rule), number(year))
+            for spec, window, rule, year in decided or [(-1, -1, "", 0)]
+        ],
+        alias="q",
+        columns=["spec", "w", "rule", "year"],
+    )
+    rows = (
+        exp.select(
+            exp.column("rule", "q"),
+            exp.column("year", "q"),
+            *(exp.column(c, "m") for c in ("unit", "name", "district", "short")),
+        )
+        .from_(exp.to_table(members or "qrules_members").as_("m"))
+        .join(
+            keys,
+            join_type="inner",
+            on=exp.and_(
                 exp.column("spec", "q").eq(exp.column("spec", "m")),
-                exp.column("w", "q").eq(exp.column("w", "m"))))
-            .where(exp.GT(this=exp.column("short", "m"), expression=number(0))))
-    return exp.Create(this=_plain(target), kind="TABLE",
-                      expression=rows if members else _with_members(plan, register, log, rows))
+                exp.column("w", "q").eq(exp.column("w", "m")),
+            ),
+        )
+        .where(exp.GT(this=exp.column("short", "m"), expression=number(0)))
+    )
+    return exp.Create(
+        this=_plain(target),
+        kind="TABLE",
+        expression=rows if members else _with_members(plan, register, log, rows),
+    )
 
 
 def materialized(plan: Plan, register: Table, log: Table | None, name: str) -> exp.Expr:
@@ -566,13 +725,15 @@ def materialized(plan: Plan, register: Table, log: Table | None, name: str) -> e
     CTE again in each branch that reads it; DuckDB and PostgreSQL compute a CTE
     read more than once only once). Without a CTE: Spark finds a cached relation
     in a query by its plan, which a CTE's numbering makes differ at each use."""
-    return exp.Cache(this=exp.to_table(name), lazy=False,
-                     expression=_members(plan, register, log, inline=True))
+    return exp.Cache(
+        this=exp.to_table(name), lazy=False, expression=_members(plan, register, log, inline=True)
+    )
 
 
 @contextlib.contextmanager
-def _members_once(database: Database, plan: Plan, register: Table, log: Table | None
-                  ) -> Iterator[str | None]:
+def _members_once(
+    database: Database, plan: Plan, register: Table, log: Table | None
+) -> Iterator[str | None]:
     """On Spark, the name of a cached view of the members, for as long as the
     block runs (uncached and dropped after); elsewhere ``None`` (a CTE)."""
     if database.dialect != "spark":
@@ -584,8 +745,9 @@ def _members_once(database: Database, plan: Plan, register: Table, log: Table | 
         yield name
     finally:
         database.execute(exp.Uncache(this=exp.to_table(name), exists=True).sql(dialect="spark"))
-        database.execute(exp.Drop(tables=[exp.to_table(name)], kind="VIEW", exists=True)
-                         .sql(dialect="spark"))
+        database.execute(
+            exp.Drop(tables=[exp.to_table(name)], kind="VIEW", exists=True).sql(dialect="spark")
+        )
 
 
 def _plain(table: Table) -> exp.Table:
@@ -604,26 +766,41 @@ class Unclean(QRulesError):
 
 def _districts(register: Table) -> exp.Select:
     district = register.value("district", "r")
-    return (exp.select(exp.alias_(district, "district")).distinct().from_(register.ref("r"))
-            .where(exp.and_(usable(register), not_null(district.copy()))))
+    return (
+        exp.select(exp.alias_(district, "district"))
+        .distinct()
+        .from_(register.ref("r"))
+        .where(exp.and_(usable(register), not_null(district.copy())))
+    )
 
 
-def _sql(plan: Plan, register: Table, log: Table | None, by_district: bool, dialect: str,
-         failing: bool = True, members: str | None = None) -> str:
+def _sql(
+    plan: Plan,
+    register: Table,
+    log: Table | None,
+    by_district: bool,
+    dialect: str,
+    failing: bool = True,
+    members: str | None = None,
+) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
-        return select(plan, register, log, by_district=by_district, failing=failing,
-                      members=members).sql(dialect=dialect)
-    return rendered(("count", plan, repr(register), repr(log), by_district, failing),
-                    lambda: select(plan, register, log, by_district=by_district,
-                                   failing=failing), dialect)
+        return select(
+            plan, register, log, by_district=by_district, failing=failing, members=members
+        ).sql(dialect=dialect)
+    return rendered(
+        ("count", plan, repr(register), repr(log), by_district, failing),
+        lambda: select(plan, register, log, by_district=by_district, failing=failing),
+        dialect,
+    )
 
 
 # -- judging --------------------------------------------------------------------
 
 
-def _collect(plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = True
-             ) -> dict[tuple[int, int], dict[str | None, Counts]]:
+def _collect(
+    plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = True
+) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
 
@@ -639,7 +816,9 @@ def _collect(plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = Tru
         if row[0] == _FAILING:
             break
         tallies.setdefault((row[1], row[2]), {})[None if row[0] == _WHOLE else row[5]] = (
-            int(row[7]), int(row[8]))
+            int(row[7]),
+            int(row[8]),
+        )
         start += 1
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     for key in sorted(tallies):
@@ -648,28 +827,33 @@ def _collect(plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = Tru
         if not failing:  # written to a table (`stored`), not fetched
             counted[key] = {district: Counts(*counts) for district, counts in by_district.items()}
             continue
-        run = rows[start:start + total - meeting]
+        run = rows[start : start + total - meeting]
         start += len(run)
-        if len(run) != total - meeting or any((r[0], r[1], r[2]) != (_FAILING, *key)
-                                              for r in run[:1] + run[-1:]):
+        if len(run) != total - meeting or any(
+            (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
+        ):
             raise QRulesError("the database did not return the query's rows in order")
         spec = plan.specs[key[0]]
         end = plan.windows[key[1]][1]
         counted[key] = {
-            district: Counts(total, meeting, functools.partial(
-                _failing_units, spec, end, run, district))
-            for district, (total, meeting) in by_district.items()}
+            district: Counts(
+                total, meeting, functools.partial(_failing_units, spec, end, run, district)
+            )
+            for district, (total, meeting) in by_district.items()
+        }
     if start != len(rows):
         raise QRulesError("the database did not return the query's rows in order")
     return counted
 
 
-def _failing_units(spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]],
-                   district: str | None) -> tuple[FailingUnit, ...]:
+def _failing_units(
+    spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]], district: str | None
+) -> tuple[FailingUnit, ...]:
     """The failing units of a result (of a district), from the query's failing-unit
     rows (unit, name, district and shortfall from the fourth column on)."""
-    return failing_units(spec, end, (
-        (r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district))
+    return failing_units(
+        spec, end, ((r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district)
+    )
 
 
 def judge_tables(
@@ -700,40 +884,81 @@ def judge_tables(
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
-    summary = summarize(database, register, log, check_keys=check_keys,
-                        exact_log=bool(rejected.log_rows), plain=rejected.plain)
+    summary = summarize(
+        database,
+        register,
+        log,
+        check_keys=check_keys,
+        exact_log=bool(rejected.log_rows),
+        plain=rejected.plain,
+    )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     if log is not None and not all(isinstance(d, dt.date) for d in days):
         column = log.columns.get("date", "date")
         found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
-        raise DataError(log.name, [Problem(
-            log.name, f"column {column!r} holds {found} values, not dates",
-            hint=f"make it a DATE column, or judge a view that casts it: "
-                 f"CAST({column} AS DATE)")])
-    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None,
-                           log_from=log_from)
+        raise DataError(
+            log.name,
+            [
+                Problem(
+                    log.name,
+                    f"column {column!r} holds {found} values, not dates",
+                    hint=f"make it a DATE column, or judge a view that casts it: "
+                    f"CAST({column} AS DATE)",
+                )
+            ],
+        )
+    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None, log_from=log_from)
     queries = record_queries(rulebook, chosen, coverage)
-    districts = sorted(str(d) for (d,) in database.fetch(rendered(
-        ("districts", repr(register)), lambda: _districts(register), dialect))
-    ) if by_district and register.has("district") else []
+    districts = (
+        sorted(
+            str(d)
+            for (d,) in database.fetch(
+                rendered(("districts", repr(register)), lambda: _districts(register), dialect)
+            )
+        )
+        if by_district and register.has("district")
+        else []
+    )
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     if queries:
         plan = Plan.of(queries)
         with _members_once(database, plan, register, log) as members:
             if failing_units_to is not None:
-                database.execute(stored(plan, register, log, failing_units_to, members)
-                                 .sql(dialect=dialect))
-            counted = _collect(plan, database.stream(_sql(
-                plan, register, log, by_district, dialect, failing_units_to is None,
-                members)), failing=failing_units_to is None)
+                database.execute(
+                    stored(plan, register, log, failing_units_to, members).sql(dialect=dialect)
+                )
+            counted = _collect(
+                plan,
+                database.stream(
+                    _sql(
+                        plan, register, log, by_district, dialect, failing_units_to is None, members
+                    )
+                ),
+                failing=failing_units_to is None,
+            )
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
         if log is not None and log_from is None and summary.first_day is not None:
-            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(
-                *tables[-1].notes, say("log.taken_to_begin", first=str(summary.first_day)))))
+            tables = (
+                *tables[:-1],
+                attrs.evolve(
+                    tables[-1],
+                    notes=(
+                        *tables[-1].notes,
+                        say("log.taken_to_begin", first=str(summary.first_day)),
+                    ),
+                ),
+            )
     if doubts is None:
         doubts = Doubts.of(rejected.units, rejected.inspections)
-    return judge_all(rulebook, queries, lambda query: counted.get(plan.key(query), {}),
-                     districts, tables, progress, doubts)
+    return judge_all(
+        rulebook,
+        queries,
+        lambda query: counted.get(plan.key(query), {}),
+        districts,
+        tables,
+        progress,
+        doubts,
+    )

@@ -37,44 +37,77 @@ SAMPLE_FILES = {"register": "register.csv", "log": "inspections.csv", "mapping":
 
 def add_arguments(check: argparse.ArgumentParser) -> None:
     group = check.add_argument_group(
-        "records", "judge the rules that have [rule.records] on a register of units and an "
-                   "inspection log (docs/records.md)")
-    group.add_argument("--register", metavar="SOURCE",
-                       help="the register: a .csv, .xlsx, .parquet or .arrow file, a "
-                            "duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'")
+        "records",
+        "judge the rules that have [rule.records] on a register of units and an "
+        "inspection log (docs/records.md)",
+    )
+    group.add_argument(
+        "--register",
+        metavar="SOURCE",
+        help="the register: a .csv, .xlsx, .parquet or .arrow file, a "
+        "duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'",
+    )
     group.add_argument("--log", metavar="SOURCE", help="the inspection log, as --register")
-    group.add_argument("--mapping", metavar="FILE",
-                       help="a TOML file naming your columns and codes, for the records and "
-                            "(its [figures] part) the figures file")
-    group.add_argument("--encoding", metavar="NAME",
-                       help="the encoding of CSV files, figures and records (default: UTF-8 "
-                            "or GB18030, decided over the whole file)")
-    group.add_argument("--by-district", action="store_true",
-                       help="judge each district too, not only the whole register")
-    group.add_argument("--log-until", metavar="DATE",
-                       help="the last day the log covers (default: its latest date; a row "
-                            "dated later, or after today, is rejected as a doubtful date)")
-    group.add_argument("--log-from", metavar="DATE",
-                       help="the first day the log covers (default: its earliest date); a "
-                            "year it does not cover from 1 January is unknown")
-    group.add_argument("--engine", choices=ENGINES[:3],
-                       help="what counts the records: the reference engine (pure Python), "
-                            "DuckDB (the default when installed) or PostgreSQL "
-                            "(docs/engines.md)")
-    group.add_argument("--database", metavar="URL",
-                       help="a database to count in: postgresql://user@host:port/db, "
-                            "duckdb:///path.db or a Spark Connect server's "
-                            "sc://host:15002; without --register, its tables "
-                            "--register-table and --log-table are judged where they are")
-    group.add_argument("--register-table", metavar="NAME",
-                       help="the register's table in --database (default: register)")
-    group.add_argument("--log-table", metavar="NAME",
-                       help="the log's table in --database (default: inspections)")
-    group.add_argument("--trust-keys", action="store_true",
-                       help="tables in --database: do not check that each unit id is in "
-                            "one register row, each inspection id in one log row, and each "
-                            "log row's unit in the register (for a database that enforces "
-                            "them; saves a pass over the log)")
+    group.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="a TOML file naming your columns and codes, for the records and "
+        "(its [figures] part) the figures file",
+    )
+    group.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the encoding of CSV files, figures and records (default: UTF-8 "
+        "or GB18030, decided over the whole file)",
+    )
+    group.add_argument(
+        "--by-district",
+        action="store_true",
+        help="judge each district too, not only the whole register",
+    )
+    group.add_argument(
+        "--log-until",
+        metavar="DATE",
+        help="the last day the log covers (default: its latest date; a row "
+        "dated later, or after today, is rejected as a doubtful date)",
+    )
+    group.add_argument(
+        "--log-from",
+        metavar="DATE",
+        help="the first day the log covers (default: its earliest date); a "
+        "year it does not cover from 1 January is unknown",
+    )
+    group.add_argument(
+        "--engine",
+        choices=ENGINES[:3],
+        help="what counts the records: the reference engine (pure Python), "
+        "DuckDB (the default when installed) or PostgreSQL "
+        "(docs/engines.md)",
+    )
+    group.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database to count in: postgresql://user@host:port/db, "
+        "duckdb:///path.db or a Spark Connect server's "
+        "sc://host:15002; without --register, its tables "
+        "--register-table and --log-table are judged where they are",
+    )
+    group.add_argument(
+        "--register-table",
+        metavar="NAME",
+        help="the register's table in --database (default: register)",
+    )
+    group.add_argument(
+        "--log-table", metavar="NAME", help="the log's table in --database (default: inspections)"
+    )
+    group.add_argument(
+        "--trust-keys",
+        action="store_true",
+        help="tables in --database: do not check that each unit id is in "
+        "one register row, each inspection id in one log row, and each "
+        "log row's unit in the register (for a database that enforces "
+        "them; saves a pass over the log)",
+    )
 
 
 def wants_records(args: argparse.Namespace) -> bool:
@@ -114,14 +147,20 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
     chosen = [p for p in samples if wanted in (p.name, p.stem)]
     if len(chosen) != 1:
         names = ", ".join(p.name for p in samples)
-        raise DataError(value, [Problem(value, say("records_cli.no_sample", rulebook=rulebook.id),
-                                        hint=say("records_cli.samples",
-                                                 names=names if names else say("cli.none")))])
+        raise DataError(
+            value,
+            [
+                Problem(
+                    value,
+                    say("records_cli.no_sample", rulebook=rulebook.id),
+                    hint=say("records_cli.samples", names=names if names else say("cli.none")),
+                )
+            ],
+        )
     return str(chosen[0])
 
 
-def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
-                  ) -> tuple[str, list[InputDigest]]:
+def logged_inputs(rulebook: Rulebook, args: argparse.Namespace) -> tuple[str, list[InputDigest]]:
     """For ``--decision-log``: the engine that counted the records (``reference``
     when there are none) and the digests of the register's and log's files
     (tables in a database: their names, no digest)."""
@@ -136,11 +175,16 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace
             source = _source(value, kind, rulebook)
             if source is None:
                 continue
-            found.append(file_digest(source, kind) if Path(source).is_file()
-                         else InputDigest(kind, _redacted(source), None))
+            found.append(
+                file_digest(source, kind)
+                if Path(source).is_file()
+                else InputDigest(kind, _redacted(source), None)
+            )
     else:
-        found += [InputDigest("register", args.register_table or "register", None),
-                  InputDigest("log", args.log_table or "inspections", None)]
+        found += [
+            InputDigest("register", args.register_table or "register", None),
+            InputDigest("log", args.log_table or "inspections", None),
+        ]
     return _engine(args), found
 
 
@@ -151,6 +195,8 @@ def _redacted(url: str) -> str:
     if not sep or not at:
         return url
     return f"{scheme}://{credentials.partition(':')[0]}@{place}"
+
+
 def mapping_file(args: argparse.Namespace, rulebook: Rulebook) -> str | None:
     """The mapping file the options name (``sample``: the rulebook's)."""
     return _source(args.mapping, "mapping", rulebook)
@@ -161,43 +207,76 @@ def _encoding(source: str | None, args: argparse.Namespace) -> str | None:
     return args.encoding if source is not None and source_kind(source) == "csv" else None
 
 
-def records_evaluation(rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace,
-                       err: TextIO) -> Evaluation | None:
+def records_evaluation(
+    rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace, err: TextIO
+) -> Evaluation | None:
     """Read the records named on the command line and judge them; ``None`` if none."""
     if not wants_records(args):
         return None
     if args.log and not args.register:
         raise QRulesError(say("records_cli.log_needs_register"))
     if (args.register_table or args.log_table or args.trust_keys) and (
-            args.register or not args.database):
+        args.register or not args.database
+    ):
         raise QRulesError(say("records_cli.table_options"))
     engine = _engine(args)
-    until, start = _date_option(args.log_until, "--log-until"), _date_option(
-        getattr(args, "log_from", None), "--log-from")
+    until, start = (
+        _date_option(args.log_until, "--log-until"),
+        _date_option(getattr(args, "log_from", None), "--log-from"),
+    )
     # --strict is the check command's (cli.py), for figures and records alike.
     strict = bool(getattr(args, "strict", False))
     mapping = _source(args.mapping, "mapping", rulebook)
     progress = Progress(err)
     try:
         if not args.register:
-            return evaluate_tables(rulebook, args.database,
-                                   register=args.register_table or "register",
-                                   log=args.log_table or "inspections", mapping=mapping,
-                                   engine=engine,
-                                   rules=rules, by_district=args.by_district, log_until=until,
-                                   progress=progress, check_keys=not args.trust_keys,
-                                   log_from=start, strict=strict)
+            return evaluate_tables(
+                rulebook,
+                args.database,
+                register=args.register_table or "register",
+                log=args.log_table or "inspections",
+                mapping=mapping,
+                engine=engine,
+                rules=rules,
+                by_district=args.by_district,
+                log_until=until,
+                progress=progress,
+                check_keys=not args.trust_keys,
+                log_from=start,
+                strict=strict,
+            )
         register_source = _source(args.register, "register", rulebook)
-        register = read_register(register_source, mapping=mapping,
-                                 encoding=_encoding(register_source, args), progress=progress)
+        register = read_register(
+            register_source,
+            mapping=mapping,
+            encoding=_encoding(register_source, args),
+            progress=progress,
+        )
         log_source = _source(args.log, "log", rulebook)
-        log = None if not log_source else read_log(
-            log_source, register, mapping=mapping,
-            encoding=_encoding(log_source, args), progress=progress)
-        return evaluate_records(rulebook, register, log, rules=rules,
-                                by_district=args.by_district, log_until=until,
-                                progress=progress, engine=engine, connection=args.database,
-                                log_from=start, strict=strict)
+        log = (
+            None
+            if not log_source
+            else read_log(
+                log_source,
+                register,
+                mapping=mapping,
+                encoding=_encoding(log_source, args),
+                progress=progress,
+            )
+        )
+        return evaluate_records(
+            rulebook,
+            register,
+            log,
+            rules=rules,
+            by_district=args.by_district,
+            log_until=until,
+            progress=progress,
+            engine=engine,
+            connection=args.database,
+            log_from=start,
+            strict=strict,
+        )
     finally:
         progress.close()
 
@@ -208,8 +287,9 @@ def _date_option(value: str | None, option: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as error:
-        raise DataError(option, [Problem(option, getattr(error, "said", None) or str(error))]
-                        ) from None
+        raise DataError(
+            option, [Problem(option, getattr(error, "said", None) or str(error))]
+        ) from None
 
 
 def _engine(args: argparse.Namespace) -> str:
@@ -224,6 +304,7 @@ def _engine(args: argparse.Namespace) -> str:
         raise QRulesError(say("records_cli.database_reference"))
     found = engine_of(args.database)
     if args.engine is not None and args.engine != found:
-        raise QRulesError(say("records_cli.engine_database", engine=args.engine,
-                              database=args.database))
+        raise QRulesError(
+            say("records_cli.engine_database", engine=args.engine, database=args.database)
+        )
     return found

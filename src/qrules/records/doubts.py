@@ -66,8 +66,9 @@ class RejectedUnit:
         dates = ("registered", "closed")
         if any(d in self.unreadable for d in dates):
             return True, False
-        active = ((self.registered is None or self.registered <= end)
-                  and (self.closed is None or self.closed >= start))
+        active = (self.registered is None or self.registered <= end) and (
+            self.closed is None or self.closed >= start
+        )
         return active, active
 
 
@@ -89,8 +90,10 @@ class RejectedInspection:
         spec = query.spec
         if self.date is not None and not query.start <= self.date <= query.end:
             return False
-        return all(column in self.unreadable or value is None or getattr(self, column) in value
-                   for column, value in (("kind", spec.kinds), ("result", spec.results)))
+        return all(
+            column in self.unreadable or value is None or getattr(self, column) in value
+            for column, value in (("kind", spec.kinds), ("result", spec.results))
+        )
 
 
 @attrs.frozen
@@ -112,8 +115,7 @@ class Doubts:
     inspections: Mapping[str, tuple[RejectedInspection, ...]] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, units: Iterable[RejectedUnit], inspections: Iterable[RejectedInspection]
-           ) -> Doubts:
+    def of(cls, units: Iterable[RejectedUnit], inspections: Iterable[RejectedInspection]) -> Doubts:
         by_unit: dict[str, list[RejectedInspection]] = {}
         for inspection in inspections:
             by_unit.setdefault(inspection.unit, []).append(inspection)
@@ -122,14 +124,16 @@ class Doubts:
     def __bool__(self) -> bool:
         return bool(self.units or self.inspections)
 
-    def of_query(self, query: RecordQuery, district: str | None, counts: Counts
-                 ) -> list[_Doubt]:
+    def of_query(self, query: RecordQuery, district: str | None, counts: Counts) -> list[_Doubt]:
         """The doubts about one query's counts (in a district, or the whole)."""
         found: list[_Doubt] = []
         spec = query.spec
         for unit in self.units:
-            if district is not None and unit.values.get("district") != district \
-                    and "district" not in unit.unreadable:
+            if (
+                district is not None
+                and unit.values.get("district") != district
+                and "district" not in unit.unreadable
+            ):
                 continue
             may, sure = unit.could_be_active(query.start, query.end)
             for column, allowed in spec.population:
@@ -145,20 +149,23 @@ class Doubts:
             found.append(_Doubt(frozenset(states), _OUT, "register", (unit.row,)))
         if spec.needs_log and self.inspections and counts.total > counts.meeting:
             for failing in counts.units():
-                rows = [i.row for i in self.inspections.get(failing.unit, ())
-                        if i.could_count(query)]
+                rows = [
+                    i.row for i in self.inspections.get(failing.unit, ()) if i.could_count(query)
+                ]
                 # A failing unit that its rejected rows could bring to the number wanted.
                 if rows and failing.more is not None and len(rows) >= failing.more:
                     found.append(_Doubt(frozenset({_FAIL, _MEET}), _FAIL, "log", tuple(rows)))
         return found
 
 
-def _reachable(base: tuple[int, int], doubts: Sequence[_Doubt], limit: int
-               ) -> set[tuple[int, int]] | None:
+def _reachable(
+    base: tuple[int, int], doubts: Sequence[_Doubt], limit: int
+) -> set[tuple[int, int]] | None:
     """Every (total, meeting) the doubts can reach from ``base`` (without what
     they were counted as); ``None`` beyond ``limit`` pairs."""
-    pairs = {(base[0] - sum(d.counted[0] for d in doubts),
-              base[1] - sum(d.counted[1] for d in doubts))}
+    pairs = {
+        (base[0] - sum(d.counted[0] for d in doubts), base[1] - sum(d.counted[1] for d in doubts))
+    }
     for doubt in doubts:
         pairs = {(t + s[0], m + s[1]) for t, m in pairs for s in doubt.states}
         if len(pairs) > limit:
@@ -174,8 +181,11 @@ def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int
     meeting = base[1] - sum(d.counted[1] for d in doubts)
     low, high, small = [total, meeting], [total, meeting], [total, meeting]
     for doubt in doubts:
-        for target, order in ((low, (_FAIL, _OUT, _MEET)), (high, (_MEET, _OUT, _FAIL)),
-                              (small, (_OUT, _FAIL, _MEET))):
+        for target, order in (
+            (low, (_FAIL, _OUT, _MEET)),
+            (high, (_MEET, _OUT, _FAIL)),
+            (small, (_OUT, _FAIL, _MEET)),
+        ):
             state = next(s for s in order if s in doubt.states)
             target[0] += state[0]
             target[1] += state[1]
@@ -186,8 +196,10 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
     """``2 rejected register rows``, and ``rows 7, 19`` (``register row 7; log
     rows 4, 9`` when both tables have some)."""
     what, where = [], []
-    found = {kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
-             for kind in ("register", "log")}
+    found = {
+        kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
+        for kind in ("register", "log")
+    }
     both = all(found.values())
     for kind in ("register", "log"):
         rows = found[kind]
@@ -196,13 +208,17 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
         shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
         plural = "s" if len(rows) != 1 else ""
         what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
-        where.append(say(f"doubts.{kind}_rows" if both else "doubts.rows", rows=shown,
-                         s=plural))
+        where.append(say(f"doubts.{kind}_rows" if both else "doubts.rows", rows=shown, s=plural))
     return (joined(tuple(what), say("doubts.and")), joined(tuple(where), say("model.semicolon")))
 
 
-def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
-                  doubts: Sequence[_Doubt], district: str | None) -> Result:
+def judge_bounded(
+    rulebook: Rulebook,
+    query: RecordQuery,
+    counts: Counts,
+    doubts: Sequence[_Doubt],
+    district: str | None,
+) -> Result:
     """`judge_counts`, for every combination of what the doubtful rows could be."""
     read = judge_counts(rulebook, query, counts, district)
     if not doubts or query.unknown is not None:
@@ -217,8 +233,10 @@ def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
         if total == 0:
             verdicts[Verdict.UNKNOWN] = (total, meeting)
             break
-        verdicts.setdefault(judge_counts(rulebook, query, Counts(total, meeting),
-                                         district).verdict, (total, meeting))
+        verdicts.setdefault(
+            judge_counts(rulebook, query, Counts(total, meeting), district).verdict,
+            (total, meeting),
+        )
     rows = _rows(doubts)
     if len(verdicts) == 1 and Verdict.UNKNOWN not in verdicts:
         # Every combination agrees: the result as read, or (when the read counts
@@ -226,19 +244,34 @@ def judge_bounded(rulebook: Rulebook, query: RecordQuery, counts: Counts,
         if read.verdict in verdicts:
             return _with_rows(read, doubts)
         [(total, meeting)] = verdicts.values()
-        return _with_rows(judge_counts(rulebook, query, Counts(total, meeting), district),
-                          doubts)
+        return _with_rows(judge_counts(rulebook, query, Counts(total, meeting), district), doubts)
     totals = sorted({t for t, _ in pairs}) if pairs else []
     meetings = sorted({m for _, m in pairs}) if pairs else []
     bounds = Text("", "")
     if totals:
-        bounds = say("doubts.bounds", low=totals[0], high=totals[-1], meeting_low=meetings[0],
-                     meeting_high=meetings[-1], read=read.reason)
+        bounds = say(
+            "doubts.bounds",
+            low=totals[0],
+            high=totals[-1],
+            meeting_low=meetings[0],
+            meeting_high=meetings[-1],
+            read=read.reason,
+        )
     what, where = rows
     reason = say("doubts.unknown", what=what, where=where, bounds=bounds)
-    return _with_rows(Result(read.rule, read.year, Verdict.UNKNOWN, reason, district,
-                             years=read.years, population=counts.total, meeting=None),
-                      doubts)
+    return _with_rows(
+        Result(
+            read.rule,
+            read.year,
+            Verdict.UNKNOWN,
+            reason,
+            district,
+            years=read.years,
+            population=counts.total,
+            meeting=None,
+        ),
+        doubts,
+    )
 
 
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
@@ -246,11 +279,15 @@ def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
     return attrs.evolve(result, rejected_rows=refs) if refs else result
 
 
-def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
-              counts_of: Callable[[RecordQuery], Mapping[str | None, Counts]],
-              districts: Iterable[str], tables: tuple[Reconciliation, ...],
-              progress: Callable[[str, int], None] | None = None,
-              doubts: Doubts | None = None) -> Evaluation:
+def judge_all(
+    rulebook: Rulebook,
+    queries: Iterable[RecordQuery],
+    counts_of: Callable[[RecordQuery], Mapping[str | None, Counts]],
+    districts: Iterable[str],
+    tables: tuple[Reconciliation, ...],
+    progress: Callable[[str, int], None] | None = None,
+    doubts: Doubts | None = None,
+) -> Evaluation:
     """Every engine's last step: each query's counts (``counts_of``), for the
     whole register and each district, judged with `judge_counts` at every
     combination of what the rejected rows (``doubts``) could be, as one
@@ -275,14 +312,19 @@ def judge_all(rulebook: Rulebook, queries: Iterable[RecordQuery],
     return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
 
 
-def doubtful_dates(rows: Iterable[tuple[str, int, dt.date]], until: dt.date, declared: bool
-                   ) -> tuple[list[int], Text | None]:
+def doubtful_dates(
+    rows: Iterable[tuple[str, int, dt.date]], until: dt.date, declared: bool
+) -> tuple[list[int], Text | None]:
     """The rows (of ``(unit, row, date)``) dated after the log's end (``until``,
     declared or today): their row numbers, and a note saying so."""
     late = sorted(row for _, row, date in rows if date > until)
     if not late:
         return [], None
     shown = ", ".join(map(str, late[:10])) + (", …" if len(late) > 10 else "")
-    return late, say("doubts.late", count=len(late), rows=shown, until=str(until),
-                     what=say("doubts.declared_end" if declared else "doubts.today"))
-
+    return late, say(
+        "doubts.late",
+        count=len(late),
+        rows=shown,
+        until=str(until),
+        what=say("doubts.declared_end" if declared else "doubts.today"),
+    )

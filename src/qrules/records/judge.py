@@ -30,8 +30,11 @@ def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
     """What a failing unit needs: ``more`` inspections by ``end``, or its flag."""
     if spec.flag is not None:
         return say("records.not_enrolled", flag=FLAGS[spec.flag])
-    return say("records.needs", inspections=inspections(more, spec.kinds, spec.results,
-                                                         more=True), end=str(end))
+    return say(
+        "records.needs",
+        inspections=inspections(more, spec.kinds, spec.results, more=True),
+        end=str(end),
+    )
 
 
 #: A failing unit as an engine finds it: unit id, name, district, and how many
@@ -39,8 +42,9 @@ def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
 Shortfall: TypeAlias = tuple[str, str, "str | None", int]
 
 
-def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
-                  ) -> tuple[FailingUnit, ...]:
+def failing_units(
+    spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
+) -> tuple[FailingUnit, ...]:
     """Failing units, sorted by unit id, each with what it needs by ``end``: built
     by every engine the same way, and only for a result that is not met (an
     engine hands `Counts` this function with its rows, not the units)."""
@@ -49,9 +53,12 @@ def failing_units(spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
     counted = spec.needs_log
     # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
     new = tuple.__new__
-    return tuple([new(FailingUnit, (unit, name, district, texts[more],
-                                    more if counted else None))
-                  for unit, name, district, more in ordered])
+    return tuple(
+        [
+            new(FailingUnit, (unit, name, district, texts[more], more if counted else None))
+            for unit, name, district, more in ordered
+        ]
+    )
 
 
 # -- judging the counts ---------------------------------------------------------
@@ -72,8 +79,9 @@ class Counts:
         return self.failing() if callable(self.failing) else self.failing
 
 
-def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
-                 district: str | None = None) -> Result:
+def judge_counts(
+    rulebook: Rulebook, query: RecordQuery, counts: Counts, district: str | None = None
+) -> Result:
     """The result of a rule in a year from its two counts.
 
     The counts are judged as observations of the ``meeting`` and ``total``
@@ -88,21 +96,48 @@ def judge_counts(rulebook: Rulebook, query: RecordQuery, counts: Counts,
     where = say("records.in_district", district=district) if district else Text("", "")
     population = query.spec.describe_population()
     if counts.total == 0:
-        reason = say("records.empty_population", year=query.year, where=where,
-                     population=population)
-        return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
-                      population=0, meeting=0, scope=scope)
+        reason = say(
+            "records.empty_population", year=query.year, where=where, population=population
+        )
+        return Result(
+            rule,
+            query.year,
+            Verdict.UNKNOWN,
+            reason,
+            district,
+            years=(query.year,),
+            population=0,
+            meeting=0,
+            scope=scope,
+        )
     if query.unknown is not None:
         so_far = say("records.so_far", total=counts.total, meeting=counts.meeting)
-        reason = (said_text(query.unknown_said, so_far) if query.unknown_said is not None
-                  else Text(query.unknown.zh + so_far.zh, query.unknown.en + so_far.en))
-        return Result(rule, query.year, Verdict.UNKNOWN, reason, district, years=(query.year,),
-                      population=counts.total, meeting=None, scope=scope)
+        reason = (
+            said_text(query.unknown_said, so_far)
+            if query.unknown_said is not None
+            else Text(query.unknown.zh + so_far.zh, query.unknown.en + so_far.en)
+        )
+        return Result(
+            rule,
+            query.year,
+            Verdict.UNKNOWN,
+            reason,
+            district,
+            years=(query.year,),
+            population=counts.total,
+            meeting=None,
+            scope=scope,
+        )
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
-    result = judge_year(rulebook, rule, query.year, values, district=district,
-                        origin="records")
+    result = judge_year(rulebook, rule, query.year, values, district=district, origin="records")
     failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
-    return attrs.evolve(result, reason=say("records.tally", total=counts.total,
-                                           meeting=counts.meeting, reason=result.reason),
-                        population=counts.total, meeting=counts.meeting,
-                        failing_units=failing, scope=scope)
+    return attrs.evolve(
+        result,
+        reason=say(
+            "records.tally", total=counts.total, meeting=counts.meeting, reason=result.reason
+        ),
+        population=counts.total,
+        meeting=counts.meeting,
+        failing_units=failing,
+        scope=scope,
+    )

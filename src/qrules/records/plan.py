@@ -68,23 +68,37 @@ class Coverage:
     declared_first: bool = False
 
     @classmethod
-    def of(cls, dates: Iterable[dt.date], *, log_until: dt.date | None = None,
-           has_log: bool = True, log_from: dt.date | None = None) -> Coverage:
+    def of(
+        cls,
+        dates: Iterable[dt.date],
+        *,
+        log_until: dt.date | None = None,
+        has_log: bool = True,
+        log_from: dt.date | None = None,
+    ) -> Coverage:
         listed = list(dates)
         first, last = (min(listed), max(listed)) if listed else (None, None)
         if log_from is not None:
             first = log_from
         if log_until is not None:
             last = log_until
-        return cls(first, last, declared=log_until is not None, has_log=has_log,
-                   declared_first=log_from is not None)
+        return cls(
+            first,
+            last,
+            declared=log_until is not None,
+            has_log=has_log,
+            declared_first=log_from is not None,
+        )
 
     def years(self, period_years: range) -> list[int]:
         """The years of a period that the records cover: from the log's first
         year to its last (or every year of the period, without a log)."""
-        return [y for y in period_years
-                if (self.first is None or y >= self.first.year)
-                and (self.last is None or y <= self.last.year)]
+        return [
+            y
+            for y in period_years
+            if (self.first is None or y >= self.first.year)
+            and (self.last is None or y <= self.last.year)
+        ]
 
     def undecided(self, year: int) -> Text | None:
         """Why the log cannot decide ``year``, or ``None`` when it can."""
@@ -100,11 +114,15 @@ class Coverage:
             return ("log.empty", ())
         end = dt.date(year, 12, 31)
         if self.last < end:
-            return ("log.declared_end" if self.declared else "log.ends",
-                    (("last", str(self.last)), ("year", year)))
+            return (
+                "log.declared_end" if self.declared else "log.ends",
+                (("last", str(self.last)), ("year", year)),
+            )
         if self.first is not None and self.first > dt.date(year, 1, 1):
-            return ("log.declared_begin" if self.declared_first else "log.begins",
-                    (("first", str(self.first)), ("year", year)))
+            return (
+                "log.declared_begin" if self.declared_first else "log.begins",
+                (("first", str(self.first)), ("year", year)),
+            )
         return None
 
 
@@ -161,8 +179,9 @@ def judged_years(rulebook: Rulebook, rule: Rule, coverage: Coverage) -> tuple[li
     return [rule.due.year], True
 
 
-def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
-                   coverage: Coverage) -> tuple[RecordQuery, ...]:
+def record_queries(
+    rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule], coverage: Coverage
+) -> tuple[RecordQuery, ...]:
     """One query per rule with ``[rule.records]`` and year judged, in rule order."""
     queries = []
     for rule in rules:
@@ -176,12 +195,25 @@ def record_queries(rulebook: Rulebook, rules: tuple[Rule, ...] | list[Rule],
             said: Said | None = None
             if not covered:
                 period = rule.period or rulebook.period
-                said = ("log.no_year", (("span", f"{period.start.year}–{period.end.year}"),
-                                        ("first", str(coverage.first)),
-                                        ("last", str(coverage.last))))
+                said = (
+                    "log.no_year",
+                    (
+                        ("span", f"{period.start.year}–{period.end.year}"),
+                        ("first", str(coverage.first)),
+                        ("last", str(coverage.last)),
+                    ),
+                )
             elif spec.needs_log:
                 said = coverage.undecided_said(year)
-            queries.append(RecordQuery(rule.id, year, dt.date(year, 1, 1),
-                                       dt.date(year, 12, 31), spec,
-                                       None if said is None else said_text(said), said))
+            queries.append(
+                RecordQuery(
+                    rule.id,
+                    year,
+                    dt.date(year, 1, 1),
+                    dt.date(year, 12, 31),
+                    spec,
+                    None if said is None else said_text(said),
+                    said,
+                )
+            )
     return tuple(queries)

@@ -30,9 +30,15 @@ class Prepared:
     log_from: dt.date | None
 
 
-def prepared(register: Register, log: InspectionLog | None, *,
-             log_until: dt.date | str | None = None, log_from: dt.date | str | None = None,
-             strict: bool = False, today: dt.date | None = None) -> Prepared:
+def prepared(
+    register: Register,
+    log: InspectionLog | None,
+    *,
+    log_until: dt.date | str | None = None,
+    log_from: dt.date | str | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+) -> Prepared:
     """The records as every engine counts them.
 
     1. A log row dated after the log's end (``log_until``, or today when none
@@ -46,40 +52,50 @@ def prepared(register: Register, log: InspectionLog | None, *,
         log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
         if start is None and (reach := log.date_range()) is not None:
             first = reach[0]
-            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin",
-                                                           first=str(first))))
+            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin", first=str(first))))
     if strict:
-        problems = [p for table in (register, log) if table is not None
-                    for p in table.problems]
+        problems = [p for table in (register, log) if table is not None for p in table.problems]
         if problems:
             raise DataError(problems[0].file, problems)
     doubts = Doubts.of(register.rejected, log.rejected if log is not None else ())
     return Prepared(register, log, doubts, until, start)
 
 
-def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool
-                           ) -> InspectionLog:
+def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
     doubtful date (an inspection of its unit in any year), with a note."""
     reach = log.date_range()
     if reach is None or reach[1] <= until:
         return log  # the common case: one pass, nothing built
-    late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until,
-                                declared)
+    late, note = doubtful_dates(((i.unit, i.row, i.date) for i in log.inspections), until, declared)
     if not late:
         return log
     rows = set(late)
     what = "the log's declared end" if declared else "today"
-    problems = tuple(Problem(log.name, f"{i.date} is after {what} ({until}): a doubtful date, "
-                                       "not counted", where=f"row {i.row}", key="date")
-                     for i in log.inspections if i.row in rows)
-    doubtful = tuple(RejectedInspection(log.name, i.row, i.unit, None, i.kind, i.result)
-                     for i in log.inspections if i.row in rows)
+    problems = tuple(
+        Problem(
+            log.name,
+            f"{i.date} is after {what} ({until}): a doubtful date, not counted",
+            where=f"row {i.row}",
+            key="date",
+        )
+        for i in log.inspections
+        if i.row in rows
+    )
+    doubtful = tuple(
+        RejectedInspection(log.name, i.row, i.unit, None, i.kind, i.result)
+        for i in log.inspections
+        if i.row in rows
+    )
     assert note is not None
-    return attrs.evolve(log, rows=tuple(i for i in log.inspections if i.row not in rows),
-                        rows_rejected=log.rows_rejected + len(late),
-                        problems=log.problems + problems, notes=(*log.notes, note),
-                        rejected=log.rejected + doubtful)
+    return attrs.evolve(
+        log,
+        rows=tuple(i for i in log.inspections if i.row not in rows),
+        rows_rejected=log.rows_rejected + len(late),
+        problems=log.problems + problems,
+        notes=(*log.notes, note),
+        rejected=log.rejected + doubtful,
+    )
 
 
 def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:

@@ -90,8 +90,9 @@ class UnitRecord:
 
     def active(self, start: dt.date, end: dt.date) -> bool:
         """Registered by ``end`` and not closed before ``start``."""
-        return ((self.registered is None or self.registered <= end)
-                and (self.closed is None or self.closed >= start))
+        return (self.registered is None or self.registered <= end) and (
+            self.closed is None or self.closed >= start
+        )
 
 
 @attrs.frozen
@@ -135,8 +136,15 @@ class _Accounted(Generic[_Row]):
 
     @property
     def reconciliation(self) -> Reconciliation:
-        return Reconciliation(self.name, self._kind, self.rows_read, self.rows_used,
-                              self.rows_rejected, self.problems, self.notes)
+        return Reconciliation(
+            self.name,
+            self._kind,
+            self.rows_read,
+            self.rows_used,
+            self.rows_rejected,
+            self.problems,
+            self.notes,
+        )
 
 
 @attrs.frozen
@@ -152,7 +160,8 @@ class Register(_Accounted[UnitRecord]):
     rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
     # The index by unit id, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False)
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @property
     def units(self) -> tuple[UnitRecord, ...]:
@@ -170,8 +179,9 @@ class Register(_Accounted[UnitRecord]):
         # Rows kept as columns (`qrules._columns`) index themselves without
         # making every unit an object.
         own = getattr(self.rows, "unit_index", None)
-        return once(self._lazy, "index", own if own is not None
-                    else lambda: {u.unit: u for u in self.rows})
+        return once(
+            self._lazy, "index", own if own is not None else lambda: {u.unit: u for u in self.rows}
+        )
 
 
 @attrs.frozen
@@ -185,7 +195,8 @@ class InspectionLog(_Accounted[Inspection]):
     rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
     # The index by unit, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
-        init=False, factory=dict, eq=False, repr=False)
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @property
     def inspections(self) -> tuple[Inspection, ...]:
@@ -213,8 +224,7 @@ class InspectionLog(_Accounted[Inspection]):
         return {unit: tuple(rows) for unit, rows in grouped.items()}
 
 
-def reconciled(register: Register, log: InspectionLog | None
-               ) -> tuple[Reconciliation, ...]:
+def reconciled(register: Register, log: InspectionLog | None) -> tuple[Reconciliation, ...]:
     """How the readers accounted for the rows of a register and a log."""
     return (register.reconciliation,) + ((log.reconciliation,) if log is not None else ())
 
@@ -223,8 +233,10 @@ def reconciled(register: Register, log: InspectionLog | None
 
 _TABLES = {"register": REGISTER_COLUMNS, "log": LOG_COLUMNS}
 #: Columns whose codes a mapping may translate.
-_CODED = {"register": ("category", "district", "risk_level", "size", *FLAGS),
-          "log": ("kind", "result")}
+_CODED = {
+    "register": ("category", "district", "risk_level", "size", *FLAGS),
+    "log": ("kind", "result"),
+}
 
 
 @attrs.frozen
@@ -253,14 +265,18 @@ class ColumnMapping:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
-            raise DataError(str(path), [Problem(path.name, say(
-                "read.cannot_read", error=error.strerror or str(error)))]) from None
+            raise DataError(
+                str(path),
+                [Problem(path.name, say("read.cannot_read", error=error.strerror or str(error)))],
+            ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise DataError(str(path), [Problem(path.name, say("mapping.not_toml",
-                                                               error=str(error)))]) from None
+            raise DataError(
+                str(path), [Problem(path.name, say("mapping.not_toml", error=str(error)))]
+            ) from None
         except RecursionError:
-            raise DataError(str(path), [Problem(path.name, say("read.too_deep"),
-                                                hint=say("mapping.shape"))]) from None
+            raise DataError(
+                str(path), [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))]
+            ) from None
         return cls.from_dict(data, name=path.name)
 
     @classmethod
@@ -274,8 +290,7 @@ class ColumnMapping:
 
         for table, value in data.items():
             if table not in _TABLES and table != "figures":
-                problem(say("mapping.unknown_table"), table,
-                        _suggest(table, [*_TABLES, "figures"]))
+                problem(say("mapping.unknown_table"), table, _suggest(table, [*_TABLES, "figures"]))
                 continue
             if not isinstance(value, Mapping):
                 problem(say("mapping.expected_table"), table)
@@ -286,8 +301,11 @@ class ColumnMapping:
             for section, inner in value.items():
                 key = f"{table}.{section}"
                 if section not in ("columns", "codes") or not isinstance(inner, Mapping):
-                    problem(say("mapping.columns_or_codes"), key,
-                            _suggest(section, ["columns", "codes"]))
+                    problem(
+                        say("mapping.columns_or_codes"),
+                        key,
+                        _suggest(section, ["columns", "codes"]),
+                    )
                     continue
                 if section == "columns":
                     out[f"{table}_columns"] = _mapping_columns(table, inner, problem)
@@ -304,32 +322,41 @@ class ColumnMapping:
         return self.register_codes if table == "register" else self.log_codes
 
 
-def _mapping_columns(table: str, data: Mapping[str, Any],
-                     problem: Callable[..., None]) -> dict[str, tuple[str, ...]]:
+def _mapping_columns(
+    table: str, data: Mapping[str, Any], problem: Callable[..., None]
+) -> dict[str, tuple[str, ...]]:
     columns: dict[str, tuple[str, ...]] = {}
     for canonical, names in data.items():
         key = f"{table}.columns.{canonical}"
         if canonical not in _TABLES[table]:
-            problem(say(f"mapping.unknown_{table}_column"), key,
-                    _suggest(canonical, _TABLES[table]))
+            problem(
+                say(f"mapping.unknown_{table}_column"), key, _suggest(canonical, _TABLES[table])
+            )
             continue
         listed = [names] if isinstance(names, str) else names
-        if not isinstance(listed, list) or not listed or not all(
-                isinstance(n, str) and n.strip() for n in listed):
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(n, str) and n.strip() for n in listed)
+        ):
             problem(say("mapping.column_names"), key)
             continue
         columns[canonical] = tuple(_normal(n) for n in listed)
     return columns
 
 
-def _mapping_codes(table: str, data: Mapping[str, Any],
-                   problem: Callable[..., None]) -> dict[str, dict[str, str]]:
+def _mapping_codes(
+    table: str, data: Mapping[str, Any], problem: Callable[..., None]
+) -> dict[str, dict[str, str]]:
     codes: dict[str, dict[str, str]] = {}
     for column, table_codes in data.items():
         key = f"{table}.codes.{column}"
         if column not in _CODED[table]:
-            problem(say("mapping.no_codes", table=say(f"records.{table}"), column=column), key,
-                    _suggest(column, _CODED[table]))
+            problem(
+                say("mapping.no_codes", table=say(f"records.{table}"), column=column),
+                key,
+                _suggest(column, _CODED[table]),
+            )
             continue
         if not isinstance(table_codes, Mapping):
             problem(say("mapping.codes_table"), key)
@@ -339,14 +366,20 @@ def _mapping_codes(table: str, data: Mapping[str, Any],
             options = ("true", "false")
         mapped: dict[str, str] = {}
         for written, given in table_codes.items():
-            canonical = ("true" if given else "false") if isinstance(given, bool) \
-                and column in FLAGS else given
+            canonical = (
+                ("true" if given else "false")
+                if isinstance(given, bool) and column in FLAGS
+                else given
+            )
             if not isinstance(canonical, str) or not canonical.strip():
                 problem(say("mapping.expected_code"), f"{key}.{written}")
                 continue
             if options is not None and canonical not in options:
-                problem(say("mapping.not_canonical", code=canonical), f"{key}.{written}",
-                        _suggest(canonical, list(options)))
+                problem(
+                    say("mapping.not_canonical", code=canonical),
+                    f"{key}.{written}",
+                    _suggest(canonical, list(options)),
+                )
                 continue
             mapped[_normal(written)] = canonical
         codes[column] = mapped
@@ -430,10 +463,12 @@ def _serial(number: float, shown: str) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=math.floor(number))
 
 
-_TRUE = frozenset({"1", "true", "yes", "y", "t", "是", "有", "已", "已纳入", "已实现", "已接入",
-                   "√", "✓", "✔"})
-_FALSE = frozenset({"0", "false", "no", "n", "f", "否", "未", "未纳入", "未实现", "未接入",
-                    "×", "✗", "✘"})
+_TRUE = frozenset(
+    {"1", "true", "yes", "y", "t", "是", "有", "已", "已纳入", "已实现", "已接入", "√", "✓", "✔"}
+)
+_FALSE = frozenset(
+    {"0", "false", "no", "n", "f", "否", "未", "未纳入", "未实现", "未接入", "×", "✗", "✘"}
+)
 
 
 #: The words a flag cell reads as true, and as false (lower case, normalised).
@@ -461,15 +496,29 @@ def _flag(text: str | None) -> bool:
 # -- sources --------------------------------------------------------------------
 
 
-def _open(source: TableSource, kind: str, *, table: str | None, sheet: str | None,
-          encoding: str | None, name: str | None) -> RawTable:
-    return open_table(source, columns=_TABLES[kind],
-                      default_table="register" if kind == "register" else "inspections",
-                      table=table, sheet=sheet, encoding=encoding, name=name)
+def _open(
+    source: TableSource,
+    kind: str,
+    *,
+    table: str | None,
+    sheet: str | None,
+    encoding: str | None,
+    name: str | None,
+) -> RawTable:
+    return open_table(
+        source,
+        columns=_TABLES[kind],
+        default_table="register" if kind == "register" else "inspections",
+        table=table,
+        sheet=sheet,
+        encoding=encoding,
+        name=name,
+    )
 
 
-def fetched_rows(name: str, header: Sequence[str],
-                 rows: Iterable[tuple[int, Sequence[object]]]) -> RawTable:
+def fetched_rows(
+    name: str, header: Sequence[str], rows: Iterable[tuple[int, Sequence[object]]]
+) -> RawTable:
     """Rows already fetched, each with the number it is given in messages: a
     source the readers take as they are (the SQL engines read the rows of a
     table they reject this way)."""
@@ -489,8 +538,9 @@ def column_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | Non
     return ColumnMapping.from_dict(mapping)
 
 
-def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
-                    required: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[Text]]:
+def resolve_header(
+    table: RawTable, kind: str, mapping: ColumnMapping, required: tuple[str, ...]
+) -> tuple[dict[str, int], list[str], list[Text]]:
     """Canonical column → position, the file's name of each, and notes."""
     header = [_normal(str(h)) for h in table.header]
     names = mapping.columns(kind)
@@ -501,21 +551,35 @@ def resolve_header(table: RawTable, kind: str, mapping: ColumnMapping,
         found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
         if len(found) > 1:
             shown = ", ".join(repr(table.header[i]) for i in found)
-            problems.append(Problem(table.name, say("figures.columns_give", columns=shown,
-                                                    column=canonical),
-                                    where=say("where.header")))
+            problems.append(
+                Problem(
+                    table.name,
+                    say("figures.columns_give", columns=shown, column=canonical),
+                    where=say("where.header"),
+                )
+            )
         elif found:
             positions[canonical] = found[0]
     for canonical in required:
         if canonical not in positions:
-            hint = (say("records.map_column", table=kind) if not names.get(canonical) else
-                    say("records.mapping_names", names=", ".join(map(repr, names[canonical]))))
-            problems.append(Problem(table.name, say("records.no_column", column=canonical),
-                                    where=say("where.header"), hint=hint))
+            hint = (
+                say("records.map_column", table=kind)
+                if not names.get(canonical)
+                else say("records.mapping_names", names=", ".join(map(repr, names[canonical])))
+            )
+            problems.append(
+                Problem(
+                    table.name,
+                    say("records.no_column", column=canonical),
+                    where=say("where.header"),
+                    hint=hint,
+                )
+            )
     if problems:
         raise DataError(table.name, problems)
-    unread = [table.header[i] for i in range(len(header))
-              if i not in positions.values() and header[i]]
+    unread = [
+        table.header[i] for i in range(len(header)) if i not in positions.values() and header[i]
+    ]
     notes = list(table.notes)
     if unread:
         shown = ", ".join(map(str, unread))
@@ -531,11 +595,16 @@ _NUMBERS = (int, Decimal, Fraction)
 class RowReader:
     """Reads the rows of a table, keeping the accounting."""
 
-    def __init__(self, table: RawTable, kind: str, mapping: ColumnMapping,
-                 required: tuple[str, ...], progress: Progress | None) -> None:
+    def __init__(
+        self,
+        table: RawTable,
+        kind: str,
+        mapping: ColumnMapping,
+        required: tuple[str, ...],
+        progress: Progress | None,
+    ) -> None:
         self.table = table
-        self.positions, self.header, self.notes = resolve_header(table, kind, mapping,
-                                                                  required)
+        self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
         self.progress = progress
@@ -561,33 +630,47 @@ class RowReader:
             if len(cells) > width and any(_text(c) is not None for c in cells[width:]):
                 broken = self._misaligned(number, say("records.more_cells"))
             elif len(cells) < width and self.table.strict_width:
-                broken = self._misaligned(number, say("records.fewer_cells", cells=len(cells),
-                                                      width=width))
+                broken = self._misaligned(
+                    number, say("records.fewer_cells", cells=len(cells), width=width)
+                )
             else:
                 for column, position in self.positions.items():
                     if position < len(cells) and isinstance(cells[position], Formula):
                         broken[column] = self.problem(
-                            number, column, say("records.formula", formula=str(cells[position])),
-                            hint=say("records.formula_hint"))
+                            number,
+                            column,
+                            say("records.formula", formula=str(cells[position])),
+                            hint=say("records.formula_hint"),
+                        )
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.
             columns = {i: c for c, i in self.positions.items()}
             for i, c in enumerate(cells[:width]):
-                if type(c) is not str and isinstance(c, _NUMBERS) and not isinstance(c, bool) \
-                        and (found := number_problem(c)):
+                if (
+                    type(c) is not str
+                    and isinstance(c, _NUMBERS)
+                    and not isinstance(c, bool)
+                    and (found := number_problem(c))
+                ):
                     broken[columns.get(i, f"#{i}")] = Problem(
-                        self.table.name, say("records.too_large", problem=say(found)),
-                        where=say("where.row_column", row=number, column=self.header[i]))
+                        self.table.name,
+                        say("records.too_large", problem=say(found)),
+                        where=say("where.row_column", row=number, column=self.header[i]),
+                    )
 
             # A cell too large to read, or a formula without its value, is never read.
             row_only = say("where.row", row=number).en
             unsafe = frozenset(c for c, p in broken.items() if p.where != row_only)
 
-            def cell(column: str, cells: Sequence[object] = cells,
-                     unsafe: frozenset[str] = unsafe) -> object:
+            def cell(
+                column: str, cells: Sequence[object] = cells, unsafe: frozenset[str] = unsafe
+            ) -> object:
                 position = self.positions.get(column)
-                value = cells[position] if position is not None and position < len(cells) \
-                    and column not in unsafe else None
+                value = (
+                    cells[position]
+                    if position is not None and position < len(cells) and column not in unsafe
+                    else None
+                )
                 return None if isinstance(value, Formula) else value
 
             yield number, cell, broken
@@ -599,8 +682,7 @@ class RowReader:
     def where(self, number: int, column: str) -> Text:
         return say("where.row_column", row=number, column=self.header[self.positions[column]])
 
-    def problem(self, number: int, column: str, message: Text, hint: Text | None = None
-                ) -> Problem:
+    def problem(self, number: int, column: str, message: Text, hint: Text | None = None) -> Problem:
         return Problem(self.table.name, message, where=self.where(number, column), hint=hint)
 
     def reject(self, problems: list[Problem]) -> None:
@@ -622,8 +704,15 @@ class RowReader:
         code = self.code(column, value)
         options = RECORD_CODES[column]
         if code is not None and code not in options:
-            raise _Bad(say("records.not_canonical", code=code, column=column,
-                           words=column.replace("_", " "), options=", ".join(options)))
+            raise _Bad(
+                say(
+                    "records.not_canonical",
+                    code=code,
+                    column=column,
+                    words=column.replace("_", " "),
+                    options=", ".join(options),
+                )
+            )
         return code
 
 
@@ -641,8 +730,13 @@ def read_register(
     reader (`qrules._columns`), and the reader of every source that one
     leaves to it."""
     mapped = column_mapping(mapping)
-    rows = RowReader(_open(source, "register", table=table, sheet=sheet, encoding=encoding,
-                       name=name), "register", mapped, ("unit", "category"), progress)
+    rows = RowReader(
+        _open(source, "register", table=table, sheet=sheet, encoding=encoding, name=name),
+        "register",
+        mapped,
+        ("unit", "category"),
+        progress,
+    )
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
     rejected: list[RejectedUnit] = []
@@ -650,9 +744,14 @@ def read_register(
         problems: list[Problem] = list(dict.fromkeys(broken.values()))
         unreadable: set[str] = set(broken)
 
-        def read(column: str, parse: Callable[[object], Any], number: int = number,
-                 problems: list[Problem] = problems, unreadable: set[str] = unreadable,
-                 cell: Callable[[str], object] = cell) -> Any:
+        def read(
+            column: str,
+            parse: Callable[[object], Any],
+            number: int = number,
+            problems: list[Problem] = problems,
+            unreadable: set[str] = unreadable,
+            cell: Callable[[str], object] = cell,
+        ) -> Any:
             if column in unreadable:
                 return None
             try:
@@ -668,46 +767,78 @@ def read_register(
         closed = read("closed", parse_date)
         risk_level = read("risk_level", lambda v: rows.canonical("risk_level", v))
         size = read("size", lambda v: rows.canonical("size", v))
-        flags = frozenset(f for f in FLAGS if f in rows.positions
-                          and read(f, functools.partial(rows.flag, f)))
+        flags = frozenset(
+            f for f in FLAGS if f in rows.positions and read(f, functools.partial(rows.flag, f))
+        )
         if broken:
             pass  # the row's cells are not where the header says: nothing more to say
         elif unit is None:
             problems.insert(0, rows.problem(number, "unit", say("records.no_unit")))
         elif unit in first:
-            problems.insert(0, rows.problem(number, "unit", say(
-                "records.unit_twice", unit=unit, row=first[unit])))
+            problems.insert(
+                0,
+                rows.problem(number, "unit", say("records.unit_twice", unit=unit, row=first[unit])),
+            )
         if category is None and "category" not in broken:
             problems.append(rows.problem(number, "category", say("records.no_category")))
             unreadable.add("category")  # no category: it could be any
         if registered and closed and closed < registered:
-            problems.append(rows.problem(number, "closed", say(
-                "records.closed_before", closed=str(closed), registered=str(registered))))
+            problems.append(
+                rows.problem(
+                    number,
+                    "closed",
+                    say("records.closed_before", closed=str(closed), registered=str(registered)),
+                )
+            )
             unreadable.update(("registered", "closed"))
         if problems:
             rows.reject(problems)
-            district = None if "district" in unreadable else rows.code("district",
-                                                                       cell("district"))
+            district = None if "district" in unreadable else rows.code("district", cell("district"))
             values: dict[str, str | bool | None] = {
-                "category": category, "risk_level": risk_level, "size": size,
-                "district": district, **{f: f in flags for f in FLAGS}}
-            rejected.append(RejectedUnit(rows.table.name, number, unit, values,
-                                         registered, closed, frozenset(unreadable)))
+                "category": category,
+                "risk_level": risk_level,
+                "size": size,
+                "district": district,
+                **{f: f in flags for f in FLAGS},
+            }
+            rejected.append(
+                RejectedUnit(
+                    rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
+                )
+            )
             continue
         assert unit is not None
         assert category is not None
         first[unit] = number
-        units.append(UnitRecord(
-            unit, _text(cell("name")) or "", category, rows.code("district", cell("district")),
-            risk_level, size, registered, closed, flags, number))
+        units.append(
+            UnitRecord(
+                unit,
+                _text(cell("name")) or "",
+                category,
+                rows.code("district", cell("district")),
+                risk_level,
+                size,
+                registered,
+                closed,
+                flags,
+                number,
+            )
+        )
     notes = rows.notes
     other = Counter(u.category for u in units if u.category not in CATEGORIES)
     if other:
         shown = ", ".join(f"{code} ({n})" for code, n in sorted(other.items())[:10])
         more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
         notes.append(say("records.other_categories", categories=shown, more=more))
-    return Register(rows.table.name, tuple(units), rows.read, tuple(rows.problems),
-                    rows.rejected, tuple(notes), tuple(rejected))
+    return Register(
+        rows.table.name,
+        tuple(units),
+        rows.read,
+        tuple(rows.problems),
+        rows.rejected,
+        tuple(notes),
+        tuple(rejected),
+    )
 
 
 def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
@@ -723,8 +854,13 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
 ) -> InspectionLog:
     """`qrules.read_log`, row by row (see `read_register`)."""
     mapped = column_mapping(mapping)
-    rows = RowReader(_open(source, "log", table=table, sheet=sheet, encoding=encoding,
-                       name=name), "log", mapped, ("unit", "date"), progress)
+    rows = RowReader(
+        _open(source, "log", table=table, sheet=sheet, encoding=encoding, name=name),
+        "log",
+        mapped,
+        ("unit", "date"),
+        progress,
+    )
     known = register.index
     # The unit ids of the register's rejected rows: a log row of one is rejected
     # with its own reason, not as a unit the register does not hold.
@@ -742,13 +878,21 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
             problems.append(rows.problem(number, "unit", say("records.no_unit")))
         elif unit not in known:
             if unit in doubtful:
-                problems.append(rows.problem(
-                    number, "unit", say("records.rejected_unit", unit=unit, row=doubtful[unit])))
+                problems.append(
+                    rows.problem(
+                        number, "unit", say("records.rejected_unit", unit=unit, row=doubtful[unit])
+                    )
+                )
             else:
                 # A suggestion is looked for in small registers only: it costs a pass.
-                problems.append(rows.problem(
-                    number, "unit", say("records.unknown_unit", unit=unit, register=register.name),
-                    suggestion(unit, known, cutoff=0.9) if len(known) <= 2_000 else None))
+                problems.append(
+                    rows.problem(
+                        number,
+                        "unit",
+                        say("records.unknown_unit", unit=unit, register=register.name),
+                        suggestion(unit, known, cutoff=0.9) if len(known) <= 2_000 else None,
+                    )
+                )
         date = kind = result = None
         if "date" not in unreadable:
             try:
@@ -773,13 +917,21 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
                 result = value
         inspection = _text(cell("inspection"))
         if inspection is not None and inspection in first and not broken:
-            problems.append(rows.problem(number, "inspection", say(
-                "records.inspection_twice", inspection=inspection, row=first[inspection])))
+            problems.append(
+                rows.problem(
+                    number,
+                    "inspection",
+                    say("records.inspection_twice", inspection=inspection, row=first[inspection]),
+                )
+            )
         if problems:
             rows.reject(problems)
             if unit is not None and unit in known:
-                rejected.append(RejectedInspection(rows.table.name, number, unit, date, kind,
-                                                   result, frozenset(unreadable)))
+                rejected.append(
+                    RejectedInspection(
+                        rows.table.name, number, unit, date, kind, result, frozenset(unreadable)
+                    )
+                )
             continue
         assert unit is not None
         assert date is not None
@@ -791,5 +943,12 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
         low = min(i.date for i in inspections)
         high = max(i.date for i in inspections)
         notes.append(say("records.inspections_from", low=str(low), high=str(high)))
-    return InspectionLog(rows.table.name, tuple(inspections), rows.read, tuple(rows.problems),
-                         rows.rejected, tuple(notes), tuple(rejected))
+    return InspectionLog(
+        rows.table.name,
+        tuple(inspections),
+        rows.read,
+        tuple(rows.problems),
+        rows.rejected,
+        tuple(notes),
+        tuple(rejected),
+    )
