@@ -527,3 +527,40 @@ def test_kept_sql_is_keyed_by_every_module_its_generators_read() -> None:
     others = {package / "__init__.py", package / "_version.py", package / "_cache.py"}
     assert read - hashed - others == set()
     assert _sqltext._code() is not None
+
+
+#: Modules the model's makers import that do not shape the model they make,
+#: so a cached model (and compiled forms) may outlive a change to them.
+_NOT_SHAPING = {
+    "_errors.py": "the errors a loader raises, not what it builds",
+    "_once.py": "a lock around lazy indexes",
+    "_sympy.py": "imports sympy on first use",
+    "_version.py": "hashed as a value, not as code",
+    "_decisions.py": "Rulebook.evaluate's decision log",
+    "_figures.py": "Rulebook.evaluate reads figures",
+    "_judge.py": "Rulebook.evaluate judges figures",
+    "_results.py": "what judging gives",
+}
+
+
+def test_the_model_cache_is_keyed_by_every_module_its_makers_read() -> None:
+    """The compiled-forms cache (and the model kept in it) is keyed by the code
+    of every module that shapes a loaded model: a module the loader, the model,
+    the compiler or the snapshot imports is either hashed (`_cache._COMPILER`)
+    or named above with why it does not shape the model. A module moved or
+    renamed without the list following fails here, not silently."""
+    import ast  # noqa: PLC0415
+
+    from qrules import _cache  # noqa: PLC0415
+
+    package = Path(qrules.__file__).parent
+    hashed = {package / name for name in _cache._COMPILER}
+    assert all(path.is_file() for path in hashed)
+    read: set[Path] = set()
+    for maker in hashed:
+        for node in ast.walk(ast.parse(maker.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                read.update(package / f"{name.split('.')[0]}.py" for name in names)
+    assert all((package / name).is_file() for name in _NOT_SHAPING)
+    assert {p.name for p in read - hashed} - set(_NOT_SHAPING) == set()

@@ -76,6 +76,7 @@ _COMPILER = (
     "_forms.py",
     "_limits.py",
     "_load.py",
+    "_messages.py",  # Text, which the model holds, lives in the catalog's module
     "_model.py",
     "_quotes.py",
     "_recordspec.py",
