@@ -70,6 +70,7 @@ from .records.read import (
     column_mapping,
     fetched_rows,
     parse_date,
+    record_columns,
 )
 from .records.read import read_log as read_log_rows
 from .records.read import read_register as read_register_rows
@@ -833,13 +834,13 @@ def _merged(
     here: Any,
     there: Sequence[Any],
     kind: str,
-    columns: Callable[[Sequence[Any]], dict[str, list[Any]]],
+    names: Sequence[str],
 ) -> ColumnRows:
     """The rows read here and those the row reader read, in row order."""
     pa = needs("pyarrow")
     if not there:
         return ColumnRows(here, kind)
-    other = pa.table(columns(there), schema=here.schema)
+    other = pa.table(record_columns(there, names), schema=here.schema)
     table = pa.concat_tables([here, other])
     return ColumnRows(table.take(_compute().sort_indices(table.column("row"))), kind)
 
@@ -898,7 +899,7 @@ class _Register(_Reading):
         )
         table = _kept(table, clean)
         other = read_register_rows(left, mapping=self.mapping)
-        units = _merged(table, other.units, "register", _unit_columns)
+        units = _merged(table, other.units, "register", (*REGISTER_COLUMNS, "row"))
         notes = list(rows.notes)
         counted = pc.value_counts(units.table.column("category"))
         other_codes = {
@@ -934,32 +935,6 @@ class _Register(_Reading):
         values, bad = _each_value(column, read, kind)
         self.suspect(bad)
         return values
-
-
-def _unit_columns(units: Sequence[UnitRecord]) -> dict[str, list[Any]]:
-    return {
-        "unit": [u.unit for u in units],
-        "name": [u.name for u in units],
-        "category": [u.category for u in units],
-        "district": [u.district for u in units],
-        "risk_level": [u.risk_level for u in units],
-        "size": [u.size for u in units],
-        "registered": [u.registered for u in units],
-        "closed": [u.closed for u in units],
-        **{f: [f in u.flags for u in units] for f in FLAGS},
-        "row": [u.row for u in units],
-    }
-
-
-def _inspection_columns(rows: Sequence[Inspection]) -> dict[str, list[Any]]:
-    return {
-        "unit": [i.unit for i in rows],
-        "date": [i.date for i in rows],
-        "kind": [i.kind for i in rows],
-        "result": [i.result for i in rows],
-        "inspection": [i.inspection for i in rows],
-        "row": [i.row for i in rows],
-    }
 
 
 class _Log(_Reading):
@@ -1028,7 +1003,7 @@ class _Log(_Reading):
         )
         table = _kept(table, clean)
         other = read_log_rows(left, self.register, mapping=self.mapping)
-        inspections = _merged(table, other.inspections, "log", _inspection_columns)
+        inspections = _merged(table, other.inspections, "log", (*LOG_COLUMNS, "row"))
         notes = list(rows.notes)
         reach = inspections.date_range("date")
         if reach is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._columns import arrow_columns
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ..records.read import InspectionLog, Register
+from ..records.read import InspectionLog, Register, record_columns
 from .sql import Table
 
 __all__ = [
@@ -61,21 +61,14 @@ def register_columns(register: Register) -> dict[str, Any]:
     """The register's columns: lists, or Arrow columns as read (not copied)."""
     if (columns := arrow_columns(register.rows)) is not None:
         return columns
-    units = register.units
-    return {
-        column: [column in u.flags for u in units]
-        if column in FLAGS
-        else [getattr(u, column) for u in units]
-        for column in REGISTER_COLUMNS
-    }
+    return record_columns(register.units, REGISTER_COLUMNS)
 
 
 def log_columns(log: InspectionLog) -> dict[str, Any]:
     """The log's columns: lists, or Arrow columns as read (not copied)."""
     if (columns := arrow_columns(log.rows)) is not None:
         return columns
-    rows = log.inspections
-    return {column: [getattr(i, column) for i in rows] for column in LOG_COLUMNS}
+    return record_columns(log.inspections, LOG_COLUMNS)
 
 
 def arrow(columns: dict[str, Any], types: dict[str, str]) -> Any:

@@ -54,6 +54,7 @@ __all__ = [
     "parse_date",
     "read_log",
     "read_register",
+    "record_columns",
     "resolve_header",
 ]
 
@@ -222,6 +223,19 @@ class InspectionLog(_Accounted[Inspection]):
         for inspection in sorted(self.rows, key=operator.attrgetter("date", "row")):
             grouped.setdefault(inspection.unit, []).append(inspection)
         return {unit: tuple(rows) for unit, rows in grouped.items()}
+
+
+def record_columns(
+    records: Sequence[UnitRecord] | Sequence[Inspection], names: Sequence[str]
+) -> dict[str, list[Any]]:
+    """Records as columns: each named field's values, a flag as whether each
+    unit has it (for the engines' staging tables and the column-wise reader)."""
+    return {
+        name: [name in r.flags for r in records]  # type: ignore[union-attr]
+        if name in FLAGS
+        else [getattr(r, name) for r in records]
+        for name in names
+    }
 
 
 def reconciled(register: Register, log: InspectionLog | None) -> tuple[Reconciliation, ...]:
