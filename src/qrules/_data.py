@@ -73,7 +73,7 @@ def parse_value(
                 say(
                     "value.not_whole",
                     value=_show(value),
-                    unit=Text(unit.zh or unit.id, unit.en or unit.id),
+                    unit=unit.said(),
                 )
             )
     return result

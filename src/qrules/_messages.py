@@ -306,6 +306,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请更正该数值或计数;不作严格检查时,只有两种读法都给出的结论才成立",
         "correct the figure or the counts; without strict checking, a verdict stands only where both readings give it",
     ),
+    # -- a city's figures from its districts' (_rollup.py) -------------------------
+    "rollup.sum": (
+        "{value} = {count} 个区县合计({districts})",
+        "{value} = sum of {count} district{s} ({districts})",
+    ),
+    "rollup.name": ("{name}", "{name}"),
+    "rollup.comma": ("、", ", "),
+    "rollup.semicolon": (";", "; "),
+    "rollup.measure": ("{measure}({id})", "{id}"),
+    "rollup.not_additive": (
+        "各区县报告了{measure},但该指标({unit})不能按区县相加,也不取平均:请报告全市数值或其计算所需的计数",
+        "the districts report {measure}, which does not add up over districts ({unit}) and is never averaged: report the city's figure or the counts it is computed from",
+    ),
+    "rollup.no_row": ("{districts}没有该行", "no row for {districts}"),
+    "rollup.no_value": ("{districts}的数值缺失({where})", "no value for {districts} ({where})"),
+    "rollup.incomplete": (
+        "{year} 年{measure}不能由区县数值相加得出:{parts}",
+        "no city value of {measure} for {year} is derived from the districts: {parts}",
+    ),
+    "rollup.conflict": (
+        "{year} 年{measure}:{count} 个区县合计 {total},与全市报告值 {city}({origin})不一致;按全市报告值判定",
+        "{measure} in {year}: the {count} districts sum to {total}, but the city's row says {city} ({origin}); judged on the city's row",
+    ),
     # -- reported figures (_figures.py) --------------------------------------------
     "where.key": ("键 {key!r}", "key {key!r}"),
     "where.header": ("表头", "header"),
@@ -959,6 +982,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规则集 {rulebook!r} 中没有责任单位 {body!r}{hint}",
         "no responsible body {body!r} in rulebook {rulebook!r}{hint}",
     ),
+    # -- the symbolic budget (_sets.py) --------------------------------------------
+    "sets.degree": (
+        "其多项式次数为 {shown},超过符号运算预算 {budget}",
+        "its polynomial degree is {shown}, over the budget of {budget} for symbolic work",
+    ),
+    "sets.terms": (
+        "展开后约有 {shown} 项,超过符号运算预算 {budget:,} 项",
+        "expanded, it may have {shown} terms, over the budget of {budget:,} for symbolic work",
+    ),
+    "sets.size": ("{size:,}", "{size:,}"),
+    "sets.over": ("超过 {size:,}", "over {size:,}"),
     # -- reports (_report.py) ------------------------------------------------------
     "report.records": ("{population} 中每个单位{each}", "each unit of {population}: {each}"),
     "report.title": ("标题", "title"),
@@ -1525,6 +1559,74 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}:无法读取决策日志:{error}",
         "{path}: cannot read the decision log: {error}",
     ),
+    # -- the decision log's audit (_decisions.py) ----------------------------------
+    "audit.log": ("决策日志 {path}:{lines} 行", "decision log {path}: {lines} lines"),
+    "audit.log_head": (
+        "决策日志 {path}:{lines} 行,末行摘要 {head}",
+        "decision log {path}: {lines} lines, head {head}",
+    ),
+    "audit.rulebooks": (
+        "  {count} 行由 {logged} 判定,按 {audited} 复核",
+        "  {count} lines judged by {logged}, audited against {audited}",
+    ),
+    "audit.finding": ("  第 {line} 行:{message}", "  line {line}: {message}"),
+    "audit.changes": ("{count} 个判定将改变:", "{count} verdict{s} would change:"),
+    "audit.indented": ("  {text}", "  {text}"),
+    "audit.clean": (
+        "复核无误:哈希链完整,每个判定都能由记录的输入重新得出",
+        "clean: the chain is intact and every verdict follows from its logged inputs",
+    ),
+    "audit.change": (
+        "第 {line} 行:{rule}({where}):{logged} → {now};观测值 {observed},{why}",
+        "line {line}: {rule} ({where}): {logged} → {now}; observed {observed}, {why}",
+    ),
+    "audit.where": ("{years}", "{years}"),
+    "audit.where_district": ("{years},{district}", "{years}, {district}"),
+    "audit.altered": (
+        "同一规则集由记录的输入得不出记录的判定:此行被改动过",
+        "the same rulebook does not give the logged verdict on the logged inputs: the line was altered",
+    ),
+    "audit.target_changed": (
+        "目标由 {logged} 改为 {now}",
+        "target was {logged}, now {now}",
+    ),
+    "audit.computed_differently": (
+        "目标未变,规则的计算方式有变",
+        "same target; the rule is computed differently",
+    ),
+    "audit.not_a_record": (
+        "不是决策日志记录(JSON 对象)",
+        "not a decision log record (a JSON object)",
+    ),
+    "audit.malformed": ("记录不完整或有误({error})", "a malformed record ({error!r})"),
+    "audit.head_differs": (
+        "最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
+        "the last line's digest is not {head}: lines were cut from the end or added",
+    ),
+    "audit.first_follows": (
+        "日志的第一行却指向前一行:开头的行被删除",
+        "the first line follows a line that is not there: lines were removed from the start",
+    ),
+    "audit.says_first": (
+        "此行自称第一行:之前的行被删除或移动",
+        "this line says it is the first: the lines before it were removed or moved",
+    ),
+    "audit.chain_broken": (
+        "哈希链断开:此行与前一行不符,有行被删除、修改或移动",
+        "the chain is broken: this line does not follow the line before it (a line was removed, edited or moved)",
+    ),
+    "audit.schema_version": (
+        "schema_version {got!r},此版本的 qrules 读取 {version}",
+        "schema_version {got!r}; this qrules reads {version}",
+    ),
+    "audit.no_rulebook": (
+        "找不到指纹为 {fingerprint} 的规则集 {rulebook}:用 --rulebook 指定(文件夹或 REV:PATH)",
+        "no rulebook with fingerprint {fingerprint} ({rulebook}) was found: name it with --rulebook (a folder or REV:PATH)",
+    ),
+    "audit.no_rule": (
+        "{rule}:{rulebook} 中没有此规则(或 {year} 年不适用)",
+        "{rule}: {rulebook} has no such rule (or not in force in {year})",
+    ),
     # -- rule coverage (_coverage.py) ----------------------------------------------
     "coverage.fail_under": (
         "--qrules-cov-fail-under={text!r}:请给出 0 到 100 的百分数,如 100 或 99.5",
@@ -1537,6 +1639,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coverage.not_a_report": (
         "{name}:不是 qrules 覆盖率报告({error});请用 pytest --qrules-coverage --qrules-coverage-report=json:PATH 生成",
         "{name}: not a qrules coverage report ({error}); write one with pytest --qrules-coverage --qrules-coverage-report=json:PATH",
+    ),
+    # -- rule coverage, the report (_coverage.py) ----------------------------------
+    "coverage.column.rule": ("规则", "rule"),
+    "coverage.column.verdicts": ("已见判定", "verdicts seen"),
+    "coverage.column.boundary": ("命中阈值", "boundary hit"),
+    "coverage.column.sides": ("阈值两侧", "sides"),
+    "coverage.column.missing": ("缺少", "missing"),
+    "coverage.met": ("达标", "met"),
+    "coverage.not_met": ("未达标", "not met"),
+    "coverage.unknown": ("无法判定", "unknown"),
+    "coverage.boundary": ("阈值", "boundary"),
+    "coverage.boundary_number": ("阈值 {number}", "boundary {number}"),
+    "coverage.failing_unit": ("未达标单位", "failing unit"),
+    "coverage.yes": ("是", "yes"),
+    "coverage.no": ("否", "no"),
+    "coverage.comma": ("、", ", "),
+    "coverage.title": (
+        "规则覆盖:{rulebook}(指纹 {fingerprint}),{total} 条规则中 {covered} 条完全覆盖",
+        "rule coverage: {rulebook} (fingerprint {fingerprint}), {covered} of {total} rules fully covered",
+    ),
+    "coverage.total": (
+        "合计:{total} 条规则中 {covered} 条完全覆盖({percent}%)",
+        "total: {covered} of {total} rules fully covered ({percent} %)",
+    ),
+    "coverage.html_title": ("qrules 规则覆盖", "qrules rule coverage"),
+    "coverage.nothing_judged": (
+        "没有判定任何规则:无一覆盖",
+        "no rule was judged: nothing is covered",
+    ),
+    "coverage.under": (
+        "{total} 条规则中 {covered} 条完全覆盖({percent}%),低于要求的 {threshold}%",
+        "{covered} of {total} rules fully covered ({percent} %), under the {threshold} % required",
     ),
     # -- judging figures (_evaluate.py) --------------------------------------------
     "source.figures": ("报告数据", "reported figures"),

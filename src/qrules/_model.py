@@ -60,6 +60,10 @@ class Unit:
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def said(self) -> Text:
+        """The unit in words, its id where a language writes none (a count)."""
+        return Text(self.zh or self.id, self.en or self.id)
+
 
 UNITS: Mapping[str, Unit] = {
     unit.id: unit
