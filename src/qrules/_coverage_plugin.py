@@ -13,8 +13,8 @@ import pytest
 
 from . import _coverage, _observe
 from ._errors import QRulesError
-from ._messages import Text
 from ._load import load
+from ._messages import Text
 from ._rulebook import Rulebook
 
 __all__ = ["CoveragePlugin"]

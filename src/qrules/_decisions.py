@@ -401,9 +401,7 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
             if not isinstance(record, dict):
                 raise TypeError("not an object")
         except (ValueError, TypeError, RecursionError):
-            findings.append(
-                Finding(number, say("audit.not_a_record"))
-            )
+            findings.append(Finding(number, say("audit.not_a_record")))
             continue
         if record.get("prev") != expected:
             findings.append(Finding(number, _broken(expected, record.get("prev"))))
@@ -412,13 +410,9 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
-            findings.append(
-                Finding(number, say("audit.malformed", error=error))
-            )
+            findings.append(Finding(number, say("audit.malformed", error=error)))
     if head is not None and (previous is None or _sha256(previous) != head):
-        findings.append(
-            Finding(number, say("audit.head_differs", head=head))
-        )
+        findings.append(Finding(number, say("audit.head_differs", head=head)))
     return Audit(
         str(path),
         number,
@@ -492,9 +486,7 @@ def _audit_record(
         if key[0] not in missing:
             missing.add(key[0])
             findings.append(
-                Finding(
-                    number, say("audit.no_rulebook", fingerprint=key[0][:12], rulebook=label)
-                )
+                Finding(number, say("audit.no_rulebook", fingerprint=key[0][:12], rulebook=label))
             )
         return
     audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"

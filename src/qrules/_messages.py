@@ -126,8 +126,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.item": ("第 {item} 项", "item {item}"),
     "where.measure": ("指标 {measure!r}", "measure {measure!r}"),
     "where.rule": ("规则 {rule!r}", "rule {rule!r}"),
-    "expression.line": ("(表达式第 {line} 行)", " (line {line} of the expression)"),
     "did_you_mean": ("是否指 {prefix}{option!r}?", "did you mean {prefix}{option!r}?"),
+    # -- an expression's error (_errors.py) ----------------------------------------
+    "expression.on_line": (
+        "{message}(表达式第 {line} 行)",
+        "{message} (line {line} of the expression)",
+    ),
+    "expression.shown": (
+        "{message}\n    {text}\n    {marker}",
+        "{message}\n    {text}\n    {marker}",
+    ),
+    # -- a problem's line (_errors.py) ---------------------------------------------
+    "problems.file": ("{file}", "{file}"),
+    "problems.comma": (",", ", "),
+    "problems.line": ("{where}:{message}", "{where}: {message}"),
+    "problems.line_hint": ("{where}:{message}({hint})", "{where}: {message} ({hint})"),
     # -- the command line's edge -------------------------------------------------
     "cli.error": ("qrules:", "qrules: "),
     "cli.out_of_memory": (
@@ -794,6 +807,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已写入 {output}:{count} 行待填",
         "wrote {output}: {count} rows to fill in",
     ),
+    # -- the command line, lists (cli.py) ------------------------------------------
+    "cli.tag": ("{tag!r}", "{tag!r}"),
+    "cli.or": ("、", " or "),
+    "cli.option": ("{option}", "{option}"),
+    "cli.comma": ("、", ", "),
+    "cli.file": ("{file}", "{file}"),
     # -- rulebooks (_load.py) ------------------------------------------------------
     "load.no_folder": (
         "{folder!r} 不是规则集文件夹:没有这个文件夹",
@@ -900,6 +919,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "含有超过 {count:,} 个文件,这是规则集文件夹的上限",
         "holds more than {count:,} files, the limit for a rulebook folder",
     ),
+    # -- rulebooks, a text's languages (_load.py) -----------------------------------
+    "load.language": ("{key}", "{key}"),
+    "load.and": ("、", " and "),
     # -- rulebooks, ids ------------------------------------------------------------
     "load.a_rulebook_id": (
         "规则集编号(用 '-' 连接的小写单词)",
@@ -994,7 +1016,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sets.size": ("{size:,}", "{size:,}"),
     "sets.over": ("超过 {size:,}", "over {size:,}"),
     # -- reports (_report.py) ------------------------------------------------------
-    "report.records": ("{population} 中每个单位{each}", "each unit of {population}: {each}"),
+    "report.records": (
+        "统计范围({population})内每个单位{each}",
+        "each unit of {population}: {each}",
+    ),
     "report.title": ("标题", "title"),
     "report.requirement": ("要求", "requirement"),
     "report.due": ("期限", "due"),
@@ -1269,7 +1294,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "records.in_district": ("(区市:{district})", " in {district}"),
     "records.empty_population": (
-        "{year} 年登记册中没有属于该范围的单位{where}({population})",
+        "{year} 年登记册中没有属于统计范围的单位{where}({population})",
         "no unit in the register belongs to the population in {year}{where} ({population})",
     ),
     "records.so_far": (
@@ -1280,6 +1305,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} 个单位中 {meeting} 个符合;{reason}",
         "{meeting} of {total} units meet it; {reason}",
     ),
+    # -- records rules, the population (_recordspec.py) ----------------------------
+    "records.population_all": ("全部单位", "all units"),
+    "records.population": ("{filter}", "{filter}"),
     # -- the engines ---------------------------------------------------------------
     "log.taken_to_begin": (
         "检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
@@ -1728,7 +1756,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doubts.rows": ("第 {rows} 行", "row{s} {rows}"),
     "doubts.and": ("和", " and "),
     "doubts.bounds": (
-        ";范围内 {low}–{high} 个单位,其中 {meeting_low}–{meeting_high} 个符合;读取到的:{read}",
+        ";统计范围内 {low}–{high} 个单位,其中 {meeting_low}–{meeting_high} 个符合;读取到的:{read}",
         "; {low} to {high} units in the population, {meeting_low} to {meeting_high} meeting it; as read: {read}",
     ),
     "doubts.unknown": (

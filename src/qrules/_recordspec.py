@@ -156,6 +156,13 @@ class RecordSpec:
             )
         return ", ".join(parts) or "all units"  # rule-file syntax, in English
 
+    def said_population(self) -> Text:
+        """The population in words: its filter in rule-file syntax (as data),
+        or the catalog's one term for every unit of the register."""
+        if not self.population:
+            return say("records.population_all")
+        return say("records.population", filter=self.describe_population())
+
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""
         if self.flag is not None:

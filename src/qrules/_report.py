@@ -152,7 +152,7 @@ def _records_dict(spec: RecordSpec) -> dict[str, Any]:
 def _records_text(spec: RecordSpec, lang: Lang) -> str:
     return say(
         "report.records",
-        population=data(spec.describe_population()),
+        population=spec.said_population(),
         each=Text(spec.describe_each("zh"), spec.describe_each("en")),
     ).get(lang)
 

@@ -31,7 +31,7 @@ from ._expr import format_short
 from ._figures import Dataset, read_dataset
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._load import load, rulebook_names, sample_files
-from ._messages import data, say
+from ._messages import data, joined, say
 from ._model import Lang, Rule, Text
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
@@ -424,7 +424,7 @@ def _nothing_selected(
         return say(
             "cli.no_tag",
             where=where,
-            tags=Text("、".join(map(repr, tags)), " or ".join(map(repr, tags))),
+            tags=joined(tuple(say("cli.tag", tag=tag) for tag in tags), say("cli.or")),
             close=say("cli.close", close=close) if close else "",
             listed=", ".join(known_tags) if known_tags else say("cli.none"),
         )
@@ -442,7 +442,7 @@ def _nothing_selected(
     return say(
         "cli.nothing_together",
         where=where,
-        options=Text("、".join(options), ", ".join(options[:-1])),
+        options=joined(tuple(say("cli.option", option=o) for o in options[:-1]), say("cli.comma")),
         last=options[-1],
     )
 
@@ -479,7 +479,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as error:
-            raise OutputError(_unwritable(error, Text(output, output))) from None
+            raise OutputError(_unwritable(error, say("cli.file", file=output))) from None
         with writing(path):
             path.write_bytes(data)
     else:
@@ -764,7 +764,7 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
                 rule=r.rule.id,
                 when=r.when,
                 district=say("cli.district", district=r.district) if r.district else "",
-                verdict=Text(r.verdict.label("zh"), r.verdict.label("en")),
+                verdict=r.verdict.said(),
                 observed=""
                 if r.observed is None
                 else say("cli.observed", observed=format_short(r.observed)),
