@@ -317,7 +317,9 @@ def coverage_table(
             ]
         lines.append(_title(rulebook, lang))
         if shown:
-            widths = [max(_width(r[i]) for r in [headers, *shown]) for i in range(len(headers))]
+            widths = [
+                max(_escape.columns(r[i]) for r in [headers, *shown]) for i in range(len(headers))
+            ]
             for row in [headers, *shown]:
                 lines.append(
                     "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -326,13 +328,8 @@ def coverage_table(
     return "\n".join(lines) + "\n"
 
 
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if ord(c) >= 0x1100 else 1 for c in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - _escape.columns(text))
 
 
 def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:

@@ -1331,6 +1331,237 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "argparse.one": ("参数 {argument}:需要一个值", "argument {argument}: expected one argument"),
     "argparse.argument": ("参数 {argument}:{message}", "argument {argument}: {message}"),
+    # -- the command line's help (cli.py, records/cli.py; no "%": argparse formats help) --
+    "argparse.usage_prefix": ("用法:", "usage: "),
+    "argparse.positionals": ("位置参数", "positional arguments"),
+    "argparse.options": ("选项", "options"),
+    "argparse.help": ("显示此帮助信息并退出", "show this help message and exit"),
+    "argparse.invalid_value": ("无效的 {type} 值:{value}", "invalid {type} value: {value}"),
+    "argparse.ambiguous": (
+        "有歧义的选项:{option} 可以是 {matches}",
+        "ambiguous option: {option} could match {matches}",
+    ),
+    "argparse.at_most_one": ("最多需要一个值", "expected at most one argument"),
+    "argparse.at_least_one": ("至少需要一个值", "expected at least one argument"),
+    "argparse.as_is": ("{message}", "{message}"),
+    "help.qrules": (
+        "按已发布规划的规则检查报告数据。",
+        "Check reported figures against the rules of a published plan.",
+    ),
+    "help.lang": ("标题与消息的语言(默认:en)", "language of titles and messages (default: en)"),
+    "help.rule": ("只看此规则(可重复)", "only this rule (repeatable)"),
+    "help.tag": ("只看带此标签的规则(可重复)", "only rules with this tag (repeatable)"),
+    "help.section": ("只看章节以此开头的规则", "only rules whose section starts with this"),
+    "help.responsible": (
+        "只看此责任主体参与的规则(其 id,或规划中的任一写法,如 {example})",
+        "only rules this responsible body shares (its id, or any spelling the plan uses, e.g. {example})",
+    ),
+    "help.debug": (
+        "qrules 出现缺陷时(退出码 3)打印回溯信息",
+        "on a bug in qrules (exit 3), print its traceback",
+    ),
+    "help.output": (
+        "写入 FILE,而非标准输出(“-”:标准输出)",
+        "write to FILE, not standard output ('-': standard output)",
+    ),
+    "help.rulebook": (
+        "已发布规则集的名称或规则集文件夹",
+        "a shipped rulebook's name or a rulebook folder",
+    ),
+    "help.check": ("按规则集判定数据集", "judge a dataset against a rulebook"),
+    "help.check.description": (
+        "按规则集判定报告数据。每条规则都达标时退出码为 0,有规则未达标或无法判定时为 1,输入有误时为 2。",
+        "Judge reported figures against a rulebook. Exit 0 when every rule is met, 1 when any is not met or unknown, 2 on bad input.",
+    ),
+    "help.check.by_responsible": (
+        "每个责任主体一行:其参与的规则情况如何(table 或 json)",
+        "one line per responsible body: how the rules it shares stand (table or json)",
+    ),
+    "help.check.decision_log": (
+        "把每个结果追加到此 JSON Lines 决策日志,附规则集指纹和输入摘要(docs/audit.md)",
+        "append each result to this JSON Lines decision log, with the rulebook's fingerprint and the inputs' digests (docs/audit.md)",
+    ),
+    "help.check.only": (
+        "只显示这些结果:未达标或无法判定(failures)、未达标(not-met)或无法判定(unknown);退出码仍按全部结果判定",
+        "show only these results: not met or unknown (failures), not met, or unknown; the exit code still judges them all",
+    ),
+    "help.report": (
+        "撰写报告:带图表和趋势的 HTML、Markdown 或 JUnit XML",
+        "write a report: HTML with charts and trends, Markdown or JUnit XML",
+    ),
+    "help.report.description": (
+        "像 check 一样判定报告数据并撰写报告:一个自包含的 HTML 文件,含每条规则向目标推进的图表和筛选,数据集有多个年份时还含每个指标的趋势;或用于审阅文件的 Markdown;或用于持续集成的 JUnit XML。报告写成时退出码为 0(无论判定如何;判定由 check 的退出码给出),输入有误时为 2。",
+        "Judge reported figures as check does and write a report: one self-contained HTML file with a chart of each rule's progress towards its target, filters and, for a dataset of several years, each measure's trend; or Markdown for a review document; or JUnit XML for CI. Exit 0 when the report is written (whatever the verdicts; check's exit code tells those), 2 on bad input.",
+    ),
+    "help.report.output": (
+        "写入 FILE(“-”为标准输出;html 必须指定)",
+        "write to FILE ('-' for stdout; required for html)",
+    ),
+    "help.list": (
+        "列出已发布的规则集,或某规则集的规则",
+        "list shipped rulebooks, or a rulebook's rules",
+    ),
+    "help.show": ("显示一条规则及其出处", "show one rule with its source"),
+    "help.export": ("把规则集导出为 JSON", "export a rulebook as JSON"),
+    "help.validate": (
+        "检查规则集文件夹并报告每个问题",
+        "check rulebook folders and report every problem",
+    ),
+    "help.lint": (
+        "报告规则集自身表述不一致之处",
+        "report where a rulebook's own statements disagree",
+    ),
+    "help.lint.description": (
+        "报告:同一指标上的规则彼此矛盾之处,按不同时间表述之处,求和的组成部分对其总数有所蕴含之处,以及不对等的相关链接。没有警告或错误时退出码为 0,有则为 1,输入有误时为 2。",
+        "Report where rules on the same measure disagree, where they are stated over different times, where a sum's components imply something about its target, and related links that are not mutual. Exit 0 when there is no warning or error, 1 when there is, 2 on bad input.",
+    ),
+    "help.diff": ("比较规则集的两个版本", "compare two versions of a rulebook"),
+    "help.diff.description": (
+        "比较两个规则集(已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH):新增、删除、改名的规则;要求更严、更宽、等价或不可比,以符号运算判定。没有变化时退出码为 0,有变化时为 1,输入有误时为 2。",
+        "Compare two rulebooks (shipped names, folders, or REV:PATH for a folder at a git revision): rules added, removed, renamed; requirements stricter, looser, equivalent or incomparable, decided symbolically. Exit 0 when nothing changed, 1 when something did, 2 on bad input.",
+    ),
+    "help.changelog": (
+        "为规则集的新版本写一节 Keep a Changelog 格式的变更记录",
+        "write a Keep a Changelog section for a rulebook's new version",
+    ),
+    "help.changelog.date": ("标题中写的发布日期", "the release date to print in the heading"),
+    "help.schema": ("规则文件的 JSON Schema 所在位置", "where the JSON Schemas for rule files are"),
+    "help.schema.path": ("只打印文件夹", "print only the folder"),
+    "help.measures": (
+        "列出规则集的指标:id、名称、单位、公式,以及需要它们的规则和年份",
+        "list a rulebook's measures: ids, names, units, formulas, the rules and years that need them",
+    ),
+    "help.measures.description": (
+        "列出规则集的每个指标(或所选规则需要的指标):其 id、中英文名称(数据集可用其中任一名称)、单位、公式、需要它的规则及读取它的年份。",
+        "List every measure of a rulebook (or those the selected rules need): its id, zh and en names (a dataset may name it by any of them), unit, formula, the rules that need it and the years they read it in.",
+    ),
+    "help.template": (
+        "写出一张列有规则所需数据的空白表,填好后即可检查",
+        "write a blank sheet of the figures the rules need, to fill in and check",
+    ),
+    "help.template.description": (
+        "写出一张表:所选规则需要的每个指标一行(计数在由其算得的比率之前;旁附中文名称和单位),每个年份(及区县)一个空值:填好后原样交给 check。",
+        "Write a sheet with a row for every measure the selected rules need (counts before the rates they make; zh names and units beside them) and an empty value for each year (and district): fill it in and give it to check unchanged.",
+    ),
+    "help.template.layout": (
+        "long:每个年份和指标一行;wide:每个指标一行,每个年份一列",
+        "long: a row per year and measure; wide: a row per measure, a column per year",
+    ),
+    "help.template.years": (
+        "要填写的年份(默认:规则读取的年份)",
+        "the years to fill in (default: those the rules read)",
+    ),
+    "help.template.district": (
+        "要填写的区县(可重复;默认:全市)",
+        "a district to fill in (repeatable; default: the whole city)",
+    ),
+    "help.audit": ("重新推导决策日志中的判定", "re-derive the verdicts of a decision log"),
+    "help.audit.description": (
+        "检查决策日志的哈希链,并用给出结果的规则集(按指纹在已发布的规则集中查找)或 --rulebook 指定的规则集,在记录的输入上重新判定每个记录的结果。哈希链完整且每个判定都能重新得出时退出码为 0,有判定会改变、哈希链断开或缺少规则集时为 1,输入有误时为 2。",
+        "Check a decision log's hash chain and judge every logged result again on its logged inputs, with the rulebook that gave it (found among the shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 when the chain is intact and every verdict follows, 1 when a verdict would change, the chain is broken or a rulebook is missing, 2 on bad input.",
+    ),
+    "help.audit.log": ("决策日志(JSON Lines)", "a decision log (JSON Lines)"),
+    "help.audit.rulebook": (
+        "按此规则集复核:已发布的名称、文件夹或 git 修订版中的 REV:PATH(默认:指纹与记录相符的已发布规则集)",
+        "audit against this rulebook: a shipped name, a folder or REV:PATH at a git revision (default: the shipped rulebook with the logged fingerprint)",
+    ),
+    "help.audit.head": (
+        "日志最后一行的摘要,另行保存:被截短的日志不再以它结尾",
+        "the digest of the log's last line, kept elsewhere: a log cut short no longer ends with it",
+    ),
+    "help.coverage": ("呈现已保存的规则覆盖率报告", "render a saved rule coverage report"),
+    "help.coverage.description": (
+        "呈现由 pytest --qrules-coverage-report=json:FILE 写出的报告(docs/testing.md)。每条规则都完全覆盖(或比例达到 --fail-under)时退出码为 0,否则为 1,输入有误时为 2。",
+        "Render a report written by pytest --qrules-coverage-report=json:FILE (docs/testing.md). Exit 0 when every rule is fully covered (or the share reaches --fail-under), 1 when not, 2 on bad input.",
+    ),
+    "help.coverage.fail_under": (
+        "完全覆盖的规则低于此百分比时退出码为 1(默认 100)",
+        "exit 1 under this percent of rules fully covered (default 100)",
+    ),
+    "help.data": (
+        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表(docs/datasets.md)",
+        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide (docs/datasets.md)",
+    ),
+    "help.sample": (
+        "使用规则集附带的示例数据集",
+        "use a sample dataset that ships with the rulebook",
+    ),
+    "help.as_of": (
+        "按此日期施行的规则和目标值判定(默认:每年按当年适用的规则)",
+        "judge by the rules and target values in force on this date (default: each year by what applied in it)",
+    ),
+    "help.strict": (
+        "只判定完美的数据:任何被拒绝的行或可疑数值(与其计数矛盾的比率、报告数据与记录不一致)都是错误,退出码 2(默认:这类结果为无法判定或加注说明,绝不误判达标)",
+        "judge only perfect data: any rejected row or doubtful value (a share its counts contradict, figures and records that disagree) is an error, exit 2 (default: such results are unknown or noted, never a false pass)",
+    ),
+    "help.figures_file": ("数据文件", "the figures file"),
+    "help.figures_file.description": (
+        "如何读取数据集文件(docs/datasets.md);--mapping 和 --encoding 也适用于它",
+        "how to read the dataset file (docs/datasets.md); --mapping and --encoding serve it too",
+    ),
+    "help.sheet": (
+        "xlsx 文件的工作表(默认:第一个)",
+        "the sheet of an .xlsx file (default: the first)",
+    ),
+    "help.header_row": (
+        "表头所在的行(默认:前 10 行中第一个含指标列名的行)",
+        "the row the header is in (default: the first row that names a measure column, among the first 10)",
+    ),
+    "help.layout": (
+        "long:每个年份、区县、指标和数值一行;wide:每个指标一行,每个年份或区县一列(默认:由表头判断)",
+        "long: a row per year, district, measure and value; wide: a row per measure and a column per year or district (default: from the header)",
+    ),
+    "help.year": ("没有年份列的工作表所属的年份", "the year of a sheet that has no year column"),
+    "help.records": ("记录", "records"),
+    "help.records.description": (
+        "在单位登记册和检查记录上判定带 [rule.records] 的规则(docs/records.md)",
+        "judge the rules that have [rule.records] on a register of units and an inspection log (docs/records.md)",
+    ),
+    "help.register": (
+        "登记册:.csv、.xlsx、.parquet 或 .arrow 文件,duckdb:///path.db?table=NAME 或 sqlite:/// 地址,或 sample",
+        "the register: a .csv, .xlsx, .parquet or .arrow file, a duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'",
+    ),
+    "help.log": ("检查记录,同 --register", "the inspection log, as --register"),
+    "help.mapping": (
+        "一个 TOML 文件,说明您的列名和代码,用于记录及(其 [figures] 部分)数据文件",
+        "a TOML file naming your columns and codes, for the records and (its [figures] part) the figures file",
+    ),
+    "help.encoding": (
+        "CSV 文件(数据和记录)的编码(默认:UTF-8 或 GB18030,按整个文件判断)",
+        "the encoding of CSV files, figures and records (default: UTF-8 or GB18030, decided over the whole file)",
+    ),
+    "help.by_district": (
+        "也逐个区县判定,而不只是整个登记册",
+        "judge each district too, not only the whole register",
+    ),
+    "help.log_until": (
+        "检查记录覆盖的最后一天(默认:其最晚日期;日期晚于此日或晚于今天的行作为可疑日期被拒绝)",
+        "the last day the log covers (default: its latest date; a row dated later, or after today, is rejected as a doubtful date)",
+    ),
+    "help.log_from": (
+        "检查记录覆盖的第一天(默认:其最早日期);未从 1 月 1 日起覆盖的年份为无法判定",
+        "the first day the log covers (default: its earliest date); a year it does not cover from 1 January is unknown",
+    ),
+    "help.engine": (
+        "由谁计数记录:参考引擎(纯 Python)、DuckDB(已安装时为默认)或 PostgreSQL(docs/engines.md)",
+        "what counts the records: the reference engine (pure Python), DuckDB (the default when installed) or PostgreSQL (docs/engines.md)",
+    ),
+    "help.database": (
+        "在其中计数的数据库:postgresql://user@host:port/db、duckdb:///path.db 或 Spark Connect 服务器的 sc://host:15002;不给 --register 时,就地判定其中的 --register-table 和 --log-table 表",
+        "a database to count in: postgresql://user@host:port/db, duckdb:///path.db or a Spark Connect server's sc://host:15002; without --register, its tables --register-table and --log-table are judged where they are",
+    ),
+    "help.register_table": (
+        "--database 中登记册的表(默认:register)",
+        "the register's table in --database (default: register)",
+    ),
+    "help.log_table": (
+        "--database 中检查记录的表(默认:inspections)",
+        "the log's table in --database (default: inspections)",
+    ),
+    "help.trust_keys": (
+        "--database 中的表:不检查每个单位 id 在登记册中只有一行、每个检查 id 在记录中只有一行、每行记录的单位都在登记册中(用于自身保证这些约束的数据库;省去一遍对记录的扫描)",
+        "tables in --database: do not check that each unit id is in one register row, each inspection id in one log row, and each log row's unit in the register (for a database that enforces them; saves a pass over the log)",
+    ),
     # -- rulebooks, files and measures ---------------------------------------------
     "load.no_measures": (
         "缺少:规则集在此声明其指标",
