@@ -141,6 +141,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problems.comma": (",", ", "),
     "problems.line": ("{where}:{message}", "{where}: {message}"),
     "problems.line_hint": ("{where}:{message}({hint})", "{where}: {message} ({hint})"),
+    # -- the expression language (_expr.py) ----------------------------------------
+    "expr.character": ("意外的字符 {char!r}", "unexpected character {char!r}"),
+    "expr.character_named": (
+        "意外的字符 {char!r}({name})",
+        "unexpected character {char!r} ({name})",
+    ),
+    "expr.percent": (
+        "{message};百分比请写成指标单位下的数字,如 >= 98.5",
+        "{message}; write a percentage as a number in the measure's unit, e.g. >= 98.5",
+    ),
+    "expr.comparisons": (
+        "{message};比较运算符为 >=、>、<=、<、== 和 !=",
+        "{message}; comparisons are >=, >, <=, <, == and !=",
+    ),
+    "expr.too_long": (
+        "表达式长 {length} 个字符;上限为 {limit}",
+        "expression is {length} characters long; the limit is {limit}",
+    ),
+    "expr.expected": ("此处应为{expected},实为{got}", "expected {expected}, got {got}"),
+    "expr.the_end": ("表达式结尾", "the end of the expression"),
+    "expr.token": ("{token!r}", "{token!r}"),
+    "expr.expected_end_unbalanced": (
+        "表达式结尾(括号“)”不配对)",
+        "the end of the expression (unbalanced ')')",
+    ),
+    "expr.expected_operator_or_end": (
+        "运算符或表达式结尾",
+        "an operator or the end of the expression",
+    ),
+    "expr.expected_closing_or_operator": ("“)”或运算符", "')' or an operator"),
+    "expr.expected_before_comparison": (
+        "比较符号前的数字或指标",
+        "a number or a measure before the comparison",
+    ),
+    "expr.expected_operand": ("数字、指标或“(”", "a number, a measure or '('"),
+    "expr.too_deep": (
+        "表达式嵌套超过 {limit} 层",
+        "expression nests more than {limit} levels deep",
+    ),
+    "expr.too_many_digits": ("数字超过 {limit} 位", "number has more than {limit} digits"),
+    "expr.not_an_id": (
+        "{name!r} 不是指标 id:id 是用“_”连接的小写单词",
+        "{name!r} is not a measure id: ids are lowercase words joined by '_'",
+    ),
+    "expr.never_closed": ("“(”没有闭合", "'(' is never closed"),
+    "expr.not_a_number": (
+        "此处应为数字,实为比较或真值",
+        "expected a number here, got a comparison or truth value",
+    ),
+    "expr.not_a_comparison": (
+        "此处应为比较(如 'x >= 1'),实为数字",
+        "expected a comparison here (such as 'x >= 1'), got a number",
+    ),
+    "expr.no_subject": (
+        "以比较符号开头的要求需要一个适用的指标",
+        "a requirement that starts with a comparator needs a measure to apply to",
+    ),
+    "expr.compares_nothing": (
+        "要求必须比较某个量,如 '>= 98.5' 或 'x >= 1 and y <= 2'",
+        "a requirement must compare something, e.g. '>= 98.5' or 'x >= 1 and y <= 2'",
+    ),
     # -- the command line's edge -------------------------------------------------
     "cli.error": ("qrules:", "qrules: "),
     "cli.out_of_memory": (
@@ -813,6 +874,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.option": ("{option}", "{option}"),
     "cli.comma": ("、", ", "),
     "cli.file": ("{file}", "{file}"),
+    # -- git revisions (_git.py) ---------------------------------------------------
+    "git.not_installed": (
+        "没有安装 git,无法读取 REV:PATH",
+        "git is not installed, so REV:PATH cannot be read",
+    ),
+    "git.timeout": ("git 在 {seconds} 秒内没有响应", "git did not answer within {seconds} s"),
+    "git.said": ("git 报错:{message}", "{message}"),
+    "git.failed": ("git {command} 失败", "git {command} failed"),
+    "git.outside": ("路径 {path!r} 指向仓库之外", "path {path!r} leads outside the repository"),
+    "git.revision_dash": (
+        "版本 {part!r} 以“-”开头:不是版本",
+        "revision {part!r} starts with '-': not a revision",
+    ),
+    "git.path_dash": (
+        "路径 {part!r} 以“-”开头:不是路径",
+        "path {part!r} starts with '-': not a path",
+    ),
+    "git.revision_control": (
+        "版本 {part!r} 含控制字符",
+        "revision {part!r} holds a control character",
+    ),
+    "git.path_control": ("路径 {part!r} 含控制字符", "path {part!r} holds a control character"),
+    "git.not_a_folder": (
+        "{path!r} 在版本 {revision!r} 中不是文件夹",
+        "{path!r} is not a folder at revision {revision!r}",
+    ),
+    "git.symlink": ("符号链接", "a symlink"),
+    "git.submodule": ("子模块", "a submodule"),
+    "git.mode": ("模式为 {mode} 的条目", "an entry of mode {mode}"),
+    "git.not_plain": (
+        "{name!r} 是{kind}:规则集文件夹只能包含普通文件",
+        "{name!r} is {kind}: a rulebook folder holds only plain files",
+    ),
+    "git.too_many_files": (
+        "该文件夹有 {count} 个文件;最多读取 {limit} 个",
+        "the folder holds {count} files; at most {limit} are read",
+    ),
+    "git.file_too_large": (
+        "{name!r} 有 {size} 字节;规则集文件最多 {limit} 字节",
+        "{name!r} is {size} bytes; a rulebook file may be at most {limit}",
+    ),
+    "git.folder_too_large": (
+        "该文件夹有 {size} 字节;最多读取 {limit} 字节",
+        "the folder holds {size} bytes; at most {limit} are read",
+    ),
+    "git.not_a_file_name": ("{name!r} 不是普通的文件名", "{name!r} is not a plain file name"),
     # -- rulebooks (_load.py) ------------------------------------------------------
     "load.no_folder": (
         "{folder!r} 不是规则集文件夹:没有这个文件夹",
