@@ -1420,6 +1420,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
         "the log is taken to begin on its first date, {first} (declare its start with --log-from)",
     ),
+    # -- the engines' errors (engines/) --------------------------------------------
+    "engines.reference_reads": (
+        "参考引擎计数 qrules 读入的记录(qrules.evaluate_records);数据库中的表由 {engines} 计数",
+        "the reference engine counts records qrules has read (qrules.evaluate_records); tables in a database are counted by {engines}",
+    ),
+    "engines.unknown": (
+        "未知的引擎 {engine!r};已知:{known}",
+        "unknown engine {engine!r}; known: {known}",
+    ),
+    "engines.postgres_connection": (
+        "postgres 引擎需要 connection=(psycopg 连接或 postgresql:// 地址)",
+        "the postgres engine needs connection= (a psycopg connection or a postgresql:// URL)",
+    ),
+    "engines.spark_connection": (
+        "{engine} 引擎需要 connection=(SparkSession,或 Spark Connect 地址 sc://host:port)",
+        "the {engine} engine needs connection= (a SparkSession, or a Spark Connect URL sc://host:port)",
+    ),
+    "engines.not_a_url": ("不是数据库地址", "not a database URL"),
+    "engines.urls": (
+        "postgresql://user@host/db、duckdb:///path.db 或 sc://host:15002(Spark Connect)",
+        "postgresql://user@host/db, duckdb:///path.db or sc://host:15002 (Spark Connect)",
+    ),
+    "engines.which": (
+        "无法判断 {kind} 属于哪个引擎:请给出 engine=",
+        "cannot tell the engine of a {kind}: pass engine=",
+    ),
+    "engines.cannot_read": ("无法读取表 {name!r}:{error}", "cannot read table {name!r}: {error}"),
+    "engines.other_type": (
+        "带时区的类型、带小数的数字或其他类型",
+        "a type with a time zone, a number with a fraction or another type",
+    ),
+    "engines.type": ("{type}", "{type}"),
+    "engines.role_date": ("日期", "date"),
+    "engines.role_flag": ("标志", "flag"),
+    "engines.role_code": ("代码", "code"),
+    "engines.unread_type": (
+        "列 {column!r}({kind} {canonical})的类型是 {shown},qrules 不把它读作{role}",
+        "column {column!r} ({kind} {canonical}) is {shown}, which qrules does not read as a {role}",
+    ),
+    "engines.cast": ("请转换类型:CAST({column} AS {cast})", "cast it: CAST({column} AS {cast})"),
+    "engines.spark_session": (
+        "spark 引擎需要 SparkSession,而不是 {kind}(SparkSession.builder.getOrCreate(),SparkContext 则用 SparkSession(context))",
+        "the spark engine needs a SparkSession, not a {kind} (SparkSession.builder.getOrCreate(), or SparkSession(context) for a SparkContext)",
+    ),
+    "engines.spark_unreachable": (
+        "无法连接 Spark Connect 服务器:{error}",
+        "cannot reach the Spark Connect server: {error}",
+    ),
+    "engines.spark_unreachable_hint": (
+        "服务器是否在运行(start-connect-server.sh),地址中的主机和端口是否正确?",
+        "is the server running (start-connect-server.sh), and are the host and port in the URL right?",
+    ),
+    "engines.spark_connect_needs": ("Spark Connect 需要 {error}", "Spark Connect needs {error}"),
+    "engines.spark_connect_install": (
+        "pip install 'qrules-plan[spark-connect]'",
+        "pip install 'qrules-plan[spark-connect]'",
+    ),
     # -- the model, readings -------------------------------------------------------
     "model.due": ("期限 {due}", "due {due}"),
     "model.semicolon": (";", "; "),
