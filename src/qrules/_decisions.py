@@ -410,7 +410,8 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
-            findings.append(Finding(number, say("audit.malformed", error=error)))
+            said = error.said if isinstance(error, _Malformed) else say("audit.error", error=error)
+            findings.append(Finding(number, say("audit.malformed", error=said)))
     if head is not None and (previous is None or _sha256(previous) != head):
         findings.append(Finding(number, say("audit.head_differs", head=head)))
     return Audit(
@@ -507,7 +508,7 @@ def _audit_record(
         for y, values in logged_years.items()
     }
     if set(yearly) - set(years):
-        raise ValueError("yearly names a year that years does not list")
+        raise _Malformed(say("audit.yearly"))
     again = replay(book, judged, year, years, inputs, record["district"], yearly)
     was = Verdict(record["verdict"])
     if again.verdict is not was:
@@ -539,12 +540,20 @@ _LOGGED_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?")
 _MAX_LOGGED_NUMBER_CHARS = 2 * MAX_SHOWN_DIGITS + 4
 
 
+class _Malformed(ValueError):
+    """A record that is not as qrules writes them, and why."""
+
+    def __init__(self, said: Text) -> None:
+        super().__init__(said.en)
+        self.said = said
+
+
 def _logged_number(value: object) -> Fraction:
     """A logged input, exactly; a `ValueError` (a malformed record) unless it is
     written as qrules writes numbers, within `MAX_SHOWN_DIGITS` digits."""
     text = str(value)
     if len(text) > _MAX_LOGGED_NUMBER_CHARS or not _LOGGED_NUMBER.fullmatch(text):
-        raise ValueError(f"{text[:40]!r} is not a number as qrules logs them")
+        raise _Malformed(say("audit.not_a_number", text=text[:40]))
     return Fraction(text)
 
 

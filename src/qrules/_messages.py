@@ -182,7 +182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "expr.too_many_digits": ("数字超过 {limit} 位", "number has more than {limit} digits"),
     "expr.not_an_id": (
-        "{name!r} 不是指标 id:id 是用“_”连接的小写单词",
+        "{name!r} 不是指标 ID:ID 是用“_”连接的小写单词",
         "{name!r} is not a measure id: ids are lowercase words joined by '_'",
     ),
     "expr.never_closed": ("“(”没有闭合", "'(' is never closed"),
@@ -1517,7 +1517,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.tag": ("只看带此标签的规则(可重复)", "only rules with this tag (repeatable)"),
     "help.section": ("只看章节以此开头的规则", "only rules whose section starts with this"),
     "help.responsible": (
-        "只看此责任主体参与的规则(其 id,或规划中的任一写法,如 {example})",
+        "只看此责任主体参与的规则(其 ID,或规划中的任一写法,如 {example})",
         "only rules this responsible body shares (its id, or any spelling the plan uses, e.g. {example})",
     ),
     "help.debug": (
@@ -1592,11 +1592,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.schema": ("规则文件的 JSON Schema 所在位置", "where the JSON Schemas for rule files are"),
     "help.schema.path": ("只打印文件夹", "print only the folder"),
     "help.measures": (
-        "列出规则集的指标:id、名称、单位、公式,以及需要它们的规则和年份",
+        "列出规则集的指标:ID、名称、单位、公式,以及需要它们的规则和年份",
         "list a rulebook's measures: ids, names, units, formulas, the rules and years that need them",
     ),
     "help.measures.description": (
-        "列出规则集的每个指标(或所选规则需要的指标):其 id、中英文名称(数据集可用其中任一名称)、单位、公式、需要它的规则及读取它的年份。",
+        "列出规则集的每个指标(或所选规则需要的指标):其 ID、中英文名称(数据集可用其中任一名称)、单位、公式、需要它的规则及读取它的年份。",
         "List every measure of a rulebook (or those the selected rules need): its id, zh and en names (a dataset may name it by any of them), unit, formula, the rules that need it and the years they read it in.",
     ),
     "help.template": (
@@ -1715,15 +1715,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a database to count in: postgresql://user@host:port/db, duckdb:///path.db or a Spark Connect server's sc://host:15002; without --register, its tables --register-table and --log-table are judged where they are",
     ),
     "help.register_table": (
-        "--database 中登记册的表(默认:register)",
-        "the register's table in --database (default: register)",
+        "--database 中登记册的表(默认:{default})",
+        "the register's table in --database (default: {default})",
     ),
     "help.log_table": (
-        "--database 中检查记录的表(默认:inspections)",
-        "the log's table in --database (default: inspections)",
+        "--database 中检查记录的表(默认:{default})",
+        "the log's table in --database (default: {default})",
     ),
     "help.trust_keys": (
-        "--database 中的表:不检查每个单位 id 在登记册中只有一行、每个检查 id 在记录中只有一行、每行记录的单位都在登记册中(用于自身保证这些约束的数据库;省去一遍对记录的扫描)",
+        "--database 中的表:不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中(用于自身保证这些约束的数据库;省去一遍对记录的扫描)",
         "tables in --database: do not check that each unit id is in one register row, each inspection id in one log row, and each log row's unit in the register (for a database that enforces them; saves a pass over the log)",
     ),
     # -- rulebooks, files and measures ---------------------------------------------
@@ -2021,7 +2021,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是决策日志记录(JSON 对象)",
         "not a decision log record (a JSON object)",
     ),
-    "audit.malformed": ("记录不完整或有误({error})", "a malformed record ({error!r})"),
+    "audit.malformed": ("记录不完整或有误({error})", "a malformed record ({error})"),
+    "audit.error": ("{error!r}", "{error!r}"),
+    "audit.yearly": (
+        "yearly 列出了 years 中没有的年份",
+        "yearly names a year that years does not list",
+    ),
+    "audit.not_a_number": (
+        "{text!r} 不是 qrules 记录的数字",
+        "{text!r} is not a number as qrules logs them",
+    ),
     "audit.head_differs": (
         "最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
         "the last line's digest is not {head}: lines were cut from the end or added",

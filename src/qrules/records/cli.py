@@ -38,8 +38,8 @@ SAMPLE_FILES = {"register": "register.csv", "log": "inspections.csv", "mapping":
 def add_arguments(check: argparse.ArgumentParser, lang: Lang = "en") -> None:
     """The records options, their help in ``lang``."""
 
-    def said(id_: str) -> str:
-        return say(id_).get(lang)
+    def said(id_: str, **params: str) -> str:
+        return say(id_, **params).get(lang)
 
     group = check.add_argument_group(said("help.records"), said("help.records.description"))
     group.add_argument("--register", metavar="SOURCE", help=said("help.register"))
@@ -51,8 +51,12 @@ def add_arguments(check: argparse.ArgumentParser, lang: Lang = "en") -> None:
     group.add_argument("--log-from", metavar="DATE", help=said("help.log_from"))
     group.add_argument("--engine", choices=ENGINES[:3], help=said("help.engine"))
     group.add_argument("--database", metavar="URL", help=said("help.database"))
-    group.add_argument("--register-table", metavar="NAME", help=said("help.register_table"))
-    group.add_argument("--log-table", metavar="NAME", help=said("help.log_table"))
+    group.add_argument(
+        "--register-table", metavar="NAME", help=said("help.register_table", default="register")
+    )
+    group.add_argument(
+        "--log-table", metavar="NAME", help=said("help.log_table", default="inspections")
+    )
     group.add_argument("--trust-keys", action="store_true", help=said("help.trust_keys"))
 
 
