@@ -293,10 +293,9 @@ def _coverage_report(tmp: Path) -> str:
 
 def _tampered_logs(tmp: Path) -> list[list[str]]:
     """Audits of decision logs that find fault: a verdict edited, a target
-    changed since, a line removed from the start and one from the middle, a line
-    that is no record, a
-    rulebook and a rule it cannot find, a schema it does not read, a malformed
-    record, a last line that is not the one kept."""
+    changed since, a line removed from the start and one from the middle, a
+    line that is no record, a rulebook and a rule it cannot find, a schema it
+    does not read, a malformed record, a last line that is not the one kept."""
     log = tmp / "logged.jsonl"
     run(["check", str(MINI), "--sample", "--decision-log", str(log)])
     lines = log.read_bytes().splitlines(keepends=True)

@@ -1477,6 +1477,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pip install 'qrules-plan[spark-connect]'",
         "pip install 'qrules-plan[spark-connect]'",
     ),
+    # -- the SQL engines' checks (engines/sql.py, _holdings.py, _rejected.py) ------
+    "engines.repeated_unit": (
+        "单位 ID 出现在多行中({ids};比单位 ID 多 {extra} 行):它们会被重复计数",
+        "unit ids in more than one row ({ids}; {extra} row{s} more than unit ids): they would be counted more than once",
+    ),
+    "engines.repeated_inspection": (
+        "检查 ID 出现在多行中({ids};比检查 ID 多 {extra} 行):它们会被重复计数",
+        "inspection ids in more than one row ({ids}; {extra} row{s} more than inspection ids): they would be counted more than once",
+    ),
+    "engines.repeated_unit_hint": (
+        "请把单位 ID 设为表的键,或用 qrules.{reader} 读取该表(它保留每个 ID 的第一行)",
+        "make the unit id the table's key, or read the table with qrules.{reader}, which keeps the first row of each",
+    ),
+    "engines.repeated_inspection_hint": (
+        "请把检查 ID 设为表的键,或用 qrules.{reader} 读取该表(它保留每个 ID 的第一行)",
+        "make the inspection id the table's key, or read the table with qrules.{reader}, which keeps the first row of each",
+    ),
+    "engines.unknown_units": (
+        "{count} 行记录的单位不在登记册中({ids}):不计入",
+        "{count} rows name a unit that is not in the register ({ids}): not counted",
+    ),
+    "engines.too_many_rejected": (
+        "qrules 拒绝的行超过 {limit:,} 行",
+        "more than {limit:,} rows that qrules rejects",
+    ),
+    "engines.too_many_rejected_hint": (
+        "请用 qrules.read_register / read_log 读取一部分样本查看被拒绝的原因,并修正表的类型或数值",
+        "read the rejections with qrules.read_register / read_log on a sample, and fix the table's types or values",
+    ),
+    "engines.plain_form": (
+        "数据库表中的文本值只按其规范形式读取(日期为 YYYY-MM-DD;标志为 docs/records.md 所列的词之一)",
+        "a text value that is read in a database table only in its plain form (a date YYYY-MM-DD; a flag one of the words of docs/records.md)",
+    ),
+    "engines.plain_form_hint": (
+        "请把该列转换为 DATE 或 BOOLEAN",
+        "cast the column to DATE or BOOLEAN",
+    ),
+    "engines.text_date": (
+        "qrules 读作 {date},但数据库表中的文本日期只按 YYYY-MM-DD 读取",
+        "read as {date} by qrules, but a text date is read in a database table only as YYYY-MM-DD",
+    ),
+    "engines.text_date_hint": ("请把该列转换为 DATE", "cast the column to DATE"),
+    "engines.spelled": (
+        "{column} {value!r} 从文件读取时读作 {read!r}(NFKC 规范化并去除首尾空白),但数据库表中的 ID 和代码按存储的原样比较",
+        "{column} {value!r} is read as {read!r} from a file (NFKC, trimmed), but a database table's ids and codes are compared as stored",
+    ),
+    "engines.spelled_hint": (
+        "请去除该列值的首尾空白并规范化(NFKC)",
+        "trim the column's values and normalise them (NFKC)",
+    ),
+    "engines.table_name_hint": (
+        "表名写作 name、schema.name 或 catalog.schema.name",
+        "a name, schema.name or catalog.schema.name",
+    ),
+    "engines.out_of_order": (
+        "数据库没有按顺序返回查询结果的行",
+        "the database did not return the query's rows in order",
+    ),
+    "engines.not_dates": (
+        "列 {column!r} 的值是 {found},不是日期",
+        "column {column!r} holds {found} values, not dates",
+    ),
+    "engines.not_dates_hint": (
+        "请把它设为 DATE 列,或判定一个转换它的视图:CAST({column} AS DATE)",
+        "make it a DATE column, or judge a view that casts it: CAST({column} AS DATE)",
+    ),
     # -- the model, readings -------------------------------------------------------
     "model.due": ("期限 {due}", "due {due}"),
     "model.semicolon": (";", "; "),
