@@ -265,7 +265,7 @@ def _rows(
             "".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
             for c in rule.comparisons
         )
-        comma = say("coverage.comma").get(lang)
+        comma = say("list.enumeration").get(lang)
         rows.append(
             [
                 escape(cell)

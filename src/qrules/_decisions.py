@@ -348,7 +348,7 @@ class VerdictChange:
             rule=self.rule,
             where=say("audit.where_district", years=years, district=self.district)
             if self.district
-            else say("audit.where", years=years),
+            else say("data.value", value=years),
             logged=self.logged.said(),
             now=self.now.said(),
             observed=self.observed if self.observed is not None else "?",

@@ -122,7 +122,7 @@ class Problem:
 
     def render(self, lang: Lang) -> str:
         """The problem, where it is and what to do, in ``lang``."""
-        place = [say("problems.file", file=self.file)]
+        place = [say("data.value", value=self.file)]
         if self._where is not None:
             place.append(self._where)
         if self.key is not None:

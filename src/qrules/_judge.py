@@ -27,7 +27,7 @@ from ._data import Observation
 from ._errors import DataError
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
-from ._messages import joined, say
+from ._messages import joined, listed, say
 from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
@@ -351,7 +351,7 @@ class _Judge:
         return say(
             "evaluate.unlisted_districts",
             count=len(names),
-            names=Text("、".join(names), ", ".join(names)),
+            names=listed(names),
         )
 
     def from_districts(
@@ -837,7 +837,7 @@ def _missing_years(
             "evaluate.missing_years",
             measure=measures[n].name,
             id=n,
-            years=Text("、".join(map(str, ys)), ", ".join(map(str, ys))),
+            years=listed(ys),
         )
         for n, ys in sorted(missing.items())
     )

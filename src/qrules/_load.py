@@ -368,7 +368,7 @@ class _Checker:
                 say(
                     "load.missing_languages",
                     missing=joined(
-                        tuple(say("load.language", key=key) for key in missing), say("load.and")
+                        tuple(say("data.value", value=key) for key in missing), say("load.and")
                     ),
                 )
             )

@@ -17,12 +17,12 @@ read at import without parsing anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
-__all__ = ["MESSAGES", "Lang", "Text", "data", "joined", "marking", "say"]
+__all__ = ["MESSAGES", "Lang", "Text", "data", "joined", "listed", "marking", "say"]
 
 Lang = Literal["zh", "en"]
 
@@ -106,6 +106,12 @@ def joined(parts: Mapping[str, Text] | tuple[Text, ...], sep: Text) -> Text:
     return Text(sep.zh.join(p.zh for p in items), sep.en.join(p.en for p in items))
 
 
+def listed(values: Iterable[object]) -> Text:
+    """Values from an input (data), listed as each language lists them:
+    ``福山区、莱山区`` / ``福山区, 莱山区``."""
+    return joined(tuple(say("data.value", value=v) for v in values), say("list.enumeration"))
+
+
 #: id -> (zh, en).
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- where a problem is ------------------------------------------------------
@@ -127,6 +133,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.measure": ("指标 {measure!r}", "measure {measure!r}"),
     "where.rule": ("规则 {rule!r}", "rule {rule!r}"),
     "did_you_mean": ("是否指 {prefix}{option!r}?", "did you mean {prefix}{option!r}?"),
+    # -- a value from an input, and lists (shared) ----------------------------------
+    "data.value": ("{value}", "{value}"),
+    "list.enumeration": ("、", ", "),
     # -- an expression's error (_errors.py) ----------------------------------------
     "expression.on_line": (
         "{message}(表达式第 {line} 行)",
@@ -137,7 +146,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{message}\n    {text}\n    {marker}",
     ),
     # -- a problem's line (_errors.py) ---------------------------------------------
-    "problems.file": ("{file}", "{file}"),
     "problems.comma": (",", ", "),
     "problems.line": ("{where}:{message}", "{where}: {message}"),
     "problems.line_hint": ("{where}:{message}({hint})", "{where}: {message} ({hint})"),
@@ -385,8 +393,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} = {count} 个区县合计({districts})",
         "{value} = sum of {count} district{s} ({districts})",
     ),
-    "rollup.name": ("{name}", "{name}"),
-    "rollup.comma": ("、", ", "),
     "rollup.semicolon": (";", "; "),
     "rollup.measure": ("{measure}({id})", "{id}"),
     "rollup.not_additive": (
@@ -871,9 +877,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- the command line, lists (cli.py) ------------------------------------------
     "cli.tag": ("{tag!r}", "{tag!r}"),
     "cli.or": ("、", " or "),
-    "cli.option": ("{option}", "{option}"),
-    "cli.comma": ("、", ", "),
-    "cli.file": ("{file}", "{file}"),
     # -- git revisions (_git.py) ---------------------------------------------------
     "git.not_installed": (
         "没有安装 git,无法读取 REV:PATH",
@@ -1027,7 +1030,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "holds more than {count:,} files, the limit for a rulebook folder",
     ),
     # -- rulebooks, a text's languages (_load.py) -----------------------------------
-    "load.language": ("{key}", "{key}"),
     "load.and": ("、", " and "),
     # -- rulebooks, ids ------------------------------------------------------------
     "load.a_rulebook_id": (
@@ -1414,7 +1416,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- records rules, the population (_recordspec.py) ----------------------------
     "records.population_all": ("全部单位", "all units"),
-    "records.population": ("{filter}", "{filter}"),
     # -- the engines ---------------------------------------------------------------
     "log.taken_to_begin": (
         "检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
@@ -1451,7 +1452,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "带时区的类型、带小数的数字或其他类型",
         "a type with a time zone, a number with a fraction or another type",
     ),
-    "engines.type": ("{type}", "{type}"),
     "engines.role_date": ("日期", "date"),
     "engines.role_flag": ("标志", "flag"),
     "engines.role_code": ("代码", "code"),
@@ -2069,7 +2069,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {line} 行:{rule}({where}):{logged} → {now};观测值 {observed},{why}",
         "line {line}: {rule} ({where}): {logged} → {now}; observed {observed}, {why}",
     ),
-    "audit.where": ("{years}", "{years}"),
     "audit.where_district": ("{years},{district}", "{years}, {district}"),
     "audit.altered": (
         "同一规则集由记录的输入得不出记录的判定:此行被改动过",
@@ -2152,7 +2151,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coverage.failing_unit": ("未达标单位", "failing unit"),
     "coverage.yes": ("是", "yes"),
     "coverage.no": ("否", "no"),
-    "coverage.comma": ("、", ", "),
     "coverage.title": (
         "规则覆盖:{rulebook}(指纹 {fingerprint}),{total} 条规则中 {covered} 条完全覆盖",
         "rule coverage: {rulebook} (fingerprint {fingerprint}), {covered} of {total} rules fully covered",

@@ -161,7 +161,7 @@ class RecordSpec:
         or the catalog's one term for every unit of the register."""
         if not self.population:
             return say("records.population_all")
-        return say("records.population", filter=self.describe_population())
+        return say("data.value", value=self.describe_population())
 
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""

@@ -20,7 +20,7 @@ import attrs
 
 from ._data import Observation
 from ._expr import format_number
-from ._messages import joined, say
+from ._messages import joined, listed, say
 from ._model import Lang, Measure, Text
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Derivation:
             value=format_number(self.value),
             count=count,
             s="s" if count != 1 else "",
-            districts=joined(tuple(map(_data, self.districts)), say("rollup.comma")),
+            districts=listed(self.districts),
         ).get(lang)
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
@@ -152,11 +152,6 @@ def _named(measure: Measure) -> Text:
     return say("rollup.measure", measure=measure.name, id=measure.id)
 
 
-def _data(text: str) -> Text:
-    """A name from the data, the same in both languages."""
-    return say("rollup.name", name=text)
-
-
 def _incomplete(
     measure: Measure,
     year: int,
@@ -164,15 +159,14 @@ def _incomplete(
     empty: list[str],
     rows: Mapping[str, Observation],
 ) -> Text:
-    comma = say("rollup.comma")
     parts = []
     if absent:
-        parts.append(say("rollup.no_row", districts=joined(tuple(map(_data, absent)), comma)))
+        parts.append(say("rollup.no_row", districts=listed(absent)))
     if empty:
         parts.append(
             say(
                 "rollup.no_value",
-                districts=joined(tuple(map(_data, empty)), comma),
+                districts=listed(empty),
                 where="; ".join(rows[d].origin for d in empty),
             )
         )

@@ -33,7 +33,7 @@ from ._expr import format_short
 from ._figures import Dataset, read_dataset
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._load import load, rulebook_names, sample_files
-from ._messages import data, joined, say
+from ._messages import data, joined, listed, say
 from ._model import Lang, Rule, Text
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
@@ -440,23 +440,23 @@ def _nothing_selected(
             where=where,
             tags=joined(tuple(say("cli.tag", tag=tag) for tag in tags), say("cli.or")),
             close=say("cli.close", close=close) if close else "",
-            listed=", ".join(known_tags) if known_tags else say("cli.none"),
+            listed=listed(known_tags) if known_tags else say("cli.none"),
         )
     if section is not None and not any(s.startswith(section) for s in sections):
         close = suggestion(section, sections)
-        listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
+        shown = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
         return say(
             "cli.no_section",
             where=where,
             section=section,
             close=say("cli.close", close=close) if close else "",
-            listed=listed,
+            listed=shown,
         )
     options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
     return say(
         "cli.nothing_together",
         where=where,
-        options=joined(tuple(say("cli.option", option=o) for o in options[:-1]), say("cli.comma")),
+        options=listed(options[:-1]),
         last=options[-1],
     )
 
@@ -487,7 +487,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as error:
-            raise OutputError(_unwritable(error, say("cli.file", file=output))) from None
+            raise OutputError(_unwritable(error, say("data.value", value=output))) from None
         with writing(path):
             path.write_bytes(data)
     else:

@@ -332,7 +332,7 @@ def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -
             shown = (
                 say("engines.other_type")
                 if found == "other"
-                else say("engines.type", type=found.upper())
+                else say("data.value", value=found.upper())
             )
             problems.append(
                 Problem(
