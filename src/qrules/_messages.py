@@ -2222,6 +2222,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} 条规则中 {covered} 条完全覆盖({percent}%),低于要求的 {threshold}%",
         "{covered} of {total} rules fully covered ({percent} %), under the {threshold} % required",
     ),
+    # -- the smallest change (_results.py), the responsible list (_model.py) -------
+    "change.more": (
+        "{name}需增加 {delta}({observed} → {needed})",
+        "{delta} more {name} ({observed} → {needed})",
+    ),
+    "change.more_than": (
+        "{name}需超过增加 {delta}({observed} → {needed})",
+        "more than {delta} more {name} ({observed} → {needed})",
+    ),
+    "model.etc": ("等", " etc."),
     # -- judging figures (_evaluate.py) --------------------------------------------
     "source.figures": ("报告数据", "reported figures"),
     "source.records": ("记录", "records"),

@@ -326,7 +326,7 @@ class Rule:
         """The responsible list as the plan writes it, with 等 (etc.) when open."""
         text = "、".join(self.responsible)
         if self.responsible_open:
-            text += "等" if lang == "zh" else " etc."
+            text += say("model.etc").get(lang)
         return text
 
     @functools.cached_property
