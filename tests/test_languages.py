@@ -291,6 +291,16 @@ def _coverage_report(tmp: Path) -> str:
     return str(path)
 
 
+def _edited(tmp: Path, name: str, *edits: tuple[str, str, str]) -> Path:
+    """A copy of the mini rulebook with, for each ``(file, old, new)``, the
+    first ``old`` in ``file`` made ``new``."""
+    folder = rulebook_copy(tmp, name)
+    for file, old, new in edits:
+        path = folder / file
+        path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    return folder
+
+
 def _tampered_logs(tmp: Path) -> list[list[str]]:
     """Audits of decision logs that find fault: a verdict edited, a target
     changed since, a line removed from the start and one from the middle, a
@@ -322,13 +332,13 @@ def _tampered_logs(tmp: Path) -> list[list[str]]:
         path = tmp / f"{name}.jsonl"
         path.write_bytes(b"".join(content))
         argvs.append(["audit", str(path), *(["--rulebook", str(MINI)] if name != "book" else [])])
-    looser = rulebook_copy(tmp, "looser")
-    rules = looser / "rules.toml"
-    text = rules.read_text(encoding="utf-8")
-    text = text.replace('requirement = ">= 98.5"', 'requirement = ">= 90"', 1)
-    rules.write_text(text.replace("合格率≥98.5", "合格率≥90", 1), "utf-8")
-    plan = looser / "plan.txt"
-    plan.write_text(plan.read_text("utf-8").replace("合格率≥98.5", "合格率≥90", 1), "utf-8")
+    looser = _edited(
+        tmp,
+        "looser",
+        ("rules.toml", '">= 98.5"', '">= 90"'),
+        ("rules.toml", "合格率≥98.5", "合格率≥90"),
+        ("plan.txt", "合格率≥98.5", "合格率≥90"),
+    )
     argvs.append(["audit", str(log), "--rulebook", str(looser), "--head", "sha256:0"])
     return argvs
 
@@ -443,22 +453,8 @@ def test_more_errors_speak_one_language(lang: str, tmp_path: Path) -> None:
 
 
 def _more_bad(tmp: Path) -> list[list[str]]:
-    expression = rulebook_copy(tmp, "expression")
-    rules = expression / "rules.toml"
-    rules.write_text(
-        rules.read_text(encoding="utf-8").replace(
-            'requirement = ">= 98.5"', 'requirement = ">= 98.5 %"', 1
-        ),
-        encoding="utf-8",
-    )
-    nested = rulebook_copy(tmp, "nested")
-    rules = nested / "rules.toml"
-    rules.write_text(
-        rules.read_text(encoding="utf-8").replace(
-            'requirement = ">= 300"', 'requirement = "(firms >= 300"', 1
-        ),
-        encoding="utf-8",
-    )
+    expression = _edited(tmp, "expression", ("rules.toml", '">= 98.5"', '">= 98.5 %"'))
+    nested = _edited(tmp, "nested", ("rules.toml", '">= 300"', '"(firms >= 300"'))
     bad_report = tmp / "bad.json"
     bad_report.write_text('{"schema_version": "0"}', encoding="utf-8")
     not_report = tmp / "not.json"
