@@ -26,6 +26,7 @@ import pytest
 
 import qrules
 from qrules import _messages
+from qrules._escape import columns
 from qrules.cli import _parser, main
 
 from .bad_inputs import rulebook_copy
@@ -487,8 +488,12 @@ def test_help_is_chinese_under_zh() -> None:
     assert "\n记录:\n" in out
     assert "usage" not in out
     assert "options:" not in out
+    lines = out.splitlines()
+    assert lines[1].startswith(" " * columns("用法:qrules check ") + "[")  # under the first option
     _, out, _ = run(["--help", "--lang=zh"])
     assert "位置参数:" in out
+    _, out, _ = run(["check", "--help", "--lan", "zh"])  # a prefix argparse takes for --lang
+    assert out.startswith("用法:")
     _, out, _ = run(["check", "--help"])
     assert out.startswith("usage: qrules check")
     assert "show this help message and exit" in out
@@ -499,8 +504,6 @@ def test_help_is_chinese_under_zh() -> None:
 def test_chinese_help_wraps_by_columns() -> None:
     """A CJK character takes two columns: no line of zh help is wider than
     argparse's width, and none starts with a closing mark."""
-    from qrules._escape import columns  # noqa: PLC0415
-
     _messages.marking(False)
     for argv in _helps():
         _, out, _ = run([*argv, "--lang", "zh"])

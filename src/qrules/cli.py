@@ -72,12 +72,20 @@ class _Parser(argparse.ArgumentParser):
         return say(id_, **params).get(self.lang)
 
     def format_usage(self) -> str:
-        usage = super().format_usage()
-        return say("argparse.usage", usage=usage.removeprefix("usage: ")).get(self.lang)
+        usage = self._realigned(super().format_usage())
+        return say("argparse.usage", usage=usage).get(self.lang)
 
     def format_help(self) -> str:
-        text = super().format_help()
-        return self.said("argparse.usage_prefix") + text.removeprefix("usage: ")
+        return self.said("argparse.usage_prefix") + self._realigned(super().format_help())
+
+    def _realigned(self, text: str) -> str:
+        """argparse's text without its ``usage: ``, the usage's continuation
+        lines moved under the catalog's prefix (by the columns it takes)."""
+        shift = len("usage: ") - columns(self.said("argparse.usage_prefix"))
+        usage, blank, rest = text.removeprefix("usage: ").partition("\n\n")
+        lines = usage.split("\n")
+        lines[1:] = [line[shift:] if line[:shift].isspace() else line for line in lines[1:]]
+        return "\n".join(lines) + blank + rest
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -169,9 +177,15 @@ _ARGPARSE_ERRORS = (
 def _lang_of(argv: Sequence[str]) -> Lang:
     """The ``--lang`` the arguments ask for, before they are parsed."""
     for before, word in itertools.pairwise(["", *argv]):
-        if word == "--lang=zh" or (before == "--lang" and word == "zh"):
+        option, equals, value = word.partition("=")
+        if (equals and value == "zh" and _is_lang(option)) or (_is_lang(before) and word == "zh"):
             return "zh"
     return "en"
+
+
+def _is_lang(option: str) -> bool:
+    """``--lang``, or a prefix of it argparse takes for it (``--lan``)."""
+    return len(option) >= len("--lan") and "--lang".startswith(option)
 
 
 def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
