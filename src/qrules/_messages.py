@@ -1103,6 +1103,129 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lint.warning": ("警告", "warning"),
     "lint.info": ("提示", "info"),
     "lint.rules": ("规则:{rules}", "rules: {rules}"),
+    # -- lint findings (_lint.py) --------------------------------------------------
+    "lint.versus": (" 对 ", " vs "),
+    "lint.list": ("、", ", "),
+    "lint.list_and": ("{items}、{last}", "{items} and {last}"),
+    "lint.semicolon": (";", "; "),
+    "lint.timing_level": ("{due} 时的水平", "level at {due}"),
+    "lint.timing_cumulative": ("截至 {due} 累计", "cumulative at {due}"),
+    "lint.timing_new": ("{first} 年至 {due} 新增", "new from {first} to {due}"),
+    "lint.timing_annual_average": ("{first} 年至 {due} 年均", "annual average from {first} to {due}"),
+    "lint.timing_every_year": ("{start}–{end} 年每年", "every year {start}–{end}"),
+    "lint.timing_in": ("{when}({sections})", "{when} ({sections})"),
+    "lint.statement": ("{target}({sections})", "{target} ({sections})"),
+    "lint.statement_aspirational": ("{target}(力争;{sections})", "{target} (aspirational; {sections})"),
+    "lint.different_timing": (
+        "{measure}:{timings}:这些表述不能在同一数值上一并检验,须先说明按哪种口径理解。",
+        "{measure}: {timings}: the statements cannot be checked on the same figure without a reading of which timing is meant.",
+    ),
+    "lint.disagreeing_minimums": (
+        "{measure}:{statements};均按下限理解时,{bound} 起约束作用。",
+        "{measure}: {statements}: read as minimums, {bound} binds.",
+    ),
+    "lint.disagreeing_maximums": (
+        "{measure}:{statements};均按上限理解时,{bound} 起约束作用。",
+        "{measure}: {statements}: read as maximums, {bound} binds.",
+    ),
+    "lint.conflicting": (
+        "{measure}:{statements}:没有任何数值能同时满足,这些规则不可能同时达成。",
+        "{measure}: {statements}: no value meets them all; the rules cannot all be met.",
+    ),
+    "lint.rule_note": ("{rule}:{note}", "{rule}: {note}"),
+    "lint.undecided": ("qrules 无法判定其间是否相互蕴含", "qrules cannot decide whether one implies another"),
+    "lint.undecided_because": (
+        "qrules 无法判定其间是否相互蕴含({notes})",
+        "qrules cannot decide whether one implies another ({notes})",
+    ),
+    "lint.binds": ("{bound} 蕴含其余要求,起约束作用", "{bound} implies the others and binds"),
+    "lint.none_implies": ("互不蕴含", "none implies the others"),
+    "lint.differing": ("{measure}:{statements}:{relation}。", "{measure}: {statements}: {relation}."),
+    "lint.part_more": (
+        "即整体 {implied},高于部分的目标 {goal} 对整体的要求:一致;但部分的目标偏低(若读作同一计数,它低估了整体),且各组成部分的目标达成并不意味着部分的目标达成(整体中可能有部分不计的数)",
+        "which implies {implied} for the whole, more than the part's target {goal} asks of it: consistent; the part's target is the lower one (read as one count, it understates the whole), and meeting the components' targets does not meet it (the whole also counts what the part does not)",
+    ),
+    "lint.part_same": (
+        "即整体 {implied},与部分的目标 {goal} 对整体的要求相同:一致",
+        "which implies {implied} for the whole, as much as the part's target {goal} asks of it: consistent",
+    ),
+    "lint.part_short": (
+        "仅能推出整体 {implied},低于部分的目标 {goal} 对整体的要求:各组成部分的目标低估了整体",
+        "which implies only {implied} for the whole, short of the {goal} the part's target needs of it: the components' targets understate the whole",
+    ),
+    "lint.part_of": (
+        "是 {whole}({formula})的一部分,不超过整体",
+        "is a part of {whole} ({formula}), at most the whole",
+    ),
+    "lint.sum_beyond": (
+        "即 {implied},超过 {goal}:各组成部分的目标全部达成时,该目标不可能达成",
+        "which implies {implied}, beyond {goal}: meeting every component target makes the target impossible",
+    ),
+    "lint.sum_more": (
+        "即 {implied},高于目标 {goal}:一致",
+        "which implies {implied}, more than the target {goal} asks: consistent",
+    ),
+    "lint.sum_consistent": ("即 {implied}:一致", "which implies {implied}: consistent"),
+    "lint.sum_short": (
+        "仅能推出 {implied},低于目标 {goal}:各组成部分的目标全部达成时,该目标仍可能未达成",
+        "which implies only {implied}, short of {goal}: meeting every component target leaves the target unmet",
+    ),
+    "lint.sum_is": ("为 {formula}", "is {formula}"),
+    "lint.target": ("{target}", "{target}"),
+    "lint.target_aspirational": ("{target}(力争)", "{target} (aspirational)"),
+    "lint.components": (
+        "{measure} {statement} {relation};各组成部分的目标 {targets}({sections})给出 {arithmetic},{verdict}。",
+        "{measure} {statement} {relation}; the components' targets {targets} ({sections}) give {arithmetic}, {verdict}.",
+    ),
+    "lint.impossible": (
+        "{measure}:{target}({section}):该指标没有任何可能的数值满足它,这条规则不可能达成。",
+        "{measure}: {target} ({section}): no value the measure can take meets it; the rule cannot be met.",
+    ),
+    "lint.pair": ("{first} 与 {second}", "{first} and {second}"),
+    "lint.conflicting_pair": (
+        "{measures}:{statements}:按计算公式,没有任何数值能同时满足,这两条规则不可能同时达成。",
+        "{measures}: {statements}: by the formulas, no values meet both; the rules cannot both be met.",
+    ),
+    "lint.redundant_pair": (
+        "{measures}:{statements}:按计算公式,{binding}({binding_target})蕴含 {redundant}({redundant_target}),后者是多余的。",
+        "{measures}: {statements}: by the formulas, {binding} ({binding_target}) implies {redundant} ({redundant_target}), which adds nothing.",
+    ),
+    "lint.unreciprocated": (
+        "规则 {rule} 将 {other} 列为相关规则,但 {other} 未列出 {rule}:请在两条规则中互相列出,或删除该链接。",
+        "{rule} lists {other} as related, but {other} does not list {rule}: link both ways, or remove the link.",
+    ),
+    "lint.target_of": ("{target}({subject})", "{target} ({subject})"),
+    "lint.uncovered": (
+        "{section}:“{sentence}”中的目标 {targets} 没有规则编码:请为它增加规则,或在 plan.toml 的 [[ignore]] 中列出该句并说明理由。",
+        "{section}: the target {targets} in “{sentence}” is encoded by no rule: add a rule for it, or list the sentence under [[ignore]] in plan.toml with a reason.",
+    ),
+    "lint.duplicate": (
+        "{section}:“{sentence}”中的目标 {targets} 已由 {others} 编码,{rule} 再次编码同一目标:删去其中任何一条,lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 [[rule.alternatives]]。",
+        "{section}: the target {targets} in “{sentence}” is encoded by {others}, and again by {rule}: removing either rule leaves it encoded, so lint cannot see the loss; keep one rule per target, or record the other reading as [[rule.alternatives]].",
+    ),
+    "lint.encoded_plain": ("{aggregation} {target}", "{aggregation} {target}"),
+    "lint.untranslated": (
+        '{title}:解读只有一种文字(纯字符串),中文用户看到的是原文;请写成 interpretation = {{ zh = "…", en = "…" }}。',
+        '{title}: the interpretation is a plain string, shown as is to zh users; write it as interpretation = {{ zh = "…", en = "…" }}.',
+    ),
+    # -- a rule's quote and its requirement (_quotes.py) ----------------------------
+    "quotes.part": ("中的 {bound} ", " ({bound})"),
+    "quotes.other_way": (
+        "要求 {written!r} {part}与原文的方向不符:原文写作 {states}",
+        "the requirement {written!r}{part} reads the quote's number the other way: the quote states {states}",
+    ),
+    "quotes.not_stated": (
+        "要求 {written!r} {part}不是原文写明的目标:原文写作 {states}",
+        "the requirement {written!r}{part} is not a target its quote writes: the quote states {states}",
+    ),
+    "quotes.no_number": (
+        "要求 {written!r} {part}不是原文写明的目标:原文没有写明数字",
+        "the requirement {written!r}{part} is not a target its quote writes: the quote states no number",
+    ),
+    "quotes.hint": (
+        "把要求改为原文写明的目标;若确需另作理解,在 interpretation 中说明理由并写明 {bound}",
+        "write the target the quote states, or say in interpretation why the rule reads a target its quote does not write, naming {bound} there",
+    ),
     # -- the HTML report (_html.py; {names} are filled in by its script) -----------
     "html.report": ("进展报告", "Progress report"),
     "html.rulebook": ("规则集", "Rulebook"),
