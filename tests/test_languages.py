@@ -320,7 +320,7 @@ def _lints(tmp: Path) -> list[list[str]]:
     rules.write_text(text.replace("tags =", 'interpretation = "As written."\ntags =', 1), "utf-8")
     argvs.append(["lint", str(folder)])
     # Beyond the budget of symbolic work: undecided, saying why.
-    argvs.append(["lint", str(high_degree(tmp / "lint-degree", 40))])
+    argvs.append(["lint", str(high_degree(tmp / "lint-degree", 12))])
     # A requirement its quote does not state: the other way, or no number at all.
     folder = rulebook_copy(tmp, "quotes")
     rules = folder / "rules.toml"
