@@ -264,14 +264,17 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     _add_output(linting)
 
     differ = commands.add_parser(
-        "diff", help=said("help.diff"), description=said("help.diff.description")
+        "diff",
+        parents=[common],
+        help=said("help.diff"),
+        description=said("help.diff.description"),
     )
     differ.add_argument("old")
     differ.add_argument("new")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_output(differ)
 
-    changelog = commands.add_parser("changelog", help=said("help.changelog"))
+    changelog = commands.add_parser("changelog", parents=[common], help=said("help.changelog"))
     changelog.add_argument("old")
     changelog.add_argument("new")
     changelog.add_argument("--date", help=said("help.changelog.date"))
@@ -280,7 +283,7 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     _add_audit_commands(commands, common)
     _add_measure_commands(commands, common, selection)
 
-    schema = commands.add_parser("schema", help=said("help.schema"))
+    schema = commands.add_parser("schema", parents=[common], help=said("help.schema"))
     schema.add_argument("--path", action="store_true", help=said("help.schema.path"))
 
     _add_debug(parser, commands)
@@ -376,7 +379,7 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
-    lang: Lang = getattr(args, "lang", "en")  # diff and changelog speak English only
+    lang: Lang = args.lang
     args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
         _check_output(args)
@@ -938,9 +941,9 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             _read(_load_version(args.old, keep), args), _read(_load_version(args.new, keep), args)
         )
     if args.format == "json":
-        text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(diff_dict(result, args.lang), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = (diff_markdown if args.format == "markdown" else diff_text)(result)
+        text = (diff_markdown if args.format == "markdown" else diff_text)(result, args.lang)
     _write(text, args, out)
     return EXIT_FAILED if result.changed else EXIT_OK
 
@@ -970,7 +973,7 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
                 needed=needed,
             )
         )
-    _write(changelog_section(result, args.date), args, out)
+    _write(changelog_section(result, args.date, args.lang), args, out)
     return EXIT_OK
 
 
