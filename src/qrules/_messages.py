@@ -136,6 +136,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- a value from an input, and lists (shared) ----------------------------------
     "data.value": ("{value}", "{value}"),
     "list.enumeration": ("、", ", "),
+    "list.semicolon": (";", "; "),
+    "figures.origin": ("{file}:{where}", "{file}: {where}"),
     # -- an expression's error (_errors.py) ----------------------------------------
     "expression.on_line": (
         "{message}(表达式第 {line} 行)",
@@ -393,7 +395,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} = {count} 个区县合计({districts})",
         "{value} = sum of {count} district{s} ({districts})",
     ),
-    "rollup.semicolon": (";", "; "),
     "rollup.measure": ("{measure}({id})", "{id}"),
     "rollup.not_additive": (
         "各区县报告了{measure},但该指标({unit})不能按区县相加,也不取平均:请报告全市数值或其计算所需的计数",

@@ -41,6 +41,10 @@ class Derivation:
 
     def describe(self, lang: Lang = "en") -> str:
         """``62 = sum of 3 districts (福山区, 莱山区, 芝罘区)``."""
+        return self.said().get(lang)
+
+    def said(self) -> Text:
+        """The derivation in words, in both languages."""
         count = len(self.districts)
         return say(
             "rollup.sum",
@@ -48,7 +52,7 @@ class Derivation:
             count=count,
             s="s" if count != 1 else "",
             districts=listed(self.districts),
-        ).get(lang)
+        )
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
         return {
@@ -77,7 +81,7 @@ class Rollup:
         """The city's rows: those reported, and the derived ones."""
         rows = list(reported)
         rows += [
-            Observation(d.measure, d.year, d.value, None, d.describe())
+            Observation(d.measure, d.year, d.value, None, d.describe(), ("", d.said()))
             for d in self.derived.values()
         ]
         return rows
@@ -167,14 +171,14 @@ def _incomplete(
             say(
                 "rollup.no_value",
                 districts=listed(empty),
-                where="; ".join(rows[d].origin for d in empty),
+                where=joined(tuple(rows[d].said_origin() for d in empty), say("list.semicolon")),
             )
         )
     return say(
         "rollup.incomplete",
         year=year,
         measure=_named(measure),
-        parts=joined(tuple(parts), say("rollup.semicolon")),
+        parts=joined(tuple(parts), say("list.semicolon")),
     )
 
 
@@ -189,5 +193,5 @@ def _conflict(
         count=count,
         total=shown,
         city=city,
-        origin=reported.origin,
+        origin=reported.said_origin(),
     )
