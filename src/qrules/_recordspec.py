@@ -158,13 +158,14 @@ class RecordSpec:
 
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""
+        return self.said_each().get("zh" if lang == "zh" else "en")
+
+    def said_each(self) -> Text:
+        """`describe_each` in both languages."""
         if self.flag is not None:
-            said = say("records.enrolled", flag=FLAGS[self.flag])
-            return said.get("zh" if lang == "zh" else "en")
+            return say("records.enrolled", flag=FLAGS[self.flag])
         count = self.inspections or 0
-        return say("records.a_year", inspections=inspections(count, self.kinds, self.results)).get(
-            "zh" if lang == "zh" else "en"
-        )
+        return say("records.a_year", inspections=inspections(count, self.kinds, self.results))
 
 
 def inspections_text(

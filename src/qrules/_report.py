@@ -153,7 +153,7 @@ def _records_text(spec: RecordSpec, lang: Lang) -> str:
     return say(
         "report.records",
         population=spec.said_population(),
-        each=Text(spec.describe_each("zh"), spec.describe_each("en")),
+        each=spec.said_each(),
     ).get(lang)
 
 
