@@ -9,7 +9,10 @@ language asked for); what is left is the catalog's own wording and the
 `Text`s put in, which a `Text(...)` not yet in the catalog cannot hide in. Left
 unmarked text that is not a known identifier (a rule or measure id, an option,
 a file's name, a format's name) must then hold no run of two Latin letters
-under zh, and no Chinese under en.
+under zh, and no Chinese under en. An identifier is taken whole (a word that
+only starts or ends one, ``rate``, is English), cut short only where a table
+marks it so (``…``), and, when it is a plain English word (``units``), only
+where identifiers are shown as they are (a table's first cell, a command).
 """
 
 from __future__ import annotations
@@ -158,7 +161,13 @@ def _identifiers() -> set[str]:
 
 
 IDENTIFIERS = sorted(_identifiers(), key=len, reverse=True)
-KNOWN = set(IDENTIFIERS)
+#: Identifiers that are plain English words (``check``, ``units``,
+#: ``coverage``): taken as identifiers only where an identifier is shown as it
+#: is, a table's first cell (a rule or body id) or a command after ``qrules``;
+#: anywhere else they are words of the text.
+PLAIN = frozenset(name for name in IDENTIFIERS if name.isalpha() and name not in NAMES)
+KNOWN = set(IDENTIFIERS) - PLAIN
+_PLAIN_SHOWN = re.compile(rf"(?m)(?:^[ \t|]*|\bqrules )(?:{'|'.join(sorted(PLAIN))})(?![\w-])")
 _MARKED = re.compile(f"{_messages.OPEN}[^{_messages.CLOSE}]*{_messages.CLOSE}")
 _TOKENS = re.compile(
     r"(?<![\w-])--?[A-Za-z][\w-]*"  # options
@@ -166,8 +175,8 @@ _TOKENS = re.compile(
     r"|[\w-]*\.(?:toml|csv|tsv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml|sh)\b"  # files
     r"|\[[\w.]+\]"  # TOML tables
     r"|https?://\S+"
-    r"|\b[0-9a-f]*[0-9][0-9a-f]*\b"
-)  # digests
+    r"|(?<![\w-])[0-9a-f]*[0-9][0-9a-f]*(?![\w-])"  # numbers, digests (not an id's part)
+)
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
@@ -176,8 +185,9 @@ def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[s
     """The runs of the other language in ``text`` once data and names (and the
     words ``also`` names) are taken out."""
     text = _MARKED.sub(" ", text)
-    text = re.sub(r"[\w.-]+…", lambda cut: " " if _known(cut.group()[:-1]) else cut.group(), text)
+    text = re.sub(r"[\w.-]+…", lambda cut: " " if _cut(cut.group()[:-1]) else cut.group(), text)
     text = _TOKENS.sub(" ", text)
+    text = _PLAIN_SHOWN.sub(" ", text)
     if lang == "en":
         return _CJK.findall(text)
     words = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
@@ -189,16 +199,15 @@ def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[s
 
 
 def _known(word: str) -> bool:
-    """An identifier, or one cut short or wrapped by a table's column
-    (``advanced-quali…``)."""
-    return (
-        word in KNOWN
-        or any(char.isdigit() for char in word)
-        or (
-            len(word) >= 3
-            and any(name.startswith(word) or name.endswith(word) for name in IDENTIFIERS)
-        )
-    )
+    """A whole identifier (not a word that merely starts or ends one: ``rate``
+    ends a rule id, yet is English), or a word with a digit in it."""
+    return word in KNOWN or any(char.isdigit() for char in word)
+
+
+def _cut(prefix: str) -> bool:
+    """Whether ``prefix``, which a table's column cut short with ``…``
+    (``advanced-quali…``), starts an identifier."""
+    return _known(prefix) or any(name.startswith(prefix) for name in IDENTIFIERS)
 
 
 def _json_text(document: Any, top: bool = True) -> Iterator[str]:
@@ -222,6 +231,13 @@ def _json_text(document: Any, top: bool = True) -> Iterator[str]:
 _ATTRIBUTES = re.compile(r'\b(?:message|title|alt|aria-label)="([^"]*)"')
 
 
+def _tag_shown(tag: re.Match[str]) -> str:
+    """What a person reads of an HTML tag: its attributes' text, a table's
+    cell starting a line as in a text table."""
+    cell = "\n" if re.match(r"<(?:td|th)\b", tag.group()) else " "
+    return cell + " ".join(_ATTRIBUTES.findall(tag.group()))
+
+
 def shown(out: str, err: str) -> str:
     """What a person reads of a command's output."""
     text = out
@@ -233,7 +249,7 @@ def shown(out: str, err: str) -> str:
             pass
     if stripped.startswith("<"):
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
-        text = re.sub(r"<[^>]*>", lambda tag: " ".join(_ATTRIBUTES.findall(tag.group())), text)
+        text = re.sub(r"<[^>]*>", _tag_shown, text)
     text = re.sub(r"&[a-z#0-9]+;", " ", text)  # HTML's entities, and Markdown's escapes
     return text + "\n" + err
 
@@ -662,6 +678,22 @@ def test_the_check_finds_english() -> None:
     assert leftover("规则 no such file", "zh") == ["no", "such", "file"]
     assert leftover(f"规则 {_messages.OPEN}no such{_messages.CLOSE} --lang x.csv", "zh") == []
     assert leftover("rule 规则", "en") == ["规", "则"]
+
+
+def test_the_check_takes_only_whole_identifiers() -> None:
+    """A short English word that starts or ends an identifier is still English
+    (``rate`` ends ``food-safety-sampling-pass-rate``, ``rule`` and ``quality``
+    are parts of ids); an id cut short by a table (``…``), or one with digits,
+    is an identifier."""
+    assert {"food-safety-sampling-pass-rate", "quality-strong-counties-column-1"} <= KNOWN
+    assert leftover("规则 rate、quality、food 的覆盖", "zh") == ["rate", "quality", "food"]
+    assert leftover("food-safety-sampling-pass-rate 达标", "zh") == []
+    assert leftover("food-safety-sampli… quality-strong-counties-column-1 达标", "zh") == []
+    assert leftover("rate… 达标", "zh") == ["rate"]
+    # An id that is an English word: an identifier only where ids are shown as they are.
+    assert {"units", "check"} <= PLAIN
+    assert leftover("全部 units 中 check", "zh") == ["units", "check"]
+    assert leftover("  units   达标\n| check | 达标 |\n用 qrules check 判定", "zh") == []
 
 
 #: Parameters one language may leave out: English plural endings, and a

@@ -1381,7 +1381,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{section}: the target {targets} in “{sentence}” is encoded by no rule: add a rule for it, or list the sentence under [[ignore]] in plan.toml with a reason.",
     ),
     "lint.duplicate": (
-        "{section}:“{sentence}”中的目标 {targets} 已由 {others} 编码,{rule} 再次编码同一目标:删去其中任何一条,lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 [[rule.alternatives]]。",
+        "{section}:“{sentence}”中的目标 {targets} 已由 {others} 编码,{rule} 再次编码同一目标:删去其中任何一条,qrules lint 都看不出目标的缺失;请每个目标只保留一条规则,或把另一种读法写作 [[rule.alternatives]]。",
         "{section}: the target {targets} in “{sentence}” is encoded by {others}, and again by {rule}: removing either rule leaves it encoded, so lint cannot see the loss; keep one rule per target, or record the other reading as [[rule.alternatives]].",
     ),
     "lint.encoded_plain": ("{aggregation} {target}", "{aggregation} {target}"),
