@@ -277,6 +277,7 @@ def _commands(tmp: Path) -> list[list[str]]:
         ["list"],
         ["list", YANTAI],
         ["show", YANTAI, "food-safety-sampling-pass-rate"],
+        ["show", YANTAI, "infant-formula-makers-system-inspected-yearly"],  # records
         ["validate", YANTAI, str(MINI)],
         ["lint", YANTAI],
         ["diff", str(MINI), str(copy)],
@@ -667,6 +668,18 @@ def test_a_data_error_is_chinese_under_zh(tmp_path: Path) -> None:
     code, _, err = run(["check", str(MINI), str(data)])
     assert "row 2, column 'value'" in err
     assert "is not a number" in err
+
+
+def test_a_records_rule_is_said_in_chinese() -> None:
+    """What each unit must have, said as a sentence; the plan's list of
+    responsible offices is data, as written, in either language."""
+    _messages.marking(False)
+    rule = "infant-formula-makers-system-inspected-yearly"
+    _, out, _ = run(["show", YANTAI, rule, "--lang", "zh"])
+    assert "统计范围(category = infant_formula_maker)内每个单位每年接受 1 次体系检查" in out
+    _, out, _ = run(["show", YANTAI, rule])
+    assert "each unit of category = infant_formula_maker: 1 system inspection a year" in out
+    assert "responsible     市市场监管局、市卫生健康委、各区市政府(管委)" in out
 
 
 def test_the_marks_are_off_in_use() -> None:

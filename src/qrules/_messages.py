@@ -1604,7 +1604,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- records rules (_recordspec.py) --------------------------------------------
     "records.enrolled": ("纳入{flag}", "enrolled in {flag}"),
     "records.not_enrolled": ("未纳入{flag}", "not enrolled in {flag}"),
-    "records.a_year": ("每年{inspections}", "{inspections} a year"),
+    "records.a_year": ("每年接受 {inspections}", "{inspections} a year"),
     "records.or": ("或", " or "),
     "records.inspection": ("检查", "inspection"),
     "records.inspections_word": ("检查", "inspections"),

@@ -325,8 +325,9 @@ class Rule:
     _local: dict[str, Rule] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def responsible_text(self, lang: Lang) -> str:
-        """The responsible list as the plan writes it, with 等 (etc.) when open."""
-        text = "、".join(self.responsible)
+        """The responsible list as the plan writes it (data, in either
+        language), with 等 (etc.) when open."""
+        text = data("、".join(self.responsible))
         if self.responsible_open:
             text += say("model.etc").get(lang)
         return text
