@@ -744,3 +744,17 @@ def test_failing_units_of_an_unknown_population_are_said_alike() -> None:
     assert "None" not in said.get("zh")
     assert "None" not in said.get("en")
     assert " of " not in said.get("en")
+
+
+def test_a_change_that_must_exceed_is_said_naturally() -> None:
+    """``more than 40 more`` is 需增加超过 40 (not 需超过增加)."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    from qrules._results import Change  # noqa: PLC0415
+
+    _messages.marking(False)
+    change = Change(
+        "m", qrules.Text("合格批次", "Passed batches"), Fraction(10), Fraction(50), True
+    )
+    assert change.describe("zh") == "合格批次需增加超过 40(10 → 50)"
+    assert change.describe("en") == "more than 40 more passed batches (10 → 50)"

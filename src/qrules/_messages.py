@@ -2470,7 +2470,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{delta} more {name} ({observed} → {needed})",
     ),
     "change.more_than": (
-        "{name}需超过增加 {delta}({observed} → {needed})",
+        "{name}需增加超过 {delta}({observed} → {needed})",
         "more than {delta} more {name} ({observed} → {needed})",
     ),
     "model.etc": ("等", " etc."),
