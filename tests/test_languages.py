@@ -644,6 +644,26 @@ def test_help_is_chinese_under_zh() -> None:
     assert "\nrecords:\n" in out
 
 
+@pytest.mark.parametrize(
+    ("argv", "lang"),
+    [
+        (["show", YANTAI, "r", "--l", "zh", "--bogus"], "zh"),  # argparse takes --l for --lang
+        (["lint", YANTAI, "--la", "zh", "--format", "x"], "zh"),
+        (["show", YANTAI, "r", "--lang", "zh", "--lang", "en", "--bogus"], "en"),  # the last
+        (["show", YANTAI, "--lang=en", "--lang=zh"], "zh"),
+        (["show", YANTAI, "--lang", "zh", "--", "--lang", "en"], "zh"),
+        (["show", YANTAI, "r", "--lang"], "en"),
+    ],
+)
+def test_usage_errors_speak_the_lang_argparse_reads(argv: list[str], lang: str) -> None:
+    """argparse's usage and errors in the language of the ``--lang`` it reads
+    (looked for before parsing)."""
+    _messages.marking(False)
+    _, out, err = run(argv)
+    said = out + err
+    assert bool(re.search("[\u4e00-\u9fff]", said)) == (lang == "zh"), said
+
+
 def test_chinese_help_wraps_by_columns() -> None:
     """A CJK character takes two columns: no line of zh help is wider than
     argparse's width, and none starts with a closing mark."""

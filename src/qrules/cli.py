@@ -175,17 +175,24 @@ _ARGPARSE_ERRORS = (
 
 
 def _lang_of(argv: Sequence[str]) -> Lang:
-    """The ``--lang`` the arguments ask for, before they are parsed."""
+    """The ``--lang`` the arguments ask for, before they are parsed: as
+    argparse will read it, the last one given, none after ``--``."""
+    lang: Lang = "en"
     for before, word in itertools.pairwise(["", *argv]):
+        if word == "--":
+            break
         option, equals, value = word.partition("=")
-        if (equals and value == "zh" and _is_lang(option)) or (_is_lang(before) and word == "zh"):
-            return "zh"
-    return "en"
+        given = value if equals and _is_lang(option) else word if _is_lang(before) else None
+        if given in ("zh", "en"):
+            lang = "zh" if given == "zh" else "en"
+    return lang
 
 
 def _is_lang(option: str) -> bool:
-    """``--lang``, or a prefix of it argparse takes for it (``--lan``)."""
-    return len(option) >= len("--lan") and "--lang".startswith(option)
+    """``--lang``, or a prefix of it argparse may take for it (``--l``, ``--la``,
+    ``--lan``: where another option shares the prefix, argparse says it is
+    ambiguous, in the language it most likely asks for)."""
+    return len(option) >= len("--l") and "--lang".startswith(option)
 
 
 def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
