@@ -617,6 +617,7 @@ def _more_bad(tmp: Path) -> list[list[str]]:
         [*figures, "--year", "x"],
         [*figures, "--as-of", "2024-13-01"],
         [*figures, "--lo", "x"],
+        [*figures, "--strict=yes"],
         ["template", str(MINI), "--years", "later"],
     ]
 

@@ -1869,6 +1869,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "argparse.at_most_one": ("最多需要一个值", "expected at most one argument"),
     "argparse.at_least_one": ("至少需要一个值", "expected at least one argument"),
+    "argparse.ignored": (
+        "此选项不带值,给出的 {value} 被忽略",
+        "ignored explicit argument {value}",
+    ),
     "argparse.as_is": ("{message}", "{message}"),
     "help.qrules": (
         "按已发布规划的规则检查报告数据。",
