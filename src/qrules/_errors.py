@@ -16,11 +16,11 @@ builtin it resembles, so callers can catch broadly or precisely::
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable
 
 import attrs
 
+from ._escape import columns
 from ._limits import MAX_MESSAGE_CHARS
 from ._messages import Lang, Text, joined, say
 
@@ -219,9 +219,7 @@ class ExpressionError(QRulesError, ValueError):
 
         # Wide (CJK) characters take two columns in a terminal; tabs are shown as
         # one space in `line`.
-        def width(s: str) -> int:
-            return sum(2 if _is_wide(ch) else 1 for ch in s)
-
+        width = columns
         line_end = self.text.find("\n", self.start)
         end = self.end if line_end == -1 else min(self.end, line_end)
         pad = width(self.text[self._line_start : self.start])
@@ -244,10 +242,6 @@ def suggestion(
     """`did_you_mean` in both languages."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return say("did_you_mean", prefix=prefix, option=close[0]) if close else None
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 class RulebookNotFoundError(QRulesError, LookupError):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
 from . import _escape
+from ._escape import columns
 from ._expr import format_number, format_short
 from ._messages import data, joined, say
 from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
@@ -318,9 +318,9 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         (say("report.tags"), given(", ".join(rule.tags) or None)),
     ]
     shown = [(label.get(lang), value) for label, value in fields if value is not None]
-    width = max(_width(label) for label, _ in shown)
+    width = max(columns(label) for label, _ in shown)
     lines = [f"{rule.id}: {rule.title.get(lang)}"]
-    lines += [f"  {label}{' ' * (width - _width(label))}  {value}" for label, value in shown]
+    lines += [f"  {label}{' ' * (width - columns(label))}  {value}" for label, value in shown]
     return _escape.terminal_lines("\n".join(_escape.terminal(line) for line in lines) + "\n")
 
 
@@ -869,10 +869,6 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
 # -- plain text tables --------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
     """Columns aligned for a terminal, Chinese characters counted as two wide;
     each cell's control characters shown, not run (`_escape.terminal`).
@@ -885,20 +881,20 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | N
     rows = [[_escape.terminal(cell) for cell in row] for row in rows]
     if width is not None:
         rows = [[_cut(row[0], _ID_WIDTH), *row[1:]] for row in rows]
-    widths = [_width(h) for h in headers]
+    widths = [columns(h) for h in headers]
     for row in rows:
         for index, cell in enumerate(row):
-            widths[index] = max(widths[index], _width(cell))
+            widths[index] = max(widths[index], columns(cell))
     room = None
     below = False
     if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
         room = width - sum(widths[:-1]) - 2 * (len(widths) - 1)
         below = room < _LAST_WIDTH
         room = width - len(_UNDER) if below else room
-        widths[-1] = _width(headers[-1]) if below else min(widths[-1], room)
+        widths[-1] = columns(headers[-1]) if below else min(widths[-1], room)
 
     def line(cells: Sequence[str]) -> str:
-        padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        padded = [c + " " * (w - columns(c)) for c, w in zip(cells, widths, strict=True)]
         return "  ".join(padded).rstrip()
 
     def lines(cells: Sequence[str]) -> list[str]:
@@ -928,11 +924,11 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | N
 
 def _cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` columns, ending in ``…`` when cut."""
-    if _width(text) <= width:
+    if columns(text) <= width:
         return text
     kept = ""
     for char in text:
-        if _width(kept + char) > width - 1:
+        if columns(kept + char) > width - 1:
             break
         kept += char
     return kept + "…"
@@ -945,14 +941,14 @@ def _wrap(text: str, width: int) -> list[str]:
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if _width(candidate) <= width:
+        if columns(candidate) <= width:
             current = candidate
             continue
         if current:
             found.append(current)
         current = ""
         for char in word:
-            if _width(current + char) > width:
+            if columns(current + char) > width:
                 found.append(current)
                 current = ""
             current += char
