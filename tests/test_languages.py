@@ -665,6 +665,19 @@ def test_usage_errors_speak_the_lang_argparse_reads(argv: list[str], lang: str) 
     assert bool(re.search("[\u4e00-\u9fff]", said)) == (lang == "zh"), said
 
 
+def test_lang_before_the_command() -> None:
+    """``qrules --lang zh check ...`` as ``qrules check ... --lang zh`` (as
+    --debug); the command's own --lang, when given, wins."""
+    _messages.marking(False)
+    code, out, err = run(["--lang", "zh", "show", YANTAI, "food-safety-sampling-pass-rate"])
+    assert (code, err) == (0, "")
+    assert "\n  要求" in out
+    _, out, _ = run(["--lang", "zh", "show", YANTAI, "food-safety-sampling-pass-rate", "--lang=en"])
+    assert "\n  requirement" in out
+    _, out, _ = run(["show", YANTAI, "food-safety-sampling-pass-rate"])
+    assert "\n  requirement" in out
+
+
 def test_chinese_help_wraps_by_columns() -> None:
     """A CJK character takes two columns: no line of zh help is wider than
     argparse's width, and none starts with a closing mark."""

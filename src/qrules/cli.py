@@ -201,7 +201,10 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     """The command line, its help in ``lang`` (the catalog's ``help.`` messages)."""
     parser_class = type("_Parser", (_Parser,), {"lang": lang})
     common = parser_class(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"), default="en", help=common.said("help.lang"))
+    # Before or after the command's name, as --debug: the command's own only when given.
+    common.add_argument(
+        "--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=common.said("help.lang")
+    )
 
     selection = parser_class(add_help=False)
     selection.add_argument(
@@ -295,11 +298,14 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     schema = commands.add_parser("schema", parents=[common], help=said("help.schema"))
     schema.add_argument("--path", action="store_true", help=said("help.schema.path"))
 
-    _add_debug(parser, commands)
+    _add_anywhere(parser, commands)
     return parser
 
 
-def _add_debug(parser: _Parser, commands: Any) -> None:
+def _add_anywhere(parser: _Parser, commands: Any) -> None:
+    """--lang and --debug, before or after the command's name (each command's
+    own --lang is in its parents)."""
+    parser.add_argument("--lang", choices=("zh", "en"), default="en", help=parser.said("help.lang"))
     debug = parser.said("help.debug")
     parser.add_argument("--debug", action="store_true", help=debug)
     for command in commands.choices.values():  # before or after the command's name
