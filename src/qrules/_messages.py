@@ -1247,7 +1247,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rulebook {named} (fingerprint {fingerprint})",
     ),
     "model.named": ("{id} {version}", "{id} {version}"),
-    "model.named_from": ("{id} {version} 来自 {origin}", "{id} {version} from {origin}"),
+    "model.named_from": ("{origin} 中的 {id} {version}", "{id} {version} from {origin}"),
     # -- measures (_measures.py) ---------------------------------------------------
     "measures.heading": ("{rulebook}:{count} 个指标", "{rulebook}: {count} measures"),
     "measures.unit": ("单位: {unit}", "unit: {unit}"),
