@@ -551,7 +551,8 @@ def _other_language(
     words they say (the first few of each)."""
     found: dict[str, list[str]] = {}
     for argv in argvs:
-        _, out, err = run(_with_lang(argv, lang))
+        code, out, err = run(_with_lang(argv, lang))
+        assert code != 3, (argv, err)  # a bug's message is in both languages too
         left = leftover(shown(out, err), lang, also)
         if left:
             found.setdefault(argv[0], []).extend(left)
@@ -604,8 +605,11 @@ def _more_bad(tmp: Path) -> list[list[str]]:
     not_report = tmp / "not.json"
     not_report.write_text("[]", encoding="utf-8")
     figures = ["check", str(MINI), "--sample"]
+    other_unit = tmp / "other-unit.csv"  # a count of firms written in 万元
+    other_unit.write_text("year,measure,value\n2025,firms,300万元\n", encoding="utf-8")
     return [
         ["validate", str(expression), str(nested)],
+        ["check", str(MINI), str(other_unit)],
         ["audit", str(tmp / "no-such-log.jsonl")],
         ["audit", str(FIGURES), "--rulebook", "no-such-revision:rules"],
         ["audit", str(FIGURES), "--rulebook=-x:rules"],

@@ -16,7 +16,7 @@ import attrs
 
 from ._errors import suggestion
 from ._limits import number_problem
-from ._messages import say
+from ._messages import data, say
 from ._model import UNITS, Text
 from ._tabular import MISSING_MARKERS
 
@@ -159,7 +159,8 @@ def _unit_shown(unit: Unit) -> Text:
     """``batches (批次)``, or ``%`` where both languages write it alike (in
     Chinese: ``批次``)."""
     en = unit.en or unit.id
-    return Text(unit.zh or en, en if en == unit.zh else f"{en} ({unit.zh})")
+    # The Chinese word beside the English is the word a cell may hold: data.
+    return Text(unit.zh or en, en if en == unit.zh else f"{en} ({data(unit.zh)})")
 
 
 def _contradicts(text: str, word: str, unit: Unit) -> str:

@@ -332,7 +332,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "expected a number or text, got {type} {value}",
     ),
     "value.other_unit": (
-        "'{text}' 的单位是{word},但该指标的单位是 {unit}",
+        "'{text}' 的单位是{word},但该指标的单位是{unit}",
         "'{text}' is in {word}, but the measure is in {unit}",
     ),
     "value.too_large": (
