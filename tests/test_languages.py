@@ -796,3 +796,42 @@ def test_a_change_that_must_exceed_is_said_naturally() -> None:
     )
     assert change.describe("zh") == "合格批次需增加超过 40(10 → 50)"
     assert change.describe("en") == "more than 40 more passed batches (10 → 50)"
+
+
+@pytest.mark.parametrize(
+    ("command", "lang", "said"),
+    [
+        ("audit", "zh", "qrules:{path}:无法读取决策日志:是文件夹,此处需要文件"),
+        ("audit", "en", "qrules: {path}: cannot read the decision log: Is a directory"),
+        ("coverage", "zh", "qrules:{path}:无法读取覆盖率报告:是文件夹,此处需要文件"),
+    ],
+)
+def test_the_systems_refusals_are_said_in_the_language(
+    command: str, lang: str, said: str, tmp_path: Path
+) -> None:
+    """A folder where a file is wanted: the common refusals in Chinese under
+    zh; in English the system's own words, as always."""
+    _messages.marking(False)
+    code, _, err = run([command, str(tmp_path), "--lang", lang])
+    assert code == 2
+    assert said.format(path=tmp_path) in err, err
+    if lang == "zh":
+        assert "directory" not in err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_os_error_no_reader_translated(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError that escapes a command is bad input (exit 2), said in the
+    language asked for."""
+    from qrules import cli  # noqa: PLC0415
+
+    def refused(args: Any, out: Any) -> int:
+        raise IsADirectoryError(21, "Is a directory", "/some/where")
+
+    monkeypatch.setitem(cli._COMMANDS, "list", refused)
+    _messages.marking(False)
+    code, _, err = run(["list", "--lang", lang])
+    assert code == 2
+    expected = "是文件夹,此处需要文件" if lang == "zh" else "is a folder, where a file is expected"
+    assert expected in err, err
+    assert err.startswith("qrules:" if lang == "zh" else "qrules: ")

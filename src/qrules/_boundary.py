@@ -24,9 +24,9 @@ from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 
 from ._errors import DataError, Problem, QRulesError
-from ._messages import Text, say
+from ._messages import Text, data, say
 
-__all__ = ["OutputError", "first_line", "guarded", "outside", "translated", "writing"]
+__all__ = ["OutputError", "first_line", "guarded", "os_reason", "outside", "translated", "writing"]
 
 _Item = TypeVar("_Item")
 
@@ -74,6 +74,18 @@ def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
     if isinstance(error, PermissionError):
         return say("os.permission"), say("os.check_permissions")
     return say(f"os.cannot_be_{verb}", error=error.strerror or first_line(error)), None
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused, for a message that says what qrules was doing:
+    in Chinese the catalog's words for the common refusals, else (and in
+    English, as it always was) the system's own words, as data."""
+    system = data(error.strerror or first_line(error))
+    if isinstance(
+        error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+    ):
+        return Text(_os_problem(error)[0].zh, system)
+    return Text(system, system)
 
 
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:

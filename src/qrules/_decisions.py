@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._boundary import os_reason
 from ._errors import QRulesError
 from ._escape import terminal
 from ._expr import format_number
@@ -267,7 +268,7 @@ def append_decisions(
             file.flush()
     except OSError as error:
         raise DecisionLogError(
-            say("decisions.cannot_append", path=str(path), error=str(error.strerror or error))
+            say("decisions.cannot_append", path=str(path), error=os_reason(error))
         ) from None
     return len(lines)
 
@@ -450,7 +451,7 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line.rstrip(b"\n")
     except OSError as error:
         raise DecisionLogError(
-            say("decisions.cannot_read", path=str(path), error=str(error.strerror or error))
+            say("decisions.cannot_read", path=str(path), error=os_reason(error))
         ) from None
 
 

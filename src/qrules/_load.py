@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ._boundary import os_reason
 from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
 from ._errors import (
@@ -428,9 +429,7 @@ class _Folder:
             self.problems.append(Problem(shown, refusal.said, hint=refusal.hint))
             return None
         except OSError as error:
-            self.problems.append(
-                Problem(shown, say("read.cannot_read", error=str(error.strerror or error)))
-            )
+            self.problems.append(Problem(shown, say("read.cannot_read", error=os_reason(error))))
             return None
         self.read_so_far += len(data)
         if self.read_so_far > MAX_RULEBOOK_FOLDER_BYTES:

@@ -26,7 +26,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _report
-from ._boundary import OutputError, first_line, translated, writing
+from ._boundary import OutputError, os_reason, translated, writing
 from ._errors import DataError, Problem, QRulesError, suggestion
 from ._escape import columns
 from ._expr import format_short
@@ -410,10 +410,9 @@ def main(
     except OSError as error:
         # The environment's failures that no reading point translated: still the
         # input's or the machine's, not a bug.
-        if error.filename is None:
-            print(f"qrules: {error.strerror or first_line(error)}", file=err)
-        else:
-            print(f"qrules: {translated(error, str(error.filename))}", file=err)
+        said = None if error.filename is None else translated(error, str(error.filename))
+        reason = os_reason(error).get(lang) if said is None else said.render(lang)
+        print(say("cli.error").get(lang) + reason, file=err)
         return EXIT_BAD_INPUT
     except Exception as error:  # anything else is a bug, and said to be one
         print(_bug(error, args, lang), file=err)
@@ -1035,13 +1034,8 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise _usage(
-            say(
-                "cli.coverage_unreadable",
-                path=str(path),
-                error=str(getattr(error, "strerror", None) or error),
-            )
-        ) from None
+        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        raise _usage(say("cli.coverage_unreadable", path=str(path), error=reason)) from None
     report = read_coverage(text, str(path))
     threshold = parse_threshold(args.fail_under or "100")
     lang: Lang = args.lang
