@@ -835,3 +835,13 @@ def test_an_os_error_no_reader_translated(lang: str, monkeypatch: pytest.MonkeyP
     expected = "是文件夹,此处需要文件" if lang == "zh" else "is a folder, where a file is expected"
     assert expected in err, err
     assert err.startswith("qrules:" if lang == "zh" else "qrules: ")
+
+
+def test_lint_lists_rule_ids_as_each_language_lists() -> None:
+    """The rules of a finding, listed by the catalog (``、`` in Chinese)."""
+    _messages.marking(False)
+    pair = "provincial-high-end-brand-enterprises-table{}provincial-high-end-brand-enterprises"
+    _, out, _ = run(["lint", YANTAI, "--lang", "zh"])
+    assert "规则:" + pair.format("、") in out
+    _, out, _ = run(["lint", YANTAI])
+    assert "rules: " + pair.format(", ") in out

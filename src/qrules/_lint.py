@@ -79,7 +79,7 @@ from ._expr import (
     rational,
     to_sympy,
 )
-from ._messages import joined, say
+from ._messages import joined, listed, say
 from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
 from ._rulebook import Rulebook
@@ -910,7 +910,7 @@ def _duplicates(
                 section=first.target.section,
                 sentence=_line(first.target.sentence),
                 targets=_shown(slots[s] for s in taken),
-                others=", ".join(holders),
+                others=listed(holders),
                 rule=rule.id,
             ),
             sentence=first.target.sentence,
@@ -1005,7 +1005,7 @@ def lint_text(rulebook: Rulebook, findings: Sequence[Finding], lang: Lang = "en"
             "",
             f"{number:>{width}}. {label}  {finding.code}",
             *(
-                [indent + say("lint.rules", rules=", ".join(finding.rules)).get(lang)]
+                [indent + say("lint.rules", rules=listed(finding.rules)).get(lang)]
                 if finding.rules
                 else []
             ),

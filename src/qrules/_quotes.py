@@ -40,7 +40,7 @@ from ._expr import (
     Number,
     format_number,
 )
-from ._messages import Text, say
+from ._messages import Text, listed, say
 from ._model import Rule
 
 __all__ = [
@@ -261,7 +261,7 @@ class Mismatch:
     single: bool = True
 
     def message(self) -> Text:
-        states = ", ".join(self.stated)
+        states = listed(self.stated)
         written = self.requirement.text.strip()
         # A compound requirement: say which of its bounds the quote does not state.
         part = Text("", "") if self.single else say("quotes.part", bound=self.bound)
