@@ -845,3 +845,14 @@ def test_lint_lists_rule_ids_as_each_language_lists() -> None:
     assert "规则:" + pair.format("、") in out
     _, out, _ = run(["lint", YANTAI])
     assert "rules: " + pair.format(", ") in out
+
+
+def test_by_responsible_names_the_rulebooks_own_collective_body() -> None:
+    """The note on the collective body names the rulebook's (the plan's word),
+    and a rulebook without one has no note (it named Yantai's in every)."""
+    _messages.marking(False)
+    _, out, _ = run(["check", str(MINI), "--sample", "--by-responsible"])
+    assert "各区市政府" not in out
+    _, out, _ = run(["check", YANTAI, "--sample", "--by-responsible", "--lang", "zh"])
+    assert "“各区市政府(管委)”是所有区市政府的集体" in out
+    assert "market-regulation:shandong-quality-product-bases-column-1、" in out

@@ -16,7 +16,7 @@ from typing import Any
 from . import _escape
 from ._escape import columns
 from ._expr import format_number, format_short
-from ._messages import data, joined, say
+from ._messages import data, joined, listed, say
 from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
 from ._recordspec import RecordSpec
 from ._results import SOURCES, Evaluation, Reconciliation, Result, Verdict, combined
@@ -730,17 +730,20 @@ def responsible_table(evaluation: Evaluation, lang: Lang = "en") -> str:
         )
         not_met = list(dict.fromkeys(r.rule.id for r in results if r.verdict is not Verdict.MET))
         if not_met:
-            pending.append(say("report.pending", body=label[0], rules=", ".join(not_met)).get(lang))
+            pending.append(say("report.pending", body=label[0], rules=listed(not_met)).get(lang))
     heading = say("report.pending_heading").get(lang)
-    note = say("report.bodies_note", everyone="各区市政府(管委)").get(lang)
+    # The rulebook's collective bodies, by the name the plan gives them.
+    everyone = [
+        b.name.zh for b in evaluation.rulebook.bodies.values() if b.level == "all-districts"
+    ]
+    note = say("report.bodies_note", everyone=listed(everyone)).get(lang) if everyone else ""
     summary = [_escape.terminal(line) for line in _summary(evaluation, lang)]
     return _escape.terminal_lines(
         _table(headers, rows)
         + "\n"
         + "\n".join([heading, *pending])
         + "\n\n"
-        + note
-        + "\n"
+        + (note + "\n" if note else "")
         + "\n".join(summary)
         + "\n"
     )
