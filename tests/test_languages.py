@@ -856,3 +856,11 @@ def test_by_responsible_names_the_rulebooks_own_collective_body() -> None:
     _, out, _ = run(["check", YANTAI, "--sample", "--by-responsible", "--lang", "zh"])
     assert "“各区市政府(管委)”是所有区市政府的集体" in out
     assert "market-regulation:shandong-quality-product-bases-column-1、" in out
+
+
+def test_measures_lists_the_rules_as_each_language_lists() -> None:
+    _messages.marking(False)
+    _, out, _ = run(["measures", YANTAI, "--lang", "zh"])
+    assert "所需规则: quality-strong-counties-table、quality-strong-counties-column-1" in out
+    _, out, _ = run(["measures", YANTAI])
+    assert "rules: quality-strong-counties-table, quality-strong-counties-column-1" in out

@@ -18,7 +18,7 @@ import attrs
 
 from . import _escape
 from ._expr import iter_names
-from ._messages import Text, data, say
+from ._messages import Text, data, listed, say
 from ._model import Lang, Measure, Rule
 from ._results import year_span
 from ._rulebook import Rulebook
@@ -98,7 +98,7 @@ def measures_text(rulebook: Rulebook, rules: Sequence[Rule] | None, lang: Lang) 
         if use.years:
             detail.append(say("measures.years", years=year_span(use.years)))
         lines.append("  " + _escape.terminal("   ".join(d.get(lang) for d in detail)))
-        needed_by = ", ".join(use.rules) if use.rules else say("cli.none")
+        needed_by = listed(use.rules) if use.rules else say("cli.none")
         lines.append(say("measures.rules", rules=needed_by).get(lang))
     lines.append("")
     lines.append(say("measures.footer").get(lang))
