@@ -217,17 +217,15 @@ def _csv_bytes(
     delimiter: str,
     ending: str,
     encoding: str,
-    quoted: bool,
+    quoted: str,
 ) -> bytes:
+    """``quoted``: ``all`` fields, the ``header``'s only (as pyarrow writes a
+    file), or those that need it (``minimal``)."""
     out = io.StringIO()
-    writer = csv.writer(
-        out,
-        delimiter=delimiter,
-        lineterminator=ending,
-        quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL,
-    )
-    writer.writerow(header)
-    writer.writerows(rows)
+    every = csv.writer(out, delimiter=delimiter, lineterminator=ending, quoting=csv.QUOTE_ALL)
+    minimal = csv.writer(out, delimiter=delimiter, lineterminator=ending)
+    (minimal if quoted == "minimal" else every).writerow(header)
+    (every if quoted == "all" else minimal).writerows(rows)
     text = out.getvalue()
     if encoding == "utf-8-bom":
         return b"\xef\xbb\xbf" + text.encode("utf-8")
@@ -282,7 +280,7 @@ def files(
                 draw(st.sampled_from([",", "\t", ";"])),
                 draw(st.sampled_from(["\n", "\r\n", "\r"])),
                 draw(st.sampled_from(["utf-8", "utf-8-bom", "gb18030", "utf-16"])),
-                draw(st.integers(0, 6)) == 0,
+                draw(st.sampled_from(["minimal"] * 4 + ["all", "header"])),
             )
         )
         return path
@@ -382,6 +380,27 @@ def test_quoted_csv_files(tmp_path: Path) -> None:
         register = _columns.read_register(path)
         assert not isinstance(register.rows, _columns.ColumnRows)
         assert register == _records.read_register(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_quoted_header_alone_is_read_as_columns(tmp_path: Path, encoding: str) -> None:
+    """Quotation marks in the header line only (as pyarrow and some databases
+    write a file): the header alone is looked at, the rows are read as columns;
+    a header whose quotation marks are not whole fields is the row reader's."""
+    path = tmp_path / "register.csv"
+    rows = "U1,甲,catering\nU2,乙,catering\nU1,丙,catering\n"
+    path.write_bytes(f'"unit","name",category\n{rows}'.encode(encoding))
+    register = _columns.read_register(path)
+    assert isinstance(register.rows, _columns.ColumnRows)
+    assert register == _records.read_register(path)
+    assert [u.name for u in register.units] == ["甲", "乙"]  # the repeated U1 rejected
+    for header in ('unit,na"me,category', '"unit","name"x,category', '"unit,"name",category'):
+        path.write_bytes(f"{header}\r\n{rows}".encode(encoding))
+        assert _outcome(lambda: _columns.read_register(path)) == _outcome(
+            lambda: _records.read_register(path)
+        )
+    path.write_bytes(f'"unit","name",category\n{rows}U3,"丁\n",catering\n'.encode(encoding))
+    assert not isinstance(_columns.read_register(path).rows, _columns.ColumnRows)
 
 
 def _judged(evaluation: Any) -> list[Any]:

@@ -38,10 +38,12 @@ quick as DuckDB's on the same log, which moreover reads no GB18030.
 
 from __future__ import annotations
 
+import array
 import codecs
 import datetime as dt
 import functools
 import gc
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -195,7 +197,7 @@ class ColumnRows(Sequence[Any]):
         rules count, not the whole log's)."""
         pa = needs("pyarrow")
         wanted = _compute().is_in(
-            self.table.column("unit"), value_set=pa.array(list(units), pa.string())
+            self.table.column("unit"), value_set=_array(list(units), pa.string())
         )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
@@ -453,7 +455,10 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
     if len(first) == 1 and len(head) >= _HEAD:
         return None  # a header line longer than what was looked at
-    if quoted and not _plainly_quoted(path if data is None else data, delimiter):
+    if quoted == "header":  # quotation marks in the header line only: it alone is looked at
+        if not re.fullmatch(_line_pattern(delimiter), first[0]):
+            return None
+    elif quoted and not _plainly_quoted(path if data is None else data, delimiter):
         return None
     header = _fields(first[0], delimiter)
     if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
@@ -463,7 +468,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         () if codec in ("utf-8", "utf-8-sig") else (say("tabular.read_as", codec=codec.upper()),)
     )
     if width == 0:
-        return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
+        return _Cells(name, header, [], _array([], pa.int64()), [], notes, True)
     odd: list[tuple[int, str]] = []
 
     def invalid(row: Any) -> str:
@@ -512,7 +517,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     numbers = (
         everyone.filter(
             pc.invert(
-                pc.is_in(everyone, value_set=pa.array([number for number, _ in odd], pa.int64()))
+                pc.is_in(everyone, value_set=_array([number for number, _ in odd], pa.int64()))
             )
         )
         if odd
@@ -535,8 +540,9 @@ def _arange(start: int, count: int) -> Any:
     """``start, start + 1, …`` (``count`` of them), as Arrow int64, made by Arrow."""
     pa, pc = needs("pyarrow"), _compute()
     if not count:
-        return pa.array([], pa.int64())
-    return pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count)), start - 1)
+        return _array([], pa.int64())
+    ones = pa.repeat(_scalar(1, pa.int64()), count)
+    return pc.add(pc.cumulative_sum(ones), _scalar(start - 1, pa.int64()))
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -553,9 +559,7 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     Read line by line with Arrow, each checked with one regular expression."""
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
-    d = re.escape(delimiter)
-    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
-    line = f"^{field}(?:{d}{field})*$"
+    line = f"^{_line_pattern(delimiter)}$"
     split: list[bool] = []
 
     def invalid(row: Any) -> str:  # a line holding the character read as a delimiter
@@ -578,12 +582,26 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     return not split
 
 
-def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, bool] | None:
+def _line_pattern(delimiter: str) -> str:
+    """A line whose quoted fields are whole fields (see `_plainly_quoted`), as
+    a regular expression both Python's and Arrow's (RE2) read alike."""
+    d = re.escape(delimiter)
+    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
+    return f"{field}(?:{d}{field})*"
+
+
+#: Where a CSV file holds quotation marks: nowhere (``False``), in its first
+#: line only (``"header"``: a header quoted by the program that wrote it), or
+#: further on (``True``).
+Quoted = bool | str
+
+
+def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, Quoted] | None:
     """The start of a CSV file's text (without a byte-order mark), its encoding,
     the whole text as UTF-8 for Arrow when the file is in another encoding,
-    and whether it holds a quotation mark; ``None`` for a file with a NUL (the
-    row reader's). A file that decodes in no encoding tried is the row
-    reader's `DataError`."""
+    and where it holds quotation marks (`Quoted`); ``None`` for a file with a
+    NUL (the row reader's). A file that decodes in no encoding tried is the
+    row reader's `DataError`."""
     with path.open("rb") as file:
         start = file.read(4)
         file.seek(0)
@@ -591,15 +609,26 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
             codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
             decoder = codecs.getincrementaldecoder("utf-8")()
             head = ""
-            quoted = False
+            quoted: Quoted = False
+            line_end = -1  # where the first line ends, in the file's bytes, once seen
+            at = 0  # where the chunk starts, in the file's bytes
             try:
                 while chunk := file.read(_CHUNK):
                     if b"\0" in chunk:
                         return None
-                    quoted = quoted or b'"' in chunk
+                    if line_end < 0:
+                        ends = [i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0]
+                        line_end = at + min(ends) if ends else -1
+                    if quoted is not True:
+                        split = len(chunk) if line_end < 0 else max(0, line_end - at)
+                        if chunk.find(b'"', split) >= 0:
+                            quoted = True
+                        elif chunk.find(b'"', 0, split) >= 0:
+                            quoted = "header"
                     text = decoder.decode(chunk)
                     if len(head) < _HEAD + 1:
                         head += text[: _HEAD + 1]
+                    at += len(chunk)
                 decoder.decode(b"", final=True)
                 return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
@@ -610,7 +639,9 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
     text = text.removeprefix("\ufeff")
     if "\0" in text:
         return None
-    return text[:_HEAD], codec, text.encode("utf-8"), '"' in text
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)
+    quoted = True if len(first) > 1 and '"' in first[1] else "header" if '"' in first[0] else False
+    return text[:_HEAD], codec, text.encode("utf-8"), quoted
 
 
 # -- values, column by column --------------------------------------------------------
@@ -618,6 +649,54 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
 
 def _compute() -> Any:
     return needs("pyarrow.compute")
+
+
+#: A 32-bit integer's code in `array.array`.
+_INT32 = next(code for code in "ilh" if array.array(code).itemsize == 4)
+#: Arrow's day 0 (a date32 counts days from it), as an ordinal.
+_DAY0 = dt.date(1970, 1, 1).toordinal()
+
+
+def _array(values: Sequence[Any], kind: Any) -> Any:
+    """An Arrow array of Python values (``None``: null) of type ``kind`` (text,
+    truth, int64, date32), made from their bytes. `pa.array` and `pa.scalar`
+    first ask whether the values are pandas objects, importing pandas to ask
+    when it is installed (about 0.15 s and 50 MiB: more than reading a
+    100,000-row register), which reading files never needs."""
+    pa = needs("pyarrow")
+    count = len(values)
+    present = [v is not None for v in values]
+    missing = count - sum(present)
+    validity = _bitmap(present) if missing else None
+    if pa.types.is_string(kind):
+        data = [b"" if v is None else str(v).encode() for v in values]
+        offsets = array.array("q", itertools.accumulate(map(len, data), initial=0))
+        buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+        return pa.Array.from_buffers(pa.large_string(), count, buffers, missing).cast(kind)
+    if pa.types.is_boolean(kind):
+        bits = _bitmap([bool(v) for v in values])
+        return pa.Array.from_buffers(kind, count, [validity, bits], missing)
+    if pa.types.is_int64(kind):
+        numbers = array.array("q", (0 if v is None else v for v in values))
+        return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(numbers)], missing)
+    if pa.types.is_date32(kind):
+        days = array.array(_INT32, (0 if v is None else v.toordinal() - _DAY0 for v in values))
+        return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(days)], missing)
+    if pa.types.is_null(kind):
+        return pa.nulls(count)
+    return pa.array(values, kind)  # no other type is made here
+
+
+def _scalar(value: Any, kind: Any) -> Any:
+    """An Arrow scalar (see `_array`: `pa.scalar` would import pandas)."""
+    return _array([value], kind)[0]
+
+
+def _bitmap(flags: Sequence[bool]) -> Any:
+    """Arrow's bitmap of truths (the first one in the lowest bit of the first byte)."""
+    pa = needs("pyarrow")
+    bits = "".join("1" if flag else "0" for flag in reversed(flags)) or "0"
+    return pa.py_buffer(int(bits, 2).to_bytes((len(flags) + 7) // 8, "little"))
 
 
 def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
@@ -635,7 +714,7 @@ def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tup
             values.append(None)
             bad.append(True)
     at = pc.index_in(column, value_set=distinct)
-    return pa.array(values, kind).take(at), pa.array(bad, pa.bool_()).take(at)
+    return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at)
 
 
 def _texts(column: Any) -> Any:
@@ -646,19 +725,19 @@ def _texts(column: Any) -> Any:
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
     plain = pc.match_substring_regex(column, _PLAIN)
     # A missing marker is short: only short cells are looked up (ids seldom are).
-    short = pc.less_equal(pc.utf8_length(column), _LONGEST_MARKER)
+    short = pc.less_equal(pc.utf8_length(column), _scalar(_LONGEST_MARKER, pa.int64()))
     shown = column
     if pc.any(short).as_py():
         marker = pc.is_in(
-            pc.utf8_lower(pc.if_else(short, column, "")),
-            value_set=pa.array(sorted(MISSING_MARKERS - {""}), pa.string()),
+            pc.utf8_lower(pc.if_else(short, column, _scalar("", pa.string()))),
+            value_set=_array(sorted(MISSING_MARKERS - {""}), pa.string()),
         )
         if pc.any(marker).as_py():  # else the column as it is (no copy)
-            shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
+            shown = pc.if_else(marker, _scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
     if not pc.any(others).as_py():
         return shown
-    others = _whole(pc.fill_null(others, False))
+    others = _whole(pc.fill_null(others, _scalar(False, pa.bool_())))
     read, _ = _each_value(column.filter(others), cell_text, pa.string())
     return pc.replace_with_mask(_whole(shown), others, _whole(read))
 
@@ -672,9 +751,9 @@ def _blank(column: Any) -> Any:
     """Where a cell is blank as the row reader sees it (missing, or spaces)."""
     pa, pc = needs("pyarrow"), _compute()
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return pc.fill_null(pc.match_substring_regex(column, _BLANK), True)
+        return pc.fill_null(pc.match_substring_regex(column, _BLANK), _scalar(True, pa.bool_()))
     if pa.types.is_floating(column.type):
-        return pc.fill_null(pc.is_nan(column), True)
+        return pc.fill_null(pc.is_nan(column), _scalar(True, pa.bool_()))
     return pc.is_null(column)
 
 
@@ -728,7 +807,7 @@ class _Reading:
         self.used = (
             pc.invert(pc.is_in(every, value_set=maybe))
             if cells.columns and len(maybe)
-            else pa.repeat(pa.scalar(bool(cells.columns)), count)
+            else pa.repeat(_scalar(bool(cells.columns), pa.bool_()), count)
         )
         for column in cells.columns:
             if (large := _too_large(column)) is not None:
@@ -741,7 +820,7 @@ class _Reading:
     def suspect(self, mask: Any) -> None:
         """Rows that the row reader reads (``mask`` true: unreadable, or may be)."""
         pc = _compute()
-        mask = pc.fill_null(mask, True)
+        mask = pc.fill_null(mask, _scalar(True, needs("pyarrow").bool_()))
         self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
 
     def repeated(self, values: Any, odd_values: list[str | None]) -> None:
@@ -765,7 +844,7 @@ class _Reading:
         suspects = (
             self.suspects
             if self.suspects is not None
-            else pa.array([False] * len(self.cells.numbers), pa.bool_())
+            else pa.repeat(_scalar(False, pa.bool_()), len(self.cells.numbers))
         )
         clean = pc.and_(self.used, pc.invert(suspects))
         left = pc.indices_nonzero(pc.and_(self.used, suspects))
@@ -794,7 +873,7 @@ def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None
     pa, pc = needs("pyarrow"), _compute()
     present = values.filter(used)
     distinct = pc.unique(present)
-    odd = pa.array([v for v in odd_values if v is not None], pa.string())
+    odd = _array([v for v in odd_values if v is not None], pa.string())
     if (
         len(distinct) == len(present) - present.null_count + (present.null_count > 0)
         and not pc.any(pc.is_in(odd, value_set=distinct)).as_py()
@@ -802,7 +881,9 @@ def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None
     ):
         return None  # the common case: each value once (one pass, no counting)
     counted = pc.value_counts(present)
-    found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
+    found = pc.filter(
+        counted.field("values"), pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
+    )
     if len(odd):
         found = pa.concat_arrays(
             [
@@ -840,7 +921,10 @@ def _merged(
     pa = needs("pyarrow")
     if not there:
         return ColumnRows(here, kind)
-    other = pa.table(record_columns(there, names), schema=here.schema)
+    other = pa.table(
+        {n: _array(v, here.schema.field(n).type) for n, v in record_columns(there, names).items()},
+        schema=here.schema,
+    )
     table = pa.concat_tables([here, other])
     return ColumnRows(table.take(_compute().sort_indices(table.column("row"))), kind)
 
@@ -863,15 +947,16 @@ class _Register(_Reading):
         self.suspect(pc.is_null(category))
         name_column = self.column("name")
         name = (
-            pc.fill_null(_texts(name_column), "")
+            pc.fill_null(_texts(name_column), _scalar("", pa.string()))
             if name_column is not None
-            else pa.array([""] * count, pa.string())
+            else pa.repeat(_scalar("", pa.string()), count)
         )
         district = self._read("district", functools.partial(rows.code, "district"), pa.string())
         dates = {}
         for column in ("registered", "closed"):
             dates[column] = self._read(column, parse_date, pa.date32())
-        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), False))
+        no = _scalar(False, pa.bool_())
+        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), no))
         risk = self._read(
             "risk_level", functools.partial(rows.canonical, "risk_level"), pa.string()
         )
@@ -879,7 +964,7 @@ class _Register(_Reading):
         flags = {
             f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
             if f in rows.positions
-            else pa.array([False] * count, pa.bool_())
+            else pa.repeat(no, count)
             for f in FLAGS
         }
         clean, left, read_here = self.split()
@@ -893,7 +978,7 @@ class _Register(_Reading):
                 "size": size if size is not None else nulls,
                 "registered": dates["registered"],
                 "closed": dates["closed"],
-                **{f: pc.fill_null(flags[f], False) for f in FLAGS},
+                **{f: pc.fill_null(flags[f], no) for f in FLAGS},
                 "row": self.cells.numbers,
             }
         )
@@ -953,7 +1038,7 @@ class _Log(_Reading):
         ids = (
             known.table.column("unit")
             if isinstance(known, ColumnRows)
-            else pa.array([u.unit for u in self.register.units], pa.string())
+            else _array([u.unit for u in self.register.units], pa.string())
         )
 
         def units() -> tuple[Any, Any]:
