@@ -90,8 +90,8 @@ _BLANK = f"^[{_SPACE}]*$"
 #: ideographs (which NFKC leaves alone), spaces inside only.
 _PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
 _PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
-#: The longest missing marker, in characters.
-_LONGEST_MARKER = max(map(len, MISSING_MARKERS))
+#: The longest missing marker, in UTF-8 bytes.
+_LONGEST_MARKER = max(len(marker.encode()) for marker in MISSING_MARKERS)
 #: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
 _CHUNK = 1 << 22
 #: Bytes Arrow parses at a time (its default): a larger block holds more in
@@ -701,7 +701,8 @@ def _bitmap(flags: Sequence[bool]) -> Any:
 
 def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
-    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to reject)."""
+    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to
+    reject; ``None`` when it raised for none)."""
     pa, pc = needs("pyarrow"), _compute()
     distinct = pc.unique(column)
     values: list[object] = []
@@ -714,7 +715,7 @@ def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tup
             values.append(None)
             bad.append(True)
     at = pc.index_in(column, value_set=distinct)
-    return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at)
+    return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at) if any(bad) else None
 
 
 def _texts(column: Any) -> Any:
@@ -723,23 +724,42 @@ def _texts(column: Any) -> Any:
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         return _each_value(column, cell_text, pa.string())[0]
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
-    plain = pc.match_substring_regex(column, _PLAIN)
+    plain = _plain(column)
     # A missing marker is short: only short cells are looked up (ids seldom are).
-    short = pc.less_equal(pc.utf8_length(column), _scalar(_LONGEST_MARKER, pa.int64()))
+    short = pc.less_equal(pc.binary_length(column), _scalar(_LONGEST_MARKER, pa.int64()))
     shown = column
-    if pc.any(short).as_py():
+    markers = _array(sorted(MISSING_MARKERS - {""}), pa.string())
+    if (
+        pc.any(short).as_py()
+        and pc.any(pc.is_in(pc.utf8_lower(column.filter(short)), value_set=markers)).as_py()
+    ):  # else the column as it is (no copy)
         marker = pc.is_in(
-            pc.utf8_lower(pc.if_else(short, column, _scalar("", pa.string()))),
-            value_set=_array(sorted(MISSING_MARKERS - {""}), pa.string()),
+            pc.utf8_lower(pc.if_else(short, column, _scalar("", pa.string()))), value_set=markers
         )
-        if pc.any(marker).as_py():  # else the column as it is (no copy)
-            shown = pc.if_else(marker, _scalar(None, pa.string()), column)
+        shown = pc.if_else(marker, _scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
     if not pc.any(others).as_py():
         return shown
     others = _whole(pc.fill_null(others, _scalar(False, pa.bool_())))
     read, _ = _each_value(column.filter(others), cell_text, pa.string())
     return pc.replace_with_mask(_whole(shown), others, _whole(read))
+
+
+def _plain(column: Any) -> Any:
+    """Where a text cell is its own normal form (`_PLAIN`). Printable ASCII not
+    starting or ending with a space is told by quick kernels; the regular
+    expression runs only when some cell is not that (CJK, say)."""
+    pa, pc = needs("pyarrow"), _compute()
+    ascii_plain = pc.and_(
+        pc.and_(
+            pc.ascii_is_printable(column),  # true for "" too: a blank cell is not plain
+            pc.greater(pc.binary_length(column), _scalar(0, pa.int64())),
+        ),
+        pc.invert(pc.or_(pc.starts_with(column, " "), pc.ends_with(column, " "))),
+    )
+    if pc.all(pc.or_(ascii_plain, pc.is_null(column))).as_py():
+        return ascii_plain
+    return pc.match_substring_regex(column, _PLAIN)
 
 
 def _whole(values: Any) -> Any:
@@ -803,7 +823,9 @@ class _Reading:
         for column in cells.columns:
             if not len(maybe):
                 break
-            maybe = maybe.filter(_blank(column.take(maybe)))
+            maybe = maybe.filter(_blank(column if maybe is every else column.take(maybe)))
+        # Whether every row is read (no blank row): most files.
+        self.everyone = not len(maybe)
         self.used = (
             pc.invert(pc.is_in(every, value_set=maybe))
             if cells.columns and len(maybe)
@@ -818,14 +840,21 @@ class _Reading:
         return None if position is None else self.cells.columns[position]
 
     def suspect(self, mask: Any) -> None:
-        """Rows that the row reader reads (``mask`` true: unreadable, or may be)."""
+        """Rows that the row reader reads (``mask`` true: unreadable, or may be;
+        ``None``: none)."""
+        if mask is None:
+            return
         pc = _compute()
         mask = pc.fill_null(mask, _scalar(True, needs("pyarrow").bool_()))
         self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
 
+    def used_rows(self) -> Any | None:
+        """The rows read (not blank), as a mask; ``None`` when every row is."""
+        return None if self.everyone else self.used
+
     def repeated(self, values: Any, odd_values: list[str | None]) -> None:
         """Every row of a value given more than once is the row reader's."""
-        if (mask := _repeats(values, self.used, odd_values)) is not None:
+        if (mask := _repeats(values, self.used_rows(), odd_values)) is not None:
             self.suspect(mask)
 
     def odd_texts(self, canonical: str) -> list[str | None]:
@@ -867,11 +896,12 @@ class _Reading:
         )
 
 
-def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None:
-    """Where a row holds a value given more than once (among the rows ``used``
-    and the misaligned ones), or ``None`` when each is given once."""
+def _repeats(values: Any, used: Any | None, odd_values: list[str | None]) -> Any | None:
+    """Where a row holds a value given more than once (among the rows ``used``,
+    every row when ``None``, and the misaligned ones), or ``None`` when each is
+    given once."""
     pa, pc = needs("pyarrow"), _compute()
-    present = values.filter(used)
+    present = values if used is None else values.filter(used)
     distinct = pc.unique(present)
     odd = _array([v for v in odd_values if v is not None], pa.string())
     if (
@@ -1056,7 +1086,7 @@ class _Log(_Reading):
             if found is None:
                 return nulls, None
             inspection = _texts(found)
-            return inspection, _repeats(inspection, self.used, self.odd_texts("inspection"))
+            return inspection, _repeats(inspection, self.used_rows(), self.odd_texts("inspection"))
 
         (
             (unit, unknown),
