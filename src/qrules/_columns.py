@@ -508,7 +508,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
         read = read_with(False)
     columns = [read.column(i) for i in range(width)]
-    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
+    if any(_longest(c) > MAX_CSV_FIELD_CHARS for c in columns):
         return None
     # Arrow numbers the lines from 1 with the header; the row reader numbers
     # records the same way (each line is one record: no quoted line break).
@@ -530,6 +530,15 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
             return None
         rows.append((number, cells))
     return _Cells(name, header, columns, numbers, rows, notes, True)
+
+
+def _longest(column: Any) -> int:
+    """The most characters in a cell of a text column (counted only when its
+    longest cell has more bytes than the limit: no character is less than one)."""
+    pc = _compute()
+    if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_CSV_FIELD_CHARS:
+        return 0
+    return int(pc.max(pc.utf8_length(column)).as_py() or 0)
 
 
 #: Characters of a CSV file's start looked at (the delimiter, the header).
@@ -904,24 +913,19 @@ def _repeats(values: Any, used: Any | None, odd_values: list[str | None]) -> Any
     present = values if used is None else values.filter(used)
     distinct = pc.unique(present)
     odd = _array([v for v in odd_values if v is not None], pa.string())
+    once = len(distinct) == len(present) - present.null_count + (present.null_count > 0)
+    del distinct
     if (
-        len(distinct) == len(present) - present.null_count + (present.null_count > 0)
-        and not pc.any(pc.is_in(odd, value_set=distinct)).as_py()
+        once
+        and not (len(odd) and pc.any(pc.is_in(present, value_set=odd)).as_py())
         and len(pc.unique(odd)) == len(odd)
     ):
         return None  # the common case: each value once (one pass, no counting)
-    counted = pc.value_counts(present)
-    found = pc.filter(
-        counted.field("values"), pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
-    )
-    if len(odd):
-        found = pa.concat_arrays(
-            [
-                found.cast(pa.string()),
-                odd.filter(pc.is_in(odd, value_set=counted.field("values"))),
-                odd,
-            ]
-        )
+    found = odd  # every row of a misaligned row's value is the row reader's
+    if not once:
+        counted = pc.value_counts(present)
+        more = pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
+        found = pa.concat_arrays([pc.filter(counted.field("values"), more).cast(pa.string()), odd])
     return pc.is_in(values, value_set=found) if len(found) else None
 
 
