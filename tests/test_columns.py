@@ -495,3 +495,12 @@ def test_many_other_categories_are_noted_alike(tmp_path: Path) -> None:
     found = _columns.read_register(path).notes
     assert found == expected
     assert "另有 2 个" in found[-1].zh
+
+
+def test_row_numbers_with_or_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row numbers are numpy's when it is there (pyarrow no longer needs it), else Arrow's."""
+    expected = list(range(2, 2 + 1000))
+    assert _columns._arange(2, 1000).to_pylist() == expected
+    monkeypatch.setitem(__import__("sys").modules, "numpy", None)
+    assert _columns._arange(2, 1000).to_pylist() == expected
+    assert _columns._arange(5, 0).to_pylist() == []

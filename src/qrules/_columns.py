@@ -546,12 +546,18 @@ _HEAD = 16_384
 
 
 def _arange(start: int, count: int) -> Any:
-    """``start, start + 1, …`` (``count`` of them), as Arrow int64, made by Arrow."""
+    """``start, start + 1, …`` (``count`` of them), as Arrow int64: numpy's
+    numbers as they are (pyarrow's companion), else summed by Arrow."""
     pa, pc = needs("pyarrow"), _compute()
     if not count:
         return _array([], pa.int64())
-    ones = pa.repeat(_scalar(1, pa.int64()), count)
-    return pc.add(pc.cumulative_sum(ones), _scalar(start - 1, pa.int64()))
+    try:
+        import numpy  # noqa: PLC0415 (pyarrow's own companion, optional since pyarrow 16)
+    except ImportError:
+        ones = pa.repeat(_scalar(1, pa.int64()), count)
+        return pc.cumulative_sum(ones, start=_scalar(start - 1, pa.int64()))
+    numbers = numpy.arange(start, start + count, dtype=numpy.int64)
+    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(numbers)])
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -827,17 +833,20 @@ class _Reading:
         # Blank rows: each column looked at only in the rows blank so far (few
         # after the first column).
         pa = needs("pyarrow")
-        every = _arange(0, count)
-        maybe = every
+        maybe = None  # the rows blank so far (positions); None: every row
         for column in cells.columns:
-            if not len(maybe):
+            if maybe is not None and not len(maybe):
                 break
-            maybe = maybe.filter(_blank(column if maybe is every else column.take(maybe)))
+            maybe = (
+                pc.indices_nonzero(_blank(column))
+                if maybe is None
+                else maybe.filter(_blank(column.take(maybe)))
+            )
         # Whether every row is read (no blank row): most files.
-        self.everyone = not len(maybe)
+        self.everyone = maybe is not None and not len(maybe)
         self.used = (
-            pc.invert(pc.is_in(every, value_set=maybe))
-            if cells.columns and len(maybe)
+            pc.invert(pc.is_in(_arange(0, count), value_set=maybe.cast(pa.int64())))
+            if maybe is not None and len(maybe)
             else pa.repeat(_scalar(bool(cells.columns), pa.bool_()), count)
         )
         for column in cells.columns:
