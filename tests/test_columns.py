@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -501,6 +504,36 @@ def test_row_numbers_with_or_without_numpy(monkeypatch: pytest.MonkeyPatch) -> N
     """Row numbers are numpy's when it is there (pyarrow no longer needs it), else Arrow's."""
     expected = list(range(2, 2 + 1000))
     assert _columns._arange(2, 1000).to_pylist() == expected
-    monkeypatch.setitem(__import__("sys").modules, "numpy", None)
+    monkeypatch.setitem(sys.modules, "numpy", None)
     assert _columns._arange(2, 1000).to_pylist() == expected
     assert _columns._arange(5, 0).to_pylist() == []
+
+
+@pytest.mark.parametrize("chosen", [None, "jemalloc"])
+def test_the_command_line_reads_files_with_the_system_allocator(
+    tmp_path: Path, chosen: str | None
+) -> None:
+    """`qrules check --register R.csv` gives Arrow the C library's allocator
+    (it returns freed memory), unless the process chose one itself."""
+    (tmp_path / "r.csv").write_text("unit,category\nU1,catering\n", encoding="utf-8")
+    (tmp_path / "l.csv").write_text("unit,date\nU1,2024-01-02\n", encoding="utf-8")
+    script = (
+        "import sys, pyarrow, qrules.cli\n"
+        "try:\n"
+        "    qrules.cli.main(['check', 'yantai-2023-2025', '--register', sys.argv[1],"
+        " '--log', sys.argv[2], '--engine', 'reference', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(pyarrow.default_memory_pool().backend_name, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "r.csv"), str(tmp_path / "l.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.stderr.strip().splitlines()[-1] == (chosen or "system"), done.stderr
