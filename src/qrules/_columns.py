@@ -627,23 +627,25 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
             quoted: Quoted = False
             line_end = -1  # where the first line ends, in the file's bytes, once seen
             at = 0  # where the chunk starts, in the file's bytes
+            chunk = bytearray(_CHUNK)  # one buffer, read into again and again
             try:
-                while chunk := file.read(_CHUNK):
-                    if b"\0" in chunk:
+                while size := file.readinto(chunk):
+                    if chunk.find(b"\0", 0, size) >= 0:
                         return None
                     if line_end < 0:
-                        ends = [i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0]
-                        line_end = at + min(ends) if ends else -1
+                        ends = [chunk.find(end, 0, size) for end in (b"\n", b"\r")]
+                        found = [i for i in ends if i >= 0]
+                        line_end = at + min(found) if found else -1
                     if quoted is not True:
-                        split = len(chunk) if line_end < 0 else max(0, line_end - at)
-                        if chunk.find(b'"', split) >= 0:
+                        split = size if line_end < 0 else max(0, line_end - at)
+                        if chunk.find(b'"', split, size) >= 0:
                             quoted = True
                         elif chunk.find(b'"', 0, split) >= 0:
                             quoted = "header"
-                    text = decoder.decode(chunk)
+                    text = decoder.decode(memoryview(chunk)[:size])
                     if len(head) < _HEAD + 1:
                         head += text[: _HEAD + 1]
-                    at += len(chunk)
+                    at += size
                 decoder.decode(b"", final=True)
                 return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
