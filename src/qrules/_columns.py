@@ -25,8 +25,9 @@ How each value is read, so that it is the row reader's value:
 
 Arrow parses a CSV file when each of its lines is one record as the csv
 module reads it: quoted fields only whole and on one line (checked line by
-line with one regular expression when the file holds a quotation mark). Whole
-files go to the row reader otherwise (a quoted line break, a quotation mark
+line with one regular expression when the file holds a quotation mark past
+its header line; the header line alone when only it does). Whole files go to
+the row reader otherwise (a quoted line break, a quotation mark
 inside an unquoted field), and when their text holds a NUL, a line longer
 than Arrow's block or a field longer than the csv module reads
 (`MAX_CSV_FIELD_CHARS`; the row reader then says so), or a column of a type
