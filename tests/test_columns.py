@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import DataError, _columns
+from qrules.engines._staging import staged
 from qrules.records import read as _records
 
 pa = pytest.importorskip("pyarrow")
@@ -537,3 +538,21 @@ def test_the_command_line_reads_files_with_the_system_allocator(
         check=False,
     )
     assert done.stderr.strip().splitlines()[-1] == (chosen or "system"), done.stderr
+
+
+def test_staged_tables_are_named_the_same_run_after_run() -> None:
+    """The tables an engine loads records into take the smallest number no
+    evaluation of the process is using: the same names every run (the text of
+    the queries generated over them is kept between runs), never two
+    evaluations' at once."""
+    register = _columns.read_register([{"unit": "U1", "category": "catering"}])
+    with staged(register, None) as first:
+        assert [name for name, *_ in first] == ["qrules_register_1"]
+        with staged(register, None) as second:
+            assert [name for name, *_ in second] == ["qrules_register_2"]
+    with staged(register, None) as again:
+        assert [name for name, *_ in again] == ["qrules_register_1"]
+    with pytest.raises(RuntimeError), staged(register, None):
+        raise RuntimeError
+    with staged(register, None) as after_error:
+        assert after_error[0][0] == "qrules_register_1"
