@@ -864,3 +864,12 @@ def test_measures_lists_the_rules_as_each_language_lists() -> None:
     assert "所需规则: quality-strong-counties-table、quality-strong-counties-column-1" in out
     _, out, _ = run(["measures", YANTAI])
     assert "rules: quality-strong-counties-table, quality-strong-counties-column-1" in out
+
+
+def test_diffs_help_uses_the_words_diff_says() -> None:
+    """``qrules diff --help`` names the comparisons as diff's output says them."""
+    help_ = _messages.MESSAGES["help.diff.description"]
+    for word in ("stricter", "looser", "equivalent", "incomparable"):
+        zh, en = _messages.MESSAGES[f"diff.{word}"]
+        assert zh in help_[0], zh
+        assert en in help_[1], en

@@ -1947,7 +1947,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "help.diff": ("比较规则集的两个版本", "compare two versions of a rulebook"),
     "help.diff.description": (
-        "比较两个规则集(已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH):新增、删除、改名的规则;要求更严、更宽、等价或不可比,以符号运算判定。没有变化时退出码为 0,有变化时为 1,输入有误时为 2。",
+        "比较两个规则集(已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH):新增、删除、改名的规则;要求更严、更宽松、等价或不可比较,以符号运算判定。没有变化时退出码为 0,有变化时为 1,输入有误时为 2。",
         "Compare two rulebooks (shipped names, folders, or REV:PATH for a folder at a git revision): rules added, removed, renamed; requirements stricter, looser, equivalent or incomparable, decided symbolically. Exit 0 when nothing changed, 1 when something did, 2 on bad input.",
     ),
     "help.changelog": (
