@@ -72,7 +72,7 @@ def test_a_folder_shadowing_a_shipped_rulebook_is_named_by_its_path_in_every_out
         _, out, _ = run("check", "./yantai-2023-2025", sample, "--format", fmt)
         assert where in out, fmt
     _, out, _ = run("check", "./yantai-2023-2025", sample, "--lang", "zh")
-    assert "来自 ./yantai-2023-2025" in out
+    assert "./yantai-2023-2025 中的 yantai-2023-2025" in out
     _, out, _ = run("check", "./yantai-2023-2025", sample, "--format", "json")
     assert json.loads(out)["rulebook"]["origin"] == "./yantai-2023-2025"
     _, out, _ = run("lint", "./yantai-2023-2025")
