@@ -19,6 +19,7 @@ __all__ = [
     "date_literal",
     "dated",
     "filtered",
+    "marked",
     "not_null",
     "number",
     "rejected_log",
@@ -68,17 +69,21 @@ _MARKERS = sorted(set().union(*(_cased(m) for m in MISSING_MARKERS)))
 _LONGEST = max(map(len, _MARKERS))
 
 
-def _marked(value: exp.Expr) -> exp.Expr:
+def marked(value: exp.Expr) -> exp.Expr:
     """Missing as the readers read it: NULL, or a marker (``—``, ``无``, ``NA``, …).
     The length is tested first: most values are longer than any marker, and a
     database tests a length far faster than a list of strings."""
     text = exp.cast(value.copy(), "VARCHAR")
+    # (A CASE, not an AND: a database would test the list on every value, as a
+    # join, where the CASE tests it on the short values only.)
     return exp.or_(
         exp.Is(this=value, expression=exp.null()),
-        exp.and_(
+        exp.Case()
+        .when(
             exp.LTE(this=exp.Length(this=text), expression=number(_LONGEST)),
             text.copy().isin(*(exp.Literal.string(m) for m in _MARKERS)),
-        ),
+        )
+        .else_(exp.false()),
     )
 
 
@@ -124,7 +129,7 @@ def _bad_date(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column) or table.type(column) != "text":
         return None
     return exp.and_(
-        exp.not_(_marked(table.raw(column, alias))),
+        exp.not_(marked(table.raw(column, alias))),
         exp.Is(this=table.column(column, alias), expression=exp.null()),
     )
 
@@ -136,7 +141,7 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     # The set first: a database tests the marker only for the rare value outside it.
     return exp.and_(
         exp.not_(table.isin(column, alias, RECORD_CODES[column])),
-        exp.not_(_marked(table.column(column, alias))),
+        exp.not_(marked(table.column(column, alias))),
     )
 
 
@@ -148,7 +153,7 @@ def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
     words = sorted(TRUE_WORDS | FALSE_WORDS | set(codes))
     return exp.and_(
         exp.not_(_text(table.raw(flag, alias)).isin(*(exp.Literal.string(w) for w in words))),
-        exp.not_(_marked(table.raw(flag, alias))),
+        exp.not_(marked(table.raw(flag, alias))),
     )
 
 
@@ -173,7 +178,7 @@ def rejected_register(register: Table, alias: str = "r", *, every: bool = False)
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
-    parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]
+    parts: list[exp.Expr] = [marked(register.column(c, alias)) for c in ("unit", "category")]
     parts += _spelled(register, "register", alias)
     parts += [
         p
@@ -205,17 +210,15 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
-        return (
-            exp.or_(
-                *(
-                    p
-                    for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
-                    if p is not None
-                )
+        found = [
+            p
+            for p in (
+                *(_bad_code(log, c, alias) for c in ("kind", "result")),
+                spelled_otherwise(log, "inspection", alias),
             )
-            if log.has("kind") or log.has("result")
-            else exp.false()
-        )
+            if p is not None
+        ]
+        return exp.or_(*found) if found else exp.false()
     # (A unit id that is a marker of a missing value names no unit of the register.)
     parts: list[exp.Expr] = [
         exp.Is(this=log.column(c, alias), expression=exp.null()) for c in ("unit", "date")

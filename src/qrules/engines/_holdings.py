@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,7 +32,20 @@ if TYPE_CHECKING:
     from ._rejected import Rejections
     from .sql import Database, Table
 
-__all__ = ["Summary", "plain_counts", "reconciliations", "summarize"]
+__all__ = [
+    "INSPECTED",
+    "KNOWN",
+    "LOG_ROWS",
+    "SCREEN",
+    "Summary",
+    "log_rows",
+    "plain_counts",
+    "reconciliations",
+    "screen",
+    "screened",
+    "summarize",
+    "tallied",
+]
 
 
 @attrs.frozen
@@ -99,7 +112,17 @@ def summarize(
         ("keys: names", repr(register), repr(log)),
         lambda: ",".join(_keys(register, log).named_selects),
     ).split(",")
-    row = dict(zip(names, found, strict=True))
+    return _checked(database, register, log, summary, dict(zip(names, found, strict=True)))
+
+
+def _checked(
+    database: Database, register: Table, log: Table | None, summary: Summary, row: Mapping[str, Any]
+) -> Summary:
+    """The `Summary` with the key check's ``row`` (`_keys`' columns): unclean
+    when a watched table has rows to reject; a `DataError` for repeated keys;
+    else the log's rows counted, its reach, and the rows of units not in the
+    register, with a few of those units."""
+    dialect = database.dialect
     if row["bad_units"] or row.get("bad_inspections"):
         return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (
@@ -151,6 +174,87 @@ def summarize(
         log_unknown=unknown,
         unknown_units=units,
     )
+
+
+def tallied(
+    database: Database, register: Table, log: Table | None, plain: tuple[Any, ...] | None = None
+) -> Summary:
+    """`summarize` before its key check: the log's counted rows and reach as its
+    plain counts give them (the key check, `screened`, says what they are)."""
+    return _tallies(database, register, log, log_exact=False, plain=plain)
+
+
+def screened(
+    database: Database, register: Table, log: Table, summary: Summary, row: Sequence[Any]
+) -> Summary | None:
+    """`summarize`'s key check from the `screen` row counted with the rows (its
+    columns in `SCREEN`'s order): the same `Summary`, unclean flag and
+    `DataError`; ``None`` when the screen cannot tell (inspection ids repeated
+    while some rows are of units not in the register: run `summarize`)."""
+    found = dict(zip((name for name, _ in SCREEN), row, strict=True))
+    if found["repeated_inspections"] and found["unknown"]:
+        # Repeated among all the dated rows, perhaps not among the counted ones.
+        return None
+    return _checked(database, register, log, summary, found)
+
+
+#: The key check's columns as `screen` gives them (name, SQL type), one row
+#: counted in the same pass over the log as the counts.
+SCREEN = (
+    ("repeated", "BIGINT"),
+    ("bad_units", "BIGINT"),
+    ("unknown", "BIGINT"),
+    ("used", "BIGINT"),
+    ("first_day", "DATE"),
+    ("last_day", "DATE"),
+    ("repeated_inspections", "BIGINT"),
+    ("bad_inspections", "BIGINT"),
+)
+
+#: The log's rows as the counting query and the key check share them (`log_rows`).
+LOG_ROWS = "qrules_log"
+KNOWN, INSPECTED = "qrules_known", "qrules_inspected"
+
+
+def log_rows(register: Table, log: Table, inspected: exp.Expr) -> exp.Select:
+    """The log's rows that can be counted, their columns as stored, each with
+    whether its unit is in a counted row of the register (`KNOWN`) and in the
+    population of a rule counting inspections (`INSPECTED`, ``inspected`` on
+    the register ``r``): one scan of the log and one join with the register,
+    which the counts and the key check (`screen`) share. (A unit id repeated in
+    the register repeats its rows here: the key check then refuses the tables.)"""
+    unit = register.column("unit", "r")
+    units = (
+        exp.select(exp.alias_(unit, "unit"), exp.alias_(inspected, "inspected"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+    stored = [exp.column(c, "l", quoted=True) for c in dict.fromkeys(log.columns.values())]
+    matched = exp.column("unit", "qrules_r")
+    return (
+        exp.select(
+            *stored,
+            exp.alias_(not_null(matched), KNOWN),
+            exp.alias_(
+                exp.Coalesce(this=exp.column("inspected", "qrules_r"), expressions=[exp.false()]),
+                INSPECTED,
+            ),
+        )
+        .from_(log.ref("l"))
+        .join(
+            units.subquery("qrules_r"),
+            join_type="left",
+            on=matched.copy().eq(log.column("unit", "l")),
+        )
+        .where(dated(log))
+    )
+
+
+def screen(register: Table, log: Table) -> exp.Select:
+    """The key check (`_keys`) counted over `log_rows` (``LOG_ROWS``), in the
+    pass that counts: one row, `SCREEN`'s columns; inspection ids repeated
+    among all the rows (those of units not in the register too)."""
+    return _side_by_side(_register_keys(register), _log_keys(register, log, shared=True))
 
 
 def _some(units: Sequence[str], shown: int) -> str:
@@ -217,16 +321,28 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
     an inspection id (0 when the log has no inspection ids)."""
+    registers = _register_keys(register)
+    if log is None:
+        return registers
+    return _side_by_side(registers, _log_keys(register, log))
+
+
+def _register_keys(register: Table) -> exp.Select:
+    """One row: the register's counted rows that repeat a unit id, and (a
+    watched register) those with codes, flags or markers to reject."""
     unit = register.column("unit", "r")
     # A watched table's codes, flags and markers are checked in the same pass.
     bad = count(rejected_register(register, "r", every=True)) if register.watched else number(0)
-    registers = (
+    return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
         .where(usable(register))
     )
-    if log is None:
-        return registers
+
+
+def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Select:
+    """One row of the log's side of the key check (see `_keys`); ``shared``:
+    over `log_rows`, inspection ids repeated among all its rows."""
     known = exp.column("known", "k")
     date = exp.column("date", "k")
 
@@ -235,18 +351,22 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
 
     columns = [
         exp.alias_(log.column("date", "l"), "date"),
-        exp.alias_(_known(register, log), "known"),
+        exp.alias_(exp.column(KNOWN, "l") if shared else _known(register, log), "known"),
     ]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
         columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
         inspection = exp.column("inspection", "k")
-        repeated = exp.Sub(
-            this=among(exp.Count(this=inspection)),
-            expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
+        repeated = (
+            _repeats(inspection)
+            if shared
+            else exp.Sub(
+                this=among(exp.Count(this=inspection)),
+                expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
+            )
         )
-    # A watched log's kinds and results are checked in the same pass.
-    watched = log.watched and (log.has("kind") or log.has("result"))
+    # A watched log's kinds, results and inspection ids are checked in the same pass.
+    watched = log.watched and (log.has("kind") or log.has("result") or log.has("inspection"))
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     bad = count(exp.column("bad", "k")) if watched else number(0)
@@ -260,11 +380,15 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
             expression=count(
                 exp.Case()
                 .when(known.copy(), exp.false())
-                .else_(spelled(exp.column("stored_unit", "k")))
+                .else_(spelled(exp.column("stored_unit", "k"), utf8=log.utf8))
             ),
         )
-    rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
-    logs = exp.select(
+    rows = (
+        exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
+        if shared
+        else exp.select(*columns).from_(log.ref("l")).where(dated(log))
+    )
+    return exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"),
         exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
@@ -272,7 +396,6 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         exp.alias_(repeated, "repeated_inspections"),
         exp.alias_(bad, "bad_inspections"),
     ).from_(rows.subquery("k"))
-    return _side_by_side(registers, logs)
 
 
 def _side_by_side(registers: exp.Select, logs: exp.Select) -> exp.Select:

@@ -65,13 +65,25 @@ from ._builders import (
     count,
     date_literal,
     dated,
+    marked,
     not_null,
     number,
     rendered,
     text_date,
     usable,
 )
-from ._holdings import Summary, reconciliations, summarize
+from ._holdings import (
+    INSPECTED,
+    LOG_ROWS,
+    SCREEN,
+    Summary,
+    log_rows,
+    reconciliations,
+    screen,
+    screened,
+    summarize,
+    tallied,
+)
 from ._rejected import Rejections
 from ._sqltext import exp
 
@@ -90,11 +102,17 @@ __all__ = [
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
 
+#: The dialects whose counting query also checks the keys, in its one pass over
+#: the log (a CTE that two parts of a query read is read once by DuckDB, and
+#: by PostgreSQL stored once; Spark would read it once per part, and caches
+#: the members instead: its key check stays a query of its own).
+_FOLDED = ("duckdb", "postgres")
+
 #: The date columns of a register and a log.
 _DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
-_WHOLE, _DISTRICT, _FAILING = 0, 1, 2
+_SCREEN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
 
 Filter = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
@@ -252,6 +270,8 @@ class Table:
     #: check checks in its pass (`summarize`): if any would be rejected, the
     #: tables are checked row by row and counted again.
     watched: bool = False
+    #: The database stores its text in UTF-8 (see `_spelled.spelled`).
+    utf8: bool = True
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
@@ -331,15 +351,20 @@ class Table:
         return self.column(column, alias).isin(*(exp.Literal.string(s) for s in stored))
 
     def value(self, column: str, alias: str) -> exp.Expr:
-        """A column's canonical value: its codes translated (``CASE``), as text."""
+        """A column's canonical value: its codes translated (``CASE``), as text;
+        NULL when missing, a marker such as ``无`` or ``—`` included, as the
+        readers read a cell."""
         stored = self.column(column, alias)
         codes = self.codes.get(column)
+        read = stored.copy()
         if codes:
             case = exp.Case(this=stored)
             for written, code in sorted(codes.items()):
                 case = case.when(exp.Literal.string(written), exp.Literal.string(code))
-            stored = case.else_(stored)
-        return exp.cast(stored, "VARCHAR")
+            read = case.else_(stored.copy())
+        if self.checked and not self.watched:  # read by qrules: its markers are read
+            return exp.cast(read, "VARCHAR")
+        return exp.cast(exp.Case().when(marked(stored.copy()), exp.null()).else_(read), "VARCHAR")
 
     def flag(self, flag: str, alias: str) -> exp.Expr:
         """True when the unit has the flag, never NULL. A BOOLEAN column is tested
@@ -461,9 +486,15 @@ def _active(register: Table) -> exp.Expr:
     return exp.and_(*parts) if parts else exp.true()
 
 
-def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
+def _inspected(plan: Plan, register: Table) -> exp.Expr:
+    """A register row in the population of some rule that counts inspections."""
+    return exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
+
+
+def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -> exp.Select:
     """Inspections per unit and window, one column per filter, counting only
-    units that some inspection rule's population holds."""
+    units that some inspection rule's population holds; ``shared``: from the
+    log's rows that the key check reads too (`log_rows`)."""
     date = log.column("date", "l")
     window = exp.Case()
     for index, (start, end) in enumerate(plan.windows):
@@ -472,27 +503,32 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
         )
     columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
     for index, (kinds, results) in enumerate(plan.filters):
-        where = [
+        wanted_rows = [
             log.isin(column, "l", wanted)
             for column, wanted in (("kind", kinds), ("result", results))
             if wanted
         ]
-        columns.append(exp.alias_(count(exp.and_(*where) if where else None), f"n{index}"))
-    inspected = exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
-    units = exp.select(register.column("unit", "r")).from_(register.ref("r")).where(inspected)
-    first, last = plan.windows[0][0], max(end for _, end in plan.windows)
-    return (
-        exp.select(*columns)
-        .from_(log.ref("l"))
-        .where(
-            exp.and_(
-                log.column("unit", "l").isin(query=units),
-                date.copy().between(date_literal(first), date_literal(last)),
-                *([] if log.checked else [dated(log)]),
-            )
+        columns.append(
+            exp.alias_(count(exp.and_(*wanted_rows) if wanted_rows else None), f"n{index}")
         )
-        .group_by(log.column("unit", "l"), window.copy())
-    )
+    first, last = plan.windows[0][0], max(end for _, end in plan.windows)
+    within = date.copy().between(date_literal(first), date_literal(last))
+    if shared:
+        rows = exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
+        where: exp.Expr = exp.and_(exp.column(INSPECTED, "l"), within)
+    else:
+        units = (
+            exp.select(register.column("unit", "r"))
+            .from_(register.ref("r"))
+            .where(_inspected(plan, register))
+        )
+        rows = exp.select(*columns).from_(log.ref("l"))
+        where = exp.and_(
+            log.column("unit", "l").isin(query=units),
+            within,
+            *([] if log.checked else [dated(log)]),
+        )
+    return rows.where(where).group_by(log.column("unit", "l"), window.copy())
 
 
 def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
@@ -612,18 +648,29 @@ def select(
     by_district: bool = False,
     failing: bool = True,
     members: str | None = None,
+    keys: bool = False,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
-    from the view ``members`` (`materialized`) rather than computing them."""
+    from the view ``members`` (`materialized`) rather than computing them.
+
+    ``keys``: the key check too, in the same pass over the log (`log_rows`,
+    `screen`): its one row comes first (``part`` -1), in columns of its own
+    (`SCREEN`, NULL in the other rows)."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
         return exp.alias_(exp.cast(exp.null(), kind), name)
 
+    checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
+
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(
-            exp.alias_(number(part), "part"), spec.copy(), window.copy(), *columns
+            exp.alias_(number(part), "part"),
+            spec.copy(),
+            window.copy(),
+            *columns,
+            *(c.copy() for c in (checks if keys else ())),
         ).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
@@ -653,7 +700,20 @@ def select(
         null("BIGINT", "total"),
         null("BIGINT", "meeting"),
     )
+    screened = exp.select(
+        exp.alias_(number(_SCREEN), "part"),
+        null("INT", "spec"),
+        null("INT", "w"),
+        null("VARCHAR", "unit"),
+        null("VARCHAR", "name"),
+        null("VARCHAR", "district"),
+        null("BIGINT", "short"),
+        null("BIGINT", "total"),
+        null("BIGINT", "meeting"),
+        *(exp.alias_(exp.cast(exp.column(name), kind), f"qrules_{name}") for name, kind in SCREEN),
+    ).from_("qrules_screen")
     parts = [
+        *([screened] if keys else []),
         counts(_WHOLE, None),
         *([counts(_DISTRICT, district)] if by_district else []),
         *([failed] if failing else []),
@@ -667,14 +727,29 @@ def select(
         .from_(exp.paren(united).as_("result"), copy=False)
         .order_by("part", "spec", "w", "unit", copy=False)
     )
-    return query if members else _with_members(plan, register, log, query)
+    return query if members else _with_members(plan, register, log, query, keys=keys)
 
 
-def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select) -> exp.Select:
-    """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
+def _with_members(
+    plan: Plan, register: Table, log: Table | None, query: exp.Select, *, keys: bool = False
+) -> exp.Select:
+    """``query`` reading ``qrules_members`` (and the CTEs it is built from);
+    ``keys``: and ``qrules_screen``, the key check, over the log's rows that the
+    counts read too."""
+    shared = keys and log is not None
+    if shared:
+        assert log is not None
+        inspected = _inspected(plan, register) if plan.filters else exp.false()
+        query = query.with_(LOG_ROWS, as_=log_rows(register, log, inspected), copy=False)
     if log is not None and plan.filters:
-        query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
-    return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
+        query = query.with_(
+            "qrules_counted", as_=_counted(plan, register, log, shared=shared), copy=False
+        )
+    query = query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
+    if shared:
+        assert log is not None
+        query = query.with_("qrules_screen", as_=screen(register, log), copy=False)
+    return query
 
 
 def stored(
@@ -782,6 +857,7 @@ def _sql(
     dialect: str,
     failing: bool = True,
     members: str | None = None,
+    keys: bool = False,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
@@ -789,8 +865,8 @@ def _sql(
             plan, register, log, by_district=by_district, failing=failing, members=members
         ).sql(dialect=dialect)
     return rendered(
-        ("count", plan, repr(register), repr(log), by_district, failing),
-        lambda: select(plan, register, log, by_district=by_district, failing=failing),
+        ("count", plan, repr(register), repr(log), by_district, failing, keys),
+        lambda: select(plan, register, log, by_district=by_district, failing=failing, keys=keys),
         dialect,
     )
 
@@ -884,33 +960,31 @@ def judge_tables(
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
-    summary = summarize(
-        database,
-        register,
-        log,
-        check_keys=check_keys,
-        exact_log=bool(rejected.log_rows),
-        plain=rejected.plain,
+    # The key check in the pass over the log that counts (where the database
+    # reads a table once for both): the years to count are then taken from the
+    # log's plain first and last dates, and counted again in the rare case
+    # that the rows the key check leaves out change them.
+    folded = (
+        check_keys
+        and log is not None
+        and bool(chosen)
+        and failing_units_to is None
+        and dialect in _FOLDED
     )
+    if folded:
+        summary = tallied(database, register, log, plain=rejected.plain)
+    else:
+        summary = summarize(
+            database,
+            register,
+            log,
+            check_keys=check_keys,
+            exact_log=bool(rejected.log_rows),
+            plain=rejected.plain,
+        )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
-    days = [d for d in (summary.first_day, summary.last_day) if d is not None]
-    if log is not None and not all(isinstance(d, dt.date) for d in days):
-        column = log.columns.get("date", "date")
-        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
-        raise DataError(
-            log.name,
-            [
-                Problem(
-                    log.name,
-                    f"column {column!r} holds {found} values, not dates",
-                    hint=f"make it a DATE column, or judge a view that casts it: "
-                    f"CAST({column} AS DATE)",
-                )
-            ],
-        )
-    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None, log_from=log_from)
-    queries = record_queries(rulebook, chosen, coverage)
+    queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
     districts = (
         sorted(
             str(d)
@@ -922,7 +996,33 @@ def judge_tables(
         else []
     )
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
-    if queries:
+    recount = bool(queries)
+    if folded:
+        assert log is not None
+        plan = Plan.of(queries)
+        rows = list(database.stream(_sql(plan, register, log, by_district, dialect, keys=True)))
+        if not rows or rows[0][0] != _SCREEN:
+            raise QRulesError("the database did not return the query's rows in order")
+        checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
+        if checked is None:
+            checked = summarize(
+                database,
+                register,
+                log,
+                check_keys=True,
+                exact_log=bool(rejected.log_rows),
+                plain=rejected.plain,
+            )
+        if checked.unclean:
+            raise Unclean(f"{register.name} or its log holds rows to reject")
+        summary = checked
+        again = _planned(rulebook, chosen, summary, log, log_until, log_from)
+        recount = again != queries  # the rows counted reach other years than all the rows
+        if recount:
+            queries = again
+        else:
+            counted = _collect(plan, rows[1:])
+    if recount and queries:
         plan = Plan.of(queries)
         with _members_once(database, plan, register, log) as members:
             if failing_units_to is not None:
@@ -962,3 +1062,32 @@ def judge_tables(
         progress,
         doubts,
     )
+
+
+def _planned(
+    rulebook: Rulebook,
+    chosen: Sequence[Rule],
+    summary: Summary,
+    log: Table | None,
+    log_until: dt.date | None,
+    log_from: dt.date | None,
+) -> list[RecordQuery]:
+    """The queries to count, in the years that the summary's first and last
+    dates (and those declared) cover."""
+    days = [d for d in (summary.first_day, summary.last_day) if d is not None]
+    if log is not None and not all(isinstance(d, dt.date) for d in days):
+        column = log.columns.get("date", "date")
+        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
+        raise DataError(
+            log.name,
+            [
+                Problem(
+                    log.name,
+                    f"column {column!r} holds {found} values, not dates",
+                    hint=f"make it a DATE column, or judge a view that casts it: "
+                    f"CAST({column} AS DATE)",
+                )
+            ],
+        )
+    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None, log_from=log_from)
+    return list(record_queries(rulebook, list(chosen), coverage))
