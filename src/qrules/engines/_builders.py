@@ -210,14 +210,8 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
-        found = [
-            p
-            for p in (
-                *(_bad_code(log, c, alias) for c in ("kind", "result")),
-                spelled_otherwise(log, "inspection", alias),
-            )
-            if p is not None
-        ]
+        # (and its inspection ids among the rows of units some rule counts)
+        found = [p for p in (_bad_code(log, c, alias) for c in ("kind", "result")) if p is not None]
         return exp.or_(*found) if found else exp.false()
     # (A unit id that is a marker of a missing value names no unit of the register.)
     parts: list[exp.Expr] = [

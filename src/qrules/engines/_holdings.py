@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -37,6 +37,7 @@ __all__ = [
     "KNOWN",
     "LOG_ROWS",
     "SCREEN",
+    "Inspected",
     "Summary",
     "log_rows",
     "plain_counts",
@@ -77,6 +78,18 @@ def plain_counts(database: Database, register: Table, log: Table | None) -> tupl
     return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
 
 
+@attrs.frozen
+class Inspected:
+    """The register's rows whose units some rule counts the inspections of:
+    ``key`` names them (the rules' populations, for the kept query texts),
+    ``condition`` builds the test on the register (alias ``r``). The key check
+    tests the inspection ids of these units' log rows, the rows that counts
+    read, where one spelled otherwise could be an inspection counted twice."""
+
+    key: Hashable
+    condition: Callable[[], exp.Expr] = attrs.field(eq=False, repr=False)
+
+
 def summarize(
     database: Database,
     register: Table,
@@ -85,6 +98,7 @@ def summarize(
     check_keys: bool = False,
     exact_log: bool = False,
     plain: tuple[Any, ...] | None = None,
+    inspected: Inspected | None = None,
 ) -> Summary:
     """The tables' `Summary`.
 
@@ -107,10 +121,12 @@ def summarize(
     if not check_keys:
         return summary
     dialect = database.dialect
-    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    keys = functools.partial(_keys, inspected=inspected)
+    marks = None if inspected is None else inspected.key
+    found = database.fetch(_summary_text(("keys", marks), register, log, dialect, keys))[0]
     names = kept(
-        ("keys: names", repr(register), repr(log)),
-        lambda: ",".join(_keys(register, log).named_selects),
+        ("keys: names", repr(register), repr(log), marks),
+        lambda: ",".join(keys(register, log).named_selects),
     ).split(",")
     return _checked(database, register, log, summary, dict(zip(names, found, strict=True)))
 
@@ -250,11 +266,11 @@ def log_rows(register: Table, log: Table, inspected: exp.Expr) -> exp.Select:
     )
 
 
-def screen(register: Table, log: Table) -> exp.Select:
+def screen(register: Table, log: Table, inspected: Inspected) -> exp.Select:
     """The key check (`_keys`) counted over `log_rows` (``LOG_ROWS``), in the
     pass that counts: one row, `SCREEN`'s columns; inspection ids repeated
     among all the rows (those of units not in the register too)."""
-    return _side_by_side(_register_keys(register), _log_keys(register, log, shared=True))
+    return _side_by_side(_register_keys(register), _log_keys(register, log, inspected, shared=True))
 
 
 def _some(units: Sequence[str], shown: int) -> str:
@@ -297,7 +313,7 @@ def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: boo
 
 
 def _summary_text(
-    kind: str,
+    kind: Hashable,
     register: Table,
     log: Table | None,
     dialect: str,
@@ -316,7 +332,7 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None) -> exp.Select:
+def _keys(register: Table, log: Table | None, inspected: Inspected | None = None) -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
@@ -324,7 +340,7 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     registers = _register_keys(register)
     if log is None:
         return registers
-    return _side_by_side(registers, _log_keys(register, log))
+    return _side_by_side(registers, _log_keys(register, log, inspected))
 
 
 def _register_keys(register: Table) -> exp.Select:
@@ -340,7 +356,9 @@ def _register_keys(register: Table) -> exp.Select:
     )
 
 
-def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Select:
+def _log_keys(
+    register: Table, log: Table, inspected: Inspected | None, *, shared: bool = False
+) -> exp.Select:
     """One row of the log's side of the key check (see `_keys`); ``shared``:
     over `log_rows`, inspection ids repeated among all its rows."""
     known = exp.column("known", "k")
@@ -365,11 +383,30 @@ def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Selec
                 expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
             )
         )
-    # A watched log's kinds, results and inspection ids are checked in the same pass.
-    watched = log.watched and (log.has("kind") or log.has("result") or log.has("inspection"))
+    # A watched log's kinds and results are checked in the same pass.
+    watched = log.watched and (log.has("kind") or log.has("result"))
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     bad = count(exp.column("bad", "k")) if watched else number(0)
+    # And its inspection ids, among the rows of units whose inspections a rule
+    # counts (the rows where one spelled otherwise could count twice): a test
+    # on each of a log's millions would cost a pass of its own.
+    respelled = spelled_otherwise(log, "inspection", "l")
+    if log.watched and respelled is not None and inspected is not None:
+        counted = (
+            exp.column(INSPECTED, "l")
+            if shared
+            else log.column("unit", "l").isin(
+                query=exp.select(register.column("unit", "r"))
+                .from_(register.ref("r"))
+                .where(exp.and_(usable(register), inspected.condition()))
+            )
+        )
+        # (A CASE, not an AND: a database tests only the rows counted.)
+        columns.append(
+            exp.alias_(exp.Case().when(counted, respelled).else_(exp.false()), "respelled")
+        )
+        bad = exp.Add(this=bad, expression=count(exp.column("respelled", "k")))
     # And its unit ids, among the rows whose unit is not the register's (an id
     # spelled otherwise is one of those): tested there only, not row by row.
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:

@@ -76,6 +76,7 @@ from ._holdings import (
     INSPECTED,
     LOG_ROWS,
     SCREEN,
+    Inspected,
     Summary,
     log_rows,
     reconciliations,
@@ -488,7 +489,22 @@ def _active(register: Table) -> exp.Expr:
 
 def _inspected(plan: Plan, register: Table) -> exp.Expr:
     """A register row in the population of some rule that counts inspections."""
-    return exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
+    return _inspecting(plan.specs, register)
+
+
+def _inspecting(specs: Iterable[RecordSpec], register: Table) -> exp.Expr:
+    """A register row in the population of one of ``specs`` counting inspections."""
+    found = [_population(s, register) for s in specs if s.needs_log]
+    return exp.or_(*found) if found else exp.false()
+
+
+def _inspected_units(rules: Sequence[Rule], register: Table) -> Inspected:
+    """The register's rows whose inspections the rules count (`Inspected`)."""
+    specs = tuple(dict.fromkeys(r.records for r in rules if r.records is not None))
+    return Inspected(
+        tuple(s.population for s in specs if s.needs_log),
+        functools.partial(_inspecting, specs, register),
+    )
 
 
 def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -> exp.Select:
@@ -648,7 +664,7 @@ def select(
     by_district: bool = False,
     failing: bool = True,
     members: str | None = None,
-    keys: bool = False,
+    keys: Inspected | None = None,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
@@ -670,7 +686,7 @@ def select(
             spec.copy(),
             window.copy(),
             *columns,
-            *(c.copy() for c in (checks if keys else ())),
+            *(c.copy() for c in (checks if keys is not None else ())),
         ).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
@@ -713,7 +729,7 @@ def select(
         *(exp.alias_(exp.cast(exp.column(name), kind), f"qrules_{name}") for name, kind in SCREEN),
     ).from_("qrules_screen")
     parts = [
-        *([screened] if keys else []),
+        *([screened] if keys is not None else []),
         counts(_WHOLE, None),
         *([counts(_DISTRICT, district)] if by_district else []),
         *([failed] if failing else []),
@@ -731,24 +747,26 @@ def select(
 
 
 def _with_members(
-    plan: Plan, register: Table, log: Table | None, query: exp.Select, *, keys: bool = False
+    plan: Plan,
+    register: Table,
+    log: Table | None,
+    query: exp.Select,
+    *,
+    keys: Inspected | None = None,
 ) -> exp.Select:
     """``query`` reading ``qrules_members`` (and the CTEs it is built from);
     ``keys``: and ``qrules_screen``, the key check, over the log's rows that the
-    counts read too."""
-    shared = keys and log is not None
-    if shared:
-        assert log is not None
-        inspected = _inspected(plan, register) if plan.filters else exp.false()
-        query = query.with_(LOG_ROWS, as_=log_rows(register, log, inspected), copy=False)
+    counts read too (those of ``keys``' units counted)."""
+    shared = keys is not None and log is not None
+    if keys is not None and log is not None:
+        query = query.with_(LOG_ROWS, as_=log_rows(register, log, keys.condition()), copy=False)
     if log is not None and plan.filters:
         query = query.with_(
             "qrules_counted", as_=_counted(plan, register, log, shared=shared), copy=False
         )
     query = query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
-    if shared:
-        assert log is not None
-        query = query.with_("qrules_screen", as_=screen(register, log), copy=False)
+    if keys is not None and log is not None:
+        query = query.with_("qrules_screen", as_=screen(register, log, keys), copy=False)
     return query
 
 
@@ -857,7 +875,7 @@ def _sql(
     dialect: str,
     failing: bool = True,
     members: str | None = None,
-    keys: bool = False,
+    keys: Inspected | None = None,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
@@ -865,7 +883,7 @@ def _sql(
             plan, register, log, by_district=by_district, failing=failing, members=members
         ).sql(dialect=dialect)
     return rendered(
-        ("count", plan, repr(register), repr(log), by_district, failing, keys),
+        ("count", plan, repr(register), repr(log), by_district, failing, keys and keys.key),
         lambda: select(plan, register, log, by_district=by_district, failing=failing, keys=keys),
         dialect,
     )
@@ -971,6 +989,7 @@ def judge_tables(
         and failing_units_to is None
         and dialect in _FOLDED
     )
+    checks = _inspected_units(chosen, register)
     if folded:
         summary = tallied(database, register, log, plain=rejected.plain)
     else:
@@ -981,6 +1000,7 @@ def judge_tables(
             check_keys=check_keys,
             exact_log=bool(rejected.log_rows),
             plain=rejected.plain,
+            inspected=checks,
         )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
@@ -1000,7 +1020,7 @@ def judge_tables(
     if folded:
         assert log is not None
         plan = Plan.of(queries)
-        rows = list(database.stream(_sql(plan, register, log, by_district, dialect, keys=True)))
+        rows = list(database.stream(_sql(plan, register, log, by_district, dialect, keys=checks)))
         if not rows or rows[0][0] != _SCREEN:
             raise QRulesError("the database did not return the query's rows in order")
         checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
@@ -1012,6 +1032,7 @@ def judge_tables(
                 check_keys=True,
                 exact_log=bool(rejected.log_rows),
                 plain=rejected.plain,
+                inspected=checks,
             )
         if checked.unclean:
             raise Unclean(f"{register.name} or its log holds rows to reject")
