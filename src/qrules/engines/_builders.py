@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .sql import Table
 
 __all__ = [
+    "CODED",
     "count",
     "date_literal",
     "dated",
@@ -138,10 +139,12 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     """A code of a closed set that is not one (after the mapping)."""
     if not table.has(column):
         return None
-    # The set first: a database tests the marker only for the rare value outside it.
-    return exp.and_(
-        exp.not_(table.isin(column, alias, RECORD_CODES[column])),
-        exp.not_(marked(table.column(column, alias))),
+    # The set first: a database tests the marker only for the rare value outside
+    # it (a CASE, where an AND would have the set tested as a join on every row).
+    return (
+        exp.Case()
+        .when(table.isin(column, alias, RECORD_CODES[column]), exp.false())
+        .else_(exp.not_(marked(table.column(column, alias))))
     )
 
 
@@ -170,27 +173,41 @@ def _spelled(table: Table, kind: str, alias: str) -> list[exp.Expr]:
     ]
 
 
-def rejected_register(register: Table, alias: str = "r", *, every: bool = False) -> exp.Expr:
+#: The register's columns of few distinct values (codes, districts, flags),
+#: which a watched register's key check tests once per distinct value.
+CODED = ("category", "district", "risk_level", "size", *FLAGS)
+
+
+def rejected_register(
+    register: Table, alias: str = "r", *, every: bool = False, part: str = "all"
+) -> exp.Expr:
     """A register row the readers would reject, or read otherwise: no unit id
     or category, a date or flag that does not read, a risk level or size that
     is not canonical, closed before registered, an id or code that is not
-    spelled as the readers read it. ``every``: checked in a table counted as it is."""
+    spelled as the readers read it. ``every``: checked in a table counted as it
+    is. ``part``: ``coded``, the tests of the `CODED` columns alone (on their
+    values, as a watched register's key check tests them once per distinct
+    value); ``row``, the others; ``all``, both."""
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
-    parts: list[exp.Expr] = [marked(register.column(c, alias)) for c in ("unit", "category")]
-    parts += _spelled(register, "register", alias)
-    parts += [
+    row: list[exp.Expr] = [marked(register.column("unit", alias))]
+    coded: list[exp.Expr] = [marked(register.column("category", alias))]
+    for column in TEXT_COLUMNS["register"]:
+        test = spelled_otherwise(register, column, alias)
+        if test is not None:
+            (coded if column in CODED else row).append(test)
+    row += [p for p in (_bad_date(register, c, alias) for c in ("registered", "closed")) if p]
+    coded += [
         p
         for p in (
-            *(_bad_date(register, c, alias) for c in ("registered", "closed")),
             *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
             *(_bad_flag(register, f, alias) for f in FLAGS),
         )
         if p is not None
     ]
     if register.has("registered") and register.has("closed"):
-        parts.append(
+        row.append(
             _known(
                 exp.LT(
                     this=register.column("closed", alias),
@@ -198,7 +215,7 @@ def rejected_register(register: Table, alias: str = "r", *, every: bool = False)
                 )
             )
         )
-    return exp.or_(*parts)
+    return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 
 def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Expr:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
+from .._recordspec import FLAGS
 from .._results import Reconciliation
 from ._builders import (
+    CODED,
     count,
     dated,
     filtered,
@@ -347,8 +349,28 @@ def _register_keys(register: Table) -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
     watched register) those with codes, flags or markers to reject."""
     unit = register.column("unit", "r")
-    # A watched table's codes, flags and markers are checked in the same pass.
-    bad = count(rejected_register(register, "r", every=True)) if register.watched else number(0)
+    bad: exp.Expr = number(0)
+    if register.watched:
+        # A watched table's ids, codes, flags and markers are checked in the
+        # same pass: those of columns of few values once per distinct value.
+        bad = count(rejected_register(register, "r", every=True, part="row"))
+        stored = dict.fromkeys(
+            register.columns[c]
+            for c in CODED
+            if register.has(c)
+            and (c not in FLAGS or register.type(c) != "boolean" or register.codes.get(c))
+        )
+        values = (
+            exp.select(*(exp.column(c, "r", quoted=True) for c in stored))
+            .distinct()
+            .from_(register.ref("r"))
+            .where(usable(register))
+        )
+        # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
+        coded = exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
+            values.subquery("r")
+        )
+        bad = exp.Add(this=bad, expression=coded.subquery())
     return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
