@@ -273,6 +273,9 @@ class Table:
     watched: bool = False
     #: The database stores its text in UTF-8 (see `_spelled.spelled`).
     utf8: bool = True
+    #: Its rows are records read by qrules' readers (staged by an engine): their
+    #: values are read already (a missing marker is NULL).
+    read: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
@@ -296,6 +299,7 @@ class Table:
             {c: c for c in (REGISTER_COLUMNS if kind == "register" else LOG_COLUMNS)},
             types={**dict.fromkeys(FLAGS, "boolean"), **dict.fromkeys(_DATES, "date")},
             checked=checked,
+            read=checked,
         )
 
     def ref(self, alias: str) -> exp.Table:
@@ -363,7 +367,7 @@ class Table:
             for written, code in sorted(codes.items()):
                 case = case.when(exp.Literal.string(written), exp.Literal.string(code))
             read = case.else_(stored.copy())
-        if self.checked and not self.watched:  # read by qrules: its markers are read
+        if self.read:  # its markers were read as missing already
             return exp.cast(read, "VARCHAR")
         return exp.cast(exp.Case().when(marked(stored.copy()), exp.null()).else_(read), "VARCHAR")
 
