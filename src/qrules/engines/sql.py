@@ -491,6 +491,54 @@ def _active(register: Table) -> exp.Expr:
     return exp.and_(*parts) if parts else exp.true()
 
 
+@attrs.frozen
+class Share:
+    """A share that meets its target: ``100 * meeting / total`` at least
+    ``num / den`` (more than, when ``strict``), as the rules over records read
+    it. A hint for the query only (`select`'s ``met``): a result judged not met
+    whose units were left out has them fetched again (`_collect`)."""
+
+    num: int
+    den: int
+    strict: bool
+
+    def holds(self, meeting: int, total: int) -> bool:
+        found, wanted = 100 * self.den * meeting, self.num * total
+        return found > wanted if self.strict else found >= wanted
+
+    def sql(self, meeting: exp.Expr, total: exp.Expr) -> exp.Expr:
+        found = exp.Mul(this=number(100 * self.den), expression=meeting)
+        wanted = exp.Mul(this=number(self.num), expression=total)
+        return (exp.GT if self.strict else exp.GTE)(this=found, expression=wanted)
+
+
+def _met_shares(
+    rulebook: Rulebook, plan: Plan, doubts: Doubts | None, rejected: Rejections
+) -> dict[tuple[int, int], Share]:
+    """The (spec, window)s whose failing units need not be listed when their
+    counts meet a share: each of their queries decided by the log, judged
+    against one lower bound (``>=`` or ``>``, the rules' shares), with no
+    rejected log row that needs the failing units to bound the counts."""
+    if (doubts is not None and doubts.inspections) or rejected.inspections:
+        return {}
+    found: dict[tuple[int, int], set[Share | None]] = {}
+    for query in plan.queries:
+        rule = rulebook[query.rule]
+        stood = rule.at(dt.date(query.year, 12, 31)) or rule
+        target = stood.target
+        share = (
+            Share(target.value.numerator, target.value.denominator, target.op == ">")
+            if query.unknown is None and target is not None and target.op in (">=", ">")
+            else None
+        )
+        found.setdefault(plan.key(query), set()).add(share)
+    return {
+        key: share
+        for key, shares in found.items()
+        if len(shares) == 1 and (share := next(iter(shares))) is not None
+    }
+
+
 def _inspected(plan: Plan, register: Table) -> exp.Expr:
     """A register row in the population of some rule that counts inspections."""
     return _inspecting(plan.specs, register)
@@ -669,6 +717,7 @@ def select(
     failing: bool = True,
     members: str | None = None,
     keys: Inspected | None = None,
+    met: Mapping[tuple[int, int], Share] | None = None,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
@@ -676,7 +725,10 @@ def select(
 
     ``keys``: the key check too, in the same pass over the log (`log_rows`,
     `screen`): its one row comes first (``part`` -1), in columns of its own
-    (`SCREEN`, NULL in the other rows)."""
+    (`SCREEN`, NULL in the other rows).
+
+    ``met``: the (spec, window)s whose failing units are not listed when their
+    counts meet a share (`Share`): those of results that are met."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
@@ -709,7 +761,7 @@ def select(
             spec.copy(), window.copy(), *([by.copy()] if by else []), copy=False
         )
 
-    # A failing unit's row ends in the columns `_collect` keeps as they come.
+    # A failing unit's row ends in the columns `_collect` keys as they come.
     failed = rows(
         _FAILING,
         exp.GT(this=short.copy(), expression=number(0)),
@@ -720,6 +772,42 @@ def select(
         null("BIGINT", "total"),
         null("BIGINT", "meeting"),
     )
+    if met:
+        # Each (spec, window)'s counts beside its units, to leave out those of a
+        # share that is met (a small join: a row per rule and year).
+        totals = (
+            exp.select(
+                exp.alias_(spec.copy(), "qrules_spec"),
+                exp.alias_(window.copy(), "qrules_w"),
+                exp.alias_(count(), "qrules_total"),
+                exp.alias_(count(short.copy().eq(number(0))), "qrules_meeting"),
+            )
+            .from_(members or "qrules_members")
+            .group_by(spec.copy(), window.copy())
+        )
+        found = exp.column("qrules_meeting"), exp.column("qrules_total")
+        failed = failed.join(
+            totals.subquery("qrules_t"),
+            join_type="inner",
+            on=exp.and_(
+                exp.column("qrules_spec").eq(spec.copy()), exp.column("qrules_w").eq(window.copy())
+            ),
+            copy=False,
+        ).where(
+            exp.not_(
+                exp.or_(
+                    *(
+                        exp.and_(
+                            spec.copy().eq(number(key[0])),
+                            window.copy().eq(number(key[1])),
+                            share.sql(*(f.copy() for f in found)),
+                        )
+                        for key, share in sorted(met.items())
+                    )
+                )
+            ),
+            copy=False,
+        )
     screened = exp.select(
         exp.alias_(number(_SCREEN), "part"),
         null("INT", "spec"),
@@ -880,15 +968,27 @@ def _sql(
     failing: bool = True,
     members: str | None = None,
     keys: Inspected | None = None,
+    met: Mapping[tuple[int, int], Share] | None = None,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
         return select(
-            plan, register, log, by_district=by_district, failing=failing, members=members
+            plan, register, log, by_district=by_district, failing=failing, members=members, met=met
         ).sql(dialect=dialect)
     return rendered(
-        ("count", plan, repr(register), repr(log), by_district, failing, keys and keys.key),
-        lambda: select(plan, register, log, by_district=by_district, failing=failing, keys=keys),
+        (
+            "count",
+            plan,
+            repr(register),
+            repr(log),
+            by_district,
+            failing,
+            keys and keys.key,
+            tuple(sorted((met or {}).items())),
+        ),
+        lambda: select(
+            plan, register, log, by_district=by_district, failing=failing, keys=keys, met=met
+        ),
         dialect,
     )
 
@@ -897,7 +997,12 @@ def _sql(
 
 
 def _collect(
-    plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = True
+    plan: Plan,
+    result: Iterable[Sequence[Any]],
+    *,
+    failing: bool = True,
+    met: Mapping[tuple[int, int], Share] | None = None,
+    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]] | None = None,
 ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
@@ -905,7 +1010,9 @@ def _collect(
     The rows come ordered by part, spec and window: the counts first, then each
     (spec, window)'s failing units as one run, as many as its units that do
     not meet it (``total - meeting``). So the failing units are sliced, not
-    looked at one by one; each run's first and last row are checked.
+    looked at one by one; each run's first and last row are checked. A (spec,
+    window) whose counts meet its share in ``met`` has no run: its failing
+    units, if a result asks for them after all, are ``unlisted()``'s.
     """
     rows = result if isinstance(result, list) else list(result)
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
@@ -925,14 +1032,24 @@ def _collect(
         if not failing:  # written to a table (`stored`), not fetched
             counted[key] = {district: Counts(*counts) for district, counts in by_district.items()}
             continue
+        spec = plan.specs[key[0]]
+        end = plan.windows[key[1]][1]
+        share = (met or {}).get(key)
+        if share is not None and share.holds(meeting, total):
+            assert unlisted is not None
+            counted[key] = {
+                district: Counts(
+                    t, m, functools.partial(_unlisted_units, unlisted, key, spec, end, district)
+                )
+                for district, (t, m) in by_district.items()
+            }
+            continue
         run = rows[start : start + total - meeting]
         start += len(run)
         if len(run) != total - meeting or any(
             (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
         ):
             raise QRulesError("the database did not return the query's rows in order")
-        spec = plan.specs[key[0]]
-        end = plan.windows[key[1]][1]
         counted[key] = {
             district: Counts(
                 total, meeting, functools.partial(_failing_units, spec, end, run, district)
@@ -942,6 +1059,29 @@ def _collect(
     if start != len(rows):
         raise QRulesError("the database did not return the query's rows in order")
     return counted
+
+
+def _listed(
+    database: Database, plan: Plan, register: Table, log: Table | None, by_district: bool
+) -> Mapping[tuple[int, int], list[Sequence[Any]]]:
+    """Every (spec, window)'s failing units' rows: the counting query again,
+    each unit listed (run only when a share the query took as met is not)."""
+    found: dict[tuple[int, int], list[Sequence[Any]]] = {}
+    for row in database.stream(_sql(plan, register, log, by_district, database.dialect)):
+        if row[0] == _FAILING:
+            found.setdefault((row[1], row[2]), []).append(row)
+    return found
+
+
+def _unlisted_units(
+    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]],
+    key: tuple[int, int],
+    spec: RecordSpec,
+    end: dt.date,
+    district: str | None,
+) -> tuple[FailingUnit, ...]:
+    """`_failing_units` of a (spec, window) whose units the query left out."""
+    return _failing_units(spec, end, list(unlisted().get(key, [])), district)
 
 
 def _failing_units(
@@ -1021,10 +1161,14 @@ def judge_tables(
     )
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
     recount = bool(queries)
+
     if folded:
         assert log is not None
         plan = Plan.of(queries)
-        rows = list(database.stream(_sql(plan, register, log, by_district, dialect, keys=checks)))
+        met = _met_shares(rulebook, plan, doubts, rejected)
+        rows = list(
+            database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
+        )
         if not rows or rows[0][0] != _SCREEN:
             raise QRulesError("the database did not return the query's rows in order")
         checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
@@ -1046,9 +1190,17 @@ def judge_tables(
         if recount:
             queries = again
         else:
-            counted = _collect(plan, rows[1:])
+            counted = _collect(
+                plan,
+                rows[1:],
+                met=met,
+                unlisted=functools.cache(
+                    functools.partial(_listed, database, plan, register, log, by_district)
+                ),
+            )
     if recount and queries:
         plan = Plan.of(queries)
+        met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
         with _members_once(database, plan, register, log) as members:
             if failing_units_to is not None:
                 database.execute(
@@ -1058,10 +1210,21 @@ def judge_tables(
                 plan,
                 database.stream(
                     _sql(
-                        plan, register, log, by_district, dialect, failing_units_to is None, members
+                        plan,
+                        register,
+                        log,
+                        by_district,
+                        dialect,
+                        failing_units_to is None,
+                        members,
+                        met=met,
                     )
                 ),
                 failing=failing_units_to is None,
+                met=met,
+                unlisted=functools.cache(
+                    functools.partial(_listed, database, plan, register, log, by_district)
+                ),
             )
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
