@@ -614,7 +614,8 @@ def test_an_inspection_id_spelled_otherwise_is_never_a_second_inspection(
     [reconciled] = [t for t in found_tables(book, connection, options) if t.kind == "log"]
     [problem] = reconciled.problems
     assert problem.where == "row 2, column 'inspection'"
-    assert "inspection" in problem.message and "compared as stored" in problem.message
+    assert "inspection" in problem.message
+    assert "compared as stored" in problem.message
 
 
 def found_tables(

@@ -1134,18 +1134,20 @@ def judge_tables(
         and dialect in _FOLDED
     )
     checks = _inspected_units(chosen, register)
-    if folded:
-        summary = tallied(database, register, log, plain=rejected.plain)
-    else:
-        summary = summarize(
-            database,
-            register,
-            log,
-            check_keys=check_keys,
-            exact_log=bool(rejected.log_rows),
-            plain=rejected.plain,
-            inspected=checks,
-        )
+    summarized = functools.partial(
+        summarize,
+        database,
+        register,
+        log,
+        exact_log=bool(rejected.log_rows),
+        plain=rejected.plain,
+        inspected=checks,
+    )
+    summary = (
+        tallied(database, register, log, plain=rejected.plain)
+        if folded
+        else summarized(check_keys=check_keys)
+    )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
     queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
@@ -1173,15 +1175,7 @@ def judge_tables(
             raise QRulesError("the database did not return the query's rows in order")
         checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
         if checked is None:
-            checked = summarize(
-                database,
-                register,
-                log,
-                check_keys=True,
-                exact_log=bool(rejected.log_rows),
-                plain=rejected.plain,
-                inspected=checks,
-            )
+            checked = summarized(check_keys=True)
         if checked.unclean:
             raise Unclean(f"{register.name} or its log holds rows to reject")
         summary = checked
