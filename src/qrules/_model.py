@@ -60,6 +60,10 @@ class Unit:
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def said(self) -> Text:
+        """The unit in words, its id where a language writes none (a count)."""
+        return Text(self.zh or self.id, self.en or self.id)
+
 
 UNITS: Mapping[str, Unit] = {
     unit.id: unit
@@ -245,13 +249,15 @@ class Alternative:
             changes.append(say(f"strength.{self.strength}"))
         if self.due is not None:
             changes.append(say("model.due", due=self.due.isoformat()))
+        # Why, in the rulebook's own words (which may quote the plan's): data.
+        reading = Text(data(self.reading.zh), data(self.reading.en))
         if not changes:
-            return self.reading.get(lang)
+            return reading.get(lang)
         listed = joined(
             tuple(c if isinstance(c, Text) else Text(data(c), data(c)) for c in changes),
             say("model.semicolon"),
         )
-        return say("model.reading", changes=listed, reading=self.reading).get(lang)
+        return say("model.reading", changes=listed, reading=reading).get(lang)
 
 
 @attrs.frozen
@@ -322,7 +328,7 @@ class Rule:
         """The responsible list as the plan writes it, with 等 (etc.) when open."""
         text = "、".join(self.responsible)
         if self.responsible_open:
-            text += "等" if lang == "zh" else " etc."
+            text += say("model.etc").get(lang)
         return text
 
     @functools.cached_property

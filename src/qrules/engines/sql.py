@@ -284,8 +284,8 @@ class Table:
                 [
                     Problem(
                         self.name,
-                        f"{self.name!r} is not a table name",
-                        hint="a name, schema.name or catalog.schema.name",
+                        say("tabular.not_a_table", table=self.name),
+                        hint=say("engines.table_name_hint"),
                     )
                 ],
             )
@@ -1049,7 +1049,7 @@ def _collect(
         if len(run) != total - meeting or any(
             (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
         ):
-            raise QRulesError("the database did not return the query's rows in order")
+            raise QRulesError(say("engines.out_of_order"))
         counted[key] = {
             district: Counts(
                 total, meeting, functools.partial(_failing_units, spec, end, run, district)
@@ -1057,7 +1057,7 @@ def _collect(
             for district, (total, meeting) in by_district.items()
         }
     if start != len(rows):
-        raise QRulesError("the database did not return the query's rows in order")
+        raise QRulesError(say("engines.out_of_order"))
     return counted
 
 
@@ -1172,7 +1172,7 @@ def judge_tables(
             database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
         )
         if not rows or rows[0][0] != _SCREEN:
-            raise QRulesError("the database did not return the query's rows in order")
+            raise QRulesError(say("engines.out_of_order"))
         checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
         if checked is None:
             checked = summarized(check_keys=True)
@@ -1265,9 +1265,8 @@ def _planned(
             [
                 Problem(
                     log.name,
-                    f"column {column!r} holds {found} values, not dates",
-                    hint=f"make it a DATE column, or judge a view that casts it: "
-                    f"CAST({column} AS DATE)",
+                    say("engines.not_dates", column=column, found=found),
+                    hint=say("engines.not_dates_hint", column=column),
                 )
             ],
         )
