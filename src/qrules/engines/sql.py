@@ -103,10 +103,12 @@ __all__ = [
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
 
-#: The dialects whose counting query also checks the keys, in its one pass over
-#: the log (a CTE that two parts of a query read is read once by DuckDB, and
-#: by PostgreSQL stored once; Spark would read it once per part, and caches
-#: the members instead: its key check stays a query of its own).
+#: The dialects whose counting query also checks the keys: the log's rows
+#: joined with the register (`log_rows`) are one CTE that the counts and the
+#: key check both read, inlined (``NOT MATERIALIZED``: each part reads the log
+#: in a pipeline of its own, side by side, rather than the database storing
+#: them for one). Spark caches the members instead, and has no ``NOT
+#: MATERIALIZED``: its key check stays a query of its own.
 _FOLDED = ("duckdb", "postgres")
 
 #: The date columns of a register and a log.
@@ -851,7 +853,15 @@ def _with_members(
     counts read too (those of ``keys``' units counted)."""
     shared = keys is not None and log is not None
     if keys is not None and log is not None:
-        query = query.with_(LOG_ROWS, as_=log_rows(register, log, keys.condition()), copy=False)
+        # Not materialized: DuckDB would store the log's rows for one of the two
+        # parts that read them (twice the memory, and slower, as measured);
+        # inlined, each part reads the log in its own pipeline, side by side.
+        query = query.with_(
+            LOG_ROWS,
+            as_=log_rows(register, log, keys.condition()),
+            materialized=False,
+            copy=False,
+        )
     if log is not None and plan.filters:
         query = query.with_(
             "qrules_counted", as_=_counted(plan, register, log, shared=shared), copy=False
