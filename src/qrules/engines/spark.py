@@ -128,11 +128,11 @@ def loaded(
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
     _session(session)
-    tables = staged(register, log)
-    try:
-        for name, _, columns, types in tables:
-            _frame(session, columns, types).createOrReplaceTempView(name)
-        yield canonical(tables)
-    finally:
-        for name, *_ in tables:
-            session.catalog.dropTempView(name)
+    with staged(register, log) as tables:
+        try:
+            for name, _, columns, types in tables:
+                _frame(session, columns, types).createOrReplaceTempView(name)
+            yield canonical(tables)
+        finally:
+            for name, *_ in tables:
+                session.catalog.dropTempView(name)
