@@ -417,6 +417,45 @@ def test_a_long_lived_postgres_connection_reads_tables_made_again(
         assert list(found) == list(_expected(yantai))
 
 
+def test_records_loaded_into_postgres_never_read_a_users_table_of_their_name(
+    book: qrules.Rulebook, postgres_url: str
+) -> None:
+    # The staged tables' names are the same run after run (qrules_log_1): a
+    # user's own table of that name, first in the search_path, was read in
+    # place of the records (met where the records say not met), then dropped.
+    import psycopg  # noqa: PLC0415
+
+    register = qrules.read_register([unit("C1", "catering", risk_level="high")])
+    log = qrules.read_log([visit("C1", "2024-03-01")], register)
+    options: dict[str, Any] = {
+        "rules": [book["twice"]],
+        "log_from": "2024-01-01",
+        "log_until": "2024-12-31",
+    }
+    [expected] = qrules.evaluate_records(book, register, log, **options)
+    assert expected.verdict is Verdict.NOT_MET
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        for name in ("qrules_register_1", "qrules_log_1"):
+            connection.execute(f"DROP TABLE IF EXISTS public.{name}")
+        connection.execute(
+            "CREATE TABLE public.qrules_log_1 (unit VARCHAR, date DATE, kind VARCHAR)"
+        )
+        connection.execute(
+            "INSERT INTO public.qrules_log_1 VALUES "
+            "('C1', '2024-03-01', 'routine'), ('C1', '2024-04-01', 'routine')"
+        )
+        connection.execute("SET search_path = public, pg_temp")
+        try:
+            [found] = qrules.evaluate_records(
+                book, register, log, engine="postgres", connection=connection, **options
+            )
+            assert (found.verdict, found.meeting) == (expected.verdict, expected.meeting)
+            [(kept,)] = connection.execute("SELECT count(*) FROM public.qrules_log_1").fetchall()
+            assert kept == 2
+        finally:
+            connection.execute("DROP TABLE IF EXISTS public.qrules_log_1")
+
+
 def test_three_part_names_read_a_catalogs_tables(yantai: qrules.Rulebook) -> None:
     # A second database attached as a catalog: catalog.schema.table, each part quoted.
     connection = duckdb.connect()

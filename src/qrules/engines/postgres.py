@@ -31,7 +31,12 @@ def loaded(
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log copied into temporary tables for as long as the
     block runs."""
-    with staged(register, log) as tables, connection.cursor() as cursor:
+    with staged(register, log) as names, connection.cursor() as cursor:
+        # In the session's own schema, named so: the staged names are the same
+        # run after run, and unqualified they could name a user's table (read
+        # instead, under a search_path with pg_temp after it; dropped, after a
+        # failure before the temporary one was made).
+        tables = [(f"pg_temp.{name}", *rest) for name, *rest in names]
         try:
             for name, _, columns, types in tables:
                 # Names made here and fixed column names and types: no value is in the text.
