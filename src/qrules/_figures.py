@@ -42,10 +42,10 @@ from ._tabular import (
     open_table,
     source_kind,
 )
-from .records.read import ColumnMapping
 
 if TYPE_CHECKING:
     from ._rulebook import Rulebook
+    from .records.read import ColumnMapping
 
 __all__ = ["LAYOUTS", "Dataset", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
 
@@ -118,6 +118,9 @@ def figures_mapping(mapping: MappingInput) -> FiguresMapping:
         return FiguresMapping()
     if isinstance(mapping, FiguresMapping):
         return mapping
+    # The records reader, imported only for a mapping file: a quick start otherwise.
+    from .records.read import ColumnMapping  # noqa: PLC0415
+
     if isinstance(mapping, ColumnMapping):
         return mapping.figures
     if isinstance(mapping, str | Path):
