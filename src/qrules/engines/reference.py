@@ -22,8 +22,8 @@ import functools
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
-from itertools import compress
-from typing import TYPE_CHECKING, Any
+from itertools import compress, pairwise, repeat
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -111,24 +111,16 @@ def count_query(
 
 #: `date.toordinal` of Arrow's day 0 (a ``date32`` counts days from 1970-01-01).
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-#: Register columns held as day numbers.
-_DAYS = ("registered", "closed")
 _UNIT = operator.attrgetter("unit")
 _DATE = operator.attrgetter("date")
 
 
-def _day_numbers(column: Any) -> list[Any]:
-    """An Arrow column of dates as `date.toordinal` numbers (``None`` for none)."""
-    pa, pc = needs("pyarrow"), needs("pyarrow.compute")
-    return list(pc.add(column.cast(pa.date32()).cast(pa.int32()), _EPOCH).to_pylist())
-
-
 class _Units:
     """The register's units column by column: each column a list in register
-    order, made when first asked for. A flag is whether the unit has it (as
-    `UnitRecord.value` says), a date a day number (`date.toordinal`); ``row``
-    is the unit's row. Rows kept as columns (`ColumnRows`) give their Arrow
-    columns' values, other rows their objects' fields."""
+    order, made when first asked for (a flag: whether the unit has it, as
+    `UnitRecord.value` says; ``row``: the unit's row). Rows kept as columns
+    (`ColumnRows`) give their Arrow columns' values, other rows their objects'
+    fields."""
 
     def __init__(self, rows: Sequence[UnitRecord]) -> None:
         self.rows = rows
@@ -149,18 +141,13 @@ class _Units:
         return found
 
     def _of(self, name: str) -> list[Any]:
-        if name in _DAYS:
-            dates = map(operator.attrgetter(name), self.rows)
-            return [None if d is None else d.toordinal() for d in dates]
-        if name in FLAGS:
-            return [name in u.flags for u in self.rows]
+        if name in FLAGS:  # one pass in C over the units' sets of flags
+            return list(map(operator.contains, self.column("flags"), repeat(name)))
         return list(map(operator.attrgetter(name), self.rows))
 
     def _arrow(self, name: str) -> list[Any]:
         assert self.table is not None
         column = self.table.column(name)
-        if name in _DAYS:
-            return _day_numbers(column)
         if name in FLAGS:  # a missing flag is false, as `ColumnRows` makes it
             column = needs("pyarrow.compute").fill_null(column, False)
         return list(column.to_pylist())
@@ -221,31 +208,59 @@ class _Index:
         in a year or all out of it, so their order among themselves changes no
         count."""
         if isinstance(inspections, ColumnRows):
-            ids, days, kinds, results = _sorted_columns(inspections.table, units)
-        else:
-            if units is not None:  # one pass in C over the log: most units are not counted
-                inspections = list(
-                    compress(inspections, map(units.__contains__, map(_UNIT, inspections)))
-                )
-            ordered = sorted(inspections, key=operator.attrgetter("unit", "date"))
-            ids = list(map(_UNIT, ordered))
-            days = [d.toordinal() for d in map(_DATE, ordered)]
-            kinds = list(map(operator.attrgetter("kind"), ordered))
-            results = list(map(operator.attrgetter("result"), ordered))
-        # Each unit's rows are together: its first row, and its last one + 1.
-        count = len(ids)
-        ends = {unit: i for i, unit in enumerate(ids, 1)}
-        firsts = {unit: count - i for i, unit in enumerate(reversed(ids), 1)}
-        spans = {unit: (first, ends[unit]) for unit, first in firsts.items()}
-        return cls(spans, days, kinds, results)
+            return _of_columns(inspections.table, units)
+        if units is not None:  # one pass in C over the log: most units are not counted
+            inspections = list(
+                compress(inspections, map(units.__contains__, map(_UNIT, inspections)))
+            )
+        grouped: dict[str, list[Inspection]] = {}
+        for inspection in inspections:
+            found = grouped.get(inspection.unit)
+            if found is None:
+                grouped[inspection.unit] = [inspection]
+            else:
+                found.append(inspection)
+        spans: dict[str, tuple[int, int]] = {}
+        ordered: list[Inspection] = []
+        for unit, rows in grouped.items():
+            rows.sort(key=_DATE)
+            spans[unit] = (len(ordered), len(ordered) + len(rows))
+            ordered += rows
+        # Kinds and results are read only for the few rules that count some
+        # kinds or results, from the inspections themselves.
+        return cls(
+            spans,
+            list(map(dt.date.toordinal, map(_DATE, ordered))),
+            _Field(ordered, "kind"),
+            _Field(ordered, "result"),
+        )
 
 
-def _sorted_columns(
-    table: Any, units: Collection[str] | None
-) -> tuple[list[str], list[int], list[str | None], list[str | None]]:
-    """A log's columns (`ColumnRows.table`) of the rows of ``units``, sorted by
-    unit and date, as lists (dates as day numbers): filtered and sorted by
-    Arrow, so that only the rows counted become Python values."""
+class _Field(Sequence[Any]):
+    """One field of each of some records, read when asked for."""
+
+    def __init__(self, rows: Sequence[Any], name: str) -> None:
+        self.rows = rows
+        self.field = operator.attrgetter(name)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self.field(r) for r in self.rows[index]]
+        return self.field(self.rows[index])
+
+
+def _of_columns(table: Any, units: Collection[str] | None) -> _Index:
+    """`_Index.of` a log's Arrow columns (`ColumnRows.table`): the rows of
+    ``units`` filtered and sorted by unit and date by Arrow, so that only the
+    rows counted become Python values (each unit's rows a run of the sorted
+    unit column)."""
     pa, pc = needs("pyarrow"), needs("pyarrow.compute")
     table = table.select(["unit", "date", "kind", "result"])
     if units is not None:
@@ -254,9 +269,12 @@ def _sorted_columns(
     table = table.take(
         pc.sort_indices(table, sort_keys=[("unit", "ascending"), ("date", "ascending")])
     )
-    return (
-        table.column("unit").to_pylist(),
-        _day_numbers(table.column("date")),  # a log row always has a date
+    runs = pc.run_end_encode(table.column("unit").combine_chunks())
+    ends = runs.run_ends.to_pylist()
+    days = pc.add(table.column("date").cast(pa.date32()).cast(pa.int32()), _EPOCH)
+    return _Index(
+        dict(zip(runs.values.to_pylist(), pairwise([0, *ends]), strict=True)),
+        days.to_pylist(),  # a log row always has a date
         table.column("kind").to_pylist(),
         table.column("result").to_pylist(),
     )
@@ -277,7 +295,7 @@ def _count(
     whose inspections the query counts."""
     spec = query.spec
     start, end = query.start, query.end
-    first, last = start.toordinal(), end.toordinal()
+    first, last = start.toordinal(), end.toordinal()  # the index's days
     kinds = frozenset(spec.kinds) if spec.kinds is not None else None
     results = frozenset(spec.results) if spec.results is not None else None
     wanted = spec.inspections or 0
@@ -291,7 +309,7 @@ def _count(
     none = (0, 0)
     for p in population:
         since, until = registered[p], closed[p]
-        if (since is not None and since > last) or (until is not None and until < first):
+        if (since is not None and since > end) or (until is not None and until < start):
             continue  # not active in the year (`UnitRecord.active`)
         if flagged is not None:
             more = None if flagged[p] else 1
