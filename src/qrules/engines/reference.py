@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
-from .._columns import ColumnRows
+from .._columns import ColumnRows, python_values
 from .._model import Rule
 from .._recordspec import FLAGS, RecordSpec
 from .._results import Evaluation
@@ -150,7 +150,7 @@ class _Units:
         column = self.table.column(name)
         if name in FLAGS:  # a missing flag is false, as `ColumnRows` makes it
             column = needs("pyarrow.compute").fill_null(column, False)
-        return list(column.to_pylist())
+        return python_values(column)
 
     def by_category(self) -> Mapping[str, list[int]]:
         """Each category's units (positions), in register order."""
@@ -275,8 +275,8 @@ def _of_columns(table: Any, units: Collection[str] | None) -> _Index:
     return _Index(
         dict(zip(runs.values.to_pylist(), pairwise([0, *ends]), strict=True)),
         days.to_pylist(),  # a log row always has a date
-        table.column("kind").to_pylist(),
-        table.column("result").to_pylist(),
+        python_values(table.column("kind")),
+        python_values(table.column("result")),
     )
 
 
