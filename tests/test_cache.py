@@ -65,14 +65,16 @@ def test_judging_figures_with_the_cache_imports_no_sympy(tmp_path: Path) -> None
     assert _python(check, **env) == "False"  # the next ones read it
 
 
-#: What checking figures needs none of: the records' readers and engines, and
-#: what reads ``.xlsx`` files or writes JUnit XML.
+#: What checking figures needs none of: the records' readers and engines,
+#: what reads ``.xlsx`` files or writes JUnit XML, and what suggests a name
+#: for a mistaken one.
 NOT_FOR_FIGURES = (
     "qrules.records.read",
     "qrules._columns",
     "qrules.engines",
     "zipfile",
     "xml.etree.ElementTree",
+    "difflib",
 )
 
 

@@ -12,7 +12,6 @@ from the mapping file's ``[figures]`` part (``docs/datasets.md``).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
@@ -195,6 +194,8 @@ class MeasureNames:
         self.suggested += 1
         if self.suggested > _SUGGESTIONS:  # each costs a pass over every name
             return self.listing
+        import difflib  # noqa: PLC0415 (only a mistake needs it: a quick start otherwise)
+
         close = difflib.get_close_matches(
             _key(text), [k for k, v in self.index.items() if v], n=1, cutoff=0.5
         )
