@@ -40,9 +40,63 @@ def test_changelog_is_exactly_the_expected_section(revised: Path) -> None:
     assert out == (REVISIONS / "yantai-2024.changelog.md").read_text(encoding="utf-8")
 
 
+def test_diff_and_changelog_in_chinese(revised: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(revised.parent)
+    if not Path("yantai-2024").exists():
+        Path("yantai-2024").symlink_to(revised.name)
+    code, out, _ = run("diff", "yantai-2023-2025", "./yantai-2024", "--lang", "zh")
+    assert code == 1
+    assert out == (REVISIONS / "yantai-2024.diff.zh.txt").read_text(encoding="utf-8")
+    code, out, _ = run(
+        "changelog", "yantai-2023-2025", "./yantai-2024", "--date", "2024-07-01", "--lang", "zh"
+    )
+    assert code == 0
+    assert out == (REVISIONS / "yantai-2024.changelog.zh.md").read_text(encoding="utf-8")
+    code, out, _ = run(
+        "diff", "yantai-2023-2025", "./yantai-2024", "--format", "markdown", "--lang", "zh"
+    )
+    assert "| 修改 | `food-safety-sampling-pass-rate` | 要求 >= 98.5 → >= 99:更严 |" in out
+    assert "所需的版本升级:**主版本**。" in out
+    # JSON keeps its codes: kinds, comparisons and bumps are the same in either language.
+    english = json.loads(run("diff", "yantai-2023-2025", "./yantai-2024", "--format", "json")[1])
+    chinese = run("diff", "yantai-2023-2025", "./yantai-2024", "--format", "json", "--lang", "zh")
+    assert json.loads(chinese[1]) == english
+
+
+def test_every_field_compared_has_a_name_in_both_languages(revised: Path) -> None:
+    from qrules._diff import _fields  # noqa: PLC0415 (the fields a diff compares)
+    from qrules._messages import MESSAGES  # noqa: PLC0415
+
+    rulebook = qrules.load(revised)
+    names = [*_fields(rulebook.rules[0]), "title", "status", "period", "supersedes"]
+    for name in names:
+        zh, en = MESSAGES[f"diff.field_{name}"]
+        assert en == name  # the key in the rule files, as English output always wrote it
+        assert zh != en
+
+
+def test_an_undecided_note_follows_the_language(tmp_path: Path) -> None:
+    from .bad_inputs import diff_clauses  # noqa: PLC0415
+
+    old, new = diff_clauses(tmp_path, 24)
+    for lang, note in (
+        ("en", "49,152 cases to compare, over the budget of 64"),
+        ("zh", "需比较 49,152 种情形,超出 64 种的预算"),
+    ):
+        _, out, _ = run("diff", str(old), str(new), "--format", "json", "--lang", lang)
+        assert json.loads(out)["changes"][0]["note"] == note
+        _, out, _ = run("diff", str(old), str(new), "--lang", lang)
+        assert note in out
+
+
 def test_docs_show_the_same_example() -> None:
     docs = DOCS.read_text(encoding="utf-8")
-    for name in ("yantai-2024.diff.txt", "yantai-2024.changelog.md"):
+    for name in (
+        "yantai-2024.diff.txt",
+        "yantai-2024.changelog.md",
+        "yantai-2024.diff.zh.txt",
+        "yantai-2024.changelog.zh.md",
+    ):
         assert (REVISIONS / name).read_text(encoding="utf-8").strip() in docs
 
 

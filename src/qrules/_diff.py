@@ -36,7 +36,8 @@ from ._compile import (
 )
 from ._expr import NEGATED, Comparator, Node, rational, to_sympy
 from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
-from ._model import Measure, Rule, Text
+from ._messages import Lang, Text, data, joined, say
+from ._model import Measure, Rule
 from ._rulebook import Rulebook
 from ._sets import fraction, over_budget
 
@@ -156,7 +157,11 @@ _BEYOND = 10**9
 
 
 class _OverBudget(Exception):
-    """A comparison beyond the budget of symbolic work; the message says why."""
+    """A comparison beyond the budget of symbolic work; ``note`` says why."""
+
+    def __init__(self, note: Text) -> None:
+        super().__init__(note.en)
+        self.note = note
 
 
 def _domain(symbols: Iterable[sympy.Symbol], measures: Mapping[str, Measure]) -> list[_Atom]:
@@ -271,12 +276,15 @@ def _implies(
     Raises `_OverBudget` beyond the budget of symbolic work."""
     count = _dnf_size(p) * _dnf_size(q, negate=True)
     if count > MAX_DIFF_CONJUNCTIONS:
-        shown = f"{count:,}" if count < _BEYOND else f"over {_BEYOND:,}"
-        raise _OverBudget(f"{shown} cases to compare, over the budget of {MAX_DIFF_CONJUNCTIONS}")
+        raise _OverBudget(
+            say("diff.cases", count=count, budget=MAX_DIFF_CONJUNCTIONS)
+            if count < _BEYOND
+            else say("diff.cases_beyond", count=_BEYOND, budget=MAX_DIFF_CONJUNCTIONS)
+        )
     undecided = False
     for conjunction in (a + b for a, b in itertools.product(_dnf(p), _dnf(q, negate=True))):
         if time.monotonic() > deadline:
-            raise _OverBudget(f"the comparison took over the budget of {MAX_DIFF_SECONDS:g} s")
+            raise _OverBudget(say("diff.took_too_long", seconds=MAX_DIFF_SECONDS))
         symbols = set().union(*(e.free_symbols for e, _ in conjunction))
         found = _satisfiable([*conjunction, *domain, *_domain(symbols, measures)])
         if found is None:
@@ -310,7 +318,7 @@ def _compared(
     new: Rule,
     old_measures: Mapping[str, Measure],
     new_measures: Mapping[str, Measure] | None = None,
-) -> tuple[Comparison, str | None]:
+) -> tuple[Comparison, Text | None]:
     """`compare_requirements`, and why it is undecided when over the budget of
     symbolic work (docs/security.md: sizes are measured before sympy works, and
     the work is timed)."""
@@ -325,7 +333,7 @@ def _compared(
     for rule, measures in ((old, old_measures), (new, new_measures)):
         note = over_budget(rule.requirement.tree, _formulas(measures, expand))
         if note is not None:
-            return Comparison.UNDECIDED, f"{rule.id}: {note.en}"
+            return Comparison.UNDECIDED, say("diff.rule_note", rule=rule.id, note=note)
     p_old, old_domain = _predicate(old, old_measures, expand)
     p_new, new_domain = _predicate(new, new_measures, expand)
     domain = old_domain + new_domain
@@ -335,7 +343,7 @@ def _compared(
         forward = _implies(p_new, p_old, domain, known, deadline)
         backward = _implies(p_old, p_new, domain, known, deadline)
     except _OverBudget as error:
-        return Comparison.UNDECIDED, str(error)
+        return Comparison.UNDECIDED, error.note
     if forward is None or backward is None:
         if forward is False and backward is False:
             return Comparison.INCOMPARABLE, None
@@ -405,6 +413,10 @@ class Bump(enum.IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
+    def said(self) -> Text:
+        """The bump in words: ``major`` (``主版本``)."""
+        return say(f"diff.bump_{self.label}")
+
 
 #: Fields whose change alters what a rule judges: a major change.
 _SEMANTIC = (
@@ -450,7 +462,7 @@ class RuleChange:
     fields: tuple[FieldChange, ...] = ()
     #: Why the requirements' comparison is undecided, when it exceeded the
     #: budget of symbolic work.
-    note: str | None = None
+    note: Text | None = None
 
     @property
     def id(self) -> str:
@@ -626,14 +638,26 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
 # -- rendering ----------------------------------------------------------------
 
 
-def _requirement_line(change: RuleChange) -> str | None:
+def _field_name(field: str) -> Text:
+    """A field's name: its key in the rule files (English), or its Chinese name."""
+    return say(f"diff.field_{field}")
+
+
+def _field_change(field: FieldChange) -> Text:
+    return say("diff.field_change", field=_field_name(field.field), old=field.old, new=field.new)
+
+
+def _requirement_line(change: RuleChange) -> Text | None:
     if change.requirement is None or change.old is None or change.new is None:
         return None
-    note = f" ({change.note})" if change.note else ""
-    return (
-        f"requirement {change.old.requirement.text} → {change.new.requirement.text}: "
-        f"{change.requirement.value}{note}"
-    )
+    compared = {
+        "old": change.old.requirement.text,
+        "new": change.new.requirement.text,
+        "comparison": say(f"diff.{change.requirement.value}"),
+    }
+    if change.note is None:
+        return say("diff.requirement", **compared)
+    return say("diff.requirement_note", **compared, note=change.note)
 
 
 def required_version(old: str, bump: Bump) -> str:
@@ -661,44 +685,68 @@ def version_follows(diff: RulebookDiff) -> bool:
     return key(diff.new.version) >= key(required_version(diff.old.version, diff.bump))
 
 
-def _headline(change: RuleChange) -> str:
+def _headline(change: RuleChange) -> Text:
     if change.kind == "added":
         assert change.new is not None
-        return f"added {change.id}: {change.new.measure.id} {change.new.requirement.text}"
+        rule = change.new
+        return say(
+            "diff.added", rule=change.id, measure=rule.measure.id, requirement=rule.requirement.text
+        )
     if change.kind == "removed":
         assert change.old is not None
-        return f"removed {change.id}: {change.old.measure.id} {change.old.requirement.text}"
+        rule = change.old
+        return say(
+            "diff.removed",
+            rule=change.id,
+            measure=rule.measure.id,
+            requirement=rule.requirement.text,
+        )
     if change.kind == "renamed":
         assert change.old is not None
-        return f"renamed {change.old.id} → {change.id}"
-    return f"changed {change.id}"
+        return say("diff.renamed", old=change.old.id, rule=change.id)
+    return say("diff.changed", rule=change.id)
 
 
-def diff_text(diff: RulebookDiff) -> str:
+def _named(rulebook: Rulebook) -> Text:
+    return Text(rulebook.named("zh"), rulebook.named("en"))
+
+
+def diff_text(diff: RulebookDiff, lang: Lang = "en") -> str:
     """``qrules diff``: one block per change, and the bump they call for."""
-    lines = [
-        f"{diff.old.named()} → {diff.new.named()}: "
-        f"{len(diff.changes)} rule change{'s' if len(diff.changes) != 1 else ''}, "
-        f"bump {diff.bump.label}"
-    ]
+    count = len(diff.changes)
+    heading = say(
+        "diff.heading",
+        old=_named(diff.old),
+        new=_named(diff.new),
+        count=count,
+        s="s" if count != 1 else "",
+        bump=diff.bump.said(),
+    )
+    lines = [heading.get(lang)]
     if not version_follows(diff):
+        needed = required_version(diff.old.version, diff.bump)
         lines.append(
-            f"  version {diff.new.version} is too small: these changes need at least "
-            f"{required_version(diff.old.version, diff.bump)}"
+            "  " + say("diff.too_small", version=diff.new.version, needed=needed).get(lang)
         )
     shown = _escape.terminal
     for field in diff.plan:
-        lines.append(f"  plan {field.field}: {shown(field.old)} → {shown(field.new)}")
-    for change in diff.changes:
-        lines.append(f"  {shown(_headline(change))} [{change.bump.label}]")
-        requirement = _requirement_line(change)
+        change = say(
+            "diff.plan_change", field=_field_name(field.field), old=field.old, new=field.new
+        )
+        lines.append(f"  {shown(change.get(lang))}")
+    for rule in diff.changes:
+        lines.append(f"  {shown(_headline(rule).get(lang))} [{rule.bump.said().get(lang)}]")
+        requirement = _requirement_line(rule)
         if requirement:
-            lines.append(f"    {shown(requirement)}")
-        lines.extend(f"    {f.field}: {shown(f.old)} → {shown(f.new)}" for f in change.fields)
+            lines.append(f"    {shown(requirement.get(lang))}")
+        lines.extend(f"    {shown(_field_change(f).get(lang))}" for f in rule.fields)
     return _escape.terminal_lines("\n".join(lines) + "\n")
 
 
-def diff_dict(diff: RulebookDiff) -> dict[str, object]:
+def diff_dict(diff: RulebookDiff, lang: Lang = "en") -> dict[str, object]:
+    """``qrules diff --format json`` (docs/versions.md): keys, kinds and
+    comparisons as codes; ``note`` in ``lang``."""
+
     def side(rulebook: Rulebook) -> dict[str, str | None]:
         return {
             "id": rulebook.id,
@@ -723,7 +771,7 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
                 "id": c.id,
                 "old_id": None if c.old is None else c.old.id,
                 "requirement": None if c.requirement is None else c.requirement.value,
-                "note": c.note,
+                "note": None if c.note is None else c.note.get(lang),
                 "old_requirement": None if c.old is None else c.old.requirement.text,
                 "new_requirement": None if c.new is None else c.new.requirement.text,
                 "fields": [attrs.asdict(f) for f in c.fields],
@@ -734,66 +782,95 @@ def diff_dict(diff: RulebookDiff) -> dict[str, object]:
     }
 
 
-def diff_markdown(diff: RulebookDiff) -> str:
+def diff_markdown(diff: RulebookDiff, lang: Lang = "en") -> str:
+    """``qrules diff --format markdown``: a table of changes."""
+    md = _escape.markdown
+    old, version, origin = _named(diff.old), diff.new.version, diff.new.origin
+    heading = (
+        say("diff.md_heading", old=old, version=version)
+        if origin is None
+        else say("diff.md_heading_from", old=old, version=version, origin=origin)
+    )
     lines = [
-        f"# {diff.old.named()} → {diff.new.version}"
-        f"{'' if diff.new.origin is None else f' from {diff.new.origin}'}",
+        heading.get(lang),
         "",
-        f"Version bump called for: **{diff.bump.label}**.",
+        say("diff.md_bump", bump=diff.bump.said()).get(lang),
         "",
-        "| change | rule | requirement | other fields | bump |",
+        say("diff.md_columns").get(lang),
         "|---|---|---|---|---|",
     ]
+    plan, patch = say("diff.kind_plan").get(lang), Bump.PATCH.said().get(lang)
     for field in diff.plan:
-        change = _escape.markdown(f"{field.field}: {field.old} → {field.new}")
-        lines.append(f"| plan | — | — | {change} | patch |")
+        lines.append(f"| {plan} | — | — | {md(_field_change(field).get(lang))} | {patch} |")
     for c in diff.changes:
-        requirement = _requirement_line(c) or (
-            c.new.requirement.text
-            if c.new is not None and c.kind == "added"
-            else c.old.requirement.text
-            if c.old is not None and c.kind == "removed"
-            else "—"
+        requirement = _requirement_line(c)
+        if requirement is not None:
+            said = requirement.get(lang)
+        elif c.new is not None and c.kind == "added":
+            said = data(c.new.requirement.text)
+        elif c.old is not None and c.kind == "removed":
+            said = data(c.old.requirement.text)
+        else:
+            said = "—"
+        fields = joined(tuple(_field_change(f) for f in c.fields), say("diff.semicolon"))
+        rule = data(c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}")
+        kind = say(f"diff.kind_{c.kind}").get(lang)
+        lines.append(
+            f"| {kind} | `{rule}` | {md(said)} | {md(fields.get(lang) or '—')} "
+            f"| {c.bump.said().get(lang)} |"
         )
-        fields = "; ".join(f"{f.field}: {f.old} → {f.new}" for f in c.fields) or "—"
-        rule = c.id if c.kind != "renamed" or c.old is None else f"{c.old.id} → {c.id}"
-        md = _escape.markdown
-        lines.append(f"| {c.kind} | `{rule}` | {md(requirement)} | {md(fields)} | {c.bump.label} |")
     return "\n".join(lines) + "\n"
 
 
-def changelog_section(diff: RulebookDiff, date: str | None = None) -> str:
+def changelog_section(diff: RulebookDiff, date: str | None = None, lang: Lang = "en") -> str:
     """A Keep a Changelog section for the new version of the rulebook."""
     md = _escape.markdown  # titles, requirements and fields are the rulebook's text
     heading = f"## [{diff.new.version}]" + (f" - {md(date)}" if date else "")
-    groups: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": []}
+    groups: dict[str, list[Text]] = {"Added": [], "Changed": [], "Removed": []}
     for c in diff.changes:
-        if c.kind == "added":
-            assert c.new is not None
-            groups["Added"].append(
-                f"`{c.id}`: {md(c.new.title.en)} ({c.new.measure.id} {md(c.new.requirement.text)})."
-            )
-        elif c.kind == "removed":
-            assert c.old is not None
-            groups["Removed"].append(
-                f"`{c.id}`: {md(c.old.title.en)} ({c.old.measure.id} {md(c.old.requirement.text)})."
-            )
-        else:
-            parts = []
-            if c.kind == "renamed" and c.old is not None:
-                parts.append(f"renamed from `{c.old.id}`")
-            if c.requirement is not None and c.old is not None and c.new is not None:
-                parts.append(
-                    f"requirement {md(c.old.requirement.text)} → "
-                    f"{md(c.new.requirement.text)} ({c.requirement.value})"
+        if c.kind in ("added", "removed"):
+            rule = c.new if c.kind == "added" else c.old
+            assert rule is not None
+            groups[c.kind.capitalize()].append(
+                say(
+                    "changelog.rule",
+                    rule=c.id,
+                    title=Text(md(rule.title.zh), md(rule.title.en)),
+                    measure=rule.measure.id,
+                    requirement=md(rule.requirement.text),
                 )
-            parts.extend(f"{f.field} {md(f.old)} → {md(f.new)}" for f in c.fields)
-            groups["Changed"].append(f"`{c.id}`: " + "; ".join(parts) + ".")
+            )
+            continue
+        parts = []
+        if c.kind == "renamed" and c.old is not None:
+            parts.append(say("changelog.renamed", old=c.old.id))
+        if c.requirement is not None and c.old is not None and c.new is not None:
+            parts.append(
+                say(
+                    "changelog.requirement",
+                    old=md(c.old.requirement.text),
+                    new=md(c.new.requirement.text),
+                    comparison=say(f"diff.{c.requirement.value}"),
+                )
+            )
+        parts.extend(
+            say("changelog.field", field=_field_name(f.field), old=md(f.old), new=md(f.new))
+            for f in c.fields
+        )
+        changes = joined(tuple(parts), say("diff.semicolon"))
+        groups["Changed"].append(say("changelog.changed", rule=c.id, changes=changes))
     for field in diff.plan:
-        groups["Changed"].append(f"Plan {field.field}: {md(field.old)} → {md(field.new)}.")
+        groups["Changed"].append(
+            say(
+                "changelog.plan",
+                field=_field_name(field.field),
+                old=md(field.old),
+                new=md(field.new),
+            )
+        )
     lines = [heading]
     for name, items in groups.items():
         if items:
-            lines += ["", f"### {name}", ""]
-            lines += [f"- {item}" for item in items]
+            lines += ["", f"### {say(f'changelog.{name}').get(lang)}", ""]
+            lines += [f"- {item.get(lang)}" for item in items]
     return "\n".join(lines) + "\n"

@@ -59,7 +59,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
@@ -79,7 +79,7 @@ from ._expr import (
     rational,
     to_sympy,
 )
-from ._messages import say
+from ._messages import joined, say
 from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
 from ._quotes import TextTarget, encoded_targets, text_targets
 from ._rulebook import Rulebook
@@ -191,20 +191,12 @@ def _timing(rule: Rule, rulebook: Rulebook) -> _Timing:
 
 
 def _describe_timing(timing: _Timing, rulebook: Rulebook) -> Text:
-    first = rulebook.period.start.year
+    if timing.aggregation is Aggregation.EVERY_YEAR:
+        period = timing.period or rulebook.period
+        return say("lint.timing_every_year", start=period.start.year, end=period.end.year)
     due = "" if timing.due is None else timing.due.isoformat()
-    aggregation = timing.aggregation
-    if aggregation is Aggregation.LEVEL:
-        return Text(f"{due} 时的水平", f"level at {due}")
-    if aggregation is Aggregation.CUMULATIVE:
-        return Text(f"截至 {due} 累计", f"cumulative at {due}")
-    if aggregation is Aggregation.NEW:
-        return Text(f"{first} 年至 {due} 新增", f"new from {first} to {due}")
-    if aggregation is Aggregation.ANNUAL_AVERAGE:
-        return Text(f"{first} 年至 {due} 年均", f"annual average from {first} to {due}")
-    period = timing.period or rulebook.period
-    years = f"{period.start.year}–{period.end.year}"
-    return Text(f"{years} 年每年", f"every year {years}")
+    first = rulebook.period.start.year
+    return say(f"lint.timing_{timing.aggregation.value}", due=due, first=first)
 
 
 def _same_measure(rulebook: Rulebook) -> Iterator[Finding]:
@@ -229,22 +221,15 @@ def _same_measure(rulebook: Rulebook) -> Iterator[Finding]:
 def _different_timing(
     rulebook: Rulebook, measure: Measure, by_timing: Mapping[_Timing, list[Rule]]
 ) -> Finding:
-    parts_zh, parts_en = [], []
-    for timing, group in by_timing.items():
-        when = _describe_timing(timing, rulebook)
-        sections = _sections(group)
-        parts_zh.append(f"{when.zh}({sections})")
-        parts_en.append(f"{when.en} ({sections})")
+    timings = tuple(
+        say("lint.timing_in", when=_describe_timing(timing, rulebook), sections=_sections(group))
+        for timing, group in by_timing.items()
+    )
     return Finding(
         "different-timing",
         "warning",
         tuple(r.id for group in by_timing.values() for r in group),
-        Text(
-            f"{measure.name.zh}:{' 对 '.join(parts_zh)}:这些表述不能在同一数值上一并检验,"
-            "须先说明按哪种口径理解。",
-            f"{measure.name.en}: {' vs '.join(parts_en)}: the statements cannot be checked on "
-            "the same figure without a reading of which timing is meant.",
-        ),
+        say("lint.different_timing", measure=measure.name, timings=_versus(timings)),
     )
 
 
@@ -265,7 +250,7 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
             values: sympy.Set | None = requirement_values(rule)
         except OverBudget as error:
             values = None
-            notes.append(Text(f"{rule.id}:{error.note.zh}", f"{rule.id}: {error.note.en}"))
+            notes.append(say("lint.rule_note", rule=rule.id, note=error.note))
         except Undecided:
             values = None
         for index, existing in enumerate(classes):
@@ -298,11 +283,11 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
             "disagreeing-targets",
             "warning",
             ids,
-            Text(
-                f"{measure.name.zh}:{' 对 '.join(statements.zh)};"
-                f"均按{'下限' if lower else '上限'}理解时,{bound} 起约束作用。",
-                f"{measure.name.en}: {' vs '.join(statements.en)}: "
-                f"read as {'minimums' if lower else 'maximums'}, {bound} binds.",
+            say(
+                "lint.disagreeing_minimums" if lower else "lint.disagreeing_maximums",
+                measure=measure.name,
+                statements=statements,
+                bound=bound,
             ),
         )
     if contradictory:
@@ -310,35 +295,23 @@ def _compare_requirements(group: Sequence[Rule]) -> Finding | None:
             "conflicting-rules",
             "error",
             ids,
-            Text(
-                f"{measure.name.zh}:{' 对 '.join(statements.zh)}:没有任何数值能同时满足,"
-                "这些规则不可能同时达成。",
-                f"{measure.name.en}: {' vs '.join(statements.en)}: no value meets them all; "
-                "the rules cannot all be met.",
-            ),
+            say("lint.conflicting", measure=measure.name, statements=statements),
         )
     if not decided:
-        relation = Text(
-            "qrules 无法判定其间是否相互蕴含", "qrules cannot decide whether one implies another"
+        relation = (
+            say("lint.undecided_because", notes=joined(tuple(notes), say("lint.semicolon")))
+            if notes
+            else say("lint.undecided")
         )
-        if notes:
-            relation = Text(
-                f"{relation.zh}({';'.join(n.zh for n in notes)})",
-                f"{relation.en} ({'; '.join(n.en for n in notes)})",
-            )
     elif binding is not None:
-        bound = _target_text(binding.rules[0])
-        relation = Text(f"{bound} 蕴含其余要求,起约束作用", f"{bound} implies the others and binds")
+        relation = say("lint.binds", bound=_target_text(binding.rules[0]))
     else:
-        relation = Text("互不蕴含", "none implies the others")
+        relation = say("lint.none_implies")
     return Finding(
         "differing-requirements",
         "warning",
         ids,
-        Text(
-            f"{measure.name.zh}:{' 对 '.join(statements.zh)}:{relation.zh}。",
-            f"{measure.name.en}: {' vs '.join(statements.en)}: {relation.en}.",
-        ),
+        say("lint.differing", measure=measure.name, statements=statements, relation=relation),
     )
 
 
@@ -358,22 +331,30 @@ def _direction(target: Target | None) -> str | None:
     return None
 
 
-@attrs.frozen
-class _Statements:
-    zh: list[str]
-    en: list[str]
+def _statements(classes: Sequence[_Class]) -> Text:
+    """Each class as 'target (section; section)', aspirational ones marked, one
+    against the other: '≥300 (一) vs ≥350 (二)'."""
+    return _versus(tuple(_statement(cls.rules) for cls in classes))
 
 
-def _statements(classes: Sequence[_Class]) -> _Statements:
-    """Each class as 'target (section; section)', aspirational ones marked."""
-    zh, en = [], []
-    for cls in classes:
-        target = _target_text(cls.rules[0])
-        sections = _sections(cls.rules)
-        aspirational = any(r.strength == "aspirational" for r in cls.rules)
-        zh.append(f"{target}({'力争;' if aspirational else ''}{sections})")
-        en.append(f"{target} ({'aspirational; ' if aspirational else ''}{sections})")
-    return _Statements(zh, en)
+def _statement(rules: Sequence[Rule]) -> Text:
+    aspirational = any(r.strength == "aspirational" for r in rules)
+    return say(
+        "lint.statement_aspirational" if aspirational else "lint.statement",
+        target=_target_text(rules[0]),
+        sections=_sections(rules),
+    )
+
+
+def _versus(statements: tuple[Text, ...]) -> Text:
+    return joined(statements, say("lint.versus"))
+
+
+def _listed(items: Sequence[Text]) -> Text:
+    """``a, b and c`` (``a、b、c``)."""
+    if len(items) <= 1:
+        return joined(tuple(items), say("lint.list"))
+    return say("lint.list_and", items=joined(tuple(items[:-1]), say("lint.list")), last=items[-1])
 
 
 def _sections(rules: Sequence[Rule]) -> str:
@@ -547,39 +528,21 @@ def _compare_part(
     implied = _implied(whole, chosen)
     wanted = _lower_bound(aggregate)
     assert wanted is not None
-    goal = _target_text(aggregate)
     severity: Severity = "info"
     if implied.bound.meets(wanted) and not wanted.meets(implied.bound):
-        verdict = Text(
-            f"即整体 {implied.bound.text()},高于部分的目标 {goal} 对整体的要求:一致;"
-            "但部分的目标偏低(若读作同一计数,它低估了整体),且各组成部分的目标达成并不意味着"
-            "部分的目标达成(整体中可能有部分不计的数)",
-            f"which implies {implied.bound.text()} for the whole, more than the part's target "
-            f"{goal} asks of it: consistent; the part's target is the lower one (read as one "
-            "count, it understates the whole), and meeting the components' targets does not "
-            "meet it (the whole also counts what the part does not)",
-        )
+        verdict = "lint.part_more"
     elif implied.bound.meets(wanted):
-        verdict = Text(
-            f"即整体 {implied.bound.text()},与部分的目标 {goal} 对整体的要求相同:一致",
-            f"which implies {implied.bound.text()} for the whole, as much as the "
-            f"part's target {goal} asks of it: consistent",
-        )
+        verdict = "lint.part_same"
     else:
-        severity = "warning"
-        verdict = Text(
-            f"仅能推出整体 {implied.bound.text()},低于部分的目标 {goal} 对整体的要求:"
-            "各组成部分的目标低估了整体",
-            f"which implies only {implied.bound.text()} for the whole, short of the "
-            f"{goal} the part's target needs of it: the components' targets understate "
-            "the whole",
-        )
-    relation = Text(
-        f"是 {whole.name.zh}({whole.formula})的一部分,不超过整体",
-        f"is a part of {_lower_first(whole.name.en)} ({whole.formula}), at most the whole",
+        severity, verdict = "warning", "lint.part_short"
+    relation = say(
+        "lint.part_of",
+        whole=Text(whole.name.zh, _lower_first(whole.name.en)),
+        formula=str(whole.formula),
     )
+    said = say(verdict, implied=implied.bound.text(), goal=_target_text(aggregate))
     return _component_finding(
-        severity, aggregate, [chosen[name] for name in names], relation, implied.arithmetic, verdict
+        severity, aggregate, [chosen[name] for name in names], relation, implied.arithmetic, said
     )
 
 
@@ -602,38 +565,21 @@ def _compare_components(
     assert target is not None
     wanted = _lower_bound(aggregate)
     assert wanted is not None
-    goal = _target_text(aggregate)
+    severity: Severity
     if target.op == "==" and (
         implied.value > target.value or (implied.value == target.value and implied.strict)
     ):
-        severity: Severity = "warning"
-        verdict = Text(
-            f"即 {implied.text()},超过 {goal}:各组成部分的目标全部达成时,该目标不可能达成",
-            f"which implies {implied.text()}, beyond {goal}: meeting every "
-            "component target makes the target impossible",
-        )
+        severity, verdict = "warning", "lint.sum_beyond"
     elif implied.meets(wanted):
         severity = "info"
-        if implied.value > wanted.value and target.op != "==":
-            verdict = Text(
-                f"即 {implied.text()},高于目标 {goal}:一致",
-                f"which implies {implied.text()}, more than the target {goal} asks: consistent",
-            )
-        else:
-            verdict = Text(
-                f"即 {implied.text()}:一致", f"which implies {implied.text()}: consistent"
-            )
+        more = implied.value > wanted.value and target.op != "=="
+        verdict = "lint.sum_more" if more else "lint.sum_consistent"
     else:
-        severity = "warning"
-        verdict = Text(
-            f"仅能推出 {implied.text()},低于目标 {goal}:各组成部分的目标全部达成时,"
-            "该目标仍可能未达成",
-            f"which implies only {implied.text()}, short of {goal}: meeting every "
-            "component target leaves the target unmet",
-        )
-    relation = Text(f"为 {measure.formula}", f"is {measure.formula}")
+        severity, verdict = "warning", "lint.sum_short"
+    said = say(verdict, implied=implied.text(), goal=_target_text(aggregate))
+    relation = say("lint.sum_is", formula=str(measure.formula))
     return _component_finding(
-        severity, aggregate, [chosen[name] for name in names], relation, arithmetic, verdict
+        severity, aggregate, [chosen[name] for name in names], relation, arithmetic, said
     )
 
 
@@ -647,35 +593,28 @@ def _component_finding(
 ) -> Finding:
     """``component-targets``: the aggregate's target, how its measure relates to
     the components, their targets, the arithmetic and the verdict."""
-    head = _statements([_Class((aggregate,), None)])
-    targets_zh = "、".join(
-        _target_text(r) + ("(力争)" if r.strength == "aspirational" else "") for r in parts
-    )
-    targets_en = _and(
-        [
-            _target_text(r) + (" (aspirational)" if r.strength == "aspirational" else "")
-            for r in parts
-        ]
-    )
-    sections = _sections(parts)
-    name = aggregate.measure.name
+    targets = [
+        say(
+            "lint.target_aspirational" if r.strength == "aspirational" else "lint.target",
+            target=_target_text(r),
+        )
+        for r in parts
+    ]
     return Finding(
         "component-targets",
         severity,
         (aggregate.id, *(r.id for r in parts)),
-        Text(
-            f"{name.zh} {head.zh[0]} {relation.zh};各组成部分的目标 {targets_zh}({sections})"
-            f"给出 {arithmetic},{verdict.zh}。",
-            f"{name.en} {head.en[0]} {relation.en}; the components' targets {targets_en} "
-            f"({sections}) give {arithmetic}, {verdict.en}.",
+        say(
+            "lint.components",
+            measure=aggregate.measure.name,
+            statement=_statement((aggregate,)),
+            relation=relation,
+            targets=_listed(targets),
+            sections=_sections(parts),
+            arithmetic=arithmetic,
+            verdict=verdict,
         ),
     )
-
-
-def _and(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # -- rules on measures linked by a formula ------------------------------------
@@ -710,11 +649,11 @@ def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
                 "conflicting-rules",
                 "error",
                 (rule.id,),
-                Text(
-                    f"{rule.measure.name.zh}:{_target_text(rule)}({rule.source.section}):"
-                    f"该指标没有任何可能的数值满足它,这条规则不可能达成。",
-                    f"{rule.measure.name.en}: {_target_text(rule)} ({rule.source.section}): no "
-                    "value the measure can take meets it; the rule cannot be met.",
+                say(
+                    "lint.impossible",
+                    measure=rule.measure.name,
+                    target=_target_text(rule),
+                    section=rule.source.section,
                 ),
             )
     by_timing: dict[_Timing, list[Rule]] = {}
@@ -736,22 +675,14 @@ def _linked_pairs(rulebook: Rulebook) -> Iterator[Finding]:
 def _pair(rulebook: Rulebook, first: Rule, second: Rule) -> Finding | None:
     ids = (first.id, second.id)
     statements = _statements([_Class((first,), None), _Class((second,), None)])
-    names = Text(
-        f"{first.measure.name.zh} 与 {second.measure.name.zh}",
-        f"{first.measure.name.en} and {second.measure.name.en}",
-    )
+    names = say("lint.pair", first=first.measure.name, second=second.measure.name)
     together = satisfiable_together(first, second, rulebook.measures)
     if together is False:
         return Finding(
             "conflicting-rules",
             "error",
             ids,
-            Text(
-                f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,没有任何数值能同时满足,"
-                "这两条规则不可能同时达成。",
-                f"{names.en}: {' vs '.join(statements.en)}: by the formulas, no values meet "
-                "both; the rules cannot both be met.",
-            ),
+            say("lint.conflicting_pair", measures=names, statements=statements),
         )
     relation = compare_requirements(first, second, rulebook.measures)
     if relation not in (Comparison.STRICTER, Comparison.LOOSER, Comparison.EQUIVALENT):
@@ -762,13 +693,14 @@ def _pair(rulebook: Rulebook, first: Rule, second: Rule) -> Finding | None:
         "redundant-rule",
         "info",
         ids,
-        Text(
-            f"{names.zh}:{' 对 '.join(statements.zh)}:按计算公式,{binding.id}"
-            f"({_target_text(binding)})蕴含 {redundant.id}({_target_text(redundant)}),"
-            f"后者是多余的。",
-            f"{names.en}: {' vs '.join(statements.en)}: by the formulas, {binding.id} "
-            f"({_target_text(binding)}) implies {redundant.id} ({_target_text(redundant)}), "
-            "which adds nothing.",
+        say(
+            "lint.redundant_pair",
+            measures=names,
+            statements=statements,
+            binding=binding.id,
+            binding_target=_target_text(binding),
+            redundant=redundant.id,
+            redundant_target=_target_text(redundant),
         ),
     )
 
@@ -787,12 +719,7 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
                 "unreciprocated-link",
                 "warning",
                 (rule.id, other_id),
-                Text(
-                    f"规则 {rule.id} 将 {other_id} 列为相关规则,但 {other_id} 未列出 {rule.id}:"
-                    "请在两条规则中互相列出,或删除该链接。",
-                    f"{rule.id} lists {other_id} as related, but {other_id} does not list "
-                    f"{rule.id}: link both ways, or remove the link.",
-                ),
+                say("lint.unreciprocated", rule=rule.id, other=other_id),
             )
 
 
@@ -815,11 +742,11 @@ class _Slot:
     #: The thing, when the text gives the number to several (else ``None``).
     subject: str | None
 
-    def shown(self, lang: Lang) -> str:
+    def shown(self) -> Text:
         text = self.target.target.text
         if self.subject is None:
-            return text
-        return f"{text}({self.subject})" if lang == "zh" else f"{text} ({self.subject})"
+            return say("lint.target", target=text)
+        return say("lint.target_of", target=text, subject=self.subject)
 
 
 @attrs.frozen
@@ -933,27 +860,25 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
         if index not in owner:
             by_sentence.setdefault((slot.target.sentence, slot.target.section), []).append(slot)
     for (sentence, section), missing in by_sentence.items():
-        shown = Text(
-            "、".join(dict.fromkeys(s.shown("zh") for s in missing)),
-            "、".join(dict.fromkeys(s.shown("en") for s in missing)),
-        )
-        line = _line(sentence)
         yield Finding(
             "uncovered-target",
             "warning",
             (),
-            Text(
-                f"{section}:“{line}”中的目标 {shown.zh} 没有规则编码:"
-                "请为它增加规则,或在 plan.toml 的 "
-                "[[ignore]] 中列出该句并说明理由。",
-                f"{section}: the target {shown.en} in “{line}” is encoded by no rule: "
-                "add a rule for "
-                "it, or list the sentence under [[ignore]] in plan.toml with a reason.",
+            say(
+                "lint.uncovered",
+                section=section,
+                sentence=_line(sentence),
+                targets=_shown(missing),
             ),
             sentence=sentence,
             section=section,
         )
     yield from _duplicates(encodings, owner, slots)
+
+
+def _shown(slots: Iterable[_Slot]) -> Text:
+    """The targets of ``slots``, each once: ``10、达 100%(大型餐饮单位…)``."""
+    return joined(tuple(dict.fromkeys(slot.shown() for slot in slots)), say("lint.list"))
 
 
 def _line(sentence: str) -> str:
@@ -976,29 +901,20 @@ def _duplicates(
         taken = list(dict.fromkeys(slot for index in indexes for slot in encodings[index].slots))
         holders = list(dict.fromkeys(encodings[owner[slot]].rule.id for slot in taken))
         first = slots[taken[0]]
-        shown = Text(
-            "、".join(dict.fromkeys(slots[s].shown("zh") for s in taken)),
-            "、".join(dict.fromkeys(slots[s].shown("en") for s in taken)),
-        )
-        line, section = _line(first.target.sentence), first.target.section
-        others = ", ".join(holders)
         yield Finding(
             "duplicate-target",
             "info",
             (rule.id, *holders),
-            Text(
-                f"{section}:“{line}”中的目标 {shown.zh} 已由 {others} 编码,"
-                f"{rule.id} 再次编码同一目标:"
-                "删去其中任何一条,lint 都看不出目标的缺失;"
-                "请每个目标只保留一条规则,或把另一种读法写作 "
-                "[[rule.alternatives]]。",
-                f"{section}: the target {shown.en} in “{line}” is encoded by {others}, and again "
-                f"by {rule.id}: removing either rule leaves it encoded, "
-                "so lint cannot see the loss; "
-                "keep one rule per target, or record the other reading as [[rule.alternatives]].",
+            say(
+                "lint.duplicate",
+                section=first.target.section,
+                sentence=_line(first.target.sentence),
+                targets=_shown(slots[s] for s in taken),
+                others=", ".join(holders),
+                rule=rule.id,
             ),
             sentence=first.target.sentence,
-            section=section,
+            section=first.target.section,
         )
 
 
@@ -1007,11 +923,16 @@ def _duplicates(
 
 def _readings(rulebook: Rulebook) -> Iterator[Finding]:
     for rule in rulebook.rules:
-        encoded = say(
-            "lint.encoded",
-            aggregation=say(f"aggregation.{rule.aggregation.value}"),
-            target=_target_text(rule),
-            strength=say(f"strength.{rule.strength}") if rule.strength else "None",
+        aggregation = say(f"aggregation.{rule.aggregation.value}")
+        encoded = (
+            say(
+                "lint.encoded",
+                aggregation=aggregation,
+                target=_target_text(rule),
+                strength=say(f"strength.{rule.strength}"),
+            )
+            if rule.strength
+            else say("lint.encoded_plain", aggregation=aggregation, target=_target_text(rule))
         )
         for alternative in rule.alternatives:
             yield Finding(
@@ -1031,12 +952,7 @@ def _readings(rulebook: Rulebook) -> Iterator[Finding]:
                 "untranslated-interpretation",
                 "info",
                 (rule.id,),
-                Text(
-                    f"{rule.title.zh}:解读只有一种文字(纯字符串),中文用户看到的是原文;"
-                    '请写成 interpretation = { zh = "…", en = "…" }。',
-                    f"{rule.title.en}: the interpretation is a plain string, shown as is to zh "
-                    'users; write it as interpretation = { zh = "…", en = "…" }.',
-                ),
+                say("lint.untranslated", title=rule.title),
             )
 
 

@@ -245,13 +245,15 @@ class Alternative:
             changes.append(say(f"strength.{self.strength}"))
         if self.due is not None:
             changes.append(say("model.due", due=self.due.isoformat()))
+        # Why, in the rulebook's own words (which may quote the plan's): data.
+        reading = Text(data(self.reading.zh), data(self.reading.en))
         if not changes:
-            return self.reading.get(lang)
+            return reading.get(lang)
         listed = joined(
             tuple(c if isinstance(c, Text) else Text(data(c), data(c)) for c in changes),
             say("model.semicolon"),
         )
-        return say("model.reading", changes=listed, reading=self.reading).get(lang)
+        return say("model.reading", changes=listed, reading=reading).get(lang)
 
 
 @attrs.frozen

@@ -40,7 +40,8 @@ from ._expr import (
     Number,
     format_number,
 )
-from ._model import Rule, Text
+from ._messages import Text, say
+from ._model import Rule
 
 __all__ = [
     "Mismatch",
@@ -263,33 +264,15 @@ class Mismatch:
         states = ", ".join(self.stated)
         written = self.requirement.text.strip()
         # A compound requirement: say which of its bounds the quote does not state.
-        part_zh = "" if self.single else f"中的 {self.bound} "
-        part_en = "" if not part_zh else f" ({self.bound})"
+        part = Text("", "") if self.single else say("quotes.part", bound=self.bound)
         if self.direction_only:
-            return Text(
-                f"要求 {written!r} {part_zh}与原文的方向不符:原文写作 {states}",
-                f"the requirement {written!r}{part_en} reads the quote's number the "
-                f"other way: the quote states {states}",
-            )
+            return say("quotes.other_way", written=written, part=part, states=states)
         if self.stated:
-            return Text(
-                f"要求 {written!r} {part_zh}不是原文写明的目标:原文写作 {states}",
-                f"the requirement {written!r}{part_en} is not a target its quote "
-                f"writes: the quote states {states}",
-            )
-        return Text(
-            f"要求 {written!r} {part_zh}不是原文写明的目标:原文没有写明数字",
-            f"the requirement {written!r}{part_en} is not a target its quote writes: "
-            "the quote states no number",
-        )
+            return say("quotes.not_stated", written=written, part=part, states=states)
+        return say("quotes.no_number", written=written, part=part)
 
     def hint(self) -> Text:
-        number = self.bound
-        return Text(
-            f"把要求改为原文写明的目标;若确需另作理解,在 interpretation 中说明理由并写明 {number}",
-            f"write the target the quote states, or say in interpretation why the rule reads "
-            f"a target its quote does not write, naming {number} there",
-        )
+        return say("quotes.hint", bound=self.bound)
 
 
 def _interpretation_text(rule: Rule) -> str:

@@ -199,6 +199,7 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
 
     differ = commands.add_parser(
         "diff",
+        parents=[common],
         help="compare two versions of a rulebook",
         description="Compare two rulebooks (shipped names, folders, or REV:PATH for a folder "
         "at a git revision): rules added, removed, renamed; requirements stricter, "
@@ -211,7 +212,9 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
     _add_output(differ)
 
     changelog = commands.add_parser(
-        "changelog", help="write a Keep a Changelog section for a rulebook's new version"
+        "changelog",
+        parents=[common],
+        help="write a Keep a Changelog section for a rulebook's new version",
     )
     changelog.add_argument("old")
     changelog.add_argument("new")
@@ -221,7 +224,9 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
     _add_audit_commands(commands, common)
     _add_measure_commands(commands, common, selection)
 
-    schema = commands.add_parser("schema", help="where the JSON Schemas for rule files are")
+    schema = commands.add_parser(
+        "schema", parents=[common], help="where the JSON Schemas for rule files are"
+    )
     schema.add_argument("--path", action="store_true", help="print only the folder")
 
     _add_debug(parser, commands)
@@ -348,7 +353,7 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
     args.stderr = err
-    lang: Lang = getattr(args, "lang", "en")  # diff and changelog speak English only
+    lang: Lang = args.lang
     args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
         _check_output(args)
@@ -956,9 +961,9 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
             _read(_load_version(args.old, keep), args), _read(_load_version(args.new, keep), args)
         )
     if args.format == "json":
-        text = json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(diff_dict(result, args.lang), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = (diff_markdown if args.format == "markdown" else diff_text)(result)
+        text = (diff_markdown if args.format == "markdown" else diff_text)(result, args.lang)
     _write(text, args, out)
     return EXIT_FAILED if result.changed else EXIT_OK
 
@@ -988,7 +993,7 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
                 needed=needed,
             )
         )
-    _write(changelog_section(result, args.date), args, out)
+    _write(changelog_section(result, args.date, args.lang), args, out)
     return EXIT_OK
 
 
