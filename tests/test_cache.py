@@ -66,8 +66,8 @@ def test_judging_figures_with_the_cache_imports_no_sympy(tmp_path: Path) -> None
 
 
 #: What checking figures needs none of: the records' readers and engines,
-#: what reads ``.xlsx`` files or writes JUnit XML, and what suggests a name
-#: for a mistaken one.
+#: what reads ``.xlsx`` files or writes JUnit XML, what suggests a name for a
+#: mistaken one, and shutil (argparse's way to the terminal's width).
 NOT_FOR_FIGURES = (
     "qrules.records.read",
     "qrules._columns",
@@ -75,6 +75,7 @@ NOT_FOR_FIGURES = (
     "zipfile",
     "xml.etree.ElementTree",
     "difflib",
+    "shutil",
 )
 
 

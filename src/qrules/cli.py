@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -49,6 +50,13 @@ class _Parser(argparse.ArgumentParser):
 
     lang: Lang = "en"
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for each option it adds (to check its
+        # metavar), each asking shutil for the terminal's width: asked once here,
+        # without importing shutil (a quick start).
+        formatter = self.formatter_class
+        return formatter(prog=self.prog, width=_terminal_width())  # type: ignore[call-arg]  # argparse's formatters take a width
+
     def format_usage(self) -> str:
         usage = super().format_usage()
         return say("argparse.usage", usage=usage.removeprefix("usage: ")).get(self.lang)
@@ -80,6 +88,22 @@ _ARGPARSE_ERRORS = (
 )
 
 
+@functools.cache
+def _terminal_width() -> int:
+    """The width help is wrapped to, as argparse has it (`shutil.get_terminal_size`
+    less 2): ``COLUMNS``, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 def _lang_of(argv: Sequence[str]) -> Lang:
     """The ``--lang`` the arguments ask for, before they are parsed."""
     for before, word in itertools.pairwise(["", *argv]):
@@ -89,7 +113,7 @@ def _lang_of(argv: Sequence[str]) -> Lang:
 
 
 def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--lang",
         choices=("zh", "en"),
@@ -97,7 +121,7 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one
         help="language of titles and messages (default: en)",
     )
 
-    selection = argparse.ArgumentParser(add_help=False)
+    selection = _Parser(add_help=False)
     selection.add_argument(
         "--rule", action="append", dest="rule_ids", metavar="ID", help="only this rule (repeatable)"
     )
