@@ -191,9 +191,9 @@ def _counts_log(spec: RecordSpec) -> bool:
 @attrs.frozen
 class _Index:
     """The log grouped by unit, once per evaluation, in a compact form: the
-    inspections of the units counted, sorted by unit and day, as flat lists of
-    their days (`date.toordinal`), kinds and results; ``spans`` holds each
-    unit's ``(start, end)`` in them."""
+    inspections of the units counted, each unit's together and in date order,
+    as flat sequences of their days (`date.toordinal`), kinds and results;
+    ``spans`` holds each unit's ``(start, end)`` in them."""
 
     spans: Mapping[str, tuple[int, int]]
     days: Sequence[int]
