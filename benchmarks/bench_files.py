@@ -14,7 +14,10 @@ databases write them), then times, alternated, each in its own process:
 and, with ``--reference``, ``qrules check ... --engine reference``. Before
 timing, the counts of qrules (``--format json``) and of the script are checked
 equal. Prints medians, ratios and each process's peak memory (its maximum
-resident set, from ``/usr/bin/time``). Asserts nothing: a benchmark is not a test.
+resident set, from ``/usr/bin/time``) and CPU time (user and system). Asserts
+nothing: a benchmark is not a test. Subprocesses run with bytecode compiled, as
+an installed package has it (``PYTHONDONTWRITEBYTECODE`` is dropped for them,
+and qrules is compiled first), as in ``bench_load.py``.
 
     python benchmarks/bench_files.py --units 100000 --inspections 1000000
     python benchmarks/bench_files.py --units 1000000 --inspections 10000000 --repeat 3
@@ -23,6 +26,7 @@ resident set, from ``/usr/bin/time``). Asserts nothing: a benchmark is not a tes
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -34,6 +38,8 @@ from pathlib import Path
 
 from bench_records import HAND_WRITTEN, generate
 from pyarrow import csv
+
+import qrules
 
 #: The hand-written script, run as ``python -c SCRIPT register.csv log.csv``: the
 #: counts per rule and year, as JSON on standard output.
@@ -50,6 +56,8 @@ print(json.dumps([list(r) for r in rows]))
 """
 
 RULEBOOK = "yantai-2023-2025"
+#: The environment of the measured subprocesses: bytecode written, as installed.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"CI": "1"}
 SPAN = ["--log-from", "2023-01-01", "--log-until", "2025-12-31"]
 
 
@@ -62,27 +70,26 @@ def write(folder: Path, units: int, inspections: int, seed: int, quoted: bool) -
     return paths
 
 
-def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, str]:
-    """Wall-clock seconds, peak resident memory (bytes; 0 where GNU time is not
-    installed) and standard output of a process."""
+def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, float, str]:
+    """Wall-clock seconds, peak resident memory (bytes), CPU seconds (user and
+    system; both 0 where GNU time is not installed) and standard output of a
+    process."""
     gnu_time = Path("/usr/bin/time")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
-        wrapper = [str(gnu_time), "-f", "%e %M", "-o", measured.name] if gnu_time.exists() else []
+        wrapper = (
+            [str(gnu_time), "-f", "%e %M %U %S", "-o", measured.name] if gnu_time.exists() else []
+        )
         start = time.perf_counter()
         done = subprocess.run(
-            [*wrapper, *command],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "CI": "1"},
+            [*wrapper, *command], capture_output=True, text=True, check=False, env=ENV
         )
-        seconds, peak = time.perf_counter() - start, 0
+        seconds, peak, cpu = time.perf_counter() - start, 0, 0.0
         if done.returncode not in ok:
             raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
         if wrapper:
-            elapsed, kib = measured.read().split()[-2:]
-            seconds, peak = float(elapsed), int(kib) * 1024
-    return seconds, peak, done.stdout
+            elapsed, kib, user, system = measured.read().split()[-4:]
+            seconds, peak, cpu = float(elapsed), int(kib) * 1024, float(user) + float(system)
+    return seconds, peak, cpu, done.stdout
 
 
 def qrules_command(register: Path, log: Path, *extra: str) -> list[str]:
@@ -107,13 +114,13 @@ def script_command(register: Path, log: Path) -> list[str]:
 
 def equal_counts(register: Path, log: Path) -> int:
     """How many (rule, year) counts qrules and the script agree on; exits if any differ."""
-    _, _, out = timed(qrules_command(register, log, "--format", "json"))
+    *_, out = timed(qrules_command(register, log, "--format", "json"))
     found = {
         (r["id"], r["year"]): (r["population"], r["meeting"])
         for r in json.loads(out)["results"]
         if r.get("source") == "records" and r["district"] is None
     }
-    _, _, out = timed(script_command(register, log), ok=(0,))
+    *_, out = timed(script_command(register, log), ok=(0,))
     counted = json.loads(out.splitlines()[-1])
     expected = {(rule, year): (total, meeting) for rule, year, total, meeting in counted}
     # A rule whose population is empty is unknown in qrules and has no row in the script.
@@ -137,6 +144,7 @@ def main() -> None:
     parser.add_argument("--quoted", action="store_true", help="quote every text field")
     parser.add_argument("--reference", action="store_true", help="time --engine reference too")
     args = parser.parse_args()
+    compileall.compile_dir(str(Path(qrules.__file__).parent), quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         register, log = write(Path(folder), args.units, args.inspections, args.seed, args.quoted)
         sizes = register.stat().st_size + log.stat().st_size
@@ -154,21 +162,22 @@ def main() -> None:
             contenders["qrules check --engine reference"] = qrules_command(
                 register, log, "--engine", "reference"
             )
-        runs: dict[str, list[tuple[float, int]]] = {name: [] for name in contenders}
+        runs: dict[str, list[tuple[float, int, float]]] = {name: [] for name in contenders}
         for _ in range(args.repeat):
             for name, command in contenders.items():
-                seconds, peak, _ = timed(command)
-                runs[name].append((seconds, peak))
+                seconds, peak, cpu, _ = timed(command)
+                runs[name].append((seconds, peak, cpu))
         medians = {
-            name: (statistics.median(s for s, _ in found), statistics.median(m for _, m in found))
+            name: tuple(statistics.median(run[i] for run in found) for i in range(3))
             for name, found in runs.items()
         }
-        base_time, base_memory = medians["DuckDB script"]
-        for name, (seconds, peak) in medians.items():
+        base_time, base_memory, base_cpu = medians["DuckDB script"]
+        for name, (seconds, peak, cpu) in medians.items():
             memory = f"{peak / base_memory:5.2f}x memory" if base_memory else "memory n/a"
+            used = f"   CPU {cpu:6.2f} s {cpu / base_cpu:5.2f}x" if base_cpu else ""
             print(
                 f"  {name:34} {seconds:7.2f} s  {peak / 2**20:7,.0f} MiB   "
-                f"{seconds / base_time:5.2f}x time  {memory}"
+                f"{seconds / base_time:5.2f}x time  {memory}{used}"
             )
         print(f"  (medians of {args.repeat}, alternated; load {os.getloadavg()[0]:.2f})")
 

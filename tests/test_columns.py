@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import DataError, _columns
+from qrules.engines._staging import staged
 from qrules.records import read as _records
 
 pa = pytest.importorskip("pyarrow")
@@ -217,17 +221,15 @@ def _csv_bytes(
     delimiter: str,
     ending: str,
     encoding: str,
-    quoted: bool,
+    quoted: str,
 ) -> bytes:
+    """``quoted``: ``all`` fields, the ``header``'s only (as pyarrow writes a
+    file), or those that need it (``minimal``)."""
     out = io.StringIO()
-    writer = csv.writer(
-        out,
-        delimiter=delimiter,
-        lineterminator=ending,
-        quoting=csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL,
-    )
-    writer.writerow(header)
-    writer.writerows(rows)
+    every = csv.writer(out, delimiter=delimiter, lineterminator=ending, quoting=csv.QUOTE_ALL)
+    minimal = csv.writer(out, delimiter=delimiter, lineterminator=ending)
+    (minimal if quoted == "minimal" else every).writerow(header)
+    (every if quoted == "all" else minimal).writerows(rows)
     text = out.getvalue()
     if encoding == "utf-8-bom":
         return b"\xef\xbb\xbf" + text.encode("utf-8")
@@ -282,7 +284,7 @@ def files(
                 draw(st.sampled_from([",", "\t", ";"])),
                 draw(st.sampled_from(["\n", "\r\n", "\r"])),
                 draw(st.sampled_from(["utf-8", "utf-8-bom", "gb18030", "utf-16"])),
-                draw(st.integers(0, 6)) == 0,
+                draw(st.sampled_from(["minimal"] * 4 + ["all", "header"])),
             )
         )
         return path
@@ -384,6 +386,27 @@ def test_quoted_csv_files(tmp_path: Path) -> None:
         assert register == _records.read_register(path)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_a_quoted_header_alone_is_read_as_columns(tmp_path: Path, encoding: str) -> None:
+    """Quotation marks in the header line only (as pyarrow and some databases
+    write a file): the header alone is looked at, the rows are read as columns;
+    a header whose quotation marks are not whole fields is the row reader's."""
+    path = tmp_path / "register.csv"
+    rows = "U1,甲,catering\nU2,乙,catering\nU1,丙,catering\n"
+    path.write_bytes(f'"unit","name",category\n{rows}'.encode(encoding))
+    register = _columns.read_register(path)
+    assert isinstance(register.rows, _columns.ColumnRows)
+    assert register == _records.read_register(path)
+    assert [u.name for u in register.units] == ["甲", "乙"]  # the repeated U1 rejected
+    for header in ('unit,na"me,category', '"unit","name"x,category', '"unit,"name",category'):
+        path.write_bytes(f"{header}\r\n{rows}".encode(encoding))
+        assert _outcome(lambda: _columns.read_register(path)) == _outcome(
+            lambda: _records.read_register(path)
+        )
+    path.write_bytes(f'"unit","name",category\n{rows}U3,"丁\n",catering\n'.encode(encoding))
+    assert not isinstance(_columns.read_register(path).rows, _columns.ColumnRows)
+
+
 def _judged(evaluation: Any) -> list[Any]:
     return [
         (
@@ -476,3 +499,60 @@ def test_many_other_categories_are_noted_alike(tmp_path: Path) -> None:
     found = _columns.read_register(path).notes
     assert found == expected
     assert "另有 2 个" in found[-1].zh
+
+
+def test_row_numbers_with_or_without_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row numbers are numpy's when it is there (pyarrow no longer needs it), else Arrow's."""
+    expected = list(range(2, 2 + 1000))
+    assert _columns._arange(2, 1000).to_pylist() == expected
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    assert _columns._arange(2, 1000).to_pylist() == expected
+    assert _columns._arange(5, 0).to_pylist() == []
+
+
+@pytest.mark.parametrize("chosen", [None, "jemalloc"])
+def test_the_command_line_reads_files_with_the_system_allocator(
+    tmp_path: Path, chosen: str | None
+) -> None:
+    """`qrules check --register R.csv` gives Arrow the C library's allocator
+    (it returns freed memory), unless the process chose one itself."""
+    (tmp_path / "r.csv").write_text("unit,category\nU1,catering\n", encoding="utf-8")
+    (tmp_path / "l.csv").write_text("unit,date\nU1,2024-01-02\n", encoding="utf-8")
+    script = (
+        "import sys, pyarrow, qrules.cli\n"
+        "try:\n"
+        "    qrules.cli.main(['check', 'yantai-2023-2025', '--register', sys.argv[1],"
+        " '--log', sys.argv[2], '--engine', 'reference', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(pyarrow.default_memory_pool().backend_name, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "r.csv"), str(tmp_path / "l.csv")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.stderr.strip().splitlines()[-1] == (chosen or "system"), done.stderr
+
+
+def test_staged_tables_are_named_the_same_run_after_run() -> None:
+    """The tables an engine loads records into take the smallest number no
+    evaluation of the process is using: the same names every run (the text of
+    the queries generated over them is kept between runs), never two
+    evaluations' at once."""
+    register = _columns.read_register([{"unit": "U1", "category": "catering"}])
+    with staged(register, None) as first:
+        assert [name for name, *_ in first] == ["qrules_register_1"]
+        with staged(register, None) as second:
+            assert [name for name, *_ in second] == ["qrules_register_2"]
+    with staged(register, None) as again:
+        assert [name for name, *_ in again] == ["qrules_register_1"]
+    with pytest.raises(RuntimeError), staged(register, None):
+        raise RuntimeError
+    with staged(register, None) as after_error:
+        assert after_error[0][0] == "qrules_register_1"

@@ -189,7 +189,7 @@ def test_the_gate_is_exact() -> None:
     assert nearly.under(parse_threshold("100")) is not None
     assert nearly.under(parse_threshold("99.995")) is None
     assert report(20_000, 20_000).under(parse_threshold("100")) is None
-    assert report(0, 0).under(parse_threshold("0")) == "no rule was judged: nothing is covered"
+    assert str(report(0, 0).under(parse_threshold("0"))) == "no rule was judged: nothing is covered"
     assert percent_text(Fraction(200, 3)) == "66.66"
 
 

@@ -27,6 +27,7 @@ import pytest
 
 import qrules
 from qrules import _messages
+from qrules._escape import columns
 from qrules.cli import _parser, main
 
 from .bad_inputs import diff_clauses, high_degree, rulebook_copy
@@ -120,6 +121,16 @@ NAMES = {
     "interpretation",
     "log_from",
     "log_until",
+    "schema_version",
+    "ID",
+    "REV",
+    "PATH",
+    "Keep",
+    "Changelog",
+    "Schema",
+    "Lines",
+    "Connect",
+    "pytest",
     "ignore",
     "rule.alternatives",
 }  # keys and keyword arguments
@@ -152,7 +163,8 @@ _MARKED = re.compile(f"{_messages.OPEN}[^{_messages.CLOSE}]*{_messages.CLOSE}")
 _TOKENS = re.compile(
     r"(?<![\w-])--?[A-Za-z][\w-]*"  # options
     r"|[\w./\\~:-]*[/\\][\w./\\~:-]*"  # paths
-    r"|[\w-]*\.(?:toml|csv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml)\b"  # files
+    r"|[\w-]*\.(?:toml|csv|tsv|json|xlsx|parquet|arrow|txt|md|html|jsonl|db|xml|sh)\b"  # files
+    r"|\[[\w.]+\]"  # TOML tables
     r"|https?://\S+"
     r"|\b[0-9a-f]*[0-9][0-9a-f]*\b"
 )  # digests
@@ -160,15 +172,20 @@ _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
 
-def leftover(text: str, lang: str) -> list[str]:
-    """The runs of the other language in ``text`` once data and names are taken out."""
+def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[str]:
+    """The runs of the other language in ``text`` once data and names (and the
+    words ``also`` names) are taken out."""
     text = _MARKED.sub(" ", text)
     text = re.sub(r"[\w.-]+…", lambda cut: " " if _known(cut.group()[:-1]) else cut.group(), text)
     text = _TOKENS.sub(" ", text)
     if lang == "en":
         return _CJK.findall(text)
     words = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-    return [w for w in words.findall(text) if _LATIN.search(w) and not _known(w.rstrip(".-_"))]
+    return [
+        w
+        for w in words.findall(text)
+        if _LATIN.search(w) and not _known(w.rstrip(".-_")) and w.rstrip(".-_") not in also
+    ]
 
 
 def _known(word: str) -> bool:
@@ -217,7 +234,7 @@ def shown(out: str, err: str) -> str:
     if stripped.startswith("<"):
         text = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", text)
         text = re.sub(r"<[^>]*>", lambda tag: " ".join(_ATTRIBUTES.findall(tag.group())), text)
-        text = re.sub(r"&[a-z#0-9]+;", " ", text)
+    text = re.sub(r"&[a-z#0-9]+;", " ", text)  # HTML's entities, and Markdown's escapes
     return text + "\n" + err
 
 
@@ -253,6 +270,10 @@ def _commands(tmp: Path) -> list[list[str]]:
         ["schema"],
         ["audit", str(log)],
     ]
+    coverage = _coverage_report(tmp)
+    commands += [["coverage", coverage, "--format", f] for f in ("table", "markdown", "html")]
+    commands += [["coverage", coverage, "--fail-under", "50"]]
+    commands += _tampered_logs(tmp)
     return commands + _lints(tmp) + _diffs(tmp)
 
 
@@ -379,6 +400,80 @@ def _diffs(tmp: Path) -> list[list[str]]:
     ]
 
 
+def _coverage_report(tmp: Path) -> str:
+    """A saved rule coverage report: rules fully covered, and rules missing
+    verdicts, boundaries (of one comparison and of several) and a failing unit."""
+    from qrules._coverage import (  # noqa: PLC0415
+        CoverageReport,
+        RulebookCoverage,
+        RuleCoverage,
+        coverage_json,
+    )
+
+    rules = (
+        RuleCoverage("pass-rate", ("met", "not_met", "unknown"), ((True, True, True),)),
+        RuleCoverage("firms", ("met",), ((True, False, True),)),
+        RuleCoverage("new-standards", (), ((False, False, False), (True, False, True))),
+        RuleCoverage("coverage", ("met", "not_met", "unknown"), ((True, True, True),), True),
+    )
+    path = tmp / "coverage.json"
+    book = RulebookCoverage("mini", "1.0.0", "0" * 64, rules)
+    path.write_text(coverage_json(CoverageReport((book,))), encoding="utf-8")
+    return str(path)
+
+
+def _edited(tmp: Path, name: str, *edits: tuple[str, str, str]) -> Path:
+    """A copy of the mini rulebook with, for each ``(file, old, new)``, the
+    first ``old`` in ``file`` made ``new``."""
+    folder = rulebook_copy(tmp, name)
+    for file, old, new in edits:
+        path = folder / file
+        path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    return folder
+
+
+def _tampered_logs(tmp: Path) -> list[list[str]]:
+    """Audits of decision logs that find fault: a verdict edited, a target
+    changed since, a line removed from the start and one from the middle, a
+    line that is no record, a rulebook and a rule it cannot find, a schema it
+    does not read, a malformed record, a last line that is not the one kept."""
+    log = tmp / "logged.jsonl"
+    run(["check", str(MINI), "--sample", "--decision-log", str(log)])
+    lines = log.read_bytes().splitlines(keepends=True)
+    records = [json.loads(line) for line in lines]
+    flipped = {"met": "not_met", "not_met": "met", "unknown": "met"}
+
+    def edited(index: int, **changes: Any) -> bytes:
+        return (json.dumps(records[index] | changes, ensure_ascii=False) + "\n").encode()
+
+    first = next(i for i, r in enumerate(records) if r["rule"] == "pass-rate")
+    book = records[first]["rulebook"]
+    variants = {
+        "verdict": [*lines[:first], edited(first, verdict=flipped[records[first]["verdict"]])],
+        "start": lines[1:3],
+        "middle": [lines[0], *lines[2:4]],
+        "junk": [*lines[:2], b"[1, 2]\n"],
+        "book": [edited(0, rulebook=book | {"fingerprint": "f" * 64})],
+        "rule": [edited(0, rule="no-such-rule")],
+        "schema": [edited(0, schema_version="0")],
+        "malformed": [edited(0, inputs={"x": "1e999"})],
+    }
+    argvs = []
+    for name, content in variants.items():
+        path = tmp / f"{name}.jsonl"
+        path.write_bytes(b"".join(content))
+        argvs.append(["audit", str(path), *(["--rulebook", str(MINI)] if name != "book" else [])])
+    looser = _edited(
+        tmp,
+        "looser",
+        ("rules.toml", '">= 98.5"', '">= 90"'),
+        ("rules.toml", "合格率≥98.5", "合格率≥90"),
+        ("plan.txt", "合格率≥98.5", "合格率≥90"),
+    )
+    argvs.append(["audit", str(log), "--rulebook", str(looser), "--head", "sha256:0"])
+    return argvs
+
+
 def _bad(tmp: Path) -> list[list[str]]:
     argvs = [argv for argvs in _every_command(tmp).values() for argv in argvs]
     for name, case in CASES.items():
@@ -391,6 +486,31 @@ def _bad(tmp: Path) -> list[list[str]]:
     return argvs
 
 
+def _helps() -> list[list[str]]:
+    """``--help`` of qrules and of every subcommand."""
+    return [["--help"], *([command, "--help"] for command in COMMANDS)]
+
+
+def _placeholders() -> frozenset[str]:
+    """The command line's own words that help shows as they are typed: the
+    options' placeholders (``FILE``), the positional arguments' names and the
+    choices (``{table,json}``)."""
+    words: set[str] = set()
+    parsers = [_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+            names = [action.metavar] if isinstance(action.metavar, str) else []
+            names += [action.dest.upper()] if action.option_strings else []
+            names += [action.dest] if not action.option_strings else []
+            names += [str(c) for c in action.choices or ()]
+            for name in names:
+                words.update(re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", name))
+    return frozenset(word.rstrip(".-_") for word in words)
+
+
 def _speaks(command: str) -> bool:
     """Whether a subcommand takes --lang."""
     parser = _parser()
@@ -400,17 +520,22 @@ def _speaks(command: str) -> bool:
 
 def _with_lang(argv: list[str], lang: str) -> list[str]:
     """The command in ``lang``; a subcommand without --lang is run as it is
-    (and is then English only: `NOT_YET` says so)."""
-    return [*argv, "--lang", lang] if argv and _speaks(argv[0]) else argv
+    (and is then English only: `NOT_YET` says so). Help is asked for in
+    ``lang`` of every command (--lang is looked for before parsing)."""
+    if "--help" in argv or (argv and _speaks(argv[0])):
+        return [*argv, "--lang", lang]
+    return argv
 
 
-def _other_language(argvs: list[list[str]], lang: str) -> dict[str, list[str]]:
+def _other_language(
+    argvs: list[list[str]], lang: str, also: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
     """The subcommands that say something in the other language, with the
     words they say (the first few of each)."""
     found: dict[str, list[str]] = {}
     for argv in argvs:
         _, out, err = run(_with_lang(argv, lang))
-        left = leftover(shown(out, err), lang)
+        left = leftover(shown(out, err), lang, also)
         if left:
             found.setdefault(argv[0], []).extend(left)
     return {command: sorted(set(words))[:10] for command, words in found.items()}
@@ -437,6 +562,81 @@ def test_every_command_on_the_samples_speaks_one_language(lang: str, tmp_path: P
 def test_every_error_speaks_one_language(lang: str, tmp_path: Path) -> None:
     found = _other_language(_bad(tmp_path), lang)
     assert set(found) == NOT_YET[lang, "errors"], found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_commands_help_speaks_one_language(lang: str) -> None:
+    """``qrules --help`` and each subcommand's: descriptions, options, argparse's
+    own words; the placeholders and choices are typed as they are."""
+    assert _other_language(_helps(), lang, _placeholders()) == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_more_errors_speak_one_language(lang: str, tmp_path: Path) -> None:
+    """The errors of the expression language, of git revisions, of the engines'
+    URLs, of argparse and of the audit's and coverage's inputs."""
+    found = _other_language(_more_bad(tmp_path), lang)
+    assert found == {}
+
+
+def _more_bad(tmp: Path) -> list[list[str]]:
+    expression = _edited(tmp, "expression", ("rules.toml", '">= 98.5"', '">= 98.5 %"'))
+    nested = _edited(tmp, "nested", ("rules.toml", '">= 300"', '"(firms >= 300"'))
+    bad_report = tmp / "bad.json"
+    bad_report.write_text('{"schema_version": "0"}', encoding="utf-8")
+    not_report = tmp / "not.json"
+    not_report.write_text("[]", encoding="utf-8")
+    figures = ["check", str(MINI), "--sample"]
+    return [
+        ["validate", str(expression), str(nested)],
+        ["audit", str(tmp / "no-such-log.jsonl")],
+        ["audit", str(FIGURES), "--rulebook", "no-such-revision:rules"],
+        ["audit", str(FIGURES), "--rulebook=-x:rules"],
+        ["coverage", str(bad_report)],
+        ["coverage", str(not_report)],
+        ["coverage", _coverage_report(tmp), "--fail-under", "x"],
+        [*figures, "--register", "sample", "--database", "mysql://host/db"],
+        [*figures, *RECORDS[:4], "--database", "sc://127.0.0.1:9"],
+        [*figures, "--year", "x"],
+        [*figures, "--as-of", "2024-13-01"],
+        [*figures, "--lo", "x"],
+        ["template", str(MINI), "--years", "later"],
+    ]
+
+
+def test_help_is_chinese_under_zh() -> None:
+    """argparse's own words too, and English help as it always was."""
+    _messages.marking(False)
+    _, out, _ = run(["check", "--help", "--lang", "zh"])
+    assert out.startswith("用法:qrules check")
+    assert "\n选项:\n" in out
+    assert "显示此帮助信息并退出" in out
+    assert "\n记录:\n" in out
+    assert "usage" not in out
+    assert "options:" not in out
+    lines = out.splitlines()
+    assert lines[1].startswith(" " * columns("用法:qrules check ") + "[")  # under the first option
+    _, out, _ = run(["--help", "--lang=zh"])
+    assert "位置参数:" in out
+    _, out, _ = run(["check", "--help", "--lan", "zh"])  # a prefix argparse takes for --lang
+    assert out.startswith("用法:")
+    _, out, _ = run(["check", "--help"])
+    assert out.startswith("usage: qrules check")
+    assert "show this help message and exit" in out
+    assert "\noptions:\n" in out
+    assert "\nrecords:\n" in out
+
+
+def test_chinese_help_wraps_by_columns() -> None:
+    """A CJK character takes two columns: no line of zh help is wider than
+    argparse's width, and none starts with a closing mark."""
+    _messages.marking(False)
+    for argv in _helps():
+        _, out, _ = run([*argv, "--lang", "zh"])
+        for line in out.splitlines():
+            if not line.lstrip().startswith(("[", "-", "{")) and "用法" not in line:
+                assert columns(line) <= 80 or " " not in line.strip(), line
+            assert not line.lstrip().startswith(("、", ",", ")", ":", ";", "。")), line
 
 
 def test_a_data_error_is_chinese_under_zh(tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def test_a_share_and_counts_that_give_different_verdicts_are_unknown(
     )
     assert result.reason.zh == (
         "报告值 98.6 为达标,由计数算得 98.48,为未达标;两者必有一误,无法判定"
-        "(figures.csv: row 2, row 3, row 4),请更正其一"
+        "(figures.csv:第 2 行、第 3 行、第 4 行),请更正其一"
     )
 
 
@@ -320,7 +320,7 @@ def test_an_average_holds_on_every_reading_of_its_years(tmp_path: Path, mini_cop
     )
     assert result.reason.zh == (
         "报告值 95(2024 年) 为达标,由计数算得 70(2024 年),为未达标;两者必有一误,无法判定"
-        "(figures.csv: row 5, row 6, row 7),请更正其一"
+        "(figures.csv:第 5 行、第 6 行、第 7 行),请更正其一"
     )
     # Each year's values are kept, so that the audit judges every reading again.
     assert result.yearly[2024] == {"pass_rate": 95, "passed": 70, "sampled": 100}

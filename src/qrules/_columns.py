@@ -25,8 +25,9 @@ How each value is read, so that it is the row reader's value:
 
 Arrow parses a CSV file when each of its lines is one record as the csv
 module reads it: quoted fields only whole and on one line (checked line by
-line with one regular expression when the file holds a quotation mark). Whole
-files go to the row reader otherwise (a quoted line break, a quotation mark
+line with one regular expression when the file holds a quotation mark past
+its header line; the header line alone when only it does). Whole files go to
+the row reader otherwise (a quoted line break, a quotation mark
 inside an unquoted field), and when their text holds a NUL, a line longer
 than Arrow's block or a field longer than the csv module reads
 (`MAX_CSV_FIELD_CHARS`; the row reader then says so), or a column of a type
@@ -38,10 +39,12 @@ quick as DuckDB's on the same log, which moreover reads no GB18030.
 
 from __future__ import annotations
 
+import array
 import codecs
 import datetime as dt
 import functools
 import gc
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -88,8 +91,8 @@ _BLANK = f"^[{_SPACE}]*$"
 #: ideographs (which NFKC leaves alone), spaces inside only.
 _PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
 _PLAIN = f"^[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?$"
-#: The longest missing marker, in characters.
-_LONGEST_MARKER = max(map(len, MISSING_MARKERS))
+#: The longest missing marker, in UTF-8 bytes.
+_LONGEST_MARKER = max(len(marker.encode()) for marker in MISSING_MARKERS)
 #: Bytes read at a time while a UTF-8 file is checked (it is never held whole).
 _CHUNK = 1 << 22
 #: Bytes Arrow parses at a time (its default): a larger block holds more in
@@ -195,7 +198,7 @@ class ColumnRows(Sequence[Any]):
         rules count, not the whole log's)."""
         pa = needs("pyarrow")
         wanted = _compute().is_in(
-            self.table.column("unit"), value_set=pa.array(list(units), pa.string())
+            self.table.column("unit"), value_set=_array(list(units), pa.string())
         )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
@@ -290,7 +293,10 @@ def read_register(
         )
     try:
         with outside(cells.name):
-            return _Register(cells, mapped, progress).read()
+            reading = _Register(cells, mapped, progress)
+            del cells  # the reading holds them; they go with it
+            found = reading.read()
+            del reading
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise  # the header's problems, as the row reader names them
@@ -304,6 +310,8 @@ def read_register(
             name=name,
             progress=progress,
         )
+    _give_back()
+    return found
 
 
 def read_log(
@@ -339,7 +347,10 @@ def read_log(
         )
     try:
         with outside(cells.name):
-            return _Log(cells, register, mapped, progress).read()
+            reading_log = _Log(cells, register, mapped, progress)
+            del cells
+            log = reading_log.read()
+            del reading_log
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise
@@ -353,6 +364,16 @@ def read_log(
             name=name,
             progress=progress,
         )
+    _give_back()
+    return log
+
+
+def _give_back() -> None:
+    """The memory a reading left free (the file's cells, the hash tables of its
+    checks) handed back to the system: Arrow's allocator would keep it for the
+    process's life, under the counting that follows (about 60 MiB of the peak
+    with a 1,000,000-row log)."""
+    needs("pyarrow").default_memory_pool().release_unused()
 
 
 #: What Arrow raises for a column its kernels do not take (an extension type,
@@ -453,7 +474,10 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
     if len(first) == 1 and len(head) >= _HEAD:
         return None  # a header line longer than what was looked at
-    if quoted and not _plainly_quoted(path if data is None else data, delimiter):
+    if quoted == "header":  # quotation marks in the header line only: it alone is looked at
+        if not re.fullmatch(_line_pattern(delimiter), first[0]):
+            return None
+    elif quoted and not _plainly_quoted(path if data is None else data, delimiter):
         return None
     header = _fields(first[0], delimiter)
     if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
@@ -463,7 +487,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         () if codec in ("utf-8", "utf-8-sig") else (say("tabular.read_as", codec=codec.upper()),)
     )
     if width == 0:
-        return _Cells(name, header, [], pa.array([], pa.int64()), [], notes, True)
+        return _Cells(name, header, [], _array([], pa.int64()), [], notes, True)
     odd: list[tuple[int, str]] = []
 
     def invalid(row: Any) -> str:
@@ -503,7 +527,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
         read = read_with(False)
     columns = [read.column(i) for i in range(width)]
-    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > MAX_CSV_FIELD_CHARS for c in columns):
+    if any(_longest(c) > MAX_CSV_FIELD_CHARS for c in columns):
         return None
     # Arrow numbers the lines from 1 with the header; the row reader numbers
     # records the same way (each line is one record: no quoted line break).
@@ -512,7 +536,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     numbers = (
         everyone.filter(
             pc.invert(
-                pc.is_in(everyone, value_set=pa.array([number for number, _ in odd], pa.int64()))
+                pc.is_in(everyone, value_set=_array([number for number, _ in odd], pa.int64()))
             )
         )
         if odd
@@ -527,16 +551,32 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     return _Cells(name, header, columns, numbers, rows, notes, True)
 
 
+def _longest(column: Any) -> int:
+    """The most characters in a cell of a text column (counted only when its
+    longest cell has more bytes than the limit: no character is less than one)."""
+    pc = _compute()
+    if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_CSV_FIELD_CHARS:
+        return 0
+    return int(pc.max(pc.utf8_length(column)).as_py() or 0)
+
+
 #: Characters of a CSV file's start looked at (the delimiter, the header).
 _HEAD = 16_384
 
 
 def _arange(start: int, count: int) -> Any:
-    """``start, start + 1, …`` (``count`` of them), as Arrow int64, made by Arrow."""
+    """``start, start + 1, …`` (``count`` of them), as Arrow int64: numpy's
+    numbers as they are (pyarrow's companion), else summed by Arrow."""
     pa, pc = needs("pyarrow"), _compute()
     if not count:
-        return pa.array([], pa.int64())
-    return pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count)), start - 1)
+        return _array([], pa.int64())
+    try:
+        import numpy  # noqa: PLC0415 (pyarrow's own companion, optional since pyarrow 16)
+    except ImportError:
+        ones = pa.repeat(_scalar(1, pa.int64()), count)
+        return pc.cumulative_sum(ones, start=_scalar(start - 1, pa.int64()))
+    numbers = numpy.arange(start, start + count, dtype=numpy.int64)
+    return pa.Array.from_buffers(pa.int64(), count, [None, pa.py_buffer(numbers)])
 
 
 def _fields(line: str, delimiter: str) -> list[str]:
@@ -553,9 +593,7 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     Read line by line with Arrow, each checked with one regular expression."""
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
-    d = re.escape(delimiter)
-    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
-    line = f"^{field}(?:{d}{field})*$"
+    line = f"^{_line_pattern(delimiter)}$"
     split: list[bool] = []
 
     def invalid(row: Any) -> str:  # a line holding the character read as a delimiter
@@ -578,12 +616,26 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     return not split
 
 
-def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, bool] | None:
+def _line_pattern(delimiter: str) -> str:
+    """A line whose quoted fields are whole fields (see `_plainly_quoted`), as
+    a regular expression both Python's and Arrow's (RE2) read alike."""
+    d = re.escape(delimiter)
+    field = f'(?:[^"{d}]*|"(?:[^"]|"")*")'
+    return f"{field}(?:{d}{field})*"
+
+
+#: Where a CSV file holds quotation marks: nowhere (``False``), in its first
+#: line only (``"header"``: a header quoted by the program that wrote it), or
+#: further on (``True``).
+Quoted = bool | str
+
+
+def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, Quoted] | None:
     """The start of a CSV file's text (without a byte-order mark), its encoding,
     the whole text as UTF-8 for Arrow when the file is in another encoding,
-    and whether it holds a quotation mark; ``None`` for a file with a NUL (the
-    row reader's). A file that decodes in no encoding tried is the row
-    reader's `DataError`."""
+    and where it holds quotation marks (`Quoted`); ``None`` for a file with a
+    NUL (the row reader's). A file that decodes in no encoding tried is the
+    row reader's `DataError`."""
     with path.open("rb") as file:
         start = file.read(4)
         file.seek(0)
@@ -591,15 +643,28 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
             codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
             decoder = codecs.getincrementaldecoder("utf-8")()
             head = ""
-            quoted = False
+            quoted: Quoted = False
+            line_end = -1  # where the first line ends, in the file's bytes, once seen
+            at = 0  # where the chunk starts, in the file's bytes
+            chunk = bytearray(_CHUNK)  # one buffer, read into again and again
             try:
-                while chunk := file.read(_CHUNK):
-                    if b"\0" in chunk:
+                while size := file.readinto(chunk):
+                    if chunk.find(b"\0", 0, size) >= 0:
                         return None
-                    quoted = quoted or b'"' in chunk
-                    text = decoder.decode(chunk)
+                    if line_end < 0:
+                        ends = [chunk.find(end, 0, size) for end in (b"\n", b"\r")]
+                        found = [i for i in ends if i >= 0]
+                        line_end = at + min(found) if found else -1
+                    if quoted is not True:
+                        split = size if line_end < 0 else max(0, line_end - at)
+                        if chunk.find(b'"', split, size) >= 0:
+                            quoted = True
+                        elif chunk.find(b'"', 0, split) >= 0:
+                            quoted = "header"
+                    text = decoder.decode(memoryview(chunk)[:size])
                     if len(head) < _HEAD + 1:
                         head += text[: _HEAD + 1]
+                    at += size
                 decoder.decode(b"", final=True)
                 return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
@@ -610,7 +675,9 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
     text = text.removeprefix("\ufeff")
     if "\0" in text:
         return None
-    return text[:_HEAD], codec, text.encode("utf-8"), '"' in text
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)
+    quoted = True if len(first) > 1 and '"' in first[1] else "header" if '"' in first[0] else False
+    return text[:_HEAD], codec, text.encode("utf-8"), quoted
 
 
 # -- values, column by column --------------------------------------------------------
@@ -620,9 +687,58 @@ def _compute() -> Any:
     return needs("pyarrow.compute")
 
 
+#: A 32-bit integer's code in `array.array`.
+_INT32 = next(code for code in "ilh" if array.array(code).itemsize == 4)
+#: Arrow's day 0 (a date32 counts days from it), as an ordinal.
+_DAY0 = dt.date(1970, 1, 1).toordinal()
+
+
+def _array(values: Sequence[Any], kind: Any) -> Any:
+    """An Arrow array of Python values (``None``: null) of type ``kind`` (text,
+    truth, int64, date32), made from their bytes. `pa.array` and `pa.scalar`
+    first ask whether the values are pandas objects, importing pandas to ask
+    when it is installed (about 0.15 s and 50 MiB: more than reading a
+    100,000-row register), which reading files never needs."""
+    pa = needs("pyarrow")
+    count = len(values)
+    present = [v is not None for v in values]
+    missing = count - sum(present)
+    validity = _bitmap(present) if missing else None
+    if pa.types.is_string(kind):
+        data = [b"" if v is None else str(v).encode() for v in values]
+        offsets = array.array("q", itertools.accumulate(map(len, data), initial=0))
+        buffers = [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+        return pa.Array.from_buffers(pa.large_string(), count, buffers, missing).cast(kind)
+    if pa.types.is_boolean(kind):
+        bits = _bitmap([bool(v) for v in values])
+        return pa.Array.from_buffers(kind, count, [validity, bits], missing)
+    if pa.types.is_int64(kind):
+        numbers = array.array("q", (0 if v is None else v for v in values))
+        return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(numbers)], missing)
+    if pa.types.is_date32(kind):
+        days = array.array(_INT32, (0 if v is None else v.toordinal() - _DAY0 for v in values))
+        return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(days)], missing)
+    if pa.types.is_null(kind):
+        return pa.nulls(count)
+    return pa.array(values, kind)  # no other type is made here
+
+
+def _scalar(value: Any, kind: Any) -> Any:
+    """An Arrow scalar (see `_array`: `pa.scalar` would import pandas)."""
+    return _array([value], kind)[0]
+
+
+def _bitmap(flags: Sequence[bool]) -> Any:
+    """Arrow's bitmap of truths (the first one in the lowest bit of the first byte)."""
+    pa = needs("pyarrow")
+    bits = "".join("1" if flag else "0" for flag in reversed(flags)) or "0"
+    return pa.py_buffer(int(bits, 2).to_bytes((len(flags) + 7) // 8, "little"))
+
+
 def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
-    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to reject)."""
+    Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to
+    reject; ``None`` when it raised for none)."""
     pa, pc = needs("pyarrow"), _compute()
     distinct = pc.unique(column)
     values: list[object] = []
@@ -635,7 +751,7 @@ def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tup
             values.append(None)
             bad.append(True)
     at = pc.index_in(column, value_set=distinct)
-    return pa.array(values, kind).take(at), pa.array(bad, pa.bool_()).take(at)
+    return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at) if any(bad) else None
 
 
 def _texts(column: Any) -> Any:
@@ -644,23 +760,42 @@ def _texts(column: Any) -> Any:
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         return _each_value(column, cell_text, pa.string())[0]
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
-    plain = pc.match_substring_regex(column, _PLAIN)
+    plain = _plain(column)
     # A missing marker is short: only short cells are looked up (ids seldom are).
-    short = pc.less_equal(pc.utf8_length(column), _LONGEST_MARKER)
+    short = pc.less_equal(pc.binary_length(column), _scalar(_LONGEST_MARKER, pa.int64()))
     shown = column
-    if pc.any(short).as_py():
+    markers = _array(sorted(MISSING_MARKERS - {""}), pa.string())
+    if (
+        pc.any(short).as_py()
+        and pc.any(pc.is_in(pc.utf8_lower(column.filter(short)), value_set=markers)).as_py()
+    ):  # else the column as it is (no copy)
         marker = pc.is_in(
-            pc.utf8_lower(pc.if_else(short, column, "")),
-            value_set=pa.array(sorted(MISSING_MARKERS - {""}), pa.string()),
+            pc.utf8_lower(pc.if_else(short, column, _scalar("", pa.string()))), value_set=markers
         )
-        if pc.any(marker).as_py():  # else the column as it is (no copy)
-            shown = pc.if_else(marker, pa.scalar(None, pa.string()), column)
+        shown = pc.if_else(marker, _scalar(None, pa.string()), column)
     others = pc.and_(pc.invert(plain), pc.is_valid(column))
     if not pc.any(others).as_py():
         return shown
-    others = _whole(pc.fill_null(others, False))
+    others = _whole(pc.fill_null(others, _scalar(False, pa.bool_())))
     read, _ = _each_value(column.filter(others), cell_text, pa.string())
     return pc.replace_with_mask(_whole(shown), others, _whole(read))
+
+
+def _plain(column: Any) -> Any:
+    """Where a text cell is its own normal form (`_PLAIN`). Printable ASCII not
+    starting or ending with a space is told by quick kernels; the regular
+    expression runs only when some cell is not that (CJK, say)."""
+    pa, pc = needs("pyarrow"), _compute()
+    ascii_plain = pc.and_(
+        pc.and_(
+            pc.ascii_is_printable(column),  # true for "" too: a blank cell is not plain
+            pc.greater(pc.binary_length(column), _scalar(0, pa.int64())),
+        ),
+        pc.invert(pc.or_(pc.starts_with(column, " "), pc.ends_with(column, " "))),
+    )
+    if pc.all(pc.or_(ascii_plain, pc.is_null(column))).as_py():
+        return ascii_plain
+    return pc.match_substring_regex(column, _PLAIN)
 
 
 def _whole(values: Any) -> Any:
@@ -672,9 +807,9 @@ def _blank(column: Any) -> Any:
     """Where a cell is blank as the row reader sees it (missing, or spaces)."""
     pa, pc = needs("pyarrow"), _compute()
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return pc.fill_null(pc.match_substring_regex(column, _BLANK), True)
+        return pc.fill_null(pc.match_substring_regex(column, _BLANK), _scalar(True, pa.bool_()))
     if pa.types.is_floating(column.type):
-        return pc.fill_null(pc.is_nan(column), True)
+        return pc.fill_null(pc.is_nan(column), _scalar(True, pa.bool_()))
     return pc.is_null(column)
 
 
@@ -719,16 +854,21 @@ class _Reading:
         # Blank rows: each column looked at only in the rows blank so far (few
         # after the first column).
         pa = needs("pyarrow")
-        every = _arange(0, count)
-        maybe = every
+        maybe = None  # the rows blank so far (positions); None: every row
         for column in cells.columns:
-            if not len(maybe):
+            if maybe is not None and not len(maybe):
                 break
-            maybe = maybe.filter(_blank(column.take(maybe)))
+            maybe = (
+                pc.indices_nonzero(_blank(column))
+                if maybe is None
+                else maybe.filter(_blank(column.take(maybe)))
+            )
+        # Whether every row is read (no blank row): most files.
+        self.everyone = maybe is not None and not len(maybe)
         self.used = (
-            pc.invert(pc.is_in(every, value_set=maybe))
-            if cells.columns and len(maybe)
-            else pa.repeat(pa.scalar(bool(cells.columns)), count)
+            pc.invert(pc.is_in(_arange(0, count), value_set=maybe.cast(pa.int64())))
+            if maybe is not None and len(maybe)
+            else pa.repeat(_scalar(bool(cells.columns), pa.bool_()), count)
         )
         for column in cells.columns:
             if (large := _too_large(column)) is not None:
@@ -739,14 +879,21 @@ class _Reading:
         return None if position is None else self.cells.columns[position]
 
     def suspect(self, mask: Any) -> None:
-        """Rows that the row reader reads (``mask`` true: unreadable, or may be)."""
+        """Rows that the row reader reads (``mask`` true: unreadable, or may be;
+        ``None``: none)."""
+        if mask is None:
+            return
         pc = _compute()
-        mask = pc.fill_null(mask, True)
+        mask = pc.fill_null(mask, _scalar(True, needs("pyarrow").bool_()))
         self.suspects = mask if self.suspects is None else pc.or_(self.suspects, mask)
+
+    def used_rows(self) -> Any | None:
+        """The rows read (not blank), as a mask; ``None`` when every row is."""
+        return None if self.everyone else self.used
 
     def repeated(self, values: Any, odd_values: list[str | None]) -> None:
         """Every row of a value given more than once is the row reader's."""
-        if (mask := _repeats(values, self.used, odd_values)) is not None:
+        if (mask := _repeats(values, self.used_rows(), odd_values)) is not None:
             self.suspect(mask)
 
     def odd_texts(self, canonical: str) -> list[str | None]:
@@ -765,7 +912,7 @@ class _Reading:
         suspects = (
             self.suspects
             if self.suspects is not None
-            else pa.array([False] * len(self.cells.numbers), pa.bool_())
+            else pa.repeat(_scalar(False, pa.bool_()), len(self.cells.numbers))
         )
         clean = pc.and_(self.used, pc.invert(suspects))
         left = pc.indices_nonzero(pc.and_(self.used, suspects))
@@ -788,29 +935,27 @@ class _Reading:
         )
 
 
-def _repeats(values: Any, used: Any, odd_values: list[str | None]) -> Any | None:
-    """Where a row holds a value given more than once (among the rows ``used``
-    and the misaligned ones), or ``None`` when each is given once."""
+def _repeats(values: Any, used: Any | None, odd_values: list[str | None]) -> Any | None:
+    """Where a row holds a value given more than once (among the rows ``used``,
+    every row when ``None``, and the misaligned ones), or ``None`` when each is
+    given once."""
     pa, pc = needs("pyarrow"), _compute()
-    present = values.filter(used)
+    present = values if used is None else values.filter(used)
     distinct = pc.unique(present)
-    odd = pa.array([v for v in odd_values if v is not None], pa.string())
+    odd = _array([v for v in odd_values if v is not None], pa.string())
+    once = len(distinct) == len(present) - present.null_count + (present.null_count > 0)
+    del distinct
     if (
-        len(distinct) == len(present) - present.null_count + (present.null_count > 0)
-        and not pc.any(pc.is_in(odd, value_set=distinct)).as_py()
+        once
+        and not (len(odd) and pc.any(pc.is_in(present, value_set=odd)).as_py())
         and len(pc.unique(odd)) == len(odd)
     ):
         return None  # the common case: each value once (one pass, no counting)
-    counted = pc.value_counts(present)
-    found = pc.filter(counted.field("values"), pc.greater(counted.field("counts"), 1))
-    if len(odd):
-        found = pa.concat_arrays(
-            [
-                found.cast(pa.string()),
-                odd.filter(pc.is_in(odd, value_set=counted.field("values"))),
-                odd,
-            ]
-        )
+    found = odd  # every row of a misaligned row's value is the row reader's
+    if not once:
+        counted = pc.value_counts(present)
+        more = pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
+        found = pa.concat_arrays([pc.filter(counted.field("values"), more).cast(pa.string()), odd])
     return pc.is_in(values, value_set=found) if len(found) else None
 
 
@@ -840,7 +985,10 @@ def _merged(
     pa = needs("pyarrow")
     if not there:
         return ColumnRows(here, kind)
-    other = pa.table(record_columns(there, names), schema=here.schema)
+    other = pa.table(
+        {n: _array(v, here.schema.field(n).type) for n, v in record_columns(there, names).items()},
+        schema=here.schema,
+    )
     table = pa.concat_tables([here, other])
     return ColumnRows(table.take(_compute().sort_indices(table.column("row"))), kind)
 
@@ -863,15 +1011,16 @@ class _Register(_Reading):
         self.suspect(pc.is_null(category))
         name_column = self.column("name")
         name = (
-            pc.fill_null(_texts(name_column), "")
+            pc.fill_null(_texts(name_column), _scalar("", pa.string()))
             if name_column is not None
-            else pa.array([""] * count, pa.string())
+            else pa.repeat(_scalar("", pa.string()), count)
         )
         district = self._read("district", functools.partial(rows.code, "district"), pa.string())
         dates = {}
         for column in ("registered", "closed"):
             dates[column] = self._read(column, parse_date, pa.date32())
-        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), False))
+        no = _scalar(False, pa.bool_())
+        self.suspect(pc.fill_null(pc.less(dates["closed"], dates["registered"]), no))
         risk = self._read(
             "risk_level", functools.partial(rows.canonical, "risk_level"), pa.string()
         )
@@ -879,7 +1028,7 @@ class _Register(_Reading):
         flags = {
             f: self._read(f, functools.partial(rows.flag, f), pa.bool_())
             if f in rows.positions
-            else pa.array([False] * count, pa.bool_())
+            else pa.repeat(no, count)
             for f in FLAGS
         }
         clean, left, read_here = self.split()
@@ -893,7 +1042,7 @@ class _Register(_Reading):
                 "size": size if size is not None else nulls,
                 "registered": dates["registered"],
                 "closed": dates["closed"],
-                **{f: pc.fill_null(flags[f], False) for f in FLAGS},
+                **{f: pc.fill_null(flags[f], no) for f in FLAGS},
                 "row": self.cells.numbers,
             }
         )
@@ -953,7 +1102,7 @@ class _Log(_Reading):
         ids = (
             known.table.column("unit")
             if isinstance(known, ColumnRows)
-            else pa.array([u.unit for u in self.register.units], pa.string())
+            else _array([u.unit for u in self.register.units], pa.string())
         )
 
         def units() -> tuple[Any, Any]:
@@ -971,7 +1120,7 @@ class _Log(_Reading):
             if found is None:
                 return nulls, None
             inspection = _texts(found)
-            return inspection, _repeats(inspection, self.used, self.odd_texts("inspection"))
+            return inspection, _repeats(inspection, self.used_rows(), self.odd_texts("inspection"))
 
         (
             (unit, unknown),

@@ -192,14 +192,17 @@ class CoverageReport:
         """The share rounded *down* to two places: 99.999 % never reads 100."""
         return percent_text(self.share)
 
-    def under(self, threshold: Fraction) -> str | None:
+    def under(self, threshold: Fraction) -> Text | None:
         """Why the report fails a gate of ``threshold`` percent; ``None`` if it passes."""
         if self.total == 0:
-            return "no rule was judged: nothing is covered"
+            return say("coverage.nothing_judged")
         if self.share < threshold:
-            return (
-                f"{self.covered} of {self.total} rules fully covered "
-                f"({self.percent()} %), under the {percent_text(threshold)} % required"
+            return say(
+                "coverage.under",
+                covered=self.covered,
+                total=self.total,
+                percent=self.percent(),
+                threshold=percent_text(threshold),
             )
         return None
 
@@ -228,29 +231,28 @@ class _CoverageError(QRulesError, ValueError):
 
 # -- rendering ---------------------------------------------------------------
 
-_HEADERS = {
-    "rule": Text("规则", "rule"),
-    "verdicts": Text("已见判定", "verdicts seen"),
-    "boundary": Text("命中阈值", "boundary hit"),
-    "sides": Text("阈值两侧", "sides"),
-    "missing": Text("缺少", "missing"),
-}
+_COLUMNS = ("rule", "verdicts", "boundary", "sides", "missing")
+#: The words of the table's cells, by the key `RuleCoverage` uses.
 _WORDS = {
-    "met": Text("达标", "met"),
-    "not_met": Text("未达标", "not met"),
-    "unknown": Text("无法判定", "unknown"),
-    "boundary": Text("阈值", "boundary"),
-    "failing unit": Text("未达标单位", "failing unit"),
-    "yes": Text("是", "yes"),
-    "no": Text("否", "no"),
+    "met": "coverage.met",
+    "not_met": "coverage.not_met",
+    "unknown": "coverage.unknown",
+    "boundary": "coverage.boundary",
+    "failing unit": "coverage.failing_unit",
+    "yes": "coverage.yes",
+    "no": "coverage.no",
 }
+
+
+def _headers(lang: Lang) -> list[str]:
+    return [say(f"coverage.column.{column}").get(lang) for column in _COLUMNS]
 
 
 def _word(key: str, lang: Lang) -> str:
     head, _, number = key.partition(" ")
     if head == "boundary" and number:
-        return f"{_WORDS['boundary'].get(lang)} {number}"
-    return _WORDS[key].get(lang) if key in _WORDS else key
+        return say("coverage.boundary_number", number=number).get(lang)
+    return say(_WORDS[key]).get(lang) if key in _WORDS else key
 
 
 def _rows(
@@ -263,7 +265,7 @@ def _rows(
             "".join(mark if seen else "·" for mark, seen in zip("<=>", c, strict=True))
             for c in rule.comparisons
         )
-        comma = "、" if lang == "zh" else ", "
+        comma = say("list.enumeration").get(lang)
         rows.append(
             [
                 escape(cell)
@@ -285,21 +287,19 @@ def _title(
     covered = sum(r.covered for r in rulebook.rules)
     name = escape(f"{rulebook.id} {rulebook.version}")
     fingerprint = escape(rulebook.fingerprint[:12])
-    if lang == "zh":
-        return (
-            f"规则覆盖:{name}(指纹 {fingerprint}),"
-            f"{len(rulebook.rules)} 条规则中 {covered} 条完全覆盖"
-        )
-    return (
-        f"rule coverage: {name} (fingerprint {fingerprint}), {covered} of "
-        f"{len(rulebook.rules)} rules fully covered"
-    )
+    return say(
+        "coverage.title",
+        rulebook=name,
+        fingerprint=fingerprint,
+        covered=covered,
+        total=len(rulebook.rules),
+    ).get(lang)
 
 
 def _total(report: CoverageReport, lang: Lang) -> str:
-    if lang == "zh":
-        return f"合计:{report.total} 条规则中 {report.covered} 条完全覆盖({report.percent()}%)"
-    return f"total: {report.covered} of {report.total} rules fully covered ({report.percent()} %)"
+    return say(
+        "coverage.total", covered=report.covered, total=report.total, percent=report.percent()
+    ).get(lang)
 
 
 def coverage_table(
@@ -307,7 +307,7 @@ def coverage_table(
 ) -> str:
     """The terminal table; ``only_missing`` lists only the rules not fully
     covered, and without ``rows`` only the totals are given."""
-    headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
+    headers = _headers(lang)
     lines: list[str] = []
     for rulebook in report.rulebooks:
         shown = _rows(rulebook, lang) if rows else []
@@ -317,7 +317,9 @@ def coverage_table(
             ]
         lines.append(_title(rulebook, lang))
         if shown:
-            widths = [max(_width(r[i]) for r in [headers, *shown]) for i in range(len(headers))]
+            widths = [
+                max(_escape.columns(r[i]) for r in [headers, *shown]) for i in range(len(headers))
+            ]
             for row in [headers, *shown]:
                 lines.append(
                     "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -326,17 +328,12 @@ def coverage_table(
     return "\n".join(lines) + "\n"
 
 
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if ord(c) >= 0x1100 else 1 for c in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - _escape.columns(text))
 
 
 def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:
-    headers = [_HEADERS[k].get(lang) for k in ("rule", "verdicts", "boundary", "sides", "missing")]
+    headers = _headers(lang)
     lines = []
     for rulebook in report.rulebooks:
         lines += [
@@ -352,13 +349,10 @@ def coverage_markdown(report: CoverageReport, lang: Lang = "en") -> str:
 
 
 def coverage_html(report: CoverageReport, lang: Lang = "en") -> str:
-    headers = "".join(
-        f"<th>{_escape.html(_HEADERS[k].get(lang))}</th>"
-        for k in ("rule", "verdicts", "boundary", "sides", "missing")
-    )
+    headers = "".join(f"<th>{_escape.html(header)}</th>" for header in _headers(lang))
     parts = [
         f'<!doctype html><html lang="{lang}"><meta charset="utf-8">',
-        "<title>qrules rule coverage</title>",
+        f"<title>{_escape.html(say('coverage.html_title').get(lang))}</title>",
         "<style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}"
         "tr.missing td{background:#fde8e8}</style>",
     ]

@@ -14,6 +14,7 @@ import pytest
 from . import _coverage, _observe
 from ._errors import QRulesError
 from ._load import load
+from ._messages import Text
 from ._rulebook import Rulebook
 
 __all__ = ["CoveragePlugin"]
@@ -39,7 +40,7 @@ class CoveragePlugin:
         self.listening.__enter__()
         self.deselected = 0
         self.report: _coverage.CoverageReport | None = None
-        self.failure: str | None = None
+        self.failure: Text | None = None
 
     def _threshold(self) -> Fraction | None:
         given = self.config.getoption("qrules_cov_fail_under")
@@ -115,7 +116,7 @@ class CoveragePlugin:
         for kind, path in self.outputs:
             terminalreporter.write_line(f"wrote the {kind} report to {path}")
         if self.failure is not None:
-            terminalreporter.write_line(f"FAIL rule coverage: {self.failure}", red=True)
+            terminalreporter.write_line(f"FAIL rule coverage: {self.failure.en}", red=True)
         elif self.threshold is not None:
             terminalreporter.write_line(
                 f"rule coverage: the required {_coverage.percent_text(self.threshold)} % reached",

@@ -73,7 +73,7 @@ def parse_value(
                 say(
                     "value.not_whole",
                     value=_show(value),
-                    unit=Text(unit.zh or unit.id, unit.en or unit.id),
+                    unit=unit.said(),
                 )
             )
     return result
@@ -215,7 +215,19 @@ class Observation:
     year: int
     value: Fraction | None
     district: str | None = None
+    #: Where it was read, in English (``figures.csv: row 3``): the JSON
+    #: output's words.
     origin: str = ""
+    #: The file it was read from and where in it, in words of either language,
+    #: when a reader knows them (else `origin` is shown as it is).
+    place: tuple[str, Text] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def said_origin(self) -> Text:
+        """Where it was read, in either language."""
+        if self.place is None:
+            return say("data.value", value=self.origin)
+        file, where = self.place
+        return say("figures.origin", file=file, where=where) if file else where
 
 
 def parse_year(value: object) -> int | None:

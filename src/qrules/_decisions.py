@@ -334,32 +334,29 @@ class VerdictChange:
     def why(self) -> Text:
         """Why the verdict changed: the target then and now, or an altered line."""
         if self.same_rulebook:
-            return Text(
-                "同一规则集由记录的输入得不出记录的判定:此行被改动过",
-                "the same rulebook does not give the logged verdict on the logged "
-                "inputs: the line was altered",
-            )
+            return say("audit.altered")
         if self.target_logged != self.target_now:
-            return Text(
-                f"目标由 {self.target_logged} 改为 {self.target_now}",
-                f"target was {self.target_logged}, now {self.target_now}",
-            )
-        return Text("目标未变,规则的计算方式有变", "same target; the rule is computed differently")
+            return say("audit.target_changed", logged=self.target_logged, now=self.target_now)
+        return say("audit.computed_differently")
+
+    def said(self) -> Text:
+        """The change in words, in both languages."""
+        years = year_span(self.years or (self.year,))
+        return say(
+            "audit.change",
+            line=self.line,
+            rule=self.rule,
+            where=say("audit.where_district", years=years, district=self.district)
+            if self.district
+            else say("data.value", value=years),
+            logged=self.logged.said(),
+            now=self.now.said(),
+            observed=self.observed if self.observed is not None else "?",
+            why=self.why(),
+        )
 
     def describe(self, lang: Lang = "en") -> str:
-        where = year_span(self.years or (self.year,)) + (
-            f", {self.district}" if self.district else ""
-        )
-        observed = self.observed if self.observed is not None else "?"
-        change = f"{self.logged.label(lang)} → {self.now.label(lang)}"
-        if lang == "zh":
-            return (
-                f"第 {self.line} 行:{self.rule}({where}):{change};观测值 {observed},{self.why().zh}"
-            )
-        return (
-            f"line {self.line}: {self.rule} ({where}): {change}; observed {observed}, "
-            f"{self.why().en}"
-        )
+        return self.said().get(lang)
 
 
 @attrs.frozen
@@ -404,14 +401,7 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
             if not isinstance(record, dict):
                 raise TypeError("not an object")
         except (ValueError, TypeError, RecursionError):
-            findings.append(
-                Finding(
-                    number,
-                    Text(
-                        "不是决策日志记录(JSON 对象)", "not a decision log record (a JSON object)"
-                    ),
-                )
-            )
+            findings.append(Finding(number, say("audit.not_a_record")))
             continue
         if record.get("prev") != expected:
             findings.append(Finding(number, _broken(expected, record.get("prev"))))
@@ -420,21 +410,10 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
-            findings.append(
-                Finding(
-                    number, Text(f"记录不完整或有误({error})", f"a malformed record ({error!r})")
-                )
-            )
+            said = error.said if isinstance(error, _Malformed) else say("audit.error", error=error)
+            findings.append(Finding(number, say("audit.malformed", error=said)))
     if head is not None and (previous is None or _sha256(previous) != head):
-        findings.append(
-            Finding(
-                number,
-                Text(
-                    f"最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
-                    f"the last line's digest is not {head}: lines were cut from the end or added",
-                ),
-            )
-        )
+        findings.append(Finding(number, say("audit.head_differs", head=head)))
     return Audit(
         str(path),
         number,
@@ -447,20 +426,10 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
 
 def _broken(expected: str | None, found: object) -> Text:
     if expected is None:
-        return Text(
-            "日志的第一行却指向前一行:开头的行被删除",
-            "the first line follows a line that is not there: lines were removed from the start",
-        )
+        return say("audit.first_follows")
     if found is None:
-        return Text(
-            "此行自称第一行:之前的行被删除或移动",
-            "this line says it is the first: the lines before it were removed or moved",
-        )
-    return Text(
-        "哈希链断开:此行与前一行不符,有行被删除、修改或移动",
-        "the chain is broken: this line does not follow the line before it "
-        "(a line was removed, edited or moved)",
-    )
+        return say("audit.says_first")
+    return say("audit.chain_broken")
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
@@ -499,11 +468,10 @@ def _audit_record(
         findings.append(
             Finding(
                 number,
-                Text(
-                    f"schema_version {record['schema_version']!r},本版本读取 "
-                    f"{DECISION_LOG_SCHEMA_VERSION}",
-                    f"schema_version {record['schema_version']!r}; this qrules reads "
-                    f"{DECISION_LOG_SCHEMA_VERSION}",
+                say(
+                    "audit.schema_version",
+                    got=record["schema_version"],
+                    version=DECISION_LOG_SCHEMA_VERSION,
                 ),
             )
         )
@@ -519,15 +487,7 @@ def _audit_record(
         if key[0] not in missing:
             missing.add(key[0])
             findings.append(
-                Finding(
-                    number,
-                    Text(
-                        f"找不到指纹为 {key[0][:12]} 的规则集 {label}:用 --rulebook 指定"
-                        "(文件夹或 REV:PATH)",
-                        f"no rulebook with fingerprint {key[0][:12]} ({label}) was found: name it "
-                        "with --rulebook (a folder or REV:PATH)",
-                    ),
-                )
+                Finding(number, say("audit.no_rulebook", fingerprint=key[0][:12], rulebook=label))
             )
         return
     audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"
@@ -538,13 +498,7 @@ def _audit_record(
     judged = None if rule is None else stood(rule, year, years)
     if judged is None:
         findings.append(
-            Finding(
-                number,
-                Text(
-                    f"{rule_id}:{audited} 中没有此规则(或 {year} 年不适用)",
-                    f"{rule_id}: {audited} has no such rule (or not in force in {year})",
-                ),
-            )
+            Finding(number, say("audit.no_rule", rule=rule_id, rulebook=audited, year=year))
         )
         return
     inputs = {str(m): _logged_number(v) for m, v in record["inputs"].items()}
@@ -554,7 +508,7 @@ def _audit_record(
         for y, values in logged_years.items()
     }
     if set(yearly) - set(years):
-        raise ValueError("yearly names a year that years does not list")
+        raise _Malformed(say("audit.yearly"))
     again = replay(book, judged, year, years, inputs, record["district"], yearly)
     was = Verdict(record["verdict"])
     if again.verdict is not was:
@@ -586,54 +540,44 @@ _LOGGED_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?")
 _MAX_LOGGED_NUMBER_CHARS = 2 * MAX_SHOWN_DIGITS + 4
 
 
+class _Malformed(ValueError):
+    """A record that is not as qrules writes them, and why."""
+
+    def __init__(self, said: Text) -> None:
+        super().__init__(said.en)
+        self.said = said
+
+
 def _logged_number(value: object) -> Fraction:
     """A logged input, exactly; a `ValueError` (a malformed record) unless it is
     written as qrules writes numbers, within `MAX_SHOWN_DIGITS` digits."""
     text = str(value)
     if len(text) > _MAX_LOGGED_NUMBER_CHARS or not _LOGGED_NUMBER.fullmatch(text):
-        raise ValueError(f"{text[:40]!r} is not a number as qrules logs them")
+        raise _Malformed(say("audit.not_a_number", text=text[:40]))
     return Fraction(text)
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:
-    zh = lang == "zh"
-    lines = [
-        (
-            f"决策日志 {audit.path}:{audit.lines} 行"
-            if zh
-            else f"decision log {audit.path}: {audit.lines} lines"
-        )
-        + (
-            f",末行摘要 {audit.head}"
-            if zh and audit.head
-            else f", head {audit.head}"
-            if audit.head
-            else ""
-        )
+    said = [
+        say("audit.log_head", path=audit.path, lines=audit.lines, head=audit.head)
+        if audit.head
+        else say("audit.log", path=audit.path, lines=audit.lines)
     ]
-    for logged, audited, count in audit.rulebooks:
-        lines.append(
-            f"  {count} 行由 {logged} 判定,按 {audited} 复核"
-            if zh
-            else f"  {count} lines judged by {logged}, audited against {audited}"
-        )
-    for finding in audit.findings:
-        where = f"第 {finding.line} 行:" if zh else f"line {finding.line}: "
-        lines.append(f"  {where}{finding.message.get(lang)}")
+    said.extend(
+        say("audit.rulebooks", count=count, logged=logged, audited=audited)
+        for logged, audited, count in audit.rulebooks
+    )
+    said.extend(
+        say("audit.finding", line=finding.line, message=finding.message)
+        for finding in audit.findings
+    )
     if audit.changes:
         count = len(audit.changes)
-        lines.append(
-            f"{count} 个判定将改变:"
-            if zh
-            else f"{count} verdict{'s' if count > 1 else ''} would change:"
-        )
-        lines.extend(f"  {c.describe(lang)}" for c in audit.changes)
+        said.append(say("audit.changes", count=count, s="s" if count > 1 else ""))
+        said.extend(say("audit.indented", text=c.said()) for c in audit.changes)
     if audit.clean:
-        lines.append(
-            "复核无误:哈希链完整,每个判定都能由记录的输入重新得出"
-            if zh
-            else "clean: the chain is intact and every verdict follows from its logged inputs"
-        )
+        said.append(say("audit.clean"))
+    lines = [text.get(lang) for text in said]
     # Values come from the log, which may be hostile: no control character runs
     # on the terminal, and none can forge a line.
     return "\n".join(terminal(line) for line in lines) + "\n"

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import attrs
 
 from ._limits import MAX_MESSAGE_CHARS
-from ._messages import Lang, Text, data, say
+from ._messages import Lang, Text, joined, say
 
 __all__ = [
     "DataError",
@@ -121,16 +121,17 @@ class Problem:
 
     def render(self, lang: Lang) -> str:
         """The problem, where it is and what to do, in ``lang``."""
-        place = [data(self.file)]
+        place = [say("data.value", value=self.file)]
         if self._where is not None:
-            place.append(self._where.get(lang))
+            place.append(self._where)
         if self.key is not None:
-            place.append(say("problems.key", key=self.key).get(lang))
-        if lang == "zh":
-            text = f"{','.join(place)}:{self._message.zh}"
-            return text + (f"({self._hint.zh})" if self._hint is not None and self._hint.zh else "")
-        text = f"{', '.join(place)}: {self._message.en}"
-        return text + (f" ({self._hint.en})" if self._hint is not None and self._hint.en else "")
+            place.append(say("problems.key", key=self.key))
+        where = joined(tuple(place), say("problems.comma"))
+        if self._hint is not None and self._hint.get(lang):
+            said = say("problems.line_hint", where=where, message=self._message, hint=self._hint)
+        else:
+            said = say("problems.line", where=where, message=self._message)
+        return said.get(lang)
 
     def __str__(self) -> str:
         return self.render("en")
@@ -187,13 +188,14 @@ class ExpressionError(QRulesError, ValueError):
         self.text = text
         self.start = max(0, min(start, len(text)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
-        super().__init__(Text(self._shown(said, "zh"), self._shown(said, "en")))
+        super().__init__(self._shown(said))
 
-    def _shown(self, message: Text, lang: Lang) -> str:
-        where = (
-            say("expression.line", line=self.lineno).get(lang) if "\n" in self.text.strip() else ""
-        )
-        return f"{message.get(lang)}{where}\n    {self.line}\n    {self.marker}"
+    def _shown(self, message: Text) -> Text:
+        """The message, which line of a multi-line expression, that line and a
+        marker under the offending part."""
+        if "\n" in self.text.strip():
+            message = say("expression.on_line", message=message, line=self.lineno)
+        return say("expression.shown", message=message, text=self.line, marker=self.marker)
 
     @property
     def _line_start(self) -> int:

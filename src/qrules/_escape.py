@@ -21,8 +21,18 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
-__all__ = ["code_fence", "html", "markdown", "script_json", "terminal", "terminal_lines", "xml"]
+__all__ = [
+    "code_fence",
+    "columns",
+    "html",
+    "markdown",
+    "script_json",
+    "terminal",
+    "terminal_lines",
+    "xml",
+]
 
 # Control characters (C0, DEL, C1), line and paragraph separators, bidirectional
 # controls (which can reorder what a reader sees), lone surrogates, and the two
@@ -52,6 +62,11 @@ def terminal(text: str) -> str:
     """One cell or value on a terminal: every control character shown, not run
     (a line break too, so that a value cannot forge a row)."""
     return _UNSAFE.sub(_shown, text)
+
+
+def columns(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
 
 
 def terminal_lines(text: str) -> str:

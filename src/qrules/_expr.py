@@ -20,6 +20,7 @@ import attrs
 
 from ._errors import ExpressionError
 from ._limits import MAX_SHOWN_DIGITS
+from ._messages import say
 
 if TYPE_CHECKING:
     import sympy
@@ -181,13 +182,16 @@ def _tokens(text: str) -> Iterator[_Token]:
         if match is None:
             char = text[pos]
             name = unicodedata.name(char, "")
-            described = f"{char!r}" + (f" ({name})" if name else "")
-            hint = ""
+            said = (
+                say("expr.character_named", char=char, name=name)
+                if name
+                else say("expr.character", char=char)
+            )
             if char == "%":
-                hint = "; write a percentage as a number in the measure's unit, e.g. >= 98.5"
+                said = say("expr.percent", message=said)
             elif char in "=!":
-                hint = "; comparisons are >=, >, <=, <, == and !="
-            raise ExpressionError(f"unexpected character {described}{hint}", text, pos)
+                said = say("expr.comparisons", message=said)
+            raise ExpressionError(said, text, pos)
         kind = match.lastgroup
         assert kind is not None
         if kind != "space":
@@ -211,7 +215,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         if len(text) > MAX_LENGTH:
             raise ExpressionError(
-                f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                say("expr.too_long", length=len(text), limit=MAX_LENGTH),
                 text,
                 MAX_LENGTH,
                 len(text),
@@ -232,22 +236,26 @@ class _Parser:
         return token
 
     def fail(self, expected: str, token: _Token | None = None) -> ExpressionError:
+        """``expected`` (the catalog's ``expr.expected_...`` message), and what came."""
         token = token or self.current
-        got = "the end of the expression" if token.kind == "end" else repr(token.text)
-        return ExpressionError(f"expected {expected}, got {got}", self.text, token.start, token.end)
+        got = say("expr.the_end") if token.kind == "end" else say("expr.token", token=token.text)
+        return ExpressionError(
+            say("expr.expected", expected=say(f"expr.expected_{expected}"), got=got),
+            self.text,
+            token.start,
+            token.end,
+        )
 
     def expect_end(self) -> None:
         if self.current.kind != "end":
             if self.current.text == ")":
-                raise self.fail("the end of the expression (unbalanced ')')")
-            raise self.fail("an operator or the end of the expression")
+                raise self.fail("end_unbalanced")
+            raise self.fail("operator_or_end")
 
     def enter(self, token: _Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(
-                f"expression nests more than {MAX_DEPTH} levels deep", self.text, token.start
-            )
+            raise ExpressionError(say("expr.too_deep", limit=MAX_DEPTH), self.text, token.start)
 
     # disjunction ::= conjunction ("or" conjunction)*
     def disjunction(self) -> Node:
@@ -349,14 +357,14 @@ class _Parser:
             digits = token.text.replace(".", "").lstrip("0")
             if len(digits) > MAX_DIGITS:
                 raise ExpressionError(
-                    f"number has more than {MAX_DIGITS} digits", self.text, token.start, token.end
+                    say("expr.too_many_digits", limit=MAX_DIGITS), self.text, token.start, token.end
                 )
             return Number(Fraction(token.text), span=(token.start, token.end))
         if token.kind == "name":
             self.advance()
             if not _NAME.match(token.text):
                 raise ExpressionError(
-                    f"{token.text!r} is not a measure id: ids are lowercase words joined by '_'",
+                    say("expr.not_an_id", name=token.text),
                     self.text,
                     token.start,
                     token.end,
@@ -369,13 +377,13 @@ class _Parser:
             self.depth -= 1
             if self.current.text != ")" or self.current.kind != "op":
                 if self.current.kind == "end":
-                    raise ExpressionError("'(' is never closed", self.text, token.start)
-                raise self.fail("')' or an operator")
+                    raise ExpressionError(say("expr.never_closed"), self.text, token.start)
+                raise self.fail("closing_or_operator")
             self.advance()
             return attrs.evolve(inner, span=(token.start, self.tokens[self.index - 1].end))
         if token.kind == "op" and token.text in COMPARATORS:
-            raise self.fail("a number or a measure before the comparison")
-        raise self.fail("a number, a measure or '('")
+            raise self.fail("before_comparison")
+        raise self.fail("operand")
 
 
 def _start(node: Node) -> int:
@@ -388,17 +396,13 @@ def _end(node: Node) -> int:
 
 def _numeric(node: Node, text: str) -> Node:
     if isinstance(node, _BOOLEAN):
-        raise ExpressionError(
-            "expected a number here, got a comparison or truth value", text, *node.span
-        )
+        raise ExpressionError(say("expr.not_a_number"), text, *node.span)
     return node
 
 
 def _boolean(node: Node, text: str) -> Node:
     if isinstance(node, _NUMERIC):
-        raise ExpressionError(
-            "expected a comparison here (such as 'x >= 1'), got a number", text, *node.span
-        )
+        raise ExpressionError(say("expr.not_a_comparison"), text, *node.span)
     return node
 
 
@@ -425,7 +429,7 @@ def parse_requirement(text: str, measure: str | None = None) -> Expression:
     if first.kind == "op" and first.text in COMPARATORS:
         if measure is None:
             raise ExpressionError(
-                "a requirement that starts with a comparator needs a measure to apply to",
+                say("expr.no_subject"),
                 text,
                 first.start,
                 first.end,
@@ -442,7 +446,7 @@ def parse_requirement(text: str, measure: str | None = None) -> Expression:
         parser.expect_end()
     if not isinstance(tree, _BOOLEAN):
         raise ExpressionError(
-            "a requirement must compare something, e.g. '>= 98.5' or 'x >= 1 and y <= 2'",
+            say("expr.compares_nothing"),
             text,
             0,
             len(text),

@@ -418,7 +418,14 @@ class _Reader:
             return
         self.seen[key] = where
         self.observations.append(
-            Observation(measure.id, year, value, district, f"{self.table.name}: {where.en}")
+            Observation(
+                measure.id,
+                year,
+                value,
+                district,
+                f"{self.table.name}: {where.en}",
+                (self.table.name, where),
+            )
         )
         self.value_places.append(self.where(number, position))
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ._errors import QRulesError
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
+from ._messages import say
 
 __all__ = ["RevisionError", "split_revision", "write_tree"]
 
@@ -84,12 +85,14 @@ def _git(*args: str, input: bytes | None = None) -> bytes:
             command, input=input, capture_output=True, check=False, env=_environment(), timeout=60
         )
     except FileNotFoundError:
-        raise RevisionError("git is not installed, so REV:PATH cannot be read") from None
+        raise RevisionError(say("git.not_installed")) from None
     except subprocess.TimeoutExpired:
-        raise RevisionError("git did not answer within 60 s") from None
+        raise RevisionError(say("git.timeout", seconds=60)) from None
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise RevisionError(message[-1] if message else f"git {args[0]} failed")
+        raise RevisionError(
+            say("git.said", message=message[-1]) if message else say("git.failed", command=args[0])
+        )
     return done.stdout
 
 
@@ -98,16 +101,16 @@ def _clean_path(path: str) -> str:
     prefix = _git("rev-parse", "--show-prefix").decode("utf-8", "replace").strip()
     joined = posixpath.normpath(posixpath.join(prefix, path.replace("\\", "/") or "."))
     if joined.startswith("/") or joined == ".." or joined.startswith("../"):
-        raise RevisionError(f"path {path!r} leads outside the repository")
+        raise RevisionError(say("git.outside", path=path))
     return "" if joined == "." else joined
 
 
 def _resolve(revision: str, path: str) -> str:
     for part, what in ((revision, "revision"), (path, "path")):
         if part.startswith("-"):
-            raise RevisionError(f"{what} {part!r} starts with '-': not a {what}")
+            raise RevisionError(say(f"git.{what}_dash", part=part))
         if "\0" in part or "\n" in part:
-            raise RevisionError(f"{what} {part!r} holds a control character")
+            raise RevisionError(say(f"git.{what}_control", part=part))
     tree = (
         _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{tree}}")
         .decode()
@@ -126,7 +129,7 @@ def _resolve(revision: str, path: str) -> str:
     except RevisionError:
         kind = "nothing"
     if kind != "tree":
-        raise RevisionError(f"{path!r} is not a folder at revision {revision!r}")
+        raise RevisionError(say("git.not_a_folder", path=path, revision=revision))
     return found
 
 
@@ -142,18 +145,16 @@ def _entries(tree: str) -> list[tuple[str, str, str]]:
         name = name_bytes.decode("utf-8", "replace")
         if mode not in _REGULAR_MODES:
             kind = (
-                "a symlink"
+                say("git.symlink")
                 if mode == "120000"
-                else "a submodule"
+                else say("git.submodule")
                 if mode == "160000"
-                else (f"an entry of mode {mode}")
+                else say("git.mode", mode=mode)
             )
-            raise RevisionError(f"{name!r} is {kind}: a rulebook folder holds only plain files")
+            raise RevisionError(say("git.not_plain", name=name, kind=kind))
         entries.append((mode, oid, name))
     if len(entries) > MAX_RULEBOOK_FILES:
-        raise RevisionError(
-            f"the folder holds {len(entries)} files; at most {MAX_RULEBOOK_FILES} are read"
-        )
+        raise RevisionError(say("git.too_many_files", count=len(entries), limit=MAX_RULEBOOK_FILES))
     return entries
 
 
@@ -165,13 +166,12 @@ def _sizes(entries: list[tuple[str, str, str]]) -> None:
         size = int(size_text)
         if size > MAX_RULEBOOK_FILE_BYTES:
             raise RevisionError(
-                f"{name!r} is {size} bytes; a rulebook file may be at most "
-                f"{MAX_RULEBOOK_FILE_BYTES}"
+                say("git.file_too_large", name=name, size=size, limit=MAX_RULEBOOK_FILE_BYTES)
             )
         total += size
     if total > MAX_RULEBOOK_FOLDER_BYTES:
         raise RevisionError(
-            f"the folder holds {total} bytes; at most {MAX_RULEBOOK_FOLDER_BYTES} are read"
+            say("git.folder_too_large", size=total, limit=MAX_RULEBOOK_FOLDER_BYTES)
         )
 
 
@@ -199,7 +199,7 @@ def write_tree(revision: str, path: str, folder: Path) -> Path:
     for (_, _, name), blob in zip(entries, _contents(entries), strict=True):
         parts = name.split("/")
         if any(part in ("", ".", "..") for part in parts) or ":" in name or "\\" in name:
-            raise RevisionError(f"{name!r} is not a plain file name")
+            raise RevisionError(say("git.not_a_file_name", name=name))
         destination = target.joinpath(*parts)
         destination.parent.mkdir(parents=True, exist_ok=True)
         with open(destination, "xb") as file:

@@ -230,7 +230,7 @@ def report_data(
             "used": evaluation.rows_used,
             "unused": len(evaluation.unused),
         },
-        "unused": [o.origin for o in evaluation.unused],
+        "unused": [o.said_origin().get(lang) for o in evaluation.unused],
         "notes": [note.get(lang) for note in (*evaluation.dataset_notes, *evaluation.notes)],
         "records": [
             {

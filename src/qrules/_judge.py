@@ -27,7 +27,7 @@ from ._data import Observation
 from ._errors import DataError
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
-from ._messages import joined, say
+from ._messages import joined, listed, say
 from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
@@ -351,7 +351,7 @@ class _Judge:
         return say(
             "evaluate.unlisted_districts",
             count=len(names),
-            names=Text("、".join(names), ", ".join(names)),
+            names=listed(names),
         )
 
     def from_districts(
@@ -598,12 +598,10 @@ class _Judge:
         for year, name, _ in chosen:
             row = self.table.get(year, {})
             formula = self.measures[name].formula
-            origins += [row[name].origin] + [
-                row[n].origin
-                for n in sorted(formula.names if formula is not None else ())
-                if n in row
+            origins += [row[name]] + [
+                row[n] for n in sorted(formula.names if formula is not None else ()) if n in row
             ]
-        where = _rows_text([o for o in dict.fromkeys(origins) if o])
+        where = _rows_text([o for o in dict.fromkeys(origins) if o.origin])
 
         def listed(counted: bool) -> Text:
             parts = []
@@ -795,15 +793,23 @@ def _too_many(doubtful: Sequence[tuple[int, str, Fraction]]) -> Text:
     return say("evaluate.too_many_readings", count=len(doubtful), shown=shown)
 
 
-def _rows_text(origins: Sequence[str]) -> str:
-    """Rows as ``figures.csv: row 2, row 3``: each file named once."""
-    by_file: dict[str, list[str]] = {}
-    for origin in origins:
-        file, sep, row = origin.rpartition(": ")
-        by_file.setdefault(file if sep else "", []).append(row)
-    return "; ".join(
-        f"{file}: {', '.join(rows)}" if file else ", ".join(rows) for file, rows in by_file.items()
+def _rows_text(observations: Sequence[Observation]) -> Text:
+    """The rows of ``observations`` as ``figures.csv: row 2, row 3``: each file named once."""
+    by_file: dict[str, list[Text]] = {}
+    for observation in observations:
+        if observation.place is not None:
+            file, where = observation.place
+        else:
+            file, sep, row = observation.origin.rpartition(": ")
+            file, where = (file if sep else ""), say("data.value", value=row)
+        by_file.setdefault(file, []).append(where)
+    files = tuple(
+        say("figures.origin", file=file, where=joined(tuple(rows), say("list.enumeration")))
+        if file
+        else joined(tuple(rows), say("list.enumeration"))
+        for file, rows in by_file.items()
     )
+    return joined(files, say("list.semicolon"))
 
 
 def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str) -> Text:
@@ -837,7 +843,7 @@ def _missing_years(
             "evaluate.missing_years",
             measure=measures[n].name,
             id=n,
-            years=Text("、".join(map(str, ys)), ", ".join(map(str, ys))),
+            years=listed(ys),
         )
         for n, ys in sorted(missing.items())
     )

@@ -42,7 +42,7 @@ from ._expr import (
     parse_requirement,
 )
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
-from ._messages import say
+from ._messages import joined, say
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
@@ -367,7 +367,9 @@ class _Checker:
             raise _Bad(
                 say(
                     "load.missing_languages",
-                    missing=Text("、".join(missing), " and ".join(missing)),
+                    missing=joined(
+                        tuple(say("data.value", value=key) for key in missing), say("load.and")
+                    ),
                 )
             )
         return Text(_string(value["zh"]), _string(value["en"]))

@@ -17,12 +17,12 @@ read at import without parsing anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
-__all__ = ["MESSAGES", "Lang", "Text", "data", "joined", "marking", "say"]
+__all__ = ["MESSAGES", "Lang", "Text", "data", "joined", "listed", "marking", "say"]
 
 Lang = Literal["zh", "en"]
 
@@ -106,6 +106,12 @@ def joined(parts: Mapping[str, Text] | tuple[Text, ...], sep: Text) -> Text:
     return Text(sep.zh.join(p.zh for p in items), sep.en.join(p.en for p in items))
 
 
+def listed(values: Iterable[object]) -> Text:
+    """Values from an input (data), listed as each language lists them:
+    ``福山区、莱山区`` / ``福山区, 莱山区``."""
+    return joined(tuple(say("data.value", value=v) for v in values), say("list.enumeration"))
+
+
 #: id -> (zh, en).
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- where a problem is ------------------------------------------------------
@@ -126,8 +132,86 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "where.item": ("第 {item} 项", "item {item}"),
     "where.measure": ("指标 {measure!r}", "measure {measure!r}"),
     "where.rule": ("规则 {rule!r}", "rule {rule!r}"),
-    "expression.line": ("(表达式第 {line} 行)", " (line {line} of the expression)"),
     "did_you_mean": ("是否指 {prefix}{option!r}?", "did you mean {prefix}{option!r}?"),
+    # -- a value from an input, and lists (shared) ----------------------------------
+    "data.value": ("{value}", "{value}"),
+    "list.enumeration": ("、", ", "),
+    "list.semicolon": (";", "; "),
+    "figures.origin": ("{file}:{where}", "{file}: {where}"),
+    # -- an expression's error (_errors.py) ----------------------------------------
+    "expression.on_line": (
+        "{message}(表达式第 {line} 行)",
+        "{message} (line {line} of the expression)",
+    ),
+    "expression.shown": (
+        "{message}\n    {text}\n    {marker}",
+        "{message}\n    {text}\n    {marker}",
+    ),
+    # -- a problem's line (_errors.py) ---------------------------------------------
+    "problems.comma": (",", ", "),
+    "problems.line": ("{where}:{message}", "{where}: {message}"),
+    "problems.line_hint": ("{where}:{message}({hint})", "{where}: {message} ({hint})"),
+    # -- the expression language (_expr.py) ----------------------------------------
+    "expr.character": ("意外的字符 {char!r}", "unexpected character {char!r}"),
+    "expr.character_named": (
+        "意外的字符 {char!r}({name})",
+        "unexpected character {char!r} ({name})",
+    ),
+    "expr.percent": (
+        "{message};百分比请写成指标单位下的数字,如 >= 98.5",
+        "{message}; write a percentage as a number in the measure's unit, e.g. >= 98.5",
+    ),
+    "expr.comparisons": (
+        "{message};比较运算符为 >=、>、<=、<、== 和 !=",
+        "{message}; comparisons are >=, >, <=, <, == and !=",
+    ),
+    "expr.too_long": (
+        "表达式长 {length} 个字符;上限为 {limit}",
+        "expression is {length} characters long; the limit is {limit}",
+    ),
+    "expr.expected": ("此处应为{expected},实为{got}", "expected {expected}, got {got}"),
+    "expr.the_end": ("表达式结尾", "the end of the expression"),
+    "expr.token": ("{token!r}", "{token!r}"),
+    "expr.expected_end_unbalanced": (
+        "表达式结尾(括号“)”不配对)",
+        "the end of the expression (unbalanced ')')",
+    ),
+    "expr.expected_operator_or_end": (
+        "运算符或表达式结尾",
+        "an operator or the end of the expression",
+    ),
+    "expr.expected_closing_or_operator": ("“)”或运算符", "')' or an operator"),
+    "expr.expected_before_comparison": (
+        "比较符号前的数字或指标",
+        "a number or a measure before the comparison",
+    ),
+    "expr.expected_operand": ("数字、指标或“(”", "a number, a measure or '('"),
+    "expr.too_deep": (
+        "表达式嵌套超过 {limit} 层",
+        "expression nests more than {limit} levels deep",
+    ),
+    "expr.too_many_digits": ("数字超过 {limit} 位", "number has more than {limit} digits"),
+    "expr.not_an_id": (
+        "{name!r} 不是指标 ID:ID 是用“_”连接的小写单词",
+        "{name!r} is not a measure id: ids are lowercase words joined by '_'",
+    ),
+    "expr.never_closed": ("“(”没有闭合", "'(' is never closed"),
+    "expr.not_a_number": (
+        "此处应为数字,实为比较或真值",
+        "expected a number here, got a comparison or truth value",
+    ),
+    "expr.not_a_comparison": (
+        "此处应为比较(如 'x >= 1'),实为数字",
+        "expected a comparison here (such as 'x >= 1'), got a number",
+    ),
+    "expr.no_subject": (
+        "以比较符号开头的要求需要一个适用的指标",
+        "a requirement that starts with a comparator needs a measure to apply to",
+    ),
+    "expr.compares_nothing": (
+        "要求必须比较某个量,如 '>= 98.5' 或 'x >= 1 and y <= 2'",
+        "a requirement must compare something, e.g. '>= 98.5' or 'x >= 1 and y <= 2'",
+    ),
     # -- the command line's edge -------------------------------------------------
     "cli.error": ("qrules:", "qrules: "),
     "cli.out_of_memory": (
@@ -305,6 +389,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plausible.differs_hint": (
         "请更正该数值或计数;不作严格检查时,只有两种读法都给出的结论才成立",
         "correct the figure or the counts; without strict checking, a verdict stands only where both readings give it",
+    ),
+    # -- a city's figures from its districts' (_rollup.py) -------------------------
+    "rollup.sum": (
+        "{value} = {count} 个区县合计({districts})",
+        "{value} = sum of {count} district{s} ({districts})",
+    ),
+    "rollup.measure": ("{measure}({id})", "{id}"),
+    "rollup.not_additive": (
+        "各区县报告了{measure},但该指标({unit})不能按区县相加,也不取平均:请报告全市数值或其计算所需的计数",
+        "the districts report {measure}, which does not add up over districts ({unit}) and is never averaged: report the city's figure or the counts it is computed from",
+    ),
+    "rollup.no_row": ("{districts}没有该行", "no row for {districts}"),
+    "rollup.no_value": ("{districts}的数值缺失({where})", "no value for {districts} ({where})"),
+    "rollup.incomplete": (
+        "{year} 年{measure}不能由区县数值相加得出:{parts}",
+        "no city value of {measure} for {year} is derived from the districts: {parts}",
+    ),
+    "rollup.conflict": (
+        "{year} 年{measure}:{count} 个区县合计 {total},与全市报告值 {city}({origin})不一致;按全市报告值判定",
+        "{measure} in {year}: the {count} districts sum to {total}, but the city's row says {city} ({origin}); judged on the city's row",
     ),
     # -- reported figures (_figures.py) --------------------------------------------
     "where.key": ("键 {key!r}", "key {key!r}"),
@@ -771,6 +875,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已写入 {output}:{count} 行待填",
         "wrote {output}: {count} rows to fill in",
     ),
+    # -- the command line, lists (cli.py) ------------------------------------------
+    "cli.tag": ("{tag!r}", "{tag!r}"),
+    "cli.or": ("、", " or "),
+    # -- git revisions (_git.py) ---------------------------------------------------
+    "git.not_installed": (
+        "没有安装 git,无法读取 REV:PATH",
+        "git is not installed, so REV:PATH cannot be read",
+    ),
+    "git.timeout": ("git 在 {seconds} 秒内没有响应", "git did not answer within {seconds} s"),
+    "git.said": ("git 报错:{message}", "{message}"),
+    "git.failed": ("git {command} 失败", "git {command} failed"),
+    "git.outside": ("路径 {path!r} 指向仓库之外", "path {path!r} leads outside the repository"),
+    "git.revision_dash": (
+        "版本 {part!r} 以“-”开头:不是版本",
+        "revision {part!r} starts with '-': not a revision",
+    ),
+    "git.path_dash": (
+        "路径 {part!r} 以“-”开头:不是路径",
+        "path {part!r} starts with '-': not a path",
+    ),
+    "git.revision_control": (
+        "版本 {part!r} 含控制字符",
+        "revision {part!r} holds a control character",
+    ),
+    "git.path_control": ("路径 {part!r} 含控制字符", "path {part!r} holds a control character"),
+    "git.not_a_folder": (
+        "{path!r} 在版本 {revision!r} 中不是文件夹",
+        "{path!r} is not a folder at revision {revision!r}",
+    ),
+    "git.symlink": ("符号链接", "a symlink"),
+    "git.submodule": ("子模块", "a submodule"),
+    "git.mode": ("模式为 {mode} 的条目", "an entry of mode {mode}"),
+    "git.not_plain": (
+        "{name!r} 是{kind}:规则集文件夹只能包含普通文件",
+        "{name!r} is {kind}: a rulebook folder holds only plain files",
+    ),
+    "git.too_many_files": (
+        "该文件夹有 {count} 个文件;最多读取 {limit} 个",
+        "the folder holds {count} files; at most {limit} are read",
+    ),
+    "git.file_too_large": (
+        "{name!r} 有 {size} 字节;规则集文件最多 {limit} 字节",
+        "{name!r} is {size} bytes; a rulebook file may be at most {limit}",
+    ),
+    "git.folder_too_large": (
+        "该文件夹有 {size} 字节;最多读取 {limit} 字节",
+        "the folder holds {size} bytes; at most {limit} are read",
+    ),
+    "git.not_a_file_name": ("{name!r} 不是普通的文件名", "{name!r} is not a plain file name"),
     # -- rulebooks (_load.py) ------------------------------------------------------
     "load.no_folder": (
         "{folder!r} 不是规则集文件夹:没有这个文件夹",
@@ -877,6 +1030,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "含有超过 {count:,} 个文件,这是规则集文件夹的上限",
         "holds more than {count:,} files, the limit for a rulebook folder",
     ),
+    # -- rulebooks, a text's languages (_load.py) -----------------------------------
+    "load.and": ("、", " and "),
     # -- rulebooks, ids ------------------------------------------------------------
     "load.a_rulebook_id": (
         "规则集编号(用 '-' 连接的小写单词)",
@@ -959,8 +1114,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规则集 {rulebook!r} 中没有责任单位 {body!r}{hint}",
         "no responsible body {body!r} in rulebook {rulebook!r}{hint}",
     ),
+    # -- the symbolic budget (_sets.py) --------------------------------------------
+    "sets.degree": (
+        "其多项式次数为 {shown},超过符号运算预算 {budget}",
+        "its polynomial degree is {shown}, over the budget of {budget} for symbolic work",
+    ),
+    "sets.terms": (
+        "展开后约有 {shown} 项,超过符号运算预算 {budget:,} 项",
+        "expanded, it may have {shown} terms, over the budget of {budget:,} for symbolic work",
+    ),
+    "sets.size": ("{size:,}", "{size:,}"),
+    "sets.over": ("超过 {size:,}", "over {size:,}"),
     # -- reports (_report.py) ------------------------------------------------------
-    "report.records": ("{population} 中每个单位{each}", "each unit of {population}: {each}"),
+    "report.records": (
+        "统计范围({population})内每个单位{each}",
+        "each unit of {population}: {each}",
+    ),
     "report.title": ("标题", "title"),
     "report.requirement": ("要求", "requirement"),
     "report.due": ("期限", "due"),
@@ -1476,7 +1645,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "records.in_district": ("(区市:{district})", " in {district}"),
     "records.empty_population": (
-        "{year} 年登记册中没有属于该范围的单位{where}({population})",
+        "{year} 年登记册中没有属于统计范围的单位{where}({population})",
         "no unit in the register belongs to the population in {year}{where} ({population})",
     ),
     "records.so_far": (
@@ -1487,10 +1656,188 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} 个单位中 {meeting} 个符合;{reason}",
         "{meeting} of {total} units meet it; {reason}",
     ),
+    # -- records rules, the population (_recordspec.py) ----------------------------
+    "records.population_all": ("全部单位", "all units"),
+    # -- the records vocabulary's words (_recordspec.py) ---------------------------
+    "vocabulary.category.infant_formula_maker": (
+        "婴幼儿配方乳粉生产企业",
+        "infant formula milk powder maker",
+    ),
+    "vocabulary.category.special_medical_food_maker": (
+        "特殊医学用途配方食品生产企业",
+        "maker of food for special medical purposes",
+    ),
+    "vocabulary.category.health_food_maker": ("保健食品生产企业", "health food maker"),
+    "vocabulary.category.food_maker": ("其他食品生产企业", "other food maker"),
+    "vocabulary.category.food_retailer": ("食品销售经营者", "food retailer"),
+    "vocabulary.category.catering": ("餐饮服务单位", "catering unit"),
+    "vocabulary.category.central_kitchen": ("中央厨房", "central kitchen"),
+    "vocabulary.category.collective_meal_supplier": (
+        "集体用餐配送单位",
+        "collective meal delivery unit",
+    ),
+    "vocabulary.category.tableware_disinfection": (
+        "餐饮具集中消毒单位",
+        "central tableware disinfection unit",
+    ),
+    "vocabulary.category.special_drug_retailer": (
+        "药品零售环节特殊药品经营企业",
+        "drug retailer dealing in special drugs",
+    ),
+    "vocabulary.category.drug_retailer": ("药品零售企业", "drug retailer"),
+    "vocabulary.category.drug_user": ("药品使用单位", "drug-using institution"),
+    "vocabulary.category.construction_site": ("在建工地", "construction site"),
+    "vocabulary.category.construction_project": (
+        "房屋和市政基础设施工程",
+        "building or municipal infrastructure project",
+    ),
+    "vocabulary.category.key_industry_chain": ("重点产业链", "key industrial chain"),
+    "vocabulary.risk_level.low": ("低风险", "low risk"),
+    "vocabulary.risk_level.medium": ("中风险", "medium risk"),
+    "vocabulary.risk_level.high": ("高风险", "high risk"),
+    "vocabulary.size.small": ("小型", "small"),
+    "vocabulary.size.medium": ("中型", "medium"),
+    "vocabulary.size.large": ("大型", "large"),
+    "vocabulary.flag.bright_kitchen": ("“明厨亮灶”", "bright kitchen"),
+    "vocabulary.flag.internet_bright_kitchen": ("“互联网+明厨亮灶”", "Internet + bright kitchen"),
+    "vocabulary.flag.grid_supervision": ("网格化监管", "grid supervision"),
+    "vocabulary.flag.smart_site": ("智慧工地", "smart site"),
+    "vocabulary.flag.smart_site_platform": ("智慧工地监管平台", "smart site supervision platform"),
+    "vocabulary.flag.leading_platform": ("引领性产业平台", "a leading industry platform"),
+    "vocabulary.kind.system": ("体系检查", "system inspection"),
+    "vocabulary.kind.routine": ("日常监督检查", "routine inspection"),
+    "vocabulary.kind.special": ("专项检查", "special inspection"),
+    "vocabulary.kind.follow_up": ("跟踪检查", "follow-up inspection"),
+    "vocabulary.kind.unannounced": ("飞行检查", "unannounced inspection"),
+    "vocabulary.result.compliant": ("符合", "compliant"),
+    "vocabulary.result.basically_compliant": ("基本符合", "basically compliant"),
+    "vocabulary.result.non_compliant": ("不符合", "non-compliant"),
     # -- the engines ---------------------------------------------------------------
     "log.taken_to_begin": (
         "检查记录视为始于其最早日期 {first}(可用 --log-from 声明)",
         "the log is taken to begin on its first date, {first} (declare its start with --log-from)",
+    ),
+    # -- the engines' errors (engines/) --------------------------------------------
+    "engines.reference_reads": (
+        "参考引擎计数 qrules 读入的记录(qrules.evaluate_records);数据库中的表由 {engines} 计数",
+        "the reference engine counts records qrules has read (qrules.evaluate_records); tables in a database are counted by {engines}",
+    ),
+    "engines.unknown": (
+        "未知的引擎 {engine!r};已知:{known}",
+        "unknown engine {engine!r}; known: {known}",
+    ),
+    "engines.postgres_connection": (
+        "postgres 引擎需要 connection=(psycopg 连接或 postgresql:// 地址)",
+        "the postgres engine needs connection= (a psycopg connection or a postgresql:// URL)",
+    ),
+    "engines.spark_connection": (
+        "{engine} 引擎需要 connection=(SparkSession,或 Spark Connect 地址 sc://host:port)",
+        "the {engine} engine needs connection= (a SparkSession, or a Spark Connect URL sc://host:port)",
+    ),
+    "engines.not_a_url": ("不是数据库地址", "not a database URL"),
+    "engines.urls": (
+        "postgresql://user@host/db、duckdb:///path.db 或 sc://host:15002(Spark Connect)",
+        "postgresql://user@host/db, duckdb:///path.db or sc://host:15002 (Spark Connect)",
+    ),
+    "engines.which": (
+        "无法判断 {kind} 属于哪个引擎:请给出 engine=",
+        "cannot tell the engine of a {kind}: pass engine=",
+    ),
+    "engines.cannot_read": ("无法读取表 {name!r}:{error}", "cannot read table {name!r}: {error}"),
+    "engines.other_type": (
+        "带时区的类型、带小数的数字或其他类型",
+        "a type with a time zone, a number with a fraction or another type",
+    ),
+    "engines.role_date": ("日期", "date"),
+    "engines.role_flag": ("标志", "flag"),
+    "engines.role_code": ("代码", "code"),
+    "engines.unread_type": (
+        "列 {column!r}({kind} {canonical})的类型是 {shown},qrules 不把它读作{role}",
+        "column {column!r} ({kind} {canonical}) is {shown}, which qrules does not read as a {role}",
+    ),
+    "engines.cast": ("请转换类型:CAST({column} AS {cast})", "cast it: CAST({column} AS {cast})"),
+    "engines.spark_session": (
+        "spark 引擎需要 SparkSession,而不是 {kind}(SparkSession.builder.getOrCreate(),SparkContext 则用 SparkSession(context))",
+        "the spark engine needs a SparkSession, not a {kind} (SparkSession.builder.getOrCreate(), or SparkSession(context) for a SparkContext)",
+    ),
+    "engines.spark_unreachable": (
+        "无法连接 Spark Connect 服务器:{error}",
+        "cannot reach the Spark Connect server: {error}",
+    ),
+    "engines.spark_unreachable_hint": (
+        "服务器是否在运行(start-connect-server.sh),地址中的主机和端口是否正确?",
+        "is the server running (start-connect-server.sh), and are the host and port in the URL right?",
+    ),
+    "engines.spark_connect_needs": ("Spark Connect 需要 {error}", "Spark Connect needs {error}"),
+    "engines.spark_connect_install": (
+        "pip install 'qrules-plan[spark-connect]'",
+        "pip install 'qrules-plan[spark-connect]'",
+    ),
+    # -- the SQL engines' checks (engines/sql.py, _holdings.py, _rejected.py) ------
+    "engines.repeated_unit": (
+        "单位 ID 出现在多行中({ids};比单位 ID 多 {extra} 行):它们会被重复计数",
+        "unit ids in more than one row ({ids}; {extra} row{s} more than unit ids): they would be counted more than once",
+    ),
+    "engines.repeated_inspection": (
+        "检查 ID 出现在多行中({ids};比检查 ID 多 {extra} 行):它们会被重复计数",
+        "inspection ids in more than one row ({ids}; {extra} row{s} more than inspection ids): they would be counted more than once",
+    ),
+    "engines.repeated_unit_hint": (
+        "请把单位 ID 设为表的键,或用 qrules.{reader} 读取该表(它保留每个 ID 的第一行)",
+        "make the unit id the table's key, or read the table with qrules.{reader}, which keeps the first row of each",
+    ),
+    "engines.repeated_inspection_hint": (
+        "请把检查 ID 设为表的键,或用 qrules.{reader} 读取该表(它保留每个 ID 的第一行)",
+        "make the inspection id the table's key, or read the table with qrules.{reader}, which keeps the first row of each",
+    ),
+    "engines.unknown_units": (
+        "{count} 行记录的单位不在登记册中({ids}):不计入",
+        "{count} rows name a unit that is not in the register ({ids}): not counted",
+    ),
+    "engines.too_many_rejected": (
+        "qrules 拒绝的行超过 {limit:,} 行",
+        "more than {limit:,} rows that qrules rejects",
+    ),
+    "engines.too_many_rejected_hint": (
+        "请用 qrules.read_register / read_log 读取一部分样本查看被拒绝的原因,并修正表的类型或数值",
+        "read the rejections with qrules.read_register / read_log on a sample, and fix the table's types or values",
+    ),
+    "engines.plain_form": (
+        "数据库表中的文本值只按其规范形式读取(日期为 YYYY-MM-DD;标志为 docs/records.md 所列的词之一)",
+        "a text value that is read in a database table only in its plain form (a date YYYY-MM-DD; a flag one of the words of docs/records.md)",
+    ),
+    "engines.plain_form_hint": (
+        "请把该列转换为 DATE 或 BOOLEAN",
+        "cast the column to DATE or BOOLEAN",
+    ),
+    "engines.text_date": (
+        "qrules 读作 {date},但数据库表中的文本日期只按 YYYY-MM-DD 读取",
+        "read as {date} by qrules, but a text date is read in a database table only as YYYY-MM-DD",
+    ),
+    "engines.text_date_hint": ("请把该列转换为 DATE", "cast the column to DATE"),
+    "engines.spelled": (
+        "{column} {value!r} 从文件读取时读作 {read!r}(NFKC 规范化并去除首尾空白),但数据库表中的 ID 和代码按存储的原样比较",
+        "{column} {value!r} is read as {read!r} from a file (NFKC, trimmed), but a database table's ids and codes are compared as stored",
+    ),
+    "engines.spelled_hint": (
+        "请去除该列值的首尾空白并规范化(NFKC)",
+        "trim the column's values and normalise them (NFKC)",
+    ),
+    "engines.table_name_hint": (
+        "表名写作 name、schema.name 或 catalog.schema.name",
+        "a name, schema.name or catalog.schema.name",
+    ),
+    "engines.out_of_order": (
+        "数据库没有按顺序返回查询结果的行",
+        "the database did not return the query's rows in order",
+    ),
+    "engines.not_dates": (
+        "列 {column!r} 的值是 {found},不是日期",
+        "column {column!r} holds {found} values, not dates",
+    ),
+    "engines.not_dates_hint": (
+        "请把它设为 DATE 列,或判定一个转换它的视图:CAST({column} AS DATE)",
+        "make it a DATE column, or judge a view that casts it: CAST({column} AS DATE)",
     ),
     # -- the model, readings -------------------------------------------------------
     "model.due": ("期限 {due}", "due {due}"),
@@ -1510,6 +1857,237 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "argparse.one": ("参数 {argument}:需要一个值", "argument {argument}: expected one argument"),
     "argparse.argument": ("参数 {argument}:{message}", "argument {argument}: {message}"),
+    # -- the command line's help (cli.py, records/cli.py; no "%": argparse formats help) --
+    "argparse.usage_prefix": ("用法:", "usage: "),
+    "argparse.positionals": ("位置参数", "positional arguments"),
+    "argparse.options": ("选项", "options"),
+    "argparse.help": ("显示此帮助信息并退出", "show this help message and exit"),
+    "argparse.invalid_value": ("无效的 {type} 值:{value}", "invalid {type} value: {value}"),
+    "argparse.ambiguous": (
+        "有歧义的选项:{option} 可以是 {matches}",
+        "ambiguous option: {option} could match {matches}",
+    ),
+    "argparse.at_most_one": ("最多需要一个值", "expected at most one argument"),
+    "argparse.at_least_one": ("至少需要一个值", "expected at least one argument"),
+    "argparse.as_is": ("{message}", "{message}"),
+    "help.qrules": (
+        "按已发布规划的规则检查报告数据。",
+        "Check reported figures against the rules of a published plan.",
+    ),
+    "help.lang": ("标题与消息的语言(默认:en)", "language of titles and messages (default: en)"),
+    "help.rule": ("只看此规则(可重复)", "only this rule (repeatable)"),
+    "help.tag": ("只看带此标签的规则(可重复)", "only rules with this tag (repeatable)"),
+    "help.section": ("只看章节以此开头的规则", "only rules whose section starts with this"),
+    "help.responsible": (
+        "只看此责任主体参与的规则(其 ID,或规划中的任一写法,如 {example})",
+        "only rules this responsible body shares (its id, or any spelling the plan uses, e.g. {example})",
+    ),
+    "help.debug": (
+        "qrules 出现缺陷时(退出码 3)打印回溯信息",
+        "on a bug in qrules (exit 3), print its traceback",
+    ),
+    "help.output": (
+        "写入 FILE,而非标准输出(“-”:标准输出)",
+        "write to FILE, not standard output ('-': standard output)",
+    ),
+    "help.rulebook": (
+        "已发布规则集的名称或规则集文件夹",
+        "a shipped rulebook's name or a rulebook folder",
+    ),
+    "help.check": ("按规则集判定数据集", "judge a dataset against a rulebook"),
+    "help.check.description": (
+        "按规则集判定报告数据。每条规则都达标时退出码为 0,有规则未达标或无法判定时为 1,输入有误时为 2。",
+        "Judge reported figures against a rulebook. Exit 0 when every rule is met, 1 when any is not met or unknown, 2 on bad input.",
+    ),
+    "help.check.by_responsible": (
+        "每个责任主体一行:其参与的规则情况如何(table 或 json)",
+        "one line per responsible body: how the rules it shares stand (table or json)",
+    ),
+    "help.check.decision_log": (
+        "把每个结果追加到此 JSON Lines 决策日志,附规则集指纹和输入摘要(docs/audit.md)",
+        "append each result to this JSON Lines decision log, with the rulebook's fingerprint and the inputs' digests (docs/audit.md)",
+    ),
+    "help.check.only": (
+        "只显示这些结果:未达标或无法判定(failures)、未达标(not-met)或无法判定(unknown);退出码仍按全部结果判定",
+        "show only these results: not met or unknown (failures), not met, or unknown; the exit code still judges them all",
+    ),
+    "help.report": (
+        "撰写报告:带图表和趋势的 HTML、Markdown 或 JUnit XML",
+        "write a report: HTML with charts and trends, Markdown or JUnit XML",
+    ),
+    "help.report.description": (
+        "像 check 一样判定报告数据并撰写报告:一个自包含的 HTML 文件,含每条规则向目标推进的图表和筛选,数据集有多个年份时还含每个指标的趋势;或用于审阅文件的 Markdown;或用于持续集成的 JUnit XML。报告写成时退出码为 0(无论判定如何;判定由 check 的退出码给出),输入有误时为 2。",
+        "Judge reported figures as check does and write a report: one self-contained HTML file with a chart of each rule's progress towards its target, filters and, for a dataset of several years, each measure's trend; or Markdown for a review document; or JUnit XML for CI. Exit 0 when the report is written (whatever the verdicts; check's exit code tells those), 2 on bad input.",
+    ),
+    "help.report.output": (
+        "写入 FILE(“-”为标准输出;html 必须指定)",
+        "write to FILE ('-' for stdout; required for html)",
+    ),
+    "help.list": (
+        "列出已发布的规则集,或某规则集的规则",
+        "list shipped rulebooks, or a rulebook's rules",
+    ),
+    "help.show": ("显示一条规则及其出处", "show one rule with its source"),
+    "help.export": ("把规则集导出为 JSON", "export a rulebook as JSON"),
+    "help.validate": (
+        "检查规则集文件夹并报告每个问题",
+        "check rulebook folders and report every problem",
+    ),
+    "help.lint": (
+        "报告规则集自身表述不一致之处",
+        "report where a rulebook's own statements disagree",
+    ),
+    "help.lint.description": (
+        "报告:同一指标上的规则彼此矛盾之处,按不同时间表述之处,求和的组成部分对其总数有所蕴含之处,以及不对等的相关链接。没有警告或错误时退出码为 0,有则为 1,输入有误时为 2。",
+        "Report where rules on the same measure disagree, where they are stated over different times, where a sum's components imply something about its target, and related links that are not mutual. Exit 0 when there is no warning or error, 1 when there is, 2 on bad input.",
+    ),
+    "help.diff": ("比较规则集的两个版本", "compare two versions of a rulebook"),
+    "help.diff.description": (
+        "比较两个规则集(已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH):新增、删除、改名的规则;要求更严、更宽、等价或不可比,以符号运算判定。没有变化时退出码为 0,有变化时为 1,输入有误时为 2。",
+        "Compare two rulebooks (shipped names, folders, or REV:PATH for a folder at a git revision): rules added, removed, renamed; requirements stricter, looser, equivalent or incomparable, decided symbolically. Exit 0 when nothing changed, 1 when something did, 2 on bad input.",
+    ),
+    "help.changelog": (
+        "为规则集的新版本写一节 Keep a Changelog 格式的变更记录",
+        "write a Keep a Changelog section for a rulebook's new version",
+    ),
+    "help.changelog.date": ("标题中写的发布日期", "the release date to print in the heading"),
+    "help.schema": ("规则文件的 JSON Schema 所在位置", "where the JSON Schemas for rule files are"),
+    "help.schema.path": ("只打印文件夹", "print only the folder"),
+    "help.measures": (
+        "列出规则集的指标:ID、名称、单位、公式,以及需要它们的规则和年份",
+        "list a rulebook's measures: ids, names, units, formulas, the rules and years that need them",
+    ),
+    "help.measures.description": (
+        "列出规则集的每个指标(或所选规则需要的指标):其 ID、中英文名称(数据集可用其中任一名称)、单位、公式、需要它的规则及读取它的年份。",
+        "List every measure of a rulebook (or those the selected rules need): its id, zh and en names (a dataset may name it by any of them), unit, formula, the rules that need it and the years they read it in.",
+    ),
+    "help.template": (
+        "写出一张列有规则所需数据的空白表,填好后即可检查",
+        "write a blank sheet of the figures the rules need, to fill in and check",
+    ),
+    "help.template.description": (
+        "写出一张表:所选规则需要的每个指标一行(计数在由其算得的比率之前;旁附中文名称和单位),每个年份(及区县)一个空值:填好后原样交给 check。",
+        "Write a sheet with a row for every measure the selected rules need (counts before the rates they make; zh names and units beside them) and an empty value for each year (and district): fill it in and give it to check unchanged.",
+    ),
+    "help.template.layout": (
+        "long:每个年份和指标一行;wide:每个指标一行,每个年份一列",
+        "long: a row per year and measure; wide: a row per measure, a column per year",
+    ),
+    "help.template.years": (
+        "要填写的年份(默认:规则读取的年份)",
+        "the years to fill in (default: those the rules read)",
+    ),
+    "help.template.district": (
+        "要填写的区县(可重复;默认:全市)",
+        "a district to fill in (repeatable; default: the whole city)",
+    ),
+    "help.audit": ("重新推导决策日志中的判定", "re-derive the verdicts of a decision log"),
+    "help.audit.description": (
+        "检查决策日志的哈希链,并用给出结果的规则集(按指纹在已发布的规则集中查找)或 --rulebook 指定的规则集,在记录的输入上重新判定每个记录的结果。哈希链完整且每个判定都能重新得出时退出码为 0,有判定会改变、哈希链断开或缺少规则集时为 1,输入有误时为 2。",
+        "Check a decision log's hash chain and judge every logged result again on its logged inputs, with the rulebook that gave it (found among the shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 when the chain is intact and every verdict follows, 1 when a verdict would change, the chain is broken or a rulebook is missing, 2 on bad input.",
+    ),
+    "help.audit.log": ("决策日志(JSON Lines)", "a decision log (JSON Lines)"),
+    "help.audit.rulebook": (
+        "按此规则集复核:已发布的名称、文件夹或 git 修订版中的 REV:PATH(默认:指纹与记录相符的已发布规则集)",
+        "audit against this rulebook: a shipped name, a folder or REV:PATH at a git revision (default: the shipped rulebook with the logged fingerprint)",
+    ),
+    "help.audit.head": (
+        "日志最后一行的摘要,另行保存:被截短的日志不再以它结尾",
+        "the digest of the log's last line, kept elsewhere: a log cut short no longer ends with it",
+    ),
+    "help.coverage": ("呈现已保存的规则覆盖率报告", "render a saved rule coverage report"),
+    "help.coverage.description": (
+        "呈现由 pytest --qrules-coverage-report=json:FILE 写出的报告(docs/testing.md)。每条规则都完全覆盖(或比例达到 --fail-under)时退出码为 0,否则为 1,输入有误时为 2。",
+        "Render a report written by pytest --qrules-coverage-report=json:FILE (docs/testing.md). Exit 0 when every rule is fully covered (or the share reaches --fail-under), 1 when not, 2 on bad input.",
+    ),
+    "help.coverage.fail_under": (
+        "完全覆盖的规则低于此百分比时退出码为 1(默认 100)",
+        "exit 1 under this percent of rules fully covered (default 100)",
+    ),
+    "help.data": (
+        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表(docs/datasets.md)",
+        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide (docs/datasets.md)",
+    ),
+    "help.sample": (
+        "使用规则集附带的示例数据集",
+        "use a sample dataset that ships with the rulebook",
+    ),
+    "help.as_of": (
+        "按此日期施行的规则和目标值判定(默认:每年按当年适用的规则)",
+        "judge by the rules and target values in force on this date (default: each year by what applied in it)",
+    ),
+    "help.strict": (
+        "只判定完美的数据:任何被拒绝的行或可疑数值(与其计数矛盾的比率、报告数据与记录不一致)都是错误,退出码 2(默认:这类结果为无法判定或加注说明,绝不误判达标)",
+        "judge only perfect data: any rejected row or doubtful value (a share its counts contradict, figures and records that disagree) is an error, exit 2 (default: such results are unknown or noted, never a false pass)",
+    ),
+    "help.figures_file": ("数据文件", "the figures file"),
+    "help.figures_file.description": (
+        "如何读取数据集文件(docs/datasets.md);--mapping 和 --encoding 也适用于它",
+        "how to read the dataset file (docs/datasets.md); --mapping and --encoding serve it too",
+    ),
+    "help.sheet": (
+        "xlsx 文件的工作表(默认:第一个)",
+        "the sheet of an .xlsx file (default: the first)",
+    ),
+    "help.header_row": (
+        "表头所在的行(默认:前 10 行中第一个含指标列名的行)",
+        "the row the header is in (default: the first row that names a measure column, among the first 10)",
+    ),
+    "help.layout": (
+        "long:每个年份、区县、指标和数值一行;wide:每个指标一行,每个年份或区县一列(默认:由表头判断)",
+        "long: a row per year, district, measure and value; wide: a row per measure and a column per year or district (default: from the header)",
+    ),
+    "help.year": ("没有年份列的工作表所属的年份", "the year of a sheet that has no year column"),
+    "help.records": ("记录", "records"),
+    "help.records.description": (
+        "在单位登记册和检查记录上判定带 [rule.records] 的规则(docs/records.md)",
+        "judge the rules that have [rule.records] on a register of units and an inspection log (docs/records.md)",
+    ),
+    "help.register": (
+        "登记册:.csv、.xlsx、.parquet 或 .arrow 文件,duckdb:///path.db?table=NAME 或 sqlite:/// 地址,或 sample",
+        "the register: a .csv, .xlsx, .parquet or .arrow file, a duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'",
+    ),
+    "help.log": ("检查记录,同 --register", "the inspection log, as --register"),
+    "help.mapping": (
+        "一个 TOML 文件,说明您的列名和代码,用于记录及(其 [figures] 部分)数据文件",
+        "a TOML file naming your columns and codes, for the records and (its [figures] part) the figures file",
+    ),
+    "help.encoding": (
+        "CSV 文件(数据和记录)的编码(默认:UTF-8 或 GB18030,按整个文件判断)",
+        "the encoding of CSV files, figures and records (default: UTF-8 or GB18030, decided over the whole file)",
+    ),
+    "help.by_district": (
+        "也逐个区县判定,而不只是整个登记册",
+        "judge each district too, not only the whole register",
+    ),
+    "help.log_until": (
+        "检查记录覆盖的最后一天(默认:其最晚日期;日期晚于此日或晚于今天的行作为可疑日期被拒绝)",
+        "the last day the log covers (default: its latest date; a row dated later, or after today, is rejected as a doubtful date)",
+    ),
+    "help.log_from": (
+        "检查记录覆盖的第一天(默认:其最早日期);未从 1 月 1 日起覆盖的年份为无法判定",
+        "the first day the log covers (default: its earliest date); a year it does not cover from 1 January is unknown",
+    ),
+    "help.engine": (
+        "由谁计数记录:参考引擎(纯 Python)、DuckDB(已安装时为默认)或 PostgreSQL(docs/engines.md)",
+        "what counts the records: the reference engine (pure Python), DuckDB (the default when installed) or PostgreSQL (docs/engines.md)",
+    ),
+    "help.database": (
+        "在其中计数的数据库:postgresql://user@host:port/db、duckdb:///path.db 或 Spark Connect 服务器的 sc://host:15002;不给 --register 时,就地判定其中的 --register-table 和 --log-table 表",
+        "a database to count in: postgresql://user@host:port/db, duckdb:///path.db or a Spark Connect server's sc://host:15002; without --register, its tables --register-table and --log-table are judged where they are",
+    ),
+    "help.register_table": (
+        "--database 中登记册的表(默认:{default})",
+        "the register's table in --database (default: {default})",
+    ),
+    "help.log_table": (
+        "--database 中检查记录的表(默认:{default})",
+        "the log's table in --database (default: {default})",
+    ),
+    "help.trust_keys": (
+        "--database 中的表:不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中(用于自身保证这些约束的数据库;省去一遍对记录的扫描)",
+        "tables in --database: do not check that each unit id is in one register row, each inspection id in one log row, and each log row's unit in the register (for a database that enforces them; saves a pass over the log)",
+    ),
     # -- rulebooks, files and measures ---------------------------------------------
     "load.no_measures": (
         "缺少:规则集在此声明其指标",
@@ -1766,6 +2344,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}:无法读取决策日志:{error}",
         "{path}: cannot read the decision log: {error}",
     ),
+    # -- the decision log's audit (_decisions.py) ----------------------------------
+    "audit.log": ("决策日志 {path}:{lines} 行", "decision log {path}: {lines} lines"),
+    "audit.log_head": (
+        "决策日志 {path}:{lines} 行,末行摘要 {head}",
+        "decision log {path}: {lines} lines, head {head}",
+    ),
+    "audit.rulebooks": (
+        "  {count} 行由 {logged} 判定,按 {audited} 复核",
+        "  {count} lines judged by {logged}, audited against {audited}",
+    ),
+    "audit.finding": ("  第 {line} 行:{message}", "  line {line}: {message}"),
+    "audit.changes": ("{count} 个判定将改变:", "{count} verdict{s} would change:"),
+    "audit.indented": ("  {text}", "  {text}"),
+    "audit.clean": (
+        "复核无误:哈希链完整,每个判定都能由记录的输入重新得出",
+        "clean: the chain is intact and every verdict follows from its logged inputs",
+    ),
+    "audit.change": (
+        "第 {line} 行:{rule}({where}):{logged} → {now};观测值 {observed},{why}",
+        "line {line}: {rule} ({where}): {logged} → {now}; observed {observed}, {why}",
+    ),
+    "audit.where_district": ("{years},{district}", "{years}, {district}"),
+    "audit.altered": (
+        "同一规则集由记录的输入得不出记录的判定:此行被改动过",
+        "the same rulebook does not give the logged verdict on the logged inputs: the line was altered",
+    ),
+    "audit.target_changed": (
+        "目标由 {logged} 改为 {now}",
+        "target was {logged}, now {now}",
+    ),
+    "audit.computed_differently": (
+        "目标未变,规则的计算方式有变",
+        "same target; the rule is computed differently",
+    ),
+    "audit.not_a_record": (
+        "不是决策日志记录(JSON 对象)",
+        "not a decision log record (a JSON object)",
+    ),
+    "audit.malformed": ("记录不完整或有误({error})", "a malformed record ({error})"),
+    "audit.error": ("{error!r}", "{error!r}"),
+    "audit.yearly": (
+        "yearly 列出了 years 中没有的年份",
+        "yearly names a year that years does not list",
+    ),
+    "audit.not_a_number": (
+        "{text!r} 不是 qrules 记录的数字",
+        "{text!r} is not a number as qrules logs them",
+    ),
+    "audit.head_differs": (
+        "最后一行的摘要不是 {head}:日志末尾被截去或追加了行",
+        "the last line's digest is not {head}: lines were cut from the end or added",
+    ),
+    "audit.first_follows": (
+        "日志的第一行却指向前一行:开头的行被删除",
+        "the first line follows a line that is not there: lines were removed from the start",
+    ),
+    "audit.says_first": (
+        "此行自称第一行:之前的行被删除或移动",
+        "this line says it is the first: the lines before it were removed or moved",
+    ),
+    "audit.chain_broken": (
+        "哈希链断开:此行与前一行不符,有行被删除、修改或移动",
+        "the chain is broken: this line does not follow the line before it (a line was removed, edited or moved)",
+    ),
+    "audit.schema_version": (
+        "schema_version {got!r},此版本的 qrules 读取 {version}",
+        "schema_version {got!r}; this qrules reads {version}",
+    ),
+    "audit.no_rulebook": (
+        "找不到指纹为 {fingerprint} 的规则集 {rulebook}:用 --rulebook 指定(文件夹或 REV:PATH)",
+        "no rulebook with fingerprint {fingerprint} ({rulebook}) was found: name it with --rulebook (a folder or REV:PATH)",
+    ),
+    "audit.no_rule": (
+        "{rule}:{rulebook} 中没有此规则(或 {year} 年不适用)",
+        "{rule}: {rulebook} has no such rule (or not in force in {year})",
+    ),
     # -- rule coverage (_coverage.py) ----------------------------------------------
     "coverage.fail_under": (
         "--qrules-cov-fail-under={text!r}:请给出 0 到 100 的百分数,如 100 或 99.5",
@@ -1779,6 +2433,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}:不是 qrules 覆盖率报告({error});请用 pytest --qrules-coverage --qrules-coverage-report=json:PATH 生成",
         "{name}: not a qrules coverage report ({error}); write one with pytest --qrules-coverage --qrules-coverage-report=json:PATH",
     ),
+    # -- rule coverage, the report (_coverage.py) ----------------------------------
+    "coverage.column.rule": ("规则", "rule"),
+    "coverage.column.verdicts": ("已见判定", "verdicts seen"),
+    "coverage.column.boundary": ("命中阈值", "boundary hit"),
+    "coverage.column.sides": ("阈值两侧", "sides"),
+    "coverage.column.missing": ("缺少", "missing"),
+    "coverage.met": ("达标", "met"),
+    "coverage.not_met": ("未达标", "not met"),
+    "coverage.unknown": ("无法判定", "unknown"),
+    "coverage.boundary": ("阈值", "boundary"),
+    "coverage.boundary_number": ("阈值 {number}", "boundary {number}"),
+    "coverage.failing_unit": ("未达标单位", "failing unit"),
+    "coverage.yes": ("是", "yes"),
+    "coverage.no": ("否", "no"),
+    "coverage.title": (
+        "规则覆盖:{rulebook}(指纹 {fingerprint}),{total} 条规则中 {covered} 条完全覆盖",
+        "rule coverage: {rulebook} (fingerprint {fingerprint}), {covered} of {total} rules fully covered",
+    ),
+    "coverage.total": (
+        "合计:{total} 条规则中 {covered} 条完全覆盖({percent}%)",
+        "total: {covered} of {total} rules fully covered ({percent} %)",
+    ),
+    "coverage.html_title": ("qrules 规则覆盖", "qrules rule coverage"),
+    "coverage.nothing_judged": (
+        "没有判定任何规则:无一覆盖",
+        "no rule was judged: nothing is covered",
+    ),
+    "coverage.under": (
+        "{total} 条规则中 {covered} 条完全覆盖({percent}%),低于要求的 {threshold}%",
+        "{covered} of {total} rules fully covered ({percent} %), under the {threshold} % required",
+    ),
+    # -- the smallest change (_results.py), the responsible list (_model.py) -------
+    "change.more": (
+        "{name}需增加 {delta}({observed} → {needed})",
+        "{delta} more {name} ({observed} → {needed})",
+    ),
+    "change.more_than": (
+        "{name}需超过增加 {delta}({observed} → {needed})",
+        "more than {delta} more {name} ({observed} → {needed})",
+    ),
+    "model.etc": ("等", " etc."),
     # -- judging figures (_evaluate.py) --------------------------------------------
     "source.figures": ("报告数据", "reported figures"),
     "source.records": ("记录", "records"),
@@ -1835,7 +2530,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doubts.rows": ("第 {rows} 行", "row{s} {rows}"),
     "doubts.and": ("和", " and "),
     "doubts.bounds": (
-        ";范围内 {low}–{high} 个单位,其中 {meeting_low}–{meeting_high} 个符合;读取到的:{read}",
+        ";统计范围内 {low}–{high} 个单位,其中 {meeting_low}–{meeting_high} 个符合;读取到的:{read}",
         "; {low} to {high} units in the population, {meeting_low} to {meeting_high} meeting it; as read: {read}",
     ),
     "doubts.unknown": (

@@ -60,6 +60,10 @@ class Unit:
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
 
+    def said(self) -> Text:
+        """The unit in words, its id where a language writes none (a count)."""
+        return Text(self.zh or self.id, self.en or self.id)
+
 
 UNITS: Mapping[str, Unit] = {
     unit.id: unit
@@ -324,7 +328,7 @@ class Rule:
         """The responsible list as the plan writes it, with 等 (etc.) when open."""
         text = "、".join(self.responsible)
         if self.responsible_open:
-            text += "等" if lang == "zh" else " etc."
+            text += say("model.etc").get(lang)
         return text
 
     @functools.cached_property

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ._errors import Problem
 from ._expr import format_number
-from ._messages import Text, data, joined, say
+from ._messages import Text, joined, say
 from ._model import Measure
 
 if TYPE_CHECKING:
@@ -48,9 +48,11 @@ def _rows(
 
 
 def _place(observation: Observation, file: str) -> Text:
+    if observation.place is not None and observation.place[0] == file:
+        return observation.place[1]  # where in the file, in words of either language
     origin = observation.origin.removeprefix(f"{file}: ")
     if origin:
-        return Text(data(origin), data(origin))  # an origin is written once, in English
+        return say("data.value", value=origin)  # an origin given as a string: as it is
     return say(
         "plausible.place",
         measure=observation.measure,

@@ -33,62 +33,55 @@ __all__ = [
 
 # -- the canonical vocabulary (docs/records.md) ---------------------------------
 
+
+def _words(kind: str, codes: tuple[str, ...]) -> Mapping[str, Text]:
+    """The codes of a column of the vocabulary, in order, each with its words
+    (the catalog's ``vocabulary.KIND.CODE``)."""
+    return {code: say(f"vocabulary.{kind}.{code}") for code in codes}
+
+
 #: Unit categories a rule may select. A register may hold other codes too: such
 #: units belong to no population a rule names.
-CATEGORIES: Mapping[str, Text] = {
-    "infant_formula_maker": Text("婴幼儿配方乳粉生产企业", "infant formula milk powder maker"),
-    "special_medical_food_maker": Text(
-        "特殊医学用途配方食品生产企业", "maker of food for special medical purposes"
+CATEGORIES: Mapping[str, Text] = _words(
+    "category",
+    (
+        "infant_formula_maker",
+        "special_medical_food_maker",
+        "health_food_maker",
+        "food_maker",
+        "food_retailer",
+        "catering",
+        "central_kitchen",
+        "collective_meal_supplier",
+        "tableware_disinfection",
+        "special_drug_retailer",
+        "drug_retailer",
+        "drug_user",
+        "construction_site",
+        "construction_project",
+        "key_industry_chain",
     ),
-    "health_food_maker": Text("保健食品生产企业", "health food maker"),
-    "food_maker": Text("其他食品生产企业", "other food maker"),
-    "food_retailer": Text("食品销售经营者", "food retailer"),
-    "catering": Text("餐饮服务单位", "catering unit"),
-    "central_kitchen": Text("中央厨房", "central kitchen"),
-    "collective_meal_supplier": Text("集体用餐配送单位", "collective meal delivery unit"),
-    "tableware_disinfection": Text("餐饮具集中消毒单位", "central tableware disinfection unit"),
-    "special_drug_retailer": Text(
-        "药品零售环节特殊药品经营企业", "drug retailer dealing in special drugs"
-    ),
-    "drug_retailer": Text("药品零售企业", "drug retailer"),
-    "drug_user": Text("药品使用单位", "drug-using institution"),
-    "construction_site": Text("在建工地", "construction site"),
-    "construction_project": Text(
-        "房屋和市政基础设施工程", "building or municipal infrastructure project"
-    ),
-    "key_industry_chain": Text("重点产业链", "key industrial chain"),
-}
-RISK_LEVELS: Mapping[str, Text] = {
-    "low": Text("低风险", "low risk"),
-    "medium": Text("中风险", "medium risk"),
-    "high": Text("高风险", "high risk"),
-}
-SIZES: Mapping[str, Text] = {
-    "small": Text("小型", "small"),
-    "medium": Text("中型", "medium"),
-    "large": Text("大型", "large"),
-}
+)
+RISK_LEVELS: Mapping[str, Text] = _words("risk_level", ("low", "medium", "high"))
+SIZES: Mapping[str, Text] = _words("size", ("small", "medium", "large"))
 #: Boolean register columns: what a unit has or is enrolled in.
-FLAGS: Mapping[str, Text] = {
-    "bright_kitchen": Text("“明厨亮灶”", "bright kitchen"),
-    "internet_bright_kitchen": Text("“互联网+明厨亮灶”", "Internet + bright kitchen"),
-    "grid_supervision": Text("网格化监管", "grid supervision"),
-    "smart_site": Text("智慧工地", "smart site"),
-    "smart_site_platform": Text("智慧工地监管平台", "smart site supervision platform"),
-    "leading_platform": Text("引领性产业平台", "a leading industry platform"),
-}
-KINDS: Mapping[str, Text] = {
-    "system": Text("体系检查", "system inspection"),
-    "routine": Text("日常监督检查", "routine inspection"),
-    "special": Text("专项检查", "special inspection"),
-    "follow_up": Text("跟踪检查", "follow-up inspection"),
-    "unannounced": Text("飞行检查", "unannounced inspection"),
-}
-RESULTS: Mapping[str, Text] = {
-    "compliant": Text("符合", "compliant"),
-    "basically_compliant": Text("基本符合", "basically compliant"),
-    "non_compliant": Text("不符合", "non-compliant"),
-}
+FLAGS: Mapping[str, Text] = _words(
+    "flag",
+    (
+        "bright_kitchen",
+        "internet_bright_kitchen",
+        "grid_supervision",
+        "smart_site",
+        "smart_site_platform",
+        "leading_platform",
+    ),
+)
+KINDS: Mapping[str, Text] = _words(
+    "kind", ("system", "routine", "special", "follow_up", "unannounced")
+)
+RESULTS: Mapping[str, Text] = _words(
+    "result", ("compliant", "basically_compliant", "non_compliant")
+)
 
 #: Register columns, in the order documented. ``unit`` and ``category`` are required.
 REGISTER_COLUMNS: tuple[str, ...] = (
@@ -156,15 +149,23 @@ class RecordSpec:
             )
         return ", ".join(parts) or "all units"  # rule-file syntax, in English
 
+    def said_population(self) -> Text:
+        """The population in words: its filter in rule-file syntax (as data),
+        or the catalog's one term for every unit of the register."""
+        if not self.population:
+            return say("records.population_all")
+        return say("data.value", value=self.describe_population())
+
     def describe_each(self, lang: str = "en") -> str:
         """What each unit must have: ``at least 2 system inspections a year``."""
+        return self.said_each().get("zh" if lang == "zh" else "en")
+
+    def said_each(self) -> Text:
+        """`describe_each` in both languages."""
         if self.flag is not None:
-            said = say("records.enrolled", flag=FLAGS[self.flag])
-            return said.get("zh" if lang == "zh" else "en")
+            return say("records.enrolled", flag=FLAGS[self.flag])
         count = self.inspections or 0
-        return say("records.a_year", inspections=inspections(count, self.kinds, self.results)).get(
-            "zh" if lang == "zh" else "en"
-        )
+        return say("records.a_year", inspections=inspections(count, self.kinds, self.results))
 
 
 def inspections_text(

@@ -151,8 +151,8 @@ def _records_dict(spec: RecordSpec) -> dict[str, Any]:
 def _records_text(spec: RecordSpec, lang: Lang) -> str:
     return say(
         "report.records",
-        population=data(spec.describe_population()),
-        each=Text(spec.describe_each("zh"), spec.describe_each("en")),
+        population=spec.said_population(),
+        each=spec.said_each(),
     ).get(lang)
 
 
@@ -636,7 +636,7 @@ def _unused_lines(evaluation: Evaluation, lang: Lang) -> list[str]:
     """Rows no rule judged: the first few, and how many more there are."""
     unused = evaluation.unused
     lines = [
-        say("report.unused", origin=o.origin, measure=o.measure, year=o.year).get(lang)
+        say("report.unused", origin=o.said_origin(), measure=o.measure, year=o.year).get(lang)
         for o in unused[:_UNUSED_SHOWN]
     ]
     if len(unused) > _UNUSED_SHOWN:

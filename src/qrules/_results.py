@@ -78,17 +78,16 @@ class Change:
         return self.needed - self.observed
 
     def describe(self, lang: Lang = "en") -> str:
-        delta = format_number(self.delta)
-        if lang == "zh":
-            bound = "超过" if self.strict else ""
-            return (
-                f"{self.name.zh}需{bound}增加 {delta}"
-                f"({format_number(self.observed)} → {format_number(self.needed)})"
-            )
-        more = "more than " if self.strict else ""
-        return (
-            f"{more}{delta} more {self.name.en.lower()} "
-            f"({format_number(self.observed)} → {format_number(self.needed)})"
+        return self.said().get(lang)
+
+    def said(self) -> Text:
+        """``5 more firms (295 → 300)``, in both languages."""
+        return say(
+            "change.more_than" if self.strict else "change.more",
+            name=Text(self.name.zh, self.name.en.lower()),  # "more firms" in a sentence
+            delta=format_number(self.delta),
+            observed=format_number(self.observed),
+            needed=format_number(self.needed),
         )
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from ._data import Observation
 from ._expr import format_number
+from ._messages import joined, listed, say
 from ._model import Lang, Measure, Text
 
 if TYPE_CHECKING:
@@ -40,12 +41,18 @@ class Derivation:
 
     def describe(self, lang: Lang = "en") -> str:
         """``62 = sum of 3 districts (福山区, 莱山区, 芝罘区)``."""
-        names = "、".join(self.districts) if lang == "zh" else ", ".join(self.districts)
-        value = format_number(self.value)
-        if lang == "zh":
-            return f"{value} = {len(self.districts)} 个区县合计({names})"
+        return self.said().get(lang)
+
+    def said(self) -> Text:
+        """The derivation in words, in both languages."""
         count = len(self.districts)
-        return f"{value} = sum of {count} district{'s' if count != 1 else ''} ({names})"
+        return say(
+            "rollup.sum",
+            value=format_number(self.value),
+            count=count,
+            s="s" if count != 1 else "",
+            districts=listed(self.districts),
+        )
 
     def as_dict(self, lang: Lang = "en") -> dict[str, object]:
         return {
@@ -74,7 +81,7 @@ class Rollup:
         """The city's rows: those reported, and the derived ones."""
         rows = list(reported)
         rows += [
-            Observation(d.measure, d.year, d.value, None, d.describe())
+            Observation(d.measure, d.year, d.value, None, d.describe(), ("", d.said()))
             for d in self.derived.values()
         ]
         return rows
@@ -141,14 +148,12 @@ def roll_up(
 
 
 def _not_additive(measure: Measure) -> Text:
-    unit = measure.unit
-    return Text(
-        f"各区县报告了{measure.name.zh}({measure.id}),但该指标({unit.zh or unit.id})"
-        "不能按区县相加,也不取平均:请报告全市数值或其计算所需的计数",
-        f"the districts report {measure.id}, which does not add up over districts "
-        f"({unit.en or unit.id}) and is never averaged: report the city's figure or the "
-        "counts it is computed from",
-    )
+    return say("rollup.not_additive", measure=_named(measure), unit=measure.unit.said())
+
+
+def _named(measure: Measure) -> Text:
+    """A measure as these messages name it: ``企业数(firms)``, ``firms``."""
+    return say("rollup.measure", measure=measure.name, id=measure.id)
 
 
 def _incomplete(
@@ -158,18 +163,22 @@ def _incomplete(
     empty: list[str],
     rows: Mapping[str, Observation],
 ) -> Text:
-    parts_zh, parts_en = [], []
+    parts = []
     if absent:
-        parts_zh.append(f"{'、'.join(absent)}没有该行")
-        parts_en.append(f"no row for {', '.join(absent)}")
+        parts.append(say("rollup.no_row", districts=listed(absent)))
     if empty:
-        where = "; ".join(rows[d].origin for d in empty)
-        parts_zh.append(f"{'、'.join(empty)}的数值缺失({where})")
-        parts_en.append(f"no value for {', '.join(empty)} ({where})")
-    return Text(
-        f"{year} 年{measure.name.zh}({measure.id})不能由区县数值相加得出:{';'.join(parts_zh)}",
-        f"no city value of {measure.id} for {year} is derived from the districts: "
-        f"{'; '.join(parts_en)}",
+        parts.append(
+            say(
+                "rollup.no_value",
+                districts=listed(empty),
+                where=joined(tuple(rows[d].said_origin() for d in empty), say("list.semicolon")),
+            )
+        )
+    return say(
+        "rollup.incomplete",
+        year=year,
+        measure=_named(measure),
+        parts=joined(tuple(parts), say("list.semicolon")),
     )
 
 
@@ -177,9 +186,12 @@ def _conflict(
     measure: Measure, year: int, total: Fraction, reported: Observation, count: int
 ) -> Text:
     shown, city = format_number(total), format_number(reported.value or Fraction(0))
-    return Text(
-        f"{year} 年{measure.name.zh}({measure.id}):{count} 个区县合计 {shown},"
-        f"与全市报告值 {city}({reported.origin})不一致;按全市报告值判定",
-        f"{measure.id} in {year}: the {count} districts sum to {shown}, but the city's row "
-        f"says {city} ({reported.origin}); judged on the city's row",
+    return say(
+        "rollup.conflict",
+        year=year,
+        measure=_named(measure),
+        count=count,
+        total=shown,
+        city=city,
+        origin=reported.said_origin(),
     )

@@ -35,6 +35,7 @@ from ._expr import (
     to_sympy,
 )
 from ._limits import MAX_SYMBOLIC_DEGREE, MAX_SYMBOLIC_TERMS
+from ._messages import say
 from ._model import Measure, Rule, Text
 
 if TYPE_CHECKING:
@@ -158,20 +159,15 @@ def over_budget(
 
     terms, degree = _comparisons(tree, sized)
     if degree > MAX_SYMBOLIC_DEGREE:
-        shown = f"{degree:,}" if degree < _CAP else f"over {_CAP:,}"
-        return Text(
-            f"其多项式次数为 {shown},超过符号运算预算 {MAX_SYMBOLIC_DEGREE}",
-            f"its polynomial degree is {shown}, over the budget of "
-            f"{MAX_SYMBOLIC_DEGREE} for symbolic work",
-        )
+        return say("sets.degree", shown=_shown(degree), budget=MAX_SYMBOLIC_DEGREE)
     if terms > MAX_SYMBOLIC_TERMS:
-        shown = f"{terms:,}" if terms < _CAP else f"over {_CAP:,}"
-        return Text(
-            f"展开后约有 {shown} 项,超过符号运算预算 {MAX_SYMBOLIC_TERMS:,} 项",
-            f"expanded, it may have {shown} terms, over the budget of "
-            f"{MAX_SYMBOLIC_TERMS:,} for symbolic work",
-        )
+        return say("sets.terms", shown=_shown(terms), budget=MAX_SYMBOLIC_TERMS)
     return None
+
+
+def _shown(size: int) -> Text:
+    """A size as the budget messages say it: ``1,200``, or ``over 1,000,000``."""
+    return say("sets.size", size=size) if size < _CAP else say("sets.over", size=_CAP)
 
 
 @functools.cache

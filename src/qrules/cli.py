@@ -28,11 +28,12 @@ import attrs
 from . import _report
 from ._boundary import OutputError, first_line, translated, writing
 from ._errors import DataError, Problem, QRulesError, suggestion
+from ._escape import columns
 from ._expr import format_short
 from ._figures import Dataset, read_dataset
 from ._limits import MAX_COVERAGE_REPORT_BYTES
 from ._load import load, rulebook_names, sample_files
-from ._messages import data, say
+from ._messages import data, joined, listed, say
 from ._model import Lang, Rule, Text
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
@@ -45,31 +46,116 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser, its errors said in ``lang`` (argparse words them
-    before ``--lang`` is parsed: `main` looks for it in the arguments first)."""
+    """argparse's parser, its help and errors said in ``lang`` (argparse words
+    them before ``--lang`` is parsed: `main` looks for it in the arguments
+    first). Its own fixed words (``usage:``, the groups' titles, ``-h``'s help)
+    are the catalog's, and its help is wrapped for CJK text."""
 
     lang: Lang = "en"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        # The parents' options join the groups of the same title: titled first.
+        parents = kwargs.pop("parents", ())
+        super().__init__(*args, **kwargs)
+        self._positionals.title = self.said("argparse.positionals")
+        self._optionals.title = self.said("argparse.options")
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = self.said("argparse.help")
+        for parent in parents:
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
+
+    def said(self, id_: str, **params: Any) -> str:
+        """The catalog's message ``id_`` in this parser's language."""
+        return say(id_, **params).get(self.lang)
+
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse makes a formatter for each option it adds (to check its
-        # metavar), each asking shutil for the terminal's width: asked once here,
-        # without importing shutil (a quick start).
+        # metavar), each asking shutil for the terminal's width: asked of the
+        # system here, as shutil does, without importing shutil (a quick start).
         formatter = self.formatter_class
         return formatter(prog=self.prog, width=_terminal_width())  # type: ignore[call-arg]  # argparse's formatters take a width
 
     def format_usage(self) -> str:
-        usage = super().format_usage()
-        return say("argparse.usage", usage=usage.removeprefix("usage: ")).get(self.lang)
+        usage = self._realigned(super().format_usage())
+        return say("argparse.usage", usage=usage).get(self.lang)
+
+    def format_help(self) -> str:
+        return self.said("argparse.usage_prefix") + self._realigned(super().format_help())
+
+    def _realigned(self, text: str) -> str:
+        """argparse's text without its ``usage: ``, the usage's continuation
+        lines moved under the catalog's prefix (by the columns it takes)."""
+        shift = len("usage: ") - columns(self.said("argparse.usage_prefix"))
+        usage, blank, rest = text.removeprefix("usage: ").partition("\n\n")
+        lines = usage.split("\n")
+        lines[1:] = [line[shift:] if line[:shift].isspace() else line for line in lines[1:]]
+        return "\n".join(lines) + blank + rest
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        said = Text(message, message)
-        for pattern, id_ in _ARGPARSE_ERRORS:
-            found = pattern.fullmatch(message)
-            if found:
-                said = say(id_, **found.groupdict())
-                break
+        said = _argparse_said(message)
         self.exit(2, say("argparse.error", prog=self.prog, message=said).get(self.lang) + "\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout; Chinese help wrapped by the columns a terminal
+    gives each character (two for a CJK one), between CJK characters but never
+    before a closing or after an opening punctuation mark."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if not _CJK.search(text):
+            return super()._split_lines(text, width)
+        return _wrapped(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if not _CJK.search(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(
+            indent + line for line in _wrapped(" ".join(text.split()), width - len(indent))
+        )
+
+
+_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+_OPENING = r"(\[\u300a\u201c\u2018\u300c\u300e\u3010"
+_CLOSING = r")\],.;:!?\u3001\u3002\u300b\u201d\u2019\u300d\u300f\u3011"
+#: The pieces a line of Chinese help breaks between: a CJK character or a
+#: word, each with the opening marks before it and the closing marks after it
+#: (a line never ends with an opening mark or starts with a closing one), or spaces.
+_PIECES = re.compile(
+    rf"[{_OPENING}]*(?:[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+)[{_CLOSING}]*"
+    r"|\s+"
+)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a longer word alone on its line)."""
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(text):
+        if line and columns(line) + columns(piece) > width and not piece.isspace():
+            lines.append(line.rstrip())
+            line = ""
+        if line or not piece.isspace():
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _argparse_said(message: str) -> Text:
+    """One of argparse's error messages, said by the catalog (as it is, when
+    the catalog has not got it)."""
+    for pattern, id_ in _ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            params: dict[str, Any] = found.groupdict()
+            if "message" in params:
+                params["message"] = _argparse_said(params["message"])
+            return say(id_, **params)
+    return say("argparse.as_is", message=message)
 
 
 #: argparse's error messages, and the catalog's for each.
@@ -85,10 +171,16 @@ _ARGPARSE_ERRORS = (
     ),
     (re.compile(r"argument (?P<argument>\S+): expected one argument"), "argparse.one"),
     (re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"), "argparse.argument"),
+    (re.compile(r"invalid (?P<type>\S+) value: (?P<value>.*)"), "argparse.invalid_value"),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)"),
+        "argparse.ambiguous",
+    ),
+    (re.compile(r"expected at most one argument"), "argparse.at_most_one"),
+    (re.compile(r"expected at least one argument"), "argparse.at_least_one"),
 )
 
 
-@functools.cache
 def _terminal_width() -> int:
     """The width help is wrapped to, as argparse has it (`shutil.get_terminal_size`
     less 2): ``COLUMNS``, else the terminal's, else 80."""
@@ -107,259 +199,191 @@ def _terminal_width() -> int:
 def _lang_of(argv: Sequence[str]) -> Lang:
     """The ``--lang`` the arguments ask for, before they are parsed."""
     for before, word in itertools.pairwise(["", *argv]):
-        if word == "--lang=zh" or (before == "--lang" and word == "zh"):
+        option, equals, value = word.partition("=")
+        if (equals and value == "zh" and _is_lang(option)) or (_is_lang(before) and word == "zh"):
             return "zh"
     return "en"
 
 
-def _parser(lang: Lang = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default="en",
-        help="language of titles and messages (default: en)",
-    )
+def _is_lang(option: str) -> bool:
+    """``--lang``, or a prefix of it argparse takes for it (``--lan``)."""
+    return len(option) >= len("--lan") and "--lang".startswith(option)
 
-    selection = _Parser(add_help=False)
+
+def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
+    """The command line, its help in ``lang`` (the catalog's ``help.`` messages)."""
+    parser_class = type("_Parser", (_Parser,), {"lang": lang})
+    common = parser_class(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default="en", help=common.said("help.lang"))
+
+    selection = parser_class(add_help=False)
     selection.add_argument(
-        "--rule", action="append", dest="rule_ids", metavar="ID", help="only this rule (repeatable)"
+        "--rule", action="append", dest="rule_ids", metavar="ID", help=common.said("help.rule")
     )
     selection.add_argument(
-        "--tag",
-        action="append",
-        dest="tags",
-        metavar="TAG",
-        help="only rules with this tag (repeatable)",
+        "--tag", action="append", dest="tags", metavar="TAG", help=common.said("help.tag")
     )
-    selection.add_argument("--section", help="only rules whose section starts with this")
+    selection.add_argument("--section", help=common.said("help.section"))
     selection.add_argument(
         "--responsible",
         metavar="BODY",
-        help="only rules this responsible body shares (its id, or any "
-        "spelling the plan uses, e.g. 市市场监管局)",
+        help=common.said("help.responsible", example="市市场监管局"),
     )
 
-    parser: argparse.ArgumentParser = type("_Parser", (_Parser,), {"lang": lang})(
-        prog="qrules",
-        description="Check reported figures against the rules of a published plan.",
-    )
+    parser: _Parser = parser_class(prog="qrules", description=common.said("help.qrules"))
+    said = parser.said
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
         "check",
         parents=[common, selection],
-        help="judge a dataset against a rulebook",
-        description="Judge reported figures against a rulebook. Exit 0 when every rule is "
-        "met, 1 when any is not met or unknown, 2 on bad input.",
+        help=said("help.check"),
+        description=said("help.check.description"),
     )
     _add_judging(check)
     _add_shown(check)
     check.add_argument(
-        "--by-responsible",
-        action="store_true",
-        help="one line per responsible body: how the rules it shares stand (table or json)",
+        "--by-responsible", action="store_true", help=said("help.check.by_responsible")
     )
     _add_output(check)
-    check.add_argument(
-        "--decision-log",
-        metavar="FILE",
-        help="append each result to this JSON Lines decision log, with the "
-        "rulebook's fingerprint and the inputs' digests (docs/audit.md)",
-    )
-    records_cli.add_arguments(check)
+    check.add_argument("--decision-log", metavar="FILE", help=said("help.check.decision_log"))
+    records_cli.add_arguments(check, lang)
 
     report = commands.add_parser(
         "report",
         parents=[common, selection],
-        help="write a report: HTML with charts and trends, Markdown or JUnit XML",
-        description="Judge reported figures as check does and write a report: one "
-        "self-contained HTML file with a chart of each rule's progress towards "
-        "its target, filters and, for a dataset of several years, each measure's "
-        "trend; or Markdown for a review document; or JUnit XML for CI. "
-        "Exit 0 when the report is written (whatever the verdicts; check's exit "
-        "code tells those), 2 on bad input.",
+        help=said("help.report"),
+        description=said("help.report.description"),
     )
     _add_judging(report)
     report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
-    report.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE ('-' for stdout; required for html)"
-    )
-    records_cli.add_arguments(report)
+    report.add_argument("-o", "--output", metavar="FILE", help=said("help.report.output"))
+    records_cli.add_arguments(report, lang)
 
-    listing = commands.add_parser(
-        "list", parents=[common, selection], help="list shipped rulebooks, or a rulebook's rules"
-    )
+    listing = commands.add_parser("list", parents=[common, selection], help=said("help.list"))
     listing.add_argument("rulebook", nargs="?")
 
-    show = commands.add_parser("show", parents=[common], help="show one rule with its source")
+    show = commands.add_parser("show", parents=[common], help=said("help.show"))
     show.add_argument("rulebook")
     show.add_argument("rule_id", metavar="RULE")
 
-    export = commands.add_parser(
-        "export", parents=[common, selection], help="export a rulebook as JSON"
-    )
+    export = commands.add_parser("export", parents=[common, selection], help=said("help.export"))
     export.add_argument("rulebook")
     export.add_argument("--format", choices=("json", "markdown"), default="json")
     _add_output(export)
 
-    validate = commands.add_parser(
-        "validate", parents=[common], help="check rulebook folders and report every problem"
-    )
+    validate = commands.add_parser("validate", parents=[common], help=said("help.validate"))
     validate.add_argument("rulebooks", nargs="+", metavar="RULEBOOK")
 
     linting = commands.add_parser(
         "lint",
         parents=[common],
-        help="report where a rulebook's own statements disagree",
-        description="Report where rules on the same measure disagree, where they are stated "
-        "over different times, where a sum's components imply something about "
-        "its target, and related links that are not mutual. Exit 0 when there "
-        "is no warning or error, 1 when there is, 2 on bad input.",
+        help=said("help.lint"),
+        description=said("help.lint.description"),
     )
-    linting.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    linting.add_argument("rulebook", help=said("help.rulebook"))
     linting.add_argument("--format", choices=("text", "json"), default="text")
     _add_output(linting)
 
     differ = commands.add_parser(
         "diff",
         parents=[common],
-        help="compare two versions of a rulebook",
-        description="Compare two rulebooks (shipped names, folders, or REV:PATH for a folder "
-        "at a git revision): rules added, removed, renamed; requirements stricter, "
-        "looser, equivalent or incomparable, decided symbolically. Exit 0 when "
-        "nothing changed, 1 when something did, 2 on bad input.",
+        help=said("help.diff"),
+        description=said("help.diff.description"),
     )
     differ.add_argument("old")
     differ.add_argument("new")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     _add_output(differ)
 
-    changelog = commands.add_parser(
-        "changelog",
-        parents=[common],
-        help="write a Keep a Changelog section for a rulebook's new version",
-    )
+    changelog = commands.add_parser("changelog", parents=[common], help=said("help.changelog"))
     changelog.add_argument("old")
     changelog.add_argument("new")
-    changelog.add_argument("--date", help="the release date to print in the heading")
+    changelog.add_argument("--date", help=said("help.changelog.date"))
     _add_output(changelog)
 
     _add_audit_commands(commands, common)
     _add_measure_commands(commands, common, selection)
 
-    schema = commands.add_parser(
-        "schema", parents=[common], help="where the JSON Schemas for rule files are"
-    )
-    schema.add_argument("--path", action="store_true", help="print only the folder")
+    schema = commands.add_parser("schema", parents=[common], help=said("help.schema"))
+    schema.add_argument("--path", action="store_true", help=said("help.schema.path"))
 
     _add_debug(parser, commands)
     return parser
 
 
-def _add_debug(parser: argparse.ArgumentParser, commands: Any) -> None:
-    debug = "on a bug in qrules (exit 3), print its traceback"
+def _add_debug(parser: _Parser, commands: Any) -> None:
+    debug = parser.said("help.debug")
     parser.add_argument("--debug", action="store_true", help=debug)
     for command in commands.choices.values():  # before or after the command's name
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug)
 
 
-def _add_measure_commands(
-    commands: Any, common: argparse.ArgumentParser, selection: argparse.ArgumentParser
-) -> None:
+def _add_measure_commands(commands: Any, common: _Parser, selection: _Parser) -> None:
     """``measures`` and ``template``: what a rulebook asks to be reported."""
+    said = common.said
     measures = commands.add_parser(
         "measures",
         parents=[common, selection],
-        help="list a rulebook's measures: ids, names, units, formulas, the rules and years "
-        "that need them",
-        description="List every measure of a rulebook (or those the selected rules need): "
-        "its id, zh and en names (a dataset may name it by any of them), unit, "
-        "formula, the rules that need it and the years they read it in.",
+        help=said("help.measures"),
+        description=said("help.measures.description"),
     )
-    measures.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    measures.add_argument("rulebook", help=said("help.rulebook"))
     _add_output(measures)
 
     template = commands.add_parser(
         "template",
         parents=[common, selection],
-        help="write a blank sheet of the figures the rules need, to fill in and check",
-        description="Write a sheet with a row for every measure the selected rules need "
-        "(counts before the rates they make; zh names and units beside them) "
-        "and an empty value for each year (and district): fill it in and give "
-        "it to check unchanged.",
+        help=said("help.template"),
+        description=said("help.template.description"),
     )
-    template.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
+    template.add_argument("rulebook", help=said("help.rulebook"))
     template.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     template.add_argument(
-        "--layout",
-        choices=("long", "wide"),
-        default="long",
-        help="long: a row per year and measure; wide: a row per measure, a column per year",
+        "--layout", choices=("long", "wide"), default="long", help=said("help.template.layout")
     )
     template.add_argument(
         "--years",
         metavar="FIRST-LAST",
-        type=_years,
-        help="the years to fill in (default: those the rules read)",
+        type=functools.partial(_years, common.lang),
+        help=said("help.template.years"),
     )
     template.add_argument(
         "--district",
         action="append",
         dest="districts",
         metavar="NAME",
-        help="a district to fill in (repeatable; default: the whole city)",
+        help=said("help.template.district"),
     )
     _add_output(template)
 
 
-def _add_audit_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+def _add_audit_commands(commands: Any, common: _Parser) -> None:
     """``audit`` (a decision log) and ``coverage`` (a saved rule coverage report)."""
+    said = common.said
     auditing = commands.add_parser(
         "audit",
         parents=[common],
-        help="re-derive the verdicts of a decision log",
-        description="Check a decision log's hash chain and judge every logged result again "
-        "on its logged inputs, with the rulebook that gave it (found among the "
-        "shipped rulebooks by fingerprint) or the one named by --rulebook. Exit 0 "
-        "when the chain is intact and every verdict follows, 1 when a verdict "
-        "would change, the chain is broken or a rulebook is missing, 2 on bad "
-        "input.",
+        help=said("help.audit"),
+        description=said("help.audit.description"),
     )
-    auditing.add_argument("log", metavar="FILE", help="a decision log (JSON Lines)")
-    auditing.add_argument(
-        "--rulebook",
-        metavar="RULEBOOK",
-        help="audit against this rulebook: a shipped name, a folder or "
-        "REV:PATH at a git revision (default: the shipped rulebook "
-        "with the logged fingerprint)",
-    )
-    auditing.add_argument(
-        "--head",
-        metavar="DIGEST",
-        help="the digest of the log's last line, kept elsewhere: a log cut "
-        "short no longer ends with it",
-    )
+    auditing.add_argument("log", metavar="FILE", help=said("help.audit.log"))
+    auditing.add_argument("--rulebook", metavar="RULEBOOK", help=said("help.audit.rulebook"))
+    auditing.add_argument("--head", metavar="DIGEST", help=said("help.audit.head"))
     auditing.add_argument("--format", choices=("text", "json"), default="text")
     _add_output(auditing)
 
     covering = commands.add_parser(
         "coverage",
         parents=[common],
-        help="render a saved rule coverage report",
-        description="Render a report written by pytest --qrules-coverage-report=json:FILE "
-        "(docs/testing.md). Exit 0 when every rule is fully covered (or the share "
-        "reaches --fail-under), 1 when not, 2 on bad input.",
+        help=said("help.coverage"),
+        description=said("help.coverage.description"),
     )
     covering.add_argument("report", metavar="FILE.json")
     covering.add_argument(
         "--format", choices=("table", "markdown", "html", "json"), default="table"
     )
-    covering.add_argument(
-        "--fail-under",
-        metavar="PERCENT",
-        help="exit 1 under this percent of rules fully covered (default 100)",
-    )
+    covering.add_argument("--fail-under", metavar="PERCENT", help=said("help.coverage.fail_under"))
     _add_output(covering)
 
 
@@ -453,30 +477,30 @@ def _nothing_selected(
         return say(
             "cli.no_tag",
             where=where,
-            tags=Text("、".join(map(repr, tags)), " or ".join(map(repr, tags))),
+            tags=joined(tuple(say("cli.tag", tag=tag) for tag in tags), say("cli.or")),
             close=say("cli.close", close=close) if close else "",
-            listed=", ".join(known_tags) if known_tags else say("cli.none"),
+            listed=listed(known_tags) if known_tags else say("cli.none"),
         )
     if section is not None and not any(s.startswith(section) for s in sections):
         close = suggestion(section, sections)
-        listed = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
+        shown = "; ".join(sections[:10]) + ("…" if len(sections) > 10 else "")
         return say(
             "cli.no_section",
             where=where,
             section=section,
             close=say("cli.close", close=close) if close else "",
-            listed=listed,
+            listed=shown,
         )
     options = ["--rule", "--tag", "--section", *(["--responsible"] if responsible else [])]
     return say(
         "cli.nothing_together",
         where=where,
-        options=Text("、".join(options), ", ".join(options[:-1])),
+        options=listed(options[:-1]),
         last=options[-1],
     )
 
 
-def _add_shown(command: argparse.ArgumentParser) -> None:
+def _add_shown(command: _Parser) -> None:
     """What check shows: its format, and which results (``--only``)."""
     command.add_argument(
         "--format", choices=("table", "json", "markdown", "junit"), default="table"
@@ -485,18 +509,12 @@ def _add_shown(command: argparse.ArgumentParser) -> None:
         "--only",
         choices=tuple(_ONLY),
         metavar="{failures,not-met,unknown}",
-        help="show only these results: not met or unknown (failures), not "
-        "met, or unknown; the exit code still judges them all",
+        help=command.said("help.check.only"),
     )
 
 
-def _add_output(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write to FILE, not standard output ('-': standard output)",
-    )
+def _add_output(command: _Parser) -> None:
+    command.add_argument("-o", "--output", metavar="FILE", help=command.said("help.output"))
 
 
 def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
@@ -508,7 +526,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as error:
-            raise OutputError(_unwritable(error, Text(output, output))) from None
+            raise OutputError(_unwritable(error, say("data.value", value=output))) from None
         with writing(path):
             path.write_bytes(data)
     else:
@@ -656,85 +674,45 @@ def _usage(message: Text) -> _UsageError:
     return _UsageError(message)
 
 
-def _add_judging(command: argparse.ArgumentParser) -> None:
+def _add_judging(command: _Parser) -> None:
     """The arguments that say what to judge, shared by check and report."""
-    command.add_argument("rulebook", help="a shipped rulebook's name or a rulebook folder")
-    command.add_argument(
-        "data",
-        nargs="?",
-        help="a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, "
-        "long or wide (docs/datasets.md)",
-    )
-    command.add_argument(
-        "--sample",
-        nargs="?",
-        const="",
-        metavar="NAME",
-        help="use a sample dataset that ships with the rulebook",
-    )
+    said = command.said
+    command.add_argument("rulebook", help=said("help.rulebook"))
+    command.add_argument("data", nargs="?", help=said("help.data"))
+    command.add_argument("--sample", nargs="?", const="", metavar="NAME", help=said("help.sample"))
     command.add_argument(
         "--as-of",
-        type=_iso_date,
+        type=functools.partial(_iso_date, command.lang),
         metavar="YYYY-MM-DD",
-        help="judge by the rules and target values in force on this date "
-        "(default: each year by what applied in it)",
+        help=said("help.as_of"),
     )
-    command.add_argument(
-        "--strict",
-        action="store_true",
-        help="judge only perfect data: any rejected row or doubtful value "
-        "(a share its counts contradict, figures and records that "
-        "disagree) is an error, exit 2 (default: such results are "
-        "unknown or noted, never a false pass)",
-    )
+    command.add_argument("--strict", action="store_true", help=said("help.strict"))
     sheet = command.add_argument_group(
-        "the figures file",
-        "how to read the dataset file (docs/datasets.md); --mapping and --encoding serve it too",
+        said("help.figures_file"), said("help.figures_file.description")
     )
-    sheet.add_argument(
-        "--sheet", metavar="NAME", help="the sheet of an .xlsx file (default: the first)"
-    )
-    sheet.add_argument(
-        "--header-row",
-        type=int,
-        metavar="N",
-        help="the row the header is in (default: the first row that names "
-        "a measure column, among the first 10)",
-    )
-    sheet.add_argument(
-        "--layout",
-        choices=("long", "wide"),
-        help="long: a row per year, district, measure and value; wide: a row "
-        "per measure and a column per year or district (default: from "
-        "the header)",
-    )
-    sheet.add_argument(
-        "--year", type=int, metavar="YYYY", help="the year of a sheet that has no year column"
-    )
+    sheet.add_argument("--sheet", metavar="NAME", help=said("help.sheet"))
+    sheet.add_argument("--header-row", type=int, metavar="N", help=said("help.header_row"))
+    sheet.add_argument("--layout", choices=("long", "wide"), help=said("help.layout"))
+    sheet.add_argument("--year", type=int, metavar="YYYY", help=said("help.year"))
 
 
-def _said(text: Text) -> str:
-    """A message for argparse, which words the rest of its errors in English
-    (the options are parsed before ``--lang`` is known)."""
-    return text.en
-
-
-def _years(text: str) -> range:
+def _years(lang: Lang, text: str) -> range:
+    """``--years FIRST-LAST``; its error in ``lang`` (argparse says it as it is)."""
     first, _, last = text.partition("-")
     try:
         years = range(int(first), int(last or first) + 1)
     except ValueError:
-        raise argparse.ArgumentTypeError(_said(say("cli.years", text=text))) from None
+        raise argparse.ArgumentTypeError(say("cli.years", text=text).get(lang)) from None
     if not years or years.start < 1900 or years.stop > 2201:
-        raise argparse.ArgumentTypeError(_said(say("cli.years", text=text)))
+        raise argparse.ArgumentTypeError(say("cli.years", text=text).get(lang))
     return years
 
 
-def _iso_date(text: str) -> dt.date:
+def _iso_date(lang: Lang, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(_said(say("cli.date", text=text))) from None
+        raise argparse.ArgumentTypeError(say("cli.date", text=text).get(lang)) from None
 
 
 def _judge(args: argparse.Namespace) -> tuple[Evaluation, Dataset | None, tuple[Rule, ...]]:
@@ -793,7 +771,7 @@ def _refuse_disagreements(evaluation: Evaluation) -> None:
                 rule=r.rule.id,
                 when=r.when,
                 district=say("cli.district", district=r.district) if r.district else "",
-                verdict=Text(r.verdict.label("zh"), r.verdict.label("en")),
+                verdict=r.verdict.said(),
                 observed=""
                 if r.observed is None
                 else say("cli.observed", observed=format_short(r.observed)),

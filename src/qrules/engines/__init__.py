@@ -28,6 +28,7 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
+from .._messages import say
 from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
@@ -70,13 +71,9 @@ def default_engine() -> str:
 def _sql_engine(engine: str) -> str:
     """``engine`` when it counts in SQL; else a clear error."""
     if engine == "reference":
-        raise QRulesError(
-            "the reference engine counts records qrules has read "
-            "(qrules.evaluate_records); tables in a database are counted by "
-            f"{', '.join(ENGINES[1:])}"
-        )
+        raise QRulesError(say("engines.reference_reads", engines=", ".join(ENGINES[1:])))
     if engine not in ENGINES:
-        raise QRulesError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        raise QRulesError(say("engines.unknown", engine=engine, known=", ".join(ENGINES)))
     return engine
 
 
@@ -104,18 +101,12 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
         opened = connect(connection)
     elif engine == "postgres":
         if connection is None:
-            raise QRulesError(
-                "the postgres engine needs connection= (a psycopg connection "
-                "or a postgresql:// URL)"
-            )
+            raise QRulesError(say("engines.postgres_connection"))
         from .postgres import connect as connect_postgres  # noqa: PLC0415
 
         opened = connect_postgres(connection)
     elif connection is None:
-        raise QRulesError(
-            f"the {engine} engine needs connection= (a SparkSession, or a "
-            "Spark Connect URL sc://host:port)"
-        )
+        raise QRulesError(say("engines.spark_connection", engine=engine))
     else:
         from .spark import connect as connect_spark  # noqa: PLC0415
 
@@ -144,10 +135,8 @@ def engine_of(connection: Any) -> str:
             [
                 Problem(
                     connection,
-                    "not a database URL",
-                    hint="postgresql://user@host/db, "
-                    "duckdb:///path.db or sc://host:15002 "
-                    "(Spark Connect)",
+                    say("engines.not_a_url"),
+                    hint=say("engines.urls"),
                 )
             ],
         )
@@ -155,7 +144,7 @@ def engine_of(connection: Any) -> str:
     for name, engine in (("duckdb", "duckdb"), ("psycopg", "postgres"), ("pyspark", "spark")):
         if module.startswith((name, f"_{name}")):
             return engine
-    raise QRulesError(f"cannot tell the engine of a {type(connection).__name__}: pass engine=")
+    raise QRulesError(say("engines.which", kind=type(connection).__name__))
 
 
 def evaluate_records(
@@ -306,7 +295,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
         columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
         raise DataError(
-            name, [Problem(name, f"cannot read table {name!r}: {first_line(error)}")]
+            name, [Problem(name, say("engines.cannot_read", name=name, error=first_line(error)))]
         ) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
@@ -339,16 +328,22 @@ def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -
         accepted, cast = _READ_TYPES[role]
         if found not in accepted:
             shown = (
-                "a type with a time zone, a number with a fraction or another type"
+                say("engines.other_type")
                 if found == "other"
-                else found.upper()
+                else say("data.value", value=found.upper())
             )
             problems.append(
                 Problem(
                     name,
-                    f"column {stored!r} ({kind} {canonical}) is "
-                    f"{shown}, which qrules does not read as a {role}",
-                    hint=f"cast it: CAST({stored} AS {cast})",
+                    say(
+                        "engines.unread_type",
+                        column=stored,
+                        kind=kind,
+                        canonical=canonical,
+                        shown=shown,
+                        role=say(f"engines.role_{role}"),
+                    ),
+                    hint=say("engines.cast", column=stored, cast=cast),
                 )
             )
     if problems:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
+from .._messages import say
 from .._results import Reconciliation
 from ._builders import (
     count,
@@ -119,11 +120,13 @@ def summarize(
                 [
                     Problem(
                         table.name,
-                        f"{what} ids in more than one row ({_some(shown, 10)}; "
-                        f"{extra} {'row' if extra == 1 else 'rows'} more than {what} ids): they "
-                        "would be counted more than once",
-                        hint=f"make the {what} id the table's key, or read the table with "
-                        f"qrules.{reader}, which keeps the first row of each",
+                        say(
+                            f"engines.repeated_{what}",
+                            ids=_some(shown, 10),
+                            extra=extra,
+                            s="" if extra == 1 else "s",
+                        ),
+                        hint=say(f"engines.repeated_{what}_hint", reader=reader),
                     )
                 ],
             )
@@ -400,9 +403,9 @@ def reconciliations(
             problems.append(
                 Problem(
                     log.name,
-                    f"{unknown} rows name a unit that is not in the "
-                    f"register ({_some(summary.unknown_units, 5)}): "
-                    "not counted",
+                    say(
+                        "engines.unknown_units", count=unknown, ids=_some(summary.unknown_units, 5)
+                    ),
                 )
             )
         used = rows - rejected.log_rows - unknown

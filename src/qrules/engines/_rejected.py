@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
+from .._messages import say
 from .._model import Text
 from .._recordspec import FLAGS
 from ..records.doubts import RejectedInspection, RejectedUnit
@@ -159,10 +160,8 @@ def rejections(
                 [
                     Problem(
                         table.name,
-                        f"more than {LIMIT:,} rows that qrules rejects",
-                        hint="read the rejections with qrules.read_register / read_log "
-                        "on a sample, "
-                        "and fix the table's types or values",
+                        say("engines.too_many_rejected", limit=LIMIT),
+                        hint=say("engines.too_many_rejected_hint"),
                     )
                 ],
             )
@@ -178,11 +177,9 @@ def rejections(
             spelled.get(u.row)
             or Problem(
                 register.name,
-                "a text value that is read in a database table only in "
-                "its plain form (a date YYYY-MM-DD; a flag one of the words of "
-                "docs/records.md)",
-                where=f"row {u.row}",
-                hint="cast the column to DATE or BOOLEAN",
+                say("engines.plain_form"),
+                where=say("where.row", row=u.row),
+                hint=say("engines.plain_form_hint"),
             )
             for u in read.units
         )
@@ -224,11 +221,10 @@ def rejections(
             spelled.get(i.row)
             or Problem(
                 log.name,
-                f"read as {i.date} by qrules, but a text date is read in a "
-                "database table only as YYYY-MM-DD",
-                where=f"row {i.row}",
+                say("engines.text_date", date=str(i.date)),
+                where=say("where.row", row=i.row),
                 key="date",
-                hint="cast the column to DATE",
+                hint=say("engines.text_date_hint"),
             )
             for i in logged.inspections
         )
@@ -263,10 +259,9 @@ def _respelled(
                 continue
             found[number] = Problem(
                 table.name,
-                f"{column} {row[position]!r} is read as {read!r} from a file "
-                "(NFKC, trimmed), but a database table's ids and codes are compared as stored",
-                where=f"row {number}, column {stored!r}",
-                hint="trim the column's values and normalise them (NFKC)",
+                say("engines.spelled", column=column, value=row[position], read=read),
+                where=say("where.row_column", row=number, column=stored),
+                hint=say("engines.spelled_hint"),
             )
     return found
 

@@ -7,7 +7,9 @@ tables with the canonical columns, typed (dates DATE, flags BOOLEAN).
 
 from __future__ import annotations
 
-import uuid
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .._columns import arrow_columns
@@ -41,14 +43,31 @@ LOG_TYPES: dict[str, str] = {**dict.fromkeys(LOG_COLUMNS, "VARCHAR"), "date": "D
 Staged = tuple[str, str, dict[str, Any], dict[str, str]]
 
 
-def staged(register: Register, log: InspectionLog | None) -> list[Staged]:
-    """The register and the log as tables to load, each under a name of its own
-    (``qrules_register_<id>``), so that evaluations never meet."""
-    suffix = uuid.uuid4().hex[:12]
-    tables = [(f"qrules_register_{suffix}", "register", register_columns(register), REGISTER_TYPES)]
-    if log is not None:
-        tables.append((f"qrules_log_{suffix}", "log", log_columns(log), LOG_TYPES))
-    return tables
+#: The numbers of the staged tables' names in use in this process.
+_IN_USE: set[int] = set()
+_NAMING = threading.Lock()
+
+
+@contextmanager
+def staged(register: Register, log: InspectionLog | None) -> Iterator[list[Staged]]:
+    """The register and the log as tables to load, for as long as the block
+    runs, each under a name no other evaluation of this process is using
+    (``qrules_register_<n>``, the smallest ``n`` free), so that evaluations
+    never meet. The same names come back run after run: the text of the
+    queries generated over them is kept between runs (`engines._sqltext`)."""
+    with _NAMING:
+        number = min(set(range(1, len(_IN_USE) + 2)) - _IN_USE)
+        _IN_USE.add(number)
+    try:
+        tables = [
+            (f"qrules_register_{number}", "register", register_columns(register), REGISTER_TYPES)
+        ]
+        if log is not None:
+            tables.append((f"qrules_log_{number}", "log", log_columns(log), LOG_TYPES))
+        yield tables
+    finally:
+        with _NAMING:
+            _IN_USE.discard(number)
 
 
 def canonical(tables: list[Staged]) -> tuple[Table, Table | None]:

@@ -33,11 +33,11 @@ def loaded(
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as Arrow tables registered on the connection (under
     names of their own), for as long as the block runs."""
-    tables = staged(register, log)
-    try:
-        for name, _, columns, types in tables:
-            connection.register(name, arrow(columns, types))
-        yield canonical(tables)
-    finally:
-        for name, *_ in tables:
-            connection.unregister(name)
+    with staged(register, log) as tables:
+        try:
+            for name, _, columns, types in tables:
+                connection.register(name, arrow(columns, types))
+            yield canonical(tables)
+        finally:
+            for name, *_ in tables:
+                connection.unregister(name)

@@ -31,8 +31,7 @@ def loaded(
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log copied into temporary tables for as long as the
     block runs."""
-    tables = staged(register, log)
-    with connection.cursor() as cursor:
+    with staged(register, log) as tables, connection.cursor() as cursor:
         try:
             for name, _, columns, types in tables:
                 # Names made here and fixed column names and types: no value is in the text.

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from .._boundary import first_line
 from .._errors import DataError, Problem, QRulesError
+from .._messages import say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import arrow, canonical, python_lists, staged
@@ -29,11 +30,7 @@ def _session(session: Any) -> Any:
     """``session``, when it is a SparkSession (classic or Spark Connect): a
     SparkContext, say, has no SQL to run the query with."""
     if not callable(getattr(session, "sql", None)) or not hasattr(session, "catalog"):
-        raise QRulesError(
-            f"the spark engine needs a SparkSession, not a {type(session).__name__} "
-            "(SparkSession.builder.getOrCreate(), or SparkSession(context) for a "
-            "SparkContext)"
-        )
+        raise QRulesError(say("engines.spark_session", kind=type(session).__name__))
     return session
 
 
@@ -53,10 +50,11 @@ def connect(url: str) -> Any:
             [
                 Problem(
                     url,
-                    "cannot reach the Spark Connect server: "
-                    f"{getattr(error, 'strerror', None) or error}",
-                    hint="is the server running (start-connect-server.sh), "
-                    "and are the host and port in the URL right?",
+                    say(
+                        "engines.spark_unreachable",
+                        error=str(getattr(error, "strerror", None) or error),
+                    ),
+                    hint=say("engines.spark_unreachable_hint"),
                 )
             ],
         ) from None
@@ -69,8 +67,8 @@ def connect(url: str) -> Any:
             [
                 Problem(
                     url,
-                    f"Spark Connect needs {first_line(error)}",
-                    hint="pip install 'qrules-plan[spark-connect]'",
+                    say("engines.spark_connect_needs", error=first_line(error)),
+                    hint=say("engines.spark_connect_install"),
                 )
             ],
         ) from None
@@ -130,11 +128,11 @@ def loaded(
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log as temporary views for as long as the block runs."""
     _session(session)
-    tables = staged(register, log)
-    try:
-        for name, _, columns, types in tables:
-            _frame(session, columns, types).createOrReplaceTempView(name)
-        yield canonical(tables)
-    finally:
-        for name, *_ in tables:
-            session.catalog.dropTempView(name)
+    with staged(register, log) as tables:
+        try:
+            for name, _, columns, types in tables:
+                _frame(session, columns, types).createOrReplaceTempView(name)
+            yield canonical(tables)
+        finally:
+            for name, *_ in tables:
+                session.catalog.dropTempView(name)

@@ -260,8 +260,8 @@ class Table:
                 [
                     Problem(
                         self.name,
-                        f"{self.name!r} is not a table name",
-                        hint="a name, schema.name or catalog.schema.name",
+                        say("tabular.not_a_table", table=self.name),
+                        hint=say("engines.table_name_hint"),
                     )
                 ],
             )
@@ -832,7 +832,7 @@ def _collect(
         if len(run) != total - meeting or any(
             (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
         ):
-            raise QRulesError("the database did not return the query's rows in order")
+            raise QRulesError(say("engines.out_of_order"))
         spec = plan.specs[key[0]]
         end = plan.windows[key[1]][1]
         counted[key] = {
@@ -842,7 +842,7 @@ def _collect(
             for district, (total, meeting) in by_district.items()
         }
     if start != len(rows):
-        raise QRulesError("the database did not return the query's rows in order")
+        raise QRulesError(say("engines.out_of_order"))
     return counted
 
 
@@ -903,9 +903,8 @@ def judge_tables(
             [
                 Problem(
                     log.name,
-                    f"column {column!r} holds {found} values, not dates",
-                    hint=f"make it a DATE column, or judge a view that casts it: "
-                    f"CAST({column} AS DATE)",
+                    say("engines.not_dates", column=column, found=found),
+                    hint=say("engines.not_dates_hint", column=column),
                 )
             ],
         )

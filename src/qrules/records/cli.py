@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
-from .._messages import say
+from .._messages import Lang, say
 from .._model import Rule
 from .._results import Evaluation
 from .._rulebook import Rulebook
-from .._tabular import source_kind
+from .._tabular import needs, source_kind
 from . import ENGINES
 
 if TYPE_CHECKING:
@@ -33,79 +35,29 @@ __all__ = [
 SAMPLE_FILES = {"register": "register.csv", "log": "inspections.csv", "mapping": "mapping.toml"}
 
 
-def add_arguments(check: argparse.ArgumentParser) -> None:
-    group = check.add_argument_group(
-        "records",
-        "judge the rules that have [rule.records] on a register of units and an "
-        "inspection log (docs/records.md)",
+def add_arguments(check: argparse.ArgumentParser, lang: Lang = "en") -> None:
+    """The records options, their help in ``lang``."""
+
+    def said(id_: str, **params: str) -> str:
+        return say(id_, **params).get(lang)
+
+    group = check.add_argument_group(said("help.records"), said("help.records.description"))
+    group.add_argument("--register", metavar="SOURCE", help=said("help.register"))
+    group.add_argument("--log", metavar="SOURCE", help=said("help.log"))
+    group.add_argument("--mapping", metavar="FILE", help=said("help.mapping"))
+    group.add_argument("--encoding", metavar="NAME", help=said("help.encoding"))
+    group.add_argument("--by-district", action="store_true", help=said("help.by_district"))
+    group.add_argument("--log-until", metavar="DATE", help=said("help.log_until"))
+    group.add_argument("--log-from", metavar="DATE", help=said("help.log_from"))
+    group.add_argument("--engine", choices=ENGINES[:3], help=said("help.engine"))
+    group.add_argument("--database", metavar="URL", help=said("help.database"))
+    group.add_argument(
+        "--register-table", metavar="NAME", help=said("help.register_table", default="register")
     )
     group.add_argument(
-        "--register",
-        metavar="SOURCE",
-        help="the register: a .csv, .xlsx, .parquet or .arrow file, a "
-        "duckdb:///path.db?table=NAME or sqlite:/// URL, or 'sample'",
+        "--log-table", metavar="NAME", help=said("help.log_table", default="inspections")
     )
-    group.add_argument("--log", metavar="SOURCE", help="the inspection log, as --register")
-    group.add_argument(
-        "--mapping",
-        metavar="FILE",
-        help="a TOML file naming your columns and codes, for the records and "
-        "(its [figures] part) the figures file",
-    )
-    group.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="the encoding of CSV files, figures and records (default: UTF-8 "
-        "or GB18030, decided over the whole file)",
-    )
-    group.add_argument(
-        "--by-district",
-        action="store_true",
-        help="judge each district too, not only the whole register",
-    )
-    group.add_argument(
-        "--log-until",
-        metavar="DATE",
-        help="the last day the log covers (default: its latest date; a row "
-        "dated later, or after today, is rejected as a doubtful date)",
-    )
-    group.add_argument(
-        "--log-from",
-        metavar="DATE",
-        help="the first day the log covers (default: its earliest date); a "
-        "year it does not cover from 1 January is unknown",
-    )
-    group.add_argument(
-        "--engine",
-        choices=ENGINES[:3],
-        help="what counts the records: the reference engine (pure Python), "
-        "DuckDB (the default when installed) or PostgreSQL "
-        "(docs/engines.md)",
-    )
-    group.add_argument(
-        "--database",
-        metavar="URL",
-        help="a database to count in: postgresql://user@host:port/db, "
-        "duckdb:///path.db or a Spark Connect server's "
-        "sc://host:15002; without --register, its tables "
-        "--register-table and --log-table are judged where they are",
-    )
-    group.add_argument(
-        "--register-table",
-        metavar="NAME",
-        help="the register's table in --database (default: register)",
-    )
-    group.add_argument(
-        "--log-table", metavar="NAME", help="the log's table in --database (default: inspections)"
-    )
-    group.add_argument(
-        "--trust-keys",
-        action="store_true",
-        help="tables in --database: do not check that each unit id is in "
-        "one register row, each inspection id in one log row, and each "
-        "log row's unit in the register (for a database that enforces "
-        "them; saves a pass over the log)",
-    )
+    group.add_argument("--trust-keys", action="store_true", help=said("help.trust_keys"))
 
 
 def wants_records(args: argparse.Namespace) -> bool:
@@ -248,6 +200,7 @@ def records_evaluation(
                 strict=strict,
             )
         register_source = _source(args.register, "register", rulebook)
+        _lean_arrow(register_source)
         register = read_register(
             register_source,
             mapping=mapping,
@@ -281,6 +234,25 @@ def records_evaluation(
         )
     finally:
         progress.close()
+
+
+def _lean_arrow(source: str | None) -> None:
+    """Arrow's memory from the C library's allocator, for the command line's
+    reading of files: it gives freed memory back at once, where Arrow's own
+    (mimalloc) keeps it, with huge pages, for the process's life (about 70 MiB
+    of the peak on a 100,000-unit register and its 1,000,000-row log:
+    ``benchmarks/bench_files.py``). A process that chose an allocator
+    (``ARROW_DEFAULT_MEMORY_POOL``) keeps it; so does a program calling
+    `qrules.read_register` itself."""
+    if (
+        source is None
+        or source_kind(source) not in ("csv", "arrow")
+        or "ARROW_DEFAULT_MEMORY_POOL" in os.environ
+        or importlib.util.find_spec("pyarrow") is None
+    ):
+        return
+    pa = needs("pyarrow")  # only files read column-wise need it
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _date_option(value: str | None, option: str) -> dt.date | None:

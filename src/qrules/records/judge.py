@@ -94,7 +94,7 @@ def judge_counts(
     # A district with a target of its own is judged against it.
     rule = (rule.in_district(district) or rule) if district is not None else rule
     where = say("records.in_district", district=district) if district else Text("", "")
-    population = query.spec.describe_population()
+    population = query.spec.said_population()
     if counts.total == 0:
         reason = say(
             "records.empty_population", year=query.year, where=where, population=population
