@@ -577,6 +577,111 @@ def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
     assert expected.verdict is Verdict.MET  # read from a file: C1's second inspection
 
 
+@pytest.mark.parametrize("date_type", ["DATE", "VARCHAR"])
+@pytest.mark.parametrize("respelled", ["J1 ", "Ｊ1", "\u3000J1"])
+def test_an_inspection_id_spelled_otherwise_is_never_a_second_inspection(
+    book: qrules.Rulebook, engine: tuple[str, Any], date_type: str, respelled: str
+) -> None:
+    """A file reader reads 'J1 ' and full-width 'Ｊ1' as J1, so the second row
+    repeats J1's id and is rejected; compared as stored in a table, the two ids
+    were two inspections, and C1 (inspected once) met "twice a year". In place
+    the row is rejected for its spelling, named, and bounds C1's count: the
+    result is unknown, as from the file, never met. (A DATE log is counted as it
+    is and its ids tested in the key check's pass; a text one row by row.)"""
+    typed_log(
+        engine,
+        "C1",
+        f"inspection VARCHAR, unit VARCHAR, date {date_type}",
+        f"('J1', 'C1', '2024-03-01'), ('{respelled}', 'C1', '2024-06-01')",
+    )
+    _, connection = engine
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR_2024}
+    [found] = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", **options
+    )
+    register = qrules.read_register([unit("C1", "catering", risk_level="high")])
+    log = qrules.read_log(
+        [
+            {"inspection": "J1", "unit": "C1", "date": "2024-03-01"},
+            {"inspection": respelled, "unit": "C1", "date": "2024-06-01"},
+        ],
+        register,
+    )
+    [expected] = qrules.evaluate_records(book, register, log, **options)
+    assert expected.verdict is Verdict.UNKNOWN  # read from a file: J1 repeated
+    assert found.verdict is Verdict.UNKNOWN, found
+    assert found.rejected_rows == (("log", 2),)
+    [reconciled] = [t for t in found_tables(book, connection, options) if t.kind == "log"]
+    [problem] = reconciled.problems
+    assert problem.where == "row 2, column 'inspection'"
+    assert "inspection" in problem.message
+    assert "compared as stored" in problem.message
+
+
+def found_tables(
+    book: qrules.Rulebook, connection: Any, options: dict[str, Any]
+) -> tuple[qrules.Reconciliation, ...]:
+    """The reconciliations of the tables in place."""
+    evaluation = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", **options
+    )
+    return evaluation.records
+
+
+def test_plain_inspection_ids_in_a_typed_log_stay_counted(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """Inspection ids that a reader reads as stored (ASCII with inner spaces,
+    Chinese) are not rejected: the typed log is counted as it is."""
+    typed_log(
+        engine,
+        "C1",
+        "inspection VARCHAR, unit VARCHAR, date DATE",
+        "('J 1', 'C1', DATE '2024-03-01'), ('检查2', 'C1', DATE '2024-06-01')",
+    )
+    _, connection = engine
+    [found] = evaluate_tables(
+        book,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[book["twice"]],
+        **YEAR_2024,
+    )
+    assert (found.verdict, found.rejected_rows) == (Verdict.MET, ())
+
+
+@pytest.mark.parametrize("marker", ["无", "—", "NA", "暂无"])
+def test_a_district_written_as_a_missing_marker_is_missing_in_place(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any], marker: str
+) -> None:
+    """A file reader reads a district written 无 (or —, NA, …) as missing: the
+    unit counts in the whole register only, and no district is named 无. A
+    table judged in place reads it the same way."""
+    units = [
+        unit("C1", "catering", risk_level="high", district="芝罘区"),
+        unit("C2", "catering", risk_level="high", district=marker),
+    ]
+    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-06-01")]
+    name, connection = engine
+    types = {**REGISTER_TYPES, "district": "VARCHAR"}
+    register = qrules.read_register(write(tmp_path / "register.csv", units, list(types)))
+    log = qrules.read_log(write(tmp_path / "log.csv", visits, list(LOG_TYPES)), register)
+    options: dict[str, Any] = {"rules": [book["twice"]], "by_district": True, **YEAR_2024}
+    place(connection, name, "doubt_register", units, types)
+    place(connection, name, "doubt_log", visits, LOG_TYPES)
+    expected = qrules.evaluate_records(book, register, log, **options)
+    in_place = evaluate_tables(
+        book, connection, register="doubt_register", log="doubt_log", **options
+    )
+
+    def seen(results: Iterable[qrules.Result]) -> list[tuple[str | None, Verdict, int | None]]:
+        return [(r.district, r.verdict, r.population) for r in results]
+
+    assert seen(expected) == [(None, Verdict.NOT_MET, 2), ("芝罘区", Verdict.MET, 1)]
+    assert seen(in_place) == seen(expected)
+
+
 # -- strict record files -------------------------------------------------------------
 
 
@@ -730,11 +835,18 @@ RESPELLINGS = (
 @st.composite
 def respelled_records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Clean small records (no corruption), with up to three unit ids or
-    categories, of the register or the log, written otherwise (a space after,
-    an ideographic space before, full-width letters)."""
+    categories, of the register, or unit or inspection ids of the log, written
+    otherwise (a space after, an ideographic space before, full-width letters);
+    the inspection ids are J0, J1, …, and a row may be copied with its id
+    written otherwise (one inspection to a reader, two as stored)."""
     units, visits, _ = draw(corrupted_records().filter(lambda g: not g[2]))
+    visits = [{**v, "inspection": f"J{i}"} for i, v in enumerate(visits)]
+    if visits and draw(st.booleans()):
+        copied = visits[draw(st.integers(0, len(visits) - 1))]
+        respell = draw(st.sampled_from(RESPELLINGS))
+        visits.append({**copied, "inspection": respell(copied["inspection"])})
     places = [("register", i, c) for i in range(len(units)) for c in ("unit", "category")] + [
-        ("log", i, "unit") for i in range(len(visits))
+        ("log", i, c) for i in range(len(visits)) for c in ("unit", "inspection")
     ]
     for table, index, column in draw(st.lists(st.sampled_from(places), max_size=3, unique=True)):
         rows = units if table == "register" else visits
@@ -757,7 +869,7 @@ def check_one_reading(
         qrules.evaluate_records(book, register, qrules.read_log(visits, register), **DECLARED)
     )
     place(connection, engine, "doubt_register", units, REGISTER_TYPES)
-    place(connection, engine, "doubt_log", visits, LOG_TYPES)
+    place(connection, engine, "doubt_log", visits, {"inspection": "VARCHAR", **LOG_TYPES})
     in_place = _verdicts(
         evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **DECLARED)
     )

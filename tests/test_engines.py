@@ -156,6 +156,43 @@ def test_a_share_of_exactly_20_percent_is_met(
     assert year(below, 2024).verdict is Verdict.NOT_MET  # 1 of 6 is less than 20%
 
 
+def test_only_the_failing_units_of_results_not_met_are_returned(
+    book: qrules.Rulebook, engine: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A share that is met lists no failing units, so the counting query
+    returns none of them (issue 15); a district of it that is not met still
+    lists its own, fetched when asked for: the results are the reference's."""
+    name, connection = engine
+    units = [
+        unit(f"H{i}", "health_food_maker", district="芝罘区" if i < 2 else "福山区")
+        for i in range(5)
+    ]
+    visits = [visit("H0", "2024-05-01", "system")]
+    streamed: list[list[Any]] = []
+    stream = Connection.stream
+
+    def counted(self: Connection, sql: str) -> Iterator[Any]:
+        rows = list(stream(self, sql))
+        streamed.append(rows)
+        return iter(rows)
+
+    monkeypatch.setattr(Connection, "stream", counted)
+    options = {"rules": [book["share"]], "log_from": "2024-01-01", "log_until": "2024-12-31"}
+    for by_district in (False, True):
+        streamed.clear()
+        found = assert_same(
+            book, *read(units, visits), name, connection, by_district=by_district, **options
+        )
+        whole = year(found, 2024)
+        assert (whole.verdict, whole.failing_units) == (Verdict.MET, ())  # 1 of 5: 20 %
+        assert not [row for row in streamed[0] if row[0] == 2]
+        if by_district:
+            [fushan] = [r for r in found if r.district == "福山区"]
+            assert fushan.verdict is Verdict.NOT_MET
+            assert [u.unit for u in fushan.failing_units] == ["H2", "H3", "H4"]
+            assert len(streamed) == 2  # the units of the share, fetched once
+
+
 def test_exactly_two_inspections_meet(book: qrules.Rulebook, engine: tuple[str, Any]) -> None:
     visits = [visit("C0", "2024-03-01"), visit("C0", "2024-03-01"), visit("C1", "2024-06-30")]
     result = year(
@@ -1021,7 +1058,9 @@ def test_the_log_is_read_once_for_counting(
     by_district: bool,
 ) -> None:
     """Every rule, year, district and failing unit comes from one scan of the
-    log (issue 18): the counts of the log are a CTE the database computes once."""
+    log (issue 18): the counts of the log are a CTE the database computes once.
+    With the keys checked (the default), the same query checks them, in one
+    more scan of its own beside the counts' (issue 15); trusted, one."""
     name, connection = engine
     connection.execute("DROP TABLE IF EXISTS register")
     connection.execute("DROP TABLE IF EXISTS log")
@@ -1040,18 +1079,21 @@ def test_the_log_is_read_once_for_counting(
         "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')"
     )
     counting = _spied(monkeypatch, "stream")
-    found = evaluate_tables(
-        yantai,
-        connection,
-        register="register",
-        log="log",
-        by_district=by_district,
-        log_until="2024-12-31",
-        log_from="2024-01-01",
-    )
-    assert any(r.failing_units for r in found)
-    assert len(counting) == 1
-    assert _log_scans(name, connection, counting[0]) == 1
+    for check_keys, scans in ((False, 1), (True, 2)):
+        counting.clear()
+        found = evaluate_tables(
+            yantai,
+            connection,
+            register="register",
+            log="log",
+            by_district=by_district,
+            log_until="2024-12-31",
+            log_from="2024-01-01",
+            check_keys=check_keys,
+        )
+        assert any(r.failing_units for r in found)
+        assert len(counting) == 1
+        assert _log_scans(name, connection, counting[0]) == scans
     if name == "postgres":
         connection.execute("DROP TABLE register")
         connection.execute("DROP TABLE log")

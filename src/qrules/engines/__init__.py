@@ -302,7 +302,21 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
-    return sql.Table(name, {c: header[i] for c, i in positions.items()}, mapping.codes(kind), types)
+    return sql.Table(
+        name,
+        {c: header[i] for c, i in positions.items()},
+        mapping.codes(kind),
+        types,
+        utf8=_utf8(database),
+    )
+
+
+def _utf8(database: Any) -> bool:
+    """Whether the database stores text in UTF-8: DuckDB and Spark always, a
+    PostgreSQL server when its encoding is UTF8."""
+    if database.dialect != "postgres":
+        return True
+    return str(database.fetch("SHOW server_encoding")[0][0]).upper() in ("UTF8", "UTF-8")
 
 
 #: The column types qrules reads, by kind of column, and the cast to use otherwise.

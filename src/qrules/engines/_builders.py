@@ -15,10 +15,12 @@ if TYPE_CHECKING:
     from .sql import Table
 
 __all__ = [
+    "CODED",
     "count",
     "date_literal",
     "dated",
     "filtered",
+    "marked",
     "not_null",
     "number",
     "rejected_log",
@@ -68,17 +70,21 @@ _MARKERS = sorted(set().union(*(_cased(m) for m in MISSING_MARKERS)))
 _LONGEST = max(map(len, _MARKERS))
 
 
-def _marked(value: exp.Expr) -> exp.Expr:
+def marked(value: exp.Expr) -> exp.Expr:
     """Missing as the readers read it: NULL, or a marker (``—``, ``无``, ``NA``, …).
     The length is tested first: most values are longer than any marker, and a
     database tests a length far faster than a list of strings."""
     text = exp.cast(value.copy(), "VARCHAR")
+    # (A CASE, not an AND: a database would test the list on every value, as a
+    # join, where the CASE tests it on the short values only.)
     return exp.or_(
         exp.Is(this=value, expression=exp.null()),
-        exp.and_(
+        exp.Case()
+        .when(
             exp.LTE(this=exp.Length(this=text), expression=number(_LONGEST)),
             text.copy().isin(*(exp.Literal.string(m) for m in _MARKERS)),
-        ),
+        )
+        .else_(exp.false()),
     )
 
 
@@ -124,7 +130,7 @@ def _bad_date(table: Table, column: str, alias: str) -> exp.Expr | None:
     if not table.has(column) or table.type(column) != "text":
         return None
     return exp.and_(
-        exp.not_(_marked(table.raw(column, alias))),
+        exp.not_(marked(table.raw(column, alias))),
         exp.Is(this=table.column(column, alias), expression=exp.null()),
     )
 
@@ -133,10 +139,12 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     """A code of a closed set that is not one (after the mapping)."""
     if not table.has(column):
         return None
-    # The set first: a database tests the marker only for the rare value outside it.
-    return exp.and_(
-        exp.not_(table.isin(column, alias, RECORD_CODES[column])),
-        exp.not_(_marked(table.column(column, alias))),
+    # The set first: a database tests the marker only for the rare value outside
+    # it (a CASE, where an AND would have the set tested as a join on every row).
+    return (
+        exp.Case()
+        .when(table.isin(column, alias, RECORD_CODES[column]), exp.false())
+        .else_(exp.not_(marked(table.column(column, alias))))
     )
 
 
@@ -148,7 +156,7 @@ def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
     words = sorted(TRUE_WORDS | FALSE_WORDS | set(codes))
     return exp.and_(
         exp.not_(_text(table.raw(flag, alias)).isin(*(exp.Literal.string(w) for w in words))),
-        exp.not_(_marked(table.raw(flag, alias))),
+        exp.not_(marked(table.raw(flag, alias))),
     )
 
 
@@ -165,27 +173,41 @@ def _spelled(table: Table, kind: str, alias: str) -> list[exp.Expr]:
     ]
 
 
-def rejected_register(register: Table, alias: str = "r", *, every: bool = False) -> exp.Expr:
+#: The register's columns of few distinct values (codes, districts, flags),
+#: which a watched register's key check tests once per distinct value.
+CODED = ("category", "district", "risk_level", "size", *FLAGS)
+
+
+def rejected_register(
+    register: Table, alias: str = "r", *, every: bool = False, part: str = "all"
+) -> exp.Expr:
     """A register row the readers would reject, or read otherwise: no unit id
     or category, a date or flag that does not read, a risk level or size that
     is not canonical, closed before registered, an id or code that is not
-    spelled as the readers read it. ``every``: checked in a table counted as it is."""
+    spelled as the readers read it. ``every``: checked in a table counted as it
+    is. ``part``: ``coded``, the tests of the `CODED` columns alone (on their
+    values, as a watched register's key check tests them once per distinct
+    value); ``row``, the others; ``all``, both."""
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
-    parts: list[exp.Expr] = [_marked(register.column(c, alias)) for c in ("unit", "category")]
-    parts += _spelled(register, "register", alias)
-    parts += [
+    row: list[exp.Expr] = [marked(register.column("unit", alias))]
+    coded: list[exp.Expr] = [marked(register.column("category", alias))]
+    for column in TEXT_COLUMNS["register"]:
+        test = spelled_otherwise(register, column, alias)
+        if test is not None:
+            (coded if column in CODED else row).append(test)
+    row += [p for p in (_bad_date(register, c, alias) for c in ("registered", "closed")) if p]
+    coded += [
         p
         for p in (
-            *(_bad_date(register, c, alias) for c in ("registered", "closed")),
             *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
             *(_bad_flag(register, f, alias) for f in FLAGS),
         )
         if p is not None
     ]
     if register.has("registered") and register.has("closed"):
-        parts.append(
+        row.append(
             _known(
                 exp.LT(
                     this=register.column("closed", alias),
@@ -193,7 +215,7 @@ def rejected_register(register: Table, alias: str = "r", *, every: bool = False)
                 )
             )
         )
-    return exp.or_(*parts)
+    return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 
 def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Expr:
@@ -205,17 +227,9 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
-        return (
-            exp.or_(
-                *(
-                    p
-                    for p in (_bad_code(log, c, alias) for c in ("kind", "result"))
-                    if p is not None
-                )
-            )
-            if log.has("kind") or log.has("result")
-            else exp.false()
-        )
+        # (and its inspection ids among the rows of units some rule counts)
+        found = [p for p in (_bad_code(log, c, alias) for c in ("kind", "result")) if p is not None]
+        return exp.or_(*found) if found else exp.false()
     # (A unit id that is a marker of a missing value names no unit of the register.)
     parts: list[exp.Expr] = [
         exp.Is(this=log.column(c, alias), expression=exp.null()) for c in ("unit", "date")

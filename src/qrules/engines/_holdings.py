@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .._errors import DataError, Problem
 from .._messages import say
+from .._recordspec import FLAGS
 from .._results import Reconciliation
 from ._builders import (
+    CODED,
     count,
     dated,
     filtered,
@@ -33,7 +35,21 @@ if TYPE_CHECKING:
     from ._rejected import Rejections
     from .sql import Database, Table
 
-__all__ = ["Summary", "plain_counts", "reconciliations", "summarize"]
+__all__ = [
+    "INSPECTED",
+    "KNOWN",
+    "LOG_ROWS",
+    "SCREEN",
+    "Inspected",
+    "Summary",
+    "log_rows",
+    "plain_counts",
+    "reconciliations",
+    "screen",
+    "screened",
+    "summarize",
+    "tallied",
+]
 
 
 @attrs.frozen
@@ -65,6 +81,18 @@ def plain_counts(database: Database, register: Table, log: Table | None) -> tupl
     return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
 
 
+@attrs.frozen
+class Inspected:
+    """The register's rows whose units some rule counts the inspections of:
+    ``key`` names them (the rules' populations, for the kept query texts),
+    ``condition`` builds the test on the register (alias ``r``). The key check
+    tests the inspection ids of these units' log rows, the rows that counts
+    read, where one spelled otherwise could be an inspection counted twice."""
+
+    key: Hashable
+    condition: Callable[[], exp.Expr] = attrs.field(eq=False, repr=False)
+
+
 def summarize(
     database: Database,
     register: Table,
@@ -73,6 +101,7 @@ def summarize(
     check_keys: bool = False,
     exact_log: bool = False,
     plain: tuple[Any, ...] | None = None,
+    inspected: Inspected | None = None,
 ) -> Summary:
     """The tables' `Summary`.
 
@@ -95,12 +124,24 @@ def summarize(
     if not check_keys:
         return summary
     dialect = database.dialect
-    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    keys = functools.partial(_keys, inspected=inspected)
+    marks = None if inspected is None else inspected.key
+    found = database.fetch(_summary_text(("keys", marks), register, log, dialect, keys))[0]
     names = kept(
-        ("keys: names", repr(register), repr(log)),
-        lambda: ",".join(_keys(register, log).named_selects),
+        ("keys: names", repr(register), repr(log), marks),
+        lambda: ",".join(keys(register, log).named_selects),
     ).split(",")
-    row = dict(zip(names, found, strict=True))
+    return _checked(database, register, log, summary, dict(zip(names, found, strict=True)))
+
+
+def _checked(
+    database: Database, register: Table, log: Table | None, summary: Summary, row: Mapping[str, Any]
+) -> Summary:
+    """The `Summary` with the key check's ``row`` (`_keys`' columns): unclean
+    when a watched table has rows to reject; a `DataError` for repeated keys;
+    else the log's rows counted, its reach, and the rows of units not in the
+    register, with a few of those units."""
+    dialect = database.dialect
     if row["bad_units"] or row.get("bad_inspections"):
         return attrs.evolve(summary, unclean=True)
     for table, extra, what, build, reader in (
@@ -156,6 +197,87 @@ def summarize(
     )
 
 
+def tallied(
+    database: Database, register: Table, log: Table | None, plain: tuple[Any, ...] | None = None
+) -> Summary:
+    """`summarize` before its key check: the log's counted rows and reach as its
+    plain counts give them (the key check, `screened`, says what they are)."""
+    return _tallies(database, register, log, log_exact=False, plain=plain)
+
+
+def screened(
+    database: Database, register: Table, log: Table, summary: Summary, row: Sequence[Any]
+) -> Summary | None:
+    """`summarize`'s key check from the `screen` row counted with the rows (its
+    columns in `SCREEN`'s order): the same `Summary`, unclean flag and
+    `DataError`; ``None`` when the screen cannot tell (inspection ids repeated
+    while some rows are of units not in the register: run `summarize`)."""
+    found = dict(zip((name for name, _ in SCREEN), row, strict=True))
+    if found["repeated_inspections"] and found["unknown"]:
+        # Repeated among all the dated rows, perhaps not among the counted ones.
+        return None
+    return _checked(database, register, log, summary, found)
+
+
+#: The key check's columns as `screen` gives them (name, SQL type), one row
+#: counted in the same pass over the log as the counts.
+SCREEN = (
+    ("repeated", "BIGINT"),
+    ("bad_units", "BIGINT"),
+    ("unknown", "BIGINT"),
+    ("used", "BIGINT"),
+    ("first_day", "DATE"),
+    ("last_day", "DATE"),
+    ("repeated_inspections", "BIGINT"),
+    ("bad_inspections", "BIGINT"),
+)
+
+#: The log's rows as the counting query and the key check share them (`log_rows`).
+LOG_ROWS = "qrules_log"
+KNOWN, INSPECTED = "qrules_known", "qrules_inspected"
+
+
+def log_rows(register: Table, log: Table, inspected: exp.Expr) -> exp.Select:
+    """The log's rows that can be counted, their columns as stored, each with
+    whether its unit is in a counted row of the register (`KNOWN`) and in the
+    population of a rule counting inspections (`INSPECTED`, ``inspected`` on
+    the register ``r``): one scan of the log and one join with the register,
+    which the counts and the key check (`screen`) share. (A unit id repeated in
+    the register repeats its rows here: the key check then refuses the tables.)"""
+    unit = register.column("unit", "r")
+    units = (
+        exp.select(exp.alias_(unit, "unit"), exp.alias_(inspected, "inspected"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+    stored = [exp.column(c, "l", quoted=True) for c in dict.fromkeys(log.columns.values())]
+    matched = exp.column("unit", "qrules_r")
+    return (
+        exp.select(
+            *stored,
+            exp.alias_(not_null(matched), KNOWN),
+            exp.alias_(
+                exp.Coalesce(this=exp.column("inspected", "qrules_r"), expressions=[exp.false()]),
+                INSPECTED,
+            ),
+        )
+        .from_(log.ref("l"))
+        .join(
+            units.subquery("qrules_r"),
+            join_type="left",
+            on=matched.copy().eq(log.column("unit", "l")),
+        )
+        .where(dated(log))
+    )
+
+
+def screen(register: Table, log: Table, inspected: Inspected) -> exp.Select:
+    """The key check (`_keys`) counted over `log_rows` (``LOG_ROWS``), in the
+    pass that counts: one row, `SCREEN`'s columns; inspection ids repeated
+    among all the rows (those of units not in the register too)."""
+    return _side_by_side(_register_keys(register), _log_keys(register, log, inspected, shared=True))
+
+
 def _some(units: Sequence[str], shown: int) -> str:
     """Up to ``shown`` unit ids, quoted, and ``…`` when there are more (the
     queries ask for one more than is shown)."""
@@ -196,7 +318,7 @@ def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: boo
 
 
 def _summary_text(
-    kind: str,
+    kind: Hashable,
     register: Table,
     log: Table | None,
     dialect: str,
@@ -215,21 +337,55 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None) -> exp.Select:
+def _keys(register: Table, log: Table | None, inspected: Inspected | None = None) -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
     an inspection id (0 when the log has no inspection ids)."""
+    registers = _register_keys(register)
+    if log is None:
+        return registers
+    return _side_by_side(registers, _log_keys(register, log, inspected))
+
+
+def _register_keys(register: Table) -> exp.Select:
+    """One row: the register's counted rows that repeat a unit id, and (a
+    watched register) those with codes, flags or markers to reject."""
     unit = register.column("unit", "r")
-    # A watched table's codes, flags and markers are checked in the same pass.
-    bad = count(rejected_register(register, "r", every=True)) if register.watched else number(0)
-    registers = (
+    bad: exp.Expr = number(0)
+    if register.watched:
+        # A watched table's ids, codes, flags and markers are checked in the
+        # same pass: those of columns of few values once per distinct value.
+        bad = count(rejected_register(register, "r", every=True, part="row"))
+        stored = dict.fromkeys(
+            register.columns[c]
+            for c in CODED
+            if register.has(c)
+            and (c not in FLAGS or register.type(c) != "boolean" or register.codes.get(c))
+        )
+        values = (
+            exp.select(*(exp.column(c, "r", quoted=True) for c in stored))
+            .distinct()
+            .from_(register.ref("r"))
+            .where(usable(register))
+        )
+        # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
+        coded = exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
+            values.subquery("r")
+        )
+        bad = exp.Add(this=bad, expression=coded.subquery())
+    return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
         .where(usable(register))
     )
-    if log is None:
-        return registers
+
+
+def _log_keys(
+    register: Table, log: Table, inspected: Inspected | None, *, shared: bool = False
+) -> exp.Select:
+    """One row of the log's side of the key check (see `_keys`); ``shared``:
+    over `log_rows`, inspection ids repeated among all its rows."""
     known = exp.column("known", "k")
     date = exp.column("date", "k")
 
@@ -238,21 +394,44 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
 
     columns = [
         exp.alias_(log.column("date", "l"), "date"),
-        exp.alias_(_known(register, log), "known"),
+        exp.alias_(exp.column(KNOWN, "l") if shared else _known(register, log), "known"),
     ]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
         columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
         inspection = exp.column("inspection", "k")
-        repeated = exp.Sub(
-            this=among(exp.Count(this=inspection)),
-            expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
+        repeated = (
+            _repeats(inspection)
+            if shared
+            else exp.Sub(
+                this=among(exp.Count(this=inspection)),
+                expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
+            )
         )
     # A watched log's kinds and results are checked in the same pass.
     watched = log.watched and (log.has("kind") or log.has("result"))
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     bad = count(exp.column("bad", "k")) if watched else number(0)
+    # And its inspection ids, among the rows of units whose inspections a rule
+    # counts (the rows where one spelled otherwise could count twice): a test
+    # on each of a log's millions would cost a pass of its own.
+    respelled = spelled_otherwise(log, "inspection", "l")
+    if log.watched and respelled is not None and inspected is not None:
+        counted = (
+            exp.column(INSPECTED, "l")
+            if shared
+            else log.column("unit", "l").isin(
+                query=exp.select(register.column("unit", "r"))
+                .from_(register.ref("r"))
+                .where(exp.and_(usable(register), inspected.condition()))
+            )
+        )
+        # (A CASE, not an AND: a database tests only the rows counted.)
+        columns.append(
+            exp.alias_(exp.Case().when(counted, respelled).else_(exp.false()), "respelled")
+        )
+        bad = exp.Add(this=bad, expression=count(exp.column("respelled", "k")))
     # And its unit ids, among the rows whose unit is not the register's (an id
     # spelled otherwise is one of those): tested there only, not row by row.
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
@@ -263,11 +442,15 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
             expression=count(
                 exp.Case()
                 .when(known.copy(), exp.false())
-                .else_(spelled(exp.column("stored_unit", "k")))
+                .else_(spelled(exp.column("stored_unit", "k"), utf8=log.utf8))
             ),
         )
-    rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
-    logs = exp.select(
+    rows = (
+        exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
+        if shared
+        else exp.select(*columns).from_(log.ref("l")).where(dated(log))
+    )
+    return exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"),
         exp.alias_(count(known.copy()), "used"),
         exp.alias_(among(exp.Min(this=date)), "first_day"),
@@ -275,7 +458,6 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
         exp.alias_(repeated, "repeated_inspections"),
         exp.alias_(bad, "bad_inspections"),
     ).from_(rows.subquery("k"))
-    return _side_by_side(registers, logs)
 
 
 def _side_by_side(registers: exp.Select, logs: exp.Select) -> exp.Select:

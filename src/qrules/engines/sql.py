@@ -65,13 +65,26 @@ from ._builders import (
     count,
     date_literal,
     dated,
+    marked,
     not_null,
     number,
     rendered,
     text_date,
     usable,
 )
-from ._holdings import Summary, reconciliations, summarize
+from ._holdings import (
+    INSPECTED,
+    LOG_ROWS,
+    SCREEN,
+    Inspected,
+    Summary,
+    log_rows,
+    reconciliations,
+    screen,
+    screened,
+    summarize,
+    tallied,
+)
 from ._rejected import Rejections
 from ._sqltext import exp
 
@@ -90,11 +103,19 @@ __all__ = [
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
 
+#: The dialects whose counting query also checks the keys: the log's rows
+#: joined with the register (`log_rows`) are one CTE that the counts and the
+#: key check both read, inlined (``NOT MATERIALIZED``: each part reads the log
+#: in a pipeline of its own, side by side, rather than the database storing
+#: them for one). Spark caches the members instead, and has no ``NOT
+#: MATERIALIZED``: its key check stays a query of its own.
+_FOLDED = ("duckdb", "postgres")
+
 #: The date columns of a register and a log.
 _DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
-_WHOLE, _DISTRICT, _FAILING = 0, 1, 2
+_SCREEN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
 
 Filter = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
@@ -252,6 +273,11 @@ class Table:
     #: check checks in its pass (`summarize`): if any would be rejected, the
     #: tables are checked row by row and counted again.
     watched: bool = False
+    #: The database stores its text in UTF-8 (see `_spelled.spelled`).
+    utf8: bool = True
+    #: Its rows are records read by qrules' readers (staged by an engine): their
+    #: values are read already (a missing marker is NULL).
+    read: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
@@ -275,6 +301,7 @@ class Table:
             {c: c for c in (REGISTER_COLUMNS if kind == "register" else LOG_COLUMNS)},
             types={**dict.fromkeys(FLAGS, "boolean"), **dict.fromkeys(_DATES, "date")},
             checked=checked,
+            read=checked,
         )
 
     def ref(self, alias: str) -> exp.Table:
@@ -331,15 +358,20 @@ class Table:
         return self.column(column, alias).isin(*(exp.Literal.string(s) for s in stored))
 
     def value(self, column: str, alias: str) -> exp.Expr:
-        """A column's canonical value: its codes translated (``CASE``), as text."""
+        """A column's canonical value: its codes translated (``CASE``), as text;
+        NULL when missing, a marker such as ``无`` or ``—`` included, as the
+        readers read a cell."""
         stored = self.column(column, alias)
         codes = self.codes.get(column)
+        read = stored.copy()
         if codes:
             case = exp.Case(this=stored)
             for written, code in sorted(codes.items()):
                 case = case.when(exp.Literal.string(written), exp.Literal.string(code))
-            stored = case.else_(stored)
-        return exp.cast(stored, "VARCHAR")
+            read = case.else_(stored.copy())
+        if self.read:  # its markers were read as missing already
+            return exp.cast(read, "VARCHAR")
+        return exp.cast(exp.Case().when(marked(stored.copy()), exp.null()).else_(read), "VARCHAR")
 
     def flag(self, flag: str, alias: str) -> exp.Expr:
         """True when the unit has the flag, never NULL. A BOOLEAN column is tested
@@ -461,9 +493,78 @@ def _active(register: Table) -> exp.Expr:
     return exp.and_(*parts) if parts else exp.true()
 
 
-def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
+@attrs.frozen
+class Share:
+    """A share that meets its target: ``100 * meeting / total`` at least
+    ``num / den`` (more than, when ``strict``), as the rules over records read
+    it. A hint for the query only (`select`'s ``met``): a result judged not met
+    whose units were left out has them fetched again (`_collect`)."""
+
+    num: int
+    den: int
+    strict: bool
+
+    def holds(self, meeting: int, total: int) -> bool:
+        found, wanted = 100 * self.den * meeting, self.num * total
+        return found > wanted if self.strict else found >= wanted
+
+    def sql(self, meeting: exp.Expr, total: exp.Expr) -> exp.Expr:
+        found = exp.Mul(this=number(100 * self.den), expression=meeting)
+        wanted = exp.Mul(this=number(self.num), expression=total)
+        return (exp.GT if self.strict else exp.GTE)(this=found, expression=wanted)
+
+
+def _met_shares(
+    rulebook: Rulebook, plan: Plan, doubts: Doubts | None, rejected: Rejections
+) -> dict[tuple[int, int], Share]:
+    """The (spec, window)s whose failing units need not be listed when their
+    counts meet a share: each of their queries decided by the log, judged
+    against one lower bound (``>=`` or ``>``, the rules' shares), with no
+    rejected log row that needs the failing units to bound the counts."""
+    if (doubts is not None and doubts.inspections) or rejected.inspections:
+        return {}
+    found: dict[tuple[int, int], set[Share | None]] = {}
+    for query in plan.queries:
+        rule = rulebook[query.rule]
+        stood = rule.at(dt.date(query.year, 12, 31)) or rule
+        target = stood.target
+        share = (
+            Share(target.value.numerator, target.value.denominator, target.op == ">")
+            if query.unknown is None and target is not None and target.op in (">=", ">")
+            else None
+        )
+        found.setdefault(plan.key(query), set()).add(share)
+    return {
+        key: share
+        for key, shares in found.items()
+        if len(shares) == 1 and (share := next(iter(shares))) is not None
+    }
+
+
+def _inspected(plan: Plan, register: Table) -> exp.Expr:
+    """A register row in the population of some rule that counts inspections."""
+    return _inspecting(plan.specs, register)
+
+
+def _inspecting(specs: Iterable[RecordSpec], register: Table) -> exp.Expr:
+    """A register row in the population of one of ``specs`` counting inspections."""
+    found = [_population(s, register) for s in specs if s.needs_log]
+    return exp.or_(*found) if found else exp.false()
+
+
+def _inspected_units(rules: Sequence[Rule], register: Table) -> Inspected:
+    """The register's rows whose inspections the rules count (`Inspected`)."""
+    specs = tuple(dict.fromkeys(r.records for r in rules if r.records is not None))
+    return Inspected(
+        tuple(s.population for s in specs if s.needs_log),
+        functools.partial(_inspecting, specs, register),
+    )
+
+
+def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -> exp.Select:
     """Inspections per unit and window, one column per filter, counting only
-    units that some inspection rule's population holds."""
+    units that some inspection rule's population holds; ``shared``: from the
+    log's rows that the key check reads too (`log_rows`)."""
     date = log.column("date", "l")
     window = exp.Case()
     for index, (start, end) in enumerate(plan.windows):
@@ -472,27 +573,32 @@ def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
         )
     columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
     for index, (kinds, results) in enumerate(plan.filters):
-        where = [
+        wanted_rows = [
             log.isin(column, "l", wanted)
             for column, wanted in (("kind", kinds), ("result", results))
             if wanted
         ]
-        columns.append(exp.alias_(count(exp.and_(*where) if where else None), f"n{index}"))
-    inspected = exp.or_(*(_population(s, register) for s in plan.specs if s.needs_log))
-    units = exp.select(register.column("unit", "r")).from_(register.ref("r")).where(inspected)
-    first, last = plan.windows[0][0], max(end for _, end in plan.windows)
-    return (
-        exp.select(*columns)
-        .from_(log.ref("l"))
-        .where(
-            exp.and_(
-                log.column("unit", "l").isin(query=units),
-                date.copy().between(date_literal(first), date_literal(last)),
-                *([] if log.checked else [dated(log)]),
-            )
+        columns.append(
+            exp.alias_(count(exp.and_(*wanted_rows) if wanted_rows else None), f"n{index}")
         )
-        .group_by(log.column("unit", "l"), window.copy())
-    )
+    first, last = plan.windows[0][0], max(end for _, end in plan.windows)
+    within = date.copy().between(date_literal(first), date_literal(last))
+    if shared:
+        rows = exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
+        where: exp.Expr = exp.and_(exp.column(INSPECTED, "l"), within)
+    else:
+        units = (
+            exp.select(register.column("unit", "r"))
+            .from_(register.ref("r"))
+            .where(_inspected(plan, register))
+        )
+        rows = exp.select(*columns).from_(log.ref("l"))
+        where = exp.and_(
+            log.column("unit", "l").isin(query=units),
+            within,
+            *([] if log.checked else [dated(log)]),
+        )
+    return rows.where(where).group_by(log.column("unit", "l"), window.copy())
 
 
 def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
@@ -612,18 +718,33 @@ def select(
     by_district: bool = False,
     failing: bool = True,
     members: str | None = None,
+    keys: Inspected | None = None,
+    met: Mapping[tuple[int, int], Share] | None = None,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
-    from the view ``members`` (`materialized`) rather than computing them."""
+    from the view ``members`` (`materialized`) rather than computing them.
+
+    ``keys``: the key check too, in the same pass over the log (`log_rows`,
+    `screen`): its one row comes first (``part`` -1), in columns of its own
+    (`SCREEN`, NULL in the other rows).
+
+    ``met``: the (spec, window)s whose failing units are not listed when their
+    counts meet a share (`Share`): those of results that are met."""
     spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
 
     def null(kind: str, name: str) -> exp.Expr:
         return exp.alias_(exp.cast(exp.null(), kind), name)
 
+    checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
+
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(
-            exp.alias_(number(part), "part"), spec.copy(), window.copy(), *columns
+            exp.alias_(number(part), "part"),
+            spec.copy(),
+            window.copy(),
+            *columns,
+            *(c.copy() for c in (checks if keys is not None else ())),
         ).from_(members or "qrules_members", copy=False)
         return select if where is None else select.where(where, copy=False)
 
@@ -642,7 +763,7 @@ def select(
             spec.copy(), window.copy(), *([by.copy()] if by else []), copy=False
         )
 
-    # A failing unit's row ends in the columns `_collect` keeps as they come.
+    # A failing unit's row ends in the columns `_collect` keys as they come.
     failed = rows(
         _FAILING,
         exp.GT(this=short.copy(), expression=number(0)),
@@ -653,7 +774,56 @@ def select(
         null("BIGINT", "total"),
         null("BIGINT", "meeting"),
     )
+    if met:
+        # Each (spec, window)'s counts beside its units, to leave out those of a
+        # share that is met (a small join: a row per rule and year).
+        totals = (
+            exp.select(
+                exp.alias_(spec.copy(), "qrules_spec"),
+                exp.alias_(window.copy(), "qrules_w"),
+                exp.alias_(count(), "qrules_total"),
+                exp.alias_(count(short.copy().eq(number(0))), "qrules_meeting"),
+            )
+            .from_(members or "qrules_members")
+            .group_by(spec.copy(), window.copy())
+        )
+        found = exp.column("qrules_meeting"), exp.column("qrules_total")
+        failed = failed.join(
+            totals.subquery("qrules_t"),
+            join_type="inner",
+            on=exp.and_(
+                exp.column("qrules_spec").eq(spec.copy()), exp.column("qrules_w").eq(window.copy())
+            ),
+            copy=False,
+        ).where(
+            exp.not_(
+                exp.or_(
+                    *(
+                        exp.and_(
+                            spec.copy().eq(number(key[0])),
+                            window.copy().eq(number(key[1])),
+                            share.sql(*(f.copy() for f in found)),
+                        )
+                        for key, share in sorted(met.items())
+                    )
+                )
+            ),
+            copy=False,
+        )
+    screened = exp.select(
+        exp.alias_(number(_SCREEN), "part"),
+        null("INT", "spec"),
+        null("INT", "w"),
+        null("VARCHAR", "unit"),
+        null("VARCHAR", "name"),
+        null("VARCHAR", "district"),
+        null("BIGINT", "short"),
+        null("BIGINT", "total"),
+        null("BIGINT", "meeting"),
+        *(exp.alias_(exp.cast(exp.column(name), kind), f"qrules_{name}") for name, kind in SCREEN),
+    ).from_("qrules_screen")
     parts = [
+        *([screened] if keys is not None else []),
         counts(_WHOLE, None),
         *([counts(_DISTRICT, district)] if by_district else []),
         *([failed] if failing else []),
@@ -667,14 +837,39 @@ def select(
         .from_(exp.paren(united).as_("result"), copy=False)
         .order_by("part", "spec", "w", "unit", copy=False)
     )
-    return query if members else _with_members(plan, register, log, query)
+    return query if members else _with_members(plan, register, log, query, keys=keys)
 
 
-def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select) -> exp.Select:
-    """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
+def _with_members(
+    plan: Plan,
+    register: Table,
+    log: Table | None,
+    query: exp.Select,
+    *,
+    keys: Inspected | None = None,
+) -> exp.Select:
+    """``query`` reading ``qrules_members`` (and the CTEs it is built from);
+    ``keys``: and ``qrules_screen``, the key check, over the log's rows that the
+    counts read too (those of ``keys``' units counted)."""
+    shared = keys is not None and log is not None
+    if keys is not None and log is not None:
+        # Not materialized: DuckDB would store the log's rows for one of the two
+        # parts that read them (twice the memory, and slower, as measured);
+        # inlined, each part reads the log in its own pipeline, side by side.
+        query = query.with_(
+            LOG_ROWS,
+            as_=log_rows(register, log, keys.condition()),
+            materialized=False,
+            copy=False,
+        )
     if log is not None and plan.filters:
-        query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
-    return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
+        query = query.with_(
+            "qrules_counted", as_=_counted(plan, register, log, shared=shared), copy=False
+        )
+    query = query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
+    if keys is not None and log is not None:
+        query = query.with_("qrules_screen", as_=screen(register, log, keys), copy=False)
+    return query
 
 
 def stored(
@@ -782,15 +977,28 @@ def _sql(
     dialect: str,
     failing: bool = True,
     members: str | None = None,
+    keys: Inspected | None = None,
+    met: Mapping[tuple[int, int], Share] | None = None,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
         return select(
-            plan, register, log, by_district=by_district, failing=failing, members=members
+            plan, register, log, by_district=by_district, failing=failing, members=members, met=met
         ).sql(dialect=dialect)
     return rendered(
-        ("count", plan, repr(register), repr(log), by_district, failing),
-        lambda: select(plan, register, log, by_district=by_district, failing=failing),
+        (
+            "count",
+            plan,
+            repr(register),
+            repr(log),
+            by_district,
+            failing,
+            keys and keys.key,
+            tuple(sorted((met or {}).items())),
+        ),
+        lambda: select(
+            plan, register, log, by_district=by_district, failing=failing, keys=keys, met=met
+        ),
         dialect,
     )
 
@@ -799,7 +1007,12 @@ def _sql(
 
 
 def _collect(
-    plan: Plan, result: Iterable[Sequence[Any]], *, failing: bool = True
+    plan: Plan,
+    result: Iterable[Sequence[Any]],
+    *,
+    failing: bool = True,
+    met: Mapping[tuple[int, int], Share] | None = None,
+    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]] | None = None,
 ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
@@ -807,7 +1020,9 @@ def _collect(
     The rows come ordered by part, spec and window: the counts first, then each
     (spec, window)'s failing units as one run, as many as its units that do
     not meet it (``total - meeting``). So the failing units are sliced, not
-    looked at one by one; each run's first and last row are checked.
+    looked at one by one; each run's first and last row are checked. A (spec,
+    window) whose counts meet its share in ``met`` has no run: its failing
+    units, if a result asks for them after all, are ``unlisted()``'s.
     """
     rows = result if isinstance(result, list) else list(result)
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
@@ -827,14 +1042,24 @@ def _collect(
         if not failing:  # written to a table (`stored`), not fetched
             counted[key] = {district: Counts(*counts) for district, counts in by_district.items()}
             continue
+        spec = plan.specs[key[0]]
+        end = plan.windows[key[1]][1]
+        share = (met or {}).get(key)
+        if share is not None and share.holds(meeting, total):
+            assert unlisted is not None
+            counted[key] = {
+                district: Counts(
+                    t, m, functools.partial(_unlisted_units, unlisted, key, spec, end, district)
+                )
+                for district, (t, m) in by_district.items()
+            }
+            continue
         run = rows[start : start + total - meeting]
         start += len(run)
         if len(run) != total - meeting or any(
             (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
         ):
             raise QRulesError(say("engines.out_of_order"))
-        spec = plan.specs[key[0]]
-        end = plan.windows[key[1]][1]
         counted[key] = {
             district: Counts(
                 total, meeting, functools.partial(_failing_units, spec, end, run, district)
@@ -844,6 +1069,29 @@ def _collect(
     if start != len(rows):
         raise QRulesError(say("engines.out_of_order"))
     return counted
+
+
+def _listed(
+    database: Database, plan: Plan, register: Table, log: Table | None, by_district: bool
+) -> Mapping[tuple[int, int], list[Sequence[Any]]]:
+    """Every (spec, window)'s failing units' rows: the counting query again,
+    each unit listed (run only when a share the query took as met is not)."""
+    found: dict[tuple[int, int], list[Sequence[Any]]] = {}
+    for row in database.stream(_sql(plan, register, log, by_district, database.dialect)):
+        if row[0] == _FAILING:
+            found.setdefault((row[1], row[2]), []).append(row)
+    return found
+
+
+def _unlisted_units(
+    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]],
+    key: tuple[int, int],
+    spec: RecordSpec,
+    end: dt.date,
+    district: str | None,
+) -> tuple[FailingUnit, ...]:
+    """`_failing_units` of a (spec, window) whose units the query left out."""
+    return _failing_units(spec, end, list(unlisted().get(key, [])), district)
 
 
 def _failing_units(
@@ -884,32 +1132,35 @@ def judge_tables(
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
-    summary = summarize(
+    # The key check in the pass over the log that counts (where the database
+    # reads a table once for both): the years to count are then taken from the
+    # log's plain first and last dates, and counted again in the rare case
+    # that the rows the key check leaves out change them.
+    folded = (
+        check_keys
+        and log is not None
+        and bool(chosen)
+        and failing_units_to is None
+        and dialect in _FOLDED
+    )
+    checks = _inspected_units(chosen, register)
+    summarized = functools.partial(
+        summarize,
         database,
         register,
         log,
-        check_keys=check_keys,
         exact_log=bool(rejected.log_rows),
         plain=rejected.plain,
+        inspected=checks,
+    )
+    summary = (
+        tallied(database, register, log, plain=rejected.plain)
+        if folded
+        else summarized(check_keys=check_keys)
     )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
-    days = [d for d in (summary.first_day, summary.last_day) if d is not None]
-    if log is not None and not all(isinstance(d, dt.date) for d in days):
-        column = log.columns.get("date", "date")
-        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
-        raise DataError(
-            log.name,
-            [
-                Problem(
-                    log.name,
-                    say("engines.not_dates", column=column, found=found),
-                    hint=say("engines.not_dates_hint", column=column),
-                )
-            ],
-        )
-    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None, log_from=log_from)
-    queries = record_queries(rulebook, chosen, coverage)
+    queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
     districts = (
         sorted(
             str(d)
@@ -921,8 +1172,39 @@ def judge_tables(
         else []
     )
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
-    if queries:
+    recount = bool(queries)
+
+    if folded:
+        assert log is not None
         plan = Plan.of(queries)
+        met = _met_shares(rulebook, plan, doubts, rejected)
+        rows = list(
+            database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
+        )
+        if not rows or rows[0][0] != _SCREEN:
+            raise QRulesError(say("engines.out_of_order"))
+        checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
+        if checked is None:
+            checked = summarized(check_keys=True)
+        if checked.unclean:
+            raise Unclean(f"{register.name} or its log holds rows to reject")
+        summary = checked
+        again = _planned(rulebook, chosen, summary, log, log_until, log_from)
+        recount = again != queries  # the rows counted reach other years than all the rows
+        if recount:
+            queries = again
+        else:
+            counted = _collect(
+                plan,
+                rows[1:],
+                met=met,
+                unlisted=functools.cache(
+                    functools.partial(_listed, database, plan, register, log, by_district)
+                ),
+            )
+    if recount and queries:
+        plan = Plan.of(queries)
+        met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
         with _members_once(database, plan, register, log) as members:
             if failing_units_to is not None:
                 database.execute(
@@ -932,10 +1214,21 @@ def judge_tables(
                 plan,
                 database.stream(
                     _sql(
-                        plan, register, log, by_district, dialect, failing_units_to is None, members
+                        plan,
+                        register,
+                        log,
+                        by_district,
+                        dialect,
+                        failing_units_to is None,
+                        members,
+                        met=met,
                     )
                 ),
                 failing=failing_units_to is None,
+                met=met,
+                unlisted=functools.cache(
+                    functools.partial(_listed, database, plan, register, log, by_district)
+                ),
             )
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
@@ -961,3 +1254,31 @@ def judge_tables(
         progress,
         doubts,
     )
+
+
+def _planned(
+    rulebook: Rulebook,
+    chosen: Sequence[Rule],
+    summary: Summary,
+    log: Table | None,
+    log_until: dt.date | None,
+    log_from: dt.date | None,
+) -> list[RecordQuery]:
+    """The queries to count, in the years that the summary's first and last
+    dates (and those declared) cover."""
+    days = [d for d in (summary.first_day, summary.last_day) if d is not None]
+    if log is not None and not all(isinstance(d, dt.date) for d in days):
+        column = log.columns.get("date", "date")
+        found = next(type(d).__name__ for d in days if not isinstance(d, dt.date))
+        raise DataError(
+            log.name,
+            [
+                Problem(
+                    log.name,
+                    say("engines.not_dates", column=column, found=found),
+                    hint=say("engines.not_dates_hint", column=column),
+                )
+            ],
+        )
+    coverage = Coverage.of(days, log_until=log_until, has_log=log is not None, log_from=log_from)
+    return list(record_queries(rulebook, list(chosen), coverage))
