@@ -36,7 +36,7 @@ def loaded(
         # run after run, and unqualified they could name a user's table (read
         # instead, under a search_path with pg_temp after it; dropped, after a
         # failure before the temporary one was made).
-        tables = [(f"pg_temp.{name}", *rest) for name, *rest in names]
+        tables = [(f"pg_temp.{name}", kind, columns, types) for name, kind, columns, types in names]
         try:
             for name, _, columns, types in tables:
                 # Names made here and fixed column names and types: no value is in the text.
