@@ -178,12 +178,16 @@ _TOKENS = re.compile(
     r"|(?<![\w-])[0-9a-f]*[0-9][0-9a-f]*(?![\w-])"  # numbers, digests (not an id's part)
 )
 _LATIN = re.compile(r"[A-Za-z]{2,}")
+#: One datum that is a list joined by hand with ``", "`` (``a, b``, ``2, 3, …``),
+#: which zh lists with ``、``: each list goes through the catalog (`listed`).
+_HAND_LIST = re.compile(r"[^\s,]+(?:, [^\s,]+)+")
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
 
 def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[str]:
     """The runs of the other language in ``text`` once data and names (and the
     words ``also`` names) are taken out."""
+    joined_by_hand = [span for span in _MARKED.findall(text) if _HAND_LIST.fullmatch(span[1:-1])]
     text = _MARKED.sub(" ", text)
     text = re.sub(r"[\w.-]+…", lambda cut: " " if _cut(cut.group()[:-1]) else cut.group(), text)
     text = _TOKENS.sub(" ", text)
@@ -191,7 +195,7 @@ def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[s
     if lang == "en":
         return _CJK.findall(text)
     words = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-    return [
+    return joined_by_hand + [
         w
         for w in words.findall(text)
         if _LATIN.search(w) and not _known(w.rstrip(".-_")) and w.rstrip(".-_") not in also
