@@ -596,7 +596,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tabular.needs": ("读取它需要 {package}", "reading this needs {package}"),
     "tabular.no_such_file": ("没有这个文件", "no such file"),
     "tabular.not_regular": ("不是普通文件", "is not a regular file"),
-    "tabular.database_not_file": ("数据库文件 {path!r}:{reason}", "database file {path!r}: {reason}"),
+    "tabular.database_not_file": (
+        "数据库文件 {path!r}:{reason}",
+        "database file {path!r}: {reason}",
+    ),
     "tabular.file_type": ("未知的文件类型 {suffix!r}", "unknown file type {suffix!r}"),
     "tabular.no_file_type": ("未知的文件类型(无扩展名)", "unknown file type '(none)'"),
     "tabular.file_types": (

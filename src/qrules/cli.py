@@ -629,9 +629,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
         chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
             names = listed(p.stem for p in samples) if samples else say("cli.none")
-            raise _usage(
-                say("cli.samples", rulebook=rulebook.id, names=names)
-            )
+            raise _usage(say("cli.samples", rulebook=rulebook.id, names=names))
         return chosen[0]
     if args.data:
         return Path(args.data)
