@@ -153,14 +153,14 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
             rulebook = attrs.evolve(rulebook, origin=text)
         return _at(rulebook, as_of)
     if text not in shipped:
-        names = listed(sorted(shipped))
+        names = listed(sorted(shipped)) if shipped else say("cli.none")
         close = suggestion(text, shipped)
         raise RulebookNotFoundError(
             say(
                 "load.not_shipped",
                 name=text,
                 close=say("cli.close", close=close) if close else "",
-                names=names if names else say("cli.none"),
+                names=names,
                 folder=say("load.folder_is", folder=text)
                 if Path(text).is_dir()
                 else say("load.give_folder"),

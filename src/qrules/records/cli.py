@@ -98,14 +98,14 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
     wanted = SAMPLE_FILES[kind] if value == "sample" else value.removeprefix("sample:")
     chosen = [p for p in samples if wanted in (p.name, p.stem)]
     if len(chosen) != 1:
-        names = listed(p.name for p in samples)
+        names = listed(p.name for p in samples) if samples else say("cli.none")
         raise DataError(
             value,
             [
                 Problem(
                     value,
                     say("records_cli.no_sample", rulebook=rulebook.id),
-                    hint=say("records_cli.samples", names=names if names else say("cli.none")),
+                    hint=say("records_cli.samples", names=names),
                 )
             ],
         )
