@@ -65,6 +65,33 @@ def test_judging_figures_with_the_cache_imports_no_sympy(tmp_path: Path) -> None
     assert _python(check, **env) == "False"  # the next ones read it
 
 
+#: What checking figures needs none of: the records' readers and engines,
+#: what reads ``.xlsx`` files or writes JUnit XML, what suggests a name for a
+#: mistaken one, and shutil (argparse's way to the terminal's width).
+NOT_FOR_FIGURES = (
+    "qrules.records.read",
+    "qrules._columns",
+    "qrules.engines",
+    "zipfile",
+    "xml.etree.ElementTree",
+    "difflib",
+    "shutil",
+)
+
+
+def test_checking_figures_imports_no_records_reader() -> None:
+    """A quick start: ``qrules check RULEBOOK --sample`` imports only what
+    judging figures needs (issue 15)."""
+    check = (
+        "import io, sys\n"
+        "from qrules.cli import main\n"
+        "main(['check', 'yantai-2023-2025', '--sample', '--format', 'json'],"
+        " stdout=io.StringIO(), stderr=io.StringIO())\n"
+        f"print([m for m in {NOT_FOR_FIGURES!r} if m in sys.modules])"
+    )
+    assert _python(check) == "[]"
+
+
 # -- the same verdicts --------------------------------------------------------
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from qrules.engines.reference import count_query
 from qrules.records.judge import Counts, judge_counts
 from qrules.records.plan import Coverage, record_queries
 
-from .conftest import SAMPLES, run
+from .conftest import ROOT, SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
@@ -510,7 +513,7 @@ def test_the_reference_engine_indexes_only_the_units_it_counts(
 
     def of(cls: Any, inspections: Any, units: Any = None) -> Any:
         index = real(cls, inspections, units)
-        indexed.append(set(index.days))
+        indexed.append(set(index.spans))
         return index
 
     monkeypatch.setattr(reference._Index, "of", classmethod(of))
@@ -521,6 +524,120 @@ def test_the_reference_engine_indexes_only_the_units_it_counts(
     assert indexed == [{"C0", "C1"}]
     [result] = [r for r in evaluation if r.year == 2024]
     assert (result.population, result.meeting) == (3, 1)
+
+
+#: The generated records' columns, typed as an Arrow table holds them.
+REGISTER_TYPES = {
+    "unit": "string",
+    "name": "string",
+    "category": "string",
+    "risk_level": "string",
+    "district": "string",
+    "registered": "date32",
+    "closed": "date32",
+    "internet_bright_kitchen": "bool_",
+}
+LOG_TYPES = {"unit": "string", "date": "string", "kind": "string", "result": "string"}
+
+
+def arrow_table(rows: list[dict[str, Any]], types: dict[str, str]) -> Any:
+    pa = pytest.importorskip("pyarrow")
+    return pa.table(
+        {
+            name: pa.array([r.get(name) for r in rows], getattr(pa, kind)())
+            for name, kind in types.items()
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records(),
+    st.sampled_from([None, "2025-12-31", "2024-12-30"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_records_kept_as_columns_are_counted_as_rows_are(
+    book: qrules.Rulebook,
+    generated: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    log_until: str | None,
+    by_district: bool,
+    with_log: bool,
+) -> None:
+    """The reference engine's compact form made from Arrow columns (records read
+    column-wise) gives exactly the results of the one made from Python objects
+    (records read row by row): verdicts, counts, reasons, failing units, rows."""
+    from qrules._columns import ColumnRows  # noqa: PLC0415 (pyarrow: an extra)
+
+    units, visits = generated
+    register = qrules.read_register(units, name="register")
+    log = qrules.read_log(visits, register, name="log") if with_log else None
+    columns = qrules.read_register(arrow_table(units, REGISTER_TYPES), name="register")
+    columns_log = (
+        qrules.read_log(arrow_table(visits, LOG_TYPES), columns, name="log") if with_log else None
+    )
+    assert isinstance(columns.rows, ColumnRows)
+    assert columns_log is None or isinstance(columns_log.rows, ColumnRows)
+    options: dict[str, Any] = {"log_until": log_until, "by_district": by_district}
+    expected = qrules.evaluate_records(book, register, log, **options)
+    found = qrules.evaluate_records(book, columns, columns_log, **options)
+    assert list(found) == list(expected)
+    assert found.records == expected.records
+
+
+def test_records_kept_as_columns_are_never_made_objects(
+    yantai: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reference engine counts a register and a log read column-wise from
+    their Arrow columns: no `UnitRecord` or `Inspection` per row is made."""
+    from qrules._columns import ColumnRows  # noqa: PLC0415 (pyarrow: an extra)
+    from qrules.records import read as rows  # noqa: PLC0415
+
+    register_file, log_file = SAMPLES / "register.csv", SAMPLES / "inspections.csv"
+    options: dict[str, Any] = {"log_until": "2025-12-31", "by_district": True}
+    register = rows.read_register(register_file)
+    expected = qrules.evaluate_records(
+        yantai, register, rows.read_log(log_file, register), **options
+    )
+    columns = qrules.read_register(register_file)
+    columns_log = qrules.read_log(log_file, columns)
+    assert isinstance(columns.rows, ColumnRows)
+    assert isinstance(columns_log.rows, ColumnRows)
+    monkeypatch.setattr(ColumnRows, "_rows", lambda self: pytest.fail("made Python objects"))
+    found = qrules.evaluate_records(yantai, columns, columns_log, **options)
+    assert list(found) == list(expected)
+    assert found.records == expected.records
+
+
+#: Run in a fresh interpreter: the command line, as if pyarrow and DuckDB were
+#: not installed (a module None in `sys.modules` is not found, nor imported).
+WITHOUT_PYARROW = """
+import io, sys
+sys.modules.update(pyarrow=None, duckdb=None)
+from qrules.cli import main
+out = io.StringIO()
+main(sys.argv[1:], stdout=out, stderr=sys.stderr)
+print(out.getvalue())
+"""
+
+
+def test_the_reference_engine_counts_without_pyarrow() -> None:
+    """pyarrow is an extra: without it the files are read row by row and the
+    reference engine counts their objects, with the results it gives on the
+    columns."""
+    argv = ["check", "yantai-2023-2025", "--register", "sample", "--log", "sample"]
+    argv += ["--engine", "reference", "--log-until", "2025-12-31", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PYARROW, *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=300,
+    )
+    code, out, _ = run(*argv)
+    assert code == 1
+    assert json.loads(done.stdout) == json.loads(out)
 
 
 # -- the rule model ----------------------------------------------------------------

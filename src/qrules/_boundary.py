@@ -16,12 +16,11 @@ that ``qrules`` reports it as a bug (exit 3) rather than as bad input.
 from __future__ import annotations
 
 import csv
-import zipfile
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import ParseError
 
 from ._errors import DataError, Problem, QRulesError
 from ._messages import Text, data, say
@@ -161,15 +160,23 @@ def translated(
         message = say("read.not_text", error=first_line(error))
     elif isinstance(error, csv.Error):
         message = say("read.not_csv", error=first_line(error))
-    elif isinstance(error, zipfile.BadZipFile | zipfile.LargeZipFile):
+    elif _raised_by(error, "zipfile", "BadZipFile", "LargeZipFile"):
         message = say("read.not_xlsx", error=first_line(error))
-    elif isinstance(error, ParseError):
+    elif _raised_by(error, "xml.etree.ElementTree", "ParseError"):
         message = say("read.damaged_xml", error=first_line(error))
     elif driver := _driver_of(error):
         message, hint = _driver_problem(error, driver)
     else:
         return None
     return DataError(source, [Problem(name, message, where=where, hint=hint)])
+
+
+def _raised_by(error: BaseException, module: str, *names: str) -> bool:
+    """Whether ``error`` is one of these exceptions of ``module``: a module not
+    imported has raised none (so that a quick start imports neither zipfile nor
+    an XML parser)."""
+    found = sys.modules.get(module)
+    return found is not None and isinstance(error, tuple(getattr(found, n) for n in names))
 
 
 def _driver_of(error: BaseException) -> str | None:

@@ -78,7 +78,7 @@ from .records.read import (
 from .records.read import read_log as read_log_rows
 from .records.read import read_register as read_register_rows
 
-__all__ = ["ColumnRows", "arrow_columns", "read_log", "read_register"]
+__all__ = ["ColumnRows", "arrow_columns", "python_values", "read_log", "read_register"]
 
 #: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
 #: the regular expressions of Arrow: a cell of these alone is blank.
@@ -134,7 +134,7 @@ class ColumnRows(Sequence[Any]):
                 gc.enable()
 
     def _objects(self) -> tuple[Any, ...]:
-        columns = {name: _pylist(self.table.column(name)) for name in self.table.column_names}
+        columns = {name: python_values(self.table.column(name)) for name in self.table.column_names}
         if self.kind == "log":
             return tuple(
                 map(
@@ -213,7 +213,7 @@ class ColumnRows(Sequence[Any]):
         return None if found["min"] is None else (found["min"], found["max"])
 
 
-def _pylist(column: Any) -> list[Any]:
+def python_values(column: Any) -> list[Any]:
     """A column's Python values; a column of few distinct values (dates, codes)
     makes one object per distinct value, shared by its rows (quicker, smaller)."""
     pc = _compute()

@@ -15,7 +15,6 @@ builtin it resembles, so callers can catch broadly or precisely::
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 import attrs
@@ -240,6 +239,8 @@ def suggestion(
     word: str, options: Iterable[str], *, cutoff: float = 0.6, prefix: str = ""
 ) -> Text | None:
     """`did_you_mean` in both languages."""
+    import difflib  # noqa: PLC0415 (only a mistake needs it: a quick start otherwise)
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     return say("did_you_mean", prefix=prefix, option=close[0]) if close else None
 

@@ -12,7 +12,6 @@ from the mapping file's ``[figures]`` part (``docs/datasets.md``).
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import unicodedata
@@ -43,10 +42,10 @@ from ._tabular import (
     open_table,
     source_kind,
 )
-from .records.read import ColumnMapping
 
 if TYPE_CHECKING:
     from ._rulebook import Rulebook
+    from .records.read import ColumnMapping
 
 __all__ = ["LAYOUTS", "Dataset", "MappingInput", "MeasureNames", "figures_mapping", "read_dataset"]
 
@@ -119,6 +118,9 @@ def figures_mapping(mapping: MappingInput) -> FiguresMapping:
         return FiguresMapping()
     if isinstance(mapping, FiguresMapping):
         return mapping
+    # The records reader, imported only for a mapping file: a quick start otherwise.
+    from .records.read import ColumnMapping  # noqa: PLC0415
+
     if isinstance(mapping, ColumnMapping):
         return mapping.figures
     if isinstance(mapping, str | Path):
@@ -193,6 +195,8 @@ class MeasureNames:
         self.suggested += 1
         if self.suggested > _SUGGESTIONS:  # each costs a pass over every name
             return self.listing
+        import difflib  # noqa: PLC0415 (only a mistake needs it: a quick start otherwise)
+
         close = difflib.get_close_matches(
             _key(text), [k for k, v in self.index.items() if v], n=1, cutoff=0.5
         )

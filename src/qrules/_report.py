@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -797,6 +796,8 @@ _JUNIT_UNITS = 100
 def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
     """JUnit XML: each result a test case; not met fails, unknown is skipped.
     Every value from the inputs is freed of what XML forbids (`_escape.xml`)."""
+    import xml.etree.ElementTree as ET  # noqa: PLC0415 (JUnit only: a quick start otherwise)
+
     xml = _escape.xml
     counts = evaluation.counts()
     suite = ET.Element(

@@ -18,7 +18,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -440,6 +439,8 @@ def _xlsx_parts(path: Path) -> None:
     """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
     the sizes in its zip directory, before any part is read (zipfile reads no
     more than a part's stated size)."""
+    import zipfile  # noqa: PLC0415 (.xlsx files only: a quick start otherwise)
+
     with outside(str(path)), zipfile.ZipFile(path) as archive:
         for part in archive.infolist():
             ratio = part.file_size / max(part.compress_size, 1)
@@ -487,6 +488,8 @@ def header_text(value: object) -> str:
 def _has_formulas(path: Path) -> bool:
     """Whether any sheet of the workbook holds a formula (read in chunks, after
     `_xlsx_parts` has bounded each part's size)."""
+    import zipfile  # noqa: PLC0415 (.xlsx files only)
+
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):

@@ -71,6 +71,13 @@ class _Parser(argparse.ArgumentParser):
         """The catalog's message ``id_`` in this parser's language."""
         return say(id_, **params).get(self.lang)
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for each option it adds (to check its
+        # metavar), each asking shutil for the terminal's width: asked of the
+        # system here, as shutil does, without importing shutil (a quick start).
+        formatter = self.formatter_class
+        return formatter(prog=self.prog, width=_terminal_width())  # type: ignore[call-arg]  # argparse's formatters take a width
+
     def format_usage(self) -> str:
         usage = self._realigned(super().format_usage())
         return say("argparse.usage", usage=usage).get(self.lang)
@@ -177,6 +184,21 @@ _ARGPARSE_ERRORS = (
     (re.compile(r"expected at least one argument"), "argparse.at_least_one"),
     (re.compile(r"ignored explicit argument (?P<value>.*)"), "argparse.ignored"),
 )
+
+
+def _terminal_width() -> int:
+    """The width help is wrapped to, as argparse has it (`shutil.get_terminal_size`
+    less 2): ``COLUMNS``, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
 
 
 def _lang_of(argv: Sequence[str]) -> Lang:

@@ -34,6 +34,7 @@ from .._recordspec import FLAGS
 from .._results import Evaluation
 from .._rulebook import Rulebook
 from .._tabular import RawTable, needs
+from ..records import ENGINES
 from ..records.prepare import as_date, prepared
 from ..records.read import (
     ColumnMapping,
@@ -59,9 +60,6 @@ __all__ = [
     "evaluate_tables",
     "sql_for",
 ]
-
-#: The engines, by name.
-ENGINES = ("reference", "duckdb", "postgres", "spark")
 
 
 def default_engine() -> str:

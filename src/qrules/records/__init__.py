@@ -12,3 +12,9 @@ as `Doubts`), `cli` (the command line's records options). An engine author
 needs `plan` and `judge` only (see docs/records.md); the engines themselves
 are in `qrules.engines`.
 """
+
+__all__ = ["ENGINES"]
+
+#: The engines that count records, by name (`qrules.engines`): here, so that
+#: the command line names them without importing the engines.
+ENGINES = ("reference", "duckdb", "postgres", "spark")

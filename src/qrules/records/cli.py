@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .._columns import read_log, read_register
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
 from .._messages import Lang, listed, say
@@ -18,8 +17,7 @@ from .._model import Rule
 from .._results import Evaluation
 from .._rulebook import Rulebook
 from .._tabular import needs, source_kind
-from ..engines import ENGINES, default_engine, engine_of, evaluate_records, evaluate_tables
-from .read import parse_date
+from . import ENGINES
 
 if TYPE_CHECKING:
     from .._decisions import InputDigest
@@ -171,6 +169,10 @@ def records_evaluation(
         args.register or not args.database
     ):
         raise QRulesError(say("records_cli.table_options"))
+    # The readers and engines, imported when records are judged: a quick start otherwise.
+    from .._columns import read_log, read_register  # noqa: PLC0415
+    from ..engines import evaluate_records, evaluate_tables  # noqa: PLC0415
+
     engine = _engine(args)
     until, start = (
         _date_option(args.log_until, "--log-until"),
@@ -256,6 +258,8 @@ def _lean_arrow(source: str | None) -> None:
 def _date_option(value: str | None, option: str) -> dt.date | None:
     if not value:
         return None
+    from .read import parse_date  # noqa: PLC0415 (records only: a quick start otherwise)
+
     try:
         return parse_date(value)
     except ValueError as error:
@@ -266,6 +270,8 @@ def _date_option(value: str | None, option: str) -> dt.date | None:
 def _engine(args: argparse.Namespace) -> str:
     """The engine the options ask for: ``--engine``, else the database's, else
     DuckDB when installed."""
+    from ..engines import default_engine, engine_of  # noqa: PLC0415 (records only)
+
     if args.database is None:
         engine: str = args.engine or default_engine()
         if engine == "postgres":
