@@ -18,11 +18,14 @@ where identifiers are shown as they are (a table's first cell, a command).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import re
 import shutil
+import socket
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +181,16 @@ _TOKENS = re.compile(
     r"|(?<![\w-])[0-9a-f]*[0-9][0-9a-f]*(?![\w-])"  # numbers, digests (not an id's part)
 )
 _LATIN = re.compile(r"[A-Za-z]{2,}")
+#: One datum that is a list joined by hand with ``", "`` (``a, b``, ``2, 3, …``),
+#: which zh lists with ``、``: each list goes through the catalog (`listed`).
+_HAND_LIST = re.compile(r"[^\s,]+(?:, [^\s,]+)+")
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 
 
 def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[str]:
     """The runs of the other language in ``text`` once data and names (and the
     words ``also`` names) are taken out."""
+    joined_by_hand = [span for span in _MARKED.findall(text) if _HAND_LIST.fullmatch(span[1:-1])]
     text = _MARKED.sub(" ", text)
     text = re.sub(r"[\w.-]+…", lambda cut: " " if _cut(cut.group()[:-1]) else cut.group(), text)
     text = _TOKENS.sub(" ", text)
@@ -191,7 +198,7 @@ def leftover(text: str, lang: str, also: frozenset[str] = frozenset()) -> list[s
     if lang == "en":
         return _CJK.findall(text)
     words = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-    return [
+    return joined_by_hand + [
         w
         for w in words.findall(text)
         if _LATIN.search(w) and not _known(w.rstrip(".-_")) and w.rstrip(".-_") not in also
@@ -873,3 +880,185 @@ def test_diffs_help_uses_the_words_diff_says() -> None:
         zh, en = _messages.MESSAGES[f"diff.{word}"]
         assert zh in help_[0], zh
         assert en in help_[1], en
+
+
+def test_the_check_finds_a_list_joined_by_hand() -> None:
+    """One datum that is a list joined with ``", "`` is English punctuation
+    under zh (each item is marked when the list goes through `listed`); a
+    datum with spaces of its own (a measure's label) is not a list."""
+    o, c = _messages.OPEN, _messages.CLOSE
+    assert leftover(f"已知:{o}a-b, c_d, 3{c}", "zh") == [f"{o}a-b, c_d, 3{c}"]
+    assert leftover(f"已知:{o}a-b{c}、{o}c_d{c}", "zh") == []
+    assert leftover(f"{o}New national, industry and local standards{c}", "zh") == []
+    assert leftover(f"known: {o}a, b{c}", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("most", "zh", "en"),
+    [
+        (None, "1、2、3", "1, 2, 3"),
+        (3, "1、2、3", "1, 2, 3"),
+        (2, "1、2、…", "1, 2, …"),
+    ],
+)
+def test_listed_cuts_a_list_short_as_each_language_lists(
+    most: int | None, zh: str, en: str
+) -> None:
+    _messages.marking(False)
+    assert _messages.listed([1, 2, 3], most=most) == _messages.Text(zh, en)
+
+
+def _raised(call: Any) -> qrules.QRulesError:
+    with pytest.raises(qrules.QRulesError) as caught:
+        call()
+    return caught.value
+
+
+def test_lists_in_messages_are_listed_as_each_language_lists(tmp_path: Path) -> None:
+    """Lists put into messages outside the commands' sweep: 、 in zh, ", " in
+    English as before."""
+    from qrules import engines  # noqa: PLC0415
+    from qrules._judge import _too_many  # noqa: PLC0415 (the message, alone)
+    from qrules.records.doubts import doubtful_dates  # noqa: PLC0415
+
+    _messages.marking(False)
+    error = _raised(lambda: engines._sql_engine("nope"))
+    assert "reference、duckdb、postgres、spark" in error.render("zh")
+    assert "reference, duckdb, postgres, spark" in error.render("en")
+    error = _raised(lambda: engines._sql_engine("reference"))
+    assert "duckdb、postgres、spark" in error.render("zh")
+    doubtful = [(2024, f"m{i}", Fraction(1)) for i in range(12)]
+    said = _too_many(doubtful)
+    assert "m0 (2024)、m1 (2024)" in said.zh
+    assert said.zh.count("、") == 10
+    assert "(m0 (2024), m1 (2024), " in said.en
+    assert "m9 (2024), …)" in said.en
+    rows = [("u", row, dt.date(2025, 1, 1)) for row in range(2, 14)]
+    _, note = doubtful_dates(rows, dt.date(2024, 12, 31), declared=True)
+    assert note is not None
+    assert "2、3、4、5、6、7、8、9、10、11、…" in note.zh
+    assert "2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …" in note.en
+
+
+def test_an_empty_population_in_a_district_reads_naturally(tmp_path: Path) -> None:
+    """The district and the population are one phrase in zh, not two
+    bracketed parts side by side; English as it was."""
+    _messages.marking(False)
+    register = tmp_path / "register.csv"
+    register.write_text("unit,name,category,district\nU1,a,catering,福山区\n", "utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind\nU1,2024-03-01,system\n", "utf-8")
+    argv = ["check", YANTAI, "--register", str(register), "--log", str(log)]
+    argv += ["--engine", "reference", "--rule", "infant-formula-makers-system-inspected-yearly"]
+    argv += ["--by-district"]
+    _, out, _ = run([*argv, "--lang", "zh"])
+    said = "2024 年登记册中没有位于福山区且属于统计范围(category = infant_formula_maker)的单位"
+    assert said in out, out
+    _, out, _ = run(argv)
+    said = "no unit in the register belongs to the population in 2024 in 福山区"
+    assert f"{said} (category = infant_formula_maker)" in " ".join(out.split()), out
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "qrules:选项 --log-until:'2024-13-01' 不是日期:没有这一天"),
+        ("en", "qrules: option --log-until: '2024-13-01' is not a date: no such day"),
+    ],
+)
+def test_a_date_option_is_called_an_option(lang: str, said: str) -> None:
+    _messages.marking(False)
+    argv = ["check", YANTAI, *RECORDS, "--log-until", "2024-13-01", "--lang", lang]
+    code, _, err = run(argv)
+    assert code == 2
+    assert err.strip() == said
+
+
+def test_an_audit_of_one_line_says_line(tmp_path: Path) -> None:
+    _messages.marking(False)
+    log = tmp_path / "logged.jsonl"
+    run(["check", str(MINI), "--sample", "--decision-log", str(log)])
+    log.write_bytes(log.read_bytes().splitlines(keepends=True)[0])
+    _, out, _ = run(["audit", str(log), "--rulebook", str(MINI)])
+    assert f"decision log {log}: 1 line\n" in out or f"decision log {log}: 1 line," in out, out
+    _, out, _ = run(["audit", str(log), "--rulebook", str(MINI), "--lang", "zh"])
+    assert f"决策日志 {log}:1 行" in out, out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_folder_or_a_device_given_as_data_is_said_so(lang: str, tmp_path: Path) -> None:
+    """``check DIR`` and ``check /dev/null``: not "no such file", but what is
+    true, exit 2."""
+    _messages.marking(False)
+    said = {
+        "zh": ("是文件夹,此处需要文件(请给出文件的路径)", "不是普通文件(请给出文件的路径)"),
+        "en": (
+            "is a folder, where a file is expected (give a file's path)",
+            "is not a regular file (give a file's path)",
+        ),
+    }[lang]
+    for given, expected in zip((str(tmp_path), "/dev/null"), said, strict=True):
+        code, _, err = run(["check", YANTAI, given, "--lang", lang])
+        assert code == 2
+        assert expected in err, err
+        assert "没有这个文件" not in err
+        assert "no such file" not in err
+    code, _, err = run(["check", YANTAI, str(tmp_path / "none.csv"), "--lang", lang])
+    assert code == 2
+    assert ("没有这个文件" if lang == "zh" else "no such file") in err
+
+
+def test_a_database_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
+    from qrules._tabular import database_file  # noqa: PLC0415
+
+    _messages.marking(False)
+    url = f"duckdb:///{tmp_path}"
+    with pytest.raises(qrules.DataError) as caught:
+        database_file(url, "duckdb", f"/{tmp_path}")
+    assert f"数据库文件 '{tmp_path}':是文件夹,此处需要文件" in caught.value.render("zh")
+    assert f"database file '{tmp_path}': is a folder" in caught.value.render("en")
+
+
+@pytest.mark.parametrize(
+    ("error", "zh"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), "连接被拒绝"),
+        (TimeoutError("timed out"), "连接超时"),
+        (socket.gaierror(-2, "Name or service not known"), "找不到该主机"),
+        (ValueError("Port out of range 0-65535"), "地址无效"),
+    ],
+)
+def test_spark_unreachable_is_said_in_the_language(
+    error: Exception, zh: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system's words in English (as always), the catalog's in Chinese."""
+    from qrules.engines import spark  # noqa: PLC0415
+
+    def refused(*_: object, **__: object) -> None:
+        raise error
+
+    _messages.marking(False)
+    monkeypatch.setattr(socket, "create_connection", refused)
+    with pytest.raises(qrules.DataError) as caught:
+        spark.connect("sc://spark.example:15002")
+    system = getattr(error, "strerror", None) or str(error)
+    assert f"无法连接 Spark Connect 服务器:{zh}" in caught.value.render("zh")
+    assert f"cannot reach the Spark Connect server: {system}" in caught.value.render("en")
+
+
+@pytest.mark.parametrize("reader", ["mapping", "json"])
+def test_a_reader_refused_by_the_system_is_said_in_the_language(
+    reader: str, tmp_path: Path
+) -> None:
+    """A mapping file, or a JSON dataset, that is a folder: Chinese under zh."""
+    from qrules._figures import _json_table  # noqa: PLC0415
+    from qrules.records.read import ColumnMapping  # noqa: PLC0415
+
+    _messages.marking(False)
+    folder = tmp_path / "figures.json"
+    folder.mkdir()
+    with pytest.raises(qrules.DataError) as caught:
+        ColumnMapping.load(folder) if reader == "mapping" else _json_table(folder)
+    assert "无法读取:是文件夹,此处需要文件" in caught.value.render("zh")
+    assert "directory" not in caught.value.render("zh")
+    assert "cannot read: Is a directory" in caught.value.render("en")

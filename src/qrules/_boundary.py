@@ -84,7 +84,17 @@ def os_reason(error: OSError) -> Text:
         error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
     ):
         return Text(_os_problem(error)[0].zh, system)
+    for kind, id in _NETWORK:
+        if isinstance(error, kind):
+            return Text(say(id).zh, system)
     return Text(system, system)
+
+
+#: The network's common refusals, said in the catalog's words in Chinese.
+_NETWORK: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionRefusedError, "os.connection_refused"),
+    (TimeoutError, "os.timed_out"),
+)
 
 
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:

@@ -57,7 +57,7 @@ import attrs
 from ._boundary import outside
 from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
-from ._messages import say
+from ._messages import listed, say
 from ._model import Text
 from ._once import once
 from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
@@ -1061,7 +1061,7 @@ class _Register(_Reading):
             if c not in CATEGORIES
         }
         if other_codes:
-            shown = ", ".join(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
+            shown = listed(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
             more = say("records.more", more=len(other_codes) - 10) if len(other_codes) > 10 else ""
             notes.append(say("records.other_categories", categories=shown, more=more))
         return Register(

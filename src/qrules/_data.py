@@ -18,7 +18,7 @@ from ._errors import suggestion
 from ._limits import number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
-from ._tabular import MISSING_MARKERS
+from ._tabular import MISSING_MARKERS, suggest
 
 if TYPE_CHECKING:
     from ._model import Unit
@@ -325,8 +325,7 @@ def _figure_columns(
             problem(
                 say("mapping.unknown_figures_column"),
                 f"{key}.{canonical}",
-                suggestion(canonical, _FIGURE_COLUMNS)
-                or say("tabular.known", options=", ".join(_FIGURE_COLUMNS)),
+                suggest(canonical, _FIGURE_COLUMNS),
             )
             continue
         listed = [names] if isinstance(names, str) else names

@@ -559,10 +559,11 @@ def _logged_number(value: object) -> Fraction:
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:
+    s = "" if audit.lines == 1 else "s"
     said = [
-        say("audit.log_head", path=audit.path, lines=audit.lines, head=audit.head)
+        say("audit.log_head", path=audit.path, lines=audit.lines, s=s, head=audit.head)
         if audit.head
-        else say("audit.log", path=audit.path, lines=audit.lines)
+        else say("audit.log", path=audit.path, lines=audit.lines, s=s)
     ]
     said.extend(
         say("audit.rulebooks", count=count, logged=logged, audited=audited)

@@ -36,7 +36,7 @@ from ._compile import (
 )
 from ._expr import NEGATED, Comparator, Node, rational, to_sympy
 from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
-from ._messages import Lang, Text, data, joined, say
+from ._messages import Lang, Text, data, joined, listed, say
 from ._model import Measure, Rule
 from ._rulebook import Rulebook
 from ._sets import fraction, over_budget
@@ -399,6 +399,15 @@ class FieldChange:
     field: str
     old: str
     new: str
+    #: Both values as each language shows them (a list's items joined by
+    #: ``、`` in Chinese); ``old`` and ``new`` are the English, as in JSON.
+    said: tuple[Text, Text] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def values(self, escape: Callable[[str], str] = str) -> tuple[Text, Text]:
+        """Both values as each language shows them, each put through ``escape``."""
+        said = self.said or (say("data.value", value=self.old), say("data.value", value=self.new))
+        old, new = said
+        return Text(escape(old.zh), escape(old.en)), Text(escape(new.zh), escape(new.en))
 
 
 class Bump(enum.IntEnum):
@@ -511,6 +520,17 @@ class RulebookDiff:
         return tuple(c for c in self.changes if c.kind == kind)
 
 
+def _field_changed(name: str, old: object, new: object) -> FieldChange:
+    return FieldChange(name, _text(old), _text(new), (_said(old), _said(new)))
+
+
+def _said(value: object) -> Text:
+    """`_text` in each language: a list's items as each language lists them."""
+    if isinstance(value, tuple) and value:
+        return listed(value)
+    return say("data.value", value=_text(value))
+
+
 def _text(value: object) -> str:
     if value is None:
         return "—"
@@ -569,7 +589,7 @@ def _compare(
 ) -> RuleChange | None:
     before, after = _fields(old), _fields(new)
     fields = tuple(
-        FieldChange(name, _text(before[name]), _text(after[name]))
+        _field_changed(name, before[name], after[name])
         for name in before
         if before[name] != after[name]
     )
@@ -617,7 +637,7 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
             changes.append(RuleChange("removed", old=rule))
     changes.extend(RuleChange("added", new=rule) for rule in added)
     plan = tuple(
-        FieldChange(name, _text(a), _text(b))
+        _field_changed(name, a, b)
         for name, a, b in (
             ("title", old.title, new.title),
             ("status", old.status, new.status),
@@ -638,13 +658,18 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
 # -- rendering ----------------------------------------------------------------
 
 
+def _field_json(field: FieldChange) -> dict[str, str]:
+    return {"field": field.field, "old": field.old, "new": field.new}
+
+
 def _field_name(field: str) -> Text:
     """A field's name: its key in the rule files (English), or its Chinese name."""
     return say(f"diff.field_{field}")
 
 
 def _field_change(field: FieldChange) -> Text:
-    return say("diff.field_change", field=_field_name(field.field), old=field.old, new=field.new)
+    old, new = field.values()
+    return say("diff.field_change", field=_field_name(field.field), old=old, new=new)
 
 
 def _requirement_line(change: RuleChange) -> Text | None:
@@ -730,9 +755,8 @@ def diff_text(diff: RulebookDiff, lang: Lang = "en") -> str:
         )
     shown = _escape.terminal
     for field in diff.plan:
-        change = say(
-            "diff.plan_change", field=_field_name(field.field), old=field.old, new=field.new
-        )
+        old, new = field.values()
+        change = say("diff.plan_change", field=_field_name(field.field), old=old, new=new)
         lines.append(f"  {shown(change.get(lang))}")
     for rule in diff.changes:
         lines.append(f"  {shown(_headline(rule).get(lang))} [{rule.bump.said().get(lang)}]")
@@ -764,7 +788,7 @@ def diff_dict(diff: RulebookDiff, lang: Lang = "en") -> dict[str, object]:
         "bump": diff.bump.label,
         "required_version": required_version(diff.old.version, diff.bump),
         "version_follows": version_follows(diff),
-        "plan": [attrs.asdict(f) for f in diff.plan],
+        "plan": [_field_json(f) for f in diff.plan],
         "changes": [
             {
                 "kind": c.kind,
@@ -774,7 +798,7 @@ def diff_dict(diff: RulebookDiff, lang: Lang = "en") -> dict[str, object]:
                 "note": None if c.note is None else c.note.get(lang),
                 "old_requirement": None if c.old is None else c.old.requirement.text,
                 "new_requirement": None if c.new is None else c.new.requirement.text,
-                "fields": [attrs.asdict(f) for f in c.fields],
+                "fields": [_field_json(f) for f in c.fields],
                 "bump": c.bump.label,
             }
             for c in diff.changes
@@ -853,20 +877,15 @@ def changelog_section(diff: RulebookDiff, date: str | None = None, lang: Lang = 
                     comparison=say(f"diff.{c.requirement.value}"),
                 )
             )
-        parts.extend(
-            say("changelog.field", field=_field_name(f.field), old=md(f.old), new=md(f.new))
-            for f in c.fields
-        )
+        for f in c.fields:
+            old, new = f.values(md)
+            parts.append(say("changelog.field", field=_field_name(f.field), old=old, new=new))
         changes = joined(tuple(parts), say("diff.semicolon"))
         groups["Changed"].append(say("changelog.changed", rule=c.id, changes=changes))
     for field in diff.plan:
+        old, new = field.values(md)
         groups["Changed"].append(
-            say(
-                "changelog.plan",
-                field=_field_name(field.field),
-                old=md(field.old),
-                new=md(field.new),
-            )
+            say("changelog.plan", field=_field_name(field.field), old=old, new=new)
         )
     lines = [heading]
     for name, items in groups.items():

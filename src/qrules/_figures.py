@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
+from ._boundary import os_reason
 from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
 from ._errors import DataError, Problem, did_you_mean, suggestion
-from ._messages import say
+from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
@@ -638,7 +639,7 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
     problems = []
     for column, positions in header.canonical.items():
         if len(positions) > 1:
-            shown = ", ".join(repr(header.cells[p]) for p in positions)
+            shown = listed(repr(header.cells[p]) for p in positions)
             problems.append(
                 Problem(
                     name,
@@ -649,7 +650,7 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
             )
     repeated = {y for y in header.years.values() if list(header.years.values()).count(y) > 1}
     for year in sorted(repeated):
-        shown = ", ".join(repr(header.cells[p]) for p, y in header.years.items() if y == year)
+        shown = listed(repr(header.cells[p]) for p, y in header.years.items() if y == year)
         problems.append(
             Problem(
                 name,
@@ -772,9 +773,7 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     notes = [*reader.table.notes, *reader.notes]
     header = reader.header
     if by != "long":
-        shown = ", ".join(
-            header.cells[p] for p in (header.years if by == "year" else header.others)
-        )
+        shown = listed(header.cells[p] for p in (header.years if by == "year" else header.others))
         notes.append(say(f"figures.wide_by_{by}", columns=shown))
     if reader.filled:
         rows = _rows_shown(reader.filled)
@@ -788,16 +787,16 @@ def _finish(reader: _Reader, by: str) -> Dataset:
             for p in sorted((*header.others, *(header.years if by == "long" else ())))
         ]
         if unread:
-            shown = ", ".join(unread)
+            shown = listed(unread)
             notes.append(say("figures.columns_not_read", columns=shown))
     return Dataset(reader.table.name, tuple(reader.observations), tuple(notes), cells=by != "long")
 
 
 def _rows_shown(numbers: list[int]) -> Text:
-    shown = ", ".join(map(str, numbers[:10]))
+    shown = listed(numbers[:10])
     if len(numbers) > 10:
         return say("figures.rows_more", rows=shown, more=len(numbers) - 10)
-    return Text(shown, shown)
+    return shown
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -823,7 +822,7 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
         raw = path.read_bytes()
     except OSError as error:
         raise DataError(
-            str(path), [Problem(name, say("read.cannot_read", error=error.strerror or str(error)))]
+            str(path), [Problem(name, say("read.cannot_read", error=os_reason(error)))]
         ) from None
     text, _ = decode(name, raw, None)
     try:

@@ -700,7 +700,7 @@ class _Judge:
         target = rule.target
         shown = format_short(observed) if observed is not None else "?"
         if target is None:
-            inputs = ", ".join(
+            inputs = listed(
                 f"{m} = {format_short(v)}"
                 for m, v in sorted(values.items())
                 if m in rule.requirement.names
@@ -789,7 +789,7 @@ _MAX_DOUBTFUL = 8
 
 
 def _too_many(doubtful: Sequence[tuple[int, str, Fraction]]) -> Text:
-    shown = ", ".join(f"{name} ({year})" for year, name, _ in doubtful[:10])
+    shown = listed((f"{name} ({year})" for year, name, _ in doubtful), most=10)
     return say("evaluate.too_many_readings", count=len(doubtful), shown=shown)
 
 
@@ -825,7 +825,7 @@ def _missing_values(measures: Mapping[str, Measure], names: list[str], when: str
                     "evaluate.missing_computed",
                     measure=measure.name,
                     id=name,
-                    inputs=", ".join(sorted(formula.names)),
+                    inputs=listed(sorted(formula.names)),
                 )
             )
     return say("evaluate.no_value", values=joined(tuple(parts), say("evaluate.list")), when=when)

@@ -43,7 +43,7 @@ from ._expr import (
     parse_requirement,
 )
 from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
-from ._messages import joined, say
+from ._messages import joined, listed, say
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
@@ -153,14 +153,14 @@ def load(source: str | Path, *, as_of: dt.date | None = None) -> Rulebook:
             rulebook = attrs.evolve(rulebook, origin=text)
         return _at(rulebook, as_of)
     if text not in shipped:
-        names = ", ".join(sorted(shipped))
+        names = listed(sorted(shipped)) if shipped else say("cli.none")
         close = suggestion(text, shipped)
         raise RulebookNotFoundError(
             say(
                 "load.not_shipped",
                 name=text,
                 close=say("cli.close", close=close) if close else "",
-                names=names if names else say("cli.none"),
+                names=names,
                 folder=say("load.folder_is", folder=text)
                 if Path(text).is_dir()
                 else say("load.give_folder"),
@@ -240,7 +240,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
                 say(
                     "load.not_one_of",
                     text=text,
-                    options=", ".join(options),
+                    options=listed(options),
                     close=say("cli.close", close=close) if close else "",
                 )
             )
@@ -318,7 +318,7 @@ class _Checker:
         for key, value in data.items():
             if key not in spec:
                 hint = suggestion(key, spec, prefix=prefix) or say(
-                    "load.known_keys", keys=", ".join(spec)
+                    "load.known_keys", keys=listed(spec)
                 )
                 self.problem(say("load.unknown_key"), where, prefix + key, hint)
                 continue
@@ -1529,7 +1529,7 @@ def _codes(options: Mapping[str, object] | None, what: str) -> Callable[[object]
         for code in values:
             if options is not None and code not in options:
                 hint = suggestion(code, options) or say(
-                    "load.codes_are", what=what, codes=", ".join(options)
+                    "load.codes_are", what=what, codes=listed(options)
                 )
                 raise _Bad(say("load.not_canonical", code=code, what=what, hint=hint))
         return values
@@ -1581,7 +1581,7 @@ def _check_records(
                 where,
                 key,
                 suggestion(column, POPULATION_COLUMNS)
-                or say("load.columns_are", columns=", ".join(POPULATION_COLUMNS)),
+                or say("load.columns_are", columns=listed(POPULATION_COLUMNS)),
             )
             continue
         if column in FLAGS:

@@ -106,10 +106,15 @@ def joined(parts: Mapping[str, Text] | tuple[Text, ...], sep: Text) -> Text:
     return Text(sep.zh.join(p.zh for p in items), sep.en.join(p.en for p in items))
 
 
-def listed(values: Iterable[object]) -> Text:
+def listed(values: Iterable[object], most: int | None = None) -> Text:
     """Values from an input (data), listed as each language lists them:
-    ``福山区、莱山区`` / ``福山区, 莱山区``."""
-    return joined(tuple(say("data.value", value=v) for v in values), say("list.enumeration"))
+    ``福山区、莱山区`` / ``福山区, 莱山区``; with ``most``, the first ``most``
+    of them and ``…`` when there are more (``2、3、…`` / ``2, 3, …``)."""
+    items = list(values)
+    parts = tuple(say("data.value", value=v) for v in items[:most])
+    if most is not None and len(items) > most:
+        parts += (say("list.more"),)
+    return joined(parts, say("list.enumeration"))
 
 
 #: id -> (zh, en).
@@ -136,6 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- a value from an input, and lists (shared) ----------------------------------
     "data.value": ("{value}", "{value}"),
     "list.enumeration": ("、", ", "),
+    "list.more": ("…", "…"),
     "list.semicolon": (";", "; "),
     "figures.origin": ("{file}:{where}", "{file}: {where}"),
     # -- an expression's error (_errors.py) ----------------------------------------
@@ -241,6 +247,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a part of the path is a file, not a folder",
     ),
     "os.permission": ("没有权限", "permission denied"),
+    "os.connection_refused": ("连接被拒绝", "connection refused"),
+    "os.timed_out": ("连接超时", "timed out"),
+    "os.no_such_host": ("找不到该主机", "no such host"),
+    "os.bad_address": ("地址无效", "invalid address"),
     "os.check_permissions": ("请检查文件的权限", "check the file's permissions"),
     "os.cannot_be_read": ("无法读取:{error}", "cannot be read: {error}"),
     "os.cannot_be_written": ("无法写入:{error}", "cannot be written: {error}"),
@@ -585,6 +595,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tabular.needs": ("读取它需要 {package}", "reading this needs {package}"),
     "tabular.no_such_file": ("没有这个文件", "no such file"),
+    "tabular.not_regular": ("不是普通文件", "is not a regular file"),
+    "tabular.database_not_file": (
+        "数据库文件 {path!r}:{reason}",
+        "database file {path!r}: {reason}",
+    ),
     "tabular.file_type": ("未知的文件类型 {suffix!r}", "unknown file type {suffix!r}"),
     "tabular.no_file_type": ("未知的文件类型(无扩展名)", "unknown file type '(none)'"),
     "tabular.file_types": (
@@ -1643,9 +1658,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "记录未覆盖 {span} 年中的任何一年(检查记录 {first} 至 {last}){so_far}",
         "the records cover no year of {span} (the log runs from {first} to {last}){so_far}",
     ),
-    "records.in_district": ("(区市:{district})", " in {district}"),
+    "records.in_district": ("位于{district}且", " in {district}"),
     "records.empty_population": (
-        "{year} 年登记册中没有属于统计范围的单位{where}({population})",
+        "{year} 年登记册中没有{where}属于统计范围({population})的单位",
         "no unit in the register belongs to the population in {year}{where} ({population})",
     ),
     "records.so_far": (
@@ -2311,6 +2326,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rulebook {rulebook!r} has no such sample",
     ),
     "records_cli.samples": ("其记录样例:{names}", "its records samples: {names}"),
+    "records_cli.date_option": ("选项 {option}:{error}", "option {option}: {error}"),
     "records_cli.log_needs_register": (
         "--log 需要 --register:检查记录中的单位要与登记表核对",
         "--log needs --register: the log's units are checked against it",
@@ -2349,10 +2365,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: cannot read the decision log: {error}",
     ),
     # -- the decision log's audit (_decisions.py) ----------------------------------
-    "audit.log": ("决策日志 {path}:{lines} 行", "decision log {path}: {lines} lines"),
+    "audit.log": ("决策日志 {path}:{lines} 行", "decision log {path}: {lines} line{s}"),
     "audit.log_head": (
         "决策日志 {path}:{lines} 行,末行摘要 {head}",
-        "decision log {path}: {lines} lines, head {head}",
+        "decision log {path}: {lines} line{s}, head {head}",
     ),
     "audit.rulebooks": (
         "  {count} 行由 {logged} 判定,按 {audited} 复核",

@@ -279,6 +279,9 @@ def rule_details(rule: Rule, lang: Lang) -> str:
     def given(value: str | None) -> str | None:
         return None if value is None else data(value)
 
+    def given_list(values: tuple[str, ...]) -> str | None:
+        return listed(values).get(lang) if values else None
+
     fields: list[tuple[Text, str | None]] = [
         (
             say("report.measure"),
@@ -295,7 +298,7 @@ def rule_details(rule: Rule, lang: Lang) -> str:
             None if rule.strength is None else say(f"strength.{rule.strength}").get(lang),
         ),
         (say("report.responsible"), rule.responsible_text(lang) or None),
-        (say("report.bodies"), given(", ".join(rule.bodies) or None)),
+        (say("report.bodies"), given_list(rule.bodies)),
         (say("report.section"), data(rule.source.section)),
         (say("report.quote"), data(one_line(rule.source.quote))),
         (say("report.indicator_source", inferred=inferred), given(rule.source.indicator_source)),
@@ -313,8 +316,8 @@ def rule_details(rule: Rule, lang: Lang) -> str:
             say("report.records_field"),
             None if rule.records is None else _records_text(rule.records, lang),
         ),
-        (say("report.related"), given(", ".join(rule.related) or None)),
-        (say("report.tags"), given(", ".join(rule.tags) or None)),
+        (say("report.related"), given_list(rule.related)),
+        (say("report.tags"), given_list(rule.tags)),
     ]
     shown = [(label.get(lang), value) for label, value in fields if value is not None]
     width = max(columns(label) for label, _ in shown)
@@ -327,7 +330,7 @@ def scope_text(rule: Rule, lang: Lang) -> str:
     """Where a rule applies: ``city``, ``each district``, and districts' own targets."""
     text = say("report.each_district" if rule.scope == "each-district" else "report.city")
     if rule.districts:
-        own = ", ".join(f"{name} {requirement.text}" for name, requirement in rule.districts)
+        own = listed(f"{name} {requirement.text}" for name, requirement in rule.districts)
         text = say("report.district_targets", scope=text, targets=own)
     return text.get(lang)
 

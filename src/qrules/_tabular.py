@@ -29,7 +29,7 @@ import attrs
 from ._boundary import first_line, guarded, outside
 from ._errors import DataError, Problem, suggestion
 from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO
-from ._messages import Text, joined, say
+from ._messages import Text, joined, listed, say
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
@@ -61,7 +61,7 @@ MISSING_MARKERS = frozenset(
 
 
 def suggest(word: str, options: Sequence[str]) -> Text:
-    return suggestion(word, options) or say("tabular.known", options=", ".join(options))
+    return suggestion(word, options) or say("tabular.known", options=listed(options))
 
 
 def normal(text: str) -> str:
@@ -320,11 +320,21 @@ def needs(module: str) -> Any:
         ) from None
 
 
+def _not_a_file(path: Path) -> tuple[Text, Text | None]:
+    """Why ``path``, which is not a regular file, cannot be read, and what to do."""
+    if path.is_dir():
+        return say("os.is_a_folder"), say("os.give_a_file")
+    if path.exists():
+        return say("tabular.not_regular"), say("os.give_a_file")
+    return say("tabular.no_such_file"), None
+
+
 def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTable:
     name = path.name
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise DataError(str(path), [Problem(name, say("tabular.no_such_file"))])
+        message, hint = _not_a_file(path)
+        raise DataError(str(path), [Problem(name, message, hint=hint)])
     if suffix in (".csv", ".tsv", ".txt"):
         return from_csv(path, encoding)
     if suffix in (".xlsx", ".xlsm"):
@@ -604,6 +614,12 @@ def database_file(url: str, scheme: str, path: str) -> str:
     """The file a ``scheme:///relative/path.db`` (or ``scheme:////absolute``) URL's
     path names; a `DataError` when there is none."""
     path = path[1:] if path.startswith("/") else path
+    if path and Path(path).exists() and not Path(path).is_file():
+        message, hint = _not_a_file(Path(path))
+        raise DataError(
+            url,
+            [Problem(url, say("tabular.database_not_file", path=path, reason=message), hint=hint)],
+        )
     if not path or not Path(path).is_file():
         raise DataError(
             url,

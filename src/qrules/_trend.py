@@ -36,7 +36,7 @@ from ._compile import compare
 from ._expr import format_number, format_short
 from ._figures import Dataset
 from ._judge import observe_year
-from ._messages import say
+from ._messages import listed, say
 from ._model import Aggregation, Lang, Rule, Text
 from ._results import Verdict, year_span
 from ._rulebook import Rulebook
@@ -257,7 +257,7 @@ def trends_markdown(found: Iterable[Trend], lang: Lang = "en") -> str:
         "|---|---|---|---|---|",
     ]
     for each in shown:
-        path = ", ".join(f"{y}: {format_short(v)}" for y, v in each.path)
+        path = listed(f"{y}: {format_short(v)}" for y, v in each.path).get(lang)
         cells = (each.rule.id, each.district or "", path, each.reason.get(lang), each.label(lang))
         # A district name is data: escaped, it cannot add a cell and forge a status.
         lines.append("| " + " | ".join(_escape.markdown(c) for c in cells) + " |")

@@ -154,6 +154,9 @@ def _argparse_said(message: str) -> Text:
             params: dict[str, Any] = found.groupdict()
             if "message" in params:
                 params["message"] = _argparse_said(params["message"])
+            for listing in ("choices", "matches"):  # argparse joins them with ", "
+                if listing in params:
+                    params[listing] = listed(params[listing].split(", "))
             return say(id_, **params)
     # Language, not data: a message the catalog lacks shows (in the tests) as English.
     return say("argparse.as_is", message=Text(message, message))
@@ -647,10 +650,8 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
         wanted = args.sample
         chosen = [p for p in samples if wanted in (p.stem, p.name)] if wanted else samples
         if len(chosen) != 1:
-            names = ", ".join(p.stem for p in samples)
-            raise _usage(
-                say("cli.samples", rulebook=rulebook.id, names=names if names else say("cli.none"))
-            )
+            names = listed(p.stem for p in samples) if samples else say("cli.none")
+            raise _usage(say("cli.samples", rulebook=rulebook.id, names=names))
         return chosen[0]
     if args.data:
         return Path(args.data)
@@ -659,7 +660,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
         raise _usage(
             say(
                 "cli.sheet_options" if len(given) > 1 else "cli.sheet_option",
-                options=", ".join(given),
+                options=listed(given),
             )
         )
     if records_cli.wants_records(args):

@@ -28,7 +28,7 @@ import attrs
 
 from .._boundary import first_line, outside
 from .._errors import DataError, Problem, QRulesError
-from .._messages import say
+from .._messages import listed, say
 from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
@@ -71,9 +71,9 @@ def default_engine() -> str:
 def _sql_engine(engine: str) -> str:
     """``engine`` when it counts in SQL; else a clear error."""
     if engine == "reference":
-        raise QRulesError(say("engines.reference_reads", engines=", ".join(ENGINES[1:])))
+        raise QRulesError(say("engines.reference_reads", engines=listed(ENGINES[1:])))
     if engine not in ENGINES:
-        raise QRulesError(say("engines.unknown", engine=engine, known=", ".join(ENGINES)))
+        raise QRulesError(say("engines.unknown", engine=engine, known=listed(ENGINES)))
     return engine
 
 

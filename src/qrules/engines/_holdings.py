@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
-from .._messages import say
+from .._messages import Text, listed, say
 from .._recordspec import FLAGS
 from .._results import Reconciliation
 from ._builders import (
@@ -278,10 +278,10 @@ def screen(register: Table, log: Table, inspected: Inspected) -> exp.Select:
     return _side_by_side(_register_keys(register), _log_keys(register, log, inspected, shared=True))
 
 
-def _some(units: Sequence[str], shown: int) -> str:
+def _some(units: Sequence[str], shown: int) -> Text:
     """Up to ``shown`` unit ids, quoted, and ``…`` when there are more (the
     queries ask for one more than is shown)."""
-    return ", ".join(map(repr, units[:shown])) + (", …" if len(units) > shown else "")
+    return listed(map(repr, units), most=shown)
 
 
 def _tallies(

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._boundary import first_line
+from .._boundary import first_line, os_reason
 from .._errors import DataError, Problem, QRulesError
-from .._messages import say
+from .._messages import Text, data, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import arrow, canonical, python_lists, staged
@@ -32,6 +32,17 @@ def _session(session: Any) -> Any:
     if not callable(getattr(session, "sql", None)) or not hasattr(session, "catalog"):
         raise QRulesError(say("engines.spark_session", kind=type(session).__name__))
     return session
+
+
+def _refusal(error: OSError | ValueError) -> Text:
+    """Why the server could not be reached: the system's words (in Chinese,
+    the catalog's for the common refusals), or Python's for an address it
+    cannot read (a bad port)."""
+    if isinstance(error, socket.gaierror):
+        return Text(say("os.no_such_host").zh, data(error.strerror or first_line(error)))
+    if isinstance(error, OSError):
+        return os_reason(error)
+    return Text(say("os.bad_address").zh, data(first_line(error)))
 
 
 def connect(url: str) -> Any:
@@ -52,7 +63,7 @@ def connect(url: str) -> Any:
                     url,
                     say(
                         "engines.spark_unreachable",
-                        error=str(getattr(error, "strerror", None) or error),
+                        error=_refusal(error),
                     ),
                     hint=say("engines.spark_unreachable_hint"),
                 )

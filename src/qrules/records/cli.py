@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
-from .._messages import Lang, say
+from .._messages import Lang, listed, say
 from .._model import Rule
 from .._results import Evaluation
 from .._rulebook import Rulebook
@@ -96,14 +96,14 @@ def _source(value: str | None, kind: str, rulebook: Rulebook) -> str | None:
     wanted = SAMPLE_FILES[kind] if value == "sample" else value.removeprefix("sample:")
     chosen = [p for p in samples if wanted in (p.name, p.stem)]
     if len(chosen) != 1:
-        names = ", ".join(p.name for p in samples)
+        names = listed(p.name for p in samples) if samples else say("cli.none")
         raise DataError(
             value,
             [
                 Problem(
                     value,
                     say("records_cli.no_sample", rulebook=rulebook.id),
-                    hint=say("records_cli.samples", names=names if names else say("cli.none")),
+                    hint=say("records_cli.samples", names=names),
                 )
             ],
         )
@@ -263,9 +263,8 @@ def _date_option(value: str | None, option: str) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError as error:
-        raise DataError(
-            option, [Problem(option, getattr(error, "said", None) or str(error))]
-        ) from None
+        said = getattr(error, "said", None) or str(error)
+        raise QRulesError(say("records_cli.date_option", option=option, error=said)) from None
 
 
 def _engine(args: argparse.Namespace) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .._messages import joined, say
+from .._messages import joined, listed, say
 from .._model import Text
 from .._observe import judged
 from .._recordspec import FLAGS
@@ -205,7 +205,7 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
         rows = found[kind]
         if not rows:
             continue
-        shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
+        shown = listed(rows, most=10)
         plural = "s" if len(rows) != 1 else ""
         what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
         where.append(say(f"doubts.{kind}_rows" if both else "doubts.rows", rows=shown, s=plural))
@@ -320,7 +320,7 @@ def doubtful_dates(
     late = sorted(row for _, row, date in rows if date > until)
     if not late:
         return [], None
-    shown = ", ".join(map(str, late[:10])) + (", …" if len(late) > 10 else "")
+    shown = listed(late, most=10)
     return late, say(
         "doubts.late",
         count=len(late),

@@ -29,10 +29,11 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
+from .._boundary import os_reason
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
 from .._limits import number_problem
-from .._messages import Text, say
+from .._messages import Text, listed, say
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
@@ -282,7 +283,7 @@ class ColumnMapping:
         except OSError as error:
             raise DataError(
                 str(path),
-                [Problem(path.name, say("read.cannot_read", error=error.strerror or str(error)))],
+                [Problem(path.name, say("read.cannot_read", error=os_reason(error)))],
             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(
@@ -565,7 +566,7 @@ def resolve_header(
         wanted = [*names.get(canonical, ()), canonical]
         found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
         if len(found) > 1:
-            shown = ", ".join(repr(table.header[i]) for i in found)
+            shown = listed(repr(table.header[i]) for i in found)
             problems.append(
                 Problem(
                     table.name,
@@ -580,7 +581,7 @@ def resolve_header(
             hint = (
                 say("records.map_column", table=kind)
                 if not names.get(canonical)
-                else say("records.mapping_names", names=", ".join(map(repr, names[canonical])))
+                else say("records.mapping_names", names=listed(map(repr, names[canonical])))
             )
             problems.append(
                 Problem(
@@ -597,7 +598,7 @@ def resolve_header(
     ]
     notes = list(table.notes)
     if unread:
-        shown = ", ".join(map(str, unread))
+        shown = listed(unread)
         notes.append(say("figures.columns_not_read", columns=shown))
     return positions, list(table.header), notes
 
@@ -725,7 +726,7 @@ class RowReader:
                     code=code,
                     column=column,
                     words=column.replace("_", " "),
-                    options=", ".join(options),
+                    options=listed(options),
                 )
             )
         return code
@@ -842,7 +843,7 @@ def read_register(
     notes = rows.notes
     other = Counter(u.category for u in units if u.category not in CATEGORIES)
     if other:
-        shown = ", ".join(f"{code} ({n})" for code, n in sorted(other.items())[:10])
+        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
         more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
         notes.append(say("records.other_categories", categories=shown, more=more))
     return Register(
