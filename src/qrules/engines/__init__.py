@@ -479,7 +479,9 @@ def _counted_as(
     reject as it is (no check row by row), watched when cheap checks found none."""
     register = attrs.evolve(register, checked=not rejected.register_rows, watched=rejected.watched)
     if log is not None:
-        log = attrs.evolve(log, checked=not rejected.log_rows, watched=rejected.watched)
+        log = attrs.evolve(
+            log, checked=not rejected.log_rows, watched=rejected.watched, twins=rejected.twins
+        )
     return register, log
 
 

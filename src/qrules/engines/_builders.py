@@ -227,7 +227,7 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
-        # (and its inspection ids among the rows of units some rule counts)
+        # (and its inspection ids on every row)
         found = [p for p in (_bad_code(log, c, alias) for c in ("kind", "result")) if p is not None]
         return exp.or_(*found) if found else exp.false()
     # (A unit id that is a marker of a missing value names no unit of the register.)
@@ -243,6 +243,9 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         if p is not None
     ]
     parts += _spelled(log, "log", alias)
+    if log.twins:  # (at most `LIMIT` of them: each is a row rejected already)
+        literals = (exp.Literal.string(t) for t in sorted(log.twins))
+        parts.append(_known(log.raw("inspection", alias).isin(*literals)))
     if log.until is not None:
         parts.append(
             _known(exp.GT(this=log.column("date", alias), expression=date_literal(log.until)))

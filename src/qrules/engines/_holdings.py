@@ -85,9 +85,8 @@ def plain_counts(database: Database, register: Table, log: Table | None) -> tupl
 class Inspected:
     """The register's rows whose units some rule counts the inspections of:
     ``key`` names them (the rules' populations, for the kept query texts),
-    ``condition`` builds the test on the register (alias ``r``). The key check
-    tests the inspection ids of these units' log rows, the rows that counts
-    read, where one spelled otherwise could be an inspection counted twice."""
+    ``condition`` builds the test on the register (alias ``r``), which the
+    log's rows carry as `INSPECTED` (`log_rows`) for the counts to read."""
 
     key: Hashable
     condition: Callable[[], exp.Expr] = attrs.field(eq=False, repr=False)
@@ -101,7 +100,6 @@ def summarize(
     check_keys: bool = False,
     exact_log: bool = False,
     plain: tuple[Any, ...] | None = None,
-    inspected: Inspected | None = None,
 ) -> Summary:
     """The tables' `Summary`.
 
@@ -124,12 +122,10 @@ def summarize(
     if not check_keys:
         return summary
     dialect = database.dialect
-    keys = functools.partial(_keys, inspected=inspected)
-    marks = None if inspected is None else inspected.key
-    found = database.fetch(_summary_text(("keys", marks), register, log, dialect, keys))[0]
+    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
     names = kept(
-        ("keys: names", repr(register), repr(log), marks),
-        lambda: ",".join(keys(register, log).named_selects),
+        ("keys: names", repr(register), repr(log)),
+        lambda: ",".join(_keys(register, log).named_selects),
     ).split(",")
     return _checked(database, register, log, summary, dict(zip(names, found, strict=True)))
 
@@ -271,11 +267,11 @@ def log_rows(register: Table, log: Table, inspected: exp.Expr) -> exp.Select:
     )
 
 
-def screen(register: Table, log: Table, inspected: Inspected) -> exp.Select:
+def screen(register: Table, log: Table) -> exp.Select:
     """The key check (`_keys`) counted over `log_rows` (``LOG_ROWS``), in the
     pass that counts: one row, `SCREEN`'s columns; inspection ids repeated
     among all the rows (those of units not in the register too)."""
-    return _side_by_side(_register_keys(register), _log_keys(register, log, inspected, shared=True))
+    return _side_by_side(_register_keys(register), _log_keys(register, log, shared=True))
 
 
 def _some(units: Sequence[str], shown: int) -> Text:
@@ -337,7 +333,7 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None, inspected: Inspected | None = None) -> exp.Select:
+def _keys(register: Table, log: Table | None) -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
@@ -345,7 +341,7 @@ def _keys(register: Table, log: Table | None, inspected: Inspected | None = None
     registers = _register_keys(register)
     if log is None:
         return registers
-    return _side_by_side(registers, _log_keys(register, log, inspected))
+    return _side_by_side(registers, _log_keys(register, log))
 
 
 def _register_keys(register: Table) -> exp.Select:
@@ -381,9 +377,7 @@ def _register_keys(register: Table) -> exp.Select:
     )
 
 
-def _log_keys(
-    register: Table, log: Table, inspected: Inspected | None, *, shared: bool = False
-) -> exp.Select:
+def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Select:
     """One row of the log's side of the key check (see `_keys`); ``shared``:
     over `log_rows`, inspection ids repeated among all its rows."""
     known = exp.column("known", "k")
@@ -413,24 +407,12 @@ def _log_keys(
     if watched:
         columns.append(exp.alias_(rejected_log(log, "l", every=True), "bad"))
     bad = count(exp.column("bad", "k")) if watched else number(0)
-    # And its inspection ids, among the rows of units whose inspections a rule
-    # counts (the rows where one spelled otherwise could count twice): a test
-    # on each of a log's millions would cost a pass of its own.
+    # And its inspection ids, on every row: an id spelled otherwise repeats
+    # another row's id to a reader whichever unit either row is of (a row of a
+    # unit no rule counts can make a counted unit's later row the repeat).
     respelled = spelled_otherwise(log, "inspection", "l")
-    if log.watched and respelled is not None and inspected is not None:
-        counted = (
-            exp.column(INSPECTED, "l")
-            if shared
-            else log.column("unit", "l").isin(
-                query=exp.select(register.column("unit", "r"))
-                .from_(register.ref("r"))
-                .where(exp.and_(usable(register), inspected.condition()))
-            )
-        )
-        # (A CASE, not an AND: a database tests only the rows counted.)
-        columns.append(
-            exp.alias_(exp.Case().when(counted, respelled).else_(exp.false()), "respelled")
-        )
+    if log.watched and respelled is not None:
+        columns.append(exp.alias_(respelled, "respelled"))
         bad = exp.Add(this=bad, expression=count(exp.column("respelled", "k")))
     # And its unit ids, among the rows whose unit is not the register's (an id
     # spelled otherwise is one of those): tested there only, not row by row.

@@ -64,6 +64,8 @@ class Rejections:
     watched: bool = False
     #: The tables' `plain_counts`, when read and still true of what is counted.
     plain: tuple[Any, ...] | None = None
+    #: The log's inspection ids that a row spells otherwise (`Table.twins`).
+    twins: frozenset[str] = frozenset()
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -199,6 +201,10 @@ def rejections(
             "qrules_known",
         )
         header, rows = _fetch(database, log, rejected_log(log), "l", [known])
+        twins = _twins(database, log, header, rows)
+        if twins:  # the rows whose ids these are, rejected too (`Table.twins`)
+            log = attrs.evolve(log, twins=twins)
+            header, rows = _fetch(database, log, rejected_log(log), "l", [known])
         position = header.index(log.columns["unit"])
         known_units = {str(r[position]) for r in rows if r[-1]}
         # A unit id spelled otherwise ('C1 ') is the register's unit a reader reads.
@@ -216,7 +222,7 @@ def rejections(
             RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
             for i in logged.inspections
         )
-        spelled = _respelled(log, "log", header, rows, 2)
+        spelled = _respelled(log, "log", header, rows, 2) | _twinned(log, header, rows)
         log_problems = logged.problems + tuple(
             spelled.get(i.row)
             or Problem(
@@ -230,7 +236,8 @@ def rejections(
         )
         result = attrs.evolve(
             result,
-            log_rows=found[1],
+            log_rows=len(rows),
+            twins=log.twins,
             inspections=logged.rejected + readable,
             log_problems=log_problems,
             log_notes=tuple(n for n in logged.notes if "doubtful" in n.en),
@@ -264,6 +271,51 @@ def _respelled(
                 hint=say("engines.spelled_hint"),
             )
     return found
+
+
+def _twins(
+    database: Database, table: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> frozenset[str]:
+    """The inspection ids that a fetched log row spells otherwise, as a reader
+    reads them, where that row comes before the row that stores the id (so that
+    a reader keeps the row spelled otherwise and rejects the other as its repeat)."""
+    if not table.has("inspection") or table.type("inspection") != "text":
+        return frozenset()
+    position = header.index(table.columns["inspection"])
+    first: dict[str, int] = {}
+    for r in rows:
+        if (read := read_otherwise(r[position])) is not None:
+            first[read] = min(first.get(read, int(r[-2])), int(r[-2]))
+    if not first:
+        return frozenset()
+    literals = [exp.Literal.string(t) for t in sorted(first)]
+    _, stored = _fetch(database, table, table.raw("inspection", "l").isin(*literals), "l")
+    plain: dict[str, int] = {}
+    for r in stored:
+        plain[str(r[position])] = min(plain.get(str(r[position]), int(r[-1])), int(r[-1]))
+    return frozenset(t for t, row in first.items() if t in plain and row < plain[t])
+
+
+def _twinned(
+    table: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> dict[int, Problem]:
+    """For each fetched log row whose inspection id another row spells otherwise
+    (`Table.twins`), the problem naming it."""
+    if not table.twins:
+        return {}
+    stored = table.columns["inspection"]
+    position = header.index(stored)
+    return {
+        int(r[-2]): Problem(
+            table.name,
+            say("engines.twin", value=r[position]),
+            where=say("where.row_column", row=int(r[-2]), column=stored),
+            key="inspection",
+            hint=say("engines.spelled_hint"),
+        )
+        for r in rows
+        if r[position] in table.twins
+    }
 
 
 def _registered(database: Database, register: Table, units: set[str]) -> set[str]:

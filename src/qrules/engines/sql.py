@@ -278,6 +278,11 @@ class Table:
     #: Its rows are records read by qrules' readers (staged by an engine): their
     #: values are read already (a missing marker is NULL).
     read: bool = False
+    #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
+    #: ``J1``): a reader reads both rows as one inspection and rejects the later;
+    #: compared as stored, every row whose id is one of these is rejected too,
+    #: whichever comes first (the bounds then hold for either reading).
+    twins: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
@@ -868,7 +873,7 @@ def _with_members(
         )
     query = query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
     if keys is not None and log is not None:
-        query = query.with_("qrules_screen", as_=screen(register, log, keys), copy=False)
+        query = query.with_("qrules_screen", as_=screen(register, log), copy=False)
     return query
 
 
@@ -1151,7 +1156,6 @@ def judge_tables(
         log,
         exact_log=bool(rejected.log_rows),
         plain=rejected.plain,
-        inspected=checks,
     )
     summary = (
         tallied(database, register, log, plain=rejected.plain)
