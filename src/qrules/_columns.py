@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import attrs
 
@@ -279,39 +279,18 @@ def read_register(
     with the same results as row by row.
     """
     mapped = column_mapping(mapping)
-    with outside(_shown(source, name)):
-        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
-    if cells is None:
-        return read_register_rows(
-            source,
-            mapping=mapped,
-            encoding=encoding,
-            table=table,
-            sheet=sheet,
-            name=name,
-            progress=progress,
-        )
-    try:
-        with outside(cells.name):
-            reading = _Register(cells, mapped, progress)
-            del cells  # the reading holds them; they go with it
-            found = reading.read()
-            del reading
-    except _UNREAD as error:
-        if isinstance(error, DataError):
-            raise  # the header's problems, as the row reader names them
-        # A column of a type Arrow's kernels do not take: the row reader reads it.
-        return read_register_rows(
-            source,
-            mapping=mapped,
-            encoding=encoding,
-            table=table,
-            sheet=sheet,
-            name=name,
-            progress=progress,
-        )
-    _give_back()
-    return found
+    rows = functools.partial(
+        read_register_rows,
+        source,
+        mapping=mapped,
+        encoding=encoding,
+        table=table,
+        sheet=sheet,
+        name=name,
+        progress=progress,
+    )
+    where = {"encoding": encoding, "table": table, "sheet": sheet}
+    return _read(source, name, where, rows, lambda cells: _Register(cells, mapped, progress))
 
 
 def read_log(
@@ -332,40 +311,51 @@ def read_log(
     earlier one is rejected with its row and column.
     """
     mapped = column_mapping(mapping)
+    rows = functools.partial(
+        read_log_rows,
+        source,
+        register,
+        mapping=mapped,
+        encoding=encoding,
+        table=table,
+        sheet=sheet,
+        name=name,
+        progress=progress,
+    )
+    where = {"encoding": encoding, "table": table, "sheet": sheet}
+    return _read(source, name, where, rows, lambda cells: _Log(cells, register, mapped, progress))
+
+
+_Read = TypeVar("_Read", Register, InspectionLog)
+
+
+def _read(
+    source: TableSource,
+    name: str | None,
+    where: Mapping[str, str | None],
+    rows: Callable[[], _Read],
+    reader: Callable[[Any], Any],
+) -> _Read:
+    """The table read column by column by ``reader`` (made from its cells), or
+    by the row reader ``rows`` where there are no cells to read (a source
+    Arrow does not read) or a column Arrow's kernels do not take."""
     with outside(_shown(source, name)):
-        cells = _cells(source, encoding=encoding, table=table, sheet=sheet, name=name)
+        cells = _cells(source, name=name, **where)
     if cells is None:
-        return read_log_rows(
-            source,
-            register,
-            mapping=mapped,
-            encoding=encoding,
-            table=table,
-            sheet=sheet,
-            name=name,
-            progress=progress,
-        )
+        return rows()
     try:
         with outside(cells.name):
-            reading_log = _Log(cells, register, mapped, progress)
-            del cells
-            log = reading_log.read()
-            del reading_log
+            reading = reader(cells)
+            del cells  # the reading holds them; they go with it
+            found: _Read = reading.read()
+            del reading
     except _UNREAD as error:
         if isinstance(error, DataError):
-            raise
-        return read_log_rows(
-            source,
-            register,
-            mapping=mapped,
-            encoding=encoding,
-            table=table,
-            sheet=sheet,
-            name=name,
-            progress=progress,
-        )
+            raise  # the header's problems, as the row reader names them
+        # A column of a type Arrow's kernels do not take: the row reader reads it.
+        return rows()
     _give_back()
-    return log
+    return found
 
 
 def _give_back() -> None:
