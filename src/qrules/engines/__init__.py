@@ -93,6 +93,10 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
     """The connection given, or one opened from a URL (and closed after)."""
     _sql_engine(engine)
     if connection is not None and not isinstance(connection, str):
+        if engine == "postgres":
+            from .postgres import conforming  # noqa: PLC0415
+
+            conforming(connection)
         yield connection
         return
     if engine == "duckdb":
