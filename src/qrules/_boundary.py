@@ -16,6 +16,7 @@ that ``qrules`` reports it as a bug (exit 3) rather than as bad input.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +26,16 @@ from typing import TypeVar
 from ._errors import DataError, Problem, QRulesError
 from ._messages import Text, data, say
 
-__all__ = ["OutputError", "first_line", "guarded", "os_reason", "outside", "translated", "writing"]
+__all__ = [
+    "OutputError",
+    "first_line",
+    "guarded",
+    "os_reason",
+    "outside",
+    "translated",
+    "without_password",
+    "writing",
+]
 
 _Item = TypeVar("_Item")
 
@@ -60,6 +70,19 @@ def first_line(error: BaseException) -> str:
     """The first line of an error's message (a driver's may run to several)."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+#: A URL's password (``scheme://user:password@``), wherever a URL is in a text.
+_PASSWORD = re.compile(r"(\w://[^/@\s\"']*?:)[^/@\s\"']*@")
+#: A Spark Connect URL's token (``sc://host/;token=…``).
+_TOKEN = re.compile(r"(;token=)[^;\s\"']*", re.IGNORECASE)
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password or token of each URL in it shown as ``***``:
+    a URL the URL parser cannot read, a Spark Connect URL, or a driver's
+    message that quotes one."""
+    return _TOKEN.sub(r"\1***", _PASSWORD.sub(r"\1***@", text))
 
 
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
@@ -98,7 +121,7 @@ _NETWORK: tuple[tuple[type[OSError], str], ...] = (
 
 
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
-    message = first_line(error)
+    message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
@@ -130,7 +153,7 @@ def _spark_problem(error: BaseException) -> tuple[Text, Text | None]:
         kind = str(condition()) if callable(condition) else ""
     except Exception:  # a Py4J error without a JVM behind it, …
         kind = ""
-    message = first_line(error).split("; line ", 1)[0]
+    message = without_password(first_line(error).split("; line ", 1)[0])
     if "java.lang.OutOfMemoryError" in str(error):
         return say("driver.spark_memory"), say("driver.spark_memory_hint")
     if len(message) > 300:
