@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._boundary import first_line, os_reason, without_password
+from .._boundary import address_reason, first_line, os_reason, without_password
 from .._errors import DataError, Problem, QRulesError
 from .._messages import Text, data, say
 from .._tabular import needs
@@ -37,13 +37,13 @@ def _session(session: Any) -> Any:
 
 def _refusal(error: OSError | ValueError) -> Text:
     """Why the server could not be reached: the system's words (in Chinese,
-    the catalog's for the common refusals), or Python's for an address it
-    cannot read (a bad port)."""
+    the catalog's for the common refusals), or, for an address that cannot be
+    read (a bad port, brackets that do not pair), the catalog's."""
     if isinstance(error, socket.gaierror):
         return Text(say("os.no_such_host").zh, data(error.strerror or first_line(error)))
     if isinstance(error, OSError):
         return os_reason(error)
-    return Text(say("os.bad_address").zh, data(first_line(error)))
+    return address_reason(error)
 
 
 def connect(url: str) -> Any:
