@@ -2508,6 +2508,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规则覆盖率:已达到要求的 {percent} %",
         "rule coverage: the required {percent} % reached",
     ),
+    "lint.text_too_long": (
+        "它指定的计划文本写有超过 {limit:,} 个数字(及“全覆盖”等目标),超出 qrules lint 的读取上限",
+        "the plan's text it names writes more than {limit:,} numbers (and phrases such as 全覆盖), the most qrules lint reads",
+    ),
+    "lint.text_too_long_hint": (
+        "一份计划写有数百个数字,烟台计划为 559 个;请检查该文件是否为计划原文",
+        "a plan writes a few hundred, the Yantai plan 559: is the file the plan's text?",
+    ),
+    "load.quote_too_long": (
+        "引文长 {size:,} 个字符,超过上限 {limit:,}(引文应为计划中的一句或表格的一行)",
+        "a quote of {size:,} characters, over the limit of {limit:,} (a quote is a sentence or a row of a table of the plan)",
+    ),
+    "load.interpretation_too_long": (
+        "解释长 {size:,} 个字符,超过上限 {limit:,}",
+        "an interpretation of {size:,} characters, over the limit of {limit:,}",
+    ),
     "os.port_not_a_number": ("端口 {port} 不是数字", "the port {port} is not a number"),
     "os.port_out_of_range": ("端口不在 0–65535 之间", "the port is not in 0-65535"),
     "os.brackets": (
