@@ -87,6 +87,9 @@ def test_the_limit_is_on_numbers_not_bytes(tmp_path: Path) -> None:
         ("达到1%", 9_990, "中"),  # one line of 4 MiB, no clause or sentence ending
         ("食品安全抽检合格率≥98.5,", 9_990, "食品安全抽检合格率≥"),  # a rule's quote everywhere
         ("月" + " " * 400 + "1日", 9_990, " "),  # dates after long runs of spaces
+        # a rule's quote after each of 700 lists of 32 long things: ranked
+        # by what each shares with the rule's names, 4 s; in the text's order
+        (("a" * 60 + ",") * 31 + "a" * 60 + "均食品安全抽检合格率≥98.5,", None, ""),
         ("到2025年" + "1" * 5_000, 700, "。"),  # numbers of 5,000 digits: exit 3 before
     ],
 )

@@ -799,6 +799,12 @@ def _common(a: str, b: str) -> int:
     return best
 
 
+#: The most slots of one encoding ranked by how much of the rule's names their
+#: thing shares; more (a quote standing hundreds of times in a hostile text)
+#: keep the text's order: ranking costs each thing's length times the names'.
+_MOST_RANKED = 64
+
+
 def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
     text = rulebook.text
     spans = [(slot.target.start, slot.target.end) for slot in slots]
@@ -817,7 +823,8 @@ def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
                     if (slots[i].target == key if whole else slots[i].target.target.value == key)
                 ]
                 if group:
-                    group.sort(key=lambda i: -_common(slots[i].subject or "", names))
+                    if len(group) <= _MOST_RANKED:
+                        group.sort(key=lambda i: -_common(slots[i].subject or "", names))
                     found.append(_Encoding(rule, tuple(group)))
     return found
 

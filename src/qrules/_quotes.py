@@ -432,7 +432,11 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
     of commitment (``力争``, ``累计``, ``新增``, ``达到``); or a phrase that
     states a target without a number (``全覆盖``, ``零的突破``). A target the
     text gives to each of several things (``A率、B率均达到100%``) names them
-    (`TextTarget.subjects`): each is a target of its own."""
+    (`TextTarget.subjects`): each is a target of its own.
+
+    Raises `TooManyNumbers` for a text that writes more than
+    `MAX_PLAN_TEXT_NUMBERS` numbers and phrases; the work is otherwise linear
+    in the text, and each number's bounded (`_LOOK_BACK`)."""
     normal, offsets = _normal_map(text)
     _check_size(normal)
     sections = _Sections.of(text)
