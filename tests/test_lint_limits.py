@@ -199,3 +199,19 @@ def test_the_spans_inside_a_quote_are_found_without_listing_it(
 def test_a_number_longer_than_any_target_is_not_one() -> None:
     assert stated_targets("达到" + "9" * 5_000 + "%") == ()
     assert [t.text for t in stated_targets("达到" + "9" * 60 + "%")] == ["达到" + "9" * 60 + "%"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_refusal_speaks_the_language(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qrules import _lint, _messages, _quotes  # noqa: PLC0415
+
+    monkeypatch.setattr(_quotes, "MAX_PLAN_TEXT_NUMBERS", 3)
+    monkeypatch.setattr(_lint, "MAX_PLAN_TEXT_NUMBERS", 3)
+    _messages.marking(False)
+    code, _, err = run("lint", str(MINI), "--lang", lang)
+    assert code == 2
+    said = {
+        "zh": "plan.toml,键 'text':它指定的计划文本写有超过 3 个数字(及“全覆盖”等目标)",
+        "en": "plan.toml, key 'text': the plan's text it names writes more than 3 numbers",
+    }
+    assert said[lang] in err, err
