@@ -127,7 +127,8 @@ def test_a_quote_and_an_interpretation_are_bounded(tmp_path: Path) -> None:
     assert time.process_time() - start < 5
     assert code == 2
     err += out
-    assert f"a quote of 2,001 characters, over the limit of {MAX_QUOTE_CHARS:,}" in err
+    limit = f"{MAX_QUOTE_CHARS + 1:,} characters, over the limit of {MAX_QUOTE_CHARS:,}"
+    assert f"a quote of {limit}" in err
     assert "an interpretation of 20,009 characters, over the limit of 10,000" in err
 
 

@@ -40,9 +40,9 @@ MAX_RULEBOOK_FILE_BYTES = 4 * 1024 * 1024
 #: writes two million.
 MAX_PLAN_TEXT_NUMBERS = 10_000
 #: The longest quote of a plan's text (a rule's, a target's, an ``[[ignore]]``
-#: entry's): a sentence or a row of a table. The Yantai quotes are at most 97
-#: characters.
-MAX_QUOTE_CHARS = 2_000
+#: entry's): a sentence, a paragraph or a row of a table. The Yantai quotes are
+#: at most 97 characters.
+MAX_QUOTE_CHARS = 10_000
 #: The longest interpretation of a rule, in each language: its numbers are
 #: read to excuse a target its quote does not write. The Yantai plan's are at
 #: most 1,000 characters.

@@ -2517,8 +2517,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a plan writes a few hundred, the Yantai plan 559: is the file the plan's text?",
     ),
     "load.quote_too_long": (
-        "引文长 {size:,} 个字符,超过上限 {limit:,}(引文应为计划中的一句或表格的一行)",
-        "a quote of {size:,} characters, over the limit of {limit:,} (a quote is a sentence or a row of a table of the plan)",
+        "引文长 {size:,} 个字符,超过上限 {limit:,}(引文应为计划中的一句、一段或表格的一行)",
+        "a quote of {size:,} characters, over the limit of {limit:,} (a quote is a sentence, a paragraph or a row of a table of the plan)",
     ),
     "load.interpretation_too_long": (
         "解释长 {size:,} 个字符,超过上限 {limit:,}",

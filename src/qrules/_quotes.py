@@ -674,15 +674,15 @@ class _Sections:
     @classmethod
     def of(cls, text: str) -> _Sections:
         starts, ends, parents = array("q"), array("q"), array("q")
-        # The last heading of each level so far (1-3), as the path it ends.
-        open_: list[tuple[int, int]] = []  # (level, index), levels rising
+        # The path of headings so far: (level, index), levels rising.
+        chain: list[tuple[int, int]] = []
         for index, match in enumerate(_HEADING.finditer(text)):
             # 专栏 stand at the level of the numbered tasks they follow.
             level = min(next(i for i in range(1, 5) if match.group(i)), 3)
-            while open_ and open_[-1][0] >= level:
-                open_.pop()
-            parents.append(open_[-1][1] if open_ else -1)
-            open_.append((level, index))
+            while chain and chain[-1][0] >= level:
+                chain.pop()
+            parents.append(chain[-1][1] if chain else -1)
+            chain.append((level, index))
             starts.append(match.start())
             ends.append(match.end())
         return cls(text, starts, ends, parents)
