@@ -677,7 +677,13 @@ def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = F
                 ),
                 "name",
             ),
-            exp.alias_(register.value("district", "r"), "district"),
+            # As stored: read (`_district`) only in the rows that show it.
+            exp.alias_(
+                register.raw("district", "r")
+                if register.has("district")
+                else exp.cast(exp.null(), "VARCHAR"),
+                "district",
+            ),
             exp.alias_(short, "short"),
         )
         .from_(register.ref("r"), copy=False)
@@ -715,6 +721,17 @@ def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> 
     )
 
 
+def _district(register: Table, alias: str) -> exp.Expr:
+    """A member's district as the readers read it (`Table.value`: codes
+    translated, a missing marker NULL), from the members' ``district`` column,
+    which holds it as stored: read in the rows that show it (the failing units
+    and the districts' counts), not in every member's."""
+    members = attrs.evolve(
+        register, columns={"district": "district"} if register.has("district") else {}
+    )
+    return members.value("district", alias)
+
+
 def select(
     plan: Plan,
     register: Table,
@@ -736,12 +753,16 @@ def select(
 
     ``met``: the (spec, window)s whose failing units are not listed when their
     counts meet a share (`Share`): those of results that are met."""
-    spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
+    spec, window, short = (exp.column(c) for c in ("spec", "w", "short"))
+    district = _district(register, "m")
 
     def null(kind: str, name: str) -> exp.Expr:
         return exp.alias_(exp.cast(exp.null(), kind), name)
 
     checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
+
+    def source() -> exp.Table:
+        return exp.to_table(members or "qrules_members").as_("m")
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(
@@ -750,7 +771,7 @@ def select(
             window.copy(),
             *columns,
             *(c.copy() for c in (checks if keys is not None else ())),
-        ).from_(members or "qrules_members", copy=False)
+        ).from_(source(), copy=False)
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
@@ -774,42 +795,40 @@ def select(
         exp.GT(this=short.copy(), expression=number(0)),
         exp.column("unit"),
         exp.column("name"),
-        district.copy(),
+        exp.alias_(district.copy(), "district"),
         short.copy(),
         null("BIGINT", "total"),
         null("BIGINT", "meeting"),
     )
     if met:
-        # Each (spec, window)'s counts beside its units, to leave out those of a
-        # share that is met (a small join: a row per rule and year).
-        totals = (
-            exp.select(
-                exp.alias_(spec.copy(), "qrules_spec"),
-                exp.alias_(window.copy(), "qrules_w"),
-                exp.alias_(count(), "qrules_total"),
-                exp.alias_(count(short.copy().eq(number(0))), "qrules_meeting"),
+        # Whether each share of ``met`` is met, as one row beside the failing
+        # units (one pass over the members, none per share, no join on them),
+        # to leave out the units of those that are.
+        keyed = sorted(met.items())
+
+        def of(key: tuple[int, int], *more: exp.Expr) -> exp.Expr:
+            return count(
+                exp.and_(spec.copy().eq(number(key[0])), window.copy().eq(number(key[1])), *more)
             )
-            .from_(members or "qrules_members")
-            .group_by(spec.copy(), window.copy())
-        )
-        found = exp.column("qrules_meeting"), exp.column("qrules_total")
-        failed = failed.join(
-            totals.subquery("qrules_t"),
-            join_type="inner",
-            on=exp.and_(
-                exp.column("qrules_spec").eq(spec.copy()), exp.column("qrules_w").eq(window.copy())
-            ),
-            copy=False,
-        ).where(
+
+        shares = exp.select(
+            *(
+                exp.alias_(
+                    share.sql(of(key, short.copy().eq(number(0))), of(key)), f"qrules_met{index}"
+                )
+                for index, (key, share) in enumerate(keyed)
+            )
+        ).from_(source())
+        failed = failed.join(shares.subquery("qrules_t"), join_type="cross", copy=False).where(
             exp.not_(
                 exp.or_(
                     *(
                         exp.and_(
                             spec.copy().eq(number(key[0])),
                             window.copy().eq(number(key[1])),
-                            share.sql(*(f.copy() for f in found)),
+                            exp.column(f"qrules_met{index}"),
                         )
-                        for key, share in sorted(met.items())
+                        for index, (key, _) in enumerate(keyed)
                     )
                 )
             ),
@@ -898,7 +917,9 @@ def stored(
         exp.select(
             exp.column("rule", "q"),
             exp.column("year", "q"),
-            *(exp.column(c, "m") for c in ("unit", "name", "district", "short")),
+            *(exp.column(c, "m") for c in ("unit", "name")),
+            exp.alias_(_district(register, "m"), "district"),
+            exp.column("short", "m"),
         )
         .from_(exp.to_table(members or "qrules_members").as_("m"))
         .join(
