@@ -761,7 +761,7 @@ def select(
 
     checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
 
-    def source() -> exp.Table:
+    def source() -> exp.Expr:
         return exp.to_table(members or "qrules_members").as_("m")
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
