@@ -1126,7 +1126,7 @@ def _failing_units(
     """The failing units of a result (of a district), from the query's failing-unit
     rows (unit, name, district and shortfall from the fourth column on)."""
     return failing_units(
-        spec, end, ((r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district)
+        spec, end, rows if district is None else [r for r in rows if r[5] == district], at=3
     )
 
 

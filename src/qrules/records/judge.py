@@ -6,10 +6,11 @@ units every engine lists the same way (`failing_units`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
@@ -43,21 +44,29 @@ Shortfall: TypeAlias = tuple[str, str, "str | None", int]
 
 
 def failing_units(
-    spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
+    spec: RecordSpec, end: dt.date, rows: Iterable[Sequence[Any]], at: int = 0
 ) -> tuple[FailingUnit, ...]:
     """Failing units, sorted by unit id, each with what it needs by ``end``: built
     by every engine the same way, and only for a result that is not met (an
-    engine hands `Counts` this function with its rows, not the units)."""
-    ordered = sorted(rows, key=operator.itemgetter(0))  # one pass when already in order
-    texts = {more: shortfall_text(spec, more, end) for more in {r[3] for r in ordered}}
-    counted = spec.needs_log
-    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
-    new = tuple.__new__
+    engine hands `Counts` this function with its rows, not the units). A row
+    holds a unit's id, name, district and shortfall from its column ``at`` on
+    (a `Shortfall` when 0; an engine's result row as it comes, otherwise)."""
+    ordered = sorted(rows, key=operator.itemgetter(at))  # one pass when already in order
+    more = list(map(operator.itemgetter(at + 3), ordered))
+    texts = {m: shortfall_text(spec, m, end) for m in set(more)}
+    columns = (map(operator.itemgetter(i), ordered) for i in range(at, at + 3))
+    # Built in C, without a Python frame per unit (engines list tens of
+    # thousands): tuple.__new__ is what FailingUnit._make calls.
     return tuple(
-        [
-            new(FailingUnit, (unit, name, district, texts[more], more if counted else None))
-            for unit, name, district, more in ordered
-        ]
+        map(
+            functools.partial(tuple.__new__, FailingUnit),
+            zip(
+                *columns,
+                map(texts.__getitem__, more),
+                more if spec.needs_log else [None] * len(more),
+                strict=True,
+            ),
+        )
     )
 
 
