@@ -571,11 +571,7 @@ def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -
     units that some inspection rule's population holds; ``shared``: from the
     log's rows that the key check reads too (`log_rows`)."""
     date = log.column("date", "l")
-    window = exp.Case()
-    for index, (start, end) in enumerate(plan.windows):
-        window = window.when(
-            date.copy().between(date_literal(start), date_literal(end)), number(index)
-        )
+    window = _window(plan, date)
     columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
     for index, (kinds, results) in enumerate(plan.filters):
         wanted_rows = [
@@ -604,6 +600,25 @@ def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -
             *([] if log.checked else [dated(log)]),
         )
     return rows.where(where).group_by(log.column("unit", "l"), window.copy())
+
+
+def _window(plan: Plan, date: exp.Expr) -> exp.Expr:
+    """The number of the window a log row's date falls in (the rows are those
+    of the windows' span): when the windows are whole years one after the
+    other, as a year's rules have them, its year's distance from the first
+    (one function, no comparison per window); otherwise a ``CASE``."""
+    first = plan.windows[0][0].year
+    if all(
+        (start, end) == (dt.date(first + index, 1, 1), dt.date(first + index, 12, 31))
+        for index, (start, end) in enumerate(plan.windows)
+    ):
+        return exp.cast(exp.Sub(this=exp.Year(this=date), expression=number(first)), "INT")
+    window = exp.Case()
+    for index, (start, end) in enumerate(plan.windows):
+        window = window.when(
+            date.copy().between(date_literal(start), date_literal(end)), number(index)
+        )
+    return window
 
 
 def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
