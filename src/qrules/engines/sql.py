@@ -41,9 +41,12 @@ Every number that decides anything is an integer count; there are no floats.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
+import importlib.util
+import itertools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
@@ -58,7 +61,7 @@ from .._results import Evaluation, FailingUnit, Reconciliation
 from .._rulebook import Rulebook
 from .._tabular import IDENTIFIER
 from ..records.doubts import Doubts, judge_all
-from ..records.judge import Counts, failing_units
+from ..records.judge import Counts, listed_units
 from ..records.plan import Coverage, RecordQuery, record_queries
 from ..records.read import TRUE_WORDS, flag_codes
 from ._builders import (
@@ -116,6 +119,9 @@ _DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
 _SCREEN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
+#: A failing unit's row's columns that `_collect` reads (part, spec, window,
+#: unit id, name, district, shortfall): the first of every row.
+_LISTED = 7
 
 Filter = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
@@ -128,7 +134,7 @@ class Database(Protocol):
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+    def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         """A query's rows as the database hands them over, a batch at a time
         (the counting query's, whose failing units may be many)."""
 
@@ -225,7 +231,14 @@ class Connection:
         if self.dialect == "postgres":
             self.connection.commit()
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+    def stream(self, sql: str) -> Iterable[Sequence[Any]]:
+        if self.dialect == "duckdb" and _has_arrow():
+            # Column by column (Arrow), not a Python tuple of every value of
+            # each row: the failing units' rows are many.
+            return Fetched.arrow(self.connection.sql(sql).to_arrow_table())
+        return self._batches(sql)
+
+    def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
@@ -239,6 +252,54 @@ class Connection:
                 for n, t in zip(relation.columns, relation.types, strict=True)
             ]
         return [(str(d[0]), column_type(self.dialect, d[1])) for d in self._run(sql).description]
+
+
+@functools.cache
+def _has_arrow() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+@attrs.frozen
+class Fetched:
+    """The counting query's result as `_collect` reads it: its first rows (the
+    key check's and the counts') as rows, and its failing units' rows (``part``
+    2, the many) as columns: part, spec, window, unit id, name, district and
+    shortfall. Iterated, its rows in order, as `Database.stream` gives them."""
+
+    head: Sequence[Sequence[Any]]
+    failing: tuple[Sequence[Any], ...]
+    tail: Callable[[], Iterable[Sequence[Any]]] = attrs.field(eq=False, repr=False)
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return itertools.chain(self.head, self.tail())
+
+    def rest(self) -> Fetched:
+        """Without its first row."""
+        return attrs.evolve(self, head=self.head[1:])
+
+    @classmethod
+    def of(cls, rows: Iterable[Sequence[Any]]) -> Fetched:
+        """A result's rows as they come (split at its first failing unit's row)."""
+        if isinstance(rows, Fetched):
+            return rows
+        found = rows if isinstance(rows, list) else list(rows)
+        cut = next((i for i, row in enumerate(found) if row[0] == _FAILING), len(found))
+        tail = found[cut:]
+        columns = list(zip(*tail, strict=True))[:_LISTED] if tail else [()] * _LISTED
+        return cls(found[:cut], tuple(columns), lambda: tail)
+
+    @classmethod
+    def arrow(cls, table: Any) -> Fetched:
+        """A result as an Arrow table (DuckDB's), in order by part."""
+        parts = table.column(0)
+        cut = bisect.bisect_left(range(table.num_rows), _FAILING, key=lambda i: parts[i].as_py())
+        head = list(zip(*(c.to_pylist() for c in table.slice(0, cut).columns), strict=True))
+        tail = table.slice(cut)
+        return cls(
+            head,
+            tuple(tail.column(i).to_pylist() for i in range(_LISTED)),
+            lambda: zip(*(c.to_pylist() for c in tail.columns), strict=True),
+        )
 
 
 # -- tables ---------------------------------------------------------------------
@@ -1053,7 +1114,7 @@ def _collect(
     *,
     failing: bool = True,
     met: Mapping[tuple[int, int], Share] | None = None,
-    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]] | None = None,
+    unlisted: Callable[[], Fetched] | None = None,
 ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
@@ -1065,18 +1126,17 @@ def _collect(
     window) whose counts meet its share in ``met`` has no run: its failing
     units, if a result asks for them after all, are ``unlisted()``'s.
     """
-    rows = result if isinstance(result, list) else list(result)
+    found = Fetched.of(result)
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
-    start = 0
-    for row in rows:
-        if row[0] == _FAILING:
-            break
+    for row in found.head:
         tallies.setdefault((row[1], row[2]), {})[None if row[0] == _WHOLE else row[5]] = (
             int(row[7]),
             int(row[8]),
         )
-        start += 1
+    parts, specs, windows = found.failing[:3]
+    listed = len(parts)
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
+    start = 0
     for key in sorted(tallies):
         by_district = tallies[key]
         total, meeting = by_district[None]
@@ -1095,54 +1155,63 @@ def _collect(
                 for district, (t, m) in by_district.items()
             }
             continue
-        run = rows[start : start + total - meeting]
-        start += len(run)
-        if len(run) != total - meeting or any(
-            (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
+        stop = start + total - meeting
+        if stop > listed or any(
+            (parts[i], specs[i], windows[i]) != (_FAILING, *key)
+            for i in ({start, stop - 1} if stop > start else ())
         ):
             raise QRulesError(say("engines.out_of_order"))
         counted[key] = {
             district: Counts(
-                total, meeting, functools.partial(_failing_units, spec, end, run, district)
+                total,
+                meeting,
+                functools.partial(_failing_units, spec, end, found.failing, start, stop, district),
             )
             for district, (total, meeting) in by_district.items()
         }
-    if start != len(rows):
+        start = stop
+    if start != listed:
         raise QRulesError(say("engines.out_of_order"))
     return counted
 
 
 def _listed(
     database: Database, plan: Plan, register: Table, log: Table | None, by_district: bool
-) -> Mapping[tuple[int, int], list[Sequence[Any]]]:
+) -> Fetched:
     """Every (spec, window)'s failing units' rows: the counting query again,
     each unit listed (run only when a share the query took as met is not)."""
-    found: dict[tuple[int, int], list[Sequence[Any]]] = {}
-    for row in database.stream(_sql(plan, register, log, by_district, database.dialect)):
-        if row[0] == _FAILING:
-            found.setdefault((row[1], row[2]), []).append(row)
-    return found
+    return Fetched.of(database.stream(_sql(plan, register, log, by_district, database.dialect)))
 
 
 def _unlisted_units(
-    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]],
+    unlisted: Callable[[], Fetched],
     key: tuple[int, int],
     spec: RecordSpec,
     end: dt.date,
     district: str | None,
 ) -> tuple[FailingUnit, ...]:
     """`_failing_units` of a (spec, window) whose units the query left out."""
-    return _failing_units(spec, end, list(unlisted().get(key, [])), district)
+    found = unlisted()
+    at = [i for i, run in enumerate(zip(*found.failing[1:3], strict=True)) if run == key]
+    start, stop = (at[0], at[-1] + 1) if at else (0, 0)
+    return _failing_units(spec, end, found.failing, start, stop, district)
 
 
 def _failing_units(
-    spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]], district: str | None
+    spec: RecordSpec,
+    end: dt.date,
+    failing: Sequence[Sequence[Any]],
+    start: int,
+    stop: int,
+    district: str | None,
 ) -> tuple[FailingUnit, ...]:
-    """The failing units of a result (of a district), from the query's failing-unit
-    rows (unit, name, district and shortfall from the fourth column on)."""
-    return failing_units(
-        spec, end, rows if district is None else [r for r in rows if r[5] == district], at=3
-    )
+    """The failing units of a result (of a district), from the rows ``start`` to
+    ``stop`` of the query's failing-unit columns (`Fetched.failing`)."""
+    columns = [c[start:stop] for c in failing[3:_LISTED]]
+    if district is not None:
+        keep = [d == district for d in columns[2]]
+        columns = [list(itertools.compress(c, keep)) for c in columns]
+    return listed_units(spec, end, *columns)
 
 
 def judge_tables(
@@ -1218,12 +1287,12 @@ def judge_tables(
         assert log is not None
         plan = Plan.of(queries)
         met = _met_shares(rulebook, plan, doubts, rejected)
-        rows = list(
+        rows = Fetched.of(
             database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
         )
-        if not rows or rows[0][0] != _SCREEN:
+        if not rows.head or rows.head[0][0] != _SCREEN:
             raise QRulesError(say("engines.out_of_order"))
-        checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
+        checked = screened(database, register, log, summary, rows.head[0][-len(SCREEN) :])
         if checked is None:
             checked = summarized(check_keys=True)
         if checked.unclean:
@@ -1236,7 +1305,7 @@ def judge_tables(
         else:
             counted = _collect(
                 plan,
-                rows[1:],
+                rows.rest(),
                 met=met,
                 unlisted=functools.cache(
                     functools.partial(_listed, database, plan, register, log, by_district)

@@ -10,7 +10,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from .._rulebook import Rulebook
     from .plan import RecordQuery
 
-__all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "shortfall_text"]
+__all__ = [
+    "Counts",
+    "Shortfall",
+    "failing_units",
+    "judge_counts",
+    "listed_units",
+    "shortfall_text",
+]
 
 
 def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
@@ -44,24 +51,42 @@ Shortfall: TypeAlias = tuple[str, str, "str | None", int]
 
 
 def failing_units(
-    spec: RecordSpec, end: dt.date, rows: Iterable[Sequence[Any]], at: int = 0
+    spec: RecordSpec, end: dt.date, rows: Iterable[Shortfall]
 ) -> tuple[FailingUnit, ...]:
     """Failing units, sorted by unit id, each with what it needs by ``end``: built
     by every engine the same way, and only for a result that is not met (an
-    engine hands `Counts` this function with its rows, not the units). A row
-    holds a unit's id, name, district and shortfall from its column ``at`` on
-    (a `Shortfall` when 0; an engine's result row as it comes, otherwise)."""
-    ordered = sorted(rows, key=operator.itemgetter(at))  # one pass when already in order
-    more = list(map(operator.itemgetter(at + 3), ordered))
+    engine hands `Counts` this function with its rows, not the units)."""
+    found = list(rows)
+    if not found:
+        return ()
+    units, names, districts, more = zip(*found, strict=True)
+    return listed_units(spec, end, units, names, districts, more)
+
+
+def listed_units(
+    spec: RecordSpec,
+    end: dt.date,
+    units: Sequence[str],
+    names: Sequence[str],
+    districts: Sequence[str | None],
+    more: Sequence[int],
+) -> tuple[FailingUnit, ...]:
+    """`failing_units` from their columns (as an engine may fetch them): each
+    unit's id, name, district and shortfall."""
+    if any(map(operator.gt, units, units[1:])):  # in order as a rule: one pass
+        order = sorted(range(len(units)), key=units.__getitem__)
+        units, names = [units[i] for i in order], [names[i] for i in order]
+        districts, more = [districts[i] for i in order], [more[i] for i in order]
     texts = {m: shortfall_text(spec, m, end) for m in set(more)}
-    columns = (map(operator.itemgetter(i), ordered) for i in range(at, at + 3))
     # Built in C, without a Python frame per unit (engines list tens of
     # thousands): tuple.__new__ is what FailingUnit._make calls.
     return tuple(
         map(
             functools.partial(tuple.__new__, FailingUnit),
             zip(
-                *columns,
+                units,
+                names,
+                districts,
                 map(texts.__getitem__, more),
                 more if spec.needs_log else [None] * len(more),
                 strict=True,
