@@ -866,6 +866,73 @@ def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str])
     assert list(found) == list(qrules.evaluate_records(book, register, log))
 
 
+def test_the_counting_query_is_planned_once_and_follows_the_tables(book: qrules.Rulebook) -> None:
+    """On DuckDB the counting query is a statement prepared once per connection
+    (planned once, not at every evaluation: issue 15). The tables' rows
+    changed, the tables created again (their columns in another order, a
+    column of another integer type), the statement deallocated by someone
+    else: the
+    results are still those of the tables as they are now."""
+    connection = duckdb.connect()
+    units = [
+        unit(f"H{i}", "health_food_maker", district="芝罘区", name=str(i + 1)) for i in range(3)
+    ]
+    visits = [visit("H0", "2024-03-01", "system")]
+
+    def load(units: list[dict[str, Any]], visits: list[dict[str, Any]], reordered: bool) -> None:
+        connection.execute("DROP TABLE IF EXISTS register")
+        connection.execute("DROP TABLE IF EXISTS inspections")
+        columns = ["category", "district", "name", "unit"] if reordered else sorted(units[0])
+        # Both read as integer codes: the same query text, bound to other types.
+        types = {"name": "BIGINT" if reordered else "INTEGER"}
+        connection.execute(
+            "CREATE TABLE register ("
+            + ", ".join(f"{c} {types.get(c, 'VARCHAR')}" for c in columns)
+            + ")"
+        )
+        for row in units:
+            connection.execute(
+                f"INSERT INTO register ({', '.join(columns)}) VALUES "
+                f"({', '.join('?' for _ in columns)})",
+                [row[c] for c in columns],
+            )
+        connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE, kind VARCHAR)")
+        for row in visits:
+            connection.execute(
+                "INSERT INTO inspections VALUES (?, ?, ?)", [row["unit"], row["date"], row["kind"]]
+            )
+
+    def same(units: list[dict[str, Any]], visits: list[dict[str, Any]]) -> None:
+        found = evaluate_tables(book, connection, register="register", **FULL)
+        assert list(found) == list(qrules.evaluate_records(book, *read(units, visits), **FULL))
+
+    def prepared() -> list[str]:
+        return [
+            str(name)
+            for (name,) in connection.execute(
+                "SELECT name FROM duckdb_prepared_statements()"
+            ).fetchall()
+        ]
+
+    load(units, visits, reordered=False)
+    same(units, visits)
+    assert prepared(), "the counting query was not prepared"
+    more = [*visits, visit("H1", "2024-05-01", "system"), visit("H2", "2025-02-01", "system")]
+    connection.execute("INSERT INTO inspections VALUES ('H1', DATE '2024-05-01', 'system')")
+    connection.execute("INSERT INTO inspections VALUES ('H2', DATE '2025-02-01', 'system')")
+    same(units, more)
+    fewer = units[:2]
+    load(fewer, visits, reordered=True)
+    same(fewer, visits)
+    for name in prepared():
+        connection.execute(f"DEALLOCATE {name}")
+    same(fewer, visits)
+    for rule in book:  # another query text for each rule: a bounded number kept
+        if rule.records is not None:
+            evaluate_tables(book, connection, register="register", rules=[rule], **FULL)
+    assert 0 < len(prepared()) <= sql_module._MOST_PREPARED
+
+
 def test_an_engine_that_cannot_count_tables_is_named_as_such(book: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     with pytest.raises(
