@@ -806,12 +806,12 @@ def _summary_or_error(check: Any) -> Summary | str:
 
 @settings(max_examples=80, deadline=None)
 @given(
-    st.lists(st.sampled_from(["U1", "U2", "U3"]), min_size=1, max_size=4),
+    st.lists(st.sampled_from(["U1", "U2", "U3", "单1"]), min_size=1, max_size=4),
     st.lists(
         st.tuples(
-            st.sampled_from(["U1", "U2", "U4", "U5"]),
+            st.sampled_from(["U1", "U2", "U4", "U5", "单1", "单5", "U5 "]),
             st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 5)),
-            st.sampled_from([*(f"J{i}" for i in range(12)), "Ｊ1"]),
+            st.sampled_from([*(f"J{i}" for i in range(12)), "Ｊ1", "检1", "J2 "]),
             st.sampled_from(["routine", "system", "体系?"]),
         ),
         max_size=8,
@@ -850,10 +850,11 @@ def test_the_key_check_of_tables_without_rows_to_reject_is_the_full_one(
 ) -> None:
     """Tables with no row to reject (or watched) have their keys checked in one
     query shaped as by hand (an anti-join for the units not in the register,
-    a plain pass for repeated ids and codes), and their reach taken from it
-    unless a row of a unit not in the register could hold the first or last
-    date: the same `Summary`, unclean flag or `DataError` as the key check row
-    by row, whatever the units, dates, ids and codes."""
+    a plain pass for repeated ids and codes; ids spelled otherwise at a first
+    look, then exactly if it finds any), and their reach taken from it unless
+    a row of a unit not in the register could hold the first or last date:
+    the same `Summary`, unclean flag or `DataError` as the key check row by
+    row, whatever the units (Chinese, spelled otherwise), dates, ids and codes."""
     connection = duckdb.connect()
     connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
     connection.execute(

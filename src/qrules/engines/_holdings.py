@@ -160,7 +160,10 @@ def _lean_checked(
     same `Summary`, unclean flag and `DataError`; ``None`` when it cannot tell
     (inspection ids repeated while some rows are of units not in the register:
     repeated among all the rows, perhaps not among the counted ones)."""
-    row = _named(database, "lean keys", register, log, _lean_keys)
+    row = _named(database, "lean keys", register, log, functools.partial(_lean_keys, exact=False))
+    if row["bad_units"] or row.get("bad_inspections"):
+        # Ids spelled otherwise at a first look: the exact test says which.
+        row = _named(database, "lean keys exact", register, log, _lean_keys)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -395,15 +398,16 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     return _side_by_side(registers, _log_keys(register, log))
 
 
-def _register_keys(register: Table) -> exp.Select:
+def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
-    watched register) those with codes, flags or markers to reject."""
+    watched register) those with codes, flags or markers to reject (``exact``;
+    else those `rejected_register`'s first look finds)."""
     unit = register.column("unit", "r")
     bad: exp.Expr = number(0)
     if register.watched:
         # A watched table's ids, codes, flags and markers are checked in the
         # same pass: those of columns of few values once per distinct value.
-        bad = count(rejected_register(register, "r", every=True, part="row"))
+        bad = count(rejected_register(register, "r", every=True, part="row", exact=exact))
         stored = dict.fromkeys(
             register.columns[c]
             for c in CODED
@@ -493,14 +497,16 @@ def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Selec
     ).from_(rows.subquery("k"))
 
 
-def _lean_keys(register: Table, log: Table | None) -> exp.Select:
+def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp.Select:
     """`_keys` for tables without a row to reject (their rows all counted): the
     log's side as two plain passes rather than one row by row with whether its
     unit is the register's. The rows whose unit is not in the register (an
     anti-join: how many, their first and last date, and, watched, whether one's
     id is spelled otherwise); and every row (inspection ids repeated, and,
-    watched, codes to reject or inspection ids spelled otherwise)."""
-    registers = _register_keys(register)
+    watched, codes to reject or inspection ids spelled otherwise). ``exact``:
+    ids spelled otherwise as `spelled` finds them, else at its first look
+    (the rows to reject, and perhaps others)."""
+    registers = _register_keys(register, exact=exact)
     if log is None:
         return registers
     date = log.column("date", "l")
@@ -514,7 +520,7 @@ def _lean_keys(register: Table, log: Table | None) -> exp.Select:
     matched = exp.column("unit", "qrules_r")
     bad: exp.Expr = number(0)
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
-        bad = count(spelled(log.raw("unit", "l"), utf8=log.utf8))
+        bad = count(spelled(log.raw("unit", "l"), utf8=log.utf8, exact=exact))
     unknown = (
         exp.select(
             exp.alias_(count(), "unknown"),
@@ -536,7 +542,7 @@ def _lean_keys(register: Table, log: Table | None) -> exp.Select:
     bad = number(0)
     if log.watched:
         tests = [rejected_log(log, "l", every=True)]
-        respelled = spelled_otherwise(log, "inspection", "l")
+        respelled = spelled_otherwise(log, "inspection", "l", exact=exact)
         if respelled is not None:
             tests.append(respelled)
         bad = count(exp.or_(*tests))
