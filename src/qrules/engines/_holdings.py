@@ -128,9 +128,7 @@ def summarize(
     if not check_keys:
         return summary
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
-        lean = _lean_checked(database, register, log, summary)
-        if lean is not None:
-            return lean
+        return _lean_checked(database, register, log, summary)
     return _checked(
         database, register, log, summary, _named(database, "keys", register, log, _keys)
     )
@@ -154,12 +152,14 @@ def _named(
 
 def _lean_checked(
     database: Database, register: Table, log: Table | None, summary: Summary
-) -> Summary | None:
+) -> Summary:
     """`summarize`'s key check of tables without a row to reject (or watched),
     in one query shaped as one would check the keys by hand (`_lean_keys`): the
-    same `Summary`, unclean flag and `DataError`; ``None`` when it cannot tell
-    (inspection ids repeated while some rows are of units not in the register:
-    repeated among all the rows, perhaps not among the counted ones)."""
+    same `Summary`, unclean flag and `DataError` as `_keys`. Its ids spelled
+    otherwise are those of a first look, asked again exactly when it finds
+    any; the counted rows' reach and repeated inspection ids are those of all
+    the rows, asked again (`_known_reach`) when a row of a unit not in the
+    register could hold the first or last date or repeat an id."""
     row = _named(database, "lean keys", register, log, functools.partial(_lean_keys, exact=False))
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
