@@ -556,3 +556,22 @@ def test_staged_tables_are_named_the_same_run_after_run() -> None:
         raise RuntimeError
     with staged(register, None) as after_error:
         assert after_error[0][0] == "qrules_register_1"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from(["I1", "I2", "J1", "单位1", "单位", "x", "12", "22", "2", "I1 "])
+        | st.text(max_size=3),
+        max_size=40,
+    ),
+    part=st.integers(1, 6),
+)
+def test_values_given_twice_are_found_part_by_part(values: list[str], part: int) -> None:
+    """A long column is looked at in parts split by the values' last byte: the
+    values given more than once are those of the whole column, whatever the
+    parts (an empty value: the column whole)."""
+    found = _columns._given_twice(pa.chunked_array([values[:7], values[7:]], pa.string()), part)
+    expected = {v for v in values if values.count(v) > 1}
+    assert (set(found.to_pylist()) if found is not None else set()) == expected
+    assert found is None or len(found) == len(expected)

@@ -290,7 +290,8 @@ def read_register(
         progress=progress,
     )
     where = {"encoding": encoding, "table": table, "sheet": sheet}
-    return _read(source, name, where, rows, lambda cells: _Register(cells, mapped, progress))
+    few = functools.partial(_positions, "register", mapped, ("unit", "category"), _FEW_REGISTER)
+    return _read(source, name, where, rows, lambda cells: _Register(cells, mapped, progress), few)
 
 
 def read_log(
@@ -323,7 +324,10 @@ def read_log(
         progress=progress,
     )
     where = {"encoding": encoding, "table": table, "sheet": sheet}
-    return _read(source, name, where, rows, lambda cells: _Log(cells, register, mapped, progress))
+    few = functools.partial(_positions, "log", mapped, ("unit", "date"), _FEW_LOG)
+    return _read(
+        source, name, where, rows, lambda cells: _Log(cells, register, mapped, progress), few
+    )
 
 
 _Read = TypeVar("_Read", Register, InspectionLog)
@@ -335,12 +339,14 @@ def _read(
     where: Mapping[str, str | None],
     rows: Callable[[], _Read],
     reader: Callable[[Any], Any],
+    few: Callable[[list[str]], frozenset[int]],
 ) -> _Read:
     """The table read column by column by ``reader`` (made from its cells), or
     by the row reader ``rows`` where there are no cells to read (a source
-    Arrow does not read) or a column Arrow's kernels do not take."""
+    Arrow does not read) or a column Arrow's kernels do not take. ``few``:
+    the positions in a header of the columns of few distinct values (`_positions`)."""
     with outside(_shown(source, name)):
-        cells = _cells(source, name=name, **where)
+        cells = _cells(source, name=name, few=few, **where)
     if cells is None:
         return rows()
     try:
@@ -356,6 +362,31 @@ def _read(
         return rows()
     _give_back()
     return found
+
+
+#: The canonical columns of few distinct values (codes, dates, flags), read
+#: from a CSV file dictionary-encoded: each distinct value is kept once, the
+#: rows become positions in the dictionary, and every value is read once.
+_FEW_REGISTER = frozenset(
+    ("category", "district", "risk_level", "size", "registered", "closed", *FLAGS)
+)
+_FEW_LOG = frozenset(("date", "kind", "result"))
+
+
+def _positions(
+    kind: str,
+    mapping: ColumnMapping,
+    required: tuple[str, ...],
+    canonical: frozenset[str],
+    header: list[str],
+) -> frozenset[int]:
+    """Where in ``header`` the ``canonical`` columns are, as the row reader finds
+    them (none when the header has a problem: the reading names it later)."""
+    try:
+        found = RowReader(fetched_rows("", header, iter(())), kind, mapping, required, None)
+    except DataError:
+        return frozenset()
+    return frozenset(p for c, p in found.positions.items() if c in canonical)
 
 
 def _give_back() -> None:
@@ -407,8 +438,11 @@ def _cells(
     table: str | None,
     sheet: str | None,
     name: str | None,
+    few: Callable[[list[str]], frozenset[int]] = lambda header: frozenset(),
 ) -> _Cells | None:
-    """The source's cells as columns, or ``None`` when the row reader reads it."""
+    """The source's cells as columns, or ``None`` when the row reader reads it
+    (the columns at the positions ``few`` finds in a CSV file's header
+    dictionary-encoded)."""
     if table is not None or sheet is not None or not _available():
         return None  # an option that does not apply: the row reader says so
     pa = needs("pyarrow")
@@ -425,7 +459,7 @@ def _cells(
         return None
     try:
         if source_kind(source) == "csv":
-            return _of_csv(path, encoding)
+            return _of_csv(path, encoding, few)
         suffix = path.suffix.lower()
         if suffix in (".parquet", ".pq"):
             return _of_arrow(needs("pyarrow.parquet").read_table(path), path.name)
@@ -450,7 +484,9 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
     return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])
 
 
-def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
+def _of_csv(
+    path: Path, encoding: str | None, few: Callable[[list[str]], frozenset[int]]
+) -> _Cells | None:
     """A CSV file's cells, or ``None`` when the row reader reads it (see the module)."""
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
@@ -485,6 +521,7 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
         return "skip"
 
     names = [f"c{i}" for i in range(width)]
+    coded = few(header)
     options = {
         "parse_options": csv.ParseOptions(
             delimiter=delimiter,
@@ -496,7 +533,9 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
             invalid_row_handler=invalid,
         ),
         "convert_options": csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            column_types={
+                n: _dictionary_type() if i in coded else pa.string() for i, n in enumerate(names)
+            },
             strings_can_be_null=False,
             null_values=[],
             quoted_strings_can_be_null=False,
@@ -516,7 +555,8 @@ def _of_csv(path: Path, encoding: str | None) -> _Cells | None:
     read = read_with(True)
     if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
         read = read_with(False)
-    columns = [read.column(i) for i in range(width)]
+    _give_back()  # what the reader's threads left free (about 60 MiB with 1,000,000 rows)
+    columns = [_unified(read.column(i)) for i in range(width)]
     if any(_longest(c) > MAX_CSV_FIELD_CHARS for c in columns):
         return None
     # Arrow numbers the lines from 1 with the header; the row reader numbers
@@ -545,6 +585,8 @@ def _longest(column: Any) -> int:
     """The most characters in a cell of a text column (counted only when its
     longest cell has more bytes than the limit: no character is less than one)."""
     pc = _compute()
+    if needs("pyarrow").types.is_dictionary(column.type):
+        return _longest(_parts(column)[0])
     if (pc.max(pc.binary_length(column)).as_py() or 0) <= MAX_CSV_FIELD_CHARS:
         return 0
     return int(pc.max(pc.utf8_length(column)).as_py() or 0)
@@ -728,9 +770,14 @@ def _bitmap(flags: Sequence[bool]) -> Any:
 def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
     Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to
-    reject; ``None`` when it raised for none)."""
+    reject; ``None`` when it raised for none). A dictionary-encoded column's
+    dictionary is its distinct values, its indices where each row's is."""
     pa, pc = needs("pyarrow"), _compute()
-    distinct = pc.unique(column)
+    if pa.types.is_dictionary(column.type):
+        distinct, at = _parts(column)
+    else:
+        distinct = pc.unique(column)
+        at = None
     values: list[object] = []
     bad: list[bool] = []
     for value in distinct.to_pylist():
@@ -740,13 +787,51 @@ def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tup
         except ValueError:
             values.append(None)
             bad.append(True)
-    at = pc.index_in(column, value_set=distinct)
+    if at is None:
+        at = pc.index_in(column, value_set=distinct)
     return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at) if any(bad) else None
+
+
+def _dictionary_type() -> Any:
+    """The type of a column read dictionary-encoded."""
+    pa = needs("pyarrow")
+    return pa.dictionary(pa.int32(), pa.string())
+
+
+def _unified(column: Any) -> Any:
+    """A column read from a CSV file, a dictionary-encoded one with one
+    dictionary for all its chunks (Arrow's reader makes one per block)."""
+    if needs("pyarrow").types.is_dictionary(column.type):
+        return column.unify_dictionaries()
+    return column
+
+
+def _parts(column: Any) -> tuple[Any, Any]:
+    """A dictionary-encoded column's dictionary (its distinct values) and its
+    indices (each row's position in the dictionary, ``null`` for a missing one)."""
+    pa = needs("pyarrow")
+    if not isinstance(column, pa.ChunkedArray):
+        return column.dictionary, column.indices
+    column = column.unify_dictionaries()  # one dictionary (quick when it already is)
+    dictionary = (
+        column.chunk(0).dictionary if column.num_chunks else _array([], column.type.value_type)
+    )
+    indices = pa.chunked_array([c.indices for c in column.chunks], type=column.type.index_type)
+    return dictionary, indices
+
+
+def _per_value(column: Any, read: Callable[[Any], Any]) -> Any:
+    """``read`` (a function of an Arrow array of text) of a dictionary-encoded
+    column: of its dictionary, mapped back to the rows."""
+    dictionary, indices = _parts(column)
+    return read(dictionary).take(indices)
 
 
 def _texts(column: Any) -> Any:
     """Each cell as `cell_text` reads it (``null`` for missing)."""
     pa, pc = needs("pyarrow"), _compute()
+    if pa.types.is_dictionary(column.type):
+        return _per_value(column, _texts)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         return _each_value(column, cell_text, pa.string())[0]
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
@@ -796,6 +881,8 @@ def _whole(values: Any) -> Any:
 def _blank(column: Any) -> Any:
     """Where a cell is blank as the row reader sees it (missing, or spaces)."""
     pa, pc = needs("pyarrow"), _compute()
+    if pa.types.is_dictionary(column.type):
+        return pc.fill_null(_per_value(column, _blank), _scalar(True, pa.bool_()))
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return pc.fill_null(pc.match_substring_regex(column, _BLANK), _scalar(True, pa.bool_()))
     if pa.types.is_floating(column.type):
@@ -930,23 +1017,88 @@ def _repeats(values: Any, used: Any | None, odd_values: list[str | None]) -> Any
     every row when ``None``, and the misaligned ones), or ``None`` when each is
     given once."""
     pa, pc = needs("pyarrow"), _compute()
-    present = values if used is None else values.filter(used)
-    distinct = pc.unique(present)
+    present = (values if used is None else values.filter(used)).drop_null()
+    twice = _given_twice(present)
     odd = _array([v for v in odd_values if v is not None], pa.string())
-    once = len(distinct) == len(present) - present.null_count + (present.null_count > 0)
-    del distinct
     if (
-        once
+        twice is None
         and not (len(odd) and pc.any(pc.is_in(present, value_set=odd)).as_py())
         and len(pc.unique(odd)) == len(odd)
     ):
-        return None  # the common case: each value once (one pass, no counting)
-    found = odd  # every row of a misaligned row's value is the row reader's
-    if not once:
-        counted = pc.value_counts(present)
-        more = pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
-        found = pa.concat_arrays([pc.filter(counted.field("values"), more).cast(pa.string()), odd])
+        return None  # the common case: each value once
+    # Every row of a misaligned row's value is the row reader's.
+    found = odd if twice is None else pa.concat_arrays([twice, odd])
     return pc.is_in(values, value_set=found) if len(found) else None
+
+
+#: Values counted at a time when looking for one given twice: a hash table of
+#: all of a 10,000,000-row column's values takes 730 MiB (and longer to fill
+#: than several of a part each).
+_PART = 1_000_000
+
+
+def _given_twice(present: Any, part: int = _PART) -> Any | None:
+    """The values ``present`` (text, no ``null``) holds more than once, or
+    ``None`` when it holds each once. A long column is split by the last byte
+    of its values (equal values end alike), its parts looked at one by one,
+    two at a time (about ``part`` values each)."""
+    pa, pc = needs("pyarrow"), _compute()
+
+    def twice_in(values: Any) -> Any | None:
+        if len(pc.unique(values)) == len(values):
+            return None
+        counted = pc.value_counts(values)
+        more = pc.greater(counted.field("counts"), _scalar(1, pa.int64()))
+        return pc.filter(counted.field("values"), more).cast(pa.string())
+
+    if len(present) <= 2 * part:
+        return twice_in(present)
+    ends = _last_bytes(present)
+    counted = pc.value_counts(ends) if ends is not None else None
+    if counted is None or len(counted) < 2:
+        return twice_in(present)  # no split to make
+    parts = -(-len(present) // part)
+    # Each ending to the part holding the fewest values so far, the commonest first.
+    sizes = [0] * parts
+    part_of = [0] * 256
+    for ending, count in sorted(
+        zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True),
+        key=lambda e: -e[1],
+    ):
+        smallest = sizes.index(min(sizes))
+        part_of[ending] = smallest
+        sizes[smallest] += count
+    where = _array(part_of, pa.int64()).take(ends)
+    del ends, counted
+    found = [
+        f
+        for f in _concurrently(
+            *(
+                functools.partial(
+                    lambda p: twice_in(present.filter(pc.equal(where, _scalar(p, pa.int64())))), p
+                )
+                for p in range(parts)
+                if sizes[p]
+            )
+        )
+        if f is not None
+    ]
+    return pa.concat_arrays(found) if found else None
+
+
+def _last_bytes(texts: Any) -> Any | None:
+    """The last byte of each text (``None`` if one is empty), as numbers."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not len(texts) or pc.min(pc.binary_length(texts)).as_py() < 1:
+        return None
+    last = pc.binary_slice(texts.cast(pa.binary()), -1).cast(pa.binary(1))
+    return pa.chunked_array(
+        [
+            pa.Array.from_buffers(pa.uint8(), len(c), [None, c.buffers()[1]], 0, c.offset)
+            for c in (last.chunks if isinstance(last, pa.ChunkedArray) else [last])
+        ],
+        pa.uint8(),
+    )
 
 
 def _concurrently(*work: Callable[[], Any]) -> list[Any]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import importlib
 import importlib.util
 import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -182,6 +185,10 @@ def records_evaluation(
     strict = bool(getattr(args, "strict", False))
     mapping = _source(args.mapping, "mapping", rulebook)
     progress = Progress(err)
+    # The engine's modules imported while the files are read (Arrow's reader
+    # lets go of the interpreter's lock): DuckDB's import takes as long as
+    # reading a 100,000-row register.
+    imported = _imported_meanwhile(engine) if args.register else None
     try:
         if not args.register:
             return evaluate_tables(
@@ -234,6 +241,25 @@ def records_evaluation(
         )
     finally:
         progress.close()
+        if imported is not None:
+            imported.join()
+
+
+def _imported_meanwhile(engine: str) -> threading.Thread | None:
+    """A thread importing the modules judging on ``engine`` needs (DuckDB
+    only: the others connect to a server), started; an import that fails
+    fails again, and is reported, when judging imports it."""
+    if engine != "duckdb" or importlib.util.find_spec("duckdb") is None:
+        return None
+
+    def load() -> None:
+        for module in ("duckdb", "qrules.engines.duckdb"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="qrules-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def _lean_arrow(source: str | None) -> None:
