@@ -78,7 +78,7 @@ from .records.read import (
 from .records.read import read_log as read_log_rows
 from .records.read import read_register as read_register_rows
 
-__all__ = ["ColumnRows", "arrow_columns", "python_values", "read_log", "read_register"]
+__all__ = ["ColumnRows", "arrow_columns", "python_values", "read_log", "read_register", "texts"]
 
 #: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
 #: the regular expressions of Arrow: a cell of these alone is blank.
@@ -217,6 +217,10 @@ def python_values(column: Any) -> list[Any]:
     """A column's Python values; a column of few distinct values (dates, codes)
     makes one object per distinct value, shared by its rows (quicker, smaller)."""
     pc = _compute()
+    if needs("pyarrow").types.is_dictionary(column.type):
+        dictionary, indices = _parts(column)
+        values = dictionary.to_pylist()
+        return [None if i is None else values[i] for i in indices.to_pylist()]
     if len(column) < 1024:
         return list(column.to_pylist())
     distinct = pc.unique(column)
@@ -752,7 +756,14 @@ def _array(values: Sequence[Any], kind: Any) -> Any:
         return pa.Array.from_buffers(kind, count, [validity, pa.py_buffer(days)], missing)
     if pa.types.is_null(kind):
         return pa.nulls(count)
+    if pa.types.is_dictionary(kind):
+        return _array(values, kind.value_type).dictionary_encode().cast(kind)
     return pa.array(values, kind)  # no other type is made here
+
+
+def texts(values: Iterable[str]) -> Any:
+    """An Arrow array of text, made without importing pandas (see `_array`)."""
+    return _array(list(values), needs("pyarrow").string())
 
 
 def _scalar(value: Any, kind: Any) -> Any:
@@ -767,11 +778,14 @@ def _bitmap(flags: Sequence[bool]) -> Any:
     return pa.py_buffer(int(bits, 2).to_bytes((len(flags) + 7) // 8, "little"))
 
 
-def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tuple[Any, Any]:
+def _each_value(
+    column: Any, read: Callable[[object], object], kind: Any, *, encoded: bool = False
+) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
     Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to
     reject; ``None`` when it raised for none). A dictionary-encoded column's
-    dictionary is its distinct values, its indices where each row's is."""
+    dictionary is its distinct values, its indices where each row's is; with
+    ``encoded``, text read from one is dictionary-encoded too (`_encoded`)."""
     pa, pc = needs("pyarrow"), _compute()
     if pa.types.is_dictionary(column.type):
         distinct, at = _parts(column)
@@ -789,7 +803,10 @@ def _each_value(column: Any, read: Callable[[object], object], kind: Any) -> tup
             bad.append(True)
     if at is None:
         at = pc.index_in(column, value_set=distinct)
-    return _array(values, kind).take(at), _array(bad, pa.bool_()).take(at) if any(bad) else None
+    rejected = _array(bad, pa.bool_()).take(at) if any(bad) else None
+    if encoded and pa.types.is_dictionary(column.type) and pa.types.is_string(kind):
+        return _encoded(_array(values, kind), at), rejected
+    return _array(values, kind).take(at), rejected
 
 
 def _dictionary_type() -> Any:
@@ -804,6 +821,20 @@ def _unified(column: Any) -> Any:
     if needs("pyarrow").types.is_dictionary(column.type):
         return column.unify_dictionaries()
     return column
+
+
+def _encoded(values: Any, at: Any) -> Any:
+    """``values`` (text, ``null`` for none) at positions ``at`` (a chunked
+    array), dictionary-encoded: four bytes a row (the dictionary holds each
+    value once: codes read alike share an entry)."""
+    pa = needs("pyarrow")
+    encoded = values.dictionary_encode()
+    indices = encoded.indices.take(at)
+    chunks = indices.chunks if isinstance(indices, pa.ChunkedArray) else [indices]
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(c, encoded.dictionary) for c in chunks],
+        _dictionary_type(),
+    )
 
 
 def _parts(column: Any) -> tuple[Any, Any]:
@@ -1255,7 +1286,9 @@ class _Log(_Reading):
             found = self.column(column)
             if found is None:
                 return nulls, None
-            return _each_value(found, functools.partial(rows.canonical, column), pa.string())
+            return _each_value(
+                found, functools.partial(rows.canonical, column), pa.string(), encoded=True
+            )
 
         def inspection_ids() -> tuple[Any, Any]:
             found = self.column("inspection")

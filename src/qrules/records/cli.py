@@ -263,13 +263,15 @@ def _imported_meanwhile(engine: str) -> threading.Thread | None:
 
 
 def _lean_arrow(source: str | None) -> None:
-    """Arrow's memory from the C library's allocator, for the command line's
-    reading of files: it gives freed memory back at once, where Arrow's own
-    (mimalloc) keeps it, with huge pages, for the process's life (about 70 MiB
-    of the peak on a 100,000-unit register and its 1,000,000-row log:
-    ``benchmarks/bench_files.py``). A process that chose an allocator
-    (``ARROW_DEFAULT_MEMORY_POOL``) keeps it; so does a program calling
-    `qrules.read_register` itself."""
+    """Arrow's memory from an allocator that gives freed memory back at once,
+    for the command line's reading of files, where Arrow's default (mimalloc)
+    keeps it, with huge pages, for the process's life (about 70 MiB of the
+    peak on a 100,000-unit register and its 1,000,000-row log:
+    ``benchmarks/bench_files.py``): jemalloc told to purge at once where
+    pyarrow has it (the C library's allocator keeps what the reader's threads
+    freed in arenas of their own: about 30 MiB more), else the C library's. A
+    process that chose an allocator (``ARROW_DEFAULT_MEMORY_POOL``) keeps it;
+    so does a program calling `qrules.read_register` itself."""
     if (
         source is None
         or source_kind(source) not in ("csv", "arrow")
@@ -278,7 +280,12 @@ def _lean_arrow(source: str | None) -> None:
     ):
         return
     pa = needs("pyarrow")  # only files read column-wise need it
-    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
 
 
 def _date_option(value: str | None, option: str) -> dt.date | None:
