@@ -231,10 +231,21 @@ def python_values(column: Any) -> list[Any]:
 
 
 class _UnitIndex(Mapping[str, UnitRecord]):
+    """Positions by unit id, made when first looked in (the row reader of a
+    log's few rows left to it asks for the index, and looks in it only if
+    some row is there: a million ids hashed for nothing otherwise)."""
+
     def __init__(self, rows: ColumnRows) -> None:
         self.rows = rows
-        units = rows.table.column("unit").to_pylist()
-        self.positions = {unit: i for i, unit in enumerate(units)}
+        self._lazy: dict[str, dict[str, int]] = {}
+
+    @property
+    def positions(self) -> dict[str, int]:
+        return once(self._lazy, "positions", self._positions)
+
+    def _positions(self) -> dict[str, int]:
+        units = self.rows.table.column("unit").to_pylist()
+        return {unit: i for i, unit in enumerate(units)}
 
     def __getitem__(self, unit: str) -> UnitRecord:
         record: UnitRecord = self.rows[self.positions[unit]]
@@ -1063,9 +1074,10 @@ def _repeats(values: Any, used: Any | None, odd_values: list[str | None]) -> Any
 
 
 #: Values counted at a time when looking for one given twice: a hash table of
-#: all of a 10,000,000-row column's values takes 730 MiB (and longer to fill
+#: all of a 10,000,000-row column's values takes 730 MiB, one of a
+#: 1,000,000-row column's 50 MiB of a 200 MiB peak (and either longer to fill
 #: than several of a part each).
-_PART = 1_000_000
+_PART = 100_000
 
 
 def _given_twice(present: Any, part: int = _PART) -> Any | None:
