@@ -12,7 +12,9 @@ How each value is read, so that it is the row reader's value:
 
 1. A column of few distinct values (codes, dates, flags) is read value by
    value with the row reader's own functions, once per distinct value, and
-   mapped back to the rows (a dictionary lookup).
+   mapped back to the rows (a dictionary lookup). A CSV file's are read
+   dictionary-encoded by Arrow's reader (the dictionary is the distinct
+   values, the rows positions in it); a log's kinds and results stay so.
 2. A column of many (unit ids, names, inspection ids): a cell of printable
    ASCII and CJK ideographs, not starting or ending with a space, is its own
    normal form (NFKC leaves it as it is, there is nothing to trim); only the
