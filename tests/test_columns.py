@@ -698,3 +698,35 @@ def test_the_reference_engine_on_columns_imports_no_pandas(tmp_path: Path) -> No
         check=False,
     )
     assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+
+
+def test_a_register_and_its_log_read_together_are_read_as_apart(tmp_path: Path) -> None:
+    """`read_records` parses the log's file while the register is read: the
+    same register and log as `read_register` then `read_log`, and the same
+    error first (the register's, else the log's, raised after the register
+    is read)."""
+    register = tmp_path / "register.csv"
+    register.write_text("unit,category\nU1,catering\nU2,catering\nU2,x\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind\nU1,2024-01-02,system\nU3,2024-01-03,x\n", encoding="utf-8")
+    alone = _columns.read_register(register, mapping=MAPPING)
+    together = _columns.read_records(register, log, mapping=MAPPING)
+    assert _outcome(lambda: together[0]) == _outcome(lambda: alone)
+    assert _outcome(lambda: together[1]) == _outcome(
+        lambda: _columns.read_log(log, alone, mapping=MAPPING)
+    )
+    assert _columns.read_records(register, None)[1] is None
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"unit,date\nU1,\x80\xff\x80\n")
+    with pytest.raises(DataError) as log_error:
+        _columns.read_log(broken, alone)
+    with pytest.raises(DataError) as found:
+        _columns.read_records(register, broken)
+    assert str(found.value) == str(log_error.value)
+    headless = tmp_path / "headless.csv"
+    headless.write_text("name\nx\n", encoding="utf-8")
+    with pytest.raises(DataError) as register_error:
+        _columns.read_register(headless)
+    with pytest.raises(DataError) as found:
+        _columns.read_records(headless, broken)
+    assert str(found.value) == str(register_error.value)

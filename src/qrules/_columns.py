@@ -80,7 +80,15 @@ from .records.read import (
 from .records.read import read_log as read_log_rows
 from .records.read import read_register as read_register_rows
 
-__all__ = ["ColumnRows", "arrow_columns", "python_values", "read_log", "read_register", "texts"]
+__all__ = [
+    "ColumnRows",
+    "arrow_columns",
+    "python_values",
+    "read_log",
+    "read_records",
+    "read_register",
+    "texts",
+]
 
 #: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
 #: the regular expressions of Arrow: a cell of these alone is blank.
@@ -328,22 +336,75 @@ def read_log(
     the register, whose date does not parse, or whose inspection id repeats an
     earlier one is rejected with its row and column.
     """
+    return _log(
+        source,
+        register,
+        column_mapping(mapping),
+        {"encoding": encoding, "table": table, "sheet": sheet},
+        name,
+        progress,
+    )
+
+
+def read_records(
+    register_source: TableSource,
+    log_source: TableSource | None,
+    *,
+    mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
+    register_encoding: str | None = None,
+    log_encoding: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Register, InspectionLog | None]:
+    """`read_register` of one source and `read_log` of the other (if any), as
+    those read them, the log's file parsed by Arrow on a thread of its own
+    while the register is read (Arrow's threads, and the interpreter, are
+    idle part of the time otherwise). What the log's parsing raises is raised
+    where `read_log` would raise it: after the register is read."""
     mapped = column_mapping(mapping)
+    if log_source is None:
+        return read_register(
+            register_source, mapping=mapped, encoding=register_encoding, progress=progress
+        ), None
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
+
+    where = {"encoding": log_encoding, "table": None, "sheet": None}
+    few = functools.partial(_positions, "log", mapped, ("unit", "date"), _FEW_LOG)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qrules-log") as pool:
+        ahead = pool.submit(functools.partial(_cells, log_source, name=None, few=few, **where))
+        register = read_register(
+            register_source, mapping=mapped, encoding=register_encoding, progress=progress
+        )
+    return register, _log(log_source, register, mapped, where, None, progress, ahead.result)
+
+
+def _log(
+    source: TableSource,
+    register: Register,
+    mapped: ColumnMapping,
+    where: Mapping[str, str | None],
+    name: str | None,
+    progress: Progress | None,
+    ahead: Callable[[], Any] | None = None,
+) -> InspectionLog:
+    """`read_log` (``ahead``: its cells, read already)."""
     rows = functools.partial(
         read_log_rows,
         source,
         register,
         mapping=mapped,
-        encoding=encoding,
-        table=table,
-        sheet=sheet,
         name=name,
         progress=progress,
+        **where,
     )
-    where = {"encoding": encoding, "table": table, "sheet": sheet}
     few = functools.partial(_positions, "log", mapped, ("unit", "date"), _FEW_LOG)
     return _read(
-        source, name, where, rows, lambda cells: _Log(cells, register, mapped, progress), few
+        source,
+        name,
+        where,
+        rows,
+        lambda cells: _Log(cells, register, mapped, progress),
+        few,
+        ahead,
     )
 
 
@@ -357,13 +418,16 @@ def _read(
     rows: Callable[[], _Read],
     reader: Callable[[Any], Any],
     few: Callable[[list[str]], frozenset[int]],
+    ahead: Callable[[], _Cells | None] | None = None,
 ) -> _Read:
     """The table read column by column by ``reader`` (made from its cells), or
     by the row reader ``rows`` where there are no cells to read (a source
     Arrow does not read) or a column Arrow's kernels do not take. ``few``:
-    the positions in a header of the columns of few distinct values (`_positions`)."""
+    the positions in a header of the columns of few distinct values
+    (`_positions`); ``ahead``: the cells, read already (what reading them
+    raised, raised here)."""
     with outside(_shown(source, name)):
-        cells = _cells(source, name=name, few=few, **where)
+        cells = ahead() if ahead is not None else _cells(source, name=name, few=few, **where)
     if cells is None:
         return rows()
     try:

@@ -173,7 +173,7 @@ def records_evaluation(
     ):
         raise QRulesError(say("records_cli.table_options"))
     # The readers and engines, imported when records are judged: a quick start otherwise.
-    from .._columns import read_log, read_register  # noqa: PLC0415
+    from .._columns import read_records, read_register  # noqa: PLC0415
     from ..engines import evaluate_records, evaluate_tables  # noqa: PLC0415
 
     engine = _engine(args)
@@ -208,23 +208,22 @@ def records_evaluation(
             )
         register_source = _source(args.register, "register", rulebook)
         _lean_arrow(register_source)
-        register = read_register(
-            register_source,
-            mapping=mapping,
-            encoding=_encoding(register_source, args),
-            progress=progress,
-        )
-        log_source = _source(args.log, "log", rulebook)
-        log = (
-            None
-            if not log_source
-            else read_log(
-                log_source,
-                register,
-                mapping=mapping,
-                encoding=_encoding(log_source, args),
-                progress=progress,
+        register_encoding = _encoding(register_source, args)
+        try:
+            log_source = _source(args.log, "log", rulebook)
+        except DataError:  # the register's problems first, as ever
+            read_register(
+                register_source, mapping=mapping, encoding=register_encoding, progress=progress
             )
+            raise
+        # The log's file is parsed while the register is read.
+        register, log = read_records(
+            register_source,
+            log_source or None,
+            mapping=mapping,
+            register_encoding=register_encoding,
+            log_encoding=_encoding(log_source, args),
+            progress=progress,
         )
         return evaluate_records(
             rulebook,
