@@ -684,11 +684,15 @@ def time_interleaved(
     actions: dict[str, Callable[[], object]], repeat: int
 ) -> dict[str, list[float]]:
     """Each action's times, the actions run in turn ``repeat`` times; the ratios
-    of qrules to each baseline printed."""
+    of qrules to each baseline printed, of the time and of the CPU time (every
+    thread's, less moved by other processes on a shared machine)."""
     times: dict[str, list[float]] = {name: [] for name in actions}
+    cpu: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(repeat):
         for name, action in actions.items():
+            start = time.process_time()
             times[name].append(timed(action))
+            cpu[name].append(time.process_time() - start)
     for label, ours_key, theirs_key in (
         ("keys trusted (check_keys=False)", "qrules", "hand"),
         (
@@ -703,12 +707,14 @@ def time_interleaved(
         ),
     ):
         ours, theirs = (statistics.median(times[k]) for k in (ours_key, theirs_key))
+        ours_cpu, theirs_cpu = (statistics.median(cpu[k]) for k in (ours_key, theirs_key))
         who = "polars" if theirs_key == "polars" else "hand-written DuckDB"
         print(
             f"{label}: qrules on DuckDB: {ours * 1000:.1f} ms median (min "
             f"{min(times[ours_key]) * 1000:.1f}); {who}: "
             f"{theirs * 1000:.1f} ms median (min {min(times[theirs_key]) * 1000:.1f}); "
-            f"ratio {ours / theirs:.2f}"
+            f"ratio {ours / theirs:.2f}; CPU {ours_cpu * 1000:.1f} ms / "
+            f"{theirs_cpu * 1000:.1f} ms, ratio {ours_cpu / theirs_cpu:.2f}"
         )
     return times
 

@@ -135,7 +135,7 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
     """A DataFrame of the columns: sent as Arrow record batches where pyspark
     takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
     if importlib.util.find_spec("pyarrow") and _takes_arrow():
-        return session.createDataFrame(arrow(columns, types))
+        return session.createDataFrame(arrow(columns, types, dictionaries=False))
     schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}" for c in columns)
     return session.createDataFrame(
         list(zip(*python_lists(columns).values(), strict=True)), schema=schema

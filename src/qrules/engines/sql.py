@@ -41,10 +41,16 @@ Every number that decides anything is an integer count; there are no floats.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
+import hashlib
+import importlib.util
+import itertools
+import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -58,7 +64,7 @@ from .._results import Evaluation, FailingUnit, Reconciliation
 from .._rulebook import Rulebook
 from .._tabular import IDENTIFIER
 from ..records.doubts import Doubts, judge_all
-from ..records.judge import Counts, failing_units
+from ..records.judge import Counts, listed_units
 from ..records.plan import Coverage, RecordQuery, record_queries
 from ..records.read import TRUE_WORDS, flag_codes
 from ._builders import (
@@ -107,15 +113,20 @@ DIALECTS = ("duckdb", "postgres", "spark")
 #: joined with the register (`log_rows`) are one CTE that the counts and the
 #: key check both read, inlined (``NOT MATERIALIZED``: each part reads the log
 #: in a pipeline of its own, side by side, rather than the database storing
-#: them for one). Spark caches the members instead, and has no ``NOT
-#: MATERIALIZED``: its key check stays a query of its own.
-_FOLDED = ("duckdb", "postgres")
+#: them for one). None now: the key check as a query of its own, shaped as by
+#: hand (`summarize`), costs DuckDB and PostgreSQL less than the join of every
+#: log row with the register that the counts and the check would share (the
+#: counts read only the units some rule counts).
+_FOLDED: tuple[str, ...] = ()
 
 #: The date columns of a register and a log.
 _DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
 _SCREEN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
+#: A failing unit's row's columns that `_collect` reads (part, spec, window,
+#: unit id, name, district, shortfall): the first of every row.
+_LISTED = 7
 
 Filter = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 
@@ -128,7 +139,7 @@ class Database(Protocol):
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+    def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         """A query's rows as the database hands them over, a batch at a time
         (the counting query's, whose failing units may be many)."""
 
@@ -225,7 +236,39 @@ class Connection:
         if self.dialect == "postgres":
             self.connection.commit()
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+    def stream(self, sql: str) -> Iterable[Sequence[Any]]:
+        if self.dialect == "duckdb" and _has_arrow():
+            # Column by column (Arrow), not a Python tuple of every value of
+            # each row: the failing units' rows are many.
+            return Fetched.arrow(self._prepared(sql))
+        return self._batches(sql)
+
+    def _prepared(self, sql: str) -> Any:
+        """A query run at every evaluation (the counting query) as an Arrow
+        table, from a statement DuckDB prepared once on this connection:
+        planned once, not every time (planning the counting query costs DuckDB
+        more than running it on 1,000 units). DuckDB binds a prepared
+        statement again when the tables it reads have changed; one that fails
+        is prepared again, and fails as the query would."""
+        with _PREPARING:
+            prepared = _PREPARED.setdefault(self.connection, {})
+        name = prepared.get(sql)
+        if name is not None:
+            try:
+                return self.connection.sql(f"EXECUTE {name}").to_arrow_table()
+            except Exception:  # deallocated, or no longer bound: prepared again
+                prepared.pop(sql, None)
+        if len(prepared) >= _MOST_PREPARED:
+            for old in prepared.values():
+                with contextlib.suppress(Exception):
+                    self.connection.execute(f"DEALLOCATE {old}")
+            prepared.clear()
+        name = "qrules_" + hashlib.sha256(sql.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.connection.execute(f"PREPARE {name} AS {sql}")
+        prepared[sql] = name
+        return self.connection.sql(f"EXECUTE {name}").to_arrow_table()
+
+    def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
@@ -239,6 +282,62 @@ class Connection:
                 for n, t in zip(relation.columns, relation.types, strict=True)
             ]
         return [(str(d[0]), column_type(self.dialect, d[1])) for d in self._run(sql).description]
+
+
+#: The statements prepared on each DuckDB connection: each one's name by its
+#: query's text (`Connection._prepared`), at most `_MOST_PREPARED` (then all
+#: deallocated), forgotten with the connection.
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+_PREPARING = threading.Lock()
+_MOST_PREPARED = 16
+
+
+@functools.cache
+def _has_arrow() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+@attrs.frozen
+class Fetched:
+    """The counting query's result as `_collect` reads it: its first rows (the
+    key check's and the counts') as rows, and its failing units' rows (``part``
+    2, the many) as columns: part, spec, window, unit id, name, district and
+    shortfall. Iterated, its rows in order, as `Database.stream` gives them."""
+
+    head: Sequence[Sequence[Any]]
+    failing: tuple[Sequence[Any], ...]
+    tail: Callable[[], Iterable[Sequence[Any]]] = attrs.field(eq=False, repr=False)
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return itertools.chain(self.head, self.tail())
+
+    def rest(self) -> Fetched:
+        """Without its first row."""
+        return attrs.evolve(self, head=self.head[1:])
+
+    @classmethod
+    def of(cls, rows: Iterable[Sequence[Any]]) -> Fetched:
+        """A result's rows as they come (split at its first failing unit's row)."""
+        if isinstance(rows, Fetched):
+            return rows
+        found = rows if isinstance(rows, list) else list(rows)
+        cut = next((i for i, row in enumerate(found) if row[0] == _FAILING), len(found))
+        tail = found[cut:]
+        columns = list(zip(*tail, strict=True))[:_LISTED] if tail else [()] * _LISTED
+        return cls(found[:cut], tuple(columns), lambda: tail)
+
+    @classmethod
+    def arrow(cls, table: Any) -> Fetched:
+        """A result as an Arrow table (DuckDB's), in order by part."""
+        parts = table.column(0)
+        cut = bisect.bisect_left(range(table.num_rows), _FAILING, key=lambda i: parts[i].as_py())
+        head = list(zip(*(c.to_pylist() for c in table.slice(0, cut).columns), strict=True))
+        tail = table.slice(cut)
+        return cls(
+            head,
+            tuple(tail.column(i).to_pylist() for i in range(_LISTED)),
+            lambda: zip(*(c.to_pylist() for c in tail.columns), strict=True),
+        )
 
 
 # -- tables ---------------------------------------------------------------------
@@ -571,11 +670,7 @@ def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -
     units that some inspection rule's population holds; ``shared``: from the
     log's rows that the key check reads too (`log_rows`)."""
     date = log.column("date", "l")
-    window = exp.Case()
-    for index, (start, end) in enumerate(plan.windows):
-        window = window.when(
-            date.copy().between(date_literal(start), date_literal(end)), number(index)
-        )
+    window = _window(plan, date)
     columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
     for index, (kinds, results) in enumerate(plan.filters):
         wanted_rows = [
@@ -604,6 +699,25 @@ def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -
             *([] if log.checked else [dated(log)]),
         )
     return rows.where(where).group_by(log.column("unit", "l"), window.copy())
+
+
+def _window(plan: Plan, date: exp.Expr) -> exp.Expr:
+    """The number of the window a log row's date falls in (the rows are those
+    of the windows' span): when the windows are whole years one after the
+    other, as a year's rules have them, its year's distance from the first
+    (one function, no comparison per window); otherwise a ``CASE``."""
+    first = plan.windows[0][0].year
+    if all(
+        (start, end) == (dt.date(first + index, 1, 1), dt.date(first + index, 12, 31))
+        for index, (start, end) in enumerate(plan.windows)
+    ):
+        return exp.cast(exp.Sub(this=exp.Year(this=date), expression=number(first)), "INT")
+    window = exp.Case()
+    for index, (start, end) in enumerate(plan.windows):
+        window = window.when(
+            date.copy().between(date_literal(start), date_literal(end)), number(index)
+        )
+    return window
 
 
 def _keys(plan: Plan, register: Table) -> tuple[exp.Expr, exp.Expr]:
@@ -677,7 +791,13 @@ def _members(plan: Plan, register: Table, log: Table | None, *, inline: bool = F
                 ),
                 "name",
             ),
-            exp.alias_(register.value("district", "r"), "district"),
+            # As stored: read (`_district`) only in the rows that show it.
+            exp.alias_(
+                register.raw("district", "r")
+                if register.has("district")
+                else exp.cast(exp.null(), "VARCHAR"),
+                "district",
+            ),
             exp.alias_(short, "short"),
         )
         .from_(register.ref("r"), copy=False)
@@ -715,6 +835,17 @@ def _short(plan: Plan, spec: RecordSpec, register: Table, log: Table | None) -> 
     )
 
 
+def _district(register: Table, alias: str) -> exp.Expr:
+    """A member's district as the readers read it (`Table.value`: codes
+    translated, a missing marker NULL), from the members' ``district`` column,
+    which holds it as stored: read in the rows that show it (the failing units
+    and the districts' counts), not in every member's."""
+    members = attrs.evolve(
+        register, columns={"district": "district"} if register.has("district") else {}
+    )
+    return members.value("district", alias)
+
+
 def select(
     plan: Plan,
     register: Table,
@@ -736,12 +867,16 @@ def select(
 
     ``met``: the (spec, window)s whose failing units are not listed when their
     counts meet a share (`Share`): those of results that are met."""
-    spec, window, district, short = (exp.column(c) for c in ("spec", "w", "district", "short"))
+    spec, window, short = (exp.column(c) for c in ("spec", "w", "short"))
+    district = _district(register, "m")
 
     def null(kind: str, name: str) -> exp.Expr:
         return exp.alias_(exp.cast(exp.null(), kind), name)
 
     checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
+
+    def source() -> exp.Expr:
+        return exp.to_table(members or "qrules_members").as_("m")
 
     def rows(part: int, where: exp.Expr | None, *columns: exp.Expr) -> exp.Select:
         select = exp.select(
@@ -750,7 +885,7 @@ def select(
             window.copy(),
             *columns,
             *(c.copy() for c in (checks if keys is not None else ())),
-        ).from_(members or "qrules_members", copy=False)
+        ).from_(source(), copy=False)
         return select if where is None else select.where(where, copy=False)
 
     def counts(part: int, by: exp.Expr | None) -> exp.Select:
@@ -774,42 +909,40 @@ def select(
         exp.GT(this=short.copy(), expression=number(0)),
         exp.column("unit"),
         exp.column("name"),
-        district.copy(),
+        exp.alias_(district.copy(), "district"),
         short.copy(),
         null("BIGINT", "total"),
         null("BIGINT", "meeting"),
     )
     if met:
-        # Each (spec, window)'s counts beside its units, to leave out those of a
-        # share that is met (a small join: a row per rule and year).
-        totals = (
-            exp.select(
-                exp.alias_(spec.copy(), "qrules_spec"),
-                exp.alias_(window.copy(), "qrules_w"),
-                exp.alias_(count(), "qrules_total"),
-                exp.alias_(count(short.copy().eq(number(0))), "qrules_meeting"),
+        # Whether each share of ``met`` is met, as one row beside the failing
+        # units (one pass over the members, none per share, no join on them),
+        # to leave out the units of those that are.
+        keyed = sorted(met.items())
+
+        def of(key: tuple[int, int], *more: exp.Expr) -> exp.Expr:
+            return count(
+                exp.and_(spec.copy().eq(number(key[0])), window.copy().eq(number(key[1])), *more)
             )
-            .from_(members or "qrules_members")
-            .group_by(spec.copy(), window.copy())
-        )
-        found = exp.column("qrules_meeting"), exp.column("qrules_total")
-        failed = failed.join(
-            totals.subquery("qrules_t"),
-            join_type="inner",
-            on=exp.and_(
-                exp.column("qrules_spec").eq(spec.copy()), exp.column("qrules_w").eq(window.copy())
-            ),
-            copy=False,
-        ).where(
+
+        shares = exp.select(
+            *(
+                exp.alias_(
+                    share.sql(of(key, short.copy().eq(number(0))), of(key)), f"qrules_met{index}"
+                )
+                for index, (key, share) in enumerate(keyed)
+            )
+        ).from_(source())
+        failed = failed.join(shares.subquery("qrules_t"), join_type="cross", copy=False).where(
             exp.not_(
                 exp.or_(
                     *(
                         exp.and_(
                             spec.copy().eq(number(key[0])),
                             window.copy().eq(number(key[1])),
-                            share.sql(*(f.copy() for f in found)),
+                            exp.column(f"qrules_met{index}"),
                         )
-                        for key, share in sorted(met.items())
+                        for index, (key, _) in enumerate(keyed)
                     )
                 )
             ),
@@ -898,7 +1031,9 @@ def stored(
         exp.select(
             exp.column("rule", "q"),
             exp.column("year", "q"),
-            *(exp.column(c, "m") for c in ("unit", "name", "district", "short")),
+            *(exp.column(c, "m") for c in ("unit", "name")),
+            exp.alias_(_district(register, "m"), "district"),
+            exp.column("short", "m"),
         )
         .from_(exp.to_table(members or "qrules_members").as_("m"))
         .join(
@@ -1017,7 +1152,7 @@ def _collect(
     *,
     failing: bool = True,
     met: Mapping[tuple[int, int], Share] | None = None,
-    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]] | None = None,
+    unlisted: Callable[[], Fetched] | None = None,
 ) -> dict[tuple[int, int], dict[str | None, Counts]]:
     """The result rows as counts per (spec, window) and district, with their
     failing units (built when asked for).
@@ -1029,18 +1164,17 @@ def _collect(
     window) whose counts meet its share in ``met`` has no run: its failing
     units, if a result asks for them after all, are ``unlisted()``'s.
     """
-    rows = result if isinstance(result, list) else list(result)
+    found = Fetched.of(result)
     tallies: dict[tuple[int, int], dict[str | None, tuple[int, int]]] = {}
-    start = 0
-    for row in rows:
-        if row[0] == _FAILING:
-            break
+    for row in found.head:
         tallies.setdefault((row[1], row[2]), {})[None if row[0] == _WHOLE else row[5]] = (
             int(row[7]),
             int(row[8]),
         )
-        start += 1
+    parts, specs, windows = found.failing[:3]
+    listed = len(parts)
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
+    start = 0
     for key in sorted(tallies):
         by_district = tallies[key]
         total, meeting = by_district[None]
@@ -1059,54 +1193,63 @@ def _collect(
                 for district, (t, m) in by_district.items()
             }
             continue
-        run = rows[start : start + total - meeting]
-        start += len(run)
-        if len(run) != total - meeting or any(
-            (r[0], r[1], r[2]) != (_FAILING, *key) for r in run[:1] + run[-1:]
+        stop = start + total - meeting
+        if stop > listed or any(
+            (parts[i], specs[i], windows[i]) != (_FAILING, *key)
+            for i in ({start, stop - 1} if stop > start else ())
         ):
             raise QRulesError(say("engines.out_of_order"))
         counted[key] = {
             district: Counts(
-                total, meeting, functools.partial(_failing_units, spec, end, run, district)
+                total,
+                meeting,
+                functools.partial(_failing_units, spec, end, found.failing, start, stop, district),
             )
             for district, (total, meeting) in by_district.items()
         }
-    if start != len(rows):
+        start = stop
+    if start != listed:
         raise QRulesError(say("engines.out_of_order"))
     return counted
 
 
 def _listed(
     database: Database, plan: Plan, register: Table, log: Table | None, by_district: bool
-) -> Mapping[tuple[int, int], list[Sequence[Any]]]:
+) -> Fetched:
     """Every (spec, window)'s failing units' rows: the counting query again,
     each unit listed (run only when a share the query took as met is not)."""
-    found: dict[tuple[int, int], list[Sequence[Any]]] = {}
-    for row in database.stream(_sql(plan, register, log, by_district, database.dialect)):
-        if row[0] == _FAILING:
-            found.setdefault((row[1], row[2]), []).append(row)
-    return found
+    return Fetched.of(database.stream(_sql(plan, register, log, by_district, database.dialect)))
 
 
 def _unlisted_units(
-    unlisted: Callable[[], Mapping[tuple[int, int], list[Sequence[Any]]]],
+    unlisted: Callable[[], Fetched],
     key: tuple[int, int],
     spec: RecordSpec,
     end: dt.date,
     district: str | None,
 ) -> tuple[FailingUnit, ...]:
     """`_failing_units` of a (spec, window) whose units the query left out."""
-    return _failing_units(spec, end, list(unlisted().get(key, [])), district)
+    found = unlisted()
+    at = [i for i, run in enumerate(zip(*found.failing[1:3], strict=True)) if run == key]
+    start, stop = (at[0], at[-1] + 1) if at else (0, 0)
+    return _failing_units(spec, end, found.failing, start, stop, district)
 
 
 def _failing_units(
-    spec: RecordSpec, end: dt.date, rows: list[Sequence[Any]], district: str | None
+    spec: RecordSpec,
+    end: dt.date,
+    failing: Sequence[Sequence[Any]],
+    start: int,
+    stop: int,
+    district: str | None,
 ) -> tuple[FailingUnit, ...]:
-    """The failing units of a result (of a district), from the query's failing-unit
-    rows (unit, name, district and shortfall from the fourth column on)."""
-    return failing_units(
-        spec, end, ((r[3], r[4], r[5], r[6]) for r in rows if district is None or r[5] == district)
-    )
+    """The failing units of a result (of a district), from the rows ``start`` to
+    ``stop`` of the query's failing-unit columns (`Fetched.failing`)."""
+    columns = [c[start:stop] for c in failing[3:_LISTED]]
+    if district is not None:
+        keep = [d == district for d in columns[2]]
+        columns = [list(itertools.compress(c, keep)) for c in columns]
+    return listed_units(spec, end, *columns)
 
 
 def judge_tables(
@@ -1182,12 +1325,12 @@ def judge_tables(
         assert log is not None
         plan = Plan.of(queries)
         met = _met_shares(rulebook, plan, doubts, rejected)
-        rows = list(
+        rows = Fetched.of(
             database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
         )
-        if not rows or rows[0][0] != _SCREEN:
+        if not rows.head or rows.head[0][0] != _SCREEN:
             raise QRulesError(say("engines.out_of_order"))
-        checked = screened(database, register, log, summary, rows[0][-len(SCREEN) :])
+        checked = screened(database, register, log, summary, rows.head[0][-len(SCREEN) :])
         if checked is None:
             checked = summarized(check_keys=True)
         if checked.unclean:
@@ -1200,7 +1343,7 @@ def judge_tables(
         else:
             counted = _collect(
                 plan,
-                rows[1:],
+                rows.rest(),
                 met=met,
                 unlisted=functools.cache(
                     functools.partial(_listed, database, plan, register, log, by_district)

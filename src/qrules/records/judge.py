@@ -6,8 +6,9 @@ units every engine lists the same way (`failing_units`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -23,7 +24,14 @@ if TYPE_CHECKING:
     from .._rulebook import Rulebook
     from .plan import RecordQuery
 
-__all__ = ["Counts", "Shortfall", "failing_units", "judge_counts", "shortfall_text"]
+__all__ = [
+    "Counts",
+    "Shortfall",
+    "failing_units",
+    "judge_counts",
+    "listed_units",
+    "shortfall_text",
+]
 
 
 def shortfall_text(spec: RecordSpec, more: int, end: dt.date) -> Text:
@@ -48,16 +56,42 @@ def failing_units(
     """Failing units, sorted by unit id, each with what it needs by ``end``: built
     by every engine the same way, and only for a result that is not met (an
     engine hands `Counts` this function with its rows, not the units)."""
-    ordered = sorted(rows, key=operator.itemgetter(0))  # one pass when already in order
-    texts = {more: shortfall_text(spec, more, end) for more in {r[3] for r in ordered}}
-    counted = spec.needs_log
-    # tuple.__new__ is what FailingUnit._make calls, without a Python frame per unit.
-    new = tuple.__new__
+    found = list(rows)
+    if not found:
+        return ()
+    units, names, districts, more = zip(*found, strict=True)
+    return listed_units(spec, end, units, names, districts, more)
+
+
+def listed_units(
+    spec: RecordSpec,
+    end: dt.date,
+    units: Sequence[str],
+    names: Sequence[str],
+    districts: Sequence[str | None],
+    more: Sequence[int],
+) -> tuple[FailingUnit, ...]:
+    """`failing_units` from their columns (as an engine may fetch them): each
+    unit's id, name, district and shortfall."""
+    if any(map(operator.gt, units, units[1:])):  # in order as a rule: one pass
+        order = sorted(range(len(units)), key=units.__getitem__)
+        units, names = [units[i] for i in order], [names[i] for i in order]
+        districts, more = [districts[i] for i in order], [more[i] for i in order]
+    texts = {m: shortfall_text(spec, m, end) for m in set(more)}
+    # Built in C, without a Python frame per unit (engines list tens of
+    # thousands): tuple.__new__ is what FailingUnit._make calls.
     return tuple(
-        [
-            new(FailingUnit, (unit, name, district, texts[more], more if counted else None))
-            for unit, name, district, more in ordered
-        ]
+        map(
+            functools.partial(tuple.__new__, FailingUnit),
+            zip(
+                units,
+                names,
+                districts,
+                map(texts.__getitem__, more),
+                more if spec.needs_log else [None] * len(more),
+                strict=True,
+            ),
+        )
     )
 
 
