@@ -13,7 +13,8 @@ Rule coverage (``--qrules-coverage`` or the ``qrules_coverage`` ini key): every
 judgement made in the run is recorded (`qrules._coverage`), the terminal
 summary says which rules were not seen met, not met, unknown and exactly on
 their boundary, ``--qrules-coverage-report=FORMAT:PATH`` writes the report and
-``--qrules-cov-fail-under=N`` fails the run under N % of rules fully covered.
+``--qrules-cov-fail-under=N`` fails the run under N % of rules fully covered;
+``--qrules-lang zh`` says it in Chinese.
 See docs/testing.md.
 """
 
@@ -66,6 +67,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "as --qrules-cov-fail-under, for runs of the whole suite (testpaths, nothing deselected)",
         default="",
     )
+    group.addoption(
+        "--qrules-lang",
+        metavar="zh|en",
+        default=None,
+        help="the language of the rule coverage summary (default: en)",
+    )
+    parser.addini("qrules_lang", "as --qrules-lang", default="")
     parser.addini(
         "qrules_coverage_rulebooks",
         "rulebooks (names or folders) that rule coverage counts; default: every rulebook judged",

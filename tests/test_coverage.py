@@ -175,6 +175,60 @@ def test_bad_options_say_what_to_write(pytester: pytest.Pytester, option: str) -
     result.stderr.fnmatch_lines(["*qrules coverage: *"])
 
 
+def test_the_summary_in_chinese(pytester: pytest.Pytester) -> None:
+    """``--qrules-lang zh`` (or the ``qrules_lang`` ini key): the section, the
+    table, the reports written and the gate, in Chinese, with no English left."""
+    big_suite(pytester, 3, {"r1"})
+    report = pytester.path / "coverage.json"
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--qrules-lang",
+        "zh",
+        "--qrules-cov-fail-under=100",
+        f"--qrules-coverage-report=json:{report}",
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*= qrules 规则覆盖率 =*",
+            "规则覆盖:big 1.0.0(指纹 *),3 条规则中 2 条完全覆盖",
+            "*r1 *达标、未达标、无法判定*",
+            f"已写入 json 报告:{report}",
+            "规则覆盖率未达标:3 条规则中 2 条完全覆盖(66.66%),低于要求的 100%",
+        ]
+    )
+    summary = result.stdout.str().split("qrules 规则覆盖率", 1)[1].rsplit("\n", 2)[0]
+    assert re.findall(r"[A-Za-z]{2,}", summary.replace(str(report), "")) == ["big", "json"]
+    pytester.makeini("[pytest]\nqrules_coverage_rulebooks = big\nqrules_lang = zh\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-coverage")
+    result.stdout.fnmatch_lines(["*= qrules 规则覆盖率 =*", "合计:3 条规则中 2 条完全覆盖*"])
+    result = pytester.runpytest("-p", "no:cacheprovider", "--qrules-coverage", "--qrules-lang=en")
+    result.stdout.fnmatch_lines(["*= qrules rule coverage =*"])
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--qrules-lang=fr", "*qrules coverage: --qrules-lang=fr: the language is zh or en"),
+        (
+            "--qrules-coverage-report=pdf:out.pdf",
+            "*qrules 规则覆盖率:--qrules-coverage-report='pdf:out.pdf':请写作 FORMAT:PATH*",
+        ),
+        (
+            "--qrules-cov-fail-under=x",
+            "*qrules 规则覆盖率:--qrules-cov-fail-under='x':请给出 0 到 100*",
+        ),
+    ],
+)
+def test_bad_options_in_chinese(pytester: pytest.Pytester, option: str, said: str) -> None:
+    pytester.makepyfile(test_none="def test_nothing():\n    pass\n")
+    lang = ("--qrules-coverage",) if "lang" in option else ("--qrules-lang", "zh")
+    result = pytester.runpytest("-p", "no:cacheprovider", *lang, option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([said])
+
+
 def test_the_gate_is_exact() -> None:
     def report(covered: int, total: int) -> CoverageReport:
         rules = tuple(

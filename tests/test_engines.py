@@ -20,12 +20,12 @@ import attrs
 import duckdb
 import pytest
 import sqlglot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules.engines import default_engine, evaluate_tables, sql_for
+from qrules.engines import _holdings, default_engine, evaluate_tables, sql_for
 from qrules.engines import sql as sql_module
 from qrules.engines.sql import Connection, Summary, Table, judge_tables, summarize
 
@@ -796,6 +796,92 @@ def test_the_summary_is_exact_whichever_columns_have_gaps(
     )
 
 
+def _summary_or_error(check: Any) -> Summary | str:
+    try:
+        found: Summary = check()
+    except qrules.DataError as error:
+        return str(error)
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(["U1", "U2", "U3", "单1"]), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["U1", "U2", "U4", "U5", "单1", "单5", "U5 "]),
+            st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 5)),
+            st.sampled_from([*(f"J{i}" for i in range(12)), "Ｊ1", "检1", "J2 "]),
+            st.sampled_from(["routine", "system", "体系?"]),
+        ),
+        max_size=8,
+    ),
+    st.booleans(),
+)
+@example(  # an id repeated by a row of a unit not in the register, between the first and last
+    ["U1"],
+    [
+        ("U1", dt.date(2024, 1, 1), "J1", "routine"),
+        ("U4", dt.date(2024, 1, 2), "J1", "routine"),
+        ("U1", dt.date(2024, 1, 3), "J2", "routine"),
+    ],
+    False,
+)
+@example(  # the first date held by a row of a unit not in the register only
+    ["U1"],
+    [
+        ("U4", dt.date(2024, 1, 1), "J1", "routine"),
+        ("U1", dt.date(2024, 1, 2), "J2", "routine"),
+        ("U1", dt.date(2024, 1, 3), "J3", "routine"),
+    ],
+    True,
+)
+@example(  # and the last
+    ["U1"],
+    [
+        ("U1", dt.date(2024, 1, 2), "J2", "routine"),
+        ("U1", dt.date(2024, 1, 3), "J3", "routine"),
+        ("U5", dt.date(2024, 1, 4), "J4", "routine"),
+    ],
+    True,
+)
+def test_the_key_check_of_tables_without_rows_to_reject_is_the_full_one(
+    registered: list[str], logged: list[tuple[str, dt.date, str, str]], watched: bool
+) -> None:
+    """Tables with no row to reject (or watched) have their keys checked in one
+    query shaped as by hand (an anti-join for the units not in the register,
+    a plain pass for repeated ids and codes; ids spelled otherwise at a first
+    look, then exactly if it finds any), and their reach taken from it unless
+    a row of a unit not in the register could hold the first or last date:
+    the same `Summary`, unclean flag or `DataError` as the key check row by
+    row, whatever the units (Chinese, spelled otherwise), dates, ids and codes."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
+    connection.execute(
+        "CREATE TABLE log (unit VARCHAR, date DATE, inspection VARCHAR, kind VARCHAR)"
+    )
+    connection.executemany(
+        "INSERT INTO register VALUES (?, 'drug_user')", [[u] for u in registered]
+    )
+    if logged:
+        connection.executemany("INSERT INTO log VALUES (?, ?, ?, ?)", logged)
+    database = Connection(connection, "duckdb")
+    tables = (
+        Table("register", {"unit": "unit", "category": "category"}, checked=True, watched=watched),
+        Table(
+            "log",
+            {c: c for c in ("unit", "date", "inspection", "kind")},
+            checked=True,
+            watched=watched,
+        ),
+    )
+    lean = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_holdings, "_lean_checked", lambda *_: None)
+        full = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
+    assert lean == full
+
+
 class Backwards:
     """A database that returns the counting query's rows in the reverse order."""
 
@@ -1183,8 +1269,9 @@ def test_the_log_is_read_once_for_counting(
 ) -> None:
     """Every rule, year, district and failing unit comes from one scan of the
     log (issue 18): the counts of the log are a CTE the database computes once.
-    With the keys checked (the default), the same query checks them, in one
-    more scan of its own beside the counts' (issue 15); trusted, one."""
+    With the keys checked (the default), a query of its own checks them first,
+    as one would by hand (issue 15): the log's rows of units not in the
+    register (an anti-join), and every row (repeated ids, codes), two scans."""
     name, connection = engine
     connection.execute("DROP TABLE IF EXISTS register")
     connection.execute("DROP TABLE IF EXISTS log")
@@ -1203,8 +1290,10 @@ def test_the_log_is_read_once_for_counting(
         "('U3', DATE '2024-05-01', 'system'), ('U2', DATE '2024-06-01', 'routine')"
     )
     counting = _spied(monkeypatch, "stream")
-    for check_keys, scans in ((False, 1), (True, 2)):
+    fetched = _spied(monkeypatch, "fetch")
+    for check_keys in (False, True):
         counting.clear()
+        fetched.clear()
         found = evaluate_tables(
             yantai,
             connection,
@@ -1217,7 +1306,10 @@ def test_the_log_is_read_once_for_counting(
         )
         assert any(r.failing_units for r in found)
         assert len(counting) == 1
-        assert _log_scans(name, connection, counting[0]) == scans
+        assert _log_scans(name, connection, counting[0]) == 1
+        keys = [text for text in fetched if "repeated_inspections" in text]
+        assert len(keys) == check_keys
+        assert [_log_scans(name, connection, text) for text in keys] == [2] * check_keys
     if name == "postgres":
         connection.execute("DROP TABLE register")
         connection.execute("DROP TABLE log")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import io
 import json
 import re
@@ -625,6 +626,9 @@ def _more_bad(tmp: Path) -> list[list[str]]:
         ["coverage", _coverage_report(tmp), "--fail-under", "x"],
         [*figures, "--register", "sample", "--database", "mysql://host/db"],
         [*figures, *RECORDS[:4], "--database", "sc://127.0.0.1:9"],
+        [*figures, *RECORDS[:4], "--database", "sc://127.0.0.1:x9"],
+        [*figures, *RECORDS[:4], "--database", "sc://[::1"],
+        [*figures, *RECORDS[:4], "--database", "sc://[xyz]:9"],
         [*figures, "--year", "x"],
         [*figures, "--as-of", "2024-13-01"],
         [*figures, "--lo", "x"],
@@ -1020,18 +1024,47 @@ def test_a_database_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("error", "zh"),
+    ("error", "zh", "en"),
     [
-        (ConnectionRefusedError(111, "Connection refused"), "连接被拒绝"),
-        (TimeoutError("timed out"), "连接超时"),
-        (socket.gaierror(-2, "Name or service not known"), "找不到该主机"),
-        (ValueError("Port out of range 0-65535"), "地址无效"),
+        (ConnectionRefusedError(111, "Connection refused"), "连接被拒绝", None),
+        (TimeoutError("timed out"), "连接超时", None),
+        (socket.gaierror(-2, "Name or service not known"), "找不到该主机", None),
+        (OSError(errno.ENETUNREACH, "Network is unreachable"), "网络不可达", None),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), "无法访问该主机", None),
+        (
+            ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
+            "连接被对方重置",
+            None,
+        ),
+        (
+            ValueError("Port out of range 0-65535"),
+            "端口不在 0–65535 之间",
+            "the port is not in 0-65535",
+        ),
+        (
+            ValueError("Port could not be cast to integer value as 'x1'"),
+            "端口 'x1' 不是数字",
+            "the port 'x1' is not a number",
+        ),
+        (ValueError("Invalid IPv6 URL"), "IPv6 地址的方括号 [ ] 不成对", "the brackets [ ] of"),
+        (
+            ValueError("'xyz' does not appear to be an IPv4 or IPv6 address"),
+            "'xyz' 不是 IPv4 或 IPv6 地址",
+            "'xyz' is not an IPv4 or IPv6 address",
+        ),
+        (
+            UnicodeError("encoding with 'idna' codec failed (UnicodeError: label too long)"),
+            "主机名无效(过长或含空的一节)",
+            "the host name is too long or has an empty label",
+        ),
+        (ValueError("something new"), "地址无效:something new", "something new"),
     ],
 )
 def test_spark_unreachable_is_said_in_the_language(
-    error: Exception, zh: str, monkeypatch: pytest.MonkeyPatch
+    error: Exception, zh: str, en: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The system's words in English (as always), the catalog's in Chinese."""
+    """The system's words in English (as always), the catalog's in Chinese; an
+    address that cannot be read, in the catalog's words in both."""
     from qrules.engines import spark  # noqa: PLC0415
 
     def refused(*_: object, **__: object) -> None:
@@ -1041,7 +1074,7 @@ def test_spark_unreachable_is_said_in_the_language(
     monkeypatch.setattr(socket, "create_connection", refused)
     with pytest.raises(qrules.DataError) as caught:
         spark.connect("sc://spark.example:15002")
-    system = getattr(error, "strerror", None) or str(error)
+    system = en or getattr(error, "strerror", None) or str(error)
     assert f"无法连接 Spark Connect 服务器:{zh}" in caught.value.render("zh")
     assert f"cannot reach the Spark Connect server: {system}" in caught.value.render("en")
 

@@ -16,6 +16,8 @@ that ``qrules`` reports it as a bug (exit 3) rather than as bad input.
 from __future__ import annotations
 
 import csv
+import errno
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +27,17 @@ from typing import TypeVar
 from ._errors import DataError, Problem, QRulesError
 from ._messages import Text, data, say
 
-__all__ = ["OutputError", "first_line", "guarded", "os_reason", "outside", "translated", "writing"]
+__all__ = [
+    "OutputError",
+    "address_reason",
+    "first_line",
+    "guarded",
+    "os_reason",
+    "outside",
+    "translated",
+    "without_password",
+    "writing",
+]
 
 _Item = TypeVar("_Item")
 
@@ -62,6 +74,19 @@ def first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+#: A URL's password (``scheme://user:password@``), wherever a URL is in a text.
+_PASSWORD = re.compile(r"(\w://[^/@\s\"']*?:)[^/@\s\"']*@")
+#: A Spark Connect URL's token (``sc://host/;token=…``).
+_TOKEN = re.compile(r"(;token=)[^;\s\"']*", re.IGNORECASE)
+
+
+def without_password(text: str) -> str:
+    """``text`` with the password or token of each URL in it shown as ``***``:
+    a URL the URL parser cannot read, a Spark Connect URL, or a driver's
+    message that quotes one."""
+    return _TOKEN.sub(r"\1***", _PASSWORD.sub(r"\1***@", text))
+
+
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
     """What an OS error says about a path, and what to do."""
     if isinstance(error, FileNotFoundError):
@@ -87,6 +112,8 @@ def os_reason(error: OSError) -> Text:
     for kind, id in _NETWORK:
         if isinstance(error, kind):
             return Text(say(id).zh, system)
+    if error.errno in _ERRNOS:
+        return Text(say(_ERRNOS[error.errno]).zh, system)
     return Text(system, system)
 
 
@@ -95,10 +122,41 @@ _NETWORK: tuple[tuple[type[OSError], str], ...] = (
     (ConnectionRefusedError, "os.connection_refused"),
     (TimeoutError, "os.timed_out"),
 )
+#: More of the system's refusals, by errno, said in the catalog's words in Chinese.
+_ERRNOS = {
+    errno.ENETUNREACH: "os.network_unreachable",
+    errno.EHOSTUNREACH: "os.host_unreachable",
+    errno.ECONNRESET: "os.connection_reset",
+    errno.EADDRNOTAVAIL: "os.address_unavailable",
+    errno.ENOSPC: "os.no_space",
+    errno.EROFS: "os.read_only",
+    errno.ENAMETOOLONG: "os.name_too_long",
+    errno.ELOOP: "os.too_many_links",
+    errno.EMFILE: "os.too_many_open",
+}
+_NOT_A_PORT = re.compile(r"Port could not be cast to integer value as (.*)")
+_NOT_AN_IP = re.compile(r"(.*) does not appear to be an IPv4 or IPv6 address")
+
+
+def address_reason(error: ValueError) -> Text:
+    """Why an address cannot be read (by Python's URL parser, as a port, as a
+    host name), in the catalog's words; else Python's, as data."""
+    message = first_line(error)
+    if port := _NOT_A_PORT.fullmatch(message):
+        return say("os.port_not_a_number", port=port.group(1))
+    if host := _NOT_AN_IP.fullmatch(message):
+        return say("os.not_an_ip", host=host.group(1))
+    if message.startswith("Port out of range"):
+        return say("os.port_out_of_range")
+    if message == "Invalid IPv6 URL":
+        return say("os.brackets")
+    if isinstance(error, UnicodeError) and "idna" in message:
+        return say("os.bad_host")
+    return say("os.bad_address_said", detail=message)
 
 
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
-    message = first_line(error)
+    message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
@@ -130,7 +188,7 @@ def _spark_problem(error: BaseException) -> tuple[Text, Text | None]:
         kind = str(condition()) if callable(condition) else ""
     except Exception:  # a Py4J error without a JVM behind it, …
         kind = ""
-    message = first_line(error).split("; line ", 1)[0]
+    message = without_password(first_line(error).split("; line ", 1)[0])
     if "java.lang.OutOfMemoryError" in str(error):
         return say("driver.spark_memory"), say("driver.spark_memory_hint")
     if len(message) > 300:

@@ -14,7 +14,7 @@ import pytest
 from . import _coverage, _observe
 from ._errors import QRulesError
 from ._load import load
-from ._messages import Text
+from ._messages import Lang, Text, say
 from ._rulebook import Rulebook
 
 __all__ = ["CoveragePlugin"]
@@ -25,14 +25,19 @@ class CoveragePlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        given = config.getoption("qrules_lang") or config.getini("qrules_lang") or "en"
+        self.lang: Lang = "zh" if given == "zh" else "en"
         try:
+            if given not in ("zh", "en"):
+                raise QRulesError(say("plugin.bad_lang", lang=given))
             self.threshold = self._threshold()
             self.outputs = [
                 self._output(spec) for spec in config.getoption("qrules_coverage_report")
             ]
             self.scoped = self._scoped()
         except (QRulesError, ValueError, OSError) as error:  # said as pytest says bad options
-            raise pytest.UsageError(f"qrules coverage: {error}") from None
+            said = error.render(self.lang) if isinstance(error, QRulesError) else str(error)
+            raise pytest.UsageError(say("plugin.usage", error=said).get(self.lang)) from None
         self.recorder = _coverage.CoverageRecorder(
             None if not self.scoped else frozenset(b.fingerprint for b in self.scoped)
         )
@@ -55,10 +60,7 @@ class CoveragePlugin:
     def _output(self, spec: str) -> tuple[str, Path]:
         kind, sep, path = spec.partition(":")
         if not sep or kind not in ("json", "html", "markdown") or not path:
-            raise ValueError(
-                f"--qrules-coverage-report={spec!r}: write FORMAT:PATH with "
-                "FORMAT json, html or markdown"
-            )
+            raise QRulesError(say("plugin.bad_report", spec=repr(spec)))
         return kind, Path(path)
 
     def _scoped(self) -> list[Rulebook]:
@@ -101,7 +103,8 @@ class CoveragePlugin:
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.report is None:
             return
-        terminalreporter.section("qrules rule coverage")
+        lang = self.lang
+        terminalreporter.section(say("plugin.section").get(lang))
         # The rules not fully covered when the run asked for coverage (or is
         # gated); a run of a few tests under the ini key gets the totals only.
         asked = (
@@ -109,16 +112,18 @@ class CoveragePlugin:
             or self.threshold is not None
             or self.config.get_verbosity() > 0
         )
-        table = _coverage.coverage_table(self.report, only_missing=True, rows=asked)
+        table = _coverage.coverage_table(self.report, lang, only_missing=True, rows=asked)
         terminalreporter.write(table)
         if not asked:
-            terminalreporter.write_line("(the rules not fully covered: -v or --qrules-coverage)")
+            terminalreporter.write_line(say("plugin.more").get(lang))
         for kind, path in self.outputs:
-            terminalreporter.write_line(f"wrote the {kind} report to {path}")
+            terminalreporter.write_line(say("plugin.wrote", kind=kind, path=str(path)).get(lang))
         if self.failure is not None:
-            terminalreporter.write_line(f"FAIL rule coverage: {self.failure.en}", red=True)
-        elif self.threshold is not None:
             terminalreporter.write_line(
-                f"rule coverage: the required {_coverage.percent_text(self.threshold)} % reached",
-                green=True,
+                say("plugin.fail", failure=self.failure).get(lang), red=True
+            )
+        elif self.threshold is not None:
+            percent = _coverage.percent_text(self.threshold)
+            terminalreporter.write_line(
+                say("plugin.reached", percent=percent).get(lang), green=True
             )

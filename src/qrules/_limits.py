@@ -15,9 +15,12 @@ __all__ = [
     "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_DIFF_CONJUNCTIONS",
     "MAX_DIFF_SECONDS",
+    "MAX_INTERPRETATION_CHARS",
     "MAX_MESSAGE_CHARS",
     "MAX_NUMBER_DIGITS",
     "MAX_NUMBER_MAGNITUDE",
+    "MAX_PLAN_TEXT_NUMBERS",
+    "MAX_QUOTE_CHARS",
     "MAX_RULEBOOK_FILES",
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
@@ -31,6 +34,19 @@ __all__ = [
 
 #: The largest file of a rulebook folder (plan text, TOML) that is read.
 MAX_RULEBOOK_FILE_BYTES = 4 * 1024 * 1024
+#: ``qrules lint``: the most numbers (and phrases that state a target without
+#: one, such as 全覆盖) a plan's text may write; lint reads each with its clause
+#: and sentence. The Yantai plan writes 559 in 68 KB; a 4 MiB text of ``1-1-…``
+#: writes two million.
+MAX_PLAN_TEXT_NUMBERS = 10_000
+#: The longest quote of a plan's text (a rule's, a target's, an ``[[ignore]]``
+#: entry's): a sentence, a paragraph or a row of a table. The Yantai quotes are
+#: at most 97 characters.
+MAX_QUOTE_CHARS = 10_000
+#: The longest interpretation of a rule, in each language: its numbers are
+#: read to excuse a target its quote does not write. The Yantai plan's are at
+#: most 1,000 characters.
+MAX_INTERPRETATION_CHARS = 10_000
 #: The most files a rulebook folder may hold.
 MAX_RULEBOOK_FILES = 1_000
 #: The most bytes a rulebook folder may hold in all.

@@ -56,6 +56,7 @@ See ``docs/lint.md``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
@@ -67,6 +68,7 @@ import attrs
 
 from . import _escape
 from ._diff import Comparison, compare_requirements, satisfiable_together
+from ._errors import Problem, RulebookError
 from ._expr import (
     BinaryOp,
     Name,
@@ -79,9 +81,10 @@ from ._expr import (
     rational,
     to_sympy,
 )
+from ._limits import MAX_PLAN_TEXT_NUMBERS
 from ._messages import joined, listed, say
 from ._model import Aggregation, Lang, Measure, Period, Rule, Target, Text
-from ._quotes import TextTarget, encoded_targets, text_targets
+from ._quotes import TextTarget, TooManyNumbers, encoded_targets, text_targets
 from ._rulebook import Rulebook
 from ._sets import OverBudget, Undecided, fraction, over_budget, requirement_values, subset
 
@@ -726,12 +729,33 @@ def _links(rulebook: Rulebook) -> Iterator[Finding]:
 # -- targets of the text that no rule encodes -----------------------------------
 
 
-def _spans(text: str, quote: str) -> Iterator[tuple[int, int]]:
-    """Where ``quote`` stands in ``text``: every occurrence."""
-    start = text.find(quote)
-    while start != -1 and quote:
-        yield start, start + len(quote)
-        start = text.find(quote, start + 1)
+def _inside(text: str, quote: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The indexes of ``spans`` (in the text's order) that stand inside an
+    occurrence of ``quote`` in ``text``.
+
+    The quote is looked for around each span between its first and its last
+    occurrence, not by listing every occurrence: a short quote may stand a
+    million times in a hostile text, and a long one that overlaps itself costs
+    its length each time it is found again. The work is the spans in that
+    stretch times the quote's length (`MAX_QUOTE_CHARS`)."""
+    size = len(quote)
+    first = text.find(quote) if quote else -1
+    if first == -1:
+        return []
+    last = text.rfind(quote)
+    starts = [start for start, _ in spans]  # (sorted: the spans are in the text's order)
+    found = []
+    for index in range(bisect.bisect_left(starts, first), bisect.bisect_right(starts, last + size)):
+        start, end = spans[index]
+        if end - start > size:
+            continue
+        if (
+            end <= first + size  # (start >= first)
+            or (last <= start and end <= last + size)
+            or text.find(quote, max(end - size, 0), start + size) != -1
+        ):
+            found.append(index)
+    return found
 
 
 @attrs.frozen
@@ -775,18 +799,20 @@ def _common(a: str, b: str) -> int:
     return best
 
 
+#: The most slots of one encoding ranked by how much of the rule's names their
+#: thing shares; more (a quote standing hundreds of times in a hostile text)
+#: keep the text's order: ranking costs each thing's length times the names'.
+_MOST_RANKED = 64
+
+
 def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
     text = rulebook.text
+    spans = [(slot.target.start, slot.target.end) for slot in slots]
     found = []
     for rule in rulebook.rules:
         names = f"{rule.title.zh}\n{rule.measure.name.zh}"
         for quote, values, whole in encoded_targets(rule):
-            spans = list(_spans(text, quote))
-            inside = [
-                i
-                for i, slot in enumerate(slots)
-                if any(s <= slot.target.start and slot.target.end <= e for s, e in spans)
-            ]
+            inside = _inside(text, quote, spans)
             # Each number the requirement reads fills one slot stating it; a rule
             # that reads its quote whole fills one slot of each target it quotes.
             keys: list[object] = [slots[i].target for i in inside] if whole else [*sorted(values)]
@@ -797,7 +823,8 @@ def _encodings(rulebook: Rulebook, slots: Sequence[_Slot]) -> list[_Encoding]:
                     if (slots[i].target == key if whole else slots[i].target.target.value == key)
                 ]
                 if group:
-                    group.sort(key=lambda i: -_common(slots[i].subject or "", names))
+                    if len(group) <= _MOST_RANKED:
+                        group.sort(key=lambda i: -_common(slots[i].subject or "", names))
                     found.append(_Encoding(rule, tuple(group)))
     return found
 
@@ -841,16 +868,32 @@ def _uncovered_targets(rulebook: Rulebook) -> Iterator[Finding]:
     text = rulebook.text
     if not text:
         return
-    ignored = [
-        span
-        for entry in rulebook.ignored
-        if entry.code == "uncovered-target"
-        for span in _spans(text, entry.quote)
-    ]
+    try:
+        targets = text_targets(text)
+    except TooManyNumbers:
+        raise RulebookError(
+            rulebook.named(),
+            [
+                Problem(
+                    "plan.toml",
+                    say("lint.text_too_long", limit=MAX_PLAN_TEXT_NUMBERS),
+                    key="text",
+                    hint=say("lint.text_too_long_hint"),
+                )
+            ],
+        ) from None
+    spans = [(target.start, target.end) for target in targets]
+    ignored = {
+        index
+        for quote in dict.fromkeys(
+            entry.quote for entry in rulebook.ignored if entry.code == "uncovered-target"
+        )
+        for index in _inside(text, quote, spans)
+    }
     slots = [
         _Slot(found, subject)
-        for found in text_targets(text)
-        if not any(s <= found.start and found.end <= e for s, e in ignored)
+        for index, found in enumerate(targets)
+        if index not in ignored
         for subject in (found.subjects or (None,))
     ]
     encodings = _encodings(rulebook, slots)

@@ -42,7 +42,13 @@ from ._expr import (
     parse_formula,
     parse_requirement,
 )
-from ._limits import MAX_RULEBOOK_FILE_BYTES, MAX_RULEBOOK_FILES, MAX_RULEBOOK_FOLDER_BYTES
+from ._limits import (
+    MAX_INTERPRETATION_CHARS,
+    MAX_QUOTE_CHARS,
+    MAX_RULEBOOK_FILE_BYTES,
+    MAX_RULEBOOK_FILES,
+    MAX_RULEBOOK_FOLDER_BYTES,
+)
 from ._messages import joined, listed, say
 from ._model import (
     AGGREGATIONS,
@@ -218,6 +224,15 @@ def _string(value: object) -> str:
     return value
 
 
+def _quote(value: object) -> str:
+    """A quote of the plan's text (a sentence, a row of a table): at most
+    `MAX_QUOTE_CHARS`, so that what is worked out of it stays small."""
+    text = _string(value)
+    if len(text) > MAX_QUOTE_CHARS:
+        raise _Bad(say("load.quote_too_long", size=len(text), limit=MAX_QUOTE_CHARS))
+    return text
+
+
 def _pattern(regex: re.Pattern[str], what: str) -> Callable[[object], str]:
     """A check that a string matches ``regex``; ``what`` is a message id saying
     what it should be."""
@@ -380,8 +395,16 @@ class _Checker:
         as the same words in both languages, which lint reports."""
         if isinstance(value, str):
             text = _string(value)
-            return Text(text, text)
-        return self.text(value)
+            said = Text(text, text)
+        else:
+            said = self.text(value)
+        # (its numbers are read, to excuse a target its quote does not write)
+        longest = max(len(said.zh), len(said.en))
+        if longest > MAX_INTERPRETATION_CHARS:
+            raise _Bad(
+                say("load.interpretation_too_long", size=longest, limit=MAX_INTERPRETATION_CHARS)
+            )
+        return said
 
     def period(self, value: object) -> Period:
         if not isinstance(value, dict) or set(value) != {"start", "end"}:
@@ -772,7 +795,7 @@ def _check_ignored(checker: _Checker, data: object, text: str | None) -> tuple[I
             table,
             {
                 "code": (_choice(IGNORABLE), False),
-                "quote": (_string, True),
+                "quote": (_quote, True),
                 "reason": (_string, True),
             },
             where,
@@ -1481,7 +1504,7 @@ def _check_targets(
             {
                 "from": (_date, True),
                 "requirement": (_string, True),
-                "quote": (_string, False),
+                "quote": (_quote, False),
                 "section": (_string, False),
             },
             where,
@@ -1698,7 +1721,7 @@ def _check_source(
         data,
         {
             "section": (_string, True),
-            "quote": (_string, True),
+            "quote": (_quote, True),
             "indicator_source": (_string, False),
             "data_source": (_string, False),
             "inferred": (_boolean, False),

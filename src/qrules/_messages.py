@@ -250,7 +250,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os.connection_refused": ("连接被拒绝", "connection refused"),
     "os.timed_out": ("连接超时", "timed out"),
     "os.no_such_host": ("找不到该主机", "no such host"),
-    "os.bad_address": ("地址无效", "invalid address"),
     "os.check_permissions": ("请检查文件的权限", "check the file's permissions"),
     "os.cannot_be_read": ("无法读取:{error}", "cannot be read: {error}"),
     "os.cannot_be_written": ("无法写入:{error}", "cannot be written: {error}"),
@@ -2488,6 +2487,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{total} 条规则中 {covered} 条完全覆盖({percent}%),低于要求的 {threshold}%",
         "{covered} of {total} rules fully covered ({percent} %), under the {threshold} % required",
     ),
+    # -- loose ends (s6): the pytest plugin's summary, addresses, the system ---------
+    "plugin.section": ("qrules 规则覆盖率", "qrules rule coverage"),
+    "plugin.usage": ("qrules 规则覆盖率:{error}", "qrules coverage: {error}"),
+    "plugin.bad_report": (
+        "--qrules-coverage-report={spec}:请写作 FORMAT:PATH,FORMAT 为 json、html 或 markdown",
+        "--qrules-coverage-report={spec}: write FORMAT:PATH with FORMAT json, html or markdown",
+    ),
+    "plugin.bad_lang": (
+        "--qrules-lang={lang}:语言为 zh 或 en",
+        "--qrules-lang={lang}: the language is zh or en",
+    ),
+    "plugin.more": (
+        "(未完全覆盖的规则:-v 或 --qrules-coverage)",
+        "(the rules not fully covered: -v or --qrules-coverage)",
+    ),
+    "plugin.wrote": ("已写入 {kind} 报告:{path}", "wrote the {kind} report to {path}"),
+    "plugin.fail": ("规则覆盖率未达标:{failure}", "FAIL rule coverage: {failure}"),
+    "plugin.reached": (
+        "规则覆盖率:已达到要求的 {percent} %",
+        "rule coverage: the required {percent} % reached",
+    ),
+    "lint.text_too_long": (
+        "它指定的计划文本写有超过 {limit:,} 个数字(及“全覆盖”等目标),超出 qrules lint 的读取上限",
+        "the plan's text it names writes more than {limit:,} numbers (and phrases such as 全覆盖), the most qrules lint reads",
+    ),
+    "lint.text_too_long_hint": (
+        "一份计划写有数百个数字,烟台计划为 559 个;请检查该文件是否为计划原文",
+        "a plan writes a few hundred, the Yantai plan 559: is the file the plan's text?",
+    ),
+    "load.quote_too_long": (
+        "引文长 {size:,} 个字符,超过上限 {limit:,}(引文应为计划中的一句、一段或表格的一行)",
+        "a quote of {size:,} characters, over the limit of {limit:,} (a quote is a sentence, a paragraph or a row of a table of the plan)",
+    ),
+    "load.interpretation_too_long": (
+        "解释长 {size:,} 个字符,超过上限 {limit:,}",
+        "an interpretation of {size:,} characters, over the limit of {limit:,}",
+    ),
+    "os.port_not_a_number": ("端口 {port} 不是数字", "the port {port} is not a number"),
+    "os.port_out_of_range": ("端口不在 0–65535 之间", "the port is not in 0-65535"),
+    "os.brackets": (
+        "IPv6 地址的方括号 [ ] 不成对",
+        "the brackets [ ] of an IPv6 address do not pair",
+    ),
+    "os.not_an_ip": ("{host} 不是 IPv4 或 IPv6 地址", "{host} is not an IPv4 or IPv6 address"),
+    "os.bad_address_said": ("地址无效:{detail}", "{detail}"),
+    "os.bad_host": (
+        "主机名无效(过长或含空的一节)",
+        "the host name is too long or has an empty label",
+    ),
+    "os.network_unreachable": ("网络不可达", "network is unreachable"),
+    "os.host_unreachable": ("无法访问该主机", "no route to host"),
+    "os.connection_reset": ("连接被对方重置", "connection reset by peer"),
+    "os.no_space": ("磁盘空间不足", "no space left on device"),
+    "os.read_only": ("文件系统只读", "read-only file system"),
+    "os.name_too_long": ("文件名过长", "file name too long"),
+    "os.too_many_links": ("符号链接层数过多", "too many levels of symbolic links"),
+    "os.too_many_open": ("打开的文件过多", "too many open files"),
+    "os.address_unavailable": ("无法使用该地址", "cannot assign the requested address"),
     # -- the smallest change (_results.py), the responsible list (_model.py) -------
     "change.more": (
         "{name}需增加 {delta}({observed} → {needed})",

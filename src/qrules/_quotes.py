@@ -18,9 +18,11 @@ its ``interpretation`` says why and names the number it reads: the rule then
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Literal, TypeAlias
 
@@ -40,6 +42,7 @@ from ._expr import (
     Number,
     format_number,
 )
+from ._limits import MAX_NUMBER_DIGITS, MAX_PLAN_TEXT_NUMBERS
 from ._messages import Text, listed, say
 from ._model import Rule
 
@@ -47,6 +50,7 @@ __all__ = [
     "Mismatch",
     "StatedTarget",
     "TextTarget",
+    "TooManyNumbers",
     "encoded_targets",
     "quote_mismatches",
     "reads_beyond_quote",
@@ -165,8 +169,10 @@ def stated_targets(quote: str) -> tuple[StatedTarget, ...]:
 
 def _is_date(text: str, match: re.Match[str]) -> bool:
     """Whether a number is a year, a date, a name or a heading's number, not a
-    target."""
+    target; or longer than any number qrules reads (`MAX_NUMBER_DIGITS`)."""
     start, end = match.span()
+    if len(match.group(1)) > MAX_NUMBER_DIGITS or len(match.group(3) or "") > MAX_NUMBER_DIGITS:
+        return True
     digits = match.group(3) or match.group(1)
     if start > 0 and text[start - 1] in "〔[〕]":  # a document number: 〔2021〕45 号
         return True
@@ -174,7 +180,14 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
         return True
     if _MONTH_AFTER.match(text, end) or _NAME_AFTER.match(text, match.end(1)):
         return True
-    return bool(_DAY_AFTER.match(text, end)) and text[:start].rstrip().endswith("月")
+    if _DAY_AFTER.match(text, end) is None:
+        return False
+    # (the last character before the number and its spaces: each run of spaces
+    # is looked at for the number after it only, not the whole text for each)
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] == "月"
 
 
 def _value(digits: str, scale: str | None) -> Fraction:
@@ -375,17 +388,42 @@ class TextTarget:
     subjects: tuple[str, ...] = ()
 
 
-def _normal_map(text: str) -> tuple[str, list[int]]:
-    """``text`` normalised (NFKC), and for each normalised character the offset
-    of the character of ``text`` it came from."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        normal = unicodedata.normalize("NFKC", char)
-        parts.append(normal)
-        offsets.extend([index] * len(normal))
-    offsets.append(len(text))
-    return "".join(parts), offsets
+def _normal_map(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` normalised (NFKC, character by character), and for each
+    normalised character the offset of the character of ``text`` it came from.
+
+    Each distinct character is normalised once, and the offsets are counted
+    only around the characters that normalise to more than one (``㎏``): the
+    work is the text's length, not a call per character."""
+    changed = {c: n for c in set(text) if (n := unicodedata.normalize("NFKC", c)) != c}
+    normal = text.translate({ord(c): n for c, n in changed.items()})
+    longer = "".join(sorted(c for c, n in changed.items() if len(n) != 1))
+    if not longer:
+        return normal, range(len(text) + 1)
+    offsets = array("q")
+    previous = 0
+    for match in re.finditer(f"[{re.escape(longer)}]", text):
+        index = match.start()
+        offsets.extend(range(previous, index))
+        offsets.extend([index] * len(changed[match.group()]))
+        previous = index + 1
+    offsets.extend(range(previous, len(text) + 1))
+    return normal, offsets
+
+
+class TooManyNumbers(ValueError):
+    """A text that writes more numbers (and phrases that state a target) than
+    `text_targets` reads: `MAX_PLAN_TEXT_NUMBERS`."""
+
+
+def _check_size(normal: str) -> None:
+    """Refuse a text that writes more than `MAX_PLAN_TEXT_NUMBERS` numbers and
+    worded targets, counting no further than the limit."""
+    written = itertools.chain(
+        _TOKEN.finditer(normal), *(pattern.finditer(normal) for pattern, _, _ in _WORDED_FOUND)
+    )
+    if next(itertools.islice(written, MAX_PLAN_TEXT_NUMBERS, None), None) is not None:
+        raise TooManyNumbers(MAX_PLAN_TEXT_NUMBERS)
 
 
 def text_targets(text: str) -> tuple[TextTarget, ...]:
@@ -394,9 +432,14 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
     of commitment (``力争``, ``累计``, ``新增``, ``达到``); or a phrase that
     states a target without a number (``全覆盖``, ``零的突破``). A target the
     text gives to each of several things (``A率、B率均达到100%``) names them
-    (`TextTarget.subjects`): each is a target of its own."""
+    (`TextTarget.subjects`): each is a target of its own.
+
+    Raises `TooManyNumbers` for a text that writes more than
+    `MAX_PLAN_TEXT_NUMBERS` numbers and phrases; the work is otherwise linear
+    in the text, and each number's bounded (`_LOOK_BACK`)."""
     normal, offsets = _normal_map(text)
-    sections = _sections(text)
+    _check_size(normal)
+    sections = _Sections.of(text)
     lines = _Lines.of(text)
     scan, original = _Scan.of(normal), _Scan.of(text)
     dated: dict[int, bool] = {}  # by a paragraph's first offset
@@ -404,7 +447,7 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
 
     def add(start: int, end: int, targets: list[StatedTarget]) -> None:
         first, last = offsets[start], offsets[end]
-        sentence, section = _sentence(original, lines, first, last), _section_at(sections, first)
+        sentence, section = _sentence(original, lines, first, last), sections.at(first)
         subjects = _subjects(scan, start, end)
         found.extend(TextTarget(first, last, t, sentence, section, subjects) for t in targets)
 
@@ -429,9 +472,8 @@ def text_targets(text: str) -> tuple[TextTarget, ...]:
         if not here or not (directed or worded or _dated(text, lines, first, last, dated)):
             continue
         add(start, end, here if len(here) > 1 and match.group(3) is not None else here[:1])
-    for word, value in _WORDED:
-        # (not the 全 of 健全: 健全覆盖…的制度 "a sound system covering…")
-        for match in re.finditer(r"(?<!健)" + re.escape(word), normal):
+    for pattern, word, value in _WORDED_FOUND:
+        for match in pattern.finditer(normal):
             add(match.start(), match.end(), [StatedTarget(value, ">=", word)])
     return tuple(sorted(found, key=lambda t: (t.start, t.end)))
 
@@ -444,6 +486,11 @@ _WORDED: tuple[tuple[str, Fraction], ...] = (
     ("全部纳入", Fraction(100)),
     ("全面执行", Fraction(100)),
     ("零的突破", Fraction(1)),
+)
+#: Each phrase as it is found (not the 全 of 健全: 健全覆盖…的制度 "a sound
+#: system covering…").
+_WORDED_FOUND = tuple(
+    (re.compile(r"(?<!健)" + re.escape(word)), word, value) for word, value in _WORDED
 )
 #: A word that gives the target to each thing listed before it (A、B均达到,
 #: A、B全部纳入); 均 in 年均, 平均 and 人均 is an average.
@@ -463,6 +510,14 @@ _LIST_SEPARATOR = re.compile(r"[、,,]")
 #: How far back a clause, phrase or list is looked for: no phrase of a plan is
 #: longer, and the work per number stays bounded whatever the text.
 _LOOK_BACK = 2_000
+#: The most things a target may be given to, each its own target: a longer
+#: "list" is not a plan's (the Yantai plan's longest has four), and is read as
+#: one target, so that the targets stay as many as the numbers.
+_MOST_SUBJECTS = 32
+#: How much of a sentence is kept on each side of a target: a finding shows it
+#: (no sentence of a plan is longer), and the memory of the findings stays
+#: bounded whatever the text.
+_SENTENCE_LOOK = 500
 
 
 def _first_start(pattern: re.Pattern[str], text: str, end: int) -> int:
@@ -477,12 +532,15 @@ def _first_start(pattern: re.Pattern[str], text: str, end: int) -> int:
 class _Lines:
     """Where a text's lines break, to find a line by offset without scanning."""
 
-    breaks: tuple[int, ...]
+    breaks: Sequence[int]
     size: int
 
     @classmethod
     def of(cls, text: str) -> _Lines:
-        return cls(tuple(i for i, char in enumerate(text) if char == "\n"), len(text))
+        # (an array: eight bytes a line, where a tuple of ints took 36; the
+        # offsets of the newlines picked in C, not a step of Python per character)
+        newlines = itertools.compress(itertools.count(), map("\n".__eq__, text))
+        return cls(array("q", newlines), len(text))
 
     def index(self, offset: int) -> int:
         """The number of the line that holds ``offset``."""
@@ -543,7 +601,7 @@ def _subjects(scan: _Scan, start: int, end: int) -> tuple[str, ...]:
     else:
         return ()
     items = _joined_qualifiers([item for item in items if item])
-    return tuple(items) if len(items) > 1 else ()
+    return tuple(items) if 1 < len(items) <= _MOST_SUBJECTS else ()
 
 
 def _listed_before(scan: _Scan, end: int) -> list[str]:
@@ -596,29 +654,47 @@ def _sentence(scan: _Scan, lines: _Lines, first: int, last: int) -> str:
             above -= 1
         name_start = lines.span(above)[0] if above >= 0 else 0
         return text[name_start:line_end].strip()
-    start = _last_end(_SENTENCE_END, scan, first)
-    return text[start : _first_start(_SENTENCE_END, text, last)].strip()
+    start = max(_last_end(_SENTENCE_END, scan, first), first - _SENTENCE_LOOK)
+    end = min(_first_start(_SENTENCE_END, text, last), last + _SENTENCE_LOOK)
+    return text[start:end].strip()
 
 
-def _sections(text: str) -> list[tuple[int, int, str]]:
-    """Headings by offset: ``(offset, level, heading)``."""
-    found = []
-    for match in _HEADING.finditer(text):
-        # 专栏 stand at the level of the numbered tasks they follow.
-        level = next(i for i in range(1, 5) if match.group(i))
-        level = min(level, 3)
-        found.append((match.start(), level, match.group(0).strip()))
-    return found
+@attrs.frozen
+class _Sections:
+    """A text's headings by offset, each with the heading it stands under (the
+    last one before it of a higher level): the section at an offset is found
+    by bisection, and the path of headings by following at most three links."""
 
+    text: str
+    starts: Sequence[int]
+    ends: Sequence[int]
+    #: The index of the heading each stands under; -1 at the top.
+    parents: Sequence[int]
 
-def _section_at(sections: list[tuple[int, int, str]], offset: int) -> str:
-    path: dict[int, str] = {}
-    for start, level, heading in sections:
-        if start > offset:
-            break
-        path = {k: v for k, v in path.items() if k < level}
-        path[level] = heading
-    return " / ".join(path[k] for k in sorted(path))
+    @classmethod
+    def of(cls, text: str) -> _Sections:
+        starts, ends, parents = array("q"), array("q"), array("q")
+        # The path of headings so far: (level, index), levels rising.
+        chain: list[tuple[int, int]] = []
+        for index, match in enumerate(_HEADING.finditer(text)):
+            # 专栏 stand at the level of the numbered tasks they follow.
+            level = min(next(i for i in range(1, 5) if match.group(i)), 3)
+            while chain and chain[-1][0] >= level:
+                chain.pop()
+            parents.append(chain[-1][1] if chain else -1)
+            chain.append((level, index))
+            starts.append(match.start())
+            ends.append(match.end())
+        return cls(text, starts, ends, parents)
+
+    def at(self, offset: int) -> str:
+        """The path of headings at ``offset``: ``一、… / (二)… / 1.…``."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        path: list[str] = []
+        while index >= 0:
+            path.append(self.text[self.starts[index] : self.ends[index]].strip())
+            index = self.parents[index]
+        return " / ".join(reversed(path))
 
 
 def encoded_targets(rule: Rule) -> Iterator[tuple[str, frozenset[Fraction], bool]]:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .._boundary import first_line, outside
+from .._boundary import first_line, outside, without_password
 from .._errors import DataError, Problem, QRulesError
 from .._messages import listed, say
 from .._model import Rule
@@ -93,6 +93,10 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
     """The connection given, or one opened from a URL (and closed after)."""
     _sql_engine(engine)
     if connection is not None and not isinstance(connection, str):
+        if engine == "postgres":
+            from .postgres import conforming  # noqa: PLC0415
+
+            conforming(connection)
         yield connection
         return
     if engine == "duckdb":
@@ -276,11 +280,14 @@ def _shown(connection: Any, engine: str) -> str:
     """How a database is named in messages: its URL without a password."""
     if not isinstance(connection, str):
         return f"<{engine} connection>"
-    parts = urlsplit(connection)
-    if parts.password is None:
-        return connection
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    try:
+        parts = urlsplit(connection)
+    except ValueError:  # a bracket left open ("Invalid IPv6 URL"): its reader says so
+        return without_password(connection)
+    if parts.password is not None:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        connection = parts._replace(netloc=netloc).geturl()
+    return without_password(connection)  # (a Spark Connect URL's ;token=)
 
 
 def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.Table:

@@ -179,7 +179,12 @@ CODED = ("category", "district", "risk_level", "size", *FLAGS)
 
 
 def rejected_register(
-    register: Table, alias: str = "r", *, every: bool = False, part: str = "all"
+    register: Table,
+    alias: str = "r",
+    *,
+    every: bool = False,
+    part: str = "all",
+    exact: bool = True,
 ) -> exp.Expr:
     """A register row the readers would reject, or read otherwise: no unit id
     or category, a date or flag that does not read, a risk level or size that
@@ -187,14 +192,16 @@ def rejected_register(
     spelled as the readers read it. ``every``: checked in a table counted as it
     is. ``part``: ``coded``, the tests of the `CODED` columns alone (on their
     values, as a watched register's key check tests them once per distinct
-    value); ``row``, the others; ``all``, both."""
+    value); ``row``, the others; ``all``, both. ``exact=False``: a unit id
+    spelled otherwise by `spelled`'s first look (more rows, never fewer; the
+    `CODED` columns' values, few, are tested exactly)."""
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
     row: list[exp.Expr] = [marked(register.column("unit", alias))]
     coded: list[exp.Expr] = [marked(register.column("category", alias))]
     for column in TEXT_COLUMNS["register"]:
-        test = spelled_otherwise(register, column, alias)
+        test = spelled_otherwise(register, column, alias, exact=exact or column in CODED)
         if test is not None:
             (coded if column in CODED else row).append(test)
     row += [p for p in (_bad_date(register, c, alias) for c in ("registered", "closed")) if p]

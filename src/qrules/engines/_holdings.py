@@ -52,6 +52,12 @@ __all__ = [
 ]
 
 
+#: The dialects whose key check of tables without a row to reject is
+#: `_lean_keys`, two plain passes over the log (Spark reads the log once for
+#: each: it keeps `_keys`, one pass).
+_LEAN = ("duckdb", "postgres")
+
+
 @attrs.frozen
 class Summary:
     """What the tables hold, before anything is counted: the register's rows and
@@ -121,13 +127,61 @@ def summarize(
     )
     if not check_keys:
         return summary
-    dialect = database.dialect
-    found = database.fetch(_summary_text("keys", register, log, dialect, _keys))[0]
+    if database.dialect in _LEAN and register.checked and (log is None or log.checked):
+        return _lean_checked(database, register, log, summary)
+    return _checked(
+        database, register, log, summary, _named(database, "keys", register, log, _keys)
+    )
+
+
+def _named(
+    database: Database,
+    kind: str,
+    register: Table,
+    log: Table | None,
+    build: Callable[[Table, Table | None], exp.Select],
+) -> dict[str, Any]:
+    """The one row of one of the key check's queries, by its columns' names."""
+    found = database.fetch(_summary_text(kind, register, log, database.dialect, build))[0]
     names = kept(
-        ("keys: names", repr(register), repr(log)),
-        lambda: ",".join(_keys(register, log).named_selects),
+        (f"{kind}: names", repr(register), repr(log)),
+        lambda: ",".join(build(register, log).named_selects),
     ).split(",")
-    return _checked(database, register, log, summary, dict(zip(names, found, strict=True)))
+    return dict(zip(names, found, strict=True))
+
+
+def _lean_checked(
+    database: Database, register: Table, log: Table | None, summary: Summary
+) -> Summary:
+    """`summarize`'s key check of tables without a row to reject (or watched),
+    in one query shaped as one would check the keys by hand (`_lean_keys`): the
+    same `Summary`, unclean flag and `DataError` as `_keys`. Its ids spelled
+    otherwise are those of a first look, asked again exactly when it finds
+    any; the counted rows' reach and repeated inspection ids are those of all
+    the rows, asked again (`_known_reach`) when a row of a unit not in the
+    register could hold the first or last date or repeat an id."""
+    row = _named(database, "lean keys", register, log, functools.partial(_lean_keys, exact=False))
+    if row["bad_units"] or row.get("bad_inspections"):
+        # Ids spelled otherwise at a first look: the exact test says which.
+        row = _named(database, "lean keys exact", register, log, _lean_keys)
+    if log is None or row["bad_units"] or row["bad_inspections"]:
+        return _checked(database, register, log, summary, row)
+    unknown = int(row["unknown"])
+    first, last = summary.first_day, summary.last_day
+    if unknown and (
+        first is None
+        or last is None
+        or row["unknown_first"] <= first
+        or row["unknown_last"] >= last
+        or row["repeated_inspections"]
+    ):
+        # A row of a unit not in the register may hold the first or last date,
+        # or repeat an id of a counted row: the counted rows' own.
+        reach = _named(database, "known reach", register, log, _known_reach)
+        first, last = reach["first_day"], reach["last_day"]
+        row = {**row, "repeated_inspections": reach["repeated_inspections"]}
+    row = {**row, "used": summary.log_used - unknown, "first_day": first, "last_day": last}
+    return _checked(database, register, log, summary, row)
 
 
 def _checked(
@@ -344,15 +398,16 @@ def _keys(register: Table, log: Table | None) -> exp.Select:
     return _side_by_side(registers, _log_keys(register, log))
 
 
-def _register_keys(register: Table) -> exp.Select:
+def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
-    watched register) those with codes, flags or markers to reject."""
+    watched register) those with codes, flags or markers to reject (``exact``;
+    else those `rejected_register`'s first look finds)."""
     unit = register.column("unit", "r")
     bad: exp.Expr = number(0)
     if register.watched:
         # A watched table's ids, codes, flags and markers are checked in the
         # same pass: those of columns of few values once per distinct value.
-        bad = count(rejected_register(register, "r", every=True, part="row"))
+        bad = count(rejected_register(register, "r", every=True, part="row", exact=exact))
         stored = dict.fromkeys(
             register.columns[c]
             for c in CODED
@@ -440,6 +495,87 @@ def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Selec
         exp.alias_(repeated, "repeated_inspections"),
         exp.alias_(bad, "bad_inspections"),
     ).from_(rows.subquery("k"))
+
+
+def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp.Select:
+    """`_keys` for tables without a row to reject (their rows all counted): the
+    log's side as two plain passes rather than one row by row with whether its
+    unit is the register's. The rows whose unit is not in the register (an
+    anti-join: how many, their first and last date, and, watched, whether one's
+    id is spelled otherwise); and every row (inspection ids repeated, and,
+    watched, codes to reject or inspection ids spelled otherwise). ``exact``:
+    ids spelled otherwise as `spelled` finds them, else at its first look
+    (the rows to reject, and perhaps others)."""
+    registers = _register_keys(register, exact=exact)
+    if log is None:
+        return registers
+    date = log.column("date", "l")
+    # (A left join whose unit is NULL: an anti-join on every database, where a
+    # correlated NOT EXISTS is planned by some as a join per distinct unit.)
+    units = (
+        exp.select(exp.alias_(register.column("unit", "r"), "unit"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+    matched = exp.column("unit", "qrules_r")
+    bad: exp.Expr = number(0)
+    if log.watched and spelled_otherwise(log, "unit", "l") is not None:
+        bad = count(spelled(log.raw("unit", "l"), utf8=log.utf8, exact=exact))
+    unknown = (
+        exp.select(
+            exp.alias_(count(), "unknown"),
+            exp.alias_(exp.Min(this=date), "unknown_first"),
+            exp.alias_(exp.Max(this=date.copy()), "unknown_last"),
+            exp.alias_(bad, "unknown_bad"),
+        )
+        .from_(log.ref("l"))
+        .join(
+            units.subquery("qrules_r"),
+            join_type="left",
+            on=matched.eq(log.column("unit", "l")),
+        )
+        .where(exp.and_(dated(log), exp.Is(this=matched.copy(), expression=exp.null())))
+    )
+    repeated: exp.Expr = number(0)
+    if log.has("inspection"):
+        repeated = _repeats(log.column("inspection", "l"))
+    bad = number(0)
+    if log.watched:
+        tests = [rejected_log(log, "l", every=True)]
+        respelled = spelled_otherwise(log, "inspection", "l", exact=exact)
+        if respelled is not None:
+            tests.append(respelled)
+        bad = count(exp.or_(*tests))
+    rows = exp.select(exp.alias_(repeated, "repeated_inspections"), exp.alias_(bad, "rows_bad"))
+    if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
+        rows = rows.from_(log.ref("l")).where(dated(log))
+    both = _side_by_side(registers, _side_by_side(unknown, rows))
+    return both.select(
+        exp.alias_(
+            exp.Add(this=exp.column("unknown_bad"), expression=exp.column("rows_bad")),
+            "bad_inspections",
+        ),
+        copy=False,
+    )
+
+
+def _known_reach(register: Table, log: Table | None) -> exp.Select:
+    """One row: the first and last date of the log's rows whose unit is in the
+    register, and how many of them repeat an inspection id."""
+    assert log is not None
+    date = log.column("date", "l")
+    repeated: exp.Expr = number(0)
+    if log.has("inspection"):
+        repeated = _repeats(log.column("inspection", "l"))
+    return (
+        exp.select(
+            exp.alias_(exp.Min(this=date), "first_day"),
+            exp.alias_(exp.Max(this=date.copy()), "last_day"),
+            exp.alias_(repeated, "repeated_inspections"),
+        )
+        .from_(log.ref("l"))
+        .where(exp.and_(dated(log), _known(register, log)))
+    )
 
 
 def _side_by_side(registers: exp.Select, logs: exp.Select) -> exp.Select:

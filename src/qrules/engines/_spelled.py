@@ -100,9 +100,12 @@ def _literal(code: int) -> str:
     return "\\" + char if char in "\\]^-[&" else char
 
 
-def spelled_otherwise(table: Table, column: str, alias: str) -> exp.Expr | None:
+def spelled_otherwise(
+    table: Table, column: str, alias: str, *, exact: bool = True
+) -> exp.Expr | None:
     """A value of a text column (`TEXT_COLUMNS`) that a reader could read
-    otherwise; ``None`` when the table has no such column or it is not text."""
+    otherwise; ``None`` when the table has no such column or it is not text.
+    ``exact=False``: `spelled`'s first look."""
     if not table.has(column) or table.type(column) != "text":
         return None
     utf8 = table.utf8
@@ -113,12 +116,12 @@ def spelled_otherwise(table: Table, column: str, alias: str) -> exp.Expr | None:
         return (
             exp.Case()
             .when(table.isin(column, alias, CATEGORIES), exp.false())
-            .else_(spelled(table.raw(column, alias), utf8=utf8))
+            .else_(spelled(table.raw(column, alias), utf8=utf8, exact=exact))
         )
-    return spelled(table.raw(column, alias), utf8=utf8)
+    return spelled(table.raw(column, alias), utf8=utf8, exact=exact)
 
 
-def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
+def spelled(raw: exp.Expr, *, utf8: bool = True, exact: bool = True) -> exp.Expr:
     """A text value (as stored) that a reader could read otherwise.
 
     ``utf8``: the database stores text in UTF-8 (DuckDB and Spark always;
@@ -129,23 +132,35 @@ def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     at either end), and is not put to the regular expression, which costs a
     database several times more per value: most ids are plain ASCII. (A
     control character inside such a value, which the expression flags, is
-    read as it is by the readers too, so it is compared as stored.)"""
+    read as it is by the readers too, so it is compared as stored.)
+
+    ``exact=False`` (UTF-8 only): a first look, without the expression, that
+    is true for every value but those plain ASCII ones: true for every value
+    the exact test finds, and for others (those it puts to the expression).
+    A database compiles the expression, some 3 KB of characters, each time it
+    plans a query that holds it; where the first look finds nothing, nothing
+    is spelled otherwise, and where it finds some, the exact test says which."""
+    present = exp.not_(exp.Is(this=raw, expression=exp.null()))
     test = exp.and_(
-        exp.not_(exp.Is(this=raw, expression=exp.null())),
+        present,
         exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())),
     )
     if not utf8:
         return test
+    if not exact:
+        test = present.copy()
 
     def printable(char: exp.Expr) -> exp.Expr:
         return exp.Ascii(this=char).between(exp.Literal.number(33), exp.Literal.number(126))
 
+    # (The last character by its position: a database takes it faster than
+    # the rightmost one, which it finds by counting the characters again.)
     plain = exp.and_(
         exp.EQ(
             this=exp.BitLength(this=raw.copy()),
             expression=exp.Mul(this=exp.Literal.number(8), expression=exp.Length(this=raw.copy())),
         ),
         printable(raw.copy()),
-        printable(exp.Right(this=raw.copy(), expression=exp.Literal.number(1))),
+        printable(exp.Substring(this=raw.copy(), start=exp.Length(this=raw.copy()))),
     )
     return exp.Case().when(plain, exp.false()).else_(test)

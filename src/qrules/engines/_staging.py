@@ -90,13 +90,25 @@ def log_columns(log: InspectionLog) -> dict[str, Any]:
     return record_columns(log.inspections, LOG_COLUMNS)
 
 
-def arrow(columns: dict[str, Any], types: dict[str, str]) -> Any:
-    """An Arrow table of the columns (needs pyarrow); Arrow columns are not copied."""
+def arrow(columns: dict[str, Any], types: dict[str, str], *, dictionaries: bool = True) -> Any:
+    """An Arrow table of the columns (needs pyarrow); Arrow columns are not
+    copied. Text read dictionary-encoded (`qrules._columns`: a log's kinds and
+    results) stays so, as DuckDB reads it, unless ``dictionaries`` is false
+    (for a database that does not read it)."""
     from .._tabular import needs  # noqa: PLC0415 (pyarrow loads only when used)
 
     pa = needs("pyarrow")
     kinds = {"VARCHAR": pa.string(), "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
-    schema = pa.schema([(name, kinds[types[name]]) for name in columns])
+    encoded = {
+        name
+        for name, values in columns.items()
+        if dictionaries
+        and types[name] == "VARCHAR"
+        and isinstance(getattr(values, "type", None), pa.DictionaryType)
+    }
+    schema = pa.schema(
+        [(name, columns[name].type if name in encoded else kinds[types[name]]) for name in columns]
+    )
     return pa.table(columns, schema=schema)
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
-from .._columns import ColumnRows, python_values
+from .._columns import ColumnRows, python_values, texts
 from .._model import Rule
 from .._recordspec import FLAGS, RecordSpec
 from .._results import Evaluation
@@ -147,10 +147,10 @@ class _Units:
 
     def _arrow(self, name: str) -> list[Any]:
         assert self.table is not None
-        column = self.table.column(name)
+        values = python_values(self.table.column(name))
         if name in FLAGS:  # a missing flag is false, as `ColumnRows` makes it
-            column = needs("pyarrow.compute").fill_null(column, False)
-        return python_values(column)
+            return [value is True for value in values]
+        return values
 
     def by_category(self) -> Mapping[str, list[int]]:
         """Each category's units (positions), in register order."""
@@ -265,16 +265,17 @@ def _of_columns(table: Any, units: Collection[str] | None) -> _Index:
     table = table.select(["unit", "date", "kind", "result"])
     if units is not None:
         column = table.column("unit")
-        table = table.filter(pc.is_in(column, value_set=pa.array(list(units), column.type)))
+        table = table.filter(pc.is_in(column, value_set=texts(units)))  # not pa.array: pandas
     table = table.take(
         pc.sort_indices(table, sort_keys=[("unit", "ascending"), ("date", "ascending")])
     )
     runs = pc.run_end_encode(table.column("unit").combine_chunks())
     ends = runs.run_ends.to_pylist()
-    days = pc.add(table.column("date").cast(pa.date32()).cast(pa.int32()), _EPOCH)
+    # Ordinals added here: a Python number in an Arrow kernel's call imports pandas.
+    days = table.column("date").cast(pa.date32()).cast(pa.int32()).to_pylist()
     return _Index(
         dict(zip(runs.values.to_pylist(), pairwise([0, *ends]), strict=True)),
-        days.to_pylist(),  # a log row always has a date
+        list(map(_EPOCH.__add__, days)),  # a log row always has a date
         python_values(table.column("kind")),
         python_values(table.column("result")),
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import socket
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._boundary import first_line, os_reason
+from .._boundary import address_reason, first_line, os_reason, without_password
 from .._errors import DataError, Problem, QRulesError
 from .._messages import Text, data, say
 from .._tabular import needs
@@ -36,13 +37,13 @@ def _session(session: Any) -> Any:
 
 def _refusal(error: OSError | ValueError) -> Text:
     """Why the server could not be reached: the system's words (in Chinese,
-    the catalog's for the common refusals), or Python's for an address it
-    cannot read (a bad port)."""
+    the catalog's for the common refusals), or, for an address that cannot be
+    read (a bad port, brackets that do not pair), the catalog's."""
     if isinstance(error, socket.gaierror):
         return Text(say("os.no_such_host").zh, data(error.strerror or first_line(error)))
     if isinstance(error, OSError):
         return os_reason(error)
-    return Text(say("os.bad_address").zh, data(first_line(error)))
+    return address_reason(error)
 
 
 def connect(url: str) -> Any:
@@ -51,16 +52,17 @@ def connect(url: str) -> Any:
 
     The server is reached first, in at most ten seconds: pyspark's client would
     otherwise retry an unreachable server for minutes before saying so."""
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)  # (a bracket left open: "Invalid IPv6 URL")
         address = (parts.hostname or "localhost", parts.port or 15002)
         socket.create_connection(address, timeout=10).close()
     except (OSError, ValueError) as error:  # refused, timed out, no such host, bad port
+        shown = without_password(url)
         raise DataError(
-            url,
+            shown,
             [
                 Problem(
-                    url,
+                    shown,
                     say(
                         "engines.spark_unreachable",
                         error=_refusal(error),
@@ -71,13 +73,14 @@ def connect(url: str) -> Any:
         ) from None
     needs("pyspark")
     try:
-        session = importlib.import_module("pyspark.sql.connect.session").SparkSession
+        with _quiet():
+            session = importlib.import_module("pyspark.sql.connect.session").SparkSession
     except ImportError as error:  # pyspark without grpcio and the rest of its connect extra
         raise DataError(
-            url,
+            without_password(url),
             [
                 Problem(
-                    url,
+                    without_password(url),
                     say("engines.spark_connect_needs", error=first_line(error)),
                     hint=say("engines.spark_connect_install"),
                 )
@@ -85,7 +88,20 @@ def connect(url: str) -> Any:
         ) from None
     # Spark Connect's own builder, and a new session: pyspark's getOrCreate()
     # refuses a remote session beside a classic one, or hands back a shared one.
-    return session.builder.remote(url).create()
+    # (The rest of the URL, its ;parameters, is read here: pyspark's error, a
+    # driver's, is exit 2 at the boundary.)
+    with _quiet():
+        return session.builder.remote(url).create()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """pyspark's warnings about the versions of its own dependencies (pandas
+    3 "not yet fully supported") are not the user's to act on: not printed
+    above qrules' output, nor an error where warnings are errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        yield
 
 
 class Spark:
@@ -119,7 +135,7 @@ def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -
     """A DataFrame of the columns: sent as Arrow record batches where pyspark
     takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
     if importlib.util.find_spec("pyarrow") and _takes_arrow():
-        return session.createDataFrame(arrow(columns, types))
+        return session.createDataFrame(arrow(columns, types, dictionaries=False))
     schema = ", ".join(f"{c} {'STRING' if types[c] == 'VARCHAR' else types[c]}" for c in columns)
     return session.createDataFrame(
         list(zip(*python_lists(columns).values(), strict=True)), schema=schema

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import importlib
 import importlib.util
 import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -170,7 +173,7 @@ def records_evaluation(
     ):
         raise QRulesError(say("records_cli.table_options"))
     # The readers and engines, imported when records are judged: a quick start otherwise.
-    from .._columns import read_log, read_register  # noqa: PLC0415
+    from .._columns import read_records, read_register  # noqa: PLC0415
     from ..engines import evaluate_records, evaluate_tables  # noqa: PLC0415
 
     engine = _engine(args)
@@ -182,6 +185,10 @@ def records_evaluation(
     strict = bool(getattr(args, "strict", False))
     mapping = _source(args.mapping, "mapping", rulebook)
     progress = Progress(err)
+    # The engine's modules imported while the files are read (Arrow's reader
+    # lets go of the interpreter's lock): DuckDB's import takes as long as
+    # reading a 100,000-row register.
+    imported = _imported_meanwhile(engine) if args.register else None
     try:
         if not args.register:
             return evaluate_tables(
@@ -201,23 +208,22 @@ def records_evaluation(
             )
         register_source = _source(args.register, "register", rulebook)
         _lean_arrow(register_source)
-        register = read_register(
-            register_source,
-            mapping=mapping,
-            encoding=_encoding(register_source, args),
-            progress=progress,
-        )
-        log_source = _source(args.log, "log", rulebook)
-        log = (
-            None
-            if not log_source
-            else read_log(
-                log_source,
-                register,
-                mapping=mapping,
-                encoding=_encoding(log_source, args),
-                progress=progress,
+        register_encoding = _encoding(register_source, args)
+        try:
+            log_source = _source(args.log, "log", rulebook)
+        except DataError:  # the register's problems first, as ever
+            read_register(
+                register_source, mapping=mapping, encoding=register_encoding, progress=progress
             )
+            raise
+        # The log's file is parsed while the register is read.
+        register, log = read_records(
+            register_source,
+            log_source or None,
+            mapping=mapping,
+            register_encoding=register_encoding,
+            log_encoding=_encoding(log_source, args),
+            progress=progress,
         )
         return evaluate_records(
             rulebook,
@@ -234,16 +240,37 @@ def records_evaluation(
         )
     finally:
         progress.close()
+        if imported is not None:
+            imported.join()
+
+
+def _imported_meanwhile(engine: str) -> threading.Thread | None:
+    """A thread importing the modules judging on ``engine`` needs (DuckDB
+    only: the others connect to a server), started; an import that fails
+    fails again, and is reported, when judging imports it."""
+    if engine != "duckdb" or importlib.util.find_spec("duckdb") is None:
+        return None
+
+    def load() -> None:
+        for module in ("duckdb", "qrules.engines.duckdb"):
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=load, name="qrules-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def _lean_arrow(source: str | None) -> None:
-    """Arrow's memory from the C library's allocator, for the command line's
-    reading of files: it gives freed memory back at once, where Arrow's own
-    (mimalloc) keeps it, with huge pages, for the process's life (about 70 MiB
-    of the peak on a 100,000-unit register and its 1,000,000-row log:
-    ``benchmarks/bench_files.py``). A process that chose an allocator
-    (``ARROW_DEFAULT_MEMORY_POOL``) keeps it; so does a program calling
-    `qrules.read_register` itself."""
+    """Arrow's memory from an allocator that gives freed memory back at once,
+    for the command line's reading of files, where Arrow's default (mimalloc)
+    keeps it, with huge pages, for the process's life (about 70 MiB of the
+    peak on a 100,000-unit register and its 1,000,000-row log:
+    ``benchmarks/bench_files.py``): jemalloc told to purge at once where
+    pyarrow has it (the C library's allocator keeps what the reader's threads
+    freed in arenas of their own: about 30 MiB more), else the C library's. A
+    process that chose an allocator (``ARROW_DEFAULT_MEMORY_POOL``) keeps it;
+    so does a program calling `qrules.read_register` itself."""
     if (
         source is None
         or source_kind(source) not in ("csv", "arrow")
@@ -252,7 +279,12 @@ def _lean_arrow(source: str | None) -> None:
     ):
         return
     pa = needs("pyarrow")  # only files read column-wise need it
-    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
 
 
 def _date_option(value: str | None, option: str) -> dt.date | None:
