@@ -1019,6 +1019,24 @@ def test_the_counting_query_is_planned_once_and_follows_the_tables(book: qrules.
     assert 0 < len(prepared()) <= sql_module._MOST_PREPARED
 
 
+def test_a_connection_that_keeps_no_prepared_statement_still_counts() -> None:
+    """A DuckDB connection that cannot be weakly referenced (a wrapper of
+    yours) has nothing kept for it: its counting query is planned each time."""
+
+    class Wrapper:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            self.inner = duckdb.connect()
+
+        def sql(self, text: str) -> Any:
+            return self.inner.sql(text)
+
+    query = "SELECT 2 AS part, 0 AS spec, 0 AS w, 'U1' AS unit, 'n' AS name, NULL AS d, 1 AS short"
+    found = list(Connection(Wrapper(), "duckdb").stream(query))
+    assert found == [(2, 0, 0, "U1", "n", None, 1)]
+
+
 def test_an_engine_that_cannot_count_tables_is_named_as_such(book: qrules.Rulebook) -> None:
     connection = duckdb.connect()
     with pytest.raises(

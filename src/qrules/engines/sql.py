@@ -250,8 +250,11 @@ class Connection:
         more than running it on 1,000 units). DuckDB binds a prepared
         statement again when the tables it reads have changed; one that fails
         is prepared again, and fails as the query would."""
-        with _PREPARING:
-            prepared = _PREPARED.setdefault(self.connection, {})
+        try:
+            with _PREPARING:
+                prepared = _PREPARED.setdefault(self.connection, {})
+        except TypeError:  # a connection that cannot be weakly referenced: planned each time
+            return self.connection.sql(sql).to_arrow_table()
         name = prepared.get(sql)
         if name is not None:
             try:
