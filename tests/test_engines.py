@@ -877,7 +877,7 @@ def test_the_key_check_of_tables_without_rows_to_reject_is_the_full_one(
     )
     lean = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_holdings, "_lean_checked", lambda *_: None)
+        patch.setattr(_holdings, "_LEAN", ())
         full = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
     assert lean == full
 
