@@ -40,12 +40,15 @@ def test_an_address_that_cannot_be_read(url: str) -> None:
 def listening() -> Iterator[int]:
     """A port that accepts connections: the address is reachable."""
     server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)  # (so that the thread sees the stop soon)
     stop = threading.Event()
 
     def accept() -> None:
         while not stop.is_set():
             try:
                 connection, _ = server.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             connection.close()
@@ -56,8 +59,8 @@ def listening() -> Iterator[int]:
         yield server.getsockname()[1]
     finally:
         stop.set()
-        server.close()
         thread.join(5)
+        server.close()
 
 
 @pytest.mark.parametrize(
