@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import subprocess
@@ -730,3 +731,78 @@ def test_a_register_and_its_log_read_together_are_read_as_apart(tmp_path: Path) 
     with pytest.raises(DataError) as found:
         _columns.read_records(headless, broken)
     assert str(found.value) == str(register_error.value)
+
+
+def test_parquet_columns_stored_dictionary_encoded_are_read_as_the_row_reader_reads_them(
+    tmp_path: Path,
+) -> None:
+    """A Parquet file whose text columns are dictionary-encoded (pandas'
+    categories; Arrow reads them so), a dictionary per row group, with missing
+    cells, missing markers, values alike after NFKC and trimming, a value
+    twice in one dictionary, and values that do not read: the column-wise
+    reader's register and log are the row reader's."""
+
+    def coded(at: list[int | None], values: list[str]) -> Any:
+        return pa.DictionaryArray.from_arrays(pa.array(at, pa.int32()), pa.array(values))
+
+    categories = ["婴幼儿配方乳粉生产", "catering", "", " catering ", "NA", "ｃａｔｅｒｉｎｇ"]
+    categories.append("catering")  # (twice in the dictionary)
+    dates = ["2020-01-01", "2020/1/2", "", "2020-02-30", "NA"]
+    flags = ["是", "否", "", "接入中", "已接入"]
+    register_file = tmp_path / "register.parquet"
+    groups = [
+        pa.table(
+            {
+                "unit": pa.array(["U1", "U2", "U3", "U4", "U5", "U6"]),
+                "category": coded(at, categories),
+                "registered": coded([0, 1, None, 2, 3, 4], dates),
+                "internet_bright_kitchen": coded([0, 1, 2, None, 3, 4], flags),
+            }
+        )
+        for at in ([0, 1, 2, 3, 4, 5], [None, 1, 1, 0, 5, 3], [6, 6, 1, 1, 2, 4])
+    ]
+    other = pa.table(
+        {
+            "unit": pa.array(["U7", "U8"]),
+            "category": coded([0, 1], ["catering ", "Catering"]),
+            "registered": coded([0, None], ["2021-01-01"]),
+            "internet_bright_kitchen": coded([0, None], ["是"]),
+        }
+    )
+    log_file = tmp_path / "log.parquet"
+    parquet.write_table(
+        pa.table(
+            {
+                "unit": coded([0, 1, 2, None, 3, 0], ["U1", "U2 ", "", "Ｕ1"]),
+                "date": coded([0, 1, 2, 3, None, 0], ["2024-03-05", "2024/3/5", "", "2024-13-01"]),
+                "kind": coded([0, 1, None, 2, 3, 0], ["system", "体系检查", "", "routine "]),
+                "inspection": coded([0, 1, 2, 3, 4, 0], ["J1", "J2", "J3", "J4", "J5"]),
+            }
+        ),
+        log_file,
+    )
+    compared = 0
+    for group in groups:
+        with parquet.ParquetWriter(register_file, group.schema) as writer:
+            writer.write_table(group)
+            writer.write_table(other)
+        assert pa.types.is_dictionary(parquet.read_table(register_file).schema.field(1).type)
+        for mapping in (None, MAPPING):
+            expected, register = _outcome(
+                functools.partial(_records.read_register, register_file, mapping=mapping)
+            )
+            found, columns = _outcome(
+                functools.partial(_columns.read_register, register_file, mapping=mapping)
+            )
+            assert found == expected
+            if register is None:
+                continue
+            expected, _ = _outcome(
+                functools.partial(_records.read_log, log_file, register, mapping=mapping)
+            )
+            found, _ = _outcome(
+                functools.partial(_columns.read_log, log_file, columns, mapping=mapping)
+            )
+            assert found == expected
+            compared += 1
+    assert compared  # (some registers read, their logs compared)

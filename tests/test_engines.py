@@ -804,7 +804,9 @@ def _summary_or_error(check: Any) -> Summary | str:
     return found
 
 
-@settings(max_examples=80, deadline=None)
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(st.sampled_from(["U1", "U2", "U3", "单1"]), min_size=1, max_size=4),
     st.lists(
@@ -846,7 +848,10 @@ def _summary_or_error(check: Any) -> Summary | str:
     True,
 )
 def test_the_key_check_of_tables_without_rows_to_reject_is_the_full_one(
-    registered: list[str], logged: list[tuple[str, dt.date, str, str]], watched: bool
+    engine: tuple[str, Any],
+    registered: list[str],
+    logged: list[tuple[str, dt.date, str, str]],
+    watched: bool,
 ) -> None:
     """Tables with no row to reject (or watched) have their keys checked in one
     query shaped as by hand (an anti-join for the units not in the register,
@@ -854,22 +859,28 @@ def test_the_key_check_of_tables_without_rows_to_reject_is_the_full_one(
     look, then exactly if it finds any), and their reach taken from it unless
     a row of a unit not in the register could hold the first or last date:
     the same `Summary`, unclean flag or `DataError` as the key check row by
-    row, whatever the units (Chinese, spelled otherwise), dates, ids and codes."""
-    connection = duckdb.connect()
-    connection.execute("CREATE TABLE register (unit VARCHAR, category VARCHAR)")
-    connection.execute(
-        "CREATE TABLE log (unit VARCHAR, date DATE, inspection VARCHAR, kind VARCHAR)"
-    )
-    connection.executemany(
-        "INSERT INTO register VALUES (?, 'drug_user')", [[u] for u in registered]
+    row, whatever the units (Chinese, spelled otherwise), dates, ids and codes, on
+    DuckDB and PostgreSQL (both have the lean check)."""
+    dialect, connection = engine
+    register, log = "qrules_lean_register", "qrules_lean_log"
+    for name, columns in (
+        (register, "unit VARCHAR, category VARCHAR"),
+        (log, "unit VARCHAR, date DATE, inspection VARCHAR, kind VARCHAR"),
+    ):
+        connection.execute(f"DROP TABLE IF EXISTS {name}")
+        connection.execute(f"CREATE TABLE {name} ({columns})")
+    cursor = connection.cursor()
+    cursor.executemany(
+        f"INSERT INTO {register} VALUES ({marks(dialect, 1)}, 'drug_user')",
+        [[u] for u in registered],
     )
     if logged:
-        connection.executemany("INSERT INTO log VALUES (?, ?, ?, ?)", logged)
-    database = Connection(connection, "duckdb")
+        cursor.executemany(f"INSERT INTO {log} VALUES ({marks(dialect, 4)})", logged)
+    database = Connection(connection, dialect)
     tables = (
-        Table("register", {"unit": "unit", "category": "category"}, checked=True, watched=watched),
+        Table(register, {"unit": "unit", "category": "category"}, checked=True, watched=watched),
         Table(
-            "log",
+            log,
             {c: c for c in ("unit", "date", "inspection", "kind")},
             checked=True,
             watched=watched,

@@ -95,6 +95,9 @@ def test_a_missing_host_pyspark_cannot_parse(listening: int) -> None:
         "sc://127.0.0.1:1/;token=SECRET",
         "sc://127.0.0.1:99999/;user_id=me;token=SECRET",
         "postgresql://user:SECRET@[::1/db",
+        "postgresql://user@127.0.0.1:1/db?password=SECRET",  # (libpq reads it there too)
+        "postgresql://user@127.0.0.1:1/db?sslmode=disable&PASSWORD=SECRET",
+        "postgresql://user@[::1/db?password=SECRET",
     ],
 )
 def test_a_urls_password_or_token_is_never_shown(url: str) -> None:

@@ -78,13 +78,17 @@ def first_line(error: BaseException) -> str:
 _PASSWORD = re.compile(r"(\w://[^/@\s\"']*?:)[^/@\s\"']*@")
 #: A Spark Connect URL's token (``sc://host/;token=…``).
 _TOKEN = re.compile(r"(;token=)[^;\s\"']*", re.IGNORECASE)
+#: A password given as a URL's query parameter (``postgresql://host/db?password=…``,
+#: which libpq reads as the password too).
+_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)[^&#\s\"']*", re.IGNORECASE)
 
 
 def without_password(text: str) -> str:
     """``text`` with the password or token of each URL in it shown as ``***``:
     a URL the URL parser cannot read, a Spark Connect URL, or a driver's
     message that quotes one."""
-    return _TOKEN.sub(r"\1***", _PASSWORD.sub(r"\1***@", text))
+    text = _QUERY_PASSWORD.sub(r"\1***", _PASSWORD.sub(r"\1***@", text))
+    return _TOKEN.sub(r"\1***", text)
 
 
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
