@@ -36,19 +36,10 @@ if TYPE_CHECKING:
     from .sql import Database, Table
 
 __all__ = [
-    "INSPECTED",
-    "KNOWN",
-    "LOG_ROWS",
-    "SCREEN",
-    "Inspected",
     "Summary",
-    "log_rows",
     "plain_counts",
     "reconciliations",
-    "screen",
-    "screened",
     "summarize",
-    "tallied",
 ]
 
 
@@ -85,17 +76,6 @@ def plain_counts(database: Database, register: Table, log: Table | None) -> tupl
     rows, unit ids and dates of the log, and its first and last date), which a
     database can often answer from its statistics."""
     return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
-
-
-@attrs.frozen
-class Inspected:
-    """The register's rows whose units some rule counts the inspections of:
-    ``key`` names them (the rules' populations, for the kept query texts),
-    ``condition`` builds the test on the register (alias ``r``), which the
-    log's rows carry as `INSPECTED` (`log_rows`) for the counts to read."""
-
-    key: Hashable
-    condition: Callable[[], exp.Expr] = attrs.field(eq=False, repr=False)
 
 
 def summarize(
@@ -247,87 +227,6 @@ def _checked(
     )
 
 
-def tallied(
-    database: Database, register: Table, log: Table | None, plain: tuple[Any, ...] | None = None
-) -> Summary:
-    """`summarize` before its key check: the log's counted rows and reach as its
-    plain counts give them (the key check, `screened`, says what they are)."""
-    return _tallies(database, register, log, log_exact=False, plain=plain)
-
-
-def screened(
-    database: Database, register: Table, log: Table, summary: Summary, row: Sequence[Any]
-) -> Summary | None:
-    """`summarize`'s key check from the `screen` row counted with the rows (its
-    columns in `SCREEN`'s order): the same `Summary`, unclean flag and
-    `DataError`; ``None`` when the screen cannot tell (inspection ids repeated
-    while some rows are of units not in the register: run `summarize`)."""
-    found = dict(zip((name for name, _ in SCREEN), row, strict=True))
-    if found["repeated_inspections"] and found["unknown"]:
-        # Repeated among all the dated rows, perhaps not among the counted ones.
-        return None
-    return _checked(database, register, log, summary, found)
-
-
-#: The key check's columns as `screen` gives them (name, SQL type), one row
-#: counted in the same pass over the log as the counts.
-SCREEN = (
-    ("repeated", "BIGINT"),
-    ("bad_units", "BIGINT"),
-    ("unknown", "BIGINT"),
-    ("used", "BIGINT"),
-    ("first_day", "DATE"),
-    ("last_day", "DATE"),
-    ("repeated_inspections", "BIGINT"),
-    ("bad_inspections", "BIGINT"),
-)
-
-#: The log's rows as the counting query and the key check share them (`log_rows`).
-LOG_ROWS = "qrules_log"
-KNOWN, INSPECTED = "qrules_known", "qrules_inspected"
-
-
-def log_rows(register: Table, log: Table, inspected: exp.Expr) -> exp.Select:
-    """The log's rows that can be counted, their columns as stored, each with
-    whether its unit is in a counted row of the register (`KNOWN`) and in the
-    population of a rule counting inspections (`INSPECTED`, ``inspected`` on
-    the register ``r``): one scan of the log and one join with the register,
-    which the counts and the key check (`screen`) share. (A unit id repeated in
-    the register repeats its rows here: the key check then refuses the tables.)"""
-    unit = register.column("unit", "r")
-    units = (
-        exp.select(exp.alias_(unit, "unit"), exp.alias_(inspected, "inspected"))
-        .from_(register.ref("r"))
-        .where(usable(register))
-    )
-    stored = [exp.column(c, "l", quoted=True) for c in dict.fromkeys(log.columns.values())]
-    matched = exp.column("unit", "qrules_r")
-    return (
-        exp.select(
-            *stored,
-            exp.alias_(not_null(matched), KNOWN),
-            exp.alias_(
-                exp.Coalesce(this=exp.column("inspected", "qrules_r"), expressions=[exp.false()]),
-                INSPECTED,
-            ),
-        )
-        .from_(log.ref("l"))
-        .join(
-            units.subquery("qrules_r"),
-            join_type="left",
-            on=matched.copy().eq(log.column("unit", "l")),
-        )
-        .where(dated(log))
-    )
-
-
-def screen(register: Table, log: Table) -> exp.Select:
-    """The key check (`_keys`) counted over `log_rows` (``LOG_ROWS``), in the
-    pass that counts: one row, `SCREEN`'s columns; inspection ids repeated
-    among all the rows (those of units not in the register too)."""
-    return _side_by_side(_register_keys(register), _log_keys(register, log, shared=True))
-
-
 def _some(units: Sequence[str], shown: int) -> Text:
     """Up to ``shown`` unit ids, quoted, and ``…`` when there are more (the
     queries ask for one more than is shown)."""
@@ -432,9 +331,8 @@ def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
     )
 
 
-def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Select:
-    """One row of the log's side of the key check (see `_keys`); ``shared``:
-    over `log_rows`, inspection ids repeated among all its rows."""
+def _log_keys(register: Table, log: Table) -> exp.Select:
+    """One row of the log's side of the key check (see `_keys`)."""
     known = exp.column("known", "k")
     date = exp.column("date", "k")
 
@@ -443,19 +341,15 @@ def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Selec
 
     columns = [
         exp.alias_(log.column("date", "l"), "date"),
-        exp.alias_(exp.column(KNOWN, "l") if shared else _known(register, log), "known"),
+        exp.alias_(_known(register, log), "known"),
     ]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
         columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
         inspection = exp.column("inspection", "k")
-        repeated = (
-            _repeats(inspection)
-            if shared
-            else exp.Sub(
-                this=among(exp.Count(this=inspection)),
-                expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
-            )
+        repeated = exp.Sub(
+            this=among(exp.Count(this=inspection)),
+            expression=among(exp.Count(this=exp.Distinct(expressions=[inspection.copy()]))),
         )
     # A watched log's kinds and results are checked in the same pass.
     watched = log.watched and (log.has("kind") or log.has("result"))
@@ -482,11 +376,7 @@ def _log_keys(register: Table, log: Table, *, shared: bool = False) -> exp.Selec
                 .else_(spelled(exp.column("stored_unit", "k"), utf8=log.utf8))
             ),
         )
-    rows = (
-        exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
-        if shared
-        else exp.select(*columns).from_(log.ref("l")).where(dated(log))
-    )
+    rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     return exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"),
         exp.alias_(count(known.copy()), "used"),

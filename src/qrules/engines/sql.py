@@ -78,19 +78,7 @@ from ._builders import (
     text_date,
     usable,
 )
-from ._holdings import (
-    INSPECTED,
-    LOG_ROWS,
-    SCREEN,
-    Inspected,
-    Summary,
-    log_rows,
-    reconciliations,
-    screen,
-    screened,
-    summarize,
-    tallied,
-)
+from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
 from ._sqltext import exp
 
@@ -109,21 +97,11 @@ __all__ = [
 #: The SQL dialects the queries are rendered in.
 DIALECTS = ("duckdb", "postgres", "spark")
 
-#: The dialects whose counting query also checks the keys: the log's rows
-#: joined with the register (`log_rows`) are one CTE that the counts and the
-#: key check both read, inlined (``NOT MATERIALIZED``: each part reads the log
-#: in a pipeline of its own, side by side, rather than the database storing
-#: them for one). None now: the key check as a query of its own, shaped as by
-#: hand (`summarize`), costs DuckDB and PostgreSQL less than the join of every
-#: log row with the register that the counts and the check would share (the
-#: counts read only the units some rule counts).
-_FOLDED: tuple[str, ...] = ()
-
 #: The date columns of a register and a log.
 _DATES = ("registered", "closed", "date")
 
 # The ``part`` column of the result: what a row is.
-_SCREEN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
+_WHOLE, _DISTRICT, _FAILING = 0, 1, 2
 #: A failing unit's row's columns that `_collect` reads (part, spec, window,
 #: unit id, name, district, shortfall): the first of every row.
 _LISTED = 7
@@ -303,7 +281,7 @@ def _has_arrow() -> bool:
 @attrs.frozen
 class Fetched:
     """The counting query's result as `_collect` reads it: its first rows (the
-    key check's and the counts') as rows, and its failing units' rows (``part``
+    counts') as rows, and its failing units' rows (``part``
     2, the many) as columns: part, spec, window, unit id, name, district and
     shortfall. Iterated, its rows in order, as `Database.stream` gives them."""
 
@@ -313,10 +291,6 @@ class Fetched:
 
     def __iter__(self) -> Iterator[Sequence[Any]]:
         return itertools.chain(self.head, self.tail())
-
-    def rest(self) -> Fetched:
-        """Without its first row."""
-        return attrs.evolve(self, head=self.head[1:])
 
     @classmethod
     def of(cls, rows: Iterable[Sequence[Any]]) -> Fetched:
@@ -659,19 +633,9 @@ def _inspecting(specs: Iterable[RecordSpec], register: Table) -> exp.Expr:
     return exp.or_(*found) if found else exp.false()
 
 
-def _inspected_units(rules: Sequence[Rule], register: Table) -> Inspected:
-    """The register's rows whose inspections the rules count (`Inspected`)."""
-    specs = tuple(dict.fromkeys(r.records for r in rules if r.records is not None))
-    return Inspected(
-        tuple(s.population for s in specs if s.needs_log),
-        functools.partial(_inspecting, specs, register),
-    )
-
-
-def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -> exp.Select:
+def _counted(plan: Plan, register: Table, log: Table) -> exp.Select:
     """Inspections per unit and window, one column per filter, counting only
-    units that some inspection rule's population holds; ``shared``: from the
-    log's rows that the key check reads too (`log_rows`)."""
+    units that some inspection rule's population holds."""
     date = log.column("date", "l")
     window = _window(plan, date)
     columns: list[exp.Expr] = [exp.alias_(log.column("unit", "l"), "unit"), exp.alias_(window, "w")]
@@ -686,22 +650,23 @@ def _counted(plan: Plan, register: Table, log: Table, *, shared: bool = False) -
         )
     first, last = plan.windows[0][0], max(end for _, end in plan.windows)
     within = date.copy().between(date_literal(first), date_literal(last))
-    if shared:
-        rows = exp.select(*columns).from_(exp.to_table(LOG_ROWS).as_("l"))
-        where: exp.Expr = exp.and_(exp.column(INSPECTED, "l"), within)
-    else:
-        units = (
-            exp.select(register.column("unit", "r"))
-            .from_(register.ref("r"))
-            .where(_inspected(plan, register))
+    units = (
+        exp.select(register.column("unit", "r"))
+        .from_(register.ref("r"))
+        .where(_inspected(plan, register))
+    )
+    return (
+        exp.select(*columns)
+        .from_(log.ref("l"))
+        .where(
+            exp.and_(
+                log.column("unit", "l").isin(query=units),
+                within,
+                *([] if log.checked else [dated(log)]),
+            )
         )
-        rows = exp.select(*columns).from_(log.ref("l"))
-        where = exp.and_(
-            log.column("unit", "l").isin(query=units),
-            within,
-            *([] if log.checked else [dated(log)]),
-        )
-    return rows.where(where).group_by(log.column("unit", "l"), window.copy())
+        .group_by(log.column("unit", "l"), window.copy())
+    )
 
 
 def _window(plan: Plan, date: exp.Expr) -> exp.Expr:
@@ -857,16 +822,11 @@ def select(
     by_district: bool = False,
     failing: bool = True,
     members: str | None = None,
-    keys: Inspected | None = None,
     met: Mapping[tuple[int, int], Share] | None = None,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
     from the view ``members`` (`materialized`) rather than computing them.
-
-    ``keys``: the key check too, in the same pass over the log (`log_rows`,
-    `screen`): its one row comes first (``part`` -1), in columns of its own
-    (`SCREEN`, NULL in the other rows).
 
     ``met``: the (spec, window)s whose failing units are not listed when their
     counts meet a share (`Share`): those of results that are met."""
@@ -875,8 +835,6 @@ def select(
 
     def null(kind: str, name: str) -> exp.Expr:
         return exp.alias_(exp.cast(exp.null(), kind), name)
-
-    checks = [exp.alias_(exp.cast(exp.null(), kind), f"qrules_{name}") for name, kind in SCREEN]
 
     def source() -> exp.Expr:
         return exp.to_table(members or "qrules_members").as_("m")
@@ -887,7 +845,6 @@ def select(
             spec.copy(),
             window.copy(),
             *columns,
-            *(c.copy() for c in (checks if keys is not None else ())),
         ).from_(source(), copy=False)
         return select if where is None else select.where(where, copy=False)
 
@@ -951,20 +908,7 @@ def select(
             ),
             copy=False,
         )
-    screened = exp.select(
-        exp.alias_(number(_SCREEN), "part"),
-        null("INT", "spec"),
-        null("INT", "w"),
-        null("VARCHAR", "unit"),
-        null("VARCHAR", "name"),
-        null("VARCHAR", "district"),
-        null("BIGINT", "short"),
-        null("BIGINT", "total"),
-        null("BIGINT", "meeting"),
-        *(exp.alias_(exp.cast(exp.column(name), kind), f"qrules_{name}") for name, kind in SCREEN),
-    ).from_("qrules_screen")
     parts = [
-        *([screened] if keys is not None else []),
         counts(_WHOLE, None),
         *([counts(_DISTRICT, district)] if by_district else []),
         *([failed] if failing else []),
@@ -978,39 +922,16 @@ def select(
         .from_(exp.paren(united).as_("result"), copy=False)
         .order_by("part", "spec", "w", "unit", copy=False)
     )
-    return query if members else _with_members(plan, register, log, query, keys=keys)
+    return query if members else _with_members(plan, register, log, query)
 
 
 def _with_members(
-    plan: Plan,
-    register: Table,
-    log: Table | None,
-    query: exp.Select,
-    *,
-    keys: Inspected | None = None,
+    plan: Plan, register: Table, log: Table | None, query: exp.Select
 ) -> exp.Select:
-    """``query`` reading ``qrules_members`` (and the CTEs it is built from);
-    ``keys``: and ``qrules_screen``, the key check, over the log's rows that the
-    counts read too (those of ``keys``' units counted)."""
-    shared = keys is not None and log is not None
-    if keys is not None and log is not None:
-        # Not materialized: DuckDB would store the log's rows for one of the two
-        # parts that read them (twice the memory, and slower, as measured);
-        # inlined, each part reads the log in its own pipeline, side by side.
-        query = query.with_(
-            LOG_ROWS,
-            as_=log_rows(register, log, keys.condition()),
-            materialized=False,
-            copy=False,
-        )
+    """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
     if log is not None and plan.filters:
-        query = query.with_(
-            "qrules_counted", as_=_counted(plan, register, log, shared=shared), copy=False
-        )
-    query = query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
-    if keys is not None and log is not None:
-        query = query.with_("qrules_screen", as_=screen(register, log), copy=False)
-    return query
+        query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
+    return query.with_("qrules_members", as_=_members(plan, register, log), copy=False)
 
 
 def stored(
@@ -1120,7 +1041,6 @@ def _sql(
     dialect: str,
     failing: bool = True,
     members: str | None = None,
-    keys: Inspected | None = None,
     met: Mapping[tuple[int, int], Share] | None = None,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
@@ -1136,12 +1056,9 @@ def _sql(
             repr(log),
             by_district,
             failing,
-            keys and keys.key,
             tuple(sorted((met or {}).items())),
         ),
-        lambda: select(
-            plan, register, log, by_district=by_district, failing=failing, keys=keys, met=met
-        ),
+        lambda: select(plan, register, log, by_district=by_district, failing=failing, met=met),
         dialect,
     )
 
@@ -1283,30 +1200,13 @@ def judge_tables(
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
-    # The key check in the pass over the log that counts (where the database
-    # reads a table once for both): the years to count are then taken from the
-    # log's plain first and last dates, and counted again in the rare case
-    # that the rows the key check leaves out change them.
-    folded = (
-        check_keys
-        and log is not None
-        and bool(chosen)
-        and failing_units_to is None
-        and dialect in _FOLDED
-    )
-    checks = _inspected_units(chosen, register)
-    summarized = functools.partial(
-        summarize,
+    summary = summarize(
         database,
         register,
         log,
+        check_keys=check_keys,
         exact_log=bool(rejected.log_rows),
         plain=rejected.plain,
-    )
-    summary = (
-        tallied(database, register, log, plain=rejected.plain)
-        if folded
-        else summarized(check_keys=check_keys)
     )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
@@ -1322,37 +1222,7 @@ def judge_tables(
         else []
     )
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
-    recount = bool(queries)
-
-    if folded:
-        assert log is not None
-        plan = Plan.of(queries)
-        met = _met_shares(rulebook, plan, doubts, rejected)
-        rows = Fetched.of(
-            database.stream(_sql(plan, register, log, by_district, dialect, keys=checks, met=met))
-        )
-        if not rows.head or rows.head[0][0] != _SCREEN:
-            raise QRulesError(say("engines.out_of_order"))
-        checked = screened(database, register, log, summary, rows.head[0][-len(SCREEN) :])
-        if checked is None:
-            checked = summarized(check_keys=True)
-        if checked.unclean:
-            raise Unclean(f"{register.name} or its log holds rows to reject")
-        summary = checked
-        again = _planned(rulebook, chosen, summary, log, log_until, log_from)
-        recount = again != queries  # the rows counted reach other years than all the rows
-        if recount:
-            queries = again
-        else:
-            counted = _collect(
-                plan,
-                rows.rest(),
-                met=met,
-                unlisted=functools.cache(
-                    functools.partial(_listed, database, plan, register, log, by_district)
-                ),
-            )
-    if recount and queries:
+    if queries:
         plan = Plan.of(queries)
         met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
         with _members_once(database, plan, register, log) as members:
