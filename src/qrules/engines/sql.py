@@ -925,9 +925,7 @@ def select(
     return query if members else _with_members(plan, register, log, query)
 
 
-def _with_members(
-    plan: Plan, register: Table, log: Table | None, query: exp.Select
-) -> exp.Select:
+def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select) -> exp.Select:
     """``query`` reading ``qrules_members`` (and the CTEs it is built from)."""
     if log is not None and plan.filters:
         query = query.with_("qrules_counted", as_=_counted(plan, register, log), copy=False)
