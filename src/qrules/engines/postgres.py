@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._boundary import without_secret
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import canonical, python_lists, staged
@@ -25,9 +26,19 @@ __all__ = ["connect", "loaded"]
 
 
 def connect(url: str) -> Any:
-    """A connection to ``postgresql://user@host:port/database``."""
+    """A connection to ``postgresql://user@host:port/database``.
+
+    A driver's error says no part of the URL's password: libpq and psycopg
+    quote what they cannot read of a URL (``unexpected spaces found in "pa
+    ss"``), or a tail of a password with an ``@`` read as a host (``u:p@ss@h``:
+    ``failed to resolve host 'ss@h'``); the error is raised again, of its
+    class, its message without them (`without_secret`) and without the first
+    (whose message holds them) chained."""
     psycopg = needs("psycopg")
-    return psycopg.connect(url, autocommit=True)
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.Error as error:
+        raise type(error)(without_secret(str(error), url)) from None
 
 
 @contextmanager
