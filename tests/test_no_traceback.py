@@ -434,6 +434,42 @@ def test_a_password_is_not_shown() -> None:
     assert "qrules:***@127.0.0.1:1" in err
 
 
+@pytest.mark.parametrize(
+    ("secret", "quoted"),
+    [
+        ("pa ss", ['"pa ss"', "pa ss"]),  # libpq: unexpected spaces found in "pa ss"
+        ("p@ss", ["p@ss", "'ss@"]),  # psycopg: failed to resolve host 'ss@127.0.0.1'
+        ("p@s s", ["p@s s", '"s s@']),  # both: the tail with a space, quoted
+    ],
+)
+def test_a_malformed_password_is_not_shown(secret: str, quoted: list[str]) -> None:
+    """A driver quotes what it cannot read of a URL: the password, or a tail of
+    it read as a host; neither is shown, in English or Chinese."""
+    pytest.importorskip("psycopg")
+    url = f"postgresql://u:{secret}@127.0.0.1:1/db"
+    for lang in ("en", "zh"):
+        code, out, err = run("--lang", lang, "check", YANTAI, "--database", url)
+        assert code == 2
+        assert "Traceback" not in err
+        for text in quoted:
+            assert text not in out + err
+        assert "u:***@127.0.0.1:1" in err
+        assert "***" in err.split("PostgreSQL", 1)[1]  # the driver's message, masked
+
+
+def test_a_drivers_message_loses_each_piece_of_a_password() -> None:
+    from qrules._boundary import without_secret  # noqa: PLC0415
+
+    url = "postgresql://u:p@ss@[::1@x]:1/db"
+    assert without_secret("failed to resolve host 'ss@[': no", url) == (
+        "failed to resolve host '***': no"
+    )
+    plain = 'connection to server at "127.0.0.1", port 1 failed: ssl off'
+    assert without_secret(plain, "postgresql://u:ssx@127.0.0.1:1/db") == plain
+    assert without_secret(plain, "postgresql://u@127.0.0.1:1/db") == plain
+    assert without_secret("host 'q@h'", "postgresql://u:p@q@h/db") == "host '***@h'"
+
+
 def test_output_refusals_touch_nothing(tmp_path: Path) -> None:
     data = tmp_path / "figures.csv"
     data.write_text("year,measure,value\n2025,firms,300\n", encoding="utf-8")

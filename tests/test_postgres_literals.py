@@ -1,8 +1,9 @@
-"""The SQL qrules writes for PostgreSQL reads a backslash in a string literal as
-a backslash: qrules turns ``standard_conforming_strings`` on for every
-connection it opens or is given (a server, database or role configured with it
-off would read ``\\'`` as an escaped quote, and a code mapped from a stored
-value with a backslash would match other values, or none)."""
+"""The SQL qrules writes for PostgreSQL reads the same whatever
+``standard_conforming_strings`` says: a string literal holding a backslash is
+an escape string ``E'...'`` (a plain ``'...'`` read with the setting off would
+read ``\\'`` as an escaped quote, and a code mapped from a stored value with a
+backslash would match other values, or none). qrules leaves the setting as it
+finds it, on the connections it opens and on those it is given."""
 
 from __future__ import annotations
 
@@ -37,9 +38,20 @@ OPTIONS: dict[str, Any] = {
 }
 
 
+def _set(url: str, setting: str) -> str:
+    """``url`` with the setting ``on`` or ``off`` for its connections (libpq's ``options``)."""
+    return (
+        url + ("&" if "?" in url else "?") + f"options=-c%20standard_conforming_strings%3D{setting}"
+    )
+
+
 def _off(url: str) -> str:
-    """``url`` with the setting off for its connections (libpq's ``options``)."""
-    return url + ("&" if "?" in url else "?") + "options=-c%20standard_conforming_strings%3Doff"
+    return _set(url, "off")
+
+
+def _setting(connection: Any) -> str:
+    [(setting,)] = connection.execute("SHOW standard_conforming_strings").fetchall()
+    return str(setting)
 
 
 @pytest.fixture(scope="module")
@@ -82,21 +94,57 @@ def test_the_setting_off_is_what_the_test_sets(postgres_url: str) -> None:
         assert read == "a\\b"
 
 
+@pytest.mark.parametrize("setting", ["off", "on"])
 def test_a_code_with_backslashes_and_quotes_is_read_exactly_by_url(
-    yantai: qrules.Rulebook, tables: None, postgres_url: str
+    yantai: qrules.Rulebook, tables: None, postgres_url: str, setting: str
 ) -> None:
-    found = evaluate_tables(yantai, _off(postgres_url), **OPTIONS)
+    found = evaluate_tables(yantai, _set(postgres_url, setting), **OPTIONS)
     assert list(found) == _expected(yantai)
 
 
+@pytest.mark.parametrize("setting", ["off", "on"])
+@pytest.mark.parametrize("autocommit", [True, False])
 def test_a_code_with_backslashes_and_quotes_is_read_exactly_on_a_connection_given(
-    yantai: qrules.Rulebook, tables: None, postgres_url: str
+    yantai: qrules.Rulebook, tables: None, postgres_url: str, setting: str, autocommit: bool
 ) -> None:
     import psycopg  # noqa: PLC0415
 
-    for autocommit in (True, False):
-        with psycopg.connect(_off(postgres_url), autocommit=autocommit) as connection:
-            found = evaluate_tables(yantai, connection, **OPTIONS)
-            assert list(found) == _expected(yantai)
-            [(setting,)] = connection.execute("SHOW standard_conforming_strings").fetchall()
-            assert setting == "on"
+    with psycopg.connect(_set(postgres_url, setting), autocommit=autocommit) as connection:
+        found = evaluate_tables(yantai, connection, **OPTIONS)
+        assert list(found) == _expected(yantai)
+        # the user's session is left as it was: qrules sets nothing on it
+        assert _setting(connection) == setting
+        if not autocommit:
+            connection.commit()
+            assert _setting(connection) == setting
+
+
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_literals_with_backslashes_read_the_same_under_either_setting(
+    postgres_url: str, setting: str
+) -> None:
+    """Each literal as qrules renders it reads as its value, a regular
+    expression's backslashes included (``\\d`` still a digit)."""
+    import psycopg  # noqa: PLC0415
+    from sqlglot import exp  # noqa: PLC0415
+
+    from qrules.engines._spelled import _pattern  # noqa: PLC0415
+    from qrules.engines._sqltext import spoken  # noqa: PLC0415
+
+    values = [ODD, "a\\b", "\\", "'", "\\'", "a\nb", "line\nbreak\\", "中央厨房", "", "E'x'"]
+    values.append(_pattern())  # the readers' spelling test, some 3 KB with backslashes
+    with psycopg.connect(_set(postgres_url, setting), autocommit=True) as connection:
+        for pretty in (False, True):
+            query = exp.select(*(exp.Literal.string(v) for v in values)).sql(
+                dialect=spoken("postgres"), pretty=pretty
+            )
+            [row] = connection.execute(query).fetchall()
+            assert list(row) == values
+        pattern = exp.select(
+            exp.RegexpLike(this=exp.Literal.string("a7"), expression=exp.Literal.string("^a\\d$")),
+            exp.RegexpLike(this=exp.Literal.string("ad"), expression=exp.Literal.string("^a\\d$")),
+            exp.RegexpLike(
+                this=exp.Literal.string("a\\"), expression=exp.Literal.string("^a\\\\$")
+            ),
+        ).sql(dialect=spoken("postgres"))
+        assert connection.execute(pattern).fetchall() == [(True, False, True)]

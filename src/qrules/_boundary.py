@@ -36,6 +36,7 @@ __all__ = [
     "outside",
     "translated",
     "without_password",
+    "without_secret",
     "writing",
 ]
 
@@ -89,6 +90,50 @@ def without_password(text: str) -> str:
     message that quotes one."""
     text = _QUERY_PASSWORD.sub(r"\1***", _PASSWORD.sub(r"\1***@", text))
     return _TOKEN.sub(r"\1***", text)
+
+
+def without_secret(text: str, url: str) -> str:
+    """``text``, a driver's message about ``url``, without the secret of the
+    URL's user information (after its first ``:``, up to its last ``@``)
+    wherever it is, nor any piece of it the driver read as something else and
+    quotes (``u:p@ss@host``: libpq's password is ``p``, its host ``ss@host``),
+    and without any URL's password (`without_password`)."""
+    _, found, rest = url.partition("://")
+    userinfo = re.split(r"[?#]", rest, maxsplit=1)[0].rpartition("@")[0]
+    secret = userinfo.partition(":")[2] if found else ""
+    if secret:
+        text = _without_pieces(text.replace(secret, "***"), secret)
+    return without_password(text)
+
+
+def _without_pieces(text: str, secret: str) -> str:
+    """``text`` with each run that starts a word or a quoted text and reads
+    as the secret from its start or from after an ``@`` or ``:`` in it, two
+    characters or more (or all the rest) and not running on into a word,
+    shown as ``***``."""
+    starts = [0, *(k + 1 for k, c in enumerate(secret) if c in "@:")]
+    shown: list[str] = []
+    at = 0
+    while at < len(text):
+        longest = 0
+        if at == 0 or text[at - 1] in " \t'\"=(/:":
+            for start in starts:
+                n = 0
+                while at + n < len(text) and start + n < len(secret):
+                    if text[at + n] != secret[start + n]:
+                        break
+                    n += 1
+                whole = start + n == len(secret)
+                apart = at + n == len(text) or not text[at + n].isalnum()
+                if (n >= 2 or (whole and n)) and (whole or apart):
+                    longest = max(longest, n)
+        if longest:
+            shown.append("***")
+            at += longest
+        else:
+            shown.append(text[at])
+            at += 1
+    return "".join(shown)
 
 
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:

@@ -44,7 +44,7 @@ from ..records.read import (
     reconciled,
     resolve_header,
 )
-from ._sqltext import needs_sqlglot
+from ._sqltext import needs_sqlglot, spoken
 from .reference import judge_records
 
 if TYPE_CHECKING:
@@ -93,10 +93,6 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
     """The connection given, or one opened from a URL (and closed after)."""
     _sql_engine(engine)
     if connection is not None and not isinstance(connection, str):
-        if engine == "postgres":
-            from .postgres import conforming  # noqa: PLC0415
-
-            conforming(connection)
         yield connection
         return
     if engine == "duckdb":
@@ -521,4 +517,6 @@ def sql_for(
         sql.Table.canonical(register, "register", checked=True),
         sql.Table.canonical(log, "log", checked=True),
     )
-    return sql.select(plan, *tables, by_district=by_district).sql(dialect=dialect, pretty=pretty)
+    return sql.select(plan, *tables, by_district=by_district).sql(
+        dialect=spoken(dialect), pretty=pretty
+    )

@@ -37,7 +37,7 @@ from ..records.read import (
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
-from ._sqltext import exp
+from ._sqltext import exp, spoken
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -104,7 +104,7 @@ def _fetch(
         .where(where)
         .order_by(exp.column(_ROW, alias))
     )
-    return stored, list(database.fetch(query.sql(dialect=database.dialect)))
+    return stored, list(database.fetch(query.sql(dialect=spoken(database.dialect))))
 
 
 def rejections(
@@ -145,13 +145,17 @@ def rejections(
     found = [
         int(
             database.fetch(
-                _limited(register, rejected_register(register), "r").sql(dialect=dialect)
+                _limited(register, rejected_register(register), "r").sql(dialect=spoken(dialect))
             )[0][0]
         )
     ]
     if log is not None:
         found.append(
-            int(database.fetch(_limited(log, rejected_log(log), "l").sql(dialect=dialect))[0][0])
+            int(
+                database.fetch(_limited(log, rejected_log(log), "l").sql(dialect=spoken(dialect)))[
+                    0
+                ][0]
+            )
         )
     if not any(found):
         return Rejections()
@@ -336,7 +340,7 @@ def _registered(database: Database, register: Table, units: set[str]) -> set[str
                 )
             )
         )
-        found |= {str(u) for (u,) in database.fetch(query.sql(dialect=database.dialect))}
+        found |= {str(u) for (u,) in database.fetch(query.sql(dialect=spoken(database.dialect)))}
     return found
 
 

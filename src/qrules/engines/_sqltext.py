@@ -15,6 +15,11 @@ columns and types, never from the data, so their text is kept:
    write, bounded, written atomically; anything amiss and the query is
    generated again.
 
+A text is rendered in `spoken`'s dialect: PostgreSQL's writes a string
+literal holding a backslash as an escape string (``E'a\\\\b'``), which
+PostgreSQL reads the same whatever ``standard_conforming_strings`` says, so
+that qrules never changes that setting on a user's session.
+
 ``exp`` stands for sqlglot's expression builders and imports sqlglot on first
 use, so that a query whose text is kept is run without importing it.
 """
@@ -49,7 +54,7 @@ else:
 
     exp = _Expressions()
 
-__all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered"]
+__all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered", "spoken"]
 
 #: The most query texts kept, in the process and in the file.
 MAX_KEPT = 256
@@ -167,7 +172,46 @@ def rendered(key: Hashable, build: Callable[[], exp.Expr], dialect: str) -> str:
     must name all its generator's inputs (its ``repr`` is kept between runs).
     The queries are generated from rules and tables, not from data: a handful
     per process."""
-    return kept((key, dialect), lambda: build().sql(dialect=dialect))
+    return kept((key, dialect), lambda: build().sql(dialect=spoken(dialect)))
+
+
+def spoken(dialect: str) -> Any:
+    """The sqlglot dialect qrules renders ``dialect``'s text in: the dialect
+    itself, but for PostgreSQL, whose string literals holding a backslash are
+    written as escape strings (`_postgres`)."""
+    return _postgres() if dialect == "postgres" else dialect
+
+
+@functools.cache
+def _postgres() -> Any:
+    r"""sqlglot's PostgreSQL dialect, writing a string literal that holds a
+    backslash as ``E'...'`` (each backslash doubled, each quote doubled).
+
+    A plain ``'a\\b'`` reads as ``a\\b`` with ``standard_conforming_strings``
+    on and as ``a\b`` with it off (and ``'a\'b'`` ends at its second quote
+    with it on); an escape string reads the same under both settings, and so does
+    a plain literal without a backslash, as every other literal is written.
+    A regular expression's backslashes are so kept as they are."""
+    from sqlglot.dialects.postgres import Postgres  # noqa: PLC0415 (sqlglot loads when used)
+
+    generator: type[Any] = Postgres.Generator
+
+    class _Generator(generator):  # type: ignore[misc]
+        def literal_sql(self, expression: exp.Literal) -> str:
+            text = expression.this or ""
+            if not expression.is_string or "\\" not in text:
+                return str(super().literal_sql(expression))
+            # escape_str doubles the quotes (and keeps line breaks out of
+            # pretty-printing's indenting), leaving the doubled backslashes.
+            doubled = text.replace("\\", "\\\\")
+            return f"E'{self.escape_str(doubled, escape_backslash=False)}'"
+
+    class QrulesPostgres(Postgres):
+        """Registered by sqlglot under its own name, never as ``postgres``."""
+
+        Generator = _Generator
+
+    return QrulesPostgres()
 
 
 def kept(key: Hashable, make: Callable[[], str]) -> str:

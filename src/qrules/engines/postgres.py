@@ -4,10 +4,10 @@ Tables already in the database are counted in place. Records read by qrules
 are copied (``COPY``) into temporary tables of the session, dropped when the
 evaluation ends.
 
-The SQL qrules writes spells a backslash in a string literal as itself, as
-PostgreSQL reads it with ``standard_conforming_strings`` on (its default since
-9.1): every connection qrules opens or is given is set so first, whatever the
-server, database or role says (`conforming`).
+The SQL qrules writes reads the same whatever ``standard_conforming_strings``
+says (a string literal holding a backslash is an escape string ``E'...'``,
+`_sqltext.spoken`), so qrules sets nothing on a connection, its own or one it
+is given.
 """
 
 from __future__ import annotations
@@ -16,29 +16,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .._boundary import without_secret
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import canonical, python_lists, staged
 from .sql import Table
 
-__all__ = ["conforming", "connect", "loaded"]
+__all__ = ["connect", "loaded"]
 
 
 def connect(url: str) -> Any:
-    """A connection to ``postgresql://user@host:port/database``."""
+    """A connection to ``postgresql://user@host:port/database``.
+
+    A driver's error says no part of the URL's password: libpq and psycopg
+    quote what they cannot read of a URL (``unexpected spaces found in "pa
+    ss"``), or a tail of a password with an ``@`` read as a host (``u:p@ss@h``:
+    ``failed to resolve host 'ss@h'``); the error is raised again, of its
+    class, its message without them (`without_secret`) and without the first
+    (whose message holds them) chained."""
     psycopg = needs("psycopg")
-    return conforming(psycopg.connect(url, autocommit=True))
-
-
-def conforming(connection: Any) -> Any:
-    """``connection``, set to read a backslash in a string literal as a
-    backslash (with it off, ``'a\\'b'`` is an escaped quote: a code with a
-    backslash would match another value, or the query would not parse).
-
-    On a connection in a transaction the setting holds from here on, and after
-    the transaction once it commits (a rollback puts back what it was)."""
-    connection.execute("SET standard_conforming_strings = on")
-    return connection
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.Error as error:
+        raise type(error)(without_secret(str(error), url)) from None
 
 
 @contextmanager

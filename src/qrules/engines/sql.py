@@ -80,7 +80,7 @@ from ._builders import (
 )
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
-from ._sqltext import exp
+from ._sqltext import exp, spoken
 
 __all__ = [
     "DIALECTS",
@@ -1045,7 +1045,7 @@ def _sql(
     if members:  # a view of its own each time: not worth keeping
         return select(
             plan, register, log, by_district=by_district, failing=failing, members=members, met=met
-        ).sql(dialect=dialect)
+        ).sql(dialect=spoken(dialect))
     return rendered(
         (
             "count",
@@ -1226,7 +1226,9 @@ def judge_tables(
         with _members_once(database, plan, register, log) as members:
             if failing_units_to is not None:
                 database.execute(
-                    stored(plan, register, log, failing_units_to, members).sql(dialect=dialect)
+                    stored(plan, register, log, failing_units_to, members).sql(
+                        dialect=spoken(dialect)
+                    )
                 )
             counted = _collect(
                 plan,
