@@ -185,3 +185,33 @@ def test_the_lean_key_check_of_a_register_with_codes_and_flags_is_the_full_one(
         patch.setattr(_holdings, "_LEAN", ())
         full = _summary_or_error(lambda: summarize(database, register, None, check_keys=True))
     assert lean == full
+
+
+@pytest.mark.parametrize("district", ["芝罘区", "芝罘区 "])
+def test_a_register_with_more_distinct_values_than_are_fetched_is_tested_in_sql(
+    engine: tuple[str, Any], district: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `_MOST_CODED` distinct values, none is tested in Python: the SQL
+    test row by row decides, and the key check is the full one."""
+    rows = [(f"U{i}", "catering", f"{district}{i}" if i else district) for i in range(4)]
+    database = _values(
+        engine, "qrules_many_coded", "unit VARCHAR, category VARCHAR, district VARCHAR", rows
+    )
+    register = Table(
+        "qrules_many_coded",
+        {c: c for c in ("unit", "category", "district")},
+        checked=True,
+        watched=True,
+    )
+    monkeypatch.setattr(_holdings, "_MOST_CODED", 3)
+    fetched: list[str] = []
+    spied = database.fetch
+    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    lean = summarize(database, register, None, check_keys=True)
+    assert lean.unclean is district.endswith(" ")
+    assert any("GROUPING SETS" in text for text in fetched)
+    # The key check asked again, exactly (its test of the districts in SQL).
+    assert sum("bad_units" in text for text in fetched) == 2
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_holdings, "_LEAN", ())
+        assert summarize(database, register, None, check_keys=True) == lean
