@@ -72,16 +72,20 @@ def test_a_look_at_a_whole_column_finds_every_value_spelled_otherwise(
 ) -> None:
     """`spelled_somewhere` is 0 exactly when every value is plain ASCII with
     printable ends (or NULL), and then no value is `spelled` otherwise; each
-    value's `spelled` in SQL is `spelled_text` in Python."""
+    value's `spelled` in SQL is `spelled_text` in Python (also by the regular
+    expression alone, as for a database whose text is not UTF-8)."""
     database = _values(engine, "qrules_looked", "v VARCHAR", [(v,) for v in values])
     raw = exp.column("v", "t", quoted=True)
     dialect = spoken(database.dialect)
     whole = exp.select(spelled_somewhere(raw)).from_(exp.to_table("qrules_looked").as_("t"))
     [(found,)] = database.fetch(whole.sql(dialect=dialect))
     assert found == (0 if all(v is None or _plain(v) for v in values) else 1)
-    each = exp.select(raw.copy(), spelled(raw.copy())).from_(exp.to_table("qrules_looked").as_("t"))
-    for value, respelled in database.fetch(each.sql(dialect=dialect)):
+    each = exp.select(raw.copy(), spelled(raw.copy()), spelled(raw.copy(), utf8=False)).from_(
+        exp.to_table("qrules_looked").as_("t")
+    )
+    for value, respelled, by_expression in database.fetch(each.sql(dialect=dialect)):
         assert bool(respelled) is (value is not None and spelled_text(value)), value
+        assert bool(by_expression) is (value is not None and spelled_text(value, utf8=False))
         if found == 0:
             assert not respelled
 
