@@ -325,18 +325,7 @@ def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
                 .from_(register.ref("r"))
                 .where(usable(register))
             )
-        stored = _coded(register)
-        values = (
-            exp.select(*(exp.column(c, "r", quoted=True) for c in stored))
-            .distinct()
-            .from_(register.ref("r"))
-            .where(usable(register))
-        )
-        # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
-        coded = exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
-            values.subquery("r")
-        )
-        bad = exp.Add(this=bad, expression=coded.subquery())
+        bad = exp.Add(this=bad, expression=_coded_rejections(register, None).subquery())
     return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
@@ -358,23 +347,27 @@ def _coded(register: Table) -> dict[str, list[str]]:
 
 
 #: At most this many distinct values of a watched register's `CODED` columns
-#: are fetched and tested in Python (`_codes_rejected`); with more, SQL tests them.
+#: are fetched and tested in Python (`_codes_rejected`); with more, SQL tests
+#: their combinations (`_coded_rejections`).
 _MOST_CODED = 10_000
 
 
 def _codes_rejected(database: Database, register: Table) -> bool:
     """Whether a watched register may hold a counted row whose `CODED` columns
     `rejected_register` rejects: each column's distinct values, fetched in one
-    pass (`_coded_values`), tested in Python (`coded_rejected`); true also when
-    they are more than `_MOST_CODED`."""
+    pass (`_coded_values`), tested in Python (`coded_rejected`); when they are
+    more than `_MOST_CODED`, tested in SQL (`_coded_rejections`)."""
     columns = _coded(register)
     if not columns:
         return False
     rows = database.fetch(
         _summary_text("coded values", register, None, database.dialect, _coded_values)
     )
-    if len(rows) > _MOST_CODED:
-        return True
+    if len(rows) > _MOST_CODED:  # too many to fetch: tested in SQL
+        text = _summary_text(
+            "coded rejections", register, None, database.dialect, _coded_rejections
+        )
+        return bool(database.fetch(text)[0][0])
     held = list(columns.values())
     return any(
         coded_rejected(register, column, value)
@@ -382,6 +375,21 @@ def _codes_rejected(database: Database, register: Table) -> bool:
         for value, canonical in zip(row, held, strict=True)
         if value is not None
         for column in canonical
+    )
+
+
+def _coded_rejections(register: Table, log: Table | None) -> exp.Select:
+    """One row: how many distinct combinations of a watched register's `CODED`
+    columns' values (in its counted rows) `rejected_register` rejects."""
+    values = (
+        exp.select(*(exp.column(c, "r", quoted=True) for c in _coded(register)))
+        .distinct()
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+    # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
+    return exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
+        values.subquery("r")
     )
 
 
