@@ -110,9 +110,8 @@ def summarize(
         return summary
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
         return _lean_checked(database, register, log, summary)
-    return _checked(
-        database, register, log, summary, _named(database, "keys", register, log, _keys)
-    )
+    keys = functools.partial(_keys, dialect=database.dialect)
+    return _checked(database, register, log, summary, _named(database, "keys", register, log, keys))
 
 
 def _named(
@@ -143,12 +142,13 @@ def _lean_checked(
     when either finds any; the counted rows' reach and repeated inspection ids are those of all
     the rows, asked again (`_known_reach`) when a row of a unit not in the
     register could hold the first or last date or repeat an id."""
-    row = _named(database, "lean keys", register, log, functools.partial(_lean_keys, exact=False))
+    lean = functools.partial(_lean_keys, dialect=database.dialect)
+    row = _named(database, "lean keys", register, log, functools.partial(lean, exact=False))
     if not row["bad_units"] and register.watched and _codes_rejected(database, register):
         row = {**row, "bad_units": 1}
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
-        row = _named(database, "lean keys exact", register, log, _lean_keys)
+        row = _named(database, "lean keys exact", register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -291,18 +291,19 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None) -> exp.Select:
+def _keys(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
-    an inspection id (0 when the log has no inspection ids)."""
-    registers = _register_keys(register)
+    an inspection id (0 when the log has no inspection ids). (``dialect``:
+    `_coded_columns`'.)"""
+    registers = _register_keys(register, dialect=dialect)
     if log is None:
         return registers
     return _side_by_side(registers, _log_keys(register, log))
 
 
-def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
+def _register_keys(register: Table, *, exact: bool = True, dialect: str = "") -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
     watched register) those with codes, flags or markers to reject (``exact``;
     else more than 0 when a first look finds some: its unit ids spelled
@@ -325,7 +326,8 @@ def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
                 .from_(register.ref("r"))
                 .where(usable(register))
             )
-        bad = exp.Add(this=bad, expression=_coded_rejections(register, None).subquery())
+        coded = _coded_rejections(register, None, dialect=dialect)
+        bad = exp.Add(this=bad, expression=coded.subquery())
     return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
@@ -360,13 +362,12 @@ def _codes_rejected(database: Database, register: Table) -> bool:
     columns = _coded(register)
     if not columns:
         return False
-    rows = database.fetch(
-        _summary_text("coded values", register, None, database.dialect, _coded_values)
-    )
+    dialect = database.dialect
+    values = functools.partial(_coded_values, dialect=dialect)
+    rows = database.fetch(_summary_text("coded values", register, None, dialect, values))
     if len(rows) > _MOST_CODED:  # too many to fetch: tested in SQL
-        text = _summary_text(
-            "coded rejections", register, None, database.dialect, _coded_rejections
-        )
+        rejections = functools.partial(_coded_rejections, dialect=dialect)
+        text = _summary_text("coded rejections", register, None, dialect, rejections)
         return bool(database.fetch(text)[0][0])
     held = list(columns.values())
     return any(
@@ -378,11 +379,11 @@ def _codes_rejected(database: Database, register: Table) -> bool:
     )
 
 
-def _coded_rejections(register: Table, log: Table | None) -> exp.Select:
+def _coded_rejections(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
     """One row: how many distinct combinations of a watched register's `CODED`
     columns' values (in its counted rows) `rejected_register` rejects."""
     values = (
-        exp.select(*(exp.column(c, "r", quoted=True) for c in _coded(register)))
+        exp.select(*_coded_columns(register, dialect))
         .distinct()
         .from_(register.ref("r"))
         .where(usable(register))
@@ -393,21 +394,45 @@ def _coded_rejections(register: Table, log: Table | None) -> exp.Select:
     )
 
 
-def _coded_values(register: Table, log: Table | None) -> exp.Select:
+def _coded_values(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
     """The distinct values, as stored, of a watched register's `CODED` columns
     in its counted rows: one row per value of one column (the others NULL; a
     NULL is never rejected), at most `_MOST_CODED` and one."""
-    columns = [exp.column(c, "r", quoted=True) for c in _coded(register)]
+    columns = _coded_columns(register, dialect)
     query = exp.select(*columns).from_(register.ref("r")).where(usable(register))
+    grouped = [c.this if isinstance(c, exp.Alias) else c for c in columns]
     query.set(
         "group",
         exp.Group(
             grouping_sets=[
-                exp.GroupingSets(expressions=[exp.Tuple(expressions=[c.copy()]) for c in columns])
+                exp.GroupingSets(expressions=[exp.Tuple(expressions=[c.copy()]) for c in grouped])
             ]
         ),
     )
     return query.limit(_MOST_CODED + 1)
+
+
+#: The dialects whose text columns may have a collation of their own, and the
+#: name of their binary one (compared byte for byte).
+_BINARY = {"duckdb": "C", "postgres": "C"}
+
+
+def _coded_columns(register: Table, dialect: str) -> list[exp.Expr]:
+    """The stored columns of `_coded`, as their distinct values are taken: a
+    text column under its dialect's binary collation (`_BINARY`), so that a
+    collation of its own (DuckDB's NFC, NOACCENT or NOCASE, a nondeterministic
+    ICU one in PostgreSQL) does not make one value of two it holds equal
+    (``'é'`` and ``'e\u0301'``) and only that one tested: each is, as the test
+    row by row and the readers read them."""
+    binary = _BINARY.get(dialect)
+    columns: list[exp.Expr] = []
+    for stored, canonical in _coded(register).items():
+        column: exp.Expr = exp.column(stored, "r", quoted=True)
+        if binary is not None and register.type(canonical[0]) == "text":
+            collated = exp.Collate(this=column, expression=exp.Identifier(this=binary, quoted=True))
+            column = exp.alias_(collated, stored, quoted=True)
+        columns.append(column)
+    return columns
 
 
 def _log_keys(register: Table, log: Table) -> exp.Select:
@@ -466,7 +491,9 @@ def _log_keys(register: Table, log: Table) -> exp.Select:
     ).from_(rows.subquery("k"))
 
 
-def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp.Select:
+def _lean_keys(
+    register: Table, log: Table | None, *, exact: bool = True, dialect: str = ""
+) -> exp.Select:
     """`_keys` for tables without a row to reject (their rows all counted): the
     log's side as two plain passes rather than one row by row with whether its
     unit is the register's. The rows whose unit is not in the register (an
@@ -474,8 +501,8 @@ def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp
     id is spelled otherwise); and every row (inspection ids repeated, and,
     watched, codes to reject or inspection ids spelled otherwise). ``exact``:
     ids spelled otherwise as `spelled` finds them, else at its first look
-    (the rows to reject, and perhaps others)."""
-    registers = _register_keys(register, exact=exact)
+    (the rows to reject, and perhaps others). (``dialect``: `_coded_columns`'.)"""
+    registers = _register_keys(register, exact=exact, dialect=dialect)
     if log is None:
         return registers
     date = log.column("date", "l")
