@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import qrules
 from qrules._recordspec import FLAGS
 from qrules.engines import _holdings
 from qrules.engines._builders import CODED, coded_rejected, rejected_register
@@ -274,3 +275,56 @@ def test_a_collation_of_a_column_of_few_values_hides_no_value_spelled_otherwise(
         if not lean:
             patch.setattr(_holdings, "_LEAN", ())
         assert summarize(database, register, None, check_keys=True).unclean
+
+
+def test_a_value_a_collation_holds_equal_to_another_is_never_counted_as_stored(
+    engine: tuple[str, Any], yantai: qrules.Rulebook
+) -> None:
+    """Judged in place, a district ``'e\\u0301'`` beside ``'é'`` in a column
+    whose collation holds them equal is rejected on DuckDB (the test row by
+    row), and refused on PostgreSQL, whose regular expressions do not take a
+    nondeterministic collation: never counted as stored."""
+    dialect, connection = engine
+    collation = "NFC" if dialect == "duckdb" else "qrules_ci"
+    if dialect == "postgres":
+        connection.execute(
+            "CREATE COLLATION IF NOT EXISTS qrules_ci"
+            " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+        )
+    rows = [
+        (unit, "n", district, "catering", "high", "2020-01-01")
+        for unit, district in (("U1", "é"), ("U2", "e\u0301"))
+    ]
+    _values(
+        engine,
+        "qrules_collated_register",
+        f"unit VARCHAR, name VARCHAR, district VARCHAR COLLATE {collation},"
+        " category VARCHAR, risk_level VARCHAR, registered DATE",
+        rows,
+    )
+    _values(
+        engine,
+        "qrules_collated_log",
+        "unit VARCHAR, date DATE, kind VARCHAR",
+        [("U1", "2024-03-01", "routine")],
+    )
+
+    def judged() -> qrules.Evaluation:
+        return qrules.evaluate_tables(
+            yantai,
+            connection,
+            register="qrules_collated_register",
+            log="qrules_collated_log",
+            by_district=True,
+            log_until="2025-12-31",
+            log_from="2023-01-01",
+        )
+
+    if dialect == "postgres":
+        with pytest.raises(qrules.DataError, match="nondeterministic"):
+            judged()
+        return
+    assert [(t.kind, t.rows_read, t.rows_used) for t in judged().records] == [
+        ("register", 2, 1),
+        ("log", 1, 1),
+    ]
