@@ -27,6 +27,8 @@ from .._tabular import normal
 from ._sqltext import exp
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .sql import Table
 
 __all__ = [
@@ -64,6 +66,22 @@ def _pattern() -> str:
     characters, so that DuckDB (RE2), PostgreSQL and Spark (Java) read it alike,
     and unanchored at the end: Java's ``$`` also matches before a final line
     break."""
+    ranges = _kept()
+    spaces = "".join(
+        _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
+    )
+
+    def literal_range(first: int, last: int) -> str:
+        return _literal(first) if first == last else f"{_literal(first)}-{_literal(last)}"
+
+    kept = "".join(literal_range(a, b) for a, b in ranges)
+    return f"[^{kept}]|^[{spaces}]|[{spaces}]$"
+
+
+@functools.cache
+def _kept() -> list[tuple[int, int]]:
+    """The characters that stay as they are in any text (`_pattern`), as
+    ranges of their codes."""
     seconds = set()
     for code in range(0x10000):
         decomposition = unicodedata.decomposition(chr(code))
@@ -93,15 +111,64 @@ def _pattern() -> str:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    spaces = "".join(
-        _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
+    return ranges
+
+
+@functools.cache
+def _byte_patterns() -> tuple[str, str, str]:
+    """`_pattern` for a database whose text is bytes it does not decode
+    (PostgreSQL's ``SQL_ASCII``, whose regular expressions take each byte for
+    a character): the UTF-8 encodings of the characters that stay as they
+    are, each byte written ``\\u00XX`` (a character's code, there a byte's).
+    Three expressions: a value of printable ASCII, no space at either end,
+    matches the first, and is spelled as it is read; any other value is
+    spelled as it is read when it matches the second whole (a sequence of
+    such characters' encodings: one that is not valid UTF-8 does not), and
+    not the third (a white space at either end)."""
+
+    def byte(first: int, last: int) -> str:
+        return f"\\u{first:04x}" if first == last else f"[\\u{first:04x}-\\u{last:04x}]"
+
+    alternatives = [
+        "".join(byte(first, last) for first, last in encoded)
+        for a, b in _kept()
+        for encoded in _encoded(a, b)
+    ]
+    spaces = "|".join(
+        "".join(byte(b, b) for b in c.encode())
+        for a, b in _kept()
+        for c in map(chr, range(a, b + 1))
+        if c.isspace()
     )
+    plain = "^[\\u0021-\\u007e](?:[\\u0020-\\u007e]*[\\u0021-\\u007e])?$"
+    return plain, f"^(?:{'|'.join(alternatives)})*$", f"^(?:{spaces})|(?:{spaces})$"
 
-    def literal_range(first: int, last: int) -> str:
-        return _literal(first) if first == last else f"{_literal(first)}-{_literal(last)}"
 
-    kept = "".join(literal_range(a, b) for a, b in ranges)
-    return f"[^{kept}]|^[{spaces}]|[{spaces}]$"
+def _encoded(first: int, last: int) -> Iterator[list[tuple[int, int]]]:
+    """The UTF-8 encodings of the characters ``first`` to ``last`` (Basic
+    Multilingual Plane), as sequences of byte ranges: each sequence's
+    encodings are every combination of a byte in each of its ranges."""
+    for low, high in ((0, 0x7F), (0x80, 0x7FF), (0x800, 0xFFFF)):
+        if max(first, low) <= min(last, high):
+            yield from _aligned(max(first, low), min(last, high))
+
+
+def _aligned(first: int, last: int) -> Iterator[list[tuple[int, int]]]:
+    """`_encoded` of characters whose encodings are of one length: split
+    where a continuation byte would not run its whole range."""
+    size = len(chr(first).encode())
+    for tail in range(size - 1, 0, -1):
+        mask = (1 << (6 * tail)) - 1
+        if first & ~mask != last & ~mask:
+            if first & mask:
+                yield from _aligned(first, first | mask)
+                yield from _aligned((first | mask) + 1, last)
+                return
+            if last & mask != mask:
+                yield from _aligned(first, (last & ~mask) - 1)
+                yield from _aligned(last & ~mask, last)
+                return
+    yield list(zip(chr(first).encode(), chr(last).encode(), strict=True))
 
 
 def _literal(code: int) -> str:
@@ -138,13 +205,40 @@ def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     at either end), and is not put to the regular expression, which costs a
     database several times more per value: most ids are plain ASCII. (A
     control character inside such a value, which the expression flags, is
-    read as it is by the readers too, so it is compared as stored.)"""
+    read as it is by the readers too, so it is compared as stored.)
+
+    Else (PostgreSQL's ``SQL_ASCII``, the one other encoding qrules' queries
+    run in: text stored as the bytes it was given, UTF-8 from qrules' readers
+    and a UTF-8 client, each byte a character to its regular expressions),
+    the same test of the characters' UTF-8 encodings (`_byte_patterns`): the
+    characters' expression would take ``Ｊ1``'s three bytes for three
+    characters it keeps. (A server encoding of another kind, whose characters
+    are not UTF-8's, has its values not valid UTF-8 spelled otherwise: more
+    rows rejected, never fewer.)"""
+    present = exp.not_(exp.Is(this=raw, expression=exp.null()))
+    if not utf8:
+        # (Its regular expressions read bytes: the characters' encodings. A
+        # plain ASCII value, most ids, is first told by a short expression.)
+        plain_ascii, whole, ends = (exp.Literal.string(p) for p in _byte_patterns())
+        return (
+            exp.Case()
+            .when(exp.RegexpLike(this=raw.copy(), expression=plain_ascii), exp.false())
+            .else_(
+                exp.and_(
+                    present,
+                    exp.paren(
+                        exp.or_(
+                            exp.not_(exp.RegexpLike(this=raw.copy(), expression=whole)),
+                            exp.RegexpLike(this=raw.copy(), expression=ends),
+                        )
+                    ),
+                )
+            )
+        )
     test = exp.and_(
-        exp.not_(exp.Is(this=raw, expression=exp.null())),
+        present,
         exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())),
     )
-    if not utf8:
-        return test
     first, last = _ends(raw)
 
     def printable(char: exp.Expr) -> exp.Expr:
