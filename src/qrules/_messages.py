@@ -2672,8 +2672,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column {column!r} ({kind} {canonical}) compares text under the collation {collation}, which may hold two values a reader reads as different equal (as NOCASE holds 'IF01' and 'if01'); qrules compares ids, codes and districts byte for byte, as its readers do",
     ),
     "collate.column_hint": (
-        '请逐字节比较:声明该列时不要用 COLLATE {collation}(或改用 COLLATE "C"),或把它复制到这样声明的表中',
-        'compare byte for byte: declare the column without COLLATE {collation} (or with COLLATE "C"), or copy it to a table that does',
+        "请逐字节比较:声明该列时不要用 COLLATE {collation}(或改用 COLLATE {binary}),或把它复制到这样声明的表中",
+        "compare byte for byte: declare the column without COLLATE {collation} (or with COLLATE {binary}), or copy it to a table that does",
     ),
     "collate.default": (
         "连接的 default_collation 是 {collation!r},读取 {source} 时可能把读取文件时不同的两个值视为相同(如 nocase 下的 'IF01' 与 'if01');qrules 与读取文件时一样,逐字节比较编号、代码和区县",
