@@ -1,0 +1,567 @@
+"""CSV files read by DuckDB's own reader, when qrules can prove they are plain.
+
+``qrules check --register reg.csv --log log.csv`` on the DuckDB engine first
+tries this route: DuckDB reads both files into tables (its CSV reader is
+quicker than anything done in Python), and a few queries prove that the
+readers (`qrules._columns`, and the row readers of `records.read`, their
+oracle) would read every row to the same values, rejecting none and saying
+nothing else. Then the register and the log are exported as Arrow columns
+(`ColumnRows`) and judged exactly as the readers' would be. When anything is
+not proven, `read_files` gives ``None`` and the readers read the files as
+ever: the same results, reasons and notes, at their speed.
+
+What is proven, and how:
+
+- The file: a regular file, opened here (``os.open``; DuckDB is handed
+  ``/dev/fd/<n>`` of that file, never a path or an option taken from input),
+  UTF-8 (with or without a byte-order mark) over the whole file, no NUL, its
+  header one plain line (`qrules._columns.csv_head`: the row reader's header,
+  delimiter and encoding), no quotation mark past the header line, and as many
+  records as non-empty lines (no empty line: the readers number rows by
+  record, DuckDB skips empty lines). DuckDB reads every column as text, with
+  the delimiter found, strictly: a row with more or fewer cells, or text that
+  is not UTF-8, is an error, and the route declines.
+- Unit ids (and inspection ids, and names): a cell of printable ASCII not
+  starting or ending with a space or control character, or of the plain
+  characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
+  normal form (NFKC leaves it, there is nothing to trim); one that is not, or
+  is a missing marker ("NA", "—"), is left to the readers (a name that is a
+  marker reads as no name, as theirs). Unit ids given once in the register,
+  inspection ids once in the log (their hashes distinct: a collision only
+  declines), every log row's unit in the register (an anti-join).
+- Codes, flags and dates (few distinct values): each distinct value is read
+  by the readers' own functions (`RowReader.code`, ``canonical``, ``flag``,
+  `parse_date`); a value they reject declines; what each reads to is applied
+  in SQL (a value read to itself as it is; dates cast by DuckDB where its cast
+  gives the same day, named one by one otherwise). No category, no log date,
+  a unit closed before it was registered: declined.
+
+The notes are the readers' (columns not read, other categories, the log's
+reach); rows read = rows used, none rejected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import attrs
+
+from .._columns import ColumnRows, csv_head
+from .._errors import DataError
+from .._messages import Text, listed, say
+from .._once import once
+from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .._tabular import MISSING_MARKERS, needs, source_kind
+from .read import (
+    ColumnMapping,
+    InspectionLog,
+    Register,
+    RowReader,
+    column_mapping,
+    fetched_rows,
+    parse_date,
+)
+
+__all__ = ["ENABLED", "Direct", "TableRows", "read_files"]
+
+#: Whether `read_files` tries the route at all (tests turn it off to compare).
+ENABLED = True
+
+#: Distinct values of a column of codes, flags or dates read in Python at most.
+_MOST_DISTINCT = 100_000
+#: Values read to something else than themselves (mapped in SQL) at most.
+_MOST_MAPPED = 256
+#: Bytes read at a time while a file's lines are counted.
+_CHUNK = 1 << 22
+#: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
+_PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
+_PLAIN = f"[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?"
+#: The missing markers written in ASCII (read whatever their case), and the others.
+_ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
+_OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
+
+
+class _Declined(Exception):
+    """Something not proven plain: the readers read the files."""
+
+
+@attrs.frozen
+class Direct:
+    """A register and a log read by DuckDB, proven read as the readers read
+    them, and the connection holding them (to judge them on, then close)."""
+
+    register: Register
+    log: InspectionLog | None
+    connection: Any
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def read_files(
+    register: str, log: str | None, *, mapping: ColumnMapping | str | Path | None = None
+) -> Direct | None:
+    """The register's and log's CSV files read by DuckDB, or ``None`` when the
+    route declines (the readers read them then): see the module."""
+    if not ENABLED or not _possible(register, log):
+        return None
+    try:
+        mapped = column_mapping(mapping)
+    except DataError:
+        return None  # the readers say what is wrong with it
+    duckdb = needs("duckdb")
+    connection = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    try:
+        with contextlib.ExitStack() as files:
+            register_fd = _opened(register, files)
+            log_fd = _opened(log, files) if log is not None else None
+            connection.execute("SET enable_progress_bar = false")
+            units = _Table(
+                connection, "qrules_direct_register", (register, register_fd), "register", mapped
+            )
+            inspections = (
+                _Table(connection, "qrules_direct_log", (log, log_fd), "log", mapped)
+                if log is not None and log_fd is not None
+                else None
+            )
+        # Nothing more is read from outside (docs/security.md).
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+        read_register = _register(units)
+        read_log = _log(inspections, units) if inspections is not None else None
+    except (_Declined, OSError, duckdb.Error):
+        connection.close()
+        return None
+    except BaseException:
+        connection.close()
+        raise
+    return Direct(read_register, read_log, connection)
+
+
+def _possible(register: str, log: str | None) -> bool:
+    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB and pyarrow."""
+    import importlib.util  # noqa: PLC0415
+
+    return (
+        all(source_kind(s) == "csv" for s in (register, log) if s is not None)
+        and os.path.isdir("/dev/fd")
+        and all(importlib.util.find_spec(m) for m in ("duckdb", "pyarrow"))
+    )
+
+
+def _opened(path: str, stack: contextlib.ExitStack) -> int:
+    """A descriptor of the regular file at ``path`` (closed with ``stack``);
+    `_Declined` for anything else (a folder, a FIFO: the readers say what)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    stack.callback(os.close, descriptor)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        raise _Declined
+    return descriptor
+
+
+def _fd_path(descriptor: int) -> str:
+    """The name by which the file open as ``descriptor`` is read again from its
+    start (``/dev/fd/<n>``; where that shares the offset, it is set to 0)."""
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return f"/dev/fd/{int(descriptor)}"
+
+
+def _lines(descriptor: int) -> int:
+    """The file's lines as the csv module ends them (``\\r\\n``, ``\\r`` or
+    ``\\n``; a last line without an end counts), counted in one pass."""
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    count = _counter()
+    ends = 0
+    last = b""
+    previous_cr = False
+    chunk = bytearray(_CHUNK)
+    with os.fdopen(os.dup(descriptor), "rb", buffering=0) as file:
+        while size := file.readinto(chunk):
+            view = memoryview(chunk)[:size]
+            newlines, returns, pairs = count(view)
+            if previous_cr and view[0] == 0x0A:
+                pairs += 1  # a \r\n split between two chunks
+            ends += newlines + returns - pairs
+            previous_cr = view[-1] == 0x0D
+            last = bytes(view[-1:])
+    return ends + (1 if last and last not in b"\r\n" else 0)
+
+
+def _counter() -> Callable[[memoryview], tuple[int, int, int]]:
+    """How many ``\\n``, ``\\r`` and ``\\r\\n`` a chunk holds: with numpy where
+    it is installed (pyarrow's companion), else with `bytes.count`."""
+    try:
+        import numpy  # noqa: PLC0415
+    except ImportError:
+
+        def plain(view: memoryview) -> tuple[int, int, int]:
+            data = view.tobytes()
+            returns = data.count(b"\r")
+            return data.count(b"\n"), returns, data.count(b"\r\n") if returns else 0
+
+        return plain
+
+    def counted(view: memoryview) -> tuple[int, int, int]:
+        data = numpy.frombuffer(view, numpy.uint8)
+        newline = data == 0x0A
+        returned = data == 0x0D
+        returns = int(numpy.count_nonzero(returned))
+        pairs = int(numpy.count_nonzero(returned[:-1] & newline[1:])) if returns else 0
+        return int(numpy.count_nonzero(newline)), returns, pairs
+
+    return counted
+
+
+def _clean(column: str) -> str:
+    """SQL: the text cell ``column`` (not null) is its own normal form and no
+    missing marker: `cell_text` reads it to itself."""
+    return (
+        f"((strlen({column}) = length({column}) AND ord({column}) > 32"
+        f" AND ord(right({column}, 1)) > 32"
+        f" AND NOT (length({column}) <= 4 AND lower({column}) IN ({_listed(_ASCII_MARKERS)})))"
+        f" OR (regexp_full_match({column}, '{_PLAIN}')"
+        f" AND {column} NOT IN ({_listed(_OTHER_MARKERS)})))"
+    )
+
+
+def _marker(column: str) -> str:
+    """SQL: the text cell ``column`` is a missing marker as written."""
+    return (
+        f"({column} IN ({_listed(_OTHER_MARKERS)})"
+        f" OR (strlen({column}) = length({column}) AND lower({column}) IN"
+        f" ({_listed(_ASCII_MARKERS)})))"
+    )
+
+
+def _listed(values: Sequence[str]) -> str:
+    """Fixed texts of this module as SQL literals (none holds a quotation mark)."""
+    assert all("'" not in v for v in values)
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class _Table:
+    """One CSV file loaded into a DuckDB table of text columns (the canonical
+    columns under their names, the others ``_<position>``), with its header
+    resolved by the row reader's own code."""
+
+    def __init__(
+        self,
+        connection: Any,
+        name: str,
+        source: tuple[str, int],
+        kind: str,
+        mapping: ColumnMapping,
+    ) -> None:
+        shown, descriptor = source
+        try:
+            head = csv_head(Path(_fd_path(descriptor)), None)
+        except DataError:
+            raise _Declined from None  # text in no encoding tried: the readers say so
+        if head is None or head.data is not None or head.quoted is True:
+            raise _Declined
+        required = ("unit", "category") if kind == "register" else ("unit", "date")
+        try:
+            self.rows = RowReader(
+                fetched_rows(Path(shown).name, head.header, iter(())),
+                kind,
+                mapping,
+                required,
+                None,
+            )
+        except DataError:
+            raise _Declined from None  # the readers name the header's problem
+        self.connection = connection
+        self.name = name
+        self.kind = kind
+        canonical = {position: column for column, position in self.rows.positions.items()}
+        columns = [canonical.get(i, f"_{i}") for i in range(len(head.header))]
+        if not columns:
+            raise _Declined
+        types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+        delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[head.delimiter]
+        connection.execute(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{_fd_path(descriptor)}',"
+            f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
+            f" escape = '\"', strict_mode = true, null_padding = false,"
+            f" columns = {{{types}}})"
+        )
+        self.count = int(self.value(f"SELECT count(*) FROM {name}"))
+        if self.count + 1 != _lines(descriptor):
+            raise _Declined  # an empty line (DuckDB skips it; the readers number it)
+
+    def rows_of(
+        self,
+        selected: list[str],
+        columns: Sequence[str],
+        reach: tuple[dt.date, dt.date] | None,
+    ) -> TableRows:
+        """The rows, as the expressions ``selected`` read them (the canonical
+        ``columns``, in their order, then ``row``: the record's number, the
+        header being row 1; DuckDB keeps the rows in the file's order)."""
+        named = {expression.rsplit(" AS ", 1)[-1]: expression for expression in selected}
+        shown = ", ".join([*(named[c] for c in columns), "rowid + 2 AS row"])
+        return TableRows(
+            self.connection, f"SELECT {shown} FROM {self.name}", self.kind, self.count, reach
+        )
+
+    def value(self, query: str, parameters: Sequence[object] = ()) -> Any:
+        return self.connection.execute(query, list(parameters)).fetchone()[0]
+
+    def has(self, column: str) -> bool:
+        return column in self.rows.positions
+
+    def distinct(self, column: str) -> list[tuple[str | None, int]]:
+        """The column's distinct values and how many rows hold each (`_Declined`
+        when there are too many to read one by one)."""
+        found = self.connection.execute(
+            f"SELECT {column}, count(*) FROM {self.name} GROUP BY ALL LIMIT {_MOST_DISTINCT + 1}"
+        ).fetchall()
+        if len(found) > _MOST_DISTINCT:
+            raise _Declined
+        return [(value, int(count)) for value, count in found]
+
+    def mapped(
+        self, column: str, read: Callable[[object], object], sql_type: str = "VARCHAR"
+    ) -> tuple[str, dict[object, int]]:
+        """SQL giving what ``read`` reads each value of ``column`` to, and how
+        many rows read to each value (`_Declined` when ``read`` rejects one:
+        the readers say why)."""
+        values = self.distinct(column)
+        reads: dict[object, int] = {}
+        differ: list[tuple[str, object]] = []
+        cast = f"TRY_CAST({column} AS DATE)" if sql_type == "DATE" else column
+        as_cast = self._cast([v for v, _ in values]) if sql_type == "DATE" else None
+        for value, count in values:
+            try:
+                read_to = read(value)
+            except ValueError:
+                raise _Declined from None
+            reads[read_to] = reads.get(read_to, 0) + count
+            same = as_cast[value] if as_cast is not None else value
+            if value is not None and read_to != same:
+                differ.append((value, read_to))
+            elif value is None and read_to is not None:
+                raise _Declined  # a blank cell read to a value: never, but not proven
+        if len(differ) > _MOST_MAPPED:
+            raise _Declined
+        if not differ:
+            return cast, reads
+        cases = " ".join(f"WHEN {_literal(v)} THEN {_literal(r)}" for v, r in differ)
+        return f"(CASE {column} {cases} ELSE {cast} END)", reads
+
+    def _cast(self, values: list[str | None]) -> dict[str | None, object]:
+        """DuckDB's cast of each text value to a date (``None`` where it has none)."""
+        found = self.connection.execute(
+            "SELECT v, TRY_CAST(v AS DATE) FROM (SELECT unnest(?::VARCHAR[]) AS v)", [values]
+        ).fetchall()
+        return {value: day for value, day in found}
+
+
+def _literal(value: object) -> str:
+    """A value as a DuckDB literal (text, a date, ``NULL``), written by sqlglot."""
+    from sqlglot import exp  # noqa: PLC0415 (the SQL engines' own dependency)
+
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "DATE").sql(dialect="duckdb")
+    return exp.Literal.string(str(value)).sql(dialect="duckdb")
+
+
+def _register(table: _Table) -> Register:
+    rows = table.rows
+    name = table.name
+    present, distinct, unclean, names = table.connection.execute(
+        f"SELECT count(unit), count(DISTINCT unit), count(*) FILTER (WHERE NOT {_clean('unit')})"
+        + (
+            f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
+            f" AND NOT {_clean('name')})"
+            if table.has("name")
+            else ", 0"
+        )
+        + f" FROM {name}"
+    ).fetchone()
+    if present != table.count or distinct != table.count or unclean or names:
+        raise _Declined  # a unit id missing, given twice or not its own normal form
+    selected = [
+        "unit",
+        f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
+        if table.has("name")
+        else "'' AS name",
+    ]
+    categories: dict[object, int] = {}
+    for column in ("category", "district", "risk_level", "size"):
+        if not table.has(column):
+            selected.append(f"NULL::VARCHAR AS {column}")
+            continue
+        read = (
+            functools.partial(rows.code, column)
+            if column in ("category", "district")
+            else functools.partial(rows.canonical, column)
+        )
+        sql, reads = table.mapped(column, read)
+        if column == "category":
+            if None in reads:
+                raise _Declined  # a row without a category: rejected
+            categories = reads
+        selected.append(f"{sql} AS {column}")
+    dates: dict[str, str] = {}
+    for column in ("registered", "closed"):
+        if table.has(column):
+            dates[column] = table.mapped(column, parse_date, "DATE")[0]
+        selected.append(f"{dates.get(column, 'NULL::DATE')} AS {column}")
+    if len(dates) == 2 and table.value(
+        f"SELECT count(*) FROM {name} WHERE {dates['closed']} < {dates['registered']}"
+    ):
+        raise _Declined  # a unit closed before it was registered: rejected
+    for flag in FLAGS:
+        true = []
+        for value, _ in table.distinct(flag) if table.has(flag) else []:
+            try:
+                if rows.flag(flag, value):
+                    true.append(value)
+            except ValueError:
+                raise _Declined from None
+        listed_true = ", ".join(map(_literal, true))
+        selected.append(
+            f"coalesce({flag} IN ({listed_true}), false) AS {flag}" if true else f"false AS {flag}"
+        )
+    notes: list[Text] = list(rows.notes)
+    other = {str(c): n for c, n in categories.items() if c not in CATEGORIES}
+    if other:
+        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
+        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
+        notes.append(say("records.other_categories", categories=shown, more=more))
+    return Register(
+        table.rows.table.name,
+        table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]
+        table.count,
+        (),
+        0,
+        tuple(notes),
+        (),
+    )
+
+
+def _log(table: _Table, units: _Table) -> InspectionLog:
+    rows = table.rows
+    name = table.name
+    inspection = table.has("inspection")
+    repeated, unclean = table.connection.execute(
+        (
+            "SELECT count(inspection) - count(DISTINCT hash(inspection)),"
+            f" count(*) FILTER (WHERE inspection IS NOT NULL AND NOT {_clean('inspection')})"
+            if inspection
+            else "SELECT 0, 0"
+        )
+        + f" FROM {name}"
+    ).fetchone()
+    if repeated or unclean:
+        raise _Declined  # an inspection id given twice, or not proven read to itself
+    if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
+        raise _Declined  # no unit, or one the register does not hold
+    date_sql, days = table.mapped("date", parse_date, "DATE")
+    if None in days:
+        raise _Declined  # a row without a date
+    selected = ["unit", f"{date_sql} AS date"]
+    for column in ("kind", "result"):
+        if table.has(column):
+            sql, _ = table.mapped(column, functools.partial(rows.canonical, column))
+            selected.append(f"{sql} AS {column}")
+        else:
+            selected.append(f"NULL::VARCHAR AS {column}")
+    selected.append("inspection" if inspection else "NULL::VARCHAR AS inspection")
+    notes: list[Text] = list(rows.notes)
+    reach = None
+    if table.count:
+        reach = min(days), max(days)  # type: ignore[type-var]
+        notes.append(say("records.inspections_from", low=str(reach[0]), high=str(reach[1])))
+    return InspectionLog(
+        table.rows.table.name,
+        table.rows_of(selected, LOG_COLUMNS, reach),  # type: ignore[arg-type]
+        table.count,
+        (),
+        0,
+        tuple(notes),
+        (),
+    )
+
+
+class TableRows(Sequence[Any]):
+    """The rows of a register or a log read by DuckDB: a query over its table
+    (the canonical columns, typed, and ``row``), judged where it is by the
+    DuckDB engine given ``connection`` (`engines._staging`); made `ColumnRows`
+    (an Arrow table) when anything else asks for them."""
+
+    def __init__(
+        self,
+        connection: Any,
+        query: str,
+        kind: str,
+        count: int,
+        reach: tuple[dt.date, dt.date] | None,
+    ) -> None:
+        self.connection = connection
+        self.query = query
+        self.kind = kind
+        self.count = count
+        self.reach = reach
+        self._lazy: dict[str, ColumnRows] = {}
+
+    def columns(self) -> ColumnRows:
+        """The rows as Arrow columns, fetched once, in the file's order."""
+        return once(self._lazy, "rows", self._fetched)
+
+    def _fetched(self) -> ColumnRows:
+        pc = needs("pyarrow.compute")
+        found = self.connection.sql(self.query).to_arrow_table()
+        numbers = found.column("row")
+        if len(numbers) and not (
+            numbers[0].as_py() == 2
+            and pc.all(pc.equal(pc.subtract(numbers[1:], numbers[:-1]), 1)).as_py() is not False
+        ):
+            raise AssertionError("DuckDB gave the rows out of the file's order")
+        return ColumnRows(found, self.kind)
+
+    def __len__(self) -> int:
+        return self.count
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self.columns()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.columns())
+
+    def __eq__(self, other: object) -> bool:
+        return self.columns() == other
+
+    def __hash__(self) -> int:
+        return hash(self.columns())
+
+    def __repr__(self) -> str:
+        return f"<{self.count} {self.kind} rows in DuckDB>"
+
+    def of_units(self, units: Iterable[str]) -> tuple[Any, ...]:
+        return self.columns().of_units(units)
+
+    def unit_index(self) -> Mapping[str, Any]:
+        return self.columns().unit_index()
+
+    def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
+        if self.kind == "log" and column == "date":
+            return self.reach
+        return self.columns().date_range(column)
