@@ -176,9 +176,12 @@ def _fd_path(descriptor: int) -> str:
     return f"/dev/fd/{int(descriptor)}"
 
 
-def _lines(descriptor: int) -> int:
-    """The file's lines as the csv module ends them (``\\r\\n``, ``\\r`` or
-    ``\\n``; a last line without an end counts), counted in one pass."""
+def _lines(descriptor: int, delimiter: str) -> int:
+    """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
+    ``\n``; a last line without an end counts), counted in one pass that
+    also finds any ASCII control character but the line ends and a tab
+    delimiter (without them, the only character `str.strip` removes from an
+    ASCII cell is the space): `_Declined` then."""
     os.lseek(descriptor, 0, os.SEEK_SET)
     count = _counter()
     ends = 0
@@ -188,7 +191,9 @@ def _lines(descriptor: int) -> int:
     with os.fdopen(os.dup(descriptor), "rb", buffering=0) as file:
         while size := file.readinto(chunk):
             view = memoryview(chunk)[:size]
-            newlines, returns, pairs = count(view)
+            controls, newlines, returns, tabs, pairs = count(view)
+            if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
+                raise _Declined
             if previous_cr and view[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -197,49 +202,66 @@ def _lines(descriptor: int) -> int:
     return ends + (1 if last and last not in b"\r\n" else 0)
 
 
-def _counter() -> Callable[[memoryview], tuple[int, int, int]]:
-    """How many ``\\n``, ``\\r`` and ``\\r\\n`` a chunk holds: with numpy where
-    it is installed (pyarrow's companion), else with `bytes.count`."""
+#: How many bytes of a chunk are below 0x20 (NUL is never: `csv_head`),
+#: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
+_Counts = tuple[int, int, int, int, int]
+
+
+def _counter() -> Callable[[memoryview], _Counts]:
+    """`_Counts` of a chunk: with numpy where it is installed (pyarrow's
+    companion), else with `bytes.count`."""
     try:
         import numpy  # noqa: PLC0415
     except ImportError:
 
-        def plain(view: memoryview) -> tuple[int, int, int]:
+        def plain(view: memoryview) -> _Counts:
             data = view.tobytes()
-            returns = data.count(b"\r")
-            return data.count(b"\n"), returns, data.count(b"\r\n") if returns else 0
+            found = [data.count(bytes([b])) for b in range(0x20)]
+            pairs = data.count(b"\r\n") if found[0x0D] else 0
+            return sum(found), found[0x0A], found[0x0D], found[0x09], pairs
 
         return plain
 
-    def counted(view: memoryview) -> tuple[int, int, int]:
+    def counted(view: memoryview) -> _Counts:
         data = numpy.frombuffer(view, numpy.uint8)
-        newline = data == 0x0A
+        controls = int(numpy.count_nonzero(data < 0x20))
+        newlines = int(numpy.count_nonzero(data == 0x0A))
+        if controls == newlines:  # the common case: two passes
+            return controls, newlines, 0, 0, 0
         returned = data == 0x0D
         returns = int(numpy.count_nonzero(returned))
-        pairs = int(numpy.count_nonzero(returned[:-1] & newline[1:])) if returns else 0
-        return int(numpy.count_nonzero(newline)), returns, pairs
+        pairs = int(numpy.count_nonzero(returned[:-1] & (data[1:] == 0x0A))) if returns else 0
+        return controls, newlines, returns, int(numpy.count_nonzero(data == 0x09)), pairs
 
     return counted
 
 
 def _clean(column: str) -> str:
     """SQL: the text cell ``column`` (not null) is its own normal form and no
-    missing marker: `cell_text` reads it to itself."""
+    missing marker: `cell_text` reads it to itself. An ASCII cell (the file
+    holds no control character: `_lines`) not starting or ending with a space;
+    another made of the plain characters (`_PLAIN`: no space at either end)."""
     return (
-        f"((strlen({column}) = length({column}) AND ord({column}) > 32"
-        f" AND ord(right({column}, 1)) > 32"
-        f" AND NOT (length({column}) <= 4 AND lower({column}) IN ({_listed(_ASCII_MARKERS)})))"
-        f" OR (regexp_full_match({column}, '{_PLAIN}')"
-        f" AND {column} NOT IN ({_listed(_OTHER_MARKERS)})))"
+        f"(CASE WHEN strlen({column}) = length({column})"
+        f" THEN {column} >= '!' AND NOT suffix({column}, ' ') AND NOT {_ascii_marker(column)}"
+        f" ELSE regexp_full_match({column}, '{_PLAIN}')"
+        f" AND {column} NOT IN ({_listed(_OTHER_MARKERS)}) END)"
+    )
+
+
+def _ascii_marker(column: str) -> str:
+    """SQL: the ASCII text cell ``column`` is a missing marker, in any case."""
+    return (
+        f"(CASE WHEN strlen({column}) <= 4"
+        f" THEN lower({column}) IN ({_listed(_ASCII_MARKERS)}) ELSE false END)"
     )
 
 
 def _marker(column: str) -> str:
     """SQL: the text cell ``column`` is a missing marker as written."""
     return (
-        f"({column} IN ({_listed(_OTHER_MARKERS)})"
-        f" OR (strlen({column}) = length({column}) AND lower({column}) IN"
-        f" ({_listed(_ASCII_MARKERS)})))"
+        f"(CASE WHEN strlen({column}) = length({column}) THEN {_ascii_marker(column)}"
+        f" ELSE {column} IN ({_listed(_OTHER_MARKERS)}) END)"
     )
 
 
@@ -283,6 +305,7 @@ class _Table:
         self.connection = connection
         self.name = name
         self.kind = kind
+        self._few: dict[str, list[tuple[str | None, int]]] = {}
         canonical = {position: column for column, position in self.rows.positions.items()}
         columns = [canonical.get(i, f"_{i}") for i in range(len(head.header))]
         if not columns:
@@ -296,7 +319,7 @@ class _Table:
             f" columns = {{{types}}})"
         )
         self.count = int(self.value(f"SELECT count(*) FROM {name}"))
-        if self.count + 1 != _lines(descriptor):
+        if self.count + 1 != _lines(descriptor, head.delimiter):
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
 
     def rows_of(
@@ -322,13 +345,30 @@ class _Table:
 
     def distinct(self, column: str) -> list[tuple[str | None, int]]:
         """The column's distinct values and how many rows hold each (`_Declined`
-        when there are too many to read one by one)."""
+        when there are too many to read one by one), found with the others'
+        (`few`) in one pass."""
+        if column not in self._few:
+            self.few([column])
+        return self._few[column]
+
+    def few(self, columns: Sequence[str]) -> None:
+        """The distinct values of these columns (few each: codes, flags, dates),
+        found in one pass over the table."""
+        wanted = [c for c in columns if self.has(c)]
+        if not wanted:
+            return
+        sets = ", ".join(f"({c})" for c in wanted)
+        marks = ", ".join(f"grouping({c})" for c in wanted)
         found = self.connection.execute(
-            f"SELECT {column}, count(*) FROM {self.name} GROUP BY ALL LIMIT {_MOST_DISTINCT + 1}"
+            f"SELECT {', '.join(wanted)}, {marks}, count(*) FROM {self.name}"
+            f" GROUP BY GROUPING SETS ({sets})"
         ).fetchall()
-        if len(found) > _MOST_DISTINCT:
-            raise _Declined
-        return [(value, int(count)) for value, count in found]
+        width = len(wanted)
+        for i, column in enumerate(wanted):
+            values = [(row[i], int(row[-1])) for row in found if row[width + i] == 0]
+            if len(values) > _MOST_DISTINCT:
+                raise _Declined
+            self._few[column] = values
 
     def mapped(
         self, column: str, read: Callable[[object], object], sql_type: str = "VARCHAR"
@@ -393,6 +433,7 @@ def _register(table: _Table) -> Register:
     ).fetchone()
     if present != table.count or distinct != table.count or unclean or names:
         raise _Declined  # a unit id missing, given twice or not its own normal form
+    table.few(["category", "district", "risk_level", "size", "registered", "closed", *FLAGS])
     selected = [
         "unit",
         f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
@@ -459,7 +500,8 @@ def _log(table: _Table, units: _Table) -> InspectionLog:
     inspection = table.has("inspection")
     repeated, unclean = table.connection.execute(
         (
-            "SELECT count(inspection) - count(DISTINCT hash(inspection)),"
+            f"SELECT (SELECT count(*) FROM (SELECT hash(inspection) FROM {name}"
+            " WHERE inspection IS NOT NULL GROUP BY ALL HAVING count(*) > 1)),"
             f" count(*) FILTER (WHERE inspection IS NOT NULL AND NOT {_clean('inspection')})"
             if inspection
             else "SELECT 0, 0"
@@ -470,6 +512,7 @@ def _log(table: _Table, units: _Table) -> InspectionLog:
         raise _Declined  # an inspection id given twice, or not proven read to itself
     if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
         raise _Declined  # no unit, or one the register does not hold
+    table.few(["date", "kind", "result"])
     date_sql, days = table.mapped("date", parse_date, "DATE")
     if None in days:
         raise _Declined  # a row without a date
