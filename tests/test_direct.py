@@ -136,7 +136,8 @@ def test_plain_files_take_the_route_and_read_as_the_readers(tmp_path: Path) -> N
         assert found.register == readers[0]
         assert found.log == readers[1]
         assert found.register.notes == readers[0].notes
-        assert found.log is not None and readers[1] is not None
+        assert found.log is not None
+        assert readers[1] is not None
         assert found.log.notes == readers[1].notes
         assert found.log.date_range() == readers[1].date_range()
     finally:
@@ -412,7 +413,8 @@ def test_row_numbers_across_duckdb_buffers(tmp_path: Path) -> None:
     assert found is not None
     try:
         readers = read_records(str(register), str(log))
-        assert found.log is not None and readers[1] is not None
+        assert found.log is not None
+        assert readers[1] is not None
         columns = found.log.rows.columns().table  # type: ignore[attr-defined]
         theirs = readers[1].rows.table.select(columns.column_names)  # type: ignore[attr-defined]
         assert columns.equals(theirs.cast(columns.schema))
@@ -501,8 +503,7 @@ def _office_files(draw: st.DrawFn, tmp: Path) -> tuple[Path, Path, list[str], bo
         return clean
 
     register_rows = [
-        [cell(c, v) for c, v in zip(REGISTER, row, strict=True)]
-        for row in _clean_register(units)
+        [cell(c, v) for c, v in zip(REGISTER, row, strict=True)] for row in _clean_register(units)
     ]
     log_rows = [
         [cell(c, v) for c, v in zip(LOG, row, strict=True)]

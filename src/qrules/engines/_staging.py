@@ -21,9 +21,9 @@ from .sql import Table
 __all__ = [
     "LOG_TYPES",
     "REGISTER_TYPES",
+    "InPlace",
     "Staged",
     "arrow",
-    "InPlace",
     "canonical",
     "load",
     "log_columns",

@@ -148,13 +148,13 @@ def read_files(
 
 
 def _possible(register: str, log: str | None) -> bool:
-    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB and pyarrow."""
+    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow, sqlglot."""
     import importlib.util  # noqa: PLC0415
 
     return (
         all(source_kind(s) == "csv" for s in (register, log) if s is not None)
         and os.path.isdir("/dev/fd")
-        and all(importlib.util.find_spec(m) for m in ("duckdb", "pyarrow"))
+        and all(importlib.util.find_spec(m) for m in ("duckdb", "pyarrow", "sqlglot"))
     )
 
 
@@ -404,7 +404,7 @@ class _Table:
         found = self.connection.execute(
             "SELECT v, TRY_CAST(v AS DATE) FROM (SELECT unnest(?::VARCHAR[]) AS v)", [values]
         ).fetchall()
-        return {value: day for value, day in found}
+        return dict(found)
 
 
 def _literal(value: object) -> str:
@@ -557,7 +557,7 @@ class TableRows(Sequence[Any]):
         self.connection = connection
         self.query = query
         self.kind = kind
-        self.count = count
+        self.size = count
         self.reach = reach
         self._lazy: dict[str, ColumnRows] = {}
 
@@ -577,7 +577,7 @@ class TableRows(Sequence[Any]):
         return ColumnRows(found, self.kind)
 
     def __len__(self) -> int:
-        return self.count
+        return self.size
 
     @overload
     def __getitem__(self, index: int) -> Any: ...
@@ -596,7 +596,7 @@ class TableRows(Sequence[Any]):
         return hash(self.columns())
 
     def __repr__(self) -> str:
-        return f"<{self.count} {self.kind} rows in DuckDB>"
+        return f"<{self.size} {self.kind} rows in DuckDB>"
 
     def of_units(self, units: Iterable[str]) -> tuple[Any, ...]:
         return self.columns().of_units(units)
