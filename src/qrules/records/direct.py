@@ -116,34 +116,39 @@ def read_files(
         mapped = column_mapping(mapping)
     except DataError:
         return None  # the readers say what is wrong with it
-    duckdb = needs("duckdb")
-    connection = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    )
-    try:
-        with contextlib.ExitStack() as files:
-            register_fd = _opened(register, files)
-            log_fd = _opened(log, files) if log is not None else None
-            connection.execute("SET enable_progress_bar = false")
+    with contextlib.ExitStack() as files:
+        try:
+            # The files looked at first (DuckDB is imported meanwhile: records/cli.py).
             units = _Table(
-                connection, "qrules_direct_register", (register, register_fd), "register", mapped
+                "qrules_direct_register", register, _opened(register, files), "register", mapped
             )
             inspections = (
-                _Table(connection, "qrules_direct_log", (log, log_fd), "log", mapped)
-                if log is not None and log_fd is not None
+                _Table("qrules_direct_log", log, _opened(log, files), "log", mapped)
+                if log is not None
                 else None
             )
-        # Nothing more is read from outside (docs/security.md).
-        connection.execute("SET enable_external_access = false")
-        connection.execute("SET lock_configuration = true")
-        read_register = _register(units)
-        read_log = _log(inspections, units) if inspections is not None else None
-    except (_Declined, OSError, duckdb.Error):
-        connection.close()
-        return None
-    except BaseException:
-        connection.close()
-        raise
+        except (_Declined, OSError):
+            return None
+        duckdb = needs("duckdb")
+        connection = duckdb.connect(
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
+        try:
+            connection.execute("SET enable_progress_bar = false")
+            for table in (units, inspections):
+                if table is not None:
+                    table.load(connection)
+            # Nothing more is read from outside (docs/security.md).
+            connection.execute("SET enable_external_access = false")
+            connection.execute("SET lock_configuration = true")
+            read_register = _register(units)
+            read_log = _log(inspections, units) if inspections is not None else None
+        except (_Declined, duckdb.Error):
+            connection.close()
+            return None
+        except BaseException:
+            connection.close()
+            raise
     return Direct(read_register, read_log, connection)
 
 
@@ -277,14 +282,8 @@ class _Table:
     resolved by the row reader's own code."""
 
     def __init__(
-        self,
-        connection: Any,
-        name: str,
-        source: tuple[str, int],
-        kind: str,
-        mapping: ColumnMapping,
+        self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
     ) -> None:
-        shown, descriptor = source
         try:
             head = csv_head(Path(_fd_path(descriptor)), None)
         except DataError:
@@ -302,24 +301,34 @@ class _Table:
             )
         except DataError:
             raise _Declined from None  # the readers name the header's problem
-        self.connection = connection
         self.name = name
         self.kind = kind
+        self.descriptor = descriptor
+        self.delimiter = head.delimiter
+        self.width = len(head.header)
+        self.lines = _lines(descriptor, head.delimiter)
+        self.connection: Any = None
+        self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
-        canonical = {position: column for column, position in self.rows.positions.items()}
-        columns = [canonical.get(i, f"_{i}") for i in range(len(head.header))]
-        if not columns:
+        if not self.width:
             raise _Declined
+
+    def load(self, connection: Any) -> None:
+        """The file read by DuckDB into the table, as text; `_Declined` when
+        its records are not its non-empty lines."""
+        self.connection = connection
+        canonical = {position: column for column, position in self.rows.positions.items()}
+        columns = [canonical.get(i, f"_{i}") for i in range(self.width)]
         types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
-        delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[head.delimiter]
+        delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
         connection.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{_fd_path(descriptor)}',"
+            f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
             f" columns = {{{types}}})"
         )
-        self.count = int(self.value(f"SELECT count(*) FROM {name}"))
-        if self.count + 1 != _lines(descriptor, head.delimiter):
+        self.count = int(self.value(f"SELECT count(*) FROM {self.name}"))
+        if self.count + 1 != self.lines:
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
 
     def rows_of(
