@@ -5,6 +5,7 @@ output is the same with the route as without it (the readers: the oracle)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -203,6 +204,8 @@ REGISTER_FORMS = {
     "category a marker": (3, "无"),
     "risk level not a code": (4, "A"),
     "risk level upper case": (4, "HIGH"),
+    "risk level with a space": (4, "high "),
+    "risk level a marker": (4, "NA"),
     "date not a date": (6, "2024-02-30"),
     "date before 1900": (6, "1850-01-01"),
     "closed before registered": (7, "2001-01-01"),
@@ -236,9 +239,16 @@ LOG_FORMS = {
     "date no such day": (2, "2024-02-30"),
     "date a marker": (2, "—"),
     "date after 2200": (2, "2201-01-01"),
+    "date of three digits": (2, "202-01-01"),
+    "date in another form": (2, "2024/3/5"),
+    "date in Chinese": (2, "2024年3月5日"),
+    "date compact": (2, "20240305"),
+    "date an Excel serial": (2, "45356"),
+    "date with a time": (2, "2024-03-05 14:30"),
     "kind a label": (3, "日常监督检查"),
     "kind not a code": (3, "bogus"),
     "result upper case": (4, "COMPLIANT"),
+    "result with a space": (4, " compliant"),
 }
 
 
@@ -328,24 +338,19 @@ def test_the_route_takes_plain_files_in_other_forms(
 def test_values_read_to_others_are_mapped_in_duckdb(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Codes, flags, markers and dates the readers read to something else than
+    """Codes, flags and markers the readers read to something else than
     themselves: the route maps each, the results the readers'."""
     rows = _clean_register(30)
     rows[1][2] = " 莱山区 "  # a district with spaces
-    rows[2][4] = "NA"  # no risk level
     rows[3][8] = "是"  # a flag in Chinese
     rows[4][9] = "Y"
-    rows[5][6] = "2015/3/4"  # another form of a date
-    rows[6][6] = "2016年3月4日"
     rows[7][1] = "—"  # no name
     rows[8][3] = "other_code"  # another category: a note
     register = _write(tmp_path / "register.csv", REGISTER, rows)
     log_rows = _clean_log(30, 80)
-    log_rows[3][2] = "20240305"
-    log_rows[4][2] = "45356"
-    log_rows[7][2] = "2024-03-05 14:30"  # a date with a time: its date
+    log_rows[3][2] = " 2024-3-5 "  # a date DuckDB reads as the readers
     log_rows[5][0] = ""  # no inspection id
-    log_rows[6][3] = "NA"  # no kind
+    log_rows[6][3] = ""  # no kind
     log = _write(tmp_path / "log.csv", LOG, log_rows)
     assert _taken(register, log)
     argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
@@ -360,16 +365,16 @@ def test_a_mapping_is_read_as_the_readers_read_it(
     mapping = tmp_path / "mapping.toml"
     mapping.write_text(
         '[register.columns]\nunit = "统一社会信用代码"\n'
-        '[register.codes.risk_level]\nA = "low"\n'
-        '[log.codes.kind]\n"体系检查" = "system"\n',
+        '[register.codes.category]\n"餐饮" = "catering"\n'
+        '[register.codes.internet_bright_kitchen]\n"已接入" = true\n'
+        '[log.columns]\ndate = "检查日期"\n',
         encoding="utf-8",
     )
     rows = _clean_register(30)
-    rows[2][4] = "A"
+    rows[2][3] = "餐饮"
+    rows[4][9] = "已接入"
     register = _write(tmp_path / "register.csv", ["统一社会信用代码", *REGISTER[1:]], rows)
-    log_rows = _clean_log(30, 50)
-    log_rows[2][3] = "体系检查"
-    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    log = _write(tmp_path / "log.csv", [*LOG[:2], "检查日期", *LOG[3:]], _clean_log(30, 50))
     assert _taken(register, log, mapping)
     argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log))
     with_route, without = _both(monkeypatch, *argv, "--mapping", str(mapping), "--format", "json")
@@ -566,3 +571,126 @@ def test_a_mapping_file_with_problems_is_the_readers(tmp_path: Path) -> None:
     assert direct.read_files(str(register), str(log), mapping=str(bad)) is None
     code, _, _ = run("check", RULEBOOK, "--register", str(register), "--mapping", str(bad))
     assert code == 2
+
+
+# -- DuckDB's parsers, held to the readers' -------------------------------------------
+
+
+def _one_row_log(tmp: Path, date: str, kind: str) -> tuple[Path, Path]:
+    register = _write(tmp / "register.csv", REGISTER, _clean_register(1))
+    log = tmp / "log.csv"
+    log.write_bytes(f"inspection,unit,date,kind,result\nJ1,U0,{date},{kind},compliant\n".encode())
+    return register, log
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=0, max_size=5)
+_SPACES = st.sampled_from(["", " ", "  ", "\u3000", "\u00a0", "\t"])
+
+
+@st.composite
+def _date_texts(draw: st.DrawFn) -> str:
+    """Texts near a date written ``%Y-%m-%d``: spaces, digits too few or too
+    many, other separators, a sign, a time, other characters."""
+    separators = st.sampled_from(["-", "-", "-", "/", ".", " ", "--", "年", ""])
+    built = (
+        draw(_SPACES)
+        + draw(st.sampled_from(["", "", "+", "-", "0"]))
+        + draw(_DIGITS)
+        + draw(separators)
+        + draw(_DIGITS)
+        + draw(separators)
+        + draw(_DIGITS)
+        + draw(_SPACES)
+        + draw(st.sampled_from(["", "", "", "x", " 12:00", "T00:00", "日", "Z"]))
+    )
+    day = draw(st.dates(dt.date(1850, 1, 1), dt.date(2250, 12, 31)))
+    widths = [draw(st.integers(1, 5)), draw(st.integers(1, 3)), draw(st.integers(1, 3))]
+    written = (
+        draw(_SPACES)
+        + f"{day.year:0{widths[0]}d}-{day.month:0{widths[1]}d}-{day.day:0{widths[2]}d}"
+        + draw(_SPACES)
+    )
+    return draw(
+        st.sampled_from([built, written, written])
+        | st.sampled_from([d for d in VALUES["date"] if "\n" not in d])
+        | st.text(alphabet="0123456789-/.: T+年月日", max_size=14)
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_date_texts())
+def test_a_date_duckdb_reads_is_the_readers_date(tmp_path_factory: Any, text: str) -> None:
+    """Every text DuckDB's parser of ``%Y-%m-%d`` takes as a date (and the
+    route keeps: 1900 to 2200) is read by `parse_date` to the same day; any
+    other declines the route."""
+    from qrules.records.read import parse_date  # noqa: PLC0415
+
+    if any(c in text for c in ',"\r\n'):
+        return  # not one cell of a plain file
+    register, log = _one_row_log(tmp_path_factory.mktemp("d"), text, "routine")
+    found = direct.read_files(str(register), str(log))
+    try:
+        expected = parse_date(text)
+    except ValueError:
+        assert found is None
+        return
+    if found is None:
+        return  # declined: the readers read it
+    try:
+        assert found.log is not None
+        assert [i.date for i in found.log] == [expected]
+    finally:
+        found.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024-03-05", dt.date(2024, 3, 5)),
+        (" 2024-3-5 ", dt.date(2024, 3, 5)),
+        ("1900-01-01", dt.date(1900, 1, 1)),
+        ("2200-12-31", dt.date(2200, 12, 31)),
+        ("1899-12-31", None),
+        ("2201-01-01", None),
+        ("202-01-01", None),
+        ("02024-03-05", None),
+        ("2024-02-30", None),
+        ("2024/03/05", None),
+    ],
+)
+def test_dates_duckdb_reads_or_not(tmp_path: Path, text: str, day: dt.date | None) -> None:
+    """The property test above is not vacuous: these are taken, those declined."""
+    register, log = _one_row_log(tmp_path, text, "routine")
+    found = direct.read_files(str(register), str(log))
+    assert (found is not None) == (day is not None)
+    if found is not None:
+        try:
+            assert found.log is not None
+            assert [i.date for i in found.log] == [day]
+        finally:
+            found.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.sampled_from([*KINDS, "", "NA", "无"]).flatmap(
+        lambda code: st.sampled_from(
+            [code, code.upper(), code.title(), f" {code}", f"{code} ", f"{code}\u3000"]
+        )
+    )
+    | st.text(alphabet="routinesymRSTU _-ｒ", max_size=10)
+)
+def test_a_code_duckdb_reads_is_the_readers_code(tmp_path_factory: Any, text: str) -> None:
+    """A code of a closed set that DuckDB's ENUM takes is one the readers read
+    to itself; any other declines the route."""
+    register, log = _one_row_log(tmp_path_factory.mktemp("k"), "2024-03-05", text)
+    found = direct.read_files(str(register), str(log))
+    if found is None:
+        return
+    try:
+        assert found.log is not None
+        kinds = [i.kind for i in found.log]
+        assert kinds == [text or None]
+        assert text in ("", *KINDS)
+    finally:
+        found.close()

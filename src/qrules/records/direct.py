@@ -57,7 +57,7 @@ from .._columns import ColumnRows, csv_head
 from .._errors import DataError
 from .._messages import Text, listed, say
 from .._once import once
-from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
 from .read import (
     ColumnMapping,
@@ -66,7 +66,6 @@ from .read import (
     RowReader,
     column_mapping,
     fetched_rows,
-    parse_date,
 )
 
 __all__ = ["ENABLED", "Direct", "TableRows", "read_files"]
@@ -78,6 +77,12 @@ ENABLED = True
 _MOST_DISTINCT = 100_000
 #: Values read to something else than themselves (mapped in SQL) at most.
 _MOST_MAPPED = 256
+#: The columns of dates, read by DuckDB's parser of ``%Y-%m-%d`` (which takes
+#: spaces around the date, a year of one to four digits, a month and a day of
+#: one or two, a day that exists: `tests/test_direct.py` holds it to
+#: `parse_date` on every such text); the readers read those of 1900 to 2200.
+_DATE_COLUMNS = frozenset(("registered", "closed", "date"))
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 #: Bytes read at a time while a file's lines are counted.
 _CHUNK = 1 << 22
 #: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
@@ -314,22 +319,50 @@ class _Table:
             raise _Declined
 
     def load(self, connection: Any) -> None:
-        """The file read by DuckDB into the table, as text; `_Declined` when
-        its records are not its non-empty lines."""
+        """The file read by DuckDB into the table; `_Declined` when its records
+        are not its non-empty lines. Dates are read by DuckDB's parser of the
+        one form ``%Y-%m-%d`` (`_DATES`), codes of a closed set as an ENUM of
+        the codes the readers read to themselves (DuckDB takes a member
+        exactly as written, nothing else), any other column as text."""
         self.connection = connection
         canonical = {position: column for column, position in self.rows.positions.items()}
         columns = [canonical.get(i, f"_{i}") for i in range(self.width)]
-        types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+        types = {c: self._type(c) for c in columns}
+        listed_types = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
         delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
         connection.execute(
             f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
-            f" columns = {{{types}}})"
+            f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
         self.count = int(self.value(f"SELECT count(*) FROM {self.name}"))
         if self.count + 1 != self.lines:
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
+
+    def _type(self, column: str) -> str:
+        """The type ``column`` is read as (an ENUM made on the connection)."""
+        if column in _DATE_COLUMNS:
+            return "DATE"
+        if column not in RECORD_CODES or column == "category":
+            return "VARCHAR"
+        members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
+        if not members:
+            raise _Declined  # the mapping reads every code to another
+        name = f"{self.name}_{column}"
+        self.connection.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(map(_literal, members))})")
+        return name
+
+    def dates(self, column: str) -> tuple[dt.date | None, dt.date | None, int]:
+        """The earliest and latest date of a date column, and how many rows
+        have one; `_Declined` for a date before 1900 or after 2200 (DuckDB's
+        parser reads years of one to four digits; the readers, 1900 to 2200)."""
+        low, high, present = self.connection.execute(
+            f"SELECT min({column}), max({column}), count({column}) FROM {self.name}"
+        ).fetchall()[0]
+        if present and not (low >= _FIRST_DAY and high <= _LAST_DAY):
+            raise _Declined
+        return low, high, int(present)
 
     def rows_of(
         self,
@@ -347,7 +380,7 @@ class _Table:
         )
 
     def value(self, query: str, parameters: Sequence[object] = ()) -> Any:
-        return self.connection.execute(query, list(parameters)).fetchone()[0]
+        return self.connection.execute(query, list(parameters)).fetchall()[0][0]
 
     def has(self, column: str) -> bool:
         return column in self.rows.positions
@@ -380,40 +413,29 @@ class _Table:
             self._few[column] = values
 
     def mapped(
-        self, column: str, read: Callable[[object], object], sql_type: str = "VARCHAR"
+        self, column: str, read: Callable[[object], object]
     ) -> tuple[str, dict[object, int]]:
-        """SQL giving what ``read`` reads each value of ``column`` to, and how
-        many rows read to each value (`_Declined` when ``read`` rejects one:
-        the readers say why)."""
-        values = self.distinct(column)
+        """SQL giving what ``read`` reads each value of the text ``column``
+        to, and how many rows read to each value (`_Declined` when ``read``
+        rejects one: the readers say why)."""
         reads: dict[object, int] = {}
         differ: list[tuple[str, object]] = []
-        cast = f"TRY_CAST({column} AS DATE)" if sql_type == "DATE" else column
-        as_cast = self._cast([v for v, _ in values]) if sql_type == "DATE" else None
-        for value, count in values:
+        for value, count in self.distinct(column):
             try:
                 read_to = read(value)
             except ValueError:
                 raise _Declined from None
             reads[read_to] = reads.get(read_to, 0) + count
-            same = as_cast[value] if as_cast is not None else value
-            if value is not None and read_to != same:
-                differ.append((value, read_to))
-            elif value is None and read_to is not None:
+            if value is None and read_to is not None:
                 raise _Declined  # a blank cell read to a value: never, but not proven
+            if value is not None and read_to != value:
+                differ.append((value, read_to))
         if len(differ) > _MOST_MAPPED:
             raise _Declined
         if not differ:
-            return cast, reads
+            return column, reads
         cases = " ".join(f"WHEN {_literal(v)} THEN {_literal(r)}" for v, r in differ)
-        return f"(CASE {column} {cases} ELSE {cast} END)", reads
-
-    def _cast(self, values: list[str | None]) -> dict[str | None, object]:
-        """DuckDB's cast of each text value to a date (``None`` where it has none)."""
-        found = self.connection.execute(
-            "SELECT v, TRY_CAST(v AS DATE) FROM (SELECT unnest(?::VARCHAR[]) AS v)", [values]
-        ).fetchall()
-        return dict(found)
+        return f"(CASE {column} {cases} ELSE {column} END)", reads
 
 
 def _literal(value: object) -> str:
@@ -439,10 +461,10 @@ def _register(table: _Table) -> Register:
             else ", 0"
         )
         + f" FROM {name}"
-    ).fetchone()
+    ).fetchall()[0]
     if present != table.count or distinct != table.count or unclean or names:
         raise _Declined  # a unit id missing, given twice or not its own normal form
-    table.few(["category", "district", "risk_level", "size", "registered", "closed", *FLAGS])
+    table.few(["category", "district", *FLAGS])
     selected = [
         "unit",
         f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
@@ -450,28 +472,27 @@ def _register(table: _Table) -> Register:
         else "'' AS name",
     ]
     categories: dict[object, int] = {}
-    for column in ("category", "district", "risk_level", "size"):
+    for column in ("category", "district"):
         if not table.has(column):
             selected.append(f"NULL::VARCHAR AS {column}")
             continue
-        read = (
-            functools.partial(rows.code, column)
-            if column in ("category", "district")
-            else functools.partial(rows.canonical, column)
-        )
-        sql, reads = table.mapped(column, read)
+        sql, reads = table.mapped(column, functools.partial(rows.code, column))
         if column == "category":
             if None in reads:
                 raise _Declined  # a row without a category: rejected
             categories = reads
         selected.append(f"{sql} AS {column}")
-    dates: dict[str, str] = {}
+    for column in ("risk_level", "size"):  # ENUMs of the codes read to themselves
+        cast = f"CAST({column} AS VARCHAR)" if table.has(column) else "NULL::VARCHAR"
+        selected.append(f"{cast} AS {column}")
     for column in ("registered", "closed"):
         if table.has(column):
-            dates[column] = table.mapped(column, parse_date, "DATE")[0]
-        selected.append(f"{dates.get(column, 'NULL::DATE')} AS {column}")
-    if len(dates) == 2 and table.value(
-        f"SELECT count(*) FROM {name} WHERE {dates['closed']} < {dates['registered']}"
+            table.dates(column)
+        selected.append(f"{column if table.has(column) else 'NULL::DATE'} AS {column}")
+    if (
+        table.has("registered")
+        and table.has("closed")
+        and table.value(f"SELECT count(*) FROM {name} WHERE closed < registered")
     ):
         raise _Declined  # a unit closed before it was registered: rejected
     for flag in FLAGS:
@@ -516,28 +537,24 @@ def _log(table: _Table, units: _Table) -> InspectionLog:
             else "SELECT 0, 0"
         )
         + f" FROM {name}"
-    ).fetchone()
+    ).fetchall()[0]
     if repeated or unclean:
         raise _Declined  # an inspection id given twice, or not proven read to itself
     if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
         raise _Declined  # no unit, or one the register does not hold
-    table.few(["date", "kind", "result"])
-    date_sql, days = table.mapped("date", parse_date, "DATE")
-    if None in days:
+    low, high, present = table.dates("date")
+    if present != table.count:
         raise _Declined  # a row without a date
-    selected = ["unit", f"{date_sql} AS date"]
-    for column in ("kind", "result"):
-        if table.has(column):
-            sql, _ = table.mapped(column, functools.partial(rows.canonical, column))
-            selected.append(f"{sql} AS {column}")
-        else:
-            selected.append(f"NULL::VARCHAR AS {column}")
+    selected = ["unit", "date"]
+    for column in ("kind", "result"):  # ENUMs of the codes read to themselves
+        cast = f"CAST({column} AS VARCHAR)" if table.has(column) else "NULL::VARCHAR"
+        selected.append(f"{cast} AS {column}")
     selected.append("inspection" if inspection else "NULL::VARCHAR AS inspection")
     notes: list[Text] = list(rows.notes)
     reach = None
-    if table.count:
-        reach = min(days), max(days)  # type: ignore[type-var]
-        notes.append(say("records.inspections_from", low=str(reach[0]), high=str(reach[1])))
+    if low is not None and high is not None:
+        reach = low, high
+        notes.append(say("records.inspections_from", low=str(low), high=str(high)))
     return InspectionLog(
         table.rows.table.name,
         table.rows_of(selected, LOG_COLUMNS, reach),  # type: ignore[arg-type]
