@@ -694,3 +694,14 @@ def test_a_code_duckdb_reads_is_the_readers_code(tmp_path_factory: Any, text: st
         assert text in ("", *KINDS)
     finally:
         found.close()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    data=st.binary(max_size=300)
+    | st.lists(st.sampled_from([b"a,b", b"\r", b"\n", b"\t", b"\x01", b"\r\n"])).map(b"".join)
+)
+def test_lines_are_counted_alike_with_numpy_or_without(data: bytes) -> None:
+    pytest.importorskip("numpy")
+    plain, counted = direct._counter(0), direct._counter(1 << 40)
+    assert plain(memoryview(data)) == counted(memoryview(data)) or not data

@@ -208,7 +208,6 @@ def records_evaluation(
                 strict=strict,
             )
         register_source = _source(args.register, "register", rulebook)
-        _lean_arrow(register_source)
         register_encoding = _encoding(register_source, args)
         try:
             log_source = _source(args.log, "log", rulebook)
@@ -222,6 +221,7 @@ def records_evaluation(
         if direct is not None:
             register, log, connection = direct.register, direct.log, direct.connection
         else:
+            _lean_arrow(register_source)
             # The log's file is parsed while the register is read.
             register, log = read_records(
                 register_source,

@@ -193,7 +193,7 @@ def _lines(descriptor: int, delimiter: str) -> int:
     delimiter (without them, the only character `str.strip` removes from an
     ASCII cell is the space): `_Declined` then."""
     os.lseek(descriptor, 0, os.SEEK_SET)
-    count = _counter()
+    count = _counter(os.fstat(descriptor).st_size)
     ends = 0
     last = b""
     previous_cr = False
@@ -217,18 +217,25 @@ def _lines(descriptor: int, delimiter: str) -> int:
 _Counts = tuple[int, int, int, int, int]
 
 
-def _counter() -> Callable[[memoryview], _Counts]:
-    """`_Counts` of a chunk: with numpy where it is installed (pyarrow's
-    companion), else with `bytes.count`."""
-    try:
-        import numpy  # noqa: PLC0415
-    except ImportError:
+#: Files larger than this are counted with numpy (its import costs more than
+#: counting a smaller file without it).
+_NUMPY_BYTES = 64 << 20
+#: The bytes that are not control characters (deleted to count the others).
+_PRINTED = bytes(range(0x20, 0x100))
+
+
+def _counter(size: int) -> Callable[[memoryview], _Counts]:
+    """`_Counts` of a chunk: with numpy for a large file where it is installed
+    (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
+    numpy = _numpy() if size > _NUMPY_BYTES else None
+    if numpy is None:
 
         def plain(view: memoryview) -> _Counts:
             data = view.tobytes()
-            found = [data.count(bytes([b])) for b in range(0x20)]
-            pairs = data.count(b"\r\n") if found[0x0D] else 0
-            return sum(found), found[0x0A], found[0x0D], found[0x09], pairs
+            controls = data.translate(None, _PRINTED)
+            returns = controls.count(b"\r")
+            pairs = data.count(b"\r\n") if returns else 0
+            return len(controls), controls.count(b"\n"), returns, controls.count(b"\t"), pairs
 
         return plain
 
@@ -244,6 +251,14 @@ def _counter() -> Callable[[memoryview], _Counts]:
         return controls, newlines, returns, int(numpy.count_nonzero(data == 0x09)), pairs
 
     return counted
+
+
+def _numpy() -> Any:
+    try:
+        import numpy  # noqa: PLC0415 (large files only)
+    except ImportError:
+        return None
+    return numpy
 
 
 def _clean(column: str) -> str:
