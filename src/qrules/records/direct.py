@@ -1,40 +1,40 @@
 """CSV files read by DuckDB's own reader, when qrules can prove they are plain.
 
 ``qrules check --register reg.csv --log log.csv`` on the DuckDB engine first
-tries this route: DuckDB reads both files into tables (its CSV reader is
-quicker than anything done in Python), and a few queries prove that the
-readers (`qrules._columns`, and the row readers of `records.read`, their
-oracle) would read every row to the same values, rejecting none and saying
-nothing else. Then the register and the log are exported as Arrow columns
-(`ColumnRows`) and judged exactly as the readers' would be. When anything is
-not proven, `read_files` gives ``None`` and the readers read the files as
-ever: the same results, reasons and notes, at their speed.
+tries this route: DuckDB reads both files into tables of the connection it
+judges on, and a few queries there prove that the readers (`qrules._columns`,
+and the row readers of `records.read`, their oracle) would read every row to
+the same values, rejecting none and saying nothing else. The register and
+the log are then judged where they are (`TableRows`: views of the tables,
+`engines._staging`). When anything is not proven, `read_files` gives ``None``
+and the readers read the files as ever: the same results, reasons and notes.
 
 What is proven, and how:
 
 - The file: a regular file, opened here (``os.open``; DuckDB is handed
   ``/dev/fd/<n>`` of that file, never a path or an option taken from input),
-  UTF-8 (with or without a byte-order mark) over the whole file, no NUL, its
-  header one plain line (`qrules._columns.csv_head`: the row reader's header,
+  UTF-8 (with or without a byte-order mark) over the whole file, no NUL and no
+  ASCII control character but the line ends (and a tab delimiter), its header
+  one plain line (`qrules._columns.csv_head`: the row reader's header,
   delimiter and encoding), no quotation mark past the header line, and as many
-  records as non-empty lines (no empty line: the readers number rows by
-  record, DuckDB skips empty lines). DuckDB reads every column as text, with
-  the delimiter found, strictly: a row with more or fewer cells, or text that
-  is not UTF-8, is an error, and the route declines.
-- Unit ids (and inspection ids, and names): a cell of printable ASCII not
-  starting or ending with a space or control character, or of the plain
+  records as non-empty lines (the readers number rows by record, DuckDB skips
+  empty lines). DuckDB reads the file strictly: a row with more or fewer
+  cells, text that is not UTF-8, a date or a code it does not take is an
+  error, and the route declines.
+- Unit ids (and inspection ids, and names): a cell of ASCII not starting or
+  ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs). Unit ids given once in the register,
   inspection ids once in the log (their hashes distinct: a collision only
   declines), every log row's unit in the register (an anti-join).
-- Codes, flags and dates (few distinct values): each distinct value is read
-  by the readers' own functions (`RowReader.code`, ``canonical``, ``flag``,
-  `parse_date`); a value they reject declines; what each reads to is applied
-  in SQL (a value read to itself as it is; dates cast by DuckDB where its cast
-  gives the same day, named one by one otherwise). No category, no log date,
-  a unit closed before it was registered: declined.
+- Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
+  and 2200; codes of a closed set: an ENUM of the codes the readers read to
+  themselves. Other codes and flags (few distinct values): each distinct value
+  is read by the readers' own functions (`RowReader.code`, ``flag``); a value
+  they reject declines; what each reads to is written into the query. No
+  category, no log date, a unit closed before it was registered: declined.
 
 The notes are the readers' (columns not read, other categories, the log's
 reach); rows read = rows used, none rejected.
