@@ -693,3 +693,18 @@ def test_lines_are_counted_alike_with_numpy_or_without(data: bytes) -> None:
     pytest.importorskip("numpy")
     plain, counted = direct._counter(0), direct._counter(1 << 40)
     assert plain(memoryview(data)) == counted(memoryview(data)) or not data
+
+
+def test_a_field_longer_than_the_readers_read_is_theirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register, log = _files(tmp_path)
+    rows = _clean_register(30)
+    rows[3][1] = "x" * 131_073  # MAX_CSV_FIELD_CHARS + 1: the csv module refuses it
+    _write(register, REGISTER, rows)
+    assert not _taken(register, log)
+    with_route, without = _both(
+        monkeypatch, "check", RULEBOOK, "--register", str(register), "--log", str(log)
+    )
+    assert with_route == without
+    assert with_route[0] == 2

@@ -55,6 +55,7 @@ import attrs
 
 from .._columns import ColumnRows, csv_head
 from .._errors import DataError
+from .._limits import MAX_CSV_FIELD_CHARS
 from .._messages import Text, listed, say
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
@@ -132,8 +133,8 @@ def read_files(
                 if log is not None
                 else None
             )
-        except (_Declined, OSError):
-            return None
+        except (_Declined, OSError, MemoryError):
+            return None  # (out of memory: the readers say so, or read it)
         duckdb = needs("duckdb")
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -148,7 +149,7 @@ def read_files(
             connection.execute("SET lock_configuration = true")
             read_register = _register(units)
             read_log = _log(inspections, units) if inspections is not None else None
-        except (_Declined, duckdb.Error):
+        except (_Declined, duckdb.Error, MemoryError):
             connection.close()
             return None
         except BaseException:
@@ -351,9 +352,15 @@ class _Table:
             f" escape = '\"', strict_mode = true, null_padding = false,"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
-        self.count = int(self.value(f"SELECT count(*) FROM {self.name}"))
+        texts = [c for c, t in types.items() if t == "VARCHAR"]
+        self.count, longest = self.connection.execute(
+            f"SELECT count(*), greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)"
+            f" FROM {self.name}"
+        ).fetchall()[0]
         if self.count + 1 != self.lines:
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
+        if (longest or 0) > MAX_CSV_FIELD_CHARS:
+            raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
 
     def _type(self, column: str) -> str:
         """The type ``column`` is read as (an ENUM made on the connection)."""
