@@ -122,17 +122,25 @@ def read_files(
         mapped = column_mapping(mapping)
     except DataError:
         return None  # the readers say what is wrong with it
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
+
     with contextlib.ExitStack() as files:
         try:
-            # The files looked at first (DuckDB is imported meanwhile: records/cli.py).
-            units = _Table(
-                "qrules_direct_register", register, _opened(register, files), "register", mapped
-            )
-            inspections = (
-                _Table("qrules_direct_log", log, _opened(log, files), "log", mapped)
-                if log is not None
-                else None
-            )
+            register_fd = _opened(register, files)
+            log_fd = _opened(log, files) if log is not None else None
+        except (_Declined, OSError):
+            return None
+        # The log's file is looked at on a thread of its own while the
+        # register's is, and read by DuckDB (which lets go of the
+        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
+        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
+        ahead = (
+            pool.submit(_Table, "qrules_direct_log", str(log), log_fd, "log", mapped)
+            if log_fd is not None
+            else None
+        )
+        try:
+            units = _Table("qrules_direct_register", register, register_fd, "register", mapped)
         except (_Declined, OSError, MemoryError):
             return None  # (out of memory: the readers say so, or read it)
         duckdb = needs("duckdb")
@@ -141,15 +149,16 @@ def read_files(
         )
         try:
             connection.execute("SET enable_progress_bar = false")
-            for table in (units, inspections):
-                if table is not None:
-                    table.load(connection)
+            units.load(connection)
+            inspections = ahead.result() if ahead is not None else None
+            if inspections is not None:
+                inspections.load(connection)
             # Nothing more is read from outside (docs/security.md).
             connection.execute("SET enable_external_access = false")
             connection.execute("SET lock_configuration = true")
             read_register = _register(units)
             read_log = _log(inspections, units) if inspections is not None else None
-        except (_Declined, duckdb.Error, MemoryError):
+        except (_Declined, OSError, duckdb.Error, MemoryError):
             connection.close()
             return None
         except BaseException:
