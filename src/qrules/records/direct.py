@@ -340,6 +340,7 @@ class _Table:
         self.connection: Any = None
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
+        self._dates: dict[str, Sequence[Any]] = {}
         if not self.width:
             raise _Declined
 
@@ -361,11 +362,18 @@ class _Table:
             f" escape = '\"', strict_mode = true, null_padding = false,"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
+        # What is known of the whole table, in one pass: its rows, its longest
+        # text, the reach of each column of dates.
         texts = [c for c, t in types.items() if t == "VARCHAR"]
-        self.count, longest = self.connection.execute(
-            f"SELECT count(*), greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)"
-            f" FROM {self.name}"
-        ).fetchall()[0]
+        dates = [c for c, t in types.items() if t == "DATE"]
+        facts = [
+            "count(*)",
+            f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            *(f"min({c}), max({c}), count({c})" for c in dates),
+        ]
+        found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
+        self.count, longest = int(found[0]), found[1]
+        self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
         if self.count + 1 != self.lines:
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
@@ -388,9 +396,7 @@ class _Table:
         """The earliest and latest date of a date column, and how many rows
         have one; `_Declined` for a date before 1900 or after 2200 (DuckDB's
         parser reads years of one to four digits; the readers, 1900 to 2200)."""
-        low, high, present = self.connection.execute(
-            f"SELECT min({column}), max({column}), count({column}) FROM {self.name}"
-        ).fetchall()[0]
+        low, high, present = self._dates[column]
         if present and not (low >= _FIRST_DAY and high <= _LAST_DAY):
             raise _Declined
         return low, high, int(present)
