@@ -565,16 +565,13 @@ def _log(table: _Table, units: _Table) -> InspectionLog:
     rows = table.rows
     name = table.name
     inspection = table.has("inspection")
-    repeated, unclean = table.connection.execute(
-        (
-            f"SELECT (SELECT count(*) FROM (SELECT hash(inspection) FROM {name}"
-            " WHERE inspection IS NOT NULL GROUP BY ALL HAVING count(*) > 1)),"
-            f" count(*) FILTER (WHERE inspection IS NOT NULL AND NOT {_clean('inspection')})"
-            if inspection
-            else "SELECT 0, 0"
-        )
-        + f" FROM {name}"
-    ).fetchall()[0]
+    repeated = inspection and table.value(
+        f"SELECT count(*) - count(DISTINCT hash(inspection)) FROM {name}"
+        " WHERE inspection IS NOT NULL"
+    )
+    unclean = inspection and table.value(
+        f"SELECT count(*) FROM {name} WHERE inspection IS NOT NULL AND NOT {_clean('inspection')}"
+    )
     if repeated or unclean:
         raise _Declined  # an inspection id given twice, or not proven read to itself
     if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
