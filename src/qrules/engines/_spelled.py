@@ -18,6 +18,7 @@ row's values a reader reads otherwise.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,15 @@ from ._sqltext import exp
 if TYPE_CHECKING:
     from .sql import Table
 
-__all__ = ["TEXT_COLUMNS", "read_otherwise", "spelled", "spelled_otherwise"]
+__all__ = [
+    "TEXT_COLUMNS",
+    "read_otherwise",
+    "spelled",
+    "spelled_among",
+    "spelled_otherwise",
+    "spelled_somewhere",
+    "spelled_text",
+]
 
 #: The columns whose text is compared as stored: ids and open codes (a closed
 #: set's code that is not spelled as one is rejected already). The log's
@@ -100,12 +109,9 @@ def _literal(code: int) -> str:
     return "\\" + char if char in "\\]^-[&" else char
 
 
-def spelled_otherwise(
-    table: Table, column: str, alias: str, *, exact: bool = True
-) -> exp.Expr | None:
+def spelled_otherwise(table: Table, column: str, alias: str) -> exp.Expr | None:
     """A value of a text column (`TEXT_COLUMNS`) that a reader could read
-    otherwise; ``None`` when the table has no such column or it is not text.
-    ``exact=False``: `spelled`'s first look."""
+    otherwise; ``None`` when the table has no such column or it is not text."""
     if not table.has(column) or table.type(column) != "text":
         return None
     utf8 = table.utf8
@@ -116,12 +122,12 @@ def spelled_otherwise(
         return (
             exp.Case()
             .when(table.isin(column, alias, CATEGORIES), exp.false())
-            .else_(spelled(table.raw(column, alias), utf8=utf8, exact=exact))
+            .else_(spelled(table.raw(column, alias), utf8=utf8))
         )
-    return spelled(table.raw(column, alias), utf8=utf8, exact=exact)
+    return spelled(table.raw(column, alias), utf8=utf8)
 
 
-def spelled(raw: exp.Expr, *, utf8: bool = True, exact: bool = True) -> exp.Expr:
+def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     """A text value (as stored) that a reader could read otherwise.
 
     ``utf8``: the database stores text in UTF-8 (DuckDB and Spark always;
@@ -132,35 +138,102 @@ def spelled(raw: exp.Expr, *, utf8: bool = True, exact: bool = True) -> exp.Expr
     at either end), and is not put to the regular expression, which costs a
     database several times more per value: most ids are plain ASCII. (A
     control character inside such a value, which the expression flags, is
-    read as it is by the readers too, so it is compared as stored.)
-
-    ``exact=False`` (UTF-8 only): a first look, without the expression, that
-    is true for every value but those plain ASCII ones: true for every value
-    the exact test finds, and for others (those it puts to the expression).
-    A database compiles the expression, some 3 KB of characters, each time it
-    plans a query that holds it; where the first look finds nothing, nothing
-    is spelled otherwise, and where it finds some, the exact test says which."""
-    present = exp.not_(exp.Is(this=raw, expression=exp.null()))
+    read as it is by the readers too, so it is compared as stored.)"""
     test = exp.and_(
-        present,
+        exp.not_(exp.Is(this=raw, expression=exp.null())),
         exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())),
     )
     if not utf8:
         return test
-    if not exact:
-        test = present.copy()
+    first, last = _ends(raw)
 
     def printable(char: exp.Expr) -> exp.Expr:
-        return exp.Ascii(this=char).between(exp.Literal.number(33), exp.Literal.number(126))
+        return char.between(exp.Literal.number(33), exp.Literal.number(126))
 
-    # (The last character by its position: a database takes it faster than
-    # the rightmost one, which it finds by counting the characters again.)
     plain = exp.and_(
         exp.EQ(
             this=exp.BitLength(this=raw.copy()),
             expression=exp.Mul(this=exp.Literal.number(8), expression=exp.Length(this=raw.copy())),
         ),
-        printable(raw.copy()),
-        printable(exp.Substring(this=raw.copy(), start=exp.Length(this=raw.copy()))),
+        printable(first),
+        printable(last),
     )
     return exp.Case().when(plain, exp.false()).else_(test)
+
+
+def spelled_text(text: str, *, utf8: bool = True) -> bool:
+    """`spelled` of a text value fetched from the database, in Python: the same
+    test (in UTF-8, a plain ASCII value with printable ends is read as it is;
+    any other value is put to the same regular expression, whose characters
+    are literal: Python reads it as RE2, PostgreSQL and Java do)."""
+    if utf8 and text.isascii() and text and "!" <= text[0] <= "~" and "!" <= text[-1] <= "~":
+        return False
+    return _compiled().search(text) is not None
+
+
+@functools.cache
+def _compiled() -> re.Pattern[str]:
+    return re.compile(_pattern())
+
+
+def _ends(raw: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+    """The codes of a text value's first and last characters. (The last by its
+    position: a database takes it faster than the rightmost one, which it
+    finds by counting the characters again.)"""
+    return exp.Ascii(this=raw.copy()), exp.Ascii(
+        this=exp.Substring(this=raw.copy(), start=exp.Length(this=raw.copy()))
+    )
+
+
+def spelled_among(table: Table, column: str, alias: str) -> exp.Expr | None:
+    """`spelled_somewhere` of an id column (not the category, whose codes
+    `spelled_otherwise` tests first); ``None`` when the table has no such
+    column or it is not text."""
+    if not table.has(column) or table.type(column) != "text":
+        return None
+    return spelled_somewhere(table.raw(column, alias), utf8=table.utf8)
+
+
+def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
+    """An aggregate, a first look at a whole column: 0 when no value of it (as
+    stored) is spelled otherwise, else 1 when one may be (`spelled` then says
+    which, row by row); 0 when every value is NULL.
+
+    Without the regular expression, which a database compiles each time it
+    plans a query that holds it (some 3 KB of characters), nor a test row by
+    row: a value is plain ASCII with printable ends (read as it is, see
+    `spelled`) exactly when its length in bits is eight times its length in
+    characters and the codes of its first and last characters are 33 to 126,
+    so every value of the column is when the sum of their lengths in bits is
+    eight times the sum of their lengths in characters (a character takes at
+    least eight bits) and the least and greatest codes of their ends are
+    within those bounds: sums, minima and maxima that a database takes as it
+    scans the column. ``utf8=False``: the exact test, row by row."""
+    if not utf8:
+        return exp.Filter(
+            this=exp.Count(this=exp.Star()),
+            expression=exp.Where(this=spelled(raw, utf8=False)),
+        )
+
+    def number(value: int) -> exp.Expr:
+        return exp.Literal.number(value)
+
+    plain = exp.and_(
+        exp.EQ(
+            this=exp.Sum(this=exp.BitLength(this=raw.copy())),
+            expression=exp.Mul(
+                this=number(8), expression=exp.Sum(this=exp.Length(this=raw.copy()))
+            ),
+        ),
+        *(
+            compare(this=aggregate(this=end.copy()), expression=number(bound))
+            for end in _ends(raw)
+            for compare, aggregate, bound in ((exp.GTE, exp.Min, 33), (exp.LTE, exp.Max, 126))
+        ),
+    )
+    # (No value, every aggregate NULL: nothing is spelled otherwise.)
+    return (
+        exp.Case()
+        .when(exp.Coalesce(this=plain, expressions=[exp.true()]), number(0))
+        .else_(number(1))
+    )
