@@ -141,11 +141,16 @@ def _duckdb(
     columns' collations that are not binary, as DuckDB binds the columns
     (`json_serialize_plan`: its plan's root projects them, in order, each with
     its type, a collation in the type's ``type_info``), in one query."""
-    selected: list[exp.Expr] = [_duckdb_setting()]
-    if columns:
-        inner = _columns(table, columns).sql(dialect="duckdb")
-        selected.append(exp.func("json_serialize_plan", exp.Literal.string(inner)))
-    row = database.fetch(exp.select(*selected).sql(dialect="duckdb"))[0]
+
+    def planned() -> exp.Expr:
+        selected: list[exp.Expr] = [_duckdb_setting()]
+        if columns:
+            inner = _columns(table, columns).sql(dialect=spoken("duckdb"))
+            selected.append(exp.func("json_serialize_plan", exp.Literal.string(inner)))
+        return exp.select(*selected)
+
+    query = rendered(("collations", table.name, tuple(columns.values())), planned, "duckdb")
+    row = database.fetch(query)[0]
     collated: dict[str, str] = {}
     if columns:
         bound = _bound(str(row[1]), len(columns))
@@ -189,10 +194,20 @@ def _duckdb_default(setting: object) -> str | None:
 def _postgres(database: Database, table: Table) -> dict[str, str]:
     """The table's columns whose collation is nondeterministic, by name (the
     table found as a query finds it: ``to_regclass`` of its quoted name)."""
+    return {
+        str(c): str(n)
+        for c, n in database.fetch(
+            rendered(("collations", table.name), lambda: _nondeterministic(table), "postgres")
+        )
+    }
+
+
+def _nondeterministic(table: Table) -> exp.Expr:
+    """PostgreSQL's query for `_postgres`."""
     name = table.ref("t")
     name.set("alias", None)
     attribute, collation = exp.column("attname", "a"), exp.column("collname", "c")
-    query = (
+    return (
         exp.select(attribute, collation)
         .from_(exp.table_("pg_attribute", db="pg_catalog").as_("a"))
         .join(
@@ -213,13 +228,15 @@ def _postgres(database: Database, table: Table) -> dict[str, str]:
             )
         )
     )
-    return {str(c): str(n) for c, n in database.fetch(query.sql(dialect=spoken("postgres")))}
 
 
 def _spark(database: Database, table: Table, columns: Mapping[str, str]) -> dict[str, str]:
     """The stored columns whose type ``DESCRIBE QUERY`` gives with a collation
     other than ``UTF8_BINARY`` (``string collate UTF8_LCASE``)."""
-    rows = database.fetch("DESCRIBE QUERY " + _columns(table, columns).sql(dialect=spoken("spark")))
+    key = ("collations", table.name, tuple(columns.values()))
+    rows = database.fetch(
+        "DESCRIBE QUERY " + rendered(key, lambda: _columns(table, columns), "spark")
+    )
     collated: dict[str, str] = {}
     for column, described, *_ in rows:
         _, marker, collation = str(described).partition(" collate ")
