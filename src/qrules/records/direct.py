@@ -153,6 +153,9 @@ def read_files(
             inspections = ahead.result() if ahead is not None else None
             if inspections is not None:
                 inspections.load(connection)
+            for table in (units, inspections):
+                if table is not None:
+                    table.unchanged()  # (the files are not read again)
             # Nothing more is read from outside (docs/security.md).
             connection.execute("SET enable_external_access = false")
             connection.execute("SET lock_configuration = true")
@@ -187,6 +190,13 @@ def _opened(path: str, stack: contextlib.ExitStack) -> int:
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         raise _Declined
     return descriptor
+
+
+def _stamp(descriptor: int) -> tuple[int, int, int]:
+    """What writing to the open file changes: its size, when its data and
+    when its inode last changed."""
+    found = os.fstat(descriptor)
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _fd_path(descriptor: int) -> str:
@@ -314,6 +324,7 @@ class _Table:
     def __init__(
         self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
     ) -> None:
+        self.stamp = _stamp(descriptor)
         try:
             head = csv_head(Path(_fd_path(descriptor)), None)
         except DataError:
@@ -360,6 +371,10 @@ class _Table:
             f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
+            # A line longer than a field the csv module reads is DuckDB's
+            # error: no cell is then longer (not even one DuckDB reads as a
+            # date, which may be padded with spaces: `longest` sees text only).
+            f" max_line_size = {MAX_CSV_FIELD_CHARS},"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
         # What is known of the whole table, in one pass: its rows, its longest
@@ -378,6 +393,13 @@ class _Table:
             raise _Declined  # an empty line (DuckDB skips it; the readers number it)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def unchanged(self) -> None:
+        """`_Declined` when the file was written since it was first looked at
+        (`_stamp`): its header and proofs of one version over the rows of
+        another would be a reading of neither."""
+        if _stamp(self.descriptor) != self.stamp:
+            raise _Declined
 
     def _type(self, column: str) -> str:
         """The type ``column`` is read as (an ENUM made on the connection)."""

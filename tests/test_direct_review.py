@@ -1,0 +1,120 @@
+"""An adversarial review of the CSV route (`qrules.records.direct`): files on
+which DuckDB's reader and qrules' readers (the oracle) disagree while both
+succeed. Each test runs the command line with the route and without it
+(`tests.test_direct._both`): the output, exit code and error must be the same."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qrules.records import direct
+from tests.conftest import run
+from tests.test_direct import (
+    LOG,
+    REGISTER,
+    RULEBOOK,
+    _both,
+    _clean_log,
+    _clean_register,
+    _taken,
+    _write,
+)
+
+pytest.importorskip("duckdb")
+pytest.importorskip("pyarrow")
+pytest.importorskip("sqlglot")
+
+
+def _argv(register: Path, log: Path | None, *options: str) -> tuple[str, ...]:
+    files = ("--register", str(register)) + (("--log", str(log)) if log is not None else ())
+    return ("check", RULEBOOK, *files, "--format", "json", *options)
+
+
+# -- a field longer than the csv module reads, in a column DuckDB types ----------------
+
+#: One more character than the csv module reads in a field (`MAX_CSV_FIELD_CHARS`).
+_LONG = " " * 131_073
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value"),
+    [
+        ("log", 3, 2, _LONG + "2024-01-01"),  # leading spaces: DuckDB's date parser skips them
+        ("log", 3, 2, "2024-01-01" + _LONG),
+        ("register", 3, 6, "2012-03-12" + _LONG),  # registered
+        ("register", 3, 7, _LONG + "2024-01-20"),  # closed
+    ],
+)
+def test_a_date_cell_longer_than_the_csv_module_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, row: int, column: int, value: str
+) -> None:
+    """The readers refuse a file with a field over 131,072 characters (exit 2);
+    DuckDB's parser of dates reads one padded with spaces, and the route only
+    measured its text columns: it judged the file (exit 1)."""
+    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
+    (register_rows if table == "register" else log_rows)[row][column] = value
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert without[0] == 2
+    assert with_route == without
+
+
+# -- a file rewritten in place while the route reads it ---------------------------------
+
+
+def _swapped(rows: list[list[str]], header: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The same register with its district and category columns swapped (header and rows)."""
+
+    def swap(cells: list[str]) -> list[str]:
+        changed = list(cells)
+        changed[2], changed[3] = changed[3], changed[2]
+        return changed
+
+    return swap(header), [swap(r) for r in rows]
+
+
+def test_a_register_rewritten_while_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export rewriting the register in place (same file, same lines) after
+    the route read its header and before DuckDB read its rows: the route read
+    the old header over the new rows, a reading of neither file (the district
+    read as the category). The result must be one of the two files' results."""
+    rows = _clean_register(30)
+    register = _write(tmp_path / "register.csv", REGISTER, rows)
+    log = _write(tmp_path / "log.csv", LOG, _clean_log(30, 80))
+    old = register.read_bytes()
+    header, swapped = _swapped(rows, REGISTER)
+    new = _write(tmp_path / "new.csv", header, swapped).read_bytes()
+    assert old.count(b"\n") == new.count(b"\n")
+
+    def readers(data: bytes) -> Any:
+        register.write_bytes(data)
+        monkeypatch.setattr(direct, "ENABLED", False)
+        found = run(*_argv(register, log))
+        monkeypatch.setattr(direct, "ENABLED", True)
+        return found
+
+    results = readers(old), readers(new)  # (the same: the readers read columns by name)
+    register.write_bytes(old)
+    past = time.time() - 3600
+    os.utime(register, (past, past))  # written well before it is read
+    load = direct._Table.load
+
+    def rewritten_first(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.kind == "register":
+            with open(register, "r+b") as file:  # in place: the same inode
+                file.truncate(0)
+                file.write(new)
+        return load(self, *args, **kwargs)
+
+    monkeypatch.setattr(direct._Table, "load", rewritten_first)
+    found = run(*_argv(register, log))
+    assert register.read_bytes() == new
+    assert found in results
