@@ -118,3 +118,28 @@ def test_a_register_rewritten_while_it_is_read(
     found = run(*_argv(register, log))
     assert register.read_bytes() == new
     assert found in results
+
+
+# -- the oracle itself: the column-wise reader and the row reader disagree ------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="qrules._columns reads a header behind two byte-order marks with one left"
+    " (its first column not read); the row reader (_tabular.from_csv) strips both",
+)
+def test_two_byte_order_marks_are_read_alike_by_both_readers(tmp_path: Path) -> None:
+    """Not the route's: the column-wise reader the command line uses without
+    the route (and whose header reading the route shares) and the row reader,
+    its oracle, read a file starting with two byte-order marks differently
+    (a register whose first column is the name: names read, or not)."""
+    from qrules._columns import read_register as column_wise  # noqa: PLC0415
+    from qrules.records.read import read_register as row_wise  # noqa: PLC0415
+
+    header = ["name", "unit", *REGISTER[2:]]
+    rows = [[r[1], r[0], *r[2:]] for r in _clean_register(5)]
+    register = _write(tmp_path / "register.csv", header, rows)
+    register.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + register.read_bytes())
+    by_rows, by_columns = row_wise(str(register)), column_wise(str(register))
+    assert by_columns.notes == by_rows.notes
+    assert [u.name for u in by_columns] == [u.name for u in by_rows]
