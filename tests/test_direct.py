@@ -708,3 +708,84 @@ def test_a_field_longer_than_the_readers_read_is_theirs(
     )
     assert with_route == without
     assert with_route[0] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"))
+    | st.text(alphabet="'\\\"% _\n\r\t$?;-/*", max_size=12)
+)
+def test_a_literal_is_read_back_by_duckdb_unchanged(text: str) -> None:
+    """The route writes its texts (codes, flags, their readings) as DuckDB
+    literals without sqlglot: DuckDB reads each back as it was, quotes,
+    backslashes and all."""
+    import duckdb  # noqa: PLC0415
+
+    with duckdb.connect() as connection:
+        found = connection.execute(f"SELECT {direct._literal(text)}").fetchall()
+    assert found == [(text,)]
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\ud800", "x\udfff"])
+def test_a_text_duckdb_cannot_hold_declines(text: str) -> None:
+    with pytest.raises(direct._Declined):
+        direct._literal(text)
+
+
+def test_literals_of_none_and_a_date() -> None:
+    import duckdb  # noqa: PLC0415
+
+    with duckdb.connect() as connection:
+        found = connection.execute(
+            f"SELECT {direct._literal(None)}, {direct._literal(dt.date(2024, 2, 29))}"
+        ).fetchall()
+    assert found == [(None, dt.date(2024, 2, 29))]
+
+
+#: The command line on two files in a new process: its output, whether the
+#: route was taken, and whether sqlglot was imported.
+_ROUTE = """
+import io, sys
+from qrules.records import direct
+from qrules.cli import main
+real, taken = direct.read_files, []
+def spy(*args, **kwargs):
+    found = real(*args, **kwargs)
+    taken.append(found is not None)
+    return found
+direct.read_files = spy
+out = io.StringIO()
+code = main(["check", "yantai-2023-2025", "--register", sys.argv[1], "--log", sys.argv[2],
+             "--log-until", "2025-12-31", "--format", "json"], stdout=out, stderr=io.StringIO())
+print(code, taken, "sqlglot" in sys.modules)
+print(out.getvalue())
+"""
+
+
+def test_the_route_with_its_queries_kept_runs_without_sqlglot(tmp_path: Path) -> None:
+    """Run again with the generated queries kept (`engines._sqltext`), the
+    route imports no sqlglot at all (its literals are its own), and says the same."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    register, log = _files(tmp_path)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+        "QRULES_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    found = [
+        subprocess.run(
+            [sys.executable, "-c", _ROUTE, str(register), str(log)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            timeout=300,
+        ).stdout.split("\n", 1)
+        for _ in range(2)
+    ]
+    assert found[0][0].startswith("0 [True]") or found[0][0].startswith("1 [True]")
+    assert found[1][0] == found[0][0].rsplit(" ", 1)[0] + " False"
+    assert found[1][1] == found[0][1]
+    assert json.loads(found[1][1])["results"]

@@ -476,14 +476,26 @@ class _Table:
 
 
 def _literal(value: object) -> str:
-    """A value as a DuckDB literal (text, a date, ``NULL``), written by sqlglot."""
-    from sqlglot import exp  # noqa: PLC0415 (the SQL engines' own dependency)
-
+    """A value as a DuckDB literal (text, a date, ``NULL``): text in single
+    quotes, each quote doubled (DuckDB reads no escape in ``'...'``; a
+    backslash is itself), without sqlglot (its import costs more than reading
+    a register). Text DuckDB cannot hold (a NUL, a lone surrogate) declines."""
     if value is None:
         return "NULL"
     if isinstance(value, dt.date):
-        return exp.cast(exp.Literal.string(value.isoformat()), "DATE").sql(dialect="duckdb")
-    return exp.Literal.string(str(value)).sql(dialect="duckdb")
+        return f"DATE '{value.isoformat()}'"
+    text = str(value)
+    if "\x00" in text or not _encodable(text):
+        raise _Declined
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _register(table: _Table) -> Register:
