@@ -42,6 +42,7 @@ reach); rows read = rows used, none rejected.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -53,7 +54,7 @@ from typing import Any, overload
 
 import attrs
 
-from .._columns import ColumnRows, csv_head
+from .._columns import HEAD_BYTES, ColumnRows, CsvHead, utf8_head
 from .._errors import DataError
 from .._limits import MAX_CSV_FIELD_CHARS
 from .._messages import Text, listed, say
@@ -126,36 +127,36 @@ def read_files(
 
     with contextlib.ExitStack() as files:
         try:
-            register_fd = _opened(register, files)
-            log_fd = _opened(log, files) if log is not None else None
-        except (_Declined, OSError):
-            return None
-        # The log's file is looked at on a thread of its own while the
-        # register's is, and read by DuckDB (which lets go of the
-        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
-        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
-        ahead = (
-            pool.submit(_Table, "qrules_direct_log", str(log), log_fd, "log", mapped)
-            if log_fd is not None
-            else None
-        )
-        try:
-            units = _Table("qrules_direct_register", register, register_fd, "register", mapped)
+            units = _Table(
+                "qrules_direct_register", register, _opened(register, files), "register", mapped
+            )
+            inspections = (
+                _Table("qrules_direct_log", log, _opened(log, files), "log", mapped)
+                if log is not None
+                else None
+            )
         except (_Declined, OSError, MemoryError):
             return None  # (out of memory: the readers say so, or read it)
+        tables = [units] if inspections is None else [units, inspections]
+        # The files' lines are counted (and what their heads assumed proven)
+        # on a thread of its own while DuckDB reads them (it lets go of the
+        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
+        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
+        scanned = pool.submit(lambda: [table.scan() for table in tables])
         duckdb = needs("duckdb")
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
         try:
             connection.execute("SET enable_progress_bar = false")
-            units.load(connection)
-            inspections = ahead.result() if ahead is not None else None
-            if inspections is not None:
-                inspections.load(connection)
+            for table in tables:
+                table.load(connection)
             # Nothing more is read from outside (docs/security.md).
             connection.execute("SET enable_external_access = false")
             connection.execute("SET lock_configuration = true")
+            scanned.result()
+            for table in tables:
+                table.proven()
             read_register = _register(units)
             read_log = _log(inspections, units) if inspections is not None else None
         except (_Declined, OSError, duckdb.Error, MemoryError):
@@ -196,33 +197,75 @@ def _fd_path(descriptor: int) -> str:
     return f"/dev/fd/{int(descriptor)}"
 
 
-def _lines(descriptor: int, delimiter: str) -> int:
+def _head(descriptor: int) -> tuple[CsvHead, int]:
+    """The file's head as `csv_head` finds it (`utf8_head`), from the file's
+    start alone, and where its first line ends (in bytes); `_Declined` when
+    the start is not UTF-8, the header not one plain line, the first line
+    longer than the start. What the head assumes of the rest of the file (UTF-8,
+    no NUL, no quotation mark past the first line) `_lines` proves."""
+    start = _read(descriptor, HEAD_BYTES, 0)
+    ends = [i for i in (start.find(b"\n"), start.find(b"\r")) if i >= 0]
+    if not ends and len(start) >= HEAD_BYTES:
+        raise _Declined  # a first line longer than the head: csv_head's None
+    line_end = min(ends) if ends else len(start)
+    try:
+        head = utf8_head(start, "header" if b'"' in start[:line_end] else False)
+    except UnicodeDecodeError:
+        raise _Declined from None  # not UTF-8: read in another encoding by the readers
+    if head is None:
+        raise _Declined
+    return head, line_end
+
+
+def _read(descriptor: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes of the file from ``offset`` (fewer at its end only),
+    read without moving the descriptor's offset (DuckDB reads it meanwhile)."""
+    found = b""
+    while len(found) < size and (more := os.pread(descriptor, size - len(found), offset)):
+        found += more
+        offset += len(more)
+    return found
+
+
+def _lines(descriptor: int, delimiter: str, line_end: int) -> int:
     """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
     ``\n``; a last line without an end counts), counted in one pass that
-    also finds any ASCII control character but the line ends and a tab
-    delimiter (without them, the only character `str.strip` removes from an
-    ASCII cell is the space): `_Declined` then."""
-    os.lseek(descriptor, 0, os.SEEK_SET)
+    also proves what `_head` assumed (the whole file UTF-8, no quotation mark
+    past the first line, which ends at byte ``line_end``) and finds any ASCII
+    control character but the line ends and a tab delimiter (without them,
+    the only character `str.strip` removes from an ASCII cell is the space;
+    NUL is one): `_Declined` then. Read with ``pread`` (DuckDB reads the
+    file meanwhile, through a descriptor of its own)."""
     count = _counter(os.fstat(descriptor).st_size)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
     last = b""
     previous_cr = False
-    chunk = bytearray(_CHUNK)
-    with os.fdopen(os.dup(descriptor), "rb", buffering=0) as file:
-        while size := file.readinto(chunk):
-            view = memoryview(chunk)[:size]
-            controls, newlines, returns, tabs, pairs = count(view)
+    at = 0
+    try:
+        while data := os.pread(descriptor, _CHUNK, at):
+            if data.find(b'"', max(0, line_end - at)) >= 0:
+                raise _Declined  # a quotation mark past the header: the readers' csv module
+            if pending or not data.isascii():
+                decoder.decode(data)
+                pending = bool(decoder.getstate()[0])
+            controls, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
-            if previous_cr and view[0] == 0x0A:
+            if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
-            previous_cr = view[-1] == 0x0D
-            last = bytes(view[-1:])
+            previous_cr = data[-1] == 0x0D
+            last = data[-1:]
+            at += len(data)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _Declined from None  # not UTF-8 over the whole file
     return ends + (1 if last and last not in b"\r\n" else 0)
 
 
-#: How many bytes of a chunk are below 0x20 (NUL is never: `csv_head`),
+#: How many bytes of a chunk are below 0x20 (NUL among them),
 #: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
 _Counts = tuple[int, int, int, int, int]
 
@@ -234,14 +277,14 @@ _NUMPY_BYTES = 64 << 20
 _PRINTED = bytes(range(0x20, 0x100))
 
 
-def _counter(size: int) -> Callable[[memoryview], _Counts]:
+def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     """`_Counts` of a chunk: with numpy for a large file where it is installed
     (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
     numpy = _numpy() if size > _NUMPY_BYTES else None
     if numpy is None:
 
-        def plain(view: memoryview) -> _Counts:
-            data = view.tobytes()
+        def plain(chunk: bytes | memoryview) -> _Counts:
+            data = bytes(chunk)  # (bytes: the same object, not copied)
             controls = data.translate(None, _PRINTED)
             returns = controls.count(b"\r")
             pairs = data.count(b"\r\n") if returns else 0
@@ -249,8 +292,8 @@ def _counter(size: int) -> Callable[[memoryview], _Counts]:
 
         return plain
 
-    def counted(view: memoryview) -> _Counts:
-        data = numpy.frombuffer(view, numpy.uint8)
+    def counted(chunk: bytes | memoryview) -> _Counts:
+        data = numpy.frombuffer(chunk, numpy.uint8)
         controls = int(numpy.count_nonzero(data < 0x20))
         newlines = int(numpy.count_nonzero(data == 0x0A))
         if controls == newlines:  # the common case: two passes
@@ -314,12 +357,7 @@ class _Table:
     def __init__(
         self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
     ) -> None:
-        try:
-            head = csv_head(Path(_fd_path(descriptor)), None)
-        except DataError:
-            raise _Declined from None  # text in no encoding tried: the readers say so
-        if head is None or head.data is not None or head.quoted is True:
-            raise _Declined
+        head, self.line_end = _head(descriptor)
         required = ("unit", "category") if kind == "register" else ("unit", "date")
         try:
             self.rows = RowReader(
@@ -336,7 +374,7 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = _lines(descriptor, head.delimiter)
+        self.lines = 0
         self.connection: Any = None
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
@@ -345,8 +383,8 @@ class _Table:
             raise _Declined
 
     def load(self, connection: Any) -> None:
-        """The file read by DuckDB into the table; `_Declined` when its records
-        are not its non-empty lines. Dates are read by DuckDB's parser of the
+        """The file read by DuckDB into the table (its records the file's lines:
+        `proven`). Dates are read by DuckDB's parser of the
         one form ``%Y-%m-%d`` (`_DATES`), codes of a closed set as an ENUM of
         the codes the readers read to themselves (DuckDB takes a member
         exactly as written, nothing else), any other column as text."""
@@ -374,10 +412,19 @@ class _Table:
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
         self.count, longest = int(found[0]), found[1]
         self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
-        if self.count + 1 != self.lines:
-            raise _Declined  # an empty line (DuckDB skips it; the readers number it)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def scan(self) -> None:
+        """The file's lines counted and what `_head` assumed proven (`_lines`)."""
+        self.lines = _lines(self.descriptor, self.delimiter, self.line_end)
+
+    def proven(self) -> None:
+        """`_Declined` unless the records DuckDB read (`load`) are the file's
+        lines (`scan`) but the header: an empty line is skipped by DuckDB and
+        numbered by the readers."""
+        if self.count + 1 != self.lines:
+            raise _Declined
 
     def _type(self, column: str) -> str:
         """The type ``column`` is read as (an ENUM made on the connection)."""
