@@ -795,3 +795,58 @@ def test_the_route_with_its_queries_kept_runs_without_sqlglot(tmp_path: Path) ->
     assert found[1][0] == f"{code} [True] False False"
     assert found[0][1] == found[1][1] == out + "\n"
     assert json.loads(out)["results"]
+
+
+_HEAD_PARTS = st.sampled_from(
+    [
+        "unit",
+        "category",
+        "单位",
+        '"unit"',
+        '"a,b"',
+        "date",
+        "x" * 70_000,
+        "名" * 20_000,
+        ",",
+        "\t",
+        ";",
+        '"',
+        "\ufeff",
+        "\r\n",
+        "\n",
+        "\r",
+        "U1",
+        "\x00",
+        "\x01",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(_HEAD_PARTS, max_size=12),
+    bom=st.booleans(),
+    tail=st.sampled_from([b"", b"\xff", b"\xe5\x8d", b"\xed\xa0\x80", "单位".encode("gb18030")]),
+)
+def test_the_head_read_from_the_start_is_the_readers_head(
+    tmp_path_factory: Any, parts: list[str], bom: bool, tail: bytes
+) -> None:
+    """The route reads a file's head from its start (`_head`) and proves the
+    rest in its pass over the whole file (`_lines`): whenever both take the
+    file, the head is the one `csv_head` finds reading all of it."""
+    from qrules._columns import csv_head  # noqa: PLC0415
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + "".join(parts).encode("utf-8") + tail
+    path = tmp_path_factory.mktemp("h") / "f.csv"
+    path.write_bytes(data)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        head, line_end = direct._head(descriptor)
+        direct._lines(descriptor, head.delimiter, line_end)
+    except direct._Declined:
+        return
+    finally:
+        os.close(descriptor)
+    assert csv_head(path, None) == head
+    assert head.data is None
+    assert head.quoted is not True
