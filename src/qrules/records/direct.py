@@ -141,7 +141,7 @@ def read_files(
         # The files' lines are counted (and what their heads assumed proven)
         # on a thread of its own while DuckDB reads them (it lets go of the
         # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
-        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
+        pool = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="qrules-direct"))
         scanned = pool.submit(lambda: [table.scan() for table in tables])
         duckdb = needs("duckdb")
         connection = duckdb.connect(
@@ -149,8 +149,16 @@ def read_files(
         )
         try:
             connection.execute("SET enable_progress_bar = false")
-            for table in tables:
-                table.load(connection)
+            # The register is read on a thread of its own while the log is
+            # (DuckDB reads a file of a few buffers on one core).
+            aside = pool.submit(units.load_aside, connection) if inspections else None
+            try:
+                (inspections or units).load(connection)
+            finally:
+                if aside is not None:
+                    aside.exception()  # (waits for it: the connection is closed after)
+            if aside is not None:
+                aside.result()
             # Nothing more is read from outside (docs/security.md).
             connection.execute("SET enable_external_access = false")
             connection.execute("SET lock_configuration = true")
@@ -394,7 +402,7 @@ class _Table:
         types = {c: self._type(c) for c in columns}
         listed_types = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
         delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
-        connection.execute(
+        self.connection.execute(
             f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
@@ -414,6 +422,14 @@ class _Table:
         self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def load_aside(self, connection: Any) -> None:
+        """`load` on a cursor of ``connection`` (the same database; a thread
+        of its own may use it while another loads on ``connection``), the
+        table then read on ``connection``."""
+        with connection.cursor() as cursor:
+            self.load(cursor)
+        self.connection = connection
 
     def scan(self) -> None:
         """The file's lines counted and what `_head` assumed proven (`_lines`)."""
