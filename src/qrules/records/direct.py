@@ -151,7 +151,8 @@ def read_files(
             connection.execute("SET enable_progress_bar = false")
             # The register is read on a thread of its own while the log is
             # (DuckDB reads a file of a few buffers on one core).
-            aside = pool.submit(units.load_aside, connection) if inspections else None
+            cursor = files.enter_context(connection.cursor())
+            aside = pool.submit(units.load_aside, cursor, connection) if inspections else None
             try:
                 (inspections or units).load(connection)
             finally:
@@ -165,8 +166,17 @@ def read_files(
             scanned.result()
             for table in tables:
                 table.proven()
-            read_register = _register(units)
-            read_log = _log(inspections, units) if inspections is not None else None
+            # The log's proofs run on a thread of their own while the
+            # register's are (a register of a few row groups is read on one core).
+            proofs = pool.submit(_log_proofs, inspections, units, cursor) if inspections else None
+            try:
+                read_register = _register(units)
+            finally:
+                if proofs is not None:
+                    proofs.exception()  # (waits for them: the connection is closed after)
+            if proofs is not None:
+                proofs.result()
+            read_log = _log(inspections) if inspections is not None else None
         except (_Declined, OSError, duckdb.Error, MemoryError):
             connection.close()
             return None
@@ -423,12 +433,11 @@ class _Table:
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
 
-    def load_aside(self, connection: Any) -> None:
-        """`load` on a cursor of ``connection`` (the same database; a thread
-        of its own may use it while another loads on ``connection``), the
-        table then read on ``connection``."""
-        with connection.cursor() as cursor:
-            self.load(cursor)
+    def load_aside(self, cursor: Any, connection: Any) -> None:
+        """`load` on ``cursor``, a cursor of ``connection`` (the same
+        database; a thread of its own may use it while another uses
+        ``connection``), the table then read on ``connection``."""
+        self.load(cursor)
         self.connection = connection
 
     def scan(self) -> None:
@@ -636,25 +645,30 @@ def _register(table: _Table) -> Register:
     )
 
 
-def _log(table: _Table, units: _Table) -> InspectionLog:
-    rows = table.rows
+def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
+    """`_Declined` for a log row without a unit or with one the register does
+    not hold, an inspection id given twice (their hashes: a collision only
+    declines) or not proven read to itself: one statement (DuckDB runs its
+    parts side by side: cheaper than three), on ``cursor``, a cursor of the
+    table's connection (run on a thread of its own)."""
     name = table.name
-    inspection = table.has("inspection")
-    # One statement (DuckDB runs its parts' pipelines side by side: cheaper
-    # than three): inspection ids given twice (their hashes: a collision only
-    # declines), ids not proven read to themselves, rows without a unit or
-    # with one the register does not hold.
     proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
-    if inspection:
+    if table.has("inspection"):
         proofs += [
             f"(SELECT count(*) - count(DISTINCT hash(inspection)) FROM {name}"
             " WHERE inspection IS NOT NULL)",
             f"(SELECT count(*) FROM {name}"
             f" WHERE inspection IS NOT NULL AND NOT {_clean('inspection')})",
         ]
-    found = table.connection.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]
+    found = cursor.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]
     if any(found):
-        raise _Declined  # a unit not in the register, an id given twice or unclean
+        raise _Declined
+
+
+def _log(table: _Table) -> InspectionLog:
+    """The log DuckDB read (`_log_proofs` proven)."""
+    rows = table.rows
+    inspection = table.has("inspection")
     low, high, present = table.dates("date")
     if present != table.count:
         raise _Declined  # a row without a date
