@@ -850,3 +850,74 @@ def test_the_head_read_from_the_start_is_the_readers_head(
     assert csv_head(path, None) == head
     assert head.data is None
     assert head.quoted is not True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ids=st.lists(
+        st.sampled_from(["J", "JX", "", "J0", "K", "a-", "_"]).flatmap(
+            lambda prefix: (
+                st.integers(0, 40).map(lambda n: f"{prefix}{n}")
+                | st.integers(0, 40).map(lambda n: f"{prefix}{n:04d}")
+                | st.sampled_from([f"{prefix}x", f"{prefix}9223372036854775808", f"{prefix}-3"])
+            )
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_inspection_ids_given_twice_are_found_by_numbers_or_hashes(
+    tmp_path_factory: Any, ids: list[str]
+) -> None:
+    """Inspection ids are proven distinct by their numbers (a map of bits) or,
+    where numbers repeat or are missing, by their hashes: the route is taken
+    exactly when no id is given twice (everything else being plain), and
+    then reads every row as the readers do."""
+    from qrules._columns import read_records  # noqa: PLC0415
+
+    folder = tmp_path_factory.mktemp("ids")
+    register = _write(folder / "register.csv", REGISTER, _clean_register(30))
+    rows = _clean_log(30, len(ids))
+    for row, inspection in zip(rows, ids, strict=True):
+        row[0] = inspection
+    log = _write(folder / "log.csv", LOG, rows)
+    found = direct.read_files(str(register), str(log))
+    assert (found is not None) == (len(set(ids)) == len(ids))
+    if found is not None:
+        try:
+            assert found.log == read_records(str(register), str(log))[1]
+        finally:
+            found.close()
+
+
+@pytest.mark.parametrize(
+    ("ids", "numbered"),
+    [
+        (["J1", "J2", "J3"], True),
+        (["J1", "J01"], True),  # numbers repeat, ids do not: the hashes tell
+        (["INS-7", "INS-8"], True),
+        (["1", "2", "x"], False),  # an id without a number: the hashes alone
+        (["J1", "J100000000000"], False),  # numbers too far apart for a map of bits
+    ],
+)
+def test_ids_read_as_numbers_where_they_can_be(
+    tmp_path: Path, ids: list[str], numbered: bool
+) -> None:
+    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(30))
+    rows = _clean_log(30, len(ids))
+    for row, inspection in zip(rows, ids, strict=True):
+        row[0] = inspection
+    log = _write(tmp_path / "log.csv", LOG, rows)
+    seen: list[bool] = []
+    real = direct._Table.repeated
+
+    def spy(self: Any) -> str:
+        seen.append(True)
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(direct._Table, "repeated", spy)
+        found = direct.read_files(str(register), str(log))
+    assert found is not None
+    found.close()
+    assert bool(seen) == (not numbered or len({int(i.lstrip("JINS-")) for i in ids}) < len(ids))

@@ -85,6 +85,11 @@ _MOST_MAPPED = 256
 #: `parse_date` on every such text); the readers read those of 1900 to 2200.
 _DATE_COLUMNS = frozenset(("registered", "closed", "date"))
 _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+#: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
+_IDS = "inspection"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+#: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
+_MOST_BITS = 1 << 16
 #: Bytes read at a time while a file's lines are counted.
 _CHUNK = 1 << 22
 #: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
@@ -397,6 +402,7 @@ class _Table:
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
+        self._numbers: tuple[str, int | None, int | None] | None = None
         if not self.width:
             raise _Declined
 
@@ -427,11 +433,56 @@ class _Table:
             f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
+        numbered = self._numbered()
+        if numbered is not None:
+            facts.append(f"min({numbered}), max({numbered}), count({numbered}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
         self.count, longest = int(found[0]), found[1]
         self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
+        if numbered is not None:
+            low, high, numbers, ids = found[-4:]
+            if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
+                self._numbers = (numbered, low, high)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def _numbered(self) -> str | None:
+        """SQL: a number read from each inspection id of a log (the digits
+        after as many characters as the first id's letters; ``NULL`` where
+        there are none), or ``None``: ids of distinct numbers are distinct
+        (`repeats`), whatever ids the numbers are read from."""
+        if self.kind != "log" or not self.has(_IDS):
+            return None
+        first = self.connection.execute(
+            f"SELECT {_IDS} FROM {self.name} WHERE {_IDS} IS NOT NULL LIMIT 1"
+        ).fetchall()
+        if not first:
+            return None
+        letters = len(first[0][0]) - len(first[0][0].lstrip(_LETTERS))
+        return f"TRY_CAST(substr({_IDS}, {letters + 1}) AS BIGINT)"
+
+    def repeats(self) -> str:
+        """SQL: how many of the log's inspection ids repeat another, or (when
+        their numbers, `_numbered`, are all distinct, as a map of bits tells:
+        no hash table) ``0``; a positive count may be numbers alone repeating
+        (``'J1'``, ``'J01'``): `repeated` tells by the ids' hashes."""
+        if self._numbers is None:
+            return self.repeated()
+        numbered, low, high = self._numbers
+        if low is None:
+            return "0"  # no id
+        return (
+            f"(SELECT count({numbered}) - bit_count(bitstring_agg({numbered}, {int(low)},"
+            f" {int(high)})) FROM {self.name})"
+        )
+
+    def repeated(self) -> str:
+        """SQL: how many inspection ids of the log repeat another (their
+        hashes: a collision only declines)."""
+        return (
+            f"(SELECT count(*) - count(DISTINCT hash({_IDS})) FROM {self.name}"
+            f" WHERE {_IDS} IS NOT NULL)"
+        )
 
     def load_aside(self, cursor: Any, connection: Any) -> None:
         """`load` on ``cursor``, a cursor of ``connection`` (the same
@@ -647,21 +698,22 @@ def _register(table: _Table) -> Register:
 
 def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
     """`_Declined` for a log row without a unit or with one the register does
-    not hold, an inspection id given twice (their hashes: a collision only
-    declines) or not proven read to itself: one statement (DuckDB runs its
+    not hold, an inspection id not proven read to itself or given twice
+    (`_Table.repeats`, then `_Table.repeated`): one statement (DuckDB runs its
     parts side by side: cheaper than three), on ``cursor``, a cursor of the
     table's connection (run on a thread of its own)."""
     name = table.name
     proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
-    if table.has("inspection"):
+    if table.has(_IDS):
         proofs += [
-            f"(SELECT count(*) - count(DISTINCT hash(inspection)) FROM {name}"
-            " WHERE inspection IS NOT NULL)",
-            f"(SELECT count(*) FROM {name}"
-            f" WHERE inspection IS NOT NULL AND NOT {_clean('inspection')})",
+            f"(SELECT count(*) FROM {name} WHERE {_IDS} IS NOT NULL AND NOT {_clean(_IDS)})",
+            table.repeats(),
         ]
     found = cursor.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]
-    if any(found):
+    if any(found[:2]):
+        raise _Declined
+    numbers_repeat = len(found) > 2 and found[2]
+    if numbers_repeat and cursor.execute(f"SELECT {table.repeated()}").fetchall()[0][0]:
         raise _Declined
 
 
