@@ -15,20 +15,23 @@ What is proven, and how:
   ``/dev/fd/<n>`` of that file, never a path or an option taken from input),
   UTF-8 (with or without a byte-order mark) over the whole file, no NUL and no
   ASCII control character but the line ends (and a tab delimiter), its header
-  one plain line (`qrules._columns.csv_head`: the row reader's header,
-  delimiter and encoding), no quotation mark past the header line, and as many
-  records as non-empty lines (the readers number rows by record, DuckDB skips
-  empty lines). DuckDB reads the file strictly: a row with more or fewer
-  cells, text that is not UTF-8, a date or a code it does not take is an
-  error, and the route declines.
+  one plain line (`qrules._columns.utf8_head`: the row reader's header,
+  delimiter and encoding, read from the file's start), no quotation mark past
+  the header line, and as many records as non-empty lines (the readers number
+  rows by record, DuckDB skips empty lines): all but the header proven in one
+  pass (`_lines`) while DuckDB reads the file. DuckDB reads the file
+  strictly: a row with more or fewer cells, text that is not UTF-8, a date or
+  a code it does not take is an error, and the route declines.
 - Unit ids (and inspection ids, and names): a cell of ASCII not starting or
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs). Unit ids given once in the register,
-  inspection ids once in the log (their hashes distinct: a collision only
-  declines), every log row's unit in the register (an anti-join).
+  inspection ids once in the log (the numbers their digits read to distinct,
+  in a map of bits: `_Table.repeats`; else their hashes distinct: a
+  collision only declines), every log row's unit in the register (an
+  anti-join).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200; codes of a closed set: an ENUM of the codes the readers read to
   themselves. Other codes and flags (few distinct values): each distinct value
@@ -192,7 +195,8 @@ def read_files(
 
 
 def _possible(register: str, log: str | None) -> bool:
-    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow, sqlglot."""
+    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow,
+    sqlglot (to generate the counting query, when its text is not kept)."""
     import importlib.util  # noqa: PLC0415
 
     return (
