@@ -150,7 +150,7 @@ def read_files(
         # on a thread of its own while DuckDB reads them (it lets go of the
         # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
         pool = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="qrules-direct"))
-        scanned = pool.submit(lambda: [table.scan() for table in tables])
+        scanned = pool.submit(_scanned, tables)
         duckdb = needs("duckdb")
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -192,6 +192,12 @@ def read_files(
             connection.close()
             raise
     return Direct(read_register, read_log, connection)
+
+
+def _scanned(tables: Sequence[_Table]) -> None:
+    """Each table's file looked at through (`_Table.scan`)."""
+    for table in tables:
+        table.scan()
 
 
 def _possible(register: str, log: str | None) -> bool:
@@ -473,7 +479,7 @@ class _Table:
         if self._numbers is None:
             return self.repeated()
         numbered, low, high = self._numbers
-        if low is None:
+        if low is None or high is None:
             return "0"  # no id
         return (
             f"(SELECT count({numbered}) - bit_count(bitstring_agg({numbered}, {int(low)},"
