@@ -148,10 +148,11 @@ def read_files(
         tables = [units] if inspections is None else [units, inspections]
         # The files' lines are counted (and what their heads assumed proven)
         # on a thread of its own while DuckDB reads them (it lets go of the
-        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
+        # interpreter's lock), once DuckDB is imported (meanwhile, on a thread
+        # of records/cli.py: the counting would only slow the import down).
+        duckdb = needs("duckdb")
         pool = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="qrules-direct"))
         scanned = pool.submit(_scanned, tables)
-        duckdb = needs("duckdb")
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
