@@ -841,7 +841,7 @@ def test_the_head_read_from_the_start_is_the_readers_head(
     path.write_bytes(data)
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        head, line_end = direct._head(descriptor)
+        head, line_end, _ = direct._head(descriptor)
         direct._lines(descriptor, head.delimiter, line_end)
     except direct._Declined:
         return

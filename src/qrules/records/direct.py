@@ -91,6 +91,8 @@ _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 #: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
 _IDS = "inspection"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+#: The table's column of the inspection ids' numbers (`_Table._numbered`).
+_NUMBER = "qrules_number"
 #: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
 _MOST_BITS = 1 << 16
 #: Bytes read at a time while a file's lines are counted.
@@ -231,9 +233,9 @@ def _fd_path(descriptor: int) -> str:
     return f"/dev/fd/{int(descriptor)}"
 
 
-def _head(descriptor: int) -> tuple[CsvHead, int]:
+def _head(descriptor: int) -> tuple[CsvHead, int, bytes]:
     """The file's head as `csv_head` finds it (`utf8_head`), from the file's
-    start alone, and where its first line ends (in bytes); `_Declined` when
+    start alone, where its first line ends (in bytes), and the start; `_Declined` when
     the start is not UTF-8, the header not one plain line, the first line
     longer than the start. What the head assumes of the rest of the file (UTF-8,
     no NUL, no quotation mark past the first line) `_lines` proves."""
@@ -248,7 +250,7 @@ def _head(descriptor: int) -> tuple[CsvHead, int]:
         raise _Declined from None  # not UTF-8: read in another encoding by the readers
     if head is None:
         raise _Declined
-    return head, line_end
+    return head, line_end, start
 
 
 def _read(descriptor: int, size: int, offset: int) -> bytes:
@@ -391,7 +393,7 @@ class _Table:
     def __init__(
         self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
     ) -> None:
-        head, self.line_end = _head(descriptor)
+        head, self.line_end, self.start = _head(descriptor)
         required = ("unit", "category") if kind == "register" else ("unit", "date")
         try:
             self.rows = RowReader(
@@ -413,7 +415,7 @@ class _Table:
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
-        self._numbers: tuple[str, int | None, int | None] | None = None
+        self._numbers: tuple[int | None, int | None] | None = None
         if not self.width:
             raise _Declined
 
@@ -429,8 +431,11 @@ class _Table:
         types = {c: self._type(c) for c in columns}
         listed_types = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
         delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
+        numbered = self._numbered()
+        number = f", {numbered} AS {_NUMBER}" if numbered is not None else ""
         self.connection.execute(
-            f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
+            f"CREATE TABLE {self.name} AS SELECT *{number}"
+            f" FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
@@ -444,32 +449,33 @@ class _Table:
             f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
-        numbered = self._numbered()
         if numbered is not None:
-            facts.append(f"min({numbered}), max({numbered}), count({numbered}), count({_IDS})")
+            facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
         self.count, longest = int(found[0]), found[1]
         self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
-                self._numbers = (numbered, low, high)
+                self._numbers = (low, high)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
 
     def _numbered(self) -> str | None:
         """SQL: a number read from each inspection id of a log (the digits
-        after as many characters as the first id's letters; ``NULL`` where
-        there are none), or ``None``: ids of distinct numbers are distinct
-        (`repeats`), whatever ids the numbers are read from."""
+        after as many characters as the first record's id has letters, as
+        its line in the file's start is split; ``NULL`` where there are
+        none), kept in the table (`_NUMBER`: read once), or ``None``: ids of
+        distinct numbers are distinct (`repeats`), whatever ids the numbers
+        are read from."""
         if self.kind != "log" or not self.has(_IDS):
             return None
-        first = self.connection.execute(
-            f"SELECT {_IDS} FROM {self.name} WHERE {_IDS} IS NOT NULL LIMIT 1"
-        ).fetchall()
-        if not first:
-            return None
-        letters = len(first[0][0]) - len(first[0][0].lstrip(_LETTERS))
+        rest = self.start[self.line_end :].lstrip(b"\r\n")
+        ends = [i for i in (rest.find(b"\n"), rest.find(b"\r")) if i >= 0]
+        fields = rest[: min(ends, default=0)].decode("utf-8", "replace").split(self.delimiter)
+        position = self.rows.positions[_IDS]
+        first = fields[position] if position < len(fields) else ""
+        letters = len(first) - len(first.lstrip(_LETTERS))
         return f"TRY_CAST(substr({_IDS}, {letters + 1}) AS BIGINT)"
 
     def repeats(self) -> str:
@@ -479,11 +485,11 @@ class _Table:
         (``'J1'``, ``'J01'``): `repeated` tells by the ids' hashes."""
         if self._numbers is None:
             return self.repeated()
-        numbered, low, high = self._numbers
+        low, high = self._numbers
         if low is None or high is None:
             return "0"  # no id
         return (
-            f"(SELECT count({numbered}) - bit_count(bitstring_agg({numbered}, {int(low)},"
+            f"(SELECT count({_NUMBER}) - bit_count(bitstring_agg({_NUMBER}, {int(low)},"
             f" {int(high)})) FROM {self.name})"
         )
 
