@@ -21,7 +21,6 @@ from tests.test_direct import (
     _both,
     _clean_log,
     _clean_register,
-    _taken,
     _write,
 )
 
