@@ -21,7 +21,9 @@ What is proven, and how:
   rows by record, DuckDB skips empty lines): all but the header proven in one
   pass (`_lines`) while DuckDB reads the file. DuckDB reads the file
   strictly: a row with more or fewer cells, text that is not UTF-8, a date or
-  a code it does not take is an error, and the route declines.
+  a code it does not take, a line longer than the csv module's longest field
+  is an error, and the route declines; so is a file written while it is read
+  (`_stamp`: its size and times, before its head is read and after DuckDB).
 - Unit ids (and inspection ids, and names): a cell of ASCII not starting or
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
