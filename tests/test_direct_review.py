@@ -142,3 +142,44 @@ def test_two_byte_order_marks_are_read_alike_by_both_readers(tmp_path: Path) -> 
     by_rows, by_columns = row_wise(str(register)), column_wise(str(register))
     assert by_columns.notes == by_rows.notes
     assert [u.name for u in by_columns] == [u.name for u in by_rows]
+
+
+# -- the route in a process of its own (no pyarrow imported: rows fetched as tuples) ---
+
+_FRESH = """
+import sys
+from qrules.records import direct
+direct.ENABLED = sys.argv[1] == "on"
+from qrules.cli import main
+code = main(sys.argv[2:])
+print("pyarrow imported:", "pyarrow" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_the_route_in_a_fresh_process_says_what_the_readers_say(tmp_path: Path) -> None:
+    """In the test process pyarrow is always imported, so the route's results
+    there come through Arrow; a fresh `qrules check` on plain files imports
+    no pyarrow and fetches the counting query's rows as tuples
+    (`engines.sql._fetched`): the same output, exit code and error."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(200))
+    log = _write(tmp_path / "log.csv", LOG, _clean_log(200, 1500))
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    argv = [*_argv(register, log), "--by-district"]
+    found = {}
+    for route in ("on", "off"):
+        done = subprocess.run(
+            [sys.executable, "-c", _FRESH, route, *argv],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=300,
+            check=False,
+        )
+        found[route] = (done.returncode, done.stdout, done.stderr)
+    assert found["on"][2].endswith("pyarrow imported: False\n")  # not vacuous
+    assert found["on"][:2] == found["off"][:2]
+    assert found["on"][0] == 1
