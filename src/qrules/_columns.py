@@ -697,7 +697,7 @@ def utf8_head(start: bytes, quoted: Quoted) -> CsvHead | None:
     reading the rest. `UnicodeDecodeError` when ``start`` is not UTF-8."""
     text = codecs.getincrementaldecoder("utf-8")().decode(start[:HEAD_BYTES])
     codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
-    return _head_of(text.removeprefix("\ufeff")[:_HEAD], codec, None, quoted)
+    return _head_of(_unmarked(text)[:_HEAD], codec, None, quoted)
 
 
 def _head_of(head: str, codec: str, data: bytes | None, quoted: Quoted) -> CsvHead | None:
@@ -801,6 +801,13 @@ def _line_pattern(delimiter: str) -> str:
 Quoted = bool | str
 
 
+def _unmarked(text: str) -> str:
+    """UTF-8 text decoded with its byte-order mark, without it, as the row
+    reader reads it (``_tabular.decode``: ``utf-8-sig``, then one more mark
+    removed): two marks at most."""
+    return text.removeprefix("\ufeff").removeprefix("\ufeff")
+
+
 def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None, Quoted] | None:
     """The start of a CSV file's text (without a byte-order mark), its encoding,
     the whole text as UTF-8 for Arrow when the file is in another encoding,
@@ -837,7 +844,7 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
                         head += text[: _HEAD + 1]
                     at += size
                 decoder.decode(b"", final=True)
-                return head.removeprefix("\ufeff")[:_HEAD], codec, None, quoted
+                return _unmarked(head)[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
                 file.seek(0)  # GB18030 (or none): decided over the whole file, as the row reader
         raw = file.read()
