@@ -184,3 +184,28 @@ def test_the_route_in_a_fresh_process_says_what_the_readers_say(tmp_path: Path) 
     assert found["on"][2].endswith("pyarrow imported: False\n")  # not vacuous
     assert found["on"][:2] == found["off"][:2]
     assert found["on"][0] == 1
+
+
+# -- columns of few values with too many: declined, what is fetched bounded -----------
+
+
+def test_a_column_of_few_values_with_too_many_is_declined_with_a_bounded_fetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A register whose districts are all different (more than the route reads
+    one by one): declined (`_Table.few` fetches no more rows than all its
+    columns of few values may hold), the readers' output; taken under the
+    usual bound."""
+    monkeypatch.setattr(direct, "_MOST_DISTINCT", 4)
+    rows = _clean_register(30)
+    for i, row in enumerate(rows):
+        row[2] = f"区{i}"
+    register = _write(tmp_path / "register.csv", REGISTER, rows)
+    log = _write(tmp_path / "log.csv", LOG, _clean_log(30, 50))
+    assert direct.read_files(str(register), str(log)) is None
+    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert with_route == without
+    monkeypatch.setattr(direct, "_MOST_DISTINCT", 100_000)
+    found = direct.read_files(str(register), str(log))
+    assert found is not None
+    found.close()

@@ -588,17 +588,21 @@ class _Table:
 
     def few(self, columns: Sequence[str]) -> None:
         """The distinct values of these columns (few each: codes, flags, dates),
-        found in one pass over the table."""
+        found in one pass over the table; `_Declined` when one has more than
+        `_MOST_DISTINCT` (no more rows fetched than all may have)."""
         wanted = [c for c in columns if self.has(c)]
         if not wanted:
             return
         sets = ", ".join(f"({c})" for c in wanted)
         marks = ", ".join(f"grouping({c})" for c in wanted)
+        width = len(wanted)
+        most = width * _MOST_DISTINCT  # more rows: one column has too many values
         found = self.connection.execute(
             f"SELECT {', '.join(wanted)}, {marks}, count(*) FROM {self.name}"
             f" GROUP BY GROUPING SETS ({sets})"
-        ).fetchall()
-        width = len(wanted)
+        ).fetchmany(most + 1)
+        if len(found) > most:
+            raise _Declined  # not all fetched: what is read is bounded
         for i, column in enumerate(wanted):
             values = [(row[i], int(row[-1])) for row in found if row[width + i] == 0]
             if len(values) > _MOST_DISTINCT:
