@@ -11,6 +11,7 @@ server (``QRULES_POSTGRES_URL``, or one started by the session fixture).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -948,6 +949,31 @@ def test_failing_units_are_streamed_in_batches(
     )
     assert len(year(results, 2024).failing_units) == 12
     assert not any("qrules_members" in text for text in fetched)
+
+
+def test_the_failing_units_are_made_with_the_collector_waiting(
+    book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counting query's rows become the failing units with the cyclic
+    collector off (`made_at_once`: tens of thousands of small objects), and it
+    is on again once the tables are judged."""
+    collecting: list[bool] = []
+    listed = sql_module.listed_units
+
+    def spy(*args: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return listed(*args)
+
+    monkeypatch.setattr(sql_module, "listed_units", spy)
+    assert gc.isenabled()
+    visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
+    results = assert_same(
+        book, *read(high_risk(12), visits), "duckdb", None, rules=[book["twice"]], **FULL
+    )
+    assert len(year(results, 2024).failing_units) == 12
+    assert collecting
+    assert not any(collecting)
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

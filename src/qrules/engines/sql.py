@@ -56,6 +56,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from .._bulk import made_at_once
 from .._errors import DataError, Problem, QRulesError
 from .._messages import say
 from .._model import Rule
@@ -1219,61 +1220,64 @@ def judge_tables(
         if by_district and register.has("district")
         else []
     )
-    counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
-    if queries:
-        plan = Plan.of(queries)
-        met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
-        with _members_once(database, plan, register, log) as members:
-            if failing_units_to is not None:
-                database.execute(
-                    stored(plan, register, log, failing_units_to, members).sql(
-                        dialect=spoken(dialect)
+    # The rows fetched and the failing units made of them are many small
+    # objects (`made_at_once`).
+    with made_at_once():
+        counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
+        if queries:
+            plan = Plan.of(queries)
+            met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
+            with _members_once(database, plan, register, log) as members:
+                if failing_units_to is not None:
+                    database.execute(
+                        stored(plan, register, log, failing_units_to, members).sql(
+                            dialect=spoken(dialect)
+                        )
                     )
-                )
-            counted = _collect(
-                plan,
-                database.stream(
-                    _sql(
-                        plan,
-                        register,
-                        log,
-                        by_district,
-                        dialect,
-                        failing_units_to is None,
-                        members,
-                        met=met,
-                    )
-                ),
-                failing=failing_units_to is None,
-                met=met,
-                unlisted=functools.cache(
-                    functools.partial(_listed, database, plan, register, log, by_district)
-                ),
-            )
-    if tables is None:
-        tables = reconciliations(register, log, summary, rejected)
-        if log is not None and log_from is None and summary.first_day is not None:
-            tables = (
-                *tables[:-1],
-                attrs.evolve(
-                    tables[-1],
-                    notes=(
-                        *tables[-1].notes,
-                        say("log.taken_to_begin", first=str(summary.first_day)),
+                counted = _collect(
+                    plan,
+                    database.stream(
+                        _sql(
+                            plan,
+                            register,
+                            log,
+                            by_district,
+                            dialect,
+                            failing_units_to is None,
+                            members,
+                            met=met,
+                        )
                     ),
-                ),
-            )
-    if doubts is None:
-        doubts = Doubts.of(rejected.units, rejected.inspections)
-    return judge_all(
-        rulebook,
-        queries,
-        lambda query: counted.get(plan.key(query), {}),
-        districts,
-        tables,
-        progress,
-        doubts,
-    )
+                    failing=failing_units_to is None,
+                    met=met,
+                    unlisted=functools.cache(
+                        functools.partial(_listed, database, plan, register, log, by_district)
+                    ),
+                )
+        if tables is None:
+            tables = reconciliations(register, log, summary, rejected)
+            if log is not None and log_from is None and summary.first_day is not None:
+                tables = (
+                    *tables[:-1],
+                    attrs.evolve(
+                        tables[-1],
+                        notes=(
+                            *tables[-1].notes,
+                            say("log.taken_to_begin", first=str(summary.first_day)),
+                        ),
+                    ),
+                )
+        if doubts is None:
+            doubts = Doubts.of(rejected.units, rejected.inspections)
+        return judge_all(
+            rulebook,
+            queries,
+            lambda query: counted.get(plan.key(query), {}),
+            districts,
+            tables,
+            progress,
+            doubts,
+        )
 
 
 def _planned(
