@@ -6,12 +6,17 @@ quotation marks; ``--quoted`` quotes every text field, as pyarrow and some
 databases write them), then times, alternated, each in its own process:
 
 - ``qrules check yantai-2023-2025 --register reg.csv --log log.csv`` (the
-  default engine: DuckDB, fed the Arrow columns the column-wise readers read);
+  default engine: DuckDB; plain CSV files read by DuckDB's own reader and
+  judged where they are, `qrules.records.direct`);
 - a hand-written script: DuckDB reads the same two CSV files into tables and
   runs the hand-written counting query of `bench_records` (population and
   units meeting each rule, per year);
 
-and, with ``--reference``, ``qrules check ... --engine reference``. Before
+and, with ``--readers``, the same command with that route turned off (the
+files read by qrules' column-wise readers, their Arrow columns handed to
+DuckDB), and with ``--reference``, ``qrules check ... --engine reference``.
+``--folder`` takes the two files ``register.csv`` and ``log.csv`` of a folder
+(read only) rather than writing them. Before
 timing, the counts of qrules (``--format json``) and of the script are checked
 equal. Prints medians, ratios and each process's peak memory (its maximum
 resident set, from ``/usr/bin/time``) and CPU time (user and system). Asserts
@@ -21,6 +26,7 @@ and qrules is compiled first), as in ``bench_load.py``.
 
     python benchmarks/bench_files.py --units 100000 --inspections 1000000
     python benchmarks/bench_files.py --units 1000000 --inspections 10000000 --repeat 3
+    python benchmarks/bench_files.py --folder /tmp/bf --readers
 """
 
 from __future__ import annotations
@@ -53,6 +59,15 @@ con.execute("CREATE TABLE log AS SELECT * FROM read_csv(?)", [sys.argv[2]])
 rows = con.execute("SELECT rule, year, count(*), count(*) FILTER (WHERE meets) FROM ("
                    + sys.argv[3] + ") GROUP BY ALL ORDER BY ALL").fetchall()
 print(json.dumps([list(r) for r in rows]))
+"""
+
+#: ``qrules check`` with the route of `qrules.records.direct` turned off.
+READERS = """
+import sys
+from qrules.records import direct
+from qrules.cli import main
+direct.ENABLED = False
+sys.exit(main(sys.argv[1:]))
 """
 
 RULEBOOK = "yantai-2023-2025"
@@ -92,11 +107,10 @@ def timed(command: list[str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int,
     return seconds, peak, cpu, done.stdout
 
 
-def qrules_command(register: Path, log: Path, *extra: str) -> list[str]:
+def qrules_command(register: Path, log: Path, *extra: str, readers: bool = False) -> list[str]:
     return [
         sys.executable,
-        "-m",
-        "qrules",
+        *(["-c", READERS] if readers else ["-m", "qrules"]),
         "check",
         RULEBOOK,
         "--register",
@@ -143,10 +157,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--quoted", action="store_true", help="quote every text field")
     parser.add_argument("--reference", action="store_true", help="time --engine reference too")
+    parser.add_argument(
+        "--readers", action="store_true", help="time qrules with its CSV route turned off too"
+    )
+    parser.add_argument("--folder", type=Path, help="read register.csv and log.csv from here")
     args = parser.parse_args()
     compileall.compile_dir(str(Path(qrules.__file__).parent), quiet=1)
     with tempfile.TemporaryDirectory() as folder:
-        register, log = write(Path(folder), args.units, args.inspections, args.seed, args.quoted)
+        if args.folder is not None:
+            register, log = args.folder / "register.csv", args.folder / "log.csv"
+            args.units, args.inspections = (
+                sum(1 for _ in path.open("rb")) - 1 for path in (register, log)
+            )
+        else:
+            register, log = write(
+                Path(folder), args.units, args.inspections, args.seed, args.quoted
+            )
         sizes = register.stat().st_size + log.stat().st_size
         print(
             f"{args.units:,} units, {args.inspections:,} inspections: CSV files "
@@ -158,6 +184,8 @@ def main() -> None:
             "qrules check (duckdb)": qrules_command(register, log),
             "DuckDB script": script_command(register, log),
         }
+        if args.readers:
+            contenders["qrules check (readers)"] = qrules_command(register, log, readers=True)
         if args.reference:
             contenders["qrules check --engine reference"] = qrules_command(
                 register, log, "--engine", "reference"

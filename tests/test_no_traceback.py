@@ -415,6 +415,14 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             return real_open(path, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", open_)
+        real_os_open = os.open
+
+        def os_open(path: Any, *args: Any, **kwargs: Any) -> Any:  # records/direct.py's
+            if Path(path).name in ("secret.csv", "register.csv"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_os_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", os_open)
     else:
         data.chmod(0)
         register.chmod(0)
@@ -724,12 +732,14 @@ def test_running_out_of_memory_while_reading(monkeypatch: pytest.MonkeyPatch) ->
     """A log too large for the Python readers (10M rows): said, with what to do."""
     import qrules._columns  # noqa: PLC0415
     import qrules._tabular  # noqa: PLC0415
+    import qrules.records.direct  # noqa: PLC0415
 
     def exhausted(*args: object) -> object:
         raise MemoryError
 
     monkeypatch.setattr(qrules._tabular, "from_csv", exhausted)
     monkeypatch.setattr(qrules._columns, "_of_csv", exhausted)  # the column-wise reader
+    monkeypatch.setattr(qrules.records.direct, "csv_head", exhausted)  # DuckDB's reader's
     assert_clean(
         run("check", YANTAI, "--register", str(REGISTER)),
         "register.csv",

@@ -82,7 +82,9 @@ from .records.read import read_register as read_register_rows
 
 __all__ = [
     "ColumnRows",
+    "CsvHead",
     "arrow_columns",
+    "csv_head",
     "python_values",
     "read_log",
     "read_records",
@@ -565,22 +567,17 @@ def _of_csv(
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
     name = path.name
-    found = _text_head(path, encoding)
+    found = csv_head(path, encoding)
     if found is None:
         return None
-    head, codec, data, quoted = found
-    lines = head[:8192].split("\n")[:10]
-    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
-    first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
-    if len(first) == 1 and len(head) >= _HEAD:
-        return None  # a header line longer than what was looked at
-    if quoted == "header":  # quotation marks in the header line only: it alone is looked at
-        if not re.fullmatch(_line_pattern(delimiter), first[0]):
-            return None
-    elif quoted and not _plainly_quoted(path if data is None else data, delimiter):
-        return None
-    header = _fields(first[0], delimiter)
-    if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
+    header, delimiter, codec, data, quoted = (
+        found.header,
+        found.delimiter,
+        found.codec,
+        found.data,
+        found.quoted,
+    )
+    if quoted is True and not _plainly_quoted(path if data is None else data, delimiter):
         return None
     width = len(header)
     notes = (
@@ -653,6 +650,45 @@ def _of_csv(
             return None
         rows.append((number, cells))
     return _Cells(name, header, columns, numbers, rows, notes, True)
+
+
+@attrs.frozen
+class CsvHead:
+    """What the start of a CSV file says (`csv_head`): its header as the csv
+    module reads it, its delimiter and encoding, the whole text as UTF-8 when
+    the file is in another encoding (else ``None``), and where it holds
+    quotation marks (`Quoted`)."""
+
+    header: list[str]
+    delimiter: str
+    codec: str
+    data: bytes | None
+    quoted: Quoted
+
+
+def csv_head(path: Path, encoding: str | None) -> CsvHead | None:
+    """A CSV file's header, delimiter and encoding, found as the row reader
+    finds them (``_tabular.from_csv``), or ``None`` when the header is not one
+    plain line (a quoted line break, a line longer than what is looked at, a
+    field longer than the csv module reads) or the file holds a NUL: the row
+    reader's then. Reads the whole file once (its encoding is decided over
+    all of it); a file that decodes in no encoding tried is the row reader's
+    `DataError`."""
+    found = _text_head(path, encoding)
+    if found is None:
+        return None
+    head, codec, data, quoted = found
+    lines = head[:8192].split("\n")[:10]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+    first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
+    if len(first) == 1 and len(head) >= _HEAD:
+        return None  # a header line longer than what was looked at
+    if quoted == "header" and not re.fullmatch(_line_pattern(delimiter), first[0]):
+        return None  # quotation marks in the header line only: it alone is looked at
+    header = _fields(first[0], delimiter)
+    if any(len(h) > MAX_CSV_FIELD_CHARS for h in header):
+        return None
+    return CsvHead(header, delimiter, codec, data, quoted)
 
 
 def _longest(column: Any) -> int:

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from .._data import MISSING_MARKERS
-from .._recordspec import FLAGS, RECORD_CODES
+from .._recordspec import CATEGORIES, FLAGS, RECORD_CODES
 from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes
-from ._spelled import TEXT_COLUMNS, spelled_otherwise
+from ._spelled import TEXT_COLUMNS, spelled_otherwise, spelled_text
 from ._sqltext import exp, rendered
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODED",
+    "coded_rejected",
     "count",
     "date_literal",
     "dated",
@@ -192,16 +193,19 @@ def rejected_register(
     spelled as the readers read it. ``every``: checked in a table counted as it
     is. ``part``: ``coded``, the tests of the `CODED` columns alone (on their
     values, as a watched register's key check tests them once per distinct
-    value); ``row``, the others; ``all``, both. ``exact=False``: a unit id
-    spelled otherwise by `spelled`'s first look (more rows, never fewer; the
-    `CODED` columns' values, few, are tested exactly)."""
+    value); ``row``, the others; ``all``, both. ``exact=False``: without the
+    unit id's spelling, which the lean key check tests over the whole column
+    at a first look (`spelled_among`); the `CODED` columns' values, few, are
+    tested exactly."""
     if register.checked and not every:
         return exp.false()
     # No unit id or no category: NULL, or a marker the readers read as missing.
     row: list[exp.Expr] = [marked(register.column("unit", alias))]
     coded: list[exp.Expr] = [marked(register.column("category", alias))]
     for column in TEXT_COLUMNS["register"]:
-        test = spelled_otherwise(register, column, alias, exact=exact or column in CODED)
+        if not exact and column not in CODED:
+            continue
+        test = spelled_otherwise(register, column, alias)
         if test is not None:
             (coded if column in CODED else row).append(test)
     row += [p for p in (_bad_date(register, c, alias) for c in ("registered", "closed")) if p]
@@ -258,6 +262,43 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
             _known(exp.GT(this=log.column("date", alias), expression=date_literal(log.until)))
         )
     return exp.or_(*parts)
+
+
+def coded_rejected(register: Table, column: str, value: object) -> bool:
+    """`rejected_register`'s test of a `CODED` column (``part="coded"``), in
+    Python, of one of its values as stored (fetched from the database): a
+    watched register's lean key check tests each distinct value so, with no
+    test row by row and no regular expression in its query. True whenever the
+    SQL test is; also for a flag word written with capitals (``Y``), which the
+    SQL test then decides (its ``LOWER`` is a database's, which a locale may
+    make another than Python's)."""
+    if value is None:  # (missing: no test rejects it; no category is, in a counted row)
+        return False
+    kind = register.type(column)
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if column in ("category", "district"):
+        if column == "category" and _marker(text):
+            return True
+        return (
+            kind == "text"
+            and (column != "category" or text not in register.stored(column, CATEGORIES))
+            and spelled_text(text, utf8=register.utf8)
+        )
+    if column in FLAGS:
+        codes = flag_codes(register.codes.get(column, {}))
+        if kind == "boolean" and not codes:
+            return False
+        words = TRUE_WORDS | FALSE_WORDS | set(codes)
+        return not ((text in words and text.lower() == text) or _marker(text))
+    return text not in register.stored(column, RECORD_CODES[column]) and not _marker(text)
+
+
+def _marker(text: str) -> bool:
+    """`marked` of a value's text, in Python."""
+    return text in _MARKER_SET
+
+
+_MARKER_SET = frozenset(_MARKERS)
 
 
 def usable(register: Table, alias: str = "r") -> exp.Expr:

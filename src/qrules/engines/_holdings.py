@@ -18,6 +18,7 @@ from .._recordspec import FLAGS
 from .._results import Reconciliation
 from ._builders import (
     CODED,
+    coded_rejected,
     count,
     dated,
     filtered,
@@ -28,7 +29,7 @@ from ._builders import (
     rendered,
     usable,
 )
-from ._spelled import spelled, spelled_otherwise
+from ._spelled import spelled, spelled_among, spelled_otherwise, spelled_somewhere
 from ._sqltext import exp, kept
 
 if TYPE_CHECKING:
@@ -116,9 +117,8 @@ def summarize(
         return summary
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
         return _lean_checked(database, register, log, summary)
-    return _checked(
-        database, register, log, summary, _named(database, "keys", register, log, _keys)
-    )
+    keys = functools.partial(_keys, dialect=database.dialect)
+    return _checked(database, register, log, summary, _named(database, "keys", register, log, keys))
 
 
 def _named(
@@ -143,14 +143,19 @@ def _lean_checked(
     """`summarize`'s key check of tables without a row to reject (or watched),
     in one query shaped as one would check the keys by hand (`_lean_keys`): the
     same `Summary`, unclean flag and `DataError` as `_keys`. Its ids spelled
-    otherwise are those of a first look, asked again exactly when it finds
-    any; the counted rows' reach and repeated inspection ids are those of all
+    otherwise are those of a first look over each whole column
+    (`spelled_among`), and the values of the register's columns of few values
+    are tested in Python (`_codes_rejected`): all asked again exactly, in SQL,
+    when either finds any; the counted rows' reach and repeated inspection ids are those of all
     the rows, asked again (`_known_reach`) when a row of a unit not in the
     register could hold the first or last date or repeat an id."""
-    row = _named(database, "lean keys", register, log, functools.partial(_lean_keys, exact=False))
+    lean = functools.partial(_lean_keys, dialect=database.dialect)
+    row = _named(database, "lean keys", register, log, functools.partial(lean, exact=False))
+    if not row["bad_units"] and register.watched and _codes_rejected(database, register):
+        row = {**row, "bad_units": 1}
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
-        row = _named(database, "lean keys exact", register, log, _lean_keys)
+        row = _named(database, "lean keys exact", register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -293,49 +298,148 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None) -> exp.Select:
+def _keys(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
-    an inspection id (0 when the log has no inspection ids)."""
-    registers = _register_keys(register)
+    an inspection id (0 when the log has no inspection ids). (``dialect``:
+    `_coded_columns`'.)"""
+    registers = _register_keys(register, dialect=dialect)
     if log is None:
         return registers
     return _side_by_side(registers, _log_keys(register, log))
 
 
-def _register_keys(register: Table, *, exact: bool = True) -> exp.Select:
+def _register_keys(register: Table, *, exact: bool = True, dialect: str = "") -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
     watched register) those with codes, flags or markers to reject (``exact``;
-    else those `rejected_register`'s first look finds)."""
+    else more than 0 when a first look finds some: its unit ids spelled
+    otherwise looked at over the whole column, `spelled_among`)."""
     unit = register.column("unit", "r")
     bad: exp.Expr = number(0)
     if register.watched:
         # A watched table's ids, codes, flags and markers are checked in the
         # same pass: those of columns of few values once per distinct value.
         bad = count(rejected_register(register, "r", every=True, part="row", exact=exact))
-        stored = dict.fromkeys(
-            register.columns[c]
-            for c in CODED
-            if register.has(c)
-            and (c not in FLAGS or register.type(c) != "boolean" or register.codes.get(c))
-        )
-        values = (
-            exp.select(*(exp.column(c, "r", quoted=True) for c in stored))
-            .distinct()
-            .from_(register.ref("r"))
-            .where(usable(register))
-        )
-        # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
-        coded = exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
-            values.subquery("r")
-        )
+        if not exact:
+            # A first look: its unit ids spelled otherwise over the whole
+            # column; the values of its columns of few values in Python
+            # (`_codes_rejected`).
+            respelled = spelled_among(register, "unit", "r")
+            if respelled is not None:
+                bad = exp.Add(this=bad, expression=respelled)
+            return (
+                exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
+                .from_(register.ref("r"))
+                .where(usable(register))
+            )
+        coded = _coded_rejections(register, None, dialect=dialect)
         bad = exp.Add(this=bad, expression=coded.subquery())
     return (
         exp.select(exp.alias_(_repeats(unit), "repeated"), exp.alias_(bad, "bad_units"))
         .from_(register.ref("r"))
         .where(usable(register))
     )
+
+
+def _coded(register: Table) -> dict[str, list[str]]:
+    """The stored columns of a watched register's `CODED` columns that its key
+    check tests (not a flag stored BOOLEAN without codes), each with the
+    canonical columns it holds."""
+    found: dict[str, list[str]] = {}
+    for c in CODED:
+        if register.has(c) and (
+            c not in FLAGS or register.type(c) != "boolean" or register.codes.get(c)
+        ):
+            found.setdefault(register.columns[c], []).append(c)
+    return found
+
+
+#: At most this many distinct values of a watched register's `CODED` columns
+#: are fetched and tested in Python (`_codes_rejected`); with more, SQL tests
+#: their combinations (`_coded_rejections`).
+_MOST_CODED = 10_000
+
+
+def _codes_rejected(database: Database, register: Table) -> bool:
+    """Whether a watched register may hold a counted row whose `CODED` columns
+    `rejected_register` rejects: each column's distinct values, fetched in one
+    pass (`_coded_values`), tested in Python (`coded_rejected`); when they are
+    more than `_MOST_CODED`, tested in SQL (`_coded_rejections`)."""
+    columns = _coded(register)
+    if not columns:
+        return False
+    dialect = database.dialect
+    values = functools.partial(_coded_values, dialect=dialect)
+    rows = database.fetch(_summary_text("coded values", register, None, dialect, values))
+    if len(rows) > _MOST_CODED:  # too many to fetch: tested in SQL
+        rejections = functools.partial(_coded_rejections, dialect=dialect)
+        text = _summary_text("coded rejections", register, None, dialect, rejections)
+        return bool(database.fetch(text)[0][0])
+    held = list(columns.values())
+    return any(
+        coded_rejected(register, column, value)
+        for row in rows
+        for value, canonical in zip(row, held, strict=True)
+        if value is not None
+        for column in canonical
+    )
+
+
+def _coded_rejections(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
+    """One row: how many distinct combinations of a watched register's `CODED`
+    columns' values (in its counted rows) `rejected_register` rejects."""
+    values = (
+        exp.select(*_coded_columns(register, dialect))
+        .distinct()
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+    # (A FILTER, not a WHERE, which a database would push below the DISTINCT.)
+    return exp.select(count(rejected_register(register, "r", every=True, part="coded"))).from_(
+        values.subquery("r")
+    )
+
+
+def _coded_values(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
+    """The distinct values, as stored, of a watched register's `CODED` columns
+    in its counted rows: one row per value of one column (the others NULL; a
+    NULL is never rejected), at most `_MOST_CODED` and one."""
+    columns = _coded_columns(register, dialect)
+    query = exp.select(*columns).from_(register.ref("r")).where(usable(register))
+    grouped = [c.this if isinstance(c, exp.Alias) else c for c in columns]
+    query.set(
+        "group",
+        exp.Group(
+            grouping_sets=[
+                exp.GroupingSets(expressions=[exp.Tuple(expressions=[c.copy()]) for c in grouped])
+            ]
+        ),
+    )
+    return query.limit(_MOST_CODED + 1)
+
+
+#: The dialects whose text columns may have a collation of their own, and the
+#: name of their binary one (compared byte for byte).
+_BINARY = {"duckdb": "C", "postgres": "C"}
+
+
+def _coded_columns(register: Table, dialect: str) -> list[exp.Expr]:
+    """The stored columns of `_coded`, as their distinct values are taken: a
+    text column under its dialect's binary collation (`_BINARY`), so that a
+    collation of its own (DuckDB's NFC, NOACCENT or NOCASE, a nondeterministic
+    ICU one in PostgreSQL) does not make one value of two it holds equal
+    (``'é'`` and ``'e\u0301'``) and only that one tested: each is, as the test
+    row by row and the readers read them."""
+    binary = _BINARY.get(dialect)
+    columns: list[exp.Expr] = []
+    for stored, canonical in _coded(register).items():
+        column: exp.Expr = exp.column(stored, "r", quoted=True)
+        if binary is not None and register.type(canonical[0]) == "text":
+            collated = exp.Collate(this=column, expression=exp.Identifier(this=binary, quoted=True))
+            column = exp.alias_(collated, stored, quoted=True)
+        columns.append(column)
+    return columns
 
 
 def _log_keys(register: Table, log: Table) -> exp.Select:
@@ -394,7 +498,9 @@ def _log_keys(register: Table, log: Table) -> exp.Select:
     ).from_(rows.subquery("k"))
 
 
-def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp.Select:
+def _lean_keys(
+    register: Table, log: Table | None, *, exact: bool = True, dialect: str = ""
+) -> exp.Select:
     """`_keys` for tables without a row to reject (their rows all counted): the
     log's side as two plain passes rather than one row by row with whether its
     unit is the register's. The rows whose unit is not in the register (an
@@ -402,8 +508,8 @@ def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp
     id is spelled otherwise); and every row (inspection ids repeated, and,
     watched, codes to reject or inspection ids spelled otherwise). ``exact``:
     ids spelled otherwise as `spelled` finds them, else at its first look
-    (the rows to reject, and perhaps others)."""
-    registers = _register_keys(register, exact=exact)
+    (the rows to reject, and perhaps others). (``dialect``: `_coded_columns`'.)"""
+    registers = _register_keys(register, exact=exact, dialect=dialect)
     if log is None:
         return registers
     date = log.column("date", "l")
@@ -417,7 +523,11 @@ def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp
     matched = exp.column("unit", "qrules_r")
     bad: exp.Expr = number(0)
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
-        bad = count(spelled(log.raw("unit", "l"), utf8=log.utf8, exact=exact))
+        bad = (
+            count(spelled(log.raw("unit", "l"), utf8=log.utf8))
+            if exact
+            else spelled_somewhere(log.raw("unit", "l"), utf8=log.utf8)
+        )
     unknown = (
         exp.select(
             exp.alias_(count(), "unknown"),
@@ -439,10 +549,13 @@ def _lean_keys(register: Table, log: Table | None, *, exact: bool = True) -> exp
     bad = number(0)
     if log.watched:
         tests = [rejected_log(log, "l", every=True)]
-        respelled = spelled_otherwise(log, "inspection", "l", exact=exact)
+        respelled = spelled_otherwise(log, "inspection", "l") if exact else None
         if respelled is not None:
             tests.append(respelled)
         bad = count(exp.or_(*tests))
+        among = None if exact else spelled_among(log, "inspection", "l")
+        if among is not None:  # (its first look: over the whole column)
+            bad = exp.Add(this=bad, expression=among)
     rows = exp.select(exp.alias_(repeated, "repeated_inspections"), exp.alias_(bad, "rows_bad"))
     if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
         rows = rows.from_(log.ref("l")).where(dated(log))

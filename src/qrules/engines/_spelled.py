@@ -18,6 +18,7 @@ row's values a reader reads otherwise.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,19 @@ from .._tabular import normal
 from ._sqltext import exp
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .sql import Table
 
-__all__ = ["TEXT_COLUMNS", "read_otherwise", "spelled", "spelled_otherwise"]
+__all__ = [
+    "TEXT_COLUMNS",
+    "read_otherwise",
+    "spelled",
+    "spelled_among",
+    "spelled_otherwise",
+    "spelled_somewhere",
+    "spelled_text",
+]
 
 #: The columns whose text is compared as stored: ids and open codes (a closed
 #: set's code that is not spelled as one is rejected already). The log's
@@ -55,6 +66,22 @@ def _pattern() -> str:
     characters, so that DuckDB (RE2), PostgreSQL and Spark (Java) read it alike,
     and unanchored at the end: Java's ``$`` also matches before a final line
     break."""
+    ranges = _kept()
+    spaces = "".join(
+        _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
+    )
+
+    def literal_range(first: int, last: int) -> str:
+        return _literal(first) if first == last else f"{_literal(first)}-{_literal(last)}"
+
+    kept = "".join(literal_range(a, b) for a, b in ranges)
+    return f"[^{kept}]|^[{spaces}]|[{spaces}]$"
+
+
+@functools.cache
+def _kept() -> list[tuple[int, int]]:
+    """The characters that stay as they are in any text (`_pattern`), as
+    ranges of their codes."""
     seconds = set()
     for code in range(0x10000):
         decomposition = unicodedata.decomposition(chr(code))
@@ -84,15 +111,64 @@ def _pattern() -> str:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    spaces = "".join(
-        _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
+    return ranges
+
+
+@functools.cache
+def _byte_patterns() -> tuple[str, str, str]:
+    """`_pattern` for a database whose text is bytes it does not decode
+    (PostgreSQL's ``SQL_ASCII``, whose regular expressions take each byte for
+    a character): the UTF-8 encodings of the characters that stay as they
+    are, each byte written ``\\u00XX`` (a character's code, there a byte's).
+    Three expressions: a value of printable ASCII, no space at either end,
+    matches the first, and is spelled as it is read; any other value is
+    spelled as it is read when it matches the second whole (a sequence of
+    such characters' encodings: one that is not valid UTF-8 does not), and
+    not the third (a white space at either end)."""
+
+    def byte(first: int, last: int) -> str:
+        return f"\\u{first:04x}" if first == last else f"[\\u{first:04x}-\\u{last:04x}]"
+
+    alternatives = [
+        "".join(byte(first, last) for first, last in encoded)
+        for a, b in _kept()
+        for encoded in _encoded(a, b)
+    ]
+    spaces = "|".join(
+        "".join(byte(b, b) for b in c.encode())
+        for a, b in _kept()
+        for c in map(chr, range(a, b + 1))
+        if c.isspace()
     )
+    plain = "^[\\u0021-\\u007e](?:[\\u0020-\\u007e]*[\\u0021-\\u007e])?$"
+    return plain, f"^(?:{'|'.join(alternatives)})*$", f"^(?:{spaces})|(?:{spaces})$"
 
-    def literal_range(first: int, last: int) -> str:
-        return _literal(first) if first == last else f"{_literal(first)}-{_literal(last)}"
 
-    kept = "".join(literal_range(a, b) for a, b in ranges)
-    return f"[^{kept}]|^[{spaces}]|[{spaces}]$"
+def _encoded(first: int, last: int) -> Iterator[list[tuple[int, int]]]:
+    """The UTF-8 encodings of the characters ``first`` to ``last`` (Basic
+    Multilingual Plane), as sequences of byte ranges: each sequence's
+    encodings are every combination of a byte in each of its ranges."""
+    for low, high in ((0, 0x7F), (0x80, 0x7FF), (0x800, 0xFFFF)):
+        if max(first, low) <= min(last, high):
+            yield from _aligned(max(first, low), min(last, high))
+
+
+def _aligned(first: int, last: int) -> Iterator[list[tuple[int, int]]]:
+    """`_encoded` of characters whose encodings are of one length: split
+    where a continuation byte would not run its whole range."""
+    size = len(chr(first).encode())
+    for tail in range(size - 1, 0, -1):
+        mask = (1 << (6 * tail)) - 1
+        if first & ~mask != last & ~mask:
+            if first & mask:
+                yield from _aligned(first, first | mask)
+                yield from _aligned((first | mask) + 1, last)
+                return
+            if last & mask != mask:
+                yield from _aligned(first, (last & ~mask) - 1)
+                yield from _aligned(last & ~mask, last)
+                return
+    yield list(zip(chr(first).encode(), chr(last).encode(), strict=True))
 
 
 def _literal(code: int) -> str:
@@ -100,12 +176,9 @@ def _literal(code: int) -> str:
     return "\\" + char if char in "\\]^-[&" else char
 
 
-def spelled_otherwise(
-    table: Table, column: str, alias: str, *, exact: bool = True
-) -> exp.Expr | None:
+def spelled_otherwise(table: Table, column: str, alias: str) -> exp.Expr | None:
     """A value of a text column (`TEXT_COLUMNS`) that a reader could read
-    otherwise; ``None`` when the table has no such column or it is not text.
-    ``exact=False``: `spelled`'s first look."""
+    otherwise; ``None`` when the table has no such column or it is not text."""
     if not table.has(column) or table.type(column) != "text":
         return None
     utf8 = table.utf8
@@ -116,12 +189,12 @@ def spelled_otherwise(
         return (
             exp.Case()
             .when(table.isin(column, alias, CATEGORIES), exp.false())
-            .else_(spelled(table.raw(column, alias), utf8=utf8, exact=exact))
+            .else_(spelled(table.raw(column, alias), utf8=utf8))
         )
-    return spelled(table.raw(column, alias), utf8=utf8, exact=exact)
+    return spelled(table.raw(column, alias), utf8=utf8)
 
 
-def spelled(raw: exp.Expr, *, utf8: bool = True, exact: bool = True) -> exp.Expr:
+def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     """A text value (as stored) that a reader could read otherwise.
 
     ``utf8``: the database stores text in UTF-8 (DuckDB and Spark always;
@@ -134,33 +207,127 @@ def spelled(raw: exp.Expr, *, utf8: bool = True, exact: bool = True) -> exp.Expr
     control character inside such a value, which the expression flags, is
     read as it is by the readers too, so it is compared as stored.)
 
-    ``exact=False`` (UTF-8 only): a first look, without the expression, that
-    is true for every value but those plain ASCII ones: true for every value
-    the exact test finds, and for others (those it puts to the expression).
-    A database compiles the expression, some 3 KB of characters, each time it
-    plans a query that holds it; where the first look finds nothing, nothing
-    is spelled otherwise, and where it finds some, the exact test says which."""
+    Else (PostgreSQL's ``SQL_ASCII``, the one other encoding qrules' queries
+    run in: text stored as the bytes it was given, UTF-8 from qrules' readers
+    and a UTF-8 client, each byte a character to its regular expressions),
+    the same test of the characters' UTF-8 encodings (`_byte_patterns`): the
+    characters' expression would take ``Ｊ1``'s three bytes for three
+    characters it keeps. (A server encoding of another kind, whose characters
+    are not UTF-8's, has its values not valid UTF-8 spelled otherwise: more
+    rows rejected, never fewer.)"""
     present = exp.not_(exp.Is(this=raw, expression=exp.null()))
+    if not utf8:
+        # (Its regular expressions read bytes: the characters' encodings. A
+        # plain ASCII value, most ids, is first told by a short expression.)
+        plain_ascii, whole, ends = (exp.Literal.string(p) for p in _byte_patterns())
+        return (
+            exp.Case()
+            .when(exp.RegexpLike(this=raw.copy(), expression=plain_ascii), exp.false())
+            .else_(
+                exp.and_(
+                    present,
+                    exp.paren(
+                        exp.or_(
+                            exp.not_(exp.RegexpLike(this=raw.copy(), expression=whole)),
+                            exp.RegexpLike(this=raw.copy(), expression=ends),
+                        )
+                    ),
+                )
+            )
+        )
     test = exp.and_(
         present,
         exp.RegexpLike(this=raw.copy(), expression=exp.Literal.string(_pattern())),
     )
-    if not utf8:
-        return test
-    if not exact:
-        test = present.copy()
+    first, last = _ends(raw)
 
     def printable(char: exp.Expr) -> exp.Expr:
-        return exp.Ascii(this=char).between(exp.Literal.number(33), exp.Literal.number(126))
+        return char.between(exp.Literal.number(33), exp.Literal.number(126))
 
-    # (The last character by its position: a database takes it faster than
-    # the rightmost one, which it finds by counting the characters again.)
     plain = exp.and_(
         exp.EQ(
             this=exp.BitLength(this=raw.copy()),
             expression=exp.Mul(this=exp.Literal.number(8), expression=exp.Length(this=raw.copy())),
         ),
-        printable(raw.copy()),
-        printable(exp.Substring(this=raw.copy(), start=exp.Length(this=raw.copy()))),
+        printable(first),
+        printable(last),
     )
     return exp.Case().when(plain, exp.false()).else_(test)
+
+
+def spelled_text(text: str, *, utf8: bool = True) -> bool:
+    """`spelled` of a text value fetched from the database, in Python: the same
+    test (in UTF-8, a plain ASCII value with printable ends is read as it is;
+    any other value is put to the same regular expression, whose characters
+    are literal: Python reads it as RE2, PostgreSQL and Java do)."""
+    if utf8 and text.isascii() and text and "!" <= text[0] <= "~" and "!" <= text[-1] <= "~":
+        return False
+    return _compiled().search(text) is not None
+
+
+@functools.cache
+def _compiled() -> re.Pattern[str]:
+    return re.compile(_pattern())
+
+
+def _ends(raw: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+    """The codes of a text value's first and last characters. (The last by its
+    position: a database takes it faster than the rightmost one, which it
+    finds by counting the characters again.)"""
+    return exp.Ascii(this=raw.copy()), exp.Ascii(
+        this=exp.Substring(this=raw.copy(), start=exp.Length(this=raw.copy()))
+    )
+
+
+def spelled_among(table: Table, column: str, alias: str) -> exp.Expr | None:
+    """`spelled_somewhere` of an id column (not the category, whose codes
+    `spelled_otherwise` tests first); ``None`` when the table has no such
+    column or it is not text."""
+    if not table.has(column) or table.type(column) != "text":
+        return None
+    return spelled_somewhere(table.raw(column, alias), utf8=table.utf8)
+
+
+def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
+    """An aggregate, a first look at a whole column: 0 when no value of it (as
+    stored) is spelled otherwise, else 1 when one may be (`spelled` then says
+    which, row by row); 0 when every value is NULL.
+
+    Without the regular expression, which a database compiles each time it
+    plans a query that holds it (some 3 KB of characters), nor a test row by
+    row: a value is plain ASCII with printable ends (read as it is, see
+    `spelled`) exactly when its length in bits is eight times its length in
+    characters and the codes of its first and last characters are 33 to 126,
+    so every value of the column is when the sum of their lengths in bits is
+    eight times the sum of their lengths in characters (a character takes at
+    least eight bits) and the least and greatest codes of their ends are
+    within those bounds: sums, minima and maxima that a database takes as it
+    scans the column. ``utf8=False``: the exact test, row by row."""
+    if not utf8:
+        return exp.Filter(
+            this=exp.Count(this=exp.Star()),
+            expression=exp.Where(this=spelled(raw, utf8=False)),
+        )
+
+    def number(value: int) -> exp.Expr:
+        return exp.Literal.number(value)
+
+    plain = exp.and_(
+        exp.EQ(
+            this=exp.Sum(this=exp.BitLength(this=raw.copy())),
+            expression=exp.Mul(
+                this=number(8), expression=exp.Sum(this=exp.Length(this=raw.copy()))
+            ),
+        ),
+        *(
+            compare(this=aggregate(this=end.copy()), expression=number(bound))
+            for end in _ends(raw)
+            for compare, aggregate, bound in ((exp.GTE, exp.Min, 33), (exp.LTE, exp.Max, 126))
+        ),
+    )
+    # (No value, every aggregate NULL: nothing is spelled otherwise.)
+    return (
+        exp.Case()
+        .when(exp.Coalesce(this=plain, expressions=[exp.true()]), number(0))
+        .else_(number(1))
+    )

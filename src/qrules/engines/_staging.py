@@ -8,25 +8,29 @@ tables with the canonical columns, typed (dates DATE, flags BOOLEAN).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from .._columns import arrow_columns
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ..records.direct import TableRows
 from ..records.read import InspectionLog, Register, record_columns
 from .sql import Table
 
 __all__ = [
     "LOG_TYPES",
     "REGISTER_TYPES",
+    "InPlace",
     "Staged",
     "arrow",
     "canonical",
+    "load",
     "log_columns",
     "python_lists",
     "register_columns",
     "staged",
+    "unload",
 ]
 
 #: The SQL type of each canonical column of a loaded register and log.
@@ -40,7 +44,7 @@ LOG_TYPES: dict[str, str] = {**dict.fromkeys(LOG_COLUMNS, "VARCHAR"), "date": "D
 
 
 #: A table to load: its name, its kind (register or log), its columns and their types.
-Staged = tuple[str, str, dict[str, Any], dict[str, str]]
+Staged = tuple[str, str, Mapping[str, Any], dict[str, str]]
 
 
 #: The numbers of the staged tables' names in use in this process.
@@ -76,21 +80,68 @@ def canonical(tables: list[Staged]) -> tuple[Table, Table | None]:
     return found[0], found[1] if len(found) > 1 else None
 
 
-def register_columns(register: Register) -> dict[str, Any]:
-    """The register's columns: lists, or Arrow columns as read (not copied)."""
+def register_columns(register: Register) -> Mapping[str, Any]:
+    """The register's columns: lists, Arrow columns as read (not copied), or
+    a table in DuckDB (`InPlace`)."""
+    if isinstance(register.rows, TableRows):
+        return InPlace(register.rows)
     if (columns := arrow_columns(register.rows)) is not None:
         return columns
     return record_columns(register.units, REGISTER_COLUMNS)
 
 
-def log_columns(log: InspectionLog) -> dict[str, Any]:
-    """The log's columns: lists, or Arrow columns as read (not copied)."""
+def log_columns(log: InspectionLog) -> Mapping[str, Any]:
+    """The log's columns: lists, Arrow columns as read (not copied), or a
+    table in DuckDB (`InPlace`)."""
+    if isinstance(log.rows, TableRows):
+        return InPlace(log.rows)
     if (columns := arrow_columns(log.rows)) is not None:
         return columns
     return record_columns(log.inspections, LOG_COLUMNS)
 
 
-def arrow(columns: dict[str, Any], types: dict[str, str], *, dictionaries: bool = True) -> Any:
+class InPlace(Mapping[str, Any]):
+    """Rows that DuckDB read (`records.direct.TableRows`): a view of their
+    table on the connection holding it (`load`); elsewhere their Arrow
+    columns, fetched when first asked for."""
+
+    def __init__(self, rows: TableRows) -> None:
+        self.rows = rows
+
+    def _columns(self) -> dict[str, Any]:
+        columns = arrow_columns(self.rows.columns())
+        assert columns is not None
+        return columns
+
+    def __getitem__(self, name: str) -> Any:
+        return self._columns()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(REGISTER_COLUMNS if self.rows.kind == "register" else LOG_COLUMNS)
+
+    def __len__(self) -> int:
+        return len(REGISTER_COLUMNS if self.rows.kind == "register" else LOG_COLUMNS)
+
+
+def load(connection: Any, name: str, columns: Mapping[str, Any], types: dict[str, str]) -> None:
+    """A staged table on a DuckDB connection under ``name``: a view of rows
+    DuckDB holds on this connection, judged where they are; otherwise the
+    Arrow table of the columns, registered (not copied)."""
+    if isinstance(columns, InPlace) and columns.rows.connection is connection:
+        connection.execute(f"CREATE TEMP VIEW {name} AS {columns.rows.query}")
+    else:
+        connection.register(name, arrow(dict(columns), types))
+
+
+def unload(connection: Any, name: str, columns: Mapping[str, Any]) -> None:
+    """The staged table ``name`` gone from the connection (`load`)."""
+    if isinstance(columns, InPlace) and columns.rows.connection is connection:
+        connection.execute(f"DROP VIEW IF EXISTS {name}")
+    else:
+        connection.unregister(name)
+
+
+def arrow(columns: Mapping[str, Any], types: dict[str, str], *, dictionaries: bool = True) -> Any:
     """An Arrow table of the columns (needs pyarrow); Arrow columns are not
     copied. Text read dictionary-encoded (`qrules._columns`: a log's kinds and
     results) stays so, as DuckDB reads it, unless ``dictionaries`` is false
@@ -112,7 +163,7 @@ def arrow(columns: dict[str, Any], types: dict[str, str], *, dictionaries: bool 
     return pa.table(columns, schema=schema)
 
 
-def python_lists(columns: dict[str, Any]) -> dict[str, list[Any]]:
+def python_lists(columns: Mapping[str, Any]) -> dict[str, list[Any]]:
     """The columns as lists of Python values (for a driver that copies rows)."""
     return {
         name: values.to_pylist() if hasattr(values, "to_pylist") else values

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._tabular import database_file, duckdb_connection
 from ..records.read import InspectionLog, Register
-from ._staging import arrow, canonical, staged
+from ._staging import canonical, load, staged, unload
 from .sql import Table
 
 __all__ = ["connect", "loaded"]
@@ -36,8 +36,8 @@ def loaded(
     with staged(register, log) as tables:
         try:
             for name, _, columns, types in tables:
-                connection.register(name, arrow(columns, types))
+                load(connection, name, columns, types)
             yield canonical(tables)
         finally:
-            for name, *_ in tables:
-                connection.unregister(name)
+            for name, _, columns, _ in tables:
+                unload(connection, name, columns)

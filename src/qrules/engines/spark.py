@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import socket
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -131,7 +131,7 @@ class Spark:
         ]
 
 
-def _frame(session: Any, columns: dict[str, list[Any]], types: dict[str, str]) -> Any:
+def _frame(session: Any, columns: Mapping[str, Any], types: dict[str, str]) -> Any:
     """A DataFrame of the columns: sent as Arrow record batches where pyspark
     takes an Arrow table (4.0 on; classic and Spark Connect), else as rows."""
     if importlib.util.find_spec("pyarrow") and _takes_arrow():

@@ -24,6 +24,7 @@ from . import ENGINES
 
 if TYPE_CHECKING:
     from .._decisions import InputDigest
+    from .direct import Direct
 
 __all__ = [
     "Progress",
@@ -207,7 +208,6 @@ def records_evaluation(
                 strict=strict,
             )
         register_source = _source(args.register, "register", rulebook)
-        _lean_arrow(register_source)
         register_encoding = _encoding(register_source, args)
         try:
             log_source = _source(args.log, "log", rulebook)
@@ -216,32 +216,60 @@ def records_evaluation(
                 register_source, mapping=mapping, encoding=register_encoding, progress=progress
             )
             raise
-        # The log's file is parsed while the register is read.
-        register, log = read_records(
-            register_source,
-            log_source or None,
-            mapping=mapping,
-            register_encoding=register_encoding,
-            log_encoding=_encoding(log_source, args),
-            progress=progress,
-        )
-        return evaluate_records(
-            rulebook,
-            register,
-            log,
-            rules=rules,
-            by_district=args.by_district,
-            log_until=until,
-            progress=progress,
-            engine=engine,
-            connection=args.database,
-            log_from=start,
-            strict=strict,
-        )
+        # Plain CSV files are read and judged in DuckDB (records/direct.py).
+        direct = _direct(engine, args, register_source, log_source or None, mapping)
+        if direct is not None:
+            register, log, connection = direct.register, direct.log, direct.connection
+        else:
+            _lean_arrow(register_source)
+            # The log's file is parsed while the register is read.
+            register, log = read_records(
+                register_source,
+                log_source or None,
+                mapping=mapping,
+                register_encoding=register_encoding,
+                log_encoding=_encoding(log_source, args),
+                progress=progress,
+            )
+            connection = args.database
+        try:
+            return evaluate_records(
+                rulebook,
+                register,
+                log,
+                rules=rules,
+                by_district=args.by_district,
+                log_until=until,
+                progress=progress,
+                engine=engine,
+                connection=connection,
+                log_from=start,
+                strict=strict,
+            )
+        finally:
+            if direct is not None:
+                direct.close()
     finally:
         progress.close()
         if imported is not None:
             imported.join()
+
+
+def _direct(
+    engine: str,
+    args: argparse.Namespace,
+    register: str | None,
+    log: str | None,
+    mapping: str | None,
+) -> Direct | None:
+    """The register and log read by DuckDB's own CSV reader, proven read as the
+    readers read them (`records.direct`), for the DuckDB engine on CSV files
+    without ``--encoding``; ``None`` otherwise (the readers read them)."""
+    if engine != "duckdb" or args.encoding or args.database or register is None:
+        return None
+    from .direct import read_files  # noqa: PLC0415 (files only)
+
+    return read_files(register, log, mapping=mapping)
 
 
 def _imported_meanwhile(engine: str) -> threading.Thread | None:

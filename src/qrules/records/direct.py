@@ -1,0 +1,670 @@
+"""CSV files read by DuckDB's own reader, when qrules can prove they are plain.
+
+``qrules check --register reg.csv --log log.csv`` on the DuckDB engine first
+tries this route: DuckDB reads both files into tables of the connection it
+judges on, and a few queries there prove that the readers (`qrules._columns`,
+and the row readers of `records.read`, their oracle) would read every row to
+the same values, rejecting none and saying nothing else. The register and
+the log are then judged where they are (`TableRows`: views of the tables,
+`engines._staging`). When anything is not proven, `read_files` gives ``None``
+and the readers read the files as ever: the same results, reasons and notes.
+
+What is proven, and how:
+
+- The file: a regular file, opened here (``os.open``; DuckDB is handed
+  ``/dev/fd/<n>`` of that file, never a path or an option taken from input),
+  UTF-8 (with or without a byte-order mark) over the whole file, no NUL and no
+  ASCII control character but the line ends (and a tab delimiter), its header
+  one plain line (`qrules._columns.csv_head`: the row reader's header,
+  delimiter and encoding), no quotation mark past the header line, and as many
+  records as non-empty lines (the readers number rows by record, DuckDB skips
+  empty lines). DuckDB reads the file strictly: a row with more or fewer
+  cells, text that is not UTF-8, a date or a code it does not take is an
+  error, and the route declines.
+- Unit ids (and inspection ids, and names): a cell of ASCII not starting or
+  ending with a space (the file holds no other ASCII space), or of the plain
+  characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
+  normal form (NFKC leaves it, there is nothing to trim); one that is not, or
+  is a missing marker ("NA", "—"), is left to the readers (a name that is a
+  marker reads as no name, as theirs). Unit ids given once in the register,
+  inspection ids once in the log (their hashes distinct: a collision only
+  declines), every log row's unit in the register (an anti-join).
+- Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
+  and 2200; codes of a closed set: an ENUM of the codes the readers read to
+  themselves. Other codes and flags (few distinct values): each distinct value
+  is read by the readers' own functions (`RowReader.code`, ``flag``); a value
+  they reject declines; what each reads to is written into the query. No
+  category, no log date, a unit closed before it was registered: declined.
+
+The notes are the readers' (columns not read, other categories, the log's
+reach); rows read = rows used, none rejected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import attrs
+
+from .._columns import ColumnRows, csv_head
+from .._errors import DataError
+from .._limits import MAX_CSV_FIELD_CHARS
+from .._messages import Text, listed, say
+from .._once import once
+from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
+from .._tabular import MISSING_MARKERS, needs, source_kind
+from .read import (
+    ColumnMapping,
+    InspectionLog,
+    Register,
+    RowReader,
+    column_mapping,
+    fetched_rows,
+)
+
+__all__ = ["ENABLED", "Direct", "TableRows", "read_files"]
+
+#: Whether `read_files` tries the route at all (tests turn it off to compare).
+ENABLED = True
+
+#: Distinct values of a column of codes, flags or dates read in Python at most.
+_MOST_DISTINCT = 100_000
+#: Values read to something else than themselves (mapped in SQL) at most.
+_MOST_MAPPED = 256
+#: The columns of dates, read by DuckDB's parser of ``%Y-%m-%d`` (which takes
+#: spaces around the date, a year of one to four digits, a month and a day of
+#: one or two, a day that exists: `tests/test_direct.py` holds it to
+#: `parse_date` on every such text); the readers read those of 1900 to 2200.
+_DATE_COLUMNS = frozenset(("registered", "closed", "date"))
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+#: Bytes read at a time while a file's lines are counted.
+_CHUNK = 1 << 22
+#: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
+_PLAIN_CHAR = r"!-~\x{4e00}-\x{9fff}"
+_PLAIN = f"[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?"
+#: The missing markers written in ASCII (read whatever their case), and the others.
+_ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
+_OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
+
+
+class _Declined(Exception):
+    """Something not proven plain: the readers read the files."""
+
+
+@attrs.frozen
+class Direct:
+    """A register and a log read by DuckDB, proven read as the readers read
+    them, and the connection holding them (to judge them on, then close)."""
+
+    register: Register
+    log: InspectionLog | None
+    connection: Any
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def read_files(
+    register: str, log: str | None, *, mapping: ColumnMapping | str | Path | None = None
+) -> Direct | None:
+    """The register's and log's CSV files read by DuckDB, or ``None`` when the
+    route declines (the readers read them then): see the module."""
+    if not ENABLED or not _possible(register, log):
+        return None
+    try:
+        mapped = column_mapping(mapping)
+    except DataError:
+        return None  # the readers say what is wrong with it
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
+
+    with contextlib.ExitStack() as files:
+        try:
+            register_fd = _opened(register, files)
+            log_fd = _opened(log, files) if log is not None else None
+        except (_Declined, OSError):
+            return None
+        # The log's file is looked at on a thread of its own while the
+        # register's is, and read by DuckDB (which lets go of the
+        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
+        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
+        ahead = (
+            pool.submit(_Table, "qrules_direct_log", str(log), log_fd, "log", mapped)
+            if log_fd is not None
+            else None
+        )
+        try:
+            units = _Table("qrules_direct_register", register, register_fd, "register", mapped)
+        except (_Declined, OSError, MemoryError):
+            return None  # (out of memory: the readers say so, or read it)
+        duckdb = needs("duckdb")
+        connection = duckdb.connect(
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
+        try:
+            connection.execute("SET enable_progress_bar = false")
+            units.load(connection)
+            inspections = ahead.result() if ahead is not None else None
+            if inspections is not None:
+                inspections.load(connection)
+            # Nothing more is read from outside (docs/security.md).
+            connection.execute("SET enable_external_access = false")
+            connection.execute("SET lock_configuration = true")
+            read_register = _register(units)
+            read_log = _log(inspections, units) if inspections is not None else None
+        except (_Declined, OSError, duckdb.Error, MemoryError):
+            connection.close()
+            return None
+        except BaseException:
+            connection.close()
+            raise
+    return Direct(read_register, read_log, connection)
+
+
+def _possible(register: str, log: str | None) -> bool:
+    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow, sqlglot."""
+    import importlib.util  # noqa: PLC0415
+
+    return (
+        all(source_kind(s) == "csv" for s in (register, log) if s is not None)
+        and os.path.isdir("/dev/fd")
+        and all(importlib.util.find_spec(m) for m in ("duckdb", "pyarrow", "sqlglot"))
+    )
+
+
+def _opened(path: str, stack: contextlib.ExitStack) -> int:
+    """A descriptor of the regular file at ``path`` (closed with ``stack``);
+    `_Declined` for anything else (a folder, a FIFO: the readers say what)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    stack.callback(os.close, descriptor)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        raise _Declined
+    return descriptor
+
+
+def _fd_path(descriptor: int) -> str:
+    """The name by which the file open as ``descriptor`` is read again from its
+    start (``/dev/fd/<n>``; where that shares the offset, it is set to 0)."""
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return f"/dev/fd/{int(descriptor)}"
+
+
+def _lines(descriptor: int, delimiter: str) -> int:
+    """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
+    ``\n``; a last line without an end counts), counted in one pass that
+    also finds any ASCII control character but the line ends and a tab
+    delimiter (without them, the only character `str.strip` removes from an
+    ASCII cell is the space): `_Declined` then."""
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    count = _counter(os.fstat(descriptor).st_size)
+    ends = 0
+    last = b""
+    previous_cr = False
+    chunk = bytearray(_CHUNK)
+    with os.fdopen(os.dup(descriptor), "rb", buffering=0) as file:
+        while size := file.readinto(chunk):
+            view = memoryview(chunk)[:size]
+            controls, newlines, returns, tabs, pairs = count(view)
+            if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
+                raise _Declined
+            if previous_cr and view[0] == 0x0A:
+                pairs += 1  # a \r\n split between two chunks
+            ends += newlines + returns - pairs
+            previous_cr = view[-1] == 0x0D
+            last = bytes(view[-1:])
+    return ends + (1 if last and last not in b"\r\n" else 0)
+
+
+#: How many bytes of a chunk are below 0x20 (NUL is never: `csv_head`),
+#: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
+_Counts = tuple[int, int, int, int, int]
+
+
+#: Files larger than this are counted with numpy (its import costs more than
+#: counting a smaller file without it).
+_NUMPY_BYTES = 64 << 20
+#: The bytes that are not control characters (deleted to count the others).
+_PRINTED = bytes(range(0x20, 0x100))
+
+
+def _counter(size: int) -> Callable[[memoryview], _Counts]:
+    """`_Counts` of a chunk: with numpy for a large file where it is installed
+    (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
+    numpy = _numpy() if size > _NUMPY_BYTES else None
+    if numpy is None:
+
+        def plain(view: memoryview) -> _Counts:
+            data = view.tobytes()
+            controls = data.translate(None, _PRINTED)
+            returns = controls.count(b"\r")
+            pairs = data.count(b"\r\n") if returns else 0
+            return len(controls), controls.count(b"\n"), returns, controls.count(b"\t"), pairs
+
+        return plain
+
+    def counted(view: memoryview) -> _Counts:
+        data = numpy.frombuffer(view, numpy.uint8)
+        controls = int(numpy.count_nonzero(data < 0x20))
+        newlines = int(numpy.count_nonzero(data == 0x0A))
+        if controls == newlines:  # the common case: two passes
+            return controls, newlines, 0, 0, 0
+        returned = data == 0x0D
+        returns = int(numpy.count_nonzero(returned))
+        pairs = int(numpy.count_nonzero(returned[:-1] & (data[1:] == 0x0A))) if returns else 0
+        return controls, newlines, returns, int(numpy.count_nonzero(data == 0x09)), pairs
+
+    return counted
+
+
+def _numpy() -> Any:
+    try:
+        import numpy  # noqa: PLC0415 (large files only)
+    except ImportError:
+        return None
+    return numpy
+
+
+def _clean(column: str) -> str:
+    """SQL: the text cell ``column`` (not null) is its own normal form and no
+    missing marker: `cell_text` reads it to itself. An ASCII cell (the file
+    holds no control character: `_lines`) not starting or ending with a space;
+    another made of the plain characters (`_PLAIN`: no space at either end)."""
+    return (
+        f"(CASE WHEN strlen({column}) = length({column})"
+        f" THEN {column} >= '!' AND NOT suffix({column}, ' ') AND NOT {_ascii_marker(column)}"
+        f" ELSE regexp_full_match({column}, '{_PLAIN}')"
+        f" AND {column} NOT IN ({_listed(_OTHER_MARKERS)}) END)"
+    )
+
+
+def _ascii_marker(column: str) -> str:
+    """SQL: the ASCII text cell ``column`` is a missing marker, in any case."""
+    return (
+        f"(CASE WHEN strlen({column}) <= 4"
+        f" THEN lower({column}) IN ({_listed(_ASCII_MARKERS)}) ELSE false END)"
+    )
+
+
+def _marker(column: str) -> str:
+    """SQL: the text cell ``column`` is a missing marker as written."""
+    return (
+        f"(CASE WHEN strlen({column}) = length({column}) THEN {_ascii_marker(column)}"
+        f" ELSE {column} IN ({_listed(_OTHER_MARKERS)}) END)"
+    )
+
+
+def _listed(values: Sequence[str]) -> str:
+    """Fixed texts of this module as SQL literals (none holds a quotation mark)."""
+    assert all("'" not in v for v in values)
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class _Table:
+    """One CSV file loaded into a DuckDB table of text columns (the canonical
+    columns under their names, the others ``_<position>``), with its header
+    resolved by the row reader's own code."""
+
+    def __init__(
+        self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
+    ) -> None:
+        try:
+            head = csv_head(Path(_fd_path(descriptor)), None)
+        except DataError:
+            raise _Declined from None  # text in no encoding tried: the readers say so
+        if head is None or head.data is not None or head.quoted is True:
+            raise _Declined
+        required = ("unit", "category") if kind == "register" else ("unit", "date")
+        try:
+            self.rows = RowReader(
+                fetched_rows(Path(shown).name, head.header, iter(())),
+                kind,
+                mapping,
+                required,
+                None,
+            )
+        except DataError:
+            raise _Declined from None  # the readers name the header's problem
+        self.name = name
+        self.kind = kind
+        self.descriptor = descriptor
+        self.delimiter = head.delimiter
+        self.width = len(head.header)
+        self.lines = _lines(descriptor, head.delimiter)
+        self.connection: Any = None
+        self.count = 0
+        self._few: dict[str, list[tuple[str | None, int]]] = {}
+        self._dates: dict[str, Sequence[Any]] = {}
+        if not self.width:
+            raise _Declined
+
+    def load(self, connection: Any) -> None:
+        """The file read by DuckDB into the table; `_Declined` when its records
+        are not its non-empty lines. Dates are read by DuckDB's parser of the
+        one form ``%Y-%m-%d`` (`_DATES`), codes of a closed set as an ENUM of
+        the codes the readers read to themselves (DuckDB takes a member
+        exactly as written, nothing else), any other column as text."""
+        self.connection = connection
+        canonical = {position: column for column, position in self.rows.positions.items()}
+        columns = [canonical.get(i, f"_{i}") for i in range(self.width)]
+        types = {c: self._type(c) for c in columns}
+        listed_types = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
+        delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
+        connection.execute(
+            f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
+            f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
+            f" escape = '\"', strict_mode = true, null_padding = false,"
+            f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
+        )
+        # What is known of the whole table, in one pass: its rows, its longest
+        # text, the reach of each column of dates.
+        texts = [c for c, t in types.items() if t == "VARCHAR"]
+        dates = [c for c, t in types.items() if t == "DATE"]
+        facts = [
+            "count(*)",
+            f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            *(f"min({c}), max({c}), count({c})" for c in dates),
+        ]
+        found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
+        self.count, longest = int(found[0]), found[1]
+        self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
+        if self.count + 1 != self.lines:
+            raise _Declined  # an empty line (DuckDB skips it; the readers number it)
+        if (longest or 0) > MAX_CSV_FIELD_CHARS:
+            raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def _type(self, column: str) -> str:
+        """The type ``column`` is read as (an ENUM made on the connection)."""
+        if column in _DATE_COLUMNS:
+            return "DATE"
+        if column not in RECORD_CODES or column == "category":
+            return "VARCHAR"
+        members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
+        if not members:
+            raise _Declined  # the mapping reads every code to another
+        name = f"{self.name}_{column}"
+        self.connection.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(map(_literal, members))})")
+        return name
+
+    def dates(self, column: str) -> tuple[dt.date | None, dt.date | None, int]:
+        """The earliest and latest date of a date column, and how many rows
+        have one; `_Declined` for a date before 1900 or after 2200 (DuckDB's
+        parser reads years of one to four digits; the readers, 1900 to 2200)."""
+        low, high, present = self._dates[column]
+        if present and not (low >= _FIRST_DAY and high <= _LAST_DAY):
+            raise _Declined
+        return low, high, int(present)
+
+    def rows_of(
+        self,
+        selected: list[str],
+        columns: Sequence[str],
+        reach: tuple[dt.date, dt.date] | None,
+    ) -> TableRows:
+        """The rows, as the expressions ``selected`` read them (the canonical
+        ``columns``, in their order, then ``row``: the record's number, the
+        header being row 1; DuckDB keeps the rows in the file's order)."""
+        named = {expression.rsplit(" AS ", 1)[-1]: expression for expression in selected}
+        shown = ", ".join([*(named[c] for c in columns), "rowid + 2 AS row"])
+        return TableRows(
+            self.connection, f"SELECT {shown} FROM {self.name}", self.kind, self.count, reach
+        )
+
+    def value(self, query: str, parameters: Sequence[object] = ()) -> Any:
+        return self.connection.execute(query, list(parameters)).fetchall()[0][0]
+
+    def has(self, column: str) -> bool:
+        return column in self.rows.positions
+
+    def distinct(self, column: str) -> list[tuple[str | None, int]]:
+        """The column's distinct values and how many rows hold each (`_Declined`
+        when there are too many to read one by one), found with the others'
+        (`few`) in one pass."""
+        if column not in self._few:
+            self.few([column])
+        return self._few[column]
+
+    def few(self, columns: Sequence[str]) -> None:
+        """The distinct values of these columns (few each: codes, flags, dates),
+        found in one pass over the table."""
+        wanted = [c for c in columns if self.has(c)]
+        if not wanted:
+            return
+        sets = ", ".join(f"({c})" for c in wanted)
+        marks = ", ".join(f"grouping({c})" for c in wanted)
+        found = self.connection.execute(
+            f"SELECT {', '.join(wanted)}, {marks}, count(*) FROM {self.name}"
+            f" GROUP BY GROUPING SETS ({sets})"
+        ).fetchall()
+        width = len(wanted)
+        for i, column in enumerate(wanted):
+            values = [(row[i], int(row[-1])) for row in found if row[width + i] == 0]
+            if len(values) > _MOST_DISTINCT:
+                raise _Declined
+            self._few[column] = values
+
+    def mapped(
+        self, column: str, read: Callable[[object], object]
+    ) -> tuple[str, dict[object, int]]:
+        """SQL giving what ``read`` reads each value of the text ``column``
+        to, and how many rows read to each value (`_Declined` when ``read``
+        rejects one: the readers say why)."""
+        reads: dict[object, int] = {}
+        differ: list[tuple[str, object]] = []
+        for value, count in self.distinct(column):
+            try:
+                read_to = read(value)
+            except ValueError:
+                raise _Declined from None
+            reads[read_to] = reads.get(read_to, 0) + count
+            if value is None and read_to is not None:
+                raise _Declined  # a blank cell read to a value: never, but not proven
+            if value is not None and read_to != value:
+                differ.append((value, read_to))
+        if len(differ) > _MOST_MAPPED:
+            raise _Declined
+        if not differ:
+            return column, reads
+        cases = " ".join(f"WHEN {_literal(v)} THEN {_literal(r)}" for v, r in differ)
+        return f"(CASE {column} {cases} ELSE {column} END)", reads
+
+
+def _literal(value: object) -> str:
+    """A value as a DuckDB literal (text, a date, ``NULL``), written by sqlglot."""
+    from sqlglot import exp  # noqa: PLC0415 (the SQL engines' own dependency)
+
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), "DATE").sql(dialect="duckdb")
+    return exp.Literal.string(str(value)).sql(dialect="duckdb")
+
+
+def _register(table: _Table) -> Register:
+    rows = table.rows
+    name = table.name
+    present, distinct, unclean, names = table.connection.execute(
+        f"SELECT count(unit), count(DISTINCT unit), count(*) FILTER (WHERE NOT {_clean('unit')})"
+        + (
+            f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
+            f" AND NOT {_clean('name')})"
+            if table.has("name")
+            else ", 0"
+        )
+        + f" FROM {name}"
+    ).fetchall()[0]
+    if present != table.count or distinct != table.count or unclean or names:
+        raise _Declined  # a unit id missing, given twice or not its own normal form
+    table.few(["category", "district", *FLAGS])
+    selected = [
+        "unit",
+        f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
+        if table.has("name")
+        else "'' AS name",
+    ]
+    categories: dict[object, int] = {}
+    for column in ("category", "district"):
+        if not table.has(column):
+            selected.append(f"NULL::VARCHAR AS {column}")
+            continue
+        sql, reads = table.mapped(column, functools.partial(rows.code, column))
+        if column == "category":
+            if None in reads:
+                raise _Declined  # a row without a category: rejected
+            categories = reads
+        selected.append(f"{sql} AS {column}")
+    for column in ("risk_level", "size"):  # ENUMs of the codes read to themselves
+        cast = f"CAST({column} AS VARCHAR)" if table.has(column) else "NULL::VARCHAR"
+        selected.append(f"{cast} AS {column}")
+    for column in ("registered", "closed"):
+        if table.has(column):
+            table.dates(column)
+        selected.append(f"{column if table.has(column) else 'NULL::DATE'} AS {column}")
+    if (
+        table.has("registered")
+        and table.has("closed")
+        and table.value(f"SELECT count(*) FROM {name} WHERE closed < registered")
+    ):
+        raise _Declined  # a unit closed before it was registered: rejected
+    for flag in FLAGS:
+        true = []
+        for value, _ in table.distinct(flag) if table.has(flag) else []:
+            try:
+                if rows.flag(flag, value):
+                    true.append(value)
+            except ValueError:
+                raise _Declined from None
+        listed_true = ", ".join(map(_literal, true))
+        selected.append(
+            f"coalesce({flag} IN ({listed_true}), false) AS {flag}" if true else f"false AS {flag}"
+        )
+    notes: list[Text] = list(rows.notes)
+    other = {str(c): n for c, n in categories.items() if c not in CATEGORIES}
+    if other:
+        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
+        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
+        notes.append(say("records.other_categories", categories=shown, more=more))
+    return Register(
+        table.rows.table.name,
+        table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]
+        table.count,
+        (),
+        0,
+        tuple(notes),
+        (),
+    )
+
+
+def _log(table: _Table, units: _Table) -> InspectionLog:
+    rows = table.rows
+    name = table.name
+    inspection = table.has("inspection")
+    repeated = inspection and table.value(
+        f"SELECT count(*) - count(DISTINCT hash(inspection)) FROM {name}"
+        " WHERE inspection IS NOT NULL"
+    )
+    unclean = inspection and table.value(
+        f"SELECT count(*) FROM {name} WHERE inspection IS NOT NULL AND NOT {_clean('inspection')}"
+    )
+    if repeated or unclean:
+        raise _Declined  # an inspection id given twice, or not proven read to itself
+    if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
+        raise _Declined  # no unit, or one the register does not hold
+    low, high, present = table.dates("date")
+    if present != table.count:
+        raise _Declined  # a row without a date
+    selected = ["unit", "date"]
+    for column in ("kind", "result"):  # ENUMs of the codes read to themselves
+        cast = f"CAST({column} AS VARCHAR)" if table.has(column) else "NULL::VARCHAR"
+        selected.append(f"{cast} AS {column}")
+    selected.append("inspection" if inspection else "NULL::VARCHAR AS inspection")
+    notes: list[Text] = list(rows.notes)
+    reach = None
+    if low is not None and high is not None:
+        reach = low, high
+        notes.append(say("records.inspections_from", low=str(low), high=str(high)))
+    return InspectionLog(
+        table.rows.table.name,
+        table.rows_of(selected, LOG_COLUMNS, reach),  # type: ignore[arg-type]
+        table.count,
+        (),
+        0,
+        tuple(notes),
+        (),
+    )
+
+
+class TableRows(Sequence[Any]):
+    """The rows of a register or a log read by DuckDB: a query over its table
+    (the canonical columns, typed, and ``row``), judged where it is by the
+    DuckDB engine given ``connection`` (`engines._staging`); made `ColumnRows`
+    (an Arrow table) when anything else asks for them."""
+
+    def __init__(
+        self,
+        connection: Any,
+        query: str,
+        kind: str,
+        count: int,
+        reach: tuple[dt.date, dt.date] | None,
+    ) -> None:
+        self.connection = connection
+        self.query = query
+        self.kind = kind
+        self.size = count
+        self.reach = reach
+        self._lazy: dict[str, ColumnRows] = {}
+
+    def columns(self) -> ColumnRows:
+        """The rows as Arrow columns, fetched once, in the file's order."""
+        return once(self._lazy, "rows", self._fetched)
+
+    def _fetched(self) -> ColumnRows:
+        pc = needs("pyarrow.compute")
+        found = self.connection.sql(self.query).to_arrow_table()
+        numbers = found.column("row")
+        if len(numbers) and not (
+            numbers[0].as_py() == 2
+            and pc.all(pc.equal(pc.subtract(numbers[1:], numbers[:-1]), 1)).as_py() is not False
+        ):
+            raise AssertionError("DuckDB gave the rows out of the file's order")
+        return ColumnRows(found, self.kind)
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        return self.columns()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.columns())
+
+    def __eq__(self, other: object) -> bool:
+        return self.columns() == other
+
+    def __hash__(self) -> int:
+        return hash(self.columns())
+
+    def __repr__(self) -> str:
+        return f"<{self.size} {self.kind} rows in DuckDB>"
+
+    def of_units(self, units: Iterable[str]) -> tuple[Any, ...]:
+        return self.columns().of_units(units)
+
+    def unit_index(self) -> Mapping[str, Any]:
+        return self.columns().unit_index()
+
+    def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
+        if self.kind == "log" and column == "date":
+            return self.reach
+        return self.columns().date_range(column)
