@@ -19,10 +19,15 @@ inspections over 2023-2025, loads both into DuckDB, then times, interleaved:
   reference engine's ``evaluate_records(..., decision_log=)`` (a digest of the
   rows in memory).
 
-Prints medians, the ratios qrules / hand-written, and peak memory: the Python
-heap's (tracemalloc) for each, and DuckDB's own peak buffer memory in the
-counting query (its profiler's ``system.peak_buffer_memory``). Asserts nothing:
-a benchmark is not a test.
+The contenders run in turn in this one process, ``--repeat`` rounds, each
+round starting one further along (`time_interleaved`); each is checked to
+give qrules' results before anything is timed. Prints medians, the ratios
+qrules / hand-written (of the medians; the median of the ratios round by
+round, "paired", which load coming and going on a shared machine moves
+least; of the CPU times), and peak memory: the Python heap's (tracemalloc)
+for each, and DuckDB's own peak buffer memory in the counting query (its
+profiler's ``system.peak_buffer_memory``). Asserts nothing: a benchmark is
+not a test.
 """
 
 from __future__ import annotations
