@@ -708,3 +708,216 @@ def test_a_field_longer_than_the_readers_read_is_theirs(
     )
     assert with_route == without
     assert with_route[0] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"))
+    | st.text(alphabet="'\\\"% _\n\r\t$?;-/*", max_size=12)
+)
+def test_a_literal_is_read_back_by_duckdb_unchanged(text: str) -> None:
+    """The route writes its texts (codes, flags, their readings) as DuckDB
+    literals without sqlglot: DuckDB reads each back as it was, quotes,
+    backslashes and all."""
+    import duckdb  # noqa: PLC0415
+
+    with duckdb.connect() as connection:
+        found = connection.execute(f"SELECT {direct._literal(text)}").fetchall()
+    assert found == [(text,)]
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\ud800", "x\udfff"])
+def test_a_text_duckdb_cannot_hold_declines(text: str) -> None:
+    with pytest.raises(direct._Declined):
+        direct._literal(text)
+
+
+def test_literals_of_none_and_a_date() -> None:
+    import duckdb  # noqa: PLC0415
+
+    with duckdb.connect() as connection:
+        found = connection.execute(
+            f"SELECT {direct._literal(None)}, {direct._literal(dt.date(2024, 2, 29))}"
+        ).fetchall()
+    assert found == [(None, dt.date(2024, 2, 29))]
+
+
+#: The command line on two files in a new process: its output, whether the
+#: route was taken, and whether sqlglot was imported.
+_ROUTE = """
+import io, sys
+from qrules.records import direct
+from qrules.cli import main
+real, taken = direct.read_files, []
+def spy(*args, **kwargs):
+    found = real(*args, **kwargs)
+    taken.append(found is not None)
+    return found
+direct.read_files = spy
+out = io.StringIO()
+code = main(["check", "yantai-2023-2025", "--register", sys.argv[1], "--log", sys.argv[2],
+             "--log-until", "2025-12-31", "--format", "json"], stdout=out, stderr=io.StringIO())
+print(code, taken, "pyarrow" in sys.modules, "sqlglot" in sys.modules)
+print(out.getvalue())
+"""
+
+
+def test_the_route_with_its_queries_kept_runs_without_sqlglot(tmp_path: Path) -> None:
+    """Run again with the generated queries kept (`engines._sqltext`), the
+    route imports no sqlglot at all (its literals are its own), nor pyarrow
+    (the counts fetched as rows: `engines.sql._fetched`), and says the same
+    as in a process where pyarrow is imported (fetched as Arrow)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    register, log = _files(tmp_path, 300, 3000)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+        "QRULES_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    found = [
+        subprocess.run(
+            [sys.executable, "-c", _ROUTE, str(register), str(log)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            timeout=300,
+        ).stdout.split("\n", 1)
+        for _ in range(2)
+    ]
+    code, out, _ = run(
+        "check", RULEBOOK, "--register", str(register), "--log", str(log),
+        "--log-until", "2025-12-31", "--format", "json",
+    )  # fmt: skip
+    assert found[0][0].startswith(f"{code} [True] False ")
+    assert found[1][0] == f"{code} [True] False False"
+    assert found[0][1] == found[1][1] == out + "\n"
+    assert json.loads(out)["results"]
+
+
+_HEAD_PARTS = st.sampled_from(
+    [
+        "unit",
+        "category",
+        "单位",
+        '"unit"',
+        '"a,b"',
+        "date",
+        "x" * 70_000,
+        "名" * 20_000,
+        ",",
+        "\t",
+        ";",
+        '"',
+        "\ufeff",
+        "\r\n",
+        "\n",
+        "\r",
+        "U1",
+        "\x00",
+        "\x01",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(_HEAD_PARTS, max_size=12),
+    bom=st.booleans(),
+    tail=st.sampled_from([b"", b"\xff", b"\xe5\x8d", b"\xed\xa0\x80", "单位".encode("gb18030")]),
+)
+def test_the_head_read_from_the_start_is_the_readers_head(
+    tmp_path_factory: Any, parts: list[str], bom: bool, tail: bytes
+) -> None:
+    """The route reads a file's head from its start (`_head`) and proves the
+    rest in its pass over the whole file (`_lines`): whenever both take the
+    file, the head is the one `csv_head` finds reading all of it."""
+    from qrules._columns import csv_head  # noqa: PLC0415
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + "".join(parts).encode("utf-8") + tail
+    path = tmp_path_factory.mktemp("h") / "f.csv"
+    path.write_bytes(data)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        head, line_end, _ = direct._head(descriptor)
+        direct._lines(descriptor, head.delimiter, line_end)
+    except direct._Declined:
+        return
+    finally:
+        os.close(descriptor)
+    assert csv_head(path, None) == head
+    assert head.data is None
+    assert head.quoted is not True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ids=st.lists(
+        st.sampled_from(["J", "JX", "", "J0", "K", "a-", "_"]).flatmap(
+            lambda prefix: (
+                st.integers(0, 40).map(lambda n: f"{prefix}{n}")
+                | st.integers(0, 40).map(lambda n: f"{prefix}{n:04d}")
+                | st.sampled_from([f"{prefix}x", f"{prefix}9223372036854775808", f"{prefix}-3"])
+            )
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_inspection_ids_given_twice_are_found_by_numbers_or_hashes(
+    tmp_path_factory: Any, ids: list[str]
+) -> None:
+    """Inspection ids are proven distinct by their numbers (a map of bits) or,
+    where numbers repeat or are missing, by their hashes: the route is taken
+    exactly when no id is given twice (everything else being plain), and
+    then reads every row as the readers do."""
+    from qrules._columns import read_records  # noqa: PLC0415
+
+    folder = tmp_path_factory.mktemp("ids")
+    register = _write(folder / "register.csv", REGISTER, _clean_register(30))
+    rows = _clean_log(30, len(ids))
+    for row, inspection in zip(rows, ids, strict=True):
+        row[0] = inspection
+    log = _write(folder / "log.csv", LOG, rows)
+    found = direct.read_files(str(register), str(log))
+    assert (found is not None) == (len(set(ids)) == len(ids))
+    if found is not None:
+        try:
+            assert found.log == read_records(str(register), str(log))[1]
+        finally:
+            found.close()
+
+
+@pytest.mark.parametrize(
+    ("ids", "numbered"),
+    [
+        (["J1", "J2", "J3"], True),
+        (["J1", "J01"], True),  # numbers repeat, ids do not: the hashes tell
+        (["INS-7", "INS-8"], True),
+        (["1", "2", "x"], False),  # an id without a number: the hashes alone
+        (["J1", "J100000000000"], False),  # numbers too far apart for a map of bits
+    ],
+)
+def test_ids_read_as_numbers_where_they_can_be(
+    tmp_path: Path, ids: list[str], numbered: bool
+) -> None:
+    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(30))
+    rows = _clean_log(30, len(ids))
+    for row, inspection in zip(rows, ids, strict=True):
+        row[0] = inspection
+    log = _write(tmp_path / "log.csv", LOG, rows)
+    seen: list[bool] = []
+    real = direct._Table.repeated
+
+    def spy(self: Any) -> str:
+        seen.append(True)
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(direct._Table, "repeated", spy)
+        found = direct.read_files(str(register), str(log))
+    assert found is not None
+    found.close()
+    assert bool(seen) == (not numbered or len({int(i.lstrip("JINS-")) for i in ids}) < len(ids))

@@ -739,7 +739,7 @@ def test_running_out_of_memory_while_reading(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(qrules._tabular, "from_csv", exhausted)
     monkeypatch.setattr(qrules._columns, "_of_csv", exhausted)  # the column-wise reader
-    monkeypatch.setattr(qrules.records.direct, "csv_head", exhausted)  # DuckDB's reader's
+    monkeypatch.setattr(qrules.records.direct, "utf8_head", exhausted)  # DuckDB's reader's
     assert_clean(
         run("check", YANTAI, "--register", str(REGISTER)),
         "register.csv",

@@ -7,6 +7,7 @@ this test runs only when asked for; ``docs/engines.md`` says how.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -523,3 +524,30 @@ def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:
     )
     assert found.verdict is qrules.Verdict.UNKNOWN
     assert found.rejected_rows == (("log", 1), ("register", 3))
+
+
+def test_a_collated_string_column_is_refused(spark: Any) -> None:
+    """Spark 4's collations: a log unit ``STRING COLLATE UTF8_LCASE`` would join
+    ``if01`` with register unit ``IF01`` (a reader rejects the row): refused,
+    naming the column and its collation; ``UTF8_BINARY`` is read as it is."""
+    if not hasattr(importlib.import_module("pyspark.sql.types").StringType(), "collation"):
+        pytest.skip("this Spark has no collations")
+    yantai = qrules.load("yantai-2023-2025")
+    spark.sql(
+        "CREATE OR REPLACE TEMP VIEW collated_register AS SELECT * FROM VALUES"
+        " ('IF01', 'n', 'd', 'infant_formula_maker', 'high', DATE '2020-01-01')"
+        " AS r(unit, name, district, category, risk_level, registered)"
+    )
+    for collation in ("UTF8_LCASE", "UTF8_BINARY"):
+        spark.sql(
+            "CREATE OR REPLACE TEMP VIEW collated_log AS SELECT"
+            f" CAST(unit AS STRING COLLATE {collation}) AS unit, date, kind FROM VALUES"
+            " ('if01', DATE '2024-03-01', 'system') AS l(unit, date, kind)"
+        )
+        options = {"register": "collated_register", "log": "collated_log"}
+        if collation == "UTF8_LCASE":
+            with pytest.raises(qrules.DataError, match=r"column 'unit' \(log unit\).*UTF8_LCASE"):
+                evaluate_tables(yantai, spark, **options)
+            continue
+        found = evaluate_tables(yantai, spark, **options, log_from="2024-01-01")
+        assert [t.rows_used for t in found.records] == [1, 0]

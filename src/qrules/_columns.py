@@ -81,6 +81,7 @@ from .records.read import read_log as read_log_rows
 from .records.read import read_register as read_register_rows
 
 __all__ = [
+    "HEAD_BYTES",
     "ColumnRows",
     "CsvHead",
     "arrow_columns",
@@ -90,6 +91,7 @@ __all__ = [
     "read_records",
     "read_register",
     "texts",
+    "utf8_head",
 ]
 
 #: The characters that `str.strip` removes (`str.isspace`), as a class of RE2,
@@ -677,7 +679,24 @@ def csv_head(path: Path, encoding: str | None) -> CsvHead | None:
     found = _text_head(path, encoding)
     if found is None:
         return None
-    head, codec, data, quoted = found
+    return _head_of(*found)
+
+
+def utf8_head(start: bytes, quoted: Quoted) -> CsvHead | None:
+    """What `csv_head` finds in a file that its caller proved is UTF-8 over
+    all of it (with or without a byte-order mark) and holds no NUL, from the
+    file's first `HEAD_BYTES` bytes (all of them, if fewer) and where the file
+    holds quotation marks: the same header, delimiter and encoding, without
+    reading the rest. `UnicodeDecodeError` when ``start`` is not UTF-8."""
+    text = codecs.getincrementaldecoder("utf-8")().decode(start[:HEAD_BYTES])
+    codec = "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
+    return _head_of(text.removeprefix("\ufeff")[:_HEAD], codec, None, quoted)
+
+
+def _head_of(head: str, codec: str, data: bytes | None, quoted: Quoted) -> CsvHead | None:
+    """`csv_head` of a file's first `_HEAD` characters (without a byte-order
+    mark; all of its text if shorter), its encoding, its text as UTF-8 when in
+    another encoding, and where it holds quotation marks."""
     lines = head[:8192].split("\n")[:10]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)
@@ -704,6 +723,9 @@ def _longest(column: Any) -> int:
 
 #: Characters of a CSV file's start looked at (the delimiter, the header).
 _HEAD = 16_384
+#: Bytes of a UTF-8 file's start holding its first `_HEAD` characters and two
+#: more (a byte-order mark, one over: `utf8_head`), four bytes at most each.
+HEAD_BYTES = 4 * (_HEAD + 2)
 
 
 def _arange(start: int, count: int) -> Any:

@@ -2666,4 +2666,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "| 规则 | 区县 | 各年 | 展望 | 结论 |",
         "| rule | district | path | outlook | status |",
     ),
+    # -- collate (s7): text compared byte for byte (engines/_collations.py) ---------
+    "collate.column": (
+        "列 {column!r}({kind} {canonical})按排序规则 {collation} 比较文本,它可能把读取文件时不同的两个值视为相同(如 NOCASE 下的 'IF01' 与 'if01');qrules 与读取文件时一样,逐字节比较编号、代码和区县",
+        "column {column!r} ({kind} {canonical}) compares text under the collation {collation}, which may hold two values a reader reads as different equal (as NOCASE holds 'IF01' and 'if01'); qrules compares ids, codes and districts byte for byte, as its readers do",
+    ),
+    "collate.column_hint": (
+        "请逐字节比较:声明该列时不要用 COLLATE {collation}(或改用 COLLATE {binary}),或把它复制到这样声明的表中",
+        "compare byte for byte: declare the column without COLLATE {collation} (or with COLLATE {binary}), or copy it to a table that does",
+    ),
+    "collate.default": (
+        "连接的 default_collation 是 {collation!r},读取 {source} 时可能把读取文件时不同的两个值视为相同(如 nocase 下的 'IF01' 与 'if01');qrules 与读取文件时一样,逐字节比较编号、代码和区县",
+        "the connection's default_collation is {collation!r}, under which reading {source} may hold two values a reader reads as different equal (as nocase holds 'IF01' and 'if01'); qrules compares ids, codes and districts byte for byte, as its readers do",
+    ),
+    "collate.default_hint": (
+        "请在此连接上先执行 RESET default_collation(或用另一个连接)再评估",
+        "run RESET default_collation on this connection (or use another connection) before judging",
+    ),
+    "collate.unread": (
+        "无法读取表 {table} 各列的排序规则:{error}",
+        "cannot read the collations of table {table}'s columns: {error}",
+    ),
+    "collate.plan_unread": (
+        "json_serialize_plan 给出的计划不是 qrules 能读取的形式(DuckDB 版本较新?请报告此问题)",
+        "json_serialize_plan gave a plan qrules does not read (a newer DuckDB? please report it)",
+    ),
 }

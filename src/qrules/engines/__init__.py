@@ -44,6 +44,7 @@ from ..records.read import (
     reconciled,
     resolve_header,
 )
+from ._collations import refuse_collated, refuse_default_collation
 from ._sqltext import needs_sqlglot, spoken
 from .reference import judge_records
 
@@ -257,6 +258,7 @@ def evaluate_loaded(
         _connection(engine, connection) as opened,
         module.loaded(opened, ready.register, ready.log) as (register_table, log_table),
     ):
+        refuse_default_collation(_database(engine, opened), register_table.name)
         return sql.judge_tables(
             rulebook,
             _database(engine, opened),
@@ -305,13 +307,15 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
-    return sql.Table(
+    found = sql.Table(
         name,
         {c: header[i] for c, i in positions.items()},
         mapping.codes(kind),
         types,
         utf8=_utf8(database),
     )
+    refuse_collated(database, found, kind)  # text compared byte for byte, or refused
+    return found
 
 
 def _utf8(database: Any) -> bool:

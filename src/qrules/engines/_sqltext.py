@@ -63,6 +63,7 @@ MAX_KEPT = 256
 #: markers from (a query kept from other words would not read as the readers).
 _GENERATORS = (
     "engines/_builders.py",
+    "engines/_collations.py",
     "engines/_holdings.py",
     "engines/_rejected.py",
     "engines/_spelled.py",

@@ -48,8 +48,8 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import importlib.util
 import itertools
+import sys
 import threading
 import uuid
 import weakref
@@ -223,15 +223,13 @@ class Connection:
             self.connection.commit()
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
-        if self.dialect == "duckdb" and _has_arrow():
-            # Column by column (Arrow), not a Python tuple of every value of
-            # each row: the failing units' rows are many.
-            return Fetched.arrow(self._prepared(sql))
+        if self.dialect == "duckdb":
+            return self._prepared(sql)
         return self._batches(sql)
 
-    def _prepared(self, sql: str) -> Any:
-        """A query run at every evaluation (the counting query) as an Arrow
-        table, from a statement DuckDB prepared once on this connection:
+    def _prepared(self, sql: str) -> Fetched:
+        """A query run at every evaluation (the counting query), fetched
+        (`_fetched`) from a statement DuckDB prepared once on this connection:
         planned once, not every time (planning the counting query costs DuckDB
         more than running it on 1,000 units). DuckDB binds a prepared
         statement again when the tables it reads have changed; one that fails
@@ -240,11 +238,11 @@ class Connection:
             with _PREPARING:
                 prepared = _PREPARED.setdefault(self.connection, {})
         except TypeError:  # a connection that cannot be weakly referenced: planned each time
-            return self.connection.sql(sql).to_arrow_table()
+            return _fetched(self.connection.sql(sql))
         name = prepared.get(sql)
         if name is not None:
             try:
-                return self.connection.sql(f"EXECUTE {name}").to_arrow_table()
+                return _fetched(self.connection.sql(f"EXECUTE {name}"))
             except Exception:  # deallocated, or no longer bound: prepared again
                 prepared.pop(sql, None)
         if len(prepared) >= _MOST_PREPARED:
@@ -255,7 +253,7 @@ class Connection:
         name = "qrules_" + hashlib.sha256(sql.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         self.connection.execute(f"PREPARE {name} AS {sql}")
         prepared[sql] = name
-        return self.connection.sql(f"EXECUTE {name}").to_arrow_table()
+        return _fetched(self.connection.sql(f"EXECUTE {name}"))
 
     def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
@@ -281,9 +279,14 @@ _PREPARING = threading.Lock()
 _MOST_PREPARED = 16
 
 
-@functools.cache
-def _has_arrow() -> bool:
-    return importlib.util.find_spec("pyarrow") is not None
+def _fetched(relation: Any) -> Fetched:
+    """A DuckDB relation's rows: column by column (Arrow), not a Python tuple
+    of every value of each row (the failing units' rows are many), where
+    pyarrow is imported; as rows otherwise (the command line on files DuckDB
+    read, `records.direct`: importing pyarrow costs more than the rows)."""
+    if "pyarrow" in sys.modules:
+        return Fetched.arrow(relation.to_arrow_table())
+    return Fetched.of(relation.fetchall())
 
 
 @attrs.frozen

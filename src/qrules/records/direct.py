@@ -15,20 +15,23 @@ What is proven, and how:
   ``/dev/fd/<n>`` of that file, never a path or an option taken from input),
   UTF-8 (with or without a byte-order mark) over the whole file, no NUL and no
   ASCII control character but the line ends (and a tab delimiter), its header
-  one plain line (`qrules._columns.csv_head`: the row reader's header,
-  delimiter and encoding), no quotation mark past the header line, and as many
-  records as non-empty lines (the readers number rows by record, DuckDB skips
-  empty lines). DuckDB reads the file strictly: a row with more or fewer
-  cells, text that is not UTF-8, a date or a code it does not take is an
-  error, and the route declines.
+  one plain line (`qrules._columns.utf8_head`: the row reader's header,
+  delimiter and encoding, read from the file's start), no quotation mark past
+  the header line, and as many records as non-empty lines (the readers number
+  rows by record, DuckDB skips empty lines): all but the header proven in one
+  pass (`_lines`) while DuckDB reads the file. DuckDB reads the file
+  strictly: a row with more or fewer cells, text that is not UTF-8, a date or
+  a code it does not take is an error, and the route declines.
 - Unit ids (and inspection ids, and names): a cell of ASCII not starting or
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs). Unit ids given once in the register,
-  inspection ids once in the log (their hashes distinct: a collision only
-  declines), every log row's unit in the register (an anti-join).
+  inspection ids once in the log (the numbers their digits read to distinct,
+  in a map of bits: `_Table.repeats`; else their hashes distinct: a
+  collision only declines), every log row's unit in the register (an
+  anti-join).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200; codes of a closed set: an ENUM of the codes the readers read to
   themselves. Other codes and flags (few distinct values): each distinct value
@@ -42,6 +45,7 @@ reach); rows read = rows used, none rejected.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -53,7 +57,7 @@ from typing import Any, overload
 
 import attrs
 
-from .._columns import ColumnRows, csv_head
+from .._columns import HEAD_BYTES, ColumnRows, CsvHead, utf8_head
 from .._errors import DataError
 from .._limits import MAX_CSV_FIELD_CHARS
 from .._messages import Text, listed, say
@@ -84,6 +88,13 @@ _MOST_MAPPED = 256
 #: `parse_date` on every such text); the readers read those of 1900 to 2200.
 _DATE_COLUMNS = frozenset(("registered", "closed", "date"))
 _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+#: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
+_IDS = "inspection"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+#: The table's column of the inspection ids' numbers (`_Table._numbered`).
+_NUMBER = "qrules_number"
+#: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
+_MOST_BITS = 1 << 16
 #: Bytes read at a time while a file's lines are counted.
 _CHUNK = 1 << 22
 #: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
@@ -126,38 +137,57 @@ def read_files(
 
     with contextlib.ExitStack() as files:
         try:
-            register_fd = _opened(register, files)
-            log_fd = _opened(log, files) if log is not None else None
-        except (_Declined, OSError):
-            return None
-        # The log's file is looked at on a thread of its own while the
-        # register's is, and read by DuckDB (which lets go of the
-        # interpreter's lock; DuckDB itself is imported meanwhile: records/cli.py).
-        pool = files.enter_context(ThreadPoolExecutor(1, thread_name_prefix="qrules-direct"))
-        ahead = (
-            pool.submit(_Table, "qrules_direct_log", str(log), log_fd, "log", mapped)
-            if log_fd is not None
-            else None
-        )
-        try:
-            units = _Table("qrules_direct_register", register, register_fd, "register", mapped)
+            units = _Table(
+                "qrules_direct_register", register, _opened(register, files), "register", mapped
+            )
+            inspections = (
+                _Table("qrules_direct_log", log, _opened(log, files), "log", mapped)
+                if log is not None
+                else None
+            )
         except (_Declined, OSError, MemoryError):
             return None  # (out of memory: the readers say so, or read it)
+        tables = [units] if inspections is None else [units, inspections]
+        # The files' lines are counted (and what their heads assumed proven)
+        # on a thread of its own while DuckDB reads them (it lets go of the
+        # interpreter's lock), once DuckDB is imported (meanwhile, on a thread
+        # of records/cli.py: the counting would only slow the import down).
         duckdb = needs("duckdb")
+        pool = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="qrules-direct"))
+        scanned = pool.submit(_scanned, tables)
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
         try:
             connection.execute("SET enable_progress_bar = false")
-            units.load(connection)
-            inspections = ahead.result() if ahead is not None else None
-            if inspections is not None:
-                inspections.load(connection)
+            # The register is read on a thread of its own while the log is
+            # (DuckDB reads a file of a few buffers on one core).
+            cursor = files.enter_context(connection.cursor())
+            aside = pool.submit(units.load_aside, cursor, connection) if inspections else None
+            try:
+                (inspections or units).load(connection)
+            finally:
+                if aside is not None:
+                    aside.exception()  # (waits for it: the connection is closed after)
+            if aside is not None:
+                aside.result()
             # Nothing more is read from outside (docs/security.md).
             connection.execute("SET enable_external_access = false")
             connection.execute("SET lock_configuration = true")
-            read_register = _register(units)
-            read_log = _log(inspections, units) if inspections is not None else None
+            scanned.result()
+            for table in tables:
+                table.proven()
+            # The log's proofs run on a thread of their own while the
+            # register's are (a register of a few row groups is read on one core).
+            proofs = pool.submit(_log_proofs, inspections, units, cursor) if inspections else None
+            try:
+                read_register = _register(units)
+            finally:
+                if proofs is not None:
+                    proofs.exception()  # (waits for them: the connection is closed after)
+            if proofs is not None:
+                proofs.result()
+            read_log = _log(inspections) if inspections is not None else None
         except (_Declined, OSError, duckdb.Error, MemoryError):
             connection.close()
             return None
@@ -167,8 +197,15 @@ def read_files(
     return Direct(read_register, read_log, connection)
 
 
+def _scanned(tables: Sequence[_Table]) -> None:
+    """Each table's file looked at through (`_Table.scan`)."""
+    for table in tables:
+        table.scan()
+
+
 def _possible(register: str, log: str | None) -> bool:
-    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow, sqlglot."""
+    """Whether the route can be tried: CSV files, ``/dev/fd``, DuckDB, pyarrow,
+    sqlglot (to generate the counting query, when its text is not kept)."""
     import importlib.util  # noqa: PLC0415
 
     return (
@@ -196,33 +233,75 @@ def _fd_path(descriptor: int) -> str:
     return f"/dev/fd/{int(descriptor)}"
 
 
-def _lines(descriptor: int, delimiter: str) -> int:
+def _head(descriptor: int) -> tuple[CsvHead, int, bytes]:
+    """The file's head as `csv_head` finds it (`utf8_head`), from the file's
+    start alone, where its first line ends (in bytes), and the start; `_Declined` when
+    the start is not UTF-8, the header not one plain line, the first line
+    longer than the start. What the head assumes of the rest of the file (UTF-8,
+    no NUL, no quotation mark past the first line) `_lines` proves."""
+    start = _read(descriptor, HEAD_BYTES, 0)
+    ends = [i for i in (start.find(b"\n"), start.find(b"\r")) if i >= 0]
+    if not ends and len(start) >= HEAD_BYTES:
+        raise _Declined  # a first line longer than the head: csv_head's None
+    line_end = min(ends) if ends else len(start)
+    try:
+        head = utf8_head(start, "header" if b'"' in start[:line_end] else False)
+    except UnicodeDecodeError:
+        raise _Declined from None  # not UTF-8: read in another encoding by the readers
+    if head is None:
+        raise _Declined
+    return head, line_end, start
+
+
+def _read(descriptor: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes of the file from ``offset`` (fewer at its end only),
+    read without moving the descriptor's offset (DuckDB reads it meanwhile)."""
+    found = b""
+    while len(found) < size and (more := os.pread(descriptor, size - len(found), offset)):
+        found += more
+        offset += len(more)
+    return found
+
+
+def _lines(descriptor: int, delimiter: str, line_end: int) -> int:
     """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
     ``\n``; a last line without an end counts), counted in one pass that
-    also finds any ASCII control character but the line ends and a tab
-    delimiter (without them, the only character `str.strip` removes from an
-    ASCII cell is the space): `_Declined` then."""
-    os.lseek(descriptor, 0, os.SEEK_SET)
+    also proves what `_head` assumed (the whole file UTF-8, no quotation mark
+    past the first line, which ends at byte ``line_end``) and finds any ASCII
+    control character but the line ends and a tab delimiter (without them,
+    the only character `str.strip` removes from an ASCII cell is the space;
+    NUL is one): `_Declined` then. Read with ``pread`` (DuckDB reads the
+    file meanwhile, through a descriptor of its own)."""
     count = _counter(os.fstat(descriptor).st_size)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
     last = b""
     previous_cr = False
-    chunk = bytearray(_CHUNK)
-    with os.fdopen(os.dup(descriptor), "rb", buffering=0) as file:
-        while size := file.readinto(chunk):
-            view = memoryview(chunk)[:size]
-            controls, newlines, returns, tabs, pairs = count(view)
+    at = 0
+    try:
+        while data := os.pread(descriptor, _CHUNK, at):
+            if data.find(b'"', max(0, line_end - at)) >= 0:
+                raise _Declined  # a quotation mark past the header: the readers' csv module
+            if pending or not data.isascii():
+                decoder.decode(data)
+                pending = bool(decoder.getstate()[0])
+            controls, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
-            if previous_cr and view[0] == 0x0A:
+            if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
-            previous_cr = view[-1] == 0x0D
-            last = bytes(view[-1:])
+            previous_cr = data[-1] == 0x0D
+            last = data[-1:]
+            at += len(data)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _Declined from None  # not UTF-8 over the whole file
     return ends + (1 if last and last not in b"\r\n" else 0)
 
 
-#: How many bytes of a chunk are below 0x20 (NUL is never: `csv_head`),
+#: How many bytes of a chunk are below 0x20 (NUL among them),
 #: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
 _Counts = tuple[int, int, int, int, int]
 
@@ -234,14 +313,14 @@ _NUMPY_BYTES = 64 << 20
 _PRINTED = bytes(range(0x20, 0x100))
 
 
-def _counter(size: int) -> Callable[[memoryview], _Counts]:
+def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     """`_Counts` of a chunk: with numpy for a large file where it is installed
     (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
     numpy = _numpy() if size > _NUMPY_BYTES else None
     if numpy is None:
 
-        def plain(view: memoryview) -> _Counts:
-            data = view.tobytes()
+        def plain(chunk: bytes | memoryview) -> _Counts:
+            data = bytes(chunk)  # (bytes: the same object, not copied)
             controls = data.translate(None, _PRINTED)
             returns = controls.count(b"\r")
             pairs = data.count(b"\r\n") if returns else 0
@@ -249,8 +328,8 @@ def _counter(size: int) -> Callable[[memoryview], _Counts]:
 
         return plain
 
-    def counted(view: memoryview) -> _Counts:
-        data = numpy.frombuffer(view, numpy.uint8)
+    def counted(chunk: bytes | memoryview) -> _Counts:
+        data = numpy.frombuffer(chunk, numpy.uint8)
         controls = int(numpy.count_nonzero(data < 0x20))
         newlines = int(numpy.count_nonzero(data == 0x0A))
         if controls == newlines:  # the common case: two passes
@@ -314,12 +393,7 @@ class _Table:
     def __init__(
         self, name: str, shown: str, descriptor: int, kind: str, mapping: ColumnMapping
     ) -> None:
-        try:
-            head = csv_head(Path(_fd_path(descriptor)), None)
-        except DataError:
-            raise _Declined from None  # text in no encoding tried: the readers say so
-        if head is None or head.data is not None or head.quoted is True:
-            raise _Declined
+        head, self.line_end, self.start = _head(descriptor)
         required = ("unit", "category") if kind == "register" else ("unit", "date")
         try:
             self.rows = RowReader(
@@ -336,17 +410,18 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = _lines(descriptor, head.delimiter)
+        self.lines = 0
         self.connection: Any = None
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
+        self._numbers: tuple[int | None, int | None] | None = None
         if not self.width:
             raise _Declined
 
     def load(self, connection: Any) -> None:
-        """The file read by DuckDB into the table; `_Declined` when its records
-        are not its non-empty lines. Dates are read by DuckDB's parser of the
+        """The file read by DuckDB into the table (its records the file's lines:
+        `proven`). Dates are read by DuckDB's parser of the
         one form ``%Y-%m-%d`` (`_DATES`), codes of a closed set as an ENUM of
         the codes the readers read to themselves (DuckDB takes a member
         exactly as written, nothing else), any other column as text."""
@@ -356,8 +431,11 @@ class _Table:
         types = {c: self._type(c) for c in columns}
         listed_types = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
         delimiter = {",": "','", "\t": "'\\t'", ";": "';'"}[self.delimiter]
-        connection.execute(
-            f"CREATE TABLE {self.name} AS SELECT * FROM read_csv('{_fd_path(self.descriptor)}',"
+        numbered = self._numbered()
+        number = f", {numbered} AS {_NUMBER}" if numbered is not None else ""
+        self.connection.execute(
+            f"CREATE TABLE {self.name} AS SELECT *{number}"
+            f" FROM read_csv('{_fd_path(self.descriptor)}',"
             f" header = true, auto_detect = false, delim = {delimiter}, quote = '\"',"
             f" escape = '\"', strict_mode = true, null_padding = false,"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
@@ -371,13 +449,75 @@ class _Table:
             f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
+        if numbered is not None:
+            facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
         self.count, longest = int(found[0]), found[1]
         self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
-        if self.count + 1 != self.lines:
-            raise _Declined  # an empty line (DuckDB skips it; the readers number it)
+        if numbered is not None:
+            low, high, numbers, ids = found[-4:]
+            if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
+                self._numbers = (low, high)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+
+    def _numbered(self) -> str | None:
+        """SQL: a number read from each inspection id of a log (the digits
+        after as many characters as the first record's id has letters, as
+        its line in the file's start is split; ``NULL`` where there are
+        none), kept in the table (`_NUMBER`: read once), or ``None``: ids of
+        distinct numbers are distinct (`repeats`), whatever ids the numbers
+        are read from."""
+        if self.kind != "log" or not self.has(_IDS):
+            return None
+        rest = self.start[self.line_end :].lstrip(b"\r\n")
+        ends = [i for i in (rest.find(b"\n"), rest.find(b"\r")) if i >= 0]
+        fields = rest[: min(ends, default=0)].decode("utf-8", "replace").split(self.delimiter)
+        position = self.rows.positions[_IDS]
+        first = fields[position] if position < len(fields) else ""
+        letters = len(first) - len(first.lstrip(_LETTERS))
+        return f"TRY_CAST(substr({_IDS}, {letters + 1}) AS BIGINT)"
+
+    def repeats(self) -> str:
+        """SQL: how many of the log's inspection ids repeat another, or (when
+        their numbers, `_numbered`, are all distinct, as a map of bits tells:
+        no hash table) ``0``; a positive count may be numbers alone repeating
+        (``'J1'``, ``'J01'``): `repeated` tells by the ids' hashes."""
+        if self._numbers is None:
+            return self.repeated()
+        low, high = self._numbers
+        if low is None or high is None:
+            return "0"  # no id
+        return (
+            f"(SELECT count({_NUMBER}) - bit_count(bitstring_agg({_NUMBER}, {int(low)},"
+            f" {int(high)})) FROM {self.name})"
+        )
+
+    def repeated(self) -> str:
+        """SQL: how many inspection ids of the log repeat another (their
+        hashes: a collision only declines)."""
+        return (
+            f"(SELECT count(*) - count(DISTINCT hash({_IDS})) FROM {self.name}"
+            f" WHERE {_IDS} IS NOT NULL)"
+        )
+
+    def load_aside(self, cursor: Any, connection: Any) -> None:
+        """`load` on ``cursor``, a cursor of ``connection`` (the same
+        database; a thread of its own may use it while another uses
+        ``connection``), the table then read on ``connection``."""
+        self.load(cursor)
+        self.connection = connection
+
+    def scan(self) -> None:
+        """The file's lines counted and what `_head` assumed proven (`_lines`)."""
+        self.lines = _lines(self.descriptor, self.delimiter, self.line_end)
+
+    def proven(self) -> None:
+        """`_Declined` unless the records DuckDB read (`load`) are the file's
+        lines (`scan`) but the header: an empty line is skipped by DuckDB and
+        numbered by the readers."""
+        if self.count + 1 != self.lines:
+            raise _Declined
 
     def _type(self, column: str) -> str:
         """The type ``column`` is read as (an ENUM made on the connection)."""
@@ -476,14 +616,26 @@ class _Table:
 
 
 def _literal(value: object) -> str:
-    """A value as a DuckDB literal (text, a date, ``NULL``), written by sqlglot."""
-    from sqlglot import exp  # noqa: PLC0415 (the SQL engines' own dependency)
-
+    """A value as a DuckDB literal (text, a date, ``NULL``): text in single
+    quotes, each quote doubled (DuckDB reads no escape in ``'...'``; a
+    backslash is itself), without sqlglot (its import costs more than reading
+    a register). Text DuckDB cannot hold (a NUL, a lone surrogate) declines."""
     if value is None:
         return "NULL"
     if isinstance(value, dt.date):
-        return exp.cast(exp.Literal.string(value.isoformat()), "DATE").sql(dialect="duckdb")
-    return exp.Literal.string(str(value)).sql(dialect="duckdb")
+        return f"DATE '{value.isoformat()}'"
+    text = str(value)
+    if "\x00" in text or not _encodable(text):
+        raise _Declined
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _register(table: _Table) -> Register:
@@ -561,21 +713,31 @@ def _register(table: _Table) -> Register:
     )
 
 
-def _log(table: _Table, units: _Table) -> InspectionLog:
-    rows = table.rows
+def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
+    """`_Declined` for a log row without a unit or with one the register does
+    not hold, an inspection id not proven read to itself or given twice
+    (`_Table.repeats`, then `_Table.repeated`): one statement (DuckDB runs its
+    parts side by side: cheaper than three), on ``cursor``, a cursor of the
+    table's connection (run on a thread of its own)."""
     name = table.name
+    proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
+    if table.has(_IDS):
+        proofs += [
+            f"(SELECT count(*) FROM {name} WHERE {_IDS} IS NOT NULL AND NOT {_clean(_IDS)})",
+            table.repeats(),
+        ]
+    found = cursor.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]
+    if any(found[:2]):
+        raise _Declined
+    numbers_repeat = len(found) > 2 and found[2]
+    if numbers_repeat and cursor.execute(f"SELECT {table.repeated()}").fetchall()[0][0]:
+        raise _Declined
+
+
+def _log(table: _Table) -> InspectionLog:
+    """The log DuckDB read (`_log_proofs` proven)."""
+    rows = table.rows
     inspection = table.has("inspection")
-    repeated = inspection and table.value(
-        f"SELECT count(*) - count(DISTINCT hash(inspection)) FROM {name}"
-        " WHERE inspection IS NOT NULL"
-    )
-    unclean = inspection and table.value(
-        f"SELECT count(*) FROM {name} WHERE inspection IS NOT NULL AND NOT {_clean('inspection')}"
-    )
-    if repeated or unclean:
-        raise _Declined  # an inspection id given twice, or not proven read to itself
-    if table.value(f"SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit)"):
-        raise _Declined  # no unit, or one the register does not hold
     low, high, present = table.dates("date")
     if present != table.count:
         raise _Declined  # a row without a date
