@@ -11,6 +11,7 @@ server (``QRULES_POSTGRES_URL``, or one started by the session fixture).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -950,6 +951,31 @@ def test_failing_units_are_streamed_in_batches(
     assert not any("qrules_members" in text for text in fetched)
 
 
+def test_the_failing_units_are_made_with_the_collector_waiting(
+    book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counting query's rows become the failing units with the cyclic
+    collector off (`made_at_once`: tens of thousands of small objects), and it
+    is on again once the tables are judged."""
+    collecting: list[bool] = []
+    listed = sql_module.listed_units
+
+    def spy(*args: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return listed(*args)
+
+    monkeypatch.setattr(sql_module, "listed_units", spy)
+    assert gc.isenabled()
+    visits = [visit(f"C{i}", "2024-03-01") for i in range(0, 12, 2)]
+    results = assert_same(
+        book, *read(high_risk(12), visits), "duckdb", None, rules=[book["twice"]], **FULL
+    )
+    assert len(year(results, 2024).failing_units) == 12
+    assert collecting
+    assert not any(collecting)
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])
 def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str]) -> None:
     register = qrules.read_register([unit("H1", "health_food_maker")])
@@ -1028,6 +1054,88 @@ def test_the_counting_query_is_planned_once_and_follows_the_tables(book: qrules.
         if rule.records is not None:
             evaluate_tables(book, connection, register="register", rules=[rule], **FULL)
     assert 0 < len(prepared()) <= sql_module._MOST_PREPARED
+
+
+def _canonical_tables(
+    connection: Any, units: list[dict[str, Any]], visits: list[dict[str, Any]]
+) -> None:
+    """``register`` and ``inspections`` made again on a DuckDB connection,
+    holding ``units`` and ``visits`` (a unit id may be None: a row to reject)."""
+    connection.execute("DROP TABLE IF EXISTS register")
+    connection.execute("DROP TABLE IF EXISTS inspections")
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR, risk_level VARCHAR)"
+    )
+    connection.execute("CREATE TABLE inspections (unit VARCHAR, date DATE, kind VARCHAR)")
+    for row in units:
+        connection.execute(
+            "INSERT INTO register VALUES (?, ?, ?, ?)",
+            [row["unit"], row["name"], row["category"], row.get("risk_level")],
+        )
+    for row in visits:
+        connection.execute(
+            "INSERT INTO inspections VALUES (?, ?, ?)", [row["unit"], row["date"], row["kind"]]
+        )
+
+
+def test_tables_found_clean_are_counted_in_one_statement_that_checks_it(
+    book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys trusted, tables a DuckDB connection found clean by their plain
+    counts are counted again in one statement, which reads those counts too
+    and is judged only if they are still the same (issue 15): rows added or
+    deleted, a row to reject, the tables made again: the results are always
+    those of a fresh connection (which reads the counts first), and of the
+    reference engine."""
+    connection = duckdb.connect()
+    fetched = _spied(monkeypatch, "fetch")
+    units = [*high_risk(4), unit("H1", "health_food_maker"), unit("K1", "central_kitchen")]
+    visits = [visit("C0", "2023-03-01"), visit("C0", "2024-05-01"), visit("H1", "2024-02-02")]
+
+    def counted(units: list[dict[str, Any]], visits: list[dict[str, Any]]) -> bool:
+        """Whether the tables as they are now were judged without reading their
+        plain counts first; the results checked against a fresh connection's
+        (which then read them as often as here) and the reference's."""
+        fetched.clear()
+        found = evaluate_tables(book, connection, register="register", check_keys=False)
+        plain = sum("register_units" in text for text in fetched)
+        fetched.clear()
+        fresh = duckdb.connect()
+        _canonical_tables(fresh, units, visits)
+        expected = evaluate_tables(book, fresh, register="register", check_keys=False)
+        assert list(found) == list(expected)
+        assert found.records == expected.records
+        if all(u["unit"] is not None for u in units):
+            reference = qrules.evaluate_records(book, *read(units, visits))
+            assert list(found) == list(reference)
+        assert plain in (0, sum("register_units" in text for text in fetched))
+        return plain == 0
+
+    _canonical_tables(connection, units, visits)
+    assert counted(units, visits) is False  # read first, the first time
+    assert counted(units, visits) is True  # then in the counting statement
+    # A row more: the counts differ, read again, and the new ones kept.
+    more = [*visits, visit("C1", "2025-12-30")]
+    connection.execute("INSERT INTO inspections VALUES ('C1', DATE '2025-12-30', NULL)")
+    assert counted(units, more) is False
+    assert counted(units, more) is True
+    # The same counts, other values (a kind): counted as they are now.
+    connection.execute("UPDATE inspections SET kind = 'system' WHERE unit = 'H1'")
+    more = [*visits[:2], visit("H1", "2024-02-02", "system"), more[-1]]
+    assert counted(units, more) is True
+    # A register row without a unit id: rejected, as a fresh connection does,
+    # and nothing kept for these tables until they are clean again.
+    connection.execute("INSERT INTO register VALUES (NULL, 'name of C9', 'catering', 'high')")
+    unclean = [*units, {**unit("C9", "catering", risk_level="high"), "unit": None}]
+    assert counted(unclean, more) is False
+    assert counted(unclean, more) is False
+    connection.execute("DELETE FROM register WHERE unit IS NULL")
+    assert counted(units, more) is False
+    assert counted(units, more) is True
+    # Made again, fewer rows, the log's years fewer: read again.
+    _canonical_tables(connection, units[:3], visits[1:])
+    assert counted(units[:3], visits[1:]) is False
+    assert counted(units[:3], visits[1:]) is True
 
 
 def test_a_connection_that_keeps_no_prepared_statement_still_counts() -> None:

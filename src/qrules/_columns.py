@@ -45,7 +45,6 @@ import array
 import codecs
 import datetime as dt
 import functools
-import gc
 import itertools
 import os
 import re
@@ -57,6 +56,7 @@ from typing import Any, TypeVar, overload
 import attrs
 
 from ._boundary import outside
+from ._bulk import made_at_once
 from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._messages import listed, say
@@ -137,15 +137,8 @@ class ColumnRows(Sequence[Any]):
         return once(self._lazy, "rows", self._made)
 
     def _made(self) -> tuple[Any, ...]:
-        # A million small objects, none of them in a cycle: the cyclic collector,
-        # which would walk all of them again and again as they are made, waits.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with made_at_once():  # a million small objects, none of them in a cycle
             return self._objects()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _objects(self) -> tuple[Any, ...]:
         columns = {name: python_values(self.table.column(name)) for name in self.table.column_names}

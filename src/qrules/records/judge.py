@@ -127,11 +127,13 @@ def judge_counts(
     scope = "district-target" if rule.district_target(district) else rule.scope
     # A district with a target of its own is judged against it.
     rule = (rule.in_district(district) or rule) if district is not None else rule
-    where = say("records.in_district", district=district) if district else Text("", "")
-    population = query.spec.said_population()
     if counts.total == 0:
+        where = say("records.in_district", district=district) if district else Text("", "")
         reason = say(
-            "records.empty_population", year=query.year, where=where, population=population
+            "records.empty_population",
+            year=query.year,
+            where=where,
+            population=query.spec.said_population(),
         )
         return Result(
             rule,
