@@ -441,6 +441,7 @@ def evaluate_tables(
             if log is None
             else attrs.evolve(_table(database, log, "log", mapped), until=until or dt.date.today())
         )
+        rejected = rejections(database, register_table, log_table, mapped, strict=strict)
         options: dict[str, Any] = {
             "rules": rules,
             "by_district": by_district,
@@ -452,43 +453,25 @@ def evaluate_tables(
             if failing_units_to is None
             else sql.Table(failing_units_to, {}),
         }
-        evaluation = None
-        # Tables found clean by their plain counts on this connection before are
-        # counted assuming they still are, the counting statement checking it.
-        clean = None if check_keys else sql.clean_before(database, register_table, log_table)
-        if clean is not None and failing_units_to is None:
-            with contextlib.suppress(sql.Stale):
-                evaluation = sql.judge_tables(
-                    rulebook,
-                    database,
-                    *_counted_as(register_table, log_table, clean),
-                    rejected=clean,
-                    assumed=True,
-                    **options,
-                )
-        if evaluation is None:
-            rejected = rejections(database, register_table, log_table, mapped, strict=strict)
-            try:
-                evaluation = sql.judge_tables(
-                    rulebook,
-                    database,
-                    *_counted_as(register_table, log_table, rejected),
-                    rejected=rejected,
-                    **options,
-                )
-            except sql.Unclean:  # the tables hold rows to reject after all: find them
-                rejected = rejections(
-                    database, register_table, log_table, mapped, strict=strict, watch=False
-                )
-                evaluation = sql.judge_tables(
-                    rulebook,
-                    database,
-                    *_counted_as(register_table, log_table, rejected),
-                    rejected=rejected,
-                    **options,
-                )
-            if not check_keys and failing_units_to is None:
-                sql.remember_clean(database, register_table, log_table, rejected)
+        try:
+            evaluation = sql.judge_tables(
+                rulebook,
+                database,
+                *_counted_as(register_table, log_table, rejected),
+                rejected=rejected,
+                **options,
+            )
+        except sql.Unclean:  # the tables hold rows to reject after all: find them
+            rejected = rejections(
+                database, register_table, log_table, mapped, strict=strict, watch=False
+            )
+            evaluation = sql.judge_tables(
+                rulebook,
+                database,
+                *_counted_as(register_table, log_table, rejected),
+                rejected=rejected,
+                **options,
+            )
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 

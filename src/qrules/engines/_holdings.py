@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Summary",
     "plain_counts",
-    "plain_query",
     "reconciliations",
     "summarize",
 ]
@@ -78,12 +77,6 @@ def plain_counts(database: Database, register: Table, log: Table | None) -> tupl
     rows, unit ids and dates of the log, and its first and last date), which a
     database can often answer from its statistics."""
     return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
-
-
-def plain_query(register: Table, log: Table | None) -> exp.Select:
-    """`plain_counts`' query, its row's columns in that order: to run within
-    another statement (the counting query that checks them, `judge_tables`)."""
-    return _summary(register, log, exact=False)
 
 
 def summarize(

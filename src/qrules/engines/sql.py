@@ -34,9 +34,7 @@ as emitted)::
     ORDER BY part, spec, w, unit
 
 Before it, `summarize` reads what the tables hold (and checks their keys), in
-queries of its own; but tables a DuckDB connection found clean before are
-counted assuming they still are, their plain counts read as the query's first
-row (part -1) and checked (`clean_before`, `judge_tables`' ``assumed``).
+queries of its own.
 
 Every number that decides anything is an integer count; there are no floats.
 """
@@ -81,7 +79,7 @@ from ._builders import (
     text_date,
     usable,
 )
-from ._holdings import Summary, plain_query, reconciliations, summarize
+from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
 from ._sqltext import exp, spoken
 
@@ -90,13 +88,9 @@ __all__ = [
     "Connection",
     "Database",
     "Plan",
-    "Stale",
     "Summary",
     "Table",
-    "clean_before",
     "judge_tables",
-    "plain_text",
-    "remember_clean",
     "select",
     "summarize",
 ]
@@ -107,9 +101,8 @@ DIALECTS = ("duckdb", "postgres", "spark")
 #: The date columns of a register and a log.
 _DATES = ("registered", "closed", "date")
 
-# The ``part`` column of the result: what a row is (``_PLAIN``: the tables'
-# plain counts, when the query checks them, `judge_tables`' ``assumed``).
-_PLAIN, _WHOLE, _DISTRICT, _FAILING = -1, 0, 1, 2
+# The ``part`` column of the result: what a row is.
+_WHOLE, _DISTRICT, _FAILING = 0, 1, 2
 #: A failing unit's row's columns that `_collect` reads (part, spec, window,
 #: unit id, name, district, shortfall): the first of every row.
 _LISTED = 7
@@ -834,16 +827,13 @@ def select(
     failing: bool = True,
     members: str | None = None,
     met: Mapping[tuple[int, int], Share] | None = None,
-    plain: bool = False,
 ) -> exp.Select:
     """The one query that counts every query of the plan (see the module's doc);
     without the failing units' rows when not ``failing``; reading the members
     from the view ``members`` (`materialized`) rather than computing them.
 
     ``met``: the (spec, window)s whose failing units are not listed when their
-    counts meet a share (`Share`): those of results that are met. ``plain``: a
-    first row, its ``unit`` the tables' plain counts (`plain_text`), read in
-    the same statement as the counts."""
+    counts meet a share (`Share`): those of results that are met."""
     spec, window, short = (exp.column(c) for c in ("spec", "w", "short"))
     district = _district(register, "m")
 
@@ -923,7 +913,6 @@ def select(
             copy=False,
         )
     parts = [
-        *([_plain_row(register, log)] if plain else []),
         counts(_WHOLE, None),
         *([counts(_DISTRICT, district)] if by_district else []),
         *([failed] if failing else []),
@@ -938,41 +927,6 @@ def select(
         .order_by("part", "spec", "w", "unit", copy=False)
     )
     return query if members else _with_members(plan, register, log, query)
-
-
-def _plain_row(register: Table, log: Table | None) -> exp.Select:
-    """The row of part ``_PLAIN``: the tables' plain counts (`plain_query`) as
-    one text, in its ``unit`` column (`plain_text` writes the same of a row)."""
-    found = plain_query(register, log)
-    values: list[exp.Expr] = [
-        exp.Coalesce(
-            this=exp.cast(exp.column(n, "p"), "VARCHAR"), expressions=[exp.Literal.string("")]
-        )
-        for n in found.named_selects
-    ]
-    text = functools.reduce(
-        lambda done, value: exp.DPipe(
-            this=exp.DPipe(this=done, expression=exp.Literal.string(",")), expression=value
-        ),
-        values,
-    )
-    return exp.select(
-        exp.alias_(number(_PLAIN), "part"),
-        exp.alias_(exp.cast(exp.null(), "INT"), "spec"),
-        exp.alias_(exp.cast(exp.null(), "INT"), "w"),
-        exp.alias_(exp.cast(text, "VARCHAR"), "unit"),
-        *(exp.alias_(exp.cast(exp.null(), "VARCHAR"), n) for n in ("name", "district")),
-        *(exp.alias_(exp.cast(exp.null(), "BIGINT"), n) for n in ("short", "total", "meeting")),
-    ).from_(found.subquery("p"))
-
-
-def plain_text(row: Sequence[Any]) -> str:
-    """A row of plain counts as `_plain_row` writes it: each value as the
-    database writes it as text (a date ``YYYY-MM-DD``), none as nothing,
-    separated by commas."""
-    return ",".join(
-        "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v) for v in row
-    )
 
 
 def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Select) -> exp.Select:
@@ -1068,68 +1022,6 @@ class Unclean(QRulesError):
     """A watched log holds rows to reject: check it row by row, and count again."""
 
 
-class Stale(QRulesError):
-    """The tables' plain counts are no longer those assumed (`judge_tables`'
-    ``assumed``): read them, find the rows to reject, and count again."""
-
-
-#: The `Rejections` of tables whose plain counts showed no row to reject, per
-#: DuckDB connection and pair of tables, as last found (`clean_before`); at
-#: most `_MOST_PREPARED` pairs a connection (then all forgotten).
-_CLEAN: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Rejections]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def clean_before(database: Database, register: Table, log: Table | None) -> Rejections | None:
-    """What `remember_clean` kept of these tables on this DuckDB connection:
-    to count them assuming that their plain counts are still those, checked
-    in the counting statement itself (`judge_tables`' ``assumed``) rather
-    than read in a statement of their own first."""
-    if not isinstance(database, Connection) or database.dialect != "duckdb":
-        return None
-    with _PREPARING:
-        try:
-            kept = _CLEAN.get(database.connection)
-        except TypeError:  # a connection that cannot be weakly referenced
-            return None
-        return None if kept is None else kept.get((repr(register), repr(log)))
-
-
-def remember_clean(
-    database: Database, register: Table, log: Table | None, rejected: Rejections
-) -> None:
-    """Keep the tables' `Rejections` when their plain counts alone showed no
-    row to reject (all that `rejections` then read), for `clean_before`; forget
-    them otherwise."""
-    if not isinstance(database, Connection) or database.dialect != "duckdb":
-        return
-    key = (repr(register), repr(log))
-    clean = rejected.plain is not None and rejected == Rejections(
-        watched=True, plain=rejected.plain
-    )
-    with _PREPARING:
-        try:
-            kept = _CLEAN.setdefault(database.connection, {})
-        except TypeError:  # a connection that cannot be weakly referenced
-            return
-        if not clean:
-            kept.pop(key, None)
-            return
-        if key not in kept and len(kept) >= _MOST_PREPARED:
-            kept.clear()
-        kept[key] = rejected
-
-
-def _checked_plain(fetched: Fetched, plain: Sequence[Any] | None) -> Fetched:
-    """The result without its row of plain counts, which must be ``plain``
-    (`Stale` otherwise)."""
-    found = [row[3] for row in fetched.head if row[0] == _PLAIN]
-    if plain is None or found != [plain_text(plain)]:
-        raise Stale("the tables' plain counts changed")
-    return attrs.evolve(fetched, head=[row for row in fetched.head if row[0] != _PLAIN])
-
-
 # -- the districts ---------------------------------------------------------------
 
 
@@ -1152,19 +1044,11 @@ def _sql(
     failing: bool = True,
     members: str | None = None,
     met: Mapping[tuple[int, int], Share] | None = None,
-    plain: bool = False,
 ) -> str:
     """The query's text, generated once per plan, tables and dialect."""
     if members:  # a view of its own each time: not worth keeping
         return select(
-            plan,
-            register,
-            log,
-            by_district=by_district,
-            failing=failing,
-            members=members,
-            met=met,
-            plain=plain,
+            plan, register, log, by_district=by_district, failing=failing, members=members, met=met
         ).sql(dialect=spoken(dialect))
     return rendered(
         (
@@ -1175,11 +1059,8 @@ def _sql(
             by_district,
             failing,
             tuple(sorted((met or {}).items())),
-            plain,
         ),
-        lambda: select(
-            plan, register, log, by_district=by_district, failing=failing, met=met, plain=plain
-        ),
+        lambda: select(plan, register, log, by_district=by_district, failing=failing, met=met),
         dialect,
     )
 
@@ -1309,7 +1190,6 @@ def judge_tables(
     log_from: dt.date | None = None,
     doubts: Doubts | None = None,
     rejected: Rejections | None = None,
-    assumed: bool = False,
 ) -> Evaluation:
     """Judge the rules with ``[rule.records]`` on a register and log table in a
     database, counting in SQL. ``tables`` are the reconciliations to report (of
@@ -1318,10 +1198,7 @@ def judge_tables(
     ``rejected`` (tables in place) are the rejected rows that bound the counts.
     The results are those of the reference engine (`evaluate_records`); with
     ``failing_units_to``, the failing units are written to that new table
-    (`stored`) and the results list none. ``assumed``: ``rejected`` was found
-    earlier (`clean_before`), not just now: the counting statement reads the
-    tables' plain counts too, and they must be ``rejected.plain`` (`Stale`
-    otherwise: nothing is judged)."""
+    (`stored`) and the results list none."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     rejected = rejected or Rejections()
@@ -1336,8 +1213,6 @@ def judge_tables(
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
     queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
-    if assumed and (not queries or failing_units_to is not None):
-        raise Stale("no counting statement to check the plain counts in")
     districts = (
         sorted(
             str(d)
@@ -1362,7 +1237,8 @@ def judge_tables(
                             dialect=spoken(dialect)
                         )
                     )
-                fetched = Fetched.of(
+                counted = _collect(
+                    plan,
                     database.stream(
                         _sql(
                             plan,
@@ -1373,15 +1249,8 @@ def judge_tables(
                             failing_units_to is None,
                             members,
                             met=met,
-                            plain=assumed,
                         )
-                    )
-                )
-                if assumed:
-                    fetched = _checked_plain(fetched, rejected.plain)
-                counted = _collect(
-                    plan,
-                    fetched,
+                    ),
                     failing=failing_units_to is None,
                     met=met,
                     unlisted=functools.cache(
