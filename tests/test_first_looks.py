@@ -393,3 +393,25 @@ def test_a_log_id_written_full_width_in_a_database_storing_bytes_is_rejected(
         and r.district is None
     ]
     assert twice.verdict is qrules.Verdict.UNKNOWN
+
+
+def test_spelled_text_is_the_regular_expression_character_by_character() -> None:
+    """`spelled_text` tests a value character by character (the expression's
+    65,536 characters are made only for SQL): the same answer as the SQL's
+    regular expression, read by Python, for every character of the Basic
+    Multilingual Plane and a sample beyond, alone, first, last and inside."""
+    import re  # noqa: PLC0415
+
+    from qrules.engines._spelled import _pattern  # noqa: PLC0415
+
+    expression = re.compile(_pattern())
+    codes = [*range(0x10000), *range(0x10000, 0x110000, 97)]
+    for code in codes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        for text in (char, f"a{char}", f"{char}a", f"a{char}b", f"{char}{char}"):
+            found = expression.search(text) is not None
+            assert spelled_text(text, utf8=False) is found, hex(code)
+            if not text.isascii():
+                assert spelled_text(text) is found, hex(code)

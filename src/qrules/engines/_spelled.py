@@ -18,7 +18,6 @@ row's values a reader reads otherwise.
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from typing import TYPE_CHECKING
 
@@ -82,36 +81,48 @@ def _pattern() -> str:
 def _kept() -> list[tuple[int, int]]:
     """The characters that stay as they are in any text (`_pattern`), as
     ranges of their codes."""
-    seconds = set()
-    for code in range(0x10000):
-        decomposition = unicodedata.decomposition(chr(code))
-        parts = decomposition.split()
-        if parts and not decomposition.startswith("<") and len(parts) == 2:
-            seconds.add(int(parts[1], 16))
-
-    def stays(code: int) -> bool:
-        char = chr(code)
-        category = unicodedata.category(char)
-        return not (
-            category in ("Cc", "Cn", "Co", "Cs")
-            or category.startswith("M")
-            or unicodedata.combining(char)
-            or code in seconds
-            or 0x1100 <= code <= 0x11FF
-            or 0xA960 <= code <= 0xA97F
-            or 0xAC00 <= code <= 0xD7FF  # Hangul, composed from its jamo
-            or unicodedata.normalize("NFKC", char) != char
-        )
-
     ranges: list[tuple[int, int]] = []
     for code in range(0x10000):
-        if not stays(code):
+        if not _stays(code):
             continue
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
     return ranges
+
+
+@functools.cache
+def _seconds() -> frozenset[int]:
+    """The characters a canonical decomposition of two characters takes as its
+    second (a composition could take them after another: `_stays`)."""
+    found = set()
+    for code in range(0x10000):
+        decomposition = unicodedata.decomposition(chr(code))
+        parts = decomposition.split()
+        if parts and not decomposition.startswith("<") and len(parts) == 2:
+            found.add(int(parts[1], 16))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stays(code: int) -> bool:
+    """Whether the character of ``code`` stays as it is in any text (`_pattern`:
+    the Basic Multilingual Plane's characters only)."""
+    if code > 0xFFFF:
+        return False
+    char = chr(code)
+    category = unicodedata.category(char)
+    return not (
+        category in ("Cc", "Cn", "Co", "Cs")
+        or category.startswith("M")
+        or unicodedata.combining(char)
+        or code in _seconds()
+        or 0x1100 <= code <= 0x11FF
+        or 0xA960 <= code <= 0xA97F
+        or 0xAC00 <= code <= 0xD7FF  # Hangul, composed from its jamo
+        or unicodedata.normalize("NFKC", char) != char
+    )
 
 
 @functools.cache
@@ -258,16 +269,14 @@ def spelled(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
 def spelled_text(text: str, *, utf8: bool = True) -> bool:
     """`spelled` of a text value fetched from the database, in Python: the same
     test (in UTF-8, a plain ASCII value with printable ends is read as it is;
-    any other value is put to the same regular expression, whose characters
-    are literal: Python reads it as RE2, PostgreSQL and Java do)."""
+    any other value is tested as the regular expression tests it: a character
+    that does not stay as it is, or a white space at either end), character by
+    character (the expression's 65,536 characters are made only for SQL)."""
     if utf8 and text.isascii() and text and "!" <= text[0] <= "~" and "!" <= text[-1] <= "~":
         return False
-    return _compiled().search(text) is not None
-
-
-@functools.cache
-def _compiled() -> re.Pattern[str]:
-    return re.compile(_pattern())
+    if not all(_stays(ord(c)) for c in text):
+        return True
+    return bool(text) and (text[0].isspace() or text[-1].isspace())
 
 
 def _ends(raw: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
