@@ -245,6 +245,28 @@ def test_a_view_that_collates_a_column_is_refused(yantai: qrules.Rulebook) -> No
         _judged(yantai, connection, register, "qrules_folded")
 
 
+def test_duckdb_arrow_tables_registered_in_place_are_read(yantai: qrules.Rulebook) -> None:
+    """Tables registered on a DuckDB connection (an Arrow table, a DataFrame:
+    scanned by a table function whose plan DuckDB cannot serialize) are read
+    as they are, and a view over one that collates a column is refused: the
+    columns' collations are read from the plan DuckDB optimizes to an empty
+    result, not from the scan's."""
+    pyarrow = pytest.importorskip("pyarrow")
+    connection = duckdb.connect()
+    register, log = _tables(("duckdb", connection), log=_CASES["district"][1])
+    for name in (register, log):
+        connection.register(f"{name}_arrow", connection.table(name).to_arrow_table())
+    assert isinstance(connection.table(f"{log}_arrow").to_arrow_table(), pyarrow.Table)
+    found = _judged(yantai, connection, f"{register}_arrow", f"{log}_arrow")
+    assert _verdicts(found) == _READ["district"]
+    connection.execute(
+        "CREATE VIEW qrules_folded_arrow AS SELECT unit COLLATE NOCASE AS unit, date, kind"
+        f" FROM {log}_arrow"
+    )
+    with pytest.raises(qrules.DataError, match=r"column 'unit' .*NOCASE"):
+        _judged(yantai, connection, f"{register}_arrow", "qrules_folded_arrow")
+
+
 def test_a_postgres_view_that_collates_a_column_is_refused(
     postgres: Any, yantai: qrules.Rulebook
 ) -> None:
