@@ -62,9 +62,9 @@ import attrs
 from .._columns import HEAD_BYTES, ColumnRows, CsvHead, utf8_head
 from .._errors import DataError
 from .._limits import MAX_CSV_FIELD_CHARS
-from .._messages import Text, listed, say
+from .._messages import Text, say
 from .._once import once
-from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
+from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
 from .read import (
     ColumnMapping,
@@ -73,6 +73,7 @@ from .read import (
     RowReader,
     column_mapping,
     fetched_rows,
+    other_categories,
 )
 
 __all__ = ["ENABLED", "Direct", "TableRows", "read_files"]
@@ -717,11 +718,9 @@ def _register(table: _Table) -> Register:
             f"coalesce({flag} IN ({listed_true}), false) AS {flag}" if true else f"false AS {flag}"
         )
     notes: list[Text] = list(rows.notes)
-    other = {str(c): n for c, n in categories.items() if c not in CATEGORIES}
-    if other:
-        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
-        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
-        notes.append(say("records.other_categories", categories=shown, more=more))
+    other = other_categories({str(c): n for c, n in categories.items()})
+    if other is not None:
+        notes.append(other)
     return Register(
         table.rows.table.name,
         table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]
