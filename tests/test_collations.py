@@ -319,8 +319,11 @@ def test_a_duckdb_connection_whose_default_collation_is_not_binary_is_refused(
             log_from="2024-01-01",
         )
 
-    with pytest.raises(qrules.DataError, match=f"default_collation is '{collation}'"):
+    with pytest.raises(qrules.DataError, match=f"default_collation is '{collation}'") as refused:
         loaded()
+    # (named by the register's name, not the table qrules staged it in)
+    assert f"reading {read.name} " in str(refused.value)
+    assert "qrules_register" not in str(refused.value)
     connection.execute("RESET default_collation")
     assert _verdicts(loaded()) == _READ["district"]
 
