@@ -552,9 +552,15 @@ class _Table:
     def dates(self, column: str) -> tuple[dt.date | None, dt.date | None, int]:
         """The earliest and latest date of a date column, and how many rows
         have one; `_Declined` for a date before 1900 or after 2200 (DuckDB's
-        parser reads years of one to four digits; the readers, 1900 to 2200)."""
+        parser reads years of one to four digits; the readers, 1900 to 2200;
+        year 0, 1 BC, DuckDB gives Python as text, ``'0001-01-01 (BC)'``)."""
         low, high, present = self._dates[column]
-        if present and not (low >= _FIRST_DAY and high <= _LAST_DAY):
+        if present and not (
+            isinstance(low, dt.date)
+            and isinstance(high, dt.date)
+            and low >= _FIRST_DAY
+            and high <= _LAST_DAY
+        ):
             raise _Declined
         return low, high, int(present)
 
