@@ -35,7 +35,8 @@ What is proven, and how:
   collision only declines), every log row's unit in the register (an
   anti-join).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
-  and 2200; codes of a closed set: an ENUM of the codes the readers read to
+  and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
+  codes of a closed set: an ENUM of the codes the readers read to
   themselves. Other codes and flags (few distinct values): each distinct value
   is read by the readers' own functions (`RowReader.code`, ``flag``); a value
   they reject declines; what each reads to is written into the query. No
@@ -91,6 +92,10 @@ _MOST_MAPPED = 256
 #: `parse_date` on every such text); the readers read those of 1900 to 2200.
 _DATE_COLUMNS = frozenset(("registered", "closed", "date"))
 _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+#: The day the parser also reads from the word ``epoch`` (in any case, between
+#: spaces), which the readers reject: a column holding it declines. (It reads
+#: ``infinity`` and ``-infinity`` to 9999-12-31 and 0001-01-01, out of reach.)
+_EPOCH = dt.date(1970, 1, 1)
 #: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
 _IDS = "inspection"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
@@ -456,25 +461,30 @@ class _Table:
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
         # What is known of the whole table, in one pass: its rows, its longest
-        # text, the reach of each column of dates.
+        # text, its dates that may have been ``epoch`` (`_EPOCH`), the reach
+        # of each column of dates.
         texts = [c for c, t in types.items() if t == "VARCHAR"]
         dates = [c for c, t in types.items() if t == "DATE"]
+        epoch = _literal(_EPOCH)
         facts = [
             "count(*)",
             f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            f"count(*) FILTER (WHERE {' OR '.join(f'{c} = {epoch}' for c in dates) or 'false'})",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
         if numbered is not None:
             facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
-        self.count, longest = int(found[0]), found[1]
-        self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
+        self.count, longest, epochs = int(found[0]), found[1], found[2]
+        self._dates = {c: found[3 + 3 * i : 6 + 3 * i] for i, c in enumerate(dates)}
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
                 self._numbers = (low, high)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+        if epochs:
+            raise _Declined  # 1970-01-01, or the word epoch, which the readers reject
 
     def _numbered(self) -> str | None:
         """SQL: a number read from each inspection id of a log (the digits
