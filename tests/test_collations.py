@@ -245,6 +245,28 @@ def test_a_view_that_collates_a_column_is_refused(yantai: qrules.Rulebook) -> No
         _judged(yantai, connection, register, "qrules_folded")
 
 
+def test_duckdb_arrow_tables_registered_in_place_are_read(yantai: qrules.Rulebook) -> None:
+    """Tables registered on a DuckDB connection (an Arrow table, a DataFrame:
+    scanned by a table function whose plan DuckDB cannot serialize) are read
+    as they are, and a view over one that collates a column is refused: the
+    columns' collations are read from the plan DuckDB optimizes to an empty
+    result, not from the scan's."""
+    pyarrow = pytest.importorskip("pyarrow")
+    connection = duckdb.connect()
+    register, log = _tables(("duckdb", connection), log=_CASES["district"][1])
+    for name in (register, log):
+        connection.register(f"{name}_arrow", connection.table(name).to_arrow_table())
+    assert isinstance(connection.table(f"{log}_arrow").to_arrow_table(), pyarrow.Table)
+    found = _judged(yantai, connection, f"{register}_arrow", f"{log}_arrow")
+    assert _verdicts(found) == _READ["district"]
+    connection.execute(
+        "CREATE VIEW qrules_folded_arrow AS SELECT unit COLLATE NOCASE AS unit, date, kind"
+        f" FROM {log}_arrow"
+    )
+    with pytest.raises(qrules.DataError, match=r"column 'unit' .*NOCASE"):
+        _judged(yantai, connection, f"{register}_arrow", "qrules_folded_arrow")
+
+
 def test_a_postgres_view_that_collates_a_column_is_refused(
     postgres: Any, yantai: qrules.Rulebook
 ) -> None:
@@ -297,8 +319,11 @@ def test_a_duckdb_connection_whose_default_collation_is_not_binary_is_refused(
             log_from="2024-01-01",
         )
 
-    with pytest.raises(qrules.DataError, match=f"default_collation is '{collation}'"):
+    with pytest.raises(qrules.DataError, match=f"default_collation is '{collation}'") as refused:
         loaded()
+    # (named by the register's name, not the table qrules staged it in)
+    assert f"reading {read.name} " in str(refused.value)
+    assert "qrules_register" not in str(refused.value)
     connection.execute("RESET default_collation")
     assert _verdicts(loaded()) == _READ["district"]
 

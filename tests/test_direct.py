@@ -602,6 +602,8 @@ def _date_texts(draw: st.DrawFn) -> str:
         st.sampled_from([built, written, written])
         | st.sampled_from([d for d in VALUES["date"] if "\n" not in d])
         | st.text(alphabet="0123456789-/.: T+年月日", max_size=14)
+        # (words DuckDB's parser takes as days: epoch, infinity)
+        | st.sampled_from(["epoch", " Epoch ", "EPOCH", "infinity", "-Infinity"])
     )
 
 
@@ -644,6 +646,9 @@ def test_a_date_duckdb_reads_is_the_readers_date(tmp_path_factory: Any, text: st
         ("02024-03-05", None),
         ("2024-02-30", None),
         ("2024/03/05", None),
+        ("epoch", None),  # 1970-01-01 to DuckDB's parser
+        ("1970-01-01", None),  # what epoch reads to: declined as well
+        ("0-03-01", None),  # 1 BC to DuckDB's parser
     ],
 )
 def test_dates_duckdb_reads_or_not(tmp_path: Path, text: str, day: dt.date | None) -> None:

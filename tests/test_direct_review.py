@@ -209,3 +209,78 @@ def test_a_column_of_few_values_with_too_many_is_declined_with_a_bounded_fetch(
     found = direct.read_files(str(register), str(log))
     assert found is not None
     found.close()
+
+
+# -- a date before the first year DuckDB gives Python as a date -----------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("log", 2, "0-03-01"),
+        ("log", 2, "0000-03-01"),
+        ("register", 6, "0-03-12"),  # registered
+        ("register", 7, "0000-01-20"),  # closed
+    ],
+)
+def test_a_date_of_year_zero_is_left_to_the_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, column: int, value: str
+) -> None:
+    """DuckDB's parser of ``%Y-%m-%d`` reads year 0 (1 BC), which it gives
+    Python as the text ``'0001-01-01 (BC)'``, not a date: the route compared it
+    with 1900-01-01 (a `TypeError`, exit 3); it declines, and the readers
+    reject the row."""
+    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
+    (register_rows if table == "register" else log_rows)[3][column] = value
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    assert direct.read_files(str(register), str(log)) is None
+    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert with_route == without
+    assert with_route[0] == 1
+
+
+# -- a date DuckDB reads from a word ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("log", 2, "epoch"),
+        ("log", 2, " EPOCH "),
+        ("register", 6, "Epoch"),  # registered
+        ("register", 7, "epoch"),  # closed: the unit taken for closed in 1970
+        ("log", 2, "infinity"),
+        ("register", 7, "-infinity"),
+    ],
+)
+def test_a_date_duckdb_reads_from_a_word_is_left_to_the_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, column: int, value: str
+) -> None:
+    """DuckDB's parser of ``%Y-%m-%d`` also takes the words ``epoch`` (read
+    1970-01-01, a day the readers keep), ``infinity`` and ``-infinity``, in
+    any case and between spaces; the readers reject them. The route read a
+    unit closed ``epoch`` as closed in 1970 (out of every year's population,
+    where the readers reject its row): it declines."""
+    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
+    (register_rows if table == "register" else log_rows)[3][column] = value
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    assert direct.read_files(str(register), str(log)) is None
+    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert with_route == without
+
+
+def test_a_date_written_1970_01_01_is_left_to_the_readers(tmp_path: Path) -> None:
+    """1970-01-01 is what ``epoch`` reads to: a file holding it is declined
+    (the readers read it, the same results); another day is not."""
+    register_rows = _clean_register(30)
+    register_rows[3][6] = "1970-01-01"
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    log = _write(tmp_path / "log.csv", LOG, _clean_log(30, 50))
+    assert direct.read_files(str(register), str(log)) is None
+    register_rows[3][6] = "1970-01-02"
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    found = direct.read_files(str(register), str(log))
+    assert found is not None
+    found.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -974,6 +975,36 @@ def test_the_failing_units_are_made_with_the_collector_waiting(
     assert collecting
     assert not any(collecting)
     assert gc.isenabled()
+
+
+def test_tables_in_place_are_judged_where_pyarrow_is_blocked(
+    book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counting query's rows are fetched as rows, not Arrow, where pyarrow
+    is not imported (`sql._fetched`), also where an import of it is blocked (a
+    ``None`` in `sys.modules`, as not installed): the same results, not an
+    import error."""
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE r AS SELECT * FROM (VALUES ('U1', 'catering', 'high'),"
+        " ('U2', 'catering', 'high')) t(unit, category, risk_level)"
+    )
+    connection.execute(
+        "CREATE TABLE l AS SELECT * FROM (VALUES ('U1', DATE '2024-03-01', 'routine'))"
+        " t(unit, date, kind)"
+    )
+
+    def judged() -> list[tuple[str, int, str, tuple[str, ...]]]:
+        found = evaluate_tables(book, connection, register="r", log="l", log_until="2025-12-31")
+        return [
+            (r.rule.id, r.year, r.verdict.name, tuple(u.unit for u in r.failing_units))
+            for r in found
+        ]
+
+    arrow = judged()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert judged() == arrow
+    assert any(failing for *_, failing in arrow)
 
 
 @pytest.mark.parametrize("names", [("units", "members"), ("windows", "counted")])

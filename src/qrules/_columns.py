@@ -59,10 +59,10 @@ from ._boundary import outside
 from ._bulk import made_at_once
 from ._errors import DataError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
-from ._messages import listed, say
+from ._messages import say
 from ._model import Text
 from ._once import once
-from ._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
+from ._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ._tabular import MISSING_MARKERS, RawTable, TableSource, cell_text, decode, needs, source_kind
 from .records.read import (
     ColumnMapping,
@@ -74,6 +74,7 @@ from .records.read import (
     UnitRecord,
     column_mapping,
     fetched_rows,
+    other_categories,
     parse_date,
     record_columns,
 )
@@ -1360,19 +1361,17 @@ class _Register(_Reading):
         units = _merged(table, other.units, "register", (*REGISTER_COLUMNS, "row"))
         notes = list(rows.notes)
         counted = pc.value_counts(units.table.column("category"))
-        other_codes = {
-            c: n
-            for c, n in zip(
-                counted.field("values").to_pylist(),
-                counted.field("counts").to_pylist(),
-                strict=True,
+        other_codes = other_categories(
+            dict(
+                zip(
+                    counted.field("values").to_pylist(),
+                    counted.field("counts").to_pylist(),
+                    strict=True,
+                )
             )
-            if c not in CATEGORIES
-        }
-        if other_codes:
-            shown = listed(f"{code} ({n})" for code, n in sorted(other_codes.items())[:10])
-            more = say("records.more", more=len(other_codes) - 10) if len(other_codes) > 10 else ""
-            notes.append(say("records.other_categories", categories=shown, more=more))
+        )
+        if other_codes is not None:
+            notes.append(other_codes)
         return Register(
             self.cells.name,
             units,  # type: ignore[arg-type]

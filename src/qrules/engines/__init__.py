@@ -258,7 +258,7 @@ def evaluate_loaded(
         _connection(engine, connection) as opened,
         module.loaded(opened, ready.register, ready.log) as (register_table, log_table),
     ):
-        refuse_default_collation(_database(engine, opened), register_table.name)
+        refuse_default_collation(_database(engine, opened), ready.register.name)
         return sql.judge_tables(
             rulebook,
             _database(engine, opened),

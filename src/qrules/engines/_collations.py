@@ -17,7 +17,9 @@ catalog, once per table, and one whose collation is not binary is a
 
 - DuckDB: each column's type as DuckDB binds it (its collation is part of it,
   not shown by ``duckdb_columns()``: taken from ``json_serialize_plan`` of a
-  query of the columns), and the connection's ``default_collation``; binary is
+  query of the columns, optimized to an empty result, which DuckDB serializes
+  whatever the table is scanned by: a registered Arrow table or DataFrame's
+  scan it does not), and the connection's ``default_collation``; binary is
   no collation, ``binary``, ``c`` or ``posix`` (``nfc``, ``noaccent``,
   ``nocase`` and every ICU locale collation hold some different values equal);
 - PostgreSQL: each column's collation (``pg_attribute.attcollation``) and
@@ -139,14 +141,16 @@ def _duckdb(
 ) -> tuple[str | None, dict[str, str]]:
     """The connection's default collation when it is not binary, and the stored
     columns' collations that are not binary, as DuckDB binds the columns
-    (`json_serialize_plan`: its plan's root projects them, in order, each with
-    its type, a collation in the type's ``type_info``), in one query."""
+    (`json_serialize_plan`, optimized: its plan's root is an empty result of
+    them, or projects them, in order, each with its type, a collation in the
+    type's ``type_info``), in one query."""
 
     def planned() -> exp.Expr:
         selected: list[exp.Expr] = [_duckdb_setting()]
         if columns:
             inner = _columns(table, columns).sql(dialect=spoken("duckdb"))
-            selected.append(exp.func("json_serialize_plan", exp.Literal.string(inner)))
+            optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
+            selected.append(exp.func("json_serialize_plan", exp.Literal.string(inner), optimized))
         return exp.select(*selected)
 
     query = rendered(("collations", table.name, tuple(columns.values())), planned, "duckdb")
@@ -172,8 +176,11 @@ def _bound(plan: str, count: int) -> list[str] | Text:
         if found.get("error"):
             error = data(found.get("error_message") or found.get("error_type"))
             return Text(error, error)  # DuckDB's own words
-        expressions = found["plans"][0]["expressions"]
-        types = [e["return_type"] for e in expressions]
+        root = found["plans"][0]
+        if "return_types" in root:  # an empty result (optimized: ``WHERE false``)
+            types = list(root["return_types"])
+        else:
+            types = [e["return_type"] for e in root["expressions"]]
         if len(types) != count or any(t.get("id") is None for t in types):
             raise ValueError(len(types))
         return [str((t.get("type_info") or {}).get("collation") or "") for t in types]

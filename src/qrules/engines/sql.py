@@ -276,8 +276,9 @@ def _fetched(relation: Any) -> Fetched:
     """A DuckDB relation's rows: column by column (Arrow), not a Python tuple
     of every value of each row (the failing units' rows are many), where
     pyarrow is imported; as rows otherwise (the command line on files DuckDB
-    read, `records.direct`: importing pyarrow costs more than the rows)."""
-    if "pyarrow" in sys.modules:
+    read, `records.direct`: importing pyarrow costs more than the rows; a
+    ``None`` in `sys.modules`, an import blocked, is not imported)."""
+    if sys.modules.get("pyarrow") is not None:
         return Fetched.arrow(relation.to_arrow_table())
     return Fetched.of(relation.fetchall())
 

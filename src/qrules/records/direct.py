@@ -35,7 +35,8 @@ What is proven, and how:
   collision only declines), every log row's unit in the register (an
   anti-join).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
-  and 2200; codes of a closed set: an ENUM of the codes the readers read to
+  and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
+  codes of a closed set: an ENUM of the codes the readers read to
   themselves. Other codes and flags (few distinct values): each distinct value
   is read by the readers' own functions (`RowReader.code`, ``flag``); a value
   they reject declines; what each reads to is written into the query. No
@@ -62,9 +63,9 @@ import attrs
 from .._columns import HEAD_BYTES, ColumnRows, CsvHead, utf8_head
 from .._errors import DataError
 from .._limits import MAX_CSV_FIELD_CHARS
-from .._messages import Text, listed, say
+from .._messages import Text, say
 from .._once import once
-from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
+from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
 from .read import (
     ColumnMapping,
@@ -73,6 +74,7 @@ from .read import (
     RowReader,
     column_mapping,
     fetched_rows,
+    other_categories,
 )
 
 __all__ = ["ENABLED", "Direct", "TableRows", "read_files"]
@@ -90,6 +92,10 @@ _MOST_MAPPED = 256
 #: `parse_date` on every such text); the readers read those of 1900 to 2200.
 _DATE_COLUMNS = frozenset(("registered", "closed", "date"))
 _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+#: The day the parser also reads from the word ``epoch`` (in any case, between
+#: spaces), which the readers reject: a column holding it declines. (It reads
+#: ``infinity`` and ``-infinity`` to 9999-12-31 and 0001-01-01, out of reach.)
+_EPOCH = dt.date(1970, 1, 1)
 #: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
 _IDS = "inspection"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
@@ -455,25 +461,30 @@ class _Table:
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
         # What is known of the whole table, in one pass: its rows, its longest
-        # text, the reach of each column of dates.
+        # text, its dates that may have been ``epoch`` (`_EPOCH`), the reach
+        # of each column of dates.
         texts = [c for c, t in types.items() if t == "VARCHAR"]
         dates = [c for c, t in types.items() if t == "DATE"]
+        epoch = _literal(_EPOCH)
         facts = [
             "count(*)",
             f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            f"count(*) FILTER (WHERE {' OR '.join(f'{c} = {epoch}' for c in dates) or 'false'})",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
         if numbered is not None:
             facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
-        self.count, longest = int(found[0]), found[1]
-        self._dates = {c: found[2 + 3 * i : 5 + 3 * i] for i, c in enumerate(dates)}
+        self.count, longest, epochs = int(found[0]), found[1], found[2]
+        self._dates = {c: found[3 + 3 * i : 6 + 3 * i] for i, c in enumerate(dates)}
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
                 self._numbers = (low, high)
         if (longest or 0) > MAX_CSV_FIELD_CHARS:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
+        if epochs:
+            raise _Declined  # 1970-01-01, or the word epoch, which the readers reject
 
     def _numbered(self) -> str | None:
         """SQL: a number read from each inspection id of a log (the digits
@@ -551,9 +562,15 @@ class _Table:
     def dates(self, column: str) -> tuple[dt.date | None, dt.date | None, int]:
         """The earliest and latest date of a date column, and how many rows
         have one; `_Declined` for a date before 1900 or after 2200 (DuckDB's
-        parser reads years of one to four digits; the readers, 1900 to 2200)."""
+        parser reads years of one to four digits; the readers, 1900 to 2200;
+        year 0, 1 BC, DuckDB gives Python as text, ``'0001-01-01 (BC)'``)."""
         low, high, present = self._dates[column]
-        if present and not (low >= _FIRST_DAY and high <= _LAST_DAY):
+        if present and not (
+            isinstance(low, dt.date)
+            and isinstance(high, dt.date)
+            and low >= _FIRST_DAY
+            and high <= _LAST_DAY
+        ):
             raise _Declined
         return low, high, int(present)
 
@@ -717,11 +734,9 @@ def _register(table: _Table) -> Register:
             f"coalesce({flag} IN ({listed_true}), false) AS {flag}" if true else f"false AS {flag}"
         )
     notes: list[Text] = list(rows.notes)
-    other = {str(c): n for c, n in categories.items() if c not in CATEGORIES}
-    if other:
-        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
-        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
-        notes.append(say("records.other_categories", categories=shown, more=more))
+    other = other_categories({str(c): n for c, n in categories.items()})
+    if other is not None:
+        notes.append(other)
     return Register(
         table.rows.table.name,
         table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]

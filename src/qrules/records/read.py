@@ -52,6 +52,7 @@ __all__ = [
     "RowReader",
     "UnitRecord",
     "column_mapping",
+    "other_categories",
     "parse_date",
     "read_log",
     "read_register",
@@ -732,6 +733,18 @@ class RowReader:
         return code
 
 
+def other_categories(counts: Mapping[str, int]) -> Text | None:
+    """The note on a register's categories outside the built-in ones (every
+    reader's): the first ten, each with how many units have it; ``None`` when
+    there is none. ``counts``: the units of each category."""
+    other = {code: n for code, n in counts.items() if code not in CATEGORIES}
+    if not other:
+        return None
+    shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
+    more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
+    return say("records.other_categories", categories=shown, more=more)
+
+
 def read_register(
     source: TableSource,
     *,
@@ -841,11 +854,9 @@ def read_register(
             )
         )
     notes = rows.notes
-    other = Counter(u.category for u in units if u.category not in CATEGORIES)
-    if other:
-        shown = listed(f"{code} ({n})" for code, n in sorted(other.items())[:10])
-        more = say("records.more", more=len(other) - 10) if len(other) > 10 else ""
-        notes.append(say("records.other_categories", categories=shown, more=more))
+    other = other_categories(Counter(u.category for u in units))
+    if other is not None:
+        notes.append(other)
     return Register(
         rows.table.name,
         tuple(units),
