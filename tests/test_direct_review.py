@@ -284,3 +284,27 @@ def test_a_date_written_1970_01_01_is_left_to_the_readers(tmp_path: Path) -> Non
     found = direct.read_files(str(register), str(log))
     assert found is not None
     found.close()
+
+
+def test_the_pass_over_a_file_stops_once_the_route_declines(tmp_path: Path) -> None:
+    """The pass over the bytes (`_lines`, on a thread while DuckDB reads) reads
+    no further once the route has declined for another reason: the readers
+    then read the file, and that pass would only have kept them waiting."""
+    import threading  # noqa: PLC0415
+
+    _, log = _files_of(tmp_path)
+    descriptor = os.open(log, os.O_RDONLY)
+    try:
+        line_end = log.read_bytes().index(b"\n")
+        stop = threading.Event()
+        assert direct._lines(descriptor, ",", line_end, stop) == 51
+        stop.set()
+        with pytest.raises(direct._Declined):
+            direct._lines(descriptor, ",", line_end, stop)
+    finally:
+        os.close(descriptor)
+
+
+def _files_of(tmp_path: Path) -> tuple[Path, Path]:
+    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(30))
+    return register, _write(tmp_path / "log.csv", LOG, _clean_log(30, 50))

@@ -54,6 +54,7 @@ import datetime as dt
 import functools
 import os
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -162,7 +163,11 @@ def read_files(
         # of records/cli.py: the counting would only slow the import down).
         duckdb = needs("duckdb")
         pool = files.enter_context(ThreadPoolExecutor(2, thread_name_prefix="qrules-direct"))
-        scanned = pool.submit(_scanned, tables)
+        # Declined, the pass over the files stops at its next chunk (this
+        # callback runs before the pool is waited for, as it is entered later).
+        declined = threading.Event()
+        files.callback(declined.set)
+        scanned = pool.submit(_scanned, tables, declined)
         connection = duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
@@ -205,10 +210,10 @@ def read_files(
     return Direct(read_register, read_log, connection)
 
 
-def _scanned(tables: Sequence[_Table]) -> None:
-    """Each table's file looked at through (`_Table.scan`)."""
+def _scanned(tables: Sequence[_Table], stop: threading.Event) -> None:
+    """Each table's file looked at through (`_Table.scan`), until ``stop``."""
     for table in tables:
-        table.scan()
+        table.scan(stop)
 
 
 def _possible(register: str, log: str | None) -> bool:
@@ -278,7 +283,9 @@ def _read(descriptor: int, size: int, offset: int) -> bytes:
     return found
 
 
-def _lines(descriptor: int, delimiter: str, line_end: int) -> int:
+def _lines(
+    descriptor: int, delimiter: str, line_end: int, stop: threading.Event | None = None
+) -> int:
     """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
     ``\n``; a last line without an end counts), counted in one pass that
     also proves what `_head` assumed (the whole file UTF-8, no quotation mark
@@ -286,7 +293,8 @@ def _lines(descriptor: int, delimiter: str, line_end: int) -> int:
     control character but the line ends and a tab delimiter (without them,
     the only character `str.strip` removes from an ASCII cell is the space;
     NUL is one): `_Declined` then. Read with ``pread`` (DuckDB reads the
-    file meanwhile, through a descriptor of its own)."""
+    file meanwhile, through a descriptor of its own); `_Declined` too once
+    ``stop`` is set (the route declined otherwise: the rest is not read)."""
     count = _counter(os.fstat(descriptor).st_size)
     decoder = codecs.getincrementaldecoder("utf-8")()
     pending = False  # bytes of a character begun at the end of the last chunk
@@ -296,6 +304,8 @@ def _lines(descriptor: int, delimiter: str, line_end: int) -> int:
     at = 0
     try:
         while data := os.pread(descriptor, _CHUNK, at):
+            if stop is not None and stop.is_set():
+                raise _Declined
             if data.find(b'"', max(0, line_end - at)) >= 0:
                 raise _Declined  # a quotation mark past the header: the readers' csv module
             if pending or not data.isascii():
@@ -533,9 +543,10 @@ class _Table:
         self.load(cursor)
         self.connection = connection
 
-    def scan(self) -> None:
-        """The file's lines counted and what `_head` assumed proven (`_lines`)."""
-        self.lines = _lines(self.descriptor, self.delimiter, self.line_end)
+    def scan(self, stop: threading.Event | None = None) -> None:
+        """The file's lines counted and what `_head` assumed proven (`_lines`;
+        not all of them once ``stop`` is set)."""
+        self.lines = _lines(self.descriptor, self.delimiter, self.line_end, stop)
 
     def proven(self) -> None:
         """`_Declined` unless the records DuckDB read (`load`) are the file's
