@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import datetime as dt
 import functools
+import gc
 import itertools
 import json
 import os
@@ -106,25 +107,28 @@ class _Formatter(argparse.HelpFormatter):
     before a closing or after an opening punctuation mark."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        if not _CJK.search(text):
+        if not re.search(_CJK, text):
             return super()._split_lines(text, width)
         return _wrapped(" ".join(text.split()), width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if not _CJK.search(text):
+        if not re.search(_CJK, text):
             return super()._fill_text(text, width, indent)
         return "\n".join(
             indent + line for line in _wrapped(" ".join(text.split()), width - len(indent))
         )
 
 
-_CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+# Patterns, not compiled ones: compiling these character sets costs more than the
+# rest of the module, and only help text and argparse's errors need them (`re`
+# compiles each on first use and keeps it).
+_CJK = "[\u3000-\u9fff\uff00-\uffef]"
 _OPENING = r"(\[\u300a\u201c\u2018\u300c\u300e\u3010"
 _CLOSING = r")\],.;:!?\u3001\u3002\u300b\u201d\u2019\u300d\u300f\u3011"
 #: The pieces a line of Chinese help breaks between: a CJK character or a
 #: word, each with the opening marks before it and the closing marks after it
 #: (a line never ends with an opening mark or starts with a closing one), or spaces.
-_PIECES = re.compile(
+_PIECES = (
     rf"[{_OPENING}]*(?:[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+)[{_CLOSING}]*"
     r"|\s+"
 )
@@ -134,7 +138,7 @@ def _wrapped(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` columns (a longer word alone on its line)."""
     lines: list[str] = []
     line = ""
-    for piece in _PIECES.findall(text):
+    for piece in re.findall(_PIECES, text):
         if line and columns(line) + columns(piece) > width and not piece.isspace():
             lines.append(line.rstrip())
             line = ""
@@ -149,7 +153,7 @@ def _argparse_said(message: str) -> Text:
     """One of argparse's error messages, said by the catalog (as it is, when
     the catalog has not got it)."""
     for pattern, id_ in _ARGPARSE_ERRORS:
-        found = pattern.fullmatch(message)
+        found = re.fullmatch(pattern, message)
         if found:
             params: dict[str, Any] = found.groupdict()
             if "message" in params:
@@ -164,25 +168,23 @@ def _argparse_said(message: str) -> Text:
 
 #: argparse's error messages, and the catalog's for each.
 _ARGPARSE_ERRORS = (
-    (re.compile(r"unrecognized arguments: (?P<arguments>.*)"), "argparse.unrecognized"),
-    (re.compile(r"the following arguments are required: (?P<arguments>.*)"), "argparse.required"),
+    (r"unrecognized arguments: (?P<arguments>.*)", "argparse.unrecognized"),
+    (r"the following arguments are required: (?P<arguments>.*)", "argparse.required"),
     (
-        re.compile(
-            r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
-            r"\(choose from (?P<choices>.*)\)"
-        ),
+        r"argument (?P<argument>\S+): invalid choice: (?P<choice>.*) "
+        r"\(choose from (?P<choices>.*)\)",
         "argparse.choice",
     ),
-    (re.compile(r"argument (?P<argument>\S+): expected one argument"), "argparse.one"),
-    (re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"), "argparse.argument"),
-    (re.compile(r"invalid (?P<type>\S+) value: (?P<value>.*)"), "argparse.invalid_value"),
+    (r"argument (?P<argument>\S+): expected one argument", "argparse.one"),
+    (r"argument (?P<argument>\S+): (?P<message>.*)", "argparse.argument"),
+    (r"invalid (?P<type>\S+) value: (?P<value>.*)", "argparse.invalid_value"),
     (
-        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)"),
+        r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)",
         "argparse.ambiguous",
     ),
-    (re.compile(r"expected at most one argument"), "argparse.at_most_one"),
-    (re.compile(r"expected at least one argument"), "argparse.at_least_one"),
-    (re.compile(r"ignored explicit argument (?P<value>.*)"), "argparse.ignored"),
+    (r"expected at most one argument", "argparse.at_most_one"),
+    (r"expected at least one argument", "argparse.at_least_one"),
+    (r"ignored explicit argument (?P<value>.*)", "argparse.ignored"),
 )
 
 
@@ -409,6 +411,12 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command line; returns the exit code."""
+    if argv is None:
+        # Run as the program: what the start-up made (modules, classes, the
+        # catalog) lives as long as the process, so the collector need not look
+        # through it again (a quicker start and exit; a caller's own objects
+        # are left alone when it passes its arguments).
+        gc.freeze()
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     parser = _parser(_lang_of(sys.argv[1:] if argv is None else argv))
