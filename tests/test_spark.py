@@ -551,3 +551,34 @@ def test_a_collated_string_column_is_refused(spark: Any) -> None:
             continue
         found = evaluate_tables(yantai, spark, **options, log_from="2024-01-01")
         assert [t.rows_used for t in found.records] == [1, 0]
+
+
+def test_a_session_default_collation_that_is_not_binary_is_refused(spark: Any) -> None:
+    """The session's default collation (``spark.sql.session.collation.default``)
+    is the collation of literals and casts where Spark applies it: not binary,
+    tables judged in place and records loaded into the session are refused
+    (en and zh, naming the setting and how to reset it); ``UTF8_BINARY`` and a
+    session that never set it are judged as they are."""
+    yantai = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(SAMPLES / "register.csv")
+    log = qrules.read_log(SAMPLES / "inspections.csv", register)
+    _sample_views(spark, "default_register", "default_log")
+    tables = {"register": "default_register", "log": "default_log"}
+    expected = list(qrules.evaluate_records(yantai, register, log))
+    setting = "spark.sql.session.collation.default"
+    try:
+        spark.sql(f"SET {setting}=UTF8_LCASE")
+        with pytest.raises(qrules.DataError) as refused:
+            evaluate_tables(yantai, spark, **tables)
+        assert "'UTF8_LCASE'" in refused.value.render("en")
+        assert f"SET {setting}=UTF8_BINARY" in refused.value.render("en")
+        assert "默认排序规则" in refused.value.render("zh")
+        with pytest.raises(qrules.DataError, match=setting):
+            qrules.evaluate_records(yantai, register, log, engine="spark", connection=spark)
+        spark.sql(f"SET {setting}=UTF8_BINARY")
+        found = qrules.evaluate_records(yantai, register, log, engine="spark", connection=spark)
+        assert list(found) == expected
+    finally:
+        spark.conf.unset(setting)
+    reference = qrules.evaluate_records(yantai, register, log, log_until="2025-12-31")
+    assert list(evaluate_tables(yantai, spark, **tables, log_until="2025-12-31")) == list(reference)

@@ -2691,4 +2691,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "json_serialize_plan 给出的计划不是 qrules 能读取的形式(DuckDB 版本较新?请报告此问题)",
         "json_serialize_plan gave a plan qrules does not read (a newer DuckDB? please report it)",
     ),
+    # -- engines/_collations, engines/spark, engines/postgres (s8) ---------------------
+    "collate.spark_default": (
+        "Spark 会话的默认排序规则(spark.sql.session.collation.default)是 {collation!r},在它之下读取 {source} 时可能把读取文件时不同的两个值视为相同(如 UTF8_LCASE 下的 'IF01' 与 'if01');qrules 与读取文件时一样,逐字节比较编号、代码和区县",
+        "the Spark session's default collation (spark.sql.session.collation.default) is {collation!r}, under which reading {source} may hold two values a reader reads as different equal (as UTF8_LCASE holds 'IF01' and 'if01'); qrules compares ids, codes and districts byte for byte, as its readers do",
+    ),
+    "collate.spark_default_hint": (
+        "请先在此会话上执行 SET spark.sql.session.collation.default=UTF8_BINARY(或用另一个会话)再评估",
+        "run SET spark.sql.session.collation.default=UTF8_BINARY on this session (or use another session) before judging",
+    ),
 }

@@ -29,8 +29,14 @@ catalog, once per table, and one whose collation is not binary is a
   are, so it only orders, and is accepted;
 - Spark (4.0 on): each column's type as ``DESCRIBE QUERY`` gives it (``string
   collate UTF8_LCASE``); only ``UTF8_BINARY`` (a plain ``string``) is binary.
-  (Its session's default collation leaves the literals and casts the queries
-  compare with binary, as measured on Spark 4: not read.)
+  And the session's default collation (``spark.sql.session.collation.default``),
+  which Spark documents as the collation of string literals, casts and the
+  strings builtins make, and which Databricks applies to every comparison
+  without a collation of its own (``SELECT 'a' = 'A'`` true under
+  ``UTF8_LCASE``): not binary, it is refused as DuckDB's ``default_collation``
+  is, though Spark 4.3 as measured still compares literals byte for byte under
+  it (a column's own binary collation takes precedence over a default anyway:
+  refused because a comparison of two values of no column would not be).
 
 Refused rather than compared ``COLLATE "C"`` everywhere: one look at the
 catalog per table (under a millisecond) against a collation in every join,
@@ -76,10 +82,11 @@ def refuse_collated(database: Database, table: Table, kind: str) -> None:
     elif database.dialect == "postgres":
         found = _postgres(database, table) if compared else {}
     elif database.dialect == "spark":
+        default = _spark_default(database)
         found = _spark(database, table, compared) if compared else {}
     else:
         found = {}
-    problems = [] if default is None else [_default_problem(table.name, default)]
+    problems = [] if default is None else [_default_problem(database, table.name, default)]
     problems += [
         Problem(
             table.name,
@@ -104,22 +111,31 @@ def refuse_collated(database: Database, table: Table, kind: str) -> None:
 
 
 def refuse_default_collation(database: Database, source: str) -> None:
-    """A `DataError` when the connection (DuckDB's ``default_collation``)
-    compares text that is not in a column of its own under a collation that is
-    not binary: records qrules loads into it (``source``) would be compared so."""
-    if database.dialect != "duckdb":
+    """A `DataError` when the connection (DuckDB's ``default_collation``,
+    Spark's session default) compares text that is not in a column of its own
+    under a collation that is not binary: records qrules loads into it
+    (``source``) would be compared so."""
+    if database.dialect == "duckdb":
+        query = rendered(("default collation",), lambda: exp.select(_duckdb_setting()), "duckdb")
+        default = _duckdb_default(database.fetch(query)[0][0])
+    elif database.dialect == "spark":
+        default = _spark_default(database)
+    else:
         return
-    query = rendered(("default collation",), lambda: exp.select(_duckdb_setting()), "duckdb")
-    default = _duckdb_default(database.fetch(query)[0][0])
     if default is not None:
-        raise DataError(source, [_default_problem(source, default)])
+        raise DataError(source, [_default_problem(database, source, default)])
 
 
-def _default_problem(source: str, collation: str) -> Problem:
+def _default_problem(database: Database, source: str, collation: str) -> Problem:
+    spark = database.dialect == "spark"
     return Problem(
         source,
-        say("collate.default", source=source, collation=collation),
-        hint=say("collate.default_hint"),
+        say(
+            "collate.spark_default" if spark else "collate.default",
+            source=source,
+            collation=collation,
+        ),
+        hint=say("collate.spark_default_hint" if spark else "collate.default_hint"),
     )
 
 
@@ -235,6 +251,21 @@ def _nondeterministic(table: Table) -> exp.Expr:
             )
         )
     )
+
+
+#: Spark's setting of the session's default collation.
+_SPARK_DEFAULT = "spark.sql.session.collation.default"
+
+
+def _spark_default(database: Database) -> str | None:
+    """The Spark session's default collation when it is not binary (``SET key``
+    answers ``<undefined>`` where it was never set, and on a Spark without
+    collations; ``UTF8_BINARY`` may come qualified, ``SYSTEM.BUILTIN.UTF8_BINARY``)."""
+    rows = database.fetch(f"SET {_SPARK_DEFAULT}")
+    value = str(rows[0][1] or "").strip() if rows and len(rows[0]) > 1 else ""
+    if value in ("", "<undefined>") or value.rsplit(".", 1)[-1].upper() == "UTF8_BINARY":
+        return None
+    return value
 
 
 def _spark(database: Database, table: Table, columns: Mapping[str, str]) -> dict[str, str]:
