@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -114,3 +115,109 @@ def test_a_token_in_a_url_pyspark_cannot_parse_is_not_shown(listening: int) -> N
     err = _exits_2_in_two_lines(f"sc://:{listening}/;token=SECRET")
     assert "Hostname is missing" in err
     assert "SECRET" not in err
+
+
+def _server(answer: bytes | None) -> Iterator[int]:
+    """A port that accepts connections and keeps them open, answering each
+    with ``answer`` (``None``: nothing at all)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if answer is not None:
+                connection.sendall(answer)
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "said", "zh"),
+    [
+        (None, "it answered nothing", "它什么也没有回答"),
+        (b"HTTP/1.0 400 Bad Request\r\n\r\n", "what it answered is not HTTP/2", "不是 HTTP/2"),
+        (b"\x00\x00\x00\x01\x05\x00\x00\x00\x01", "what it answered is not HTTP/2", "不是 HTTP/2"),
+    ],
+)
+def test_a_reachable_port_that_is_not_spark_connect_is_said_in_seconds(
+    answer: bytes | None, said: str, zh: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A port that accepts connections but says nothing, or something that is
+    not HTTP/2 (a web server; a frame other than SETTINGS): pyspark's client
+    would wait on it for minutes. Said in exit 2 after at most the connection's
+    bound (here one second), naming the address and what to check, en and zh."""
+    pytest.importorskip("pyspark")
+    pytest.importorskip("grpc")
+    from qrules.engines import spark  # noqa: PLC0415
+
+    monkeypatch.setattr(spark, "CONNECT_SECONDS", 1)
+    for port in _server(answer):
+        start = time.monotonic()
+        err = _exits_2_in_two_lines(f"sc://127.0.0.1:{port}")
+        assert time.monotonic() - start < 5
+        assert f"the server at 127.0.0.1:{port} did not answer as a Spark Connect server" in err
+        assert said in err
+        assert "spark.connect.grpc.binding.port" in err
+        code, _, err = run(
+            "check",
+            "yantai-2023-2025",
+            *RECORDS,
+            "--database",
+            f"sc://127.0.0.1:{port}",
+            "--lang",
+            "zh",
+        )
+        assert code == 2
+        assert zh in err
+
+
+def test_a_server_that_answers_http2_settings_is_taken_for_spark_connect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a gRPC server sends first (its SETTINGS frame) passes the check; the
+    header of one cut short does not (a real server passes: QRULES_SPARK_CLUSTER)."""
+    from qrules.engines import spark  # noqa: PLC0415
+
+    monkeypatch.setattr(spark, "CONNECT_SECONDS", 1)
+    settings = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x64"
+    for port in _server(settings):
+        assert spark._answers_http2(("127.0.0.1", port), tls=False) is None
+    for port in _server(settings[:5]):  # a SETTINGS frame's header cut short
+        found = spark._answers_http2(("127.0.0.1", port), tls=False)
+        assert found is not None
+        assert "not HTTP/2" in found.en
+
+
+@pytest.mark.parametrize(
+    ("url", "tls"),
+    [
+        ("sc://spark.example:15002", False),
+        ("sc://spark.example:15002/;use_ssl=true", True),
+        ("sc://spark.example:15002/;token=x", True),
+        ("sc://localhost:15002/;token=x", False),  # pyspark's local credentials: plain TCP
+    ],
+)
+def test_the_check_speaks_tls_when_pyspark_does(url: str, tls: bool) -> None:
+    pytest.importorskip("pyspark")
+    pytest.importorskip("grpc")
+    from qrules.engines import spark  # noqa: PLC0415
+
+    assert spark._over_tls(url) is tls

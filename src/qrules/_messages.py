@@ -2700,4 +2700,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先在此会话上执行 SET spark.sql.session.collation.default=UTF8_BINARY(或用另一个会话)再评估",
         "run SET spark.sql.session.collation.default=UTF8_BINARY on this session (or use another session) before judging",
     ),
+    "engines.spark_not_connect": (
+        "{address} 处的服务器在 {seconds} 秒内没有像 Spark Connect 服务器(gRPC,HTTP/2)那样应答:{error}",
+        "the server at {address} did not answer as a Spark Connect server (gRPC, HTTP/2) does within {seconds} seconds: {error}",
+    ),
+    "engines.spark_not_connect_hint": (
+        "地址中的端口是否是 Spark Connect 的端口(默认 15002,见 spark.connect.grpc.binding.port)?服务器使用 TLS 时,请在地址后加上 /;use_ssl=true",
+        "is the URL's port Spark Connect's (15002 unless spark.connect.grpc.binding.port says otherwise)? For a server with TLS, add /;use_ssl=true to the URL",
+    ),
+    "engines.spark_not_connect_silent": ("它什么也没有回答", "it answered nothing"),
+    "engines.spark_not_connect_closed": ("它关闭了连接", "it closed the connection"),
+    "engines.spark_not_connect_other": (
+        "它的回答不是 HTTP/2",
+        "what it answered is not HTTP/2",
+    ),
 }

@@ -46,16 +46,26 @@ def _refusal(error: OSError | ValueError) -> Text:
     return address_reason(error)
 
 
+#: How long the server has to be reached, and to answer as a gRPC server does.
+CONNECT_SECONDS = 10
+
+#: HTTP/2's client connection preface, then an empty SETTINGS frame (RFC 9113 3.4).
+_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+
+
 def connect(url: str) -> Any:
     """A new Spark Connect session to the server at ``sc://host:port`` (15002
     when no port is given); the caller stops it.
 
     The server is reached first, in at most ten seconds: pyspark's client would
-    otherwise retry an unreachable server for minutes before saying so."""
+    otherwise retry an unreachable server for minutes before saying so. Then,
+    once pyspark has read the URL, the server must answer as a gRPC server
+    does (`_answers_http2`), in ten seconds more: pyspark would wait on a port
+    that accepts and says nothing (or says something else) for minutes too."""
     try:
         parts = urlsplit(url)  # (a bracket left open: "Invalid IPv6 URL")
         address = (parts.hostname or "localhost", parts.port or 15002)
-        socket.create_connection(address, timeout=10).close()
+        socket.create_connection(address, timeout=CONNECT_SECONDS).close()
     except (OSError, ValueError) as error:  # refused, timed out, no such host, bad port
         shown = without_password(url)
         raise DataError(
@@ -91,7 +101,76 @@ def connect(url: str) -> Any:
     # (The rest of the URL, its ;parameters, is read here: pyspark's error, a
     # driver's, is exit 2 at the boundary.)
     with _quiet():
-        return session.builder.remote(url).create()
+        created = session.builder.remote(url).create()
+    failed = _answers_http2(address, _over_tls(url))
+    if failed is not None:
+        created.client.close()  # (its stop() would ask the server to end the session)
+        shown = without_password(url)
+        raise DataError(
+            shown,
+            [
+                Problem(
+                    shown,
+                    say(
+                        "engines.spark_not_connect",
+                        address=f"{address[0]}:{address[1]}",
+                        seconds=CONNECT_SECONDS,
+                        error=failed,
+                    ),
+                    hint=say("engines.spark_not_connect_hint"),
+                )
+            ],
+        )
+    return created
+
+
+def _over_tls(url: str) -> bool:
+    """Whether pyspark reaches the server over TLS: ``use_ssl=true``, or a token
+    (in the URL or ``SPARK_CONNECT_AUTHENTICATE_TOKEN``) to a host other than
+    ``localhost`` (pyspark's ``ChannelBuilder.toChannel``; the URL already read
+    by pyspark, so well formed)."""
+    with _quiet():
+        client = importlib.import_module("pyspark.sql.connect.client")
+    channel = client.DefaultChannelBuilder(url)
+    return bool(channel.use_ssl or (channel.token is not None and channel.host != "localhost"))
+
+
+def _answers_http2(address: tuple[str, int], tls: bool) -> Text | None:
+    """``None`` when the server at ``address`` answers HTTP/2's connection
+    preface with a SETTINGS frame (every gRPC server, Spark Connect's
+    included, does at once), within `CONNECT_SECONDS` in all; else what it did.
+    Over TLS (``h2`` asked for), the server's certificate is not checked here:
+    only whether it speaks the protocol (pyspark checks the certificate)."""
+    import ssl  # noqa: PLC0415 (only Spark Connect needs it)
+    import time  # noqa: PLC0415
+
+    deadline = time.monotonic() + CONNECT_SECONDS
+    header = b""
+    try:
+        with socket.create_connection(address, timeout=CONNECT_SECONDS) as raw:
+            stream: socket.socket = raw
+            if tls:
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                context.set_alpn_protocols(["h2"])
+                stream = context.wrap_socket(raw, server_hostname=address[0])
+            stream.sendall(_PREFACE)
+            while len(header) < 9:  # a frame's header: length, type, flags, stream
+                stream.settimeout(max(deadline - time.monotonic(), 0.001))
+                chunk = stream.recv(9 - len(header))
+                if not chunk:
+                    return say("engines.spark_not_connect_closed")
+                header += chunk
+    except TimeoutError:  # (a frame's header begun and never ended is no answer either)
+        return say(
+            "engines.spark_not_connect_other" if header else "engines.spark_not_connect_silent"
+        )
+    except (OSError, ValueError) as error:  # reset, TLS refused, ...
+        return _refusal(error)
+    if header[3] != 4 or header[4] & 1 or any(header[5:]):  # SETTINGS, no ACK, stream 0
+        return say("engines.spark_not_connect_other")
+    return None
 
 
 @contextmanager
