@@ -217,6 +217,8 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
             return said, say("driver.postgres_tables")
         if "operator does not exist" in lowered or "invalid input syntax" in lowered:
             return said, say("driver.postgres_type")
+        if "invalid byte sequence for encoding" in lowered:  # SQL_ASCII text, not UTF-8
+            return said, say("driver.postgres_bytes")
         return said, None
     if driver == "DuckDB":
         return say("driver.said", driver=driver, message=message), say("driver.duckdb_file")

@@ -2714,4 +2714,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "它的回答不是 HTTP/2",
         "what it answered is not HTTP/2",
     ),
+    "engines.postgres_server_encoding": (
+        "数据库的编码是 {server},qrules 的查询无法在其中运行:查询要查找 {server} 无法表示的字符(如读取时会读作 ASCII 的全角字母)",
+        "the database's encoding is {server}, in which qrules' queries cannot run: they look for characters {server} cannot hold (such as full-width letters, which a reader reads as ASCII)",
+    ),
+    "engines.postgres_server_encoding_hint": (
+        "请在以 UTF8 编码创建的数据库中评估这些表(CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0,再把表复制过去;PostgreSQL 会把 {server} 文本转换为 UTF-8)",
+        "judge the tables in a database created with the encoding UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0, then copy the tables there: PostgreSQL converts {server} text to UTF-8)",
+    ),
+    "engines.postgres_encoding": (
+        "连接的客户端编码是 {client}(数据库的编码是 {server}),无法发送 qrules 的查询;qrules 以 UTF-8 收发文本",
+        "the connection's client encoding is {client} (the database's encoding is {server}), in which qrules' queries cannot be sent; qrules sends and reads text as UTF-8",
+    ),
+    "engines.postgres_encoding_hint": (
+        "请以 UTF-8 客户端编码连接:在地址后加上 ?client_encoding=UTF8(或在传入的连接上执行 SET client_encoding TO 'UTF8');{server} 数据库的文本须是 UTF-8",
+        "connect with a UTF-8 client encoding: add ?client_encoding=UTF8 to the URL (or run SET client_encoding TO 'UTF8' on the connection you pass); the {server} database's text must be UTF-8",
+    ),
+    "driver.postgres_bytes": (
+        "SQL_ASCII 数据库按原样保存写入的字节,而这些文本不是 UTF-8:请把表复制到以 ENCODING 'UTF8' 创建的数据库中,读取时使用写入它们时的客户端编码(如 LATIN1)",
+        "a SQL_ASCII database keeps the bytes it was given, and this text is not UTF-8: copy the tables into a database created with ENCODING 'UTF8', reading them in the client encoding they were written in (such as LATIN1)",
+    ),
 }

@@ -86,6 +86,10 @@ def _database(engine: str, connection: Any) -> Any:
         return Spark(connection)
     from .sql import Connection  # noqa: PLC0415
 
+    if engine == "postgres":
+        from .postgres import refuse_other_encodings  # noqa: PLC0415
+
+        refuse_other_encodings(connection)  # (qrules' queries are UTF-8 text)
     return Connection(connection, engine)
 
 

@@ -17,12 +17,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._boundary import without_secret
+from .._errors import DataError, Problem
+from .._messages import data, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import canonical, python_lists, staged
 from .sql import Table
 
-__all__ = ["connect", "loaded"]
+__all__ = ["connect", "loaded", "refuse_other_encodings"]
 
 
 def connect(url: str) -> Any:
@@ -41,12 +43,48 @@ def connect(url: str) -> Any:
         raise type(error)(without_secret(str(error), url)) from None
 
 
+def refuse_other_encodings(connection: Any) -> None:
+    """A `DataError` when qrules' queries cannot run on the connection, saying
+    what to do (no round trip: psycopg knows both encodings).
+
+    1. The database's encoding: qrules' queries look for values spelled
+       otherwise (full-width letters, which a reader reads as ASCII), so they
+       hold characters beyond ASCII and Latin-1, which a ``LATIN1`` (or any
+       other single-byte) database cannot hold: PostgreSQL refuses the query
+       ("has no equivalent in encoding"). They run in ``UTF8``, and in
+       ``SQL_ASCII``, which stores the bytes it is given (`_spelled`).
+    2. The client encoding: psycopg sends the queries in it, and cannot in
+       ``SQL_ASCII`` (what a connection to such a database has unless it asks
+       otherwise: "'ascii' codec can't encode character")."""
+    info = connection.info
+    server = str(info.parameter_status("server_encoding") or "")
+    if server.upper() not in ("UTF8", "SQL_ASCII", ""):
+        message, hint = "engines.postgres_server_encoding", "engines.postgres_server_encoding_hint"
+    elif str(info.encoding).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        message, hint = "engines.postgres_encoding", "engines.postgres_encoding_hint"
+    else:
+        return
+    client = str(info.parameter_status("client_encoding") or info.encoding)
+    name = str(info.dbname)
+    raise DataError(
+        name,
+        [
+            Problem(
+                name,
+                say(message, client=data(client), server=data(server)),
+                hint=say(hint, server=data(server)),
+            )
+        ],
+    )
+
+
 @contextmanager
 def loaded(
     connection: Any, register: Register, log: InspectionLog | None
 ) -> Iterator[tuple[Table, Table | None]]:
     """The register and log copied into temporary tables for as long as the
     block runs."""
+    refuse_other_encodings(connection)
     with staged(register, log) as names, connection.cursor() as cursor:
         # In the session's own schema, named so: the staged names are the same
         # run after run, and unqualified they could name a user's table (read
