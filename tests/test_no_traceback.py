@@ -465,6 +465,34 @@ def test_a_malformed_password_is_not_shown(secret: str, quoted: list[str]) -> No
         assert "***" in err.split("PostgreSQL", 1)[1]  # the driver's message, masked
 
 
+@pytest.mark.parametrize("secret", ["a", "e", "ab", "pass"])
+def test_a_short_password_masks_only_itself(secret: str) -> None:
+    """A password that is a letter (or a common word's head) masks the
+    credential in the URL, never every ``a`` of the driver's message: the
+    message stays readable, in English and Chinese."""
+    pytest.importorskip("psycopg")
+    url = f"postgresql://qrules:{secret}@127.0.0.1:1/none"
+    for lang in ("en", "zh"):
+        code, _, err = run("--lang", lang, "check", YANTAI, "--database", url)
+        assert code == 2
+        assert "qrules:***@127.0.0.1:1" in err
+        assert "Connection refused" in err or "connection" in err.lower(), err
+        assert "***" not in err.replace("qrules:***@", ""), err
+
+
+def test_a_password_is_masked_where_it_stands_apart() -> None:
+    from qrules._boundary import without_secret  # noqa: PLC0415
+
+    url = "postgresql://u:pass@h/db"
+    said = "password authentication failed; pass was 'pass'; passx, xpass"
+    assert without_secret(said, url) == (
+        "password authentication failed; *** was '***'; passx, xpass"
+    )
+    url = "postgresql://u:a@h/db"
+    said = 'a host at a place: "a", postgresql://u:a@h/db'
+    assert without_secret(said, url) == 'a host at a place: "***", postgresql://u:***@h/db'
+
+
 def test_a_drivers_message_loses_each_piece_of_a_password() -> None:
     from qrules._boundary import without_secret  # noqa: PLC0415
 

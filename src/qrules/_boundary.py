@@ -101,16 +101,27 @@ def without_secret(text: str, url: str) -> str:
     _, found, rest = url.partition("://")
     userinfo = re.split(r"[?#]", rest, maxsplit=1)[0].rpartition("@")[0]
     secret = userinfo.partition(":")[2] if found else ""
+    if len(secret) >= _SHORT:
+        # The whole secret wherever it stands apart (not inside a longer word:
+        # a password ``pass`` leaves ``password`` alone).
+        text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
     if secret:
-        text = _without_pieces(text.replace(secret, "***"), secret)
+        text = _without_pieces(text, secret)
     return without_password(text)
+
+
+#: A run of a secret shorter than this is masked only as the whole of a quoted
+#: text (``'a'``): a one-character password masks no ``a`` of a message.
+_SHORT = 3
 
 
 def _without_pieces(text: str, secret: str) -> str:
     """``text`` with each run that starts a word or a quoted text and reads
-    as the secret from its start or from after an ``@`` or ``:`` in it, two
-    characters or more (or all the rest) and not running on into a word,
-    shown as ``***``."""
+    as the secret from its start or from after an ``@`` or ``:`` in it, not
+    running on into a word, shown as ``***``: a run of `_SHORT` characters or
+    more, or from after an ``@`` or ``:`` one of two or all the rest of the
+    secret (a tail read as a host: ``'ss@host'``); shorter than `_SHORT` from
+    the secret's start, only the whole of a quoted text."""
     starts = [0, *(k + 1 for k, c in enumerate(secret) if c in "@:")]
     shown: list[str] = []
     at = 0
@@ -125,7 +136,15 @@ def _without_pieces(text: str, secret: str) -> str:
                     n += 1
                 whole = start + n == len(secret)
                 apart = at + n == len(text) or not text[at + n].isalnum()
-                if (n >= 2 or (whole and n)) and (whole or apart):
+                quoted = (
+                    whole
+                    and at > 0
+                    and text[at - 1] in "'\""
+                    and at + n < len(text)
+                    and text[at + n] == text[at - 1]
+                )
+                long_enough = n >= _SHORT or (start > 0 and (n >= 2 or whole)) or quoted
+                if n and long_enough and apart:
                     longest = max(longest, n)
         if longest:
             shown.append("***")
