@@ -63,7 +63,17 @@ from ._messages import say
 from ._model import Text
 from ._once import once
 from ._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
-from ._tabular import MISSING_MARKERS, RawTable, TableSource, cell_text, decode, needs, source_kind
+from ._tabular import (
+    MISSING_MARKERS,
+    RawTable,
+    TableSource,
+    arrow_size,
+    cell_text,
+    decode,
+    needs,
+    read_whole,
+    source_kind,
+)
 from .records.read import (
     ColumnMapping,
     Inspection,
@@ -540,6 +550,7 @@ def _cells(
         if source_kind(source) == "csv":
             return _of_csv(path, encoding, few)
         suffix = path.suffix.lower()
+        arrow_size(path)  # (a Parquet file's uncompressed size, an Arrow file's size)
         if suffix in (".parquet", ".pq"):
             return _of_arrow(needs("pyarrow.parquet").read_table(path), path.name)
         if suffix in (".arrow", ".feather", ".ipc"):
@@ -841,7 +852,7 @@ def _text_head(path: Path, encoding: str | None) -> tuple[str, str, bytes | None
                 return _unmarked(head)[:_HEAD], codec, None, quoted
             except UnicodeDecodeError:
                 file.seek(0)  # GB18030 (or none): decided over the whole file, as the row reader
-        raw = file.read()
+    raw = read_whole(path)  # (the row reader's bound: GB18030 is decoded whole)
     text, codec = decode(path.name, raw, encoding)
     del raw
     text = text.removeprefix("\ufeff")

@@ -26,6 +26,7 @@ import attrs
 from ._boundary import os_reason
 from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
 from ._errors import DataError, Problem, did_you_mean, suggestion
+from ._limits import MAX_JSON_DATASET_BYTES
 from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
@@ -40,6 +41,7 @@ from ._tabular import (
     normal,
     numbered,
     open_table,
+    read_whole,
     source_kind,
 )
 
@@ -819,7 +821,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
 def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_whole(path, MAX_JSON_DATASET_BYTES, "tabular.big_json")
     except OSError as error:
         raise DataError(
             str(path), [Problem(name, say("read.cannot_read", error=os_reason(error)))]

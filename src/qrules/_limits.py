@@ -10,12 +10,16 @@ from decimal import Decimal
 from fractions import Fraction
 
 __all__ = [
+    "MAX_ARROW_BYTES",
+    "MAX_ARROW_CELLS",
     "MAX_COVERAGE_REPORT_BYTES",
     "MAX_CSV_FIELD_CHARS",
     "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_DIFF_CONJUNCTIONS",
     "MAX_DIFF_SECONDS",
     "MAX_INTERPRETATION_CHARS",
+    "MAX_JSON_DATASET_BYTES",
+    "MAX_MAPPING_FILE_BYTES",
     "MAX_MESSAGE_CHARS",
     "MAX_NUMBER_DIGITS",
     "MAX_NUMBER_MAGNITUDE",
@@ -27,6 +31,7 @@ __all__ = [
     "MAX_SHOWN_DIGITS",
     "MAX_SYMBOLIC_DEGREE",
     "MAX_SYMBOLIC_TERMS",
+    "MAX_WHOLE_FILE_BYTES",
     "MAX_XLSX_PART_BYTES",
     "MAX_XLSX_RATIO",
     "number_problem",
@@ -70,6 +75,24 @@ MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
 #: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
 #: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
 MAX_XLSX_RATIO = 200
+#: The largest file read whole into memory to be decoded (a CSV file the row
+#: readers read, one in an encoding other than UTF-8): 2 GiB, some 40 million
+#: inspections. A larger one is refused before it is read (judge it in a
+#: database, ``--database``, or give it as UTF-8 or Parquet, read as they stream).
+MAX_WHOLE_FILE_BYTES = 2 * 1024**3
+#: The largest JSON dataset of reported figures (a few hundred figures a year
+#: take kilobytes).
+MAX_JSON_DATASET_BYTES = 64 * 1024 * 1024
+#: The largest mapping file (TOML naming columns and codes).
+MAX_MAPPING_FILE_BYTES = 1024 * 1024
+#: The most a Parquet file's data may take encoded and uncompressed (its row
+#: groups' sizes, from its footer, before a row is read), and the largest Arrow
+#: IPC (Feather) file: some 80 million inspections.
+MAX_ARROW_BYTES = 4 * 1024**3
+#: The most cells (rows times columns, from its footer) of a Parquet file: a
+#: value repeated through a dictionary takes a few bytes encoded however many
+#: rows hold it (10 million inspections of five columns are 50 million).
+MAX_ARROW_CELLS = 500_000_000
 #: A value (computed from values read, say by a formula that multiplies
 #: them) whose exact numerator or denominator is longer than this many digits
 #: is written rounded to six digits (``≈1.23457e+4470``); verdicts stay exact.

@@ -2734,4 +2734,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "SQL_ASCII 数据库按原样保存写入的字节,而这些文本不是 UTF-8:请把表复制到以 ENCODING 'UTF8' 创建的数据库中,读取时使用写入它们时的客户端编码(如 LATIN1)",
         "a SQL_ASCII database keeps the bytes it was given, and this text is not UTF-8: copy the tables into a database created with ENCODING 'UTF8', reading them in the client encoding they were written in (such as LATIN1)",
     ),
+    # -- the readers' size bounds (s8): _tabular.read_whole, arrow_size ----------------
+    "tabular.too_large": (
+        "文件为 {size:,} 字节(或展开后如此),超出 qrules 对此类文件的读取上限 {mib:,} MiB",
+        "the file is {size:,} bytes (or expands to that), over the {mib:,} MiB qrules reads of such a file",
+    ),
+    "tabular.big_csv": (
+        "这么大的表请在数据库中评估(--database),或以 UTF-8 或 Parquet 格式提供(边读边处理,不整体读入)",
+        "judge a table this large in a database (--database), or give it as UTF-8 or Parquet (read as it streams, not whole)",
+    ),
+    "tabular.big_arrow": (
+        "这么大的表请在数据库中评估(--database,DuckDB 可直接读取该文件),或将其拆分",
+        "judge a table this large in a database (--database: DuckDB reads the file as it is), or split it",
+    ),
+    "tabular.big_json": (
+        "报告数据集只含各项指标的数值,通常只有几千字节:是否给错了文件?也可改用 .csv 或 .xlsx",
+        "a dataset of reported figures is a few kilobytes: is this the right file? Or give the figures as .csv or .xlsx",
+    ),
+    "tabular.big_mapping": (
+        "映射文件只列出列名和代码,通常只有几千字节:是否给错了文件?",
+        "a mapping file names columns and codes, a few kilobytes: is this the right file?",
+    ),
+    "tabular.too_many_cells": (
+        "文件有 {rows:,} 行、{columns} 列,超出 qrules 对此类文件的读取上限 {limit:,} 个单元格",
+        "the file holds {rows:,} rows of {columns} columns, over the {limit:,} cells qrules reads of such a file",
+    ),
 }

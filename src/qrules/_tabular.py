@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import io
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,7 +29,13 @@ import attrs
 
 from ._boundary import first_line, guarded, outside
 from ._errors import DataError, Problem, suggestion
-from ._limits import MAX_XLSX_PART_BYTES, MAX_XLSX_RATIO
+from ._limits import (
+    MAX_ARROW_BYTES,
+    MAX_ARROW_CELLS,
+    MAX_WHOLE_FILE_BYTES,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_RATIO,
+)
 from ._messages import Text, joined, listed, say
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "Formula",
     "RawTable",
     "TableSource",
+    "arrow_size",
     "cell_text",
     "check_options",
     "database_file",
@@ -47,8 +55,10 @@ __all__ = [
     "needs",
     "normal",
     "open_table",
+    "read_whole",
     "source_kind",
     "suggest",
+    "too_large",
 ]
 
 #: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
@@ -339,6 +349,8 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
         return from_csv(path, encoding)
     if suffix in (".xlsx", ".xlsm"):
         return from_xlsx(path, sheet)
+    if suffix in (".parquet", ".pq", ".arrow", ".feather", ".ipc"):
+        arrow_size(path)
     if suffix in (".parquet", ".pq"):
         parquet = needs("pyarrow.parquet")
         file = parquet.ParquetFile(path)
@@ -361,6 +373,68 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
             )
         ],
     )
+
+
+def read_whole(path: Path, limit: int | None = None, hint: str = "tabular.big_csv") -> bytes:
+    """The bytes of a file read whole, at most ``limit`` of them (by default
+    `MAX_WHOLE_FILE_BYTES`): a larger file is a `DataError` naming it, its
+    size and the bound, before it is read (``hint``: the catalog's word on
+    what to do with such a file)."""
+    limit = MAX_WHOLE_FILE_BYTES if limit is None else limit
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = b"" if size > limit else file.read(limit + 1)
+    if size > limit or len(data) > limit:
+        raise too_large(path, max(size, len(data)), limit, hint)
+    return data
+
+
+def too_large(path: Path, size: int, limit: int, hint: str) -> DataError:
+    """A file (or what it expands to) over ``limit`` bytes."""
+    return DataError(
+        str(path),
+        [
+            Problem(
+                path.name,
+                say("tabular.too_large", size=size, mib=limit // 2**20),
+                hint=say(hint, mib=limit // 2**20),
+            )
+        ],
+    )
+
+
+def arrow_size(path: Path) -> None:
+    """Refuse a Parquet file whose data would take more than `MAX_ARROW_BYTES`
+    encoded and uncompressed (its row groups' sizes), or that holds more than
+    `MAX_ARROW_CELLS` cells, both read from its footer, or an Arrow IPC file
+    larger than `MAX_ARROW_BYTES`, before a row is read."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        with outside(str(path)):
+            metadata = needs("pyarrow.parquet").ParquetFile(path).metadata
+            size = sum(
+                metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)
+            )
+            rows, columns = metadata.num_rows, metadata.num_columns
+        if rows * columns > MAX_ARROW_CELLS:
+            raise DataError(
+                str(path),
+                [
+                    Problem(
+                        path.name,
+                        say(
+                            "tabular.too_many_cells",
+                            rows=rows,
+                            columns=columns,
+                            limit=MAX_ARROW_CELLS,
+                        ),
+                        hint=say("tabular.big_arrow"),
+                    )
+                ],
+            )
+    else:
+        size = path.stat().st_size
+    if size > MAX_ARROW_BYTES:
+        raise too_large(path, size, MAX_ARROW_BYTES, "tabular.big_arrow")
 
 
 def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -402,7 +476,7 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
 
 def from_csv(path: Path, encoding: str | None) -> RawTable:
     name = path.name
-    text, codec = decode(name, path.read_bytes(), encoding)
+    text, codec = decode(name, read_whole(path), encoding)
     text = text.removeprefix("\ufeff")  # a byte-order mark read with encoding="utf-8"
     # The delimiter is the commonest of comma, tab and semicolon over the first
     # lines (a title line above the header may have none).

@@ -32,12 +32,19 @@ import attrs
 from .._boundary import os_reason
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
-from .._limits import number_problem
+from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
 from .._messages import Text, listed, say
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
-from .._tabular import MISSING_MARKERS, Formula, RawTable, TableSource, open_table
+from .._tabular import (
+    MISSING_MARKERS,
+    Formula,
+    RawTable,
+    TableSource,
+    open_table,
+    read_whole,
+)
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
@@ -280,7 +287,8 @@ class ColumnMapping:
         """Read a mapping file (TOML); every problem in it is raised at once."""
         path = Path(path)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
+            data = tomllib.loads(raw.decode("utf-8-sig"))
         except OSError as error:
             raise DataError(
                 str(path),
