@@ -40,28 +40,7 @@ def test_an_address_that_cannot_be_read(url: str) -> None:
 @pytest.fixture
 def listening() -> Iterator[int]:
     """A port that accepts connections: the address is reachable."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)  # (so that the thread sees the stop soon)
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+    yield from _server(None, close=True)
 
 
 @pytest.mark.parametrize(
@@ -117,11 +96,11 @@ def test_a_token_in_a_url_pyspark_cannot_parse_is_not_shown(listening: int) -> N
     assert "SECRET" not in err
 
 
-def _server(answer: bytes | None) -> Iterator[int]:
-    """A port that accepts connections and keeps them open, answering each
-    with ``answer`` (``None``: nothing at all)."""
+def _server(answer: bytes | None, *, close: bool = False) -> Iterator[int]:
+    """A port that accepts connections, answering each with ``answer``
+    (``None``: nothing at all), then closing it or (by default) keeping it open."""
     server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.1)
+    server.settimeout(0.1)  # (so that the thread sees the stop soon)
     stop = threading.Event()
     held: list[socket.socket] = []
 
@@ -135,7 +114,10 @@ def _server(answer: bytes | None) -> Iterator[int]:
                 return
             if answer is not None:
                 connection.sendall(answer)
-            held.append(connection)
+            if close:
+                connection.close()
+            else:
+                held.append(connection)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()

@@ -67,34 +67,20 @@ def connect(url: str) -> Any:
         address = (parts.hostname or "localhost", parts.port or 15002)
         socket.create_connection(address, timeout=CONNECT_SECONDS).close()
     except (OSError, ValueError) as error:  # refused, timed out, no such host, bad port
-        shown = without_password(url)
-        raise DataError(
-            shown,
-            [
-                Problem(
-                    shown,
-                    say(
-                        "engines.spark_unreachable",
-                        error=_refusal(error),
-                    ),
-                    hint=say("engines.spark_unreachable_hint"),
-                )
-            ],
+        raise _refused(
+            url,
+            say("engines.spark_unreachable", error=_refusal(error)),
+            say("engines.spark_unreachable_hint"),
         ) from None
     needs("pyspark")
     try:
         with _quiet():
             session = importlib.import_module("pyspark.sql.connect.session").SparkSession
     except ImportError as error:  # pyspark without grpcio and the rest of its connect extra
-        raise DataError(
-            without_password(url),
-            [
-                Problem(
-                    without_password(url),
-                    say("engines.spark_connect_needs", error=first_line(error)),
-                    hint=say("engines.spark_connect_install"),
-                )
-            ],
+        raise _refused(
+            url,
+            say("engines.spark_connect_needs", error=first_line(error)),
+            say("engines.spark_connect_install"),
         ) from None
     # Spark Connect's own builder, and a new session: pyspark's getOrCreate()
     # refuses a remote session beside a classic one, or hands back a shared one.
@@ -105,23 +91,23 @@ def connect(url: str) -> Any:
     failed = _answers_http2(address, _over_tls(url))
     if failed is not None:
         created.client.close()  # (its stop() would ask the server to end the session)
-        shown = without_password(url)
-        raise DataError(
-            shown,
-            [
-                Problem(
-                    shown,
-                    say(
-                        "engines.spark_not_connect",
-                        address=f"{address[0]}:{address[1]}",
-                        seconds=CONNECT_SECONDS,
-                        error=failed,
-                    ),
-                    hint=say("engines.spark_not_connect_hint"),
-                )
-            ],
+        raise _refused(
+            url,
+            say(
+                "engines.spark_not_connect",
+                address=f"{address[0]}:{address[1]}",
+                seconds=CONNECT_SECONDS,
+                error=failed,
+            ),
+            say("engines.spark_not_connect_hint"),
         )
     return created
+
+
+def _refused(url: str, message: Text, hint: Text) -> DataError:
+    """The error of a Spark Connect URL, shown without its token."""
+    shown = without_password(url)
+    return DataError(shown, [Problem(shown, message, hint=hint)])
 
 
 def _over_tls(url: str) -> bool:
