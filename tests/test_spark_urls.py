@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +204,52 @@ def test_the_check_speaks_tls_when_pyspark_does(url: str, tls: bool) -> None:
     from qrules.engines import spark  # noqa: PLC0415
 
     assert spark._over_tls(url) is tls
+
+
+def test_the_check_over_tls_asks_for_http2_and_reads_its_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server with TLS (a self-signed certificate: only the protocol is
+    checked here, pyspark checks the certificate): it answers over TLS with
+    HTTP/2's SETTINGS, and passes; a plain server asked for TLS does not."""
+    import shutil  # noqa: PLC0415
+    import ssl  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    from qrules.engines import spark  # noqa: PLC0415
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate with")
+    monkeypatch.setattr(spark, "CONNECT_SECONDS", 1)
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.set_alpn_protocols(["h2"])
+    server = socket.create_server(("127.0.0.1", 0))
+    asked: list[str | None] = []
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with context.wrap_socket(connection, server_side=True) as tls:
+            asked.append(tls.selected_alpn_protocol())
+            tls.recv(64)
+            tls.sendall(b"\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        assert spark._answers_http2(server.getsockname(), tls=True) is None
+    finally:
+        thread.join(5)
+        server.close()
+    assert asked == ["h2"]
+    for port in _server(b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"):  # plain, asked for TLS
+        assert spark._answers_http2(("127.0.0.1", port), tls=True) is not None

@@ -12,7 +12,7 @@ import importlib.util
 import socket
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -133,14 +133,18 @@ def _answers_http2(address: tuple[str, int], tls: bool) -> Text | None:
     deadline = time.monotonic() + CONNECT_SECONDS
     header = b""
     try:
-        with socket.create_connection(address, timeout=CONNECT_SECONDS) as raw:
-            stream: socket.socket = raw
+        with ExitStack() as closing:
+            stream = closing.enter_context(
+                socket.create_connection(address, timeout=CONNECT_SECONDS)
+            )
             if tls:
                 context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
                 context.set_alpn_protocols(["h2"])
-                stream = context.wrap_socket(raw, server_hostname=address[0])
+                stream = closing.enter_context(
+                    context.wrap_socket(stream, server_hostname=address[0])
+                )
             stream.sendall(_PREFACE)
             while len(header) < 9:  # a frame's header: length, type, flags, stream
                 stream.settimeout(max(deadline - time.monotonic(), 0.001))
