@@ -116,6 +116,20 @@ def test_checking_figures_compiles_no_pattern_only_help_or_errors_need() -> None
     assert _python(check).splitlines() == ["[]", "True"]
 
 
+def test_the_terminal_is_asked_its_width_once_per_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """argparse makes a formatter for each of the hundred-odd options; the
+    terminal's width is asked once for the whole command line (a quick start)."""
+    from qrules import cli  # noqa: PLC0415
+
+    asked = []
+    width = cli._terminal_width
+    monkeypatch.setattr(cli, "_terminal_width", lambda: asked.append(1) or width())
+    cli._parser("zh")
+    assert len(asked) == 1
+
+
 def test_run_as_the_program_the_start_up_is_kept_from_the_collector() -> None:
     """``python -m qrules`` imports with the collector off, then freezes what
     the start-up made (as `main` does when it reads ``sys.argv``, as the

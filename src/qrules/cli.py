@@ -53,6 +53,9 @@ class _Parser(argparse.ArgumentParser):
     are the catalog's, and its help is wrapped for CJK text."""
 
     lang: Lang = "en"
+    #: The terminal's width (`_terminal_width`), asked once for a whole command
+    #: line (`_parser`); ``None``: asked at each formatter.
+    width: int | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
@@ -75,9 +78,11 @@ class _Parser(argparse.ArgumentParser):
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse makes a formatter for each option it adds (to check its
         # metavar), each asking shutil for the terminal's width: asked of the
-        # system here, as shutil does, without importing shutil (a quick start).
+        # system here, as shutil does, without importing shutil, and once per
+        # command line, not for each of its hundred options (a quick start).
         formatter = self.formatter_class
-        return formatter(prog=self.prog, width=_terminal_width())  # type: ignore[call-arg]  # argparse's formatters take a width
+        width = _terminal_width() if self.width is None else self.width
+        return formatter(prog=self.prog, width=width)  # type: ignore[call-arg]  # argparse's formatters take a width
 
     def format_usage(self) -> str:
         usage = self._realigned(super().format_usage())
@@ -226,7 +231,7 @@ def _is_lang(option: str) -> bool:
 
 def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per option or command: the whole command line in one place)
     """The command line, its help in ``lang`` (the catalog's ``help.`` messages)."""
-    parser_class = type("_Parser", (_Parser,), {"lang": lang})
+    parser_class = type("_Parser", (_Parser,), {"lang": lang, "width": _terminal_width()})
     common = parser_class(add_help=False)
     # Before or after the command's name, as --debug: the command's own only when given.
     common.add_argument(
