@@ -112,6 +112,8 @@ _PLAIN = f"[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?"
 #: The missing markers written in ASCII (read whatever their case), and the others.
 _ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
 _OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
+#: The longest missing marker written in ASCII, in characters.
+_MARKER_CHARS = max(map(len, _ASCII_MARKERS))
 
 
 class _Declined(Exception):
@@ -283,24 +285,38 @@ def _read(descriptor: int, size: int, offset: int) -> bytes:
     return found
 
 
+@attrs.frozen
+class _Lines:
+    """What one pass over a file's bytes found (`_lines`)."""
+
+    #: The file's lines as the csv module ends them.
+    count: int
+    #: Every byte ASCII and none a space: with no control character but the
+    #: line ends (and a tab delimiter), a text cell holds nothing `cell_text`
+    #: changes (`_unclean`).
+    plain: bool
+
+
 def _lines(
     descriptor: int, delimiter: str, line_end: int, stop: threading.Event | None = None
-) -> int:
+) -> _Lines:
     """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
     ``\n``; a last line without an end counts), counted in one pass that
     also proves what `_head` assumed (the whole file UTF-8, no quotation mark
     past the first line, which ends at byte ``line_end``) and finds any ASCII
     control character but the line ends and a tab delimiter (without them,
     the only character `str.strip` removes from an ASCII cell is the space;
-    NUL is one): `_Declined` then. Read with ``pread`` (DuckDB reads the
-    file meanwhile, through a descriptor of its own); `_Declined` too once
-    ``stop`` is set (the route declined otherwise: the rest is not read)."""
+    NUL is one): `_Declined` then; and whether the file is `_Lines.plain`.
+    Read with ``pread`` (DuckDB reads the file meanwhile, through a
+    descriptor of its own); `_Declined` too once ``stop`` is set (the route
+    declined otherwise: the rest is not read)."""
     count = _counter(os.fstat(descriptor).st_size)
     decoder = codecs.getincrementaldecoder("utf-8")()
     pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
     last = b""
     previous_cr = False
+    plain = True
     at = 0
     try:
         while data := os.pread(descriptor, _CHUNK, at):
@@ -308,12 +324,14 @@ def _lines(
                 raise _Declined
             if data.find(b'"', max(0, line_end - at)) >= 0:
                 raise _Declined  # a quotation mark past the header: the readers' csv module
-            if pending or not data.isascii():
+            ascii_only = data.isascii()
+            if pending or not ascii_only:
                 decoder.decode(data)
                 pending = bool(decoder.getstate()[0])
-            controls, newlines, returns, tabs, pairs = count(data)
+            controls, spaces, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
+            plain = plain and ascii_only and not spaces
             if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -323,19 +341,19 @@ def _lines(
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _Declined from None  # not UTF-8 over the whole file
-    return ends + (1 if last and last not in b"\r\n" else 0)
+    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain)
 
 
-#: How many bytes of a chunk are below 0x20 (NUL among them),
-#: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
-_Counts = tuple[int, int, int, int, int]
+#: How many bytes of a chunk are below 0x20 (NUL among them), how many are
+#: spaces, ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
+_Counts = tuple[int, int, int, int, int, int]
 
 
 #: Files larger than this are counted with numpy (its import costs more than
 #: counting a smaller file without it).
 _NUMPY_BYTES = 64 << 20
-#: The bytes that are not control characters (deleted to count the others).
-_PRINTED = bytes(range(0x20, 0x100))
+#: The bytes that are neither control characters nor the space (deleted to count the others).
+_PRINTED = bytes(range(0x21, 0x100))
 
 
 def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
@@ -346,23 +364,27 @@ def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
 
         def plain(chunk: bytes | memoryview) -> _Counts:
             data = bytes(chunk)  # (bytes: the same object, not copied)
-            controls = data.translate(None, _PRINTED)
-            returns = controls.count(b"\r")
+            low = data.translate(None, _PRINTED)
+            spaces = low.count(b" ")
+            returns = low.count(b"\r")
             pairs = data.count(b"\r\n") if returns else 0
-            return len(controls), controls.count(b"\n"), returns, controls.count(b"\t"), pairs
+            newlines, tabs = low.count(b"\n"), low.count(b"\t")
+            return len(low) - spaces, spaces, newlines, returns, tabs, pairs
 
         return plain
 
     def counted(chunk: bytes | memoryview) -> _Counts:
         data = numpy.frombuffer(chunk, numpy.uint8)
-        controls = int(numpy.count_nonzero(data < 0x20))
+        low = int(numpy.count_nonzero(data <= 0x20))
         newlines = int(numpy.count_nonzero(data == 0x0A))
-        if controls == newlines:  # the common case: two passes
-            return controls, newlines, 0, 0, 0
+        if low == newlines:  # the common case: two passes
+            return newlines, 0, newlines, 0, 0, 0
+        controls = int(numpy.count_nonzero(data < 0x20))
         returned = data == 0x0D
         returns = int(numpy.count_nonzero(returned))
         pairs = int(numpy.count_nonzero(returned[:-1] & (data[1:] == 0x0A))) if returns else 0
-        return controls, newlines, returns, int(numpy.count_nonzero(data == 0x09)), pairs
+        tabs = int(numpy.count_nonzero(data == 0x09))
+        return controls, low - controls, newlines, returns, tabs, pairs
 
     return counted
 
@@ -388,10 +410,25 @@ def _clean(column: str) -> str:
     )
 
 
+def _unclean(column: str, *, plain: bool) -> str:
+    """SQL: the text cell ``column`` (not null) is not `_clean`. In a
+    `_Lines.plain` file (ASCII, no space, no control character) a cell is
+    unclean only when empty or a missing marker, none longer than
+    `_MARKER_CHARS`: a filter DuckDB answers from each row group's
+    statistics, reading no text where the shortest is longer (`_clean`
+    reads every cell)."""
+    if not plain:
+        return f"NOT {_clean(column)}"
+    return (
+        f"strlen({column}) <= {_MARKER_CHARS}"
+        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}))"
+    )
+
+
 def _ascii_marker(column: str) -> str:
     """SQL: the ASCII text cell ``column`` is a missing marker, in any case."""
     return (
-        f"(CASE WHEN strlen({column}) <= 4"
+        f"(CASE WHEN strlen({column}) <= {_MARKER_CHARS}"
         f" THEN lower({column}) IN ({_listed(_ASCII_MARKERS)}) ELSE false END)"
     )
 
@@ -436,7 +473,7 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = 0
+        self.lines = _Lines(0, False)
         self.connection: Any = None
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
@@ -466,32 +503,35 @@ class _Table:
             f" escape = '\"', strict_mode = true, null_padding = false,"
             # A line longer than a field the csv module reads is DuckDB's
             # error: no cell is then longer (not even one DuckDB reads as a
-            # date, which may be padded with spaces: `longest` sees text only).
+            # date, which may be padded with spaces: ``longer`` sees text only).
             f" max_line_size = {MAX_CSV_FIELD_CHARS},"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
-        # What is known of the whole table, in one pass: its rows, its longest
-        # text, its dates that may have been ``epoch`` (`_EPOCH`), the reach
-        # of each column of dates.
+        # What is known of the whole table, in one pass: its rows, its texts
+        # longer than the csv module reads (``longer``: a filter DuckDB answers
+        # from each row group's statistics, reading no text where the longest
+        # is shorter), its dates that may have been ``epoch`` (`_EPOCH`), the
+        # reach of each column of dates.
         texts = [c for c, t in types.items() if t == "VARCHAR"]
         dates = [c for c, t in types.items() if t == "DATE"]
         epoch = _literal(_EPOCH)
+        longer = " OR ".join(f"strlen({c}) > {MAX_CSV_FIELD_CHARS}" for c in texts) or "false"
         facts = [
             "count(*)",
-            f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            f"(SELECT count(*) FROM {self.name} WHERE {longer})",
             f"count(*) FILTER (WHERE {' OR '.join(f'{c} = {epoch}' for c in dates) or 'false'})",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
         if numbered is not None:
             facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
-        self.count, longest, epochs = int(found[0]), found[1], found[2]
+        self.count, longer_texts, epochs = int(found[0]), found[1], found[2]
         self._dates = {c: found[3 + 3 * i : 6 + 3 * i] for i, c in enumerate(dates)}
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
                 self._numbers = (low, high)
-        if (longest or 0) > MAX_CSV_FIELD_CHARS:
+        if longer_texts:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
         if epochs:
             raise _Declined  # 1970-01-01, or the word epoch, which the readers reject
@@ -548,13 +588,21 @@ class _Table:
         not all of them once ``stop`` is set)."""
         self.lines = _lines(self.descriptor, self.delimiter, self.line_end, stop)
 
+    def unclean(self, column: str) -> str:
+        """SQL: how many cells of the text ``column`` `cell_text` does not
+        read to themselves, or reads to no value (`_unclean`)."""
+        return (
+            f"(SELECT count(*) FROM {self.name} WHERE {column} IS NOT NULL"
+            f" AND {_unclean(column, plain=self.lines.plain)})"
+        )
+
     def proven(self) -> None:
         """`_Declined` unless the records DuckDB read (`load`) are the file's
         lines (`scan`) but the header: an empty line is skipped by DuckDB and
         numbered by the readers; or when the file was written since it was
         first looked at (`_stamp`): its head and proofs of one version over
         the rows of another would be a reading of neither."""
-        if self.count + 1 != self.lines or _stamp(self.descriptor) != self.stamp:
+        if self.count + 1 != self.lines.count or _stamp(self.descriptor) != self.stamp:
             raise _Declined
 
     def _type(self, column: str) -> str:
@@ -690,7 +738,8 @@ def _register(table: _Table) -> Register:
     rows = table.rows
     name = table.name
     present, distinct, unclean, names = table.connection.execute(
-        f"SELECT count(unit), count(DISTINCT unit), count(*) FILTER (WHERE NOT {_clean('unit')})"
+        "SELECT count(unit), count(DISTINCT unit),"
+        f" count(*) FILTER (WHERE {_unclean('unit', plain=table.lines.plain)})"
         + (
             f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
             f" AND NOT {_clean('name')})"
@@ -769,7 +818,7 @@ def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
     proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
     if table.has(_IDS):
         proofs += [
-            f"(SELECT count(*) FROM {name} WHERE {_IDS} IS NOT NULL AND NOT {_clean(_IDS)})",
+            table.unclean(_IDS),
             table.repeats(),
         ]
     found = cursor.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]
