@@ -52,6 +52,8 @@ import codecs
 import contextlib
 import datetime as dt
 import functools
+import itertools
+import math
 import os
 import stat
 import threading
@@ -69,6 +71,7 @@ from .._once import once
 from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
 from .read import (
+    FLAG_WORDS,
     ColumnMapping,
     InspectionLog,
     Register,
@@ -87,6 +90,8 @@ ENABLED = True
 _MOST_DISTINCT = 100_000
 #: Values read to something else than themselves (mapped in SQL) at most.
 _MOST_MAPPED = 256
+#: Spellings of a flag's words an ENUM holds at most (`_spellings`).
+_MOST_SPELLINGS = 1024
 #: The columns of dates, read by DuckDB's parser of ``%Y-%m-%d`` (which takes
 #: spaces around the date, a year of one to four digits, a month and a day of
 #: one or two, a day that exists: `tests/test_direct.py` holds it to
@@ -104,6 +109,8 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 _NUMBER = "qrules_number"
 #: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
 _MOST_BITS = 1 << 16
+#: DuckDB's longest line (``max_line_size``): a field the csv module reads at most.
+_LONGEST_LINE = MAX_CSV_FIELD_CHARS
 #: Bytes read at a time while a file's lines are counted.
 _CHUNK = 1 << 22
 #: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
@@ -479,6 +486,8 @@ class _Table:
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
         self._numbers: tuple[int | None, int | None] | None = None
+        #: The flags read as an ENUM of their spellings, and what each reads to.
+        self.spellings: dict[str, dict[str, bool]] = {}
         if not self.width:
             raise _Declined
 
@@ -504,7 +513,7 @@ class _Table:
             # A line longer than a field the csv module reads is DuckDB's
             # error: no cell is then longer (not even one DuckDB reads as a
             # date, which may be padded with spaces: ``longer`` sees text only).
-            f" max_line_size = {MAX_CSV_FIELD_CHARS},"
+            f" max_line_size = {_LONGEST_LINE},"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
         # What is known of the whole table, in one pass: its rows, its texts
@@ -609,11 +618,21 @@ class _Table:
         """The type ``column`` is read as (an ENUM made on the connection)."""
         if column in _DATE_COLUMNS:
             return "DATE"
+        if column in FLAGS:
+            spellings = _spellings(self.rows, column)
+            if spellings is None:
+                return "VARCHAR"  # (its distinct values read one by one: `_register`)
+            self.spellings[column] = spellings
+            return self._enum(column, sorted(spellings))
         if column not in RECORD_CODES or column == "category":
             return "VARCHAR"
         members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
         if not members:
             raise _Declined  # the mapping reads every code to another
+        return self._enum(column, members)
+
+    def _enum(self, column: str, members: Sequence[str]) -> str:
+        """An ENUM of ``members`` made on the connection, for ``column``."""
         name = f"{self.name}_{column}"
         self.connection.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(map(_literal, members))})")
         return name
@@ -711,6 +730,31 @@ class _Table:
         return f"(CASE {column} {cases} ELSE {column} END)", reads
 
 
+def _spellings(rows: RowReader, flag: str) -> dict[str, bool] | None:
+    """Every text the readers read a flag cell written exactly so to a value
+    (each of its words, `FLAG_WORDS` and the mapping's codes, in every case:
+    a flag is read without regard to case), with that value (`RowReader.flag`
+    reads each); ``None`` when there would be more than `_MOST_SPELLINGS`.
+    Read as an ENUM of these, a flag column holds nothing else (DuckDB takes a
+    member only exactly as written; another text is its error: the readers
+    read the file), and needs no pass to find its values."""
+    words = {*FLAG_WORDS, *rows.flag_codes[flag]}
+    cased = [[{c.lower(), c.upper()} for c in word] for word in words]
+    if sum(math.prod(map(len, word)) for word in cased) > _MOST_SPELLINGS:
+        return None
+    found: dict[str, bool] = {}
+    for word in cased:
+        for letters in itertools.product(*word):
+            text = "".join(letters)
+            if "\x00" in text or not _encodable(text):
+                continue  # (DuckDB cannot hold it: no cell is written so)
+            try:
+                found[text] = rows.flag(flag, text)
+            except ValueError:
+                continue  # rejected by the readers: DuckDB's error, if a cell is written so
+    return found
+
+
 def _literal(value: object) -> str:
     """A value as a DuckDB literal (text, a date, ``NULL``): text in single
     quotes, each quote doubled (DuckDB reads no escape in ``'...'``; a
@@ -750,7 +794,7 @@ def _register(table: _Table) -> Register:
     ).fetchall()[0]
     if present != table.count or distinct != table.count or unclean or names:
         raise _Declined  # a unit id missing, given twice or not its own normal form
-    table.few(["category", "district", *FLAGS])
+    table.few(["category", "district", *(f for f in FLAGS if f not in table.spellings)])
     selected = [
         "unit",
         f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
@@ -782,8 +826,9 @@ def _register(table: _Table) -> Register:
     ):
         raise _Declined  # a unit closed before it was registered: rejected
     for flag in FLAGS:
-        true = []
-        for value, _ in table.distinct(flag) if table.has(flag) else []:
+        spelled = table.spellings.get(flag)
+        true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
+        for value, _ in table.distinct(flag) if spelled is None and table.has(flag) else []:
             try:
                 if rows.flag(flag, value):
                     true.append(value)
