@@ -19,17 +19,21 @@ What is proven, and how:
   delimiter and encoding, read from the file's start), no quotation mark past
   the header line, and as many records as non-empty lines (the readers number
   rows by record, DuckDB skips empty lines): all but the header proven in one
-  pass (`_lines`) while DuckDB reads the file. DuckDB reads the file
+  pass (`_lines`) while DuckDB reads the file (which also tells a plain
+  file: ASCII, no space). DuckDB reads the file
   strictly: a row with more or fewer cells, text that is not UTF-8, a date or
   a code it does not take, a line longer than the csv module's longest field
-  is an error, and the route declines; so is a file written while it is read
-  (`_stamp`: its size and times, before its head is read and after DuckDB).
+  is an error, and the route declines (a text cell longer is counted too, by
+  a filter DuckDB answers from row groups' statistics); so is a file written
+  while it is read (`_stamp`: its size and times, before its head is read
+  and after DuckDB).
 - Unit ids (and inspection ids, and names): a cell of ASCII not starting or
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
-  marker reads as no name, as theirs). Unit ids given once in the register,
+  marker reads as no name, as theirs); in a plain file, only an empty cell
+  or a marker is not (`_unclean`). Unit ids given once in the register,
   inspection ids once in the log (the numbers their digits read to distinct,
   in a map of bits: `_Table.repeats`; else their hashes distinct: a
   collision only declines), every log row's unit in the register (an
@@ -37,7 +41,8 @@ What is proven, and how:
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
   codes of a closed set: an ENUM of the codes the readers read to
-  themselves. Other codes and flags (few distinct values): each distinct value
+  themselves; flags, an ENUM of their words' spellings (`_spellings`), each
+  read by ``RowReader.flag``. Other codes (few distinct values): each distinct value
   is read by the readers' own functions (`RowReader.code`, ``flag``); a value
   they reject declines; what each reads to is written into the query. No
   category, no log date, a unit closed before it was registered: declined.
