@@ -744,7 +744,7 @@ def _spellings(rows: RowReader, flag: str) -> dict[str, bool] | None:
     member only exactly as written; another text is its error: the readers
     read the file), and needs no pass to find its values."""
     words = {*FLAG_WORDS, *rows.flag_codes[flag]}
-    cased = [[{c.lower(), c.upper()} for c in word] for word in words]
+    cased = [[{c, c.lower(), c.upper()} for c in word] for word in words]
     if sum(math.prod(map(len, word)) for word in cased) > _MOST_SPELLINGS:
         return None
     found: dict[str, bool] = {}
