@@ -15,16 +15,7 @@ from hypothesis import strategies as st
 
 from qrules._limits import MAX_CSV_FIELD_CHARS
 from qrules.records import direct
-from tests.test_direct import (
-    LOG,
-    REGISTER,
-    RULEBOOK,
-    _both,
-    _clean_log,
-    _clean_register,
-    _taken,
-    _write,
-)
+from tests import test_direct as base
 
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -32,7 +23,16 @@ pytest.importorskip("sqlglot")
 
 
 def _argv(register: Path, log: Path) -> tuple[str, ...]:
-    return ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
+    return (
+        "check",
+        base.RULEBOOK,
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        "--format",
+        "json",
+    )
 
 
 def _read(register: Path, log: Path, mapping: Any = None) -> Any:
@@ -65,16 +65,16 @@ def test_a_field_longer_than_the_readers_read_declines_by_its_length(
     which DuckDB answers from each row group's statistics); one of exactly
     as many is read (and the readers read it too)."""
     monkeypatch.setattr(direct, "_LONGEST_LINE", 1 << 22)
-    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
+    register_rows, log_rows = base._clean_register(30), base._clean_log(30, 50)
     cell = "x" * (MAX_CSV_FIELD_CHARS + extra)
     if (table, column) == ("log", 4):
         cell = "compliant" + " " * (MAX_CSV_FIELD_CHARS + extra - 9)  # not a code: declined
     (register_rows if table == "register" else log_rows)[5][column] = cell
-    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
-    log = _write(tmp_path / "log.csv", LOG, log_rows)
-    taken = _taken(register, log)
+    register = base._write(tmp_path / "register.csv", base.REGISTER, register_rows)
+    log = base._write(tmp_path / "log.csv", base.LOG, log_rows)
+    taken = base._taken(register, log)
     assert taken == (not extra and (table, column) != ("log", 4))
-    with_route, without = _both(monkeypatch, *_argv(register, log))
+    with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
     assert (without[0] == 2) == bool(extra)
 
@@ -86,13 +86,13 @@ def test_a_longer_field_is_found_in_any_row_group(
     long in the last: the filter reads that row group (its statistics say its
     longest text is longer) and declines."""
     monkeypatch.setattr(direct, "_LONGEST_LINE", 1 << 22)
-    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(30))
-    rows = _clean_log(30, 300_000)
-    log = _write(tmp_path / "log.csv", LOG, rows)
-    assert _taken(register, log)
+    register = base._write(tmp_path / "register.csv", base.REGISTER, base._clean_register(30))
+    rows = base._clean_log(30, 300_000)
+    log = base._write(tmp_path / "log.csv", base.LOG, rows)
+    assert base._taken(register, log)
     rows[280_000][0] = "J" * (MAX_CSV_FIELD_CHARS + 1)
-    _write(log, LOG, rows)
-    assert not _taken(register, log)
+    base._write(log, base.LOG, rows)
+    assert not base._taken(register, log)
 
 
 # -- a plain file: ids unclean only when empty or a marker --------------------------------
@@ -131,7 +131,7 @@ def test_a_file_is_plain_when_ascii_without_a_space(
 
 def _plain_register(units: int) -> list[list[str]]:
     """A register of ASCII without a space (`_Lines.plain`)."""
-    rows = _clean_register(units)
+    rows = base._clean_register(units)
     for row in rows:
         row[1], row[2] = f"Unit{row[0]}", f"d{len(row[0])}"
     return rows
@@ -167,19 +167,19 @@ def test_a_marker_in_a_plain_file_declines(
 ) -> None:
     """In a plain file an inspection id or a unit id is unclean only when it
     is a missing marker (in any case): the route declines exactly then."""
-    register_rows, log_rows = _plain_register(30), _clean_log(30, 50)
+    register_rows, log_rows = _plain_register(30), base._clean_log(30, 50)
     if table == "log":
         log_rows[7][0] = value
     else:
         register_rows[4][0] = value
         for row in log_rows:
             row[1] = "U0"  # (no log row of unit U4: the register alone decides)
-    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
-    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    register = base._write(tmp_path / "register.csv", base.REGISTER, register_rows)
+    log = base._write(tmp_path / "log.csv", base.LOG, log_rows)
     assert _plain(register)
     assert _plain(log)
-    assert _taken(register, log) == taken
-    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert base._taken(register, log) == taken
+    with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
 
 
@@ -190,12 +190,12 @@ def _spelled(
     tmp_path: Path, flags: list[str], columns: tuple[int, ...] = (8, 10)
 ) -> tuple[Path, Path]:
     """A register with these flags in its bright-kitchen (8) and grid (10) columns."""
-    rows = _clean_register(max(30, len(flags)))
+    rows = base._clean_register(max(30, len(flags)))
     for row, flag in zip(rows, flags, strict=False):
         for column in columns:
             row[column] = flag
-    register = _write(tmp_path / "register.csv", REGISTER, rows)
-    log = _write(tmp_path / "log.csv", LOG, _clean_log(len(rows), 60))
+    register = base._write(tmp_path / "register.csv", base.REGISTER, rows)
+    log = base._write(tmp_path / "log.csv", base.LOG, base._clean_log(len(rows), 60))
     return register, log
 
 
@@ -213,7 +213,7 @@ def test_every_spelling_of_a_flag_is_read_as_the_readers_read_it(tmp_path: Path)
 def _reader() -> Any:
     from qrules.records.read import RowReader, column_mapping, fetched_rows  # noqa: PLC0415
 
-    rows = fetched_rows("register.csv", REGISTER, iter(()))
+    rows = fetched_rows("register.csv", base.REGISTER, iter(()))
     return RowReader(rows, "register", column_mapping(None), ("unit", "category"), None)
 
 
@@ -224,8 +224,8 @@ def test_a_flag_not_spelled_as_a_word_declines(
     """A flag the readers read otherwise than as written (spaces, full-width
     letters) or reject: not a member of the ENUM, DuckDB's error, the readers'."""
     register, log = _spelled(tmp_path, ["true", flag])
-    assert not _taken(register, log)
-    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert not base._taken(register, log)
+    with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
 
 
@@ -244,5 +244,5 @@ def test_a_flag_code_of_many_letters_is_read_one_value_at_a_time(
     assert same is True
     assert sum("bright_kitchen" in u.flags for u in units) >= 2
     argv = (*_argv(register, log), "--mapping", str(mapping))
-    with_route, without = _both(monkeypatch, *argv)
+    with_route, without = base._both(monkeypatch, *argv)
     assert with_route == without
