@@ -2691,4 +2691,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "json_serialize_plan 给出的计划不是 qrules 能读取的形式(DuckDB 版本较新?请报告此问题)",
         "json_serialize_plan gave a plan qrules does not read (a newer DuckDB? please report it)",
     ),
+    # -- _tabular (s8): which sheet of a workbook is read -----------------------------
+    "tabular.hidden_sheets": (
+        "隐藏的工作表 {sheets} 未读取;读取的是第一个可见的工作表 {sheet}(要读取隐藏的工作表,请用 --sheet 指明)",
+        "hidden sheets {sheets} not read; the first visible sheet, {sheet}, was (name a hidden sheet with --sheet to read it)",
+    ),
+    "tabular.no_visible_sheet": (
+        "工作簿中没有可见的工作表",
+        "the workbook has no visible sheet",
+    ),
+    "tabular.name_a_sheet": (
+        "请用 --sheet(sheet=)指明要读取的工作表:{sheets}",
+        "name the sheet to read with --sheet (sheet=): {sheets}",
+    ),
 }

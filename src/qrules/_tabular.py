@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -529,6 +530,34 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                 )
             ],
         )
+    notes: tuple[Text, ...] = ()
+    if sheet is None:
+        # The first sheet the office sees, not a hidden one (last year's figures,
+        # a lookup list): read blindly, a hidden sheet's figures were judged.
+        hidden = list(
+            itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets)
+        )
+        if len(hidden) == len(book.worksheets):
+            book.close()
+            raise DataError(
+                str(path),
+                [
+                    Problem(
+                        path.name,
+                        say("tabular.no_visible_sheet"),
+                        hint=say("tabular.name_a_sheet", sheets=listed(book.sheetnames)),
+                    )
+                ],
+            )
+        if hidden:
+            sheet = book.worksheets[len(hidden)].title
+            notes = (
+                say(
+                    "tabular.hidden_sheets",
+                    sheets=listed(repr(s.title) for s in hidden),
+                    sheet=repr(sheet),
+                ),
+            )
     title = sheet if sheet is not None else book.sheetnames[0]
     rows: Iterator[Sequence[object]] = (
         tuple(map(_shown_value, row)) for row in book[title].iter_rows()
@@ -546,7 +575,7 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                 formulas.close()
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return RawTable(name, header, body())
+    return RawTable(name, header, body(), notes)
 
 
 def _shown_value(cell: Any) -> object:
