@@ -54,3 +54,67 @@ def test_a_hidden_first_sheet_is_not_the_sheet_read(
     code, out, _ = run("--lang", "zh", "check", "yantai-2023-2025", str(path), "--rule", RULE)
     assert code == 1
     assert "隐藏" in out
+
+
+# -- a district named two ways --------------------------------------------------------
+
+BRANDS = "provincial_high_end_brand_enterprises"
+
+
+def test_a_district_named_two_ways_is_not_two_districts(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # 芝罘 and 芝罘区 were two districts: 60 + 60 summed into the city's 120 >= 100, "met".
+    path = tmp_path / "d.csv"
+    path.write_text(
+        f"year,district,measure,value\n2025,芝罘,{BRANDS},60\n2025,芝罘 区,{BRANDS},60\n"
+        f"2025,福山区,{BRANDS},1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, yantai)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        "d.csv, row 3, column 'district': districts '芝罘', '芝罘 区' may be one district "
+        "written two ways (first at row 2, column 'district')"
+    )
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
+    assert code == 2
+    assert "可能是同一区县的两种写法" in err
+    # A sheet with a column per district likewise.
+    wide = tmp_path / "w.csv"
+    wide.write_text(f"year,measure,芝罘,芝罘区\n2025,{BRANDS},60,60\n", encoding="utf-8")
+    with pytest.raises(qrules.DataError, match="'芝罘', '芝罘区' may be one district"):
+        qrules.read_dataset(wide, yantai)
+    # Mapped to one name, the file is read (and the two rows are one district's, twice).
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[figures.districts]\n"芝罘" = "芝罘区"\n"芝罘 区" = "芝罘区"\n')
+    with pytest.raises(qrules.DataError, match="given twice"):
+        qrules.read_dataset(path, yantai, mapping=mapping)
+
+
+def test_the_city_by_its_own_name_is_not_a_district(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # 烟台市 (the plan's city, as its title names it) was one more district: its 90
+    # plus 芝罘区's 20 made the city 110 >= 100, "met"; the city's own figure is 90.
+    path = tmp_path / "c.csv"
+    path.write_text(
+        f"year,district,measure,value\n2025,烟台市,{BRANDS},90\n2025,芝罘区,{BRANDS},20\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, yantai)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        "c.csv, row 2, column 'district': '烟台市' names the plan's city"
+    )
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
+    assert code == 2
+    assert "是本规划的城市" in err
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[figures.districts]\n"烟台市" = ""\n')
+    dataset = qrules.read_dataset(path, yantai, mapping=mapping)
+    assert verdict(yantai.evaluate(dataset), "provincial-high-end-brand-enterprises-table") == (
+        "not_met"
+    )

@@ -136,6 +136,28 @@ def _key(text: str) -> str:
 
 
 _CITY_KEYS = frozenset(map(_key, _CITY))
+#: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
+_DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
+
+
+def _stem(district: str) -> str:
+    """A district's name as compared with the others: `_key` without the word
+    for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one name."""
+    key = _key(district)
+    for suffix in _DISTRICT_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def _city_keys(rulebook: Rulebook) -> frozenset[str]:
+    """The keys of the names of the plan's own city, as its Chinese title starts
+    (``烟台市质量强市建设…``: ``烟台市`` and ``烟台``): written in a district
+    column, the city is not one more district."""
+    found = re.match(r"\s*(\w{1,6}?)([省市县区])", unicodedata.normalize("NFKC", rulebook.title.zh))
+    if found is None:
+        return frozenset()
+    return frozenset({_key(found.group(1)), _key(found.group(1) + found.group(2))})
 
 
 class MeasureNames:
@@ -327,6 +349,10 @@ class _Reader:
     skipped: list[int] = attrs.field(factory=list)
     #: Where each observation's value is, for `implausible`'s messages.
     value_places: list[Text] = attrs.field(factory=list)
+    #: Where each district is first named.
+    districts: dict[str, Text] = attrs.field(factory=dict)
+    #: The keys of the plan's own city's names (`_city_keys`).
+    city: frozenset[str] = frozenset()
 
     def problem(self, message: Text, where: Text, hint: Text | None = None) -> None:
         self.problems.append(Problem(self.table.name, message, where=where, hint=hint))
@@ -371,12 +397,38 @@ class _Reader:
             return None
         return found
 
-    def district_of(self, value: object) -> str | None:
+    def district_of(self, value: object, where: Text) -> str | None:
         text = cell_text(value)
         if text is None:
             return None
         district = self.figures.districts.get(text, text)
-        return None if not district or _key(district) in _CITY_KEYS else district
+        if not district or _key(district) in _CITY_KEYS:
+            return None
+        if district not in self.districts:
+            self.districts[district] = where
+            if _key(district) in self.city and text not in self.figures.districts:
+                self.problem(
+                    say("figures.city_by_name", district=district),
+                    where,
+                    say("figures.city_by_name_hint", district=district),
+                )
+        return district
+
+    def districts_named_twice(self) -> None:
+        """A problem for each district written two ways (``芝罘``, ``芝罘区``,
+        ``芝罘 区``): read as two districts, its figures were summed twice into
+        the city's, or judged apart."""
+        by_stem: dict[str, list[str]] = {}
+        for district in self.districts:
+            by_stem.setdefault(_stem(district), []).append(district)
+        for names in by_stem.values():
+            if len(names) > 1:
+                first = self.districts[names[0]]
+                self.problem(
+                    say("figures.district_twice", districts=listed(map(repr, names)), first=first),
+                    self.districts[names[1]],
+                    say("figures.district_twice_hint"),
+                )
 
     def add(
         self,
@@ -452,7 +504,9 @@ class _Reader:
                 continue
             assert year is not None
             district = (
-                self.district if district_at is None else self.district_of(cells[district_at])
+                self.district
+                if district_at is None
+                else self.district_of(cells[district_at], self.where(number, district_at))
             )
             where = self.places.row(number)
             self.add(measure, year, district, number, value_at, cells[value_at], where)
@@ -463,7 +517,9 @@ class _Reader:
         assert measure_at is not None
         key_at = self.header.position("district" if by == "year" else "year")
         columns = list(self.header.years if by == "year" else self.header.others)
-        districts = {p: self.district_of(self.header.cells[p]) for p in columns}
+        districts = {
+            p: self.district_of(self.header.cells[p], say("where.header")) for p in columns
+        }
         above: object = None
         for number, cells in self.rows():
             key: object = None
@@ -482,7 +538,11 @@ class _Reader:
             if measure is None:
                 continue
             if by == "year":
-                district = self.district if key_at is None else self.district_of(key)
+                district = (
+                    self.district
+                    if key_at is None
+                    else self.district_of(key, self.where(number, key_at))
+                )
                 for position in columns:
                     self.add(
                         measure,
@@ -760,10 +820,12 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
 
 
 def _finish(reader: _Reader, by: str) -> Dataset:
+    reader.city = _city_keys(reader.rulebook)
     if by == "long":
         reader.long()
     else:
         reader.wide(by)
+    reader.districts_named_twice()
     # A figure its measure's bounds or relations rule out is an error, with its cell.
     reader.problems += implausible(
         reader.rulebook, reader.observations, reader.table.name, reader.value_places

@@ -2704,4 +2704,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请用 --sheet(sheet=)指明要读取的工作表:{sheets}",
         "name the sheet to read with --sheet (sheet=): {sheets}",
     ),
+    # -- _figures (s8): districts as a sheet names them ----------------------------------
+    "figures.district_twice": (
+        "区县 {districts} 可能是同一区县的两种写法(第一次在{first})",
+        "districts {districts} may be one district written two ways (first at {first})",
+    ),
+    "figures.district_twice_hint": (
+        "请统一写法,或在映射文件的 [figures.districts] 中把它们映射为同一区县",
+        "write it one way, or map the names to one district in the mapping file's [figures.districts]",
+    ),
+    "figures.city_by_name": (
+        "{district!r} 是本规划的城市(规划标题即以此开头),不是其下的一个区县",
+        "{district!r} names the plan's city (its title starts with it), not one of its districts",
+    ),
+    "figures.city_by_name_hint": (
+        '全市的数值请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'leave the district empty (or write 全市) for the city\'s figure, or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
 }

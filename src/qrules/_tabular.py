@@ -534,9 +534,7 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     if sheet is None:
         # The first sheet the office sees, not a hidden one (last year's figures,
         # a lookup list): read blindly, a hidden sheet's figures were judged.
-        hidden = list(
-            itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets)
-        )
+        hidden = list(itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets))
         if len(hidden) == len(book.worksheets):
             book.close()
             raise DataError(
