@@ -4,9 +4,12 @@ crash where a one-line error (or a plain reading) was due."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 import qrules
@@ -118,3 +121,55 @@ def test_the_city_by_its_own_name_is_not_a_district(
     assert verdict(yantai.evaluate(dataset), "provincial-high-end-brand-enterprises-table") == (
         "not_met"
     )
+
+
+# -- numbers as Python and the DataFrame libraries hold them ----------------------------
+
+
+def test_a_float_is_the_decimal_it_stands_for_not_its_binary_error(
+    yantai: qrules.Rulebook,
+) -> None:
+    # 209 of 220 standards covered is 95 %; pandas' 209 / (220 / 100) is
+    # 94.99999999999999, and 7 / (7 / 100) is 99.99999999999999: "not met", where
+    # the figure is 95 and 100. 100.00000000000001 was even out of bounds.
+    cases = {
+        "mandatory-verification-standards-coverage-table": (
+            "mandatory_verification_standards_coverage",
+            209 / (220 / 100),
+        ),
+        "nonconforming-food-disposal-rate": ("nonconforming_food_disposal_rate", 7 / (7 / 100)),
+    }
+    for rule, (measure, value) in cases.items():
+        assert value != round(value)
+        frame = pd.DataFrame({"year": [2025], "measure": [measure], "value": [value]})
+        assert verdict(yantai.evaluate(frame), rule) == "met", rule
+    assert qrules.parse_value(100.00000000000001) == 100
+    assert qrules.parse_value(0.1) == Fraction(1, 10)
+    assert qrules.parse_value(98.46) == Fraction(9846, 100)
+    assert qrules.parse_value(2 / 3) == Fraction(666666666666667, 10**15)
+    assert qrules.parse_value(1e20) == 10**20
+
+
+def test_numpy_and_nullable_values_read_as_their_numbers(yantai: qrules.Rulebook) -> None:
+    # np.float64 (a pandas Float64 column's cells) raised decimal.InvalidOperation;
+    # np.float32 and pd.NA were refused as "not a number".
+    frame = pd.DataFrame(
+        {"year": [2025], "measure": [RATE], "value": pd.array([98.5], dtype="Float64")}
+    )
+    assert verdict(yantai.evaluate(frame)) == "met"
+    for value in (np.float64(98.5), np.float32(98.5), np.longdouble("98.5")):
+        assert verdict(yantai.evaluate({RATE: value})) == "met", repr(value)
+    assert qrules.parse_value(np.float32(1.1)) == Fraction(11, 10)
+    for value in (pd.NA, pd.NaT, np.float64("nan"), np.datetime64("NaT")):
+        assert qrules.parse_value(value) is None, repr(value)
+    counts = pd.DataFrame(
+        {
+            "year": [2025, 2025],
+            "measure": ["food_samples_passed", "food_samples_tested"],
+            "value": pd.array([1232, pd.NA], dtype="Int64"),
+        }
+    )
+    assert verdict(yantai.evaluate(counts)) == "unknown"
+    # What is not a number is still refused, with its row and column.
+    with pytest.raises(qrules.DataError, match="row 1, column 'value'"):
+        yantai.evaluate(pd.DataFrame({"year": [2025], "measure": [RATE], "value": [np.bool_(1)]}))

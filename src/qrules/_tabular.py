@@ -576,6 +576,18 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     return RawTable(name, header, body(), notes)
 
 
+def float_decimal(value: float) -> Decimal:
+    """The decimal a float stands for: its value to 15 significant digits, the
+    most a double holds of any decimal (and what Excel shows). A decimal written
+    with at most 15 digits comes back as written (``0.1`` is one tenth); a
+    float made by arithmetic loses its binary error (``7 / (7 / 100)`` is
+    99.99999999999999: 100), which would otherwise decide a verdict on a
+    boundary. Whole floats are read whole."""
+    if value.is_integer():
+        return Decimal(int(value))
+    return Decimal(format(value, ".15g"))
+
+
 def _shown_value(cell: Any) -> object:
     """A cell's saved value, a number in a percent format as the percentage it
     shows: Excel keeps 98.5 % as 0.985, which read bare is 0.985 %."""
@@ -587,7 +599,7 @@ def _shown_value(cell: Any) -> object:
     ):
         if isinstance(value, float) and not math.isfinite(value):
             return value
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = float_decimal(value) if isinstance(value, float) else Decimal(value)
         return f"{number.scaleb(2):f}%"
     return value
 
