@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import qrules
+from qrules.testing import assert_meets
 from tests.conftest import run
 
 RATE = "food_safety_sampling_pass_rate"
@@ -173,3 +174,15 @@ def test_numpy_and_nullable_values_read_as_their_numbers(yantai: qrules.Rulebook
     # What is not a number is still refused, with its row and column.
     with pytest.raises(qrules.DataError, match="row 1, column 'value'"):
         yantai.evaluate(pd.DataFrame({"year": [2025], "measure": [RATE], "value": [np.bool_(1)]}))
+
+
+def test_assert_meets_takes_one_rule_id_as_a_string(yantai: qrules.Rulebook) -> None:
+    # rules="food-…" was read letter by letter: "no rule 'f' in rulebook …".
+    frame = pd.DataFrame({"year": [2025], "measure": [RATE], "value": [98.5]})
+    assert_meets(frame, yantai, rules=RULE)
+    low = pd.DataFrame({"year": [2025], "measure": [RATE], "value": [97]})
+    assert_meets(low, yantai, rules=RULE, known_failures=f"{RULE}@2025")
+    with pytest.raises(AssertionError, match=RULE):
+        assert_meets(low, yantai, rules=RULE)
+    tagged = next(iter(yantai.rules[0].tags))
+    assert_meets({}, yantai, tags=tagged, allow_unknown=True)
