@@ -186,3 +186,11 @@ def test_assert_meets_takes_one_rule_id_as_a_string(yantai: qrules.Rulebook) -> 
         assert_meets(low, yantai, rules=RULE)
     tagged = next(iter(yantai.rules[0].tags))
     assert_meets({}, yantai, tags=tagged, allow_unknown=True)
+
+
+def test_a_header_row_past_the_end_is_said_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(f"year,measure,value\n2025,{RATE},98.5\n", encoding="utf-8")
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path), "--header-row", "9")
+    assert code == 2
+    assert "f.csv:没有第 9 行:这张表只有 2 行" in err

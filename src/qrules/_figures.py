@@ -314,7 +314,12 @@ def _find_header(
     if header_row is not None and header_row != 1:
         raise DataError(
             table.name,
-            [Problem(table.name, f"no row {header_row}: the sheet has {len(seen) + 1} rows")],
+            [
+                Problem(
+                    table.name,
+                    say("figures.no_header_row", row=header_row, rows=len(seen) + 1),
+                )
+            ],
         )
     return header, _chain(seen, first), 1
 

@@ -2721,4 +2721,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '全市的数值请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
         'leave the district empty (or write 全市) for the city\'s figure, or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
     ),
+    "figures.no_header_row": (
+        "没有第 {row} 行:这张表只有 {rows} 行",
+        "no row {row}: the sheet has {rows} rows",
+    ),
 }
