@@ -4,6 +4,9 @@ crash where a one-line error (or a plain reading) was due."""
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -194,3 +197,54 @@ def test_a_header_row_past_the_end_is_said_in_chinese(tmp_path: Path) -> None:
     code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path), "--header-row", "9")
     assert code == 2
     assert "f.csv:没有第 9 行:这张表只有 2 行" in err
+
+
+# -- inputs that are not files ------------------------------------------------------------
+
+
+@pytest.fixture
+def prompt() -> Iterator[None]:
+    """Fail, rather than hang, when a read waits on a FIFO."""
+
+    def expire(*_: object) -> None:
+        raise TimeoutError("the read waited on a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.usefixtures("prompt")
+def test_a_fifo_or_a_device_is_refused_as_every_input_file(tmp_path: Path) -> None:
+    # A FIFO named figures.json, mapping.toml, a decision log or a coverage report
+    # was opened and waited on for ever; /dev/zero behind one was read until memory
+    # ran out.
+    figures = tmp_path / "figures.csv"
+    figures.write_text(f"year,measure,value\n2025,{RATE},98.5\n", encoding="utf-8")
+    for name in ("fifo.json", "fifo.toml", "fifo.jsonl"):
+        os.mkfifo(tmp_path / name)
+    for name in ("zero.json", "zero.toml", "zero.jsonl"):
+        (tmp_path / name).symlink_to("/dev/zero")
+    for kind in ("fifo", "zero"):
+        commands = {
+            "json": ("check", "yantai-2023-2025", str(tmp_path / f"{kind}.json")),
+            "mapping": (
+                "check",
+                "yantai-2023-2025",
+                str(figures),
+                "--mapping",
+                str(tmp_path / f"{kind}.toml"),
+            ),
+            "audit": ("audit", str(tmp_path / f"{kind}.jsonl")),
+            "coverage": ("coverage", str(tmp_path / f"{kind}.json")),
+        }
+        for what, argv in commands.items():
+            code, _, err = run(*argv)
+            assert code == 2, (kind, what, err)
+            assert "not a regular file" in err, (kind, what, err)
+            assert len(err.splitlines()) <= 2, err

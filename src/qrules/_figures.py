@@ -40,6 +40,7 @@ from ._tabular import (
     normal,
     numbered,
     open_table,
+    require_regular,
     source_kind,
 )
 
@@ -885,6 +886,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
 
 def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     name = path.name
+    require_regular(path)
     try:
         raw = path.read_bytes()
     except OSError as error:

@@ -17,6 +17,7 @@ import functools
 import io
 import itertools
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -328,6 +329,21 @@ def _not_a_file(path: Path) -> tuple[Text, Text | None]:
     if path.exists():
         return say("tabular.not_regular"), say("os.give_a_file")
     return say("tabular.no_such_file"), None
+
+
+def irregular(path: Path) -> bool:
+    """Whether ``path`` is there but is no regular file (a FIFO, whose reading waits
+    for a writer for ever; a device such as /dev/zero, which never ends; a
+    folder): such an input is refused before it is opened. A missing path is not
+    irregular: opening it says so."""
+    return os.path.exists(path) and not path.is_file()
+
+
+def require_regular(path: Path) -> None:
+    """A `DataError` when ``path`` is `irregular`."""
+    if irregular(path):
+        message, hint = _not_a_file(path)
+        raise DataError(str(path), [Problem(path.name, message, hint=hint)])
 
 
 def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTable:

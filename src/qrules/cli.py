@@ -37,7 +37,7 @@ from ._messages import data, joined, listed, say
 from ._model import Lang, Rule, Text
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
-from ._tabular import source_kind
+from ._tabular import irregular, source_kind
 from .records import cli as records_cli
 
 __all__ = ["main"]
@@ -1050,6 +1050,10 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
     )
 
     path = Path(args.report)
+    if irregular(path):  # a FIFO is never waited on, /dev/zero never read
+        raise _usage(
+            say("cli.coverage_unreadable", path=str(path), error=say("tabular.not_regular"))
+        )
     try:
         if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
             raise _usage(

@@ -37,7 +37,14 @@ from .._messages import Text, listed, say
 from .._once import once
 from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._results import Reconciliation
-from .._tabular import MISSING_MARKERS, Formula, RawTable, TableSource, open_table
+from .._tabular import (
+    MISSING_MARKERS,
+    Formula,
+    RawTable,
+    TableSource,
+    open_table,
+    require_regular,
+)
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
@@ -279,6 +286,7 @@ class ColumnMapping:
     def load(cls, path: str | Path) -> ColumnMapping:
         """Read a mapping file (TOML); every problem in it is raised at once."""
         path = Path(path)
+        require_regular(path)  # a FIFO is never waited on, /dev/zero never read
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
