@@ -98,6 +98,10 @@ def test_a_district_named_two_ways_is_not_two_districts(
     mapping.write_text('[figures.districts]\n"芝罘" = "芝罘区"\n"芝罘 区" = "芝罘区"\n')
     with pytest.raises(qrules.DataError, match="given twice"):
         qrules.read_dataset(path, yantai, mapping=mapping)
+    # Two places whose names differ only so are declared, each mapped to itself.
+    mapping.write_text('[figures.districts]\n"芝罘" = "芝罘"\n"芝罘 区" = "芝罘 区"\n')
+    dataset = qrules.read_dataset(path, yantai, mapping=mapping)
+    assert {o.district for o in dataset.observations} == {"芝罘", "芝罘 区", "福山区"}
 
 
 def test_the_city_by_its_own_name_is_not_a_district(
