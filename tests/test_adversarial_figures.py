@@ -252,3 +252,32 @@ def test_a_fifo_or_a_device_is_refused_as_every_input_file(tmp_path: Path) -> No
             assert code == 2, (kind, what, err)
             assert "not a regular file" in err, (kind, what, err)
             assert len(err.splitlines()) <= 2, err
+
+
+def test_a_subtotal_is_not_a_district(tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    # 小计 (and 全市总计, which is not one of the city's exact words) were districts:
+    # 30 + 30 + their 60 summed into the city's 120 >= 100, "met"; the city has 60.
+    for total in ("小计", "全市总计", "市区合计", "Subtotal"):
+        path = tmp_path / "s.csv"
+        path.write_text(
+            f"year,district,measure,value\n2025,芝罘区,{BRANDS},30\n2025,福山区,{BRANDS},30\n"
+            f"2025,{total},{BRANDS},60\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(qrules.DataError) as caught:
+            qrules.read_dataset(path, yantai)
+        (problem,) = caught.value.problems
+        assert str(problem).startswith(
+            f"s.csv, row 4, column 'district': '{total}' is a total, not a district"
+        ), total
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
+    assert code == 2
+    assert "是合计,不是区县" in err
+    # The city's own total words are the city, as before.
+    path.write_text(
+        f"year,district,measure,value\n2025,芝罘区,{BRANDS},30\n2025,全市合计,{BRANDS},60\n",
+        encoding="utf-8",
+    )
+    assert verdict(yantai.evaluate(path), "provincial-high-end-brand-enterprises-table") == (
+        "not_met"
+    )

@@ -137,6 +137,9 @@ def _key(text: str) -> str:
 
 
 _CITY_KEYS = frozenset(map(_key, _CITY))
+#: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
+#: districts it sums is no district, and summed with them counts them twice.
+_TOTAL_WORDS = ("合计", "总计", "小计", "累计", "全市")
 #: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
@@ -412,11 +415,20 @@ class _Reader:
             return None
         if district not in self.districts:
             self.districts[district] = where
-            if _key(district) in self.city and text not in self.figures.districts:
+            key = _key(district)
+            if text in self.figures.districts:
+                pass  # as the mapping file declares
+            elif key in self.city:
                 self.problem(
                     say("figures.city_by_name", district=district),
                     where,
                     say("figures.city_by_name_hint", district=district),
+                )
+            elif any(w in key for w in _TOTAL_WORDS) or key.endswith(("total", "sum")):
+                self.problem(
+                    say("figures.total_not_district", district=district),
+                    where,
+                    say("figures.total_not_district_hint", district=district),
                 )
         return district
 

@@ -2721,6 +2721,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '全市的数值请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
         'leave the district empty (or write 全市) for the city\'s figure, or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
     ),
+    "figures.total_not_district": (
+        "{district!r} 是合计,不是区县:与它所合计的区县相加,会把它们计算两次",
+        "{district!r} is a total, not a district: summed with the districts it totals, it counts them twice",
+    ),
+    "figures.total_not_district_hint": (
+        '请删除该行;若它是全市的数值,请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'delete the row; if it is the whole city\'s figure, leave the district empty (or write 全市), or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
     "figures.no_header_row": (
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",
