@@ -332,11 +332,11 @@ def _not_a_file(path: Path) -> tuple[Text, Text | None]:
 
 
 def irregular(path: Path) -> bool:
-    """Whether ``path`` is there but is no regular file (a FIFO, whose reading waits
-    for a writer for ever; a device such as /dev/zero, which never ends; a
-    folder): such an input is refused before it is opened. A missing path is not
-    irregular: opening it says so."""
-    return os.path.exists(path) and not path.is_file()
+    """Whether ``path`` is there but is neither a regular file nor a folder (a
+    FIFO, whose reading waits for a writer for ever; a device such as /dev/zero,
+    which never ends): such an input is refused before it is opened. A missing
+    path or a folder is not irregular: opening it says so."""
+    return os.path.exists(path) and not path.is_file() and not path.is_dir()
 
 
 def require_regular(path: Path) -> None:
