@@ -314,7 +314,12 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     changelog = commands.add_parser("changelog", parents=[common], help=said("help.changelog"))
     changelog.add_argument("old")
     changelog.add_argument("new")
-    changelog.add_argument("--date", help=said("help.changelog.date"))
+    changelog.add_argument(
+        "--date",
+        type=functools.partial(_iso_date, lang),
+        metavar="YYYY-MM-DD",
+        help=said("help.changelog.date"),
+    )
     _add_output(changelog)
 
     _add_audit_commands(commands, common)
@@ -1010,7 +1015,8 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
                 needed=needed,
             )
         )
-    _write(changelog_section(result, args.date, args.lang), args, out)
+    date = None if args.date is None else args.date.isoformat()
+    _write(changelog_section(result, date, args.lang), args, out)
     return EXIT_OK
 
 
