@@ -14,6 +14,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.chart import BarChart, Reference
 
 import qrules
 from qrules.testing import assert_meets
@@ -281,3 +282,25 @@ def test_a_subtotal_is_not_a_district(tmp_path: Path, yantai: qrules.Rulebook) -
     assert verdict(yantai.evaluate(path), "provincial-high-end-brand-enterprises-table") == (
         "not_met"
     )
+
+
+def test_a_chart_sheet_is_not_read_as_cells(tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    # A workbook whose first sheet is a chart: AttributeError, exit 3.
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "data"
+    data.append(["year", "measure", "value"])
+    data.append([2025, RATE, 97])
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=3, min_row=1, max_row=2))
+    book.create_chartsheet("chart", 0).add_chart(chart)
+    path = tmp_path / "chart.xlsx"
+    book.save(path)
+    assert verdict(yantai.evaluate(path)) == "not_met"
+    code, _, err = run("check", "yantai-2023-2025", str(path), "--sheet", "chart")
+    assert code == 2
+    assert err.splitlines()[-1].endswith(
+        "chart.xlsx: sheet 'chart' is a chart, not a sheet of cells (name a sheet of cells: 'data')"
+    ), err
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path), "--sheet", "chart")
+    assert "是图表" in err

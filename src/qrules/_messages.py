@@ -2696,6 +2696,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "隐藏的工作表 {sheets} 未读取;读取的是第一个可见的工作表 {sheet}(要读取隐藏的工作表,请用 --sheet 指明)",
         "hidden sheets {sheets} not read; the first visible sheet, {sheet}, was (name a hidden sheet with --sheet to read it)",
     ),
+    "tabular.chart_sheet": (
+        "工作表 {sheet!r} 是图表,不是单元格表",
+        "sheet {sheet!r} is a chart, not a sheet of cells",
+    ),
+    "tabular.name_cells": (
+        "请指明一个单元格表:{sheets}",
+        "name a sheet of cells: {sheets}",
+    ),
     "tabular.no_visible_sheet": (
         "工作簿中没有可见的工作表",
         "the workbook has no visible sheet",

@@ -547,9 +547,22 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
             ],
         )
     notes: tuple[Text, ...] = ()
+    cells = [w.title for w in book.worksheets]  # not the chart sheets
+    if sheet is not None and sheet not in cells:
+        book.close()
+        raise DataError(
+            str(path),
+            [
+                Problem(
+                    path.name,
+                    say("tabular.chart_sheet", sheet=sheet),
+                    hint=say("tabular.name_cells", sheets=listed(map(repr, cells))),
+                )
+            ],
+        )
     if sheet is None:
-        # The first sheet the office sees, not a hidden one (last year's figures,
-        # a lookup list): read blindly, a hidden sheet's figures were judged.
+        # The first sheet of cells the office sees, not a hidden one (last year's
+        # figures, a lookup list): read blindly, a hidden sheet's figures were judged.
         hidden = list(itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets))
         if len(hidden) == len(book.worksheets):
             book.close()
@@ -563,13 +576,15 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                     )
                 ],
             )
+        chosen = book.worksheets[len(hidden)].title
+        if chosen != book.sheetnames[0]:
+            sheet = chosen
         if hidden:
-            sheet = book.worksheets[len(hidden)].title
             notes = (
                 say(
                     "tabular.hidden_sheets",
                     sheets=listed(repr(s.title) for s in hidden),
-                    sheet=repr(sheet),
+                    sheet=repr(chosen),
                 ),
             )
     title = sheet if sheet is not None else book.sheetnames[0]
