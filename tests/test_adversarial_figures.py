@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.formula import ArrayFormula
 
 import qrules
 from qrules.testing import assert_meets
@@ -304,3 +305,21 @@ def test_a_chart_sheet_is_not_read_as_cells(tmp_path: Path, yantai: qrules.Ruleb
     ), err
     code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path), "--sheet", "chart")
     assert "是图表" in err
+
+
+def test_an_array_formula_without_a_saved_value_is_refused(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # openpyxl gives an array formula as an object, not text: it was read as empty.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["year", "measure", "value"])
+    sheet.append([2025, RATE, None])
+    sheet["C2"] = ArrayFormula("C2", "=MAX(99,1)")
+    path = tmp_path / "array.xlsx"
+    book.save(path)
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, yantai)
+    assert str(caught.value.problems[0]).startswith(
+        "array.xlsx, row 2, column 'value': the formula =MAX(99,1) has no saved value"
+    )

@@ -646,16 +646,25 @@ def _with_formulas(
 ) -> Iterator[Sequence[object]]:
     """The saved values, with a `Formula` where a formula cell has none."""
     for row, written in zip(values, texts, strict=False):
-        if any(
-            v is None and isinstance(t, str) and t.startswith("=")
-            for v, t in zip(row, written, strict=False)
-        ):
-            yield tuple(
-                Formula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
-                for v, t in zip(row, written, strict=False)
-            )
+        formulas = [
+            _formula_text(t) if v is None else None for v, t in zip(row, written, strict=False)
+        ]
+        if any(formulas):
+            yield tuple(v if f is None else Formula(f) for v, f in zip(row, formulas, strict=False))
         else:
             yield row
+
+
+def _formula_text(written: object) -> str | None:
+    """A cell's formula as written, if it is one: ``=B2+15``, or an array or data
+    table formula (which openpyxl gives as objects: read as empty, an array
+    formula's flag was false)."""
+    if isinstance(written, str):
+        return written if written.startswith("=") else None
+    if type(written).__module__.startswith("openpyxl.worksheet.formula"):
+        text = getattr(written, "text", None)
+        return text if isinstance(text, str) and text else "=TABLE()"
+    return None
 
 
 #: DuckDB settings for every database qrules opens (see docs/security.md): a
