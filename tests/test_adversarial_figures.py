@@ -323,3 +323,37 @@ def test_an_array_formula_without_a_saved_value_is_refused(
     assert str(caught.value.problems[0]).startswith(
         "array.xlsx, row 2, column 'value': the formula =MAX(99,1) has no saved value"
     )
+
+
+# -- a unit column ------------------------------------------------------------------------
+
+
+def test_a_unit_column_that_contradicts_the_measure_is_an_error(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # 单位 was shown, never read: 210 (万平方米, 2,100,000 m²) of 5,000,000 m² read as
+    # 210 m², 0.0042 %, "not met" where the sheet says 42 %; 4 (百家) read as 4.
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "指标,单位,2025年\n"
+        "新开工装配式建筑面积,万平方米,210\n"
+        "新建建筑面积,平方米,5000000\n"
+        "食品安全抽检合格率,%,98.6\n"
+        "食品安全抽检合格批次,个,1232\n"
+        "食品安全抽检批次,,1250\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(path, yantai)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(
+        "u.csv, row 2, column '单位': prefabricated_floor_area_started: the sheet gives its "
+        "unit as '万平方米', but the measure is in m² (平方米)"
+    ), str(problem)
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
+    assert code == 2
+    assert "表中写明的单位是 '万平方米'" in err
+    # The measure's own unit (or 个 for a count, or none) is read as before.
+    path.write_text(path.read_text(encoding="utf-8").replace("万平方米,210", "平方米,2100000"))
+    dataset = qrules.read_dataset(path, yantai)
+    assert len(dataset.observations) == 5

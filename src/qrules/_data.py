@@ -169,17 +169,23 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
         return normal
     number, word = match.group(1), match.group(2).strip().lower()
     if unit is not None:
-        own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
-        if unit.integer:
-            own.add("个")
-        if word in own:
+        if word in unit_words(unit):
             return number
         if word in _unit_words():
             return _contradicts(text, word, unit)
     return normal
 
 
-def _unit_shown(unit: Unit) -> Text:
+def unit_words(unit: Unit) -> frozenset[str]:
+    """The words (lower case) that write a measure's own unit: its zh and en
+    words, its id, their variants (``㎡``), and ``个`` for any count."""
+    own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
+    if unit.integer:
+        own.add("个")
+    return frozenset(own)
+
+
+def unit_shown(unit: Unit) -> Text:
     """``batches (批次)``, or ``%`` where both languages write it alike (in
     Chinese: ``批次``)."""
     en = unit.en or unit.id
@@ -188,7 +194,7 @@ def _unit_shown(unit: Unit) -> Text:
 
 
 def _contradicts(text: str, word: str, unit: Unit) -> str:
-    raise ValueProblem(say("value.other_unit", text=text, word=word, unit=_unit_shown(unit)))
+    raise ValueProblem(say("value.other_unit", text=text, word=word, unit=unit_shown(unit)))
 
 
 _Number = TypeVar("_Number", Decimal, Fraction, int)
@@ -216,7 +222,7 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     percent = normal.endswith("%")
     if percent:
         if unit is not None and unit.id != "percent":
-            raise ValueProblem(say("value.percentage", text=text, unit=_unit_shown(unit)))
+            raise ValueProblem(say("value.percentage", text=text, unit=unit_shown(unit)))
         normal = normal[:-1].rstrip()
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)

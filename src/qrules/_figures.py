@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from ._boundary import os_reason
-from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
+from ._data import (
+    FiguresMapping,
+    Observation,
+    ValueProblem,
+    parse_value,
+    parse_year,
+    unit_shown,
+    unit_words,
+)
 from ._errors import DataError, Problem, did_you_mean, suggestion
 from ._messages import listed, say
 from ._model import Measure, Text
@@ -103,6 +111,8 @@ _BUILT_IN = {
 _CANONICAL = ("year", "district", "measure", "value")
 #: Columns that `qrules template` writes beside the figures: shown, never read.
 _SHOWN = frozenset({"name", "unit", "名称", "单位"})
+#: Of those, the columns that say a row's unit: read to check it is the measure's.
+_UNIT_COLUMNS = frozenset({"unit", "单位"})
 #: How far down a sheet its header is looked for (a title row or two above it).
 _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
@@ -254,6 +264,7 @@ class _Header:
     years: Mapping[int, int]  # position → the year its header names
     others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
     width: int  # up to the last non-empty header cell
+    units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping) -> _Header:
@@ -261,6 +272,7 @@ class _Header:
         canonical: dict[str, list[int]] = {}
         years: dict[int, int] = {}
         others = []
+        units = []
         for position, cell in enumerate(cells):
             if not cell:
                 continue
@@ -275,13 +287,21 @@ class _Header:
             if column is not None:
                 canonical.setdefault(column, []).append(position)
             elif cell.lower() in _SHOWN:
-                continue
+                if cell.lower() in _UNIT_COLUMNS:
+                    units.append(position)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
             else:
                 others.append(position)
         width = max((i + 1 for i, c in enumerate(cells) if c), default=0)
-        return cls(cells, {k: tuple(v) for k, v in canonical.items()}, years, tuple(others), width)
+        return cls(
+            cells,
+            {k: tuple(v) for k, v in canonical.items()},
+            years,
+            tuple(others),
+            width,
+            tuple(units),
+        )
 
     @property
     def plausible(self) -> bool:
@@ -406,6 +426,26 @@ class _Reader:
             return None
         return found
 
+    def unit_agrees(self, measure: Measure, number: int, cells: Sequence[object]) -> bool:
+        """Whether the row's unit column (单位), if any, gives the measure's own
+        unit (or none); a problem when it gives another (``万平方米`` for a
+        measure in 平方米: the figures would be read 10,000 times too small)."""
+        for position in self.header.units:
+            text = cell_text(cells[position])
+            if text is not None and text.lower() not in unit_words(measure.unit):
+                self.problem(
+                    say(
+                        "figures.unit_column",
+                        measure=measure.id,
+                        written=text,
+                        unit=unit_shown(measure.unit),
+                    ),
+                    self.where(number, position),
+                    say("figures.unit_column_hint", unit=unit_shown(measure.unit)),
+                )
+                return False
+        return True
+
     def district_of(self, value: object, where: Text) -> str | None:
         text = cell_text(value)
         if text is None:
@@ -521,7 +561,7 @@ class _Reader:
                         say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
                     )
                     continue
-            if measure is None:
+            if measure is None or not self.unit_agrees(measure, number, cells):
                 continue
             assert year is not None
             district = (
@@ -556,7 +596,7 @@ class _Reader:
                     self.skipped.append(number)  # a heading row: no measure, no figures
                     continue
             measure = self.measure(number, measure_at, cells[measure_at])
-            if measure is None:
+            if measure is None or not self.unit_agrees(measure, number, cells):
                 continue
             if by == "year":
                 district = (

@@ -2737,6 +2737,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '请删除该行;若它是全市的数值,请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
         'delete the row; if it is the whole city\'s figure, leave the district empty (or write 全市), or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
     ),
+    "figures.unit_column": (
+        "{measure}:表中写明的单位是 {written!r},但该指标的单位是{unit}",
+        "{measure}: the sheet gives its unit as {written!r}, but the measure is in {unit}",
+    ),
+    "figures.unit_column_hint": (
+        "请把数值换算为{unit}并写明该单位,或留空单位",
+        "convert the figure to {unit} and write that unit, or leave the unit empty",
+    ),
     "figures.no_header_row": (
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",
