@@ -613,9 +613,7 @@ def float_decimal(value: float) -> Decimal:
     with at most 15 digits comes back as written (``0.1`` is one tenth); a
     float made by arithmetic loses its binary error (``7 / (7 / 100)`` is
     99.99999999999999: 100), which would otherwise decide a verdict on a
-    boundary. Whole floats are read whole."""
-    if value.is_integer():
-        return Decimal(int(value))
+    boundary."""
     return Decimal(format(value, ".15g"))
 
 
