@@ -11,10 +11,10 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import hypothesis.strategies as st
 import numpy as np
 import openpyxl
 import pandas as pd
-import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
 from openpyxl.chart import BarChart, Reference
