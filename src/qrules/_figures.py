@@ -578,9 +578,11 @@ class _Reader:
         assert measure_at is not None
         key_at = self.header.position("district" if by == "year" else "year")
         columns = list(self.header.years if by == "year" else self.header.others)
-        districts = {
-            p: self.district_of(self.header.cells[p], say("where.header")) for p in columns
-        }
+        districts = (
+            {p: self.district_of(self.header.cells[p], say("where.header")) for p in columns}
+            if by == "district"
+            else {}
+        )
         above: object = None
         for number, cells in self.rows():
             key: object = None
