@@ -535,46 +535,28 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
             str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
         ) from None
     if sheet is not None and sheet not in book.sheetnames:
-        book.close()
-        raise DataError(
-            str(path),
-            [
-                Problem(
-                    path.name,
-                    say("tabular.no_sheet", sheet=sheet),
-                    hint=suggest(sheet, book.sheetnames),
-                )
-            ],
+        raise _no_sheet(
+            book, path, say("tabular.no_sheet", sheet=sheet), suggest(sheet, book.sheetnames)
         )
     notes: tuple[Text, ...] = ()
     cells = [w.title for w in book.worksheets]  # not the chart sheets
     if sheet is not None and sheet not in cells:
-        book.close()
-        raise DataError(
-            str(path),
-            [
-                Problem(
-                    path.name,
-                    say("tabular.chart_sheet", sheet=sheet),
-                    hint=say("tabular.name_cells", sheets=listed(map(repr, cells))),
-                )
-            ],
+        raise _no_sheet(
+            book,
+            path,
+            say("tabular.chart_sheet", sheet=sheet),
+            say("tabular.name_cells", sheets=listed(map(repr, cells))),
         )
     if sheet is None:
         # The first sheet of cells the office sees, not a hidden one (last year's
         # figures, a lookup list): read blindly, a hidden sheet's figures were judged.
         hidden = list(itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets))
         if len(hidden) == len(book.worksheets):
-            book.close()
-            raise DataError(
-                str(path),
-                [
-                    Problem(
-                        path.name,
-                        say("tabular.no_visible_sheet"),
-                        hint=say("tabular.name_a_sheet", sheets=listed(book.sheetnames)),
-                    )
-                ],
+            raise _no_sheet(
+                book,
+                path,
+                say("tabular.no_visible_sheet"),
+                say("tabular.name_a_sheet", sheets=listed(book.sheetnames)),
             )
         chosen = book.worksheets[len(hidden)].title
         if chosen != book.sheetnames[0]:
@@ -615,6 +597,12 @@ def float_decimal(value: float) -> Decimal:
     99.99999999999999: 100), which would otherwise decide a verdict on a
     boundary."""
     return Decimal(format(value, ".15g"))
+
+
+def _no_sheet(book: Any, path: Path, message: Text, hint: Text) -> DataError:
+    """The workbook closed, and the error that it has no such sheet to read."""
+    book.close()
+    return DataError(str(path), [Problem(path.name, message, hint=hint)])
 
 
 def _shown_value(cell: Any) -> object:
