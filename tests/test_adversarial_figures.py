@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import hypothesis.strategies as st
 import numpy as np
@@ -26,6 +27,21 @@ from tests.conftest import run
 
 RATE = "food_safety_sampling_pass_rate"
 RULE = "food-safety-sampling-pass-rate"
+
+
+def only_problem(source: Path, rulebook: qrules.Rulebook, **options: Any) -> str:
+    """The one problem reading ``source`` finds, as the English message."""
+    with pytest.raises(qrules.DataError) as caught:
+        qrules.read_dataset(source, rulebook, **options)
+    (problem,) = caught.value.problems
+    return str(problem)
+
+
+def by_district(path: Path, rows: Iterable[tuple[str, int]]) -> Path:
+    """A long CSV of provincial high-end brand enterprises by district, in 2025."""
+    lines = [f"2025,{district},{BRANDS},{value}\n" for district, value in rows]
+    path.write_text("year,district,measure,value\n" + "".join(lines), encoding="utf-8")
+    return path
 
 
 def verdict(evaluation: qrules.Evaluation, rule: str = RULE) -> str:
@@ -77,16 +93,8 @@ def test_a_district_named_two_ways_is_not_two_districts(
     tmp_path: Path, yantai: qrules.Rulebook
 ) -> None:
     # 芝罘 and 芝罘区 were two districts: 60 + 60 summed into the city's 120 >= 100, "met".
-    path = tmp_path / "d.csv"
-    path.write_text(
-        f"year,district,measure,value\n2025,芝罘,{BRANDS},60\n2025,芝罘 区,{BRANDS},60\n"
-        f"2025,福山区,{BRANDS},1\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(qrules.DataError) as caught:
-        qrules.read_dataset(path, yantai)
-    (problem,) = caught.value.problems
-    assert str(problem).startswith(
+    path = by_district(tmp_path / "d.csv", [("芝罘", 60), ("芝罘 区", 60), ("福山区", 1)])
+    assert only_problem(path, yantai).startswith(
         "d.csv, row 3, column 'district': districts '芝罘', '芝罘 区' may be one district "
         "written two ways (first at row 2, column 'district')"
     )
@@ -114,15 +122,8 @@ def test_the_city_by_its_own_name_is_not_a_district(
 ) -> None:
     # 烟台市 (the plan's city, as its title names it) was one more district: its 90
     # plus 芝罘区's 20 made the city 110 >= 100, "met"; the city's own figure is 90.
-    path = tmp_path / "c.csv"
-    path.write_text(
-        f"year,district,measure,value\n2025,烟台市,{BRANDS},90\n2025,芝罘区,{BRANDS},20\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(qrules.DataError) as caught:
-        qrules.read_dataset(path, yantai)
-    (problem,) = caught.value.problems
-    assert str(problem).startswith(
+    path = by_district(tmp_path / "c.csv", [("烟台市", 90), ("芝罘区", 20)])
+    assert only_problem(path, yantai).startswith(
         "c.csv, row 2, column 'district': '烟台市' names the plan's city"
     )
     code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
@@ -263,26 +264,15 @@ def test_a_subtotal_is_not_a_district(tmp_path: Path, yantai: qrules.Rulebook) -
     # 小计 (and 全市总计, which is not one of the city's exact words) were districts:
     # 30 + 30 + their 60 summed into the city's 120 >= 100, "met"; the city has 60.
     for total in ("小计", "全市总计", "市区合计", "Subtotal"):
-        path = tmp_path / "s.csv"
-        path.write_text(
-            f"year,district,measure,value\n2025,芝罘区,{BRANDS},30\n2025,福山区,{BRANDS},30\n"
-            f"2025,{total},{BRANDS},60\n",
-            encoding="utf-8",
-        )
-        with pytest.raises(qrules.DataError) as caught:
-            qrules.read_dataset(path, yantai)
-        (problem,) = caught.value.problems
-        assert str(problem).startswith(
+        path = by_district(tmp_path / "s.csv", [("芝罘区", 30), ("福山区", 30), (total, 60)])
+        assert only_problem(path, yantai).startswith(
             f"s.csv, row 4, column 'district': '{total}' is a total, not a district"
         ), total
     code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
     assert code == 2
     assert "是合计,不是区县" in err
     # The city's own total words are the city, as before.
-    path.write_text(
-        f"year,district,measure,value\n2025,芝罘区,{BRANDS},30\n2025,全市合计,{BRANDS},60\n",
-        encoding="utf-8",
-    )
+    by_district(path, [("芝罘区", 30), ("全市合计", 60)])
     assert verdict(yantai.evaluate(path), "provincial-high-end-brand-enterprises-table") == (
         "not_met"
     )
@@ -321,9 +311,7 @@ def test_an_array_formula_without_a_saved_value_is_refused(
     sheet["C2"] = ArrayFormula("C2", "=MAX(99,1)")
     path = tmp_path / "array.xlsx"
     book.save(path)
-    with pytest.raises(qrules.DataError) as caught:
-        qrules.read_dataset(path, yantai)
-    assert str(caught.value.problems[0]).startswith(
+    assert only_problem(path, yantai).startswith(
         "array.xlsx, row 2, column 'value': the formula =MAX(99,1) has no saved value"
     )
 
@@ -346,13 +334,11 @@ def test_a_unit_column_that_contradicts_the_measure_is_an_error(
         "食品安全抽检批次,,1250\n",
         encoding="utf-8",
     )
-    with pytest.raises(qrules.DataError) as caught:
-        qrules.read_dataset(path, yantai)
-    (problem,) = caught.value.problems
-    assert str(problem).startswith(
+    problem = only_problem(path, yantai)
+    assert problem.startswith(
         "u.csv, row 2, column '单位': prefabricated_floor_area_started: the sheet gives its "
         "unit as '万平方米', but the measure is in m² (平方米)"
-    ), str(problem)
+    ), problem
     code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", str(path))
     assert code == 2
     assert "表中写明的单位是 '万平方米'" in err
