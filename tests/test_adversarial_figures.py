@@ -362,3 +362,21 @@ def test_a_float_reads_as_its_decimal_of_fifteen_digits(value: float) -> None:
     if len(written.as_tuple().digits) <= 15:
         assert read == Fraction(written)
     assert abs(read - Fraction(value)) <= abs(Fraction(value)) / 10**14
+
+
+def test_a_dataframes_named_index_is_read_as_its_columns(yantai: qrules.Rulebook) -> None:
+    # A district kept in the index (set_index, groupby) was dropped: 芝罘区's 60 was
+    # read as the city's, "not met" against the city's 100 (the other districts
+    # may have the rest).
+    frame = pd.DataFrame({"year": [2025], "district": ["芝罘区"], "measure": [BRANDS]})
+    frame["value"] = 60
+    indexed = frame.set_index("district")
+    assert {o.district for o in qrules.read_dataset(indexed, yantai).observations} == {"芝罘区"}
+    rule = "provincial-high-end-brand-enterprises-table"
+    assert verdict(yantai.evaluate(indexed), rule) == "unknown"
+    # A pivot table: the measure in the index, a column per year.
+    long = pd.DataFrame({"year": [2024, 2025], "measure": [RATE, RATE], "value": [97, 98.6]})
+    pivot = long.pivot_table(index="measure", columns="year", values="value")
+    assert verdict(yantai.evaluate(pivot)) == "met"
+    # An unnamed index (0, 1, … or what filtering left) is no column.
+    assert verdict(yantai.evaluate(long[long.year == 2025])) == "met"

@@ -267,11 +267,7 @@ def _open_source(
             numbered(arrow_rows(source.to_batches())),
         )
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
-        return RawTable(
-            name or "<pandas DataFrame>",
-            [str(c) for c in source.columns],
-            numbered(source.itertuples(index=False, name=None)),
-        )
+        return _pandas_table(source, name or "<pandas DataFrame>")
     if hasattr(source, "cursor"):  # a DB-API connection
         return from_connection(source, table or default_table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
@@ -285,6 +281,28 @@ def _open_source(
         f"cannot read {what} from {type(source).__name__}: give a file, a "
         "database URL or connection, a DataFrame, an Arrow table or a list of dicts"
     )
+
+
+def _pandas_table(frame: Any, name: str) -> RawTable:
+    """A pandas DataFrame's rows, its named index levels first, as columns: a
+    district or measure kept in the index (``set_index``, ``groupby``, a pivot
+    table) was dropped, and the rows read as the city's. An unnamed index
+    (``0, 1, …``, or what filtering left of it) is no column."""
+    levels = list(frame.index.names)
+    if all(level is None for level in levels):
+        return RawTable(
+            name,
+            [str(c) for c in frame.columns],
+            numbered(frame.itertuples(index=False, name=None)),
+        )
+    header = [str(n) if n is not None else f"level_{k}" for k, n in enumerate(levels)]
+    several = len(levels) > 1
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for index, *cells in frame.itertuples(index=True, name=None):
+            yield (*(index if several else (index,)), *cells)
+
+    return RawTable(name, [*header, *(str(c) for c in frame.columns)], numbered(rows()))
 
 
 def numbered(
