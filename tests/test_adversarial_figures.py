@@ -380,3 +380,16 @@ def test_a_dataframes_named_index_is_read_as_its_columns(yantai: qrules.Rulebook
     assert verdict(yantai.evaluate(pivot)) == "met"
     # An unnamed index (0, 1, … or what filtering left) is no column.
     assert verdict(yantai.evaluate(long[long.year == 2025])) == "met"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_is_said_in_chinese(tmp_path: Path) -> None:
+    # -o on a full disk: "无法写入 '/dev/full':无法写入:No space left on device".
+    figures = tmp_path / "f.csv"
+    figures.write_text(f"year,measure,value\n2025,{RATE},98.5\n", encoding="utf-8")
+    argv = ("report", "yantai-2023-2025", str(figures), "-o", "/dev/full")
+    code, _, err = run("--lang", "zh", *argv)
+    assert code == 2
+    assert err == "qrules:无法写入 '/dev/full':无法写入:磁盘空间不足\n"
+    code, _, err = run(*argv)
+    assert err == "qrules: cannot write '/dev/full': cannot be written: No space left on device\n"
