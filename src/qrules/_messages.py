@@ -2745,6 +2745,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请把数值换算为{unit}并写明该单位,或留空单位",
         "convert the figure to {unit} and write that unit, or leave the unit empty",
     ),
+    "cli.template_suffix": (
+        "-o {output!r}:{format} 模板的文件名应以 .{format} 结尾,否则无法按其格式读回(请给出 -o FILE.{format})",
+        "-o {output!r}: a {format} template's name ends in .{format}, or it is not read back as one (give -o FILE.{format})",
+    ),
     "figures.no_header_row": (
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",

@@ -1098,6 +1098,10 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     output = None if args.output in (None, "-") else Path(args.output)
     if args.format == "xlsx" and output is None:
         raise _usage(say("cli.xlsx_template"))
+    suffixes = (".xlsx", ".xlsm") if args.format == "xlsx" else (".csv", ".tsv", ".txt")
+    if output is not None and output.suffix.lower() not in suffixes:
+        # A template qrules could not read back (an .xlsx file named .csv).
+        raise _usage(say("cli.template_suffix", output=str(output), format=args.format))
     rows = template_rows(
         rulebook,
         _select(rulebook, args),
