@@ -172,11 +172,16 @@ class TestFloatsWouldGetThisWrong:
         result = judge(rule, values)
         assert (result.verdict, result.observed) == (Verdict.MET, 29)
 
-    def test_a_float_is_judged_as_the_decimal_it_prints_as(self) -> None:
-        # 0.29 * 100 is 28.999999999999996: that is the figure given, and it misses.
+    def test_a_float_is_judged_as_the_decimal_it_stands_for(self) -> None:
+        # 0.29 * 100 is 28.999999999999996, its binary error past the 15 digits a
+        # double keeps of a decimal: the figure is 29, and it meets the target.
         result = judge(with_requirement(PASS_RATE, ">= 29"), {"pass_rate": 0.29 * 100})
+        assert result.verdict is Verdict.MET
+        assert result.observed == 29
+        # A float that is a decimal of 15 digits is that decimal, and misses.
+        result = judge(with_requirement(PASS_RATE, ">= 29"), {"pass_rate": 28.9999999999999})
         assert result.verdict is Verdict.NOT_MET
-        assert result.observed == Fraction("28.999999999999996")
+        assert result.observed == Fraction("28.9999999999999")
 
     @pytest.mark.parametrize(
         ("inspected", "units", "expected"),
@@ -198,7 +203,10 @@ class TestFloatsWouldGetThisWrong:
         assert judge(PASS_RATE, {"passed": 1232, "sampled": 1250}).verdict is Verdict.MET
         assert judge(PASS_RATE, {"passed": 197, "sampled": 200}).verdict is Verdict.MET
         assert judge(PASS_RATE, {"pass_rate": "98.5%"}).verdict is Verdict.MET
-        assert judge(PASS_RATE, {"pass_rate": 98.49999999999999}).verdict is Verdict.NOT_MET
+        # 98.5 stored as a float by arithmetic (98.49999999999999) is 98.5: a float's
+        # binary error never decides a boundary; a 15-digit decimal is as written.
+        assert judge(PASS_RATE, {"pass_rate": 98.49999999999999}).verdict is Verdict.MET
+        assert judge(PASS_RATE, {"pass_rate": 98.4999999999999}).verdict is Verdict.NOT_MET
 
 
 # -- integer form -------------------------------------------------------------------

@@ -44,9 +44,11 @@ def test_parse_value(raw: object, unit: qrules.Unit, expected: Fraction | None) 
     assert qrules.parse_value(raw, unit) == expected
 
 
-def test_float_is_read_as_its_shortest_decimal() -> None:
-    # 29/100*100 is 28.999999999999996 in floats; its repr is what a person wrote.
+def test_float_is_read_as_the_decimal_it_stands_for() -> None:
+    # 0.29 is what a person wrote; 29/100*100 is 28.999999999999996 in floats, 29
+    # to the 15 significant digits a double keeps of a decimal.
     assert qrules.parse_value(0.29, PERCENT) * 100 == 29
+    assert qrules.parse_value(29 / 100 * 100, PERCENT) == 29
 
 
 @pytest.mark.parametrize(

@@ -486,6 +486,13 @@ def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> No
     assert code == 0
     assert out.startswith("已写入 ")
     assert out.endswith(" 行待填\n")
+    # An .xlsx template named .csv (or a CSV one named .xlsx) could not be read back.
+    for form, name in (("xlsx", "t.csv"), ("csv", "t.xlsx")):
+        argv = ("template", "yantai-2023-2025", "--format", form, "-o", str(tmp_path / name))
+        code, _, err = run(*argv)
+        assert code == 2
+        assert f"a {form} template's name ends in .{form}" in err
+        assert not (tmp_path / name).exists()
     code, _, err = run("template", "yantai-2023-2025", "--format", "xlsx")
     assert code == 2
     assert "give -o FILE.xlsx" in err

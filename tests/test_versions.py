@@ -40,6 +40,15 @@ def test_changelog_is_exactly_the_expected_section(revised: Path) -> None:
     assert out == (REVISIONS / "yantai-2024.changelog.md").read_text(encoding="utf-8")
 
 
+def test_the_changelog_date_is_a_date(revised: Path) -> None:
+    # Any text was printed as the release date: "## [2.1.0] - notadate".
+    code, out, err = run("changelog", "yantai-2023-2025", str(revised), "--date", "notadate")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "qrules changelog: error: argument --date: 'notadate' is not a date such as 2024-12-31"
+    )
+
+
 def test_diff_and_changelog_in_chinese(revised: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(revised.parent)
     if not Path("yantai-2024").exists():

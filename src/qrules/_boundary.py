@@ -165,7 +165,7 @@ def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
         return say("os.not_a_folder"), say("os.check_path")
     if isinstance(error, PermissionError):
         return say("os.permission"), say("os.check_permissions")
-    return say(f"os.cannot_be_{verb}", error=error.strerror or first_line(error)), None
+    return say(f"os.cannot_be_{verb}", error=os_reason(error)), None
 
 
 def os_reason(error: OSError) -> Text:

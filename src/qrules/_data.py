@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +19,7 @@ from ._errors import suggestion
 from ._limits import number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
-from ._tabular import MISSING_MARKERS, suggest
+from ._tabular import MISSING_MARKERS, float_decimal, suggest
 
 if TYPE_CHECKING:
     from ._model import Unit
@@ -56,8 +57,9 @@ def parse_value(
     after the number (``"50处"``, ``"12家"``), or a missing marker such as
     ``"—"`` or ``"无"``. A unit that contradicts the measure's (a ``%`` on a
     count, ``亿元`` on a percentage) is an error. A float is read as the
-    shortest decimal that prints as it (``0.1`` is one tenth), never as its
-    binary approximation. ``scale`` multiplies the value (a column in 万: 10000).
+    decimal it stands for, to 15 significant digits (``0.1`` is one tenth,
+    ``7 / (7 / 100)`` is 100), never as its binary approximation. ``scale``
+    multiplies the value (a column in 万: 10000).
 
     >>> parse_value("９８.５%"), parse_value("1,234"), parse_value("无")
     (Fraction(197, 2), Fraction(1234, 1), None)
@@ -108,17 +110,39 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
         if not value.is_finite():
             raise ValueProblem(say("value.not_finite", value=repr(value)))
         return Fraction(value)
-    if isinstance(value, float):
+    if isinstance(value, float):  # np.float64 too (whose repr is 'np.float64(98.5)')
         if math.isnan(value):
             return None
         if math.isinf(value):
             raise ValueProblem(say("value.not_finite", value=repr(value)))
-        return Fraction(_bounded(Decimal(repr(value))))
+        return Fraction(_bounded(float_decimal(float(value))))
     if isinstance(value, numbers.Rational):
         return Fraction(_bounded(Fraction(int(value.numerator), int(value.denominator))))
     if isinstance(value, str):
         return _parse_text(value, unit)
+    if _missing_scalar(value):
+        return None  # pandas' NA and NaT, numpy's NaT
+    if isinstance(value, numbers.Real) and hasattr(value, "dtype"):
+        # numpy's float32, float16, longdouble: the shortest decimal in their own
+        # precision (np.float32(1.1) is 1.1, where float() gives 1.100000023841858).
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise ValueProblem(say("value.not_finite", value=repr(value)))
+        with contextlib.suppress(InvalidOperation):
+            return Fraction(_bounded(Decimal(str(value))))
     raise ValueProblem(say("value.not_a_value", type=type(value).__name__, value=repr(value)))
+
+
+def _missing_scalar(value: object) -> bool:
+    """Whether a value is the DataFrame libraries' missing value (pandas' ``NA``,
+    which refuses to be a truth value, and ``NaT``; numpy's ``NaT``)."""
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # noqa: PLR0124 (NaT is not equal to itself)
+    except (TypeError, ValueError):
+        return False
 
 
 #: Unit words that may follow a number, beside each unit's own (`Unit.zh`,
@@ -145,17 +169,23 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
         return normal
     number, word = match.group(1), match.group(2).strip().lower()
     if unit is not None:
-        own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
-        if unit.integer:
-            own.add("个")
-        if word in own:
+        if word in unit_words(unit):
             return number
         if word in _unit_words():
             return _contradicts(text, word, unit)
     return normal
 
 
-def _unit_shown(unit: Unit) -> Text:
+def unit_words(unit: Unit) -> frozenset[str]:
+    """The words (lower case) that write a measure's own unit: its zh and en
+    words, its id, their variants (``㎡``), and ``个`` for any count."""
+    own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
+    if unit.integer:
+        own.add("个")
+    return frozenset(own)
+
+
+def unit_shown(unit: Unit) -> Text:
     """``batches (批次)``, or ``%`` where both languages write it alike (in
     Chinese: ``批次``)."""
     en = unit.en or unit.id
@@ -164,7 +194,7 @@ def _unit_shown(unit: Unit) -> Text:
 
 
 def _contradicts(text: str, word: str, unit: Unit) -> str:
-    raise ValueProblem(say("value.other_unit", text=text, word=word, unit=_unit_shown(unit)))
+    raise ValueProblem(say("value.other_unit", text=text, word=word, unit=unit_shown(unit)))
 
 
 _Number = TypeVar("_Number", Decimal, Fraction, int)
@@ -192,7 +222,7 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     percent = normal.endswith("%")
     if percent:
         if unit is not None and unit.id != "percent":
-            raise ValueProblem(say("value.percentage", text=text, unit=_unit_shown(unit)))
+            raise ValueProblem(say("value.percentage", text=text, unit=unit_shown(unit)))
         normal = normal[:-1].rstrip()
     if _GROUPED.match(normal):
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)

@@ -37,6 +37,7 @@ from ._messages import say
 from ._model import Lang, Text
 from ._replay import replay, stood
 from ._results import Evaluation, Result, Verdict, year_span
+from ._tabular import irregular
 from ._version import __version__
 from .records.read import InspectionLog, Register
 
@@ -434,6 +435,10 @@ def _broken(expected: str | None, found: object) -> Text:
 
 
 def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
+    if irregular(Path(path)):  # a FIFO is never waited on
+        raise DecisionLogError(
+            say("decisions.cannot_read", path=str(path), error=say("tabular.not_regular"))
+        )
     try:
         with Path(path).open("rb") as file:
             for number, line in enumerate(

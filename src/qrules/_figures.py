@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from ._boundary import os_reason
-from ._data import FiguresMapping, Observation, ValueProblem, parse_value, parse_year
+from ._data import (
+    FiguresMapping,
+    Observation,
+    ValueProblem,
+    parse_value,
+    parse_year,
+    unit_shown,
+    unit_words,
+)
 from ._errors import DataError, Problem, did_you_mean, suggestion
 from ._limits import MAX_JSON_DATASET_BYTES
 from ._messages import listed, say
@@ -42,6 +50,7 @@ from ._tabular import (
     numbered,
     open_table,
     read_whole,
+    require_regular,
     source_kind,
 )
 
@@ -104,6 +113,8 @@ _BUILT_IN = {
 _CANONICAL = ("year", "district", "measure", "value")
 #: Columns that `qrules template` writes beside the figures: shown, never read.
 _SHOWN = frozenset({"name", "unit", "名称", "单位"})
+#: Of those, the columns that say a row's unit: read to check it is the measure's.
+_UNIT_COLUMNS = frozenset({"unit", "单位"})
 #: How far down a sheet its header is looked for (a title row or two above it).
 _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
@@ -138,6 +149,31 @@ def _key(text: str) -> str:
 
 
 _CITY_KEYS = frozenset(map(_key, _CITY))
+#: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
+#: districts it sums is no district, and summed with them counts them twice.
+_TOTAL_WORDS = ("合计", "总计", "小计", "累计", "全市")
+#: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
+_DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
+
+
+def _stem(district: str) -> str:
+    """A district's name as compared with the others: `_key` without the word
+    for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one name."""
+    key = _key(district)
+    for suffix in _DISTRICT_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def _city_keys(rulebook: Rulebook) -> frozenset[str]:
+    """The keys of the names of the plan's own city, as its Chinese title starts
+    (``烟台市质量强市建设…``: ``烟台市`` and ``烟台``): written in a district
+    column, the city is not one more district."""
+    found = re.match(r"\s*(\w{1,6}?)([省市县区])", unicodedata.normalize("NFKC", rulebook.title.zh))
+    if found is None:
+        return frozenset()
+    return frozenset({_key(found.group(1)), _key(found.group(1) + found.group(2))})
 
 
 class MeasureNames:
@@ -230,6 +266,7 @@ class _Header:
     years: Mapping[int, int]  # position → the year its header names
     others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
     width: int  # up to the last non-empty header cell
+    units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping) -> _Header:
@@ -237,6 +274,7 @@ class _Header:
         canonical: dict[str, list[int]] = {}
         years: dict[int, int] = {}
         others = []
+        units = []
         for position, cell in enumerate(cells):
             if not cell:
                 continue
@@ -251,13 +289,21 @@ class _Header:
             if column is not None:
                 canonical.setdefault(column, []).append(position)
             elif cell.lower() in _SHOWN:
-                continue
+                if cell.lower() in _UNIT_COLUMNS:
+                    units.append(position)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
             else:
                 others.append(position)
         width = max((i + 1 for i, c in enumerate(cells) if c), default=0)
-        return cls(cells, {k: tuple(v) for k, v in canonical.items()}, years, tuple(others), width)
+        return cls(
+            cells,
+            {k: tuple(v) for k, v in canonical.items()},
+            years,
+            tuple(others),
+            width,
+            tuple(units),
+        )
 
     @property
     def plausible(self) -> bool:
@@ -294,7 +340,12 @@ def _find_header(
     if header_row is not None and header_row != 1:
         raise DataError(
             table.name,
-            [Problem(table.name, f"no row {header_row}: the sheet has {len(seen) + 1} rows")],
+            [
+                Problem(
+                    table.name,
+                    say("figures.no_header_row", row=header_row, rows=len(seen) + 1),
+                )
+            ],
         )
     return header, _chain(seen, first), 1
 
@@ -329,6 +380,10 @@ class _Reader:
     skipped: list[int] = attrs.field(factory=list)
     #: Where each observation's value is, for `implausible`'s messages.
     value_places: list[Text] = attrs.field(factory=list)
+    #: Where each district is first named.
+    districts: dict[str, Text] = attrs.field(factory=dict)
+    #: The keys of the plan's own city's names (`_city_keys`).
+    city: frozenset[str] = frozenset()
 
     def problem(self, message: Text, where: Text, hint: Text | None = None) -> None:
         self.problems.append(Problem(self.table.name, message, where=where, hint=hint))
@@ -373,12 +428,70 @@ class _Reader:
             return None
         return found
 
-    def district_of(self, value: object) -> str | None:
+    def unit_agrees(self, measure: Measure, number: int, cells: Sequence[object]) -> bool:
+        """Whether the row's unit column (单位), if any, gives the measure's own
+        unit (or none); a problem when it gives another (``万平方米`` for a
+        measure in 平方米: the figures would be read 10,000 times too small)."""
+        for position in self.header.units:
+            text = cell_text(cells[position])
+            if text is not None and text.lower() not in unit_words(measure.unit):
+                self.problem(
+                    say(
+                        "figures.unit_column",
+                        measure=measure.id,
+                        written=text,
+                        unit=unit_shown(measure.unit),
+                    ),
+                    self.where(number, position),
+                    say("figures.unit_column_hint", unit=unit_shown(measure.unit)),
+                )
+                return False
+        return True
+
+    def district_of(self, value: object, where: Text) -> str | None:
         text = cell_text(value)
         if text is None:
             return None
         district = self.figures.districts.get(text, text)
-        return None if not district or _key(district) in _CITY_KEYS else district
+        if not district or _key(district) in _CITY_KEYS:
+            return None
+        if district not in self.districts:
+            self.districts[district] = where
+            key = _key(district)
+            if text in self.figures.districts:
+                pass  # as the mapping file declares
+            elif key in self.city:
+                self.problem(
+                    say("figures.city_by_name", district=district),
+                    where,
+                    say("figures.city_by_name_hint", district=district),
+                )
+            elif any(w in key for w in _TOTAL_WORDS) or key.endswith(("total", "sum")):
+                self.problem(
+                    say("figures.total_not_district", district=district),
+                    where,
+                    say("figures.total_not_district_hint", district=district),
+                )
+        return district
+
+    def districts_named_twice(self) -> None:
+        """A problem for each district written two ways (``芝罘``, ``芝罘区``,
+        ``芝罘 区``): read as two districts, its figures were summed twice into
+        the city's, or judged apart. Districts that the mapping file names
+        (``[figures.districts]``'s values) are as declared: two places whose
+        names differ only so (a 县 and a 区 of one name) are mapped each to itself."""
+        declared = set(self.figures.districts.values())
+        by_stem: dict[str, list[str]] = {}
+        for district in self.districts:
+            by_stem.setdefault(_stem(district), []).append(district)
+        for names in by_stem.values():
+            if len(names) > 1 and not set(names) <= declared:
+                first = self.districts[names[0]]
+                self.problem(
+                    say("figures.district_twice", districts=listed(map(repr, names)), first=first),
+                    self.districts[names[1]],
+                    say("figures.district_twice_hint"),
+                )
 
     def add(
         self,
@@ -450,11 +563,13 @@ class _Reader:
                         say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
                     )
                     continue
-            if measure is None:
+            if measure is None or not self.unit_agrees(measure, number, cells):
                 continue
             assert year is not None
             district = (
-                self.district if district_at is None else self.district_of(cells[district_at])
+                self.district
+                if district_at is None
+                else self.district_of(cells[district_at], self.where(number, district_at))
             )
             where = self.places.row(number)
             self.add(measure, year, district, number, value_at, cells[value_at], where)
@@ -465,7 +580,11 @@ class _Reader:
         assert measure_at is not None
         key_at = self.header.position("district" if by == "year" else "year")
         columns = list(self.header.years if by == "year" else self.header.others)
-        districts = {p: self.district_of(self.header.cells[p]) for p in columns}
+        districts = (
+            {p: self.district_of(self.header.cells[p], say("where.header")) for p in columns}
+            if by == "district"
+            else {}
+        )
         above: object = None
         for number, cells in self.rows():
             key: object = None
@@ -481,10 +600,14 @@ class _Reader:
                     self.skipped.append(number)  # a heading row: no measure, no figures
                     continue
             measure = self.measure(number, measure_at, cells[measure_at])
-            if measure is None:
+            if measure is None or not self.unit_agrees(measure, number, cells):
                 continue
             if by == "year":
-                district = self.district if key_at is None else self.district_of(key)
+                district = (
+                    self.district
+                    if key_at is None
+                    else self.district_of(key, self.where(number, key_at))
+                )
                 for position in columns:
                     self.add(
                         measure,
@@ -762,10 +885,12 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
 
 
 def _finish(reader: _Reader, by: str) -> Dataset:
+    reader.city = _city_keys(reader.rulebook)
     if by == "long":
         reader.long()
     else:
         reader.wide(by)
+    reader.districts_named_twice()
     # A figure its measure's bounds or relations rule out is an error, with its cell.
     reader.problems += implausible(
         reader.rulebook, reader.observations, reader.table.name, reader.value_places
@@ -820,6 +945,7 @@ def _object(pairs: list[tuple[str, Any]]) -> _Keys:
 
 def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
     name = path.name
+    require_regular(path)
     try:
         raw = read_whole(path, MAX_JSON_DATASET_BYTES, "tabular.big_json")
     except OSError as error:

@@ -2759,4 +2759,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件有 {rows:,} 行、{columns} 列,超出 qrules 对此类文件的读取上限 {limit:,} 个单元格",
         "the file holds {rows:,} rows of {columns} columns, over the {limit:,} cells qrules reads of such a file",
     ),
+    # -- _tabular (s8): which sheet of a workbook is read -----------------------------
+    "tabular.hidden_sheets": (
+        "隐藏的工作表 {sheets} 未读取;读取的是第一个可见的工作表 {sheet}(要读取隐藏的工作表,请用 --sheet 指明)",
+        "hidden sheets {sheets} not read; the first visible sheet, {sheet}, was (name a hidden sheet with --sheet to read it)",
+    ),
+    "tabular.chart_sheet": (
+        "工作表 {sheet!r} 是图表,不是单元格表",
+        "sheet {sheet!r} is a chart, not a sheet of cells",
+    ),
+    "tabular.name_cells": (
+        "请指明一个单元格表:{sheets}",
+        "name a sheet of cells: {sheets}",
+    ),
+    "tabular.no_visible_sheet": (
+        "工作簿中没有可见的工作表",
+        "the workbook has no visible sheet",
+    ),
+    "tabular.name_a_sheet": (
+        "请用 --sheet(sheet=)指明要读取的工作表:{sheets}",
+        "name the sheet to read with --sheet (sheet=): {sheets}",
+    ),
+    # -- _figures (s8): districts as a sheet names them ----------------------------------
+    "figures.district_twice": (
+        "区县 {districts} 可能是同一区县的两种写法(第一次在{first})",
+        "districts {districts} may be one district written two ways (first at {first})",
+    ),
+    "figures.district_twice_hint": (
+        "请统一写法,或在映射文件的 [figures.districts] 中把它们映射为同一区县",
+        "write it one way, or map the names to one district in the mapping file's [figures.districts]",
+    ),
+    "figures.city_by_name": (
+        "{district!r} 是本规划的城市(规划标题即以此开头),不是其下的一个区县",
+        "{district!r} names the plan's city (its title starts with it), not one of its districts",
+    ),
+    "figures.city_by_name_hint": (
+        '全市的数值请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'leave the district empty (or write 全市) for the city\'s figure, or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
+    "figures.total_not_district": (
+        "{district!r} 是合计,不是区县:与它所合计的区县相加,会把它们计算两次",
+        "{district!r} is a total, not a district: summed with the districts it totals, it counts them twice",
+    ),
+    "figures.total_not_district_hint": (
+        '请删除该行;若它是全市的数值,请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'delete the row; if it is the whole city\'s figure, leave the district empty (or write 全市), or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
+    "figures.unit_column": (
+        "{measure}:表中写明的单位是 {written!r},但该指标的单位是{unit}",
+        "{measure}: the sheet gives its unit as {written!r}, but the measure is in {unit}",
+    ),
+    "figures.unit_column_hint": (
+        "请把数值换算为{unit}并写明该单位,或留空单位",
+        "convert the figure to {unit} and write that unit, or leave the unit empty",
+    ),
+    "cli.template_suffix": (
+        "-o {output!r}:{format} 模板的文件名应以 .{format} 结尾,否则无法按其格式读回(请给出 -o FILE.{format})",
+        "-o {output!r}: a {format} template's name ends in .{format}, or it is not read back as one (give -o FILE.{format})",
+    ),
+    "figures.no_header_row": (
+        "没有第 {row} 行:这张表只有 {rows} 行",
+        "no row {row}: the sheet has {rows} rows",
+    ),
 }

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -275,11 +276,7 @@ def _open_source(
             numbered(arrow_rows(source.to_batches())),
         )
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
-        return RawTable(
-            name or "<pandas DataFrame>",
-            [str(c) for c in source.columns],
-            numbered(source.itertuples(index=False, name=None)),
-        )
+        return _pandas_table(source, name or "<pandas DataFrame>")
     if hasattr(source, "cursor"):  # a DB-API connection
         return from_connection(source, table or default_table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
@@ -293,6 +290,28 @@ def _open_source(
         f"cannot read {what} from {type(source).__name__}: give a file, a "
         "database URL or connection, a DataFrame, an Arrow table or a list of dicts"
     )
+
+
+def _pandas_table(frame: Any, name: str) -> RawTable:
+    """A pandas DataFrame's rows, its named index levels first, as columns: a
+    district or measure kept in the index (``set_index``, ``groupby``, a pivot
+    table) was dropped, and the rows read as the city's. An unnamed index
+    (``0, 1, …``, or what filtering left of it) is no column."""
+    levels = list(frame.index.names)
+    if all(level is None for level in levels):
+        return RawTable(
+            name,
+            [str(c) for c in frame.columns],
+            numbered(frame.itertuples(index=False, name=None)),
+        )
+    header = [str(n) if n is not None else f"level_{k}" for k, n in enumerate(levels)]
+    several = len(levels) > 1
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for index, *cells in frame.itertuples(index=True, name=None):
+            yield (*(index if several else (index,)), *cells)
+
+    return RawTable(name, [*header, *(str(c) for c in frame.columns)], numbered(rows()))
 
 
 def numbered(
@@ -337,6 +356,21 @@ def _not_a_file(path: Path) -> tuple[Text, Text | None]:
     if path.exists():
         return say("tabular.not_regular"), say("os.give_a_file")
     return say("tabular.no_such_file"), None
+
+
+def irregular(path: Path) -> bool:
+    """Whether ``path`` is there but is neither a regular file nor a folder (a
+    FIFO, whose reading waits for a writer for ever; a device such as /dev/zero,
+    which never ends): such an input is refused before it is opened. A missing
+    path or a folder is not irregular: opening it says so."""
+    return os.path.exists(path) and not path.is_file() and not path.is_dir()
+
+
+def require_regular(path: Path) -> None:
+    """A `DataError` when ``path`` is `irregular`."""
+    if irregular(path):
+        message, hint = _not_a_file(path)
+        raise DataError(str(path), [Problem(path.name, message, hint=hint)])
 
 
 def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTable:
@@ -592,17 +626,40 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
             str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
         ) from None
     if sheet is not None and sheet not in book.sheetnames:
-        book.close()
-        raise DataError(
-            str(path),
-            [
-                Problem(
-                    path.name,
-                    say("tabular.no_sheet", sheet=sheet),
-                    hint=suggest(sheet, book.sheetnames),
-                )
-            ],
+        raise _no_sheet(
+            book, path, say("tabular.no_sheet", sheet=sheet), suggest(sheet, book.sheetnames)
         )
+    notes: tuple[Text, ...] = ()
+    cells = [w.title for w in book.worksheets]  # not the chart sheets
+    if sheet is not None and sheet not in cells:
+        raise _no_sheet(
+            book,
+            path,
+            say("tabular.chart_sheet", sheet=sheet),
+            say("tabular.name_cells", sheets=listed(map(repr, cells))),
+        )
+    if sheet is None:
+        # The first sheet of cells the office sees, not a hidden one (last year's
+        # figures, a lookup list): read blindly, a hidden sheet's figures were judged.
+        hidden = list(itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets))
+        if len(hidden) == len(book.worksheets):
+            raise _no_sheet(
+                book,
+                path,
+                say("tabular.no_visible_sheet"),
+                say("tabular.name_a_sheet", sheets=listed(book.sheetnames)),
+            )
+        chosen = book.worksheets[len(hidden)].title
+        if chosen != book.sheetnames[0]:
+            sheet = chosen
+        if hidden:
+            notes = (
+                say(
+                    "tabular.hidden_sheets",
+                    sheets=listed(repr(s.title) for s in hidden),
+                    sheet=repr(chosen),
+                ),
+            )
     title = sheet if sheet is not None else book.sheetnames[0]
     rows: Iterator[Sequence[object]] = (
         tuple(map(_shown_value, row)) for row in book[title].iter_rows()
@@ -620,7 +677,23 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                 formulas.close()
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return RawTable(name, header, body())
+    return RawTable(name, header, body(), notes)
+
+
+def float_decimal(value: float) -> Decimal:
+    """The decimal a float stands for: its value to 15 significant digits, the
+    most a double holds of any decimal (and what Excel shows). A decimal written
+    with at most 15 digits comes back as written (``0.1`` is one tenth); a
+    float made by arithmetic loses its binary error (``7 / (7 / 100)`` is
+    99.99999999999999: 100), which would otherwise decide a verdict on a
+    boundary."""
+    return Decimal(format(value, ".15g"))
+
+
+def _no_sheet(book: Any, path: Path, message: Text, hint: Text) -> DataError:
+    """The workbook closed, and the error that it has no such sheet to read."""
+    book.close()
+    return DataError(str(path), [Problem(path.name, message, hint=hint)])
 
 
 def _shown_value(cell: Any) -> object:
@@ -634,7 +707,7 @@ def _shown_value(cell: Any) -> object:
     ):
         if isinstance(value, float) and not math.isfinite(value):
             return value
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = float_decimal(value) if isinstance(value, float) else Decimal(value)
         return f"{number.scaleb(2):f}%"
     return value
 
@@ -650,16 +723,25 @@ def _with_formulas(
 ) -> Iterator[Sequence[object]]:
     """The saved values, with a `Formula` where a formula cell has none."""
     for row, written in zip(values, texts, strict=False):
-        if any(
-            v is None and isinstance(t, str) and t.startswith("=")
-            for v, t in zip(row, written, strict=False)
-        ):
-            yield tuple(
-                Formula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
-                for v, t in zip(row, written, strict=False)
-            )
+        formulas = [
+            _formula_text(t) if v is None else None for v, t in zip(row, written, strict=False)
+        ]
+        if any(formulas):
+            yield tuple(v if f is None else Formula(f) for v, f in zip(row, formulas, strict=False))
         else:
             yield row
+
+
+def _formula_text(written: object) -> str | None:
+    """A cell's formula as written, if it is one: ``=B2+15``, or an array or data
+    table formula (which openpyxl gives as objects: read as empty, an array
+    formula's flag was false)."""
+    if isinstance(written, str):
+        return written if written.startswith("=") else None
+    if type(written).__module__.startswith("openpyxl.worksheet.formula"):
+        text = getattr(written, "text", None)
+        return text if isinstance(text, str) and text else "=TABLE()"
+    return None
 
 
 #: DuckDB settings for every database qrules opens (see docs/security.md): a

@@ -38,7 +38,7 @@ from ._messages import data, joined, listed, say
 from ._model import Lang, Rule, Text
 from ._results import Evaluation, Verdict, merge
 from ._rulebook import Rulebook
-from ._tabular import source_kind
+from ._tabular import irregular, source_kind
 from .records import cli as records_cli
 
 __all__ = ["main"]
@@ -321,7 +321,12 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     changelog = commands.add_parser("changelog", parents=[common], help=said("help.changelog"))
     changelog.add_argument("old")
     changelog.add_argument("new")
-    changelog.add_argument("--date", help=said("help.changelog.date"))
+    changelog.add_argument(
+        "--date",
+        type=functools.partial(_iso_date, lang),
+        metavar="YYYY-MM-DD",
+        help=said("help.changelog.date"),
+    )
     _add_output(changelog)
 
     _add_audit_commands(commands, common)
@@ -1023,7 +1028,8 @@ def _changelog(args: argparse.Namespace, out: TextIO) -> int:
                 needed=needed,
             )
         )
-    _write(changelog_section(result, args.date, args.lang), args, out)
+    date = None if args.date is None else args.date.isoformat()
+    _write(changelog_section(result, date, args.lang), args, out)
     return EXIT_OK
 
 
@@ -1063,6 +1069,10 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
     )
 
     path = Path(args.report)
+    if irregular(path):  # a FIFO is never waited on, /dev/zero never read
+        raise _usage(
+            say("cli.coverage_unreadable", path=str(path), error=say("tabular.not_regular"))
+        )
     try:
         if path.stat().st_size > MAX_COVERAGE_REPORT_BYTES:
             raise _usage(
@@ -1101,6 +1111,10 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     output = None if args.output in (None, "-") else Path(args.output)
     if args.format == "xlsx" and output is None:
         raise _usage(say("cli.xlsx_template"))
+    suffixes = (".xlsx", ".xlsm") if args.format == "xlsx" else (".csv", ".tsv", ".txt")
+    if output is not None and output.suffix.lower() not in suffixes:
+        # A template qrules could not read back (an .xlsx file named .csv).
+        raise _usage(say("cli.template_suffix", output=str(output), format=args.format))
     rows = template_rows(
         rulebook,
         _select(rulebook, args),

@@ -58,7 +58,17 @@ class KnownFailure:
         return self.rule if self.year is None else f"{self.rule}@{self.year}"
 
 
+def _names(names: Iterable[str] | None) -> list[str] | None:
+    """Rule ids or tags as given: one name (a string is one id, not its letters)
+    or several."""
+    if names is None:
+        return None
+    return [names] if isinstance(names, str) else list(names)
+
+
 def _known(items: Iterable[KnownFailure | str] | Mapping[str, str]) -> list[KnownFailure]:
+    if isinstance(items, str):
+        items = [items]
     if isinstance(items, Mapping):
         return [_parse_known(key, reason) for key, reason in items.items()]
     return [item if isinstance(item, KnownFailure) else _parse_known(item, "") for item in items]
@@ -83,11 +93,7 @@ def evaluate_for_test(
 ) -> Evaluation:
     """Load what was named and judge it; the shared half of `assert_meets`."""
     book = rulebook if isinstance(rulebook, Rulebook) else load(rulebook)
-    chosen = book.select(
-        ids=None if rules is None else list(rules),
-        tags=None if tags is None else list(tags),
-        section=section,
-    )
+    chosen = book.select(ids=_names(rules), tags=_names(tags), section=section)
     if not chosen:
         raise ValueError("no rule matches the selection; the test would check nothing")
     if isinstance(data, str | Path):

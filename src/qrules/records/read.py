@@ -44,6 +44,7 @@ from .._tabular import (
     TableSource,
     open_table,
     read_whole,
+    require_regular,
 )
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
@@ -287,6 +288,7 @@ class ColumnMapping:
     def load(cls, path: str | Path) -> ColumnMapping:
         """Read a mapping file (TOML); every problem in it is raised at once."""
         path = Path(path)
+        require_regular(path)  # a FIFO is never waited on, /dev/zero never read
         try:
             raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
             data = tomllib.loads(raw.decode("utf-8-sig"))
