@@ -313,7 +313,7 @@ def test_the_lean_key_check_with_plain_heads_proven_is_the_full_one(
     lean = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
     proven = all(_head_plain(i) for _, i, _ in rows)
     assert any("STATS(" in text for text in fetched)
-    [first] = [text for text in fetched if "bad_inspections" in text][:1]
+    [first] = [text for text in fetched if "rows_bad" in text][:1]
     assert ('BIT_LENGTH("l"."inspection")' not in first) is proven
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_holdings, "_LEAN", ())
