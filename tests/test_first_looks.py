@@ -54,6 +54,14 @@ def _values(engine: tuple[str, Any], name: str, columns: str, rows: list[tuple[A
     return Connection(connection, dialect)
 
 
+def _spied(monkeypatch: pytest.MonkeyPatch, database: Connection) -> list[str]:
+    """The text of every query ``database`` fetches from now on, in order."""
+    fetched: list[str] = []
+    spied = database.fetch
+    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    return fetched
+
+
 def _plain(text: str) -> bool:
     return text.isascii() and text != "" and "!" <= text[0] <= "~" and "!" <= text[-1] <= "~"
 
@@ -307,9 +315,7 @@ def test_the_lean_key_check_with_plain_heads_proven_is_the_full_one(
         ),
     )
     monkeypatch.setattr(_holdings, "_HEADS_FROM", 0)
-    fetched: list[str] = []
-    spied = database.fetch
-    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    fetched = _spied(monkeypatch, database)
     lean = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
     proven = all(_head_plain(i) for _, i, _ in rows)
     assert any("STATS(" in text for text in fetched)
@@ -335,9 +341,7 @@ def test_small_tables_and_other_engines_ask_for_no_statistics(
     register = Table(
         "qrules_heads_small", {"unit": "unit", "category": "category"}, checked=True, watched=True
     )
-    fetched: list[str] = []
-    spied = database.fetch
-    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    fetched = _spied(monkeypatch, database)
     summarize(database, register, None, check_keys=True)
     if database.dialect == "duckdb":
         monkeypatch.setattr(_holdings, "_HEADS_FROM", 0)
@@ -369,9 +373,7 @@ def test_a_register_with_more_distinct_values_than_are_fetched_is_tested_in_sql(
         watched=True,
     )
     monkeypatch.setattr(_holdings, "_MOST_CODED", 3)
-    fetched: list[str] = []
-    spied = database.fetch
-    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    fetched = _spied(monkeypatch, database)
     lean = summarize(database, register, None, check_keys=True)
     respelled = district.endswith(" ")
     assert lean.unclean is respelled
