@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ import qrules
 from qrules._recordspec import FLAGS
 from qrules.engines import _holdings
 from qrules.engines._builders import CODED, coded_rejected, rejected_register
-from qrules.engines._spelled import spelled, spelled_somewhere, spelled_text
+from qrules.engines._spelled import plain_heads, spelled, spelled_somewhere, spelled_text
 from qrules.engines._sqltext import exp, spoken
 from qrules.engines.sql import Connection, Table, summarize
 
@@ -51,6 +52,14 @@ def _values(engine: tuple[str, Any], name: str, columns: str, rows: list[tuple[A
             f"INSERT INTO {name} VALUES ({marks(dialect, width)})", rows
         )
     return Connection(connection, dialect)
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch, database: Connection) -> list[str]:
+    """The text of every query ``database`` fetches from now on, in order."""
+    fetched: list[str] = []
+    spied = database.fetch
+    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    return fetched
 
 
 def _plain(text: str) -> bool:
@@ -188,6 +197,164 @@ def test_the_lean_key_check_of_a_register_with_codes_and_flags_is_the_full_one(
     assert lean == full
 
 
+def _head_plain(text: str) -> bool:
+    """ASCII, with a first character 33 to 126 (what `plain_heads` proves)."""
+    return text.isascii() and text != "" and "!" <= text[0] <= "~"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.none() | TEXTS, min_size=1, max_size=5),
+    st.none() | st.tuples(st.integers(0, 4), st.none() | TEXTS),
+    st.sampled_from(["committed", "open", "rolled back"]),
+)
+@example(["J1", "\x01J"], None, "committed")
+@example(["J1", "\\J"], None, "committed")
+@example(["J1", "\x7fJ"], None, "committed")
+@example(["J1", ""], None, "committed")
+@example(["J1", "J2"], (0, "Ｊ1"), "rolled back")
+@example(["J1", "J2"], (1, " J2"), "open")
+def test_duckdb_statistics_prove_plain_heads_only_of_plain_values(
+    values: list[str | None], changed: tuple[int, str | None] | None, transaction: str
+) -> None:
+    """`plain_heads` of DuckDB's statistics of a column is true only when every
+    value in it is ASCII with a first character 33 to 126, whatever was
+    inserted, updated in an open transaction or one rolled back (DuckDB writes
+    a control character or backslash of its least or greatest value as
+    ``\\xHH``); and true of a column of such values just inserted (the proof
+    the lean key check's first look relies on, `_holdings._heads`)."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE qrules_heads (v VARCHAR)")
+    connection.executemany("INSERT INTO qrules_heads VALUES (?)", [(v,) for v in values])
+    held = list(values)
+    if changed is not None and changed[0] < len(values):
+        connection.execute("BEGIN")
+        connection.execute(
+            "UPDATE qrules_heads SET v = ? WHERE rowid = ?", [changed[1], changed[0]]
+        )
+        if transaction == "rolled back":
+            connection.execute("ROLLBACK")
+        else:
+            held[changed[0]] = changed[1]
+            if transaction == "committed":
+                connection.execute("COMMIT")
+    found = connection.execute("SELECT stats(v) FROM qrules_heads LIMIT 1").fetchall()
+    proven = bool(found) and plain_heads(found[0][0])
+    present = [v for v in held if v is not None]
+    if proven:
+        assert all(_head_plain(v) for v in present), held
+    if changed is None and present and all(_head_plain(v) for v in present):
+        assert proven, found
+
+
+@_SETTINGS
+@given(st.lists(st.none() | st.tuples(st.sampled_from(["J", "1", "~", "!"]), TEXTS), max_size=5))
+@example([("J", "1 "), ("J", "\t"), ("J", "\x7f")])
+@example([("J", "1"), ("!", "")])
+def test_a_look_at_the_last_characters_of_plain_heads_is_the_whole_look(
+    engine: tuple[str, Any], pairs: list[tuple[str, str] | None]
+) -> None:
+    """Of a column whose values are ASCII with printable first characters,
+    `spelled_somewhere` at their last characters only (``heads``) is the look
+    at the whole values: 0 exactly when no value is spelled otherwise."""
+    values = [None if p is None else p[0] + p[1] for p in pairs]
+    values = [v for v in values if v is None or v.isascii()]
+    database = _values(engine, "qrules_heads_look", "v VARCHAR", [(v,) for v in values])
+    raw = exp.column("v", "t", quoted=True)
+    looks = exp.select(spelled_somewhere(raw), spelled_somewhere(raw.copy(), heads=True)).from_(
+        exp.to_table("qrules_heads_look").as_("t")
+    )
+    [(whole, heads)] = database.fetch(looks.sql(dialect=spoken(database.dialect)))
+    assert heads == whole == (0 if all(v is None or _plain(v) for v in values) else 1)
+
+
+@_SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            _mostly(["U1", "U2"], ["U9", "U1 "]),
+            _mostly(["J1", "J2", "J3", "J10"], ["J1 ", "J2\t", "Ｊ3", "J\x7f", "\tJ4", "J1"]),
+            _mostly(["routine", "system", None], ["体系", "无"]),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+@example(rows=[("U1", "J1", "routine"), ("U1", "J1 ", "routine")])
+@example(rows=[("U1", "J1", "routine"), ("U2", "J2\t", "system")])
+@example(rows=[("U1", "J1", "routine"), ("U2", "J2", "体系")])
+def test_the_lean_key_check_with_plain_heads_proven_is_the_full_one(
+    rows: list[tuple[str, str, str | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On DuckDB, a watched log whose inspection ids its statistics prove
+    plain at their heads (`_holdings._heads`, here at any size) has only their
+    last characters looked at: the lean key check still gives the `Summary`,
+    unclean flag or `DataError` of the check row by row (an id ending in a
+    space or a tab is caught), and the look is the short one when proven."""
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE qrules_heads_register (unit VARCHAR, category VARCHAR)")
+    connection.execute("INSERT INTO qrules_heads_register VALUES ('U1', 'drug_user')")
+    connection.execute("INSERT INTO qrules_heads_register VALUES ('U2', 'drug_user')")
+    connection.execute(
+        "CREATE TABLE qrules_heads_log (unit VARCHAR, date DATE, inspection VARCHAR, kind VARCHAR)"
+    )
+    connection.executemany("INSERT INTO qrules_heads_log VALUES (?, DATE '2024-01-02', ?, ?)", rows)
+    database = Connection(connection, "duckdb")
+    tables = (
+        Table(
+            "qrules_heads_register",
+            {"unit": "unit", "category": "category"},
+            checked=True,
+            watched=True,
+        ),
+        Table(
+            "qrules_heads_log",
+            {c: c for c in ("unit", "date", "inspection", "kind")},
+            checked=True,
+            watched=True,
+        ),
+    )
+    monkeypatch.setattr(_holdings, "_HEADS_FROM", 0)
+    fetched = _spied(monkeypatch, database)
+    lean = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
+    proven = all(_head_plain(i) for _, i, _ in rows)
+    assert any("STATS(" in text for text in fetched)
+    [first] = [text for text in fetched if "rows_bad" in text][:1]
+    assert ('BIT_LENGTH("l"."inspection")' not in first) is proven
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_holdings, "_LEAN", ())
+        full = _summary_or_error(lambda: summarize(database, *tables, check_keys=True))
+    assert lean == full
+    if any(spelled_text(i) for _, i, _ in rows):  # (rows to reject come before repeats)
+        assert not isinstance(lean, str), lean
+        assert lean.unclean
+
+
+def test_small_tables_and_other_engines_ask_for_no_statistics(
+    engine: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below `_HEADS_FROM` rows, and on PostgreSQL at any size, the first look
+    is the whole one and no statistics are asked for."""
+    database = _values(
+        engine, "qrules_heads_small", "unit VARCHAR, category VARCHAR", [("U1", "drug_user")]
+    )
+    register = Table(
+        "qrules_heads_small", {"unit": "unit", "category": "category"}, checked=True, watched=True
+    )
+    fetched = _spied(monkeypatch, database)
+    summarize(database, register, None, check_keys=True)
+    if database.dialect == "duckdb":
+        monkeypatch.setattr(_holdings, "_HEADS_FROM", 0)
+        assert not any("STATS(" in text for text in fetched)
+        fetched.clear()
+        summarize(database, register, None, check_keys=True)
+        assert any("STATS(" in text for text in fetched)
+    else:
+        monkeypatch.setattr(_holdings, "_HEADS_FROM", 0)
+        summarize(database, register, None, check_keys=True)
+        assert not any("STATS(" in text for text in fetched)
+
+
 @pytest.mark.parametrize("district", ["芝罘区", "芝罘区 "])
 def test_a_register_with_more_distinct_values_than_are_fetched_is_tested_in_sql(
     engine: tuple[str, Any], district: str, monkeypatch: pytest.MonkeyPatch
@@ -206,9 +373,7 @@ def test_a_register_with_more_distinct_values_than_are_fetched_is_tested_in_sql(
         watched=True,
     )
     monkeypatch.setattr(_holdings, "_MOST_CODED", 3)
-    fetched: list[str] = []
-    spied = database.fetch
-    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    fetched = _spied(monkeypatch, database)
     lean = summarize(database, register, None, check_keys=True)
     respelled = district.endswith(" ")
     assert lean.unclean is respelled

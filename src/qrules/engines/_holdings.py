@@ -29,7 +29,13 @@ from ._builders import (
     rendered,
     usable,
 )
-from ._spelled import spelled, spelled_among, spelled_otherwise, spelled_somewhere
+from ._spelled import (
+    plain_heads,
+    spelled,
+    spelled_among,
+    spelled_otherwise,
+    spelled_somewhere,
+)
 from ._sqltext import exp, kept
 
 if TYPE_CHECKING:
@@ -116,7 +122,7 @@ def summarize(
 
 def _named(
     database: Database,
-    kind: str,
+    kind: Hashable,
     register: Table,
     log: Table | None,
     build: Callable[[Table, Table | None], exp.Select],
@@ -134,21 +140,26 @@ def _lean_checked(
     database: Database, register: Table, log: Table | None, summary: Summary
 ) -> Summary:
     """`summarize`'s key check of tables without a row to reject (or watched),
-    in one query shaped as one would check the keys by hand (`_lean_keys`): the
+    in queries shaped as one would check the keys by hand (`_lean_keys`): the
     same `Summary`, unclean flag and `DataError` as `_keys`. Its ids spelled
     otherwise are those of a first look over each whole column
-    (`spelled_among`), and the values of the register's columns of few values
-    are tested in Python (`_codes_rejected`): all asked again exactly, in SQL,
-    when either finds any; the counted rows' reach and repeated inspection ids are those of all
-    the rows, asked again (`_known_reach`) when a row of a unit not in the
-    register could hold the first or last date or repeat an id."""
-    lean = functools.partial(_lean_keys, dialect=database.dialect)
-    row = _named(database, "lean keys", register, log, functools.partial(lean, exact=False))
+    (`spelled_among`; on DuckDB, at their last characters only when its
+    statistics prove the rest plain, `_heads`), and the values of the
+    register's columns of few values are tested in Python (`_codes_rejected`):
+    all asked again exactly, in SQL, when either finds any; the counted rows'
+    reach and repeated inspection ids are those of all the rows, asked again
+    (`_known_reach`) when a row of a unit not in the register could hold the
+    first or last date or repeat an id."""
+    heads = _heads(database, register, log, summary)
+    lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads)
+    row = _lean_row(
+        database, ("lean keys", heads), register, log, functools.partial(lean, exact=False)
+    )
     if not row["bad_units"] and register.watched and _codes_rejected(database, register):
         row = {**row, "bad_units": 1}
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
-        row = _named(database, "lean keys exact", register, log, lean)
+        row = _lean_row(database, "lean keys exact", register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -167,6 +178,62 @@ def _lean_checked(
         row = {**row, "repeated_inspections": reach["repeated_inspections"]}
     row = {**row, "used": summary.log_used - unknown, "first_day": first, "last_day": last}
     return _checked(database, register, log, summary, row)
+
+
+#: The id columns a watched table's first look takes over the whole column
+#: (`spelled_among`), by table.
+_LOOKED = {"register": "unit", "log": "inspection"}
+
+#: A table of fewer rows has its ids looked at whole (`_heads`): the look at
+#: their first characters costs DuckDB about 6 ns a row, asking for the
+#: statistics about 1 ms.
+_HEADS_FROM = 250_000
+
+
+def _heads(
+    database: Database, register: Table, log: Table | None, summary: Summary
+) -> tuple[str, ...]:
+    """The tables (``register``, ``log``) whose id column at the lean key
+    check's first look (`_LOOKED`) DuckDB's statistics prove ASCII with
+    printable first characters (`plain_heads`): that look then takes only its
+    values' last characters. One query reading one row of each table (DuckDB
+    answers ``stats()`` as it plans it); none elsewhere, nor for a table of
+    fewer than `_HEADS_FROM` rows or not watched, or whose id is not text."""
+    if database.dialect != "duckdb":
+        return ()
+    tables = {"register": (register, summary.register_rows), "log": (log, summary.log_rows)}
+    looked = {
+        kind: table
+        for kind, (table, rows) in tables.items()
+        if table is not None
+        and rows >= _HEADS_FROM
+        and table.watched
+        and table.has(_LOOKED[kind])
+        and table.type(_LOOKED[kind]) == "text"
+    }
+    if not looked:
+        return ()
+
+    def statistics(register: Table, log: Table | None) -> exp.Select:
+        return exp.select(
+            *(
+                exp.alias_(
+                    exp.select(
+                        exp.Anonymous(this="STATS", expressions=[table.raw(_LOOKED[kind], "t")])
+                    )
+                    .from_(table.ref("t"))
+                    .limit(1)
+                    .subquery(),
+                    kind,
+                )
+                for kind, table in looked.items()
+            )
+        )
+
+    found = database.fetch(
+        _summary_text(("heads", tuple(looked)), register, log, database.dialect, statistics)
+    )[0]
+    return tuple(kind for kind, value in zip(looked, found, strict=True) if plain_heads(value))
 
 
 def _checked(
@@ -303,11 +370,14 @@ def _keys(register: Table, log: Table | None, *, dialect: str = "") -> exp.Selec
     return _side_by_side(registers, _log_keys(register, log))
 
 
-def _register_keys(register: Table, *, exact: bool = True, dialect: str = "") -> exp.Select:
+def _register_keys(
+    register: Table, *, exact: bool = True, dialect: str = "", heads: bool = False
+) -> exp.Select:
     """One row: the register's counted rows that repeat a unit id, and (a
     watched register) those with codes, flags or markers to reject (``exact``;
     else more than 0 when a first look finds some: its unit ids spelled
-    otherwise looked at over the whole column, `spelled_among`)."""
+    otherwise looked at over the whole column, `spelled_among`, with ``heads``
+    proven: `_heads`)."""
     unit = register.column("unit", "r")
     bad: exp.Expr = number(0)
     if register.watched:
@@ -318,7 +388,7 @@ def _register_keys(register: Table, *, exact: bool = True, dialect: str = "") ->
             # A first look: its unit ids spelled otherwise over the whole
             # column; the values of its columns of few values in Python
             # (`_codes_rejected`).
-            respelled = spelled_among(register, "unit", "r")
+            respelled = spelled_among(register, "unit", "r", heads=heads)
             if respelled is not None:
                 bad = exp.Add(this=bad, expression=respelled)
             return (
@@ -491,20 +561,78 @@ def _log_keys(register: Table, log: Table) -> exp.Select:
     ).from_(rows.subquery("k"))
 
 
+#: The parts of the lean key check (`_lean_keys`), each a query of its own.
+_LEAN_PARTS = ("register", "unknown", "rows")
+
+
+def _lean_row(
+    database: Database,
+    kind: Hashable,
+    register: Table,
+    log: Table | None,
+    lean: Callable[..., exp.Select],
+) -> dict[str, Any]:
+    """The lean key check's one row (`_keys`' columns, `_named`), its parts
+    (`_LEAN_PARTS`: the register's, the log's rows of units not in it, every log
+    row) asked one after another. (As one query, side by side, DuckDB keeps
+    each part's hash tables until the query ends: its peak memory the sum of
+    theirs, about 1.35 times the largest's, the log's distinct inspection ids,
+    at 100,000 units; one by one, each gives its memory back to the next, at
+    no cost in time that could be measured.)"""
+    row: dict[str, Any] = {}
+    for part in _LEAN_PARTS if log is not None else _LEAN_PARTS[:1]:
+        row |= _named(database, (kind, part), register, log, functools.partial(lean, part=part))
+    if log is not None:
+        row["bad_inspections"] = row["unknown_bad"] + row["rows_bad"]
+    return row
+
+
 def _lean_keys(
-    register: Table, log: Table | None, *, exact: bool = True, dialect: str = ""
+    register: Table,
+    log: Table | None,
+    *,
+    part: str,
+    exact: bool = True,
+    dialect: str = "",
+    heads: tuple[str, ...] = (),
 ) -> exp.Select:
-    """`_keys` for tables without a row to reject (their rows all counted): the
-    log's side as two plain passes rather than one row by row with whether its
-    unit is the register's. The rows whose unit is not in the register (an
-    anti-join: how many, their first and last date, and, watched, whether one's
-    id is spelled otherwise); and every row (inspection ids repeated, and,
-    watched, codes to reject or inspection ids spelled otherwise). ``exact``:
-    ids spelled otherwise as `spelled` finds them, else at its first look
-    (the rows to reject, and perhaps others). (``dialect``: `_coded_columns`'.)"""
-    registers = _register_keys(register, exact=exact, dialect=dialect)
-    if log is None:
-        return registers
+    """One ``part`` of `_keys` for tables without a row to reject (their rows
+    all counted; `_lean_row`): the register's (`_register_keys`), and the log's
+    as two plain passes rather than one row by row with whether its unit is
+    the register's. The rows whose unit is not in the register (``unknown``,
+    an anti-join: how many, their first and last date, and, watched, whether
+    one's id is spelled otherwise); and every row (``rows``: inspection ids
+    repeated, and, watched, codes to reject or inspection ids spelled
+    otherwise). ``exact``: ids spelled otherwise as `spelled` finds them, else
+    at its first look (the rows to reject, and perhaps others; ``heads``: the
+    tables whose ids' first characters need no look, `_heads`).
+    (``dialect``: `_coded_columns`'.)"""
+    if part == "register":
+        return _register_keys(register, exact=exact, dialect=dialect, heads="register" in heads)
+    assert log is not None
+    if part == "unknown":
+        return _unknown_keys(register, log, exact=exact)
+    repeated: exp.Expr = number(0)
+    if log.has("inspection"):
+        repeated = _repeats(log.column("inspection", "l"))
+    bad: exp.Expr = number(0)
+    if log.watched:
+        tests = [rejected_log(log, "l", every=True)]
+        respelled = spelled_otherwise(log, "inspection", "l") if exact else None
+        if respelled is not None:
+            tests.append(respelled)
+        bad = count(exp.or_(*tests))
+        among = None if exact else spelled_among(log, "inspection", "l", heads="log" in heads)
+        if among is not None:  # (its first look: over the whole column)
+            bad = exp.Add(this=bad, expression=among)
+    rows = exp.select(exp.alias_(repeated, "repeated_inspections"), exp.alias_(bad, "rows_bad"))
+    if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
+        rows = rows.from_(log.ref("l")).where(dated(log))
+    return rows
+
+
+def _unknown_keys(register: Table, log: Table, *, exact: bool) -> exp.Select:
+    """`_lean_keys`' log rows of units not in the register."""
     date = log.column("date", "l")
     # (A left join whose unit is NULL: an anti-join on every database, where a
     # correlated NOT EXISTS is planned by some as a join per distinct unit.)
@@ -521,7 +649,7 @@ def _lean_keys(
             if exact
             else spelled_somewhere(log.raw("unit", "l"), utf8=log.utf8)
         )
-    unknown = (
+    return (
         exp.select(
             exp.alias_(count(), "unknown"),
             exp.alias_(exp.Min(this=date), "unknown_first"),
@@ -535,30 +663,6 @@ def _lean_keys(
             on=matched.eq(log.column("unit", "l")),
         )
         .where(exp.and_(dated(log), exp.Is(this=matched.copy(), expression=exp.null())))
-    )
-    repeated: exp.Expr = number(0)
-    if log.has("inspection"):
-        repeated = _repeats(log.column("inspection", "l"))
-    bad = number(0)
-    if log.watched:
-        tests = [rejected_log(log, "l", every=True)]
-        respelled = spelled_otherwise(log, "inspection", "l") if exact else None
-        if respelled is not None:
-            tests.append(respelled)
-        bad = count(exp.or_(*tests))
-        among = None if exact else spelled_among(log, "inspection", "l")
-        if among is not None:  # (its first look: over the whole column)
-            bad = exp.Add(this=bad, expression=among)
-    rows = exp.select(exp.alias_(repeated, "repeated_inspections"), exp.alias_(bad, "rows_bad"))
-    if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
-        rows = rows.from_(log.ref("l")).where(dated(log))
-    both = _side_by_side(registers, _side_by_side(unknown, rows))
-    return both.select(
-        exp.alias_(
-            exp.Add(this=exp.column("unknown_bad"), expression=exp.column("rows_bad")),
-            "bad_inspections",
-        ),
-        copy=False,
     )
 
 

@@ -18,7 +18,9 @@ row's values a reader reads otherwise.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .._recordspec import CATEGORIES
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TEXT_COLUMNS",
+    "plain_heads",
     "read_otherwise",
     "spelled",
     "spelled_among",
@@ -288,16 +291,16 @@ def _ends(raw: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
     )
 
 
-def spelled_among(table: Table, column: str, alias: str) -> exp.Expr | None:
+def spelled_among(table: Table, column: str, alias: str, *, heads: bool = False) -> exp.Expr | None:
     """`spelled_somewhere` of an id column (not the category, whose codes
     `spelled_otherwise` tests first); ``None`` when the table has no such
-    column or it is not text."""
+    column or it is not text. ``heads``: see `spelled_somewhere`."""
     if not table.has(column) or table.type(column) != "text":
         return None
-    return spelled_somewhere(table.raw(column, alias), utf8=table.utf8)
+    return spelled_somewhere(table.raw(column, alias), utf8=table.utf8, heads=heads)
 
 
-def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
+def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True, heads: bool = False) -> exp.Expr:
     """An aggregate, a first look at a whole column: 0 when no value of it (as
     stored) is spelled otherwise, else 1 when one may be (`spelled` then says
     which, row by row); 0 when every value is NULL.
@@ -311,7 +314,11 @@ def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     eight times the sum of their lengths in characters (a character takes at
     least eight bits) and the least and greatest codes of their ends are
     within those bounds: sums, minima and maxima that a database takes as it
-    scans the column. ``utf8=False``: the exact test, row by row."""
+    scans the column. ``heads``: the column is known to hold only ASCII values
+    whose first characters are 33 to 126 (`plain_heads`, from the database's
+    statistics), so that only their last characters are looked at (the most
+    costly part of the look stays: the rest costs a database a scan's worth
+    of work). ``utf8=False``: the exact test, row by row."""
     if not utf8:
         return exp.Filter(
             this=exp.Count(this=exp.Star()),
@@ -321,22 +328,52 @@ def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True) -> exp.Expr:
     def number(value: int) -> exp.Expr:
         return exp.Literal.number(value)
 
-    plain = exp.and_(
-        exp.EQ(
-            this=exp.Sum(this=exp.BitLength(this=raw.copy())),
-            expression=exp.Mul(
-                this=number(8), expression=exp.Sum(this=exp.Length(this=raw.copy()))
+    first, last = _ends(raw)
+    bounded: list[exp.Expr] = [
+        compare(this=aggregate(this=end.copy()), expression=number(bound))
+        for end in ((last,) if heads else (first, last))
+        for compare, aggregate, bound in ((exp.GTE, exp.Min, 33), (exp.LTE, exp.Max, 126))
+    ]
+    if not heads:
+        bounded.insert(
+            0,
+            exp.EQ(
+                this=exp.Sum(this=exp.BitLength(this=raw.copy())),
+                expression=exp.Mul(
+                    this=number(8), expression=exp.Sum(this=exp.Length(this=raw.copy()))
+                ),
             ),
-        ),
-        *(
-            compare(this=aggregate(this=end.copy()), expression=number(bound))
-            for end in _ends(raw)
-            for compare, aggregate, bound in ((exp.GTE, exp.Min, 33), (exp.LTE, exp.Max, 126))
-        ),
-    )
+        )
+    plain = exp.and_(*bounded)
     # (No value, every aggregate NULL: nothing is spelled otherwise.)
     return (
         exp.Case()
         .when(exp.Coalesce(this=plain, expressions=[exp.true()]), number(0))
         .else_(number(1))
     )
+
+
+def plain_heads(statistics: object) -> bool:
+    """Whether DuckDB's statistics of a text column (its ``stats()``, a struct)
+    prove every value of it ASCII with a first character 33 to 126
+    (`spelled_somewhere`'s ``heads``): no value holds a byte past 127
+    (``has_unicode``, which DuckDB's own ``length`` relies on to count bytes
+    for characters), and the first bytes of the least and greatest values (as
+    bytes) are within those bounds, so every value's first byte is. DuckDB
+    writes a control character or a backslash of those values as ``\\xHH``:
+    one that begins so is read by its code. Anything else (no statistics,
+    another form of them, a value missing) proves nothing."""
+    if not isinstance(statistics, Mapping) or statistics.get("has_unicode") is not False:
+        return False
+    heads = [_head(statistics.get(end)) for end in ("min", "max")]
+    return all(head is not None and 33 <= head <= 126 for head in heads)
+
+
+def _head(written: object) -> int | None:
+    """The code of the first byte of a value as DuckDB's statistics write it."""
+    if not isinstance(written, str) or not written:
+        return None
+    if written.startswith("\\"):
+        escaped = re.match(r"\\x([0-9A-Fa-f]{2})", written)
+        return int(escaped.group(1), 16) if escaped else None
+    return ord(written[0])
