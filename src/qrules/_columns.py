@@ -220,6 +220,19 @@ class ColumnRows(Sequence[Any]):
         )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
+    def lacking(self, units: Iterable[str], columns: Iterable[str]) -> tuple[Any, ...]:
+        """The log rows of these units with no value in one of ``columns``
+        (`qrules.records.doubts`), filtered in Arrow."""
+        pa, pc = needs("pyarrow"), _compute()
+        wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))
+        empty = None
+        for column in columns:
+            null = pc.is_null(self.table.column(column))
+            empty = null if empty is None else pc.or_(empty, null)
+        if empty is None:
+            return ()
+        return ColumnRows(self.table.filter(pc.and_(wanted, empty)), self.kind)._rows()
+
     def unit_index(self) -> Mapping[str, Any]:
         """The units by id: an index of positions, a unit made when looked up."""
         return once(self._lazy, "index", lambda: _UnitIndex(self))

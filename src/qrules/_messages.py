@@ -2618,6 +2618,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法判定:{what}可能改变结论({where}){bounds}",
         "unknown: {what} could change this ({where}){bounds}",
     ),
+    # -- records/doubts (s8): counted rows lacking a kind or result --
+    "doubts.unset_kind": ("未填检查类型的 {count} 行检查记录", "{count} log row{s} with no kind"),
+    "doubts.unset_result": ("未填检查结果的 {count} 行检查记录", "{count} log row{s} with no result"),
+    "doubts.unset_kind_result": (
+        "未填检查类型或检查结果的 {count} 行检查记录",
+        "{count} log row{s} with no kind or no result",
+    ),
+    "doubts.strict_unset": (
+        "规则 {rule} {year} 年:{reason}(--strict 不允许)",
+        "rule {rule}, {year}: {reason} (refused under --strict)",
+    ),
+    "engines.too_many_lacking": (
+        "检查记录中未填检查类型或检查结果、且可能改变结论的行超过 {limit:,} 行",
+        "more than {limit:,} log rows with no kind or no result that could change a verdict",
+    ),
+    "engines.too_many_lacking_hint": (
+        "请在检查记录中填写检查类型(kind)和检查结果(result)",
+        "fill in the log's kind and result columns",
+    ),
     "doubts.declared_end": ("声明的截止日期", "the log's declared end"),
     "doubts.today": ("今天", "today"),
     "doubts.late": (

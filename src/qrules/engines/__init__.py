@@ -35,6 +35,7 @@ from .._results import Evaluation
 from .._rulebook import Rulebook
 from .._tabular import RawTable, needs
 from ..records import ENGINES
+from ..records.doubts import Doubts
 from ..records.prepare import as_date, prepared
 from ..records.read import (
     ColumnMapping,
@@ -463,6 +464,7 @@ def evaluate_tables(
                 database,
                 *_counted_as(register_table, log_table, rejected),
                 rejected=rejected,
+                doubts=_doubts(database, log_table, mapped, rejected, strict),
                 **options,
             )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
@@ -474,6 +476,7 @@ def evaluate_tables(
                 database,
                 *_counted_as(register_table, log_table, rejected),
                 rejected=rejected,
+                doubts=_doubts(database, log_table, mapped, rejected, strict),
                 **options,
             )
     if decision_log is not None:
@@ -481,6 +484,21 @@ def evaluate_tables(
 
         append_decisions(decision_log, evaluation, engine=chosen, sources=table_digests(evaluation))
     return evaluation
+
+
+def _doubts(
+    database: Any, log: sql.Table | None, mapping: ColumnMapping, rejected: Rejections, strict: bool
+) -> Doubts:
+    """The rows that bound the counts of tables judged in place: those rejected,
+    and the log's rows lacking a kind or result (`lacking`)."""
+    from ._rejected import lacking  # noqa: PLC0415
+
+    return Doubts.of(
+        rejected.units,
+        rejected.inspections,
+        None if log is None else lacking(database, log, mapping),
+        strict,
+    )
 
 
 def _counted_as(

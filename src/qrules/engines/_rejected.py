@@ -23,8 +23,8 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
-from .._recordspec import FLAGS
-from ..records.doubts import RejectedInspection, RejectedUnit
+from .._recordspec import FLAGS, RECORD_CODES
+from ..records.doubts import RejectedInspection, RejectedUnit, Unset, unset_rows
 from ..records.prepare import without_doubtful_dates
 from ..records.read import (
     ColumnMapping,
@@ -42,7 +42,7 @@ from ._sqltext import exp, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["LIMIT", "Rejections", "rejections"]
+__all__ = ["LIMIT", "Rejections", "lacking", "rejections"]
 
 #: At most this many rejected rows of a table are read; more is a `DataError`.
 LIMIT = 100_000
@@ -250,6 +250,52 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def lacking(database: Database, log: Table, mapping: ColumnMapping) -> Unset:
+    """The log table's counted rows of some units lacking a kind or a result (a
+    missing column: every row), read by the readers' own code: for a rule that
+    counts only some kinds (results), inspections that could count
+    (`qrules.records.doubts`). Rows the readers reject are left out (they are
+    rejections already); at most `LIMIT` rows are read, more is a `DataError`."""
+
+    def unset(units: frozenset[str], columns: frozenset[str]) -> list[RejectedInspection]:
+        found: list[RejectedInspection] = []
+        ordered = sorted(units)
+        for start in range(0, len(ordered), 1000):
+            chunk = ordered[start : start + 1000]
+            # (A CASE: a NULL code is not one of them either.)
+            missing = [
+                exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
+                for c in sorted(columns)
+            ]
+            where = exp.and_(
+                log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
+                exp.or_(*missing),
+            )
+            header, rows = _fetch(database, log, where, "l")
+            if len(found) + len(rows) > LIMIT:
+                raise DataError(
+                    log.name,
+                    [
+                        Problem(
+                            log.name,
+                            say("engines.too_many_lacking", limit=LIMIT),
+                            hint=say("engines.too_many_lacking_hint"),
+                        )
+                    ],
+                )
+            held = Register(log.name, tuple(UnitRecord(u, "", "") for u in chunk), 0)
+            read = read_log(
+                fetched_rows(log.name, header, [(r[-1], r[:-1]) for r in rows]),
+                held,
+                mapping=mapping,
+            )
+            until = log.until or dt.date.today()
+            found += unset_rows(log.name, (i for i in read.inspections if i.date <= until))
+        return found
+
+    return unset
 
 
 def _respelled(

@@ -971,6 +971,21 @@ class TableRows(Sequence[Any]):
     def unit_index(self) -> Mapping[str, Any]:
         return self.columns().unit_index()
 
+    def lacking(self, units: Iterable[str], columns: Iterable[str]) -> tuple[Any, ...]:
+        """The log rows of these units with no value in one of ``columns``
+        (`qrules.records.doubts`), filtered in DuckDB (not the whole log fetched)."""
+        if "rows" in self._lazy:
+            return self.columns().lacking(units, columns)
+        empty = " OR ".join(f'q."{c}" IS NULL' for c in sorted(columns) if c in ("kind", "result"))
+        if not empty:
+            return ()
+        found = self.connection.execute(
+            f"SELECT * FROM ({self.query}) AS q WHERE ({empty}) AND list_contains(?, q.unit)"
+            " ORDER BY q.row",
+            [sorted(units)],
+        ).fetch_arrow_table()
+        return ColumnRows(found, self.kind)._rows()
+
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
         if self.kind == "log" and column == "date":
             return self.reach

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._errors import DataError, Problem
 from .._messages import joined, listed, say
 from .._model import Text
 from .._observe import judged
@@ -32,7 +33,15 @@ from .plan import RecordQuery
 if TYPE_CHECKING:
     from .._rulebook import Rulebook
 
-__all__ = ["Doubts", "RejectedInspection", "RejectedUnit", "doubtful_dates", "judge_all"]
+__all__ = [
+    "Doubts",
+    "RejectedInspection",
+    "RejectedUnit",
+    "Unset",
+    "doubtful_dates",
+    "judge_all",
+    "unset_rows",
+]
 
 _OUT, _FAIL, _MEET = (0, 0), (1, 0), (1, 1)
 
@@ -76,7 +85,12 @@ class RejectedUnit:
 class RejectedInspection:
     """A rejected log row of a unit the register holds: an inspection it may have
     had. ``date`` is ``None`` when unreadable or doubtful (any year);
-    ``unreadable`` names the columns that could not be read (kind, result)."""
+    ``unreadable`` names the columns that could not be read (kind, result).
+
+    ``used``: not a rejected row but one counted, whose kind or result is
+    missing (``unreadable`` names which): for a rule that counts only some
+    kinds (results), an inspection that could be one of them; a rule that does
+    not filter on the missing column counted it already."""
 
     table: str
     row: int
@@ -85,15 +99,44 @@ class RejectedInspection:
     kind: str | None = None
     result: str | None = None
     unreadable: frozenset[str] = frozenset()
+    used: bool = False
 
     def could_count(self, query: RecordQuery) -> bool:
         spec = query.spec
         if self.date is not None and not query.start <= self.date <= query.end:
             return False
+        filters = (("kind", spec.kinds), ("result", spec.results))
+        if self.used and not any(c in self.unreadable and v is not None for c, v in filters):
+            return False  # counted already: no filter on what it lacks
         return all(
             column in self.unreadable or value is None or getattr(self, column) in value
-            for column, value in (("kind", spec.kinds), ("result", spec.results))
+            for column, value in filters
         )
+
+
+#: The log's counted rows of some units (ids) that lack one of some columns
+#: ("kind", "result"), as ``used`` `RejectedInspection`s: the rows that a rule
+#: filtering on what they lack could count.
+Unset = Callable[[frozenset[str], frozenset[str]], Sequence[RejectedInspection]]
+
+
+def unset_rows(table: str, inspections: Iterable[Any]) -> list[RejectedInspection]:
+    """The ``used`` doubts among a log's inspections (rows with no kind or no
+    result)."""
+    return [
+        RejectedInspection(
+            table,
+            i.row,
+            i.unit,
+            i.date,
+            i.kind,
+            i.result,
+            frozenset(c for c in ("kind", "result") if getattr(i, c) is None),
+            used=True,
+        )
+        for i in inspections
+        if i.kind is None or i.result is None
+    ]
 
 
 @attrs.frozen
@@ -105,6 +148,11 @@ class _Doubt:
     counted: tuple[int, int]
     kind: str  # "register" or "log"
     rows: tuple[int, ...]
+    #: Counted log rows lacking the kind or result the rule filters on.
+    unset: tuple[int, ...] = ()
+    #: What they lack: "kind", "result" or both.
+    lacking: frozenset[str] = frozenset()
+    table: str = ""
 
 
 @attrs.frozen
@@ -113,16 +161,27 @@ class Doubts:
 
     units: tuple[RejectedUnit, ...] = ()
     inspections: Mapping[str, tuple[RejectedInspection, ...]] = attrs.field(factory=dict)
+    #: The log's counted rows lacking a kind or result, of the units asked.
+    unset: Unset | None = None
+    #: ``strict``: a counted row lacking what a rule filters on, that could
+    #: change its verdict, is a `DataError`.
+    strict: bool = False
 
     @classmethod
-    def of(cls, units: Iterable[RejectedUnit], inspections: Iterable[RejectedInspection]) -> Doubts:
+    def of(
+        cls,
+        units: Iterable[RejectedUnit],
+        inspections: Iterable[RejectedInspection],
+        unset: Unset | None = None,
+        strict: bool = False,
+    ) -> Doubts:
         by_unit: dict[str, list[RejectedInspection]] = {}
         for inspection in inspections:
             by_unit.setdefault(inspection.unit, []).append(inspection)
-        return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()})
+        return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()}, unset, strict)
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.inspections)
+        return bool(self.units or self.inspections or self.unset is not None)
 
     def of_query(self, query: RecordQuery, district: str | None, counts: Counts) -> list[_Doubt]:
         """The doubts about one query's counts (in a district, or the whole)."""
@@ -147,14 +206,49 @@ class Doubts:
             else:
                 states |= {_FAIL, _MEET}
             found.append(_Doubt(frozenset(states), _OUT, "register", (unit.row,)))
-        if spec.needs_log and self.inspections and counts.total > counts.meeting:
-            for failing in counts.units():
+        filters = spec.kinds is not None or spec.results is not None
+        unset = self.unset if filters else None
+        if (
+            spec.needs_log
+            and (self.inspections or unset is not None)
+            and counts.total > counts.meeting
+        ):
+            failing_units = counts.units()
+            lacking: dict[str, list[RejectedInspection]] = {}
+            if unset is not None and failing_units:
+                columns = frozenset(
+                    c for c, v in (("kind", spec.kinds), ("result", spec.results)) if v is not None
+                )
+                for row in unset(frozenset(f.unit for f in failing_units), columns):
+                    lacking.setdefault(row.unit, []).append(row)
+            for failing in failing_units:
                 rows = [
                     i.row for i in self.inspections.get(failing.unit, ()) if i.could_count(query)
                 ]
-                # A failing unit that its rejected rows could bring to the number wanted.
-                if rows and failing.more is not None and len(rows) >= failing.more:
-                    found.append(_Doubt(frozenset({_FAIL, _MEET}), _FAIL, "log", tuple(rows)))
+                kept = [i for i in lacking.get(failing.unit, ()) if i.could_count(query)]
+                # A failing unit that its rejected rows (or rows lacking a kind
+                # or result) could bring to the number wanted.
+                if (
+                    (rows or kept)
+                    and failing.more is not None
+                    and len(rows) + len(kept) >= failing.more
+                ):
+                    found.append(
+                        _Doubt(
+                            frozenset({_FAIL, _MEET}),
+                            _FAIL,
+                            "log",
+                            tuple(rows),
+                            tuple(sorted(i.row for i in kept)),
+                            frozenset(
+                                c
+                                for i in kept
+                                for c, v in (("kind", spec.kinds), ("result", spec.results))
+                                if v is not None and c in i.unreadable
+                            ),
+                            kept[0].table if kept else "",
+                        )
+                    )
         return found
 
 
@@ -200,14 +294,24 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
         kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
         for kind in ("register", "log")
     }
-    both = all(found.values())
+    unset = sorted({r for d in doubts for r in d.unset})
+    lacking = frozenset(c for d in doubts for c in d.lacking)
+    listing = {"register": found["register"], "log": sorted({*found["log"], *unset})}
+    both = all(listing.values())
     for kind in ("register", "log"):
         rows = found[kind]
+        if rows:
+            plural = "s" if len(rows) != 1 else ""
+            what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
+        if kind == "log" and unset:
+            plural = "s" if len(unset) != 1 else ""
+            missing = "_".join(c for c in ("kind", "result") if c in lacking)
+            what.append(say(f"doubts.unset_{missing}", count=len(unset), s=plural))
+        rows = listing[kind]
         if not rows:
             continue
-        shown = listed(rows, most=10)
         plural = "s" if len(rows) != 1 else ""
-        what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
+        shown = listed(rows, most=10)
         where.append(say(f"doubts.{kind}_rows" if both else "doubts.rows", rows=shown, s=plural))
     return (joined(tuple(what), say("doubts.and")), joined(tuple(where), say("model.semicolon")))
 
@@ -218,8 +322,10 @@ def judge_bounded(
     counts: Counts,
     doubts: Sequence[_Doubt],
     district: str | None,
+    strict: bool = False,
 ) -> Result:
-    """`judge_counts`, for every combination of what the doubtful rows could be."""
+    """`judge_counts`, for every combination of what the doubtful rows could be
+    (``strict``: a `DataError` when rows lacking a kind or result make it unknown)."""
     read = judge_counts(rulebook, query, counts, district)
     if not doubts or query.unknown is not None:
         return _with_rows(read, doubts) if doubts else read
@@ -259,6 +365,19 @@ def judge_bounded(
         )
     what, where = rows
     reason = say("doubts.unknown", what=what, where=where, bounds=bounds)
+    unset = [d for d in doubts if d.unset]
+    if strict and unset:
+        raise DataError(
+            unset[0].table,
+            [
+                Problem(
+                    unset[0].table,
+                    say("doubts.strict_unset", rule=query.rule, year=query.year, reason=reason),
+                    where=say("where.row", row=min(r for d in unset for r in d.unset)),
+                    key="kind" if "kind" in unset[0].lacking else "result",
+                )
+            ],
+        )
     return _with_rows(
         Result(
             read.rule,
@@ -303,7 +422,7 @@ def judge_all(
             counts = counted.get(district, Counts(0, 0))
             if doubts:
                 found = doubts.of_query(query, district, counts)
-                result = judge_bounded(rulebook, query, counts, found, district)
+                result = judge_bounded(rulebook, query, counts, found, district, doubts.strict)
             else:
                 result = judge_counts(rulebook, query, counts, district)
             results.append(attrs.evolve(result, source="records"))

@@ -11,7 +11,7 @@ import attrs
 
 from .._errors import DataError, Problem
 from .._messages import say
-from .doubts import Doubts, RejectedInspection, doubtful_dates
+from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
 from .read import InspectionLog, Register, parse_date
 
 __all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
@@ -57,8 +57,34 @@ def prepared(
         problems = [p for table in (register, log) if table is not None for p in table.problems]
         if problems:
             raise DataError(problems[0].file, problems)
-    doubts = Doubts.of(register.rejected, log.rejected if log is not None else ())
+    doubts = Doubts.of(
+        register.rejected,
+        log.rejected if log is not None else (),
+        None if log is None else _unset_of(log),
+        strict,
+    )
     return Prepared(register, log, doubts, until, start)
+
+
+def _unset_of(log: InspectionLog) -> Unset:
+    """The log's counted rows of some units that lack one of some columns (rows
+    kept as columns, or in DuckDB, are filtered where they are: `lacking`)."""
+    rows = log.inspections
+
+    def unset(units: frozenset[str], columns: frozenset[str]) -> list[RejectedInspection]:
+        own = getattr(rows, "lacking", None)
+        found = (
+            own(units, columns)
+            if own is not None
+            else (
+                i
+                for i in rows
+                if i.unit in units and any(getattr(i, c) is None for c in columns)
+            )
+        )
+        return unset_rows(log.name, found)
+
+    return unset
 
 
 def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -> InspectionLog:
