@@ -231,7 +231,8 @@ class ColumnRows(Sequence[Any]):
             empty = null if empty is None else pc.or_(empty, null)
         if empty is None:
             return ()
-        return ColumnRows(self.table.filter(pc.and_(wanted, empty)), self.kind)._rows()
+        found = self.table.filter(pc.and_(wanted, empty))
+        return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def unit_index(self) -> Mapping[str, Any]:
         """The units by id: an index of positions, a unit made when looked up."""

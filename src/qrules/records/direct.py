@@ -979,12 +979,12 @@ class TableRows(Sequence[Any]):
         empty = " OR ".join(f'q."{c}" IS NULL' for c in sorted(columns) if c in ("kind", "result"))
         if not empty:
             return ()
-        found = self.connection.execute(
-            f"SELECT * FROM ({self.query}) AS q WHERE ({empty}) AND list_contains(?, q.unit)"
-            " ORDER BY q.row",
-            [sorted(units)],
-        ).fetch_arrow_table()
-        return ColumnRows(found, self.kind)._rows()
+        found = self.connection.sql(
+            f"SELECT * FROM ({self.query}) AS q WHERE ({empty})"
+            ' AND list_contains($units, q.unit) ORDER BY q."row"',
+            params={"units": sorted(units)},
+        ).to_arrow_table()
+        return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
         if self.kind == "log" and column == "date":
