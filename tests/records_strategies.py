@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["CATEGORIES", "DAYS", "PREFIXES", "records", "unit", "visit"]
+__all__ = ["CATEGORIES", "DAYS", "PREFIXES", "corruption", "records", "unit", "visit"]
 
 
 def unit(uid: str, category: str, **fields: Any) -> dict[str, Any]:
@@ -85,8 +85,19 @@ CORRUPTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "date": ("2024-13-01", ("2023-06-01", "2024-06-01", "2025-06-01")),
     "kind": ("体系?", ("system", "routine")),
 }
+#: A log cell left empty (``kind:missing``: the row is counted, its kind unknown),
+#: and the readings it could have had: every canonical code of the test rulebook's filters.
+MISSING: dict[str, tuple[None, tuple[str, ...]]] = {
+    "kind:missing": (None, ("system", "routine", "special")),
+    "result:missing": (None, ("compliant", "non_compliant")),
+}
 REGISTER_CORRUPTIBLE = ("category", "risk_level", "registered", "internet_bright_kitchen")
-LOG_CORRUPTIBLE = ("date", "kind")
+LOG_CORRUPTIBLE = ("date", "kind", "kind:missing", "result:missing")
+
+
+def corruption(column: str) -> tuple[str, tuple[str | None, tuple[Any, ...]]]:
+    """The row's column a corruption is in, and what it holds and could have held."""
+    return column.split(":")[0], (MISSING[column] if column in MISSING else CORRUPTIONS[column])
 
 
 @st.composite
@@ -111,8 +122,8 @@ def corrupted_records(
         visit(
             f"U{draw(st.integers(0, count - 1))}",
             draw(st.sampled_from(["2023-03-01", "2024-03-01", "2024-12-31", "2025-05-01"])),
-            draw(st.sampled_from(["system", "routine"])),
-            "compliant",
+            draw(st.sampled_from(["system", "routine", "special"])),
+            draw(st.sampled_from(["compliant", "compliant", "non_compliant"])),
         )
         for _ in range(draw(st.integers(0, 8)))
     ]
@@ -122,5 +133,6 @@ def corrupted_records(
     chosen = draw(st.lists(st.sampled_from(places), max_size=2, unique_by=lambda p: (p[0], p[1])))
     for table, index, column in chosen:
         rows = units if table == "register" else visits
-        rows[index] = {**rows[index], column: CORRUPTIONS[column][0]}
+        real, (held, _) = corruption(column)
+        rows[index] = {**rows[index], real: held}
     return units, visits, chosen

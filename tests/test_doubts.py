@@ -28,7 +28,7 @@ from qrules import Verdict
 from qrules.engines import evaluate_tables
 from qrules.records.read import parse_date
 
-from .records_strategies import CORRUPTIONS, corrupted_records, unit, visit
+from .records_strategies import corrupted_records, corruption, unit, visit
 
 #: The columns of the tables made in place, and their SQL types.
 REGISTER_TYPES = {
@@ -784,11 +784,11 @@ def readings(
     units: list[dict[str, Any]], visits: list[dict[str, Any]], corrupted: list[tuple[str, int, str]]
 ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Every way of reading the corrupted cells (each a value it could have held)."""
-    choices = [CORRUPTIONS[column][1] for _, _, column in corrupted]
+    choices = [corruption(column)[1][1] for _, _, column in corrupted]
     for values in itertools.product(*choices):
         register, log = [dict(u) for u in units], [dict(v) for v in visits]
         for (table, index, column), value in zip(corrupted, values, strict=True):
-            (register if table == "register" else log)[index][column] = value
+            (register if table == "register" else log)[index][corruption(column)[0]] = value
         yield register, log
 
 
@@ -993,3 +993,192 @@ def test_a_kind_outside_its_set_in_a_typed_log_is_found(
         book, connection, register="doubt_register", log="doubt_log", check_keys=False, **options
     )
     assert (trusted.verdict, trusted.meeting) == (Verdict.MET, 1)
+
+
+# -- a counted log row lacking the kind or result a rule filters on ------------------
+
+INFANT = "infant-formula-makers-system-inspected-yearly"
+#: The reviewer's register: two infant formula makers.
+MAKERS = [unit("IF01", "infant_formula_maker"), unit("IF02", "infant_formula_maker")]
+
+
+def _lacking_everywhere(
+    book: qrules.Rulebook,
+    tmp_path: Path,
+    engine: tuple[str, Any],
+    visits: list[dict[str, Any]],
+    log_columns: list[str],
+    rule: str,
+) -> dict[str, list[qrules.Result]]:
+    """`everywhere`, with a log of these columns only (a missing kind column too)."""
+    name, connection = engine
+    register = qrules.read_register(write(tmp_path / "register.csv", MAKERS, list(REGISTER_TYPES)))
+    log = qrules.read_log(write(tmp_path / "log.csv", visits, log_columns), register)
+    chosen = {"rules": [book[rule]], **YEAR_2024}
+    place(connection, name, "doubt_register", MAKERS, REGISTER_TYPES)
+    place(connection, name, "doubt_log", visits, {c: LOG_TYPES[c] for c in log_columns})
+    return {
+        "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
+        "loaded": list(
+            qrules.evaluate_records(
+                book, register, log, engine=name, connection=connection, **chosen
+            )
+        ),
+        "in place": list(
+            evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **chosen)
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("visits", "columns", "reason"),
+    [
+        (  # no kind column: "not met 0 (0/2)" before
+            [visit("IF01", "2024-05-01"), visit("IF02", "2024-05-01")],
+            ["unit", "date"],
+            "unknown: 2 log rows with no kind could change this (rows 2, 3); "
+            "2 to 2 units in the population, 0 to 2 meeting it",
+        ),
+        (  # an empty kind cell: "not met 50 (1/2)" before
+            [visit("IF01", "2024-05-01", "system"), visit("IF02", "2024-05-01")],
+            ["unit", "date", "kind"],
+            "unknown: 1 log row with no kind could change this (row 3); "
+            "2 to 2 units in the population, 1 to 2 meeting it",
+        ),
+    ],
+)
+def test_a_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
+    yantai: qrules.Rulebook,
+    tmp_path: Path,
+    engine: tuple[str, Any],
+    visits: list[dict[str, Any]],
+    columns: list[str],
+    reason: str,
+) -> None:
+    found = _lacking_everywhere(yantai, tmp_path, engine, visits, columns, INFANT)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.UNKNOWN, where
+        # (In place, rows are numbered from 1, as a table's rows are.)
+        expected = reason if where != "in place" else reason.replace("2, 3", "1, 2").replace(
+            "(row 3)", "(row 2)"
+        )
+        assert expected in result.reason.en, (where, result.reason.en)
+        assert "检查类型" in result.reason.zh
+        assert result.rejected_rows == ()  # counted rows, not rejected ones
+
+
+def test_a_log_row_without_a_kind_that_cannot_change_the_verdict_keeps_it(
+    yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    """A unit that needs none, or a rule that counts every kind, is exact as read."""
+    visits = [
+        visit("IF01", "2024-05-01", "system"),
+        visit("IF01", "2024-06-01"),
+        visit("IF02", "2024-05-01", "routine"),
+    ]
+    found = _lacking_everywhere(yantai, tmp_path, engine, visits, ["unit", "date", "kind"], INFANT)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.NOT_MET, where  # IF02 has no row that could count
+        assert "with no kind" not in result.reason.en, where
+
+
+def test_a_rule_counting_every_kind_counts_a_row_without_one(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    units = [unit("C1", "catering", risk_level="high")]
+    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-05-01", None, None)]
+    found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.MET, where
+        assert "no kind" not in result.reason.en, where
+
+
+def test_a_log_row_without_a_result_could_be_the_result_a_rule_counts(
+    book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    units = [unit("T1", "tableware_disinfection")]
+    visits = [visit("T1", "2024-03-01", "routine", None)]
+    found = everywhere(book, tmp_path, engine, units, visits, "compliant", **YEAR_2024)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.UNKNOWN, where
+        assert "1 log row with no result could change this" in result.reason.en, where
+
+
+def test_strict_refuses_a_row_without_a_kind_that_could_change_a_verdict(
+    yantai: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    visits = [visit("IF01", "2024-05-01", "system"), visit("IF02", "2024-05-01")]
+    register, log = _read(MAKERS, visits)
+    options = {"rules": [yantai[INFANT]], "strict": True, **YEAR_2024}
+    with pytest.raises(qrules.DataError, match="1 log row with no kind could change this"):
+        qrules.evaluate_records(yantai, register, log, **options)
+    name, connection = engine
+    with pytest.raises(qrules.DataError, match="with no kind"):
+        qrules.evaluate_records(yantai, register, log, engine=name, connection=connection, **options)
+    place(connection, name, "doubt_register", MAKERS, REGISTER_TYPES)
+    place(connection, name, "doubt_log", visits, LOG_TYPES)
+    with pytest.raises(qrules.DataError, match="with no kind"):
+        evaluate_tables(yantai, connection, register="doubt_register", log="doubt_log", **options)
+    # (A row that cannot change it is no error.)
+    exact = [visit("IF01", "2024-05-01", "system"), visit("IF01", "2024-06-01")]
+    register, log = _read(MAKERS, exact)
+    assert qrules.evaluate_records(yantai, register, log, **options)
+
+
+@pytest.mark.parametrize("columns", [["unit", "date"], ["unit", "date", "kind"]])
+def test_the_csv_route_reads_a_row_without_a_kind_as_the_readers_do(
+    tmp_path: Path, columns: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the command line, CSV files judged in DuckDB (`records.direct`) or read
+    by the readers give the same unknown, and ``--strict`` exit 2."""
+    from qrules.records import direct  # noqa: PLC0415
+
+    from .conftest import run  # noqa: PLC0415
+
+    visits = [visit("IF01", "2024-05-01", "system"), visit("IF02", "2024-05-01")]
+    register = write(tmp_path / "register.csv", MAKERS, ["unit", "name", "category"])
+    log = write(tmp_path / "log.csv", visits, columns)
+    assert direct.read_files(str(register), str(log)) is not None  # the route is taken
+    argv = ["check", "yantai-2023-2025", "--register", str(register), "--log", str(log)]
+    argv += ["--log-from", "2024-01-01", "--log-until", "2024-12-31", "--rule", INFANT]
+    found = []
+    for enabled in (True, False):
+        monkeypatch.setattr(direct, "ENABLED", enabled)
+        code, out, _ = run(*argv, "--format", "json")
+        found.append((code, out))
+        assert "with no kind could change this" in out
+        code, _, err = run(*argv, "--strict")
+        assert code == 2, err
+        assert "with no kind" in err
+    assert found[0] == found[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["system", "routine", None]), min_size=1, max_size=4), st.data())
+def test_the_verdict_is_that_of_every_kind_the_rows_without_one_could_have(
+    yantai: qrules.Rulebook, kinds: list[str | None], data: st.DataObject
+) -> None:
+    """Brute force on the reference engine: a verdict that is not unknown is the
+    verdict for every assignment of kinds to the rows without one."""
+    owners = data.draw(st.lists(st.sampled_from(["IF01", "IF02"]), min_size=len(kinds), max_size=len(kinds)))
+    visits = [visit(u, "2024-05-01", k) for u, k in zip(owners, kinds, strict=True)]
+    register, log = _read(MAKERS, visits)
+    options = {"rules": [yantai[INFANT]], **YEAR_2024}
+    [judged] = list(qrules.evaluate_records(yantai, register, log, **options))
+    blanks = [i for i, k in enumerate(kinds) if k is None]
+    every = set()
+    for filled in itertools.product(["system", "routine", "special"], repeat=len(blanks)):
+        assigned = [dict(v) for v in visits]
+        for index, kind in zip(blanks, filled, strict=True):
+            assigned[index]["kind"] = kind
+        register, log = _read(MAKERS, assigned)
+        [one] = list(qrules.evaluate_records(yantai, register, log, **options))
+        every.add(one.verdict)
+    if judged.verdict is not Verdict.UNKNOWN:
+        assert every == {judged.verdict}
+    else:
+        assert len(every) > 1  # unknown only where the kinds could change it
