@@ -97,7 +97,8 @@ LOG_CORRUPTIBLE = ("date", "kind", "kind:missing", "result:missing")
 
 def corruption(column: str) -> tuple[str, tuple[str | None, tuple[Any, ...]]]:
     """The row's column a corruption is in, and what it holds and could have held."""
-    return column.split(":")[0], (MISSING[column] if column in MISSING else CORRUPTIONS[column])
+    found = MISSING[column] if column in MISSING else CORRUPTIONS[column]
+    return column.partition(":")[0], found
 
 
 @st.composite

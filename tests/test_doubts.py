@@ -1060,8 +1060,10 @@ def test_a_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
         result = only(results, 2024)
         assert result.verdict is Verdict.UNKNOWN, where
         # (In place, rows are numbered from 1, as a table's rows are.)
-        expected = reason if where != "in place" else reason.replace("2, 3", "1, 2").replace(
-            "(row 3)", "(row 2)"
+        expected = (
+            reason
+            if where != "in place"
+            else reason.replace("2, 3", "1, 2").replace("(row 3)", "(row 2)")
         )
         assert expected in result.reason.en, (where, result.reason.en)
         assert "检查类型" in result.reason.zh
@@ -1118,7 +1120,9 @@ def test_strict_refuses_a_row_without_a_kind_that_could_change_a_verdict(
         qrules.evaluate_records(yantai, register, log, **options)
     name, connection = engine
     with pytest.raises(qrules.DataError, match="with no kind"):
-        qrules.evaluate_records(yantai, register, log, engine=name, connection=connection, **options)
+        qrules.evaluate_records(
+            yantai, register, log, engine=name, connection=connection, **options
+        )
     place(connection, name, "doubt_register", MAKERS, REGISTER_TYPES)
     place(connection, name, "doubt_log", visits, LOG_TYPES)
     with pytest.raises(qrules.DataError, match="with no kind"):
@@ -1164,7 +1168,9 @@ def test_the_verdict_is_that_of_every_kind_the_rows_without_one_could_have(
 ) -> None:
     """Brute force on the reference engine: a verdict that is not unknown is the
     verdict for every assignment of kinds to the rows without one."""
-    owners = data.draw(st.lists(st.sampled_from(["IF01", "IF02"]), min_size=len(kinds), max_size=len(kinds)))
+    owners = data.draw(
+        st.lists(st.sampled_from(["IF01", "IF02"]), min_size=len(kinds), max_size=len(kinds))
+    )
     visits = [visit(u, "2024-05-01", k) for u, k in zip(owners, kinds, strict=True)]
     register, log = _read(MAKERS, visits)
     options = {"rules": [yantai[INFANT]], **YEAR_2024}

@@ -2620,7 +2620,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- records/doubts (s8): counted rows lacking a kind or result --
     "doubts.unset_kind": ("未填检查类型的 {count} 行检查记录", "{count} log row{s} with no kind"),
-    "doubts.unset_result": ("未填检查结果的 {count} 行检查记录", "{count} log row{s} with no result"),
+    "doubts.unset_result": (
+        "未填检查结果的 {count} 行检查记录",
+        "{count} log row{s} with no result",
+    ),
     "doubts.unset_kind_result": (
         "未填检查类型或检查结果的 {count} 行检查记录",
         "{count} log row{s} with no kind or no result",

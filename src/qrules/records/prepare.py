@@ -77,9 +77,7 @@ def _unset_of(log: InspectionLog) -> Unset:
             own(units, columns)
             if own is not None
             else (
-                i
-                for i in rows
-                if i.unit in units and any(getattr(i, c) is None for c in columns)
+                i for i in rows if i.unit in units and any(getattr(i, c) is None for c in columns)
             )
         )
         return unset_rows(log.name, found)
