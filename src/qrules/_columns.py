@@ -220,18 +220,21 @@ class ColumnRows(Sequence[Any]):
         )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
-    def lacking(self, units: Iterable[str], columns: Iterable[str]) -> tuple[Any, ...]:
-        """The log rows of these units with no value in one of ``columns``
-        (`qrules.records.doubts`), filtered in Arrow."""
+    def lacking(self, units: Iterable[str] | None, columns: Iterable[str]) -> tuple[Any, ...]:
+        """The log rows of these units (``None``: one row of any, if any) with no
+        value in one of ``columns`` (`qrules.records.doubts`), filtered in Arrow."""
         pa, pc = needs("pyarrow"), _compute()
-        wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))
         empty = None
         for column in columns:
             null = pc.is_null(self.table.column(column))
             empty = null if empty is None else pc.or_(empty, null)
         if empty is None:
             return ()
-        found = self.table.filter(pc.and_(wanted, empty))
+        if units is None:
+            found = self.table.filter(empty).slice(0, 1)
+        else:
+            wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))
+            found = self.table.filter(pc.and_(wanted, empty))
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def unit_index(self) -> Mapping[str, Any]:

@@ -259,16 +259,21 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping) -> Unset:
     (`qrules.records.doubts`). Rows the readers reject are left out (they are
     rejections already); at most `LIMIT` rows are read, more is a `DataError`."""
 
-    def unset(units: frozenset[str], columns: frozenset[str]) -> list[RejectedInspection]:
+    def unset(units: frozenset[str] | None, columns: frozenset[str]) -> list[RejectedInspection]:
+        # (A CASE: a NULL code is not one of them either.)
+        missing = [
+            exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
+            for c in sorted(columns)
+        ]
+        if units is None:  # whether any row may lack them (one read when none does)
+            some = exp.select(number(1)).from_(log.ref("l")).where(exp.or_(*missing)).limit(1)
+            if database.fetch(some.sql(dialect=spoken(database.dialect))):
+                return [RejectedInspection(log.name, 0, "", used=True)]
+            return []
         found: list[RejectedInspection] = []
         ordered = sorted(units)
         for start in range(0, len(ordered), 1000):
             chunk = ordered[start : start + 1000]
-            # (A CASE: a NULL code is not one of them either.)
-            missing = [
-                exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
-                for c in sorted(columns)
-            ]
             where = exp.and_(
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
                 exp.or_(*missing),

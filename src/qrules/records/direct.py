@@ -971,19 +971,24 @@ class TableRows(Sequence[Any]):
     def unit_index(self) -> Mapping[str, Any]:
         return self.columns().unit_index()
 
-    def lacking(self, units: Iterable[str], columns: Iterable[str]) -> tuple[Any, ...]:
-        """The log rows of these units with no value in one of ``columns``
-        (`qrules.records.doubts`), filtered in DuckDB (not the whole log fetched)."""
+    def lacking(self, units: Iterable[str] | None, columns: Iterable[str]) -> tuple[Any, ...]:
+        """The log rows of these units (``None``: one row of any, if any) with no
+        value in one of ``columns`` (`qrules.records.doubts`), filtered in DuckDB
+        (the whole log is not fetched)."""
         if "rows" in self._lazy:
             return self.columns().lacking(units, columns)
         empty = " OR ".join(f'q."{c}" IS NULL' for c in sorted(columns) if c in ("kind", "result"))
         if not empty:
             return ()
-        found = self.connection.sql(
-            f"SELECT * FROM ({self.query}) AS q WHERE ({empty})"
-            ' AND list_contains($units, q.unit) ORDER BY q."row"',
-            params={"units": sorted(units)},
-        ).to_arrow_table()
+        if units is None:
+            query = f"SELECT * FROM ({self.query}) AS q WHERE ({empty}) LIMIT 1"
+            found = self.connection.sql(query).to_arrow_table()
+        else:
+            found = self.connection.sql(
+                f"SELECT * FROM ({self.query}) AS q WHERE ({empty})"
+                ' AND list_contains($units, q.unit) ORDER BY q."row"',
+                params={"units": sorted(units)},
+            ).to_arrow_table()
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:

@@ -116,8 +116,9 @@ class RejectedInspection:
 
 #: The log's counted rows of some units (ids) that lack one of some columns
 #: ("kind", "result"), as ``used`` `RejectedInspection`s: the rows that a rule
-#: filtering on what they lack could count.
-Unset = Callable[[frozenset[str], frozenset[str]], Sequence[RejectedInspection]]
+#: filtering on what they lack could count. Units ``None``: whether the log may
+#: have any such row (non-empty if so; asked first, once).
+Unset = Callable[[frozenset[str] | None, frozenset[str]], Sequence[RejectedInspection]]
 
 
 def unset_rows(table: str, inspections: Iterable[Any]) -> list[RejectedInspection]:
@@ -166,6 +167,9 @@ class Doubts:
     #: ``strict``: a counted row lacking what a rule filters on, that could
     #: change its verdict, is a `DataError`.
     strict: bool = False
+    # What `unset` answered: per columns, whether any row lacks them; per
+    # query and columns, the rows of its failing units (its districts' are among them).
+    _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def of(
@@ -180,11 +184,29 @@ class Doubts:
             by_unit.setdefault(inspection.unit, []).append(inspection)
         return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()}, unset, strict)
 
+    def _lacking(
+        self, unset: Unset, query: RecordQuery, units: frozenset[str], columns: frozenset[str]
+    ) -> Sequence[RejectedInspection]:
+        """`unset`'s rows of ``units`` (failing in ``query``), asked once per
+        query (the whole register's first) and never of a log without any."""
+        if not self._asked.setdefault(columns, bool(unset(None, columns))):
+            return ()
+        key = (query.rule, query.year, columns)
+        asked = self._asked.get(key)
+        if asked is None or not units <= asked[0]:
+            asked = self._asked[key] = (units, unset(units, columns))
+        return [row for row in asked[1] if row.unit in units]
+
     def __bool__(self) -> bool:
         return bool(self.units or self.inspections or self.unset is not None)
 
-    def of_query(self, query: RecordQuery, district: str | None, counts: Counts) -> list[_Doubt]:
-        """The doubts about one query's counts (in a district, or the whole)."""
+    def of_query(
+        self, query: RecordQuery, district: str | None, counts: Counts, met: bool = False
+    ) -> list[_Doubt]:
+        """The doubts about one query's counts (in a district, or the whole).
+        ``met``: the counts as read meet a lower bound (``>=``, ``>``), which rows
+        lacking a kind or result, that can only add meeting units, cannot undo
+        (their failing units are not asked for: the SQL engines list none then)."""
         found: list[_Doubt] = []
         spec = query.spec
         for unit in self.units:
@@ -207,7 +229,7 @@ class Doubts:
                 states |= {_FAIL, _MEET}
             found.append(_Doubt(frozenset(states), _OUT, "register", (unit.row,)))
         filters = spec.kinds is not None or spec.results is not None
-        unset = self.unset if filters else None
+        unset = self.unset if filters and not met else None
         if (
             spec.needs_log
             and (self.inspections or unset is not None)
@@ -219,7 +241,8 @@ class Doubts:
                 columns = frozenset(
                     c for c, v in (("kind", spec.kinds), ("result", spec.results)) if v is not None
                 )
-                for row in unset(frozenset(f.unit for f in failing_units), columns):
+                ids = frozenset(f.unit for f in failing_units)
+                for row in self._lacking(unset, query, ids, columns):
                     lacking.setdefault(row.unit, []).append(row)
             for failing in failing_units:
                 rows = [
@@ -393,6 +416,19 @@ def judge_bounded(
     )
 
 
+def _met_at_least(
+    rulebook: Rulebook, query: RecordQuery, counts: Counts, district: str | None
+) -> bool:
+    """The counts as read meet the rule's lower bound (``>=``, ``>``): more
+    meeting units cannot undo it."""
+    rule = rulebook[query.rule]
+    rule = (rule.in_district(district) or rule) if district is not None else rule
+    stood = rule.at(dt.date(query.year, 12, 31)) or rule
+    if stood.target is None or stood.target.op not in (">=", ">") or query.unknown is not None:
+        return False
+    return judge_counts(rulebook, query, counts, district).verdict is Verdict.MET
+
+
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
     refs = tuple(sorted({(d.kind, r) for d in doubts for r in d.rows}))
     return attrs.evolve(result, rejected_rows=refs) if refs else result
@@ -421,7 +457,9 @@ def judge_all(
         for district in (None, *(d for d in districts if rule.in_district(d) is not None)):
             counts = counted.get(district, Counts(0, 0))
             if doubts:
-                found = doubts.of_query(query, district, counts)
+                found = doubts.of_query(
+                    query, district, counts, _met_at_least(rulebook, query, counts, district)
+                )
                 result = judge_bounded(rulebook, query, counts, found, district, doubts.strict)
             else:
                 result = judge_counts(rulebook, query, counts, district)

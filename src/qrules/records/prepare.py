@@ -6,13 +6,15 @@ count), and the dates declared for the log's reach.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterable
 
 import attrs
 
 from .._errors import DataError, Problem
 from .._messages import say
 from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
-from .read import InspectionLog, Register, parse_date
+from .read import Inspection, InspectionLog, Register, parse_date
 
 __all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
 
@@ -71,15 +73,17 @@ def _unset_of(log: InspectionLog) -> Unset:
     kept as columns, or in DuckDB, are filtered where they are: `lacking`)."""
     rows = log.inspections
 
-    def unset(units: frozenset[str], columns: frozenset[str]) -> list[RejectedInspection]:
+    def unset(units: frozenset[str] | None, columns: frozenset[str]) -> list[RejectedInspection]:
         own = getattr(rows, "lacking", None)
-        found = (
-            own(units, columns)
-            if own is not None
-            else (
-                i for i in rows if i.unit in units and any(getattr(i, c) is None for c in columns)
-            )
+        if own is not None:
+            return unset_rows(log.name, own(units, columns))
+        found: Iterable[Inspection] = (
+            i
+            for i in rows
+            if (units is None or i.unit in units) and any(getattr(i, c) is None for c in columns)
         )
+        if units is None:
+            found = itertools.islice(found, 1)
         return unset_rows(log.name, found)
 
     return unset
