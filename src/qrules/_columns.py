@@ -231,6 +231,8 @@ class ColumnRows(Sequence[Any]):
         if empty is None:
             return ()
         if units is None:
+            if not any(self.table.column(c).null_count for c in columns):
+                return ()
             found = self.table.filter(empty).slice(0, 1)
         else:
             wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))

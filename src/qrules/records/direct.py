@@ -488,6 +488,7 @@ class _Table:
         self.lines = _Lines(0, False)
         self.connection: Any = None
         self.count = 0
+        self.complete: frozenset[str] = frozenset()
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
         self._numbers: tuple[int | None, int | None] | None = None
@@ -536,11 +537,17 @@ class _Table:
             f"count(*) FILTER (WHERE {' OR '.join(f'{c} = {epoch}' for c in dates) or 'false'})",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
+        # (A log's kinds and results: how many rows have one, `TableRows.lacking`.)
+        coded = [c for c in ("kind", "result") if c in types] if self.kind == "log" else []
+        facts += [f"count({c})" for c in coded]
         if numbered is not None:
             facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
         self.count, longer_texts, epochs = int(found[0]), found[1], found[2]
         self._dates = {c: found[3 + 3 * i : 6 + 3 * i] for i, c in enumerate(dates)}
+        self.complete = frozenset(
+            c for i, c in enumerate(coded) if found[3 + 3 * len(dates) + i] == self.count
+        )
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
@@ -896,9 +903,11 @@ def _log(table: _Table) -> InspectionLog:
     if low is not None and high is not None:
         reach = low, high
         notes.append(say("records.inspections_from", low=str(low), high=str(high)))
+    found = table.rows_of(selected, LOG_COLUMNS, reach)
+    found.complete = table.complete
     return InspectionLog(
         table.rows.table.name,
-        table.rows_of(selected, LOG_COLUMNS, reach),  # type: ignore[arg-type]
+        found,  # type: ignore[arg-type]
         table.count,
         (),
         0,
@@ -927,6 +936,8 @@ class TableRows(Sequence[Any]):
         self.size = count
         self.reach = reach
         self._lazy: dict[str, ColumnRows] = {}
+        #: The columns (kind, result) that every row has a value in (`lacking`).
+        self.complete: frozenset[str] = frozenset()
 
     def columns(self) -> ColumnRows:
         """The rows as Arrow columns, fetched once, in the file's order."""
@@ -975,6 +986,8 @@ class TableRows(Sequence[Any]):
         """The log rows of these units (``None``: one row of any, if any) with no
         value in one of ``columns`` (`qrules.records.doubts`), filtered in DuckDB
         (the whole log is not fetched)."""
+        if units is None and self.complete.issuperset(columns):
+            return ()  # (known when the file was read)
         if "rows" in self._lazy:
             return self.columns().lacking(units, columns)
         empty = " OR ".join(f'q."{c}" IS NULL' for c in sorted(columns) if c in ("kind", "result"))
