@@ -121,7 +121,7 @@ def judge_counts(
     The counts are judged as observations of the ``meeting`` and ``total``
     measures, by the engine that judges reported figures (verdict, gap and
     smallest change are the same code); an empty population, or a year the
-    log cannot decide, is unknown.
+    log cannot decide, is unknown. The result's source is ``records``.
     """
     rule = rulebook[query.rule]
     scope = "district-target" if rule.district_target(district) else rule.scope
@@ -145,6 +145,7 @@ def judge_counts(
             population=0,
             meeting=0,
             scope=scope,
+            source="records",
         )
     if query.unknown is not None:
         so_far = say("records.so_far", total=counts.total, meeting=counts.meeting)
@@ -163,6 +164,7 @@ def judge_counts(
             population=counts.total,
             meeting=None,
             scope=scope,
+            source="records",
         )
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
     result = judge_year(rulebook, rule, query.year, values, district=district, origin="records")
@@ -176,4 +178,5 @@ def judge_counts(
         meeting=counts.meeting,
         failing_units=failing,
         scope=scope,
+        source="records",
     )
