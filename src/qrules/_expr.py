@@ -557,7 +557,13 @@ def format_short(value: Fraction) -> str:
     ('98.5', '≈0.33')
     """
     text = format_number(value)
-    return text if "/" not in text else "≈" + format_number(round(value, 2))
+    if "/" not in text:
+        return text
+    # round(value, 2) on the integers (half to even, as Fraction rounds).
+    floor, rest = divmod(value.numerator * 100, value.denominator)
+    twice = 2 * rest
+    hundredths = floor + (twice > value.denominator or (twice == value.denominator and floor % 2))
+    return "≈" + format_number(Fraction(hundredths, 100))
 
 
 def format_expression(node: Node) -> str:

@@ -168,7 +168,12 @@ def _evaluator(tree: Tree) -> Callable[[_Env], _Exact]:
     kind = tree[0]
     if kind == "n":
         name = tree[1]
-        return lambda env: _whole(env[name])
+
+        def named(env: _Env) -> _Exact:
+            value = env[name]
+            return value.numerator if value.denominator == 1 else value
+
+        return named
     if kind == "q":
         constant = _whole(Fraction(tree[1], tree[2]))
         return lambda env: constant
