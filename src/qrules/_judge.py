@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
@@ -27,7 +26,7 @@ import attrs
 from ._data import Observation
 from ._errors import DataError
 from ._expr import NEGATED, format_number, format_short
-from ._forms import Condition, Form, Outcome, Predicate, Truth, judge, names_of
+from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
 from ._messages import joined, listed, say
 from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
@@ -786,19 +785,9 @@ def _least_increase(
 
 
 def _relation(observed: Fraction, target: Target) -> str:
-    holds = _HOLDS[target.op](observed, target.value)
-    return target.op if holds else NEGATED[target.op]
-
-
-#: ``a op b``, for each comparison: `compare` on ``a - b`` without the subtraction.
-_HOLDS = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+    # The sign of observed - target, without making the difference.
+    sign = (observed > target.value) - (observed < target.value)
+    return target.op if compare(target.op, sign) else NEGATED[target.op]
 
 
 #: The most shares read both ways in one result (2^n readings are judged); a
