@@ -333,8 +333,12 @@ def _few(column: Any) -> list[Any]:
     """A text column of few distinct values (the failing units' districts) as
     Python objects, each distinct value made once (Arrow's dictionary of it)
     rather than once per row."""
+    try:
+        encoded = column.dictionary_encode()
+    except (NotImplementedError, TypeError, ValueError):  # a type an older pyarrow cannot
+        return list(column.to_pylist())
     values: list[Any] = []
-    for chunk in column.dictionary_encode().chunks:
+    for chunk in encoded.chunks:
         words = chunk.dictionary.to_pylist()
         words.append(None)  # a row without a district
         values += map(words.__getitem__, chunk.indices.fill_null(len(words) - 1).to_pylist())
