@@ -297,7 +297,7 @@ def test_the_pass_over_a_file_stops_once_the_route_declines(tmp_path: Path) -> N
     try:
         line_end = log.read_bytes().index(b"\n")
         stop = threading.Event()
-        assert direct._lines(descriptor, ",", line_end, stop) == 51
+        assert direct._lines(descriptor, ",", line_end, stop).count == 51
         stop.set()
         with pytest.raises(direct._Declined):
             direct._lines(descriptor, ",", line_end, stop)

@@ -19,17 +19,21 @@ What is proven, and how:
   delimiter and encoding, read from the file's start), no quotation mark past
   the header line, and as many records as non-empty lines (the readers number
   rows by record, DuckDB skips empty lines): all but the header proven in one
-  pass (`_lines`) while DuckDB reads the file. DuckDB reads the file
+  pass (`_lines`) while DuckDB reads the file (which also tells a plain
+  file: ASCII, no space). DuckDB reads the file
   strictly: a row with more or fewer cells, text that is not UTF-8, a date or
   a code it does not take, a line longer than the csv module's longest field
-  is an error, and the route declines; so is a file written while it is read
-  (`_stamp`: its size and times, before its head is read and after DuckDB).
+  is an error, and the route declines (a text cell longer is counted too, by
+  a filter DuckDB answers from row groups' statistics); so is a file written
+  while it is read (`_stamp`: its size and times, before its head is read
+  and after DuckDB).
 - Unit ids (and inspection ids, and names): a cell of ASCII not starting or
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
-  marker reads as no name, as theirs). Unit ids given once in the register,
+  marker reads as no name, as theirs); in a plain file, only an empty cell
+  or a marker is not (`_unclean`). Unit ids given once in the register,
   inspection ids once in the log (the numbers their digits read to distinct,
   in a map of bits: `_Table.repeats`; else their hashes distinct: a
   collision only declines), every log row's unit in the register (an
@@ -37,7 +41,8 @@ What is proven, and how:
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
   codes of a closed set: an ENUM of the codes the readers read to
-  themselves. Other codes and flags (few distinct values): each distinct value
+  themselves; flags, an ENUM of their words' spellings (`_spellings`), each
+  read by ``RowReader.flag``. Other codes (few distinct values): each distinct value
   is read by the readers' own functions (`RowReader.code`, ``flag``); a value
   they reject declines; what each reads to is written into the query. No
   category, no log date, a unit closed before it was registered: declined.
@@ -52,6 +57,8 @@ import codecs
 import contextlib
 import datetime as dt
 import functools
+import itertools
+import math
 import os
 import stat
 import threading
@@ -69,6 +76,7 @@ from .._once import once
 from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
 from .read import (
+    FLAG_WORDS,
     ColumnMapping,
     InspectionLog,
     Register,
@@ -87,6 +95,8 @@ ENABLED = True
 _MOST_DISTINCT = 100_000
 #: Values read to something else than themselves (mapped in SQL) at most.
 _MOST_MAPPED = 256
+#: Spellings of a flag's words an ENUM holds at most (`_spellings`).
+_MOST_SPELLINGS = 1024
 #: The columns of dates, read by DuckDB's parser of ``%Y-%m-%d`` (which takes
 #: spaces around the date, a year of one to four digits, a month and a day of
 #: one or two, a day that exists: `tests/test_direct.py` holds it to
@@ -104,6 +114,8 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 _NUMBER = "qrules_number"
 #: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
 _MOST_BITS = 1 << 16
+#: DuckDB's longest line (``max_line_size``): a field the csv module reads at most.
+_LONGEST_LINE = MAX_CSV_FIELD_CHARS
 #: Bytes read at a time while a file's lines are counted.
 _CHUNK = 1 << 22
 #: A plain cell of CJK ideographs and printable ASCII (`qrules._columns`' `_PLAIN`).
@@ -112,6 +124,8 @@ _PLAIN = f"[{_PLAIN_CHAR}](?:[ {_PLAIN_CHAR}]*[{_PLAIN_CHAR}])?"
 #: The missing markers written in ASCII (read whatever their case), and the others.
 _ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
 _OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
+#: The longest missing marker written in ASCII, in characters.
+_MARKER_CHARS = max(map(len, _ASCII_MARKERS))
 
 
 class _Declined(Exception):
@@ -283,24 +297,38 @@ def _read(descriptor: int, size: int, offset: int) -> bytes:
     return found
 
 
+@attrs.frozen
+class _Lines:
+    """What one pass over a file's bytes found (`_lines`)."""
+
+    #: The file's lines as the csv module ends them.
+    count: int
+    #: Every byte ASCII and none a space: with no control character but the
+    #: line ends (and a tab delimiter), a text cell holds nothing `cell_text`
+    #: changes (`_unclean`).
+    plain: bool
+
+
 def _lines(
     descriptor: int, delimiter: str, line_end: int, stop: threading.Event | None = None
-) -> int:
+) -> _Lines:
     """The file's lines as the csv module ends them (``\r\n``, ``\r`` or
     ``\n``; a last line without an end counts), counted in one pass that
     also proves what `_head` assumed (the whole file UTF-8, no quotation mark
     past the first line, which ends at byte ``line_end``) and finds any ASCII
     control character but the line ends and a tab delimiter (without them,
     the only character `str.strip` removes from an ASCII cell is the space;
-    NUL is one): `_Declined` then. Read with ``pread`` (DuckDB reads the
-    file meanwhile, through a descriptor of its own); `_Declined` too once
-    ``stop`` is set (the route declined otherwise: the rest is not read)."""
+    NUL is one): `_Declined` then; and whether the file is `_Lines.plain`.
+    Read with ``pread`` (DuckDB reads the file meanwhile, through a
+    descriptor of its own); `_Declined` too once ``stop`` is set (the route
+    declined otherwise: the rest is not read)."""
     count = _counter(os.fstat(descriptor).st_size)
     decoder = codecs.getincrementaldecoder("utf-8")()
     pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
     last = b""
     previous_cr = False
+    plain = True
     at = 0
     try:
         while data := os.pread(descriptor, _CHUNK, at):
@@ -308,12 +336,14 @@ def _lines(
                 raise _Declined
             if data.find(b'"', max(0, line_end - at)) >= 0:
                 raise _Declined  # a quotation mark past the header: the readers' csv module
-            if pending or not data.isascii():
+            ascii_only = data.isascii()
+            if pending or not ascii_only:
                 decoder.decode(data)
                 pending = bool(decoder.getstate()[0])
-            controls, newlines, returns, tabs, pairs = count(data)
+            controls, spaces, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
+            plain = plain and ascii_only and not spaces
             if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -323,19 +353,19 @@ def _lines(
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _Declined from None  # not UTF-8 over the whole file
-    return ends + (1 if last and last not in b"\r\n" else 0)
+    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain)
 
 
-#: How many bytes of a chunk are below 0x20 (NUL among them),
-#: ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
-_Counts = tuple[int, int, int, int, int]
+#: How many bytes of a chunk are below 0x20 (NUL among them), how many are
+#: spaces, ``\n``, ``\r`` and ``\t``, and how many ``\r\n`` it holds.
+_Counts = tuple[int, int, int, int, int, int]
 
 
 #: Files larger than this are counted with numpy (its import costs more than
 #: counting a smaller file without it).
 _NUMPY_BYTES = 64 << 20
-#: The bytes that are not control characters (deleted to count the others).
-_PRINTED = bytes(range(0x20, 0x100))
+#: The bytes that are neither control characters nor the space (deleted to count the others).
+_PRINTED = bytes(range(0x21, 0x100))
 
 
 def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
@@ -346,23 +376,27 @@ def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
 
         def plain(chunk: bytes | memoryview) -> _Counts:
             data = bytes(chunk)  # (bytes: the same object, not copied)
-            controls = data.translate(None, _PRINTED)
-            returns = controls.count(b"\r")
+            low = data.translate(None, _PRINTED)
+            spaces = low.count(b" ")
+            returns = low.count(b"\r")
             pairs = data.count(b"\r\n") if returns else 0
-            return len(controls), controls.count(b"\n"), returns, controls.count(b"\t"), pairs
+            newlines, tabs = low.count(b"\n"), low.count(b"\t")
+            return len(low) - spaces, spaces, newlines, returns, tabs, pairs
 
         return plain
 
     def counted(chunk: bytes | memoryview) -> _Counts:
         data = numpy.frombuffer(chunk, numpy.uint8)
-        controls = int(numpy.count_nonzero(data < 0x20))
+        low = int(numpy.count_nonzero(data <= 0x20))
         newlines = int(numpy.count_nonzero(data == 0x0A))
-        if controls == newlines:  # the common case: two passes
-            return controls, newlines, 0, 0, 0
+        if low == newlines:  # the common case: two passes
+            return newlines, 0, newlines, 0, 0, 0
+        controls = int(numpy.count_nonzero(data < 0x20))
         returned = data == 0x0D
         returns = int(numpy.count_nonzero(returned))
         pairs = int(numpy.count_nonzero(returned[:-1] & (data[1:] == 0x0A))) if returns else 0
-        return controls, newlines, returns, int(numpy.count_nonzero(data == 0x09)), pairs
+        tabs = int(numpy.count_nonzero(data == 0x09))
+        return controls, low - controls, newlines, returns, tabs, pairs
 
     return counted
 
@@ -388,10 +422,25 @@ def _clean(column: str) -> str:
     )
 
 
+def _unclean(column: str, *, plain: bool) -> str:
+    """SQL: the text cell ``column`` (not null) is not `_clean`. In a
+    `_Lines.plain` file (ASCII, no space, no control character) a cell is
+    unclean only when empty or a missing marker, none longer than
+    `_MARKER_CHARS`: a filter DuckDB answers from each row group's
+    statistics, reading no text where the shortest is longer (`_clean`
+    reads every cell)."""
+    if not plain:
+        return f"NOT {_clean(column)}"
+    return (
+        f"strlen({column}) <= {_MARKER_CHARS}"
+        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}))"
+    )
+
+
 def _ascii_marker(column: str) -> str:
     """SQL: the ASCII text cell ``column`` is a missing marker, in any case."""
     return (
-        f"(CASE WHEN strlen({column}) <= 4"
+        f"(CASE WHEN strlen({column}) <= {_MARKER_CHARS}"
         f" THEN lower({column}) IN ({_listed(_ASCII_MARKERS)}) ELSE false END)"
     )
 
@@ -436,12 +485,14 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = 0
+        self.lines = _Lines(0, False)
         self.connection: Any = None
         self.count = 0
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
         self._numbers: tuple[int | None, int | None] | None = None
+        #: The flags read as an ENUM of their spellings, and what each reads to.
+        self.spellings: dict[str, dict[str, bool]] = {}
         if not self.width:
             raise _Declined
 
@@ -466,32 +517,35 @@ class _Table:
             f" escape = '\"', strict_mode = true, null_padding = false,"
             # A line longer than a field the csv module reads is DuckDB's
             # error: no cell is then longer (not even one DuckDB reads as a
-            # date, which may be padded with spaces: `longest` sees text only).
-            f" max_line_size = {MAX_CSV_FIELD_CHARS},"
+            # date, which may be padded with spaces: ``longer`` sees text only).
+            f" max_line_size = {_LONGEST_LINE},"
             f" dateformat = '%Y-%m-%d', columns = {{{listed_types}}})"
         )
-        # What is known of the whole table, in one pass: its rows, its longest
-        # text, its dates that may have been ``epoch`` (`_EPOCH`), the reach
-        # of each column of dates.
+        # What is known of the whole table, in one pass: its rows, its texts
+        # longer than the csv module reads (``longer``: a filter DuckDB answers
+        # from each row group's statistics, reading no text where the longest
+        # is shorter), its dates that may have been ``epoch`` (`_EPOCH`), the
+        # reach of each column of dates.
         texts = [c for c, t in types.items() if t == "VARCHAR"]
         dates = [c for c, t in types.items() if t == "DATE"]
         epoch = _literal(_EPOCH)
+        longer = " OR ".join(f"strlen({c}) > {MAX_CSV_FIELD_CHARS}" for c in texts) or "false"
         facts = [
             "count(*)",
-            f"greatest({', '.join(f'max(strlen({c}))' for c in texts)}, 0)",
+            f"(SELECT count(*) FROM {self.name} WHERE {longer})",
             f"count(*) FILTER (WHERE {' OR '.join(f'{c} = {epoch}' for c in dates) or 'false'})",
             *(f"min({c}), max({c}), count({c})" for c in dates),
         ]
         if numbered is not None:
             facts.append(f"min({_NUMBER}), max({_NUMBER}), count({_NUMBER}), count({_IDS})")
         found = self.connection.execute(f"SELECT {', '.join(facts)} FROM {self.name}").fetchall()[0]
-        self.count, longest, epochs = int(found[0]), found[1], found[2]
+        self.count, longer_texts, epochs = int(found[0]), found[1], found[2]
         self._dates = {c: found[3 + 3 * i : 6 + 3 * i] for i, c in enumerate(dates)}
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
             if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
                 self._numbers = (low, high)
-        if (longest or 0) > MAX_CSV_FIELD_CHARS:
+        if longer_texts:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
         if epochs:
             raise _Declined  # 1970-01-01, or the word epoch, which the readers reject
@@ -548,24 +602,42 @@ class _Table:
         not all of them once ``stop`` is set)."""
         self.lines = _lines(self.descriptor, self.delimiter, self.line_end, stop)
 
+    def unclean(self, column: str) -> str:
+        """SQL: how many cells of the text ``column`` `cell_text` does not
+        read to themselves, or reads to no value (`_unclean`)."""
+        return (
+            f"(SELECT count(*) FROM {self.name} WHERE {column} IS NOT NULL"
+            f" AND {_unclean(column, plain=self.lines.plain)})"
+        )
+
     def proven(self) -> None:
         """`_Declined` unless the records DuckDB read (`load`) are the file's
         lines (`scan`) but the header: an empty line is skipped by DuckDB and
         numbered by the readers; or when the file was written since it was
         first looked at (`_stamp`): its head and proofs of one version over
         the rows of another would be a reading of neither."""
-        if self.count + 1 != self.lines or _stamp(self.descriptor) != self.stamp:
+        if self.count + 1 != self.lines.count or _stamp(self.descriptor) != self.stamp:
             raise _Declined
 
     def _type(self, column: str) -> str:
         """The type ``column`` is read as (an ENUM made on the connection)."""
         if column in _DATE_COLUMNS:
             return "DATE"
+        if column in FLAGS:
+            spellings = _spellings(self.rows, column)
+            if spellings is None:
+                return "VARCHAR"  # (its distinct values read one by one: `_register`)
+            self.spellings[column] = spellings
+            return self._enum(column, sorted(spellings))
         if column not in RECORD_CODES or column == "category":
             return "VARCHAR"
         members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
         if not members:
             raise _Declined  # the mapping reads every code to another
+        return self._enum(column, members)
+
+    def _enum(self, column: str, members: Sequence[str]) -> str:
+        """An ENUM of ``members`` made on the connection, for ``column``."""
         name = f"{self.name}_{column}"
         self.connection.execute(f"CREATE TYPE {name} AS ENUM ({', '.join(map(_literal, members))})")
         return name
@@ -663,6 +735,31 @@ class _Table:
         return f"(CASE {column} {cases} ELSE {column} END)", reads
 
 
+def _spellings(rows: RowReader, flag: str) -> dict[str, bool] | None:
+    """Every text the readers read a flag cell written exactly so to a value
+    (each of its words, `FLAG_WORDS` and the mapping's codes, in every case:
+    a flag is read without regard to case), with that value (`RowReader.flag`
+    reads each); ``None`` when there would be more than `_MOST_SPELLINGS`.
+    Read as an ENUM of these, a flag column holds nothing else (DuckDB takes a
+    member only exactly as written; another text is its error: the readers
+    read the file), and needs no pass to find its values."""
+    words = {*FLAG_WORDS, *rows.flag_codes[flag]}
+    cased = [[{c, c.lower(), c.upper()} for c in word] for word in words]
+    if sum(math.prod(map(len, word)) for word in cased) > _MOST_SPELLINGS:
+        return None
+    found: dict[str, bool] = {}
+    for word in cased:
+        for letters in itertools.product(*word):
+            text = "".join(letters)
+            if "\x00" in text or not _encodable(text):
+                continue  # (DuckDB cannot hold it: no cell is written so)
+            try:
+                found[text] = rows.flag(flag, text)
+            except ValueError:
+                continue  # rejected by the readers: DuckDB's error, if a cell is written so
+    return found
+
+
 def _literal(value: object) -> str:
     """A value as a DuckDB literal (text, a date, ``NULL``): text in single
     quotes, each quote doubled (DuckDB reads no escape in ``'...'``; a
@@ -690,7 +787,8 @@ def _register(table: _Table) -> Register:
     rows = table.rows
     name = table.name
     present, distinct, unclean, names = table.connection.execute(
-        f"SELECT count(unit), count(DISTINCT unit), count(*) FILTER (WHERE NOT {_clean('unit')})"
+        "SELECT count(unit), count(DISTINCT unit),"
+        f" count(*) FILTER (WHERE {_unclean('unit', plain=table.lines.plain)})"
         + (
             f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
             f" AND NOT {_clean('name')})"
@@ -701,7 +799,7 @@ def _register(table: _Table) -> Register:
     ).fetchall()[0]
     if present != table.count or distinct != table.count or unclean or names:
         raise _Declined  # a unit id missing, given twice or not its own normal form
-    table.few(["category", "district", *FLAGS])
+    table.few(["category", "district", *(f for f in FLAGS if f not in table.spellings)])
     selected = [
         "unit",
         f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
@@ -733,8 +831,9 @@ def _register(table: _Table) -> Register:
     ):
         raise _Declined  # a unit closed before it was registered: rejected
     for flag in FLAGS:
-        true = []
-        for value, _ in table.distinct(flag) if table.has(flag) else []:
+        spelled = table.spellings.get(flag)
+        true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
+        for value, _ in table.distinct(flag) if spelled is None and table.has(flag) else []:
             try:
                 if rows.flag(flag, value):
                     true.append(value)
@@ -769,7 +868,7 @@ def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
     proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
     if table.has(_IDS):
         proofs += [
-            f"(SELECT count(*) FROM {name} WHERE {_IDS} IS NOT NULL AND NOT {_clean(_IDS)})",
+            table.unclean(_IDS),
             table.repeats(),
         ]
     found = cursor.execute(f"SELECT {', '.join(proofs)}").fetchall()[0]

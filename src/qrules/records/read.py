@@ -45,6 +45,7 @@ from .._tabular import suggest as _suggest
 from .doubts import RejectedInspection, RejectedUnit
 
 __all__ = [
+    "FLAG_WORDS",
     "ColumnMapping",
     "Inspection",
     "InspectionLog",
@@ -486,6 +487,8 @@ _TRUE = frozenset(
 _FALSE = frozenset(
     {"0", "false", "no", "n", "f", "否", "未", "未纳入", "未实现", "未接入", "×", "✗", "✘"}
 )
+#: The words a flag cell is read as, in any case (with a mapping's codes).
+FLAG_WORDS = _TRUE | _FALSE
 
 
 #: The words a flag cell reads as true, and as false (lower case, normalised).
