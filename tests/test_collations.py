@@ -419,3 +419,72 @@ def test_a_duckdb_plan_that_does_not_read_is_a_data_error(plan: str, said: str) 
 
     with pytest.raises(qrules.DataError, match=f"qrules_units.*{said}"):
         refuse_collated(Planned(), Table("qrules_units", {"unit": "unit"}), "register")  # type: ignore[arg-type]
+
+
+def test_duckdb_looks_at_both_tables_in_one_query_and_refuses_the_register_first(
+    yantai: qrules.Rulebook,
+) -> None:
+    """On DuckDB the register's and the log's collations are read in one
+    query; each refusal still names its own table, the register's first, even
+    when the log cannot be read at all (its own error otherwise)."""
+    connection = duckdb.connect()
+    register, log = _tables(("duckdb", connection), log=_CASES["unit"][1])
+    connection.execute(
+        f"CREATE VIEW qrules_folded AS SELECT unit COLLATE NOCASE AS unit, date, kind FROM {log}"
+    )
+    connection.execute(
+        "CREATE VIEW qrules_folded_register AS SELECT * REPLACE (category COLLATE NOCASE AS"
+        f" category) FROM {register}"
+    )
+    seen: list[str] = []
+    real = qrules.engines.sql.Connection.fetch
+
+    def fetch(self: Any, sql: str) -> Any:
+        seen.append(sql)
+        return real(self, sql)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qrules.engines.sql.Connection, "fetch", fetch)
+        _judged(yantai, connection, register, log)
+    assert sum("JSON_SERIALIZE_PLAN" in s for s in seen) == 1
+    with pytest.raises(qrules.DataError, match=r"qrules_folded\b.*column 'unit' .*NOCASE"):
+        _judged(yantai, connection, register, "qrules_folded")
+    for other in ("qrules_folded", "qrules_no_such_log"):
+        with pytest.raises(
+            qrules.DataError, match=r"qrules_folded_register.*column 'category' .*NOCASE"
+        ):
+            _judged(yantai, connection, "qrules_folded_register", other)
+    with pytest.raises(qrules.DataError, match="qrules_no_such_log"):
+        _judged(yantai, connection, register, "qrules_no_such_log")
+
+
+def test_a_duckdb_plan_of_both_tables_that_does_not_read_looks_at_each_alone() -> None:
+    """When the one plan of both tables does not read (a newer DuckDB), each
+    table is looked at on its own, and the error names the table whose plan
+    does not read."""
+    from qrules.engines._collations import refuse_collated  # noqa: PLC0415
+    from qrules.engines.sql import Table  # noqa: PLC0415
+
+    class Planned:
+        dialect = "duckdb"
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def fetch(self, sql: str) -> list[tuple[str, str]]:
+            self.asked.append(sql)
+            if "qrules_log" in sql and "qrules_units" not in sql:
+                return [("", '{"plans": [{"expressions": []}]}')]
+            if "qrules_log" in sql:
+                return [("", "not json")]
+            return [("", '{"plans": [{"return_types": [{"id": "VARCHAR"}]}]}')]
+
+    planned = Planned()
+    with pytest.raises(qrules.DataError, match=r"qrules_log.*does not read"):
+        refuse_collated(
+            planned,  # type: ignore[arg-type]
+            Table("qrules_units", {"unit": "unit"}),
+            "register",
+            (Table("qrules_log", {"unit": "unit"}), "log"),
+        )
+    assert len(planned.asked) == 3  # together, then the register's, then the log's

@@ -304,6 +304,10 @@ class Compiled:
         self._checks: dict[str, Any] = dict(self._content.get("checks", {}))
         self._predicates: dict[str, _forms.Predicate] = {}
         self._expressions: dict[str, _forms.Form] = {}
+        #: The forms already served, by what was asked (`predicate`'s rule
+        #: measure, requirement and ``expand``; `expression`'s name and
+        #: ``expand``): judging asks for the same ones again and again.
+        self._served: dict[tuple[object, ...], Any] = {}
         self._measures: Mapping[str, Measure] | None = None
         self._fingerprint = ""
         self._changed = False
@@ -391,12 +395,16 @@ class Compiled:
     ) -> _forms.Predicate:
         """The rule's requirement compiled, with the measures in ``expand``
         computed from their formulas."""
-        names = rule.requirement.names | {rule.measure.id}
         if measures is not self._measures:
             return _compile_predicate(measures, rule, expand)
+        asked = ("p", rule.measure.id, rule.requirement.text, expand)
+        served: _forms.Predicate | None = self._served.get(asked)
+        if served is not None:
+            return served
+        names = rule.requirement.names | {rule.measure.id}
         reached = _reached(names, expand, measures)
         key = _key("p", rule.measure.id, rule.requirement.text, sorted(reached))
-        return once(
+        served = self._served[asked] = once(
             self._predicates,
             key,
             lambda: self._load(
@@ -405,6 +413,7 @@ class Compiled:
                 lambda: _compile_predicate(measures, rule, reached),
             ),
         )
+        return served
 
     def expression(
         self,
@@ -417,9 +426,13 @@ class Compiled:
         ``expand``."""
         if measures is not self._measures:
             return _compile_expression(measures, name, expand, rule)
+        asked = ("e", name, expand)
+        served: _forms.Form | None = self._served.get(asked)
+        if served is not None:
+            return served
         reached = _reached((name,), expand, measures)
         key = _key("e", name, sorted(reached))
-        return once(
+        served = self._served[asked] = once(
             self._expressions,
             key,
             lambda: self._load(
@@ -428,6 +441,7 @@ class Compiled:
                 lambda: _compile_expression(measures, name, reached, rule),
             ),
         )
+        return served
 
     def _load(self, key: str, decode: Callable[[Any], _T], make: Callable[[], _T]) -> _T:
         """The form stored under ``key``, else ``make()`` (compiling it)."""

@@ -491,24 +491,28 @@ def format_number(value: Fraction) -> str:
     >>> format_number(Fraction(197, 2)), format_number(Fraction(1, 3))
     ('98.5', '1/3')
     """
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if max(value.numerator, value.denominator).bit_length() > _SHOWN_BITS:
-        return _rounded(value, sign)
-    denominator = value.denominator
+    # On the numerator and denominator (integers): cheaper than Fraction arithmetic.
+    numerator, denominator = value.numerator, value.denominator
+    sign = "-" if numerator < 0 else ""
+    numerator = abs(numerator)
+    if max(numerator, denominator).bit_length() > _SHOWN_BITS:
+        return _rounded(abs(value), sign)
+    if denominator == 1:
+        return sign + str(numerator)
+    odd = denominator
     twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
+    while odd % 2 == 0:
+        odd //= 2
         twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
+    while odd % 5 == 0:
+        odd //= 5
         fives += 1
-    if denominator != 1:
-        return f"{sign}{value.numerator}/{value.denominator}"
+    if odd != 1:
+        return f"{sign}{numerator}/{denominator}"
     places = max(twos, fives)
-    scaled = value * 10**places
-    assert scaled.denominator == 1
-    digits = str(scaled.numerator).rjust(places + 1, "0")
+    scaled, rest = divmod(numerator * 10**places, denominator)
+    assert rest == 0
+    digits = str(scaled).rjust(places + 1, "0")
     if places == 0:
         return sign + digits
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
@@ -553,7 +557,13 @@ def format_short(value: Fraction) -> str:
     ('98.5', '≈0.33')
     """
     text = format_number(value)
-    return text if "/" not in text else "≈" + format_number(round(value, 2))
+    if "/" not in text:
+        return text
+    # round(value, 2) on the integers (half to even, as Fraction rounds).
+    floor, rest = divmod(value.numerator * 100, value.denominator)
+    twice = 2 * rest
+    hundredths = floor + (twice > value.denominator or (twice == value.denominator and floor % 2))
+    return "≈" + format_number(Fraction(hundredths, 100))
 
 
 def format_expression(node: Node) -> str:

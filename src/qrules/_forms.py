@@ -81,7 +81,7 @@ class Truth(enum.Enum):
         return cls.TRUE if value else cls.FALSE
 
 
-_COMPARE: dict[str, Callable[[Fraction], bool]] = {
+_COMPARE: dict[str, Callable[[int | Fraction], bool]] = {
     ">=": lambda v: v >= 0,
     ">": lambda v: v > 0,
     "<=": lambda v: v <= 0,
@@ -91,7 +91,7 @@ _COMPARE: dict[str, Callable[[Fraction], bool]] = {
 }
 
 
-def compare(op: Comparator, value: Fraction) -> bool:
+def compare(op: Comparator, value: int | Fraction) -> bool:
     """Whether ``value op 0`` holds."""
     return _COMPARE[op](value)
 
@@ -115,9 +115,20 @@ class Form:
         """``value(env)``: the form's exact value with the measures in ``env``.
 
         Raises ``KeyError`` for a measure without a value and ``ZeroDivisionError``
-        for a zero denominator. The tree is walked once, into closures over
-        ``Fraction`` arithmetic kept for the next call.
+        for a zero denominator. The tree is walked once, into closures kept for
+        the next call (`_evaluator`).
         """
+        exact = self.exact
+
+        def value(env: _Env) -> Fraction:
+            found = exact(env)
+            return found if type(found) is Fraction else Fraction(found)
+
+        return value
+
+    @functools.cached_property
+    def exact(self) -> Callable[[_Env], _Exact]:
+        """`value`, as an ``int`` when it is a whole number (cheaper to compare)."""
         return _evaluator(self.tree)
 
     @functools.cached_property
@@ -139,30 +150,54 @@ class Form:
         return _tree_to_json(self.tree)
 
 
-def _evaluator(tree: Tree) -> _Evaluator:
+#: An exact value as a form's closures compute it: an ``int`` while it is a
+#: whole number (Python's integer arithmetic, much cheaper than `Fraction`'s),
+#: a `Fraction` otherwise; `Form.value` gives a `Fraction` either way.
+_Exact: TypeAlias = "int | Fraction"
+
+
+def _whole(value: Fraction) -> _Exact:
+    """A measure's value, an ``int`` when it is a whole number."""
+    return value.numerator if value.denominator == 1 else value
+
+
+def _evaluator(tree: Tree) -> Callable[[_Env], _Exact]:
+    """A form's tree as closures over exact arithmetic: whole numbers as ``int``
+    (exact, as `Fraction` is), other values as `Fraction`; the same value as
+    `Fraction` arithmetic throughout gives."""
     kind = tree[0]
     if kind == "n":
         name = tree[1]
-        return lambda env: env[name]
+
+        def named(env: _Env) -> _Exact:
+            value = env[name]
+            return value.numerator if value.denominator == 1 else value
+
+        return named
     if kind == "q":
-        constant = Fraction(tree[1], tree[2])
+        constant = _whole(Fraction(tree[1], tree[2]))
         return lambda env: constant
     if kind == "u":
 
-        def undefined(env: _Env) -> Fraction:
+        def undefined(env: _Env) -> _Exact:
             raise ZeroDivisionError("the form comes of a division by zero")
 
         return undefined
     if kind == "^":
         base, exponent = _evaluator(tree[1]), tree[2]
+        if exponent < 0:  # an int to a negative power would be a float
+            return lambda env: _whole(Fraction(base(env)) ** exponent)
         return lambda env: base(env) ** exponent
     parts = tuple(_evaluator(t) for t in tree[1])
     if kind == "+":
-        return lambda env: sum((part(env) for part in parts), Fraction(0))
+        return lambda env: sum(part(env) for part in parts)
+    if not parts:
+        return lambda env: 1
+    first, rest = parts[0], parts[1:]
 
-    def product(env: _Env) -> Fraction:
-        result = Fraction(1)
-        for part in parts:
+    def product(env: _Env) -> _Exact:
+        result = first(env)
+        for part in rest:
             result *= part(env)
         return result
 
@@ -284,9 +319,9 @@ def judge(predicate: Predicate, env: Mapping[str, Fraction]) -> Outcome:
             return Outcome(Truth.UNKNOWN, missing=predicate.names - env.keys())
         try:
             # A divisor is itself a quotient when divisions nest, as in 1 / (1 / x).
-            if any(d.value(env) == 0 for d in predicate.divisors):
+            if any(d.exact(env) == 0 for d in predicate.divisors):
                 return Outcome(Truth.UNKNOWN, zero_denominator=True)
-            value = predicate.integer.value(env)
+            value = predicate.integer.exact(env)
         except ZeroDivisionError:
             return Outcome(Truth.UNKNOWN, zero_denominator=True)
         return Outcome(Truth.of(compare(predicate.op, value)))

@@ -173,7 +173,7 @@ def judge_years(
         for year, values in yearly.items()
     }
     span = range(years[0], years[-1] + 1)
-    return _Judge(rulebook, rule, table, district, set()).over_years(span)
+    return _Judge(rulebook, rule, table, district, None).over_years(span)
 
 
 def observe_year(
@@ -204,7 +204,7 @@ def _year_judge(
     # The target in force at the end of the year (the latest one if the rule was not
     # in force then: the records layer asks only for years it judges).
     stood = rule.at(dt.date(year, 12, 31)) or rule
-    return _Judge(rulebook, stood, {year: row}, district, set())
+    return _Judge(rulebook, stood, {year: row}, district, None)
 
 
 #: A year's reported values, by measure id, and the values the compiled forms
@@ -220,7 +220,9 @@ class _Judge:
     rule: Rule
     table: _FiguresByYear
     district: str | None
-    used: set[Observation]
+    #: The observations judging reads (``None``: not kept, for a judge of
+    #: values given, whose observations nobody asks after).
+    used: set[Observation] | None
     #: Each year's values (`frame`), worked out once for all the rules judged on
     #: the table; never changed once made.
     frames: dict[int, _Frame] = attrs.field(factory=dict)
@@ -271,6 +273,8 @@ class _Judge:
         return expansion(self.rule, self.measures, values)
 
     def mark_used(self, year: int, names: frozenset[str] | set[str]) -> None:
+        if self.used is None:
+            return
         row = self.table.get(year, {})
         for name in names:
             if name in row:
@@ -662,8 +666,8 @@ class _Judge:
         changes = []
         for name, a_form, b_form in condition.linear:
             try:
-                a = a_form.value(env)
-                b = b_form.value(env)
+                a = a_form.exact(env)
+                b = b_form.exact(env)
                 current = env[name]
             except (KeyError, ZeroDivisionError):
                 continue
@@ -750,12 +754,13 @@ def _just_above(value: Fraction) -> Fraction:
 
 
 def _least_increase(
-    op: str, a: Fraction, b: Fraction, current: Fraction, integer: bool
+    op: str, a: int | Fraction, b: int | Fraction, current: Fraction, integer: bool
 ) -> tuple[Fraction, bool] | None:
     """The least ``v > current`` with ``a*v + b op 0``, as ``(v, strict)``."""
     if a == 0:
         return None
-    bound = -b / a
+    # The bound -b/a, exact: two ints divide into a Fraction (``/``: a float).
+    bound = Fraction(-b, a) if isinstance(a, int) and isinstance(b, int) else Fraction(-b) / a
     # Which side of the bound satisfies the comparison.
     if op in (">=", ">"):
         lower, strict = a > 0, op == ">"
@@ -780,7 +785,9 @@ def _least_increase(
 
 
 def _relation(observed: Fraction, target: Target) -> str:
-    return target.op if compare(target.op, observed - target.value) else NEGATED[target.op]
+    # The sign of observed - target, without making the difference.
+    sign = (observed > target.value) - (observed < target.value)
+    return target.op if compare(target.op, sign) else NEGATED[target.op]
 
 
 #: The most shares read both ways in one result (2^n readings are judged); a

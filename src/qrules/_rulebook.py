@@ -7,6 +7,7 @@ judge, which sit below this module, never above it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -141,9 +142,9 @@ class Rulebook:
         return any(rule.id == rule_id for rule in self.rules)
 
     def __getitem__(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
+        found = self._by_id.get(rule_id) if isinstance(rule_id, str) else None
+        if found is not None:
+            return found
         close = suggestion(rule_id, [rule.id for rule in self.rules])
         raise UnknownRuleError(
             say(
@@ -153,6 +154,14 @@ class Rulebook:
                 close=say("cli.close", close=close) if close else "",
             )
         )
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        """Each rule by its id (the first, should two share one)."""
+        found: dict[str, Rule] = {}
+        for rule in self.rules:
+            found.setdefault(rule.id, rule)
+        return found
 
     def body(self, name: str) -> Body:
         """A responsible body by its id or any spelling the plan uses for it;

@@ -312,15 +312,13 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
     _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
-    found = sql.Table(
+    return sql.Table(
         name,
         {c: header[i] for c, i in positions.items()},
         mapping.codes(kind),
         types,
         utf8=_utf8(database),
     )
-    refuse_collated(database, found, kind)  # text compared byte for byte, or refused
-    return found
 
 
 def _utf8(database: Any) -> bool:
@@ -441,10 +439,20 @@ def evaluate_tables(
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
-        log_table = (
-            None
-            if log is None
-            else attrs.evolve(_table(database, log, "log", mapped), until=until or dt.date.today())
+        try:
+            log_table = (
+                None
+                if log is None
+                else attrs.evolve(
+                    _table(database, log, "log", mapped), until=until or dt.date.today()
+                )
+            )
+        except DataError:  # the register's collations are refused first, as ever
+            refuse_collated(database, register_table, "register")
+            raise
+        # Text compared byte for byte, or refused (both tables in one look).
+        refuse_collated(
+            database, register_table, "register", None if log_table is None else (log_table, "log")
         )
         rejected = rejections(database, register_table, log_table, mapped, strict=strict)
         options: dict[str, Any] = {

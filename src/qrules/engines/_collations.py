@@ -12,7 +12,8 @@ joins, its ``COUNT(DISTINCT)``, its grouping by district and the key check's
 anti-join would all compare that way, and a verdict be met that a reader finds
 not met. So, before anything is counted, the columns qrules compares (every
 column it reads but the unit's name, which is only shown) are read from the
-catalog, once per table, and one whose collation is not binary is a
+catalog, once per table (on DuckDB, the register's and the log's in one
+query), and one whose collation is not binary is a
 `DataError` naming the table, the column and the collation, and what to do:
 
 - DuckDB: each column's type as DuckDB binds it (its collation is part of it,
@@ -72,10 +73,32 @@ _BINARY = {"duckdb": '"C"', "postgres": '"C"', "spark": "UTF8_BINARY"}
 _SHOWN = frozenset({"name"})
 
 
-def refuse_collated(database: Database, table: Table, kind: str) -> None:
+def refuse_collated(
+    database: Database, table: Table, kind: str, log: tuple[Table, str] | None = None
+) -> None:
     """A `DataError` when a column of ``table`` that qrules compares (or, on
-    DuckDB, the connection) has a collation that is not binary."""
-    compared = {c: s for c, s in table.columns.items() if c not in _SHOWN}
+    DuckDB, the connection) has a collation that is not binary; with ``log``
+    (a second table and its kind), that table's columns too, after
+    ``table``'s: on DuckDB, both read from one plan (`_duckdb_together`)."""
+    tables = [(table, kind), *([log] if log is not None else [])]
+    if database.dialect == "duckdb" and log is not None:
+        together = _duckdb_together(database, tables)
+        if together is not None:
+            for (each, each_kind), (default, found) in zip(tables, together, strict=True):
+                _refuse(database, each, each_kind, default, found)
+            return
+    for each, each_kind in tables:
+        _refuse_one(database, each, each_kind)
+
+
+def _compared(table: Table) -> dict[str, str]:
+    """The table's columns that qrules compares: canonical to stored."""
+    return {c: s for c, s in table.columns.items() if c not in _SHOWN}
+
+
+def _refuse_one(database: Database, table: Table, kind: str) -> None:
+    """`refuse_collated` of one table, in a look of its own."""
+    compared = _compared(table)
     default: str | None = None
     if database.dialect == "duckdb":
         default, found = _duckdb(database, table, compared)
@@ -86,6 +109,15 @@ def refuse_collated(database: Database, table: Table, kind: str) -> None:
         found = _spark(database, table, compared) if compared else {}
     else:
         found = {}
+    _refuse(database, table, kind, default, found)
+
+
+def _refuse(
+    database: Database, table: Table, kind: str, default: str | None, found: Mapping[str, str]
+) -> None:
+    """The `DataError` for the table's columns ``found`` collated (stored
+    column to collation), and the connection's ``default`` collation, if any."""
+    compared = _compared(table)
     problems = [] if default is None else [_default_problem(database, table.name, default)]
     problems += [
         Problem(
@@ -181,6 +213,64 @@ def _duckdb(
             if not _duckdb_binary(collation):
                 collated[stored] = collation
     return _duckdb_default(row[0]), collated
+
+
+def _duckdb_together(
+    database: Database, tables: list[tuple[Table, str]]
+) -> list[tuple[str | None, dict[str, str]]] | None:
+    """`_duckdb` for several tables in one query (one plan of all their
+    columns, the tables cross joined, optimized to an empty result): for each,
+    the connection's default collation when it is not binary and its columns'
+    collations that are not binary. ``None`` when a table has no column to
+    look at or the plan does not read: each table is then looked at on its own
+    (whose error names it)."""
+    columns = [_compared(table) for table, _ in tables]
+    if not all(columns):
+        return None
+    aliases = [f"t{index}" for index in range(len(tables))]
+
+    def planned() -> exp.Expr:
+        (first, _), *rest = tables
+        inner = exp.select(
+            *(
+                exp.column(c, alias, quoted=True)
+                for alias, each in zip(aliases, columns, strict=True)
+                for c in each.values()
+            )
+        ).from_(first.ref(aliases[0]))
+        for alias, (table, _) in zip(aliases[1:], rest, strict=True):
+            inner = inner.join(table.ref(alias), join_type="cross")
+        text = inner.where(exp.false()).sql(dialect=spoken("duckdb"))
+        optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
+        return exp.select(
+            _duckdb_setting(), exp.func("json_serialize_plan", exp.Literal.string(text), optimized)
+        )
+
+    key = (
+        "collations together",
+        *((t.name, tuple(c.values())) for (t, _), c in zip(tables, columns, strict=True)),
+    )
+    row = database.fetch(rendered(key, planned, "duckdb"))[0]
+    bound = _bound(str(row[1]), sum(len(c) for c in columns))
+    if isinstance(bound, Text):
+        return None
+    default = _duckdb_default(row[0])
+    found: list[tuple[str | None, dict[str, str]]] = []
+    start = 0
+    for each in columns:
+        collations = bound[start : start + len(each)]
+        start += len(each)
+        found.append(
+            (
+                default,
+                {
+                    stored: collation
+                    for stored, collation in zip(each.values(), collations, strict=True)
+                    if not _duckdb_binary(collation)
+                },
+            )
+        )
+    return found
 
 
 def _bound(plan: str, count: int) -> list[str] | Text:

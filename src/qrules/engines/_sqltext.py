@@ -89,9 +89,11 @@ _STORED: dict[str, str] = {}
 _WRITING = threading.Lock()
 
 
+@functools.cache
 def needs_sqlglot() -> None:
     """A `DataError` saying how to install sqlglot when it is not installed
-    (without importing it when it is)."""
+    (without importing it when it is). Once found, not looked for again in
+    the process: a search of the import path costs more than a short query."""
     if importlib.util.find_spec("sqlglot") is None:
         needs("sqlglot")
 

@@ -317,9 +317,32 @@ class Fetched:
         tail = table.slice(cut)
         return cls(
             head,
-            tuple(tail.column(i).to_pylist() for i in range(_LISTED)),
+            tuple(
+                _few(tail.column(i)) if i == _DISTRICT_COLUMN else tail.column(i).to_pylist()
+                for i in range(_LISTED)
+            ),
             lambda: zip(*(c.to_pylist() for c in tail.columns), strict=True),
         )
+
+
+#: The column of a result's row that holds a failing unit's district.
+_DISTRICT_COLUMN = 5
+
+
+def _few(column: Any) -> list[Any]:
+    """A text column of few distinct values (the failing units' districts) as
+    Python objects, each distinct value made once (Arrow's dictionary of it)
+    rather than once per row."""
+    try:
+        encoded = column.dictionary_encode()
+    except (NotImplementedError, TypeError, ValueError):  # a type an older pyarrow cannot
+        return list(column.to_pylist())
+    values: list[Any] = []
+    for chunk in encoded.chunks:
+        words = chunk.dictionary.to_pylist()
+        words.append(None)  # a row without a district
+        values += map(words.__getitem__, chunk.indices.fill_null(len(words) - 1).to_pylist())
+    return values
 
 
 # -- tables ---------------------------------------------------------------------

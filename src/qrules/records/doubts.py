@@ -463,7 +463,10 @@ def judge_all(
                 result = judge_bounded(rulebook, query, counts, found, district, doubts.strict)
             else:
                 result = judge_counts(rulebook, query, counts, district)
-            results.append(attrs.evolve(result, source="records"))
+            # (`judge_counts` gives its results so already: no copy made.)
+            results.append(
+                result if result.source == "records" else attrs.evolve(result, source="records")
+            )
         if progress is not None:
             progress(f"rules × years judged of {len(queries)}", done)
     return judged(Evaluation(rulebook, "", tuple(results), 0, 0, (), records=tables))
