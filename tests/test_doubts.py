@@ -82,16 +82,18 @@ def everywhere(
     units: list[dict[str, Any]],
     visits: list[dict[str, Any]],
     rule: str,
+    log_columns: list[str] | None = None,
     **options: Any,
 ) -> dict[str, list[qrules.Result]]:
     """The rule's results on files (reference engine), loaded into the engine, and
-    in place in the engine's tables."""
+    in place in the engine's tables (the log of ``log_columns``, by default all)."""
     name, connection = engine
+    columns = list(LOG_TYPES) if log_columns is None else log_columns
     register = qrules.read_register(write(tmp_path / "register.csv", units, list(REGISTER_TYPES)))
-    log = qrules.read_log(write(tmp_path / "log.csv", visits, list(LOG_TYPES)), register)
+    log = qrules.read_log(write(tmp_path / "log.csv", visits, columns), register)
     chosen = {"rules": [book[rule]], **options}
     place(connection, name, "doubt_register", units, REGISTER_TYPES)
-    place(connection, name, "doubt_log", visits, LOG_TYPES)
+    place(connection, name, "doubt_log", visits, {c: LOG_TYPES[c] for c in columns})
     return {
         "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
         "loaded": list(
@@ -1010,24 +1012,8 @@ def _lacking_everywhere(
     log_columns: list[str],
     rule: str,
 ) -> dict[str, list[qrules.Result]]:
-    """`everywhere`, with a log of these columns only (a missing kind column too)."""
-    name, connection = engine
-    register = qrules.read_register(write(tmp_path / "register.csv", MAKERS, list(REGISTER_TYPES)))
-    log = qrules.read_log(write(tmp_path / "log.csv", visits, log_columns), register)
-    chosen = {"rules": [book[rule]], **YEAR_2024}
-    place(connection, name, "doubt_register", MAKERS, REGISTER_TYPES)
-    place(connection, name, "doubt_log", visits, {c: LOG_TYPES[c] for c in log_columns})
-    return {
-        "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
-        "loaded": list(
-            qrules.evaluate_records(
-                book, register, log, engine=name, connection=connection, **chosen
-            )
-        ),
-        "in place": list(
-            evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **chosen)
-        ),
-    }
+    """`everywhere` on the two makers, in 2024, with a log of these columns only."""
+    return everywhere(book, tmp_path, engine, MAKERS, visits, rule, log_columns, **YEAR_2024)
 
 
 @pytest.mark.parametrize(

@@ -91,8 +91,28 @@ def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
     return exp.select(*columns, numbered).from_(table.ref(alias))
 
 
+def _too_many(name: str, what: str) -> DataError:
+    """More than `LIMIT` rows to read of a table: ``what`` they are
+    (``rejected``, or ``lacking`` a kind or result)."""
+    return DataError(
+        name,
+        [
+            Problem(
+                name,
+                say(f"engines.too_many_{what}", limit=LIMIT),
+                hint=say(f"engines.too_many_{what}_hint"),
+            )
+        ],
+    )
+
+
 def _fetch(
-    database: Database, table: Table, where: exp.Expr, alias: str, extra: Sequence[exp.Expr] = ()
+    database: Database,
+    table: Table,
+    where: exp.Expr,
+    alias: str,
+    extra: Sequence[exp.Expr] = (),
+    limit: int | None = None,
 ) -> tuple[list[str], list[Sequence[Any]]]:
     inner = _numbered(table, alias, database.dialect).subquery(alias)
     stored = list(dict.fromkeys(table.columns.values()))
@@ -104,6 +124,8 @@ def _fetch(
         .where(where)
         .order_by(exp.column(_ROW, alias))
     )
+    if limit is not None:
+        query = query.limit(limit)
     return stored, list(database.fetch(query.sql(dialect=spoken(database.dialect))))
 
 
@@ -161,16 +183,7 @@ def rejections(
         return Rejections()
     for table, many in zip((register, log), found, strict=False):
         if table is not None and many > LIMIT:
-            raise DataError(
-                table.name,
-                [
-                    Problem(
-                        table.name,
-                        say("engines.too_many_rejected", limit=LIMIT),
-                        hint=say("engines.too_many_rejected_hint"),
-                    )
-                ],
-            )
+            raise _too_many(table.name, "rejected")
     result = Rejections()
     if found[0]:
         header, rows = _fetch(database, register, rejected_register(register), "r")
@@ -278,18 +291,9 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping) -> Unset:
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
                 exp.or_(*missing),
             )
-            header, rows = _fetch(database, log, where, "l")
+            header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - len(found))
             if len(found) + len(rows) > LIMIT:
-                raise DataError(
-                    log.name,
-                    [
-                        Problem(
-                            log.name,
-                            say("engines.too_many_lacking", limit=LIMIT),
-                            hint=say("engines.too_many_lacking_hint"),
-                        )
-                    ],
-                )
+                raise _too_many(log.name, "lacking")
             held = Register(log.name, tuple(UnitRecord(u, "", "") for u in chunk), 0)
             read = read_log(
                 fetched_rows(log.name, header, [(r[-1], r[:-1]) for r in rows]),
