@@ -37,7 +37,7 @@ from ..records.read import (
 from ._builders import number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
-from ._sqltext import exp, spoken
+from ._sqltext import exp, rendered, spoken
 
 if TYPE_CHECKING:
     from .sql import Database, Table
@@ -272,15 +272,23 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping) -> Unset:
     (`qrules.records.doubts`). Rows the readers reject are left out (they are
     rejections already); at most `LIMIT` rows are read, more is a `DataError`."""
 
-    def unset(units: frozenset[str] | None, columns: frozenset[str]) -> list[RejectedInspection]:
+    def lacks(columns: frozenset[str]) -> exp.Expr:
         # (A CASE: a NULL code is not one of them either.)
-        missing = [
-            exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
-            for c in sorted(columns)
-        ]
+        return exp.or_(
+            *(
+                exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
+                for c in sorted(columns)
+            )
+        )
+
+    def unset(units: frozenset[str] | None, columns: frozenset[str]) -> list[RejectedInspection]:
         if units is None:  # whether any row may lack them (one read when none does)
-            some = exp.select(number(1)).from_(log.ref("l")).where(exp.or_(*missing)).limit(1)
-            if database.fetch(some.sql(dialect=spoken(database.dialect))):
+            some = rendered(
+                ("lacking", repr(log), tuple(sorted(columns))),
+                lambda: exp.select(number(1)).from_(log.ref("l")).where(lacks(columns)).limit(1),
+                database.dialect,
+            )
+            if database.fetch(some):
                 return [RejectedInspection(log.name, 0, "", used=True)]
             return []
         found: list[RejectedInspection] = []
@@ -289,7 +297,7 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping) -> Unset:
             chunk = ordered[start : start + 1000]
             where = exp.and_(
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
-                exp.or_(*missing),
+                lacks(columns),
             )
             header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - len(found))
             if len(found) + len(rows) > LIMIT:
