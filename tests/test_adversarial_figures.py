@@ -348,6 +348,34 @@ def test_a_unit_column_that_contradicts_the_measure_is_an_error(
     assert len(dataset.observations) == 5
 
 
+def test_a_unit_column_agrees_with_the_scale_the_mapping_declares(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # A column in 万 declared in [figures.scale] says 万平方米 beside its figures: as
+    # the mapping reads them, not an error (it was refused, though read right).
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "指标,单位,2024年,2025年\n新开工装配式建筑面积,万平方米,150,210\n", encoding="utf-8"
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[figures.scale]\n"2024年" = "万"\n"2025年" = 10000\n', encoding="utf-8")
+    dataset = qrules.read_dataset(path, yantai, mapping=str(mapping))
+    assert sorted(o.value for o in dataset.observations) == [1_500_000, 2_100_000]
+    # The unit itself beside figures the mapping multiplies by 10,000 contradicts them.
+    written = path.read_text(encoding="utf-8")
+    path.write_text(written.replace("万平方米", "平方米"), encoding="utf-8")
+    problem = only_problem(path, yantai, mapping=str(mapping))
+    assert "the sheet gives its unit as '平方米'" in problem, problem
+    # Columns scaled unlike: no one unit is theirs.
+    mapping.write_text('[figures.scale]\n"2025年" = "万"\n', encoding="utf-8")
+    for written in ("平方米", "万平方米"):
+        path.write_text(
+            f"指标,单位,2024年,2025年\n新开工装配式建筑面积,{written},1500000,210\n",
+            encoding="utf-8",
+        )
+        assert "the sheet gives its unit as" in only_problem(path, yantai, mapping=str(mapping))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e25, max_value=1e25))
 def test_a_float_reads_as_its_decimal_of_fifteen_digits(value: float) -> None:

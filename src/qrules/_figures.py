@@ -428,13 +428,20 @@ class _Reader:
             return None
         return found
 
-    def unit_agrees(self, measure: Measure, number: int, cells: Sequence[object]) -> bool:
+    def unit_agrees(
+        self, measure: Measure, number: int, cells: Sequence[object], values: Sequence[int]
+    ) -> bool:
         """Whether the row's unit column (单位), if any, gives the measure's own
         unit (or none); a problem when it gives another (``万平方米`` for a
-        measure in 平方米: the figures would be read 10,000 times too small)."""
+        measure in 平方米: the figures would be read 10,000 times too small).
+        Where the mapping file scales the row's value columns (``values``:
+        their positions), the unit of that scale (``万平方米`` for 万): one the
+        row's columns scale alike."""
+        scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
+        words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
         for position in self.header.units:
             text = cell_text(cells[position])
-            if text is not None and text.lower() not in unit_words(measure.unit):
+            if text is not None and text.lower() not in words:
                 self.problem(
                     say(
                         "figures.unit_column",
@@ -563,7 +570,7 @@ class _Reader:
                         say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
                     )
                     continue
-            if measure is None or not self.unit_agrees(measure, number, cells):
+            if measure is None or not self.unit_agrees(measure, number, cells, (value_at,)):
                 continue
             assert year is not None
             district = (
@@ -600,7 +607,7 @@ class _Reader:
                     self.skipped.append(number)  # a heading row: no measure, no figures
                     continue
             measure = self.measure(number, measure_at, cells[measure_at])
-            if measure is None or not self.unit_agrees(measure, number, cells):
+            if measure is None or not self.unit_agrees(measure, number, cells, columns):
                 continue
             if by == "year":
                 district = (
