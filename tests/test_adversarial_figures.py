@@ -410,6 +410,29 @@ def test_a_dataframes_named_index_is_read_as_its_columns(yantai: qrules.Rulebook
     assert verdict(yantai.evaluate(long[long.year == 2025])) == "met"
 
 
+def test_a_dataframes_index_of_row_labels_is_no_district(yantai: qrules.Rulebook) -> None:
+    # A sheet read with index_col="序号" (its serial numbers), a column per district:
+    # the index was read as one more district, 序号, its numbers summed into the
+    # city's figure (1 + 2 + 60 + 50 = 113 brand enterprises, "met" against 100).
+    frame = pd.DataFrame(
+        {"序号": [1, 2], "year": [2025, 2025], "measure": [BRANDS, BRANDS], "芝罘区": [60, 0]}
+    )
+    frame["莱山区"] = [30, 0]
+    indexed = frame.set_index("序号")
+    found = {o.district for o in qrules.read_dataset(indexed.head(1), yantai).observations}
+    assert found == {"芝罘区", "莱山区"}
+    # A level kept as a column too (set_index(..., drop=False)) is read once: it was
+    # a column given twice, an error.
+    by_district = pd.DataFrame({"year": [2025, 2025], "district": ["芝罘区", "莱山区"]})
+    by_district["measure"], by_district["value"] = BRANDS, [60, 50]
+    both = by_district.set_index("district", drop=False)
+    read = qrules.read_dataset(both, yantai).observations
+    assert sorted((o.district, o.value) for o in read) == [("芝罘区", 60), ("莱山区", 50)]
+    # Unless the two differ: which one is meant is not known.
+    both["district"] = ["福山区", "莱山区"]
+    assert "all give 'district'" in only_problem(both, yantai)  # type: ignore[arg-type]
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_full_disk_is_said_in_chinese(tmp_path: Path) -> None:
     # -o on a full disk: "无法写入 '/dev/full':无法写入:No space left on device".

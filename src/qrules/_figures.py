@@ -269,7 +269,9 @@ class _Header:
     units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
 
     @classmethod
-    def of(cls, raw: Sequence[object], figures: FiguresMapping) -> _Header:
+    def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
+        """``labels``: how many first columns are a DataFrame's index levels
+        (`RawTable.labels`), each row's labels, never a column of figures."""
         cells = tuple(normal(header_text(c)) for c in raw)
         canonical: dict[str, list[int]] = {}
         years: dict[int, int] = {}
@@ -291,6 +293,8 @@ class _Header:
             elif cell.lower() in _SHOWN:
                 if cell.lower() in _UNIT_COLUMNS:
                     units.append(position)
+            elif position < labels:
+                continue  # (an index of serial numbers, say: no district's figures)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
             else:
@@ -322,7 +326,7 @@ def _find_header(
     ``header_row``, that row; else the first of the first rows that names a
     measure column (row 1, the file's first, when none does)."""
     first = table.rows
-    header = _Header.of(table.header, figures)
+    header = _Header.of(table.header, figures, table.labels)
     if header_row is None and header.plausible:
         return header, first, 1
     seen: list[tuple[int, Sequence[object]]] = []
@@ -330,9 +334,9 @@ def _find_header(
         seen.append((number, cells))
         if header_row is not None:
             if number == header_row:
-                return _Header.of(cells, figures), first, number
+                return _Header.of(cells, figures, table.labels), first, number
             continue
-        candidate = _Header.of(cells, figures)
+        candidate = _Header.of(cells, figures, table.labels)
         if candidate.plausible:
             return candidate, first, number
         if len(seen) >= _HEADER_SEARCH:
