@@ -412,15 +412,15 @@ def test_a_dataframes_named_index_is_read_as_its_columns(yantai: qrules.Rulebook
 
 def test_a_dataframes_index_of_row_labels_is_no_district(yantai: qrules.Rulebook) -> None:
     # A sheet read with index_col="序号" (its serial numbers), a column per district:
-    # the index was read as one more district, 序号, its numbers summed into the
-    # city's figure (1 + 2 + 60 + 50 = 113 brand enterprises, "met" against 100).
-    frame = pd.DataFrame(
-        {"序号": [1, 2], "year": [2025, 2025], "measure": [BRANDS, BRANDS], "芝罘区": [60, 0]}
-    )
-    frame["莱山区"] = [30, 0]
+    # the index was read as one more district, 序号, its number summed into the
+    # city's figure (12 + 60 + 30 = 102 brand enterprises, "met" against 100).
+    frame = pd.DataFrame({"序号": [12], "year": [2025], "measure": [BRANDS], "芝罘区": [60]})
+    frame["莱山区"] = [30]
     indexed = frame.set_index("序号")
-    found = {o.district for o in qrules.read_dataset(indexed.head(1), yantai).observations}
+    found = {o.district for o in qrules.read_dataset(indexed, yantai).observations}
     assert found == {"芝罘区", "莱山区"}
+    rule = "provincial-high-end-brand-enterprises-table"
+    assert verdict(yantai.evaluate(indexed), rule) == "unknown"
     # A level kept as a column too (set_index(..., drop=False)) is read once: it was
     # a column given twice, an error.
     by_district = pd.DataFrame({"year": [2025, 2025], "district": ["芝罘区", "莱山区"]})
