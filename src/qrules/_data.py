@@ -179,15 +179,13 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
 def unit_words(unit: Unit, scale: Fraction | int = 1) -> frozenset[str]:
     """The words (lower case) that write a measure's own unit: its zh and en
     words, its id, their variants (``㎡``), and ``个`` for any count. With a
-    ``scale`` (a column's ``[figures.scale]``, 10000): the words of that many
-    of the unit (``万平方米``), those of the unit itself where no word says
-    the scale (a factor of 0.01)."""
+    ``scale`` (a column's ``[figures.scale]``, 10000), the words of that many
+    of the unit too (``万平方米``): the mapping says how its figures are read."""
     own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
     if unit.integer:
         own.add("个")
     if scale != 1:
-        scaled = {p + w for p, f in _SCALE_WORDS.items() if f == scale for w in own}
-        return frozenset(scaled or own)
+        own |= {p + w for p, f in _SCALE_WORDS.items() if f == scale for w in own}
     return frozenset(own)
 
 

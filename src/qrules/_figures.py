@@ -439,8 +439,8 @@ class _Reader:
         unit (or none); a problem when it gives another (``万平方米`` for a
         measure in 平方米: the figures would be read 10,000 times too small).
         Where the mapping file scales the row's value columns (``values``:
-        their positions), the unit of that scale (``万平方米`` for 万): one the
-        row's columns scale alike."""
+        their positions), the unit of that scale too (``万平方米`` for 万),
+        where the row's columns scale alike."""
         scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
         words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
         for position in self.header.units:
