@@ -417,8 +417,9 @@ def test_a_dataframes_index_of_row_labels_is_no_district(yantai: qrules.Rulebook
     frame = pd.DataFrame({"序号": [12], "year": [2025], "measure": [BRANDS], "芝罘区": [60]})
     frame["莱山区"] = [30]
     indexed = frame.set_index("序号")
-    found = {o.district for o in qrules.read_dataset(indexed, yantai).observations}
-    assert found == {"芝罘区", "莱山区"}
+    dataset = qrules.read_dataset(indexed, yantai)
+    assert {o.district for o in dataset.observations} == {"芝罘区", "莱山区"}
+    assert any("序号" in str(note) for note in dataset.notes), dataset.notes  # not read
     rule = "provincial-high-end-brand-enterprises-table"
     assert verdict(yantai.evaluate(indexed), rule) == "unknown"
     # A level kept as a column too (set_index(..., drop=False)) is read once: it was

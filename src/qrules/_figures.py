@@ -267,6 +267,7 @@ class _Header:
     others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
     width: int  # up to the last non-empty header cell
     units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
+    labels: tuple[int, ...] = ()  # a DataFrame's index levels that are none of the above
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
@@ -277,6 +278,7 @@ class _Header:
         years: dict[int, int] = {}
         others = []
         units = []
+        labels_read = []
         for position, cell in enumerate(cells):
             if not cell:
                 continue
@@ -294,7 +296,7 @@ class _Header:
                 if cell.lower() in _UNIT_COLUMNS:
                     units.append(position)
             elif position < labels:
-                continue  # (an index of serial numbers, say: no district's figures)
+                labels_read.append(position)  # (serial numbers, say: no district's figures)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
             else:
@@ -307,6 +309,7 @@ class _Header:
             tuple(others),
             width,
             tuple(units),
+            tuple(labels_read),
         )
 
     @property
@@ -919,14 +922,19 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     if reader.skipped:
         rows = _rows_shown(reader.skipped)
         notes.append(say("figures.headings", rows=rows))
-    if by != "district":  # in a sheet with a column per district, the others are those
-        unread = [
-            header.cells[p]
-            for p in sorted((*header.others, *(header.years if by == "long" else ())))
-        ]
-        if unread:
-            shown = listed(unread)
-            notes.append(say("figures.columns_not_read", columns=shown))
+    # (In a sheet with a column per district, the others are those.)
+    unread = [
+        header.cells[p]
+        for p in sorted(
+            (
+                *(header.others if by != "district" else ()),
+                *(header.years if by == "long" else ()),
+                *header.labels,
+            )
+        )
+    ]
+    if unread:
+        notes.append(say("figures.columns_not_read", columns=listed(unread)))
     return Dataset(reader.table.name, tuple(reader.observations), tuple(notes), cells=by != "long")
 
 
