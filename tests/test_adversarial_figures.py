@@ -348,6 +348,34 @@ def test_a_unit_column_that_contradicts_the_measure_is_an_error(
     assert len(dataset.observations) == 5
 
 
+def test_a_unit_column_agrees_with_the_scale_the_mapping_declares(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # A column in 万 declared in [figures.scale] says 万平方米 beside its figures: as
+    # the mapping reads them, not an error (it was refused, though read right).
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "指标,单位,2024年,2025年\n新开工装配式建筑面积,万平方米,150,210\n", encoding="utf-8"
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[figures.scale]\n"2024年" = "万"\n"2025年" = 10000\n', encoding="utf-8")
+    dataset = qrules.read_dataset(path, yantai, mapping=str(mapping))
+    assert sorted(o.value for o in dataset.observations) == [1_500_000, 2_100_000]
+    # The unit itself, as without a scale (rates kept as fractions beside %, scaled by 100).
+    written = path.read_text(encoding="utf-8")
+    path.write_text(written.replace("万平方米", "平方米"), encoding="utf-8")
+    assert len(qrules.read_dataset(path, yantai, mapping=str(mapping)).observations) == 2
+    # Columns scaled unlike: the scaled unit is not theirs.
+    mapping.write_text('[figures.scale]\n"2025年" = "万"\n', encoding="utf-8")
+    path.write_text(
+        "指标,单位,2024年,2025年\n新开工装配式建筑面积,万平方米,1500000,210\n", encoding="utf-8"
+    )
+    assert "the sheet gives its unit as" in only_problem(path, yantai, mapping=str(mapping))
+    # Another scale's unit is still an error.
+    mapping.write_text('[figures.scale]\n"2024年" = "千"\n"2025年" = "千"\n', encoding="utf-8")
+    assert "the sheet gives its unit as" in only_problem(path, yantai, mapping=str(mapping))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e25, max_value=1e25))
 def test_a_float_reads_as_its_decimal_of_fifteen_digits(value: float) -> None:
@@ -380,6 +408,30 @@ def test_a_dataframes_named_index_is_read_as_its_columns(yantai: qrules.Rulebook
     assert verdict(yantai.evaluate(pivot)) == "met"
     # An unnamed index (0, 1, … or what filtering left) is no column.
     assert verdict(yantai.evaluate(long[long.year == 2025])) == "met"
+
+
+def test_a_dataframes_index_of_row_labels_is_no_district(yantai: qrules.Rulebook) -> None:
+    # A sheet read with index_col="序号" (its serial numbers), a column per district:
+    # the index was read as one more district, 序号, its number summed into the
+    # city's figure (12 + 60 + 30 = 102 brand enterprises, "met" against 100).
+    frame = pd.DataFrame({"序号": [12], "year": [2025], "measure": [BRANDS], "芝罘区": [60]})
+    frame["莱山区"] = [30]
+    indexed = frame.set_index("序号")
+    dataset = qrules.read_dataset(indexed, yantai)
+    assert {o.district for o in dataset.observations} == {"芝罘区", "莱山区"}
+    assert any("序号" in str(note) for note in dataset.notes), dataset.notes  # not read
+    rule = "provincial-high-end-brand-enterprises-table"
+    assert verdict(yantai.evaluate(indexed), rule) == "unknown"
+    # A level kept as a column too (set_index(..., drop=False)) is read once: it was
+    # a column given twice, an error.
+    by_district = pd.DataFrame({"year": [2025, 2025], "district": ["芝罘区", "莱山区"]})
+    by_district["measure"], by_district["value"] = BRANDS, [60, 50]
+    both = by_district.set_index("district", drop=False)
+    read = qrules.read_dataset(both, yantai).observations
+    assert sorted((o.district, o.value) for o in read) == [("芝罘区", 60), ("莱山区", 50)]
+    # Unless the two differ: which one is meant is not known.
+    both["district"] = ["福山区", "莱山区"]
+    assert "all give 'district'" in only_problem(both, yantai)  # type: ignore[arg-type]
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")

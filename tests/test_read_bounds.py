@@ -74,6 +74,19 @@ def test_a_mapping_file_over_its_bound(tmp_path: Path) -> None:
     _refused(err, "mapping.toml", 1)
 
 
+def test_a_mapping_file_is_read_with_any_line_ends(tmp_path: Path) -> None:
+    # Read whole as bytes for its bound, it was no longer read as text is: a file
+    # whose lines end in a carriage return alone was "not a UTF-8 TOML file".
+    from qrules.records.read import ColumnMapping  # noqa: PLC0415
+
+    lines = ["[figures.districts]", '"芝罘" = "芝罘区"', '"全市" = ""', ""]
+    for end in ("\r", "\r\n", "\n"):
+        mapping = tmp_path / "mapping.toml"
+        mapping.write_bytes(end.join(lines).encode("utf-8"))
+        districts = ColumnMapping.load(mapping).figures.districts
+        assert districts == {"芝罘": "芝罘区", "全市": ""}
+
+
 def test_a_parquet_file_over_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Parquet file's cells and encoded size, from its footer, before a row
     is read: a small file of one value repeated holds many cells."""

@@ -176,12 +176,16 @@ def _strip_unit(normal: str, text: str, unit: Unit | None) -> str:
     return normal
 
 
-def unit_words(unit: Unit) -> frozenset[str]:
+def unit_words(unit: Unit, scale: Fraction | int = 1) -> frozenset[str]:
     """The words (lower case) that write a measure's own unit: its zh and en
-    words, its id, their variants (``㎡``), and ``个`` for any count."""
+    words, its id, their variants (``㎡``), and ``个`` for any count. With a
+    ``scale`` (a column's ``[figures.scale]``, 10000), the words of that many
+    of the unit too (``万平方米``): the mapping says how its figures are read."""
     own = {w.lower() for w in (unit.zh, unit.en, unit.id, *_EXTRA_WORDS.get(unit.id, ())) if w}
     if unit.integer:
         own.add("个")
+    if scale != 1:
+        own |= {p + w for p, f in _SCALE_WORDS.items() if f == scale for w in own}
     return frozenset(own)
 
 

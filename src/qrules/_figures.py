@@ -267,14 +267,18 @@ class _Header:
     others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
     width: int  # up to the last non-empty header cell
     units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
+    labels: tuple[int, ...] = ()  # a DataFrame's index levels that are none of the above
 
     @classmethod
-    def of(cls, raw: Sequence[object], figures: FiguresMapping) -> _Header:
+    def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
+        """``labels``: how many first columns are a DataFrame's index levels
+        (`RawTable.labels`), each row's labels, never a column of figures."""
         cells = tuple(normal(header_text(c)) for c in raw)
         canonical: dict[str, list[int]] = {}
         years: dict[int, int] = {}
         others = []
         units = []
+        labels_read = []
         for position, cell in enumerate(cells):
             if not cell:
                 continue
@@ -291,6 +295,8 @@ class _Header:
             elif cell.lower() in _SHOWN:
                 if cell.lower() in _UNIT_COLUMNS:
                     units.append(position)
+            elif position < labels:
+                labels_read.append(position)  # (serial numbers, say: no district's figures)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
             else:
@@ -303,6 +309,7 @@ class _Header:
             tuple(others),
             width,
             tuple(units),
+            tuple(labels_read),
         )
 
     @property
@@ -322,7 +329,7 @@ def _find_header(
     ``header_row``, that row; else the first of the first rows that names a
     measure column (row 1, the file's first, when none does)."""
     first = table.rows
-    header = _Header.of(table.header, figures)
+    header = _Header.of(table.header, figures, table.labels)
     if header_row is None and header.plausible:
         return header, first, 1
     seen: list[tuple[int, Sequence[object]]] = []
@@ -330,9 +337,9 @@ def _find_header(
         seen.append((number, cells))
         if header_row is not None:
             if number == header_row:
-                return _Header.of(cells, figures), first, number
+                return _Header.of(cells, figures, table.labels), first, number
             continue
-        candidate = _Header.of(cells, figures)
+        candidate = _Header.of(cells, figures, table.labels)
         if candidate.plausible:
             return candidate, first, number
         if len(seen) >= _HEADER_SEARCH:
@@ -428,13 +435,20 @@ class _Reader:
             return None
         return found
 
-    def unit_agrees(self, measure: Measure, number: int, cells: Sequence[object]) -> bool:
+    def unit_agrees(
+        self, measure: Measure, number: int, cells: Sequence[object], values: Sequence[int]
+    ) -> bool:
         """Whether the row's unit column (单位), if any, gives the measure's own
         unit (or none); a problem when it gives another (``万平方米`` for a
-        measure in 平方米: the figures would be read 10,000 times too small)."""
+        measure in 平方米: the figures would be read 10,000 times too small).
+        Where the mapping file scales the row's value columns (``values``:
+        their positions), the unit of that scale too (``万平方米`` for 万),
+        where the row's columns scale alike."""
+        scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
+        words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
         for position in self.header.units:
             text = cell_text(cells[position])
-            if text is not None and text.lower() not in unit_words(measure.unit):
+            if text is not None and text.lower() not in words:
                 self.problem(
                     say(
                         "figures.unit_column",
@@ -563,7 +577,7 @@ class _Reader:
                         say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
                     )
                     continue
-            if measure is None or not self.unit_agrees(measure, number, cells):
+            if measure is None or not self.unit_agrees(measure, number, cells, (value_at,)):
                 continue
             assert year is not None
             district = (
@@ -600,7 +614,7 @@ class _Reader:
                     self.skipped.append(number)  # a heading row: no measure, no figures
                     continue
             measure = self.measure(number, measure_at, cells[measure_at])
-            if measure is None or not self.unit_agrees(measure, number, cells):
+            if measure is None or not self.unit_agrees(measure, number, cells, columns):
                 continue
             if by == "year":
                 district = (
@@ -908,14 +922,19 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     if reader.skipped:
         rows = _rows_shown(reader.skipped)
         notes.append(say("figures.headings", rows=rows))
-    if by != "district":  # in a sheet with a column per district, the others are those
-        unread = [
-            header.cells[p]
-            for p in sorted((*header.others, *(header.years if by == "long" else ())))
-        ]
-        if unread:
-            shown = listed(unread)
-            notes.append(say("figures.columns_not_read", columns=shown))
+    # (In a sheet with a column per district, the others are those.)
+    unread = [
+        header.cells[p]
+        for p in sorted(
+            (
+                *(header.others if by != "district" else ()),
+                *(header.years if by == "long" else ()),
+                *header.labels,
+            )
+        )
+    ]
+    if unread:
+        notes.append(say("figures.columns_not_read", columns=listed(unread)))
     return Dataset(reader.table.name, tuple(reader.observations), tuple(notes), cells=by != "long")
 
 

@@ -125,6 +125,9 @@ class RawTable:
     #: A row with fewer cells than the header is misaligned (CSV: a lost
     #: delimiter), not short of empty cells.
     strict_width: bool = False
+    #: How many first columns are a DataFrame's index levels: each row's labels
+    #: (a district, a measure, or only a serial number), never figures.
+    labels: int = 0
 
 
 URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
@@ -293,25 +296,37 @@ def _open_source(
 
 
 def _pandas_table(frame: Any, name: str) -> RawTable:
-    """A pandas DataFrame's rows, its named index levels first, as columns: a
-    district or measure kept in the index (``set_index``, ``groupby``, a pivot
-    table) was dropped, and the rows read as the city's. An unnamed index
-    (``0, 1, …``, or what filtering left of it) is no column."""
-    levels = list(frame.index.names)
-    if all(level is None for level in levels):
+    """A pandas DataFrame's rows, its named index levels first, as columns
+    (`RawTable.labels`): a district or measure kept in the index
+    (``set_index``, ``groupby``, a pivot table) was dropped, and the rows read
+    as the city's. An unnamed index (``0, 1, …``, or what filtering left of
+    it) is no column, nor a level kept as a column too, with the same values
+    (``set_index(..., drop=False)``)."""
+    columns = {str(c): c for c in reversed(list(frame.columns))}
+    kept = [
+        (k, level)
+        for k, level in enumerate(frame.index.names)
+        if level is not None
+        and not (
+            str(level) in columns
+            and list(frame.index.get_level_values(k)) == list(frame[columns[str(level)]])
+        )
+    ]
+    if not kept:
         return RawTable(
             name,
             [str(c) for c in frame.columns],
             numbered(frame.itertuples(index=False, name=None)),
         )
-    header = [str(n) if n is not None else f"level_{k}" for k, n in enumerate(levels)]
-    several = len(levels) > 1
+    several = frame.index.nlevels > 1
 
     def rows() -> Iterator[tuple[object, ...]]:
         for index, *cells in frame.itertuples(index=True, name=None):
-            yield (*(index if several else (index,)), *cells)
+            labels = index if several else (index,)
+            yield (*(labels[k] for k, _ in kept), *cells)
 
-    return RawTable(name, [*header, *(str(c) for c in frame.columns)], numbered(rows()))
+    header = [*(str(level) for _, level in kept), *(str(c) for c in frame.columns)]
+    return RawTable(name, header, numbered(rows()), labels=len(kept))
 
 
 def numbered(

@@ -291,7 +291,9 @@ class ColumnMapping:
         require_regular(path)  # a FIFO is never waited on, /dev/zero never read
         try:
             raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
-            data = tomllib.loads(raw.decode("utf-8-sig"))
+            # Its line ends read as text is read (``\r``, ``\r\n``: ``\n``).
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            data = tomllib.loads(text)
         except OSError as error:
             raise DataError(
                 str(path),
