@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
-from qrules.engines import evaluate_tables
+from qrules.engines import _rejected, evaluate_tables
 from qrules.records.read import parse_date
 
 from .records_strategies import corrupted_records, corruption, unit, visit
@@ -1174,3 +1174,91 @@ def test_the_verdict_is_that_of_every_kind_the_rows_without_one_could_have(
         assert every == {judged.verdict}
     else:
         assert len(every) > 1  # unknown only where the kinds could change it
+
+
+def _two_makers(second_kind: str | None) -> duckdb.DuckDBPyConnection:
+    """The reviewer's two makers in DuckDB tables, one system inspection of
+    IF01 and one of IF02 of kind ``second_kind``, in 2024."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR, registered DATE)"
+    )
+    con.execute(
+        "INSERT INTO register VALUES ('IF01', 'a', 'infant_formula_maker', '2020-01-01'),"
+        " ('IF02', 'b', 'infant_formula_maker', '2020-01-01')"
+    )
+    con.execute(
+        "CREATE TABLE inspections (inspection VARCHAR, unit VARCHAR, date DATE, kind VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO inspections VALUES ('J1', 'IF01', '2024-03-01', 'system'),"
+        " ('J2', 'IF02', '2024-04-01', ?)",
+        [second_kind],
+    )
+    return con
+
+
+@pytest.mark.parametrize(
+    ("second_kind", "checked", "trusted"),
+    [
+        (None, Verdict.UNKNOWN, Verdict.UNKNOWN),
+        # A marker is read as no kind by the key check as by the readers; with
+        # the keys trusted, codes are trusted as a database enforcing them
+        # would hold them (one of the set, or NULL), as a bogus code is.
+        ("无", Verdict.UNKNOWN, Verdict.NOT_MET),
+        ("", Verdict.UNKNOWN, Verdict.NOT_MET),
+        ("bogus", Verdict.UNKNOWN, Verdict.NOT_MET),
+        ("routine", Verdict.NOT_MET, Verdict.NOT_MET),
+    ],
+)
+def test_rows_lacking_a_kind_in_place_checked_and_trusted(
+    yantai: qrules.Rulebook, second_kind: str | None, checked: Verdict, trusted: Verdict
+) -> None:
+    for check_keys, expected in ((True, checked), (False, trusted)):
+        evaluation = evaluate_tables(
+            yantai,
+            _two_makers(second_kind),
+            rules=[yantai[INFANT]],
+            check_keys=check_keys,
+            log_from="2024-01-01",
+            log_until="2024-12-31",
+        )
+        assert only(evaluation.results, 2024).verdict is expected, (second_kind, check_keys)
+
+
+def test_whether_any_row_lacks_a_kind_is_asked_once_an_evaluation(
+    yantai: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each result a rule filtering on kind gives asks whether a row lacks
+    one: the answer is kept for the evaluation (it was asked for each)."""
+    asked: list[bool] = []
+    made = _rejected.lacking
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        unset = made(*args, **kwargs)
+
+        def answered(units: Any, columns: Any) -> Any:
+            if units is None:
+                asked.append(True)
+            return unset(units, columns)
+
+        return answered
+
+    monkeypatch.setattr(_rejected, "lacking", counting)
+    con = _two_makers("routine")
+    for year in ("2023", "2024"):
+        con.execute(
+            f"INSERT INTO inspections VALUES ('K{year}', 'IF01', '{year}-02-01', 'routine')"
+        )
+    for check_keys in (True, False):
+        asked.clear()
+        evaluation = evaluate_tables(
+            yantai,
+            con,
+            rules=[yantai[INFANT]],
+            check_keys=check_keys,
+            log_from="2023-01-01",
+            log_until="2024-12-31",
+        )
+        assert [r.verdict for r in evaluation.results] == [Verdict.NOT_MET, Verdict.NOT_MET]
+        assert asked == [True], check_keys

@@ -472,7 +472,10 @@ def evaluate_tables(
                 database,
                 *_counted_as(register_table, log_table, rejected),
                 rejected=rejected,
-                doubts=_doubts(database, log_table, mapped, rejected, strict),
+                # Trusted codes are one of their sets or NULL (see `lacking`).
+                doubts=_doubts(
+                    database, log_table, mapped, rejected, strict, proven=not check_keys
+                ),
                 **options,
             )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
@@ -484,7 +487,7 @@ def evaluate_tables(
                 database,
                 *_counted_as(register_table, log_table, rejected),
                 rejected=rejected,
-                doubts=_doubts(database, log_table, mapped, rejected, strict),
+                doubts=_doubts(database, log_table, mapped, rejected, strict, proven=False),
                 **options,
             )
     if decision_log is not None:
@@ -495,16 +498,22 @@ def evaluate_tables(
 
 
 def _doubts(
-    database: Any, log: sql.Table | None, mapping: ColumnMapping, rejected: Rejections, strict: bool
+    database: Any,
+    log: sql.Table | None,
+    mapping: ColumnMapping,
+    rejected: Rejections,
+    strict: bool,
+    *,
+    proven: bool,
 ) -> Doubts:
     """The rows that bound the counts of tables judged in place: those rejected,
-    and the log's rows lacking a kind or result (`lacking`)."""
+    and the log's rows lacking a kind or result (`lacking`; ``proven``: see it)."""
     from ._rejected import lacking  # noqa: PLC0415
 
     return Doubts.of(
         rejected.units,
         rejected.inspections,
-        None if log is None else lacking(database, log, mapping),
+        None if log is None else lacking(database, log, mapping, proven=proven),
         strict,
     )
 

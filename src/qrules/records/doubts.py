@@ -189,7 +189,9 @@ class Doubts:
     ) -> Sequence[RejectedInspection]:
         """`unset`'s rows of ``units`` (failing in ``query``), asked once per
         query (the whole register's first) and never of a log without any."""
-        if not self._asked.setdefault(columns, bool(unset(None, columns))):
+        if columns not in self._asked:  # (not setdefault: that would ask every time)
+            self._asked[columns] = bool(unset(None, columns))
+        if not self._asked[columns]:
             return ()
         key = (query.rule, query.year, columns)
         asked = self._asked.get(key)
