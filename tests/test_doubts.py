@@ -1262,3 +1262,31 @@ def test_whether_any_row_lacks_a_kind_is_asked_once_an_evaluation(
         )
         assert [r.verdict for r in evaluation.results] == [Verdict.NOT_MET, Verdict.NOT_MET]
         assert asked == [True], check_keys
+
+
+def test_with_keys_trusted_only_a_null_kind_is_no_kind(yantai: qrules.Rulebook) -> None:
+    """Asked whether any row lacks a kind, and which, alike: with the keys
+    trusted, a marker beside a NULL is trusted as a code (a kind the rule
+    does not count: IF03 fails whatever IF02's kind), where checked it is no
+    kind."""
+    con = _two_makers(None)
+    con.execute("INSERT INTO register VALUES ('IF03', 'c', 'infant_formula_maker', '2020-01-01')")
+    con.execute("INSERT INTO inspections VALUES ('J3', 'IF03', '2024-05-01', '无')")
+    results = {
+        check_keys: only(
+            evaluate_tables(
+                yantai,
+                con,
+                rules=[yantai[INFANT]],
+                check_keys=check_keys,
+                log_from="2024-01-01",
+                log_until="2024-12-31",
+            ).results,
+            2024,
+        )
+        for check_keys in (True, False)
+    }
+    assert results[True].verdict is Verdict.UNKNOWN
+    assert "2 log rows with no kind could change this (rows 2, 3)" in results[True].reason.en
+    assert results[False].verdict is Verdict.NOT_MET
+    assert results[False].reason.en.startswith("1 of 3 units meet it")

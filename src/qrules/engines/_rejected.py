@@ -318,7 +318,7 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
             chunk = ordered[start : start + 1000]
             where = exp.and_(
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
-                lacks(columns),
+                absent(columns) if proven else lacks(columns),
             )
             header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - len(found))
             if len(found) + len(rows) > LIMIT:
