@@ -34,6 +34,21 @@ def _argv(register: Path, log: Path | None, *options: str) -> tuple[str, ...]:
     return ("check", RULEBOOK, *files, "--format", "json", *options)
 
 
+def _declined_with_one_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, column: int, value: str
+) -> tuple[Any, ...]:
+    """Clean files but the fourth row's ``column`` of ``table``, ``value``:
+    the route declines, and the CLI's output is the readers' (returned)."""
+    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
+    (register_rows if table == "register" else log_rows)[3][column] = value
+    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
+    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    assert direct.read_files(str(register), str(log)) is None
+    with_route, without = _both(monkeypatch, *_argv(register, log))
+    assert with_route == without
+    return tuple(with_route)
+
+
 # -- a field longer than the csv module reads, in a column DuckDB types ----------------
 
 #: One more character than the csv module reads in a field (`MAX_CSV_FIELD_CHARS`).
@@ -230,14 +245,7 @@ def test_a_date_of_year_zero_is_left_to_the_readers(
     Python as the text ``'0001-01-01 (BC)'``, not a date: the route compared it
     with 1900-01-01 (a `TypeError`, exit 3); it declines, and the readers
     reject the row."""
-    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
-    (register_rows if table == "register" else log_rows)[3][column] = value
-    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
-    log = _write(tmp_path / "log.csv", LOG, log_rows)
-    assert direct.read_files(str(register), str(log)) is None
-    with_route, without = _both(monkeypatch, *_argv(register, log))
-    assert with_route == without
-    assert with_route[0] == 1
+    assert _declined_with_one_cell(tmp_path, monkeypatch, table, column, value)[0] == 1
 
 
 # -- a date DuckDB reads from a word ----------------------------------------------------
@@ -262,13 +270,7 @@ def test_a_date_duckdb_reads_from_a_word_is_left_to_the_readers(
     any case and between spaces; the readers reject them. The route read a
     unit closed ``epoch`` as closed in 1970 (out of every year's population,
     where the readers reject its row): it declines."""
-    register_rows, log_rows = _clean_register(30), _clean_log(30, 50)
-    (register_rows if table == "register" else log_rows)[3][column] = value
-    register = _write(tmp_path / "register.csv", REGISTER, register_rows)
-    log = _write(tmp_path / "log.csv", LOG, log_rows)
-    assert direct.read_files(str(register), str(log)) is None
-    with_route, without = _both(monkeypatch, *_argv(register, log))
-    assert with_route == without
+    _declined_with_one_cell(tmp_path, monkeypatch, table, column, value)
 
 
 def test_a_date_written_1970_01_01_is_left_to_the_readers(tmp_path: Path) -> None:
