@@ -223,16 +223,15 @@ class ColumnRows(Sequence[Any]):
     def lacking(self, units: Iterable[str] | None, columns: Iterable[str]) -> tuple[Any, ...]:
         """The log rows of these units (``None``: one row of any, if any) with no
         value in one of ``columns`` (`qrules.records.doubts`), filtered in Arrow."""
+        columns = list(columns)
+        if not columns or not any(self.table.column(c).null_count for c in columns):
+            return ()  # (from the columns' validity: no mask made)
         pa, pc = needs("pyarrow"), _compute()
         empty = None
         for column in columns:
             null = pc.is_null(self.table.column(column))
             empty = null if empty is None else pc.or_(empty, null)
-        if empty is None:
-            return ()
         if units is None:
-            if not any(self.table.column(c).null_count for c in columns):
-                return ()
             found = self.table.filter(empty).slice(0, 1)
         else:
             wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))
