@@ -22,6 +22,7 @@ from ._builders import (
     count,
     dated,
     filtered,
+    lacks,
     not_null,
     number,
     rejected_log,
@@ -76,6 +77,12 @@ class Summary:
     unknown_units: tuple[str, ...] = ()
     #: A watched table has rows to reject (found in the key check's pass).
     unclean: bool = False
+    #: The log's columns (``kind``, ``result``) that a pass already made was
+    #: asked about (`summarize`'s ``lacking``), each with whether a row lacks a
+    #: value there as `lacking` asks it (with the keys checked, a value that is
+    #: not one of the codes, `lacks`): the answer the doubts need of the log
+    #: (`Doubts.told`), given without a query of its own.
+    lacks: tuple[tuple[str, bool], ...] = ()
 
 
 def plain_counts(database: Database, register: Table, log: Table | None) -> tuple[Any, ...]:
@@ -93,6 +100,7 @@ def summarize(
     check_keys: bool = False,
     exact_log: bool = False,
     plain: tuple[Any, ...] | None = None,
+    lacking: frozenset[str] = frozenset(),
 ) -> Summary:
     """The tables' `Summary`.
 
@@ -108,16 +116,31 @@ def summarize(
     be counted twice), and which log rows name a unit that is not in the
     register (not counted; the log's first and last dates are then those of
     the rows that are).
+
+    ``lacking``: the log's columns (``kind``, ``result``) of which the doubts
+    may ask whether a row lacks a value (`Summary.lacks`): answered in the
+    key check's pass over every row of a watched log, which tests its codes
+    already; with the keys trusted (a NULL is the only lack: see `lacking`),
+    by the plain counts (the rows with a value in each).
     """
     summary = _tallies(
-        database, register, log, log_exact=not check_keys, exact_log=exact_log, plain=plain
+        database,
+        register,
+        log,
+        log_exact=not check_keys,
+        exact_log=exact_log,
+        plain=plain,
+        lacking=frozenset() if check_keys else lacking,
     )
     if not check_keys:
         return summary
+    asked = lacking if log is not None and log.watched else frozenset()
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
-        return _lean_checked(database, register, log, summary)
-    keys = functools.partial(_keys, dialect=database.dialect)
-    return _checked(database, register, log, summary, _named(database, "keys", register, log, keys))
+        return _lean_checked(database, register, log, summary, asked)
+    keys = functools.partial(_keys, dialect=database.dialect, lacking=asked)
+    return _checked(
+        database, register, log, summary, _named(database, ("keys", asked), register, log, keys)
+    )
 
 
 def _named(
@@ -137,7 +160,11 @@ def _named(
 
 
 def _lean_checked(
-    database: Database, register: Table, log: Table | None, summary: Summary
+    database: Database,
+    register: Table,
+    log: Table | None,
+    summary: Summary,
+    lacking: frozenset[str] = frozenset(),
 ) -> Summary:
     """`summarize`'s key check of tables without a row to reject (or watched),
     in queries shaped as one would check the keys by hand (`_lean_keys`): the
@@ -149,17 +176,17 @@ def _lean_checked(
     all asked again exactly, in SQL, when either finds any; the counted rows'
     reach and repeated inspection ids are those of all the rows, asked again
     (`_known_reach`) when a row of a unit not in the register could hold the
-    first or last date or repeat an id."""
+    first or last date or repeat an id. (``lacking``: `summarize`'s.)"""
     heads = _heads(database, register, log, summary)
-    lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads)
+    lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads, lacking=lacking)
     row = _lean_row(
-        database, ("lean keys", heads), register, log, functools.partial(lean, exact=False)
+        database, ("lean keys", heads, lacking), register, log, functools.partial(lean, exact=False)
     )
     if not row["bad_units"] and register.watched and _codes_rejected(database, register):
         row = {**row, "bad_units": 1}
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
-        row = _lean_row(database, "lean keys exact", register, log, lean)
+        row = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -275,6 +302,7 @@ def _checked(
             )
     if log is None:
         return summary
+    lacks = tuple((c, bool(row[f"lacking_{c}"])) for c in _LACKING if f"lacking_{c}" in row)
     unknown, used, first, last = (
         int(row["unknown"]),
         int(row["used"]),
@@ -296,6 +324,7 @@ def _checked(
         last_day=last,
         log_unknown=unknown,
         unknown_units=units,
+        lacks=lacks,
     )
 
 
@@ -313,11 +342,13 @@ def _tallies(
     log_exact: bool = True,
     exact_log: bool = False,
     plain: tuple[Any, ...] | None = None,
+    lacking: frozenset[str] = frozenset(),
 ) -> Summary:
     """`summarize` without the keys (``log_exact=False``: the log's counted rows
     and reach are left as the plain counts give them, when the key check will
     count them anyway; ``exact_log``: the log has rows qrules rejects, so its
-    reach is counted row by row; ``plain``: `plain_counts`, when already read)."""
+    reach is counted row by row; ``plain``: `plain_counts`, when already read;
+    ``lacking``: `Summary.lacks` of those columns, a NULL the only lack)."""
     row = plain if plain is not None else plain_counts(database, register, log)
     rows, units, categories = (int(v) for v in row[:3])
     unusable = rows - min(units, categories) if rows in (units, categories) else None
@@ -329,7 +360,16 @@ def _tallies(
         unusable = int(exact[1])
         if inexact_log is not None:
             dates, first, last = int(exact[3]), exact[4], exact[5]
-    return Summary(rows, unusable, log_rows, dates, first, last)
+    lacks: tuple[tuple[str, bool], ...] = ()
+    if log is not None and lacking:
+        # (A missing column: every row lacks it, as `lacking` asks.)
+        held = dict(zip([c for c in _LACKING if c in log.columns], row[8:], strict=True))
+        lacks = tuple(
+            (c, log_rows > 0 and (c not in held or int(held[c]) < log_rows))
+            for c in _LACKING
+            if c in lacking
+        )
+    return Summary(rows, unusable, log_rows, dates, first, last, lacks=lacks)
 
 
 def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
@@ -358,16 +398,23 @@ def _known(register: Table, log: Table) -> exp.Expr:
     return log.column("unit", "l").isin(query=registered)
 
 
-def _keys(register: Table, log: Table | None, *, dialect: str = "") -> exp.Select:
+def _keys(
+    register: Table,
+    log: Table | None,
+    *,
+    dialect: str = "",
+    lacking: frozenset[str] = frozenset(),
+) -> exp.Select:
     """One row: the register's rows that repeat a unit id; with a log, its rows
     (with a unit id and a date) whose unit is not in the register, those whose
     unit is, the first and last date of those, and those of them that repeat
-    an inspection id (0 when the log has no inspection ids). (``dialect``:
+    an inspection id (0 when the log has no inspection ids), and those
+    lacking a value in each of ``lacking`` (`_lacking`). (``dialect``:
     `_coded_columns`'.)"""
     registers = _register_keys(register, dialect=dialect)
     if log is None:
         return registers
-    return _side_by_side(registers, _log_keys(register, log))
+    return _side_by_side(registers, _log_keys(register, log, lacking))
 
 
 def _register_keys(
@@ -505,7 +552,7 @@ def _coded_columns(register: Table, dialect: str) -> list[exp.Expr]:
     return columns
 
 
-def _log_keys(register: Table, log: Table) -> exp.Select:
+def _log_keys(register: Table, log: Table, lacking: frozenset[str] = frozenset()) -> exp.Select:
     """One row of the log's side of the key check (see `_keys`)."""
     known = exp.column("known", "k")
     date = exp.column("date", "k")
@@ -550,6 +597,9 @@ def _log_keys(register: Table, log: Table) -> exp.Select:
                 .else_(spelled(exp.column("stored_unit", "k"), utf8=log.utf8))
             ),
         )
+    lacked = _lacking(log, lacking)
+    # (Each row's lack tested beside its codes, in the same projection.)
+    columns += [exp.alias_(test, name) for name, test in lacked]
     rows = exp.select(*columns).from_(log.ref("l")).where(dated(log))
     return exp.select(
         exp.alias_(count(exp.not_(known)), "unknown"),
@@ -558,7 +608,22 @@ def _log_keys(register: Table, log: Table) -> exp.Select:
         exp.alias_(among(exp.Max(this=date.copy())), "last_day"),
         exp.alias_(repeated, "repeated_inspections"),
         exp.alias_(bad, "bad_inspections"),
+        *(exp.alias_(count(exp.column(name, "k")), name) for name, _ in lacked),
     ).from_(rows.subquery("k"))
+
+
+#: The columns whose lack a key check's pass may count (`_lacking`).
+_LACKING = ("kind", "result")
+
+
+def _lacking(log: Table, lacking: frozenset[str]) -> list[tuple[str, exp.Expr]]:
+    """For each of ``lacking`` (`_LACKING`), the name of the key check's column
+    counting the log's rows that lack a value there, and the test (`lacks`,
+    as `lacking` asks it), in a watched log's pass (which tests its codes:
+    DuckDB then tests each code against its set once for both)."""
+    if not log.watched:
+        return []
+    return [(f"lacking_{c}", lacks(log, (c,))) for c in _LACKING if c in lacking]
 
 
 #: The parts of the lean key check (`_lean_keys`), each a query of its own.
@@ -595,6 +660,7 @@ def _lean_keys(
     exact: bool = True,
     dialect: str = "",
     heads: tuple[str, ...] = (),
+    lacking: frozenset[str] = frozenset(),
 ) -> exp.Select:
     """One ``part`` of `_keys` for tables without a row to reject (their rows
     all counted; `_lean_row`): the register's (`_register_keys`), and the log's
@@ -605,7 +671,8 @@ def _lean_keys(
     repeated, and, watched, codes to reject or inspection ids spelled
     otherwise). ``exact``: ids spelled otherwise as `spelled` finds them, else
     at its first look (the rows to reject, and perhaps others; ``heads``: the
-    tables whose ids' first characters need no look, `_heads`).
+    tables whose ids' first characters need no look, `_heads`; ``lacking``:
+    the rows lacking a value in each of them counted too, `_lacking`).
     (``dialect``: `_coded_columns`'.)"""
     if part == "register":
         return _register_keys(register, exact=exact, dialect=dialect, heads="register" in heads)
@@ -625,7 +692,11 @@ def _lean_keys(
         among = None if exact else spelled_among(log, "inspection", "l", heads="log" in heads)
         if among is not None:  # (its first look: over the whole column)
             bad = exp.Add(this=bad, expression=among)
-    rows = exp.select(exp.alias_(repeated, "repeated_inspections"), exp.alias_(bad, "rows_bad"))
+    rows = exp.select(
+        exp.alias_(repeated, "repeated_inspections"),
+        exp.alias_(bad, "rows_bad"),
+        *(exp.alias_(count(test), name) for name, test in _lacking(log, lacking)),
+    )
     if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
         rows = rows.from_(log.ref("l")).where(dated(log))
     return rows
@@ -780,6 +851,8 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
             ("log_dates", exp.Count(this=date.copy())),
             ("first_day", exp.Min(this=date.copy())),
             ("last_day", exp.Max(this=date.copy())),
+            # (The rows with a kind, a result: whether a NULL lacks one, `_tallies`.)
+            *((f"log_{c}s", exp.Count(this=log.raw(c, "l"))) for c in _LACKING if log.has(c)),
         ]
     return _side_by_side(
         registers, exp.select(*(exp.alias_(e, n) for n, e in logged)).from_(log.ref("l"))

@@ -23,7 +23,7 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
-from .._recordspec import FLAGS, RECORD_CODES
+from .._recordspec import FLAGS
 from ..records.doubts import RejectedInspection, RejectedUnit, Unset, unset_rows
 from ..records.prepare import without_doubtful_dates
 from ..records.read import (
@@ -34,7 +34,7 @@ from ..records.read import (
     read_log,
     read_register,
 )
-from ._builders import number, rejected_log, rejected_register, usable
+from ._builders import lacks, number, rejected_log, rejected_register, usable
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
@@ -288,15 +288,6 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
             )
         )
 
-    def lacks(columns: frozenset[str]) -> exp.Expr:
-        # (A CASE: a NULL code is not one of them either.)
-        return exp.or_(
-            *(
-                exp.Case().when(log.isin(c, "l", RECORD_CODES[c]), exp.false()).else_(exp.true())
-                for c in sorted(columns)
-            )
-        )
-
     def unset(units: frozenset[str] | None, columns: frozenset[str]) -> list[RejectedInspection]:
         if units is None:  # whether any row may lack them (one read when none does)
             some = rendered(
@@ -304,7 +295,7 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
                 lambda: (
                     exp.select(number(1))
                     .from_(log.ref("l"))
-                    .where(absent(columns) if proven else lacks(columns))
+                    .where(absent(columns) if proven else lacks(log, columns))
                     .limit(1)
                 ),
                 database.dialect,
@@ -318,7 +309,7 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
             chunk = ordered[start : start + 1000]
             where = exp.and_(
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
-                absent(columns) if proven else lacks(columns),
+                absent(columns) if proven else lacks(log, columns),
             )
             header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - len(found))
             if len(found) + len(rows) > LIMIT:

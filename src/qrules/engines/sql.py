@@ -1225,6 +1225,19 @@ def judge_tables(
     (`stored`) and the results list none."""
     dialect = database.dialect
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
+    # Tables in place: whether the log lacks a kind (result) some rule filters
+    # on is answered by a pass made anyway, for the doubts (`Summary.lacks`).
+    asked = (
+        frozenset(
+            c
+            for r in chosen
+            if r.records is not None
+            for c, v in (("kind", r.records.kinds), ("result", r.records.results))
+            if v is not None
+        )
+        if rejected is not None and doubts is not None and doubts.unset is not None
+        else frozenset()
+    )
     rejected = rejected or Rejections()
     summary = summarize(
         database,
@@ -1233,9 +1246,12 @@ def judge_tables(
         check_keys=check_keys,
         exact_log=bool(rejected.log_rows),
         plain=rejected.plain,
+        lacking=asked,
     )
     if summary.unclean:
         raise Unclean(f"{register.name} or its log holds rows to reject")
+    if summary.lacks and doubts is not None:
+        doubts = attrs.evolve(doubts, told=dict(summary.lacks))
     queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
     districts = (
         sorted(

@@ -167,6 +167,10 @@ class Doubts:
     #: ``strict``: a counted row lacking what a rule filters on, that could
     #: change its verdict, is a `DataError`.
     strict: bool = False
+    #: Whether the log has a row lacking each of some columns (``kind``,
+    #: ``result``), as `unset` would answer it of the whole log: told by a pass
+    #: over the log made already (the key check's), so not asked.
+    told: Mapping[str, bool] = attrs.field(factory=dict)
     # What `unset` answered: per columns, whether any row lacks them; per
     # query and columns, the rows of its failing units (its districts' are among them).
     _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
@@ -188,9 +192,15 @@ class Doubts:
         self, unset: Unset, query: RecordQuery, units: frozenset[str], columns: frozenset[str]
     ) -> Sequence[RejectedInspection]:
         """`unset`'s rows of ``units`` (failing in ``query``), asked once per
-        query (the whole register's first) and never of a log without any."""
+        query (the whole register's first) and never of a log without any
+        (whether it has any: `told`, or asked once an evaluation)."""
         if columns not in self._asked:  # (not setdefault: that would ask every time)
-            self._asked[columns] = bool(unset(None, columns))
+            told = self.told
+            self._asked[columns] = (
+                any(told[c] for c in columns)
+                if columns <= told.keys()
+                else bool(unset(None, columns))
+            )
         if not self._asked[columns]:
             return ()
         key = (query.rule, query.year, columns)
