@@ -45,7 +45,7 @@ from ..records.read import (
     reconciled,
     resolve_header,
 )
-from ._collations import refuse_collated, refuse_default_collation
+from ._collations import collation_look, refuse_collated, refuse_default_collation
 from ._sqltext import needs_sqlglot, spoken
 from .reference import judge_records
 
@@ -431,6 +431,7 @@ def evaluate_tables(
     """
     needs_sqlglot()
     from . import sql  # noqa: PLC0415
+    from ._holdings import plain_counts  # noqa: PLC0415
     from ._rejected import rejections  # noqa: PLC0415
 
     chosen = engine or engine_of(connection)
@@ -450,11 +451,23 @@ def evaluate_tables(
         except DataError:  # the register's collations are refused first, as ever
             refuse_collated(database, register_table, "register")
             raise
-        # Text compared byte for byte, or refused (both tables in one look).
+        # Text compared byte for byte, or refused (both tables in one look, on
+        # DuckDB asked with the plain counts: one round trip for both).
+        looks = None if log_table is None else collation_look(database, [register_table, log_table])
+        plain = looked = None
+        if looks is not None:
+            row = plain_counts(database, register_table, log_table, looks)
+            plain, looked = row[: -len(looks)], row[-len(looks) :]
         refuse_collated(
-            database, register_table, "register", None if log_table is None else (log_table, "log")
+            database,
+            register_table,
+            "register",
+            None if log_table is None else (log_table, "log"),
+            looked=looked,
         )
-        rejected = rejections(database, register_table, log_table, mapped, strict=strict)
+        rejected = rejections(
+            database, register_table, log_table, mapped, strict=strict, plain=plain
+        )
         options: dict[str, Any] = {
             "rules": rules,
             "by_district": by_district,

@@ -50,8 +50,8 @@ that did not come through this check (`summarize` called as it is).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .._errors import DataError, Problem
 from .._messages import Text, data, say
@@ -60,7 +60,7 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["refuse_collated", "refuse_default_collation"]
+__all__ = ["collation_look", "refuse_collated", "refuse_default_collation"]
 
 #: DuckDB's names for comparing byte for byte (each part of a combined
 #: collation, ``nocase.noaccent``, lower-cased).
@@ -74,15 +74,22 @@ _SHOWN = frozenset({"name"})
 
 
 def refuse_collated(
-    database: Database, table: Table, kind: str, log: tuple[Table, str] | None = None
+    database: Database,
+    table: Table,
+    kind: str,
+    log: tuple[Table, str] | None = None,
+    *,
+    looked: Sequence[Any] | None = None,
 ) -> None:
     """A `DataError` when a column of ``table`` that qrules compares (or, on
     DuckDB, the connection) has a collation that is not binary; with ``log``
     (a second table and its kind), that table's columns too, after
-    ``table``'s: on DuckDB, both read from one plan (`_duckdb_together`)."""
+    ``table``'s: on DuckDB, both read from one plan (`_duckdb_together`;
+    ``looked``: the values of `collation_look`'s columns, fetched already in
+    a query of the caller's)."""
     tables = [(table, kind), *([log] if log is not None else [])]
     if database.dialect == "duckdb" and log is not None:
-        together = _duckdb_together(database, tables)
+        together = _duckdb_together(database, tables, looked)
         if together is not None:
             for (each, each_kind), (default, found) in zip(tables, together, strict=True):
                 _refuse(database, each, each_kind, default, found)
@@ -215,42 +222,61 @@ def _duckdb(
     return _duckdb_default(row[0]), collated
 
 
+def collation_look(database: Database, tables: Sequence[Table]) -> list[exp.Expr] | None:
+    """The columns of `_duckdb_together`'s one query (DuckDB), for a caller to
+    select beside its own (one round trip fewer) and hand to `refuse_collated`
+    as ``looked``; ``None`` elsewhere, or when a table has no column to look
+    at (each is then looked at on its own)."""
+    if database.dialect != "duckdb" or len(tables) < 2:
+        return None
+    columns = [_compared(table) for table in tables]
+    if not all(columns):
+        return None
+    aliases = [f"t{index}" for index in range(len(tables))]
+    first, *rest = tables
+    inner = exp.select(
+        *(
+            exp.column(c, alias, quoted=True)
+            for alias, each in zip(aliases, columns, strict=True)
+            for c in each.values()
+        )
+    ).from_(first.ref(aliases[0]))
+    for alias, table in zip(aliases[1:], rest, strict=True):
+        inner = inner.join(table.ref(alias), join_type="cross")
+    text = inner.where(exp.false()).sql(dialect=spoken("duckdb"))
+    optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
+    return [
+        _duckdb_setting(),
+        exp.func("json_serialize_plan", exp.Literal.string(text), optimized),
+    ]
+
+
 def _duckdb_together(
-    database: Database, tables: list[tuple[Table, str]]
+    database: Database, tables: list[tuple[Table, str]], looked: Sequence[Any] | None = None
 ) -> list[tuple[str | None, dict[str, str]]] | None:
     """`_duckdb` for several tables in one query (one plan of all their
-    columns, the tables cross joined, optimized to an empty result): for each,
-    the connection's default collation when it is not binary and its columns'
+    columns, the tables cross joined, optimized to an empty result:
+    `collation_look`; ``looked``: its values, fetched already): for each, the
+    connection's default collation when it is not binary and its columns'
     collations that are not binary. ``None`` when a table has no column to
     look at or the plan does not read: each table is then looked at on its own
     (whose error names it)."""
     columns = [_compared(table) for table, _ in tables]
     if not all(columns):
         return None
-    aliases = [f"t{index}" for index in range(len(tables))]
-
-    def planned() -> exp.Expr:
-        (first, _), *rest = tables
-        inner = exp.select(
-            *(
-                exp.column(c, alias, quoted=True)
-                for alias, each in zip(aliases, columns, strict=True)
-                for c in each.values()
-            )
-        ).from_(first.ref(aliases[0]))
-        for alias, (table, _) in zip(aliases[1:], rest, strict=True):
-            inner = inner.join(table.ref(alias), join_type="cross")
-        text = inner.where(exp.false()).sql(dialect=spoken("duckdb"))
-        optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
-        return exp.select(
-            _duckdb_setting(), exp.func("json_serialize_plan", exp.Literal.string(text), optimized)
+    if looked is None:
+        key = (
+            "collations together",
+            *((t.name, tuple(c.values())) for (t, _), c in zip(tables, columns, strict=True)),
         )
 
-    key = (
-        "collations together",
-        *((t.name, tuple(c.values())) for (t, _), c in zip(tables, columns, strict=True)),
-    )
-    row = database.fetch(rendered(key, planned, "duckdb"))[0]
+        def planned() -> exp.Expr:
+            found = collation_look(database, [t for t, _ in tables])
+            assert found is not None
+            return exp.select(*found)
+
+        looked = database.fetch(rendered(key, planned, "duckdb"))[0]
+    row = looked
     bound = _bound(str(row[1]), sum(len(c) for c in columns))
     if isinstance(bound, Text):
         return None

@@ -85,11 +85,23 @@ class Summary:
     lacks: tuple[tuple[str, bool], ...] = ()
 
 
-def plain_counts(database: Database, register: Table, log: Table | None) -> tuple[Any, ...]:
+def plain_counts(
+    database: Database, register: Table, log: Table | None, looks: Sequence[exp.Expr] = ()
+) -> tuple[Any, ...]:
     """The tables' plain counts (rows, unit ids and categories of the register;
-    rows, unit ids and dates of the log, and its first and last date), which a
-    database can often answer from its statistics."""
-    return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
+    rows, unit ids and dates of the log, its first and last date, and its
+    kinds and results), which a database can often answer from its
+    statistics; then the values of ``looks``, scalars of the caller's (the
+    tables' collations) asked in the same round trip."""
+    if not looks:
+        return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
+
+    def build(register: Table, log: Table | None) -> exp.Select:
+        counts = _summary(register, log, exact=False)
+        return counts.select(*(e.copy() for e in looks))
+
+    text = _summary_text(("summary looks", len(looks)), register, log, database.dialect, build)
+    return tuple(database.fetch(text)[0])
 
 
 def summarize(

@@ -137,6 +137,7 @@ def rejections(
     *,
     strict: bool = False,
     watch: bool = True,
+    plain: tuple[Any, ...] | None = None,
 ) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
 
@@ -145,11 +146,11 @@ def rejections(
     rows to reject, or its dates are text; otherwise `Rejections.watched` says
     that its codes, flags and markers are to be checked in the key check's pass
     (`Table.watched`), and this is called again with ``watch=False`` if they
-    show any.
+    show any. (``plain``: the tables' `plain_counts`, read already.)
     """
     dialect = database.dialect
 
-    row = plain_counts(database, register, log)
+    row = plain if plain is not None else plain_counts(database, register, log)
     text_dates = any(
         register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
     )
