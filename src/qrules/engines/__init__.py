@@ -45,7 +45,7 @@ from ..records.read import (
     reconciled,
     resolve_header,
 )
-from ._collations import collation_look, refuse_collated, refuse_default_collation
+from ._collations import LOOKED, collation_look, refuse_collated, refuse_default_collation
 from ._sqltext import needs_sqlglot, spoken
 from .reference import judge_records
 
@@ -457,7 +457,7 @@ def evaluate_tables(
         plain = looked = None
         if looks is not None:
             row = plain_counts(database, register_table, log_table, looks)
-            plain, looked = row[: -len(looks)], row[-len(looks) :]
+            plain, looked = row[:-LOOKED], row[-LOOKED:]
         refuse_collated(
             database,
             register_table,

@@ -50,7 +50,7 @@ that did not come through this check (`summarize` called as it is).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._errors import DataError, Problem
@@ -60,7 +60,7 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["collation_look", "refuse_collated", "refuse_default_collation"]
+__all__ = ["LOOKED", "collation_look", "refuse_collated", "refuse_default_collation"]
 
 #: DuckDB's names for comparing byte for byte (each part of a combined
 #: collation, ``nocase.noaccent``, lower-cased).
@@ -222,33 +222,49 @@ def _duckdb(
     return _duckdb_default(row[0]), collated
 
 
-def collation_look(database: Database, tables: Sequence[Table]) -> list[exp.Expr] | None:
-    """The columns of `_duckdb_together`'s one query (DuckDB), for a caller to
-    select beside its own (one round trip fewer) and hand to `refuse_collated`
-    as ``looked``; ``None`` elsewhere, or when a table has no column to look
-    at (each is then looked at on its own)."""
+#: The values `collation_look`'s columns give (`refuse_collated`'s ``looked``).
+LOOKED = 2
+
+
+def collation_look(
+    database: Database, tables: Sequence[Table]
+) -> tuple[Hashable, Callable[[], list[exp.Expr]]] | None:
+    """`_duckdb_together`'s one query (DuckDB) for a caller to ask beside its
+    own (one round trip fewer) and hand its values (`LOOKED` of them, last) to
+    `refuse_collated` as ``looked``: a key naming its inputs, and its columns'
+    builder (called once per key: the caller's text is kept, `rendered`);
+    ``None`` elsewhere, or when a table has no column to look at (each is
+    then looked at on its own)."""
     if database.dialect != "duckdb" or len(tables) < 2:
         return None
     columns = [_compared(table) for table in tables]
     if not all(columns):
         return None
-    aliases = [f"t{index}" for index in range(len(tables))]
-    first, *rest = tables
-    inner = exp.select(
-        *(
-            exp.column(c, alias, quoted=True)
-            for alias, each in zip(aliases, columns, strict=True)
-            for c in each.values()
-        )
-    ).from_(first.ref(aliases[0]))
-    for alias, table in zip(aliases[1:], rest, strict=True):
-        inner = inner.join(table.ref(alias), join_type="cross")
-    text = inner.where(exp.false()).sql(dialect=spoken("duckdb"))
-    optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
-    return [
-        _duckdb_setting(),
-        exp.func("json_serialize_plan", exp.Literal.string(text), optimized),
-    ]
+    key = (
+        "collations together",
+        *((t.name, tuple(c.values())) for t, c in zip(tables, columns, strict=True)),
+    )
+
+    def build() -> list[exp.Expr]:
+        aliases = [f"t{index}" for index in range(len(tables))]
+        first, *rest = tables
+        inner = exp.select(
+            *(
+                exp.column(c, alias, quoted=True)
+                for alias, each in zip(aliases, columns, strict=True)
+                for c in each.values()
+            )
+        ).from_(first.ref(aliases[0]))
+        for alias, table in zip(aliases[1:], rest, strict=True):
+            inner = inner.join(table.ref(alias), join_type="cross")
+        text = inner.where(exp.false()).sql(dialect=spoken("duckdb"))
+        optimized = exp.PropertyEQ(this=exp.var("optimize"), expression=exp.true())
+        return [
+            _duckdb_setting(),
+            exp.func("json_serialize_plan", exp.Literal.string(text), optimized),
+        ]
+
+    return key, build
 
 
 def _duckdb_together(
@@ -265,17 +281,10 @@ def _duckdb_together(
     if not all(columns):
         return None
     if looked is None:
-        key = (
-            "collations together",
-            *((t.name, tuple(c.values())) for (t, _), c in zip(tables, columns, strict=True)),
-        )
-
-        def planned() -> exp.Expr:
-            found = collation_look(database, [t for t, _ in tables])
-            assert found is not None
-            return exp.select(*found)
-
-        looked = database.fetch(rendered(key, planned, "duckdb"))[0]
+        look = collation_look(database, [t for t, _ in tables])
+        assert look is not None
+        key, build = look
+        looked = database.fetch(rendered(key, lambda: exp.select(*build()), "duckdb"))[0]
     row = looked
     bound = _bound(str(row[1]), sum(len(c) for c in columns))
     if isinstance(bound, Text):

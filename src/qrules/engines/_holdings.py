@@ -86,21 +86,25 @@ class Summary:
 
 
 def plain_counts(
-    database: Database, register: Table, log: Table | None, looks: Sequence[exp.Expr] = ()
+    database: Database,
+    register: Table,
+    log: Table | None,
+    looks: tuple[Hashable, Callable[[], Sequence[exp.Expr]]] | None = None,
 ) -> tuple[Any, ...]:
     """The tables' plain counts (rows, unit ids and categories of the register;
     rows, unit ids and dates of the log, its first and last date, and its
     kinds and results), which a database can often answer from its
-    statistics; then the values of ``looks``, scalars of the caller's (the
-    tables' collations) asked in the same round trip."""
-    if not looks:
+    statistics; then the values of ``looks`` (a key naming its inputs and a
+    builder of scalar columns of the caller's: the tables' collations, asked
+    in the same round trip)."""
+    if looks is None:
         return tuple(database.fetch(_summary_sql(register, log, database.dialect, exact=False))[0])
+    key, columns = looks
 
     def build(register: Table, log: Table | None) -> exp.Select:
-        counts = _summary(register, log, exact=False)
-        return counts.select(*(e.copy() for e in looks))
+        return _summary(register, log, exact=False).select(*columns())
 
-    text = _summary_text(("summary looks", len(looks)), register, log, database.dialect, build)
+    text = _summary_text(("summary looks", key), register, log, database.dialect, build)
     return tuple(database.fetch(text)[0])
 
 
