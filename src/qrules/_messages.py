@@ -2843,4 +2843,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",
     ),
+    # -- fixes (s9): the log's declared reach (records/plan.py) ---------------------
+    "log.inverted_reach": (
+        "{start} {first} 晚于 {end} {last}:检查记录不能在结束之后才开始(请给出它覆盖的第一天和最后一天)",
+        "{start} {first} is after {end} {last}: the log cannot begin after it ends (give the first and the last day it covers)",
+    ),
 }

@@ -36,7 +36,7 @@ from .._rulebook import Rulebook
 from .._tabular import RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
-from ..records.prepare import as_date, prepared
+from ..records.prepare import declared_reach, prepared
 from ..records.read import (
     ColumnMapping,
     InspectionLog,
@@ -435,7 +435,7 @@ def evaluate_tables(
 
     chosen = engine or engine_of(connection)
     mapped = column_mapping(mapping)
-    until = as_date(log_until, "log_until")
+    until, start = declared_reach(log_until, log_from)
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
@@ -461,7 +461,7 @@ def evaluate_tables(
             "log_until": until,
             "progress": progress,
             "check_keys": check_keys,
-            "log_from": as_date(log_from, "log_from"),
+            "log_from": start,
             "failing_units_to": None
             if failing_units_to is None
             else sql.Table(failing_units_to, {}),
