@@ -144,15 +144,28 @@ _POSTGRES_TYPES = {
     1043: "text",
     1082: "date",
     1114: "timestamp",
+    1184: "timestamptz",
     19: "text",
+}
+
+
+#: A view's expression of the day, in a time zone named, of a timestamp with a
+#: time zone, whatever the session's (``{column}``: the column), by dialect.
+ZONED_DAY = {
+    "duckdb": "CAST(timezone('Asia/Shanghai', {column}) AS DATE)",
+    "postgres": "CAST({column} AT TIME ZONE 'Asia/Shanghai' AS DATE)",
+    "spark": "CAST(convert_timezone('Asia/Shanghai', {column}) AS DATE)",
 }
 
 
 def column_type(dialect: str, stored: object) -> str:
     """How qrules reads a column of a stored type: ``boolean``, ``date``,
-    ``timestamp`` (its date is read), ``text``, ``integer`` (codes compared as
-    text), or ``other`` (refused where it matters: a time zone's timestamp,
-    a float, a decimal, …)."""
+    ``timestamp`` (without a time zone: its date is read), ``timestamptz``
+    (an instant, whose day is the session's time zone's: refused, see
+    ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
+    ``other`` (refused where it matters: a float, a decimal, …). Spark's
+    ``TIMESTAMP`` is such an instant (``TIMESTAMP_LTZ``); its
+    ``TIMESTAMP_NTZ`` is DuckDB's and PostgreSQL's ``TIMESTAMP``."""
     if dialect == "postgres":
         return _POSTGRES_TYPES.get(int(str(stored)), "other")
     name = str(stored).upper()
@@ -160,6 +173,10 @@ def column_type(dialect: str, stored: object) -> str:
         return "boolean"
     if name == "DATE":
         return "date"
+    if name in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ", "TIMESTAMP_LTZ") or (
+        dialect == "spark" and name == "TIMESTAMP"
+    ):
+        return "timestamptz"
     if name in (
         "TIMESTAMP",
         "TIMESTAMP_NTZ",
@@ -167,7 +184,7 @@ def column_type(dialect: str, stored: object) -> str:
         "TIMESTAMP_NS",
         "TIMESTAMP_MS",
         "TIMESTAMP_S",
-    ) or (dialect == "spark" and name == "TIMESTAMP"):
+    ):
         return "timestamp"
     if name in ("VARCHAR", "STRING", "TEXT") or name.startswith(("VARCHAR(", "CHAR")):
         return "text"
