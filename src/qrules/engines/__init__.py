@@ -442,8 +442,9 @@ def evaluate_tables(
     ``catalog.schema.table``) to write the failing units to, where the tables
     are, rather than fetch them (as dbt's ``store_failures``): one row per rule,
     year and unit that does not meet it (``rule``, ``year``, ``unit``, ``name``,
-    ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
-    results then list no failing units.
+    ``district``, ``short``: inspections lacking, or 1 for a flag not set, and
+    ``verdict``: the rule's result in that year, ``unknown`` when rows that
+    could not be read could change it). The results then list no failing units.
     """
     needs_sqlglot()
     from . import sql  # noqa: PLC0415
