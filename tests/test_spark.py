@@ -459,7 +459,7 @@ def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
         "unit STRING, category STRING, registered STRING, internet_bright_kitchen STRING",
     ).createOrReplaceTempView("doubt_register")
     spark.createDataFrame([("IF01", "2024-05-01 09:00:00")], "unit STRING, date STRING").selectExpr(
-        "unit", "CAST(date AS TIMESTAMP) AS date", "'system' AS kind"
+        "unit", "CAST(date AS TIMESTAMP_NTZ) AS date", "'system' AS kind"
     ).createOrReplaceTempView("doubt_log")
     options: dict[str, Any] = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
     found = evaluate_tables(yantai, spark, register="doubt_register", log="doubt_log", **options)
