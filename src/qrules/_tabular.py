@@ -128,6 +128,9 @@ class RawTable:
     #: How many first columns are a DataFrame's index levels: each row's labels
     #: (a district, a measure, or only a serial number), never figures.
     labels: int = 0
+    #: A workbook in the 1904 date system (``date1904``): a number in a date
+    #: column is a serial counted from 1904-01-01, not from 1899-12-30.
+    date1904: bool = False
 
 
 URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
@@ -692,7 +695,8 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                 formulas.close()
 
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return RawTable(name, header, body(), notes)
+    date1904 = getattr(book, "epoch", None) == _EPOCH_1904
+    return RawTable(name, header, body(), notes, date1904=date1904)
 
 
 def float_decimal(value: float) -> Decimal:
@@ -703,6 +707,11 @@ def float_decimal(value: float) -> Decimal:
     99.99999999999999: 100), which would otherwise decide a verdict on a
     boundary."""
     return Decimal(format(value, ".15g"))
+
+
+#: The day serial 0 stands for in a workbook of the 1904 date system
+#: (openpyxl's ``CALENDAR_MAC_1904``, its ``Workbook.epoch``).
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
 def _no_sheet(book: Any, path: Path, message: Text, hint: Text) -> DataError:
