@@ -763,12 +763,16 @@ def read_dataset(
     else:
         table = open_table(source, sheet=sheet, encoding=encoding, name=name, what="figures")
         places = _Places("row")
-    header, rows, found_at = _find_header(table, header_row, figures)
-    table = attrs.evolve(table, rows=rows)
-    reader = _Reader(table, header, rulebook, figures, names, places, year, district)
-    if found_at != 1:
-        reader.notes.append(say("figures.header_found", row=found_at))
-    return _finish(reader, _layout(reader, layout))
+    try:
+        header, rows, found_at = _find_header(table, header_row, figures)
+        reader = _Reader(
+            attrs.evolve(table, rows=rows), header, rulebook, figures, names, places, year, district
+        )
+        if found_at != 1:
+            reader.notes.append(say("figures.header_found", row=found_at))
+        return _finish(reader, _layout(reader, layout))
+    finally:
+        table.close()  # (an .xlsx file's workbooks, when a problem stops the reading)
 
 
 def _layout(reader: _Reader, layout: Layout | None) -> str:

@@ -644,7 +644,11 @@ class RowReader:
         progress: Progress | None,
     ) -> None:
         self.table = table
-        self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+        try:
+            self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+        except DataError:
+            table.close()  # (an .xlsx file's workbooks, which no row will be read from)
+            raise
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
         self.progress = progress
