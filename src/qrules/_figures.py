@@ -1020,8 +1020,19 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
                 )
             )
         for key, value in item.items():
+            # A cell is a number or text: an object or array, named plainly (its
+            # text would be the parser's classes: _Keys, Decimal).
+            if isinstance(value, dict | list):
+                kind = "value.an_object" if isinstance(value, dict) else "value.a_list"
+                problems.append(
+                    Problem(
+                        name,
+                        say("value.not_a_value_of", kind=say(kind)),
+                        where=say("where.item_key", item=index, column=key),
+                    )
+                )
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
-            if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+            elif any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
                 problems.append(
                     Problem(
                         name,

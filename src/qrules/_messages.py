@@ -2857,4 +2857,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请给出 DATE 列,或建一个按记录所在时区取日期的视图:{cast}(换成你的时区)",
         "give a DATE column, or a view reading its day in the records' time zone: {cast} (with your zone)",
     ),
+    # -- fixes (s9): a JSON object or array as a figure (_data.py) -----------------
+    "value.not_a_value_of": ("应为数字或文本,实为{kind}", "expected a number or text, got {kind}"),
+    "value.an_object": ("键值对象", "an object of keys and values"),
+    "value.a_list": ("列表", "a list"),
 }
