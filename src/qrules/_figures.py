@@ -120,8 +120,21 @@ _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
 #: What a sheet writes for the whole city in its district column (or over a
 #: column of a sheet with a column per district): read as the city, never as one
-#: more district (summed with the districts, it counted the city twice).
-_CITY = ("全市", "全市合计", "市合计", "合计", "总计", "city", "whole city", "total")
+#: more district (summed with the districts, it counted the city twice). The
+#: city's total row in its common spellings: 全市, and 合计, 总计 or 汇总, alone,
+#: after 全市 or 市, or before 全市 (``合计（全市）``); compared as `_key`s (no
+#: spaces or punctuation, any case). A part's total is not the city (`_TOTAL_WORDS`).
+_CITY = (
+    "全市",
+    *(f"{city}{total}" for city in ("", "全市", "市") for total in ("合计", "总计", "汇总")),
+    *(f"{total}全市" for total in ("合计", "总计", "汇总")),
+    "city",
+    "whole city",
+    "city total",
+    "citywide",
+    "total",
+    "grand total",
+)
 
 
 def figures_mapping(mapping: MappingInput) -> FiguresMapping:
@@ -151,7 +164,7 @@ def _key(text: str) -> str:
 _CITY_KEYS = frozenset(map(_key, _CITY))
 #: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
 #: districts it sums is no district, and summed with them counts them twice.
-_TOTAL_WORDS = ("合计", "总计", "小计", "累计", "全市")
+_TOTAL_WORDS = ("合计", "总计", "汇总", "小计", "累计", "全市")
 #: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
