@@ -20,6 +20,8 @@ from qrules.records.plan import Coverage
 from .conftest import RECORDS, run
 
 INVERTED = {"log_from": "2024-07-01", "log_until": "2024-06-30"}
+#: The same on the command line.
+OPTIONS = ("--log-from", "2024-07-01", "--log-until", "2024-06-30")
 
 
 def records(folder: Path) -> tuple[Path, Path]:
@@ -98,17 +100,7 @@ def test_the_command_line_says_both_dates(
 ) -> None:
     register, log = records(tmp_path)
     code, out, err = run(
-        "check",
-        str(RECORDS),
-        "--register",
-        str(register),
-        "--log",
-        str(log),
-        "--log-from",
-        "2024-07-01",
-        "--log-until",
-        "2024-06-30",
-        *extra,
+        "check", str(RECORDS), "--register", str(register), "--log", str(log), *OPTIONS, *extra
     )
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1
@@ -116,15 +108,7 @@ def test_the_command_line_says_both_dates(
 
 
 def test_the_command_line_refuses_it_on_a_database(tmp_path: Path) -> None:
-    code, out, err = run(
-        "check",
-        str(RECORDS),
-        "--database",
-        f"duckdb:///{tmp_path / 'absent.db'}",
-        "--log-from",
-        "2024-07-01",
-        "--log-until",
-        "2024-06-30",
-    )
+    database = f"duckdb:///{tmp_path / 'absent.db'}"
+    code, out, err = run("check", str(RECORDS), "--database", database, *OPTIONS)
     assert (code, out) == (2, "")
     assert "--log-from 2024-07-01 is after --log-until 2024-06-30" in err
