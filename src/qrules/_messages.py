@@ -2843,4 +2843,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",
     ),
+    # -- records/prepare (s9): a log row dated after the log's end --
+    "prepare.doubtful_date": (
+        "{date} 晚于{what}({until}):可疑日期,不计入",
+        "{date} is after {what} ({until}): a doubtful date, not counted",
+    ),
 }
