@@ -106,3 +106,33 @@ def test_a_total_by_another_word_is_not_a_district(tmp_path: Path, total: str) -
         if r.rule_id == "provincial-high-end-brand-enterprises-table" and r.district is None
     ]
     assert result.verdict.value != "met", (total, result.observed)
+
+
+# -- tables in place: a doubtful date when no end was declared --------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engines/__init__.evaluate_tables sets the log Table's until to today when none "
+    "is declared, so engines/_rejected (both owned by probe) passes declared=True to "
+    "without_doubtful_dates: 'after the log's declared end <today>' where no end was declared",
+)
+def test_tables_in_place_say_today_when_no_end_was_declared() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE register AS SELECT * FROM (VALUES ('IF01', 'A', 'infant_formula_maker'))"
+        " t(unit, name, category)"
+    )
+    connection.execute(
+        "CREATE TABLE inspections AS SELECT * FROM (VALUES ('IF01', DATE '2024-05-01',"
+        " 'system'), ('IF01', DATE '2052-03-01', 'system')) t(unit, date, kind)"
+    )
+    evaluation = evaluate_tables(book, connection, rules=[book[FORMULA]], log_from="2024-01-01")
+    [log] = [t for t in evaluation.records if t.kind == "log"]
+    # As the reference engine says it of the same rows (tests/test_doubts.py).
+    assert any("1 log rows dated after today" in n.en for n in log.notes), log.notes
+    assert "is after today" in log.problems[0].message, log.problems[0].message
