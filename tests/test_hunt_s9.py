@@ -136,3 +136,47 @@ def test_tables_in_place_say_today_when_no_end_was_declared() -> None:
     # As the reference engine says it of the same rows (tests/test_doubts.py).
     assert any("1 log rows dated after today" in n.en for n in log.notes), log.notes
     assert "is after today" in log.problems[0].message, log.problems[0].message
+
+
+# -- tables in place: a flag read through the database's LOWER ----------------------------
+
+KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+#: A mapping's flag code with an ``i``; a cell writing it with a dotted capital I
+#: (U+0130), which Python lowers to ``i̇`` (two characters) and DuckDB and
+#: PostgreSQL to ``i``.
+DOTTED = {"register": {"codes": {"internet_bright_kitchen": {"si": True}}}}
+DOTTED_ROWS = [("CK1", "A", "central_kitchen", "Sİ"), ("CK2", "B", "central_kitchen", "si")]
+
+
+def test_a_flag_with_a_dotted_capital_i_is_rejected_by_the_readers() -> None:
+    """The oracle: the readers reject ``Sİ`` (not yes or no), so the rule is unknown."""
+    book = qrules.load(BOOK)
+    columns = ("unit", "name", "category", "internet_bright_kitchen")
+    register = qrules.read_register(
+        [dict(zip(columns, r, strict=True)) for r in DOTTED_ROWS], mapping=DOTTED
+    )
+    evaluation = qrules.evaluate_records(book, register, None, rules=[book[KITCHENS]])
+    assert {r.verdict.value for r in evaluation.results} == {"unknown"}
+    assert register.rows_rejected == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engines/_builders._bad_flag (owned by probe) and sql.Table.flag test a flag "
+    "cell as the database's LOWER reads it: LOWER('Sİ') is 'si' in DuckDB and PostgreSQL, "
+    "'si̇' in Python, so a cell the readers reject counts as true: a false met",
+)
+def test_tables_in_place_do_not_read_a_flag_through_lower() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR,"
+        " internet_bright_kitchen VARCHAR)"
+    )
+    connection.executemany("INSERT INTO register VALUES (?, ?, ?, ?)", DOTTED_ROWS)
+    evaluation = evaluate_tables(book, connection, log=None, rules=[book[KITCHENS]], mapping=DOTTED)
+    # As the readers: unknown (a rejected row); it was "met 2 of 2 units".
+    assert {r.verdict.value for r in evaluation.results} == {"unknown"}
