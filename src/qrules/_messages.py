@@ -2334,6 +2334,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--log 需要 --register:检查记录中的单位要与登记表核对",
         "--log needs --register: the log's units are checked against it",
     ),
+    "records_cli.reach_needs_log": (
+        "--log-from 和 --log-until 说明检查记录的起止:需要 --log(或 --database 中的表)",
+        "--log-from and --log-until say where the log begins and ends: they need --log "
+        "(or the tables of --database)",
+    ),
     "records_cli.table_options": (
         "--register-table、--log-table 和 --trust-keys 用于 --database 中的表(不给 --register 时)",
         "--register-table, --log-table and --trust-keys are about the tables of --database (without --register)",
@@ -2861,4 +2866,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.not_a_value_of": ("应为数字或文本,实为{kind}", "expected a number or text, got {kind}"),
     "value.an_object": ("键值对象", "an object of keys and values"),
     "value.a_list": ("列表", "a list"),
+    # -- records/prepare (s9): a log row dated after the log's end --
+    "prepare.doubtful_date": (
+        "{date} 晚于{what}({until}):可疑日期,不计入",
+        "{date} is after {what} ({until}): a doubtful date, not counted",
+    ),
 }
