@@ -1995,6 +1995,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "long:每个年份和指标一行;wide:每个指标一行,每个年份一列",
         "long: a row per year and measure; wide: a row per measure, a column per year",
     ),
+    "help.template.format": (
+        "模板格式(默认:-o 的文件名以 .xlsx 或 .xlsm 结尾时为 xlsx,否则为 csv)",
+        "the template's format (default: xlsx when -o's name ends in .xlsx or .xlsm, else csv)",
+    ),
     "help.template.years": (
         "要填写的年份(默认:规则读取的年份)",
         "the years to fill in (default: those the rules read)",
