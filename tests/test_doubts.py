@@ -1056,6 +1056,34 @@ def test_a_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
         assert result.rejected_rows == ()  # counted rows, not rejected ones
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        visit("IF02", "2024-02-30"),  # rejected for its date: of any year
+        visit("IF02", "2024-05-01", None, "bogus"),  # rejected for its result
+        visit("IF02", "2052-03-01"),  # a doubtful date (after the log's end)
+        visit("IF02", "2024-02-30", "体系?"),  # and its kind unreadable too
+    ],
+)
+def test_a_rejected_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
+    yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any], second: dict[str, Any]
+) -> None:
+    """A rejected row with no kind, read, would be a row with no kind, which could
+    count (as a counted one does): unknown, not "not met 50 (1/2)", on files, on
+    the engine and in place; with a kind the rule does not count, not met."""
+    visits = [visit("IF01", "2024-05-01", "system"), second]
+    found = _lacking_everywhere(yantai, tmp_path, engine, visits, list(LOG_TYPES), INFANT)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.UNKNOWN, where
+        assert "1 rejected log row could change this" in result.reason.en, (where, result.reason)
+    routine = [visits[0], {**second, "kind": "routine"}]
+    found = _lacking_everywhere(yantai, tmp_path, engine, routine, list(LOG_TYPES), INFANT)
+    assert {w: only(r, 2024).verdict for w, r in found.items()} == dict.fromkeys(
+        found, Verdict.NOT_MET
+    )
+
+
 def test_a_log_row_without_a_kind_that_cannot_change_the_verdict_keeps_it(
     yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
 ) -> None:

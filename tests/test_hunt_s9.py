@@ -302,13 +302,6 @@ def test_a_counted_row_with_no_kind_makes_the_rule_unknown(tmp_path: Path) -> No
     assert _formula_check(tmp_path, "unit,date,kind\nIF01,2024-12-31,\n") == "unknown"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="records/doubts.RejectedInspection.could_count (owned by probe) reads a rejected "
-    "row's missing kind (result) as a kind the rule does not count (None not in kinds), where "
-    "a counted row with no kind could count: a false 'not met' on every engine",
-)
 @pytest.mark.parametrize(
     "log",
     [
@@ -324,14 +317,6 @@ def test_a_rejected_row_with_no_kind_could_count(tmp_path: Path, log: str, engin
     assert _formula_check(tmp_path, log, "--engine", engine) == "unknown"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_rejected (owned by probe) makes a row it rejects for its spelling a "
-    "RejectedInspection with kind None and nothing unreadable, which "
-    "records/doubts.RejectedInspection.could_count never counts: 'not met' on DuckDB and "
-    "PostgreSQL tables where the readers say unknown (the row counted, with no kind)",
-)
 def test_tables_in_place_count_a_respelled_row_with_no_kind_as_the_readers() -> None:
     evaluation = _in_place(
         FORMULA,
