@@ -1318,3 +1318,36 @@ def test_with_keys_trusted_only_a_null_kind_is_no_kind(yantai: qrules.Rulebook) 
     assert "2 log rows with no kind could change this (rows 2, 3)" in results[True].reason.en
     assert results[False].verdict is Verdict.NOT_MET
     assert results[False].reason.en.startswith("1 of 3 units meet it")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Sİ", Verdict.UNKNOWN),  # LOWER: 'si' in the databases, 'si̇' in Python
+        ("SI", Verdict.MET),  # a mapped code in capitals, as the readers read it
+        ("YES", Verdict.MET),
+        ("ｙｅｓ", Verdict.UNKNOWN),  # read yes, but not as stored: the readers read the row
+    ],
+)
+def test_a_flag_in_place_is_compared_as_the_readers_read_it(
+    yantai: qrules.Rulebook, engine: tuple[str, Any], written: str, expected: Verdict
+) -> None:
+    """A flag cell is compared with its spellings as stored (`flag_spellings`),
+    never through the database's ``LOWER``."""
+    name, connection = engine
+    units = [
+        unit("CK1", "central_kitchen", internet_bright_kitchen=written),
+        unit("CK2", "central_kitchen", internet_bright_kitchen="si"),
+    ]
+    place(connection, name, "doubt_register", units, REGISTER_TYPES)
+    mapping = {"register": {"codes": {"internet_bright_kitchen": {"si": True}}}}
+    evaluation = evaluate_tables(
+        yantai,
+        connection,
+        register="doubt_register",
+        log=None,
+        mapping=mapping,
+        rules=[yantai["central-kitchens-in-internet-bright-kitchen"]],
+    )
+    assert {r.verdict for r in evaluation.results} == {expected}, written
+

@@ -179,13 +179,6 @@ def test_a_flag_with_a_dotted_capital_i_is_rejected_by_the_readers() -> None:
     assert register.rows_rejected == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_builders._bad_flag (owned by probe) and sql.Table.flag test a flag "
-    "cell as the database's LOWER reads it: LOWER('Sİ') is 'si' in DuckDB and PostgreSQL, "
-    "'si̇' in Python, so a cell the readers reject counts as true: a false met",
-)
 def test_tables_in_place_do_not_read_a_flag_through_lower() -> None:
     evaluation = _in_place(
         KITCHENS,
