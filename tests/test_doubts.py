@@ -1351,3 +1351,33 @@ def test_a_flag_in_place_is_compared_as_the_readers_read_it(
     )
     assert {r.verdict for r in evaluation.results} == {expected}, written
 
+
+@pytest.mark.parametrize(
+    ("inspection", "expected"),
+    [
+        ("J😀1", Verdict.MET),  # beyond the BMP, kept as it is: read as stored
+        ("J\U000e0041", Verdict.UNKNOWN),  # a tag: not checked, the row rejected
+    ],
+)
+def test_an_inspection_id_in_place_is_never_blamed_on_a_date_column_of_dates(
+    yantai: qrules.Rulebook, engine: tuple[str, Any], inspection: str, expected: Verdict
+) -> None:
+    name, connection = engine
+    place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
+    visits = [{**visit("IF01", "2024-05-01", "system"), "inspection": inspection}]
+    types = {"inspection": "VARCHAR", "unit": "VARCHAR", "date": "DATE", "kind": "VARCHAR"}
+    place(connection, name, "doubt_log", visits, types)
+    evaluation = evaluate_tables(
+        yantai,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[yantai[INFANT]],
+        **YEAR_2024,
+    )
+    assert {r.verdict for r in evaluation.results} == {expected}
+    problems = [p for t in evaluation.records for p in t.problems]
+    assert not any("text date" in str(p) for p in problems), problems
+    if expected is Verdict.UNKNOWN:
+        assert "does not check" in str(problems[0]), problems
+        assert "不核对" in problems[0].render("zh"), problems

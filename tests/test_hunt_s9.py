@@ -226,14 +226,6 @@ def test_an_id_beyond_the_bmp_is_read_as_the_readers_read_it(
     assert units.rows_rejected == log.rows_rejected == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_spelled._stays (owned by probe) takes every character beyond the BMP "
-    "as one NFKC may change, so tables in place reject the row (unknown where the readers "
-    "say met); engines/_rejected gives a log row the readers accept the reason of a text "
-    "date ('key date: ... cast the column to DATE') though the column is a DATE",
-)
 @pytest.mark.parametrize(
     ("register", "inspection"),
     [(("U1", "芝罘区"), "J😀1"), (("U1", "𠀀区"), "J1"), (("𠀀01", "芝罘区"), "J1")],

@@ -242,12 +242,21 @@ def rejections(
         spelled = _respelled(log, "log", header, rows, 2) | _twinned(log, header, rows)
         log_problems = logged.problems + tuple(
             spelled.get(i.row)
-            or Problem(
-                log.name,
-                say("engines.text_date", date=str(i.date)),
-                where=say("where.row", row=i.row),
-                key="date",
-                hint=say("engines.text_date_hint"),
+            or (
+                Problem(
+                    log.name,
+                    say("engines.text_date", date=str(i.date)),
+                    where=say("where.row", row=i.row),
+                    key="date",
+                    hint=say("engines.text_date_hint"),
+                )
+                if log.type("date") == "text"
+                else Problem(  # (its date a DATE: an id the SQL could not check)
+                    log.name,
+                    say("engines.unchecked_text"),
+                    where=say("where.row", row=i.row),
+                    hint=say("engines.unchecked_text_hint"),
+                )
             )
             for i in logged.inspections
         )
