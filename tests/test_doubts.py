@@ -1381,3 +1381,26 @@ def test_an_inspection_id_in_place_is_never_blamed_on_a_date_column_of_dates(
     if expected is Verdict.UNKNOWN:
         assert "does not check" in str(problems[0]), problems
         assert "不核对" in problems[0].render("zh"), problems
+
+
+def test_a_doubtful_date_is_after_today_everywhere_when_no_end_was_declared(
+    yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    """Tables in place said "after the log's declared end <today>"."""
+    name, connection = engine
+    visits = [visit("IF01", "2024-05-01", "system"), visit("IF01", "2052-03-01", "system")]
+    for types in (LOG_TYPES, {**LOG_TYPES, "date": "DATE"}):
+        place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
+        place(connection, name, "doubt_log", visits, types)
+        evaluation = evaluate_tables(
+            yantai,
+            connection,
+            register="doubt_register",
+            log="doubt_log",
+            rules=[yantai[INFANT]],
+            log_from="2024-01-01",
+        )
+        [log] = [t for t in evaluation.records if t.kind == "log"]
+        [problem] = log.problems
+        assert "is after today" in problem.message, problem
+        assert "晚于今天" in problem.render("zh"), problem

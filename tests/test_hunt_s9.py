@@ -130,13 +130,6 @@ def test_a_total_by_another_word_is_not_a_district(tmp_path: Path, total: str) -
 # -- tables in place: a doubtful date when no end was declared --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/__init__.evaluate_tables sets the log Table's until to today when none "
-    "is declared, so engines/_rejected (both owned by probe) passes declared=True to "
-    "without_doubtful_dates: 'after the log's declared end <today>' where no end was declared",
-)
 def test_tables_in_place_say_today_when_no_end_was_declared() -> None:
     evaluation = _in_place(
         FORMULA,

@@ -471,7 +471,10 @@ def evaluate_tables(
         refuse_collated(
             database, register_table, "register", None if log_table is None else (log_table, "log")
         )
-        rejected = rejections(database, register_table, log_table, mapped, strict=strict)
+        declared = until is not None  # (else the log's end is today: `rejections`)
+        rejected = rejections(
+            database, register_table, log_table, mapped, strict=strict, declared=declared
+        )
         options: dict[str, Any] = {
             "rules": rules,
             "by_district": by_district,
@@ -497,7 +500,13 @@ def evaluate_tables(
             )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
             rejected = rejections(
-                database, register_table, log_table, mapped, strict=strict, watch=False
+                database,
+                register_table,
+                log_table,
+                mapped,
+                strict=strict,
+                watch=False,
+                declared=declared,
             )
             evaluation = sql.judge_tables(
                 rulebook,
