@@ -97,13 +97,6 @@ def test_a_log_of_doubtful_dates_alone_notes_no_reach(tmp_path: Path) -> None:
 BRANDS = "provincial_high_end_brand_enterprises"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_figures (owned by fixes) knows 汇总 since s9 but not 共计, 总和, 总数 (nor the "
-    "city's name outside Chinese, Yantai): such a row is read as a district and summed "
-    "into the city's figure, a false met",
-)
 @pytest.mark.parametrize("total", ["共计", "总和", "总数", "Yantai"])
 def test_a_total_by_another_word_is_not_a_district(tmp_path: Path, total: str) -> None:
     """30 + 30 and their total 60 were summed into the city's 120 >= 100, "met"
