@@ -8,6 +8,7 @@ Each was summed with the districts into the city's figure (a false "met")."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,23 +34,23 @@ CITY = [
 ]
 
 
-@pytest.mark.parametrize("city", CITY)
-def test_each_further_way_of_writing_the_city_is_the_city(
-    tmp_path: Path, yantai: qrules.Rulebook, city: str
-) -> None:
-    result = city_result(yantai.evaluate(long_sheet(tmp_path / "figures.csv", city)))
-    assert (result.observed, result.verdict.value) == (60, "not_met")
-
-
-@pytest.mark.parametrize("city", ["共计", "所有区市", "All"])
-def test_a_column_per_district_headed_by_a_further_city_word(
-    tmp_path: Path, yantai: qrules.Rulebook, city: str
-) -> None:
-    path = tmp_path / "wide.csv"
+def _wide(path: Path, city: str) -> Path:
+    """`long_sheet`'s figures with a column per district, the city's headed ``city``."""
     path.write_text(
         f"year,measure,芝罘区,福山区,{city}\n2025,{BRANDS},30,30,60\n", encoding="utf-8"
     )
-    result = city_result(yantai.evaluate(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("city", "sheet"),
+    [*((c, long_sheet) for c in CITY), *((c, _wide) for c in ("共计", "所有区市", "All"))],
+)
+def test_each_further_way_of_writing_the_city_is_the_city(
+    tmp_path: Path, yantai: qrules.Rulebook, city: str, sheet: Any
+) -> None:
+    """The city's own 60, not 60 + 30 + 30, in either layout."""
+    result = city_result(yantai.evaluate(sheet(tmp_path / "figures.csv", city)))
     assert (result.observed, result.verdict.value) == (60, "not_met")
 
 
@@ -61,12 +62,8 @@ def test_the_city_by_its_english_name_is_an_error(
         qrules.read_dataset(long_sheet(tmp_path / "figures.csv", name), yantai)
     [problem] = raised.value.problems
     assert "names the plan's city" in str(problem), problem
-    path = tmp_path / "wide.csv"
-    path.write_text(
-        f"year,measure,芝罘区,福山区,{name}\n2025,{BRANDS},30,30,60\n", encoding="utf-8"
-    )
     with pytest.raises(qrules.DataError, match="names the plan's city"):
-        qrules.read_dataset(path, yantai)
+        qrules.read_dataset(_wide(tmp_path / "wide.csv", name), yantai)
 
 
 @pytest.mark.parametrize("total", ["市区共计", "县市区总数", "全市小计"])

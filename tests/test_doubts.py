@@ -1352,6 +1352,27 @@ def test_a_flag_in_place_is_compared_as_the_readers_read_it(
     assert {r.verdict for r in evaluation.results} == {expected}, written
 
 
+def _one_maker_in_place(
+    yantai: qrules.Rulebook,
+    engine: tuple[str, Any],
+    visits: list[dict[str, Any]],
+    types: dict[str, str],
+    **options: Any,
+) -> qrules.Evaluation:
+    """The infant formula rule judged in place: IF01 the one unit, these visits."""
+    name, connection = engine
+    place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
+    place(connection, name, "doubt_log", visits, types)
+    return evaluate_tables(
+        yantai,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[yantai[INFANT]],
+        **options,
+    )
+
+
 @pytest.mark.parametrize(
     ("inspection", "expected"),
     [
@@ -1362,19 +1383,9 @@ def test_a_flag_in_place_is_compared_as_the_readers_read_it(
 def test_an_inspection_id_in_place_is_never_blamed_on_a_date_column_of_dates(
     yantai: qrules.Rulebook, engine: tuple[str, Any], inspection: str, expected: Verdict
 ) -> None:
-    name, connection = engine
-    place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
     visits = [{**visit("IF01", "2024-05-01", "system"), "inspection": inspection}]
     types = {"inspection": "VARCHAR", "unit": "VARCHAR", "date": "DATE", "kind": "VARCHAR"}
-    place(connection, name, "doubt_log", visits, types)
-    evaluation = evaluate_tables(
-        yantai,
-        connection,
-        register="doubt_register",
-        log="doubt_log",
-        rules=[yantai[INFANT]],
-        **YEAR_2024,
-    )
+    evaluation = _one_maker_in_place(yantai, engine, visits, types, **YEAR_2024)
     assert {r.verdict for r in evaluation.results} == {expected}
     problems = [p for t in evaluation.records for p in t.problems]
     assert not any("text date" in str(p) for p in problems), problems
@@ -1387,19 +1398,9 @@ def test_a_doubtful_date_is_after_today_everywhere_when_no_end_was_declared(
     yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
 ) -> None:
     """Tables in place said "after the log's declared end <today>"."""
-    name, connection = engine
     visits = [visit("IF01", "2024-05-01", "system"), visit("IF01", "2052-03-01", "system")]
     for types in (LOG_TYPES, {**LOG_TYPES, "date": "DATE"}):
-        place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
-        place(connection, name, "doubt_log", visits, types)
-        evaluation = evaluate_tables(
-            yantai,
-            connection,
-            register="doubt_register",
-            log="doubt_log",
-            rules=[yantai[INFANT]],
-            log_from="2024-01-01",
-        )
+        evaluation = _one_maker_in_place(yantai, engine, visits, types, log_from="2024-01-01")
         [log] = [t for t in evaluation.records if t.kind == "log"]
         [problem] = log.problems
         assert "is after today" in problem.message, problem
