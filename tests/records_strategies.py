@@ -105,7 +105,7 @@ def corruption(column: str) -> tuple[str, tuple[str | None, tuple[Any, ...]]]:
 def corrupted_records(
     draw: st.DrawFn,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int, str]]]:
-    """Small registers and logs with up to two rows corrupted, each in one column:
+    """Small registers and logs with up to two cells corrupted (of one row or two):
     the rows (with the corrupt text in place) and ``(table, index, column)`` of
     each corruption."""
     count = draw(st.integers(1, 5))
@@ -131,7 +131,14 @@ def corrupted_records(
     places = [("register", i, c) for i in range(count) for c in REGISTER_CORRUPTIBLE] + [
         ("log", i, c) for i in range(len(visits)) for c in LOG_CORRUPTIBLE
     ]
-    chosen = draw(st.lists(st.sampled_from(places), max_size=2, unique_by=lambda p: (p[0], p[1])))
+    # Two in one row, in two columns: a rejected log row may lack its kind too.
+    chosen = draw(
+        st.lists(
+            st.sampled_from(places),
+            max_size=2,
+            unique_by=lambda p: (p[0], p[1], corruption(p[2])[0]),
+        )
+    )
     for table, index, column in chosen:
         rows = units if table == "register" else visits
         real, (held, _) = corruption(column)

@@ -1056,6 +1056,34 @@ def test_a_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
         assert result.rejected_rows == ()  # counted rows, not rejected ones
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        visit("IF02", "2024-02-30"),  # rejected for its date: of any year
+        visit("IF02", "2024-05-01", None, "bogus"),  # rejected for its result
+        visit("IF02", "2052-03-01"),  # a doubtful date (after the log's end)
+        visit("IF02", "2024-02-30", "体系?"),  # and its kind unreadable too
+    ],
+)
+def test_a_rejected_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
+    yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any], second: dict[str, Any]
+) -> None:
+    """A rejected row with no kind, read, would be a row with no kind, which could
+    count (as a counted one does): unknown, not "not met 50 (1/2)", on files, on
+    the engine and in place; with a kind the rule does not count, not met."""
+    visits = [visit("IF01", "2024-05-01", "system"), second]
+    found = _lacking_everywhere(yantai, tmp_path, engine, visits, list(LOG_TYPES), INFANT)
+    for where, results in found.items():
+        result = only(results, 2024)
+        assert result.verdict is Verdict.UNKNOWN, where
+        assert "1 rejected log row could change this" in result.reason.en, (where, result.reason)
+    routine = [visits[0], {**second, "kind": "routine"}]
+    found = _lacking_everywhere(yantai, tmp_path, engine, routine, list(LOG_TYPES), INFANT)
+    assert {w: only(r, 2024).verdict for w, r in found.items()} == dict.fromkeys(
+        found, Verdict.NOT_MET
+    )
+
+
 def test_a_log_row_without_a_kind_that_cannot_change_the_verdict_keeps_it(
     yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
 ) -> None:
@@ -1361,3 +1389,90 @@ def test_with_keys_trusted_only_a_null_kind_is_no_kind(yantai: qrules.Rulebook) 
     assert "2 log rows with no kind could change this (rows 2, 3)" in results[True].reason.en
     assert results[False].verdict is Verdict.NOT_MET
     assert results[False].reason.en.startswith("1 of 3 units meet it")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Sİ", Verdict.UNKNOWN),  # LOWER: 'si' in the databases, 'si̇' in Python
+        ("SI", Verdict.MET),  # a mapped code in capitals, as the readers read it
+        ("YES", Verdict.MET),
+        ("ｙｅｓ", Verdict.UNKNOWN),  # read yes, but not as stored: the readers read the row
+    ],
+)
+def test_a_flag_in_place_is_compared_as_the_readers_read_it(
+    yantai: qrules.Rulebook, engine: tuple[str, Any], written: str, expected: Verdict
+) -> None:
+    """A flag cell is compared with its spellings as stored (`flag_spellings`),
+    never through the database's ``LOWER``."""
+    name, connection = engine
+    units = [
+        unit("CK1", "central_kitchen", internet_bright_kitchen=written),
+        unit("CK2", "central_kitchen", internet_bright_kitchen="si"),
+    ]
+    place(connection, name, "doubt_register", units, REGISTER_TYPES)
+    mapping = {"register": {"codes": {"internet_bright_kitchen": {"si": True}}}}
+    evaluation = evaluate_tables(
+        yantai,
+        connection,
+        register="doubt_register",
+        log=None,
+        mapping=mapping,
+        rules=[yantai["central-kitchens-in-internet-bright-kitchen"]],
+    )
+    assert {r.verdict for r in evaluation.results} == {expected}, written
+
+
+def _one_maker_in_place(
+    yantai: qrules.Rulebook,
+    engine: tuple[str, Any],
+    visits: list[dict[str, Any]],
+    types: dict[str, str],
+    **options: Any,
+) -> qrules.Evaluation:
+    """The infant formula rule judged in place: IF01 the one unit, these visits."""
+    name, connection = engine
+    place(connection, name, "doubt_register", MAKERS[:1], REGISTER_TYPES)
+    place(connection, name, "doubt_log", visits, types)
+    return evaluate_tables(
+        yantai,
+        connection,
+        register="doubt_register",
+        log="doubt_log",
+        rules=[yantai[INFANT]],
+        **options,
+    )
+
+
+@pytest.mark.parametrize(
+    ("inspection", "expected"),
+    [
+        ("J😀1", Verdict.MET),  # beyond the BMP, kept as it is: read as stored
+        ("J\U000e0041", Verdict.UNKNOWN),  # a tag: not checked, the row rejected
+    ],
+)
+def test_an_inspection_id_in_place_is_never_blamed_on_a_date_column_of_dates(
+    yantai: qrules.Rulebook, engine: tuple[str, Any], inspection: str, expected: Verdict
+) -> None:
+    visits = [{**visit("IF01", "2024-05-01", "system"), "inspection": inspection}]
+    types = {"inspection": "VARCHAR", "unit": "VARCHAR", "date": "DATE", "kind": "VARCHAR"}
+    evaluation = _one_maker_in_place(yantai, engine, visits, types, **YEAR_2024)
+    assert {r.verdict for r in evaluation.results} == {expected}
+    problems = [p for t in evaluation.records for p in t.problems]
+    assert not any("text date" in str(p) for p in problems), problems
+    if expected is Verdict.UNKNOWN:
+        assert "does not check" in str(problems[0]), problems
+        assert "不核对" in problems[0].render("zh"), problems
+
+
+def test_a_doubtful_date_is_after_today_everywhere_when_no_end_was_declared(
+    yantai: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any]
+) -> None:
+    """Tables in place said "after the log's declared end <today>"."""
+    visits = [visit("IF01", "2024-05-01", "system"), visit("IF01", "2052-03-01", "system")]
+    for types in (LOG_TYPES, {**LOG_TYPES, "date": "DATE"}):
+        evaluation = _one_maker_in_place(yantai, engine, visits, types, log_from="2024-01-01")
+        [log] = [t for t in evaluation.records if t.kind == "log"]
+        [problem] = log.problems
+        assert "is after today" in problem.message, problem
+        assert "晚于今天" in problem.render("zh"), problem

@@ -97,13 +97,6 @@ def test_a_log_of_doubtful_dates_alone_notes_no_reach(tmp_path: Path) -> None:
 BRANDS = "provincial_high_end_brand_enterprises"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_figures (owned by fixes) knows 汇总 since s9 but not 共计, 总和, 总数 (nor the "
-    "city's name outside Chinese, Yantai): such a row is read as a district and summed "
-    "into the city's figure, a false met",
-)
 @pytest.mark.parametrize("total", ["共计", "总和", "总数", "Yantai"])
 def test_a_total_by_another_word_is_not_a_district(tmp_path: Path, total: str) -> None:
     """30 + 30 and their total 60 were summed into the city's 120 >= 100, "met"
@@ -130,13 +123,6 @@ def test_a_total_by_another_word_is_not_a_district(tmp_path: Path, total: str) -
 # -- tables in place: a doubtful date when no end was declared --------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/__init__.evaluate_tables sets the log Table's until to today when none "
-    "is declared, so engines/_rejected (both owned by probe) passes declared=True to "
-    "without_doubtful_dates: 'after the log's declared end <today>' where no end was declared",
-)
 def test_tables_in_place_say_today_when_no_end_was_declared() -> None:
     evaluation = _in_place(
         FORMULA,
@@ -179,13 +165,6 @@ def test_a_flag_with_a_dotted_capital_i_is_rejected_by_the_readers() -> None:
     assert register.rows_rejected == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_builders._bad_flag (owned by probe) and sql.Table.flag test a flag "
-    "cell as the database's LOWER reads it: LOWER('Sİ') is 'si' in DuckDB and PostgreSQL, "
-    "'si̇' in Python, so a cell the readers reject counts as true: a false met",
-)
 def test_tables_in_place_do_not_read_a_flag_through_lower() -> None:
     evaluation = _in_place(
         KITCHENS,
@@ -233,14 +212,6 @@ def test_an_id_beyond_the_bmp_is_read_as_the_readers_read_it(
     assert units.rows_rejected == log.rows_rejected == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_spelled._stays (owned by probe) takes every character beyond the BMP "
-    "as one NFKC may change, so tables in place reject the row (unknown where the readers "
-    "say met); engines/_rejected gives a log row the readers accept the reason of a text "
-    "date ('key date: ... cast the column to DATE') though the column is a DATE",
-)
 @pytest.mark.parametrize(
     ("register", "inspection"),
     [(("U1", "芝罘区"), "J😀1"), (("U1", "𠀀区"), "J1"), (("𠀀01", "芝罘区"), "J1")],
@@ -302,13 +273,6 @@ def test_a_counted_row_with_no_kind_makes_the_rule_unknown(tmp_path: Path) -> No
     assert _formula_check(tmp_path, "unit,date,kind\nIF01,2024-12-31,\n") == "unknown"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="records/doubts.RejectedInspection.could_count (owned by probe) reads a rejected "
-    "row's missing kind (result) as a kind the rule does not count (None not in kinds), where "
-    "a counted row with no kind could count: a false 'not met' on every engine",
-)
 @pytest.mark.parametrize(
     "log",
     [
@@ -324,14 +288,6 @@ def test_a_rejected_row_with_no_kind_could_count(tmp_path: Path, log: str, engin
     assert _formula_check(tmp_path, log, "--engine", engine) == "unknown"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engines/_rejected (owned by probe) makes a row it rejects for its spelling a "
-    "RejectedInspection with kind None and nothing unreadable, which "
-    "records/doubts.RejectedInspection.could_count never counts: 'not met' on DuckDB and "
-    "PostgreSQL tables where the readers say unknown (the row counted, with no kind)",
-)
 def test_tables_in_place_count_a_respelled_row_with_no_kind_as_the_readers() -> None:
     evaluation = _in_place(
         FORMULA,

@@ -133,3 +133,36 @@ def test_text_that_is_not_utf8_in_a_sql_ascii_database_says_what_to_do(
     assert code == 2, err
     assert "invalid byte sequence" in err
     assert "a SQL_ASCII database keeps the bytes it was given" in err
+
+
+@pytest.mark.parametrize(("unit", "rejected"), [("𠀀01", 0), ("U😀", 0), ("U\U000e0041", 1)])
+def test_a_sql_ascii_database_reads_a_character_beyond_the_bmp_as_the_readers(
+    encoded: dict[str, str], unit: str, rejected: int
+) -> None:
+    """The bytes' expression knows four-byte characters: a CJK Extension B
+    ideograph or an emoji is read as stored, a tag rejects its row."""
+    psycopg = pytest.importorskip("psycopg")
+    url = encoded["SQL_ASCII"] + "?client_encoding=UTF8"
+    with psycopg.connect(url) as connection:
+        connection.execute(
+            "DROP TABLE IF EXISTS astral_register;"
+            " CREATE TABLE astral_register (unit text, category text)"
+        )
+        connection.execute(
+            "INSERT INTO astral_register VALUES (%s, 'infant_formula_maker')", (unit,)
+        )
+    code, out, err = run(
+        "check",
+        "yantai-2023-2025",
+        "--database",
+        url,
+        "--register-table",
+        "astral_register",
+        "--log-table",
+        "enc_log",
+        "--rule",
+        "infant-formula-makers-system-inspected-yearly",
+    )
+    assert code in (0, 1), err
+    used = 1 - rejected
+    assert f"rows read 1 = used {used} + rejected {rejected}" in out, out

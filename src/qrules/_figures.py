@@ -121,19 +121,29 @@ _SUGGESTIONS = 50
 #: What a sheet writes for the whole city in its district column (or over a
 #: column of a sheet with a column per district): read as the city, never as one
 #: more district (summed with the districts, it counted the city twice). The
-#: city's total row in its common spellings: 全市, and 合计, 总计 or 汇总, alone,
-#: after 全市 or 市, or before 全市 (``合计（全市）``); compared as `_key`s (no
-#: spaces or punctuation, any case). A part's total is not the city (`_TOTAL_WORDS`).
+#: city's total row in its common spellings: 全市, and a word of a total
+#: (`_CITY_TOTALS`) alone, after 全市 or 市, or before 全市 (``合计（全市）``);
+#: the words of all of it (全部, 所有区市, 全部区市, 整体, 总体); compared as
+#: `_key`s (no spaces or punctuation, any case). A part's total is not the city
+#: (`_TOTAL_WORDS`).
+_CITY_TOTALS = ("合计", "总计", "汇总", "共计", "总和", "总数")
 _CITY = (
     "全市",
-    *(f"{city}{total}" for city in ("", "全市", "市") for total in ("合计", "总计", "汇总")),
-    *(f"{total}全市" for total in ("合计", "总计", "汇总")),
+    *(f"{city}{total}" for city in ("", "全市", "市") for total in _CITY_TOTALS),
+    *(f"{total}全市" for total in _CITY_TOTALS),
+    "全部",
+    "所有区市",
+    "全部区市",
+    "整体",
+    "总体",
     "city",
     "whole city",
     "city total",
     "citywide",
     "total",
     "grand total",
+    "all",
+    "overall",
 )
 
 
@@ -164,7 +174,7 @@ def _key(text: str) -> str:
 _CITY_KEYS = frozenset(map(_key, _CITY))
 #: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
 #: districts it sums is no district, and summed with them counts them twice.
-_TOTAL_WORDS = ("合计", "总计", "汇总", "小计", "累计", "全市")
+_TOTAL_WORDS = (*_CITY_TOTALS, "小计", "累计", "全市")
 #: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
@@ -182,11 +192,17 @@ def _stem(district: str) -> str:
 def _city_keys(rulebook: Rulebook) -> frozenset[str]:
     """The keys of the names of the plan's own city, as its Chinese title starts
     (``烟台市质量强市建设…``: ``烟台市`` and ``烟台``): written in a district
-    column, the city is not one more district."""
+    column, the city is not one more district. With them, the first word of
+    its English title, as the city's name outside Chinese (``Yantai``, and
+    ``Yantai City``)."""
     found = re.match(r"\s*(\w{1,6}?)([省市县区])", unicodedata.normalize("NFKC", rulebook.title.zh))
     if found is None:
         return frozenset()
-    return frozenset({_key(found.group(1)), _key(found.group(1) + found.group(2))})
+    names = {found.group(1), found.group(1) + found.group(2)}
+    english = re.match(r"\s*([A-Z][a-z]+)\b", rulebook.title.en)
+    if english is not None and english.group(1).lower() not in ("the", "a", "an"):
+        names |= {english.group(1), f"{english.group(1)} city"}
+    return frozenset(map(_key, names))
 
 
 class MeasureNames:

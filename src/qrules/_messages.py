@@ -2875,4 +2875,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{date} 晚于{what}({until}):可疑日期,不计入",
         "{date} is after {what} ({until}): a doubtful date, not counted",
     ),
+    # -- engines/_rejected (s9, xfails): a log row read otherwise, its date a DATE --
+    "engines.unchecked_text": (
+        "数据库表中的 ID 或代码含有 qrules 的 SQL 不核对的字符(组合符号、私用区字符、标签、变体选择符或未分配的码位):表按存储的原样比较,未必与从文件读取时一致",
+        "an id or code holding a character that qrules' SQL does not check (a combining mark, private use, a tag, a variation selector or an unassigned code point): a database table compares it as stored, which may not be how a file is read",
+    ),
+    "engines.unchecked_text_hint": (
+        "请去掉该字符,或把表导出为文件后检查",
+        "remove the character, or check the table exported to a file",
+    ),
 }

@@ -482,8 +482,15 @@ def evaluate_tables(
             None if log_table is None else (log_table, "log"),
             looked=looked,
         )
+        declared = until is not None  # (else the log's end is today: `rejections`)
         rejected = rejections(
-            database, register_table, log_table, mapped, strict=strict, plain=plain
+            database,
+            register_table,
+            log_table,
+            mapped,
+            strict=strict,
+            plain=plain,
+            declared=declared,
         )
         options: dict[str, Any] = {
             "rules": rules,
@@ -510,7 +517,13 @@ def evaluate_tables(
             )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
             rejected = rejections(
-                database, register_table, log_table, mapped, strict=strict, watch=False
+                database,
+                register_table,
+                log_table,
+                mapped,
+                strict=strict,
+                watch=False,
+                declared=declared,
             )
             evaluation = sql.judge_tables(
                 rulebook,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .._data import MISSING_MARKERS
 from .._recordspec import CATEGORIES, FLAGS, RECORD_CODES
-from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes
+from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes, flag_spellings
 from ._spelled import TEXT_COLUMNS, spelled_otherwise, spelled_text
 from ._sqltext import exp, rendered
 
@@ -171,9 +171,14 @@ def _bad_flag(table: Table, flag: str, alias: str) -> exp.Expr | None:
     codes = flag_codes(table.codes.get(flag, {}))
     if not table.has(flag) or (table.type(flag) == "boolean" and not codes):
         return None
-    words = sorted(TRUE_WORDS | FALSE_WORDS | set(codes))
+    # Its spellings as stored, not through a database's LOWER (`flag_spellings`).
+    words = flag_spellings(table.codes.get(flag, {}))
     return exp.and_(
-        exp.not_(_text(table.raw(flag, alias)).isin(*(exp.Literal.string(w) for w in words))),
+        exp.not_(
+            exp.cast(table.raw(flag, alias), "VARCHAR").isin(
+                *(exp.Literal.string(w) for w in words)
+            )
+        ),
         exp.not_(marked(table.raw(flag, alias))),
     )
 

@@ -138,8 +138,11 @@ def rejections(
     strict: bool = False,
     watch: bool = True,
     plain: tuple[Any, ...] | None = None,
+    declared: bool = True,
 ) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
+    ``declared``: the log's last day (`Table.until`) was declared, not today's
+    (a doubtful date is said to be after the one or the other).
 
     With ``watch``, a table is checked row by row here only when its plain
     counts and latest date (which a database answers from its statistics) show
@@ -235,7 +238,7 @@ def rejections(
         read_rows = [(r[-2], r[:-2]) for r in rows]
         logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
         until = log.until or dt.date.today()
-        logged = without_doubtful_dates(logged, until, log.until is not None)
+        logged = without_doubtful_dates(logged, until, declared and log.until is not None)
         readable = tuple(
             RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
             for i in logged.inspections
@@ -243,12 +246,21 @@ def rejections(
         spelled = _respelled(log, "log", header, rows, 2) | _twinned(log, header, rows)
         log_problems = logged.problems + tuple(
             spelled.get(i.row)
-            or Problem(
-                log.name,
-                say("engines.text_date", date=str(i.date)),
-                where=say("where.row", row=i.row),
-                key="date",
-                hint=say("engines.text_date_hint"),
+            or (
+                Problem(
+                    log.name,
+                    say("engines.text_date", date=str(i.date)),
+                    where=say("where.row", row=i.row),
+                    key="date",
+                    hint=say("engines.text_date_hint"),
+                )
+                if log.type("date") == "text"
+                else Problem(  # (its date a DATE: an id the SQL could not check)
+                    log.name,
+                    say("engines.unchecked_text"),
+                    where=say("where.row", row=i.row),
+                    hint=say("engines.unchecked_text_hint"),
+                )
             )
             for i in logged.inspections
         )

@@ -58,16 +58,22 @@ def read_otherwise(value: object) -> str | None:
     return read if read != value else None
 
 
+#: The last character `_pattern` may keep (the end of plane 3): beyond it lie
+#: only tags, variation selectors and private use, which a row holding one
+#: has read by the readers' code (rejected, never miscounted).
+_LAST = 0x3FFFF
+
+
 @functools.cache
 def _pattern() -> str:
     """A regular expression that finds a value NFKC or trimming could change: a
-    character outside those that stay as they are in any text (Basic
-    Multilingual Plane characters with no compatibility or canonical mapping,
-    no combining class, that no composition can take as its second part; no
-    control character), or a white space at either end. Written with literal
-    characters, so that DuckDB (RE2), PostgreSQL and Spark (Java) read it alike,
-    and unanchored at the end: Java's ``$`` also matches before a final line
-    break."""
+    character outside those that stay as they are in any text (characters up
+    to `_LAST` with no compatibility or canonical mapping, no combining class,
+    that no composition can take as its second part; no control character:
+    an emoji or a CJK Extension B ideograph stays, as the readers keep it),
+    or a white space at either end. Written with literal characters, so that
+    DuckDB (RE2), PostgreSQL and Spark (Java) read it alike, and unanchored at
+    the end: Java's ``$`` also matches before a final line break."""
     ranges = _kept()
     spaces = "".join(
         _literal(ord(c)) for a, b in ranges for c in map(chr, range(a, b + 1)) if c.isspace()
@@ -85,7 +91,7 @@ def _kept() -> list[tuple[int, int]]:
     """The characters that stay as they are in any text (`_pattern`), as
     ranges of their codes."""
     ranges: list[tuple[int, int]] = []
-    for code in range(0x10000):
+    for code in range(_LAST + 1):
         if not _stays(code):
             continue
         if ranges and ranges[-1][1] == code - 1:
@@ -100,7 +106,7 @@ def _seconds() -> frozenset[int]:
     """The characters a canonical decomposition of two characters takes as its
     second (a composition could take them after another: `_stays`)."""
     found = set()
-    for code in range(0x10000):
+    for code in range(_LAST + 1):
         decomposition = unicodedata.decomposition(chr(code))
         parts = decomposition.split()
         if parts and not decomposition.startswith("<") and len(parts) == 2:
@@ -110,9 +116,9 @@ def _seconds() -> frozenset[int]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _stays(code: int) -> bool:
-    """Whether the character of ``code`` stays as it is in any text (`_pattern`:
-    the Basic Multilingual Plane's characters only)."""
-    if code > 0xFFFF:
+    """Whether the character of ``code`` stays as it is in any text (`_pattern`;
+    beyond `_LAST`, none is assigned a character)."""
+    if code > _LAST:
         return False
     char = chr(code)
     category = unicodedata.category(char)
@@ -159,10 +165,10 @@ def _byte_patterns() -> tuple[str, str, str]:
 
 
 def _encoded(first: int, last: int) -> Iterator[list[tuple[int, int]]]:
-    """The UTF-8 encodings of the characters ``first`` to ``last`` (Basic
-    Multilingual Plane), as sequences of byte ranges: each sequence's
-    encodings are every combination of a byte in each of its ranges."""
-    for low, high in ((0, 0x7F), (0x80, 0x7FF), (0x800, 0xFFFF)):
+    """The UTF-8 encodings of the characters ``first`` to ``last``, as
+    sequences of byte ranges: each sequence's encodings are every combination
+    of a byte in each of its ranges."""
+    for low, high in ((0, 0x7F), (0x80, 0x7FF), (0x800, 0xFFFF), (0x10000, 0x10FFFF)):
         if max(first, low) <= min(last, high):
             yield from _aligned(max(first, low), min(last, high))
 

@@ -67,7 +67,7 @@ from .._tabular import IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.judge import Counts, listed_units
 from ..records.plan import Coverage, RecordQuery, record_queries
-from ..records.read import TRUE_WORDS, flag_codes
+from ..records.read import flag_codes, flag_spellings
 from ._builders import (
     count,
     date_literal,
@@ -510,10 +510,9 @@ class Table:
         codes = flag_codes(self.codes.get(flag, {}))
         if self.type(flag) == "boolean" and not codes:
             return exp.Is(this=column, expression=exp.true())
-        true = sorted(
-            {w for w, c in codes.items() if c == "true"} | {w for w in TRUE_WORDS if w not in codes}
-        )
-        text = exp.Lower(this=exp.cast(column, "VARCHAR"))
+        # Its spellings as stored, not through a database's LOWER (`flag_spellings`).
+        true = [w for w, read in flag_spellings(self.codes.get(flag, {})).items() if read]
+        text = exp.cast(column, "VARCHAR")
         return exp.Coalesce(
             this=text.isin(*(exp.Literal.string(t) for t in true)), expressions=[exp.false()]
         )

@@ -109,7 +109,10 @@ class RejectedInspection:
         if self.used and not any(c in self.unreadable and v is not None for c, v in filters):
             return False  # counted already: no filter on what it lacks
         return all(
-            column in self.unreadable or value is None or getattr(self, column) in value
+            column in self.unreadable
+            or value is None
+            or getattr(self, column) is None  # no kind (result): could be any, as a counted row
+            or getattr(self, column) in value
             for column, value in filters
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import numbers
 import operator
@@ -520,6 +521,43 @@ def flag_codes(codes: Mapping[str, str]) -> dict[str, str]:
     without regard to case (``Y``, ``y``), its mapped codes as the built-in
     words. The readers and the SQL engines both read flags through this."""
     return {written.lower(): code for written, code in codes.items()}
+
+
+#: A word's spellings in every case that `flag_spellings` lists at most (more:
+#: its lower, upper and capitalised forms only).
+_MOST_CASED = 256
+
+
+def flag_spellings(codes: Mapping[str, str]) -> dict[str, bool]:
+    """Every text that a flag cell written exactly so is read to a value as it
+    is stored (its own normal form), with that value: each word (`FLAG_WORDS`
+    and the mapping's ``codes``) in every case (a word of more spellings than
+    `_MOST_CASED`, in three), each read by the readers' own code. The SQL
+    engines compare a flag column's text against these as stored, never
+    through a database's ``LOWER`` (DuckDB and PostgreSQL lower ``Sİ`` to
+    ``si``, Python to ``si̇``, which no word is); a text outside them is a
+    row for the readers to read."""
+    return dict(_spellings(tuple(sorted(codes.items()))))
+
+
+@functools.cache
+def _spellings(codes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, bool], ...]:
+    lowered = flag_codes(dict(codes))
+    found: dict[str, bool] = {}
+    for word in sorted({*FLAG_WORDS, *lowered}):
+        cased = [sorted({c, c.lower(), c.upper()}) for c in word]
+        every: Iterable[tuple[str, ...]] = itertools.product(*cased)
+        if math.prod(map(len, cased)) > _MOST_CASED:
+            every = [(word.lower(),), (word.upper(),), (word.capitalize(),)]
+        for letters in every:
+            text = "".join(letters)
+            if _text(text) != text:
+                continue  # read otherwise (or missing): not as stored
+            try:
+                found[text] = _flag(lowered.get(text.lower(), text))
+            except _Bad:
+                continue
+    return tuple(sorted(found.items()))
 
 
 def _flag(text: str | None) -> bool:
