@@ -1296,7 +1296,7 @@ def judge_tables(
                 )
         if doubts is None:
             doubts = Doubts.of(rejected.units, rejected.inspections)
-        return judge_all(
+        evaluation = judge_all(
             rulebook,
             queries,
             lambda query: counted.get(plan.key(query), {}),
@@ -1305,6 +1305,8 @@ def judge_tables(
             progress,
             doubts,
         )
+        counted.clear()
+    return evaluation
 
 
 def _planned(
