@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from itertools import product
+from typing import Any
 
 import attrs
 import pytest
@@ -21,7 +22,6 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import Result, Rule, Verdict
-from qrules._forms import Form
 from qrules._compile import (
     AllOf,
     AnyOf,
@@ -48,6 +48,7 @@ from qrules._expr import (
     parse_requirement,
     to_sympy,
 )
+from qrules._forms import Form
 
 from .conftest import MINI
 from .strategies import boolean_trees, decimal_text, decimals, numeric_trees
@@ -663,16 +664,17 @@ def _form_trees() -> st.SearchStrategy[tuple[object, ...]]:
     )
 
 
-def _plain_value(tree: tuple[object, ...], env: Mapping[str, Fraction]) -> Fraction:
+def _plain_value(tree: Any, env: Mapping[str, Fraction]) -> Fraction:
     """A form's value in plain `Fraction` arithmetic, part by part in order."""
     kind = tree[0]
     if kind == "n":
-        return env[str(tree[1])]
+        return env[tree[1]]
     if kind == "q":
-        return Fraction(int(tree[1]), int(tree[2]))  # type: ignore[call-overload]
+        return Fraction(tree[1], tree[2])
     if kind == "^":
-        return _plain_value(tree[1], env) ** int(tree[2])  # type: ignore[arg-type, call-overload]
-    parts = [_plain_value(t, env) for t in tree[1]]  # type: ignore[attr-defined]
+        power: Fraction = _plain_value(tree[1], env) ** tree[2]
+        return power
+    parts = [_plain_value(t, env) for t in tree[1]]
     total = parts[0]
     for part in parts[1:]:
         total = total + part if kind == "+" else total * part

@@ -454,7 +454,6 @@ def test_the_smallest_change_is_the_least_number_of_units(
         assert change.needed == least
 
 
-
 def test_failing_units_are_listed_once_however_often_asked(book: qrules.Rulebook) -> None:
     """Judging and the doubts both ask a result for its failing units: an engine's
     function lists them once, and every ask gets that one list."""
@@ -467,9 +466,11 @@ def test_failing_units_are_listed_once_however_often_asked(book: qrules.Rulebook
 
     counts = Counts(5, 0, listing)
     assert counts.units() is counts.units()
-    assert counts.units() == (unit,) and asked == [1]
+    assert counts.units() == (unit,)
+    assert asked == [1]
     assert Counts(5, 0, listing) == counts  # what it listed is no part of its value
     assert Counts(5, 0, (unit,)).units() == (unit,)
+
 
 # -- the contract with other engines ----------------------------------------------
 
