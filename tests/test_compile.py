@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from itertools import product
+from typing import Any
 
 import attrs
 import pytest
@@ -47,6 +48,7 @@ from qrules._expr import (
     parse_requirement,
     to_sympy,
 )
+from qrules._forms import Form
 
 from .conftest import MINI
 from .strategies import boolean_trees, decimal_text, decimals, numeric_trees
@@ -634,3 +636,75 @@ def test_a_measure_symbol_assumes_only_what_its_unit_says() -> None:
     assert (rate.is_nonnegative, rate.is_integer) == (True, None)
     assert (count.is_nonnegative, count.is_integer) == (True, True)
     assert sympy.Eq(rate, 98) is not sympy.false
+
+
+# -- compiled forms evaluated ------------------------------------------------------
+
+_FORM_NAMES = ("a", "b", "c")
+
+
+def _form_trees() -> st.SearchStrategy[tuple[object, ...]]:
+    """Form trees (`qrules._forms`): names, constants, sums, products and
+    integer powers (negative ones: quotients), nested."""
+    leaves = st.one_of(
+        st.sampled_from(_FORM_NAMES).map(lambda n: ("n", n)),
+        st.fractions(min_value=-5, max_value=5, max_denominator=4).map(
+            lambda q: ("q", q.numerator, q.denominator)
+        ),
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.tuples(st.sampled_from(["+", "*"]), st.lists(inner, min_size=1, max_size=4)).map(
+                lambda t: (t[0], tuple(t[1]))
+            ),
+            st.tuples(inner, st.sampled_from([-3, -2, -1, 1, 2])).map(lambda t: ("^", *t)),
+        ),
+        max_leaves=8,
+    )
+
+
+def _plain_value(tree: Any, env: Mapping[str, Fraction]) -> Fraction:
+    """A form's value in plain `Fraction` arithmetic, part by part in order."""
+    kind = tree[0]
+    if kind == "n":
+        return env[tree[1]]
+    if kind == "q":
+        return Fraction(tree[1], tree[2])
+    if kind == "^":
+        power: Fraction = _plain_value(tree[1], env) ** tree[2]
+        return power
+    parts = [_plain_value(t, env) for t in tree[1]]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part if kind == "+" else total * part
+    return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tree=_form_trees(),
+    env=st.dictionaries(
+        st.sampled_from(_FORM_NAMES),
+        st.fractions(min_value=-4, max_value=4, max_denominator=3),
+    ),
+)
+def test_a_form_is_worth_its_plain_fraction_value(
+    tree: tuple[object, ...], env: dict[str, Fraction]
+) -> None:
+    """`Form.value` (whole numbers as ints, a product's numerator and denominator
+    multiplied apart) is plain `Fraction` arithmetic's value, and fails where it
+    does: a name without a value, a division by zero."""
+    form = Form(tree)
+    try:
+        expected: Fraction | type[Exception] = _plain_value(tree, env)
+    except (KeyError, ZeroDivisionError) as error:
+        expected = type(error)
+    try:
+        found: Fraction | type[Exception] = form.value(env)
+    except (KeyError, ZeroDivisionError) as error:
+        found = type(error)
+    assert found == expected
+    if isinstance(found, Fraction):
+        assert type(found) is Fraction
+        assert form.exact(env) == found

@@ -43,3 +43,8 @@ def test_arrow_columns_are_the_rows(cut: int) -> None:
     assert [list(c) for c in by_columns.failing] == [list(c) for c in by_rows.failing]
     assert by_columns.failing[5] == ["芝罘区", None, "芝罘区", "福山区"]
     assert [tuple(r) for r in by_columns] == _ROWS
+    # The part, spec and window columns are looked at a value at a time.
+    for looked, rows in zip(by_columns.failing[:3], by_rows.failing[:3], strict=True):
+        assert len(looked) == len(rows)
+        assert [looked[i] for i in range(-len(rows), len(rows))] == [*rows, *rows]
+        assert looked[1:3] == list(rows[1:3])

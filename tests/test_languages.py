@@ -737,6 +737,29 @@ def test_the_marks_are_off_in_use() -> None:
     assert _messages.say("did_you_mean", prefix="", option="x").en == "did you mean 'x'?"
 
 
+@pytest.mark.parametrize("marked", [False, True])
+def test_a_message_puts_each_language_its_text_and_data_as_it_is(marked: bool) -> None:
+    """`say` puts a `Text` parameter in each language and anything else as it is,
+    whether or not another parameter is a `Text` (or data is marked)."""
+    reason = qrules.Text("原因", "the reason")
+    _messages.marking(marked)
+    try:
+        for params in (
+            {"total": 3, "meeting": 1, "reason": reason},
+            {"total": Fraction(7, 2), "meeting": None, "reason": qrules.Text("", "")},
+        ):
+            said = _messages.say("records.tally", **params)
+            for lang in ("zh", "en"):
+                template = _messages.MESSAGES["records.tally"][0 if lang == "zh" else 1]
+                assert said.get(lang) == template.format_map(_messages._in(lang, params))
+        plain = _messages.say("evaluate.observed", when="2024", observed=1, relation="<", target=2)
+        assert plain.en == _messages.MESSAGES["evaluate.observed"][1].format_map(
+            _messages._in("en", {"when": "2024", "observed": 1, "relation": "<", "target": 2})
+        )
+    finally:
+        _messages.marking(False)
+
+
 def test_the_check_finds_english() -> None:
     assert leftover("规则 no such file", "zh") == ["no", "such", "file"]
     assert leftover(f"规则 {_messages.OPEN}no such{_messages.CLOSE} --lang x.csv", "zh") == []

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import Verdict
+from qrules import FailingUnit, Text, Verdict
 from qrules.engines import reference
 from qrules.engines.reference import count_query
 from qrules.records.judge import Counts, judge_counts
@@ -452,6 +452,24 @@ def test_the_smallest_change_is_the_least_number_of_units(
         assert result.verdict is Verdict.NOT_MET
         [change] = result.changes
         assert change.needed == least
+
+
+def test_failing_units_are_listed_once_however_often_asked(book: qrules.Rulebook) -> None:
+    """Judging and the doubts both ask a result for its failing units: an engine's
+    function lists them once, and every ask gets that one list."""
+    asked: list[int] = []
+    unit = FailingUnit("U1", "一", None, Text("", ""), 1)
+
+    def listing() -> tuple[FailingUnit, ...]:
+        asked.append(1)
+        return (unit,)
+
+    counts = Counts(5, 0, listing)
+    assert counts.units() is counts.units()
+    assert counts.units() == (unit,)
+    assert asked == [1]
+    assert Counts(5, 0, listing) == counts  # what it listed is no part of its value
+    assert Counts(5, 0, (unit,)).units() == (unit,)
 
 
 # -- the contract with other engines ----------------------------------------------

@@ -188,18 +188,44 @@ def _evaluator(tree: Tree) -> Callable[[_Env], _Exact]:
         if exponent < 0:  # an int to a negative power would be a float
             return lambda env: _whole(Fraction(base(env)) ** exponent)
         return lambda env: base(env) ** exponent
-    parts = tuple(_evaluator(t) for t in tree[1])
     if kind == "+":
+        parts = tuple(_evaluator(t) for t in tree[1])
         return lambda env: sum(part(env) for part in parts)
-    if not parts:
+    if not tree[1]:
         return lambda env: 1
-    first, rest = parts[0], parts[1:]
+    if not any(t[0] == "^" and t[2] < 0 for t in tree[1]):
+        first, *rest = (_evaluator(t) for t in tree[1])
+
+        def multiplied(env: _Env) -> _Exact:
+            result = first(env)
+            for part in rest:
+                result *= part(env)
+            return result
+
+        return multiplied
+    # Each factor, or the base of one to a negative power with that power made
+    # positive: the product's numerator and denominator are multiplied as
+    # integers, in order, and one `Fraction` made of them at the end (a share,
+    # 100 * a * b^-1, is one, not three).
+    factors = tuple(
+        (_evaluator(t[1]), -t[2]) if t[0] == "^" and t[2] < 0 else (_evaluator(t), 0)
+        for t in tree[1]
+    )
 
     def product(env: _Env) -> _Exact:
-        result = first(env)
-        for part in rest:
-            result *= part(env)
-        return result
+        numerator = denominator = 1
+        for factor, power in factors:
+            value = factor(env)
+            if power and value == 0:
+                raise ZeroDivisionError("the form divides by zero")
+            top, bottom = (value, 1) if type(value) is int else value.as_integer_ratio()
+            if power:
+                top, bottom = bottom**power, top**power
+            numerator *= top
+            denominator *= bottom
+        if denominator == 1:
+            return numerator
+        return _whole(Fraction(numerator, denominator))
 
     return product
 

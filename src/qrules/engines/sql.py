@@ -52,7 +52,7 @@ import threading
 import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import attrs
 
@@ -335,15 +335,46 @@ class Fetched:
         return cls(
             head,
             tuple(
-                _few(tail.column(i)) if i == _DISTRICT_COLUMN else tail.column(i).to_pylist()
+                _Looked(tail.column(i))
+                if i < _UNIT_COLUMN
+                else _few(tail.column(i))
+                if i == _DISTRICT_COLUMN
+                else tail.column(i).to_pylist()
                 for i in range(_LISTED)
             ),
             lambda: zip(*(c.to_pylist() for c in tail.columns), strict=True),
         )
 
 
-#: The column of a result's row that holds a failing unit's district.
-_DISTRICT_COLUMN = 5
+#: The columns of a result's row that hold a failing unit's id and district
+#: (those before the id, its part, spec and window, are only looked at).
+_UNIT_COLUMN, _DISTRICT_COLUMN = 3, 5
+
+
+class _Looked(Sequence[Any]):
+    """An Arrow column of which only a few values are looked at (the failing
+    units' part, spec and window, at each run's ends: `_collect`): each made a
+    Python object when looked at, not the whole column."""
+
+    def __init__(self, column: Any) -> None:
+        self._column = column
+
+    def __len__(self) -> int:
+        return len(self._column)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self._column.to_pylist()[index]
+        return self._column[index].as_py()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._column.to_pylist())
 
 
 def _few(column: Any) -> list[Any]:
@@ -1370,7 +1401,11 @@ def judge_tables(
                     )
                     unlisted = tuple(attrs.evolve(r, failing_units=()) for r in evaluation)
                     return attrs.evolve(evaluation, results=unlisted)
-        return judged()
+        evaluation = judged()
+        # The fetched columns let go before the collector runs again (as the
+        # block ends), which would walk them.
+        counted.clear()
+    return evaluation
 
 
 def _doubted(plan: Plan, doubts: Doubts | None, rejected: Rejections) -> bool:

@@ -259,7 +259,8 @@ class Doubts:
                 ids = frozenset(f.unit for f in failing_units)
                 for row in self._lacking(unset, query, ids, columns):
                     lacking.setdefault(row.unit, []).append(row)
-            for failing in failing_units:
+            # (Neither rejected nor lacking rows: no unit can be brought anywhere.)
+            for failing in failing_units if self.inspections or lacking else ():
                 rows = [
                     i.row for i in self.inspections.get(failing.unit, ()) if i.could_count(query)
                 ]

@@ -6,7 +6,7 @@ units every engine lists the same way (`failing_units`).
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
@@ -83,7 +83,8 @@ def listed_units(
     # thousands): tuple.__new__ is what FailingUnit._make calls.
     return tuple(
         map(
-            functools.partial(tuple.__new__, FailingUnit),
+            tuple.__new__,
+            itertools.repeat(FailingUnit),
             zip(
                 units,
                 names,
@@ -109,9 +110,17 @@ class Counts:
     #: function that lists them, so that an engine need build them only for a
     #: result that is not met (see `units`).
     failing: tuple[FailingUnit, ...] | Callable[[], tuple[FailingUnit, ...]] = ()
+    # The units the function listed, kept: judging and the doubts both ask.
+    _listed: list[tuple[FailingUnit, ...]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
 
     def units(self) -> tuple[FailingUnit, ...]:
-        return self.failing() if callable(self.failing) else self.failing
+        if not callable(self.failing):
+            return self.failing
+        if not self._listed:
+            self._listed.append(self.failing())
+        return self._listed[0]
 
 
 def judge_counts(
