@@ -203,7 +203,7 @@ def test_a_future_date_does_not_extend_the_log(
     reference = qrules.evaluate_records(book, *_read(units, visits), log_from="2025-01-01")
     [log] = [t for t in reference.records if t.kind == "log"]
     assert (log.rows_read, log.rows_used, log.rows_rejected) == (4, 3, 1)
-    assert any("1 log rows dated after today" in n.en and "rows 4" in n.en for n in log.notes)
+    assert any("1 log row dated after today" in n.en and "row 4" in n.en for n in log.notes)
     assert "2052-03-01 is after today" in log.problems[0].message
 
 

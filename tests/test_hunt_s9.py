@@ -139,7 +139,7 @@ def test_tables_in_place_say_today_when_no_end_was_declared() -> None:
     )
     [log] = [t for t in evaluation.records if t.kind == "log"]
     # As the reference engine says it of the same rows (tests/test_doubts.py).
-    assert any("1 log rows dated after today" in n.en for n in log.notes), log.notes
+    assert any("1 log row dated after today" in n.en for n in log.notes), log.notes
     assert "is after today" in log.problems[0].message, log.problems[0].message
 
 

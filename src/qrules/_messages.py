@@ -2662,7 +2662,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doubts.today": ("今天", "today"),
     "doubts.late": (
         "{count} 行检查日期晚于{what} {until},视为可疑日期、拒收(第 {rows} 行)",
-        "{count} log rows dated after {what} {until}: rejected as doubtful dates, not counted and not extending the log's reach (rows {rows})",
+        "{count} log row{s} dated after {what} {until}: rejected as doubtful, not counted and not extending the log's reach (row{s} {rows})",
     ),
     # -- judging figures, readings -------------------------------------------------
     "evaluate.value": ("{name}{value}", "{name}{value}"),

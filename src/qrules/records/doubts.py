@@ -500,6 +500,7 @@ def doubtful_dates(
     return late, say(
         "doubts.late",
         count=len(late),
+        s="" if len(late) == 1 else "s",
         rows=shown,
         until=str(until),
         what=say("doubts.declared_end" if declared else "doubts.today"),
