@@ -135,21 +135,78 @@ class _Declined(Exception):
 @attrs.frozen
 class Direct:
     """A register and a log read by DuckDB, proven read as the readers read
-    them, and the connection holding them (to judge them on, then close)."""
+    them (or, read with ``defer``, until `confirmed` says otherwise), and the
+    connection holding them (to judge them on, then close)."""
 
     register: Register
     log: InspectionLog | None
     connection: Any
+    #: The log's proofs still running (`read_files` with ``defer``), or ``None``.
+    pending: _Pending | None = None
+
+    def confirmed(self) -> bool:
+        """Whether the records are proven read as the readers read them
+        (waits for the log's proofs, when deferred): when not, nothing judged
+        on them may be shown, and the readers read the files."""
+        return self.pending is None or self.pending.proven()
 
     def close(self) -> None:
+        if self.pending is not None:
+            self.pending.proven()  # (waits for them: the connection is closed after)
         self.connection.close()
 
 
+class _Pending:
+    """The log's proofs (`_log_proofs`) running on a thread of their own, on a
+    cursor of their own, while the records are judged."""
+
+    def __init__(self, table: _Table, units: _Table, connection: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
+
+        self._cursor = connection.cursor()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="qrules-proofs")
+        self._future = self._pool.submit(_log_proofs, table, units, self._cursor)
+        self._error = needs("duckdb").Error
+        self._found: bool | None = None
+
+    def proven(self) -> bool:
+        """Whether the proofs held (waits for them; the first call ends the thread)."""
+        if self._found is None:
+            try:
+                self._future.result()
+                self._found = True
+            except (_Declined, self._error, MemoryError):
+                self._found = False
+            finally:
+                self._pool.shutdown()
+                self._cursor.close()
+        return self._found
+
+
 def read_files(
-    register: str, log: str | None, *, mapping: ColumnMapping | str | Path | None = None
+    register: str,
+    log: str | None,
+    *,
+    mapping: ColumnMapping | str | Path | None = None,
+    defer: bool = False,
 ) -> Direct | None:
     """The register's and log's CSV files read by DuckDB, or ``None`` when the
-    route declines (the readers read them then): see the module."""
+    route declines (the readers read them then): see the module. With
+    ``defer``, the log's proofs (its units in the register, its inspection ids
+    their own and given once) are still running when the records are given:
+    they may be judged meanwhile (DuckDB on both cores, while Python judges),
+    and nothing judged shown until `Direct.confirmed` (``False``: close it, and
+    let the readers read the files)."""
+    found = _read_files(register, log, mapping)
+    if found is not None and not defer and not found.confirmed():
+        found.close()
+        return None
+    return found
+
+
+def _read_files(
+    register: str, log: str | None, mapping: ColumnMapping | str | Path | None
+) -> Direct | None:
     if not ENABLED or not _possible(register, log):
         return None
     try:
@@ -205,23 +262,23 @@ def read_files(
             for table in tables:
                 table.proven()
             # The log's proofs run on a thread of their own while the
-            # register's are (a register of a few row groups is read on one core).
-            proofs = pool.submit(_log_proofs, inspections, units, cursor) if inspections else None
+            # register's are (a register of a few row groups is read on one
+            # core), and while the records are judged (`Direct.confirmed`).
+            pending = _Pending(inspections, units, connection) if inspections else None
             try:
                 read_register = _register(units)
-            finally:
-                if proofs is not None:
-                    proofs.exception()  # (waits for them: the connection is closed after)
-            if proofs is not None:
-                proofs.result()
-            read_log = _log(inspections) if inspections is not None else None
+                read_log = _log(inspections) if inspections is not None else None
+            except BaseException:
+                if pending is not None:
+                    pending.proven()  # (waits for them: the connection is closed after)
+                raise
         except (_Declined, OSError, duckdb.Error, MemoryError):
             connection.close()
             return None
         except BaseException:
             connection.close()
             raise
-    return Direct(read_register, read_log, connection)
+    return Direct(read_register, read_log, connection, pending)
 
 
 def _scanned(tables: Sequence[_Table], stop: threading.Event) -> None:
