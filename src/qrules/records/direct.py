@@ -20,7 +20,9 @@ What is proven, and how:
   the header line, and as many records as non-empty lines (the readers number
   rows by record, DuckDB skips empty lines): all but the header proven in one
   pass (`_lines`) while DuckDB reads the file (which also tells a plain
-  file: ASCII, no space). DuckDB reads the file
+  file: ASCII, or, in a file large enough to be counted with numpy, ASCII
+  and CJK ideographs, proven UTF-8 there without decoding; no space).
+  DuckDB reads the file
   strictly: a row with more or fewer cells, text that is not UTF-8, a date or
   a code it does not take, a line longer than the csv module's longest field
   is an error, and the route declines (a text cell longer is counted too, by
@@ -33,7 +35,7 @@ What is proven, and how:
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs); in a plain file, only an empty cell
-  or a marker is not (`_unclean`). Unit ids given once in the register,
+  or a marker is not (`_unclean`; a name, only an empty one). Unit ids given once in the register,
   inspection ids once in the log (the numbers their digits read to distinct,
   in a map of bits: `_Table.repeats`; else their hashes distinct: a
   collision only declines), every log row's unit in the register (an
@@ -126,6 +128,13 @@ _ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
 _OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
 #: The longest missing marker written in ASCII, in characters.
 _MARKER_CHARS = max(map(len, _ASCII_MARKERS))
+#: The missing markers a `_Lines.plain` file may hold but those in ASCII: of
+#: CJK ideographs (``无``, ``暂无``; the others hold dashes, never in such a file).
+_IDEOGRAPH_MARKERS = tuple(
+    m for m in _OTHER_MARKERS if all(c.isascii() or "\u4e00" <= c <= "\u9fff" for c in m)
+)
+#: The longest missing marker a `_Lines.plain` file may hold, in bytes.
+_PLAIN_MARKER_BYTES = max(len(m.encode()) for m in (*_ASCII_MARKERS, *_IDEOGRAPH_MARKERS))
 
 
 class _Declined(Exception):
@@ -360,9 +369,10 @@ class _Lines:
 
     #: The file's lines as the csv module ends them.
     count: int
-    #: Every byte ASCII and none a space: with no control character but the
-    #: line ends (and a tab delimiter), a text cell holds nothing `cell_text`
-    #: changes (`_unclean`).
+    #: Every character ASCII (or, in a file counted with numpy, a CJK
+    #: ideograph: `_ideographic`) and none a space: with no control character
+    #: but the line ends (and a tab delimiter), a text cell holds nothing
+    #: `cell_text` changes (`_unclean`).
     plain: bool
 
 
@@ -378,8 +388,12 @@ def _lines(
     NUL is one): `_Declined` then; and whether the file is `_Lines.plain`.
     Read with ``pread`` (DuckDB reads the file meanwhile, through a
     descriptor of its own); `_Declined` too once ``stop`` is set (the route
-    declined otherwise: the rest is not read)."""
-    count = _counter(os.fstat(descriptor).st_size)
+    declined otherwise: the rest is not read). Counted with numpy, a chunk
+    ends where a character does (`_whole`), and one of ASCII and CJK
+    ideographs alone is proven UTF-8 by `_ideographic` (not decoded)."""
+    numpy = _numpy() if os.fstat(descriptor).st_size > _NUMPY_BYTES else None
+    count = _counter_with(numpy)
+    ideographic = _ideographic_with(numpy) if numpy is not None else None
     decoder = codecs.getincrementaldecoder("utf-8")()
     pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
@@ -391,16 +405,19 @@ def _lines(
         while data := os.pread(descriptor, _CHUNK, at):
             if stop is not None and stop.is_set():
                 raise _Declined
+            if ideographic is not None and len(data) == _CHUNK:
+                data = data[: _whole(data)]  # (the rest read with the next chunk)
             if data.find(b'"', max(0, line_end - at)) >= 0:
                 raise _Declined  # a quotation mark past the header: the readers' csv module
             ascii_only = data.isascii()
-            if pending or not ascii_only:
+            cjk = not ascii_only and not pending and ideographic is not None and ideographic(data)
+            if (pending or not ascii_only) and not cjk:
                 decoder.decode(data)
                 pending = bool(decoder.getstate()[0])
             controls, spaces, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
-            plain = plain and ascii_only and not spaces
+            plain = plain and (ascii_only or cjk) and not spaces
             if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -428,7 +445,11 @@ _PRINTED = bytes(range(0x21, 0x100))
 def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     """`_Counts` of a chunk: with numpy for a large file where it is installed
     (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
-    numpy = _numpy() if size > _NUMPY_BYTES else None
+    return _counter_with(_numpy() if size > _NUMPY_BYTES else None)
+
+
+def _counter_with(numpy: Any) -> Callable[[bytes | memoryview], _Counts]:
+    """`_Counts` of a chunk, with ``numpy`` (or without: ``None``)."""
     if numpy is None:
 
         def plain(chunk: bytes | memoryview) -> _Counts:
@@ -458,6 +479,56 @@ def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     return counted
 
 
+def _whole(chunk: bytes) -> int:
+    """How many bytes of ``chunk`` end where a character does: all, unless
+    its last three hold the first byte of a character of UTF-8 (0xC0 or
+    more) with fewer bytes after it than it begins (two, three or four),
+    and it is not the chunk's first (a chunk is never cut to nothing)."""
+    for back in (1, 2, 3):
+        if len(chunk) < back:
+            break
+        byte = chunk[-back]
+        if byte >= 0xC0:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(chunk) - back if size > back and back < len(chunk) else len(chunk)
+        if byte < 0x80:
+            break
+    return len(chunk)
+
+
+#: The first bytes in UTF-8 of the CJK ideographs U+4E00 to U+9FFF (``E4 B8 80``
+#: to ``E9 BF BF``; after ``E4``, the second byte is ``B8`` or more).
+_FIRST_LEAD, _LAST_LEAD, _LEAST_AFTER_FIRST = 0xE4, 0xE9, 0xB8
+
+
+def _ideographic_with(numpy: Any) -> Callable[[bytes], bool]:
+    """Whether a chunk is UTF-8 of ASCII and the CJK ideographs U+4E00 to
+    U+9FFF alone, told with numpy: every byte of 0xC0 or more is a first
+    byte ``E4`` to ``E9``, each followed by two continuation bytes (0x80 to
+    0xBF; after ``E4``, the first 0xB8 or more), and the bytes of 0x80 or
+    more are three for each of them (so none other is a continuation byte).
+    Such sequences are UTF-8 (never an overlong form nor a surrogate, which
+    begin ``E0`` and ``ED``) of exactly those code points."""
+
+    def ideographic(chunk: bytes) -> bool:
+        data = numpy.frombuffer(chunk, numpy.uint8)
+        leads = numpy.flatnonzero((data >= _FIRST_LEAD) & (data <= _LAST_LEAD))
+        if int(numpy.count_nonzero(data >= 0xC0)) != len(leads):
+            return False
+        if int(numpy.count_nonzero(data >= 0x80)) != 3 * len(leads):
+            return False
+        if not len(leads):
+            return True
+        if leads[-1] + 2 >= len(data):
+            return False  # a character cut at the end
+        second, third = data[leads + 1], data[leads + 2]
+        if numpy.any((second < 0x80) | (second > 0xBF) | (third < 0x80) | (third > 0xBF)):
+            return False
+        return not numpy.any(second[data[leads] == _FIRST_LEAD] < _LEAST_AFTER_FIRST)
+
+    return ideographic
+
+
 def _numpy() -> Any:
     try:
         import numpy  # noqa: PLC0415 (large files only)
@@ -481,16 +552,17 @@ def _clean(column: str) -> str:
 
 def _unclean(column: str, *, plain: bool) -> str:
     """SQL: the text cell ``column`` (not null) is not `_clean`. In a
-    `_Lines.plain` file (ASCII, no space, no control character) a cell is
-    unclean only when empty or a missing marker, none longer than
-    `_MARKER_CHARS`: a filter DuckDB answers from each row group's
-    statistics, reading no text where the shortest is longer (`_clean`
-    reads every cell)."""
+    `_Lines.plain` file (ASCII and, counted with numpy, CJK ideographs; no
+    space, no control character) a cell is unclean only when empty or a
+    missing marker, none longer than `_PLAIN_MARKER_BYTES`: a filter
+    DuckDB answers from each row group's statistics, reading no text
+    where the shortest is longer (`_clean` reads every cell)."""
     if not plain:
         return f"NOT {_clean(column)}"
+    others = f" OR {column} IN ({_listed(_IDEOGRAPH_MARKERS)})" if _IDEOGRAPH_MARKERS else ""
     return (
-        f"strlen({column}) <= {_MARKER_CHARS}"
-        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}))"
+        f"strlen({column}) <= {_PLAIN_MARKER_BYTES}"
+        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}){others})"
     )
 
 
@@ -850,16 +922,21 @@ def _encodable(text: str) -> bool:
 def _register(table: _Table) -> Register:
     rows = table.rows
     name = table.name
+    plain = table.lines.plain
+    # A name is unclean when not a marker (read as no name) nor `_clean`: in
+    # a plain file, only when empty (`_unclean`).
+    names_unclean = (
+        "0"
+        if not table.has("name")
+        else "count(*) FILTER (WHERE name = '')"
+        if plain
+        else f"count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
+        f" AND NOT {_clean('name')})"
+    )
     present, distinct, unclean, names = table.connection.execute(
         "SELECT count(unit), count(DISTINCT unit),"
-        f" count(*) FILTER (WHERE {_unclean('unit', plain=table.lines.plain)})"
-        + (
-            f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
-            f" AND NOT {_clean('name')})"
-            if table.has("name")
-            else ", 0"
-        )
-        + f" FROM {name}"
+        f" count(*) FILTER (WHERE {_unclean('unit', plain=plain)}), {names_unclean}"
+        f" FROM {name}"
     ).fetchall()[0]
     if present != table.count or distinct != table.count or unclean or names:
         raise _Declined  # a unit id missing, given twice or not its own normal form
