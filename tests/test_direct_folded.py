@@ -301,6 +301,31 @@ def test_a_marker_in_a_file_of_ideographs_declines(
     assert with_route == without
 
 
+@pytest.mark.parametrize("marker", [None, "NA", "none", "无", "暂无", "—"])
+@pytest.mark.parametrize("form", ["ascii", "ideographs", "spaced"])
+def test_a_name_that_is_a_marker_reads_as_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marker: str | None, form: str
+) -> None:
+    """Names that are missing markers counted while the register is proven:
+    with one, the rows' names are each tested (it reads as no name, as the
+    readers read it); with none, not. In a plain file of ASCII, of
+    ideographs (counted with numpy), and in one with spaces."""
+    if form == "ideographs":
+        pytest.importorskip("numpy")
+        monkeypatch.setattr(direct, "_NUMPY_BYTES", -1)
+    rows = {"ascii": _plain_register, "ideographs": _ideographs_register}.get(
+        form, base._clean_register
+    )(30)
+    if marker is not None:
+        rows[4][1] = marker
+    register = base._write(tmp_path / "register.csv", base.REGISTER, rows)
+    log = base._write(tmp_path / "log.csv", base.LOG, base._clean_log(30, 50))
+    same, units = _read(register, log)
+    assert same is True
+    names = {u.unit: u.name for u in units}
+    assert names["U4"] == ("" if marker is not None else rows[4][1])
+
+
 # -- flags read as an ENUM of their spellings --------------------------------------------
 
 

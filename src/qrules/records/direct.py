@@ -764,7 +764,9 @@ class _Table:
             if spellings is None:
                 return "VARCHAR"  # (its distinct values read one by one: `_register`)
             self.spellings[column] = spellings
-            return self._enum(column, sorted(spellings))
+            # (Those read to true first: a cell is true when its code is less
+            # than their number, `_register`.)
+            return self._enum(column, sorted(spellings, key=lambda t: (not spellings[t], t)))
         if column not in RECORD_CODES or column == "category":
             return "VARCHAR"
         members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
@@ -924,28 +926,37 @@ def _register(table: _Table) -> Register:
     name = table.name
     plain = table.lines.plain
     # A name is unclean when not a marker (read as no name) nor `_clean`: in
-    # a plain file, only when empty (`_unclean`).
-    names_unclean = (
-        "0"
+    # a plain file, only when empty (`_unclean`). Names that are markers are
+    # counted: with none, the rows' names need no test.
+    names = (
+        ("0", "0")
         if not table.has("name")
-        else "count(*) FILTER (WHERE name = '')"
+        else (
+            "count(*) FILTER (WHERE name = '')",
+            f"count(*) FILTER (WHERE {_unclean('name', plain=True)})",
+        )
         if plain
-        else f"count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
-        f" AND NOT {_clean('name')})"
+        else (
+            f"count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
+            f" AND NOT {_clean('name')})",
+            f"count(*) FILTER (WHERE {_marker('name')})",
+        )
     )
-    present, distinct, unclean, names = table.connection.execute(
+    present, distinct, unclean, names_unclean, marked = table.connection.execute(
         "SELECT count(unit), count(DISTINCT unit),"
-        f" count(*) FILTER (WHERE {_unclean('unit', plain=plain)}), {names_unclean}"
+        f" count(*) FILTER (WHERE {_unclean('unit', plain=plain)}), {', '.join(names)}"
         f" FROM {name}"
     ).fetchall()[0]
-    if present != table.count or distinct != table.count or unclean or names:
+    if present != table.count or distinct != table.count or unclean or names_unclean:
         raise _Declined  # a unit id missing, given twice or not its own normal form
     table.few(["category", "district", *(f for f in FLAGS if f not in table.spellings)])
     selected = [
         "unit",
-        f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
-        if table.has("name")
-        else "'' AS name",
+        "'' AS name"
+        if not table.has("name")
+        else f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
+        if marked
+        else "coalesce(name, '') AS name",
     ]
     categories: dict[object, int] = {}
     for column in ("category", "district"):
@@ -974,6 +985,10 @@ def _register(table: _Table) -> Register:
     for flag in FLAGS:
         spelled = table.spellings.get(flag)
         true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
+        if spelled is not None and true:
+            # An ENUM of its spellings, those read to true first (`_Table._type`).
+            selected.append(f"coalesce(enum_code({flag}) < {len(true)}, false) AS {flag}")
+            continue
         for value, _ in table.distinct(flag) if spelled is None and table.has(flag) else []:
             try:
                 if rows.flag(flag, value):
