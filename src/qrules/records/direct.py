@@ -35,11 +35,12 @@ What is proven, and how:
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs); in a plain file, only an empty cell
-  or a marker is not (`_unclean`; a name, only an empty one). Unit ids given once in the register,
-  inspection ids once in the log (the numbers their digits read to distinct,
-  in a map of bits: `_Table.repeats`; else their hashes distinct: a
-  collision only declines), every log row's unit in the register (an
-  anti-join).
+  or a marker is not (`_unclean`; a name, only an empty one). Unit ids given
+  once in the register, inspection ids once in the log (the numbers their
+  digits read to distinct, in a map of bits: `_Table.repeats`; else their
+  hashes distinct: a collision only declines), every log row's unit in the
+  register (an anti-join). These proofs of the log may run while the
+  records are judged (`read_files` with ``defer``: `Direct.confirmed`).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
   codes of a closed set: an ENUM of the codes the readers read to
