@@ -14,23 +14,11 @@ from qrules import engines
 from qrules._errors import QRulesError
 from qrules.records import direct
 from tests import test_direct as base
+from tests.test_direct_folded import _argv
 
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 pytest.importorskip("sqlglot")
-
-
-def _argv(register: Path, log: Path) -> tuple[str, ...]:
-    return (
-        "check",
-        base.RULEBOOK,
-        "--register",
-        str(register),
-        "--log",
-        str(log),
-        "--format",
-        "json",
-    )
 
 
 #: Log rows the log's proofs decline (the unit of row 8 unknown; an id given twice).

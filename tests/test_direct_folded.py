@@ -186,12 +186,35 @@ def _plain_register(units: int) -> list[list[str]]:
     return rows
 
 
-def _plain(path: Path) -> bool:
+def _plain(path: Path, *, numpy: bool = False) -> bool:
+    """Whether `_lines` finds the file plain (counted with numpy, or without)."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        return direct._lines(descriptor, ",", path.read_bytes().index(b"\n")).plain
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(direct, "_NUMPY_BYTES", -1 if numpy else 1 << 40)
+            return direct._lines(descriptor, ",", path.read_bytes().index(b"\n")).plain
     finally:
         os.close(descriptor)
+
+
+def _with_marker(
+    tmp_path: Path, register_rows: list[list[str]], table: str, column: int, value: str
+) -> tuple[Path, Path]:
+    """The register and a clean log, ``value`` written in one cell of the
+    log's row 8 or the register's row 5 (the unit U4; an id there, no log row
+    of that unit: the register alone decides)."""
+    log_rows = base._clean_log(30, 50)
+    if table == "log":
+        log_rows[7][column] = value
+    else:
+        register_rows[4][column] = value
+        if column == 0:
+            for row in log_rows:
+                row[1] = "U0"
+    return (
+        base._write(tmp_path / "register.csv", base.REGISTER, register_rows),
+        base._write(tmp_path / "log.csv", base.LOG, log_rows),
+    )
 
 
 @pytest.mark.parametrize(
@@ -216,30 +239,12 @@ def test_a_marker_in_a_plain_file_declines(
 ) -> None:
     """In a plain file an inspection id or a unit id is unclean only when it
     is a missing marker (in any case): the route declines exactly then."""
-    register_rows, log_rows = _plain_register(30), base._clean_log(30, 50)
-    if table == "log":
-        log_rows[7][0] = value
-    else:
-        register_rows[4][0] = value
-        for row in log_rows:
-            row[1] = "U0"  # (no log row of unit U4: the register alone decides)
-    register = base._write(tmp_path / "register.csv", base.REGISTER, register_rows)
-    log = base._write(tmp_path / "log.csv", base.LOG, log_rows)
+    register, log = _with_marker(tmp_path, _plain_register(30), table, 0, value)
     assert _plain(register)
     assert _plain(log)
     assert base._taken(register, log) == taken
     with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
-
-
-def _ideographs_plain(path: Path) -> bool:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(direct, "_NUMPY_BYTES", -1)
-            return direct._lines(descriptor, ",", path.read_bytes().index(b"\n")).plain
-    finally:
-        os.close(descriptor)
 
 
 def _ideographs_register(units: int) -> list[list[str]]:
@@ -281,21 +286,10 @@ def test_a_marker_in_a_file_of_ideographs_declines(
     declines exactly when the readers read otherwise."""
     pytest.importorskip("numpy")
     monkeypatch.setattr(direct, "_NUMPY_BYTES", -1)
-    register_rows, log_rows = _ideographs_register(30), base._clean_log(30, 50)
-    if table == "log":
-        log_rows[7][column] = value
-    else:
-        register_rows[4][column] = value
-        if column == 0:
-            for row in log_rows:
-                row[1] = "U0"  # (no log row of unit U4: the register alone decides)
-    register = base._write(tmp_path / "register.csv", base.REGISTER, register_rows)
-    log = base._write(tmp_path / "log.csv", base.LOG, log_rows)
-    assert _ideographs_plain(register)
-    assert _ideographs_plain(log)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(direct, "_NUMPY_BYTES", 1 << 40)
-        assert not _plain(register)  # (without numpy: not plain, every id read)
+    register, log = _with_marker(tmp_path, _ideographs_register(30), table, column, value)
+    assert _plain(register, numpy=True)
+    assert _plain(log, numpy=True)
+    assert not _plain(register)  # (without numpy: not plain, every id read)
     assert base._taken(register, log) == taken
     with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
