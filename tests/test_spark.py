@@ -11,6 +11,7 @@ import importlib
 import os
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -108,14 +109,15 @@ def _twice(evaluation: qrules.Evaluation, year: int) -> qrules.Result:
 
 def test_a_timestamp_log_is_read_by_its_dates(spark: Any) -> None:
     """Issue 18's reproduction: an inspection on 31 December at 14:30 counts in
-    its year (a TIMESTAMP is read as its date), as the reference engine reads it."""
+    its year (a TIMESTAMP_NTZ, Spark's timestamp without a time zone, is read
+    as its date), as the reference engine reads it."""
     import datetime as dt  # noqa: PLC0415
 
     _high_risk_tables(
         spark,
         "stamped",
         "unit STRING, category STRING, risk_level STRING",
-        "unit STRING, date TIMESTAMP",
+        "unit STRING, date TIMESTAMP_NTZ",
         [("U1", "catering", "high")],
         [
             ("U1", dt.datetime(2024, 6, 1, 9)),
@@ -143,6 +145,60 @@ def test_a_timestamp_log_is_read_by_its_dates(spark: Any) -> None:
         ).verdict
         is qrules.Verdict.MET
     )
+
+
+def test_a_timestamp_with_a_time_zone_is_refused_naming_the_view(spark: Any) -> None:
+    """Spark's TIMESTAMP (TIMESTAMP_LTZ) is an instant whose day is the
+    session's time zone's, as DuckDB's and PostgreSQL's TIMESTAMPTZ
+    (tests/test_zoned_dates.py): refused; the view the hint names reads the
+    day in the zone it names, whatever the session's."""
+    import datetime as dt  # noqa: PLC0415
+
+    _high_risk_tables(
+        spark,
+        "zoned",
+        "unit STRING, category STRING, risk_level STRING",
+        "unit STRING, date TIMESTAMP",
+        [("U1", "catering", "high")],
+        [("U1", dt.datetime(2024, 1, 1, 7, 30)), ("U1", dt.datetime(2024, 6, 1, 9))],
+    )
+    yantai = qrules.load("yantai-2023-2025")
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(yantai, spark, register="zoned_register", log="zoned_log")
+    [problem] = raised.value.problems
+    assert "is a timestamp with a time zone, whose day depends on" in problem.message
+    cast = "CAST(convert_timezone('Asia/Shanghai', date) AS DATE)"
+    assert cast in (problem.hint or "")
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    try:  # 2024-01-01 07:30 in Shanghai, seen from UTC: still 2024-01-01 there
+        spark.createDataFrame(
+            [
+                ("U1", dt.datetime(2024, 1, 1, 7, 30, tzinfo=shanghai)),
+                ("U1", dt.datetime(2024, 6, 1, 9, tzinfo=shanghai)),
+            ],
+            "unit STRING, date TIMESTAMP",
+        ).createOrReplaceTempView("zoned_log")
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+        # (What a plain cast reads: the day in the session's zone.)
+        [plain] = spark.sql("SELECT min(CAST(date AS DATE)) FROM zoned_log").collect()
+        assert plain[0] == dt.date(2023, 12, 31)
+        spark.sql(f"SELECT unit, {cast} AS date FROM zoned_log").createOrReplaceTempView(
+            "zoned_view"
+        )
+        days = sorted(r[0] for r in spark.sql("SELECT date FROM zoned_view").collect())
+        assert days == [dt.date(2024, 1, 1), dt.date(2024, 6, 1)]
+        found = evaluate_tables(
+            yantai,
+            spark,
+            register="zoned_register",
+            log="zoned_view",
+            log_from="2024-01-01",
+            log_until="2024-12-31",
+        )
+        assert _twice(found, 2024).verdict is qrules.Verdict.MET
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
 
 
 def test_an_integer_date_is_refused_naming_the_cast(spark: Any) -> None:
@@ -403,7 +459,7 @@ def test_spark_bounds_the_counts_with_the_rows_it_rejects(spark: Any) -> None:
         "unit STRING, category STRING, registered STRING, internet_bright_kitchen STRING",
     ).createOrReplaceTempView("doubt_register")
     spark.createDataFrame([("IF01", "2024-05-01 09:00:00")], "unit STRING, date STRING").selectExpr(
-        "unit", "CAST(date AS TIMESTAMP) AS date", "'system' AS kind"
+        "unit", "CAST(date AS TIMESTAMP_NTZ) AS date", "'system' AS kind"
     ).createOrReplaceTempView("doubt_log")
     options: dict[str, Any] = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
     found = evaluate_tables(yantai, spark, register="doubt_register", log="doubt_log", **options)

@@ -131,6 +131,10 @@ def _parse(value: object, unit: Unit | None) -> Fraction | None:
             raise ValueProblem(say("value.not_finite", value=repr(value)))
         with contextlib.suppress(InvalidOperation):
             return Fraction(_bounded(Decimal(str(value))))
+    if isinstance(value, Mapping | list | tuple):
+        # (A JSON object or array: said plainly, not as the parser's classes.)
+        kind = "value.an_object" if isinstance(value, Mapping) else "value.a_list"
+        raise ValueProblem(say("value.not_a_value_of", kind=say(kind)))
     raise ValueProblem(say("value.not_a_value", type=type(value).__name__, value=repr(value)))
 
 

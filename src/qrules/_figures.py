@@ -120,8 +120,21 @@ _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
 #: What a sheet writes for the whole city in its district column (or over a
 #: column of a sheet with a column per district): read as the city, never as one
-#: more district (summed with the districts, it counted the city twice).
-_CITY = ("全市", "全市合计", "市合计", "合计", "总计", "city", "whole city", "total")
+#: more district (summed with the districts, it counted the city twice). The
+#: city's total row in its common spellings: 全市, and 合计, 总计 or 汇总, alone,
+#: after 全市 or 市, or before 全市 (``合计（全市）``); compared as `_key`s (no
+#: spaces or punctuation, any case). A part's total is not the city (`_TOTAL_WORDS`).
+_CITY = (
+    "全市",
+    *(f"{city}{total}" for city in ("", "全市", "市") for total in ("合计", "总计", "汇总")),
+    *(f"{total}全市" for total in ("合计", "总计", "汇总")),
+    "city",
+    "whole city",
+    "city total",
+    "citywide",
+    "total",
+    "grand total",
+)
 
 
 def figures_mapping(mapping: MappingInput) -> FiguresMapping:
@@ -151,7 +164,7 @@ def _key(text: str) -> str:
 _CITY_KEYS = frozenset(map(_key, _CITY))
 #: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
 #: districts it sums is no district, and summed with them counts them twice.
-_TOTAL_WORDS = ("合计", "总计", "小计", "累计", "全市")
+_TOTAL_WORDS = ("合计", "总计", "汇总", "小计", "累计", "全市")
 #: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
@@ -763,12 +776,16 @@ def read_dataset(
     else:
         table = open_table(source, sheet=sheet, encoding=encoding, name=name, what="figures")
         places = _Places("row")
-    header, rows, found_at = _find_header(table, header_row, figures)
-    table = attrs.evolve(table, rows=rows)
-    reader = _Reader(table, header, rulebook, figures, names, places, year, district)
-    if found_at != 1:
-        reader.notes.append(say("figures.header_found", row=found_at))
-    return _finish(reader, _layout(reader, layout))
+    try:
+        header, rows, found_at = _find_header(table, header_row, figures)
+        reader = _Reader(
+            attrs.evolve(table, rows=rows), header, rulebook, figures, names, places, year, district
+        )
+        if found_at != 1:
+            reader.notes.append(say("figures.header_found", row=found_at))
+        return _finish(reader, _layout(reader, layout))
+    finally:
+        table.close()  # (an .xlsx file's workbooks, when a problem stops the reading)
 
 
 def _layout(reader: _Reader, layout: Layout | None) -> str:
@@ -1016,8 +1033,19 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
                 )
             )
         for key, value in item.items():
+            # A cell is a number or text: an object or array, named plainly (its
+            # text would be the parser's classes: _Keys, Decimal).
+            if isinstance(value, dict | list):
+                kind = "value.an_object" if isinstance(value, dict) else "value.a_list"
+                problems.append(
+                    Problem(
+                        name,
+                        say("value.not_a_value_of", kind=say(kind)),
+                        where=say("where.item_key", item=index, column=key),
+                    )
+                )
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
-            if any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+            elif any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
                 problems.append(
                     Problem(
                         name,

@@ -2843,4 +2843,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有第 {row} 行:这张表只有 {rows} 行",
         "no row {row}: the sheet has {rows} rows",
     ),
+    # -- fixes (s9): the log's declared reach (records/plan.py) ---------------------
+    "log.inverted_reach": (
+        "{start} {first} 晚于 {end} {last}:检查记录不能在结束之后才开始(请给出它覆盖的第一天和最后一天)",
+        "{start} {first} is after {end} {last}: the log cannot begin after it ends (give the first and the last day it covers)",
+    ),
+    # -- fixes (s9): a timestamp with a time zone in a table (engines/__init__.py) --
+    "engines.zoned_type": (
+        "列 {column!r}({kind} {canonical})是带时区的时间戳,其日期取决于会话的时区:qrules 不把它读作日期",
+        "column {column!r} ({kind} {canonical}) is a timestamp with a time zone, whose day depends on the session's time zone: qrules does not read it as a date",
+    ),
+    "engines.zoned_cast": (
+        "请给出 DATE 列,或建一个按记录所在时区取日期的视图:{cast}(换成你的时区)",
+        "give a DATE column, or a view reading its day in the records' time zone: {cast} (with your zone)",
+    ),
+    # -- fixes (s9): a JSON object or array as a figure (_data.py) -----------------
+    "value.not_a_value_of": ("应为数字或文本,实为{kind}", "expected a number or text, got {kind}"),
+    "value.an_object": ("键值对象", "an object of keys and values"),
+    "value.a_list": ("列表", "a list"),
 }

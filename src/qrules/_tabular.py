@@ -128,6 +128,16 @@ class RawTable:
     #: How many first columns are a DataFrame's index levels: each row's labels
     #: (a district, a measure, or only a serial number), never figures.
     labels: int = 0
+    #: A workbook in the 1904 date system (``date1904``): a number in a date
+    #: column is a serial counted from 1904-01-01, not from 1899-12-30.
+    date1904: bool = False
+
+    def close(self) -> None:
+        """Let go of what the rows hold open (an `.xlsx` file's workbooks)
+        before they are all read: a reader that refuses the table says so."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
 
 
 URL = re.compile(r"(duckdb|sqlite)://(.*)\Z")
@@ -629,6 +639,7 @@ def _has_formulas(path: Path) -> bool:
 def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     openpyxl = needs("openpyxl")
     _xlsx_parts(path)
+    book = formulas = None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = (
@@ -637,18 +648,20 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
             else None
         )
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+        _closed(book, formulas)
         raise DataError(
             str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
         ) from None
+    books = (book, formulas)
     if sheet is not None and sheet not in book.sheetnames:
         raise _no_sheet(
-            book, path, say("tabular.no_sheet", sheet=sheet), suggest(sheet, book.sheetnames)
+            books, path, say("tabular.no_sheet", sheet=sheet), suggest(sheet, book.sheetnames)
         )
     notes: tuple[Text, ...] = ()
     cells = [w.title for w in book.worksheets]  # not the chart sheets
     if sheet is not None and sheet not in cells:
         raise _no_sheet(
-            book,
+            books,
             path,
             say("tabular.chart_sheet", sheet=sheet),
             say("tabular.name_cells", sheets=listed(map(repr, cells))),
@@ -659,7 +672,7 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
         hidden = list(itertools.takewhile(lambda s: s.sheet_state != "visible", book.worksheets))
         if len(hidden) == len(book.worksheets):
             raise _no_sheet(
-                book,
+                books,
                 path,
                 say("tabular.no_visible_sheet"),
                 say("tabular.name_a_sheet", sheets=listed(book.sheetnames)),
@@ -681,18 +694,24 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     )
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
-    header = [header_text(c) for c in next(rows, ())]
+    try:
+        header = [header_text(c) for c in next(rows, ())]
+    except BaseException:
+        _closed(*books)
+        raise
 
     def body() -> Iterator[tuple[int, Sequence[object]]]:
         try:
+            yield (0, ())  # (started: closed before the rows are read, it closes the books)
             yield from numbered(rows, first=2)
         finally:
-            book.close()
-            if formulas is not None:
-                formulas.close()
+            _closed(*books)
 
+    started = body()
+    next(started)
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
-    return RawTable(name, header, body(), notes)
+    date1904 = getattr(book, "epoch", None) == _EPOCH_1904
+    return RawTable(name, header, started, notes, date1904=date1904)
 
 
 def float_decimal(value: float) -> Decimal:
@@ -705,10 +724,23 @@ def float_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g"))
 
 
-def _no_sheet(book: Any, path: Path, message: Text, hint: Text) -> DataError:
-    """The workbook closed, and the error that it has no such sheet to read."""
-    book.close()
+#: The day serial 0 stands for in a workbook of the 1904 date system
+#: (openpyxl's ``CALENDAR_MAC_1904``, its ``Workbook.epoch``).
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def _no_sheet(books: tuple[Any, Any], path: Path, message: Text, hint: Text) -> DataError:
+    """The workbooks closed (its values', and its formulas' if opened), and
+    the error that it has no such sheet to read."""
+    _closed(*books)
     return DataError(str(path), [Problem(path.name, message, hint=hint)])
+
+
+def _closed(*books: Any) -> None:
+    """Each workbook opened (``None``: not opened) closed."""
+    for book in books:
+        if book is not None:
+            book.close()
 
 
 def _shown_value(cell: Any) -> object:

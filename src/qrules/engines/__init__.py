@@ -36,7 +36,7 @@ from .._rulebook import Rulebook
 from .._tabular import RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
-from ..records.prepare import as_date, prepared
+from ..records.prepare import declared_reach, prepared
 from ..records.read import (
     ColumnMapping,
     InspectionLog,
@@ -311,7 +311,9 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
-    _check_types(name, kind, {c: (header[positions[c]], t) for c, t in types.items()})
+    _check_types(
+        name, kind, {c: (header[positions[c]], t) for c, t in types.items()}, database.dialect
+    )
     return sql.Table(
         name,
         {c: header[i] for c, i in positions.items()},
@@ -337,9 +339,14 @@ _READ_TYPES = {
 }
 
 
-def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -> None:
+def _check_types(
+    name: str, kind: str, columns: Mapping[str, tuple[str, str]], dialect: str
+) -> None:
     """A `DataError` for a column of a type qrules does not read (naming the
-    column, its type and the cast to use)."""
+    column, its type and the cast to use; for a timestamp with a time zone,
+    the view reading its day in a zone: `sql.ZONED_DAY`)."""
+    from .sql import ZONED_DAY  # noqa: PLC0415
+
     problems = []
     for canonical, (stored, found) in columns.items():
         role = (
@@ -350,7 +357,15 @@ def _check_types(name: str, kind: str, columns: Mapping[str, tuple[str, str]]) -
             else "code"
         )
         accepted, cast = _READ_TYPES[role]
-        if found not in accepted:
+        if role == "date" and found == "timestamptz":
+            problems.append(
+                Problem(
+                    name,
+                    say("engines.zoned_type", column=stored, kind=kind, canonical=canonical),
+                    hint=say("engines.zoned_cast", cast=ZONED_DAY[dialect].format(column=stored)),
+                )
+            )
+        elif found not in accepted:
             shown = (
                 say("engines.other_type")
                 if found == "other"
@@ -401,7 +416,8 @@ def evaluate_tables(
     ``log`` name the tables (``schema.table`` allowed; ``log=None``: no log).
     Their columns are the canonical ones, or those a ``mapping`` names (its
     codes are translated in the query, so nothing is copied). Dates are DATE or
-    TIMESTAMP (its date) columns, or text written YYYY-MM-DD; a flag is
+    TIMESTAMP (its date; with a time zone, refused: its day is the session's
+    zone's) columns, or text written YYYY-MM-DD; a flag is
     BOOLEAN, or text read as the readers read it; a code is text or an integer
     (compared as text); another type is a `DataError` naming the cast to use.
     Rows a reader would reject (no unit id or category, a date or flag that
@@ -426,8 +442,9 @@ def evaluate_tables(
     ``catalog.schema.table``) to write the failing units to, where the tables
     are, rather than fetch them (as dbt's ``store_failures``): one row per rule,
     year and unit that does not meet it (``rule``, ``year``, ``unit``, ``name``,
-    ``district``, ``short``: inspections lacking, or 1 for a flag not set). The
-    results then list no failing units.
+    ``district``, ``short``: inspections lacking, or 1 for a flag not set, and
+    ``verdict``: the rule's result in that year, ``unknown`` when rows that
+    could not be read could change it). The results then list no failing units.
     """
     needs_sqlglot()
     from . import sql  # noqa: PLC0415
@@ -435,7 +452,7 @@ def evaluate_tables(
 
     chosen = engine or engine_of(connection)
     mapped = column_mapping(mapping)
-    until = as_date(log_until, "log_until")
+    until, start = declared_reach(log_until, log_from)
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
         register_table = _table(database, register, "register", mapped)
@@ -461,7 +478,7 @@ def evaluate_tables(
             "log_until": until,
             "progress": progress,
             "check_keys": check_keys,
-            "log_from": as_date(log_from, "log_from"),
+            "log_from": start,
             "failing_units_to": None
             if failing_units_to is None
             else sql.Table(failing_units_to, {}),

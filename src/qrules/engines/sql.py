@@ -144,15 +144,28 @@ _POSTGRES_TYPES = {
     1043: "text",
     1082: "date",
     1114: "timestamp",
+    1184: "timestamptz",
     19: "text",
+}
+
+
+#: A view's expression of the day, in a time zone named, of a timestamp with a
+#: time zone, whatever the session's (``{column}``: the column), by dialect.
+ZONED_DAY = {
+    "duckdb": "CAST(timezone('Asia/Shanghai', {column}) AS DATE)",
+    "postgres": "CAST({column} AT TIME ZONE 'Asia/Shanghai' AS DATE)",
+    "spark": "CAST(convert_timezone('Asia/Shanghai', {column}) AS DATE)",
 }
 
 
 def column_type(dialect: str, stored: object) -> str:
     """How qrules reads a column of a stored type: ``boolean``, ``date``,
-    ``timestamp`` (its date is read), ``text``, ``integer`` (codes compared as
-    text), or ``other`` (refused where it matters: a time zone's timestamp,
-    a float, a decimal, …)."""
+    ``timestamp`` (without a time zone: its date is read), ``timestamptz``
+    (an instant, whose day is the session's time zone's: refused, see
+    ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
+    ``other`` (refused where it matters: a float, a decimal, …). Spark's
+    ``TIMESTAMP`` is such an instant (``TIMESTAMP_LTZ``); its
+    ``TIMESTAMP_NTZ`` is DuckDB's and PostgreSQL's ``TIMESTAMP``."""
     if dialect == "postgres":
         return _POSTGRES_TYPES.get(int(str(stored)), "other")
     name = str(stored).upper()
@@ -160,6 +173,10 @@ def column_type(dialect: str, stored: object) -> str:
         return "boolean"
     if name == "DATE":
         return "date"
+    if name in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ", "TIMESTAMP_LTZ") or (
+        dialect == "spark" and name == "TIMESTAMP"
+    ):
+        return "timestamptz"
     if name in (
         "TIMESTAMP",
         "TIMESTAMP_NTZ",
@@ -167,7 +184,7 @@ def column_type(dialect: str, stored: object) -> str:
         "TIMESTAMP_NS",
         "TIMESTAMP_MS",
         "TIMESTAMP_S",
-    ) or (dialect == "spark" and name == "TIMESTAMP"):
+    ):
         return "timestamp"
     if name in ("VARCHAR", "STRING", "TEXT") or name.startswith(("VARCHAR(", "CHAR")):
         return "text"
@@ -961,21 +978,40 @@ def _with_members(plan: Plan, register: Table, log: Table | None, query: exp.Sel
 
 
 def stored(
-    plan: Plan, register: Table, log: Table | None, target: Table, members: str | None = None
+    plan: Plan,
+    register: Table,
+    log: Table | None,
+    target: Table,
+    members: str | None = None,
+    verdicts: Mapping[tuple[str, int], str] | None = None,
 ) -> exp.Create:
     """``CREATE TABLE target AS``: each rule and year's failing units (rule id,
-    year, unit id, name, district, and how many inspections it lacks, or 1 for a
-    flag not set), written where the tables are rather than fetched: those of
-    the rules and years the log can decide, whose results list failing units."""
-    decided = [(*plan.key(q), q.rule, q.year) for q in plan.queries if q.unknown is None]
+    year, unit id, name, district, how many inspections it lacks, or 1 for a
+    flag not set, and the verdict of the rule in that year: ``verdicts``, by
+    rule id and year, the whole register's), written where the tables are
+    rather than fetched: those of the rules and years the log can decide. A
+    unit of a result that is ``unknown`` (rows that could not be read, or
+    lack a kind, could change it) is one as read, not for certain."""
+    verdicts = verdicts or {}
+    decided = [
+        (*plan.key(q), q.rule, q.year, verdicts.get((q.rule, q.year), "unknown"))
+        for q in plan.queries
+        if q.unknown is None
+    ]
     # With none, a key no member has: the table is made, empty.
     keys = exp.values(
         [
-            (number(spec), number(window), exp.Literal.string(rule), number(year))
-            for spec, window, rule, year in decided or [(-1, -1, "", 0)]
+            (
+                number(spec),
+                number(window),
+                exp.Literal.string(rule),
+                number(year),
+                exp.Literal.string(verdict),
+            )
+            for spec, window, rule, year, verdict in decided or [(-1, -1, "", 0, "")]
         ],
         alias="q",
-        columns=["spec", "w", "rule", "year"],
+        columns=["spec", "w", "rule", "year", "verdict"],
     )
     rows = (
         exp.select(
@@ -984,6 +1020,7 @@ def stored(
             *(exp.column(c, "m") for c in ("unit", "name")),
             exp.alias_(_district(register, "m"), "district"),
             exp.column("short", "m"),
+            exp.column("verdict", "q"),
         )
         .from_(exp.to_table(members or "qrules_members").as_("m"))
         .join(
@@ -1247,20 +1284,42 @@ def judge_tables(
         if by_district and register.has("district")
         else []
     )
+    if tables is None:
+        tables = reconciliations(register, log, summary, rejected)
+        if log is not None and log_from is None and summary.first_day is not None:
+            tables = (
+                *tables[:-1],
+                attrs.evolve(
+                    tables[-1],
+                    notes=(
+                        *tables[-1].notes,
+                        say("log.taken_to_begin", first=str(summary.first_day)),
+                    ),
+                ),
+            )
+    counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
+
+    def judged() -> Evaluation:
+        return judge_all(
+            rulebook,
+            queries,
+            lambda query: counted.get(plan.key(query), {}),
+            districts,
+            tables,
+            progress,
+            doubts if doubts is not None else Doubts.of(rejected.units, rejected.inspections),
+        )
+
     # The rows fetched and the failing units made of them are many small
     # objects (`made_at_once`).
     with made_at_once():
-        counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
         if queries:
             plan = Plan.of(queries)
-            met = _met_shares(rulebook, plan, doubts, rejected) if failing_units_to is None else {}
+            # Written to a table, the failing units are fetched as well where
+            # rows that bound the counts need them (`_doubted`).
+            listing = failing_units_to is None or _doubted(plan, doubts, rejected)
+            met = _met_shares(rulebook, plan, doubts, rejected) if listing else {}
             with _members_once(database, plan, register, log) as members:
-                if failing_units_to is not None:
-                    database.execute(
-                        stored(plan, register, log, failing_units_to, members).sql(
-                            dialect=spoken(dialect)
-                        )
-                    )
                 counted = _collect(
                     plan,
                     database.stream(
@@ -1270,41 +1329,52 @@ def judge_tables(
                             log,
                             by_district,
                             dialect,
-                            failing_units_to is None,
+                            listing,
                             members,
                             met=met,
                         )
                     ),
-                    failing=failing_units_to is None,
+                    failing=listing,
                     met=met,
                     unlisted=functools.cache(
                         functools.partial(_listed, database, plan, register, log, by_district)
                     ),
                 )
-        if tables is None:
-            tables = reconciliations(register, log, summary, rejected)
-            if log is not None and log_from is None and summary.first_day is not None:
-                tables = (
-                    *tables[:-1],
-                    attrs.evolve(
-                        tables[-1],
-                        notes=(
-                            *tables[-1].notes,
-                            say("log.taken_to_begin", first=str(summary.first_day)),
-                        ),
-                    ),
-                )
-        if doubts is None:
-            doubts = Doubts.of(rejected.units, rejected.inspections)
-        return judge_all(
-            rulebook,
-            queries,
-            lambda query: counted.get(plan.key(query), {}),
-            districts,
-            tables,
-            progress,
-            doubts,
-        )
+                if failing_units_to is not None:
+                    # Written once judged, each row with its result's verdict.
+                    evaluation = judged()
+                    verdicts = {
+                        (r.rule.id, r.year): r.verdict.value
+                        for r in evaluation
+                        if r.district is None and r.year is not None
+                    }
+                    database.execute(
+                        stored(plan, register, log, failing_units_to, members, verdicts).sql(
+                            dialect=spoken(dialect)
+                        )
+                    )
+                    unlisted = tuple(attrs.evolve(r, failing_units=()) for r in evaluation)
+                    return attrs.evolve(evaluation, results=unlisted)
+        return judged()
+
+
+def _doubted(plan: Plan, doubts: Doubts | None, rejected: Rejections) -> bool:
+    """Whether rows that bound the counts may need the failing units: a log
+    row rejected of a unit the register holds, or (for a rule counting only
+    some kinds or results) a counted row lacking one, which could bring a
+    failing unit to the number wanted (`Doubts.of_query`)."""
+    if doubts is None:
+        return bool(rejected.inspections)
+    if doubts.inspections:
+        return True
+    if doubts.unset is None:
+        return False
+    wanted = {
+        frozenset(c for c, v in (("kind", s.kinds), ("result", s.results)) if v is not None)
+        for s in plan.specs
+        if s.needs_log
+    }
+    return any(doubts.unset(None, columns) for columns in wanted if columns)
 
 
 def _planned(

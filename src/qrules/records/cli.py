@@ -183,6 +183,9 @@ def records_evaluation(
         _date_option(args.log_until, "--log-until"),
         _date_option(getattr(args, "log_from", None), "--log-from"),
     )
+    from .plan import refuse_inverted_reach  # noqa: PLC0415 (records only)
+
+    refuse_inverted_reach(start, until, ("--log-from", "--log-until"))
     # --strict is the check command's (cli.py), for figures and records alike.
     strict = bool(getattr(args, "strict", False))
     mapping = _source(args.mapping, "mapping", rulebook)

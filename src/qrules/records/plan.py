@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from .._errors import QRulesError
 from .._messages import Text, say
 from .._model import Aggregation
 from .._recordspec import PopulationValue, RecordSpec
@@ -44,10 +45,42 @@ if TYPE_CHECKING:
     from .._model import Rule
     from .._rulebook import Rulebook
 
-__all__ = ["Coverage", "RecordQuery", "Said", "judged_years", "record_queries", "said_text"]
+__all__ = [
+    "Coverage",
+    "RecordQuery",
+    "Said",
+    "judged_years",
+    "record_queries",
+    "refuse_inverted_reach",
+    "said_text",
+]
 
 
 # -- coverage and queries -------------------------------------------------------
+
+
+class _InvertedReachError(QRulesError, ValueError):
+    """A log declared to begin after it ends."""
+
+
+def refuse_inverted_reach(
+    log_from: dt.date | None,
+    log_until: dt.date | None,
+    names: tuple[str, str] = ("log_from", "log_until"),
+) -> None:
+    """An error naming both dates when the log is declared to begin after it
+    ends (``names``: how the caller gave them, ``--log-from`` on the command
+    line); one day (the same date twice) is a reach."""
+    if log_from is not None and log_until is not None and log_from > log_until:
+        raise _InvertedReachError(
+            say(
+                "log.inverted_reach",
+                start=names[0],
+                first=str(log_from),
+                end=names[1],
+                last=str(log_until),
+            )
+        )
 
 
 @attrs.frozen
@@ -76,6 +109,7 @@ class Coverage:
         has_log: bool = True,
         log_from: dt.date | None = None,
     ) -> Coverage:
+        refuse_inverted_reach(log_from, log_until)
         listed = list(dates)
         first, last = (min(listed), max(listed)) if listed else (None, None)
         if log_from is not None:

@@ -14,9 +14,10 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
+from .plan import refuse_inverted_reach
 from .read import Inspection, InspectionLog, Register, parse_date
 
-__all__ = ["Prepared", "as_date", "prepared", "without_doubtful_dates"]
+__all__ = ["Prepared", "as_date", "declared_reach", "prepared", "without_doubtful_dates"]
 
 
 @attrs.frozen
@@ -49,7 +50,7 @@ def prepared(
     2. ``strict``: any rejected row is a `DataError`.
     3. The rejected rows become `Doubts`, the bounds of every count.
     """
-    until, start = as_date(log_until, "log_until"), as_date(log_from, "log_from")
+    until, start = declared_reach(log_until, log_from)
     if log is not None:
         log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
         if start is None and (reach := log.date_range()) is not None:
@@ -124,6 +125,16 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -
         notes=(*log.notes, note),
         rejected=log.rejected + doubtful,
     )
+
+
+def declared_reach(
+    log_until: dt.date | str | None, log_from: dt.date | str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The declared end and start of the log (``log_until``, ``log_from``), read
+    as dates; a start after the end is an error naming both."""
+    until, start = as_date(log_until, "log_until"), as_date(log_from, "log_from")
+    refuse_inverted_reach(start, until)
+    return until, start
 
 
 def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:

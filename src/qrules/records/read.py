@@ -436,16 +436,21 @@ _CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
 _SERIAL = re.compile(r"\d{5,6}(?:\.\d+)?\Z")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-1900) count
+#: 1904-01-01 (serial 0 of a workbook in the 1904 date system) is serial 1462
+#: of the 1900 system.
+_DAYS_1904 = 1462
 _SERIALS = (10_000, 110_575)  # 1927-05-18 to 2202-09-22: no other number is read as a date
 _YEARS = (1900, 2200)
 
 
-def parse_date(value: object) -> dt.date | None:
+def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     """Read a date as offices write it; ``None`` means missing.
 
     ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305``,
     full-width digits, a date-time (its date), an Excel serial number
     (``45356``) or a `datetime.date`. Raises `ValueError` for anything else.
+    ``date1904``: a number (not text) is a serial of a workbook in the 1904
+    date system, counted from 1904-01-01 (43894 is 2024-03-05).
 
     >>> parse_date("２０２４年３月５日"), parse_date(45356), parse_date("—")
     (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5), None)
@@ -459,7 +464,7 @@ def parse_date(value: object) -> dt.date | None:
     if isinstance(value, bool):
         raise _Bad(say("date.truth", value=repr(value)))
     if isinstance(value, numbers.Real):
-        return _serial(float(value), repr(value))
+        return _serial(float(value), repr(value), _DAYS_1904 if date1904 else 0)
     if not isinstance(value, str):
         raise _Bad(say("date.not_a_date", value=repr(value)))
     return _date_of(value)
@@ -485,9 +490,12 @@ def _date_of(value: str) -> dt.date | None:
     raise _Bad(say("date.write", value=value))
 
 
-def _serial(number: float, shown: str) -> dt.date:
+def _serial(number: float, shown: str, later: int = 0) -> dt.date:
+    """An Excel serial's day; ``later``: the days its date system's serial 0
+    is after the 1900 system's (`_DAYS_1904`), the bounds being of days."""
     if number.is_integer() and _COMPACT.match(str(int(number))):
         return parse_date(str(int(number))) or _EXCEL_EPOCH  # 20240305
+    number += later
     if not (_SERIALS[0] <= number <= _SERIALS[1]) or math.isnan(number):
         raise _Bad(say("date.serial", value=shown))
     return _EXCEL_EPOCH + dt.timedelta(days=math.floor(number))
@@ -636,13 +644,21 @@ class RowReader:
         progress: Progress | None,
     ) -> None:
         self.table = table
-        self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+        try:
+            self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+        except DataError:
+            table.close()  # (an .xlsx file's workbooks, which no row will be read from)
+            raise
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
         self.progress = progress
         self.read = 0
         self.rejected = 0
         self.problems: list[Problem] = []
+        #: Dates read as the table's date system has them (`parse_date`).
+        self.parse_date: Callable[[object], dt.date | None] = (
+            functools.partial(parse_date, date1904=True) if table.date1904 else parse_date
+        )
 
     def __iter__(self) -> Iterator[tuple[int, Callable[[str], object], dict[str, Problem]]]:
         """``(row number, cell, broken)`` for each non-blank row; ``cell(column)``
@@ -807,8 +823,8 @@ def read_register(
 
         unit = _text(cell("unit"))
         category = rows.code("category", cell("category"))
-        registered = read("registered", parse_date)
-        closed = read("closed", parse_date)
+        registered = read("registered", rows.parse_date)
+        closed = read("closed", rows.parse_date)
         risk_level = read("risk_level", lambda v: rows.canonical("risk_level", v))
         size = read("size", lambda v: rows.canonical("size", v))
         flags = frozenset(
@@ -938,7 +954,7 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
         date = kind = result = None
         if "date" not in unreadable:
             try:
-                date = parse_date(cell("date"))
+                date = rows.parse_date(cell("date"))
                 if date is None:
                     problems.append(rows.problem(number, "date", say("records.no_date")))
             except _Bad as error:
