@@ -153,6 +153,7 @@ def test_a_file_is_plain_when_ascii_or_ideographs_without_a_space(
     # (A chunk of fewer bytes than a character is decoded: not plain then.)
     whole = numpy and chunk >= 3
     assert found.plain == (" " not in text and (text.isascii() or (whole and ideographs)))
+    assert found.ascii == data.isascii()  # (else markers of ideographs are looked for)
 
 
 def _utf8(data: bytes) -> bool:

@@ -375,6 +375,8 @@ class _Lines:
     #: but the line ends (and a tab delimiter), a text cell holds nothing
     #: `cell_text` changes (`_unclean`).
     plain: bool
+    #: Every byte ASCII (no missing marker of ideographs: `_unclean`).
+    ascii: bool = True
 
 
 def _lines(
@@ -400,7 +402,7 @@ def _lines(
     ends = 0
     last = b""
     previous_cr = False
-    plain = True
+    plain = every_ascii = True
     at = 0
     try:
         while data := os.pread(descriptor, _CHUNK, at):
@@ -419,6 +421,7 @@ def _lines(
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
             plain = plain and (ascii_only or cjk) and not spaces
+            every_ascii = every_ascii and ascii_only
             if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -428,7 +431,7 @@ def _lines(
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _Declined from None  # not UTF-8 over the whole file
-    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain)
+    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain, every_ascii)
 
 
 #: How many bytes of a chunk are below 0x20 (NUL among them), how many are
@@ -551,18 +554,22 @@ def _clean(column: str) -> str:
     )
 
 
-def _unclean(column: str, *, plain: bool) -> str:
-    """SQL: the text cell ``column`` (not null) is not `_clean`. In a
-    `_Lines.plain` file (ASCII and, counted with numpy, CJK ideographs; no
-    space, no control character) a cell is unclean only when empty or a
-    missing marker, none longer than `_PLAIN_MARKER_BYTES`: a filter
-    DuckDB answers from each row group's statistics, reading no text
+def _unclean(column: str, lines: _Lines) -> str:
+    """SQL: the text cell ``column`` (not null) of a file whose bytes are
+    ``lines`` is not `_clean`. In a `_Lines.plain` file (ASCII and, counted
+    with numpy, CJK ideographs; no space, no control character) a cell is
+    unclean only when empty or a missing marker, none longer than
+    `_MARKER_CHARS` (ASCII: `_Lines.ascii`) or `_PLAIN_MARKER_BYTES`: a
+    filter DuckDB answers from each row group's statistics, reading no text
     where the shortest is longer (`_clean` reads every cell)."""
-    if not plain:
+    if not lines.plain:
         return f"NOT {_clean(column)}"
-    others = f" OR {column} IN ({_listed(_IDEOGRAPH_MARKERS)})" if _IDEOGRAPH_MARKERS else ""
+    longest, others = _MARKER_CHARS, ""
+    if not lines.ascii:
+        longest = _PLAIN_MARKER_BYTES
+        others = f" OR {column} IN ({_listed(_IDEOGRAPH_MARKERS)})" if _IDEOGRAPH_MARKERS else ""
     return (
-        f"strlen({column}) <= {_PLAIN_MARKER_BYTES}"
+        f"strlen({column}) <= {longest}"
         f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}){others})"
     )
 
@@ -615,7 +622,7 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = _Lines(0, False)
+        self.lines = _Lines(0, False, False)
         self.connection: Any = None
         self.count = 0
         self.complete: frozenset[str] = frozenset()
@@ -744,7 +751,7 @@ class _Table:
         read to themselves, or reads to no value (`_unclean`)."""
         return (
             f"(SELECT count(*) FROM {self.name} WHERE {column} IS NOT NULL"
-            f" AND {_unclean(column, plain=self.lines.plain)})"
+            f" AND {_unclean(column, self.lines)})"
         )
 
     def proven(self) -> None:
@@ -925,7 +932,6 @@ def _encodable(text: str) -> bool:
 def _register(table: _Table) -> Register:
     rows = table.rows
     name = table.name
-    plain = table.lines.plain
     # A name is unclean when not a marker (read as no name) nor `_clean`: in
     # a plain file, only when empty (`_unclean`). Names that are markers are
     # counted: with none, the rows' names need no test.
@@ -934,9 +940,9 @@ def _register(table: _Table) -> Register:
         if not table.has("name")
         else (
             "count(*) FILTER (WHERE name = '')",
-            f"count(*) FILTER (WHERE {_unclean('name', plain=True)})",
+            f"count(*) FILTER (WHERE {_unclean('name', table.lines)})",
         )
-        if plain
+        if table.lines.plain
         else (
             f"count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
             f" AND NOT {_clean('name')})",
@@ -945,7 +951,7 @@ def _register(table: _Table) -> Register:
     )
     present, distinct, unclean, names_unclean, marked = table.connection.execute(
         "SELECT count(unit), count(DISTINCT unit),"
-        f" count(*) FILTER (WHERE {_unclean('unit', plain=plain)}), {', '.join(names)}"
+        f" count(*) FILTER (WHERE {_unclean('unit', table.lines)}), {', '.join(names)}"
         f" FROM {name}"
     ).fetchall()[0]
     if present != table.count or distinct != table.count or unclean or names_unclean:
