@@ -498,6 +498,13 @@ def test_a_template_puts_counts_before_rates_with_zh_names(tmp_path: Path) -> No
     assert "give -o FILE.xlsx" in err
     code, _, _ = run("template", "yantai-2023-2025", "--years", "2025-2023")
     assert code == 2  # argparse says why, on the real standard error
+    # Without --format, -o's name tells it: an .xlsx workbook read back as one.
+    code, out, _ = run("template", "yantai-2023-2025", "-o", str(tmp_path / "T.XLSX"))
+    assert code == 0
+    assert (tmp_path / "T.XLSX").read_bytes()[:2] == b"PK"
+    code, out, _ = run("template", "yantai-2023-2025", "-o", str(tmp_path / "t.txt"))
+    assert code == 0
+    assert (tmp_path / "t.txt").read_text(encoding="utf-8-sig").startswith("year,measure,")
 
 
 def test_measures_lists_ids_names_units_formulas_rules_and_years(yantai: qrules.Rulebook) -> None:

@@ -87,6 +87,7 @@ NAMES = {
     "Parquet",
     "Arrow",
     "xlsx",
+    "xlsm",
     "Markdown",
     "JUnit",
     "SVG",

@@ -966,7 +966,13 @@ def test_progress_shows_on_a_terminal_only() -> None:
     [
         (("--log", "sample"), "--log needs --register"),
         (("--register", "sample:nope.csv"), "has no such sample"),
-        (("--register", "sample", "--log-until", "soon"), "'soon' is not a date"),
+        (
+            ("--register", "sample", "--log", "sample", "--log-until", "soon"),
+            "'soon' is not a date",
+        ),
+        # A reach given for no log is said, not ignored.
+        (("--register", "sample", "--log-from", "2024-01-01"), "--log-from and --log-until"),
+        (("--sample", "--log-until", "2024-12-31"), "they need --log"),
         (("--register", "nowhere.csv"), "no such file"),
     ],
 )

@@ -1995,6 +1995,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "long:每个年份和指标一行;wide:每个指标一行,每个年份一列",
         "long: a row per year and measure; wide: a row per measure, a column per year",
     ),
+    "help.template.format": (
+        "模板格式(默认:-o 的文件名以 .xlsx 或 .xlsm 结尾时为 xlsx,否则为 csv)",
+        "the template's format (default: xlsx when -o's name ends in .xlsx or .xlsm, else csv)",
+    ),
     "help.template.years": (
         "要填写的年份(默认:规则读取的年份)",
         "the years to fill in (default: those the rules read)",
@@ -2333,6 +2337,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "records_cli.log_needs_register": (
         "--log 需要 --register:检查记录中的单位要与登记表核对",
         "--log needs --register: the log's units are checked against it",
+    ),
+    "records_cli.reach_needs_log": (
+        "--log-from 和 --log-until 说明检查记录的起止:需要 --log(或 --database 中的表)",
+        "--log-from and --log-until say where the log begins and ends: they need --log "
+        "(or the tables of --database)",
     ),
     "records_cli.table_options": (
         "--register-table、--log-table 和 --trust-keys 用于 --database 中的表(不给 --register 时)",
@@ -2861,4 +2870,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.not_a_value_of": ("应为数字或文本,实为{kind}", "expected a number or text, got {kind}"),
     "value.an_object": ("键值对象", "an object of keys and values"),
     "value.a_list": ("列表", "a list"),
+    # -- records/prepare (s9): a log row dated after the log's end --
+    "prepare.doubtful_date": (
+        "{date} 晚于{what}({until}):可疑日期,不计入",
+        "{date} is after {what} ({until}): a doubtful date, not counted",
+    ),
 }

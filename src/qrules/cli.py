@@ -368,7 +368,9 @@ def _add_measure_commands(commands: Any, common: _Parser, selection: _Parser) ->
         description=said("help.template.description"),
     )
     template.add_argument("rulebook", help=said("help.rulebook"))
-    template.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    template.add_argument(
+        "--format", choices=("csv", "xlsx"), default=None, help=said("help.template.format")
+    )
     template.add_argument(
         "--layout", choices=("long", "wide"), default="long", help=said("help.template.layout")
     )
@@ -1109,6 +1111,9 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
 
     rulebook = load(args.rulebook)
     output = None if args.output in (None, "-") else Path(args.output)
+    if args.format is None:  # told by -o's name (.xlsx, .xlsm), else CSV
+        xlsx = output is not None and output.suffix.lower() in (".xlsx", ".xlsm")
+        args.format = "xlsx" if xlsx else "csv"
     if args.format == "xlsx" and output is None:
         raise _usage(say("cli.xlsx_template"))
     suffixes = (".xlsx", ".xlsm") if args.format == "xlsx" else (".csv", ".tsv", ".txt")

@@ -166,6 +166,12 @@ def records_evaluation(
     rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace, err: TextIO
 ) -> Evaluation | None:
     """Read the records named on the command line and judge them; ``None`` if none."""
+    if (getattr(args, "log_from", None) or args.log_until) and not (
+        args.log or (args.database and not args.register)
+    ):
+        # (Said, not ignored: a reach given for no log would leave the reader
+        # believing the years it names were judged on one.)
+        raise QRulesError(say("records_cli.reach_needs_log"))
     if not wants_records(args):
         return None
     if args.log and not args.register:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import attrs
 
 from .._errors import DataError, Problem
-from .._messages import say
+from .._messages import Text, say
 from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
 from .plan import refuse_inverted_reach
 from .read import Inspection, InspectionLog, Register, parse_date
@@ -100,12 +100,12 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -
     if not late:
         return log
     rows = set(late)
-    what = "the log's declared end" if declared else "today"
+    what = say("doubts.declared_end" if declared else "doubts.today")
     problems = tuple(
         Problem(
             log.name,
-            f"{i.date} is after {what} ({until}): a doubtful date, not counted",
-            where=f"row {i.row}",
+            say("prepare.doubtful_date", date=str(i.date), what=what, until=str(until)),
+            where=say("where.row", row=i.row),
             key="date",
         )
         for i in log.inspections
@@ -117,14 +117,31 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -
         if i.row in rows
     )
     assert note is not None
+    kept = tuple(i for i in log.inspections if i.row not in rows)
     return attrs.evolve(
         log,
-        rows=tuple(i for i in log.inspections if i.row not in rows),
+        rows=kept,
         rows_rejected=log.rows_rejected + len(late),
         problems=log.problems + problems,
-        notes=(*log.notes, note),
+        notes=(*_reach_noted(log.notes, reach, kept), note),
         rejected=log.rejected + doubtful,
     )
+
+
+def _reach_noted(
+    notes: tuple[Text, ...], reach: tuple[dt.date, dt.date], kept: tuple[Inspection, ...]
+) -> tuple[Text, ...]:
+    """The log's notes with the dates it runs over (``reach``, as read) said of
+    the rows kept: a doubtful date does not extend the log's reach, nor the
+    note of it (none when no row is kept)."""
+    read = say("records.inspections_from", low=str(reach[0]), high=str(reach[1]))
+    dates = [i.date for i in kept]
+    shown = (
+        (say("records.inspections_from", low=str(min(dates)), high=str(max(dates))),)
+        if dates
+        else ()
+    )
+    return tuple(n for note in notes for n in (shown if note == read else (note,)))
 
 
 def declared_reach(
