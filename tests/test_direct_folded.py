@@ -98,19 +98,38 @@ def test_a_longer_field_is_found_in_any_row_group(
 # -- a plain file: ids unclean only when empty or a marker --------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+#: Characters of UTF-8 at the edges of the CJK ideographs (U+4E00 to U+9FFF)
+#: and beyond, and bytes that are not UTF-8 (a surrogate, an overlong form, a
+#: character cut short, a lone continuation byte, a byte-order mark).
+EDGES = [
+    *(chr(c).encode() for c in (0x4E00, 0x4E01, 0x4FFF, 0x5000, 0x9000, 0x9FFF)),
+    *(chr(c).encode() for c in (0x4DFF, 0xA000, 0x3000, 0xFF21, 0xE9, 0x1F600, 0x2014)),
+    b"\xed\xa0\x80",
+    b"\xe0\x80\x80",
+    b"\xe4\xb8",
+    b"\xe4",
+    b"\x80",
+    b"\xe4\xb7\xbf",
+    b"\xef\xbb\xbf",
+]
+
+
+@settings(max_examples=300, deadline=None)
 @given(
     parts=st.lists(
-        st.sampled_from([b"a,b", b"x", b" ", b"\n", b"\r\n", b"\t", "单".encode(), b"\xc3\xa9"]),
+        st.sampled_from([b"a,b", b"x", b" ", b"\n", b"\r\n", b"\t", "单".encode(), *EDGES]),
         max_size=30,
     ),
     numpy=st.booleans(),
+    chunk=st.sampled_from([1, 2, 3, 4, 5, 7, 1 << 22]),
 )
-def test_a_file_is_plain_when_ascii_without_a_space(
-    tmp_path_factory: Any, parts: list[bytes], numpy: bool
+def test_a_file_is_plain_when_ascii_or_ideographs_without_a_space(
+    tmp_path_factory: Any, parts: list[bytes], numpy: bool, chunk: int
 ) -> None:
-    """`_lines` tells a plain file (every byte ASCII, none a space) with
-    numpy or without: the fast check of ids (`_unclean`) rests on it."""
+    """`_lines` tells a plain file (every character ASCII, none a space;
+    counted with numpy, CJK ideographs too, proven UTF-8 without decoding
+    them) in chunks of any size: the fast check of ids (`_unclean`) rests on
+    it; any file that is not UTF-8 declines."""
     if numpy:
         pytest.importorskip("numpy")
     data = b"h1,h2\n" + b"".join(parts)
@@ -120,13 +139,44 @@ def test_a_file_is_plain_when_ascii_without_a_space(
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(direct, "_NUMPY_BYTES", -1 if numpy else 1 << 40)
+            patch.setattr(direct, "_CHUNK", chunk)
             found = direct._lines(descriptor, ",", 5)
     except direct._Declined:
-        assert b"\t" in data
+        assert b"\t" in data or not _utf8(data)
         return
     finally:
         os.close(descriptor)
-    assert found.plain == (data.isascii() and b" " not in data)
+    assert _utf8(data)
+    assert found.count == len(data.decode().replace("\r\n", "\n").splitlines())
+    text = data.decode()
+    ideographs = all(c.isascii() or "\u4e00" <= c <= "\u9fff" for c in text)
+    # (A chunk of fewer bytes than a character is decoded: not plain then.)
+    whole = numpy and chunk >= 3
+    assert found.plain == (" " not in text and (text.isascii() or (whole and ideographs)))
+    assert found.ascii == data.isascii()  # (else markers of ideographs are looked for)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_a_chunk_ends_where_a_character_does() -> None:
+    """`_whole`: a chunk cut before the first byte of a character whose
+    other bytes are not in it; nothing cut otherwise."""
+    one = "单".encode()  # e5 8d 95
+    assert direct._whole(b"ab" + one) == 5
+    assert direct._whole(b"ab" + one[:2]) == 2
+    assert direct._whole(b"ab" + one[:1]) == 2
+    assert direct._whole(b"a\xc3") == 1
+    assert direct._whole(b"a\xf0\x9f\x98") == 1
+    assert direct._whole(b"a\xf0\x9f\x98\x80") == 5
+    assert direct._whole(b"\x80\x80\x80") == 3  # (not UTF-8: the decoder says so)
+    assert direct._whole(b"") == 0
+    assert direct._whole(one[:2]) == 2  # (never cut to nothing)
 
 
 def _plain_register(units: int) -> list[list[str]]:
@@ -137,12 +187,35 @@ def _plain_register(units: int) -> list[list[str]]:
     return rows
 
 
-def _plain(path: Path) -> bool:
+def _plain(path: Path, *, numpy: bool = False) -> bool:
+    """Whether `_lines` finds the file plain (counted with numpy, or without)."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        return direct._lines(descriptor, ",", path.read_bytes().index(b"\n")).plain
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(direct, "_NUMPY_BYTES", -1 if numpy else 1 << 40)
+            return direct._lines(descriptor, ",", path.read_bytes().index(b"\n")).plain
     finally:
         os.close(descriptor)
+
+
+def _with_marker(
+    tmp_path: Path, register_rows: list[list[str]], table: str, column: int, value: str
+) -> tuple[Path, Path]:
+    """The register and a clean log, ``value`` written in one cell of the
+    log's row 8 or the register's row 5 (the unit U4; an id there, no log row
+    of that unit: the register alone decides)."""
+    log_rows = base._clean_log(30, 50)
+    if table == "log":
+        log_rows[7][column] = value
+    else:
+        register_rows[4][column] = value
+        if column == 0:
+            for row in log_rows:
+                row[1] = "U0"
+    return (
+        base._write(tmp_path / "register.csv", base.REGISTER, register_rows),
+        base._write(tmp_path / "log.csv", base.LOG, log_rows),
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,20 +240,85 @@ def test_a_marker_in_a_plain_file_declines(
 ) -> None:
     """In a plain file an inspection id or a unit id is unclean only when it
     is a missing marker (in any case): the route declines exactly then."""
-    register_rows, log_rows = _plain_register(30), base._clean_log(30, 50)
-    if table == "log":
-        log_rows[7][0] = value
-    else:
-        register_rows[4][0] = value
-        for row in log_rows:
-            row[1] = "U0"  # (no log row of unit U4: the register alone decides)
-    register = base._write(tmp_path / "register.csv", base.REGISTER, register_rows)
-    log = base._write(tmp_path / "log.csv", base.LOG, log_rows)
+    register, log = _with_marker(tmp_path, _plain_register(30), table, 0, value)
     assert _plain(register)
     assert _plain(log)
     assert base._taken(register, log) == taken
     with_route, without = base._both(monkeypatch, *_argv(register, log))
     assert with_route == without
+
+
+def _ideographs_register(units: int) -> list[list[str]]:
+    """A register of ASCII and CJK ideographs without a space."""
+    rows = base._clean_register(units)
+    for row in rows:
+        row[1] = f"单位{row[0]}"
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "taken"),
+    [
+        ("log", 0, "无", False),
+        ("log", 0, "暂无", False),
+        ("log", 0, "NA", False),
+        ("log", 0, "无J", True),  # not a marker
+        ("log", 0, "暂无暂", True),
+        ("register", 0, "无", False),
+        ("register", 0, "暂无", False),
+        ("register", 0, "none", False),
+        ("register", 0, "有", True),
+        ("register", 1, "无", True),  # a name that is a marker: no name, as the readers read it
+        ("register", 1, "暂无", True),
+        ("register", 1, "n/a", True),
+    ],
+)
+def test_a_marker_in_a_file_of_ideographs_declines(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    table: str,
+    column: int,
+    value: str,
+    taken: bool,
+) -> None:
+    """A file of ASCII and CJK ideographs without a space, counted with numpy,
+    is plain: an id there is unclean only when empty or a missing marker,
+    ideographs (``无``) among them; a name only when empty. The route
+    declines exactly when the readers read otherwise."""
+    pytest.importorskip("numpy")
+    monkeypatch.setattr(direct, "_NUMPY_BYTES", -1)
+    register, log = _with_marker(tmp_path, _ideographs_register(30), table, column, value)
+    assert _plain(register, numpy=True)
+    assert _plain(log, numpy=True)
+    assert not _plain(register)  # (without numpy: not plain, every id read)
+    assert base._taken(register, log) == taken
+    with_route, without = base._both(monkeypatch, *_argv(register, log))
+    assert with_route == without
+
+
+@pytest.mark.parametrize("marker", [None, "NA", "none", "无", "暂无", "—"])
+@pytest.mark.parametrize("form", ["ascii", "ideographs", "spaced"])
+def test_a_name_that_is_a_marker_reads_as_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marker: str | None, form: str
+) -> None:
+    """Names that are missing markers counted while the register is proven:
+    with one, the rows' names are each tested (it reads as no name, as the
+    readers read it); with none, not. In a plain file of ASCII, of
+    ideographs (counted with numpy), and in one with spaces."""
+    if form == "ideographs":
+        pytest.importorskip("numpy")
+        monkeypatch.setattr(direct, "_NUMPY_BYTES", -1)
+    rows = {"ascii": _plain_register, "ideographs": _ideographs_register}.get(
+        form, base._clean_register
+    )(30)
+    if marker is not None:
+        rows[4][1] = marker
+    register = base._write(tmp_path / "register.csv", base.REGISTER, rows)
+    log = base._write(tmp_path / "log.csv", base.LOG, base._clean_log(30, 50))
+    same, units = _read(register, log)
+    assert same is True
+    names = {u.unit: u.name for u in units}
+    assert names["U4"] == ("" if marker is not None else rows[4][1])
 
 
 # -- flags read as an ENUM of their spellings --------------------------------------------

@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .._errors import DataError, Problem, QRulesError
 from .._load import sample_files
@@ -25,6 +25,7 @@ from . import ENGINES
 if TYPE_CHECKING:
     from .._decisions import InputDigest
     from .direct import Direct
+    from .read import InspectionLog, Register
 
 __all__ = [
     "Progress",
@@ -225,23 +226,8 @@ def records_evaluation(
                 register_source, mapping=mapping, encoding=register_encoding, progress=progress
             )
             raise
-        # Plain CSV files are read and judged in DuckDB (records/direct.py).
-        direct = _direct(engine, args, register_source, log_source or None, mapping)
-        if direct is not None:
-            register, log, connection = direct.register, direct.log, direct.connection
-        else:
-            _lean_arrow(register_source)
-            # The log's file is parsed while the register is read.
-            register, log = read_records(
-                register_source,
-                log_source or None,
-                mapping=mapping,
-                register_encoding=register_encoding,
-                log_encoding=_encoding(log_source, args),
-                progress=progress,
-            )
-            connection = args.database
-        try:
+
+        def judged(register: Register, log: InspectionLog | None, connection: Any) -> Evaluation:
             return evaluate_records(
                 rulebook,
                 register,
@@ -255,9 +241,33 @@ def records_evaluation(
                 log_from=start,
                 strict=strict,
             )
-        finally:
-            if direct is not None:
+
+        # Plain CSV files are read and judged in DuckDB (records/direct.py),
+        # the log's proofs running while they are judged: what is judged is
+        # given (or its error raised) only once they hold.
+        direct = _direct(engine, args, register_source, log_source or None, mapping)
+        if direct is not None:
+            try:
+                evaluation = judged(direct.register, direct.log, direct.connection)
+            except Exception:
+                if direct.confirmed():
+                    raise
+            else:
+                if direct.confirmed():
+                    return evaluation
+            finally:
                 direct.close()
+        _lean_arrow(register_source)
+        # The log's file is parsed while the register is read.
+        register, log = read_records(
+            register_source,
+            log_source or None,
+            mapping=mapping,
+            register_encoding=register_encoding,
+            log_encoding=_encoding(log_source, args),
+            progress=progress,
+        )
+        return judged(register, log, args.database)
     finally:
         progress.close()
         if imported is not None:
@@ -278,7 +288,7 @@ def _direct(
         return None
     from .direct import read_files  # noqa: PLC0415 (files only)
 
-    return read_files(register, log, mapping=mapping)
+    return read_files(register, log, mapping=mapping, defer=True)
 
 
 def _imported_meanwhile(engine: str) -> threading.Thread | None:

@@ -20,7 +20,9 @@ What is proven, and how:
   the header line, and as many records as non-empty lines (the readers number
   rows by record, DuckDB skips empty lines): all but the header proven in one
   pass (`_lines`) while DuckDB reads the file (which also tells a plain
-  file: ASCII, no space). DuckDB reads the file
+  file: ASCII, or, in a file large enough to be counted with numpy, ASCII
+  and CJK ideographs, proven UTF-8 there without decoding; no space).
+  DuckDB reads the file
   strictly: a row with more or fewer cells, text that is not UTF-8, a date or
   a code it does not take, a line longer than the csv module's longest field
   is an error, and the route declines (a text cell longer is counted too, by
@@ -33,11 +35,12 @@ What is proven, and how:
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
   is a missing marker ("NA", "—"), is left to the readers (a name that is a
   marker reads as no name, as theirs); in a plain file, only an empty cell
-  or a marker is not (`_unclean`). Unit ids given once in the register,
-  inspection ids once in the log (the numbers their digits read to distinct,
-  in a map of bits: `_Table.repeats`; else their hashes distinct: a
-  collision only declines), every log row's unit in the register (an
-  anti-join).
+  or a marker is not (`_unclean`; a name, only an empty one). Unit ids given
+  once in the register, inspection ids once in the log (the numbers their
+  digits read to distinct, in a map of bits: `_Table.repeats`; else their
+  hashes distinct: a collision only declines), every log row's unit in the
+  register (an anti-join). These proofs of the log may run while the
+  records are judged (`read_files` with ``defer``: `Direct.confirmed`).
 - Dates: DuckDB's parser of ``%Y-%m-%d`` (`_DATE_COLUMNS`), kept between 1900
   and 2200, none 1970-01-01 (the day it also reads the word ``epoch`` to);
   codes of a closed set: an ENUM of the codes the readers read to
@@ -126,6 +129,13 @@ _ASCII_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and m.isascii()))
 _OTHER_MARKERS = tuple(sorted(m for m in MISSING_MARKERS if m and not m.isascii()))
 #: The longest missing marker written in ASCII, in characters.
 _MARKER_CHARS = max(map(len, _ASCII_MARKERS))
+#: The missing markers a `_Lines.plain` file may hold but those in ASCII: of
+#: CJK ideographs (``无``, ``暂无``; the others hold dashes, never in such a file).
+_IDEOGRAPH_MARKERS = tuple(
+    m for m in _OTHER_MARKERS if all(c.isascii() or "\u4e00" <= c <= "\u9fff" for c in m)
+)
+#: The longest missing marker a `_Lines.plain` file may hold, in bytes.
+_PLAIN_MARKER_BYTES = max(len(m.encode()) for m in (*_ASCII_MARKERS, *_IDEOGRAPH_MARKERS))
 
 
 class _Declined(Exception):
@@ -135,21 +145,78 @@ class _Declined(Exception):
 @attrs.frozen
 class Direct:
     """A register and a log read by DuckDB, proven read as the readers read
-    them, and the connection holding them (to judge them on, then close)."""
+    them (or, read with ``defer``, until `confirmed` says otherwise), and the
+    connection holding them (to judge them on, then close)."""
 
     register: Register
     log: InspectionLog | None
     connection: Any
+    #: The log's proofs still running (`read_files` with ``defer``), or ``None``.
+    pending: _Pending | None = None
+
+    def confirmed(self) -> bool:
+        """Whether the records are proven read as the readers read them
+        (waits for the log's proofs, when deferred): when not, nothing judged
+        on them may be shown, and the readers read the files."""
+        return self.pending is None or self.pending.proven()
 
     def close(self) -> None:
+        if self.pending is not None:
+            self.pending.proven()  # (waits for them: the connection is closed after)
         self.connection.close()
 
 
+class _Pending:
+    """The log's proofs (`_log_proofs`) running on a thread of their own, on a
+    cursor of their own, while the records are judged."""
+
+    def __init__(self, table: _Table, units: _Table, connection: Any) -> None:
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
+
+        self._cursor = connection.cursor()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="qrules-proofs")
+        self._future = self._pool.submit(_log_proofs, table, units, self._cursor)
+        self._error = needs("duckdb").Error
+        self._found: bool | None = None
+
+    def proven(self) -> bool:
+        """Whether the proofs held (waits for them; the first call ends the thread)."""
+        if self._found is None:
+            try:
+                self._future.result()
+                self._found = True
+            except (_Declined, self._error, MemoryError):
+                self._found = False
+            finally:
+                self._pool.shutdown()
+                self._cursor.close()
+        return self._found
+
+
 def read_files(
-    register: str, log: str | None, *, mapping: ColumnMapping | str | Path | None = None
+    register: str,
+    log: str | None,
+    *,
+    mapping: ColumnMapping | str | Path | None = None,
+    defer: bool = False,
 ) -> Direct | None:
     """The register's and log's CSV files read by DuckDB, or ``None`` when the
-    route declines (the readers read them then): see the module."""
+    route declines (the readers read them then): see the module. With
+    ``defer``, the log's proofs (its units in the register, its inspection ids
+    their own and given once) are still running when the records are given:
+    they may be judged meanwhile (DuckDB on both cores, while Python judges),
+    and nothing judged shown until `Direct.confirmed` (``False``: close it, and
+    let the readers read the files)."""
+    found = _read_files(register, log, mapping)
+    if found is not None and not defer and not found.confirmed():
+        found.close()
+        return None
+    return found
+
+
+def _read_files(
+    register: str, log: str | None, mapping: ColumnMapping | str | Path | None
+) -> Direct | None:
     if not ENABLED or not _possible(register, log):
         return None
     try:
@@ -205,23 +272,23 @@ def read_files(
             for table in tables:
                 table.proven()
             # The log's proofs run on a thread of their own while the
-            # register's are (a register of a few row groups is read on one core).
-            proofs = pool.submit(_log_proofs, inspections, units, cursor) if inspections else None
+            # register's are (a register of a few row groups is read on one
+            # core), and while the records are judged (`Direct.confirmed`).
+            pending = _Pending(inspections, units, connection) if inspections else None
             try:
                 read_register = _register(units)
-            finally:
-                if proofs is not None:
-                    proofs.exception()  # (waits for them: the connection is closed after)
-            if proofs is not None:
-                proofs.result()
-            read_log = _log(inspections) if inspections is not None else None
+                read_log = _log(inspections) if inspections is not None else None
+            except BaseException:
+                if pending is not None:
+                    pending.proven()  # (waits for them: the connection is closed after)
+                raise
         except (_Declined, OSError, duckdb.Error, MemoryError):
             connection.close()
             return None
         except BaseException:
             connection.close()
             raise
-    return Direct(read_register, read_log, connection)
+    return Direct(read_register, read_log, connection, pending)
 
 
 def _scanned(tables: Sequence[_Table], stop: threading.Event) -> None:
@@ -303,10 +370,13 @@ class _Lines:
 
     #: The file's lines as the csv module ends them.
     count: int
-    #: Every byte ASCII and none a space: with no control character but the
-    #: line ends (and a tab delimiter), a text cell holds nothing `cell_text`
-    #: changes (`_unclean`).
+    #: Every character ASCII (or, in a file counted with numpy, a CJK
+    #: ideograph: `_ideographic`) and none a space: with no control character
+    #: but the line ends (and a tab delimiter), a text cell holds nothing
+    #: `cell_text` changes (`_unclean`).
     plain: bool
+    #: Every byte ASCII (no missing marker of ideographs: `_unclean`).
+    ascii: bool = True
 
 
 def _lines(
@@ -321,29 +391,37 @@ def _lines(
     NUL is one): `_Declined` then; and whether the file is `_Lines.plain`.
     Read with ``pread`` (DuckDB reads the file meanwhile, through a
     descriptor of its own); `_Declined` too once ``stop`` is set (the route
-    declined otherwise: the rest is not read)."""
-    count = _counter(os.fstat(descriptor).st_size)
+    declined otherwise: the rest is not read). Counted with numpy, a chunk
+    ends where a character does (`_whole`), and one of ASCII and CJK
+    ideographs alone is proven UTF-8 by `_ideographic` (not decoded)."""
+    numpy = _numpy() if os.fstat(descriptor).st_size > _NUMPY_BYTES else None
+    count = _counter_with(numpy)
+    ideographic = _ideographic_with(numpy) if numpy is not None else None
     decoder = codecs.getincrementaldecoder("utf-8")()
     pending = False  # bytes of a character begun at the end of the last chunk
     ends = 0
     last = b""
     previous_cr = False
-    plain = True
+    plain = every_ascii = True
     at = 0
     try:
         while data := os.pread(descriptor, _CHUNK, at):
             if stop is not None and stop.is_set():
                 raise _Declined
+            if ideographic is not None and len(data) == _CHUNK:
+                data = data[: _whole(data)]  # (the rest read with the next chunk)
             if data.find(b'"', max(0, line_end - at)) >= 0:
                 raise _Declined  # a quotation mark past the header: the readers' csv module
             ascii_only = data.isascii()
-            if pending or not ascii_only:
+            cjk = not ascii_only and not pending and ideographic is not None and ideographic(data)
+            if (pending or not ascii_only) and not cjk:
                 decoder.decode(data)
                 pending = bool(decoder.getstate()[0])
             controls, spaces, newlines, returns, tabs, pairs = count(data)
             if controls != newlines + returns + (tabs if delimiter == "\t" else 0):
                 raise _Declined
-            plain = plain and ascii_only and not spaces
+            plain = plain and (ascii_only or cjk) and not spaces
+            every_ascii = every_ascii and ascii_only
             if previous_cr and data[0] == 0x0A:
                 pairs += 1  # a \r\n split between two chunks
             ends += newlines + returns - pairs
@@ -353,7 +431,7 @@ def _lines(
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise _Declined from None  # not UTF-8 over the whole file
-    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain)
+    return _Lines(ends + (1 if last and last not in b"\r\n" else 0), plain, every_ascii)
 
 
 #: How many bytes of a chunk are below 0x20 (NUL among them), how many are
@@ -371,7 +449,11 @@ _PRINTED = bytes(range(0x21, 0x100))
 def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     """`_Counts` of a chunk: with numpy for a large file where it is installed
     (pyarrow's companion), else with `bytes.translate` and `bytes.count`."""
-    numpy = _numpy() if size > _NUMPY_BYTES else None
+    return _counter_with(_numpy() if size > _NUMPY_BYTES else None)
+
+
+def _counter_with(numpy: Any) -> Callable[[bytes | memoryview], _Counts]:
+    """`_Counts` of a chunk, with ``numpy`` (or without: ``None``)."""
     if numpy is None:
 
         def plain(chunk: bytes | memoryview) -> _Counts:
@@ -401,6 +483,56 @@ def _counter(size: int) -> Callable[[bytes | memoryview], _Counts]:
     return counted
 
 
+def _whole(chunk: bytes) -> int:
+    """How many bytes of ``chunk`` end where a character does: all, unless
+    its last three hold the first byte of a character of UTF-8 (0xC0 or
+    more) with fewer bytes after it than it begins (two, three or four),
+    and it is not the chunk's first (a chunk is never cut to nothing)."""
+    for back in (1, 2, 3):
+        if len(chunk) < back:
+            break
+        byte = chunk[-back]
+        if byte >= 0xC0:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(chunk) - back if size > back and back < len(chunk) else len(chunk)
+        if byte < 0x80:
+            break
+    return len(chunk)
+
+
+#: The first bytes in UTF-8 of the CJK ideographs U+4E00 to U+9FFF (``E4 B8 80``
+#: to ``E9 BF BF``; after ``E4``, the second byte is ``B8`` or more).
+_FIRST_LEAD, _LAST_LEAD, _LEAST_AFTER_FIRST = 0xE4, 0xE9, 0xB8
+
+
+def _ideographic_with(numpy: Any) -> Callable[[bytes], bool]:
+    """Whether a chunk is UTF-8 of ASCII and the CJK ideographs U+4E00 to
+    U+9FFF alone, told with numpy: every byte of 0xC0 or more is a first
+    byte ``E4`` to ``E9``, each followed by two continuation bytes (0x80 to
+    0xBF; after ``E4``, the first 0xB8 or more), and the bytes of 0x80 or
+    more are three for each of them (so none other is a continuation byte).
+    Such sequences are UTF-8 (never an overlong form nor a surrogate, which
+    begin ``E0`` and ``ED``) of exactly those code points."""
+
+    def ideographic(chunk: bytes) -> bool:
+        data = numpy.frombuffer(chunk, numpy.uint8)
+        leads = numpy.flatnonzero((data >= _FIRST_LEAD) & (data <= _LAST_LEAD))
+        if int(numpy.count_nonzero(data >= 0xC0)) != len(leads):
+            return False
+        if int(numpy.count_nonzero(data >= 0x80)) != 3 * len(leads):
+            return False
+        if not len(leads):
+            return True
+        if leads[-1] + 2 >= len(data):
+            return False  # a character cut at the end
+        second, third = data[leads + 1], data[leads + 2]
+        if numpy.any((second < 0x80) | (second > 0xBF) | (third < 0x80) | (third > 0xBF)):
+            return False
+        return not numpy.any(second[data[leads] == _FIRST_LEAD] < _LEAST_AFTER_FIRST)
+
+    return ideographic
+
+
 def _numpy() -> Any:
     try:
         import numpy  # noqa: PLC0415 (large files only)
@@ -422,18 +554,23 @@ def _clean(column: str) -> str:
     )
 
 
-def _unclean(column: str, *, plain: bool) -> str:
-    """SQL: the text cell ``column`` (not null) is not `_clean`. In a
-    `_Lines.plain` file (ASCII, no space, no control character) a cell is
+def _unclean(column: str, lines: _Lines) -> str:
+    """SQL: the text cell ``column`` (not null) of a file whose bytes are
+    ``lines`` is not `_clean`. In a `_Lines.plain` file (ASCII and, counted
+    with numpy, CJK ideographs; no space, no control character) a cell is
     unclean only when empty or a missing marker, none longer than
-    `_MARKER_CHARS`: a filter DuckDB answers from each row group's
-    statistics, reading no text where the shortest is longer (`_clean`
-    reads every cell)."""
-    if not plain:
+    `_MARKER_CHARS` (ASCII: `_Lines.ascii`) or `_PLAIN_MARKER_BYTES`: a
+    filter DuckDB answers from each row group's statistics, reading no text
+    where the shortest is longer (`_clean` reads every cell)."""
+    if not lines.plain:
         return f"NOT {_clean(column)}"
+    longest, others = _MARKER_CHARS, ""
+    if not lines.ascii:
+        longest = _PLAIN_MARKER_BYTES
+        others = f" OR {column} IN ({_listed(_IDEOGRAPH_MARKERS)})" if _IDEOGRAPH_MARKERS else ""
     return (
-        f"strlen({column}) <= {_MARKER_CHARS}"
-        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}))"
+        f"strlen({column}) <= {longest}"
+        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}){others})"
     )
 
 
@@ -485,7 +622,7 @@ class _Table:
         self.descriptor = descriptor
         self.delimiter = head.delimiter
         self.width = len(head.header)
-        self.lines = _Lines(0, False)
+        self.lines = _Lines(0, False, False)
         self.connection: Any = None
         self.count = 0
         self.complete: frozenset[str] = frozenset()
@@ -614,7 +751,7 @@ class _Table:
         read to themselves, or reads to no value (`_unclean`)."""
         return (
             f"(SELECT count(*) FROM {self.name} WHERE {column} IS NOT NULL"
-            f" AND {_unclean(column, plain=self.lines.plain)})"
+            f" AND {_unclean(column, self.lines)})"
         )
 
     def proven(self) -> None:
@@ -635,7 +772,9 @@ class _Table:
             if spellings is None:
                 return "VARCHAR"  # (its distinct values read one by one: `_register`)
             self.spellings[column] = spellings
-            return self._enum(column, sorted(spellings))
+            # (Those read to true first: a cell is true when its code is less
+            # than their number, `_register`.)
+            return self._enum(column, sorted(spellings, key=lambda t: (not spellings[t], t)))
         if column not in RECORD_CODES or column == "category":
             return "VARCHAR"
         members = [c for c in RECORD_CODES[column] if self.rows.canonical(column, c) == c]
@@ -793,25 +932,38 @@ def _encodable(text: str) -> bool:
 def _register(table: _Table) -> Register:
     rows = table.rows
     name = table.name
-    present, distinct, unclean, names = table.connection.execute(
-        "SELECT count(unit), count(DISTINCT unit),"
-        f" count(*) FILTER (WHERE {_unclean('unit', plain=table.lines.plain)})"
-        + (
-            f", count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
-            f" AND NOT {_clean('name')})"
-            if table.has("name")
-            else ", 0"
+    # A name is unclean when not a marker (read as no name) nor `_clean`: in
+    # a plain file, only when empty (`_unclean`). Names that are markers are
+    # counted: with none, the rows' names need no test.
+    names = (
+        ("0", "0")
+        if not table.has("name")
+        else (
+            "count(*) FILTER (WHERE name = '')",
+            f"count(*) FILTER (WHERE {_unclean('name', table.lines)})",
         )
-        + f" FROM {name}"
+        if table.lines.plain
+        else (
+            f"count(*) FILTER (WHERE name IS NOT NULL AND NOT {_marker('name')}"
+            f" AND NOT {_clean('name')})",
+            f"count(*) FILTER (WHERE {_marker('name')})",
+        )
+    )
+    present, distinct, unclean, names_unclean, marked = table.connection.execute(
+        "SELECT count(unit), count(DISTINCT unit),"
+        f" count(*) FILTER (WHERE {_unclean('unit', table.lines)}), {', '.join(names)}"
+        f" FROM {name}"
     ).fetchall()[0]
-    if present != table.count or distinct != table.count or unclean or names:
+    if present != table.count or distinct != table.count or unclean or names_unclean:
         raise _Declined  # a unit id missing, given twice or not its own normal form
     table.few(["category", "district", *(f for f in FLAGS if f not in table.spellings)])
     selected = [
         "unit",
-        f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
-        if table.has("name")
-        else "'' AS name",
+        "'' AS name"
+        if not table.has("name")
+        else f"CASE WHEN name IS NULL OR {_marker('name')} THEN '' ELSE name END AS name"
+        if marked
+        else "coalesce(name, '') AS name",
     ]
     categories: dict[object, int] = {}
     for column in ("category", "district"):
@@ -840,6 +992,10 @@ def _register(table: _Table) -> Register:
     for flag in FLAGS:
         spelled = table.spellings.get(flag)
         true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
+        if spelled is not None and true:
+            # An ENUM of its spellings, those read to true first (`_Table._type`).
+            selected.append(f"coalesce(enum_code({flag}) < {len(true)}, false) AS {flag}")
+            continue
         for value, _ in table.distinct(flag) if spelled is None and table.has(flag) else []:
             try:
                 if rows.flag(flag, value):
