@@ -340,13 +340,24 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
     return unset
 
 
+#: The columns whose values `_respelled` names when a reader reads them
+#: otherwise: the ids and text codes (`TEXT_COLUMNS`), and the codes a row is
+#: fetched for when not one of their set as stored (`` system``, ``ｓｙｓｔｅｍ``
+#: was blamed on a character the SQL does not check).
+_SPELLED = {
+    "register": (*TEXT_COLUMNS["register"], "risk_level", "size"),
+    "log": (*TEXT_COLUMNS["log"], "kind", "result"),
+}
+
+
 def _respelled(
     table: Table, kind: str, header: Sequence[str], rows: Sequence[Sequence[Any]], extra: int
 ) -> dict[int, Problem]:
     """For each fetched row (its number ``extra`` columns from its end) with an id
-    or code a reader reads otherwise (`read_otherwise`), the problem naming it."""
+    or code a reader reads otherwise (`read_otherwise`), the problem naming it
+    (`_SPELLED`: the ids, and the codes the SQL finds not one of their set)."""
     found: dict[int, Problem] = {}
-    for column in TEXT_COLUMNS[kind]:
+    for column in _SPELLED[kind]:
         if not table.has(column) or table.type(column) != "text":
             continue
         stored = table.columns[column]
