@@ -62,3 +62,42 @@ def test_a_code_as_stored_in_place_is_counted() -> None:
     """The oracle: the same row with its kind as stored is counted (met)."""
     evaluation = _judged_in_place("system")
     assert {r.verdict for r in evaluation.results} == {Verdict.MET}
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("available", Verdict.MET),
+        ("AVAILABLE", Verdict.MET),
+        ("Available", Verdict.MET),
+        ("AvAilable", Verdict.UNKNOWN),  # beyond the spellings listed: read, rejected
+    ],
+)
+def test_a_long_mapped_flag_word_in_place_is_listed_in_three_spellings(
+    written: str, expected: Verdict
+) -> None:
+    """docs/engines.md: a mapping's flag word of more than 256 spellings in
+    upper and lower case (``available``: 512) is compared in three; another
+    spelling has its row read by the readers' code and rejected (unknown,
+    never a false verdict)."""
+    duckdb = pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE register (unit VARCHAR, category VARCHAR, internet_bright_kitchen VARCHAR)"
+    )
+    connection.executemany(
+        "INSERT INTO register VALUES (?, 'central_kitchen', ?)",
+        [("CK1", written), ("CK2", "available")],
+    )
+    book = qrules.load(BOOK)
+    mapping = {"register": {"codes": {"internet_bright_kitchen": {"available": True}}}}
+    evaluation = evaluate_tables(
+        book,
+        connection,
+        log=None,
+        mapping=mapping,
+        rules=[book["central-kitchens-in-internet-bright-kitchen"]],
+    )
+    assert {r.verdict for r in evaluation.results} == {expected}
