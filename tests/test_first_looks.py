@@ -580,3 +580,27 @@ def test_spelled_text_is_the_regular_expression_character_by_character() -> None
             assert spelled_text(text, utf8=False) is found, hex(code)
             if not text.isascii():
                 assert spelled_text(text) is found, hex(code)
+
+
+def test_cjk_ideographs_stay_without_the_seconds_being_made() -> None:
+    """A CJK unified ideograph stays as it is by a shortcut (the text of
+    districts and names, at the first evaluation): the full test agrees on
+    every one, and the shortcut does not make `_seconds`."""
+    import unicodedata  # noqa: PLC0415
+
+    from qrules.engines import _spelled  # noqa: PLC0415
+
+    _spelled._seconds.cache_clear()
+    _spelled._stays.cache_clear()
+    assert not _spelled.spelled_text("芝罘区")
+    assert _spelled._seconds.cache_info().currsize == 0
+    seconds = _spelled._seconds()
+    for code in range(0x4E00, 0xA000):
+        char = chr(code)
+        if unicodedata.category(char) != "Lo":
+            assert not _spelled._stays(code)
+            continue
+        assert code not in seconds
+        assert unicodedata.normalize("NFKC", char) == char
+        assert not unicodedata.combining(char)
+        assert _spelled._stays(code)
