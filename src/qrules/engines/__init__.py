@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import importlib.util
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -482,16 +483,17 @@ def evaluate_tables(
             None if log_table is None else (log_table, "log"),
             looked=looked,
         )
-        declared = until is not None  # (else the log's end is today: `rejections`)
-        rejected = rejections(
+        # (``declared``: else the log's end is today, `rejections`.)
+        rejected_rows = functools.partial(
+            rejections,
             database,
             register_table,
             log_table,
             mapped,
             strict=strict,
-            plain=plain,
-            declared=declared,
+            declared=until is not None,
         )
+        rejected = rejected_rows(plain=plain)
         options: dict[str, Any] = {
             "rules": rules,
             "by_district": by_district,
@@ -516,15 +518,7 @@ def evaluate_tables(
                 **options,
             )
         except sql.Unclean:  # the tables hold rows to reject after all: find them
-            rejected = rejections(
-                database,
-                register_table,
-                log_table,
-                mapped,
-                strict=strict,
-                watch=False,
-                declared=declared,
-            )
+            rejected = rejected_rows(watch=False)
             evaluation = sql.judge_tables(
                 rulebook,
                 database,
