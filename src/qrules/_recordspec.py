@@ -139,6 +139,14 @@ class RecordSpec:
     def needs_log(self) -> bool:
         return self.inspections is not None
 
+    @property
+    def filtered(self) -> frozenset[str]:
+        """The log's columns of which only some values count (``kind``,
+        ``result``): those a row lacking one could be counted by."""
+        return frozenset(
+            c for c, v in (("kind", self.kinds), ("result", self.results)) if v is not None
+        )
+
     def describe_population(self) -> str:
         """``category = catering, risk_level = high``; ``all units`` when unfiltered."""
         parts = []

@@ -1295,13 +1295,7 @@ def judge_tables(
     # Tables in place: whether the log lacks a kind (result) some rule filters
     # on is answered by a pass made anyway, for the doubts (`Summary.lacks`).
     asked = (
-        frozenset(
-            c
-            for r in chosen
-            if r.records is not None
-            for c, v in (("kind", r.records.kinds), ("result", r.records.results))
-            if v is not None
-        )
+        frozenset(c for r in chosen if r.records is not None for c in r.records.filtered)
         if rejected is not None and doubts is not None and doubts.unset is not None
         else frozenset()
     )
@@ -1417,14 +1411,8 @@ def _doubted(plan: Plan, doubts: Doubts | None, rejected: Rejections) -> bool:
         return bool(rejected.inspections)
     if doubts.inspections:
         return True
-    if doubts.unset is None:
-        return False
-    wanted = {
-        frozenset(c for c, v in (("kind", s.kinds), ("result", s.results)) if v is not None)
-        for s in plan.specs
-        if s.needs_log
-    }
-    return any(doubts.unset(None, columns) for columns in wanted if columns)
+    # (Asked as the doubts ask it, once: told by the key check's pass, or a query.)
+    return any(doubts.any_lacking(s.filtered) for s in plan.specs if s.needs_log)
 
 
 def _planned(

@@ -191,20 +191,27 @@ class Doubts:
             by_unit.setdefault(inspection.unit, []).append(inspection)
         return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()}, unset, strict)
 
+    def any_lacking(self, columns: frozenset[str]) -> bool:
+        """Whether a counted row of the log lacks one of ``columns`` (``kind``,
+        ``result``): `told`, or asked of `unset` once an evaluation."""
+        if self.unset is None or not columns:
+            return False
+        if columns not in self._asked:  # (not setdefault: that would ask every time)
+            told = self.told
+            self._asked[columns] = (
+                any(told[c] for c in columns)
+                if columns <= told.keys()
+                else bool(self.unset(None, columns))
+            )
+        return bool(self._asked[columns])
+
     def _lacking(
         self, unset: Unset, query: RecordQuery, units: frozenset[str], columns: frozenset[str]
     ) -> Sequence[RejectedInspection]:
         """`unset`'s rows of ``units`` (failing in ``query``), asked once per
         query (the whole register's first) and never of a log without any
         (whether it has any: `told`, or asked once an evaluation)."""
-        if columns not in self._asked:  # (not setdefault: that would ask every time)
-            told = self.told
-            self._asked[columns] = (
-                any(told[c] for c in columns)
-                if columns <= told.keys()
-                else bool(unset(None, columns))
-            )
-        if not self._asked[columns]:
+        if not self.any_lacking(columns):
             return ()
         key = (query.rule, query.year, columns)
         asked = self._asked.get(key)
@@ -253,9 +260,7 @@ class Doubts:
             failing_units = counts.units()
             lacking: dict[str, list[RejectedInspection]] = {}
             if unset is not None and failing_units:
-                columns = frozenset(
-                    c for c, v in (("kind", spec.kinds), ("result", spec.results)) if v is not None
-                )
+                columns = spec.filtered
                 ids = frozenset(f.unit for f in failing_units)
                 for row in self._lacking(unset, query, ids, columns):
                     lacking.setdefault(row.unit, []).append(row)
