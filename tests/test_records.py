@@ -267,7 +267,7 @@ def test_without_a_log_inspections_are_unknown_but_flags_are_judged(book: qrules
 def test_an_empty_log_is_unknown(book: qrules.Rulebook) -> None:
     results = judge(book, catering(1), [], "twice")
     assert {r.verdict for r in results} == {Verdict.UNKNOWN}
-    assert results[0].reason.en.startswith("the inspection log has no rows")
+    assert results[0].reason.en.startswith("the inspection log has no row that was read")
 
 
 def test_a_period_the_log_does_not_reach_gives_one_unknown(book: qrules.Rulebook) -> None:

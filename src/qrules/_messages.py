@@ -1643,8 +1643,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no inspection log was given, so inspections cannot be counted{so_far}",
     ),
     "log.empty": (
-        "检查记录为空,无法统计检查次数{so_far}",
-        "the inspection log has no rows, so inspections cannot be counted{so_far}",
+        "检查记录中没有读取到的行(为空,或每行都被拒收),无法统计检查次数{so_far}",
+        "the inspection log has no row that was read (it is empty, or every row was rejected), so inspections cannot be counted{so_far}",
     ),
     "log.ends": (
         "检查记录截至 {last},早于 {year} 年结束{so_far};若检查记录完整,请用 --log-until(log_until=)声明其截止日期",

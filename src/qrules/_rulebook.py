@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -245,7 +246,7 @@ class Rulebook:
             data = read_dataset(
                 data,
                 self,
-                year=year,
+                year=_year(year),
                 mapping=mapping,
                 encoding=encoding,
                 sheet=sheet,
@@ -264,3 +265,17 @@ class Rulebook:
                 decision_log, evaluation, engine="reference", sources=[data_digest(data)]
             )
         return evaluation
+
+
+def _year(year: object) -> int | None:
+    """``year=`` as an integer (numpy's too): a string, a truth value or a
+    fraction of a year is a TypeError, never figures put in a year that no rule
+    judges (``year="2025"`` left every rule unknown)."""
+    if year is None:
+        return None
+    if not isinstance(year, bool):
+        try:
+            return operator.index(year)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    raise TypeError(f"year= must be a whole year such as 2025, got {year!r}")
