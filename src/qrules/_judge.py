@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -32,7 +32,7 @@ from ._model import Aggregation, Measure, Rule, Target, Text
 from ._observe import judged
 from ._plausible import agrees, doubtful, implausible
 from ._results import Change, Evaluation, Result, Verdict, year_span
-from ._rollup import Derivation, Rollup, roll_up
+from ._rollup import Derivation, Rollup, contradiction, roll_up
 
 if TYPE_CHECKING:
     from ._figures import Dataset
@@ -309,7 +309,16 @@ class _Judge:
         for note in [*([] if notes is None else [notes]), *said]:
             reason = _joined(reason, note)
         partial = self.partial_sum(verdict, derived)
-        doubt = partial or self.two_readings(year, expand, env, outcome, doubtful)
+        doubt = (
+            partial
+            or self.two_readings(year, expand, env, outcome, doubtful)
+            or self.city_readings(
+                {year: names_of(predicate)},
+                {year: env},
+                outcome,
+                lambda values: judge(predicate, values[year]).truth,
+            )
+        )
         if partial is not None:
             verdict, reason, changes = Verdict.UNKNOWN, partial, ()
         elif doubt is not None:
@@ -339,17 +348,7 @@ class _Judge:
         anything else on a partial sum is unknown, and this says why."""
         if not derived or self.rulebook.districts:
             return None
-        rule = self.rule
-        own = rule.measure.id
-        target = rule.target
-        if (
-            verdict is Verdict.MET
-            and target is not None
-            and target.op in (">=", ">")
-            and rule.requirement.names == {own}
-            and rule.measure.lower >= 0
-            and all(d.measure == own for d in derived)
-        ):
+        if verdict is Verdict.MET and self.rises_with({d.measure for d in derived}):
             return None
         names = sorted({n for d in derived for n in d.districts})
         return say(
@@ -357,6 +356,67 @@ class _Judge:
             count=len(names),
             names=listed(names),
         )
+
+    def rises_with(self, measures: Iterable[str]) -> bool:
+        """Whether ``measures`` are only the rule's own measure, a count with an
+        "at least" target: a verdict of met at a value is met at every larger
+        one (a sum over some districts is the least the city's value can be)."""
+        rule = self.rule
+        target = rule.target
+        return (
+            target is not None
+            and target.op in (">=", ">")
+            and rule.requirement.names == {rule.measure.id}
+            and rule.measure.lower >= 0
+            and set(measures) <= {rule.measure.id}
+        )
+
+    def city_readings(
+        self,
+        read: Mapping[int, Iterable[str]],
+        envs: Mapping[int, Mapping[str, Fraction]],
+        outcome: Outcome,
+        again: Callable[[Mapping[int, Mapping[str, Fraction]]], Truth],
+    ) -> Text | None:
+        """When a city's row and its districts' sum disagree (`Rollup.conflicts`),
+        either may be the wrong one: a verdict on the city's rows must hold on the
+        districts' reading too. ``read`` names the measures the verdict read in
+        each year, ``envs`` holds each year's values and ``again`` judges other
+        values of the years. The districts' reading puts their sum in place of
+        each city value it contradicts; when the rulebook does not list every
+        district, the sum is the least the city's value can be, so that reading
+        decides only a count's own "at least" target that the sum meets. If the
+        verdict does not hold on it, the reason to make the result unknown,
+        naming the rows."""
+        rollup = self.rollup
+        found = {
+            (year, m): rollup.contradicting[(year, m)]
+            for year, names in read.items()
+            for m in sorted(set(names))
+            if (year, m) in rollup.contradicting
+        }
+        if not found:
+            return None
+        if self.used is not None:  # the districts' rows are read to decide it
+            self.used.update(row for _, rows in found.values() for row in rows)
+        other = again(
+            {
+                year: {**env, **{m: total for (y, m), (total, _) in found.items() if y == year}}
+                for year, env in envs.items()
+            }
+        )
+        holds = other is outcome.truth
+        if holds and not rollup.complete:
+            holds = other is Truth.TRUE and self.rises_with(m for _, m in found)
+        if holds:
+            return None
+        shown = tuple(
+            contradiction(
+                self.measures[m], year, total, rows[0], _rows_text(rows[1:]), len(rows) - 1
+            )
+            for (year, m), (total, rows) in sorted(found.items())
+        )
+        return say("evaluate.city_contradicted", conflicts=joined(shown, say("list.semicolon")))
 
     def from_districts(
         self, year: int, names: Iterable[str], values: Mapping[str, Fraction]
@@ -517,7 +577,17 @@ class _Judge:
         for note in said:
             reason = _joined(reason, note)
         partial = self.partial_sum(verdict, derived)
-        doubt = None if missing else self.every_reading(names, frames, outcome, doubtful)
+        doubt = (
+            None
+            if missing
+            else self.every_reading(names, frames, outcome, doubtful)
+            or self.city_readings(
+                read,
+                {year: env for year, (_, env, _) in frames.items()},
+                outcome,
+                lambda values: self.summed_again(names, frames, values),
+            )
+        )
         if partial is not None:
             verdict, reason = Verdict.UNKNOWN, partial
         elif doubt is not None:
@@ -537,6 +607,18 @@ class _Judge:
             derived=tuple(derived),
             yearly=yearly,
         )
+
+    def summed_again(
+        self,
+        names: Iterable[str],
+        frames: Mapping[int, _YearFrame],
+        values: Mapping[int, Mapping[str, Fraction]],
+    ) -> Truth:
+        """The truth of the requirement on the sums (averages) of other
+        ``values`` of each year of ``frames``."""
+        other = {year: (v, dict(values[year]), e) for year, (v, _, e) in frames.items()}
+        totals, missing, _ = self.totals(names, other, {})
+        return Truth.UNKNOWN if missing else judge(self.predicate(frozenset()), totals).truth
 
     def totals(
         self,

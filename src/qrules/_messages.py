@@ -2893,4 +2893,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请去掉该字符,或把表导出为文件后检查",
         "remove the character, or check the table exported to a file",
     ),
+    # -- _judge (s10): a city's row that its districts' rows contradict --
+    "evaluate.city_contradicted": (
+        "无法判定:全市报告值与区县数值不一致,结论取决于哪一方正确({conflicts});请更正有误的一方",
+        "unknown: the city's row and its districts' rows disagree, and the verdict depends on which is right ({conflicts}); correct the wrong one",
+    ),
+    "evaluate.city_contradiction": (
+        "{year} 年{measure}:全市报告值 {city}({city_rows}),{count} 个区县合计 {total}({district_rows})",
+        "{measure} in {year}: the city's row says {city} ({city_rows}), its {count} districts sum to {total} ({district_rows})",
+    ),
 }

@@ -7,7 +7,8 @@ dataset knows reports a value for that measure and year: a sum over some
 districts is not the city's. A rate, score or index is never summed or
 averaged; a rate with a formula is computed for the city from its summed
 counts instead. Where the city reports a value and its districts' values sum
-to something else, the city's value is judged and the disagreement is said.
+to something else, the city's value is judged and the disagreement is said;
+a verdict then holds only if the districts' sum gives it too (`_judge`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ._model import Lang, Measure, Text
 if TYPE_CHECKING:
     from ._figures import Dataset
 
-__all__ = ["Derivation", "Rollup", "roll_up"]
+__all__ = ["Derivation", "Rollup", "contradiction", "roll_up"]
 
 
 @attrs.frozen
@@ -76,6 +77,15 @@ class Rollup:
     gaps: Mapping[tuple[int, str], Text] = attrs.field(factory=dict)
     #: Reported city values that their districts' sum contradicts.
     conflicts: Mapping[tuple[int, str], Text] = attrs.field(factory=dict)
+    #: Of those, the districts' sum and the rows it and the city's value come
+    #: from (the city's row first): the other reading of the city's value.
+    contradicting: Mapping[tuple[int, str], tuple[Fraction, tuple[Observation, ...]]] = attrs.field(
+        factory=dict
+    )
+    #: Whether the districts are every district of the city (the rulebook lists
+    #: them): the sum is then the city's value on that reading, else the least
+    #: it can be.
+    complete: bool = False
 
     def city_rows(self, reported: Iterable[Observation]) -> list[Observation]:
         """The city's rows: those reported, and the derived ones."""
@@ -118,6 +128,7 @@ def roll_up(
     derived: dict[tuple[int, str], Derivation] = {}
     gaps: dict[tuple[int, str], Text] = {}
     conflicts: dict[tuple[int, str], Text] = {}
+    contradicting: dict[tuple[int, str], tuple[Fraction, tuple[Observation, ...]]] = {}
     for key, rows in sorted(local.items()):
         year, measure_id = key
         measure = measures[measure_id]
@@ -144,7 +155,8 @@ def roll_up(
             # sum below the city's figure contradicts it only when the rulebook
             # lists every district; above it, always (a part exceeds the whole).
             conflicts[key] = _conflict(measure, year, total, reported, len(districts))
-    return Rollup(districts, derived, gaps, conflicts)
+            contradicting[key] = (total, (reported, *rows.values()))  # as the rows came
+    return Rollup(districts, derived, gaps, conflicts, contradicting, complete)
 
 
 def _not_additive(measure: Measure) -> Text:
@@ -194,4 +206,21 @@ def _conflict(
         total=shown,
         city=city,
         origin=reported.said_origin(),
+    )
+
+
+def contradiction(
+    measure: Measure, year: int, total: Fraction, city: Observation, rows: Text, count: int
+) -> Text:
+    """A city's row and the sum of its ``count`` districts' (read from ``rows``)
+    that contradict it, in words naming both."""
+    return say(
+        "evaluate.city_contradiction",
+        year=year,
+        measure=_named(measure),
+        city=format_number(city.value or Fraction(0)),
+        city_rows=city.said_origin(),
+        count=count,
+        total=format_number(total),
+        district_rows=rows,
     )
