@@ -216,6 +216,13 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
             for y, values in sorted(result.yearly.items())
         }
         or None,
+        # City values that their districts' rows contradict: the districts' sum,
+        # the other reading the verdict was judged on (null when none).
+        "contradicted": {
+            str(y): {m: format_number(v) for m, v in sorted(sums.items())}
+            for y, sums in sorted(result.contradicted.items())
+        }
+        or None,
         "records": records,
     }
 
@@ -515,7 +522,13 @@ def _audit_record(
     }
     if set(yearly) - set(years):
         raise _Malformed(say("audit.yearly"))
-    again = replay(book, judged, year, years, inputs, record["district"], yearly)
+    contradicted = {  # absent from lines written before it was logged
+        int(y): {str(m): _logged_number(v) for m, v in sums.items()}
+        for y, sums in (record.get("contradicted") or {}).items()
+    }
+    if set(contradicted) - set(years):
+        raise _Malformed(say("audit.yearly"))
+    again = replay(book, judged, year, years, inputs, record["district"], yearly, contradicted)
     was = Verdict(record["verdict"])
     if again.verdict is not was:
         target = judged.target

@@ -151,10 +151,15 @@ def judge_year(
     *,
     district: str | None = None,
     origin: str = "",
+    contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
 ) -> Result:
     """Judge one rule in one year on the given measure values (counts from records,
-    say), exactly as if a dataset had reported them."""
-    return _year_judge(rulebook, rule, year, values, district, origin).single_year(year)
+    say), exactly as if a dataset had reported them; ``contradicted``: the
+    districts' sums that contradicted city values (`Result.contradicted`)."""
+    judge = _year_judge(rulebook, rule, year, values, district, origin)
+    if contradicted:
+        judge = attrs.evolve(judge, rollup=_districts_read(rulebook, judge.table, contradicted))
+    return judge.single_year(year)
 
 
 def judge_years(
@@ -164,16 +169,19 @@ def judge_years(
     yearly: Mapping[int, Mapping[str, Fraction]],
     *,
     district: str | None = None,
+    contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
 ) -> Result:
     """Judge a sum or average over ``years`` on each year's values (a result's
     `Result.yearly`), exactly as the engine judged it: every reading of the
-    shares that their counts contradict included."""
+    shares that their counts contradict included, and of the city values that
+    their districts' sums contradict (``contradicted``)."""
     table = {
         year: {m: Observation(m, year, v, district, "") for m, v in values.items()}
         for year, values in yearly.items()
     }
     span = range(years[0], years[-1] + 1)
-    return _Judge(rulebook, rule, table, district, None).over_years(span)
+    rollup = _districts_read(rulebook, table, contradicted)
+    return _Judge(rulebook, rule, table, district, None, rollup=rollup).over_years(span)
 
 
 def observe_year(
@@ -210,6 +218,9 @@ def _year_judge(
 #: A year's reported values, by measure id, and the values the compiled forms
 #: are evaluated with (the same).
 _Frame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction]]
+#: City values that their districts' rows contradict, by (year, measure): the
+#: districts' sum, and the rows (the city's first): `Rollup.contradicting`.
+_Contradicted: TypeAlias = Mapping[tuple[int, str], tuple[Fraction, tuple[Observation, ...]]]
 #: A year's frame and the measures computed from counts in it (`expansion`).
 _YearFrame: TypeAlias = tuple[dict[str, Fraction], dict[str, Fraction], frozenset[str]]
 
@@ -309,11 +320,12 @@ class _Judge:
         for note in [*([] if notes is None else [notes]), *said]:
             reason = _joined(reason, note)
         partial = self.partial_sum(verdict, derived)
+        contradicted = self.contradicted({year: names_of(predicate)})
         doubt = (
             partial
             or self.two_readings(year, expand, env, outcome, doubtful)
             or self.city_readings(
-                {year: names_of(predicate)},
+                contradicted,
                 {year: env},
                 outcome,
                 lambda values: judge(predicate, values[year]).truth,
@@ -336,6 +348,7 @@ class _Judge:
             (year,),
             scope=self.scope,
             derived=derived,
+            contradicted=_by_year(contradicted),
         )
 
     def partial_sum(self, verdict: Verdict, derived: Sequence[Derivation]) -> Text | None:
@@ -371,23 +384,10 @@ class _Judge:
             and set(measures) <= {rule.measure.id}
         )
 
-    def city_readings(
-        self,
-        read: Mapping[int, Iterable[str]],
-        envs: Mapping[int, Mapping[str, Fraction]],
-        outcome: Outcome,
-        again: Callable[[Mapping[int, Mapping[str, Fraction]]], Truth],
-    ) -> Text | None:
-        """When a city's row and its districts' sum disagree (`Rollup.conflicts`),
-        either may be the wrong one: a verdict on the city's rows must hold on the
-        districts' reading too. ``read`` names the measures the verdict read in
-        each year, ``envs`` holds each year's values and ``again`` judges other
-        values of the years. The districts' reading puts their sum in place of
-        each city value it contradicts; when the rulebook does not list every
-        district, the sum is the least the city's value can be, so that reading
-        decides only a count's own "at least" target that the sum meets. If the
-        verdict does not hold on it, the reason to make the result unknown,
-        naming the rows."""
+    def contradicted(self, read: Mapping[int, Iterable[str]]) -> _Contradicted:
+        """Of the measures ``read`` in each year, the city values that their
+        districts' rows contradict (`Rollup.contradicting`); their rows count
+        as used, read to decide the verdict."""
         rollup = self.rollup
         found = {
             (year, m): rollup.contradicting[(year, m)]
@@ -395,10 +395,28 @@ class _Judge:
             for m in sorted(set(names))
             if (year, m) in rollup.contradicting
         }
+        if self.used is not None:
+            self.used.update(row for _, rows in found.values() for row in rows)
+        return found
+
+    def city_readings(
+        self,
+        found: _Contradicted,
+        envs: Mapping[int, Mapping[str, Fraction]],
+        outcome: Outcome,
+        again: Callable[[Mapping[int, Mapping[str, Fraction]]], Truth],
+    ) -> Text | None:
+        """When a city's row and its districts' sum disagree (``found``, from
+        `contradicted`), either may be the wrong one: a verdict on the city's
+        rows must hold on the districts' reading too. ``envs`` holds each
+        year's values and ``again`` judges other values of the years. The
+        districts' reading puts their sum in place of each city value it
+        contradicts; when the rulebook does not list every district, the sum is
+        the least the city's value can be, so that reading decides only a
+        count's own "at least" target that the sum meets. If the verdict does
+        not hold on it, the reason to make the result unknown, naming the rows."""
         if not found:
             return None
-        if self.used is not None:  # the districts' rows are read to decide it
-            self.used.update(row for _, rows in found.values() for row in rows)
         other = again(
             {
                 year: {**env, **{m: total for (y, m), (total, _) in found.items() if y == year}}
@@ -406,7 +424,7 @@ class _Judge:
             }
         )
         holds = other is outcome.truth
-        if holds and not rollup.complete:
+        if holds and not self.rollup.complete:
             holds = other is Truth.TRUE and self.rises_with(m for _, m in found)
         if holds:
             return None
@@ -577,12 +595,13 @@ class _Judge:
         for note in said:
             reason = _joined(reason, note)
         partial = self.partial_sum(verdict, derived)
+        contradicted = self.contradicted(read)
         doubt = (
             None
             if missing
             else self.every_reading(names, frames, outcome, doubtful)
             or self.city_readings(
-                read,
+                contradicted,
                 {year: env for year, (_, env, _) in frames.items()},
                 outcome,
                 lambda values: self.summed_again(names, frames, values),
@@ -606,6 +625,7 @@ class _Judge:
             scope=self.scope,
             derived=tuple(derived),
             yearly=yearly,
+            contradicted=_by_year(contradicted),
         )
 
     def summed_again(
@@ -824,6 +844,30 @@ def expansion(
     for name in rule.requirement.names | {rule.measure.id}:
         available(name)
     return frozenset(expand)
+
+
+def _by_year(found: _Contradicted) -> dict[int, dict[str, Fraction]]:
+    """The districts' sums of ``found``, by year and measure (`Result.contradicted`)."""
+    sums: dict[int, dict[str, Fraction]] = {}
+    for (year, measure), (total, _) in sorted(found.items()):
+        sums.setdefault(year, {})[measure] = total
+    return sums
+
+
+def _districts_read(
+    rulebook: Rulebook,
+    table: _FiguresByYear,
+    contradicted: Mapping[int, Mapping[str, Fraction]] | None,
+) -> Rollup:
+    """The districts' reading a result was judged on (`Result.contradicted`),
+    for judging it again on its inputs: each sum against the city's value."""
+    found = {
+        (year, m): (total, (table[year][m],))
+        for year, sums in (contradicted or {}).items()
+        for m, total in sums.items()
+        if m in table.get(year, {})
+    }
+    return Rollup(contradicting=found, complete=bool(rulebook.districts))
 
 
 def _joined(reason: Text, note: Text) -> Text:

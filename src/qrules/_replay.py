@@ -67,11 +67,14 @@ def replay(
     inputs: Mapping[str, Fraction],
     district: str | None = None,
     yearly: Mapping[int, Mapping[str, Fraction]] | None = None,
+    contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
 ) -> Replay:
     """Judge ``rule`` (as given: see `stood`) on ``inputs``, as the engine judged
     a result with those inputs. A sum or average over years is judged again on
     each year's values when ``yearly`` gives them (`Result.yearly`: every
-    reading of a share that its counts contradict), else on its totals."""
+    reading of a share that its counts contradict), else on its totals;
+    ``contradicted`` holds the districts' sums that contradicted city values
+    (`Result.contradicted`), judged as the other reading again."""
     measures = rulebook.measures
     known = {m: v for m, v in inputs.items() if m in measures}
     if over_years(rule, years):
@@ -87,13 +90,16 @@ def replay(
                     for y, values in yearly.items()
                 },
                 district=district,
+                contradicted=contradicted,
             )
             verdict, observed = judged.verdict, judged.observed
         else:
             verdict = _VERDICTS[predicate_outcome(predicate, env).truth]
             observed = known.get(rule.measure.id)
     else:
-        judged = judge_year(rulebook, rule, year, known, district=district)
+        judged = judge_year(
+            rulebook, rule, year, known, district=district, contradicted=contradicted
+        )
         verdict, observed = judged.verdict, judged.observed
         predicate, env = _expanded(rule, measures, known)
     return Replay(rule, verdict, observed, tuple(_sign(c, env) for c in conditions(predicate)))

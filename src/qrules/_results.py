@@ -154,6 +154,10 @@ class Result:
     scope: str = "city"
     #: City values the result used that were derived as sums of the districts'.
     derived: tuple[Derivation, ...] = ()
+    #: City values the result read that their districts' rows contradict: the
+    #: districts' sum, by year and measure (the other reading the verdict was
+    #: judged on, for judging it again).
+    contradicted: Mapping[int, Mapping[str, Fraction]] = attrs.field(factory=dict, repr=False)
     #: What the verdict was judged from: reported figures, or records (a register
     #: and an inspection log).
     source: SourceKind = "figures"
