@@ -343,3 +343,46 @@ def test_a_verdict_on_a_partial_sum_of_districts_audits_clean(tmp_path: Path) ->
     )
     assert verdict == "unknown"
     assert (code, "clean:" in out) == (0, True), out
+
+
+# -- a dataset built by hand (docs/audit.md builds one) --------------------------------------
+
+
+def test_a_hand_built_dataset_giving_a_figure_twice_is_refused() -> None:
+    """1231 then 1249 samples passed of 1250: judged on the last (99.92, met),
+    where the first gives 98.48, not met. read_dataset refuses it; a Dataset
+    built by hand was judged."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    dataset = qrules.Dataset(
+        "by hand",
+        (
+            qrules.Observation("food_samples_passed", 2025, Fraction(1231)),
+            qrules.Observation("food_samples_passed", 2025, Fraction(1249)),
+            qrules.Observation("food_samples_tested", 2025, Fraction(1250)),
+        ),
+    )
+    with pytest.raises(qrules.DataError) as raised:
+        book.evaluate(dataset, rules=[book[PASS_RATE]])
+    assert "item 2: 'food_samples_passed' for 2025 is given twice (first at item 1)" in str(
+        raised.value
+    )
+    assert "第 2 项" in raised.value.render("zh")
+
+
+def test_a_hand_built_dataset_of_an_unknown_measure_is_refused() -> None:
+    """A misspelt id was never read, so the rule was unknown for "no value":
+    nothing said the measure does not exist."""
+    from fractions import Fraction  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    dataset = qrules.Dataset(
+        "by hand",
+        (
+            qrules.Observation("food_samples_passd", 2025, Fraction(1231)),
+            qrules.Observation("food_samples_tested", 2025, Fraction(1250)),
+        ),
+    )
+    with pytest.raises(qrules.DataError, match="unknown measure 'food_samples_passd'"):
+        book.evaluate(dataset, rules=[book[PASS_RATE]])

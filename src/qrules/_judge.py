@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import attrs
 
 from ._data import Observation
-from ._errors import DataError
+from ._errors import DataError, Problem
 from ._expr import NEGATED, format_number, format_short
 from ._forms import Condition, Form, Outcome, Predicate, Truth, compare, judge, names_of
 from ._messages import joined, listed, say
@@ -74,7 +74,8 @@ def judge_figures(
     """
     # A dataset read by read_dataset was checked as it was read; one built by hand
     # is checked here, so that no path judges an impossible figure.
-    problems = implausible(rulebook, dataset.observations, dataset.name)
+    problems = _unreadable(rulebook, dataset.observations, dataset.name)
+    problems += implausible(rulebook, dataset.observations, dataset.name)
     if strict:
         problems += doubtful(rulebook, dataset.observations, dataset.name)
     if problems:
@@ -844,6 +845,47 @@ def expansion(
     for name in rule.requirement.names | {rule.measure.id}:
         available(name)
     return frozenset(expand)
+
+
+def _unreadable(
+    rulebook: Rulebook, observations: Sequence[Observation], file: str
+) -> list[Problem]:
+    """What `read_dataset` refuses that a dataset built by hand may hold: a
+    measure the rulebook does not have (never judged, so its rule read no
+    value), and a measure given twice for a year and district (the table keeps
+    one: the other reading may give another verdict)."""
+    problems: list[Problem] = []
+    first: dict[tuple[str, int, str | None], Text] = {}
+    for item, observation in enumerate(observations, start=1):
+        # Where it was read, else its place among the observations (from 1).
+        where = observation.said_origin() if observation.origin else say("where.item", item=item)
+        if observation.measure not in rulebook.measures:
+            problems.append(
+                Problem(
+                    file,
+                    say("figures.unknown_measure", text=observation.measure, rulebook=rulebook.id),
+                    where,
+                )
+            )
+            continue
+        key = (observation.measure, observation.year, observation.district)
+        if key in first:
+            problems.append(
+                Problem(
+                    file,
+                    say(
+                        "figures.twice_district" if observation.district else "figures.twice",
+                        measure=observation.measure,
+                        year=observation.year,
+                        district=observation.district,
+                        first=first[key],
+                    ),
+                    where,
+                )
+            )
+        else:
+            first[key] = where
+    return problems
 
 
 def _by_year(found: _Contradicted) -> dict[int, dict[str, Fraction]]:
