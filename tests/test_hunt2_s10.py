@@ -409,3 +409,26 @@ def test_a_district_written_two_ways_in_a_register_is_not_two_districts(tmp_path
     )
     assert code == 2, out
     assert "芝罘" in err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="records/prepare.py or records/read.py: a register date after today is read as "
+    "it stands (the unit registered in the future, in no year's population), where a log "
+    "date after today is rejected as doubtful",
+)
+def test_a_unit_registered_after_today_is_a_doubtful_date(tmp_path: Path) -> None:
+    """IF02 'registered 2052-03-01' (2025-03-01, or 2022-03-01, mistyped) left
+    2024's population: 'met 100 (1/1)' though IF02 was never inspected."""
+    found = _verdicts_everywhere(
+        tmp_path,
+        "unit,name,category,registered\nIF01,a,infant_formula_maker,2020-01-01\n"
+        "IF02,b,infant_formula_maker,2052-03-01\n",
+        "unit,date,kind\nIF01,2024-05-01,system\n",
+        FORMULA,
+        log_from="2024-01-01",
+        log_until="2024-12-31",
+    )
+    assert found == dict.fromkeys(
+        ("reference", "duckdb", "in place"), frozenset({(None, "unknown")})
+    )
