@@ -103,3 +103,14 @@ def test_every_page_is_in_the_navigation() -> None:
     pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
     missing = [page for page in pages if f": {page}" not in config]
     assert missing == [], f"add these pages to the nav in mkdocs.yml: {missing}"
+
+
+def test_the_architecture_names_every_module() -> None:
+    """docs/architecture.md's table of modules: each module under src/qrules, once."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = page.split("## Every module", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"^\| `([\w/]+\.py)` \|", table, re.MULTILINE)
+    package = ROOT / "src" / "qrules"
+    modules = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py"))
+    assert sorted(named) == modules
+    assert len(named) == len(set(named))
