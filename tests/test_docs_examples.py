@@ -11,12 +11,19 @@ A file no ``$ cat`` writes is taken from ``docs/examples/office``.
 
 from __future__ import annotations
 
+import ast
+import doctest
+import importlib
+import inspect
 import re
 import shlex
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+import qrules
 
 from .conftest import run
 
@@ -167,3 +174,84 @@ def test_the_audit_example_prints_what_audit_md_shows(
     assert audit("decisions.jsonl", "--rulebook", "./yantai-2023-2025-v3") == shown(revised)
     said = audit("decisions.jsonl", "--rulebook", "./yantai-2023-2025-v3", "--lang", "zh")
     assert matches(shown(revised_zh), said)
+
+
+# -- every Python example calls what exists, with keywords it takes -------------
+
+#: Methods of the objects the examples hold, by the attribute called.
+METHODS = {"evaluate": "Rulebook.evaluate", "select": "Rulebook.select"}
+
+
+def _python_blocks() -> list[tuple[str, str]]:
+    found = []
+    for page in sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]):
+        for number, block in enumerate(_blocks(page, "python"), 1):
+            found.append((f"{page.relative_to(ROOT)} #{number}", block))
+    found.append(("docs/examples/test_figures.py", (OFFICE.parent / "test_figures.py").read_text()))
+    return found
+
+
+def _callee(node: ast.expr, imported: dict[str, str]) -> str | None:
+    """The public qrules name a call's function is, if it is one."""
+    if isinstance(node, ast.Name):
+        return imported.get(node.id)
+    if isinstance(node, ast.Attribute):
+        if isinstance(node.value, ast.Name) and node.value.id == "qrules":
+            return f"qrules.{node.attr}"
+        return METHODS.get(node.attr)
+    return None
+
+
+def _resolved(name: str) -> Any:
+    module, _, rest = name.rpartition(".") if name.startswith("qrules") else ("", "", name)
+    if not module:
+        owner, _, attr = name.partition(".")
+        return getattr(getattr(qrules, owner), attr)
+    return getattr(importlib.import_module(module), rest)
+
+
+@pytest.mark.parametrize(("where", "code"), _python_blocks())
+def test_each_python_example_calls_what_exists(where: str, code: str) -> None:
+    tree = ast.parse(code)
+    imported = {
+        alias.asname or alias.name: f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qrules")
+        for alias in node.names
+    }
+    for public in imported.values():
+        _resolved(public)  # an AttributeError names what the example imports in vain
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _callee(node.func, imported)
+        if name is None:
+            continue
+        parameters = inspect.signature(_resolved(name)).parameters
+        if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            continue
+        unknown = [k.arg for k in node.keywords if k.arg is not None and k.arg not in parameters]
+        assert unknown == [], f"{where}, line {node.lineno}: {name} takes no {unknown}"
+
+
+def test_the_readme_example_prints_what_it_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    [code] = _blocks(ROOT / "README.md", "python")
+    lines = code.rstrip("\n").split("\n")
+    shown = [line.removeprefix("# ") for line in lines if line.startswith("# ")]
+    assert len(shown) >= 2
+    exec(compile(code, "README.md", "exec"), {})  # the README's own example, run as shown
+    assert capsys.readouterr().out.rstrip("\n").split("\n") == shown
+
+
+@pytest.mark.parametrize(
+    "page",
+    [p for p in sorted((ROOT / "docs").rglob("*.md")) if _blocks(p, "pycon")],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_each_interactive_session_prints_what_it_shows(page: Path) -> None:
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
+    for number, block in enumerate(_blocks(page, "pycon"), 1):
+        test = parser.get_doctest(block, {}, f"{page.name} #{number}", str(page), 0)
+        assert test.examples
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
