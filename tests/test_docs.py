@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,11 @@ def test_the_architecture_names_every_module() -> None:
     modules = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py"))
     assert sorted(named) == modules
     assert len(named) == len(set(named))
+
+
+def test_every_extra_is_in_the_tutorial() -> None:
+    """Each optional dependency set of pyproject.toml, with what it adds."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    named = re.findall(r"^\| `([a-z-]+)` \|", tutorial, re.MULTILINE)
+    assert sorted(named) == sorted(project["optional-dependencies"])
