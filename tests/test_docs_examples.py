@@ -15,6 +15,7 @@ import ast
 import doctest
 import importlib
 import inspect
+import json
 import re
 import shlex
 import shutil
@@ -255,3 +256,54 @@ def test_each_interactive_session_prints_what_it_shows(page: Path) -> None:
         assert test.examples
         runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+# -- every key of the JSON documents is documented -------------------------------
+
+#: Objects whose keys are data (measure ids, years, districts, register columns).
+DATA_KEYS = {"inputs", "yearly", "districts", "population", "consultation"}
+
+
+def _keys(value: object, found: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found.add(key)
+            if key not in DATA_KEYS:
+                _keys(inner, found)
+    elif isinstance(value, list):
+        for inner in value:
+            _keys(inner, found)
+    return found
+
+
+def test_every_key_of_the_json_documents_is_documented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .revisions import apply_revision  # noqa: PLC0415 (this test's alone)
+
+    monkeypatch.chdir(tmp_path)
+    revised = apply_revision("yantai-2024", tmp_path)
+    records = ["--register", "sample", "--log", "sample", "--log-from", "2023-01-01"]
+    found: set[str] = set()
+    for argv in (
+        ["export", "yantai-2023-2025"],
+        ["check", "yantai-2023-2025", "--sample", *records, "--format", "json"],
+        ["check", "yantai-2023-2025", "--sample", "--format", "json", "--by-responsible"],
+        ["check", "yantai-2023-2025", *records, "--decision-log", "log.jsonl"],
+        ["diff", "yantai-2023-2025", str(revised), "--format", "json"],
+        ["audit", "log.jsonl", "--format", "json"],
+        ["lint", "yantai-2023-2025", "--format", "json"],
+    ):
+        code, out, err = run(*argv)
+        assert code in (0, 1), err
+        if "--decision-log" not in argv:
+            _keys(json.loads(out), found)
+    for line in Path("log.jsonl").read_text(encoding="utf-8").splitlines():
+        _keys(json.loads(line), found)
+    pages = "".join(
+        (ROOT / "docs" / page).read_text(encoding="utf-8")
+        for page in ("json.md", "lint.md", "reports.md")
+    )
+    missing = sorted(k for k in found if f'"{k}"' not in pages and f"`{k}`" not in pages)
+    assert len(found) > 100
+    assert missing == [], f"docs/json.md: document the keys {missing}"
