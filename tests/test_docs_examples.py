@@ -19,6 +19,7 @@ import json
 import re
 import shlex
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -312,3 +313,17 @@ def test_every_key_of_the_json_documents_is_documented(
     missing = sorted(k for k in found if f'"{k}"' not in pages and f"`{k}`" not in pages)
     assert len(found) > 100
     assert missing == [], f"docs/json.md: document the keys {missing}"
+
+
+@pytest.mark.parametrize("page", ["records.md", "datasets.md"])
+def test_each_mapping_file_shown_loads(page: str) -> None:
+    """A TOML block with a ``[register]``, ``[log]`` or ``[figures]`` part is a
+    mapping file: it loads, every key known."""
+    shown = [
+        table
+        for table in map(tomllib.loads, _blocks(ROOT / "docs" / page, "toml"))
+        if {"register", "log", "figures"} & set(table)
+    ]
+    assert shown
+    for table in shown:
+        qrules.ColumnMapping.from_dict(table)
