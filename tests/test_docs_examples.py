@@ -327,3 +327,17 @@ def test_each_mapping_file_shown_loads(page: str) -> None:
     assert shown
     for table in shown:
         qrules.ColumnMapping.from_dict(table)
+
+
+def test_the_drafters_rule_is_a_valid_rule(tmp_path: Path) -> None:
+    """docs/how-to/drafter.md's rule, in place of the shipped one, loads."""
+    [shown] = _blocks(ROOT / "docs" / "how-to" / "drafter.md", "toml")
+    folder = tmp_path / "my-plan"
+    shutil.copytree(qrules.load("yantai-2023-2025").path, folder)
+    rules = folder / "indicators.toml"
+    text = rules.read_text(encoding="utf-8")
+    start = text.index('[[rule]]\nid = "food-safety-sampling-pass-rate"\n')
+    end = text.index("[[rule]]", start + 1)
+    rules.write_text(text[:start] + shown + "\n" + text[end:], encoding="utf-8")
+    rule = qrules.load(folder)["food-safety-sampling-pass-rate"]
+    assert (rule.requirement.text, rule.responsible) == (">= 98.5", ("市市场监管局",))
