@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import qrules
-from qrules.testing import KnownFailure, assert_meets
+from qrules.testing import KnownFailure, assert_meets, evaluate_for_test
 
 from .conftest import MINI
 
@@ -125,3 +125,39 @@ def test_the_documented_example_fails_as_documented(pytester: pytest.Pytester) -
             "*rate=Fraction(4923, 50)*",  # the narrow miss Hypothesis finds
         ]
     )
+
+
+# -- year= means one thing for every kind of data (s10) --------------------------
+
+
+def test_year_is_the_year_of_a_sheet_that_names_none(tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_text("measure,value\nfirms,299\n", encoding="utf-8")
+    for data in (path, str(path)):
+        with pytest.raises(AssertionError, match=r"firms \[2025\]: not met(.|\n)*short by 1"):
+            assert_meets(data, MINI, rules="firms", year=2025)
+        # The figure is 2024's: the rule, due in 2025, has no 2025 figure.
+        with pytest.raises(AssertionError, match=r"firms \[2025\]: unknown"):
+            assert_meets(data, MINI, rules="firms", year=2024)
+
+
+@pytest.mark.parametrize("kind", ["path", "str", "dataframe"])
+def test_year_on_a_sheet_with_years_is_refused_not_dropped(tmp_path: Path, kind: str) -> None:
+    # The 2024 figure misses, the 2025 one meets: a dropped year= would pass.
+    path = tmp_path / "figures.csv"
+    path.write_text("year,measure,value\n2024,firms,1\n2025,firms,300\n", encoding="utf-8")
+    data: object = {"path": path, "str": str(path), "dataframe": None}[kind]
+    if kind == "dataframe":
+        pd = pytest.importorskip("pandas")
+        data = pd.read_csv(path)
+    with pytest.raises(qrules.DataError, match=r"year=\) applies to a sheet without a year column"):
+        assert_meets(data, MINI, rules="firms", year=2024)
+
+
+def test_year_with_a_dataset_is_a_type_error_saying_what_to_do(mini: qrules.Rulebook) -> None:
+    dataset = qrules.Dataset.from_mapping(mini, {"firms": 1}, year=2024)
+    for check in (assert_meets, evaluate_for_test):
+        with pytest.raises(TypeError, match=r"a dataset gives its own years.*drop year="):
+            check(dataset, mini, rules="firms", year=2025)
+    with pytest.raises(TypeError, match=r"a dataset gives its own years.*drop year="):
+        mini.evaluate(dataset, year=2025)

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from ._expr import format_number
-from ._figures import Dataset, read_dataset
+from ._figures import Dataset
 from ._load import load
 from ._model import Lang
 from ._report import one_line, target_text
@@ -96,13 +96,10 @@ def evaluate_for_test(
     chosen = book.select(ids=_names(rules), tags=_names(tags), section=section)
     if not chosen:
         raise ValueError("no rule matches the selection; the test would check nothing")
-    if isinstance(data, str | Path):
-        dataset: Dataset | Mapping[str, object] = read_dataset(data, book)
-    else:
-        dataset = data
-    if isinstance(dataset, Dataset):
-        return book.evaluate(dataset, rules=chosen, strict=strict)
-    return book.evaluate(dataset, rules=chosen, year=year, strict=strict)
+    # Every kind of data goes through `Rulebook.evaluate`, so ``year=`` means
+    # what it means there: the year of figures that name none (a mapping, a
+    # sheet without a year column), refused where the data names its own.
+    return book.evaluate(data, rules=chosen, year=year, strict=strict)
 
 
 def assert_meets(
