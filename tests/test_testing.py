@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import qrules
+from qrules import _messages
+from qrules._messages import Lang
 from qrules.testing import KnownFailure, assert_meets, evaluate_for_test
 
 from .conftest import MINI
+from .test_languages import leftover
 
 MET = {"passed": 197, "sampled": 200, "firms": 300}
 
@@ -161,3 +166,58 @@ def test_year_with_a_dataset_is_a_type_error_saying_what_to_do(mini: qrules.Rule
             check(dataset, mini, rules="firms", year=2025)
     with pytest.raises(TypeError, match=r"a dataset gives its own years.*drop year="):
         mini.evaluate(dataset, year=2025)
+
+
+# -- lang="zh": every word of the failure message in Chinese (s10) ---------------
+
+
+@pytest.fixture
+def marked() -> Iterator[None]:
+    _messages.marking(True)
+    try:
+        yield
+    finally:
+        _messages.marking(False)
+
+
+@pytest.mark.usefixtures("marked")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_failure_message_speaks_one_language(lang: Lang) -> None:
+    book = qrules.load("yantai-2023-2025")
+    cases: list[tuple[dict[str, object], dict[str, Any]]] = [
+        ({"food_samples_passed": 39360, "food_samples_tested": 40000}, {}),
+        ({}, {"known_failures": {"manufacturing-product-quality-pass-rate@2024": "old"}}),
+    ]
+    for values, options in cases:
+        with pytest.raises(AssertionError) as caught:
+            assert_meets(
+                values,
+                book,
+                rules=[
+                    "food-safety-sampling-pass-rate",
+                    "manufacturing-product-quality-pass-rate",
+                ],
+                lang=lang,
+                **options,
+            )
+        message = str(caught.value)
+        assert leftover(message, lang, also=frozenset({"known_failures"})) == [], message
+
+
+def test_the_failure_message_in_chinese() -> None:
+    with pytest.raises(AssertionError) as caught:
+        assert_meets(
+            {"food_samples_passed": 39360, "food_samples_tested": 40000},
+            "yantai-2023-2025",
+            rules="food-safety-sampling-pass-rate",
+            lang="zh",
+        )
+    assert str(caught.value).splitlines() == [
+        "1 项结果中有 1 项未满足规则集 yantai-2023-2025 2.0.0(指纹 362e7f12eb81),数据 <mapping>:",
+        "",
+        "  food-safety-sampling-pass-rate [2025]:未达标 — 食品安全抽检合格率",
+        "    观测值 98.4,要求 >= 98.5,差 0.1",
+        "    2025 年观测值 98.4 < 目标 98.5",
+        "    需要:食品安全抽检合格批次需增加 40(39360 → 39400)",
+        "    规划原文(一、(二) 质量强市建设主要指标 / 品质升级):食品安全抽检合格率(%) / ≥98.5",
+    ]

@@ -24,6 +24,7 @@ import attrs
 from ._expr import format_number
 from ._figures import Dataset
 from ._load import load
+from ._messages import Text, say
 from ._model import Lang
 from ._report import one_line, target_text
 from ._results import Evaluation, Result, Verdict
@@ -152,30 +153,62 @@ def assert_meets(
 def failure_message(
     evaluation: Evaluation, failing: list[Result], vanished: list[KnownFailure], lang: Lang = "en"
 ) -> str:
-    """The text of `assert_meets`'s assertion: everything a person needs."""
+    """The text of `assert_meets`'s assertion: everything a person needs, in
+    ``lang``."""
     rulebook = evaluation.rulebook
     lines = []
     if failing:
+        described = Text(rulebook.describe("zh"), rulebook.describe("en"))
         lines.append(
-            f"{len(failing)} of {len(evaluation)} results do not meet "
-            f"{rulebook.describe()}, dataset {evaluation.dataset}:"
+            say(
+                "testing.failing",
+                count=len(failing),
+                total=len(evaluation),
+                rulebook=described,
+                dataset=evaluation.dataset,
+            ).get(lang)
         )
     for result in failing:
         rule = result.rule
-        where = f"{result.year}" + (f", {result.district}" if result.district else "")
-        lines.append("")
-        lines.append(
-            f"  {rule.id} [{where}]: {result.verdict.label(lang)} — {rule.title.get(lang)}"
+        where = (
+            say("testing.where_district", year=result.year, district=result.district)
+            if result.district
+            else say("data.value", value=result.year)
         )
-        observed = "missing" if result.observed is None else format_number(result.observed)
-        gap = "" if not result.gap else f", short by {format_number(result.gap)}"
-        lines.append(f"    observed {observed}, required {target_text(rule)}{gap}")
+        lines.append("")
+        heading = say(
+            "testing.result",
+            rule=rule.id,
+            where=where,
+            verdict=result.verdict.said(),
+            title=rule.title,
+        )
+        lines.append(f"  {heading.get(lang)}")
+        observed = (
+            say("testing.missing")
+            if result.observed is None
+            else say("data.value", value=format_number(result.observed))
+        )
+        gap = (
+            Text("", "")
+            if not result.gap
+            else say("testing.short_by", gap=format_number(result.gap))
+        )
+        shown = say("testing.observed", observed=observed, target=target_text(rule), gap=gap)
+        lines.append(f"    {shown.get(lang)}")
         lines.append(f"    {result.reason.get(lang)}")
         for change in result.changes:
-            lines.append(f"    needs: {change.describe(lang)}")
-        lines.append(f"    plan ({rule.source.section}): {one_line(rule.source.quote)}")
+            lines.append(f"    {say('testing.needs', change=change.said()).get(lang)}")
+        plan = say("testing.plan", section=rule.source.section, quote=one_line(rule.source.quote))
+        lines.append(f"    {plan.get(lang)}")
     if vanished:
         lines.append("")
-        lines.append("Known failures that no longer fail (remove them from known_failures):")
-        lines.extend(f"  {k}" + (f" ({k.reason})" if k.reason else "") for k in vanished)
+        lines.append(say("testing.vanished").get(lang))
+        for known in vanished:
+            line = (
+                say("testing.known_reason", known=str(known), reason=known.reason)
+                if known.reason
+                else say("data.value", value=str(known))
+            )
+            lines.append(f"  {line.get(lang)}")
     return "\n".join(lines)
