@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,116 @@ def test_the_failure_message_in_chinese() -> None:
         "    需要:食品安全抽检合格批次需增加 40(39360 → 39400)",
         "    规划原文(一、(二) 质量强市建设主要指标 / 品质升级):食品安全抽检合格率(%) / ≥98.5",
     ]
+
+
+# -- records as a data team holds them: a register and a log (s10) ---------------
+
+YANTAI_RECORDS = Path(qrules.load("yantai-2023-2025").path) / "samples" / "records"
+MET_IN_2024 = "infant-formula-makers-system-inspected-yearly"
+MISSED_IN_2024 = "special-medical-food-makers-system-inspected-yearly"
+
+
+def _records(kind: str) -> tuple[Any, Any]:
+    register, log = YANTAI_RECORDS / "register.csv", YANTAI_RECORDS / "inspections.csv"
+    if kind == "path":
+        return register, log
+    if kind == "pandas":
+        pd = pytest.importorskip("pandas")
+        return pd.read_csv(register, dtype=str), pd.read_csv(log, dtype=str)
+    pl = pytest.importorskip("polars")
+    return pl.read_csv(register, infer_schema=False), pl.read_csv(log, infer_schema=False)
+
+
+@pytest.mark.parametrize("kind", ["path", "pandas", "polars"])
+def test_records_are_judged_from_a_register_and_a_log(kind: str) -> None:
+    register, log = _records(kind)
+    # The sample log covers 2023-01-12 to 2025-09-30: 2023 and 2025 are unknown.
+    evaluation = assert_meets(
+        None, "yantai-2023-2025", rules=MET_IN_2024, register=register, log=log, allow_unknown=True
+    )
+    assert [(r.year, r.verdict.value) for r in evaluation] == [
+        (2023, "unknown"),
+        (2024, "met"),
+        (2025, "unknown"),
+    ]
+    with pytest.raises(AssertionError) as caught:
+        assert_meets(None, "yantai-2023-2025", rules=MET_IN_2024, register=register, log=log)
+    assert "2 of 3 results do not meet" in str(caught.value)
+    assert "the log begins on 2023-01-12, after 2023 begins" in str(caught.value)
+
+
+def test_a_records_failure_names_the_tables_and_the_failing_units() -> None:
+    register, log = _records("path")
+    with pytest.raises(AssertionError) as caught:
+        assert_meets(
+            None,
+            "yantai-2023-2025",
+            rules=MISSED_IN_2024,
+            register=register,
+            log=log,
+            known_failures=[f"{MISSED_IN_2024}@2023", f"{MISSED_IN_2024}@2025"],
+        )
+    message = str(caught.value)
+    assert "register register.csv, log inspections.csv:" in message.splitlines()[0]
+    assert f"{MISSED_IN_2024} [2024]: not met" in message
+    assert "1 of 2 units do not meet it:" in message
+    assert re.search(r"\n      SM\d+ .*: ", message), message
+
+
+def test_records_known_failures_and_languages() -> None:
+    register, log = _records("path")
+    with pytest.raises(AssertionError) as caught:
+        assert_meets(
+            None,
+            "yantai-2023-2025",
+            rules=MISSED_IN_2024,
+            register=register,
+            log=log,
+            allow_unknown=True,
+            lang="zh",
+        )
+    message = str(caught.value)
+    assert message.startswith("3 项结果中有 1 项未满足"), message
+    assert "2 个单位中 1 个未达到要求" in message
+
+
+def test_records_options_that_do_not_apply_are_refused() -> None:
+    register, log = _records("path")
+    book = "yantai-2023-2025"
+    with pytest.raises(TypeError, match=r"give figures \(data\) or records \(register="):
+        assert_meets(None, book, rules=MET_IN_2024)
+    with pytest.raises(TypeError, match="one call for figures, another for records"):
+        assert_meets({}, book, rules=MET_IN_2024, register=register, log=log)
+    with pytest.raises(TypeError, match="log= needs register="):
+        assert_meets(None, book, rules=MET_IN_2024, log=log)
+    with pytest.raises(TypeError, match=r"records are dated.*log_from="):
+        assert_meets(None, book, rules=MET_IN_2024, register=register, log=log, year=2024)
+    with pytest.raises(TypeError, match="log_until= needs log="):
+        assert_meets(None, book, rules=MET_IN_2024, register=register, log_until="2025-12-31")
+    with pytest.raises(TypeError, match="log_from= needs log="):
+        assert_meets({}, book, rules=MET_IN_2024, log_from="2023-01-01")
+    # A rule judged from figures only, named among records: never passed over.
+    with pytest.raises(ValueError, match=r"food-safety-sampling-pass-rate.*judged from figures"):
+        assert_meets(
+            None,
+            book,
+            rules=[MET_IN_2024, "food-safety-sampling-pass-rate"],
+            register=register,
+            log=log,
+        )
+    with pytest.raises(ValueError, match="no rule with records matches"):
+        assert_meets(None, book, tags="indicator-table", register=register, log=log)
+
+
+def test_a_declared_log_reach_decides_the_years() -> None:
+    register, log = _records("path")
+    evaluation = assert_meets(
+        None,
+        "yantai-2023-2025",
+        rules=MET_IN_2024,
+        register=register,
+        log=log,
+        log_from="2023-01-01",
+        log_until="2025-12-31",
+    )
+    assert [r.verdict.value for r in evaluation] == ["met", "met", "met"]

@@ -2895,8 +2895,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- testing (s10): assert_meets's failure message (testing.py) --
     "testing.failing": (
-        "{total} 项结果中有 {count} 项未满足{rulebook},数据 {dataset}:",
-        "{count} of {total} results do not meet {rulebook}, dataset {dataset}:",
+        "{total} 项结果中有 {count} 项未满足{rulebook},{inputs}:",
+        "{count} of {total} results do not meet {rulebook}, {inputs}:",
     ),
     "testing.where_district": ("{year},{district}", "{year}, {district}"),
     "testing.result": ("{rule} [{where}]:{verdict} — {title}", "{rule} [{where}]: {verdict} — {title}"),
@@ -2908,6 +2908,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "testing.vanished": (
         "以下预期失败已不再失败(请从 known_failures 中删除):",
         "Known failures that no longer fail (remove them from known_failures):",
+    ),
+    "testing.units": (
+        "{population} 个单位中 {count} 个未达到要求:",
+        "{count} of {population} units do not meet it:",
     ),
     "testing.known_reason": ("{known}({reason})", "{known} ({reason})"),
 }
