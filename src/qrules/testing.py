@@ -325,7 +325,7 @@ def failure_message(
         plan = say("testing.plan", section=rule.source.section, quote=one_line(rule.source.quote))
         lines.append(f"    {plan.get(lang)}")
     if vanished:
-        lines.append("")
+        lines.extend([""] if lines else [])
         lines.append(say("testing.vanished").get(lang))
         for known in vanished:
             line = (
