@@ -390,3 +390,33 @@ def test_records_with_chinese_columns_through_a_mapping() -> None:
     )
     [judged] = [r for r in evaluation if r.year == 2024]
     assert (judged.verdict, judged.population, judged.meeting) == (qrules.Verdict.MET, 2, 1)
+
+
+# -- known failures and selections said exactly (s10) ----------------------------
+
+
+def test_a_known_failure_is_written_exactly(mini: qrules.Rulebook) -> None:
+    # "firms@" is not "firms": a year left out must not excuse every year.
+    for text in ("firms@", "firms@²", "firms@20x4", "@2025"):
+        with pytest.raises(ValueError, match="write 'rule-id' or 'rule-id@2024'"):
+            assert_meets({"firms": 1}, mini, rules="firms", known_failures=[text])
+
+
+def test_a_known_failure_names_a_rule_judged(mini: qrules.Rulebook) -> None:
+    with pytest.raises(qrules.UnknownRuleError, match="no rule 'firm'"):
+        assert_meets({"firms": 1}, mini, rules="firms", known_failures=["firm"])
+    with pytest.raises(ValueError, match="known failure 'pass-rate': not among the rules judged"):
+        assert_meets({"firms": 300}, mini, rules="firms", known_failures=["pass-rate"])
+
+
+def test_one_known_failure_and_rules_as_objects(mini: qrules.Rulebook) -> None:
+    assert_meets({"firms": 1}, mini, rules="firms", known_failures=KnownFailure("firms"))
+    assert_meets({"firms": 300}, mini, rules=mini["firms"])
+    assert_meets({"firms": 300}, mini, rules=[mini["firms"]])
+    with pytest.raises(AssertionError, match="firms"):
+        assert_meets({"firms": 1}, mini, rules=[mini["firms"]])
+
+
+def test_an_unknown_language_is_refused(mini: qrules.Rulebook) -> None:
+    with pytest.raises(ValueError, match="lang='fr': 'zh' or 'en'"):
+        assert_meets({"firms": 1}, mini, rules="firms", lang="fr")  # type: ignore[arg-type]

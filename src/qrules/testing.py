@@ -60,16 +60,19 @@ class KnownFailure:
         return self.rule if self.year is None else f"{self.rule}@{self.year}"
 
 
-def _names(names: Iterable[str] | None) -> list[str] | None:
+def _names(names: Iterable[str | Rule] | str | Rule | None) -> list[str] | None:
     """Rule ids or tags as given: one name (a string is one id, not its letters)
-    or several."""
+    or several; a rule stands for its id."""
     if names is None:
         return None
-    return [names] if isinstance(names, str) else list(names)
+    given = [names] if isinstance(names, str | Rule) else list(names)
+    return [name.id if isinstance(name, Rule) else name for name in given]
 
 
-def _known(items: Iterable[KnownFailure | str] | Mapping[str, str]) -> list[KnownFailure]:
-    if isinstance(items, str):
+def _known(
+    items: Iterable[KnownFailure | str] | Mapping[str, str] | KnownFailure | str,
+) -> list[KnownFailure]:
+    if isinstance(items, str | KnownFailure):
         items = [items]
     if isinstance(items, Mapping):
         return [_parse_known(key, reason) for key, reason in items.items()]
@@ -77,17 +80,31 @@ def _known(items: Iterable[KnownFailure | str] | Mapping[str, str]) -> list[Know
 
 
 def _parse_known(text: str, reason: str) -> KnownFailure:
-    rule, _, year = text.partition("@")
-    if year and not year.isdigit():
+    rule, at, year = text.partition("@")
+    # A year left out (``rule@``) would excuse every year: written exactly or refused.
+    if not rule or (at and not (year.isascii() and year.isdigit())):
         raise ValueError(f"known failure {text!r}: write 'rule-id' or 'rule-id@2024'")
     return KnownFailure(rule, int(year) if year else None, reason)
+
+
+def _check_known(known: list[KnownFailure], evaluation: Evaluation) -> None:
+    """Each known failure names a rule judged: a misspelt or unselected one
+    would only ever be reported as no longer failing."""
+    judged = {result.rule.id for result in evaluation}
+    for failure in known:
+        evaluation.rulebook[failure.rule]  # an unknown id, with the likely one
+        if failure.rule not in judged:
+            raise ValueError(
+                f"known failure {failure.rule!r}: not among the rules judged;"
+                " select it (rules=, tags=, section=) or remove it"
+            )
 
 
 def evaluate_for_test(
     data: DataLike | None,
     rulebook: RulebookLike,
     *,
-    rules: Iterable[str] | None = None,
+    rules: Iterable[str | Rule] | str | Rule | None = None,
     tags: Iterable[str] | None = None,
     section: str | None = None,
     year: int | None = None,
@@ -209,11 +226,11 @@ def assert_meets(
     data: DataLike | None,
     rulebook: RulebookLike,
     *,
-    rules: Iterable[str] | None = None,
+    rules: Iterable[str | Rule] | str | Rule | None = None,
     tags: Iterable[str] | None = None,
     section: str | None = None,
     year: int | None = None,
-    known_failures: Iterable[KnownFailure | str] | Mapping[str, str] = (),
+    known_failures: Iterable[KnownFailure | str] | Mapping[str, str] | KnownFailure | str = (),
     allow_unknown: bool = False,
     strict: bool = False,
     lang: Lang = "en",
@@ -238,6 +255,8 @@ def assert_meets(
     with ``strict``, so is a doubtful one (see `Rulebook.evaluate`). Returns the
     evaluation when the assertion holds.
     """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang={lang!r}: 'zh' or 'en'")
     evaluation = evaluate_for_test(
         data,
         rulebook,
@@ -253,6 +272,7 @@ def assert_meets(
         mapping=mapping,
     )
     known = _known(known_failures)
+    _check_known(known, evaluation)
     failing: list[Result] = []
     excused: set[KnownFailure] = set()
     for result in evaluation:
