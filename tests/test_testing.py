@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -420,3 +421,31 @@ def test_one_known_failure_and_rules_as_objects(mini: qrules.Rulebook) -> None:
 def test_an_unknown_language_is_refused(mini: qrules.Rulebook) -> None:
     with pytest.raises(ValueError, match="lang='fr': 'zh' or 'en'"):
         assert_meets({"firms": 1}, mini, rules="firms", lang="fr")  # type: ignore[arg-type]
+
+
+def test_the_ini_rulebook_folder_is_relative_to_the_root(pytester: pytest.Pytester) -> None:
+    shutil.copytree(MINI, pytester.path / "rules" / "mini")
+    pytester.makeini("[pytest]\nqrules_rulebook = rules/mini\n")
+    sub = pytester.mkdir("tests")
+    sub.joinpath("test_user.py").write_text(
+        "def test_x(qrules_rulebook):\n    assert qrules_rulebook.id == 'mini'\n", encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(sub)  # run from the tests' folder, as an IDE does
+        result = pytester.runpytest_inprocess("-p", "no:cacheprovider", str(sub))
+    result.assert_outcomes(passed=1)
+
+
+def test_a_misspelt_marker_argument_is_said(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_user=f"""
+import pytest
+
+@pytest.mark.qrules(rulbook={str(MINI)!r})
+def test_x(qrules_rulebook):
+    pass
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--qrules-rulebook={MINI}")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*qrules marker: unexpected 'rulbook'; write rulebook=*"])
