@@ -2899,8 +2899,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} of {total} results do not meet {rulebook}, {inputs}:",
     ),
     "testing.where_district": ("{year},{district}", "{year}, {district}"),
-    "testing.result": ("{rule} [{where}]:{verdict} — {title}", "{rule} [{where}]: {verdict} — {title}"),
-    "testing.observed": ("观测值 {observed},要求 {target}{gap}", "observed {observed}, required {target}{gap}"),
+    "testing.result": (
+        "{rule} [{where}]:{verdict} — {title}",
+        "{rule} [{where}]: {verdict} — {title}",
+    ),
+    "testing.observed": (
+        "观测值 {observed},要求 {target}{gap}",
+        "observed {observed}, required {target}{gap}",
+    ),
     "testing.missing": ("缺失", "missing"),
     "testing.short_by": (",差 {gap}", ", short by {gap}"),
     "testing.needs": ("需要:{change}", "needs: {change}"),
