@@ -1959,7 +1959,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "list shipped rulebooks, or a rulebook's rules",
     ),
     "help.show": ("显示一条规则及其出处", "show one rule with its source"),
-    "help.export": ("把规则集导出为 JSON", "export a rulebook as JSON"),
+    "help.export": ("把规则集导出为 JSON 或 Markdown", "export a rulebook as JSON or Markdown"),
     "help.validate": (
         "检查规则集文件夹并报告每个问题",
         "check rulebook folders and report every problem",
@@ -2902,4 +2902,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{year} 年{measure}:全市报告值 {city}({city_rows}),{count} 个区县合计 {total}({district_rows})",
         "{measure} in {year}: the city's row says {city} ({city_rows}), its {count} districts sum to {total} ({district_rows})",
     ),
+    # -- testing (s10): assert_meets's failure message (testing.py) --
+    "testing.failing": (
+        "{total} 项结果中有 {count} 项未满足{rulebook},{inputs}:",
+        "{count} of {total} results do not meet {rulebook}, {inputs}:",
+    ),
+    "testing.where_district": ("{year},{district}", "{year}, {district}"),
+    "testing.result": (
+        "{rule} [{where}]:{verdict} — {title}",
+        "{rule} [{where}]: {verdict} — {title}",
+    ),
+    "testing.observed": (
+        "观测值 {observed},要求 {target}{gap}",
+        "observed {observed}, required {target}{gap}",
+    ),
+    "testing.missing": ("缺失", "missing"),
+    "testing.short_by": (",差 {gap}", ", short by {gap}"),
+    "testing.needs": ("需要:{change}", "needs: {change}"),
+    "testing.plan": ("规划原文({section}):{quote}", "plan ({section}): {quote}"),
+    "testing.vanished": (
+        "以下预期失败已不再失败(请从 known_failures 中删除):",
+        "Known failures that no longer fail (remove them from known_failures):",
+    ),
+    "testing.units": (
+        "{population} 个单位中 {count} 个未达到要求:",
+        "{count} of {population} units do not meet it:",
+    ),
+    "testing.known_reason": ("{known}({reason})", "{known} ({reason})"),
 }
