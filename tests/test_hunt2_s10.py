@@ -181,6 +181,16 @@ def test_a_doubtful_date_names_the_files_column(tmp_path: Path) -> None:
     assert "column '检查日期'" in line, line
 
 
+def _judged(tmp_path: Path, rows: str, rule: str) -> qrules.Result:
+    """``rule``'s one result on figures of ``rows`` (year, district, measure,
+    value) in a CSV file, ``figures.csv``."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text("year,district,measure,value\n" + rows, encoding="utf-8")
+    book = qrules.load(BOOK)
+    [result] = book.evaluate(figures, rules=[book[rule]])
+    return result
+
+
 # -- figures: a city's row that its districts contradict -----------------------------------
 
 
@@ -190,21 +200,15 @@ def test_a_city_row_its_districts_exceed_decides_only_where_both_readings_agree(
     """The city's row says 90 (not met, >= 100), its two districts sum to 110
     (met: a part cannot exceed the whole, so the city has at least 110). One of
     them is wrong; the verdict was 'not met' on the city's row, with a note."""
-    figures = tmp_path / "figures.csv"
-    figures.write_text(
-        "year,district,measure,value\n"
-        "2025,芝罘区,provincial_high_end_brand_enterprises,60\n"
-        "2025,福山区,provincial_high_end_brand_enterprises,50\n"
-        "2025,全市,provincial_high_end_brand_enterprises,90\n",
-        encoding="utf-8",
-    )
-    book = qrules.load(BOOK)
-    [result] = book.evaluate(figures, rules=[book[BRANDS]])
+    measure = "provincial_high_end_brand_enterprises"
+    rows = f"2025,芝罘区,{measure},60\n2025,福山区,{measure},50\n2025,全市,{measure},90\n"
+    result = _judged(tmp_path, rows, BRANDS)
     assert result.verdict is qrules.Verdict.UNKNOWN
     assert "row 4" in result.reason.en
     assert "110" in result.reason.en
     assert "110" in result.reason.zh
-    code, out, err = run("check", BOOK, str(figures), "--rule", BRANDS, "--format", "json")
+    figures = str(tmp_path / "figures.csv")
+    code, out, err = run("check", BOOK, figures, "--rule", BRANDS, "--format", "json")
     assert code == 1, err
     [shown] = json.loads(out)["results"]
     assert shown["verdict"] == "unknown"
@@ -213,16 +217,9 @@ def test_a_city_row_its_districts_exceed_decides_only_where_both_readings_agree(
 def test_a_city_row_its_districts_exceed_but_both_readings_meet_is_met(tmp_path: Path) -> None:
     """The converse keeps its verdict: 120 for the city, 130 from its districts,
     met on both readings (the note stays)."""
-    figures = tmp_path / "figures.csv"
-    figures.write_text(
-        "year,district,measure,value\n"
-        "2025,芝罘区,provincial_high_end_brand_enterprises,70\n"
-        "2025,福山区,provincial_high_end_brand_enterprises,60\n"
-        "2025,,provincial_high_end_brand_enterprises,120\n",
-        encoding="utf-8",
-    )
-    book = qrules.load(BOOK)
-    [result] = book.evaluate(figures, rules=[book[BRANDS]])
+    measure = "provincial_high_end_brand_enterprises"
+    rows = f"2025,芝罘区,{measure},70\n2025,福山区,{measure},60\n2025,,{measure},120\n"
+    result = _judged(tmp_path, rows, BRANDS)
     assert result.verdict is qrules.Verdict.MET
     assert "130" in result.reason.en
 
@@ -231,18 +228,9 @@ def test_a_rate_whose_city_count_its_districts_exceed_is_unknown(tmp_path: Path)
     """The city reports 1240 of 1250 samples passed (99.2, met); its districts'
     samples tested sum to 1300, more than the city's 1250: read so, at most 1240
     of at least 1300 passed, 95.38 at most, not met."""
-    figures = tmp_path / "figures.csv"
-    figures.write_text(
-        "year,district,measure,value\n"
-        "2025,,food_samples_passed,1240\n"
-        "2025,,food_samples_tested,1250\n"
-        "2025,芝罘区,food_samples_tested,700\n"
-        "2025,福山区,food_samples_tested,600\n",
-        encoding="utf-8",
-    )
-    book = qrules.load(BOOK)
-    [result] = book.evaluate(figures, rules=[book[PASS_RATE]])
-    assert result.verdict is qrules.Verdict.UNKNOWN
+    rows = "2025,,food_samples_passed,1240\n2025,,food_samples_tested,1250\n"
+    rows += "2025,芝罘区,food_samples_tested,700\n2025,福山区,food_samples_tested,600\n"
+    assert _judged(tmp_path, rows, PASS_RATE).verdict is qrules.Verdict.UNKNOWN
 
 
 # -- figures from Python: the year of a mapping ---------------------------------------------
@@ -273,22 +261,14 @@ def test_a_sum_over_years_whose_city_row_its_districts_exceed_is_unknown(tmp_pat
     6 a year (18, not met); in 2024 its districts sum to 9, so the city had at
     least 9 that year and the sum at least 21: met on that reading."""
     measure = "municipal_agricultural_regional_public_brands"
-    figures = tmp_path / "figures.csv"
-    figures.write_text(
-        "year,district,measure,value\n"
-        f"2023,,{measure},6\n2024,,{measure},6\n2025,,{measure},6\n"
-        f"2024,芝罘区,{measure},5\n2024,福山区,{measure},4\n",
-        encoding="utf-8",
-    )
-    book = qrules.load(BOOK)
-    [result] = book.evaluate(figures, rules=[book["municipal-agricultural-regional-public-brands"]])
+    rows = f"2023,,{measure},6\n2024,,{measure},6\n2025,,{measure},6\n"
+    rows += f"2024,芝罘区,{measure},5\n2024,福山区,{measure},4\n"
+    result = _judged(tmp_path, rows, "municipal-agricultural-regional-public-brands")
     assert result.verdict is qrules.Verdict.UNKNOWN
     assert "row 5, row 6" in result.reason.en
     # Read the other way round, 7 a year (21) meets it on both readings.
-    figures.write_text(
-        figures.read_text(encoding="utf-8").replace(",6\n", ",7\n"), encoding="utf-8"
-    )
-    [result] = book.evaluate(figures, rules=[book["municipal-agricultural-regional-public-brands"]])
+    rows = rows.replace(",6\n", ",7\n")
+    result = _judged(tmp_path, rows, "municipal-agricultural-regional-public-brands")
     assert result.verdict is qrules.Verdict.MET
 
 
