@@ -1,0 +1,218 @@
+"""Findings of session 10's adversarial review of what landed in session 9
+(helper hunt): each a reproducer.
+
+A test marked ``xfail(strict=True)`` pins a bug whose fix lies in a file
+another helper owns this session (the reason says where); the others hold
+fixes made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qrules
+from tests.conftest import run
+
+BOOK = "yantai-2023-2025"
+FORMULA = "infant-formula-makers-system-inspected-yearly"
+KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+BRANDS = "provincial_high_end_brand_enterprises"
+BRANDS_RULE = "provincial-high-end-brand-enterprises-table"
+
+
+def _duckdb_tables(*statements: str) -> Any:
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    for statement in statements:
+        connection.execute(statement)
+    return connection
+
+
+def _verdicts(evaluation: qrules.Evaluation) -> set[tuple[int | None, str]]:
+    return {(r.year, r.verdict.value) for r in evaluation if r.district is None}
+
+
+# -- tables in place with the keys trusted: codes and flags read otherwise -----------------
+
+
+_KITCHENS = (
+    "CREATE TABLE register(unit TEXT PRIMARY KEY, name TEXT, category TEXT,"
+    " internet_bright_kitchen TEXT)",
+    "INSERT INTO register VALUES ('CK1', 'a', 'central_kitchen', '是'),"
+    " ('CK2', 'b', 'central_kitchen', '{flag}')",
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engines/__init__.py evaluate_tables (python/fixes): with check_keys=False "
+    "(--trust-keys) a text flag is not checked at all, so 'Ｙ' (true to the readers) "
+    "and '接入中' (rejected by them) are both read as false: 'not met' where the readers "
+    "say 'met' (and unknown); --trust-keys' help speaks of keys only",
+)
+@pytest.mark.parametrize("flag", ["Ｙ", "接入中"])
+def test_trusted_keys_do_not_read_a_flag_otherwise(flag: str) -> None:
+    """Keys enforced by the database (a PRIMARY KEY) and trusted: the flag column
+    is still text that the readers read ('Ｙ' is yes; '接入中' rejects the row)."""
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    statements = [s.format(flag=flag) for s in _KITCHENS]
+    checked = evaluate_tables(
+        book, _duckdb_tables(*statements), log=None, rules=[book[KITCHENS]]
+    )
+    trusted = evaluate_tables(
+        book, _duckdb_tables(*statements), log=None, rules=[book[KITCHENS]], check_keys=False
+    )
+    assert _verdicts(trusted) == _verdicts(checked), (_verdicts(trusted), _verdicts(checked))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engines/_rejected.lacking (fixes) with proven=True (check_keys=False): only a "
+    "NULL kind is 'no kind'; a missing marker ('无', 'NA', '—') is read as no kind by the "
+    "counting query but not counted as lacking one, so the row that could be a system "
+    "inspection is dropped: 'not met' where the readers say unknown",
+)
+@pytest.mark.parametrize("marker", ["无", "NA"])
+def test_trusted_keys_count_a_marker_kind_as_no_kind(marker: str) -> None:
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    statements = (
+        "CREATE TABLE register(unit TEXT PRIMARY KEY, name TEXT, category TEXT)",
+        "INSERT INTO register VALUES ('IF01', 'a', 'infant_formula_maker'),"
+        " ('IF02', 'b', 'infant_formula_maker')",
+        "CREATE TABLE inspections(unit TEXT, date DATE, kind TEXT)",
+        "INSERT INTO inspections VALUES ('IF01', DATE '2024-05-01', 'system'),"
+        f" ('IF02', DATE '2024-06-01', '{marker}')",
+    )
+    options: dict[str, Any] = {
+        "rules": [book[FORMULA]],
+        "log_from": "2024-01-01",
+        "log_until": "2024-12-31",
+    }
+    checked = evaluate_tables(book, _duckdb_tables(*statements), **options)
+    assert _verdicts(checked) == {(2024, "unknown")}
+    trusted = evaluate_tables(book, _duckdb_tables(*statements), check_keys=False, **options)
+    assert _verdicts(trusted) == {(2024, "unknown")}
+
+
+# -- figures: a city total the list of its spellings misses ----------------------------------
+
+
+def _long_sheet(path: Path, city: str) -> Path:
+    """Two districts' 30 each, and the city's 60 written as ``city``."""
+    path.write_text(
+        "year,district,measure,value\n"
+        f"2025,芝罘区,{BRANDS},30\n2025,福山区,{BRANDS},30\n2025,{city},{BRANDS},60\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_figures._TOTAL_WORDS / _CITY (fixes): a total in traditional characters "
+    "(合計, 總計, 匯總) or an English one not at the end of the name (Totals, "
+    "'TOTAL (city)', 'Total Yantai', where 'Yantai total' is an error) is read as one "
+    "more district and summed into the city's figure: 120, a false 'met' (>= 100)",
+)
+@pytest.mark.parametrize("city", ["合計", "總計", "匯總", "Totals", "TOTAL (city)", "Total Yantai"])
+def test_a_city_total_in_other_spellings_is_never_summed_as_a_district(
+    tmp_path: Path, city: str
+) -> None:
+    book = qrules.load(BOOK)
+    try:
+        evaluation = book.evaluate(_long_sheet(tmp_path / "figures.csv", city))
+    except qrules.DataError:
+        return  # refused naming its row: fine
+    [result] = [r for r in evaluation if r.rule_id == BRANDS_RULE and r.district is None]
+    assert result.observed != 120, (city, result.observed, result.verdict.value)
+
+
+# -- .xlsx in the 1904 date system: a serial written as text ---------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="records/read.parse_date (fixes): in a 1904 workbook a serial typed as text "
+    "('43894') is read in the 1900 system (2020-03-04), four years and a day before the "
+    "same number in a number cell (2024-03-05): an inspection moved to another year",
+)
+def test_a_text_serial_in_a_1904_workbook_is_not_read_in_the_1900_system(
+    tmp_path: Path,
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904  # noqa: PLC0415
+
+    def book(rows: list[list[object]], path: Path) -> Path:
+        workbook = openpyxl.Workbook()
+        workbook.epoch = CALENDAR_MAC_1904
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+        return path
+
+    register = qrules.read_register(
+        str(book([["unit", "category"], ["IF01", "infant_formula_maker"]], tmp_path / "r.xlsx"))
+    )
+    log = qrules.read_log(
+        str(
+            book(
+                [["unit", "date", "kind"], ["IF01", 43894, "system"], ["IF01", "43894", "system"]],
+                tmp_path / "l.xlsx",
+            )
+        ),
+        register,
+    )
+    number, text = log.inspections
+    assert number.date == dt.date(2024, 3, 5)
+    # Read as the workbook's serial, or refused: never the 1900 system's day.
+    assert text.date != dt.date(2020, 3, 4)
+
+
+# -- failing_units_to: a table that is there already -----------------------------------------
+
+
+def test_a_failing_units_table_that_exists_is_said_without_the_database_file_hint() -> None:
+    """The hint was "give a DuckDB database file (duckdb:///path.db)", for every
+    DuckDB error: here the table to write exists; what to give is a new name."""
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    connection = _duckdb_tables(
+        "CREATE TABLE register(unit TEXT, name TEXT, category TEXT)",
+        "INSERT INTO register VALUES ('IF01', 'a', 'infant_formula_maker')",
+        "CREATE TABLE inspections(unit TEXT, date DATE, kind TEXT)",
+        "INSERT INTO inspections VALUES ('IF01', DATE '2024-05-01', 'routine')",
+        "CREATE TABLE fails(x INTEGER)",
+    )
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(
+            book,
+            connection,
+            rules=[book[FORMULA]],
+            log_from="2024-01-01",
+            log_until="2024-12-31",
+            failing_units_to="fails",
+        )
+    said = str(raised.value)
+    assert "already exists" in said, said
+    assert "duckdb:///path.db" not in said, said
+    assert "give the name of a table that does not exist yet" in said, said
+    assert "请给出一个尚不存在的表名" in raised.value.render("zh")
+
+
+def test_a_duckdb_file_that_is_not_one_keeps_the_database_file_hint(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    path = tmp_path / "x.db"
+    path.write_text("not a database", encoding="utf-8")
+    with pytest.raises(qrules.DataError, match=r"give a DuckDB database file"):
+        evaluate_tables(qrules.load(BOOK), f"duckdb:///{path}")
