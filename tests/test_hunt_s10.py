@@ -76,7 +76,7 @@ def test_trusted_keys_do_not_read_a_flag_otherwise(flag: str) -> None:
     "counting query but not counted as lacking one, so the row that could be a system "
     "inspection is dropped: 'not met' where the readers say unknown",
 )
-@pytest.mark.parametrize("marker", ["无", "NA"])
+@pytest.mark.parametrize("marker", ["无", "NA", ""])
 def test_trusted_keys_count_a_marker_kind_as_no_kind(marker: str) -> None:
     from qrules.engines import evaluate_tables  # noqa: PLC0415
 
@@ -115,12 +115,32 @@ def _long_sheet(path: Path, city: str) -> Path:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="_figures._TOTAL_WORDS / _CITY (fixes): a total in traditional characters "
-    "(合計, 總計, 匯總) or an English one not at the end of the name (Totals, "
-    "'TOTAL (city)', 'Total Yantai', where 'Yantai total' is an error) is read as one "
-    "more district and summed into the city's figure: 120, a false 'met' (>= 100)",
+    reason="_figures._TOTAL_WORDS / _CITY / _city_keys (fixes): a total in traditional "
+    "characters (合計, 總計, 匯總), an English one not at the end of the name (Totals, "
+    "'TOTAL (city)', 'Total Yantai', where 'Yantai total' is an error), the urban "
+    "districts' subtotal 市区 (市区合计 is an error), 县市区, or the city's own name with "
+    "more after it (烟台市区, 烟台市本级, 'Yantai Municipality'; 煙台) is read as one more "
+    "district and summed into the city's figure: 120, a false 'met' (>= 100)",
 )
-@pytest.mark.parametrize("city", ["合計", "總計", "匯總", "Totals", "TOTAL (city)", "Total Yantai"])
+@pytest.mark.parametrize(
+    "city",
+    [
+        "合計",
+        "總計",
+        "匯總",
+        "Totals",
+        "TOTAL (city)",
+        "Total Yantai",
+        # The urban districts' subtotal (as 市区合计 is), and the whole by other words.
+        "市区",
+        "县市区",
+        # The city's own name, and more after it (never one of its districts).
+        "烟台市区",
+        "烟台市本级",
+        "煙台",
+        "Yantai Municipality",
+    ],
+)
 def test_a_city_total_in_other_spellings_is_never_summed_as_a_district(
     tmp_path: Path, city: str
 ) -> None:
