@@ -415,7 +415,7 @@ def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str
     )
     log = tmp_path / "log.csv"
     log.write_text("unit,date,kind\nIF01,2024-05-01,system\n", encoding="utf-8")
-    code, out, err = run(
+    code, out, _ = run(
         "check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA,
         "--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine,
     )  # fmt: skip
