@@ -465,3 +465,50 @@ def test_a_json_number_is_shown_as_written(tmp_path: Path, value: float) -> None
     said = str(raised.value)
     assert str(value) in said, said
     assert "Decimal" not in said, said
+
+
+# -- a timestamp with a time zone, read through a DB-API connection ----------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="records/read.read_log with a DB-API connection and table= (_tabular, fixes): a "
+    "PostgreSQL timestamptz column arrives as an aware datetime in the session's TimeZone "
+    "and is read as its day there: the same table gives 2024-01-01 ('met') under "
+    "Asia/Shanghai and 2023-12-31 ('not met') under UTC; evaluate_tables refuses it",
+)
+def test_a_zoned_column_read_through_a_connection_is_one_reading(postgres_url: str) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    book = qrules.load(BOOK)
+    verdicts = set()
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS hunt_s10_register, hunt_s10_log")
+        connection.execute(
+            "CREATE TABLE hunt_s10_register AS SELECT 'IF01'::text AS unit, 'a'::text AS name,"
+            " 'infant_formula_maker'::text AS category"
+        )
+        connection.execute(
+            "CREATE TABLE hunt_s10_log AS SELECT 'IF01'::text AS unit,"
+            " TIMESTAMPTZ '2024-01-01 07:30+08' AS date, 'system'::text AS kind"
+        )
+        try:
+            for zone in ("Asia/Shanghai", "UTC"):
+                connection.execute(f"SET TimeZone = '{zone}'")
+                try:
+                    register = qrules.read_register(connection, table="hunt_s10_register")
+                    log = qrules.read_log(connection, register, table="hunt_s10_log")
+                except qrules.DataError:
+                    verdicts.add("refused")
+                    continue
+                evaluation = qrules.evaluate_records(
+                    book,
+                    register,
+                    log,
+                    rules=[book[FORMULA]],
+                    log_from="2024-01-01",
+                    log_until="2024-12-31",
+                )
+                verdicts.add(frozenset(_verdicts(evaluation)))
+        finally:
+            connection.execute("DROP TABLE IF EXISTS hunt_s10_register, hunt_s10_log")
+    assert len(verdicts) == 1, verdicts
