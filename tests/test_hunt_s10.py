@@ -512,3 +512,32 @@ def test_a_zoned_column_read_through_a_connection_is_one_reading(postgres_url: s
         finally:
             connection.execute("DROP TABLE IF EXISTS hunt_s10_register, hunt_s10_log")
     assert len(verdicts) == 1, verdicts
+
+
+def test_a_failing_units_table_in_a_database_opened_read_only_says_what_to_pass(
+    tmp_path: Path,
+) -> None:
+    """A duckdb:/// URL is opened read only, so failing_units_to cannot write
+    there: the hint says to pass an open connection (it said nothing, and
+    before that to give a database file, which was given)."""
+    duckdb = pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    path = tmp_path / "records.duckdb"
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        "CREATE TABLE register AS SELECT 'IF01' AS unit, 'a' AS name,"
+        " 'infant_formula_maker' AS category"
+    )
+    connection.execute(
+        "CREATE TABLE inspections AS SELECT 'IF01' AS unit, DATE '2024-05-01' AS date,"
+        " 'routine' AS kind"
+    )
+    connection.close()
+    book = qrules.load(BOOK)
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(book, f"duckdb:///{path}", rules=[book[FORMULA]], failing_units_to="fails")
+    said = str(raised.value)
+    assert "read-only" in said, said
+    assert "pass an open connection (duckdb.connect(path))" in said, said
+    assert "duckdb.connect(path)" in raised.value.render("zh")

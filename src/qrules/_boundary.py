@@ -246,10 +246,14 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
     if driver == "DuckDB":
         # The hint to give a database file only where the file is what failed.
         opened = "io error" in lowered or "database file" in lowered
-        return (
-            say("driver.said", driver=driver, message=message),
-            say("driver.duckdb_file") if opened else None,
+        hint = (
+            say("driver.duckdb_read_only")  # (a duckdb:/// URL is opened read only)
+            if "read-only mode" in lowered
+            else say("driver.duckdb_file")
+            if opened
+            else None
         )
+        return say("driver.said", driver=driver, message=message), hint
     if driver == "Spark":
         return _spark_problem(error)
     if driver == "SQLite":

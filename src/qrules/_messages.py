@@ -2897,4 +2897,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该表已存在:请给出一个尚不存在的表名(qrules 新建该表,不覆盖已有的表)",
         "the table is there already: give the name of a table that does not exist yet (qrules makes it new, and overwrites none)",
     ),
+    "driver.duckdb_read_only": (
+        "qrules 以只读方式打开 duckdb:/// 网址的数据库:要写入表(failing_units_to),请传入一个打开的连接(duckdb.connect(path))",
+        "qrules opens a duckdb:/// URL's database read only: to write a table (failing_units_to), pass an open connection (duckdb.connect(path))",
+    ),
 }
