@@ -16,6 +16,7 @@ import pytest
 
 import qrules
 from tests.conftest import run
+from tests.test_city_labels import long_sheet
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -30,6 +31,32 @@ def _duckdb_tables(*statements: str) -> Any:
     for statement in statements:
         connection.execute(statement)
     return connection
+
+
+def _duckdb_file(path: Path, date: str) -> Path:
+    """A DuckDB database file of a register of IF01 and a log of one system
+    inspection of it whose date is the SQL expression ``date`` (as ``date``)."""
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        "CREATE TABLE register AS SELECT 'IF01' AS unit, 'a' AS name,"
+        " 'infant_formula_maker' AS category"
+    )
+    connection.execute(
+        f"CREATE TABLE inspections AS SELECT 'IF01' AS unit, {date}, 'system' AS kind"
+    )
+    connection.close()
+    return path
+
+
+def _checked(folder: Path, register: str, log: str, *options: str) -> tuple[int, str, str]:
+    """``qrules check`` of FORMULA on a register and a log written as CSV files."""
+    (folder / "register.csv").write_text(register, encoding="utf-8")
+    (folder / "log.csv").write_text(log, encoding="utf-8")
+    return run(
+        "check", BOOK, "--register", str(folder / "register.csv"),
+        "--log", str(folder / "log.csv"), "--rule", FORMULA, *options,
+    )  # fmt: skip
 
 
 def _verdicts(evaluation: qrules.Evaluation) -> set[tuple[int | None, str]]:
@@ -127,16 +154,6 @@ def test_trusted_keys_count_a_marker_kind_as_no_kind(marker: str) -> None:
 # -- figures: a city total the list of its spellings misses ----------------------------------
 
 
-def _long_sheet(path: Path, city: str) -> Path:
-    """Two districts' 30 each, and the city's 60 written as ``city``."""
-    path.write_text(
-        "year,district,measure,value\n"
-        f"2025,芝罘区,{BRANDS},30\n2025,福山区,{BRANDS},30\n2025,{city},{BRANDS},60\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 @pytest.mark.xfail(
     strict=True,
     reason="_figures._TOTAL_WORDS / _CITY / _city_keys (fixes): a total in traditional "
@@ -170,7 +187,7 @@ def test_a_city_total_in_other_spellings_is_never_summed_as_a_district(
 ) -> None:
     book = qrules.load(BOOK)
     try:
-        evaluation = book.evaluate(_long_sheet(tmp_path / "figures.csv", city))
+        evaluation = book.evaluate(long_sheet(tmp_path / "figures.csv", city))
     except qrules.DataError:
         return  # refused naming its row: fine
     [result] = [r for r in evaluation if r.rule_id == BRANDS_RULE and r.district is None]
@@ -353,17 +370,12 @@ def test_strict_refuses_a_log_row_of_an_unknown_unit_in_place_as_from_files(
     from qrules.engines import evaluate_tables  # noqa: PLC0415
 
     book = qrules.load(BOOK)
-    register = tmp_path / "register.csv"
-    register.write_text("unit,name,category\nIF01,a,infant_formula_maker\n", encoding="utf-8")
-    log = tmp_path / "log.csv"
-    log.write_text(
-        "unit,date,kind\nIF01,2024-05-01,system\nIF09,2024-01-01,system\n", encoding="utf-8"
+    code, out, err = _checked(
+        tmp_path,
+        "unit,name,category\nIF01,a,infant_formula_maker\n",
+        "unit,date,kind\nIF01,2024-05-01,system\nIF09,2024-01-01,system\n",
+        *("--strict", "--log-from", "2024-01-01", "--log-until", "2024-12-31"),
     )
-    reach = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
-    code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA,
-        "--strict", *reach,
-    )  # fmt: skip
     assert code == 2, (code, out, err)
     assert "'IF09' is not in the register" in err, err
     connection = _duckdb_tables(
@@ -396,17 +408,9 @@ def test_strict_refuses_a_log_row_of_an_unknown_unit_in_place_as_from_files(
 )
 def test_the_zoned_date_hint_quotes_the_column(tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
-    path = tmp_path / "records.duckdb"
-    connection = duckdb.connect(str(path))
-    connection.execute(
-        "CREATE TABLE register AS SELECT 'IF01' AS unit, 'a' AS name,"
-        " 'infant_formula_maker' AS category"
+    path = _duckdb_file(
+        tmp_path / "records.duckdb", "TIMESTAMPTZ '2024-05-01 10:00+08' AS \"检查 日期\""
     )
-    connection.execute(
-        "CREATE TABLE inspections AS SELECT 'IF01' AS unit,"
-        " TIMESTAMPTZ '2024-05-01 10:00+08' AS \"检查 日期\", 'system' AS kind"
-    )
-    connection.close()
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[log.columns]\ndate = "检查 日期"\n', encoding="utf-8")
     code, _, err = run("check", BOOK, "--database", f"duckdb:///{path}", "--mapping", str(mapping))
@@ -431,18 +435,13 @@ def test_the_zoned_date_hint_quotes_the_column(tmp_path: Path) -> None:
 )
 @pytest.mark.parametrize("engine", ["reference", "duckdb"])
 def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str) -> None:
-    register = tmp_path / "register.csv"
-    register.write_text(
+    code, out, _ = _checked(
+        tmp_path,
         "unit,name,category,registered\n"
         "IF01,a,infant_formula_maker,2020-01-01\nIF02,b,infant_formula_maker,2052-01-01\n",
-        encoding="utf-8",
+        "unit,date,kind\nIF01,2024-05-01,system\n",
+        *("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine),
     )
-    log = tmp_path / "log.csv"
-    log.write_text("unit,date,kind\nIF01,2024-05-01,system\n", encoding="utf-8")
-    code, out, _ = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA,
-        "--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine,
-    )  # fmt: skip
     assert code != 0, out
     assert "2052-01-01" in out, out
 
@@ -520,20 +519,9 @@ def test_a_failing_units_table_in_a_database_opened_read_only_says_what_to_pass(
     """A duckdb:/// URL is opened read only, so failing_units_to cannot write
     there: the hint says to pass an open connection (it said nothing, and
     before that to give a database file, which was given)."""
-    duckdb = pytest.importorskip("duckdb")
     from qrules.engines import evaluate_tables  # noqa: PLC0415
 
-    path = tmp_path / "records.duckdb"
-    connection = duckdb.connect(str(path))
-    connection.execute(
-        "CREATE TABLE register AS SELECT 'IF01' AS unit, 'a' AS name,"
-        " 'infant_formula_maker' AS category"
-    )
-    connection.execute(
-        "CREATE TABLE inspections AS SELECT 'IF01' AS unit, DATE '2024-05-01' AS date,"
-        " 'routine' AS kind"
-    )
-    connection.close()
+    path = _duckdb_file(tmp_path / "records.duckdb", "DATE '2024-05-01' AS date")
     book = qrules.load(BOOK)
     with pytest.raises(qrules.DataError) as raised:
         evaluate_tables(book, f"duckdb:///{path}", rules=[book[FORMULA]], failing_units_to="fails")
@@ -553,18 +541,11 @@ def test_a_failing_units_table_in_a_database_opened_read_only_says_what_to_pass(
     "reach is taken from the rows counted: none); it has rows, which could not be read",
 )
 def test_a_log_of_rejected_rows_is_not_said_to_have_no_rows(tmp_path: Path) -> None:
-    register = tmp_path / "register.csv"
-    register.write_text(
+    code, out, _ = _checked(
+        tmp_path,
         "unit,name,category\nIF01,a,infant_formula_maker\nIF02,b,infant_formula_maker\n",
-        encoding="utf-8",
+        "unit,date,kind\nIF01,2024-02-30,system\nIF02,2024-13-01,system\n",
     )
-    log = tmp_path / "log.csv"
-    log.write_text(
-        "unit,date,kind\nIF01,2024-02-30,system\nIF02,2024-13-01,system\n", encoding="utf-8"
-    )
-    code, out, _ = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA,
-    )  # fmt: skip
     assert code == 1, out
     assert "rows read 2 = used 0 + rejected 2" in out, out
     assert "has no rows" not in out, out
