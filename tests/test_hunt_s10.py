@@ -574,3 +574,24 @@ def test_a_log_row_of_a_rejected_unit_is_said_alike_in_place() -> None:
     assert "IF01" in said, said
     assert "is not in the register" not in said, said
     assert "rejected register row" in said, said
+
+
+# -- a header with a column given twice --------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="records/read.resolve_header (fixes): a column given twice is said twice, the "
+    "second time as missing: \"columns 'category', 'category' all give 'category'\" and "
+    "\"no 'category' column (map your column to it ...)\", which sends the reader to a "
+    "mapping for a column that is there",
+)
+def test_a_column_given_twice_is_not_also_said_to_be_missing(tmp_path: Path) -> None:
+    code, _, err = _checked(
+        tmp_path,
+        "unit,name,category,category\nIF01,a,infant_formula_maker,infant_formula_maker\n",
+        "unit,date,kind\nIF01,2024-05-01,system\n",
+    )
+    assert code == 2, err
+    assert "all give 'category'" in err, err
+    assert "no 'category' column" not in err, err
