@@ -16,7 +16,7 @@ import pytest
 
 import qrules
 from tests.conftest import run
-from tests.test_city_labels import long_sheet
+from tests.test_city_totals import long_sheet
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
