@@ -244,14 +244,12 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
             return said, say("driver.postgres_bytes")
         return said, None
     if driver == "DuckDB":
-        # The hint to give a database file only where the file is what failed.
-        opened = "io error" in lowered or "database file" in lowered
+        written = "cannot execute statement" in lowered and "read-only mode" in lowered
         hint = (
-            say("driver.duckdb_read_only")  # (a duckdb:/// URL is opened read only)
-            if "read-only mode" in lowered
+            # (A duckdb:/// URL is opened read only: a table cannot be written there.)
+            say("driver.duckdb_read_only", option="failing_units_to", call="duckdb.connect(path)")
+            if written
             else say("driver.duckdb_file")
-            if opened
-            else None
         )
         return say("driver.said", driver=driver, message=message), hint
     if driver == "Spark":

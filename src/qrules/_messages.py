@@ -2898,7 +2898,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the table is there already: give the name of a table that does not exist yet (qrules makes it new, and overwrites none)",
     ),
     "driver.duckdb_read_only": (
-        "qrules 以只读方式打开 duckdb:/// 网址的数据库:要写入表(failing_units_to),请传入一个打开的连接(duckdb.connect(path))",
-        "qrules opens a duckdb:/// URL's database read only: to write a table (failing_units_to), pass an open connection (duckdb.connect(path))",
+        "qrules 以只读方式打开 duckdb:/// 网址的数据库:要写入表({option}),请传入一个打开的连接({call})",
+        "qrules opens a duckdb:/// URL's database read only: to write a table ({option}), pass an open connection ({call})",
     ),
 }
