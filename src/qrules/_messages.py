@@ -2892,7 +2892,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engines.unchecked_text_hint": (
         "请去掉该字符,或把表导出为文件后检查",
         "remove the character, or check the table exported to a file",
-    ),    # -- _boundary (s10 hunt): a table to write that is there already --------------
+    ),
+    # -- _boundary (s10 hunt): a table to write that is there already --------------
     "driver.table_exists": (
         "该表已存在:请给出一个尚不存在的表名(qrules 新建该表,不覆盖已有的表)",
         "the table is there already: give the name of a table that does not exist yet (qrules makes it new, and overwrites none)",
