@@ -1028,7 +1028,12 @@ def _log_proofs(table: _Table, units: _Table, cursor: Any) -> None:
     parts side by side: cheaper than three), on ``cursor``, a cursor of the
     table's connection (run on a thread of its own)."""
     name = table.name
-    proofs = [f"(SELECT count(*) FROM {name} ANTI JOIN {units.name} USING (unit))"]
+    # (Its distinct units first: grouping the log's rows costs DuckDB less
+    # than probing the register's units with each of them.)
+    proofs = [
+        f"(SELECT count(*) FROM (SELECT DISTINCT unit FROM {name}) AS d"
+        f" ANTI JOIN {units.name} USING (unit))"
+    ]
     if table.has(_IDS):
         proofs += [
             table.unclean(_IDS),
