@@ -2893,4 +2893,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请去掉该字符,或把表导出为文件后检查",
         "remove the character, or check the table exported to a file",
     ),
+    # -- fixes (s10): tables in place (engines/_rejected.py, engines/_holdings.py) --
+    "engines.rejected_units": (
+        "{count} 行记录的单位在登记册中,但其登记行被拒绝({ids}):不计入",
+        "{count} rows name a unit whose register row was rejected ({ids}): not counted",
+    ),
 }

@@ -895,14 +895,24 @@ def reconciliations(
     if log is not None:
         rows, unknown = summary.log_rows, summary.log_unknown
         problems = list(rejected.log_problems)
-        if unknown:
+        # (Rows of a unit whose register row was rejected are said apart, as a
+        # reader says them: the unit is in the register.)
+        others = unknown - rejected.log_of_rejected if unknown else 0
+        if unknown and rejected.log_of_rejected:
             problems.append(
                 Problem(
                     log.name,
                     say(
-                        "engines.unknown_units", count=unknown, ids=_some(summary.unknown_units, 5)
+                        "engines.rejected_units",
+                        count=rejected.log_of_rejected,
+                        ids=_some(rejected.units_of_rejected, 5),
                     ),
                 )
+            )
+        if others:
+            shown = rejected.units_unknown if rejected.log_of_rejected else summary.unknown_units
+            problems.append(
+                Problem(log.name, say("engines.unknown_units", count=others, ids=_some(shown, 5)))
             )
         used = rows - rejected.log_rows - unknown
         tables.append(

@@ -34,7 +34,15 @@ from ..records.read import (
     read_log,
     read_register,
 )
-from ._builders import lacks, number, rejected_log, rejected_register, usable
+from ._builders import (
+    dated,
+    lacks,
+    marked,
+    number,
+    rejected_log,
+    rejected_register,
+    usable,
+)
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
@@ -66,6 +74,15 @@ class Rejections:
     plain: tuple[Any, ...] | None = None
     #: The log's inspection ids that a row spells otherwise (`Table.twins`).
     twins: frozenset[str] = frozenset()
+    #: Of the log's counted rows whose unit is not a counted register row's
+    #: (`Summary.log_unknown`), those whose unit is a rejected register row's,
+    #: and a few of those units: the unit is in the register, its row was
+    #: rejected (as a reader says, `records.rejected_unit`).
+    log_of_rejected: int = 0
+    units_of_rejected: tuple[str, ...] = ()
+    #: A few of the other units of such rows, not in the register at all (when
+    #: ``log_of_rejected``: the summary's few would mix the two).
+    units_unknown: tuple[str, ...] = ()
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -212,15 +229,10 @@ def rejections(
             units=read.rejected + accepted,
             register_problems=problems,
         )
+    if log is not None and found[0]:
+        result = _logged_of_rejected(database, register, log, result)
     if log is not None and len(found) > 1 and found[1]:
-        known = exp.alias_(
-            log.column("unit", "l").isin(
-                query=exp.select(register.column("unit", "r"))
-                .from_(register.ref("r"))
-                .where(usable(register))
-            ),
-            "qrules_known",
-        )
+        known = exp.alias_(_known(register, log), "qrules_known")
         header, rows = _fetch(database, log, rejected_log(log), "l", [known])
         twins = _twins(database, log, header, rows)
         if twins:  # the rows whose ids these are, rejected too (`Table.twins`)
@@ -234,7 +246,14 @@ def rejections(
             register,
             {id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))},
         )
-        units = Register(register.name, tuple(UnitRecord(u, "", "") for u in known_units), 0)
+        # (The register's rejected rows: a row of one of their units is rejected
+        # as the unit of a rejected register row, as a reader says.)
+        units = Register(
+            register.name,
+            tuple(UnitRecord(u, "", "") for u in known_units),
+            0,
+            rejected=result.units,
+        )
         read_rows = [(r[-2], r[:-2]) for r in rows]
         logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
         until = log.until or dt.date.today()
@@ -276,6 +295,61 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def _known(register: Table, log: Table) -> exp.Expr:
+    """A log row's unit is a counted register row's."""
+    return log.column("unit", "l").isin(
+        query=exp.select(register.column("unit", "r"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+
+
+def _logged_of_rejected(
+    database: Database, register: Table, log: Table, result: Rejections
+) -> Rejections:
+    """``result`` with the log's counted rows whose unit is not a counted
+    register row's but a rejected one's, counted, and a few units of each kind
+    (`Rejections.log_of_rejected`): the reconciliation says which are which."""
+    dialect = spoken(database.dialect)
+    unit = log.column("unit", "l")
+    rejected = unit.copy().isin(
+        query=exp.select(register.column("unit", "r"))
+        .from_(register.ref("r"))
+        .where(
+            exp.and_(
+                exp.paren(rejected_register(register)),
+                exp.not_(exp.paren(marked(register.column("unit", "r")))),
+            )
+        )
+    )
+    outside = exp.and_(exp.paren(dated(log)), exp.not_(exp.paren(_known(register, log))))
+    counted = exp.select(exp.Count(this=exp.Star())).from_(log.ref("l"))
+    many = int(
+        database.fetch(counted.where(exp.and_(outside, rejected)).sql(dialect=dialect))[0][0]
+    )
+    if not many:
+        return result
+
+    def some(where: exp.Expr) -> tuple[str, ...]:
+        """Six of the units of those rows (five are shown)."""
+        query = (
+            exp.select(exp.alias_(exp.cast(unit.copy(), "VARCHAR"), "unit"))
+            .distinct()
+            .from_(log.ref("l"))
+            .where(where)
+            .order_by(exp.column("unit"))
+            .limit(6)
+        )
+        return tuple(str(u) for (u,) in database.fetch(query.sql(dialect=dialect)))
+
+    return attrs.evolve(
+        result,
+        log_of_rejected=many,
+        units_of_rejected=some(exp.and_(outside.copy(), rejected.copy())),
+        units_unknown=some(exp.and_(outside.copy(), exp.not_(exp.paren(rejected.copy())))),
+    )
 
 
 def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: bool) -> Unset:
