@@ -67,3 +67,46 @@ def test_a_log_row_of_a_rejected_register_row_is_not_said_unregistered(
         assert (log.rows_read, log.rows_used, log.rows_rejected) == (3, 1, 2)
         if day == "2024-05-01":
             assert "其登记行被拒绝('C2')" in log.problems[0].render("zh")
+
+
+# -- 2. strict=True in place names every row, as the file route does ----------------------
+
+
+def test_strict_in_place_names_the_rows_a_reader_names(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """Rejected register rows, a log row of a rejected unit and one of a unit not
+    in the register: the `DataError` names each row, in place as from files (it
+    named only the rejected register rows, and a clean register with a log row
+    of an unknown unit was no error at all)."""
+    name, connection = engine
+    units = [
+        unit("C1", "catering"),
+        unit("C2", "catering", registered="2020-02-30"),
+        unit("C3", "catering", registered="2020-13-01"),
+    ]
+    visits = [visit("C1", "2024-03-01"), visit("C2", "2024-05-01"), visit("C9", "2024-05-01")]
+    place(connection, name, "s10_register", units, REGISTER_TYPES)
+    place(connection, name, "s10_log", visits, LOG_TYPES)
+    for kept in (units, units[:1]):
+        register = qrules.read_register(kept)
+        log = qrules.read_log(visits, register)
+        with pytest.raises(qrules.DataError) as from_rows:
+            qrules.evaluate_records(book, register, log, strict=True)
+        place(connection, name, "s10_register", kept, REGISTER_TYPES)
+        for check_keys in (True, False):
+            with pytest.raises(qrules.DataError) as in_place:
+                evaluate_tables(
+                    book,
+                    connection,
+                    register="s10_register",
+                    log="s10_log",
+                    strict=True,
+                    check_keys=check_keys,
+                )
+            said = [
+                (p.where, p.key, p.message.replace("s10_register", "<rows>"))
+                for p in in_place.value.problems
+            ]
+            assert said == [(p.where, p.key, p.message) for p in from_rows.value.problems]
+    assert "unit 'C9' is not in the register" in str(in_place.value)

@@ -875,6 +875,23 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
     )
 
 
+def _unregistered(
+    table: str, rows: int, units: Sequence[str], of_rejected: int, rejected_units: Sequence[str]
+) -> list[Problem]:
+    """The problems naming a log's ``rows`` counted rows whose unit is not a
+    counted register row's (``units``: six of them): those ``of_rejected``
+    whose unit's register row was rejected (six of them, ``rejected_units``)
+    said apart, as the readers say them (the unit is in the register)."""
+    said = []
+    if of_rejected:
+        said.append(
+            say("engines.rejected_units", count=of_rejected, ids=_some(rejected_units, 5))
+        )
+    if rows > of_rejected:
+        said.append(say("engines.unknown_units", count=rows - of_rejected, ids=_some(units, 5)))
+    return [Problem(table, s) for s in said]
+
+
 def reconciliations(
     register: Table, log: Table | None, summary: Summary, rejected: Rejections
 ) -> tuple[Reconciliation, ...]:
@@ -895,24 +912,13 @@ def reconciliations(
     if log is not None:
         rows, unknown = summary.log_rows, summary.log_unknown
         problems = list(rejected.log_problems)
-        # (Rows of a unit whose register row was rejected are said apart, as a
-        # reader says them: the unit is in the register.)
-        others = unknown - rejected.log_of_rejected if unknown else 0
-        if unknown and rejected.log_of_rejected:
-            problems.append(
-                Problem(
-                    log.name,
-                    say(
-                        "engines.rejected_units",
-                        count=rejected.log_of_rejected,
-                        ids=_some(rejected.units_of_rejected, 5),
-                    ),
-                )
-            )
-        if others:
-            shown = rejected.units_unknown if rejected.log_of_rejected else summary.unknown_units
-            problems.append(
-                Problem(log.name, say("engines.unknown_units", count=others, ids=_some(shown, 5)))
+        if unknown:
+            problems += _unregistered(
+                log.name,
+                unknown,
+                rejected.units_unknown if rejected.log_of_rejected else summary.unknown_units,
+                rejected.log_of_rejected,
+                rejected.units_of_rejected,
             )
         used = rows - rejected.log_rows - unknown
         tables.append(

@@ -35,6 +35,7 @@ from ..records.read import (
     read_register,
 )
 from ._builders import (
+    count,
     dated,
     lacks,
     marked,
@@ -174,7 +175,8 @@ def rejections(
     text_dates = any(
         register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
     )
-    watched = watch and len(set(row[:3])) == 1 and not text_dates
+    # (``strict``: every row is looked at here, `_log_fetched`.)
+    watched = watch and not strict and len(set(row[:3])) == 1 and not text_dates
     if log is not None:
         total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
         watched = (
@@ -195,9 +197,11 @@ def rejections(
     if log is not None:
         found.append(
             int(
-                database.fetch(_limited(log, rejected_log(log), "l").sql(dialect=spoken(dialect)))[
-                    0
-                ][0]
+                database.fetch(
+                    _limited(log, _log_fetched(register, log, strict=strict), "l").sql(
+                        dialect=spoken(dialect)
+                    )
+                )[0][0]
             )
         )
     if not any(found):
@@ -230,14 +234,19 @@ def rejections(
             register_problems=problems,
         )
     if log is not None and found[0]:
-        result = _logged_of_rejected(database, register, log, result)
+        # (Rows of their units are said apart in the reconciliation: `_unregistered`.)
+        result = _outside(database, register, log, result)
     if log is not None and len(found) > 1 and found[1]:
         known = exp.alias_(_known(register, log), "qrules_known")
-        header, rows = _fetch(database, log, rejected_log(log), "l", [known])
+        header, rows = _fetch(
+            database, log, _log_fetched(register, log, strict=strict), "l", [known]
+        )
         twins = _twins(database, log, header, rows)
         if twins:  # the rows whose ids these are, rejected too (`Table.twins`)
             log = attrs.evolve(log, twins=twins)
-            header, rows = _fetch(database, log, rejected_log(log), "l", [known])
+            header, rows = _fetch(
+                database, log, _log_fetched(register, log, strict=strict), "l", [known]
+            )
         position = header.index(log.columns["unit"])
         known_units = {str(r[position]) for r in rows if r[-1]}
         # A unit id spelled otherwise ('C1 ') is the register's unit a reader reads.
@@ -306,12 +315,19 @@ def _known(register: Table, log: Table) -> exp.Expr:
     )
 
 
-def _logged_of_rejected(
-    database: Database, register: Table, log: Table, result: Rejections
-) -> Rejections:
-    """``result`` with the log's counted rows whose unit is not a counted
-    register row's but a rejected one's, counted, and a few units of each kind
-    (`Rejections.log_of_rejected`): the reconciliation says which are which."""
+def _log_fetched(register: Table, log: Table, *, strict: bool) -> exp.Expr:
+    """The log's rows to fetch: those rejected (``strict``: and those of units not
+    in the register, for the error to name each row, as a reader's does)."""
+    if strict:
+        return exp.or_(rejected_log(log), exp.not_(exp.paren(_known(register, log))))
+    return rejected_log(log)
+
+
+def _outside(database: Database, register: Table, log: Table, result: Rejections) -> Rejections:
+    """``result`` with the log's counted rows whose unit is not a counted register
+    row's counted apart when their unit's register row was rejected, and six
+    units of each kind (two counts in one pass, then the units of each found):
+    `Rejections.log_of_rejected`."""
     dialect = spoken(database.dialect)
     unit = log.column("unit", "l")
     rejected = unit.copy().isin(
@@ -319,26 +335,28 @@ def _logged_of_rejected(
         .from_(register.ref("r"))
         .where(
             exp.and_(
-                exp.paren(rejected_register(register)),
+                exp.paren(rejected_register(register, every=True)),
                 exp.not_(exp.paren(marked(register.column("unit", "r")))),
             )
         )
     )
     outside = exp.and_(exp.paren(dated(log)), exp.not_(exp.paren(_known(register, log))))
-    counted = exp.select(exp.Count(this=exp.Star())).from_(log.ref("l"))
-    many = int(
-        database.fetch(counted.where(exp.and_(outside, rejected)).sql(dialect=dialect))[0][0]
+    counts = exp.select(count(rejected), count(exp.not_(exp.paren(rejected.copy())))).from_(
+        log.ref("l")
     )
-    if not many:
-        return result
+    of_rejected, others = (
+        int(n or 0) for n in database.fetch(counts.where(outside).sql(dialect=dialect))[0]
+    )
 
-    def some(where: exp.Expr) -> tuple[str, ...]:
+    def some(many: int, where: exp.Expr) -> tuple[str, ...]:
         """Six of the units of those rows (five are shown)."""
+        if not many:
+            return ()
         query = (
             exp.select(exp.alias_(exp.cast(unit.copy(), "VARCHAR"), "unit"))
             .distinct()
             .from_(log.ref("l"))
-            .where(where)
+            .where(exp.and_(outside.copy(), where))
             .order_by(exp.column("unit"))
             .limit(6)
         )
@@ -346,9 +364,9 @@ def _logged_of_rejected(
 
     return attrs.evolve(
         result,
-        log_of_rejected=many,
-        units_of_rejected=some(exp.and_(outside.copy(), rejected.copy())),
-        units_unknown=some(exp.and_(outside.copy(), exp.not_(exp.paren(rejected.copy())))),
+        log_of_rejected=of_rejected,
+        units_of_rejected=some(of_rejected, rejected.copy()),
+        units_unknown=some(others, exp.not_(exp.paren(rejected.copy()))),
     )
 
 
