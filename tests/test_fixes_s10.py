@@ -3,6 +3,7 @@ file readers say, and nothing is read two ways or judged on a guess."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import duckdb
@@ -110,3 +111,61 @@ def test_strict_in_place_names_the_rows_a_reader_names(
             ]
             assert said == [(p.where, p.key, p.message) for p in from_rows.value.problems]
     assert "unit 'C9' is not in the register" in str(in_place.value)
+
+
+# -- 3. the casts a hint names run, whatever the column's name ----------------------------
+
+AWKWARD = ["Registered On", "检查 日期", "Date", "select"]
+
+
+@pytest.mark.parametrize("column", AWKWARD)
+def test_the_view_a_hint_names_runs(engine: tuple[str, Any], column: str) -> None:
+    """A TIMESTAMPTZ column named with spaces, upper case, Chinese or a keyword:
+    the hint's cast, pasted into a view, runs (and the view is then judged)."""
+    _, connection = engine
+    cursor = connection.cursor()
+    quoted = '"' + column + '"'
+    for statement in (
+        "DROP VIEW IF EXISTS s10_view",
+        "DROP TABLE IF EXISTS s10_zoned",
+        "DROP TABLE IF EXISTS s10_units",
+        "CREATE TABLE s10_units (unit VARCHAR, category VARCHAR)",
+        "INSERT INTO s10_units VALUES ('H1', 'catering')",
+        f"CREATE TABLE s10_zoned (unit VARCHAR, {quoted} TIMESTAMPTZ)",
+        "INSERT INTO s10_zoned VALUES ('H1', CAST('2024-01-01 07:30:00+08' AS TIMESTAMPTZ))",
+    ):
+        cursor.execute(statement)
+    book = qrules.load("yantai-2023-2025")
+    mapping = {"log": {"columns": {"date": column}}}
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(book, connection, register="s10_units", log="s10_zoned", mapping=mapping)
+    [problem] = raised.value.problems
+    cast = (problem.hint or "").split(": ", 1)[1].removesuffix(" (with your zone)")
+    assert quoted in cast
+    assert quoted in problem.render("zh")
+    cursor.execute(f"CREATE VIEW s10_view AS SELECT unit, {cast} AS day FROM s10_zoned")
+    cursor.execute("SELECT day FROM s10_view")
+    assert [tuple(r) for r in cursor.fetchall()] == [(dt.date(2024, 1, 1),)]
+
+
+@pytest.mark.parametrize("column", AWKWARD)
+def test_the_cast_a_hint_names_quotes_the_column(engine: tuple[str, Any], column: str) -> None:
+    """A date column of a type qrules does not read (INTEGER): the hint's cast is
+    of the column as the dialect names it (the name it writes finds the column)."""
+    _, connection = engine
+    cursor = connection.cursor()
+    quoted = '"' + column + '"'
+    cursor.execute("DROP TABLE IF EXISTS s10_numbered")
+    cursor.execute(f"CREATE TABLE s10_numbered (unit VARCHAR, category VARCHAR, {quoted} INTEGER)")
+    mapping = {"register": {"columns": {"registered": column}}}
+    with pytest.raises(qrules.DataError) as raised:
+        evaluate_tables(
+            qrules.load("yantai-2023-2025"),
+            connection,
+            register="s10_numbered",
+            log=None,
+            mapping=mapping,
+        )
+    [problem] = raised.value.problems
+    assert problem.hint == f"cast it: CAST({quoted} AS DATE)"
+    cursor.execute(f"SELECT {quoted} FROM s10_numbered")

@@ -47,7 +47,7 @@ from ..records.read import (
     resolve_header,
 )
 from ._collations import LOOKED, collation_look, refuse_collated, refuse_default_collation
-from ._sqltext import needs_sqlglot, spoken
+from ._sqltext import needs_sqlglot, quoted_column, spoken
 from .reference import judge_records
 
 if TYPE_CHECKING:
@@ -363,7 +363,10 @@ def _check_types(
                 Problem(
                     name,
                     say("engines.zoned_type", column=stored, kind=kind, canonical=canonical),
-                    hint=say("engines.zoned_cast", cast=ZONED_DAY[dialect].format(column=stored)),
+                    hint=say(
+                        "engines.zoned_cast",
+                        cast=ZONED_DAY[dialect].format(column=quoted_column(stored, dialect)),
+                    ),
                 )
             )
         elif found not in accepted:
@@ -383,7 +386,7 @@ def _check_types(
                         shown=shown,
                         role=say(f"engines.role_{role}"),
                     ),
-                    hint=say("engines.cast", column=stored, cast=cast),
+                    hint=say("engines.cast", column=quoted_column(stored, dialect), cast=cast),
                 )
             )
     if problems:
