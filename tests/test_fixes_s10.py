@@ -4,6 +4,8 @@ file readers say, and nothing is read two ways or judged on a guess."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -169,3 +171,73 @@ def test_the_cast_a_hint_names_quotes_the_column(engine: tuple[str, Any], column
     [problem] = raised.value.problems
     assert problem.hint == f"cast it: CAST({quoted} AS DATE)"
     cursor.execute(f"SELECT {quoted} FROM s10_numbered")
+
+
+# -- 4. a bare number in a date column: one reading on every route ------------------------
+
+
+def _read_days(source: Any) -> list[dt.date]:
+    register = qrules.read_register([{"unit": "U1", "category": "catering"}])
+    log = qrules.read_log(source, register)
+    assert not log.problems, [p.message for p in log.problems]
+    return [i.date for i in log.inspections]
+
+
+def test_a_number_in_a_date_column_is_an_excel_serial_on_every_route(tmp_path: Path) -> None:
+    """45356 is 2024-03-05 (docs/records.md), whether an int, a float, text, a
+    `Decimal` in rows or a DataFrame, or an Arrow, Parquet or polars decimal
+    (a decimal was "not a date" where the same number as an int was read)."""
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    from pyarrow import parquet  # noqa: PLC0415
+
+    day = [dt.date(2024, 3, 5)]
+    decimal_column = pa.array([Decimal("45356")], pa.decimal128(10, 0))
+    (tmp_path / "log.csv").write_text("unit,date\nU1,45356\n", encoding="utf-8")
+    parquet.write_table(pa.table({"unit": ["U1"], "date": decimal_column}), tmp_path / "l.parquet")
+    sources: list[Any] = [
+        *([{"unit": "U1", "date": v}] for v in (45356, 45356.0, "45356", Decimal("45356"))),
+        [{"unit": "U1", "date": Decimal("45356.25")}],  # (its time of day)
+        tmp_path / "log.csv",
+        tmp_path / "l.parquet",
+        pd.DataFrame({"unit": ["U1"], "date": [Decimal("45356")]}),
+        pd.DataFrame({"unit": ["U1"], "date": [45356]}),
+        pa.table({"unit": ["U1"], "date": decimal_column}),
+    ]
+    pl = pytest.importorskip("polars")
+    sources.append(pl.DataFrame({"unit": ["U1"], "date": [Decimal("45356")]}))
+    for source in sources:
+        assert _read_days(source) == day, source
+    registered = qrules.read_register(
+        [{"unit": "U1", "category": "catering", "registered": Decimal("45356")}]
+    )
+    assert [u.registered for u in registered.units] == day
+    # Out of the serials' range, a decimal is refused as an int is.
+    for value in (Decimal("123"), 123):
+        register = qrules.read_register([{"unit": "U1", "category": "catering"}])
+        [problem] = qrules.read_log([{"unit": "U1", "date": value}], register).problems
+        assert "serial" in problem.message or "date" in problem.message
+
+
+def test_a_number_column_in_place_is_refused_not_read_otherwise(
+    engine: tuple[str, Any],
+) -> None:
+    """In place a date column of numbers is refused (its type named, with a
+    cast), and text ``45356`` rejects its row: never read as another day."""
+    name, connection = engine
+    cursor = connection.cursor()
+    book = qrules.load("yantai-2023-2025")
+    for kind in ("INTEGER", "DECIMAL(10,0)"):
+        cursor.execute("DROP TABLE IF EXISTS s10_numbered")
+        cursor.execute(
+            f"CREATE TABLE s10_numbered (unit VARCHAR, category VARCHAR, registered {kind})"
+        )
+        with pytest.raises(qrules.DataError, match="does not read as a date"):
+            evaluate_tables(book, connection, register="s10_numbered", log=None)
+    units = [unit("U1", "catering")]
+    place(connection, name, "s10_register", units, REGISTER_TYPES)
+    place(connection, name, "s10_log", [visit("U1", "45356")], LOG_TYPES)
+    evaluation = evaluate_tables(book, connection, register="s10_register", log="s10_log")
+    [log] = [t for t in evaluation.records if t.kind == "log"]
+    assert (log.rows_used, log.rows_rejected) == (0, 1)
+    assert "read as 2024-03-05 by qrules" in log.problems[0].message
