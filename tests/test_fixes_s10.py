@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import duckdb
 import pytest
 
 import qrules
+from qrules import Verdict
 from qrules.engines import evaluate_tables
 
 from .records_strategies import unit, visit
@@ -241,3 +243,99 @@ def test_a_number_column_in_place_is_refused_not_read_otherwise(
     [log] = [t for t in evaluation.records if t.kind == "log"]
     assert (log.rows_used, log.rows_rejected) == (0, 1)
     assert "read as 2024-03-05 by qrules" in log.problems[0].message
+
+
+# -- 5. a percentage without its sign from 0 to 1: ambiguous, on every reader ------------
+
+RATE = "food_safety_sampling_pass_rate"
+AMBIGUOUS = (
+    f"{RATE}: 0.985 is ambiguous as a percentage: 0.985 % or a share of 98.5 %; "
+    "write 98.5% (or 98.5) for 98.5 %, 0.985% for 0.985 %"
+)
+
+
+def _figures(tmp_path: Path, value: Any) -> list[tuple[str, Any]]:
+    """The figure ``value`` of the pass rate in 2025, as each reader takes it."""
+    pd = pytest.importorskip("pandas")
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = [{"year": 2025, "measure": RATE, "value": value}]
+    (tmp_path / "f.csv").write_text(f"year,measure,value\n2025,{RATE},{value}\n", encoding="utf-8")
+    json_value = value if isinstance(value, str) else str(value)
+    (tmp_path / "f.json").write_text(
+        f'[{{"year": 2025, "measure": "{RATE}", "value": {json_value}}}]'
+        if not isinstance(value, str)
+        else f'[{{"year": 2025, "measure": "{RATE}", "value": "{value}"}}]',
+        encoding="utf-8",
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["year", "measure", "value"])
+    sheet.append([2025, RATE, float(value) if not isinstance(value, str) else value])
+    book.save(tmp_path / "f.xlsx")
+    return [
+        ("csv", tmp_path / "f.csv"),
+        ("json", tmp_path / "f.json"),
+        ("xlsx", tmp_path / "f.xlsx"),
+        ("rows", rows),
+        ("frame", pd.DataFrame(rows)),
+        ("mapping", {RATE: value}),
+    ]
+
+
+@pytest.mark.parametrize("value", ["0.985", 0.985, Decimal("0.985"), "1", 1])
+def test_a_bare_share_in_a_percent_measure_is_a_data_error(tmp_path: Path, value: Any) -> None:
+    """0.985 meant as 98.5 % was judged 0.985 % and "not met" against 98.5: a
+    false verdict. Every reader now refuses it, naming where it is."""
+    book = qrules.load("yantai-2023-2025")
+    for reader, source in _figures(tmp_path, value):
+        with pytest.raises(qrules.DataError) as raised:
+            book.evaluate(source)
+        [problem] = raised.value.problems
+        assert "is ambiguous as a percentage" in problem.message, reader
+        where = {
+            "mapping": f"key '{RATE}'",
+            "json": "item 0, key 'value'",
+            "rows": "row 1, column 'value'",  # (in DataFrames and tables, the first row is 1)
+            "frame": "row 1, column 'value'",
+        }
+        assert problem.where == where.get(reader, "row 2, column 'value'"), reader
+        if value in ("0.985", 0.985):
+            assert problem.message == AMBIGUOUS, reader
+        assert "作为百分比有歧义" in problem.render("zh"), reader
+
+
+@pytest.mark.parametrize(
+    ("value", "verdict"),
+    [
+        ("98.5", Verdict.MET),
+        ("98.5%", Verdict.MET),
+        ("0.985%", Verdict.NOT_MET),
+        (0, Verdict.NOT_MET),
+    ],
+)
+def test_a_percentage_written_plainly_is_read_as_written(
+    tmp_path: Path, value: Any, verdict: Verdict
+) -> None:
+    book = qrules.load("yantai-2023-2025")
+    rule = book["food-safety-sampling-pass-rate"]
+    for reader, source in _figures(tmp_path, value):
+        [result] = [r for r in book.evaluate(source, rules=[rule]) if r.year == 2025]
+        assert result.verdict is verdict, reader
+
+
+def test_an_xlsx_percent_cell_is_the_percentage_it_shows(tmp_path: Path) -> None:
+    """Excel keeps 98.5 % as 0.985 in a cell formatted ``0.0%``: read as 98.5."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["year", "measure", "value"])
+    sheet.append([2025, RATE, 0.985])
+    sheet.cell(row=2, column=3).number_format = "0.0%"
+    book.save(tmp_path / "shown.xlsx")
+    rulebook = qrules.load("yantai-2023-2025")
+    [observation] = qrules.read_dataset(tmp_path / "shown.xlsx", rulebook).observations
+    assert observation.value == Fraction(197, 2)
+    [result] = rulebook.evaluate(
+        tmp_path / "shown.xlsx", rules=[rulebook["food-safety-sampling-pass-rate"]]
+    )
+    assert result.verdict is Verdict.MET

@@ -2898,4 +2898,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} 行记录的单位在登记册中,但其登记行被拒绝({ids}):不计入",
         "{count} rows name a unit whose register row was rejected ({ids}): not counted",
     ),
+    # -- fixes (s10): a percentage written without its sign (_data.py) --
+    "value.ambiguous_percent": (
+        "{value} 作为百分比有歧义:可能是 {value}%,也可能是占比 {percent}%;若为 {percent}% 请写作 {percent}%(或 {percent}),若为 {value}% 请写作 {value}%",
+        "{value} is ambiguous as a percentage: {value} % or a share of {percent} %; write {percent}% (or {percent}) for {percent} %, {value}% for {value} %",
+    ),
 }
