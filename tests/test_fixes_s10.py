@@ -339,3 +339,87 @@ def test_an_xlsx_percent_cell_is_the_percentage_it_shows(tmp_path: Path) -> None
         tmp_path / "shown.xlsx", rules=[rulebook["food-safety-sampling-pass-rate"]]
     )
     assert result.verdict is Verdict.MET
+
+
+# -- 6. a failing unit that rows not counted could make meet is said to be one -------------
+
+MAY_MEET = "(or it may meet it already: log row 2, not counted, could be its inspections)"
+
+
+def test_a_failing_unit_that_a_rejected_row_could_make_meet_is_marked(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """C2 is never inspected: "not met" stands. C1 has one inspection and a log
+    row dated 2024-13-01 that could be its second: listed as failing, it says
+    so (it was listed as surely failing), on every engine, files and in place."""
+    name, connection = engine
+    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering", risk_level="high")]
+    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-13-01")]
+    register = qrules.read_register(units)
+    log = qrules.read_log(visits, register)
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR}
+    place(connection, name, "s10_register", units, REGISTER_TYPES)
+    place(connection, name, "s10_log", visits, LOG_TYPES)
+    found = {
+        "reference": qrules.evaluate_records(book, register, log, **options),
+        "loaded": qrules.evaluate_records(
+            book, register, log, engine=name, connection=connection, **options
+        ),
+        "in place": evaluate_tables(
+            book, connection, register="s10_register", log="s10_log", **options
+        ),
+    }
+    for where, evaluation in found.items():
+        [result] = [r for r in evaluation if r.district is None]
+        assert result.verdict is Verdict.NOT_MET, where
+        needs = {f.unit: f.needs for f in result.failing_units}
+        # (Rows of rows and of tables alike: the first row is 1.)
+        assert needs["C1"].en == f"1 more inspection by 2024-12-31 {MAY_MEET}", where
+        assert "也可能已达到:检查记录第 2 行未计入" in needs["C1"].zh, where
+        assert needs["C2"].en == "2 more inspections by 2024-12-31", where
+
+
+YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+
+
+@pytest.mark.parametrize(
+    ("command", "form"),
+    [
+        ("check", "table"),
+        ("check", "json"),
+        ("check", "markdown"),
+        ("check", "junit"),
+        ("report", "html"),
+    ],
+)
+def test_every_output_marks_it(tmp_path: Path, command: str, form: str) -> None:
+    from .conftest import RECORDS, run  # noqa: PLC0415
+    from .test_doubts import write  # noqa: PLC0415
+
+    units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering", risk_level="high")]
+    visits = [visit("C1", "2024-03-01"), visit("C1", "2024-13-01")]
+    register = write(tmp_path / "register.csv", units, list(REGISTER_TYPES))
+    log = write(tmp_path / "log.csv", visits, list(LOG_TYPES))
+    out = tmp_path / f"out.{form}"
+    code, _, err = run(
+        command,
+        str(RECORDS),
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        "--rule",
+        "twice",
+        "--log-from",
+        "2024-01-01",
+        "--log-until",
+        "2024-12-31",
+        "--format",
+        form,
+        "-o",
+        str(out),
+    )
+    assert code == (1 if command == "check" else 0), err
+    text = out.read_text(encoding="utf-8")
+    # (A file's header is row 1: the rejected log row is row 3.)
+    assert MAY_MEET.replace("row 2", "row 3") in text.replace("\\n", " "), form

@@ -2903,4 +2903,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} 作为百分比有歧义:可能是 {value}%,也可能是占比 {percent}%;若为 {percent}% 请写作 {percent}%(或 {percent}),若为 {value}% 请写作 {value}%",
         "{value} is ambiguous as a percentage: {value} % or a share of {percent} %; write {percent}% (or {percent}) for {percent} %, {value}% for {value} %",
     ),
+    # -- fixes (s10): a failing unit that rows not counted could make meet (records/doubts.py) --
+    "doubts.may_meet": (
+        "{needs}(也可能已达到:检查记录第 {rows} 行未计入,可能是它的检查)",
+        "{needs} (or it may meet it already: log row{s} {rows}, not counted, could be its inspections)",
+    ),
 }
