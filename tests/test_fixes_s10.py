@@ -15,6 +15,7 @@ import pytest
 import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
+from qrules.records.read import parse_date
 
 from .records_strategies import unit, visit
 from .test_doubts import LOG_TYPES, REGISTER_TYPES, place
@@ -153,12 +154,15 @@ def test_the_view_a_hint_names_runs(engine: tuple[str, Any], column: str) -> Non
 
 
 @pytest.mark.parametrize("column", AWKWARD)
-def test_the_cast_a_hint_names_quotes_the_column(engine: tuple[str, Any], column: str) -> None:
-    """A date column of a type qrules does not read (INTEGER): the hint's cast is
-    of the column as the dialect names it (the name it writes finds the column)."""
+def test_the_views_a_hint_names_for_numbers_run(engine: tuple[str, Any], column: str) -> None:
+    """A date column of integers: the hint names the views that read them as the
+    file readers read a number in a date column, an Excel serial or YYYYMMDD
+    digits (it named ``CAST(registered AS DATE)``, which neither database runs
+    on an INTEGER), with the column quoted; each runs and gives the readers' day."""
     _, connection = engine
     cursor = connection.cursor()
     quoted = '"' + column + '"'
+    cursor.execute("DROP VIEW IF EXISTS s10_view")
     cursor.execute("DROP TABLE IF EXISTS s10_numbered")
     cursor.execute(f"CREATE TABLE s10_numbered (unit VARCHAR, category VARCHAR, {quoted} INTEGER)")
     mapping = {"register": {"columns": {"registered": column}}}
@@ -171,8 +175,17 @@ def test_the_cast_a_hint_names_quotes_the_column(engine: tuple[str, Any], column
             mapping=mapping,
         )
     [problem] = raised.value.problems
-    assert problem.hint == f"cast it: CAST({quoted} AS DATE)"
-    cursor.execute(f"SELECT {quoted} FROM s10_numbered")
+    hint = problem.hint or ""
+    assert quoted in problem.render("zh")
+    serial = hint.split("a date, ", 1)[1].split(" (serials) or ", 1)[0]
+    compact = hint.split(" (serials) or ", 1)[1].removesuffix(" (YYYYMMDD)")
+    for expression, value in ((serial, 45356), (compact, 20240305)):
+        assert quoted in expression
+        cursor.execute("DELETE FROM s10_numbered")
+        cursor.execute(f"INSERT INTO s10_numbered VALUES ('U1', 'catering', {value})")
+        cursor.execute(f"SELECT {expression} FROM s10_numbered")
+        [(day,)] = cursor.fetchall()
+        assert day == dt.date(2024, 3, 5) == parse_date(value), expression
 
 
 # -- 4. a bare number in a date column: one reading on every route ------------------------

@@ -2908,4 +2908,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{needs}(也可能已达到:检查记录第 {rows} 行未计入,可能是它的检查)",
         "{needs} (or it may meet it already: log row{s} {rows}, not counted, could be its inspections)",
     ),
+    # -- fixes (s10): an integer date column in place (engines/__init__.py) --
+    "engines.number_day": (
+        "文件读取器把日期列中的数字读作 Excel 序列日期(45356 即 2024-03-05)或 YYYYMMDD 形式的日期:请判定一个把它转换为日期的视图:{serial}(序列日期)或 {compact}(YYYYMMDD)",
+        "a file reader reads a number in a date column as an Excel serial (45356 is 2024-03-05) or digits written YYYYMMDD: judge a view that makes it a date, {serial} (serials) or {compact} (YYYYMMDD)",
+    ),
 }
