@@ -884,9 +884,7 @@ def _unregistered(
     said apart, as the readers say them (the unit is in the register)."""
     said = []
     if of_rejected:
-        said.append(
-            say("engines.rejected_units", count=of_rejected, ids=_some(rejected_units, 5))
-        )
+        said.append(say("engines.rejected_units", count=of_rejected, ids=_some(rejected_units, 5)))
     if rows > of_rejected:
         said.append(say("engines.unknown_units", count=rows - of_rejected, ids=_some(units, 5)))
     return [Problem(table, s) for s in said]
