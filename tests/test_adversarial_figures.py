@@ -263,7 +263,7 @@ def test_a_fifo_or_a_device_is_refused_as_every_input_file(tmp_path: Path) -> No
 def test_a_subtotal_is_not_a_district(tmp_path: Path, yantai: qrules.Rulebook) -> None:
     # 小计 (and 全市小计) were districts: 30 + 30 + their 60 summed into the
     # city's 120 >= 100, "met"; the city has 60. (全市总计 is the city:
-    # tests/test_city_labels.py.)
+    # tests/test_city_totals.py.)
     for total in ("小计", "全市小计", "市区合计", "Subtotal"):
         path = by_district(tmp_path / "s.csv", [("芝罘区", 30), ("福山区", 30), (total, 60)])
         assert only_problem(path, yantai).startswith(

@@ -1959,7 +1959,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "list shipped rulebooks, or a rulebook's rules",
     ),
     "help.show": ("显示一条规则及其出处", "show one rule with its source"),
-    "help.export": ("把规则集导出为 JSON", "export a rulebook as JSON"),
+    "help.export": ("把规则集导出为 JSON 或 Markdown", "export a rulebook as JSON or Markdown"),
     "help.validate": (
         "检查规则集文件夹并报告每个问题",
         "check rulebook folders and report every problem",

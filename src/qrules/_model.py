@@ -114,6 +114,8 @@ SCOPES: tuple[Scope, ...] = ("city", "each-district")
 
 @attrs.frozen
 class Period:
+    """A plan's period, ``start`` to ``end`` inclusive (`Rulebook.period`)."""
+
     start: dt.date
     end: dt.date
 
