@@ -122,12 +122,19 @@ def qrules_rulebook(
     marker = request.node.get_closest_marker("qrules")
     source = None
     if marker is not None:
+        unexpected = sorted(set(marker.kwargs) - {"rulebook"})
+        if unexpected:  # (a misspelt name would load another rulebook, or none)
+            raise pytest.UsageError(
+                f"qrules marker: unexpected {', '.join(map(repr, unexpected))}; write rulebook="
+            )
         source = marker.kwargs.get("rulebook") or (marker.args[0] if marker.args else None)
-    source = (
-        source
-        or request.config.getoption("qrules_rulebook")
-        or request.config.getini("qrules_rulebook")
-    )
+    source = source or request.config.getoption("qrules_rulebook")
+    if not source and request.config.getini("qrules_rulebook"):
+        # The ini file's folder is relative to the root, as qrules_coverage_rulebooks'
+        # is, wherever pytest is run from; a name is a shipped rulebook's.
+        given = request.config.getini("qrules_rulebook")
+        folder = request.config.rootpath / given
+        source = folder if folder.is_dir() else given
     if not source:
         raise pytest.UsageError(
             "qrules_rulebook needs a rulebook: mark the test with "

@@ -2893,6 +2893,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请去掉该字符,或把表导出为文件后检查",
         "remove the character, or check the table exported to a file",
     ),
+    # -- testing (s10): assert_meets's failure message (testing.py) --
+    "testing.failing": (
+        "{total} 项结果中有 {count} 项未满足{rulebook},{inputs}:",
+        "{count} of {total} results do not meet {rulebook}, {inputs}:",
+    ),
+    "testing.where_district": ("{year},{district}", "{year}, {district}"),
+    "testing.result": (
+        "{rule} [{where}]:{verdict} — {title}",
+        "{rule} [{where}]: {verdict} — {title}",
+    ),
+    "testing.observed": (
+        "观测值 {observed},要求 {target}{gap}",
+        "observed {observed}, required {target}{gap}",
+    ),
+    "testing.missing": ("缺失", "missing"),
+    "testing.short_by": (",差 {gap}", ", short by {gap}"),
+    "testing.needs": ("需要:{change}", "needs: {change}"),
+    "testing.plan": ("规划原文({section}):{quote}", "plan ({section}): {quote}"),
+    "testing.vanished": (
+        "以下预期失败已不再失败(请从 known_failures 中删除):",
+        "Known failures that no longer fail (remove them from known_failures):",
+    ),
+    "testing.units": (
+        "{population} 个单位中 {count} 个未达到要求:",
+        "{count} of {population} units do not meet it:",
+    ),
+    "testing.known_reason": ("{known}({reason})", "{known} ({reason})"),
     # -- fixes (s10): tables in place (engines/_rejected.py, engines/_holdings.py) --
     "engines.rejected_units": (
         "{count} 行记录的单位在登记册中,但其登记行被拒绝({ids}):不计入",

@@ -528,19 +528,24 @@ def _has_figures(evaluation: Evaluation) -> bool:
     return bool(evaluation.dataset) or not evaluation.records
 
 
+def judged_inputs(evaluation: Evaluation) -> Text:
+    """What was judged: ``dataset figures.csv``, ``register r.csv, log l.csv``."""
+    return joined(
+        (
+            *([say("report.dataset", name=evaluation.dataset)] if _has_figures(evaluation) else []),
+            *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records),
+        ),
+        say("list.comma"),
+    )
+
+
 def _summary(evaluation: Evaluation, lang: Lang) -> list[str]:
     counts = evaluation.counts()
     rb = evaluation.rulebook
     figures = _has_figures(evaluation)
     # A wide sheet's figures are its cells.
     unit = say("report.cells" if evaluation.cells else "report.rows")
-    inputs = joined(
-        (
-            *([say("report.dataset", name=evaluation.dataset)] if figures else []),
-            *(say(f"report.{t.kind}", name=t.name) for t in evaluation.records),
-        ),
-        say("list.comma"),
-    )
+    inputs = judged_inputs(evaluation)
     rulebook = Text(rb.describe("zh"), rb.describe())
     return [
         say(

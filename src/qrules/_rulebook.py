@@ -255,7 +255,10 @@ class Rulebook:
         elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
             raise TypeError("a Dataset is already read: give it without reading options")
         elif year is not None:
-            raise TypeError("year= is for a mapping of values; a dataset gives its own years")
+            raise TypeError(
+                "year= is the year of figures that name none (a mapping of values, a sheet"
+                " without a year column); a dataset gives its own years: drop year="
+            )
         evaluation = judge_figures(self, data, rules=rules, strict=strict)
         if decision_log is not None:
             from ._decisions import append_decisions, data_digest  # noqa: PLC0415
