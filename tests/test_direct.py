@@ -254,6 +254,23 @@ def test_the_route_declines_a_value_not_plain(
     assert with_route == without
 
 
+@pytest.mark.parametrize("inspections", [50, 300])
+@pytest.mark.parametrize("unit", [None, "U999", ""])
+def test_the_log_units_are_proven_in_the_register_by_either_pass(
+    tmp_path: Path, inspections: int, unit: str | None
+) -> None:
+    """Every log row's unit in the register, proven by an anti-join of the
+    log's rows (a log of fewer than two rows a unit) or of its distinct
+    units (more: `_log_proofs`): a unit the register does not hold, or none,
+    declines either way."""
+    log_rows = _clean_log(30, inspections)
+    if unit is not None:
+        log_rows = _mutated(log_rows, inspections - 3, 1, unit)
+    register = _write(tmp_path / "register.csv", REGISTER, _clean_register(30))
+    log = _write(tmp_path / "log.csv", LOG, log_rows)
+    assert _taken(register, log) == (unit is None)
+
+
 FILE_FORMS: dict[str, Any] = {
     "GB18030": {"encoding": "gb18030"},
     "quoted fields": {"quoting": csv.QUOTE_ALL},

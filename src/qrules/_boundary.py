@@ -226,6 +226,10 @@ def address_reason(error: ValueError) -> Text:
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
     message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
+    if driver in ("PostgreSQL", "DuckDB") and "already exists" in lowered:
+        # (A table to write, failing_units_to's, that is there already: a new
+        # name, not a database file, is what to give.)
+        return say("driver.said", driver=driver, message=message), say("driver.table_exists")
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
         if "does not exist" in lowered and "database" in lowered:
@@ -240,7 +244,14 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
             return said, say("driver.postgres_bytes")
         return said, None
     if driver == "DuckDB":
-        return say("driver.said", driver=driver, message=message), say("driver.duckdb_file")
+        written = "cannot execute statement" in lowered and "read-only mode" in lowered
+        hint = (
+            # (A duckdb:/// URL is opened read only: a table cannot be written there.)
+            say("driver.duckdb_read_only", option="failing_units_to", call="duckdb.connect(path)")
+            if written
+            else say("driver.duckdb_file")
+        )
+        return say("driver.said", driver=driver, message=message), hint
     if driver == "Spark":
         return _spark_problem(error)
     if driver == "SQLite":

@@ -2893,6 +2893,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请去掉该字符,或把表导出为文件后检查",
         "remove the character, or check the table exported to a file",
     ),
+    # -- _boundary (s10 hunt): a table to write that is there already --------------
+    "driver.table_exists": (
+        "该表已存在:请给出一个尚不存在的表名(qrules 新建该表,不覆盖已有的表)",
+        "the table is there already: give the name of a table that does not exist yet (qrules makes it new, and overwrites none)",
+    ),
+    "driver.duckdb_read_only": (
+        "qrules 以只读方式打开 duckdb:/// 网址的数据库:要写入表({option}),请传入一个打开的连接({call})",
+        "qrules opens a duckdb:/// URL's database read only: to write a table ({option}), pass an open connection ({call})",
+    ),
     # -- testing (s10): assert_meets's failure message (testing.py) --
     "testing.failing": (
         "{total} 项结果中有 {count} 项未满足{rulebook},{inputs}:",
