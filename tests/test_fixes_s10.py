@@ -49,7 +49,7 @@ def test_a_log_row_of_a_rejected_register_row_is_not_said_unregistered(
         (
             "2024-05-01",
             [
-                "1 rows name a unit whose register row was rejected ('C2'): not counted",
+                "1 row naming the unit of a rejected register row ('C2'): not counted",
                 "1 rows name a unit that is not in the register ('C3'): not counted",
             ],
         ),
@@ -72,7 +72,7 @@ def test_a_log_row_of_a_rejected_register_row_is_not_said_unregistered(
         [log] = [t for t in in_place.records if t.kind == "log"]
         assert (log.rows_read, log.rows_used, log.rows_rejected) == (3, 1, 2)
         if day == "2024-05-01":
-            assert "其登记行被拒绝('C2')" in log.problems[0].render("zh")
+            assert "登记册中被拒收行的单位('C2')" in log.problems[0].render("zh")
 
 
 # -- 2. strict=True in place names every row, as the file route does ----------------------

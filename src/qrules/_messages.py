@@ -2931,8 +2931,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "testing.known_reason": ("{known}({reason})", "{known} ({reason})"),
     # -- fixes (s10): tables in place (engines/_rejected.py, engines/_holdings.py) --
     "engines.rejected_units": (
-        "{count} 行记录的单位在登记册中,但其登记行被拒绝({ids}):不计入",
-        "{count} rows name a unit whose register row was rejected ({ids}): not counted",
+        "{count} 行记录的单位是登记册中被拒收行的单位({ids}):不计入",
+        "{count} row{s} naming the unit of a rejected register row ({ids}): not counted",
     ),
     # -- fixes (s10): a percentage written without its sign (_data.py) --
     "value.ambiguous_percent": (

@@ -884,7 +884,14 @@ def _unregistered(
     said apart, as the readers say them (the unit is in the register)."""
     said = []
     if of_rejected:
-        said.append(say("engines.rejected_units", count=of_rejected, ids=_some(rejected_units, 5)))
+        said.append(
+            say(
+                "engines.rejected_units",
+                count=of_rejected,
+                ids=_some(rejected_units, 5),
+                s="" if of_rejected == 1 else "s",
+            )
+        )
     if rows > of_rejected:
         said.append(say("engines.unknown_units", count=rows - of_rejected, ids=_some(units, 5)))
     return [Problem(table, s) for s in said]
