@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import qrules
-from qrules import Result, Rule, Verdict
+from qrules import DataError, Result, Rule, Verdict
 from qrules._compile import (
     AllOf,
     AnyOf,
@@ -118,6 +118,10 @@ def test_every_way_of_giving_a_value_is_judged_exactly(
         "float": as_float,
     }
     for how, given_value in given_as.items():
+        if 0 < value <= 1 and how != "percent":  # 0.5 % or 50 %? (docs/datasets.md)
+            with pytest.raises(DataError, match="ambiguous as a percentage"):
+                judge(rule, {"pass_rate": given_value})
+            continue
         result = judge(rule, {"pass_rate": given_value})
         assert (how, result.verdict, result.observed) == (how, expected, value)
     passed, sampled = counts_for(value, scale)

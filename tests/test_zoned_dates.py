@@ -181,8 +181,8 @@ def database(request: pytest.FixtureRequest) -> tuple[str, Any]:
 
 
 CASTS = {
-    "duckdb": "CAST(timezone('Asia/Shanghai', date) AS DATE)",
-    "postgres": "CAST(date AT TIME ZONE 'Asia/Shanghai' AS DATE)",
+    "duckdb": """CAST(timezone('Asia/Shanghai', "date") AS DATE)""",
+    "postgres": """CAST("date" AT TIME ZONE 'Asia/Shanghai' AS DATE)""",
 }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._errors import suggestion
+from ._expr import format_number
 from ._limits import number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
@@ -61,10 +62,29 @@ def parse_value(
     ``7 / (7 / 100)`` is 100), never as its binary approximation. ``scale``
     multiplies the value (a column in 万: 10000).
 
+    A percentage written without its ``%`` from 0 to 1 (``0.985``, ``1``, a
+    number cell) is an error: it may be a share (98.5 %) as well as a
+    percentage (0.985 %), and the two readings would give other verdicts;
+    ``98.5``, ``98.5%`` and ``0.985%`` are read as written (docs/datasets.md).
+
     >>> parse_value("９８.５%"), parse_value("1,234"), parse_value("无")
     (Fraction(197, 2), Fraction(1234, 1), None)
     """
     result = _parse(value, unit)
+    if (
+        result is not None
+        and unit is not None
+        and unit.id == "percent"
+        and 0 < result <= 1
+        and not _marked_percent(value)
+    ):
+        raise ValueProblem(
+            say(
+                "value.ambiguous_percent",
+                value=format_number(result),
+                percent=format_number(result * 100),
+            )
+        )
     if result is not None and scale != 1:
         result *= scale
     if result is not None and unit is not None:
@@ -79,6 +99,11 @@ def parse_value(
                 )
             )
     return result
+
+
+def _marked_percent(value: object) -> bool:
+    """Whether a value is written with its ``%`` (``98.5%``, ``０.９８５％``)."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value).rstrip().endswith("%")
 
 
 def _show(value: object) -> str:

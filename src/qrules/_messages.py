@@ -2938,4 +2938,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} of {population} units do not meet it:",
     ),
     "testing.known_reason": ("{known}({reason})", "{known} ({reason})"),
+    # -- fixes (s10): tables in place (engines/_rejected.py, engines/_holdings.py) --
+    "engines.rejected_units": (
+        "{count} 行记录的单位是登记册中被拒收行的单位({ids}):不计入",
+        "{count} row{s} naming the unit of a rejected register row ({ids}): not counted",
+    ),
+    # -- fixes (s10): a percentage written without its sign (_data.py) --
+    "value.ambiguous_percent": (
+        "{value} 作为百分比有歧义:可能是 {value}%,也可能是占比 {percent}%;若为 {percent}% 请写作 {percent}%(或 {percent}),若为 {value}% 请写作 {value}%",
+        "{value} is ambiguous as a percentage: {value} % or a share of {percent} %; write {percent}% (or {percent}) for {percent} %, {value}% for {value} %",
+    ),
+    # -- fixes (s10): a failing unit that rows not counted could make meet (records/doubts.py) --
+    "doubts.may_meet": (
+        "{needs}(也可能已达到:检查记录第 {rows} 行未计入,可能是它的检查)",
+        "{needs} (or it may meet it already: log row{s} {rows}, not counted, could be its inspections)",
+    ),
+    # -- fixes (s10): an integer date column in place (engines/__init__.py) --
+    "engines.number_day": (
+        "文件读取器把日期列中的数字读作 Excel 序列日期(45356 即 2024-03-05)或 YYYYMMDD 形式的日期:请判定一个把它转换为日期的视图:{serial}(序列日期)或 {compact}(YYYYMMDD)",
+        "a file reader reads a number in a date column as an Excel serial (45356 is 2024-03-05) or digits written YYYYMMDD: judge a view that makes it a date, {serial} (serials) or {compact} (YYYYMMDD)",
+    ),
 }

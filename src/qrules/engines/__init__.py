@@ -47,7 +47,7 @@ from ..records.read import (
     resolve_header,
 )
 from ._collations import LOOKED, collation_look, refuse_collated, refuse_default_collation
-from ._sqltext import needs_sqlglot, spoken
+from ._sqltext import needs_sqlglot, quoted_column, spoken
 from .reference import judge_records
 
 if TYPE_CHECKING:
@@ -340,6 +340,25 @@ _READ_TYPES = {
 }
 
 
+#: A view's expression of the day of an integer date column, as the readers
+#: read a number in a date column: an Excel serial (45356 is 2024-03-05), or
+#: digits written YYYYMMDD (``{column}``: the column, quoted), by dialect.
+_NUMBER_DAY = {
+    "duckdb": (
+        "DATE '1899-12-30' + CAST({column} AS INTEGER)",
+        "CAST(strptime(CAST({column} AS VARCHAR), '%Y%m%d') AS DATE)",
+    ),
+    "postgres": (
+        "DATE '1899-12-30' + CAST({column} AS INTEGER)",
+        "to_date(CAST({column} AS TEXT), 'YYYYMMDD')",
+    ),
+    "spark": (
+        "date_add(DATE '1899-12-30', CAST({column} AS INT))",
+        "to_date(CAST({column} AS STRING), 'yyyyMMdd')",
+    ),
+}
+
+
 def _check_types(
     name: str, kind: str, columns: Mapping[str, tuple[str, str]], dialect: str
 ) -> None:
@@ -363,7 +382,10 @@ def _check_types(
                 Problem(
                     name,
                     say("engines.zoned_type", column=stored, kind=kind, canonical=canonical),
-                    hint=say("engines.zoned_cast", cast=ZONED_DAY[dialect].format(column=stored)),
+                    hint=say(
+                        "engines.zoned_cast",
+                        cast=ZONED_DAY[dialect].format(column=quoted_column(stored, dialect)),
+                    ),
                 )
             )
         elif found not in accepted:
@@ -383,7 +405,17 @@ def _check_types(
                         shown=shown,
                         role=say(f"engines.role_{role}"),
                     ),
-                    hint=say("engines.cast", column=stored, cast=cast),
+                    hint=say(
+                        "engines.number_day",
+                        serial=_NUMBER_DAY[dialect][0].format(
+                            column=quoted_column(stored, dialect)
+                        ),
+                        compact=_NUMBER_DAY[dialect][1].format(
+                            column=quoted_column(stored, dialect)
+                        ),
+                    )
+                    if role == "date" and found == "integer" and dialect in _NUMBER_DAY
+                    else say("engines.cast", column=quoted_column(stored, dialect), cast=cast),
                 )
             )
     if problems:

@@ -875,6 +875,28 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
     )
 
 
+def _unregistered(
+    table: str, rows: int, units: Sequence[str], of_rejected: int, rejected_units: Sequence[str]
+) -> list[Problem]:
+    """The problems naming a log's ``rows`` counted rows whose unit is not a
+    counted register row's (``units``: six of them): those ``of_rejected``
+    whose unit's register row was rejected (six of them, ``rejected_units``)
+    said apart, as the readers say them (the unit is in the register)."""
+    said = []
+    if of_rejected:
+        said.append(
+            say(
+                "engines.rejected_units",
+                count=of_rejected,
+                ids=_some(rejected_units, 5),
+                s="" if of_rejected == 1 else "s",
+            )
+        )
+    if rows > of_rejected:
+        said.append(say("engines.unknown_units", count=rows - of_rejected, ids=_some(units, 5)))
+    return [Problem(table, s) for s in said]
+
+
 def reconciliations(
     register: Table, log: Table | None, summary: Summary, rejected: Rejections
 ) -> tuple[Reconciliation, ...]:
@@ -896,13 +918,12 @@ def reconciliations(
         rows, unknown = summary.log_rows, summary.log_unknown
         problems = list(rejected.log_problems)
         if unknown:
-            problems.append(
-                Problem(
-                    log.name,
-                    say(
-                        "engines.unknown_units", count=unknown, ids=_some(summary.unknown_units, 5)
-                    ),
-                )
+            problems += _unregistered(
+                log.name,
+                unknown,
+                rejected.units_unknown if rejected.log_of_rejected else summary.unknown_units,
+                rejected.log_of_rejected,
+                rejected.units_of_rejected,
             )
         used = rows - rejected.log_rows - unknown
         tables.append(

@@ -34,7 +34,16 @@ from ..records.read import (
     read_log,
     read_register,
 )
-from ._builders import lacks, number, rejected_log, rejected_register, usable
+from ._builders import (
+    count,
+    dated,
+    lacks,
+    marked,
+    number,
+    rejected_log,
+    rejected_register,
+    usable,
+)
 from ._holdings import plain_counts
 from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
@@ -66,6 +75,15 @@ class Rejections:
     plain: tuple[Any, ...] | None = None
     #: The log's inspection ids that a row spells otherwise (`Table.twins`).
     twins: frozenset[str] = frozenset()
+    #: Of the log's counted rows whose unit is not a counted register row's
+    #: (`Summary.log_unknown`), those whose unit is a rejected register row's,
+    #: and a few of those units: the unit is in the register, its row was
+    #: rejected (as a reader says, `records.rejected_unit`).
+    log_of_rejected: int = 0
+    units_of_rejected: tuple[str, ...] = ()
+    #: A few of the other units of such rows, not in the register at all (when
+    #: ``log_of_rejected``: the summary's few would mix the two).
+    units_unknown: tuple[str, ...] = ()
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -157,7 +175,8 @@ def rejections(
     text_dates = any(
         register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
     )
-    watched = watch and len(set(row[:3])) == 1 and not text_dates
+    # (``strict``: every row is looked at here, `_log_fetched`.)
+    watched = watch and not strict and len(set(row[:3])) == 1 and not text_dates
     if log is not None:
         total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
         watched = (
@@ -178,9 +197,11 @@ def rejections(
     if log is not None:
         found.append(
             int(
-                database.fetch(_limited(log, rejected_log(log), "l").sql(dialect=spoken(dialect)))[
-                    0
-                ][0]
+                database.fetch(
+                    _limited(log, _log_fetched(register, log, strict=strict), "l").sql(
+                        dialect=spoken(dialect)
+                    )
+                )[0][0]
             )
         )
     if not any(found):
@@ -212,20 +233,20 @@ def rejections(
             units=read.rejected + accepted,
             register_problems=problems,
         )
+    if log is not None and found[0]:
+        # (Rows of their units are said apart in the reconciliation: `_unregistered`.)
+        result = _outside(database, register, log, result)
     if log is not None and len(found) > 1 and found[1]:
-        known = exp.alias_(
-            log.column("unit", "l").isin(
-                query=exp.select(register.column("unit", "r"))
-                .from_(register.ref("r"))
-                .where(usable(register))
-            ),
-            "qrules_known",
+        known = exp.alias_(_known(register, log), "qrules_known")
+        header, rows = _fetch(
+            database, log, _log_fetched(register, log, strict=strict), "l", [known]
         )
-        header, rows = _fetch(database, log, rejected_log(log), "l", [known])
         twins = _twins(database, log, header, rows)
         if twins:  # the rows whose ids these are, rejected too (`Table.twins`)
             log = attrs.evolve(log, twins=twins)
-            header, rows = _fetch(database, log, rejected_log(log), "l", [known])
+            header, rows = _fetch(
+                database, log, _log_fetched(register, log, strict=strict), "l", [known]
+            )
         position = header.index(log.columns["unit"])
         known_units = {str(r[position]) for r in rows if r[-1]}
         # A unit id spelled otherwise ('C1 ') is the register's unit a reader reads.
@@ -234,7 +255,14 @@ def rejections(
             register,
             {id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))},
         )
-        units = Register(register.name, tuple(UnitRecord(u, "", "") for u in known_units), 0)
+        # (The register's rejected rows: a row of one of their units is rejected
+        # as the unit of a rejected register row, as a reader says.)
+        units = Register(
+            register.name,
+            tuple(UnitRecord(u, "", "") for u in known_units),
+            0,
+            rejected=result.units,
+        )
         read_rows = [(r[-2], r[:-2]) for r in rows]
         logged = read_log(fetched_rows(log.name, header, read_rows), units, mapping=mapping)
         until = log.until or dt.date.today()
@@ -276,6 +304,70 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def _known(register: Table, log: Table) -> exp.Expr:
+    """A log row's unit is a counted register row's."""
+    return log.column("unit", "l").isin(
+        query=exp.select(register.column("unit", "r"))
+        .from_(register.ref("r"))
+        .where(usable(register))
+    )
+
+
+def _log_fetched(register: Table, log: Table, *, strict: bool) -> exp.Expr:
+    """The log's rows to fetch: those rejected (``strict``: and those of units not
+    in the register, for the error to name each row, as a reader's does)."""
+    if strict:
+        return exp.or_(rejected_log(log), exp.not_(exp.paren(_known(register, log))))
+    return rejected_log(log)
+
+
+def _outside(database: Database, register: Table, log: Table, result: Rejections) -> Rejections:
+    """``result`` with the log's counted rows whose unit is not a counted register
+    row's counted apart when their unit's register row was rejected, and six
+    units of each kind (two counts in one pass, then the units of each found):
+    `Rejections.log_of_rejected`."""
+    dialect = spoken(database.dialect)
+    unit = log.column("unit", "l")
+    rejected = unit.copy().isin(
+        query=exp.select(register.column("unit", "r"))
+        .from_(register.ref("r"))
+        .where(
+            exp.and_(
+                exp.paren(rejected_register(register, every=True)),
+                exp.not_(exp.paren(marked(register.column("unit", "r")))),
+            )
+        )
+    )
+    outside = exp.and_(exp.paren(dated(log)), exp.not_(exp.paren(_known(register, log))))
+    counts = exp.select(count(rejected), count(exp.not_(exp.paren(rejected.copy())))).from_(
+        log.ref("l")
+    )
+    of_rejected, others = (
+        int(n or 0) for n in database.fetch(counts.where(outside).sql(dialect=dialect))[0]
+    )
+
+    def some(many: int, where: exp.Expr) -> tuple[str, ...]:
+        """Six of the units of those rows (five are shown)."""
+        if not many:
+            return ()
+        query = (
+            exp.select(exp.alias_(exp.cast(unit.copy(), "VARCHAR"), "unit"))
+            .distinct()
+            .from_(log.ref("l"))
+            .where(exp.and_(outside.copy(), where))
+            .order_by(exp.column("unit"))
+            .limit(6)
+        )
+        return tuple(str(u) for (u,) in database.fetch(query.sql(dialect=dialect)))
+
+    return attrs.evolve(
+        result,
+        log_of_rejected=of_rejected,
+        units_of_rejected=some(of_rejected, rejected.copy()),
+        units_unknown=some(others, exp.not_(exp.paren(rejected.copy()))),
+    )
 
 
 def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: bool) -> Unset:

@@ -54,7 +54,7 @@ else:
 
     exp = _Expressions()
 
-__all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "rendered", "spoken"]
+__all__ = ["MAX_KEPT", "exp", "kept", "needs_sqlglot", "quoted_column", "rendered", "spoken"]
 
 #: The most query texts kept, in the process and in the file.
 MAX_KEPT = 256
@@ -183,6 +183,14 @@ def spoken(dialect: str) -> Any:
     itself, but for PostgreSQL, whose string literals holding a backslash are
     written as escape strings (`_postgres`)."""
     return _postgres() if dialect == "postgres" else dialect
+
+
+def quoted_column(name: str, dialect: str) -> str:
+    """A column's name as ``dialect``'s SQL writes it in a hint the user runs
+    (``"Registered On"``, ``"检查日期"``, Spark's ```date```): always quoted,
+    since an unquoted name is folded to lower case (PostgreSQL) or may be a
+    keyword (``date``, ``select``)."""
+    return str(exp.to_identifier(name, quoted=True).sql(dialect=spoken(dialect)))
 
 
 @functools.cache

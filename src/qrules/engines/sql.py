@@ -81,7 +81,7 @@ from ._builders import (
 )
 from ._holdings import Summary, reconciliations, summarize
 from ._rejected import Rejections
-from ._sqltext import exp, spoken
+from ._sqltext import exp, quoted_column, spoken
 
 __all__ = [
     "DIALECTS",
@@ -1313,7 +1313,7 @@ def judge_tables(
         raise Unclean(f"{register.name} or its log holds rows to reject")
     if summary.lacks and doubts is not None:
         doubts = attrs.evolve(doubts, told=dict(summary.lacks))
-    queries = _planned(rulebook, chosen, summary, log, log_until, log_from)
+    queries = _planned(rulebook, chosen, summary, log, log_until, log_from, dialect)
     districts = (
         sorted(
             str(d)
@@ -1422,9 +1422,11 @@ def _planned(
     log: Table | None,
     log_until: dt.date | None,
     log_from: dt.date | None,
+    dialect: str,
 ) -> list[RecordQuery]:
     """The queries to count, in the years that the summary's first and last
-    dates (and those declared) cover."""
+    dates (and those declared) cover (a column whose dates are not dates: a
+    `DataError` with the cast to use, in ``dialect``'s SQL)."""
     days = [d for d in (summary.first_day, summary.last_day) if d is not None]
     if log is not None and not all(isinstance(d, dt.date) for d in days):
         column = log.columns.get("date", "date")
@@ -1435,7 +1437,7 @@ def _planned(
                 Problem(
                     log.name,
                     say("engines.not_dates", column=column, found=found),
-                    hint=say("engines.not_dates_hint", column=column),
+                    hint=say("engines.not_dates_hint", column=quoted_column(column, dialect)),
                 )
             ],
         )

@@ -157,6 +157,8 @@ class _Doubt:
     #: What they lack: "kind", "result" or both.
     lacking: frozenset[str] = frozenset()
     table: str = ""
+    #: A failing unit that these log rows could bring to meet the rule.
+    unit: str = ""
 
 
 @attrs.frozen
@@ -291,6 +293,7 @@ class Doubts:
                                 if v is not None and c in i.unreadable
                             ),
                             kept[0].table if kept else "",
+                            failing.unit,
                         )
                     )
         return found
@@ -452,7 +455,33 @@ def _met_at_least(
 
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
     refs = tuple(sorted({(d.kind, r) for d in doubts for r in d.rows}))
-    return attrs.evolve(result, rejected_rows=refs) if refs else result
+    result = attrs.evolve(result, rejected_rows=refs) if refs else result
+    return _may_meet(result, doubts)
+
+
+def _may_meet(result: Result, doubts: Sequence[_Doubt]) -> Result:
+    """The result with each failing unit that log rows not counted (rejected, or
+    lacking a kind or result) could bring to meet the rule said to be one, in
+    what it needs: every output lists it so, not as a unit surely failing."""
+    rows = {d.unit: sorted({*d.rows, *d.unset}) for d in doubts if d.unit}
+    if not rows or not result.failing_units:
+        return result
+    return attrs.evolve(
+        result,
+        failing_units=tuple(
+            f
+            if f.unit not in rows
+            else f._replace(
+                needs=say(
+                    "doubts.may_meet",
+                    needs=f.needs,
+                    rows=listed(rows[f.unit], most=10),
+                    s="s" if len(rows[f.unit]) != 1 else "",
+                )
+            )
+            for f in result.failing_units
+        ),
+    )
 
 
 def judge_all(

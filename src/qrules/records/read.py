@@ -449,7 +449,8 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
 
     ``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``, ``20240305``,
     full-width digits, a date-time (its date), an Excel serial number
-    (``45356``) or a `datetime.date`. Raises `ValueError` for anything else.
+    (``45356``, as an int, a float, a `~decimal.Decimal` or text) or a
+    `datetime.date`. Raises `ValueError` for anything else.
     ``date1904``: a number (not text) is a serial of a workbook in the 1904
     date system, counted from 1904-01-01 (43894 is 2024-03-05).
 
@@ -464,7 +465,9 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
         return value
     if isinstance(value, bool):
         raise _Bad(say("date.truth", value=repr(value)))
-    if isinstance(value, numbers.Real):
+    # (A Decimal is a number as an int is: a DataFrame's, an Arrow or Parquet
+    # decimal column's, a database driver's NUMERIC.)
+    if isinstance(value, numbers.Real | Decimal):
         return _serial(float(value), repr(value), _DAYS_1904 if date1904 else 0)
     if not isinstance(value, str):
         raise _Bad(say("date.not_a_date", value=repr(value)))
