@@ -60,12 +60,6 @@ def _verdicts_everywhere(
 # -- records: a missing value in a population column -------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.py, engines/reference.py, engines/sql.py, engines/_holdings.py: "
-    "an empty risk_level (size, district) is read as 'not in the population'; it is a unit "
-    "of unknown membership, as a rejected row whose population column is unreadable",
-)
 @pytest.mark.parametrize(
     ("register", "log", "rule"),
     [
@@ -93,11 +87,6 @@ def test_a_unit_with_an_empty_population_column_is_not_left_out(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records (every engine): with --by-district, a unit with no district is in no "
-    "district's population, so each district's verdict ignores a unit that may be its own",
-)
 def test_a_unit_with_no_district_leaves_each_district_unknown(tmp_path: Path) -> None:
     """芝罘区 was 'met 100 (1/1)' though B, never inspected, has no district
     written and may be in 芝罘区 (the city's result, 1 of 2, is right)."""

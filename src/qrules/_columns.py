@@ -220,9 +220,12 @@ class ColumnRows(Sequence[Any]):
         )
         return ColumnRows(self.table.filter(wanted), self.kind)._rows()
 
-    def lacking(self, units: Iterable[str] | None, columns: Iterable[str]) -> tuple[Any, ...]:
-        """The log rows of these units (``None``: one row of any, if any) with no
-        value in one of ``columns`` (`qrules.records.doubts`), filtered in Arrow."""
+    def lacking(
+        self, units: Iterable[str] | None, columns: Iterable[str], *, every: bool = False
+    ) -> tuple[Any, ...]:
+        """The log rows of these units (``None``: one row of any, if any; with
+        ``every``, all of them) with no value in one of ``columns``
+        (`qrules.records.doubts`), filtered in Arrow. (Of a register: its units.)"""
         columns = list(columns)
         if not columns or not any(self.table.column(c).null_count for c in columns):
             return ()  # (from the columns' validity: no mask made)
@@ -232,7 +235,8 @@ class ColumnRows(Sequence[Any]):
             null = pc.is_null(self.table.column(column))
             empty = null if empty is None else pc.or_(empty, null)
         if units is None:
-            found = self.table.filter(empty).slice(0, 1)
+            found = self.table.filter(empty)
+            found = found if every else found.slice(0, 1)
         else:
             wanted = pc.is_in(self.table.column("unit"), value_set=_array(list(units), pa.string()))
             found = self.table.filter(pc.and_(wanted, empty))

@@ -2953,6 +2953,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{needs}(也可能已达到:检查记录第 {rows} 行未计入,可能是它的检查)",
         "{needs} (or it may meet it already: log row{s} {rows}, not counted, could be its inspections)",
     ),
+    # -- records/doubts.py (s10 pop): a unit whose population column is empty --
+    "doubts.vacant": (
+        "登记册中人群列(风险等级、规模或区县)为空的 {count} 行",
+        "{count} register row{s} with an empty population column (risk level, size or district)",
+    ),
+    "engines.too_many_vacant": (
+        "登记册中风险等级、规模或区县为空、且可能改变结论的行超过 {limit:,} 行",
+        "more than {limit:,} register rows with no risk level, size or district that could change a verdict",
+    ),
+    "engines.too_many_vacant_hint": (
+        "请在登记册中填写风险等级(risk_level)、规模(size)和区县(district)",
+        "fill in the register's risk_level, size and district columns",
+    ),
     # -- fixes (s10): an integer date column in place (engines/__init__.py) --
     "engines.number_day": (
         "文件读取器把日期列中的数字读作 Excel 序列日期(45356 即 2024-03-05)或 YYYYMMDD 形式的日期:请判定一个把它转换为日期的视图:{serial}(序列日期)或 {compact}(YYYYMMDD)",

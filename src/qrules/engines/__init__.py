@@ -545,7 +545,13 @@ def evaluate_tables(
                 rejected=rejected,
                 # Trusted codes are one of their sets or NULL (see `lacking`).
                 doubts=_doubts(
-                    database, log_table, mapped, rejected, strict, proven=not check_keys
+                    database,
+                    register_table,
+                    log_table,
+                    mapped,
+                    rejected,
+                    strict,
+                    proven=not check_keys,
                 ),
                 **options,
             )
@@ -556,7 +562,9 @@ def evaluate_tables(
                 database,
                 *_counted_as(register_table, log_table, rejected),
                 rejected=rejected,
-                doubts=_doubts(database, log_table, mapped, rejected, strict, proven=False),
+                doubts=_doubts(
+                    database, register_table, log_table, mapped, rejected, strict, proven=False
+                ),
                 **options,
             )
     if decision_log is not None:
@@ -568,6 +576,7 @@ def evaluate_tables(
 
 def _doubts(
     database: Any,
+    register: sql.Table,
     log: sql.Table | None,
     mapping: ColumnMapping,
     rejected: Rejections,
@@ -576,14 +585,16 @@ def _doubts(
     proven: bool,
 ) -> Doubts:
     """The rows that bound the counts of tables judged in place: those rejected,
-    and the log's rows lacking a kind or result (`lacking`; ``proven``: see it)."""
-    from ._rejected import lacking  # noqa: PLC0415
+    the log's rows lacking a kind or result (`lacking`; ``proven``: see it), and
+    the register's units with an empty population column (`vacant`)."""
+    from ._rejected import lacking, vacant  # noqa: PLC0415
 
     return Doubts.of(
         rejected.units,
         rejected.inspections,
         None if log is None else lacking(database, log, mapping, proven=proven),
         strict,
+        vacant=vacant(database, register, mapping),
     )
 
 

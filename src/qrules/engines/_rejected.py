@@ -23,8 +23,15 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
-from .._recordspec import FLAGS
-from ..records.doubts import RejectedInspection, RejectedUnit, Unset, unset_rows
+from .._recordspec import FLAGS, RECORD_CODES
+from ..records.doubts import (
+    RejectedInspection,
+    RejectedUnit,
+    Unset,
+    Vacant,
+    unset_rows,
+    vacant_units,
+)
 from ..records.prepare import without_doubtful_dates
 from ..records.read import (
     ColumnMapping,
@@ -51,7 +58,7 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["LIMIT", "Rejections", "lacking", "rejections"]
+__all__ = ["LIMIT", "Rejections", "lacking", "rejections", "vacant"]
 
 #: At most this many rejected rows of a table are read; more is a `DataError`.
 LIMIT = 100_000
@@ -304,6 +311,35 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def vacant(database: Database, register: Table, mapping: ColumnMapping) -> Vacant:
+    """The register table's counted units with no value in one of some columns
+    (``risk_level``, ``size``, ``district``; a missing column: every unit), read
+    by the readers' own code (`qrules.records.doubts.Vacant`); at most `LIMIT`
+    rows are read, more is a `DataError`."""
+
+    def empty(column: str) -> exp.Expr:
+        if not register.has(column):
+            return exp.true()
+        if column in RECORD_CODES:  # (a CASE: a NULL code is none of them either)
+            codes = RECORD_CODES[column]
+            return exp.Case().when(register.isin(column, "r", codes), exp.false()).else_(exp.true())
+        return marked(register.raw(column, "r"))
+
+    def units(columns: frozenset[str]) -> list[RejectedUnit]:
+        where = exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
+        header, rows = _fetch(database, register, where, "r", limit=LIMIT + 1)
+        if len(rows) > LIMIT:
+            raise _too_many(register.name, "vacant")
+        read = read_register(
+            fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
+        )
+        return vacant_units(
+            register.name, (u for u in read.units if any(getattr(u, c) is None for c in columns))
+        )
+
+    return units
 
 
 def _known(register: Table, log: Table) -> exp.Expr:

@@ -38,9 +38,12 @@ __all__ = [
     "RejectedInspection",
     "RejectedUnit",
     "Unset",
+    "VACANT",
+    "Vacant",
     "doubtful_dates",
     "judge_all",
     "unset_rows",
+    "vacant_units",
 ]
 
 _OUT, _FAIL, _MEET = (0, 0), (1, 0), (1, 1)
@@ -53,6 +56,11 @@ class RejectedUnit:
     ``values`` holds the population columns that were read (a flag as
     ``True``/``False``, a code, or ``None`` when empty); ``unreadable`` names
     the columns that could not be (a whole misaligned row: every column).
+
+    ``kept``: not a rejected row but a counted unit whose ``unreadable``
+    columns are empty (`VACANT`): of unknown membership for a rule whose
+    population filters on one of them (for a district's result, when it has
+    no district), and counted as read by every other rule.
     """
 
     table: str
@@ -62,6 +70,7 @@ class RejectedUnit:
     registered: dt.date | None = None
     closed: dt.date | None = None
     unreadable: frozenset[str] = frozenset()
+    kept: bool = False
 
     def could_be(self, column: str, allowed: Sequence[str | bool]) -> tuple[bool, bool]:
         """(may hold one of ``allowed``, surely does) in a population column."""
@@ -143,6 +152,40 @@ def unset_rows(table: str, inspections: Iterable[Any]) -> list[RejectedInspectio
     ]
 
 
+#: The register's columns whose empty value leaves a counted unit's membership
+#: unknown for a rule (a district's) that filters on them.
+VACANT = frozenset({"risk_level", "size", "district"})
+
+#: The register's counted units with no value in one of some columns (of
+#: `VACANT`), as ``kept`` `RejectedUnit`s (asked once per columns, only of the
+#: columns a rule filters on).
+Vacant = Callable[[frozenset[str]], Sequence[RejectedUnit]]
+
+
+def vacant_units(table: str, units: Iterable[Any]) -> list[RejectedUnit]:
+    """``units`` (`UnitRecord`s) as ``kept`` `RejectedUnit`s, their empty
+    columns of `VACANT` unreadable."""
+    return [
+        RejectedUnit(
+            table,
+            u.row,
+            u.unit,
+            {
+                "category": u.category,
+                "risk_level": u.risk_level,
+                "size": u.size,
+                "district": u.district,
+                **{f: f in u.flags for f in FLAGS},
+            },
+            u.registered,
+            u.closed,
+            frozenset(c for c in VACANT if getattr(u, c) is None),
+            kept=True,
+        )
+        for u in units
+    ]
+
+
 @attrs.frozen
 class _Doubt:
     """One row that could change a count: the states it may be in (each a
@@ -150,7 +193,7 @@ class _Doubt:
 
     states: frozenset[tuple[int, int]]
     counted: tuple[int, int]
-    kind: str  # "register" or "log"
+    kind: str  # "register", "log", or "vacant" (a counted unit with an empty column)
     rows: tuple[int, ...]
     #: Counted log rows lacking the kind or result the rule filters on.
     unset: tuple[int, ...] = ()
@@ -176,6 +219,8 @@ class Doubts:
     #: ``result``), as `unset` would answer it of the whole log: told by a pass
     #: over the log made already (the key check's), so not asked.
     told: Mapping[str, bool] = attrs.field(factory=dict)
+    #: The register's counted units with an empty population column (`Vacant`).
+    vacant: Vacant | None = None
     # What `unset` answered: per columns, whether any row lacks them; per
     # query and columns, the rows of its failing units (its districts' are among them).
     _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
@@ -187,11 +232,22 @@ class Doubts:
         inspections: Iterable[RejectedInspection],
         unset: Unset | None = None,
         strict: bool = False,
+        vacant: Vacant | None = None,
     ) -> Doubts:
         by_unit: dict[str, list[RejectedInspection]] = {}
         for inspection in inspections:
             by_unit.setdefault(inspection.unit, []).append(inspection)
-        return cls(tuple(units), {u: tuple(rows) for u, rows in by_unit.items()}, unset, strict)
+        rows = {u: tuple(rows) for u, rows in by_unit.items()}
+        return cls(tuple(units), rows, unset, strict, vacant=vacant)
+
+    def _vacant(self, columns: frozenset[str]) -> Sequence[RejectedUnit]:
+        """`vacant`'s units for ``columns``, asked once per columns an evaluation."""
+        if self.vacant is None or not columns:
+            return ()
+        key = ("vacant", columns)
+        if key not in self._asked:
+            self._asked[key] = tuple(self.vacant(columns))
+        return tuple(self._asked[key])
 
     def any_lacking(self, columns: frozenset[str]) -> bool:
         """Whether a counted row of the log lacks one of ``columns`` (``kind``,
@@ -222,7 +278,9 @@ class Doubts:
         return [row for row in asked[1] if row.unit in units]
 
     def __bool__(self) -> bool:
-        return bool(self.units or self.inspections or self.unset is not None)
+        return bool(
+            self.units or self.inspections or self.unset is not None or self.vacant is not None
+        )
 
     def of_query(
         self, query: RecordQuery, district: str | None, counts: Counts, met: bool = False
@@ -233,7 +291,12 @@ class Doubts:
         (their failing units are not asked for: the SQL engines list none then)."""
         found: list[_Doubt] = []
         spec = query.spec
-        for unit in self.units:
+        filtered = frozenset(c for c, _ in spec.population if c in VACANT)
+        if district is not None:
+            filtered |= {"district"}
+        for unit in (*self.units, *self._vacant(filtered)):
+            if unit.kept and not unit.unreadable & filtered:
+                continue  # counted as read: its empty columns are not this rule's
             if (
                 district is not None
                 and unit.values.get("district") != district
@@ -246,12 +309,15 @@ class Doubts:
                 may, sure = may and could, sure and surely
             if not may:
                 continue
+            if district is not None and "district" in unit.unreadable:
+                sure = False  # it may be another district's
             states = set() if sure else {_OUT}
             if spec.flag is not None and spec.flag not in unit.unreadable:
                 states.add(_MEET if unit.values.get(spec.flag) else _FAIL)
             else:
                 states |= {_FAIL, _MEET}
-            found.append(_Doubt(frozenset(states), _OUT, "register", (unit.row,)))
+            kind = "vacant" if unit.kept else "register"
+            found.append(_Doubt(frozenset(states), _OUT, kind, (unit.row,)))
         filters = spec.kinds is not None or spec.results is not None
         unset = self.unset if filters and not met else None
         if (
@@ -339,17 +405,23 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
     what, where = [], []
     found = {
         kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
-        for kind in ("register", "log")
+        for kind in ("register", "log", "vacant")
     }
     unset = sorted({r for d in doubts for r in d.unset})
     lacking = frozenset(c for d in doubts for c in d.lacking)
-    listing = {"register": found["register"], "log": sorted({*found["log"], *unset})}
+    listing = {
+        "register": sorted({*found["register"], *found["vacant"]}),
+        "log": sorted({*found["log"], *unset}),
+    }
     both = all(listing.values())
     for kind in ("register", "log"):
         rows = found[kind]
         if rows:
             plural = "s" if len(rows) != 1 else ""
             what.append(say(f"doubts.rejected_{kind}", count=len(rows), s=plural))
+        if kind == "register" and found["vacant"]:
+            count = len(found["vacant"])
+            what.append(say("doubts.vacant", count=count, s="s" if count != 1 else ""))
         if kind == "log" and unset:
             plural = "s" if len(unset) != 1 else ""
             missing = "_".join(c for c in ("kind", "result") if c in lacking)
@@ -454,7 +526,8 @@ def _met_at_least(
 
 
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
-    refs = tuple(sorted({(d.kind, r) for d in doubts for r in d.rows}))
+    # (A vacant unit's row is no rejected row: the reason names it.)
+    refs = tuple(sorted({(d.kind, r) for d in doubts if d.kind != "vacant" for r in d.rows}))
     result = attrs.evolve(result, rejected_rows=refs) if refs else result
     return _may_meet(result, doubts)
 

@@ -13,11 +13,27 @@ import attrs
 
 from .._errors import DataError, Problem
 from .._messages import Text, say
-from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
+from .doubts import (
+    Doubts,
+    RejectedInspection,
+    RejectedUnit,
+    Unset,
+    Vacant,
+    doubtful_dates,
+    unset_rows,
+    vacant_units,
+)
 from .plan import refuse_inverted_reach
 from .read import Inspection, InspectionLog, Register, parse_date
 
-__all__ = ["Prepared", "as_date", "declared_reach", "prepared", "without_doubtful_dates"]
+__all__ = [
+    "Prepared",
+    "as_date",
+    "declared_reach",
+    "prepared",
+    "vacant_of",
+    "without_doubtful_dates",
+]
 
 
 @attrs.frozen
@@ -65,8 +81,25 @@ def prepared(
         log.rejected if log is not None else (),
         None if log is None else _unset_of(log),
         strict,
+        vacant=vacant_of(register),
     )
     return Prepared(register, log, doubts, until, start)
+
+
+def vacant_of(register: Register) -> Vacant:
+    """The register's counted units with no value in one of some columns (rows
+    kept as columns are filtered where they are)."""
+    rows = register.units
+
+    def vacant(columns: frozenset[str]) -> list[RejectedUnit]:
+        own = getattr(rows, "lacking", None)
+        if own is not None:
+            return vacant_units(register.name, own(None, columns, every=True))
+        return vacant_units(
+            register.name, (u for u in rows if any(getattr(u, c) is None for c in columns))
+        )
+
+    return vacant
 
 
 def _unset_of(log: InspectionLog) -> Unset:
