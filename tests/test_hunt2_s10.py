@@ -102,11 +102,6 @@ def test_a_unit_with_no_district_leaves_each_district_unknown(tmp_path: Path) ->
     assert found == dict.fromkeys(("reference", "duckdb", "in place"), expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records (every engine; records/read.py, engines/reference.py, engines/sql.py): "
-    "a register without a flag's column reads the flag as false for every unit",
-)
 def test_a_register_without_the_flag_column_does_not_fail_every_unit(tmp_path: Path) -> None:
     """The register has no ``internet_bright_kitchen`` column at all (it says
     nothing of it), and the rule was 'not met 0 (0/1)', C2 'not enrolled in

@@ -1413,6 +1413,7 @@ class _Register(_Reading):
             other.rows_rejected,
             tuple(notes),
             other.rejected,
+            frozenset(f for f in FLAGS if f not in rows.positions),
         )
 
     def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:

@@ -2958,6 +2958,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记册中人群列(风险等级、规模或区县)为空的 {count} 行",
         "{count} register row{s} with an empty population column (risk level, size or district)",
     ),
+    "doubts.no_flag_column": (
+        "登记册没有 {column} 列,无法判断哪些单位具备该项{so_far}",
+        "the register has no {column} column: which units have it is unknown{so_far}",
+    ),
     "engines.too_many_vacant": (
         "登记册中风险等级、规模或区县为空、且可能改变结论的行超过 {limit:,} 行",
         "more than {limit:,} register rows with no risk level, size or district that could change a verdict",

@@ -595,6 +595,7 @@ def _doubts(
         None if log is None else lacking(database, log, mapping, proven=proven),
         strict,
         vacant=vacant(database, register, mapping),
+        absent=frozenset(f for f in FLAGS if not register.has(f)),
     )
 
 

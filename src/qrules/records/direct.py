@@ -1026,6 +1026,7 @@ def _register(table: _Table) -> Register:
         0,
         tuple(notes),
         (),
+        frozenset(f for f in FLAGS if not table.has(f)),
     )
 
 

@@ -28,7 +28,7 @@ from .._observe import judged
 from .._recordspec import FLAGS
 from .._results import Evaluation, Reconciliation, Result, Verdict
 from .judge import Counts, judge_counts
-from .plan import RecordQuery
+from .plan import RecordQuery, Said, said_text
 
 if TYPE_CHECKING:
     from .._rulebook import Rulebook
@@ -221,6 +221,9 @@ class Doubts:
     told: Mapping[str, bool] = attrs.field(factory=dict)
     #: The register's counted units with an empty population column (`Vacant`).
     vacant: Vacant | None = None
+    #: The flags the register has no column for (`Register.absent`): a rule
+    #: needing one is unknown, whatever its counts.
+    absent: frozenset[str] = frozenset()
     # What `unset` answered: per columns, whether any row lacks them; per
     # query and columns, the rows of its failing units (its districts' are among them).
     _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
@@ -233,12 +236,13 @@ class Doubts:
         unset: Unset | None = None,
         strict: bool = False,
         vacant: Vacant | None = None,
+        absent: frozenset[str] = frozenset(),
     ) -> Doubts:
         by_unit: dict[str, list[RejectedInspection]] = {}
         for inspection in inspections:
             by_unit.setdefault(inspection.unit, []).append(inspection)
         rows = {u: tuple(rows) for u, rows in by_unit.items()}
-        return cls(tuple(units), rows, unset, strict, vacant=vacant)
+        return cls(tuple(units), rows, unset, strict, vacant=vacant, absent=absent)
 
     def _vacant(self, columns: frozenset[str]) -> Sequence[RejectedUnit]:
         """`vacant`'s units for ``columns``, asked once per columns an evaluation."""
@@ -279,8 +283,23 @@ class Doubts:
 
     def __bool__(self) -> bool:
         return bool(
-            self.units or self.inspections or self.unset is not None or self.vacant is not None
+            self.units
+            or self.inspections
+            or self.unset is not None
+            or self.vacant is not None
+            or self.absent
         )
+
+    def without_column(self, query: RecordQuery) -> RecordQuery:
+        """``query``, unknown when the register has no column for a flag it
+        needs (its ``flag``, or one its population filters on)."""
+        spec = query.spec
+        needed = [spec.flag, *(c for c, _ in spec.population)]
+        missing = sorted(c for c in needed if c is not None and c in self.absent)
+        if not missing or query.unknown is not None:
+            return query
+        said: Said = ("doubts.no_flag_column", (("column", ", ".join(missing)),))
+        return attrs.evolve(query, unknown=said_text(said), unknown_said=said)
 
     def of_query(
         self, query: RecordQuery, district: str | None, counts: Counts, met: bool = False
@@ -575,6 +594,8 @@ def judge_all(
     results: list[Result] = []
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
+        if doubts:
+            query = doubts.without_column(query)
         rule = rulebook[query.rule]
         # Districts are judged on the rules that apply to them (a rule's scope).
         for district in (None, *(d for d in districts if rule.in_district(d) is not None)):

@@ -82,6 +82,7 @@ def prepared(
         None if log is None else _unset_of(log),
         strict,
         vacant=vacant_of(register),
+        absent=register.absent,
     )
     return Prepared(register, log, doubts, until, start)
 

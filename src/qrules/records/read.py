@@ -171,6 +171,9 @@ class Register(_Accounted[UnitRecord]):
     #: The rejected rows, as far as each could be read: units of unknown
     #: membership and compliance (``docs/records.md``, "Bad rows").
     rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
+    #: The flags (`FLAGS`) the source has no column for: whether a unit has one
+    #: is unknown (read as false), and a rule that needs it is unknown.
+    absent: frozenset[str] = attrs.field(default=frozenset(), repr=False)
     # The index by unit id, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -937,6 +940,7 @@ def read_register(
         rows.rejected,
         tuple(notes),
         tuple(rejected),
+        frozenset(f for f in FLAGS if f not in rows.positions),
     )
 
 
