@@ -34,11 +34,11 @@ if TYPE_CHECKING:
     from .._rulebook import Rulebook
 
 __all__ = [
+    "VACANT",
     "Doubts",
     "RejectedInspection",
     "RejectedUnit",
     "Unset",
-    "VACANT",
     "Vacant",
     "doubtful_dates",
     "judge_all",
@@ -594,19 +594,21 @@ def judge_all(
     results: list[Result] = []
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
-        if doubts:
-            query = doubts.without_column(query)
+        judged_as = doubts.without_column(query) if doubts else query
         rule = rulebook[query.rule]
         # Districts are judged on the rules that apply to them (a rule's scope).
         for district in (None, *(d for d in districts if rule.in_district(d) is not None)):
             counts = counted.get(district, Counts(0, 0))
             if doubts:
                 found = doubts.of_query(
-                    query, district, counts, _met_at_least(rulebook, query, counts, district)
+                    judged_as,
+                    district,
+                    counts,
+                    _met_at_least(rulebook, judged_as, counts, district),
                 )
-                result = judge_bounded(rulebook, query, counts, found, district, doubts.strict)
+                result = judge_bounded(rulebook, judged_as, counts, found, district, doubts.strict)
             else:
-                result = judge_counts(rulebook, query, counts, district)
+                result = judge_counts(rulebook, judged_as, counts, district)
             # (`judge_counts` gives its results so already: no copy made.)
             results.append(
                 result if result.source == "records" else attrs.evolve(result, source="records")
