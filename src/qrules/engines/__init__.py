@@ -594,7 +594,8 @@ def _doubts(
         rejected.inspections,
         None if log is None else lacking(database, log, mapping, proven=proven),
         strict,
-        vacant=vacant(database, register, mapping),
+        # (The register as counted: a table without a row to reject tested plainly.)
+        vacant=vacant(database, _counted_as(register, None, rejected)[0], mapping),
         absent=frozenset(f for f in FLAGS if not register.has(f)),
     )
 

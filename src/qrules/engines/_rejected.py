@@ -329,6 +329,14 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping) -> Vacan
 
     def units(columns: frozenset[str]) -> list[RejectedUnit]:
         where = exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
+        # Whether any unit is one, first (no rows numbered when none is).
+        some = rendered(
+            ("vacant", repr(register), tuple(sorted(columns))),
+            lambda: exp.select(number(1)).from_(register.ref("r")).where(where.copy()).limit(1),
+            database.dialect,
+        )
+        if not database.fetch(some):
+            return []
         header, rows = _fetch(database, register, where, "r", limit=LIMIT + 1)
         if len(rows) > LIMIT:
             raise _too_many(register.name, "vacant")

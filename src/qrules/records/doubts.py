@@ -244,14 +244,21 @@ class Doubts:
         rows = {u: tuple(rows) for u, rows in by_unit.items()}
         return cls(tuple(units), rows, unset, strict, vacant=vacant, absent=absent)
 
+    def ask_vacant(self, columns: frozenset[str]) -> None:
+        """Ask `vacant` once of every column (of `VACANT`) the evaluation's rules
+        filter on: each query's units are then taken from that answer."""
+        if self.vacant is not None and columns:
+            self._asked["vacant"] = (columns, tuple(self.vacant(columns)))
+
     def _vacant(self, columns: frozenset[str]) -> Sequence[RejectedUnit]:
-        """`vacant`'s units for ``columns``, asked once per columns an evaluation."""
+        """`vacant`'s units with an empty value in one of ``columns``."""
         if self.vacant is None or not columns:
             return ()
-        key = ("vacant", columns)
-        if key not in self._asked:
-            self._asked[key] = tuple(self.vacant(columns))
-        return tuple(self._asked[key])
+        asked = self._asked.get("vacant")
+        if asked is None or not columns <= asked[0]:
+            self.ask_vacant(columns if asked is None else asked[0] | columns)
+            asked = self._asked["vacant"]
+        return tuple(u for u in asked[1] if u.unreadable & columns)
 
     def any_lacking(self, columns: frozenset[str]) -> bool:
         """Whether a counted row of the log lacks one of ``columns`` (``kind``,
@@ -592,6 +599,11 @@ def judge_all(
     queries = list(queries)
     districts = list(districts)
     results: list[Result] = []
+    if doubts:  # (the register's units with an empty population column: asked once)
+        doubts.ask_vacant(
+            frozenset(c for q in queries for c, _ in q.spec.population if c in VACANT)
+            | ({"district"} if districts else frozenset())
+        )
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
         judged_as = doubts.without_column(query) if doubts else query
