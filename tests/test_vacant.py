@@ -10,6 +10,7 @@ loaded from the rows read, and on both databases' tables in place (text columns)
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
+from tests.conftest import run
 
 BOOK = "yantai-2023-2025"
 HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
@@ -184,3 +186,28 @@ def test_a_missing_flag_column_is_named_and_other_rules_keep_their_verdicts(
     assert _seen(_results(tmp_path / "large", engine, register, log, LARGE)) == {
         frozenset({(None, "met")})
     }
+
+
+@pytest.mark.parametrize("engine_name", ["reference", "duckdb"])
+def test_the_command_line_says_the_same_of_an_empty_risk_level_and_a_missing_flag(
+    tmp_path: Path, engine_name: str
+) -> None:
+    """``qrules check`` on plain CSV files (DuckDB reads them where they are)."""
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\nK,k,central_kitchen,\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "log.csv"
+    log.write_text(LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n", encoding="utf-8")
+    code, out, err = run(
+        "check", BOOK, "--register", str(register), "--log", str(log), "--engine", engine_name,
+        "--log-from", "2025-01-01", "--log-until", "2025-12-31",
+        "--rule", HIGH_RISK, "--rule", KITCHENS, "--format", "json",
+    )  # fmt: skip
+    assert err == ""
+    found = {r["id"]: r for r in json.loads(out)["results"]}
+    assert found[HIGH_RISK]["verdict"] == "unknown"
+    assert "(row 3)" in found[HIGH_RISK]["reason"]
+    assert found[KITCHENS]["verdict"] == "unknown"
+    assert "internet_bright_kitchen" in found[KITCHENS]["reason"]

@@ -242,6 +242,11 @@ class ColumnRows(Sequence[Any]):
             found = self.table.filter(pc.and_(wanted, empty))
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
+    def vacant(self, columns: Iterable[str]) -> tuple[Any, ...]:
+        """The register's units with no value in one of ``columns``
+        (`qrules.records.doubts.Vacant`), filtered in Arrow."""
+        return self.lacking(None, columns, every=True)
+
     def unit_index(self) -> Mapping[str, Any]:
         """The units by id: an index of positions, a unit made when looked up."""
         return once(self._lazy, "index", lambda: _UnitIndex(self))

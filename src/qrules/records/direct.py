@@ -78,6 +78,7 @@ from .._messages import Text, say
 from .._once import once
 from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
 from .._tabular import MISSING_MARKERS, needs, source_kind
+from .doubts import VACANT
 from .read import (
     FLAG_WORDS,
     ColumnMapping,
@@ -1170,6 +1171,22 @@ class TableRows(Sequence[Any]):
                 ' AND list_contains($units, q.unit) ORDER BY q."row"',
                 params={"units": sorted(units)},
             ).to_arrow_table()
+        return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
+
+    def vacant(self, columns: Iterable[str]) -> tuple[Any, ...]:
+        """The register's units with no value in one of ``columns``
+        (`qrules.records.doubts.Vacant`), filtered in DuckDB."""
+        if "rows" in self._lazy:
+            return self.columns().vacant(columns)
+        empty = " OR ".join(f'q."{c}" IS NULL' for c in sorted(columns) if c in VACANT)
+        if not empty:
+            return ()
+        probe = f"SELECT 1 FROM ({self.query}) AS q WHERE ({empty}) LIMIT 1"
+        if not self.connection.execute(probe).fetchall():
+            return ()  # (the common case: nothing fetched, no Arrow table made)
+        found = self.connection.sql(
+            f'SELECT * FROM ({self.query}) AS q WHERE ({empty}) ORDER BY q."row"'
+        ).to_arrow_table()
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:

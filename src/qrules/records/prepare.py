@@ -93,9 +93,9 @@ def vacant_of(register: Register) -> Vacant:
     rows = register.units
 
     def vacant(columns: frozenset[str]) -> list[RejectedUnit]:
-        own = getattr(rows, "lacking", None)
+        own = getattr(rows, "vacant", None)  # (rows kept as columns, or in DuckDB)
         if own is not None:
-            return vacant_units(register.name, own(None, columns, every=True))
+            return vacant_units(register.name, own(columns))
         return vacant_units(
             register.name, (u for u in rows if any(getattr(u, c) is None for c in columns))
         )
