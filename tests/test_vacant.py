@@ -200,7 +200,7 @@ def test_the_command_line_says_the_same_of_an_empty_risk_level_and_a_missing_fla
     )
     log = tmp_path / "log.csv"
     log.write_text(LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n", encoding="utf-8")
-    code, out, err = run(
+    _code, out, err = run(
         "check", BOOK, "--register", str(register), "--log", str(log), "--engine", engine_name,
         "--log-from", "2025-01-01", "--log-until", "2025-12-31",
         "--rule", HIGH_RISK, "--rule", KITCHENS, "--format", "json",
@@ -208,6 +208,6 @@ def test_the_command_line_says_the_same_of_an_empty_risk_level_and_a_missing_fla
     assert err == ""
     found = {r["id"]: r for r in json.loads(out)["results"]}
     assert found[HIGH_RISK]["verdict"] == "unknown"
-    assert "(row 3)" in found[HIGH_RISK]["reason"]
+    assert "(rows 3, 4)" in found[HIGH_RISK]["reason"]  # B, and K: a central kitchen
     assert found[KITCHENS]["verdict"] == "unknown"
     assert "internet_bright_kitchen" in found[KITCHENS]["reason"]
