@@ -595,7 +595,7 @@ def _doubts(
         None if log is None else lacking(database, log, mapping, proven=proven),
         strict,
         # (The register as counted: a table without a row to reject tested plainly.)
-        vacant=vacant(database, _counted_as(register, None, rejected)[0], mapping),
+        vacant=vacant(database, _counted_as(register, None, rejected)[0], mapping, proven=proven),
         absent=frozenset(f for f in FLAGS if not register.has(f)),
     )
 

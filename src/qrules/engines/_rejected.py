@@ -313,15 +313,19 @@ def rejections(
     return result
 
 
-def vacant(database: Database, register: Table, mapping: ColumnMapping) -> Vacant:
+def vacant(database: Database, register: Table, mapping: ColumnMapping, *, proven: bool) -> Vacant:
     """The register table's counted units with no value in one of some columns
     (``risk_level``, ``size``, ``district``; a missing column: every unit), read
     by the readers' own code (`qrules.records.doubts.Vacant`); at most `LIMIT`
-    rows are read, more is a `DataError`."""
+    rows are read, more is a `DataError`. ``proven``: as `lacking`'s (a code is
+    one of its set or NULL: whether a unit lacks one is whether it is NULL,
+    which DuckDB answers from the column's validity)."""
 
     def empty(column: str) -> exp.Expr:
         if not register.has(column):
             return exp.true()
+        if proven and column in RECORD_CODES:
+            return register.raw(column, "r").is_(exp.null())
         if column in RECORD_CODES:  # (a CASE: a NULL code is none of them either)
             codes = RECORD_CODES[column]
             return exp.Case().when(register.isin(column, "r", codes), exp.false()).else_(exp.true())
@@ -331,7 +335,7 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping) -> Vacan
         where = exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
         # Whether any unit is one, first (no rows numbered when none is).
         some = rendered(
-            ("vacant", repr(register), tuple(sorted(columns))),
+            ("vacant", repr(register), tuple(sorted(columns)), proven),
             lambda: exp.select(number(1)).from_(register.ref("r")).where(where.copy()).limit(1),
             database.dialect,
         )
