@@ -29,6 +29,8 @@ DRUGS = "special-drug-retailers-inspection-coverage"
 KITCHENS = "central-kitchens-in-internet-bright-kitchen"
 YEAR_2025 = {"log_from": "2025-01-01", "log_until": "2025-12-31"}
 LOG = "unit,date,kind\n"
+#: A, a high-risk catering unit; B, a catering unit of no risk level.
+HIGH_AND_EMPTY = "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\n"
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
@@ -91,7 +93,7 @@ def test_an_empty_risk_level_is_unknown_membership_named_by_row(
     found = _results(
         tmp_path,
         engine,
-        "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\n",
+        HIGH_AND_EMPTY,
         LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n",
         HIGH_RISK,
     )
@@ -144,7 +146,7 @@ def test_an_empty_risk_level_that_cannot_change_the_verdict_keeps_it(
     found = _results(
         tmp_path,
         engine,
-        "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\n",
+        HIGH_AND_EMPTY,
         LOG + "B,2025-05-01,routine\n",
         HIGH_RISK,
     )
