@@ -15,7 +15,7 @@ tables but one count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -134,24 +134,33 @@ def _too_many(name: str, what: str) -> DataError:
 def _fetch(
     database: Database,
     table: Table,
-    where: exp.Expr,
+    where: exp.Expr | Callable[[], exp.Expr],
     alias: str,
     extra: Sequence[exp.Expr] = (),
     limit: int | None = None,
+    key: Hashable | None = None,
 ) -> tuple[list[str], list[Sequence[Any]]]:
-    inner = _numbered(table, alias, database.dialect).subquery(alias)
+    """The rows ``where`` holds, numbered (``key``: naming every input of the
+    query, its text kept: ``where`` is then a builder, called only to make it)."""
     stored = list(dict.fromkeys(table.columns.values()))
-    query = (
-        exp.select(
-            *(exp.column(c, alias, quoted=True) for c in stored), exp.column(_ROW, alias), *extra
+
+    def build() -> exp.Select:
+        inner = _numbered(table, alias, database.dialect).subquery(alias)
+        query = (
+            exp.select(
+                *(exp.column(c, alias, quoted=True) for c in stored),
+                exp.column(_ROW, alias),
+                *extra,
+            )
+            .from_(inner)
+            .where(where() if callable(where) else where)
+            .order_by(exp.column(_ROW, alias))
         )
-        .from_(inner)
-        .where(where)
-        .order_by(exp.column(_ROW, alias))
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return stored, list(database.fetch(query.sql(dialect=spoken(database.dialect))))
+        return query if limit is None else query.limit(limit)
+
+    if key is not None:
+        return stored, list(database.fetch(rendered(key, build, database.dialect)))
+    return stored, list(database.fetch(build().sql(dialect=spoken(database.dialect))))
 
 
 def rejections(
@@ -332,16 +341,26 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping, *, prove
         return marked(register.raw(column, "r"))
 
     def units(columns: frozenset[str]) -> list[RejectedUnit]:
-        where = exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
-        # Whether any unit is one, first (no rows numbered when none is).
+        def where() -> exp.Expr:
+            return exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
+
+        # Whether any unit is one, first (no rows numbered when none is; its
+        # text kept, so that clean tables are judged without sqlglot).
         some = rendered(
             ("vacant", repr(register), tuple(sorted(columns)), proven),
-            lambda: exp.select(number(1)).from_(register.ref("r")).where(where.copy()).limit(1),
+            lambda: exp.select(number(1)).from_(register.ref("r")).where(where()).limit(1),
             database.dialect,
         )
         if not database.fetch(some):
             return []
-        header, rows = _fetch(database, register, where, "r", limit=LIMIT + 1)
+        header, rows = _fetch(
+            database,
+            register,
+            where,
+            "r",
+            limit=LIMIT + 1,
+            key=("vacant rows", repr(register), tuple(sorted(columns)), proven, LIMIT),
+        )
         if len(rows) > LIMIT:
             raise _too_many(register.name, "vacant")
         read = read_register(
