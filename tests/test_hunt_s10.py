@@ -154,15 +154,6 @@ def test_trusted_keys_count_a_marker_kind_as_no_kind(marker: str) -> None:
 # -- figures: a city total the list of its spellings misses ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_figures._TOTAL_WORDS / _CITY / _city_keys (fixes): a total in traditional "
-    "characters (合計, 總計, 匯總), an English one not at the end of the name (Totals, "
-    "'TOTAL (city)', 'Total Yantai', where 'Yantai total' is an error), the urban "
-    "districts' subtotal 市区 (市区合计 is an error), 县市区, or the city's own name with "
-    "more after it (烟台市区, 烟台市本级, 'Yantai Municipality'; 煙台) is read as one more "
-    "district and summed into the city's figure: 120, a false 'met' (>= 100)",
-)
 @pytest.mark.parametrize(
     "city",
     [

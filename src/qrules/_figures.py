@@ -164,10 +164,17 @@ def figures_mapping(mapping: MappingInput) -> FiguresMapping:
     return ColumnMapping.from_dict(mapping).figures
 
 
+#: Traditional forms of the characters a district cell is compared by (the words
+#: of a total, of a kind of district, the city's name): ``合計`` is ``合计``,
+#: ``煙台`` is ``烟台``. Folded by `_key`, so every comparison below sees one form.
+_TRADITIONAL = str.maketrans("計總匯數區縣臺煙體個", "计总汇数区县台烟体个")
+
+
 def _key(text: str) -> str:
     """A name as compared: NFKC, case-folded, without spaces or punctuation
-    (full-width or not), so that ``质量强县（市、区）`` is ``质量强县(市区)``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    (full-width or not), in simplified characters, so that ``质量强县（市、区）``
+    is ``质量强县(市区)`` and ``合計`` is ``合计``."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRADITIONAL)
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
 
 
@@ -175,8 +182,14 @@ _CITY_KEYS = frozenset(map(_key, _CITY))
 #: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
 #: districts it sums is no district, and summed with them counts them twice.
 _TOTAL_WORDS = (*_CITY_TOTALS, "小计", "累计", "全市")
+#: English words of a total, wherever they stand in the name (``Totals``,
+#: ``TOTAL (city)``, ``Total Yantai``, ``Yantai total``).
+_TOTAL_ENGLISH = frozenset({"total", "totals", "subtotal", "subtotals", "sum", "sums"})
 #: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
+#: The words for a kind of district: a name made of them alone (``市区``, the
+#: urban districts; ``县市区``, all of them) is a group of districts, not one.
+_KIND_WORDS = frozenset("区县市旗")
 
 
 def _stem(district: str) -> str:
@@ -500,22 +513,38 @@ class _Reader:
             return None
         if district not in self.districts:
             self.districts[district] = where
-            key = _key(district)
-            if text in self.figures.districts:
-                pass  # as the mapping file declares
-            elif key in self.city:
+            # (As the mapping file declares, a district is one.)
+            why = None if text in self.figures.districts else self.not_a_district(district)
+            if why is not None:
                 self.problem(
-                    say("figures.city_by_name", district=district),
+                    say(why, district=district, districts=listed(self.rulebook.districts)),
                     where,
-                    say("figures.city_by_name_hint", district=district),
-                )
-            elif any(w in key for w in _TOTAL_WORDS) or key.endswith(("total", "sum")):
-                self.problem(
-                    say("figures.total_not_district", district=district),
-                    where,
-                    say("figures.total_not_district_hint", district=district),
+                    say(f"{why}_hint", district=district),
                 )
         return district
+
+    def not_a_district(self, district: str) -> str | None:
+        """The one rule for a district cell that is neither the city's total row
+        (`_CITY`) nor declared by the mapping file: the message id saying why it
+        is no district, or None for a district. A district the rulebook lists
+        (``districts`` in ``plan.toml``, compared as `_stem`s) is one; else a name
+        holding the plan's city's name (``烟台市区``, ``Yantai Municipality``), a
+        word of a total (`_TOTAL_WORDS`, `_TOTAL_ENGLISH`) or only words for a
+        kind of district (``市区``, ``县市区``) is not: summed with the districts
+        it totals, it would count them twice. When the rulebook lists its
+        districts, any other name is not one either."""
+        key = _key(district)
+        known = {_stem(d) for d in self.rulebook.districts}
+        if _stem(district) in known:
+            return None
+        if any(len(name) > 1 and name in key for name in self.city):
+            return "figures.city_by_name"
+        words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
+        if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
+            return "figures.total_not_district"
+        if set(key) <= _KIND_WORDS:
+            return "figures.group_not_district"
+        return "figures.unknown_district" if known else None
 
     def districts_named_twice(self) -> None:
         """A problem for each district written two ways (``芝罘``, ``芝罘区``,

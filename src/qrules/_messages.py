@@ -2958,4 +2958,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件读取器把日期列中的数字读作 Excel 序列日期(45356 即 2024-03-05)或 YYYYMMDD 形式的日期:请判定一个把它转换为日期的视图:{serial}(序列日期)或 {compact}(YYYYMMDD)",
         "a file reader reads a number in a date column as an Excel serial (45356 is 2024-03-05) or digits written YYYYMMDD: judge a view that makes it a date, {serial} (serials) or {compact} (YYYYMMDD)",
     ),
+    # -- _figures (s10 misc): what a district cell names ------------------------------------
+    "figures.group_not_district": (
+        "{district!r} 是一组区县(只由表示区县类别的字组成),不是一个区县:与其中的区县相加,会把它们计算两次",
+        "{district!r} is a group of districts (only words for a kind of district), not one district: summed with the districts in it, it counts them twice",
+    ),
+    "figures.group_not_district_hint": (
+        '请删除该行;若它是全市的数值,请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'delete the row; if it is the whole city\'s figure, leave the district empty (or write 全市), or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
+    "figures.unknown_district": (
+        "{district!r} 不是规则集列出的区县之一({districts})",
+        "{district!r} is not one of the districts the rulebook lists ({districts})",
+    ),
+    "figures.unknown_district_hint": (
+        '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
+        'write the district as the rulebook does, or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
+    ),
 }
