@@ -34,7 +34,7 @@ from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
 from .._rulebook import Rulebook
-from .._tabular import RawTable, needs
+from .._tabular import ZONED_DAY, RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
 from ..records.prepare import declared_reach, prepared
@@ -364,8 +364,7 @@ def _check_types(
 ) -> None:
     """A `DataError` for a column of a type qrules does not read (naming the
     column, its type and the cast to use; for a timestamp with a time zone,
-    the view reading its day in a zone: `sql.ZONED_DAY`)."""
-    from .sql import ZONED_DAY  # noqa: PLC0415
+    the view reading its day in a zone: `ZONED_DAY`)."""
 
     problems = []
     for canonical, (stored, found) in columns.items():
