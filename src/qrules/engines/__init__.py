@@ -465,7 +465,14 @@ def evaluate_tables(
     of their units, in the log's reconciliation. It costs a pass over the log;
     ``check_keys=False`` trusts a database whose register has the unit id as
     its key and whose log has the inspection id as its key and the unit id as
-    a foreign key.
+    a foreign key, and which enforces its values too: that pass is also where
+    the tables' codes (category, risk level, size, kind, result), flags and
+    missing markers are checked to read as a file reader reads them, so they
+    are trusted as well (a kind or result is taken as one of its set or NULL,
+    a flag as the database's boolean or text reads). Rows are still checked
+    one by one when the plain counts or the log's latest date show rows to
+    reject, or a date column is text; ``strict=True`` still checks each log
+    row's unit.
 
     ``decision_log``: a JSON Lines file to append each result to, with the
     tables' names and rows counted (``docs/audit.md``).
