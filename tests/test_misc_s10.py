@@ -5,7 +5,11 @@ tests/test_city_totals.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
+
+import qrules
 from qrules.engines import evaluate_tables
 from tests.conftest import run
 
@@ -30,3 +34,56 @@ def test_trust_keys_says_it_trusts_codes_flags_and_missing_markers() -> None:
     doc = evaluate_tables.__doc__ or ""
     assert "flags" in doc
     assert "missing markers" in doc
+
+
+# -- a district written two ways in a register ---------------------------------------------
+
+
+_REGISTER = (
+    "unit,name,category,district\n"
+    "A,a,infant_formula_maker,芝罘区\nC,c,infant_formula_maker,芝罘\n"
+)
+_FORMULA = "infant-formula-makers-system-inspected-yearly"
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb"])
+def test_a_district_written_two_ways_in_a_register_is_an_error_naming_both(
+    tmp_path: Path, engine: str
+) -> None:
+    (tmp_path / "register.csv").write_text(_REGISTER, encoding="utf-8")
+    (tmp_path / "log.csv").write_text("unit,date,kind\nA,2025-05-01,system\n", encoding="utf-8")
+    book = qrules.load("yantai-2023-2025")
+    register = qrules.read_register(tmp_path / "register.csv")
+    log = qrules.read_log(tmp_path / "log.csv", register)
+    options = {"log_from": "2025-01-01", "log_until": "2025-12-31", "engine": engine}
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.evaluate_records(book, register, log, by_district=True, **options)
+    said = str(raised.value)
+    assert "'芝罘区', '芝罘' may be one district written two ways (first at rows 2, 3)" in said
+    assert "两种写法" in raised.value.render("zh")
+    # The city alone is judged on every unit whatever their districts' spelling.
+    assert qrules.evaluate_records(book, register, log, **options).results
+
+
+def test_a_district_written_two_ways_in_a_table_in_place_is_an_error() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE register AS SELECT * FROM (VALUES ('A', 'a', 'infant_formula_maker',"
+        " '芝罘区'), ('C', 'c', 'infant_formula_maker', '芝罘'))"
+        " t(unit, name, category, district)"
+    )
+    connection.execute(
+        "CREATE TABLE inspections AS SELECT 'A' AS unit, DATE '2025-05-01' AS date,"
+        " 'system' AS kind"
+    )
+    book = qrules.load("yantai-2023-2025")
+    with pytest.raises(qrules.DataError, match="may be one district written two ways"):
+        evaluate_tables(
+            book,
+            connection,
+            rules=[book[_FORMULA]],
+            by_district=True,
+            log_from="2025-01-01",
+            log_until="2025-12-31",
+        )

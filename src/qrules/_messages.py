@@ -2975,4 +2975,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
         'write the district as the rulebook does, or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
     ),
+    "records.district_twice": (
+        "登记册中的区县 {districts} 可能是同一区县的两种写法(各自首次出现在第 {rows} 行):按区县判断会成为两个区县",
+        "the register's districts {districts} may be one district written two ways (first at rows {rows}): judged by district, they would be two",
+    ),
+    "records.district_twice_tables": (
+        "登记册中的区县 {districts} 可能是同一区县的两种写法:按区县判断会成为两个区县",
+        "the register's districts {districts} may be one district written two ways: judged by district, they would be two",
+    ),
+    "records.district_twice_hint": (
+        "请在登记册的区县列中统一写法,或在映射文件的 [register.codes.district] 中把它们映射为同一区县",
+        "write it one way in the register's district column, or map the spellings to one district in the mapping file's [register.codes.district]",
+    ),
 }

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from .._boundary import first_line, outside, without_password
+from .._data import spelled_twice
 from .._errors import DataError, Problem, QRulesError
 from .._messages import listed, say
 from .._model import Rule
@@ -216,7 +217,40 @@ def evaluate_records(
             log_from=log_from,
             strict=strict,
         )
+    _one_spelling(evaluation, register.name, register)
     return _logged(decision_log, engine, register, log, evaluation)
+
+
+def _one_spelling(evaluation: Evaluation, name: str, register: Register | None) -> None:
+    """A `DataError` when the results judge one district written two ways
+    (``芝罘``, ``芝罘区``: `spelled_twice`, as a sheet of figures refuses it) as
+    two districts, naming the spellings and, in a ``register`` read, the first
+    row of each (looked up only then: a register kept as columns stays so)."""
+    twice = spelled_twice(r.district for r in evaluation if r.district is not None)
+    if not twice:
+        return
+    rows: dict[str, int] = {}
+    if register is not None:
+        rows = {u.district: u.row for u in reversed(register.units) if u.district is not None}
+    problems = []
+    for names in twice:
+        names.sort(key=lambda n: rows.get(n, 1 << 62))
+        first = [n for n in names if n in rows]
+        problems.append(
+            Problem(
+                name,
+                say(
+                    "records.district_twice",
+                    districts=listed(map(repr, names)),
+                    rows=listed(rows[n] for n in first),
+                )
+                if first
+                else say("records.district_twice_tables", districts=listed(map(repr, names))),
+                hint=say("records.district_twice_hint"),
+            )
+        )
+    if problems:
+        raise DataError(name, problems)
 
 
 def _logged(
@@ -565,6 +599,7 @@ def evaluate_tables(
                 doubts=_doubts(database, log_table, mapped, rejected, strict, proven=False),
                 **options,
             )
+    _one_spelling(evaluation, register, None)
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 
