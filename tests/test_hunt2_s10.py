@@ -310,12 +310,6 @@ def test_a_verdict_the_districts_reading_made_unknown_audits_clean(tmp_path: Pat
     assert (code, "clean:" in out) == (0, True), out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_decisions.py/_replay.py: a city value summed from some districts (a rulebook "
-    "without a list of districts) is logged as a plain input, so audit judges it as the "
-    "city's figure and calls the unknown line altered (pre-existing)",
-)
 def test_a_verdict_on_a_partial_sum_of_districts_audits_clean(tmp_path: Path) -> None:
     measure = "provincial_high_end_brand_enterprises"
     verdict, code, out = _audited(

@@ -87,3 +87,34 @@ def test_a_district_written_two_ways_in_a_table_in_place_is_an_error() -> None:
             log_from="2025-01-01",
             log_until="2025-12-31",
         )
+
+
+# -- the audit of a verdict on a partial sum of districts ----------------------------------
+
+
+@pytest.mark.parametrize(("first", "second", "verdict"), [(2, 2, "unknown"), (5, 4, "met")])
+def test_a_sum_over_years_with_a_partial_sum_of_districts_audits_clean(
+    tmp_path: Path, first: int, second: int, verdict: str
+) -> None:
+    """2024's city value is the sum of the two districts named (at least that):
+    6 + 4 + 6 = 16 may reach 20 (unknown), 6 + 9 + 6 = 21 reaches it whatever the
+    others (met). The line logs the sum as derived, and audit judges it so."""
+    import json  # noqa: PLC0415
+
+    brands = "municipal_agricultural_regional_public_brands"
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,district,measure,value\n"
+        f"2023,,{brands},6\n2025,,{brands},6\n"
+        f"2024,芝罘区,{brands},{first}\n2024,福山区,{brands},{second}\n",
+        encoding="utf-8",
+    )
+    decisions = tmp_path / "decisions.jsonl"
+    rule = "municipal-agricultural-regional-public-brands"
+    run("check", "yantai-2023-2025", str(figures), "--rule", rule, "--decision-log", str(decisions))
+    [line] = decisions.read_text(encoding="utf-8").splitlines()
+    logged = json.loads(line)
+    assert logged["verdict"] == verdict
+    assert logged["derived"] == {"2024": {brands: ["福山区", "芝罘区"]}}
+    code, out, err = run("audit", str(decisions))
+    assert (code, "clean:" in out) == (0, True), out + err
