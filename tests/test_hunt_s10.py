@@ -427,12 +427,6 @@ def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str
 # -- a JSON number in a message ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_data._show (fixes): a JSON number is shown by its parser's class, "
-    "\"Decimal('100.5') is not a whole number of enterprises\" (the CSV says '100.5'), as "
-    "session 9 fixed for objects and arrays; likewise 'is negative'",
-)
 @pytest.mark.parametrize("value", [100.5, -5.0])
 def test_a_json_number_is_shown_as_written(tmp_path: Path, value: float) -> None:
     path = tmp_path / "figures.json"

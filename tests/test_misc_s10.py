@@ -118,3 +118,33 @@ def test_a_sum_over_years_with_a_partial_sum_of_districts_audits_clean(
     assert logged["derived"] == {"2024": {brands: ["福山区", "芝罘区"]}}
     code, out, err = run("audit", str(decisions))
     assert (code, "clean:" in out) == (0, True), out + err
+
+
+def test_a_lazy_frame_is_refused_without_polars_warning() -> None:
+    """qrules asked a LazyFrame for its columns, and polars warned
+    (PerformanceWarning) before qrules' TypeError."""
+    import warnings  # noqa: PLC0415
+
+    polars = pytest.importorskip("polars")
+    from qrules.testing import assert_meets  # noqa: PLC0415
+
+    lazy = polars.DataFrame({"year": [2025], "measure": ["x"], "value": [1]}).lazy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match="cannot read figures from LazyFrame"):
+            assert_meets(lazy, "yantai-2023-2025")
+
+
+def test_a_template_never_overwrites_a_file_unasked(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.csv"
+    figures.write_text("filled in\n", encoding="utf-8")
+    code, out, err = run("template", "yantai-2023-2025", "-o", str(figures))
+    assert code == 2, out
+    assert "exists" in err
+    assert "--force" in err
+    assert figures.read_text(encoding="utf-8") == "filled in\n"
+    code, _, err = run("--lang", "zh", "template", "yantai-2023-2025", "-o", str(figures))
+    assert (code, "已存在" in err) == (2, True), err
+    code, _, err = run("template", "yantai-2023-2025", "-o", str(figures), "--force")
+    assert code == 0, err
+    assert figures.read_text(encoding="utf-8-sig").startswith("year,")

@@ -107,7 +107,13 @@ def _marked_percent(value: object) -> bool:
 
 
 def _show(value: object) -> str:
-    return repr(value) if not isinstance(value, str) else f"'{value}'"
+    """A value in a message as its source wrote it: text quoted, a number as
+    written (a JSON ``100.5`` is read as a `Decimal`, never shown as its class)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, numbers.Number | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
 
 
 def _parse(value: object, unit: Unit | None) -> Fraction | None:

@@ -2120,7 +2120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the log's table in --database (default: {default})",
     ),
     "help.trust_keys": (
-        "--database 中的表:像信任自身保证键和取值的数据库那样信任它们(省去一遍对记录的扫描):不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中,也不检查代码、标志和缺失标记是否与文件读取器的读法一致(检查类型或结果即视为其取值之一或 NULL);计数显示有应拒收的行、或日期列为文本时,仍逐行检查",
+        "--database 中的表:像信任自身保证键和取值的数据库那样信任它们(省去一遍对记录的扫描):不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中,也不检查代码、标志和缺失标记是否与文件读取器的读法一致(检查类型或结果即视为其取值之一或空值);计数显示有应拒收的行、或日期列为文本时,仍逐行检查",
         "tables in --database: trust them as a database that enforces their keys and values holds them (saves a pass over the log): no check that each unit id is in one register row, each inspection id in one log row and each log row's unit in the register, nor that their codes, flags and missing markers read as a file reader reads them (a kind or result is taken as one of its set or NULL); rows are still checked one by one when the counts show rows to reject or a date column is text",
     ),
     # -- rulebooks, files and measures ---------------------------------------------
@@ -2986,5 +2986,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "records.district_twice_hint": (
         "请在登记册的区县列中统一写法,或在映射文件的 [register.codes.district] 中把它们映射为同一区县",
         "write it one way in the register's district column, or map the spellings to one district in the mapping file's [register.codes.district]",
+    ),
+    # -- cli (s10 misc) ---------------------------------------------------------------------
+    "help.template.force": (
+        "覆盖已存在的 -o 文件(默认拒绝:它可能是已填好的报表)",
+        "overwrite an -o file that exists (refused by default: it may be figures filled in)",
+    ),
+    "cli.template_exists": (
+        "{output} 已存在(可能是已填好的数据),不会覆盖:请换一个 -o 文件名,或加 --force 覆盖它",
+        "{output} exists (perhaps figures filled in) and is not overwritten: give another -o, or --force to overwrite it",
     ),
 }

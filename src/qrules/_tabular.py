@@ -190,8 +190,10 @@ def source_kind(source: TableSource) -> str:
         return "database"
     if isinstance(source, str | Path):
         return _FILE_KINDS.get(Path(source).suffix.lower(), "unknown")
+    # (``columns`` asked last: a polars LazyFrame, no frame to read, warns when
+    # asked it, as it resolves its schema.)
     if (
-        (hasattr(source, "columns") and hasattr(source, "iter_rows"))
+        (hasattr(source, "iter_rows") and hasattr(source, "columns"))
         or (hasattr(source, "to_batches") and hasattr(source, "column_names"))
         or (hasattr(source, "itertuples") and hasattr(source, "columns"))
     ):

@@ -388,6 +388,7 @@ def _add_measure_commands(commands: Any, common: _Parser, selection: _Parser) ->
         help=said("help.template.district"),
     )
     _add_output(template)
+    template.add_argument("--force", action="store_true", help=said("help.template.force"))
 
 
 def _add_audit_commands(commands: Any, common: _Parser) -> None:
@@ -1120,6 +1121,9 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     if output is not None and output.suffix.lower() not in suffixes:
         # A template qrules could not read back (an .xlsx file named .csv).
         raise _usage(say("cli.template_suffix", output=str(output), format=args.format))
+    if output is not None and output.exists() and not args.force:
+        # (Perhaps the figures someone filled in: never replaced unasked.)
+        raise OutputError(say("cli.template_exists", output=str(output)))
     rows = template_rows(
         rulebook,
         _select(rulebook, args),
