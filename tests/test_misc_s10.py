@@ -148,3 +148,39 @@ def test_a_template_never_overwrites_a_file_unasked(tmp_path: Path) -> None:
     code, _, err = run("template", "yantai-2023-2025", "-o", str(figures), "--force")
     assert code == 0, err
     assert figures.read_text(encoding="utf-8-sig").startswith("year,")
+
+
+def test_a_revision_git_does_not_know_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It said only "git rev-parse failed"."""
+    root = Path(__file__).parent.parent
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    monkeypatch.chdir(root)
+    rules = "rules/yantai-2023-2025"
+    code, _, err = run("diff", f"no-such-revision-s10:{rules}", rules)
+    assert code == 2, err
+    assert "no revision 'no-such-revision-s10' in this repository" in err
+    assert "git log --oneline" in err
+    assert "rev-parse failed" not in err
+    code, _, err = run("--lang", "zh", "diff", f"no-such-revision-s10:{rules}", rules)
+    assert "本仓库中没有版本" in err
+
+
+@pytest.mark.parametrize("selection", [("--rule", "nope"), ("--tag", "records")])
+def test_a_selection_without_a_rulebook_is_an_error(selection: tuple[str, str]) -> None:
+    """It was ignored: every rulebook listed, exit 0."""
+    code, out, err = run("list", *selection)
+    assert (code, out) == (2, ""), err
+    assert f"{selection[0]} chooses rules of a rulebook: give one" in err
+    code, _, err = run("--lang", "zh", "list", *selection)
+    assert (code, "请给出规则集" in err) == (2, True), err
+
+
+def test_show_of_an_unknown_rule_points_to_list() -> None:
+    code, _, err = run("show", "yantai-2023-2025", "nope")
+    assert code == 2
+    assert "no rule 'nope' in rulebook 'yantai-2023-2025'; qrules list yantai-2023-2025" in err
+    code, _, err = run("show", "yantai-2023-2025", "food-safety-sampling-pass-rat")
+    assert "did you mean 'food-safety-sampling-pass-rate'" in err
+    code, _, err = run("--lang", "zh", "show", "yantai-2023-2025", "nope")
+    assert "qrules list yantai-2023-2025 列出其全部规则" in err

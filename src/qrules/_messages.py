@@ -2996,4 +2996,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{output} 已存在(可能是已填好的数据),不会覆盖:请换一个 -o 文件名,或加 --force 覆盖它",
         "{output} exists (perhaps figures filled in) and is not overwritten: give another -o, or --force to overwrite it",
     ),
+    "git.no_revision": (
+        "本仓库中没有版本 {revision!r}(git rev-parse 找不到它):请写一个存在的提交、分支或标签(git log --oneline 列出提交),例如 HEAD~1:rules/yantai-2023-2025",
+        "no revision {revision!r} in this repository (git rev-parse does not know it): give a commit, branch or tag that exists (git log --oneline lists the commits), as in HEAD~1:rules/yantai-2023-2025",
+    ),
+    "cli.list_needs_rulebook": (
+        "{options} 在规则集中选择规则:请给出规则集(qrules list RULEBOOK {first} …;qrules list 列出规则集)",
+        "{options} choose{s} rules of a rulebook: give one (qrules list RULEBOOK {first} …; qrules list lists the rulebooks)",
+    ),
+    "cli.show_listing": (
+        "qrules list {rulebook} 列出其全部规则",
+        "qrules list {rulebook} lists its rules",
+    ),
 }

@@ -883,6 +883,25 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     if args.rulebook is None:
+        given = [
+            option
+            for option, value in (
+                ("--rule", args.rule_ids),
+                ("--tag", args.tags),
+                ("--section", args.section),
+                ("--responsible", args.responsible),
+            )
+            if value  # (a selection without a rulebook selects in none)
+        ]
+        if given:
+            raise _usage(
+                say(
+                    "cli.list_needs_rulebook",
+                    options=listed(given),
+                    first=given[0],
+                    s="s" if len(given) == 1 else "",
+                )
+            )
         lines = []
         for name in rulebook_names():
             rulebook = load(name)
@@ -905,6 +924,17 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
+    if args.rule_id not in rulebook and not suggestion(args.rule_id, [r.id for r in rulebook]):
+        # (No close id to name: say where the ids are.)
+        listing = say("cli.show_listing", rulebook=args.rulebook)
+        raise _usage(
+            say(
+                "model.no_rule",
+                rule=args.rule_id,
+                rulebook=rulebook.id,
+                close=say("cli.close", close=listing),
+            )
+        )
     _write(_report.rule_details(rulebook[args.rule_id], args.lang), args, out)
     return EXIT_OK
 
