@@ -184,3 +184,23 @@ def test_show_of_an_unknown_rule_points_to_list() -> None:
     assert "did you mean 'food-safety-sampling-pass-rate'" in err
     code, _, err = run("--lang", "zh", "show", "yantai-2023-2025", "nope")
     assert "qrules list yantai-2023-2025 列出其全部规则" in err
+
+
+def test_errors_of_records_are_headed_records(tmp_path: Path) -> None:
+    """They were headed "dataset '…'", the word for reported figures."""
+    duckdb = pytest.importorskip("duckdb")
+    database = tmp_path / "records.duckdb"
+    connection = duckdb.connect(str(database))
+    connection.execute("CREATE TABLE register AS SELECT 'A' AS unit, 'a' AS name")
+    connection.execute("CREATE TABLE inspections AS SELECT 'A' AS unit, DATE '2025-01-02' AS date")
+    connection.close()
+    code, _, err = run("check", "yantai-2023-2025", "--database", f"duckdb:///{database}")
+    assert code == 2, err
+    assert err.startswith("qrules: records 'register' has 1 problem"), err
+    assert "dataset" not in err
+    (tmp_path / "register.csv").write_text("unit,name\nA,a\n", encoding="utf-8")
+    code, _, err = run(
+        "--lang", "zh", "check", "yantai-2023-2025", "--register", str(tmp_path / "register.csv")
+    )
+    assert code == 2, err
+    assert "记录 'register.csv' 有 1 个问题" in err, err

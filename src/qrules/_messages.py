@@ -3008,4 +3008,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "qrules list {rulebook} 列出其全部规则",
         "qrules list {rulebook} lists its rules",
     ),
+    "problems.records": ("记录 ", "records"),
 }
