@@ -204,3 +204,23 @@ def test_errors_of_records_are_headed_records(tmp_path: Path) -> None:
     )
     assert code == 2, err
     assert "记录 'register.csv' 有 1 个问题" in err, err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_command_option_and_positional_has_help(lang: str) -> None:
+    """``--format`` of every command, the descriptions of list, show, export,
+    validate, changelog and schema, and bare positionals had none."""
+    import argparse  # noqa: PLC0415
+
+    from qrules.cli import _parser  # noqa: PLC0415
+
+    parser = _parser(lang)  # type: ignore[arg-type]
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = [
+        f"{name} {action.option_strings or action.dest}"
+        for name, command in commands.choices.items()
+        for action in command._actions
+        if action.help is None
+    ]
+    missing += [f"{name}: description" for name, c in commands.choices.items() if not c.description]
+    assert missing == []

@@ -2997,7 +2997,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{output} exists (perhaps figures filled in) and is not overwritten: give another -o, or --force to overwrite it",
     ),
     "git.no_revision": (
-        "本仓库中没有版本 {revision!r}(git rev-parse 找不到它):请写一个存在的提交、分支或标签(git log --oneline 列出提交),例如 HEAD~1:rules/yantai-2023-2025",
+        "本仓库中没有版本 {revision!r}:请写一个存在的提交、分支或标签(可在 git 的提交记录中查到)",
         "no revision {revision!r} in this repository (git rev-parse does not know it): give a commit, branch or tag that exists (git log --oneline lists the commits), as in HEAD~1:rules/yantai-2023-2025",
     ),
     "cli.list_needs_rulebook": (
@@ -3009,4 +3009,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "qrules list {rulebook} lists its rules",
     ),
     "problems.records": ("记录 ", "records"),
+    "help.format.check": (
+        "终端用的表格(默认)、供程序用的 JSON、供审阅文档用的 Markdown,或供持续集成用的 JUnit XML",
+        "a table for a terminal (the default), JSON for programs, Markdown for review documents, JUnit XML for CI",
+    ),
+    "help.format.report": (
+        "报告的格式(默认:html)",
+        "the report's format (default: html)",
+    ),
+    "help.format.export": (
+        "供其他程序用的 JSON(默认),或每条规则连同原文的 Markdown 页面",
+        "JSON for other programs (the default), or the Markdown page of every rule with its quote",
+    ),
+    "help.format.text_json": (
+        "文本(默认)或 JSON",
+        "text (the default) or JSON",
+    ),
+    "help.format.diff": (
+        "文本(默认)、JSON 或 Markdown 表格",
+        "text (the default), JSON or a Markdown table",
+    ),
+    "help.format.coverage": (
+        "表格(默认)、Markdown、HTML 或 JSON",
+        "a table (the default), Markdown, HTML or JSON",
+    ),
+    "help.list.rulebook": (
+        "已发布规则集的名称或规则集文件夹;不给出时列出已发布的规则集",
+        "a shipped rulebook's name or a rulebook folder; without it, the shipped rulebooks are listed",
+    ),
+    "help.show.rule": (
+        "规则的 ID(qrules list RULEBOOK 列出全部 ID)",
+        "the rule's id (qrules list RULEBOOK lists them)",
+    ),
+    "help.validate.rulebooks": (
+        "要检查的规则集文件夹(或已发布规则集的名称)",
+        "the rulebook folders (or shipped rulebooks' names) to check",
+    ),
+    "help.old": (
+        "旧的规则集:已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH",
+        "the old rulebook: a shipped name, a folder, or REV:PATH for a folder at a git revision",
+    ),
+    "help.new": (
+        "新的规则集:已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH",
+        "the new rulebook: a shipped name, a folder, or REV:PATH for a folder at a git revision",
+    ),
+    "help.coverage.report": (
+        "pytest --qrules-coverage-report=json:FILE 保存的规则覆盖率报告",
+        "a rule coverage report saved by pytest --qrules-coverage-report=json:FILE",
+    ),
+    "help.list.description": (
+        "不给规则集时,列出已发布的规则集(名称、版本、规则数、标题);给出规则集时,按规划顺序列出其规则及要求、期限和章节(有选择时只列所选的规则)。",
+        "Without a rulebook, the shipped rulebooks (name, version, number of rules, title); with one, its rules in the plan's order with their requirement, due date and section, or those the selection picks.",
+    ),
+    "help.show.description": (
+        "一条规则及其全部信息:指标及公式、要求、随时间的取值方式、期限、强度、章节和规划原文、规划引用的指标和数据来源、开放措辞的解读、适用范围、相关规则和标签。",
+        "One rule and everything it knows: the measure and its formula, the requirement, how the measure is taken over time, the due date, the strength, the section and the plan's verbatim quote, the indicator and data sources the plan cites, how open wording was read, the scope, related rules and tags.",
+    ),
+    "help.export.description": (
+        "把规则集(或所选规则)导出为供其他程序用的 JSON,或每条规则连同原文的 Markdown 页面。",
+        "Export a rulebook (or the rules selected) as JSON for other programs, or as the Markdown page of every rule with its quote.",
+    ),
+    "help.validate.description": (
+        "检查规则集文件夹,一次报告每个问题,各附文件、规则 ID 和键(有问题时退出码为 2);并列出读出了原文未写目标的规则,供审阅。",
+        "Check rulebook folders and report every problem at once, each with file, rule id and key (exit 2 when there is one); list the rules that read a target their quote does not write, for a reviewer.",
+    ),
+    "help.changelog.description": (
+        "为新版本写 Keep a Changelog 格式的一节(新版本号小于其变更所要求的版本号时,退出码为 2,不写任何内容)。",
+        "The Keep a Changelog section for the new version (exit 2, writing nothing, when the new version is smaller than its changes call for).",
+    ),
+    "help.schema.description": (
+        "规则文件的 JSON Schema 所在位置:每个 schema 文件的路径,或加 --path 时只给出其文件夹。",
+        "Where the JSON Schemas for rule files are: each schema file's path, or with --path only their folder.",
+    ),
 }
