@@ -583,7 +583,7 @@ def test_a_zoned_column_read_through_a_connection_is_refused_with_a_view(
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute("DROP TABLE IF EXISTS hunt_s10_zoned")
         connection.execute(
-            'CREATE TABLE hunt_s10_zoned AS SELECT \'IF01\'::text AS unit,'
+            "CREATE TABLE hunt_s10_zoned AS SELECT 'IF01'::text AS unit,"
             " TIMESTAMPTZ '2024-01-01 07:30+08' AS \"Inspected On\", 'system'::text AS kind"
         )
         try:

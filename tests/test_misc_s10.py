@@ -40,8 +40,7 @@ def test_trust_keys_says_it_trusts_codes_flags_and_missing_markers() -> None:
 
 
 _REGISTER = (
-    "unit,name,category,district\n"
-    "A,a,infant_formula_maker,芝罘区\nC,c,infant_formula_maker,芝罘\n"
+    "unit,name,category,district\nA,a,infant_formula_maker,芝罘区\nC,c,infant_formula_maker,芝罘\n"
 )
 _FORMULA = "infant-formula-makers-system-inspected-yearly"
 
