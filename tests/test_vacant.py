@@ -122,6 +122,26 @@ def test_an_empty_risk_level_of_a_unit_outside_the_category_changes_nothing(
     assert {r.population for v in drugs.values() for r in v} == {1}
 
 
+def test_units_outside_the_categories_are_not_read_one_by_one(
+    tmp_path: Path, engine: tuple[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drug retailers, construction sites and the like have no risk level: a
+    register of many is not read unit by unit (in place, past `LIMIT` such
+    rows would be an error), only the units of the categories a rule filtering
+    on the empty column counts (here, at most one is allowed)."""
+    from qrules.engines import _rejected  # noqa: PLC0415
+
+    monkeypatch.setattr(_rejected, "LIMIT", 1)
+    register = "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\n" + "".join(
+        f"D{i},d,special_drug_retailer,\n" for i in range(3)
+    )
+    log = LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n"
+    found = _results(tmp_path, engine, register, log, HIGH_RISK)
+    assert _seen(found) == {frozenset({(None, "unknown")})}
+    for results in found.values():
+        assert all("D" not in r.reason.en.split("(row")[-1] for r in results)
+
+
 def test_an_empty_risk_level_does_not_touch_a_rule_that_ignores_it(
     tmp_path: Path, engine: tuple[str, Any]
 ) -> None:

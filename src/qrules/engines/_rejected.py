@@ -340,14 +340,19 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping, *, prove
             return exp.Case().when(register.isin(column, "r", codes), exp.false()).else_(exp.true())
         return marked(register.raw(column, "r"))
 
-    def units(columns: frozenset[str]) -> list[RejectedUnit]:
+    def units(columns: frozenset[str], categories: frozenset[str] | None) -> list[RejectedUnit]:
         def where() -> exp.Expr:
-            return exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
+            found = exp.and_(usable(register), exp.or_(*(empty(c) for c in sorted(columns))))
+            if categories is None:
+                return found
+            return exp.and_(found, register.isin("category", "r", sorted(categories)))
+
+        asked = (tuple(sorted(columns)), None if categories is None else tuple(sorted(categories)))
 
         # Whether any unit is one, first (no rows numbered when none is; its
         # text kept, so that clean tables are judged without sqlglot).
         some = rendered(
-            ("vacant", repr(register), tuple(sorted(columns)), proven),
+            ("vacant", repr(register), asked, proven),
             lambda: exp.select(number(1)).from_(register.ref("r")).where(where()).limit(1),
             database.dialect,
         )
@@ -359,7 +364,7 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping, *, prove
             where,
             "r",
             limit=LIMIT + 1,
-            key=("vacant rows", repr(register), tuple(sorted(columns)), proven, LIMIT),
+            key=("vacant rows", repr(register), asked, proven, LIMIT),
         )
         if len(rows) > LIMIT:
             raise _too_many(register.name, "vacant")
@@ -367,7 +372,13 @@ def vacant(database: Database, register: Table, mapping: ColumnMapping, *, prove
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
         return vacant_units(
-            register.name, (u for u in read.units if any(getattr(u, c) is None for c in columns))
+            register.name,
+            (
+                u
+                for u in read.units
+                if (categories is None or u.category in categories)
+                and any(getattr(u, c) is None for c in columns)
+            ),
         )
 
     return units

@@ -158,8 +158,11 @@ VACANT = frozenset({"risk_level", "size", "district"})
 
 #: The register's counted units with no value in one of some columns (of
 #: `VACANT`), as ``kept`` `RejectedUnit`s (asked once per columns, only of the
-#: columns a rule filters on).
-Vacant = Callable[[frozenset[str]], Sequence[RejectedUnit]]
+#: columns a rule filters on), of some categories only (``None``: any): the
+#: categories of the rules that filter on them, so that a register whose units
+#: of other categories leave those columns empty (a drug retailer has no risk
+#: level) is not read unit by unit.
+Vacant = Callable[[frozenset[str], "frozenset[str] | None"], Sequence[RejectedUnit]]
 
 
 def vacant_units(table: str, units: Iterable[Any]) -> list[RejectedUnit]:
@@ -244,11 +247,12 @@ class Doubts:
         rows = {u: tuple(rows) for u, rows in by_unit.items()}
         return cls(tuple(units), rows, unset, strict, vacant=vacant, absent=absent)
 
-    def ask_vacant(self, columns: frozenset[str]) -> None:
+    def ask_vacant(self, columns: frozenset[str], categories: frozenset[str] | None) -> None:
         """Ask `vacant` once of every column (of `VACANT`) the evaluation's rules
-        filter on: each query's units are then taken from that answer."""
+        filter on, for the units of their categories (``None``: any): each
+        query's units are then taken from that answer."""
         if self.vacant is not None and columns:
-            self._asked["vacant"] = (columns, tuple(self.vacant(columns)))
+            self._asked["vacant"] = (columns, tuple(self.vacant(columns, categories)))
 
     def _vacant(self, columns: frozenset[str]) -> Sequence[RejectedUnit]:
         """`vacant`'s units with an empty value in one of ``columns``."""
@@ -256,7 +260,7 @@ class Doubts:
             return ()
         asked = self._asked.get("vacant")
         if asked is None or not columns <= asked[0]:
-            self.ask_vacant(columns if asked is None else asked[0] | columns)
+            self.ask_vacant(columns if asked is None else asked[0] | columns, None)
             asked = self._asked["vacant"]
         return tuple(u for u in asked[1] if u.unreadable & columns)
 
@@ -583,6 +587,28 @@ def _may_meet(result: Result, doubts: Sequence[_Doubt]) -> Result:
     )
 
 
+def _vacant_asked(
+    queries: Sequence[RecordQuery], by_district: bool
+) -> tuple[frozenset[str], frozenset[str] | None]:
+    """The columns of `VACANT` the queries filter on (``district`` too when
+    judged by district), and the categories of the queries that do (``None``
+    when one of them takes every category)."""
+    columns: set[str] = set()
+    categories: set[str] | None = set()
+    for query in queries:
+        population = dict(query.spec.population)
+        filtered = {c for c in population if c in VACANT} | ({"district"} if by_district else set())
+        if not filtered:
+            continue
+        columns |= filtered
+        allowed = population.get("category")
+        if allowed is None or categories is None:
+            categories = None
+        else:
+            categories.update(str(a) for a in allowed)
+    return frozenset(columns), None if categories is None else frozenset(categories)
+
+
 def judge_all(
     rulebook: Rulebook,
     queries: Iterable[RecordQuery],
@@ -600,10 +626,7 @@ def judge_all(
     districts = list(districts)
     results: list[Result] = []
     if doubts:  # (the register's units with an empty population column: asked once)
-        doubts.ask_vacant(
-            frozenset(c for q in queries for c, _ in q.spec.population if c in VACANT)
-            | ({"district"} if districts else frozenset())
-        )
+        doubts.ask_vacant(*_vacant_asked(queries, bool(districts)))
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
         judged_as = doubts.without_column(query) if doubts else query

@@ -92,12 +92,17 @@ def vacant_of(register: Register) -> Vacant:
     kept as columns are filtered where they are)."""
     rows = register.units
 
-    def vacant(columns: frozenset[str]) -> list[RejectedUnit]:
+    def vacant(columns: frozenset[str], categories: frozenset[str] | None) -> list[RejectedUnit]:
         own = getattr(rows, "vacant", None)  # (rows kept as columns, or in DuckDB)
-        if own is not None:
-            return vacant_units(register.name, own(columns))
+        found = own(columns) if own is not None else rows
         return vacant_units(
-            register.name, (u for u in rows if any(getattr(u, c) is None for c in columns))
+            register.name,
+            (
+                u
+                for u in found
+                if (categories is None or u.category in categories)
+                and any(getattr(u, c) is None for c in columns)
+            ),
         )
 
     return vacant
