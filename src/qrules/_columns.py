@@ -1409,6 +1409,7 @@ class _Register(_Reading):
             other.rows_rejected,
             tuple(notes),
             other.rejected,
+            rows.columns,
         )
 
     def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:
@@ -1505,4 +1506,5 @@ class _Log(_Reading):
             other.rows_rejected,
             tuple(notes),
             other.rejected,
+            rows.columns,
         )

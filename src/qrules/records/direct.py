@@ -1026,6 +1026,7 @@ def _register(table: _Table) -> Register:
         0,
         tuple(notes),
         (),
+        table.rows.columns,
     )
 
 
@@ -1080,6 +1081,7 @@ def _log(table: _Table) -> InspectionLog:
         0,
         tuple(notes),
         (),
+        table.rows.columns,
     )
 
 

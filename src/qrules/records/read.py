@@ -171,6 +171,8 @@ class Register(_Accounted[UnitRecord]):
     #: The rejected rows, as far as each could be read: units of unknown
     #: membership and compliance (``docs/records.md``, "Bad rows").
     rejected: tuple[RejectedUnit, ...] = attrs.field(default=(), repr=False)
+    #: The table's name of each canonical column read (problems name it so).
+    columns: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     # The index by unit id, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -206,6 +208,8 @@ class InspectionLog(_Accounted[Inspection]):
     _kind: ClassVar[str] = "log"
     #: The rejected rows of units the register holds: inspections they may have had.
     rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
+    #: The table's name of each canonical column read (problems name it so).
+    columns: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     # The index by unit, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -397,6 +401,10 @@ def _mapping_codes(
             options = ("true", "false")
         mapped: dict[str, str] = {}
         for written, given in table_codes.items():
+            if _normal(str(written)).lower() in MISSING_MARKERS:
+                # Read as missing by every route before any mapping: never a code.
+                problem(say("mapping.marker_code", code=written), f"{key}.{written}")
+                continue
             canonical = (
                 ("true" if given else "false")
                 if isinstance(given, bool) and column in FLAGS
@@ -451,8 +459,9 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     full-width digits, a date-time (its date), an Excel serial number
     (``45356``, as an int, a float, a `~decimal.Decimal` or text) or a
     `datetime.date`. Raises `ValueError` for anything else.
-    ``date1904``: a number (not text) is a serial of a workbook in the 1904
-    date system, counted from 1904-01-01 (43894 is 2024-03-05).
+    ``date1904``: a serial (a number, or one written as text) is of a
+    workbook in the 1904 date system, counted from 1904-01-01 (43894 is
+    2024-03-05).
 
     >>> parse_date("２０２４年３月５日"), parse_date(45356), parse_date("—")
     (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5), None)
@@ -471,11 +480,11 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
         return _serial(float(value), repr(value), _DAYS_1904 if date1904 else 0)
     if not isinstance(value, str):
         raise _Bad(say("date.not_a_date", value=repr(value)))
-    return _date_of(value)
+    return _date_of(value, date1904)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _date_of(value: str) -> dt.date | None:
+def _date_of(value: str, date1904: bool = False) -> dt.date | None:
     text = _normal(value)
     if text.lower() in MISSING_MARKERS:
         return None
@@ -490,7 +499,7 @@ def _date_of(value: str) -> dt.date | None:
             except ValueError:
                 raise _Bad(say("date.no_such_day", value=value)) from None
     if _SERIAL.match(text):
-        return _serial(float(text), f"'{value}'")
+        return _serial(float(text), f"'{value}'", _DAYS_1904 if date1904 else 0)
     raise _Bad(say("date.write", value=value))
 
 
@@ -626,6 +635,7 @@ def resolve_header(
     header = [_normal(str(h)) for h in table.header]
     names = mapping.columns(kind)
     positions: dict[str, int] = {}
+    given_twice: set[str] = set()
     problems = []
     for canonical in _TABLES[kind]:
         wanted = [*names.get(canonical, ()), canonical]
@@ -639,10 +649,11 @@ def resolve_header(
                     where=say("where.header"),
                 )
             )
+            given_twice.add(canonical)  # (there, twice: not also said to be missing)
         elif found:
             positions[canonical] = found[0]
     for canonical in required:
-        if canonical not in positions:
+        if canonical not in positions and canonical not in given_twice:
             hint = (
                 say("records.map_column", table=kind)
                 if not names.get(canonical)
@@ -767,6 +778,11 @@ class RowReader:
     def _misaligned(self, number: int, message: Text) -> dict[str, Problem]:
         problem = Problem(self.table.name, message, where=say("where.row", row=number))
         return dict.fromkeys(self.positions, problem)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The table's name of each canonical column it has."""
+        return {c: self.header[i] for c, i in self.positions.items()}
 
     def where(self, number: int, column: str) -> Text:
         return say("where.row_column", row=number, column=self.header[self.positions[column]])
@@ -937,6 +953,7 @@ def read_register(
         rows.rejected,
         tuple(notes),
         tuple(rejected),
+        rows.columns,
     )
 
 
@@ -1050,4 +1067,5 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
         rows.rejected,
         tuple(notes),
         tuple(rejected),
+        rows.columns,
     )
