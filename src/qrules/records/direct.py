@@ -991,12 +991,15 @@ def _register(table: _Table) -> Register:
         if table.has(column):
             table.dates(column)
         selected.append(f"{column if table.has(column) else 'NULL::DATE'} AS {column}")
-    if (
-        table.has("registered")
-        and table.has("closed")
-        and table.value(f"SELECT count(*) FROM {name} WHERE closed < registered")
-    ):
-        raise _Declined  # a unit closed before it was registered: rejected
+    if table.has("registered"):
+        # A unit closed before it was registered, or registered after today (a
+        # doubtful date, `records.prepare`): rejected.
+        today = dt.date.today().isoformat()
+        closed = " OR closed < registered" if table.has("closed") else ""
+        if table.value(
+            f"SELECT count(*) FROM {name} WHERE registered > DATE '{today}'{closed}"
+        ):
+            raise _Declined
     for flag in FLAGS:
         spelled = table.spellings.get(flag)
         true: list[str | None] = [text for text, read in (spelled or {}).items() if read]

@@ -13,17 +13,9 @@ import attrs
 
 from .._errors import DataError, Problem
 from .._messages import Text, say
-from .._recordspec import FLAGS
-from .doubts import (
-    Doubts,
-    RejectedInspection,
-    RejectedUnit,
-    Unset,
-    doubtful_dates,
-    unset_rows,
-)
+from .doubts import Doubts, RejectedInspection, Unset, doubtful_dates, unset_rows
 from .plan import declared_date, refuse_inverted_reach
-from .read import Inspection, InspectionLog, Register
+from .read import Inspection, InspectionLog, Register, unit_rejected
 
 __all__ = [
     "Prepared",
@@ -147,24 +139,7 @@ def without_doubtful_registrations(register: Register, today: dt.date) -> Regist
         )
         for u in late
     )
-    doubtful = tuple(
-        RejectedUnit(
-            register.name,
-            u.row,
-            u.unit,
-            {
-                "category": u.category,
-                "risk_level": u.risk_level,
-                "size": u.size,
-                "district": u.district,
-                **{f: f in u.flags for f in FLAGS},
-            },
-            None,
-            u.closed,
-            frozenset({"registered"}),
-        )
-        for u in late
-    )
+    doubtful = tuple(unit_rejected(register.name, u, frozenset({"registered"})) for u in late)
     rows = {u.row for u in late}
     return attrs.evolve(
         register,

@@ -68,6 +68,7 @@ __all__ = [
     "read_register",
     "record_columns",
     "resolve_header",
+    "unit_rejected",
 ]
 
 #: Called now and then while a long input is read: ``progress(what, rows so far)``.
@@ -106,6 +107,20 @@ class UnitRecord:
         return (self.registered is None or self.registered <= end) and (
             self.closed is None or self.closed >= start
         )
+
+
+def unit_rejected(table: str, unit: UnitRecord, unreadable: frozenset[str]) -> RejectedUnit:
+    """A unit read, then rejected (a date or flag a database cannot read as the
+    readers do, a doubtful date): its ``unreadable`` columns unknown, the others
+    as read."""
+    values: dict[str, str | bool | None] = {
+        "category": unit.category,
+        "risk_level": unit.risk_level,
+        "size": unit.size,
+        "district": unit.district,
+        **{f: f in unit.flags for f in FLAGS},
+    }
+    return RejectedUnit(table, unit.row, unit.unit, values, unit.registered, unit.closed, unreadable)
 
 
 @attrs.frozen
