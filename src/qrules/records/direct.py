@@ -991,15 +991,17 @@ def _register(table: _Table) -> Register:
         if table.has(column):
             table.dates(column)
         selected.append(f"{column if table.has(column) else 'NULL::DATE'} AS {column}")
+    registered: tuple[dt.date, dt.date] | None = None
     if table.has("registered"):
         # A unit closed before it was registered, or registered after today (a
-        # doubtful date, `records.prepare`): rejected.
-        today = dt.date.today().isoformat()
-        closed = " OR closed < registered" if table.has("closed") else ""
-        if table.value(
-            f"SELECT count(*) FROM {name} WHERE registered > DATE '{today}'{closed}"
-        ):
+        # doubtful date, `records.prepare`, told by the latest date): rejected.
+        closed = "count(*) FILTER (WHERE closed < registered)" if table.has("closed") else "0"
+        wrong, low, high = table.connection.execute(
+            f"SELECT {closed}, min(registered), max(registered) FROM {name}"
+        ).fetchall()[0]
+        if wrong or (high is not None and high > dt.date.today()):
             raise _Declined
+        registered = None if low is None else (low, high)
     for flag in FLAGS:
         spelled = table.spellings.get(flag)
         true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
@@ -1023,7 +1025,7 @@ def _register(table: _Table) -> Register:
         notes.append(other)
     return Register(
         table.rows.table.name,
-        table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]
+        table.rows_of(selected, REGISTER_COLUMNS, registered),  # type: ignore[arg-type]
         table.count,
         (),
         0,
@@ -1177,6 +1179,7 @@ class TableRows(Sequence[Any]):
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
-        if self.kind == "log" and column == "date":
+        # (``reach``: the log's dates, the register's registration dates.)
+        if column == ("date" if self.kind == "log" else "registered"):
             return self.reach
         return self.columns().date_range(column)
