@@ -120,7 +120,9 @@ def unit_rejected(table: str, unit: UnitRecord, unreadable: frozenset[str]) -> R
         "district": unit.district,
         **{f: f in unit.flags for f in FLAGS},
     }
-    return RejectedUnit(table, unit.row, unit.unit, values, unit.registered, unit.closed, unreadable)
+    return RejectedUnit(
+        table, unit.row, unit.unit, values, unit.registered, unit.closed, unreadable
+    )
 
 
 @attrs.frozen
