@@ -492,9 +492,7 @@ def evaluate_tables(
     end, declared = log_end(until, today)
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
-        register_table = attrs.evolve(
-            _table(database, register, "register", mapped), until=today
-        )
+        register_table = attrs.evolve(_table(database, register, "register", mapped), until=today)
         try:
             log_table = (
                 None
