@@ -72,11 +72,8 @@ def test_a_closing_date_after_today_is_read_as_it_stands() -> None:
 
 
 def _duckdb(*statements: str) -> Any:
-    duckdb = pytest.importorskip("duckdb")
-    connection = duckdb.connect()
-    for statement in statements:
-        connection.execute(statement)
-    return connection
+    """An in-memory DuckDB database where ``statements`` ran (as one script)."""
+    return pytest.importorskip("duckdb").connect().execute(";\n".join(statements))
 
 
 @pytest.mark.parametrize("check_keys", [True, False])
