@@ -191,8 +191,9 @@ def rejections(
             and log.type("date") != "text"
             and (last is None or log.until is None or _day(last) <= log.until)
         )
-    # (Keys trusted: no key check's pass looks at a watched register's dates.)
-    if watched and not (trusted and _registered_after(database, register)):
+    if watched and trusted:
+        watched = not _registered_after(database, register)
+    if watched:
         return Rejections(watched=True, plain=row)
     found = [
         int(
@@ -321,7 +322,9 @@ def _registered_after(database: Database, register: Table) -> bool:
     answers from its statistics)."""
     if register.until is None or not register.has("registered"):
         return False
-    latest = exp.select(exp.Max(this=register.column("registered", "r"))).from_(register.ref("r"))
+    latest = exp.select(exp.Max(this=register.column("registered", "r"))).from_(
+        register.ref("r")
+    )
     [(last,)] = database.fetch(latest.sql(dialect=spoken(database.dialect)))
     return last is not None and _day(last) > register.until
 
