@@ -191,8 +191,12 @@ def rejections(
             and log.type("date") != "text"
             and (last is None or log.until is None or _day(last) <= log.until)
         )
-    if watched and trusted:
-        watched = not _registered_after(database, register)
+    if watched and trusted and register.until is not None and register.has("registered"):
+        latest = exp.select(exp.Max(this=register.column("registered", "r"))).from_(
+            register.ref("r")
+        )
+        [(last_registered,)] = database.fetch(latest.sql(dialect=spoken(dialect)))
+        watched = last_registered is None or _day(last_registered) <= register.until
     if watched:
         return Rejections(watched=True, plain=row)
     found = [
@@ -314,19 +318,6 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
-
-
-def _registered_after(database: Database, register: Table) -> bool:
-    """Whether the register's latest registration date is after its last day
-    (`Table.until`, today): a doubtful date (one look, which a database
-    answers from its statistics)."""
-    if register.until is None or not register.has("registered"):
-        return False
-    latest = exp.select(exp.Max(this=register.column("registered", "r"))).from_(
-        register.ref("r")
-    )
-    [(last,)] = database.fetch(latest.sql(dialect=spoken(database.dialect)))
-    return last is not None and _day(last) > register.until
 
 
 def _known(register: Table, log: Table) -> exp.Expr:
