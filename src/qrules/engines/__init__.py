@@ -525,7 +525,6 @@ def evaluate_tables(
             mapped,
             strict=strict,
             declared=declared,
-            trusted=not check_keys,
         )
         rejected = rejected_rows(plain=plain)
         options: dict[str, Any] = {

@@ -158,7 +158,6 @@ def rejections(
     watch: bool = True,
     plain: tuple[Any, ...] | None = None,
     declared: bool = True,
-    trusted: bool = False,
 ) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
     ``declared``: the log's last day (`Table.until`) was declared, not today's
@@ -170,10 +169,6 @@ def rejections(
     that its codes, flags and markers are to be checked in the key check's pass
     (`Table.watched`), and this is called again with ``watch=False`` if they
     show any. (``plain``: the tables' `plain_counts`, read already.)
-    ``trusted``: the keys are trusted (no key check's pass will look at a
-    watched register), so a register's latest registration date is asked
-    here (a date after today is doubtful; a database answers from its
-    statistics).
     """
     dialect = database.dialect
 
@@ -191,12 +186,6 @@ def rejections(
             and log.type("date") != "text"
             and (last is None or log.until is None or _day(last) <= log.until)
         )
-    if watched and trusted and register.until is not None and register.has("registered"):
-        latest = exp.select(exp.Max(this=register.column("registered", "r"))).from_(
-            register.ref("r")
-        )
-        [(last_registered,)] = database.fetch(latest.sql(dialect=spoken(dialect)))
-        watched = last_registered is None or _day(last_registered) <= register.until
     if watched:
         return Rejections(watched=True, plain=row)
     found = [
