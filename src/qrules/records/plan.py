@@ -79,12 +79,12 @@ def declared_date(text: str) -> dt.date:
     ``2024年3月5日``; a declared end is not read so (``45292`` is no date one
     means to type)."""
     stripped = text.strip()
-    if _ISO_DAY.match(stripped):
-        try:
-            return dt.date.fromisoformat(stripped)
-        except ValueError:
-            pass
-    raise _DeclaredDateError(say("plan.iso_date", value=text))
+    if not _ISO_DAY.match(stripped):
+        raise _DeclaredDateError(say("plan.iso_date", value=text))
+    try:
+        return dt.date.fromisoformat(stripped)
+    except ValueError:
+        raise _DeclaredDateError(say("date.no_such_day", value=text)) from None
 
 
 class _InvertedReachError(QRulesError, ValueError):
