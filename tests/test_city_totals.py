@@ -137,3 +137,39 @@ def test_the_city_by_its_own_name_is_an_error(
         long_sheet(tmp_path / "figures.csv", name), yantai
     )
     assert "names the plan's city" in the_problem(wide_sheet(tmp_path / "wide.csv", name), yantai)
+
+
+@pytest.mark.parametrize(
+    ("label", "says"),
+    [
+        ("市区", "is a group of districts"),
+        ("县市区", "is a group of districts"),
+        ("合 計 (部分)", "is a total, not a district"),
+        ("Totals", "is a total, not a district"),
+        ("Total Yantai", "names the plan's city"),
+        ("煙台", "names the plan's city"),
+        ("烟台市本级", "names the plan's city"),
+    ],
+)
+def test_a_label_that_looks_like_a_total_or_the_city_is_an_error(
+    tmp_path: Path, yantai: qrules.Rulebook, label: str, says: str
+) -> None:
+    """The one rule (`_Reader.not_a_district`): never summed as one more district."""
+    assert says in the_problem(long_sheet(tmp_path / "figures.csv", label), yantai)
+
+
+def test_a_district_the_rulebook_does_not_list_is_an_error(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    """With the rulebook's districts listed, a name that is none of them (here the
+    urban districts' '城区') is an error naming them; one of them written without
+    its 区 is that district."""
+    import attrs  # noqa: PLC0415
+
+    listed = attrs.evolve(yantai, districts=("芝罘区", "福山区"))
+    said = the_problem(long_sheet(tmp_path / "figures.csv", "城区"), listed)
+    assert "'城区' is not one of the districts the rulebook lists (芝罘区, 福山区)" in said
+    path = tmp_path / "known.csv"
+    path.write_text(f"year,district,measure,value\n2025,芝罘,{BRANDS},30\n", encoding="utf-8")
+    [observation] = qrules.read_dataset(path, listed).observations
+    assert observation.district == "芝罘"

@@ -305,12 +305,6 @@ def test_a_verdict_the_districts_reading_made_unknown_audits_clean(tmp_path: Pat
     assert (code, "clean:" in out) == (0, True), out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_decisions.py/_replay.py: a city value summed from some districts (a rulebook "
-    "without a list of districts) is logged as a plain input, so audit judges it as the "
-    "city's figure and calls the unknown line altered (pre-existing)",
-)
 def test_a_verdict_on_a_partial_sum_of_districts_audits_clean(tmp_path: Path) -> None:
     measure = "provincial_high_end_brand_enterprises"
     verdict, code, out = _audited(
@@ -363,11 +357,6 @@ def test_a_hand_built_dataset_of_an_unknown_measure_is_refused() -> None:
         book.evaluate(dataset, rules=[book[PASS_RATE]])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records (records/read.py or records/judge.py): a district written two ways in a "
-    "register (芝罘, 芝罘区) is two districts; in a sheet of figures it is an error naming both",
-)
 def test_a_district_written_two_ways_in_a_register_is_not_two_districts(tmp_path: Path) -> None:
     """A (芝罘区) was inspected, C (written 芝罘) was not: 芝罘区 was 'met 100
     (1/1)' and a district '芝罘' 'not met 0 (0/1)'; the figures' readers refuse

@@ -154,15 +154,6 @@ def test_trusted_keys_count_a_marker_kind_as_no_kind(marker: str) -> None:
 # -- figures: a city total the list of its spellings misses ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_figures._TOTAL_WORDS / _CITY / _city_keys (fixes): a total in traditional "
-    "characters (合計, 總計, 匯總), an English one not at the end of the name (Totals, "
-    "'TOTAL (city)', 'Total Yantai', where 'Yantai total' is an error), the urban "
-    "districts' subtotal 市区 (市区合计 is an error), 县市区, or the city's own name with "
-    "more after it (烟台市区, 烟台市本级, 'Yantai Municipality'; 煙台) is read as one more "
-    "district and summed into the city's figure: 120, a false 'met' (>= 100)",
-)
 @pytest.mark.parametrize(
     "city",
     [
@@ -414,12 +405,6 @@ def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str
 # -- a JSON number in a message ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_data._show (fixes): a JSON number is shown by its parser's class, "
-    "\"Decimal('100.5') is not a whole number of enterprises\" (the CSV says '100.5'), as "
-    "session 9 fixed for objects and arrays; likewise 'is negative'",
-)
 @pytest.mark.parametrize("value", [100.5, -5.0])
 def test_a_json_number_is_shown_as_written(tmp_path: Path, value: float) -> None:
     path = tmp_path / "figures.json"
@@ -434,13 +419,6 @@ def test_a_json_number_is_shown_as_written(tmp_path: Path, value: float) -> None
 # -- a timestamp with a time zone, read through a DB-API connection ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.read_log with a DB-API connection and table= (_tabular, fixes): a "
-    "PostgreSQL timestamptz column arrives as an aware datetime in the session's TimeZone "
-    "and is read as its day there: the same table gives 2024-01-01 ('met') under "
-    "Asia/Shanghai and 2023-12-31 ('not met') under UTC; evaluate_tables refuses it",
-)
 def test_a_zoned_column_read_through_a_connection_is_one_reading(postgres_url: str) -> None:
     psycopg = pytest.importorskip("psycopg")
     book = qrules.load(BOOK)
@@ -557,3 +535,42 @@ def test_a_log_date_after_today_is_doubtful_whatever_end_is_declared(tmp_path: P
     )
     assert code in (0, 1, 2), out
     assert "to 2099-06-01" not in out, out
+
+
+def test_a_zoned_column_read_through_a_connection_is_refused_with_a_view(
+    postgres_url: str,
+) -> None:
+    """The refusal names the column and the view to judge, its name quoted, as
+    `evaluate_tables` does; DuckDB's TIMESTAMPTZ alike."""
+    psycopg = pytest.importorskip("psycopg")
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP TABLE IF EXISTS hunt_s10_zoned")
+        connection.execute(
+            "CREATE TABLE hunt_s10_zoned AS SELECT 'IF01'::text AS unit,"
+            " TIMESTAMPTZ '2024-01-01 07:30+08' AS \"Inspected On\", 'system'::text AS kind"
+        )
+        try:
+            register = qrules.read_register(
+                [{"unit": "IF01", "name": "a", "category": "infant_formula_maker"}]
+            )
+            with pytest.raises(qrules.DataError) as raised:
+                qrules.read_log(
+                    connection,
+                    register,
+                    table="hunt_s10_zoned",
+                    mapping={"log": {"columns": {"date": "Inspected On"}}},
+                )
+        finally:
+            connection.execute("DROP TABLE IF EXISTS hunt_s10_zoned")
+    said = str(raised.value)
+    assert "'Inspected On'" in said, said
+    assert "time zone" in said, said
+    assert """CAST("Inspected On" AT TIME ZONE 'Asia/Shanghai' AS DATE)""" in said, said
+    assert "时区" in raised.value.render("zh")
+    duckdb = pytest.importorskip("duckdb")
+    tables = duckdb.connect()
+    tables.execute(
+        "CREATE TABLE log AS SELECT 'IF01' AS unit, TIMESTAMPTZ '2024-01-01 07:30+08' AS date"
+    )
+    with pytest.raises(qrules.DataError, match=r"timezone\('Asia/Shanghai', \"date\"\)"):
+        qrules.read_log(tables, register, table="log")

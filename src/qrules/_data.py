@@ -8,7 +8,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -107,7 +107,13 @@ def _marked_percent(value: object) -> bool:
 
 
 def _show(value: object) -> str:
-    return repr(value) if not isinstance(value, str) else f"'{value}'"
+    """A value in a message as its source wrote it: text quoted, a number as
+    written (a JSON ``100.5`` is read as a `Decimal`, never shown as its class)."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, numbers.Number | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
 
 
 def _parse(value: object, unit: Unit | None) -> Fraction | None:
@@ -443,3 +449,40 @@ _PARTS: dict[str, Callable[[str, Mapping[str, Any], Callable[..., None]], Any]] 
     "districts": _names,
     "scale": _scales,
 }
+
+
+# -- names as compared ----------------------------------------------------------
+
+#: Traditional forms of the characters a name is compared by (the words of a
+#: total, of a kind of district, the city's name): ``合計`` is ``合计``,
+#: ``煙台`` is ``烟台``.
+_TRADITIONAL = str.maketrans("計總匯數區縣臺煙體個", "计总汇数区县台烟体个")
+#: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
+_DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
+
+
+def compared_name(text: str) -> str:
+    """A name as compared: NFKC, case-folded, without spaces or punctuation
+    (full-width or not), in simplified characters, so that ``质量强县（市、区）``
+    is ``质量强县(市区)`` and ``合計`` is ``合计``."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRADITIONAL)
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+
+
+def district_stem(district: str) -> str:
+    """A district's name as compared with the others: `compared_name` without
+    the word for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one name."""
+    key = compared_name(district)
+    for suffix in _DISTRICT_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def spelled_twice(districts: Iterable[str]) -> list[list[str]]:
+    """The districts among ``districts`` (each once, in order) that are one
+    district written two ways or more (`district_stem`), each group in order."""
+    by_stem: dict[str, list[str]] = {}
+    for district in dict.fromkeys(districts):
+        by_stem.setdefault(district_stem(district), []).append(district)
+    return [names for names in by_stem.values() if len(names) > 1]

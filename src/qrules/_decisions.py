@@ -223,6 +223,14 @@ def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
             for y, sums in sorted(result.contradicted.items())
         }
         or None,
+        # City values summed from the districts a dataset named (a rulebook
+        # without a list of districts: the least the city's value can be), by
+        # year and measure, with those districts: the audit judges them as such.
+        "derived": {
+            str(y): {d.measure: list(d.districts) for d in result.derived if d.year == y}
+            for y in sorted({d.year for d in result.derived})
+        }
+        or None,
         "records": records,
     }
 
@@ -528,7 +536,15 @@ def _audit_record(
     }
     if set(contradicted) - set(years):
         raise _Malformed(say("audit.yearly"))
-    again = replay(book, judged, year, years, inputs, record["district"], yearly, contradicted)
+    derived = {  # absent from lines written before it was logged
+        int(y): {str(m): tuple(str(d) for d in names) for m, names in sums.items()}
+        for y, sums in (record.get("derived") or {}).items()
+    }
+    if set(derived) - set(years):
+        raise _Malformed(say("audit.yearly"))
+    again = replay(
+        book, judged, year, years, inputs, record["district"], yearly, contradicted, derived
+    )
     was = Verdict(record["verdict"])
     if again.verdict is not was:
         target = judged.target

@@ -142,9 +142,14 @@ class _ProblemsError(QRulesError):
 
     _what = "problems.input"
 
-    def __init__(self, source: str, problems: Iterable[Problem]) -> None:
+    def __init__(
+        self, source: str, problems: Iterable[Problem], *, what: str | None = None
+    ) -> None:
+        """``what``: the message id of what the source is, in the header (the
+        class's by default: ``problems.dataset`` for a `DataError`)."""
         self.source = source
         self.problems = tuple(problems)
+        self.what = what or self._what
         super().__init__(self.render("en"))
 
     def render(self, lang: Lang) -> str:
@@ -152,7 +157,7 @@ class _ProblemsError(QRulesError):
         lines = [
             say(
                 "problems.header",
-                what=say(self._what),
+                what=say(self.what),
                 source=self.source,
                 count=count,
                 s="s" if count != 1 else "",

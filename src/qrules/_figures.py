@@ -28,8 +28,11 @@ from ._data import (
     FiguresMapping,
     Observation,
     ValueProblem,
+    compared_name,
+    district_stem,
     parse_value,
     parse_year,
+    spelled_twice,
     unit_shown,
     unit_words,
 )
@@ -165,28 +168,20 @@ def figures_mapping(mapping: MappingInput) -> FiguresMapping:
 
 
 def _key(text: str) -> str:
-    """A name as compared: NFKC, case-folded, without spaces or punctuation
-    (full-width or not), so that ``质量强县（市、区）`` is ``质量强县(市区)``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+    """A name as compared (`compared_name`): ``合計`` is ``合计``."""
+    return compared_name(text)
 
 
 _CITY_KEYS = frozenset(map(_key, _CITY))
 #: Words of a total (``小计``, ``全市总计``, ``市区合计``): a row of them beside the
 #: districts it sums is no district, and summed with them counts them twice.
 _TOTAL_WORDS = (*_CITY_TOTALS, "小计", "累计", "全市")
-#: What a district's name may end with: ``芝罘区`` is also written ``芝罘``.
-_DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
-
-
-def _stem(district: str) -> str:
-    """A district's name as compared with the others: `_key` without the word
-    for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one name."""
-    key = _key(district)
-    for suffix in _DISTRICT_SUFFIXES:
-        if key.endswith(suffix) and len(key) > len(suffix):
-            return key[: -len(suffix)]
-    return key
+#: English words of a total, wherever they stand in the name (``Totals``,
+#: ``TOTAL (city)``, ``Total Yantai``, ``Yantai total``).
+_TOTAL_ENGLISH = frozenset({"total", "totals", "subtotal", "subtotals", "sum", "sums"})
+#: The words for a kind of district: a name made of them alone (``市区``, the
+#: urban districts; ``县市区``, all of them) is a group of districts, not one.
+_KIND_WORDS = frozenset("区县市旗")
 
 
 def _city_keys(rulebook: Rulebook) -> frozenset[str]:
@@ -500,22 +495,38 @@ class _Reader:
             return None
         if district not in self.districts:
             self.districts[district] = where
-            key = _key(district)
-            if text in self.figures.districts:
-                pass  # as the mapping file declares
-            elif key in self.city:
+            # (As the mapping file declares, a district is one.)
+            why = None if text in self.figures.districts else self.not_a_district(district)
+            if why is not None:
                 self.problem(
-                    say("figures.city_by_name", district=district),
+                    say(why, district=district, districts=listed(self.rulebook.districts)),
                     where,
-                    say("figures.city_by_name_hint", district=district),
-                )
-            elif any(w in key for w in _TOTAL_WORDS) or key.endswith(("total", "sum")):
-                self.problem(
-                    say("figures.total_not_district", district=district),
-                    where,
-                    say("figures.total_not_district_hint", district=district),
+                    say(f"{why}_hint", district=district),
                 )
         return district
+
+    def not_a_district(self, district: str) -> str | None:
+        """The one rule for a district cell that is neither the city's total row
+        (`_CITY`) nor declared by the mapping file: the message id saying why it
+        is no district, or None for a district. A district the rulebook lists
+        (``districts`` in ``plan.toml``, compared as `district_stem`s) is one; else a name
+        holding the plan's city's name (``烟台市区``, ``Yantai Municipality``), a
+        word of a total (`_TOTAL_WORDS`, `_TOTAL_ENGLISH`) or only words for a
+        kind of district (``市区``, ``县市区``) is not: summed with the districts
+        it totals, it would count them twice. When the rulebook lists its
+        districts, any other name is not one either."""
+        key = _key(district)
+        known = {district_stem(d) for d in self.rulebook.districts}
+        if district_stem(district) in known:
+            return None
+        if any(len(name) > 1 and name in key for name in self.city):
+            return "figures.city_by_name"
+        words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
+        if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
+            return "figures.total_not_district"
+        if set(key) <= _KIND_WORDS:
+            return "figures.group_not_district"
+        return "figures.unknown_district" if known else None
 
     def districts_named_twice(self) -> None:
         """A problem for each district written two ways (``芝罘``, ``芝罘区``,
@@ -524,11 +535,8 @@ class _Reader:
         (``[figures.districts]``'s values) are as declared: two places whose
         names differ only so (a 县 and a 区 of one name) are mapped each to itself."""
         declared = set(self.figures.districts.values())
-        by_stem: dict[str, list[str]] = {}
-        for district in self.districts:
-            by_stem.setdefault(_stem(district), []).append(district)
-        for names in by_stem.values():
-            if len(names) > 1 and not set(names) <= declared:
+        for names in spelled_twice(self.districts):
+            if not set(names) <= declared:
                 first = self.districts[names[0]]
                 self.problem(
                     say("figures.district_twice", districts=listed(map(repr, names)), first=first),

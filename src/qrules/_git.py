@@ -111,11 +111,17 @@ def _resolve(revision: str, path: str) -> str:
             raise RevisionError(say(f"git.{what}_dash", part=part))
         if "\0" in part or "\n" in part:
             raise RevisionError(say(f"git.{what}_control", part=part))
-    tree = (
-        _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{tree}}")
-        .decode()
-        .strip()
-    )
+    try:
+        tree = (
+            _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{tree}}")
+            .decode()
+            .strip()
+        )
+    except RevisionError as error:
+        if error.said != say("git.failed", command="rev-parse"):
+            raise  # (git said why: not a repository, say)
+        # (--quiet: git says nothing of a revision it does not know.)
+        raise RevisionError(say("git.no_revision", revision=revision)) from None
     where = _clean_path(path)
     if not where:
         return tree

@@ -153,13 +153,16 @@ def judge_year(
     district: str | None = None,
     origin: str = "",
     contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
+    derived: Mapping[int, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> Result:
     """Judge one rule in one year on the given measure values (counts from records,
     say), exactly as if a dataset had reported them; ``contradicted``: the
-    districts' sums that contradicted city values (`Result.contradicted`)."""
+    districts' sums that contradicted city values (`Result.contradicted`);
+    ``derived``: the city values that were sums of districts (`Result.derived`)."""
     judge = _year_judge(rulebook, rule, year, values, district, origin)
-    if contradicted:
-        judge = attrs.evolve(judge, rollup=_districts_read(rulebook, judge.table, contradicted))
+    if contradicted or derived:
+        rollup = _districts_read(rulebook, judge.table, contradicted, derived)
+        judge = attrs.evolve(judge, rollup=rollup)
     return judge.single_year(year)
 
 
@@ -171,6 +174,7 @@ def judge_years(
     *,
     district: str | None = None,
     contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
+    derived: Mapping[int, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> Result:
     """Judge a sum or average over ``years`` on each year's values (a result's
     `Result.yearly`), exactly as the engine judged it: every reading of the
@@ -181,7 +185,7 @@ def judge_years(
         for year, values in yearly.items()
     }
     span = range(years[0], years[-1] + 1)
-    rollup = _districts_read(rulebook, table, contradicted)
+    rollup = _districts_read(rulebook, table, contradicted, derived)
     return _Judge(rulebook, rule, table, district, None, rollup=rollup).over_years(span)
 
 
@@ -900,16 +904,26 @@ def _districts_read(
     rulebook: Rulebook,
     table: _FiguresByYear,
     contradicted: Mapping[int, Mapping[str, Fraction]] | None,
+    derived: Mapping[int, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> Rollup:
     """The districts' reading a result was judged on (`Result.contradicted`),
-    for judging it again on its inputs: each sum against the city's value."""
+    for judging it again on its inputs: each sum against the city's value; and
+    the city values that were sums of districts (`Result.derived`: by year,
+    measure and the districts summed), judged as such sums again."""
     found = {
         (year, m): (total, (table[year][m],))
         for year, sums in (contradicted or {}).items()
         for m, total in sums.items()
         if m in table.get(year, {})
     }
-    return Rollup(contradicting=found, complete=bool(rulebook.districts))
+    sums = {
+        (year, m): Derivation(m, year, table[year][m].value or Fraction(0), names, ())
+        for year, summed in (derived or {}).items()
+        for m, names in summed.items()
+        if m in table.get(year, {}) and table[year][m].value is not None
+    }
+    districts = tuple(sorted({n for d in sums.values() for n in d.districts}))
+    return Rollup(districts, sums, contradicting=found, complete=bool(rulebook.districts))
 
 
 def _joined(reason: Text, note: Text) -> Text:

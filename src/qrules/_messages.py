@@ -2120,8 +2120,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the log's table in --database (default: {default})",
     ),
     "help.trust_keys": (
-        "--database 中的表:不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中(用于自身保证这些约束的数据库;省去一遍对记录的扫描)",
-        "tables in --database: do not check that each unit id is in one register row, each inspection id in one log row, and each log row's unit in the register (for a database that enforces them; saves a pass over the log)",
+        "--database 中的表:像信任自身保证键和取值的数据库那样信任它们(省去一遍对记录的扫描):不检查每个单位 ID 在登记册中只有一行、每个检查 ID 在记录中只有一行、每行记录的单位都在登记册中,也不检查代码、标志和缺失标记是否与文件读取器的读法一致(检查类型或结果即视为其取值之一或空值);计数显示有应拒收的行、或日期列为文本时,仍逐行检查",
+        "tables in --database: trust them as a database that enforces their keys and values holds them (saves a pass over the log): no check that each unit id is in one register row, each inspection id in one log row and each log row's unit in the register, nor that their codes, flags and missing markers read as a file reader reads them (a kind or result is taken as one of its set or NULL); rows are still checked one by one when the counts show rows to reject or a date column is text",
     ),
     # -- rulebooks, files and measures ---------------------------------------------
     "load.no_measures": (
@@ -2970,5 +2970,128 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plan.iso_date": (
         "{value!r} 不是 YYYY-MM-DD 形式的日期",
         "{value!r} is not a date written YYYY-MM-DD",
+    ),
+    # -- _figures (s10 misc): what a district cell names ------------------------------------
+    "figures.group_not_district": (
+        "{district!r} 是一组区县(只由表示区县类别的字组成),不是一个区县:与其中的区县相加,会把它们计算两次",
+        "{district!r} is a group of districts (only words for a kind of district), not one district: summed with the districts in it, it counts them twice",
+    ),
+    "figures.group_not_district_hint": (
+        '请删除该行;若它是全市的数值,请把区县留空或写作“全市”,或在映射文件的 [figures.districts] 中写 "{district}" = ""',
+        'delete the row; if it is the whole city\'s figure, leave the district empty (or write 全市), or map it in the mapping file\'s [figures.districts]: "{district}" = ""',
+    ),
+    "figures.unknown_district": (
+        "{district!r} 不是规则集列出的区县之一({districts})",
+        "{district!r} is not one of the districts the rulebook lists ({districts})",
+    ),
+    "figures.unknown_district_hint": (
+        '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
+        'write the district as the rulebook does, or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
+    ),
+    "records.district_twice": (
+        "登记册中的区县 {districts} 可能是同一区县的两种写法(各自首次出现在第 {rows} 行):按区县判断会成为两个区县",
+        "the register's districts {districts} may be one district written two ways (first at rows {rows}): judged by district, they would be two",
+    ),
+    "records.district_twice_tables": (
+        "登记册中的区县 {districts} 可能是同一区县的两种写法:按区县判断会成为两个区县",
+        "the register's districts {districts} may be one district written two ways: judged by district, they would be two",
+    ),
+    "records.district_twice_hint": (
+        "请在登记册的区县列中统一写法,或在映射文件的 [register.codes.district] 中把它们映射为同一区县",
+        "write it one way in the register's district column, or map the spellings to one district in the mapping file's [register.codes.district]",
+    ),
+    # -- cli (s10 misc) ---------------------------------------------------------------------
+    "help.template.force": (
+        "覆盖已存在的 -o 文件(默认拒绝:它可能是已填好的报表)",
+        "overwrite an -o file that exists (refused by default: it may be figures filled in)",
+    ),
+    "cli.template_exists": (
+        "{output} 已存在(可能是已填好的数据),不会覆盖:请换一个 -o 文件名,或加 --force 覆盖它",
+        "{output} exists (perhaps figures filled in) and is not overwritten: give another -o, or --force to overwrite it",
+    ),
+    "git.no_revision": (
+        "本仓库中没有版本 {revision!r}:请写一个存在的提交、分支或标签(可在 git 的提交记录中查到)",
+        "no revision {revision!r} in this repository (git rev-parse does not know it): give a commit, branch or tag that exists (git log --oneline lists the commits), as in HEAD~1:rules/yantai-2023-2025",
+    ),
+    "cli.list_needs_rulebook": (
+        "{options} 在规则集中选择规则:请给出规则集(qrules list RULEBOOK {first} …;qrules list 列出规则集)",
+        "{options} choose{s} rules of a rulebook: give one (qrules list RULEBOOK {first} …; qrules list lists the rulebooks)",
+    ),
+    "cli.show_listing": (
+        "qrules list {rulebook} 列出其全部规则",
+        "qrules list {rulebook} lists its rules",
+    ),
+    "problems.records": ("记录 ", "records"),
+    "help.format.check": (
+        "终端用的表格(默认)、供程序用的 JSON、供审阅文档用的 Markdown,或供持续集成用的 JUnit XML",
+        "a table for a terminal (the default), JSON for programs, Markdown for review documents, JUnit XML for CI",
+    ),
+    "help.format.report": (
+        "报告的格式(默认:html)",
+        "the report's format (default: html)",
+    ),
+    "help.format.export": (
+        "供其他程序用的 JSON(默认),或每条规则连同原文的 Markdown 页面",
+        "JSON for other programs (the default), or the Markdown page of every rule with its quote",
+    ),
+    "help.format.text_json": (
+        "文本(默认)或 JSON",
+        "text (the default) or JSON",
+    ),
+    "help.format.diff": (
+        "文本(默认)、JSON 或 Markdown 表格",
+        "text (the default), JSON or a Markdown table",
+    ),
+    "help.format.coverage": (
+        "表格(默认)、Markdown、HTML 或 JSON",
+        "a table (the default), Markdown, HTML or JSON",
+    ),
+    "help.list.rulebook": (
+        "已发布规则集的名称或规则集文件夹;不给出时列出已发布的规则集",
+        "a shipped rulebook's name or a rulebook folder; without it, the shipped rulebooks are listed",
+    ),
+    "help.show.rule": (
+        "规则的 ID(qrules list RULEBOOK 列出全部 ID)",
+        "the rule's id (qrules list RULEBOOK lists them)",
+    ),
+    "help.validate.rulebooks": (
+        "要检查的规则集文件夹(或已发布规则集的名称)",
+        "the rulebook folders (or shipped rulebooks' names) to check",
+    ),
+    "help.old": (
+        "旧的规则集:已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH",
+        "the old rulebook: a shipped name, a folder, or REV:PATH for a folder at a git revision",
+    ),
+    "help.new": (
+        "新的规则集:已发布的名称、文件夹,或 git 修订版中的文件夹 REV:PATH",
+        "the new rulebook: a shipped name, a folder, or REV:PATH for a folder at a git revision",
+    ),
+    "help.coverage.report": (
+        "pytest --qrules-coverage-report=json:FILE 保存的规则覆盖率报告",
+        "a rule coverage report saved by pytest --qrules-coverage-report=json:FILE",
+    ),
+    "help.list.description": (
+        "不给规则集时,列出已发布的规则集(名称、版本、规则数、标题);给出规则集时,按规划顺序列出其规则及要求、期限和章节(有选择时只列所选的规则)。",
+        "Without a rulebook, the shipped rulebooks (name, version, number of rules, title); with one, its rules in the plan's order with their requirement, due date and section, or those the selection picks.",
+    ),
+    "help.show.description": (
+        "一条规则及其全部信息:指标及公式、要求、随时间的取值方式、期限、强度、章节和规划原文、规划引用的指标和数据来源、开放措辞的解读、适用范围、相关规则和标签。",
+        "One rule and everything it knows: the measure and its formula, the requirement, how the measure is taken over time, the due date, the strength, the section and the plan's verbatim quote, the indicator and data sources the plan cites, how open wording was read, the scope, related rules and tags.",
+    ),
+    "help.export.description": (
+        "把规则集(或所选规则)导出为供其他程序用的 JSON,或每条规则连同原文的 Markdown 页面。",
+        "Export a rulebook (or the rules selected) as JSON for other programs, or as the Markdown page of every rule with its quote.",
+    ),
+    "help.validate.description": (
+        "检查规则集文件夹,一次报告每个问题,各附文件、规则 ID 和键(有问题时退出码为 2);并列出读出了原文未写目标的规则,供审阅。",
+        "Check rulebook folders and report every problem at once, each with file, rule id and key (exit 2 when there is one); list the rules that read a target their quote does not write, for a reviewer.",
+    ),
+    "help.changelog.description": (
+        "为新版本写 Keep a Changelog 格式的一节(新版本号小于其变更所要求的版本号时,退出码为 2,不写任何内容)。",
+        "The Keep a Changelog section for the new version (exit 2, writing nothing, when the new version is smaller than its changes call for).",
+    ),
+    "help.schema.description": (
+        "规则文件的 JSON Schema 所在位置:每个 schema 文件的路径,或加 --path 时只给出其文件夹。",
+        "Where the JSON Schemas for rule files are: each schema file's path, or with --path only their folder.",
     ),
 }

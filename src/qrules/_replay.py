@@ -68,13 +68,16 @@ def replay(
     district: str | None = None,
     yearly: Mapping[int, Mapping[str, Fraction]] | None = None,
     contradicted: Mapping[int, Mapping[str, Fraction]] | None = None,
+    derived: Mapping[int, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> Replay:
     """Judge ``rule`` (as given: see `stood`) on ``inputs``, as the engine judged
     a result with those inputs. A sum or average over years is judged again on
     each year's values when ``yearly`` gives them (`Result.yearly`: every
     reading of a share that its counts contradict), else on its totals;
     ``contradicted`` holds the districts' sums that contradicted city values
-    (`Result.contradicted`), judged as the other reading again."""
+    (`Result.contradicted`), judged as the other reading again; ``derived``
+    the city values summed from some districts (`Result.derived`: by year,
+    measure and the districts summed), judged as such sums again."""
     measures = rulebook.measures
     known = {m: v for m, v in inputs.items() if m in measures}
     if over_years(rule, years):
@@ -91,6 +94,7 @@ def replay(
                 },
                 district=district,
                 contradicted=contradicted,
+                derived=derived,
             )
             verdict, observed = judged.verdict, judged.observed
         else:
@@ -98,7 +102,13 @@ def replay(
             observed = known.get(rule.measure.id)
     else:
         judged = judge_year(
-            rulebook, rule, year, known, district=district, contradicted=contradicted
+            rulebook,
+            rule,
+            year,
+            known,
+            district=district,
+            contradicted=contradicted,
+            derived=derived,
         )
         verdict, observed = judged.verdict, judged.observed
         predicate, env = _expanded(rule, measures, known)

@@ -131,6 +131,11 @@ class RawTable:
     #: A workbook in the 1904 date system (``date1904``): a number in a date
     #: column is a serial counted from 1904-01-01, not from 1899-12-30.
     date1904: bool = False
+    #: The columns of a database table that hold a timestamp with a time zone
+    #: (by position), each with the view's expression of its day in a zone named
+    #: (`ZONED_DAY`): a driver gives its value in the session's time zone, so its
+    #: day would depend on the session. A reader refuses such a date column.
+    zoned: Mapping[int, str] = attrs.field(factory=dict)
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -185,8 +190,10 @@ def source_kind(source: TableSource) -> str:
         return "database"
     if isinstance(source, str | Path):
         return _FILE_KINDS.get(Path(source).suffix.lower(), "unknown")
+    # (``columns`` asked last: a polars LazyFrame, no frame to read, warns when
+    # asked it, as it resolves its schema.)
     if (
-        (hasattr(source, "columns") and hasattr(source, "iter_rows"))
+        (hasattr(source, "iter_rows") and hasattr(source, "columns"))
         or (hasattr(source, "to_batches") and hasattr(source, "column_names"))
         or (hasattr(source, "itertuples") and hasattr(source, "columns"))
     ):
@@ -871,6 +878,12 @@ def from_connection(
             [Problem(name, say("tabular.cannot_read_table", table=table, error=first_line(error)))],
         ) from None
     header = [str(d[0]) for d in cursor.description]
+    dialect = "duckdb" if "duckdb" in type(connection).__module__ else "postgres"
+    zoned = {
+        i: ZONED_DAY[dialect].format(column='"' + column.replace('"', '""') + '"')
+        for i, (column, d) in enumerate(zip(header, cursor.description, strict=True))
+        if _zoned_type(d[1])
+    }
 
     def rows() -> Iterator[Sequence[object]]:
         try:
@@ -880,4 +893,36 @@ def from_connection(
             if close:
                 connection.close()
 
-    return RawTable(name, header, numbered(rows()))
+    return RawTable(name, header, numbered(rows()), zoned=zoned)
+
+
+#: A view's expression of the day, in a time zone named, of a timestamp with a
+#: time zone, whatever the session's (``{column}``: the column, quoted), by
+#: dialect: the hint of a reader refusing such a column (and of `evaluate_tables`).
+ZONED_DAY = {
+    "duckdb": "CAST(timezone('Asia/Shanghai', {column}) AS DATE)",
+    "postgres": "CAST({column} AT TIME ZONE 'Asia/Shanghai' AS DATE)",
+    "spark": "CAST(convert_timezone('Asia/Shanghai', {column}) AS DATE)",
+}
+
+
+def _zoned_type(code: object) -> bool:
+    """Whether a DB-API column's type code is a timestamp with a time zone:
+    PostgreSQL's ``timestamptz`` (oid 1184, psycopg and psycopg2) or DuckDB's
+    ``TIMESTAMP WITH TIME ZONE``."""
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code == 1184  # (PostgreSQL's oid of timestamptz)
+    return str(code).upper() in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+
+
+def zoned_problem(table: RawTable, position: int, kind: str, canonical: str) -> Problem | None:
+    """A problem when the column at ``position``, read as ``kind``'s ``canonical``
+    date column, holds a timestamp with a time zone (`RawTable.zoned`)."""
+    cast = table.zoned.get(position)
+    if cast is None:
+        return None
+    return Problem(
+        table.name,
+        say("engines.zoned_type", column=table.header[position], kind=kind, canonical=canonical),
+        hint=say("engines.zoned_cast", cast=cast),
+    )

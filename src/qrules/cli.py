@@ -278,24 +278,50 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
         description=said("help.report.description"),
     )
     _add_judging(report)
-    report.add_argument("--format", choices=("html", "markdown", "junit"), default="html")
+    report.add_argument(
+        "--format",
+        choices=("html", "markdown", "junit"),
+        default="html",
+        help=said("help.format.report"),
+    )
     report.add_argument("-o", "--output", metavar="FILE", help=said("help.report.output"))
     records_cli.add_arguments(report, lang)
 
-    listing = commands.add_parser("list", parents=[common, selection], help=said("help.list"))
-    listing.add_argument("rulebook", nargs="?")
+    listing = commands.add_parser(
+        "list",
+        parents=[common, selection],
+        help=said("help.list"),
+        description=said("help.list.description"),
+    )
+    listing.add_argument("rulebook", nargs="?", help=said("help.list.rulebook"))
 
-    show = commands.add_parser("show", parents=[common], help=said("help.show"))
-    show.add_argument("rulebook")
-    show.add_argument("rule_id", metavar="RULE")
+    show = commands.add_parser(
+        "show", parents=[common], help=said("help.show"), description=said("help.show.description")
+    )
+    show.add_argument("rulebook", help=said("help.rulebook"))
+    show.add_argument("rule_id", metavar="RULE", help=said("help.show.rule"))
 
-    export = commands.add_parser("export", parents=[common, selection], help=said("help.export"))
-    export.add_argument("rulebook")
-    export.add_argument("--format", choices=("json", "markdown"), default="json")
+    export = commands.add_parser(
+        "export",
+        parents=[common, selection],
+        help=said("help.export"),
+        description=said("help.export.description"),
+    )
+    export.add_argument("rulebook", help=said("help.rulebook"))
+    export.add_argument(
+        "--format", choices=("json", "markdown"), default="json", help=said("help.format.export")
+    )
     _add_output(export)
 
-    validate = commands.add_parser("validate", parents=[common], help=said("help.validate"))
-    validate.add_argument("rulebooks", nargs="+", metavar="RULEBOOK")
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help=said("help.validate"),
+        description=said("help.validate.description"),
+    )
+    validate.add_argument(
+        "rulebooks", nargs="+", metavar="RULEBOOK", help=said("help.validate.rulebooks")
+    )
 
     linting = commands.add_parser(
         "lint",
@@ -304,7 +330,9 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
         description=said("help.lint.description"),
     )
     linting.add_argument("rulebook", help=said("help.rulebook"))
-    linting.add_argument("--format", choices=("text", "json"), default="text")
+    linting.add_argument(
+        "--format", choices=("text", "json"), default="text", help=said("help.format.text_json")
+    )
     _add_output(linting)
 
     differ = commands.add_parser(
@@ -313,14 +341,24 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
         help=said("help.diff"),
         description=said("help.diff.description"),
     )
-    differ.add_argument("old")
-    differ.add_argument("new")
-    differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    differ.add_argument("old", help=said("help.old"))
+    differ.add_argument("new", help=said("help.new"))
+    differ.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help=said("help.format.diff"),
+    )
     _add_output(differ)
 
-    changelog = commands.add_parser("changelog", parents=[common], help=said("help.changelog"))
-    changelog.add_argument("old")
-    changelog.add_argument("new")
+    changelog = commands.add_parser(
+        "changelog",
+        parents=[common],
+        help=said("help.changelog"),
+        description=said("help.changelog.description"),
+    )
+    changelog.add_argument("old", help=said("help.old"))
+    changelog.add_argument("new", help=said("help.new"))
     changelog.add_argument(
         "--date",
         type=functools.partial(_iso_date, lang),
@@ -332,7 +370,12 @@ def _parser(lang: Lang = "en") -> _Parser:  # noqa: PLR0915 (one statement per o
     _add_audit_commands(commands, common)
     _add_measure_commands(commands, common, selection)
 
-    schema = commands.add_parser("schema", parents=[common], help=said("help.schema"))
+    schema = commands.add_parser(
+        "schema",
+        parents=[common],
+        help=said("help.schema"),
+        description=said("help.schema.description"),
+    )
     schema.add_argument("--path", action="store_true", help=said("help.schema.path"))
 
     _add_anywhere(parser, commands)
@@ -388,6 +431,7 @@ def _add_measure_commands(commands: Any, common: _Parser, selection: _Parser) ->
         help=said("help.template.district"),
     )
     _add_output(template)
+    template.add_argument("--force", action="store_true", help=said("help.template.force"))
 
 
 def _add_audit_commands(commands: Any, common: _Parser) -> None:
@@ -402,7 +446,9 @@ def _add_audit_commands(commands: Any, common: _Parser) -> None:
     auditing.add_argument("log", metavar="FILE", help=said("help.audit.log"))
     auditing.add_argument("--rulebook", metavar="RULEBOOK", help=said("help.audit.rulebook"))
     auditing.add_argument("--head", metavar="DIGEST", help=said("help.audit.head"))
-    auditing.add_argument("--format", choices=("text", "json"), default="text")
+    auditing.add_argument(
+        "--format", choices=("text", "json"), default="text", help=said("help.format.text_json")
+    )
     _add_output(auditing)
 
     covering = commands.add_parser(
@@ -411,9 +457,12 @@ def _add_audit_commands(commands: Any, common: _Parser) -> None:
         help=said("help.coverage"),
         description=said("help.coverage.description"),
     )
-    covering.add_argument("report", metavar="FILE.json")
+    covering.add_argument("report", metavar="FILE.json", help=said("help.coverage.report"))
     covering.add_argument(
-        "--format", choices=("table", "markdown", "html", "json"), default="table"
+        "--format",
+        choices=("table", "markdown", "html", "json"),
+        default="table",
+        help=said("help.format.coverage"),
     )
     covering.add_argument("--fail-under", metavar="PERCENT", help=said("help.coverage.fail_under"))
     _add_output(covering)
@@ -540,7 +589,10 @@ def _nothing_selected(
 def _add_shown(command: _Parser) -> None:
     """What check shows: its format, and which results (``--only``)."""
     command.add_argument(
-        "--format", choices=("table", "json", "markdown", "junit"), default="table"
+        "--format",
+        choices=("table", "json", "markdown", "junit"),
+        default="table",
+        help=command.said("help.format.check"),
     )
     command.add_argument(
         "--only",
@@ -882,6 +934,25 @@ def _report_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     if args.rulebook is None:
+        given = [
+            option
+            for option, value in (
+                ("--rule", args.rule_ids),
+                ("--tag", args.tags),
+                ("--section", args.section),
+                ("--responsible", args.responsible),
+            )
+            if value  # (a selection without a rulebook selects in none)
+        ]
+        if given:
+            raise _usage(
+                say(
+                    "cli.list_needs_rulebook",
+                    options=listed(given),
+                    first=given[0],
+                    s="s" if len(given) == 1 else "",
+                )
+            )
         lines = []
         for name in rulebook_names():
             rulebook = load(name)
@@ -904,6 +975,17 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     rulebook = load(args.rulebook)
+    if args.rule_id not in rulebook and not suggestion(args.rule_id, [r.id for r in rulebook]):
+        # (No close id to name: say where the ids are.)
+        listing = say("cli.show_listing", rulebook=args.rulebook)
+        raise _usage(
+            say(
+                "model.no_rule",
+                rule=args.rule_id,
+                rulebook=rulebook.id,
+                close=say("cli.close", close=listing),
+            )
+        )
     _write(_report.rule_details(rulebook[args.rule_id], args.lang), args, out)
     return EXIT_OK
 
@@ -1120,6 +1202,9 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     if output is not None and output.suffix.lower() not in suffixes:
         # A template qrules could not read back (an .xlsx file named .csv).
         raise _usage(say("cli.template_suffix", output=str(output), format=args.format))
+    if output is not None and output.exists() and not args.force:
+        # (Perhaps the figures someone filled in: never replaced unasked.)
+        raise OutputError(say("cli.template_exists", output=str(output)))
     rows = template_rows(
         rulebook,
         _select(rulebook, args),

@@ -28,13 +28,14 @@ from urllib.parse import urlsplit
 import attrs
 
 from .._boundary import first_line, outside, without_password
+from .._data import spelled_twice
 from .._errors import DataError, Problem, QRulesError
 from .._messages import listed, say
 from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
 from .._rulebook import Rulebook
-from .._tabular import RawTable, needs
+from .._tabular import ZONED_DAY, RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
 from ..records.prepare import declared_reach, log_end, prepared
@@ -216,7 +217,40 @@ def evaluate_records(
             log_from=log_from,
             strict=strict,
         )
+    _one_spelling(evaluation, register.name, register)
     return _logged(decision_log, engine, register, log, evaluation)
+
+
+def _one_spelling(evaluation: Evaluation, name: str, register: Register | None) -> None:
+    """A `DataError` when the results judge one district written two ways
+    (``芝罘``, ``芝罘区``: `spelled_twice`, as a sheet of figures refuses it) as
+    two districts, naming the spellings and, in a ``register`` read, the first
+    row of each (looked up only then: a register kept as columns stays so)."""
+    twice = spelled_twice(r.district for r in evaluation if r.district is not None)
+    if not twice:
+        return
+    rows: dict[str, int] = {}
+    if register is not None:
+        rows = {u.district: u.row for u in reversed(register.units) if u.district is not None}
+    problems = []
+    for names in twice:
+        names.sort(key=lambda n: rows.get(n, 1 << 62))
+        first = [n for n in names if n in rows]
+        problems.append(
+            Problem(
+                name,
+                say(
+                    "records.district_twice",
+                    districts=listed(map(repr, names)),
+                    rows=listed(rows[n] for n in first),
+                )
+                if first
+                else say("records.district_twice_tables", districts=listed(map(repr, names))),
+                hint=say("records.district_twice_hint"),
+            )
+        )
+    if problems:
+        raise DataError(name, problems)
 
 
 def _logged(
@@ -364,8 +398,7 @@ def _check_types(
 ) -> None:
     """A `DataError` for a column of a type qrules does not read (naming the
     column, its type and the cast to use; for a timestamp with a time zone,
-    the view reading its day in a zone: `sql.ZONED_DAY`)."""
-    from .sql import ZONED_DAY  # noqa: PLC0415
+    the view reading its day in a zone: `ZONED_DAY`)."""
 
     problems = []
     for canonical, (stored, found) in columns.items():
@@ -466,7 +499,14 @@ def evaluate_tables(
     of their units, in the log's reconciliation. It costs a pass over the log;
     ``check_keys=False`` trusts a database whose register has the unit id as
     its key and whose log has the inspection id as its key and the unit id as
-    a foreign key.
+    a foreign key, and which enforces its values too: that pass is also where
+    the tables' codes (category, risk level, size, kind, result), flags and
+    missing markers are checked to read as a file reader reads them, so they
+    are trusted as well (a kind or result is taken as one of its set or NULL,
+    a flag as the database's boolean or text reads). Rows are still checked
+    one by one when the plain counts or the log's latest date show rows to
+    reject, or a date column is text; ``strict=True`` still checks each log
+    row's unit.
 
     ``decision_log``: a JSON Lines file to append each result to, with the
     tables' names and rows counted (``docs/audit.md``).
@@ -560,6 +600,7 @@ def evaluate_tables(
                 doubts=_doubts(database, log_table, mapped, rejected, strict, proven=False),
                 **options,
             )
+    _one_spelling(evaluation, register, None)
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 

@@ -149,15 +149,6 @@ _POSTGRES_TYPES = {
 }
 
 
-#: A view's expression of the day, in a time zone named, of a timestamp with a
-#: time zone, whatever the session's (``{column}``: the column), by dialect.
-ZONED_DAY = {
-    "duckdb": "CAST(timezone('Asia/Shanghai', {column}) AS DATE)",
-    "postgres": "CAST({column} AT TIME ZONE 'Asia/Shanghai' AS DATE)",
-    "spark": "CAST(convert_timezone('Asia/Shanghai', {column}) AS DATE)",
-}
-
-
 def column_type(dialect: str, stored: object) -> str:
     """How qrules reads a column of a stored type: ``boolean``, ``date``,
     ``timestamp`` (without a time zone: its date is read), ``timestamptz``

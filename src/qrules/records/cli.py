@@ -268,6 +268,9 @@ def records_evaluation(
             progress=progress,
         )
         return judged(register, log, args.database)
+    except DataError as error:
+        # (What is refused here is a register, a log or their tables: records.)
+        raise DataError(error.source, error.problems, what="problems.records") from None
     finally:
         progress.close()
         if imported is not None:

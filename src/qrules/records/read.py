@@ -46,6 +46,7 @@ from .._tabular import (
     open_table,
     read_whole,
     require_regular,
+    zoned_problem,
 )
 from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
@@ -669,6 +670,10 @@ def resolve_header(
             given_twice.add(canonical)  # (there, twice: not also said to be missing)
         elif found:
             positions[canonical] = found[0]
+    for canonical in ("registered", "closed", "date"):  # (the date columns)
+        zoned = zoned_problem(table, positions.get(canonical, -1), kind, canonical)
+        if zoned is not None:
+            problems.append(zoned)
     for canonical in required:
         if canonical not in positions and canonical not in given_twice:
             hint = (
