@@ -140,11 +140,6 @@ def test_a_log_of_rejected_rows_is_not_called_empty(tmp_path: Path) -> None:
     assert "没有读取到的行" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/prepare.py (without_doubtful_dates): the problem has key='date' and no "
-    "column, so it reads \"key 'date'\" and names the canonical column, not the file's",
-)
 def test_a_doubtful_date_names_the_files_column(tmp_path: Path) -> None:
     (tmp_path / "register.csv").write_text(
         "unit,name,category\nIF01,a,infant_formula_maker\n", encoding="utf-8"
@@ -364,12 +359,6 @@ def test_a_district_written_two_ways_in_a_register_is_not_two_districts(tmp_path
     assert "芝罘" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/prepare.py or records/read.py: a register date after today is read as "
-    "it stands (the unit registered in the future, in no year's population), where a log "
-    "date after today is rejected as doubtful",
-)
 def test_a_unit_registered_after_today_is_a_doubtful_date(tmp_path: Path) -> None:
     """IF02 'registered 2052-03-01' (2025-03-01, or 2022-03-01, mistyped) left
     2024's population: 'met 100 (1/1)' though IF02 was never inspected."""

@@ -188,12 +188,6 @@ def test_a_city_total_in_other_spellings_is_never_summed_as_a_district(
 # -- .xlsx in the 1904 date system: a serial written as text ---------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.parse_date (fixes): in a 1904 workbook a serial typed as text "
-    "('43894') is read in the 1900 system (2020-03-04), four years and a day before the "
-    "same number in a number cell (2024-03-05): an inspection moved to another year",
-)
 def test_a_text_serial_in_a_1904_workbook_is_not_read_in_the_1900_system(
     tmp_path: Path,
 ) -> None:
@@ -313,14 +307,6 @@ def _judged_both_ways(
     return readers, in_place
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read._mapping_codes (fixes) accepts a code that is a missing marker; "
-    "the readers then read the cell as missing (the mapping ignored) while the SQL of "
-    "tables in place maps it: risk_level '无' = 'high' is 'met 100 (1/1)' from the file "
-    "and 'not met 50 (1/2)' in DuckDB; kind '无' = 'system' unknown against met. Refuse "
-    "such a mapping (or read it alike everywhere)",
-)
 @pytest.mark.parametrize(
     ("register", "log", "mapping", "rule"),
     [
@@ -403,14 +389,6 @@ def test_the_zoned_date_hint_quotes_the_column(tmp_path: Path) -> None:
 # -- a register date after today ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.read_register, records/prepare (fixes), and the SQL of tables in "
-    "place: a registration date after today (a typo: 2052 for 2022) is read as it is, so the "
-    "uninspected unit is not yet in 2024's population and the rule is 'met 100 (1/1)' (exit "
-    "0, no note) on every route; the log's dates after today are doubtful (issue 11), the "
-    "register's are not. Likewise a closing date after today keeps a closed unit in",
-)
 @pytest.mark.parametrize("engine", ["reference", "duckdb"])
 def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str) -> None:
     code, out, _ = _checked(
@@ -534,13 +512,6 @@ def test_a_log_row_of_a_rejected_unit_is_said_alike_in_place() -> None:
 # -- a header with a column given twice --------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.resolve_header (fixes): a column given twice is said twice, the "
-    "second time as missing: \"columns 'category', 'category' all give 'category'\" and "
-    "\"no 'category' column (map your column to it ...)\", which sends the reader to a "
-    "mapping for a column that is there",
-)
 def test_a_column_given_twice_is_not_also_said_to_be_missing(tmp_path: Path) -> None:
     code, _, err = _checked(
         tmp_path,
@@ -555,14 +526,6 @@ def test_a_column_given_twice_is_not_also_said_to_be_missing(tmp_path: Path) -> 
 # -- a declared end after today -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/prepare.prepared (fixes; and engines/_rejected for tables): a log date is "
-    "doubtful when after the declared end, else after today (`until or today`): with "
-    "--log-until 2030-12-31 a row dated 2027-06-01, after today, is counted and the log said "
-    "to run 'to 2027-06-01'; issue 11 asks for dates after --log-until *or* after today "
-    "(and a declared end after today is itself a claim about the future)",
-)
 def test_a_log_date_after_today_is_doubtful_whatever_end_is_declared(tmp_path: Path) -> None:
     code, out, _ = _checked(
         tmp_path,

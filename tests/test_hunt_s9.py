@@ -63,13 +63,13 @@ def test_a_doubtful_date_is_said_in_chinese_and_does_not_extend_the_reach_shown(
     dates = ("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine)
     code, out, _ = run("--lang", "zh", *argv, *dates)
     assert code == 0, out
-    assert "log.csv,第 3 行,键 'date':2052-03-01 晚于声明的截止日期(2024-12-31)" in out, out
+    assert "log.csv,第 3 行,列 'date':2052-03-01 晚于声明的截止日期(2024-12-31)" in out, out
     assert "is after" not in out
     assert "检查日期从 2024-05-01 到 2024-05-01" in out, out
     assert "到 2052-03-01" not in out
     code, out, _ = run(*argv, *dates)
     assert (
-        "log.csv, row 3, key 'date': 2052-03-01 is after the log's declared end (2024-12-31):"
+        "log.csv, row 3, column 'date': 2052-03-01 is after the log's declared end (2024-12-31):"
         " a doubtful date, not counted" in out
     ), out
     assert "inspections from 2024-05-01 to 2024-05-01" in out, out

@@ -1419,6 +1419,7 @@ class _Register(_Reading):
             tuple(notes),
             other.rejected,
             frozenset(f for f in FLAGS if f not in rows.positions),
+            rows.columns,
         )
 
     def _read(self, canonical: str, read: Callable[[object], object], kind: Any) -> Any:
@@ -1515,4 +1516,5 @@ class _Log(_Reading):
             other.rows_rejected,
             tuple(notes),
             other.rejected,
+            rows.columns,
         )

@@ -2975,6 +2975,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件读取器把日期列中的数字读作 Excel 序列日期(45356 即 2024-03-05)或 YYYYMMDD 形式的日期:请判定一个把它转换为日期的视图:{serial}(序列日期)或 {compact}(YYYYMMDD)",
         "a file reader reads a number in a date column as an Excel serial (45356 is 2024-03-05) or digits written YYYYMMDD: judge a view that makes it a date, {serial} (serials) or {compact} (YYYYMMDD)",
     ),
+    # -- records (s10 dates): doubtful register dates, mapped markers, declared dates --
+    "mapping.marker_code": (
+        "{code!r} 表示缺失值,不能映射为代码(各读取途径都把它读作缺失):请在数据中写出代码,或删除这一映射",
+        "{code!r} is a marker of a missing value and cannot be mapped to a code (every route reads it as missing): write the code in the data, or remove this mapping",
+    ),
+    "prepare.doubtful_registered": (
+        "登记日期 {date} 晚于今天({today}):可疑日期,该单位是否在册未知",
+        "registered {date}, after today ({today}): a doubtful date, the unit's membership unknown",
+    ),
+    "plan.iso_date": (
+        "{value!r} 不是 YYYY-MM-DD 形式的日期",
+        "{value!r} is not a date written YYYY-MM-DD",
+    ),
     # -- _figures (s10 misc): what a district cell names ------------------------------------
     "figures.group_not_district": (
         "{district!r} 是一组区县(只由表示区县类别的字组成),不是一个区县:与其中的区县相加,会把它们计算两次",

@@ -38,7 +38,7 @@ from .._rulebook import Rulebook
 from .._tabular import ZONED_DAY, RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
-from ..records.prepare import declared_reach, prepared
+from ..records.prepare import declared_reach, log_end, prepared
 from ..records.read import (
     ColumnMapping,
     InspectionLog,
@@ -527,16 +527,17 @@ def evaluate_tables(
     chosen = engine or engine_of(connection)
     mapped = column_mapping(mapping)
     until, start = declared_reach(log_until, log_from)
+    # (A date after today is doubtful: a log's after its end or today, `log_end`.)
+    today = dt.date.today()
+    end, declared = log_end(until, today)
     with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
         database = _database(chosen, opened)
-        register_table = _table(database, register, "register", mapped)
+        register_table = attrs.evolve(_table(database, register, "register", mapped), until=today)
         try:
             log_table = (
                 None
                 if log is None
-                else attrs.evolve(
-                    _table(database, log, "log", mapped), until=until or dt.date.today()
-                )
+                else attrs.evolve(_table(database, log, "log", mapped), until=end)
             )
         except DataError:  # the register's collations are refused first, as ever
             refuse_collated(database, register_table, "register")
@@ -563,7 +564,7 @@ def evaluate_tables(
             log_table,
             mapped,
             strict=strict,
-            declared=until is not None,
+            declared=declared,
         )
         rejected = rejected_rows(plain=plain)
         options: dict[str, Any] = {

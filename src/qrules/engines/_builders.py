@@ -211,8 +211,9 @@ def rejected_register(
 ) -> exp.Expr:
     """A register row the readers would reject, or read otherwise: no unit id
     or category, a date or flag that does not read, a risk level or size that
-    is not canonical, closed before registered, an id or code that is not
-    spelled as the readers read it. ``every``: checked in a table counted as it
+    is not canonical, closed before registered, registered after today
+    (`Table.until`: a doubtful date), an id or code that is not spelled as the
+    readers read it. ``every``: checked in a table counted as it
     is. ``part``: ``coded``, the tests of the `CODED` columns alone (on their
     values, as a watched register's key check tests them once per distinct
     value); ``row``, the others; ``all``, both. ``exact=False``: without the
@@ -239,6 +240,15 @@ def rejected_register(
         )
         if p is not None
     ]
+    if register.until is not None and register.has("registered"):  # a doubtful date
+        row.append(
+            _known(
+                exp.GT(
+                    this=register.column("registered", alias),
+                    expression=date_literal(register.until),
+                )
+            )
+        )
     if register.has("registered") and register.has("closed"):
         row.append(
             _known(

@@ -32,7 +32,7 @@ from ..records.doubts import (
     unset_rows,
     vacant_units,
 )
-from ..records.prepare import without_doubtful_dates
+from ..records.prepare import without_doubtful_dates, without_doubtful_registrations
 from ..records.read import (
     ColumnMapping,
     Register,
@@ -40,6 +40,7 @@ from ..records.read import (
     fetched_rows,
     read_log,
     read_register,
+    unit_rejected,
 )
 from ._builders import (
     count,
@@ -231,6 +232,8 @@ def rejections(
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
+        if register.until is not None:  # (units registered after today: doubtful dates)
+            read = without_doubtful_registrations(read, register.until)
         accepted = tuple(_unit_rejected(register, u) for u in read.units)
         spelled = _respelled(register, "register", header, rows, 1)
         problems = read.problems + tuple(
@@ -626,13 +629,4 @@ def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
         for c in ("registered", "closed", *FLAGS)
         if register.has(c) and register.type(c) == "text"
     )
-    values: dict[str, str | bool | None] = {
-        "category": unit.category,
-        "risk_level": unit.risk_level,
-        "size": unit.size,
-        "district": unit.district,
-        **{f: f in unit.flags for f in FLAGS},
-    }
-    return RejectedUnit(
-        register.name, unit.row, unit.unit, values, unit.registered, unit.closed, text
-    )
+    return unit_rejected(register.name, unit, text)

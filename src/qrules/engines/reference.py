@@ -60,7 +60,7 @@ def judge_records(
     counted in pure Python: `qrules.evaluate_records` with the reference engine
     (its options are that function's)."""
     ready = prepared(register, log, log_until=log_until, log_from=log_from, strict=strict)
-    log = ready.log
+    register, log = ready.register, ready.log
     chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
     # The log's reach: its first and last dates are all Coverage reads of them.
     reach = log.date_range() if log is not None else None

@@ -407,7 +407,8 @@ class Table:
     #: or text words, a code ``integer`` (compared as text). Unlisted: a date
     #: column DATE, any other text.
     types: Mapping[str, str] = attrs.field(factory=dict)
-    #: A log's last day: a row dated later is rejected (a doubtful date).
+    #: A log's last day: a row dated later is rejected (a doubtful date); a
+    #: register's, today: a unit registered later is rejected so.
     until: dt.date | None = None
     #: Loaded by qrules from records its readers checked: no row is rejected in SQL.
     checked: bool = False

@@ -340,10 +340,10 @@ def _lean_arrow(source: str | None) -> None:
 def _date_option(value: str | None, option: str) -> dt.date | None:
     if not value:
         return None
-    from .read import parse_date  # noqa: PLC0415 (records only: a quick start otherwise)
+    from .plan import declared_date  # noqa: PLC0415 (records only: a quick start otherwise)
 
     try:
-        return parse_date(value)
+        return declared_date(value)
     except ValueError as error:
         said = getattr(error, "said", None) or str(error)
         raise QRulesError(say("records_cli.date_option", option=option, error=said)) from None

@@ -992,12 +992,17 @@ def _register(table: _Table) -> Register:
         if table.has(column):
             table.dates(column)
         selected.append(f"{column if table.has(column) else 'NULL::DATE'} AS {column}")
-    if (
-        table.has("registered")
-        and table.has("closed")
-        and table.value(f"SELECT count(*) FROM {name} WHERE closed < registered")
-    ):
-        raise _Declined  # a unit closed before it was registered: rejected
+    registered: tuple[dt.date, dt.date] | None = None
+    if table.has("registered"):
+        # A unit closed before it was registered, or registered after today (a
+        # doubtful date, `records.prepare`, told by the latest date): rejected.
+        closed = "count(*) FILTER (WHERE closed < registered)" if table.has("closed") else "0"
+        wrong, low, high = table.connection.execute(
+            f"SELECT {closed}, min(registered), max(registered) FROM {name}"
+        ).fetchall()[0]
+        if wrong or (high is not None and high > dt.date.today()):
+            raise _Declined
+        registered = None if low is None else (low, high)
     for flag in FLAGS:
         spelled = table.spellings.get(flag)
         true: list[str | None] = [text for text, read in (spelled or {}).items() if read]
@@ -1021,13 +1026,14 @@ def _register(table: _Table) -> Register:
         notes.append(other)
     return Register(
         table.rows.table.name,
-        table.rows_of(selected, REGISTER_COLUMNS, None),  # type: ignore[arg-type]
+        table.rows_of(selected, REGISTER_COLUMNS, registered),  # type: ignore[arg-type]
         table.count,
         (),
         0,
         tuple(notes),
         (),
         frozenset(f for f in FLAGS if not table.has(f)),
+        table.rows.columns,
     )
 
 
@@ -1082,6 +1088,7 @@ def _log(table: _Table) -> InspectionLog:
         0,
         tuple(notes),
         (),
+        table.rows.columns,
     )
 
 
@@ -1190,6 +1197,7 @@ class TableRows(Sequence[Any]):
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
 
     def date_range(self, column: str) -> tuple[dt.date, dt.date] | None:
-        if self.kind == "log" and column == "date":
+        # (``reach``: the log's dates, the register's registration dates.)
+        if column == ("date" if self.kind == "log" else "registered"):
             return self.reach
         return self.columns().date_range(column)

@@ -31,6 +31,7 @@ No I/O happens here. The semantics, in SQL over a register ``r`` and a log
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -49,6 +50,7 @@ __all__ = [
     "Coverage",
     "RecordQuery",
     "Said",
+    "declared_date",
     "judged_years",
     "record_queries",
     "refuse_inverted_reach",
@@ -57,6 +59,32 @@ __all__ = [
 
 
 # -- coverage and queries -------------------------------------------------------
+
+
+class _DeclaredDateError(ValueError):
+    """A declared date not written YYYY-MM-DD; ``said``: the message in both
+    languages."""
+
+    def __init__(self, said: Text) -> None:
+        self.said = said
+        super().__init__(said.en)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def declared_date(text: str) -> dt.date:
+    """A date declared for the log's reach (``--log-until``, ``log_from``):
+    written ``YYYY-MM-DD`` only. A cell of a file may be an Excel serial or
+    ``2024年3月5日``; a declared end is not read so (``45292`` is no date one
+    means to type)."""
+    stripped = text.strip()
+    if not _ISO_DAY.match(stripped):
+        raise _DeclaredDateError(say("plan.iso_date", value=text))
+    try:
+        return dt.date.fromisoformat(stripped)
+    except ValueError:
+        raise _DeclaredDateError(say("date.no_such_day", value=text)) from None
 
 
 class _InvertedReachError(QRulesError, ValueError):

@@ -23,16 +23,18 @@ from .doubts import (
     unset_rows,
     vacant_units,
 )
-from .plan import refuse_inverted_reach
-from .read import Inspection, InspectionLog, Register, parse_date
+from .plan import declared_date, refuse_inverted_reach
+from .read import Inspection, InspectionLog, Register, unit_rejected
 
 __all__ = [
     "Prepared",
     "as_date",
     "declared_reach",
+    "log_end",
     "prepared",
     "vacant_of",
     "without_doubtful_dates",
+    "without_doubtful_registrations",
 ]
 
 
@@ -60,15 +62,21 @@ def prepared(
 ) -> Prepared:
     """The records as every engine counts them.
 
-    1. A log row dated after the log's end (``log_until``, or today when none
-       is declared) is rejected as a doubtful date: it is not counted, does not
-       extend the log's reach, and may be an inspection of any year.
-    2. ``strict``: any rejected row is a `DataError`.
-    3. The rejected rows become `Doubts`, the bounds of every count.
+    1. A register row registered after today (``today``: the day it is) is
+       rejected as a doubtful date: a unit of unknown membership
+       (`without_doubtful_registrations`).
+    2. A log row dated after the log's end (``log_until``) or after today, the
+       earlier of the two (`log_end`), is rejected as a doubtful date: it is
+       not counted, does not extend the log's reach, and may be an inspection
+       of any year.
+    3. ``strict``: any rejected row is a `DataError`.
+    4. The rejected rows become `Doubts`, the bounds of every count.
     """
     until, start = declared_reach(log_until, log_from)
+    day = today or dt.date.today()
+    register = without_doubtful_registrations(register, day)
     if log is not None:
-        log = without_doubtful_dates(log, until or today or dt.date.today(), until is not None)
+        log = without_doubtful_dates(log, *log_end(until, day))
         if start is None and (reach := log.date_range()) is not None:
             first = reach[0]
             log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin", first=str(first))))
@@ -129,6 +137,52 @@ def _unset_of(log: InspectionLog) -> Unset:
     return unset
 
 
+def log_end(until: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, bool]:
+    """The last day a log row may be dated: the log's declared end (``until``)
+    or today, whichever is earlier (a day after today has not come, whatever
+    end is declared); and whether it is the declared end (the reasons say
+    which it is)."""
+    day = today or dt.date.today()
+    if until is not None and until <= day:
+        return until, True
+    return day, False
+
+
+def without_doubtful_registrations(register: Register, today: dt.date) -> Register:
+    """The register without its units registered after ``today``: each rejected
+    as a doubtful date (2052 typed for 2022: the unit may have been registered
+    in any year), a unit of unknown membership, as a rejected row whose
+    registration date could not be read. (A closing date after today is read
+    as it stands: the unit is open today, in every year judged so far, a
+    closure scheduled or not; ``docs/records.md``.)"""
+    own = getattr(register.units, "date_range", None)
+    if own is not None:
+        reach = own("registered")
+        if reach is None or reach[1] <= today:
+            return register  # the common case: the columns' statistics, nothing built
+    late = [u for u in register.units if u.registered is not None and u.registered > today]
+    if not late:
+        return register
+    column = register.columns.get("registered", "registered")
+    problems = tuple(
+        Problem(
+            register.name,
+            say("prepare.doubtful_registered", date=str(u.registered), today=str(today)),
+            where=say("where.row_column", row=u.row, column=column),
+        )
+        for u in late
+    )
+    doubtful = tuple(unit_rejected(register.name, u, frozenset({"registered"})) for u in late)
+    rows = {u.row for u in late}
+    return attrs.evolve(
+        register,
+        rows=tuple(u for u in register.units if u.row not in rows),
+        rows_rejected=register.rows_rejected + len(late),
+        problems=register.problems + problems,
+        rejected=register.rejected + doubtful,
+    )
+
+
 def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
     doubtful date (an inspection of its unit in any year), with a note."""
@@ -140,12 +194,12 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -
         return log
     rows = set(late)
     what = say("doubts.declared_end" if declared else "doubts.today")
+    column = log.columns.get("date", "date")
     problems = tuple(
         Problem(
             log.name,
             say("prepare.doubtful_date", date=str(i.date), what=what, until=str(until)),
-            where=say("where.row", row=i.row),
-            key="date",
+            where=say("where.row_column", row=i.row, column=column),
         )
         for i in log.inspections
         if i.row in rows
@@ -198,6 +252,6 @@ def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | N
     if value is None or isinstance(value, dt.date):
         return value
     try:
-        return parse_date(value)
+        return declared_date(value)
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None

@@ -69,6 +69,7 @@ __all__ = [
     "read_register",
     "record_columns",
     "resolve_header",
+    "unit_rejected",
 ]
 
 #: Called now and then while a long input is read: ``progress(what, rows so far)``.
@@ -107,6 +108,22 @@ class UnitRecord:
         return (self.registered is None or self.registered <= end) and (
             self.closed is None or self.closed >= start
         )
+
+
+def unit_rejected(table: str, unit: UnitRecord, unreadable: frozenset[str]) -> RejectedUnit:
+    """A unit read, then rejected (a date or flag a database cannot read as the
+    readers do, a doubtful date): its ``unreadable`` columns unknown, the others
+    as read."""
+    values: dict[str, str | bool | None] = {
+        "category": unit.category,
+        "risk_level": unit.risk_level,
+        "size": unit.size,
+        "district": unit.district,
+        **{f: f in unit.flags for f in FLAGS},
+    }
+    return RejectedUnit(
+        table, unit.row, unit.unit, values, unit.registered, unit.closed, unreadable
+    )
 
 
 @attrs.frozen
@@ -175,6 +192,8 @@ class Register(_Accounted[UnitRecord]):
     #: The flags (`FLAGS`) the source has no column for: whether a unit has one
     #: is unknown (read as false), and a rule that needs it is unknown.
     absent: frozenset[str] = attrs.field(default=frozenset(), repr=False)
+    #: The table's name of each canonical column read (problems name it so).
+    columns: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     # The index by unit id, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, UnitRecord]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -210,6 +229,8 @@ class InspectionLog(_Accounted[Inspection]):
     _kind: ClassVar[str] = "log"
     #: The rejected rows of units the register holds: inspections they may have had.
     rejected: tuple[RejectedInspection, ...] = attrs.field(default=(), repr=False)
+    #: The table's name of each canonical column read (problems name it so).
+    columns: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
     # The index by unit, built once (see `qrules._once`).
     _lazy: dict[str, Mapping[str, tuple[Inspection, ...]]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
@@ -401,6 +422,10 @@ def _mapping_codes(
             options = ("true", "false")
         mapped: dict[str, str] = {}
         for written, given in table_codes.items():
+            if _normal(str(written)).lower() in MISSING_MARKERS:
+                # Read as missing by every route before any mapping: never a code.
+                problem(say("mapping.marker_code", code=written), f"{key}.{written}")
+                continue
             canonical = (
                 ("true" if given else "false")
                 if isinstance(given, bool) and column in FLAGS
@@ -455,8 +480,9 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     full-width digits, a date-time (its date), an Excel serial number
     (``45356``, as an int, a float, a `~decimal.Decimal` or text) or a
     `datetime.date`. Raises `ValueError` for anything else.
-    ``date1904``: a number (not text) is a serial of a workbook in the 1904
-    date system, counted from 1904-01-01 (43894 is 2024-03-05).
+    ``date1904``: a serial (a number, or one written as text) is of a
+    workbook in the 1904 date system, counted from 1904-01-01 (43894 is
+    2024-03-05).
 
     >>> parse_date("２０２４年３月５日"), parse_date(45356), parse_date("—")
     (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5), None)
@@ -475,11 +501,11 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
         return _serial(float(value), repr(value), _DAYS_1904 if date1904 else 0)
     if not isinstance(value, str):
         raise _Bad(say("date.not_a_date", value=repr(value)))
-    return _date_of(value)
+    return _date_of(value, date1904)
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _date_of(value: str) -> dt.date | None:
+def _date_of(value: str, date1904: bool = False) -> dt.date | None:
     text = _normal(value)
     if text.lower() in MISSING_MARKERS:
         return None
@@ -494,7 +520,7 @@ def _date_of(value: str) -> dt.date | None:
             except ValueError:
                 raise _Bad(say("date.no_such_day", value=value)) from None
     if _SERIAL.match(text):
-        return _serial(float(text), f"'{value}'")
+        return _serial(float(text), f"'{value}'", _DAYS_1904 if date1904 else 0)
     raise _Bad(say("date.write", value=value))
 
 
@@ -630,6 +656,7 @@ def resolve_header(
     header = [_normal(str(h)) for h in table.header]
     names = mapping.columns(kind)
     positions: dict[str, int] = {}
+    given_twice: set[str] = set()
     problems = []
     for canonical in _TABLES[kind]:
         wanted = [*names.get(canonical, ()), canonical]
@@ -643,6 +670,7 @@ def resolve_header(
                     where=say("where.header"),
                 )
             )
+            given_twice.add(canonical)  # (there, twice: not also said to be missing)
         elif found:
             positions[canonical] = found[0]
     for canonical in ("registered", "closed", "date"):  # (the date columns)
@@ -650,7 +678,7 @@ def resolve_header(
         if zoned is not None:
             problems.append(zoned)
     for canonical in required:
-        if canonical not in positions:
+        if canonical not in positions and canonical not in given_twice:
             hint = (
                 say("records.map_column", table=kind)
                 if not names.get(canonical)
@@ -775,6 +803,11 @@ class RowReader:
     def _misaligned(self, number: int, message: Text) -> dict[str, Problem]:
         problem = Problem(self.table.name, message, where=say("where.row", row=number))
         return dict.fromkeys(self.positions, problem)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The table's name of each canonical column it has."""
+        return {c: self.header[i] for c, i in self.positions.items()}
 
     def where(self, number: int, column: str) -> Text:
         return say("where.row_column", row=number, column=self.header[self.positions[column]])
@@ -946,6 +979,7 @@ def read_register(
         tuple(notes),
         tuple(rejected),
         frozenset(f for f in FLAGS if f not in rows.positions),
+        rows.columns,
     )
 
 
@@ -1059,4 +1093,5 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
         rows.rejected,
         tuple(notes),
         tuple(rejected),
+        rows.columns,
     )
