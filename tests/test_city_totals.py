@@ -173,3 +173,22 @@ def test_a_district_the_rulebook_does_not_list_is_an_error(
     path.write_text(f"year,district,measure,value\n2025,芝罘,{BRANDS},30\n", encoding="utf-8")
     [observation] = qrules.read_dataset(path, listed).observations
     assert observation.district == "芝罘"
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["烟台开发区", "烟台高新区", "Yantai Economic Development Area", "Yantai High-tech Zone"],
+)
+def test_a_place_named_after_the_city_is_a_district(tmp_path: Path, zone: str) -> None:
+    """Yantai's figures report its development zones beside its districts, by
+    names that hold the city's: each is read as a district (summed with the
+    others), not refused as the city's name (``烟台市区``, ``Yantai
+    Municipality`` are the city's)."""
+    yantai = qrules.load("yantai-2023-2025")
+    path = tmp_path / "figures.csv"
+    path.write_text(
+        f"year,district,measure,value\n2025,芝罘区,{BRANDS},30\n2025,{zone},{BRANDS},30\n",
+        encoding="utf-8",
+    )
+    evaluation = yantai.evaluate(path)
+    assert {r.district for r in evaluation if r.district} >= {zone}

@@ -4,6 +4,7 @@ file readers say, and nothing is read two ways or judged on a guess."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -16,6 +17,7 @@ import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 from qrules.records.read import parse_date
+from tests.conftest import run
 
 from .records_strategies import unit, visit
 from .test_doubts import LOG_TYPES, REGISTER_TYPES, place
@@ -436,3 +438,28 @@ def test_every_output_marks_it(tmp_path: Path, command: str, form: str) -> None:
     text = out.read_text(encoding="utf-8")
     # (A file's header is row 1: the rejected log row is row 3.)
     assert MAY_MEET.replace("row 2", "row 3") in text.replace("\\n", " "), form
+
+
+def test_a_share_in_a_column_of_declared_scale_is_not_ambiguous(tmp_path: Path) -> None:
+    """A column of shares (0.985) declared ×100 in the mapping file says how to
+    read them: 98.5, met (the ambiguity rule reads values of no declared scale)."""
+    (tmp_path / "p.csv").write_text(f"year,measure,share\n2025,{RATE},0.985\n", encoding="utf-8")
+    (tmp_path / "m.toml").write_text(
+        '[figures.columns]\nyear = "year"\nmeasure = "measure"\nvalue = "share"\n'
+        '[figures.scale]\n"share" = 100\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        "check",
+        "yantai-2023-2025",
+        str(tmp_path / "p.csv"),
+        "--mapping",
+        str(tmp_path / "m.toml"),
+        "--rule",
+        "food-safety-sampling-pass-rate",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    [result] = json.loads(out)["results"]
+    assert result["verdict"] == "met"

@@ -66,6 +66,8 @@ def parse_value(
     number cell) is an error: it may be a share (98.5 %) as well as a
     percentage (0.985 %), and the two readings would give other verdicts;
     ``98.5``, ``98.5%`` and ``0.985%`` are read as written (docs/datasets.md).
+    A column whose scale is declared (``scale``: ``0.985`` × 100) says how to
+    read it: its values are not ambiguous.
 
     >>> parse_value("９８.５%"), parse_value("1,234"), parse_value("无")
     (Fraction(197, 2), Fraction(1234, 1), None)
@@ -75,6 +77,7 @@ def parse_value(
         result is not None
         and unit is not None
         and unit.id == "percent"
+        and scale == 1
         and 0 < result <= 1
         and not _marked_percent(value)
     ):

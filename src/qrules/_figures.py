@@ -184,6 +184,28 @@ _TOTAL_ENGLISH = frozenset({"total", "totals", "subtotal", "subtotals", "sum", "
 _KIND_WORDS = frozenset("区县市旗")
 
 
+#: What may follow or precede the city's name in a row of the whole city (or
+#: of its own level): ``烟台市本级``, ``Yantai Municipality``, ``Yantai City``.
+_CITY_REST = frozenset({"本级", "municipality", "city", "cityproper", "prefecture"})
+
+
+def _only_the_city(key: str, name: str) -> bool:
+    """Whether a name (its `_key`) holding the city's name (``name``) is the
+    city's: nothing else, words for a kind of district (``烟台市区``), a word of
+    a total, or of the city's own level (`_CITY_REST`); a place of the city
+    named after it (``烟台开发区``, ``Yantai High-tech Zone``) is not."""
+    if name not in key:
+        return False
+    rest = key.replace(name, "", 1)
+    return (
+        not rest
+        or set(rest) <= _KIND_WORDS
+        or rest in _CITY_REST
+        or any(w in rest for w in _TOTAL_WORDS)
+        or any(w in rest for w in _TOTAL_ENGLISH)
+    )
+
+
 def _city_keys(rulebook: Rulebook) -> frozenset[str]:
     """The keys of the names of the plan's own city, as its Chinese title starts
     (``烟台市质量强市建设…``: ``烟台市`` and ``烟台``): written in a district
@@ -519,7 +541,7 @@ class _Reader:
         known = {district_stem(d) for d in self.rulebook.districts}
         if district_stem(district) in known:
             return None
-        if any(len(name) > 1 and name in key for name in self.city):
+        if any(len(name) > 1 and _only_the_city(key, name) for name in self.city):
             return "figures.city_by_name"
         words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
         if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
