@@ -206,19 +206,24 @@ def _lean_checked(
     first or last date or repeat an id. (``lacking``: `summarize`'s.)"""
     heads = _heads(database, register, log, summary)
     lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads, lacking=lacking)
-    row = _lean_row(
-        database, ("lean keys", heads, lacking), register, log, functools.partial(lean, exact=False)
+    row, values = _lean_row(
+        database,
+        ("lean keys", heads, lacking),
+        register,
+        log,
+        functools.partial(lean, exact=False),
+        look=register.watched and bool(_coded(register)),
     )
     looked: frozenset[str] = frozenset()
-    if not row["bad_units"] and register.watched:
-        rejected, looked = _codes_rejected(database, register)
+    if not row["bad_units"] and values is not None:
+        rejected, looked = _codes_rejected(database, register, values)
         if rejected:
             row = {**row, "bad_units": 1}
     # (The columns without a NULL whose values the look found all filled.)
     summary = attrs.evolve(summary, filled=summary.filled & looked)
     if row["bad_units"] or row.get("bad_inspections"):
         # Ids spelled otherwise at a first look: the exact test says which.
-        row = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
+        row, _ = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -427,7 +432,7 @@ def _summary_text(
     register: Table,
     log: Table | None,
     dialect: str,
-    build: Callable[[Table, Table | None], exp.Select],
+    build: Callable[[Table, Table | None], exp.Query],
 ) -> str:
     """The text of one of the queries that read what the tables hold, generated
     once per kind, pair of tables and dialect."""
@@ -515,19 +520,19 @@ def _coded(register: Table) -> dict[str, list[str]]:
 _MOST_CODED = 10_000
 
 
-def _codes_rejected(database: Database, register: Table) -> tuple[bool, frozenset[str]]:
+def _codes_rejected(
+    database: Database, register: Table, rows: Sequence[Sequence[Any]]
+) -> tuple[bool, frozenset[str]]:
     """Whether a watched register may hold a counted row whose `CODED` columns
     `rejected_register` rejects: each column's distinct values, fetched in one
-    pass (`_coded_values`), tested in Python (`coded_rejected`); when they are
-    more than `_MOST_CODED`, tested in SQL (`_coded_rejections`). And its
-    columns of `VACANT` whose values are each filled as `vacant` asks
+    pass (`_coded_values`' ``rows``), tested in Python (`coded_rejected`); when
+    they are more than `_MOST_CODED`, tested in SQL (`_coded_rejections`). And
+    its columns of `VACANT` whose values are each filled as `vacant` asks
     (`coded_filled`; a NULL aside: the plain counts count them), when fetched."""
     columns = _coded(register)
     if not columns:
         return False, frozenset()
     dialect = database.dialect
-    values = functools.partial(_coded_values, dialect=dialect)
-    rows = database.fetch(_summary_text("coded values", register, None, dialect, values))
     if len(rows) > _MOST_CODED:  # too many to fetch: tested in SQL
         rejections = functools.partial(_coded_rejections, dialect=dialect)
         text = _summary_text("coded rejections", register, None, dialect, rejections)
@@ -687,20 +692,70 @@ def _lean_row(
     register: Table,
     log: Table | None,
     lean: Callable[..., exp.Select],
-) -> dict[str, Any]:
+    *,
+    look: bool = False,
+) -> tuple[dict[str, Any], Sequence[Sequence[Any]] | None]:
     """The lean key check's one row (`_keys`' columns, `_named`), its parts
     (`_LEAN_PARTS`: the register's, the log's rows of units not in it, every log
     row) asked one after another. (As one query, side by side, DuckDB keeps
     each part's hash tables until the query ends: its peak memory the sum of
     theirs, about 1.35 times the largest's, the log's distinct inspection ids,
     at 100,000 units; one by one, each gives its memory back to the next, at
-    no cost in time that could be measured.)"""
+    no cost in time that could be measured.) With ``look``, the look at the
+    register's values (`_coded_values`' rows, given second) is asked with the
+    register's part, as one query (`_beside_look`)."""
     row: dict[str, Any] = {}
+    values = None
     for part in _LEAN_PARTS if log is not None else _LEAN_PARTS[:1]:
-        row |= _named(database, (kind, part), register, log, functools.partial(lean, part=part))
+        build = functools.partial(lean, part=part)
+        if look and part == "register":
+            found, values = _beside_look(database, (kind, part), register, log, build)
+            row |= found
+        else:
+            row |= _named(database, (kind, part), register, log, build)
     if log is not None:
         row["bad_inspections"] = row["unknown_bad"] + row["rows_bad"]
-    return row
+    return row, values
+
+
+def _beside_look(
+    database: Database,
+    kind: Hashable,
+    register: Table,
+    log: Table | None,
+    build: Callable[[Table, Table | None], exp.Select],
+) -> tuple[dict[str, Any], Sequence[Sequence[Any]]]:
+    """The one row of ``build`` (a part of the register's key check, by its
+    columns' names) and the rows of the look at the register's values
+    (`_coded_values`), asked as one query: each reads the register, which
+    DuckDB reads on one thread when it is one row group (100,000 rows), and
+    runs the two side by side (about 6 ms less at 100,000 units)."""
+    dialect = database.dialect
+
+    def both(register: Table, log: Table | None) -> exp.Query:
+        part = build(register, log)
+        values = _coded_values(register, log, dialect=dialect)
+        names, looked = part.named_selects, values.named_selects
+        first = exp.select(
+            exp.alias_(number(0), "qrules_part"),
+            *(exp.column(n, "s") for n in names),
+            *(exp.alias_(exp.null(), f"qrules_v{i}") for i in range(len(looked))),
+        ).from_(part.subquery("s"))
+        second = exp.select(
+            number(1),
+            *(exp.null() for _ in names),
+            *(exp.column(n, "t", quoted=True) for n in looked),
+        ).from_(values.subquery("t"))
+        return exp.union(first, second, distinct=False)
+
+    rows = database.fetch(_summary_text(("beside look", kind), register, log, dialect, both))
+    names = kept(
+        (f"{kind}: names", repr(register), repr(log)),
+        lambda: ",".join(build(register, log).named_selects),
+    ).split(",")
+    [found] = [r[1 : 1 + len(names)] for r in rows if r[0] == 0]
+    values = [r[1 + len(names) :] for r in rows if r[0] != 0]
+    return dict(zip(names, found, strict=True)), values
 
 
 def _lean_keys(
