@@ -59,6 +59,38 @@ def test_known_failures_must_keep_failing(mini: qrules.Rulebook) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "known failure firms@2025 not confirmed: the result is unknown"),
+        ("zh", "预期失败 firms@2025 未得到确认:结果无法判定"),
+    ],
+)
+def test_an_unknown_result_does_not_excuse_a_known_failure(
+    mini: qrules.Rulebook, lang: Lang, said: str
+) -> None:
+    # Only *not met* confirms a known failure: missing data is never a pass.
+    with pytest.raises(AssertionError) as caught:
+        assert_meets({}, mini, rules="firms", known_failures=["firms@2025"], lang=lang)
+    message = str(caught.value)
+    assert "firms [2025]" in message
+    assert f"    {said}" in message, message
+    # Nor is it "no longer failing": the rule was not seen met.
+    assert "no longer fail" not in message
+    assert "不再失败" not in message
+
+
+def test_an_unknown_known_failure_passes_only_when_unknown_is_allowed(
+    mini: qrules.Rulebook,
+) -> None:
+    assert_meets({}, mini, rules="firms", known_failures=["firms"], allow_unknown=True)
+    # Still "no longer failing" once met, with or without allow_unknown.
+    with pytest.raises(AssertionError, match=r"^Known failures that no longer fail"):
+        assert_meets(
+            {"firms": 300}, mini, rules="firms", known_failures="firms", allow_unknown=True
+        )
+
+
 def test_selection_by_tag_and_section(mini: qrules.Rulebook) -> None:
     assert_meets({"passed": 197, "sampled": 200}, mini, tags=["food"])
     with pytest.raises(ValueError, match="no rule matches"):

@@ -251,9 +251,11 @@ def assert_meets(
     and section prefix; all rules when none is given. An *unknown* result fails
     unless ``allow_unknown``: missing data is never a pass. ``known_failures``
     lists rules (``"rule-id"`` or ``"rule-id@2024"``) expected to fail; each
-    must still fail. A figure outside its measure's bounds is a `DataError`;
-    with ``strict``, so is a doubtful one (see `Rulebook.evaluate`). Returns the
-    evaluation when the assertion holds.
+    must still fail: only *not met* excuses it (an unknown result is not
+    confirmed to fail, and fails unless ``allow_unknown``). A figure outside
+    its measure's bounds is a `DataError`; with ``strict``, so is a doubtful
+    one (see `Rulebook.evaluate`). Returns the evaluation when the assertion
+    holds.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang={lang!r}: 'zh' or 'en'")
@@ -274,30 +276,41 @@ def assert_meets(
     known = _known(known_failures)
     _check_known(known, evaluation)
     failing: list[Result] = []
-    excused: set[KnownFailure] = set()
+    unconfirmed: list[tuple[Result, KnownFailure]] = []
+    still_failing: set[KnownFailure] = set()
     for result in evaluation:
-        bad = result.verdict is Verdict.NOT_MET or (
-            result.verdict is Verdict.UNKNOWN and not allow_unknown
-        )
-        if not bad:
-            continue
         cover = next((k for k in known if k.covers(result)), None)
-        if cover is None:
+        if result.verdict is Verdict.MET:
+            continue
+        if cover is not None:
+            # A known failure is excused by *not met* only: an unknown result
+            # has not shown the rule still fails (missing data is never a
+            # pass), so it fails the test unless unknown results are allowed,
+            # and is never reported as "no longer failing" either.
+            still_failing.add(cover)
+            if result.verdict is Verdict.UNKNOWN and not allow_unknown:
+                failing.append(result)
+                unconfirmed.append((result, cover))
+        elif result.verdict is Verdict.NOT_MET or not allow_unknown:
             failing.append(result)
-        else:
-            excused.add(cover)
-    vanished = [k for k in known if k not in excused]
+    vanished = [k for k in known if k not in still_failing]
     if failing or vanished:
-        raise AssertionError(failure_message(evaluation, failing, vanished, lang))
+        raise AssertionError(failure_message(evaluation, failing, vanished, lang, unconfirmed))
     return evaluation
 
 
 def failure_message(
-    evaluation: Evaluation, failing: list[Result], vanished: list[KnownFailure], lang: Lang = "en"
+    evaluation: Evaluation,
+    failing: list[Result],
+    vanished: list[KnownFailure],
+    lang: Lang = "en",
+    unconfirmed: Iterable[tuple[Result, KnownFailure]] = (),
 ) -> str:
     """The text of `assert_meets`'s assertion: everything a person needs, in
-    ``lang``."""
+    ``lang``; ``unconfirmed`` holds the failing results a known failure names
+    but that are unknown, not *not met*."""
     rulebook = evaluation.rulebook
+    unconfirmed = list(unconfirmed)
     lines = []
     if failing:
         described = Text(rulebook.describe("zh"), rulebook.describe("en"))
@@ -339,6 +352,8 @@ def failure_message(
         shown = say("testing.observed", observed=observed, target=target_text(rule), gap=gap)
         lines.append(f"    {shown.get(lang)}")
         lines.append(f"    {result.reason.get(lang)}")
+        for known in (k for r, k in unconfirmed if r is result):
+            lines.append(f"    {say('testing.unconfirmed', known=str(known)).get(lang)}")
         for change in result.changes:
             lines.append(f"    {say('testing.needs', change=change.said()).get(lang)}")
         lines.extend(_failing_units(result, lang))
