@@ -341,6 +341,10 @@ def test_records_options_that_do_not_apply_are_refused() -> None:
         assert_meets(None, book, rules=MET_IN_2024, register=register, log_until="2025-12-31")
     with pytest.raises(TypeError, match="log_from= needs log="):
         assert_meets({}, book, rules=MET_IN_2024, log_from="2023-01-01")
+    with pytest.raises(TypeError, match="engine= and connection= count records"):
+        assert_meets({}, book, rules=MET_IN_2024, engine="duckdb")
+    with pytest.raises(TypeError, match="connection= is a database's"):
+        assert_meets(None, book, rules=MET_IN_2024, register=register, log=log, connection="x")
     # A rule judged from figures only, named among records: never passed over.
     with pytest.raises(ValueError, match=r"food-safety-sampling-pass-rate.*judged from figures"):
         assert_meets(
@@ -352,6 +356,57 @@ def test_records_options_that_do_not_apply_are_refused() -> None:
         )
     with pytest.raises(ValueError, match="no rule with records matches"):
         assert_meets(None, book, tags="indicator-table", register=register, log=log)
+
+
+def _engine_connection(engine: str, request: pytest.FixtureRequest) -> Any:
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+        return None
+    if engine == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return None
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb", "postgres"])
+@pytest.mark.parametrize("kind", ["path", "pandas"])
+def test_records_are_judged_on_the_engine_asked_with_the_same_results(
+    engine: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    register, log = _records(kind)
+    connection = _engine_connection(engine, request)
+    asked = {"engine": engine, "connection": connection}
+    rules = [MET_IN_2024, MISSED_IN_2024]
+    every = evaluate_for_test(None, "yantai-2023-2025", register=register, log=log, **asked)
+    reference = evaluate_for_test(None, "yantai-2023-2025", register=register, log=log)
+    assert [(r.rule.id, r.year, r.verdict, r.observed, r.population, r.meeting) for r in every] == [
+        (r.rule.id, r.year, r.verdict, r.observed, r.population, r.meeting) for r in reference
+    ]
+    # The assertion and its message are the engine's as well.
+    assert_meets(
+        None,
+        "yantai-2023-2025",
+        rules=MET_IN_2024,
+        register=register,
+        log=log,
+        log_from="2023-01-01",
+        log_until="2025-12-31",
+        **asked,
+    )
+    messages = []
+    for chosen in (asked, {}):
+        with pytest.raises(AssertionError) as caught:
+            assert_meets(
+                None,
+                "yantai-2023-2025",
+                rules=rules,
+                register=register,
+                log=log,
+                allow_unknown=True,
+                **chosen,
+            )
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert f"{MISSED_IN_2024} [2024]: not met" in messages[0]
 
 
 def test_a_declared_log_reach_decides_the_years() -> None:

@@ -114,9 +114,20 @@ def evaluate_for_test(
     log_from: dt.date | str | None = None,
     log_until: dt.date | str | None = None,
     mapping: Any = None,
+    engine: str | None = None,
+    connection: Any = None,
 ) -> Evaluation:
     """Load what was named and judge it; the shared half of `assert_meets`."""
-    _check_inputs(data, year=year, register=register, log=log, since=log_from, until=log_until)
+    _check_inputs(
+        data,
+        year=year,
+        register=register,
+        log=log,
+        since=log_from,
+        until=log_until,
+        engine=engine,
+        connection=connection,
+    )
     book = rulebook if isinstance(rulebook, Rulebook) else load(rulebook)
     chosen = book.select(ids=_names(rules), tags=_names(tags), section=section)
     if not chosen:
@@ -131,6 +142,8 @@ def evaluate_for_test(
             until=log_until,
             strict=strict,
             mapping=mapping,
+            engine=engine or "reference",
+            connection=connection,
         )
     # Every kind of data goes through `Rulebook.evaluate`, so ``year=`` means
     # what it means there: the year of figures that name none (a mapping, a
@@ -146,11 +159,20 @@ def _check_inputs(
     log: object,
     since: object,
     until: object,
+    engine: str | None,
+    connection: object,
 ) -> None:
     """Figures or records, and only the options that apply to what was given:
     an option silently ignored would judge something else than the test says."""
     if log is not None and register is None:
         raise TypeError("log= needs register=: the units its inspections are of")
+    if (engine is not None or connection is not None) and register is None:
+        raise TypeError(
+            "engine= and connection= count records (register=, log=); figures are"
+            " judged in Python: drop them"
+        )
+    if connection is not None and engine in (None, "reference"):
+        raise TypeError("connection= is a database's: give engine= ('duckdb', 'postgres', 'spark')")
     for name, value in (("log_from", since), ("log_until", until)):
         if value is not None and log is None:
             raise TypeError(f"{name}= needs log=: it declares the days the log covers")
@@ -197,9 +219,11 @@ def _judge_records(
     until: dt.date | str | None,
     strict: bool,
     mapping: Any,
+    engine: str,
+    connection: Any,
 ) -> Evaluation:
-    """A register and a log (files, DataFrames, tables, or read already) judged
-    on the reference engine."""
+    """A register and a log (files, DataFrames, tables, or read already) read
+    by qrules' readers and judged on ``engine`` (`evaluate_records`)."""
     # Records readers and engines are imported only when records are judged.
     from ._columns import read_log, read_register  # noqa: PLC0415
     from .engines import evaluate_records  # noqa: PLC0415
@@ -219,6 +243,8 @@ def _judge_records(
         log_from=since,
         log_until=until,
         strict=strict,
+        engine=engine,
+        connection=connection,
     )
 
 
@@ -239,6 +265,8 @@ def assert_meets(
     log_from: dt.date | str | None = None,
     log_until: dt.date | str | None = None,
     mapping: Any = None,
+    engine: str | None = None,
+    connection: Any = None,
 ) -> Evaluation:
     """Assert that ``data`` meets the selected rules of ``rulebook``.
 
@@ -246,7 +274,10 @@ def assert_meets(
     measure id to value (for ``year``, by default the plan's last); or, with
     ``data=None``, records: a ``register`` and a ``log`` (files, DataFrames,
     Arrow tables; ``log_from``/``log_until`` declare the days the log covers),
-    judged for the rules with ``[rule.records]``. ``mapping`` names your
+    judged for the rules with ``[rule.records]`` on ``engine`` (as for
+    `evaluate_records`: ``reference`` by default, ``duckdb`` for large tables,
+    ``postgres`` or ``spark`` with a ``connection``; the same results on every
+    engine). ``mapping`` names your
     columns (a mapping file). Rules are selected by id, tag
     and section prefix; all rules when none is given. An *unknown* result fails
     unless ``allow_unknown``: missing data is never a pass. ``known_failures``
@@ -272,6 +303,8 @@ def assert_meets(
         log_from=log_from,
         log_until=log_until,
         mapping=mapping,
+        engine=engine,
+        connection=connection,
     )
     known = _known(known_failures)
     _check_known(known, evaluation)
