@@ -3116,6 +3116,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "预期失败 {known} 未得到确认:结果无法判定,而非未达标(缺失数据从不算通过);请补齐数据,或传入 allow_unknown=True",
         'known failure {known} not confirmed: the result is unknown, not "not met" (missing data is never a pass); give the data, or pass allow_unknown=True',
     ),
+    "prepare.before_start": (
+        "检查记录中有日期早于其声明起始日 {start} 的行(最早为 {first}):按日期计入所在年份;检查记录未完整覆盖这些年份,其结果为无法判定",
+        "the log holds rows dated before its declared start, {start} (the first on {first}): counted in the years they fall in, which the log does not cover whole (their results are unknown)",
+    ),
     # A table's kind put into a message (engines.zoned_type, engines.unread_type, collate.column).
     "table.register": ("登记册", "register"),
     "table.log": ("检查记录", "log"),
