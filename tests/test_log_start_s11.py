@@ -42,39 +42,35 @@ def _connection(engine: str, request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("postgres_url") if engine == "postgres" else None
 
 
-@pytest.mark.parametrize("engine", ["reference", "duckdb", "postgres"])
-def test_rows_before_the_declared_start_are_said_in_the_reconciliation(
-    engine: str, request: pytest.FixtureRequest
-) -> None:
+def _judged(
+    engine: str, request: pytest.FixtureRequest, visits: list[dict[str, str]], start: str
+) -> qrules.Evaluation:
     book = qrules.load(BOOK)
     register = qrules.read_register(UNITS)
-    log = qrules.read_log(VISITS, register)
-    evaluation = qrules.evaluate_records(
+    return qrules.evaluate_records(
         book,
         register,
-        log,
+        qrules.read_log(visits, register),
         rules=[book[RULE]],
-        log_from="2024-03-01",
+        log_from=start,
         log_until="2024-12-31",
         engine=engine,
         connection=_connection(engine, request),
     )
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb", "postgres"])
+def test_rows_before_the_declared_start_are_said_in_the_reconciliation(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    evaluation = _judged(engine, request, VISITS, "2024-03-01")
     # The years the early rows fall in are not covered whole: never judged on them.
     assert {(r.year, r.verdict.value) for r in evaluation} == {(2024, "unknown")}
     notes = _log_notes(evaluation)
     assert [n.en for n in notes if "declared start" in n.en] == [NOTE]
     assert any(n.zh.startswith(NOTE_ZH) for n in notes)
     # A log that begins on its declared start: no such note.
-    evaluation = qrules.evaluate_records(
-        book,
-        register,
-        qrules.read_log(VISITS[:2], register),
-        rules=[book[RULE]],
-        log_from="2024-02-10",
-        log_until="2024-12-31",
-        engine=engine,
-        connection=_connection(engine, request),
-    )
+    evaluation = _judged(engine, request, VISITS[:2], "2024-02-10")
     assert not [n for n in _log_notes(evaluation) if "declared start" in n.en]
 
 
