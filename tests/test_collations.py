@@ -160,6 +160,8 @@ def test_a_column_whose_collation_holds_two_values_equal_is_refused(
     with pytest.raises(qrules.DataError, match=f"column '{column}' .*{collation}") as raised:
         _judged(yantai, connection, register, log_table)
     assert raised.value.problems[0].file == (log_table if collated[0] == "l" else register)
+    table = "检查记录" if collated[0] == "l" else "登记册"
+    assert f"({table}的 " in raised.value.render("zh")
 
 
 #: What each case gave under a collation before it was refused, by engine.

@@ -20,6 +20,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -273,10 +274,15 @@ def _typed(column: str, cells: list[str], how: int) -> Any:
 
 @st.composite
 def files(
-    draw: st.DrawFn, tmp: Path, stem: str, headers: list[str], required: tuple[str, ...]
+    draw: st.DrawFn,
+    tmp: Path,
+    stem: str,
+    headers: list[str],
+    required: tuple[str, ...],
+    forms: tuple[str, ...] = ("csv", "csv", "csv", "csv", "parquet", "xlsx"),
 ) -> Path:
     header, rows = draw(sheets(headers, required))
-    form = draw(st.sampled_from(["csv", "csv", "csv", "csv", "parquet", "xlsx"]))
+    form = draw(st.sampled_from(forms))
     if form == "csv":
         path = tmp / f"{stem}.{draw(st.sampled_from(['csv', 'tsv', 'txt']))}"
         path.write_bytes(
@@ -347,6 +353,115 @@ def test_both_readers_read_the_same(tmp_path: Path, data: st.DataObject) -> None
     expected, _ = _outcome(lambda: _records.read_log(log_file, register, mapping=mapping))
     found, _ = _outcome(lambda: _columns.read_log(log_file, columns, mapping=mapping))
     assert found == expected
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+@pytest.mark.parametrize("library", ["polars", "pandas"])
+def test_a_data_frame_is_read_as_columns_as_its_rows_are(
+    tmp_path: Path, data: st.DataObject, library: str
+) -> None:
+    """A polars or pandas DataFrame (typed columns as a program stores them) is
+    read as Arrow columns, with the row reader's results (its oracle); some
+    rows dropped, as a filter leaves a pandas frame's index."""
+    module = pytest.importorskip(library)
+    parquet_only = ("parquet",)
+    register_file = data.draw(
+        files(tmp_path, "register", REGISTER_HEADERS, ("unit", "category"), parquet_only)
+    )
+    log_file = data.draw(files(tmp_path, "log", LOG_HEADERS, ("unit", "date"), parquet_only))
+    frames = module.read_parquet(register_file), module.read_parquet(log_file)
+    if library == "pandas" and data.draw(st.booleans()):
+        frames = frames[0].iloc[::2], frames[1].iloc[1::2]
+    mapping = MAPPING if data.draw(st.booleans()) else None
+    expected, register = _outcome(lambda: _records.read_register(frames[0], mapping=mapping))
+    found, columns = _outcome(lambda: _columns.read_register(frames[0], mapping=mapping))
+    assert found == expected
+    if register is None:
+        return
+    # (A pandas column of Python objects other than text, dates or flags, a
+    # Decimal, is the row reader's.)
+    assert isinstance(columns.rows, _columns.ColumnRows) or library == "pandas"
+    expected, _ = _outcome(lambda: _records.read_log(frames[1], register, mapping=mapping))
+    found, _ = _outcome(lambda: _columns.read_log(frames[1], columns, mapping=mapping))
+    assert found == expected
+
+
+def _pandas_frames() -> dict[str, Any]:
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    two = ["catering", "catering"]
+    return {
+        "gaps": pd.DataFrame(
+            {"unit": ["A", np.nan], "category": two, "registered": ["2020-02-30", np.nan]}
+        ),
+        "zoned": pd.DataFrame(
+            {
+                "unit": ["A", "B"],
+                "category": two,
+                "registered": pd.to_datetime(["2020-01-01", None]).tz_localize("Asia/Shanghai"),
+            }
+        ),
+        "nullable": pd.DataFrame(
+            {
+                "unit": pd.array(["A", None], dtype="string"),
+                "category": two,
+                "bright_kitchen": pd.array([True, None], dtype="boolean"),
+                "size": pd.array([1, None], dtype="Int64"),
+            }
+        ),
+        "numbers": pd.DataFrame({"unit": [1.0, 2.5], "category": two, "registered": [45000.0, 0]}),
+        "mixed": pd.DataFrame({"unit": ["A", 1], "category": two}),  # (Arrow holds no such column)
+        "categorical": pd.DataFrame({"unit": ["A", "B"], "category": pd.Categorical(two)}),
+        "named index": pd.DataFrame({"category": two}, index=pd.Index(["A", "B"], name="unit")),
+        "twice": pd.DataFrame([["A", "catering", "B"]], columns=["unit", "category", "unit"]),
+        # Aware datetimes of two zones, one column of objects: Arrow would make
+        # them one zone's, and 2024-12-31 20:00 in New York a day later.
+        "zones": pd.DataFrame(
+            {
+                "unit": ["A", "B"],
+                "category": two,
+                "registered": [
+                    dt.datetime(2024, 1, 1, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+                    dt.datetime(2024, 12, 31, 20, tzinfo=ZoneInfo("America/New_York")),
+                ],
+            }
+        ),
+        "ints and floats": pd.DataFrame({"unit": [1, 2.5], "category": two}, dtype=object),
+        "text and dates": pd.DataFrame(
+            {"unit": ["A", "B"], "category": two, "registered": [dt.date(2020, 1, 1), None]}
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", list(_pandas_frames()))
+def test_a_pandas_frame_is_read_as_its_rows_are(case: str) -> None:
+    frame = _pandas_frames()[case]
+    found, columns = _outcome(lambda: _columns.read_register(frame))
+    assert found == _outcome(lambda: _records.read_register(frame))[0]
+    rowwise = case in ("mixed", "categorical", "named index", "zones", "ints and floats")
+    assert columns is None or isinstance(columns.rows, _columns.ColumnRows) != rowwise
+
+
+def test_text_held_as_views_is_read_as_text() -> None:
+    """Arrow's string views (polars' and DuckDB's newer output): before, the
+    column reader refused the table as "not a readable Parquet or Arrow file"."""
+    views = pa.table(
+        {
+            "unit": pa.array(["U1", "U2", None], pa.string_view()),
+            "category": pa.array(["catering", "nothing", "catering"], pa.string_view()),
+            "registered": pa.array(["2020-01-01", "2020-13-01", None], pa.string_view()),
+        }
+    )
+    register = _columns.read_register(views)
+    assert isinstance(register.rows, _columns.ColumnRows)
+    plain = views.cast(pa.schema([(n, pa.string()) for n in views.column_names]))
+    assert _outcome(lambda: register)[0] == _outcome(lambda: _records.read_register(plain))[0]
+    assert register.rows_rejected == 2
 
 
 def test_csv_files_are_read_as_columns(tmp_path: Path) -> None:

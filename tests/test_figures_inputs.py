@@ -873,3 +873,34 @@ def test_an_xlsx_percent_cell_is_the_percentage_it_shows(
         (rate, 2024, None, Fraction(197, 2)),
         (rate, 2025, None, Fraction(197, 2)),
     }
+
+
+@pytest.mark.parametrize("unit", ["%", "％", "percent"])
+@pytest.mark.parametrize("reader", ["csv", "xlsx", "csv-wide", "xlsx-wide"])
+def test_a_unit_column_saying_percent_does_not_make_a_share_a_percentage(
+    tmp_path: Path, yantai: qrules.Rulebook, unit: str, reader: str
+) -> None:
+    """``qrules template`` writes ``%`` in the unit column before anyone fills
+    the value: a 0.9 typed beside it may be the share 90 % as well as 0.9 %, and
+    stays ambiguous (read as 0.9 %, a template filled with shares would be
+    judged "not met" for figures that meet it)."""
+    rate = "food_safety_sampling_pass_rate"
+    header, row = (
+        (["measure", "unit", "2025"], [rate, unit, 0.9])
+        if reader.endswith("wide")
+        else (["year", "measure", "unit", "value"], [2025, rate, unit, 0.9])
+    )
+    path = tmp_path / f"f.{reader.partition('-')[0]}"
+    if path.suffix == ".csv":
+        path.write_text(f"{','.join(header)}\n{','.join(map(str, row))}\n", encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        book.save(path)
+    with pytest.raises(qrules.DataError, match=r"0\.9 is ambiguous as a percentage") as raised:
+        qrules.read_dataset(path, yantai)
+    assert "作为百分比有歧义" in raised.value.render("zh")
+    assert [p.where for p in raised.value.problems] == [
+        "row 2, column '2025'" if reader.endswith("wide") else "row 2, column 'value'"
+    ]

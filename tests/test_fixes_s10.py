@@ -249,8 +249,10 @@ def test_a_number_column_in_place_is_refused_not_read_otherwise(
         cursor.execute(
             f"CREATE TABLE s10_numbered (unit VARCHAR, category VARCHAR, registered {kind})"
         )
-        with pytest.raises(qrules.DataError, match="does not read as a date"):
+        with pytest.raises(qrules.DataError, match="does not read as a date") as raised:
             evaluate_tables(book, connection, register="s10_numbered", log=None)
+        assert "(register registered)" in raised.value.render("en")
+        assert "列 'registered'(登记册的 registered 列)的类型是" in raised.value.render("zh")
     units = [unit("U1", "catering")]
     place(connection, name, "s10_register", units, REGISTER_TYPES)
     place(connection, name, "s10_log", [visit("U1", "45356")], LOG_TYPES)

@@ -99,3 +99,55 @@ def test_unknown_revision_is_a_usage_error(repo: Path) -> None:
     code, _, err = run("diff", "no-such-revision:book", "./book")
     assert code == 2
     assert "no-such-revision" in err
+
+
+def _talkative_git(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``git`` first on PATH that runs the real one after a warning of its own
+    on stderr, in another language, as a newer or translated git might."""
+    if os.name == "nt":
+        pytest.skip("a shell script as git")
+    real = shutil.which("git")
+    assert real is not None
+    folder.mkdir()
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\necho "Warnung: etwas" >&2\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.mark.parametrize("talkative", [False, True])
+@pytest.mark.parametrize("locale", ["de_DE.UTF-8", "zh_CN.UTF-8", "C.UTF-8"])
+def test_an_unknown_revision_or_folder_is_told_by_git_exit_status(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, talkative: bool, locale: str
+) -> None:
+    """Whatever git prints (a warning, another language), an unknown revision is
+    said so, and a folder that is not there is not a folder; before, a word on
+    stderr made qrules show that word instead."""
+    for name in ("LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.setenv(name, locale)
+    monkeypatch.setenv("LANGUAGE", locale.partition(".")[0])
+    if talkative:
+        _talkative_git(repo.parent / "bin", monkeypatch)
+    code, _, err = run("diff", "no-such-revision:book", "./book")
+    assert code == 2
+    assert "no revision 'no-such-revision' in this repository" in err, err
+    code, _, err = run("diff", "HEAD:no-such-folder", "./book")
+    assert code == 2
+    assert "'no-such-folder' is not a folder at revision 'HEAD'" in err, err
+    code, _, err = run("diff", "HEAD:book", "./book")
+    assert code == 0, err
+    code, _, err = run("--lang", "zh", "diff", "no-such-revision:book", "./book")
+    assert code == 2
+    assert "本仓库中没有版本 'no-such-revision'" in err, err
+
+
+def test_another_failure_of_git_is_said_in_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a repository (exit 128) is not an unknown revision: git's words."""
+    (tmp_path / "book").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("diff", "HEAD:book", str(YANTAI))
+    assert code == 2
+    assert "not a git repository" in err, err
+    assert "no revision" not in err

@@ -59,6 +59,38 @@ def test_known_failures_must_keep_failing(mini: qrules.Rulebook) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "known failure firms@2025 not confirmed: the result is unknown"),
+        ("zh", "预期失败 firms@2025 未得到确认:结果无法判定"),
+    ],
+)
+def test_an_unknown_result_does_not_excuse_a_known_failure(
+    mini: qrules.Rulebook, lang: Lang, said: str
+) -> None:
+    # Only *not met* confirms a known failure: missing data is never a pass.
+    with pytest.raises(AssertionError) as caught:
+        assert_meets({}, mini, rules="firms", known_failures=["firms@2025"], lang=lang)
+    message = str(caught.value)
+    assert "firms [2025]" in message
+    assert f"    {said}" in message, message
+    # Nor is it "no longer failing": the rule was not seen met.
+    assert "no longer fail" not in message
+    assert "不再失败" not in message
+
+
+def test_an_unknown_known_failure_passes_only_when_unknown_is_allowed(
+    mini: qrules.Rulebook,
+) -> None:
+    assert_meets({}, mini, rules="firms", known_failures=["firms"], allow_unknown=True)
+    # Still "no longer failing" once met, with or without allow_unknown.
+    with pytest.raises(AssertionError, match=r"^Known failures that no longer fail"):
+        assert_meets(
+            {"firms": 300}, mini, rules="firms", known_failures="firms", allow_unknown=True
+        )
+
+
 def test_selection_by_tag_and_section(mini: qrules.Rulebook) -> None:
     assert_meets({"passed": 197, "sampled": 200}, mini, tags=["food"])
     with pytest.raises(ValueError, match="no rule matches"):
@@ -309,6 +341,10 @@ def test_records_options_that_do_not_apply_are_refused() -> None:
         assert_meets(None, book, rules=MET_IN_2024, register=register, log_until="2025-12-31")
     with pytest.raises(TypeError, match="log_from= needs log="):
         assert_meets({}, book, rules=MET_IN_2024, log_from="2023-01-01")
+    with pytest.raises(TypeError, match="engine= and connection= count records"):
+        assert_meets({}, book, rules=MET_IN_2024, engine="duckdb")
+    with pytest.raises(TypeError, match="connection= is a database's"):
+        assert_meets(None, book, rules=MET_IN_2024, register=register, log=log, connection="x")
     # A rule judged from figures only, named among records: never passed over.
     with pytest.raises(ValueError, match=r"food-safety-sampling-pass-rate.*judged from figures"):
         assert_meets(
@@ -322,7 +358,52 @@ def test_records_options_that_do_not_apply_are_refused() -> None:
         assert_meets(None, book, tags="indicator-table", register=register, log=log)
 
 
-def test_a_declared_log_reach_decides_the_years() -> None:
+def _engine_connection(engine: str, request: pytest.FixtureRequest) -> Any:
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+        return None
+    if engine == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return None
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb", "postgres"])
+@pytest.mark.parametrize("kind", ["path", "pandas"])
+def test_records_are_judged_on_the_engine_asked_with_the_same_results(
+    engine: str, kind: str, request: pytest.FixtureRequest
+) -> None:
+    register, log = _records(kind)
+    connection = _engine_connection(engine, request)
+    asked = {"engine": engine, "connection": connection}
+    rules = [MET_IN_2024, MISSED_IN_2024]
+    every = evaluate_for_test(None, "yantai-2023-2025", register=register, log=log, **asked)
+    reference = evaluate_for_test(None, "yantai-2023-2025", register=register, log=log)
+    assert [(r.rule.id, r.year, r.verdict, r.observed, r.population, r.meeting) for r in every] == [
+        (r.rule.id, r.year, r.verdict, r.observed, r.population, r.meeting) for r in reference
+    ]
+    # The assertion's message is the same on every engine (and passing it,
+    # test_a_declared_log_reach_decides_the_years).
+    messages = []
+    for chosen in (asked, {}):
+        with pytest.raises(AssertionError) as caught:
+            assert_meets(
+                None,
+                "yantai-2023-2025",
+                rules=rules,
+                register=register,
+                log=log,
+                allow_unknown=True,
+                **chosen,
+            )
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert f"{MISSED_IN_2024} [2024]: not met" in messages[0]
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb", "postgres"])
+def test_a_declared_log_reach_decides_the_years(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
     register, log = _records("path")
     evaluation = assert_meets(
         None,
@@ -332,6 +413,8 @@ def test_a_declared_log_reach_decides_the_years() -> None:
         log=log,
         log_from="2023-01-01",
         log_until="2025-12-31",
+        engine=engine,
+        connection=_engine_connection(engine, request),
     )
     assert [r.verdict.value for r in evaluation] == ["met", "met", "met"]
 

@@ -203,7 +203,10 @@ def test_a_timestamp_with_a_time_zone_is_refused_naming_the_view(
         "give a DATE column, or a view reading its day in the records' time zone: "
         f"{CASTS[name]} (with your zone)"
     )
-    assert "时区" in raised.value.render("zh")
+    zh = raised.value.render("zh")
+    assert "时区" in zh
+    # The table's kind in zh words: not "(log date)" inside Chinese text.
+    assert "列 'date'(检查记录的 date 列)是带时区的时间戳" in zh, zh
 
 
 def test_the_cast_named_reads_the_day_in_that_zone(database: tuple[str, Any]) -> None:

@@ -7,8 +7,9 @@ becomes an option of git, and git never writes anything:
 1. A revision or path that starts with ``-`` is refused before git is run.
 2. git runs with a fixed environment and configuration: no system or global
    config, no pager, no prompt, no hooks, no fsmonitor, no replace objects.
-3. The revision is resolved with ``git rev-parse --verify --end-of-options
-   REV^{tree}``; the folder with ``TREE:PATH``, which must be a tree.
+3. The revision is resolved with ``git rev-parse --verify --quiet
+   --end-of-options REV^{tree}``; the folder with ``TREE:PATH``, which must be
+   a tree. An unknown one is told by git's exit status, not by its words.
 4. The folder's files are listed with ``git ls-tree`` and read into memory with
    ``git cat-file --batch``; a symlink or submodule in the folder is refused, and
    every file and the whole folder are bounded in size.
@@ -75,25 +76,50 @@ def _environment() -> dict[str, str]:
     }
 
 
-def _git(*args: str, input: bytes | None = None) -> bytes:
+def _run(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     command = ["git"]
     for setting in _SAFE_CONFIG:
         command += ["-c", setting]
     command += list(args)
     try:
-        done = subprocess.run(
+        return subprocess.run(
             command, input=input, capture_output=True, check=False, env=_environment(), timeout=60
         )
     except FileNotFoundError:
         raise RevisionError(say("git.not_installed")) from None
     except subprocess.TimeoutExpired:
         raise RevisionError(say("git.timeout", seconds=60)) from None
+
+
+def _failed(done: subprocess.CompletedProcess[bytes], command: str) -> RevisionError:
+    """git's own last words on a failure, or that ``command`` failed."""
+    message = done.stderr.decode(errors="replace").strip().splitlines()
+    return RevisionError(
+        say("git.said", message=message[-1]) if message else say("git.failed", command=command)
+    )
+
+
+def _git(*args: str, input: bytes | None = None) -> bytes:
+    done = _run(*args, input=input)
     if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise RevisionError(
-            say("git.said", message=message[-1]) if message else say("git.failed", command=args[0])
-        )
+        raise _failed(done, args[0])
     return done.stdout
+
+
+def _object(name: str) -> str | None:
+    """The object id ``name`` resolves to, or None when it names no object.
+
+    Told by git's exit status, never by its words (which change with versions,
+    warnings and translations): with ``--verify --quiet``, 1 is "not a valid
+    object name"; any other failure (128: not a repository, a repository
+    owned by someone else) is git's own error.
+    """
+    done = _run("rev-parse", "--verify", "--quiet", "--end-of-options", name)
+    if done.returncode == 1:
+        return None
+    if done.returncode != 0:
+        raise _failed(done, "rev-parse")
+    return done.stdout.decode().strip()
 
 
 def _clean_path(path: str) -> str:
@@ -111,30 +137,14 @@ def _resolve(revision: str, path: str) -> str:
             raise RevisionError(say(f"git.{what}_dash", part=part))
         if "\0" in part or "\n" in part:
             raise RevisionError(say(f"git.{what}_control", part=part))
-    try:
-        tree = (
-            _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{tree}}")
-            .decode()
-            .strip()
-        )
-    except RevisionError as error:
-        if error.said != say("git.failed", command="rev-parse"):
-            raise  # (git said why: not a repository, say)
-        # (--quiet: git says nothing of a revision it does not know.)
-        raise RevisionError(say("git.no_revision", revision=revision)) from None
+    tree = _object(f"{revision}^{{tree}}")
+    if tree is None:
+        raise RevisionError(say("git.no_revision", revision=revision))
     where = _clean_path(path)
     if not where:
         return tree
-    try:
-        found = (
-            _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{tree}:{where}")
-            .decode()
-            .strip()
-        )
-        kind = _git("cat-file", "-t", found).decode().strip()
-    except RevisionError:
-        kind = "nothing"
-    if kind != "tree":
+    found = _object(f"{tree}:{where}")
+    if found is None or _git("cat-file", "-t", found).decode().strip() != "tree":
         raise RevisionError(say("git.not_a_folder", path=path, revision=revision))
     return found
 

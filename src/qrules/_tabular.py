@@ -938,6 +938,11 @@ def zoned_problem(table: RawTable, position: int, kind: str, canonical: str) -> 
         return None
     return Problem(
         table.name,
-        say("engines.zoned_type", column=table.header[position], kind=kind, canonical=canonical),
+        say(
+            "engines.zoned_type",
+            column=table.header[position],
+            kind=say(f"table.{kind}"),
+            canonical=canonical,
+        ),
         hint=say("engines.zoned_cast", cast=cast),
     )

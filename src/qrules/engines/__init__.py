@@ -414,7 +414,12 @@ def _check_types(
             problems.append(
                 Problem(
                     name,
-                    say("engines.zoned_type", column=stored, kind=kind, canonical=canonical),
+                    say(
+                        "engines.zoned_type",
+                        column=stored,
+                        kind=say(f"table.{kind}"),
+                        canonical=canonical,
+                    ),
                     hint=say(
                         "engines.zoned_cast",
                         cast=ZONED_DAY[dialect].format(column=quoted_column(stored, dialect)),
@@ -433,7 +438,7 @@ def _check_types(
                     say(
                         "engines.unread_type",
                         column=stored,
-                        kind=kind,
+                        kind=say(f"table.{kind}"),
                         canonical=canonical,
                         shown=shown,
                         role=say(f"engines.role_{role}"),

@@ -132,7 +132,7 @@ def _refuse(
             say(
                 "collate.column",
                 column=stored,
-                kind=kind,
+                kind=say(f"table.{kind}"),
                 canonical=canonical,
                 collation=found[stored],
             ),

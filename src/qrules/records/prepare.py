@@ -29,6 +29,7 @@ from .read import Inspection, InspectionLog, Register, unit_rejected
 __all__ = [
     "Prepared",
     "as_date",
+    "before_start",
     "declared_reach",
     "log_end",
     "prepared",
@@ -69,8 +70,11 @@ def prepared(
        earlier of the two (`log_end`), is rejected as a doubtful date: it is
        not counted, does not extend the log's reach, and may be an inspection
        of any year.
-    3. ``strict``: any rejected row is a `DataError`.
-    4. The rejected rows become `Doubts`, the bounds of every count.
+    3. A log row dated before the log's declared start (``log_from``) is
+       counted where it falls, in a year the log does not cover whole (whose
+       results are unknown), and said in a note (`before_start`).
+    4. ``strict``: any rejected row is a `DataError`.
+    5. The rejected rows become `Doubts`, the bounds of every count.
     """
     until, start = declared_reach(log_until, log_from)
     day = today or dt.date.today()
@@ -80,6 +84,8 @@ def prepared(
         if start is None and (reach := log.date_range()) is not None:
             first = reach[0]
             log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin", first=str(first))))
+        elif start is not None and (note := before_start(log, start)) is not None:
+            log = attrs.evolve(log, notes=(*log.notes, note))
     if strict:
         problems = [p for table in (register, log) if table is not None for p in table.problems]
         if problems:
@@ -135,6 +141,17 @@ def _unset_of(log: InspectionLog) -> Unset:
         return unset_rows(log.name, found)
 
     return unset
+
+
+def before_start(log: InspectionLog, start: dt.date) -> Text | None:
+    """The note of a log holding rows dated before its declared start: not
+    counted silently. They are inspections all the same (a year they fall in
+    is not covered whole, so its results are unknown, and they count only
+    towards what such a result says so far); ``None`` when there are none."""
+    reach = log.date_range()
+    if reach is None or reach[0] >= start:
+        return None
+    return say("prepare.before_start", start=str(start), first=str(reach[0]))
 
 
 def log_end(until: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, bool]:
