@@ -527,9 +527,13 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
     first_error = None
     for codec in candidates:
         try:
-            return raw.decode(codec), codec
+            text = raw.decode(codec)
         except UnicodeDecodeError as error:
             first_error = first_error or error
+            continue
+        if codec == "gb18030":
+            _one_encoding(name, raw)
+        return text, codec
     assert first_error is not None
     tried = [c.upper().removesuffix("-SIG") for c in candidates]
     said = (
@@ -538,6 +542,40 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
         else say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start)
     )
     raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
+
+
+#: A CJK ideograph (U+3400 to U+9FFF) as UTF-8 writes it: three bytes, which
+#: text in GB18030 hardly ever holds on a line that is all valid UTF-8.
+_UTF8_IDEOGRAPH = re.compile(rb"(?:\xe3[\x90-\xbf]|[\xe4-\xe9][\x80-\xbf])[\x80-\xbf]")
+
+
+def _one_encoding(name: str, raw: bytes) -> None:
+    """Refuse a file read as GB18030 (it is not UTF-8 as a whole) that has a
+    line of Chinese in UTF-8: rows of two exports pasted together, whose UTF-8
+    rows GB18030 would read as other characters (保健食品生产 as 淇濆仴椋熷搧鐢熶骇),
+    codes no mapping names, so that their units would silently leave every
+    population. A `DataError` naming the first such line."""
+    at = 0
+    while (found := _UTF8_IDEOGRAPH.search(raw, at)) is not None:
+        start = raw.rfind(b"\n", 0, found.start()) + 1
+        end = raw.find(b"\n", found.end())
+        end = len(raw) if end < 0 else end
+        try:
+            raw[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            at = end + 1
+            continue
+        raise DataError(
+            name,
+            [
+                Problem(
+                    name,
+                    say("tabular.two_encodings"),
+                    where=say("where.line", line=raw.count(b"\n", 0, start) + 1),
+                    hint=say("tabular.one_encoding"),
+                )
+            ],
+        )
 
 
 def from_csv(path: Path, encoding: str | None) -> RawTable:

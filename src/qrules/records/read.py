@@ -489,10 +489,16 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     """
     if _missing(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        # A date object (a date cell, an Arrow, Parquet or DataFrame date, a
+        # database DATE) is read in the years a written date is: 0001-01-01 or
+        # 9999-12-31 is a placeholder for no date, never a closing in year 1.
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not _YEARS[0] <= day.year <= _YEARS[1]:
+            raise _Bad(say("date.years", value=day.isoformat()))
+        return day
+    if isinstance(value, dt.time):
+        raise _Bad(say("date.time_only", value=value.isoformat()))
     if isinstance(value, bool):
         raise _Bad(say("date.truth", value=repr(value)))
     # (A Decimal is a number as an int is: a DataFrame's, an Arrow or Parquet
