@@ -345,3 +345,58 @@ def test_a_postgres_char_column_is_read_in_place_as_through_the_connection(
         rules=[book[FORMULA]], **YEAR_2024_OPTIONS,
     )  # fmt: skip
     assert [r.verdict.value for r in in_place] == ["met"]
+
+
+# -- a rule of another rulebook judged by this one ------------------------------------------
+
+
+def test_a_rule_of_another_version_is_not_logged_as_this_rulebooks(
+    mini_copy: Path, tmp_path: Path
+) -> None:
+    """An engineer comparing versions passed the revised rulebook's rule
+    (target 99) to the old rulebook's ``evaluate`` with a decision log: "not
+    met, target 99" was logged under the old version's fingerprint, whose
+    rule says >= 98.5 (met), and its audit then called the line altered. The
+    bar: a verdict tied to the rulebook that judged it. The rule is judged as
+    given (a what-if); only logging it under this rulebook is refused."""
+    old = qrules.load(Path(__file__).parent / "data" / "rulebooks" / "mini")
+    for name in ("rules.toml", "plan.txt"):
+        text = (mini_copy / name).read_text(encoding="utf-8")
+        (mini_copy / name).write_text(text.replace("98.5", "99"), encoding="utf-8")
+    revised = qrules.load(mini_copy)
+    figures = {"pass_rate": "98.7"}
+    what_if = old.evaluate(figures, year=2025, rules=[revised["pass-rate"]])
+    assert [r.verdict.value for r in what_if] == ["not_met"]
+    log = tmp_path / "decisions.jsonl"
+    with pytest.raises(qrules.UnknownRuleError, match=r"not rulebook 'mini' 1\.0\.0's rule"):
+        old.evaluate(figures, year=2025, rules=[revised["pass-rate"]], decision_log=log)
+    assert not log.exists() or not log.read_text(encoding="utf-8")
+    old.evaluate(figures, year=2025, rules=old.select(ids=["pass-rate"]), decision_log=log)
+    code, out, _ = run("audit", str(log), "--rulebook", str(old.path))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb"])
+def test_a_changed_records_rule_is_judged_as_given(engine: str) -> None:
+    """A records rule changed with ``attrs.evolve`` (a what-if: >= 50 for the
+    health food makers' >= 20) was counted by its own spec but judged against
+    the rulebook's rule of that id: 1 of 4 makers inspected, 25 %, "met"
+    where the rule given says not met. Reported figures judge the rule
+    given; so do records now."""
+    import attrs  # noqa: PLC0415
+
+    from qrules._expr import parse_requirement  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    rule = book[HEALTH]
+    stricter = attrs.evolve(rule, requirement=parse_requirement(">= 50", rule.measure.id))
+    register = qrules.read_register(
+        [{"unit": f"H{n}", "name": "a", "category": "health_food_maker"} for n in range(4)]
+    )
+    log = qrules.read_log([{"unit": "H0", "date": "2024-05-01", "kind": "system"}], register)
+    as_is = evaluate_records(book, register, log, rules=[rule], engine=engine, **YEAR_2024_OPTIONS)
+    assert [r.verdict.value for r in as_is] == ["met"]
+    what_if = evaluate_records(
+        book, register, log, rules=[stricter], engine=engine, **YEAR_2024_OPTIONS
+    )
+    assert [r.verdict.value for r in what_if] == ["not_met"]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._boundary import os_reason
-from ._errors import QRulesError
+from ._errors import QRulesError, UnknownRuleError
 from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
@@ -265,6 +265,19 @@ def append_decisions(
 ) -> int:
     """Append one line per result of ``evaluation`` to the log at ``path``
     (created if missing); returns the number of lines written."""
+    rulebook = evaluation.rulebook
+    foreign = next((r.rule for r in evaluation.results if not rulebook.owns(r.rule)), None)
+    if foreign is not None:
+        # Each line says this rulebook (version, fingerprint) judged it: a rule
+        # it does not hold would be logged as its verdict, and audited as altered.
+        raise UnknownRuleError(
+            say(
+                "model.not_own_rule",
+                rule=foreign.id,
+                rulebook=rulebook.id,
+                version=rulebook.version,
+            )
+        )
     header = _header(evaluation, engine, sources, now or dt.datetime.now(dt.UTC))
     path = Path(path)
     try:

@@ -3041,6 +3041,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} is not a table of keys and values (a JSON object)",
     ),
     "audit.not_a_list": ("{key} 应是列表(JSON 数组)", "{key} is not a list (a JSON array)"),
+    # -- _rulebook (s11 hunt): a rule judged by a rulebook it is not of --
+    "model.not_own_rule": (
+        "规则 {rule!r} 不是规则集 {rulebook!r} {version} 中的该规则(来自另一规则集或版本,或已被修改),其结论不写入决策日志:日志会把它记在该规则集的版本和指纹名下;请用它所属的规则集判断并记录",
+        "rule {rule!r} is not rulebook {rulebook!r} {version}'s rule of that id (it is of another rulebook or version, or was changed), and its verdict is not written to the decision log, which would give it out under this rulebook's version and fingerprint: judge and log it with the rulebook it is of",
+    ),
     # -- cli (s10 misc) ---------------------------------------------------------------------
     "help.template.force": (
         "覆盖已存在的 -o 文件(默认拒绝:它可能是已填好的报表)",
