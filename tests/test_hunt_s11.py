@@ -426,3 +426,43 @@ def test_a_known_failure_whose_figures_are_missing_does_not_pass() -> None:
             rules=["food-safety-sampling-pass-rate", "manufacturing-product-quality-pass-rate"],
             known_failures=["food-safety-sampling-pass-rate"],
         )
+
+
+# -- a DataFrame's float32 column -------------------------------------------------------------
+
+
+def _float32_figures(kind: str) -> Any:
+    """The food safety pass rate reported as 98.48 beside its counts, 1231 of
+    1250, in one float32 value column, as a DataFrame or table of ``kind``."""
+    columns = {
+        "year": [2025, 2025, 2025],
+        "measure": ["food_safety_sampling_pass_rate", "food_samples_passed", "food_samples_tested"],
+    }
+    values = [98.48, 1231, 1250]
+    if kind == "pandas":
+        pd = pytest.importorskip("pandas")
+        return pd.DataFrame({**columns, "value": pd.array(values, dtype="float32")})
+    if kind == "pandas-indexed":
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame({**columns, "value": pd.array(values, dtype="float32")})
+        return frame.set_index("measure")
+    if kind == "polars":
+        pl = pytest.importorskip("polars")
+        return pl.DataFrame({**columns, "value": pl.Series(values, dtype=pl.Float32)})
+    pa = pytest.importorskip("pyarrow")
+    return pa.table({**columns, "value": pa.array(values, pa.float32())})
+
+
+@pytest.mark.parametrize("kind", ["pandas", "pandas-indexed", "polars", "arrow"])
+def test_a_float32_column_is_read_in_its_own_precision(kind: str) -> None:
+    """pandas' itertuples, polars' rows and Arrow's to_pylist widen a float32
+    to a double: 98.48 read 98.4800033569336, "differs from 98.48 computed
+    from the counts" (a DataError with strict=True, exit 2), and against a
+    target of 99.2 a reported 99.2 was 99.1999969482422, not met. numpy's own
+    float32 scalar was already read as 98.48; a column of them is too."""
+    book = qrules.load(BOOK)
+    rules = book.select(ids=["food-safety-sampling-pass-rate"])
+    (result,) = book.evaluate(_float32_figures(kind), rules=rules, strict=True).results
+    assert result.verdict.value == "not_met"
+    assert "differs" not in result.reason.en
+    assert "98.48" in result.reason.en
