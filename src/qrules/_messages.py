@@ -3046,6 +3046,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规则 {rule!r} 不是规则集 {rulebook!r} {version} 中的该规则(来自另一规则集或版本,或已被修改),其结论不写入决策日志:日志会把它记在该规则集的版本和指纹名下;请用它所属的规则集判断并记录",
         "rule {rule!r} is not rulebook {rulebook!r} {version}'s rule of that id (it is of another rulebook or version, or was changed), and its verdict is not written to the decision log, which would give it out under this rulebook's version and fingerprint: judge and log it with the rulebook it is of",
     ),
+    # -- records/read (s11 hunt): a category written by its name --
+    "records.category_named": (
+        "'{written}' 是类别 {code} 的另一种写法(其中文名、英文名或大小写不同的代码),不是类别代码:请写作 {code},或在映射文件的 [register.codes.category] 中映射它",
+        "'{written}' is category {code} written otherwise (its Chinese or English name, or its code in other letters), not a category code: write {code}, or map it in the mapping file's [register.codes.category]",
+    ),
     # -- cli (s10 misc) ---------------------------------------------------------------------
     "help.template.force": (
         "覆盖已存在的 -o 文件(默认拒绝:它可能是已填好的报表)",
