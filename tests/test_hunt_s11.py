@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -542,3 +543,34 @@ def test_a_category_written_by_its_name_in_place_is_as_the_readers_read_it() -> 
     )
     evaluation = evaluate_tables(book, connection, rules=[book[FORMULA]], **YEAR_2024_OPTIONS)
     assert [r.verdict.value for r in evaluation] == ["unknown"]
+
+
+# -- the audit of a district's own target ----------------------------------------------------
+
+
+def test_a_districts_own_target_is_audited_against_it(mini_copy: Path, tmp_path: Path) -> None:
+    """A rule with district targets (甲区 >= 120, the city >= 300): 甲区's 125
+    was logged "met" against its own target, and `qrules audit` judged it
+    again against the city's 300: "met → not met ... the line was altered",
+    a false claim of tampering (exit 1) on a log nobody touched."""
+    from tests.test_districts import RULE  # noqa: PLC0415
+
+    (mini_copy / "scoped.toml").write_text(RULE, encoding="utf-8")
+    book = qrules.load(mini_copy)
+    rows = [("甲区", 125), ("乙区", 90), ("丙区", 90)]
+    data = qrules.Dataset(
+        "d",
+        tuple(
+            qrules.Observation("firms", 2025, Fraction(value), district) for district, value in rows
+        ),
+    )
+    log = tmp_path / "decisions.jsonl"
+    evaluation = book.evaluate(data, rules=book.select(ids=["district-firms"]), decision_log=log)
+    assert {(r.district, r.verdict.value) for r in evaluation} == {
+        (None, "met"),
+        ("甲区", "met"),
+        ("乙区", "not_met"),
+    }
+    code, out, _ = run("audit", str(log), "--rulebook", str(mini_copy))
+    assert code == 0, out
+    assert "altered" not in out

@@ -531,6 +531,10 @@ def _audit_record(
         raise _Malformed(say("audit.not_a_list", key="years"))
     years = tuple(int(y) for y in record["years"])
     rule = book.get(rule_id)
+    if rule is not None and record["district"] is not None:
+        # A district with a target of its own was judged against it, as the
+        # engine judges it (`Rule.in_district`), not against the city's.
+        rule = rule.in_district(str(record["district"])) or rule
     judged = None if rule is None else stood(rule, year, years)
     if judged is None:
         findings.append(
