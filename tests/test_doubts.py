@@ -525,8 +525,8 @@ def test_an_id_or_code_spelled_otherwise_in_a_table_is_never_misread(
     [problem] = reconciled.problems
     assert problem.where.startswith(f"row {row}, column ")
     assert (
-        "(NFKC, trimmed), but a database table's ids and codes are compared as stored"
-        in problem.message
+        "(invisible characters removed, NFKC, trimmed), but a database table's ids and codes"
+        " are compared as stored" in problem.message
     )
 
 

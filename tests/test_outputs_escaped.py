@@ -23,6 +23,7 @@ from xml.sax.saxutils import quoteattr
 import pytest
 
 from qrules import _escape
+from qrules._tabular import INVISIBLE
 
 from .conftest import MINI, RECORDS, run
 
@@ -38,6 +39,10 @@ PAYLOADS = (
     "bidi\u202eevil\u2066",
     "new\nline\rreturn\ttab",
 )
+#: The payloads as the readers read them: exact, but for the invisible format
+#: characters (the bidi override and isolate) that every reader removes
+#: (`_tabular.normal`), which never reach an output at all.
+READ = {INVISIBLE.sub("", p) for p in PAYLOADS}
 
 # What a terminal or an XML parser must never receive (a line break excepted).
 _FORBIDDEN = re.compile(
@@ -163,7 +168,7 @@ def test_district_names_in_every_check_format(districts: Path) -> None:
     _junit_safe(junit)
     _, out, _ = run("check", _book(districts), str(districts), "--format", "json")
     document = json.loads(out)  # JSON carries the names exactly
-    assert {r.get("district") for r in document["results"]} >= set(PAYLOADS) - {None}
+    assert {r.get("district") for r in document["results"]} >= READ - {None}
 
 
 def test_a_district_cannot_forge_a_status_in_the_trends_table(
@@ -189,7 +194,7 @@ def test_district_names_in_the_html_report(districts: Path, tmp_path: Path) -> N
     assert run("report", _book(districts), str(districts), "-o", str(output))[0] == 0
     data = _html_safe(output.read_text(encoding="utf-8"))
     names = {d["name"] for d in data["districts"]}  # type: ignore[union-attr]
-    assert set(PAYLOADS) <= names  # the data is exact; the page puts it in as text
+    assert names >= READ  # the data is exact; the page puts it in as text
 
 
 # -- titles, quotes and interpretations in a user rulebook -------------------------

@@ -1839,16 +1839,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "engines.text_date_hint": ("请把该列转换为 DATE", "cast the column to DATE"),
     "engines.spelled": (
-        "{column} {value!r} 从文件读取时读作 {read!r}(NFKC 规范化并去除首尾空白),但数据库表中的 ID 和代码按存储的原样比较",
-        "{column} {value!r} is read as {read!r} from a file (NFKC, trimmed), but a database table's ids and codes are compared as stored",
+        "{column} {value!r} 从文件读取时读作 {read!r}(去除不可见字符、NFKC 规范化并去除首尾空白),但数据库表中的 ID 和代码按存储的原样比较",
+        "{column} {value!r} is read as {read!r} from a file (invisible characters removed, NFKC, trimmed), but a database table's ids and codes are compared as stored",
     ),
     "engines.twin": (
         "inspection {value!r}:另一行的 inspection 写法不同,但从文件读取时读作同一个 ID(同一次检查重复记录);数据库表按存储的原样比较,无法判断哪一行是重复的",
         "inspection {value!r}: another row's inspection id is written otherwise but read as this one from a file (one inspection logged twice); compared as stored, a table cannot tell which row repeats it",
     ),
     "engines.spelled_hint": (
-        "请去除该列值的首尾空白并规范化(NFKC)",
-        "trim the column's values and normalise them (NFKC)",
+        "请去除该列值中的不可见字符和首尾空白并规范化(NFKC)",
+        "remove invisible characters from the column's values, trim and normalise them (NFKC)",
     ),
     "engines.table_name_hint": (
         "表名写作 name、schema.name 或 catalog.schema.name",

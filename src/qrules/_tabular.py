@@ -43,6 +43,7 @@ from ._messages import Text, joined, listed, say
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
     "IDENTIFIER",
+    "INVISIBLE",
     "MISSING_MARKERS",
     "Formula",
     "RawTable",
@@ -76,7 +77,21 @@ def suggest(word: str, options: Sequence[str]) -> Text:
     return suggestion(word, options) or say("tabular.known", options=listed(options))
 
 
+#: Invisible format characters (Unicode category Cf that draws nothing: the
+#: soft hyphen, zero-width spaces and joiners, direction marks and embeddings,
+#: the word joiner and invisible operators, a byte-order mark inside text).
+#: Office exports and copy-paste leave them in cells, where ``IF01`` followed
+#: by a zero-width space would be a second unit that reads as ``IF01``.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+
+
 def normal(text: str) -> str:
+    """A cell's text as every reader matches it: invisible format characters
+    removed, NFKC (full-width forms as ASCII), trimmed."""
+    if not text.isascii():
+        text = INVISIBLE.sub("", text)
     return unicodedata.normalize("NFKC", text).strip()
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .._recordspec import CATEGORIES
-from .._tabular import normal
+from .._tabular import INVISIBLE, normal
 from ._sqltext import exp
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ def _stays(code: int) -> bool:
         or 0xA960 <= code <= 0xA97F
         or 0xAC00 <= code <= 0xD7FF  # Hangul, composed from its jamo
         or unicodedata.normalize("NFKC", char) != char
+        or INVISIBLE.fullmatch(char) is not None  # the readers remove it (`normal`)
     )
 
 
