@@ -158,20 +158,27 @@ def test_a_placeholder_date_says_what_to_do() -> None:
     "(engines/_builders.py); a closing on 0001-01-01 takes the unit out of every year",
 )
 def test_a_placeholder_date_in_place_is_rejected_as_the_readers_reject_it() -> None:
+    register = (
+        "SELECT * FROM (VALUES ('IF01', 'a', 'infant_formula_maker', NULL::DATE),"
+        " ('IF02', 'b', 'infant_formula_maker', DATE '0001-01-01')) t(unit, name, category, closed)"
+    )
+    assert _in_place(register, "IF01") == ["unknown"]
+
+
+def _in_place(register: str, inspected: str) -> list[str]:
+    """The verdicts of FORMULA in 2024 on DuckDB tables in place: the register
+    made by the query ``register``, a log of one system inspection of the
+    unit ``inspected``."""
     duckdb = pytest.importorskip("duckdb")
     book = qrules.load(BOOK)
     connection = duckdb.connect()
+    connection.execute(f"CREATE TABLE register AS {register}")
     connection.execute(
-        "CREATE TABLE register AS SELECT * FROM (VALUES ('IF01', 'a', 'infant_formula_maker',"
-        " NULL::DATE), ('IF02', 'b', 'infant_formula_maker', DATE '0001-01-01'))"
-        " t(unit, name, category, closed)"
-    )
-    connection.execute(
-        "CREATE TABLE inspections AS SELECT 'IF01' AS unit, DATE '2024-05-01' AS date,"
+        f"CREATE TABLE inspections AS SELECT '{inspected}' AS unit, DATE '2024-05-01' AS date,"
         " 'system' AS kind"
     )
     evaluation = evaluate_tables(book, connection, rules=[book[FORMULA]], **YEAR_2024_OPTIONS)
-    assert [r.verdict.value for r in evaluation] == ["unknown"]
+    return [r.verdict.value for r in evaluation]
 
 
 def test_a_time_of_day_in_a_date_column_is_said_plainly(tmp_path: Path) -> None:
@@ -530,19 +537,11 @@ def test_a_mapped_category_name_is_read_as_mapped(tmp_path: Path) -> None:
     "out of the population: met where the readers say unknown",
 )
 def test_a_category_written_by_its_name_in_place_is_as_the_readers_read_it() -> None:
-    duckdb = pytest.importorskip("duckdb")
-    book = qrules.load(BOOK)
-    connection = duckdb.connect()
-    connection.execute(
-        "CREATE TABLE register AS SELECT * FROM (VALUES ('IF01', 'a', '婴幼儿配方乳粉生产企业'),"
+    register = (
+        "SELECT * FROM (VALUES ('IF01', 'a', '婴幼儿配方乳粉生产企业'),"
         " ('IF02', 'b', 'infant_formula_maker')) t(unit, name, category)"
     )
-    connection.execute(
-        "CREATE TABLE inspections AS SELECT 'IF02' AS unit, DATE '2024-05-01' AS date,"
-        " 'system' AS kind"
-    )
-    evaluation = evaluate_tables(book, connection, rules=[book[FORMULA]], **YEAR_2024_OPTIONS)
-    assert [r.verdict.value for r in evaluation] == ["unknown"]
+    assert _in_place(register, "IF02") == ["unknown"]
 
 
 # -- the audit of a district's own target ----------------------------------------------------
