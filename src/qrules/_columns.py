@@ -1397,9 +1397,7 @@ class _Register(_Reading):
         unit = _texts(self.column("unit"))
         self.suspect(pc.is_null(unit))
         self.repeated(unit, self.odd_texts("unit"))
-        category, _ = _each_value(
-            self.column("category"), functools.partial(rows.code, "category"), pa.string()
-        )
+        category, _ = _each_value(self.column("category"), rows.category, pa.string())
         self.suspect(pc.is_null(category))
         name_column = self.column("name")
         name = (

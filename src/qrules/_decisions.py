@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._boundary import os_reason
-from ._errors import QRulesError
+from ._errors import QRulesError, UnknownRuleError
 from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
@@ -265,6 +265,19 @@ def append_decisions(
 ) -> int:
     """Append one line per result of ``evaluation`` to the log at ``path``
     (created if missing); returns the number of lines written."""
+    rulebook = evaluation.rulebook
+    foreign = next((r.rule for r in evaluation.results if not rulebook.owns(r.rule)), None)
+    if foreign is not None:
+        # Each line says this rulebook (version, fingerprint) judged it: a rule
+        # it does not hold would be logged as its verdict, and audited as altered.
+        raise UnknownRuleError(
+            say(
+                "model.not_own_rule",
+                rule=foreign.id,
+                rulebook=rulebook.id,
+                version=rulebook.version,
+            )
+        )
     header = _header(evaluation, engine, sources, now or dt.datetime.now(dt.UTC))
     path = Path(path)
     try:
@@ -497,7 +510,7 @@ def _audit_record(
             )
         )
         return
-    logged = record["rulebook"]
+    logged = _table(record["rulebook"], "rulebook")
     as_of = None if record["as_of"] is None else dt.date.fromisoformat(record["as_of"])
     key = (str(logged["fingerprint"]), as_of)
     if key not in books:
@@ -514,31 +527,39 @@ def _audit_record(
     audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"
     counts[(label, audited)] = counts.get((label, audited), 0) + 1
     rule_id, year = str(record["rule"]), int(record["year"])
+    if not isinstance(record["years"], list):
+        raise _Malformed(say("audit.not_a_list", key="years"))
     years = tuple(int(y) for y in record["years"])
     rule = book.get(rule_id)
+    if rule is not None and record["district"] is not None:
+        # A district with a target of its own was judged against it, as the
+        # engine judges it (`Rule.in_district`), not against the city's.
+        rule = rule.in_district(str(record["district"])) or rule
     judged = None if rule is None else stood(rule, year, years)
     if judged is None:
         findings.append(
             Finding(number, say("audit.no_rule", rule=rule_id, rulebook=audited, year=year))
         )
         return
-    inputs = {str(m): _logged_number(v) for m, v in record["inputs"].items()}
-    logged_years = record.get("yearly") or {}  # absent from lines written before it was logged
+    inputs = {str(m): _logged_number(v) for m, v in _table(record["inputs"], "inputs").items()}
+    # (yearly, contradicted, derived: absent from lines written before they were logged)
     yearly = {
-        int(y): {str(m): _logged_number(v) for m, v in values.items()}
-        for y, values in logged_years.items()
+        int(y): {str(m): _logged_number(v) for m, v in _table(values, "yearly").items()}
+        for y, values in _table(record.get("yearly") or {}, "yearly").items()
     }
     if set(yearly) - set(years):
         raise _Malformed(say("audit.yearly"))
-    contradicted = {  # absent from lines written before it was logged
-        int(y): {str(m): _logged_number(v) for m, v in sums.items()}
-        for y, sums in (record.get("contradicted") or {}).items()
+    contradicted = {
+        int(y): {str(m): _logged_number(v) for m, v in _table(sums, "contradicted").items()}
+        for y, sums in _table(record.get("contradicted") or {}, "contradicted").items()
     }
     if set(contradicted) - set(years):
         raise _Malformed(say("audit.yearly"))
-    derived = {  # absent from lines written before it was logged
-        int(y): {str(m): tuple(str(d) for d in names) for m, names in sums.items()}
-        for y, sums in (record.get("derived") or {}).items()
+    derived = {
+        int(y): {
+            str(m): tuple(str(d) for d in names) for m, names in _table(sums, "derived").items()
+        }
+        for y, sums in _table(record.get("derived") or {}, "derived").items()
     }
     if set(derived) - set(years):
         raise _Malformed(say("audit.yearly"))
@@ -581,6 +602,14 @@ class _Malformed(ValueError):
     def __init__(self, said: Text) -> None:
         super().__init__(said.en)
         self.said = said
+
+
+def _table(value: object, key: str) -> Mapping[str, Any]:
+    """A logged table of keys and values (``inputs``, ``yearly``, ...); a
+    `_Malformed` record when it is anything else (a hostile or damaged line)."""
+    if not isinstance(value, dict):
+        raise _Malformed(say("audit.not_a_table", key=key))
+    return value
 
 
 def _logged_number(value: object) -> Fraction:

@@ -3017,6 +3017,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请在登记册的区县列中统一写法,或在映射文件的 [register.codes.district] 中把它们映射为同一区县",
         "write it one way in the register's district column, or map the spellings to one district in the mapping file's [register.codes.district]",
     ),
+    # -- records/read (s11 hunt): dates outside the years read, a time of day alone --
+    "date.years": (
+        "{value} 不在 qrules 读取的年份(1900 至 2200 年)内:若它代表没有日期(如 0001-01-01、9999-12-31),请留空该单元格",
+        "{value} is not in the years qrules reads (1900 to 2200): if it stands for no date (as 0001-01-01 or 9999-12-31 do), leave the cell empty",
+    ),
+    "date.time_only": (
+        "{value} 只是一天中的时刻,不是日期(在 Excel 中是日期格式的 0)",
+        "{value} is a time of day, not a date (in Excel, a 0 in a date format)",
+    ),
+    # -- _tabular (s11 hunt): a file of two encodings --
+    "tabular.two_encodings": (
+        "该行是 UTF-8 编码的中文,而文件的其他部分不是 UTF-8(按 GB18030 读取):文件混用了两种编码,按一种读取会把另一种的文字读错",
+        "this line is Chinese in UTF-8, while the rest of the file is not UTF-8 (read as GB18030): the file mixes two encodings, and reading it in one would misread the other's text",
+    ),
+    "tabular.one_encoding": (
+        "请把整个文件另存为一种编码(如 UTF-8),或用 --encoding(encoding=)指定读取的编码",
+        "save the whole file in one encoding (UTF-8, say), or give the encoding to read it in with --encoding (encoding=)",
+    ),
+    # -- _decisions (s11 hunt): a logged value of the wrong shape --
+    "audit.not_a_table": (
+        "{key} 应是键值表(JSON 对象),而不是其他值",
+        "{key} is not a table of keys and values (a JSON object)",
+    ),
+    "audit.not_a_list": ("{key} 应是列表(JSON 数组)", "{key} is not a list (a JSON array)"),
+    # -- _rulebook (s11 hunt): a rule judged by a rulebook it is not of --
+    "model.not_own_rule": (
+        "规则 {rule!r} 不是规则集 {rulebook!r} {version} 中的该规则(来自另一规则集或版本,或已被修改),其结论不写入决策日志:日志会把它记在该规则集的版本和指纹名下;请用它所属的规则集判断并记录",
+        "rule {rule!r} is not rulebook {rulebook!r} {version}'s rule of that id (it is of another rulebook or version, or was changed), and its verdict is not written to the decision log, which would give it out under this rulebook's version and fingerprint: judge and log it with the rulebook it is of",
+    ),
+    # -- records/read (s11 hunt): a category written by its name --
+    "records.category_named": (
+        "'{written}' 是类别 {code} 的另一种写法(其中文名、英文名或大小写不同的代码),不是类别代码:请写作 {code},或在映射文件的 [register.codes.category] 中映射它",
+        "'{written}' is category {code} written otherwise (its Chinese or English name, or its code in other letters), not a category code: write {code}, or map it in the mapping file's [register.codes.category]",
+    ),
     # -- cli (s10 misc) ---------------------------------------------------------------------
     "help.template.force": (
         "覆盖已存在的 -o 文件(默认拒绝:它可能是已填好的报表)",

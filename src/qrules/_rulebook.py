@@ -156,6 +156,21 @@ class Rulebook:
             )
         )
 
+    def owns(self, rule: Rule) -> bool:
+        """Whether ``rule`` is this rulebook's own: its rule of that id as it
+        is here (as it stood when one of its dated targets began, or as one of
+        its districts judges it), not a rule of another rulebook or version,
+        nor one changed with ``attrs.evolve``."""
+        mine = self._by_id.get(rule.id)
+        if mine is None:
+            return False
+        family = [
+            mine,
+            *(mine.at(target.start) for target in mine.targets),
+            *(mine.in_district(district) for district, _ in mine.districts),
+        ]
+        return any(r is not None and (r is rule or r == rule) for r in family)
+
     @functools.cached_property
     def _by_id(self) -> dict[str, Rule]:
         """Each rule by its id (the first, should two share one)."""
@@ -238,6 +253,11 @@ class Rulebook:
         A figure outside its measure's bounds (``lower``, ``upper``,
         ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
         a reported share that its counts contradict beyond rounding.
+
+        ``rules`` (default: every rule) may be changed (``attrs.evolve``) or
+        of another version: each is judged as it is. Only this rulebook's own
+        rules (`owns`) are written to a ``decision_log``, which records this
+        rulebook's version and fingerprint as the judge.
 
         ``decision_log``: a JSON Lines file to append each result to (see
         ``docs/audit.md``).

@@ -19,6 +19,7 @@ import itertools
 import math
 import os
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -302,7 +303,7 @@ def _open_source(
         return RawTable(
             name or "<polars DataFrame>",
             [str(c) for c in source.columns],
-            numbered(source.iter_rows()),
+            numbered(_narrowed(source.iter_rows(), [str(t) for t in source.dtypes])),
         )
     if hasattr(source, "to_batches") and hasattr(source, "column_names"):  # Arrow table
         return RawTable(
@@ -344,11 +345,12 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             and list(frame.index.get_level_values(k)) == list(frame[columns[str(level)]])
         )
     ]
+    kinds = [str(kind) for kind in frame.dtypes]
     if not kept:
         return RawTable(
             name,
             [str(c) for c in frame.columns],
-            numbered(frame.itertuples(index=False, name=None)),
+            numbered(_narrowed(frame.itertuples(index=False, name=None), kinds)),
         )
     several = frame.index.nlevels > 1
 
@@ -358,7 +360,8 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             yield (*(labels[k] for k, _ in kept), *cells)
 
     header = [*(str(level) for _, level in kept), *(str(c) for c in frame.columns)]
-    return RawTable(name, header, numbered(rows()), labels=len(kept))
+    kinds = ["" for _ in kept] + kinds
+    return RawTable(name, header, numbered(_narrowed(rows(), kinds)), labels=len(kept))
 
 
 def numbered(
@@ -369,7 +372,60 @@ def numbered(
 
 def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for batch in batches:
-        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+        columns = [
+            column.to_pylist()
+            if str(column.type) not in _SINGLE
+            else [_single(v, _SINGLE[str(column.type)]) for v in column.to_pylist()]
+            for column in batch.columns
+        ]
+        yield from zip(*columns, strict=True)
+
+
+#: The floating-point types of a single (or half) precision, as pandas, polars
+#: and Arrow name them, and their `struct` format.
+_SINGLE = {
+    "float32": "<f",
+    "Float32": "<f",
+    "float": "<f",
+    "float16": "<e",
+    "Float16": "<e",
+    "halffloat": "<e",
+}
+
+
+def _narrowed(rows: Iterable[Sequence[object]], kinds: Sequence[str]) -> Iterable[Sequence[object]]:
+    """``rows`` of a DataFrame whose columns are of ``kinds``, a value of a
+    float32 (or float16) column read as `_single` reads it."""
+    single = [(k, _SINGLE[kind]) for k, kind in enumerate(kinds) if kind in _SINGLE]
+    if not single:
+        return rows
+    return (_narrowed_row(row, single) for row in rows)
+
+
+def _narrowed_row(row: Sequence[object], single: Sequence[tuple[int, str]]) -> Sequence[object]:
+    cells = list(row)
+    for k, layout in single:
+        cells[k] = _single(cells[k], layout)
+    return cells
+
+
+def _single(value: object, layout: str) -> object:
+    """A value of a float32 (``layout`` ``<f``) or float16 (``<e``) column,
+    which the library widened to a double on the way out (pandas'
+    ``itertuples``, polars' rows, Arrow's ``to_pylist``): the shortest decimal
+    that is the same float32 (float16), as the column holds it. Widened,
+    98.48 reads 98.4800033569336, which its counts (98.48) contradict and a
+    target of 99.2 misses at 99.1999969482422."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return value
+    for digits in range(1, 10):
+        text = format(value, f".{digits}g")
+        try:
+            if struct.unpack(layout, struct.pack(layout, float(text)))[0] == value:
+                return Decimal(text)
+        except OverflowError:  # rounded beyond the type's largest value
+            continue
+    return value
 
 
 def needs(module: str) -> Any:
@@ -542,9 +598,13 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
     first_error = None
     for codec in candidates:
         try:
-            return raw.decode(codec), codec
+            text = raw.decode(codec)
         except UnicodeDecodeError as error:
             first_error = first_error or error
+            continue
+        if codec == "gb18030":
+            _one_encoding(name, raw)
+        return text, codec
     assert first_error is not None
     tried = [c.upper().removesuffix("-SIG") for c in candidates]
     said = (
@@ -553,6 +613,40 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
         else say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start)
     )
     raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
+
+
+#: A CJK ideograph (U+3400 to U+9FFF) as UTF-8 writes it: three bytes, which
+#: text in GB18030 hardly ever holds on a line that is all valid UTF-8.
+_UTF8_IDEOGRAPH = re.compile(rb"(?:\xe3[\x90-\xbf]|[\xe4-\xe9][\x80-\xbf])[\x80-\xbf]")
+
+
+def _one_encoding(name: str, raw: bytes) -> None:
+    """Refuse a file read as GB18030 (it is not UTF-8 as a whole) that has a
+    line of Chinese in UTF-8: rows of two exports pasted together, whose UTF-8
+    rows GB18030 would read as other characters (保健食品生产 as 淇濆仴椋熷搧鐢熶骇),
+    codes no mapping names, so that their units would silently leave every
+    population. A `DataError` naming the first such line."""
+    at = 0
+    while (found := _UTF8_IDEOGRAPH.search(raw, at)) is not None:
+        start = raw.rfind(b"\n", 0, found.start()) + 1
+        end = raw.find(b"\n", found.end())
+        end = len(raw) if end < 0 else end
+        try:
+            raw[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            at = end + 1
+            continue
+        raise DataError(
+            name,
+            [
+                Problem(
+                    name,
+                    say("tabular.two_encodings"),
+                    where=say("where.line", line=raw.count(b"\n", 0, start) + 1),
+                    hint=say("tabular.one_encoding"),
+                )
+            ],
+        )
 
 
 def from_csv(path: Path, encoding: str | None) -> RawTable:

@@ -979,7 +979,9 @@ def _register(table: _Table) -> Register:
         if not table.has(column):
             selected.append(f"NULL::VARCHAR AS {column}")
             continue
-        sql, reads = table.mapped(column, functools.partial(rows.code, column))
+        sql, reads = table.mapped(
+            column, rows.category if column == "category" else functools.partial(rows.code, column)
+        )
         if column == "category":
             if None in reads:
                 raise _Declined  # a row without a category: rejected

@@ -213,6 +213,9 @@ class RecordQuery:
     spec: RecordSpec
     unknown: Text | None = None
     unknown_said: Said | None = None
+    #: The rule given to judge (a rule changed with ``attrs.evolve`` is judged
+    #: as it is, as reported figures judge it); ``None``: the rulebook's.
+    judged: Rule | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def population(self) -> tuple[tuple[str, tuple[PopulationValue, ...]], ...]:
@@ -276,6 +279,7 @@ def record_queries(
                     spec,
                     None if said is None else said_text(said),
                     said,
+                    rule,
                 )
             )
     return tuple(queries)

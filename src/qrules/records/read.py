@@ -489,10 +489,16 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     """
     if _missing(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        # A date object (a date cell, an Arrow, Parquet or DataFrame date, a
+        # database DATE) is read in the years a written date is: 0001-01-01 or
+        # 9999-12-31 is a placeholder for no date, never a closing in year 1.
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not _YEARS[0] <= day.year <= _YEARS[1]:
+            raise _Bad(say("date.years", value=day.isoformat()))
+        return day
+    if isinstance(value, dt.time):
+        raise _Bad(say("date.time_only", value=value.isoformat()))
     if isinstance(value, bool):
         raise _Bad(say("date.truth", value=repr(value)))
     # (A Decimal is a number as an int is: a DataFrame's, an Arrow or Parquet
@@ -829,6 +835,20 @@ class RowReader:
         text = _text(value)
         return text is not None and _flag(self.flag_codes[column].get(text.lower(), text))
 
+    def category(self, value: object) -> str | None:
+        """A category code (mapped); a `CategoryNamed` when it is not a code but
+        a built-in category written otherwise (its Chinese or English name, or
+        its code in other letters: 婴幼儿配方乳粉生产企业, ``Catering``). Read as
+        another category, its unit would silently leave the population of
+        every rule on that category (a false "met" beside its other units)."""
+        code = self.code("category", value)
+        if code is None or code in CATEGORIES:
+            return code
+        named = _CATEGORY_SPELLINGS.get(_spelling(code))
+        if named is not None:
+            raise CategoryNamed(named, say("records.category_named", written=code, code=named))
+        return code
+
     def canonical(self, column: str, value: object) -> str | None:
         """A code of a closed set: mapped, then checked."""
         code = self.code(column, value)
@@ -844,6 +864,37 @@ class RowReader:
                 )
             )
         return code
+
+
+class CategoryNamed(_Bad):
+    """A category cell naming a built-in category otherwise than by its code:
+    the row is rejected, its unit of unknown membership in ``code``'s rules."""
+
+    def __init__(self, code: str, said: Text) -> None:
+        super().__init__(said)
+        self.code = code
+
+
+def _category(rows: RowReader, number: int, value: object, problems: list[Problem]) -> str | None:
+    """A register row's category; one `CategoryNamed` a problem of the row,
+    read as the category it names (its unit may be of that category's rules)."""
+    try:
+        return rows.category(value)
+    except CategoryNamed as named:
+        problems.append(rows.problem(number, "category", named.said))
+        return named.code
+
+
+def _spelling(text: str) -> str:
+    """A category's text compared with the built-in ones' codes and names:
+    without regard to case, spaces, hyphens or underscores."""
+    return re.sub(r"[\s_-]+", "", text.casefold())
+
+
+#: Each built-in category by its code and its names, as `_spelling` writes them.
+_CATEGORY_SPELLINGS: Mapping[str, str] = {
+    _spelling(text): code for code, name in CATEGORIES.items() for text in (code, name.zh, name.en)
+}
 
 
 def other_categories(counts: Mapping[str, int]) -> Text | None:
@@ -904,7 +955,7 @@ def read_register(
                 return None
 
         unit = _text(cell("unit"))
-        category = rows.code("category", cell("category"))
+        category = _category(rows, number, cell("category"), problems)
         registered = read("registered", rows.parse_date)
         closed = read("closed", rows.parse_date)
         risk_level = read("risk_level", lambda v: rows.canonical("risk_level", v))
