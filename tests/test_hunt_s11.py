@@ -245,12 +245,6 @@ def test_a_decision_log_line_of_another_shape_is_malformed(
 # -- a wide sheet: a blank district under another measure ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_figures.py (noticed) _Reading.wide: a blank district cell is read as the one "
-    "above though the row names another measure than the row above (the measure column "
-    "before the district column): the city's row, or 芝罘区's, cannot be told",
-)
 def test_a_blank_district_under_another_measure_is_not_the_district_above(
     tmp_path: Path,
 ) -> None:
@@ -261,9 +255,14 @@ def test_a_blank_district_under_another_measure_is_not_the_district_above(
     row is the city's as much as 芝罘区's: never a district's verdict."""
     sheet = tmp_path / "figures.csv"
     sheet.write_text("指标,区县,2025年\n在建工地,芝罘区,45\n智慧工地覆盖率,,90\n", encoding="utf-8")
-    code, out, _err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
-    if code != 2:  # either refused as ambiguous, or no verdict of 芝罘区 on the city's 90
-        assert not [line for line in out.splitlines() if "芝罘区" in line and "90" in line], out
+    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    assert (code, out) == (2, ""), out
+    assert "row 3, column '区县': a blank district cell below 芝罘区's row" in err
+    # Left of the measure column, a blank district is a merged cell, as before.
+    sheet.write_text("区县,指标,2025年\n芝罘区,在建工地,45\n,智慧工地覆盖率,90\n", encoding="utf-8")
+    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    assert code == 1, err
+    assert "blank district cells read as the one above (merged cells): rows 3" in out
 
 
 # -- records: dates that contradict each other ----------------------------------------------

@@ -3166,4 +3166,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "每个单位只保留一行:登记信息变更后删去旧行",
         "keep one row per unit: remove the old row when a unit's entry changes",
     ),
+    "figures.blank_district_inner": (
+        "区县单元格空白,而上一行为 {above}:区县列在指标列之后,不是合并单元格,无法判断这是全市的数还是 {above} 的数",
+        "a blank district cell below {above}'s row: right of the measure column it is no merged cell, and whether the figure is the city's or {above}'s cannot be told",
+    ),
+    "figures.blank_year_inner": (
+        "年份单元格空白,而上一行为 {above}:年份列在指标列之后,不是合并单元格,无法判断这是哪一年的数",
+        "a blank year cell below {above}'s row: right of the measure column it is no merged cell, and which year the figure is of cannot be told",
+    ),
+    "figures.blank_inner_hint": (
+        "请填写该单元格,全市的数写“全市”;或把该列移到指标列之前",
+        "fill the cell in, writing 全市 for the city's figures, or move the column before the measure column",
+    ),
 }
