@@ -10,6 +10,7 @@ another helper owns this session, or that needs a decision beyond this review
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -244,12 +245,6 @@ def test_a_decision_log_line_of_another_shape_is_malformed(
 # -- a wide sheet: a blank district under another measure ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_figures.py (noticed) _Reading.wide: a blank district cell is read as the one "
-    "above though the row names another measure than the row above (the measure column "
-    "before the district column): the city's row, or 芝罘区's, cannot be told",
-)
 def test_a_blank_district_under_another_measure_is_not_the_district_above(
     tmp_path: Path,
 ) -> None:
@@ -260,9 +255,14 @@ def test_a_blank_district_under_another_measure_is_not_the_district_above(
     row is the city's as much as 芝罘区's: never a district's verdict."""
     sheet = tmp_path / "figures.csv"
     sheet.write_text("指标,区县,2025年\n在建工地,芝罘区,45\n智慧工地覆盖率,,90\n", encoding="utf-8")
-    code, out, _err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
-    if code != 2:  # either refused as ambiguous, or no verdict of 芝罘区 on the city's 90
-        assert not [line for line in out.splitlines() if "芝罘区" in line and "90" in line], out
+    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    assert (code, out) == (2, ""), out
+    assert "row 3, column '区县': a blank district cell below 芝罘区's row" in err
+    # Left of the measure column, a blank district is a merged cell, as before.
+    sheet.write_text("区县,指标,2025年\n芝罘区,在建工地,45\n,智慧工地覆盖率,90\n", encoding="utf-8")
+    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    assert code == 1, err
+    assert "blank district cells read as the one above (merged cells): rows 3" in out
 
 
 # -- records: dates that contradict each other ----------------------------------------------
@@ -293,27 +293,59 @@ def test_an_inspection_outside_its_units_registered_life_is_counted(tmp_path: Pa
 # -- records: a unit id given twice with other population values -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records/read.py and _columns.py (the register's readers), engines' bounds, a "
-    "decision: of two rows of one unit id the first is kept and the later rejected; when "
-    "their population columns differ, the kept unit's membership is unknown too",
+@pytest.mark.parametrize(
+    "register",
+    [
+        "unit,name,category,risk_level\nC1,a,catering,high\nC2,b,catering,high\n"
+        "C1,a,catering,low\n",
+        # The other order: as read before, C1 (low) left out and "met 1/1".
+        "unit,name,category,risk_level\nC1,a,catering,low\nC2,b,catering,high\n"
+        "C1,a,catering,high\n",
+    ],
 )
 def test_a_unit_given_twice_with_another_risk_level_is_of_unknown_membership(
-    tmp_path: Path,
+    tmp_path: Path, register: str
 ) -> None:
     """C1 is 'high' risk in row 2 and 'low' in row 4 (re-graded; the later
     row rejected as the id given twice): C1, never inspected, was kept as
     high risk and the rule "not met 50 (1/2)"; if row 4 is right, C1 is not
     high risk and the rule is met 1/1. Unknown, naming the rows."""
-    result = _first_result(
-        tmp_path,
-        "unit,name,category,risk_level\nC1,a,catering,high\nC2,b,catering,high\n"
-        "C1,a,catering,low\n",
-        "unit,date,kind\nC2,2024-05-01,routine\nC2,2024-06-01,routine\n",
-        HIGH_RISK,
+    log = "unit,date,kind\nC2,2024-05-01,routine\nC2,2024-06-01,routine\n"
+    result = _first_result(tmp_path, register, log, HIGH_RISK)
+    assert "unknown" in result, result
+    # The same on every reader and engine: rows, a pandas DataFrame (read
+    # column-wise, its repeated ids by the row reader), the reference engine
+    # and DuckDB; the first row rejected, naming the later one.
+    pandas = pytest.importorskip("pandas")
+    book = qrules.load(BOOK)
+    frame = pandas.read_csv(io.StringIO(register))
+    for source in (frame, frame.to_dict("records")):
+        units = qrules.read_register(source)
+        assert [u.unit for u in units] == ["C2"]
+        # (A DataFrame's or a list's rows are numbered from its first item.)
+        assert sorted(r.row for r in units.rejected) == [1, 3]
+        assert any("given again in row 3" in str(p) for p in units.problems)
+        inspections = qrules.read_log(pandas.read_csv(io.StringIO(log)), units)
+        for engine in ("reference", "duckdb"):
+            evaluation = qrules.evaluate_records(
+                book, units, inspections, rules=[book[HIGH_RISK]], engine=engine,
+                **YEAR_2024_OPTIONS,
+            )  # fmt: skip
+            assert [r.verdict.value for r in evaluation] == ["unknown"], engine
+
+
+def test_a_unit_given_twice_alike_keeps_its_first_row() -> None:
+    """Two rows of C1 that agree in every population column: the first is
+    counted (the later rejected, as before: it may be another unit whose id
+    was mistyped)."""
+    units = qrules.read_register(
+        [
+            {"unit": "C1", "name": "a", "category": "catering", "risk_level": "high"},
+            {"unit": "C1", "name": "a2", "category": "catering", "risk_level": "high"},
+        ]
     )
-    assert "unknown" in result
+    assert [(u.unit, u.row) for u in units] == [("C1", 1)]
+    assert [r.row for r in units.rejected] == [2]
 
 
 # -- PostgreSQL: a char(n) column judged in place --------------------------------------------

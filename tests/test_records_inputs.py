@@ -437,7 +437,7 @@ def test_every_bad_register_row_is_reported_and_counted(tmp_path: Path) -> None:
         tmp_path / "register.csv",
         "unit,category,risk_level,size,registered,closed,bright_kitchen\n"
         "U1,catering,high,large,2020-01-01,,是\n"  # 2: good
-        "U1,catering,low,,,,\n"  # 3: duplicate id
+        "U1,catering,high,large,2020-01-01,,是\n"  # 3: duplicate id (given alike)
         ",catering,,,,,\n"  # 4: no id
         "U3,,,,,,\n"  # 5: no category
         "U4,catering,severe,,,,\n"  # 6: risk level
@@ -509,7 +509,9 @@ def test_rejected_rows_are_in_every_report(tmp_path: Path) -> None:
 
     book = qrules.load("yantai-2023-2025")
     register = qrules.read_register(
-        _write(tmp_path / "r.csv", REGISTER_CSV + "U1,x,,catering,,,,,\n")
+        _write(
+            tmp_path / "r.csv", REGISTER_CSV + "U1,x,芝罘区,catering,high,large,2020-01-01,,是\n"
+        )
     )
     log = qrules.read_log(_write(tmp_path / "l.csv", LOG_CSV + "U7,2024-01-01,,\n"), register)
     evaluation = qrules.evaluate_records(book, register, log, log_until="2024-12-31")

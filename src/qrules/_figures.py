@@ -658,12 +658,25 @@ class _Reader:
             if by == "district"
             else {}
         )
+        # A sheet groups its rows by its first columns: a blank cell of the
+        # district (year) column left of the measure's is merged, the one
+        # above; right of it, under another row's district (year), it could
+        # as well be the city's (a year not written): which cannot be told.
+        merged = key_at is not None and key_at < measure_at
         above: object = None
         for number, cells in self.rows():
             key: object = None
             if key_at is not None:
                 key = cells[key_at]
                 if _blank(key) and not _blank(above):
+                    if not merged:
+                        self.problem(
+                            say(f"figures.blank_{'district' if by == 'year' else 'year'}_inner",
+                                above=cell_text(above) or str(above)),
+                            self.where(number, key_at),
+                            hint=say("figures.blank_inner_hint"),
+                        )  # fmt: skip
+                        continue
                     key = above  # a merged (or merged-looking) cell: the one above
                     self.filled.append(number)
                 above = key

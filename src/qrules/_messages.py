@@ -3157,4 +3157,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # A table's kind put into a message (engines.zoned_type, engines.unread_type, collate.column).
     "table.register": ("登记册", "register"),
     "table.log": ("检查记录", "log"),
+    # -- records/read (s11 lead) ------------------------------------------------------------
+    "records.unit_otherwise": (
+        "单位 {unit!r} 在第 {row} 行再次出现,{columns} 不同:无法判断哪一行成立,该单位是否属于规则的对象无法确定",
+        "unit {unit!r} is given again in row {row} with another {columns}: which row holds cannot be told, so whether the unit is in a rule's population is unknown",
+    ),
+    "records.unit_otherwise_hint": (
+        "每个单位只保留一行:登记信息变更后删去旧行",
+        "keep one row per unit: remove the old row when a unit's entry changes",
+    ),
+    "figures.blank_district_inner": (
+        "区县单元格空白,而上一行为 {above}:区县列在指标列之后,不是合并单元格,无法判断这是全市的数还是 {above} 的数",
+        "a blank district cell below {above}'s row: right of the measure column it is no merged cell, and whether the figure is the city's or {above}'s cannot be told",
+    ),
+    "figures.blank_year_inner": (
+        "年份单元格空白,而上一行为 {above}:年份列在指标列之后,不是合并单元格,无法判断这是哪一年的数",
+        "a blank year cell below {above}'s row: right of the measure column it is no merged cell, and which year the figure is of cannot be told",
+    ),
+    "figures.blank_inner_hint": (
+        "请填写该单元格,全市的数写“全市”;或把该列移到指标列之前",
+        "fill the cell in, writing 全市 for the city's figures, or move the column before the measure column",
+    ),
 }

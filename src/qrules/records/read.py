@@ -909,7 +909,7 @@ def other_categories(counts: Mapping[str, int]) -> Text | None:
     return say("records.other_categories", categories=shown, more=more)
 
 
-def read_register(
+def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
     source: TableSource,
     *,
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
@@ -932,6 +932,10 @@ def read_register(
     )
     units: list[UnitRecord] = []
     first: dict[str, int] = {}
+    kept: dict[str, UnitRecord] = {}
+    # A unit given again with other population values: its later row, and
+    # the columns that differ (`_otherwise`).
+    otherwise: dict[str, tuple[int, list[str]]] = {}
     rejected: list[RejectedUnit] = []
     for number, cell, broken in rows:
         problems: list[Problem] = list(dict.fromkeys(broken.values()))
@@ -994,29 +998,40 @@ def read_register(
                 "district": district,
                 **{f: f in flags for f in FLAGS},
             }
-            rejected.append(
-                RejectedUnit(
-                    rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
-                )
+            again = RejectedUnit(
+                rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
             )
+            rejected.append(again)
+            if (
+                unit in kept
+                and not broken
+                and unit not in otherwise
+                and (differing := _otherwise(kept[unit], again))
+            ):
+                otherwise[unit] = (number, differing)
             continue
         assert unit is not None
         assert category is not None
         first[unit] = number
         units.append(
-            UnitRecord(
+            kept.setdefault(
                 unit,
-                _text(cell("name")) or "",
-                category,
-                rows.code("district", cell("district")),
-                risk_level,
-                size,
-                registered,
-                closed,
-                flags,
-                number,
+                UnitRecord(
+                    unit,
+                    _text(cell("name")) or "",
+                    category,
+                    rows.code("district", cell("district")),
+                    risk_level,
+                    size,
+                    registered,
+                    closed,
+                    flags,
+                    number,
+                ),
             )
         )
+    if otherwise:
+        units = _rejected_otherwise(rows, units, kept, otherwise, rejected)
     notes = rows.notes
     other = other_categories(Counter(u.category for u in units))
     if other is not None:
@@ -1032,6 +1047,50 @@ def read_register(
         frozenset(f for f in FLAGS if f not in rows.positions),
         rows.columns,
     )
+
+
+def _rejected_otherwise(
+    rows: RowReader,
+    units: list[UnitRecord],
+    kept: Mapping[str, UnitRecord],
+    otherwise: Mapping[str, tuple[int, list[str]]],
+    rejected: list[RejectedUnit],
+) -> list[UnitRecord]:
+    """``units`` but those given again with other population values: which of
+    a unit's rows holds cannot be told, so its first row is rejected too (into
+    ``rejected``, sorted by row), and every reading (this row, the later one,
+    or two units sharing an id) bounds the counts (`records.doubts`)."""
+    for unit, (later, differing) in otherwise.items():
+        record = kept[unit]
+        problem = rows.problem(
+            record.row,
+            "unit",
+            say("records.unit_otherwise", unit=unit, row=later, columns=listed(differing)),
+            hint=say("records.unit_otherwise_hint"),
+        )
+        rows.reject([problem])
+        rejected.append(unit_rejected(rows.table.name, record, frozenset()))
+    rejected.sort(key=lambda r: r.row)
+    return [u for u in units if u.unit not in otherwise]
+
+
+#: The register's columns that decide a unit's membership (with the flags).
+_POPULATION = ("category", "risk_level", "size", "district", "registered", "closed")
+
+
+def _otherwise(unit: UnitRecord, again: RejectedUnit) -> list[str]:
+    """The population columns in which a unit's later row (rejected as its id
+    given again) reads otherwise than the row counted, or cannot be read."""
+    differing = []
+    for column in (*_POPULATION, *FLAGS):
+        if column in again.unreadable:
+            differing.append(column)
+        elif column in ("registered", "closed"):
+            if getattr(again, column) != getattr(unit, column):
+                differing.append(column)
+        elif again.values.get(column, False if column in FLAGS else None) != unit.value(column):
+            differing.append(column)
+    return differing
 
 
 def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
