@@ -96,13 +96,6 @@ def test_rows_before_the_declared_start_are_said_from_files(tmp_path: Path, engi
     assert NOTE_ZH in out, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/sql.judge_tables: tables judged in place get their log's notes from the "
-    "summary (reconciliations) and add only log.taken_to_begin; a first day before the "
-    "declared log_from needs the note of records/prepare.before_start "
-    "(say('prepare.before_start', start=..., first=summary.first_day)) beside it",
-)
 def test_rows_before_the_declared_start_are_said_in_place() -> None:
     duckdb = pytest.importorskip("duckdb")
     connection = duckdb.connect()

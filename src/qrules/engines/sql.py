@@ -67,6 +67,7 @@ from .._tabular import IDENTIFIER
 from ..records.doubts import Doubts, judge_all
 from ..records.judge import Counts, listed_units
 from ..records.plan import Coverage, RecordQuery, record_queries
+from ..records.prepare import start_note
 from ..records.read import flag_codes, flag_spellings
 from ._builders import (
     count,
@@ -1322,17 +1323,10 @@ def judge_tables(
     )
     if tables is None:
         tables = reconciliations(register, log, summary, rejected)
-        if log is not None and log_from is None and summary.first_day is not None:
-            tables = (
-                *tables[:-1],
-                attrs.evolve(
-                    tables[-1],
-                    notes=(
-                        *tables[-1].notes,
-                        say("log.taken_to_begin", first=str(summary.first_day)),
-                    ),
-                ),
-            )
+        # (The note of where the log starts, as the readers' records get it.)
+        first = summary.first_day if isinstance(summary.first_day, dt.date) else None
+        if log is not None and (note := start_note(first, log_from)) is not None:
+            tables = (*tables[:-1], attrs.evolve(tables[-1], notes=(*tables[-1].notes, note)))
     counted: dict[tuple[int, int], dict[str | None, Counts]] = {}
 
     def judged() -> Evaluation:

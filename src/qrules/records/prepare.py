@@ -29,10 +29,10 @@ from .read import Inspection, InspectionLog, Register, unit_rejected
 __all__ = [
     "Prepared",
     "as_date",
-    "before_start",
     "declared_reach",
     "log_end",
     "prepared",
+    "start_note",
     "vacant_of",
     "without_doubtful_dates",
     "without_doubtful_registrations",
@@ -72,7 +72,7 @@ def prepared(
        of any year.
     3. A log row dated before the log's declared start (``log_from``) is
        counted where it falls, in a year the log does not cover whole (whose
-       results are unknown), and said in a note (`before_start`).
+       results are unknown), and said in a note (`start_note`).
     4. ``strict``: any rejected row is a `DataError`.
     5. The rejected rows become `Doubts`, the bounds of every count.
     """
@@ -81,10 +81,8 @@ def prepared(
     register = without_doubtful_registrations(register, day)
     if log is not None:
         log = without_doubtful_dates(log, *log_end(until, day))
-        if start is None and (reach := log.date_range()) is not None:
-            first = reach[0]
-            log = attrs.evolve(log, notes=(*log.notes, say("log.taken_to_begin", first=str(first))))
-        elif start is not None and (note := before_start(log, start)) is not None:
+        reach = log.date_range()
+        if (note := start_note(reach[0] if reach else None, start)) is not None:
             log = attrs.evolve(log, notes=(*log.notes, note))
     if strict:
         problems = [p for table in (register, log) if table is not None for p in table.problems]
@@ -143,15 +141,21 @@ def _unset_of(log: InspectionLog) -> Unset:
     return unset
 
 
-def before_start(log: InspectionLog, start: dt.date) -> Text | None:
-    """The note of a log holding rows dated before its declared start: not
-    counted silently. They are inspections all the same (a year they fall in
-    is not covered whole, so its results are unknown, and they count only
-    towards what such a result says so far); ``None`` when there are none."""
-    reach = log.date_range()
-    if reach is None or reach[0] >= start:
+def start_note(first: dt.date | None, start: dt.date | None) -> Text | None:
+    """The note of where a log whose first counted row is dated ``first``
+    starts, on every engine: with no declared start (``start``), that it is
+    taken to begin on its first date; with one, a log holding rows dated
+    before it, not counted silently. They are inspections all the same (a
+    year they fall in is not covered whole, so its results are unknown, and
+    they count only towards what such a result says so far). ``None`` when
+    there is nothing to say (no row, or none before the start)."""
+    if first is None:
         return None
-    return say("prepare.before_start", start=str(start), first=str(reach[0]))
+    if start is None:
+        return say("log.taken_to_begin", first=str(first))
+    if first >= start:
+        return None
+    return say("prepare.before_start", start=str(start), first=str(first))
 
 
 def log_end(until: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, bool]:
