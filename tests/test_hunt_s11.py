@@ -555,13 +555,6 @@ def test_a_mapped_category_name_is_read_as_mapped(tmp_path: Path) -> None:
     assert "not met  50 (1/2)" in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/_rejected.py (speed): in place, a category cell compared as stored "
-    "that names a built-in category otherwise (婴幼儿配方乳粉生产企业, Catering: "
-    "records/read.RowReader.category rejects it) is read as another category, its unit "
-    "out of the population: met where the readers say unknown",
-)
 def test_a_category_written_by_its_name_in_place_is_as_the_readers_read_it() -> None:
     register = (
         "SELECT * FROM (VALUES ('IF01', 'a', '婴幼儿配方乳粉生产企业'),"

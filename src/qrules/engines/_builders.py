@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .._data import MISSING_MARKERS
 from .._recordspec import CATEGORIES, FLAGS, RECORD_CODES
-from ..records.read import FALSE_WORDS, TRUE_WORDS, flag_codes, flag_spellings
+from ..records.read import (
+    CATEGORY_APART,
+    CATEGORY_SPELLINGS,
+    FALSE_WORDS,
+    TRUE_WORDS,
+    flag_codes,
+    flag_spellings,
+    named_category,
+)
 from ._spelled import TEXT_COLUMNS, spelled_otherwise, spelled_text
 from ._sqltext import exp, rendered
 
@@ -152,6 +162,72 @@ def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
     )
 
 
+@functools.cache
+def _folded_apart() -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """How `named_category` compares a text, in SQL's plain functions: the
+    characters it compares without (`CATEGORY_APART`: white space, ``_``,
+    ``-``) and the capital ASCII letters, which ``TRANSLATE`` maps to ``-``
+    and to small letters (``from``, ``to``), and the characters whose case
+    folding gives ASCII letters, more than one (``ß``: ``ss``), replaced. A
+    character whose case folding gives another (``É``) or one outside ASCII
+    (``İ``) cannot spell a built-in category's code or name, ASCII or
+    Chinese; one that a reader reads otherwise (NFKC) is found by
+    `spelled_otherwise` already."""
+    apart = [chr(c) for c in range(0x10000) if CATEGORY_APART.fullmatch(chr(c))]
+    capitals = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    source = "".join(capitals) + "".join(apart)
+    target = "".join(c.lower() for c in capitals) + "-" * len(apart)
+    wide = tuple(
+        (chr(c), chr(c).casefold())
+        for c in range(0x80, 0x10000)
+        if len(chr(c).casefold()) > 1
+        and chr(c).casefold().isascii()
+        and unicodedata.normalize("NFKC", chr(c)) == chr(c)
+    )
+    return source, target, wide
+
+
+def _named_category(table: Table, alias: str) -> exp.Expr | None:
+    """A category (mapped) that names a built-in one otherwise than by its code
+    (婴幼儿配方乳粉生产企业, ``Catering``), which the readers reject
+    (`named_category`): compared as they compare it, without case, white
+    space, hyphens or underscores. Tested only on a value that is not one of
+    the codes as stored (a CASE, as `spelled_otherwise`'s)."""
+    if not table.has("category") or (
+        table.type("category") != "text" and not table.codes.get("category")
+    ):
+        return None
+    source, target, wide = _folded_apart()
+    gone = ["-"]
+    if not table.utf8:  # (TRANSLATE would take a character's bytes apart)
+        gone += [c for c in source if not c.isascii()]
+        pairs = [(a, b) for a, b in zip(source, target, strict=True) if a.isascii()]
+        source, target = "".join(a for a, _ in pairs), "".join(b for _, b in pairs)
+    folded: exp.Expr = exp.Anonymous(
+        this="TRANSLATE",
+        expressions=[
+            table.value("category", alias),
+            exp.Literal.string(source),
+            exp.Literal.string(target),
+        ],
+    )
+    for char in gone:
+        folded = exp.Anonymous(
+            this="REPLACE",
+            expressions=[folded, exp.Literal.string(char), exp.Literal.string("")],
+        )
+    for char, read in wide:
+        folded = exp.Anonymous(
+            this="REPLACE",
+            expressions=[folded, exp.Literal.string(char), exp.Literal.string(read)],
+        )
+    return (
+        exp.Case()
+        .when(table.isin("category", alias, CATEGORIES), exp.false())
+        .else_(_known(folded.isin(*(exp.Literal.string(s) for s in sorted(CATEGORY_SPELLINGS)))))
+    )
+
+
 def lacks(log: Table, columns: Iterable[str], alias: str = "l") -> exp.Expr:
     """A log row with none of the codes of one of ``columns`` (``kind``,
     ``result``; after the mapping): NULL, a marker, or (in a table not known
@@ -236,6 +312,7 @@ def rejected_register(
     coded += [
         p
         for p in (
+            _named_category(register, alias),
             *(_bad_code(register, c, alias) for c in ("risk_level", "size")),
             *(_bad_flag(register, f, alias) for f in FLAGS),
         )
@@ -312,6 +389,11 @@ def coded_rejected(register: Table, column: str, value: object) -> bool:
     if column in ("category", "district"):
         if column == "category" and _marker(text):
             return True
+        if column == "category" and text not in register.stored(column, CATEGORIES):
+            # (A built-in category named otherwise: `_named_category`.)
+            codes = register.codes.get(column, {})
+            if (kind == "text" or codes) and named_category(codes.get(text, text)) is not None:
+                return True
         return (
             kind == "text"
             and (column != "category" or text not in register.stored(column, CATEGORIES))

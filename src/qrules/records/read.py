@@ -55,6 +55,8 @@ from .._tabular import suggest as _suggest
 from .doubts import RejectedInspection, RejectedUnit
 
 __all__ = [
+    "CATEGORY_APART",
+    "CATEGORY_SPELLINGS",
     "FLAG_WORDS",
     "ColumnMapping",
     "Inspection",
@@ -63,6 +65,7 @@ __all__ = [
     "RowReader",
     "UnitRecord",
     "column_mapping",
+    "named_category",
     "other_categories",
     "parse_date",
     "read_log",
@@ -842,9 +845,9 @@ class RowReader:
         another category, its unit would silently leave the population of
         every rule on that category (a false "met" beside its other units)."""
         code = self.code("category", value)
-        if code is None or code in CATEGORIES:
+        if code is None:
             return code
-        named = _CATEGORY_SPELLINGS.get(_spelling(code))
+        named = named_category(code)
         if named is not None:
             raise CategoryNamed(named, say("records.category_named", written=code, code=named))
         return code
@@ -885,16 +888,31 @@ def _category(rows: RowReader, number: int, value: object, problems: list[Proble
         return named.code
 
 
+#: What a category's text is compared without (`named_category`): white
+#: space, hyphens and underscores (and, casefolded, its case).
+CATEGORY_APART = re.compile(r"[\s_-]+")
+
+
 def _spelling(text: str) -> str:
     """A category's text compared with the built-in ones' codes and names:
     without regard to case, spaces, hyphens or underscores."""
-    return re.sub(r"[\s_-]+", "", text.casefold())
+    return CATEGORY_APART.sub("", text.casefold())
 
 
 #: Each built-in category by its code and its names, as `_spelling` writes them.
-_CATEGORY_SPELLINGS: Mapping[str, str] = {
+CATEGORY_SPELLINGS: Mapping[str, str] = {
     _spelling(text): code for code, name in CATEGORIES.items() for text in (code, name.zh, name.en)
 }
+
+
+def named_category(code: str) -> str | None:
+    """The built-in category that a category code (mapped) names otherwise
+    than by its code (its Chinese or English name, or its code in other
+    letters), which a reader rejects (`RowReader.category`); ``None`` for a
+    built-in code itself, or a text naming none."""
+    if code in CATEGORIES:
+        return None
+    return CATEGORY_SPELLINGS.get(_spelling(code))
 
 
 def other_categories(counts: Mapping[str, int]) -> Text | None:
