@@ -152,12 +152,6 @@ def test_a_placeholder_date_says_what_to_do() -> None:
     assert "leave the cell empty" in said
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines/_rejected.py (speed): a DATE (or TIMESTAMP) column in place is not "
-    "checked for the years the readers read (1900 to 2200), as a text date column is "
-    "(engines/_builders.py); a closing on 0001-01-01 takes the unit out of every year",
-)
 def test_a_placeholder_date_in_place_is_rejected_as_the_readers_reject_it() -> None:
     register = (
         "SELECT * FROM (VALUES ('IF01', 'a', 'infant_formula_maker', NULL::DATE),"

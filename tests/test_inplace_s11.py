@@ -181,3 +181,100 @@ def test_keys_trusted_trust_the_category(request: pytest.FixtureRequest) -> None
     assert _verdicts("duckdb", request, "Infant Formula Maker", bad=False, check_keys=False) == [
         "met"
     ]
+
+
+# -- dates of DATE and TIMESTAMP columns outside the years read -------------------------------
+
+DATES = [
+    ("closed", "DATE", "0001-01-01"),
+    ("closed", "TIMESTAMP", "2300-01-01 10:00:00"),
+    ("registered", "DATE", "1899-12-31"),
+    ("date", "DATE", "1800-05-01"),
+]
+
+
+@pytest.mark.parametrize("check_keys", [True, False], ids=["keys-checked", "keys-trusted"])
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+@pytest.mark.parametrize(("column", "kind", "day"), DATES)
+def test_a_date_outside_the_years_read_is_rejected_in_place(
+    engine: str,
+    column: str,
+    kind: str,
+    day: str,
+    check_keys: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    """IF02 closed on 0001-01-01 (a placeholder for no date), closed in 2300,
+    registered in 1899, or its one inspection dated 1800: the readers reject
+    the row (years 1900 to 2200), so the rule is unknown; in place the DATE
+    was taken as it is (IF02 out of every year: "met 100 (1/1)"). On every
+    engine, with the keys checked or trusted (the plain counts' first and
+    last dates send the tables to the check row by row)."""
+    book = qrules.load(BOOK)
+    register = {
+        "unit": ["IF01", "IF02"],
+        "name": ["a", "b"],
+        "category": ["infant_formula_maker"] * 2,
+        "registered": ["2020-01-01", day if column == "registered" else "2020-01-01"],
+        "closed": [None, day if column == "closed" else None],
+    }
+    dates = ["2024-05-01", day if column == "date" else "2024-06-01"]
+    read = qrules.read_register(
+        [
+            dict(zip(register, values, strict=True))
+            for values in zip(*register.values(), strict=True)
+        ]
+    )
+    log = qrules.read_log(
+        [
+            {"unit": u, "date": d, "kind": "system"}
+            for u, d in zip(["IF01", "IF01"], dates, strict=True)
+        ]
+        if column != "date"
+        else [
+            {"unit": "IF01", "date": "2024-05-01", "kind": "system"},
+            {"unit": "IF02", "date": day, "kind": "system"},
+        ],
+        read,
+    )
+    expected = [
+        r.verdict.value
+        for r in evaluate_records(book, read, log, rules=[book[FORMULA]], **YEAR_2024)
+    ]
+    assert expected == ["unknown"]
+    units = ["IF01", "IF01"] if column != "date" else ["IF01", "IF02"]
+    statements = [
+        f"CREATE TABLE {{s}}register(unit TEXT, name TEXT, category TEXT, registered {kind},"
+        f" closed {kind})",
+        "INSERT INTO {s}register VALUES "
+        + ", ".join(
+            f"('{u}', '{n}', '{c}', CAST('{r}' AS {kind}), "
+            + ("NULL" if d is None else f"CAST('{d}' AS {kind})")
+            + ")"
+            for u, n, c, r, d in zip(*register.values(), strict=True)
+        ),
+        f"CREATE TABLE {{s}}inspections(unit TEXT, date {kind}, kind TEXT)",
+        "INSERT INTO {s}inspections VALUES "
+        + ", ".join(
+            f"('{u}', CAST('{d}' AS {kind}), 'system')" for u, d in zip(units, dates, strict=True)
+        ),
+    ]
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection: Any = duckdb.connect()
+        for statement in statements:
+            connection.execute(statement.format(s=""))
+        names = {"register": "register", "log": "inspections"}
+    else:
+        postgres = request.getfixturevalue("postgres")
+        postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
+        for statement in statements:
+            postgres.execute(statement.format(s="inplace_s11."))
+        connection = request.getfixturevalue("postgres_url")
+        names = {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+    evaluation = evaluate_tables(
+        book, connection, rules=[book[FORMULA]], check_keys=check_keys, **names, **YEAR_2024
+    )
+    assert [r.verdict.value for r in evaluation] == expected
+    said = " ".join(str(p.message) for t in evaluation.records for p in t.problems)
+    assert "is not in the years qrules reads (1900 to 2200)" in said

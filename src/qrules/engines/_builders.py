@@ -14,6 +14,7 @@ from ..records.read import (
     CATEGORY_APART,
     CATEGORY_SPELLINGS,
     FALSE_WORDS,
+    READ_DAYS,
     TRUE_WORDS,
     flag_codes,
     flag_spellings,
@@ -37,6 +38,7 @@ __all__ = [
     "marked",
     "not_null",
     "number",
+    "out_of_years",
     "rejected_log",
     "rejected_register",
     "rendered",
@@ -147,6 +149,22 @@ def _bad_date(table: Table, column: str, alias: str) -> exp.Expr | None:
         exp.not_(marked(table.raw(column, alias))),
         exp.Is(this=table.column(column, alias), expression=exp.null()),
     )
+
+
+def out_of_years(table: Table, column: str, alias: str, *, after: bool = True) -> exp.Expr | None:
+    """A date of a DATE or TIMESTAMP column outside the years the readers read
+    (`READ_DAYS`: ``0001-01-01``, a placeholder for no date), which they reject
+    as they reject its text (`text_date`'s test); ``after=False``: before them
+    only (a column whose dates after them are rejected already, as after the
+    log's end or today). ``None`` for a text column (`text_date` tests it)."""
+    if not table.has(column) or table.type(column) == "text":
+        return None
+    day = table.column(column, alias)
+    first, last = READ_DAYS
+    before = exp.LT(this=day, expression=date_literal(first))
+    if not after:
+        return _known(before)
+    return _known(exp.or_(before, exp.GT(this=day.copy(), expression=date_literal(last))))
 
 
 def _bad_code(table: Table, column: str, alias: str) -> exp.Expr | None:
@@ -309,6 +327,16 @@ def rejected_register(
         if test is not None:
             (coded if column in CODED else row).append(test)
     row += [p for p in (_bad_date(register, c, alias) for c in ("registered", "closed")) if p]
+    if not register.watched:  # (a watched one's are in them: `plain_counts`)
+        # (A registration after today is rejected already, below.)
+        row += [
+            p
+            for p in (
+                out_of_years(register, "registered", alias, after=register.until is None),
+                out_of_years(register, "closed", alias),
+            )
+            if p is not None
+        ]
     coded += [
         p
         for p in (
@@ -359,6 +387,8 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         p
         for p in (
             _bad_date(log, "date", alias),
+            # (A date after the log's last day is rejected already, below.)
+            out_of_years(log, "date", alias, after=log.until is None),
             *(_bad_code(log, c, alias) for c in ("kind", "result")),
         )
         if p is not None

@@ -984,11 +984,21 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
 def _plain_registers(register: Table) -> list[tuple[str, exp.Expr]]:
     """The register's plain counts asked after the log's (`plain_counts`, its
     row read by name, `plain_named`): its latest registration (a DATE or
-    TIMESTAMP column: a text one is read row by row anyway), and the rows with
+    TIMESTAMP column: a text one is read row by row anyway) and its first,
+    the first and last closing (dates the readers read: `out_of_years`), and the rows with
     a value in each of its columns of `VACANT` (`Summary.filled`)."""
     found: list[tuple[str, exp.Expr]] = []
     if register.has("registered") and register.type("registered") != "text":
-        found.append(("last_registered", exp.Max(this=register.column("registered", "r"))))
+        registered = register.column("registered", "r")
+        found.append(("last_registered", exp.Max(this=registered)))
+        # (Its first, and the first and last closing: in the years read, `out_of_years`.)
+        found.append(("first_registered", exp.Min(this=registered.copy())))
+    if register.has("closed") and register.type("closed") != "text":
+        closed = register.column("closed", "r")
+        found += [
+            ("first_closed", exp.Min(this=closed)),
+            ("last_closed", exp.Max(this=closed.copy())),
+        ]
     found += [
         (f"register_{c}_values", exp.Count(this=register.raw(c, "r")))
         for c in sorted(VACANT)

@@ -34,6 +34,7 @@ from ..records.doubts import (
 )
 from ..records.prepare import without_doubtful_dates, without_doubtful_registrations
 from ..records.read import (
+    READ_DAYS,
     ColumnMapping,
     Register,
     UnitRecord,
@@ -318,23 +319,32 @@ def _clean_at_a_glance(register: Table, log: Table | None, row: tuple[Any, ...])
     """Whether the tables' plain counts (``row``) show no row to reject: every
     register row with a unit id and a category, no unit registered after today
     (a doubtful date: its latest), every log row with a unit id and a date,
-    none after the log's end; and no date column of text."""
+    none after the log's end; every date in the years the readers read (its
+    first and last: `out_of_years`); and no date column of text."""
     text_dates = any(
         register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
     )
-    latest = plain_named(register, log, row).get("last_registered")
+    named = plain_named(register, log, row)
+    latest = named.get("last_registered")
+    # (Dates in the years the readers read: none before the first day, or a
+    # closing after the last; a registration or log date after today is.)
+    days = [named.get(c) for c in ("first_registered", "first_closed", "last_closed")]
     clean = (
         len(set(row[:3])) == 1
         and not text_dates
         and (latest is None or register.until is None or _day(latest) <= register.until)
+        and all(d is None or _within(d) for d in days)
     )
     if log is None:
         return clean
-    total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
+    total, with_unit, dates, earliest, last = (
+        int(row[3]), int(row[4]), int(row[5]), row[6], row[7]
+    )  # fmt: skip
     return (
         clean
         and total == with_unit == dates
         and log.type("date") != "text"
+        and (earliest is None or _within(earliest))
         and (last is None or log.until is None or _day(last) <= log.until)
     )
 
@@ -628,6 +638,12 @@ def _registered(database: Database, register: Table, units: set[str]) -> set[str
         )
         found |= {str(u) for (u,) in database.fetch(query.sql(dialect=spoken(database.dialect)))}
     return found
+
+
+def _within(value: object) -> bool:
+    """Whether a database's date is one the readers read (`READ_DAYS`); one
+    that Python cannot hold comes as text (DuckDB's year -100): it is not."""
+    return isinstance(value, dt.date) and READ_DAYS[0] <= _day(value) <= READ_DAYS[1]
 
 
 def _day(value: object) -> dt.date:

@@ -58,6 +58,7 @@ __all__ = [
     "CATEGORY_APART",
     "CATEGORY_SPELLINGS",
     "FLAG_WORDS",
+    "READ_DAYS",
     "ColumnMapping",
     "Inspection",
     "InspectionLog",
@@ -474,6 +475,9 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-
 _DAYS_1904 = 1462
 _SERIALS = (10_000, 110_575)  # 1927-05-18 to 2202-09-22: no other number is read as a date
 _YEARS = (1900, 2200)
+#: The first and last day a date is read on (years `_YEARS`): a date object
+#: outside them (``0001-01-01``, a placeholder for no date) is rejected.
+READ_DAYS = (dt.date(_YEARS[0], 1, 1), dt.date(_YEARS[1], 12, 31))
 
 
 def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
