@@ -345,13 +345,6 @@ def test_a_unit_given_twice_alike_keeps_its_first_row() -> None:
 # -- PostgreSQL: a char(n) column judged in place --------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engines (speed: engines/_rejected.py, engines/sql.py): a PostgreSQL char(n) "
-    "column's values come padded with spaces, which the in-place check takes for text a "
-    "reader would trim, rejecting every row ('trim the column's values', which char(n) "
-    "cannot hold); read through the connection the same table is met",
-)
 def test_a_postgres_char_column_is_read_in_place_as_through_the_connection(
     postgres: Any, postgres_url: str
 ) -> None:

@@ -278,3 +278,50 @@ def test_a_date_outside_the_years_read_is_rejected_in_place(
     assert [r.verdict.value for r in evaluation] == expected
     said = " ".join(str(p.message) for t in evaluation.records for p in t.problems)
     assert "is not in the years qrules reads (1900 to 2200)" in said
+
+
+# -- PostgreSQL's char(n) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("check_keys", [True, False], ids=["keys-checked", "keys-trusted"])
+@pytest.mark.parametrize("registered", ["date", "char(10)"])
+def test_postgres_char_columns_are_read_in_place_as_through_the_connection(
+    postgres: Any, postgres_url: str, registered: str, check_keys: bool
+) -> None:
+    """Every column char(n), padded with spaces as PostgreSQL gives them (the
+    registration a date or text in char(10), a flag in char(1)): IF02 not
+    inspected, the rule not met, read in place as read through the
+    connection, with no row rejected."""
+    book = qrules.load(BOOK)
+    postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
+    postgres.execute(
+        "CREATE TABLE inplace_s11.register(unit char(18), name char(10), category char(30),"
+        f" district char(6), registered {registered}, smart_site_connected char(3))"
+    )
+    postgres.execute(
+        "INSERT INTO inplace_s11.register VALUES"
+        " ('IF01', 'a', 'infant_formula_maker', '芝罘区', '2020-01-01', '是'),"
+        " ('IF02', 'b', 'infant_formula_maker', '福山区', '2020-01-01', '否')"
+    )
+    postgres.execute(
+        "CREATE TABLE inplace_s11.inspections(inspection char(8), unit char(18), date date,"
+        " kind char(10))"
+    )
+    postgres.execute(
+        "INSERT INTO inplace_s11.inspections VALUES ('J1', 'IF01', '2024-05-01', 'system')"
+    )
+    names = {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+    register = qrules.read_register(postgres, table=names["register"])
+    log = qrules.read_log(postgres, register, table=names["log"])
+    assert not register.rejected
+    read = evaluate_records(
+        book, register, log, rules=[book[FORMULA]], by_district=True, **YEAR_2024
+    )
+    in_place = evaluate_tables(
+        book, postgres_url, rules=[book[FORMULA]], by_district=True, check_keys=check_keys,
+        **names, **YEAR_2024,
+    )  # fmt: skip
+    verdicts = [(r.district, r.verdict.value) for r in read]
+    assert verdicts == [(None, "not_met"), ("福山区", "not_met"), ("芝罘区", "met")]
+    assert [(r.district, r.verdict.value) for r in in_place] == verdicts
+    assert not [p for t in in_place.records for p in t.problems]

@@ -346,6 +346,9 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
     types = {c: columns[i][1] for c, i in positions.items()}
+    # (PostgreSQL's char(n): text whose padding the SQL drops, `Table.padded`.)
+    padded = frozenset(header[positions[c]] for c, t in types.items() if t == "char")
+    types = {c: "text" if t == "char" else t for c, t in types.items()}
     _check_types(
         name, kind, {c: (header[positions[c]], t) for c, t in types.items()}, database.dialect
     )
@@ -355,6 +358,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
         mapping.codes(kind),
         types,
         utf8=_utf8(database),
+        padded=padded,
     )
 
 

@@ -600,10 +600,11 @@ def _coded_columns(register: Table, dialect: str) -> list[exp.Expr]:
     binary = _BINARY.get(dialect)
     columns: list[exp.Expr] = []
     for stored, canonical in _coded(register).items():
-        column: exp.Expr = exp.column(stored, "r", quoted=True)
+        column = register.stored_column(stored, "r")  # (`Table.padded`: its text)
         if binary is not None and register.type(canonical[0]) == "text":
-            collated = exp.Collate(this=column, expression=exp.Identifier(this=binary, quoted=True))
-            column = exp.alias_(collated, stored, quoted=True)
+            column = exp.Collate(this=column, expression=exp.Identifier(this=binary, quoted=True))
+        if not isinstance(column, exp.Column):
+            column = exp.alias_(column, stored, quoted=True)
         columns.append(column)
     return columns
 

@@ -104,7 +104,10 @@ def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
     """The table's columns qrules reads, as stored, and each row's number (in the
     order a scan gives them, as `read_register` numbers a table's rows)."""
     columns = [
-        exp.column(stored, alias, quoted=True) for stored in dict.fromkeys(table.columns.values())
+        exp.alias_(table.stored_column(stored, alias), stored, quoted=True)
+        if stored in table.padded
+        else exp.column(stored, alias, quoted=True)
+        for stored in dict.fromkeys(table.columns.values())
     ]
     window = exp.Window(this=exp.RowNumber())
     if dialect == "spark":  # Spark numbers rows only over an order: the scan's

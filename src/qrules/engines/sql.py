@@ -141,7 +141,7 @@ _POSTGRES_TYPES = {
     21: "integer",
     23: "integer",
     25: "text",
-    1042: "text",
+    1042: "char",
     1043: "text",
     1082: "date",
     1114: "timestamp",
@@ -155,7 +155,9 @@ def column_type(dialect: str, stored: object) -> str:
     ``timestamp`` (without a time zone: its date is read), ``timestamptz``
     (an instant, whose day is the session's time zone's: refused, see
     ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
-    ``other`` (refused where it matters: a float, a decimal, …). Spark's
+    ``char`` (PostgreSQL's ``char(n)``: text its values padded with spaces,
+    `Table.padded`), ``other`` (refused where it matters: a float, a
+    decimal, …). Spark's
     ``TIMESTAMP`` is such an instant (``TIMESTAMP_LTZ``); its
     ``TIMESTAMP_NTZ`` is DuckDB's and PostgreSQL's ``TIMESTAMP``."""
     if dialect == "postgres":
@@ -423,6 +425,10 @@ class Table:
     #: Its rows are records read by qrules' readers (staged by an engine): their
     #: values are read already (a missing marker is NULL).
     read: bool = False
+    #: Its stored columns whose values come padded with spaces to their length
+    #: (PostgreSQL's ``char(n)``), read as text (``CAST(… AS TEXT)``, which
+    #: drops the padding, as PostgreSQL compares them): a reader trims it.
+    padded: frozenset[str] = frozenset()
     #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
     #: compared as stored, every row whose id is one of these is rejected too,
@@ -472,7 +478,12 @@ class Table:
         """The table's column for a canonical one as stored (NULL when none)."""
         if column not in self.columns:
             return exp.null()
-        return exp.column(self.columns[column], table=alias, quoted=True)
+        return self.stored_column(self.columns[column], alias)
+
+    def stored_column(self, stored: str, alias: str) -> exp.Expr:
+        """A stored column as the SQL reads it (`padded`: its text)."""
+        column = exp.column(stored, table=alias, quoted=True)
+        return exp.cast(column, "TEXT") if stored in self.padded else column
 
     def type(self, column: str) -> str:
         return self.types.get(column, "date" if column in _DATES else "text")
