@@ -638,3 +638,35 @@ def test_a_session_default_collation_that_is_not_binary_is_refused(spark: Any) -
         spark.conf.unset(setting)
     reference = qrules.evaluate_records(yantai, register, log, log_until="2025-12-31")
     assert list(evaluate_tables(yantai, spark, **tables, log_until="2025-12-31")) == list(reference)
+
+
+@pytest.mark.parametrize(
+    ("category", "closed"),
+    [
+        ("婴幼儿配方乳粉生产企业", "NULL"),
+        ("Infant Formula Maker", "NULL"),
+        ("infant_formula_maker", "DATE '0001-01-01'"),
+    ],
+)
+def test_spark_reads_in_place_as_the_readers_read(spark: Any, category: str, closed: str) -> None:
+    """IF01 inspected; IF02, never inspected, of its category named otherwise
+    or closed on 0001-01-01: the readers reject its row (the rule unknown),
+    and so does Spark's SQL, in place (session 11, helper inplace)."""
+    book = qrules.load("yantai-2023-2025")
+    rule = "infant-formula-makers-system-inspected-yearly"
+    spark.sql(
+        "CREATE OR REPLACE TEMP VIEW inplace_register AS SELECT * FROM VALUES"
+        " ('IF01', 'a', 'infant_formula_maker', CAST(NULL AS DATE)),"
+        f" ('IF02', 'b', '{category}', CAST({closed} AS DATE)) AS t(unit, name, category, closed)"
+    )
+    spark.sql(
+        "CREATE OR REPLACE TEMP VIEW inplace_log AS SELECT * FROM VALUES"
+        " ('IF01', DATE '2024-05-01', 'system') AS t(unit, date, kind)"
+    )
+    for check_keys in (True, False):
+        evaluation = evaluate_tables(
+            book, spark, register="inplace_register", log="inplace_log", rules=[book[rule]],
+            log_from="2024-01-01", log_until="2024-12-31", check_keys=check_keys,
+        )  # fmt: skip
+        expected = "met" if category != "infant_formula_maker" and not check_keys else "unknown"
+        assert [r.verdict.value for r in evaluation] == [expected]
