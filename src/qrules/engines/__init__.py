@@ -509,9 +509,9 @@ def evaluate_tables(
     missing markers are checked to read as a file reader reads them, so they
     are trusted as well (a kind or result is taken as one of its set or NULL,
     a flag as the database's boolean or text reads). Rows are still checked
-    one by one when the plain counts or the log's latest date show rows to
-    reject, or a date column is text; ``strict=True`` still checks each log
-    row's unit.
+    one by one when the plain counts, the register's latest registration or
+    the log's latest date show rows to reject, or a date column is text;
+    ``strict=True`` still checks each log row's unit.
 
     ``decision_log``: a JSON Lines file to append each result to, with the
     tables' names and rows counted (``docs/audit.md``).

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODED",
+    "coded_filled",
     "coded_rejected",
     "count",
     "date_literal",
@@ -323,6 +324,17 @@ def coded_rejected(register: Table, column: str, value: object) -> bool:
         words = TRUE_WORDS | FALSE_WORDS | set(codes)
         return not ((text in words and text.lower() == text) or _marker(text))
     return text not in register.stored(column, RECORD_CODES[column]) and not _marker(text)
+
+
+def coded_filled(register: Table, column: str, value: object) -> bool:
+    """Whether a unit with ``value`` (not NULL, as stored) in a column of
+    `VACANT` has a value there as `vacant` asks it with the codes not trusted,
+    in Python: a code of its set (as stored, compared as text), or a
+    district that is not a missing marker."""
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if column in RECORD_CODES:
+        return text in register.stored(column, RECORD_CODES[column])
+    return not _marker(text)
 
 
 def _marker(text: str) -> bool:

@@ -52,7 +52,7 @@ from ._builders import (
     rejected_register,
     usable,
 )
-from ._holdings import plain_counts
+from ._holdings import plain_counts, plain_named
 from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
 
@@ -189,19 +189,8 @@ def rejections(
     dialect = database.dialect
 
     row = plain if plain is not None else plain_counts(database, register, log)
-    text_dates = any(
-        register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
-    )
     # (``strict``: every row is looked at here, `_log_fetched`.)
-    watched = watch and not strict and len(set(row[:3])) == 1 and not text_dates
-    if log is not None:
-        total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
-        watched = (
-            watched
-            and total == with_unit == dates
-            and log.type("date") != "text"
-            and (last is None or log.until is None or _day(last) <= log.until)
-        )
+    watched = watch and not strict and _clean_at_a_glance(register, log, row)
     if watched:
         return Rejections(watched=True, plain=row)
     found = [
@@ -323,6 +312,31 @@ def rejections(
         every = [*result.register_problems, *result.log_problems]
         raise DataError(register.name if result.register_problems else every[0].file, every)
     return result
+
+
+def _clean_at_a_glance(register: Table, log: Table | None, row: tuple[Any, ...]) -> bool:
+    """Whether the tables' plain counts (``row``) show no row to reject: every
+    register row with a unit id and a category, no unit registered after today
+    (a doubtful date: its latest), every log row with a unit id and a date,
+    none after the log's end; and no date column of text."""
+    text_dates = any(
+        register.has(c) and register.type(c) == "text" for c in ("registered", "closed")
+    )
+    latest = plain_named(register, log, row).get("last_registered")
+    clean = (
+        len(set(row[:3])) == 1
+        and not text_dates
+        and (latest is None or register.until is None or _day(latest) <= register.until)
+    )
+    if log is None:
+        return clean
+    total, with_unit, dates, last = int(row[3]), int(row[4]), int(row[5]), row[7]
+    return (
+        clean
+        and total == with_unit == dates
+        and log.type("date") != "text"
+        and (last is None or log.until is None or _day(last) <= log.until)
+    )
 
 
 def vacant(database: Database, register: Table, mapping: ColumnMapping, *, proven: bool) -> Vacant:

@@ -1291,6 +1291,7 @@ def judge_tables(
         if rejected is not None and doubts is not None and doubts.unset is not None
         else frozenset()
     )
+    in_place = rejected is not None
     rejected = rejected or Rejections()
     summary = summarize(
         database,
@@ -1305,6 +1306,9 @@ def judge_tables(
         raise Unclean(f"{register.name} or its log holds rows to reject")
     if summary.lacks and doubts is not None:
         doubts = attrs.evolve(doubts, told=dict(summary.lacks))
+    if in_place and summary.filled and doubts is not None:
+        # (Tables in place: their vacant units asked as `summarize` told it.)
+        doubts = attrs.evolve(doubts, filled=summary.filled)
     queries = _planned(rulebook, chosen, summary, log, log_until, log_from, dialect)
     districts = (
         sorted(

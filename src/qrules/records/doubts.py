@@ -224,6 +224,10 @@ class Doubts:
     told: Mapping[str, bool] = attrs.field(factory=dict)
     #: The register's counted units with an empty population column (`Vacant`).
     vacant: Vacant | None = None
+    #: Columns (of `VACANT`) in which no counted unit is empty, as `vacant`
+    #: would answer it: told by passes over the register made already, so
+    #: not asked.
+    filled: frozenset[str] = frozenset()
     #: The flags the register has no column for (`Register.absent`): a rule
     #: needing one is unknown, whatever its counts.
     absent: frozenset[str] = frozenset()
@@ -252,7 +256,8 @@ class Doubts:
         filter on, for the units of their categories (``None``: any): each
         query's units are then taken from that answer."""
         if self.vacant is not None and columns:
-            self._asked["vacant"] = (columns, tuple(self.vacant(columns, categories)))
+            found = () if columns <= self.filled else tuple(self.vacant(columns, categories))
+            self._asked["vacant"] = (columns, found)
 
     def _vacant(self, columns: frozenset[str]) -> Sequence[RejectedUnit]:
         """`vacant`'s units with an empty value in one of ``columns``."""
