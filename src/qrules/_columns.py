@@ -639,7 +639,14 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
         ]
     except pa.ArrowException:
         return None
-    if any(pa.types.is_nested(c.type) or pa.types.is_dictionary(c.type) for c in columns):
+    if any(
+        pa.types.is_nested(c.type)
+        or pa.types.is_dictionary(c.type)
+        # (single or half precision: the row reader reads each value as the
+        # column holds it, `_tabular`'s `_single`, not widened to a double)
+        or (pa.types.is_floating(c.type) and c.type.bit_width < 64)
+        for c in columns
+    ):
         return None
     numbers = _arange(1, table.num_rows)
     return _Cells(name, [str(c) for c in table.column_names], columns, numbers, [])

@@ -660,16 +660,18 @@ class _Reader:
         )
         # A sheet groups its rows by its first columns: a blank cell of the
         # district (year) column left of the measure's is merged, the one
-        # above; right of it, under another row's district (year), it could
-        # as well be the city's (a year not written): which cannot be told.
+        # above; right of it, under another row's district (year), a figure
+        # could as well be the city's (a year not written): which cannot be
+        # told (a row without figures, a heading or note, is read as before).
         merged = key_at is not None and key_at < measure_at
         above: object = None
         for number, cells in self.rows():
             key: object = None
+            empty = all(_blank(cells[p]) for p in columns)  # (a heading, or no figure)
             if key_at is not None:
                 key = cells[key_at]
                 if _blank(key) and not _blank(above):
-                    if not merged:
+                    if not merged and not empty:
                         self.problem(
                             say(f"figures.blank_{'district' if by == 'year' else 'year'}_inner",
                                 above=cell_text(above) or str(above)),
@@ -678,9 +680,10 @@ class _Reader:
                         )  # fmt: skip
                         continue
                     key = above  # a merged (or merged-looking) cell: the one above
-                    self.filled.append(number)
+                    if not empty:
+                        self.filled.append(number)
                 above = key
-            if all(_blank(cells[p]) for p in columns):
+            if empty:
                 text = cell_text(cells[measure_at])
                 if text is None or isinstance(self.names.find(text), Text):
                     self.skipped.append(number)  # a heading row: no measure, no figures

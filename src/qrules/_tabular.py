@@ -390,6 +390,9 @@ _SINGLE = {
     "float16": "<e",
     "Float16": "<e",
     "halffloat": "<e",
+    # pandas' Arrow-backed dtypes (dtype_backend="pyarrow"), named by Arrow's type.
+    "float[pyarrow]": "<f",
+    "halffloat[pyarrow]": "<e",
 }
 
 

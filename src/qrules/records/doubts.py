@@ -72,9 +72,18 @@ class RejectedUnit:
     unreadable: frozenset[str] = frozenset()
     kept: bool = False
 
+    def unknown(self, column: str) -> bool:
+        """Whether the row's value in a population column is unknown: not read,
+        or (a rejected row's) empty in a column of `VACANT`, which leaves a
+        counted unit's membership unknown too (a blank risk level may be
+        ``high``; a blank district any district)."""
+        return column in self.unreadable or (
+            not self.kept and column in VACANT and self.values.get(column) is None
+        )
+
     def could_be(self, column: str, allowed: Sequence[str | bool]) -> tuple[bool, bool]:
         """(may hold one of ``allowed``, surely does) in a population column."""
-        if column in self.unreadable:
+        if self.unknown(column):
             return True, False
         value = self.values.get(column, False if column in FLAGS else None)
         return value in allowed, value in allowed
@@ -335,7 +344,7 @@ class Doubts:
             if (
                 district is not None
                 and unit.values.get("district") != district
-                and "district" not in unit.unreadable
+                and not unit.unknown("district")
             ):
                 continue
             may, sure = unit.could_be_active(query.start, query.end)
@@ -344,7 +353,7 @@ class Doubts:
                 may, sure = may and could, sure and surely
             if not may:
                 continue
-            if district is not None and "district" in unit.unreadable:
+            if district is not None and unit.unknown("district"):
                 sure = False  # it may be another district's
             states = set() if sure else {_OUT}
             if spec.flag is not None and spec.flag not in unit.unreadable:
