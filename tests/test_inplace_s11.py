@@ -32,6 +32,26 @@ def _rows(written: str, *, bad: bool) -> list[tuple[str, str, str, str | None]]:
     return rows
 
 
+def _tables(
+    engine: str, request: pytest.FixtureRequest, statements: list[str]
+) -> tuple[Any, dict[str, str]]:
+    """A connection to ``engine`` (DuckDB in memory, or the PostgreSQL server's
+    URL) whose tables ``statements`` made (``{s}``: the schema's prefix), and
+    the names of the register and log tables."""
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection: Any = duckdb.connect()
+        for statement in statements:
+            connection.execute(statement.format(s=""))
+        return connection, {"register": "register", "log": "inspections"}
+    postgres = request.getfixturevalue("postgres")
+    postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
+    for statement in statements:
+        postgres.execute(statement.format(s="inplace_s11."))
+    url = request.getfixturevalue("postgres_url")
+    return url, {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+
+
 def _verdicts(
     engine: str, request: pytest.FixtureRequest, written: str, *, bad: bool, **options: Any
 ) -> list[str]:
@@ -53,19 +73,7 @@ def _verdicts(
         "CREATE TABLE {s}inspections(unit TEXT, date DATE, kind TEXT)",
         "INSERT INTO {s}inspections VALUES ('IF02', DATE '2024-05-01', 'system')",
     ]
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        connection: Any = duckdb.connect()
-        for statement in statements:
-            connection.execute(statement.format(s=""))
-        names = {"register": "register", "log": "inspections"}
-    else:
-        postgres = request.getfixturevalue("postgres")
-        postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
-        for statement in statements:
-            postgres.execute(statement.format(s="inplace_s11."))
-        connection = request.getfixturevalue("postgres_url")
-        names = {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+    connection, names = _tables(engine, request, statements)
     evaluation = evaluate_tables(
         book, connection, rules=[book[FORMULA]], **names, **YEAR_2024, **options
     )
@@ -259,19 +267,7 @@ def test_a_date_outside_the_years_read_is_rejected_in_place(
             f"('{u}', CAST('{d}' AS {kind}), 'system')" for u, d in zip(units, dates, strict=True)
         ),
     ]
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        connection: Any = duckdb.connect()
-        for statement in statements:
-            connection.execute(statement.format(s=""))
-        names = {"register": "register", "log": "inspections"}
-    else:
-        postgres = request.getfixturevalue("postgres")
-        postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
-        for statement in statements:
-            postgres.execute(statement.format(s="inplace_s11."))
-        connection = request.getfixturevalue("postgres_url")
-        names = {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+    connection, names = _tables(engine, request, statements)
     evaluation = evaluate_tables(
         book, connection, rules=[book[FORMULA]], check_keys=check_keys, **names, **YEAR_2024
     )
