@@ -135,3 +135,33 @@ def test_a_single_precision_records_column_reads_alike_by_row_and_by_column(kind
     )
     assert [u.unit for u in qrules.read_register(source)] == ["0.1", "3"]
     assert [u.unit for u in row_reader(source)] == ["0.1", "3"]
+
+
+# -- left alone by the review, fixed: JSON NaN, figures from a connection ---------------------
+
+
+def test_a_json_nan_is_refused_as_a_csv_nan_is(tmp_path: Path) -> None:
+    """NaN is not JSON (Python's json writes it): it read as a missing figure,
+    where the same word in a CSV cell is an error naming the cell."""
+    sheet = tmp_path / "figures.json"
+    sheet.write_text(
+        '[{"year": 2025, "measure": "food_safety_sampling_pass_rate", "value": NaN}]',
+        encoding="utf-8",
+    )
+    code, out, err = run("check", BOOK, str(sheet), "--rule", "food-safety-sampling-pass-rate")
+    assert (code, out) == (2, "")
+    assert "key 'value': food_safety_sampling_pass_rate: 'NaN' is not a number" in err
+
+
+def test_figures_from_a_connection_are_its_table_figures() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    book = qrules.load(BOOK)
+    connection = duckdb.connect()
+    with pytest.raises(qrules.DataError, match="cannot read table 'figures'"):
+        book.evaluate(connection)
+    connection.execute(
+        "CREATE TABLE figures AS SELECT 2025 AS year,"
+        " 'food_safety_sampling_pass_rate' AS measure, '98.6' AS value"
+    )
+    evaluation = book.evaluate(connection, rules=[book["food-safety-sampling-pass-rate"]])
+    assert [r.verdict.value for r in evaluation] == ["met"]

@@ -836,7 +836,14 @@ def read_dataset(
             raise DataError(str(source), problems)
         places = _Places("item")
     else:
-        table = open_table(source, sheet=sheet, encoding=encoding, name=name, what="figures")
+        table = open_table(
+            source,
+            default_table="figures",
+            sheet=sheet,
+            encoding=encoding,
+            name=name,
+            what="figures",
+        )
         places = _Places("row")
     try:
         header, rows, found_at = _find_header(table, header_row, figures)
@@ -1059,6 +1066,9 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
             text.removeprefix("\ufeff"),
             parse_float=Decimal,
             parse_int=lambda digits: int(digits) if len(digits) < 32 else Decimal(digits),
+            # NaN and Infinity are not JSON (Python's json writes them): read as
+            # the words they are, refused as a CSV cell of them is, never missing.
+            parse_constant=str,
             object_pairs_hook=_object,
         )
     except json.JSONDecodeError as error:
