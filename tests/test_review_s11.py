@@ -3,6 +3,7 @@ reproducer of what a user saw, now fixed."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,6 @@ YEAR_2024 = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
 
 
 def _verdicts(out: str) -> list[str]:
-    import json  # noqa: PLC0415
-
     return [
         " ".join(str(p) for p in (r["year"], r.get("district"), r["verdict"]) if p)
         for r in json.loads(out)["results"]

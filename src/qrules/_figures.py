@@ -672,12 +672,13 @@ class _Reader:
                 key = cells[key_at]
                 if _blank(key) and not _blank(above):
                     if not merged and not empty:
+                        blank = "district" if by == "year" else "year"
+                        shown = cell_text(above) or str(above)
                         self.problem(
-                            say(f"figures.blank_{'district' if by == 'year' else 'year'}_inner",
-                                above=cell_text(above) or str(above)),
+                            say(f"figures.blank_{blank}_inner", above=shown),
                             self.where(number, key_at),
                             hint=say("figures.blank_inner_hint"),
-                        )  # fmt: skip
+                        )
                         continue
                     key = above  # a merged (or merged-looking) cell: the one above
                     if not empty:

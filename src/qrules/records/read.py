@@ -36,7 +36,14 @@ from .._errors import DataError, Problem, suggestion
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
 from .._messages import Text, listed, say
 from .._once import once
-from .._recordspec import CATEGORIES, FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
+from .._recordspec import (
+    CATEGORIES,
+    FLAGS,
+    LOG_COLUMNS,
+    POPULATION_COLUMNS,
+    RECORD_CODES,
+    REGISTER_COLUMNS,
+)
 from .._results import Reconciliation
 from .._tabular import (
     MISSING_MARKERS,
@@ -1096,23 +1103,21 @@ def _rejected_otherwise(
     return [u for u in units if u.unit not in otherwise]
 
 
-#: The register's columns that decide a unit's membership (with the flags).
-_POPULATION = ("category", "risk_level", "size", "district", "registered", "closed")
-
-
 def _otherwise(unit: UnitRecord, again: RejectedUnit) -> list[str]:
-    """The population columns in which a unit's later row (rejected as its id
-    given again) reads otherwise than the row counted, or cannot be read."""
-    differing = []
-    for column in (*_POPULATION, *FLAGS):
-        if column in again.unreadable:
-            differing.append(column)
-        elif column in ("registered", "closed"):
-            if getattr(again, column) != getattr(unit, column):
-                differing.append(column)
-        elif again.values.get(column, False if column in FLAGS else None) != unit.value(column):
-            differing.append(column)
-    return differing
+    """The population columns and dates in which a unit's later row (rejected
+    as its id given again) reads otherwise than the row counted, or cannot be
+    read."""
+    dates = ("registered", "closed")
+    return [
+        column
+        for column in (*POPULATION_COLUMNS, *dates)
+        if column in again.unreadable
+        or (
+            getattr(again, column) != getattr(unit, column)
+            if column in dates
+            else again.values.get(column, False if column in FLAGS else None) != unit.value(column)
+        )
+    ]
 
 
 def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn)
