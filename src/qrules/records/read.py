@@ -121,17 +121,31 @@ class UnitRecord:
         )
 
 
+def _population_values(
+    category: str | None,
+    risk_level: str | None,
+    size: str | None,
+    district: str | None,
+    flags: frozenset[str],
+) -> dict[str, str | bool | None]:
+    """A register row's values in the population columns, as `RejectedUnit`
+    holds them (a flag ``True`` or ``False``)."""
+    return {
+        "category": category,
+        "risk_level": risk_level,
+        "size": size,
+        "district": district,
+        **{f: f in flags for f in FLAGS},
+    }
+
+
 def unit_rejected(table: str, unit: UnitRecord, unreadable: frozenset[str]) -> RejectedUnit:
     """A unit read, then rejected (a date or flag a database cannot read as the
     readers do, a doubtful date): its ``unreadable`` columns unknown, the others
     as read."""
-    values: dict[str, str | bool | None] = {
-        "category": unit.category,
-        "risk_level": unit.risk_level,
-        "size": unit.size,
-        "district": unit.district,
-        **{f: f in unit.flags for f in FLAGS},
-    }
+    values = _population_values(
+        unit.category, unit.risk_level, unit.size, unit.district, unit.flags
+    )
     return RejectedUnit(
         table, unit.row, unit.unit, values, unit.registered, unit.closed, unreadable
     )
@@ -1020,13 +1034,7 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
         if problems:
             rows.reject(problems)
             district = None if "district" in unreadable else rows.code("district", cell("district"))
-            values: dict[str, str | bool | None] = {
-                "category": category,
-                "risk_level": risk_level,
-                "size": size,
-                "district": district,
-                **{f: f in flags for f in FLAGS},
-            }
+            values = _population_values(category, risk_level, size, district, flags)
             again = RejectedUnit(
                 rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
             )
