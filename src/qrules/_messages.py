@@ -3222,14 +3222,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "xlsx.and_more": ("{listed}……另有 {more} 处", "{listed}; … {more} more"),
     "xlsx.and_more_runs": ("{listed}……另有 {more} 段", "{listed}, … {more} more"),
     "xlsx.hidden_rows": (
-        "隐藏的行与其他行一样读取:第 {rows} 行(作废的行请删除,而不是隐藏)",
-        "hidden rows read as any other: rows {rows} (delete superseded rows rather than hide them)",
+        "隐藏的行与其他行一样读取:{rows}(作废的行请删除,而不是隐藏)",
+        "hidden rows read as any other: {rows} (delete superseded rows rather than hide them)",
     ),
     "xlsx.hidden_rows_filtered": (
-        "隐藏的行与其他行一样读取:第 {rows} 行(工作表设有筛选:被筛选隐藏的行也读取)",
-        "hidden rows read as any other: rows {rows} (the sheet has a filter on: the rows it hides are read too)",
+        "隐藏的行与其他行一样读取:{rows}(工作表设有筛选:被筛选隐藏的行也读取)",
+        "hidden rows read as any other: {rows} (the sheet has a filter on: the rows it hides are read too)",
     ),
-    "xlsx.unnumbered": ("(文件中未写行号)", "(their numbers not written in the file)"),
+    "xlsx.rows": ("第 {rows} 行", "rows {rows}"),
+    "xlsx.unnumbered": ("文件中未写行号的行", "rows the file does not number"),
     "xlsx.hidden_columns": (
         "隐藏的列与其他列一样读取:{columns}",
         "hidden columns read as any other: {columns}",

@@ -41,7 +41,7 @@ import attrs
 
 from ._errors import DataError, Problem
 from ._limits import MAX_XLSX_MERGES
-from ._messages import Text, listed, say
+from ._messages import Text, joined, listed, say
 
 if TYPE_CHECKING:
     import zipfile
@@ -338,6 +338,7 @@ def spread(
     if problems:
         raise DataError(name, problems)
     notes = []
+    filled.sort(key=lambda r: (r[1], r[0]))  # (by column, then row: as the sheet reads)
     if filled:
         shown = [
             say(
@@ -351,7 +352,9 @@ def spread(
         notes.append(say("xlsx.merged_filled", ranges=_more(shown, len(filled))))
     hidden = sorted(r for r in layout.hidden_rows if r > header_row)
     if hidden or layout.unnumbered:
-        rows_text = _rows_text(hidden) if hidden else say("xlsx.unnumbered")
+        said = [say("xlsx.rows", rows=_rows_text(hidden))] if hidden else []
+        said += [say("xlsx.unnumbered")] if layout.unnumbered else []
+        rows_text = joined(tuple(said), say("list.enumeration"))
         notes.append(
             say(
                 "xlsx.hidden_rows_filtered" if layout.filtered else "xlsx.hidden_rows",
