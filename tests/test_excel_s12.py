@@ -17,7 +17,9 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import qrules
 from qrules import _tabular, _xlsx
@@ -90,7 +92,17 @@ MERGED = ("C2:C4", "D2:D5", "E2:E3")
 
 def units(register: qrules.Register) -> list[tuple[object, ...]]:
     return [
-        (u.unit, u.name, u.district, u.category, u.risk_level, u.registered, u.closed, u.row)
+        (
+            u.unit,
+            u.name,
+            u.district,
+            u.category,
+            u.risk_level,
+            u.registered,
+            u.closed,
+            u.flags,
+            u.row,
+        )
         for u in register.units
     ]
 
@@ -243,6 +255,21 @@ LOG = [
 ]
 
 
+def twice_yearly(
+    rulebook: qrules.Rulebook, register: qrules.Register, log: qrules.InspectionLog
+) -> list[tuple[int, str]]:
+    """The verdicts of "high-risk catering units inspected twice a year" in 2024."""
+    evaluation = qrules.evaluate_records(
+        rulebook,
+        register,
+        log,
+        rules=rulebook.select(ids=["high-risk-catering-units-inspected-twice-yearly"]),
+        log_from="2024-01-01",
+        log_until="2024-12-31",
+    )
+    return [(r.year, r.verdict.value) for r in evaluation.results]
+
+
 def test_a_log_with_units_and_dates_merged_reads_each_inspection(
     tmp_path: Path, yantai: qrules.Rulebook
 ) -> None:
@@ -260,15 +287,7 @@ def test_a_log_with_units_and_dates_merged_reads_each_inspection(
         ("C4", "2024-04-01"),
     ]
     assert log.rows_rejected == 0
-    evaluation = qrules.evaluate_records(
-        yantai,
-        register,
-        log,
-        rules=yantai.select(ids=["high-risk-catering-units-inspected-twice-yearly"]),
-        log_from="2024-01-01",
-        log_until="2024-12-31",
-    )
-    assert [(r.year, r.verdict.value) for r in evaluation.results] == [(2024, "met")]
+    assert twice_yearly(yantai, register, log) == [(2024, "met")]
 
 
 def test_an_inspection_id_merged_over_rows_counts_once_never_twice(
@@ -286,15 +305,7 @@ def test_an_inspection_id_merged_over_rows_counts_once_never_twice(
     ]
     log = qrules.read_log(workbook(tmp_path / "l.xlsx", log_rows, merged=["A2:A3"]), register)
     assert log.rows_rejected == 1
-    evaluation = qrules.evaluate_records(
-        yantai,
-        register,
-        log,
-        rules=yantai.select(ids=["high-risk-catering-units-inspected-twice-yearly"]),
-        log_from="2024-01-01",
-        log_until="2024-12-31",
-    )
-    assert [r.verdict.value for r in evaluation.results] == ["unknown"]
+    assert twice_yearly(yantai, register, log) == [(2024, "unknown")]
 
 
 def test_the_command_line_on_merged_register_and_log(tmp_path: Path) -> None:
@@ -540,3 +551,56 @@ def test_a_broken_merge_and_too_many_merges_are_errors(
     path = workbook(tmp_path / "many.xlsx", REGISTER, merged=MERGED)
     with pytest.raises(qrules.DataError, match="more than 2 merged ranges"):
         qrules.read_register(path)
+
+
+# -- merged reads as written ------------------------------------------------------------
+
+
+@st.composite
+def merged_registers(draw: st.DrawFn) -> tuple[list[list[object]], list[str]]:
+    """A register's rows with every cell written, and vertical ranges of its
+    columns (unit ids too) whose cells all hold their first cell's value."""
+    count = draw(st.integers(2, 7))
+    codes = {
+        0: st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C6", "C7"]),
+        1: st.sampled_from(["芝罘区", "福山区", None]),
+        2: st.sampled_from(["catering", "central_kitchen", "婴幼儿配方乳粉生产企业", None]),
+        3: st.sampled_from(["high", "low", "B", None]),
+        4: st.sampled_from(["是", "否", "maybe", None]),
+    }
+    rows = [
+        [draw(codes[c]) for c in range(5)] for _ in range(count)
+    ]  # (data rows, the sheet's rows 2 to count + 1)
+    merged = []
+    for column in range(5):
+        row = 0
+        while row < count:
+            length = draw(st.integers(1, count - row))
+            if length > 1:
+                for below in range(row + 1, row + length):
+                    rows[below][column] = rows[row][column]
+                letter = "ABCDE"[column]
+                merged.append(f"{letter}{row + 2}:{letter}{row + length + 1}")
+            row += length
+    return rows, merged
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(merged_registers())
+def test_a_merged_register_reads_as_the_same_register_written_out(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[list[list[object]], list[str]]
+) -> None:
+    rows, merged = case
+    folder = tmp_path_factory.mktemp("merged")
+    header = ["unit", "district", "category", "risk_level", "internet_bright_kitchen"]
+    written = workbook(folder / "written.xlsx", [header, *rows])
+    shown = workbook(folder / "merged.xlsx", [header, *rows], merged=merged)
+    for read in (qrules.read_register, rows_read.read_register):
+        expected, found = read(written), read(shown)
+        assert units(found) == units(expected)
+        assert [(u.row, u.unit, dict(u.values)) for u in found.rejected] == [
+            (u.row, u.unit, dict(u.values)) for u in expected.rejected
+        ]
+        assert [p.message for p in found.problems] == [p.message for p in expected.problems]
