@@ -604,3 +604,18 @@ def test_a_merged_register_reads_as_the_same_register_written_out(
             (u.row, u.unit, dict(u.values)) for u in expected.rejected
         ]
         assert [p.message for p in found.problems] == [p.message for p in expected.problems]
+
+
+def test_many_ranges_that_mean_nothing_are_said_in_a_few_lines_quickly(tmp_path: Path) -> None:
+    """Ranges across every column of the sheet, row by row: the columns read
+    are looked up in each, not each column (16,384) of each; ten are named."""
+    rows = [REGISTER[0], *([f"C{i}", *REGISTER[1][1:]] for i in range(2000))]
+    path = workbook(tmp_path / "r.xlsx", rows)
+    merges = "".join(f'<mergeCell ref="A{r}:XFD{r}"/>' for r in range(2, 2002))
+    edited(path, {"</sheetData>": f"</sheetData><mergeCells>{merges}</mergeCells>"})
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_register(path)
+    problems = raised.value.problems
+    assert len(problems) == 11
+    assert problems[0].message.startswith("cells A2:XFD2 merge columns of different meanings")
+    assert problems[-1].message == "and 1990 more merged ranges that cannot be read, alike"

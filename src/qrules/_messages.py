@@ -3211,6 +3211,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请取消合并,在每一列写该列的值",
         "unmerge them and write each column's value in its own cell",
     ),
+    "xlsx.more_merged": (
+        "另有 {more} 处合并区域同样无法读取",
+        "and {more} more merged ranges that cannot be read, alike",
+    ),
     "xlsx.merged_range": (
         "{range}(列 {column},第 {rows} 行)",
         "{range} (column {column}, rows {rows})",

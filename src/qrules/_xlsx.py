@@ -295,16 +295,18 @@ def spread(
     of a sheet of figures). ``header``: the columns' names, for messages."""
     if layout is None:
         return rows, ()
-    read = frozenset(read)
+    columns_read = sorted(set(read))
     problems: list[Problem] = []
     filled: list[tuple[int, int, int, int]] = []
     for top, left, bottom, right in layout.ranges:
         if bottom <= header_row:
             continue  # a title, or a merged header cell: as before
-        ref = _range_ref(top, left, bottom, right)
-        covered = [c for c in range(left, right + 1) if c in read]
+        # (The columns read it covers, looked up among those: a range may span
+        # every column of the sheet.)
+        covered = [c for c in columns_read if left <= c <= right]
         if not covered:
             continue
+        ref = _range_ref(top, left, bottom, right)
         if top <= header_row:
             problems.append(
                 Problem(
@@ -336,6 +338,9 @@ def spread(
         if bottom > top:
             filled.append((top, left, bottom, right))
     if problems:
+        if len(problems) > _SHOWN:  # (each range's problem alike: the first ones say it)
+            more = Problem(name, say("xlsx.more_merged", more=len(problems) - _SHOWN))
+            problems = [*problems[:_SHOWN], more]
         raise DataError(name, problems)
     notes = []
     filled.sort(key=lambda r: (r[1], r[0]))  # (by column, then row: as the sheet reads)
@@ -361,7 +366,7 @@ def spread(
                 rows=rows_text,
             )
         )
-    unseen = sorted(c for c in layout.hidden_columns if c in read)
+    unseen = [c for c in columns_read if c in layout.hidden_columns]
     if unseen:
         notes.append(
             say("xlsx.hidden_columns", columns=listed(_column_name(c, header) for c in unseen))
