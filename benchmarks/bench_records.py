@@ -600,6 +600,13 @@ def time_check(folder: Path, repeat: int) -> str:
     )
 
 
+def proving_values(connection: Any) -> pa.Table:
+    """The hand-written key check and proofs of the values, then the query."""
+    if connection.execute(HAND_WRITTEN_PROOFS).fetchall() != [(0, 0, 0)]:
+        raise SystemExit("the hand-written proofs fail on clean tables")
+    return connection.sql(HAND_WRITTEN).to_arrow_table()
+
+
 def _status(field: str) -> int:
     """A field of /proc/self/status in bytes (``VmRSS``: resident now; ``VmHWM``:
     the peak since the process began or its peak was reset)."""
@@ -872,11 +879,6 @@ def main() -> None:
             connection.execute(HAND_WRITTEN_KEYS).fetchall()
             return connection.sql(HAND_WRITTEN).to_arrow_table()
 
-        def hand_written_proving_values() -> pa.Table:
-            if connection.execute(HAND_WRITTEN_PROOFS).fetchall() != [(0, 0, 0)]:
-                raise SystemExit("the hand-written proofs fail on clean tables")
-            return connection.sql(HAND_WRITTEN).to_arrow_table()
-
         # The hand-written query as a statement prepared once, as qrules prepares
         # its counting query (for information: the ratio is to the query as text).
         connection.execute(f"PREPARE bench_hand AS {HAND_WRITTEN}")
@@ -919,7 +921,7 @@ def main() -> None:
             "hand": hand_written,
             "qrules keys": with_qrules_checking_keys,
             "hand keys": hand_written_checking_keys,
-            "hand proofs": hand_written_proving_values,
+            "hand proofs": lambda: proving_values(connection),
             "qrules logged": with_qrules_logged,
             "hand prepared": hand_prepared,
         }
