@@ -62,16 +62,16 @@ def workbook(
     return path
 
 
-def edited(path: Path, change: dict[str, str]) -> Path:
-    """The workbook with its sheet's XML edited (``old`` → ``new``), as other
-    writers write it."""
+def edited(path: Path, change: dict[str, str], part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """The workbook with a part's XML (its sheet's) edited (``old`` → ``new``),
+    as other writers write it."""
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = parts[part].decode()
     for old, new in change.items():
         assert old in xml, old
         xml = xml.replace(old, new)
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    parts[part] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
@@ -521,6 +521,24 @@ def test_a_prefixed_sheet_and_a_hidden_row_without_a_number(tmp_path: Path) -> N
     assert notes[-1].zh == "隐藏的行与其他行一样读取:文件中未写行号的行(作废的行请删除,而不是隐藏)"
 
 
+def test_the_sheet_is_found_in_a_workbook_of_the_strict_form(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "r.xlsx", REGISTER, merged=["C2:C4"], title="登记")
+    edited(
+        path,
+        {
+            "http://schemas.openxmlformats.org/spreadsheetml/2006/main": (
+                "http://purl.oclc.org/ooxml/spreadsheetml/main"
+            ),
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+                "http://purl.oclc.org/ooxml/officeDocument/relationships"
+            ),
+        },
+        part="xl/workbook.xml",
+    )
+    assert list(_xlsx.sheet_layout(str(path), "r.xlsx", "登记").ranges) == [(2, 2, 4, 2)]
+    assert list(_xlsx.sheet_layout(str(path), "r.xlsx", "其他").ranges) == []
+
+
 def test_the_sheet_named_is_the_one_whose_layout_is_read(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     first = book.active
@@ -547,6 +565,10 @@ def test_a_broken_merge_and_too_many_merges_are_errors(
     code, _, err = run("check", "yantai-2023-2025", "--register", str(path))
     assert code == 2
     assert "merged range 'C2:ZZZZ4' is not a range of cells" in err
+    assert "open the file in Excel or LibreOffice and save it again" in err
+    code, _, err = run("check", "yantai-2023-2025", "--register", str(path), "--lang", "zh")
+    assert code == 2
+    assert "合并区域 'C2:ZZZZ4' 不是单元格区域" in err
     monkeypatch.setattr(_xlsx, "MAX_XLSX_MERGES", 2)
     path = workbook(tmp_path / "many.xlsx", REGISTER, merged=MERGED)
     with pytest.raises(qrules.DataError, match="more than 2 merged ranges"):

@@ -3211,6 +3211,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请取消合并,在每一列写该列的值",
         "unmerge them and write each column's value in its own cell",
     ),
+    "xlsx.broken_merge": (
+        "不是可读的 .xlsx 文件:合并区域 {range!r} 不是单元格区域",
+        "not a readable .xlsx file: merged range {range!r} is not a range of cells",
+    ),
+    "xlsx.resave": (
+        "请用 Excel 或 LibreOffice 打开并另存该文件",
+        "open the file in Excel or LibreOffice and save it again",
+    ),
     "xlsx.more_merged": (
         "另有 {more} 处合并区域同样无法读取",
         "and {more} more merged ranges that cannot be read, alike",

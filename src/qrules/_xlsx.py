@@ -95,8 +95,6 @@ def _range_ref(top: int, left: int, bottom: int, right: int) -> str:
 # -- finding the sheet's part -------------------------------------------------------
 
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _part(archive: zipfile.ZipFile, base: str, target: str) -> str:
@@ -142,9 +140,11 @@ def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
     if book not in archive.namelist():
         return None
     relations = _relationships(archive, book)
-    for sheet in _xml(archive.read(book)).iter(f"{_MAIN}sheet"):
-        if sheet.get("name") == title:
-            found = relations.get(sheet.get(_REL_ID, ""))
+    # (By local names: a workbook in ISO strict form has other namespaces.)
+    for sheet in _xml(archive.read(book)).iter():
+        if sheet.tag.rpartition("}")[2] == "sheet" and sheet.get("name") == title:
+            rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+            found = relations.get(rel)
             return found[1] if found is not None else None
     return None
 
@@ -264,12 +264,7 @@ def sheet_layout(path: str, name: str, title: str) -> SheetLayout:
 
 def _broken(name: str, ref: str) -> DataError:
     return DataError(
-        name,
-        [
-            Problem(
-                name, say("read.not_xlsx", error=f"merged range {ref!r} is not a range of cells")
-            )
-        ],
+        name, [Problem(name, say("xlsx.broken_merge", range=ref), hint=say("xlsx.resave"))]
     )
 
 
