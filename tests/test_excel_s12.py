@@ -354,6 +354,25 @@ def test_the_command_line_refuses_a_merge_across_columns_in_one_line(tmp_path: P
     assert "请取消合并,在每一列写该列的值" in err
 
 
+def test_a_range_stretched_over_blank_rows_makes_no_records_of_them(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    """A unit and a date merged down over the blank rows below a table (a
+    layout): those rows are blank, never inspections that meet "twice a year"
+    (nor register rows without an id, which leave units' membership unknown)."""
+    rows = [["unit", "category", "risk_level"], ["C1", "catering", "high"], [None, "catering"]]
+    register = qrules.read_register(workbook(tmp_path / "r.xlsx", rows, merged=["B2:B4"]))
+    assert register.rows_rejected == 0
+    assert [u.unit for u in register.units] == ["C1"]
+    log_rows = [["inspection", "unit", "date", "kind"], ["J1", "C1", "2024-03-01", "routine"]]
+    log_path = workbook(tmp_path / "l.xlsx", [*log_rows, [], []], merged=["B2:B4", "C2:C4"])
+    for read in (qrules.read_log, rows_read.read_log):
+        log = read(log_path, register)
+        assert [(i.unit, i.date.isoformat()) for i in log.inspections] == [("C1", "2024-03-01")]
+        assert log.rows_rejected == 0
+        assert twice_yearly(yantai, register, log) == [(2024, "not_met")]
+
+
 # -- figures --------------------------------------------------------------------
 
 
@@ -617,7 +636,18 @@ def test_a_merged_register_reads_as_the_same_register_written_out(
     rows, merged = case
     folder = tmp_path_factory.mktemp("merged")
     header = ["unit", "district", "category", "risk_level", "internet_bright_kitchen"]
-    written = workbook(folder / "written.xlsx", [header, *rows])
+    # (A row with nothing of its own, every cell of it empty or below the first
+    # row of a range, is a blank row: written out, it is not written.)
+    below = {
+        (row, "ABCDE".index(ref[0]))
+        for ref in merged
+        for row in range(int(ref.split(":")[0][1:]), int(ref.split(":")[1][1:]))
+    }
+    written_rows = [
+        row if any(v is not None and (n, c) not in below for c, v in enumerate(row)) else []
+        for n, row in enumerate(rows, start=1)
+    ]
+    written = workbook(folder / "written.xlsx", [header, *written_rows])
     shown = workbook(folder / "merged.xlsx", [header, *rows], merged=merged)
     for read in (qrules.read_register, rows_read.read_register):
         expected, found = read(written), read(shown)

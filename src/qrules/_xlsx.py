@@ -401,7 +401,14 @@ def _rows_text(numbers: Iterable[int]) -> Text:
 
 
 def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]]) -> Rows:
-    """The rows, each cell of ``ranges`` (in one column each) its first cell's value."""
+    """The rows, each cell of ``ranges`` (in one column each) its first cell's value.
+
+    A row with nothing of its own (every cell empty, the merged ones aside)
+    stays empty, a blank row the readers pass over: a range stretched over
+    the blank rows below a table (a layout, not data) never makes records of
+    them (log rows of a merged unit and date counted as inspections, or
+    register rows without an id that would leave the units' membership
+    unknown)."""
     starting: dict[int, list[tuple[int, int, int, int]]] = {}
     for found in ranges:
         starting.setdefault(found[0], []).append(found)
@@ -410,7 +417,7 @@ def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]]) -> Rows:
         cells = read
         if open_:
             open_ = [o for o in open_ if o[0] >= number]
-        if open_:
+        if open_ and any(not _blank(value) for value in read):
             row = list(read)
             for _, column, value in open_:
                 if column >= len(row):
@@ -420,3 +427,8 @@ def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]]) -> Rows:
         for _, left, bottom, _ in starting.pop(number, ()):
             open_.append((bottom, left, cells[left] if left < len(cells) else None))
         yield number, cells
+
+
+def _blank(value: object) -> bool:
+    """An empty cell: nothing, or only white space."""
+    return value is None or (isinstance(value, str) and not value.strip())
