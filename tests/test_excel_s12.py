@@ -12,7 +12,9 @@ Excel writes them.
 
 from __future__ import annotations
 
+import io
 import re
+import signal
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -671,3 +673,30 @@ def test_many_ranges_that_mean_nothing_are_said_in_a_few_lines_quickly(tmp_path:
     assert len(problems) == 11
     assert problems[0].message.startswith("cells A2:XFD2 merge columns of different meanings")
     assert problems[-1].message == "and 1990 more merged ranges that cannot be read, alike"
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<row hidden " * 100_000,  # tags never closed
+        b'<row x="' + b"hidden mergeCell " * 100_000,  # a quote never closed
+        b"<row a='" + b"<row hidden " * 100_000,
+        b"<row " + b"autoFilter " * 400_000,  # one tag of 4 MiB, no '<' after it
+    ],
+    ids=["unclosed tags", "unclosed quote", "quote then tags", "one long tag"],
+)
+def test_a_sheet_xml_made_to_be_slow_is_read_in_linear_time(xml: bytes) -> None:
+    """An XML part crafted against the tag scan (each of the words' many
+    places tried from the same '<', or a tag never closed, read to the end
+    each time): it took minutes for 240 KB; each '<' is now tried once and no
+    further than the next one. (A guard of 60 s against hours, not a timing.)"""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        assert list(_xlsx._tags(io.BytesIO(b"<worksheet><sheetData>" + xml))) == []
+    finally:
+        signal.alarm(0)

@@ -153,14 +153,19 @@ def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
 
 #: A start tag that may say what `SheetLayout` holds (a prefix allowed, as
 #: some writers give one), its attributes (quoted values may hold ``>``).
+#: Never past the next ``<`` (XML allows none in a tag, nor in an attribute's
+#: value) and never backtracking (possessive): each attempt reads up to the
+#: next tag at most, so that a sheet's XML is read in a time linear in its size.
 _TAG = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|mergeCell|autoFilter)(?=[\s/>])"
-    rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    rb"((?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*+)>"
 )
 _ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WORDS = (b"mergeCell", b"hidden", b"autoFilter")
 _REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})\Z")
 _CHUNK = 1 << 20
+#: The longest text from a ``<`` kept for the next chunk (a tag read is short).
+_LONGEST = 1 << 20
 
 
 def _tags(member: IO[bytes]) -> Iterator[tuple[bytes, dict[bytes, bytes], bool]]:
@@ -175,6 +180,10 @@ def _tags(member: IO[bytes]) -> Iterator[tuple[bytes, dict[bytes, bytes], bool]]
         cut = buffer.rfind(b"<") if chunk else len(buffer)
         cut = len(buffer) if cut < 0 else cut
         segment, carry = buffer[:cut], buffer[cut:]
+        if len(carry) > _LONGEST:
+            # (No tag read is that long: text, or a tag of no layout, that
+            # kept whole would be copied again with each chunk.)
+            carry = b""
         for word in _WORDS:
             at = segment.find(word)
             while at >= 0:
@@ -188,7 +197,10 @@ def _tags(member: IO[bytes]) -> Iterator[tuple[bytes, dict[bytes, bytes], bool]]
                     yield match.group(1), attributes, match.group(2).rstrip().endswith(b"/")
                     at = segment.find(word, match.end())
                 else:
-                    at = segment.find(word, at + len(word))
+                    # (The word's other places before the next tag are in this
+                    # same text or tag: looked at once, not once for each.)
+                    after = segment.find(b"<", at)
+                    at = segment.find(word, after) if after >= 0 else -1
         if not chunk:
             return
 
