@@ -44,3 +44,120 @@ def test_a_column_beside_the_districts_is_not_summed_as_one(
     assert (code, err) == (1, "")
     assert "unknown  98 (Σ 2 districts)" in out, out
     assert f"columns not read: {column}" in out
+
+
+# -- a drafter's diff: what a rule judges, beyond its own fields ------------------------------
+
+
+def _revised(folder: Path, name: str, edits: dict[str, tuple[str, str]]) -> Path:
+    """A copy of the mini rulebook's folder, each file's text ``old`` replaced by ``new``."""
+    import shutil  # noqa: PLC0415
+
+    from tests.conftest import MINI  # noqa: PLC0415
+
+    target = folder / name
+    shutil.copytree(MINI, target)
+    for file, (old, new) in edits.items():
+        text = (target / file).read_text(encoding="utf-8")
+        assert old in text
+        (target / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+_SAMPLED = 'unit = "batches"\n\n[measure.firms]'
+_PARTS = (
+    'unit = "batches"\nformula = "{formula}"\n\n'
+    '[measure.sampled_a]\nname = {{ zh = "抽检批次甲", en = "Samples A" }}\nunit = "batches"\n\n'
+    '[measure.sampled_b]\nname = {{ zh = "抽检批次乙", en = "Samples B" }}\nunit = "batches"\n\n'
+    "[measure.firms]"
+)
+
+
+def test_a_changed_formula_of_a_rules_input_is_a_major_change(tmp_path: Path) -> None:
+    """The samples tested, an input of the pass rate, computed as ``sampled_a +
+    sampled_b`` and then as ``sampled_a + 2 * sampled_b``: the same figures
+    (99 passed, 50 and 50 sampled) are met by one and not met by the other, but
+    the drafter saw "0 rule changes, bump none" (exit 0, JSON changed: false)."""
+    import json  # noqa: PLC0415
+
+    old = _revised(
+        tmp_path, "old", {"measures.toml": (_SAMPLED, _PARTS.format(formula="sampled_a + sampled_b"))}
+    )
+    new = _revised(
+        tmp_path,
+        "new",
+        {
+            "measures.toml": (_SAMPLED, _PARTS.format(formula="sampled_a + 2 * sampled_b")),
+            "plan.toml": ('version = "1.0.0"', 'version = "2.0.0"'),
+        },
+    )
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,measure,value\n2025,passed,99\n2025,sampled_a,50\n2025,sampled_b,50\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(old), str(figures), "--rule", "pass-rate")[0] == 0
+    assert run("check", str(new), str(figures), "--rule", "pass-rate")[0] == 1
+    code, out, _ = run("diff", str(old), str(new), "--format", "json")
+    assert code == 1
+    diff = json.loads(out)
+    assert diff["bump"] == "major"
+    (change,) = diff["changes"]
+    assert change["id"] == "pass-rate"
+    assert change["fields"] == [
+        {
+            "field": "formula",
+            "old": "100 * passed / sampled (sampled = sampled_a + sampled_b)",
+            "new": "100 * passed / sampled (sampled = sampled_a + 2 * sampled_b)",
+        }
+    ]
+
+
+def test_a_changed_plan_period_is_a_major_change(tmp_path: Path) -> None:
+    """The plan's period starting in 2022 rather than 2023: the new standards
+    added over the plan (``aggregation = "new"``) are summed from 2022, and the
+    same figures go from "not met 90" to "met 140"; the drafter saw "bump patch"."""
+    old = _revised(tmp_path, "old", {})
+    new = _revised(
+        tmp_path,
+        "new",
+        {"plan.toml": ("period = { start = 2023-01-01", "period = { start = 2022-01-01")},
+    )
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,measure,value\n2022,new_standards,50\n2023,new_standards,30\n"
+        "2024,new_standards,30\n2025,new_standards,30\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(old), str(figures), "--rule", "new-standards")[0] == 1
+    assert run("check", str(new), str(figures), "--rule", "new-standards")[0] == 0
+    code, out, _ = run("diff", str(old), str(new))
+    assert code == 1
+    assert "bump major" in out.splitlines()[0], out
+    assert "needs at least 2.0.0" in out or "2.0.0" in out, out
+
+
+def test_a_changed_list_of_districts_is_a_major_change(tmp_path: Path) -> None:
+    """Listing the districts in plan.toml makes the sum of the districts the
+    city's value (a partial sum decided nothing below a target before): a
+    verdict goes from unknown to not met, but the drafter saw "0 rule changes,
+    bump none"."""
+    old = _revised(tmp_path, "old", {})
+    new = _revised(
+        tmp_path,
+        "new",
+        {"plan.toml": ('text = "plan.txt"', 'text = "plan.txt"\ndistricts = ["芝罘区", "福山区"]')},
+    )
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,district,measure,value\n2025,芝罘区,firms,100\n2025,福山区,firms,100\n",
+        encoding="utf-8",
+    )
+    assert "unknown" in run("check", str(old), str(figures), "--rule", "firms")[1]
+    assert "not met" in run("check", str(new), str(figures), "--rule", "firms")[1]
+    for lang, said in (("en", "plan districts: — → 芝罘区, 福山区"), ("zh", "规划区县名单:")):
+        code, out, _ = run("diff", str(old), str(new), "--lang", lang)
+        assert code == 1
+        assert said in out, out
+    code, out, _ = run("diff", str(old), str(new))
+    assert "bump major" in out.splitlines()[0], out

@@ -3178,4 +3178,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请填写该单元格,全市的数写“全市”;或把该列移到指标列之前",
         "fill the cell in, writing 全市 for the city's figures, or move the column before the measure column",
     ),
+    # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
+    "diff.field_plan_districts": ("区县名单", "districts"),
 }
