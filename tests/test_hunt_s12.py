@@ -161,3 +161,36 @@ def test_a_changed_list_of_districts_is_a_major_change(tmp_path: Path) -> None:
         assert said in out, out
     code, out, _ = run("diff", str(old), str(new))
     assert "bump major" in out.splitlines()[0], out
+
+
+# -- figures from a database connection: a column of single precision ------------------------
+
+
+def test_a_single_precision_column_through_a_connection_is_read_in_its_precision(
+    tmp_path: Path,
+) -> None:
+    """A DuckDB table of figures whose value column is ``REAL`` (float4), 99.2
+    against a target of at least 99.2: the user saw "not met 99.1999969482422"
+    (the driver widens the float to a double), where the same column in a
+    DataFrame, an Arrow table or a Parquet file is read as 99.2, met."""
+    duckdb = pytest.importorskip("duckdb")
+    import qrules  # noqa: PLC0415
+
+    folder = _revised(
+        tmp_path,
+        "mini",
+        {
+            "rules.toml": ('">= 98.5"\n', '">= 99.2"\n'),
+            "plan.txt": ("合格率≥98.5", "合格率≥99.2"),
+        },
+    )
+    rules = folder / "rules.toml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("合格率≥98.5", "合格率≥99.2", 1), encoding="utf-8"
+    )
+    book = qrules.load(folder)
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE figures (year INTEGER, measure VARCHAR, value REAL)")
+    connection.execute("INSERT INTO figures VALUES (2025, 'pass_rate', 99.2)")
+    (result,) = book.evaluate(connection, rules=book.select(ids=["pass-rate"])).results
+    assert (result.verdict.value, str(result.observed)) == ("met", "496/5")
