@@ -81,7 +81,9 @@ def test_a_changed_formula_of_a_rules_input_is_a_major_change(tmp_path: Path) ->
     import json  # noqa: PLC0415
 
     old = _revised(
-        tmp_path, "old", {"measures.toml": (_SAMPLED, _PARTS.format(formula="sampled_a + sampled_b"))}
+        tmp_path,
+        "old",
+        {"measures.toml": (_SAMPLED, _PARTS.format(formula="sampled_a + sampled_b"))},
     )
     new = _revised(
         tmp_path,
@@ -194,3 +196,25 @@ def test_a_single_precision_column_through_a_connection_is_read_in_its_precision
     connection.execute("INSERT INTO figures VALUES (2025, 'pass_rate', 99.2)")
     (result,) = book.evaluate(connection, rules=book.select(ids=["pass-rate"])).results
     assert (result.verdict.value, str(result.observed)) == ("met", "496/5")
+
+
+# -- a JSON file's year written as a decimal number -----------------------------------------
+
+
+def test_a_json_year_written_with_a_decimal_point_is_a_year_and_said_plainly(
+    tmp_path: Path,
+) -> None:
+    """A JSON export writing its years as numbers with a decimal point
+    (``2025.0``, as a spreadsheet's number cell is read a year): the user saw
+    "year Decimal('2025.0') is not a year such as 2025", the reader's class in
+    the message; ``2025.5`` is no year, said as written."""
+    figures = tmp_path / "figures.json"
+    row = '{{"year": {year}, "measure": "food_safety_sampling_pass_rate", "value": 98.6}}'
+    figures.write_text(f"[{row.format(year='2025.0')}]", encoding="utf-8")
+    code, _, err = run("check", BOOK, str(figures), "--rule", "food-safety-sampling-pass-rate")
+    assert (code, err) == (0, ""), err
+    figures.write_text(f"[{row.format(year='2025.5')}]", encoding="utf-8")
+    code, _, err = run("check", BOOK, str(figures), "--rule", "food-safety-sampling-pass-rate")
+    assert code == 2
+    assert "year '2025.5' is not a year such as 2025" in err, err
+    assert "Decimal" not in err

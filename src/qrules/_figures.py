@@ -385,8 +385,8 @@ def _labels_rows(cell: str) -> bool:
     targets (`_ROW_LABELS`, `_TARGET_WORDS`), not a year's or a district's."""
     key = _key(cell)
     words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", cell).casefold()))
-    return key in _ROW_LABELS or any(w in key for w in _TARGET_WORDS) or bool(
-        words & _TARGET_ENGLISH
+    return (
+        key in _ROW_LABELS or any(w in key for w in _TARGET_WORDS) or bool(words & _TARGET_ENGLISH)
     )
 
 
@@ -655,7 +655,8 @@ class _Reader:
                 year = parse_year(cells[year_at]) if not missing(cells[year_at]) else None
                 if year is None:
                     self.problem(
-                        say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
+                        say("figures.not_a_year", year=cell_text(cells[year_at]) or ""),
+                        self.where(number, year_at),
                     )
                     continue
             if measure is None or not self.unit_agrees(measure, number, cells, (value_at,)):
@@ -734,7 +735,9 @@ class _Reader:
             year = self.year if key_at is None else (None if _blank(key) else parse_year(key))
             if year is None:
                 assert key_at is not None  # without a year column, year= is required
-                self.problem(say("figures.not_a_year", year=key), self.where(number, key_at))
+                self.problem(
+                    say("figures.not_a_year", year=cell_text(key) or ""), self.where(number, key_at)
+                )
                 continue
             for position in columns:
                 self.add(
