@@ -218,3 +218,36 @@ def test_a_json_year_written_with_a_decimal_point_is_a_year_and_said_plainly(
     assert code == 2
     assert "year '2025.5' is not a year such as 2025" in err, err
     assert "Decimal" not in err
+
+
+# -- options of records given with figures only ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--by-district",),
+        ("--engine", "postgres"),
+        ("--register-table", "units"),
+        ("--log-table", "visits"),
+        ("--trust-keys",),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_an_option_of_records_with_figures_only_is_said_not_ignored(
+    tmp_path: Path, command: str, option: tuple[str, ...]
+) -> None:
+    """``qrules check BOOK figures.csv --by-district``, meaning each district's
+    figures to be judged: the user saw the same output as without it (exit 1,
+    the option dropped without a word), as with ``--engine postgres`` or
+    ``--trust-keys``, which judge no figures."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text("year,measure,value\n2025,food_safety_sampling_pass_rate,98.6\n")
+    out = ("-o", str(tmp_path / "report.html")) if command == "report" else ()
+    code, _, err = run(command, BOOK, str(figures), *option, *out)
+    assert code == 2, err
+    assert option[0] in err and "--register" in err, err
+    assert len(err.strip().splitlines()) <= 2
+    code, _, err = run("--lang", "zh", command, BOOK, str(figures), *option, *out)
+    assert code == 2
+    assert "登记册" in err or "检查记录" in err, err

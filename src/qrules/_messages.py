@@ -3178,6 +3178,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请填写该单元格,全市的数写“全市”;或把该列移到指标列之前",
         "fill the cell in, writing 全市 for the city's figures, or move the column before the measure column",
     ),
+    # -- records/cli (s12 hunt): an option of records given with figures only --------------
+    "records_cli.records_only": (
+        "{options} 用于记录(--register 和 --log 给出的登记册和检查记录,或 --database 中的表),不用于报送的数据:请删去",
+        "{options} applies to records (a register and a log, --register and --log, or the tables of --database), not to reported figures: drop it",
+    ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
 }
