@@ -246,7 +246,8 @@ def test_an_option_of_records_with_figures_only_is_said_not_ignored(
     out = ("-o", str(tmp_path / "report.html")) if command == "report" else ()
     code, _, err = run(command, BOOK, str(figures), *option, *out)
     assert code == 2, err
-    assert option[0] in err and "--register" in err, err
+    assert option[0] in err, err
+    assert "--register" in err, err
     assert len(err.strip().splitlines()) <= 2
     code, _, err = run("--lang", "zh", command, BOOK, str(figures), *option, *out)
     assert code == 2
