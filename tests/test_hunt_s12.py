@@ -252,3 +252,24 @@ def test_an_option_of_records_with_figures_only_is_said_not_ignored(
     code, _, err = run("--lang", "zh", command, BOOK, str(figures), *option, *out)
     assert code == 2
     assert "登记册" in err or "检查记录" in err, err
+
+
+# -- a mapping file's problems named as the mapping file's ----------------------------------
+
+
+@pytest.mark.parametrize("mapping", ["figures", "folder", "unknown-table"])
+def test_a_mapping_files_problem_is_said_of_the_mapping_file(tmp_path: Path, mapping: str) -> None:
+    """``--mapping figures.csv`` (the dataset given as the mapping by mistake):
+    the user saw "dataset 'figures.csv' has 1 problem: not a UTF-8 TOML file",
+    which reads as if the figures were at fault; a folder or an unknown table
+    of a mapping file was "dataset" too."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text("year,measure,value\n2025,food_safety_sampling_pass_rate,98.6\n")
+    path = {"figures": figures, "folder": tmp_path, "unknown-table": tmp_path / "m.toml"}[mapping]
+    (tmp_path / "m.toml").write_text("[figure.columns]\nvalue = '完成值'\n", encoding="utf-8")
+    code, _, err = run("check", BOOK, str(figures), "--mapping", str(path))
+    assert code == 2
+    assert err.startswith("qrules: mapping file '"), err
+    assert f"{path.name}' has 1 problem" in err.splitlines()[0], err
+    code, _, err = run("--lang", "zh", "check", BOOK, str(figures), "--mapping", str(path))
+    assert err.startswith("qrules:映射文件 '"), err

@@ -3183,6 +3183,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{options} 用于记录(--register 和 --log 给出的登记册和检查记录,或 --database 中的表),不用于报送的数据:请删去",
         "{options} applies to records (a register and a log, --register and --log, or the tables of --database), not to reported figures: drop it",
     ),
+    # -- records/read (s12 hunt): a mapping file's problems, said of it --------------------
+    "problems.mapping": ("映射文件 ", "mapping file"),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
 }

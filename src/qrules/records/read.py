@@ -315,6 +315,9 @@ _CODED = {
     "log": ("kind", "result"),
 }
 
+#: How a mapping file is named in the heading of its problems (not "dataset").
+_MAPPING = "problems.mapping"
+
 
 @attrs.frozen
 class ColumnMapping:
@@ -339,7 +342,10 @@ class ColumnMapping:
     def load(cls, path: str | Path) -> ColumnMapping:
         """Read a mapping file (TOML); every problem in it is raised at once."""
         path = Path(path)
-        require_regular(path)  # a FIFO is never waited on, /dev/zero never read
+        try:
+            require_regular(path)  # a FIFO is never waited on, /dev/zero never read
+        except DataError as error:  # (said of the mapping file, not of a dataset)
+            raise DataError(error.source, error.problems, what=_MAPPING) from None
         try:
             raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
             # Its line ends read as text is read (``\r``, ``\r\n``: ``\n``).
@@ -349,14 +355,19 @@ class ColumnMapping:
             raise DataError(
                 str(path),
                 [Problem(path.name, say("read.cannot_read", error=os_reason(error)))],
+                what=_MAPPING,
             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(
-                str(path), [Problem(path.name, say("mapping.not_toml", error=str(error)))]
+                str(path),
+                [Problem(path.name, say("mapping.not_toml", error=str(error)))],
+                what=_MAPPING,
             ) from None
         except RecursionError:
             raise DataError(
-                str(path), [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))]
+                str(path),
+                [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))],
+                what=_MAPPING,
             ) from None
         return cls.from_dict(data, name=path.name)
 
@@ -393,7 +404,7 @@ class ColumnMapping:
                 else:
                     out[f"{table}_codes"] = _mapping_codes(table, inner, problem)
         if problems:
-            raise DataError(name, problems)
+            raise DataError(name, problems, what=_MAPPING)
         return cls(**out, name=name)
 
     def columns(self, table: str) -> Mapping[str, tuple[str, ...]]:
