@@ -273,3 +273,39 @@ def test_a_mapping_files_problem_is_said_of_the_mapping_file(tmp_path: Path, map
     assert f"{path.name}' has 1 problem" in err.splitlines()[0], err
     code, _, err = run("--lang", "zh", "check", BOOK, str(figures), "--mapping", str(path))
     assert err.startswith("qrules:映射文件 '"), err
+
+
+# -- a rulebook at a git revision: its problems named by the revision -----------------------
+
+
+def test_a_rulebook_at_a_revision_is_named_by_it_in_its_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``qrules diff HEAD:rb ./rb`` of a revision whose rule file has a
+    mistake: the user saw "rulebook '/tmp/qrules-bam4halz/rulebook' has 1
+    problem", a folder that is gone when the command ends, not ``HEAD:rb``;
+    ``HEAD:rules`` (a folder of rulebooks) was "'/tmp/qrules-…/rulebook' is not
+    a rulebook folder"."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    from tests.conftest import MINI  # noqa: PLC0415
+
+    repository = tmp_path / "repository"
+    shutil.copytree(MINI, repository / "rules" / "rb")
+    rules = repository / "rules" / "rb" / "rules.toml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace('">= 300"', '">= zz"', 1), encoding="utf-8"
+    )
+    git = ["git", "-C", str(repository), "-c", "user.name=a", "-c", "user.email=a@b"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "a mistake"], check=True)
+    monkeypatch.chdir(repository)
+    code, _, err = run("diff", "HEAD:rules/rb", str(MINI))
+    assert code == 2
+    assert err.startswith("qrules: rulebook 'HEAD:rules/rb' has 1 problem"), err
+    assert "qrules-" not in err
+    code, _, err = run("diff", "HEAD:rules", str(MINI))
+    assert code == 2
+    assert "'HEAD:rules' is not a rulebook folder: it has no plan.toml" in err, err
