@@ -309,3 +309,27 @@ def test_a_rulebook_at_a_revision_is_named_by_it_in_its_problems(
     code, _, err = run("diff", "HEAD:rules", str(MINI))
     assert code == 2
     assert "'HEAD:rules' is not a rulebook folder: it has no plan.toml" in err, err
+
+
+def test_a_measure_whose_names_changed_is_a_major_change(tmp_path: Path) -> None:
+    """Two measures' Chinese names swapped (a sheet's 导入先进质量管理模式企业
+    now reads as the new standards, and 新增标准 as the firms): the same sheet
+    goes from met to not met, but the drafter saw "0 rule changes, bump none"
+    (exit 0) for two rulebooks of one version and two fingerprints."""
+    firms, standards = 'zh = "导入先进质量管理模式企业"', 'zh = "新增标准"'
+    old = _revised(tmp_path, "old", {})
+    new = _revised(tmp_path, "new", {"measures.toml": (firms, 'zh = "@"')})
+    text = (new / "measures.toml").read_text(encoding="utf-8")
+    text = text.replace(standards, firms, 1).replace('zh = "@"', standards, 1)
+    (new / "measures.toml").write_text(text, encoding="utf-8")
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,measure,value\n2025,导入先进质量管理模式企业,300\n2025,新增标准,30\n",
+        encoding="utf-8",
+    )
+    assert run("check", str(old), str(figures), "--rule", "firms")[0] == 0
+    assert run("check", str(new), str(figures), "--rule", "firms")[0] == 1
+    code, out, _ = run("diff", str(old), str(new))
+    assert code == 1
+    assert "bump major" in out.splitlines()[0], out
+    assert "plan measure: firms: 导入先进质量管理模式企业 / " in out, out

@@ -461,13 +461,14 @@ _WORDING = (
 
 
 #: Plan fields whose change alters what rules judge: the years a rule reads
-#: (``new`` sums from the period's first; ``every_year`` each year of it) and
-#: the districts whose sum is the city's value. A major change.
-_PLAN_SEMANTIC = ("period", "plan_districts")
+#: (``new`` sums from the period's first; ``every_year`` each year of it), the
+#: districts whose sum is the city's value, and a measure's names (which
+#: figures are read as it) or bounds. A major change.
+_PLAN_SEMANTIC = ("period", "plan_districts", "measure")
 
 
-def _plan_bump(field: str) -> Bump:
-    return Bump.MAJOR if field in _PLAN_SEMANTIC else Bump.PATCH
+def _plan_bump(field: FieldChange) -> Bump:
+    return Bump.MAJOR if field.field in _PLAN_SEMANTIC else Bump.PATCH
 
 
 @attrs.frozen
@@ -522,7 +523,7 @@ class RulebookDiff:
     @property
     def bump(self) -> Bump:
         bumps = [c.bump for c in self.changes]
-        bumps.extend(_plan_bump(f.field) for f in self.plan)
+        bumps.extend(_plan_bump(f) for f in self.plan)
         return max(bumps, default=Bump.NONE)
 
     def of_kind(self, kind: str) -> tuple[RuleChange, ...]:
@@ -603,6 +604,15 @@ def _formula_text(measure: Measure, measures: Mapping[str, Measure]) -> str | No
     return f"{measure.formula} ({shown})" if shown else str(measure.formula)
 
 
+def _measure_text(measure: Measure) -> str:
+    """What a diff compares of a measure of both rulebooks beside what each
+    rule's fields show (its unit, its formula and its inputs'): the names
+    figures are read by, and its bounds (``firms: 导入… / Firms…, at least 0``).
+    (A measure added or removed shows in the rules that need it.)"""
+    text = f"{measure.id}: {measure.name.zh} / {measure.name.en}, {measure.bounds_text()}"
+    return text + (f", at most {', '.join(measure.at_most)}" if measure.at_most else "")
+
+
 def _records_text(rule: Rule) -> str:
     spec = rule.records
     assert spec is not None
@@ -677,6 +687,13 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
             ),
             ("supersedes", old.supersedes, new.supersedes),
             ("plan_districts", old.districts, new.districts),
+        )
+        if a != b
+    ) + tuple(
+        _field_changed("measure", a, b)
+        for a, b in (
+            (_measure_text(old.measures[i]), _measure_text(new.measures[i]))
+            for i in sorted(old.measures.keys() & new.measures.keys())
         )
         if a != b
     )
@@ -855,7 +872,7 @@ def diff_markdown(diff: RulebookDiff, lang: Lang = "en") -> str:
     ]
     plan = say("diff.kind_plan").get(lang)
     for field in diff.plan:
-        bump = _plan_bump(field.field).said().get(lang)
+        bump = _plan_bump(field).said().get(lang)
         lines.append(f"| {plan} | — | — | {md(_field_change(field).get(lang))} | {bump} |")
     for c in diff.changes:
         requirement = _requirement_line(c)
