@@ -8,6 +8,7 @@ review (the reason says where); the others hold fixes made here.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,8 +79,6 @@ def test_a_changed_formula_of_a_rules_input_is_a_major_change(tmp_path: Path) ->
     sampled_b`` and then as ``sampled_a + 2 * sampled_b``: the same figures
     (99 passed, 50 and 50 sampled) are met by one and not met by the other, but
     the drafter saw "0 rule changes, bump none" (exit 0, JSON changed: false)."""
-    import json  # noqa: PLC0415
-
     old = _revised(
         tmp_path,
         "old",
@@ -333,3 +332,76 @@ def test_a_measure_whose_names_changed_is_a_major_change(tmp_path: Path) -> None
     assert code == 1
     assert "bump major" in out.splitlines()[0], out
     assert "plan measure: firms: 导入先进质量管理模式企业 / " in out, out
+
+
+# -- records: a log row without a unit id ------------------------------------------------------
+
+FORMULA = "infant-formula-makers-system-inspected-yearly"
+_REGISTER = (
+    "unit,name,category,registered\n"
+    "IF01,a,infant_formula_maker,2020-01-01\n"
+    "IF02,b,infant_formula_maker,2020-01-01\n"
+    "IF03,c,infant_formula_maker,2020-01-01\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["reference", "duckdb"])
+@pytest.mark.parametrize(
+    ("log", "verdict"),
+    [
+        # IF01 and IF03 uninspected, one system inspection whose unit cell is
+        # empty: it may be IF01's or IF03's, but not both, and 2/3 is short of 100.
+        (",2024-03-01,system\nIF02,2024-03-01,system\n", "not_met"),
+        # IF01 alone uninspected: the row without a unit may be its inspection.
+        (",2024-03-01,system\nIF02,2024-03-01,system\nIF03,2024-04-01,system\n", "unknown"),
+        # Of another year, or another kind, it cannot be the inspection IF01 lacks.
+        (",2023-03-01,system\nIF02,2024-03-01,system\nIF03,2024-04-01,system\n", "not_met"),
+        (",2024-03-01,routine\nIF02,2024-03-01,system\nIF03,2024-04-01,system\n", "not_met"),
+        # Without a date, it may be of any year.
+        (",,system\nIF02,2024-03-01,system\nIF03,2024-04-01,system\n", "unknown"),
+    ],
+)
+def test_a_log_row_without_a_unit_may_be_any_units_inspection(
+    tmp_path: Path, engine: str, log: str, verdict: str
+) -> None:
+    """Three infant formula makers, IF02 and IF03 given their system
+    inspection in 2024, and a system inspection on 2024-03-01 whose unit cell
+    is empty: the user saw "not met 66.67 (2/3)" and IF01 "1 more system
+    inspection", though the row may well be IF01's inspection (then met). A
+    log row without a unit id is an inspection of a unit the register holds,
+    which one unknown: it may bring one failing unit to the number wanted."""
+    (tmp_path / "register.csv").write_text(_REGISTER, encoding="utf-8")
+    (tmp_path / "log.csv").write_text("unit,date,kind\n" + log, encoding="utf-8")
+    code, out, err = run(
+        "check", BOOK, "--register", str(tmp_path / "register.csv"),
+        "--log", str(tmp_path / "log.csv"), "--engine", engine, "--rule", FORMULA,
+        "--log-from", "2023-01-01", "--log-until", "2024-12-31", "--format", "json",
+    )  # fmt: skip
+    assert code == 1, err
+    (result,) = (r for r in json.loads(out)["results"] if r["year"] == 2024)
+    assert result["verdict"] == verdict, result["reason"]
+    if verdict == "unknown":
+        assert "1 rejected log row could change this (row 2)" in result["reason"]
+
+
+def test_a_log_row_without_a_unit_in_place_may_be_any_units_inspection() -> None:
+    """The same, on DuckDB tables judged in place: a log row whose unit is NULL."""
+    duckdb = pytest.importorskip("duckdb")
+    import qrules  # noqa: PLC0415
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE register AS SELECT * FROM (VALUES ('IF01', 'a', 'infant_formula_maker'),"
+        " ('IF02', 'b', 'infant_formula_maker')) AS t(unit, name, category)"
+    )
+    connection.execute(
+        "CREATE TABLE inspections AS SELECT * FROM (VALUES (NULL, DATE '2024-03-01', 'system'),"
+        " ('IF02', DATE '2024-03-01', 'system')) AS t(unit, date, kind)"
+    )
+    evaluation = evaluate_tables(
+        book, connection, rules=[book[FORMULA]], log_from="2024-01-01", log_until="2024-12-31"
+    )
+    (result,) = evaluation
+    assert result.verdict.value == "unknown", result.reason.en

@@ -59,7 +59,7 @@ from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
 from .._tabular import suggest as _suggest
-from .doubts import RejectedInspection, RejectedUnit
+from .doubts import ANY_UNIT, RejectedInspection, RejectedUnit
 
 __all__ = [
     "CATEGORY_APART",
@@ -1224,10 +1224,17 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
             )
         if problems:
             rows.reject(problems)
-            if unit is not None and unit in known:
+            # (A row without a unit id is some registered unit's inspection: `ANY_UNIT`.)
+            if unit is None or unit in known:
                 rejected.append(
                     RejectedInspection(
-                        rows.table.name, number, unit, date, kind, result, frozenset(unreadable)
+                        rows.table.name,
+                        number,
+                        ANY_UNIT if unit is None else unit,
+                        date,
+                        kind,
+                        result,
+                        frozenset(unreadable),
                     )
                 )
             continue
