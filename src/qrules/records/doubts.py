@@ -26,8 +26,8 @@ from .._messages import joined, listed, say
 from .._model import Text
 from .._observe import judged
 from .._recordspec import FLAGS
-from .._results import Evaluation, Reconciliation, Result, Verdict
-from .judge import Counts, FailingUnit, judge_counts
+from .._results import Evaluation, FailingUnit, Reconciliation, Result, Verdict
+from .judge import Counts, judge_counts
 from .plan import RecordQuery, Said, said_text
 
 if TYPE_CHECKING:
@@ -435,12 +435,13 @@ def _anyones(
     if not rows:
         return frozenset()
     wanting = []
-    for unit in failing:
-        own = sum(i.could_count(query) for i in inspections.get(unit.unit, ()))
-        own += sum(i.could_count(query) for i in lacking.get(unit.unit, ()))
-        if unit.more is not None and unit.more > own:
-            wanting.append((unit.more - own, unit.unit))
-    reached, left = [], rows
+    for one in failing:
+        own = sum(i.could_count(query) for i in inspections.get(one.unit, ()))
+        own += sum(i.could_count(query) for i in lacking.get(one.unit, ()))
+        if one.more is not None and one.more > own:
+            wanting.append((one.more - own, one.unit))
+    reached: list[str] = []
+    left = rows
     for more, unit in sorted(wanting):
         if more > left:
             break
