@@ -405,3 +405,35 @@ def test_a_log_row_without_a_unit_in_place_may_be_any_units_inspection() -> None
     )
     (result,) = evaluation
     assert result.verdict.value == "unknown", result.reason.en
+
+
+# -- audit: the head given back in another form -----------------------------------------------
+
+
+def test_the_head_given_back_in_another_form_is_the_same_digest(tmp_path: Path) -> None:
+    """An auditor keeping the log's head as its 64 hexadecimal digits (or
+    upper case, as some tools print digests) and giving it back with
+    ``--head``: the user saw "the last line's digest is not …: lines were cut
+    from the end or added", exit 1, a false alarm of tampering on an intact
+    log. A head that is no digest at all is said so, exit 2."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text("year,measure,value\n2025,food_safety_sampling_pass_rate,98.6\n")
+    log = tmp_path / "decisions.jsonl"
+    rule = ("--rule", "food-safety-sampling-pass-rate")
+    assert run("check", BOOK, str(figures), *rule, "--decision-log", str(log))[0] == 0
+    code, out, _ = run("audit", str(log))
+    assert code == 0, out
+    head = out.split("head ", 1)[1].split()[0]
+    assert head.startswith("sha256:")
+    for given in (head, head.removeprefix("sha256:"), head.upper(), f" {head} "):
+        code, out, _ = run("audit", str(log), "--head", given)
+        assert code == 0, (given, out)
+    code, out, err = run("audit", str(log), "--head", "sha256:" + "0" * 64)
+    assert code == 1
+    assert "lines were cut from the end or added" in out
+    for given in ("zz", "sha256:00", "md5:" + "0" * 32):
+        code, out, err = run("audit", str(log), "--head", given)
+        assert code == 2, (given, out)
+        assert "--head" in err, err
+        code, out, err = run("--lang", "zh", "audit", str(log), "--head", given)
+        assert "摘要" in err, err

@@ -3185,6 +3185,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- records/read (s12 hunt): a mapping file's problems, said of it --------------------
     "problems.mapping": ("映射文件 ", "mapping file"),
+    # -- _decisions (s12 hunt): a head that is no digest -----------------------------------
+    "audit.head_form": (
+        "--head {head!r} 不是 SHA-256 摘要:请给出 qrules audit 所示的 head(sha256: 加 64 位十六进制数字)",
+        "--head {head!r} is not a SHA-256 digest: give the head qrules audit shows (sha256: and 64 hexadecimal digits)",
+    ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
 }
