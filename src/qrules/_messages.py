@@ -3187,7 +3187,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problems.mapping": ("映射文件 ", "mapping file"),
     # -- _decisions (s12 hunt): a head that is no digest -----------------------------------
     "audit.head_form": (
-        "--head {head!r} 不是 SHA-256 摘要:请给出 qrules audit 所示的末行摘要(sha256: 加 64 位十六进制数字)",
+        "--head {head!r} 不是 qrules audit 所示的末行摘要:请给出该摘要(64 位十六进制数字,可带其前缀)",
         "--head {head!r} is not a SHA-256 digest: give the head qrules audit shows (sha256: and 64 hexadecimal digits)",
     ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
