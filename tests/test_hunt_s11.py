@@ -249,12 +249,12 @@ def test_a_blank_district_under_another_measure_is_not_the_district_above(
     row is the city's as much as 芝罘区's: never a district's verdict."""
     sheet = tmp_path / "figures.csv"
     sheet.write_text("指标,区县,2025年\n在建工地,芝罘区,45\n智慧工地覆盖率,,90\n", encoding="utf-8")
-    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SMART_SITES)
     assert (code, out) == (2, ""), out
     assert "row 3, column '区县': a blank district cell below 芝罘区's row" in err
     # Left of the measure column, a blank district is a merged cell, as before.
     sheet.write_text("区县,指标,2025年\n芝罘区,在建工地,45\n,智慧工地覆盖率,90\n", encoding="utf-8")
-    code, out, err = run("check", BOOK, str(sheet), "--by-district", "--rule", SMART_SITES)
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SMART_SITES)
     assert code == 1, err
     assert "blank district cells read as the one above (merged cells): rows 3" in out
 

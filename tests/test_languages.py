@@ -496,7 +496,7 @@ def _tampered_logs(tmp: Path) -> list[list[str]]:
         ("rules.toml", "合格率≥98.5", "合格率≥90"),
         ("plan.txt", "合格率≥98.5", "合格率≥90"),
     )
-    argvs.append(["audit", str(log), "--rulebook", str(looser), "--head", "sha256:0"])
+    argvs.append(["audit", str(log), "--rulebook", str(looser), "--head", "sha256:" + "0" * 64])
     return argvs
 
 

@@ -323,6 +323,8 @@ def _year(value: object) -> int | None:
         year = value
     elif isinstance(value, float) and value.is_integer():
         year = int(value)
+    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        year = int(value)  # (a JSON number written 2025.0, as a float cell)
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         text = text.removesuffix("年度").removesuffix("年").rstrip()

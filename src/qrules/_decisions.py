@@ -416,6 +416,7 @@ Resolver = Callable[[str, str, str, dt.date | None], "Rulebook | None"]
 def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -> Audit:
     """Audit the decision log at ``path``: its chain, and every verdict
     re-derived with the rulebook ``resolve`` gives for the line."""
+    head = None if head is None else _head(head)
     findings: list[Finding] = []
     changes: list[VerdictChange] = []
     counts: dict[tuple[str, str], int] = {}
@@ -452,6 +453,17 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         tuple(changes),
         tuple((a, b, n) for (a, b), n in counts.items()),
     )
+
+
+def _head(given: str) -> str:
+    """A head kept elsewhere, as the log's digests are written (``sha256:`` and
+    64 lower-case hexadecimal digits): given back without its ``sha256:`` or in
+    upper case it is the same digest, never a false alarm of lines cut; what
+    is no SHA-256 digest at all is a `DecisionLogError`."""
+    digits = given.strip().lower().removeprefix("sha256:")
+    if len(digits) != 64 or not all(c in "0123456789abcdef" for c in digits):
+        raise DecisionLogError(say("audit.head_form", head=given))
+    return f"sha256:{digits}"
 
 
 def _broken(expected: str | None, found: object) -> Text:

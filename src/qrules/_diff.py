@@ -460,6 +460,17 @@ _WORDING = (
 )
 
 
+#: Plan fields whose change alters what rules judge: the years a rule reads
+#: (``new`` sums from the period's first; ``every_year`` each year of it), the
+#: districts whose sum is the city's value, and a measure's names (which
+#: figures are read as it) or bounds. A major change.
+_PLAN_SEMANTIC = ("period", "plan_districts", "measure")
+
+
+def _plan_bump(field: FieldChange) -> Bump:
+    return Bump.MAJOR if field.field in _PLAN_SEMANTIC else Bump.PATCH
+
+
 @attrs.frozen
 class RuleChange:
     """What happened to one rule between two rulebooks."""
@@ -512,8 +523,7 @@ class RulebookDiff:
     @property
     def bump(self) -> Bump:
         bumps = [c.bump for c in self.changes]
-        if self.plan:
-            bumps.append(Bump.PATCH)
+        bumps.extend(_plan_bump(f) for f in self.plan)
         return max(bumps, default=Bump.NONE)
 
     def of_kind(self, kind: str) -> tuple[RuleChange, ...]:
@@ -542,15 +552,16 @@ def _text(value: object) -> str:
     return " / ".join(part.strip() for part in str(value).splitlines() if part.strip())
 
 
-def _fields(rule: Rule) -> dict[str, object]:
-    formula = rule.measure.formula
+def _fields(rule: Rule, measures: Mapping[str, Measure] | None = None) -> dict[str, object]:
+    """What a diff compares of a rule; ``measures``, its rulebook's, say the
+    formulas of the measures its measure is computed from (`_formula_text`)."""
     return {
         "measure": rule.measure.id,
         "unit": rule.measure.unit.id,
         "aggregation": rule.aggregation.value,
         "due": rule.due,
         "period": None if rule.period is None else f"{rule.period.start}–{rule.period.end}",
-        "formula": None if formula is None else str(formula),
+        "formula": _formula_text(rule.measure, measures or {}),
         "targets": tuple(f"from {t.start}: {t.requirement.text}" for t in rule.targets) or None,
         "ends": rule.ends,
         "records": None if rule.records is None else _records_text(rule),
@@ -574,6 +585,34 @@ def _fields(rule: Rule) -> dict[str, object]:
     }
 
 
+def _formula_text(measure: Measure, measures: Mapping[str, Measure]) -> str | None:
+    """A measure's formula, and after it those of the measures it is computed
+    from, each once (``100 * passed / sampled (sampled = sampled_a +
+    sampled_b)``): a change to any of them changes what a rule on it judges."""
+    if measure.formula is None:
+        return None
+    inputs: dict[str, str] = {}
+    pending = sorted(measure.formula.names)
+    while pending:
+        name = pending.pop(0)
+        found = measures.get(name)
+        if name in inputs or name == measure.id or found is None or found.formula is None:
+            continue
+        inputs[name] = str(found.formula)
+        pending.extend(sorted(found.formula.names))
+    shown = "; ".join(f"{name} = {formula}" for name, formula in inputs.items())
+    return f"{measure.formula} ({shown})" if shown else str(measure.formula)
+
+
+def _measure_text(measure: Measure) -> str:
+    """What a diff compares of a measure of both rulebooks beside what each
+    rule's fields show (its unit, its formula and its inputs'): the names
+    figures are read by, and its bounds (``firms: 导入… / Firms…, at least 0``).
+    (A measure added or removed shows in the rules that need it.)"""
+    text = f"{measure.id}: {measure.name.zh} / {measure.name.en}, {measure.bounds_text()}"
+    return text + (f", at most {', '.join(measure.at_most)}" if measure.at_most else "")
+
+
 def _records_text(rule: Rule) -> str:
     spec = rule.records
     assert spec is not None
@@ -587,7 +626,7 @@ def _compare(
     old_measures: Mapping[str, Measure],
     new_measures: Mapping[str, Measure],
 ) -> RuleChange | None:
-    before, after = _fields(old), _fields(new)
+    before, after = _fields(old, old_measures), _fields(new, new_measures)
     fields = tuple(
         _field_changed(name, before[name], after[name])
         for name in before
@@ -647,6 +686,14 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
                 f"{new.period.start}–{new.period.end}",
             ),
             ("supersedes", old.supersedes, new.supersedes),
+            ("plan_districts", old.districts, new.districts),
+        )
+        if a != b
+    ) + tuple(
+        _field_changed("measure", a, b)
+        for a, b in (
+            (_measure_text(old.measures[i]), _measure_text(new.measures[i]))
+            for i in sorted(old.measures.keys() & new.measures.keys())
         )
         if a != b
     )
@@ -823,9 +870,10 @@ def diff_markdown(diff: RulebookDiff, lang: Lang = "en") -> str:
         say("diff.md_columns").get(lang),
         "|---|---|---|---|---|",
     ]
-    plan, patch = say("diff.kind_plan").get(lang), Bump.PATCH.said().get(lang)
+    plan = say("diff.kind_plan").get(lang)
     for field in diff.plan:
-        lines.append(f"| {plan} | — | — | {md(_field_change(field).get(lang))} | {patch} |")
+        bump = _plan_bump(field).said().get(lang)
+        lines.append(f"| {plan} | — | — | {md(_field_change(field).get(lang))} | {bump} |")
     for c in diff.changes:
         requirement = _requirement_line(c)
         if requirement is not None:

@@ -119,6 +119,16 @@ _CANONICAL = ("year", "district", "measure", "value")
 _SHOWN = frozenset({"name", "unit", "名称", "单位"})
 #: Of those, the columns that say a row's unit: read to check it is the measure's.
 _UNIT_COLUMNS = frozenset({"unit", "单位"})
+#: Columns that number, annotate or set a target for a sheet's rows (``序号``,
+#: ``No.``, ``备注``, ``目标值``, ``2025年目标``), compared as `_key`s: never a
+#: district's column of figures (beside a column per district, summed into the
+#: city's, a serial number or the target made a false "met"); listed as not read.
+_ROW_LABELS = frozenset(
+    {"序号", "序", "编号", "no", "number", "备注", "说明", "note", "notes", "remark", "remarks"}
+)
+#: Words of a target or plan, wherever they stand in a column's name.
+_TARGET_WORDS = ("目标", "计划", "任务", "预期", "预计")
+_TARGET_ENGLISH = frozenset({"target", "targets", "goal", "goals", "plan", "planned"})
 #: How far down a sheet its header is looked for (a title row or two above it).
 _HEADER_SEARCH = 10
 _SUGGESTIONS = 50
@@ -314,7 +324,9 @@ class _Header:
     others: tuple[int, ...]  # columns that are none of those (districts, in a wide sheet)
     width: int  # up to the last non-empty header cell
     units: tuple[int, ...] = ()  # columns that say each row's unit (单位)
-    labels: tuple[int, ...] = ()  # a DataFrame's index levels that are none of the above
+    #: A DataFrame's index levels that are none of the above, and columns of
+    #: serial numbers, remarks or targets (`_labels_rows`): never figures.
+    labels: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
@@ -342,7 +354,7 @@ class _Header:
             elif cell.lower() in _SHOWN:
                 if cell.lower() in _UNIT_COLUMNS:
                     units.append(position)
-            elif position < labels:
+            elif position < labels or _labels_rows(cell):
                 labels_read.append(position)  # (serial numbers, say: no district's figures)
             elif (year := parse_year(cell)) is not None:
                 years[position] = year
@@ -367,6 +379,16 @@ class _Header:
     def position(self, column: str) -> int | None:
         found = self.canonical.get(column, ())
         return found[0] if found else None
+
+
+def _labels_rows(cell: str) -> bool:
+    """Whether a header cell names a column of serial numbers, remarks or
+    targets (`_ROW_LABELS`, `_TARGET_WORDS`), not a year's or a district's."""
+    key = _key(cell)
+    words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", cell).casefold()))
+    return (
+        key in _ROW_LABELS or any(w in key for w in _TARGET_WORDS) or bool(words & _TARGET_ENGLISH)
+    )
 
 
 def _find_header(
@@ -634,7 +656,8 @@ class _Reader:
                 year = parse_year(cells[year_at]) if not missing(cells[year_at]) else None
                 if year is None:
                     self.problem(
-                        say("figures.not_a_year", year=cells[year_at]), self.where(number, year_at)
+                        say("figures.not_a_year", year=cell_text(cells[year_at]) or ""),
+                        self.where(number, year_at),
                     )
                     continue
             if measure is None or not self.unit_agrees(measure, number, cells, (value_at,)):
@@ -713,7 +736,9 @@ class _Reader:
             year = self.year if key_at is None else (None if _blank(key) else parse_year(key))
             if year is None:
                 assert key_at is not None  # without a year column, year= is required
-                self.problem(say("figures.not_a_year", year=key), self.where(number, key_at))
+                self.problem(
+                    say("figures.not_a_year", year=cell_text(key) or ""), self.where(number, key_at)
+                )
                 continue
             for position in columns:
                 self.add(

@@ -3247,4 +3247,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "隐藏的列与其他列一样读取:{columns}",
         "hidden columns read as any other: {columns}",
     ),
+    # -- records/cli (s12 hunt): an option of records given with figures only --------------
+    "records_cli.records_only": (
+        "{options} 用于记录(--register 和 --log 给出的登记册和检查记录,或 --database 中的表),不用于报送的数据:请删去",
+        "{options} applies to records (a register and a log, --register and --log, or the tables of --database), not to reported figures: drop it",
+    ),
+    # -- records/read (s12 hunt): a mapping file's problems, said of it --------------------
+    "problems.mapping": ("映射文件 ", "mapping file"),
+    # -- _decisions (s12 hunt): a head that is no digest -----------------------------------
+    "audit.head_form": (
+        "--head {head!r} 不是 qrules audit 所示的末行摘要:请给出该摘要(64 位十六进制数字,可带其前缀)",
+        "--head {head!r} is not a SHA-256 digest: give the head qrules audit shows (sha256: and 64 hexadecimal digits)",
+    ),
+    # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
+    "diff.field_plan_districts": ("区县名单", "districts"),
 }

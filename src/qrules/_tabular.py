@@ -1014,6 +1014,11 @@ def from_connection(
         if _zoned_type(d[1])
     }
 
+    # DuckDB hands a REAL (FLOAT) column's values out widened to doubles: read
+    # them in their own precision, as a DataFrame's float32 (`_narrowed`).
+    # (psycopg reads PostgreSQL's real from its text, already the shortest.)
+    kinds = ["float" if str(d[1]) == "FLOAT" else "" for d in cursor.description]
+
     def rows() -> Iterator[Sequence[object]]:
         try:
             while batch := cursor.fetchmany(10_000):
@@ -1022,7 +1027,7 @@ def from_connection(
             if close:
                 connection.close()
 
-    return RawTable(name, header, numbered(rows()), zoned=zoned)
+    return RawTable(name, header, numbered(_narrowed(rows(), kinds)), zoned=zoned)
 
 
 #: A view's expression of the day, in a time zone named, of a timestamp with a

@@ -28,7 +28,14 @@ import attrs
 
 from . import _report
 from ._boundary import OutputError, os_reason, translated, writing
-from ._errors import DataError, Problem, QRulesError, suggestion
+from ._errors import (
+    DataError,
+    Problem,
+    QRulesError,
+    RulebookError,
+    RulebookNotFoundError,
+    suggestion,
+)
 from ._escape import columns
 from ._expr import format_short
 from ._figures import Dataset, read_dataset
@@ -1067,7 +1074,12 @@ def _load_version(spec: str, keep: ExitStack) -> Rulebook:
         raise _usage(
             say("cli.revision", path=path, revision=revision, error=error.said or str(error))
         ) from None
-    rulebook = load(copy)
+    try:
+        rulebook = load(copy)
+    except RulebookError as error:  # named by the revision, not the temporary folder
+        raise RulebookError(spec, error.problems) from None
+    except RulebookNotFoundError:
+        raise RulebookNotFoundError(say("load.no_plan", folder=spec, plan="plan.toml")) from None
     # A copy of a shipped rulebook is named by where it came from, not its temporary folder.
     return rulebook if rulebook.origin is None else attrs.evolve(rulebook, origin=spec)
 

@@ -162,6 +162,25 @@ def _encoding(source: str | None, args: argparse.Namespace) -> str | None:
     return args.encoding if source is not None and source_kind(source) == "csv" else None
 
 
+def _refuse_records_options(args: argparse.Namespace) -> None:
+    """An error naming the options of records given without records: said,
+    not ignored (``--by-district`` given for figures would leave the reader
+    believing each district's figures were judged by it)."""
+    given = [
+        option
+        for option, value in (
+            ("--by-district", args.by_district),
+            ("--engine", args.engine),
+            ("--register-table", args.register_table),
+            ("--log-table", args.log_table),
+            ("--trust-keys", args.trust_keys),
+        )
+        if value
+    ]
+    if given:
+        raise QRulesError(say("records_cli.records_only", options=listed(given)))
+
+
 def records_evaluation(
     rulebook: Rulebook, rules: tuple[Rule, ...], args: argparse.Namespace, err: TextIO
 ) -> Evaluation | None:
@@ -173,6 +192,7 @@ def records_evaluation(
         # believing the years it names were judged on one.)
         raise QRulesError(say("records_cli.reach_needs_log"))
     if not wants_records(args):
+        _refuse_records_options(args)
         return None
     if args.log and not args.register:
         raise QRulesError(say("records_cli.log_needs_register"))

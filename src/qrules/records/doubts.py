@@ -26,7 +26,7 @@ from .._messages import joined, listed, say
 from .._model import Text
 from .._observe import judged
 from .._recordspec import FLAGS
-from .._results import Evaluation, Reconciliation, Result, Verdict
+from .._results import Evaluation, FailingUnit, Reconciliation, Result, Verdict
 from .judge import Counts, judge_counts
 from .plan import RecordQuery, Said, said_text
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .._rulebook import Rulebook
 
 __all__ = [
+    "ANY_UNIT",
     "VACANT",
     "Doubts",
     "RejectedInspection",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 _OUT, _FAIL, _MEET = (0, 0), (1, 0), (1, 1)
+#: The unit of a rejected log row without a unit id: an inspection of one of
+#: the register's units, which one unknown (a unit id is never empty).
+ANY_UNIT = ""
 
 
 @attrs.frozen
@@ -102,7 +106,8 @@ class RejectedUnit:
 @attrs.frozen
 class RejectedInspection:
     """A rejected log row of a unit the register holds: an inspection it may have
-    had. ``date`` is ``None`` when unreadable or doubtful (any year);
+    had (``unit`` `ANY_UNIT`, without a unit id: of one unit, any of them).
+    ``date`` is ``None`` when unreadable or doubtful (any year);
     ``unreadable`` names the columns that could not be read (kind, result).
 
     ``used``: not a rejected row but one counted, whose kind or result is
@@ -376,18 +381,25 @@ class Doubts:
                 ids = frozenset(f.unit for f in failing_units)
                 for row in self._lacking(unset, query, ids, columns):
                     lacking.setdefault(row.unit, []).append(row)
+            # Rows without a unit id, each of one unit: they may bring as many
+            # failing units to the number wanted as their count covers, the
+            # units wanting fewest first (`_anyones`).
+            anyone = [i.row for i in self.inspections.get(ANY_UNIT, ()) if i.could_count(query)]
+            reached = _anyones(failing_units, len(anyone), self.inspections, lacking, query)
             # (Neither rejected nor lacking rows: no unit can be brought anywhere.)
             for failing in failing_units if self.inspections or lacking else ():
                 rows = [
                     i.row for i in self.inspections.get(failing.unit, ()) if i.could_count(query)
                 ]
                 kept = [i for i in lacking.get(failing.unit, ()) if i.could_count(query)]
+                if failing.unit in reached:
+                    rows += anyone
                 # A failing unit that its rejected rows (or rows lacking a kind
-                # or result) could bring to the number wanted.
+                # or result, or rows without a unit id) could bring to the number wanted.
                 if (
                     (rows or kept)
                     and failing.more is not None
-                    and len(rows) + len(kept) >= failing.more
+                    and (failing.unit in reached or len(rows) + len(kept) >= failing.more)
                 ):
                     found.append(
                         _Doubt(
@@ -407,6 +419,35 @@ class Doubts:
                         )
                     )
         return found
+
+
+def _anyones(
+    failing: Sequence[FailingUnit],
+    rows: int,
+    inspections: Mapping[str, tuple[RejectedInspection, ...]],
+    lacking: Mapping[str, Sequence[RejectedInspection]],
+    query: RecordQuery,
+) -> frozenset[str]:
+    """The failing units that ``rows`` log rows without a unit id could bring to
+    the number wanted, beside their own rejected (lacking) rows: each row is
+    one inspection of one unit, so the units wanting fewest more, as many as
+    the rows cover together (any of them may then meet, and no more of them)."""
+    if not rows:
+        return frozenset()
+    wanting = []
+    for one in failing:
+        own = sum(i.could_count(query) for i in inspections.get(one.unit, ()))
+        own += sum(i.could_count(query) for i in lacking.get(one.unit, ()))
+        if one.more is not None and one.more > own:
+            wanting.append((one.more - own, one.unit))
+    reached: list[str] = []
+    left = rows
+    for more, unit in sorted(wanting):
+        if more > left:
+            break
+        reached.append(unit)
+        left -= more
+    return frozenset(reached)
 
 
 def _reachable(

@@ -60,7 +60,7 @@ from .._tabular import missing as _missing
 from .._tabular import normal as _normal
 from .._tabular import suggest as _suggest
 from .._xlsx import spread
-from .doubts import RejectedInspection, RejectedUnit
+from .doubts import ANY_UNIT, RejectedInspection, RejectedUnit
 
 __all__ = [
     "CATEGORY_APART",
@@ -316,6 +316,9 @@ _CODED = {
     "log": ("kind", "result"),
 }
 
+#: How a mapping file is named in the heading of its problems (not "dataset").
+_MAPPING = "problems.mapping"
+
 
 @attrs.frozen
 class ColumnMapping:
@@ -340,7 +343,10 @@ class ColumnMapping:
     def load(cls, path: str | Path) -> ColumnMapping:
         """Read a mapping file (TOML); every problem in it is raised at once."""
         path = Path(path)
-        require_regular(path)  # a FIFO is never waited on, /dev/zero never read
+        try:
+            require_regular(path)  # a FIFO is never waited on, /dev/zero never read
+        except DataError as error:  # (said of the mapping file, not of a dataset)
+            raise DataError(error.source, error.problems, what=_MAPPING) from None
         try:
             raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
             # Its line ends read as text is read (``\r``, ``\r\n``: ``\n``).
@@ -350,14 +356,19 @@ class ColumnMapping:
             raise DataError(
                 str(path),
                 [Problem(path.name, say("read.cannot_read", error=os_reason(error)))],
+                what=_MAPPING,
             ) from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise DataError(
-                str(path), [Problem(path.name, say("mapping.not_toml", error=str(error)))]
+                str(path),
+                [Problem(path.name, say("mapping.not_toml", error=str(error)))],
+                what=_MAPPING,
             ) from None
         except RecursionError:
             raise DataError(
-                str(path), [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))]
+                str(path),
+                [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))],
+                what=_MAPPING,
             ) from None
         return cls.from_dict(data, name=path.name)
 
@@ -394,7 +405,7 @@ class ColumnMapping:
                 else:
                     out[f"{table}_codes"] = _mapping_codes(table, inner, problem)
         if problems:
-            raise DataError(name, problems)
+            raise DataError(name, problems, what=_MAPPING)
         return cls(**out, name=name)
 
     def columns(self, table: str) -> Mapping[str, tuple[str, ...]]:
@@ -1224,10 +1235,17 @@ def read_log(  # noqa: PLR0915 (one pass over the rows, each column read in turn
             )
         if problems:
             rows.reject(problems)
-            if unit is not None and unit in known:
+            # (A row without a unit id is some registered unit's inspection: `ANY_UNIT`.)
+            if unit is None or unit in known:
                 rejected.append(
                     RejectedInspection(
-                        rows.table.name, number, unit, date, kind, result, frozenset(unreadable)
+                        rows.table.name,
+                        number,
+                        ANY_UNIT if unit is None else unit,
+                        date,
+                        kind,
+                        result,
+                        frozenset(unreadable),
                     )
                 )
             continue
