@@ -700,3 +700,118 @@ def test_a_sheet_xml_made_to_be_slow_is_read_in_linear_time(xml: bytes) -> None:
         assert list(_xlsx._tags(io.BytesIO(b"<worksheet><sheetData>" + xml))) == []
     finally:
         signal.alarm(0)
+
+
+# -- found by the review of session 12 ---------------------------------------------------
+
+
+def test_a_second_line_beside_a_merged_unit_and_date_is_no_second_inspection_for_sure(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    """One inspection, two lines of findings in a column not read, its unit
+    and date merged over both: it was two inspections, a false "met" of "twice
+    a year". The second line may be another inspection or the same one's: a
+    row without a unit or date of its own, rejected, and the verdict unknown."""
+    register = qrules.read_register(
+        workbook(
+            tmp_path / "r.xlsx", [["unit", "category", "risk_level"], ["C1", "catering", "high"]]
+        )
+    )
+    rows = [["unit", "date", "发现问题"], ["C1", "2024-03-01", "问题一"], [None, None, "问题二"]]
+    path = workbook(tmp_path / "l.xlsx", rows, merged=["A2:A3", "B2:B3"])
+    for read in (qrules.read_log, rows_read.read_log):
+        log = read(path, register)
+        assert [(i.unit, i.row) for i in log.inspections] == [("C1", 2)]
+        assert log.rows_rejected == 1
+        assert twice_yearly(yantai, register, log) == [(2024, "unknown")]
+
+
+def test_overlapping_merged_ranges_are_an_error_read_quickly(tmp_path: Path) -> None:
+    """Ranges that overlap (a file Excel calls damaged): no one value for their
+    cells, and thousands open at once made the read take rows × ranges."""
+    rows = [["unit", "category", "risk_level"], *([f"C{i}", None, "high"] for i in range(3000))]
+    path = workbook(tmp_path / "r.xlsx", rows, merged=["B2:B3001"])
+    tag = '<mergeCell ref="B2:B3001" />'
+    edited(path, {f'<mergeCells count="1">{tag}': '<mergeCells count="3000">' + tag * 3000})
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_register(path)
+    assert raised.value.problems[0].message == (
+        "not a readable .xlsx file: merged ranges B2:B3001 and B2:B3001 overlap, "
+        "and their cells have no one value"
+    )
+    nested = workbook(tmp_path / "n.xlsx", REGISTER)
+    edited(
+        nested,
+        {
+            "</sheetData>": '</sheetData><mergeCells><mergeCell ref="C2:C4"/>'
+            '<mergeCell ref="C3:C5"/></mergeCells>'
+        },
+    )
+    with pytest.raises(qrules.DataError, match="C2:C4 and C3:C5 overlap"):
+        qrules.read_register(nested)
+
+
+def test_hidden_columns_are_kept_as_spans_not_column_by_column(tmp_path: Path) -> None:
+    """100,000 tags each hiding all 16,384 columns made a set of 16,384
+    entries each time (half a minute for an 800 KB file)."""
+    path = workbook(tmp_path / "r.xlsx", REGISTER)
+    cols = "".join(f'<col min="1" max="16384" width="{i}" hidden="1"/>' for i in range(20_000))
+    edited(path, {"<sheetData>": f"<cols>{cols}</cols><sheetData>"})
+    layout = _xlsx.sheet_layout(str(path), "r.xlsx", "Sheet")
+    assert len(layout.hidden_columns) == 2 * 20_000
+    assert layout.hidden_column(0)
+    assert layout.hidden_column(16_383)
+    register = qrules.read_register(path)
+    assert register.notes[-1].en.startswith("hidden columns read as any other: 'unit' (A)")
+
+
+def test_odd_numbers_in_the_layout_are_no_crash(tmp_path: Path) -> None:
+    """A reversed range (openpyxl fails on it as the rows are read: it was "a
+    bug in qrules") is refused before; column 0 and digits past any sheet's
+    read as no number."""
+    rows = [
+        ["区市", "指标名称", "2024年"],
+        ["芝罘区", "食品安全抽检合格批次", 980],
+        ["福山区", "x", None],
+    ]
+    path = workbook(tmp_path / "f.xlsx", rows, merged=["C2:C3"])
+    edited(path, {'ref="C2:C3"': 'ref="C3:C2"'})
+    with pytest.raises(qrules.DataError, match="merged range 'C3:C2' is not a range of cells"):
+        qrules.read_dataset(path, qrules.load("yantai-2023-2025"))
+    odd = workbook(tmp_path / "o.xlsx", REGISTER, hidden_rows=[3])
+    edited(
+        odd,
+        {
+            '<row r="3" hidden="1">': f'<row r="{"9" * 5000}" hidden="1">',
+            "<sheetData>": '<cols><col min="0" max="2" hidden="1"/></cols><sheetData>',
+        },
+    )
+    layout = _xlsx.sheet_layout(str(odd), "o.xlsx", "Sheet")
+    assert layout.unnumbered
+    assert list(layout.hidden_columns) == []
+
+
+def test_the_layout_comes_from_the_part_the_cells_come_from(tmp_path: Path) -> None:
+    """A package whose root relationships name another workbook part, whose
+    sheet of the same name is another part with a merge: openpyxl reads the
+    cells of the first, and the merge of the other filled C3 with C2's value."""
+    path = workbook(
+        tmp_path / "r.xlsx",
+        [["unit", "category", "risk_level"], ["C1", "catering", "high"], ["C2", "catering", "low"]],
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/decoy.xml"] = parts["xl/workbook.xml"]
+    parts["xl/_rels/decoy.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"sheet1.xml", b"sheet2.xml"
+    )
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<pageMargins", b'<mergeCells count="1"><mergeCell ref="C2:C3"/></mergeCells><pageMargins'
+    )
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/decoy.xml")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    register = qrules.read_register(path)
+    assert [(u.unit, u.risk_level) for u in register.units] == [("C1", "high"), ("C2", "low")]
+    assert register.notes == ()

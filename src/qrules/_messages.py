@@ -3215,6 +3215,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是可读的 .xlsx 文件:合并区域 {range!r} 不是单元格区域",
         "not a readable .xlsx file: merged range {range!r} is not a range of cells",
     ),
+    "xlsx.overlapping_merges": (
+        "不是可读的 .xlsx 文件:合并区域 {first} 与 {second} 重叠,其中的单元格没有唯一的值",
+        "not a readable .xlsx file: merged ranges {first} and {second} overlap, and their "
+        "cells have no one value",
+    ),
     "xlsx.resave": (
         "请用 Excel 或 LibreOffice 打开并另存该文件",
         "open the file in Excel or LibreOffice and save it again",

@@ -842,9 +842,12 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
 def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:
     """The sheet's merged ranges and hidden rows and columns; on an error, the
     workbooks closed."""
+    # (The part openpyxl reads the cells from: its read-only sheet's
+    # ``_worksheet_path``, where it has one.)
+    part = getattr(books[0][title], "_worksheet_path", None)
     try:
         with outside(str(path)):
-            return sheet_layout(str(path), name, title)
+            return sheet_layout(str(path), name, title, part if isinstance(part, str) else None)
     except BaseException:
         _closed(*books)
         raise

@@ -31,6 +31,7 @@ notes name them (docs/datasets.md, docs/records.md).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from array import array
@@ -66,10 +67,15 @@ class SheetLayout:
     hidden_rows: array[int] = attrs.field(factory=lambda: array("L"))
     #: Whether a hidden row holding cells gives no number (``r``, optional).
     unnumbered: bool = False
-    #: The hidden columns, from 0.
-    hidden_columns: frozenset[int] = frozenset()
+    #: The hidden columns (from 0) as spans, two numbers each: first, last (a
+    #: tag may hide every column of the sheet: never expanded column by column).
+    hidden_columns: array[int] = attrs.field(factory=lambda: array("L"))
     #: Whether the sheet has a filter (``autoFilter``), which hides rows.
     filtered: bool = False
+
+    def hidden_column(self, column: int) -> bool:
+        spans = self.hidden_columns
+        return any(spans[at] <= column <= spans[at + 1] for at in range(0, len(spans), 2))
 
     @property
     def ranges(self) -> Iterator[tuple[int, int, int, int]]:
@@ -220,22 +226,37 @@ def _cell(ref: str) -> tuple[int, int] | None:
     return row, column - 1
 
 
+def _number(value: bytes | None, last: int) -> int | None:
+    """A row's or column's number as written (from 1), at most ``last``;
+    ``None`` when none is written (or none of a sheet: 0, or digits past any
+    sheet's, never converted whole)."""
+    if value is None or not value.isdigit() or len(value) > len(str(last)) + 1:
+        return None
+    number = int(value)
+    return min(number, last) if number >= 1 else None
+
+
 def _true(value: bytes | None) -> bool:
     return value in (b"1", b"true")
 
 
-def sheet_layout(path: str, name: str, title: str) -> SheetLayout:
+def sheet_layout(path: str, name: str, title: str, part: str | None = None) -> SheetLayout:
     """The layout of the workbook ``path``'s sheet ``title`` (``name``: the
-    file as messages name it); a `DataError` for a merged range that is no
-    range of cells, or more ranges than `MAX_XLSX_MERGES`."""
+    file as messages name it), from its XML ``part`` when the reader of its
+    cells says which it reads (so that values and layout come from one part,
+    whatever else the package holds), else the part found as openpyxl finds
+    it; a `DataError` for a merged range that is no range of cells, or more
+    ranges than `MAX_XLSX_MERGES`."""
     merged: array[int] = array("L")
     hidden_rows: array[int] = array("L")
-    hidden_columns: set[int] = set()
+    hidden_columns: array[int] = array("L")
     unnumbered = filtered = False
     import zipfile  # noqa: PLC0415 (.xlsx files only: a quick start otherwise)
 
     with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, title)
+        if part is None:
+            part = _sheet_part(archive, title)
+        part = part.lstrip("/") if part is not None else None
         if part is None or part not in archive.namelist():
             return SheetLayout()
         with archive.open(part) as member:
@@ -247,7 +268,9 @@ def sheet_layout(path: str, name: str, title: str) -> SheetLayout:
                     if start is None or end is None:
                         raise _broken(name, ref)
                     (top, left), (bottom, right) = start, end
-                    merged.extend((top, left, max(top, bottom), max(left, right)))
+                    if bottom < top or right < left:
+                        raise _broken(name, ref)  # (openpyxl fails on it as the rows are read)
+                    merged.extend((top, left, bottom, right))
                     if len(merged) > 4 * MAX_XLSX_MERGES:
                         raise DataError(
                             name,
@@ -260,18 +283,19 @@ def sheet_layout(path: str, name: str, title: str) -> SheetLayout:
                             ],
                         )
                 elif tag == b"row" and _true(attributes.get(b"hidden")) and not empty:
-                    number = attributes.get(b"r", b"")
-                    if number.isdigit():
-                        hidden_rows.append(min(int(number), _LAST_ROW))
+                    number = _number(attributes.get(b"r"), _LAST_ROW)
+                    if number is not None:
+                        hidden_rows.append(number)
                     else:
                         unnumbered = True
                 elif tag == b"col" and _true(attributes.get(b"hidden")):
-                    low, high = attributes.get(b"min", b""), attributes.get(b"max", b"")
-                    if low.isdigit() and high.isdigit():
-                        hidden_columns.update(range(int(low) - 1, min(int(high), _LAST_COLUMN)))
+                    low = _number(attributes.get(b"min"), _LAST_COLUMN)
+                    high = _number(attributes.get(b"max"), _LAST_COLUMN)
+                    if low is not None and high is not None:
+                        hidden_columns.extend((low - 1, high - 1))
                 elif tag == b"autoFilter":
                     filtered = True
-    return SheetLayout(merged, hidden_rows, unnumbered, frozenset(hidden_columns), filtered)
+    return SheetLayout(merged, hidden_rows, unnumbered, hidden_columns, filtered)
 
 
 def _broken(name: str, ref: str) -> DataError:
@@ -344,13 +368,28 @@ def spread(
             continue
         if bottom > top:
             filled.append((top, left, bottom, right))
+    filled.sort(key=lambda r: (r[1], r[0]))  # (by column, then row: as the sheet reads)
+    for before, after in itertools.pairwise(filled):
+        if before[1] == after[1] and after[0] <= before[2]:
+            # (Ranges that overlap: a file Excel calls damaged, whose cells have
+            # no one value; and so many of them open at once cost rows × ranges.)
+            problems.append(
+                Problem(
+                    name,
+                    say(
+                        "xlsx.overlapping_merges",
+                        first=_range_ref(*before),
+                        second=_range_ref(*after),
+                    ),
+                    hint=say("xlsx.resave"),
+                )
+            )
     if problems:
         if len(problems) > _SHOWN:  # (each range's problem alike: the first ones say it)
             more = Problem(name, say("xlsx.more_merged", more=len(problems) - _SHOWN))
             problems = [*problems[:_SHOWN], more]
         raise DataError(name, problems)
     notes = []
-    filled.sort(key=lambda r: (r[1], r[0]))  # (by column, then row: as the sheet reads)
     if filled:
         shown = [
             say(
@@ -373,12 +412,12 @@ def spread(
                 rows=rows_text,
             )
         )
-    unseen = [c for c in columns_read if c in layout.hidden_columns]
+    unseen = [c for c in columns_read if layout.hidden_column(c)]
     if unseen:
         notes.append(
             say("xlsx.hidden_columns", columns=listed(_column_name(c, header) for c in unseen))
         )
-    return (_filled(rows, filled) if filled else rows), tuple(notes)
+    return (_filled(rows, filled, columns_read) if filled else rows), tuple(notes)
 
 
 #: How many ranges (and runs of rows) a note names.
@@ -412,25 +451,29 @@ def _rows_text(numbers: Iterable[int]) -> Text:
     return text
 
 
-def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]]) -> Rows:
+def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]], read: Sequence[int]) -> Rows:
     """The rows, each cell of ``ranges`` (in one column each) its first cell's value.
 
-    A row with nothing of its own (every cell empty, the merged ones aside)
-    stays empty, a blank row the readers pass over: a range stretched over
-    the blank rows below a table (a layout, not data) never makes records of
-    them (log rows of a merged unit and date counted as inspections, or
-    register rows without an id that would leave the units' membership
-    unknown)."""
+    A row with nothing of its own in the columns ``read`` (each empty, the
+    merged ones aside) is left as the file stores it. Empty in every column,
+    it is a blank row the readers pass over: a range stretched over the blank
+    rows below a table (a layout, not data) never makes records of them (log
+    rows of a merged unit and date counted as inspections, or register rows
+    without an id that would leave the units' membership unknown). With text
+    in other columns only (a second line of findings beside a unit and a date
+    merged over both), it may be one more record or the same one's next line:
+    read without the merged values, it is a row without a unit id or date,
+    rejected, never one more inspection counted for sure."""
     starting: dict[int, list[tuple[int, int, int, int]]] = {}
     for found in ranges:
         starting.setdefault(found[0], []).append(found)
     open_: list[tuple[int, int, object]] = []  # (last row, column, value)
-    for number, read in rows:
-        cells = read
+    for number, stored in rows:
+        cells = stored
         if open_:
             open_ = [o for o in open_ if o[0] >= number]
-        if open_ and any(not _blank(value) for value in read):
-            row = list(read)
+        if open_ and any(c < len(stored) and not _blank(stored[c]) for c in read):
+            row = list(stored)
             for _, column, value in open_:
                 if column >= len(row):
                     row.extend([None] * (column + 1 - len(row)))
