@@ -386,6 +386,10 @@ class Doubts:
             # units wanting fewest first (`_anyones`).
             anyone = [i.row for i in self.inspections.get(ANY_UNIT, ()) if i.could_count(query)]
             reached = _anyones(failing_units, len(anyone), self.inspections, lacking, query)
+            # (Each unit reached named with rows of its own among them, as many
+            # as it wants: together never more than the rows, however many
+            # units; the rest named once, by a doubt that changes no count.)
+            assigned = 0
             # (Neither rejected nor lacking rows: no unit can be brought anywhere.)
             for failing in failing_units if self.inspections or lacking else ():
                 rows = [
@@ -393,7 +397,8 @@ class Doubts:
                 ]
                 kept = [i for i in lacking.get(failing.unit, ()) if i.could_count(query)]
                 if failing.unit in reached:
-                    rows += anyone
+                    rows += anyone[assigned : assigned + reached[failing.unit]]
+                    assigned += reached[failing.unit]
                 # A failing unit that its rejected rows (or rows lacking a kind
                 # or result, or rows without a unit id) could bring to the number wanted.
                 if (
@@ -418,6 +423,8 @@ class Doubts:
                             failing.unit,
                         )
                     )
+            if reached and assigned < len(anyone):
+                found.append(_Doubt(frozenset({_FAIL}), _FAIL, "log", tuple(anyone[assigned:])))
         return found
 
 
@@ -427,27 +434,28 @@ def _anyones(
     inspections: Mapping[str, tuple[RejectedInspection, ...]],
     lacking: Mapping[str, Sequence[RejectedInspection]],
     query: RecordQuery,
-) -> frozenset[str]:
+) -> dict[str, int]:
     """The failing units that ``rows`` log rows without a unit id could bring to
-    the number wanted, beside their own rejected (lacking) rows: each row is
-    one inspection of one unit, so the units wanting fewest more, as many as
-    the rows cover together (any of them may then meet, and no more of them)."""
+    the number wanted, beside their own rejected (lacking) rows, each with how
+    many of those rows it wants: each row is one inspection of one unit, so the
+    units wanting fewest more, as many as the rows cover together (any of them
+    may then meet, and no more of them)."""
     if not rows:
-        return frozenset()
+        return {}
     wanting = []
     for one in failing:
         own = sum(i.could_count(query) for i in inspections.get(one.unit, ()))
         own += sum(i.could_count(query) for i in lacking.get(one.unit, ()))
         if one.more is not None and one.more > own:
             wanting.append((one.more - own, one.unit))
-    reached: list[str] = []
+    reached: dict[str, int] = {}
     left = rows
     for more, unit in sorted(wanting):
         if more > left:
             break
-        reached.append(unit)
+        reached[unit] = more
         left -= more
-    return frozenset(reached)
+    return reached
 
 
 def _reachable(
