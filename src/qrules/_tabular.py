@@ -31,6 +31,7 @@ import attrs
 
 from ._boundary import first_line, guarded, outside
 from ._errors import DataError, Problem, suggestion
+from ._fardates import held, held_rows, python_list
 from ._limits import (
     MAX_ARROW_BYTES,
     MAX_ARROW_CELLS,
@@ -373,7 +374,7 @@ def numbered(
 def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for batch in batches:
         columns = [
-            column.to_pylist()
+            python_list(column)
             if str(column.type) not in _SINGLE
             else [_single(v, _SINGLE[str(column.type)]) for v in column.to_pylist()]
             for column in batch.columns
@@ -979,7 +980,7 @@ def from_connection(
     if not IDENTIFIER.match(table):
         raise DataError(name, [Problem(name, say("tabular.not_a_table", table=table))])
     quoted = ".".join(f'"{part}"' for part in table.split("."))
-    cursor = connection.cursor()
+    cursor = held(connection.cursor())  # (a date Python cannot hold: a `FarDate`)
     try:
         cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
     except Exception as error:  # each driver has its own error classes
@@ -1000,7 +1001,7 @@ def from_connection(
     def rows() -> Iterator[Sequence[object]]:
         try:
             while batch := cursor.fetchmany(10_000):
-                yield from batch
+                yield from held_rows(batch, cursor.description)
         finally:
             if close:
                 connection.close()

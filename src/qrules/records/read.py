@@ -33,6 +33,7 @@ import attrs
 from .._boundary import os_reason
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
+from .._fardates import FarDate
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
 from .._messages import Text, listed, say
 from .._once import once
@@ -517,6 +518,11 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     """
     if _missing(value):
         return None
+    if isinstance(value, FarDate):
+        # (A database's or an Arrow column's date that Python cannot hold:
+        # ``infinity``, a year BC or after 9999, rejected as a date out of the
+        # years read is.)
+        raise _Bad(say("date.years", value=value.text))
     if isinstance(value, dt.date):
         # A date object (a date cell, an Arrow, Parquet or DataFrame date, a
         # database DATE) is read in the years a written date is: 0001-01-01 or

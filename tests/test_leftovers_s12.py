@@ -1,0 +1,298 @@
+"""Items earlier sessions noticed and left (session 12, helper leftovers).
+
+1. A date a Python driver cannot convert (a year BC, ``infinity``, a year
+   after 9999) in a database table or an Arrow column: a rejected row, named,
+   on every engine; never the run stopped, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qrules
+from qrules.engines import evaluate_records, evaluate_tables
+from qrules.records.read import read_register as read_register_rows
+from tests.conftest import run
+
+BOOK = "yantai-2023-2025"
+FORMULA = "infant-formula-makers-system-inspected-yearly"
+YEAR_2024 = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+YEAR_2024_ARGS = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
+#: What the rejection says of a date out of the years read (`date.years`).
+OUT_OF_YEARS = "is not in the years qrules reads (1900 to 2200)"
+
+
+# -- 1. dates a driver cannot convert ----------------------------------------------------
+
+#: Each engine's spelling of a date Python cannot hold, and how the rejection
+#: names it in a DATE and in a TIMESTAMP column (PostgreSQL's and DuckDB's own
+#: text; DuckDB's client gives its infinities as 9999-12-31 and 0001-01-01,
+#: which are named so).
+FAR = {
+    "postgres": {
+        "infinity": ("infinity", "infinity"),
+        "-infinity": ("-infinity", "-infinity"),
+        "0044-03-15 BC": ("0044-03-15 BC", "0044-03-15 00:00:00 BC"),
+        "10000-01-01": ("10000-01-01", "10000-01-01 00:00:00"),
+    },
+    "duckdb": {
+        "infinity": ("9999-12-31", "9999-12-31"),
+        "-infinity": ("0001-01-01", "0001-01-01"),
+        "0044-03-15 (BC)": ("0044-03-15 (BC)", "0044-03-15 (BC) 00:00:00"),
+        "10000-01-01": ("10000-01-01", "10000-01-01 00:00:00"),
+    },
+}
+FAR_CASES = [(engine, value) for engine, values in FAR.items() for value in values]
+
+
+def _statements(date_type: str, value: str, where: str) -> list[str]:
+    """IF01 and IF02, infant formula makers registered in 2020, IF02
+    inspected (a system inspection) in 2024; ``value`` (of ``date_type``) is
+    IF01's registration (``where`` ``register``) or the date of a second
+    inspection, of IF01 (``log``)."""
+    far = f"CAST('{value}' AS {date_type})"
+    day = f"CAST('2020-01-01' AS {date_type})"
+    registered = far if where == "register" else day
+    logged = far if where == "log" else f"CAST('2024-06-01' AS {date_type})"
+    return [
+        f"CREATE TABLE {{s}}register(unit TEXT, name TEXT, category TEXT, registered {date_type})",
+        "INSERT INTO {s}register VALUES "
+        f"('IF01', 'a', 'infant_formula_maker', {registered}), "
+        f"('IF02', 'b', 'infant_formula_maker', {day})",
+        f"CREATE TABLE {{s}}inspections(unit TEXT, date {date_type}, kind TEXT)",
+        "INSERT INTO {s}inspections VALUES "
+        f"('IF02', CAST('2024-05-01' AS {date_type}), 'system'), ('IF01', {logged}, 'system')",
+    ]
+
+
+def _tables(
+    engine: str, request: pytest.FixtureRequest, statements: list[str]
+) -> tuple[Any, dict[str, str]]:
+    """A connection to ``engine`` (DuckDB in memory; PostgreSQL's URL) whose
+    tables ``statements`` made (``{s}``: the schema's prefix), and the names
+    of the register and log tables."""
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection: Any = duckdb.connect()
+        for statement in statements:
+            connection.execute(statement.format(s=""))
+        return connection, {"register": "register", "log": "inspections"}
+    postgres = request.getfixturevalue("postgres")
+    postgres.execute("DROP SCHEMA IF EXISTS leftovers_s12 CASCADE; CREATE SCHEMA leftovers_s12")
+    for statement in statements:
+        postgres.execute(statement.format(s="leftovers_s12."))
+    url = request.getfixturevalue("postgres_url")
+    names = {"register": "leftovers_s12.register", "log": "leftovers_s12.inspections"}
+    return url, names
+
+
+def _rejections(evaluation: qrules.Evaluation) -> list[tuple[str, str | None, str]]:
+    """Each records table's rejected rows: its kind, where, and why."""
+    return [(t.kind, p.where, p.message) for t in evaluation.records for p in t.problems]
+
+
+@pytest.mark.parametrize("check_keys", [True, False], ids=["keys-checked", "keys-trusted"])
+@pytest.mark.parametrize("where", ["register", "log"])
+@pytest.mark.parametrize("date_type", ["DATE", "TIMESTAMP"])
+@pytest.mark.parametrize(("engine", "value"), FAR_CASES)
+def test_a_date_python_cannot_hold_in_place_is_a_rejected_row(
+    engine: str,
+    value: str,
+    date_type: str,
+    where: str,
+    check_keys: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Before: on PostgreSQL a `DataError` stopped the run ("PostgreSQL: date
+    too large (after year 10K): 'infinity'", exit 2); on DuckDB a year after
+    9999 was a `TypeError` (exit 3, "'<=' not supported between instances of
+    'str' and 'datetime.date'"). Now the row is rejected, named, and the rule
+    it could change unknown: IF01, whose registration is out of reach, may be
+    in the population (uninspected), or its second inspection may be counted."""
+    book = qrules.load(BOOK)
+    connection, names = _tables(engine, request, _statements(date_type, value, where))
+    evaluation = evaluate_tables(
+        book, connection, rules=[book[FORMULA]], **names, **YEAR_2024, check_keys=check_keys
+    )
+    [result] = evaluation
+    assert result.verdict.value == "unknown"
+    row = 1 if where == "register" else 2
+    assert f"1 rejected {where} row could change this (row {row})" in result.reason.en
+    shown = FAR[engine][value][date_type == "TIMESTAMP"]
+    assert (
+        where,
+        f"row {row}, column '{'registered' if where == 'register' else 'date'}'",
+        f"{shown} {OUT_OF_YEARS}: if it stands for no date (as 0001-01-01 or 9999-12-31 do),"
+        " leave the cell empty",
+    ) in _rejections(evaluation)
+
+
+def _far_register(connection: Any) -> None:
+    """A DuckDB table ``register`` of five infant formula makers: IF01 of 44 BC,
+    IF02 of DuckDB's infinity, IF03 of the year 10000, IF04 of 2020, IF05 of
+    -infinity."""
+    connection.execute(
+        "CREATE TABLE register AS SELECT * FROM (VALUES "
+        "('IF01', 'a', 'infant_formula_maker', DATE '0044-03-15 (BC)'), "
+        "('IF02', 'b', 'infant_formula_maker', DATE 'infinity'), "
+        "('IF03', 'c', 'infant_formula_maker', DATE '10000-01-01'), "
+        "('IF04', 'd', 'infant_formula_maker', DATE '2020-01-01'), "
+        "('IF05', 'e', 'infant_formula_maker', DATE '-infinity'))"
+        " t(unit, name, category, registered)"
+    )
+
+
+#: How `_far_register`'s rows are rejected when read from Arrow (DuckDB's
+#: infinities are the largest and smallest days of Arrow's ``date32``; 44 BC
+#: is the year -43 in Arrow's count).
+ARROW_REJECTED = [
+    ("row 1, column 'registered'", "-0043-03-15"),
+    ("row 2, column 'registered'", "infinity"),
+    ("row 3, column 'registered'", "10000-01-01"),
+    ("row 5, column 'registered'", "-infinity"),
+]
+
+
+def _rejected(read: qrules.Register | qrules.InspectionLog) -> list[tuple[str | None, str]]:
+    """A table's rejected rows: where, and the date named (of `OUT_OF_YEARS`)."""
+    return [(p.where, p.message.split(f" {OUT_OF_YEARS}")[0]) for p in read.problems]
+
+
+def test_dates_arrow_cannot_give_python_are_rejected_rows(tmp_path: Path) -> None:
+    """An Arrow table (DuckDB's, a Parquet file it wrote) holding a year BC,
+    DuckDB's infinities or a year after 9999: before, pyarrow's
+    `OverflowError` ("date value out of range") was a crash (exit 3); now each
+    row is rejected naming its date, by the column reader and the row reader
+    alike, and the command judges the rest."""
+    duckdb = pytest.importorskip("duckdb")
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    connection = duckdb.connect()
+    _far_register(connection)
+    table = connection.sql("SELECT * FROM register").to_arrow_table()
+    for register in (qrules.read_register(table), read_register_rows(table)):
+        assert [u.unit for u in register.units] == ["IF04"]
+        assert _rejected(register) == ARROW_REJECTED
+    pq.write_table(table, tmp_path / "register.parquet")
+    (tmp_path / "log.csv").write_text("unit,date,kind\nIF04,2024-05-01,system\n", encoding="utf-8")
+    code, out, err = run(
+        "check", BOOK, "--register", str(tmp_path / "register.parquet"),
+        "--log", str(tmp_path / "log.csv"), *YEAR_2024_ARGS, "--rule", FORMULA,
+    )  # fmt: skip
+    assert (code, err) == (1, "")
+    assert "4 rejected register rows could change this (rows 1, 2, 3, 5)" in out
+    assert f"row 2, column 'registered': infinity {OUT_OF_YEARS}" in out
+
+
+def test_dates_duckdb_gives_as_text_are_rejected_rows_read_through_a_connection() -> None:
+    """Read through a DuckDB connection, a year BC or after 9999 came as text
+    and was rejected as "'0044-03-15 (BC)' is not a date; write 2024-03-05…";
+    now as any date out of the years read, naming it (DuckDB's client gives
+    its infinities as 9999-12-31 and 0001-01-01)."""
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    _far_register(connection)
+    register = qrules.read_register(connection, table="register")
+    assert [u.unit for u in register.units] == ["IF04"]
+    assert _rejected(register) == [
+        ("row 1, column 'registered'", "0044-03-15 (BC)"),
+        ("row 2, column 'registered'", "9999-12-31"),
+        ("row 3, column 'registered'", "10000-01-01"),
+        ("row 5, column 'registered'", "0001-01-01"),
+    ]
+
+
+def test_dates_psycopg_refuses_are_rejected_rows_read_through_a_connection(
+    postgres: Any, postgres_url: str
+) -> None:
+    """Read through a psycopg connection (`read_register`, `read_log`), a
+    DATE of ``infinity``, a TIMESTAMP of 44 BC: before, psycopg refused the
+    row and the run stopped ("PostgreSQL: date too large (after year 10K):
+    'infinity'"); now the row is rejected naming the value, and the rule it
+    could change is unknown. Columns not read (a ``timestamptz`` of
+    ``-infinity``, a time of ``24:00:00``, an interval beyond Python's) no
+    longer stop the read either. The caller's connection is left as it was:
+    it still refuses such a date itself."""
+    psycopg = pytest.importorskip("psycopg")
+    postgres.execute(
+        "DROP SCHEMA IF EXISTS leftovers_s12 CASCADE; CREATE SCHEMA leftovers_s12;"
+        "CREATE TABLE leftovers_s12.register(unit TEXT, name TEXT, category TEXT,"
+        " registered DATE, updated TIMESTAMPTZ, opens TIME, lasts INTERVAL);"
+        "INSERT INTO leftovers_s12.register VALUES"
+        " ('IF01', 'a', 'infant_formula_maker', 'infinity', '-infinity', '24:00:00',"
+        " '100000000 years'),"
+        " ('IF02', 'b', 'infant_formula_maker', '2020-01-01', 'infinity', '08:00', '1 day');"
+        "CREATE TABLE leftovers_s12.inspections(unit TEXT, date TIMESTAMP, kind TEXT);"
+        "INSERT INTO leftovers_s12.inspections VALUES"
+        " ('IF02', '2024-05-01', 'system'), ('IF02', '0044-03-15 BC', 'system')"
+    )
+    book = qrules.load(BOOK)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        register = qrules.read_register(connection, table="leftovers_s12.register")
+        log = qrules.read_log(connection, register, table="leftovers_s12.inspections")
+        assert _rejected(register) == [("row 1, column 'registered'", "infinity")]
+        assert _rejected(log) == [("row 2, column 'date'", "0044-03-15 00:00:00 BC")]
+        [result] = evaluate_records(book, register, log, rules=[book[FORMULA]], **YEAR_2024)
+        assert result.verdict.value == "unknown"
+        assert "rejected register row could change this (row 1)" in result.reason.en
+        with pytest.raises(psycopg.DataError, match="date too large"):
+            connection.execute("SELECT 'infinity'::date").fetchone()
+
+
+def test_a_view_of_a_zoned_infinity_is_a_rejected_row_in_place(
+    postgres: Any, postgres_url: str
+) -> None:
+    """A ``timestamptz`` log date is refused (its day is the session's zone's);
+    the view the refusal suggests (``CAST(date AT TIME ZONE … AS DATE)``) of
+    an ``infinity`` gives the DATE ``infinity``: a rejected row, keys checked
+    or trusted, where it stopped the run."""
+    postgres.execute(
+        "DROP SCHEMA IF EXISTS leftovers_s12 CASCADE; CREATE SCHEMA leftovers_s12;"
+        "CREATE TABLE leftovers_s12.register(unit TEXT, name TEXT, category TEXT, registered DATE);"
+        "INSERT INTO leftovers_s12.register VALUES"
+        " ('IF01', 'a', 'infant_formula_maker', '2020-01-01'),"
+        " ('IF02', 'b', 'infant_formula_maker', '2020-01-01');"
+        "CREATE TABLE leftovers_s12.zoned(unit TEXT, date TIMESTAMPTZ, kind TEXT);"
+        "INSERT INTO leftovers_s12.zoned VALUES"
+        " ('IF02', '2024-05-01 00:00+08', 'system'), ('IF01', 'infinity', 'system');"
+        "CREATE VIEW leftovers_s12.inspections AS SELECT unit,"
+        " CAST(date AT TIME ZONE 'Asia/Shanghai' AS DATE) AS date, kind FROM leftovers_s12.zoned"
+    )
+    book = qrules.load(BOOK)
+    names = {"register": "leftovers_s12.register", "log": "leftovers_s12.inspections"}
+    for check_keys in (True, False):
+        evaluation = evaluate_tables(
+            book, postgres_url, rules=[book[FORMULA]], **names, **YEAR_2024, check_keys=check_keys
+        )
+        assert [r.verdict.value for r in evaluation] == ["unknown"]
+        assert ("log", "row 2, column 'date'") in [r[:2] for r in _rejections(evaluation)]
+
+
+def test_the_command_line_names_a_far_date_of_a_postgres_table(
+    request: pytest.FixtureRequest,
+) -> None:
+    """``qrules check --database postgresql://…``: before, "qrules: records
+    'postgresql://…' has 1 problem: … PostgreSQL: date too large (after year
+    10K): 'infinity'" (exit 2, in English whatever the language); now the
+    results, the rows rejected named (exit 1), in Chinese with ``--lang zh``."""
+    _, names = _tables("postgres", request, _statements("DATE", "0044-03-15 BC", "register"))
+    url = request.getfixturevalue("postgres_url")
+    command = (
+        "check", BOOK, "--database", url, "--register-table", names["register"],
+        "--log-table", names["log"], *YEAR_2024_ARGS, "--rule", FORMULA,
+    )  # fmt: skip
+    code, out, err = run(*command, "--format", "json")
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert [r["verdict"] for r in report["results"]] == ["unknown"]
+    [rejected] = [r for r in report["rejected_rows"] if r["kind"] == "register"]
+    assert rejected["row"] == 1
+    [problem] = rejected["problems"]
+    assert problem["reason"].startswith(f"0044-03-15 BC {OUT_OF_YEARS}")
+    code, out, err = run(*command, "--lang", "zh")
+    assert (code, err) == (1, "")
+    assert "第 1 行,列 'registered':0044-03-15 BC 不在 qrules 读取的年份(1900 至 2200 年)内" in out
