@@ -3,11 +3,14 @@
 1. A date a Python driver cannot convert (a year BC, ``infinity``, a year
    after 9999) in a database table or an Arrow column: a rejected row, named,
    on every engine; never the run stopped, never a crash.
+3. Figures from a database read the table ``table=`` names (``figures`` by
+   default), as the records readers do; and from a URL on the command line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -296,3 +299,136 @@ def test_the_command_line_names_a_far_date_of_a_postgres_table(
     code, out, err = run(*command, "--lang", "zh")
     assert (code, err) == (1, "")
     assert "第 1 行,列 'registered':0044-03-15 BC 不在 qrules 读取的年份(1900 至 2200 年)内" in out
+
+
+# -- 3. figures from a database: table= --------------------------------------------------
+
+PASS_RATE = "food-safety-sampling-pass-rate"
+FIGURES_COLUMNS = "(measure TEXT, year INTEGER, value TEXT)"
+
+
+def _figures(passed: int) -> str:
+    return f"('food_samples_tested', 2025, '1000'), ('food_samples_passed', 2025, '{passed}')"
+
+
+def _figure_tables(engine: str, request: pytest.FixtureRequest) -> tuple[Any, str]:
+    """A DB-API connection to ``engine`` holding two tables of figures:
+    ``figures`` (the pass rate 99%, met) and ``{schema}figures_2024`` (90%,
+    not met); and the second's name."""
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection: Any = duckdb.connect()
+        schema = "office"
+        connection.execute("CREATE SCHEMA office")
+    else:
+        connection = request.getfixturevalue("postgres")
+        schema = "leftovers_s12"
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        connection.execute("DROP TABLE IF EXISTS figures")
+    connection.execute(f"CREATE TABLE figures {FIGURES_COLUMNS}")
+    connection.execute(f"INSERT INTO figures VALUES {_figures(990)}")
+    connection.execute(f"CREATE TABLE {schema}.figures_2024 {FIGURES_COLUMNS}")
+    connection.execute(f"INSERT INTO {schema}.figures_2024 VALUES {_figures(900)}")
+    return connection, f"{schema}.figures_2024"
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_figures_are_read_from_the_table_named(engine: str, request: pytest.FixtureRequest) -> None:
+    """`read_dataset` and `Rulebook.evaluate` take ``table=`` (before: a
+    `TypeError`, "unexpected keyword argument 'table'", and only the table
+    ``figures`` could be read), ``figures`` by default."""
+    book = qrules.load(BOOK)
+    rules = book.select(ids=[PASS_RATE])
+    connection, named = _figure_tables(engine, request)
+    try:
+        assert [r.verdict.value for r in book.evaluate(connection, rules=rules)] == ["met"]
+        evaluation = book.evaluate(connection, rules=rules, table=named)
+        assert [r.verdict.value for r in evaluation] == ["not_met"]
+        dataset = qrules.read_dataset(connection, book, table=named)
+        assert dataset.name == f"<database>:{named}"
+        assert {o.measure: o.value for o in dataset.observations}["food_samples_passed"] == 900
+    finally:
+        if engine == "postgres":
+            connection.execute("DROP TABLE IF EXISTS figures")
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        ("office.nowhere", "cannot read table 'office.nowhere'"),
+        ('figures"; DROP TABLE figures; --', "is not a table name"),
+        ("", "'' is not a table name"),
+        ("a.b.c.d", "'a.b.c.d' is not a table name"),
+    ],
+)
+def test_a_figures_table_not_named_well_or_not_there_is_a_data_error(
+    engine: str, table: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    """As for a register's or log's table: a name that is not an identifier
+    (checked before any SQL is written), or no such table, is a `DataError`
+    naming it; an empty name is one too, never the default table."""
+    book = qrules.load(BOOK)
+    connection, _ = _figure_tables(engine, request)
+    try:
+        with pytest.raises(qrules.DataError, match=re.escape(said)):
+            qrules.read_dataset(connection, book, table=table)
+        assert connection.execute("SELECT COUNT(*) FROM figures").fetchone() == (2,)
+    finally:
+        if engine == "postgres":
+            connection.execute("DROP TABLE IF EXISTS figures")
+
+
+def test_table_is_refused_where_it_does_not_apply(tmp_path: Path) -> None:
+    """``table=`` on a file, a mapping of figures or a `Dataset` is refused, as
+    on a register's file: never ignored."""
+    book = qrules.load(BOOK)
+    figures = tmp_path / "figures.csv"
+    figures.write_text("measure,year,value\nfood_samples_tested,2025,1000\n", encoding="utf-8")
+    for source in (figures, {"food_samples_tested": 1000}):
+        with pytest.raises(qrules.DataError, match=r"table=\) applies to a database table"):
+            qrules.read_dataset(source, book, table="figures")
+    with pytest.raises(TypeError, match="already read"):
+        book.evaluate(qrules.read_dataset(figures, book), table="figures")
+
+
+def test_the_command_line_reads_figures_from_a_database_url(tmp_path: Path) -> None:
+    """``qrules check RULEBOOK duckdb:///office.db?table=…``: before, the URL
+    was made a path ("duckdb:/office.db?table=…: no such file", exit 2); now
+    the table it names is read (``figures`` when it names none), and a
+    decision log records the URL (no digest: a database is not a file)."""
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "office.db"
+    connection = duckdb.connect(str(path))
+    connection.execute("CREATE SCHEMA yearly")
+    for name, passed in (("figures", 990), ("yearly.figures_2024", 900)):
+        connection.execute(f"CREATE TABLE {name} {FIGURES_COLUMNS}")
+        connection.execute(f"INSERT INTO {name} VALUES {_figures(passed)}")
+    connection.close()
+    url = f"duckdb:///{path}"
+    log = tmp_path / "decisions.jsonl"
+    for source, code, verdict in (
+        (url, 0, "met"),
+        (f"{url}?table=yearly.figures_2024", 1, "not_met"),
+    ):
+        found, out, err = run(
+            "check", BOOK, source, "--rule", PASS_RATE, "--format", "json",
+            "--decision-log", str(log),
+        )  # fmt: skip
+        assert (found, err) == (code, "")
+        assert [r["verdict"] for r in json.loads(out)["results"]] == [verdict]
+    logged = [json.loads(line)["sources"] for line in log.read_text(encoding="utf-8").splitlines()]
+    assert logged == [
+        [{"kind": "dataset", "name": url, "digest": None, "rows": 2}],
+        [
+            {
+                "kind": "dataset",
+                "name": f"{url}?table=yearly.figures_2024",
+                "digest": None,
+                "rows": 2,
+            }
+        ],
+    ]
+    found, out, err = run("check", BOOK, f"{url}?table=nowhere", "--rule", PASS_RATE)
+    assert found == 2
+    assert "cannot read table 'nowhere'" in err

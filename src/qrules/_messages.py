@@ -2040,8 +2040,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "exit 1 under this percent of rules fully covered (default 100)",
     ),
     "help.data": (
-        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表(docs/datasets.md)",
-        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide (docs/datasets.md)",
+        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表;或 duckdb:///path.db?table=NAME、sqlite:/// 网址(未指明表时读取表 figures)(docs/datasets.md)",
+        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide; or a duckdb:///path.db?table=NAME or sqlite:/// URL (table figures when it names none) (docs/datasets.md)",
     ),
     "help.sample": (
         "使用规则集附带的示例数据集",

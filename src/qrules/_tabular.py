@@ -293,7 +293,7 @@ def _open_source(
     if isinstance(source, RawTable):  # rows already fetched, numbered (the SQL engines')
         return source
     if isinstance(source, str) and URL.match(source):
-        return from_url(source, table or default_table)
+        return from_url(source, default_table if table is None else table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
         raise DataError(
             source, [Problem(source, say("tabular.urls"), hint=say("tabular.urls_hint"))]
@@ -315,7 +315,7 @@ def _open_source(
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
         return _pandas_table(source, name or "<pandas DataFrame>")
     if hasattr(source, "cursor"):  # a DB-API connection
-        return from_connection(source, table or default_table, name)
+        return from_connection(source, default_table if table is None else table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
         header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
             columns
