@@ -3,6 +3,10 @@
 1. A date a Python driver cannot convert (a year BC, ``infinity``, a year
    after 9999) in a database table or an Arrow column: a rejected row, named,
    on every engine; never the run stopped, never a crash.
+2. What audit and the readers say of a line or a file they cannot read is
+   qrules' own words in both languages, naming the line, never a Python
+   exception's text (``KeyError('rule')``, an English parser message under
+   ``--lang zh``).
 3. Figures from a database read the table ``table=`` names (``figures`` by
    default), as the records readers do; and from a URL on the command line.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -432,3 +437,171 @@ def test_the_command_line_reads_figures_from_a_database_url(tmp_path: Path) -> N
     found, out, err = run("check", BOOK, f"{url}?table=nowhere", "--rule", PASS_RATE)
     assert found == 2
     assert "cannot read table 'nowhere'" in err
+
+
+# -- 2. no Python exception text in what qrules says ---------------------------------------
+
+#: Words of Python's and its libraries' exceptions that no message may show.
+PYTHON_WORDS = (
+    "Error(",
+    "Error:",
+    "invalid literal",
+    "not subscriptable",
+    "not iterable",
+    "isoformat",
+    "is not a valid Verdict",
+    "codec can't",
+    "Expected",
+    "Expecting",
+    "zip file",
+    "Traceback",
+)
+
+
+def _logged_line(tmp_path: Path) -> dict[str, Any]:
+    """One line of a decision log qrules wrote (the pass rate, met), as data."""
+    book = qrules.load(BOOK)
+    log = tmp_path / "written.jsonl"
+    book.evaluate(
+        {"food_samples_tested": 1000, "food_samples_passed": 990},
+        year=2025,
+        rules=book.select(ids=[PASS_RATE]),
+        decision_log=log,
+    )
+    line: dict[str, Any] = json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+    return line
+
+
+#: A logged line changed, and what audit says of it, in English and Chinese.
+MALFORMED: dict[str, tuple[Any, str, str]] = {
+    "no-rule": (("rule", None), "rule is missing", "缺少 rule"),
+    "no-rulebook-id": (
+        ("rulebook", {"version": "2.0.0"}),
+        "rulebook.id is missing",
+        "缺少 rulebook.id",
+    ),
+    "as-of-word": (
+        ("as_of", "yesterday"),
+        'as_of is "yesterday", not a date written YYYY-MM-DD',
+        'as_of 的值 "yesterday" 不是 YYYY-MM-DD 格式的日期',
+    ),
+    "as-of-number": (("as_of", 5), "as_of is 5, not a date", "as_of 的值 5 不是"),
+    "year-word": (("year", "x"), 'year: "x" is not a year (such as 2025)', 'year:"x" 不是年份'),
+    "year-null": (("year", None), "year: null is not a year", "year:null 不是年份"),
+    "year-fraction": (("year", 2025.5), "year: 2025.5 is not a year", "year:2025.5 不是年份"),
+    "years-word": (("years", ["x"]), 'years: "x" is not a year', 'years:"x" 不是年份'),
+    "verdict-word": (
+        ("verdict", "maybe"),
+        'verdict is "maybe", not one of met, not_met, unknown',
+        '记录的判定 "maybe" 不是 met、not_met、unknown 之一',
+    ),
+    "target-number": (("target", 5), "target is not a table", "target 应是键值表"),
+    "target-no-op": (("target", {"value": "95"}), "target.op is missing", "缺少 target.op"),
+    "district-list": (("district", [1]), "district is [1], not text", "district 的值 [1] 应是文本"),
+    "yearly-key": (("yearly", {"x": {}}), 'yearly: "x" is not a year', 'yearly:"x" 不是年份'),
+    "derived-number": (
+        ("derived", {"2025": {"food_samples_passed": 5}}),
+        "derived is not a list",
+        "derived 应是列表",
+    ),
+    "input-divided-by-zero": (
+        ("inputs", {"food_samples_tested": "1/0", "food_samples_passed": "990"}),
+        "'1/0' is not a number as qrules logs them",
+        "'1/0' 不是 qrules 记录的数字",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_audit_names_a_malformed_line_in_its_own_words(tmp_path: Path, case: str) -> None:
+    """Before, audit put a Python exception's repr in its finding, in English
+    whatever the language: "a malformed record (KeyError('rule'))",
+    "(ValueError(\"invalid literal for int() with base 10: 'x'\"))",
+    "(TypeError(\"'int' object is not subscriptable\"))"; a year of 2025.5,
+    a district [1] passed as if qrules had written them. Now each is named
+    by its key, in either language, with what to do; the exit code is 1."""
+    (key, value), english, chinese = MALFORMED[case]
+    line = _logged_line(tmp_path)
+    line["prev"] = None
+    if value is None and key != "year":
+        del line[key]
+    else:
+        line[key] = value
+    log = tmp_path / "decisions.jsonl"
+    log.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    code, out, err = run("audit", str(log))
+    assert (code, err) == (1, "")
+    assert f"decision log {log}: 1 line" in out
+    assert f"  line 1: a malformed record ({english}" in out
+    assert "compare it with a copy of the log" in out
+    code, out, err = run("audit", str(log), "--lang", "zh")
+    assert (code, err) == (1, "")
+    assert f"  第 1 行:记录不完整或有误({chinese}" in out
+    assert "请与日志的副本核对" in out
+    for word in PYTHON_WORDS:
+        assert word not in out
+
+
+def test_a_toml_file_that_does_not_parse_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """A rulebook's or a mapping's TOML that does not parse: before, tomllib's
+    English ("Expected ']' at the end of a table declaration (at line 1,
+    column 9)") was the message under ``--lang zh`` too; now the place is
+    qrules' (line and column) and what to do, the parser's words in English
+    only."""
+    folder = tmp_path / "book"
+    shutil.copytree(qrules.load(BOOK).path, folder)
+    with (folder / "rules.toml").open("a", encoding="utf-8") as rules:
+        rules.write("\n[[rule]\n")
+    lines = (folder / "rules.toml").read_text(encoding="utf-8").count("\n")
+    code, _, err = run("lint", str(folder), "--lang", "zh")
+    assert code == 2
+    assert (
+        f"rules.toml,第 {lines} 行,第 7 列:不是有效的 TOML(请检查该处的方括号、引号、逗号和等号)"
+        in err
+    )
+    code, _, err = run("lint", str(folder))
+    assert code == 2
+    assert (
+        f"rules.toml, line {lines}, column 7: not valid TOML (Expected ']]' at the end of an"
+        " array declaration) (check the brackets, quotation marks, commas and = signs there)"
+    ) in err
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text("[figures\nx = 1\n", encoding="utf-8")
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_register([{"unit": "U1", "category": "catering"}], mapping=mapping)
+    [problem] = raised.value.problems
+    assert (problem.where, problem.render("zh").split(":", 1)[-1]) == (
+        "line 1, column 9",
+        "不是有效的 TOML(请检查该处的方括号、引号、逗号和等号)",
+    )
+    mapping.write_bytes(b"[figures]\nx = '\xff'\n")
+    with pytest.raises(qrules.DataError, match="not UTF-8 at byte"):
+        qrules.read_register([{"unit": "U1", "category": "catering"}], mapping=mapping)
+
+
+def test_a_file_a_library_refuses_is_said_in_the_language_asked(tmp_path: Path) -> None:
+    """A JSON file of figures that does not parse, an ``.xlsx`` file that is not
+    one, a coverage report that is not UTF-8: before, the library's English
+    ("Expecting property name enclosed in double quotes", "File is not a zip
+    file", "'utf-8' codec can't decode byte 0xff") under ``--lang zh``; now
+    qrules' words, the place and what to do."""
+    figures = tmp_path / "figures.json"
+    figures.write_text('[{"measure": "food_samples_tested", "year": 2025, "value": 1,}]')
+    code, _, err = run("check", BOOK, str(figures), "--lang", "zh")
+    assert code == 2
+    assert "figures.json,第 1 行,第 62 列:不是有效的 JSON(请检查该处的括号、引号和逗号" in err
+    code, _, err = run("check", BOOK, str(figures))
+    assert "line 1, column 62: not valid JSON (Expecting property name enclosed" in err
+    book = tmp_path / "figures.xlsx"
+    book.write_bytes(b"PK\x03\x04 not a workbook")
+    code, _, err = run("check", BOOK, str(book), "--lang", "zh")
+    assert code == 2
+    assert "figures.xlsx:不是可读的 .xlsx 文件(请用 Excel 打开并另存为 .xlsx)" in err
+    report = tmp_path / "coverage.json"
+    report.write_bytes(b"\xff{}")
+    code, _, err = run("coverage", str(report), "--lang", "zh")
+    assert code == 2
+    assert "不是 UTF-8 编码(第 0 字节)" in err
+    for said in (err,):
+        for word in PYTHON_WORDS:
+            assert word not in said

@@ -21,7 +21,7 @@ ALLOWED = frozenset(
         *("log", "log_from", "log_until", "lower", "measure", "name", "names", "open"),
         *("period", "quote", "register", "requirement", "result", "risk_level", "schema"),
         *("schema_version", "section", "sheet", "size", "spellings", "start", "table"),
-        *("upper", "use_ssl", "value", "year", "yearly", "years", "context", "figures"),
+        *("upper", "use_ssl", "value", "year", "yearly", "years", "context"),
         *("catalog.schema.name", "catalog.schema.table", "schema.name", "schema.table"),
         *("spark.connect.grpc.binding.port", "spark.driver.memory", "spark.executor.memory"),
         "spark.sql.session.collation.default",

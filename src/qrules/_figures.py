@@ -1085,8 +1085,9 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
             [
                 Problem(
                     name,
-                    say("figures.not_json", error=error.msg),
+                    say("figures.not_json", detail=error.msg),
                     where=say("where.line_column_number", line=error.lineno, column=error.colno),
+                    hint=say("figures.json_hint"),
                 )
             ],
         ) from None

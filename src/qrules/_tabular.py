@@ -681,8 +681,9 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
             [
                 Problem(
                     name,
-                    say("read.not_csv", error=str(error)),
+                    say("read.not_csv", detail=str(error)),
                     where=say("where.line", line=reader.line_num),
+                    hint=say("read.csv_hint"),
                 )
             ],
         ) from None
@@ -770,7 +771,14 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
         _closed(book, formulas)
         raise DataError(
-            str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
+            str(path),
+            [
+                Problem(
+                    path.name,
+                    say("read.not_xlsx", detail=first_line(error)),
+                    hint=say("read.xlsx_hint"),
+                )
+            ],
         ) from None
     books = (book, formulas)
     if sheet is not None and sheet not in book.sheetnames:

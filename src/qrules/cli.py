@@ -1168,7 +1168,11 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        reason = (
+            os_reason(error)
+            if isinstance(error, OSError)
+            else say("tabular.not_encoding", encoding="UTF-8", byte=error.start)
+        )
         raise _usage(say("cli.coverage_unreadable", path=str(path), error=reason)) from None
     report = read_coverage(text, str(path))
     threshold = parse_threshold(args.fail_under or "100")

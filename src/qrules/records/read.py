@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from .._boundary import os_reason
+from .._boundary import os_reason, toml_error
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
 from .._fardates import FarDate
@@ -351,9 +351,14 @@ class ColumnMapping:
                 str(path),
                 [Problem(path.name, say("read.cannot_read", error=os_reason(error)))],
             ) from None
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        except UnicodeDecodeError as error:
+            said = say("tabular.not_encoding", encoding="UTF-8", byte=error.start)
+            raise DataError(str(path), [Problem(path.name, said)]) from None
+        except tomllib.TOMLDecodeError as error:
+            detail, where = toml_error(error)
+            said = say("mapping.not_toml", detail=detail)
             raise DataError(
-                str(path), [Problem(path.name, say("mapping.not_toml", error=str(error)))]
+                str(path), [Problem(path.name, said, where=where, hint=say("load.toml_hint"))]
             ) from None
         except RecursionError:
             raise DataError(
