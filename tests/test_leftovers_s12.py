@@ -139,6 +139,26 @@ def test_a_date_python_cannot_hold_in_place_is_a_rejected_row(
     ) in _rejections(evaluation)
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_zoned_date_column_holding_infinity_is_refused_as_any_zoned_one(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    """TIMESTAMP WITH TIME ZONE dates (a log date of DuckDB's ``infinity`` or
+    PostgreSQL's): their day depends on the session's zone, so the column is
+    refused whole, in place and read through a connection alike, with the
+    view to write (one `DataError`, exit 2), whatever its values: never a
+    crash. (As it was: the refusal comes before any value is fetched.)"""
+    book = qrules.load(BOOK)
+    connection, names = _tables(engine, request, _statements("TIMESTAMPTZ", "infinity", "log"))
+    with pytest.raises(qrules.DataError, match="timestamp with a time zone") as raised:
+        evaluate_tables(book, connection, rules=[book[FORMULA]], **names, **YEAR_2024)
+    assert len(raised.value.problems) == 1
+    if engine == "postgres":
+        connection = request.getfixturevalue("postgres")
+    with pytest.raises(qrules.DataError, match="timestamp with a time zone"):
+        qrules.read_register(connection, table=names["register"])
+
+
 def _far_register(connection: Any) -> None:
     """A DuckDB table ``register`` of five infant formula makers: IF01 of 44 BC,
     IF02 of DuckDB's infinity, IF03 of the year 10000, IF04 of 2020, IF05 of
