@@ -24,7 +24,7 @@ import pytest
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
 from qrules.records.read import read_register as read_register_rows
-from tests.conftest import run
+from tests.conftest import records_tables, run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -80,22 +80,8 @@ def _statements(date_type: str, value: str, where: str) -> list[str]:
 def _tables(
     engine: str, request: pytest.FixtureRequest, statements: list[str]
 ) -> tuple[Any, dict[str, str]]:
-    """A connection to ``engine`` (DuckDB in memory; PostgreSQL's URL) whose
-    tables ``statements`` made (``{s}``: the schema's prefix), and the names
-    of the register and log tables."""
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        connection: Any = duckdb.connect()
-        for statement in statements:
-            connection.execute(statement.format(s=""))
-        return connection, {"register": "register", "log": "inspections"}
-    postgres = request.getfixturevalue("postgres")
-    postgres.execute("DROP SCHEMA IF EXISTS leftovers_s12 CASCADE; CREATE SCHEMA leftovers_s12")
-    for statement in statements:
-        postgres.execute(statement.format(s="leftovers_s12."))
-    url = request.getfixturevalue("postgres_url")
-    names = {"register": "leftovers_s12.register", "log": "leftovers_s12.inspections"}
-    return url, names
+    """`records_tables` in this file's schema."""
+    return records_tables(engine, request, statements, "leftovers_s12")
 
 
 def _rejections(evaluation: qrules.Evaluation) -> list[tuple[str, str | None, str]]:
