@@ -587,10 +587,11 @@ def test_a_toml_file_that_does_not_parse_is_named_by_line_and_column(tmp_path: P
 
 def test_a_file_a_library_refuses_is_said_in_the_language_asked(tmp_path: Path) -> None:
     """A JSON file of figures that does not parse, an ``.xlsx`` file that is not
-    one, a coverage report that is not UTF-8: before, the library's English
-    ("Expecting property name enclosed in double quotes", "File is not a zip
-    file", "'utf-8' codec can't decode byte 0xff") under ``--lang zh``; now
-    qrules' words, the place and what to do."""
+    one, a CSV cell over the csv module's limit, a coverage report that is not
+    UTF-8: before, the library's English ("Expecting property name enclosed
+    in double quotes", "File is not a zip file", "field larger than field
+    limit (131072)", "'utf-8' codec can't decode byte 0xff") under ``--lang
+    zh``; now qrules' words, the place and what to do."""
     figures = tmp_path / "figures.json"
     figures.write_text('[{"measure": "food_samples_tested", "year": 2025, "value": 1,}]')
     code, _, err = run("check", BOOK, str(figures), "--lang", "zh")
@@ -603,6 +604,12 @@ def test_a_file_a_library_refuses_is_said_in_the_language_asked(tmp_path: Path) 
     code, _, err = run("check", BOOK, str(book), "--lang", "zh")
     assert code == 2
     assert "figures.xlsx:不是可读的 .xlsx 文件(请用 Excel 打开并另存为 .xlsx)" in err
+    long = tmp_path / "long.csv"
+    long.write_text("year,measure,value\n2025," + "x" * 131_073 + ",1\n", encoding="utf-8")
+    code, _, err = run("check", BOOK, str(long), "--lang", "zh")
+    assert code == 2
+    assert "long.csv,第 2 行:有单元格超过 131,072 个字符" in err
+    assert "field larger" not in err
     report = tmp_path / "coverage.json"
     report.write_bytes(b"\xff{}")
     code, _, err = run("coverage", str(report), "--lang", "zh")

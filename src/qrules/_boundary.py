@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ._errors import DataError, Problem, QRulesError
+from ._limits import MAX_CSV_FIELD_CHARS
 from ._messages import Text, data, say
 
 __all__ = [
@@ -73,6 +74,14 @@ def first_line(error: BaseException) -> str:
     """The first line of an error's message (a driver's may run to several)."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def csv_problem(error: Exception) -> tuple[Text, Text | None]:
+    """What the csv module's error says, in qrules' words, and what to do."""
+    detail = first_line(error)
+    if detail.startswith("field larger than field limit"):
+        return say("read.csv_field_too_long", limit=MAX_CSV_FIELD_CHARS, detail=detail), None
+    return say("read.not_csv", detail=detail), say("read.csv_hint")
 
 
 #: Where tomllib says a TOML file's error is: "… (at line 3, column 5)", "… (at end of document)".
@@ -316,7 +325,7 @@ def translated(
     elif isinstance(error, UnicodeError):
         message, hint = say("read.not_text", detail=first_line(error)), say("read.text_hint")
     elif isinstance(error, csv.Error):
-        message, hint = say("read.not_csv", detail=first_line(error)), say("read.csv_hint")
+        message, hint = csv_problem(error)
     elif _raised_by(error, "zipfile", "BadZipFile", "LargeZipFile"):
         message, hint = say("read.not_xlsx", detail=first_line(error)), say("read.xlsx_hint")
     elif _raised_by(error, "xml.etree.ElementTree", "ParseError"):

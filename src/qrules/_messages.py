@@ -3084,6 +3084,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "save the file as UTF-8, or give its encoding with --encoding (encoding=)",
     ),
     "where.end_of_document": ("文件末尾", "the end of the file"),
+    "read.csv_field_too_long": (
+        "有单元格超过 {limit:,} 个字符,qrules 不读取这样长的单元格:若是引号未闭合(使文件其余部分成了一个单元格),请补上引号",
+        "a cell is longer than {limit:,} characters ({detail}), which qrules does not read: if a quotation mark is never closed (making the rest of the file one cell), close it",
+    ),
     "audit.unreadable": (
         "某个值的类型或形式不是 qrules 写入的",
         "a value is not of the type or shape qrules writes",

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._boundary import first_line, guarded, outside
+from ._boundary import csv_problem, first_line, guarded, outside
 from ._errors import DataError, Problem, suggestion
 from ._fardates import held, held_rows, python_list
 from ._limits import (
@@ -676,17 +676,9 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise DataError(
-            name,
-            [
-                Problem(
-                    name,
-                    say("read.not_csv", detail=str(error)),
-                    where=say("where.line", line=reader.line_num),
-                    hint=say("read.csv_hint"),
-                )
-            ],
-        ) from None
+        message, hint = csv_problem(error)
+        where = say("where.line", line=reader.line_num)
+        raise DataError(name, [Problem(name, message, where=where, hint=hint)]) from None
 
 
 def _xlsx_parts(path: Path) -> None:
