@@ -56,6 +56,7 @@ from ._tabular import (
     require_regular,
     source_kind,
 )
+from ._xlsx import spread
 
 if TYPE_CHECKING:
     from ._rulebook import Rulebook
@@ -860,7 +861,9 @@ def read_dataset(
         )
         if found_at != 1:
             reader.notes.append(say("figures.header_found", row=found_at))
-        return _finish(reader, _layout(reader, layout))
+        by = _layout(reader, layout)
+        _spread_merged(reader, by, found_at)
+        return _finish(reader, by)
     finally:
         read.close()  # (an .xlsx file's workbooks, when a problem stops the reading)
 
@@ -990,6 +993,31 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
     if problems:
         raise DataError(name, problems)
     return by
+
+
+def _spread_merged(reader: _Reader, by: str, header_row: int) -> None:
+    """An ``.xlsx`` sheet's merged cells read as the office sees them (a
+    district merged down over its rows is each row's; a figure merged over
+    rows, an error), and its hidden rows and columns noted (`qrules._xlsx`)."""
+    header = reader.header
+    figures = (
+        header.canonical.get("value", ())
+        if by == "long"
+        else tuple(header.years if by == "year" else header.others)
+    )
+    read = {p for found in header.canonical.values() for p in found} | {*header.units, *figures}
+    rows, notes = spread(
+        reader.table.name,
+        header.cells,
+        reader.table.layout,
+        reader.table.rows,
+        header_row=header_row,
+        read=read,
+        figures=figures,
+        measure=header.position("measure"),
+    )
+    reader.table = attrs.evolve(reader.table, rows=rows)
+    reader.notes += notes
 
 
 def _finish(reader: _Reader, by: str) -> Dataset:

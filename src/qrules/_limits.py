@@ -32,6 +32,7 @@ __all__ = [
     "MAX_SYMBOLIC_DEGREE",
     "MAX_SYMBOLIC_TERMS",
     "MAX_WHOLE_FILE_BYTES",
+    "MAX_XLSX_MERGES",
     "MAX_XLSX_PART_BYTES",
     "MAX_XLSX_RATIO",
     "number_problem",
@@ -75,6 +76,10 @@ MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
 #: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
 #: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
 MAX_XLSX_RATIO = 200
+#: The most merged ranges an ``.xlsx`` sheet may have (16 bytes each, held
+#: while it is read): a register merging each district's or unit's rows has
+#: fewer than it has rows.
+MAX_XLSX_MERGES = 1_048_576
 #: The largest file read whole into memory to be decoded (a CSV file the row
 #: readers read, one in an encoding other than UTF-8): 2 GiB, some 40 million
 #: inspections. A larger one is refused before it is read (judge it in a

@@ -3229,4 +3229,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请填写该单元格,全市的数写“全市”;或把该列移到指标列之前",
         "fill the cell in, writing 全市 for the city's figures, or move the column before the measure column",
     ),
+    # -- _xlsx (s12 excel): merged cells, hidden rows and columns of a sheet -------------------
+    "xlsx.too_many_merged": (
+        "工作表的合并区域超过 {limit:,} 个",
+        "the sheet has more than {limit:,} merged ranges",
+    ),
+    "xlsx.too_many_merged_hint": (
+        "请取消合并单元格(在每个单元格中写上它的值),或把工作表另存为 CSV",
+        "unmerge the cells (writing its value in each cell), or save the sheet as CSV",
+    ),
+    "xlsx.merged_header": (
+        "单元格 {range} 把表头行和数据行合并在一起",
+        "cells {range} are merged across the header row and data rows",
+    ),
+    "xlsx.merged_header_hint": (
+        "请取消合并:在表头行写列名,在每一数据行写该行的值",
+        "unmerge them: write the column's name in the header row, and each row's value in its row",
+    ),
+    "xlsx.merged_figures": (
+        "单元格 {range} 把第 {rows} 行的数值合并为一个:无法判断这是每一行的数还是它们的合计",
+        "cells {range} merge the figures of rows {rows} into one: whether it is each row's figure or their total cannot be told",
+    ),
+    "xlsx.merged_figures_hint": (
+        "请取消合并,在每一行写该行的数(合计另起一行)",
+        "unmerge them and write each row's figure (a total in a row of its own)",
+    ),
+    "xlsx.merged_columns": (
+        "单元格 {range} 把含义不同的列合并在一起:{columns}",
+        "cells {range} merge columns of different meanings: {columns}",
+    ),
+    "xlsx.merged_columns_hint": (
+        "请取消合并,在每一列写该列的值",
+        "unmerge them and write each column's value in its own cell",
+    ),
+    "xlsx.broken_merge": (
+        "不是可读的 .xlsx 文件:合并区域 {range!r} 不是单元格区域",
+        "not a readable .xlsx file: merged range {range!r} is not a range of cells",
+    ),
+    "xlsx.resave": (
+        "请用 Excel 或 LibreOffice 打开并另存该文件",
+        "open the file in Excel or LibreOffice and save it again",
+    ),
+    "xlsx.more_merged": (
+        "另有 {more} 处合并区域同样无法读取",
+        "and {more} more merged ranges that cannot be read, alike",
+    ),
+    "xlsx.merged_range": (
+        "{range}(列 {column},第 {rows} 行)",
+        "{range} (column {column}, rows {rows})",
+    ),
+    "xlsx.merged_filled": (
+        "合并单元格按其第一个单元格的值读取,与表中所见一致:{ranges}",
+        "merged cells read as their first cell's value, as the sheet shows them: {ranges}",
+    ),
+    "xlsx.and_more": ("{listed}……另有 {more} 处", "{listed}; … {more} more"),
+    "xlsx.and_more_runs": ("{listed}……另有 {more} 段", "{listed}, … {more} more"),
+    "xlsx.hidden_rows": (
+        "隐藏的行与其他行一样读取:{rows}(作废的行请删除,而不是隐藏)",
+        "hidden rows read as any other: {rows} (delete superseded rows rather than hide them)",
+    ),
+    "xlsx.hidden_rows_filtered": (
+        "隐藏的行与其他行一样读取:{rows}(工作表设有筛选:被筛选隐藏的行也读取)",
+        "hidden rows read as any other: {rows} (the sheet has a filter on: the rows it hides are read too)",
+    ),
+    "xlsx.rows": ("第 {rows} 行", "rows {rows}"),
+    "xlsx.unnumbered": ("文件中未写行号的行", "rows the file does not number"),
+    "xlsx.hidden_columns": (
+        "隐藏的列与其他列一样读取:{columns}",
+        "hidden columns read as any other: {columns}",
+    ),
 }

@@ -40,6 +40,7 @@ from ._limits import (
     MAX_XLSX_RATIO,
 )
 from ._messages import Text, joined, listed, say
+from ._xlsx import SheetLayout, sheet_layout
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
@@ -153,6 +154,10 @@ class RawTable:
     #: (`ZONED_DAY`): a driver gives its value in the session's time zone, so its
     #: day would depend on the session. A reader refuses such a date column.
     zoned: Mapping[int, str] = attrs.field(factory=dict)
+    #: An ``.xlsx`` sheet's merged ranges and hidden rows and columns, which
+    #: its rows do not show: a reader spreads them (`qrules._xlsx.spread`),
+    #: knowing its header row and the columns it reads.
+    layout: SheetLayout | None = None
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -809,6 +814,8 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
                 ),
             )
     title = sheet if sheet is not None else book.sheetnames[0]
+    name = path.name if sheet is None else f"{path.name}[{sheet}]"
+    layout = _layout(path, name, title, books)
     rows: Iterator[Sequence[object]] = (
         tuple(map(_shown_value, row)) for row in book[title].iter_rows()
     )
@@ -829,9 +836,19 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
 
     started = body()
     next(started)
-    name = path.name if sheet is None else f"{path.name}[{sheet}]"
     date1904 = getattr(book, "epoch", None) == _EPOCH_1904
-    return RawTable(name, header, started, notes, date1904=date1904)
+    return RawTable(name, header, started, notes, date1904=date1904, layout=layout)
+
+
+def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:
+    """The sheet's merged ranges and hidden rows and columns; on an error, the
+    workbooks closed."""
+    try:
+        with outside(str(path)):
+            return sheet_layout(str(path), name, title)
+    except BaseException:
+        _closed(*books)
+        raise
 
 
 def float_decimal(value: float) -> Decimal:

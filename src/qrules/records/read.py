@@ -60,6 +60,7 @@ from .._tabular import cell_text as _text
 from .._tabular import missing as _missing
 from .._tabular import normal as _normal
 from .._tabular import suggest as _suggest
+from .._xlsx import spread
 from .doubts import RejectedInspection, RejectedUnit
 
 __all__ = [
@@ -768,9 +769,19 @@ class RowReader:
         self.table = table
         try:
             self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+            # (An .xlsx sheet's merged cells read as the office sees them.)
+            self.rows, laid = spread(
+                table.name,
+                self.header,
+                table.layout,
+                table.rows,
+                header_row=1,
+                read=self.positions.values(),
+            )
         except DataError:
             table.close()  # (an .xlsx file's workbooks, which no row will be read from)
             raise
+        self.notes += laid
         self.codes = mapping.codes(kind)
         self.flag_codes = {f: flag_codes(self.codes.get(f, {})) for f in FLAGS}
         self.progress = progress
@@ -790,7 +801,7 @@ class RowReader:
         the header (which cell is missing or extra cannot be told), a formula cell
         without a cached value."""
         width = len(self.header)
-        for number, cells in self.table.rows:
+        for number, cells in self.rows:
             if all(_missing(c) or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             self.read += 1

@@ -1,0 +1,434 @@
+"""What an ``.xlsx`` sheet says beyond its cells' values: merged ranges, hidden rows and columns.
+
+openpyxl's read-only reader, which streams a sheet's rows (`qrules._tabular`),
+gives neither: a merged range reads as its first (top-left) cell and empty
+cells, and a hidden row or column as any other. `sheet_layout` finds them in
+the sheet's XML, read in chunks (after `_tabular` has bounded each part's
+size), without building the sheet in memory: it looks for the words
+``mergeCell``, ``hidden`` and ``autoFilter`` (a fast byte search) and reads
+only the tags that hold them. `spread` then reads the rows as the office sees
+them, for a reader that knows its header row and the columns it reads:
+
+1. A range in the data rows, in a column read (its first column), reads as
+   its first cell's value in every row it covers: a ``district`` or
+   ``category`` merged down over its units is each unit's (the notes name the
+   ranges and rows). A register's or log's values are the sheet's statements
+   about each row, which the merge makes once for several.
+2. A range of a reader's figures (``figures``) over several rows is an error:
+   one number shown across rows may be each row's figure or their total.
+3. A range that covers a column read other than its first (two columns of
+   different meanings under one value) is an error, and so is one reaching
+   from the header row into the data rows; except, for figures, a heading
+   row (one row, from the left up to the measure column: ``一、质量发展``
+   across the table), read as before, its first cell.
+4. Ranges above or in the header row (a title, a merged header cell) read as
+   before: only the first cell holds a value.
+
+Hidden rows and columns are read as any other (a filter left on hides rows
+of the data; a hidden row is as much in the file as a shown one), and the
+notes name them (docs/datasets.md, docs/records.md).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING
+
+import attrs
+
+from ._errors import DataError, Problem
+from ._limits import MAX_XLSX_MERGES
+from ._messages import Text, joined, listed, say
+
+if TYPE_CHECKING:
+    import zipfile
+    from xml.etree import ElementTree
+
+__all__ = ["SheetLayout", "column_letter", "sheet_layout", "spread"]
+
+Rows = Iterator[tuple[int, Sequence[object]]]
+
+#: Excel's largest row and column (``XFD1048576``).
+_LAST_ROW, _LAST_COLUMN = 1_048_576, 16_384
+
+
+@attrs.frozen
+class SheetLayout:
+    """A sheet's merged ranges, hidden rows and hidden columns."""
+
+    #: Each range as four numbers in a row: first row, first column, last row,
+    #: last column (rows from 1 as the sheet numbers them, columns from 0).
+    merged: array[int] = attrs.field(factory=lambda: array("L"))
+    #: The hidden rows that hold cells, as the sheet numbers them.
+    hidden_rows: array[int] = attrs.field(factory=lambda: array("L"))
+    #: Whether a hidden row holding cells gives no number (``r``, optional).
+    unnumbered: bool = False
+    #: The hidden columns, from 0.
+    hidden_columns: frozenset[int] = frozenset()
+    #: Whether the sheet has a filter (``autoFilter``), which hides rows.
+    filtered: bool = False
+
+    @property
+    def ranges(self) -> Iterator[tuple[int, int, int, int]]:
+        numbers = self.merged
+        for at in range(0, len(numbers), 4):
+            yield numbers[at], numbers[at + 1], numbers[at + 2], numbers[at + 3]
+
+
+def column_letter(position: int) -> str:
+    """A column's letters (``A`` for 0, ``AA`` for 26)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _range_ref(top: int, left: int, bottom: int, right: int) -> str:
+    return f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
+
+
+# -- finding the sheet's part -------------------------------------------------------
+
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _part(archive: zipfile.ZipFile, base: str, target: str) -> str:
+    """A relationship's target as a part name (relative to ``base``'s folder,
+    or absolute from the package's root)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id → (type, target part)."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in archive.namelist():
+        return {}
+    root = _xml(archive.read(rels))
+    return {
+        r.get("Id", ""): (r.get("Type", ""), _part(archive, part, r.get("Target", "")))
+        for r in root.iter(_RELS)
+    }
+
+
+def _xml(data: bytes) -> ElementTree.Element:
+    """A small part's XML (a workbook's list of sheets, its relationships), as
+    openpyxl parses it too."""
+    from xml.etree import ElementTree  # noqa: PLC0415 (.xlsx files only: a quick start otherwise)
+
+    return ElementTree.fromstring(data)
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The part holding the XML of the sheet named ``title`` (as openpyxl
+    finds it: the package's office document, its sheet of that name)."""
+    book = next(
+        (
+            target
+            for kind, target in _relationships(archive, "").values()
+            if kind.endswith("/officeDocument")
+        ),
+        "xl/workbook.xml",
+    )
+    if book not in archive.namelist():
+        return None
+    relations = _relationships(archive, book)
+    # (By local names: a workbook in ISO strict form has other namespaces.)
+    for sheet in _xml(archive.read(book)).iter():
+        if sheet.tag.rpartition("}")[2] == "sheet" and sheet.get("name") == title:
+            rel = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+            found = relations.get(rel)
+            return found[1] if found is not None else None
+    return None
+
+
+# -- reading its XML ---------------------------------------------------------------
+
+#: A start tag that may say what `SheetLayout` holds (a prefix allowed, as
+#: some writers give one), its attributes (quoted values may hold ``>``).
+_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|mergeCell|autoFilter)(?=[\s/>])"
+    rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_WORDS = (b"mergeCell", b"hidden", b"autoFilter")
+_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})\Z")
+_CHUNK = 1 << 20
+
+
+def _tags(member: IO[bytes]) -> Iterator[tuple[bytes, dict[bytes, bytes], bool]]:
+    """The tags of `_TAG` that hold one of `_WORDS`: name, attributes and
+    whether it closes itself, in chunks (a tag cut by a chunk's end is read
+    with the next; the words are found by a byte search, quicker than any
+    parse)."""
+    carry = b""
+    while True:
+        chunk = member.read(_CHUNK)
+        buffer = carry + chunk
+        cut = buffer.rfind(b"<") if chunk else len(buffer)
+        cut = len(buffer) if cut < 0 else cut
+        segment, carry = buffer[:cut], buffer[cut:]
+        for word in _WORDS:
+            at = segment.find(word)
+            while at >= 0:
+                start = segment.rfind(b"<", 0, at)
+                match = _TAG.match(segment, start) if start >= 0 else None
+                if match is not None and match.end() > at:
+                    attributes = {
+                        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                        for m in _ATTRIBUTE.finditer(match.group(2))
+                    }
+                    yield match.group(1), attributes, match.group(2).rstrip().endswith(b"/")
+                    at = segment.find(word, match.end())
+                else:
+                    at = segment.find(word, at + len(word))
+        if not chunk:
+            return
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    """A cell reference's row (from 1) and column (from 0)."""
+    match = _REF.match(ref)
+    if match is None:
+        return None
+    letters, digits = match.groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    row = int(digits)
+    if not (1 <= row <= _LAST_ROW and 1 <= column <= _LAST_COLUMN):
+        return None
+    return row, column - 1
+
+
+def _true(value: bytes | None) -> bool:
+    return value in (b"1", b"true")
+
+
+def sheet_layout(path: str, name: str, title: str) -> SheetLayout:
+    """The layout of the workbook ``path``'s sheet ``title`` (``name``: the
+    file as messages name it); a `DataError` for a merged range that is no
+    range of cells, or more ranges than `MAX_XLSX_MERGES`."""
+    merged: array[int] = array("L")
+    hidden_rows: array[int] = array("L")
+    hidden_columns: set[int] = set()
+    unnumbered = filtered = False
+    import zipfile  # noqa: PLC0415 (.xlsx files only: a quick start otherwise)
+
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_part(archive, title)
+        if part is None or part not in archive.namelist():
+            return SheetLayout()
+        with archive.open(part) as member:
+            for tag, attributes, empty in _tags(member):
+                if tag == b"mergeCell":
+                    ref = attributes.get(b"ref", b"").decode("ascii", "replace")
+                    first, _, last = ref.partition(":")
+                    start, end = _cell(first), _cell(last)
+                    if start is None or end is None:
+                        raise _broken(name, ref)
+                    (top, left), (bottom, right) = start, end
+                    merged.extend((top, left, max(top, bottom), max(left, right)))
+                    if len(merged) > 4 * MAX_XLSX_MERGES:
+                        raise DataError(
+                            name,
+                            [
+                                Problem(
+                                    name,
+                                    say("xlsx.too_many_merged", limit=MAX_XLSX_MERGES),
+                                    hint=say("xlsx.too_many_merged_hint"),
+                                )
+                            ],
+                        )
+                elif tag == b"row" and _true(attributes.get(b"hidden")) and not empty:
+                    number = attributes.get(b"r", b"")
+                    if number.isdigit():
+                        hidden_rows.append(min(int(number), _LAST_ROW))
+                    else:
+                        unnumbered = True
+                elif tag == b"col" and _true(attributes.get(b"hidden")):
+                    low, high = attributes.get(b"min", b""), attributes.get(b"max", b"")
+                    if low.isdigit() and high.isdigit():
+                        hidden_columns.update(range(int(low) - 1, min(int(high), _LAST_COLUMN)))
+                elif tag == b"autoFilter":
+                    filtered = True
+    return SheetLayout(merged, hidden_rows, unnumbered, frozenset(hidden_columns), filtered)
+
+
+def _broken(name: str, ref: str) -> DataError:
+    return DataError(
+        name, [Problem(name, say("xlsx.broken_merge", range=ref), hint=say("xlsx.resave"))]
+    )
+
+
+# -- reading the rows as the sheet shows them ----------------------------------------
+
+
+def spread(
+    name: str,
+    header: Sequence[str],
+    layout: SheetLayout | None,
+    rows: Rows,
+    *,
+    header_row: int,
+    read: Collection[int],
+    figures: Collection[int] = (),
+    measure: int | None = None,
+) -> tuple[Rows, tuple[Text, ...]]:
+    """The rows under the header (row ``header_row``), a merged range's cells
+    in a column ``read`` reading as its first cell's value, and the notes
+    naming the ranges filled and the hidden rows and columns read; a
+    `DataError` naming each range that reads as nothing meant (the module's
+    rules, `figures`: the columns of figures, `measure`: the measure's column
+    of a sheet of figures). ``header``: the columns' names, for messages."""
+    if layout is None:
+        return rows, ()
+    columns_read = sorted(set(read))
+    problems: list[Problem] = []
+    filled: list[tuple[int, int, int, int]] = []
+    for top, left, bottom, right in layout.ranges:
+        if bottom <= header_row:
+            continue  # a title, or a merged header cell: as before
+        # (The columns read it covers, looked up among those: a range may span
+        # every column of the sheet.)
+        covered = [c for c in columns_read if left <= c <= right]
+        if not covered:
+            continue
+        ref = _range_ref(top, left, bottom, right)
+        if top <= header_row:
+            problems.append(
+                Problem(
+                    name, say("xlsx.merged_header", range=ref), hint=say("xlsx.merged_header_hint")
+                )
+            )
+            continue
+        if bottom > top and any(c in figures for c in covered):
+            problems.append(
+                Problem(
+                    name,
+                    say("xlsx.merged_figures", range=ref, rows=_rows_text(range(top, bottom + 1))),
+                    hint=say("xlsx.merged_figures_hint"),
+                )
+            )
+            continue
+        if covered != [left]:
+            if top == bottom and measure is not None and left <= measure <= right:
+                continue  # a heading row across the table: its first cell, as before
+            columns = listed(_column_name(c, header) for c in dict.fromkeys([left, *covered]))
+            problems.append(
+                Problem(
+                    name,
+                    say("xlsx.merged_columns", range=ref, columns=columns),
+                    hint=say("xlsx.merged_columns_hint"),
+                )
+            )
+            continue
+        if bottom > top:
+            filled.append((top, left, bottom, right))
+    if problems:
+        if len(problems) > _SHOWN:  # (each range's problem alike: the first ones say it)
+            more = Problem(name, say("xlsx.more_merged", more=len(problems) - _SHOWN))
+            problems = [*problems[:_SHOWN], more]
+        raise DataError(name, problems)
+    notes = []
+    filled.sort(key=lambda r: (r[1], r[0]))  # (by column, then row: as the sheet reads)
+    if filled:
+        shown = [
+            say(
+                "xlsx.merged_range",
+                range=_range_ref(*r),
+                column=_column_name(r[1], header),
+                rows=_rows_text(range(r[0] + 1, r[2] + 1)),
+            )
+            for r in filled[:_SHOWN]
+        ]
+        notes.append(say("xlsx.merged_filled", ranges=_more(shown, len(filled))))
+    hidden = sorted(r for r in layout.hidden_rows if r > header_row)
+    if hidden or layout.unnumbered:
+        said = [say("xlsx.rows", rows=_rows_text(hidden))] if hidden else []
+        said += [say("xlsx.unnumbered")] if layout.unnumbered else []
+        rows_text = joined(tuple(said), say("list.enumeration"))
+        notes.append(
+            say(
+                "xlsx.hidden_rows_filtered" if layout.filtered else "xlsx.hidden_rows",
+                rows=rows_text,
+            )
+        )
+    unseen = [c for c in columns_read if c in layout.hidden_columns]
+    if unseen:
+        notes.append(
+            say("xlsx.hidden_columns", columns=listed(_column_name(c, header) for c in unseen))
+        )
+    return (_filled(rows, filled) if filled else rows), tuple(notes)
+
+
+#: How many ranges (and runs of rows) a note names.
+_SHOWN = 10
+
+
+def _more(parts: list[Text], count: int) -> Text:
+    shown = Text("、".join(p.zh for p in parts), "; ".join(p.en for p in parts))
+    if count > len(parts):
+        return say("xlsx.and_more", listed=shown, more=count - len(parts))
+    return shown
+
+
+def _column_name(position: int, header: Sequence[str]) -> str:
+    name = header[position] if position < len(header) else ""
+    return f"{name!r} ({column_letter(position)})" if name else column_letter(position)
+
+
+def _rows_text(numbers: Iterable[int]) -> Text:
+    """Row numbers, in order, as runs (``4-6, 9``): the first `_SHOWN` runs."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in runs[:_SHOWN]]
+    text = Text("、".join(parts), ", ".join(parts))
+    if len(runs) > _SHOWN:
+        return say("xlsx.and_more_runs", listed=text, more=len(runs) - _SHOWN)
+    return text
+
+
+def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]]) -> Rows:
+    """The rows, each cell of ``ranges`` (in one column each) its first cell's value.
+
+    A row with nothing of its own (every cell empty, the merged ones aside)
+    stays empty, a blank row the readers pass over: a range stretched over
+    the blank rows below a table (a layout, not data) never makes records of
+    them (log rows of a merged unit and date counted as inspections, or
+    register rows without an id that would leave the units' membership
+    unknown)."""
+    starting: dict[int, list[tuple[int, int, int, int]]] = {}
+    for found in ranges:
+        starting.setdefault(found[0], []).append(found)
+    open_: list[tuple[int, int, object]] = []  # (last row, column, value)
+    for number, read in rows:
+        cells = read
+        if open_:
+            open_ = [o for o in open_ if o[0] >= number]
+        if open_ and any(not _blank(value) for value in read):
+            row = list(read)
+            for _, column, value in open_:
+                if column >= len(row):
+                    row.extend([None] * (column + 1 - len(row)))
+                row[column] = value
+            cells = tuple(row)
+        for _, left, bottom, _ in starting.pop(number, ()):
+            open_.append((bottom, left, cells[left] if left < len(cells) else None))
+        yield number, cells
+
+
+def _blank(value: object) -> bool:
+    """An empty cell: nothing, or only white space."""
+    return value is None or (isinstance(value, str) and not value.strip())
