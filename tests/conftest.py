@@ -150,6 +150,27 @@ def postgres(postgres_url: str) -> Iterator[Any]:
         yield connection
 
 
+def records_tables(
+    engine: str, request: pytest.FixtureRequest, statements: list[str], schema: str
+) -> tuple[Any, dict[str, str]]:
+    """A connection to ``engine`` (DuckDB in memory, or the PostgreSQL server's
+    URL, in a schema ``schema`` made afresh) whose tables ``statements`` made
+    (``{s}``: the schema's prefix), and the names of the register and log
+    tables (``register``, ``inspections``)."""
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection: Any = duckdb.connect()
+        for statement in statements:
+            connection.execute(statement.format(s=""))
+        return connection, {"register": "register", "log": "inspections"}
+    postgres = request.getfixturevalue("postgres")
+    postgres.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+    for statement in statements:
+        postgres.execute(statement.format(s=f"{schema}."))
+    url = request.getfixturevalue("postgres_url")
+    return url, {"register": f"{schema}.register", "log": f"{schema}.inspections"}
+
+
 def assert_stored_failures(written: list[tuple[Any, ...]], expected: Any) -> None:
     """Rows written by ``failing_units_to`` (rule, year, unit, name, district)
     are every unit that does not meet a rule in a year the log decides (also

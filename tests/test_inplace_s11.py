@@ -12,6 +12,7 @@ import pytest
 
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
+from tests.conftest import records_tables
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -35,21 +36,8 @@ def _rows(written: str, *, bad: bool) -> list[tuple[str, str, str, str | None]]:
 def _tables(
     engine: str, request: pytest.FixtureRequest, statements: list[str]
 ) -> tuple[Any, dict[str, str]]:
-    """A connection to ``engine`` (DuckDB in memory, or the PostgreSQL server's
-    URL) whose tables ``statements`` made (``{s}``: the schema's prefix), and
-    the names of the register and log tables."""
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        connection: Any = duckdb.connect()
-        for statement in statements:
-            connection.execute(statement.format(s=""))
-        return connection, {"register": "register", "log": "inspections"}
-    postgres = request.getfixturevalue("postgres")
-    postgres.execute("DROP SCHEMA IF EXISTS inplace_s11 CASCADE; CREATE SCHEMA inplace_s11")
-    for statement in statements:
-        postgres.execute(statement.format(s="inplace_s11."))
-    url = request.getfixturevalue("postgres_url")
-    return url, {"register": "inplace_s11.register", "log": "inplace_s11.inspections"}
+    """`records_tables` in this file's schema."""
+    return records_tables(engine, request, statements, "inplace_s11")
 
 
 def _verdicts(

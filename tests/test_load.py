@@ -80,7 +80,7 @@ INVALID = {
     ),
     "bad-date": (
         replace("rules.toml", "due = 2025-12-31", "due = 2025-13-31"),
-        "rules.toml: not valid TOML",
+        "rules.toml, line 7, column 11: not valid TOML",
     ),
     "due-outside-plan": (
         replace("rules.toml", "due = 2025-12-31", "due = 2027-12-31"),

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ._errors import DataError, Problem, QRulesError
+from ._limits import MAX_CSV_FIELD_CHARS
 from ._messages import Text, data, say
 
 __all__ = [
@@ -73,6 +74,32 @@ def first_line(error: BaseException) -> str:
     """The first line of an error's message (a driver's may run to several)."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def csv_problem(error: Exception) -> tuple[Text, Text | None]:
+    """What the csv module's error says, in qrules' words, and what to do."""
+    detail = first_line(error)
+    if detail.startswith("field larger than field limit"):
+        return say("read.csv_field_too_long", limit=MAX_CSV_FIELD_CHARS, detail=detail), None
+    return say("read.not_csv", detail=detail), say("read.csv_hint")
+
+
+#: Where tomllib says a TOML file's error is: "… (at line 3, column 5)", "… (at end of document)".
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def toml_error(error: ValueError) -> tuple[str, Text | None]:
+    """A TOML parser's error: its own words (English, which an English message
+    quotes) without their place, and the place in qrules' words (line and
+    column, or the end of the file), when it says one."""
+    text = first_line(error)
+    found = _TOML_AT.search(text)
+    if found is None:
+        return text, None
+    if found.group(1) is None:
+        return text[: found.start()], say("where.end_of_document")
+    line, column = int(found.group(1)), int(found.group(2))
+    return text[: found.start()], say("where.line_column_number", line=line, column=column)
 
 
 #: A URL's password (``scheme://user:password@``), wherever a URL is in a text.
@@ -296,13 +323,13 @@ def translated(
     elif isinstance(error, MemoryError):
         message, hint = say("read.too_large"), say("read.use_database")
     elif isinstance(error, UnicodeError):
-        message = say("read.not_text", error=first_line(error))
+        message, hint = say("read.not_text", detail=first_line(error)), say("read.text_hint")
     elif isinstance(error, csv.Error):
-        message = say("read.not_csv", error=first_line(error))
+        message, hint = csv_problem(error)
     elif _raised_by(error, "zipfile", "BadZipFile", "LargeZipFile"):
-        message = say("read.not_xlsx", error=first_line(error))
+        message, hint = say("read.not_xlsx", detail=first_line(error)), say("read.xlsx_hint")
     elif _raised_by(error, "xml.etree.ElementTree", "ParseError"):
-        message = say("read.damaged_xml", error=first_line(error))
+        message, hint = say("read.damaged_xml", detail=first_line(error)), say("read.xlsx_hint")
     elif driver := _driver_of(error):
         message, hint = _driver_problem(error, driver)
     else:

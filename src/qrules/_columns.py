@@ -58,6 +58,7 @@ import attrs
 from ._boundary import outside
 from ._bulk import made_at_once
 from ._errors import DataError
+from ._fardates import python_list
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._messages import say
 from ._model import Text
@@ -1019,7 +1020,7 @@ def _each_value(
         at = None
     values: list[object] = []
     bad: list[bool] = []
-    for value in distinct.to_pylist():
+    for value in python_list(distinct):
         try:
             values.append(read(value))
             bad.append(False)
@@ -1251,7 +1252,7 @@ class _Reading:
         left = pc.indices_nonzero(pc.and_(self.used, suspects))
         width = len(self.cells.header)
         numbers = self.cells.numbers.take(left).to_pylist()
-        columns = [c.take(left).to_pylist() for c in self.cells.columns]
+        columns = [python_list(c.take(left)) for c in self.cells.columns]
         rows: list[tuple[int, Sequence[object]]] = [
             (number, [columns[i][j] for i in range(width)]) for j, number in enumerate(numbers)
         ]

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from . import _escape
+from ._boundary import first_line
 from ._errors import QRulesError
 from ._messages import say
 from ._model import Lang, Text
@@ -415,7 +416,9 @@ def read_coverage(text: str, name: str) -> CoverageReport:
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         if isinstance(error, QRulesError):
             raise
-        raise _CoverageError(say("coverage.not_a_report", name=name, error=str(error))) from None
+        raise _CoverageError(
+            say("coverage.not_a_report", name=name, detail=first_line(error))
+        ) from None
 
 
 def _book(data: Mapping[str, Any]) -> RulebookCoverage:

@@ -33,7 +33,7 @@ from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
 from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
-from ._messages import say
+from ._messages import listed, say
 from ._model import Lang, Text
 from ._replay import replay, stood
 from ._results import Evaluation, Result, Verdict, year_span
@@ -441,7 +441,9 @@ def audit_log(path: str | Path, resolve: Resolver, *, head: str | None = None) -
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             if isinstance(error, QRulesError):
                 raise
-            said = error.said if isinstance(error, _Malformed) else say("audit.error", error=error)
+            # (What is wrong in qrules' words: never a Python exception's text,
+            # in English whatever the language; `_Malformed` names the key.)
+            said = error.said if isinstance(error, _Malformed) else say("audit.unreadable")
             findings.append(Finding(number, say("audit.malformed", error=said)))
     if head is not None and (previous is None or _sha256(previous) != head):
         findings.append(Finding(number, say("audit.head_differs", head=head)))
@@ -510,7 +512,7 @@ def _audit_record(
     findings: list[Finding],
     changes: list[VerdictChange],
 ) -> None:
-    if str(record["schema_version"]) != DECISION_LOG_SCHEMA_VERSION:
+    if str(_field(record, "schema_version")) != DECISION_LOG_SCHEMA_VERSION:
         findings.append(
             Finding(
                 number,
@@ -522,13 +524,16 @@ def _audit_record(
             )
         )
         return
-    logged = _table(record["rulebook"], "rulebook")
-    as_of = None if record["as_of"] is None else dt.date.fromisoformat(record["as_of"])
-    key = (str(logged["fingerprint"]), as_of)
+    logged = _table(_field(record, "rulebook"), "rulebook")
+    book_id, version, fingerprint = (
+        _text(logged, key, f"rulebook.{key}") for key in ("id", "version", "fingerprint")
+    )
+    as_of = _day(_field(record, "as_of"), "as_of")
+    key = (fingerprint, as_of)
     if key not in books:
-        books[key] = resolve(str(logged["id"]), str(logged["version"]), key[0], as_of)
+        books[key] = resolve(book_id, version, fingerprint, as_of)
     book = books[key]
-    label = f"{logged['id']} {logged['version']} ({str(logged['fingerprint'])[:12]})"
+    label = f"{book_id} {version} ({fingerprint[:12]})"
     if book is None:
         if key[0] not in missing:
             missing.add(key[0])
@@ -538,62 +543,65 @@ def _audit_record(
         return
     audited = f"{book.id} {book.version} ({book.fingerprint[:12]})"
     counts[(label, audited)] = counts.get((label, audited), 0) + 1
-    rule_id, year = str(record["rule"]), int(record["year"])
-    if not isinstance(record["years"], list):
-        raise _Malformed(say("audit.not_a_list", key="years"))
-    years = tuple(int(y) for y in record["years"])
+    rule_id, year = _text(record, "rule"), _year(_field(record, "year"), "year")
+    years = tuple(_year(y, "years") for y in _list(_field(record, "years"), "years"))
+    district = _field(record, "district")
+    if district is not None and not isinstance(district, str):
+        raise _Malformed(say("audit.not_text", key="district", value=_shown(district)))
+    was = _verdict(_field(record, "verdict"))
     rule = book.get(rule_id)
-    if rule is not None and record["district"] is not None:
+    if rule is not None and district is not None:
         # A district with a target of its own was judged against it, as the
         # engine judges it (`Rule.in_district`), not against the city's.
-        rule = rule.in_district(str(record["district"])) or rule
+        rule = rule.in_district(district) or rule
     judged = None if rule is None else stood(rule, year, years)
     if judged is None:
         findings.append(
             Finding(number, say("audit.no_rule", rule=rule_id, rulebook=audited, year=year))
         )
         return
-    inputs = {str(m): _logged_number(v) for m, v in _table(record["inputs"], "inputs").items()}
+    inputs = {
+        str(m): _logged_number(v) for m, v in _table(_field(record, "inputs"), "inputs").items()
+    }
     # (yearly, contradicted, derived: absent from lines written before they were logged)
     yearly = {
-        int(y): {str(m): _logged_number(v) for m, v in _table(values, "yearly").items()}
+        _year(y, "yearly"): {str(m): _logged_number(v) for m, v in _table(values, "yearly").items()}
         for y, values in _table(record.get("yearly") or {}, "yearly").items()
     }
     if set(yearly) - set(years):
         raise _Malformed(say("audit.yearly"))
     contradicted = {
-        int(y): {str(m): _logged_number(v) for m, v in _table(sums, "contradicted").items()}
+        _year(y, "contradicted"): {
+            str(m): _logged_number(v) for m, v in _table(sums, "contradicted").items()
+        }
         for y, sums in _table(record.get("contradicted") or {}, "contradicted").items()
     }
     if set(contradicted) - set(years):
         raise _Malformed(say("audit.yearly"))
     derived = {
-        int(y): {
-            str(m): tuple(str(d) for d in names) for m, names in _table(sums, "derived").items()
+        _year(y, "derived"): {
+            str(m): tuple(str(d) for d in _list(names, "derived"))
+            for m, names in _table(sums, "derived").items()
         }
         for y, sums in _table(record.get("derived") or {}, "derived").items()
     }
     if set(derived) - set(years):
         raise _Malformed(say("audit.yearly"))
-    again = replay(
-        book, judged, year, years, inputs, record["district"], yearly, contradicted, derived
-    )
-    was = Verdict(record["verdict"])
+    logged_target = _target(_field(record, "target"))
+    observed = _field(record, "observed")
+    again = replay(book, judged, year, years, inputs, district, yearly, contradicted, derived)
     if again.verdict is not was:
         target = judged.target
-        logged_target = record["target"]
         changes.append(
             VerdictChange(
                 number,
                 rule_id,
                 year,
-                record["district"],
+                district,
                 was,
                 again.verdict,
-                record["observed"],
-                None
-                if logged_target is None
-                else f"{logged_target['op']} {logged_target['value']}",
+                observed,
+                logged_target,
                 None if target is None else f"{target.op} {format_number(target.value)}",
                 book.fingerprint == key[0],
                 years,
@@ -616,6 +624,77 @@ class _Malformed(ValueError):
         self.said = said
 
 
+def _field(record: Mapping[str, Any], key: str, name: str | None = None) -> Any:
+    """A logged record's value of ``key`` (shown as ``name``: ``rulebook.id``);
+    a `_Malformed` record when it has none."""
+    try:
+        return record[key]
+    except KeyError:
+        raise _Malformed(say("audit.missing_key", key=name or key)) from None
+
+
+def _shown(value: object) -> str:
+    """A logged value as the log writes it (JSON: ``null``, ``true``), clipped."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _text(record: Mapping[str, Any], key: str, name: str | None = None) -> str:
+    """A logged record's text (``rule``, ``rulebook.id``, …)."""
+    value = _field(record, key, name)
+    if not isinstance(value, str):
+        raise _Malformed(say("audit.not_text", key=name or key, value=_shown(value)))
+    return value
+
+
+#: A year as a decision log writes it: a number, or a key of ``yearly`` and the like.
+_LOGGED_YEAR = re.compile(r"[0-9]{4}")
+
+
+def _year(value: object, key: str) -> int:
+    """A logged year: an integer from 1000 to 9999 (``year``, in ``years``), or
+    such a number written as a key (``yearly``'s ``"2025"``)."""
+    if isinstance(value, str) and _LOGGED_YEAR.fullmatch(value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return value
+    raise _Malformed(say("audit.not_a_year", key=key, value=_shown(value)))
+
+
+def _list(value: object, key: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Malformed(say("audit.not_a_list", key=key))
+    return value
+
+
+def _day(value: object, key: str) -> dt.date | None:
+    """A logged day (``as_of``) written ``YYYY-MM-DD``, or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _Malformed(say("audit.not_a_date", key=key, value=_shown(value)))
+
+
+def _target(value: object) -> str | None:
+    """A logged target (``{"op": ">=", "value": "98.5"}``) as shown, or ``None``."""
+    if value is None:
+        return None
+    target = _table(value, "target")
+    return f"{_field(target, 'op', 'target.op')} {_field(target, 'value', 'target.value')}"
+
+
+def _verdict(value: object) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        shown = listed(v.value for v in Verdict)
+        raise _Malformed(say("audit.not_a_verdict", value=_shown(value), verdicts=shown)) from None
+
+
 def _table(value: object, key: str) -> Mapping[str, Any]:
     """A logged table of keys and values (``inputs``, ``yearly``, ...); a
     `_Malformed` record when it is anything else (a hostile or damaged line)."""
@@ -630,7 +709,10 @@ def _logged_number(value: object) -> Fraction:
     text = str(value)
     if len(text) > _MAX_LOGGED_NUMBER_CHARS or not _LOGGED_NUMBER.fullmatch(text):
         raise _Malformed(say("audit.not_a_number", text=text[:40]))
-    return Fraction(text)
+    try:
+        return Fraction(text)
+    except ZeroDivisionError:  # ("1/0")
+        raise _Malformed(say("audit.not_a_number", text=text)) from None
 
 
 def audit_text(audit: Audit, lang: Lang = "en") -> str:

@@ -792,12 +792,16 @@ def read_dataset(
     year: int | None = None,
     district: str | None = None,
     name: str | None = None,
+    table: str | None = None,
 ) -> Dataset:
     """Read reported figures, as offices keep them.
 
     ``source`` is a file (``.csv``, ``.tsv``, ``.txt``, ``.json``, ``.xlsx``,
     ``.parquet``, ``.arrow``), a pandas or polars DataFrame, an Arrow table, a
-    list of dicts, or a mapping of measure to value (for one ``year``). A
+    list of dicts, a database URL (``duckdb:///figures.db``) or DB-API
+    connection, whose table ``table`` is read (``figures`` when not given;
+    an identifier, ``schema.table`` allowed), or a mapping of measure to
+    value (for one ``year``). A
     sheet is ``long`` (columns ``year``, ``measure``, ``value`` and optionally
     ``district``) or ``wide`` (a ``measure`` column and a column per year, or
     per district), found from its header unless ``layout`` says. ``mapping``
@@ -827,21 +831,23 @@ def read_dataset(
             "layout": layout,
             "year": year,
             "district": district,
+            "table": table,
         }
         if any(v is not None for v in given.values()):
             raise TypeError("a Dataset is already read: give it without reading options")
         return source
     if isinstance(source, Mapping) and source_kind(source) == "rows":
+        check_options(source, name or "<mapping>", table=table)
         keys = [str(k) for k in source]
-        table = RawTable(
+        cells = RawTable(
             name or "<mapping>",
             ["measure", "value"],
             numbered(([k, v] for k, v in source.items()), first=0),
         )
         # The mapping is for one year: by default the last of the plan.
         reader = _Reader(
-            table,
-            _Header.of(table.header, figures),
+            cells,
+            _Header.of(cells.header, figures),
             rulebook,
             figures,
             names,
@@ -857,15 +863,16 @@ def read_dataset(
     )
     check_options(source, label, header_row=header_row)
     if source_kind(source) == "json":
-        check_options(source, label, encoding=encoding, sheet=sheet)
-        table, problems = _json_table(Path(source))
+        check_options(source, label, encoding=encoding, sheet=sheet, table=table)
+        read, problems = _json_table(Path(source))
         if problems:
             raise DataError(str(source), problems)
         places = _Places("item")
     else:
-        table = open_table(
+        read = open_table(
             source,
             default_table="figures",
+            table=table,
             sheet=sheet,
             encoding=encoding,
             name=name,
@@ -873,9 +880,9 @@ def read_dataset(
         )
         places = _Places("row")
     try:
-        header, rows, found_at = _find_header(table, header_row, figures)
+        header, rows, found_at = _find_header(read, header_row, figures)
         reader = _Reader(
-            attrs.evolve(table, rows=rows), header, rulebook, figures, names, places, year, district
+            attrs.evolve(read, rows=rows), header, rulebook, figures, names, places, year, district
         )
         if found_at != 1:
             reader.notes.append(say("figures.header_found", row=found_at))
@@ -883,7 +890,7 @@ def read_dataset(
         _spread_merged(reader, by, found_at)
         return _finish(reader, by)
     finally:
-        table.close()  # (an .xlsx file's workbooks, when a problem stops the reading)
+        read.close()  # (an .xlsx file's workbooks, when a problem stops the reading)
 
 
 def _layout(reader: _Reader, layout: Layout | None) -> str:
@@ -1131,8 +1138,9 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
             [
                 Problem(
                     name,
-                    say("figures.not_json", error=error.msg),
+                    say("figures.not_json", detail=error.msg),
                     where=say("where.line_column_number", line=error.lineno, column=error.colno),
+                    hint=say("figures.json_hint"),
                 )
             ],
         ) from None

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._boundary import os_reason
+from ._boundary import os_reason, toml_error
 from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
 from ._errors import (
@@ -519,7 +519,12 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
             Problem(name, say("tabular.not_encoding", encoding="UTF-8", byte=error.start))
         )
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(name, say("load.not_toml", error=str(error))))
+        detail, where = toml_error(error)
+        problems.append(
+            Problem(
+                name, say("load.not_toml", detail=detail), where=where, hint=say("load.toml_hint")
+            )
+        )
     except RecursionError:
         problems.append(Problem(name, say("load.toml_too_deep")))
     return None
@@ -1617,7 +1622,7 @@ def _check_records(
         try:
             population.append((column, _codes(options, column.replace("_", " "))(value)))
         except _Bad as error:
-            checker.problem(str(error), where, key)
+            checker.problem(error.said, where, key)
     each = None
     if "each" in fields:
         each = checker.table(

@@ -328,12 +328,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请将其载入数据库,用 --database 在数据库中判定(docs/engines.md)",
         "load it into a database and judge it there with --database (docs/engines.md)",
     ),
-    "read.not_text": ("不是 qrules 能读取的文本:{error}", "not text qrules can read: {error}"),
-    "read.not_csv": ("不是可读的 CSV 文件:{error}", "not a readable CSV file: {error}"),
-    "read.not_xlsx": ("不是可读的 .xlsx 文件:{error}", "not a readable .xlsx file: {error}"),
+    "read.not_text": ("不是 qrules 能读取的文本", "not text qrules can read ({detail})"),
+    "read.not_csv": ("不是可读的 CSV 文件", "not a readable CSV file ({detail})"),
+    "read.not_xlsx": ("不是可读的 .xlsx 文件", "not a readable .xlsx file ({detail})"),
     "read.damaged_xml": (
-        "不是可读的 .xlsx 文件:XML 已损坏({error})",
-        "not a readable .xlsx file: damaged XML ({error})",
+        "不是可读的 .xlsx 文件:其中的 XML 已损坏",
+        "not a readable .xlsx file: damaged XML ({detail})",
     ),
     # -- a value read (_data.py, _limits.py) ---------------------------------------
     "limits.too_large": ("绝对值超过 10^30", "more than 10^30 in magnitude"),
@@ -561,7 +561,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "figures.columns_not_read": ("未读取的列:{columns}", "columns not read: {columns}"),
     "figures.rows_more": ("{rows},……另有 {more} 行", "{rows}, … {more} more"),
-    "figures.not_json": ("不是有效的 JSON:{error}", "not valid JSON: {error}"),
+    "figures.not_json": ("不是有效的 JSON", "not valid JSON ({detail})"),
     "figures.json_too_deep": ("不是有效的 JSON:嵌套过深", "not valid JSON: nested too deeply"),
     "figures.json_shape": (
         "数据集是由数字和文本组成的对象数组",
@@ -669,7 +669,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'expected a positive whole number, a decimal or ratio in quotes ("0.01"), or 百, 千, 万 or 亿',
     ),
     # -- registers and logs (_records.py) ------------------------------------------
-    "mapping.not_toml": ("不是 UTF-8 编码的 TOML 文件:{error}", "not a UTF-8 TOML file: {error}"),
+    "mapping.not_toml": ("不是有效的 TOML", "not valid TOML ({detail})"),
     "mapping.shape": ("映射文件由名称和代码的表组成", "a mapping is tables of names and codes"),
     "mapping.unknown_table": ("未知的表", "unknown table"),
     "mapping.expected_table": ("应为表", "expected a table"),
@@ -1047,7 +1047,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是普通文件(而是 FIFO、设备或套接字);只读取规则集文件夹中的普通文件",
         "is not a regular file (a FIFO, device or socket); only plain files of a rulebook folder are read",
     ),
-    "load.not_toml": ("不是有效的 TOML:{error}", "not valid TOML: {error}"),
+    "load.not_toml": ("不是有效的 TOML", "not valid TOML ({detail})"),
     "load.toml_too_deep": ("数组或表嵌套过深,无法读取", "arrays or tables nest too deeply to read"),
     "load.too_many_files": (
         "含有超过 {count:,} 个文件,这是规则集文件夹的上限",
@@ -2040,8 +2040,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "exit 1 under this percent of rules fully covered (default 100)",
     ),
     "help.data": (
-        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表(docs/datasets.md)",
-        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide (docs/datasets.md)",
+        "数据集文件:.csv、.tsv、.xlsx、.json、.parquet 或 .arrow,长表或宽表;或 duckdb:///path.db?table=NAME、sqlite:/// 网址(不写 ?table= 时读取默认的数据表)(docs/datasets.md)",
+        "a dataset file: .csv, .tsv, .xlsx, .json, .parquet or .arrow, long or wide; or a duckdb:///path.db?table=NAME or sqlite:/// URL (table figures when it names none) (docs/datasets.md)",
     ),
     "help.sample": (
         "使用规则集附带的示例数据集",
@@ -2423,8 +2423,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是决策日志记录(JSON 对象)",
         "not a decision log record (a JSON object)",
     ),
-    "audit.malformed": ("记录不完整或有误({error})", "a malformed record ({error})"),
-    "audit.error": ("{error!r}", "{error!r}"),
+    "audit.malformed": (
+        "记录不完整或有误({error}):此行不是 qrules 写入的样子(被改动过,或由其他程序写入);请与日志的副本核对",
+        "a malformed record ({error}): the line is not as qrules writes it (edited, or written by another program); compare it with a copy of the log",
+    ),
     "audit.yearly": (
         "yearly 列出了 years 中没有的年份",
         "yearly names a year that years does not list",
@@ -2471,8 +2473,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: schema_version {got!r}; this qrules reads version {version}",
     ),
     "coverage.not_a_report": (
-        "{name}:不是 qrules 覆盖率报告({error});请用 pytest --qrules-coverage --qrules-coverage-report=json:PATH 生成",
-        "{name}: not a qrules coverage report ({error}); write one with pytest --qrules-coverage --qrules-coverage-report=json:PATH",
+        "{name}:不是 qrules 覆盖率报告;请用 pytest --qrules-coverage --qrules-coverage-report=json:PATH 生成",
+        "{name}: not a qrules coverage report ({detail}); write one with pytest --qrules-coverage --qrules-coverage-report=json:PATH",
     ),
     # -- rule coverage, the report (_coverage.py) ----------------------------------
     "coverage.column.rule": ("规则", "rule"),
@@ -3041,6 +3043,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{key} is not a table of keys and values (a JSON object)",
     ),
     "audit.not_a_list": ("{key} 应是列表(JSON 数组)", "{key} is not a list (a JSON array)"),
+    # -- _decisions (s12 leftovers): a logged value of the wrong shape, in qrules' words --
+    "audit.missing_key": ("缺少 {key}", "{key} is missing"),
+    "audit.not_text": (
+        "{key} 的值 {value} 应是文本(JSON 字符串)",
+        "{key} is {value}, not text (a JSON string)",
+    ),
+    "audit.not_a_year": (
+        "{key}:{value} 不是年份(如 2025)",
+        "{key}: {value} is not a year (such as 2025)",
+    ),
+    "audit.not_a_date": (
+        "{key} 的值 {value} 不是 YYYY-MM-DD 格式的日期",
+        "{key} is {value}, not a date written YYYY-MM-DD",
+    ),
+    "audit.not_a_verdict": (
+        "记录的判定 {value} 不是 {verdicts} 之一",
+        "verdict is {value}, not one of {verdicts}",
+    ),
+    # -- _boundary and the readers (s12 leftovers): what to do with a file an outside
+    # parser refuses ({detail}: its own words, in English, which zh leaves out) --
+    "load.toml_hint": (
+        "请检查该处的方括号、引号、逗号和等号",
+        "check the brackets, quotation marks, commas and = signs there",
+    ),
+    "figures.json_hint": (
+        "请检查该处的括号、引号和逗号,包括最后一项之后多余的逗号",
+        "check the brackets, quotation marks and commas there, a comma after the last item included",
+    ),
+    "read.csv_hint": (
+        "请用表格软件打开并另存为 CSV(UTF-8)",
+        "open it in a spreadsheet program and save it as CSV (UTF-8) again",
+    ),
+    "read.xlsx_hint": (
+        "请用 Excel 打开并另存为 .xlsx",
+        "open it in Excel and save it as .xlsx again",
+    ),
+    "read.text_hint": (
+        "请把文件另存为 UTF-8 编码,或用 --encoding(encoding=)指定其编码",
+        "save the file as UTF-8, or give its encoding with --encoding (encoding=)",
+    ),
+    "where.end_of_document": ("文件末尾", "the end of the file"),
+    "read.csv_field_too_long": (
+        "有单元格超过 {limit:,} 个字符,qrules 不读取这样长的单元格:若是引号未闭合(使文件其余部分成了一个单元格),请补上引号",
+        "a cell is longer than {limit:,} characters ({detail}), which qrules does not read: if a quotation mark is never closed (making the rest of the file one cell), close it",
+    ),
+    "audit.unreadable": (
+        "某个值的类型或形式不是 qrules 写入的",
+        "a value is not of the type or shape qrules writes",
+    ),
     # -- _rulebook (s11 hunt): a rule judged by a rulebook it is not of --
     "model.not_own_rule": (
         "规则 {rule!r} 不是规则集 {rulebook!r} {version} 中的该规则(来自另一规则集或版本,或已被修改),其结论不写入决策日志:日志会把它记在该规则集的版本和指纹名下;请用它所属的规则集判断并记录",

@@ -239,6 +239,7 @@ class Rulebook:
         header_row: int | None = None,
         layout: Literal["long", "wide"] | None = None,
         decision_log: str | Path | None = None,
+        table: str | None = None,
     ) -> Evaluation:
         """Judge reported figures against the rules.
 
@@ -249,6 +250,7 @@ class Rulebook:
 
             rulebook.evaluate({"food_safety_sampling_pass_rate": "98.6"})
             rulebook.evaluate(df, mapping="mapping.toml")
+            rulebook.evaluate(connection, table="office.figures_2025")
 
         A figure outside its measure's bounds (``lower``, ``upper``,
         ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
@@ -272,8 +274,9 @@ class Rulebook:
                 sheet=sheet,
                 header_row=header_row,
                 layout=layout,
+                table=table,
             )
-        elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout)):
+        elif any(v is not None for v in (mapping, encoding, sheet, header_row, layout, table)):
             raise TypeError("a Dataset is already read: give it without reading options")
         elif year is not None:
             raise TypeError(

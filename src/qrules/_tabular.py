@@ -29,8 +29,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._boundary import first_line, guarded, outside
+from ._boundary import csv_problem, first_line, guarded, outside
 from ._errors import DataError, Problem, suggestion
+from ._fardates import held, held_rows, python_list
 from ._limits import (
     MAX_ARROW_BYTES,
     MAX_ARROW_CELLS,
@@ -297,7 +298,7 @@ def _open_source(
     if isinstance(source, RawTable):  # rows already fetched, numbered (the SQL engines')
         return source
     if isinstance(source, str) and URL.match(source):
-        return from_url(source, table or default_table)
+        return from_url(source, default_table if table is None else table)
     if isinstance(source, str) and re.match(r"[a-z][a-z0-9+.-]*://", source):
         raise DataError(
             source, [Problem(source, say("tabular.urls"), hint=say("tabular.urls_hint"))]
@@ -319,7 +320,7 @@ def _open_source(
     if hasattr(source, "itertuples") and hasattr(source, "columns"):  # pandas
         return _pandas_table(source, name or "<pandas DataFrame>")
     if hasattr(source, "cursor"):  # a DB-API connection
-        return from_connection(source, table or default_table, name)
+        return from_connection(source, default_table if table is None else table, name)
     if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
         header = list(dict.fromkeys(str(k) for row in source for k in row)) or list(
             columns
@@ -378,7 +379,7 @@ def numbered(
 def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for batch in batches:
         columns = [
-            column.to_pylist()
+            python_list(column)
             if str(column.type) not in _SINGLE
             else [_single(v, _SINGLE[str(column.type)]) for v in column.to_pylist()]
             for column in batch.columns
@@ -680,16 +681,9 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as error:
-        raise DataError(
-            name,
-            [
-                Problem(
-                    name,
-                    say("read.not_csv", error=str(error)),
-                    where=say("where.line", line=reader.line_num),
-                )
-            ],
-        ) from None
+        message, hint = csv_problem(error)
+        where = say("where.line", line=reader.line_num)
+        raise DataError(name, [Problem(name, message, where=where, hint=hint)]) from None
 
 
 def _xlsx_parts(path: Path) -> None:
@@ -774,7 +768,14 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     except Exception as error:  # openpyxl raises many kinds for a file it cannot read
         _closed(book, formulas)
         raise DataError(
-            str(path), [Problem(path.name, say("read.not_xlsx", error=str(error)))]
+            str(path),
+            [
+                Problem(
+                    path.name,
+                    say("read.not_xlsx", detail=first_line(error)),
+                    hint=say("read.xlsx_hint"),
+                )
+            ],
         ) from None
     books = (book, formulas)
     if sheet is not None and sheet not in book.sheetnames:
@@ -999,7 +1000,7 @@ def from_connection(
     if not IDENTIFIER.match(table):
         raise DataError(name, [Problem(name, say("tabular.not_a_table", table=table))])
     quoted = ".".join(f'"{part}"' for part in table.split("."))
-    cursor = connection.cursor()
+    cursor = held(connection.cursor())  # (a date Python cannot hold: a `FarDate`)
     try:
         cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
     except Exception as error:  # each driver has its own error classes
@@ -1025,7 +1026,7 @@ def from_connection(
     def rows() -> Iterator[Sequence[object]]:
         try:
             while batch := cursor.fetchmany(10_000):
-                yield from batch
+                yield from held_rows(batch, cursor.description)
         finally:
             if close:
                 connection.close()

@@ -720,8 +720,10 @@ def _dataset(rulebook: Rulebook, args: argparse.Namespace) -> Dataset | None:
     )
 
 
-def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
-    """The dataset file the arguments name (a sample's, or the one given)."""
+def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | str | None:
+    """The dataset file the arguments name (a sample's, or the one given), or
+    the database URL given (``duckdb:///figures.db?table=…``, kept as it is:
+    a path would make ``duckdb:/figures.db`` of it)."""
     if args.sample is not None:
         if args.data:
             raise _usage(say("cli.dataset_or_sample"))
@@ -733,7 +735,7 @@ def _dataset_path(rulebook: Rulebook, args: argparse.Namespace) -> Path | None:
             raise _usage(say("cli.samples", rulebook=rulebook.id, names=names))
         return chosen[0]
     if args.data:
-        return Path(args.data)
+        return args.data if source_kind(args.data) == "database" else Path(args.data)
     given = [f"--{o.replace('_', '-')}" for o in _SHEET_OPTIONS if getattr(args, o) is not None]
     if given:
         raise _usage(
@@ -885,16 +887,18 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         raise _usage(say("cli.by_responsible"))
     judged, _, _ = _judge(args)
     if args.decision_log:
-        from ._decisions import append_decisions, file_digest  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
+        from ._decisions import append_decisions  # noqa: PLC0415 (a subcommand's module, imported when used: a quick start)
 
         data = _dataset_path(judged.rulebook, args)
         # The rulebook's folder and a --sample dataset are known only now.
         _refuse_input(
-            Path(args.decision_log), [*args.inputs, *([data] if data else [])], "--decision-log"
+            Path(args.decision_log),
+            [*args.inputs, *([data] if isinstance(data, Path) else [])],
+            "--decision-log",
         )
         engine, sources = records_cli.logged_inputs(judged.rulebook, args)
         if data is not None:
-            sources.insert(0, file_digest(data, "dataset"))
+            sources.insert(0, records_cli.source_digest(data, "dataset"))
         rows = {"dataset": judged.rows_read} | {t.kind: t.rows_read for t in judged.records}
         append_decisions(
             args.decision_log,
@@ -1176,7 +1180,11 @@ def _coverage(args: argparse.Namespace, out: TextIO) -> int:
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        reason = os_reason(error) if isinstance(error, OSError) else str(error)
+        reason = (
+            os_reason(error)
+            if isinstance(error, OSError)
+            else say("tabular.not_encoding", encoding="UTF-8", byte=error.start)
+        )
         raise _usage(say("cli.coverage_unreadable", path=str(path), error=reason)) from None
     report = read_coverage(text, str(path))
     threshold = parse_threshold(args.fail_under or "100")

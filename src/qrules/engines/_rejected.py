@@ -335,7 +335,7 @@ def _clean_at_a_glance(register: Table, log: Table | None, row: tuple[Any, ...])
     clean = (
         len(set(row[:3])) == 1
         and not text_dates
-        and (latest is None or register.until is None or _day(latest) <= register.until)
+        and (latest is None or register.until is None or _by(latest, register.until))
         and all(d is None or _within(d) for d in days)
     )
     if log is None:
@@ -348,7 +348,7 @@ def _clean_at_a_glance(register: Table, log: Table | None, row: tuple[Any, ...])
         and total == with_unit == dates
         and log.type("date") != "text"
         and (earliest is None or _within(earliest))
-        and (last is None or log.until is None or _day(last) <= log.until)
+        and (last is None or log.until is None or _by(last, log.until))
     )
 
 
@@ -645,13 +645,19 @@ def _registered(database: Database, register: Table, units: set[str]) -> set[str
 
 def _within(value: object) -> bool:
     """Whether a database's date is one the readers read (`READ_DAYS`); one
-    that Python cannot hold comes as text (DuckDB's year -100): it is not."""
+    that Python cannot hold (`qrules._fardates.FarDate`) is not."""
     return isinstance(value, dt.date) and READ_DAYS[0] <= _day(value) <= READ_DAYS[1]
 
 
-def _day(value: object) -> dt.date:
-    """A database's latest date (a TIMESTAMP's date)."""
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
+def _by(value: object, until: dt.date) -> bool:
+    """Whether a database's latest date is ``until`` or earlier; one that Python
+    cannot hold (`qrules._fardates.FarDate`: ``infinity``) is not."""
+    return isinstance(value, dt.date) and _day(value) <= until
+
+
+def _day(value: dt.date) -> dt.date:
+    """A database's date (a TIMESTAMP's date)."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .._boundary import address_reason, first_line, os_reason, without_password
 from .._errors import DataError, Problem, QRulesError
+from .._fardates import held_text
 from .._messages import Text, data, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
@@ -182,7 +183,24 @@ class Spark:
         self.session = _session(session)
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        return [tuple(row) for row in self.session.sql(sql).collect()]
+        frame = self.session.sql(sql)
+        try:
+            return [tuple(row) for row in frame.collect()]
+        except (OverflowError, ValueError):
+            # A date pyspark cannot make a Python date of (a Parquet file's
+            # year 10000, or DuckDB's infinity): the dates fetched as text.
+            dated = [i for i, f in enumerate(frame.schema.fields) if _dated(f.dataType)]
+            if not dated:
+                raise
+        names = [f"c{i}" for i in range(len(frame.columns))]
+        renamed = frame.toDF(*names)
+        texts = renamed.select(
+            *(renamed[n].cast("string") if i in dated else renamed[n] for i, n in enumerate(names))
+        )
+        return [
+            tuple(held_text(v) if i in dated else v for i, v in enumerate(row))
+            for row in texts.collect()
+        ]
 
     def execute(self, sql: str) -> None:
         self.session.sql(sql)  # a statement runs when it is issued
@@ -194,10 +212,22 @@ class Spark:
             yield tuple(row)
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
-        return [
-            (f.name, column_type("spark", f.dataType.typeName()))
-            for f in self.session.sql(sql).schema.fields
-        ]
+        return [(f.name, _column_type(f)) for f in self.session.sql(sql).schema.fields]
+
+
+def _dated(kind: Any) -> bool:
+    """Whether a Spark type is of dates (DATE, TIMESTAMP, TIMESTAMP_NTZ)."""
+    return str(kind.typeName()) in ("date", "timestamp", "timestamp_ntz")
+
+
+def _column_type(field: Any) -> str:
+    """How qrules reads a column of a Spark schema (`column_type`): a
+    ``CHAR(n)`` column, which Spark gives as a string padded with spaces to
+    its length (and names in the field's metadata), ``char`` (`Table.padded`)."""
+    written = str((field.metadata or {}).get("__CHAR_VARCHAR_TYPE_STRING", ""))
+    if written.lower().startswith("char(") or field.dataType.typeName() == "char":
+        return "char"
+    return column_type("spark", field.dataType.typeName())
 
 
 def _frame(session: Any, columns: Mapping[str, Any], types: dict[str, str]) -> Any:

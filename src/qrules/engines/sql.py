@@ -58,6 +58,7 @@ import attrs
 
 from .._bulk import made_at_once
 from .._errors import DataError, Problem, QRulesError
+from .._fardates import held, held_rows
 from .._messages import say
 from .._model import Rule
 from .._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS, RecordSpec
@@ -213,13 +214,16 @@ class Connection:
             # Never a server-side prepared statement: psycopg prepares a query
             # run often, and a prepared plan fails once its table is created
             # again with other column types ("cached plan must not change
-            # result type"), as a long-lived connection's tables may be.
-            return self.connection.execute(sql, prepare=False)
+            # result type"), as a long-lived connection's tables may be. A
+            # date Python cannot hold (``infinity``, a year BC) is fetched as
+            # a `FarDate` (`held`: the cursor's loaders, not the connection's).
+            return held(self.connection.cursor()).execute(sql, prepare=False)
         return self.connection.execute(sql)
 
     def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        rows: list[tuple[Any, ...]] = self._run(sql).fetchall()
-        return rows
+        cursor = self._run(sql)
+        description = cursor.description  # (DuckDB's dates out of reach come as text)
+        return list(held_rows(cursor.fetchall(), description))
 
     def execute(self, sql: str) -> None:
         self._run(sql)
@@ -426,8 +430,8 @@ class Table:
     #: values are read already (a missing marker is NULL).
     read: bool = False
     #: Its stored columns whose values come padded with spaces to their length
-    #: (PostgreSQL's ``char(n)``), read as text (``CAST(… AS TEXT)``, which
-    #: drops the padding, as PostgreSQL compares them): a reader trims it.
+    #: (PostgreSQL's ``char(n)``, Spark's ``CHAR(n)``), read without their
+    #: trailing spaces (`stored_column`), as PostgreSQL compares them: a reader trims them.
     padded: frozenset[str] = frozenset()
     #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
@@ -481,9 +485,13 @@ class Table:
         return self.stored_column(self.columns[column], alias)
 
     def stored_column(self, stored: str, alias: str) -> exp.Expr:
-        """A stored column as the SQL reads it (`padded`: its text)."""
+        """A stored column as the SQL reads it (`padded`: its text, without the
+        spaces that pad it: ``TRIM(TRAILING FROM …)``, which PostgreSQL reads
+        of a ``char(n)`` cast to text, and Spark of its ``CHAR(n)`` string)."""
         column = exp.column(stored, table=alias, quoted=True)
-        return exp.cast(column, "TEXT") if stored in self.padded else column
+        if stored not in self.padded:
+            return column
+        return exp.Trim(this=column, position="TRAILING")
 
     def type(self, column: str) -> str:
         return self.types.get(column, "date" if column in _DATES else "text")

@@ -122,25 +122,30 @@ def logged_inputs(rulebook: Rulebook, args: argparse.Namespace) -> tuple[str, li
     if not wants_records(args):
         return "reference", []
     # Only a decision log needs it: `check` starts without it.
-    from .._decisions import InputDigest, file_digest  # noqa: PLC0415
+    from .._decisions import InputDigest  # noqa: PLC0415
 
     found = []
     if args.register:
         for kind, value in (("register", args.register), ("log", args.log)):
             source = _source(value, kind, rulebook)
-            if source is None:
-                continue
-            found.append(
-                file_digest(source, kind)
-                if Path(source).is_file()
-                else InputDigest(kind, _redacted(source), None)
-            )
+            if source is not None:
+                found.append(source_digest(source, kind))
     else:
         found += [
             InputDigest("register", args.register_table or "register", None),
             InputDigest("log", args.log_table or "inspections", None),
         ]
     return _engine(args), found
+
+
+def source_digest(source: str | Path, kind: str) -> InputDigest:
+    """What a decision log records of an input: a file's digest, or a
+    database URL's table (its password left out), with no digest."""
+    from .._decisions import InputDigest, file_digest  # noqa: PLC0415 (see `logged_inputs`)
+
+    if Path(source).is_file():
+        return file_digest(source, kind)
+    return InputDigest(kind, _redacted(str(source)), None)
 
 
 def _redacted(url: str) -> str:

@@ -30,9 +30,10 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from .._boundary import os_reason
+from .._boundary import os_reason, toml_error
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
+from .._fardates import FarDate
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
 from .._messages import Text, listed, say
 from .._once import once
@@ -358,10 +359,15 @@ class ColumnMapping:
                 [Problem(path.name, say("read.cannot_read", error=os_reason(error)))],
                 what=_MAPPING,
             ) from None
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        except UnicodeDecodeError as error:
+            said = say("tabular.not_encoding", encoding="UTF-8", byte=error.start)
+            raise DataError(str(path), [Problem(path.name, said)], what=_MAPPING) from None
+        except tomllib.TOMLDecodeError as error:
+            detail, where = toml_error(error)
+            said = say("mapping.not_toml", detail=detail)
             raise DataError(
                 str(path),
-                [Problem(path.name, say("mapping.not_toml", error=str(error)))],
+                [Problem(path.name, said, where=where, hint=say("load.toml_hint"))],
                 what=_MAPPING,
             ) from None
         except RecursionError:
@@ -529,6 +535,11 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     """
     if _missing(value):
         return None
+    if isinstance(value, FarDate):
+        # (A database's or an Arrow column's date that Python cannot hold:
+        # ``infinity``, a year BC or after 9999, rejected as a date out of the
+        # years read is.)
+        raise _Bad(say("date.years", value=value.text))
     if isinstance(value, dt.date):
         # A date object (a date cell, an Arrow, Parquet or DataFrame date, a
         # database DATE) is read in the years a written date is: 0001-01-01 or
