@@ -47,6 +47,30 @@ def test_a_column_beside_the_districts_is_not_summed_as_one(
     assert f"columns not read: {column}" in out
 
 
+@pytest.mark.parametrize("column", ["序號", "目標值", "指标值", "S/N", "#", "forecast"])
+def test_a_column_beside_the_districts_named_as_no_place_is_an_error(
+    tmp_path: Path, column: str
+) -> None:
+    """The same with names no word list foresees (the review of session 12:
+    "met 198 (Σ 3 districts)" with ``指标值`` 100): a rulebook that lists no
+    districts cannot tell such a column's figures from a district's, unless
+    its name is a place's (ends in 区, 市, 县…) or the mapping file says so."""
+    sheet = tmp_path / "figures.csv"
+    sheet.write_text(
+        f"{column},year,measure,芝罘区,福山区\n"
+        "100,2025,provincial_high_end_brand_enterprises,48,50\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("check", BOOK, str(sheet), "--rule", BRANDS)
+    assert code == 2, out
+    assert f"column {column!r} stands beside the districts' columns but is no district's" in err
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(f'[figures.districts]\n"{column}" = "开发区"\n', encoding="utf-8")
+    code, out, err = run("check", BOOK, str(sheet), "--rule", BRANDS, "--mapping", str(mapping))
+    assert (code, err) == (0, ""), err
+    assert "198 (Σ 3 districts)" in out, out
+
+
 # -- a drafter's diff: what a rule judges, beyond its own fields ------------------------------
 
 

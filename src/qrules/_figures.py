@@ -195,6 +195,21 @@ _TOTAL_ENGLISH = frozenset({"total", "totals", "subtotal", "subtotals", "sum", "
 _KIND_WORDS = frozenset("区县市旗")
 
 
+#: How a place's name ends (``芝罘区``, ``龙口市``, ``长岛综合试验区``, ``Zhifu
+#: District``): a column beside the districts' whose name ends otherwise is no
+#: district's, unless the rulebook or the mapping file says it is.
+_PLACE_ENDS = ("区", "市", "县", "旗", "镇", "乡", "街道", "盟", "州")
+_PLACE_ENGLISH = frozenset(
+    {"district", "county", "city", "town", "township", "zone", "area", "region", "banner"}
+)
+
+
+def _place_like(name: str) -> bool:
+    """Whether a name ends as a place's does (`_PLACE_ENDS`, `_PLACE_ENGLISH`)."""
+    words = re.findall(r"[a-z]+", unicodedata.normalize("NFKC", name).casefold())
+    return _key(name).endswith(_PLACE_ENDS) or bool(words and words[-1] in _PLACE_ENGLISH)
+
+
 #: What may follow or precede the city's name in a row of the whole city (or
 #: of its own level): ``烟台市本级``, ``Yantai Municipality``, ``Yantai City``.
 _CITY_REST = frozenset({"本级", "municipality", "city", "cityproper", "prefecture"})
@@ -531,7 +546,9 @@ class _Reader:
                 return False
         return True
 
-    def district_of(self, value: object, where: Text) -> str | None:
+    def district_of(self, value: object, where: Text, *, column: bool = False) -> str | None:
+        """The district a cell (``column``: a column's name, beside other
+        districts' columns) names; its problem said once."""
         text = cell_text(value)
         if text is None:
             return None
@@ -541,7 +558,11 @@ class _Reader:
         if district not in self.districts:
             self.districts[district] = where
             # (As the mapping file declares, a district is one.)
-            why = None if text in self.figures.districts else self.not_a_district(district)
+            why = (
+                None
+                if text in self.figures.districts
+                else self.not_a_district(district, column=column)
+            )
             if why is not None:
                 self.problem(
                     say(why, district=district, districts=listed(self.rulebook.districts)),
@@ -550,7 +571,7 @@ class _Reader:
                 )
         return district
 
-    def not_a_district(self, district: str) -> str | None:
+    def not_a_district(self, district: str, *, column: bool = False) -> str | None:
         """The one rule for a district cell that is neither the city's total row
         (`_CITY`) nor declared by the mapping file: the message id saying why it
         is no district, or None for a district. A district the rulebook lists
@@ -559,7 +580,10 @@ class _Reader:
         word of a total (`_TOTAL_WORDS`, `_TOTAL_ENGLISH`) or only words for a
         kind of district (``市区``, ``县市区``) is not: summed with the districts
         it totals, it would count them twice. When the rulebook lists its
-        districts, any other name is not one either."""
+        districts, any other name is not one either; when it lists none, a
+        ``column`` whose name is no place's (`_place_like`: ``序號``, ``指标值``,
+        ``S/N``) is not one either: a serial number or a target summed with the
+        districts made a false "met"."""
         key = _key(district)
         known = {district_stem(d) for d in self.rulebook.districts}
         if district_stem(district) in known:
@@ -569,9 +593,11 @@ class _Reader:
         words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
         if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
             return "figures.total_not_district"
-        if set(key) <= _KIND_WORDS:
+        if key and set(key) <= _KIND_WORDS:
             return "figures.group_not_district"
-        return "figures.unknown_district" if known else None
+        if known:
+            return "figures.unknown_district"
+        return "figures.column_not_a_place" if column and not _place_like(district) else None
 
     def districts_named_twice(self) -> None:
         """A problem for each district written two ways (``芝罘``, ``芝罘区``,
@@ -678,7 +704,10 @@ class _Reader:
         key_at = self.header.position("district" if by == "year" else "year")
         columns = list(self.header.years if by == "year" else self.header.others)
         districts = (
-            {p: self.district_of(self.header.cells[p], say("where.header")) for p in columns}
+            {
+                p: self.district_of(self.header.cells[p], say("where.header"), column=True)
+                for p in columns
+            }
             if by == "district"
             else {}
         )

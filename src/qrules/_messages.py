@@ -3003,6 +3003,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{district!r} 不是规则集列出的区县之一({districts})",
         "{district!r} is not one of the districts the rulebook lists ({districts})",
     ),
+    "figures.column_not_a_place": (
+        "列 {district!r} 在各区县的列旁,但不是区县的名称(区县名称以区、市、县、旗等结尾):"
+        "无法判断其数值是否是某个区县的",
+        "column {district!r} stands beside the districts' columns but is no district's name "
+        "(those end in 区, 市, 县, 旗, District, County…): whether its figures are a district's "
+        "cannot be told",
+    ),
+    "figures.column_not_a_place_hint": (
+        '请删除该列;若它是一个区县,请在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
+        "delete the column; if it is a district, map it in the mapping file's "
+        '[figures.districts]: "{district}" = "<district>"',
+    ),
     "figures.unknown_district_hint": (
         '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
         'write the district as the rulebook does, or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
