@@ -431,6 +431,103 @@ def test_a_log_row_without_a_unit_in_place_may_be_any_units_inspection() -> None
     assert result.verdict.value == "unknown", result.reason.en
 
 
+#: Where the records are judged: read from CSV files (on the reference engine,
+#: DuckDB and PostgreSQL), or as tables in place, their keys checked or trusted.
+_FROM_CSV = ("reference", "duckdb-csv", "postgres-csv")
+_IN_PLACE = ("duckdb-checked", "postgres-checked", "duckdb-trusted", "postgres-trusted")
+
+
+def _judged(
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    where: str,
+    log: list[tuple[str | None, str, str]],
+) -> tuple[str, str]:
+    """IF01 and IF02 (infant formula makers) and ``log``'s rows (unit, date,
+    kind; ``None``: a NULL unit in place, an empty cell in a file), judged
+    ``where`` (`_FROM_CSV`, `_IN_PLACE`) for 2024 with the log declared to end
+    on 2024-12-31: the verdict and the reason."""
+    import qrules  # noqa: PLC0415
+    from qrules.engines import evaluate_records, evaluate_tables  # noqa: PLC0415
+    from tests.conftest import records_tables  # noqa: PLC0415
+
+    book = qrules.load(BOOK)
+    years = {"rules": [book[FORMULA]], "log_from": "2024-01-01", "log_until": "2024-12-31"}
+    if where in _FROM_CSV:
+        (tmp_path / "register.csv").write_text(_REGISTER.rsplit("IF03", 1)[0], encoding="utf-8")
+        rows = "".join(f"{u or ''},{d},{k}\n" for u, d, k in log)
+        (tmp_path / "log.csv").write_text("unit,date,kind\n" + rows, encoding="utf-8")
+        register = qrules.read_register(tmp_path / "register.csv")
+        logged = qrules.read_log(tmp_path / "log.csv", register)
+        if where == "reference":
+            evaluation = qrules.evaluate_records(book, register, logged, **years)
+        else:
+            engine = where.split("-", maxsplit=1)[0]
+            url = request.getfixturevalue("postgres_url") if engine == "postgres" else None
+            evaluation = evaluate_records(
+                book, register, logged, engine=engine, connection=url, **years
+            )
+    else:
+        engine, keys = where.split("-")
+        values = ", ".join(
+            "({}, DATE '{}', '{}')".format("NULL" if u is None else f"'{u}'", d, k)
+            for u, d, k in log
+        )
+        connection, tables = records_tables(
+            engine,
+            request,
+            [
+                "CREATE TABLE {s}register (unit TEXT, name TEXT, category TEXT)",
+                "INSERT INTO {s}register VALUES ('IF01', 'a', 'infant_formula_maker'),"
+                " ('IF02', 'b', 'infant_formula_maker')",
+                "CREATE TABLE {s}inspections (unit TEXT, date DATE, kind TEXT)",
+                "INSERT INTO {s}inspections VALUES " + values,
+            ],
+            "anyunit",
+        )
+        evaluation = evaluate_tables(
+            book, connection, **tables, check_keys=keys == "checked", **years
+        )
+    (result,) = evaluation
+    return result.verdict.value, result.reason.en
+
+
+@pytest.mark.parametrize("where", _FROM_CSV + _IN_PLACE[:2])
+@pytest.mark.parametrize("unit", ["", "—", "NA", "无", " ", "n/a"])
+def test_a_log_unit_that_is_a_missing_marker_may_be_any_units_inspection(
+    tmp_path: Path, request: pytest.FixtureRequest, where: str, unit: str
+) -> None:
+    """IF02 inspected, and one system inspection whose unit is a missing
+    marker (the review of session 12): tables judged in place said "not met"
+    (the row set aside as a unit's the register does not hold), where the same
+    rows from a file were unknown. A marker, as NULL, is no unit id: the row
+    may be IF01's inspection, on every engine. (Keys trusted, a marker is
+    trusted as a unit id, which a foreign key to the register refuses: NULL
+    alone is caught then, as the next test has it.)"""
+    verdict, reason = _judged(
+        tmp_path, request, where, [("IF02", "2024-03-01", "system"), (unit, "2024-03-01", "system")]
+    )
+    assert verdict == "unknown", reason
+    row = 3 if where in _FROM_CSV else 2
+    assert f"1 rejected log row could change this (row {row})" in reason, reason
+
+
+@pytest.mark.parametrize("where", _FROM_CSV + _IN_PLACE)
+@pytest.mark.parametrize("unit", [None, "IF01"])
+def test_a_log_row_without_a_unit_after_the_logs_end_is_of_any_year(
+    tmp_path: Path, request: pytest.FixtureRequest, where: str, unit: str | None
+) -> None:
+    """A system inspection dated 2025-03-01, after the log's declared end
+    (2024-12-31): a doubtful date, of any year, when its unit is IF01; without
+    a unit id, every engine said 2024 "not met" (the row kept its 2025, so it
+    never counted for 2024), though it may be IF01's inspection of 2024."""
+    log = [("IF02", "2024-03-01", "system"), (unit, "2025-03-01", "system")]
+    verdict, reason = _judged(tmp_path, request, where, log)
+    assert verdict == "unknown", reason
+    row = 3 if where in _FROM_CSV else 2
+    assert f"log row could change this (row {row})" in reason, reason
+
+
 def test_many_log_rows_without_a_unit_are_named_once_not_once_per_unit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

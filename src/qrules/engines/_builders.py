@@ -379,9 +379,11 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
         # (and its inspection ids on every row)
         found = [p for p in (_bad_code(log, c, alias) for c in ("kind", "result")) if p is not None]
         return exp.or_(*found) if found else exp.false()
-    # (A unit id that is a marker of a missing value names no unit of the register.)
+    # No unit id: NULL, or a marker the readers read as missing (an inspection
+    # of one of the register's units, which one unknown: `ANY_UNIT`); no date.
     parts: list[exp.Expr] = [
-        exp.Is(this=log.column(c, alias), expression=exp.null()) for c in ("unit", "date")
+        marked(log.column("unit", alias)),
+        exp.Is(this=log.column("date", alias), expression=exp.null()),
     ]
     parts += [
         p

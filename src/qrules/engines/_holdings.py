@@ -25,6 +25,7 @@ from ._builders import (
     dated,
     filtered,
     lacks,
+    marked,
     not_null,
     number,
     rejected_log,
@@ -642,16 +643,18 @@ def _log_keys(register: Table, log: Table, lacking: frozenset[str] = frozenset()
         columns.append(exp.alias_(respelled, "respelled"))
         bad = exp.Add(this=bad, expression=count(exp.column("respelled", "k")))
     # And its unit ids, among the rows whose unit is not the register's (an id
-    # spelled otherwise is one of those): tested there only, not row by row.
+    # spelled otherwise, or a missing marker, is one of those): tested there
+    # only, not row by row.
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
         columns.append(exp.alias_(log.raw("unit", "l"), "stored_unit"))
+        stored = exp.column("stored_unit", "k")
         # (A CASE, not an AND: a database skips the test on the register's units.)
         bad = exp.Add(
             this=bad,
             expression=count(
                 exp.Case()
                 .when(known.copy(), exp.false())
-                .else_(spelled(exp.column("stored_unit", "k"), utf8=log.utf8))
+                .else_(exp.or_(spelled(stored, utf8=log.utf8), marked(stored.copy())))
             ),
         )
     lacked = _lacking(log, lacking)
@@ -829,10 +832,15 @@ def _unknown_keys(register: Table, log: Table, *, exact: bool) -> exp.Select:
     matched = exp.column("unit", "qrules_r")
     bad: exp.Expr = number(0)
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
+        # (An id spelled otherwise, or a missing marker: no unit id, `rejected_log`.)
+        stored = log.raw("unit", "l")
         bad = (
-            count(spelled(log.raw("unit", "l"), utf8=log.utf8))
+            count(exp.or_(spelled(stored, utf8=log.utf8), marked(stored.copy())))
             if exact
-            else spelled_somewhere(log.raw("unit", "l"), utf8=log.utf8)
+            else exp.Add(
+                this=spelled_somewhere(stored, utf8=log.utf8),
+                expression=count(marked(stored.copy())),
+            )
         )
     return (
         exp.select(

@@ -206,7 +206,10 @@ def without_doubtful_registrations(register: Register, today: dt.date) -> Regist
 
 def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -> InspectionLog:
     """The log without its rows dated after ``until``: each rejected as a
-    doubtful date (an inspection of its unit in any year), with a note."""
+    doubtful date (an inspection of its unit in any year), with a note. A row
+    rejected already (one without a unit id, `ANY_UNIT`) dated so is of any
+    year too."""
+    log = _redated(log, until)
     reach = log.date_range()
     if reach is None or reach[1] <= until:
         return log  # the common case: one pass, nothing built
@@ -240,6 +243,18 @@ def without_doubtful_dates(log: InspectionLog, until: dt.date, declared: bool) -
         notes=(*_reach_noted(log.notes, reach, kept), note),
         rejected=log.rejected + doubtful,
     )
+
+
+def _redated(log: InspectionLog, until: dt.date) -> InspectionLog:
+    """The log with its rejected rows dated after ``until`` of no date (any
+    year): a doubtful date, as a counted row's."""
+    if not any(i.date is not None and i.date > until for i in log.rejected):
+        return log
+    rejected = tuple(
+        attrs.evolve(i, date=None) if i.date is not None and i.date > until else i
+        for i in log.rejected
+    )
+    return attrs.evolve(log, rejected=rejected)
 
 
 def _reach_noted(
