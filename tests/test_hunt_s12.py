@@ -368,7 +368,7 @@ def test_an_input_measures_unit_changed_is_a_major_change(tmp_path: Path) -> Non
     new = _revised(tmp_path, "new", {"measures.toml": ('unit = "batches"', 'unit = "enterprises"')})
     code, out, _ = run("diff", str(old), str(new))
     assert "bump major" in out.splitlines()[0], out
-    assert ", batches, at least 0 → passed: " in out, out
+    assert ", batches, ≥ 0 → passed: " in out, out
     assert code == 1
 
 
