@@ -358,6 +358,30 @@ def test_a_measure_whose_names_changed_is_a_major_change(tmp_path: Path) -> None
     assert "plan measure: firms: 导入先进质量管理模式企业 / " in out, out
 
 
+def test_an_input_measures_unit_changed_is_a_major_change(tmp_path: Path) -> None:
+    """The unit of a measure another is computed from (``passed``, batches →
+    enterprises): a sheet with a unit column went from met to an error, and
+    the drafter saw "0 rule changes, bump none" (the review of session 12)."""
+    old = _revised(tmp_path, "old", {})
+    text = (old / "measures.toml").read_text(encoding="utf-8")
+    assert text.count('unit = "batches"') >= 1
+    new = _revised(tmp_path, "new", {"measures.toml": ('unit = "batches"', 'unit = "enterprises"')})
+    code, out, _ = run("diff", str(old), str(new))
+    assert "bump major" in out.splitlines()[0], out
+    assert ", batches, ≥ 0 → passed: " in out, out
+    assert code == 1
+
+
+def test_a_json_year_with_a_huge_exponent_is_refused_at_once(tmp_path: Path) -> None:
+    """``{"year": 1e999999999}`` (the review of session 12): made whole to be
+    compared, it ran for minutes; its text normalised, a crash (exit 3)."""
+    data = tmp_path / "figures.json"
+    data.write_text('[{"year": 1e999999999, "measure": "food_samples_passed", "value": 1}]')
+    code, _, err = run("check", BOOK, str(data))
+    assert code == 2, err
+    assert "year '1E+999999999' is not a year such as 2025" in err
+
+
 # -- records: a log row without a unit id ------------------------------------------------------
 
 FORMULA = "infant-formula-makers-system-inspected-yearly"

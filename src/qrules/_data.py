@@ -323,7 +323,12 @@ def _year(value: object) -> int | None:
         year = value
     elif isinstance(value, float) and value.is_integer():
         year = int(value)
-    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+    elif (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.adjusted() < 4  # (no year has more digits: 1e999999999 never made whole)
+        and value == value.to_integral_value()
+    ):
         year = int(value)  # (a JSON number written 2025.0, as a float cell)
     else:
         text = unicodedata.normalize("NFKC", str(value)).strip()

@@ -607,10 +607,15 @@ def _formula_text(measure: Measure, measures: Mapping[str, Measure]) -> str | No
 def _measure_text(measure: Measure) -> str:
     """What a diff compares of a measure of both rulebooks beside what each
     rule's fields show (its unit, its formula and its inputs'): the names
-    figures are read by, and its bounds (``firms: 导入… / Firms…, at least 0``).
-    (A measure added or removed shows in the rules that need it.)"""
-    text = f"{measure.id}: {measure.name.zh} / {measure.name.en}, {measure.bounds_text()}"
-    return text + (f", at most {', '.join(measure.at_most)}" if measure.at_most else "")
+    figures are read by, its unit (which decides the rows of a sheet with a
+    unit column that are read, and whether a figure must be whole) and its
+    bounds (``firms: 导入… / Firms…, enterprises, ≥ 0``), in signs every
+    language reads. (A measure added or removed shows in the rules that need it.)"""
+    text = (
+        f"{measure.id}: {measure.name.zh} / {measure.name.en}, {measure.unit.id}, "
+        f"{measure.bounds_text()}"
+    )
+    return text + (f", ≤ {', '.join(measure.at_most)}" if measure.at_most else "")
 
 
 def _records_text(rule: Rule) -> str:

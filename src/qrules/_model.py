@@ -188,10 +188,10 @@ class Measure:
         return self.lower <= value and (self.upper is None or value <= self.upper)
 
     def bounds_text(self) -> str:
-        """The bounds as people write them: ``0 to 100``, ``at least 0``."""
+        """The bounds in signs every language reads: ``0 ≤ … ≤ 100``, ``≥ 0``."""
         if self.upper is None:
-            return f"at least {format_number(self.lower)}"
-        return f"{format_number(self.lower)} to {format_number(self.upper)}"
+            return f"≥ {format_number(self.lower)}"
+        return f"{format_number(self.lower)} ≤ … ≤ {format_number(self.upper)}"
 
     @functools.cached_property
     def symbol(self) -> sympy.Symbol:

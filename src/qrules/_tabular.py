@@ -112,6 +112,10 @@ def _text_of(value: str) -> str | None:
     return None if text.lower() in MISSING_MARKERS else text
 
 
+#: The most digits a number cell is written out in full with, as text.
+_SHORT_DIGITS = 64
+
+
 def cell_text(value: object) -> str | None:
     """A cell as normalised text; ``None`` when missing."""
     if isinstance(value, str):
@@ -123,7 +127,10 @@ def cell_text(value: object) -> str | None:
     elif isinstance(value, float) and value.is_integer():
         text = str(int(value))  # a code that a spreadsheet made a number
     elif isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
+        # (Written out in full when short: ``1E+999999999`` stays as it is, never
+        # a billion digits, nor normalised past the context's exponents.)
+        short = value.is_finite() and -_SHORT_DIGITS < value.adjusted() < _SHORT_DIGITS
+        text = format(value.normalize(), "f") if short else str(value)
     elif isinstance(value, dt.datetime):
         text = value.date().isoformat()
     else:
