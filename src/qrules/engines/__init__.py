@@ -348,7 +348,9 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     types = {c: columns[i][1] for c, i in positions.items()}
     # (PostgreSQL's char(n): text whose padding the SQL drops, `Table.padded`.)
     padded = frozenset(header[positions[c]] for c, t in types.items() if t == "char")
-    types = {c: "text" if t == "char" else t for c, t in types.items()}
+    # (DuckDB's ENUM, a categorical registered: read as its text, `Table.enums`.)
+    enums = frozenset(header[positions[c]] for c, t in types.items() if t == "enum")
+    types = {c: "text" if t in ("char", "enum") else t for c, t in types.items()}
     _check_types(
         name, kind, {c: (header[positions[c]], t) for c, t in types.items()}, database.dialect
     )
@@ -359,6 +361,7 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
         types,
         utf8=_utf8(database),
         padded=padded,
+        enums=enums,
     )
 
 
@@ -493,7 +496,8 @@ def evaluate_tables(
     codes are translated in the query, so nothing is copied). Dates are DATE or
     TIMESTAMP (its date; with a time zone, refused: its day is the session's
     zone's) columns, or text written YYYY-MM-DD; a flag is
-    BOOLEAN, or text read as the readers read it; a code is text or an integer
+    BOOLEAN, or text read as the readers read it; a code is text (DuckDB's
+    ENUM, a categorical registered, read as its text) or an integer
     (compared as text); another type is a `DataError` naming the cast to use.
     Rows a reader would reject (no unit id or category, a date or flag that
     does not read, a log row dated after ``log_until`` or today, …) are not

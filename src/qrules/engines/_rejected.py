@@ -105,7 +105,7 @@ def _numbered(table: Table, alias: str, dialect: str) -> exp.Select:
     order a scan gives them, as `read_register` numbers a table's rows)."""
     columns = [
         exp.alias_(table.stored_column(stored, alias), stored, quoted=True)
-        if stored in table.padded
+        if table.reread(stored)
         else exp.column(stored, alias, quoted=True)
         for stored in dict.fromkeys(table.columns.values())
     ]

@@ -157,8 +157,9 @@ def column_type(dialect: str, stored: object) -> str:
     (an instant, whose day is the session's time zone's: refused, see
     ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
     ``char`` (PostgreSQL's ``char(n)``: text its values padded with spaces,
-    `Table.padded`), ``other`` (refused where it matters: a float, a
-    decimal, …). Spark's
+    `Table.padded`), ``enum`` (DuckDB's ``ENUM``, a pandas or polars
+    categorical registered: read as its text, `Table.enums`), ``other``
+    (refused where it matters: a float, a decimal, …). Spark's
     ``TIMESTAMP`` is such an instant (``TIMESTAMP_LTZ``); its
     ``TIMESTAMP_NTZ`` is DuckDB's and PostgreSQL's ``TIMESTAMP``."""
     if dialect == "postgres":
@@ -183,6 +184,8 @@ def column_type(dialect: str, stored: object) -> str:
         return "timestamp"
     if name in ("VARCHAR", "STRING", "TEXT") or name.startswith(("VARCHAR(", "CHAR")):
         return "text"
+    if dialect == "duckdb" and name.startswith("ENUM("):
+        return "enum"
     if name in (
         "TINYINT",
         "SMALLINT",
@@ -433,6 +436,11 @@ class Table:
     #: (PostgreSQL's ``char(n)``, Spark's ``CHAR(n)``), read without their
     #: trailing spaces (`stored_column`), as PostgreSQL compares them: a reader trims them.
     padded: frozenset[str] = frozenset()
+    #: Its stored columns of an enumerated type (DuckDB's ``ENUM``: a pandas or
+    #: polars categorical registered), read as their text (`stored_column`):
+    #: compared with a code the type does not hold, an ENUM is DuckDB's error,
+    #: and a minimum or maximum of one follows its order, not the text's.
+    enums: frozenset[str] = frozenset()
     #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
     #: compared as stored, every row whose id is one of these is rejected too,
@@ -484,11 +492,19 @@ class Table:
             return exp.null()
         return self.stored_column(self.columns[column], alias)
 
+    def reread(self, stored: str) -> bool:
+        """Whether the SQL reads a stored column through an expression
+        (`stored_column`), not as it is stored."""
+        return stored in self.padded or stored in self.enums
+
     def stored_column(self, stored: str, alias: str) -> exp.Expr:
         """A stored column as the SQL reads it (`padded`: its text, without the
         spaces that pad it: ``TRIM(TRAILING FROM …)``, which PostgreSQL reads
-        of a ``char(n)`` cast to text, and Spark of its ``CHAR(n)`` string)."""
+        of a ``char(n)`` cast to text, and Spark of its ``CHAR(n)`` string;
+        `enums`: its text)."""
         column = exp.column(stored, table=alias, quoted=True)
+        if stored in self.enums:
+            return exp.cast(column, "VARCHAR")
         if stored not in self.padded:
             return column
         return exp.Trim(this=column, position="TRAILING")
