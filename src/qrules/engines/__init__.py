@@ -372,7 +372,7 @@ def _utf8(database: Any) -> bool:
 
 #: The column types qrules reads, by kind of column, and the cast to use otherwise.
 _READ_TYPES = {
-    "date": (("date", "timestamp", "text"), "DATE"),
+    "date": (("date", "timestamp", "timestamp_ns", "text"), "DATE"),
     "flag": (("boolean", "text", "integer"), "BOOLEAN"),
     "code": (("text", "integer"), "VARCHAR"),
 }

@@ -1,0 +1,78 @@
+"""Findings of session 13's adversarial review (helper hunt): the Python API a
+data team's tests use, tables judged in place with unusual column types, the
+reports of hostile data, and rulebooks from outside; each a reproducer of a
+defect fixed here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import qrules
+from qrules.testing import evaluate_for_test
+
+BOOK = "yantai-2023-2025"
+FORMULA = "infant-formula-makers-system-inspected-yearly"
+KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+TWO_YEARS = {"log_from": "2024-01-01", "log_until": "2025-12-31"}
+
+
+@pytest.fixture(scope="module")
+def book() -> qrules.Rulebook:
+    return qrules.load(BOOK)
+
+
+def _verdicts(evaluation: qrules.Evaluation) -> list[tuple[int, str]]:
+    return sorted((r.year, r.verdict.value) for r in evaluation if r.district is None)
+
+
+# -- a DuckDB TIMESTAMP_NS date, judged in place ------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["date", "registered"])
+def test_a_nanosecond_timestamp_is_its_own_day_in_place(book: qrules.Rulebook, column: str) -> None:
+    """A pandas ``datetime64[ns]`` column registered in DuckDB (or a
+    ``TIMESTAMP_NS`` column) judged in place: DuckDB's cast to DATE rounds to
+    microseconds first, so an inspection at 2024-12-31 23:59:59.9999999 was
+    counted in 2025 ("2024 not met, 2025 met"), where the same frame read by
+    qrules (and a Parquet file of it) is 2024's: met in 2024, not met in 2025.
+    A registration at that instant made the unit 2025's too."""
+    duckdb = pytest.importorskip("duckdb")
+    pd = pytest.importorskip("pandas")
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
+
+    late = pd.to_datetime(["2024-12-31 23:59:59.9999999"])
+    if column == "date":
+        register = pd.DataFrame({"unit": ["A"], "category": ["infant_formula_maker"]})
+        log = pd.DataFrame({"unit": ["A"], "date": late, "kind": ["system"]})
+    else:
+        register = pd.DataFrame(
+            {
+                "unit": ["A", "B"],
+                "category": ["infant_formula_maker"] * 2,
+                "registered": late.repeat(2),
+            }
+        )
+        log = pd.DataFrame(
+            {
+                "unit": ["B", "B"],
+                "date": pd.to_datetime(["2024-12-31", "2025-03-01"]),
+                "kind": ["system"] * 2,
+            }
+        )
+    connection = duckdb.connect()
+    connection.register("register", register)
+    connection.register("inspections", log)
+    assert "TIMESTAMP_NS" in str(
+        connection.execute(
+            f"DESCRIBE {'inspections' if column == 'date' else 'register'}"
+        ).fetchall()
+    )
+    in_place = evaluate_tables(book, connection, rules=[book[FORMULA]], **TWO_YEARS)
+    read = evaluate_for_test(None, book, rules=FORMULA, register=register, log=log, **TWO_YEARS)
+    assert _verdicts(in_place) == _verdicts(read)
+    if column == "date":
+        assert _verdicts(read) == [(2024, "met"), (2025, "not_met")]
+    else:  # A registered on 31 December 2024 is in 2024's population, uninspected
+        assert _verdicts(read) == [(2024, "not_met"), (2025, "not_met")]
+
