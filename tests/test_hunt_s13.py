@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import qrules
-from qrules.testing import evaluate_for_test
+from qrules.testing import assert_meets, evaluate_for_test
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -76,3 +76,37 @@ def test_a_nanosecond_timestamp_is_its_own_day_in_place(book: qrules.Rulebook, c
     else:  # A registered on 31 December 2024 is in 2024's population, uninspected
         assert _verdicts(read) == [(2024, "not_met"), (2025, "not_met")]
 
+
+# -- assert_meets' message of hostile records ----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_assertion_message_shows_control_characters_not_runs_them(
+    book: qrules.Rulebook, lang: str
+) -> None:
+    """A unit's name with a line break and an ANSI escape, a unit id with one:
+    `assert_meets`'s message printed them raw, so that a register could forge a
+    line of the CI log ("FAKE: all rules met") and clear or recolour the
+    terminal showing it; the CLI's outputs show them as ``\\x1b``, ``\\x0a``."""
+    register = [
+        {
+            "unit": "CK1\x1b[2J",
+            "name": "a\x1b[31mRED\nFAKE: all rules met",
+            "category": "central_kitchen",
+        },
+        {
+            "unit": "CK2",
+            "name": "b\u2028c",
+            "category": "central_kitchen",
+            "district": "芝罘区\x1b[0m",
+        },
+    ]
+    register = [{**row, "internet_bright_kitchen": "否"} for row in register]
+    with pytest.raises(AssertionError) as raised:
+        assert_meets(None, book, rules=KITCHENS, register=register, lang=lang)  # type: ignore[arg-type]
+    message = str(raised.value)
+    assert "\x1b" not in message
+    assert "\u2028" not in message
+    assert not any(line.startswith("FAKE") for line in message.splitlines())
+    assert "CK1\\x1b[2J" in message
+    assert "a\\x1b[31mRED\\x0aFAKE: all rules met" in message
