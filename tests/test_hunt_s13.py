@@ -6,14 +6,20 @@ defect fixed here.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 import qrules
 from qrules.testing import assert_meets, evaluate_for_test
+from tests.conftest import run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
 KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+MINI = Path(__file__).parent / "data" / "rulebooks" / "mini"
 TWO_YEARS = {"log_from": "2024-01-01", "log_until": "2025-12-31"}
 
 
@@ -110,3 +116,66 @@ def test_the_assertion_message_shows_control_characters_not_runs_them(
     assert not any(line.startswith("FAKE") for line in message.splitlines())
     assert "CK1\\x1b[2J" in message
     assert "a\\x1b[31mRED\\x0aFAKE: all rules met" in message
+
+
+# -- a rulebook from outside ------------------------------------------------------------------
+
+
+def _mini_with(tmp_path: Path, measures: Callable[[str], str]) -> Path:
+    folder = tmp_path / "mini"
+    shutil.copytree(MINI, folder)
+    path = folder / "measures.toml"
+    path.write_text(measures(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def _bounded(text: str, measure: str, at_most: str) -> str:
+    header = f"[measure.{measure}]\n"
+    start = text.index(header)
+    end = text.index("unit = ", start)
+    end = text.index("\n", end) + 1
+    return f"{text[:end]}at_most = {at_most}\n{text[end:]}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_at_most_going_round_is_a_rulebook_error(tmp_path: Path, lang: str) -> None:
+    """``passed`` at most ``sampled`` at most ``passed`` (and a ring of three):
+    the measures could only be equal (a pass rate always 100 on any figures the
+    rulebook accepts), yet ``qrules validate`` said "ok"."""
+    rings = {
+        "passed": '"sampled"',
+        "sampled": '"passed"',
+        "inspected": '"units"',
+        "units": '["firms"]',
+        "firms": '"inspected"',
+    }
+
+    def bounded(text: str) -> str:
+        for measure, at_most in rings.items():
+            text = _bounded(text, measure, at_most)
+        return text
+
+    folder = _mini_with(tmp_path, bounded)
+    code, out, err = run("--lang", lang, "validate", str(folder))
+    assert code == 2, (out, err)
+    lines = (out + err).splitlines()
+    assert len(lines) == 1 + 5, out + err  # the heading, one line a measure of each ring
+    ring = [line for line in lines if "'passed'" in line or "'sampled'" in line]
+    assert len(ring) == 2
+    assert all("passed" in line and "sampled" in line and "units" not in line for line in ring)
+    three = [
+        line for line in lines if "'firms'" in line or "'units'" in line or "'inspected'" in line
+    ]
+    assert len(three) == 3
+    assert all("firms" in line and "inspected" in line and "units" in line for line in three)
+    assert "Traceback" not in out + err
+
+
+def test_at_most_in_a_line_is_no_ring(tmp_path: Path) -> None:
+    """A part at most its whole at most a larger whole is a chain, not a ring."""
+    folder = _mini_with(
+        tmp_path,
+        lambda text: _bounded(_bounded(text, "inspected", '"units"'), "units", '"firms"'),
+    )
+    code, out, err = run("validate", str(folder))
+    assert code == 0, (out, err)
