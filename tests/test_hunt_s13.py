@@ -179,3 +179,47 @@ def test_at_most_in_a_line_is_no_ring(tmp_path: Path) -> None:
     )
     code, out, err = run("validate", str(folder))
     assert code == 0, (out, err)
+
+
+# -- rules= given as ids ------------------------------------------------------------------------
+
+
+def test_rules_may_be_ids_on_every_entry_point(book: qrules.Rulebook) -> None:
+    """``rules="rule-id"`` (or a list of ids), as `assert_meets` takes them:
+    `Rulebook.evaluate`, `evaluate_records` and `evaluate_tables` failed with
+    ``AttributeError: 'str' object has no attribute 'records'``."""
+    duckdb = pytest.importorskip("duckdb")
+    from qrules.engines import evaluate_records, evaluate_tables, sql_for  # noqa: PLC0415
+
+    figures = {"food_safety_sampling_pass_rate": 99}
+    rate = "food-safety-sampling-pass-rate"
+    for rules in (rate, [rate], [book[rate]], (r for r in [rate])):
+        assert [r.verdict.value for r in book.evaluate(figures, rules=rules)] == ["met"]
+    register = qrules.read_register([{"unit": "A", "category": "infant_formula_maker"}])
+    log = qrules.read_log([{"unit": "A", "date": "2024-05-01", "kind": "system"}], register)
+    year = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+    for engine in ("reference", "duckdb"):
+        evaluation = evaluate_records(book, register, log, rules=FORMULA, engine=engine, **year)
+        assert _verdicts(evaluation) == [(2024, "met")]
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE register(unit TEXT, category TEXT)")
+    connection.execute("INSERT INTO register VALUES ('A', 'infant_formula_maker')")
+    connection.execute("CREATE TABLE inspections(unit TEXT, date DATE, kind TEXT)")
+    connection.execute("INSERT INTO inspections VALUES ('A', DATE '2024-05-01', 'system')")
+    assert _verdicts(evaluate_tables(book, connection, rules=[FORMULA], **year)) == [(2024, "met")]
+    assert sql_for(book, rules=FORMULA) == sql_for(book, rules=[book[FORMULA]])
+
+
+@pytest.mark.parametrize(
+    ("rules", "error"),
+    [
+        ("food-safety-sampling-pass-rat", qrules.UnknownRuleError),
+        (["food-safety-sampling-pass-rate", 5], TypeError),
+        (5, TypeError),
+    ],
+)
+def test_rules_neither_rules_nor_ids_are_said_so(
+    book: qrules.Rulebook, rules: object, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match=r"pass-rate'\?|rules= takes rules or rule ids"):
+        book.evaluate({}, rules=rules)  # type: ignore[arg-type]
