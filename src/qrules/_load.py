@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -872,6 +872,20 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
     )
     for measure_id, fields in raw.items():
         _check_bounds(checker, measure_id, fields, raw)
+    # A part is at most its whole, never the whole at most its part: measures
+    # whose ``at_most`` reach themselves could only ever be equal.
+    bounding = {m: [o for o in f.get("at_most", ()) if o in raw and o != m] for m, f in raw.items()}
+    circle = _cycles(bounding)
+    for measure_id in circle:
+        # (Its ring: the measures it reaches that reach it back.)
+        ring = sorted(
+            m for m in _reached(bounding, measure_id) if measure_id in _reached(bounding, m)
+        )
+        checker.problem(
+            say("load.at_most_cycle", measures=listed(ring)),
+            say("where.measure", measure=measure_id),
+            "at_most",
+        )
     formulas: dict[str, Expression] = {}
     for measure_id, fields in raw.items():
         if "formula" in fields:
@@ -892,7 +906,7 @@ def _check_measures(data: dict[str, Any], problems: list[Problem]) -> dict[str, 
                 )
             if not unknown:
                 formulas[measure_id] = formula
-    cyclic = _cycles(formulas)
+    cyclic = _cycles({m: formula.names for m, formula in formulas.items()})
     for measure_id in cyclic:
         checker.problem(
             say("load.formula_cycle"), say("where.measure", measure=measure_id), "formula"
@@ -1109,20 +1123,32 @@ def _occurrences(formula: Expression) -> dict[str, int]:
     return dict(Counter(iter_names(formula.tree)))
 
 
-def _cycles(formulas: Mapping[str, Expression]) -> list[str]:
-    """Measures whose formulas reach themselves."""
+def _reached(refers: Mapping[str, Iterable[str]], start: str) -> set[str]:
+    """The measures ``start`` reaches through the measures each refers to."""
+    stack, seen = list(refers.get(start, ())), set()
+    while stack:
+        name = stack.pop()
+        if name not in seen:
+            seen.add(name)
+            stack.extend(refers.get(name, ()))
+    return seen
+
+
+def _cycles(refers: Mapping[str, Iterable[str]]) -> list[str]:
+    """Measures that reach themselves through the measures each refers to (a
+    formula's measures, or those ``at_most`` names)."""
     found = []
-    for start in formulas:
-        stack, seen = list(formulas[start].names), set()
+    for start in refers:
+        stack, seen = list(refers[start]), set()
         while stack:
             name = stack.pop()
             if name == start:
                 found.append(start)
                 break
-            if name in seen or name not in formulas:
+            if name in seen or name not in refers:
                 continue
             seen.add(name)
-            stack.extend(formulas[name].names)
+            stack.extend(refers[name])
     return found
 
 

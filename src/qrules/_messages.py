@@ -3330,4 +3330,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
+    # -- _load (s13 hunt): at_most going round -----------------------------------------------
+    "load.at_most_cycle": (
+        "at_most 构成循环({measures}):这些指标只能相等;部分的 at_most 写其整体,整体不写其部分",
+        "at_most goes round ({measures}): these measures could only be equal; a part's at_most names its whole, never the whole its part",
+    ),
 }

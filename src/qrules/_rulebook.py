@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import operator
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -24,11 +24,14 @@ from ._messages import Lang, Text, say
 from ._model import Body, Ignored, Measure, Period, Rule
 from ._results import Evaluation
 
-__all__ = ["DataInput", "Rulebook"]
+__all__ = ["DataInput", "Rulebook", "RulesInput"]
 
 #: A `Dataset`, a mapping of measure to value, or anything `read_dataset` reads
 #: (a file, a DataFrame, an Arrow table, a list of dicts).
 DataInput: TypeAlias = Dataset | Mapping[str, object] | Any
+#: The rules to judge (``rules=``): rules, or ids of a rulebook's, or one alone
+#: (`Rulebook.chosen`); ``None``, every rule.
+RulesInput: TypeAlias = Iterable[Rule | str] | Rule | str | None
 
 
 @attrs.frozen
@@ -156,6 +159,31 @@ class Rulebook:
             )
         )
 
+    def chosen(self, rules: RulesInput) -> tuple[Rule, ...] | None:
+        """``rules=`` as a judge takes it: each a `Rule`, judged as it is
+        (changed, or of another version), or the id of one of this rulebook's
+        (an unknown id is an `UnknownRuleError` naming the likely one); one rule
+        or id alone stands for itself, an id never for its letters; ``None``,
+        every rule (``None`` again). Anything else is a `TypeError`, never an
+        error deep in the judge."""
+        if rules is None:
+            return None
+        if isinstance(rules, str | Rule):
+            rules = (rules,)
+        elif not isinstance(rules, Iterable):
+            raise TypeError(f"rules= takes rules or rule ids, got {type(rules).__name__}")
+        chosen = []
+        for rule in rules:
+            if isinstance(rule, Rule):
+                chosen.append(rule)
+            elif isinstance(rule, str):
+                chosen.append(self[rule])
+            else:
+                raise TypeError(
+                    f"rules= takes rules or rule ids, got {type(rule).__name__} {rule!r}"
+                )
+        return tuple(chosen)
+
     def owns(self, rule: Rule) -> bool:
         """Whether ``rule`` is this rulebook's own: its rule of that id as it
         is here (as it stood when one of its dated targets began, or as one of
@@ -231,7 +259,7 @@ class Rulebook:
         data: DataInput,
         *,
         year: int | None = None,
-        rules: tuple[Rule, ...] | list[Rule] | None = None,
+        rules: RulesInput = None,
         strict: bool = False,
         mapping: MappingInput = None,
         encoding: str | None = None,
@@ -256,14 +284,16 @@ class Rulebook:
         ``at_most``) is a `DataError`; with ``strict``, so is a doubtful figure:
         a reported share that its counts contradict beyond rounding.
 
-        ``rules`` (default: every rule) may be changed (``attrs.evolve``) or
-        of another version: each is judged as it is. Only this rulebook's own
+        ``rules`` (default: every rule) are rules or rule ids (`chosen`); a
+        rule may be changed (``attrs.evolve``) or of another version: each is
+        judged as it is. Only this rulebook's own
         rules (`owns`) are written to a ``decision_log``, which records this
         rulebook's version and fingerprint as the judge.
 
         ``decision_log``: a JSON Lines file to append each result to (see
         ``docs/audit.md``).
         """
+        chosen = self.chosen(rules)
         if not isinstance(data, Dataset):
             data = read_dataset(
                 data,
@@ -283,7 +313,7 @@ class Rulebook:
                 "year= is the year of figures that name none (a mapping of values, a sheet"
                 " without a year column); a dataset gives its own years: drop year="
             )
-        evaluation = judge_figures(self, data, rules=rules, strict=strict)
+        evaluation = judge_figures(self, data, rules=chosen, strict=strict)
         if decision_log is not None:
             from ._decisions import append_decisions, data_digest  # noqa: PLC0415
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
 from ._load import load
@@ -340,7 +341,8 @@ def failure_message(
     unconfirmed: Iterable[tuple[Result, KnownFailure]] = (),
 ) -> str:
     """The text of `assert_meets`'s assertion: everything a person needs, in
-    ``lang``; ``unconfirmed`` holds the failing results a known failure names
+    ``lang``, every value from an input escaped for a terminal
+    (`qrules._escape.terminal`); ``unconfirmed`` holds the failing results a known failure names
     but that are unknown, not *not met*."""
     rulebook = evaluation.rulebook
     unconfirmed = list(unconfirmed)
@@ -402,7 +404,11 @@ def failure_message(
                 else say("data.value", value=str(known))
             )
             lines.append(f"  {line.get(lang)}")
-    return "\n".join(lines)
+    # Each line as a terminal shows it: a unit's name, a district or a file
+    # name from the data (or a rule's title from a rulebook folder) holding a
+    # line break or an ANSI escape cannot forge a line of the message, nor
+    # recolour or clear the CI log that prints it.
+    return "\n".join(terminal(line) for line in lines)
 
 
 #: The failing units a message lists for a records rule (the rest are counted).

@@ -34,7 +34,7 @@ from .._messages import listed, say
 from .._model import Rule
 from .._recordspec import FLAGS
 from .._results import Evaluation
-from .._rulebook import Rulebook
+from .._rulebook import Rulebook, RulesInput
 from .._tabular import ZONED_DAY, RawTable, needs
 from ..records import ENGINES
 from ..records.doubts import Doubts
@@ -160,7 +160,7 @@ def evaluate_records(
     register: Register,
     log: InspectionLog | None = None,
     *,
-    rules: Sequence[Rule] | None = None,
+    rules: RulesInput = None,
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
@@ -172,15 +172,16 @@ def evaluate_records(
 ) -> Evaluation:
     """Judge the rules that have ``[rule.records]`` on a register and a log.
 
-    ``rules`` defaults to every rule of the rulebook (those without records are
-    passed over). With ``by_district``, each rule and year is judged for the
-    whole register and for each district in it. ``log_until`` declares the
-    last day the log covers (default: its latest date; a row dated later, or
-    after today, is rejected as a doubtful date), ``log_from`` the first
-    (default: its earliest date); a year the log does not cover from 1 January
-    to 31 December is unknown. Rejected rows bound the counts: a result they
-    could change is unknown, naming them; ``strict=True`` makes any rejected
-    row a `DataError` instead. See ``docs/records.md``.
+    ``rules`` (rules or rule ids, `Rulebook.chosen`) defaults to every rule of
+    the rulebook (those without records are passed over). With ``by_district``,
+    each rule and year is judged for the whole register and for each district
+    in it. ``log_until`` declares the last day the log covers (default: its
+    latest date; a row dated later, or after today, is rejected as a doubtful
+    date), ``log_from`` the first (default: its earliest date); a year the log
+    does not cover from 1 January to 31 December is unknown. Rejected rows
+    bound the counts: a result they could change is unknown, naming them;
+    ``strict=True`` makes any rejected row a `DataError` instead. See
+    ``docs/records.md``.
 
     ``engine`` counts: ``reference`` (`qrules.engines.reference`, pure Python), ``duckdb``
     (in memory, or on the DuckDB ``connection`` given), ``postgres`` (a psycopg
@@ -191,12 +192,13 @@ def evaluate_records(
     ``decision_log``: a JSON Lines file to append each result to, with the
     digests of the register's and log's rows (``docs/audit.md``).
     """
+    judged = rulebook.chosen(rules)
     if engine == "reference":
         evaluation = judge_records(
             rulebook,
             register,
             log,
-            rules=rules,
+            rules=judged,
             by_district=by_district,
             log_until=log_until,
             progress=progress,
@@ -210,7 +212,7 @@ def evaluate_records(
             log,
             engine=engine,
             connection=connection,
-            rules=rules,
+            rules=judged,
             by_district=by_district,
             log_until=log_until,
             progress=progress,
@@ -375,7 +377,7 @@ def _utf8(database: Any) -> bool:
 
 #: The column types qrules reads, by kind of column, and the cast to use otherwise.
 _READ_TYPES = {
-    "date": (("date", "timestamp", "text"), "DATE"),
+    "date": (("date", "timestamp", "timestamp_ns", "text"), "DATE"),
     "flag": (("boolean", "text", "integer"), "BOOLEAN"),
     "code": (("text", "integer"), "VARCHAR"),
 }
@@ -475,7 +477,7 @@ def evaluate_tables(
     log: str | None = "inspections",
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     engine: str | None = None,
-    rules: Sequence[Rule] | None = None,
+    rules: RulesInput = None,
     by_district: bool = False,
     log_until: dt.date | str | None = None,
     progress: Callable[[str, int], None] | None = None,
@@ -537,6 +539,7 @@ def evaluate_tables(
     from ._holdings import plain_counts  # noqa: PLC0415
     from ._rejected import rejections  # noqa: PLC0415
 
+    judged = rulebook.chosen(rules)
     chosen = engine or engine_of(connection)
     mapped = column_mapping(mapping)
     until, start = declared_reach(log_until, log_from)
@@ -581,7 +584,7 @@ def evaluate_tables(
         )
         rejected = rejected_rows(plain=plain)
         options: dict[str, Any] = {
-            "rules": rules,
+            "rules": judged,
             "by_district": by_district,
             "log_until": until,
             "progress": progress,
@@ -674,7 +677,7 @@ def sql_for(
     dialect: str = "duckdb",
     register: str = "register",
     log: str = "inspections",
-    rules: Sequence[Rule] | None = None,
+    rules: RulesInput = None,
     years: Sequence[int] | None = None,
     by_district: bool = False,
     pretty: bool = True,
@@ -690,7 +693,8 @@ def sql_for(
     period = rulebook.period.years
     covered = list(years) if years is not None else list(period)
     coverage = Coverage(dt.date(min(covered), 1, 1), dt.date(max(covered), 12, 31))
-    chosen = [r for r in (rulebook.rules if rules is None else rules) if r.records is not None]
+    judged = rulebook.chosen(rules)
+    chosen = [r for r in (rulebook.rules if judged is None else judged) if r.records is not None]
     plan = sql.Plan.of(record_queries(rulebook, chosen, coverage))
     # Tables whose rows are checked (evaluate_tables first finds the rows to reject).
     tables = (

@@ -153,7 +153,9 @@ _POSTGRES_TYPES = {
 
 def column_type(dialect: str, stored: object) -> str:
     """How qrules reads a column of a stored type: ``boolean``, ``date``,
-    ``timestamp`` (without a time zone: its date is read), ``timestamptz``
+    ``timestamp`` (without a time zone: its date is read; ``timestamp_ns``,
+    DuckDB's in nanoseconds, whose cast to DATE rounds to microseconds
+    first), ``timestamptz``
     (an instant, whose day is the session's time zone's: refused, see
     ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
     ``char`` (PostgreSQL's ``char(n)``: text its values padded with spaces,
@@ -173,11 +175,12 @@ def column_type(dialect: str, stored: object) -> str:
         dialect == "spark" and name == "TIMESTAMP"
     ):
         return "timestamptz"
+    if name == "TIMESTAMP_NS" and dialect == "duckdb":
+        return "timestamp_ns"
     if name in (
         "TIMESTAMP",
         "TIMESTAMP_NTZ",
         "DATETIME",
-        "TIMESTAMP_NS",
         "TIMESTAMP_MS",
         "TIMESTAMP_S",
     ):
@@ -412,7 +415,7 @@ class Table:
     columns: Mapping[str, str]
     codes: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
     #: Each canonical column's type as qrules reads it (`column_type`): a date
-    #: column ``date``, ``timestamp`` (its date) or ``text`` (``YYYY-MM-DD``
+    #: column ``date``, ``timestamp`` or ``timestamp_ns`` (its date) or ``text`` (``YYYY-MM-DD``
     #: only; other text rejects the row), a flag ``boolean`` (tested as it is)
     #: or text words, a code ``integer`` (compared as text). Unlisted: a date
     #: column DATE, any other text.
@@ -521,6 +524,12 @@ class Table:
         if column in _DATES and column in self.columns:
             if kind == "timestamp":
                 return exp.cast(raw, "DATE")
+            if kind == "timestamp_ns":
+                # DuckDB casts a TIMESTAMP_NS to a DATE through microseconds,
+                # rounded: 23:59:59.9999995 would be the next day, where every
+                # reader (Python, Arrow, pandas) takes the day it shows. Its
+                # text is that day, and the cast of the text reads the date.
+                return exp.cast(exp.cast(raw, "VARCHAR"), "DATE")
             if kind == "text":
                 return text_date(raw)
             return raw
