@@ -73,7 +73,8 @@ def test_check_junit_and_markdown() -> None:
     suite = ET.fromstring(out.split("\n", 1)[1])
     assert suite.get("tests") == "6"
     assert suite.get("failures") == "2"
-    assert suite.get("skipped") == "2"
+    assert suite.get("errors") == "2"  # unknown: an error, never a skipped test
+    assert suite.get("skipped") == "0"
     _, out, _ = run("check", str(MINI), "--sample", "--format", "markdown", "--lang", "zh")
     assert "| pass-rate | 2025 | 未达标 | 98.48 | >= 98.5 | 0.02 |" in out
 

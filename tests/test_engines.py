@@ -1120,7 +1120,7 @@ def test_a_missing_column_or_table_is_a_data_error(yantai: qrules.Rulebook) -> N
     connection.execute("CREATE TABLE register (unit VARCHAR)")
     with pytest.raises(qrules.DataError, match="no 'category' column"):
         evaluate_tables(yantai, connection, log=None)
-    with pytest.raises(qrules.DataError, match="cannot read table 'nowhere'"):
+    with pytest.raises(qrules.DataError, match="the database has no table 'nowhere'"):
         evaluate_tables(yantai, connection, register="nowhere", log=None)
     with pytest.raises(qrules.DataError, match="is not a table name"):
         evaluate_tables(yantai, connection, register="register; DROP TABLE register", log=None)

@@ -257,7 +257,7 @@ def test_a_table_name_is_an_identifier_only(tmp_path: Path) -> None:
     _sqlite(path)
     with pytest.raises(qrules.DataError, match="is not a table name"):
         qrules.read_register(f"sqlite:///{path}?table=register; DROP TABLE register")
-    with pytest.raises(qrules.DataError, match="cannot read table 'nope'"):
+    with pytest.raises(qrules.DataError, match="the database has no table 'nope'"):
         qrules.read_register(f"sqlite:///{path}?table=nope")
     with pytest.raises(qrules.DataError, match="no database file"):
         qrules.read_register(f"sqlite:///{tmp_path / 'none.db'}")

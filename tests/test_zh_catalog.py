@@ -42,9 +42,10 @@ ALLOWED = frozenset(
         *("DuckDB", "PostgreSQL", "psycopg", "SQLite", "Spark", "Connect", "Python", "Java"),
         *("JavaScript", "Apache", "ECharts", "Excel", "LibreOffice", "DataFrame", "DB-API"),
         *("SQL", "URL", "gRPC", "TLS", "IPv4", "IPv6", "PYTHONIOENCODING"),
+        *("psycopg2", "psycopg.connect", "libpq", "PGPASSWORD", "sslmode", "require"),
         # SQL written as it is run
         *("CAST", "AS", "DATE", "BOOLEAN", "COLLATE", "CREATE", "DATABASE", "ENCODING"),
-        *("TEMPLATE", "template0", "RESET", "SET", "TO"),
+        *("TEMPLATE", "template0", "RESET", "SET", "TO", "GRANT", "SELECT", "ON"),
         # placeholders of a usage line and formats of a value
         *("FILE", "FILE.xlsx", "FORMAT", "NAME", "PATH", "REV", "RULEBOOK", "ID"),
         *("MAJOR.MINOR.PATCH", "YYYY-MM-DD", "YYYYMMDD"),

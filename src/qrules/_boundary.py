@@ -35,6 +35,7 @@ __all__ = [
     "guarded",
     "os_reason",
     "outside",
+    "table_problem",
     "translated",
     "without_password",
     "without_secret",
@@ -250,21 +251,143 @@ def address_reason(error: ValueError) -> Text:
     return say("os.bad_address_said", detail=message)
 
 
+#: A table a driver's error says is missing, by its own words: PostgreSQL's
+#: ``relation "x" does not exist``, DuckDB's ``Table with name x does not
+#: exist``, Spark's ``The table or view `x` cannot be found``.
+_NO_TABLE = re.compile(
+    r'relation "(?P<pg>[^"]+)" does not exist'
+    r"|table with name (?P<duck>\S+) does not exist"
+    r"|the table or view (?P<spark>\S+) cannot be found"
+    r"|no such table: (?P<lite>\S+)",
+    re.IGNORECASE,
+)
+#: A column a driver's error says is missing, by its own words (PostgreSQL,
+#: DuckDB, Spark, SQLite).
+_NO_COLUMN = re.compile(
+    r'column "([^"]+)" does not exist'
+    r'|referenced column "?([^"\s]+)"? not found'
+    r"|with name `([^`]+)` cannot be resolved"
+    r"|no such column: (\S+)",
+    re.IGNORECASE,
+)
+#: What PostgreSQL (libpq) says of a URL it cannot read: a part of it, not the server.
+_PG_URL = (
+    "invalid uri",
+    "uri query parameter",
+    "connection option",
+    "invalid sslmode",
+    "invalid connection option",
+    'missing "="',
+    "end of string reached",
+    "unterminated quoted string",
+    "invalid percent-encoded",
+    "invalid integer value",
+    "invalid value for parameter",
+)
+#: What a driver says when it cannot reach its server at all.
+_UNREACHABLE = (
+    "connection refused",
+    "failed to resolve host",
+    "could not translate host name",
+    "name or service not known",
+    "timeout expired",
+    "timed out",
+    "no route to host",
+    "network is unreachable",
+    "could not connect to server",
+)
+
+
+def table_problem(error: BaseException, table: str) -> tuple[Text, Text | None]:
+    """Why a driver could not read ``table``, in the catalog's words, and what
+    to do: the table missing, a column missing, the user not allowed to read it
+    (each said in both languages, the driver's words left out); any other error
+    of a driver as `translated` says it; else the error's own first line."""
+    driver = _driver_of(error)
+    if driver is not None:
+        said = _said_in_words(error, driver, str(error).lower(), table)
+        if said is not None:
+            return said
+    return say("tabular.cannot_read_table", table=table, error=first_line(error)), None
+
+
+def _said_in_words(
+    error: BaseException, driver: str, lowered: str, table: str | None
+) -> tuple[Text, Text | None] | None:
+    """What a driver's error means, in the catalog's words (zh and en), when it
+    is one a user meets and can act on: no such table, column or database, no
+    right to read a table, a login refused, a server not reached, a URL not
+    read. ``None`` for any other: the driver's words then stand, in a frame of
+    the catalog's (`_driver_problem`)."""
+    state = str(getattr(error, "sqlstate", None) or getattr(error, "pgcode", None) or "")
+    kind = _spark_class(error).split(".", 1)[0] if driver == "Spark" else ""
+    found = _NO_TABLE.search(str(error))
+    if state == "42P01" or kind == "TABLE_OR_VIEW_NOT_FOUND" or found is not None:
+        named = table or next((g for g in found.groups() if g), None) if found else table
+        if named:
+            hint = "driver.spark_tables" if driver == "Spark" else "driver.tables_hint"
+            return say("driver.no_table", driver=driver, table=named.strip("`")), say(hint)
+    if (
+        state == "42703"
+        or kind == "UNRESOLVED_COLUMN"
+        or (driver == "PostgreSQL" and "column" in lowered and "does not exist" in lowered)
+        or (driver == "DuckDB" and "referenced column" in lowered and "not found" in lowered)
+        or (driver == "SQLite" and "no such column" in lowered)
+    ):
+        column = _NO_COLUMN.search(str(error))
+        named = next((g for g in column.groups() if g), "") if column else ""
+        message = (
+            say("driver.no_column_named", driver=driver, column=named)
+            if named
+            else say("driver.no_column", driver=driver)
+        )
+        return message, say("driver.spark_columns")
+    # (DuckDB's "Permission denied" is the system's, of a file: said as other
+    # errors of its files are.)
+    if (
+        state == "42501"
+        or kind.startswith("INSUFFICIENT_PERMISSIONS")
+        or (driver in ("PostgreSQL", "Spark") and "permission denied" in lowered)
+    ):
+        where = say("driver.table_named", table=table) if table else say("driver.a_table")
+        return say("driver.no_permission", driver=driver, table=where), say(
+            "driver.permission_hint"
+        )
+    if driver != "PostgreSQL":
+        return None
+    database = re.search(r'database "([^"]+)" does not exist', str(error))
+    if state == "3D000" or database is not None:
+        name = database.group(1) if database else ""
+        return say("driver.no_database", driver=driver, database=name), say(
+            "driver.postgres_database"
+        )
+    if state in ("28000", "28P01") or any(
+        w in lowered for w in ("password authentication failed", "no password supplied", 'role "')
+    ):
+        return say("driver.login_refused", driver=driver), say("driver.login_hint")
+    if any(w in lowered for w in _PG_URL):
+        detail = data(without_password(first_line(error)))
+        return say("driver.bad_url", driver=driver, detail=detail), say("driver.url_hint")
+    if any(w in lowered for w in _UNREACHABLE):
+        return say("driver.unreachable", driver=driver), say("driver.postgres_connection")
+    return None
+
+
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
     message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
+    if driver in ("PostgreSQL", "DuckDB", "Spark", "SQLite"):
+        in_words = _said_in_words(error, driver, lowered, None)
+        if in_words is not None:
+            return in_words
     if driver in ("PostgreSQL", "DuckDB") and "already exists" in lowered:
         # (A table to write, failing_units_to's, that is there already: a new
         # name, not a database file, is what to give.)
         return say("driver.said", driver=driver, message=message), say("driver.table_exists")
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
-        if "does not exist" in lowered and "database" in lowered:
-            return said, say("driver.postgres_database")
         if "connection" in lowered or "connect" in lowered:
             return said, say("driver.postgres_connection")
-        if "relation" in lowered and "does not exist" in lowered:
-            return said, say("driver.postgres_tables")
         if "operator does not exist" in lowered or "invalid input syntax" in lowered:
             return said, say("driver.postgres_type")
         if "invalid byte sequence for encoding" in lowered:  # SQL_ASCII text, not UTF-8
@@ -288,14 +411,19 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
     return say("driver.unreadable", message=message), None
 
 
+def _spark_class(error: BaseException) -> str:
+    """A Spark error's class (``TABLE_OR_VIEW_NOT_FOUND``), or ``""``."""
+    condition = getattr(error, "getCondition", None) or getattr(error, "getErrorClass", None)
+    try:
+        return str(condition() or "") if callable(condition) else ""
+    except Exception:  # a Py4J error without a JVM behind it, …
+        return ""
+
+
 def _spark_problem(error: BaseException) -> tuple[Text, Text | None]:
     """A Spark error in one line: its error class and message without the query
     plan Spark appends (the plan stays in the exception chain, for --debug)."""
-    condition = getattr(error, "getCondition", None) or getattr(error, "getErrorClass", None)
-    try:
-        kind = str(condition()) if callable(condition) else ""
-    except Exception:  # a Py4J error without a JVM behind it, …
-        kind = ""
+    kind = _spark_class(error)
     message = without_password(first_line(error).split("; line ", 1)[0])
     if "java.lang.OutOfMemoryError" in str(error):
         return say("driver.spark_memory"), say("driver.spark_memory_hint")

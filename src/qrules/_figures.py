@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from ._boundary import os_reason
+from ._cells import blank, missing
 from ._data import (
     FiguresMapping,
     Observation,
@@ -48,7 +49,6 @@ from ._tabular import (
     check_options,
     decode,
     header_text,
-    missing,
     normal,
     numbered,
     open_table,
@@ -248,6 +248,53 @@ def _city_keys(rulebook: Rulebook) -> frozenset[str]:
     return frozenset(map(_key, names))
 
 
+def not_a_district(
+    rulebook: Rulebook,
+    district: str,
+    *,
+    city: frozenset[str] | None = None,
+    column: bool = False,
+) -> str | None:
+    """The one rule for a district cell that is neither the city's total row
+    (`_CITY`) nor declared by the mapping file: the message id saying why it
+    is no district, or None for a district. A district the rulebook lists
+    (``districts`` in ``plan.toml``, compared as `district_stem`s) is one; else a name
+    holding the plan's city's name (``烟台市区``, ``Yantai Municipality``), a
+    word of a total (`_TOTAL_WORDS`, `_TOTAL_ENGLISH`) or only words for a
+    kind of district (``市区``, ``县市区``) is not: summed with the districts
+    it totals, it would count them twice. When the rulebook lists its
+    districts, any other name is not one either; when it lists none, a
+    ``column`` whose name is no place's (`_place_like`: ``序號``, ``指标值``,
+    ``S/N``) is not one either: a serial number or a target summed with the
+    districts made a false "met"."""
+    if city is None:
+        city = _city_keys(rulebook)
+    key = _key(district)
+    known = {district_stem(d) for d in rulebook.districts}
+    if district_stem(district) in known:
+        return None
+    if any(len(name) > 1 and _only_the_city(key, name) for name in city):
+        return "figures.city_by_name"
+    words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
+    if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
+        return "figures.total_not_district"
+    if key and set(key) <= _KIND_WORDS:
+        return "figures.group_not_district"
+    if known:
+        return "figures.unknown_district"
+    return "figures.column_not_a_place" if column and not _place_like(district) else None
+
+
+def district_written(text: str, figures: FiguresMapping) -> str | None:
+    """The district a district cell's text (`cell_text`: written, not
+    missing) names as the mapping file declares it: ``None`` for the whole
+    city (``""`` in the mapping, or the city's total row, `_CITY`)."""
+    district = figures.districts.get(text, text)
+    if not district or _key(district) in _CITY_KEYS:
+        return None
+    return district
+
+
 class MeasureNames:
     """Finds a rulebook's measure by its id, zh or en name, or a mapping's alias."""
 
@@ -255,14 +302,53 @@ class MeasureNames:
         self.rulebook = rulebook
         index: dict[str, str | None] = {}
         self.written: dict[str, str] = {}  # a key, as the rulebook writes it
+        owners: dict[str, set[str]] = {}  # a key, and the measures it is a name of
         for measure in rulebook.measures.values():
             for name in (measure.id, measure.name.zh, measure.name.en):
                 key = _key(name)
                 self.written.setdefault(key, name)
+                owners.setdefault(key, set()).add(measure.id)
                 # Two measures with the same name: the name finds neither.
                 index[key] = measure.id if index.get(key, measure.id) == measure.id else None
         problems = []
+        aliased: dict[str, tuple[str, str]] = {}  # a key, and the alias and measure it maps
         for written, meant in figures.measures.items():
+            key = _key(written)
+            others = sorted(owners.get(key, set()) - {meant})
+            if others and meant not in owners[key]:
+                # Another measure's own name (its id, zh or en name) read as this
+                # one: that measure's figures, written as the rulebook names them,
+                # would be judged as this one's. (A name that two measures share,
+                # this one among them, finds neither: an alias says which.)
+                problems.append(
+                    Problem(
+                        figures.name,
+                        say("figures.alias_shadows", alias=written, measure=meant, other=others[0]),
+                        key=f"figures.measures.{written}",
+                        hint=say("figures.alias_shadows_hint", other=others[0]),
+                    )
+                )
+                continue
+            if key in aliased and aliased[key][1] != meant:
+                # Two aliases compared as one name (case, spaces, punctuation,
+                # traditional characters) for two measures: the later would win.
+                first, before = aliased[key]
+                problems.append(
+                    Problem(
+                        figures.name,
+                        say(
+                            "figures.alias_twice",
+                            alias=written,
+                            first=first,
+                            measure=meant,
+                            other=before,
+                        ),
+                        key=f"figures.measures.{written}",
+                        hint=say("figures.alias_twice_hint"),
+                    )
+                )
+                continue
+            aliased.setdefault(key, (written, meant))
             if meant not in rulebook.measures:
                 problems.append(
                     Problem(
@@ -274,8 +360,8 @@ class MeasureNames:
                 )
                 continue
             index[_key(written)] = meant  # an office's alias wins over a built-in name
-        if problems:
-            raise DataError(figures.name, problems)
+        if problems:  # (said of the mapping file, not of a dataset)
+            raise DataError(figures.name, problems, what="problems.mapping")
         self.index = index
         self.suggested = 0
         self.found: dict[str, Measure | Text] = {}
@@ -487,7 +573,7 @@ class _Reader:
         width = self.header.width
         unnamed = [i for i in range(width) if not self.header.cells[i]]
         for number, cells in self.table.rows:
-            if all(_blank(c) for c in cells):
+            if all(blank(c) for c in cells):
                 continue
             if len(cells) < width:
                 self.problem(
@@ -496,7 +582,7 @@ class _Reader:
                     say("figures.short_row_hint"),
                 )
                 continue
-            extra = [i for i in (*unnamed, *range(width, len(cells))) if not _blank(cells[i])]
+            extra = [i for i in (*unnamed, *range(width, len(cells))) if not blank(cells[i])]
             if extra:
                 self.problem(
                     say("figures.no_header"),
@@ -552,8 +638,8 @@ class _Reader:
         text = cell_text(value)
         if text is None:
             return None
-        district = self.figures.districts.get(text, text)
-        if not district or _key(district) in _CITY_KEYS:
+        district = district_written(text, self.figures)
+        if district is None:
             return None
         if district not in self.districts:
             self.districts[district] = where
@@ -561,7 +647,7 @@ class _Reader:
             why = (
                 None
                 if text in self.figures.districts
-                else self.not_a_district(district, column=column)
+                else not_a_district(self.rulebook, district, city=self.city, column=column)
             )
             if why is not None:
                 self.problem(
@@ -570,34 +656,6 @@ class _Reader:
                     say(f"{why}_hint", district=district),
                 )
         return district
-
-    def not_a_district(self, district: str, *, column: bool = False) -> str | None:
-        """The one rule for a district cell that is neither the city's total row
-        (`_CITY`) nor declared by the mapping file: the message id saying why it
-        is no district, or None for a district. A district the rulebook lists
-        (``districts`` in ``plan.toml``, compared as `district_stem`s) is one; else a name
-        holding the plan's city's name (``烟台市区``, ``Yantai Municipality``), a
-        word of a total (`_TOTAL_WORDS`, `_TOTAL_ENGLISH`) or only words for a
-        kind of district (``市区``, ``县市区``) is not: summed with the districts
-        it totals, it would count them twice. When the rulebook lists its
-        districts, any other name is not one either; when it lists none, a
-        ``column`` whose name is no place's (`_place_like`: ``序號``, ``指标值``,
-        ``S/N``) is not one either: a serial number or a target summed with the
-        districts made a false "met"."""
-        key = _key(district)
-        known = {district_stem(d) for d in self.rulebook.districts}
-        if district_stem(district) in known:
-            return None
-        if any(len(name) > 1 and _only_the_city(key, name) for name in self.city):
-            return "figures.city_by_name"
-        words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", district).casefold()))
-        if any(w in key for w in _TOTAL_WORDS) or words & _TOTAL_ENGLISH:
-            return "figures.total_not_district"
-        if key and set(key) <= _KIND_WORDS:
-            return "figures.group_not_district"
-        if known:
-            return "figures.unknown_district"
-        return "figures.column_not_a_place" if column and not _place_like(district) else None
 
     def districts_named_twice(self) -> None:
         """A problem for each district written two ways (``芝罘``, ``芝罘区``,
@@ -720,15 +778,15 @@ class _Reader:
         above: object = None
         for number, cells in self.rows():
             key: object = None
-            empty = all(_blank(cells[p]) for p in columns)  # (a heading, or no figure)
+            empty = all(blank(cells[p]) for p in columns)  # (a heading, or no figure)
             if key_at is not None:
                 key = cells[key_at]
-                if _blank(key) and not _blank(above):
+                if blank(key) and not blank(above):
                     if not merged and not empty:
-                        blank = "district" if by == "year" else "year"
+                        left = "district" if by == "year" else "year"
                         shown = cell_text(above) or str(above)
                         self.problem(
-                            say(f"figures.blank_{blank}_inner", above=shown),
+                            say(f"figures.blank_{left}_inner", above=shown),
                             self.where(number, key_at),
                             hint=say("figures.blank_inner_hint"),
                         )
@@ -762,7 +820,7 @@ class _Reader:
                         self.where(number, position),
                     )
                 continue
-            year = self.year if key_at is None else (None if _blank(key) else parse_year(key))
+            year = self.year if key_at is None else (None if blank(key) else parse_year(key))
             if year is None:
                 assert key_at is not None  # without a year column, year= is required
                 self.problem(
@@ -801,12 +859,6 @@ class _Places:
             **{self.word: number},
             column=column,
         )
-
-
-def _blank(value: object) -> bool:
-    if type(value) is str:
-        return not value.strip()
-    return missing(value) or (isinstance(value, str) and not value.strip())
 
 
 def read_dataset(

@@ -17,12 +17,15 @@ from typing import Literal
 import attrs
 
 from . import _escape
+from ._data import FiguresMapping, spelled_twice
+from ._errors import DataError, Problem
 from ._expr import iter_names
+from ._figures import district_written, not_a_district
 from ._messages import Text, data, listed, say
 from ._model import Lang, Measure, Rule
 from ._results import year_span
 from ._rulebook import Rulebook
-from ._tabular import needs
+from ._tabular import cell_text, needs
 
 __all__ = ["MeasureUse", "measure_uses", "measures_text", "template_rows", "write_template"]
 
@@ -116,6 +119,7 @@ def template_rows(
     """The template's rows, header first: every measure the rules need, counts
     before rates, with its zh name and unit beside it, and an empty value for
     each year its rules read (each of ``years``, when given) and district."""
+    _refuse_districts(rulebook, districts)
     uses = measure_uses(rulebook, rules, every=False)
     chosen = sorted(
         set(years)
@@ -159,6 +163,43 @@ def template_rows(
     return rows
 
 
+def _refuse_districts(rulebook: Rulebook, names: Sequence[str]) -> None:
+    """A `DataError` naming each ``--district`` that the figures reader would
+    refuse in the filled-in template, read by the reader's own rules
+    (`district_written`, `not_a_district`, `spelled_twice`), so that a
+    template qrules writes is one ``qrules check`` accepts as written: a name
+    that is no district's (the plan's city by its name, ``烟台市``; a total; a
+    group such as ``市区``; one the rulebook does not list), none at all (empty,
+    or a mark of a missing value such as ``NA``), a district written two ways
+    (``芝罘``, ``芝罘区``) or two names for the same place (``全市``, ``合计``:
+    both the whole city) whose rows would give each figure twice."""
+    where = "--district"
+    problems: list[Problem] = []
+    hint = say("template.district_hint")
+    read: dict[str | None, str] = {}  # the district read (None: the city), as given
+    for name in names:
+        text = cell_text(name)
+        if text is None:
+            problems.append(Problem(where, say("template.no_district", district=name), hint=hint))
+            continue
+        district = district_written(text, FiguresMapping())
+        why = None if district is None else not_a_district(rulebook, district)
+        if why is not None:
+            said = say(why, district=district, districts=listed(rulebook.districts))
+            problems.append(Problem(where, said, hint=hint))
+            continue
+        if district in read:
+            said = say("template.district_repeated", district=name, first=read[district])
+            problems.append(Problem(where, said, hint=hint))
+            continue
+        read[district] = name
+    for twice in spelled_twice(d for d in read if d is not None):
+        said = say("template.district_spelled_twice", districts=listed(map(repr, twice)))
+        problems.append(Problem(where, said, hint=hint))
+    if problems:
+        raise DataError(where, problems, what="problems.input")
+
+
 def write_template(
     rows: list[list[object]], form: Literal["csv", "xlsx"], path: Path | None
 ) -> str | None:
@@ -178,6 +219,11 @@ def write_template(
     sheet.title = "figures"
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                # Text as given, never a formula (openpyxl makes one of a
+                # text that starts with =): a formula's value is not the name.
+                cell.data_type = "s"
     for letter, width in (("A", 12), ("B", 44), ("C", 36), ("D", 8)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -1766,7 +1766,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法判断 {kind} 属于哪个引擎:请给出 engine=",
         "cannot tell the engine of a {kind}: pass engine=",
     ),
-    "engines.cannot_read": ("无法读取表 {name!r}:{error}", "cannot read table {name!r}: {error}"),
     "engines.other_type": (
         "带时区的类型、带小数的数字或其他类型",
         "a type with a time zone, a number with a fraction or another type",
@@ -3208,6 +3207,109 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.schema.description": (
         "规则文件的 JSON Schema 所在位置:每个 schema 文件的路径,或加 --path 时只给出其文件夹。",
         "Where the JSON Schemas for rule files are: each schema file's path, or with --path only their folder.",
+    ),
+    # -- leftovers (s13): psycopg2, template districts, aliases, drivers' errors -----------
+    "engines.psycopg2": (
+        "这是 psycopg2 的连接:qrules 通过 psycopg 3 在 PostgreSQL 中判定表(psycopg2 未经测试,不予使用);"
+        "请传入 psycopg.connect(URL) 打开的连接,或直接给出 URL(pip install 'qrules-plan[postgres]')",
+        "a psycopg2 connection: qrules judges tables in PostgreSQL through psycopg 3 "
+        "(psycopg2 is not tested, and not used); pass a connection psycopg.connect(URL) "
+        "opened, or the URL itself (pip install 'qrules-plan[postgres]')",
+    ),
+    "figures.alias_shadows": (
+        "别名 {alias!r} 是指标 {other!r} 自己的名称(标识、中文或英文名),却映射到 {measure!r}:"
+        "{other!r} 的数据会被当作 {measure!r} 判定",
+        "the alias {alias!r} is the own name (id, zh or en name) of measure {other!r}, "
+        "mapped to {measure!r}: the figures of {other!r} would be judged as those of {measure!r}",
+    ),
+    "figures.alias_shadows_hint": (
+        "请删去此别名,或在表格中把该指标改写为另一个名称再为其设别名;"
+        "用 qrules measures 查看 {other!r} 的各个名称",
+        "delete this alias, or write the measure under another name in the sheet and alias "
+        "that; qrules measures lists the names of {other!r}",
+    ),
+    "figures.alias_twice": (
+        "别名 {alias!r} 与别名 {first!r} 按同一名称比较(不计大小写、空格、标点、繁简),"
+        "却映射到不同的指标:{measure!r} 与 {other!r}",
+        "the alias {alias!r} compares as the same name as the alias {first!r} (case, spaces, "
+        "punctuation and traditional characters aside), mapped to another measure: "
+        "{measure!r}, not {other!r}",
+    ),
+    "figures.alias_twice_hint": (
+        "一个名称只能指一个指标:请删去其中一个别名",
+        "a name means one measure: delete one of the two aliases",
+    ),
+    "template.district_hint": (
+        "请给出一个区县的名称(规则集或贵单位的写法);全市的数值请不加 --district(默认即为全市),或给出 --district 全市",
+        "give --district the name of one district, as the rulebook or your office writes it; "
+        "for the whole city's figures leave --district out (the default), or give --district 全市",
+    ),
+    "template.no_district": (
+        "{district!r} 不是名称(空白,或表示缺失值的记号):填好的模板中它会被读作全市",
+        "{district!r} names nothing (blank, or a mark of a missing value): "
+        "the filled-in template would read it as the whole city",
+    ),
+    "template.district_repeated": (
+        "{district!r} 与 {first!r} 读作同一地区:模板中每个数值会出现两次",
+        "{district!r} reads as the same place as {first!r}: "
+        "the template would give each figure twice",
+    ),
+    "template.district_spelled_twice": (
+        "{districts} 可能是同一区县的两种写法:检查时会被拒绝",
+        "{districts} may be one district written two ways: check would refuse them",
+    ),
+    "driver.no_table": (
+        "{driver} 数据库中没有表 {table!r}",
+        "{driver}: the database has no table {table!r}",
+    ),
+    "driver.tables_hint": (
+        "请按数据库中的写法给出表名(table=,或 URL 中的 ?table=;在数据库中判定的表用 --register-table 和 --log-table)",
+        "name the table as the database has it (table=, or ?table= in a URL; "
+        "--register-table and --log-table for tables judged in place)",
+    ),
+    "driver.no_column": (
+        "{driver}:表中没有 qrules 读取的某一列",
+        "{driver}: a column qrules reads is not in the table",
+    ),
+    "driver.no_column_named": (
+        "{driver}:表中没有 qrules 读取的列 {column!r}",
+        "{driver}: the table has no column {column!r}, which qrules reads",
+    ),
+    "driver.table_named": ("表 {table!r}", "table {table!r}"),
+    "driver.a_table": ("qrules 读取的表", "a table qrules reads"),
+    "driver.no_permission": (
+        "{driver}:连接所用的用户无权读取{table}",
+        "{driver}: the user connected may not read {table}",
+    ),
+    "driver.permission_hint": (
+        "请授予该用户读取权限(GRANT SELECT ON 表 TO 用户),或以有权读取的用户连接",
+        "grant the user the right to read it (GRANT SELECT ON the table TO the user), "
+        "or connect as a user who may",
+    ),
+    "driver.no_database": (
+        "{driver} 服务器上没有数据库 {database!r}",
+        "{driver}: the server has no database {database!r}",
+    ),
+    "driver.login_refused": (
+        "{driver} 服务器拒绝了 URL 中的用户:没有此用户,或密码不对或缺失",
+        "{driver}: the server refused the URL's user: no such user, or a wrong or missing password",
+    ),
+    "driver.login_hint": (
+        "请检查 URL 中的用户名和密码(密码也可来自 PGPASSWORD 或 ~/.pgpass)",
+        "check the user and password in the URL (a password may also come from PGPASSWORD or ~/.pgpass)",
+    ),
+    "driver.bad_url": (
+        "{driver} 无法读取此 URL:{detail}",
+        "{driver} cannot read the URL: {detail}",
+    ),
+    "driver.url_hint": (
+        "请写作 postgresql://用户@主机:端口/数据库,? 后只写 libpq 认识的参数(如 sslmode=require)",
+        "write postgresql://user@host:port/database, with only options libpq knows after ? "
+        "(such as sslmode=require)",
+    ),
+    "driver.unreachable": (
+        "无法连接到 {driver} 服务器",
+        "{driver}: the server cannot be reached",
     ),
     # -- s11 noticed: testing.py, _figures/_data, _git, records ----------------------------
     "testing.unconfirmed": (

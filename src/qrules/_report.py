@@ -799,8 +799,11 @@ _JUNIT_UNITS = 100
 
 
 def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
-    """JUnit XML: each result a test case; not met fails, unknown is skipped.
-    Every value from the inputs is freed of what XML forbids (`_escape.xml`)."""
+    """JUnit XML: each result a test case; not met is a failure, unknown an
+    error (``type="unknown"``), never a skipped test: a CI that counts skipped
+    tests as passed would pass a rule nobody could judge, where ``qrules
+    check`` exits 1. Every value from the inputs is freed of what XML forbids
+    (`_escape.xml`)."""
     import xml.etree.ElementTree as ET  # noqa: PLC0415 (JUnit only: a quick start otherwise)
 
     xml = _escape.xml
@@ -811,8 +814,8 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
             "name": xml(f"qrules {evaluation.rulebook.named()}"),
             "tests": str(len(evaluation.results)),
             "failures": str(counts[Verdict.NOT_MET]),
-            "skipped": str(counts[Verdict.UNKNOWN]),
-            "errors": "0",
+            "errors": str(counts[Verdict.UNKNOWN]),
+            "skipped": "0",
         },
     )
     properties = ET.SubElement(suite, "properties")
@@ -869,7 +872,10 @@ def evaluation_junit(evaluation: Evaluation, lang: Lang = "en") -> str:
             failure = ET.SubElement(case, "failure", {"message": xml(result.reason.get(lang))})
             failure.text = xml(detail, lines=True)
         elif result.verdict is Verdict.UNKNOWN:
-            ET.SubElement(case, "skipped", {"message": xml(result.reason.get(lang))})
+            error = ET.SubElement(
+                case, "error", {"type": "unknown", "message": xml(result.reason.get(lang))}
+            )
+            error.text = xml(detail, lines=True)
         if disagreement:
             ET.SubElement(case, "system-out").text = xml(disagreement[0], lines=True)
     ET.indent(suite)

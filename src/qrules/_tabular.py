@@ -29,7 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._boundary import csv_problem, first_line, guarded, outside
+from ._boundary import csv_problem, first_line, guarded, outside, table_problem
+from ._cells import missing
 from ._errors import DataError, Problem, suggestion
 from ._fardates import held, held_rows, python_list
 from ._limits import (
@@ -56,7 +57,6 @@ __all__ = [
     "database_file",
     "duckdb_connection",
     "header_text",
-    "missing",
     "needs",
     "normal",
     "open_table",
@@ -95,15 +95,6 @@ def normal(text: str) -> str:
     if not text.isascii():
         text = INVISIBLE.sub("", text)
     return unicodedata.normalize("NFKC", text).strip()
-
-
-def missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # noqa: PLR0124 (NaN and NaT are not equal to themselves)
-    except (TypeError, ValueError):
-        return True  # pandas' NA refuses to be a truth value
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1013,10 +1004,8 @@ def from_connection(
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
-        raise DataError(
-            name,
-            [Problem(name, say("tabular.cannot_read_table", table=table, error=first_line(error)))],
-        ) from None
+        message, hint = table_problem(error, table)
+        raise DataError(name, [Problem(name, message, hint=hint)]) from None
     header = [str(d[0]) for d in cursor.description]
     dialect = "duckdb" if "duckdb" in type(connection).__module__ else "postgres"
     zoned = {

@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from ._cells import blank
 from ._errors import DataError, Problem
 from ._limits import MAX_XLSX_MERGES
 from ._messages import Text, joined, listed, say
@@ -472,7 +473,7 @@ def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]], read: Sequence[
         cells = stored
         if open_:
             open_ = [o for o in open_ if o[0] >= number]
-        if open_ and any(c < len(stored) and not _blank(stored[c]) for c in read):
+        if open_ and any(c < len(stored) and not blank(stored[c]) for c in read):
             row = list(stored)
             for _, column, value in open_:
                 if column >= len(row):
@@ -482,8 +483,3 @@ def _filled(rows: Rows, ranges: list[tuple[int, int, int, int]], read: Sequence[
         for _, left, bottom, _ in starting.pop(number, ()):
             open_.append((bottom, left, cells[left] if left < len(cells) else None))
         yield number, cells
-
-
-def _blank(value: object) -> bool:
-    """An empty cell: nothing, or only white space."""
-    return value is None or (isinstance(value, str) and not value.strip())

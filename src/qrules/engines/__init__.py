@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .._boundary import first_line, outside, without_password
+from .._boundary import outside, table_problem, without_password
 from .._data import spelled_twice
 from .._errors import DataError, Problem, QRulesError
 from .._messages import listed, say
@@ -101,6 +101,7 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
     """The connection given, or one opened from a URL (and closed after)."""
     _sql_engine(engine)
     if connection is not None and not isinstance(connection, str):
+        _refuse_psycopg2(connection)
         yield connection
         return
     if engine == "duckdb":
@@ -129,6 +130,16 @@ def _connection(engine: str, connection: Any) -> Iterator[Any]:
             opened.close()
 
 
+def _refuse_psycopg2(connection: Any) -> None:
+    """A psycopg2 connection refused, saying what to pass: the postgres engine
+    talks to its server through psycopg 3's interface (``connection.info``,
+    ``COPY``, per-cursor loaders), which psycopg2's connection has not; its
+    module's name, ``psycopg2``, starts as psycopg's does. qrules does not
+    depend on psycopg2 and does not test it: refused, never half run."""
+    if type(connection).__module__.split(".", 1)[0] in ("psycopg2", "_psycopg2"):
+        raise QRulesError(say("engines.psycopg2"))
+
+
 def engine_of(connection: Any) -> str:
     """The engine for a connection, session or database URL."""
     if isinstance(connection, str):
@@ -148,6 +159,7 @@ def engine_of(connection: Any) -> str:
                 )
             ],
         )
+    _refuse_psycopg2(connection)
     module = type(connection).__module__
     for name, engine in (("duckdb", "duckdb"), ("psycopg", "postgres"), ("pyspark", "spark")):
         if module.startswith((name, f"_{name}")):
@@ -341,9 +353,8 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
     try:
         columns = database.columns(table.empty(database.dialect))
     except Exception as error:  # each driver has its own error classes
-        raise DataError(
-            name, [Problem(name, say("engines.cannot_read", name=name, error=first_line(error)))]
-        ) from None
+        message, hint = table_problem(error, name)
+        raise DataError(name, [Problem(name, message, hint=hint)]) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
     positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)

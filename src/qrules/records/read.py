@@ -31,6 +31,7 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 import attrs
 
 from .._boundary import os_reason, toml_error
+from .._cells import blank, missing
 from .._data import FiguresMapping
 from .._errors import DataError, Problem, suggestion
 from .._fardates import FarDate
@@ -57,7 +58,6 @@ from .._tabular import (
     zoned_problem,
 )
 from .._tabular import cell_text as _text
-from .._tabular import missing as _missing
 from .._tabular import normal as _normal
 from .._tabular import suggest as _suggest
 from .._xlsx import spread
@@ -533,7 +533,7 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date | None:
     >>> parse_date("２０２４年３月５日"), parse_date(45356), parse_date("—")
     (datetime.date(2024, 3, 5), datetime.date(2024, 3, 5), None)
     """
-    if _missing(value):
+    if missing(value):
         return None
     if isinstance(value, FarDate):
         # (A database's or an Arrow column's date that Python cannot hold:
@@ -813,7 +813,7 @@ class RowReader:
         without a cached value."""
         width = len(self.header)
         for number, cells in self.rows:
-            if all(_missing(c) or (isinstance(c, str) and not c.strip()) for c in cells):
+            if all(blank(c) for c in cells):
                 continue
             self.read += 1
             if self.progress is not None and self.read % _PROGRESS_EVERY == 0:
