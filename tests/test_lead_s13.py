@@ -1,14 +1,17 @@
 """Session 13, the lead's: tables in place whose columns are of an enumerated
-type (DuckDB's ENUM: a pandas or polars categorical registered)."""
+type (DuckDB's ENUM: a pandas or polars categorical registered; a
+PostgreSQL enum type)."""
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pytest
 
 import qrules
 from qrules import evaluate_tables
+from tests.conftest import records_tables
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -34,13 +37,16 @@ _LOG = [
 ]
 
 
-def _tables(connection: Any, enum: frozenset[str]) -> None:
-    """The register and log as tables, the columns named in ``enum`` of an
-    ENUM type holding their values (as a categorical registered is)."""
+def _statements(enum: frozenset[str]) -> list[str]:
+    """The register and log as tables (``{s}``: the schema's prefix), the
+    columns named in ``enum`` of an enum type of their own holding their
+    values (as a categorical registered in DuckDB is, or a supervision
+    system's PostgreSQL schema has), the others text."""
     columns = {
         "register": ("unit", "category", "risk_level", "district", "registered"),
         "inspections": ("inspection", "unit", "date", "kind", "result"),
     }
+    statements = []
     for table, rows in (("register", _REGISTER), ("inspections", _LOG)):
         names = columns[table]
         typed = []
@@ -49,14 +55,19 @@ def _tables(connection: Any, enum: frozenset[str]) -> None:
                 typed.append(f'"{name}" DATE')
             elif name in enum:
                 values = sorted({row[index] for row in rows} | {"zzz_unused"})
-                listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-                typed.append(f'"{name}" ENUM({listed})')
+                listed = ", ".join(_literal(v) for v in values)
+                statements.append(f"CREATE TYPE {{s}}{table}_{name} AS ENUM ({listed})")
+                typed.append(f'"{name}" {{s}}{table}_{name}')
             else:
                 typed.append(f'"{name}" VARCHAR')
-        connection.execute(f"CREATE OR REPLACE TABLE {table} ({', '.join(typed)})")
-        connection.executemany(
-            f"INSERT INTO {table} VALUES ({', '.join('?' for _ in names)})", rows
-        )
+        statements.append(f"CREATE TABLE {{s}}{table} ({', '.join(typed)})")
+        values = ", ".join(f"({', '.join(map(_literal, row))})" for row in rows)
+        statements.append(f"INSERT INTO {{s}}{table} VALUES {values}")
+    return statements
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _in_2024(evaluation: Any) -> list[tuple[Any, ...]]:
@@ -76,14 +87,19 @@ def _in_2024(evaluation: Any) -> list[tuple[Any, ...]]:
     ]
 
 
-def _judged(enum: frozenset[str], **options: Any) -> list[tuple[Any, ...]]:
-    connection = duckdb.connect()
-    _tables(connection, enum)
+def _judged(
+    engine: str, request: pytest.FixtureRequest, enum: frozenset[str], **options: Any
+) -> list[tuple[Any, ...]]:
+    connection, names = records_tables(
+        engine,
+        request,
+        _statements(enum),
+        f"lead_s13_{zlib.crc32(','.join(sorted(enum)).encode())}",
+    )
     evaluation = evaluate_tables(
         qrules.load("yantai-2023-2025"),
         connection,
-        register="register",
-        log="inspections",
+        **names,
         log_from="2024-01-01",
         log_until="2024-12-31",
         **options,
@@ -101,21 +117,29 @@ def _judged(enum: frozenset[str], **options: Any) -> list[tuple[Any, ...]]:
         frozenset({"category", "risk_level", "district", "kind", "result", "unit", "inspection"}),
     ],
 )
-def test_an_enum_column_is_read_as_its_text(enum: frozenset[str], check_keys: bool) -> None:
-    """A column of an ENUM type (a pandas categorical registered in DuckDB) is
-    judged as the same column of text is, rows rejected alike; before, it was
-    refused as a type qrules does not read."""
-    expected = _judged(frozenset(), check_keys=check_keys)
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_an_enum_column_is_read_as_its_text(
+    engine: str, enum: frozenset[str], check_keys: bool, request: pytest.FixtureRequest
+) -> None:
+    """A column of an enum type (a pandas categorical registered in DuckDB, a
+    PostgreSQL enum type) is judged as the same column of text is, rows
+    rejected alike; before, it was refused as a type qrules does not read."""
+    expected = _judged(engine, request, frozenset(), check_keys=check_keys)
     assert expected  # (rules judged in 2024)
-    assert _judged(enum, check_keys=check_keys) == expected
+    assert _judged(engine, request, enum, check_keys=check_keys) == expected
 
 
-def test_an_enum_column_by_district() -> None:
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_an_enum_column_by_district(engine: str, request: pytest.FixtureRequest) -> None:
     every = frozenset({"category", "risk_level", "district", "kind", "result", "unit"})
-    assert _judged(every, by_district=True) == _judged(frozenset(), by_district=True)
+    assert _judged(engine, request, every, by_district=True) == _judged(
+        engine, request, frozenset(), by_district=True
+    )
 
 
-def test_a_pandas_categorical_registered_is_judged_in_place() -> None:
+def test_a_pandas_categorical_registered_is_judged_in_place(
+    request: pytest.FixtureRequest,
+) -> None:
     pandas = pytest.importorskip("pandas")
     register = pandas.DataFrame(
         _REGISTER, columns=["unit", "category", "risk_level", "district", "registered"]
@@ -140,4 +164,4 @@ def test_a_pandas_categorical_registered_is_judged_in_place() -> None:
         log_until="2024-12-31",
     )
     judged = _in_2024(evaluation)
-    assert judged == _judged(frozenset())
+    assert judged == _judged("duckdb", request, frozenset())

@@ -509,8 +509,8 @@ def evaluate_tables(
     codes are translated in the query, so nothing is copied). Dates are DATE or
     TIMESTAMP (its date; with a time zone, refused: its day is the session's
     zone's) columns, or text written YYYY-MM-DD; a flag is
-    BOOLEAN, or text read as the readers read it; a code is text (DuckDB's
-    ENUM, a categorical registered, read as its text) or an integer
+    BOOLEAN, or text read as the readers read it; a code is text (an enum
+    type, DuckDB's or PostgreSQL's, read as its text) or an integer
     (compared as text); another type is a `DataError` naming the cast to use.
     Rows a reader would reject (no unit id or category, a date or flag that
     does not read, a log row dated after ``log_until`` or today, …) are not

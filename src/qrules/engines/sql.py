@@ -160,7 +160,8 @@ def column_type(dialect: str, stored: object) -> str:
     ``docs/records.md``), ``text``, ``integer`` (codes compared as text), or
     ``char`` (PostgreSQL's ``char(n)``: text its values padded with spaces,
     `Table.padded`), ``enum`` (DuckDB's ``ENUM``, a pandas or polars
-    categorical registered: read as its text, `Table.enums`), ``other``
+    categorical registered; PostgreSQL's enum types, `_postgres_kinds`: read
+    as its text, `Table.enums`), ``other``
     (refused where it matters: a float, a decimal, …). Spark's
     ``TIMESTAMP`` is such an instant (``TIMESTAMP_LTZ``); its
     ``TIMESTAMP_NTZ`` is DuckDB's and PostgreSQL's ``TIMESTAMP``."""
@@ -282,7 +283,27 @@ class Connection:
                 (str(n), column_type("duckdb", t))
                 for n, t in zip(relation.columns, relation.types, strict=True)
             ]
-        return [(str(d[0]), column_type(self.dialect, d[1])) for d in self._run(sql).description]
+        described = [(str(d[0]), d[1]) for d in self._run(sql).description]
+        if self.dialect == "postgres":
+            kinds = _postgres_kinds(self, [t for _, t in described])
+            return [(n, kinds.get(int(t), "other")) for n, t in described]
+        return [(n, column_type(self.dialect, t)) for n, t in described]
+
+
+def _postgres_kinds(database: Database, oids: Sequence[Any]) -> dict[int, str]:
+    """How qrules reads each PostgreSQL type (`column_type`), by its OID; a
+    type of its own (``CREATE TYPE … AS ENUM``, which a supervision system's
+    schema often has) asked of ``pg_type``: an enum is read as its text
+    (``enum``, `Table.enums`). (A domain's columns are described by the type
+    it is over.)"""
+    kinds = {int(o): _POSTGRES_TYPES.get(int(o), "other") for o in oids}
+    if asked := sorted(o for o, kind in kinds.items() if kind == "other"):
+        listed = ", ".join(map(str, asked))  # (integers the driver gave)
+        for (oid,) in database.fetch(
+            f"SELECT oid FROM pg_catalog.pg_type WHERE typtype = 'e' AND oid IN ({listed})"
+        ):
+            kinds[int(oid)] = "enum"
+    return kinds
 
 
 #: The statements prepared on each DuckDB connection: each one's name by its
@@ -440,9 +461,10 @@ class Table:
     #: trailing spaces (`stored_column`), as PostgreSQL compares them: a reader trims them.
     padded: frozenset[str] = frozenset()
     #: Its stored columns of an enumerated type (DuckDB's ``ENUM``: a pandas or
-    #: polars categorical registered), read as their text (`stored_column`):
-    #: compared with a code the type does not hold, an ENUM is DuckDB's error,
-    #: and a minimum or maximum of one follows its order, not the text's.
+    #: polars categorical registered; a PostgreSQL enum type), read as their
+    #: text (`stored_column`): compared with a code the type does not hold, an
+    #: enum is the database's error, and a minimum or maximum of one follows
+    #: its order, not the text's.
     enums: frozenset[str] = frozenset()
     #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
