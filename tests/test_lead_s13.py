@@ -4,13 +4,17 @@ PostgreSQL enum type)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qrules
 from qrules import evaluate_tables
+from qrules.engines.sql import Table
 from tests.conftest import records_tables
 
 duckdb = pytest.importorskip("duckdb")
@@ -165,3 +169,26 @@ def test_a_pandas_categorical_registered_is_judged_in_place(
     )
     judged = _in_2024(evaluation)
     assert judged == _judged("duckdb", request, frozenset())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    nanoseconds=st.integers(
+        min_value=-2_208_988_800 * 10**9,  # 1900-01-01
+        max_value=7_258_118_400 * 10**9 - 1,  # the last nanosecond of 2199
+    )
+    | st.integers(min_value=-5, max_value=5).map(lambda d: d * 86_400 * 10**9 - 1)
+)
+def test_a_nanosecond_timestamp_reads_as_the_day_it_shows(nanoseconds: int) -> None:
+    """The day qrules reads of a DuckDB TIMESTAMP_NS (`Table.column`), in
+    DuckDB, is the day Python shows of it: the last nanosecond of a day,
+    before 1970 too, is that day, not the next (DuckDB's own cast rounds)."""
+    table = Table("t", {"date": "d"}, types={"date": "timestamp_ns"})
+    read = table.column("date", "t").sql(dialect="duckdb")
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE t AS SELECT make_timestamp_ns(CAST(? AS BIGINT)) AS d", [nanoseconds]
+    )
+    (day,) = connection.execute(f"SELECT {read} FROM t AS t").fetchone()
+    shown = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=nanoseconds // 1000)
+    assert day == shown.date()

