@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import evaluate_tables
+from qrules.engines._spelled import id_numbers
 from qrules.engines.sql import Table
 from tests.conftest import records_tables
 
@@ -192,3 +193,107 @@ def test_a_nanosecond_timestamp_reads_as_the_day_it_shows(nanoseconds: int) -> N
     (day,) = connection.execute(f"SELECT {read} FROM t AS t").fetchone()
     shown = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=nanoseconds // 1000)
     assert day == shown.date()
+
+
+# -- inspection ids told distinct by a map of their numbers ---------------------------------
+
+
+def _large_log(connection: Any, ids: str) -> None:
+    """A register of 2,000 units and a log of 300,000 inspections (enough for
+    the statistics' look, `_heads`), whose inspection ids are ``ids`` (SQL of
+    ``i``, the row's number)."""
+    connection.execute(
+        "CREATE OR REPLACE TABLE register AS SELECT printf('U%04d', i) AS unit,"
+        " CASE WHEN i % 2 = 0 THEN 'infant_formula_maker' ELSE 'catering' END AS category,"
+        " 'high' AS risk_level, DATE '2020-01-01' AS registered FROM range(2000) AS t(i)"
+    )
+    connection.execute(
+        f"CREATE OR REPLACE TABLE inspections AS SELECT {ids} AS inspection,"
+        " printf('U%04d', i % 2000) AS unit, DATE '2024-01-01' + CAST(i % 366 AS INT) AS date,"
+        " CASE WHEN i % 3 = 0 THEN 'system' ELSE 'routine' END AS kind,"
+        " 'compliant' AS result FROM range(300000) AS t(i)"
+    )
+
+
+def _judged_large(ids: str) -> list[tuple[Any, ...]]:
+    connection = duckdb.connect()
+    _large_log(connection, ids)
+    return _in_2024(
+        evaluate_tables(
+            qrules.load("yantai-2023-2025"),
+            connection,
+            log_from="2024-01-01",
+            log_until="2024-12-31",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        # numbers repeat, ids do not: K5 beside J5
+        "CASE WHEN i = 7 THEN 'K5' ELSE 'J' || i END",
+        # an id without a number
+        "CASE WHEN i = 7 THEN 'Jx' ELSE 'J' || i END",
+        # a number out of where the statistics say numbers lie
+        "CASE WHEN i = 7 THEN 'J-5' ELSE 'J' || i END",
+        # ids of one length, numbers from the least to the greatest
+        "'JC' || (20240000000 + i)",
+        # numbers too far apart for a map of bits
+        "'J' || (i * 1000000000)",
+    ],
+)
+def test_inspection_ids_told_distinct_by_their_numbers_or_else_exactly(ids: str) -> None:
+    """A log's inspection ids are told distinct by a map of their numbers
+    where the statistics say where they lie (`id_numbers`); where numbers
+    repeat or an id has none, the ids are compared exactly: distinct ids are
+    judged as ever, never said to repeat."""
+    assert _judged_large(ids) == _judged_large("'J' || i")
+
+
+@pytest.mark.parametrize(
+    "ids", ["CASE WHEN i = 7 THEN 'J5' ELSE 'J' || i END", "'JC' || (20240000000 + i % 299999)"]
+)
+def test_a_repeated_inspection_id_is_found_when_numbers_tell(ids: str) -> None:
+    connection = duckdb.connect()
+    _large_log(connection, ids)
+    with pytest.raises(qrules.DataError, match="J"):
+        evaluate_tables(qrules.load("yantai-2023-2025"), connection, log_from="2024-01-01")
+
+
+@pytest.mark.parametrize(
+    ("statistics", "numbers"),
+    [
+        (
+            {"min": "J0", "max": "J999999", "min_string_length": 2, "max_string_length": 7},
+            (1, 0, 999_999),
+        ),
+        (
+            {
+                "min": "JC20240001",
+                "max": "JC20249999",
+                "min_string_length": 10,
+                "max_string_length": 10,
+            },
+            (2, 20_240_001, 20_249_999),
+        ),
+        (
+            {"min": "0001", "max": "9999", "min_string_length": 4, "max_string_length": 4},
+            (0, 1, 9_999),
+        ),
+        # letters before the number of another length: no map
+        ({"min": "A1", "max": "BB2", "min_string_length": 2, "max_string_length": 3}, None),
+        # too many digits for the rows
+        (
+            {"min": "J0", "max": "J99999999999", "min_string_length": 2, "max_string_length": 12},
+            None,
+        ),
+        # no digits left
+        ({"min": "JA", "max": "JB", "min_string_length": 2, "max_string_length": 2}, None),
+        ({"min": None, "max": "J1", "min_string_length": 2, "max_string_length": 2}, None),
+        ("not statistics", None),
+    ],
+)
+def test_where_numbers_lie_by_the_statistics(statistics: Any, numbers: Any) -> None:
+    found = id_numbers(statistics, 1_000_000)
+    assert (None if found is None else (found.skip, found.low, found.high)) == numbers

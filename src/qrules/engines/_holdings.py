@@ -34,6 +34,8 @@ from ._builders import (
     usable,
 )
 from ._spelled import (
+    Numbers,
+    id_numbers,
     plain_heads,
     spelled,
     spelled_among,
@@ -205,14 +207,14 @@ def _lean_checked(
     reach and repeated inspection ids are those of all the rows, asked again
     (`_known_reach`) when a row of a unit not in the register could hold the
     first or last date or repeat an id. (``lacking``: `summarize`'s.)"""
-    heads = _heads(database, register, log, summary)
+    heads, numbers = _heads(database, register, log, summary)
     lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads, lacking=lacking)
     row, values = _lean_row(
         database,
-        ("lean keys", heads, lacking),
+        ("lean keys", heads, numbers, lacking),
         register,
         log,
-        functools.partial(lean, exact=False),
+        functools.partial(lean, exact=False, numbers=numbers),
         look=register.watched and bool(_coded(register)),
     )
     looked: frozenset[str] = frozenset()
@@ -222,8 +224,9 @@ def _lean_checked(
             row = {**row, "bad_units": 1}
     # (The columns without a NULL whose values the look found all filled.)
     summary = attrs.evolve(summary, filled=summary.filled & looked)
-    if row["bad_units"] or row.get("bad_inspections"):
-        # Ids spelled otherwise at a first look: the exact test says which.
+    if row["bad_units"] or row.get("bad_inspections") or (numbers and row["repeated_inspections"]):
+        # Ids spelled otherwise at a first look, or inspection ids whose
+        # numbers repeat (`_numbers_repeated`): the exact test says which.
         row, _ = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
@@ -257,15 +260,17 @@ _HEADS_FROM = 250_000
 
 def _heads(
     database: Database, register: Table, log: Table | None, summary: Summary
-) -> tuple[str, ...]:
+) -> tuple[tuple[str, ...], Numbers | None]:
     """The tables (``register``, ``log``) whose id column at the lean key
     check's first look (`_LOOKED`) DuckDB's statistics prove ASCII with
     printable first characters (`plain_heads`): that look then takes only its
-    values' last characters. One query reading one row of each table (DuckDB
+    values' last characters; and where the log's inspection ids' numbers lie,
+    by the same statistics (`id_numbers`), for that look to tell whether an id
+    repeats by a map of bits. One query reading one row of each table (DuckDB
     answers ``stats()`` as it plans it); none elsewhere, nor for a table of
     fewer than `_HEADS_FROM` rows or not watched, or whose id is not text."""
     if database.dialect != "duckdb":
-        return ()
+        return (), None
     tables = {"register": (register, summary.register_rows), "log": (log, summary.log_rows)}
     looked = {
         kind: table
@@ -277,7 +282,7 @@ def _heads(
         and table.type(_LOOKED[kind]) == "text"
     }
     if not looked:
-        return ()
+        return (), None
 
     def statistics(register: Table, log: Table | None) -> exp.Select:
         return exp.select(
@@ -298,7 +303,10 @@ def _heads(
     found = database.fetch(
         _summary_text(("heads", tuple(looked)), register, log, database.dialect, statistics)
     )[0]
-    return tuple(kind for kind, value in zip(looked, found, strict=True) if plain_heads(value))
+    stated = dict(zip(looked, found, strict=True))
+    heads = tuple(kind for kind, value in stated.items() if plain_heads(value))
+    numbers = id_numbers(stated["log"], summary.log_rows) if "log" in heads else None
+    return heads, numbers
 
 
 def _checked(
@@ -778,6 +786,7 @@ def _lean_keys(
     dialect: str = "",
     heads: tuple[str, ...] = (),
     lacking: frozenset[str] = frozenset(),
+    numbers: Numbers | None = None,
 ) -> exp.Select:
     """One ``part`` of `_keys` for tables without a row to reject (their rows
     all counted; `_lean_row`): the register's (`_register_keys`), and the log's
@@ -789,7 +798,9 @@ def _lean_keys(
     otherwise). ``exact``: ids spelled otherwise as `spelled` finds them, else
     at its first look (the rows to reject, and perhaps others; ``heads``: the
     tables whose ids' first characters need no look, `_heads`; ``lacking``:
-    the rows lacking a value in each of them counted too, `_lacking`).
+    the rows lacking a value in each of them counted too, `_lacking`;
+    ``numbers``: where the inspection ids' numbers lie, their repeats then
+    counted by a map of bits, at least as many as the ids', `_numbers_repeated`).
     (``dialect``: `_coded_columns`'.)"""
     if part == "register":
         return _register_keys(register, exact=exact, dialect=dialect, heads="register" in heads)
@@ -797,7 +808,9 @@ def _lean_keys(
     if part == "unknown":
         return _unknown_keys(register, log, exact=exact)
     repeated: exp.Expr = number(0)
-    if log.has("inspection"):
+    if log.has("inspection") and numbers is not None and not exact:
+        repeated = _numbers_repeated(log.column("inspection", "l"), numbers)
+    elif log.has("inspection"):
         repeated = _repeats(log.column("inspection", "l"))
     bad: exp.Expr = number(0)
     if log.watched:
@@ -900,6 +913,28 @@ def _repeats(column: exp.Expr) -> exp.Expr:
     return exp.Sub(
         this=exp.Count(this=column),
         expression=exp.Count(this=exp.Distinct(expressions=[column.copy()])),
+    )
+
+
+def _numbers_repeated(column: exp.Expr, numbers: Numbers) -> exp.Expr:
+    """How many more ids of ``column`` than distinct numbers among them
+    (`Numbers`: the number each id's digits after its letters read to, when
+    it lies where the statistics say they lie; an id without one counted as a
+    repeat), told by a map of a bit for each number, not a hash table of the
+    ids: at least the ids' own repeats (equal ids read to equal numbers), so
+    none when it is none; else the exact count (`_repeats`) says how many."""
+    low, high = exp.Literal.number(numbers.low), exp.Literal.number(numbers.high)
+    read = exp.TryCast(
+        this=exp.Substring(this=column, start=exp.Literal.number(numbers.skip + 1)),
+        to=exp.DataType.build("BIGINT"),
+    )
+    kept_number = exp.Case().when(exp.Between(this=read, low=low, high=high), read.copy())
+    bits = exp.Anonymous(this="bitstring_agg", expressions=[kept_number, low.copy(), high.copy()])
+    return exp.Sub(
+        this=exp.Count(this=column.copy()),
+        expression=exp.Coalesce(
+            this=exp.Anonymous(this="bit_count", expressions=[bits]), expressions=[number(0)]
+        ),
     )
 
 
