@@ -3011,10 +3011,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot be told",
     ),
     "figures.column_not_a_place_hint": (
-        "请删除该列;若它是一个区县,请写出全称(如“芝罘区”而非“芝罘”),"
-        '或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
-        "delete the column; if it is a district, write its full name (芝罘区, not 芝罘), "
-        'or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
+        '若它是每行一个数值的数值列,请将其命名为“数值”,或在映射文件的 [figures.columns] 中写 value = "{district}";'
+        "若它是一个区县,请写出全称(如“芝罘区”而非“芝罘”),"
+        '或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>";否则请删除该列',
+        "if it holds the figures, one a row, name it 数值 (value) or map it in the mapping file's "
+        '[figures.columns]: value = "{district}"; if it is a district, write its full name '
+        '(芝罘区, not 芝罘), or map it in [figures.districts]: "{district}" = "<district>"; '
+        "else delete the column",
     ),
     "figures.unknown_district_hint": (
         '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',

@@ -1,0 +1,101 @@
+"""Session 13's journeys (helper journeys): qrules' users walked end to end as
+the docs tell them (an analyst's Excel sheets, a supervision office's register
+and log exported from its systems, a drafter's revision, a data team's
+tests), in English and in Chinese; each test a defect met on the way, failing
+before its fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run
+
+openpyxl = pytest.importorskip("openpyxl")
+
+BOOK = "yantai-2023-2025"
+SAMPLING = "food-safety-sampling-pass-rate"  # >= 98.5 in 2025
+BRANDS = "provincial-high-end-brand-enterprises-table"  # >= 100 in 2025
+
+
+def _workbook(path: Path, rows: list[list[object]], formats: dict[str, str] | None = None) -> Path:
+    """An ``.xlsx`` file as an office saves one: the rows, and number formats."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (formats or {}).items():
+        sheet[cell].number_format = number_format
+    book.save(path)
+    return path
+
+
+# -- an analyst's sheet: the value column's header says its unit ---------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["数值(%)", "数值（%）", "数值 (%)", "value (%)", "数值(单位:%)"]
+)
+def test_a_value_column_headed_with_its_unit_is_the_value_column(
+    tmp_path: Path, header: str
+) -> None:
+    """``年份, 指标, 数值(%)``: an office writes the unit in the header. It was
+    taken for a district's column and refused as "no district's name", with a
+    hint to delete it or map it as a district."""
+    sheet = _workbook(
+        tmp_path / "figures.xlsx",
+        [["年份", "指标", header], [2025, "食品安全抽检合格率", 98.4]],
+    )
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SAMPLING)
+    assert (code, err) == (1, "")
+    assert "not met  98.4" in out, out
+
+
+def test_a_unit_in_the_value_header_is_checked_against_each_measure(tmp_path: Path) -> None:
+    """A count under ``数值(%)`` is no percentage: an error naming the cell,
+    never a figure read as a count (as the 单位 column is checked)."""
+    sheet = _workbook(
+        tmp_path / "figures.xlsx",
+        [
+            ["年份", "指标", "数值(%)"],
+            [2025, "食品安全抽检合格批次", 39360],
+            [2025, "食品安全抽检批次", 40000],
+        ],
+    )
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SAMPLING, "--lang", "zh")
+    assert (code, out) == (2, ""), out
+    assert "第 2 行,列 '数值(%)'" in err, err
+    assert "批次" in err, err
+
+
+def test_a_unit_in_the_value_header_agrees_with_its_scale(tmp_path: Path) -> None:
+    """``数值(万)`` scaled by the mapping file (``[figures.scale]``, 万): the
+    header's unit is the scale's, read 10,000 times."""
+    sheet = _workbook(
+        tmp_path / "figures.xlsx",
+        [["年份", "指标", "数值(万)"], [2025, "省级高端品牌培育企业", "0.0104"]],
+    )
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[figures.scale]\n"数值(万)" = "万"\n', encoding="utf-8")
+    code, out, err = run("check", BOOK, str(sheet), "--mapping", str(mapping), "--rule", BRANDS)
+    assert (code, err) == (0, ""), err
+    assert "met      104" in out, out
+
+
+def test_a_column_not_a_place_beside_year_and_measure_says_how_to_map_it_as_the_values(
+    tmp_path: Path,
+) -> None:
+    """``年份, 指标, 合格率(%)``: the figures' column under a name qrules does not
+    know. The error said only "delete the column", or map it as a district;
+    it now says how to name it as the values' column too, in both languages."""
+    sheet = _workbook(
+        tmp_path / "figures.xlsx",
+        [["年份", "指标", "合格率(%)"], [2025, "食品安全抽检合格率", 98.4]],
+    )
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SAMPLING)
+    assert (code, out) == (2, "")
+    assert '[figures.columns]: value = "合格率(%)"' in err, err
+    code, out, err = run("check", BOOK, str(sheet), "--rule", SAMPLING, "--lang", "zh")
+    assert '[figures.columns] 中写 value = "合格率(%)"' in err, err
