@@ -99,3 +99,66 @@ def test_a_column_not_a_place_beside_year_and_measure_says_how_to_map_it_as_the_
     assert '[figures.columns]: value = "合格率(%)"' in err, err
     code, out, err = run("check", BOOK, str(sheet), "--rule", SAMPLING, "--lang", "zh")
     assert '[figures.columns] 中写 value = "合格率(%)"' in err, err
+
+
+# -- a supervision office's register exported with a title row above its header ------------
+
+_MAPPING = """
+[register.columns]
+unit = "统一社会信用代码"
+name = "单位名称"
+category = "主体业态"
+registered = "发证日期"
+
+[register.codes.category]
+"婴幼儿配方乳粉生产" = "infant_formula_maker"
+
+[log.columns]
+unit = "统一社会信用代码"
+date = "检查日期"
+kind = "检查类型"
+
+[log.codes.kind]
+"体系检查" = "system"
+"""
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_register_with_a_title_row_says_where_its_header_is(tmp_path: Path, suffix: str) -> None:
+    """A register exported from an office's system with a title row above its
+    header (烟台市食品生产企业登记表): the error said the mapping's columns
+    were "none in the file", though they are, in row 2. It now names the row
+    that holds them and says to delete the rows above it."""
+    rows: list[list[object]] = [
+        ["烟台市食品生产企业登记表", "", "", ""],
+        ["统一社会信用代码", "单位名称", "主体业态", "发证日期"],
+        ["91370600MA001", "甲乳业", "婴幼儿配方乳粉生产", "2019/3/5"],
+    ]
+    if suffix == ".xlsx":
+        register = _workbook(tmp_path / "register.xlsx", rows)
+    else:
+        register = tmp_path / "register.csv"
+        text = "".join(",".join(map(str, r)) + "\n" for r in rows)
+        register.write_bytes(text.encode("gb18030"))
+    log = tmp_path / "log.csv"
+    log.write_text("统一社会信用代码,检查日期,检查类型\n91370600MA001,2024/3/5,体系检查\n", "utf-8")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(_MAPPING, encoding="utf-8")
+    argv = [
+        "check",
+        BOOK,
+        "--register",
+        str(register),
+        "--log",
+        str(log),
+        "--mapping",
+        str(mapping),
+    ]
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert "none is in the file" not in err, err
+    assert "row 2" in err, err
+    assert "delete the row above it (a title)" in err, err
+    code, out, err = run(*argv, "--lang", "zh")
+    assert "第 2 行" in err, err
+    assert "删除" in err, err

@@ -45,6 +45,7 @@ import array
 import codecs
 import datetime as dt
 import functools
+import heapq
 import itertools
 import os
 import re
@@ -535,6 +536,16 @@ class _Cells:
     notes: tuple[Text, ...] = ()
     #: A row with fewer cells than the header is misaligned (CSV), as `RawTable`'s.
     strict_width: bool = False
+
+
+def _first_rows(cells: _Cells, count: int = 10) -> Iterator[tuple[int, list[object]]]:
+    """The first rows under the header, in order: looked at only when the
+    header is refused (a title above it: `resolve_header` says where it is)."""
+    aligned = (
+        (cells.numbers[i].as_py(), [c[i].as_py() for c in cells.columns])
+        for i in range(min(count, len(cells.numbers)))
+    )
+    yield from itertools.islice(heapq.merge(aligned, cells.odd[:count]), count)
 
 
 def _shown(source: TableSource, name: str | None) -> str:
@@ -1180,7 +1191,11 @@ class _Reading:
         self.progress = progress
         # The row reader's own header resolution: the same errors, positions, notes.
         self.rows = RowReader(
-            fetched_rows(cells.name, cells.header, iter(())), kind, mapping, required, None
+            fetched_rows(cells.name, cells.header, _first_rows(cells)),
+            kind,
+            mapping,
+            required,
+            None,
         )
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None

@@ -3333,4 +3333,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
+    # -- records/read (s13 journeys): a register or log exported with a title row ---------
+    "records.row_above": ("第 1 行", "row"),
+    "records.rows_above": ("第 1 至 {last} 行", "rows 1 to {last}"),
+    "records.header_below": (
+        "第 1 行不是表头:第 {row} 行才是(其中有列 {columns})",
+        "row 1 is not the header: row {row} is (it holds the columns {columns})",
+    ),
+    "records.header_below_hint": (
+        "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
+        "a register's or log's first row is its header: delete the {rows} above it (a title)",
+    ),
 }
