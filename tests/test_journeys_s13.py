@@ -162,3 +162,19 @@ def test_a_register_with_a_title_row_says_where_its_header_is(tmp_path: Path, su
     code, out, err = run(*argv, "--lang", "zh")
     assert "第 2 行" in err, err
     assert "删除" in err, err
+
+
+# -- a drafter's copy of the rulebook, named bare ------------------------------------------
+
+
+def test_a_bare_folder_name_says_to_write_it_as_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cp -r … my-plan`` then ``qrules validate my-plan``: the English said
+    "the folder 'my-plan' is loaded as ./my-plan", as if it had been; the
+    Chinese said what to do (请写作 ./my-plan). Both now say to write it so."""
+    (tmp_path / "my-plan").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("validate", "my-plan")
+    assert code == 2
+    assert "to load the folder 'my-plan', write ./my-plan" in out + err, out + err

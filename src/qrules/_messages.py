@@ -962,7 +962,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "load.folder_is": (
         ";文件夹 {folder!r} 请写作 ./{folder}",
-        "; the folder {folder!r} is loaded as ./{folder}",
+        "; to load the folder {folder!r}, write ./{folder}",
     ),
     "load.give_folder": (
         ";或给出文件夹路径,如 ./my-rulebook",
