@@ -178,3 +178,85 @@ def test_a_bare_folder_name_says_to_write_it_as_a_path(
     code, out, err = run("validate", "my-plan")
     assert code == 2
     assert "to load the folder 'my-plan', write ./my-plan" in out + err, out + err
+
+
+# -- a workbook whose first sheet is its instructions ---------------------------------------
+
+
+def _with_cover(path: Path, name: str, rows: list[list[object]]) -> Path:
+    """A workbook as offices hand them round: a sheet of instructions
+    (填报说明) first, the data on the sheet after it."""
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "填报说明"
+    cover.append(["请按指标填写2025年数据"])
+    sheet = book.create_sheet(name)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_figures_on_a_second_sheet_are_named_in_the_error(tmp_path: Path) -> None:
+    """The error said only "no measure column": not which sheet was read, nor
+    that the workbook's other sheet holds the figures. It names both and says
+    to give --sheet."""
+    book = _with_cover(
+        tmp_path / "figures.xlsx",
+        "2025年数据",
+        [["年份", "指标", "数值"], [2025, "食品安全抽检合格率", 98.6]],
+    )
+    code, out, err = run("check", BOOK, str(book), "--rule", SAMPLING)
+    assert (code, out) == (2, "")
+    assert "'填报说明'" in err, err
+    assert "--sheet" in err, err
+    assert "'2025年数据'" in err, err
+    code, out, err = run("check", BOOK, str(book), "--rule", SAMPLING, "--lang", "zh")
+    assert "工作表 '填报说明'" in err, err
+    code, out, err = run("check", BOOK, str(book), "--rule", SAMPLING, "--sheet", "2025年数据")
+    assert (code, err) == (0, ""), err
+
+
+def test_a_register_on_a_second_sheet_is_named_in_the_error(tmp_path: Path) -> None:
+    book = _with_cover(
+        tmp_path / "register.xlsx",
+        "在册企业",
+        [["unit", "category"], ["IF01", "infant_formula_maker"]],
+    )
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind\nIF01,2024-03-05,system\n", encoding="utf-8")
+    code, out, err = run("check", BOOK, "--register", str(book), "--log", str(log))
+    assert (code, out) == (2, "")
+    assert "'在册企业'" in err, err
+    assert "--register-sheet" in err, err
+
+
+def test_a_register_and_log_on_second_sheets_are_read_with_their_options(tmp_path: Path) -> None:
+    """The records of a workbook whose first sheet is a cover could not be
+    read from the command line at all (--sheet is the figures'; "it applies
+    to a figures file"): --register-sheet and --log-sheet name their sheets,
+    as ``sheet=`` does in Python."""
+    register = _with_cover(
+        tmp_path / "register.xlsx",
+        "在册企业",
+        [["unit", "category"], ["IF01", "infant_formula_maker"], ["IF02", "infant_formula_maker"]],
+    )
+    log = _with_cover(
+        tmp_path / "log.xlsx",
+        "检查记录",
+        [["unit", "date", "kind"], ["IF01", "2024/3/5", "system"]],
+    )
+    argv = ["check", BOOK, "--register", str(register), "--log", str(log)]
+    reach = ["--log-from", "2024-01-01", "--log-until", "2024-12-31"]
+    rule = ["--rule", "infant-formula-makers-system-inspected-yearly"]
+    code, out, err = run(
+        *argv, "--register-sheet", "在册企业", "--log-sheet", "检查记录", *reach, *rule
+    )
+    assert (code, err) == (1, ""), err
+    assert "not met  50 (1/2)" in out, out
+    code, out, err = run(*argv, "--register-sheet", "在册企业", *reach, *rule)
+    assert code == 2
+    assert "--log-sheet" in err, err
+    code, out, err = run("check", BOOK, "--sample", "--register-sheet", "x")
+    assert code == 2
+    assert "--register-sheet" in err, err

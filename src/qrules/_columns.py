@@ -390,6 +390,8 @@ def read_records(
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     register_encoding: str | None = None,
     log_encoding: str | None = None,
+    register_sheet: str | None = None,
+    log_sheet: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[Register, InspectionLog | None]:
     """`read_register` of one source and `read_log` of the other (if any), as
@@ -398,19 +400,23 @@ def read_records(
     idle part of the time otherwise). What the log's parsing raises is raised
     where `read_log` would raise it: after the register is read."""
     mapped = column_mapping(mapping)
+    registered = functools.partial(
+        read_register,
+        register_source,
+        mapping=mapped,
+        encoding=register_encoding,
+        sheet=register_sheet,
+        progress=progress,
+    )
     if log_source is None:
-        return read_register(
-            register_source, mapping=mapped, encoding=register_encoding, progress=progress
-        ), None
+        return registered(), None
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
 
-    where = {"encoding": log_encoding, "table": None, "sheet": None}
+    where = {"encoding": log_encoding, "table": None, "sheet": log_sheet}
     few = functools.partial(_positions, "log", mapped, ("unit", "date"), _FEW_LOG)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qrules-log") as pool:
         ahead = pool.submit(functools.partial(_cells, log_source, name=None, few=few, **where))
-        register = read_register(
-            register_source, mapping=mapped, encoding=register_encoding, progress=progress
-        )
+        register = registered()
     return register, _log(log_source, register, mapped, where, None, progress, ahead.result)
 
 

@@ -53,6 +53,7 @@ from ._tabular import (
     normal,
     numbered,
     open_table,
+    other_sheets,
     read_whole,
     require_regular,
     source_kind,
@@ -997,6 +998,9 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
                 hint=say("figures.no_measure_column_hint"),
             )
         )
+        other = other_sheets(reader.table, "--sheet")
+        if other is not None:
+            problems.append(other)
         raise DataError(name, problems)
     # A column per district is told from a misspelt column by its name: one close
     # to a canonical column's (valeu) makes the sheet long, and an error.

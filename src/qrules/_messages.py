@@ -3334,6 +3334,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
     # -- records/read (s13 journeys): a register or log exported with a title row ---------
+    "tabular.other_sheets": (
+        "读取的是工作簿的第一个可见工作表 {sheet};其他工作表:{sheets}",
+        "the sheet read is {sheet}, the workbook's first visible one; its other sheets: {sheets}",
+    ),
+    "tabular.other_sheets_hint": (
+        "若数据在其他工作表中,请用 {option} 指明(Python 中为 sheet=)",
+        "if the data is on another sheet, name it with {option} (sheet= in Python)",
+    ),
+    "help.register_sheet": (
+        "登记册 .xlsx 文件中要读取的工作表(默认:第一个可见的工作表)",
+        "the sheet of the register's .xlsx file (default: the first visible one)",
+    ),
+    "help.log_sheet": (
+        "检查记录 .xlsx 文件中要读取的工作表(默认:第一个可见的工作表)",
+        "the sheet of the log's .xlsx file (default: the first visible one)",
+    ),
+    "records_cli.sheet_needs_file": (
+        "{option} 指明 --register 或 --log 所给 .xlsx 文件中的工作表,但没有给出该文件",
+        "{option} names a sheet of the .xlsx file given with --register or --log, and none is given",
+    ),
     "records.row_above": ("第 1 行", "row"),
     "records.rows_above": ("第 1 至 {last} 行", "rows 1 to {last}"),
     "records.header_below": (

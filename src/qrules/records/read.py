@@ -52,6 +52,7 @@ from .._tabular import (
     RawTable,
     TableSource,
     open_table,
+    other_sheets,
     read_whole,
     require_regular,
     zoned_problem,
@@ -770,6 +771,9 @@ def resolve_header(
                 hint=hint,
             )
         )
+    other = other_sheets(table, f"--{kind}-sheet") if lacking else None
+    if other is not None:
+        problems.append(other)
     if problems:
         raise DataError(table.name, problems)
     unread = [
