@@ -260,3 +260,26 @@ def test_a_register_and_log_on_second_sheets_are_read_with_their_options(tmp_pat
     code, out, err = run("check", BOOK, "--sample", "--register-sheet", "x")
     assert code == 2
     assert "--register-sheet" in err, err
+
+
+# -- a supervision office's own risk grades --------------------------------------------------
+
+
+def test_a_code_not_canonical_names_the_mapping_table_to_write(tmp_path: Path) -> None:
+    """A register's 风险等级 written 高: the rejection said to map it in the
+    mapping file's ``codes.risk_level``, a table that is not the mapping file's
+    (a mapping file with ``[codes.risk_level]`` is an error); it is
+    ``[register.codes.risk_level]``, with the line to write."""
+    register = tmp_path / "register.csv"
+    register.write_text("unit,category,risk_level\nC1,catering,高\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date\nC1,2024-03-05\n", encoding="utf-8")
+    argv = ["check", BOOK, "--register", str(register), "--log", str(log)]
+    code, out, err = run(*argv, "--rule", "high-risk-catering-units-inspected-twice-yearly")
+    assert code == 1, err
+    assert """map it in the mapping file's [register.codes.risk_level] ("高" = "<code>")""" in out
+    code, out, err = run(
+        *argv, "--lang", "zh", "--rule", "high-risk-catering-units-inspected-twice-yearly"
+    )
+    assert code == 1, err
+    assert '[register.codes.risk_level] 中映射它(如 "高" = "<代码>")' in out, out

@@ -729,8 +729,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "open the file in Excel and save it, so each formula's value is stored",
     ),
     "records.not_canonical": (
-        "{code!r} 不是标准的 {column}({options});请在映射文件的 codes.{column} 中映射它",
-        "{code!r} is not a canonical {words} ({options}); map it in the mapping file's codes.{column}",
+        "{code!r} 不是标准的 {column}({options});请在映射文件的 [{table}.codes.{column}] 中映射它"
+        '(如 "{code}" = "<代码>")',
+        "{code!r} is not a canonical {words} ({options}); map it in the mapping file's "
+        '[{table}.codes.{column}] ("{code}" = "<code>")',
     ),
     "records.no_unit": ("没有单位编号", "no unit id"),
     "records.unit_twice": (

@@ -829,6 +829,7 @@ class RowReader:
         progress: Progress | None,
     ) -> None:
         self.table = table
+        self.kind = kind
         try:
             self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
             # (An .xlsx sheet's merged cells read as the office sees them.)
@@ -971,6 +972,7 @@ class RowReader:
                     "records.not_canonical",
                     code=code,
                     column=column,
+                    table=self.kind,
                     words=column.replace("_", " "),
                     options=listed(options),
                 )
