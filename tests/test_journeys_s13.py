@@ -283,3 +283,19 @@ def test_a_code_not_canonical_names_the_mapping_table_to_write(tmp_path: Path) -
     )
     assert code == 1, err
     assert '[register.codes.risk_level] 中映射它(如 "高" = "<代码>")' in out, out
+
+
+def test_a_code_written_by_its_name_is_given_the_code_to_map_it_to(tmp_path: Path) -> None:
+    """A log's 检查类型 written 体系检查, the name docs/records.md gives the
+    kind ``system``: the line to write in the mapping file names the code."""
+    register = tmp_path / "register.csv"
+    register.write_text("unit,category\nIF01,infant_formula_maker\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind,result\nIF01,2024-03-05,体系检查,符合\n", encoding="utf-8")
+    code, out, err = run(
+        "check", BOOK, "--register", str(register), "--log", str(log),
+        "--rule", "infant-formula-makers-system-inspected-yearly",
+    )  # fmt: skip
+    assert code == 1, err
+    assert '[log.codes.kind] ("体系检查" = "system")' in out, out
+    assert '[log.codes.result] ("符合" = "compliant")' in out, out

@@ -730,9 +730,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "records.not_canonical": (
         "{code!r} 不是标准的 {column}({options});请在映射文件的 [{table}.codes.{column}] 中映射它"
-        '(如 "{code}" = "<代码>")',
+        '(如 "{code}" = "{meant}")',
         "{code!r} is not a canonical {words} ({options}); map it in the mapping file's "
-        '[{table}.codes.{column}] ("{code}" = "<code>")',
+        '[{table}.codes.{column}] ("{code}" = "{meant}")',
     ),
     "records.no_unit": ("没有单位编号", "no unit id"),
     "records.unit_twice": (
@@ -3356,6 +3356,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{option} 指明 --register 或 --log 所给 .xlsx 文件中的工作表,但没有给出该文件",
         "{option} names a sheet of the .xlsx file given with --register or --log, and none is given",
     ),
+    "records.a_code": ("<代码>", "<code>"),
     "records.row_above": ("第 1 行", "row"),
     "records.rows_above": ("第 1 至 {last} 行", "rows 1 to {last}"),
     "records.header_below": (

@@ -967,12 +967,15 @@ class RowReader:
         code = self.code(column, value)
         options = RECORD_CODES[column]
         if code is not None and code not in options:
+            # (A code written by its name, 体系检查 for system: the line says so.)
+            meant = next((o for o in options if _spelling(code) in _named(column, o)), None)
             raise _Bad(
                 say(
                     "records.not_canonical",
                     code=code,
                     column=column,
                     table=self.kind,
+                    meant=meant or say("records.a_code"),
                     words=column.replace("_", " "),
                     options=listed(options),
                 )
@@ -1014,6 +1017,14 @@ def _spelling(text: str) -> str:
 CATEGORY_SPELLINGS: Mapping[str, str] = {
     _spelling(text): code for code, name in CATEGORIES.items() for text in (code, name.zh, name.en)
 }
+
+
+@functools.cache
+def _named(column: str, code: str) -> frozenset[str]:
+    """A closed set's code and its names (`_spelling`s): ``体系检查`` is
+    ``system``'s (the vocabulary its results are written in)."""
+    name = say(f"vocabulary.{column}.{code}")
+    return frozenset(map(_spelling, (code, name.zh, name.en)))
 
 
 def named_category(code: str) -> str | None:
