@@ -299,3 +299,21 @@ def test_a_code_written_by_its_name_is_given_the_code_to_map_it_to(tmp_path: Pat
     assert code == 1, err
     assert '[log.codes.kind] ("体系检查" = "system")' in out, out
     assert '[log.codes.result] ("符合" = "compliant")' in out, out
+
+
+# -- a drafter audits last year's verdicts against the revision -------------------------------
+
+
+def test_an_audit_of_one_line_says_one_line(tmp_path: Path) -> None:
+    """``qrules audit`` of a one-line decision log said "1 lines judged by"."""
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,measure,value\n2025,food_samples_passed,39400\n2025,food_samples_tested,40000\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "decisions.jsonl"
+    code, _, err = run("check", BOOK, str(figures), "--rule", SAMPLING, "--decision-log", str(log))
+    assert (code, err) == (0, "")
+    code, out, err = run("audit", str(log))
+    assert (code, err) == (0, "")
+    assert "  1 line judged by yantai-2023-2025" in out, out

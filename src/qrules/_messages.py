@@ -2395,7 +2395,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "audit.rulebooks": (
         "  {count} 行由 {logged} 判定,按 {audited} 复核",
-        "  {count} lines judged by {logged}, audited against {audited}",
+        "  {count} line{s} judged by {logged}, audited against {audited}",
     ),
     "audit.finding": ("  第 {line} 行:{message}", "  line {line}: {message}"),
     "audit.changes": ("{count} 个判定将改变:", "{count} verdict{s} would change:"),
