@@ -317,3 +317,13 @@ def test_an_audit_of_one_line_says_one_line(tmp_path: Path) -> None:
     code, out, err = run("audit", str(log))
     assert (code, err) == (0, "")
     assert "  1 line judged by yantai-2023-2025" in out, out
+
+
+def test_show_in_chinese_gives_the_unit_in_chinese() -> None:
+    """``qrules show … --lang zh`` wrote the measure's unit by its id,
+    ``(省级高端品牌培育企业,enterprises)``, where ``qrules measures`` says 家."""
+    code, out, err = run("show", BOOK, BRANDS, "--lang", "zh")
+    assert (code, err) == (0, "")
+    assert "(省级高端品牌培育企业,家)" in out, out
+    code, out, err = run("show", BOOK, BRANDS)
+    assert "(Provincial high-end brand cultivation enterprises, enterprises)" in out, out
