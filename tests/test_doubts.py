@@ -330,6 +330,8 @@ def test_strict_on_the_command_line_path(book: qrules.Rulebook, tmp_path: Path) 
         register_table=None,
         log_table=None,
         trust_keys=False,
+        register_sheet=None,
+        log_sheet=None,
         strict=True,
     )
     with pytest.raises(qrules.DataError, match="no such day"):

@@ -459,9 +459,10 @@ def test_every_bad_register_row_is_reported_and_counted(tmp_path: Path) -> None:
         "register.csv, row 4, column 'unit': no unit id",
         "register.csv, row 5, column 'category': no category",
         "register.csv, row 6, column 'risk_level': 'severe' is not a canonical risk level "
-        "(low, medium, high); map it in the mapping file's codes.risk_level",
+        "(low, medium, high); map it in the mapping file's [register.codes.risk_level] "
+        '("severe" = "<code>")',
         "register.csv, row 7, column 'size': 'huge' is not a canonical size (small, medium, "
-        "large); map it in the mapping file's codes.size",
+        'large); map it in the mapping file\'s [register.codes.size] ("huge" = "<code>")',
         "register.csv, row 8, column 'registered': '2024-02-30' is not a date: no such day",
         "register.csv, row 9, column 'closed': closed 2024-04-30 before it was registered "
         "2024-05-01",
@@ -496,9 +497,11 @@ def test_every_bad_log_row_is_reported_and_counted(tmp_path: Path) -> None:
         "2024年3月5日",
         "log.csv, row 5, column 'date': no date",
         "log.csv, row 6, column 'kind': 'inspection' is not a canonical kind (system, routine, "
-        "special, follow_up, unannounced); map it in the mapping file's codes.kind",
+        "special, follow_up, unannounced); map it in the mapping file's [log.codes.kind] "
+        '("inspection" = "<code>")',
         "log.csv, row 7, column 'result': 'ok' is not a canonical result (compliant, "
-        "basically_compliant, non_compliant); map it in the mapping file's codes.result",
+        "basically_compliant, non_compliant); map it in the mapping file's [log.codes.result] "
+        '("ok" = "<code>")',
         "log.csv, row 8, column 'inspection': inspection 'J1' is given twice (first in row 2)",
         "log.csv, row 9, column 'unit': no unit id",
     ]

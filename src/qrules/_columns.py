@@ -45,6 +45,7 @@ import array
 import codecs
 import datetime as dt
 import functools
+import heapq
 import itertools
 import os
 import re
@@ -389,6 +390,8 @@ def read_records(
     mapping: ColumnMapping | Mapping[str, Any] | str | Path | None = None,
     register_encoding: str | None = None,
     log_encoding: str | None = None,
+    register_sheet: str | None = None,
+    log_sheet: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[Register, InspectionLog | None]:
     """`read_register` of one source and `read_log` of the other (if any), as
@@ -397,19 +400,23 @@ def read_records(
     idle part of the time otherwise). What the log's parsing raises is raised
     where `read_log` would raise it: after the register is read."""
     mapped = column_mapping(mapping)
+    registered = functools.partial(
+        read_register,
+        register_source,
+        mapping=mapped,
+        encoding=register_encoding,
+        sheet=register_sheet,
+        progress=progress,
+    )
     if log_source is None:
-        return read_register(
-            register_source, mapping=mapped, encoding=register_encoding, progress=progress
-        ), None
+        return registered(), None
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 (files only)
 
-    where = {"encoding": log_encoding, "table": None, "sheet": None}
+    where = {"encoding": log_encoding, "table": None, "sheet": log_sheet}
     few = functools.partial(_positions, "log", mapped, ("unit", "date"), _FEW_LOG)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qrules-log") as pool:
         ahead = pool.submit(functools.partial(_cells, log_source, name=None, few=few, **where))
-        register = read_register(
-            register_source, mapping=mapped, encoding=register_encoding, progress=progress
-        )
+        register = registered()
     return register, _log(log_source, register, mapped, where, None, progress, ahead.result)
 
 
@@ -535,6 +542,16 @@ class _Cells:
     notes: tuple[Text, ...] = ()
     #: A row with fewer cells than the header is misaligned (CSV), as `RawTable`'s.
     strict_width: bool = False
+
+
+def _first_rows(cells: _Cells, count: int = 10) -> Iterator[tuple[int, list[object]]]:
+    """The first rows under the header, in order: looked at only when the
+    header is refused (a title above it: `resolve_header` says where it is)."""
+    aligned = (
+        (cells.numbers[i].as_py(), [c[i].as_py() for c in cells.columns])
+        for i in range(min(count, len(cells.numbers)))
+    )
+    yield from itertools.islice(heapq.merge(aligned, cells.odd[:count]), count)
 
 
 def _shown(source: TableSource, name: str | None) -> str:
@@ -1180,7 +1197,11 @@ class _Reading:
         self.progress = progress
         # The row reader's own header resolution: the same errors, positions, notes.
         self.rows = RowReader(
-            fetched_rows(cells.name, cells.header, iter(())), kind, mapping, required, None
+            fetched_rows(cells.name, cells.header, _first_rows(cells)),
+            kind,
+            mapping,
+            required,
+            None,
         )
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None

@@ -227,6 +227,11 @@ def unit_words(unit: Unit, scale: Fraction | int = 1) -> frozenset[str]:
     return frozenset(own)
 
 
+def scale_named(word: str) -> int | None:
+    """How many a scale's word stands for (``万``: 10,000), or None."""
+    return _SCALE_WORDS.get(word)
+
+
 def unit_shown(unit: Unit) -> Text:
     """``batches (批次)``, or ``%`` where both languages write it alike (in
     Chinese: ``批次``)."""

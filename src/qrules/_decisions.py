@@ -723,7 +723,13 @@ def audit_text(audit: Audit, lang: Lang = "en") -> str:
         else say("audit.log", path=audit.path, lines=audit.lines, s=s)
     ]
     said.extend(
-        say("audit.rulebooks", count=count, logged=logged, audited=audited)
+        say(
+            "audit.rulebooks",
+            count=count,
+            s="" if count == 1 else "s",
+            logged=logged,
+            audited=audited,
+        )
         for logged, audited, count in audit.rulebooks
     )
     said.extend(

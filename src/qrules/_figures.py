@@ -33,6 +33,7 @@ from ._data import (
     district_stem,
     parse_value,
     parse_year,
+    scale_named,
     spelled_twice,
     unit_shown,
     unit_words,
@@ -52,6 +53,7 @@ from ._tabular import (
     normal,
     numbered,
     open_table,
+    other_sheets,
     read_whole,
     require_regular,
     source_kind,
@@ -428,6 +430,9 @@ class _Header:
     #: A DataFrame's index levels that are none of the above, and columns of
     #: serial numbers, remarks or targets (`_labels_rows`): never figures.
     labels: tuple[int, ...] = ()
+    #: The value column's unit as its header writes it (``数值(%)``: ``%``),
+    #: checked against each row's measure as a unit column is.
+    value_unit: str | None = None
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
@@ -439,6 +444,7 @@ class _Header:
         others = []
         units = []
         labels_read = []
+        value_unit = None
         for position, cell in enumerate(cells):
             if not cell:
                 continue
@@ -450,6 +456,8 @@ class _Header:
                 ),
                 None,
             )
+            if column is None and (headed := _headed_unit(cell)) is not None:
+                column, value_unit = "value", headed
             if column is not None:
                 canonical.setdefault(column, []).append(position)
             elif cell.lower() in _SHOWN:
@@ -470,6 +478,7 @@ class _Header:
             width,
             tuple(units),
             tuple(labels_read),
+            value_unit,
         )
 
     @property
@@ -480,6 +489,21 @@ class _Header:
     def position(self, column: str) -> int | None:
         found = self.canonical.get(column, ())
         return found[0] if found else None
+
+
+#: A header that writes its column's unit after its name: ``数值(%)``,
+#: ``value (%)``, ``数值(单位:万元)`` (full-width brackets read as these, NFKC).
+_HEADED_UNIT = re.compile(r"(?P<name>.+?)\s*\((?:单位\s*:\s*|unit\s*:\s*)?(?P<unit>[^()]+)\)", re.I)
+
+
+def _headed_unit(cell: str) -> str | None:
+    """The unit a value column's header writes after its built-in name
+    (``数值(%)``: ``%``), or None for any other header: an office's figures
+    column named with its unit was taken for a district's."""
+    found = _HEADED_UNIT.fullmatch(cell)
+    if found is None or found["name"].lower() not in _BUILT_IN["value"]:
+        return None
+    return found["unit"].strip() or None
 
 
 def _labels_rows(cell: str) -> bool:
@@ -616,8 +640,14 @@ class _Reader:
         where the row's columns scale alike."""
         scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
         words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
-        for position in self.header.units:
-            text = cell_text(cells[position])
+        written: list[tuple[int, str | None]] = [
+            (p, cell_text(cells[p])) for p in self.header.units
+        ]
+        # (The header's ``数值(万)`` beside a scale of 万 says the scale alone.)
+        unit = self.header.value_unit
+        if unit is not None and {scale_named(unit)} != scales:
+            written.append((values[0], unit))
+        for position, text in written:
             if text is not None and text.lower() not in words:
                 self.problem(
                     say(
@@ -1020,6 +1050,9 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
                 hint=say("figures.no_measure_column_hint"),
             )
         )
+        other = other_sheets(reader.table, "--sheet")
+        if other is not None:
+            problems.append(other)
         raise DataError(name, problems)
     # A column per district is told from a misspelt column by its name: one close
     # to a canonical column's (valeu) makes the sheet long, and an error.

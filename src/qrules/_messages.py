@@ -729,8 +729,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "open the file in Excel and save it, so each formula's value is stored",
     ),
     "records.not_canonical": (
-        "{code!r} 不是标准的 {column}({options});请在映射文件的 codes.{column} 中映射它",
-        "{code!r} is not a canonical {words} ({options}); map it in the mapping file's codes.{column}",
+        "{code!r} 不是标准的 {column}({options});请在映射文件的 [{table}.codes.{column}] 中映射它"
+        '(如 "{code}" = "{meant}")',
+        "{code!r} is not a canonical {words} ({options}); map it in the mapping file's "
+        '[{table}.codes.{column}] ("{code}" = "{meant}")',
     ),
     "records.no_unit": ("没有单位编号", "no unit id"),
     "records.unit_twice": (
@@ -962,7 +964,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "load.folder_is": (
         ";文件夹 {folder!r} 请写作 ./{folder}",
-        "; the folder {folder!r} is loaded as ./{folder}",
+        "; to load the folder {folder!r}, write ./{folder}",
     ),
     "load.give_folder": (
         ";或给出文件夹路径,如 ./my-rulebook",
@@ -2392,7 +2394,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "audit.rulebooks": (
         "  {count} 行由 {logged} 判定,按 {audited} 复核",
-        "  {count} lines judged by {logged}, audited against {audited}",
+        "  {count} line{s} judged by {logged}, audited against {audited}",
     ),
     "audit.finding": ("  第 {line} 行:{message}", "  line {line}: {message}"),
     "audit.changes": ("{count} 个判定将改变:", "{count} verdict{s} would change:"),
@@ -3010,10 +3012,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot be told",
     ),
     "figures.column_not_a_place_hint": (
-        "请删除该列;若它是一个区县,请写出全称(如“芝罘区”而非“芝罘”),"
-        '或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
-        "delete the column; if it is a district, write its full name (芝罘区, not 芝罘), "
-        'or map it in the mapping file\'s [figures.districts]: "{district}" = "<district>"',
+        '若它是每行一个数值的数值列,请将其命名为“数值”,或在映射文件的 [figures.columns] 中写 value = "{district}";'
+        "若它是一个区县,请写出全称(如“芝罘区”而非“芝罘”),"
+        '或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>";否则请删除该列',
+        "if it holds the figures, one a row, name it 数值 (value) or map it in the mapping file's "
+        '[figures.columns]: value = "{district}"; if it is a district, write its full name '
+        '(芝罘区, not 芝罘), or map it in [figures.districts]: "{district}" = "<district>"; '
+        "else delete the column",
     ),
     "figures.unknown_district_hint": (
         '请按规则集的写法写区县,或在映射文件的 [figures.districts] 中写 "{district}" = "<区县>"',
@@ -3436,5 +3441,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "load.at_most_cycle": (
         "at_most 构成循环({measures}):这些指标只能相等;部分的 at_most 写其整体,整体不写其部分",
         "at_most goes round ({measures}): these measures could only be equal; a part's at_most names its whole, never the whole its part",
+    ),
+    # -- records/read (s13 journeys): a register or log exported with a title row ---------
+    "tabular.other_sheets": (
+        "读取的是工作簿的第一个可见工作表 {sheet};其他工作表:{sheets}",
+        "the sheet read is {sheet}, the workbook's first visible one; its other sheets: {sheets}",
+    ),
+    "tabular.other_sheets_hint": (
+        "若数据在其他工作表中,请用 {option} 指明(Python 中为 sheet=)",
+        "if the data is on another sheet, name it with {option} (sheet= in Python)",
+    ),
+    "help.register_sheet": (
+        "登记册 .xlsx 文件中要读取的工作表(默认:第一个可见的工作表)",
+        "the sheet of the register's .xlsx file (default: the first visible one)",
+    ),
+    "help.log_sheet": (
+        "检查记录 .xlsx 文件中要读取的工作表(默认:第一个可见的工作表)",
+        "the sheet of the log's .xlsx file (default: the first visible one)",
+    ),
+    "records_cli.sheet_needs_file": (
+        "{option} 指明 --register 或 --log 所给 .xlsx 文件中的工作表,但没有给出该文件",
+        "{option} names a sheet of the .xlsx file given with --register or --log, and none is given",
+    ),
+    "records.a_code": ("<代码>", "<code>"),
+    "records.row_above": ("第 1 行", "row"),
+    "records.rows_above": ("第 1 至 {last} 行", "rows 1 to {last}"),
+    "records.header_below": (
+        "第 1 行不是表头:第 {row} 行才是(其中有列 {columns})",
+        "row 1 is not the header: row {row} is (it holds the columns {columns})",
+    ),
+    "records.header_below_hint": (
+        "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
+        "a register's or log's first row is its header: delete the {rows} above it (a title)",
     ),
 }

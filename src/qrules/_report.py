@@ -286,7 +286,11 @@ def rule_details(rule: Rule, lang: Lang) -> str:
         (
             say("report.measure"),
             say(
-                "report.measure_is", measure=measure.id, name=measure.name, unit=measure.unit.id
+                "report.measure_is",
+                measure=measure.id,
+                name=measure.name,
+                # (In Chinese, its Chinese word, 家, as `qrules measures` shows it.)
+                unit=Text(measure.unit.zh or measure.unit.id, measure.unit.id),
             ).get(lang),
         ),
         (say("report.formula"), None if measure.formula is None else data(measure.formula)),

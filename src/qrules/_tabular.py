@@ -156,6 +156,11 @@ class RawTable:
     #: its rows do not show: a reader spreads them (`qrules._xlsx.spread`),
     #: knowing its header row and the columns it reads.
     layout: SheetLayout | None = None
+    #: An ``.xlsx`` workbook's sheet read when none was named (the first
+    #: visible), and its other sheets of cells: a reader that finds no header
+    #: there names them (a cover sheet of instructions before the data).
+    sheet_read: str | None = None
+    other_sheets: tuple[str, ...] = ()
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -203,6 +208,23 @@ _OPTIONS = {
 }
 
 
+def other_sheets(table: RawTable, option: str) -> Problem | None:
+    """When a workbook's sheet read by default has no header a reader can
+    use: which sheet that was, and the workbook's other sheets, to name with
+    ``option`` (``--sheet``); None for any other table."""
+    if table.sheet_read is None or not table.other_sheets:
+        return None
+    return Problem(
+        table.name,
+        say(
+            "tabular.other_sheets",
+            sheet=repr(table.sheet_read),
+            sheets=listed(map(repr, table.other_sheets)),
+        ),
+        hint=say("tabular.other_sheets_hint", option=option),
+    )
+
+
 def source_kind(source: TableSource) -> str:
     """What kind of source this is: ``csv``, ``xlsx``, ``arrow``, ``json``,
     ``database``, ``frame``, ``rows`` (or ``unknown``)."""
@@ -223,15 +245,19 @@ def source_kind(source: TableSource) -> str:
     return "rows"
 
 
-def check_options(source: TableSource, name: str, **options: object) -> None:
+def check_options(
+    source: TableSource, name: str, *, flags: Mapping[str, str] | None = None, **options: object
+) -> None:
     """A `DataError` naming each option given (not ``None``) that does not apply
-    to this kind of source: ``sheet=`` on a CSV file, say."""
+    to this kind of source: ``sheet=`` on a CSV file, say. ``flags``: an
+    option's name on the command line where it is not ``--sheet`` for
+    ``sheet`` (``--register-sheet``)."""
     kind = source_kind(source)
     problems = []
     for option, value in options.items():
         if value is None or kind in _OPTIONS[option] or kind == "unknown":
             continue
-        flag = option.replace("_", "-")
+        flag = (flags or {}).get(option, option.replace("_", "-"))
         applies = joined(tuple(say(_KIND_NAMES[k]) for k in _OPTIONS[option]), say("list.or"))
         problems.append(
             Problem(
@@ -776,6 +802,7 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
             ],
         ) from None
     books = (book, formulas)
+    named = sheet is not None
     if sheet is not None and sheet not in book.sheetnames:
         raise _no_sheet(
             books, path, say("tabular.no_sheet", sheet=sheet), suggest(sheet, book.sheetnames)
@@ -835,7 +862,21 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     started = body()
     next(started)
     date1904 = getattr(book, "epoch", None) == _EPOCH_1904
-    return RawTable(name, header, started, notes, date1904=date1904, layout=layout)
+    others = tuple(
+        w.title
+        for w in book.worksheets
+        if not named and w.title != title and w.sheet_state == "visible"
+    )
+    return RawTable(
+        name,
+        header,
+        started,
+        notes,
+        date1904=date1904,
+        layout=layout,
+        sheet_read=title,
+        other_sheets=others,
+    )
 
 
 def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:

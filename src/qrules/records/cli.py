@@ -19,7 +19,7 @@ from .._messages import Lang, listed, say
 from .._model import Rule
 from .._results import Evaluation
 from .._rulebook import Rulebook
-from .._tabular import needs, source_kind
+from .._tabular import check_options, needs, source_kind
 from . import ENGINES
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ def add_arguments(check: argparse.ArgumentParser, lang: Lang = "en") -> None:
     group.add_argument("--log", metavar="SOURCE", help=said("help.log"))
     group.add_argument("--mapping", metavar="FILE", help=said("help.mapping"))
     group.add_argument("--encoding", metavar="NAME", help=said("help.encoding"))
+    group.add_argument("--register-sheet", metavar="NAME", help=said("help.register_sheet"))
+    group.add_argument("--log-sheet", metavar="NAME", help=said("help.log_sheet"))
     group.add_argument("--by-district", action="store_true", help=said("help.by_district"))
     group.add_argument("--log-until", metavar="DATE", help=said("help.log_until"))
     group.add_argument("--log-from", metavar="DATE", help=said("help.log_from"))
@@ -167,6 +169,25 @@ def _encoding(source: str | None, args: argparse.Namespace) -> str | None:
     return args.encoding if source is not None and source_kind(source) == "csv" else None
 
 
+def _check_files(args: argparse.Namespace) -> None:
+    """A log without a register; --register-sheet (--log-sheet) given for no
+    file, or for a file that is no workbook: an error naming it, not ignored."""
+    if args.log and not args.register:
+        raise QRulesError(say("records_cli.log_needs_register"))
+    for flag, sheet, source in (
+        ("register-sheet", args.register_sheet, args.register),
+        ("log-sheet", args.log_sheet, args.log),
+    ):
+        if sheet is None:
+            continue
+        if not source:  # (a sheet of the tables of --database, or of no file)
+            raise QRulesError(say("records_cli.sheet_needs_file", option=f"--{flag}"))
+        try:
+            check_options(source, Path(source).name, flags={"sheet": flag}, sheet=sheet)
+        except DataError as error:
+            raise DataError(error.source, error.problems, what="problems.records") from None
+
+
 def _refuse_records_options(args: argparse.Namespace) -> None:
     """An error naming the options of records given without records: said,
     not ignored (``--by-district`` given for figures would leave the reader
@@ -179,6 +200,8 @@ def _refuse_records_options(args: argparse.Namespace) -> None:
             ("--register-table", args.register_table),
             ("--log-table", args.log_table),
             ("--trust-keys", args.trust_keys),
+            ("--register-sheet", args.register_sheet),
+            ("--log-sheet", args.log_sheet),
         )
         if value
     ]
@@ -199,8 +222,7 @@ def records_evaluation(
     if not wants_records(args):
         _refuse_records_options(args)
         return None
-    if args.log and not args.register:
-        raise QRulesError(say("records_cli.log_needs_register"))
+    _check_files(args)
     if (args.register_table or args.log_table or args.trust_keys) and (
         args.register or not args.database
     ):
@@ -248,7 +270,11 @@ def records_evaluation(
             log_source = _source(args.log, "log", rulebook)
         except DataError:  # the register's problems first, as ever
             read_register(
-                register_source, mapping=mapping, encoding=register_encoding, progress=progress
+                register_source,
+                mapping=mapping,
+                encoding=register_encoding,
+                sheet=args.register_sheet,
+                progress=progress,
             )
             raise
 
@@ -290,6 +316,8 @@ def records_evaluation(
             mapping=mapping,
             register_encoding=register_encoding,
             log_encoding=_encoding(log_source, args),
+            register_sheet=args.register_sheet,
+            log_sheet=args.log_sheet,
             progress=progress,
         )
         return judged(register, log, args.database)
@@ -312,7 +340,14 @@ def _direct(
     """The register and log read by DuckDB's own CSV reader, proven read as the
     readers read them (`records.direct`), for the DuckDB engine on CSV files
     without ``--encoding``; ``None`` otherwise (the readers read them)."""
-    if engine != "duckdb" or args.encoding or args.database or register is None:
+    if (
+        engine != "duckdb"
+        or args.encoding
+        or args.database
+        or register is None
+        or args.register_sheet is not None
+        or args.log_sheet is not None
+    ):
         return None
     from .direct import read_files  # noqa: PLC0415 (files only)
 

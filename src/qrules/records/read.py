@@ -53,6 +53,7 @@ from .._tabular import (
     RawTable,
     TableSource,
     open_table,
+    other_sheets,
     read_whole,
     require_regular,
     zoned_problem,
@@ -734,21 +735,45 @@ def resolve_header(
         zoned = zoned_problem(table, positions.get(canonical, -1), kind, canonical)
         if zoned is not None:
             problems.append(zoned)
-    for canonical in required:
-        if canonical not in positions and canonical not in given_twice:
-            hint = (
-                say("records.map_column", table=kind)
-                if not names.get(canonical)
-                else say("records.mapping_names", names=listed(map(repr, names[canonical])))
+    lacking = [c for c in required if c not in positions and c not in given_twice]
+    below = _header_below(table, names, lacking) if lacking and not given_twice else None
+    if below is not None:
+        # A title above the header (an export's 登记表 line): its columns are
+        # in the file, in that row, which a register's reader does not look for.
+        number, written = below
+        problems.append(
+            Problem(
+                table.name,
+                say("records.header_below", row=number, columns=listed(map(repr, written))),
+                where=say("where.header"),
+                hint=say(
+                    "records.header_below_hint",
+                    rows=(
+                        say("records.row_above")
+                        if number == 2
+                        else say("records.rows_above", last=number - 1)
+                    ),
+                ),
             )
-            problems.append(
-                Problem(
-                    table.name,
-                    say("records.no_column", column=canonical),
-                    where=say("where.header"),
-                    hint=hint,
-                )
+        )
+        lacking = []
+    for canonical in lacking:
+        hint = (
+            say("records.map_column", table=kind)
+            if not names.get(canonical)
+            else say("records.mapping_names", names=listed(map(repr, names[canonical])))
+        )
+        problems.append(
+            Problem(
+                table.name,
+                say("records.no_column", column=canonical),
+                where=say("where.header"),
+                hint=hint,
             )
+        )
+    other = other_sheets(table, f"--{kind}-sheet") if lacking else None
+    if other is not None:
+        problems.append(other)
     if problems:
         raise DataError(table.name, problems)
     unread = [
@@ -759,6 +784,32 @@ def resolve_header(
         shown = listed(unread)
         notes.append(say("figures.columns_not_read", columns=shown))
     return positions, list(table.header), notes
+
+
+#: How far down a table a header under a title is looked for, to say where it is.
+_HEADER_SEARCH = 10
+
+
+def _header_below(
+    table: RawTable, names: Mapping[str, Sequence[str]], lacking: list[str]
+) -> tuple[int, list[str]] | None:
+    """The number of a row among the table's first ones that names every
+    column the header lacks, and those names as written; or None. Read only
+    when the header is refused: the rows it takes are not read again."""
+    for _, (number, cells) in zip(range(_HEADER_SEARCH), table.rows, strict=False):
+        row = [_normal(str(c)) if c is not None else "" for c in cells]
+        found = []
+        for canonical in lacking:
+            wanted = [*names.get(canonical, ()), canonical]
+            written = [
+                str(cells[i]) for i, h in enumerate(row) if h in wanted or h.lower() == canonical
+            ]
+            if not written:
+                break
+            found.append(written[0])
+        else:
+            return number, found
+    return None
 
 
 #: The cells that are measured as numbers before they are read (a float is
@@ -778,6 +829,7 @@ class RowReader:
         progress: Progress | None,
     ) -> None:
         self.table = table
+        self.kind = kind
         try:
             self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
             # (An .xlsx sheet's merged cells read as the office sees them.)
@@ -915,11 +967,15 @@ class RowReader:
         code = self.code(column, value)
         options = RECORD_CODES[column]
         if code is not None and code not in options:
+            # (A code written by its name, 体系检查 for system: the line says so.)
+            meant = next((o for o in options if _spelling(code) in _named(column, o)), None)
             raise _Bad(
                 say(
                     "records.not_canonical",
                     code=code,
                     column=column,
+                    table=self.kind,
+                    meant=meant or say("records.a_code"),
                     words=column.replace("_", " "),
                     options=listed(options),
                 )
@@ -961,6 +1017,14 @@ def _spelling(text: str) -> str:
 CATEGORY_SPELLINGS: Mapping[str, str] = {
     _spelling(text): code for code, name in CATEGORIES.items() for text in (code, name.zh, name.en)
 }
+
+
+@functools.cache
+def _named(column: str, code: str) -> frozenset[str]:
+    """A closed set's code and its names (`_spelling`s): ``体系检查`` is
+    ``system``'s (the vocabulary its results are written in)."""
+    name = say(f"vocabulary.{column}.{code}")
+    return frozenset(map(_spelling, (code, name.zh, name.en)))
 
 
 def named_category(code: str) -> str | None:
