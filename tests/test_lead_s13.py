@@ -283,6 +283,13 @@ def test_a_repeated_inspection_id_is_found_when_numbers_tell(ids: str) -> None:
         ),
         # letters before the number of another length: no map
         ({"min": "A1", "max": "BB2", "min_string_length": 2, "max_string_length": 3}, None),
+        # ids numbered by prefix: their numbers would repeat
+        (
+            {"min": "FS000123", "max": "ZF000999", "min_string_length": 8, "max_string_length": 8},
+            None,
+        ),
+        # one id of ten million characters: said at once, not 10 ** 10,000,000 first
+        ({"min": "J0", "max": "J9", "min_string_length": 2, "max_string_length": 10**7}, None),
         # too many digits for the rows
         (
             {"min": "J0", "max": "J99999999999", "min_string_length": 2, "max_string_length": 12},
@@ -297,3 +304,106 @@ def test_a_repeated_inspection_id_is_found_when_numbers_tell(ids: str) -> None:
 def test_where_numbers_lie_by_the_statistics(statistics: Any, numbers: Any) -> None:
     found = id_numbers(statistics, 1_000_000)
     assert (None if found is None else (found.skip, found.low, found.high)) == numbers
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+@pytest.mark.parametrize("marker", ["NA", "—", ""])
+def test_inspection_ids_written_as_missing_markers_repeat_none(
+    engine: str, marker: str, request: pytest.FixtureRequest
+) -> None:
+    """Two log rows whose inspection id is a missing marker (``NA``, ``—``)
+    have no id, as the readers read them: two inspections, not one id
+    repeated (a `DataError` in place, where files judged the rules)."""
+    rows = [*_LOG[:5], ("J6", "CT02", "2024-06-01", "routine", "compliant")]
+    rows[0] = (marker, *rows[0][1:])
+    rows[1] = (marker, *rows[1][1:])
+    statements = [
+        'CREATE TABLE {s}register ("unit" VARCHAR, "category" VARCHAR, "risk_level" VARCHAR,'
+        ' "district" VARCHAR, "registered" DATE)',
+        "INSERT INTO {s}register VALUES "
+        + ", ".join(f"({', '.join(map(_literal, r))})" for r in _REGISTER[:6]),
+        'CREATE TABLE {s}inspections ("inspection" VARCHAR, "unit" VARCHAR, "date" DATE,'
+        ' "kind" VARCHAR, "result" VARCHAR)',
+        "INSERT INTO {s}inspections VALUES "
+        + ", ".join(f"({', '.join(map(_literal, r))})" for r in rows),
+    ]
+    connection, names = records_tables(engine, request, statements, "lead_s13_markers")
+    rulebook = qrules.load("yantai-2023-2025")
+    judged = _in_2024(
+        evaluate_tables(
+            rulebook, connection, **names, log_from="2024-01-01", log_until="2024-12-31"
+        )
+    )
+    register = qrules.read_register(
+        [
+            dict(zip(("unit", "category", "risk_level", "district", "registered"), r, strict=True))
+            for r in _REGISTER[:6]
+        ]
+    )
+    log = qrules.read_log(
+        [dict(zip(("inspection", "unit", "date", "kind", "result"), r, strict=True)) for r in rows],
+        register,
+    )
+    read = _in_2024(
+        qrules.evaluate_records(
+            rulebook, register, log, log_from="2024-01-01", log_until="2024-12-31"
+        )
+    )
+    assert judged == read
+
+
+def test_inspection_ids_written_as_missing_markers_in_a_large_log() -> None:
+    """The same where the map of numbers tells repeats: a marker has no number,
+    and the ids compared exactly repeat none."""
+    assert _judged_large("CASE WHEN i IN (7, 8) THEN 'NA' ELSE 'J' || i END") == _judged_large(
+        "'J' || i"
+    )
+
+
+def test_a_rule_chosen_twice_is_judged_once_and_bytes_are_no_ids() -> None:
+    rulebook = qrules.load("yantai-2023-2025")
+    rule = next(r for r in rulebook if r.records is not None)
+    assert rulebook.chosen([rule.id, rule, rule.id]) == (rule,)
+    with pytest.raises(TypeError, match="bytes"):
+        rulebook.chosen(rule.id.encode())
+
+
+def test_a_right_other_than_reading_is_not_said_to_be_reading(
+    postgres: Any, postgres_url: str
+) -> None:
+    """``failing_units_to`` in a schema the user may not create tables in:
+    said as PostgreSQL says it (no CREATE on the schema), not as a table the
+    user may not read (the user reads both tables)."""
+    psycopg = pytest.importorskip("psycopg")
+    postgres.execute(
+        "DROP SCHEMA IF EXISTS lead_s13_locked CASCADE; CREATE SCHEMA lead_s13_locked;"
+        "DROP TABLE IF EXISTS lead_s13_register, lead_s13_log;"
+        "CREATE TABLE lead_s13_register (unit text, category text);"
+        "CREATE TABLE lead_s13_log (unit text, date date);"
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'qrules_s13_lead')"
+        " THEN CREATE ROLE qrules_s13_lead LOGIN; END IF; END $$;"
+        "GRANT SELECT ON lead_s13_register, lead_s13_log TO qrules_s13_lead;"
+        "GRANT USAGE ON SCHEMA lead_s13_locked TO qrules_s13_lead;"
+        "REVOKE CREATE ON SCHEMA lead_s13_locked FROM qrules_s13_lead;"
+    )
+    url = postgres_url.replace("postgres@", "qrules_s13_lead@", 1)
+    try:
+        with (
+            psycopg.connect(url) as connection,
+            pytest.raises(qrules.DataError) as raised,
+        ):
+            evaluate_tables(
+                qrules.load("yantai-2023-2025"),
+                connection,
+                register="lead_s13_register",
+                log="lead_s13_log",
+                failing_units_to="lead_s13_locked.failed",
+            )
+        said = str(raised.value)
+        assert "schema" in said
+        assert "may not read" not in said
+    finally:
+        postgres.execute(
+            "DROP SCHEMA lead_s13_locked CASCADE; DROP TABLE lead_s13_register, lead_s13_log;"
+            "DROP OWNED BY qrules_s13_lead; DROP ROLE qrules_s13_lead"
+        )

@@ -270,6 +270,12 @@ _NO_COLUMN = re.compile(
     r"|no such column: (\S+)",
     re.IGNORECASE,
 )
+#: A right PostgreSQL says is missing that is not reading a table: its words
+#: name what the right is on (``permission denied for schema locked``).
+_READ_RIGHT_ELSEWHERE = re.compile(
+    r"permission denied for "
+    r"(schema|database|tablespace|function|procedure|sequence|language|type)\b"
+)
 #: What PostgreSQL (libpq) says of a URL it cannot read: a part of it, not the server.
 _PG_URL = (
     "invalid uri",
@@ -343,12 +349,13 @@ def _said_in_words(
         )
         return message, say("driver.spark_columns")
     # (DuckDB's "Permission denied" is the system's, of a file: said as other
-    # errors of its files are.)
+    # errors of its files are. A right other than reading a table, CREATE on
+    # a schema for failing_units_to, say, is said in the driver's words.)
     if (
         state == "42501"
         or kind.startswith("INSUFFICIENT_PERMISSIONS")
         or (driver in ("PostgreSQL", "Spark") and "permission denied" in lowered)
-    ):
+    ) and not _READ_RIGHT_ELSEWHERE.search(lowered):
         where = say("driver.table_named", table=table) if table else say("driver.a_table")
         return say("driver.no_permission", driver=driver, table=where), say(
             "driver.permission_hint"

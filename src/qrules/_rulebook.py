@@ -164,20 +164,21 @@ class Rulebook:
         (changed, or of another version), or the id of one of this rulebook's
         (an unknown id is an `UnknownRuleError` naming the likely one); one rule
         or id alone stands for itself, an id never for its letters; ``None``,
-        every rule (``None`` again). Anything else is a `TypeError`, never an
+        every rule (``None`` again); a rule given twice is judged once. Anything
+        else (bytes too, not read as their numbers) is a `TypeError`, never an
         error deep in the judge."""
         if rules is None:
             return None
         if isinstance(rules, str | Rule):
             rules = (rules,)
-        elif not isinstance(rules, Iterable):
+        elif not isinstance(rules, Iterable) or isinstance(rules, bytes | bytearray):
             raise TypeError(f"rules= takes rules or rule ids, got {type(rules).__name__}")
-        chosen = []
+        chosen: dict[Rule, None] = {}
         for rule in rules:
             if isinstance(rule, Rule):
-                chosen.append(rule)
+                chosen[rule] = None
             elif isinstance(rule, str):
-                chosen.append(self[rule])
+                chosen[self[rule]] = None
             else:
                 raise TypeError(
                     f"rules= takes rules or rule ids, got {type(rule).__name__} {rule!r}"

@@ -224,10 +224,13 @@ def _lean_checked(
             row = {**row, "bad_units": 1}
     # (The columns without a NULL whose values the look found all filled.)
     summary = attrs.evolve(summary, filled=summary.filled & looked)
-    if row["bad_units"] or row.get("bad_inspections") or (numbers and row["repeated_inspections"]):
-        # Ids spelled otherwise at a first look, or inspection ids whose
-        # numbers repeat (`_numbers_repeated`): the exact test says which.
+    if row["bad_units"] or row.get("bad_inspections"):
+        # Ids spelled otherwise at a first look: the exact test says which.
         row, _ = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
+    elif numbers is not None and row["repeated_inspections"]:
+        # Inspection ids whose numbers repeat, or that have none
+        # (`_numbers_repeated`): the ids compared, how many repeat.
+        row = {**row, **_named(database, "repeats", register, log, _exact_repeats)}
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -632,7 +635,7 @@ def _log_keys(register: Table, log: Table, lacking: frozenset[str] = frozenset()
     ]
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
-        columns.append(exp.alias_(log.column("inspection", "l"), "inspection"))
+        columns.append(exp.alias_(_inspection_id(log, "l"), "inspection"))
         inspection = exp.column("inspection", "k")
         repeated = exp.Sub(
             this=among(exp.Count(this=inspection)),
@@ -809,9 +812,10 @@ def _lean_keys(
         return _unknown_keys(register, log, exact=exact)
     repeated: exp.Expr = number(0)
     if log.has("inspection") and numbers is not None and not exact:
+        # (As stored: a marker has no number, and sends the ids to `_repeats`.)
         repeated = _numbers_repeated(log.column("inspection", "l"), numbers)
     elif log.has("inspection"):
-        repeated = _repeats(log.column("inspection", "l"))
+        repeated = _repeats(_inspection_id(log, "l"))
     bad: exp.Expr = number(0)
     if log.watched:
         tests = [rejected_log(log, "l", every=True)]
@@ -830,6 +834,17 @@ def _lean_keys(
     if log.has("inspection") or log.watched:  # (else a row of zeros, reading nothing)
         rows = rows.from_(log.ref("l")).where(dated(log))
     return rows
+
+
+def _exact_repeats(register: Table, log: Table | None) -> exp.Select:
+    """How many rows of the log repeat an inspection id (`_lean_keys`' rows:
+    its dated ones), the ids compared."""
+    assert log is not None
+    return (
+        exp.select(exp.alias_(_repeats(_inspection_id(log, "l")), "repeated_inspections"))
+        .from_(log.ref("l"))
+        .where(dated(log))
+    )
 
 
 def _unknown_keys(register: Table, log: Table, *, exact: bool) -> exp.Select:
@@ -879,7 +894,7 @@ def _known_reach(register: Table, log: Table | None) -> exp.Select:
     date = log.column("date", "l")
     repeated: exp.Expr = number(0)
     if log.has("inspection"):
-        repeated = _repeats(log.column("inspection", "l"))
+        repeated = _repeats(_inspection_id(log, "l"))
     return (
         exp.select(
             exp.alias_(exp.Min(this=date), "first_day"),
@@ -916,6 +931,15 @@ def _repeats(column: exp.Expr) -> exp.Expr:
     )
 
 
+def _inspection_id(log: Table, alias: str) -> exp.Expr:
+    """A log's inspection id as the readers read it where ids repeat: a
+    missing marker (``NA``, ``—``: `marked`) is no id, repeating none."""
+    column = log.column("inspection", alias)
+    if log.read:  # (its markers read as missing already)
+        return column
+    return exp.Case().when(marked(column.copy()), exp.null()).else_(column)
+
+
 def _numbers_repeated(column: exp.Expr, numbers: Numbers) -> exp.Expr:
     """How many more ids of ``column`` than distinct numbers among them
     (`Numbers`: the number each id's digits after its letters read to, when
@@ -938,10 +962,9 @@ def _numbers_repeated(column: exp.Expr, numbers: Numbers) -> exp.Expr:
     )
 
 
-def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Select:
-    """Eleven values of a column (ten are shown) that are in more than one of the
-    rows ``where`` holds."""
-    value = table.column(column, alias)
+def _repeated(table: Table, value: exp.Expr, alias: str, where: exp.Expr) -> exp.Select:
+    """Eleven values of a column (``value``: as read) that are in more than one
+    of the rows ``where`` holds (ten are shown)."""
     return (
         exp.select(exp.alias_(exp.cast(value, "VARCHAR"), "id"))
         .from_(table.ref(alias))
@@ -955,13 +978,15 @@ def _repeated(table: Table, column: str, alias: str, where: exp.Expr) -> exp.Sel
 
 def _duplicates(register: Table, log: Table | None) -> exp.Select:
     """Unit ids in more than one counted row of the register."""
-    return _repeated(register, "unit", "r", usable(register))
+    return _repeated(register, register.column("unit", "r"), "r", usable(register))
 
 
 def _duplicate_inspections(register: Table, log: Table | None) -> exp.Select:
     """Inspection ids in more than one counted row of the log."""
     assert log is not None
-    return _repeated(log, "inspection", "l", exp.and_(dated(log), _known(register, log)))
+    return _repeated(
+        log, _inspection_id(log, "l"), "l", exp.and_(dated(log), _known(register, log))
+    )
 
 
 def _unknown(register: Table, log: Table | None) -> exp.Select:

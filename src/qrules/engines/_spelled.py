@@ -409,14 +409,15 @@ _MOST_DIGITS = 18
 
 def id_numbers(statistics: object, rows: int) -> Numbers | None:
     """Where the numbers of a text column's ids lie (`Numbers`), by DuckDB's
-    statistics of it (its ``stats()``): after as many characters as the least
-    and greatest values begin with letters, from 0 to the most digits the
-    longest value leaves (``J0`` to ``J999999``: 0 to 999,999), or, all values
-    as long, from the least value's number to the greatest's (``JC20240001``
-    to ``JC20249999``); ``None`` when they do not say, or the map of bits
-    would take more than eight a row (`_MOST_BITS` more). The statistics only
-    bound where to look: a value whose number is not there is counted as a
-    repeat, and the ids are then compared exactly."""
+    statistics of it (its ``stats()``): after the letters that the least and
+    greatest values both begin with (so every value between them does), from
+    0 to the most digits the longest value leaves (``J0`` to ``J999999``: 0
+    to 999,999), or, all values as long, from the least value's number to
+    the greatest's (``JC20240001`` to ``JC20249999``); ``None`` when they do
+    not say, or the map of bits would take more than eight a row
+    (`_MOST_BITS` more). The statistics only bound where to look: a value
+    whose number is not there is counted as a repeat, and the ids are then
+    compared exactly."""
     if not isinstance(statistics, Mapping):
         return None
     least, greatest = statistics.get("min"), statistics.get("max")
@@ -424,17 +425,17 @@ def id_numbers(statistics: object, rows: int) -> Numbers | None:
     if not (isinstance(least, str) and isinstance(greatest, str) and isinstance(longest, int)):
         return None
     skip = len(least) - len(least.lstrip(_LETTERS))
-    if skip != len(greatest) - len(greatest.lstrip(_LETTERS)):
+    if least[:skip] != greatest[:skip] or not 0 < longest - skip <= _MOST_DIGITS:
+        # (Letters the least and greatest values share begin every value: ids
+        # numbered by prefix, ZF000123 beside FS000123, would repeat numbers.)
         return None
-    low, high = 0, 10 ** max(longest - skip, 0) - 1
+    low, high = 0, 10 ** (longest - skip) - 1
     tails = least[skip:], greatest[skip:]
-    if (
-        shortest == longest == len(least) == len(greatest)
-        and all(t.isascii() and t.isdigit() for t in tails)
-        and len(tails[0]) <= _MOST_DIGITS
+    if shortest == longest == len(least) == len(greatest) and all(
+        t.isascii() and t.isdigit() for t in tails
     ):
         low, high = int(tails[0]), int(tails[1])  # (as long: ordered as their numbers)
-    if not 0 < longest - skip <= _MOST_DIGITS or high - low >= 8 * rows + _MOST_BITS:
+    if high - low >= 8 * rows + _MOST_BITS:
         return None
     return Numbers(skip, low, high)
 
