@@ -407,3 +407,10 @@ def test_a_right_other_than_reading_is_not_said_to_be_reading(
             "DROP SCHEMA lead_s13_locked CASCADE; DROP TABLE lead_s13_register, lead_s13_log;"
             "DROP OWNED BY qrules_s13_lead; DROP ROLE qrules_s13_lead"
         )
+
+
+def test_a_rule_id_in_another_case_finds_the_likely_one() -> None:
+    rulebook = qrules.load("yantai-2023-2025")
+    rule = next(iter(rulebook))
+    with pytest.raises(qrules.UnknownRuleError, match=rule.id):
+        rulebook.chosen(rule.id.upper())

@@ -243,11 +243,15 @@ def did_you_mean(
 def suggestion(
     word: str, options: Iterable[str], *, cutoff: float = 0.6, prefix: str = ""
 ) -> Text | None:
-    """`did_you_mean` in both languages."""
+    """`did_you_mean` in both languages (compared without case: ``ADVANCED-…``
+    finds ``advanced-…``)."""
     import difflib  # noqa: PLC0415 (only a mistake needs it: a quick start otherwise)
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
-    return say("did_you_mean", prefix=prefix, option=close[0]) if close else None
+    folded: dict[str, str] = {}
+    for option in options:
+        folded.setdefault(option.casefold(), option)
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=cutoff)
+    return say("did_you_mean", prefix=prefix, option=folded[close[0]]) if close else None
 
 
 class RulebookNotFoundError(QRulesError, LookupError):
