@@ -1137,19 +1137,7 @@ def _reached(refers: Mapping[str, Iterable[str]], start: str) -> set[str]:
 def _cycles(refers: Mapping[str, Iterable[str]]) -> list[str]:
     """Measures that reach themselves through the measures each refers to (a
     formula's measures, or those ``at_most`` names)."""
-    found = []
-    for start in refers:
-        stack, seen = list(refers[start]), set()
-        while stack:
-            name = stack.pop()
-            if name == start:
-                found.append(start)
-                break
-            if name in seen or name not in refers:
-                continue
-            seen.add(name)
-            stack.extend(refers[name])
-    return found
+    return [start for start in refers if start in _reached(refers, start)]
 
 
 def _check_rule_file(
