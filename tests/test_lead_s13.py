@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -414,3 +415,19 @@ def test_a_rule_id_in_another_case_finds_the_likely_one() -> None:
     rule = next(iter(rulebook))
     with pytest.raises(qrules.UnknownRuleError, match=rule.id):
         rulebook.chosen(rule.id.upper())
+
+
+def test_a_unit_in_the_value_header_of_rows_in_other_units_says_to_name_it_without(
+    tmp_path: Path,
+) -> None:
+    """数值(%) heading rows of counts: the hint names the header, not a unit
+    cell to leave empty (there is none)."""
+    sheet = tmp_path / "figures.csv"
+    sheet.write_text(
+        "年份,指标,数值(%)\n2025,食品安全抽检合格率,98.7\n2025,食品安全抽检批次,1250\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.load("yantai-2023-2025").evaluate(sheet)
+    [problem] = raised.value.problems
+    assert "the header '数值(%)' gives every row the unit '%'" in str(problem.hint)

@@ -640,15 +640,20 @@ class _Reader:
         where the row's columns scale alike."""
         scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
         words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
-        written: list[tuple[int, str | None]] = [
-            (p, cell_text(cells[p])) for p in self.header.units
+        written: list[tuple[int, str | None, bool]] = [
+            (p, cell_text(cells[p]), False) for p in self.header.units
         ]
         # (The header's ``数值(万)`` beside a scale of 万 says the scale alone.)
         unit = self.header.value_unit
         if unit is not None and {scale_named(unit)} != scales:
-            written.append((values[0], unit))
-        for position, text in written:
+            written.append((values[0], unit, True))
+        for position, text, headed in written:
             if text is not None and text.lower() not in words:
+                hint = (
+                    say("figures.unit_header_hint", unit=text, column=self.header.cells[position])
+                    if headed
+                    else say("figures.unit_column_hint", unit=unit_shown(measure.unit))
+                )
                 self.problem(
                     say(
                         "figures.unit_column",
@@ -657,7 +662,7 @@ class _Reader:
                         unit=unit_shown(measure.unit),
                     ),
                     self.where(number, position),
-                    say("figures.unit_column_hint", unit=unit_shown(measure.unit)),
+                    hint,
                 )
                 return False
         return True

@@ -2856,6 +2856,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请把数值换算为{unit}并写明该单位,或留空单位",
         "convert the figure to {unit} and write that unit, or leave the unit empty",
     ),
+    # -- _figures (s13 lead): a unit in the value column's header ------------------------
+    "figures.unit_header_hint": (
+        "列 {column!r} 的表头为每一行写明单位 {unit!r}:各行指标单位不同时,请把表头写成不带单位的名称(数值)",
+        "the header {column!r} gives every row the unit {unit!r}: where the rows' measures are in other units, name the column without one (value, 数值)",
+    ),
     "cli.template_suffix": (
         "-o {output!r}:{format} 模板的文件名应以 .{format} 结尾,否则无法按其格式读回(请给出 -o FILE.{format})",
         "-o {output!r}: a {format} template's name ends in .{format}, or it is not read back as one (give -o FILE.{format})",
