@@ -48,6 +48,7 @@ from ._tabular import (
     cell_text,
     check_options,
     decode,
+    header_read,
     header_text,
     normal,
     numbered,
@@ -55,6 +56,7 @@ from ._tabular import (
     read_whole,
     require_regular,
     source_kind,
+    unread_cell,
 )
 from ._xlsx import spread
 
@@ -473,6 +475,19 @@ class _Header:
         )
 
     @property
+    def read_labels(self) -> tuple[int, ...]:
+        """The columns of each row's labels that the reader reads (its year,
+        district, measure and unit), not its figures."""
+        return (
+            tuple(
+                p
+                for column in ("year", "district", "measure")
+                for p in self.canonical.get(column, ())
+            )
+            + self.units
+        )
+
+    @property
     def plausible(self) -> bool:
         """Whether this row can be the header: it names the measure column."""
         return "measure" in self.canonical
@@ -507,10 +522,12 @@ def _find_header(
         seen.append((number, cells))
         if header_row is not None:
             if number == header_row:
+                header_read(table.name, cells)
                 return _Header.of(cells, figures, table.labels), first, number
             continue
         candidate = _Header.of(cells, figures, table.labels)
         if candidate.plausible:
+            header_read(table.name, cells)
             return candidate, first, number
         if len(seen) >= _HEADER_SEARCH:
             break
@@ -581,6 +598,17 @@ class _Reader:
                     self.places.row(number),
                     say("figures.short_row_hint"),
                 )
+                continue
+            # A label (a year, a district, a measure, a unit) that cannot be read
+            # names nothing: read as its text, ``=1+1`` or ``#REF!`` was a district.
+            labels = [
+                (p, why)
+                for p in self.header.read_labels
+                if (why := unread_cell(cells[p])) is not None
+            ]
+            if labels:
+                for position, why in labels:
+                    self.problem(why[0], self.where(number, position), why[1])
                 continue
             extra = [i for i in (*unnamed, *range(width, len(cells))) if not blank(cells[i])]
             if extra:
@@ -690,6 +718,9 @@ class _Reader:
                 self.where(number, position),
                 say("figures.formula_hint"),
             )
+            return
+        if (why := unread_cell(raw)) is not None:
+            self.problem(why[0], self.where(number, position), why[1])
             return
         try:
             value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))

@@ -41,13 +41,14 @@ from ._limits import (
     MAX_XLSX_RATIO,
 )
 from ._messages import Text, joined, listed, say
-from ._xlsx import SheetLayout, sheet_layout
+from ._xlsx import SheetLayout, column_letter, sheet_layout
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
     "IDENTIFIER",
     "INVISIBLE",
     "MISSING_MARKERS",
+    "CellError",
     "Formula",
     "RawTable",
     "TableSource",
@@ -56,6 +57,7 @@ __all__ = [
     "check_options",
     "database_file",
     "duckdb_connection",
+    "header_read",
     "header_text",
     "needs",
     "normal",
@@ -64,6 +66,7 @@ __all__ = [
     "source_kind",
     "suggest",
     "too_large",
+    "unread_cell",
 ]
 
 #: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
@@ -725,6 +728,30 @@ class Formula:
         return self.text
 
 
+@attrs.frozen
+class CellError:
+    """An error value of an ``.xlsx`` cell (``#DIV/0!``, ``#N/A``, ``#REF!``):
+    the formula that gave it failed. Never read as the text it shows (a unit
+    ``#N/A``, a district ``#REF!``)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def unread_cell(value: object) -> tuple[Text, Text] | None:
+    """Why a cell cannot be read whatever it was meant to hold, and what to do
+    (a formula without a saved value, an error value); ``None`` for any other
+    cell. The one rule of every reader of ``.xlsx`` cells, for headers, labels
+    and values alike."""
+    if isinstance(value, Formula):
+        return say("records.formula", formula=value.text), say("records.formula_hint")
+    if isinstance(value, CellError):
+        return say("tabular.error_value", code=value.code), say("tabular.error_value_hint")
+    return None
+
+
 def header_text(value: object) -> str:
     """A header cell as text: ``2023`` for a number cell 2023 (or 2023.0)."""
     if value is None:
@@ -819,11 +846,7 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     )
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
-    try:
-        header = [header_text(c) for c in next(rows, ())]
-    except BaseException:
-        _closed(*books)
-        raise
+    header = _first_row(name, rows, books)
 
     def body() -> Iterator[tuple[int, Sequence[object]]]:
         try:
@@ -836,6 +859,41 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     next(started)
     date1904 = getattr(book, "epoch", None) == _EPOCH_1904
     return RawTable(name, header, started, notes, date1904=date1904, layout=layout)
+
+
+def _first_row(name: str, rows: Iterator[Sequence[object]], books: tuple[Any, Any]) -> list[str]:
+    """The sheet's first row as a header (`header_read`); on an error, the
+    rows and workbooks closed."""
+    try:
+        first = next(rows, ())
+        header_read(name, first)
+    except BaseException:
+        # (The sheet's rows closed first: a generator an error's frames keep
+        # holds its part of the archive open.)
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        _closed(*books)
+        raise
+    return [header_text(c) for c in first]
+
+
+def header_read(name: str, cells: Sequence[object]) -> None:
+    """A `DataError` naming each header cell that cannot be read (`unread_cell`):
+    read as the text it shows, ``=1+1`` named a column no reader knows, and the
+    column it stood for (a register's ``closed``) was left unread."""
+    problems = [
+        Problem(
+            name,
+            why[0],
+            where=say("where.header_column", column=column_letter(position)),
+            hint=why[1],
+        )
+        for position, cell in enumerate(cells)
+        if (why := unread_cell(cell)) is not None
+    ]
+    if problems:
+        raise DataError(name, problems)
 
 
 def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:
@@ -885,6 +943,8 @@ def _shown_value(cell: Any) -> object:
     """A cell's saved value, a number in a percent format as the percentage it
     shows: Excel keeps 98.5 % as 0.985, which read bare is 0.985 %."""
     value = cell.value
+    if getattr(cell, "data_type", None) == "e" and isinstance(value, str):
+        return CellError(value)
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)

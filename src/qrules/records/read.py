@@ -49,12 +49,14 @@ from .._recordspec import (
 from .._results import Reconciliation
 from .._tabular import (
     MISSING_MARKERS,
+    CellError,
     Formula,
     RawTable,
     TableSource,
     open_table,
     read_whole,
     require_regular,
+    unread_cell,
     zoned_problem,
 )
 from .._tabular import cell_text as _text
@@ -827,13 +829,8 @@ class RowReader:
                 )
             else:
                 for column, position in self.positions.items():
-                    if position < len(cells) and isinstance(cells[position], Formula):
-                        broken[column] = self.problem(
-                            number,
-                            column,
-                            say("records.formula", formula=str(cells[position])),
-                            hint=say("records.formula_hint"),
-                        )
+                    if position < len(cells) and (why := unread_cell(cells[position])):
+                        broken[column] = self.problem(number, column, why[0], hint=why[1])
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.
             columns = {i: c for c, i in self.positions.items()}
@@ -863,7 +860,7 @@ class RowReader:
                     if position is not None and position < len(cells) and column not in unsafe
                     else None
                 )
-                return None if isinstance(value, Formula) else value
+                return None if isinstance(value, (Formula, CellError)) else value
 
             yield number, cell, broken
 
