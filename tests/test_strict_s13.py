@@ -12,12 +12,15 @@ and column), in the figures and the records readers alike
 
 from __future__ import annotations
 
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 import qrules
+from qrules import _tabular
 from tests.conftest import run
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -194,3 +197,50 @@ def test_the_command_refuses_a_register_header_formula(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "表头,第 C 列" in err
+
+
+# -- a formula written with a namespace prefix ------------------------------------------
+
+
+def prefixed(path: Path) -> Path:
+    """The workbook with every tag of its sheet given a namespace prefix
+    (``<x:c>``, ``<x:f>``), as the .NET Open XML SDK writes them."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace('xmlns="http://schemas', 'xmlns:x="http://schemas')
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r"<(/?)([A-Za-z])", r"<\1x:\2", sheet).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 5, 7])
+def test_a_formula_with_a_prefix_is_never_read_as_empty(
+    tmp_path: Path, yantai: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # <x:f> was not found by the search for <f>: the formula's cell read as
+    # empty (a figure missing, a register's flag not set). Each chunk size cuts
+    # the tags elsewhere.
+    monkeypatch.setattr(_tabular, "_FORMULA_CHUNK", chunk)
+    path = prefixed(
+        workbook(tmp_path / "p.xlsx", [["year", "measure", "value"], [2025, RATE, "=MAX(99,1)"]])
+    )
+    assert figures_problems(path, yantai)[0].startswith(
+        "p.xlsx, row 2, column 'value': the formula =MAX(99,1) has no saved value"
+    )
+    register = qrules.read_register(
+        prefixed(
+            workbook(
+                tmp_path / "r.xlsx",
+                [
+                    ["unit", "category", "internet_bright_kitchen"],
+                    ["K1", "catering", '=IF(1,"是","否")'],
+                ],
+            )
+        )
+    )
+    assert [str(p).partition(":")[0] for p in register.problems] == [
+        "r.xlsx, row 2, column 'internet_bright_kitchen'"
+    ]

@@ -761,6 +761,16 @@ def header_text(value: object) -> str:
     return str(value)
 
 
+#: A formula's start tag, with the namespace prefix some writers give every
+#: tag (``<x:f>``: the .NET Open XML SDK's), which openpyxl reads as any other.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: The longest start of a tag kept for the next chunk; a longer one (no tag's
+#: prefix is that long) is taken for a formula's, so that none is missed.
+_TAG_START = 256
+#: How much of a sheet's XML is searched at once.
+_FORMULA_CHUNK = 1 << 20
+
+
 def _has_formulas(path: Path) -> bool:
     """Whether any sheet of the workbook holds a formula (read in chunks, after
     `_xlsx_parts` has bounded each part's size)."""
@@ -772,10 +782,15 @@ def _has_formulas(path: Path) -> bool:
                 continue
             with archive.open(info) as member:
                 tail = b""
-                while chunk := member.read(1 << 20):
-                    if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                while chunk := member.read(_FORMULA_CHUNK):
+                    text = tail + chunk
+                    if _FORMULA_TAG.search(text):
                         return True
-                    tail = chunk[-8:]
+                    # (A tag cut by the chunk's end is read whole with the next.)
+                    at = text.rfind(b"<")
+                    tail = text[at:] if at >= 0 and b">" not in text[at:] else b""
+                    if len(tail) > _TAG_START:
+                        return True
     return False
 
 
