@@ -244,3 +244,47 @@ def test_a_formula_with_a_prefix_is_never_read_as_empty(
     assert [str(p).partition(":")[0] for p in register.problems] == [
         "r.xlsx, row 2, column 'internet_bright_kitchen'"
     ]
+
+
+# -- a row of an .xlsx sheet that stores fewer cells than its header ---------------------
+
+
+def undimensioned(path: Path) -> Path:
+    """The workbook without its sheet's ``<dimension>`` (which many writers
+    leave out): openpyxl gives each row the cells it stores, no more."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r"<dimension[^>]*/>", "", sheet).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_xlsx_row_storing_fewer_cells_than_its_header_reads_them_as_empty(
+    tmp_path: Path, yantai: qrules.Rulebook
+) -> None:
+    # A cell an .xlsx sheet does not store is an empty cell, as the records
+    # readers read it: the figures reader refused the row ("row 3: 3 cells,
+    # but the header has 4 columns"), which a CSV row's missing cells only
+    # justify (there, which cell is missing cannot be told).
+    path = undimensioned(
+        workbook(
+            tmp_path / "s.xlsx",
+            [
+                ["year", "measure", "value", "备注"],
+                [2025, RATE, 99, "x"],
+                [2024, RATE, 98],
+            ],
+        )
+    )
+    dataset = qrules.read_dataset(path, yantai)
+    assert sorted((o.year, o.value) for o in dataset.observations) == [(2024, 98), (2025, 99)]
+    # (A CSV row with fewer cells is refused as before.)
+    csv = tmp_path / "s.csv"
+    csv.write_text(f"year,measure,value,备注\n2025,{RATE},99,x\n2024,{RATE},98\n", encoding="utf-8")
+    assert figures_problems(csv, yantai) == [
+        "s.csv, row 3: 3 cells, but the header has 4 columns (a row must have a cell "
+        "(empty or not) under each column)"
+    ]

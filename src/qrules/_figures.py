@@ -589,16 +589,21 @@ class _Reader:
         """Each row that is not blank and has as many cells as the header."""
         width = self.header.width
         unnamed = [i for i in range(width) if not self.header.cells[i]]
-        for number, cells in self.table.rows:
+        for number, stored in self.table.rows:
+            cells = stored
             if all(blank(c) for c in cells):
                 continue
             if len(cells) < width:
-                self.problem(
-                    say("figures.short_row", cells=len(cells), width=width),
-                    self.places.row(number),
-                    say("figures.short_row_hint"),
-                )
-                continue
+                if self.table.strict_width:
+                    self.problem(
+                        say("figures.short_row", cells=len(cells), width=width),
+                        self.places.row(number),
+                        say("figures.short_row_hint"),
+                    )
+                    continue
+                # (A cell an .xlsx sheet does not store is empty, as the
+                # records readers read it; a CSV row's missing cells are not.)
+                cells = (*cells, *[None] * (width - len(cells)))
             # A label (a year, a district, a measure, a unit) that cannot be read
             # names nothing: read as its text, ``=1+1`` or ``#REF!`` was a district.
             labels = [
