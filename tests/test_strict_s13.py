@@ -288,3 +288,14 @@ def test_an_xlsx_row_storing_fewer_cells_than_its_header_reads_them_as_empty(
         "s.csv, row 3: 3 cells, but the header has 4 columns (a row must have a cell "
         "(empty or not) under each column)"
     ]
+
+
+def test_a_title_above_the_header_is_no_header(tmp_path: Path, yantai: qrules.Rulebook) -> None:
+    # Only a header's cells refuse the file: a title row holding a formula
+    # without a saved value, above the header the reader finds, is read as before.
+    path = workbook(
+        tmp_path / "t.xlsx",
+        [['="年报"&2025'], ["year", "measure", "value"], [2025, RATE, 99]],
+    )
+    dataset = qrules.read_dataset(path, yantai)
+    assert [(o.year, o.value) for o in dataset.observations] == [(2025, 99)]

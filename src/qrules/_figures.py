@@ -48,7 +48,7 @@ from ._tabular import (
     cell_text,
     check_options,
     decode,
-    header_read,
+    header_problems,
     header_text,
     normal,
     numbered,
@@ -516,18 +516,19 @@ def _find_header(
     first = table.rows
     header = _Header.of(table.header, figures, table.labels)
     if header_row is None and header.plausible:
+        _readable(table.name, table.unread_header)
         return header, first, 1
     seen: list[tuple[int, Sequence[object]]] = []
     for number, cells in first:
         seen.append((number, cells))
         if header_row is not None:
             if number == header_row:
-                header_read(table.name, cells)
+                _readable(table.name, header_problems(table.name, cells))
                 return _Header.of(cells, figures, table.labels), first, number
             continue
         candidate = _Header.of(cells, figures, table.labels)
         if candidate.plausible:
-            header_read(table.name, cells)
+            _readable(table.name, header_problems(table.name, cells))
             return candidate, first, number
         if len(seen) >= _HEADER_SEARCH:
             break
@@ -541,7 +542,14 @@ def _find_header(
                 )
             ],
         )
+    _readable(table.name, table.unread_header)
     return header, _chain(seen, first), 1
+
+
+def _readable(name: str, problems: Sequence[Problem]) -> None:
+    """A `DataError` of the header's cells that cannot be read, if any."""
+    if problems:
+        raise DataError(name, list(problems))
 
 
 def _chain(

@@ -57,7 +57,7 @@ __all__ = [
     "check_options",
     "database_file",
     "duckdb_connection",
-    "header_read",
+    "header_problems",
     "header_text",
     "needs",
     "normal",
@@ -159,6 +159,10 @@ class RawTable:
     #: its rows do not show: a reader spreads them (`qrules._xlsx.spread`),
     #: knowing its header row and the columns it reads.
     layout: SheetLayout | None = None
+    #: The first row's cells that cannot be read (`header_problems`): a
+    #: reader whose header it is refuses the table (a title above a header
+    #: found lower down is no header).
+    unread_header: tuple[Problem, ...] = ()
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -861,7 +865,8 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     )
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
-    header = _first_row(name, rows, books)
+    first = _first_row(rows, books)
+    header = [header_text(c) for c in first]
 
     def body() -> Iterator[tuple[int, Sequence[object]]]:
         try:
@@ -873,15 +878,21 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     started = body()
     next(started)
     date1904 = getattr(book, "epoch", None) == _EPOCH_1904
-    return RawTable(name, header, started, notes, date1904=date1904, layout=layout)
+    return RawTable(
+        name,
+        header,
+        started,
+        notes,
+        date1904=date1904,
+        layout=layout,
+        unread_header=header_problems(name, first),
+    )
 
 
-def _first_row(name: str, rows: Iterator[Sequence[object]], books: tuple[Any, Any]) -> list[str]:
-    """The sheet's first row as a header (`header_read`); on an error, the
-    rows and workbooks closed."""
+def _first_row(rows: Iterator[Sequence[object]], books: tuple[Any, Any]) -> Sequence[object]:
+    """The sheet's first row; on an error, the rows and workbooks closed."""
     try:
-        first = next(rows, ())
-        header_read(name, first)
+        return next(rows, ())
     except BaseException:
         # (The sheet's rows closed first: a generator an error's frames keep
         # holds its part of the archive open.)
@@ -890,14 +901,13 @@ def _first_row(name: str, rows: Iterator[Sequence[object]], books: tuple[Any, An
             close()
         _closed(*books)
         raise
-    return [header_text(c) for c in first]
 
 
-def header_read(name: str, cells: Sequence[object]) -> None:
-    """A `DataError` naming each header cell that cannot be read (`unread_cell`):
+def header_problems(name: str, cells: Sequence[object]) -> tuple[Problem, ...]:
+    """A problem for each header cell that cannot be read (`unread_cell`):
     read as the text it shows, ``=1+1`` named a column no reader knows, and the
     column it stood for (a register's ``closed``) was left unread."""
-    problems = [
+    return tuple(
         Problem(
             name,
             why[0],
@@ -906,9 +916,7 @@ def header_read(name: str, cells: Sequence[object]) -> None:
         )
         for position, cell in enumerate(cells)
         if (why := unread_cell(cell)) is not None
-    ]
-    if problems:
-        raise DataError(name, problems)
+    )
 
 
 def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:

@@ -716,7 +716,7 @@ def resolve_header(
     names = mapping.columns(kind)
     positions: dict[str, int] = {}
     given_twice: set[str] = set()
-    problems = []
+    problems = list(table.unread_header)
     for canonical in _TABLES[kind]:
         wanted = [*names.get(canonical, ()), canonical]
         found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
