@@ -221,6 +221,8 @@ LOG_FORMS = {
     "date compact": (2, "20240305"),
     "date an Excel serial": (2, "45356"),
     "date with a time": (2, "2024-03-05 14:30"),
+    "date with a word after it": (2, "2024-03-05 上午"),
+    "date with a T and a time": (2, "2024-03-05T00:00"),
     "kind a label": (3, "日常监督检查"),
     "kind not a code": (3, "bogus"),
     "result upper case": (4, "COMPLIANT"),

@@ -49,6 +49,7 @@ from ._tabular import (
     cell_text,
     check_options,
     decode,
+    header_problems,
     header_text,
     normal,
     numbered,
@@ -57,6 +58,7 @@ from ._tabular import (
     read_whole,
     require_regular,
     source_kind,
+    unread_cell,
 )
 from ._xlsx import spread
 
@@ -482,6 +484,19 @@ class _Header:
         )
 
     @property
+    def read_labels(self) -> tuple[int, ...]:
+        """The columns of each row's labels that the reader reads (its year,
+        district, measure and unit), not its figures."""
+        return (
+            tuple(
+                p
+                for column in ("year", "district", "measure")
+                for p in self.canonical.get(column, ())
+            )
+            + self.units
+        )
+
+    @property
     def plausible(self) -> bool:
         """Whether this row can be the header: it names the measure column."""
         return "measure" in self.canonical
@@ -525,16 +540,19 @@ def _find_header(
     first = table.rows
     header = _Header.of(table.header, figures, table.labels)
     if header_row is None and header.plausible:
+        _readable(table.name, table.unread_header)
         return header, first, 1
     seen: list[tuple[int, Sequence[object]]] = []
     for number, cells in first:
         seen.append((number, cells))
         if header_row is not None:
             if number == header_row:
+                _readable(table.name, header_problems(table.name, cells))
                 return _Header.of(cells, figures, table.labels), first, number
             continue
         candidate = _Header.of(cells, figures, table.labels)
         if candidate.plausible:
+            _readable(table.name, header_problems(table.name, cells))
             return candidate, first, number
         if len(seen) >= _HEADER_SEARCH:
             break
@@ -548,7 +566,14 @@ def _find_header(
                 )
             ],
         )
+    _readable(table.name, table.unread_header)
     return header, _chain(seen, first), 1
+
+
+def _readable(name: str, problems: Sequence[Problem]) -> None:
+    """A `DataError` of the header's cells that cannot be read, if any."""
+    if problems:
+        raise DataError(name, list(problems))
 
 
 def _chain(
@@ -596,15 +621,31 @@ class _Reader:
         """Each row that is not blank and has as many cells as the header."""
         width = self.header.width
         unnamed = [i for i in range(width) if not self.header.cells[i]]
-        for number, cells in self.table.rows:
+        for number, stored in self.table.rows:
+            cells = stored
             if all(blank(c) for c in cells):
                 continue
             if len(cells) < width:
-                self.problem(
-                    say("figures.short_row", cells=len(cells), width=width),
-                    self.places.row(number),
-                    say("figures.short_row_hint"),
-                )
+                if self.table.strict_width:
+                    self.problem(
+                        say("figures.short_row", cells=len(cells), width=width),
+                        self.places.row(number),
+                        say("figures.short_row_hint"),
+                    )
+                    continue
+                # (A cell an .xlsx sheet does not store is empty, as the
+                # records readers read it; a CSV row's missing cells are not.)
+                cells = (*cells, *[None] * (width - len(cells)))
+            # A label (a year, a district, a measure, a unit) that cannot be read
+            # names nothing: read as its text, ``=1+1`` or ``#REF!`` was a district.
+            labels = [
+                (p, why)
+                for p in self.header.read_labels
+                if (why := unread_cell(cells[p])) is not None
+            ]
+            if labels:
+                for position, why in labels:
+                    self.problem(why[0], self.where(number, position), why[1])
                 continue
             extra = [i for i in (*unnamed, *range(width, len(cells))) if not blank(cells[i])]
             if extra:
@@ -725,6 +766,9 @@ class _Reader:
                 self.where(number, position),
                 say("figures.formula_hint"),
             )
+            return
+        if (why := unread_cell(raw)) is not None:
+            self.problem(why[0], self.where(number, position), why[1])
             return
         try:
             value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))

@@ -3442,6 +3442,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- _diff (s12 hunt): the plan's list of districts ------------------------------------
     "diff.field_plan_districts": ("区县名单", "districts"),
+    # -- strict (s13): cells of an .xlsx file that cannot be read -------------------------
+    "where.header_column": ("表头,第 {column} 列", "header, column {column}"),
+    "tabular.error_value": (
+        "错误值 {code}(其公式计算失败),不是数据",
+        "an error value {code} (its formula failed), not data",
+    ),
+    "tabular.error_value_hint": (
+        "请在 Excel 中修正该公式或填写该值,然后保存",
+        "correct the formula in Excel or write the value, then save the file",
+    ),
     # -- _load (s13 hunt): at_most going round -----------------------------------------------
     "load.at_most_cycle": (
         "at_most 构成循环({measures}):这些指标只能相等;部分的 at_most 写其整体,整体不写其部分",

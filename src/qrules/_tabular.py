@@ -41,13 +41,14 @@ from ._limits import (
     MAX_XLSX_RATIO,
 )
 from ._messages import Text, joined, listed, say
-from ._xlsx import SheetLayout, sheet_layout
+from ._xlsx import SheetLayout, column_letter, sheet_layout
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
     "IDENTIFIER",
     "INVISIBLE",
     "MISSING_MARKERS",
+    "CellError",
     "Formula",
     "RawTable",
     "TableSource",
@@ -56,6 +57,7 @@ __all__ = [
     "check_options",
     "database_file",
     "duckdb_connection",
+    "header_problems",
     "header_text",
     "needs",
     "normal",
@@ -64,6 +66,7 @@ __all__ = [
     "source_kind",
     "suggest",
     "too_large",
+    "unread_cell",
 ]
 
 #: A file path, a database URL or connection, a DataFrame, an Arrow table, rows.
@@ -161,6 +164,10 @@ class RawTable:
     #: there names them (a cover sheet of instructions before the data).
     sheet_read: str | None = None
     other_sheets: tuple[str, ...] = ()
+    #: The first row's cells that cannot be read (`header_problems`): a
+    #: reader whose header it is refuses the table (a title above a header
+    #: found lower down is no header).
+    unread_header: tuple[Problem, ...] = ()
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -751,6 +758,30 @@ class Formula:
         return self.text
 
 
+@attrs.frozen
+class CellError:
+    """An error value of an ``.xlsx`` cell (``#DIV/0!``, ``#N/A``, ``#REF!``):
+    the formula that gave it failed. Never read as the text it shows (a unit
+    ``#N/A``, a district ``#REF!``)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def unread_cell(value: object) -> tuple[Text, Text] | None:
+    """Why a cell cannot be read whatever it was meant to hold, and what to do
+    (a formula without a saved value, an error value); ``None`` for any other
+    cell. The one rule of every reader of ``.xlsx`` cells, for headers, labels
+    and values alike."""
+    if isinstance(value, Formula):
+        return say("records.formula", formula=value.text), say("records.formula_hint")
+    if isinstance(value, CellError):
+        return say("tabular.error_value", code=value.code), say("tabular.error_value_hint")
+    return None
+
+
 def header_text(value: object) -> str:
     """A header cell as text: ``2023`` for a number cell 2023 (or 2023.0)."""
     if value is None:
@@ -758,6 +789,16 @@ def header_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+#: A formula's start tag, with the namespace prefix some writers give every
+#: tag (``<x:f>``: the .NET Open XML SDK's), which openpyxl reads as any other.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: The longest start of a tag kept for the next chunk; a longer one (no tag's
+#: prefix is that long) is taken for a formula's, so that none is missed.
+_TAG_START = 256
+#: How much of a sheet's XML is searched at once.
+_FORMULA_CHUNK = 1 << 20
 
 
 def _has_formulas(path: Path) -> bool:
@@ -771,10 +812,15 @@ def _has_formulas(path: Path) -> bool:
                 continue
             with archive.open(info) as member:
                 tail = b""
-                while chunk := member.read(1 << 20):
-                    if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                while chunk := member.read(_FORMULA_CHUNK):
+                    text = tail + chunk
+                    if _FORMULA_TAG.search(text):
                         return True
-                    tail = chunk[-8:]
+                    # (A tag cut by the chunk's end is read whole with the next.)
+                    at = text.rfind(b"<")
+                    tail = text[at:] if at >= 0 and b">" not in text[at:] else b""
+                    if len(tail) > _TAG_START:
+                        return True
     return False
 
 
@@ -846,11 +892,8 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     )
     if formulas is not None:
         rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
-    try:
-        header = [header_text(c) for c in next(rows, ())]
-    except BaseException:
-        _closed(*books)
-        raise
+    first = _first_row(rows, books)
+    header = [header_text(c) for c in first]
 
     def body() -> Iterator[tuple[int, Sequence[object]]]:
         try:
@@ -876,6 +919,37 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
         layout=layout,
         sheet_read=title,
         other_sheets=others,
+        unread_header=header_problems(name, first),
+    )
+
+
+def _first_row(rows: Iterator[Sequence[object]], books: tuple[Any, Any]) -> Sequence[object]:
+    """The sheet's first row; on an error, the rows and workbooks closed."""
+    try:
+        return next(rows, ())
+    except BaseException:
+        # (The sheet's rows closed first: a generator an error's frames keep
+        # holds its part of the archive open.)
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        _closed(*books)
+        raise
+
+
+def header_problems(name: str, cells: Sequence[object]) -> tuple[Problem, ...]:
+    """A problem for each header cell that cannot be read (`unread_cell`):
+    read as the text it shows, ``=1+1`` named a column no reader knows, and the
+    column it stood for (a register's ``closed``) was left unread."""
+    return tuple(
+        Problem(
+            name,
+            why[0],
+            where=say("where.header_column", column=column_letter(position)),
+            hint=why[1],
+        )
+        for position, cell in enumerate(cells)
+        if (why := unread_cell(cell)) is not None
     )
 
 
@@ -926,6 +1000,8 @@ def _shown_value(cell: Any) -> object:
     """A cell's saved value, a number in a percent format as the percentage it
     shows: Excel keeps 98.5 % as 0.985, which read bare is 0.985 %."""
     value = cell.value
+    if getattr(cell, "data_type", None) == "e" and isinstance(value, str):
+        return CellError(value)
     if (
         isinstance(value, (int, float))
         and not isinstance(value, bool)

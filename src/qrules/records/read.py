@@ -49,6 +49,7 @@ from .._recordspec import (
 from .._results import Reconciliation
 from .._tabular import (
     MISSING_MARKERS,
+    CellError,
     Formula,
     RawTable,
     TableSource,
@@ -56,6 +57,7 @@ from .._tabular import (
     other_sheets,
     read_whole,
     require_regular,
+    unread_cell,
     zoned_problem,
 )
 from .._tabular import cell_text as _text
@@ -715,7 +717,7 @@ def resolve_header(
     names = mapping.columns(kind)
     positions: dict[str, int] = {}
     given_twice: set[str] = set()
-    problems = []
+    problems = list(table.unread_header)
     for canonical in _TABLES[kind]:
         wanted = [*names.get(canonical, ()), canonical]
         found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
@@ -879,13 +881,8 @@ class RowReader:
                 )
             else:
                 for column, position in self.positions.items():
-                    if position < len(cells) and isinstance(cells[position], Formula):
-                        broken[column] = self.problem(
-                            number,
-                            column,
-                            say("records.formula", formula=str(cells[position])),
-                            hint=say("records.formula_hint"),
-                        )
+                    if position < len(cells) and (why := unread_cell(cells[position])):
+                        broken[column] = self.problem(number, column, why[0], hint=why[1])
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.
             columns = {i: c for c, i in self.positions.items()}
@@ -915,7 +912,7 @@ class RowReader:
                     if position is not None and position < len(cells) and column not in unsafe
                     else None
                 )
-                return None if isinstance(value, Formula) else value
+                return None if isinstance(value, (Formula, CellError)) else value
 
             yield number, cell, broken
 
