@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import evaluate_tables
-from qrules.engines._spelled import id_numbers
+from qrules._idnumbers import from_statistics
 from qrules.engines.sql import Table
 from tests.conftest import records_tables
 
@@ -246,7 +246,7 @@ def _judged_large(ids: str) -> list[tuple[Any, ...]]:
 )
 def test_inspection_ids_told_distinct_by_their_numbers_or_else_exactly(ids: str) -> None:
     """A log's inspection ids are told distinct by a map of their numbers
-    where the statistics say where they lie (`id_numbers`); where numbers
+    where the statistics say where they lie (`_idnumbers.from_statistics`); where numbers
     repeat or an id has none, the ids are compared exactly: distinct ids are
     judged as ever, never said to repeat."""
     assert _judged_large(ids) == _judged_large("'J' || i")
@@ -303,7 +303,7 @@ def test_a_repeated_inspection_id_is_found_when_numbers_tell(ids: str) -> None:
     ],
 )
 def test_where_numbers_lie_by_the_statistics(statistics: Any, numbers: Any) -> None:
-    found = id_numbers(statistics, 1_000_000)
+    found = from_statistics(statistics, 1_000_000)
     assert (None if found is None else (found.skip, found.low, found.high)) == numbers
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._errors import DataError, Problem
+from .._idnumbers import Numbers, from_statistics, number_sql, repeats_sql
 from .._messages import Text, listed, say
 from .._recordspec import FLAGS, RECORD_CODES
 from .._results import Reconciliation
@@ -34,8 +35,6 @@ from ._builders import (
     usable,
 )
 from ._spelled import (
-    Numbers,
-    id_numbers,
     plain_heads,
     spelled,
     spelled_among,
@@ -268,7 +267,7 @@ def _heads(
     check's first look (`_LOOKED`) DuckDB's statistics prove ASCII with
     printable first characters (`plain_heads`): that look then takes only its
     values' last characters; and where the log's inspection ids' numbers lie,
-    by the same statistics (`id_numbers`), for that look to tell whether an id
+    by the same statistics (`_idnumbers.from_statistics`), for that look to tell whether an id
     repeats by a map of bits. One query reading one row of each table (DuckDB
     answers ``stats()`` as it plans it); none elsewhere, nor for a table of
     fewer than `_HEADS_FROM` rows or not watched, or whose id is not text."""
@@ -308,7 +307,7 @@ def _heads(
     )[0]
     stated = dict(zip(looked, found, strict=True))
     heads = tuple(kind for kind, value in stated.items() if plain_heads(value))
-    numbers = id_numbers(stated["log"], summary.log_rows) if "log" in heads else None
+    numbers = from_statistics(stated["log"], summary.log_rows) if "log" in heads else None
     return heads, numbers
 
 
@@ -941,25 +940,13 @@ def _inspection_id(log: Table, alias: str) -> exp.Expr:
 
 
 def _numbers_repeated(column: exp.Expr, numbers: Numbers) -> exp.Expr:
-    """How many more ids of ``column`` than distinct numbers among them
-    (`Numbers`: the number each id's digits after its letters read to, when
-    it lies where the statistics say they lie; an id without one counted as a
-    repeat), told by a map of a bit for each number, not a hash table of the
-    ids: at least the ids' own repeats (equal ids read to equal numbers), so
-    none when it is none; else the exact count (`_repeats`) says how many."""
-    low, high = exp.Literal.number(numbers.low), exp.Literal.number(numbers.high)
-    read = exp.TryCast(
-        this=exp.Substring(this=column, start=exp.Literal.number(numbers.skip + 1)),
-        to=exp.DataType.build("BIGINT"),
-    )
-    kept_number = exp.Case().when(exp.Between(this=read, low=low, high=high), read.copy())
-    bits = exp.Anonymous(this="bitstring_agg", expressions=[kept_number, low.copy(), high.copy()])
-    return exp.Sub(
-        this=exp.Count(this=column.copy()),
-        expression=exp.Coalesce(
-            this=exp.Anonymous(this="bit_count", expressions=[bits]), expressions=[number(0)]
-        ),
-    )
+    """How many more ids of ``column`` than distinct numbers among them, told
+    by a map of a bit for each number (`_idnumbers.repeats_sql`), not a hash
+    table of the ids: at least the ids' own repeats, so none when it is none;
+    else the exact count (`_repeats`) says how many. (DuckDB only.)"""
+    ids = column.sql(dialect="duckdb")
+    text = repeats_sql(ids, number_sql(ids, numbers.skip), numbers.low, numbers.high)
+    return exp.maybe_parse(text, dialect="duckdb")
 
 
 def _repeated(table: Table, value: exp.Expr, alias: str, where: exp.Expr) -> exp.Select:

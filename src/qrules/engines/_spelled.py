@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import attrs
-
 from .._recordspec import CATEGORIES
 from .._tabular import INVISIBLE, normal
 from ._sqltext import exp
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TEXT_COLUMNS",
-    "Numbers",
-    "id_numbers",
     "plain_heads",
     "read_otherwise",
     "spelled",
@@ -386,62 +382,6 @@ def plain_heads(statistics: object) -> bool:
         return False
     heads = [_head(statistics.get(end)) for end in ("min", "max")]
     return all(head is not None and 33 <= head <= 126 for head in heads)
-
-
-@attrs.frozen
-class Numbers:
-    """Where the numbers of a column's ids lie: each id's characters after its
-    first ``skip`` (its letters, ``JC`` of ``JC20240001``) read as a number,
-    from ``low`` to ``high`` (`id_numbers`). Ids of distinct numbers are
-    distinct, whatever ids the numbers are read from: a map of a bit for each
-    number tells that no id repeats without a hash table of the ids."""
-
-    skip: int
-    low: int
-    high: int
-
-
-#: Bits of a map of ids' numbers (`id_numbers`) beyond eight a row, at most.
-_MOST_BITS = 1 << 16
-#: The most digits of a number a BIGINT holds whatever they are.
-_MOST_DIGITS = 18
-
-
-def id_numbers(statistics: object, rows: int) -> Numbers | None:
-    """Where the numbers of a text column's ids lie (`Numbers`), by DuckDB's
-    statistics of it (its ``stats()``): after the letters that the least and
-    greatest values both begin with (so every value between them does), from
-    0 to the most digits the longest value leaves (``J0`` to ``J999999``: 0
-    to 999,999), or, all values as long, from the least value's number to
-    the greatest's (``JC20240001`` to ``JC20249999``); ``None`` when they do
-    not say, or the map of bits would take more than eight a row
-    (`_MOST_BITS` more). The statistics only bound where to look: a value
-    whose number is not there is counted as a repeat, and the ids are then
-    compared exactly."""
-    if not isinstance(statistics, Mapping):
-        return None
-    least, greatest = statistics.get("min"), statistics.get("max")
-    shortest, longest = statistics.get("min_string_length"), statistics.get("max_string_length")
-    if not (isinstance(least, str) and isinstance(greatest, str) and isinstance(longest, int)):
-        return None
-    skip = len(least) - len(least.lstrip(_LETTERS))
-    if least[:skip] != greatest[:skip] or not 0 < longest - skip <= _MOST_DIGITS:
-        # (Letters the least and greatest values share begin every value: ids
-        # numbered by prefix, ZF000123 beside FS000123, would repeat numbers.)
-        return None
-    low, high = 0, 10 ** (longest - skip) - 1
-    tails = least[skip:], greatest[skip:]
-    if shortest == longest == len(least) == len(greatest) and all(
-        t.isascii() and t.isdigit() for t in tails
-    ):
-        low, high = int(tails[0]), int(tails[1])  # (as long: ordered as their numbers)
-    if high - low >= 8 * rows + _MOST_BITS:
-        return None
-    return Numbers(skip, low, high)
-
-
-#: ASCII letters, which an id's number follows (`id_numbers`).
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def _head(written: object) -> int | None:

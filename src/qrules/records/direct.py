@@ -73,6 +73,7 @@ import attrs
 
 from .._columns import HEAD_BYTES, ColumnRows, CsvHead, utf8_head
 from .._errors import DataError
+from .._idnumbers import fits, letters, number_sql, repeats_sql
 from .._limits import MAX_CSV_FIELD_CHARS
 from .._messages import Text, say
 from .._once import once
@@ -111,13 +112,10 @@ _FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 #: spaces), which the readers reject: a column holding it declines. (It reads
 #: ``infinity`` and ``-infinity`` to 9999-12-31 and 0001-01-01, out of reach.)
 _EPOCH = dt.date(1970, 1, 1)
-#: The column of inspection ids, and the letters `_Table._numbered` reads before their digits.
+#: The column of inspection ids.
 _IDS = "inspection"
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
 #: The table's column of the inspection ids' numbers (`_Table._numbered`).
 _NUMBER = "qrules_number"
-#: Bits of a map of inspection ids' numbers (`_Table.repeats`) beyond eight a row, at most.
-_MOST_BITS = 1 << 16
 #: DuckDB's longest line (``max_line_size``): a field the csv module reads at most.
 _LONGEST_LINE = MAX_CSV_FIELD_CHARS
 #: Bytes read at a time while a file's lines are counted.
@@ -688,7 +686,7 @@ class _Table:
         )
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
-            if numbers == ids and (not ids or high - low < 8 * ids + _MOST_BITS):
+            if numbers == ids and (not ids or fits(low, high, ids)):
                 self._numbers = (low, high)
         if longer_texts:
             raise _Declined  # a field longer than the csv module reads (bytes: at least as many)
@@ -709,8 +707,7 @@ class _Table:
         fields = rest[: min(ends, default=0)].decode("utf-8", "replace").split(self.delimiter)
         position = self.rows.positions[_IDS]
         first = fields[position] if position < len(fields) else ""
-        letters = len(first) - len(first.lstrip(_LETTERS))
-        return f"TRY_CAST(substr({_IDS}, {letters + 1}) AS BIGINT)"
+        return number_sql(_IDS, letters(first))
 
     def repeats(self) -> str:
         """SQL: how many of the log's inspection ids repeat another, or (when
@@ -722,10 +719,7 @@ class _Table:
         low, high = self._numbers
         if low is None or high is None:
             return "0"  # no id
-        return (
-            f"(SELECT count({_NUMBER}) - bit_count(bitstring_agg({_NUMBER}, {int(low)},"
-            f" {int(high)})) FROM {self.name})"
-        )
+        return f"(SELECT {repeats_sql(_IDS, _NUMBER, low, high)} FROM {self.name})"
 
     def repeated(self) -> str:
         """SQL: how many inspection ids of the log repeat another (their
@@ -900,8 +894,8 @@ def _spellings(rows: RowReader, flag: str) -> dict[str, bool] | None:
         return None
     found: dict[str, bool] = {}
     for word in cased:
-        for letters in itertools.product(*word):
-            text = "".join(letters)
+        for spelling in itertools.product(*word):
+            text = "".join(spelling)
             if "\x00" in text or not _encodable(text):
                 continue  # (DuckDB cannot hold it: no cell is written so)
             try:
