@@ -1339,7 +1339,9 @@ def test_the_log_is_read_once_for_counting(
     log (issue 18): the counts of the log are a CTE the database computes once.
     With the keys checked (the default), queries of their own check them first,
     as one would by hand (issue 15): the log's rows of units not in the
-    register (an anti-join), and every row (repeated ids, codes), a scan each."""
+    register (an anti-join; on DuckDB, of the log's distinct units, then the
+    rows of those it finds, a scan DuckDB skips when it finds none), and every
+    row (repeated ids, codes), a scan each."""
     name, connection = engine
     connection.execute("DROP TABLE IF EXISTS register")
     connection.execute("DROP TABLE IF EXISTS log")
@@ -1377,7 +1379,8 @@ def test_the_log_is_read_once_for_counting(
         assert _log_scans(name, connection, counting[0]) == 1
         keys = [text for text in fetched if "unknown_bad" in text or "rows_bad" in text]
         assert len(keys) == 2 * check_keys
-        assert [_log_scans(name, connection, text) for text in keys] == [1, 1] * check_keys
+        unknown = 2 if name == "duckdb" else 1
+        assert [_log_scans(name, connection, text) for text in keys] == [unknown, 1] * check_keys
     if name == "postgres":
         connection.execute("DROP TABLE register")
         connection.execute("DROP TABLE log")
