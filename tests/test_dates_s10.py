@@ -1,6 +1,6 @@
 """Dates and reading rules of records (session 10, helper dates): a date after
 today is doubtful in the register as in the log, on every route; a declared
-date is written YYYY-MM-DD; a mapping never maps a missing marker."""
+date is written as a date cell is (never a serial); a mapping never maps a missing marker."""
 
 from __future__ import annotations
 
@@ -172,11 +172,13 @@ def test_a_log_date_after_today_is_said_so_from_files(tmp_path: Path) -> None:
         assert "row 3, column '检查日期': 2099-06-01 is after today" in out, out
 
 
-# -- a declared date is written YYYY-MM-DD ------------------------------------------------------
+# -- a declared date is written as a date cell is, never as a serial -----------------------------
 
 
-@pytest.mark.parametrize("written", ["45292", "20241231", "2024年12月31日", "2024/12/31"])
-def test_a_declared_end_that_is_not_an_iso_date_is_refused(tmp_path: Path, written: str) -> None:
+@pytest.mark.parametrize("written", ["45292", "2024-13-01x", "yesterday"])
+def test_a_declared_end_that_is_not_a_written_date_is_refused(tmp_path: Path, written: str) -> None:
+    """(Session 14: ``2024/12/31`` and ``2024年12月31日`` are read, as a log's
+    date cells are; a serial, which a cell may be, is no date one types.)"""
     (tmp_path / "register.csv").write_text(
         "unit,name,category\nIF01,a,infant_formula_maker\n", encoding="utf-8"
     )
@@ -185,12 +187,13 @@ def test_a_declared_end_that_is_not_an_iso_date_is_refused(tmp_path: Path, writt
     base += ["--log", str(tmp_path / "log.csv"), "--log-until", written]
     code, _, err = run(*base)
     assert code == 2, err
-    assert f"option --log-until: {written!r} is not a date written YYYY-MM-DD" in err, err
+    assert f"option --log-until: {written!r} is not a date: write 2024-12-31, 2024/12/31" in err
+    assert "not an Excel serial" in err, err
     code, _, err = run("--lang", "zh", *base)
     assert code == 2, err
-    assert "不是 YYYY-MM-DD 形式的日期" in err, err
+    assert "不是日期:请写作 2024-12-31、2024/12/31" in err, err
     register = qrules.read_register(tmp_path / "register.csv")
-    with pytest.raises(ValueError, match=r"log_until: .* YYYY-MM-DD"):
+    with pytest.raises(ValueError, match=r"log_until: .* 2024年12月31日"):
         qrules.evaluate_records(qrules.load(BOOK), register, None, log_until=written)
 
 

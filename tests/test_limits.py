@@ -51,8 +51,19 @@ class Measured:
 #: Runs ``qrules`` and then reports the process's peak resident set (KiB) on its
 #: last line: Linux's VmHWM, the high-water mark of this program's memory
 #: (``ru_maxrss`` would also count the test process it was forked from).
+#: Transparent huge pages are turned off for it (``PR_SET_THP_DISABLE``): an
+#: allocator that asks for them (Arrow's mimalloc, DuckDB's) is given whole 2 MiB
+#: pages when the kernel has them free, so that the same command's peak varies
+#: with the machine's memory, not with what it read (about 110 of 1,950 MiB of
+#: a 1,000,000-row register here): the one such cause found of a peak of 204
+#: MiB measured once in a loaded run, against 170 (129 to 131 MiB in every run
+#: of session 14, alone, six at once, or with the libraries out of the cache).
 _WRAPPER = """
-import resource, runpy, sys
+import ctypes, resource, runpy, sys
+try:
+    ctypes.CDLL(None).prctl(41, 1, 0, 0, 0)  # PR_SET_THP_DISABLE
+except (AttributeError, OSError):
+    pass  # (not Linux: its peak is as the system gives it)
 sys.argv = ["qrules", *sys.argv[1:]]
 try:
     runpy.run_module("qrules", run_name="__main__")

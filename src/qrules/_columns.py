@@ -479,6 +479,8 @@ def _read(
             del cells  # the reading holds them; they go with it
             found: _Read = reading.read()
             del reading
+    except _HeaderBelow:
+        return rows()  # (found again by the row reader, which reads the rows under it)
     except _UNREAD as error:
         if isinstance(error, DataError):
             raise  # the header's problems, as the row reader names them
@@ -519,6 +521,12 @@ def _give_back() -> None:
     process's life, under the counting that follows (about 60 MiB of the peak
     with a 1,000,000-row log)."""
     needs("pyarrow").default_memory_pool().release_unused()
+
+
+class _HeaderBelow(Exception):
+    """The header is a row below the first (a title above it, `resolve_header`):
+    the columns read are under the title's cells, so the row reader reads the
+    file (a rare export, read as files were before this reader)."""
 
 
 #: What Arrow raises for a column its kernels do not take (an extension type,
@@ -1203,6 +1211,8 @@ class _Reading:
             required,
             None,
         )
+        if self.rows.header_row != 1:
+            raise _HeaderBelow
         self.rows.notes[:0] = list(cells.notes)
         self.suspects: Any = None
         count = len(cells.numbers)

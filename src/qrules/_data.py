@@ -32,6 +32,7 @@ __all__ = [
     "ValueProblem",
     "parse_value",
     "parse_year",
+    "written_day",
 ]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
@@ -306,6 +307,36 @@ class Observation:
             return say("data.value", value=self.origin)
         file, where = self.place
         return say("figures.origin", file=file, where=where) if file else where
+
+
+# A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
+# is not a date.
+_TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+_WRITTEN_DAYS = (
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"\Z"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME + r"\Z"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})\Z"),
+)
+
+
+def written_day(text: str) -> tuple[int, int, int] | None:
+    """The year, month and day a date is written with, as offices write it
+    (``2024-03-05``, ``2024/3/5``, ``2024.3.5``, ``2024年3月5日``,
+    ``20240305``, a date-time's date), or None for any other text; a
+    normalised text (`qrules._tabular.normal`: full-width digits as ASCII).
+    Whether it is a day (``2024-02-30``) is the caller's to ask. One reading
+    for a log's date cells and the dates declared for its reach
+    (``--log-until``).
+
+    >>> written_day("2024年3月5日"), written_day("45356")
+    ((2024, 3, 5), None)
+    """
+    for pattern in _WRITTEN_DAYS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return year, month, day
+    return None
 
 
 def parse_year(value: object) -> int | None:

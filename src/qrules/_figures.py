@@ -49,6 +49,7 @@ from ._tabular import (
     cell_text,
     check_options,
     decode,
+    header_below,
     header_problems,
     header_text,
     normal,
@@ -133,8 +134,6 @@ _ROW_LABELS = frozenset(
 #: Words of a target or plan, wherever they stand in a column's name.
 _TARGET_WORDS = ("目标", "计划", "任务", "预期", "预计")
 _TARGET_ENGLISH = frozenset({"target", "targets", "goal", "goals", "plan", "planned"})
-#: How far down a sheet its header is looked for (a title row or two above it).
-_HEADER_SEARCH = 10
 _SUGGESTIONS = 50
 #: What a sheet writes for the whole city in its district column (or over a
 #: column of a sheet with a column per district): read as the city, never as one
@@ -458,6 +457,9 @@ class _Header:
                 ),
                 None,
             )
+            if column is None and (year := _headed_year(cell)) is not None:
+                years[position] = year  # (数值(2024): 2024's figures, as a column 2024年)
+                continue
             if column is None and (headed := _headed_unit(cell)) is not None:
                 column, value_unit = "value", headed
             if column is not None:
@@ -521,6 +523,29 @@ def _headed_unit(cell: str) -> str | None:
     return found["unit"].strip() or None
 
 
+#: A header that writes a year beside the value column's name: ``数值(2024)``,
+#: ``value (2024年)``, ``2024年数值``, ``2024 value``, ``数值2024``.
+_HEADED_YEAR = re.compile(
+    r"(?P<name>.+?)\s*\((?P<year>\d{4}\s*(?:年度|年)?)\)"
+    r"|(?P<first>\d{4}\s*(?:年度|年)?)\s*(?P<then>.+)"
+    r"|(?P<named>.+?)\s*(?P<last>\d{4}\s*(?:年度|年)?)"
+)
+
+
+def _headed_year(cell: str) -> int | None:
+    """The year a column's header writes beside the value column's built-in
+    name (``数值(2024)``: 2024), or None: a year is no unit (the header was
+    read as the value column in the unit "2024"), and a column of one year's
+    figures is a column of a sheet wide by year (`_layout`)."""
+    found = _HEADED_YEAR.fullmatch(cell)
+    if found is None:
+        return None
+    name = found["name"] or found["then"] or found["named"]
+    if name.strip().lower() not in _BUILT_IN["value"]:
+        return None
+    return parse_year(found["year"] or found["first"] or found["last"])
+
+
 def _labels_rows(cell: str) -> bool:
     """Whether a header cell names a column of serial numbers, remarks or
     targets (`_ROW_LABELS`, `_TARGET_WORDS`), not a year's or a district's."""
@@ -536,27 +561,28 @@ def _find_header(
 ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
-    measure column (row 1, the file's first, when none does)."""
+    measure column (`header_below`; row 1, the file's first, when none does)."""
     first = table.rows
     header = _Header.of(table.header, figures, table.labels)
-    if header_row is None and header.plausible:
-        _readable(table.name, table.unread_header)
-        return header, first, 1
-    seen: list[tuple[int, Sequence[object]]] = []
-    for number, cells in first:
-        seen.append((number, cells))
-        if header_row is not None:
-            if number == header_row:
+    if header_row is None:
+        if not header.plausible:
+            found, seen = header_below(
+                table, lambda cells: _Header.of(cells, figures, table.labels).plausible
+            )
+            if found is not None:
+                number, cells = found
                 _readable(table.name, header_problems(table.name, cells))
                 return _Header.of(cells, figures, table.labels), first, number
-            continue
-        candidate = _Header.of(cells, figures, table.labels)
-        if candidate.plausible:
+            first = _chain(seen, first)
+        _readable(table.name, table.unread_header)
+        return header, first, 1
+    seen = []
+    for number, cells in first:
+        seen.append((number, cells))
+        if number == header_row:
             _readable(table.name, header_problems(table.name, cells))
-            return candidate, first, number
-        if len(seen) >= _HEADER_SEARCH:
-            break
-    if header_row is not None and header_row != 1:
+            return _Header.of(cells, figures, table.labels), first, number
+    if header_row != 1:
         raise DataError(
             table.name,
             [
@@ -1148,6 +1174,21 @@ def _layout(reader: _Reader, layout: Layout | None) -> str:
         if "value" in header.canonical:
             problems.append(Problem(name, say("figures.wide_value"), where=say("where.header")))
         by = "year" if header.years else "district"
+        if by == "year" and "year" in header.canonical:
+            # (Read, the rows' years would be the header's: a row of 2023
+            # under the column 2024 was read as 2024's figure.)
+            problems.append(
+                Problem(
+                    name,
+                    say(
+                        "figures.year_beside_years",
+                        column=repr(header.cells[header.canonical["year"][0]]),
+                        columns=listed(repr(header.cells[p]) for p in header.years),
+                    ),
+                    where=say("where.header"),
+                    hint=say("figures.year_beside_years_hint"),
+                )
+            )
         if by == "district" and not header.others:
             problems.append(
                 Problem(

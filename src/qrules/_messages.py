@@ -2993,8 +2993,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "registered {date}, after today ({today}): a doubtful date, the unit's membership unknown",
     ),
     "plan.iso_date": (
-        "{value!r} 不是 YYYY-MM-DD 形式的日期",
-        "{value!r} is not a date written YYYY-MM-DD",
+        "{value!r} 不是日期:请写作 2024-12-31、2024/12/31、2024.12.31、2024年12月31日 或 20241231(与检查记录的日期单元格相同;Excel 序列号不可)",
+        "{value!r} is not a date: write 2024-12-31, 2024/12/31, 2024.12.31, 2024年12月31日 or 20241231 (as a log's date cells; not an Excel serial)",
     ),
     # -- _figures (s10 misc): what a district cell names ------------------------------------
     "figures.group_not_district": (
@@ -3488,5 +3488,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "records.header_below_hint": (
         "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
         "a register's or log's first row is its header: delete the {rows} above it (a title)",
+    ),
+    # -- leftovers (s14): a year in a figures header; records' header below a title --------
+    "figures.year_beside_years": (
+        "年份列 {column} 与各年的列({columns})并存:每个数值属于哪一年无法确定",
+        "a year column {column} beside columns of years ({columns}): which year each figure is for cannot be told",
+    ),
+    "figures.year_beside_years_hint": (
+        "每个数值写在其年份的列下(数值(2024)、2024年)并删去年份列;或只用一个数值列(数值、value)并保留年份列",
+        "write each figure under its year's column (value (2024), 2024) and delete the year column; or keep the year column and one value column (value, 数值)",
+    ),
+    # -- leftovers (s14): DuckDB's second column of a name, renamed -------------------------
+    "engines.renamed_twin": (
+        "列 {column!r} 与 {twin!r}:DuckDB 把 DataFrame、Arrow 表或其读取的 CSV 文件中与 {column!r} 同名(不论大小写)的第二列命名为 {twin!r},两列中哪一列是 {canonical} 无法确定",
+        "columns {column!r} and {twin!r}: DuckDB names {twin!r} a second column named {column!r} (in any case) of a DataFrame, an Arrow table or a CSV file it reads, and which of the two is the {canonical} cannot be told",
+    ),
+    "engines.renamed_twin_hint": (
+        "请在来源中只保留一列;若 {twin!r} 本是另一列,请给它改名(不以 {column}_ 加数字命名)",
+        "keep one of the two columns in the source; if {twin!r} is a column of its own, rename it (not {column}_ and a number)",
     ),
 }

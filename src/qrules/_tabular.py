@@ -21,7 +21,7 @@ import os
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -45,6 +45,7 @@ from ._xlsx import SheetLayout, column_letter, sheet_layout
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
+    "HEADER_SEARCH",
     "IDENTIFIER",
     "INVISIBLE",
     "MISSING_MARKERS",
@@ -57,6 +58,7 @@ __all__ = [
     "check_options",
     "database_file",
     "duckdb_connection",
+    "header_below",
     "header_problems",
     "header_text",
     "needs",
@@ -560,7 +562,11 @@ def read_whole(path: Path, limit: int | None = None, hint: str = "tabular.big_cs
     limit = MAX_WHOLE_FILE_BYTES if limit is None else limit
     with path.open("rb") as file:
         size = os.fstat(file.fileno()).st_size
-        data = b"" if size > limit else file.read(limit + 1)
+        # (Its size and one byte more: ``read(limit + 1)`` took a buffer of
+        # the limit, 2 GiB, for any file; one that grew is read on.)
+        data = b"" if size > limit else file.read(size + 1)
+        if len(data) > size:
+            data += file.read(limit + 1 - len(data))
     if size > limit or len(data) > limit:
         raise too_large(path, max(size, len(data)), limit, hint)
     return data
@@ -697,13 +703,30 @@ def from_csv(path: Path, encoding: str | None) -> RawTable:
     # lines (a title line above the header may have none).
     head = text[:8192].split("\n")[:10]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_text_lines(text), delimiter=delimiter)
     lines = _csv_lines(reader, name)
     header = next(lines, [])
     notes = (
         () if codec in ("utf-8", "utf-8-sig") else (say("tabular.read_as", codec=codec.upper()),)
     )
     return RawTable(name, header, numbered(lines, first=2), notes, strict_width=True)
+
+
+#: Characters of a CSV file's text split into lines at a time (`_text_lines`).
+_LINES_AT_ONCE = 1 << 20
+
+
+def _text_lines(text: str) -> Iterator[str]:
+    """The lines of a file's text as ``io.StringIO(text, newline="")`` gives
+    them (ended by ``\\n``, ``\\r\\n`` or ``\\r``, kept), a part of about
+    `_LINES_AT_ONCE` characters at a time, each ending after a ``\\n``, where
+    a line ends whatever the ending: a StringIO holds its text four bytes a
+    character, which read a 100 MB file with 400 MB more."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _LINES_AT_ONCE) + 1 or len(text)
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
 
 
 def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
@@ -951,6 +974,29 @@ def header_problems(name: str, cells: Sequence[object]) -> tuple[Problem, ...]:
         for position, cell in enumerate(cells)
         if (why := unread_cell(cell)) is not None
     )
+
+
+#: How far down a table its header is looked for when its first row is none:
+#: a title and a blank row or two above it (``2023—2025年指标完成情况表``, an
+#: export's ``烟台市食品生产企业名录（2024年）``).
+HEADER_SEARCH = 10
+
+
+def header_below(
+    table: RawTable, is_header: Callable[[Sequence[object]], bool]
+) -> tuple[tuple[int, Sequence[object]] | None, list[tuple[int, Sequence[object]]]]:
+    """The header under a table's first row, for the figures' and the records'
+    readers alike: the first of the next `HEADER_SEARCH` rows that
+    ``is_header`` takes, as ``(number, cells)`` (None when none does), and the
+    rows looked at above it, taken from ``table.rows`` (the rows under it are
+    left there). The reader's ``is_header`` holds a header to the columns it
+    needs, so that a title is never taken for one."""
+    seen: list[tuple[int, Sequence[object]]] = []
+    for number, cells in itertools.islice(table.rows, HEADER_SEARCH):
+        if is_header(cells):
+            return (number, cells), seen
+        seen.append((number, cells))
+    return None, seen
 
 
 def _layout(path: Path, name: str, title: str, books: tuple[Any, Any]) -> SheetLayout:

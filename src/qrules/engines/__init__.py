@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import functools
 import importlib.util
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -357,7 +358,9 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
         raise DataError(name, [Problem(name, message, hint=hint)]) from None
     header = [column for column, _ in columns]
     required = ("unit", "category") if kind == "register" else ("unit", "date")
-    positions, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
+    positions, _, _, _ = resolve_header(RawTable(name, header, iter(())), kind, mapping, required)
+    if database.dialect == "duckdb" and (twins := _renamed_twins(name, header, positions)):
+        raise DataError(name, twins)
     types = {c: columns[i][1] for c, i in positions.items()}
     # (PostgreSQL's char(n): text whose padding the SQL drops, `Table.padded`.)
     padded = frozenset(header[positions[c]] for c, t in types.items() if t == "char")
@@ -376,6 +379,31 @@ def _table(database: Any, name: str, kind: str, mapping: ColumnMapping) -> sql.T
         padded=padded,
         enums=enums,
     )
+
+
+def _renamed_twins(name: str, header: Sequence[str], positions: Mapping[str, int]) -> list[Problem]:
+    """A problem for each column read whose name DuckDB also gave another
+    column, renamed (``Unit_1`` beside ``unit``): DuckDB holds column names
+    equal in any case, and names the second of a registered DataFrame's or
+    Arrow table's (or a CSV file's it reads) so. A file or a frame with both
+    is refused (`resolve_header`: two columns that give ``unit``); here, read
+    on one of them, a verdict would rest on whichever DuckDB kept first. A
+    table's own column ``unit_1`` beside ``unit`` reads the same: refused too,
+    with what to do."""
+    problems = []
+    for canonical, position in positions.items():
+        column = header[position]
+        renamed = re.compile(re.escape(column) + r"_\d+", re.IGNORECASE)
+        for twin in (h for h in header if renamed.fullmatch(h)):
+            problems.append(
+                Problem(
+                    name,
+                    say("engines.renamed_twin", column=column, twin=twin, canonical=canonical),
+                    where=say("where.header"),
+                    hint=say("engines.renamed_twin_hint", column=column, twin=twin),
+                )
+            )
+    return problems
 
 
 def _utf8(database: Any) -> bool:

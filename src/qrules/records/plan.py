@@ -31,16 +31,17 @@ No I/O happens here. The semantics, in SQL over a register ``r`` and a log
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from .._data import written_day
 from .._errors import QRulesError
 from .._messages import Text, say
 from .._model import Aggregation
 from .._recordspec import PopulationValue, RecordSpec
+from .._tabular import normal
 
 if TYPE_CHECKING:
     from .._model import Rule
@@ -70,19 +71,17 @@ class _DeclaredDateError(ValueError):
         super().__init__(said.en)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
 def declared_date(text: str) -> dt.date:
-    """A date declared for the log's reach (``--log-until``, ``log_from``):
-    written ``YYYY-MM-DD`` only. A cell of a file may be an Excel serial or
-    ``2024年3月5日``; a declared end is not read so (``45292`` is no date one
-    means to type)."""
-    stripped = text.strip()
-    if not _ISO_DAY.match(stripped):
+    """A date declared for the log's reach (``--log-until``, ``log_from``),
+    written as a log's date cell is (`written_day`: ``2024-12-31``,
+    ``2024/12/31``, ``2024.12.31``, ``2024年12月31日``, ``20241231``). Not an
+    Excel serial, which a cell of a file may be: ``45657`` is no date one
+    means to type."""
+    written = written_day(normal(text))
+    if written is None:
         raise _DeclaredDateError(say("plan.iso_date", value=text))
     try:
-        return dt.date.fromisoformat(stripped)
+        return dt.date(*written)
     except ValueError:
         raise _DeclaredDateError(say("date.no_such_day", value=text)) from None
 

@@ -32,7 +32,7 @@ import attrs
 
 from .._boundary import os_reason, toml_error
 from .._cells import blank, missing
-from .._data import FiguresMapping
+from .._data import FiguresMapping, written_day
 from .._errors import DataError, Problem, suggestion
 from .._fardates import FarDate
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
@@ -53,6 +53,9 @@ from .._tabular import (
     Formula,
     RawTable,
     TableSource,
+    header_below,
+    header_problems,
+    header_text,
     open_table,
     other_sheets,
     read_whole,
@@ -504,12 +507,6 @@ class _Bad(ValueError):
         super().__init__(said.en)
 
 
-# A date may carry a time of day (its date is read), nothing else: "2020-01-01 anything"
-# is not a date.
-_TIME = r"(?:[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + r"\Z")
-_CHINESE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?" + _TIME + r"\Z")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})\Z")
 _SERIAL = re.compile(r"\d{5,6}(?:\.\d+)?\Z")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-1900) count
 #: 1904-01-01 (serial 0 of a workbook in the 1904 date system) is serial 1462
@@ -569,16 +566,12 @@ def _date_of(value: str, date1904: bool = False) -> dt.date | None:
     text = _normal(value)
     if text.lower() in MISSING_MARKERS:
         return None
-    for pattern in (_ISO, _CHINESE, _COMPACT):
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            if not _YEARS[0] <= year <= _YEARS[1]:
-                break
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                raise _Bad(say("date.no_such_day", value=value)) from None
+    written = written_day(text)
+    if written is not None and _YEARS[0] <= written[0] <= _YEARS[1]:
+        try:
+            return dt.date(*written)
+        except ValueError:
+            raise _Bad(say("date.no_such_day", value=value)) from None
     if _SERIAL.match(text):
         return _serial(float(text), f"'{value}'", _DAYS_1904 if date1904 else 0)
     raise _Bad(say("date.write", value=value))
@@ -587,7 +580,7 @@ def _date_of(value: str, date1904: bool = False) -> dt.date | None:
 def _serial(number: float, shown: str, later: int = 0) -> dt.date:
     """An Excel serial's day; ``later``: the days its date system's serial 0
     is after the 1900 system's (`_DAYS_1904`), the bounds being of days."""
-    if number.is_integer() and _COMPACT.match(str(int(number))):
+    if number.is_integer() and written_day(str(int(number))) is not None:
         return parse_date(str(int(number))) or _EXCEL_EPOCH  # 20240305
     number += later
     if not (_SERIALS[0] <= number <= _SERIALS[1]) or math.isnan(number):
@@ -711,54 +704,46 @@ def column_mapping(mapping: ColumnMapping | Mapping[str, Any] | str | Path | Non
 
 def resolve_header(
     table: RawTable, kind: str, mapping: ColumnMapping, required: tuple[str, ...]
-) -> tuple[dict[str, int], list[str], list[Text]]:
-    """Canonical column → position, the file's name of each, and notes."""
-    header = [_normal(str(h)) for h in table.header]
+) -> tuple[dict[str, int], list[str], list[Text], int]:
+    """Canonical column → position, the file's name of each, notes, and the
+    header's row number: the first row's, or, when it names not every
+    ``required`` column (and none twice), the first row below it that does
+    (`header_below`: a title and a blank row above an export's header, the
+    rows above it not read and the output saying so)."""
     names = mapping.columns(kind)
-    positions: dict[str, int] = {}
-    given_twice: set[str] = set()
-    problems = list(table.unread_header)
-    for canonical in _TABLES[kind]:
-        wanted = [*names.get(canonical, ()), canonical]
-        found = [i for i, h in enumerate(header) if h in wanted or h.lower() == canonical]
-        if len(found) > 1:
-            shown = listed(repr(table.header[i]) for i in found)
-            problems.append(
-                Problem(
-                    table.name,
-                    say("figures.columns_give", columns=shown, column=canonical),
-                    where=say("where.header"),
-                )
+    positions, twice = _columns_named(table.header, kind, names)
+    row = 1
+    if any(c not in positions for c in required) and not twice:
+
+        def names_all(cells: Sequence[object]) -> bool:
+            found, again = _columns_named([header_text(c) for c in cells], kind, names)
+            return all(c in found or c in again for c in required)
+
+        below, _ = header_below(table, names_all)
+        if below is not None:
+            row, cells = below
+            table = attrs.evolve(
+                table,
+                header=[header_text(c) for c in cells],
+                unread_header=header_problems(table.name, cells),
             )
-            given_twice.add(canonical)  # (there, twice: not also said to be missing)
-        elif found:
-            positions[canonical] = found[0]
+            positions, twice = _columns_named(table.header, kind, names)
+    problems = list(table.unread_header)
+    for canonical, found in twice.items():
+        shown = listed(repr(table.header[i]) for i in found)
+        problems.append(
+            Problem(
+                table.name,
+                say("figures.columns_give", columns=shown, column=canonical),
+                where=say("where.header"),
+            )
+        )
     for canonical in ("registered", "closed", "date"):  # (the date columns)
         zoned = zoned_problem(table, positions.get(canonical, -1), kind, canonical)
         if zoned is not None:
             problems.append(zoned)
-    lacking = [c for c in required if c not in positions and c not in given_twice]
-    below = _header_below(table, names, lacking) if lacking and not given_twice else None
-    if below is not None:
-        # A title above the header (an export's 登记表 line): its columns are
-        # in the file, in that row, which a register's reader does not look for.
-        number, written = below
-        problems.append(
-            Problem(
-                table.name,
-                say("records.header_below", row=number, columns=listed(map(repr, written))),
-                where=say("where.header"),
-                hint=say(
-                    "records.header_below_hint",
-                    rows=(
-                        say("records.row_above")
-                        if number == 2
-                        else say("records.rows_above", last=number - 1)
-                    ),
-                ),
-            )
-        )
-        lacking = []
+    # (A column given twice is there: not also said to be missing.)
+    lacking = [c for c in required if c not in positions and c not in twice]
     for canonical in lacking:
         hint = (
             say("records.map_column", table=kind)
@@ -779,39 +764,36 @@ def resolve_header(
     if problems:
         raise DataError(table.name, problems)
     unread = [
-        table.header[i] for i in range(len(header)) if i not in positions.values() and header[i]
+        table.header[i]
+        for i in range(len(table.header))
+        if i not in positions.values() and _normal(table.header[i])
     ]
     notes = list(table.notes)
+    if row != 1:
+        notes.append(say("figures.header_found", row=row))
     if unread:
         shown = listed(unread)
         notes.append(say("figures.columns_not_read", columns=shown))
-    return positions, list(table.header), notes
+    return positions, list(table.header), notes, row
 
 
-#: How far down a table a header under a title is looked for, to say where it is.
-_HEADER_SEARCH = 10
-
-
-def _header_below(
-    table: RawTable, names: Mapping[str, Sequence[str]], lacking: list[str]
-) -> tuple[int, list[str]] | None:
-    """The number of a row among the table's first ones that names every
-    column the header lacks, and those names as written; or None. Read only
-    when the header is refused: the rows it takes are not read again."""
-    for _, (number, cells) in zip(range(_HEADER_SEARCH), table.rows, strict=False):
-        row = [_normal(str(c)) if c is not None else "" for c in cells]
-        found = []
-        for canonical in lacking:
-            wanted = [*names.get(canonical, ()), canonical]
-            written = [
-                str(cells[i]) for i, h in enumerate(row) if h in wanted or h.lower() == canonical
-            ]
-            if not written:
-                break
-            found.append(written[0])
-        else:
-            return number, found
-    return None
+def _columns_named(
+    header: Sequence[str], kind: str, names: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Where each canonical column of a ``kind`` of table is in ``header``
+    (by its name or a name the mapping gives it), and the columns given twice
+    (their positions)."""
+    normal = [_normal(str(h)) for h in header]
+    positions: dict[str, int] = {}
+    twice: dict[str, list[int]] = {}
+    for canonical in _TABLES[kind]:
+        wanted = [*names.get(canonical, ()), canonical]
+        found = [i for i, h in enumerate(normal) if h in wanted or h.lower() == canonical]
+        if len(found) > 1:
+            twice[canonical] = found
+        elif found:
+            positions[canonical] = found[0]
+    return positions, twice
 
 
 #: The cells that are measured as numbers before they are read (a float is
@@ -833,14 +815,16 @@ class RowReader:
         self.table = table
         self.kind = kind
         try:
-            self.positions, self.header, self.notes = resolve_header(table, kind, mapping, required)
+            self.positions, self.header, self.notes, self.header_row = resolve_header(
+                table, kind, mapping, required
+            )
             # (An .xlsx sheet's merged cells read as the office sees them.)
             self.rows, laid = spread(
                 table.name,
                 self.header,
                 table.layout,
                 table.rows,
-                header_row=1,
+                header_row=self.header_row,
                 read=self.positions.values(),
             )
         except DataError:
