@@ -3489,4 +3489,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
         "a register's or log's first row is its header: delete the {rows} above it (a title)",
     ),
+    # -- errortext (s14): an Excel error value's text, read as the error value -------------
+    "mapping.error_code": (
+        "{code!r} 是 Excel 的错误值(公式计算失败),不能映射为代码(各读取途径都拒绝含错误值的行):请在数据中写出代码,或删除这一映射",
+        "{code!r} is an Excel error value (a formula that failed) and cannot be mapped to a code (every route rejects a row holding one): write the code in the data, or remove this mapping",
+    ),
 }
