@@ -28,7 +28,7 @@ import pytest
 import qrules
 from qrules import _columns
 from qrules._tabular import EXCEL_ERRORS, error_text
-from qrules.engines import evaluate_records, evaluate_tables
+from qrules.engines import _holdings, evaluate_records, evaluate_tables
 from qrules.records import direct
 from qrules.records import read as rows_read
 from tests.conftest import records_tables, run
@@ -377,6 +377,23 @@ def test_any_cell_in_place_holding_an_error_value_rejects_its_row(
     problems = [str(p) for r in evaluation.records for p in r.problems]
     code = error_text(value)
     assert any(f"column {column!r}: {ERROR.format(code)}" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("column", "value"), [("unit", "#N/A"), ("inspection", "#ref!")])
+def test_ids_in_place_holding_an_error_value_are_found_at_a_look_from_statistics(
+    request: pytest.FixtureRequest,
+    book: qrules.Rulebook,
+    monkeypatch: pytest.MonkeyPatch,
+    column: str,
+    value: str,
+) -> None:
+    # The lean key check's first look at a large table's ids takes only their
+    # last characters when DuckDB's statistics prove their first ones plain:
+    # a first '#' is not (`plain_heads`), and the look then tells.
+    monkeypatch.setattr(_holdings, "_HEADS_FROM", 1)
+    test_any_cell_in_place_holding_an_error_value_rejects_its_row(
+        request, book, "duckdb", column, value
+    )
 
 
 def test_a_ref_category_in_a_pandas_dataframe_no_longer_passes_a_rule(

@@ -367,8 +367,13 @@ def rejected_register(
     row: list[exp.Expr] = [marked(register.column("unit", alias))]
     coded: list[exp.Expr] = [marked(register.column("category", alias))]
     # An Excel error value's text (`erred`: codes of a closed set, flags and
-    # dates are none of theirs already).
-    row += [p for p in (erred(register, c, alias) for c in ("unit", "name")) if p is not None]
+    # dates are none of theirs already; a unit id's, at a first look, with
+    # its spelling: `spelled_among` looks at an id starting with ``#``).
+    row += [
+        p
+        for p in (erred(register, c, alias) for c in ("unit", "name") if exact or c != "unit")
+        if p is not None
+    ]
     coded += [
         p for p in (erred(register, c, alias) for c in ("category", "district")) if p is not None
     ]
@@ -419,11 +424,16 @@ def rejected_register(
     return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 
-def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Expr:
+def rejected_log(
+    log: Table, alias: str = "l", *, every: bool = False, exact: bool = True
+) -> exp.Expr:
     """A log row the readers would reject (no unit id or date, a date that does
-    not read, a kind or result that is not canonical) or read otherwise (an id
-    not spelled as they read it), or dated after the log's last day (a
-    doubtful date). ``every``: checked in a table counted as it is."""
+    not read, a kind or result that is not canonical, an Excel error value's
+    text) or read otherwise (an id not spelled as they read it), or dated
+    after the log's last day (a doubtful date). ``every``: checked in a table
+    counted as it is; with ``exact=False``, without its inspection id's error
+    value, which the lean key check's first look over the whole column finds
+    (`spelled_among`: an id starting with ``#`` is looked at exactly)."""
     if log.checked and not every:
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
@@ -433,7 +443,7 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
             p
             for p in (
                 *(_bad_code(log, c, alias) for c in ("kind", "result")),
-                erred(log, "inspection", alias),
+                erred(log, "inspection", alias) if exact else None,
             )
             if p is not None
         ]

@@ -825,7 +825,7 @@ def _lean_keys(
         repeated = _repeats(_inspection_id(log, "l"))
     bad: exp.Expr = number(0)
     if log.watched:
-        tests = [rejected_log(log, "l", every=True)]
+        tests = [rejected_log(log, "l", every=True, exact=exact)]
         respelled = spelled_otherwise(log, "inspection", "l") if exact else None
         if respelled is not None:
             tests.append(respelled)
