@@ -84,6 +84,12 @@ CORRUPTIONS: dict[str, tuple[str, tuple[Any, ...]]] = {
     "internet_bright_kitchen": ("接入中", (True, False)),
     "date": ("2024-13-01", ("2023-06-01", "2024-06-01", "2025-06-01")),
     "kind": ("体系?", ("system", "routine")),
+    # Excel's error values as text (session 14): rejected as an .xlsx error cell.
+    "category:error": (
+        "#REF!",
+        ("catering", "central_kitchen", "health_food_maker", "tableware_disinfection"),
+    ),
+    "kind:error": ("#n/a", ("system", "routine")),
 }
 #: A log cell left empty (``kind:missing``: the row is counted, its kind unknown),
 #: and the readings it could have had: every canonical code of the test rulebook's filters.
@@ -91,8 +97,14 @@ MISSING: dict[str, tuple[None, tuple[str, ...]]] = {
     "kind:missing": (None, ("system", "routine", "special")),
     "result:missing": (None, ("compliant", "non_compliant")),
 }
-REGISTER_CORRUPTIBLE = ("category", "risk_level", "registered", "internet_bright_kitchen")
-LOG_CORRUPTIBLE = ("date", "kind", "kind:missing", "result:missing")
+REGISTER_CORRUPTIBLE = (
+    "category",
+    "category:error",
+    "risk_level",
+    "registered",
+    "internet_bright_kitchen",
+)
+LOG_CORRUPTIBLE = ("date", "kind", "kind:missing", "kind:error", "result:missing")
 
 
 def corruption(column: str) -> tuple[str, tuple[str | None, tuple[Any, ...]]]:

@@ -71,6 +71,9 @@ IDS = [
     "ｕ２",
     "U1\x1c",
     "甲\u0301",
+    "#N/A",  # Excel's error values as text (session 14), and one that is none
+    " #ref! ",
+    "#1",
 ]
 DATES = [
     "2024-03-05",
@@ -103,6 +106,7 @@ DATES = [
     "110576",
     " 2024-01-02 ",
     "2024-1-2",
+    "#VALUE!",
 ]
 VALUES = {
     "unit": IDS,
@@ -117,8 +121,11 @@ VALUES = {
         'say "hi"',
         "a\nb",
         "x;\ty",
+        "#NAME?",
+        "＃ｎ/ａ",
+        "#1号",
     ],
-    "district": ["芝罘区", "", "A", " A ", "Ａ"],
+    "district": ["芝罘区", "", "A", " A ", "Ａ", "#N/A", "#GETTING_DATA"],
     "category": [
         "catering",
         "central_kitchen",
@@ -129,9 +136,11 @@ VALUES = {
         "无",
         "ＣＡＴＥＲＩＮＧ",
         "catering ",
+        "#REF!",
+        "#ref!",
     ],
-    "risk_level": ["low", "medium", "high", "A", "C", "X", "", "HIGH", "ｌｏｗ"],
-    "size": ["small", "large", "huge", ""],
+    "risk_level": ["low", "medium", "high", "A", "C", "X", "", "HIGH", "ｌｏｗ", "#N/A"],
+    "size": ["small", "large", "huge", "", "#NUM!"],
     "registered": DATES,
     "closed": DATES,
     "internet_bright_kitchen": [
@@ -148,12 +157,13 @@ VALUES = {
         "pending",
         "无",
         "yes ",
+        "#N/A",
     ],
-    "bright_kitchen": ["是", "否", "", "maybe"],
+    "bright_kitchen": ["是", "否", "", "maybe", "#VALUE!"],
     "date": DATES,
-    "kind": ["system", "routine", "体系检查", "bogus", "", "SYSTEM", "follow_up"],
-    "result": ["compliant", "符合", "non_compliant", "", "nope"],
-    "inspection": ["I1", "I2", "I3", "", "Ｉ１", "I2 "],
+    "kind": ["system", "routine", "体系检查", "bogus", "", "SYSTEM", "follow_up", "#N/A"],
+    "result": ["compliant", "符合", "non_compliant", "", "nope", "#DIV/0!"],
+    "inspection": ["I1", "I2", "I3", "", "Ｉ１", "I2 ", "#REF!", "#2"],
     "remark": ["", "x", "备注", '"', 'a"b', "c\rd"],
 }
 REGISTER_HEADERS = [

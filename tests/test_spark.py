@@ -586,6 +586,46 @@ def test_spark_finds_ids_and_codes_spelled_otherwise(spark: Any) -> None:
     assert found.rejected_rows == (("log", 1), ("register", 3))
 
 
+def test_spark_rejects_excel_error_values_written_as_text(spark: Any) -> None:
+    """Excel's error values as text (session 14, helper errortext): IF02's
+    category ``#REF!`` (its unit was out of the population: met), a log row
+    whose unit is ``#n/a`` (a unit the register lacks) and IF03's name
+    ``＃N/A`` are rows the readers reject; Spark's SQL finds them as DuckDB's
+    and PostgreSQL's do, and the result is unknown, naming them."""
+    yantai = qrules.load("yantai-2023-2025")
+    units = [
+        ("IF01", "a", "infant_formula_maker"),
+        ("IF02", "b", "#REF!"),
+        ("IF03", "＃N/A", "infant_formula_maker"),
+    ]
+    spark.createDataFrame(units, "unit STRING, name STRING, category STRING")\
+        .createOrReplaceTempView("erred_register")  # fmt: skip
+    spark.createDataFrame(
+        [("IF01", "2024-05-01"), ("#n/a", "2024-06-01"), ("IF03", "2024-06-01")],
+        "unit STRING, date STRING",
+    ).selectExpr("unit", "CAST(date AS DATE) AS date", "'system' AS kind").createOrReplaceTempView(
+        "erred_log"
+    )
+    evaluation = evaluate_tables(
+        yantai,
+        spark,
+        register="erred_register",
+        log="erred_log",
+        rules=[yantai["infant-formula-makers-system-inspected-yearly"]],
+        log_from="2024-01-01",
+        log_until="2024-12-31",
+    )
+    [found] = evaluation
+    assert found.verdict is qrules.Verdict.UNKNOWN
+    assert found.rejected_rows == (("register", 2), ("register", 3))
+    said = [str(p).partition(":")[0] for r in evaluation.records for p in r.problems]
+    assert said[:3] == [
+        "erred_register, row 2, column 'category'",
+        "erred_register, row 3, column 'name'",
+        "erred_log, row 2, column 'unit'",
+    ]
+
+
 def test_a_collated_string_column_is_refused(spark: Any) -> None:
     """Spark 4's collations: a log unit ``STRING COLLATE UTF8_LCASE`` would join
     ``if01`` with register unit ``IF01`` (a reader rejects the row): refused,

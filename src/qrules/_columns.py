@@ -66,12 +66,14 @@ from ._model import Text
 from ._once import once
 from ._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ._tabular import (
+    EXCEL_ERRORS,
     MISSING_MARKERS,
     RawTable,
     TableSource,
     arrow_size,
     cell_text,
     decode,
+    error_text,
     needs,
     read_whole,
     source_kind,
@@ -1030,11 +1032,17 @@ def _bitmap(flags: Sequence[bool]) -> Any:
 
 
 def _each_value(
-    column: Any, read: Callable[[object], object], kind: Any, *, encoded: bool = False
+    column: Any,
+    read: Callable[[object], object],
+    kind: Any,
+    *,
+    encoded: bool = False,
+    errors: bool = True,
 ) -> tuple[Any, Any]:
     """``read`` of each distinct value, mapped back to the rows: the values (of
     Arrow type ``kind``) and where ``read`` raised `ValueError` (a row to
-    reject; ``None`` when it raised for none). A dictionary-encoded column's
+    reject; ``None`` when it raised for none), or (``errors``) the value is an
+    Excel error value's text (`error_text`). A dictionary-encoded column's
     dictionary is its distinct values, its indices where each row's is; with
     ``encoded``, text read from one is dictionary-encoded too (`_encoded`)."""
     pa, pc = needs("pyarrow"), _compute()
@@ -1047,6 +1055,10 @@ def _each_value(
     bad: list[bool] = []
     for value in python_list(distinct):
         try:
+            if errors and error_text(value) is not None:
+                # (An Excel error value's text, in any column: its row is the
+                # row reader's, which rejects it, `unread_cell`.)
+                raise ValueError(value)
             values.append(read(value))
             bad.append(False)
         except ValueError:
@@ -1110,12 +1122,13 @@ def _per_value(column: Any, read: Callable[[Any], Any]) -> Any:
 
 
 def _texts(column: Any) -> Any:
-    """Each cell as `cell_text` reads it (``null`` for missing)."""
+    """Each cell as `cell_text` reads it (``null`` for missing; an Excel error
+    value's text as it reads, for `_erred` to find)."""
     pa, pc = needs("pyarrow"), _compute()
     if pa.types.is_dictionary(column.type):
         return _per_value(column, _texts)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        return _each_value(column, cell_text, pa.string())[0]
+        return _each_value(column, cell_text, pa.string(), errors=False)[0]
     column = column.cast(pa.string()) if pa.types.is_large_string(column.type) else column
     plain = _plain(column)
     # A missing marker is short: only short cells are looked up (ids seldom are).
@@ -1134,8 +1147,20 @@ def _texts(column: Any) -> Any:
     if not pc.any(others).as_py():
         return shown
     others = _whole(pc.fill_null(others, _scalar(False, pa.bool_())))
-    read, _ = _each_value(column.filter(others), cell_text, pa.string())
+    read, _ = _each_value(column.filter(others), cell_text, pa.string(), errors=False)
     return pc.replace_with_mask(_whole(shown), others, _whole(read))
+
+
+def _erred(texts: Any) -> Any | None:
+    """Where a cell read (`_texts`: normalised) is an Excel error value's
+    text (`error_text`: such a row is the row reader's, which rejects it), or
+    ``None`` when none is: no cell starts with ``#`` (most columns, told by
+    one quick kernel)."""
+    pa, pc = needs("pyarrow"), _compute()
+    if not pc.any(pc.starts_with(texts, "#")).as_py():
+        return None
+    codes = _array(sorted(EXCEL_ERRORS), pa.string())
+    return pc.is_in(pc.ascii_upper(texts), value_set=codes)
 
 
 def _plain(column: Any) -> Any:
@@ -1435,15 +1460,16 @@ class _Register(_Reading):
         nulls = pa.nulls(count, pa.string())
         unit = _texts(self.column("unit"))
         self.suspect(pc.is_null(unit))
+        self.suspect(_erred(unit))
         self.repeated(unit, self.odd_texts("unit"))
         category, _ = _each_value(self.column("category"), rows.category, pa.string())
         self.suspect(pc.is_null(category))
         name_column = self.column("name")
-        name = (
-            pc.fill_null(_texts(name_column), _scalar("", pa.string()))
-            if name_column is not None
-            else pa.repeat(_scalar("", pa.string()), count)
-        )
+        name = pa.repeat(_scalar("", pa.string()), count)
+        if name_column is not None:
+            names = _texts(name_column)
+            self.suspect(_erred(names))
+            name = pc.fill_null(names, _scalar("", pa.string()))
         district = self._read("district", functools.partial(rows.code, "district"), pa.string())
         dates = {}
         for column in ("registered", "closed"):
@@ -1551,7 +1577,11 @@ class _Log(_Reading):
             if found is None:
                 return nulls, None
             inspection = _texts(found)
-            return inspection, _repeats(inspection, self.used_rows(), self.odd_texts("inspection"))
+            repeated = _repeats(inspection, self.used_rows(), self.odd_texts("inspection"))
+            erred = _erred(inspection)
+            if erred is not None:
+                repeated = erred if repeated is None else pc.or_(repeated, erred)
+            return inspection, repeated
 
         (
             (unit, unknown),

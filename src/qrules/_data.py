@@ -20,7 +20,7 @@ from ._expr import format_number
 from ._limits import number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
-from ._tabular import MISSING_MARKERS, float_decimal, suggest
+from ._tabular import MISSING_MARKERS, error_text, float_decimal, suggest
 
 if TYPE_CHECKING:
     from ._model import Unit
@@ -266,6 +266,9 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
     normal = unicodedata.normalize("NFKC", text).strip()
     if normal.lower() in MISSING_MARKERS:
         return None
+    code = error_text(text)
+    if code is not None:  # (an Excel error value's text: no number anyone wrote)
+        raise ValueProblem(say("tabular.error_value", code=code))
     normal = _strip_unit(normal, text, unit)
     percent = normal.endswith("%")
     if percent:

@@ -3507,4 +3507,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请在来源中只保留一列;若 {twin!r} 本是另一列,请给它改名(不以 {column}_ 加数字命名)",
         "keep one of the two columns in the source; if {twin!r} is a column of its own, rename it (not {column}_ and a number)",
     ),
+    # -- errortext (s14): an Excel error value's text, read as the error value -------------
+    "mapping.error_code": (
+        "{code!r} 是 Excel 的错误值(公式计算失败),不能映射为代码(各读取途径都拒绝含错误值的行):请在数据中写出代码,或删除这一映射",
+        "{code!r} is an Excel error value (a formula that failed) and cannot be mapped to a code (every route rejects a row holding one): write the code in the data, or remove this mapping",
+    ),
 }

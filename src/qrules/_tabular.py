@@ -45,10 +45,12 @@ from ._xlsx import SheetLayout, column_letter, sheet_layout
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
+    "EXCEL_ERRORS",
     "HEADER_SEARCH",
     "IDENTIFIER",
     "INVISIBLE",
     "MISSING_MARKERS",
+    "NUMBER_SIGNS",
     "CellError",
     "Formula",
     "RawTable",
@@ -58,6 +60,7 @@ __all__ = [
     "check_options",
     "database_file",
     "duckdb_connection",
+    "error_text",
     "header_below",
     "header_problems",
     "header_text",
@@ -78,6 +81,39 @@ TableSource: TypeAlias = Any
 MISSING_MARKERS = frozenset(
     {"", "—", "——", "-", "–", "无", "暂无", "na", "n/a", "null", "none", "/"}
 )
+
+
+#: The error values of Excel's formulas, as a sheet shows them and as Excel
+#: writes them into a CSV file saved from it: the seven of old (``XlCVError``:
+#: ``#NULL!``, ``#DIV/0!``, ``#VALUE!``, ``#REF!``, ``#NAME?``, ``#NUM!``,
+#: ``#N/A``) and those of dynamic arrays, data types and linked data
+#: (``#SPILL!``, ``#CALC!``, ``#GETTING_DATA``, ``#FIELD!``, ``#BLOCKED!``,
+#: ``#CONNECT!``, ``#BUSY!``, ``#UNKNOWN!``, ``#EXTERNAL!``). A cell holding
+#: one, as an ``.xlsx`` error cell (`CellError`) or as its text
+#: (`error_text`), holds no data: the formula that was to give it failed.
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+    }
+)
+#: The characters that NFKC reads as ``#`` (and the full-width and the small
+#: number sign): a text without one of them is no error value's.
+NUMBER_SIGNS = "#\ufe5f\uff03"
 
 
 def suggest(word: str, options: Sequence[str]) -> Text:
@@ -166,10 +202,13 @@ class RawTable:
     #: there names them (a cover sheet of instructions before the data).
     sheet_read: str | None = None
     other_sheets: tuple[str, ...] = ()
-    #: The first row's cells that cannot be read (`header_problems`): a
-    #: reader whose header it is refuses the table (a title above a header
-    #: found lower down is no header).
-    unread_header: tuple[Problem, ...] = ()
+    #: The first row's cells that cannot be read (`header_problems`; of an
+    #: ``.xlsx`` sheet, its cells as stored, else its header): a reader whose
+    #: header it is refuses the table (a title above a header found lower
+    #: down is no header).
+    unread_header: tuple[Problem, ...] = attrs.field(
+        default=attrs.Factory(lambda table: header_problems(table.name, table.header), True)
+    )
 
     def close(self) -> None:
         """Let go of what the rows hold open (an `.xlsx` file's workbooks)
@@ -793,15 +832,54 @@ class CellError:
         return self.code
 
 
+def error_text(value: object) -> str | None:
+    """The Excel error value (`EXCEL_ERRORS`) a cell holds, or ``None``: an
+    ``.xlsx`` error cell's, or a text that reads as one as every reader reads
+    a cell (`normal`: NFKC, trimmed; in any case: Excel itself reads a typed
+    ``#n/a`` as ``#N/A``), wherever it comes from (a CSV file saved by Excel,
+    a DataFrame, a database). The one rule of every route: a text of
+    characters beyond ASCII once normalised is none (its case is not folded:
+    ``ı`` is no ``I``), so that SQL can tell it too (`engines._builders`).
+
+    >>> error_text(" #n/a "), error_text("＃ＲＥＦ！"), error_text("#1")
+    ('#N/A', '#REF!', None)
+    """
+    if type(value) is str:  # the common case first, and quickly: no number sign
+        return None if _signless(value) else _error_of(value)
+    if isinstance(value, CellError):
+        return value.code
+    if isinstance(value, str):  # (a subclass of str: numpy's, say)
+        return error_text(str(value))
+    return None
+
+
+def _signless(text: str) -> bool:
+    """Whether a text holds none of the `NUMBER_SIGNS` (a few scans in C, no
+    regular expression: every cell read is asked)."""
+    return "#" not in text and (text.isascii() or ("\uff03" not in text and "\ufe5f" not in text))
+
+
+@functools.lru_cache(maxsize=1 << 8)
+def _error_of(text: str) -> str | None:
+    read = normal(text)
+    if not read.isascii():
+        return None
+    code = read.upper()
+    return code if code in EXCEL_ERRORS else None
+
+
 def unread_cell(value: object) -> tuple[Text, Text] | None:
     """Why a cell cannot be read whatever it was meant to hold, and what to do
-    (a formula without a saved value, an error value); ``None`` for any other
-    cell. The one rule of every reader of ``.xlsx`` cells, for headers, labels
-    and values alike."""
+    (a formula without a saved value, an error value, or its text: `error_text`);
+    ``None`` for any other cell. The one rule of every reader of cells, for
+    headers, labels and values alike."""
+    if type(value) is str and _signless(value):  # (the commonest cell: quickly)
+        return None
     if isinstance(value, Formula):
         return say("records.formula", formula=value.text), say("records.formula_hint")
-    if isinstance(value, CellError):
-        return say("tabular.error_value", code=value.code), say("tabular.error_value_hint")
+    code = error_text(value)
+    if code is not None:
+        return say("tabular.error_value", code=code), say("tabular.error_value_hint")
     return None
 
 

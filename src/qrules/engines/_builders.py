@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._data import MISSING_MARKERS
 from .._recordspec import CATEGORIES, FLAGS, RECORD_CODES
+from .._tabular import EXCEL_ERRORS, NUMBER_SIGNS, error_text
 from ..records.read import (
     CATEGORY_APART,
     CATEGORY_SPELLINGS,
@@ -20,7 +21,7 @@ from ..records.read import (
     flag_spellings,
     named_category,
 )
-from ._spelled import TEXT_COLUMNS, spelled_otherwise, spelled_text
+from ._spelled import TEXT_COLUMNS, spelled, spelled_otherwise, spelled_text
 from ._sqltext import exp, rendered
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ __all__ = [
     "count",
     "date_literal",
     "dated",
+    "erred",
+    "error_valued",
     "filtered",
     "lacks",
     "marked",
@@ -102,6 +105,49 @@ def marked(value: exp.Expr) -> exp.Expr:
         )
         .else_(exp.false()),
     )
+
+
+#: ASCII's small letters, which `erred` makes capital (the ones of no other
+#: alphabet: as the readers, `error_text`, read an error value's text).
+_SMALL = "abcdefghijklmnopqrstuvwxyz"
+
+
+def erred(table: Table, column: str, alias: str) -> exp.Expr | None:
+    """A text value of ``column`` that is an Excel error value's (``#N/A``,
+    ``#REF!``: as the readers read it, `error_text`), whose row the readers
+    reject as an ``.xlsx`` error cell's, whatever the column; ``None`` when
+    the table has no such column or it is not text. See `error_valued`."""
+    if not table.has(column) or table.type(column) != "text":
+        return None
+    return error_valued(table.raw(column, alias), respelled=column != "name", utf8=table.utf8)
+
+
+def error_valued(value: exp.Expr, *, respelled: bool = True, utf8: bool = True) -> exp.Expr:
+    """`erred` of a text value as stored. Only a value starting with ``#`` is
+    compared (a prefix, rare: a CASE), its ASCII letters made capital by
+    ``TRANSLATE`` (never a database's ``UPPER``, whose locale may make an
+    ``I`` of ``ı``), with the codes (`EXCEL_ERRORS`).
+
+    ``respelled``: a value that the readers read otherwise (`` #N/A``,
+    ``＃N/A``) is rejected already (`spelled_otherwise`: the ids and open
+    codes). Else (a name) a value holding a number sign of any width and not
+    spelled as it is read (`spelled`) is rejected too: the readers then say
+    whether it reads as an error value."""
+    text = exp.cast(value.copy(), "VARCHAR")
+    exact = exp.Anonymous(
+        this="TRANSLATE",
+        expressions=[text.copy(), exp.Literal.string(_SMALL), exp.Literal.string(_SMALL.upper())],
+    ).isin(*(exp.Literal.string(c) for c in sorted(EXCEL_ERRORS)))
+    test = exp.Case().when(exp.Like(this=text, expression=exp.Literal.string("#%")), exact)
+    if not respelled:
+        signs = exp.or_(
+            *(
+                exp.Like(this=text.copy(), expression=exp.Literal.string(f"%{sign}%"))
+                for sign in NUMBER_SIGNS
+            )
+        )
+        test = test.when(signs, spelled(text.copy(), utf8=utf8))
+    return test.else_(exp.false())
 
 
 def text_date(raw: exp.Expr) -> exp.Expr:
@@ -320,6 +366,17 @@ def rejected_register(
     # No unit id or no category: NULL, or a marker the readers read as missing.
     row: list[exp.Expr] = [marked(register.column("unit", alias))]
     coded: list[exp.Expr] = [marked(register.column("category", alias))]
+    # An Excel error value's text (`erred`: codes of a closed set, flags and
+    # dates are none of theirs already; a unit id's, at a first look, with
+    # its spelling: `spelled_among` looks at an id starting with ``#``).
+    row += [
+        p
+        for p in (erred(register, c, alias) for c in ("unit", "name") if exact or c != "unit")
+        if p is not None
+    ]
+    coded += [
+        p for p in (erred(register, c, alias) for c in ("category", "district")) if p is not None
+    ]
     for column in TEXT_COLUMNS["register"]:
         if not exact and column not in CODED:
             continue
@@ -367,17 +424,29 @@ def rejected_register(
     return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 
-def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Expr:
+def rejected_log(
+    log: Table, alias: str = "l", *, every: bool = False, exact: bool = True
+) -> exp.Expr:
     """A log row the readers would reject (no unit id or date, a date that does
-    not read, a kind or result that is not canonical) or read otherwise (an id
-    not spelled as they read it), or dated after the log's last day (a
-    doubtful date). ``every``: checked in a table counted as it is."""
+    not read, a kind or result that is not canonical, an Excel error value's
+    text) or read otherwise (an id not spelled as they read it), or dated
+    after the log's last day (a doubtful date). ``every``: checked in a table
+    counted as it is; with ``exact=False``, without its inspection id's error
+    value, which the lean key check's first look over the whole column finds
+    (`spelled_among`: an id starting with ``#`` is looked at exactly)."""
     if log.checked and not every:
         return exp.false()
     if every:  # watched: its counts and dates are known clean; its codes are not
         # (its unit ids are checked among the rows of units not in the register)
         # (and its inspection ids on every row)
-        found = [p for p in (_bad_code(log, c, alias) for c in ("kind", "result")) if p is not None]
+        found = [
+            p
+            for p in (
+                *(_bad_code(log, c, alias) for c in ("kind", "result")),
+                erred(log, "inspection", alias) if exact else None,
+            )
+            if p is not None
+        ]
         return exp.or_(*found) if found else exp.false()
     # No unit id: NULL, or a marker the readers read as missing (an inspection
     # of one of the register's units, which one unknown: `ANY_UNIT`); no date.
@@ -392,6 +461,8 @@ def rejected_log(log: Table, alias: str = "l", *, every: bool = False) -> exp.Ex
             # (A date after the log's last day is rejected already, below.)
             out_of_years(log, "date", alias, after=log.until is None),
             *(_bad_code(log, c, alias) for c in ("kind", "result")),
+            # (An Excel error value's text: `erred`.)
+            *(erred(log, c, alias) for c in ("unit", "inspection")),
         )
         if p is not None
     ]
@@ -419,7 +490,7 @@ def coded_rejected(register: Table, column: str, value: object) -> bool:
     kind = register.type(column)
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)
     if column in ("category", "district"):
-        if column == "category" and _marker(text):
+        if (column == "category" and _marker(text)) or error_text(text) is not None:
             return True
         if column == "category" and text not in register.stored(column, CATEGORIES):
             # (A built-in category named otherwise: `_named_category`.)

@@ -24,6 +24,7 @@ from ._builders import (
     coded_rejected,
     count,
     dated,
+    error_valued,
     filtered,
     lacks,
     marked,
@@ -664,7 +665,13 @@ def _log_keys(register: Table, log: Table, lacking: frozenset[str] = frozenset()
             expression=count(
                 exp.Case()
                 .when(known.copy(), exp.false())
-                .else_(exp.or_(spelled(stored, utf8=log.utf8), marked(stored.copy())))
+                .else_(
+                    exp.or_(
+                        spelled(stored, utf8=log.utf8),
+                        marked(stored.copy()),
+                        error_valued(stored.copy()),
+                    )
+                )
             ),
         )
     lacked = _lacking(log, lacking)
@@ -817,7 +824,7 @@ def _lean_keys(
         repeated = _repeats(_inspection_id(log, "l"))
     bad: exp.Expr = number(0)
     if log.watched:
-        tests = [rejected_log(log, "l", every=True)]
+        tests = [rejected_log(log, "l", every=True, exact=exact)]
         respelled = spelled_otherwise(log, "inspection", "l") if exact else None
         if respelled is not None:
             tests.append(respelled)
@@ -862,15 +869,14 @@ def _unknown_keys(register: Table, log: Table, *, exact: bool, dialect: str = ""
     matched = exp.column("unit", "qrules_r")
     bad: exp.Expr = number(0)
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
-        # (An id spelled otherwise, or a missing marker: no unit id, `rejected_log`.)
+        # (An id spelled otherwise, a missing marker or an Excel error value's
+        # text: no unit id, `rejected_log`.)
         stored = log.raw("unit", "l")
+        unread = exp.or_(marked(stored.copy()), error_valued(stored.copy()))
         bad = (
-            count(exp.or_(spelled(stored, utf8=log.utf8), marked(stored.copy())))
+            count(exp.or_(spelled(stored, utf8=log.utf8), unread))
             if exact
-            else exp.Add(
-                this=spelled_somewhere(stored, utf8=log.utf8),
-                expression=count(marked(stored.copy())),
-            )
+            else exp.Add(this=spelled_somewhere(stored, utf8=log.utf8), expression=count(unread))
         )
     chosen = exp.select(
         exp.alias_(count(), "unknown"),

@@ -317,27 +317,32 @@ def spelled_among(table: Table, column: str, alias: str, *, heads: bool = False)
 
 def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True, heads: bool = False) -> exp.Expr:
     """An aggregate, a first look at a whole column: 0 when no value of it (as
-    stored) is spelled otherwise, else 1 when one may be (`spelled` then says
-    which, row by row); 0 when every value is NULL.
+    stored) is spelled otherwise nor starts with ``#`` (`_HEAD`), else 1 when
+    one may be (`spelled`, and `erred`, then say which, row by row); 0 when
+    every value is NULL.
 
     Without the regular expression, which a database compiles each time it
     plans a query that holds it (some 3 KB of characters), nor a test row by
     row: a value is plain ASCII with printable ends (read as it is, see
     `spelled`) exactly when its length in bits is eight times its length in
-    characters and the codes of its first and last characters are 33 to 126,
+    characters and the codes of its first and last characters are 33 to 126
+    (the first, `_HEAD` to 126: one starting with ``#`` is looked at exactly),
     so every value of the column is when the sum of their lengths in bits is
     eight times the sum of their lengths in characters (a character takes at
     least eight bits) and the least and greatest codes of their ends are
     within those bounds: sums, minima and maxima that a database takes as it
     scans the column. ``heads``: the column is known to hold only ASCII values
-    whose first characters are 33 to 126 (`plain_heads`, from the database's
+    whose first characters are `_HEAD` to 126 (`plain_heads`, from the database's
     statistics), so that only their last characters are looked at (the most
     costly part of the look stays: the rest costs a database a scan's worth
-    of work). ``utf8=False``: the exact test, row by row."""
+    of work). ``utf8=False``: the exact test, row by row (and a value starting
+    with ``#``)."""
     if not utf8:
+        # (And a value starting with ``#``, which the look above passes over.)
+        hashed = exp.Like(this=raw.copy(), expression=exp.Literal.string("#%"))
         return exp.Filter(
             this=exp.Count(this=exp.Star()),
-            expression=exp.Where(this=spelled(raw, utf8=False)),
+            expression=exp.Where(this=exp.or_(spelled(raw, utf8=False), hashed)),
         )
 
     def number(value: int) -> exp.Expr:
@@ -346,8 +351,8 @@ def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True, heads: bool = False) 
     first, last = _ends(raw)
     bounded: list[exp.Expr] = [
         compare(this=aggregate(this=end.copy()), expression=number(bound))
-        for end in ((last,) if heads else (first, last))
-        for compare, aggregate, bound in ((exp.GTE, exp.Min, 33), (exp.LTE, exp.Max, 126))
+        for end, least in (((last, 33),) if heads else ((first, _HEAD), (last, 33)))
+        for compare, aggregate, bound in ((exp.GTE, exp.Min, least), (exp.LTE, exp.Max, 126))
     ]
     if not heads:
         bounded.insert(
@@ -370,7 +375,7 @@ def spelled_somewhere(raw: exp.Expr, *, utf8: bool = True, heads: bool = False) 
 
 def plain_heads(statistics: object) -> bool:
     """Whether DuckDB's statistics of a text column (its ``stats()``, a struct)
-    prove every value of it ASCII with a first character 33 to 126
+    prove every value of it ASCII with a first character `_HEAD` to 126
     (`spelled_somewhere`'s ``heads``): no value holds a byte past 127
     (``has_unicode``, which DuckDB's own ``length`` relies on to count bytes
     for characters), and the first bytes of the least and greatest values (as
@@ -381,7 +386,15 @@ def plain_heads(statistics: object) -> bool:
     if not isinstance(statistics, Mapping) or statistics.get("has_unicode") is not False:
         return False
     heads = [_head(statistics.get(end)) for end in ("min", "max")]
-    return all(head is not None and 33 <= head <= 126 for head in heads)
+    return all(head is not None and _HEAD <= head <= 126 for head in heads)
+
+
+#: The least code of a first character that `spelled_somewhere` and
+#: `plain_heads` pass over (``$``): a value starting with ``#``, as an Excel
+#: error value's text does (``#N/A``: `qrules._tabular.error_text`), or with
+#: ``!`` or ``"``, has the exact test look at it, which tells (`erred`), at
+#: no cost to a look at ids of other first characters.
+_HEAD = 36
 
 
 def _head(written: object) -> int | None:

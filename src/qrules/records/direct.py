@@ -33,9 +33,12 @@ What is proven, and how:
   ending with a space (the file holds no other ASCII space), or of the plain
   characters `qrules._columns` knows (ASCII and CJK ideographs), is its own
   normal form (NFKC leaves it, there is nothing to trim); one that is not, or
-  is a missing marker ("NA", "—"), is left to the readers (a name that is a
-  marker reads as no name, as theirs); in a plain file, only an empty cell
-  or a marker is not (`_unclean`; a name, only an empty one). Unit ids given
+  is a missing marker ("NA", "—"), or starts with ``#`` as an Excel error
+  value's text does (``#N/A``: `_hashed`), is left to the readers (a name
+  that is a marker reads as no name, as theirs); in a plain file, only an
+  empty cell, a marker or such a text is not (`_unclean`; a name, only an
+  empty one or such a text). A category or district that is an error
+  value's text declines (`_Table.mapped`). Unit ids given
   once in the register, inspection ids once in the log (the numbers their
   digits read to distinct, in a map of bits: `_Table.repeats`; else their
   hashes distinct: a collision only declines), every log row's unit in the
@@ -78,7 +81,7 @@ from .._limits import MAX_CSV_FIELD_CHARS
 from .._messages import Text, say
 from .._once import once
 from .._recordspec import FLAGS, LOG_COLUMNS, RECORD_CODES, REGISTER_COLUMNS
-from .._tabular import MISSING_MARKERS, needs, source_kind
+from .._tabular import MISSING_MARKERS, error_text, needs, source_kind
 from .doubts import VACANT
 from .read import (
     FLAG_WORDS,
@@ -548,9 +551,19 @@ def _clean(column: str) -> str:
     return (
         f"(CASE WHEN strlen({column}) = length({column})"
         f" THEN {column} >= '!' AND NOT suffix({column}, ' ') AND NOT {_ascii_marker(column)}"
+        f" AND NOT {_hashed(column)}"
         f" ELSE regexp_full_match({column}, '{_PLAIN}')"
         f" AND {column} NOT IN ({_listed(_OTHER_MARKERS)}) END)"
     )
+
+
+def _hashed(column: str) -> str:
+    """SQL: the text cell ``column`` starts with ``#``, as an Excel error
+    value's text does (`error_text`): left to the readers, which reject it
+    (an id that merely starts so too, rare, is read by them as well). A range
+    of values, which DuckDB answers from each row group's statistics; an
+    error value's text in other characters (``＃N/A``) is no plain cell."""
+    return f"({column} >= '#' AND {column} < '$')"
 
 
 def _unclean(column: str, lines: _Lines) -> str:
@@ -558,18 +571,23 @@ def _unclean(column: str, lines: _Lines) -> str:
     ``lines`` is not `_clean`. In a `_Lines.plain` file (ASCII and, counted
     with numpy, CJK ideographs; no space, no control character) a cell is
     unclean only when empty or a missing marker, none longer than
-    `_MARKER_CHARS` (ASCII: `_Lines.ascii`) or `_PLAIN_MARKER_BYTES`: a
-    filter DuckDB answers from each row group's statistics, reading no text
-    where the shortest is longer (`_clean` reads every cell)."""
+    `_MARKER_CHARS` (ASCII: `_Lines.ascii`) or `_PLAIN_MARKER_BYTES`, or
+    when it starts with ``#`` (`_hashed`: an Excel error value's text, up
+    to 13 characters): filters DuckDB answers from each row group's
+    statistics, reading no text where the shortest is longer and none
+    starts so (`_clean` reads every cell)."""
     if not lines.plain:
         return f"NOT {_clean(column)}"
     longest, others = _MARKER_CHARS, ""
     if not lines.ascii:
         longest = _PLAIN_MARKER_BYTES
         others = f" OR {column} IN ({_listed(_IDEOGRAPH_MARKERS)})" if _IDEOGRAPH_MARKERS else ""
+    # (An Excel error value's text is longer than a marker may be, `_hashed`:
+    # tested apart, so that the markers' test stays a short cell's.)
     return (
-        f"strlen({column}) <= {longest}"
-        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}){others})"
+        f"((strlen({column}) <= {longest}"
+        f" AND ({column} = '' OR lower({column}) IN ({_listed(_ASCII_MARKERS)}){others}))"
+        f" OR {_hashed(column)})"
     )
 
 
@@ -863,6 +881,8 @@ class _Table:
         reads: dict[object, int] = {}
         differ: list[tuple[str, object]] = []
         for value, count in self.distinct(column):
+            if error_text(value) is not None:
+                raise _Declined  # an Excel error value's text: a row the readers reject
             try:
                 read_to = read(value)
             except ValueError:
@@ -939,7 +959,7 @@ def _register(table: _Table) -> Register:
         ("0", "0")
         if not table.has("name")
         else (
-            table.counted("name = ''"),
+            table.counted(f"name = '' OR {_hashed('name')}"),
             table.counted(_unclean("name", table.lines)),
         )
         if table.lines.plain

@@ -53,6 +53,7 @@ from .._tabular import (
     Formula,
     RawTable,
     TableSource,
+    error_text,
     header_below,
     header_problems,
     header_text,
@@ -474,6 +475,10 @@ def _mapping_codes(
             if _normal(str(written)).lower() in MISSING_MARKERS:
                 # Read as missing by every route before any mapping: never a code.
                 problem(say("mapping.marker_code", code=written), f"{key}.{written}")
+                continue
+            if error_text(str(written)) is not None:
+                # Rejected by every route before any mapping (`unread_cell`): never a code.
+                problem(say("mapping.error_code", code=written), f"{key}.{written}")
                 continue
             canonical = (
                 ("true" if given else "false")
