@@ -3489,4 +3489,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
         "a register's or log's first row is its header: delete the {rows} above it (a title)",
     ),
+    # -- records/doubts (s14 idless): identical log rows without an inspection id ----------
+    "doubts.repeated": (
+        "{count} 行无检查编号且内容相同的检查记录(可能是两次检查,也可能是同一次检查导出了两遍;"
+        "填写检查编号即可确定)",
+        "{count} identical log row{s} without an inspection id (two inspections, or one"
+        " exported twice: inspection ids would settle it)",
+    ),
+    "engines.too_many_repeated": (
+        "检查记录中无检查编号且内容相同的行所属单位的记录超过 {limit} 行",
+        "more than {limit} log rows of units whose rows without an inspection id repeat",
+    ),
+    "engines.too_many_repeated_hint": (
+        "请给检查记录加上检查编号(inspection 列),每次检查一个编号",
+        "give the log inspection ids (an inspection column), one per inspection",
+    ),
 }
