@@ -1195,13 +1195,21 @@ class TableRows(Sequence[Any]):
             return ()
         if "rows" in self._lazy:
             return self.columns().repeated()
+        units = [
+            unit
+            for (unit,) in self.connection.execute(
+                f"SELECT DISTINCT a.unit FROM ({self.query}) AS a WHERE a.inspection IS NULL"
+                " GROUP BY a.unit, a.date, a.kind, a.result HAVING count(*) > 1"
+            ).fetchall()
+        ]
+        if not units:
+            return ()  # (fetched as rows: no Arrow table made, pyarrow not imported)
         found = self.connection.sql(
-            f"SELECT * FROM ({self.query}) AS q WHERE q.unit IN (SELECT a.unit FROM"
-            f" ({self.query}) AS a WHERE a.inspection IS NULL"
-            " GROUP BY a.unit, a.date, a.kind, a.result HAVING count(*) > 1)"
-            ' ORDER BY q."row"'
+            f"SELECT * FROM ({self.query}) AS q"
+            ' WHERE list_contains($units, q.unit) ORDER BY q."row"',
+            params={"units": units},
         ).to_arrow_table()
-        return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
+        return ColumnRows(found, self.kind)._rows()
 
     def vacant(self, columns: Iterable[str]) -> tuple[Any, ...]:
         """The register's units with no value in one of ``columns``

@@ -152,6 +152,8 @@ def _repeats_of(register: Register, log: InspectionLog) -> Repeats:
     def repeats() -> Repeated:
         own = getattr(log.inspections, "repeated", None)
         rows = repeated_rows(own() if own is not None else log.inspections)
+        if not rows:
+            return Repeated(log.name)  # (the register not indexed: rows in DuckDB stay there)
         index = register.index
         held = [index[u] for u in rows if u in index]
         units = {u.unit: u for u in vacant_units(register.name, held) if u.unit is not None}
