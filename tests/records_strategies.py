@@ -68,6 +68,9 @@ def records(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                     draw(st.sampled_from(["compliant", "non_compliant", None])),
                 )
             )
+        # Rows copied whole (no inspection id): one inspection exported twice, or two.
+        for _ in range(draw(st.integers(0, 3)) if visits else 0):
+            visits.insert(draw(st.integers(0, len(visits))), dict(draw(st.sampled_from(visits))))
     return units, visits
 
 
@@ -108,7 +111,10 @@ LOG_CORRUPTIBLE = ("date", "kind", "kind:missing", "kind:error", "result:missing
 
 
 def corruption(column: str) -> tuple[str, tuple[str | None, tuple[Any, ...]]]:
-    """The row's column a corruption is in, and what it holds and could have held."""
+    """The row's column a corruption is in, and what it holds and could have held
+    (``repeat``: a row copied whole, read once or twice)."""
+    if column == "repeat":
+        return "repeat", (None, (True, False))
     found = MISSING[column] if column in MISSING else CORRUPTIONS[column]
     return column.partition(":")[0], found
 
@@ -140,8 +146,16 @@ def corrupted_records(
         )
         for _ in range(draw(st.integers(0, 8)))
     ]
+    # A row copied whole (no inspection id), its cells left as they are: one
+    # inspection exported twice, or two (``repeat``: the copy, read or not).
+    repeated: list[tuple[str, int, str]] = []
+    if visits and draw(st.booleans()):
+        copied = draw(st.integers(0, len(visits) - 1))
+        visits.append(dict(visits[copied]))
+        repeated = [("log", len(visits) - 1, "repeat")]
+    alike = {i for i, v in enumerate(visits) if repeated and v == visits[-1]}
     places = [("register", i, c) for i in range(count) for c in REGISTER_CORRUPTIBLE] + [
-        ("log", i, c) for i in range(len(visits)) for c in LOG_CORRUPTIBLE
+        ("log", i, c) for i in range(len(visits)) if i not in alike for c in LOG_CORRUPTIBLE
     ]
     # Two in one row, in two columns: a rejected log row may lack its kind too.
     chosen = draw(
@@ -155,4 +169,4 @@ def corrupted_records(
         rows = units if table == "register" else visits
         real, (held, _) = corruption(column)
         rows[index] = {**rows[index], real: held}
-    return units, visits, chosen
+    return units, visits, [*chosen, *repeated]

@@ -794,7 +794,8 @@ def readings(
         register, log = [dict(u) for u in units], [dict(v) for v in visits]
         for (table, index, column), value in zip(corrupted, values, strict=True):
             (register if table == "register" else log)[index][corruption(column)[0]] = value
-        yield register, log
+        # (A row copied whole, read as a second inspection or not.)
+        yield register, [v for v in log if v.pop("repeat", True)]
 
 
 def brute_force(

@@ -251,6 +251,24 @@ class ColumnRows(Sequence[Any]):
         (`qrules.records.doubts.Vacant`), filtered in Arrow."""
         return self.lacking(None, columns, every=True)
 
+    def repeated(self) -> tuple[Any, ...]:
+        """Every row of the log's units that have two rows without an inspection
+        id alike in day, kind and result (`qrules.records.doubts.Repeated`),
+        found in Arrow; none, from the column's validity, when every row has an id."""
+        ids = self.table.column("inspection")
+        if not ids.null_count:
+            return ()
+        pc = _compute()
+        keys = ["unit", "date", "kind", "result"]
+        alike = (
+            self.table.filter(pc.is_null(ids))
+            .select(keys)
+            .group_by(keys, use_threads=False)
+            .aggregate([([], "count_all")])
+        )
+        units = pc.unique(alike.filter(pc.greater(alike.column("count_all"), 1)).column("unit"))
+        return self.of_units(units.to_pylist()) if len(units) else ()
+
     def unit_index(self) -> Mapping[str, Any]:
         """The units by id: an index of positions, a unit made when looked up."""
         return once(self._lazy, "index", lambda: _UnitIndex(self))

@@ -3512,4 +3512,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{code!r} 是 Excel 的错误值(公式计算失败),不能映射为代码(各读取途径都拒绝含错误值的行):请在数据中写出代码,或删除这一映射",
         "{code!r} is an Excel error value (a formula that failed) and cannot be mapped to a code (every route rejects a row holding one): write the code in the data, or remove this mapping",
     ),
+    # -- records/doubts (s14 idless): identical log rows without an inspection id ----------
+    "doubts.repeated": (
+        "{count} 行无检查编号且内容相同的检查记录(可能是两次检查,也可能是同一次检查导出了两遍;"
+        "填写检查编号即可确定)",
+        "{count} identical log row{s} without an inspection id (two inspections, or one"
+        " exported twice: inspection ids would settle it)",
+    ),
+    "engines.too_many_repeated": (
+        "检查记录中无检查编号且内容相同的行所属单位的记录超过 {limit} 行",
+        "more than {limit} log rows of units whose rows without an inspection id repeat",
+    ),
+    "engines.too_many_repeated_hint": (
+        "请给检查记录加上检查编号(inspection 列),每次检查一个编号",
+        "give the log inspection ids (an inspection column), one per inspection",
+    ),
 }

@@ -684,7 +684,7 @@ def _doubts(
     """The rows that bound the counts of tables judged in place: those rejected,
     the log's rows lacking a kind or result (`lacking`; ``proven``: see it), and
     the register's units with an empty population column (`vacant`)."""
-    from ._rejected import lacking, vacant  # noqa: PLC0415
+    from ._rejected import lacking, repeats, vacant  # noqa: PLC0415
 
     return Doubts.of(
         rejected.units,
@@ -694,6 +694,15 @@ def _doubts(
         # (The register as counted: a table without a row to reject tested plainly.)
         vacant=vacant(database, _counted_as(register, None, rejected)[0], mapping, proven=proven),
         absent=frozenset(f for f in FLAGS if not register.has(f)),
+        repeats=None
+        if log is None
+        else repeats(
+            database,
+            _counted_as(register, None, rejected)[0],
+            log,
+            mapping,
+            frozenset(i.row for i in rejected.inspections),
+        ),
     )
 
 

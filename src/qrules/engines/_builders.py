@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODED",
+    "MARKER_SPELLINGS",
     "coded_filled",
     "coded_rejected",
     "count",
@@ -87,6 +88,8 @@ def _cased(word: str) -> set[str]:
 #: values) rather than through ``LOWER`` row by row.
 _MARKERS = sorted(set().union(*(_cased(m) for m in MISSING_MARKERS)))
 _LONGEST = max(map(len, _MARKERS))
+#: Every spelling of a missing marker that `marked` finds.
+MARKER_SPELLINGS = tuple(_MARKERS)
 
 
 def marked(value: exp.Expr) -> exp.Expr:

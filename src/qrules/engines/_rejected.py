@@ -15,11 +15,12 @@ tables but one count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._data import MISSING_MARKERS
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
@@ -27,8 +28,11 @@ from .._recordspec import FLAGS, RECORD_CODES
 from ..records.doubts import (
     RejectedInspection,
     RejectedUnit,
+    Repeated,
+    Repeats,
     Unset,
     Vacant,
+    repeated_rows,
     unset_rows,
     vacant_units,
 )
@@ -36,6 +40,7 @@ from ..records.prepare import without_doubtful_dates, without_doubtful_registrat
 from ..records.read import (
     READ_DAYS,
     ColumnMapping,
+    Inspection,
     Register,
     UnitRecord,
     fetched_rows,
@@ -44,6 +49,7 @@ from ..records.read import (
     unit_rejected,
 )
 from ._builders import (
+    MARKER_SPELLINGS,
     count,
     dated,
     lacks,
@@ -60,7 +66,7 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["LIMIT", "Rejections", "lacking", "rejections", "vacant"]
+__all__ = ["LIMIT", "Rejections", "lacking", "rejections", "repeats", "vacant"]
 
 #: At most this many rejected rows of a table are read; more is a `DataError`.
 LIMIT = 100_000
@@ -524,20 +530,153 @@ def lacking(database: Database, log: Table, mapping: ColumnMapping, *, proven: b
                 log.column("unit", "l").isin(*(exp.Literal.string(u) for u in chunk)),
                 absent(columns) if proven else lacks(log, columns),
             )
-            header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - len(found))
-            if len(found) + len(rows) > LIMIT:
-                raise _too_many(log.name, "lacking")
-            held = Register(log.name, tuple(UnitRecord(u, "", "") for u in chunk), 0)
-            read = read_log(
-                fetched_rows(log.name, header, [(r[-1], r[:-1]) for r in rows]),
-                held,
-                mapping=mapping,
-            )
-            until = log.until or dt.date.today()
-            found += unset_rows(log.name, (i for i in read.inspections if i.date <= until))
+            read = _log_rows(database, log, where, chunk, mapping, len(found), "lacking")
+            found += unset_rows(log.name, read)
         return found
 
     return unset
+
+
+def _log_rows(
+    database: Database,
+    log: Table,
+    where: exp.Expr,
+    units: Sequence[str],
+    mapping: ColumnMapping,
+    read: int,
+    what: str,
+) -> list[Inspection]:
+    """The log table's rows ``where`` holds (of ``units``), read by the readers'
+    own code, those dated after the log's end left out: with ``read`` rows read
+    already, more than `LIMIT` is a `DataError` (``what`` they are)."""
+    header, rows = _fetch(database, log, where, "l", limit=LIMIT + 1 - read)
+    if read + len(rows) > LIMIT:
+        raise _too_many(log.name, what)
+    held = Register(log.name, tuple(UnitRecord(u, "", "") for u in units), 0)
+    found = read_log(
+        fetched_rows(log.name, header, [(r[-1], r[:-1]) for r in rows]), held, mapping=mapping
+    )
+    until = log.until or dt.date.today()
+    return [i for i in found.inspections if i.date <= until]
+
+
+#: The most bytes of a missing marker (``暂无``: 6).
+_LONGEST_MARKER = max(len(marker.encode()) for marker in MISSING_MARKERS)
+#: The missing markers in ASCII, as `marked` finds them (``NA``, ``na``, ``-``, …).
+_ASCII_MARKERS = tuple(m for m in MARKER_SPELLINGS if m.isascii())
+
+
+def _every_id_given(database: Database, log: Table) -> bool:
+    """Whether DuckDB's statistics of the log's inspection ids (its ``stats()``,
+    answered as it plans the query, reading no row) prove that every row has
+    one: no NULL, and (text not read by qrules already) every value longer
+    than a missing marker (``NA``, ``—``). Elsewhere, or unproven: ``False``."""
+    if database.dialect != "duckdb" or not log.has("inspection"):
+        return False
+    found = database.fetch(
+        rendered(
+            ("idless stats", repr(log)),
+            lambda: (
+                exp.select(exp.Anonymous(this="STATS", expressions=[log.raw("inspection", "l")]))
+                .from_(log.ref("l"))
+                .limit(1)
+            ),
+            database.dialect,
+        )
+    )
+    if not found:
+        return True  # (no row)
+    stated = found[0][0]
+    if not isinstance(stated, Mapping) or stated.get("has_null") is not False:
+        return False
+    if log.read or log.type("inspection") != "text":
+        return True
+    shortest = stated.get("min_string_length")
+    if isinstance(shortest, int) and shortest > _LONGEST_MARKER:
+        return True
+    # Or every id ASCII, between a least and a greatest value that leave no
+    # marker between them (``J0`` to ``J999999``). The statistics keep a
+    # value's first bytes only: the greatest is any value they begin.
+    least, greatest = stated.get("min"), stated.get("max")
+    if stated.get("has_unicode") is not False:
+        return False
+    if not (isinstance(least, str) and isinstance(greatest, str) and least and greatest):
+        return False
+    if "\\" in least + greatest:  # (a control character, written escaped)
+        return False
+    return all(m < least or (m > greatest and not m.startswith(greatest)) for m in _ASCII_MARKERS)
+
+
+def repeats(
+    database: Database,
+    register: Table,
+    log: Table,
+    mapping: ColumnMapping,
+    rejected: frozenset[int] = frozenset(),
+) -> Repeats:
+    """The log table's units whose counted rows without an inspection id repeat
+    (`qrules.records.doubts.Repeated`): whether any row lacks an id, asked
+    first (one read, none fetched, when every row has one); then the units
+    with two such rows of a day, every row of theirs and their register rows,
+    read by the readers' own code (the rows ``rejected`` left out: they are
+    rejections already). At most `LIMIT` rows are read, more is a `DataError`."""
+
+    def missing() -> exp.Expr:
+        return marked(log.raw("inspection", "l")) if log.has("inspection") else exp.true()
+
+    def twice() -> exp.Expr:
+        unit, day = log.column("unit", "l"), log.column("date", "l")
+        return (
+            exp.select(unit.copy())
+            .from_(log.ref("l"))
+            .where(missing())
+            .group_by(unit.copy(), day)
+            .having(exp.GT(this=count(), expression=number(1)))
+            .distinct()
+        )
+
+    def found() -> Repeated:
+        if _every_id_given(database, log):
+            return Repeated(log.name)
+        # (Their text kept: a log without repeats is judged without sqlglot.)
+        some = rendered(
+            ("idless", repr(log)),
+            lambda: exp.select(number(1)).from_(log.ref("l")).where(missing()).limit(1),
+            database.dialect,
+        )
+        if not database.fetch(some):
+            return Repeated(log.name)
+        units = sorted(
+            {
+                str(u)
+                for (u,) in database.fetch(
+                    rendered(("idless twice", repr(log)), twice, database.dialect)
+                )
+            }
+        )
+        rows: list[Any] = []
+        held: list[UnitRecord] = []
+        for start in range(0, len(units), 1000):
+            chunk = [exp.Literal.string(u) for u in units[start : start + 1000]]
+            of_units = log.column("unit", "l").isin(*chunk)
+            read = _log_rows(database, log, of_units, units, mapping, len(rows), "repeated")
+            rows += (i for i in read if i.row not in rejected)
+            where = exp.and_(
+                usable(register),
+                register.column("unit", "r").isin(*(c.copy() for c in chunk)),
+            )
+            header, fetched = _fetch(database, register, where, "r")
+            held += read_register(
+                fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in fetched]),
+                mapping=mapping,
+            ).units
+        return Repeated(
+            log.name,
+            repeated_rows(rows),
+            {u.unit: u for u in vacant_units(register.name, held) if u.unit is not None},
+        )
+
+    return found
 
 
 #: The columns whose values `_respelled` names when a reader reads them

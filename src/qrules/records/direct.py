@@ -643,6 +643,7 @@ class _Table:
         self.connection: Any = None
         self.count = 0
         self.complete: frozenset[str] = frozenset()
+        self.identified = False  # every row has an inspection id
         self._few: dict[str, list[tuple[str | None, int]]] = {}
         self._dates: dict[str, Sequence[Any]] = {}
         self._numbers: tuple[int | None, int | None] | None = None
@@ -704,6 +705,7 @@ class _Table:
         )
         if numbered is not None:
             low, high, numbers, ids = found[-4:]
+            self.identified = ids == self.count
             if numbers == ids and (not ids or fits(low, high, ids)):
                 self._numbers = (low, high)
         if longer_texts:
@@ -1096,6 +1098,7 @@ def _log(table: _Table) -> InspectionLog:
         notes.append(say("records.inspections_from", low=str(low), high=str(high)))
     found = table.rows_of(selected, LOG_COLUMNS, reach)
     found.complete = table.complete
+    found.identified = table.identified
     return InspectionLog(
         table.rows.table.name,
         found,  # type: ignore[arg-type]
@@ -1130,6 +1133,8 @@ class TableRows(Sequence[Any]):
         self._lazy: dict[str, ColumnRows] = {}
         #: The columns (kind, result) that every row has a value in (`lacking`).
         self.complete: frozenset[str] = frozenset()
+        #: Every row has an inspection id (`repeated`).
+        self.identified = False
 
     def columns(self) -> ColumnRows:
         """The rows as Arrow columns, fetched once, in the file's order."""
@@ -1195,6 +1200,30 @@ class TableRows(Sequence[Any]):
                 params={"units": sorted(units)},
             ).to_arrow_table()
         return ColumnRows(found, self.kind)._rows() if found.num_rows else ()
+
+    def repeated(self) -> tuple[Any, ...]:
+        """Every row of the log's units that have two rows without an inspection
+        id alike in day, kind and result (`qrules.records.doubts.Repeated`),
+        found in DuckDB; none when every row has an id (known when the file was read)."""
+        if self.identified:
+            return ()
+        if "rows" in self._lazy:
+            return self.columns().repeated()
+        units = [
+            unit
+            for (unit,) in self.connection.execute(
+                f"SELECT DISTINCT a.unit FROM ({self.query}) AS a WHERE a.inspection IS NULL"
+                " GROUP BY a.unit, a.date, a.kind, a.result HAVING count(*) > 1"
+            ).fetchall()
+        ]
+        if not units:
+            return ()  # (fetched as rows: no Arrow table made, pyarrow not imported)
+        found = self.connection.sql(
+            f"SELECT * FROM ({self.query}) AS q"
+            ' WHERE list_contains($units, q.unit) ORDER BY q."row"',
+            params={"units": units},
+        ).to_arrow_table()
+        return ColumnRows(found, self.kind)._rows()
 
     def vacant(self, columns: Iterable[str]) -> tuple[Any, ...]:
         """The register's units with no value in one of ``columns``

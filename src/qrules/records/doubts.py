@@ -16,6 +16,7 @@ rows it rejected to `judge_all`, so the semantics are one implementation.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +40,13 @@ __all__ = [
     "Doubts",
     "RejectedInspection",
     "RejectedUnit",
+    "Repeated",
+    "Repeats",
     "Unset",
     "Vacant",
     "doubtful_dates",
     "judge_all",
+    "repeated_rows",
     "unset_rows",
     "vacant_units",
 ]
@@ -203,6 +207,94 @@ def vacant_units(table: str, units: Iterable[Any]) -> list[RejectedUnit]:
     ]
 
 
+# -- idless: identical log rows without an inspection id -------------------------
+
+
+@attrs.frozen
+class Repeated:
+    """The log's units that have two counted rows without an inspection id
+    identical in what qrules reads (the unit, the day, the kind, the result):
+    ``rows``, every counted row of each (`Inspection`s, with an id or not);
+    ``units``, their register rows as ``kept`` `RejectedUnit`s (the units the
+    register counts). Such rows may be two inspections, or one exported twice."""
+
+    table: str = ""
+    rows: Mapping[str, tuple[Any, ...]] = attrs.field(factory=dict)
+    units: Mapping[str, RejectedUnit] = attrs.field(factory=dict)
+
+
+#: The log's `Repeated` units, asked once an evaluation, and only when a rule
+#: counts two or more inspections of a unit meeting it as read.
+Repeats = Callable[[], Repeated]
+
+
+def repeated_rows(inspections: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
+    """Every row of the units (of ``inspections``, `Inspection`s) that have two
+    rows without an inspection id identical in unit, day, kind and result."""
+    if all(map(operator.attrgetter("inspection"), inspections)):
+        return {}  # (every row has an id, never empty: one pass in C)
+    seen: set[tuple[Any, ...]] = set()
+    units: set[str] = set()
+    for i in inspections:
+        if i.inspection is None:
+            key = (i.unit, i.date, i.kind, i.result)
+            if key in seen:
+                units.add(i.unit)
+            seen.add(key)
+    grouped: dict[str, list[Any]] = {}
+    for i in inspections:
+        if i.unit in units:
+            grouped.setdefault(i.unit, []).append(i)
+    return {unit: tuple(rows) for unit, rows in grouped.items()}
+
+
+def _surely_member(unit: RejectedUnit, query: RecordQuery, district: str | None) -> bool:
+    """Whether a counted unit is surely in the query's population (in the
+    district): a unit of unknown membership (an empty column) is a doubt of its
+    own (`VACANT`), in every state."""
+    if district is not None and unit.values.get("district") != district:
+        return False
+    sure = unit.could_be_active(query.start, query.end)[1]
+    return sure and all(unit.could_be(c, allowed)[1] for c, allowed in query.spec.population)
+
+
+def _counted_in(inspection: Any, query: RecordQuery) -> bool:
+    """Whether a counted log row counts for ``query`` as read (its year, its
+    kinds and results: a row without one is not one of them)."""
+    spec = query.spec
+    return (
+        query.start <= inspection.date <= query.end
+        and (spec.kinds is None or inspection.kind in spec.kinds)
+        and (spec.results is None or inspection.result in spec.results)
+    )
+
+
+def _repeats_of(repeated: Repeated, query: RecordQuery, district: str | None) -> list[_Doubt]:
+    """The units meeting ``query`` as read (at least its number of inspections)
+    that fall short of it when each set of identical rows without an inspection
+    id is one inspection: each a doubt, meeting or failing, naming those rows."""
+    wanted = query.spec.inspections or 0
+    found: list[_Doubt] = []
+    for unit, rows in repeated.rows.items():
+        held = repeated.units.get(unit)
+        if held is None or not _surely_member(held, query, district):
+            continue
+        counted = [i for i in rows if _counted_in(i, query)]
+        if len(counted) < wanted:
+            continue  # failing as read: merging rows never brings it to meet
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i in counted:
+            if i.inspection is None:
+                groups.setdefault((i.date, i.kind, i.result), []).append(i.row)
+        if sum(i.inspection is not None for i in counted) + len(groups) >= wanted:
+            continue
+        twice = sorted(r for g in groups.values() if len(g) > 1 for r in g)
+        found.append(
+            _Doubt(frozenset({_FAIL, _MEET}), _MEET, "repeat", tuple(twice), table=repeated.table)
+        )
+    return found
+
+
 @attrs.frozen
 class _Doubt:
     """One row that could change a count: the states it may be in (each a
@@ -210,7 +302,9 @@ class _Doubt:
 
     states: frozenset[tuple[int, int]]
     counted: tuple[int, int]
-    kind: str  # "register", "log", or "vacant" (a counted unit with an empty column)
+    #: "register", "log", "vacant" (a counted unit with an empty column), or
+    #: "repeat" (a meeting unit whose identical rows without an id may be one).
+    kind: str
     rows: tuple[int, ...]
     #: Counted log rows lacking the kind or result the rule filters on.
     unset: tuple[int, ...] = ()
@@ -245,6 +339,8 @@ class Doubts:
     #: The flags the register has no column for (`Register.absent`): a rule
     #: needing one is unknown, whatever its counts.
     absent: frozenset[str] = frozenset()
+    #: The log's units with identical rows without an inspection id (`Repeats`).
+    repeats: Repeats | None = None
     # What `unset` answered: per columns, whether any row lacks them; per
     # query and columns, the rows of its failing units (its districts' are among them).
     _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
@@ -258,12 +354,13 @@ class Doubts:
         strict: bool = False,
         vacant: Vacant | None = None,
         absent: frozenset[str] = frozenset(),
+        repeats: Repeats | None = None,
     ) -> Doubts:
         by_unit: dict[str, list[RejectedInspection]] = {}
         for inspection in inspections:
             by_unit.setdefault(inspection.unit, []).append(inspection)
         rows = {u: tuple(rows) for u, rows in by_unit.items()}
-        return cls(tuple(units), rows, unset, strict, vacant=vacant, absent=absent)
+        return cls(tuple(units), rows, unset, strict, vacant=vacant, absent=absent, repeats=repeats)
 
     def ask_vacant(self, columns: frozenset[str], categories: frozenset[str] | None) -> None:
         """Ask `vacant` once of every column (of `VACANT`) the evaluation's rules
@@ -318,6 +415,7 @@ class Doubts:
             or self.unset is not None
             or self.vacant is not None
             or self.absent
+            or self.repeats is not None
         )
 
     def without_column(self, query: RecordQuery) -> RecordQuery:
@@ -425,6 +523,12 @@ class Doubts:
                     )
             if reached and assigned < len(anyone):
                 found.append(_Doubt(frozenset({_FAIL}), _FAIL, "log", tuple(anyone[assigned:])))
+        if self.repeats is not None and (spec.inspections or 0) >= 2 and counts.meeting:
+            # (Asked once an evaluation: the units whose id-less rows repeat.)
+            repeated = self._asked.get("repeats")
+            if repeated is None:
+                repeated = self._asked["repeats"] = self.repeats()
+            found += _repeats_of(repeated, query, district)
         return found
 
 
@@ -498,13 +602,13 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
     what, where = [], []
     found = {
         kind: sorted({r for d in doubts if d.kind == kind for r in d.rows})
-        for kind in ("register", "log", "vacant")
+        for kind in ("register", "log", "vacant", "repeat")
     }
     unset = sorted({r for d in doubts for r in d.unset})
     lacking = frozenset(c for d in doubts for c in d.lacking)
     listing = {
         "register": sorted({*found["register"], *found["vacant"]}),
-        "log": sorted({*found["log"], *unset}),
+        "log": sorted({*found["log"], *unset, *found["repeat"]}),
     }
     both = all(listing.values())
     for kind in ("register", "log"):
@@ -519,6 +623,9 @@ def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:
             plural = "s" if len(unset) != 1 else ""
             missing = "_".join(c for c in ("kind", "result") if c in lacking)
             what.append(say(f"doubts.unset_{missing}", count=len(unset), s=plural))
+        if kind == "log" and found["repeat"]:
+            count = len(found["repeat"])
+            what.append(say("doubts.repeated", count=count, s="s" if count != 1 else ""))
         rows = listing[kind]
         if not rows:
             continue
@@ -620,7 +727,10 @@ def _met_at_least(
 
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
     # (A vacant unit's row is no rejected row: the reason names it.)
-    refs = tuple(sorted({(d.kind, r) for d in doubts if d.kind != "vacant" for r in d.rows}))
+    # (Nor is a row repeated without an id: counted, it may count once only.)
+    refs = tuple(
+        sorted({(d.kind, r) for d in doubts if d.kind in ("register", "log") for r in d.rows})
+    )
     result = attrs.evolve(result, rejected_rows=refs) if refs else result
     return _may_meet(result, doubts)
 

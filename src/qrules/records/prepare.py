@@ -17,9 +17,12 @@ from .doubts import (
     Doubts,
     RejectedInspection,
     RejectedUnit,
+    Repeated,
+    Repeats,
     Unset,
     Vacant,
     doubtful_dates,
+    repeated_rows,
     unset_rows,
     vacant_units,
 )
@@ -95,6 +98,7 @@ def prepared(
         strict,
         vacant=vacant_of(register),
         absent=register.absent,
+        repeats=None if log is None else _repeats_of(register, log),
     )
     return Prepared(register, log, doubts, until, start)
 
@@ -139,6 +143,23 @@ def _unset_of(log: InspectionLog) -> Unset:
         return unset_rows(log.name, found)
 
     return unset
+
+
+def _repeats_of(register: Register, log: InspectionLog) -> Repeats:
+    """The log's units whose rows without an inspection id repeat (rows kept
+    as columns, or in DuckDB, are found where they are: `repeated`)."""
+
+    def repeats() -> Repeated:
+        own = getattr(log.inspections, "repeated", None)
+        rows = repeated_rows(own() if own is not None else log.inspections)
+        if not rows:
+            return Repeated(log.name)  # (the register not indexed: rows in DuckDB stay there)
+        index = register.index
+        held = [index[u] for u in rows if u in index]
+        units = {u.unit: u for u in vacant_units(register.name, held) if u.unit is not None}
+        return Repeated(log.name, rows, units)
+
+    return repeats
 
 
 def start_note(first: dt.date | None, start: dt.date | None) -> Text | None:
