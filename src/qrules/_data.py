@@ -188,7 +188,8 @@ def _missing_scalar(value: object) -> bool:
 #: `_UNIT_WORDS` after a number is a unit that contradicts the measure's.
 _EXTRA_WORDS = {"people": ("人",), "batches": ("批",), "square_metres": ("m2", "㎡")}
 _MONEY_WORDS = ("元", "万元", "亿元", "千元", "万", "亿", "yuan")
-_TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-][^\d]*)\Z")
+#: A number and the word after it (which may end in a digit: ``m2``, ``㎡``).
+_TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-].*?)\Z")
 
 
 @functools.cache
@@ -262,6 +263,8 @@ def _bounded(number: _Number) -> _Number:
 
 
 def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
+    if (mark := _digit_mark(text)) is not None:
+        raise ValueProblem(say("value.digit_mark", text=text, mark=mark))
     normal = unicodedata.normalize("NFKC", text).strip()
     if normal.lower() in MISSING_MARKERS:
         return None
@@ -283,6 +286,23 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
             raise ValueProblem(say("value.divides_by_zero", text=text))
         return Fraction(_bounded(Fraction(int(numerator), int(denominator))))
     raise ValueProblem(say("value.not_a_number", text=text))
+
+
+def _digit_mark(text: str) -> str | None:
+    """A character of ``text`` that is a digit but no decimal digit: a
+    superscript, a subscript or a circled digit (``²``, ``₁``, ``①``, ``⒈``),
+    which NFKC makes an ASCII digit. Beside a figure it marks a footnote
+    (``12²``): read as a digit, the figure would be another (122), silently.
+    (Full-width and other scripts' decimal digits, ``９８``, are digits.)"""
+    if text.isascii() or not any(c.isdigit() and not c.isdecimal() for c in text):
+        return None
+    # (A unit's sign after the number is no mark: ``50 m²``.)
+    match = _TRAILING_WORD.match(text)
+    if match is not None:
+        word = match.group(2).strip().lower()
+        if {word, unicodedata.normalize("NFKC", word)} & _unit_words():
+            text = match.group(1)
+    return next((c for c in text if c.isdigit() and not c.isdecimal()), None)
 
 
 @attrs.frozen

@@ -3489,4 +3489,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
         "a register's or log's first row is its header: delete the {rows} above it (a title)",
     ),
+    # -- _data (s14 hunt): a footnote's mark beside a figure -------------------------------
+    "value.digit_mark": (
+        "'{text}' 中的 '{mark}' 是上标、下标或带圈的数字(脚注标记?),不作为数字读取;"
+        "请只写数值,注释写在另一列",
+        "'{text}' holds '{mark}', a superscript, subscript or circled digit (a footnote's "
+        "mark?), which is not read as a digit; write the figure alone, and the note in "
+        "another column",
+    ),
 }
