@@ -60,3 +60,21 @@ def test_decimal_digits_of_any_width_or_script_are_read(
 ) -> None:
     units = {m.unit.id: m.unit for m in book.measures.values()}
     assert str(parse_value(text, units[unit])) == read
+
+
+# -- a decimal comma is no thousands separator --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["0,985", "00,100", "+0,123", "0，985", "٠,985"])
+def test_a_first_group_of_a_leading_zero_is_no_thousands(text: str) -> None:
+    """``0,985`` (a decimal comma: 0.985) was read as 985 thousands-grouped;
+    no grouping begins with a zero, so it is not a number."""
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_value(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"), [("1,234", 1234), ("１，２３４", 1234), ("-9,999.5", -19999 / 2)]
+)
+def test_thousands_are_read_as_ever(text: str, read: float) -> None:
+    assert parse_value(text) == read

@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+#: Thousands separated by commas: ``1,234`` (and never a first group that
+#: begins with a zero, `_parse_text`).
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
 _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)\Z")
 
@@ -274,7 +276,9 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
         if unit is not None and unit.id != "percent":
             raise ValueProblem(say("value.percentage", text=text, unit=unit_shown(unit)))
         normal = normal[:-1].rstrip()
-    if _GROUPED.match(normal):
+    if _GROUPED.match(normal) and unicodedata.digit(normal.lstrip("+-")[0]) != 0:
+        # (A first group of a leading zero is no grouping: ``0,985`` is a
+        # decimal comma's 0.985, never 985.)
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
     if _DECIMAL.match(normal):
         return Fraction(_bounded(Decimal(normal)))
