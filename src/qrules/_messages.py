@@ -3497,4 +3497,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mark?), which is not read as a digit; write the figure alone, and the note in "
         "another column",
     ),
+    # -- _xlsx (s14 hunt): the rows a sheet's XML holds, in order --------------------------
+    "xlsx.row_order": (
+        "不是可读的 .xlsx 文件:工作表的 XML 中第 {row} 行排在第 {before} 行之后"
+        "(或超出 Excel 的最后一行 1048576),其各行无法按顺序读取",
+        "not a readable .xlsx file: the sheet's XML gives row {row} after row {before} "
+        "(or beyond Excel's last row, 1048576): its rows cannot be read in order",
+    ),
 }
