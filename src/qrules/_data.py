@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+#: Thousands separated by commas: ``1,234`` (and never a first group that
+#: begins with a zero, `_parse_text`).
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\Z")
 _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)\Z")
 
@@ -189,7 +191,8 @@ def _missing_scalar(value: object) -> bool:
 #: `_UNIT_WORDS` after a number is a unit that contradicts the measure's.
 _EXTRA_WORDS = {"people": ("人",), "batches": ("批",), "square_metres": ("m2", "㎡")}
 _MONEY_WORDS = ("元", "万元", "亿元", "千元", "万", "亿", "yuan")
-_TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-][^\d]*)\Z")
+#: A number and the word after it (which may end in a digit: ``m2``, ``㎡``).
+_TRAILING_WORD = re.compile(r"(.*?\d)\s*([^\d\s.,/%+-].*?)\Z")
 
 
 @functools.cache
@@ -263,6 +266,8 @@ def _bounded(number: _Number) -> _Number:
 
 
 def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
+    if (mark := _digit_mark(text)) is not None:
+        raise ValueProblem(say("value.digit_mark", text=text, mark=mark))
     normal = unicodedata.normalize("NFKC", text).strip()
     if normal.lower() in MISSING_MARKERS:
         return None
@@ -275,7 +280,9 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
         if unit is not None and unit.id != "percent":
             raise ValueProblem(say("value.percentage", text=text, unit=unit_shown(unit)))
         normal = normal[:-1].rstrip()
-    if _GROUPED.match(normal):
+    if _GROUPED.match(normal) and unicodedata.digit(normal.lstrip("+-")[0]) != 0:
+        # (A first group of a leading zero is no grouping: ``0,985`` is a
+        # decimal comma's 0.985, never 985.)
         normal = normal.replace(",", "")  # 1,234 and 1，234 (NFKC makes ， a comma)
     if _DECIMAL.match(normal):
         return Fraction(_bounded(Decimal(normal)))
@@ -287,6 +294,23 @@ def _parse_text(text: str, unit: Unit | None) -> Fraction | None:
             raise ValueProblem(say("value.divides_by_zero", text=text))
         return Fraction(_bounded(Fraction(int(numerator), int(denominator))))
     raise ValueProblem(say("value.not_a_number", text=text))
+
+
+def _digit_mark(text: str) -> str | None:
+    """A character of ``text`` that is a digit but no decimal digit: a
+    superscript, a subscript or a circled digit (``²``, ``₁``, ``①``, ``⒈``),
+    which NFKC makes an ASCII digit. Beside a figure it marks a footnote
+    (``12²``): read as a digit, the figure would be another (122), silently.
+    (Full-width and other scripts' decimal digits, ``９８``, are digits.)"""
+    if text.isascii() or not any(c.isdigit() and not c.isdecimal() for c in text):
+        return None
+    # (A unit's sign after the number is no mark: ``50 m²``.)
+    match = _TRAILING_WORD.match(text)
+    if match is not None:
+        word = match.group(2).strip().lower()
+        if {word, unicodedata.normalize("NFKC", word)} & _unit_words():
+            text = match.group(1)
+    return next((c for c in text if c.isdigit() and not c.isdecimal()), None)
 
 
 @attrs.frozen

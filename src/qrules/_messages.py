@@ -3527,4 +3527,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请给检查记录加上检查编号(inspection 列),每次检查一个编号",
         "give the log inspection ids (an inspection column), one per inspection",
     ),
+    # -- _data (s14 hunt): a footnote's mark beside a figure -------------------------------
+    "value.digit_mark": (
+        "'{text}' 中的 '{mark}' 是上标、下标或带圈的数字(脚注标记?),不作为数字读取;"
+        "请只写数值,注释写在另一列",
+        "'{text}' holds '{mark}', a superscript, subscript or circled digit (a footnote's "
+        "mark?), which is not read as a digit; write the figure alone, and the note in "
+        "another column",
+    ),
+    # -- _xlsx (s14 hunt): the rows a sheet's XML holds, in order --------------------------
+    "xlsx.row_order": (
+        "不是可读的 .xlsx 文件:工作表的 XML 中第 {row} 行排在第 {before} 行之后"
+        "(或超出 Excel 的最后一行 1048576),其各行无法按顺序读取",
+        "not a readable .xlsx file: the sheet's XML gives row {row} after row {before} "
+        "(or beyond Excel's last row, 1048576): its rows cannot be read in order",
+    ),
 }

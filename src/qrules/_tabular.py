@@ -41,7 +41,7 @@ from ._limits import (
     MAX_XLSX_RATIO,
 )
 from ._messages import Text, joined, listed, say
-from ._xlsx import SheetLayout, column_letter, sheet_layout
+from ._xlsx import SheetLayout, column_letter, sheet_layout, sheet_rows
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
@@ -989,10 +989,10 @@ def from_xlsx(path: Path, sheet: str | None) -> RawTable:
     name = path.name if sheet is None else f"{path.name}[{sheet}]"
     layout = _layout(path, name, title, books)
     rows: Iterator[Sequence[object]] = (
-        tuple(map(_shown_value, row)) for row in book[title].iter_rows()
+        tuple(map(_shown_value, row)) for row in sheet_rows(name, book[title])
     )
     if formulas is not None:
-        rows = _with_formulas(rows, formulas[title].iter_rows(values_only=True))
+        rows = _with_formulas(rows, sheet_rows(name, formulas[title], values_only=True))
     first = _first_row(rows, books)
     header = [header_text(c) for c in first]
 

@@ -31,15 +31,17 @@ notes name them (docs/datasets.md, docs/records.md).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import posixpath
 import re
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from ._boundary import first_line
 from ._cells import blank
 from ._errors import DataError, Problem
 from ._limits import MAX_XLSX_MERGES
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
     import zipfile
     from xml.etree import ElementTree
 
-__all__ = ["SheetLayout", "column_letter", "sheet_layout", "spread"]
+__all__ = ["SheetLayout", "column_letter", "sheet_layout", "sheet_rows", "spread"]
 
 Rows = Iterator[tuple[int, Sequence[object]]]
 
@@ -303,6 +305,59 @@ def _broken(name: str, ref: str) -> DataError:
     return DataError(
         name, [Problem(name, say("xlsx.broken_merge", range=ref), hint=say("xlsx.resave"))]
     )
+
+
+# -- the rows its XML holds -------------------------------------------------------------
+
+
+def sheet_rows(name: str, sheet: Any, *, values_only: bool = False) -> Iterator[tuple[object, ...]]:
+    """Every row of an openpyxl read-only ``sheet`` that its XML holds, in
+    order from row 1 (a row the XML leaves out is an empty one), each as many
+    cells as its last one reaches: openpyxl's own iteration stops at the
+    sheet's stated size (``<dimension>``, which a writer may leave smaller
+    than its cells: the rows and columns past it were not read), and passes
+    over a row numbered before one it read (or at one), and a cell of a row
+    after a cell of a later column; unseen, each left a unit out of a
+    register, an inspection out of a log. A row numbered so, or beyond
+    Excel's last row, and a cell openpyxl cannot read (a shared string that
+    is not there, a number that is none) are a `DataError` naming the file."""
+    # (openpyxl is there: the sheet is its. Its read-only sheet's own parser
+    # and cells, which its iteration uses: the same values, every row.)
+    cells_module = importlib.import_module("openpyxl.cell.read_only")
+    parser_module = importlib.import_module("openpyxl.worksheet._reader")
+    read_only_cell, parser_class = cells_module.ReadOnlyCell, parser_module.WorkSheetParser
+    book = sheet.parent
+    empty: object = None if values_only else cells_module.EMPTY_CELL
+    expected = 1
+    try:
+        with sheet._get_source() as source:  # (the part its cells are in)
+            parser = parser_class(
+                source,
+                sheet._shared_strings,
+                data_only=book.data_only,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                if not expected <= number <= _LAST_ROW:
+                    raise _unread(name, say("xlsx.row_order", row=number, before=expected - 1))
+                yield from itertools.repeat((), number - expected)
+                expected = number + 1
+                row = [empty] * max((c["column"] for c in cells), default=0)
+                for cell in cells:
+                    row[cell["column"] - 1] = (
+                        cell["value"] if values_only else read_only_cell(sheet, **cell)
+                    )
+                yield tuple(row)
+    except DataError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a cell it cannot read
+        raise _unread(name, say("read.not_xlsx", detail=first_line(error))) from None
+
+
+def _unread(name: str, message: Text) -> DataError:
+    return DataError(name, [Problem(name, message, hint=say("read.xlsx_hint"))])
 
 
 # -- reading the rows as the sheet shows them ----------------------------------------
