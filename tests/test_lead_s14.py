@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
+from pathlib import Path
+
 import duckdb
 import pytest
 
 from qrules._idnumbers import Numbers, from_statistics, letters, number_sql, repeats_sql
+
+from .conftest import run
 
 
 def _repeats(ids: list[str | None], numbers: Numbers) -> int:
@@ -47,3 +53,47 @@ def test_hyphen_and_underscore_are_letters_before_the_number() -> None:
     assert from_statistics(statistics, 1_000_000) == Numbers(skip=2, low=1, high=999_999)
     ids = [f"J-{n:06d}" for n in range(1, 50)]
     assert _repeats(ids, Numbers(skip=2, low=1, high=999_999)) == 0
+
+
+# -- outputs: written by a rename, never through a symbolic link ----------------
+
+
+def test_an_output_link_is_refused_and_its_target_kept(tmp_path: Path) -> None:
+    """``-o link.html`` where the link names another file: refused (exit 2,
+    one line), the file it names untouched. Before, qrules wrote through the
+    link: run as root, ``-o`` a link to /etc/passwd overwrote /etc/passwd."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    for argv in (
+        ("report", "yantai-2023-2025", "--sample"),
+        ("check", "yantai-2023-2025", "--sample", "--format", "json"),
+        ("template", "yantai-2023-2025", "--force"),
+    ):
+        link = tmp_path / f"link-{argv[0]}.{'csv' if argv[0] == 'template' else 'html'}"
+        link.symlink_to(victim)
+        stderr = io.StringIO()
+        code, _, err = run(*argv, "-o", str(link), stderr=stderr)
+        assert code == 2, (argv, err)
+        assert "symbolic link" in err
+        assert len(err.strip().splitlines()) <= 2
+        assert victim.read_text(encoding="utf-8") == "keep me\n"
+        assert link.is_symlink()
+
+
+def test_an_output_replaces_a_file_whole_and_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    code, _, _ = run("report", "yantai-2023-2025", "--sample", "-o", str(target))
+    assert code in (0, 1)
+    assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left
+
+
+def test_an_output_that_is_no_file_is_written_as_it_is() -> None:
+    """``/dev/null`` (a device, not replaced by a file: as root that would
+    break the system) is written to directly."""
+    code, _, _ = run("check", "yantai-2023-2025", "--sample", "-o", os.devnull)
+    assert code in (0, 1)
+    assert Path(os.devnull).is_char_device()

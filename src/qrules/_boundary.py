@@ -15,9 +15,12 @@ that ``qrules`` reports it as a bug (exit 3) rather than as bad input.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +42,7 @@ __all__ = [
     "translated",
     "without_password",
     "without_secret",
+    "write_file",
     "writing",
 ]
 
@@ -533,3 +537,43 @@ def writing(path: Path) -> Iterator[None]:
                 hint=say("hint", hint=hint) if hint else "",
             )
         ) from None
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` as the file ``path`` names, an output of qrules (``-o``):
+    a new file put in its place by a rename (what was there is kept whole
+    until the new file is, and never half written), with the mode the old
+    file had, or a new file's. A symbolic link is never written through to a
+    file (a link an attacker left in a shared folder would make qrules
+    overwrite the file it names): refused, an `OutputError`. Where ``path``
+    names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
+    written to as it is. Its OS errors are `writing`'s to say."""
+    try:
+        found = os.stat(path)  # (a link followed: what it names)
+    except FileNotFoundError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        with open(path, "wb") as file:  # (no file: a device, a FIFO)
+            file.write(data)
+        return
+    if path.is_symlink():
+        raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
+    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
+
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, then setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

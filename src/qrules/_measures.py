@@ -17,6 +17,7 @@ from typing import Literal
 import attrs
 
 from . import _escape
+from ._boundary import write_file
 from ._data import FiguresMapping, spelled_twice
 from ._errors import DataError, Problem
 from ._expr import iter_names
@@ -210,7 +211,7 @@ def write_template(
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         if path is None:
             return buffer.getvalue()
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")
+        write_file(path, buffer.getvalue().encode("utf-8-sig"))
         return None
     assert path is not None
     openpyxl = needs("openpyxl")
@@ -227,5 +228,7 @@ def write_template(
     for letter, width in (("A", 12), ("B", 44), ("C", 36), ("D", 8)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    book.save(path)
+    saved = io.BytesIO()
+    book.save(saved)
+    write_file(path, saved.getvalue())
     return None

@@ -806,6 +806,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "-o {path!r} 是决策日志:请把输出写到别处",
         "-o {path!r} is the decision log: write the output elsewhere",
     ),
+    "cli.output_link": (
+        "-o {path!r} 是符号链接(指向 {target!r}):qrules 不通过链接写文件,请直接给出文件的路径",
+        "-o {path!r} is a symbolic link (to {target!r}): qrules writes no file through a link; name the file itself",
+    ),
     "cli.overwrite_input": (
         "{option} {path!r} 会覆盖一个输入({given!r}):请把输出写到别处",
         "{option} {path!r} would overwrite an input ({given!r}): write the output elsewhere",
@@ -3524,7 +3528,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "more than {limit} log rows of units whose rows without an inspection id repeat",
     ),
     "engines.too_many_repeated_hint": (
-        "请给检查记录加上检查编号(inspection 列),每次检查一个编号",
+        "请给检查记录加上检查编号列,每次检查一个编号",
         "give the log inspection ids (an inspection column), one per inspection",
     ),
     # -- _data (s14 hunt): a footnote's mark beside a figure -------------------------------

@@ -27,7 +27,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _report
-from ._boundary import OutputError, os_reason, translated, writing
+from ._boundary import OutputError, os_reason, translated, write_file, writing
 from ._errors import (
     DataError,
     Problem,
@@ -624,7 +624,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         except UnicodeEncodeError as error:
             raise OutputError(_unwritable(error, say("data.value", value=output))) from None
         with writing(path):
-            path.write_bytes(data)
+            write_file(path, data)
     else:
         try:
             out.write(text)
@@ -1232,7 +1232,8 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
         years=args.years,
         districts=args.districts or (),
     )
-    text = write_template(rows, args.format, output)
+    with writing(output) if output is not None else contextlib.nullcontext():
+        text = write_template(rows, args.format, output)
     if text is not None:
         out.write(text)
     else:
