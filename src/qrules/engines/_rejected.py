@@ -629,7 +629,7 @@ def repeats(
         return (
             exp.select(unit.copy())
             .from_(log.ref("l"))
-            .where(missing())
+            .where(exp.and_(missing(), dated(log)))
             .group_by(unit.copy(), day)
             .having(exp.GT(this=count(), expression=number(1)))
             .distinct()
