@@ -97,3 +97,39 @@ def test_an_output_that_is_no_file_is_written_as_it_is() -> None:
     code, _, _ = run("check", "yantai-2023-2025", "--sample", "-o", os.devnull)
     assert code in (0, 1)
     assert Path(os.devnull).is_char_device()
+
+
+def test_records_rows_above_a_header_below_are_titles_only(tmp_path: Path) -> None:
+    """A header found below the first row leaves the rows above it unread: a
+    title, never records. A register whose first row is a header with a typo
+    and whose records start above a second, right header is refused (exit 2),
+    not judged without the records above it (a unit left out of a population
+    can make a rule met)."""
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "unit,name,categry\nU1,甲,infant_formula_maker\nunit,name,category\nU2,乙,infant_formula_maker\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "log.csv"
+    log.write_text("unit,date,kind\nU2,2024-03-01,system\n", encoding="utf-8")
+    argv = ["check", "yantai-2023-2025", "--register", str(register), "--log", str(log)]
+    code, _, err = run(*argv, "--rule", "infant-formula-makers-system-inspected-yearly")
+    assert code == 2, err
+    assert "row 3 is the header, but row 1 above it holds more than a title" in err
+    titled = tmp_path / "titled.csv"
+    titled.write_text(
+        "烟台市食品生产企业名录（2024年）\n\nunit,name,category\nU2,乙,infant_formula_maker\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "check",
+        "yantai-2023-2025",
+        "--register",
+        str(titled),
+        "--log",
+        str(log),
+        "--rule",
+        "infant-formula-makers-system-inspected-yearly",
+    )
+    assert code in (0, 1), err
+    assert "header found in row 3" in out + err

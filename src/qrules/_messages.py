@@ -3493,6 +3493,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记册和检查记录的第一行须是表头:请删除表头上方的{rows}(标题等)",
         "a register's or log's first row is its header: delete the {rows} above it (a title)",
     ),
+    "records.above_header": (
+        "第 {row} 行是表头,但其上方第 {held} 行不只是标题:表头上方的行不读取,这样的行不能被略过",
+        "row {row} is the header, but row {held} above it holds more than a title: rows above a header are not read, and such a row is not left out unseen",
+    ),
+    "records.above_header_hint": (
+        "删除表头上方的行,或把其中的记录移到表头下方",
+        "delete the rows above the header, or move their records below it",
+    ),
     # -- leftovers (s14): a year in a figures header; records' header below a title --------
     "figures.year_beside_years": (
         "年份列 {column} 与各年的列({columns})并存:每个数值属于哪一年无法确定",

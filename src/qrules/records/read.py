@@ -724,7 +724,28 @@ def resolve_header(
             found, again = _columns_named([header_text(c) for c in cells], kind, names)
             return all(c in found or c in again for c in required)
 
-        below, _ = header_below(table, names_all)
+        below, above = header_below(table, names_all)
+        held = [
+            number
+            for number, cells in ((1, table.header), *above)
+            if sum(not blank(c) for c in cells) > 1
+            # (A frame read without a header: its columns' labels 0, 1, 2, ….)
+            and [header_text(c) for c in cells] != [str(i) for i in range(len(cells))]
+        ]
+        if below is not None and held:
+            # Rows above a header are not read: a row of more than a title
+            # (records, a second header) would be left out unseen.
+            raise DataError(
+                table.name,
+                [
+                    Problem(
+                        table.name,
+                        say("records.above_header", row=below[0], held=held[0]),
+                        where=say("where.header"),
+                        hint=say("records.above_header_hint"),
+                    )
+                ],
+            )
         if below is not None:
             row, cells = below
             table = attrs.evolve(
