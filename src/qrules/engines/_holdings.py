@@ -95,6 +95,10 @@ class Summary:
     #: trusted: a code is one of its set or NULL), or whose distinct values the
     #: key check's look found all values (`_codes_rejected`).
     filled: frozenset[str] = frozenset()
+    #: Every log row has an inspection id (no NULL in the column), by the
+    #: plain counts: with the keys trusted (a missing id is NULL), no row is
+    #: without one, and no two can be one inspection exported twice.
+    ids_given: bool = False
 
 
 def plain_counts(
@@ -430,7 +434,18 @@ def _tallies(
         and int(named[f"register_{c}_values"]) == rows
         and (c in RECORD_CODES or not trusted)
     )
-    return Summary(rows, unusable, log_rows, dates, first, last, lacks=lacks, filled=filled)
+    ids_given = log is not None and log.has("inspection") and int(named["log_ids"]) == log_rows
+    return Summary(
+        rows,
+        unusable,
+        log_rows,
+        dates,
+        first,
+        last,
+        lacks=lacks,
+        filled=filled,
+        ids_given=ids_given,
+    )
 
 
 def _summary_sql(register: Table, log: Table | None, dialect: str, *, exact: bool) -> str:
@@ -1062,6 +1077,12 @@ def _summary(register: Table, log: Table | None, *, exact: bool) -> exp.Select:
             ("last_day", exp.Max(this=date.copy())),
             # (The rows with a kind, a result: whether a NULL lacks one, `_tallies`.)
             *((f"log_{c}s", exp.Count(this=log.raw(c, "l"))) for c in _LACKING if log.has(c)),
+            # (The rows with an inspection id: `Summary.ids_given`.)
+            *(
+                [("log_ids", exp.Count(this=log.raw("inspection", "l")))]
+                if log.has("inspection")
+                else []
+            ),
         ]
     return _side_by_side(
         registers,
