@@ -467,14 +467,17 @@ def _registers_and_logs(
             needed = (
                 spec.inspections if index < meeting else draw(st.integers(0, spec.inspections - 1))
             )
+            # (On distinct days: two rows alike without an inspection id may be
+            # one inspection, and a unit meeting the rule on them is unknown.)
+            days = draw(st.lists(dates, min_size=needed, max_size=needed, unique=True))
             log.extend(
                 {
                     "unit": unit["unit"],
-                    "date": draw(dates),
+                    "date": day,
                     "kind": draw(st.sampled_from(kinds)),
                     "result": draw(st.sampled_from(spec.results or ("compliant",))),
                 }
-                for _ in range(needed)
+                for day in days
             )
             if len(other_kinds) > 0 and draw(st.booleans()):
                 log.append(

@@ -71,6 +71,7 @@ _GENERATORS = (
     "engines/sql.py",
     "_data.py",
     "_errors.py",
+    "_idnumbers.py",
     "_messages.py",
     "_model.py",
     "_recordspec.py",
