@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._data import MISSING_MARKERS
 from .._errors import DataError, Problem
 from .._idnumbers import Numbers, from_statistics, number_sql, repeats_sql
 from .._messages import Text, listed, say
@@ -20,6 +21,7 @@ from .._results import Reconciliation
 from ..records.doubts import VACANT
 from ._builders import (
     CODED,
+    MARKER_SPELLINGS,
     coded_filled,
     coded_rejected,
     count,
@@ -95,9 +97,11 @@ class Summary:
     #: trusted: a code is one of its set or NULL), or whose distinct values the
     #: key check's look found all values (`_codes_rejected`).
     filled: frozenset[str] = frozenset()
-    #: Every log row has an inspection id (no NULL in the column), by the
-    #: plain counts: with the keys trusted (a missing id is NULL), no row is
-    #: without one, and no two can be one inspection exported twice.
+    #: Every log row has an inspection id, so that no two can be one inspection
+    #: exported twice: with the keys trusted (a missing id is NULL), no NULL
+    #: in the column, by the plain counts; with them checked (a missing id may
+    #: be a marker, ``NA``), as DuckDB's statistics prove it (`ids_stated`),
+    #: read by the key check's first look (`_heads`).
     ids_given: bool = False
 
 
@@ -167,6 +171,8 @@ def summarize(
     )
     if not check_keys:
         return summary
+    # (A missing id may be a marker: told by statistics, if at all, `_heads`.)
+    summary = attrs.evolve(summary, ids_given=False)
     asked = lacking if log is not None and log.watched else frozenset()
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
         return _lean_checked(database, register, log, summary, asked)
@@ -211,7 +217,8 @@ def _lean_checked(
     reach and repeated inspection ids are those of all the rows, asked again
     (`_known_reach`) when a row of a unit not in the register could hold the
     first or last date or repeat an id. (``lacking``: `summarize`'s.)"""
-    heads, numbers = _heads(database, register, log, summary)
+    heads, numbers, given = _heads(database, register, log, summary)
+    summary = attrs.evolve(summary, ids_given=given)
     lean = functools.partial(_lean_keys, dialect=database.dialect, heads=heads, lacking=lacking)
     row, values = _lean_row(
         database,
@@ -220,6 +227,7 @@ def _lean_checked(
         log,
         functools.partial(lean, exact=False, numbers=numbers),
         look=register.watched and bool(_coded(register)),
+        together=numbers is not None,
     )
     looked: frozenset[str] = frozenset()
     if not row["bad_units"] and values is not None:
@@ -267,17 +275,19 @@ _HEADS_FROM = 250_000
 
 def _heads(
     database: Database, register: Table, log: Table | None, summary: Summary
-) -> tuple[tuple[str, ...], Numbers | None]:
+) -> tuple[tuple[str, ...], Numbers | None, bool]:
     """The tables (``register``, ``log``) whose id column at the lean key
     check's first look (`_LOOKED`) DuckDB's statistics prove ASCII with
     printable first characters (`plain_heads`): that look then takes only its
     values' last characters; and where the log's inspection ids' numbers lie,
     by the same statistics (`_idnumbers.from_statistics`), for that look to tell whether an id
-    repeats by a map of bits. One query reading one row of each table (DuckDB
-    answers ``stats()`` as it plans it); none elsewhere, nor for a table of
-    fewer than `_HEADS_FROM` rows or not watched, or whose id is not text."""
+    repeats by a map of bits; and whether they prove that every log row has an
+    inspection id (`ids_stated`, `Summary.ids_given`). One query reading one
+    row of each table (DuckDB answers ``stats()`` as it plans it); none
+    elsewhere, nor for a table of fewer than `_HEADS_FROM` rows or not
+    watched, or whose id is not text."""
     if database.dialect != "duckdb":
-        return (), None
+        return (), None, False
     tables = {"register": (register, summary.register_rows), "log": (log, summary.log_rows)}
     looked = {
         kind: table
@@ -289,7 +299,7 @@ def _heads(
         and table.type(_LOOKED[kind]) == "text"
     }
     if not looked:
-        return (), None
+        return (), None, False
 
     def statistics(register: Table, log: Table | None) -> exp.Select:
         return exp.select(
@@ -313,7 +323,38 @@ def _heads(
     stated = dict(zip(looked, found, strict=True))
     heads = tuple(kind for kind, value in stated.items() if plain_heads(value))
     numbers = from_statistics(stated["log"], summary.log_rows) if "log" in heads else None
-    return heads, numbers
+    return heads, numbers, log is not None and "log" in stated and ids_stated(stated["log"], log)
+
+
+#: The most bytes of a missing marker (``暂无``: 6).
+_LONGEST_MARKER = max(len(marker.encode()) for marker in MISSING_MARKERS)
+#: The missing markers in ASCII, as `marked` finds them (``NA``, ``na``, ``-``, …).
+_ASCII_MARKERS = tuple(m for m in MARKER_SPELLINGS if m.isascii())
+
+
+def ids_stated(stated: object, log: Table) -> bool:
+    """Whether ``stated``, DuckDB's statistics of the log's inspection ids (its
+    ``stats()``, answered as it plans a query, reading no row), proves that
+    every row has one: no NULL, and (text not read by qrules already) every
+    value longer than a missing marker (``NA``, ``—``), or every value ASCII
+    between a least and a greatest that leave no marker between them."""
+    if not isinstance(stated, Mapping) or stated.get("has_null") is not False:
+        return False
+    if log.read or log.type("inspection") != "text":
+        return True
+    shortest = stated.get("min_string_length")
+    if isinstance(shortest, int) and shortest > _LONGEST_MARKER:
+        return True
+    # (``J0`` to ``J999999``: the statistics keep a value's first bytes only,
+    # the greatest is any value they begin.)
+    least, greatest = stated.get("min"), stated.get("max")
+    if stated.get("has_unicode") is not False:
+        return False
+    if not (isinstance(least, str) and isinstance(greatest, str) and least and greatest):
+        return False
+    if "\\" in least + greatest:  # (a control character, written escaped)
+        return False
+    return all(m < least or (m > greatest and not m.startswith(greatest)) for m in _ASCII_MARKERS)
 
 
 def _checked(
@@ -730,6 +771,7 @@ def _lean_row(
     lean: Callable[..., exp.Select],
     *,
     look: bool = False,
+    together: bool = False,
 ) -> tuple[dict[str, Any], Sequence[Sequence[Any]] | None]:
     """The lean key check's one row (`_keys`' columns, `_named`), its parts
     (`_LEAN_PARTS`: the register's, the log's rows of units not in it, every log
@@ -739,15 +781,21 @@ def _lean_row(
     sum of theirs, about 1.35 times the largest's, the log's distinct
     inspection ids, at 100,000 units; the first two parts' are the register's
     units, a tenth of it. DuckDB reads a register of one row group on one
-    thread: the two parts and the look run side by side.) With ``look``, the
-    look at the register's values (`_coded_values`' rows, given second) is
-    asked with the first two parts, as one query (`_beside_look`)."""
+    thread: the two parts and the look run side by side.) ``together``: every
+    log row's part holds no hash table (its repeated ids told by a map of bits,
+    `_numbers_repeated`), and is asked in the same query: one query less, and
+    DuckDB runs the log's pass beside the register's. With ``look``, the look
+    at the register's values (`_coded_values`' rows, given second) is asked
+    with the first parts, as one query (`_beside_look`)."""
     register_part = functools.partial(lean, part="register")
 
     def first(register: Table, log: Table | None) -> exp.Select:
         if log is None:
             return register_part(register, log)
-        return _side_by_side(register_part(register, log), lean(register, log, part="unknown"))
+        parts = _side_by_side(register_part(register, log), lean(register, log, part="unknown"))
+        if together:
+            parts = _side_by_side(parts, lean(register, log, part="rows"))
+        return parts
 
     values = None
     if look:
@@ -755,8 +803,9 @@ def _lean_row(
     else:
         row = _named(database, (kind, "first"), register, log, first)
     if log is not None:
-        rows = functools.partial(lean, part="rows")
-        row |= _named(database, (kind, "rows"), register, log, rows)
+        if not together:
+            rows = functools.partial(lean, part="rows")
+            row |= _named(database, (kind, "rows"), register, log, rows)
         row["bad_inspections"] = row["unknown_bad"] + row["rows_bad"]
     return row, values
 
@@ -874,14 +923,11 @@ def _unknown_keys(register: Table, log: Table, *, exact: bool, dialect: str = ""
     (`_unknown_units`): an empty build side, as clean tables have, spares the
     probe of every row, which costs DuckDB more than grouping them."""
     date = log.column("date", "l")
-    # (A left join whose unit is NULL: an anti-join on every database, where a
-    # correlated NOT EXISTS is planned by some as a join per distinct unit.)
     units = (
         exp.select(exp.alias_(register.column("unit", "r"), "unit"))
         .from_(register.ref("r"))
         .where(usable(register))
     )
-    matched = exp.column("unit", "qrules_r")
     bad: exp.Expr = number(0)
     if log.watched and spelled_otherwise(log, "unit", "l") is not None:
         # (An id spelled otherwise, a missing marker or an Excel error value's
@@ -906,9 +952,7 @@ def _unknown_keys(register: Table, log: Table, *, exact: bool, dialect: str = ""
                 log.column("unit", "l").isin(query=_unknown_units(units, log)),
             )
         )
-    return chosen.join(
-        units.subquery("qrules_r"), join_type="left", on=matched.eq(log.column("unit", "l"))
-    ).where(exp.and_(dated(log), exp.Is(this=matched.copy(), expression=exp.null())))
+    return _lacked(chosen, log.column("unit", "l"), units, dated(log))
 
 
 def _unknown_units(units: exp.Select, log: Table) -> exp.Select:
@@ -921,16 +965,21 @@ def _unknown_units(units: exp.Select, log: Table) -> exp.Select:
         .from_(log.ref("l"))
         .where(dated(log))
     )
+    chosen = exp.select(exp.column("unit", "qrules_u")).from_(logged.subquery("qrules_u"))
+    return _lacked(chosen, exp.column("unit", "qrules_u"), units)
+
+
+def _lacked(
+    query: exp.Select, unit: exp.Expr, units: exp.Select, where: exp.Expr | None = None
+) -> exp.Select:
+    """``query``'s rows (and ``where``) whose ``unit`` ``units`` (the
+    register's usable units, as ``unit``) lack: a left join kept where it
+    finds none, an anti-join on every database, where a correlated NOT EXISTS
+    is planned by some as a join per distinct unit."""
     matched = exp.column("unit", "qrules_r")
-    return (
-        exp.select(exp.column("unit", "qrules_u"))
-        .from_(logged.subquery("qrules_u"))
-        .join(
-            units.subquery("qrules_r"),
-            join_type="left",
-            on=matched.eq(exp.column("unit", "qrules_u")),
-        )
-        .where(exp.Is(this=matched.copy(), expression=exp.null()))
+    lacking = exp.Is(this=matched.copy(), expression=exp.null())
+    return query.join(units.subquery("qrules_r"), join_type="left", on=matched.eq(unit)).where(
+        lacking if where is None else exp.and_(where, lacking)
     )
 
 

@@ -15,12 +15,11 @@ tables but one count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._data import MISSING_MARKERS
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
@@ -49,7 +48,6 @@ from ..records.read import (
     unit_rejected,
 )
 from ._builders import (
-    MARKER_SPELLINGS,
     count,
     dated,
     lacks,
@@ -59,7 +57,7 @@ from ._builders import (
     rejected_register,
     usable,
 )
-from ._holdings import plain_counts, plain_named
+from ._holdings import ids_stated, plain_counts, plain_named
 from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
 
@@ -560,17 +558,10 @@ def _log_rows(
     return [i for i in found.inspections if i.date <= until]
 
 
-#: The most bytes of a missing marker (``暂无``: 6).
-_LONGEST_MARKER = max(len(marker.encode()) for marker in MISSING_MARKERS)
-#: The missing markers in ASCII, as `marked` finds them (``NA``, ``na``, ``-``, …).
-_ASCII_MARKERS = tuple(m for m in MARKER_SPELLINGS if m.isascii())
-
-
 def _every_id_given(database: Database, log: Table) -> bool:
     """Whether DuckDB's statistics of the log's inspection ids (its ``stats()``,
     answered as it plans the query, reading no row) prove that every row has
-    one: no NULL, and (text not read by qrules already) every value longer
-    than a missing marker (``NA``, ``—``). Elsewhere, or unproven: ``False``."""
+    one (`ids_stated`). Elsewhere, or unproven: ``False``."""
     if database.dialect != "duckdb" or not log.has("inspection"):
         return False
     found = database.fetch(
@@ -584,27 +575,7 @@ def _every_id_given(database: Database, log: Table) -> bool:
             database.dialect,
         )
     )
-    if not found:
-        return True  # (no row)
-    stated = found[0][0]
-    if not isinstance(stated, Mapping) or stated.get("has_null") is not False:
-        return False
-    if log.read or log.type("inspection") != "text":
-        return True
-    shortest = stated.get("min_string_length")
-    if isinstance(shortest, int) and shortest > _LONGEST_MARKER:
-        return True
-    # Or every id ASCII, between a least and a greatest value that leave no
-    # marker between them (``J0`` to ``J999999``). The statistics keep a
-    # value's first bytes only: the greatest is any value they begin.
-    least, greatest = stated.get("min"), stated.get("max")
-    if stated.get("has_unicode") is not False:
-        return False
-    if not (isinstance(least, str) and isinstance(greatest, str) and least and greatest):
-        return False
-    if "\\" in least + greatest:  # (a control character, written escaped)
-        return False
-    return all(m < least or (m > greatest and not m.startswith(greatest)) for m in _ASCII_MARKERS)
+    return not found or ids_stated(found[0][0], log)  # (no row: none without an id)
 
 
 def repeats(

@@ -1396,8 +1396,8 @@ def judge_tables(
         raise Unclean(f"{register.name} or its log holds rows to reject")
     if summary.lacks and doubts is not None:
         doubts = attrs.evolve(doubts, told=dict(summary.lacks))
-    if summary.ids_given and not check_keys and doubts is not None:
-        # (Keys trusted, a missing id is NULL: no row without one, `_rejected.repeats`.)
+    if summary.ids_given and doubts is not None:
+        # (No row without an inspection id: none to ask of, `_rejected.repeats`.)
         doubts = attrs.evolve(doubts, repeats=None)
     if in_place and summary.filled and doubts is not None:
         # (Tables in place: their vacant units asked as `summarize` told it.)
