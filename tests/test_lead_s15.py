@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from qrules.engines import _holdings
@@ -40,3 +44,26 @@ def test_keys_checked_rows_without_an_id_are_still_asked_about(ids: list[str | N
     with pytest.MonkeyPatch.context() as monkeypatch:
         verdict, _ = _judged(monkeypatch, ids)
     assert verdict == ("met" if "J1" in ids else "unknown")
+
+
+def test_the_security_page_copy_of_an_untrusted_database_runs(tmp_path: Path) -> None:
+    """docs/security.md's copy of an office's database file: the tables copied
+    in memory (their statistics DuckDB's own), the file let go, and the
+    connection then locked as qrules locks its own."""
+    import duckdb  # noqa: PLC0415
+
+    office = tmp_path / "office.db"
+    with duckdb.connect(str(office)) as made:
+        made.execute("CREATE TABLE register AS SELECT 'U1' AS unit, 'catering' AS category")
+        made.execute("CREATE TABLE log AS SELECT 'U1' AS unit, DATE '2024-03-01' AS date")
+    page = (Path(__file__).parents[1] / "docs" / "security.md").read_text(encoding="utf-8")
+    [code] = [b for b in re.findall(r"```python\n(.*?)```", page, re.S) if "ATTACH" in b]
+    namespace: dict[str, Any] = {"duckdb": duckdb}
+    exec(code.replace("'office.db'", f"'{office}'"), namespace)
+    connection = namespace["connection"]
+    assert connection.execute("SELECT count(*) FROM register").fetchone() == (1,)
+    assert connection.execute("SELECT count(*) FROM log").fetchone() == (1,)
+    with pytest.raises(duckdb.Error):
+        connection.execute("SET enable_external_access = true")
+    with pytest.raises(duckdb.Error):
+        connection.execute(f"SELECT * FROM read_csv('{office}')")
