@@ -552,10 +552,56 @@ def district_stem(district: str) -> str:
     return key
 
 
+def _unsimplified(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese character outside GB 2312, the set
+    simplified Chinese is written in: most likely a traditional form
+    (``萊``, ``龍``, ``遠``) of one that `_TRADITIONAL` does not know."""
+    if not ("\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f"):
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _variants(stems: Iterable[str]) -> dict[str, str]:
+    """Each stem of ``stems`` that may be another written in traditional
+    characters, to the first such: alike but where either writes a character
+    outside GB 2312 (``萊山`` and ``莱山``). Stems are masked, length by length,
+    at each set of positions such characters take in some stem (few)."""
+    first: dict[str, str] = {}
+    by_length: dict[int, list[str]] = {}
+    for stem in dict.fromkeys(stems):
+        by_length.setdefault(len(stem), []).append(stem)
+    for same in by_length.values():
+        masks = {
+            positions
+            for stem in same
+            if (positions := frozenset(k for k, ch in enumerate(stem) if _unsimplified(ch)))
+        }
+        for positions in masks:
+            masked: dict[str, str] = {}
+            for stem in same:
+                key = "".join("\0" if k in positions else ch for k, ch in enumerate(stem))
+                one = masked.setdefault(key, stem)
+                if one != stem and all(
+                    _unsimplified(a) or _unsimplified(b)
+                    for k, (a, b) in enumerate(zip(one, stem, strict=True))
+                    if k in positions and a != b
+                ):
+                    first.setdefault(stem, first.get(one, one))
+    return first
+
+
 def spelled_twice(districts: Iterable[str]) -> list[list[str]]:
     """The districts among ``districts`` (each once, in order) that are one
-    district written two ways or more (`district_stem`), each group in order."""
+    district written two ways or more (`district_stem`; or in traditional
+    characters, `_variants`), each group in order."""
     by_stem: dict[str, list[str]] = {}
     for district in dict.fromkeys(districts):
         by_stem.setdefault(district_stem(district), []).append(district)
+    for stem, one in _variants(by_stem).items():
+        if stem in by_stem and one in by_stem:
+            by_stem[one].extend(by_stem.pop(stem))
     return [names for names in by_stem.values() if len(names) > 1]
