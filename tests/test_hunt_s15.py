@@ -19,7 +19,8 @@ def book() -> qrules.Rulebook:
 # -- a district written in simplified and in traditional characters --------------------------
 
 
-BRANDS = "provincial_high_end_brand_enterprises"  # the city's ≥ 100, a count
+BRANDS = "provincial_high_end_brand_enterprises"  # a count
+TABLE = "provincial-high-end-brand-enterprises-table"  # its rule of the city's ≥ 100
 
 
 @pytest.mark.parametrize(
@@ -53,3 +54,66 @@ def test_districts_differing_in_a_simplified_character_are_two(book: qrules.Rule
     city = [r for r in book.evaluate(rows) if r.rule.measure.id == BRANDS and r.district is None]
     assert city
     assert {(r.year, r.verdict, r.observed) for r in city} == {(2025, qrules.Verdict.MET, 120)}
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [("芝罘区", "烟台市芝罘区"), ("芝罘", "烟台市芝罘区"), ("高新区", "烟台高新区")],
+)
+def test_a_district_with_and_without_its_city_is_not_summed_twice(
+    book: qrules.Rulebook, short: str, long: str
+) -> None:
+    """芝罘区 and 烟台市芝罘区 (the district with its city's name before it,
+    as statistics bulletins write it) were two districts: 60 and 60 met the
+    city's "≥ 100". A name that ends with another of two Chinese characters
+    or more is that district written two ways."""
+    rows = [
+        {"year": 2025, "district": name, "measure": BRANDS, "value": 60} for name in (short, long)
+    ]
+    with pytest.raises(qrules.DataError, match="may be one district written two ways"):
+        book.evaluate(rows)
+
+
+def test_a_district_named_as_written_twice_in_the_mapping_is_as_declared(
+    book: qrules.Rulebook,
+) -> None:
+    """Two places the mapping file declares are as declared (a development
+    zone and the district it is named after, each mapped to itself)."""
+    rows = [
+        {"year": 2025, "district": name, "measure": BRANDS, "value": 60}
+        for name in ("高新区", "烟台高新区")
+    ]
+    mapping = {"figures": {"districts": {"高新区": "高新区", "烟台高新区": "烟台高新区"}}}
+    city = [
+        r
+        for r in book.evaluate(rows, mapping=mapping)
+        if r.rule.measure.id == BRANDS and r.district is None
+    ]
+    assert {r.verdict for r in city} == {qrules.Verdict.MET}
+
+
+def _city_and_zhifu(total: str) -> list[dict[str, object]]:
+    return [
+        {"year": 2025, "district": total, "measure": BRANDS, "value": 95},
+        {"year": 2025, "district": "芝罘区", "measure": BRANDS, "value": 10},
+    ]
+
+
+@pytest.mark.parametrize("total", ["entire city", "All districts", "全域"])
+def test_the_whole_city_in_other_words_is_no_district(book: qrules.Rulebook, total: str) -> None:
+    """A row of the whole city written "entire city", "All districts" or 全域
+    was one more district: its 95 and 芝罘区's 10 summed to 105, a false
+    "met" of "≥ 100" where the city reported 95."""
+    city = [
+        r
+        for r in book.evaluate(_city_and_zhifu(total))
+        if r.rule.id == TABLE and r.district is None
+    ]
+    assert [(r.verdict, r.observed) for r in city] == [(qrules.Verdict.NOT_MET, 95)]
+
+
+def test_the_city_of_its_name_is_no_district(book: qrules.Rulebook) -> None:
+    """ "City of Yantai" names the plan's city, as "Yantai City" does: an error
+    asking for the city's row, not a district summed with 芝罘区's."""
+    with pytest.raises(qrules.DataError, match="names the plan's city"):
+        book.evaluate(_city_and_zhifu("City of Yantai"))
