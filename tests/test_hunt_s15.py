@@ -4,9 +4,14 @@ reproducer of a defect fixed here (a false verdict or a boundary failure).
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 import qrules
+from qrules._diff import Bump, diff_rulebooks, diff_text
+from qrules._load import shipped_rulebooks
 
 BOOK = "yantai-2023-2025"
 
@@ -117,3 +122,57 @@ def test_the_city_of_its_name_is_no_district(book: qrules.Rulebook) -> None:
     asking for the city's row, not a district summed with 芝罘区's."""
     with pytest.raises(qrules.DataError, match="names the plan's city"):
         book.evaluate(_city_and_zhifu("City of Yantai"))
+
+
+# -- qrules diff: a change to the rulebook that no rule shows -----------------------------------
+
+
+def _edited(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    folder = tmp_path / "edited"
+    shutil.copytree(shipped_rulebooks()[BOOK], folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def test_a_changed_plan_text_is_a_change(book: qrules.Rulebook, tmp_path: Path) -> None:
+    """plan.txt edited outside every quote (决策启动 → 决策终止): the fingerprint
+    that results are tied to changed, yet ``qrules diff`` said "0 rule
+    changes, bump none" and exited 0, "nothing changed". The text's first
+    changed line is shown, a patch."""
+    new = qrules.load(_edited(tmp_path, "plan.txt", "决策启动", "决策终止"))
+    assert new.fingerprint != book.fingerprint
+    diff = diff_rulebooks(book, new)
+    assert diff.changed
+    assert [(f.field, f.old, f.new) for f in diff.plan] == [("text", "决策启动", "决策终止")]
+    assert diff.bump is Bump.PATCH
+    assert "plan text: 决策启动 → 决策终止" in diff_text(diff)
+    assert "规划原文:决策启动 → 决策终止" in diff_text(diff, "zh")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "bump"),
+    [
+        ('handled_by = "烟台市市场监督管理局"', 'handled_by = "烟台市人民政府"', "content",
+         Bump.PATCH),
+        ("start = 2023-01-01\nend = 2025-12-31\n\n[consultation]",
+         "start = 2023-01-01\nend = 2025-12-31\n\n[effective]\nstart = 2023-01-01\n"
+         "end = 2026-12-31\n\n[consultation]", "effective", Bump.MAJOR),
+    ],
+)  # fmt: skip
+def test_a_changed_plan_is_a_change(
+    book: qrules.Rulebook, tmp_path: Path, old: str, new: str, field: str, bump: Bump
+) -> None:
+    """The consultation record (shown by the fingerprints) and the effective
+    period (the dates ``--as-of`` judges) changed: "nothing changed" before."""
+    diff = diff_rulebooks(book, qrules.load(_edited(tmp_path, "plan.toml", old, new)))
+    assert [f.field for f in diff.plan] == [field]
+    assert diff.bump is bump
+
+
+def test_the_same_rulebook_is_no_change(book: qrules.Rulebook) -> None:
+    diff = diff_rulebooks(book, qrules.load(BOOK))
+    assert not diff.changed
+    assert diff.bump is Bump.NONE
