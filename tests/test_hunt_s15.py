@@ -176,3 +176,35 @@ def test_the_same_rulebook_is_no_change(book: qrules.Rulebook) -> None:
     diff = diff_rulebooks(book, qrules.load(BOOK))
     assert not diff.changed
     assert diff.bump is Bump.NONE
+
+
+# -- a lone surrogate in a cell of rows or a DataFrame given in Python ---------------------------
+
+
+def _register_rows(district: str) -> list[dict[str, str]]:
+    return [
+        {"unit": unit, "name": "n", "category": "infant_formula_maker", "district": where,
+         "registered": "2020-01-01"}
+        for unit, where in (("IF01", "芝罘区"), ("IF02", district))
+    ]  # fmt: skip
+
+
+def test_a_lone_surrogate_in_a_register_row_is_refused_naming_its_cell() -> None:
+    """A district holding half of a surrogate pair (``福\\ud800山区``, as a
+    JSON file's ``\\ud800`` escape gives it) was read, then judged as a
+    district on the reference engine, refused on DuckDB without its row
+    ("save the file as UTF-8"), and the decision log could not be written
+    (UnicodeEncodeError, no qrules error). It is no text, as a JSON file's is:
+    refused as it is read, naming its row and column, for every engine."""
+    with pytest.raises(qrules.DataError, match=r"row 2, column 'district'.*lone surrogate"):
+        qrules.read_register(_register_rows("福\ud800山区"))
+
+
+def test_a_lone_surrogate_in_figures_given_in_python_is_refused(
+    book: qrules.Rulebook, tmp_path: Path
+) -> None:
+    pd = pytest.importorskip("pandas")
+    rows = [{"year": 2025, "district": "\udc80", "measure": BRANDS, "value": 60}]
+    for data in (rows, pd.DataFrame(rows, dtype=object)):
+        with pytest.raises(qrules.DataError, match=r"row 1, column 'district'.*lone surrogate"):
+            book.evaluate(data, decision_log=tmp_path / "decisions.jsonl")

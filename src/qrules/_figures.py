@@ -44,6 +44,7 @@ from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
+    SURROGATE,
     Formula,
     RawTable,
     cell_text,
@@ -1300,9 +1301,6 @@ def _rows_shown(numbers: list[int]) -> Text:
     return shown
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class _Keys(dict[str, Any]):
     """A JSON object, and the keys it gives more than once."""
 
@@ -1387,7 +1385,7 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
                     )
                 )
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
-            elif any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+            elif any(isinstance(t, str) and SURROGATE.search(t) for t in (key, value)):
                 problems.append(
                     Problem(
                         name,
