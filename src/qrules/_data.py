@@ -8,7 +8,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -552,10 +552,88 @@ def district_stem(district: str) -> str:
     return key
 
 
+def _chinese(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese character (a CJK unified ideograph)."""
+    return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f"
+
+
+def _unsimplified(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese character outside GB 2312, the set
+    simplified Chinese is written in: most likely a traditional form
+    (``萊``, ``龍``, ``遠``) of one that `_TRADITIONAL` does not know."""
+    if not _chinese(ch):
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _variants(stems: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of ``stems`` that may be one written in traditional characters:
+    alike but where either writes a character outside GB 2312 (``萊山`` and
+    ``莱山``). Stems are masked, length by length, at each set of positions
+    such characters take in some stem (few)."""
+    by_length: dict[int, list[str]] = {}
+    for stem in stems:
+        by_length.setdefault(len(stem), []).append(stem)
+    for same in by_length.values():
+        masks = {
+            positions
+            for stem in same
+            if (positions := frozenset(k for k, ch in enumerate(stem) if _unsimplified(ch)))
+        }
+        for positions in masks:
+            masked: dict[str, str] = {}
+            for stem in same:
+                key = "".join("\0" if k in positions else ch for k, ch in enumerate(stem))
+                one = masked.setdefault(key, stem)
+                if one != stem and all(
+                    _unsimplified(a) or _unsimplified(b)
+                    for a, b in zip(one, stem, strict=True)
+                    if a != b
+                ):
+                    yield one, stem
+
+
+#: The longest name of a district looked for at the end of another's.
+_LONGEST_STEM = 16
+
+
+def _prefixed(stems: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of ``stems`` that may be one written with and without the names
+    of the places it is in (``烟台市芝罘`` and ``芝罘``, ``烟台高新`` and
+    ``高新``): one ends with the other, of two Chinese characters or more."""
+    known = set(stems)
+    for stem in stems:
+        for length in range(2, min(len(stem), _LONGEST_STEM + 1)):
+            end = stem[-length:]
+            if end in known and all(_chinese(ch) for ch in end):
+                yield end, stem
+
+
 def spelled_twice(districts: Iterable[str]) -> list[list[str]]:
     """The districts among ``districts`` (each once, in order) that are one
-    district written two ways or more (`district_stem`), each group in order."""
+    district written two ways or more, each group in order: the same
+    `district_stem`, or stems alike but for traditional characters
+    (`_variants`) or for the places a district is in (`_prefixed`)."""
     by_stem: dict[str, list[str]] = {}
     for district in dict.fromkeys(districts):
         by_stem.setdefault(district_stem(district), []).append(district)
-    return [names for names in by_stem.values() if len(names) > 1]
+    stems = list(by_stem)
+    root = {stem: stem for stem in stems}
+
+    def find(stem: str) -> str:
+        while root[stem] != stem:
+            root[stem] = root[root[stem]]
+            stem = root[stem]
+        return stem
+
+    for one, other in (*_variants(stems), *_prefixed(stems)):
+        first, second = sorted((find(one), find(other)), key=stems.index)
+        root[second] = first
+    groups: dict[str, list[str]] = {}
+    for stem in stems:
+        groups.setdefault(find(stem), []).extend(by_stem[stem])
+    return [names for names in groups.values() if len(names) > 1]

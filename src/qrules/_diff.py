@@ -37,7 +37,7 @@ from ._compile import (
 from ._expr import NEGATED, Comparator, Node, rational, to_sympy
 from ._limits import MAX_DIFF_CONJUNCTIONS, MAX_DIFF_SECONDS
 from ._messages import Lang, Text, data, joined, listed, say
-from ._model import Measure, Rule
+from ._model import Measure, Period, Rule
 from ._rulebook import Rulebook
 from ._sets import fraction, over_budget
 
@@ -462,9 +462,10 @@ _WORDING = (
 
 #: Plan fields whose change alters what rules judge: the years a rule reads
 #: (``new`` sums from the period's first; ``every_year`` each year of it), the
-#: districts whose sum is the city's value, and a measure's names (which
-#: figures are read as it) or bounds. A major change.
-_PLAN_SEMANTIC = ("period", "plan_districts", "measure")
+#: dates it is in force (``effective``: those ``as_of`` judges by, others
+#: refused), the districts whose sum is the city's value, and a measure's
+#: names (which figures are read as it) or bounds. A major change.
+_PLAN_SEMANTIC = ("period", "effective", "plan_districts", "measure")
 
 
 def _plan_bump(field: FieldChange) -> Bump:
@@ -692,6 +693,9 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
             ),
             ("supersedes", old.supersedes, new.supersedes),
             ("plan_districts", old.districts, new.districts),
+            ("issuer", old.issuer, new.issuer),
+            ("published", old.published, new.published),
+            ("effective", _period_text(old.effective), _period_text(new.effective)),
         )
         if a != b
     ) + tuple(
@@ -702,9 +706,48 @@ def diff_rulebooks(old: Rulebook, new: Rulebook) -> RulebookDiff:
         )
         if a != b
     )
+    if old.text != new.text:
+        plan += (_field_changed("text", *_first_change(old.text, new.text)),)
+    if not (changes or plan) and old.fingerprint != new.fingerprint:
+        # What else a fingerprint covers (the consultation record, a measure's
+        # note, a body's names, `[[ignore]]`): shown by the fingerprints, so
+        # that a rulebook whose results are tied to another is never "unchanged".
+        plan += (_field_changed("content", old.fingerprint[:12], new.fingerprint[:12]),)
     order = {"removed": 0, "renamed": 1, "changed": 2, "added": 3}
     changes.sort(key=lambda c: (order[c.kind], c.id))
     return RulebookDiff(old, new, tuple(changes), plan)
+
+
+def _period_text(period: Period | None) -> str | None:
+    return None if period is None else f"{period.start}–{period.end}"
+
+
+#: The characters of a changed line shown before its first change, and in all.
+_BEFORE, _SHOWN = 20, 60
+
+
+def _first_change(old: str, new: str) -> tuple[str, str]:
+    """The first line of a text that changed, before and after (a line added
+    or removed is ``—`` on the other side), each cut to `_SHOWN` characters
+    from a little before its first changed character."""
+    for before, after in itertools.zip_longest(old.splitlines(), new.splitlines()):
+        if before != after:
+            break
+    else:  # (only line endings differ)
+        return old[:_SHOWN], new[:_SHOWN]
+    first = next(
+        (k for k, (a, b) in enumerate(zip(before or "", after or "", strict=False)) if a != b),
+        min(len(before or ""), len(after or "")),
+    )
+    start = max(first - _BEFORE, 0)
+
+    def cut(line: str | None) -> str:
+        if line is None:
+            return "—"
+        part = line[start : start + _SHOWN].strip()
+        return ("…" if start else "") + part + ("…" if start + _SHOWN < len(line) else "")
+
+    return cut(before), cut(after)
 
 
 # -- rendering ----------------------------------------------------------------

@@ -44,6 +44,7 @@ from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
 from ._tabular import (
+    SURROGATE,
     Formula,
     RawTable,
     cell_text,
@@ -140,7 +141,8 @@ _SUGGESTIONS = 50
 #: more district (summed with the districts, it counted the city twice). The
 #: city's total row in its common spellings: 全市, and a word of a total
 #: (`_CITY_TOTALS`) alone, after 全市 or 市, or before 全市 (``合计（全市）``);
-#: the words of all of it (全部, 所有区市, 全部区市, 整体, 总体); compared as
+#: the words of all of it (全部, 所有区市, 全部区市, 全域, 整体, 总体, and
+#: English's); compared as
 #: `_key`s (no spaces or punctuation, any case). A part's total is not the city
 #: (`_TOTAL_WORDS`).
 _CITY_TOTALS = ("合计", "总计", "汇总", "共计", "总和", "总数")
@@ -161,6 +163,9 @@ _CITY = (
     "grand total",
     "all",
     "overall",
+    "entire city",
+    "all districts",
+    "全域",
 )
 
 
@@ -215,7 +220,7 @@ def _place_like(name: str) -> bool:
 
 #: What may follow or precede the city's name in a row of the whole city (or
 #: of its own level): ``烟台市本级``, ``Yantai Municipality``, ``Yantai City``.
-_CITY_REST = frozenset({"本级", "municipality", "city", "cityproper", "prefecture"})
+_CITY_REST = frozenset({"本级", "municipality", "city", "cityof", "cityproper", "prefecture"})
 
 
 def _only_the_city(key: str, name: str) -> bool:
@@ -1296,9 +1301,6 @@ def _rows_shown(numbers: list[int]) -> Text:
     return shown
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 class _Keys(dict[str, Any]):
     """A JSON object, and the keys it gives more than once."""
 
@@ -1383,7 +1385,7 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
                     )
                 )
             # JSON can escape half of a surrogate pair (\ud800): no text is made of it.
-            elif any(isinstance(t, str) and _SURROGATE.search(t) for t in (key, value)):
+            elif any(isinstance(t, str) and SURROGATE.search(t) for t in (key, value)):
                 problems.append(
                     Problem(
                         name,

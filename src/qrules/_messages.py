@@ -3554,4 +3554,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not a readable .xlsx file: the sheet's XML gives row {row} after row {before} "
         "(or beyond Excel's last row, 1048576): its rows cannot be read in order",
     ),
+    # -- _diff (s15 hunt): what a rulebook holds beside its rules --------------------------
+    "diff.field_text": ("原文", "text"),
+    "diff.field_issuer": ("发布机关", "issuer"),
+    "diff.field_published": ("发布日期", "published"),
+    "diff.field_effective": ("施行期间", "effective"),
+    "diff.field_content": ("其他内容(指纹)", "other content (fingerprint)"),
 }

@@ -353,7 +353,30 @@ def open_table(
             name=name,
             what=what,
         )
+    if source_kind(source) in ("frame", "rows"):
+        opened = attrs.evolve(opened, rows=_text_only(opened))
     return attrs.evolve(opened, rows=guarded(opened.rows, opened.name))
+
+
+#: Half of a surrogate pair (``\ud800``), which no text is made of: a JSON
+#: escape makes one, and Python objects (rows, a DataFrame's object column)
+#: hold it, though it cannot be written as UTF-8 (a decision log, an output).
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_only(table: RawTable) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows of a table of Python objects, each cell that is a string being
+    text: one holding a lone surrogate (`SURROGATE`) is a `DataError` naming
+    its row and column. (Files are decoded strictly; Arrow and polars hold
+    only text.)"""
+    for number, row in table.rows:
+        for position, cell in enumerate(row):
+            if isinstance(cell, str) and not cell.isascii() and SURROGATE.search(cell):
+                column = table.header[position] if position < len(table.header) else position
+                where = say("where.row_column", row=number, column=column)
+                problem = Problem(table.name, say("figures.surrogate"), where=where)
+                raise DataError(table.name, [problem])
+        yield number, row
 
 
 def _open_source(
