@@ -38,6 +38,7 @@ __all__ = [
     "guarded",
     "os_reason",
     "outside",
+    "replace_file",
     "table_problem",
     "translated",
     "without_password",
@@ -541,10 +542,10 @@ def writing(path: Path) -> Iterator[None]:
 
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` as the file ``path`` names, an output of qrules (``-o``):
-    a new file put in its place by a rename (what was there is kept whole
-    until the new file is, and never half written), with the mode the old
-    file had, or a new file's. A symbolic link is never written through to a
-    file (a link an attacker left in a shared folder would make qrules
+    a new file put in its place by `replace_file` (what was there is kept
+    whole until the new file is, and never half written), with the mode the
+    old file had, or a new file's. A symbolic link is never written through to
+    a file (a link an attacker left in a shared folder would make qrules
     overwrite the file it names): refused, an `OutputError`. Where ``path``
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
     written to as it is. Its OS errors are `writing`'s to say."""
@@ -558,13 +559,26 @@ def write_file(path: Path, data: bytes) -> None:
         return
     if path.is_symlink():
         raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
+    replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Put a file holding ``data`` at ``path``, atomically: a temporary file
+    beside it (in its folder, so that the rename stays on one file system),
+    written, given ``mode`` (``None``: the temporary file's own, 0600), then
+    renamed over ``path`` (a reader sees the old file or the new one, never
+    half of one; a symbolic link at ``path`` is replaced, not written
+    through). On any failure the temporary file is removed and the error
+    raised: what to make of it (an output's error, a cache not written) is
+    the caller's."""
     import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
 
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-        os.chmod(temporary, stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -573,7 +587,16 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def _umask() -> int:
-    """The process's umask (read by setting it, then setting it back)."""
+    """The process's umask: read from ``/proc/self/status`` where the system
+    says it there (Linux 4.7 and later), else by setting it and setting it
+    back, which another thread's file made in between would be made with."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
