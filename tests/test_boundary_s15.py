@@ -5,6 +5,7 @@ language."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import stat
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from qrules import _boundary, _cache
+from qrules import _boundary, _cache, _messages, cli
 from tests.conftest import run
+from tests.test_languages import leftover, shown
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "qrules"
 
@@ -135,3 +137,134 @@ def test_the_umask_without_proc_is_set_and_set_back(monkeypatch: pytest.MonkeyPa
         assert os.umask(0o027) == 0o027
     finally:
         os.umask(mask)
+
+
+# -- argparse's errors in two lines ---------------------------------------------------
+
+YANTAI = "yantai-2023-2025"
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = cli._parser("en")
+    return next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _argparse_errors() -> list[tuple[list[str], str]]:
+    """Every kind of argparse error, on every command: each command line with
+    the command whose usage its error points to."""
+    cases: list[tuple[list[str], str]] = [
+        ([], "qrules"),  # no command
+        (["chek"], "qrules"),  # no such command
+        (["--bogus"], "qrules"),
+        (["check", YANTAI, "--lo", "x"], "qrules check"),  # ambiguous
+        (["check", YANTAI, "--as-of", "2024-02-30"], "qrules check"),  # a type of qrules'
+        (["check", YANTAI, "--year", "x"], "qrules check"),  # int
+        (["check", YANTAI, "--header-row", "1.5"], "qrules check"),
+        (["check", YANTAI, "--engine", "mysql"], "qrules check"),
+        (["changelog", YANTAI, YANTAI, "--date", "x"], "qrules changelog"),
+        (["template", YANTAI, "--years", "later"], "qrules template"),
+    ]
+    for name, command in _commands().items():
+        prog = f"qrules {name}"
+        cases += [
+            ([name, "--no-such-option"], prog),  # unrecognized
+            ([name, "--lang", "fr"], prog),  # a bad choice
+            ([name, "--debug=yes"], prog),  # a flag given a value
+            ([name, "--section"] if name in ("check", "list") else [name, "--lang"], prog),
+        ]
+        if any(a.required for a in command._actions):
+            cases.append(([name], prog))  # a required argument missing
+    return cases
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_argparse_error_is_two_lines(lang: str) -> None:
+    """``qrules check yantai-2023-2025 --as-of 2024-02-30`` printed argparse's
+    fifteen lines of usage above its error: now what is wrong, and where the
+    usage is, in the language asked for, exit 2."""
+    _messages.marking(False)
+    for argv, prog in _argparse_errors():
+        code, out, err = run(*argv, "--lang", lang) if argv else run("--lang", lang)
+        lines = err.splitlines()
+        error = f"{prog}: error: " if lang == "en" else f"{prog}:错误:"
+        helped = (
+            f"run '{prog} --help' for the usage"
+            if lang == "en"
+            else f"运行 '{prog} --help --lang zh' 查看用法"
+        )
+        assert (code, out, len(lines)) == (2, "", 2), (argv, err)
+        assert lines[0].startswith(error), (argv, err)
+        assert lines[1] == helped, (argv, err)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_argparse_error_speaks_one_language(lang: str) -> None:
+    _messages.marking(True)
+    try:
+        found = {}
+        for argv, _ in _argparse_errors():
+            _, out, err = run(*argv, "--lang", lang)
+            left = leftover(shown(out, err), lang)
+            if left:
+                found[" ".join(argv)] = left
+    finally:
+        _messages.marking(False)
+    assert found == {}
+
+
+def test_an_unrecognized_argument_points_to_its_commands_usage() -> None:
+    _messages.marking(False)
+    _, _, err = run("check", YANTAI, "--sample", "--bogus", "x")
+    assert err == (
+        "qrules check: error: unrecognized arguments: --bogus x\n"
+        "run 'qrules check --help' for the usage\n"
+    )
+    _, _, err = run("check", YANTAI, "--year", "x", "--lang", "zh")
+    assert err.splitlines() == [
+        "qrules check:错误:参数 --year:'x' 不是整数",
+        "运行 'qrules check --help --lang zh' 查看用法",
+    ]
+    _, _, err = run("diff", "--lang", "zh")
+    assert err.splitlines()[0] == "qrules diff:错误:缺少必需的参数:old、new"
+
+
+@pytest.mark.parametrize(
+    ("message", "en", "zh"),
+    [
+        (
+            "not allowed with argument --a",
+            "not allowed with argument --a",
+            "不能与参数 --a 同时使用",
+        ),
+        (
+            "one of the arguments --a --b is required",
+            "one of the arguments --a --b is required",
+            "需要参数 --a --b 之一",
+        ),
+        ("expected 2 arguments", "expected 2 arguments", "需要 2 个值"),
+        ("unexpected option string: -x", "unexpected option string: -x", "意外的选项:-x"),
+        (
+            "unknown parser 'x' (choices: check, show)",
+            "unknown parser 'x' (choices: check, show)",
+            "未知的命令 'x'(可选:check、show)",
+        ),
+    ],
+)
+def test_argparse_errors_no_command_makes_yet_are_in_the_catalog(
+    message: str, en: str, zh: str
+) -> None:
+    """argparse's errors of exclusive options, a fixed number of values and a
+    parser chosen by name (none of qrules' commands has them yet)."""
+    _messages.marking(False)
+    said = cli._argparse_said(message)
+    assert (said.en, said.zh) == (en, zh)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_help_is_as_it_was(lang: str) -> None:
+    _messages.marking(False)
+    for argv in (["--help"], ["check", "--help"], ["template", "-h"]):
+        code, out, err = run(*argv, "--lang", lang)
+        assert (code, err) == (0, "")
+        assert out.startswith("usage: qrules" if lang == "en" else "用法:qrules")
+        assert len(out.splitlines()) > 10

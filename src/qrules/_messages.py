@@ -1906,6 +1906,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ignored explicit argument {value}",
     ),
     "argparse.as_is": ("{message}", "{message}"),
+    # -- boundary (session 15): argparse's errors in two lines ---------------------
+    "argparse.see_help": ("运行 '{command}' 查看用法", "run '{command}' for the usage"),
+    "argparse.not_an_integer": ("{value} 不是整数", "{value} is not a whole number"),
+    "argparse.not_allowed": (
+        "不能与参数 {argument} 同时使用",
+        "not allowed with argument {argument}",
+    ),
+    "argparse.one_of": (
+        "需要参数 {arguments} 之一",
+        "one of the arguments {arguments} is required",
+    ),
+    "argparse.expected_count": ("需要 {count} 个值", "expected {count} arguments"),
+    "argparse.unexpected_option": ("意外的选项:{option}", "unexpected option string: {option}"),
+    "argparse.unknown_parser": (
+        "未知的命令 {name}(可选:{choices})",
+        "unknown parser {name} (choices: {choices})",
+    ),
     "help.qrules": (
         "按已发布规划的规则检查报告数据。",
         "Check reported figures against the rules of a published plan.",
