@@ -6,6 +6,7 @@ language."""
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import stat
@@ -268,3 +269,84 @@ def test_help_is_as_it_was(lang: str) -> None:
         assert (code, err) == (0, "")
         assert out.startswith("usage: qrules" if lang == "en" else "用法:qrules")
         assert len(out.splitlines()) > 10
+
+
+# -- the system's refusals in either language -----------------------------------------
+
+#: The common refusals, with the words of each language (the system's English
+#: words, ``strerror``, were shown under zh and en alike).
+REFUSALS = {
+    errno.ENOENT: ("没有这个文件或文件夹", "no such file or folder"),
+    errno.EACCES: ("没有权限", "permission denied"),
+    errno.EPERM: ("不允许此操作", "operation not permitted"),
+    errno.EISDIR: ("是文件夹,此处需要文件", "is a folder, where a file is expected"),
+    errno.ENOTDIR: (
+        "路径中有一部分是文件而不是文件夹",
+        "a part of the path is a file, not a folder",
+    ),
+    errno.ENOSPC: ("磁盘空间不足", "no space left on device"),
+    errno.EROFS: ("文件系统只读", "read-only file system"),
+    errno.ELOOP: ("符号链接层数过多", "too many levels of symbolic links"),
+    errno.ENAMETOOLONG: ("文件名过长", "file name too long"),
+    errno.EEXIST: ("已存在", "already exists"),
+    errno.EMFILE: ("打开的文件过多", "too many open files"),
+}
+
+
+@pytest.mark.parametrize("number", sorted(REFUSALS), ids=errno.errorcode.get)
+def test_the_common_refusals_are_the_catalogs_in_both_languages(number: int) -> None:
+    _messages.marking(False)
+    said = _boundary.os_reason(OSError(number, os.strerror(number), "/some/file"))
+    assert (said.zh, said.en) == REFUSALS[number]
+    assert not re.search("[A-Za-z]", said.zh)
+
+
+def test_a_refusal_of_its_class_alone_is_said_by_its_class() -> None:
+    _messages.marking(False)
+    assert _boundary.os_reason(FileExistsError("x")).en == "already exists"
+    assert _boundary.os_reason(TimeoutError("timed out")).zh == "连接超时"
+
+
+def test_another_refusal_is_the_systems_words() -> None:
+    _messages.marking(False)
+    said = _boundary.os_reason(OSError(errno.EIO, "Input/output error"))
+    assert (said.zh, said.en) == ("Input/output error", "Input/output error")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_output_refused_by_the_system_is_said_in_the_language(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o`` on a read-only file system: "Read-only file system" under zh too."""
+
+    def refused(*_: object, **__: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    _messages.marking(False)
+    monkeypatch.setattr(os, "replace", refused)
+    output = tmp_path / "out.json"
+    code, _, err = run("export", YANTAI, "-o", str(output), "--lang", lang)
+    said = (
+        f"qrules: cannot write '{output}': cannot be written: read-only file system\n"
+        if lang == "en"
+        else f"qrules:无法写入 '{output}':无法写入:文件系统只读\n"
+    )
+    assert (code, err) == (2, said)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_os_error_no_reader_said_is_in_the_language(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OS error that reaches the command line's boundary, naming a file."""
+
+    def refused(args: object, out: object) -> int:
+        raise FileExistsError(errno.EEXIST, "File exists", "/some/where")
+
+    monkeypatch.setitem(cli._COMMANDS, "list", refused)
+    _messages.marking(False)
+    code, _, err = run("list", "--lang", lang)
+    assert code == 2
+    assert ("cannot be read: already exists" if lang == "en" else "无法读取:已存在") in err, err
+    assert "File exists" not in err

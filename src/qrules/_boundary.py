@@ -36,6 +36,7 @@ __all__ = [
     "address_reason",
     "first_line",
     "guarded",
+    "os_error",
     "os_reason",
     "outside",
     "replace_file",
@@ -189,52 +190,78 @@ def _without_pieces(text: str, secret: str) -> str:
 
 
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
-    """What an OS error says about a path, and what to do."""
-    if isinstance(error, FileNotFoundError):
-        return say("os.not_found"), say("os.check_path")
-    if isinstance(error, IsADirectoryError):
-        return say("os.is_a_folder"), say("os.give_a_file")
-    if isinstance(error, NotADirectoryError):
-        return say("os.not_a_folder"), say("os.check_path")
-    if isinstance(error, PermissionError):
-        return say("os.permission"), say("os.check_permissions")
+    """What an OS error says about a path, and what to do: a path that is not
+    there, a folder, or not to be read, said alone with what to do; any other
+    refusal as the path that cannot be read (or written) and why."""
+    number = None if _raised_by(error, "socket", "gaierror") else _errno_of(error)
+    if number in _HINTS:
+        return os_reason(error), say(_HINTS[number])
     return say(f"os.cannot_be_{verb}", error=os_reason(error)), None
 
 
 def os_reason(error: OSError) -> Text:
-    """Why the system refused, for a message that says what qrules was doing:
-    in Chinese the catalog's words for the common refusals, else (and in
-    English, as it always was) the system's own words, as data."""
+    """Why the system refused, for a message that says what qrules was doing,
+    in either language: the catalog's words for the common refusals (by
+    errno, or by the error's class where it has none), else the system's
+    own words, as data. The one place an OS error's text is said."""
+    if _raised_by(error, "socket", "gaierror"):  # (the resolver's codes, not errno's)
+        found = sys.modules["socket"]
+        unknown = {getattr(found, name, None) for name in ("EAI_NONAME", "EAI_NODATA")}
+        return say("os.no_such_host" if error.errno in unknown else "os.host_not_looked_up")
+    number = _errno_of(error)
+    if number in _REASONS:
+        return say(_REASONS[number])
     system = data(error.strerror or first_line(error))
-    if isinstance(
-        error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
-    ):
-        return Text(_os_problem(error)[0].zh, system)
-    for kind, id in _NETWORK:
-        if isinstance(error, kind):
-            return Text(say(id).zh, system)
-    if error.errno in _ERRNOS:
-        return Text(say(_ERRNOS[error.errno]).zh, system)
     return Text(system, system)
 
 
-#: The network's common refusals, said in the catalog's words in Chinese.
-_NETWORK: tuple[tuple[type[OSError], str], ...] = (
-    (ConnectionRefusedError, "os.connection_refused"),
-    (TimeoutError, "os.timed_out"),
-)
-#: More of the system's refusals, by errno, said in the catalog's words in Chinese.
-_ERRNOS = {
+def _errno_of(error: OSError) -> int | None:
+    """The error's errno, or the one its class stands for when it has none
+    (``TimeoutError("timed out")``, as a socket raises it)."""
+    if error.errno is not None:
+        return int(error.errno)
+    return next((n for kind, n in _CLASSES if isinstance(error, kind)), None)
+
+
+#: The system's common refusals, by errno: the catalog's words for each.
+_REASONS = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.not_permitted",
+    errno.EISDIR: "os.is_a_folder",
+    errno.ENOTDIR: "os.not_a_folder",
+    errno.ENOSPC: "os.no_space",
+    errno.EROFS: "os.read_only",
+    errno.ELOOP: "os.too_many_links",
+    errno.ENAMETOOLONG: "os.name_too_long",
+    errno.EEXIST: "os.exists",
+    errno.EMFILE: "os.too_many_open",
+    errno.ECONNREFUSED: "os.connection_refused",
+    errno.ETIMEDOUT: "os.timed_out",
     errno.ENETUNREACH: "os.network_unreachable",
     errno.EHOSTUNREACH: "os.host_unreachable",
     errno.ECONNRESET: "os.connection_reset",
     errno.EADDRNOTAVAIL: "os.address_unavailable",
-    errno.ENOSPC: "os.no_space",
-    errno.EROFS: "os.read_only",
-    errno.ENAMETOOLONG: "os.name_too_long",
-    errno.ELOOP: "os.too_many_links",
-    errno.EMFILE: "os.too_many_open",
 }
+#: What to do about the refusals `_os_problem` says alone.
+_HINTS = {
+    errno.ENOENT: "os.check_path",
+    errno.EISDIR: "os.give_a_file",
+    errno.ENOTDIR: "os.check_path",
+    errno.EACCES: "os.check_permissions",
+    errno.EPERM: "os.check_permissions",
+}
+#: The errno an error of each class stands for, when it carries none.
+_CLASSES: tuple[tuple[type[OSError], int], ...] = (
+    (FileNotFoundError, errno.ENOENT),
+    (IsADirectoryError, errno.EISDIR),
+    (NotADirectoryError, errno.ENOTDIR),
+    (PermissionError, errno.EACCES),
+    (FileExistsError, errno.EEXIST),
+    (ConnectionRefusedError, errno.ECONNREFUSED),
+    (ConnectionResetError, errno.ECONNRESET),
+    (TimeoutError, errno.ETIMEDOUT),
+)
 _NOT_A_PORT = re.compile(r"Port could not be cast to integer value as (.*)")
 _NOT_AN_IP = re.compile(r"(.*) does not appear to be an IPv4 or IPv6 address")
 
@@ -491,6 +518,13 @@ def _driver_of(error: BaseException) -> str | None:
         if driver is not None:
             return driver
     return None
+
+
+def os_error(error: OSError) -> QRulesError:
+    """An OS error that no reading point translated, as qrules' error: naming
+    its file, when it names one, else why the system refused."""
+    found = None if error.filename is None else translated(error, str(error.filename))
+    return QRulesError(os_reason(error)) if found is None else found
 
 
 @contextmanager

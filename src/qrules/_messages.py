@@ -2587,6 +2587,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os.too_many_links": ("符号链接层数过多", "too many levels of symbolic links"),
     "os.too_many_open": ("打开的文件过多", "too many open files"),
     "os.address_unavailable": ("无法使用该地址", "cannot assign the requested address"),
+    # -- boundary (session 15): the system's common refusals, by errno ------------
+    "os.not_permitted": ("不允许此操作", "operation not permitted"),
+    "os.exists": ("已存在", "already exists"),
+    "os.host_not_looked_up": ("无法查询该主机名", "the host name could not be looked up"),
     # -- the smallest change (_results.py), the responsible list (_model.py) -------
     "change.more": (
         "{name}需增加 {delta}({observed} → {needed})",

@@ -27,7 +27,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _report
-from ._boundary import OutputError, os_reason, translated, write_file, writing
+from ._boundary import OutputError, os_error, os_reason, write_file, writing
 from ._errors import (
     DataError,
     Problem,
@@ -546,9 +546,7 @@ def main(
     except OSError as error:
         # The environment's failures that no reading point translated: still the
         # input's or the machine's, not a bug.
-        said = None if error.filename is None else translated(error, str(error.filename))
-        reason = os_reason(error).get(lang) if said is None else said.render(lang)
-        print(say("cli.error").get(lang) + reason, file=err)
+        print(say("cli.error").get(lang) + os_error(error).render(lang), file=err)
         return EXIT_BAD_INPUT
     except Exception as error:  # anything else is a bug, and said to be one
         print(_bug(error, args, lang), file=err)
