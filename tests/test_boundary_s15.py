@@ -339,7 +339,8 @@ def test_an_output_refused_by_the_system_is_said_in_the_language(
 def test_an_os_error_no_reader_said_is_in_the_language(
     lang: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An OS error that reaches the command line's boundary, naming a file."""
+    """An OS error that reaches the command line's boundary, naming a file: not
+    called a dataset, nor said to be read (which it was is not known there)."""
 
     def refused(args: object, out: object) -> int:
         raise FileExistsError(errno.EEXIST, "File exists", "/some/where")
@@ -348,5 +349,34 @@ def test_an_os_error_no_reader_said_is_in_the_language(
     _messages.marking(False)
     code, _, err = run("list", "--lang", lang)
     assert code == 2
-    assert ("cannot be read: already exists" if lang == "en" else "无法读取:已存在") in err, err
-    assert "File exists" not in err
+    assert err == (
+        "qrules: /some/where: already exists\n" if lang == "en" else "qrules:/some/where:已存在\n"
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", YANTAI, "--sample", "-o", "{long}"],
+        ["check", YANTAI, "--sample", "--decision-log", "{long}"],
+        ["template", YANTAI, "-o", "{long}.csv"],
+    ],
+    ids=["output", "decision-log", "template"],
+)
+def test_an_output_the_system_will_not_look_at_is_an_output_error(
+    argv: list[str], lang: str, tmp_path: Path
+) -> None:
+    """An output's name too long: it was said as a dataset that cannot be
+    read ("dataset '…/xxx…' has 1 problem: xxx…: cannot be read: file name too
+    long"), or as a file of no kind."""
+    _messages.marking(False)
+    long = str(tmp_path / ("x" * 300))
+    given = [a.format(long=long) for a in argv]
+    code, _, err = run(*given, "--lang", lang)
+    said = (
+        f"qrules: cannot write '{given[-1]}': cannot be written: file name too long\n"
+        if lang == "en"
+        else f"qrules:无法写入 '{given[-1]}':无法写入:文件名过长\n"
+    )
+    assert (code, err) == (2, said)

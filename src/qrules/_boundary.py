@@ -521,10 +521,16 @@ def _driver_of(error: BaseException) -> str | None:
 
 
 def os_error(error: OSError) -> QRulesError:
-    """An OS error that no reading point translated, as qrules' error: naming
-    its file, when it names one, else why the system refused."""
-    found = None if error.filename is None else translated(error, str(error.filename))
-    return QRulesError(os_reason(error)) if found is None else found
+    """An OS error that no reading or writing point translated, as qrules'
+    error: why the system refused, after the file it names, if any (not
+    called a dataset, nor said to be read: which it was is not known here),
+    and what to do, where the catalog knows."""
+    reason = os_reason(error)
+    if error.filename is not None:
+        reason = say("os.of_file", file=str(error.filename), message=reason)
+    number = _errno_of(error)
+    hint = say("hint", hint=say(_HINTS[number])) if number in _HINTS else ""
+    return QRulesError(say("os.refused", message=reason, hint=hint))
 
 
 @contextmanager
@@ -559,9 +565,12 @@ def guarded(items: Iterable[_Item], source: str) -> Iterator[_Item]:
 
 @contextmanager
 def writing(path: Path) -> Iterator[None]:
-    """Write ``path``; an OS error is an `OutputError` naming it."""
+    """Write ``path``; an OS error is an `OutputError` naming it (qrules' own
+    errors, an `OutputError` among them, go on as they are)."""
     try:
         yield
+    except QRulesError:
+        raise
     except OSError as error:
         message, hint = _os_problem(error, "written")
         raise OutputError(

@@ -2589,6 +2589,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os.address_unavailable": ("无法使用该地址", "cannot assign the requested address"),
     # -- boundary (session 15): the system's common refusals, by errno ------------
     "os.not_permitted": ("不允许此操作", "operation not permitted"),
+    "os.refused": ("{message}{hint}", "{message}{hint}"),
     "os.exists": ("已存在", "already exists"),
     "os.host_not_looked_up": ("无法查询该主机名", "the host name could not be looked up"),
     # -- the smallest change (_results.py), the responsible list (_model.py) -------

@@ -686,13 +686,18 @@ def _output_path(args: argparse.Namespace) -> Path | None:
 def _check_output(args: argparse.Namespace) -> None:
     """Before any work: ``-o FILE`` must name a file in a folder that exists,
     and neither ``-o FILE`` nor ``--decision-log FILE`` one of the inputs
-    (which it would overwrite, or append to)."""
+    (which it would overwrite, or append to). The system refusing to look
+    at one (a name too long, a loop of links) is an error writing it."""
     log = getattr(args, "decision_log", None)
     if log:
         _refuse_input(Path(log), _named_inputs(args), "--decision-log")
     path = _output_path(args)
-    if path is None:
-        return
+    if path is not None:
+        with writing(path):
+            _check_output_path(path, args, log)
+
+
+def _check_output_path(path: Path, args: argparse.Namespace, log: str | None) -> None:
     if path.is_dir():
         raise OutputError(say("cli.output_folder", path=str(path)))
     folder = path.parent
@@ -720,14 +725,21 @@ def _named_inputs(args: argparse.Namespace) -> list[Path]:
 
 
 def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> None:
-    """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a folder)."""
-    target = path.resolve()
+    """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a
+    folder), or when the system will not look at ``path`` (a name too long)."""
+    with writing(path):
+        target = path.resolve()
+        present = target.exists()
     for given in inputs:
-        if not given.exists():
+        try:
+            if not given.exists():
+                continue
+            source = given.resolve()
+            same = present and os.path.samefile(target, source)
+            inside = source.is_dir() and target.is_relative_to(source)
+        except OSError:  # an input the system will not look at: its reader says so
             continue
-        source = given.resolve()
-        same = target.exists() and os.path.samefile(target, source)
-        if same or (source.is_dir() and target.is_relative_to(source)):
+        if same or inside:
             raise OutputError(
                 say("cli.overwrite_input", option=option, path=str(path), given=str(given))
             )
