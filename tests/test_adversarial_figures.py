@@ -445,4 +445,4 @@ def test_a_full_disk_is_said_in_chinese(tmp_path: Path) -> None:
     assert code == 2
     assert err == "qrules:无法写入 '/dev/full':无法写入:磁盘空间不足\n"
     code, _, err = run(*argv)
-    assert err == "qrules: cannot write '/dev/full': cannot be written: No space left on device\n"
+    assert err == "qrules: cannot write '/dev/full': cannot be written: no space left on device\n"

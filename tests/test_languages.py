@@ -839,15 +839,20 @@ def test_a_change_that_must_exceed_is_said_naturally() -> None:
     ("command", "lang", "said"),
     [
         ("audit", "zh", "qrules:{path}:无法读取决策日志:是文件夹,此处需要文件"),
-        ("audit", "en", "qrules: {path}: cannot read the decision log: Is a directory"),
+        (
+            "audit",
+            "en",
+            "qrules: {path}: cannot read the decision log: is a folder, where a file is expected",
+        ),
         ("coverage", "zh", "qrules:{path}:无法读取覆盖率报告:是文件夹,此处需要文件"),
     ],
 )
 def test_the_systems_refusals_are_said_in_the_language(
     command: str, lang: str, said: str, tmp_path: Path
 ) -> None:
-    """A folder where a file is wanted: the common refusals in Chinese under
-    zh; in English the system's own words, as always."""
+    """A folder where a file is wanted: the common refusals in the catalog's
+    words, in Chinese under zh and in English under en (the system's own
+    words, "Is a directory", before)."""
     _messages.marking(False)
     code, _, err = run([command, str(tmp_path), "--lang", lang])
     assert code == 2
@@ -1052,15 +1057,28 @@ def test_a_database_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("error", "zh", "en"),
     [
-        (ConnectionRefusedError(111, "Connection refused"), "连接被拒绝", None),
-        (TimeoutError("timed out"), "连接超时", None),
-        (socket.gaierror(-2, "Name or service not known"), "找不到该主机", None),
-        (OSError(errno.ENETUNREACH, "Network is unreachable"), "网络不可达", None),
-        (OSError(errno.EHOSTUNREACH, "No route to host"), "无法访问该主机", None),
+        (ConnectionRefusedError(111, "Connection refused"), "连接被拒绝", "connection refused"),
+        (TimeoutError("timed out"), "连接超时", "timed out"),
+        (
+            socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+            "找不到该主机",
+            "no such host",
+        ),
+        (
+            socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"),
+            "无法查询该主机名",
+            "the host name could not be looked up",
+        ),
+        (
+            OSError(errno.ENETUNREACH, "Network is unreachable"),
+            "网络不可达",
+            "network is unreachable",
+        ),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), "无法访问该主机", "no route to host"),
         (
             ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
             "连接被对方重置",
-            None,
+            "connection reset by peer",
         ),
         (
             ValueError("Port out of range 0-65535"),
@@ -1087,10 +1105,11 @@ def test_a_database_file_that_is_a_folder_is_said_so(tmp_path: Path) -> None:
     ],
 )
 def test_spark_unreachable_is_said_in_the_language(
-    error: Exception, zh: str, en: str | None, monkeypatch: pytest.MonkeyPatch
+    error: Exception, zh: str, en: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The system's words in English (as always), the catalog's in Chinese; an
-    address that cannot be read, in the catalog's words in both."""
+    """The system's common refusals, and an address that cannot be read, in
+    the catalog's words in both languages (in English the system's own words,
+    "Connection refused", before)."""
     from qrules.engines import spark  # noqa: PLC0415
 
     def refused(*_: object, **__: object) -> None:
@@ -1100,9 +1119,8 @@ def test_spark_unreachable_is_said_in_the_language(
     monkeypatch.setattr(socket, "create_connection", refused)
     with pytest.raises(qrules.DataError) as caught:
         spark.connect("sc://spark.example:15002")
-    system = en or getattr(error, "strerror", None) or str(error)
     assert f"无法连接 Spark Connect 服务器:{zh}" in caught.value.render("zh")
-    assert f"cannot reach the Spark Connect server: {system}" in caught.value.render("en")
+    assert f"cannot reach the Spark Connect server: {en}" in caught.value.render("en")
 
 
 @pytest.mark.parametrize("reader", ["mapping", "json"])
@@ -1120,4 +1138,4 @@ def test_a_reader_refused_by_the_system_is_said_in_the_language(
         ColumnMapping.load(folder) if reader == "mapping" else _json_table(folder)
     assert "无法读取:是文件夹,此处需要文件" in caught.value.render("zh")
     assert "directory" not in caught.value.render("zh")
-    assert "cannot read: Is a directory" in caught.value.render("en")
+    assert "cannot read: is a folder, where a file is expected" in caught.value.render("en")

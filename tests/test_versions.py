@@ -44,9 +44,10 @@ def test_the_changelog_date_is_a_date(revised: Path) -> None:
     # Any text was printed as the release date: "## [2.1.0] - notadate".
     code, out, err = run("changelog", "yantai-2023-2025", str(revised), "--date", "notadate")
     assert (code, out) == (2, "")
-    assert err.splitlines()[-1] == (
-        "qrules changelog: error: argument --date: 'notadate' is not a date such as 2024-12-31"
-    )
+    assert err.splitlines() == [
+        "qrules changelog: error: argument --date: 'notadate' is not a date such as 2024-12-31",
+        "run 'qrules changelog --help' for the usage",
+    ]
 
 
 def test_diff_and_changelog_in_chinese(revised: Path, monkeypatch: pytest.MonkeyPatch) -> None:

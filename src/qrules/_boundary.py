@@ -36,8 +36,10 @@ __all__ = [
     "address_reason",
     "first_line",
     "guarded",
+    "os_error",
     "os_reason",
     "outside",
+    "replace_file",
     "table_problem",
     "translated",
     "without_password",
@@ -188,52 +190,78 @@ def _without_pieces(text: str, secret: str) -> str:
 
 
 def _os_problem(error: OSError, verb: str = "read") -> tuple[Text, Text | None]:
-    """What an OS error says about a path, and what to do."""
-    if isinstance(error, FileNotFoundError):
-        return say("os.not_found"), say("os.check_path")
-    if isinstance(error, IsADirectoryError):
-        return say("os.is_a_folder"), say("os.give_a_file")
-    if isinstance(error, NotADirectoryError):
-        return say("os.not_a_folder"), say("os.check_path")
-    if isinstance(error, PermissionError):
-        return say("os.permission"), say("os.check_permissions")
+    """What an OS error says about a path, and what to do: a path that is not
+    there, a folder, or not to be read, said alone with what to do; any other
+    refusal as the path that cannot be read (or written) and why."""
+    number = None if _raised_by(error, "socket", "gaierror") else _errno_of(error)
+    if number in _HINTS:
+        return os_reason(error), say(_HINTS[number])
     return say(f"os.cannot_be_{verb}", error=os_reason(error)), None
 
 
 def os_reason(error: OSError) -> Text:
-    """Why the system refused, for a message that says what qrules was doing:
-    in Chinese the catalog's words for the common refusals, else (and in
-    English, as it always was) the system's own words, as data."""
+    """Why the system refused, for a message that says what qrules was doing,
+    in either language: the catalog's words for the common refusals (by
+    errno, or by the error's class where it has none), else the system's
+    own words, as data. The one place an OS error's text is said."""
+    if _raised_by(error, "socket", "gaierror"):  # (the resolver's codes, not errno's)
+        found = sys.modules["socket"]
+        unknown = {getattr(found, name, None) for name in ("EAI_NONAME", "EAI_NODATA")}
+        return say("os.no_such_host" if error.errno in unknown else "os.host_not_looked_up")
+    number = _errno_of(error)
+    if number in _REASONS:
+        return say(_REASONS[number])
     system = data(error.strerror or first_line(error))
-    if isinstance(
-        error, (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
-    ):
-        return Text(_os_problem(error)[0].zh, system)
-    for kind, id in _NETWORK:
-        if isinstance(error, kind):
-            return Text(say(id).zh, system)
-    if error.errno in _ERRNOS:
-        return Text(say(_ERRNOS[error.errno]).zh, system)
     return Text(system, system)
 
 
-#: The network's common refusals, said in the catalog's words in Chinese.
-_NETWORK: tuple[tuple[type[OSError], str], ...] = (
-    (ConnectionRefusedError, "os.connection_refused"),
-    (TimeoutError, "os.timed_out"),
-)
-#: More of the system's refusals, by errno, said in the catalog's words in Chinese.
-_ERRNOS = {
+def _errno_of(error: OSError) -> int | None:
+    """The error's errno, or the one its class stands for when it has none
+    (``TimeoutError("timed out")``, as a socket raises it)."""
+    if error.errno is not None:
+        return int(error.errno)
+    return next((n for kind, n in _CLASSES if isinstance(error, kind)), None)
+
+
+#: The system's common refusals, by errno: the catalog's words for each.
+_REASONS = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.not_permitted",
+    errno.EISDIR: "os.is_a_folder",
+    errno.ENOTDIR: "os.not_a_folder",
+    errno.ENOSPC: "os.no_space",
+    errno.EROFS: "os.read_only",
+    errno.ELOOP: "os.too_many_links",
+    errno.ENAMETOOLONG: "os.name_too_long",
+    errno.EEXIST: "os.exists",
+    errno.EMFILE: "os.too_many_open",
+    errno.ECONNREFUSED: "os.connection_refused",
+    errno.ETIMEDOUT: "os.timed_out",
     errno.ENETUNREACH: "os.network_unreachable",
     errno.EHOSTUNREACH: "os.host_unreachable",
     errno.ECONNRESET: "os.connection_reset",
     errno.EADDRNOTAVAIL: "os.address_unavailable",
-    errno.ENOSPC: "os.no_space",
-    errno.EROFS: "os.read_only",
-    errno.ENAMETOOLONG: "os.name_too_long",
-    errno.ELOOP: "os.too_many_links",
-    errno.EMFILE: "os.too_many_open",
 }
+#: What to do about the refusals `_os_problem` says alone.
+_HINTS = {
+    errno.ENOENT: "os.check_path",
+    errno.EISDIR: "os.give_a_file",
+    errno.ENOTDIR: "os.check_path",
+    errno.EACCES: "os.check_permissions",
+    errno.EPERM: "os.check_permissions",
+}
+#: The errno an error of each class stands for, when it carries none.
+_CLASSES: tuple[tuple[type[OSError], int], ...] = (
+    (FileNotFoundError, errno.ENOENT),
+    (IsADirectoryError, errno.EISDIR),
+    (NotADirectoryError, errno.ENOTDIR),
+    (PermissionError, errno.EACCES),
+    (FileExistsError, errno.EEXIST),
+    (ConnectionRefusedError, errno.ECONNREFUSED),
+    (ConnectionResetError, errno.ECONNRESET),
+    (TimeoutError, errno.ETIMEDOUT),
+)
 _NOT_A_PORT = re.compile(r"Port could not be cast to integer value as (.*)")
 _NOT_AN_IP = re.compile(r"(.*) does not appear to be an IPv4 or IPv6 address")
 
@@ -492,6 +520,19 @@ def _driver_of(error: BaseException) -> str | None:
     return None
 
 
+def os_error(error: OSError) -> QRulesError:
+    """An OS error that no reading or writing point translated, as qrules'
+    error: why the system refused, after the file it names, if any (not
+    called a dataset, nor said to be read: which it was is not known here),
+    and what to do, where the catalog knows."""
+    reason = os_reason(error)
+    if error.filename is not None:
+        reason = say("os.of_file", file=str(error.filename), message=reason)
+    number = _errno_of(error)
+    hint = say("hint", hint=say(_HINTS[number])) if number in _HINTS else ""
+    return QRulesError(say("os.refused", message=reason, hint=hint))
+
+
 @contextmanager
 def outside(source: str, *, where: str | Text | None = None) -> Iterator[None]:
     """Run outside code on ``source``; what input can make it raise is raised
@@ -524,9 +565,12 @@ def guarded(items: Iterable[_Item], source: str) -> Iterator[_Item]:
 
 @contextmanager
 def writing(path: Path) -> Iterator[None]:
-    """Write ``path``; an OS error is an `OutputError` naming it."""
+    """Write ``path``; an OS error is an `OutputError` naming it (qrules' own
+    errors, an `OutputError` among them, go on as they are)."""
     try:
         yield
+    except QRulesError:
+        raise
     except OSError as error:
         message, hint = _os_problem(error, "written")
         raise OutputError(
@@ -541,10 +585,10 @@ def writing(path: Path) -> Iterator[None]:
 
 def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` as the file ``path`` names, an output of qrules (``-o``):
-    a new file put in its place by a rename (what was there is kept whole
-    until the new file is, and never half written), with the mode the old
-    file had, or a new file's. A symbolic link is never written through to a
-    file (a link an attacker left in a shared folder would make qrules
+    a new file put in its place by `replace_file` (what was there is kept
+    whole until the new file is, and never half written), with the mode the
+    old file had, or a new file's. A symbolic link is never written through to
+    a file (a link an attacker left in a shared folder would make qrules
     overwrite the file it names): refused, an `OutputError`. Where ``path``
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
     written to as it is. Its OS errors are `writing`'s to say."""
@@ -558,13 +602,26 @@ def write_file(path: Path, data: bytes) -> None:
         return
     if path.is_symlink():
         raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
+    replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Put a file holding ``data`` at ``path``, atomically: a temporary file
+    beside it (in its folder, so that the rename stays on one file system),
+    written, given ``mode`` (``None``: the temporary file's own, 0600), then
+    renamed over ``path`` (a reader sees the old file or the new one, never
+    half of one; a symbolic link at ``path`` is replaced, not written
+    through). On any failure the temporary file is removed and the error
+    raised: what to make of it (an output's error, a cache not written) is
+    the caller's."""
     import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
 
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-        os.chmod(temporary, stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -573,7 +630,16 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def _umask() -> int:
-    """The process's umask (read by setting it, then setting it back)."""
+    """The process's umask: read from ``/proc/self/status`` where the system
+    says it there (Linux 4.7 and later), else by setting it and setting it
+    back, which another thread's file made in between would be made with."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

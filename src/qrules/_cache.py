@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _forms
+from ._boundary import replace_file
 from ._once import once
 from ._version import __version__
 
@@ -218,27 +219,17 @@ def _write(places: list[Path], content: dict[str, Any]) -> None:
 
 
 def write_atomically(places: list[Path], data: bytes) -> None:
-    """Write ``data`` to the first of ``places`` that takes it, atomically (a
-    temporary file, then a rename: a reader sees the old file or the new one),
-    in a directory made private to the user; failing to write is not an error."""
-    import tempfile  # noqa: PLC0415 (seldom needed, and slow to import)
-
+    """Write ``data`` to the first of ``places`` that takes it, atomically
+    (`replace_file`: a reader sees the old file or the new one), in a
+    directory made private to the user, the file the user's alone (0600);
+    failing to write is not an error."""
     for path in places:
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(
-                dir=path.parent, prefix=".tmp-", suffix=".json"
-            )
+            replace_file(path, data)
         except OSError:
             continue
-        try:
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-            return
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        return
 
 
 def _reached(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from . import _coverage, _observe
+from ._boundary import os_error
 from ._errors import QRulesError
 from ._load import load
 from ._messages import Lang, Text, say
@@ -36,6 +37,8 @@ class CoveragePlugin:
             ]
             self.scoped = self._scoped()
         except (QRulesError, ValueError, OSError) as error:  # said as pytest says bad options
+            if isinstance(error, OSError) and not isinstance(error, QRulesError):
+                error = os_error(error)
             said = error.render(self.lang) if isinstance(error, QRulesError) else str(error)
             raise pytest.UsageError(say("plugin.usage", error=said).get(self.lang)) from None
         self.recorder = _coverage.CoverageRecorder(

@@ -1906,6 +1906,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ignored explicit argument {value}",
     ),
     "argparse.as_is": ("{message}", "{message}"),
+    # -- boundary (session 15): argparse's errors in two lines ---------------------
+    "argparse.see_help": ("运行 '{command}' 查看用法", "run '{command}' for the usage"),
+    "argparse.not_an_integer": ("{value} 不是整数", "{value} is not a whole number"),
+    "argparse.not_allowed": (
+        "不能与参数 {argument} 同时使用",
+        "not allowed with argument {argument}",
+    ),
+    "argparse.one_of": (
+        "需要参数 {arguments} 之一",
+        "one of the arguments {arguments} is required",
+    ),
+    "argparse.expected_count": ("需要 {count} 个值", "expected {count} arguments"),
+    "argparse.unexpected_option": ("意外的选项:{option}", "unexpected option string: {option}"),
+    "argparse.unknown_parser": (
+        "未知的命令 {name}(可选:{choices})",
+        "unknown parser {name} (choices: {choices})",
+    ),
     "help.qrules": (
         "按已发布规划的规则检查报告数据。",
         "Check reported figures against the rules of a published plan.",
@@ -2570,6 +2587,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "os.too_many_links": ("符号链接层数过多", "too many levels of symbolic links"),
     "os.too_many_open": ("打开的文件过多", "too many open files"),
     "os.address_unavailable": ("无法使用该地址", "cannot assign the requested address"),
+    # -- boundary (session 15): the system's common refusals, by errno ------------
+    "os.not_permitted": ("不允许此操作", "operation not permitted"),
+    "os.refused": ("{message}{hint}", "{message}{hint}"),
+    "os.exists": ("已存在", "already exists"),
+    "os.host_not_looked_up": ("无法查询该主机名", "the host name could not be looked up"),
     # -- the smallest change (_results.py), the responsible list (_model.py) -------
     "change.more": (
         "{name}需增加 {delta}({observed} → {needed})",

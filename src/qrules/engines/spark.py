@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from .._boundary import address_reason, first_line, os_reason, without_password
 from .._errors import DataError, Problem, QRulesError
 from .._fardates import held_text
-from .._messages import Text, data, say
+from .._messages import Text, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import arrow, canonical, python_lists, staged
@@ -37,11 +37,9 @@ def _session(session: Any) -> Any:
 
 
 def _refusal(error: OSError | ValueError) -> Text:
-    """Why the server could not be reached: the system's words (in Chinese,
-    the catalog's for the common refusals), or, for an address that cannot be
-    read (a bad port, brackets that do not pair), the catalog's."""
-    if isinstance(error, socket.gaierror):
-        return Text(say("os.no_such_host").zh, data(error.strerror or first_line(error)))
+    """Why the server could not be reached (`os_reason`: the catalog's words
+    for the common refusals, a host not found among them), or, for an address
+    that cannot be read (a bad port, brackets that do not pair), the catalog's."""
     if isinstance(error, OSError):
         return os_reason(error)
     return address_reason(error)
