@@ -150,6 +150,16 @@ def postgres(postgres_url: str) -> Iterator[Any]:
         yield connection
 
 
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
+    """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("postgres")
+    import duckdb  # noqa: PLC0415
+
+    return "duckdb", duckdb.connect()
+
+
 def records_tables(
     engine: str, request: pytest.FixtureRequest, statements: list[str], schema: str
 ) -> tuple[Any, dict[str, str]]:

@@ -35,14 +35,6 @@ from .conftest import ROOT, SAMPLES, assert_stored_failures, run
 from .records_strategies import records, unit, visit
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
-
-
 def marks(engine: str, count: int) -> str:
     """``count`` parameter marks of the engine's driver, for an INSERT."""
     return ", ".join(["%s" if engine == "postgres" else "?"] * count)

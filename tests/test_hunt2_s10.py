@@ -18,14 +18,10 @@ import qrules
 from qrules.engines import evaluate_records, evaluate_tables
 from tests.conftest import run
 
-BOOK = "yantai-2023-2025"
-FORMULA = "infant-formula-makers-system-inspected-yearly"
-HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
-LARGE = "large-catering-units-bright-kitchen-rate"
-KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+from .records_fixtures import BOOK, FORMULA, HIGH_RISK, KITCHENS, LARGE, YEAR_2025
+
 BRANDS = "provincial-high-end-brand-enterprises-table"
 PASS_RATE = "food-safety-sampling-pass-rate"
-YEAR_2025 = {"log_from": "2025-01-01", "log_until": "2025-12-31"}
 
 
 def _verdicts_everywhere(
