@@ -5,8 +5,10 @@ its tables in place.
 
 Shared by the tests of doubtful rows (``test_doubts.py``), of rows without an
 inspection id (``test_idless_s14.py``), of empty population columns
-(``test_vacant.py``) and session 10's fixes (``test_fixes_s10.py``). The rows
-themselves are built with ``records_strategies.unit`` and ``visit``.
+(``test_vacant.py``), session 10's fixes and hunt (``test_fixes_s10.py``,
+``test_hunt2_s10.py``). The rows themselves are built with
+``records_strategies.unit`` and ``visit``; the command line's options for
+records are ``conftest.records_options``, ``log_year`` and ``SAMPLE_RECORDS``.
 """
 
 from __future__ import annotations

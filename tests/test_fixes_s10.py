@@ -16,7 +16,7 @@ import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 from qrules.records.read import parse_date
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 from .records_fixtures import LOG_TYPES, REGISTER_TYPES, place
 from .records_strategies import unit, visit
@@ -412,16 +412,10 @@ def test_every_output_marks_it(tmp_path: Path, command: str, form: str) -> None:
     code, _, err = run(
         command,
         str(RECORDS),
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--rule",
         "twice",
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *log_year(2024),
         "--format",
         form,
         "-o",

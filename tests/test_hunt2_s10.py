@@ -16,7 +16,7 @@ import pytest
 
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
-from tests.conftest import run
+from tests.conftest import log_year, run
 
 from .records_fixtures import BOOK, FORMULA, HIGH_RISK, KITCHENS, LARGE, YEAR_2025
 
@@ -349,7 +349,7 @@ def test_a_district_written_two_ways_in_a_register_is_not_two_districts(tmp_path
     code, out, err = run(
         *("check", BOOK, "--register", str(tmp_path / "register.csv")),
         *("--log", str(tmp_path / "log.csv"), "--rule", FORMULA, "--by-district"),
-        *("--log-from", "2025-01-01", "--log-until", "2025-12-31"),
+        *log_year(2025),
     )
     assert code == 2, out
     assert "芝罘" in err

@@ -17,7 +17,7 @@ import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 
-from .conftest import RECORDS, run
+from .conftest import RECORDS, log_year, records_options, run
 from .records_fixtures import (
     ID_LOG_TYPES,
     LOG_TYPES,
@@ -245,14 +245,8 @@ def test_the_command_line_says_which_rows(tmp_path: Path, engine_name: str, ids:
     argv = [
         "check",
         "yantai-2023-2025",
-        "--register",
-        str(register),
-        "--log",
-        str(log),
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *records_options(register, log),
+        *log_year(2024),
         "--rule",
         "high-risk-catering-units-inspected-twice-yearly",
         "--engine",

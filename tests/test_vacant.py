@@ -17,7 +17,7 @@ import pytest
 
 import qrules
 from qrules import Verdict
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 from .records_fixtures import (
     BOOK,
@@ -191,8 +191,8 @@ def test_the_command_line_says_the_same_of_an_empty_risk_level_and_a_missing_fla
     log = tmp_path / "log.csv"
     log.write_text(LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n", encoding="utf-8")
     _code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--engine", engine_name,
-        "--log-from", "2025-01-01", "--log-until", "2025-12-31",
+        "check", BOOK, *records_options(register, log), "--engine", engine_name,
+        *log_year(2025),
         "--rule", HIGH_RISK, "--rule", KITCHENS, "--format", "json",
     )  # fmt: skip
     assert err == ""
