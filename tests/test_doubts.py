@@ -27,6 +27,7 @@ from qrules import Verdict
 from qrules.engines import _rejected, evaluate_tables
 from qrules.records.read import parse_date
 
+from .conftest import log_year, records_options
 from .records_fixtures import (
     LOG_TYPES,
     REGISTER_TYPES,
@@ -492,11 +493,7 @@ def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
         "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')",
     )
     _, connection = engine
-    options: dict[str, Any] = {
-        "rules": [book["twice"]],
-        "log_from": "2024-01-01",
-        "log_until": "2024-12-31",
-    }
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR_2024}
     [found] = evaluate_tables(
         book, connection, register="doubt_register", log="doubt_log", **options
     )
@@ -899,11 +896,7 @@ def test_a_kind_outside_its_set_in_a_typed_log_is_found(
         "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')",
     )
     _, connection = engine
-    options: dict[str, Any] = {
-        "rules": [book["twice"]],
-        "log_from": "2024-01-01",
-        "log_until": "2024-12-31",
-    }
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR_2024}
     [found] = evaluate_tables(
         book, connection, register="doubt_register", log="doubt_log", **options
     )
@@ -1081,8 +1074,8 @@ def test_the_csv_route_reads_a_row_without_a_kind_as_the_readers_do(
     register = write(tmp_path / "register.csv", MAKERS, ["unit", "name", "category"])
     log = write(tmp_path / "log.csv", visits, columns)
     assert direct.read_files(str(register), str(log)) is not None  # the route is taken
-    argv = ["check", "yantai-2023-2025", "--register", str(register), "--log", str(log)]
-    argv += ["--log-from", "2024-01-01", "--log-until", "2024-12-31", "--rule", INFANT]
+    argv = ["check", "yantai-2023-2025", *records_options(register, log)]
+    argv += [*log_year(2024), "--rule", INFANT]
     found = []
     for enabled in (True, False):
         monkeypatch.setattr(direct, "ENABLED", enabled)
