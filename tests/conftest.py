@@ -40,6 +40,20 @@ def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+#: ``qrules check``'s options reading the Yantai rulebook's sample register and log.
+SAMPLE_RECORDS = ("--register", "sample", "--log", "sample")
+
+
+def records_options(register: Path | str, log: Path | str) -> tuple[str, ...]:
+    """``qrules check``'s options reading the register and the log of these files."""
+    return ("--register", str(register), "--log", str(log))
+
+
+def log_year(year: int) -> tuple[str, ...]:
+    """``qrules check``'s options of a log reaching over the whole of ``year``."""
+    return ("--log-from", f"{year}-01-01", "--log-until", f"{year}-12-31")
+
+
 @pytest.fixture(scope="session")
 def yantai() -> qrules.Rulebook:
     """The shipped Yantai rulebook (a rulebook is immutable: one serves all tests)."""
@@ -148,6 +162,16 @@ def postgres(postgres_url: str) -> Iterator[Any]:
         _unavailable("psycopg is not installed (pip install 'qrules-plan[postgres]')")
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
+    """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("postgres")
+    import duckdb  # noqa: PLC0415
+
+    return "duckdb", duckdb.connect()
 
 
 def records_tables(

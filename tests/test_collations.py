@@ -21,9 +21,7 @@ import pytest
 import qrules
 
 from .conftest import run
-from .test_engines import engine, marks
-
-__all__ = ["engine"]  # the fixture, used here
+from .test_engines import marks
 
 _RULE = "infant-formula-makers-system-inspected-yearly"
 

@@ -15,7 +15,7 @@ from qrules import Verdict
 from qrules._decisions import audit_log, records_digests
 from qrules._limits import MAX_DECISION_LOG_LINE_BYTES
 
-from .conftest import SAMPLES, run, with_average_rule
+from .conftest import SAMPLE_RECORDS, SAMPLES, run, with_average_rule
 from .revisions import apply_revision
 
 SAMPLE = Path(qrules.load("yantai-2023-2025").path) / "samples" / "synthetic-2023-2025.csv"
@@ -36,10 +36,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
         run(
             "check",
             "yantai-2023-2025",
-            "--register",
-            "sample",
-            "--log",
-            "sample",
+            *SAMPLE_RECORDS,
             "--engine",
             "reference",
             "--decision-log",

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from qrules._recordspec import LOG_COLUMNS, REGISTER_COLUMNS
 from qrules.records import direct
-from tests.conftest import run
+from tests.conftest import records_options, run
 from tests.test_columns import VALUES
 
 pytest.importorskip("duckdb")
@@ -148,7 +148,7 @@ def test_the_command_line_judges_plain_files_in_duckdb(
         return found
 
     monkeypatch.setattr(direct, "read_files", spy)
-    argv = (RULEBOOK, "--register", str(register), "--log", str(log))
+    argv = (RULEBOOK, *records_options(register, log))
     for form in ("json", "table", "junit", "markdown"):
         with_route, without = _both(monkeypatch, "check", *argv, "--format", form)
         assert with_route == without
@@ -168,7 +168,7 @@ def test_other_engines_and_options_keep_the_readers(
     register, log = _files(tmp_path)
     called = []
     monkeypatch.setattr(direct, "read_files", lambda *a, **k: called.append(a))
-    run("check", RULEBOOK, "--register", str(register), "--log", str(log), *options)
+    run("check", RULEBOOK, *records_options(register, log), *options)
     assert not called
 
 
@@ -251,7 +251,7 @@ def test_the_route_declines_a_value_not_plain(
     register = _write(tmp_path / "register.csv", REGISTER, register_rows)
     log = _write(tmp_path / "log.csv", LOG, log_rows)
     assert not _taken(register, log)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(register, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
 
@@ -316,7 +316,7 @@ def test_the_route_declines_a_file_with(
 ) -> None:
     register, log = _bytes_changed(tmp_path, BYTE_FORMS[form])
     assert not _taken(register, log)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(register, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
 
@@ -337,7 +337,7 @@ def test_the_route_takes_plain_files_in_other_forms(
     register = _write(tmp_path / "register.tsv", REGISTER, _clean_register(30), **options)
     log = _write(tmp_path / "log.txt", LOG, _clean_log(30, 80), **options)
     assert _taken(register, log)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(register, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
 
@@ -360,7 +360,7 @@ def test_values_read_to_others_are_mapped_in_duckdb(
     log_rows[6][3] = ""  # no kind
     log = _write(tmp_path / "log.csv", LOG, log_rows)
     assert _taken(register, log)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(register, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
     assert "other_code" in with_route[1]
@@ -383,7 +383,7 @@ def test_a_mapping_is_read_as_the_readers_read_it(
     register = _write(tmp_path / "register.csv", ["统一社会信用代码", *REGISTER[1:]], rows)
     log = _write(tmp_path / "log.csv", [*LOG[:2], "检查日期", *LOG[3:]], _clean_log(30, 50))
     assert _taken(register, log, mapping)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log))
+    argv = ("check", RULEBOOK, *records_options(register, log))
     with_route, without = _both(monkeypatch, *argv, "--mapping", str(mapping), "--format", "json")
     assert with_route == without
 
@@ -401,7 +401,7 @@ def test_options_on_the_route(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
 ) -> None:
     register, log = _files(tmp_path)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), *options)
+    argv = ("check", RULEBOOK, *records_options(register, log), *options)
     with_route, without = _both(monkeypatch, *argv, "--format", "json")
     assert with_route == without
     if "--strict" not in options and "--log-until" in options:
@@ -445,7 +445,7 @@ def test_a_path_is_never_read_as_a_pattern_or_option(
     (tmp_path / "register2.csv").write_bytes(b"unit,category\nX,catering\n")  # a glob's match
     odd = register.rename(tmp_path / name)
     assert _taken(odd, log)
-    argv = ("check", RULEBOOK, "--register", str(odd), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(odd, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
     assert json.loads(with_route[1])["records"][0]["rows_read"] == 30
@@ -462,9 +462,7 @@ def test_a_fifo_a_folder_and_a_missing_file_are_declined(
     folder.mkdir()
     for source in (fifo, folder, tmp_path / "missing.csv"):
         assert not _taken(source, log)  # returns at once: a FIFO is never waited on
-        with_route, without = _both(
-            monkeypatch, "check", RULEBOOK, "--register", str(source), "--log", str(log)
-        )
+        with_route, without = _both(monkeypatch, "check", RULEBOOK, *records_options(source, log))
         assert with_route == without
         assert with_route[0] == 2
 
@@ -476,7 +474,7 @@ def test_a_symlink_is_read_as_the_readers_read_it(
     link = tmp_path / "link.csv"
     link.symlink_to(register)
     assert _taken(link, log)
-    argv = ("check", RULEBOOK, "--register", str(link), "--log", str(log), "--format", "json")
+    argv = ("check", RULEBOOK, *records_options(link, log), "--format", "json")
     with_route, without = _both(monkeypatch, *argv)
     assert with_route == without
 
@@ -565,7 +563,7 @@ def test_the_command_line_says_the_same_with_the_route_and_without(
     register, log, extra, plain = data.draw(_office_files(tmp_path))
     if plain:  # not vacuous: the files made plain take the route
         assert _taken(register, log)
-    argv = ("check", RULEBOOK, "--register", str(register), "--log", str(log), *extra)
+    argv = ("check", RULEBOOK, *records_options(register, log), *extra)
     for form in ("json", "table"):
         with_route, without = _both(monkeypatch, *argv, "--format", form)
         assert with_route == without
@@ -727,9 +725,7 @@ def test_a_field_longer_than_the_readers_read_is_theirs(
     rows[3][1] = "x" * 131_073  # MAX_CSV_FIELD_CHARS + 1: the csv module refuses it
     _write(register, REGISTER, rows)
     assert not _taken(register, log)
-    with_route, without = _both(
-        monkeypatch, "check", RULEBOOK, "--register", str(register), "--log", str(log)
-    )
+    with_route, without = _both(monkeypatch, "check", RULEBOOK, *records_options(register, log))
     assert with_route == without
     assert with_route[0] == 2
 
@@ -812,7 +808,7 @@ def test_the_route_with_its_queries_kept_runs_without_sqlglot(tmp_path: Path) ->
         for _ in range(2)
     ]
     code, out, _ = run(
-        "check", RULEBOOK, "--register", str(register), "--log", str(log),
+        "check", RULEBOOK, *records_options(register, log),
         "--log-until", "2025-12-31", "--format", "json",
     )  # fmt: skip
     assert found[0][0].startswith(f"{code} [True] False ")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from qrules._limits import MAX_CSV_FIELD_CHARS
 from qrules.records import direct
 from tests import test_direct as base
+from tests.conftest import records_options
 
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
@@ -26,10 +27,7 @@ def _argv(register: Path, log: Path) -> tuple[str, ...]:
     return (
         "check",
         base.RULEBOOK,
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--format",
         "json",
     )

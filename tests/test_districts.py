@@ -13,7 +13,7 @@ from qrules import Observation, Verdict
 from qrules._diff import Bump, diff_rulebooks
 from qrules._html import report_data
 from qrules._report import evaluation_json, evaluation_table, rule_dict
-from tests.conftest import run
+from tests.conftest import SAMPLE_RECORDS, run
 
 BRANDS = "provincial-high-end-brand-enterprises-brands-paragraph"  # 省级高端品牌培育企业50家以上
 MEASURE = "provincial_high_end_brand_enterprises"
@@ -144,12 +144,20 @@ def test_a_rate_reported_only_by_districts_is_not_summed(mini: qrules.Rulebook) 
     assert "不能按区县相加" in result.reason.zh
 
 
-def test_a_city_row_its_districts_contradict_is_said(yantai: qrules.Rulebook) -> None:
-    # The districts' rows add up to more than the city's: a part exceeds the whole.
+def _brands_with_city(
+    yantai: qrules.Rulebook, city: int
+) -> tuple[qrules.Evaluation, qrules.Result]:
+    """The brands rule judged on the office's districts' rows and a city row of ``city``."""
     evaluation = yantai.evaluate(
-        _dataset(*OFFICE, (MEASURE, None, 55)), rules=yantai.select(ids=[BRANDS])
+        _dataset(*OFFICE, (MEASURE, None, city)), rules=yantai.select(ids=[BRANDS])
     )
     [result] = evaluation.results
+    return evaluation, result
+
+
+def test_a_city_row_its_districts_contradict_is_said(yantai: qrules.Rulebook) -> None:
+    # The districts' rows add up to more than the city's: a part exceeds the whole.
+    evaluation, result = _brands_with_city(yantai, 55)
     assert (result.verdict, result.observed, result.derived) == (Verdict.MET, 55, ())
     expected = (
         "provincial_high_end_brand_enterprises in 2025: the 3 districts sum to 62, "
@@ -185,10 +193,7 @@ def test_a_sum_of_the_districts_a_dataset_names_is_the_least_the_city_can_be(
 def test_a_city_row_above_some_districts_sum_is_no_contradiction(yantai: qrules.Rulebook) -> None:
     # The rulebook lists no districts, so the three a dataset names may be only
     # some of the city's: a city figure above their sum is consistent with them.
-    evaluation = yantai.evaluate(
-        _dataset(*OFFICE, (MEASURE, None, 70)), rules=yantai.select(ids=[BRANDS])
-    )
-    [result] = evaluation.results
+    evaluation, result = _brands_with_city(yantai, 70)
     assert (result.verdict, result.observed, result.derived) == (Verdict.MET, 70, ())
     assert evaluation.notes == ()
     assert "sum to" not in result.reason.en
@@ -327,10 +332,7 @@ def test_records_by_district_follow_the_scope() -> None:
     _, out, _ = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--by-district",
         "--format",
         "json",

@@ -27,7 +27,7 @@ import pytest
 
 import qrules
 
-from .conftest import run
+from .conftest import SAMPLE_RECORDS, run
 
 ROOT = Path(__file__).parent.parent
 OFFICE = ROOT / "docs" / "examples" / "office"
@@ -284,7 +284,7 @@ def test_every_key_of_the_json_documents_is_documented(
 
     monkeypatch.chdir(tmp_path)
     revised = apply_revision("yantai-2024", tmp_path)
-    records = ["--register", "sample", "--log", "sample", "--log-from", "2023-01-01"]
+    records = [*SAMPLE_RECORDS, "--log-from", "2023-01-01"]
     run("check", "yantai-2023-2025", *records, "--decision-log", "log.jsonl")
     log = Path("log.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     found: set[str] = set()

@@ -10,7 +10,6 @@ is not a clean date or flag): all give the same verdict.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import itertools
 import os
@@ -28,91 +27,18 @@ from qrules import Verdict
 from qrules.engines import _rejected, evaluate_tables
 from qrules.records.read import parse_date
 
+from .conftest import log_year, records_options
+from .records_fixtures import (
+    LOG_TYPES,
+    REGISTER_TYPES,
+    YEAR_2024,
+    assert_everywhere,
+    everywhere,
+    only,
+    place,
+    write,
+)
 from .records_strategies import corrupted_records, corruption, unit, visit
-
-#: The columns of the tables made in place, and their SQL types.
-REGISTER_TYPES = {
-    "unit": "VARCHAR",
-    "name": "VARCHAR",
-    "category": "VARCHAR",
-    "risk_level": "VARCHAR",
-    "registered": "VARCHAR",
-    "closed": "VARCHAR",
-    "internet_bright_kitchen": "VARCHAR",
-}
-LOG_TYPES = {"unit": "VARCHAR", "date": "VARCHAR", "kind": "VARCHAR", "result": "VARCHAR"}
-
-
-def write(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(columns)
-        writer.writerows([["" if r.get(c) is None else r[c] for c in columns] for r in rows])
-    return path
-
-
-def place(
-    connection: Any, engine: str, name: str, rows: list[dict[str, Any]], types: dict[str, str]
-) -> None:
-    """A table in the database, with these column types, holding the rows as text."""
-    cursor = connection.cursor()
-    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    cursor.execute(f"CREATE TABLE {name} (" + ", ".join(f"{c} {t}" for c, t in types.items()) + ")")
-    mark = "%s" if engine == "postgres" else "?"
-    for row in rows:
-        cursor.execute(
-            f"INSERT INTO {name} VALUES ("
-            + ", ".join(f"CAST({mark} AS {t})" for t in types.values())
-            + ")",
-            tuple(None if row.get(c) is None else str(row[c]) for c in types),
-        )
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
-
-
-def everywhere(
-    book: qrules.Rulebook,
-    tmp_path: Path,
-    engine: tuple[str, Any],
-    units: list[dict[str, Any]],
-    visits: list[dict[str, Any]],
-    rule: str,
-    log_columns: list[str] | None = None,
-    **options: Any,
-) -> dict[str, list[qrules.Result]]:
-    """The rule's results on files (reference engine), loaded into the engine, and
-    in place in the engine's tables (the log of ``log_columns``, by default all)."""
-    name, connection = engine
-    columns = list(LOG_TYPES) if log_columns is None else log_columns
-    register = qrules.read_register(write(tmp_path / "register.csv", units, list(REGISTER_TYPES)))
-    log = qrules.read_log(write(tmp_path / "log.csv", visits, columns), register)
-    chosen = {"rules": [book[rule]], **options}
-    place(connection, name, "doubt_register", units, REGISTER_TYPES)
-    place(connection, name, "doubt_log", visits, {c: LOG_TYPES[c] for c in columns})
-    return {
-        "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
-        "loaded": list(
-            qrules.evaluate_records(
-                book, register, log, engine=name, connection=connection, **chosen
-            )
-        ),
-        "in place": list(
-            evaluate_tables(book, connection, register="doubt_register", log="doubt_log", **chosen)
-        ),
-    }
-
-
-def only(results: list[qrules.Result], year: int) -> qrules.Result:
-    [found] = [r for r in results if r.year == year and r.district is None]
-    return found
-
-
-YEAR_2024 = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
 
 
 def test_a_typo_in_an_optional_column_makes_the_result_unknown(
@@ -567,11 +493,7 @@ def test_an_id_spelled_otherwise_in_a_typed_table_is_found_in_the_key_check(
         "('C1', DATE '2024-01-02'), ('C1\u3000', DATE '2024-12-30')",
     )
     _, connection = engine
-    options: dict[str, Any] = {
-        "rules": [book["twice"]],
-        "log_from": "2024-01-01",
-        "log_until": "2024-12-31",
-    }
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR_2024}
     [found] = evaluate_tables(
         book, connection, register="doubt_register", log="doubt_log", **options
     )
@@ -974,11 +896,7 @@ def test_a_kind_outside_its_set_in_a_typed_log_is_found(
         "('C1', DATE '2024-01-02', 'routine'), ('C1', DATE '2024-12-30', '体系?')",
     )
     _, connection = engine
-    options: dict[str, Any] = {
-        "rules": [book["twice"]],
-        "log_from": "2024-01-01",
-        "log_until": "2024-12-31",
-    }
+    options: dict[str, Any] = {"rules": [book["twice"]], **YEAR_2024}
     [found] = evaluate_tables(
         book, connection, register="doubt_register", log="doubt_log", **options
     )
@@ -1077,10 +995,7 @@ def test_a_rejected_log_row_without_a_kind_could_be_the_kind_a_rule_counts(
     the engine and in place; with a kind the rule does not count, not met."""
     visits = [visit("IF01", "2024-05-01", "system"), second]
     found = _lacking_everywhere(yantai, tmp_path, engine, visits, list(LOG_TYPES), INFANT)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.UNKNOWN, where
-        assert "1 rejected log row could change this" in result.reason.en, (where, result.reason)
+    assert_everywhere(found, 2024, Verdict.UNKNOWN, said="1 rejected log row could change this")
     routine = [visits[0], {**second, "kind": "routine"}]
     found = _lacking_everywhere(yantai, tmp_path, engine, routine, list(LOG_TYPES), INFANT)
     assert {w: only(r, 2024).verdict for w, r in found.items()} == dict.fromkeys(
@@ -1098,10 +1013,8 @@ def test_a_log_row_without_a_kind_that_cannot_change_the_verdict_keeps_it(
         visit("IF02", "2024-05-01", "routine"),
     ]
     found = _lacking_everywhere(yantai, tmp_path, engine, visits, ["unit", "date", "kind"], INFANT)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.NOT_MET, where  # IF02 has no row that could count
-        assert "with no kind" not in result.reason.en, where
+    # IF02 has no row that could count
+    assert_everywhere(found, 2024, Verdict.NOT_MET, unsaid="with no kind")
 
 
 def test_a_rule_counting_every_kind_counts_a_row_without_one(
@@ -1110,10 +1023,7 @@ def test_a_rule_counting_every_kind_counts_a_row_without_one(
     units = [unit("C1", "catering", risk_level="high")]
     visits = [visit("C1", "2024-03-01"), visit("C1", "2024-05-01", None, None)]
     found = everywhere(book, tmp_path, engine, units, visits, "twice", **YEAR_2024)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.MET, where
-        assert "no kind" not in result.reason.en, where
+    assert_everywhere(found, 2024, Verdict.MET, unsaid="no kind")
 
 
 def test_a_log_row_without_a_result_could_be_the_result_a_rule_counts(
@@ -1122,10 +1032,9 @@ def test_a_log_row_without_a_result_could_be_the_result_a_rule_counts(
     units = [unit("T1", "tableware_disinfection")]
     visits = [visit("T1", "2024-03-01", "routine", None)]
     found = everywhere(book, tmp_path, engine, units, visits, "compliant", **YEAR_2024)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.UNKNOWN, where
-        assert "1 log row with no result could change this" in result.reason.en, where
+    assert_everywhere(
+        found, 2024, Verdict.UNKNOWN, said="1 log row with no result could change this"
+    )
 
 
 def test_strict_refuses_a_row_without_a_kind_that_could_change_a_verdict(
@@ -1165,8 +1074,8 @@ def test_the_csv_route_reads_a_row_without_a_kind_as_the_readers_do(
     register = write(tmp_path / "register.csv", MAKERS, ["unit", "name", "category"])
     log = write(tmp_path / "log.csv", visits, columns)
     assert direct.read_files(str(register), str(log)) is not None  # the route is taken
-    argv = ["check", "yantai-2023-2025", "--register", str(register), "--log", str(log)]
-    argv += ["--log-from", "2024-01-01", "--log-until", "2024-12-31", "--rule", INFANT]
+    argv = ["check", "yantai-2023-2025", *records_options(register, log)]
+    argv += [*log_year(2024), "--rule", INFANT]
     found = []
     for enabled in (True, False):
         monkeypatch.setattr(direct, "ENABLED", enabled)

@@ -31,16 +31,8 @@ from qrules.engines import _holdings, default_engine, evaluate_tables, sql_for
 from qrules.engines import sql as sql_module
 from qrules.engines.sql import Connection, Summary, Table, judge_tables, summarize
 
-from .conftest import ROOT, SAMPLES, assert_stored_failures, run
+from .conftest import ROOT, SAMPLE_RECORDS, SAMPLES, assert_stored_failures, run
 from .records_strategies import records, unit, visit
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    """An SQL engine, and the connection it runs on (DuckDB: a new one, in memory)."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
 
 
 def marks(engine: str, count: int) -> str:
@@ -335,6 +327,16 @@ def _fill(connection: Any, schema: str, placeholder: str) -> None:
         cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
 
+#: How the office's records are judged: by district, over 2023-2025.
+JUDGED: dict[str, Any] = {"by_district": True, "log_until": "2025-12-31", "log_from": "2023-01-01"}
+#: The office's tables, in its schema ``office``, and their mapping.
+OFFICE_TABLES: dict[str, Any] = {
+    "register": "office.台账",
+    "log": "office.检查",
+    "mapping": MAPPING,
+}
+
+
 def _expected(yantai: qrules.Rulebook) -> qrules.Evaluation:
     register = qrules.read_register(
         _as_rows(
@@ -344,9 +346,7 @@ def _expected(yantai: qrules.Rulebook) -> qrules.Evaluation:
         mapping=MAPPING,
     )
     log = qrules.read_log(_as_rows(LOG_ROWS, ["代码", "日期", "类型"]), register, mapping=MAPPING)
-    return qrules.evaluate_records(
-        yantai, register, log, by_district=True, log_until="2025-12-31", log_from="2023-01-01"
-    )
+    return qrules.evaluate_records(yantai, register, log, **JUDGED)
 
 
 def test_tables_in_duckdb_are_judged_where_they_are(
@@ -359,12 +359,8 @@ def test_tables_in_duckdb_are_judged_where_they_are(
     found = evaluate_tables(
         yantai,
         f"duckdb:///{path}",
-        register="office.台账",
-        log="office.检查",
-        mapping=MAPPING,
-        by_district=True,
-        log_until="2025-12-31",
-        log_from="2023-01-01",
+        **OFFICE_TABLES,
+        **JUDGED,
     )
     assert list(found) == list(_expected(yantai))
     assert [(t.kind, t.rows_read, t.rows_used) for t in found.records] == [
@@ -382,12 +378,8 @@ def test_tables_in_postgres_are_judged_where_they_are(
     found = evaluate_tables(
         yantai,
         postgres,
-        register="office.台账",
-        log="office.检查",
-        mapping=MAPPING,
-        by_district=True,
-        log_until="2025-12-31",
-        log_from="2023-01-01",
+        **OFFICE_TABLES,
+        **JUDGED,
     )
     assert list(found) == list(_expected(yantai))
 
@@ -411,12 +403,8 @@ def test_a_long_lived_postgres_connection_reads_tables_made_again(
             found = evaluate_tables(
                 yantai,
                 postgres,
-                register="office.台账",
-                log="office.检查",
-                mapping=MAPPING,
-                by_district=True,
-                log_until="2025-12-31",
-                log_from="2023-01-01",
+                **OFFICE_TABLES,
+                **JUDGED,
             )
         assert list(found) == list(_expected(yantai))
 
@@ -1161,10 +1149,7 @@ def test_duckdb_is_the_default_engine_and_agrees_with_the_reference() -> None:
     sample = (
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         "--by-district",
@@ -1198,10 +1183,7 @@ def test_check_a_database(tmp_path: Path, postgres_url: str, postgres: Any) -> N
     files = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         "--format",

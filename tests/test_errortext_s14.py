@@ -31,7 +31,7 @@ from qrules._tabular import EXCEL_ERRORS, error_text
 from qrules.engines import _holdings, evaluate_records, evaluate_tables
 from qrules.records import direct
 from qrules.records import read as rows_read
-from tests.conftest import records_tables, run
+from tests.conftest import log_year, records_options, records_tables, run
 
 BOOK = "yantai-2023-2025"
 RATE = "food_safety_sampling_pass_rate"
@@ -98,26 +98,27 @@ def test_a_figure_of_a_csv_file_holding_an_error_value_is_said_as_one(
     )
 
 
-def test_a_district_of_a_csv_file_holding_an_error_value_is_refused(
-    tmp_path: Path, book: qrules.Rulebook
+@pytest.mark.parametrize(
+    ("name", "text", "where", "value"),
+    [
+        # Was a district of its own ('#N/A'), said to be no district of the plan.
+        (
+            "d.csv",
+            f"year,district,measure,value\n2025,#N/A,{RATE},99\n",
+            "row 2, column 'district'",
+            "#N/A",
+        ),
+        # A wide sheet whose third district's name failed: was a district '#REF!'.
+        ("h.csv", f"year,measure,芝罘区,#REF!\n2025,{RATE},99,98\n", "header, column D", "#REF!"),
+    ],
+    ids=["district", "header"],
+)
+def test_a_district_or_a_header_of_a_csv_file_holding_an_error_value_is_refused(
+    tmp_path: Path, book: qrules.Rulebook, name: str, text: str, where: str, value: str
 ) -> None:
-    # Was a district of its own ('#N/A'), said to be no district of the plan.
-    path = tmp_path / "d.csv"
-    path.write_text(f"year,district,measure,value\n2025,#N/A,{RATE},99\n", encoding="utf-8")
-    assert _figures_problems(path, book) == [
-        f"d.csv, row 2, column 'district': {ERROR.format('#N/A')} {HINT}"
-    ]
-
-
-def test_a_header_of_a_csv_file_holding_an_error_value_is_refused(
-    tmp_path: Path, book: qrules.Rulebook
-) -> None:
-    # A wide sheet whose third district's name failed: was a district '#REF!'.
-    path = tmp_path / "h.csv"
-    path.write_text(f"year,measure,芝罘区,#REF!\n2025,{RATE},99,98\n", encoding="utf-8")
-    assert _figures_problems(path, book) == [
-        f"h.csv, header, column D: {ERROR.format('#REF!')} {HINT}"
-    ]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert _figures_problems(path, book) == [f"{name}, {where}: {ERROR.format(value)} {HINT}"]
 
 
 def test_figures_of_a_dataframe_and_a_mapping_holding_error_values(book: qrules.Rulebook) -> None:
@@ -261,16 +262,10 @@ def _check(register: Path, log: Path, *extra: str) -> tuple[int, str, str]:
     return run(
         "check",
         BOOK,
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--rule",
         FORMULA,
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *log_year(2024),
         *extra,
     )
 

@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 import qrules
 from qrules import _tabular, _xlsx
 from qrules.records import read as rows_read
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 openpyxl = pytest.importorskip("openpyxl")
 
-YEAR = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
+YEAR = log_year(2024)
 
 
 def workbook(
@@ -313,7 +313,7 @@ def test_an_inspection_id_merged_over_rows_counts_once_never_twice(
 def test_the_command_line_on_merged_register_and_log(tmp_path: Path) -> None:
     register = workbook(tmp_path / "register.xlsx", REGISTER, merged=MERGED, hidden_rows=[4])
     log = workbook(tmp_path / "log.xlsx", LOG, merged=["B2:B3", "B4:B5", "C4:C5"])
-    argv = ("check", "yantai-2023-2025", "--register", str(register), "--log", str(log), *YEAR)
+    argv = ("check", "yantai-2023-2025", *records_options(register, log), *YEAR)
     for engine in ("reference", "duckdb"):
         code, out, err = run(
             *argv, "--engine", engine, "--rule", "high-risk-catering-units-inspected-twice-yearly"

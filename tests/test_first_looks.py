@@ -26,9 +26,7 @@ from qrules.engines._spelled import plain_heads, spelled, spelled_somewhere, spe
 from qrules.engines._sqltext import exp, spoken
 from qrules.engines.sql import Connection, Summary, Table, summarize
 
-from .test_engines import _summary_or_error, engine, marks
-
-__all__ = ["engine"]  # the fixture, used here
+from .test_engines import _summary_or_error, marks
 
 #: Characters that make a value plain or not: ASCII letters and digits,
 #: printable ends, white space and control characters (never NUL, which

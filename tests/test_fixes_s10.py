@@ -10,25 +10,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 from qrules.records.read import parse_date
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
+from .records_fixtures import LOG_TYPES, REGISTER_TYPES, place
 from .records_strategies import unit, visit
-from .test_doubts import LOG_TYPES, REGISTER_TYPES, place
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
-
 
 # -- 1. a log row of a unit whose register row was rejected -----------------------------
 
@@ -411,7 +402,7 @@ YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
 )
 def test_every_output_marks_it(tmp_path: Path, command: str, form: str) -> None:
     from .conftest import RECORDS, run  # noqa: PLC0415
-    from .test_doubts import write  # noqa: PLC0415
+    from .records_fixtures import write  # noqa: PLC0415
 
     units = [unit("C1", "catering", risk_level="high"), unit("C2", "catering", risk_level="high")]
     visits = [visit("C1", "2024-03-01"), visit("C1", "2024-13-01")]
@@ -421,16 +412,10 @@ def test_every_output_marks_it(tmp_path: Path, command: str, form: str) -> None:
     code, _, err = run(
         command,
         str(RECORDS),
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--rule",
         "twice",
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *log_year(2024),
         "--format",
         form,
         "-o",

@@ -16,16 +16,12 @@ import pytest
 
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
-from tests.conftest import run
+from tests.conftest import log_year, run
 
-BOOK = "yantai-2023-2025"
-FORMULA = "infant-formula-makers-system-inspected-yearly"
-HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
-LARGE = "large-catering-units-bright-kitchen-rate"
-KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+from .records_fixtures import BOOK, FORMULA, HIGH_RISK, KITCHENS, LARGE, YEAR_2025
+
 BRANDS = "provincial-high-end-brand-enterprises-table"
 PASS_RATE = "food-safety-sampling-pass-rate"
-YEAR_2025 = {"log_from": "2025-01-01", "log_until": "2025-12-31"}
 
 
 def _verdicts_everywhere(
@@ -353,7 +349,7 @@ def test_a_district_written_two_ways_in_a_register_is_not_two_districts(tmp_path
     code, out, err = run(
         *("check", BOOK, "--register", str(tmp_path / "register.csv")),
         *("--log", str(tmp_path / "log.csv"), "--rule", FORMULA, "--by-district"),
-        *("--log-from", "2025-01-01", "--log-until", "2025-12-31"),
+        *log_year(2025),
     )
     assert code == 2, out
     assert "芝罘" in err

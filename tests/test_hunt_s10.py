@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import qrules
-from tests.conftest import run
+from tests.conftest import log_year, run
 from tests.test_city_totals import long_sheet
 
 BOOK = "yantai-2023-2025"
@@ -392,7 +392,7 @@ def test_strict_refuses_a_log_row_of_an_unknown_unit_in_place_as_from_files(
         tmp_path,
         "unit,name,category\nIF01,a,infant_formula_maker\n",
         "unit,date,kind\nIF01,2024-05-01,system\nIF09,2024-01-01,system\n",
-        *("--strict", "--log-from", "2024-01-01", "--log-until", "2024-12-31"),
+        *("--strict", *log_year(2024)),
     )
     assert code == 2, (code, out, err)
     assert "'IF09' is not in the register" in err, err
@@ -443,7 +443,7 @@ def test_a_registration_date_after_today_is_doubtful(tmp_path: Path, engine: str
         "unit,name,category,registered\n"
         "IF01,a,infant_formula_maker,2020-01-01\nIF02,b,infant_formula_maker,2052-01-01\n",
         "unit,date,kind\nIF01,2024-05-01,system\n",
-        *("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine),
+        *(*log_year(2024), "--engine", engine),
     )
     assert code != 0, out
     assert "2052-01-01" in out, out

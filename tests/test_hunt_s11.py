@@ -20,14 +20,14 @@ import pytest
 
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
-from tests.conftest import run
+from tests.conftest import log_year, run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
 HEALTH = "health-food-makers-system-inspected-yearly"
 HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
 SMART_SITES = "smart-construction-site-full-coverage"
-YEAR_2024 = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
+YEAR_2024 = log_year(2024)
 YEAR_2024_OPTIONS = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
 
 

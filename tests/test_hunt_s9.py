@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import qrules
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -59,8 +59,8 @@ def test_a_doubtful_date_is_said_in_chinese_and_does_not_extend_the_reach_shown(
     register, log = _records(
         tmp_path, "unit,date,kind\nIF01,2024-05-01,system\nIF01,2052-03-01,system\n"
     )
-    argv = ("check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA)
-    dates = ("--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine)
+    argv = ("check", BOOK, *records_options(register, log), "--rule", FORMULA)
+    dates = (*log_year(2024), "--engine", engine)
     code, out, _ = run("--lang", "zh", *argv, *dates)
     assert code == 0, out
     assert "log.csv,第 3 行,列 'date':2052-03-01 晚于声明的截止日期(2024-12-31)" in out, out
@@ -248,16 +248,10 @@ def _formula_check(tmp_path: Path, log: str, *extra: str) -> str:
     code, out, err = run(
         "check",
         BOOK,
-        "--register",
-        str(register),
-        "--log",
-        str(inspections),
+        *records_options(register, inspections),
         "--rule",
         FORMULA,
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *log_year(2024),
         "--format",
         "json",
         *extra,

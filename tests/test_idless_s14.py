@@ -17,25 +17,18 @@ import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 
-from .conftest import RECORDS, run
-from .records_strategies import unit, visit
-from .test_doubts import (
+from .conftest import RECORDS, log_year, records_options, run
+from .records_fixtures import (
+    ID_LOG_TYPES,
     LOG_TYPES,
     REGISTER_TYPES,
     YEAR_2024,
+    assert_everywhere,
     everywhere,
     only,
     place,
-    write,
 )
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
-
+from .records_strategies import unit, visit
 
 HIGH = [unit("U1", "catering", risk_level="high")]
 TWICE = "twice"
@@ -45,35 +38,12 @@ SAID = (
 )
 
 
-def _with_ids(
-    book: qrules.Rulebook,
-    tmp_path: Path,
-    engine: tuple[str, Any],
-    units: list[dict[str, Any]],
-    visits: list[dict[str, Any]],
-    rule: str,
-) -> dict[str, list[qrules.Result]]:
-    """`everywhere`, with the log's ``inspection`` column."""
-    name, connection = engine
-    types = {"inspection": "VARCHAR", **LOG_TYPES}
-    register = qrules.read_register(write(tmp_path / "register.csv", units, list(REGISTER_TYPES)))
-    log = qrules.read_log(write(tmp_path / "log.csv", visits, list(types)), register)
-    chosen: dict[str, Any] = {"rules": [book[rule]], **YEAR_2024}
-    place(connection, name, "idless_register", units, REGISTER_TYPES)
-    place(connection, name, "idless_log", visits, types)
-    return {
-        "reference": list(qrules.evaluate_records(book, register, log, **chosen)),
-        "loaded": list(
-            qrules.evaluate_records(
-                book, register, log, engine=name, connection=connection, **chosen
-            )
-        ),
-        "in place": list(
-            evaluate_tables(
-                book, connection, register="idless_register", log="idless_log", **chosen
-            )
-        ),
-    }
+#: `everywhere`'s options for a log with an ``inspection`` column.
+WITH_IDS: dict[str, Any] = {
+    "log_columns": list(ID_LOG_TYPES),
+    "tables": ("idless_register", "idless_log"),
+    **YEAR_2024,
+}
 
 
 def test_two_identical_rows_without_an_id_are_one_inspection_or_two(
@@ -99,10 +69,10 @@ def test_rows_whose_ids_are_empty_or_a_marker_are_without_an_id(
         {**visit("U1", "2024-03-01", "routine"), "inspection": ""},
         {**visit("U1", "2024-03-01", "routine"), "inspection": "—"},
     ]
-    for where, results in _with_ids(book, tmp_path, engine, HIGH, visits, TWICE).items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.UNKNOWN, (where, result.reason.en)
-        assert "2 identical log rows without an inspection id" in result.reason.en, where
+    found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **WITH_IDS)
+    assert_everywhere(
+        found, 2024, Verdict.UNKNOWN, said="2 identical log rows without an inspection id"
+    )
 
 
 def test_the_day_is_what_is_read_of_a_date(
@@ -112,8 +82,7 @@ def test_the_day_is_what_is_read_of_a_date(
     (a day): one inspection, or two."""
     visits = [visit("U1", "2024-03-01 09:00"), visit("U1", "2024-03-01 14:30")]
     found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **YEAR_2024)
-    for where, results in found.items():
-        assert only(results, 2024).verdict is Verdict.UNKNOWN, where
+    assert_everywhere(found, 2024, Verdict.UNKNOWN)
 
 
 @pytest.mark.parametrize(
@@ -129,12 +98,8 @@ def test_the_day_is_what_is_read_of_a_date(
 def test_rows_that_change_nothing_leave_the_verdict_met(
     book: qrules.Rulebook, tmp_path: Path, engine: tuple[str, Any], visits: list[dict[str, Any]]
 ) -> None:
-    for where, results in everywhere(
-        book, tmp_path, engine, HIGH, visits, TWICE, **YEAR_2024
-    ).items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.MET, (where, result.reason.en)
-        assert "identical" not in result.reason.en, where
+    found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **YEAR_2024)
+    assert_everywhere(found, 2024, Verdict.MET, unsaid="identical")
 
 
 def test_a_rule_wanting_one_inspection_is_not_changed_by_repeats(
@@ -143,10 +108,7 @@ def test_a_rule_wanting_one_inspection_is_not_changed_by_repeats(
     units = [unit("T1", "tableware_disinfection")]
     visits = [visit("T1", "2024-03-01", "routine", "compliant")] * 2
     found = everywhere(book, tmp_path, engine, units, visits, "compliant", **YEAR_2024)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.MET, where
-        assert "identical" not in result.reason.en, where
+    assert_everywhere(found, 2024, Verdict.MET, unsaid="identical")
 
 
 def test_rows_with_ids_are_never_merged(
@@ -156,13 +118,15 @@ def test_rows_with_ids_are_never_merged(
         {**visit("U1", "2024-03-01"), "inspection": "J1"},
         {**visit("U1", "2024-03-01"), "inspection": "J2"},
     ]
-    for where, results in _with_ids(book, tmp_path, engine, HIGH, visits, TWICE).items():
+    for where, results in everywhere(
+        book, tmp_path, engine, HIGH, visits, TWICE, **WITH_IDS
+    ).items():
         result = only(results, 2024)
         assert (result.verdict, result.meeting) == (Verdict.MET, 1), (where, result.reason.en)
     # One row with an id, one without: not alike (an id says which inspection it is).
     visits[1]["inspection"] = None
-    for where, results in _with_ids(book, tmp_path, engine, HIGH, visits, TWICE).items():
-        assert only(results, 2024).verdict is Verdict.MET, where
+    found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **WITH_IDS)
+    assert_everywhere(found, 2024, Verdict.MET)
 
 
 def test_only_units_surely_counted_are_doubted(
@@ -187,8 +151,7 @@ def test_only_units_surely_counted_are_doubted(
         assert result.verdict is Verdict.UNKNOWN, where
         assert result.reason.en.startswith(SAID.format(rows=rows)), (where, result.reason.en)
     found = everywhere(book, tmp_path, engine, units[:2], visits[:4], TWICE, **YEAR_2024)
-    for where, results in found.items():
-        assert only(results, 2024).verdict is Verdict.MET, where
+    assert_everywhere(found, 2024, Verdict.MET)
 
 
 @pytest.mark.parametrize("name", ["reference", "duckdb"])
@@ -235,14 +198,13 @@ def test_fewer_inspections_can_make_a_not_met_unknown(
     book = _at_most(tmp_path)
     visits = [visit("U1", "2024-03-01"), visit("U1", "2024-03-01")]
     found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **YEAR_2024)
-    for where, results in found.items():
-        result = only(results, 2024)
-        assert result.verdict is Verdict.UNKNOWN, where
-        assert "2 identical log rows without an inspection id" in result.reason.en, where
+    assert_everywhere(
+        found, 2024, Verdict.UNKNOWN, said="2 identical log rows without an inspection id"
+    )
     # Two inspections by their ids: not met.
     visits = [{**v, "inspection": f"J{i}"} for i, v in enumerate(visits)]
-    for where, results in _with_ids(book, tmp_path, engine, HIGH, visits, TWICE).items():
-        assert only(results, 2024).verdict is Verdict.NOT_MET, where
+    found = everywhere(book, tmp_path, engine, HIGH, visits, TWICE, **WITH_IDS)
+    assert_everywhere(found, 2024, Verdict.NOT_MET)
 
 
 @pytest.mark.parametrize("library", ["pandas", "polars"])
@@ -283,14 +245,8 @@ def test_the_command_line_says_which_rows(tmp_path: Path, engine_name: str, ids:
     argv = [
         "check",
         "yantai-2023-2025",
-        "--register",
-        str(register),
-        "--log",
-        str(log),
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *records_options(register, log),
+        *log_year(2024),
         "--rule",
         "high-risk-catering-units-inspected-twice-yearly",
         "--engine",

@@ -16,7 +16,7 @@ import pytest
 
 import qrules
 from qrules._tabular import INVISIBLE, normal
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
@@ -79,8 +79,8 @@ def test_on_the_command_line_from_csv(tmp_path: Path, engine: str) -> None:
     )
     log.write_text("unit,date,kind\nIF01,2024-05-01,system\n", encoding="utf-8")
     code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--rule", FORMULA,
-        "--log-from", "2024-01-01", "--log-until", "2024-12-31", "--engine", engine,
+        "check", BOOK, *records_options(register, log), "--rule", FORMULA,
+        *log_year(2024), "--engine", engine,
         "--format", "json",
     )  # fmt: skip
     assert not err

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -148,10 +148,7 @@ def test_a_register_with_a_title_row_is_read_from_its_header(tmp_path: Path, suf
     argv = [
         "check",
         BOOK,
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--mapping",
         str(mapping),
     ]
@@ -225,7 +222,7 @@ def test_a_register_on_a_second_sheet_is_named_in_the_error(tmp_path: Path) -> N
     )
     log = tmp_path / "log.csv"
     log.write_text("unit,date,kind\nIF01,2024-03-05,system\n", encoding="utf-8")
-    code, out, err = run("check", BOOK, "--register", str(book), "--log", str(log))
+    code, out, err = run("check", BOOK, *records_options(book, log))
     assert (code, out) == (2, "")
     assert "'在册企业'" in err, err
     assert "--register-sheet" in err, err
@@ -246,8 +243,8 @@ def test_a_register_and_log_on_second_sheets_are_read_with_their_options(tmp_pat
         "检查记录",
         [["unit", "date", "kind"], ["IF01", "2024/3/5", "system"]],
     )
-    argv = ["check", BOOK, "--register", str(register), "--log", str(log)]
-    reach = ["--log-from", "2024-01-01", "--log-until", "2024-12-31"]
+    argv = ["check", BOOK, *records_options(register, log)]
+    reach = list(log_year(2024))
     rule = ["--rule", "infant-formula-makers-system-inspected-yearly"]
     code, out, err = run(
         *argv, "--register-sheet", "在册企业", "--log-sheet", "检查记录", *reach, *rule
@@ -274,7 +271,7 @@ def test_a_code_not_canonical_names_the_mapping_table_to_write(tmp_path: Path) -
     register.write_text("unit,category,risk_level\nC1,catering,高\n", encoding="utf-8")
     log = tmp_path / "log.csv"
     log.write_text("unit,date\nC1,2024-03-05\n", encoding="utf-8")
-    argv = ["check", BOOK, "--register", str(register), "--log", str(log)]
+    argv = ["check", BOOK, *records_options(register, log)]
     code, out, err = run(*argv, "--rule", "high-risk-catering-units-inspected-twice-yearly")
     assert code == 1, err
     assert """map it in the mapping file's [register.codes.risk_level] ("高" = "<code>")""" in out
@@ -293,7 +290,7 @@ def test_a_code_written_by_its_name_is_given_the_code_to_map_it_to(tmp_path: Pat
     log = tmp_path / "log.csv"
     log.write_text("unit,date,kind,result\nIF01,2024-03-05,体系检查,符合\n", encoding="utf-8")
     code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log),
+        "check", BOOK, *records_options(register, log),
         "--rule", "infant-formula-makers-system-inspected-yearly",
     )  # fmt: skip
     assert code == 1, err

@@ -38,7 +38,7 @@ from qrules._escape import columns
 from qrules.cli import _parser, main
 
 from .bad_inputs import diff_clauses, high_degree, rulebook_copy
-from .conftest import MINI, SAMPLES
+from .conftest import MINI, SAMPLES, records_options
 from .revisions import apply_revision
 from .test_lint import BASES, NEW_BASES, _bases, build, rule
 from .test_no_traceback import CASES, _every_command
@@ -983,7 +983,7 @@ def test_an_empty_population_in_a_district_reads_naturally(tmp_path: Path) -> No
     register.write_text("unit,name,category,district\nU1,a,catering,福山区\n", "utf-8")
     log = tmp_path / "log.csv"
     log.write_text("unit,date,kind\nU1,2024-03-01,system\n", "utf-8")
-    argv = ["check", YANTAI, "--register", str(register), "--log", str(log)]
+    argv = ["check", YANTAI, *records_options(register, log)]
     argv += ["--engine", "reference", "--rule", "infant-formula-makers-system-inspected-yearly"]
     argv += ["--by-district"]
     _, out, _ = run([*argv, "--lang", "zh"])

@@ -12,7 +12,7 @@ import pytest
 
 from qrules._idnumbers import Numbers, from_statistics, letters, number_sql, repeats_sql
 
-from .conftest import run
+from .conftest import records_options, run
 
 
 def _repeats(ids: list[str | None], numbers: Numbers) -> int:
@@ -113,7 +113,7 @@ def test_records_rows_above_a_header_below_are_titles_only(tmp_path: Path) -> No
     )
     log = tmp_path / "log.csv"
     log.write_text("unit,date,kind\nU2,2024-03-01,system\n", encoding="utf-8")
-    argv = ["check", "yantai-2023-2025", "--register", str(register), "--log", str(log)]
+    argv = ["check", "yantai-2023-2025", *records_options(register, log)]
     code, _, err = run(*argv, "--rule", "infant-formula-makers-system-inspected-yearly")
     assert code == 2, err
     assert "row 3 is the header, but row 1 above it holds more than a title" in err
@@ -125,10 +125,7 @@ def test_records_rows_above_a_header_below_are_titles_only(tmp_path: Path) -> No
     code, out, err = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        str(titled),
-        "--log",
-        str(log),
+        *records_options(titled, log),
         "--rule",
         "infant-formula-makers-system-inspected-yearly",
     )

@@ -24,12 +24,12 @@ import pytest
 import qrules
 from qrules.engines import evaluate_records, evaluate_tables
 from qrules.records.read import read_register as read_register_rows
-from tests.conftest import records_tables, run
+from tests.conftest import log_year, records_tables, run
 
 BOOK = "yantai-2023-2025"
 FORMULA = "infant-formula-makers-system-inspected-yearly"
 YEAR_2024 = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
-YEAR_2024_ARGS = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
+YEAR_2024_ARGS = log_year(2024)
 #: What the rejection says of a date out of the years read (`date.years`).
 OUT_OF_YEARS = "is not in the years qrules reads (1900 to 2200)"
 

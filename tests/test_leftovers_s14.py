@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules import _tabular
-from tests.conftest import run
+from tests.conftest import records_options, run
 
 BOOK = "yantai-2023-2025"
 SAMPLES = Path(__file__).parent.parent / "rules" / BOOK / "samples" / "records"
@@ -128,8 +128,8 @@ def test_records_below_a_title_are_read_as_without_it(tmp_path: Path, engine: st
         register, tmp_path / "register.csv", "烟台市食品生产企业名录（2024年）"
     )
     titled_log = _titled(log, tmp_path / "log.csv", "检查记录（2024年）", "gb18030")
-    plain = ["check", BOOK, "--register", str(register), "--log", str(log), "--engine", engine]
-    titled = ["check", BOOK, "--register", str(titled_register), "--log", str(titled_log)]
+    plain = ["check", BOOK, *records_options(register, log), "--engine", engine]
+    titled = ["check", BOOK, *records_options(titled_register, titled_log)]
     code, before = _report(*plain)
     again, after = _report(*titled, "--engine", engine)
     assert again == code

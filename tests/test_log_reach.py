@@ -17,7 +17,7 @@ import pytest
 import qrules
 from qrules.records.plan import Coverage
 
-from .conftest import RECORDS, run
+from .conftest import RECORDS, records_options, run
 
 INVERTED = {"log_from": "2024-07-01", "log_until": "2024-06-30"}
 #: The same on the command line.
@@ -99,9 +99,7 @@ def test_the_command_line_says_both_dates(
     tmp_path: Path, extra: tuple[str, ...], lang: str, expected: str
 ) -> None:
     register, log = records(tmp_path)
-    code, out, err = run(
-        "check", str(RECORDS), "--register", str(register), "--log", str(log), *OPTIONS, *extra
-    )
+    code, out, err = run("check", str(RECORDS), *records_options(register, log), *OPTIONS, *extra)
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1
     assert (err == expected) if lang == "en" else (expected in err)

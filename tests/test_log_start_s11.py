@@ -11,7 +11,7 @@ import pytest
 
 import qrules
 from qrules.engines import evaluate_tables
-from tests.conftest import run
+from tests.conftest import records_options, run
 
 BOOK = "yantai-2023-2025"
 RULE = "infant-formula-makers-system-inspected-yearly"
@@ -87,7 +87,7 @@ def test_rows_before_the_declared_start_are_said_from_files(tmp_path: Path, engi
         + "".join(f"{v['inspection']},{v['unit']},{v['date']},{v['kind']}\n" for v in VISITS),
         encoding="utf-8",
     )
-    base = ["check", BOOK, "--register", str(register), "--log", str(log), "--rule", RULE]
+    base = ["check", BOOK, *records_options(register, log), "--rule", RULE]
     base += ["--log-from", "2024-03-01", "--log-until", "2024-12-31", "--engine", engine]
     code, out, err = run(*base)
     assert code == 1, err  # unknown

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import if02_records, run
+from tests.conftest import if02_records, log_year, records_options, run
 
 
 def _columns(line: str) -> int:
@@ -102,17 +102,14 @@ def test_json_names_every_rejected_row_and_the_results_it_bears_on(tmp_path: Pat
         )
     rule = "infant-formula-makers-system-inspected-yearly"
     common = (
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *log_year(2024),
         "--rule",
         rule,
         "--format",
         "json",
     )
     for source, row in (
-        ((("--register", str(register), "--log", str(log), "--engine", "reference")), 3),
+        (((*records_options(register, log), "--engine", "reference")), 3),
         (("--database", f"duckdb:///{database}"), 2),
     ):
         code, out, _ = run("check", "yantai-2023-2025", *source, *common)

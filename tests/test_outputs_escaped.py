@@ -25,7 +25,7 @@ import pytest
 from qrules import _escape
 from qrules._tabular import INVISIBLE
 
-from .conftest import MINI, RECORDS, run
+from .conftest import MINI, RECORDS, records_options, run
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -288,10 +288,7 @@ def test_unit_codes_in_every_records_output(units: tuple[Path, Path]) -> None:
     argv = (
         "check",
         str(RECORDS),
-        "--register",
-        str(register),
-        "--log",
-        str(log),
+        *records_options(register, log),
         "--engine",
         "reference",
         "--by-district",

@@ -28,7 +28,7 @@ from qrules.engines.reference import count_query
 from qrules.records.judge import Counts, judge_counts
 from qrules.records.plan import Coverage, record_queries
 
-from .conftest import ROOT, SAMPLES, run
+from .conftest import ROOT, SAMPLE_RECORDS, SAMPLES, run
 from .records_strategies import records, unit, visit
 
 
@@ -669,7 +669,7 @@ def test_the_reference_engine_counts_without_pyarrow() -> None:
     """pyarrow is an extra: without it the files are read row by row and the
     reference engine counts their objects, with the results it gives on the
     columns."""
-    argv = ["check", "yantai-2023-2025", "--register", "sample", "--log", "sample"]
+    argv = ["check", "yantai-2023-2025", *SAMPLE_RECORDS]
     argv += ["--engine", "reference", "--log-until", "2025-12-31", "--format", "json"]
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_PYARROW, *argv],
@@ -868,10 +868,7 @@ def test_check_with_records_only() -> None:
     code, out, err = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
     )
@@ -889,10 +886,7 @@ def test_check_with_figures_and_records_as_json() -> None:
         "check",
         "yantai-2023-2025",
         "--sample",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         "--format",
@@ -949,10 +943,7 @@ def test_other_formats_show_failing_units(fmt: str) -> None:
     _, out, _ = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         "--format",
@@ -968,10 +959,7 @@ def test_check_records_by_district() -> None:
     _, out, _ = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         "--by-district",
@@ -992,10 +980,7 @@ def test_progress_shows_on_a_terminal_only() -> None:
     code, _, err = run(
         "check",
         "yantai-2023-2025",
-        "--register",
-        "sample",
-        "--log",
-        "sample",
+        *SAMPLE_RECORDS,
         "--log-from",
         "2023-01-01",
         stderr=terminal,
@@ -1011,7 +996,7 @@ def test_progress_shows_on_a_terminal_only() -> None:
         (("--log", "sample"), "--log needs --register"),
         (("--register", "sample:nope.csv"), "has no such sample"),
         (
-            ("--register", "sample", "--log", "sample", "--log-until", "soon"),
+            (*SAMPLE_RECORDS, "--log-until", "soon"),
             "'soon' is not a date",
         ),
         # A reach given for no log is said, not ignored.

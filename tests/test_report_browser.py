@@ -29,7 +29,7 @@ from qrules._expr import format_number
 from qrules._html import evaluation_html
 from qrules._results import FailingUnit
 
-from .conftest import if02_records, run
+from .conftest import SAMPLE_RECORDS, if02_records, log_year, records_options, run
 
 ROOT = Path(__file__).parent.parent
 SCREENSHOT = ROOT / "docs" / "images" / "report.png"
@@ -136,10 +136,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "report",
             "yantai-2023-2025",
             str(mixed),
-            "--register",
-            "sample",
-            "--log",
-            "sample",
+            *SAMPLE_RECORDS,
             "--engine",
             "reference",
             "--log-until",
@@ -468,14 +465,8 @@ def test_rejected_rows_are_named_and_linked(opened: Any, tmp_path: Path) -> None
     code, _, _ = run(
         "report",
         "yantai-2023-2025",
-        "--register",
-        str(register),
-        "--log",
-        str(log),
-        "--log-from",
-        "2024-01-01",
-        "--log-until",
-        "2024-12-31",
+        *records_options(register, log),
+        *log_year(2024),
         "--rule",
         "infant-formula-makers-system-inspected-yearly",
         "--engine",

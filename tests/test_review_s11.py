@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 import qrules
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
 BOOK = "yantai-2023-2025"
 HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
 SMART_SITES = "smart-construction-site-full-coverage"
-YEAR_2024 = ("--log-from", "2024-01-01", "--log-until", "2024-12-31")
+YEAR_2024 = log_year(2024)
 
 
 def _verdicts(out: str) -> list[str]:
@@ -46,7 +46,7 @@ def test_a_rejected_row_with_a_blank_risk_level_may_be_high_risk(
         "unit,date,kind\nC1,2024-05-01,routine\nC1,2024-06-01,routine\n", encoding="utf-8"
     )
     code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--rule", HIGH_RISK,
+        "check", BOOK, *records_options(register, log), "--rule", HIGH_RISK,
         *YEAR_2024, "--engine", engine, "--by-district", "--format", "json",
     )  # fmt: skip
     assert code == 1, err

@@ -20,7 +20,7 @@ import qrules
 from qrules import _limits
 from qrules.testing import assert_meets
 
-from .conftest import ROOT, run
+from .conftest import ROOT, SAMPLE_RECORDS, run
 
 YANTAI = ROOT / "rules" / "yantai-2023-2025"
 
@@ -212,6 +212,6 @@ def test_a_sample_that_is_a_symlink_is_not_read(tmp_path: Path) -> None:
     records = samples / "records"
     (records / "register.csv").unlink()
     (records / "register.csv").symlink_to(secret)
-    code, _, err = run("check", str(folder), "--register", "sample", "--log", "sample")
+    code, _, err = run("check", str(folder), *SAMPLE_RECORDS)
     assert code == 2
     assert "no such sample" in err

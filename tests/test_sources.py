@@ -13,14 +13,11 @@ import qrules
 from qrules._html import report_data
 from qrules._results import merge
 
-from .conftest import run
+from .conftest import SAMPLE_RECORDS, run
 
 RULE = "special-medical-food-makers-system-inspected-yearly"
 RECORDS = (
-    "--register",
-    "sample",
-    "--log",
-    "sample",
+    *SAMPLE_RECORDS,
     "--engine",
     "reference",
     "--log-until",

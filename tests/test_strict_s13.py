@@ -21,7 +21,7 @@ import pytest
 
 import qrules
 from qrules import _tabular
-from tests.conftest import run
+from tests.conftest import records_options, run
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -188,13 +188,11 @@ def test_the_command_refuses_a_register_header_formula(tmp_path: Path) -> None:
     )
     log = tmp_path / "l.csv"
     log.write_text("unit,date,kind\nK1,2024-03-01,system\n", encoding="utf-8")
-    code, _, err = run("check", "yantai-2023-2025", "--register", str(register), "--log", str(log))
+    code, _, err = run("check", "yantai-2023-2025", *records_options(register, log))
     assert code == 2, err
     assert "r.xlsx, header, column C: a formula without a cached value" in err
     assert "Traceback" not in err
-    code, _, err = run(
-        "--lang", "zh", "check", "yantai-2023-2025", "--register", str(register), "--log", str(log)
-    )
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", *records_options(register, log))
     assert code == 2
     assert "表头,第 C 列" in err
 

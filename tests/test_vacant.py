@@ -9,77 +9,45 @@ loaded from the rows read, and on both databases' tables in place (text columns)
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 import qrules
 from qrules import Verdict
-from qrules.engines import evaluate_tables
-from tests.conftest import run
+from tests.conftest import log_year, records_options, run
 
-BOOK = "yantai-2023-2025"
-HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
-LARGE = "large-catering-units-bright-kitchen-rate"
-DRUGS = "special-drug-retailers-inspection-coverage"
-KITCHENS = "central-kitchens-in-internet-bright-kitchen"
-YEAR_2025 = {"log_from": "2025-01-01", "log_until": "2025-12-31"}
+from .records_fixtures import (
+    BOOK,
+    DRUGS,
+    HIGH_RISK,
+    KITCHENS,
+    LARGE,
+    YEAR_2025,
+    on_every_route,
+    place_csv,
+)
+
 LOG = "unit,date,kind\n"
 #: A, a high-risk catering unit; B, a catering unit of no risk level.
 HIGH_AND_EMPTY = "unit,name,category,risk_level\nA,a,catering,high\nB,b,catering,\n"
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
-def engine(request: pytest.FixtureRequest) -> tuple[str, Any]:
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres")
-    return "duckdb", duckdb.connect()
-
-
-def _place(connection: Any, name: str, path: Path) -> None:
-    """The CSV file as a table of text columns (an empty cell NULL)."""
-    with path.open(encoding="utf-8", newline="") as file:
-        header, *rows = list(csv.reader(file))
-    cursor = connection.cursor()
-    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    cursor.execute(f"CREATE TABLE {name} (" + ", ".join(f"{c} VARCHAR" for c in header) + ")")
-    mark = "?" if isinstance(connection, duckdb.DuckDBPyConnection) else "%s"
-    for row in rows:
-        cursor.execute(
-            f"INSERT INTO {name} VALUES (" + ", ".join([mark] * len(header)) + ")",
-            tuple(v if v != "" else None for v in row),
-        )
-
-
 def _results(
     tmp_path: Path, engine: tuple[str, Any], register: str, log: str, rule: str, **options: Any
 ) -> dict[str, list[qrules.Result]]:
-    name, connection = engine
+    _, connection = engine
     book = qrules.load(BOOK)
     (tmp_path / "register.csv").write_text(register, encoding="utf-8")
     (tmp_path / "log.csv").write_text(log, encoding="utf-8")
     read = qrules.read_register(tmp_path / "register.csv")
     logged = qrules.read_log(tmp_path / "log.csv", read)
     chosen = {"rules": [book[rule]], **YEAR_2025, **options}
-    _place(connection, "vacant_register", tmp_path / "register.csv")
-    _place(connection, "vacant_log", tmp_path / "log.csv")
-    return {
-        "reference": list(qrules.evaluate_records(book, read, logged, **chosen)),
-        "loaded": list(
-            qrules.evaluate_records(
-                book, read, logged, engine=name, connection=connection, **chosen
-            )
-        ),
-        "in place": list(
-            evaluate_tables(
-                book, connection, register="vacant_register", log="vacant_log", **chosen
-            )
-        ),
-    }
+    place_csv(connection, "vacant_register", tmp_path / "register.csv")
+    place_csv(connection, "vacant_log", tmp_path / "log.csv")
+    return on_every_route(book, engine, read, logged, ("vacant_register", "vacant_log"), **chosen)
 
 
 def _seen(found: dict[str, list[qrules.Result]]) -> set[frozenset[tuple[str | None, str]]]:
@@ -223,8 +191,8 @@ def test_the_command_line_says_the_same_of_an_empty_risk_level_and_a_missing_fla
     log = tmp_path / "log.csv"
     log.write_text(LOG + "A,2025-05-01,routine\nA,2025-06-01,routine\n", encoding="utf-8")
     _code, out, err = run(
-        "check", BOOK, "--register", str(register), "--log", str(log), "--engine", engine_name,
-        "--log-from", "2025-01-01", "--log-until", "2025-12-31",
+        "check", BOOK, *records_options(register, log), "--engine", engine_name,
+        *log_year(2025),
         "--rule", HIGH_RISK, "--rule", KITCHENS, "--format", "json",
     )  # fmt: skip
     assert err == ""

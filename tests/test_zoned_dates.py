@@ -24,7 +24,7 @@ import pytest
 import qrules
 from qrules.engines import evaluate_tables
 
-from .conftest import RECORDS, run
+from .conftest import RECORDS, log_year, run
 
 duckdb = pytest.importorskip("duckdb")
 pa = pytest.importorskip("pyarrow")
@@ -145,10 +145,7 @@ def test_the_command_line_on_duckdb_reads_text_with_an_offset_alike(tmp_path: Pa
             str(tmp_path / "log.csv"),
             "--rule",
             "share",
-            "--log-from",
-            "2024-01-01",
-            "--log-until",
-            "2024-12-31",
+            *log_year(2024),
             "--engine",
             engine,
         )
