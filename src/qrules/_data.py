@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._errors import suggestion
+from ._errors import QRulesError, suggestion
 from ._expr import format_number
-from ._limits import number_problem
+from ._limits import MAX_DISTRICTS, number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
 from ._tabular import MISSING_MARKERS, error_text, float_decimal, suggest
@@ -542,10 +542,15 @@ def compared_name(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
 
 
+#: A place written in brackets after a district's name: ``芝罘区（烟台市）``.
+_BRACKETED = re.compile(r"[(（［\[【〔][^()（）［］\[\]【】〔〕]*[)）］\]】〕]\s*\Z")
+
+
 def district_stem(district: str) -> str:
     """A district's name as compared with the others: `compared_name` without
-    the word for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one name."""
-    key = compared_name(district)
+    the word for what it is, so that ``芝罘``, ``芝罘区`` and ``芝罘 区`` are one
+    name, nor a place written in brackets after it (``芝罘区（烟台市）``)."""
+    key = compared_name(_BRACKETED.sub("", district.strip()) or district)
     for suffix in _DISTRICT_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)]
@@ -557,6 +562,7 @@ def _chinese(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f"
 
 
+@functools.lru_cache(maxsize=4096)
 def _unsimplified(ch: str) -> bool:
     """Whether ``ch`` is a Chinese character outside GB 2312, the set
     simplified Chinese is written in: most likely a traditional form
@@ -570,58 +576,59 @@ def _unsimplified(ch: str) -> bool:
     return False
 
 
-def _variants(stems: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """Pairs of ``stems`` that may be one written in traditional characters:
-    alike but where either writes a character outside GB 2312 (``萊山`` and
-    ``莱山``). Stems are masked, length by length, at each set of positions
-    such characters take in some stem (few)."""
-    by_length: dict[int, list[str]] = {}
-    for stem in stems:
-        by_length.setdefault(len(stem), []).append(stem)
-    for same in by_length.values():
-        masks = {
-            positions
-            for stem in same
-            if (positions := frozenset(k for k, ch in enumerate(stem) if _unsimplified(ch)))
-        }
-        for positions in masks:
-            masked: dict[str, str] = {}
-            for stem in same:
-                key = "".join("\0" if k in positions else ch for k, ch in enumerate(stem))
-                one = masked.setdefault(key, stem)
-                if one != stem and all(
-                    _unsimplified(a) or _unsimplified(b)
-                    for a, b in zip(one, stem, strict=True)
-                    if a != b
-                ):
-                    yield one, stem
+def _alike(one: str, other: str) -> bool:
+    """Whether ``one`` and ``other``, as long, may be one name, one of them
+    written in traditional characters: where they differ, either character
+    is outside GB 2312 (``萊山`` and ``莱山``)."""
+    return all(
+        a == b or _unsimplified(a) or _unsimplified(b) for a, b in zip(one, other, strict=True)
+    )
 
 
 #: The longest name of a district looked for at the end of another's.
 _LONGEST_STEM = 16
 
 
-def _prefixed(stems: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """Pairs of ``stems`` that may be one written with and without the names
-    of the places it is in (``烟台市芝罘`` and ``芝罘``, ``烟台高新`` and
-    ``高新``): one ends with the other, of two Chinese characters or more."""
+def _paired(stems: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of ``stems`` that may be one district written two ways: alike but
+    for traditional characters (`_alike`: ``萊山`` and ``莱山``), or one
+    ending, after the names of the places it is in, with a name alike the
+    other of two Chinese characters or more (``烟台市芝罘`` and ``芝罘``,
+    ``烟台市萊山`` and ``莱山``). Each stem's ends are compared with the stems
+    as long: by a lookup, and with those holding a character outside GB 2312
+    (all of them, for an end holding one)."""
     known = set(stems)
+    by_length: dict[int, list[str]] = {}
+    unsimplified: dict[int, list[str]] = {}
     for stem in stems:
-        for length in range(2, min(len(stem), _LONGEST_STEM + 1)):
-            end = stem[-length:]
-            if end in known and all(_chinese(ch) for ch in end):
+        by_length.setdefault(len(stem), []).append(stem)
+        if any(map(_unsimplified, stem)):
+            unsimplified.setdefault(len(stem), []).append(stem)
+    for stem in stems:
+        ends = [stem[-n:] for n in range(2, min(len(stem), _LONGEST_STEM + 1))]
+        for end in [stem, *(e for e in ends if all(map(_chinese, e)))]:
+            if end != stem and end in known:
                 yield end, stem
+            tested = by_length if any(map(_unsimplified, end)) else unsimplified
+            for other in tested.get(len(end), ()):
+                if other not in (stem, end) and _alike(end, other):
+                    yield other, stem
 
 
 def spelled_twice(districts: Iterable[str]) -> list[list[str]]:
     """The districts among ``districts`` (each once, in order) that are one
     district written two ways or more, each group in order: the same
-    `district_stem`, or stems alike but for traditional characters
-    (`_variants`) or for the places a district is in (`_prefixed`)."""
+    `district_stem`, or stems alike but for traditional characters or for
+    the places a district is in (`_paired`). More than `MAX_DISTRICTS`
+    distinct names: a `QRulesError` (no column of a city's districts holds
+    so many; comparing them costs more than their number)."""
     by_stem: dict[str, list[str]] = {}
     for district in dict.fromkeys(districts):
         by_stem.setdefault(district_stem(district), []).append(district)
     stems = list(by_stem)
+    if len(stems) > MAX_DISTRICTS:
+        raise QRulesError(say("data.too_many_districts", count=len(stems), most=MAX_DISTRICTS))
+    order = {stem: k for k, stem in enumerate(stems)}
     root = {stem: stem for stem in stems}
 
     def find(stem: str) -> str:
@@ -630,8 +637,8 @@ def spelled_twice(districts: Iterable[str]) -> list[list[str]]:
             stem = root[stem]
         return stem
 
-    for one, other in (*_variants(stems), *_prefixed(stems)):
-        first, second = sorted((find(one), find(other)), key=stems.index)
+    for one, other in _paired(stems):
+        first, second = sorted((find(one), find(other)), key=order.__getitem__)
         root[second] = first
     groups: dict[str, list[str]] = {}
     for stem in stems:

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_DIFF_CONJUNCTIONS",
     "MAX_DIFF_SECONDS",
+    "MAX_DISTRICTS",
     "MAX_INTERPRETATION_CHARS",
     "MAX_JSON_DATASET_BYTES",
     "MAX_MAPPING_FILE_BYTES",
@@ -114,6 +115,10 @@ MAX_DIFF_CONJUNCTIONS = 64
 #: ``qrules diff``: the seconds one comparison of two requirements may take,
 #: checked between its conjunctions; beyond it, *undecided*.
 MAX_DIFF_SECONDS = 5.0
+#: Distinct district names one sheet, template or judged register may hold:
+#: a city has a few dozen; telling which are one district written two ways
+#: (`_data.spelled_twice`) compares them pair by pair.
+MAX_DISTRICTS = 500
 #: ``qrules diff`` and ``lint``: the highest degree in the measures that a
 #: comparison's integer form may have (bounded from the expression's tree,
 #: before sympy sees it); beyond it, *undecided*.

@@ -3576,6 +3576,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not a readable .xlsx file: the sheet's XML gives row {row} after row {before} "
         "(or beyond Excel's last row, 1048576): its rows cannot be read in order",
     ),
+    # -- _data (s15 lead): districts compared -------------------------------------------
+    "data.too_many_districts": (
+        "有 {count} 个不同的区县名称，超过 {most} 个：这不像区县列（请检查哪一列被映射为区县）",
+        "{count} distinct district names, more than {most}: this does not look like a column "
+        "of districts (check which column is mapped as the district)",
+    ),
     # -- _diff (s15 hunt): what a rulebook holds beside its rules --------------------------
     "diff.field_text": ("原文", "text"),
     "diff.field_issuer": ("发布机关", "issuer"),

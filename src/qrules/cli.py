@@ -702,9 +702,11 @@ def _check_output_path(path: Path, args: argparse.Namespace, log: str | None) ->
         raise OutputError(say("cli.output_folder", path=str(path)))
     folder = path.parent
     if not folder.is_dir():
+        if folder.is_symlink():
+            folder.stat()  # (the system says why: a loop of links, or a link to nothing)
         raise OutputError(say("cli.output_no_folder", path=str(path), folder=str(folder)))
     _refuse_input(path, _named_inputs(args))
-    if log and Path(log).resolve() == path.resolve():  # perhaps not written yet
+    if log and _resolved(Path(log)) == _resolved(path):  # perhaps not written yet
         raise OutputError(say("cli.output_log", path=str(path)))
 
 
@@ -724,17 +726,24 @@ def _named_inputs(args: argparse.Namespace) -> list[Path]:
     return [Path(i) for i in inputs if isinstance(i, str) and i]
 
 
+def _resolved(path: Path) -> Path:
+    """``path`` with its links followed (`os.path.realpath`: a loop of links
+    is left as it is, where Python 3.11's `Path.resolve` raises a
+    `RuntimeError`, not an `OSError`)."""
+    return Path(os.path.realpath(path))
+
+
 def _refuse_input(path: Path, inputs: Sequence[Path], option: str = "-o") -> None:
     """An `OutputError` when ``path`` is one of ``inputs`` or inside one (a
     folder), or when the system will not look at ``path`` (a name too long)."""
     with writing(path):
-        target = path.resolve()
+        target = _resolved(path)
         present = target.exists()
     for given in inputs:
         try:
             if not given.exists():
                 continue
-            source = given.resolve()
+            source = _resolved(given)
             same = present and os.path.samefile(target, source)
             inside = source.is_dir() and target.is_relative_to(source)
         except OSError:  # an input the system will not look at: its reader says so
