@@ -782,6 +782,7 @@ def test_the_summary_is_exact_whichever_columns_have_gaps(
         len(dated),
         min(dated, default=None),
         max(dated, default=None),
+        ids_given=False,  # (no inspection id column: no row has one, told without asking)
     )
     assert summarize(Connection(connection, "duckdb"), register, None) == Summary(
         len(registered), unusable

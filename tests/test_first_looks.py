@@ -352,7 +352,7 @@ def test_the_lean_key_check_with_plain_heads_proven_is_the_full_one(
         # inspection id given: never when one is missing or a marker.)
         assert not lean.ids_given or not any(i in ("NA", "—") for _, i, _ in rows)
         assert not isinstance(full, Summary) or not full.ids_given
-        lean = attrs.evolve(lean, ids_given=False)
+        lean = attrs.evolve(lean, ids_given=None)
     assert lean == full
     if any(spelled_text(i) for _, i, _ in rows):  # (rows to reject come before repeats)
         assert not isinstance(lean, str), lean

@@ -101,8 +101,10 @@ class Summary:
     #: exported twice: with the keys trusted (a missing id is NULL), no NULL
     #: in the column, by the plain counts; with them checked (a missing id may
     #: be a marker, ``NA``), as DuckDB's statistics prove it (`ids_stated`),
-    #: read by the key check's first look (`_heads`).
-    ids_given: bool = False
+    #: read by the key check's first look (`_heads`). ``False``: a row may
+    #: lack one, and what could prove otherwise was read (`Doubts.stated`: not
+    #: read again); ``None``: not known without asking.
+    ids_given: bool | None = None
 
 
 def plain_counts(
@@ -172,7 +174,7 @@ def summarize(
     if not check_keys:
         return summary
     # (A missing id may be a marker: told by statistics, if at all, `_heads`.)
-    summary = attrs.evolve(summary, ids_given=False)
+    summary = attrs.evolve(summary, ids_given=None)
     asked = lacking if log is not None and log.watched else frozenset()
     if database.dialect in _LEAN and register.checked and (log is None or log.checked):
         return _lean_checked(database, register, log, summary, asked)
@@ -275,19 +277,20 @@ _HEADS_FROM = 250_000
 
 def _heads(
     database: Database, register: Table, log: Table | None, summary: Summary
-) -> tuple[tuple[str, ...], Numbers | None, bool]:
+) -> tuple[tuple[str, ...], Numbers | None, bool | None]:
     """The tables (``register``, ``log``) whose id column at the lean key
     check's first look (`_LOOKED`) DuckDB's statistics prove ASCII with
     printable first characters (`plain_heads`): that look then takes only its
     values' last characters; and where the log's inspection ids' numbers lie,
     by the same statistics (`_idnumbers.from_statistics`), for that look to tell whether an id
     repeats by a map of bits; and whether they prove that every log row has an
-    inspection id (`ids_stated`, `Summary.ids_given`). One query reading one
+    inspection id (`ids_stated`, `Summary.ids_given`; ``None`` where the log's
+    were not read). One query reading one
     row of each table (DuckDB answers ``stats()`` as it plans it); none
     elsewhere, nor for a table of fewer than `_HEADS_FROM` rows or not
     watched, or whose id is not text."""
     if database.dialect != "duckdb":
-        return (), None, False
+        return (), None, None
     tables = {"register": (register, summary.register_rows), "log": (log, summary.log_rows)}
     looked = {
         kind: table
@@ -299,7 +302,7 @@ def _heads(
         and table.type(_LOOKED[kind]) == "text"
     }
     if not looked:
-        return (), None, False
+        return (), None, None
 
     def statistics(register: Table, log: Table | None) -> exp.Select:
         return exp.select(
@@ -323,7 +326,8 @@ def _heads(
     stated = dict(zip(looked, found, strict=True))
     heads = tuple(kind for kind, value in stated.items() if plain_heads(value))
     numbers = from_statistics(stated["log"], summary.log_rows) if "log" in heads else None
-    return heads, numbers, log is not None and "log" in stated and ids_stated(stated["log"], log)
+    given = None if log is None or "log" not in stated else ids_stated(stated["log"], log)
+    return heads, numbers, given
 
 
 #: The most bytes of a missing marker (``暂无``: 6).
@@ -475,7 +479,7 @@ def _tallies(
         and int(named[f"register_{c}_values"]) == rows
         and (c in RECORD_CODES or not trusted)
     )
-    ids_given = log is not None and log.has("inspection") and int(named["log_ids"]) == log_rows
+    ids_given = None if log is None else log.has("inspection") and int(named["log_ids"]) == log_rows
     return Summary(
         rows,
         unusable,

@@ -587,7 +587,8 @@ def repeats(
 ) -> Repeats:
     """The log table's units whose counted rows without an inspection id repeat
     (`qrules.records.doubts.Repeated`): whether any row lacks an id, asked
-    first (one read, none fetched, when every row has one); then the units
+    first (one read, none fetched, when every row has one; DuckDB's statistics
+    not read again where the key check's look read them, ``stated``); then the units
     with two such rows of a day, every row of theirs and their register rows,
     read by the readers' own code (the rows ``rejected`` left out: they are
     rejections already). At most `LIMIT` rows are read, more is a `DataError`."""
@@ -606,8 +607,8 @@ def repeats(
             .distinct()
         )
 
-    def found() -> Repeated:
-        if _every_id_given(database, log):
+    def found(*, stated: bool | None = None) -> Repeated:
+        if stated if stated is not None else _every_id_given(database, log):
             return Repeated(log.name)
         # (Their text kept: a log without repeats is judged without sqlglot.)
         some = rendered(

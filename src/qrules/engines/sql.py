@@ -1396,9 +1396,14 @@ def judge_tables(
         raise Unclean(f"{register.name} or its log holds rows to reject")
     if summary.lacks and doubts is not None:
         doubts = attrs.evolve(doubts, told=dict(summary.lacks))
-    if summary.ids_given and doubts is not None:
-        # (No row without an inspection id: none to ask of, `_rejected.repeats`.)
-        doubts = attrs.evolve(doubts, repeats=None)
+    if summary.ids_given is not None and doubts is not None:
+        # (No row without an inspection id: none to ask of, `_rejected.repeats`;
+        # else what told it is not read again, `Doubts.stated`.)
+        doubts = attrs.evolve(
+            doubts,
+            repeats=None if summary.ids_given else doubts.repeats,
+            stated=summary.ids_given,
+        )
     if in_place and summary.filled and doubts is not None:
         # (Tables in place: their vacant units asked as `summarize` told it.)
         doubts = attrs.evolve(doubts, filled=summary.filled)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -223,9 +223,13 @@ class Repeated:
     units: Mapping[str, RejectedUnit] = attrs.field(factory=dict)
 
 
-#: The log's `Repeated` units, asked once an evaluation, and only when a rule
-#: counts two or more inspections of a unit meeting it as read.
-Repeats = Callable[[], Repeated]
+class Repeats(Protocol):
+    """The log's `Repeated` units, asked once an evaluation, and only when a rule
+    counts two or more inspections of a unit meeting it as read. ``stated``:
+    whether every row has an inspection id, where a pass made already told it
+    (`Doubts.stated`; ``None``: asked, if a database can tell it cheaply)."""
+
+    def __call__(self, *, stated: bool | None = None) -> Repeated: ...
 
 
 def repeated_rows(inspections: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
@@ -341,6 +345,10 @@ class Doubts:
     absent: frozenset[str] = frozenset()
     #: The log's units with identical rows without an inspection id (`Repeats`).
     repeats: Repeats | None = None
+    #: Whether every log row has an inspection id, as a pass made already (the
+    #: key check's look at the database's statistics) told it, so that
+    #: `repeats` does not ask again; ``None``: not told.
+    stated: bool | None = None
     # What `unset` answered: per columns, whether any row lacks them; per
     # query and columns, the rows of its failing units (its districts' are among them).
     _asked: dict[object, Any] = attrs.field(factory=dict, eq=False, repr=False)
@@ -527,7 +535,7 @@ class Doubts:
             # (Asked once an evaluation: the units whose id-less rows repeat.)
             repeated = self._asked.get("repeats")
             if repeated is None:
-                repeated = self._asked["repeats"] = self.repeats()
+                repeated = self._asked["repeats"] = self.repeats(stated=self.stated)
             found += _repeats_of(repeated, query, district)
         return found
 

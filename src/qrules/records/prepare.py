@@ -149,7 +149,8 @@ def _repeats_of(register: Register, log: InspectionLog) -> Repeats:
     """The log's units whose rows without an inspection id repeat (rows kept
     as columns, or in DuckDB, are found where they are: `repeated`)."""
 
-    def repeats() -> Repeated:
+    def repeats(*, stated: bool | None = None) -> Repeated:
+        # (``stated``: a database's answer; these rows are read, and looked at.)
         own = getattr(log.inspections, "repeated", None)
         rows = repeated_rows(own() if own is not None else log.inspections)
         if not rows:
