@@ -589,20 +589,36 @@ def write_file(path: Path, data: bytes) -> None:
     whole until the new file is, and never half written), with the mode the
     old file had, or a new file's. A symbolic link is never written through to
     a file (a link an attacker left in a shared folder would make qrules
-    overwrite the file it names): refused, an `OutputError`. Where ``path``
+    overwrite the file it names): refused, an `OutputError`; so is one to a
+    device or a FIFO (a disk's), but the system's names of the process's own
+    streams (`_STREAM_NAMES`: ``/dev/stdout``, ``/dev/fd/1``). Where ``path``
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
     written to as it is. Its OS errors are `writing`'s to say."""
+    if path.is_symlink() and not _stream_name(path):
+        raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
     try:
-        found = os.stat(path)  # (a link followed: what it names)
+        found = os.stat(path)  # (a stream's name followed: what it names)
     except FileNotFoundError:
         found = None
     if found is not None and not stat.S_ISREG(found.st_mode):
         with open(path, "wb") as file:  # (no file: a device, a FIFO)
             file.write(data)
         return
-    if path.is_symlink():
+    if path.is_symlink():  # (a stream's name that names a file: not written through)
         raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
     replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+#: The links the system keeps for a process's own streams (Linux's ``/dev``),
+#: written through by `write_file` to what they name when it is no file (``-o
+#: /dev/stdout`` on a pipe).
+_STREAM_NAMES = ("/dev/stdout", "/dev/stderr")
+_STREAM_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
+
+
+def _stream_name(path: Path) -> bool:
+    text = str(path)
+    return text in _STREAM_NAMES or text.startswith(_STREAM_FOLDERS)
 
 
 def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
