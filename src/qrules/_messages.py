@@ -3588,4 +3588,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff.field_published": ("发布日期", "published"),
     "diff.field_effective": ("施行期间", "effective"),
     "diff.field_content": ("其他内容(指纹)", "other content (fingerprint)"),
+    # -- _compile, _load, _tabular (s16 hunt16): a requirement that ignores the data, in
+    # either language; a TOML time; a cell of bytes or of several values -----------------
+    "compile.always_met": (
+        "无论上报的数值在指标界限内取何值，该要求都满足：它不取决于数据",
+        "the requirement is met whatever values within the measures' bounds are reported: "
+        "it does not depend on the data",
+    ),
+    "compile.never_met": (
+        "无论上报的数值在指标界限内取何值，该要求都不满足：它不取决于数据",
+        "the requirement is not met whatever values within the measures' bounds are "
+        "reported: it does not depend on the data",
+    ),
+    "compile.divides_by_zero": (
+        "无论数据如何都除以零：这一比较永远无法判定",
+        "divides by zero whatever the data: this comparison could never be judged",
+    ),
+    "compile.always_true": (
+        "不取决于数据：它总是成立",
+        "does not depend on the data: it is always true",
+    ),
+    "compile.always_false": (
+        "不取决于数据：它总是不成立",
+        "does not depend on the data: it is always false",
+    ),
+    "kind.time": ("时刻", "a time of day"),
+    "tabular.not_a_cell": (
+        "单元格中是{kind}，不是文本、数字或日期：不读取",
+        "the cell holds {kind}, not text, a number or a date: it is not read",
+    ),
+    "tabular.not_a_cell_hint": (
+        "每个单元格写一个值（文本、数字或日期）；二进制列请先转换为文本（例如按 UTF-8 解码）",
+        "give one value in each cell, as text, a number or a date (a column of bytes: "
+        "decode it to text first, as UTF-8 say)",
+    ),
+    "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
 }

@@ -57,6 +57,7 @@ from .._tabular import (
     header_below,
     header_problems,
     header_text,
+    not_a_cell,
     open_table,
     other_sheets,
     read_whole,
@@ -891,7 +892,9 @@ class RowReader:
                 )
             else:
                 for column, position in self.positions.items():
-                    if position < len(cells) and (why := unread_cell(cells[position])):
+                    if position < len(cells) and (
+                        why := unread_cell(cells[position]) or not_a_cell(cells[position])
+                    ):
                         broken[column] = self.problem(number, column, why[0], hint=why[1])
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.

@@ -1,0 +1,194 @@
+"""Findings of session 16's adversarial hunt (helper hunt16): each a
+reproducer of a defect fixed here (a false verdict or a boundary failure).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import qrules
+from qrules import Verdict
+from qrules.testing import evaluate_for_test
+
+from .conftest import run
+
+BOOK = "yantai-2023-2025"
+INSPECTED = "infant-formula-makers-system-inspected-yearly"
+YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+
+
+@pytest.fixture(scope="module")
+def book() -> qrules.Rulebook:
+    return qrules.load(BOOK)
+
+
+# -- a requirement that ignores the data, said in Chinese ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requirement", "english", "chinese"),
+    [
+        (">= -1", "the requirement is met whatever values", "该要求都满足"),
+        ("> 100", "the requirement is not met whatever values", "该要求都不满足"),
+        ("1 >= 0", "does not depend on the data: it is always true", "它总是成立"),
+        ("1 < 0", "does not depend on the data: it is always false", "它总是不成立"),
+        ("pass_rate >= 1 / 0", "divides by zero whatever the data", "都除以零"),
+    ],
+)
+def test_a_requirement_that_ignores_the_data_is_said_in_chinese(
+    mini_copy: Path, requirement: str, english: str, chinese: str
+) -> None:
+    """A rule file's requirement that the data cannot change (``>= -1`` of a
+    percentage) was refused, under ``--lang zh``, in English: the loader's
+    checks in `_compile.ignores_data` wrote their own English text, outside
+    the catalog. Now each is the catalog's message, in either language."""
+    rules = mini_copy / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(
+        text.replace('requirement = ">= 98.5"', f'requirement = "{requirement}"', 1),
+        encoding="utf-8",
+    )
+    code, _, err = run("lint", str(mini_copy))
+    assert code == 2
+    assert english in err
+    code, _, err = run("--lang", "zh", "lint", str(mini_copy))
+    assert code == 2
+    assert chinese in err
+    assert english not in err
+    assert "whatever" not in err
+    assert "depend" not in err
+
+
+def test_a_time_of_day_where_a_date_belongs_is_said_in_either_language(mini_copy: Path) -> None:
+    """A TOML time (``due = 23:59:59``) was described by Python's names: "got
+    time datetime.time(23, 59, 59)", and in Chinese "实为time ...". Now it is a
+    time of day, written as TOML writes it."""
+    rules = mini_copy / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("due = 2025-12-31", "due = 23:59:59", 1), encoding="utf-8")
+    code, _, err = run("lint", str(mini_copy))
+    assert code == 2
+    assert "key 'due': expected a date, got a time of day 23:59:59" in err
+    code, _, err = run("--lang", "zh", "lint", str(mini_copy))
+    assert code == 2
+    assert "应为日期,实为时刻 23:59:59" in err
+    assert "datetime" not in err
+
+
+# -- bytes in a register: a unit id no one wrote ---------------------------------------------
+
+
+def _judged(book: qrules.Rulebook, register: Any, log: Any, engine: str | None) -> qrules.Result:
+    [result] = evaluate_for_test(
+        None, book, register=register, log=log, rules=[INSPECTED], engine=engine, **YEAR
+    )
+    return result
+
+
+@pytest.mark.parametrize("engine", [None, "duckdb"])
+def test_unit_ids_held_as_bytes_are_not_read_as_their_python_text(
+    book: qrules.Rulebook, engine: str | None
+) -> None:
+    """A register whose unit ids are bytes (a Parquet file of a writer that
+    stores text as plain binary, a database's BLOB, a DataFrame of bytes) had
+    each id read as Python writes it, ``b'IF01'``: the log's inspections of
+    ``IF01`` and ``IF02`` were of units not in the register, and both makers,
+    which had their system inspection, failed the rule: "not met", 0 of 2.
+    A cell of bytes is now not read (its row rejected, named), so the result
+    is unknown on every route and engine."""
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    register = pandas.DataFrame(
+        {"unit": [b"IF01", b"IF02"], "category": ["infant_formula_maker"] * 2}
+    )
+    log = pandas.DataFrame(
+        {
+            "inspection": ["1", "2"],
+            "unit": ["IF01", "IF02"],
+            "date": ["2024-03-01"] * 2,
+            "kind": ["system"] * 2,
+        }
+    )
+    result = _judged(book, register, log, engine)
+    assert result.verdict is Verdict.UNKNOWN
+    assert result.failing_units == ()
+    evaluation = evaluate_for_test(
+        None, book, register=register, log=log, rules=[INSPECTED], engine=engine, **YEAR
+    )
+    [problem, _] = evaluation.records[0].problems
+    assert "the cell holds bytes (b'IF01'), not text, a number or a date" in str(problem)
+    assert "row 1" in str(problem)
+
+
+def test_a_binary_arrow_column_is_read_as_the_row_reader_reads_it(
+    book: qrules.Rulebook, tmp_path: Path
+) -> None:
+    """The same register as a Parquet file with a binary column (the
+    column-wise reader read it as the row reader did: ``b'IF01'``): its rows
+    are rejected, named, in either language, and the result is unknown."""
+    pa = pytest.importorskip("pyarrow")
+    parquet = pytest.importorskip("pyarrow.parquet")
+    register = pa.table(
+        {
+            "unit": pa.array([b"IF01", b"IF02"], pa.binary()),
+            "category": ["infant_formula_maker"] * 2,
+        }
+    )
+    log = pa.table(
+        {
+            "inspection": ["1", "2"],
+            "unit": ["IF01", "IF02"],
+            "date": ["2024-03-01"] * 2,
+            "kind": ["system"] * 2,
+        }
+    )
+    assert _judged(book, register, log, None).verdict is Verdict.UNKNOWN
+    parquet.write_table(register, tmp_path / "register.parquet")
+    parquet.write_table(log, tmp_path / "log.parquet")
+    options = ["--rule", INSPECTED, "--log-from", "2024-01-01", "--log-until", "2024-12-31"]
+    files = [
+        "--register",
+        str(tmp_path / "register.parquet"),
+        "--log",
+        str(tmp_path / "log.parquet"),
+    ]
+    code, out, _ = run("check", BOOK, *files, *options)
+    assert code == 1
+    assert "0 met, 0 not met, 1 unknown" in out
+    assert "register.parquet, row 1, column 'unit': the cell holds bytes (b'IF01')" in out
+    code, out, _ = run("--lang", "zh", "check", BOOK, *files, *options)
+    assert "单元格中是二进制数据（b'IF01'），不是文本、数字或日期" in out
+
+
+def test_a_period_column_is_read_by_rows_not_refused_as_a_damaged_file(
+    book: qrules.Rulebook,
+) -> None:
+    """A DataFrame with a pandas ``Period`` column (an Arrow extension type,
+    which Arrow's kernels do not take) was refused as "not a readable Parquet
+    or Arrow file: Function 'unique' has no kernel matching input types …
+    (export the table again; the file may be damaged or cut short)", Arrow's
+    English whatever the language. Now its rows are read by the row reader:
+    a period is no date, and its rows are rejected, each named."""
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    register = pandas.DataFrame(
+        {"unit": ["IF01", "IF02"], "category": ["infant_formula_maker"] * 2}
+    )
+    log = pandas.DataFrame(
+        {
+            "inspection": ["1", "2"],
+            "unit": ["IF01", "IF02"],
+            "date": pandas.period_range("2024-03-01", periods=2, freq="D"),
+            "kind": ["system"] * 2,
+        }
+    )
+    evaluation = evaluate_for_test(
+        None, book, register=register, log=log, rules=[INSPECTED], **YEAR
+    )
+    [result] = evaluation
+    assert result.verdict is Verdict.UNKNOWN
+    assert evaluation.records[1].rows_rejected == 2
+    assert all("column 'date'" in str(p) for p in evaluation.records[1].problems)
