@@ -192,3 +192,54 @@ def test_a_period_column_is_read_by_rows_not_refused_as_a_damaged_file(
     assert result.verdict is Verdict.UNKNOWN
     assert evaluation.records[1].rows_rejected == 2
     assert all("column 'date'" in str(p) for p in evaluation.records[1].problems)
+
+
+# -- the decision log: appended through a link, or to a file that is no log ----------------
+
+FOOD = "food-safety-sampling-pass-rate"
+
+
+def test_a_decision_log_that_is_a_link_is_not_appended_through(tmp_path: Path) -> None:
+    """``--decision-log FILE`` opened FILE to append, following a symbolic
+    link: a link left in a shared folder (``/tmp/decisions.jsonl`` naming a
+    user's file) made qrules append JSON to the file it names, where ``-o``
+    refuses such a link. Now it is refused (exit 2, in either language) and
+    the file it names is left as it was."""
+    target = tmp_path / "precious.txt"
+    target.write_text("precious\n", encoding="utf-8")
+    link = tmp_path / "decisions.jsonl"
+    link.symlink_to(target)
+    code, _, err = run("check", BOOK, "--sample", "--rule", FOOD, "--decision-log", str(link))
+    assert code == 2
+    assert "the decision log is a symbolic link" in err
+    code, _, err = run(
+        "--lang", "zh", "check", BOOK, "--sample", "--rule", FOOD, "--decision-log", str(link)
+    )
+    assert code == 2
+    assert "决策日志是符号链接" in err
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    assert link.is_symlink()
+
+
+def test_a_file_that_is_no_decision_log_is_not_appended_to(
+    tmp_path: Path, book: qrules.Rulebook
+) -> None:
+    """A file named by mistake (a CSV file, a report) was appended to, its
+    last line taken for a record and chained to. Now it is refused, on the
+    command line and in Python, and left as it was; a log qrules wrote is
+    appended to as before, and audits clean."""
+    other = tmp_path / "register.csv"
+    other.write_text("unit,category\nIF01,infant_formula_maker\n", encoding="utf-8")
+    code, _, err = run("check", BOOK, "--sample", "--rule", FOOD, "--decision-log", str(other))
+    assert code == 2
+    assert "not a decision log (its last line is not a record qrules writes)" in err
+    with pytest.raises(qrules.QRulesError, match="not a decision log"):
+        book.evaluate({"food_safety_sampling_pass_rate": 99}, rules=[FOOD], decision_log=other)
+    assert other.read_text(encoding="utf-8") == "unit,category\nIF01,infant_formula_maker\n"
+    log = tmp_path / "decisions.jsonl"
+    for _ in range(2):
+        code, _, _ = run("check", BOOK, "--sample", "--rule", FOOD, "--decision-log", str(log))
+        assert code in (0, 1)
+    code, out, _ = run("audit", str(log))
+    assert code == 0
+    assert "2 lines" in out

@@ -3623,4 +3623,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "decode it to text first, as UTF-8 say)",
     ),
     "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
+    # -- _decisions (s16 hunt16): a decision log that is a link, or no log ------------------
+    "decisions.link": (
+        "{path}：决策日志是符号链接（指向 {target!r}）：qrules 不通过链接追加，请直接给出文件的路径",
+        "{path}: the decision log is a symbolic link (to {target!r}): qrules appends to no "
+        "file through a link; name the file itself",
+    ),
+    "decisions.not_a_log": (
+        "{path}：不是决策日志（最后一行不是 qrules 写的记录），不追加；请给出新文件或日志本身",
+        "{path}: not a decision log (its last line is not a record qrules writes), not "
+        "appended to; give a new file, or the log itself",
+    ),
 }
