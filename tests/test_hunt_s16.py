@@ -243,3 +243,89 @@ def test_a_file_that_is_no_decision_log_is_not_appended_to(
     code, out, _ = run("audit", str(log))
     assert code == 0
     assert "2 lines" in out
+
+
+# -- the rule coverage report: its path checked before the run, never a link ---------------
+
+SUITE = """
+import shutil
+
+import qrules
+
+def test_judged():
+    book = qrules.load("yantai-2023-2025")
+    rule = "food-safety-sampling-pass-rate"
+    book.evaluate({{"food_safety_sampling_pass_rate": 99}}, rules=[rule])
+{extra}
+"""
+
+
+def test_a_coverage_report_through_a_link_is_refused_before_the_run(
+    pytester: pytest.Pytester,
+) -> None:
+    """``--qrules-coverage-report=json:PATH`` wrote PATH with ``write_text``,
+    following a symbolic link: a link left where the report goes made the run
+    overwrite the file it names (``-o`` refuses such a link). Now it is a
+    usage error before any test runs, in either language, the file untouched."""
+    pytester.makepyfile(test_suite=SUITE.format(extra=""))
+    target = pytester.path / "precious.txt"
+    target.write_text("precious\n", encoding="utf-8")
+    (pytester.path / "coverage.json").symlink_to(target)
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "--qrules-coverage-report=json:coverage.json"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*coverage.json: a symbolic link (to *precious.txt*)*"])
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--qrules-lang",
+        "zh",
+        "--qrules-coverage-report=json:coverage.json",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*是符号链接*"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "said"),
+    [
+        ("json:missing/coverage.json", "*there is no folder 'missing' (create it first)*"),
+        ("markdown:.", "*: a folder; give a file's path*"),
+    ],
+)
+def test_a_coverage_report_that_cannot_be_written_is_said_before_the_run(
+    pytester: pytest.Pytester, spec: str, said: str
+) -> None:
+    """A report in a folder that does not exist was found only after the
+    whole suite had run: an INTERNALERROR with Python's traceback
+    (``FileNotFoundError``). Now it is a usage error before any test runs."""
+    pytester.makepyfile(test_suite=SUITE.format(extra=""))
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--qrules-coverage-report={spec}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([said])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_coverage_report_whose_folder_went_away_fails_the_run_in_words(
+    pytester: pytest.Pytester,
+) -> None:
+    """A folder removed while the suite ran: the run fails, saying which report
+    was not written and why, with no traceback; the other report is written."""
+    (pytester.path / "reports").mkdir()
+    extra = "\ndef test_removes_the_folder():\n    shutil.rmtree('reports')\n"
+    pytester.makepyfile(test_suite=SUITE.format(extra=extra))
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--qrules-coverage-report=json:reports/coverage.json",
+        "--qrules-coverage-report=json:coverage.json",
+    )
+    result.assert_outcomes(passed=2)  # every test passed: the report failed the run
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*qrules coverage: *reports/coverage.json*", "*"])
+    assert "wrote the json report to coverage.json" in result.stdout.str()
+    assert "wrote the json report to reports/coverage.json" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert (pytester.path / "coverage.json").is_file()

@@ -3634,4 +3634,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: not a decision log (its last line is not a record qrules writes), not "
         "appended to; give a new file, or the log itself",
     ),
+    # -- _coverage_plugin (s16 hunt16): a coverage report's path, checked before the run ----
+    "plugin.report_link": (
+        "--qrules-coverage-report={spec}：是符号链接（指向 {target!r}）：qrules 不通过链接写文件，"
+        "请直接给出文件的路径",
+        "--qrules-coverage-report={spec}: a symbolic link (to {target!r}): qrules writes no "
+        "file through a link; name the file itself",
+    ),
+    "plugin.report_folder": (
+        "--qrules-coverage-report={spec}：是文件夹，请给出文件的路径",
+        "--qrules-coverage-report={spec}: a folder; give a file's path",
+    ),
+    "plugin.report_no_folder": (
+        "--qrules-coverage-report={spec}：没有文件夹 {folder!r}（请先创建）",
+        "--qrules-coverage-report={spec}: there is no folder {folder!r} (create it first)",
+    ),
 }
