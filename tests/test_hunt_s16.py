@@ -329,3 +329,57 @@ def test_a_coverage_report_whose_folder_went_away_fails_the_run_in_words(
     assert "wrote the json report to reports/coverage.json" not in result.stdout.str()
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert (pytester.path / "coverage.json").is_file()
+
+
+# -- a mapping file whose two keys are read as one ---------------------------------------------
+
+HIGH_RISK = "high-risk-catering-units-inspected-twice-yearly"
+
+
+@pytest.mark.parametrize("order", [("A", "Ａ"), ("Ａ", "A")])
+def test_codes_read_as_one_but_mapped_two_ways_are_a_mapping_error(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    """``"A" = "low"`` and ``"Ａ" = "high"`` (full-width A, which every cell
+    is read as A) in ``[register.codes.risk_level]``: the later line won, so
+    the verdict followed the order of the mapping's lines ("not met, 0 of 2"
+    one way, no population the other). Now it is a mapping error naming
+    both keys, in either language."""
+    (tmp_path / "register.csv").write_text(
+        "unit,category,risk_level\nC1,catering,A\nC2,catering,Ａ\n", encoding="utf-8"
+    )
+    (tmp_path / "log.csv").write_text(
+        "inspection,unit,date,kind\n1,C1,2024-03-01,routine\n", encoding="utf-8"
+    )
+    first, second = order
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        f'[register.codes.risk_level]\n"{first}" = "low"\n"{second}" = "high"\n', encoding="utf-8"
+    )
+    files = ["--register", str(tmp_path / "register.csv"), "--log", str(tmp_path / "log.csv")]
+    options = ["--mapping", str(mapping), "--rule", HIGH_RISK, *("--log-from", "2024-01-01")]
+    code, _, err = run("check", BOOK, *files, *options, "--log-until", "2024-12-31")
+    assert code == 2
+    assert f"key 'register.codes.risk_level.{second}': '{second}' reads as '{first}' does" in err
+    code, _, err = run("--lang", "zh", "check", BOOK, *files, *options)
+    assert code == 2
+    assert f"'{second}' 读取后与 '{first}' 相同" in err
+
+
+def test_a_column_scaled_two_ways_is_a_mapping_error(tmp_path: Path, book: qrules.Rulebook) -> None:
+    """``[figures.scale]`` giving ``完成值(万)`` the factor 万 and
+    ``完成值（万）`` (the same header once read) the factor 1: the later won,
+    and the figures were read at either scale by the order of the lines."""
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        '[figures.columns]\nvalue = "完成值(万)"\n\n'
+        '[figures.scale]\n"完成值（万）" = 1\n"完成值(万)" = "万"\n',
+        encoding="utf-8",
+    )
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "year,measure,完成值(万)\n2025,food_samples_tested,4\n2025,food_samples_passed,3.95\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(qrules.DataError, match="reads as '完成值（万）' does"):
+        book.evaluate(figures, mapping=mapping)

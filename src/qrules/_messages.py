@@ -3649,4 +3649,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--qrules-coverage-report={spec}：没有文件夹 {folder!r}（请先创建）",
         "--qrules-coverage-report={spec}: there is no folder {folder!r} (create it first)",
     ),
+    # -- _data, records/read (s16 hunt16): two keys of a mapping read as one ----------------
+    "mapping.read_alike": (
+        "{written!r} 读取后与 {first!r} 相同（全角与半角、首尾空格），却映射为 {value!r}，"
+        "而 {first!r} 映射为 {other!r}：同一写法不能有两种含义，请只保留一个",
+        "{written!r} reads as {first!r} does (full-width and half-width forms, spaces "
+        "around), yet is mapped to {value!r} where that is mapped to {other!r}: one written "
+        "form cannot mean both; keep one of them",
+    ),
 }

@@ -32,7 +32,7 @@ import attrs
 
 from .._boundary import os_reason, toml_error
 from .._cells import blank, missing
-from .._data import FiguresMapping, written_day
+from .._data import FiguresMapping, mapped_alike, written_day
 from .._errors import DataError, Problem, suggestion
 from .._fardates import FarDate
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
@@ -472,6 +472,7 @@ def _mapping_codes(
         if column in FLAGS:
             options = ("true", "false")
         mapped: dict[str, str] = {}
+        read: list[tuple[str, str]] = []
         for written, given in table_codes.items():
             if _normal(str(written)).lower() in MISSING_MARKERS:
                 # Read as missing by every route before any mapping: never a code.
@@ -497,6 +498,8 @@ def _mapping_codes(
                 )
                 continue
             mapped[_normal(written)] = canonical
+            read.append((written, canonical))
+        mapped_alike(key, read, problem)
         codes[column] = mapped
     return codes
 
