@@ -383,3 +383,21 @@ def test_a_column_scaled_two_ways_is_a_mapping_error(tmp_path: Path, book: qrule
     )
     with pytest.raises(qrules.DataError, match="reads as '完成值（万）' does"):
         book.evaluate(figures, mapping=mapping)
+
+
+# -- a file's name in a problem, on a terminal -----------------------------------------------
+
+
+def test_a_rule_files_name_cannot_colour_or_forge_a_line_of_the_output(mini_copy: Path) -> None:
+    """A rulebook folder from elsewhere (a drafter's pull request) holding a
+    rule file named ``a<ESC>[31mred<LF>fake.toml``: the problem's line began
+    with the name as it is, so the escape coloured the terminal and the line
+    break forged a line of output. The name is now shown as a terminal shows
+    any value from an input (``\\x1b``, ``\\x0a``), in either language."""
+    (mini_copy / "a\x1b[31mred\nfake.toml").write_text("x = [\n", encoding="utf-8")
+    for lang in ("en", "zh"):
+        code, out, err = run("--lang", lang, "lint", str(mini_copy))
+        assert code == 2
+        assert "\x1b" not in out + err
+        assert "a\\x1b[31mred\\x0afake.toml" in err
+        assert len(err.strip().splitlines()) == 2  # the heading and the one problem
