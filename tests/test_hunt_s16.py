@@ -4,6 +4,7 @@ reproducer of a defect fixed here (a false verdict or a boundary failure).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +402,43 @@ def test_a_rule_files_name_cannot_colour_or_forge_a_line_of_the_output(mini_copy
         assert "\x1b" not in out + err
         assert "a\\x1b[31mred\\x0afake.toml" in err
         assert len(err.strip().splitlines()) == 2  # the heading and the one problem
+
+
+# -- left to the lead: the decision log of failing units written to a table ------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engines/__init__.py and sql.py (the lead's) drop the failing units once written "
+    "to the table, so the log cannot tell how many there were",
+)
+def test_the_decision_log_does_not_say_no_unit_fails_when_they_went_to_a_table(
+    book: qrules.Rulebook, tmp_path: Path
+) -> None:
+    """``evaluate_tables(..., failing_units_to="out", decision_log=…)``: the
+    result is not met, 2 units fail it and are written to ``out``, and the
+    decision log's record says ``"failing_units": 0``: the audit trail says
+    no unit failed. It should say 2, or nothing (``null``: not listed)."""
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE r (unit VARCHAR, category VARCHAR)")
+    connection.execute(
+        "INSERT INTO r VALUES ('IF01', 'infant_formula_maker'), ('IF02', 'infant_formula_maker')"
+    )
+    connection.execute("CREATE TABLE l (inspection VARCHAR, unit VARCHAR, date DATE, kind VARCHAR)")
+    connection.execute("INSERT INTO l VALUES ('1', 'IF01', DATE '2024-03-01', 'routine')")
+    log = tmp_path / "decisions.jsonl"
+    [result] = qrules.evaluate_tables(
+        book,
+        connection,
+        register="r",
+        log="l",
+        rules=[book[INSPECTED]],
+        failing_units_to="out",
+        decision_log=log,
+        **YEAR,
+    )
+    assert result.verdict is Verdict.NOT_MET
+    assert connection.execute("SELECT count(*) FROM out").fetchall() == [(2,)]
+    [line] = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["records"]["failing_units"] in (2, None)
