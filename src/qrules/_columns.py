@@ -688,6 +688,13 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
     if any(
         pa.types.is_nested(c.type)
         or pa.types.is_dictionary(c.type)
+        # (bytes, whose cells the row reader refuses, `unread_cell`; an extension
+        # type, such as a pandas Period's, that Arrow's kernels do not take)
+        or pa.types.is_binary(c.type)
+        or pa.types.is_large_binary(c.type)
+        or pa.types.is_fixed_size_binary(c.type)
+        or pa.types.is_binary_view(c.type)
+        or isinstance(c.type, pa.ExtensionType)
         # (single or half precision: the row reader reads each value as the
         # column holds it, `_tabular`'s `_single`, not widened to a double)
         or (pa.types.is_floating(c.type) and c.type.bit_width < 64)

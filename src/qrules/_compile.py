@@ -352,17 +352,16 @@ def ignores_data(tree: Node, bounds: Bounds) -> list[tuple[str, tuple[int, int]]
     unknown), one whose sides differ by a constant (``1 >= 0``, ``rate >= rate``:
     always true or always false), and a requirement that holds, or fails, for
     every value within its measures' ``bounds`` (``rate >= 0``, ``rate > 100``
-    for a percentage)."""
+    for a percentage). The message is the id of the catalog's message (the
+    loader says it in either language; a cache keeps the id)."""
     found: list[tuple[str, tuple[int, int]]] = []
     truth = _constant(tree, bounds, found)
     if truth is None and not found:
         truth = _same_everywhere(tree, bounds)
     if truth is not None and not found:
-        word = "met" if truth is Truth.TRUE else "not met"
         found.append(
             (
-                f"the requirement is {word} whatever values within the measures' "
-                "bounds are reported: it does not depend on the data",
+                "compile.always_met" if truth is Truth.TRUE else "compile.never_met",
                 tree.span,
             )
         )
@@ -397,9 +396,7 @@ def _constant_comparison(
 ) -> Truth | None:
     span = (min(a.span[0], b.span[0]), max(a.span[1], b.span[1]))
     if divides_by_zero(a) or divides_by_zero(b):
-        found.append(
-            ("divides by zero whatever the data: this comparison could never be judged", span)
-        )
+        found.append(("compile.divides_by_zero", span))
         return None
     for name, other, written in ((a, b, op), (b, a, _FLIPPED[op])):
         if isinstance(name, Name):
@@ -410,8 +407,7 @@ def _constant_comparison(
     if form.free_symbols:
         return None
     truth = Truth.of(compare(op, to_fraction(form)))
-    word = "true" if truth is Truth.TRUE else "false"
-    found.append((f"does not depend on the data: it is always {word}", span))
+    found.append(("compile.always_true" if truth is Truth.TRUE else "compile.always_false", span))
     return truth
 
 

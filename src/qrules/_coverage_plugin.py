@@ -5,6 +5,7 @@ See docs/testing.md."""
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from . import _coverage, _observe
-from ._boundary import os_error
+from ._boundary import os_error, write_file, writing
 from ._errors import QRulesError
 from ._load import load
 from ._messages import Lang, Text, say
@@ -49,6 +50,9 @@ class CoveragePlugin:
         self.deselected = 0
         self.report: _coverage.CoverageReport | None = None
         self.failure: Text | None = None
+        #: The reports that could not be written, each with why (its path's
+        #: folder removed during the run, a disk full).
+        self.unwritten: dict[Path, QRulesError] = {}
 
     def _threshold(self) -> Fraction | None:
         given = self.config.getoption("qrules_cov_fail_under")
@@ -61,10 +65,20 @@ class CoveragePlugin:
         return _coverage.parse_threshold(str(given))
 
     def _output(self, spec: str) -> tuple[str, Path]:
+        """A report to write, checked before any test runs (as the command
+        line checks ``-o``): a file in a folder that exists, and no symbolic
+        link, which would make the run overwrite the file it names."""
         kind, sep, path = spec.partition(":")
         if not sep or kind not in ("json", "html", "markdown") or not path:
             raise QRulesError(say("plugin.bad_report", spec=repr(spec)))
-        return kind, Path(path)
+        output = Path(path)
+        if output.is_symlink():
+            raise QRulesError(say("plugin.report_link", spec=spec, target=os.readlink(output)))
+        if output.is_dir():
+            raise QRulesError(say("plugin.report_folder", spec=spec))
+        if not output.parent.is_dir():
+            raise QRulesError(say("plugin.report_no_folder", spec=spec, folder=str(output.parent)))
+        return kind, output
 
     def _scoped(self) -> list[Rulebook]:
         root = self.config.rootpath
@@ -95,7 +109,14 @@ class CoveragePlugin:
             "markdown": _coverage.coverage_markdown,
         }
         for kind, path in self.outputs:
-            path.write_text(render[kind](report), encoding="utf-8")
+            try:
+                # (As ``-o`` is written: atomically, never through a link.)
+                with writing(path):
+                    write_file(path, render[kind](report).encode("utf-8"))
+            except QRulesError as error:
+                self.unwritten[path] = error
+        if self.unwritten and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.threshold is not None and self.deselected and self.from_ini:
             self.threshold = None  # the ini key's gate is for the whole suite only
         if self.threshold is not None:
@@ -120,7 +141,14 @@ class CoveragePlugin:
         if not asked:
             terminalreporter.write_line(say("plugin.more").get(lang))
         for kind, path in self.outputs:
-            terminalreporter.write_line(say("plugin.wrote", kind=kind, path=str(path)).get(lang))
+            if path not in self.unwritten:
+                terminalreporter.write_line(
+                    say("plugin.wrote", kind=kind, path=str(path)).get(lang)
+                )
+        for error in self.unwritten.values():
+            terminalreporter.write_line(
+                say("plugin.usage", error=error.render(lang)).get(lang), red=True
+            )
         if self.failure is not None:
             terminalreporter.write_line(
                 say("plugin.fail", failure=self.failure).get(lang), red=True

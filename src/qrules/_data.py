@@ -30,6 +30,7 @@ __all__ = [
     "FiguresMapping",
     "Observation",
     "ValueProblem",
+    "mapped_alike",
     "parse_value",
     "parse_year",
     "written_day",
@@ -458,6 +459,24 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def mapped_alike(key: str, pairs: Iterable[tuple[str, str]], problem: Callable[..., None]) -> None:
+    """A problem for each key of a mapping file's table (``key``) that reads
+    as an earlier one (NFKC, trimmed: ``Ａ`` and ``A``, ``"B "`` and ``"B"``,
+    as every cell is read) yet maps to another value (``pairs``: each key as
+    written, and its value as shown). Such a table says two things of one
+    cell, and which one it meant would be decided by the order of its lines:
+    a register's ``A`` read as ``high`` or as ``low``."""
+    seen: dict[str, tuple[str, str]] = {}
+    for written, value in pairs:
+        read = _normal(written)
+        first, other = seen.setdefault(read, (written, value))
+        if other != value:
+            problem(
+                say("mapping.read_alike", written=written, first=first, value=value, other=other),
+                f"{key}.{written}",
+            )
+
+
 def _figure_columns(
     key: str, data: Mapping[str, Any], problem: Callable[..., None]
 ) -> dict[str, tuple[str, ...]]:
@@ -484,6 +503,7 @@ def _figure_columns(
 
 def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> dict[str, str]:
     names: dict[str, str] = {}
+    mapped_alike(key, ((w, _normal(m)) for w, m in data.items() if isinstance(m, str)), problem)
     for written, meant in data.items():
         if not isinstance(meant, str) or (key.endswith("measures") and not meant.strip()):
             problem(
@@ -499,6 +519,7 @@ def _names(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> d
 
 def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> dict[str, Fraction]:
     scales: dict[str, Fraction] = {}
+    read: list[tuple[str, str]] = []
     for column, given in data.items():
         factor: Fraction | None = None
         if isinstance(given, int) and not isinstance(given, bool) and given > 0:
@@ -513,6 +534,8 @@ def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> 
             problem(say("mapping.scale"), f"{key}.{column}")
             continue
         scales[_normal(column)] = factor
+        read.append((column, format_number(factor)))
+    mapped_alike(key, read, problem)
     return scales
 
 

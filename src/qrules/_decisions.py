@@ -280,10 +280,18 @@ def append_decisions(
         )
     header = _header(evaluation, engine, sources, now or dt.datetime.now(dt.UTC))
     path = Path(path)
+    if path.is_symlink():
+        # (A link left in a shared folder would make qrules append to the file
+        # it names, as ``-o`` would overwrite it: `_boundary.write_file`.)
+        raise DecisionLogError(say("decisions.link", path=str(path), target=os.readlink(path)))
     try:
-        with path.open("a+b") as file:
+        # (O_NOFOLLOW: a link put in its place since is refused by the system.)
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o666), "a+b") as file:
             _lock(file)
             previous = _last_line(file, path)
+            if previous is not None and not _a_record(previous):
+                raise DecisionLogError(say("decisions.not_a_log", path=str(path)))
             lines = []
             for result in evaluation.results:
                 record = _record(result, header)
@@ -300,6 +308,17 @@ def append_decisions(
             say("decisions.cannot_append", path=str(path), error=os_reason(error))
         ) from None
     return len(lines)
+
+
+def _a_record(line: bytes) -> bool:
+    """Whether a log's last line is a record as qrules writes them (a JSON
+    object with a ``schema_version``): a file of anything else (a report, a
+    CSV file named by mistake) is not appended to, and not chained to."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(record, dict) and "schema_version" in record
 
 
 def _lock(file: Any) -> None:

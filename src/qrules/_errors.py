@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from ._escape import columns
+from ._escape import columns, terminal
 from ._limits import MAX_MESSAGE_CHARS
 from ._messages import Lang, Text, joined, say
 
@@ -120,8 +120,11 @@ class Problem:
         return None if self._hint is None else self._hint.en
 
     def render(self, lang: Lang) -> str:
-        """The problem, where it is and what to do, in ``lang``."""
-        place = [say("data.value", value=self.file)]
+        """The problem, where it is and what to do, in ``lang``. The file's name
+        is shown as a terminal shows a value (`terminal`): a rule file named
+        with an escape or a line break, in a folder from elsewhere, cannot
+        colour the output or forge a line of it."""
+        place = [say("data.value", value=terminal(self.file))]
         if self._where is not None:
             place.append(self._where)
         if self.key is not None:

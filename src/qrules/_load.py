@@ -200,6 +200,7 @@ _KINDS = {
     dict: "kind.table",
     dt.date: "kind.date",
     dt.datetime: "kind.datetime",
+    dt.time: "kind.time",
 }
 
 
@@ -209,6 +210,9 @@ def _describe(value: object) -> Text:
     shown = (
         str(value)
         if isinstance(value, Decimal)
+        # (A date or time as TOML writes it, not as Python's repr does.)
+        else value.isoformat()
+        if isinstance(value, dt.date | dt.time)
         else repr(value)
         if not isinstance(value, dict | list)
         else ""
@@ -1453,8 +1457,10 @@ def _requirement_parser(
             checker.problem(say("load.requirement_unknown", name=name), where, key)
         if not unknown:
             for message, (start, end) in _ignores_data(parsed, measure.id, bounds):
+                # (The catalog's message, in the language asked, `ignores_data`.)
+                shown = ExpressionError(say(message), written, start, end)
                 checker.problem(
-                    str(ExpressionError(message, written, start, end)),
+                    shown.said or str(shown),
                     where,
                     key,
                     say("load.requirement_tells"),

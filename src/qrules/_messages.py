@@ -3588,4 +3588,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff.field_published": ("发布日期", "published"),
     "diff.field_effective": ("施行期间", "effective"),
     "diff.field_content": ("其他内容(指纹)", "other content (fingerprint)"),
+    # -- _compile, _load, _tabular (s16 hunt16): a requirement that ignores the data, in
+    # either language; a TOML time; a cell of bytes or of several values -----------------
+    "compile.always_met": (
+        "无论上报的数值在指标界限内取何值，该要求都满足：它不取决于数据",
+        "the requirement is met whatever values within the measures' bounds are reported: "
+        "it does not depend on the data",
+    ),
+    "compile.never_met": (
+        "无论上报的数值在指标界限内取何值，该要求都不满足：它不取决于数据",
+        "the requirement is not met whatever values within the measures' bounds are "
+        "reported: it does not depend on the data",
+    ),
+    "compile.divides_by_zero": (
+        "无论数据如何都除以零：这一比较永远无法判定",
+        "divides by zero whatever the data: this comparison could never be judged",
+    ),
+    "compile.always_true": (
+        "不取决于数据：它总是成立",
+        "does not depend on the data: it is always true",
+    ),
+    "compile.always_false": (
+        "不取决于数据：它总是不成立",
+        "does not depend on the data: it is always false",
+    ),
+    "kind.time": ("时刻", "a time of day"),
+    "tabular.not_a_cell": (
+        "单元格中是{kind}，不是文本、数字或日期：不读取",
+        "the cell holds {kind}, not text, a number or a date: it is not read",
+    ),
+    "tabular.not_a_cell_hint": (
+        "每个单元格写一个值（文本、数字或日期）；二进制列请先转换为文本（例如按 UTF-8 解码）",
+        "give one value in each cell, as text, a number or a date (a column of bytes: "
+        "decode it to text first, as UTF-8 say)",
+    ),
+    "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
+    # -- _decisions (s16 hunt16): a decision log that is a link, or no log ------------------
+    "decisions.link": (
+        "{path}：决策日志是符号链接（指向 {target!r}）：qrules 不通过链接追加，请直接给出文件的路径",
+        "{path}: the decision log is a symbolic link (to {target!r}): qrules appends to no "
+        "file through a link; name the file itself",
+    ),
+    "decisions.not_a_log": (
+        "{path}：不是决策日志（最后一行不是 qrules 写的记录），不追加；请给出新文件或日志本身",
+        "{path}: not a decision log (its last line is not a record qrules writes), not "
+        "appended to; give a new file, or the log itself",
+    ),
+    # -- _coverage_plugin (s16 hunt16): a coverage report's path, checked before the run ----
+    "plugin.report_link": (
+        "--qrules-coverage-report={spec}：是符号链接（指向 {target!r}）：qrules 不通过链接写文件，"
+        "请直接给出文件的路径",
+        "--qrules-coverage-report={spec}: a symbolic link (to {target!r}): qrules writes no "
+        "file through a link; name the file itself",
+    ),
+    "plugin.report_folder": (
+        "--qrules-coverage-report={spec}：是文件夹，请给出文件的路径",
+        "--qrules-coverage-report={spec}: a folder; give a file's path",
+    ),
+    "plugin.report_no_folder": (
+        "--qrules-coverage-report={spec}：没有文件夹 {folder!r}（请先创建）",
+        "--qrules-coverage-report={spec}: there is no folder {folder!r} (create it first)",
+    ),
+    # -- _data, records/read (s16 hunt16): two keys of a mapping read as one ----------------
+    "mapping.read_alike": (
+        "{written!r} 读取后与 {first!r} 相同（全角与半角、首尾空格），却映射为 {value!r}，"
+        "而 {first!r} 映射为 {other!r}：同一写法不能有两种含义，请只保留一个",
+        "{written!r} reads as {first!r} does (full-width and half-width forms, spaces "
+        "around), yet is mapped to {value!r} where that is mapped to {other!r}: one written "
+        "form cannot mean both; keep one of them",
+    ),
 }

@@ -66,6 +66,7 @@ __all__ = [
     "header_text",
     "needs",
     "normal",
+    "not_a_cell",
     "open_table",
     "read_whole",
     "source_kind",
@@ -904,6 +905,26 @@ def unread_cell(value: object) -> tuple[Text, Text] | None:
     if code is not None:
         return say("tabular.error_value", code=code), say("tabular.error_value_hint")
     return None
+
+
+def not_a_cell(value: object) -> tuple[Text, Text] | None:
+    """Why a records cell is not read, and what to do, when it holds no value
+    of a cell: bytes (an Arrow or Parquet binary column, a database's BLOB) or
+    several values (a list, a table); ``None`` for any other. Their Python
+    text (``b'IF01'``, ``['IF01']``) would be read as a unit id or a code that
+    no one wrote: a register's ``b'IF01'`` is not the log's ``IF01``, and its
+    inspections would go uncounted. (A figure's value is refused as such by
+    `qrules._data.parse_value`, naming its measure.)"""
+    if isinstance(value, bytes | bytearray | memoryview):
+        head = bytes(value[:24])
+        held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
+    elif isinstance(value, list | tuple | set | frozenset):
+        held = say("value.a_list")
+    elif isinstance(value, dict):
+        held = say("value.an_object")
+    else:
+        return None
+    return say("tabular.not_a_cell", kind=held), say("tabular.not_a_cell_hint")
 
 
 def header_text(value: object) -> str:

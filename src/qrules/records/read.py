@@ -32,7 +32,7 @@ import attrs
 
 from .._boundary import os_reason, toml_error
 from .._cells import blank, missing
-from .._data import FiguresMapping, written_day
+from .._data import FiguresMapping, mapped_alike, written_day
 from .._errors import DataError, Problem, suggestion
 from .._fardates import FarDate
 from .._limits import MAX_MAPPING_FILE_BYTES, number_problem
@@ -57,6 +57,7 @@ from .._tabular import (
     header_below,
     header_problems,
     header_text,
+    not_a_cell,
     open_table,
     other_sheets,
     read_whole,
@@ -471,6 +472,7 @@ def _mapping_codes(
         if column in FLAGS:
             options = ("true", "false")
         mapped: dict[str, str] = {}
+        read: list[tuple[str, str]] = []
         for written, given in table_codes.items():
             if _normal(str(written)).lower() in MISSING_MARKERS:
                 # Read as missing by every route before any mapping: never a code.
@@ -496,6 +498,8 @@ def _mapping_codes(
                 )
                 continue
             mapped[_normal(written)] = canonical
+            read.append((written, canonical))
+        mapped_alike(key, read, problem)
         codes[column] = mapped
     return codes
 
@@ -891,7 +895,9 @@ class RowReader:
                 )
             else:
                 for column, position in self.positions.items():
-                    if position < len(cells) and (why := unread_cell(cells[position])):
+                    if position < len(cells) and (
+                        why := unread_cell(cells[position]) or not_a_cell(cells[position])
+                    ):
                         broken[column] = self.problem(number, column, why[0], hint=why[1])
             # A number is measured before it is made text or a date (docs/security.md):
             # its cell is unreadable, whatever it was meant to be.
