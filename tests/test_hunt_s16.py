@@ -19,6 +19,13 @@ from .conftest import run
 BOOK = "yantai-2023-2025"
 INSPECTED = "infant-formula-makers-system-inspected-yearly"
 YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+#: A log of the system inspections of IF01 and IF02 in 2024, by column.
+SYSTEM_2024 = {
+    "inspection": ["1", "2"],
+    "unit": ["IF01", "IF02"],
+    "date": ["2024-03-01"] * 2,
+    "kind": ["system"] * 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +112,7 @@ def test_unit_ids_held_as_bytes_are_not_read_as_their_python_text(
     register = pandas.DataFrame(
         {"unit": [b"IF01", b"IF02"], "category": ["infant_formula_maker"] * 2}
     )
-    log = pandas.DataFrame(
-        {
-            "inspection": ["1", "2"],
-            "unit": ["IF01", "IF02"],
-            "date": ["2024-03-01"] * 2,
-            "kind": ["system"] * 2,
-        }
-    )
+    log = pandas.DataFrame(SYSTEM_2024)
     result = _judged(book, register, log, engine)
     assert result.verdict is Verdict.UNKNOWN
     assert result.failing_units == ()
@@ -138,14 +138,7 @@ def test_a_binary_arrow_column_is_read_as_the_row_reader_reads_it(
             "category": ["infant_formula_maker"] * 2,
         }
     )
-    log = pa.table(
-        {
-            "inspection": ["1", "2"],
-            "unit": ["IF01", "IF02"],
-            "date": ["2024-03-01"] * 2,
-            "kind": ["system"] * 2,
-        }
-    )
+    log = pa.table(SYSTEM_2024)
     assert _judged(book, register, log, None).verdict is Verdict.UNKNOWN
     parquet.write_table(register, tmp_path / "register.parquet")
     parquet.write_table(log, tmp_path / "log.parquet")

@@ -694,7 +694,7 @@ def _of_arrow(table: Any, name: str) -> _Cells | None:
         or pa.types.is_large_binary(c.type)
         or pa.types.is_fixed_size_binary(c.type)
         or pa.types.is_binary_view(c.type)
-        or isinstance(c.type, pa.ExtensionType)
+        or isinstance(c.type, pa.BaseExtensionType)
         # (single or half precision: the row reader reads each value as the
         # column holds it, `_tabular`'s `_single`, not widened to a double)
         or (pa.types.is_floating(c.type) and c.type.bit_width < 64)

@@ -20,7 +20,7 @@ from ._expr import format_number
 from ._limits import MAX_DISTRICTS, number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
-from ._tabular import MISSING_MARKERS, error_text, float_decimal, suggest
+from ._tabular import MISSING_MARKERS, error_text, float_decimal, normal, suggest
 
 if TYPE_CHECKING:
     from ._model import Unit
@@ -459,16 +459,23 @@ def _normal(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def mapped_alike(key: str, pairs: Iterable[tuple[str, str]], problem: Callable[..., None]) -> None:
+def mapped_alike(
+    key: str,
+    pairs: Iterable[tuple[str, str]],
+    problem: Callable[..., None],
+    read_as: Callable[[str], str] = normal,
+) -> None:
     """A problem for each key of a mapping file's table (``key``) that reads
-    as an earlier one (NFKC, trimmed: ``Ａ`` and ``A``, ``"B "`` and ``"B"``,
-    as every cell is read) yet maps to another value (``pairs``: each key as
+    as an earlier one (``read_as``: as every cell is read, `_tabular.normal`,
+    invisible characters removed, NFKC, trimmed: ``Ａ`` and ``A``, ``"B "``
+    and ``"B"``, ``"A\u200b"`` and ``"A"``; a flag's also in lower case) yet
+    maps to another value (``pairs``: each key as
     written, and its value as shown). Such a table says two things of one
     cell, and which one it meant would be decided by the order of its lines:
     a register's ``A`` read as ``high`` or as ``low``."""
     seen: dict[str, tuple[str, str]] = {}
     for written, value in pairs:
-        read = _normal(written)
+        read = read_as(written)
         first, other = seen.setdefault(read, (written, value))
         if other != value:
             problem(

@@ -21,7 +21,7 @@ import os
 import re
 import struct
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -915,16 +915,33 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     no one wrote: a register's ``b'IF01'`` is not the log's ``IF01``, and its
     inspections would go uncounted. (A figure's value is refused as such by
     `qrules._data.parse_value`, naming its measure.)"""
+    if type(value) in _SCALARS:
+        return None  # (the cells of most rows: one test)
     if isinstance(value, bytes | bytearray | memoryview):
         head = bytes(value[:24])
         held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
-    elif isinstance(value, list | tuple | set | frozenset):
-        held = say("value.a_list")
-    elif isinstance(value, dict):
+    elif isinstance(value, Mapping):
         held = say("value.an_object")
+    elif (
+        isinstance(value, list | tuple | set | frozenset | Sequence | Set)
+        and not isinstance(value, str)
+    ) or _dimensions(value):
+        # (And an array, numpy's or pandas', of one value or more: its text is
+        # ``['IF01']``, not the value; a scalar of numpy's has no dimension.)
+        held = say("value.a_list")
     else:
         return None
     return say("tabular.not_a_cell", kind=held), say("tabular.not_a_cell_hint")
+
+
+#: The types of most cells, each one value (`not_a_cell`).
+_SCALARS = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+
+
+def _dimensions(value: object) -> int:
+    """An array's dimensions (numpy's ``ndim``: 0 for a scalar), 0 for any other value."""
+    dimensions = getattr(value, "ndim", 0)
+    return dimensions if isinstance(dimensions, int) else 0
 
 
 def header_text(value: object) -> str:

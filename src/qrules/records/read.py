@@ -499,7 +499,8 @@ def _mapping_codes(
                 continue
             mapped[_normal(written)] = canonical
             read.append((written, canonical))
-        mapped_alike(key, read, problem)
+        # (A flag's codes looked up in lower case, `flag_codes`: compared so.)
+        mapped_alike(key, read, problem, _flag_key if column in FLAGS else _normal)
         codes[column] = mapped
     return codes
 
@@ -609,6 +610,11 @@ FLAG_WORDS = _TRUE | _FALSE
 
 #: The words a flag cell reads as true, and as false (lower case, normalised).
 TRUE_WORDS, FALSE_WORDS = _TRUE, _FALSE
+
+
+def _flag_key(written: str) -> str:
+    """A flag code of a mapping file as a cell is looked up (`flag_codes`)."""
+    return _normal(written).lower()
 
 
 def flag_codes(codes: Mapping[str, str]) -> dict[str, str]:
