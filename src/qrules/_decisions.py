@@ -187,14 +187,15 @@ def _exact(value: Fraction | None) -> str | None:
     return None if value is None else format_number(value)
 
 
-def _record(result: Result, header: Mapping[str, Any]) -> dict[str, Any]:
+def _record(result: Result, header: Mapping[str, Any], listed: bool = True) -> dict[str, Any]:
     target = result.rule.target
     records = None
     if result.population is not None:
         records = {
             "population": result.population,
             "meeting": result.meeting,
-            "failing_units": len(result.failing_units),
+            # (Not listed: written to a table, `failing_units_to`; not none.)
+            "failing_units": len(result.failing_units) if listed else None,
         }
     return {
         **header,
@@ -262,9 +263,12 @@ def append_decisions(
     engine: str,
     sources: Sequence[InputDigest] = (),
     now: dt.datetime | None = None,
+    listed: bool = True,
 ) -> int:
     """Append one line per result of ``evaluation`` to the log at ``path``
-    (created if missing); returns the number of lines written."""
+    (created if missing); returns the number of lines written. ``listed``:
+    the results list their failing units (else they went to a table,
+    `failing_units_to`: their number is logged as ``null``, unknown here)."""
     rulebook = evaluation.rulebook
     foreign = next((r.rule for r in evaluation.results if not rulebook.owns(r.rule)), None)
     if foreign is not None:
@@ -294,7 +298,7 @@ def append_decisions(
                 raise DecisionLogError(say("decisions.not_a_log", path=str(path)))
             lines = []
             for result in evaluation.results:
-                record = _record(result, header)
+                record = _record(result, header, listed)
                 record["prev"] = None if previous is None else _sha256(previous)
                 previous = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
                     "utf-8"

@@ -667,7 +667,13 @@ def evaluate_tables(
     if decision_log is not None:
         from .._decisions import append_decisions, table_digests  # noqa: PLC0415
 
-        append_decisions(decision_log, evaluation, engine=chosen, sources=table_digests(evaluation))
+        append_decisions(
+            decision_log,
+            evaluation,
+            engine=chosen,
+            sources=table_digests(evaluation),
+            listed=failing_units_to is None,
+        )
     return evaluation
 
 
