@@ -113,3 +113,30 @@ def test_keys_read_alike_by_the_readers_lookup_are_a_mapping_error(
     assert code == 2, err
     assert f"register.codes.{table}." in err
     assert "reads as" in err
+
+
+def test_a_cached_finding_whose_message_is_not_in_the_catalog_is_no_finding() -> None:
+    """The compiled-forms cache keeps the loader's findings of a requirement
+    that ignores the data by their message's id; an entry naming no message
+    of the catalog (edited by hand, or from another version) was said with
+    `say`, a `KeyError`: exit 3. It is refused as a cache entry (`ValueError`:
+    the cache is not read, the rulebook compiled again)."""
+    from qrules import _load  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="not a finding"):
+        _load._findings([["no.such.message", [0, 1]]])
+    assert _load._findings([["compile.always_met", [0, 1]]]) == [("compile.always_met", (0, 1))]
+
+
+def test_a_link_gone_before_it_is_named_is_refused_all_the_same(tmp_path: Path) -> None:
+    """A symbolic link seen, then removed before its target is read for the
+    message (`_boundary.link_target`), was a `FileNotFoundError` out of
+    `append_decisions` and the coverage report's check: a traceback, exit 3.
+    Its target is then said as ``?``."""
+    from qrules._boundary import link_target  # noqa: PLC0415
+
+    link = tmp_path / "gone"
+    link.symlink_to(tmp_path / "elsewhere")
+    assert link_target(link) == str(tmp_path / "elsewhere")
+    link.unlink()
+    assert link_target(link) == "?"

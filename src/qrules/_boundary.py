@@ -36,6 +36,7 @@ __all__ = [
     "address_reason",
     "first_line",
     "guarded",
+    "link_target",
     "os_error",
     "os_reason",
     "outside",
@@ -595,7 +596,7 @@ def write_file(path: Path, data: bytes) -> None:
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
     written to as it is. Its OS errors are `writing`'s to say."""
     if path.is_symlink() and not _stream_name(path):
-        raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
+        raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
     try:
         found = os.stat(path)  # (a stream's name followed: what it names)
     except FileNotFoundError:
@@ -605,8 +606,17 @@ def write_file(path: Path, data: bytes) -> None:
             file.write(data)
         return
     if path.is_symlink():  # (a stream's name that names a file: not written through)
-        raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
+        raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
     replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def link_target(path: Path) -> str:
+    """What the symbolic link ``path`` names, for a message refusing it (``?``
+    when it went away since it was seen: it is refused all the same)."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 #: The links the system keeps for a process's own streams (Linux's ``/dev``),

@@ -5,7 +5,6 @@ See docs/testing.md."""
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from . import _coverage, _observe
-from ._boundary import os_error, write_file, writing
+from ._boundary import link_target, os_error, write_file, writing
 from ._errors import QRulesError
 from ._load import load
 from ._messages import Lang, Text, say
@@ -73,7 +72,7 @@ class CoveragePlugin:
             raise QRulesError(say("plugin.bad_report", spec=repr(spec)))
         output = Path(path)
         if output.is_symlink():
-            raise QRulesError(say("plugin.report_link", spec=spec, target=os.readlink(output)))
+            raise QRulesError(say("plugin.report_link", spec=spec, target=link_target(output)))
         if output.is_dir():
             raise QRulesError(say("plugin.report_folder", spec=spec))
         if not output.parent.is_dir():

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._boundary import os_reason
+from ._boundary import link_target, os_reason
 from ._errors import QRulesError, UnknownRuleError
 from ._escape import terminal
 from ._expr import format_number
@@ -287,7 +287,7 @@ def append_decisions(
     if path.is_symlink():
         # (A link left in a shared folder would make qrules append to the file
         # it names, as ``-o`` would overwrite it: `_boundary.write_file`.)
-        raise DecisionLogError(say("decisions.link", path=str(path), target=os.readlink(path)))
+        raise DecisionLogError(say("decisions.link", path=str(path), target=link_target(path)))
     try:
         # (O_NOFOLLOW: a link put in its place since is refused by the system.)
         flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)

@@ -49,7 +49,7 @@ from ._limits import (
     MAX_RULEBOOK_FILES,
     MAX_RULEBOOK_FOLDER_BYTES,
 )
-from ._messages import joined, listed, say
+from ._messages import MESSAGES, joined, listed, say
 from ._model import (
     AGGREGATIONS,
     BODY_LEVELS,
@@ -996,6 +996,7 @@ def _findings(value: object) -> list[tuple[str, tuple[int, int]]]:
             isinstance(item, list)
             and len(item) == 2
             and isinstance(item[0], str)
+            and item[0] in MESSAGES  # (a catalog message's id, `ignores_data`'s)
             and isinstance(item[1], list)
             and len(item[1]) == 2
             and all(type(n) is int for n in item[1])
