@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import os
 import re
 import stat
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
 from ._limits import MAX_CSV_FIELD_CHARS
@@ -45,6 +46,7 @@ __all__ = [
     "without_password",
     "without_secret",
     "write_file",
+    "write_stream",
     "writing",
 ]
 
@@ -603,6 +605,36 @@ def write_file(path: Path, data: bytes) -> None:
     if path.is_symlink():
         raise OutputError(say("cli.output_link", path=str(path), target=os.readlink(path)))
     replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def write_stream(stream: TextIO, text: str) -> None:
+    """Write ``text`` whole to ``stream`` (standard output, a report).
+
+    Python's unbuffered standard output (``PYTHONUNBUFFERED=1``, as many
+    containers set it, or ``python -u``) is a text layer straight over the
+    file, which does not finish a write the system cut short: a process
+    stopped and continued (Ctrl-Z then ``fg``; a supervisor pausing it)
+    while a full pipe held it wrote 65,536 bytes of its report, lost the rest
+    without an error, and exited 1 as if the whole report had been written.
+    Here each write goes on from where the last one ended (a buffered layer
+    does so itself), and a file that would block (``O_NONBLOCK``, which a
+    parent may set on a shared pipe: the write writes nothing) is waited
+    for, not given up. Python opens its standard streams translating no line
+    end (``newline="\\n"``), so the bytes are the text layer's own."""
+    raw = getattr(stream, "buffer", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.RawIOBase):
+        stream.write(text)
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding, stream.errors or "strict"))
+    while data:
+        written = raw.write(data)
+        if written is None:  # (it would block: wait until it can be written)
+            import select  # noqa: PLC0415 (seldom needed)
+
+            select.select([], [raw], [])
+            continue
+        data = data[written:]
 
 
 def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:
