@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import os
 import re
 import stat
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
 from ._limits import MAX_CSV_FIELD_CHARS
@@ -46,6 +47,7 @@ __all__ = [
     "without_password",
     "without_secret",
     "write_file",
+    "write_stream",
     "writing",
 ]
 
@@ -629,6 +631,50 @@ _STREAM_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
 def _stream_name(path: Path) -> bool:
     text = str(path)
     return text in _STREAM_NAMES or text.startswith(_STREAM_FOLDERS)
+
+
+def write_stream(stream: TextIO, text: str) -> None:
+    """Write ``text`` whole to ``stream`` (standard output, a report).
+
+    Python's unbuffered standard output (``PYTHONUNBUFFERED=1``, as many
+    containers set it, or ``python -u``) is a text layer straight over the
+    file, which does not finish a write the system cut short: a process
+    stopped and continued (Ctrl-Z then ``fg``; a supervisor pausing it)
+    while a full pipe held it wrote 65,536 bytes of its report, lost the rest
+    without an error, and exited 1 as if the whole report had been written.
+    Here each write goes on from where the last one ended (a buffered layer
+    does so itself), and a file that would block (``O_NONBLOCK``, which a
+    parent may set on a shared pipe: the write writes nothing) is waited
+    for, not given up; so is Python's buffered standard output (the default),
+    whose buffer, on such a pipe, raised `BlockingIOError` once full: what it
+    holds is written first, then the report under it, on its file. Python
+    opens its standard streams translating no line end (``newline="\\n"``) on
+    POSIX, so the bytes are the text layer's own."""
+    buffer = getattr(stream, "buffer", None)
+    raw = getattr(buffer, "raw", buffer)  # (a buffered layer's file, or the file)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.RawIOBase):
+        stream.write(text)
+        return
+    while True:  # (what was written before, first)
+        try:
+            stream.flush()
+            break
+        except BlockingIOError:
+            _writable(raw)
+    data = memoryview(text.encode(stream.encoding, stream.errors or "strict"))
+    while data:
+        written = raw.write(data)
+        if written is None:  # (it would block: wait until it can be written)
+            _writable(raw)
+            continue
+        data = data[written:]
+
+
+def _writable(file: io.RawIOBase) -> None:
+    """Wait until ``file``, which would block, can be written to."""
+    import select  # noqa: PLC0415 (seldom needed)
+
+    select.select([], [file], [])
 
 
 def replace_file(path: Path, data: bytes, *, mode: int | None = None) -> None:

@@ -27,7 +27,7 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _report
-from ._boundary import OutputError, os_error, os_reason, write_file, writing
+from ._boundary import OutputError, os_error, os_reason, write_file, write_stream, writing
 from ._errors import (
     DataError,
     Problem,
@@ -660,7 +660,7 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
             write_file(path, data)
     else:
         try:
-            out.write(text)
+            write_stream(out, text)  # (whole, even if the process is stopped and continued)
         except BrokenPipeError:
             pass  # the reader stopped reading (qrules check … | head): nothing to say
         except UnicodeEncodeError as error:
@@ -1289,7 +1289,7 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     with writing(output) if output is not None else contextlib.nullcontext():
         text = write_template(rows, args.format, output)
     if text is not None:
-        out.write(text)
+        write_stream(out, text)
     else:
         count = len(rows) - 1
         out.write(
