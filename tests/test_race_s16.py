@@ -120,49 +120,25 @@ def test_a_report_written_while_the_process_is_stopped_and_continued(tmp_path: P
     json.loads(out)
 
 
-def test_a_report_written_to_a_pipe_that_would_block(tmp_path: Path) -> None:
-    """The command line given unbuffered standard output on a pipe its parent
-    made non-blocking (``O_NONBLOCK``: a write the pipe cannot take writes
-    nothing): the whole report, waited for, not its first 65,536 bytes."""
+@pytest.mark.parametrize("buffered", [False, True])
+def test_a_report_written_to_a_pipe_that_would_block(tmp_path: Path, buffered: bool) -> None:
+    """The command line given standard output on a pipe its parent made
+    non-blocking (``O_NONBLOCK``: a write the pipe cannot take writes
+    nothing): the whole report, waited for. Unbuffered (as Python opens it
+    under ``PYTHONUNBUFFERED=1``: no buffer of its own), it kept its first
+    65,536 bytes; buffered (the default), its buffer raised `BlockingIOError`
+    once the pipe was full (exit 2, "write could not complete without
+    blocking", then Python's own complaint at exit)."""
     argv = _argv(tmp_path)
     expected = io.StringIO()
     assert main(argv, stdout=expected) == 1
     read, written = os.pipe()
     os.set_blocking(written, False)
-    # (Standard output as Python opens it unbuffered: no buffer of its own.)
-    stream = io.TextIOWrapper(
-        io.FileIO(written, "w"), encoding="utf-8", newline="\n", write_through=True
-    )
-    found: list[int] = []
-    writer = threading.Thread(target=lambda: found.append(main(argv, stdout=stream)))
-    writer.start()
-    try:
-        _held(read, writer.is_alive)
-        out = b""
-        while writer.is_alive() or select.select([read], [], [], 0)[0]:
-            if select.select([read], [], [], 0.1)[0]:
-                out += os.read(read, 1 << 16)
-    finally:
-        writer.join()
-        stream.close()
-        out += _drained(read)
-        os.close(read)
-    assert found == [1]
-    assert out.decode() == expected.getvalue()
-
-
-def test_a_report_written_through_a_buffer_to_a_pipe_that_would_block(tmp_path: Path) -> None:
-    """The same with Python's buffered standard output (the default): its
-    buffer raised `BlockingIOError` once the non-blocking pipe was full (exit
-    2, "write could not complete without blocking", then Python's own
-    complaint at exit). Now the whole report, waited for."""
-    argv = _argv(tmp_path)
-    expected = io.StringIO()
-    assert main(argv, stdout=expected) == 1
-    read, written = os.pipe()
-    os.set_blocking(written, False)
-    stream = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(written, "w")), encoding="utf-8", newline="\n"
+    file = io.FileIO(written, "w")
+    stream = (
+        io.TextIOWrapper(io.BufferedWriter(file), encoding="utf-8", newline="\n")
+        if buffered
+        else io.TextIOWrapper(file, encoding="utf-8", newline="\n", write_through=True)
     )
     found: list[int] = []
     writer = threading.Thread(target=lambda: found.append(main(argv, stdout=stream)))
