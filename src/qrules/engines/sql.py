@@ -763,7 +763,7 @@ def _met_shares(
         return {}
     found: dict[tuple[int, int], set[Share | None]] = {}
     for query in plan.queries:
-        rule = rulebook[query.rule]
+        rule = query.judged_in(rulebook)
         stood = rule.at(dt.date(query.year, 12, 31)) or rule
         target = stood.target
         share = (

@@ -24,7 +24,7 @@ import attrs
 
 from .._errors import DataError, Problem
 from .._messages import joined, listed, say
-from .._model import Text
+from .._model import Rule, Text
 from .._observe import judged
 from .._recordspec import FLAGS
 from .._results import Evaluation, FailingUnit, Reconciliation, Result, Verdict
@@ -650,14 +650,16 @@ def judge_bounded(
     doubts: Sequence[_Doubt],
     district: str | None,
     strict: bool = False,
+    read: Result | None = None,
 ) -> Result:
     """`judge_counts`, for every combination of what the doubtful rows could be
-    (``strict``: a `DataError` when rows lacking a kind or result make it unknown)."""
-    read = judge_counts(rulebook, query, counts, district)
+    (``strict``: a `DataError` when rows lacking a kind or result make it
+    unknown; ``read``: the counts as read judged already, `judge_counts`')."""
+    if read is None:
+        read = judge_counts(rulebook, query, counts, district)
     if not doubts or query.unknown is not None:
         return _with_rows(read, doubts) if doubts else read
-    rule = rulebook[query.rule]
-    stood = rule.at(dt.date(query.year, 12, 31)) or rule
+    stood = _stood(rulebook, query, district)
     base = (counts.total, counts.meeting)
     one_sided = stood.target is not None and stood.target.op in (">=", ">", "<=", "<")
     pairs = set(_extremes(base, doubts)) if one_sided else _reachable(base, doubts, 400)
@@ -720,17 +722,25 @@ def judge_bounded(
     )
 
 
-def _met_at_least(
-    rulebook: Rulebook, query: RecordQuery, counts: Counts, district: str | None
-) -> bool:
-    """The counts as read meet the rule's lower bound (``>=``, ``>``): more
-    meeting units cannot undo it."""
-    rule = rulebook[query.rule]
+def _stood(rulebook: Rulebook, query: RecordQuery, district: str | None) -> Rule:
+    """The rule as `judge_counts` judges the query (in ``district``): the rule
+    judged, a district's own target, as it stood on the year's last day."""
+    rule = query.judged_in(rulebook)
     rule = (rule.in_district(district) or rule) if district is not None else rule
-    stood = rule.at(dt.date(query.year, 12, 31)) or rule
+    return rule.at(dt.date(query.year, 12, 31)) or rule
+
+
+def _met_at_least(
+    rulebook: Rulebook, query: RecordQuery, read: Result, district: str | None
+) -> bool:
+    """The counts as read (judged: ``read``) meet the rule's lower bound
+    (``>=``, ``>``): more meeting units cannot undo it. The rule is the one
+    judged (`RecordQuery.judged_in`): a rule changed to an upper bound or an
+    equality is undone by them."""
+    stood = _stood(rulebook, query, district)
     if stood.target is None or stood.target.op not in (">=", ">") or query.unknown is not None:
         return False
-    return judge_counts(rulebook, query, counts, district).verdict is Verdict.MET
+    return read.verdict is Verdict.MET
 
 
 def _with_rows(result: Result, doubts: Sequence[_Doubt]) -> Result:
@@ -811,18 +821,18 @@ def judge_all(
     for done, query in enumerate(queries, start=1):
         counted = counts_of(query)
         judged_as = doubts.without_column(query) if doubts else query
-        rule = rulebook[query.rule]
+        rule = query.judged_in(rulebook)
         # Districts are judged on the rules that apply to them (a rule's scope).
         for district in (None, *(d for d in districts if rule.in_district(d) is not None)):
             counts = counted.get(district, Counts(0, 0))
             if doubts:
-                found = doubts.of_query(
-                    judged_as,
-                    district,
-                    counts,
-                    _met_at_least(rulebook, judged_as, counts, district),
+                # (The counts as read judged once: the doubts ask, then the bounds.)
+                read = judge_counts(rulebook, judged_as, counts, district)
+                met = _met_at_least(rulebook, judged_as, read, district)
+                found = doubts.of_query(judged_as, district, counts, met)
+                result = judge_bounded(
+                    rulebook, judged_as, counts, found, district, doubts.strict, read
                 )
-                result = judge_bounded(rulebook, judged_as, counts, found, district, doubts.strict)
             else:
                 result = judge_counts(rulebook, judged_as, counts, district)
             # (`judge_counts` gives its results so already: no copy made.)

@@ -133,7 +133,7 @@ def judge_counts(
     smallest change are the same code); an empty population, or a year the
     log cannot decide, is unknown. The result's source is ``records``.
     """
-    rule = query.judged or rulebook[query.rule]
+    rule = query.judged_in(rulebook)
     scope = "district-target" if rule.district_target(district) else rule.scope
     # A district with a target of its own is judged against it.
     rule = (rule.in_district(district) or rule) if district is not None else rule

@@ -216,6 +216,14 @@ class RecordQuery:
     #: as it is, as reported figures judge it); ``None``: the rulebook's.
     judged: Rule | None = attrs.field(default=None, eq=False, repr=False)
 
+    def judged_in(self, rulebook: Rulebook) -> Rule:
+        """The rule judged: the one given (`judged`), else the rulebook's of
+        that id. Everything that judges the query or asks of its target (the
+        doubts' bounds, which failing units to list) asks here, so that a rule
+        changed with ``attrs.evolve`` is never judged by one target and
+        bounded by another."""
+        return self.judged or rulebook[self.rule]
+
     @property
     def population(self) -> tuple[tuple[str, tuple[PopulationValue, ...]], ...]:
         return self.spec.population
