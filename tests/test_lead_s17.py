@@ -1,13 +1,18 @@
-"""Session 17 (lead): a rule changed with ``attrs.evolve`` and given to judge
+"""Session 17 (lead): the bounds of doubtful rows judged by the wrong target.
+
+A rule changed with ``attrs.evolve`` and given to judge
 (``rules=``: "judged as it is") was judged by its own target but bounded by the
 rulebook's: the doubts took the rulebook's ``>=`` to mean that rows lacking a
 kind could only help, a false "met" for a rule changed to ``<=`` or ``==``, on
 every engine. (The SQL engines also chose which failing units to fetch with
 the counts by the rulebook's target; a second query fetched them, so the last
-test held before and guards that path now.)"""
+test held before and guards that path now.) And a district's own target
+(``[rule.districts]``) was bounded by the city's: for a district's ``==``, the
+extremes alone were judged, a false "not met"."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import attrs
@@ -93,3 +98,71 @@ def test_failing_units_of_a_changed_upper_bound_are_listed(
     for engine, result in results.items():
         assert result.verdict is Verdict.NOT_MET, (engine, result.reason.en)
         assert [u.unit for u in result.failing_units] == ["H3", "H4", "H5"], engine
+
+
+def test_a_district_target_of_its_own_is_bounded_by_itself(
+    tmp_path: Path, book: qrules.Rulebook
+) -> None:
+    # The city's ">= 20", and "== 40" for 芝罘区: there 1 of 5 system-inspected
+    # (20%), and two rows without a kind (H2, H3) could make it 40% or 60%. The
+    # extremes alone (20%, 60%) both miss 40%: "not met" would be false.
+    rule = book[SHARE]
+    local = attrs.evolve(rule, districts=(("芝罘区", parse_requirement("== 40", rule.measure.id)),))
+    register = "unit,name,category,district\n" + "".join(
+        f"H{i},u{i},health_food_maker,芝罘区\n" for i in range(1, 6)
+    )
+    log = (
+        "inspection,unit,date,kind,result\n"
+        "J1,H1,2024-03-01,system,compliant\n"
+        "J2,H2,2024-04-01,,compliant\n"
+        "J3,H3,2024-05-01,,compliant\n"
+    )
+    (tmp_path / "reg.csv").write_text(register, encoding="utf-8")
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    units = qrules.read_register(tmp_path / "reg.csv")
+    evaluation = qrules.evaluate_records(
+        book,
+        units,
+        qrules.read_log(tmp_path / "log.csv", units),
+        rules=[local],
+        by_district=True,
+        **YEAR,
+    )
+    [there] = [r for r in evaluation if r.district == "芝罘区"]
+    assert there.verdict is Verdict.UNKNOWN, there.reason.en
+
+
+def test_a_rulebooks_own_district_target_is_bounded_by_itself(tmp_path: Path) -> None:
+    # As above, the district's "== 40" written in the rulebook (the rule not
+    # changed): the bounds read the city's ">= 20" before, a false "not met".
+    folder = tmp_path / "book"
+    shutil.copytree(Path(__file__).parent / "data" / "rulebooks" / "records", folder)
+    rules = (folder / "rules.toml").read_text(encoding="utf-8")
+    marker = 'scope = "each-district"\n'
+    assert rules.count(marker) >= 1
+    rules = rules.replace(marker, marker + '[rule.districts]\n"芝罘区" = "== 40"\n', 1)
+    (folder / "rules.toml").write_text(rules, encoding="utf-8")
+    book = qrules.load(folder)
+    assert dict(book["share"].districts)
+    register = "unit,name,category,district\n" + "".join(
+        f"H{i},u{i},health_food_maker,芝罘区\n" for i in range(1, 6)
+    )
+    log = (
+        "inspection,unit,date,kind,result\n"
+        "J1,H1,2024-03-01,system,compliant\n"
+        "J2,H2,2024-04-01,,compliant\n"
+        "J3,H3,2024-05-01,,compliant\n"
+    )
+    (tmp_path / "reg.csv").write_text(register, encoding="utf-8")
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    units = qrules.read_register(tmp_path / "reg.csv")
+    evaluation = qrules.evaluate_records(
+        book,
+        units,
+        qrules.read_log(tmp_path / "log.csv", units),
+        rules=["share"],
+        by_district=True,
+        **YEAR,
+    )
+    [there] = [r for r in evaluation if r.district == "芝罘区"]
+    assert there.verdict is Verdict.UNKNOWN, there.reason.en
