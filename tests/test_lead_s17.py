@@ -5,8 +5,8 @@ A rule changed with ``attrs.evolve`` and given to judge
 rulebook's: the doubts took the rulebook's ``>=`` to mean that rows lacking a
 kind could only help, a false "met" for a rule changed to ``<=`` or ``==``, on
 every engine. (The SQL engines also chose which failing units to fetch with
-the counts by the rulebook's target; a second query fetched them, so the last
-test held before and guards that path now.) And a district's own target
+the counts by the rulebook's target; a second query fetched them, so that
+test held before and guards the path now.) And a district's own target
 (``[rule.districts]``) was bounded by the city's: for a district's ``==``, the
 extremes alone were judged, a false "not met"."""
 
@@ -51,6 +51,29 @@ def _results(tmp_path: Path, log: str, rule: qrules.Rule, book: qrules.Rulebook)
         book, con, register="reg", log="log", rules=[rule], **YEAR
     )
     return {engine: next(iter(evaluation)) for engine, evaluation in found.items()}
+
+
+def _in_zhifu(tmp_path: Path, book: qrules.Rulebook, rule: qrules.Rule) -> qrules.Result:
+    """``rule``'s result in 芝罘区, where 1 of 5 makers was system-inspected in
+    2024 (20%) and two rows without a kind (H2, H3) could make it 40% or 60%."""
+    register = "unit,name,category,district\n" + "".join(
+        f"H{i},u{i},health_food_maker,芝罘区\n" for i in range(1, 6)
+    )
+    log = (
+        "inspection,unit,date,kind,result\n"
+        "J1,H1,2024-03-01,system,compliant\n"
+        "J2,H2,2024-04-01,,compliant\n"
+        "J3,H3,2024-05-01,,compliant\n"
+    )
+    (tmp_path / "reg.csv").write_text(register, encoding="utf-8")
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    units = qrules.read_register(tmp_path / "reg.csv")
+    inspections = qrules.read_log(tmp_path / "log.csv", units)
+    evaluation = qrules.evaluate_records(
+        book, units, inspections, rules=[rule], by_district=True, **YEAR
+    )
+    [there] = [r for r in evaluation if r.district == "芝罘区"]
+    return there
 
 
 @pytest.fixture(scope="module")
@@ -108,27 +131,7 @@ def test_a_district_target_of_its_own_is_bounded_by_itself(
     # extremes alone (20%, 60%) both miss 40%: "not met" would be false.
     rule = book[SHARE]
     local = attrs.evolve(rule, districts=(("芝罘区", parse_requirement("== 40", rule.measure.id)),))
-    register = "unit,name,category,district\n" + "".join(
-        f"H{i},u{i},health_food_maker,芝罘区\n" for i in range(1, 6)
-    )
-    log = (
-        "inspection,unit,date,kind,result\n"
-        "J1,H1,2024-03-01,system,compliant\n"
-        "J2,H2,2024-04-01,,compliant\n"
-        "J3,H3,2024-05-01,,compliant\n"
-    )
-    (tmp_path / "reg.csv").write_text(register, encoding="utf-8")
-    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
-    units = qrules.read_register(tmp_path / "reg.csv")
-    evaluation = qrules.evaluate_records(
-        book,
-        units,
-        qrules.read_log(tmp_path / "log.csv", units),
-        rules=[local],
-        by_district=True,
-        **YEAR,
-    )
-    [there] = [r for r in evaluation if r.district == "芝罘区"]
+    there = _in_zhifu(tmp_path, book, local)
     assert there.verdict is Verdict.UNKNOWN, there.reason.en
 
 
@@ -144,25 +147,5 @@ def test_a_rulebooks_own_district_target_is_bounded_by_itself(tmp_path: Path) ->
     (folder / "rules.toml").write_text(rules, encoding="utf-8")
     book = qrules.load(folder)
     assert dict(book["share"].districts)
-    register = "unit,name,category,district\n" + "".join(
-        f"H{i},u{i},health_food_maker,芝罘区\n" for i in range(1, 6)
-    )
-    log = (
-        "inspection,unit,date,kind,result\n"
-        "J1,H1,2024-03-01,system,compliant\n"
-        "J2,H2,2024-04-01,,compliant\n"
-        "J3,H3,2024-05-01,,compliant\n"
-    )
-    (tmp_path / "reg.csv").write_text(register, encoding="utf-8")
-    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
-    units = qrules.read_register(tmp_path / "reg.csv")
-    evaluation = qrules.evaluate_records(
-        book,
-        units,
-        qrules.read_log(tmp_path / "log.csv", units),
-        rules=["share"],
-        by_district=True,
-        **YEAR,
-    )
-    [there] = [r for r in evaluation if r.district == "芝罘区"]
+    there = _in_zhifu(tmp_path, book, book["share"])
     assert there.verdict is Verdict.UNKNOWN, there.reason.en
