@@ -12,12 +12,16 @@ extremes alone were judged, a false "not met"."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
 
 import attrs
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qrules
 from qrules import Verdict
@@ -149,3 +153,67 @@ def test_a_rulebooks_own_district_target_is_bounded_by_itself(tmp_path: Path) ->
     assert dict(book["share"].districts)
     there = _in_zhifu(tmp_path, book, book["share"])
     assert there.verdict is Verdict.UNKNOWN, there.reason.en
+
+
+# -- the bounds against every combination ---------------------------------------------------
+
+#: The requirements a changed or a district's rule may have on a share: one
+#: bound, an equality, a range and a requirement that is no single threshold.
+REQUIREMENTS = (
+    "share >= 40",
+    "share > 40",
+    "share <= 40",
+    "share < 40",
+    "share == 40",
+    "30 <= share <= 50",
+    "share <= 20 or share >= 60",
+)
+OUT, FAIL, MEET = (0, 0), (1, 0), (1, 1)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    total=st.integers(0, 6),
+    meeting=st.integers(0, 6),
+    doubts=st.lists(
+        st.sets(st.sampled_from([OUT, FAIL, MEET]), min_size=1).flatmap(
+            lambda states: st.tuples(st.just(frozenset(states)), st.sampled_from(sorted(states)))
+        ),
+        max_size=4,
+    ),
+    requirement=st.sampled_from(REQUIREMENTS),
+)
+def test_the_bounds_are_every_combination(
+    book: qrules.Rulebook,
+    total: int,
+    meeting: int,
+    doubts: list[tuple[frozenset[tuple[int, int]], tuple[int, int]]],
+    requirement: str,
+) -> None:
+    """`judge_bounded` is met (not met) only when every combination of the
+    doubtful rows' states is, judged by `judge_counts` on the rule judged; else
+    unknown: an oracle by brute force, for every kind of target."""
+    from qrules.records import doubts as bounded  # noqa: PLC0415
+    from qrules.records.judge import Counts, judge_counts  # noqa: PLC0415
+    from qrules.records.plan import RecordQuery  # noqa: PLC0415
+
+    meeting = min(meeting, total)
+    # The counts as read hold each doubt in the state it was counted in.
+    counted_total = total + sum(c[0] for _, c in doubts)
+    counted_meeting = meeting + sum(c[1] for _, c in doubts)
+    rule = book[SHARE]
+    rule = attrs.evolve(
+        rule, requirement=parse_requirement(requirement.replace("share", rule.measure.id))
+    )
+    query = RecordQuery(
+        rule.id, 2024, dt.date(2024, 1, 1), dt.date(2024, 12, 31), rule.records, judged=rule
+    )
+    found = [bounded._Doubt(states, c, "log", (i + 2,)) for i, (states, c) in enumerate(doubts)]
+    result = bounded.judge_bounded(book, query, Counts(counted_total, counted_meeting), found, None)
+    verdicts = set()
+    for chosen in itertools.product(*(sorted(s) for s, _ in doubts)):
+        t = total + sum(c[0] for c in chosen)
+        m = meeting + sum(c[1] for c in chosen)
+        verdicts.add(judge_counts(book, query, Counts(t, m)).verdict)
+    expected = verdicts.pop() if len(verdicts) == 1 else Verdict.UNKNOWN
+    assert result.verdict is expected, (result.verdict, expected, result.reason.en)
