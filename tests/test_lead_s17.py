@@ -217,3 +217,51 @@ def test_the_bounds_are_every_combination(
         verdicts.add(judge_counts(book, query, Counts(t, m)).verdict)
     expected = verdicts.pop() if len(verdicts) == 1 else Verdict.UNKNOWN
     assert result.verdict is expected, (result.verdict, expected, result.reason.en)
+
+
+# -- a unit id spelled otherwise beside the same id stored plainly ---------------------------
+
+FORMULA = "infant-formula-makers-system-inspected-yearly"
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        # A file reader reads one unit given twice, with another category: which
+        # row holds cannot be told (before, in place: met, 1 of 1, on row 1 alone).
+        [("U1", "infant_formula_maker"), (" U1 ", "central_kitchen")],
+        [(" U1 ", "central_kitchen"), ("U1", "infant_formula_maker")],
+        [("Ｕ1", "infant_formula_maker"), ("U1", "central_kitchen")],
+        # The same values twice: the later row is rejected as the repeat.
+        [("U1", "infant_formula_maker"), (" U1 ", "infant_formula_maker")],
+    ],
+)
+def test_a_unit_id_spelled_otherwise_beside_it_is_read_as_a_reader_reads_it(
+    tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str]]
+) -> None:
+    """Found by session 17's differential test (``tests/test_diff_s17.py``): in
+    place, the row spelled otherwise was rejected and the row storing ``U1``
+    counted as surely U1's, where a file reader reads both rows as U1."""
+    rows = [{"unit": u, "name": "n", "category": c} for u, c in units]
+    (tmp_path / "reg.csv").write_text(
+        "unit,name,category\n" + "".join(f'"{u}",n,{c}\n' for u, c in units), encoding="utf-8"
+    )
+    (tmp_path / "log.csv").write_text(
+        "inspection,unit,date,kind,result\nJ1,U1,2024-03-01,system,compliant\n", encoding="utf-8"
+    )
+    register = qrules.read_register(tmp_path / "reg.csv")
+    log = qrules.read_log(tmp_path / "log.csv", register)
+    [read] = qrules.evaluate_records(book, register, log, rules=[FORMULA], **YEAR)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE reg (unit VARCHAR, name VARCHAR, category VARCHAR)")
+    con.executemany("INSERT INTO reg VALUES (?, ?, ?)", [list(r.values()) for r in rows])
+    con.execute(
+        "CREATE TABLE log AS SELECT 'J1' AS inspection, 'U1' AS unit, DATE '2024-03-01' AS date,"
+        " 'system' AS kind, 'compliant' AS result"
+    )
+    # (With the keys trusted, `check_keys=False`, ' U1 ' is the key it is
+    # stored as: the database is trusted to hold its ids as they are read.)
+    [found] = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[FORMULA], **YEAR)
+    # (The counts as read may differ: in place, both rows are fetched and bound
+    # the counts; a file reader counts the row it keeps.)
+    assert found.verdict is read.verdict, (found.reason.en, read.reason.en)

@@ -1851,6 +1851,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查编号 {value!r}:另一行的检查编号写法不同,但从文件读取时读作同一个编号(同一次检查重复记录);数据库表按存储的原样比较,无法判断哪一行是重复的",
         "inspection {value!r}: another row's inspection id is written otherwise but read as this one from a file (one inspection logged twice); compared as stored, a table cannot tell which row repeats it",
     ),
+    "engines.unit_twin": (
+        "单位编号 {value!r}:另一行的单位编号写法不同,但从文件读取时读作同一个编号(同一单位登记两次);数据库表按存储的原样比较,无法判断哪一行有效",
+        "unit {value!r}: another row's unit id is written otherwise but read as this one from a file (one unit given twice); compared as stored, a table cannot tell which row holds",
+    ),
     "engines.spelled_hint": (
         "请去除该列值中的不可见字符和首尾空白并规范化(NFKC)",
         "remove invisible characters from the column's values, trim and normalise them (NFKC)",

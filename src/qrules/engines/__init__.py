@@ -717,7 +717,12 @@ def _counted_as(
 ) -> tuple[sql.Table, sql.Table | None]:
     """The tables as the counting query reads them: a table without a row to
     reject as it is (no check row by row), watched when cheap checks found none."""
-    register = attrs.evolve(register, checked=not rejected.register_rows, watched=rejected.watched)
+    register = attrs.evolve(
+        register,
+        checked=not rejected.register_rows,
+        watched=rejected.watched,
+        twins=rejected.register_twins,
+    )
     if log is not None:
         log = attrs.evolve(
             log, checked=not rejected.log_rows, watched=rejected.watched, twins=rejected.twins

@@ -88,6 +88,8 @@ class Rejections:
     plain: tuple[Any, ...] | None = None
     #: The log's inspection ids that a row spells otherwise (`Table.twins`).
     twins: frozenset[str] = frozenset()
+    #: The register's unit ids that a row spells otherwise (`Table.twins`).
+    register_twins: frozenset[str] = frozenset()
     #: Of the log's counted rows whose unit is not a counted register row's
     #: (`Summary.log_unknown`), those whose unit is a rejected register row's,
     #: and a few of those units: the unit is in the register, its row was
@@ -226,13 +228,19 @@ def rejections(
     result = Rejections()
     if found[0]:
         header, rows = _fetch(database, register, rejected_register(register), "r")
+        twins = _unit_twins(database, register, header, rows)
+        if twins:  # the rows storing these ids, rejected too (`Table.twins`)
+            register = attrs.evolve(register, twins=twins)
+            header, rows = _fetch(database, register, rejected_register(register), "r")
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
         if register.until is not None:  # (units registered after today: doubtful dates)
             read = without_doubtful_registrations(read, register.until)
         accepted = tuple(_unit_rejected(register, u) for u in read.units)
-        spelled = _respelled(register, "register", header, rows, 1)
+        spelled = _respelled(register, "register", header, rows, 1) | _twinned(
+            register, "unit", header, rows, 1
+        )
         problems = read.problems + tuple(
             spelled.get(u.row)
             or Problem(
@@ -245,9 +253,10 @@ def rejections(
         )
         result = attrs.evolve(
             result,
-            register_rows=found[0],
+            register_rows=len(rows),
             units=read.rejected + accepted,
             register_problems=problems,
+            register_twins=register.twins,
         )
     if log is not None and found[0]:
         # (Rows of their units are said apart in the reconciliation: `_unregistered`.)
@@ -287,7 +296,9 @@ def rejections(
             RejectedInspection(log.name, i.row, i.unit, i.date, i.kind, i.result)
             for i in logged.inspections
         )
-        spelled = _respelled(log, "log", header, rows, 2) | _twinned(log, header, rows)
+        spelled = _respelled(log, "log", header, rows, 2) | _twinned(
+            log, "inspection", header, rows, 2
+        )
         log_problems = logged.problems + tuple(
             spelled.get(i.row)
             or (
@@ -711,25 +722,43 @@ def _twins(
 
 
 def _twinned(
-    table: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    table: Table, column: str, header: Sequence[str], rows: Sequence[Sequence[Any]], at: int
 ) -> dict[int, Problem]:
-    """For each fetched log row whose inspection id another row spells otherwise
-    (`Table.twins`), the problem naming it."""
+    """For each fetched row (its number ``at`` places from its end) whose id in
+    ``column`` (a log's inspection id, a register's unit id) another row
+    spells otherwise (`Table.twins`), the problem naming it."""
     if not table.twins:
         return {}
-    stored = table.columns["inspection"]
+    stored = table.columns[column]
     position = header.index(stored)
     return {
-        int(r[-2]): Problem(
+        int(r[-at]): Problem(
             table.name,
-            say("engines.twin", value=r[position]),
-            where=say("where.row_column", row=int(r[-2]), column=stored),
-            key="inspection",
+            say(
+                "engines.twin" if column == "inspection" else "engines.unit_twin", value=r[position]
+            ),
+            where=say("where.row_column", row=int(r[-at]), column=stored),
+            key=column,
             hint=say("engines.spelled_hint"),
         )
         for r in rows
         if r[position] in table.twins
     }
+
+
+def _unit_twins(
+    database: Database, register: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> frozenset[str]:
+    """The unit ids that a fetched register row spells otherwise (``' C1 '``),
+    as a reader reads them, that a counted row stores (``C1``): a reader reads
+    the two rows as one unit given twice, and which row holds it cannot always
+    tell (docs/records.md), so neither row is counted as stored (`Table.twins`:
+    both are fetched, and read as a reader reads them)."""
+    if not register.has("unit") or register.type("unit") != "text":
+        return frozenset()
+    position = header.index(register.columns["unit"])
+    read = {id_ for r in rows if (id_ := read_otherwise(r[position])) is not None}
+    return frozenset(_registered(database, register, read)) if read else frozenset()
 
 
 def _registered(database: Database, register: Table, units: set[str]) -> set[str]:

@@ -469,7 +469,10 @@ class Table:
     #: A log's inspection ids that another row spells otherwise (``'Ｊ1'`` for
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
     #: compared as stored, every row whose id is one of these is rejected too,
-    #: whichever comes first (the bounds then hold for either reading).
+    #: whichever comes first (the bounds then hold for either reading). A
+    #: register's unit ids so (``' C1 '`` for ``C1``): a reader reads one unit
+    #: given twice, its row kept or not as the rows' values say; both rows
+    #: fetched and read so.
     twins: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
