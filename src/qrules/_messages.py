@@ -3657,4 +3657,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "around), yet is mapped to {value!r} where that is mapped to {other!r}: one written "
         "form cannot mean both; keep one of them",
     ),
+    # -- _boundary (s17 bound17): a number of a rule or mapping file beyond the limits;
+    # a sheet of figures wider than Excel's ---------------------------------------------
+    "bound17.toml_number": (
+        "规则文件与映射文件中的数字绝对值至多 10^30,至多 60 位",
+        "a number in a rule or mapping file is at most 10^30 in magnitude and 60 digits long",
+    ),
+    "bound17.too_many_columns": (
+        "有 {count:,} 列,超过 {limit:,} 列(Excel 的上限)",
+        "{count:,} columns, more than {limit:,} (Excel's own limit)",
+    ),
+    "bound17.too_many_columns_hint": (
+        "数据表每年每项指标一行(或每年一列、每区一列),请删去多余的列",
+        "a sheet of figures has a row per measure and year (or a column per year or district); "
+        "delete the columns beyond them",
+    ),
 }
