@@ -129,3 +129,27 @@ def test_a_sheet_of_figures_as_wide_as_excel_is_read(tmp_path: Path) -> None:
     code, out, err = run("check", "yantai-2023-2025", str(sheet))
     assert (code, err) == (1, ""), err
     assert "quality-strong-counties-column-1" in out
+
+
+# -- a GB18030 file with one bad sequence past the first megabyte -------------------------------
+
+
+def test_a_file_in_neither_encoding_is_said_where_each_fails(tmp_path: Path) -> None:
+    """A GB18030 file with one invalid sequence 1 MiB in (past the chunk the
+    UTF-8 check reads at a time) was "neither UTF-8 nor GB18030 (byte 35)":
+    where UTF-8 failed, at the first Chinese character, a byte GB18030 reads
+    well. Each encoding's failure is named now, with its line."""
+    rows = b"".join(
+        f"2023,芝罘区,quality_strong_counties,{i}\n".encode("gb18030") for i in range(40_000)
+    )
+    at = 1 << 20
+    at = rows.index(b"\n", at) + 1  # (a line of its own, whole before it)
+    path = tmp_path / "figures.csv"
+    path.write_bytes(b"year,district,measure,value\n" + rows[:at] + b"\x81\x30\xff" + rows[at:])
+    line = rows[:at].count(b"\n") + 2
+    code, _, err = run("check", "yantai-2023-2025", str(path))
+    assert code == 2, err
+    assert (
+        f"figures.csv: neither UTF-8 (byte 35, line 2) nor GB18030 "
+        f"(byte {at + 28:,}, line {line:,})"
+    ) in err

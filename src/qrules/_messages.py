@@ -620,8 +620,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not {encoding} at byte {byte}",
     ),
     "tabular.neither": (
-        "既不是 {first} 也不是 {second} 编码(第 {byte} 字节)",
-        "neither {first} nor {second} (byte {byte})",
+        "既不是 {first} 编码(第 {byte:,} 字节,第 {line:,} 行)"
+        "也不是 {second} 编码(第 {other:,} 字节,第 {other_line:,} 行)",
+        "neither {first} (byte {byte:,}, line {line:,}) nor {second} (byte {other:,}, "
+        "line {other_line:,})",
     ),
     "tabular.give_encoding": (
         "请用 --encoding(encoding=)给出编码",
