@@ -543,5 +543,7 @@ def test_other_database_urls_want_a_connection() -> None:
 def test_undecodable_bytes_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "register.csv"
     path.write_bytes(b"unit,category\nU1,\x80\xff\n")
-    with pytest.raises(qrules.DataError, match=r"neither UTF-8 nor GB18030 \(byte 17\)"):
+    with pytest.raises(
+        qrules.DataError, match=r"neither UTF-8 \(byte 17, line 2\) nor GB18030 \(byte 17, line 2\)"
+    ):
         qrules.read_register(path)

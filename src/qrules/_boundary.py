@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import decimal
 import errno
 import io
 import os
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
-from ._limits import MAX_CSV_FIELD_CHARS
+from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._messages import Text, data, say
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "outside",
     "replace_file",
     "table_problem",
+    "toml_long_integer",
+    "toml_number",
     "translated",
     "without_password",
     "without_secret",
@@ -110,6 +113,42 @@ def toml_error(error: ValueError) -> tuple[str, Text | None]:
         return text[: found.start()], say("where.end_of_document")
     line, column = int(found.group(1)), int(found.group(2))
     return text[: found.start()], say("where.line_column_number", line=line, column=column)
+
+
+def toml_long_integer(text: str) -> Problem:
+    """The problem of TOML text for which tomllib raised a bare `ValueError`
+    (not its `TOMLDecodeError`): an integer longer than Python converts (4,300
+    digits), said of the line that writes it. ``Problem.file`` is left empty
+    for the caller to name (as `toml_number`'s)."""
+    # (tomllib's words name no place: the first run of digits that long.)
+    found = next(
+        (m for m in re.finditer(r"[0-9_]+", text) if len(m[0].replace("_", "")) > 4300), None
+    )
+    where = (
+        None if found is None else say("where.line", line=text.count("\n", 0, found.start()) + 1)
+    )
+    return Problem("", say("limits.too_long"), where, hint=say("limits.toml_number_hint"))
+
+
+def toml_number(data: object) -> Problem | None:
+    """The problem of parsed TOML's first number (an integer, or a float
+    whatever its type) beyond `number_problem`'s limits, said of its key
+    (``a.b[2].c``); ``None`` when every number is within them. A longer one
+    (``0xfff…`` of 4,000 digits) made a message or a JSON output raise
+    Python's own ValueError: exit 3. ``Problem.file`` is left empty for the
+    caller to name."""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:  # (depth first, in the file's order, without recursion)
+        key, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{key}.{k}" if key else str(k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{key}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+            number = decimal.Decimal(value) if isinstance(value, float) else value
+            if (why := number_problem(number)) is not None:
+                return Problem("", say(why), key=key, hint=say("limits.toml_number_hint"))
+    return None
 
 
 #: A URL's password (``scheme://user:password@``), wherever a URL is in a text.

@@ -39,7 +39,7 @@ from ._data import (
     unit_words,
 )
 from ._errors import DataError, Problem, did_you_mean, suggestion
-from ._limits import MAX_JSON_DATASET_BYTES
+from ._limits import MAX_JSON_DATASET_BYTES, MAX_SHEET_COLUMNS
 from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
@@ -561,12 +561,33 @@ def _labels_rows(cell: str) -> bool:
     )
 
 
+def _narrow(name: str, cells: Sequence[object], where: Text) -> None:
+    """Refuse a header or row of more than `MAX_SHEET_COLUMNS` cells: each
+    header cell is compared with every name a column may have (two million
+    columns in a 4 MB file took minutes), and a row is read cell by cell."""
+    if len(cells) > MAX_SHEET_COLUMNS:
+        said = say("figures.too_many_columns", count=len(cells), limit=MAX_SHEET_COLUMNS)
+        hint = say("figures.too_many_columns_hint")
+        raise DataError(name, [Problem(name, said, where, hint=hint)])
+
+
+def _narrowed(
+    name: str, rows: Iterator[tuple[int, Sequence[object]]]
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """The rows, each refused (`_narrow`) when it is too wide, as it is read."""
+    for number, cells in rows:
+        _narrow(name, cells, say("where.row", row=number))
+        yield number, cells
+
+
 def _find_header(
     table: RawTable, header_row: int | None, figures: FiguresMapping
 ) -> tuple[_Header, Iterator[tuple[int, Sequence[object]]], int]:
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
     measure column (`header_below`; row 1, the file's first, when none does)."""
+    _narrow(table.name, table.header, say("where.header"))
+    table = attrs.evolve(table, rows=_narrowed(table.name, table.rows))
     first = table.rows
     header = _Header.of(table.header, figures, table.labels)
     if header_row is None:

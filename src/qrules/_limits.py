@@ -29,6 +29,7 @@ __all__ = [
     "MAX_RULEBOOK_FILES",
     "MAX_RULEBOOK_FILE_BYTES",
     "MAX_RULEBOOK_FOLDER_BYTES",
+    "MAX_SHEET_COLUMNS",
     "MAX_SHOWN_DIGITS",
     "MAX_SYMBOLIC_DEGREE",
     "MAX_SYMBOLIC_TERMS",
@@ -86,6 +87,10 @@ MAX_XLSX_MERGES = 1_048_576
 #: inspections. A larger one is refused before it is read (judge it in a
 #: database, ``--database``, or give it as UTF-8 or Parquet, read as they stream).
 MAX_WHOLE_FILE_BYTES = 2 * 1024**3
+#: The most columns (cells of a row) a sheet of reported figures may have, in
+#: any format: Excel's own limit. Each header cell is compared with every name
+#: a column may have; two million columns in a 4 MB CSV file took minutes.
+MAX_SHEET_COLUMNS = 16_384
 #: The largest JSON dataset of reported figures (a few hundred figures a year
 #: take kilobytes).
 MAX_JSON_DATASET_BYTES = 64 * 1024 * 1024

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._boundary import os_reason, toml_error
+from ._boundary import os_reason, toml_error, toml_long_integer, toml_number
 from ._cache import Compiled, checked, checking
 from ._compile import divides_by_zero, ignores_data
 from ._errors import (
@@ -516,8 +516,9 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         return None
     problems = folder.problems
     try:
+        text = raw.decode("utf-8")
         # Floats are read as written (Decimal), never through a binary float.
-        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+        data = tomllib.loads(text, parse_float=Decimal)
     except UnicodeDecodeError as error:
         problems.append(
             Problem(name, say("tabular.not_encoding", encoding="UTF-8", byte=error.start))
@@ -531,6 +532,13 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         )
     except RecursionError:
         problems.append(Problem(name, say("load.toml_too_deep")))
+    except ValueError:  # (not its TOMLDecodeError: an integer too long to convert)
+        problems.append(attrs.evolve(toml_long_integer(text), file=name))
+    else:
+        found = toml_number(data)
+        if found is None:
+            return data
+        problems.append(attrs.evolve(found, file=name))
     return None
 
 

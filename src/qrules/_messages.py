@@ -620,8 +620,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not {encoding} at byte {byte}",
     ),
     "tabular.neither": (
-        "既不是 {first} 也不是 {second} 编码(第 {byte} 字节)",
-        "neither {first} nor {second} (byte {byte})",
+        "既不是 {first} 编码(第 {byte:,} 字节,第 {line:,} 行)"
+        "也不是 {second} 编码(第 {other:,} 字节,第 {other_line:,} 行)",
+        "neither {first} (byte {byte:,}, line {line:,}) nor {second} (byte {other:,}, "
+        "line {other_line:,})",
     ),
     "tabular.give_encoding": (
         "请用 --encoding(encoding=)给出编码",
@@ -3660,5 +3662,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{written!r} reads as {first!r} does (full-width and half-width forms, spaces "
         "around), yet is mapped to {value!r} where that is mapped to {other!r}: one written "
         "form cannot mean both; keep one of them",
+    ),
+    # -- _boundary, _figures: a number of a rule or mapping file beyond the limits;
+    # a sheet of figures wider than Excel's ---------------------------------------------
+    "limits.toml_number_hint": (
+        "规则文件与映射文件中的数字绝对值至多 10^30,至多 60 位",
+        "a number in a rule or mapping file is at most 10^30 in magnitude and 60 digits long",
+    ),
+    "figures.too_many_columns": (
+        "有 {count:,} 列,超过 {limit:,} 列(Excel 的上限)",
+        "{count:,} columns, more than {limit:,} (Excel's own limit)",
+    ),
+    "figures.too_many_columns_hint": (
+        "数据表每年每项指标一行(或每年一列、每区一列),请删去多余的列",
+        "a sheet of figures has a row per measure and year (or a column per year or district); "
+        "delete the columns beyond them",
     ),
 }

@@ -704,22 +704,32 @@ def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
-    first_error = None
+    errors = []
     for codec in candidates:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as error:
-            first_error = first_error or error
+            errors.append(error.start)
             continue
         if codec == "gb18030":
             _one_encoding(name, raw)
         return text, codec
-    assert first_error is not None
     tried = [c.upper().removesuffix("-SIG") for c in candidates]
     said = (
-        say("tabular.not_encoding", encoding=tried[0], byte=first_error.start)
+        say("tabular.not_encoding", encoding=tried[0], byte=errors[0])
         if len(tried) == 1
-        else say("tabular.neither", first=tried[0], second=tried[1], byte=first_error.start)
+        # (Where each fails, with its line: a GB18030 file with one bad
+        # sequence a megabyte in was said to fail at its first Chinese
+        # character, where UTF-8 failed.)
+        else say(
+            "tabular.neither",
+            first=tried[0],
+            second=tried[1],
+            byte=errors[0],
+            line=raw.count(b"\n", 0, errors[0]) + 1,
+            other=errors[1],
+            other_line=raw.count(b"\n", 0, errors[1]) + 1,
+        )
     )
     raise DataError(name, [Problem(name, said, hint=say("tabular.give_encoding"))])
 

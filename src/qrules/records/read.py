@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from .._boundary import os_reason, toml_error
+from .._boundary import os_reason, toml_error, toml_long_integer, toml_number
 from .._cells import blank, missing
 from .._data import FiguresMapping, mapped_alike, written_day
 from .._errors import DataError, Problem, suggestion
@@ -384,6 +384,14 @@ class ColumnMapping:
                 [Problem(path.name, say("read.too_deep"), hint=say("mapping.shape"))],
                 what=_MAPPING,
             ) from None
+        except DataError:  # (the file over its bound, `read_whole`'s)
+            raise
+        except ValueError:  # (not its TOMLDecodeError: an integer too long to convert)
+            raise DataError(
+                str(path), [attrs.evolve(toml_long_integer(text), file=path.name)], what=_MAPPING
+            ) from None
+        if (found := toml_number(data)) is not None:
+            raise DataError(str(path), [attrs.evolve(found, file=path.name)], what=_MAPPING)
         return cls.from_dict(data, name=path.name)
 
     @classmethod
