@@ -69,6 +69,10 @@ class RejectedUnit:
     columns are empty (`VACANT`): of unknown membership for a rule whose
     population filters on one of them (for a district's result, when it has
     no district), and counted as read by every other rule.
+
+    ``repeated``: one of the rows of a unit id given twice, which may be the
+    same unit's (the other row holding) as much as another unit's: never
+    surely a unit of the populations its values match.
     """
 
     table: str
@@ -79,6 +83,7 @@ class RejectedUnit:
     closed: dt.date | None = None
     unreadable: frozenset[str] = frozenset()
     kept: bool = False
+    repeated: bool = False
 
     def unknown(self, column: str) -> bool:
         """Whether the row's value in a population column is unknown: not read,
@@ -464,8 +469,10 @@ class Doubts:
                 may, sure = may and could, sure and surely
             if not may:
                 continue
-            if district is not None and unit.unknown("district"):
-                sure = False  # it may be another district's
+            if unit.repeated or (district is not None and unit.unknown("district")):
+                # It may be another district's, or (an id given twice) the
+                # other row's unit, that row holding.
+                sure = False
             states = set() if sure else {_OUT}
             if spec.flag is not None and spec.flag not in unit.unreadable:
                 states.add(_MEET if unit.values.get(spec.flag) else _FAIL)

@@ -1160,7 +1160,14 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
             district = None if "district" in unreadable else rows.code("district", cell("district"))
             values = _population_values(category, risk_level, size, district, flags)
             again = RejectedUnit(
-                rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
+                rows.table.name,
+                number,
+                unit,
+                values,
+                registered,
+                closed,
+                frozenset(unreadable),
+                repeated=not broken and unit is not None and unit in first,
             )
             rejected.append(again)
             if (
@@ -1230,7 +1237,9 @@ def _rejected_otherwise(
             hint=say("records.unit_otherwise_hint"),
         )
         rows.reject([problem])
-        rejected.append(unit_rejected(rows.table.name, record, frozenset()))
+        rejected.append(
+            attrs.evolve(unit_rejected(rows.table.name, record, frozenset()), repeated=True)
+        )
     rejected.sort(key=lambda r: r.row)
     return [u for u in units if u.unit not in otherwise]
 
