@@ -425,12 +425,12 @@ def test_a_unit_given_twice_is_surely_neither_rows_unit(
 
 def test_a_unit_id_spelled_otherwise_in_place_leaves_its_units_first_row_in_doubt() -> None:
     """A register table holding ``U1`` (an infant formula maker, inspected)
-    and `` U1 `` (a central kitchen): in place the second row is rejected for
+    and `` U1 `` (a central kitchen): in place the second row was rejected for
     its spelling (docs/engines.md), and the first counted as surely U1's, so
-    the infant formula rule is met, 1 of 1. But a file reader reads both as
+    the infant formula rule was met, 1 of 1. But a file reader reads both as
     U1, given twice with another category: with the second row holding, no
-    unit is an infant formula maker, so the verdict is unknown, as it
-    is on the files."""
+    unit is an infant formula maker, so the verdict is unknown, as it is on
+    the files (both rows now rejected in place: `Table.twins`)."""
     units = [
         {"unit": "U1", "category": "infant_formula_maker"},
         {"unit": " U1 ", "category": "central_kitchen"},
