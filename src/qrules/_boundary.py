@@ -596,20 +596,37 @@ def write_file(path: Path, data: bytes) -> None:
     device or a FIFO (a disk's), but the system's names of the process's own
     streams (`_STREAM_NAMES`: ``/dev/stdout``, ``/dev/fd/1``). Where ``path``
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
-    written to as it is. Its OS errors are `writing`'s to say."""
-    if path.is_symlink() and not _stream_name(path):
+    written to as it is. Its OS errors are `writing`'s to say.
+
+    ``path`` is looked at once, not following a link (`_status`); only a
+    stream's name is followed, to what it names. So what is judged a file, a
+    device or a link is what one look saw, and a name that is no link is never
+    followed to one put in its place since."""
+    seen = _status(path, follow=False)
+    linked = seen is not None and stat.S_ISLNK(seen.st_mode)
+    if linked and not _stream_name(path):
         raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
-    try:
-        found = os.stat(path)  # (a stream's name followed: what it names)
-    except FileNotFoundError:
-        found = None
+    found = _status(path, follow=True) if linked else seen  # (a stream's name: what it names)
     if found is not None and not stat.S_ISREG(found.st_mode):
-        with open(path, "wb") as file:  # (no file: a device, a FIFO)
+        # (No file: a device, a FIFO, written to as it is. O_NOFOLLOW but for
+        # a stream's name: a link put in its place since the look is refused
+        # by the system, not followed to the file it names.)
+        nofollow = 0 if linked else getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(path, os.O_WRONLY | nofollow), "wb") as file:
             file.write(data)
         return
-    if path.is_symlink():  # (a stream's name that names a file: not written through)
+    if linked:  # (a stream's name that names a file, or nothing: not written through)
         raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
     replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def _status(path: Path, *, follow: bool) -> os.stat_result | None:
+    """What ``path`` names (``follow``: through a link; else the link itself),
+    ``None`` where nothing is there; any other OS error is raised."""
+    try:
+        return os.stat(path, follow_symlinks=follow)
+    except FileNotFoundError:
+        return None
 
 
 def link_target(path: Path) -> str:
