@@ -14,8 +14,14 @@ from typing import Any
 
 import pytest
 
+import qrules
+from qrules import Verdict
 from qrules._boundary import OutputError, write_file, writing
 from qrules._tabular import not_a_cell
+from qrules.engines import evaluate_tables
+
+INSPECTED = "infant-formula-makers-system-inspected-yearly"
+YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
 
 # -- _tabular.not_a_cell: which cells hold no one value ---------------------------------------
 
@@ -153,3 +159,151 @@ def test_a_link_put_in_place_of_a_fifo_after_it_was_looked_at_is_not_followed(
         monkeypatch.undo()
         os.close(reader)
     assert victim.read_bytes() == b"keep"
+
+
+# -- Table names on PostgreSQL: read and written by one rule ----------------------------------
+
+_SCHEMA = "mend_s17"
+
+
+@pytest.fixture
+def book() -> qrules.Rulebook:
+    return qrules.load("yantai-2023-2025")
+
+
+def _made(engine: str, connection: Any, *statements: str) -> None:
+    """``statements`` run in a schema ``mend_s17`` made afresh (``{s}``)."""
+    connection.execute(f"DROP SCHEMA IF EXISTS {_SCHEMA} CASCADE")
+    connection.execute(f"CREATE SCHEMA {_SCHEMA}")
+    for statement in statements:
+        connection.execute(statement.format(s=_SCHEMA))
+
+
+def _judged(book: qrules.Rulebook, connection: Any, **names: str) -> qrules.Evaluation:
+    return evaluate_tables(book, connection, rules=[book[INSPECTED]], **YEAR, **names)
+
+
+def test_a_name_is_read_and_written_as_given_on_every_engine(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """The rule qrules has for a table's name, read (``register=``, ``log=``)
+    or written (``failing_units_to=``): the name as given, each part quoted,
+    on every engine. A table made by pandas' ``to_sql("Register")`` (quoted
+    by SQLAlchemy, as any name with a capital is) is read as
+    ``register="Register"``, and ``failing_units_to="Out2"`` makes the
+    table ``register="Out2"`` would read: ``"Out2"``. DuckDB holds names
+    without case, so there ``out2`` is that table too; PostgreSQL keeps case,
+    so there ``SELECT … FROM Out2`` (``out2``) is not (docs/engines.md)."""
+    name, connection = engine
+    _made(
+        name,
+        connection,
+        'CREATE TABLE {s}."Register" (unit text, category text)',
+        'CREATE TABLE {s}."Inspections" (unit text, date date, kind text, result text)',
+        "INSERT INTO {s}.\"Register\" VALUES ('IF01', 'infant_formula_maker')",
+    )
+    found = _judged(
+        book,
+        connection,
+        register=f"{_SCHEMA}.Register",
+        log=f"{_SCHEMA}.Inspections",
+        failing_units_to=f"{_SCHEMA}.Out2",
+    )
+    assert [r.verdict for r in found] == [Verdict.NOT_MET]
+    written = f'SELECT unit, verdict FROM {_SCHEMA}."Out2"'
+    assert connection.execute(written).fetchall() == [("IF01", "not_met")]
+    unquoted = f"SELECT unit FROM {_SCHEMA}.Out2"
+    if name == "duckdb":
+        assert connection.execute(unquoted).fetchall() == [("IF01",)]
+    else:
+        psycopg = pytest.importorskip("psycopg")
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            connection.execute(unquoted)
+    connection.execute(f"DROP SCHEMA {_SCHEMA} CASCADE")
+
+
+def test_a_name_made_without_quotes_on_postgres_is_named_when_not_found(
+    book: qrules.Rulebook, postgres: Any, postgres_url: str
+) -> None:
+    """``CREATE TABLE mend_s17.Register`` (psql, no quotes) makes ``register``:
+    ``register="mend_s17.Register"`` found no table, and the error said only
+    to name the table as the database has it. It now says why, in both
+    languages, and the name to give; likewise a schema made so, named in
+    ``failing_units_to`` (PostgreSQL's "schema does not exist", alone)."""
+    _made(
+        "postgres",
+        postgres,
+        "CREATE TABLE {s}.Register (unit text, category text)",
+        "CREATE TABLE {s}.Inspections (unit text, date date, kind text, result text)",
+    )
+    try:
+        with pytest.raises(qrules.DataError) as raised:
+            _judged(
+                book, postgres_url, register=f"{_SCHEMA}.Register", log=f"{_SCHEMA}.inspections"
+            )
+        [problem] = raised.value.problems
+        assert "no table 'mend_s17.Register'" in problem.message
+        assert problem.hint is not None
+        assert "without double quotes in lower case" in problem.hint
+        assert problem.hint.endswith("give 'mend_s17.register'")
+        assert "请给出 'mend_s17.register'" in problem.render("zh")
+        with pytest.raises(qrules.DataError) as raised:
+            _judged(
+                book,
+                postgres_url,
+                register=f"{_SCHEMA}.register",
+                log=f"{_SCHEMA}.inspections",
+                failing_units_to="MEND_S17.out2",
+            )
+        [problem] = raised.value.problems
+        assert 'schema "MEND_S17" does not exist' in problem.message
+        assert problem.hint is not None
+        assert problem.hint.endswith("give 'mend_s17'")
+        # (A name in lower case not found: no such hint; nor on DuckDB, which has no case.)
+        with pytest.raises(qrules.DataError) as raised:
+            _judged(
+                book, postgres_url, register=f"{_SCHEMA}.registers", log=f"{_SCHEMA}.inspections"
+            )
+        assert "lower case" not in str(raised.value)
+    finally:
+        postgres.execute(f"DROP SCHEMA {_SCHEMA} CASCADE")
+
+
+def test_a_table_to_make_beside_its_twin_in_lower_case_is_refused_on_postgres(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """``failing_units_to="Out3"`` where a table ``out3`` is (made by psql
+    without quotes, or by an earlier run given ``out3``): DuckDB refuses it
+    (the table is there: names have no case), but PostgreSQL made ``"Out3"``
+    beside it, and a later ``SELECT * FROM Out3`` read the old ``out3``, its
+    rows taken for this run's failing units. Now refused on PostgreSQL too,
+    naming both, and nothing is made; a name without a twin is made as ever."""
+    name, connection = engine
+    _made(
+        name,
+        connection,
+        "CREATE TABLE {s}.register (unit text, category text)",
+        "CREATE TABLE {s}.inspections (unit text, date date, kind text, result text)",
+        "CREATE TABLE {s}.out3 (unit text)",
+        "INSERT INTO {s}.out3 VALUES ('last year')",
+    )
+    tables = {"register": f"{_SCHEMA}.register", "log": f"{_SCHEMA}.inspections"}
+    with pytest.raises(qrules.DataError) as raised:
+        _judged(book, connection, **tables, failing_units_to=f"{_SCHEMA}.Out3")
+    made = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'mend_s17'"
+    assert sorted(t for (t,) in connection.execute(made).fetchall()) == [
+        "inspections",
+        "out3",
+        "register",
+    ]
+    if name == "postgres":
+        [problem] = raised.value.problems
+        assert problem.message == (
+            "PostgreSQL: the database has 'mend_s17.out3', the table that mend_s17.Out3 names "
+            'in SQL written without double quotes; qrules would make the table "mend_s17"."Out3" '
+            "beside it, and a later SELECT … FROM mend_s17.Out3 would read 'mend_s17.out3', not it"
+        )
+        assert "删除 'mend_s17.out3'" in problem.render("zh")
+        _judged(book, connection, **tables, failing_units_to=f"{_SCHEMA}.Out4")
+        assert connection.execute(f'SELECT count(*) FROM {_SCHEMA}."Out4"').fetchall() == [(0,)]
+    connection.execute(f"DROP SCHEMA {_SCHEMA} CASCADE")

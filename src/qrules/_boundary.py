@@ -30,7 +30,7 @@ from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
 from ._limits import MAX_CSV_FIELD_CHARS
-from ._messages import Text, data, say
+from ._messages import Text, data, joined, say
 
 __all__ = [
     "OutputError",
@@ -41,6 +41,7 @@ __all__ = [
     "os_error",
     "os_reason",
     "outside",
+    "postgres_folded",
     "replace_file",
     "table_problem",
     "translated",
@@ -367,7 +368,9 @@ def _said_in_words(
         named = table or next((g for g in found.groups() if g), None) if found else table
         if named:
             hint = "driver.spark_tables" if driver == "Spark" else "driver.tables_hint"
-            return say("driver.no_table", driver=driver, table=named.strip("`")), say(hint)
+            return say("driver.no_table", driver=driver, table=named.strip("`")), _folded_hint(
+                driver, named, say(hint)
+            )
     if (
         state == "42703"
         or kind == "UNRESOLVED_COLUMN"
@@ -415,6 +418,28 @@ def _said_in_words(
     return None
 
 
+def _folded_hint(driver: str, name: str, hint: Text | None) -> Text | None:
+    """``hint``, or on PostgreSQL, for a ``name`` (a table's, a schema's) not
+    found that holds a capital letter, what such a name is called there: the
+    server holds a name made without double quotes in lower case (``CREATE
+    TABLE Register`` makes ``register``), and qrules takes a name as given,
+    quoted, as it writes one (``failing_units_to``)."""
+    folded = postgres_folded(name)
+    if driver != "PostgreSQL" or folded == name:
+        return hint
+    said = say("driver.postgres_folded", folded=folded)
+    return said if hint is None else joined((hint, said), say("list.semicolon"))
+
+
+def postgres_folded(name: str) -> str:
+    """``name`` as PostgreSQL holds it when written without double quotes: its
+    capital ASCII letters small (other letters it keeps, in a UTF-8 database)."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
     message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
@@ -428,6 +453,9 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
         return say("driver.said", driver=driver, message=message), say("driver.table_exists")
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
+        schema = re.search(r'schema "([^"]+)" does not exist', str(error))
+        if schema is not None:  # (a table to write, failing_units_to's, in no such schema)
+            return said, _folded_hint(driver, schema.group(1), None)
         if "connection" in lowered or "connect" in lowered:
             return said, say("driver.postgres_connection")
         if "operator does not exist" in lowered or "invalid input syntax" in lowered:
