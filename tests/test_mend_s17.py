@@ -307,3 +307,58 @@ def test_a_table_to_make_beside_its_twin_in_lower_case_is_refused_on_postgres(
         _judged(book, connection, **tables, failing_units_to=f"{_SCHEMA}.Out4")
         assert connection.execute(f'SELECT count(*) FROM {_SCHEMA}."Out4"').fetchall() == [(0,)]
     connection.execute(f"DROP SCHEMA {_SCHEMA} CASCADE")
+
+
+# -- A mapping's column names, in any case: one table, one reading on every engine -----------
+
+_KITCHENS = "central-kitchens-in-internet-bright-kitchen"
+_MAPPED = {"register": {"columns": {"unit": "UnitID", "internet_bright_kitchen": "OnlineKitchen"}}}
+
+
+def test_a_mapping_names_a_column_of_a_table_made_without_quotes_on_every_engine(
+    book: qrules.Rulebook, engine: tuple[str, Any]
+) -> None:
+    """One ``CREATE TABLE`` written without quotes, one mapping naming its
+    columns as the statement writes them (``UnitID``, ``OnlineKitchen``):
+    DuckDB keeps the case and judged it met; PostgreSQL holds ``unitid`` and
+    ``onlinekitchen``, which the mapping's names, compared with case, did not
+    find: "no 'unit' column", or, for the flag alone, unknown. A mapping's
+    name is now compared in any case, as a canonical name is."""
+    name, connection = engine
+    _made(
+        name,
+        connection,
+        "CREATE TABLE {s}.register (UnitID text, category text, OnlineKitchen boolean)",
+        "INSERT INTO {s}.register VALUES ('C1', 'central_kitchen', true), "
+        "('C2', 'central_kitchen', true)",
+    )
+    found = evaluate_tables(
+        book,
+        connection,
+        register=f"{_SCHEMA}.register",
+        log=None,
+        mapping=_MAPPED,
+        rules=[book[_KITCHENS]],
+        log_until="2024-12-31",
+    )
+    assert {(r.year, r.verdict) for r in found if r.district is None} == {
+        (2023, Verdict.MET),
+        (2024, Verdict.MET),
+    }
+    connection.execute(f"DROP SCHEMA {_SCHEMA} CASCADE")
+
+
+def test_a_mapping_names_a_column_in_any_case_and_two_columns_so_named_are_refused(
+    tmp_path: Path,
+) -> None:
+    """A file's header read as a table's: ``unitid`` is the mapping's
+    ``UnitID``; a header with both ``UnitID`` and ``unitid`` gives the unit
+    twice, and is refused naming both (as ``unit`` beside ``Unit`` is)."""
+    one = tmp_path / "one.csv"
+    one.write_text("unitid,category\nC1,central_kitchen\n", encoding="utf-8")
+    register = qrules.read_register(one, mapping=_MAPPED)
+    assert [u.unit for u in register.units] == ["C1"]
+    both = tmp_path / "both.csv"
+    both.write_text("UnitID,unitid,category\nC1,C2,central_kitchen\n", encoding="utf-8")
+    with pytest.raises(qrules.DataError, match=r"'UnitID', 'unitid'.*give 'unit'"):
+        qrules.read_register(both, mapping=_MAPPED)
