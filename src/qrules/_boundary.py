@@ -31,7 +31,7 @@ from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
-from ._messages import Text, data, say
+from ._messages import Text, data, joined, say
 
 __all__ = [
     "OutputError",
@@ -42,6 +42,7 @@ __all__ = [
     "os_error",
     "os_reason",
     "outside",
+    "postgres_folded",
     "replace_file",
     "table_problem",
     "toml_long_integer",
@@ -406,7 +407,9 @@ def _said_in_words(
         named = table or next((g for g in found.groups() if g), None) if found else table
         if named:
             hint = "driver.spark_tables" if driver == "Spark" else "driver.tables_hint"
-            return say("driver.no_table", driver=driver, table=named.strip("`")), say(hint)
+            return say("driver.no_table", driver=driver, table=named.strip("`")), _folded_hint(
+                driver, named, say(hint)
+            )
     if (
         state == "42703"
         or kind == "UNRESOLVED_COLUMN"
@@ -454,6 +457,28 @@ def _said_in_words(
     return None
 
 
+def _folded_hint(driver: str, name: str, hint: Text | None) -> Text | None:
+    """``hint``, or on PostgreSQL, for a ``name`` (a table's, a schema's) not
+    found that holds a capital letter, what such a name is called there: the
+    server holds a name made without double quotes in lower case (``CREATE
+    TABLE Register`` makes ``register``), and qrules takes a name as given,
+    quoted, as it writes one (``failing_units_to``)."""
+    folded = postgres_folded(name)
+    if driver != "PostgreSQL" or folded == name:
+        return hint
+    said = say("driver.postgres_folded", folded=folded)
+    return said if hint is None else joined((hint, said), say("list.semicolon"))
+
+
+def postgres_folded(name: str) -> str:
+    """``name`` as PostgreSQL holds it when written without double quotes: its
+    capital ASCII letters small (other letters it keeps, in a UTF-8 database)."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | None]:
     message = without_password(first_line(error))  # (libpq quotes a URL it cannot parse)
     lowered = str(error).lower()
@@ -467,6 +492,9 @@ def _driver_problem(error: BaseException, driver: str) -> tuple[Text, Text | Non
         return say("driver.said", driver=driver, message=message), say("driver.table_exists")
     if driver == "PostgreSQL":
         said = say("driver.said", driver=driver, message=message)
+        schema = re.search(r'schema "([^"]+)" does not exist', str(error))
+        if schema is not None:  # (a table to write, failing_units_to's, in no such schema)
+            return said, _folded_hint(driver, schema.group(1), None)
         if "connection" in lowered or "connect" in lowered:
             return said, say("driver.postgres_connection")
         if "operator does not exist" in lowered or "invalid input syntax" in lowered:
@@ -635,20 +663,37 @@ def write_file(path: Path, data: bytes) -> None:
     device or a FIFO (a disk's), but the system's names of the process's own
     streams (`_STREAM_NAMES`: ``/dev/stdout``, ``/dev/fd/1``). Where ``path``
     names no file (``/dev/null``, ``/dev/stdout`` on a pipe, a FIFO), it is
-    written to as it is. Its OS errors are `writing`'s to say."""
-    if path.is_symlink() and not _stream_name(path):
+    written to as it is. Its OS errors are `writing`'s to say.
+
+    ``path`` is looked at once, not following a link (`_status`); only a
+    stream's name is followed, to what it names. So what is judged a file, a
+    device or a link is what one look saw, and a name that is no link is never
+    followed to one put in its place since."""
+    seen = _status(path, follow=False)
+    linked = seen is not None and stat.S_ISLNK(seen.st_mode)
+    if linked and not _stream_name(path):
         raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
-    try:
-        found = os.stat(path)  # (a stream's name followed: what it names)
-    except FileNotFoundError:
-        found = None
+    found = _status(path, follow=True) if linked else seen  # (a stream's name: what it names)
     if found is not None and not stat.S_ISREG(found.st_mode):
-        with open(path, "wb") as file:  # (no file: a device, a FIFO)
+        # (No file: a device, a FIFO, written to as it is. O_NOFOLLOW but for
+        # a stream's name: a link put in its place since the look is refused
+        # by the system, not followed to the file it names.)
+        nofollow = 0 if linked else getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(path, os.O_WRONLY | nofollow), "wb") as file:
             file.write(data)
         return
-    if path.is_symlink():  # (a stream's name that names a file: not written through)
+    if linked:  # (a stream's name that names a file, or nothing: not written through)
         raise OutputError(say("cli.output_link", path=str(path), target=link_target(path)))
     replace_file(path, data, mode=stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
+
+
+def _status(path: Path, *, follow: bool) -> os.stat_result | None:
+    """What ``path`` names (``follow``: through a link; else the link itself),
+    ``None`` where nothing is there; any other OS error is raised."""
+    try:
+        return os.stat(path, follow_symlinks=follow)
+    except FileNotFoundError:
+        return None
 
 
 def link_target(path: Path) -> str:

@@ -3678,4 +3678,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a sheet of figures has a row per measure and year (or a column per year or district); "
         "delete the columns beyond them",
     ),
+    # -- _boundary, engines/postgres (s17 mend17): names in capitals on PostgreSQL ----------
+    "driver.postgres_folded": (
+        "PostgreSQL 将未加双引号创建的名称存为小写（CREATE TABLE Register 创建的是 register），"
+        "而 qrules 按给出的写法读写：若它是这样创建的，请给出 {folded!r}",
+        "PostgreSQL holds a name made without double quotes in lower case (CREATE TABLE "
+        "Register makes register), and qrules takes a name as given: if it was made so, "
+        "give {folded!r}",
+    ),
+    "engines.postgres_twin": (
+        "PostgreSQL：数据库已有 {twin!r}，即不加双引号的 SQL 中 {table} 所指的表；"
+        "qrules 会在其旁边新建表 {quoted}，此后 SELECT … FROM {table} 读到的仍是 {twin!r}",
+        "PostgreSQL: the database has {twin!r}, the table that {table} names in SQL written "
+        "without double quotes; qrules would make the table {quoted} beside it, and a later "
+        "SELECT … FROM {table} would read {twin!r}, not it",
+    ),
+    "engines.postgres_twin_hint": (
+        "请给出一个不论大小写都没有的表名（小写的名称在加不加双引号的 SQL 中都指同一张表），"
+        "或先删除 {twin!r}",
+        "give the name of no table in any case (a name in lower case names the same table in "
+        "SQL with or without double quotes), or drop {twin!r} first",
+    ),
 }

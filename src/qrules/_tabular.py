@@ -932,11 +932,10 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
         held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
     elif isinstance(value, Mapping):
         held = say("value.an_object")
-    elif (
-        isinstance(value, list | tuple | set | frozenset | Sequence | Set)
-        and not isinstance(value, str)
-    ) or _dimensions(value):
-        # (And an array, numpy's or pandas', of one value or more: its text is
+    elif (isinstance(value, Sequence | Set) and not isinstance(value, str)) or _dimensions(value):
+        # (A list, tuple, set or range is a `Sequence` or a `Set`; a text, one
+        # too, is one value, a subclass's (numpy's ``str_``) as well. And an
+        # array, numpy's or pandas', of one value or more: its text is
         # ``['IF01']``, not the value; a scalar of numpy's has no dimension.)
         held = say("value.a_list")
     else:

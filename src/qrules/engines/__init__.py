@@ -622,6 +622,11 @@ def evaluate_tables(
             declared=declared,
         )
         rejected = rejected_rows(plain=plain)
+        stored = None if failing_units_to is None else sql.Table(failing_units_to, {})
+        if stored is not None and database.dialect == "postgres":
+            from .postgres import refuse_case_twin  # noqa: PLC0415
+
+            refuse_case_twin(database, stored)  # (the table a later unquoted name reads)
         options: dict[str, Any] = {
             "rules": judged,
             "by_district": by_district,
@@ -629,9 +634,7 @@ def evaluate_tables(
             "progress": progress,
             "check_keys": check_keys,
             "log_from": start,
-            "failing_units_to": None
-            if failing_units_to is None
-            else sql.Table(failing_units_to, {}),
+            "failing_units_to": stored,
         }
         try:
             evaluation = sql.judge_tables(

@@ -16,15 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._boundary import without_secret
+from .._boundary import postgres_folded, without_secret
 from .._errors import DataError, Problem
 from .._messages import data, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
+from ._sqltext import exp, spoken
 from ._staging import canonical, python_lists, staged
 from .sql import Table
 
-__all__ = ["connect", "loaded", "refuse_other_encodings"]
+__all__ = ["connect", "loaded", "refuse_case_twin", "refuse_other_encodings"]
 
 
 def connect(url: str) -> Any:
@@ -73,6 +74,39 @@ def refuse_other_encodings(connection: Any) -> None:
                 name,
                 say(message, client=data(client), server=data(server)),
                 hint=say(hint, server=data(server)),
+            )
+        ],
+    )
+
+
+def refuse_case_twin(database: Any, table: Table) -> None:
+    """A `DataError` when ``table``, a table qrules is to make
+    (``failing_units_to``), has a twin: the table its name names in SQL
+    written without double quotes. qrules takes a name as given, each part
+    quoted, to make a table as to read one (`Table.ref`); PostgreSQL holds a
+    name written without quotes in lower case, so ``Out2`` would be made as
+    ``"Out2"`` beside an ``out2`` made so, and a later ``SELECT * FROM Out2``
+    would read ``out2``: the old rows, taken for the new. DuckDB and Spark hold
+    names without case, and refuse the same call (the table is there). Asked
+    of the server (``to_regclass`` reads its text as such SQL does), and only
+    for a name with a capital letter (`postgres_folded`: a name without one is its own)."""
+    if postgres_folded(table.name) == table.name:
+        return
+    # (The name, checked as an identifier, as a string literal: no SQL of it.)
+    unquoted = exp.func("to_regclass", exp.Literal.string(table.name))
+    [(twin,)] = database.fetch(
+        exp.select(exp.cast(unquoted, "TEXT")).sql(dialect=spoken("postgres"))
+    )
+    if twin is None:
+        return
+    quoted = ".".join(part.sql(dialect="postgres") for part in table.ref("t").parts)
+    raise DataError(
+        table.name,
+        [
+            Problem(
+                table.name,
+                say("engines.postgres_twin", twin=str(twin), table=table.name, quoted=quoted),
+                hint=say("engines.postgres_twin_hint", twin=str(twin)),
             )
         ],
     )

@@ -825,14 +825,21 @@ def _columns_named(
     header: Sequence[str], kind: str, names: Mapping[str, Sequence[str]]
 ) -> tuple[dict[str, int], dict[str, list[int]]]:
     """Where each canonical column of a ``kind`` of table is in ``header``
-    (by its name or a name the mapping gives it), and the columns given twice
-    (their positions)."""
-    normal = [_normal(str(h)) for h in header]
+    (by its name or a name the mapping gives it, in any case), and the
+    columns given twice (their positions).
+
+    A mapping's name is compared in any case, as a canonical name is, and as
+    DuckDB and Spark compare a column's name: a table PostgreSQL made
+    without quotes holds ``UnitID`` as ``unitid``, which a mapping's
+    ``UnitID`` did not find there while DuckDB's same table kept ``UnitID``
+    (two engines, one mapping, two readings). Two columns that differ only
+    in case (``"UnitID"`` beside ``unitid``) both give it: refused, named."""
+    folded = [_normal(str(h)).lower() for h in header]
     positions: dict[str, int] = {}
     twice: dict[str, list[int]] = {}
     for canonical in _TABLES[kind]:
-        wanted = [*names.get(canonical, ()), canonical]
-        found = [i for i, h in enumerate(normal) if h in wanted or h.lower() == canonical]
+        wanted = {*(n.lower() for n in names.get(canonical, ())), canonical}
+        found = [i for i, h in enumerate(folded) if h in wanted]
         if len(found) > 1:
             twice[canonical] = found
         elif found:
