@@ -116,7 +116,7 @@ def _in_place(connection: Any) -> set[tuple[int | None, str]]:
     assert register.rows_rejected == 2
     said = " ".join(str(p) for p in register.problems)
     assert "unit 'IF01' is given twice (first in row 1)" in said
-    assert "written otherwise but read as this one" in said
+    assert "another row gives this unit id too" in said
     return _verdicts(evaluation)
 
 

@@ -146,7 +146,9 @@ def toml_number(data: object) -> Problem | None:
         elif isinstance(value, list):
             stack.extend((f"{key}[{i}]", v) for i, v in reversed(list(enumerate(value))))
         elif isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
-            number = decimal.Decimal(value) if isinstance(value, float) else value
+            # (A binary float as TOML wrote it, its shortest form: ``0.0015``,
+            # not the sixty-odd digits of the double nearest it.)
+            number = decimal.Decimal(repr(value)) if isinstance(value, float) else value
             if (why := number_problem(number)) is not None:
                 return Problem("", say(why), key=key, hint=say("limits.toml_number_hint"))
     return None

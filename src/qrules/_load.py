@@ -534,6 +534,8 @@ def _read_toml(folder: _Folder, name: str) -> dict[str, Any] | None:
         problems.append(Problem(name, say("load.toml_too_deep")))
     except ValueError:  # (not its TOMLDecodeError: an integer too long to convert)
         problems.append(attrs.evolve(toml_long_integer(text), file=name))
+    except ArithmeticError:  # (a float whose exponent Decimal cannot hold: 1e99999999999999999999)
+        problems.append(Problem(name, say("limits.too_large"), hint=say("limits.toml_number_hint")))
     else:
         found = toml_number(data)
         if found is None:

@@ -1854,8 +1854,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "inspection {value!r}: another row's inspection id is written otherwise but read as this one from a file (one inspection logged twice); compared as stored, a table cannot tell which row repeats it",
     ),
     "engines.unit_twin": (
-        "单位编号 {value!r}:另一行的单位编号写法不同,但从文件读取时读作同一个编号(同一单位登记两次);数据库表按存储的原样比较,无法判断哪一行有效",
-        "unit {value!r}: another row's unit id is written otherwise but read as this one from a file (one unit given twice); compared as stored, a table cannot tell which row holds",
+        "单位编号 {value!r}:另有一行给出同一编号(按文件读取的读法,例如写法不同或带空白),而那一行被拒收;同一单位登记两次,无法判断哪一行有效,故两行都不按存储的原样计入",
+        "unit {value!r}: another row gives this unit id too (as a file reader reads it: written otherwise, or with spaces), and that row is rejected; one unit given twice, which row holds cannot be told, so neither is counted as stored",
+    ),
+    "engines.unit_twin_hint": (
+        "每个单位只保留一行:更正或删除另一行",
+        "keep one row per unit: correct or delete the other row",
     ),
     "engines.spelled_hint": (
         "请去除该列值中的不可见字符和首尾空白并规范化(NFKC)",

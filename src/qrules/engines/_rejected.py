@@ -227,17 +227,18 @@ def rejections(
             raise _too_many(table.name, "rejected")
     result = Rejections()
     if found[0]:
-        header, rows = _fetch(database, register, rejected_register(register), "r")
-        twins = _unit_twins(database, register, header, rows)
-        if twins:  # the rows storing these ids, rejected too (`Table.twins`)
-            register = attrs.evolve(register, twins=twins)
-            header, rows = _fetch(database, register, rejected_register(register), "r")
+        register, header, rows, own = _register_fetched(database, register)
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
         if register.until is not None:  # (units registered after today: doubtful dates)
             read = without_doubtful_registrations(read, register.until)
-        accepted = tuple(_unit_rejected(register, u) for u in read.units)
+        accepted = tuple(
+            _unit_rejected(register, u)
+            if u.row in own
+            else unit_rejected(register.name, u, frozenset())
+            for u in read.units
+        )
         spelled = _respelled(register, "register", header, rows, 1) | _twinned(
             register, "unit", header, rows, 1
         )
@@ -739,25 +740,51 @@ def _twinned(
             ),
             where=say("where.row_column", row=int(r[-at]), column=stored),
             key=column,
-            hint=say("engines.spelled_hint"),
+            hint=say(
+                "engines.spelled_hint" if column == "inspection" else "engines.unit_twin_hint"
+            ),
         )
         for r in rows
         if r[position] in table.twins
     }
 
 
+def _register_fetched(
+    database: Database, register: Table
+) -> tuple[Table, list[str], list[Sequence[Any]], set[int]]:
+    """The register's rejected rows (its header and rows, each row's number
+    last), with the rows of their unit ids that counted rows store
+    (`_unit_twins`: the register then with its `Table.twins`), and the row
+    numbers rejected on their own (the others were read by the SQL as stored,
+    and are read so)."""
+    header, rows = _fetch(database, register, rejected_register(register), "r")
+    own = {int(r[-1]) for r in rows}
+    twins = _unit_twins(database, register, header, rows)
+    if twins:  # the rows storing these ids, rejected too
+        register = attrs.evolve(register, twins=twins)
+        header, rows = _fetch(database, register, rejected_register(register), "r")
+        if len(rows) > LIMIT:
+            raise _too_many(register.name, "rejected")
+    return register, list(header), list(rows), own
+
+
 def _unit_twins(
     database: Database, register: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> frozenset[str]:
-    """The unit ids that a fetched register row spells otherwise (``' C1 '``),
-    as a reader reads them, that a counted row stores (``C1``): a reader reads
-    the two rows as one unit given twice, and which row holds it cannot always
-    tell (docs/records.md), so neither row is counted as stored (`Table.twins`:
-    both are fetched, and read as a reader reads them)."""
+    """The unit ids of fetched register rows, as a reader reads them (``' C1 '``
+    is ``C1``), that a counted row stores too: a reader reads the rows as one
+    unit given twice, and which row holds it cannot always tell
+    (docs/records.md), so no row of such an id is counted as stored
+    (`Table.twins`: all are fetched, and read together as a reader reads
+    them), whatever the fetched row was rejected for."""
     if not register.has("unit") or register.type("unit") != "text":
         return frozenset()
     position = header.index(register.columns["unit"])
-    read = {id_ for r in rows if (id_ := read_otherwise(r[position])) is not None}
+    read = {
+        id_
+        for r in rows
+        if r[position] is not None and (id_ := read_otherwise(r[position]) or str(r[position]))
+    }
     return frozenset(_registered(database, register, read)) if read else frozenset()
 
 
