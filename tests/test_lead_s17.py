@@ -332,3 +332,36 @@ def test_a_float_whose_exponent_decimal_cannot_hold_is_a_problem(tmp_path: Path)
     with pytest.raises(qrules.RulebookError) as raised:
         qrules.load(folder)
     assert "more than 10^30 in magnitude" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        # A rejected row first (its flag a word no reader reads), a kept row of
+        # the same id after it (before: met, 1 of 1; the other order unknown).
+        [("U1", "infant_formula_maker", "接入中", "high"), ("U1", "central_kitchen", "是", "high")],
+        # The rejected row a central kitchen not enrolled; if it holds, U2 is
+        # the only central kitchen (before: not met, 1 of 2).
+        [
+            ("U1", "central_kitchen", "否", "很高"),
+            ("U1", "infant_formula_maker", "是", "high"),
+            ("U2", "central_kitchen", "是", "high"),
+        ],
+    ],
+)
+def test_a_rejected_row_before_a_kept_row_of_its_id_leaves_both_in_doubt(
+    tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str, str, str]]
+) -> None:
+    header = "unit,name,category,internet_bright_kitchen,risk_level\n"
+    (tmp_path / "reg.csv").write_text(
+        header + "".join(f"{u},n,{c},{f},{r}\n" for u, c, f, r in units), encoding="utf-8"
+    )
+    (tmp_path / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
+    register = qrules.read_register(tmp_path / "reg.csv")
+    assert all(u.unit != "U1" for u in register)
+    log = qrules.read_log(tmp_path / "log.csv", register)
+    for engine in ("reference", "duckdb"):
+        [result] = qrules.evaluate_records(
+            book, register, log, rules=[KITCHENS], engine=engine, **YEAR
+        )
+        assert result.verdict is Verdict.UNKNOWN, (engine, result.reason.en)

@@ -3374,6 +3374,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "单位 {unit!r} 在第 {row} 行再次出现,{columns} 不同:无法判断哪一行成立,该单位是否属于规则的对象无法确定",
         "unit {unit!r} is given again in row {row} with another {columns}: which row holds cannot be told, so whether the unit is in a rule's population is unknown",
     ),
+    "records.unit_given_before": (
+        "单位 {unit!r} 已在第 {row} 行出现(该行被拒收),{columns} 不同:无法判断哪一行成立,该单位是否属于规则的对象无法确定",
+        "unit {unit!r} was given before in row {row}, a row rejected, with another {columns}: which row holds cannot be told, so whether the unit is in a rule's population is unknown",
+    ),
     "records.unit_otherwise_hint": (
         "每个单位只保留一行:登记信息变更后删去旧行",
         "keep one row per unit: remove the old row when a unit's entry changes",

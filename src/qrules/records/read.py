@@ -1111,6 +1111,9 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
     # the columns that differ (`_otherwise`).
     otherwise: dict[str, tuple[int, list[str]]] = {}
     rejected: list[RejectedUnit] = []
+    # A unit id given in a rejected row before any row of it was kept: that
+    # row's place in ``rejected`` (a later row of the id may be its unit's).
+    earlier: dict[str, int] = {}
     for number, cell, broken in rows:
         problems: list[Problem] = list(dict.fromkeys(broken.values()))
         unreadable: set[str] = set(broken)
@@ -1177,6 +1180,8 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
                 repeated=not broken and unit is not None and unit in first,
             )
             rejected.append(again)
+            if not broken and unit is not None and unit not in first:
+                earlier.setdefault(unit, len(rejected) - 1)
             if (
                 unit in kept
                 and not broken
@@ -1187,24 +1192,38 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
             continue
         assert unit is not None
         assert category is not None
-        first[unit] = number
-        units.append(
-            kept.setdefault(
-                unit,
-                UnitRecord(
-                    unit,
-                    _text(cell("name")) or "",
-                    category,
-                    rows.code("district", cell("district")),
-                    risk_level,
-                    size,
-                    registered,
-                    closed,
-                    flags,
-                    number,
-                ),
-            )
+        record = UnitRecord(
+            unit,
+            _text(cell("name")) or "",
+            category,
+            rows.code("district", cell("district")),
+            risk_level,
+            size,
+            registered,
+            closed,
+            flags,
+            number,
         )
+        if unit in earlier and unit not in first:
+            # Its id given before in a rejected row, which may be this unit's
+            # (or another's mistyped): neither row is surely the unit's, and
+            # when they differ, which holds cannot be told (as `otherwise`).
+            index = earlier[unit]
+            rejected[index] = attrs.evolve(rejected[index], repeated=True)
+            if differing := _otherwise(record, rejected[index]):
+                said = say(
+                    "records.unit_given_before",
+                    unit=unit,
+                    row=rejected[index].row,
+                    columns=listed(differing),
+                )
+                hint = say("records.unit_otherwise_hint")
+                rows.reject([rows.problem(number, "unit", said, hint=hint)])
+                again = unit_rejected(rows.table.name, record, frozenset())
+                rejected.append(attrs.evolve(again, repeated=True))
+                continue
+        first[unit] = number
+        units.append(kept.setdefault(unit, record))
     if otherwise:
         units = _rejected_otherwise(rows, units, kept, otherwise, rejected)
     notes = rows.notes
