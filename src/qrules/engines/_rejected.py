@@ -88,7 +88,8 @@ class Rejections:
     plain: tuple[Any, ...] | None = None
     #: The log's inspection ids that a row spells otherwise (`Table.twins`).
     twins: frozenset[str] = frozenset()
-    #: The register's unit ids that a row spells otherwise (`Table.twins`).
+    #: The register's unit ids that a rejected row gives (as a reader reads
+    #: it) and a counted row stores (`Table.twins`).
     register_twins: frozenset[str] = frozenset()
     #: Of the log's counted rows whose unit is not a counted register row's
     #: (`Summary.log_unknown`), those whose unit is a rejected register row's,

@@ -470,9 +470,10 @@ class Table:
     #: ``J1``): a reader reads both rows as one inspection and rejects the later;
     #: compared as stored, every row whose id is one of these is rejected too,
     #: whichever comes first (the bounds then hold for either reading). A
-    #: register's unit ids so (``' C1 '`` for ``C1``): a reader reads one unit
-    #: given twice, its row kept or not as the rows' values say; both rows
-    #: fetched and read so.
+    #: register's unit ids that a rejected row gives (``' C1 '`` for ``C1``,
+    #: or ``C1`` with a risk level no reader reads) and a counted row stores: a
+    #: reader reads one unit given twice, its rows kept or not as their values
+    #: say; every such row fetched and read so.
     twins: frozenset[str] = frozenset()
 
     def __attrs_post_init__(self) -> None:
