@@ -1177,10 +1177,13 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
                 registered,
                 closed,
                 frozenset(unreadable),
-                repeated=not broken and unit is not None and unit in first,
+                repeated=not broken and unit is not None and (unit in first or unit in earlier),
             )
             rejected.append(again)
             if not broken and unit is not None and unit not in first:
+                if unit in earlier:  # two rejected rows of one id: either may be its unit's
+                    index = earlier[unit]
+                    rejected[index] = attrs.evolve(rejected[index], repeated=True)
                 earlier.setdefault(unit, len(rejected) - 1)
             if (
                 unit in kept

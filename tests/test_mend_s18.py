@@ -1,0 +1,75 @@
+"""Session 18's mends of what session 17 left (mend18).
+
+1. The readers: every row of a unit id given more than once is in doubt
+   (`RejectedUnit.repeated`), whichever rows are rejected and in what order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import qrules
+from qrules import Verdict
+
+BOOK = "yantai-2023-2025"
+KITCHENS = "central-kitchens-in-internet-bright-kitchen"  # == 100 (%)
+YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
+
+
+@pytest.fixture(scope="module")
+def book() -> qrules.Rulebook:
+    return qrules.load(BOOK)
+
+
+# -- a unit id given more than once -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "units",
+    [
+        # Both rows of U1 rejected for their risk level: the first was taken as
+        # surely a central kitchen not enrolled (not met, 1 of 2), where U1 may
+        # be the infant formula maker of the second, and U2 the only kitchen.
+        [
+            ("U1", "central_kitchen", "否", "很高"),
+            ("U1", "infant_formula_maker", "是", "很高"),
+            ("U2", "central_kitchen", "是", "high"),
+        ],
+        # A rejected row, a kept one (rejected as given before), and another
+        # rejected row: the third was surely a kitchen not enrolled.
+        [
+            ("U1", "infant_formula_maker", "接入中", "high"),
+            ("U1", "central_kitchen", "是", "high"),
+            ("U1", "central_kitchen", "否", "很高"),
+            ("U2", "central_kitchen", "是", "high"),
+        ],
+    ],
+)
+def test_every_rejected_row_of_an_id_given_more_than_once_is_in_doubt(
+    tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str, str, str]]
+) -> None:
+    header = "unit,name,category,internet_bright_kitchen,risk_level\n"
+    (tmp_path / "reg.csv").write_text(
+        header + "".join(f"{u},n,{c},{f},{r}\n" for u, c, f, r in units), encoding="utf-8"
+    )
+    (tmp_path / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
+    register = qrules.read_register(tmp_path / "reg.csv")
+    assert all(r.repeated for r in register.rejected if r.unit == "U1")
+    log = qrules.read_log(tmp_path / "log.csv", register)
+    for engine in ("reference", "duckdb"):
+        [result] = qrules.evaluate_records(
+            book, register, log, rules=[KITCHENS], engine=engine, **YEAR
+        )
+        assert result.verdict is Verdict.UNKNOWN, (engine, result.reason.en)
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE reg (unit VARCHAR, name VARCHAR, category VARCHAR,"
+        " internet_bright_kitchen VARCHAR, risk_level VARCHAR)"
+    )
+    con.executemany("INSERT INTO reg VALUES (?, 'n', ?, ?, ?)", [list(u) for u in units])
+    con.execute("CREATE TABLE log (inspection VARCHAR, unit VARCHAR, date DATE)")
+    [found] = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
+    assert found.verdict is Verdict.UNKNOWN, found.reason.en
