@@ -2,10 +2,13 @@
 
 1. The readers: every row of a unit id given more than once is in doubt
    (`RejectedUnit.repeated`), whichever rows are rejected and in what order.
+2. A refused ``measures.toml`` is said once, not again by every rule as an
+   unknown measure.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -73,3 +76,44 @@ def test_every_rejected_row_of_an_id_given_more_than_once_is_in_doubt(
     con.execute("CREATE TABLE log (inspection VARCHAR, unit VARCHAR, date DATE)")
     [found] = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
     assert found.verdict is Verdict.UNKNOWN, found.reason.en
+
+
+# -- a refused measures.toml, said once ----------------------------------------------------
+
+MINI = Path(__file__).parent / "data" / "rulebooks" / "mini"
+
+
+@pytest.mark.parametrize(
+    ("measures", "said"),
+    [
+        ("[[broken\n", "not valid TOML"),
+        (None, "missing"),
+        ("measure = 3\n", "expected [measure.<id>] tables"),
+    ],
+)
+def test_a_refused_measures_file_is_said_once(
+    tmp_path: Path, measures: str | None, said: str
+) -> None:
+    folder = tmp_path / "book"
+    shutil.copytree(MINI, folder)
+    if measures is None:
+        (folder / "measures.toml").unlink()
+    else:
+        (folder / "measures.toml").write_text(measures, encoding="utf-8")
+    with pytest.raises(qrules.RulebookError) as raised:
+        qrules.load(folder)
+    [problem] = raised.value.problems
+    assert problem.file == "measures.toml"
+    assert said in problem.message
+
+
+def test_a_measure_not_declared_is_still_said(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    shutil.copytree(MINI, folder)
+    rules = (folder / "rules.toml").read_text(encoding="utf-8")
+    (folder / "rules.toml").write_text(
+        rules.replace('measure = "firms"', 'measure = "farms"', 1), encoding="utf-8"
+    )
+    with pytest.raises(qrules.RulebookError) as raised:
+        qrules.load(folder)
+    assert any("unknown measure 'farms'" in p.message for p in raised.value.problems)
