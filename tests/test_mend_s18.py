@@ -4,6 +4,8 @@
    (`RejectedUnit.repeated`), whichever rows are rejected and in what order.
 2. A refused ``measures.toml`` is said once, not again by every rule as an
    unknown measure.
+3. An integer too long to convert is named by its own line, not that of a
+   run of digits in a comment, a string or a key.
 """
 
 from __future__ import annotations
@@ -117,3 +119,39 @@ def test_a_measure_not_declared_is_still_said(tmp_path: Path) -> None:
     with pytest.raises(qrules.RulebookError) as raised:
         qrules.load(folder)
     assert any("unknown measure 'farms'" in p.message for p in raised.value.problems)
+
+
+# -- an integer too long to convert, named exactly -------------------------------------------
+
+_DIGITS = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # A run of digits in a comment, a string, a bare key or a multi-line
+        # string before the integer: the first run was named (line 1).
+        (f"# {_DIGITS}\nname = 'x'\nn = {_DIGITS}\n", 3),
+        (f's = "{_DIGITS}"\nn = {_DIGITS}\n', 2),
+        (f"{_DIGITS} = 1\n\nn = {_DIGITS}\n", 3),
+        (f's = """\n{_DIGITS}\n"""\nn = [1,\n {_DIGITS}]\n', 5),
+        (f"n = {_DIGITS}\n", 1),
+    ],
+)
+def test_an_integer_too_long_is_named_by_its_own_line(text: str, line: int) -> None:
+    from qrules._boundary import toml_long_integer  # noqa: PLC0415
+
+    assert toml_long_integer(text).where == f"line {line}"
+
+
+def test_a_rule_file_with_digits_in_a_comment_names_the_integers_line(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    shutil.copytree(MINI, folder)
+    rules = (folder / "rules.toml").read_text(encoding="utf-8")
+    (folder / "rules.toml").write_text(
+        f"# {_DIGITS}\n{rules}\n[[rule]]\nid = {_DIGITS}\n", encoding="utf-8"
+    )
+    with pytest.raises(qrules.RulebookError) as raised:
+        qrules.load(folder)
+    [problem] = raised.value.problems
+    assert problem.where == f"line {rules.count(chr(10)) + 4}", problem.where
