@@ -6,12 +6,15 @@
    unknown measure.
 3. An integer too long to convert is named by its own line, not that of a
    run of digits in a comment, a string or a key.
+4. PostgreSQL: a table to make beside its lower-case twin is refused before
+   any row is read.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -155,3 +158,40 @@ def test_a_rule_file_with_digits_in_a_comment_names_the_integers_line(tmp_path: 
         qrules.load(folder)
     [problem] = raised.value.problems
     assert problem.where == f"line {rules.count(chr(10)) + 4}", problem.where
+
+
+# -- a table to make beside its twin, refused before any row is read ---------------------------
+
+
+def test_a_twin_of_the_table_to_make_is_refused_before_the_rows_are_read(
+    book: qrules.Rulebook, postgres: Any
+) -> None:
+    """``failing_units_to="Out3"`` beside ``out3``, and a register with a row
+    to reject: with ``strict=True`` the rows rejected were said first (after
+    they were fetched and read), and the name only once they were mended."""
+    schema = "mend_s18"
+    postgres.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    postgres.execute(f"CREATE SCHEMA {schema}")
+    for statement in (
+        "CREATE TABLE {s}.register (unit text, category text, risk_level text)",
+        "CREATE TABLE {s}.inspections (unit text, date date, kind text, result text)",
+        "CREATE TABLE {s}.out3 (unit text)",
+        "INSERT INTO {s}.register VALUES ('U1', 'infant_formula_maker', '很高')",
+    ):
+        postgres.execute(statement.format(s=schema))
+    try:
+        with pytest.raises(qrules.DataError) as raised:
+            qrules.evaluate_tables(
+                book,
+                postgres,
+                register=f"{schema}.register",
+                log=f"{schema}.inspections",
+                rules=[KITCHENS],
+                strict=True,
+                failing_units_to=f"{schema}.Out3",
+                **YEAR,
+            )
+        [problem] = raised.value.problems
+        assert "the database has 'mend_s18.out3'" in problem.message, problem.message
+    finally:
+        postgres.execute(f"DROP SCHEMA {schema} CASCADE")
