@@ -16,11 +16,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 import qrules
 from qrules import Verdict
+
+from .records_fixtures import kitchens_in_place, kitchens_read
 
 BOOK = "yantai-2023-2025"
 KITCHENS = "central-kitchens-in-internet-bright-kitchen"  # == 100 (%)
@@ -59,26 +60,14 @@ def book() -> qrules.Rulebook:
 def test_every_rejected_row_of_an_id_given_more_than_once_is_in_doubt(
     tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str, str, str]]
 ) -> None:
-    header = "unit,name,category,internet_bright_kitchen,risk_level\n"
-    (tmp_path / "reg.csv").write_text(
-        header + "".join(f"{u},n,{c},{f},{r}\n" for u, c, f, r in units), encoding="utf-8"
-    )
-    (tmp_path / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
-    register = qrules.read_register(tmp_path / "reg.csv")
+    register, log = kitchens_read(tmp_path, units)
     assert all(r.repeated for r in register.rejected if r.unit == "U1")
-    log = qrules.read_log(tmp_path / "log.csv", register)
     for engine in ("reference", "duckdb"):
         [result] = qrules.evaluate_records(
             book, register, log, rules=[KITCHENS], engine=engine, **YEAR
         )
         assert result.verdict is Verdict.UNKNOWN, (engine, result.reason.en)
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE reg (unit VARCHAR, name VARCHAR, category VARCHAR,"
-        " internet_bright_kitchen VARCHAR, risk_level VARCHAR)"
-    )
-    con.executemany("INSERT INTO reg VALUES (?, 'n', ?, ?, ?)", [list(u) for u in units])
-    con.execute("CREATE TABLE log (inspection VARCHAR, unit VARCHAR, date DATE)")
+    con = kitchens_in_place(units)
     [found] = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
     assert found.verdict is Verdict.UNKNOWN, found.reason.en
 
