@@ -8,6 +8,7 @@
    run of digits in a comment, a string or a key.
 4. PostgreSQL: a table to make beside its lower-case twin is refused before
    any row is read.
+5. A mapping's column names in any case, records and figures alike.
 """
 
 from __future__ import annotations
@@ -184,3 +185,31 @@ def test_a_twin_of_the_table_to_make_is_refused_before_the_rows_are_read(
         assert "the database has 'mend_s18.out3'" in problem.message, problem.message
     finally:
         postgres.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+# -- a mapping's column names in any case, records and figures alike --------------------------
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        # The scale keyed by another case than the header's: read unscaled,
+        # 1.5 refused as not whole (2 would have been read as 2, not 20,000).
+        {"columns": {"value": "Amount"}, "scale": {"amount": "万"}},
+        # The column named in another case: not found, the sheet refused.
+        {"columns": {"value": "amount"}, "scale": {"AMOUNT": "万"}},
+    ],
+)
+def test_a_figures_mapping_names_a_column_in_any_case(
+    tmp_path: Path, figures: dict[str, Any]
+) -> None:
+    book = qrules.load(MINI)
+    (tmp_path / "fig.csv").write_text("year,measure,Amount\n2024,firms,1.5\n", encoding="utf-8")
+    found = qrules.read_dataset(tmp_path / "fig.csv", book, mapping={"figures": figures})
+    assert [o.value for o in found.observations] == [15000]
+
+
+def test_two_scales_of_one_column_in_two_cases_are_refused() -> None:
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.ColumnMapping.from_dict({"figures": {"scale": {"Amount": "万", "amount": 100}}})
+    assert "figures.scale.amount" in str(raised.value), str(raised.value)

@@ -53,6 +53,7 @@ from .._tabular import (
     Formula,
     RawTable,
     TableSource,
+    column_name,
     error_text,
     header_below,
     header_problems,
@@ -834,11 +835,11 @@ def _columns_named(
     ``UnitID`` did not find there while DuckDB's same table kept ``UnitID``
     (two engines, one mapping, two readings). Two columns that differ only
     in case (``"UnitID"`` beside ``unitid``) both give it: refused, named."""
-    folded = [_normal(str(h)).lower() for h in header]
+    folded = [column_name(str(h)) for h in header]
     positions: dict[str, int] = {}
     twice: dict[str, list[int]] = {}
     for canonical in _TABLES[kind]:
-        wanted = {*(n.lower() for n in names.get(canonical, ())), canonical}
+        wanted = {*(column_name(n) for n in names.get(canonical, ())), canonical}
         found = [i for i, h in enumerate(folded) if h in wanted]
         if len(found) > 1:
             twice[canonical] = found
