@@ -6,7 +6,8 @@ its tables in place.
 Shared by the tests of doubtful rows (``test_doubts.py``), of rows without an
 inspection id (``test_idless_s14.py``), of empty population columns
 (``test_vacant.py``), session 10's fixes and hunt (``test_fixes_s10.py``,
-``test_hunt2_s10.py``). The rows themselves are built with
+``test_hunt2_s10.py``), a unit id given more than once (``test_lead_s17.py``,
+``test_mend_s18.py``). The rows themselves are built with
 ``records_strategies.unit`` and ``visit``; the command line's options for
 records are ``conftest.records_options``, ``log_year`` and ``SAMPLE_RECORDS``.
 """
@@ -47,6 +48,39 @@ REGISTER_TYPES = {
 LOG_TYPES = {"unit": "VARCHAR", "date": "VARCHAR", "kind": "VARCHAR", "result": "VARCHAR"}
 #: A log's columns with its inspection ids.
 ID_LOG_TYPES = {"inspection": "VARCHAR", **LOG_TYPES}
+
+
+#: A register row of the kitchens' tests of a unit id given more than once:
+#: (unit, category, internet_bright_kitchen, risk_level).
+KitchenRow = tuple[str, str, str, str]
+
+
+def kitchens_read(
+    folder: Path, units: list[KitchenRow]
+) -> tuple[qrules.Register, qrules.InspectionLog]:
+    """A register of ``units`` (each named ``n``) and an empty log, written
+    as CSV files in ``folder`` (each unit id quoted, as written) and read."""
+    (folder / "reg.csv").write_text(
+        "unit,name,category,internet_bright_kitchen,risk_level\n"
+        + "".join(f'"{u}",n,{c},{f},{r}\n' for u, c, f, r in units),
+        encoding="utf-8",
+    )
+    (folder / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
+    register = qrules.read_register(folder / "reg.csv")
+    return register, qrules.read_log(folder / "log.csv", register)
+
+
+def kitchens_in_place(units: list[KitchenRow]) -> Any:
+    """The same register (and an empty log) as DuckDB tables ``reg`` and
+    ``log`` in place, of text."""
+    connection = duckdb.connect()
+    connection.execute(
+        "CREATE TABLE reg (unit VARCHAR, name VARCHAR, category VARCHAR,"
+        " internet_bright_kitchen VARCHAR, risk_level VARCHAR)"
+    )
+    connection.executemany("INSERT INTO reg VALUES (?, 'n', ?, ?, ?)", [list(u) for u in units])
+    connection.execute("CREATE TABLE log (inspection VARCHAR, unit VARCHAR, date DATE)")
+    return connection
 
 
 def write(path: Path, rows: list[dict[str, Any]], columns: list[str]) -> Path:

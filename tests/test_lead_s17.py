@@ -27,6 +27,8 @@ import qrules
 from qrules import Verdict
 from qrules._expr import parse_requirement
 
+from .records_fixtures import kitchens_in_place, kitchens_read
+
 BOOK = "yantai-2023-2025"
 SHARE = "health-food-makers-system-inspected-yearly"  # >= 20 (%)
 YEAR = {"log_from": "2024-01-01", "log_until": "2024-12-31"}
@@ -293,21 +295,9 @@ KITCHENS = "central-kitchens-in-internet-bright-kitchen"
 def test_every_row_of_a_rejected_rows_unit_id_is_read_together(
     tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str, str, str]]
 ) -> None:
-    header = "unit,name,category,internet_bright_kitchen,risk_level\n"
-    (tmp_path / "reg.csv").write_text(
-        header + "".join(f'"{u}",n,{c},{f},{r}\n' for u, c, f, r in units), encoding="utf-8"
-    )
-    (tmp_path / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
-    register = qrules.read_register(tmp_path / "reg.csv")
-    log = qrules.read_log(tmp_path / "log.csv", register)
+    register, log = kitchens_read(tmp_path, units)
     [read] = qrules.evaluate_records(book, register, log, rules=[KITCHENS], **YEAR)
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE reg (unit VARCHAR, name VARCHAR, category VARCHAR,"
-        " internet_bright_kitchen VARCHAR, risk_level VARCHAR)"
-    )
-    con.executemany("INSERT INTO reg VALUES (?, 'n', ?, ?, ?)", [list(u) for u in units])
-    con.execute("CREATE TABLE log (inspection VARCHAR, unit VARCHAR, date DATE)")
+    con = kitchens_in_place(units)
     # (With the keys trusted, a risk level is taken as one of its set, and an id
     # as the key it is stored as: the database's promise, docs/engines.md.)
     [found] = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
@@ -352,14 +342,8 @@ def test_a_float_whose_exponent_decimal_cannot_hold_is_a_problem(tmp_path: Path)
 def test_a_rejected_row_before_a_kept_row_of_its_id_leaves_both_in_doubt(
     tmp_path: Path, book: qrules.Rulebook, units: list[tuple[str, str, str, str]]
 ) -> None:
-    header = "unit,name,category,internet_bright_kitchen,risk_level\n"
-    (tmp_path / "reg.csv").write_text(
-        header + "".join(f"{u},n,{c},{f},{r}\n" for u, c, f, r in units), encoding="utf-8"
-    )
-    (tmp_path / "log.csv").write_text("inspection,unit,date\n", encoding="utf-8")
-    register = qrules.read_register(tmp_path / "reg.csv")
+    register, log = kitchens_read(tmp_path, units)
     assert all(u.unit != "U1" for u in register)
-    log = qrules.read_log(tmp_path / "log.csv", register)
     for engine in ("reference", "duckdb"):
         [result] = qrules.evaluate_records(
             book, register, log, rules=[KITCHENS], engine=engine, **YEAR

@@ -24,6 +24,7 @@ import os
 import re
 import stat
 import sys
+import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,14 +122,50 @@ def toml_long_integer(text: str) -> Problem:
     (not its `TOMLDecodeError`): an integer longer than Python converts (4,300
     digits), said of the line that writes it. ``Problem.file`` is left empty
     for the caller to name (as `toml_number`'s)."""
-    # (tomllib's words name no place: the first run of digits that long.)
-    found = next(
-        (m for m in re.finditer(r"[0-9_]+", text) if len(m[0].replace("_", "")) > 4300), None
-    )
-    where = (
-        None if found is None else say("where.line", line=text.count("\n", 0, found.start()) + 1)
-    )
+    found = _long_integer(text)
+    where = None if found is None else say("where.line", line=text.count("\n", 0, found) + 1)
     return Problem("", say("limits.too_long"), where, hint=say("limits.toml_number_hint"))
+
+
+#: A run of digits too long for Python to convert, whatever it is in TOML (a
+#: number, a bare key, a string's or a comment's text).
+_LONG_RUN = re.compile(r"[0-9_]{4301,}")
+
+
+def _long_integer(text: str) -> int | None:
+    """Where in ``text`` the integer that tomllib cannot convert begins.
+
+    tomllib's words name no place, and a run of digits may as well be a bare
+    key or be inside a string or a comment: the runs are written short (each
+    its own digits, so keys stay distinct) and given back in halves, and the
+    first run whose return makes tomllib fail so is the integer (tomllib parses
+    in order; a few parses of a file already bounded in size). ``None`` when no
+    run is (then tomllib failed for another reason)."""
+    runs = [m for m in _LONG_RUN.finditer(text) if len(m[0].replace("_", "")) > 4300]
+
+    def fails(given_back: int) -> bool:
+        # The first ``given_back`` runs as written, the others short.
+        parts, at = [], 0
+        for i, run in enumerate(runs[given_back:], given_back):
+            parts += [text[at : run.start()], str(10**6 + i)]
+            at = run.end()
+        try:
+            tomllib.loads("".join(parts) + text[at:])
+        except ValueError as error:
+            return not isinstance(error, tomllib.TOMLDecodeError)
+        except (RecursionError, ArithmeticError):
+            return False
+        return False
+
+    low, high = 0, len(runs)  # (fails(low) is false, fails(high) true: bisect between)
+    if not runs or fails(low):
+        return None  # (no such run, or another cause)
+    if not fails(high):
+        return runs[0].start()
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if fails(middle) else (middle, high)
+    return runs[high - 1].start()
 
 
 def toml_number(data: object) -> Problem | None:
@@ -137,7 +174,14 @@ def toml_number(data: object) -> Problem | None:
     (``a.b[2].c``); ``None`` when every number is within them. A longer one
     (``0xfff…`` of 4,000 digits) made a message or a JSON output raise
     Python's own ValueError: exit 3. ``Problem.file`` is left empty for the
-    caller to name."""
+    caller to name.
+
+    A walk of its own, after tomllib's: tomllib's one hook, ``parse_float``,
+    sees floats alone and no key, and the loader's checks read each key by
+    its own checker (a number may stand under any of them, or under a key no
+    checker reads), so the number check cannot sit in either without a
+    checker per key. It is cheap beside the parse (a few per cent of a load
+    not served from the snapshot)."""
     stack: list[tuple[str, object]] = [("", data)]
     while stack:  # (depth first, in the file's order, without recursion)
         key, value = stack.pop()

@@ -20,7 +20,7 @@ from ._expr import format_number
 from ._limits import MAX_DISTRICTS, number_problem
 from ._messages import data, say
 from ._model import UNITS, Text
-from ._tabular import MISSING_MARKERS, error_text, float_decimal, normal, suggest
+from ._tabular import MISSING_MARKERS, column_name, error_text, float_decimal, normal, suggest
 
 if TYPE_CHECKING:
     from ._model import Unit
@@ -424,7 +424,9 @@ class FiguresMapping:
     the names it may have; ``measures`` a name as written (normalised) to a
     measure id; ``districts`` a district as written to the district meant
     (``""``: the whole city); ``scale`` a column (as written) to the factor
-    its values are multiplied by (a column in 万: 10000).
+    its values are multiplied by (a column in 万: 10000). A column's name,
+    in ``columns`` and ``scale`` alike, finds its column in any case
+    (`_tabular.column_name`, the rule of the records part's too).
     """
 
     columns: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
@@ -542,7 +544,7 @@ def _scales(key: str, data: Mapping[str, Any], problem: Callable[..., None]) -> 
             continue
         scales[_normal(column)] = factor
         read.append((column, format_number(factor)))
-    mapped_alike(key, read, problem)
+    mapped_alike(key, read, problem, read_as=column_name)
     return scales
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -49,6 +50,7 @@ from ._tabular import (
     RawTable,
     cell_text,
     check_options,
+    column_name,
     decode,
     header_below,
     header_problems,
@@ -439,12 +441,17 @@ class _Header:
     #: The value column's unit as its header writes it (``数值(%)``: ``%``),
     #: checked against each row's measure as a unit column is.
     value_unit: str | None = None
+    #: What each column's values are multiplied by (`FiguresMapping.scale`).
+    scales: tuple[Fraction | int, ...] = ()
 
     @classmethod
     def of(cls, raw: Sequence[object], figures: FiguresMapping, labels: int = 0) -> _Header:
         """``labels``: how many first columns are a DataFrame's index levels
         (`RawTable.labels`), each row's labels, never a column of figures."""
         cells = tuple(normal(header_text(c)) for c in raw)
+        # (A mapping's names find a column in any case, as canonical names do.)
+        named = {c: {column_name(n) for n in names} for c, names in figures.columns.items()}
+        scaled = {column_name(c): factor for c, factor in figures.scale.items()}
         canonical: dict[str, list[int]] = {}
         years: dict[int, int] = {}
         others = []
@@ -458,7 +465,7 @@ class _Header:
                 (
                     c
                     for c, names in _BUILT_IN.items()
-                    if cell.lower() in names or cell in figures.columns.get(c, ())
+                    if cell.lower() in names or cell.lower() in named.get(c, ())
                 ),
                 None,
             )
@@ -488,6 +495,7 @@ class _Header:
             tuple(units),
             tuple(labels_read),
             value_unit,
+            tuple(scaled.get(column_name(c), 1) for c in cells),
         )
 
     @property
@@ -731,7 +739,7 @@ class _Reader:
         Where the mapping file scales the row's value columns (``values``:
         their positions), the unit of that scale too (``万平方米`` for 万),
         where the row's columns scale alike."""
-        scales = {self.figures.scale.get(self.header.cells[p], 1) for p in values} or {1}
+        scales = {self.header.scales[p] for p in values} or {1}
         words = frozenset.intersection(*(unit_words(measure.unit, s) for s in scales))
         written: list[tuple[int, str | None, bool]] = [
             (p, cell_text(cells[p]), False) for p in self.header.units
@@ -811,7 +819,6 @@ class _Reader:
         raw: object,
         where: Text,
     ) -> None:
-        column = self.header.cells[position]
         if isinstance(raw, Formula):
             self.problem(
                 say("figures.formula", formula=raw.text),
@@ -823,7 +830,7 @@ class _Reader:
             self.problem(why[0], self.where(number, position), why[1])
             return
         try:
-            value = parse_value(raw, measure.unit, scale=self.figures.scale.get(column, 1))
+            value = parse_value(raw, measure.unit, scale=self.header.scales[position])
         except ValueProblem as error:
             self.problem(
                 say("figures.value", measure=measure.id, problem=error.said),

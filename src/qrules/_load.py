@@ -620,6 +620,23 @@ def _cached_model(path: Path, compiled: Compiled) -> Rulebook | None:
     return model if isinstance(model, Rulebook) else None
 
 
+@attrs.frozen
+class _Declared:
+    """The measures that measures.toml declares (``names``), valid or not;
+    ``None`` when it declares none that could be read: the file missing,
+    refused (not TOML, too large) or its ``measure`` not a table. Which names
+    it would declare is then unknown, and a rule naming a measure is not also
+    said to name an unknown one: the one problem, measures.toml's, says why
+    (the rulebook is refused either way; once the file reads, the names are
+    checked)."""
+
+    names: frozenset[str] | None
+
+    def undeclared(self, names: Iterable[str]) -> list[str]:
+        """``names`` that are surely not declared, sorted."""
+        return [] if self.names is None else sorted(set(names) - self.names)
+
+
 def _read_folder(folder: _Folder, shown: str) -> Rulebook:
     path, problems = folder.path, folder.problems
     plan_data = _read_toml(folder, PLAN_FILE)
@@ -631,11 +648,8 @@ def _read_folder(folder: _Folder, shown: str) -> Rulebook:
         problems.append(Problem(MEASURES_FILE, say("load.no_measures")))
     measures = _check_measures(measures_data, problems) if measures_data is not None else {}
     # Measures declared but invalid are reported once, in measures.toml, not again per rule.
-    declared = frozenset(
-        measures_data.get("measure", {})
-        if isinstance(measures_data, dict) and isinstance(measures_data.get("measure"), dict)
-        else ()
-    )
+    table = measures_data.get("measure") if isinstance(measures_data, dict) else None
+    declared = _Declared(frozenset(table) if isinstance(table, dict) else None)
 
     bodies_data = _read_toml(folder, BODIES_FILE) if folder.has(BODIES_FILE) else None
     bodies = _check_bodies(bodies_data, plan_text, problems) if bodies_data is not None else {}
@@ -1159,7 +1173,7 @@ def _check_rule_file(
     name: str,
     data: dict[str, Any],
     measures: Mapping[str, Measure],
-    declared: frozenset[str],
+    declared: _Declared,
     plan: Mapping[str, Any] | None,
     problems: list[Problem],
 ) -> Iterator[tuple[dict[str, Any], Rule | None]]:
@@ -1188,7 +1202,7 @@ def _check_rule(
     table: object,
     where: str | Text,
     measures: Mapping[str, Measure],
-    declared: frozenset[str],
+    declared: _Declared,
     plan: Mapping[str, Any] | None,
 ) -> Rule | None:
     before = len(checker.problems)
@@ -1222,7 +1236,7 @@ def _check_rule(
     measure = None
     if "measure" in fields:
         measure = measures.get(fields["measure"])
-        if measure is None and fields["measure"] not in declared:
+        if measure is None and declared.undeclared((fields["measure"],)):
             checker.problem(
                 say("load.unknown_measure", measure=fields["measure"]),
                 where,
@@ -1381,7 +1395,7 @@ def _check_alternatives(
     where: str | Text,
     fields: Mapping[str, Any],
     measure: Measure | None,
-    declared: frozenset[str],
+    declared: _Declared,
 ) -> tuple[Alternative, ...]:
     """``[[rule.alternatives]]``: other readings the plan supports, each with its
     ``reading`` (zh and en) and what it changes: aggregation, requirement,
@@ -1414,7 +1428,7 @@ def _check_alternatives(
             except ExpressionError as error:
                 checker.problem(error.said or str(error), where, f"{key}.requirement")
                 continue
-            for unknown in sorted(requirement.names - declared):
+            for unknown in declared.undeclared(requirement.names):
                 checker.problem(
                     say("load.requirement_unknown", name=unknown), where, f"{key}.requirement"
                 )
@@ -1450,7 +1464,7 @@ def _requirement_parser(
     where: str | Text,
     measures: Mapping[str, Measure],
     measure: Measure | None,
-    declared: frozenset[str],
+    declared: _Declared,
 ) -> Callable[[str, str], Expression | None]:
     """Parse a requirement on the rule's measure, reporting what is wrong with it
     (a measure not declared, a comparison that ignores the data)."""
@@ -1463,7 +1477,7 @@ def _requirement_parser(
         except ExpressionError as error:
             checker.problem(error.said or str(error), where, key)
             return None
-        unknown = sorted(parsed.names - declared)
+        unknown = declared.undeclared(parsed.names)
         for name in unknown:
             checker.problem(say("load.requirement_unknown", name=name), where, key)
         if not unknown:
@@ -1491,7 +1505,7 @@ def _check_requirement(
     where: str | Text,
     measures: Mapping[str, Measure],
     measure: Measure | None,
-    declared: frozenset[str],
+    declared: _Declared,
     text: str | None,
     plan_period: Period | None,
 ) -> tuple[Expression | None, tuple[DatedTarget, ...]]:

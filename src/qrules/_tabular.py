@@ -58,6 +58,7 @@ __all__ = [
     "arrow_size",
     "cell_text",
     "check_options",
+    "column_name",
     "database_file",
     "duckdb_connection",
     "error_text",
@@ -137,6 +138,14 @@ def normal(text: str) -> str:
     if not text.isascii():
         text = INVISIBLE.sub("", text)
     return unicodedata.normalize("NFKC", text).strip()
+
+
+def column_name(text: str) -> str:
+    """A column's name as it is compared with a name given for it (canonical,
+    or a mapping file's, records and figures alike): read as a cell is read
+    (`normal`) and in any case, as DuckDB and Spark compare names and as
+    PostgreSQL holds one made without quotes (``UnitID``: ``unitid``)."""
+    return normal(text).lower()
 
 
 @functools.lru_cache(maxsize=1 << 16)

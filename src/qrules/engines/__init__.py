@@ -597,6 +597,14 @@ def evaluate_tables(
         except DataError:  # the register's collations are refused first, as ever
             refuse_collated(database, register_table, "register")
             raise
+        stored = None if failing_units_to is None else sql.Table(failing_units_to, {})
+        if stored is not None and database.dialect == "postgres":
+            from .postgres import refuse_case_twin  # noqa: PLC0415
+
+            # (The table a later unquoted name reads: one question, asked before
+            # any row is read, so that it is not said after the rows' problems
+            # nor after the rows rejected were fetched and read.)
+            refuse_case_twin(database, stored)
         # Text compared byte for byte, or refused (both tables in one look, on
         # DuckDB asked with the plain counts: one round trip for both).
         looks = None if log_table is None else collation_look(database, [register_table, log_table])
@@ -622,11 +630,6 @@ def evaluate_tables(
             declared=declared,
         )
         rejected = rejected_rows(plain=plain)
-        stored = None if failing_units_to is None else sql.Table(failing_units_to, {})
-        if stored is not None and database.dialect == "postgres":
-            from .postgres import refuse_case_twin  # noqa: PLC0415
-
-            refuse_case_twin(database, stored)  # (the table a later unquoted name reads)
         options: dict[str, Any] = {
             "rules": judged,
             "by_district": by_district,

@@ -53,6 +53,7 @@ from .._tabular import (
     Formula,
     RawTable,
     TableSource,
+    column_name,
     error_text,
     header_below,
     header_problems,
@@ -834,11 +835,11 @@ def _columns_named(
     ``UnitID`` did not find there while DuckDB's same table kept ``UnitID``
     (two engines, one mapping, two readings). Two columns that differ only
     in case (``"UnitID"`` beside ``unitid``) both give it: refused, named."""
-    folded = [_normal(str(h)).lower() for h in header]
+    folded = [column_name(str(h)) for h in header]
     positions: dict[str, int] = {}
     twice: dict[str, list[int]] = {}
     for canonical in _TABLES[kind]:
-        wanted = {*(n.lower() for n in names.get(canonical, ())), canonical}
+        wanted = {*(column_name(n) for n in names.get(canonical, ())), canonical}
         found = [i for i, h in enumerate(folded) if h in wanted]
         if len(found) > 1:
             twice[canonical] = found
@@ -1105,15 +1106,11 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
         progress,
     )
     units: list[UnitRecord] = []
-    first: dict[str, int] = {}
-    kept: dict[str, UnitRecord] = {}
-    # A unit given again with other population values: its later row, and
-    # the columns that differ (`_otherwise`).
-    otherwise: dict[str, tuple[int, list[str]]] = {}
     rejected: list[RejectedUnit] = []
-    # A unit id given in a rejected row before any row of it was kept: that
-    # row's place in ``rejected`` (a later row of the id may be its unit's).
-    earlier: dict[str, int] = {}
+    # The first row of each unit id, kept or rejected, and every row of an id
+    # given more than once, read together after the loop (`_read_together`).
+    first: dict[str, UnitRecord | RejectedUnit] = {}
+    again: dict[str, list[UnitRecord | RejectedUnit]] = {}
     for number, cell, broken in rows:
         problems: list[Problem] = list(dict.fromkeys(broken.values()))
         unreadable: set[str] = set(broken)
@@ -1144,15 +1141,14 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
         flags = frozenset(
             f for f in FLAGS if f in rows.positions and read(f, functools.partial(rows.flag, f))
         )
+        earlier: UnitRecord | RejectedUnit | None = None
         if broken:
             pass  # the row's cells are not where the header says: nothing more to say
         elif unit is None:
             problems.insert(0, rows.problem(number, "unit", say("records.no_unit")))
-        elif unit in first:
-            problems.insert(
-                0,
-                rows.problem(number, "unit", say("records.unit_twice", unit=unit, row=first[unit])),
-            )
+        elif (earlier := first.get(unit)) is not None and type(earlier) is UnitRecord:
+            said = say("records.unit_twice", unit=unit, row=earlier.row)
+            problems.insert(0, rows.problem(number, "unit", said))
         if category is None and "category" not in broken:
             problems.append(rows.problem(number, "category", say("records.no_category")))
             unreadable.add("category")  # no category: it could be any
@@ -1169,63 +1165,35 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
             rows.reject(problems)
             district = None if "district" in unreadable else rows.code("district", cell("district"))
             values = _population_values(category, risk_level, size, district, flags)
-            again = RejectedUnit(
-                rows.table.name,
-                number,
+            refused = RejectedUnit(
+                rows.table.name, number, unit, values, registered, closed, frozenset(unreadable)
+            )
+            rejected.append(refused)
+            if broken or unit is None:
+                continue
+        else:
+            assert unit is not None
+            assert category is not None
+            record = UnitRecord(
                 unit,
-                values,
+                _text(cell("name")) or "",
+                category,
+                rows.code("district", cell("district")),
+                risk_level,
+                size,
                 registered,
                 closed,
-                frozenset(unreadable),
-                repeated=not broken and unit is not None and unit in first,
+                flags,
+                number,
             )
-            rejected.append(again)
-            if not broken and unit is not None and unit not in first:
-                earlier.setdefault(unit, len(rejected) - 1)
-            if (
-                unit in kept
-                and not broken
-                and unit not in otherwise
-                and (differing := _otherwise(kept[unit], again))
-            ):
-                otherwise[unit] = (number, differing)
-            continue
-        assert unit is not None
-        assert category is not None
-        record = UnitRecord(
-            unit,
-            _text(cell("name")) or "",
-            category,
-            rows.code("district", cell("district")),
-            risk_level,
-            size,
-            registered,
-            closed,
-            flags,
-            number,
-        )
-        if unit in earlier and unit not in first:
-            # Its id given before in a rejected row, which may be this unit's
-            # (or another's mistyped): neither row is surely the unit's, and
-            # when they differ, which holds cannot be told (as `otherwise`).
-            index = earlier[unit]
-            rejected[index] = attrs.evolve(rejected[index], repeated=True)
-            if differing := _otherwise(record, rejected[index]):
-                said = say(
-                    "records.unit_given_before",
-                    unit=unit,
-                    row=rejected[index].row,
-                    columns=listed(differing),
-                )
-                hint = say("records.unit_otherwise_hint")
-                rows.reject([rows.problem(number, "unit", said, hint=hint)])
-                again = unit_rejected(rows.table.name, record, frozenset())
-                rejected.append(attrs.evolve(again, repeated=True))
-                continue
-        first[unit] = number
-        units.append(kept.setdefault(unit, record))
-    if otherwise:
-        units = _rejected_otherwise(rows, units, kept, otherwise, rejected)
+            units.append(record)
+        row = refused if problems else record
+        if earlier is None:
+            first[unit] = row
+        else:
+            again.setdefault(unit, [earlier]).append(row)
+    if again:
+        units = _read_together(rows, units, rejected, again)
     notes = rows.notes
     other = other_categories(Counter(u.category for u in units))
     if other is not None:
@@ -1243,37 +1211,67 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
     )
 
 
-def _rejected_otherwise(
+def _read_together(
     rows: RowReader,
     units: list[UnitRecord],
-    kept: Mapping[str, UnitRecord],
-    otherwise: Mapping[str, tuple[int, list[str]]],
     rejected: list[RejectedUnit],
+    again: Mapping[str, list[UnitRecord | RejectedUnit]],
 ) -> list[UnitRecord]:
-    """``units`` but those given again with other population values: which of
-    a unit's rows holds cannot be told, so its first row is rejected too (into
-    ``rejected``, sorted by row), and every reading (this row, the later one,
-    or two units sharing an id) bounds the counts (`records.doubts`)."""
-    for unit, (later, differing) in otherwise.items():
-        record = kept[unit]
-        problem = rows.problem(
-            record.row,
-            "unit",
-            say("records.unit_otherwise", unit=unit, row=later, columns=listed(differing)),
-            hint=say("records.unit_otherwise_hint"),
-        )
-        rows.reject([problem])
-        rejected.append(
-            attrs.evolve(unit_rejected(rows.table.name, record, frozenset()), repeated=True)
-        )
-    rejected.sort(key=lambda r: r.row)
-    return [u for u in units if u.unit not in otherwise]
+    """``units`` but the rows of an id given more than once (``again``: its rows
+    in order) that cannot be told from another row of it, each rejected (into
+    ``rejected``, sorted by row); every rejected row of such an id may be
+    another row's unit as much as its own, so is in doubt
+    (`RejectedUnit.repeated`), and every reading (this row, another, or two
+    units sharing an id) bounds the counts (`records.doubts`).
+
+    Whichever row comes first, one rule:
+
+    1. The id's first row kept: every later row is rejected already (the id
+       given twice); the first is rejected too when a later one reads
+       otherwise (`_otherwise`), naming the first such row.
+    2. The id's first row rejected (for anything else): every later row kept
+       is rejected, naming it (a rejected row has a column it could not read,
+       so the two always differ).
+    """
+    table = rows.table.name
+    hint = say("records.unit_otherwise_hint")
+    dropped: set[int] = set()
+    doubtful: dict[int, RejectedUnit] = {}
+    for unit, (head, *later) in again.items():
+        if isinstance(head, UnitRecord):
+            for row in later:
+                if isinstance(row, RejectedUnit) and (differing := _otherwise(head, row)):
+                    said = say(
+                        "records.unit_otherwise", unit=unit, row=row.row, columns=listed(differing)
+                    )
+                    rows.reject([rows.problem(head.row, "unit", said, hint=hint)])
+                    dropped.add(head.row)
+                    break
+        else:
+            for row in later:
+                if isinstance(row, UnitRecord):
+                    said = say(
+                        "records.unit_given_before",
+                        unit=unit,
+                        row=head.row,
+                        columns=listed(_otherwise(row, head)),
+                    )
+                    rows.reject([rows.problem(row.row, "unit", said, hint=hint)])
+                    dropped.add(row.row)
+        for row in (head, *later):
+            if isinstance(row, RejectedUnit):
+                doubtful[row.row] = attrs.evolve(row, repeated=True)
+            elif row.row in dropped:
+                read = unit_rejected(table, row, frozenset())
+                doubtful[row.row] = attrs.evolve(read, repeated=True)
+                rejected.append(read)
+    rejected[:] = sorted((doubtful.get(r.row, r) for r in rejected), key=lambda r: r.row)
+    return [u for u in units if u.row not in dropped] if dropped else units
 
 
 def _otherwise(unit: UnitRecord, again: RejectedUnit) -> list[str]:
-    """The population columns and dates in which a unit's later row (rejected
-    as its id given again) reads otherwise than the row counted, or cannot be
-    read."""
+    """The population columns and dates in which a rejected row of a unit's
+    id reads otherwise than the unit's row, or cannot be read."""
     dates = ("registered", "closed")
     return [
         column
