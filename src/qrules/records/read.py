@@ -1226,6 +1226,14 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
         units.append(kept.setdefault(unit, record))
     if otherwise:
         units = _rejected_otherwise(rows, units, kept, otherwise, rejected)
+    if any(
+        r.repeated for r in rejected
+    ):  # (which repeated rows a counted row of their id is beside)
+        counted = {u.unit for u in units}
+        rejected = [
+            attrs.evolve(r, beside_counted=True) if r.repeated and r.unit in counted else r
+            for r in rejected
+        ]
     notes = rows.notes
     other = other_categories(Counter(u.category for u in units))
     if other is not None:
