@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from pathlib import Path
 from typing import Any
 
 import attrs
+import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -251,3 +253,140 @@ def test_rows_repeating_a_counted_row_may_be_no_unit(
         (4, True, True),
         (5, True, True),
     ]
+
+
+# -- the twins' second fetch: a semi-join over ids staged once ------------------------------
+
+
+def _hostile(con: Any, n: int, schema: str = "") -> None:
+    """A register of ``n`` twins (``U<i>`` counted, ``' U<i> '`` spelled
+    otherwise) and one catering unit, and an empty log, made by ``con``."""
+    con.execute(
+        f"CREATE TABLE {schema}reg (unit VARCHAR, name VARCHAR, category VARCHAR,"
+        " internet_bright_kitchen VARCHAR, risk_level VARCHAR)"
+    )
+    values = ", ".join(
+        f"('{u}', 'n', 'central_kitchen', '是', 'high')"
+        for i in range(n)
+        for u in (f"U{i}", f" U{i} ")
+    )
+    con.execute(f"INSERT INTO {schema}reg VALUES {values}, ('V1', 'n', 'catering', '否', 'high')")
+    con.execute(f"CREATE TABLE {schema}log (inspection VARCHAR, unit VARCHAR, date DATE)")
+
+
+def test_the_twins_ids_are_staged_once_not_written_into_every_query(
+    monkeypatch: pytest.MonkeyPatch, book: qrules.Rulebook
+) -> None:
+    """3,000 twins: before, their ids were a literal ``IN`` list copied into
+    every query built from the register (about 30 a run), and asked of the
+    register 1,000 at a time; now one table of them, read by a semi-join."""
+    from qrules.engines import sql  # noqa: PLC0415
+
+    texts: list[str] = []
+    run = sql.Connection._run
+
+    def spied(self: Any, text: str) -> Any:
+        texts.append(text)
+        return run(self, text)
+
+    monkeypatch.setattr(sql.Connection, "_run", spied)
+    monkeypatch.setattr(sql.Connection, "stream", lambda self, text: spied(self, text).fetchall())
+    con = duckdb.connect()
+    _hostile(con, 3000)
+    found = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
+    # (Every twin's two rows read together, as a reader reads them.)
+    assert len(next(iter(found)).rejected_rows) == 6000
+    assert texts
+    assert not [t for t in texts if "'U2999'" in t or "'U0'" in t]
+    assert len(texts) < 30
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_the_twins_ids_staged_never_meet_a_users_table_and_are_gone_after(
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    book: qrules.Rulebook,
+    engine: str,
+) -> None:
+    """The staged table's name is one no table of the session has (a user's
+    table of the first name drawn is left alone, and not read), and it is
+    dropped when the evaluation ends, on an error too (``strict``)."""
+    import uuid  # noqa: PLC0415
+
+    from qrules.engines import sql  # noqa: PLC0415
+
+    drawn = iter([uuid.UUID(int=0), uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)])
+    monkeypatch.setattr(sql.uuid, "uuid4", lambda: next(drawn))
+    taken = f"qrules_ids_{uuid.UUID(int=0).hex}"
+    if engine == "duckdb":
+        con: Any = duckdb.connect()
+        schema = ""
+        listed = "SELECT table_name FROM duckdb_tables() ORDER BY 1"
+    else:
+        con = request.getfixturevalue("postgres")
+        schema = "twins_s18_staged."
+        con.execute("DROP SCHEMA IF EXISTS twins_s18_staged CASCADE")
+        con.execute("CREATE SCHEMA twins_s18_staged")
+        # (A temporary table of the user's, on the connection qrules is given.)
+        listed = (
+            "SELECT relname FROM pg_class WHERE relname LIKE 'qrules_ids%'"
+            " AND relpersistence = 't' ORDER BY 1"
+        )
+    _hostile(con, 2, schema)
+    kept = "TEMPORARY TABLE" if engine == "postgres" else "TABLE"
+    con.execute(f"CREATE {kept} {taken} (value VARCHAR)")
+    con.execute(f"INSERT INTO {taken} VALUES ('U0'), ('U1'), ('V1')")
+    before = sorted(con.execute(listed).fetchall())
+    names = {"register": f"{schema}reg", "log": f"{schema}log"}
+    [found] = qrules.evaluate_tables(book, con, **names, rules=[KITCHENS], **YEAR)
+    assert found.verdict is Verdict.MET, found.reason.en
+    assert len(found.rejected_rows) == 4
+    with pytest.raises(qrules.DataError):
+        qrules.evaluate_tables(book, con, **names, rules=[KITCHENS], strict=True, **YEAR)
+    assert sorted(con.execute(listed).fetchall()) == before
+    assert sorted(con.execute(f"SELECT value FROM {taken}").fetchall()) == [
+        ("U0",),
+        ("U1",),
+        ("V1",),
+    ]
+
+
+@pytest.mark.skipif(
+    os.environ.get("QRULES_SPARK") != "1", reason="Spark runs only when asked for: QRULES_SPARK=1"
+)
+def test_the_twins_ids_are_staged_on_spark_and_gone_after(
+    tmp_path: Path, book: qrules.Rulebook
+) -> None:
+    """As above, on Spark: a temporary view of the ids, never one of the user's."""
+    sql = pytest.importorskip("pyspark.sql")
+    session = (
+        sql.SparkSession.builder.master("local[1]")
+        .appName("qrules-twins")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
+    try:
+        rows = [
+            (u, "n", "central_kitchen", "是", "high")
+            for i in range(2)
+            for u in (f"U{i}", f" U{i} ")
+        ]
+        session.createDataFrame(
+            rows,
+            "unit STRING, name STRING, category STRING, internet_bright_kitchen STRING,"
+            " risk_level STRING",
+        ).createOrReplaceTempView("twins_reg")
+        session.createDataFrame(
+            [], "inspection STRING, unit STRING, date DATE"
+        ).createOrReplaceTempView("twins_log")
+        before = sorted(t.name for t in session.catalog.listTables())
+        [found] = qrules.evaluate_tables(
+            book, session, register="twins_reg", log="twins_log", rules=[KITCHENS], **YEAR
+        )
+        assert found.verdict is Verdict.MET, found.reason.en
+        assert len(found.rejected_rows) == 4
+        assert sorted(t.name for t in session.catalog.listTables()) == before
+    finally:
+        session.stop()
