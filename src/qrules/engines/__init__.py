@@ -576,7 +576,7 @@ def evaluate_tables(
     needs_sqlglot()
     from . import sql  # noqa: PLC0415
     from ._holdings import plain_counts  # noqa: PLC0415
-    from ._rejected import rejections  # noqa: PLC0415
+    from ._rejected import Staging, rejections  # noqa: PLC0415
 
     judged = rulebook.chosen(rules)
     chosen = engine or engine_of(connection)
@@ -585,7 +585,13 @@ def evaluate_tables(
     # (A date after today is doubtful: a log's after its end or today, `log_end`.)
     today = dt.date.today()
     end, declared = log_end(until, today)
-    with outside(_shown(connection, chosen)), _connection(chosen, connection) as opened:
+    # (The twins' ids staged, `Staging`: dropped as the block ends, the
+    # connection still open.)
+    with (
+        outside(_shown(connection, chosen)),
+        _connection(chosen, connection) as opened,
+        Staging() as staging,
+    ):
         database = _database(chosen, opened)
         register_table = attrs.evolve(_table(database, register, "register", mapped), until=today)
         try:
@@ -628,6 +634,7 @@ def evaluate_tables(
             mapped,
             strict=strict,
             declared=declared,
+            staging=staging,
         )
         rejected = rejected_rows(plain=plain)
         options: dict[str, Any] = {
@@ -728,10 +735,15 @@ def _counted_as(
         checked=not rejected.register_rows,
         watched=rejected.watched,
         twins=rejected.register_twins,
+        twins_at=rejected.register_twins_at,
     )
     if log is not None:
         log = attrs.evolve(
-            log, checked=not rejected.log_rows, watched=rejected.watched, twins=rejected.twins
+            log,
+            checked=not rejected.log_rows,
+            watched=rejected.watched,
+            twins=rejected.twins,
+            twins_at=rejected.twins_at,
         )
     return register, log
 

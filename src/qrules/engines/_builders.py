@@ -46,6 +46,7 @@ __all__ = [
     "rejected_log",
     "rejected_register",
     "rendered",
+    "staged_ids",
     "text_date",
     "usable",
 ]
@@ -424,9 +425,8 @@ def rejected_register(
                 )
             )
         )
-    if register.twins:  # (at most `LIMIT` of them: each a row's, rejected already)
-        literals = (exp.Literal.string(t) for t in sorted(register.twins))
-        row.append(_known(register.raw("unit", alias).isin(*literals)))
+    if register.twins_at is not None:  # (a semi-join: the ids staged once)
+        row.append(_known(register.raw("unit", alias).isin(query=staged_ids(register.twins_at))))
     return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 
@@ -473,14 +473,20 @@ def rejected_log(
         if p is not None
     ]
     parts += _spelled(log, "log", alias)
-    if log.twins:  # (at most `LIMIT` of them: each is a row rejected already)
-        literals = (exp.Literal.string(t) for t in sorted(log.twins))
-        parts.append(_known(log.raw("inspection", alias).isin(*literals)))
+    if log.twins_at is not None:  # (a semi-join: the ids staged once)
+        parts.append(_known(log.raw("inspection", alias).isin(query=staged_ids(log.twins_at))))
     if log.until is not None:
         parts.append(
             _known(exp.GT(this=log.column("date", alias), expression=date_literal(log.until)))
         )
     return exp.or_(*parts)
+
+
+def staged_ids(name: str) -> exp.Select:
+    """The ids of a table `Database.stage` made (``pg_temp.…`` on PostgreSQL)."""
+    *schema, table = name.split(".")
+    source = exp.table_(table, db=schema[0] if schema else None, quoted=True)
+    return exp.select(exp.column("value", quoted=True)).from_(source)
 
 
 def coded_rejected(register: Table, column: str, value: object) -> bool:

@@ -14,8 +14,9 @@ tables but one count.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -55,6 +56,7 @@ from ._builders import (
     number,
     rejected_log,
     rejected_register,
+    staged_ids,
     usable,
 )
 from ._holdings import ids_stated, plain_counts, plain_named
@@ -64,7 +66,7 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Table
 
-__all__ = ["LIMIT", "Rejections", "lacking", "rejections", "repeats", "vacant"]
+__all__ = ["LIMIT", "Rejections", "Staging", "lacking", "rejections", "repeats", "vacant"]
 
 #: At most this many rejected rows of a table are read; more is a `DataError`.
 LIMIT = 100_000
@@ -87,10 +89,13 @@ class Rejections:
     #: The tables' `plain_counts`, when read and still true of what is counted.
     plain: tuple[Any, ...] | None = None
     #: The log's inspection ids that a row spells otherwise (`Table.twins`).
-    twins: frozenset[str] = frozenset()
+    twins: frozenset[str] = attrs.field(default=frozenset(), repr=False)
     #: The register's unit ids that a rejected row gives (as a reader reads
     #: it) and a counted row stores (`Table.twins`).
-    register_twins: frozenset[str] = frozenset()
+    register_twins: frozenset[str] = attrs.field(default=frozenset(), repr=False)
+    #: The tables staged of the twins' ids (`Table.twins_at`): the log's, the register's.
+    twins_at: str | None = None
+    register_twins_at: str | None = None
     #: Of the log's counted rows whose unit is not a counted register row's
     #: (`Summary.log_unknown`), those whose unit is a rejected register row's,
     #: and a few of those units: the unit is in the register, its row was
@@ -100,6 +105,30 @@ class Rejections:
     #: A few of the other units of such rows, not in the register at all (when
     #: ``log_of_rejected``: the summary's few would mix the two).
     units_unknown: tuple[str, ...] = ()
+
+
+class Staging:
+    """The tables of ids an evaluation stages (`Database.stage`: the twins'
+    ids, read by a semi-join, `Table.twins_at`), each dropped when the
+    block ends, however it ends."""
+
+    def __init__(self) -> None:
+        self._made: list[tuple[Database, str]] = []
+
+    def __call__(self, database: Database, values: Iterable[str]) -> str:
+        name = database.stage(sorted(values))
+        self._made.append((database, name))
+        return name
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *raised: object) -> None:
+        while self._made:
+            database, name = self._made.pop()
+            # (After a failure, a driver's own: the error raised is the first.)
+            with contextlib.suppress(Exception):
+                database.unstage(name)
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -185,10 +214,12 @@ def rejections(
     watch: bool = True,
     plain: tuple[Any, ...] | None = None,
     declared: bool = True,
+    staging: Staging,
 ) -> Rejections:
     """The rows of the tables that qrules rejects (``strict``: a `DataError` if any).
     ``declared``: the log's last day (`Table.until`) was declared, not today's
-    (a doubtful date is said to be after the one or the other).
+    (a doubtful date is said to be after the one or the other). ``staging``:
+    where the twins' ids are staged, for as long as the tables are judged.
 
     With ``watch``, a table is checked row by row here only when its plain
     counts and latest date (which a database answers from its statistics) show
@@ -228,7 +259,7 @@ def rejections(
             raise _too_many(table.name, "rejected")
     result = Rejections()
     if found[0]:
-        register, header, rows, own = _register_fetched(database, register)
+        register, header, rows, own = _register_fetched(database, register, staging)
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
@@ -241,7 +272,7 @@ def rejections(
             for u in read.units
         )
         spelled = _respelled(register, "register", header, rows, 1) | _twinned(
-            register, "unit", header, rows, 1
+            register, "unit", header, rows, 1, ("engines.unit_twin", "engines.unit_twin_hint")
         )
         problems = read.problems + tuple(
             spelled.get(u.row)
@@ -259,6 +290,7 @@ def rejections(
             units=read.rejected + accepted,
             register_problems=problems,
             register_twins=register.twins,
+            register_twins_at=register.twins_at,
         )
     if log is not None and found[0]:
         # (Rows of their units are said apart in the reconciliation: `_unregistered`.)
@@ -268,9 +300,9 @@ def rejections(
         header, rows = _fetch(
             database, log, _log_fetched(register, log, strict=strict), "l", [known]
         )
-        twins = _twins(database, log, header, rows)
+        twins = _twins(database, log, header, rows, staging)
         if twins:  # the rows whose ids these are, rejected too (`Table.twins`)
-            log = attrs.evolve(log, twins=twins)
+            log = attrs.evolve(log, twins=twins, twins_at=staging(database, twins))
             header, rows = _fetch(
                 database, log, _log_fetched(register, log, strict=strict), "l", [known]
             )
@@ -281,6 +313,7 @@ def rejections(
             database,
             register,
             {id_ for r in rows if not r[-1] and (id_ := read_otherwise(r[position]))},
+            staging,
         )
         # (The register's rejected rows: a row of one of their units is rejected
         # as the unit of a rejected register row, as a reader says.)
@@ -299,7 +332,7 @@ def rejections(
             for i in logged.inspections
         )
         spelled = _respelled(log, "log", header, rows, 2) | _twinned(
-            log, "inspection", header, rows, 2
+            log, "inspection", header, rows, 2, ("engines.twin", "engines.spelled_hint")
         )
         log_problems = logged.problems + tuple(
             spelled.get(i.row)
@@ -325,6 +358,7 @@ def rejections(
             result,
             log_rows=len(rows),
             twins=log.twins,
+            twins_at=log.twins_at,
             inspections=logged.rejected + readable,
             log_problems=log_problems,
             log_notes=tuple(n for n in logged.notes if "doubtful" in n.en),
@@ -701,7 +735,11 @@ def _respelled(
 
 
 def _twins(
-    database: Database, table: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
+    database: Database,
+    table: Table,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    staging: Staging,
 ) -> frozenset[str]:
     """The inspection ids that a fetched log row spells otherwise, as a reader
     reads them, where that row comes before the row that stores the id (so that
@@ -715,8 +753,8 @@ def _twins(
             first[read] = min(first.get(read, int(r[-2])), int(r[-2]))
     if not first:
         return frozenset()
-    literals = [exp.Literal.string(t) for t in sorted(first)]
-    _, stored = _fetch(database, table, table.raw("inspection", "l").isin(*literals), "l")
+    ids = staged_ids(staging(database, first))
+    _, stored = _fetch(database, table, table.raw("inspection", "l").isin(query=ids), "l")
     plain: dict[str, int] = {}
     for r in stored:
         plain[str(r[position])] = min(plain.get(str(r[position]), int(r[-1])), int(r[-1]))
@@ -724,26 +762,29 @@ def _twins(
 
 
 def _twinned(
-    table: Table, column: str, header: Sequence[str], rows: Sequence[Sequence[Any]], at: int
+    table: Table,
+    column: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    at: int,
+    said: tuple[str, str],
 ) -> dict[int, Problem]:
     """For each fetched row (its number ``at`` places from its end) whose id in
     ``column`` (a log's inspection id, a register's unit id) another row
-    spells otherwise (`Table.twins`), the problem naming it."""
+    spells otherwise (`Table.twins`), the problem naming it: ``said``, the
+    catalog's message and hint (each given the row's ``value``)."""
     if not table.twins:
         return {}
     stored = table.columns[column]
     position = header.index(stored)
+    message, hint = said
     return {
         int(r[-at]): Problem(
             table.name,
-            say(
-                "engines.twin" if column == "inspection" else "engines.unit_twin", value=r[position]
-            ),
+            say(message, value=r[position]),
             where=say("where.row_column", row=int(r[-at]), column=stored),
             key=column,
-            hint=say(
-                "engines.spelled_hint" if column == "inspection" else "engines.unit_twin_hint"
-            ),
+            hint=say(hint),
         )
         for r in rows
         if r[position] in table.twins
@@ -751,7 +792,7 @@ def _twinned(
 
 
 def _register_fetched(
-    database: Database, register: Table
+    database: Database, register: Table, staging: Staging
 ) -> tuple[Table, list[str], list[Sequence[Any]], set[int]]:
     """The register's rejected rows (its header and rows, each row's number
     last), with the rows of their unit ids that counted rows store
@@ -760,55 +801,64 @@ def _register_fetched(
     and are read so)."""
     header, rows = _fetch(database, register, rejected_register(register), "r")
     own = {int(r[-1]) for r in rows}
-    twins = _unit_twins(database, register, header, rows)
+    twins, staged = _unit_twins(database, register, header, rows, staging)
     if twins:  # the rows storing these ids, rejected too
-        register = attrs.evolve(register, twins=twins)
-        header, rows = _fetch(database, register, rejected_register(register), "r")
+        register = attrs.evolve(register, twins=twins, twins_at=staged)
+        header, rows = _fetch(database, register, rejected_register(register), "r", limit=LIMIT + 1)
         if len(rows) > LIMIT:
             raise _too_many(register.name, "rejected")
     return register, list(header), list(rows), own
 
 
 def _unit_twins(
-    database: Database, register: Table, header: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> frozenset[str]:
+    database: Database,
+    register: Table,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    staging: Staging,
+) -> tuple[frozenset[str], str | None]:
     """The unit ids of fetched register rows, as a reader reads them (``' C1 '``
     is ``C1``), that a counted row stores too: a reader reads the rows as one
     unit given twice, and which row holds it cannot always tell
     (docs/records.md), so no row of such an id is counted as stored
     (`Table.twins`: all are fetched, and read together as a reader reads
-    them), whatever the fetched row was rejected for."""
+    them), whatever the fetched row was rejected for; and the table of the
+    ids staged (every fetched row's: those that are no twin's are only
+    rejected rows' ids, so the semi-join over them finds the same rows)."""
     if not register.has("unit") or register.type("unit") != "text":
-        return frozenset()
+        return frozenset(), None
     position = header.index(register.columns["unit"])
     read = {
         id_
         for r in rows
         if r[position] is not None and (id_ := read_otherwise(r[position]) or str(r[position]))
     }
-    return frozenset(_registered(database, register, read)) if read else frozenset()
+    if not read:
+        return frozenset(), None
+    staged = staging(database, read)
+    return frozenset(_registered(database, register, staged)), staged
 
 
-def _registered(database: Database, register: Table, units: set[str]) -> set[str]:
-    """Those of ``units`` that are the unit id of a counted register row."""
-    found: set[str] = set()
-    wanted = sorted(units)
+def _registered(
+    database: Database, register: Table, units: set[str] | str, staging: Staging | None = None
+) -> set[str]:
+    """Those of ``units`` (or of the ids staged under that name) that are the
+    unit id of a counted register row: one semi-join."""
+    if not units:
+        return set()
+    if isinstance(units, str):
+        staged = units
+    else:
+        assert staging is not None
+        staged = staging(database, units)
     unit = register.column("unit", "r")
-    for start in range(0, len(wanted), 1000):
-        query = (
-            exp.select(exp.cast(unit, "VARCHAR"))
-            .from_(register.ref("r"))
-            .where(
-                exp.and_(
-                    usable(register),
-                    unit.copy().isin(
-                        *(exp.Literal.string(u) for u in wanted[start : start + 1000])
-                    ),
-                )
-            )
-        )
-        found |= {str(u) for (u,) in database.fetch(query.sql(dialect=spoken(database.dialect)))}
-    return found
+    query = (
+        exp.select(exp.cast(unit, "VARCHAR"))
+        .distinct()
+        .from_(register.ref("r"))
+        .where(exp.and_(usable(register), unit.copy().isin(query=staged_ids(staged))))
+    )
+    return {str(u) for (u,) in database.fetch(query.sql(dialect=spoken(database.dialect)))}
 
 
 def _within(value: object) -> bool:

@@ -23,7 +23,7 @@ from .._messages import Text, say
 from .._tabular import needs
 from ..records.read import InspectionLog, Register
 from ._staging import arrow, canonical, python_lists, staged
-from .sql import Table, column_type
+from .sql import Table, column_type, staged_name
 
 __all__ = ["Spark", "connect", "loaded"]
 
@@ -211,6 +211,16 @@ class Spark:
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
         return [(f.name, _column_type(f)) for f in self.session.sql(sql).schema.fields]
+
+    def stage(self, values: Sequence[str]) -> str:
+        """A temporary view of the session (`Database.stage`)."""
+        name = staged_name(self.session.catalog.tableExists)
+        frame = self.session.createDataFrame([(v,) for v in values], schema="value STRING")
+        frame.createTempView(name)  # (not createOrReplace: never a view of the user's)
+        return name
+
+    def unstage(self, name: str) -> None:
+        self.session.catalog.dropTempView(name)
 
 
 def _dated(kind: Any) -> bool:

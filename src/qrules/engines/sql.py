@@ -130,6 +130,23 @@ class Database(Protocol):
     def columns(self, sql: str) -> list[tuple[str, str]]:
         """A query's columns: each one's name, and its type (`column_type`)."""
 
+    def stage(self, values: Sequence[str]) -> str:
+        """``values`` as a table of one text column ``value`` of the session,
+        under a new name no table or view of the session has (`unstage` drops
+        it): the name to read it by."""
+
+    def unstage(self, name: str) -> None:
+        """The table `stage` made gone."""
+
+
+def staged_name(taken: Callable[[str], bool]) -> str:
+    """A name for a table qrules stages, random, that ``taken`` says no table
+    or view has (so that it never reads, replaces or drops a user's)."""
+    while True:
+        name = f"qrules_ids_{uuid.uuid4().hex}"
+        if not taken(name):
+            return name
+
 
 #: Rows fetched at a time from a cursor (`Connection.stream`).
 _BATCH = 10_000
@@ -274,6 +291,50 @@ class Connection:
         cursor = self._run(sql)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
+
+    def stage(self, values: Sequence[str]) -> str:
+        if self.dialect == "postgres":
+            # In the session's own schema, named so (unqualified, pg_temp is
+            # searched first: a user's table of that name would be hidden);
+            # ``to_regclass`` reads a name as SQL does, a failed query would
+            # end a transaction of the user's.
+            name = "pg_temp." + staged_name(
+                lambda n: self.fetch(f"SELECT to_regclass('{n}') IS NOT NULL")[0][0]
+            )
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"CREATE TEMPORARY TABLE {name} (value TEXT)")
+                try:
+                    with cursor.copy(f"COPY {name} (value) FROM STDIN") as copy:
+                        for value in values:
+                            copy.write_row((value,))
+                    cursor.execute(f"ANALYZE {name}")
+                except BaseException:  # (made, not handed back: dropped here)
+                    with contextlib.suppress(Exception):
+                        self.unstage(name)
+                    raise
+            return name
+        # DuckDB: a temporary table (a database opened read only may have one).
+        name = staged_name(
+            lambda n: bool(
+                self.connection.execute(
+                    "SELECT count(*) FROM (SELECT table_name AS n FROM duckdb_tables()"
+                    " UNION ALL SELECT view_name FROM duckdb_views()) WHERE lower(n) = ?",
+                    [n],
+                ).fetchall()[0][0]
+            )
+        )
+        self.connection.execute(
+            f"CREATE TEMPORARY TABLE {name} AS SELECT unnest(?::VARCHAR[]) AS value",
+            [list(values)],
+        )
+        return name
+
+    def unstage(self, name: str) -> None:
+        if self.dialect == "postgres":
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        else:
+            self.connection.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
 
     def columns(self, sql: str) -> list[tuple[str, str]]:
         if self.dialect == "duckdb":
@@ -474,7 +535,12 @@ class Table:
     #: or ``C1`` with a risk level no reader reads) and a counted row stores: a
     #: reader reads one unit given twice, its rows kept or not as their values
     #: say; every such row fetched and read so.
-    twins: frozenset[str] = frozenset()
+    twins: frozenset[str] = attrs.field(default=frozenset(), repr=False)
+    #: The table of the session (`Database.stage`) whose ``value`` column
+    #: holds the ids of every such row (a register's: the unit ids rejected
+    #: rows give, as a reader reads them, a superset of `twins` whose other
+    #: ids are only rejected rows'; a log's: `twins`), read by a semi-join.
+    twins_at: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):

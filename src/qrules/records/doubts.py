@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -72,7 +72,12 @@ class RejectedUnit:
 
     ``repeated``: one of the rows of a unit id given twice, which may be the
     same unit's (the other row holding) as much as another unit's: never
-    surely a unit of the populations its values match.
+    surely a unit of the populations its values match. The rows of one id
+    are read together (`_Doubt.given`): at least one of them holds (a unit
+    id is given for a unit; the others are its repeats, or other units whose
+    ids were mistyped), unless ``beside_counted``: a counted row of the id,
+    reading as this one does in every column a rule reads, is kept beside
+    it, and holds already.
     """
 
     table: str
@@ -84,6 +89,7 @@ class RejectedUnit:
     unreadable: frozenset[str] = frozenset()
     kept: bool = False
     repeated: bool = False
+    beside_counted: bool = False
 
     def unknown(self, column: str) -> bool:
         """Whether the row's value in a population column is unknown: not read,
@@ -322,6 +328,12 @@ class _Doubt:
     table: str = ""
     #: A failing unit that these log rows could bring to meet the rule.
     unit: str = ""
+    #: The rows of a unit id given twice, none counted, each surely in the
+    #: population when it holds (its table and id): one of them at least
+    #: holds, so the doubts of one ``given`` are never all `_OUT` together
+    #: (a unit in or out once: two rows alike in all a rule reads are one
+    #: unit, or two, never none).
+    given: tuple[str, str] | None = None
 
 
 @attrs.frozen
@@ -442,36 +454,44 @@ class Doubts:
         said: Said = ("doubts.no_flag_column", (("column", ", ".join(missing)),))
         return attrs.evolve(query, unknown=said_text(said), unknown_said=said)
 
-    def of_query(
-        self, query: RecordQuery, district: str | None, counts: Counts, met: bool = False
+    def _register_doubts(
+        self, query: RecordQuery, district: str | None, filtered: frozenset[str]
     ) -> list[_Doubt]:
-        """The doubts about one query's counts (in a district, or the whole).
-        ``met``: the counts as read meet a lower bound (``>=``, ``>``), which rows
-        lacking a kind or result, that can only add meeting units, cannot undo
-        (their failing units are not asked for: the SQL engines list none then)."""
-        found: list[_Doubt] = []
+        """The doubts of the register's rejected rows and of its counted units
+        with an empty column ``filtered`` (`VACANT`) about ``query``'s counts."""
         spec = query.spec
-        filtered = frozenset(c for c, _ in spec.population if c in VACANT)
-        if district is not None:
-            filtered |= {"district"}
+        found: list[_Doubt] = []
+        # The rows of a unit id given twice, none of them counted: whether each,
+        # holding, is surely in the population (the id is then surely one).
+        given: dict[tuple[str, str], list[bool]] = {}
         for unit in (*self.units, *self._vacant(filtered)):
             if unit.kept and not unit.unreadable & filtered:
                 continue  # counted as read: its empty columns are not this rule's
+            key = (
+                (unit.table, unit.unit)
+                if unit.repeated and not unit.beside_counted and unit.unit is not None
+                else None
+            )
             if (
                 district is not None
                 and unit.values.get("district") != district
                 and not unit.unknown("district")
             ):
+                if key is not None:
+                    given.setdefault(key, []).append(False)
                 continue
             may, sure = unit.could_be_active(query.start, query.end)
             for column, allowed in spec.population:
                 could, surely = unit.could_be(column, allowed)
                 may, sure = may and could, sure and surely
+            if district is not None and unit.unknown("district"):
+                sure = False  # it may be another district's
+            if key is not None:
+                given.setdefault(key, []).append(may and sure)
             if not may:
                 continue
-            if unit.repeated or (district is not None and unit.unknown("district")):
-                # It may be another district's, or (an id given twice) the
-                # other row's unit, that row holding.
+            if unit.repeated:
+                # (An id given twice: the other row's unit, that row holding.)
                 sure = False
             states = set() if sure else {_OUT}
             if spec.flag is not None and spec.flag not in unit.unreadable:
@@ -479,7 +499,29 @@ class Doubts:
             else:
                 states |= {_FAIL, _MEET}
             kind = "vacant" if unit.kept else "register"
-            found.append(_Doubt(frozenset(states), _OUT, kind, (unit.row,)))
+            found.append(_Doubt(frozenset(states), _OUT, kind, (unit.row,), given=key))
+        # One of an id's rows holds: read together when each, holding, is surely
+        # in (else the id may be out of it anyway, and each row is its own doubt).
+        found = [
+            d
+            if d.given is None or (len(given[d.given]) > 1 and all(given[d.given]))
+            else attrs.evolve(d, given=None)
+            for d in found
+        ]
+        return found
+
+    def of_query(
+        self, query: RecordQuery, district: str | None, counts: Counts, met: bool = False
+    ) -> list[_Doubt]:
+        """The doubts about one query's counts (in a district, or the whole).
+        ``met``: the counts as read meet a lower bound (``>=``, ``>``), which rows
+        lacking a kind or result, that can only add meeting units, cannot undo
+        (their failing units are not asked for: the SQL engines list none then)."""
+        spec = query.spec
+        filtered = frozenset(c for c, _ in spec.population if c in VACANT)
+        if district is not None:
+            filtered |= {"district"}
+        found = self._register_doubts(query, district, filtered)
         filters = spec.kinds is not None or spec.results is not None
         unset = self.unset if filters and not met else None
         if (
@@ -585,11 +627,31 @@ def _reachable(
     pairs = {
         (base[0] - sum(d.counted[0] for d in doubts), base[1] - sum(d.counted[1] for d in doubts))
     }
-    for doubt in doubts:
-        pairs = {(t + s[0], m + s[1]) for t, m in pairs for s in doubt.states}
+    for states in _together(doubts, limit):
+        if states is None:
+            return None
+        pairs = {(t + s[0], m + s[1]) for t, m in pairs for s in states}
         if len(pairs) > limit:
             return None
     return pairs
+
+
+def _together(doubts: Sequence[_Doubt], limit: int) -> Iterator[frozenset[tuple[int, int]] | None]:
+    """The states of each doubt, and of each unit id's rows read together
+    (`_Doubt.given`: every sum of theirs but none at all, ``(0, 0)``, which
+    only all `_OUT` make); ``None`` for an id's rows of more than ``limit``."""
+    groups: dict[tuple[str, str], set[tuple[int, int]]] = {}
+    for doubt in doubts:
+        if doubt.given is None:
+            yield doubt.states
+            continue
+        sums = groups.get(doubt.given, {_OUT})
+        groups[doubt.given] = {(t + s[0], m + s[1]) for t, m in sums for s in doubt.states}
+        if len(groups[doubt.given]) > limit:
+            yield None
+            return
+    for sums in groups.values():
+        yield frozenset(sums - {_OUT})
 
 
 def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int, int]]:
@@ -598,17 +660,36 @@ def _extremes(base: tuple[int, int], doubts: Sequence[_Doubt]) -> list[tuple[int
     by them (a failing unit never raises the share, a meeting one never lowers it)."""
     total = base[0] - sum(d.counted[0] for d in doubts)
     meeting = base[1] - sum(d.counted[1] for d in doubts)
-    low, high, small = [total, meeting], [total, meeting], [total, meeting]
+    extremes = [[total, meeting], [total, meeting], [total, meeting]]
+    # (A unit id's rows read together, `_Doubt.given`: the states they may
+    # take, and whether each extreme took `_OUT` of every one.)
+    given: dict[tuple[str, str], tuple[set[tuple[int, int]], list[bool]]] = {}
     for doubt in doubts:
-        for target, order in (
-            (low, (_FAIL, _OUT, _MEET)),
-            (high, (_MEET, _OUT, _FAIL)),
-            (small, (_OUT, _FAIL, _MEET)),
-        ):
+        held, out = (
+            given.setdefault(doubt.given, (set(), [True] * len(_ORDERS)))
+            if doubt.given is not None
+            else (set(), [])
+        )
+        held |= doubt.states
+        for at, (target, order) in enumerate(zip(extremes, _ORDERS, strict=True)):
             state = next(s for s in order if s in doubt.states)
             target[0] += state[0]
             target[1] += state[1]
-    return [(low[0], low[1]), (high[0], high[1]), (small[0], small[1])]
+            if out:
+                out[at] = out[at] and state == _OUT
+    for held, out in given.values():
+        # One row holds at least: the one whose state moves the extreme least.
+        for target, order, none in zip(extremes, _ORDERS, out, strict=True):
+            if none:
+                state = next(s for s in order if s in held and s != _OUT)
+                target[0] += state[0]
+                target[1] += state[1]
+    return [(t, m) for t, m in extremes]
+
+
+#: The order in which `_extremes` takes a doubt's states, for the lowest and
+#: the highest share and the smallest population.
+_ORDERS = ((_FAIL, _OUT, _MEET), (_MEET, _OUT, _FAIL), (_OUT, _FAIL, _MEET))
 
 
 def _rows(doubts: Sequence[_Doubt]) -> tuple[Text, Text]:

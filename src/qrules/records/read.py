@@ -1194,6 +1194,13 @@ def read_register(  # noqa: PLR0915 (one pass over the rows, each column read in
             again.setdefault(unit, [earlier]).append(row)
     if again:
         units = _read_together(rows, units, rejected, again)
+    # (Which repeated rows a counted row of their id is beside.)
+    if any(r.repeated for r in rejected):
+        counted = {u.unit for u in units}
+        rejected = [
+            attrs.evolve(r, beside_counted=True) if r.repeated and r.unit in counted else r
+            for r in rejected
+        ]
     notes = rows.notes
     other = other_categories(Counter(u.category for u in units))
     if other is not None:
