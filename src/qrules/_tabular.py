@@ -700,7 +700,7 @@ def _parquet_batches(path: Path) -> tuple[Any, Iterator[Any]]:
     (as stored: a value written once in a column chunk's dictionary stays
     once however many rows hold it), their decoded size counted (`_decoded`)
     before each batch is decoded to the types the file gives."""
-    parquet = needs("pyarrow.parquet")
+    pa, parquet = needs("pyarrow"), needs("pyarrow.parquet")
     schema = parquet.ParquetFile(path).schema
     texts = [
         schema.column(i).path
@@ -712,7 +712,10 @@ def _parquet_batches(path: Path) -> tuple[Any, Iterator[Any]]:
 
     def batches() -> Iterator[Any]:
         for batch in _bounded(path, file.iter_batches(batch_size=65_536)):
-            yield batch.cast(target) if batch.schema != target else batch
+            if batch.schema == target:
+                yield batch
+            else:  # (a table's cast: every pyarrow qrules takes has it)
+                yield from pa.Table.from_batches([batch]).cast(target).to_batches()
 
     return target, batches()
 
