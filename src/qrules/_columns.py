@@ -70,7 +70,7 @@ from ._tabular import (
     MISSING_MARKERS,
     RawTable,
     TableSource,
-    arrow_size,
+    arrow_batches,
     cell_text,
     decode,
     error_text,
@@ -633,12 +633,11 @@ def _cells(
     try:
         if source_kind(source) == "csv":
             return _of_csv(path, encoding, few)
-        suffix = path.suffix.lower()
-        arrow_size(path)  # (a Parquet file's uncompressed size, an Arrow file's size)
-        if suffix in (".parquet", ".pq"):
-            return _of_arrow(needs("pyarrow.parquet").read_table(path), path.name)
-        if suffix in (".arrow", ".feather", ".ipc"):
-            return _of_arrow(needs("pyarrow.feather").read_table(path), path.name)
+        if path.suffix.lower() in (".parquet", ".pq", ".arrow", ".feather", ".ipc"):
+            # (bounded as the row reader reads it: its footer or size, then
+            # what each batch expands to)
+            schema, batches = arrow_batches(path)
+            return _of_arrow(pa.Table.from_batches(list(batches), schema=schema), path.name)
     except (pa.ArrowException, OSError, ValueError) as error:
         if isinstance(error, DataError):
             raise

@@ -32,7 +32,12 @@ from ._errors import QRulesError, UnknownRuleError
 from ._escape import terminal
 from ._expr import format_number
 from ._figures import Dataset
-from ._limits import MAX_DECISION_LOG_LINE_BYTES, MAX_SHOWN_DIGITS
+from ._limits import (
+    MAX_DECISION_LOG_BYTES,
+    MAX_DECISION_LOG_LINE_BYTES,
+    MAX_DECISION_LOG_LINES,
+    MAX_SHOWN_DIGITS,
+)
 from ._messages import listed, say
 from ._model import Lang, Text
 from ._replay import replay, stood
@@ -506,9 +511,12 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
         )
     try:
         with Path(path).open("rb") as file:
+            _refuse_long_log(path, file)
             for number, line in enumerate(
                 iter(lambda: file.readline(MAX_DECISION_LOG_LINE_BYTES + 2), b""), start=1
             ):
+                if number > MAX_DECISION_LOG_LINES:  # (a file that grew since it was counted)
+                    raise _too_many_lines(path, number)
                 if len(line) > MAX_DECISION_LOG_LINE_BYTES + 1:
                     raise DecisionLogError(
                         say(
@@ -523,6 +531,41 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
         raise DecisionLogError(
             say("decisions.cannot_read", path=str(path), error=os_reason(error))
         ) from None
+
+
+def _refuse_long_log(path: str | Path, file: Any) -> None:
+    """Refuse a decision log of more than `MAX_DECISION_LOG_BYTES` (from its
+    size) or `MAX_DECISION_LOG_LINES` (its line ends counted a megabyte at a
+    time, in about a second a gigabyte) before a line is audited; ``file`` is
+    left at its start."""
+    size = os.fstat(file.fileno()).st_size
+    if size > MAX_DECISION_LOG_BYTES:
+        raise _too_many_lines(path, None, size)
+    lines, last = 0, b"\n"
+    while chunk := file.read(1 << 20):
+        lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+        if lines > MAX_DECISION_LOG_LINES:
+            raise _too_many_lines(path, lines)
+    if last != b"\n" and lines + 1 > MAX_DECISION_LOG_LINES:
+        raise _too_many_lines(path, lines + 1)
+    file.seek(0)
+
+
+def _too_many_lines(
+    path: str | Path, lines: int | None, size: int | None = None
+) -> DecisionLogError:
+    """A decision log over `MAX_DECISION_LOG_LINES` lines or
+    `MAX_DECISION_LOG_BYTES` bytes (``lines`` at least, or ``size``)."""
+    return DecisionLogError(
+        say(
+            "decisions.too_many_lines" if size is None else "decisions.too_big",
+            path=str(path),
+            lines=lines,
+            size=size,
+            limit=MAX_DECISION_LOG_LINES,
+            mib=MAX_DECISION_LOG_BYTES // 2**20,
+        )
+    )
 
 
 def _audit_record(

@@ -40,7 +40,7 @@ from ._data import (
     unit_words,
 )
 from ._errors import DataError, Problem, did_you_mean, suggestion
-from ._limits import MAX_JSON_DATASET_BYTES, MAX_SHEET_COLUMNS
+from ._limits import MAX_JSON_DATASET_BYTES, MAX_JSON_DATASET_VALUES, MAX_SHEET_COLUMNS
 from ._messages import listed, say
 from ._model import Measure, Text
 from ._plausible import implausible
@@ -1352,6 +1352,21 @@ def _json_table(path: Path) -> tuple[RawTable, list[Problem]]:
         raise DataError(
             str(path), [Problem(name, say("read.cannot_read", error=os_reason(error)))]
         ) from None
+    # (Its values, counted from above by the commas and brackets, before each
+    # is made a Python object of 50 to 100 bytes: 64 MiB of ``[{},{},…]``
+    # are 22 million dictionaries.)
+    values = raw.count(b",") + raw.count(b"[") + raw.count(b"{") + 1
+    if values > MAX_JSON_DATASET_VALUES:
+        raise DataError(
+            str(path),
+            [
+                Problem(
+                    name,
+                    say("figures.json_too_many", count=values, limit=MAX_JSON_DATASET_VALUES),
+                    hint=say("tabular.big_json"),
+                )
+            ],
+        )
     text, _ = decode(name, raw, None)
     try:
         # Numbers are kept as Decimal text, so 98.5 never passes through a float; a

@@ -14,12 +14,15 @@ __all__ = [
     "MAX_ARROW_CELLS",
     "MAX_COVERAGE_REPORT_BYTES",
     "MAX_CSV_FIELD_CHARS",
+    "MAX_DECISION_LOG_BYTES",
+    "MAX_DECISION_LOG_LINES",
     "MAX_DECISION_LOG_LINE_BYTES",
     "MAX_DIFF_CONJUNCTIONS",
     "MAX_DIFF_SECONDS",
     "MAX_DISTRICTS",
     "MAX_INTERPRETATION_CHARS",
     "MAX_JSON_DATASET_BYTES",
+    "MAX_JSON_DATASET_VALUES",
     "MAX_MAPPING_FILE_BYTES",
     "MAX_MESSAGE_CHARS",
     "MAX_NUMBER_DIGITS",
@@ -37,6 +40,7 @@ __all__ = [
     "MAX_XLSX_MERGES",
     "MAX_XLSX_PART_BYTES",
     "MAX_XLSX_RATIO",
+    "MAX_XLSX_SHARED_STRINGS",
     "number_problem",
 ]
 
@@ -78,6 +82,11 @@ MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
 #: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
 #: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
 MAX_XLSX_RATIO = 200
+#: The most shared strings (the distinct texts of its cells) an ``.xlsx``
+#: file may hold, counted in its XML before openpyxl reads them: one for each
+#: row of Excel's largest sheet. openpyxl makes each a Python object at some
+#: 80 µs (a million took 84 s); their text is bounded by the part's size.
+MAX_XLSX_SHARED_STRINGS = 1_048_576
 #: The most merged ranges an ``.xlsx`` sheet may have (16 bytes each, held
 #: while it is read): a register merging each district's or unit's rows has
 #: fewer than it has rows.
@@ -94,6 +103,11 @@ MAX_SHEET_COLUMNS = 16_384
 #: The largest JSON dataset of reported figures (a few hundred figures a year
 #: take kilobytes).
 MAX_JSON_DATASET_BYTES = 64 * 1024 * 1024
+#: The most values (and keys) a JSON dataset of reported figures may hold,
+#: counted from above by its commas and opening brackets before it is parsed:
+#: each becomes a Python object (``[{},{},…]`` in 64 MiB would be 22 million
+#: dictionaries, gigabytes). The Yantai sample figures (275) count 1,376.
+MAX_JSON_DATASET_VALUES = 1_000_000
 #: The largest mapping file (TOML naming columns and codes).
 MAX_MAPPING_FILE_BYTES = 1024 * 1024
 #: The most a Parquet file's data may take encoded and uncompressed (its row
@@ -134,6 +148,16 @@ MAX_SYMBOLIC_TERMS = 1_000
 
 #: The longest line of a decision log that ``qrules audit`` reads.
 MAX_DECISION_LOG_LINE_BYTES = 1024 * 1024
+#: The most lines of a decision log that ``qrules audit`` reads, and the
+#: largest log, both refused before a line is audited. The audit streams the
+#: log (a line's chain needs only the line before it), but what it reports
+#: grows with the lines (each line not a record is a finding: a million lines
+#: of ``x`` took 82 s and 640 MB), and each record is judged again (some
+#: 0.4 ms). A check of the Yantai rulebook logs 124 lines of about 900 bytes:
+#: a million is some 8,000 checks. Each log file is a chain of its own: start
+#: a new one (and audit each) rather than let one grow without end.
+MAX_DECISION_LOG_LINES = 1_000_000
+MAX_DECISION_LOG_BYTES = 1024**3
 #: The largest rule coverage report that ``qrules coverage`` reads.
 MAX_COVERAGE_REPORT_BYTES = 64 * 1024 * 1024
 

@@ -3707,4 +3707,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give the name of no table in any case (a name in lower case names the same table in "
         "SQL with or without double quotes), or drop {twin!r} first",
     ),
+    # -- _tabular, _decisions (s18 bound18): what a file expands to as it is read -----------
+    "tabular.expands": (
+        "文件中的数据读取时展开超过 {mib:,} MiB(字典中的值被大量行重复，或数据经过压缩)，"
+        "超出 qrules 对此类文件的读取上限",
+        "the file's data expands beyond {mib:,} MiB as it is read (a value repeated through "
+        "a dictionary, or compressed data): over what qrules reads of such a file",
+    ),
+    "xlsx.too_many_strings": (
+        "部件 {part!r} 有 {count:,} 个共享字符串，超出 qrules 的读取上限 {limit:,} 个",
+        "part {part!r} holds {count:,} shared strings, over the {limit:,} qrules reads",
+    ),
+    "xlsx.too_many_strings_hint": (
+        "请将工作表另存为 .csv 或 .parquet，或在数据库中评估(--database)",
+        "save the sheet as .csv or .parquet, or judge it in a database (--database)",
+    ),
+    "decisions.too_many_lines": (
+        "{path}:决策日志超过 {limit:,} 行(至少 {lines:,} 行)，超出 qrules audit 一次审计的上限；"
+        "请开始一个新的日志文件(每个文件自成一条链)，分别审计",
+        "{path}: the decision log has more than {limit:,} lines (at least {lines:,}), over what "
+        "qrules audit reads at once; start a new log file (each file is a chain of its own) and "
+        "audit each",
+    ),
+    "decisions.too_big": (
+        "{path}:决策日志为 {size:,} 字节，超出 qrules audit 一次审计的上限 {mib:,} MiB；"
+        "请开始一个新的日志文件(每个文件自成一条链)，分别审计",
+        "{path}: the decision log is {size:,} bytes, over the {mib:,} MiB qrules audit reads at "
+        "once; start a new log file (each file is a chain of its own) and audit each",
+    ),
+    "figures.json_too_many": (
+        "JSON 数据集有约 {count:,} 个值(按逗号和括号计)，超出 qrules 的读取上限 {limit:,} 个",
+        "the JSON dataset holds some {count:,} values (counted by its commas and brackets), "
+        "over the {limit:,} qrules reads",
+    ),
+    "tabular.table_too_big": (
+        "该表({columns} 列)超过 {limit:,} 个单元格，或其值作为文本超过 {mib:,} MiB，"
+        "超出 qrules 将数据库文件中的表读入内存的上限",
+        "the table ({columns} columns) holds more than {limit:,} cells, or more than {mib:,} MiB "
+        "of values as text: over what qrules reads of a database file's table into memory",
+    ),
+    "tabular.table_in_place": (
+        "请在数据库中就地评估(--database)，或将其拆分",
+        "judge it where it is, in the database (--database), or split it",
+    ),
 }

@@ -39,9 +39,10 @@ from ._limits import (
     MAX_WHOLE_FILE_BYTES,
     MAX_XLSX_PART_BYTES,
     MAX_XLSX_RATIO,
+    MAX_XLSX_SHARED_STRINGS,
 )
 from ._messages import Text, joined, listed, say
-from ._xlsx import SheetLayout, column_letter, sheet_layout, sheet_rows
+from ._xlsx import SheetLayout, column_letter, shared_strings, sheet_layout, sheet_rows
 
 __all__ = [
     "DUCKDB_SAFE_CONFIG",
@@ -55,7 +56,7 @@ __all__ = [
     "Formula",
     "RawTable",
     "TableSource",
-    "arrow_size",
+    "arrow_batches",
     "cell_text",
     "check_options",
     "column_name",
@@ -601,19 +602,8 @@ def from_file(path: Path, *, sheet: str | None, encoding: str | None) -> RawTabl
     if suffix in (".xlsx", ".xlsm"):
         return from_xlsx(path, sheet)
     if suffix in (".parquet", ".pq", ".arrow", ".feather", ".ipc"):
-        arrow_size(path)
-    if suffix in (".parquet", ".pq"):
-        parquet = needs("pyarrow.parquet")
-        file = parquet.ParquetFile(path)
-        return RawTable(
-            name,
-            list(file.schema_arrow.names),
-            numbered(arrow_rows(file.iter_batches(batch_size=65_536))),
-        )
-    if suffix in (".arrow", ".feather", ".ipc"):
-        feather = needs("pyarrow.feather")
-        table = feather.read_table(path)
-        return RawTable(name, list(table.column_names), numbered(arrow_rows(table.to_batches())))
+        schema, batches = arrow_batches(path)
+        return RawTable(name, list(schema.names), numbered(arrow_rows(batches)))
     raise DataError(
         str(path),
         [
@@ -658,7 +648,7 @@ def too_large(path: Path, size: int, limit: int, hint: str) -> DataError:
     )
 
 
-def arrow_size(path: Path) -> None:
+def _arrow_size(path: Path) -> None:
     """Refuse a Parquet file whose data would take more than `MAX_ARROW_BYTES`
     encoded and uncompressed (its row groups' sizes), or that holds more than
     `MAX_ARROW_CELLS` cells, both read from its footer, or an Arrow IPC file
@@ -670,6 +660,15 @@ def arrow_size(path: Path) -> None:
                 metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)
             )
             rows, columns = metadata.num_rows, metadata.num_columns
+            # (A column of fixed width decodes to its width a row however it
+            # is encoded: a value repeated through a dictionary or in a run.)
+            schema = metadata.schema
+            fixed = sum(
+                _WIDTHS.get(schema.column(i).physical_type, 0) or schema.column(i).length or 0
+                for i in range(columns)
+                if schema.column(i).physical_type != "BYTE_ARRAY"
+            )
+            size = max(size, rows * fixed)
         if rows * columns > MAX_ARROW_CELLS:
             raise DataError(
                 str(path),
@@ -690,6 +689,207 @@ def arrow_size(path: Path) -> None:
         size = path.stat().st_size
     if size > MAX_ARROW_BYTES:
         raise too_large(path, size, MAX_ARROW_BYTES, "tabular.big_arrow")
+
+
+def arrow_batches(path: Path) -> tuple[Any, Iterator[Any]]:
+    """The schema and the record batches of a Parquet or Arrow IPC file, each
+    batch bounded before it is decoded: what the file's data expands to in
+    all (a value repeated through a dictionary, a compressed body) is at most
+    `MAX_ARROW_BYTES`, else a `DataError` naming the file (`_arrow_size` has
+    looked at its footer or size first)."""
+    _arrow_size(path)
+    with outside(str(path)):
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return _parquet_batches(path)
+        return _ipc_batches(path)
+
+
+def _parquet_batches(path: Path) -> tuple[Any, Iterator[Any]]:
+    """A Parquet file's batches, its text and bytes read dictionary-encoded
+    (as stored: a value written once in a column chunk's dictionary stays
+    once however many rows hold it), their decoded size counted (`_decoded`)
+    before each batch is decoded to the types the file gives."""
+    pa, parquet = needs("pyarrow"), needs("pyarrow.parquet")
+    schema = parquet.ParquetFile(path).schema
+    texts = [
+        schema.column(i).path
+        for i in range(len(schema))
+        if schema.column(i).physical_type == "BYTE_ARRAY"
+    ]
+    file = parquet.ParquetFile(path, read_dictionary=texts)
+    target = file.schema_arrow
+
+    def batches() -> Iterator[Any]:
+        for batch in _bounded(path, file.iter_batches(batch_size=65_536)):
+            if batch.schema == target:
+                yield batch
+            else:  # (a table's cast: every pyarrow qrules takes has it)
+                yield from pa.Table.from_batches([batch]).cast(target).to_batches()
+
+    return target, batches()
+
+
+def _ipc_batches(path: Path) -> tuple[Any, Iterator[Any]]:
+    """An Arrow IPC (Feather) file's batches. Each message's body is measured
+    as it would be decompressed (`_ipc_body`) before any is read; the batches
+    are then read from the same messages, in the file's order (the footer's
+    index of them is not used: it could name other bytes than those
+    measured), and a dictionary's expansion counted as in a Parquet file.
+    A Feather version 1 file (no compression) is read as pyarrow reads it."""
+    pa = needs("pyarrow")
+    source = pa.memory_map(str(path))
+    if source.read(8) != b"ARROW1\0\0":
+        source.close()
+        table = needs("pyarrow.feather").read_table(path)
+        return table.schema, _bounded(path, table.to_batches())
+    messages = pa.ipc.MessageReader.open_stream(source)
+    total = 0
+    while (message := _next_message(messages)) is not None:
+        if message.type in ("record batch", "dictionary batch"):
+            dictionary = message.type == "dictionary batch"
+            total += _ipc_body(message.metadata.to_pybytes(), message.body, dictionary=dictionary)
+            if total > MAX_ARROW_BYTES:
+                source.close()
+                raise _expands(path)
+    source.seek(8)
+    reader = pa.ipc.open_stream(source)
+
+    def batches() -> Iterator[Any]:
+        with source:
+            yield from _bounded(path, reader)
+
+    return reader.schema, batches()
+
+
+def _next_message(messages: Any) -> Any | None:
+    try:
+        return messages.read_next_message()
+    except StopIteration:
+        return None
+
+
+def _ipc_body(metadata: bytes, body: Any, *, dictionary: bool) -> int:
+    """The bytes an IPC message's body (a record or dictionary batch) takes
+    once decompressed: its buffers' lengths, each compressed buffer's as its
+    first eight bytes say (the IPC format's ``BodyCompression``), read from
+    the message's flatbuffer (``Message.header`` → ``RecordBatch.buffers``,
+    ``.compression``) without decompressing anything. A flatbuffer that does
+    not hold together is measured as its body's size: reading it fails."""
+
+    def number(at: int, size: int, signed: bool = False) -> int:
+        if at < 0 or at + size > len(metadata):
+            raise IndexError(at)
+        return int.from_bytes(metadata[at : at + size], "little", signed=signed)
+
+    def field(table: int, index: int) -> int | None:
+        vtable = table - number(table, 4, signed=True)
+        if 4 + 2 * index >= number(vtable, 2):
+            return None
+        offset = number(vtable + 4 + 2 * index, 2)
+        return table + offset if offset else None
+
+    def table_at(at: int | None) -> int | None:
+        return None if at is None else at + number(at, 4)
+
+    try:
+        header = table_at(field(number(0, 4), 2))
+        if header is not None and dictionary:  # (``DictionaryBatch.data``)
+            header = table_at(field(header, 1))
+        if header is None:
+            return int(body.size)
+        at = table_at(field(header, 2))
+        compressed = field(header, 3) is not None
+        if at is None or not compressed:
+            return int(body.size)
+        count = number(at, 4)
+        if count * 16 > len(metadata):
+            return int(body.size)
+        total = 0
+        for k in range(count):
+            start, length = number(at + 4 + 16 * k, 8, True), number(at + 12 + 16 * k, 8, True)
+            if length < 8 or start < 0 or start + 8 > body.size:
+                total += max(length, 0)
+                continue
+            head = body.slice(start, 8).to_pybytes()
+            stated = int.from_bytes(head, "little", signed=True)
+            total += length - 8 if stated == -1 else max(stated, 0)
+        return total
+    except IndexError:
+        return int(body.size)
+
+
+def _bounded(path: Path, batches: Iterable[Any]) -> Iterator[Any]:
+    """The batches, their decoded sizes summed (`_decoded`), refused past
+    `MAX_ARROW_BYTES` before the batch that would pass it is decoded."""
+    total = 0
+    for batch in batches:
+        total += sum(_decoded(column) for column in batch.columns)
+        if total > MAX_ARROW_BYTES:
+            raise _expands(path)
+        yield batch
+
+
+def _decoded(array: Any) -> int:
+    """The bytes an Arrow array takes with its dictionaries decoded: its
+    buffers, and for each dictionary the lengths of the values its indices
+    name (a megabyte value named by a million indices, a terabyte), computed
+    from the indices without decoding them."""
+    pa = needs("pyarrow")
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        values = array.dictionary
+        if len(array) == 0 or len(values) == 0:
+            return int(array.nbytes)
+        value = values.type
+        if (
+            pa.types.is_string(value)
+            or pa.types.is_large_string(value)
+            or (pa.types.is_binary(value) or pa.types.is_large_binary(value))
+        ):
+            widths = _compute().binary_length(values)
+        else:
+            widths = pa.array([_decoded(values) // len(values) + 1] * len(values), pa.int64())
+        taken = _compute().sum(_compute().take(widths.cast(pa.int64()), array.indices)).as_py()
+        return int(array.indices.nbytes) + 8 * len(array) + int(taken or 0)
+    if isinstance(array, pa.ChunkedArray):
+        return sum(_decoded(chunk) for chunk in array.chunks)
+    if pa.types.is_struct(kind):
+        own = array.buffers()[0]
+        return (0 if own is None else own.size) + sum(
+            _decoded(array.field(i)) for i in range(kind.num_fields)
+        )
+    if (
+        pa.types.is_list(kind)
+        or pa.types.is_large_list(kind)
+        or pa.types.is_map(kind)
+        or (pa.types.is_fixed_size_list(kind) or pa.types.is_list_view(kind))
+    ):
+        children = array.values
+        return int(array.nbytes) - int(children.nbytes) + _decoded(children)
+    return int(array.nbytes)
+
+
+def _compute() -> Any:
+    return needs("pyarrow.compute")
+
+
+def _expands(path: Path) -> DataError:
+    """A Parquet or Arrow file whose data expands beyond `MAX_ARROW_BYTES`."""
+    return DataError(
+        str(path),
+        [
+            Problem(
+                path.name,
+                say("tabular.expands", mib=MAX_ARROW_BYTES // 2**20),
+                hint=say("tabular.big_arrow"),
+            )
+        ],
+    )
+
+
+#: Bytes a value of each fixed-width Parquet type takes decoded (a
+#: ``FIXED_LEN_BYTE_ARRAY`` column's are its own length).
+_WIDTHS = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
 
 
 def decode(name: str, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -825,7 +1025,8 @@ def _csv_lines(reader: Any, name: str) -> Iterator[list[str]]:
 def _xlsx_parts(path: Path) -> None:
     """Refuse an ``.xlsx`` file whose parts would expand beyond the limits, from
     the sizes in its zip directory, before any part is read (zipfile reads no
-    more than a part's stated size)."""
+    more than a part's stated size), or whose shared strings are more than
+    `MAX_XLSX_SHARED_STRINGS` (counted before openpyxl reads them)."""
     import zipfile  # noqa: PLC0415 (.xlsx files only: a quick start otherwise)
 
     with outside(str(path)), zipfile.ZipFile(path) as archive:
@@ -850,6 +1051,23 @@ def _xlsx_parts(path: Path) -> None:
                         )
                     ],
                 )
+        strings = shared_strings(archive)
+        if strings is not None and strings[1] > MAX_XLSX_SHARED_STRINGS:
+            raise DataError(
+                str(path),
+                [
+                    Problem(
+                        path.name,
+                        say(
+                            "xlsx.too_many_strings",
+                            part=strings[0],
+                            count=strings[1],
+                            limit=MAX_XLSX_SHARED_STRINGS,
+                        ),
+                        hint=say("xlsx.too_many_strings_hint"),
+                    )
+                ],
+            )
 
 
 @attrs.frozen
@@ -1320,7 +1538,12 @@ def from_connection(
     quoted = ".".join(f'"{part}"' for part in table.split("."))
     cursor = held(connection.cursor())  # (a date Python cannot hold: a `FarDate`)
     try:
+        if close:  # (a database file qrules opened: bounded as a Parquet file is)
+            _bounded_table(connection, quoted, name)
         cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
+    except DataError:
+        connection.close()
+        raise
     except Exception as error:  # each driver has its own error classes
         if close:
             connection.close()
@@ -1348,6 +1571,44 @@ def from_connection(
                 connection.close()
 
     return RawTable(name, header, numbered(_narrowed(rows(), kinds)), zoned=zoned)
+
+
+def _bounded_table(connection: Any, quoted: str, name: str) -> None:
+    """Refuse a table of a database file (``duckdb:///``, ``sqlite:///``) whose
+    rows hold more than `MAX_ARROW_CELLS` cells or more than `MAX_ARROW_BYTES`
+    bytes of values as text, before a row is read: counted by the database,
+    over at most one row more than the cells allow (a view of rows without
+    end is stopped there). A value repeated through DuckDB's compression
+    takes a few bytes in the file however many rows hold it."""
+    duckdb = "duckdb" in type(connection).__module__
+    # (bytes, not characters; checked, quoted identifiers and numbers of ours)
+    width = "strlen(CAST({} AS VARCHAR))" if duckdb else "length(CAST({} AS BLOB))"
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"SELECT * FROM {quoted} LIMIT 0")
+        columns = ['"' + str(d[0]).replace('"', '""') + '"' for d in cursor.description]
+        sizes = " + ".join(f"coalesce(sum({width.format(c)}), 0)" for c in columns) or "0"
+        most = MAX_ARROW_CELLS // max(len(columns), 1) + 1
+        cursor.execute(f"SELECT count(*), {sizes} FROM (SELECT * FROM {quoted} LIMIT {most})")
+        rows, size = cursor.fetchone()
+    finally:
+        cursor.close()
+    if rows * len(columns) > MAX_ARROW_CELLS or size > MAX_ARROW_BYTES:
+        raise DataError(
+            name,
+            [
+                Problem(
+                    name,
+                    say(
+                        "tabular.table_too_big",
+                        columns=len(columns),
+                        limit=MAX_ARROW_CELLS,
+                        mib=MAX_ARROW_BYTES // 2**20,
+                    ),
+                    hint=say("tabular.table_in_place"),
+                )
+            ],
+        )
 
 
 #: A view's expression of the day, in a time zone named, of a timestamp with a
