@@ -426,7 +426,8 @@ def rejected_register(
         )
     if register.twins:  # (at most `LIMIT` of them: each a row's, rejected already)
         literals = (exp.Literal.string(t) for t in sorted(register.twins))
-        row.append(_known(register.raw("unit", alias).isin(*literals)))
+        # (Compared as text: an INTEGER unit id cast, `Table.column`.)
+        row.append(_known(register.column("unit", alias).isin(*literals)))
     return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 

@@ -746,7 +746,8 @@ def _twinned(
             ),
         )
         for r in rows
-        if r[position] in table.twins
+        # (An integer id as the text it is compared as: `Table.column`.)
+        if r[position] is not None and str(r[position]) in table.twins
     }
 
 
@@ -778,7 +779,9 @@ def _unit_twins(
     (docs/records.md), so no row of such an id is counted as stored
     (`Table.twins`: all are fetched, and read together as a reader reads
     them), whatever the fetched row was rejected for."""
-    if not register.has("unit") or register.type("unit") != "text":
+    # (An integer unit id is never spelled otherwise, but a row of it rejected
+    # for anything else leaves its other rows in doubt all the same.)
+    if not register.has("unit"):
         return frozenset()
     position = header.index(register.columns["unit"])
     read = {
