@@ -426,7 +426,9 @@ def rejected_register(
             )
         )
     if register.twins_at is not None:  # (a semi-join: the ids staged once)
-        row.append(_known(register.raw("unit", alias).isin(query=staged_ids(register.twins_at))))
+        # (Compared as text: an INTEGER unit id cast, `Table.column`.)
+        staged = staged_ids(register.twins_at)
+        row.append(_known(register.column("unit", alias).isin(query=staged)))
     return exp.or_(*{"row": row, "coded": coded, "all": row + coded}[part])
 
 

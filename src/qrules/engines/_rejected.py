@@ -787,7 +787,8 @@ def _twinned(
             hint=say(hint),
         )
         for r in rows
-        if r[position] in table.twins
+        # (An integer id as the text it is compared as: `Table.column`.)
+        if r[position] is not None and str(r[position]) in table.twins
     }
 
 
@@ -825,7 +826,9 @@ def _unit_twins(
     them), whatever the fetched row was rejected for; and the table of the
     ids staged (every fetched row's: those that are no twin's are only
     rejected rows' ids, so the semi-join over them finds the same rows)."""
-    if not register.has("unit") or register.type("unit") != "text":
+    # (An integer unit id is never spelled otherwise, but a row of it rejected
+    # for anything else leaves its other rows in doubt all the same.)
+    if not register.has("unit"):
         return frozenset(), None
     position = header.index(register.columns["unit"])
     read = {
