@@ -281,7 +281,8 @@ def test_a_json_dataset_of_a_million_values_is_refused_before_it_is_parsed(
     path.write_bytes(b"[" + b"{}," * 1_100_000 + b"{}]")
     result = measured("check", str(MINI), str(path))
     assert_bounded(result, 2, 20)
-    assert "figures.json: the JSON dataset holds some 2,200,003 values" in result.err
+    assert "figures.json: the JSON dataset's values, counted by its commas" in result.err
+    assert "are 2,200,003: over the 1,000,000 qrules reads" in result.err
     assert "over the 1,000,000 qrules reads" in result.err
 
 
@@ -292,7 +293,11 @@ def test_a_json_dataset_within_a_lowered_bound(
     path.write_text('[{"year": 2025, "measure": "firms", "value": 98}]', encoding="utf-8")
     monkeypatch.setattr(_figures, "MAX_JSON_DATASET_VALUES", 4)
     code, _, err = run("check", str(MINI), str(path))
-    _said_once(code, err, "holds some 5 values (counted by its commas and brackets)")
+    _said_once(
+        code,
+        err,
+        "counted by its commas and brackets before it is parsed (those in strings too), are 5",
+    )
     monkeypatch.setattr(_figures, "MAX_JSON_DATASET_VALUES", 5)
     code, _, err = run("check", str(MINI), str(path))
     assert "values" not in err

@@ -309,8 +309,10 @@ def append_decisions(
                     "utf-8"
                 )
                 lines.append(previous)
+            written = b"".join(line + b"\n" for line in lines)
+            _refuse_growing_past(path, file, written)
             file.seek(0, os.SEEK_END)
-            file.write(b"".join(line + b"\n" for line in lines))
+            file.write(written)
             file.flush()
     except OSError as error:
         raise DecisionLogError(
@@ -535,20 +537,44 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes]]:
 
 def _refuse_long_log(path: str | Path, file: Any) -> None:
     """Refuse a decision log of more than `MAX_DECISION_LOG_BYTES` (from its
-    size) or `MAX_DECISION_LOG_LINES` (its line ends counted a megabyte at a
-    time, in about a second a gigabyte) before a line is audited; ``file`` is
-    left at its start."""
+    size) or `MAX_DECISION_LOG_LINES` (`_counted_lines`) before a line is
+    audited; ``file`` is left at its start."""
     size = os.fstat(file.fileno()).st_size
     if size > MAX_DECISION_LOG_BYTES:
         raise _too_many_lines(path, None, size)
+    lines = _counted_lines(file, MAX_DECISION_LOG_LINES)
+    if lines > MAX_DECISION_LOG_LINES:
+        raise _too_many_lines(path, lines)
+    file.seek(0)
+
+
+def _counted_lines(file: Any, most: int) -> int:
+    """The lines of ``file`` read from its start (a last one without a line
+    end counted too), their ends counted a megabyte at a time (about a second
+    a gigabyte); past ``most``, at least that many and one."""
+    file.seek(0)
     lines, last = 0, b"\n"
     while chunk := file.read(1 << 20):
-        lines, last = lines + chunk.count(b"\n"), chunk[-1:]
-        if lines > MAX_DECISION_LOG_LINES:
-            raise _too_many_lines(path, lines)
-    if last != b"\n" and lines + 1 > MAX_DECISION_LOG_LINES:
-        raise _too_many_lines(path, lines + 1)
-    file.seek(0)
+        lines, last = lines + int(chunk.count(b"\n")), bytes(chunk[-1:])
+        if lines > most:
+            return lines
+    return lines + (last != b"\n")
+
+
+def _refuse_growing_past(path: str | Path, file: Any, written: bytes) -> None:
+    """Refuse to append ``written`` to a decision log that would then be more
+    than ``qrules audit`` reads (`_refuse_long_log`): a log qrules writes is
+    one its audit reads. Its lines are counted only when its size leaves room
+    for more than `MAX_DECISION_LOG_LINES` (a line is a byte at least)."""
+    size = os.fstat(file.fileno()).st_size + len(written)
+    if size > MAX_DECISION_LOG_BYTES:
+        raise _too_many_lines(path, None, size)
+    if size <= MAX_DECISION_LOG_LINES:
+        return
+    adding = written.count(b"\n")
+    lines = _counted_lines(file, MAX_DECISION_LOG_LINES - adding) + adding
+    if lines > MAX_DECISION_LOG_LINES:
+        raise _too_many_lines(path, lines)
 
 
 def _too_many_lines(

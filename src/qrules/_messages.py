@@ -3736,9 +3736,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "once; start a new log file (each file is a chain of its own) and audit each",
     ),
     "figures.json_too_many": (
-        "JSON 数据集有约 {count:,} 个值(按逗号和括号计)，超出 qrules 的读取上限 {limit:,} 个",
-        "the JSON dataset holds some {count:,} values (counted by its commas and brackets), "
-        "over the {limit:,} qrules reads",
+        "JSON 数据集在解析前按逗号和括号计值(字符串中的也计入)：共 {count:,} 个，"
+        "超出 qrules 的读取上限 {limit:,} 个",
+        "the JSON dataset's values, counted by its commas and brackets before it is parsed "
+        "(those in strings too), are {count:,}: over the {limit:,} qrules reads",
     ),
     "tabular.table_too_big": (
         "该表({columns} 列)超过 {limit:,} 个单元格，或其值作为文本超过 {mib:,} MiB，"

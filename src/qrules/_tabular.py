@@ -710,14 +710,16 @@ def _parquet_batches(path: Path) -> tuple[Any, Iterator[Any]]:
     once however many rows hold it), their decoded size counted (`_decoded`)
     before each batch is decoded to the types the file gives."""
     pa, parquet = needs("pyarrow"), needs("pyarrow.parquet")
-    schema = parquet.ParquetFile(path).schema
+    plain = parquet.ParquetFile(path)
+    # (The types the file gives, not those read dictionary-encoded: each batch
+    # is decoded to them once counted, so that the column readers take it.)
+    schema, target = plain.schema, plain.schema_arrow
     texts = [
         schema.column(i).path
         for i in range(len(schema))
         if schema.column(i).physical_type == "BYTE_ARRAY"
     ]
     file = parquet.ParquetFile(path, read_dictionary=texts)
-    target = file.schema_arrow
 
     def batches() -> Iterator[Any]:
         for batch in _bounded(path, file.iter_batches(batch_size=65_536)):
@@ -1542,7 +1544,8 @@ def from_connection(
             _bounded_table(connection, quoted, name)
         cursor.execute(f"SELECT * FROM {quoted}")  # a checked, quoted identifier
     except DataError:
-        connection.close()
+        if close:  # (a connection of the caller's stays open, as below)
+            connection.close()
         raise
     except Exception as error:  # each driver has its own error classes
         if close:

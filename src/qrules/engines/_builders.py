@@ -25,7 +25,7 @@ from ._spelled import TEXT_COLUMNS, spelled, spelled_otherwise, spelled_text
 from ._sqltext import exp, rendered
 
 if TYPE_CHECKING:
-    from .sql import Table
+    from .sql import Staged, Table
 
 __all__ = [
     "CODED",
@@ -484,8 +484,18 @@ def rejected_log(
     return exp.or_(*parts)
 
 
-def staged_ids(name: str) -> exp.Select:
-    """The ids of a table `Database.stage` made (``pg_temp.…`` on PostgreSQL)."""
+def staged_ids(name: Staged) -> exp.Select:
+    """The ids of a table `Database.stage` made (``pg_temp.…`` on PostgreSQL),
+    or, a session that may make none, the ids themselves as a list of values."""
+    if isinstance(name, tuple):
+        values = exp.Values(
+            expressions=[exp.Tuple(expressions=[exp.Literal.string(v)]) for v in name],
+            alias=exp.TableAlias(
+                this=exp.to_identifier("qrules_ids"),
+                columns=[exp.to_identifier("value", quoted=True)],
+            ),
+        )
+        return exp.select(exp.column("value", quoted=True)).from_(values)
     *schema, table = name.split(".")
     source = exp.table_(table, db=schema[0] if schema else None, quoted=True)
     return exp.select(exp.column("value", quoted=True)).from_(source)

@@ -64,7 +64,7 @@ from ._spelled import TEXT_COLUMNS, read_otherwise
 from ._sqltext import exp, rendered, spoken
 
 if TYPE_CHECKING:
-    from .sql import Database, Table
+    from .sql import Database, Staged, Table
 
 __all__ = ["LIMIT", "Rejections", "Staging", "lacking", "rejections", "repeats", "vacant"]
 
@@ -94,8 +94,8 @@ class Rejections:
     #: it) and a counted row stores (`Table.twins`).
     register_twins: frozenset[str] = attrs.field(default=frozenset(), repr=False)
     #: The tables staged of the twins' ids (`Table.twins_at`): the log's, the register's.
-    twins_at: str | None = None
-    register_twins_at: str | None = None
+    twins_at: Staged | None = None
+    register_twins_at: Staged | None = None
     #: Of the log's counted rows whose unit is not a counted register row's
     #: (`Summary.log_unknown`), those whose unit is a rejected register row's,
     #: and a few of those units: the unit is in the register, its row was
@@ -115,8 +115,11 @@ class Staging:
     def __init__(self) -> None:
         self._made: list[tuple[Database, str]] = []
 
-    def __call__(self, database: Database, values: Iterable[str]) -> str:
-        name = database.stage(sorted(values))
+    def __call__(self, database: Database, values: Iterable[str]) -> Staged:
+        ids = sorted(values)
+        name = database.stage(ids)
+        if name is None:  # (a session that may make no table: the ids in the query)
+            return tuple(ids)
         self._made.append((database, name))
         return name
 
@@ -817,7 +820,7 @@ def _unit_twins(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     staging: Staging,
-) -> tuple[frozenset[str], str | None]:
+) -> tuple[frozenset[str], Staged | None]:
     """The unit ids of fetched register rows, as a reader reads them (``' C1 '``
     is ``C1``), that a counted row stores too: a reader reads the rows as one
     unit given twice, and which row holds it cannot always tell
@@ -843,14 +846,14 @@ def _unit_twins(
 
 
 def _registered(
-    database: Database, register: Table, units: set[str] | str, staging: Staging | None = None
+    database: Database, register: Table, units: set[str] | Staged, staging: Staging | None = None
 ) -> set[str]:
-    """Those of ``units`` (or of the ids staged under that name) that are the
+    """Those of ``units`` (or of the ids staged so, `Staged`) that are the
     unit id of a counted register row: one semi-join."""
     if not units:
         return set()
-    if isinstance(units, str):
-        staged = units
+    if isinstance(units, str | tuple):
+        staged: Staged = units
     else:
         assert staging is not None
         staged = staging(database, units)

@@ -130,13 +130,29 @@ class Database(Protocol):
     def columns(self, sql: str) -> list[tuple[str, str]]:
         """A query's columns: each one's name, and its type (`column_type`)."""
 
-    def stage(self, values: Sequence[str]) -> str:
+    def stage(self, values: Sequence[str]) -> str | None:
         """``values`` as a table of one text column ``value`` of the session,
         under a new name no table or view of the session has (`unstage` drops
-        it): the name to read it by."""
+        it): the name to read it by; ``None`` where the session may make no
+        table (PostgreSQL read only, a standby, or a role without the
+        ``TEMPORARY`` privilege: `Staged`)."""
 
     def unstage(self, name: str) -> None:
         """The table `stage` made gone."""
+
+
+#: Whether a PostgreSQL session may make no temporary table: a read-only
+#: transaction (or session default), a hot standby, or a role without the
+#: ``TEMPORARY`` privilege on the database.
+_POSTGRES_READ_ONLY = (
+    "SELECT current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery()"
+    " OR NOT has_database_privilege(current_database(), 'TEMPORARY')"
+)
+
+#: Where the ids of `Table.twins` are read: the name of a table `Database.stage`
+#: made, or (a session that may make none) the ids themselves, written into
+#: the query as a list of values.
+Staged = str | tuple[str, ...]
 
 
 def staged_name(taken: Callable[[str], bool]) -> str:
@@ -292,8 +308,11 @@ class Connection:
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
 
-    def stage(self, values: Sequence[str]) -> str:
+    def stage(self, values: Sequence[str]) -> str | None:
         if self.dialect == "postgres":
+            # (Asked, not tried: a failed CREATE would end a transaction of the user's.)
+            if self.fetch(_POSTGRES_READ_ONLY)[0][0]:
+                return None
             # In the session's own schema, named so (unqualified, pg_temp is
             # searched first: a user's table of that name would be hidden);
             # ``to_regclass`` reads a name as SQL does, a failed query would
@@ -540,7 +559,7 @@ class Table:
     #: holds the ids of every such row (a register's: the unit ids rejected
     #: rows give, as a reader reads them, a superset of `twins` whose other
     #: ids are only rejected rows'; a log's: `twins`), read by a semi-join.
-    twins_at: str | None = None
+    twins_at: Staged | None = None
 
     def __attrs_post_init__(self) -> None:
         if not IDENTIFIER.match(self.name):
