@@ -82,10 +82,12 @@ MAX_XLSX_PART_BYTES = 512 * 1024 * 1024
 #: The most a part of an ``.xlsx`` file may expand when uncompressed (parts
 #: over 1 MiB); spreadsheets compress 5 to 30 times, a zip bomb thousands.
 MAX_XLSX_RATIO = 200
-#: The most shared strings (the distinct texts of its cells) an ``.xlsx``
-#: file may hold, counted in its XML before openpyxl reads them: one for each
-#: row of Excel's largest sheet. openpyxl makes each a Python object at some
-#: 80 µs (a million took 84 s); their text is bounded by the part's size.
+#: The most shared strings (the distinct texts of its cells, every sheet's)
+#: an ``.xlsx`` file may hold, counted in its XML before openpyxl reads them.
+#: openpyxl makes each a Python object at some 80 µs (a million took 84 s);
+#: their text is bounded by the part's size. A register of some 150,000
+#: units with six text columns of their own has a million: a larger one is
+#: given as CSV or Parquet (the refusal says so), read column by column.
 MAX_XLSX_SHARED_STRINGS = 1_048_576
 #: The most merged ranges an ``.xlsx`` sheet may have (16 bytes each, held
 #: while it is read): a register merging each district's or unit's rows has
