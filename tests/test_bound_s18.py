@@ -248,6 +248,26 @@ def test_a_damaged_footer_is_refused_naming_the_file(
     _said_once(code, err, "不是可读的 Arrow 文件")
 
 
+def test_an_arrow_batch_whose_offsets_point_past_its_data_is_refused(tmp_path: Path) -> None:
+    """An Arrow IPC file whose string column's last offset points far past
+    its data (one number changed): pyarrow read the batch as its metadata
+    says and the process crashed (a segmentation fault, no message). Each
+    batch is validated before it is read: exit 2 naming the file."""
+    pa = pytest.importorskip("pyarrow")
+    path = tmp_path / "register.arrow"
+    table = pa.table({"unit": ["U1", "U2"], "name": ["n1", "n2"]})
+    with pa.ipc.new_file(path, table.schema) as writer:
+        writer.write_table(table)
+    raw = path.read_bytes()
+    offsets = b"".join(n.to_bytes(4, "little") for n in (0, 2, 4))
+    assert offsets in raw
+    at = raw.index(offsets) + 8
+    path.write_bytes(raw[:at] + (2**30).to_bytes(4, "little") + raw[at + 4 :])
+    result = measured("check", "yantai-2023-2025", "--register", str(path))
+    assert_bounded(result, 2, 20)
+    assert "register.arrow: not a readable Parquet or Arrow file" in result.err
+
+
 # -- .xlsx: its shared strings, counted before openpyxl builds them -------------------------
 
 

@@ -762,10 +762,19 @@ def _ipc_batches(path: Path) -> tuple[Any, Iterator[Any]]:
 
     def batches() -> Iterator[Any]:
         with source:
-            read = (reader.get_batch(i) for i in range(reader.num_record_batches))
+            read = (_valid(reader.get_batch(i)) for i in range(reader.num_record_batches))
             yield from _bounded(path, read)
 
     return reader.schema, batches()
+
+
+def _valid(batch: Any) -> Any:
+    """A record batch read from an IPC file, its buffers checked against its
+    offsets and indices (``validate(full=True)``) before anything reads it:
+    pyarrow reads a batch's buffers as its metadata says, so that an offset
+    past its data crashed the process as it was read."""
+    batch.validate(full=True)
+    return batch
 
 
 def _ipc_blocks(path: Path, source: Any) -> list[tuple[int, int, bool]]:
