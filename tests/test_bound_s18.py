@@ -209,7 +209,13 @@ def _footer_block(path: Path) -> int:
 
 @pytest.mark.parametrize(
     "damage",
-    ["footer longer than the file", "block past the end", "block at the magic", "not a footer"],
+    [
+        "footer longer than the file",
+        "block past the end",
+        "block at the magic",
+        "not a footer",
+        "block at the stream's end",
+    ],
 )
 def test_a_damaged_footer_is_refused_naming_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
@@ -227,8 +233,11 @@ def test_a_damaged_footer_is_refused_naming_the_file(
         raw[block + 16 : block + 24] = (2**62).to_bytes(8, "little")
     elif damage == "block at the magic":
         raw[block : block + 8] = (0).to_bytes(8, "little")
-    else:
+    elif damage == "not a footer":
         raw[-10:-6] = (4).to_bytes(4, "little")
+    else:  # (the message there made the stream's end marker: 0xFFFFFFFF, 0)
+        offset = int.from_bytes(raw[block : block + 8], "little")
+        raw[offset : offset + 8] = b"\xff\xff\xff\xff\0\0\0\0"
     path.write_bytes(bytes(raw))
     maps: list[Any] = []
     memory_map = pa.memory_map

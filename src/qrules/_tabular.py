@@ -749,7 +749,10 @@ def _ipc_batches(path: Path) -> tuple[Any, Iterator[Any]]:
         total = 0
         for offset, length, dictionary in _ipc_blocks(path, source):
             source.seek(offset)
-            message = pa.ipc.read_message(source.read_buffer(length))
+            try:
+                message = pa.ipc.read_message(source.read_buffer(length))
+            except EOFError:  # (a block whose message is the stream's end)
+                raise _damaged_footer(path) from None
             if message.type != ("dictionary" if dictionary else "record batch"):
                 raise _damaged_footer(path)
             total += _ipc_body(message.metadata.to_pybytes(), message.body, dictionary=dictionary)
