@@ -11,6 +11,7 @@ import csv
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,6 +139,142 @@ def test_files_within_the_bound_are_read_as_before(tmp_path: Path) -> None:
     for path in (parquet, arrow, dictionary):
         code, out, err = run("check", "yantai-2023-2025", "--register", str(path))
         assert (code, out.replace(path.name, "register.csv")) == want[:2], err
+
+
+# -- Arrow IPC files read through their footer (helper ipc18) ------------------------------
+
+
+@pytest.mark.parametrize("compression", ["uncompressed", "lz4", "zstd"])
+def test_an_arrow_file_written_by_polars_is_read(tmp_path: Path, compression: str) -> None:
+    """An Arrow IPC file written by polars (``DataFrame.write_ipc``, with a
+    categorical column) was refused as "Invalid flatbuffers message": its
+    messages were walked as a stream after the magic, which polars lays out
+    otherwise. It is read through its footer, the rows pyarrow's
+    ``open_file`` reads, and the sample register judged as from CSV."""
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    path = tmp_path / "polars.arrow"
+    frame = pl.DataFrame(
+        {
+            "unit": [f"U{i}" for i in range(1000)],
+            "cat": pl.Series(["a", "b"] * 500, dtype=pl.Categorical),
+        }
+    )
+    frame.write_ipc(path, compression=compression)
+    want = pa.ipc.open_file(str(path)).read_all().to_pylist()
+    _, batches = _tabular.arrow_batches(path)
+    assert [row for batch in batches for row in batch.to_pylist()] == want
+    register = pl.read_csv(SAMPLES / "register.csv", infer_schema=False)
+    register = register.with_columns(pl.col("district").cast(pl.Categorical))
+    arrow = tmp_path / "register.arrow"
+    register.write_ipc(arrow, compression=compression)
+    want_code = run("check", "yantai-2023-2025", "--register", str(SAMPLES / "register.csv"))
+    code, out, err = run("check", "yantai-2023-2025", "--register", str(arrow))
+    assert (code, out.replace(arrow.name, "register.csv")) == want_code[:2], err
+
+
+@pytest.mark.parametrize("compression", ["zstd", "lz4"])
+def test_a_compressed_dictionary_is_measured_before_it_is_decompressed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compression: str
+) -> None:
+    """A dictionary batch compressed (a 2 MB value in a few kilobytes): its
+    messages were passed over as of another type ("dictionary", not
+    "dictionary batch"), so pyarrow decompressed it whole as it opened the
+    file. It is now measured as record batches are (the bound lowered to
+    1 MiB, without the batches' own count)."""
+    pa = pytest.importorskip("pyarrow")
+    monkeypatch.setattr(_tabular, "MAX_ARROW_BYTES", MIB)
+    monkeypatch.setattr(_tabular, "_bounded", lambda path, batches: iter(batches))
+    path = tmp_path / "register.arrow"
+    names = pa.DictionaryArray.from_arrays(pa.array([0, 0], pa.int32()), pa.array(["x" * 2 * MIB]))
+    table = pa.table({"unit": ["U1", "U2"], "name": names})
+    options = pa.ipc.IpcWriteOptions(compression=compression)
+    with pa.ipc.new_file(path, table.schema, options=options) as writer:
+        writer.write_table(table)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(_tabular.DataError, match="expands beyond 1 MiB"):
+        _tabular.arrow_batches(path)
+
+
+def _footer_block(path: Path) -> int:
+    """Where the first record batch's ``Block`` is in an Arrow IPC file."""
+    raw = path.read_bytes()
+    length = int.from_bytes(raw[-10:-6], "little")
+    start = len(raw) - 10 - length
+    footer = _tabular._Flatbuffer(raw[start : len(raw) - 10])
+    at = footer.table_at(footer.field(footer.number(0, 4), 3))
+    assert at is not None
+    return start + at + 4
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "footer longer than the file",
+        "block past the end",
+        "block at the magic",
+        "not a footer",
+        "block at the stream's end",
+    ],
+)
+def test_a_damaged_footer_is_refused_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """An Arrow IPC file whose footer does not hold together (its length or
+    a block's offset or length outside the file) is refused, exit 2, naming
+    the file, before a message is read; the memory map is closed."""
+    pa = pytest.importorskip("pyarrow")
+    path = _register(tmp_path / "register.arrow")
+    raw = bytearray(path.read_bytes())
+    block = _footer_block(path)
+    if damage == "footer longer than the file":
+        raw[-10:-6] = len(raw).to_bytes(4, "little")
+    elif damage == "block past the end":
+        raw[block + 16 : block + 24] = (2**62).to_bytes(8, "little")
+    elif damage == "block at the magic":
+        raw[block : block + 8] = (0).to_bytes(8, "little")
+    elif damage == "not a footer":
+        raw[-10:-6] = (4).to_bytes(4, "little")
+    else:  # (the message there made the stream's end marker: 0xFFFFFFFF, 0)
+        offset = int.from_bytes(raw[block : block + 8], "little")
+        raw[offset : offset + 8] = b"\xff\xff\xff\xff\0\0\0\0"
+    path.write_bytes(bytes(raw))
+    maps: list[Any] = []
+    memory_map = pa.memory_map
+
+    def recorded(*args: object) -> Any:
+        maps.append(memory_map(*args))
+        return maps[-1]
+
+    monkeypatch.setattr(pa, "memory_map", recorded)
+    with pytest.raises(_tabular.DataError, match=r"register\.arrow"):
+        _tabular.arrow_batches(path)
+    assert maps
+    assert all(source.closed for source in maps)
+    code, _, err = run("check", "yantai-2023-2025", "--register", str(path))
+    _said_once(code, err, "register.arrow: not a readable Arrow file")
+    code, _, err = run("--lang", "zh", "check", "yantai-2023-2025", "--register", str(path))
+    _said_once(code, err, "不是可读的 Arrow 文件")
+
+
+def test_an_arrow_batch_whose_offsets_point_past_its_data_is_refused(tmp_path: Path) -> None:
+    """An Arrow IPC file whose string column's last offset points far past
+    its data (one number changed): pyarrow read the batch as its metadata
+    says and the process crashed (a segmentation fault, no message). Each
+    batch is validated before it is read: exit 2 naming the file."""
+    pa = pytest.importorskip("pyarrow")
+    path = tmp_path / "register.arrow"
+    table = pa.table({"unit": ["U1", "U2"], "name": ["n1", "n2"]})
+    with pa.ipc.new_file(path, table.schema) as writer:
+        writer.write_table(table)
+    raw = path.read_bytes()
+    offsets = b"".join(n.to_bytes(4, "little") for n in (0, 2, 4))
+    assert offsets in raw
+    at = raw.index(offsets) + 8
+    path.write_bytes(raw[:at] + (2**30).to_bytes(4, "little") + raw[at + 4 :])
+    result = measured("check", "yantai-2023-2025", "--register", str(path))
+    assert_bounded(result, 2, 20)
+    assert "register.arrow: not a readable Parquet or Arrow file" in result.err
 
 
 # -- .xlsx: its shared strings, counted before openpyxl builds them -------------------------

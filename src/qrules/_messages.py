@@ -3751,4 +3751,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请在数据库中就地评估(--database)，或将其拆分",
         "judge it where it is, in the database (--database), or split it",
     ),
+    # -- _tabular (s18 ipc18): an Arrow IPC file read through its footer -------------------
+    "arrow.damaged_footer": (
+        "不是可读的 Arrow 文件:其页脚(文件末尾的批次索引)已损坏，或指向文件之外",
+        "not a readable Arrow file: its footer (the index of its batches at the file's end) is "
+        "damaged or points outside the file",
+    ),
 }

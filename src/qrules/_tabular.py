@@ -732,42 +732,124 @@ def _parquet_batches(path: Path) -> tuple[Any, Iterator[Any]]:
 
 
 def _ipc_batches(path: Path) -> tuple[Any, Iterator[Any]]:
-    """An Arrow IPC (Feather) file's batches. Each message's body is measured
-    as it would be decompressed (`_ipc_body`) before any is read; the batches
-    are then read from the same messages, in the file's order (the footer's
-    index of them is not used: it could name other bytes than those
-    measured), and a dictionary's expansion counted as in a Parquet file.
-    A Feather version 1 file (no compression) is read as pyarrow reads it."""
+    """An Arrow IPC (Feather) file's batches, read through its footer as
+    ``pyarrow.ipc.open_file`` reads them. Each block the footer names (every
+    dictionary and record batch) is measured as it would be decompressed
+    (`_ipc_body`) before any is read, the blocks checked against the file's
+    size first; the batches are then read from those same blocks, and a
+    dictionary's expansion counted as in a Parquet file. (Not the stream of
+    messages after the magic: a writer such as polars lays it out otherwise,
+    and the footer is what a reader of the file reads.) A Feather version 1
+    file (no compression) is read as pyarrow reads it."""
     pa = needs("pyarrow")
     source = pa.memory_map(str(path))
-    if source.read(8) != b"ARROW1\0\0":
-        source.close()
-        table = needs("pyarrow.feather").read_table(path)
-        return table.schema, _bounded(path, table.to_batches())
-    messages = pa.ipc.MessageReader.open_stream(source)
-    total = 0
-    while (message := _next_message(messages)) is not None:
-        if message.type in ("record batch", "dictionary batch"):
-            dictionary = message.type == "dictionary batch"
+    try:
+        if source.read(8) != b"ARROW1\0\0":
+            source.close()
+            table = needs("pyarrow.feather").read_table(path)
+            return table.schema, _bounded(path, table.to_batches())
+        total = 0
+        for offset, length, dictionary in _ipc_blocks(path, source):
+            source.seek(offset)
+            try:
+                message = pa.ipc.read_message(source.read_buffer(length))
+            except EOFError:  # (a block whose message is the stream's end)
+                raise _damaged_footer(path) from None
+            if message.type != ("dictionary" if dictionary else "record batch"):
+                raise _damaged_footer(path)
             total += _ipc_body(message.metadata.to_pybytes(), message.body, dictionary=dictionary)
             if total > MAX_ARROW_BYTES:
-                source.close()
                 raise _expands(path)
-    source.seek(8)
-    reader = pa.ipc.open_stream(source)
+        reader = pa.ipc.open_file(source)
+    except BaseException:
+        source.close()
+        raise
 
     def batches() -> Iterator[Any]:
         with source:
-            yield from _bounded(path, reader)
+            read = (_valid(reader.get_batch(i)) for i in range(reader.num_record_batches))
+            yield from _bounded(path, read)
 
     return reader.schema, batches()
 
 
-def _next_message(messages: Any) -> Any | None:
+def _valid(batch: Any) -> Any:
+    """A record batch read from an IPC file, its buffers checked against its
+    offsets and indices (``validate(full=True)``) before anything reads it:
+    pyarrow reads a batch's buffers as its metadata says, so that an offset
+    past its data crashed the process as it was read."""
+    batch.validate(full=True)
+    return batch
+
+
+def _ipc_blocks(path: Path, source: Any) -> list[tuple[int, int, bool]]:
+    """The blocks an Arrow IPC file's footer names: each message's offset,
+    its length (metadata and body), and whether it is a dictionary batch
+    (the ``Footer`` flatbuffer's ``dictionaries``, then its
+    ``recordBatches``: ``Block`` structs of 24 bytes). The footer's length,
+    each vector's count and each block are checked against the file's size;
+    a footer that does not hold together is a `DataError` naming the file."""
+    size = source.size()
+    tail = source.read_at(10, size - 10) if size >= 18 else b""
+    length = int.from_bytes(tail[:4], "little", signed=True)
+    if tail[4:] != b"ARROW1" or not 0 < length <= size - 18:
+        raise _damaged_footer(path)
+    end = size - 10 - length
+    footer = _Flatbuffer(source.read_at(length, end))
+    blocks: list[tuple[int, int, bool]] = []
     try:
-        return messages.read_next_message()
-    except StopIteration:
-        return None
+        root = footer.number(0, 4)
+        for index, dictionary in ((2, True), (3, False)):
+            at = footer.table_at(footer.field(root, index))
+            if at is None:
+                continue
+            count = footer.number(at, 4)
+            if count * 24 > length:
+                raise _damaged_footer(path)
+            for k in range(count):
+                block = at + 4 + 24 * k
+                offset, metadata = footer.number(block, 8, True), footer.number(block + 8, 4, True)
+                body = footer.number(block + 16, 8, True)
+                if offset < 8 or metadata <= 0 or body < 0 or offset + metadata + body > end:
+                    raise _damaged_footer(path)
+                blocks.append((offset, metadata + body, dictionary))
+    except IndexError:
+        raise _damaged_footer(path) from None
+    return blocks
+
+
+def _damaged_footer(path: Path) -> DataError:
+    """An Arrow IPC file whose footer does not hold together."""
+    return DataError(
+        str(path),
+        [Problem(path.name, say("arrow.damaged_footer"), hint=say("driver.arrow_again"))],
+    )
+
+
+@attrs.frozen
+class _Flatbuffer:
+    """The bytes of a flatbuffer, read field by field; every offset checked
+    against them (an `IndexError` past them), so that bytes that do not hold
+    together never read outside."""
+
+    data: bytes
+
+    def number(self, at: int, size: int, signed: bool = False) -> int:
+        if at < 0 or at + size > len(self.data):
+            raise IndexError(at)
+        return int.from_bytes(self.data[at : at + size], "little", signed=signed)
+
+    def field(self, table: int, index: int) -> int | None:
+        """Where field ``index`` of the table at ``table`` is, if present."""
+        vtable = table - self.number(table, 4, signed=True)
+        if 4 + 2 * index >= self.number(vtable, 2):
+            return None
+        offset = self.number(vtable + 4 + 2 * index, 2)
+        return table + offset if offset else None
+
+    def table_at(self, at: int | None) -> int | None:
+        """What the offset at ``at`` (a table's or a vector's) points to."""
+        return None if at is None else at + self.number(at, 4)
 
 
 def _ipc_body(metadata: bytes, body: Any, *, dictionary: bool) -> int:
@@ -777,38 +859,24 @@ def _ipc_body(metadata: bytes, body: Any, *, dictionary: bool) -> int:
     the message's flatbuffer (``Message.header`` → ``RecordBatch.buffers``,
     ``.compression``) without decompressing anything. A flatbuffer that does
     not hold together is measured as its body's size: reading it fails."""
-
-    def number(at: int, size: int, signed: bool = False) -> int:
-        if at < 0 or at + size > len(metadata):
-            raise IndexError(at)
-        return int.from_bytes(metadata[at : at + size], "little", signed=signed)
-
-    def field(table: int, index: int) -> int | None:
-        vtable = table - number(table, 4, signed=True)
-        if 4 + 2 * index >= number(vtable, 2):
-            return None
-        offset = number(vtable + 4 + 2 * index, 2)
-        return table + offset if offset else None
-
-    def table_at(at: int | None) -> int | None:
-        return None if at is None else at + number(at, 4)
-
+    flat = _Flatbuffer(metadata)
     try:
-        header = table_at(field(number(0, 4), 2))
+        header = flat.table_at(flat.field(flat.number(0, 4), 2))
         if header is not None and dictionary:  # (``DictionaryBatch.data``)
-            header = table_at(field(header, 1))
+            header = flat.table_at(flat.field(header, 1))
         if header is None:
             return int(body.size)
-        at = table_at(field(header, 2))
-        compressed = field(header, 3) is not None
+        at = flat.table_at(flat.field(header, 2))
+        compressed = flat.field(header, 3) is not None
         if at is None or not compressed:
             return int(body.size)
-        count = number(at, 4)
+        count = flat.number(at, 4)
         if count * 16 > len(metadata):
             return int(body.size)
         total = 0
         for k in range(count):
-            start, length = number(at + 4 + 16 * k, 8, True), number(at + 12 + 16 * k, 8, True)
+            start = flat.number(at + 4 + 16 * k, 8, True)
+            length = flat.number(at + 12 + 16 * k, 8, True)
             if length < 8 or start < 0 or start + 8 > body.size:
                 total += max(length, 0)
                 continue
