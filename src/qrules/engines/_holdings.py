@@ -243,8 +243,13 @@ def _lean_checked(
         row, _ = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
     elif numbers is not None and row["repeated_inspections"]:
         # Inspection ids whose numbers repeat, or that have none
-        # (`_numbers_repeated`): the ids compared, how many repeat.
-        row = {**row, **_named(database, "repeats", register, log, _exact_repeats)}
+        # (`_numbers_repeated`): the ids compared, how many repeat, as stored,
+        # so only once the look at their spelling the map of bits spared
+        # (`_lean_keys`) finds none spelled otherwise; else the exact test.
+        repeats = functools.partial(_exact_repeats, heads="log" in heads)
+        row = {**row, **_named(database, ("repeats", heads), register, log, repeats)}
+        if row["bad_inspections"]:
+            row, _ = _lean_row(database, ("lean keys exact", lacking), register, log, lean)
     if log is None or row["bad_units"] or row["bad_inspections"]:
         return _checked(database, register, log, summary, row)
     unknown = int(row["unknown"])
@@ -897,8 +902,12 @@ def _lean_keys(
         if respelled is not None:
             tests.append(respelled)
         bad = count(exp.or_(*tests))
-        among = None if exact else spelled_among(log, "inspection", "l", heads="log" in heads)
-        if among is not None:  # (its first look: over the whole column)
+        # (Its first look: over the whole column. With a map of bits, none:
+        # `_numbers_repeated`.)
+        among = None
+        if not exact and numbers is None:
+            among = spelled_among(log, "inspection", "l", heads="log" in heads)
+        if among is not None:
             bad = exp.Add(this=bad, expression=among)
     rows = exp.select(
         exp.alias_(repeated, "repeated_inspections"),
@@ -910,12 +919,19 @@ def _lean_keys(
     return rows
 
 
-def _exact_repeats(register: Table, log: Table | None) -> exp.Select:
+def _exact_repeats(register: Table, log: Table | None, *, heads: bool = False) -> exp.Select:
     """How many rows of the log repeat an inspection id (`_lean_keys`' rows:
-    its dated ones), the ids compared."""
+    its dated ones), the ids compared as stored; and (``bad_inspections``)
+    whether one may be spelled otherwise, which the map of bits did not look
+    at (`_numbers_repeated`; ``heads``: `spelled_among`'s), the ids then to be
+    compared as the readers read them."""
     assert log is not None
+    spelled = spelled_among(log, "inspection", "l", heads=heads) if log.watched else None
     return (
-        exp.select(exp.alias_(_repeats(_inspection_id(log, "l")), "repeated_inspections"))
+        exp.select(
+            exp.alias_(_repeats(_inspection_id(log, "l")), "repeated_inspections"),
+            exp.alias_(number(0) if spelled is None else spelled, "bad_inspections"),
+        )
         .from_(log.ref("l"))
         .where(dated(log))
     )
@@ -1044,7 +1060,18 @@ def _numbers_repeated(column: exp.Expr, numbers: Numbers) -> exp.Expr:
     """How many more ids of ``column`` than distinct numbers among them, told
     by a map of a bit for each number (`_idnumbers.repeats_sql`), not a hash
     table of the ids: at least the ids' own repeats, so none when it is none;
-    else the exact count (`_repeats`) says how many. (DuckDB only.)"""
+    else the exact count (`_repeats`) says how many. (DuckDB only.)
+
+    At least the repeats of the ids as the readers read them, too, with no
+    look at their spelling (`spelled_among`): there is a map only where
+    DuckDB's statistics prove the ids ASCII, their first characters printable
+    (`_heads`), so a reader reads one trimmed at its end only (`normal`), or
+    missing (a marker, which has no number); two ids it reads alike then
+    differ only by white space after the same characters, which DuckDB's
+    cast either passes over (a space, a tab, a line end: the same number) or
+    refuses (``\x1c`` to ``\x1f``: no number, counted as a repeat). Where
+    the count is not none, the ids are compared as stored once that look
+    finds none spelled otherwise (`_exact_repeats`)."""
     ids = column.sql(dialect="duckdb")
     text = repeats_sql(ids, number_sql(ids, numbers.skip), numbers.low, numbers.high)
     return exp.maybe_parse(text, dialect="duckdb")
