@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import io
 import os
@@ -216,3 +217,39 @@ def assert_stored_failures(written: list[tuple[Any, ...]], expected: Any) -> Non
     assert all((row[0], row[1]) in decided for row in written)
     assert sorted(row for row in written if decided[row[0], row[1]] is Verdict.NOT_MET) == listed
     assert listed
+
+
+@contextlib.contextmanager
+def spark_session(warehouse: Path, name: str, cores: int = 2) -> Iterator[Any]:
+    """A local SparkSession of ``cores`` threads (its UI off, as many shuffle
+    partitions, its warehouse in ``warehouse``), stopped after; skipped where
+    pyspark is not installed."""
+    sql = pytest.importorskip("pyspark.sql")
+    session = (
+        sql.SparkSession.builder.master(f"local[{cores}]")
+        .appName(name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .getOrCreate()
+    )
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def spied(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """The texts of the statements `qrules.engines.sql.Connection` is given
+    through ``method`` (``fetch``, ``_run``) from now on, as given, in order."""
+    from qrules.engines import sql  # noqa: PLC0415
+
+    given: list[str] = []
+    original = getattr(sql.Connection, method)
+
+    def spy(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        given.append(text)
+        return original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(sql.Connection, method, spy)
+    return given

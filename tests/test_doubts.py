@@ -27,7 +27,7 @@ from qrules import Verdict
 from qrules.engines import _rejected, evaluate_tables
 from qrules.records.read import parse_date
 
-from .conftest import log_year, records_options
+from .conftest import log_year, records_options, spied
 from .records_fixtures import (
     LOG_TYPES,
     REGISTER_TYPES,
@@ -1162,16 +1162,8 @@ def test_rows_lacking_a_kind_in_place_checked_and_trusted(
     """(With the keys trusted, on DuckDB, the collations, the plain counts and
     whether a log row lacks a kind are one round trip before the count: they
     were three.)"""
-    from qrules.engines import sql  # noqa: PLC0415
 
-    fetched: list[str] = []
-    fetch = sql.Connection.fetch
-
-    def counted(self: Any, text: str) -> Any:
-        fetched.append(text)
-        return fetch(self, text)
-
-    monkeypatch.setattr(sql.Connection, "fetch", counted)
+    fetched = spied(monkeypatch, "fetch")
     for check_keys, expected in ((True, checked), (False, trusted)):
         fetched.clear()
         evaluation = evaluate_tables(

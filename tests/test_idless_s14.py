@@ -17,7 +17,7 @@ import qrules
 from qrules import Verdict
 from qrules.engines import evaluate_tables
 
-from .conftest import RECORDS, log_year, records_options, run
+from .conftest import RECORDS, log_year, records_options, run, spark_session
 from .records_fixtures import (
     ID_LOG_TYPES,
     LOG_TYPES,
@@ -271,36 +271,28 @@ def test_the_command_line_says_which_rows(tmp_path: Path, engine_name: str, ids:
     os.environ.get("QRULES_SPARK") != "1", reason="Spark runs only when asked for: QRULES_SPARK=1"
 )
 def test_spark_in_place_and_loaded(tmp_path: Path) -> None:
-    sql = pytest.importorskip("pyspark.sql")
-    spark = (
-        sql.SparkSession.builder.master("local[2]")
-        .appName("qrules-idless")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    yantai = qrules.load("yantai-2023-2025")
-    rule = "high-risk-catering-units-inspected-twice-yearly"
-    chosen: dict[str, Any] = {"rules": [yantai[rule]], **YEAR_2024}
-    spark.createDataFrame(
-        [("U1", "catering", "high")], "unit STRING, category STRING, risk_level STRING"
-    ).createOrReplaceTempView("idless_register")
-    spark.createDataFrame(
-        [("U1", "2024-03-01", None), ("U1", "2024-03-01", "")],
-        "unit STRING, date STRING, inspection STRING",
-    ).createOrReplaceTempView("idless_log")
-    [placed] = evaluate_tables(
-        yantai, spark, register="idless_register", log="idless_log", **chosen
-    )
-    assert placed.verdict is Verdict.UNKNOWN
-    assert placed.reason.en.startswith(SAID.format(rows="rows 1, 2"))
-    register = qrules.read_register([unit("U1", "catering", risk_level="high")])
-    log = qrules.read_log([visit("U1", "2024-03-01")] * 2, register)
-    [loaded] = qrules.evaluate_records(
-        yantai, register, log, engine="spark", connection=spark, **chosen
-    )
-    assert (loaded.verdict, loaded.reason) == (Verdict.UNKNOWN, placed.reason)
+    with spark_session(tmp_path / "warehouse", "qrules-idless") as spark:
+        yantai = qrules.load("yantai-2023-2025")
+        rule = "high-risk-catering-units-inspected-twice-yearly"
+        chosen: dict[str, Any] = {"rules": [yantai[rule]], **YEAR_2024}
+        spark.createDataFrame(
+            [("U1", "catering", "high")], "unit STRING, category STRING, risk_level STRING"
+        ).createOrReplaceTempView("idless_register")
+        spark.createDataFrame(
+            [("U1", "2024-03-01", None), ("U1", "2024-03-01", "")],
+            "unit STRING, date STRING, inspection STRING",
+        ).createOrReplaceTempView("idless_log")
+        [placed] = evaluate_tables(
+            yantai, spark, register="idless_register", log="idless_log", **chosen
+        )
+        assert placed.verdict is Verdict.UNKNOWN
+        assert placed.reason.en.startswith(SAID.format(rows="rows 1, 2"))
+        register = qrules.read_register([unit("U1", "catering", risk_level="high")])
+        log = qrules.read_log([visit("U1", "2024-03-01")] * 2, register)
+        [loaded] = qrules.evaluate_records(
+            yantai, register, log, engine="spark", connection=spark, **chosen
+        )
+        assert (loaded.verdict, loaded.reason) == (Verdict.UNKNOWN, placed.reason)
 
 
 def test_too_many_rows_to_read_in_place_is_an_error_asking_for_ids(

@@ -12,7 +12,7 @@ import pytest
 
 from qrules._idnumbers import Numbers, from_statistics, letters, number_sql, repeats_sql
 
-from .conftest import records_options, run
+from .conftest import records_options, run, spied
 
 
 def _repeats(ids: list[str | None], numbers: Numbers) -> int:
@@ -156,18 +156,11 @@ def _judged_idless(
     `_idless_tables` (a log of rows of one day with ``ids``), and the statements
     asked (in capitals)."""
     import qrules  # noqa: PLC0415
-    from qrules.engines import evaluate_tables, sql  # noqa: PLC0415
+    from qrules.engines import evaluate_tables  # noqa: PLC0415
 
     connection = duckdb.connect()
     _idless_tables(connection, ids)
-    asked: list[str] = []
-    fetch = sql.Connection.fetch
-
-    def spied(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
-        asked.append(text.upper())
-        return fetch(self, text, *args, **kwargs)
-
-    monkeypatch.setattr(sql.Connection, "fetch", spied)
+    asked = spied(monkeypatch, "fetch")
     [result] = [
         r
         for r in evaluate_tables(
@@ -182,7 +175,7 @@ def _judged_idless(
         )
         if r.year == 2024
     ]
-    return result.verdict.value, asked
+    return result.verdict.value, [text.upper() for text in asked]
 
 
 @pytest.mark.parametrize(("ids", "verdict"), [(["J1", "J2"], "met"), ([None, None], "unknown")])

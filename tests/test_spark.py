@@ -18,7 +18,7 @@ import pytest
 import qrules
 from qrules.engines import evaluate_tables
 
-from .conftest import ROOT, SAMPLES, assert_stored_failures
+from .conftest import ROOT, SAMPLES, assert_stored_failures, spark_session
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("QRULES_SPARK") != "1", reason="Spark runs only when asked for: QRULES_SPARK=1"
@@ -27,20 +27,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    sql = pytest.importorskip("pyspark.sql")
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    session = (
-        sql.SparkSession.builder.master("local[2]")
-        .appName("qrules-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    try:
+    with spark_session(tmp_path_factory.mktemp("warehouse"), "qrules-tests") as session:
         yield session
-    finally:
-        session.stop()
 
 
 def test_spark_gives_the_reference_results(spark: Any) -> None:

@@ -27,6 +27,8 @@ import qrules
 from qrules import Verdict
 from qrules._expr import parse_requirement
 
+from .conftest import spark_session, spied
+
 BOOK = "yantai-2023-2025"
 KITCHENS = "central-kitchens-in-internet-bright-kitchen"  # share == 100 (%)
 FLAG = "internet_bright_kitchen"
@@ -282,15 +284,9 @@ def test_the_twins_ids_are_staged_once_not_written_into_every_query(
     register 1,000 at a time; now one table of them, read by a semi-join."""
     from qrules.engines import sql  # noqa: PLC0415
 
-    texts: list[str] = []
+    texts = spied(monkeypatch, "_run")
     run = sql.Connection._run
-
-    def spied(self: Any, text: str) -> Any:
-        texts.append(text)
-        return run(self, text)
-
-    monkeypatch.setattr(sql.Connection, "_run", spied)
-    monkeypatch.setattr(sql.Connection, "stream", lambda self, text: spied(self, text).fetchall())
+    monkeypatch.setattr(sql.Connection, "stream", lambda self, text: run(self, text).fetchall())
     con = duckdb.connect()
     _hostile(con, 3000)
     found = qrules.evaluate_tables(book, con, register="reg", log="log", rules=[KITCHENS], **YEAR)
@@ -358,16 +354,7 @@ def test_the_twins_ids_are_staged_on_spark_and_gone_after(
     tmp_path: Path, book: qrules.Rulebook
 ) -> None:
     """As above, on Spark: a temporary view of the ids, never one of the user's."""
-    sql = pytest.importorskip("pyspark.sql")
-    session = (
-        sql.SparkSession.builder.master("local[1]")
-        .appName("qrules-twins")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    try:
+    with spark_session(tmp_path / "warehouse", "qrules-twins", cores=1) as session:
         rows = [
             (u, "n", "central_kitchen", "是", "high")
             for i in range(2)
@@ -388,5 +375,3 @@ def test_the_twins_ids_are_staged_on_spark_and_gone_after(
         assert found.verdict is Verdict.MET, found.reason.en
         assert len(found.rejected_rows) == 4
         assert sorted(t.name for t in session.catalog.listTables()) == before
-    finally:
-        session.stop()
