@@ -737,16 +737,16 @@ def _of_csv(
 
     names = [f"c{i}" for i in range(width)]
     coded = few(header)
+    parsing: dict[str, Any] = {
+        "delimiter": delimiter,
+        "quote_char": '"' if quoted else False,
+        "double_quote": True,
+        "escape_char": False,
+        "newlines_in_values": False,
+        "ignore_empty_lines": False,
+    }
     options = {
-        "parse_options": csv.ParseOptions(
-            delimiter=delimiter,
-            quote_char='"' if quoted else False,
-            double_quote=True,
-            escape_char=False,
-            newlines_in_values=False,
-            ignore_empty_lines=False,
-            invalid_row_handler=invalid,
-        ),
+        "parse_options": csv.ParseOptions(**parsing, invalid_row_handler=invalid),
         "convert_options": csv.ConvertOptions(
             column_types={
                 n: _dictionary_type() if i in coded else pa.string() for i, n in enumerate(names)
@@ -764,11 +764,19 @@ def _of_csv(
             column_names=names, skip_rows=1, use_threads=threads, block_size=_BLOCK
         )
         if threads:
-            return csv.read_csv(source, read_options=read_options, **options)
+            # (No function of ours on Arrow's threads: one of their tasks that
+            # outlives the read may let go of it as Python ends, and a thread
+            # taking Python's lock then aborts the process after its last word.)
+            return csv.read_csv(source, read_options=read_options, **unhandled)
         return csv.open_csv(source, read_options=read_options, **options).read_all()
 
-    read = read_with(True)
-    if odd:  # Arrow numbers the lines of misaligned rows when it reads on one thread only
+    unhandled = {**options, "parse_options": csv.ParseOptions(**parsing)}
+    try:
+        read = read_with(True)
+    except pa.ArrowInvalid:
+        # A row of another width (or a cell Arrow cannot read, which the
+        # reading on one thread raises again): Arrow numbers the lines of
+        # misaligned rows when it reads on one thread only.
         read = read_with(False)
     _give_back()  # what the reader's threads left free (about 60 MiB with 1,000,000 rows)
     columns = [_unified(read.column(i)) for i in range(width)]
@@ -900,26 +908,27 @@ def _plainly_quoted(source: Path | bytes, delimiter: str) -> bool:
     pa, pc = needs("pyarrow"), _compute()
     csv = needs("pyarrow.csv")
     line = f"^{_line_pattern(delimiter)}$"
-    split: list[bool] = []
-
-    def invalid(row: Any) -> str:  # a line holding the character read as a delimiter
-        split.append(True)
-        return "skip"
-
-    reader = csv.open_csv(
-        source if isinstance(source, Path) else pa.BufferReader(source),
-        read_options=csv.ReadOptions(column_names=["line"], use_threads=True, block_size=_BLOCK),
-        parse_options=csv.ParseOptions(
-            delimiter="\x01", quote_char=False, ignore_empty_lines=True, invalid_row_handler=invalid
-        ),
-        convert_options=csv.ConvertOptions(
-            column_types={"line": pa.string()}, strings_can_be_null=False, null_values=[]
-        ),
-    )
-    for batch in reader:
-        if not pc.all(pc.match_substring_regex(batch.column(0), line)).as_py():
-            return False
-    return not split
+    try:
+        # (No invalid row handler: a function of ours on Arrow's threads may
+        # abort the process as Python ends, `_of_csv`.)
+        reader = csv.open_csv(
+            source if isinstance(source, Path) else pa.BufferReader(source),
+            read_options=csv.ReadOptions(
+                column_names=["line"], use_threads=True, block_size=_BLOCK
+            ),
+            parse_options=csv.ParseOptions(
+                delimiter="\x01", quote_char=False, ignore_empty_lines=True
+            ),
+            convert_options=csv.ConvertOptions(
+                column_types={"line": pa.string()}, strings_can_be_null=False, null_values=[]
+            ),
+        )
+        for batch in reader:
+            if not pc.all(pc.match_substring_regex(batch.column(0), line)).as_py():
+                return False
+    except pa.ArrowInvalid:  # a line holding the character read as a delimiter
+        return False
+    return True
 
 
 def _line_pattern(delimiter: str) -> str:
