@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from qrules import DataError
+from qrules.records.read import ColumnMapping
+
 from .conftest import run
 from .test_limits import assert_bounded, measured
 
@@ -138,3 +141,27 @@ def test_damaged_parquet_figures_are_said_alike(tmp_path: Path) -> None:
     path = _damaged_footer(tmp_path / "figures.parquet")
     code, _, err = run("check", "yantai-2023-2025", str(path))
     _said_once(code, err, "figures.parquet: not a readable Parquet or Arrow file", "\\x0e")
+
+
+# -- the command line: a NUL character in an argument ---------------------------------------
+
+
+@pytest.mark.parametrize("option", ["-o", "--decision-log", "--mapping", "--encoding"])
+def test_an_argument_holding_a_nul_character_is_a_usage_error(option: str) -> None:
+    """No shell passes a NUL, but `main` called in a program does: ``-o`` and
+    ``--decision-log`` of ``a\\0b`` were exit 3 ("embedded null byte"), so
+    was ``--encoding`` ("embedded null character"), and ``--mapping``'s an
+    ``UnboundLocalError``. Each is now exit 2 naming the argument."""
+    argv = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample")
+    code, _, err = run(*argv, option, "a\0b")
+    _said_once(code, err, "the argument 'a\\x00b' holds a NUL character", "give it without")
+    code, _, err = run("--lang", "zh", *argv, option, "a\0b")
+    _said_once(code, err, "含有 NUL 字符")
+
+
+def test_a_mapping_path_holding_a_nul_character_is_a_data_error() -> None:
+    """`read_register(..., mapping="a\\0b")` raised ``UnboundLocalError`` (the
+    mapping's text read before it was assigned, in the handler of the
+    ``ValueError`` that opening the path raised)."""
+    with pytest.raises(DataError, match="the path holds a NUL character"):
+        ColumnMapping.load("a\0b")

@@ -3774,4 +3774,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不是 Arrow IPC 文件:它不以 ARROW1 开头",
         "not an Arrow IPC file: it does not begin with ARROW1",
     ),
+    # -- cli, records/read (s19 bound19): a NUL character in an argument or a path ----------
+    "nul.argument": (
+        "参数 {value!r} 含有 NUL 字符:文件名、选项和值都不能含有它(请去掉该字符后重试)",
+        "the argument {value!r} holds a NUL character, which no file name, option or value "
+        "can hold (give it without)",
+    ),
+    "nul.path": (
+        "路径含有 NUL 字符，文件名不能含有它(请去掉该字符后重试)",
+        "the path holds a NUL character, which no file's name can hold (give it without)",
+    ),
 }
