@@ -36,6 +36,7 @@ ALLOWED = frozenset(
         # files, formats, encodings, products, protocols
         *("bodies.toml", "measures.toml", "plan.toml", "plan.txt", "toml", "TOML", "CSV"),
         *("arrow", "Arrow", "parquet", "Parquet", "tsv", "xlsx", "xlsm", "JSON", "HTML"),
+        *("Feather", "IPC", "ARROW1", "write_feather", "NUL"),  # (bound19)
         *("Markdown", "XML", "JUnit", "Schema", "Keep", "a", "Changelog", "Lines"),
         *("UTF-8", "utf-8", "UTF8", "UTF8_BINARY", "UTF8_LCASE", "GB18030", "LATIN1"),
         *("ASCII", "SQL_ASCII", "NFKC", "NOCASE", "nocase", "MB", "MiB", "FIFO"),

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from ._errors import DataError, Problem, QRulesError
+from ._escape import terminal
 from ._limits import MAX_CSV_FIELD_CHARS, number_problem
 from ._messages import Text, data, joined, say
 
@@ -86,9 +87,12 @@ class OutputError(QRulesError, OSError):
 
 
 def first_line(error: BaseException) -> str:
-    """The first line of an error's message (a driver's may run to several)."""
+    """The first line of an error's message (a driver's may run to several),
+    its control characters shown, not run (`terminal`): outside code's words
+    may quote the input's bytes (pyarrow's "don't know what type: \\x0e" of a
+    damaged Parquet footer), and a message is text for a terminal."""
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    return terminal(text.splitlines()[0]) if text else type(error).__name__
 
 
 def csv_problem(error: Exception) -> tuple[Text, Text | None]:

@@ -3757,4 +3757,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not a readable Arrow file: its footer (the index of its batches at the file's end) is "
         "damaged or points outside the file",
     ),
+    # -- _tabular (s19 bound19): Parquet and Feather files that pyarrow cannot read safely --
+    "arrow.feather_v1": (
+        "是 Feather 第 1 版文件:qrules 不读取此版本(读取它时不校验其元数据，"
+        "损坏的文件会使进程崩溃;该版本已被弃用)",
+        "a Feather version 1 file: qrules does not read this version (pyarrow reads it without "
+        "checking its metadata, and a damaged one crashes the process; the version is deprecated)",
+    ),
+    "arrow.feather_v1_hint": (
+        "请将该表重新保存为 Arrow IPC 文件(Feather 第 2 版，write_feather 的默认格式)"
+        "或 Parquet 文件",
+        "save the table again as an Arrow IPC file (Feather version 2, what write_feather of "
+        "pyarrow and of R's arrow writes by default) or as Parquet",
+    ),
+    "arrow.not_arrow": (
+        "不是 Arrow IPC 文件:它不以 ARROW1 开头",
+        "not an Arrow IPC file: it does not begin with ARROW1",
+    ),
+    # -- cli, records/read (s19 bound19): a NUL character in an argument or a path ----------
+    "nul.argument": (
+        "参数 {value!r} 含有 NUL 字符:文件名、选项和值都不能含有它(请去掉该字符后重试)",
+        "the argument {value!r} holds a NUL character, which no file name, option or value "
+        "can hold (give it without)",
+    ),
+    "nul.path": (
+        "路径含有 NUL 字符，文件名不能含有它(请去掉该字符后重试)",
+        "the path holds a NUL character, which no file's name can hold (give it without)",
+    ),
 }

@@ -22,6 +22,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -654,7 +655,7 @@ def _arrow_size(path: Path) -> None:
     `MAX_ARROW_CELLS` cells, both read from its footer, or an Arrow IPC file
     larger than `MAX_ARROW_BYTES`, before a row is read."""
     if path.suffix.lower() in (".parquet", ".pq"):
-        with outside(str(path)):
+        with outside(str(path)), _damaged(path):
             metadata = needs("pyarrow.parquet").ParquetFile(path).metadata
             size = sum(
                 metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups)
@@ -698,7 +699,7 @@ def arrow_batches(path: Path) -> tuple[Any, Iterator[Any]]:
     `MAX_ARROW_BYTES`, else a `DataError` naming the file (`_arrow_size` has
     looked at its footer or size first)."""
     _arrow_size(path)
-    with outside(str(path)):
+    with outside(str(path)), _damaged(path):
         if path.suffix.lower() in (".parquet", ".pq"):
             return _parquet_batches(path)
         return _ipc_batches(path)
@@ -740,14 +741,19 @@ def _ipc_batches(path: Path) -> tuple[Any, Iterator[Any]]:
     dictionary's expansion counted as in a Parquet file. (Not the stream of
     messages after the magic: a writer such as polars lays it out otherwise,
     and the footer is what a reader of the file reads.) A Feather version 1
-    file (no compression) is read as pyarrow reads it."""
+    file is refused unread: pyarrow reads its metadata and slices its buffers
+    as they say, unchecked, and a damaged one crashed the process (a
+    segmentation fault, found by flipping bytes), where no validation can
+    come first."""
     pa = needs("pyarrow")
     source = pa.memory_map(str(path))
     try:
-        if source.read(8) != b"ARROW1\0\0":
-            source.close()
-            table = needs("pyarrow.feather").read_table(path)
-            return table.schema, _bounded(path, table.to_batches())
+        head = source.read(8)
+        if head != b"ARROW1\0\0":
+            version_1 = head[:4] == b"FEA1"
+            message = say("arrow.feather_v1" if version_1 else "arrow.not_arrow")
+            hint = say("arrow.feather_v1_hint" if version_1 else "driver.arrow_again")
+            raise DataError(str(path), [Problem(path.name, message, hint=hint)])
         total = 0
         for offset, length, dictionary in _ipc_blocks(path, source):
             source.seek(offset)
@@ -892,11 +898,30 @@ def _bounded(path: Path, batches: Iterable[Any]) -> Iterator[Any]:
     """The batches, their decoded sizes summed (`_decoded`), refused past
     `MAX_ARROW_BYTES` before the batch that would pass it is decoded."""
     total = 0
-    for batch in batches:
-        total += sum(_decoded(column) for column in batch.columns)
-        if total > MAX_ARROW_BYTES:
-            raise _expands(path)
-        yield batch
+    with _damaged(path):
+        for batch in batches:
+            total += sum(_decoded(column) for column in batch.columns)
+            if total > MAX_ARROW_BYTES:
+                raise _expands(path)
+            yield batch
+
+
+@contextmanager
+def _damaged(path: Path) -> Iterator[None]:
+    """Read a Parquet or Arrow file with pyarrow: what it says of damaged data
+    as an `OSError` of no errno ("Couldn't deserialize thrift", "Corrupt
+    snappy compressed data": Arrow's IO status, raised as the builtin) is
+    said as a damaged file, with what to do, not as a file the system could
+    not read. (An error the system raised has its errno.)"""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is not None:
+            raise
+        message = say("driver.arrow", message=first_line(error))
+        raise DataError(
+            str(path), [Problem(path.name, message, hint=say("driver.arrow_again"))]
+        ) from None
 
 
 def _decoded(array: Any) -> int:

@@ -533,6 +533,7 @@ def main(
     lang: Lang = args.lang
     args.inputs = []  # the rulebook folders read, that -o must not write into
     try:
+        _refuse_nul(argv)
         _check_output(args)
         return _COMMANDS[args.command](args, out)
     except QRulesError as error:
@@ -551,6 +552,15 @@ def main(
     except Exception as error:  # anything else is a bug, and said to be one
         print(_bug(error, args, lang), file=err)
         return EXIT_BUG
+
+
+def _refuse_nul(argv: Sequence[str] | None) -> None:
+    """A usage error for an argument holding a NUL character: no command line
+    can pass one, but `main` called in a program can, and a path holding one
+    made the system's calls raise `ValueError` (an exit 3, a bug)."""
+    for value in argv or ():
+        if "\0" in value:
+            raise _usage(say("nul.argument", value=value))
 
 
 def _bug(error: Exception, args: argparse.Namespace, lang: Lang) -> str:

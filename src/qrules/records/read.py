@@ -357,6 +357,8 @@ class ColumnMapping:
             require_regular(path)  # a FIFO is never waited on, /dev/zero never read
         except DataError as error:  # (said of the mapping file, not of a dataset)
             raise DataError(error.source, error.problems, what=_MAPPING) from None
+        if "\0" in str(path):  # (which the system's calls raise ValueError for)
+            raise DataError(str(path), [Problem(path.name, say("nul.path"))], what=_MAPPING)
         try:
             raw = read_whole(path, MAX_MAPPING_FILE_BYTES, "tabular.big_mapping")
             # Its line ends read as text is read (``\r``, ``\r\n``: ``\n``).
