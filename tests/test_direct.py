@@ -115,6 +115,21 @@ def _taken(register: Path, log: Path | None, mapping: Any = None) -> bool:
 # -- the route is taken on plain files, and gives the readers' records ---------------
 
 
+def routes_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the route was taken (`direct.read_files` gave the records), each
+    time it is asked from here on (also ``tests/test_diff_s19.py``'s)."""
+    taken: list[bool] = []
+    real = direct.read_files
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(direct, "read_files", spy)
+    return taken
+
+
 def test_plain_files_take_the_route_and_read_as_the_readers(tmp_path: Path) -> None:
     from qrules._columns import read_records  # noqa: PLC0415
 
@@ -139,15 +154,7 @@ def test_the_command_line_judges_plain_files_in_duckdb(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     register, log = _files(tmp_path)
-    taken = []
-    real = direct.read_files
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        found = real(*args, **kwargs)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(direct, "read_files", spy)
+    taken = routes_taken(monkeypatch)
     argv = (RULEBOOK, *records_options(register, log))
     for form in ("json", "table", "junit", "markdown"):
         with_route, without = _both(monkeypatch, "check", *argv, "--format", form)
