@@ -24,7 +24,7 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
-from .._recordspec import FLAGS, RECORD_CODES
+from .._recordspec import RECORD_CODES
 from ..records.doubts import (
     RejectedInspection,
     RejectedUnit,
@@ -262,18 +262,17 @@ def rejections(
             raise _too_many(table.name, "rejected")
     result = Rejections()
     if found[0]:
-        register, header, rows, own = _register_fetched(database, register, staging)
+        register, header, rows = _register_fetched(database, register, staging)
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
         if register.until is not None:  # (units registered after today: doubtful dates)
             read = without_doubtful_registrations(read, register.until)
-        accepted = tuple(
-            _unit_rejected(register, u)
-            if u.row in own
-            else unit_rejected(register.name, u, frozenset())
-            for u in read.units
-        )
+        # A row the SQL could not read (a text date or flag in another form
+        # than the plain one, an id or code spelled otherwise) that the readers
+        # read: each value as they read it, as a file reader reads the row.
+        # What they cannot read is a rejected row of theirs (`read.rejected`).
+        accepted = tuple(unit_rejected(register.name, u, frozenset()) for u in read.units)
         spelled = _respelled(register, "register", header, rows, 1) | _twinned(
             register, "unit", header, rows, 1, ("engines.unit_twin", "engines.unit_twin_hint")
         )
@@ -797,21 +796,18 @@ def _twinned(
 
 def _register_fetched(
     database: Database, register: Table, staging: Staging
-) -> tuple[Table, list[str], list[Sequence[Any]], set[int]]:
+) -> tuple[Table, list[str], list[Sequence[Any]]]:
     """The register's rejected rows (its header and rows, each row's number
     last), with the rows of their unit ids that counted rows store
-    (`_unit_twins`: the register then with its `Table.twins`), and the row
-    numbers rejected on their own (the others were read by the SQL as stored,
-    and are read so)."""
+    (`_unit_twins`: the register then with its `Table.twins`)."""
     header, rows = _fetch(database, register, rejected_register(register), "r")
-    own = {int(r[-1]) for r in rows}
     twins, staged = _unit_twins(database, register, header, rows, staging)
     if twins:  # the rows storing these ids, rejected too
         register = attrs.evolve(register, twins=twins, twins_at=staged)
         header, rows = _fetch(database, register, rejected_register(register), "r", limit=LIMIT + 1)
         if len(rows) > LIMIT:
             raise _too_many(register.name, "rejected")
-    return register, list(header), list(rows), own
+    return register, list(header), list(rows)
 
 
 def _unit_twins(
@@ -882,14 +878,3 @@ def _by(value: object, until: dt.date) -> bool:
 def _day(value: dt.date) -> dt.date:
     """A database's date (a TIMESTAMP's date)."""
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
-    """A row the readers read but the SQL cannot (a date or flag in a text form
-    other than the plain one): its text dates and flags are unknown."""
-    text = frozenset(
-        c
-        for c in ("registered", "closed", *FLAGS)
-        if register.has(c) and register.type(c) == "text"
-    )
-    return unit_rejected(register.name, unit, text)
