@@ -5,6 +5,8 @@
    and flags were unknown, though the readers' own code read them ("0 to 1
    units" where the files say met); now they are read as the readers read
    them, on DuckDB and PostgreSQL.
+2. The twins' staged table named in the kept queries by a placeholder, not
+   its random name: a second call renders nothing new.
 """
 
 from __future__ import annotations
@@ -170,3 +172,47 @@ def test_in_place_on_postgres_agrees_with_the_files_where_they_decide(
     postgres: Any, data: st.DataObject
 ) -> None:
     _property(postgres, "postgres", data.draw(small_cases()))
+
+
+# -- 2. the staged twins' table named apart from the queries' kept text ---------------------
+
+
+def test_a_second_call_on_a_table_with_twins_renders_no_query_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The twins' ids are staged under a random name (`Database.stage`); it
+    was part of the kept queries' keys, so that every call on a table with
+    a unit id given twice rendered its queries anew and rewrote the
+    kept-queries file. Now the text is kept with a placeholder, the name put
+    in its place as the query runs: the second call renders nothing new."""
+    from qrules.engines import _sqltext  # noqa: PLC0415
+
+    con = duckdb.connect()
+    place(
+        con,
+        "duckdb",
+        "reg",
+        [_kitchen("U1", "是"), _kitchen(" U1 ", "是"), _kitchen("U2", "否", "2024/1/5")],
+        dict.fromkeys(
+            ["unit", "name", "category", "registered", "internet_bright_kitchen"], "VARCHAR"
+        ),
+    )
+    place(con, "duckdb", "log", [], {"unit": "VARCHAR", "date": "VARCHAR"})
+
+    def judged() -> qrules.Result:
+        [result] = evaluate_tables(
+            BOOK, con, register="reg", log="log", rules=[KITCHENS], **YEAR_2024
+        )
+        return result
+
+    first = judged()
+    kept: list[str] = []
+    monkeypatch.setattr(_sqltext, "_keep", lambda name, text: kept.append(text))
+    second = judged()
+    assert kept == []
+    assert (first.verdict, first.reason.en) == (second.verdict, second.reason.en)
+    assert first.verdict is Verdict.NOT_MET, first.reason.en
+    # (The staged table gone after each call.)
+    assert not con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'qrules_ids%'"
+    ).fetchall()

@@ -592,7 +592,8 @@ def evaluate_tables(
         _connection(chosen, connection) as opened,
         Staging() as staging,
     ):
-        database = _database(chosen, opened)
+        # (Its queries name the tables staged by placeholders: `Staging`.)
+        database = staging.placing(_database(chosen, opened))
         register_table = attrs.evolve(_table(database, register, "register", mapped), until=today)
         try:
             log_table = (
