@@ -7,6 +7,8 @@
    them, on DuckDB and PostgreSQL.
 2. The twins' staged table named in the kept queries by a placeholder, not
    its random name: a second call renders nothing new.
+3. DuckDB's refusal of a ``failing_units_to`` table that is there already,
+   before any rule is judged, in the same words.
 """
 
 from __future__ import annotations
@@ -216,3 +218,79 @@ def test_a_second_call_on_a_table_with_twins_renders_no_query_anew(
     assert not con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'qrules_ids%'"
     ).fetchall()
+
+
+# -- 3. DuckDB's refusal of a table to write that is there, before any judging ---------------
+
+
+def _written(**made: str) -> Any:
+    """A register, a log, and the statements of ``made`` run, on DuckDB."""
+    con = duckdb.connect()
+    place(con, "duckdb", "reg", [_kitchen("U1", "是")], {"unit": "VARCHAR", "category": "VARCHAR"})
+    place(con, "duckdb", "log", [], {"unit": "VARCHAR", "date": "VARCHAR"})
+    for statement in made.values():
+        con.execute(statement)
+    return con
+
+
+@pytest.mark.parametrize(
+    ("statement", "name", "said"),
+    [
+        ("CREATE TABLE fails (x INTEGER)", "fails", 'Table with name "fails" already exists!'),
+        ("CREATE TABLE fails (x INTEGER)", "FAILS", 'Table with name "FAILS" already exists!'),
+        ("CREATE VIEW fails AS SELECT 1", "fails", 'View with name "fails" already exists!'),
+        (
+            "CREATE SCHEMA s; CREATE TABLE s.fails (x INTEGER)",
+            "s.fails",
+            'Table with name "fails" already exists!',
+        ),
+    ],
+)
+def test_a_table_to_write_that_is_there_is_refused_before_any_judging(
+    monkeypatch: pytest.MonkeyPatch, statement: str, name: str, said: str
+) -> None:
+    """Before (mend18), DuckDB refused ``failing_units_to`` as it made the
+    table, once every rule was judged; now before any rule is judged, in
+    the same words (DuckDB's own, and the hint of a table there already)."""
+    from qrules.engines import duckdb as engine  # noqa: PLC0415
+    from qrules.engines import sql  # noqa: PLC0415
+
+    con = _written(made=statement)
+    with monkeypatch.context() as late:  # (as it was: refused as the table is made)
+        late.setattr(engine, "refuse_made", lambda database, table: None)
+        made = _refused(con, name)
+    monkeypatch.setattr(sql, "judge_tables", _never)
+    early = _refused(con, name)
+    assert early == made
+    assert said in early
+    assert "give the name of a table that does not exist yet" in early
+
+
+def test_a_temporary_table_of_the_name_is_no_table_there() -> None:
+    # (DuckDB makes the table beside it, in the database's schema: not refused.)
+    con = _written(made="CREATE TEMPORARY TABLE fails (x INTEGER)")
+    _write(con, "fails")
+    assert con.execute("SELECT count(*) FROM main.fails").fetchall() == [(0,)]
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("judged")
+
+
+def _write(con: Any, name: str) -> None:
+    """The central kitchens rule judged, its failing units written to ``name``."""
+    evaluate_tables(
+        BOOK,
+        con,
+        register="reg",
+        log="log",
+        rules=[KITCHENS],
+        failing_units_to=name,
+        **YEAR_2024,
+    )
+
+
+def _refused(con: Any, name: str) -> str:
+    with pytest.raises(qrules.DataError) as raised:
+        _write(con, name)
+    return str(raised.value)
