@@ -592,7 +592,8 @@ def evaluate_tables(
         _connection(chosen, connection) as opened,
         Staging() as staging,
     ):
-        database = _database(chosen, opened)
+        # (Its queries name the tables staged by placeholders: `Staging`.)
+        database = staging.placing(_database(chosen, opened))
         register_table = attrs.evolve(_table(database, register, "register", mapped), until=today)
         try:
             log_table = (
@@ -611,6 +612,11 @@ def evaluate_tables(
             # any row is read, so that it is not said after the rows' problems
             # nor after the rows rejected were fetched and read.)
             refuse_case_twin(database, stored)
+        if stored is not None and database.dialect == "duckdb":
+            from .duckdb import refuse_made  # noqa: PLC0415
+
+            # (Said as DuckDB says it making the table, before any row is read.)
+            refuse_made(database, stored)
         # Text compared byte for byte, or refused (both tables in one look, on
         # DuckDB asked with the plain counts: one round trip for both).
         looks = None if log_table is None else collation_look(database, [register_table, log_table])

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,7 +25,7 @@ import attrs
 from .._errors import DataError, Problem
 from .._messages import say
 from .._model import Text
-from .._recordspec import FLAGS, RECORD_CODES
+from .._recordspec import RECORD_CODES
 from ..records.doubts import (
     RejectedInspection,
     RejectedUnit,
@@ -66,7 +67,16 @@ from ._sqltext import exp, rendered, spoken
 if TYPE_CHECKING:
     from .sql import Database, Staged, Table
 
-__all__ = ["LIMIT", "Rejections", "Staging", "lacking", "rejections", "repeats", "vacant"]
+__all__ = [
+    "LIMIT",
+    "Rejections",
+    "Staging",
+    "lacking",
+    "placed",
+    "rejections",
+    "repeats",
+    "vacant",
+]
 
 #: At most this many rejected rows of a table are read; more is a `DataError`.
 LIMIT = 100_000
@@ -107,13 +117,25 @@ class Rejections:
     units_unknown: tuple[str, ...] = ()
 
 
+#: What a table staged is named by in the queries' text (`Staging`): then
+#: its number in the evaluation. A hyphen no table name qrules reads has
+#: (`qrules._tabular.IDENTIFIER`), so that no table of the user's is taken for it.
+_PLACEHOLDER = "qrules-staged-"
+
+
 class Staging:
     """The tables of ids an evaluation stages (`Database.stage`: the twins'
     ids, read by a semi-join, `Table.twins_at`), each dropped when the
-    block ends, however it ends."""
+    block ends, however it ends.
+
+    Each is named in the queries by a placeholder (`_PLACEHOLDER` and its
+    number in the evaluation), never by its random name, so that a query's
+    kept text (`rendered`) is the same at every call: the database `placing`
+    gives puts the name in the placeholder's place as each query runs."""
 
     def __init__(self) -> None:
         self._made: list[tuple[Database, str]] = []
+        self._names: dict[str, str] = {}
 
     def __call__(self, database: Database, values: Iterable[str]) -> Staged:
         ids = sorted(values)
@@ -121,7 +143,14 @@ class Staging:
         if name is None:  # (a session that may make no table: the ids in the query)
             return tuple(ids)
         self._made.append((database, name))
-        return name
+        placeholder = f"{_PLACEHOLDER}{len(self._names)}"
+        self._names[placeholder] = name
+        return placeholder
+
+    def placing(self, database: Any) -> Any:
+        """``database``, each query it runs with the staged tables' names in
+        their placeholders' places."""
+        return _Placing(database, self._names)
 
     def __enter__(self) -> Staging:
         return self
@@ -132,6 +161,64 @@ class Staging:
             # (After a failure, a driver's own: the error raised is the first.)
             with contextlib.suppress(Exception):
                 database.unstage(name)
+        self._names.clear()
+
+
+class _Placing:
+    """A `Database` whose queries name the tables staged by their placeholders
+    (`Staging`); every other attribute is the database's own."""
+
+    def __init__(self, database: Any, names: dict[str, str]) -> None:
+        self._database = database
+        self._names = names
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database, name)
+
+    def _placed(self, sql: str) -> str:
+        if not self._names or _PLACEHOLDER not in sql:
+            return sql  # (no table staged: the text as it is, unread)
+        return placed(sql, self._names, self._database.dialect)
+
+    def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
+        return self._database.fetch(self._placed(sql))  # type: ignore[no-any-return]
+
+    def stream(self, sql: str) -> Iterable[Sequence[Any]]:
+        return self._database.stream(self._placed(sql))  # type: ignore[no-any-return]
+
+    def execute(self, sql: str) -> None:
+        self._database.execute(self._placed(sql))
+
+    def columns(self, sql: str) -> list[tuple[str, str]]:
+        return self._database.columns(self._placed(sql))  # type: ignore[no-any-return]
+
+
+def placed(sql: str, names: Mapping[str, str], dialect: str) -> str:
+    """``sql`` with each table read ``FROM`` a placeholder of ``names`` read
+    from the table it stands for (``schema.table`` allowed): found by
+    sqlglot's tokenizer as a quoted name right after ``FROM``, so that a
+    string, a column or a user's table that spells the placeholder is left
+    as it is."""
+    # (sqlglot imported only with tables staged.)
+    from sqlglot import TokenType  # noqa: PLC0415
+    from sqlglot.dialects.dialect import Dialect  # noqa: PLC0415
+
+    tokens = Dialect.get_or_raise(spoken(dialect)).tokenize(sql)
+    parts: list[str] = []
+    at = 0
+    for before, token in itertools.pairwise(tokens):
+        name = names.get(token.text)
+        if (
+            name is None
+            or token.token_type != TokenType.IDENTIFIER
+            or before.token_type != TokenType.FROM
+        ):
+            continue
+        *schema, table = name.split(".")
+        source = exp.table_(table, db=schema[0] if schema else None, quoted=True)
+        parts += [sql[at : token.start], source.sql(dialect=spoken(dialect))]
+        at = token.end + 1
+    return "".join(parts) + sql[at:]
 
 
 def _limited(table: Table, where: exp.Expr, alias: str) -> exp.Select:
@@ -262,18 +349,17 @@ def rejections(
             raise _too_many(table.name, "rejected")
     result = Rejections()
     if found[0]:
-        register, header, rows, own = _register_fetched(database, register, staging)
+        register, header, rows = _register_fetched(database, register, staging)
         read = read_register(
             fetched_rows(register.name, header, [(r[-1], r[:-1]) for r in rows]), mapping=mapping
         )
         if register.until is not None:  # (units registered after today: doubtful dates)
             read = without_doubtful_registrations(read, register.until)
-        accepted = tuple(
-            _unit_rejected(register, u)
-            if u.row in own
-            else unit_rejected(register.name, u, frozenset())
-            for u in read.units
-        )
+        # A row the SQL could not read (a text date or flag in another form
+        # than the plain one, an id or code spelled otherwise) that the readers
+        # read: each value as they read it, as a file reader reads the row.
+        # What they cannot read is a rejected row of theirs (`read.rejected`).
+        accepted = tuple(unit_rejected(register.name, u, frozenset()) for u in read.units)
         spelled = _respelled(register, "register", header, rows, 1) | _twinned(
             register, "unit", header, rows, 1, ("engines.unit_twin", "engines.unit_twin_hint")
         )
@@ -797,21 +883,18 @@ def _twinned(
 
 def _register_fetched(
     database: Database, register: Table, staging: Staging
-) -> tuple[Table, list[str], list[Sequence[Any]], set[int]]:
+) -> tuple[Table, list[str], list[Sequence[Any]]]:
     """The register's rejected rows (its header and rows, each row's number
     last), with the rows of their unit ids that counted rows store
-    (`_unit_twins`: the register then with its `Table.twins`), and the row
-    numbers rejected on their own (the others were read by the SQL as stored,
-    and are read so)."""
+    (`_unit_twins`: the register then with its `Table.twins`)."""
     header, rows = _fetch(database, register, rejected_register(register), "r")
-    own = {int(r[-1]) for r in rows}
     twins, staged = _unit_twins(database, register, header, rows, staging)
     if twins:  # the rows storing these ids, rejected too
         register = attrs.evolve(register, twins=twins, twins_at=staged)
         header, rows = _fetch(database, register, rejected_register(register), "r", limit=LIMIT + 1)
         if len(rows) > LIMIT:
             raise _too_many(register.name, "rejected")
-    return register, list(header), list(rows), own
+    return register, list(header), list(rows)
 
 
 def _unit_twins(
@@ -882,14 +965,3 @@ def _by(value: object, until: dt.date) -> bool:
 def _day(value: dt.date) -> dt.date:
     """A database's date (a TIMESTAMP's date)."""
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _unit_rejected(register: Table, unit: UnitRecord) -> RejectedUnit:
-    """A row the readers read but the SQL cannot (a date or flag in a text form
-    other than the plain one): its text dates and flags are unknown."""
-    text = frozenset(
-        c
-        for c in ("registered", "closed", *FLAGS)
-        if register.has(c) and register.type(c) == "text"
-    )
-    return unit_rejected(register.name, unit, text)
