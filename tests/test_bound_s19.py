@@ -154,7 +154,12 @@ def test_an_argument_holding_a_nul_character_is_a_usage_error(option: str) -> No
     ``UnboundLocalError``. Each is now exit 2 naming the argument."""
     argv = ("check", "yantai-2023-2025", "--register", "sample", "--log", "sample")
     code, _, err = run(*argv, option, "a\0b")
-    _said_once(code, err, "the argument 'a\\x00b' holds a NUL character", "give it without")
+    _said_once(
+        code,
+        err,
+        "the argument 'a\\x00b' holds a NUL character",
+        "remove the character and try again",
+    )
     code, _, err = run("--lang", "zh", *argv, option, "a\0b")
     _said_once(code, err, "含有 NUL 字符")
 

@@ -3767,8 +3767,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "arrow.feather_v1_hint": (
         "请将该表重新保存为 Arrow IPC 文件(Feather 第 2 版，write_feather 的默认格式)"
         "或 Parquet 文件",
-        "save the table again as an Arrow IPC file (Feather version 2, what write_feather of "
-        "pyarrow and of R's arrow writes by default) or as Parquet",
+        "save the table again as an Arrow IPC file (Feather version 2, what write_feather "
+        "writes by default) or as Parquet",
     ),
     "arrow.not_arrow": (
         "不是 Arrow IPC 文件:它不以 ARROW1 开头",
@@ -3778,10 +3778,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nul.argument": (
         "参数 {value!r} 含有 NUL 字符:文件名、选项和值都不能含有它(请去掉该字符后重试)",
         "the argument {value!r} holds a NUL character, which no file name, option or value "
-        "can hold (give it without)",
+        "can hold (remove the character and try again)",
     ),
     "nul.path": (
         "路径含有 NUL 字符，文件名不能含有它(请去掉该字符后重试)",
-        "the path holds a NUL character, which no file's name can hold (give it without)",
+        "the path holds a NUL character, which no file's name can hold (remove the character "
+        "and try again)",
     ),
 }
