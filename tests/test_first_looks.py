@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import qrules
 from qrules._recordspec import FLAGS, RECORD_CODES
+from qrules._tabular import normal
 from qrules.engines import _holdings
 from qrules.engines._builders import CODED, coded_rejected, marked, rejected_register, usable
 from qrules.engines._spelled import plain_heads, spelled, spelled_somewhere, spelled_text
@@ -353,8 +354,26 @@ def test_the_lean_key_check_with_plain_heads_proven_is_the_full_one(
         assert not lean.ids_given or not any(i in ("NA", "—") for _, i, _ in rows)
         assert not isinstance(full, Summary) or not full.ids_given
         lean = attrs.evolve(lean, ids_given=None)
+    read_alike = False
+    if (
+        "BITSTRING_AGG" in first.upper()
+        and isinstance(lean, Summary)
+        and isinstance(full, Summary)
+        and full.unclean
+        and not lean.unclean
+    ):
+        # With a map of the ids' numbers, an id spelled otherwise only by white
+        # space at its end that repeats none as the readers read it is read as
+        # they read it (`_holdings._numbers_repeated`, session 19); the check
+        # row by row sends its row to their code, as one to reject.
+        ids = [i for _, i, _ in rows if i is not None]
+        assert all(normal(i) == i.rstrip() for i in ids), ids
+        assert len({normal(i) for i in ids}) == len(ids), ids
+        assert not any(spelled_text(k) for _, _, k in rows if k is not None)
+        full, read_alike = attrs.evolve(full, unclean=False), True
     assert lean == full
-    if any(spelled_text(i) for _, i, _ in rows):  # (rows to reject come before repeats)
+    if any(spelled_text(i) for _, i, _ in rows) and not read_alike:
+        # (Rows to reject come before repeats.)
         assert not isinstance(lean, str), lean
         assert lean.unclean
 
