@@ -213,7 +213,10 @@ def _lean_checked(
     same `Summary`, unclean flag and `DataError` as `_keys`. Its ids spelled
     otherwise are those of a first look over each whole column
     (`spelled_among`; on DuckDB, at their last characters only when its
-    statistics prove the rest plain, `_heads`), and the values of the
+    statistics prove the rest plain, `_heads`; the log's inspection ids not
+    at all where a map of bits over their numbers tells their repeats,
+    `_numbers_repeated`, whose count the ids' spelling is looked at for only
+    when it is not none, `_exact_repeats`), and the values of the
     register's columns of few values are tested in Python (`_codes_rejected`):
     all asked again exactly, in SQL, when either finds any; the counted rows'
     reach and repeated inspection ids are those of all the rows, asked again
