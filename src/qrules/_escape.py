@@ -19,11 +19,13 @@ so that no value can forge a status or a row, run a script, or move a cursor:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
 
 __all__ = [
+    "char_columns",
     "code_fence",
     "columns",
     "html",
@@ -64,9 +66,18 @@ def terminal(text: str) -> str:
     return _UNSAFE.sub(_shown, text)
 
 
+@functools.cache
+def char_columns(char: str) -> int:
+    """The columns one character takes on a terminal: two for a wide (CJK)
+    one (kept per character: a report asks of the same few thousand)."""
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def columns(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a wide (CJK) character."""
-    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+    if text.isascii():  # (none is wide: one column each)
+        return len(text)
+    return sum(map(char_columns, text))
 
 
 def terminal_lines(text: str) -> str:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import _escape
-from ._escape import columns
+from ._escape import char_columns, columns
 from ._expr import format_number, format_short
 from ._messages import data, joined, listed, say
 from ._model import Alternative, Body, Lang, Measure, Rule, Target, Text
@@ -948,31 +948,35 @@ def _cut(text: str, width: int) -> str:
     """``text`` in at most ``width`` columns, ending in ``…`` when cut."""
     if columns(text) <= width:
         return text
-    kept = ""
-    for char in text:
-        if columns(kept + char) > width - 1:
-            break
-        kept += char
-    return kept + "…"
+    used = 0
+    for at, char in enumerate(text):
+        used += char_columns(char)
+        if used > width - 1:
+            return text[:at] + "…"
+    return text + "…"  # (not reached: the text is wider than ``width``)
 
 
 def _wrap(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` columns: broken at spaces where it
     has them, anywhere in a run of Chinese."""
     found: list[str] = []
-    current = ""
+    current, used = "", 0  # (the line so far, and its columns)
     for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if columns(candidate) <= width:
-            current = candidate
+        wide = columns(word)
+        if current and used + 1 + wide <= width:
+            current, used = f"{current} {word}", used + 1 + wide
+            continue
+        if not current and wide <= width:
+            current, used = word, wide
             continue
         if current:
             found.append(current)
-        current = ""
+        current, used = "", 0
         for char in word:
-            if columns(current + char) > width:
+            taken = char_columns(char)
+            if used + taken > width:
                 found.append(current)
-                current = ""
-            current += char
+                current, used = "", 0
+            current, used = current + char, used + taken
     found.append(current)
     return found or [""]
