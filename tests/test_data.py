@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import qrules
 from qrules._data import ValueProblem
@@ -150,3 +152,38 @@ def test_dataset_in_gbk_is_read_and_said_so(mini: qrules.Rulebook, tmp_path: Pat
     # An encoding given is honoured: these bytes are not UTF-8.
     with pytest.raises(qrules.DataError, match="not utf-8 at byte"):
         qrules.read_dataset(path, mini, encoding="utf-8")
+
+
+def _compared_by_category(text: str) -> str:
+    """`compared_name` as first written: each character's category asked."""
+    import unicodedata  # noqa: PLC0415
+
+    from qrules._data import _TRADITIONAL  # noqa: PLC0415
+
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRADITIONAL)
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+
+
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from("質量強縣（市、區）合計煙台 　-_.,·•\u200b\u00ad\x1b\ufeffＡａ１"),
+            st.characters(),
+        ),
+        max_size=30,
+    )
+)
+def test_names_compared_as_by_each_characters_category(text: str) -> None:
+    """Names compared through a table of the characters told so far (each
+    character's Unicode category asked once) as by asking every time."""
+    from qrules._data import compared_name  # noqa: PLC0415
+
+    assert compared_name(text) == _compared_by_category(text)
+
+
+def test_names_compared_drop_punctuation_spaces_and_controls() -> None:
+    from qrules._data import compared_name  # noqa: PLC0415
+
+    assert compared_name("质量强县（市、区）") == "质量强县市区"
+    assert compared_name(" 合計 ") == compared_name("合计") == "合计"
+    assert compared_name("Total\u200b (City)") == "totalcity"

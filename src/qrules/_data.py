@@ -566,12 +566,29 @@ _TRADITIONAL = str.maketrans("計總匯數區縣臺煙體個", "计总汇数区�
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
 
+class _Compared(dict[int, "int | None"]):
+    """`compared_name`'s table for `str.translate`: a character dropped (``None``:
+    punctuation, a space or separator, a control or format character), one in
+    its simplified form (`_TRADITIONAL`), or kept as it is. Each character is
+    told by its Unicode category once, then looked up; at most `_MOST_TOLD`
+    are kept (a hostile file may hold many distinct ones)."""
+
+    def __missing__(self, code: int) -> int | None:
+        told = None if unicodedata.category(chr(code))[0] in "PZC" else code
+        if len(self) < _MOST_TOLD:
+            self[code] = told
+        return told
+
+
+_MOST_TOLD = 65_536
+_COMPARED = _Compared(_TRADITIONAL)
+
+
 def compared_name(text: str) -> str:
     """A name as compared: NFKC, case-folded, without spaces or punctuation
     (full-width or not), in simplified characters, so that ``质量强县（市、区）``
-    is ``质量强县(市区)`` and ``合計`` is ``合计``."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TRADITIONAL)
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
+    is ``质量强县市区`` and ``合計`` is ``合计``."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_COMPARED)
 
 
 #: A place written in brackets after a district's name: ``芝罘区（烟台市）``.

@@ -584,7 +584,8 @@ def _narrowed(
 ) -> Iterator[tuple[int, Sequence[object]]]:
     """The rows, each refused (`_narrow`) when it is too wide, as it is read."""
     for number, cells in rows:
-        _narrow(name, cells, say("where.row", row=number))
+        if len(cells) > MAX_SHEET_COLUMNS:  # (where it is, said only then)
+            _narrow(name, cells, say("where.row", row=number))
         yield number, cells
 
 
