@@ -859,16 +859,20 @@ def _unreadable(
     value), and a measure given twice for a year and district (the table keeps
     one: the other reading may give another verdict)."""
     problems: list[Problem] = []
-    first: dict[tuple[str, int, str | None], Text] = {}
+    first: dict[tuple[str, int, str | None], tuple[int, Observation]] = {}
+
+    def place(item: int, observation: Observation) -> Text:
+        # Where it was read, else its place among the observations (from 1):
+        # said only for a problem (most datasets have none).
+        return observation.said_origin() if observation.origin else say("where.item", item=item)
+
     for item, observation in enumerate(observations, start=1):
-        # Where it was read, else its place among the observations (from 1).
-        where = observation.said_origin() if observation.origin else say("where.item", item=item)
         if observation.measure not in rulebook.measures:
             problems.append(
                 Problem(
                     file,
                     say("figures.unknown_measure", text=observation.measure, rulebook=rulebook.id),
-                    where,
+                    place(item, observation),
                 )
             )
             continue
@@ -882,13 +886,13 @@ def _unreadable(
                         measure=observation.measure,
                         year=observation.year,
                         district=observation.district,
-                        first=first[key],
+                        first=place(*first[key]),
                     ),
-                    where,
+                    place(item, observation),
                 )
             )
         else:
-            first[key] = where
+            first[key] = (item, observation)
     return problems
 
 
