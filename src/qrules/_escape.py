@@ -66,10 +66,11 @@ def terminal(text: str) -> str:
     return _UNSAFE.sub(_shown, text)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=65_536)
 def char_columns(char: str) -> int:
     """The columns one character takes on a terminal: two for a wide (CJK)
-    one (kept per character: a report asks of the same few thousand)."""
+    one (kept per character, a bounded number: a report asks of the same few
+    thousand)."""
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
