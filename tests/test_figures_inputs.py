@@ -904,3 +904,37 @@ def test_a_unit_column_saying_percent_does_not_make_a_share_a_percentage(
     assert [p.where for p in raised.value.problems] == [
         "row 2, column '2025'" if reader.endswith("wide") else "row 2, column 'value'"
     ]
+
+
+def test_a_long_sheets_blank_district_below_a_named_one_is_the_city_and_said(
+    yantai: qrules.Rulebook,
+) -> None:
+    """In a long sheet an empty district is the whole city (docs/datasets.md);
+    one below a row naming a district may as well be that district's cell
+    merged down, read by pandas (which leaves a merged cell's other rows
+    empty): the output names those rows and what to do. A blank district
+    above every named one is the city, said nothing of."""
+    measure, other = "advanced_quality_management_adopter_enterprises", "quality_strong_counties"
+    frame = pd.DataFrame(
+        {
+            "year": [2024, 2025, 2025, 2025],
+            "district": [None, "芝罘区", None, "福山区"],
+            "measure": [measure, measure, other, measure],
+            "value": [60, 10, 3, 20],
+        }
+    )
+    dataset = qrules.read_dataset(frame, yantai)
+    assert [(o.district, o.value) for o in dataset.observations] == [
+        (None, 60),
+        ("芝罘区", 10),
+        (None, 3),
+        ("福山区", 20),
+    ]
+    (note,) = [n for n in dataset.notes if "merged" in n.en]
+    assert "below rows naming a district read as the whole city's: rows 3" in note.en
+    assert "ffill" in note.en
+    assert "全市" in note.en
+    assert "第 3 行" in note.zh
+    assert "ffill" in note.zh
+    filled = frame.assign(district=frame["district"].ffill())
+    assert not [n for n in qrules.read_dataset(filled, yantai).notes if "merged" in n.en]

@@ -665,6 +665,10 @@ class _Reader:
     seen: dict[tuple[str, int, str | None], Text] = attrs.field(factory=dict)
     filled: list[int] = attrs.field(factory=list)
     skipped: list[int] = attrs.field(factory=list)
+    #: A long sheet's rows with a blank district below a row naming one: read
+    #: as the whole city's, as documented, and said (a district's cell merged
+    #: down, read by pandas or saved as CSV, comes out so).
+    city_below: list[int] = attrs.field(factory=list)
     #: Where each observation's value is, for `implausible`'s messages.
     value_places: list[Text] = attrs.field(factory=list)
     #: Where each district is first named.
@@ -872,6 +876,7 @@ class _Reader:
         year_at, district_at = positions["year"], positions["district"]
         assert measure_at is not None
         assert value_at is not None
+        named = False  # (a row so far has named a district)
         for number, cells in self.rows():
             measure = self.measure(number, measure_at, cells[measure_at])
             year = self.year
@@ -891,6 +896,10 @@ class _Reader:
                 if district_at is None
                 else self.district_of(cells[district_at], self.where(number, district_at))
             )
+            if district is not None:
+                named = True
+            elif named and district_at is not None and cell_text(cells[district_at]) is None:
+                self.city_below.append(number)
             where = self.places.row(number)
             self.add(measure, year, district, number, value_at, cells[value_at], where)
 
@@ -1307,6 +1316,8 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     if reader.skipped:
         rows = _rows_shown(reader.skipped)
         notes.append(say("figures.headings", rows=rows))
+    if reader.city_below:
+        notes.append(say("figures.blank_district_city", rows=_rows_shown(reader.city_below)))
     # (In a sheet with a column per district, the others are those.)
     unread = [
         header.cells[p]

@@ -551,6 +551,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "空白的区县单元格取上一行的值:第 {rows} 行",
         "blank district cells read as the one above (merged cells): rows {rows}",
     ),
+    "figures.blank_district_city": (
+        "区县为空、其上方已有行写明区县的行读作全市的数值：第 {rows} 行；"
+        "若工作表把某区县的单元格向下合并（用 pandas 读取或另存为 CSV 后其下方为空），"
+        "请向下填充（pandas：ffill）或直接交给 qrules 读取 .xlsx 文件；全市的数值请写“全市”",
+        "blank district cells below rows naming a district read as the whole city's: "
+        "rows {rows}; if the sheet merged a district's cell down (blank below once read "
+        "by pandas or saved as CSV), fill it down (pandas: ffill) or give qrules the "
+        ".xlsx file; write 全市 for the city's figures",
+    ),
     "figures.blank_year": (
         "空白的年份单元格取上一行的值:第 {rows} 行",
         "blank year cells read as the one above (merged cells): rows {rows}",
