@@ -50,6 +50,7 @@ __all__ = [
     "EXCEL_ERRORS",
     "HEADER_SEARCH",
     "IDENTIFIER",
+    "INEXACT_FLOATS",
     "INVISIBLE",
     "MISSING_MARKERS",
     "NUMBER_SIGNS",
@@ -1246,7 +1247,14 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     text (``b'IF01'``, ``['IF01']``) would be read as a unit id or a code that
     no one wrote: a register's ``b'IF01'`` is not the log's ``IF01``, and its
     inspections would go uncounted. (A figure's value is refused as such by
-    `qrules._data.parse_value`, naming its measure.)"""
+    `qrules._data.parse_value`, naming its measure.) A float of
+    `INEXACT_FLOATS` or more is not read either: it holds no whole number
+    exactly, and the id it was (a float64 column of 18-digit ids, as pandas
+    reads a column with a blank cell) may be any of several, 16 for
+    ``123456789012345680``."""
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= INEXACT_FLOATS:
+        shown = say("tabular.inexact_float", value=int(value), step=int(math.ulp(value)))
+        return shown, say("tabular.inexact_float_hint")
     if type(value) in _SCALARS:
         return None  # (the cells of most rows: one test)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -1265,6 +1273,9 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     return say("tabular.not_a_cell", kind=held), say("tabular.not_a_cell_hint")
 
 
+#: The least whole number that a float (a double) cannot tell from the next:
+#: 2**53 + 1 is held as 2**53 (`not_a_cell`).
+INEXACT_FLOATS = 2**53
 #: The types of most cells, each one value (`not_a_cell`).
 _SCALARS = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
 

@@ -1,0 +1,197 @@
+"""Findings of session 21's hunt over DataFrames and Arrow tables (helper
+frames): the route a data team takes, `qrules.testing.assert_meets`,
+`evaluate_for_test` and `Rulebook.evaluate` handed pandas and polars
+DataFrames and Arrow tables, of figures (long and wide by year: nullable
+``Int64``, ``Float64``, ``float64`` with NaN, ``object`` of mixed numbers,
+``string[python]`` and ``string[pyarrow]``, ``category``, ``boolean``,
+float32, a ``datetime64`` or ``Period`` year, ``2025年``, MultiIndex and named
+indexes, duplicated labels; polars ``Categorical``, ``Enum``, ``Decimal``,
+``Null``, ``Float32``, ``UInt64``, ``Int128``, full-width digits, ``98.5%``,
+struct and list columns; Arrow dictionary, large and view text, decimal32
+to 256, float16, chunks left empty, lying pandas metadata) and of registers
+and logs (dates as ``datetime64`` with and without a zone, ``date32``,
+``Timestamp`` objects with a time of day, ``NaT``, nanoseconds, serials,
+``Period``; flags as nullable booleans, 0/1, ``是/否``, categoricals; unit ids
+as ints, text, ``01``, floats, NaN, categoricals, ``uint64``, duplicated,
+unknown). Each frame's verdict was compared with the verdict on the same data
+written as CSV and read by the file readers.
+
+Each test is a reproducer of a defect fixed here. What held up (no defect) is
+listed in the session's report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import qrules
+from qrules import Verdict
+from qrules.testing import evaluate_for_test
+
+from .records_fixtures import FORMULA as INSPECTED
+from .records_fixtures import YEAR_2024 as YEAR
+
+RATE = "food_safety_sampling_pass_rate"
+RATE_RULE = "food-safety-sampling-pass-rate"
+BRANDS = "provincial_high_end_brand_enterprises"
+BRANDS_RULE = "provincial-high-end-brand-enterprises-table"
+
+
+@pytest.fixture(scope="module")
+def book() -> qrules.Rulebook:
+    return qrules.load("yantai-2023-2025")
+
+
+def verdicts(evaluation: qrules.Evaluation) -> list[str]:
+    return [result.verdict.value for result in evaluation]
+
+
+# -- a label cell of several values, or of bytes ------------------------------------------
+
+
+def test_a_district_of_two_districts_is_not_the_citys_figure(book: qrules.Rulebook) -> None:
+    """A district cell holding a numpy array (a pandas column made by a
+    ``groupby``'s ``unique``, or a polars list column made pandas) compares
+    unequal to itself by raising, and was taken for a missing cell: the figure
+    of 芝罘区 and 福山区 together was read as the whole city's, and met the
+    city's target. Now the cell is refused, naming its row and column, as the
+    records readers refuse it."""
+    frame = pd.DataFrame(
+        {
+            "year": [2025],
+            "district": [np.array(["芝罘区", "福山区"], dtype=object)],
+            "measure": [RATE],
+            "value": [98.6],
+        }
+    )
+    with pytest.raises(qrules.DataError, match=r"row 1, column 'district': the cell holds a list"):
+        book.evaluate(frame, rules=[RATE_RULE])
+
+
+def _two_districts(second: Any) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2025, 2025],
+            "district": pd.Series(["芝罘区", second], dtype=object),
+            "measure": [BRANDS, BRANDS],
+            "value": [60, 50],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param(_two_districts("福山区".encode()), id="bytes"),
+        pytest.param(_two_districts(["福山区", "莱山区"]), id="list"),
+        pytest.param(_two_districts({"name": "福山区"}), id="dict"),
+        pytest.param(
+            pl.DataFrame(
+                {
+                    "year": [2025, 2025],
+                    "district": [["芝罘区"], ["福山区"]],
+                    "measure": [BRANDS, BRANDS],
+                    "value": [60, 50],
+                }
+            ),
+            id="polars list",
+        ),
+        pytest.param(
+            pa.table(
+                {
+                    "year": [2025, 2025],
+                    "district": pa.array(["芝罘区".encode(), "福山区".encode()], pa.binary()),
+                    "measure": [BRANDS, BRANDS],
+                    "value": [60, 50],
+                }
+            ),
+            id="arrow binary",
+        ),
+    ],
+)
+def test_a_district_of_bytes_or_several_values_is_refused(
+    book: qrules.Rulebook, frame: Any
+) -> None:
+    """A district cell of bytes (an Arrow or Parquet binary column), a list or
+    a mapping was read as a district named as Python writes it
+    (``b'\\xe7\\xa6\\x8f…'``, ``['福山区', '莱山区']``), and its figure summed
+    into the city's with the others: "met" (60 + 50 >= 100), though the same
+    district written as text beside it would be counted twice, and a list's
+    figure may be any of its districts'. The records readers refuse such a
+    cell (`not_a_cell`); the figures reader now does too."""
+    with pytest.raises(qrules.DataError, match=r"column 'district': the cell holds"):
+        book.evaluate(frame, rules=[BRANDS_RULE])
+
+
+def test_a_measure_or_year_of_several_values_is_said_so(book: qrules.Rulebook) -> None:
+    """An array in the measure or year column was "no measure" and "year ''
+    is not a year": now the cell is said to hold several values."""
+    several = np.array([RATE, RATE], dtype=object)
+    frame = pd.DataFrame({"year": [2025], "measure": [several], "value": [98.6]})
+    with pytest.raises(qrules.DataError, match=r"column 'measure': the cell holds a list"):
+        book.evaluate(frame)
+    frame = pd.DataFrame({"year": [np.array([2024, 2025])], "measure": [RATE], "value": [98.6]})
+    with pytest.raises(qrules.DataError, match=r"column 'year': the cell holds a list"):
+        book.evaluate(frame)
+
+
+# -- ids held as floats past 2**53 ---------------------------------------------------------
+
+#: An 18-digit id: a float holds it as 123456789012345680, as it holds
+#: 123456789012345672 to 123456789012345688.
+BIG = 123456789012345678
+
+
+def _register(unit: Any) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"unit": [unit], "category": ["infant_formula_maker"], "registered": ["2020-01-01"]}
+    )
+
+
+def _log(unit: Any) -> pd.DataFrame:
+    return pd.DataFrame({"unit": [unit], "date": ["2024-05-01"], "kind": ["system"]})
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow", "rows"])
+@pytest.mark.parametrize("engine", [None, "duckdb"])
+def test_an_id_held_as_a_float_past_2_53_is_not_read_as_one_id(
+    book: qrules.Rulebook, kind: str, engine: str | None
+) -> None:
+    """A log whose unit ids pandas read as floats (a column with a blank
+    cell is float64) holds 123456789012345678 as 123456789012345680, the
+    float nearest, which it cannot tell from 16 other ids. It was read as the
+    unit 123456789012345680 of the register: inspected, so "met", where the
+    log's unit was another; the same log written as CSV
+    (``1.2345678901234568e+17``) is of no unit of the register, "not met".
+    Now such a cell is not read: the row is rejected naming its column, and
+    the inspection, of some unit, leaves the verdict unknown."""
+    register, log = _register(BIG + 2), _log(float(BIG))
+    if kind == "polars":
+        register, log = pl.from_pandas(register), pl.from_pandas(log)
+    elif kind == "arrow":
+        register, log = pa.Table.from_pandas(register), pa.Table.from_pandas(log)
+    elif kind == "rows":
+        register, log = register.to_dict("records"), log.to_dict("records")
+    evaluation = evaluate_for_test(
+        None, book, rules=INSPECTED, register=register, log=log, engine=engine, **YEAR
+    )
+    assert verdicts(evaluation) == ["unknown"]
+    [problem] = qrules.read_log(log, qrules.read_register(register)).problems
+    assert "row 1, column 'unit'" in str(problem)
+    assert "float" in str(problem)
+
+
+def test_an_id_past_2_53_held_exactly_is_read(book: qrules.Rulebook) -> None:
+    """Integers (int64, uint64, text) hold such ids exactly, and are read so;
+    a float below 2**53 is a whole number exactly, and is read too."""
+    for unit in (BIG, str(BIG), float(2**53 - 1)):
+        evaluation = evaluate_for_test(
+            None, book, rules=INSPECTED, register=_register(unit), log=_log(unit), **YEAR
+        )
+        assert [r.verdict for r in evaluation] == [Verdict.MET]
