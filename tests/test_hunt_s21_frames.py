@@ -22,6 +22,7 @@ listed in the session's report.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -195,3 +196,56 @@ def test_an_id_past_2_53_held_exactly_is_read(book: qrules.Rulebook) -> None:
             None, book, rules=INSPECTED, register=_register(unit), log=_log(unit), **YEAR
         )
         assert [r.verdict for r in evaluation] == [Verdict.MET]
+
+
+# -- float32 values, encoded ---------------------------------------------------------------
+
+#: 98.48 as a float32 column holds it (98.4800033569336 widened to a double).
+SINGLE = np.array([98.48], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pytest.param(
+            pa.table(
+                {"year": [2025], "measure": [RATE], "value": pa.array(SINGLE).dictionary_encode()}
+            ),
+            id="arrow dictionary",
+        ),
+        pytest.param(
+            pa.table(
+                {
+                    "year": [2025],
+                    "measure": [RATE],
+                    "value": pa.RunEndEncodedArray.from_arrays(
+                        pa.array([1], pa.int32()), pa.array(SINGLE)
+                    ),
+                }
+            ),
+            id="arrow run-end encoded",
+        ),
+        pytest.param(
+            pd.DataFrame({"year": [2025], "measure": [RATE], "value": pd.Categorical(SINGLE)}),
+            id="pandas categorical",
+        ),
+    ],
+)
+def test_an_encoded_float32_column_is_read_as_its_values_are(
+    book: qrules.Rulebook, frame: Any
+) -> None:
+    """A float32 column is read as each value's shortest decimal in single
+    precision (98.48), not widened to a double (98.4800033569336), which a
+    CSV file of it (``98.48``) does not hold. Dictionary-encoded (Arrow's
+    ``dictionary_encode``, a Parquet file's dictionary pages, a pandas
+    categorical of float32) or run-end encoded, it was widened: a rule
+    ``> 98.48`` was met where the column as it is, and its CSV file, do not
+    meet it."""
+    import attrs  # noqa: PLC0415
+
+    from qrules._expr import parse_requirement  # noqa: PLC0415
+
+    rule = book[RATE_RULE]
+    stricter = attrs.evolve(rule, requirement=parse_requirement("> 98.48", rule.measure.id))
+    assert [o.value for o in qrules.read_dataset(frame, book).observations] == [Fraction("98.48")]
+    assert verdicts(book.evaluate(frame, rules=[stricter])) == ["not_met"]

@@ -459,7 +459,11 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             and list(frame.index.get_level_values(k)) == list(frame[columns[str(level)]])
         )
     ]
-    kinds = [str(kind) for kind in frame.dtypes]
+    # (A categorical's values are of its categories' type: float32 ones are read
+    # as a float32 column's.)
+    kinds = [
+        str(getattr(getattr(kind, "categories", None), "dtype", kind)) for kind in frame.dtypes
+    ]
     if not kept:
         return RawTable(
             name,
@@ -486,12 +490,16 @@ def numbered(
 
 def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for batch in batches:
-        columns = [
-            python_list(column)
-            if str(column.type) not in _SINGLE
-            else [_single(v, _SINGLE[str(column.type)]) for v in column.to_pylist()]
-            for column in batch.columns
-        ]
+        columns = []
+        for column in batch.columns:
+            # (A dictionary's or a run-end encoded column's values are of their own
+            # type: float32 values encoded so are read as a float32 column's.)
+            layout = _SINGLE.get(str(getattr(column.type, "value_type", column.type)))
+            columns.append(
+                python_list(column)
+                if layout is None
+                else [_single(v, layout) for v in column.to_pylist()]
+            )
         yield from zip(*columns, strict=True)
 
 
