@@ -249,3 +249,53 @@ def test_an_encoded_float32_column_is_read_as_its_values_are(
     stricter = attrs.evolve(rule, requirement=parse_requirement("> 98.48", rule.measure.id))
     assert [o.value for o in qrules.read_dataset(frame, book).observations] == [Fraction("98.48")]
     assert verdicts(book.evaluate(frame, rules=[stricter])) == ["not_met"]
+
+
+@pytest.mark.parametrize("kind", ["polars", "pandas", "arrow"])
+def test_an_id_held_as_a_float32_past_2_24_is_not_read_as_one_id(
+    book: qrules.Rulebook, kind: str
+) -> None:
+    """The same of a float32 column, which holds whole numbers exactly only
+    up to 2**24: 16777217 is held as 16777216, and was read as the register's
+    unit 16777216, "met" where the log's CSV file (``1.6777216e7``) is "not
+    met". (A float32 column's values are read as their shortest decimals,
+    `_tabular._single`: the float's type was lost before the row reader
+    looked at it.)"""
+    register = pl.DataFrame(
+        {"unit": [16777216], "category": ["infant_formula_maker"], "registered": ["2020-01-01"]}
+    )
+    log = pl.DataFrame(
+        {
+            "unit": pl.Series([16777217.0], dtype=pl.Float32),
+            "date": ["2024-05-01"],
+            "kind": ["system"],
+        }
+    )
+    if kind == "pandas":
+        register, log = register.to_pandas(), log.to_pandas()
+    elif kind == "arrow":
+        register, log = register.to_arrow(), log.to_arrow()
+    evaluation = evaluate_for_test(None, book, rules=INSPECTED, register=register, log=log, **YEAR)
+    assert verdicts(evaluation) == ["unknown"]
+    [problem] = qrules.read_log(log, qrules.read_register(register)).problems
+    assert "the float 16777216, which holds a whole number past 2**24 only to the nearest 2" in str(
+        problem
+    )
+
+
+def test_a_date_held_as_a_float32_past_2_24_is_not_read_as_another_day() -> None:
+    """A float32 column of dates written 20240305 holds it as 20240304 (a
+    float32's whole numbers past 2**24 are even), and the unit was registered
+    on 4 March: now the row is rejected, naming the column."""
+    register = qrules.read_register(
+        pl.DataFrame(
+            {
+                "unit": ["IF01"],
+                "category": ["infant_formula_maker"],
+                "registered": pl.Series([20240305.0], dtype=pl.Float32),
+            }
+        )
+    )
+    assert register.units == ()
+    [problem] = register.problems
+    assert "column 'registered': the float 20240304" in str(problem)

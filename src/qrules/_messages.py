@@ -3639,14 +3639,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
     # -- _tabular (s21 frames): a whole number held as a float past 2**53 --
     "tabular.inexact_float": (
-        "浮点数 {value}：浮点数只能把超过 2**53 的整数保存到最接近的 {step}，原来的编号无法得知，不读取",
-        "the float {value}, which holds a whole number past 2**53 only to the nearest "
+        "浮点数 {value}：浮点数只能把超过 {exact} 的整数保存到最接近的 {step}，原来的编号无法得知，不读取",
+        "the float {value}, which holds a whole number past {exact} only to the nearest "
         "{step}: the number written cannot be told, and the cell is not read",
     ),
     "tabular.inexact_float_hint": (
-        "请将该列按文本（或可含空值的整数）读取，使每个编号按原样读取",
+        "请将该列按文本（或可含空值的整数）读取，使每个值按原样读取",
         "read the column as text (or as whole numbers that may be missing: pandas' "
-        "nullable integers), so that each id is read as written",
+        "nullable integers), so that each value is read as written",
     ),
     # -- _decisions (s16 hunt16): a decision log that is a link, or no log ------------------
     "decisions.link": (
