@@ -22,6 +22,7 @@ listed in the session's report.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any
 
@@ -299,3 +300,79 @@ def test_a_date_held_as_a_float32_past_2_24_is_not_read_as_another_day() -> None
     assert register.units == ()
     [problem] = register.problems
     assert "column 'registered': the float 20240304" in str(problem)
+
+
+# -- the log's reach, declared with a frame's own values -------------------------------------
+
+
+def _one_inspection() -> tuple[pd.DataFrame, pd.DataFrame]:
+    register = _register("IF01")
+    log = pd.DataFrame(
+        {"unit": ["IF01"], "date": pd.to_datetime(["2024-05-01 09:30"]), "kind": ["system"]}
+    )
+    return register, log
+
+
+@pytest.mark.parametrize(
+    ("log_from", "log_until"),
+    [
+        pytest.param(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31 18:00"), id="Timestamp"),
+        pytest.param(dt.datetime(2024, 1, 1, 8), dt.datetime(2024, 12, 31, 23, 59), id="datetime"),
+        pytest.param(
+            pd.Timestamp("2024-01-01 07:30", tz="Asia/Shanghai"),
+            pd.Timestamp("2024-12-31 20:00", tz="Asia/Shanghai"),
+            id="Timestamp in its zone",
+        ),
+        pytest.param(np.datetime64("2024-01-01"), np.datetime64("2024-12-31T18:00"), id="numpy"),
+        pytest.param(20240101, 20241231, id="int"),
+    ],
+)
+def test_a_reach_declared_as_a_date_time_is_its_day(
+    book: qrules.Rulebook, log_from: Any, log_until: Any
+) -> None:
+    """``log_from=df.date.min()``, a pandas `Timestamp` (a `datetime`, so a
+    `date` as the arguments' types say), stopped the judging with
+    "TypeError: Cannot compare Timestamp with datetime.date", and a
+    `datetime` with "can't compare datetime.datetime to datetime.date". A
+    date-time declared is its day, in its own time zone, as a log's
+    date-time cell is read; a numpy `datetime64` or a number, its text
+    (``20240101``), as the command line's ``--log-from`` is read."""
+    register, log = _one_inspection()
+    evaluation = evaluate_for_test(
+        None,
+        book,
+        rules=INSPECTED,
+        register=register,
+        log=log,
+        log_from=log_from,
+        log_until=log_until,
+    )
+    assert verdicts(evaluation) == ["met"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(pd.NaT, id="NaT"),
+        pytest.param(np.datetime64("NaT"), id="numpy NaT"),
+        pytest.param(45292, id="Excel serial"),
+    ],
+)
+def test_a_reach_declared_as_no_date_is_said_so(book: qrules.Rulebook, value: Any) -> None:
+    """``NaT`` (the ``min()`` of a column of no dates) stopped the judging with
+    "TypeError: Cannot compare NaT with datetime.date object"; a numpy
+    ``NaT`` or a number with "AttributeError: ... has no attribute
+    'isascii'". Each is now a `ValueError` naming the argument and what to
+    write, as a text that is no date is (an Excel serial is no date one
+    means to type)."""
+    register, log = _one_inspection()
+    with pytest.raises(ValueError, match=r"^log_from: .* is not a date: write 2024-12-31"):
+        evaluate_for_test(
+            None,
+            book,
+            rules=INSPECTED,
+            register=register,
+            log=log,
+            log_from=value,
+            log_until="2024-12-31",
+        )
