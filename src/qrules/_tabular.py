@@ -1284,13 +1284,15 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     either: it holds no whole number exactly, and the id it was (a float64
     column of 18-digit ids, as pandas reads a column with a blank cell) may
     be any of several, 16 for ``123456789012345680``."""
+    if type(value) in _SCALARS:
+        return None  # (the cells of most rows: one test)
+    if isinstance(value, float) and not abs(value) >= INEXACT_FLOATS:
+        return None  # (a whole number exactly, or none; numpy's float64 too)
     if (bits := _inexact_bits(value)) is not None:
         assert isinstance(value, float | Decimal)
         step = int(math.ulp(float(value)) * 2 ** (53 - bits))  # (a float32's spacing, say)
         shown = say("tabular.inexact_float", value=int(value), exact=f"2**{bits}", step=step)
         return shown, say("tabular.inexact_float_hint")
-    if type(value) in _SCALARS:
-        return None  # (the cells of most rows: one test)
     if isinstance(value, bytes | bytearray | memoryview):
         head = bytes(value[:24])
         held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
@@ -1322,8 +1324,9 @@ def _inexact_bits(value: object) -> int | None:
     return None
 
 
-#: The types of most cells, each one value (`not_a_cell`).
-_SCALARS = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+#: The types of most cells, each one value (`not_a_cell`; a float is one, when
+#: it is a whole number exactly).
+_SCALARS = frozenset({str, int, bool, type(None), Decimal, dt.date, dt.datetime})
 
 
 def _dimensions(value: object) -> int:
