@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -376,3 +377,41 @@ def test_a_reach_declared_as_no_date_is_said_so(book: qrules.Rulebook, value: An
             log_from=value,
             log_until="2024-12-31",
         )
+
+
+# -- left for the lead: a blank district in a long sheet -------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "design: in a long sheet an empty district is the whole city (docs/datasets.md), "
+        "so a district merged down over two rows, blank below its first row once read by "
+        "pandas (or saved as CSV), gives the second row's figure to the city; the wide "
+        "layout reads such a cell (left of the measure column) as the one above. Whether "
+        "the long layout should too, or refuse the cell, is the lead's call."
+    ),
+)
+def test_a_district_merged_over_a_long_sheets_rows_read_by_pandas_is_not_the_city(
+    book: qrules.Rulebook, tmp_path: Path
+) -> None:
+    """The same workbook: read by qrules, 芝罘区 merged over rows 2 and 3 is
+    each row's, and the city's pass rate is unknown; read by
+    ``pd.read_excel`` (a data team's route), row 3's district is ``NaN``, so
+    芝罘区's 99 is the city's, and the city's rule is met."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "figures.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["year", "district", "measure", "value"])
+    sheet.append([2025, "芝罘区", BRANDS, 60])
+    sheet.append([2025, None, RATE, 99])
+    sheet.merge_cells("B2:B3")
+    workbook.save(path)
+    assert verdicts(book.evaluate(path, rules=[RATE_RULE])) == ["unknown"]
+    frame = pd.read_excel(path)
+    try:
+        found = verdicts(book.evaluate(frame, rules=[RATE_RULE]))
+    except qrules.DataError:
+        return
+    assert found == ["unknown"]
