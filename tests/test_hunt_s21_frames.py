@@ -200,6 +200,24 @@ def test_an_id_past_2_53_held_exactly_is_read(book: qrules.Rulebook) -> None:
         assert [r.verdict for r in evaluation] == [Verdict.MET]
 
 
+def test_an_xlsx_number_cell_past_2_53_is_not_read_as_one_id(tmp_path: Path) -> None:
+    """An ``.xlsx`` number cell is a double (Excel keeps 15 digits of it): an
+    18-digit id typed as a number was read as the digits of the float
+    nearest, 123456789012345696, an id no one wrote. Now its row is rejected
+    as a frame's is."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "register.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["unit", "category"])
+    workbook.active.append([BIG, "infant_formula_maker"])
+    workbook.save(path)
+    register = qrules.read_register(path)
+    assert register.units == ()
+    [problem] = register.problems
+    assert "row 2, column 'unit': the float 1234567890123456" in str(problem)
+    assert "Excel keeps 15 digits" in str(problem)
+
+
 # -- float32 values, encoded ---------------------------------------------------------------
 
 #: 98.48 as a float32 column holds it (98.4800033569336 widened to a double).

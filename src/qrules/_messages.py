@@ -3644,9 +3644,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{step}: the number written cannot be told, and the cell is not read",
     ),
     "tabular.inexact_float_hint": (
-        "请将该列按文本（或可含空值的整数）读取，使每个值按原样读取",
-        "read the column as text (or as whole numbers that may be missing: pandas' "
-        "nullable integers), so that each value is read as written",
+        "请以文本提供该列，使每个值按原样读取（DataFrame：按文本或可含空值的整数读取；"
+        "工作簿：单元格设为文本格式后重新录入，Excel 的数字只保留 15 位）",
+        "give the column as text, so that each value is read as written (a DataFrame: "
+        "read it as text, or as pandas' nullable integers; a workbook: cells formatted as "
+        "text, the values typed again, as Excel keeps 15 digits of a number)",
     ),
     # -- _decisions (s16 hunt16): a decision log that is a link, or no log ------------------
     "decisions.link": (
