@@ -67,6 +67,7 @@ from ._once import once
 from ._recordspec import FLAGS, LOG_COLUMNS, REGISTER_COLUMNS
 from ._tabular import (
     EXCEL_ERRORS,
+    INEXACT_FLOATS,
     MISSING_MARKERS,
     RawTable,
     TableSource,
@@ -1231,9 +1232,18 @@ def _blank(column: Any) -> Any:
 
 
 def _too_large(column: Any) -> Any | None:
-    """Where a number is beyond what qrules reads (decimal columns only: no
-    other Arrow number can be)."""
-    pa = needs("pyarrow")
+    """Where a number is beyond what qrules reads (of Arrow's numbers, only a
+    decimal can be), or a float that holds no whole number exactly
+    (`INEXACT_FLOATS`: an id it stands for cannot be told, `not_a_cell`):
+    rows the row reader reads, and rejects when the column is one it reads."""
+    pa, pc = needs("pyarrow"), _compute()
+    if pa.types.is_floating(column.type):
+        inexact = pc.and_(
+            pc.is_finite(column),
+            pc.greater_equal(pc.abs(column), _scalar(INEXACT_FLOATS, pa.int64())),
+        )
+        inexact = pc.fill_null(inexact, _scalar(False, pa.bool_()))
+        return inexact if pc.any(inexact).as_py() else None
     if not pa.types.is_decimal(column.type):
         return None
     return _each_value(column, _bounded, pa.null())[1]

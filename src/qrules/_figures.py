@@ -56,6 +56,7 @@ from ._tabular import (
     header_problems,
     header_text,
     normal,
+    not_a_cell,
     numbered,
     open_table,
     other_sheets,
@@ -702,11 +703,13 @@ class _Reader:
                 # records readers read it; a CSV row's missing cells are not.)
                 cells = (*cells, *[None] * (width - len(cells)))
             # A label (a year, a district, a measure, a unit) that cannot be read
-            # names nothing: read as its text, ``=1+1`` or ``#REF!`` was a district.
+            # names nothing: read as its text, ``=1+1`` or ``#REF!`` was a district;
+            # so was ``b'\\xe8…'`` (bytes) or ``['芝罘区']``, and an array of two
+            # districts, unequal to itself, was no district: the city's figure.
             labels = [
                 (p, why)
                 for p in self.header.read_labels
-                if (why := unread_cell(cells[p])) is not None
+                if (why := unread_cell(cells[p]) or not_a_cell(cells[p])) is not None
             ]
             if labels:
                 for position, why in labels:

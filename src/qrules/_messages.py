@@ -3646,6 +3646,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "decode it to text first, as UTF-8 say)",
     ),
     "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
+    # -- _tabular (s21 frames): a whole number held as a float past 2**53 --
+    "tabular.inexact_float": (
+        "浮点数 {value}：浮点数只能把超过 {exact} 的整数保存到最接近的 {step}，原来的编号无法得知，不读取",
+        "the float {value}, which holds a whole number past {exact} only to the nearest "
+        "{step}: the number written cannot be told, and the cell is not read",
+    ),
+    "tabular.inexact_float_hint": (
+        "请以文本提供该列，使每个值按原样读取（DataFrame：按文本或可含空值的整数读取；"
+        "工作簿：单元格设为文本格式后重新录入，Excel 的数字只保留 15 位）",
+        "give the column as text, so that each value is read as written (a DataFrame: "
+        "read it as text, or as pandas' nullable integers; a workbook: cells formatted as "
+        "text, the values typed again, as Excel keeps 15 digits of a number)",
+    ),
     # -- _decisions (s16 hunt16): a decision log that is a link, or no log ------------------
     "decisions.link": (
         "{path}：决策日志是符号链接（指向 {target!r}）：qrules 不通过链接追加，请直接给出文件的路径",

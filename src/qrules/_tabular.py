@@ -50,6 +50,7 @@ __all__ = [
     "EXCEL_ERRORS",
     "HEADER_SEARCH",
     "IDENTIFIER",
+    "INEXACT_FLOATS",
     "INVISIBLE",
     "MISSING_MARKERS",
     "NUMBER_SIGNS",
@@ -458,7 +459,11 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             and list(frame.index.get_level_values(k)) == list(frame[columns[str(level)]])
         )
     ]
-    kinds = [str(kind) for kind in frame.dtypes]
+    # (A categorical's values are of its categories' type: float32 ones are read
+    # as a float32 column's.)
+    kinds = [
+        str(getattr(getattr(kind, "categories", None), "dtype", kind)) for kind in frame.dtypes
+    ]
     if not kept:
         return RawTable(
             name,
@@ -485,12 +490,16 @@ def numbered(
 
 def arrow_rows(batches: Iterable[Any]) -> Iterator[tuple[object, ...]]:
     for batch in batches:
-        columns = [
-            python_list(column)
-            if str(column.type) not in _SINGLE
-            else [_single(v, _SINGLE[str(column.type)]) for v in column.to_pylist()]
-            for column in batch.columns
-        ]
+        columns = []
+        for column in batch.columns:
+            # (A dictionary's or a run-end encoded column's values are of their own
+            # type: float32 values encoded so are read as a float32 column's.)
+            layout = _SINGLE.get(str(getattr(column.type, "value_type", column.type)))
+            columns.append(
+                python_list(column)
+                if layout is None
+                else [_single(v, layout) for v in column.to_pylist()]
+            )
         yield from zip(*columns, strict=True)
 
 
@@ -507,6 +516,29 @@ _SINGLE = {
     "float[pyarrow]": "<f",
     "halffloat[pyarrow]": "<e",
 }
+
+
+#: The bits of the whole numbers each layout of `_SINGLE` holds exactly: a
+#: float32 holds 2**24 + 1 as 2**24.
+_EXACT_BITS = {"<f": 24, "<e": 11}
+
+
+class NarrowWhole(Decimal):
+    """A value of a float32 (float16) column of `_EXACT_BITS` or more, read as
+    its shortest decimal as any of the column's values is (a figure), which
+    that type holds as a whole number only to the nearest 2, 4, …: as a
+    record's id it may be any of several, and `not_a_cell` refuses it."""
+
+    bits: int
+
+    def __new__(cls, text: str, bits: int) -> NarrowWhole:
+        made = super().__new__(cls, text)
+        made.bits = bits
+        return made
+
+    def __reduce__(self) -> tuple[type[NarrowWhole], tuple[str, int]]:  # type: ignore[override]
+        # (Copied or pickled, it is made again from its text and its bits.)
+        return type(self), (str(self), self.bits)
 
 
 def _narrowed(rows: Iterable[Sequence[object]], kinds: Sequence[str]) -> Iterable[Sequence[object]]:
@@ -538,7 +570,8 @@ def _single(value: object, layout: str) -> object:
         text = format(value, f".{digits}g")
         try:
             if struct.unpack(layout, struct.pack(layout, float(text)))[0] == value:
-                return Decimal(text)
+                bits = _EXACT_BITS[layout]
+                return Decimal(text) if abs(value) < 2**bits else NarrowWhole(text, bits)
         except OverflowError:  # rounded beyond the type's largest value
             continue
     return value
@@ -1246,9 +1279,20 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     text (``b'IF01'``, ``['IF01']``) would be read as a unit id or a code that
     no one wrote: a register's ``b'IF01'`` is not the log's ``IF01``, and its
     inspections would go uncounted. (A figure's value is refused as such by
-    `qrules._data.parse_value`, naming its measure.)"""
+    `qrules._data.parse_value`, naming its measure.) A float of
+    `INEXACT_FLOATS` or more (a float32 of 2**24, `NarrowWhole`) is not read
+    either: it holds no whole number exactly, and the id it was (a float64
+    column of 18-digit ids, as pandas reads a column with a blank cell) may
+    be any of several, 16 for ``123456789012345680``."""
     if type(value) in _SCALARS:
         return None  # (the cells of most rows: one test)
+    if isinstance(value, float) and not abs(value) >= INEXACT_FLOATS:
+        return None  # (a whole number exactly, or none; numpy's float64 too)
+    if (bits := _inexact_bits(value)) is not None:
+        assert isinstance(value, float | Decimal)
+        step = int(math.ulp(float(value)) * 2 ** (53 - bits))  # (a float32's spacing, say)
+        shown = say("tabular.inexact_float", value=int(value), exact=f"2**{bits}", step=step)
+        return shown, say("tabular.inexact_float_hint")
     if isinstance(value, bytes | bytearray | memoryview):
         head = bytes(value[:24])
         held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
@@ -1265,8 +1309,24 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     return say("tabular.not_a_cell", kind=held), say("tabular.not_a_cell_hint")
 
 
-#: The types of most cells, each one value (`not_a_cell`).
-_SCALARS = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+#: The least whole number that a float (a double) cannot tell from the next:
+#: 2**53 + 1 is held as 2**53 (`not_a_cell`).
+INEXACT_FLOATS = 2**53
+
+
+def _inexact_bits(value: object) -> int | None:
+    """The bits of the whole numbers a float holds exactly, when ``value`` is
+    one past them (`not_a_cell`): 53 for a double, 24 for a float32."""
+    if isinstance(value, NarrowWhole):
+        return value.bits
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= INEXACT_FLOATS:
+        return 53
+    return None
+
+
+#: The types of most cells, each one value (`not_a_cell`; a float is one, when
+#: it is a whole number exactly).
+_SCALARS = frozenset({str, int, bool, type(None), Decimal, dt.date, dt.datetime})
 
 
 def _dimensions(value: object) -> int:

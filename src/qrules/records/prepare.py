@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from .._cells import missing
 from .._errors import DataError, Problem
 from .._messages import Text, say
 from .doubts import (
@@ -306,10 +307,18 @@ def declared_reach(
 
 
 def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | None:
-    """A declared date (``log_until``, ``log_from``), given as a date or text."""
-    if value is None or isinstance(value, dt.date):
+    """A declared date (``log_until``, ``log_from``), given as a date or text.
+    A date-time (a pandas ``Timestamp``: ``df.date.max()``) is its day in its
+    own time zone, as a log's date-time cell is read; it was compared with
+    days, and raised ``TypeError``. Anything else is read as its text (a
+    numpy ``datetime64``'s ``2024-12-31``): ``NaT``, or a number that is not
+    written as a day (an Excel serial), is a `ValueError` saying what to
+    write."""
+    if value is None:
         return value
+    if isinstance(value, dt.date) and not missing(value):
+        return value.date() if isinstance(value, dt.datetime) else value
     try:
-        return declared_date(value)
+        return declared_date(str(value))
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
