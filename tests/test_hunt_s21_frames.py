@@ -406,8 +406,9 @@ def test_a_reach_declared_as_no_date_is_said_so(book: qrules.Rulebook, value: An
         "design: in a long sheet an empty district is the whole city (docs/datasets.md), "
         "so a district merged down over two rows, blank below its first row once read by "
         "pandas (or saved as CSV), gives the second row's figure to the city; the wide "
-        "layout reads such a cell (left of the measure column) as the one above. Whether "
-        "the long layout should too, or refuse the cell, is the lead's call."
+        "layout reads such a cell (left of the measure column) as the one above. The "
+        "output names such rows and what to do (figures.blank_district_city); whether the "
+        "long layout should read the cell as the one above, or refuse it, is left open."
     ),
 )
 def test_a_district_merged_over_a_long_sheets_rows_read_by_pandas_is_not_the_city(
