@@ -271,7 +271,7 @@ def test_an_encoded_float32_column_is_read_as_its_values_are(
     assert verdicts(book.evaluate(frame, rules=[stricter])) == ["not_met"]
 
 
-@pytest.mark.parametrize("kind", ["polars", "pandas", "arrow"])
+@pytest.mark.parametrize("kind", ["polars", "pandas", "pandas index", "arrow"])
 def test_an_id_held_as_a_float32_past_2_24_is_not_read_as_one_id(
     book: qrules.Rulebook, kind: str
 ) -> None:
@@ -293,6 +293,9 @@ def test_an_id_held_as_a_float32_past_2_24_is_not_read_as_one_id(
     )
     if kind == "pandas":
         register, log = register.to_pandas(), log.to_pandas()
+    elif kind == "pandas index":
+        # (The review's finding: a named index level of float32 was read widened.)
+        register, log = register.to_pandas(), log.to_pandas().set_index("unit")
     elif kind == "arrow":
         register, log = register.to_arrow(), log.to_arrow()
     evaluation = evaluate_for_test(None, book, rules=INSPECTED, register=register, log=log, **YEAR)
@@ -319,6 +322,60 @@ def test_a_date_held_as_a_float32_past_2_24_is_not_read_as_another_day() -> None
     assert register.units == ()
     [problem] = register.problems
     assert "column 'registered': the float 20240304" in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [
+        pytest.param(np.float32(20240305.0), "20240304", id="float32"),
+        pytest.param(np.float16(4097.0), "4096", id="float16"),
+    ],
+)
+def test_a_numpy_float32_value_past_its_whole_numbers_is_not_read(value: Any, held: str) -> None:
+    """The review's finding: a numpy ``float32`` (``float16``) value in a
+    list of dicts or an object column, which is no Python float, was read as
+    the day (number) it rounds to, 20240305 as 4 March. Now refused as a
+    float32 column's value is."""
+    register = qrules.read_register(
+        [{"unit": "IF01", "category": "infant_formula_maker", "registered": value}]
+    )
+    assert register.units == ()
+    [problem] = register.problems
+    assert f"column 'registered': the float {held}" in str(problem)
+
+
+def test_an_id_held_as_a_real_in_a_postgres_table_is_not_read_as_one_id(postgres: Any) -> None:
+    """The review's finding: psycopg reads PostgreSQL's ``real`` (float4) as a
+    Python float, 16777217 stored as 16777216.0, below 2**53: it was read as
+    the unit 16777216. A ``real`` column is read as a float32 is (DuckDB's
+    ``REAL`` already was), so such an id is refused."""
+    postgres.execute(
+        "DROP TABLE IF EXISTS s21_real_register;"
+        " CREATE TABLE s21_real_register (unit real, category text, registered text);"
+        " INSERT INTO s21_real_register VALUES"
+        " (16777217, 'infant_formula_maker', '2020-01-01'),"
+        " (12.5, 'infant_formula_maker', '2020-01-01')"
+    )
+    try:
+        register = qrules.read_register(postgres, table="s21_real_register")
+    finally:
+        postgres.execute("DROP TABLE s21_real_register")
+    assert [u.unit for u in register.units] == ["12.5"]
+    [problem] = register.problems
+    assert "column 'unit': the float 16777216, which holds a whole number past 2**24" in str(
+        problem
+    )
+
+
+def test_a_reach_that_is_no_date_is_said_in_both_languages(book: qrules.Rulebook) -> None:
+    """The review's finding: a declared reach that is no date was an English
+    `ValueError` only; it is a `QRulesError` too, said in either language."""
+    register, log = _one_inspection()
+    with pytest.raises(qrules.QRulesError) as raised:
+        evaluate_for_test(None, book, rules=INSPECTED, register=register, log=log, log_until="soon")
+    assert isinstance(raised.value, ValueError)
+    assert str(raised.value).startswith("log_until: 'soon' is not a date")
+    assert raised.value.render("zh").startswith("log_until：'soon' 不是日期")
 
 
 # -- the log's reach, declared with a frame's own values -------------------------------------

@@ -566,6 +566,10 @@ _TRADITIONAL = str.maketrans("計總匯數區縣臺煙體個", "计总汇数区�
 _DISTRICT_SUFFIXES = ("区", "县", "市", "旗", "district", "county", "city")
 
 
+#: How many characters `compared_name`'s table keeps (`_Compared`).
+_MOST_TOLD = 65_536
+
+
 class _Compared(dict[int, "int | None"]):
     """`compared_name`'s table for `str.translate`: a character dropped (``None``:
     punctuation, a space or separator, a control or format character), one in
@@ -580,7 +584,6 @@ class _Compared(dict[int, "int | None"]):
         return told
 
 
-_MOST_TOLD = 65_536
 _COMPARED = _Compared(_TRADITIONAL)
 
 

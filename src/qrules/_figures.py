@@ -570,11 +570,13 @@ def _labels_rows(cell: str) -> bool:
     )
 
 
-def _narrow(name: str, cells: Sequence[object], where: Text) -> None:
-    """Refuse a header or row of more than `MAX_SHEET_COLUMNS` cells: each
-    header cell is compared with every name a column may have (two million
-    columns in a 4 MB file took minutes), and a row is read cell by cell."""
+def _narrow(name: str, cells: Sequence[object], row: int | None = None) -> None:
+    """Refuse a header (``row`` ``None``) or row of more than
+    `MAX_SHEET_COLUMNS` cells: each header cell is compared with every name a
+    column may have (two million columns in a 4 MB file took minutes), and a
+    row is read cell by cell. (Where it is, said only then.)"""
     if len(cells) > MAX_SHEET_COLUMNS:
+        where = say("where.header") if row is None else say("where.row", row=row)
         said = say("figures.too_many_columns", count=len(cells), limit=MAX_SHEET_COLUMNS)
         hint = say("figures.too_many_columns_hint")
         raise DataError(name, [Problem(name, said, where, hint=hint)])
@@ -585,8 +587,7 @@ def _narrowed(
 ) -> Iterator[tuple[int, Sequence[object]]]:
     """The rows, each refused (`_narrow`) when it is too wide, as it is read."""
     for number, cells in rows:
-        if len(cells) > MAX_SHEET_COLUMNS:  # (where it is, said only then)
-            _narrow(name, cells, say("where.row", row=number))
+        _narrow(name, cells, number)
         yield number, cells
 
 
@@ -596,7 +597,7 @@ def _find_header(
     """The header, the rows under it, and the header's row number. With
     ``header_row``, that row; else the first of the first rows that names a
     measure column (`header_below`; row 1, the file's first, when none does)."""
-    _narrow(table.name, table.header, say("where.header"))
+    _narrow(table.name, table.header)
     table = attrs.evolve(table, rows=_narrowed(table.name, table.rows))
     first = table.rows
     header = _Header.of(table.header, figures, table.labels)
@@ -899,12 +900,18 @@ class _Reader:
                 if district_at is None
                 else self.district_of(cells[district_at], self.where(number, district_at))
             )
+            where = self.places.row(number)
+            stored = len(self.observations)
+            self.add(measure, year, district, number, value_at, cells[value_at], where)
             if district is not None:
                 named = True
-            elif named and district_at is not None and cell_text(cells[district_at]) is None:
+            elif (
+                named
+                and len(self.observations) > stored  # (a figure read as the city's)
+                and district_at is not None
+                and cell_text(cells[district_at]) is None
+            ):
                 self.city_below.append(number)
-            where = self.places.row(number)
-            self.add(measure, year, district, number, value_at, cells[value_at], where)
 
     def wide(self, by: str) -> None:
         """A row per measure (and district or year); a column per year or district."""

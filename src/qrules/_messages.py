@@ -3037,6 +3037,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "登记日期 {date} 晚于今天({today}):可疑日期,该单位是否在册未知",
         "registered {date}, after today ({today}): a doubtful date, the unit's membership unknown",
     ),
+    "plan.declared_date": ("{name}：{problem}", "{name}: {problem}"),
     "plan.iso_date": (
         "{value!r} 不是日期:请写作 2024-12-31、2024/12/31、2024.12.31、2024年12月31日 或 20241231(与检查记录的日期单元格相同;Excel 序列号不可)",
         "{value!r} is not a date: write 2024-12-31, 2024/12/31, 2024.12.31, 2024年12月31日 or 20241231 (as a log's date cells; not an Excel serial)",
@@ -3648,7 +3649,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tabular.bytes": ("二进制数据（{value}）", "bytes ({value})"),
     # -- _tabular (s21 frames): a whole number held as a float past 2**53 --
     "tabular.inexact_float": (
-        "浮点数 {value}：浮点数只能把超过 {exact} 的整数保存到最接近的 {step}，原来的编号无法得知，不读取",
+        "浮点数 {value}：浮点数只能把超过 {exact} 的整数保存到最接近的 {step}，原来写的数无法得知，不读取",
         "the float {value}, which holds a whole number past {exact} only to the nearest "
         "{step}: the number written cannot be told, and the cell is not read",
     ),

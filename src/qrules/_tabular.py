@@ -459,11 +459,7 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             and list(frame.index.get_level_values(k)) == list(frame[columns[str(level)]])
         )
     ]
-    # (A categorical's values are of its categories' type: float32 ones are read
-    # as a float32 column's.)
-    kinds = [
-        str(getattr(getattr(kind, "categories", None), "dtype", kind)) for kind in frame.dtypes
-    ]
+    kinds = [_kind(kind) for kind in frame.dtypes]
     if not kept:
         return RawTable(
             name,
@@ -478,8 +474,17 @@ def _pandas_table(frame: Any, name: str) -> RawTable:
             yield (*(labels[k] for k, _ in kept), *cells)
 
     header = [*(str(level) for _, level in kept), *(str(c) for c in frame.columns)]
-    kinds = ["" for _ in kept] + kinds
+    # (An index level's values are of its own type: float32 ones read as a
+    # float32 column's, `_narrowed`.)
+    kinds = [_kind(frame.index.get_level_values(k).dtype) for k, _ in kept] + kinds
     return RawTable(name, header, numbered(_narrowed(rows(), kinds)), labels=len(kept))
+
+
+def _kind(dtype: Any) -> str:
+    """A pandas column's (or index level's) type as `_SINGLE` names it: a
+    categorical's, its categories' (float32 ones are read as a float32
+    column's)."""
+    return str(getattr(getattr(dtype, "categories", None), "dtype", dtype))
 
 
 def numbered(
@@ -1286,13 +1291,13 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     be any of several, 16 for ``123456789012345680``."""
     if type(value) in _SCALARS:
         return None  # (the cells of most rows: one test)
-    if isinstance(value, float) and not abs(value) >= INEXACT_FLOATS:
-        return None  # (a whole number exactly, or none; numpy's float64 too)
     if (bits := _inexact_bits(value)) is not None:
-        assert isinstance(value, float | Decimal)
-        step = int(math.ulp(float(value)) * 2 ** (53 - bits))  # (a float32's spacing, say)
-        shown = say("tabular.inexact_float", value=int(value), exact=f"2**{bits}", step=step)
+        whole = float(value)  # type: ignore[arg-type]  # (a float, a NarrowWhole or numpy's)
+        step = int(math.ulp(whole) * 2 ** (53 - bits))  # (a float32's spacing, say)
+        shown = say("tabular.inexact_float", value=int(whole), exact=f"2**{bits}", step=step)
         return shown, say("tabular.inexact_float_hint")
+    if isinstance(value, float):
+        return None  # (a whole number exactly, or none; numpy's float64 too)
     if isinstance(value, bytes | bytearray | memoryview):
         head = bytes(value[:24])
         held = say("tabular.bytes", value=repr(head) + ("…" if len(value) > 24 else ""))
@@ -1309,6 +1314,9 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
     return say("tabular.not_a_cell", kind=held), say("tabular.not_a_cell_hint")
 
 
+#: PostgreSQL's ``real`` (float4), by its OID: a float32 (`read_table`).
+_POSTGRES_REAL = 700
+
 #: The least whole number that a float (a double) cannot tell from the next:
 #: 2**53 + 1 is held as 2**53 (`not_a_cell`).
 INEXACT_FLOATS = 2**53
@@ -1316,12 +1324,21 @@ INEXACT_FLOATS = 2**53
 
 def _inexact_bits(value: object) -> int | None:
     """The bits of the whole numbers a float holds exactly, when ``value`` is
-    one past them (`not_a_cell`): 53 for a double, 24 for a float32."""
+    one past them (`not_a_cell`): 53 for a double, 24 for a float32 (read
+    from its column, `NarrowWhole`, or a numpy ``float32`` as it is), 11 for
+    a float16."""
     if isinstance(value, NarrowWhole):
         return value.bits
-    if isinstance(value, float) and math.isfinite(value) and abs(value) >= INEXACT_FLOATS:
-        return 53
-    return None
+    if isinstance(value, float):
+        bits = 53
+    else:
+        # (numpy's float32 and float16 are no Python float: told by their type.)
+        dtype = getattr(value, "dtype", None)
+        if getattr(dtype, "kind", None) != "f" or getattr(dtype, "itemsize", 0) not in (2, 4):
+            return None
+        bits = 24 if dtype.itemsize == 4 else 11  # type: ignore[union-attr]
+        value = float(value)  # type: ignore[arg-type]
+    return bits if math.isfinite(value) and abs(value) >= 2**bits else None
 
 
 #: The types of most cells, each one value (`not_a_cell`; a float is one, when
@@ -1715,8 +1732,15 @@ def from_connection(
 
     # DuckDB hands a REAL (FLOAT) column's values out widened to doubles: read
     # them in their own precision, as a DataFrame's float32 (`_narrowed`).
-    # (psycopg reads PostgreSQL's real from its text, already the shortest.)
-    kinds = ["float" if str(d[1]) == "FLOAT" else "" for d in cursor.description]
+    # (psycopg reads PostgreSQL's real, OID 700, from its text, already the
+    # shortest: marked too, so that a whole number past 2**24 is told, as a
+    # float32's is, `NarrowWhole`.)
+    kinds = [
+        "float"
+        if str(d[1]) == "FLOAT" or (dialect == "postgres" and d[1] == _POSTGRES_REAL)
+        else ""
+        for d in cursor.description
+    ]
 
     def rows() -> Iterator[Sequence[object]]:
         try:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import attrs
 
 from .._cells import missing
-from .._errors import DataError, Problem
+from .._errors import DataError, Problem, QRulesError
 from .._messages import Text, say
 from .doubts import (
     Doubts,
@@ -321,4 +321,11 @@ def as_date(value: dt.date | str | None, name: str = "log_until") -> dt.date | N
     try:
         return declared_date(str(value))
     except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
+        # (In both languages: `declared_date` says what to write.)
+        said = getattr(error, "said", None) or Text(str(error), str(error))
+        raise _DeclaredReachError(say("plan.declared_date", name=name, problem=said)) from None
+
+
+class _DeclaredReachError(QRulesError, ValueError):
+    """A declared end or start of the log (``log_until``, ``log_from``) that is
+    no date, in both languages."""
