@@ -44,6 +44,7 @@ ALLOWED = frozenset(
         *("JavaScript", "Apache", "ECharts", "Excel", "LibreOffice", "DataFrame", "DB-API"),
         *("SQL", "URL", "gRPC", "TLS", "IPv4", "IPv6", "PYTHONIOENCODING"),
         *("psycopg2", "psycopg.connect", "libpq", "PGPASSWORD", "sslmode", "require"),
+        *("pandas", "ffill"),  # (a library, and the method that fills its cells down)
         # SQL written as it is run
         *("CAST", "AS", "DATE", "BOOLEAN", "COLLATE", "CREATE", "DATABASE", "ENCODING"),
         *("TEMPLATE", "template0", "RESET", "SET", "TO", "GRANT", "SELECT", "ON"),
