@@ -1293,7 +1293,7 @@ def not_a_cell(value: object) -> tuple[Text, Text] | None:
         return None  # (the cells of most rows: one test)
     if (bits := _inexact_bits(value)) is not None:
         whole = float(value)  # type: ignore[arg-type]  # (a float, a NarrowWhole or numpy's)
-        step = int(math.ulp(whole) * 2 ** (53 - bits))  # (a float32's spacing, say)
+        step = int(math.ulp(whole) * 2 ** (_DOUBLE_BITS - bits))  # (a float32's spacing, say)
         shown = say("tabular.inexact_float", value=int(whole), exact=f"2**{bits}", step=step)
         return shown, say("tabular.inexact_float_hint")
     if isinstance(value, float):
@@ -1319,7 +1319,8 @@ _POSTGRES_REAL = 700
 
 #: The least whole number that a float (a double) cannot tell from the next:
 #: 2**53 + 1 is held as 2**53 (`not_a_cell`).
-INEXACT_FLOATS = 2**53
+_DOUBLE_BITS = 53
+INEXACT_FLOATS = 2**_DOUBLE_BITS
 
 
 def _inexact_bits(value: object) -> int | None:
@@ -1330,13 +1331,13 @@ def _inexact_bits(value: object) -> int | None:
     if isinstance(value, NarrowWhole):
         return value.bits
     if isinstance(value, float):
-        bits = 53
+        bits = _DOUBLE_BITS
     else:
         # (numpy's float32 and float16 are no Python float: told by their type.)
         dtype = getattr(value, "dtype", None)
         if getattr(dtype, "kind", None) != "f" or getattr(dtype, "itemsize", 0) not in (2, 4):
             return None
-        bits = 24 if dtype.itemsize == 4 else 11  # type: ignore[union-attr]
+        bits = _EXACT_BITS["<f" if dtype.itemsize == 4 else "<e"]  # type: ignore[union-attr]
         value = float(value)  # type: ignore[arg-type]
     return bits if math.isfinite(value) and abs(value) >= 2**bits else None
 
