@@ -906,14 +906,14 @@ def test_a_unit_column_saying_percent_does_not_make_a_share_a_percentage(
     ]
 
 
-def test_a_long_sheets_blank_district_below_a_named_one_is_the_city_and_said(
+def test_a_long_sheets_blank_district_below_a_named_one_is_refused_when_it_could_be_either(
     yantai: qrules.Rulebook,
 ) -> None:
     """In a long sheet an empty district is the whole city (docs/datasets.md);
     one below a row naming a district may as well be that district's cell
     merged down, read by pandas (which leaves a merged cell's other rows
-    empty): the output names those rows and what to do. A blank district
-    above every named one is the city, said nothing of."""
+    empty). When either reading fits, the cell is refused, naming it and
+    what to do; a blank district above every named one is the city."""
     measure, other = "advanced_quality_management_adopter_enterprises", "quality_strong_counties"
     frame = pd.DataFrame(
         {
@@ -923,18 +923,76 @@ def test_a_long_sheets_blank_district_below_a_named_one_is_the_city_and_said(
             "value": [60, 10, 3, 20],
         }
     )
-    dataset = qrules.read_dataset(frame, yantai)
-    assert [(o.district, o.value) for o in dataset.observations] == [
-        (None, 60),
-        ("芝罘区", 10),
-        (None, 3),
-        ("福山区", 20),
-    ]
-    (note,) = [n for n in dataset.notes if "merged" in n.en]
-    assert "below rows naming a district read as the whole city's: rows 3" in note.en
-    assert "ffill" in note.en
-    assert "全市" in note.en
-    assert "第 3 行" in note.zh
-    assert "ffill" in note.zh
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_dataset(frame, yantai)
+    (problem,) = raised.value.problems
+    assert problem.where == "row 3, column 'district'"
+    assert "below 芝罘区's row" in raised.value.render("en")
+    assert "全市" in raised.value.render("en")
+    assert "ffill" in raised.value.render("en")
+    assert "第 3 行" in raised.value.render("zh")
+    assert "向下合并" in raised.value.render("zh")
     filled = frame.assign(district=frame["district"].ffill())
-    assert not [n for n in qrules.read_dataset(filled, yantai).notes if "merged" in n.en]
+    assert [o.district for o in qrules.read_dataset(filled, yantai).observations] == [
+        None,
+        "芝罘区",
+        "芝罘区",
+        "福山区",
+    ]
+    city = frame.assign(district=["", "芝罘区", "全市", "福山区"])
+    assert [o.district for o in qrules.read_dataset(city, yantai).observations] == [
+        None,
+        "芝罘区",
+        None,
+        "福山区",
+    ]
+
+
+def test_a_long_sheets_blank_district_that_cannot_be_the_one_above_is_the_city(
+    yantai: qrules.Rulebook,
+) -> None:
+    """A merged cell covers its rows from the named one down: a blank row that,
+    read as the district above, would give it a figure twice is the city's,
+    and so is every blank row below it up to the next named one (a table
+    sorted with the city's rows last, or by measure, as a database writes
+    NULLs last). Only the rows above it, which either reading fits, are
+    refused."""
+    measure, other = "advanced_quality_management_adopter_enterprises", "quality_strong_counties"
+    last = pd.DataFrame(
+        {
+            "year": [2025, 2025, 2025, 2025, 2025],
+            "district": ["芝罘区", "福山区", "福山区", None, None],
+            "measure": [measure, measure, other, measure, other],
+            "value": [10, 20, 1, 60, 3],
+        }
+    )
+    dataset = qrules.read_dataset(last, yantai)
+    assert [(o.measure, o.district) for o in dataset.observations][3:] == [
+        (measure, None),
+        (other, None),
+    ]
+    by_measure = pd.DataFrame(
+        {
+            "year": [2025, 2025, 2025, 2025],
+            "district": ["芝罘区", None, "芝罘区", None],
+            "measure": [measure, measure, other, other],
+            "value": [10, 60, 1, 3],
+        }
+    )
+    assert [o.district for o in qrules.read_dataset(by_measure, yantai).observations] == [
+        "芝罘区",
+        None,
+        "芝罘区",
+        None,
+    ]
+    first_either = pd.DataFrame(
+        {
+            "year": [2025, 2025, 2025, 2024],
+            "district": ["芝罘区", None, None, None],
+            "measure": [measure, other, measure, other],
+            "value": [10, 3, 60, 4],
+        }
+    )
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_dataset(first_either, yantai)
+    assert [p.where for p in raised.value.problems] == ["row 2, column 'district'"]

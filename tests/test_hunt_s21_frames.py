@@ -457,24 +457,14 @@ def test_a_reach_declared_as_no_date_is_said_so(book: qrules.Rulebook, value: An
 # -- left for the lead: a blank district in a long sheet -------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "design: in a long sheet an empty district is the whole city (docs/datasets.md), "
-        "so a district merged down over two rows, blank below its first row once read by "
-        "pandas (or saved as CSV), gives the second row's figure to the city; the wide "
-        "layout reads such a cell (left of the measure column) as the one above. The "
-        "output names such rows and what to do (figures.blank_district_city); whether the "
-        "long layout should read the cell as the one above, or refuse it, is left open."
-    ),
-)
 def test_a_district_merged_over_a_long_sheets_rows_read_by_pandas_is_not_the_city(
     book: qrules.Rulebook, tmp_path: Path
 ) -> None:
     """The same workbook: read by qrules, 芝罘区 merged over rows 2 and 3 is
     each row's, and the city's pass rate is unknown; read by
-    ``pd.read_excel`` (a data team's route), row 3's district is ``NaN``, so
-    芝罘区's 99 is the city's, and the city's rule is met."""
+    ``pd.read_excel`` (a data team's route), row 3's district is ``NaN``, and
+    芝罘区's 99 was the city's, so the city's rule was met. Now the cell is
+    refused: whose figure it is cannot be told."""
     openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "figures.xlsx"
     workbook = openpyxl.Workbook()
@@ -486,8 +476,5 @@ def test_a_district_merged_over_a_long_sheets_rows_read_by_pandas_is_not_the_cit
     workbook.save(path)
     assert verdicts(book.evaluate(path, rules=[RATE_RULE])) == ["unknown"]
     frame = pd.read_excel(path)
-    try:
-        found = verdicts(book.evaluate(frame, rules=[RATE_RULE]))
-    except qrules.DataError:
-        return
-    assert found == ["unknown"]
+    with pytest.raises(qrules.DataError, match="blank district cell below 芝罘区's row"):
+        book.evaluate(frame, rules=[RATE_RULE])

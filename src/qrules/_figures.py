@@ -667,10 +667,6 @@ class _Reader:
     seen: dict[tuple[str, int, str | None], Text] = attrs.field(factory=dict)
     filled: list[int] = attrs.field(factory=list)
     skipped: list[int] = attrs.field(factory=list)
-    #: A long sheet's rows with a blank district below a row naming one: read
-    #: as the whole city's, as documented, and said (a district's cell merged
-    #: down, read by pandas or saved as CSV, comes out so).
-    city_below: list[int] = attrs.field(factory=list)
     #: Where each observation's value is, for `implausible`'s messages.
     value_places: list[Text] = attrs.field(factory=list)
     #: Where each district is first named.
@@ -880,7 +876,10 @@ class _Reader:
         year_at, district_at = positions["year"], positions["district"]
         assert measure_at is not None
         assert value_at is not None
-        named = False  # (a row so far has named a district)
+        named: set[tuple[str, int, str]] = set()  # (each row naming its district)
+        below: list[list[tuple[str, int, str, Text]]] = []  # (blank runs below one)
+        above: str | None = None  # (the district the last row written named)
+        fresh = False  # (no blank row yet below the last row naming a district)
         for number, cells in self.rows():
             measure = self.measure(number, measure_at, cells[measure_at])
             year = self.year
@@ -895,23 +894,47 @@ class _Reader:
             if measure is None or not self.unit_agrees(measure, number, cells, (value_at,)):
                 continue
             assert year is not None
-            district = (
-                self.district
-                if district_at is None
-                else self.district_of(cells[district_at], self.where(number, district_at))
-            )
+            district = self.district
+            if district_at is not None:
+                where = self.where(number, district_at)
+                district = self.district_of(cells[district_at], where)
+                if cell_text(cells[district_at]) is not None:
+                    if district is not None:
+                        named.add((measure.id, year, district))
+                    fresh = True
+                    above = district  # (below a row naming the city, a blank is the city's)
+                elif above is not None:
+                    if fresh:
+                        below.append([])
+                        fresh = False
+                    below[-1].append((measure.id, year, above, where))
             where = self.places.row(number)
-            stored = len(self.observations)
             self.add(measure, year, district, number, value_at, cells[value_at], where)
-            if district is not None:
-                named = True
-            elif (
-                named
-                and len(self.observations) > stored  # (a figure read as the city's)
-                and district_at is not None
-                and cell_text(cells[district_at]) is None
-            ):
-                self.city_below.append(number)
+        self.merged_down(named, below)
+
+    def merged_down(
+        self, named: set[tuple[str, int, str]], below: list[list[tuple[str, int, str, Text]]]
+    ) -> None:
+        """A problem for each blank district below a row naming one that may
+        as well be that district's cell merged down (pandas and CSV exports
+        leave a merged cell's other rows empty) as the city's: read as the
+        city's, as documented, a merged 芝罘区's figure made the city's rule
+        met. A merged cell covers its rows from the named one down, so a
+        blank row is the city's for certain from the first row of its run
+        that, read as the district's, would give the district a figure twice
+        (a sheet sorted with the city's rows last, or by measure)."""
+        for run in below:
+            taken: set[tuple[str, int, str]] = set()
+            for measure, year, district, where in run:
+                key = (measure, year, district)
+                if key in named or key in taken:
+                    break
+                taken.add(key)
+                self.problem(
+                    say("figures.blank_district_below", above=district),
+                    where,
+                    hint=say("figures.blank_district_below_hint"),
+                )
 
     def wide(self, by: str) -> None:
         """A row per measure (and district or year); a column per year or district."""
@@ -1326,8 +1349,6 @@ def _finish(reader: _Reader, by: str) -> Dataset:
     if reader.skipped:
         rows = _rows_shown(reader.skipped)
         notes.append(say("figures.headings", rows=rows))
-    if reader.city_below:
-        notes.append(say("figures.blank_district_city", rows=_rows_shown(reader.city_below)))
     # (In a sheet with a column per district, the others are those.)
     unread = [
         header.cells[p]

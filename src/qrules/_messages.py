@@ -551,14 +551,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "空白的区县单元格取上一行的值:第 {rows} 行",
         "blank district cells read as the one above (merged cells): rows {rows}",
     ),
-    "figures.blank_district_city": (
-        "区县为空、其上方已有行写明区县的行读作全市的数值：第 {rows} 行；"
-        "若工作表把某区县的单元格向下合并（用 pandas 读取或另存为 CSV 后其下方为空），"
-        "请向下填充（pandas：ffill）或直接交给 qrules 读取 .xlsx 文件；全市的数值请写“全市”",
-        "blank district cells below rows naming a district read as the whole city's: "
-        "rows {rows}; if the sheet merged a district's cell down (blank below once read "
-        "by pandas or saved as CSV), fill it down (pandas: ffill) or give qrules the "
-        ".xlsx file; write 全市 for the city's figures",
+    "figures.blank_district_below": (
+        "区县单元格空白,而上方的行写明了 {above}:可能是全市的数,也可能是 {above} 向下合并的单元格"
+        "(用 pandas 读取或另存为 CSV 后,合并单元格下方为空),无法判断是谁的数",
+        "a blank district cell below {above}'s row: the figure may be the city's, or "
+        "{above}'s cell merged down (blank below once read by pandas or saved as CSV); "
+        "whose it is cannot be told",
+    ),
+    "figures.blank_district_below_hint": (
+        "请填写该单元格:全市的数写“全市”,合并的区县请向下填充(pandas:ffill);"
+        "或直接交给 qrules 读取 .xlsx 文件;或把全市的行放在各区县的行之前",
+        "fill the cell in: write 全市 for the city's figures, fill a merged district "
+        "down (pandas: ffill), or give qrules the .xlsx file; or put the city's rows "
+        "before the districts'",
     ),
     "figures.blank_year": (
         "空白的年份单元格取上一行的值:第 {rows} 行",
