@@ -947,8 +947,9 @@ def test_the_failing_units_are_made_with_the_collector_waiting(
     book: qrules.Rulebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The counting query's rows become the failing units with the cyclic
-    collector off (`made_at_once`: tens of thousands of small objects), and it
-    is on again once the tables are judged."""
+    collector off (`made_at_once`: tens of thousands of small objects), made
+    when a result's units are first read (`FailingUnitsLater`), and it is on
+    again after."""
     collecting: list[bool] = []
     listed = sql_module.listed_units
 

@@ -41,7 +41,13 @@ def test_arrow_columns_are_the_rows(cut: int) -> None:
     by_columns, by_rows = Fetched.arrow(table), Fetched.of(list(_ROWS))
     assert [tuple(r) for r in by_columns.head] == [tuple(r) for r in by_rows.head]
     assert [list(c) for c in by_columns.failing] == [list(c) for c in by_rows.failing]
-    assert by_columns.failing[5] == ["芝罘区", None, "芝罘区", "福山区"]
+    assert list(by_columns.failing[5]) == ["芝罘区", None, "芝罘区", "福山区"]
+    # A result's run, sliced when its failing units are read, across chunks.
+    for looked, rows in zip(by_columns.failing, by_rows.failing, strict=True):
+        for start in range(len(rows) + 1):
+            for stop in range(start, len(rows) + 2):
+                assert looked[start:stop] == list(rows[start:stop])
+        assert looked[::2] == list(rows[::2])
     assert [tuple(r) for r in by_columns] == _ROWS
     # The part, spec and window columns are looked at a value at a time.
     for looked, rows in zip(by_columns.failing[:3], by_rows.failing[:3], strict=True):

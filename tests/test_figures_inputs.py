@@ -948,6 +948,32 @@ def test_a_long_sheets_blank_district_below_a_named_one_is_refused_when_it_could
     ]
 
 
+def test_an_xlsx_blank_district_below_a_named_one_is_refused_without_asking_for_the_xlsx(
+    yantai: qrules.Rulebook, tmp_path: Path
+) -> None:
+    """In an ``.xlsx`` sheet qrules reads merged cells as merged: a district
+    cell left blank (not merged) below a named one is as ambiguous as in a
+    CSV file, and refused so, but the hint does not ask for the ``.xlsx``
+    (the review of session 22)."""
+    measure, other = "advanced_quality_management_adopter_enterprises", "quality_strong_counties"
+    path = write_xlsx(
+        tmp_path / "figures.xlsx",
+        [
+            ["year", "district", "measure", "value"],
+            [2025, "芝罘区", measure, 10],
+            [2025, None, other, 3],
+        ],
+    )
+    with pytest.raises(qrules.DataError) as raised:
+        qrules.read_dataset(path, yantai)
+    (problem,) = raised.value.problems
+    assert problem.where == "row 3, column 'district'"
+    for lang in ("en", "zh"):
+        said = raised.value.render(lang)
+        assert "全市" in said
+        assert ".xlsx" not in said.replace("figures.xlsx", "")
+
+
 def test_a_long_sheets_blank_district_that_cannot_be_the_one_above_is_the_city(
     yantai: qrules.Rulebook,
 ) -> None:

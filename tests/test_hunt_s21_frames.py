@@ -454,7 +454,7 @@ def test_a_reach_declared_as_no_date_is_said_so(book: qrules.Rulebook, value: An
         )
 
 
-# -- left for the lead: a blank district in a long sheet -------------------------------------
+# -- a blank district in a long sheet, read by pandas (decided in session 22) ------------------
 
 
 def test_a_district_merged_over_a_long_sheets_rows_read_by_pandas_is_not_the_city(

@@ -933,7 +933,12 @@ class _Reader:
                 self.problem(
                     say("figures.blank_district_below", above=district),
                     where,
-                    hint=say("figures.blank_district_below_hint"),
+                    # (An .xlsx sheet's merged cells are read as merged: this one is blank.)
+                    hint=say(
+                        "figures.blank_district_below_hint"
+                        if self.table.layout is None
+                        else "figures.blank_district_below_xlsx_hint"
+                    ),
                 )
 
     def wide(self, by: str) -> None:

@@ -565,6 +565,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "down (pandas: ffill), or give qrules the .xlsx file; or put the city's rows "
         "before the districts'",
     ),
+    "figures.blank_district_below_xlsx_hint": (
+        "请填写该单元格:全市的数写“全市”,属于上方区县的数写上该区县;或把全市的行放在各区县的行之前",
+        "fill the cell in: write 全市 for the city's figures, or the district above for its "
+        "own; or put the city's rows before the districts'",
+    ),
     "figures.blank_year": (
         "空白的年份单元格取上一行的值:第 {rows} 行",
         "blank year cells read as the one above (merged cells): rows {rows}",

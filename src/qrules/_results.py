@@ -7,12 +7,14 @@ records) build these; every output reads them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 import attrs
 
+from ._bulk import made_at_once
 from ._errors import Problem
 from ._expr import format_number, format_short
 from ._messages import Lang, Text, say
@@ -29,6 +31,7 @@ __all__ = [
     "Change",
     "Evaluation",
     "FailingUnit",
+    "FailingUnitsLater",
     "Reconciliation",
     "Result",
     "SourceKind",
@@ -121,6 +124,43 @@ class FailingUnit(NamedTuple):
     more: int | None = None
 
 
+class FailingUnitsLater:
+    """A result's failing units, made when first read: an engine's rows fetched
+    already (Arrow columns), which a caller that reads only verdicts never
+    turns into tens of thousands of `FailingUnit` tuples. ``make`` reads only
+    what was fetched (no query, no connection): made later, they are the
+    units made at once. Made once, whichever thread asks first, with the
+    cyclic collector waiting (`made_at_once`: many small objects)."""
+
+    __slots__ = ("_lock", "_made", "_make")
+
+    def __init__(self, make: Callable[[], tuple[FailingUnit, ...]]) -> None:
+        self._make: Callable[[], tuple[FailingUnit, ...]] | None = make
+        self._made: tuple[FailingUnit, ...] | None = None
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[type[tuple[FailingUnit, ...]], tuple[tuple[FailingUnit, ...]]]:
+        # Copied or pickled (a process pool's result): the units, made.
+        return tuple, (self.units(),)
+
+    def units(self) -> tuple[FailingUnit, ...]:
+        made = self._made
+        if made is None:
+            with self._lock:
+                if self._made is None:
+                    assert self._make is not None
+                    with made_at_once():
+                        self._made, self._make = self._make(), None  # (the columns let go)
+                made = self._made
+        return made
+
+
+def _failing_made(failing: tuple[FailingUnit, ...] | FailingUnitsLater) -> tuple[FailingUnit, ...]:
+    """A result's failing units as compared and hashed: made, if not yet
+    (given otherwise, as they were given)."""
+    return failing.units() if isinstance(failing, FailingUnitsLater) else failing
+
+
 @attrs.frozen
 class Result:
     """How one rule fared in one year (and district)."""
@@ -144,8 +184,11 @@ class Result:
     #: rule (``None`` when the records cannot decide); else both ``None``.
     population: int | None = None
     meeting: int | None = None
-    #: Judged from records and not met: the units that do not meet it.
-    failing_units: tuple[FailingUnit, ...] = attrs.field(default=(), repr=False)
+    #: Judged from records and not met: the units that do not meet it
+    #: (`failing_units`; given as a tuple, or to be made when first read).
+    _failing: tuple[FailingUnit, ...] | FailingUnitsLater = attrs.field(
+        default=(), alias="failing_units", repr=False, eq=_failing_made
+    )
     #: Judged from records: the rejected rows that bear on it, as (table kind,
     #: row): ``("register", 7)``. The result is unknown when they could change it.
     rejected_rows: tuple[tuple[str, int], ...] = attrs.field(default=(), repr=False)
@@ -164,6 +207,11 @@ class Result:
     #: When figures and records both judge the rule in the year (and district)
     #: and do not agree: what the other gave (see `merge`).
     disagreement: Text | None = None
+
+    @property
+    def failing_units(self) -> tuple[FailingUnit, ...]:
+        """Judged from records and not met: the units that do not meet it."""
+        return _failing_made(self._failing)
 
     @property
     def rule_id(self) -> str:

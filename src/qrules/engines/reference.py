@@ -347,6 +347,7 @@ def _count(
             total,
             meeting.get(key, 0),
             functools.partial(failing_units, spec, end, failing.get(key, [])),
+            fetched=True,
         )
         for key, total in totals.items()
     }

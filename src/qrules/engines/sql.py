@@ -439,30 +439,25 @@ class Fetched:
         tail = table.slice(cut)
         return cls(
             head,
-            tuple(
-                _Looked(tail.column(i))
-                if i < _UNIT_COLUMN
-                else _few(tail.column(i))
-                if i == _DISTRICT_COLUMN
-                else tail.column(i).to_pylist()
-                for i in range(_LISTED)
-            ),
+            tuple(_Looked(tail.column(i), few=i == _DISTRICT_COLUMN) for i in range(_LISTED)),
             lambda: zip(*(c.to_pylist() for c in tail.columns), strict=True),
         )
 
 
-#: The columns of a result's row that hold a failing unit's id and district
-#: (those before the id, its part, spec and window, are only looked at).
-_UNIT_COLUMN, _DISTRICT_COLUMN = 3, 5
+#: The column of a result's row that holds a failing unit's district.
+_DISTRICT_COLUMN = 5
 
 
 class _Looked(Sequence[Any]):
-    """An Arrow column of which only a few values are looked at (the failing
-    units' part, spec and window, at each run's ends: `_collect`): each made a
-    Python object when looked at, not the whole column."""
+    """An Arrow column kept as fetched, of which Python objects are made only
+    for what is looked at: a few values (the failing units' part, spec and
+    window, at each run's ends: `_collect`), and a run's slice when its
+    result's failing units are read (`FailingUnitsLater`; ``few``: a column
+    of few distinct values, the districts, each made once, `_few`)."""
 
-    def __init__(self, column: Any) -> None:
+    def __init__(self, column: Any, *, few: bool = False) -> None:
         self._column = column
+        self._few = few
 
     def __len__(self) -> int:
         return len(self._column)
@@ -474,12 +469,16 @@ class _Looked(Sequence[Any]):
     def __getitem__(self, index: slice) -> list[Any]: ...
 
     def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            return self._column.to_pylist()[index]
-        return self._column[index].as_py()
+        if not isinstance(index, slice):
+            return self._column[index].as_py()
+        start, stop, step = index.indices(len(self._column))
+        if step != 1:
+            return list(self)[index]
+        part = self._column.slice(start, max(stop - start, 0))
+        return _few(part) if self._few else part.to_pylist()
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._column.to_pylist())
+        return iter(_few(self._column) if self._few else self._column.to_pylist())
 
 
 def _few(column: Any) -> list[Any]:
@@ -1388,6 +1387,7 @@ def _collect(
                 total,
                 meeting,
                 functools.partial(_failing_units, spec, end, found.failing, start, stop, district),
+                fetched=True,
             )
             for district, (total, meeting) in by_district.items()
         }

@@ -16,7 +16,7 @@ import attrs
 from .._judge import judge_year
 from .._messages import Text, say
 from .._recordspec import FLAGS, RecordSpec, inspections
-from .._results import FailingUnit, Result, Verdict
+from .._results import FailingUnit, FailingUnitsLater, Result, Verdict
 from .plan import said_text
 
 if TYPE_CHECKING:
@@ -110,6 +110,10 @@ class Counts:
     #: function that lists them, so that an engine need build them only for a
     #: result that is not met (see `units`).
     failing: tuple[FailingUnit, ...] | Callable[[], tuple[FailingUnit, ...]] = ()
+    #: The function reads only rows fetched already (no query): a result
+    #: not met may make its units when they are first read
+    #: (`FailingUnitsLater`), not as it is judged.
+    fetched: bool = False
     # The units the function listed, kept: judging and the doubts both ask.
     _listed: list[tuple[FailingUnit, ...]] = attrs.field(
         factory=list, init=False, eq=False, repr=False
@@ -121,6 +125,12 @@ class Counts:
         if not self._listed:
             self._listed.append(self.failing())
         return self._listed[0]
+
+    def later(self) -> tuple[FailingUnit, ...] | FailingUnitsLater:
+        """The units for a result: made now, or when first read (`fetched`)."""
+        if not self.fetched or self._listed or not callable(self.failing):
+            return self.units()
+        return FailingUnitsLater(self.units)
 
 
 def judge_counts(
@@ -178,7 +188,7 @@ def judge_counts(
         )
     values = {query.meeting: Fraction(counts.meeting), query.total: Fraction(counts.total)}
     result = judge_year(rulebook, rule, query.year, values, district=district, origin="records")
-    failing = counts.units() if result.verdict is Verdict.NOT_MET else ()
+    failing = counts.later() if result.verdict is Verdict.NOT_MET else ()
     return attrs.evolve(
         result,
         reason=say(
