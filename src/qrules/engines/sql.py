@@ -1573,7 +1573,8 @@ def judge_tables(
                     return attrs.evolve(evaluation, results=unlisted)
         evaluation = judged()
         # The fetched columns let go before the collector runs again (as the
-        # block ends), which would walk them.
+        # block ends), which would walk them: but for the runs of results not
+        # met, kept until their units are first read (`FailingUnitsLater`).
         counted.clear()
     return evaluation
 
