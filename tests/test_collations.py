@@ -417,7 +417,7 @@ def test_a_duckdb_plan_that_does_not_read_is_a_data_error(plan: str, said: str) 
     class Planned:
         dialect = "duckdb"
 
-        def fetch(self, sql: str) -> list[tuple[str, str]]:
+        def fetch(self, sql: str, *, again: bool = False) -> list[tuple[str, str]]:
             return [("", plan)]
 
     with pytest.raises(qrules.DataError, match=f"qrules_units.*{said}"):
@@ -442,9 +442,9 @@ def test_duckdb_looks_at_both_tables_in_one_query_and_refuses_the_register_first
     seen: list[str] = []
     real = qrules.engines.sql.Connection.fetch
 
-    def fetch(self: Any, sql: str) -> Any:
+    def fetch(self: Any, sql: str, *, again: bool = False) -> Any:
         seen.append(sql)
-        return real(self, sql)
+        return real(self, sql, again=again)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(qrules.engines.sql.Connection, "fetch", fetch)
@@ -474,7 +474,7 @@ def test_a_duckdb_plan_of_both_tables_that_does_not_read_looks_at_each_alone() -
         def __init__(self) -> None:
             self.asked: list[str] = []
 
-        def fetch(self, sql: str) -> list[tuple[str, str]]:
+        def fetch(self, sql: str, *, again: bool = False) -> list[tuple[str, str]]:
             self.asked.append(sql)
             if "qrules_log" in sql and "qrules_units" not in sql:
                 return [("", '{"plans": [{"expressions": []}]}')]

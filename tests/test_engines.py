@@ -892,8 +892,8 @@ class Backwards:
     def __init__(self, database: Connection) -> None:
         self.database, self.dialect = database, database.dialect
 
-    def fetch(self, sql: str) -> list[Any]:
-        rows = list(self.database.fetch(sql))
+    def fetch(self, sql: str, *, again: bool = False) -> list[Any]:
+        rows = list(self.database.fetch(sql, again=again))
         return rows[::-1] if "qrules_members" in sql else rows
 
     def stream(self, sql: str) -> Iterator[Any]:
@@ -1077,6 +1077,60 @@ def test_the_counting_query_is_planned_once_and_follows_the_tables(book: qrules.
         if rule.records is not None:
             evaluate_tables(book, connection, register="register", rules=[rule], **FULL)
     assert 0 < len(prepared()) <= sql_module._MOST_PREPARED
+
+
+def test_the_key_check_is_planned_once_and_reads_the_rows_as_they_are_now(
+    book: qrules.Rulebook,
+) -> None:
+    """The key check's queries are prepared once per DuckDB connection, as the
+    counting query is: rows added since (a log row of a unit not in the
+    register, a unit id twice, a kind that is not one) are found as a fresh
+    connection finds them."""
+    connection = duckdb.connect()
+    script = (
+        "CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR);"
+        "INSERT INTO register VALUES ('H1', 'a', 'health_food_maker'),"
+        " ('H2', 'b', 'health_food_maker');"
+        "CREATE TABLE inspections (unit VARCHAR, date DATE, kind VARCHAR);"
+        "INSERT INTO inspections VALUES ('H1', DATE '2024-03-01', 'system');"
+    )
+    connection.execute(script)
+    added: list[str] = []
+
+    def judged(database: Any) -> tuple[list[Any], list[str]]:
+        try:
+            found = evaluate_tables(book, database, register="register", **FULL)
+        except qrules.DataError as error:
+            return [], [str(error)]
+        return list(found), [str(p) for t in found.records for p in t.problems]
+
+    def fresh() -> tuple[list[Any], list[str]]:
+        other = duckdb.connect()
+        other.execute(script + "".join(added))
+        return judged(other)
+
+    def prepared() -> set[str]:
+        return {
+            str(text)
+            for (text,) in connection.execute(
+                "SELECT statement FROM duckdb_prepared_statements()"
+            ).fetchall()
+        }
+
+    assert judged(connection) == fresh()
+    made = prepared()
+    assert any("bad_units" in text for text in made), "the key check was not prepared"
+    for row in (
+        "INSERT INTO inspections VALUES ('X9', DATE '2024-05-01', 'system');",
+        "INSERT INTO inspections VALUES ('H2', DATE '2024-05-01', 'System ');",
+        "INSERT INTO register VALUES ('H2', 'c', 'health_food_maker');",
+    ):
+        connection.execute(row)
+        added.append(row)
+        now = judged(connection)
+        assert now == fresh()
+        assert now[1], row  # (a finding: a problem, or the keys refused)
+        assert made <= prepared()  # (kept: a query a finding asks is prepared beside them)
 
 
 def test_a_connection_that_keeps_no_prepared_statement_still_counts() -> None:
@@ -1282,9 +1336,9 @@ def _spied(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
     texts: list[str] = []
     original = getattr(Connection, method)
 
-    def spied(self: Connection, text: str) -> Any:
+    def spied(self: Connection, text: str, **kwargs: Any) -> Any:
         texts.append(text)
-        return original(self, text)
+        return original(self, text, **kwargs)
 
     monkeypatch.setattr(Connection, method, spied)
     return texts

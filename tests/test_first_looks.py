@@ -59,7 +59,9 @@ def _spied(monkeypatch: pytest.MonkeyPatch, database: Connection) -> list[str]:
     """The text of every query ``database`` fetches from now on, in order."""
     fetched: list[str] = []
     spied = database.fetch
-    monkeypatch.setattr(database, "fetch", lambda sql: fetched.append(sql) or spied(sql))
+    monkeypatch.setattr(
+        database, "fetch", lambda sql, **kw: fetched.append(sql) or spied(sql, **kw)
+    )
     return fetched
 
 
@@ -565,7 +567,10 @@ def test_a_database_storing_bytes_finds_each_value_spelled_otherwise(
         exp.to_table("qrules_bytes").as_("t")
     )
     [(found,)] = database.fetch(whole.sql(dialect=spoken("postgres")))
-    assert found == sum(v is not None and spelled_text(v, utf8=False) for v in values)
+    # (The look counts a value starting with ``#`` too, looked at exactly later.)
+    assert found == sum(
+        v is not None and (spelled_text(v, utf8=False) or v.startswith("#")) for v in values
+    )
 
 
 def test_a_log_id_written_full_width_in_a_database_storing_bytes_is_rejected(

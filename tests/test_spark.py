@@ -350,9 +350,9 @@ def test_the_counting_query_is_streamed_not_collected(
 
     fetch = Spark.fetch
 
-    def refused(self: Spark, text: str) -> Any:
+    def refused(self: Spark, text: str, **kwargs: Any) -> Any:
         assert "qrules_members" not in text, "the counting query was collected"
-        return fetch(self, text)
+        return fetch(self, text, **kwargs)
 
     monkeypatch.setattr(Spark, "fetch", refused)
     yantai = qrules.load("yantai-2023-2025")

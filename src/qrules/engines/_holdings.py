@@ -193,7 +193,8 @@ def _named(
     build: Callable[[Table, Table | None], exp.Select],
 ) -> dict[str, Any]:
     """The one row of one of the key check's queries, by its columns' names."""
-    found = database.fetch(_summary_text(kind, register, log, database.dialect, build))[0]
+    text = _summary_text(kind, register, log, database.dialect, build)
+    found = database.fetch(text, again=True)[0]  # (run at every evaluation)
     names = kept(
         (f"{kind}: names", repr(register), repr(log)),
         lambda: ",".join(build(register, log).named_selects),
@@ -852,7 +853,8 @@ def _beside_look(
         ).from_(values.subquery("t"))
         return exp.union(first, second, distinct=False)
 
-    rows = database.fetch(_summary_text(("beside look", kind), register, log, dialect, both))
+    text = _summary_text(("beside look", kind), register, log, dialect, both)
+    rows = database.fetch(text, again=True)  # (run at every evaluation)
     names = kept(
         (f"{kind}: names", repr(register), repr(log)),
         lambda: ",".join(build(register, log).named_selects),

@@ -180,8 +180,10 @@ class _Placing:
             return sql  # (no table staged: the text as it is, unread)
         return placed(sql, self._names, self._database.dialect)
 
-    def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        return self._database.fetch(self._placed(sql))  # type: ignore[no-any-return]
+    def fetch(self, sql: str, *, again: bool = False) -> Sequence[Sequence[Any]]:
+        placed = self._placed(sql)
+        # (A text naming a table staged for this evaluation is not run again.)
+        return self._database.fetch(placed, again=again and placed is sql)  # type: ignore[no-any-return]
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         return self._database.stream(self._placed(sql))  # type: ignore[no-any-return]

@@ -180,7 +180,7 @@ class Spark:
     def __init__(self, session: Any) -> None:
         self.session = _session(session)
 
-    def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
+    def fetch(self, sql: str, *, again: bool = False) -> Sequence[Sequence[Any]]:
         frame = self.session.sql(sql)
         try:
             return [tuple(row) for row in frame.collect()]

@@ -118,7 +118,9 @@ class Database(Protocol):
     @property
     def dialect(self) -> str: ...
 
-    def fetch(self, sql: str) -> Sequence[Sequence[Any]]: ...
+    def fetch(self, sql: str, *, again: bool = False) -> Sequence[Sequence[Any]]:
+        """A query's rows. ``again``: a query run at every evaluation, which a
+        database may prepare once (`Connection._again`)."""
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         """A query's rows as the database hands them over, a batch at a time
@@ -260,8 +262,8 @@ class Connection:
             return held(self.connection.cursor()).execute(sql, prepare=False)
         return self.connection.execute(sql)
 
-    def fetch(self, sql: str) -> Sequence[Sequence[Any]]:
-        cursor = self._run(sql)
+    def fetch(self, sql: str, *, again: bool = False) -> Sequence[Sequence[Any]]:
+        cursor = self._again(sql) if again else self._run(sql)
         description = cursor.description  # (DuckDB's dates out of reach come as text)
         return list(held_rows(cursor.fetchall(), description))
 
@@ -272,25 +274,31 @@ class Connection:
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         if self.dialect == "duckdb":
-            return self._prepared(sql)
+            return _fetched(self._again(sql, relation=True))
         return self._batches(sql)
 
-    def _prepared(self, sql: str) -> Fetched:
-        """A query run at every evaluation (the counting query), fetched
-        (`_fetched`) from a statement DuckDB prepared once on this connection:
+    def _again(self, sql: str, *, relation: bool = False) -> Any:
+        """A query run at every evaluation (the counting query, the key
+        check's), from a statement DuckDB prepared once on this connection:
         planned once, not every time (planning the counting query costs DuckDB
-        more than running it on 1,000 units). DuckDB binds a prepared
-        statement again when the tables it reads have changed; one that fails
-        is prepared again, and fails as the query would."""
+        more than running it on 1,000 units; the key check's, about 4 ms at
+        100,000 units). DuckDB binds a prepared statement again when the
+        tables it reads have changed, and reads their rows and statistics as
+        they are when it runs; one that fails is prepared again, and fails as
+        the query would. Other dialects: run as it is. ``relation``: DuckDB's
+        relation (`_fetched` reads it column by column), not a cursor."""
+        if self.dialect != "duckdb":
+            return self._run(sql)
+        run = self.connection.sql if relation else self.connection.execute
         try:
             with _PREPARING:
                 prepared = _PREPARED.setdefault(self.connection, {})
         except TypeError:  # a connection that cannot be weakly referenced: planned each time
-            return _fetched(self.connection.sql(sql))
+            return run(sql)
         name = prepared.get(sql)
         if name is not None:
             try:
-                return _fetched(self.connection.sql(f"EXECUTE {name}"))
+                return run(f"EXECUTE {name}")
             except Exception:  # deallocated, or no longer bound: prepared again
                 prepared.pop(sql, None)
         if len(prepared) >= _MOST_PREPARED:
@@ -301,7 +309,7 @@ class Connection:
         name = "qrules_" + hashlib.sha256(sql.encode("utf-8", "surrogatepass")).hexdigest()[:32]
         self.connection.execute(f"PREPARE {name} AS {sql}")
         prepared[sql] = name
-        return _fetched(self.connection.sql(f"EXECUTE {name}"))
+        return run(f"EXECUTE {name}")
 
     def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
@@ -387,7 +395,7 @@ def _postgres_kinds(database: Database, oids: Sequence[Any]) -> dict[int, str]:
 
 
 #: The statements prepared on each DuckDB connection: each one's name by its
-#: query's text (`Connection._prepared`), at most `_MOST_PREPARED` (then all
+#: query's text (`Connection._again`), at most `_MOST_PREPARED` (then all
 #: deallocated), forgotten with the connection.
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 _PREPARING = threading.Lock()
