@@ -45,7 +45,6 @@ import bisect
 import contextlib
 import datetime as dt
 import functools
-import hashlib
 import itertools
 import sys
 import threading
@@ -279,37 +278,21 @@ class Connection:
 
     def _again(self, sql: str, *, relation: bool = False) -> Any:
         """A query run at every evaluation (the counting query, the key
-        check's), from a statement DuckDB prepared once on this connection:
-        planned once, not every time (planning the counting query costs DuckDB
-        more than running it on 1,000 units; the key check's, about 4 ms at
-        100,000 units). DuckDB binds a prepared statement again when the
-        tables it reads have changed, and reads their rows and statistics as
-        they are when it runs; one that fails is prepared again, and fails as
-        the query would. Other dialects: run as it is. ``relation``: DuckDB's
-        relation (`_fetched` reads it column by column), not a cursor."""
+        check's), from the statement DuckDB parsed of its text once on this
+        connection (`_PARSED`): not parsed again at every evaluation (some
+        4 ms for each at 100,000 units: their texts are long). DuckDB binds
+        and plans a parsed statement at each run, so it reads the tables as
+        they are then (rows added, a table created again with other columns)
+        and fails as the text would. (Not a prepared statement: DuckDB plans
+        one again at each ``EXECUTE`` too, and ``PREPARE`` costs a plan more
+        on its first run.) Other dialects: run as it is. ``relation``:
+        DuckDB's relation (`_fetched` reads it column by column), not a
+        cursor."""
         if self.dialect != "duckdb":
             return self._run(sql)
         run = self.connection.sql if relation else self.connection.execute
-        try:
-            with _PREPARING:
-                prepared = _PREPARED.setdefault(self.connection, {})
-        except TypeError:  # a connection that cannot be weakly referenced: planned each time
-            return run(sql)
-        name = prepared.get(sql)
-        if name is not None:
-            try:
-                return run(f"EXECUTE {name}")
-            except Exception:  # deallocated, or no longer bound: prepared again
-                prepared.pop(sql, None)
-        if len(prepared) >= _MOST_PREPARED:
-            for old in prepared.values():
-                with contextlib.suppress(Exception):
-                    self.connection.execute(f"DEALLOCATE {old}")
-            prepared.clear()
-        name = "qrules_" + hashlib.sha256(sql.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        self.connection.execute(f"PREPARE {name} AS {sql}")
-        prepared[sql] = name
-        return run(f"EXECUTE {name}")
+        statement = _parsed(self.connection, sql)
+        return run(sql if statement is None else statement)
 
     def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
@@ -394,12 +377,37 @@ def _postgres_kinds(database: Database, oids: Sequence[Any]) -> dict[int, str]:
     return kinds
 
 
-#: The statements prepared on each DuckDB connection: each one's name by its
-#: query's text (`Connection._again`), at most `_MOST_PREPARED` (then all
-#: deallocated), forgotten with the connection.
-_PREPARED: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
-_PREPARING = threading.Lock()
-_MOST_PREPARED = 16
+#: The statements DuckDB parsed on each DuckDB connection, by their query's
+#: text (`Connection._again`): at most `_MOST_PARSED` (then all forgotten),
+#: forgotten with the connection.
+_PARSED: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+_PARSING = threading.Lock()
+_MOST_PARSED = 16
+
+
+def _parsed(connection: Any, sql: str) -> Any:
+    """The statement DuckDB parsed of ``sql`` on ``connection``, kept for the
+    next time (`_PARSED`); ``None`` for a connection that cannot be weakly
+    referenced or parse a text alone (a wrapper of yours): the text is run."""
+    try:
+        with _PARSING:
+            kept = _PARSED.setdefault(connection, {})
+    except TypeError:
+        return None
+    statement = kept.get(sql)
+    if statement is None:
+        try:
+            statements = connection.extract_statements(sql)
+        except AttributeError:
+            return None
+        if len(statements) != 1:
+            return None
+        [statement] = statements
+        with _PARSING:
+            if len(kept) >= _MOST_PARSED:
+                kept.clear()
+            kept[sql] = statement
+    return statement
 
 
 def _fetched(relation: Any) -> Fetched:
