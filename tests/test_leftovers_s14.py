@@ -297,3 +297,45 @@ def test_reading_a_csv_file_takes_not_four_times_its_text(tmp_path: Path) -> Non
     finally:
         tracemalloc.stop()
     assert peak < 3 * size, (peak, size)
+
+
+_NAMES = st.text(st.sampled_from("uUnNiItT_1٣²ſsSkK"), min_size=1, max_size=8)
+#: Names and, often, a name again in another case with ``_`` and digits.
+_HEADERS = st.lists(_NAMES, min_size=1, max_size=4, unique=True).flatmap(
+    lambda names: st.lists(
+        st.sampled_from(names).flatmap(
+            lambda n: st.tuples(
+                st.sampled_from([n, n.upper(), n.lower(), n.swapcase()]),
+                st.text(st.sampled_from("1٣²x_"), min_size=1, max_size=3),
+            ).map(lambda p: f"{p[0]}_{p[1]}")
+        ),
+        max_size=3,
+    ).map(lambda twins: list(dict.fromkeys([*names, *twins])))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HEADERS, st.data())
+def test_the_renamed_twins_are_those_of_a_pattern_for_each_column(
+    header: list[str], data: st.DataObject
+) -> None:
+    """A header's twins found without a pattern compiled for names that cannot
+    be one are those that each column's pattern finds (Unicode digits, names
+    equal in another case, the long s and the Kelvin sign included)."""
+    import re  # noqa: PLC0415
+
+    from qrules.engines import _renamed_twins  # noqa: PLC0415
+
+    read = data.draw(st.lists(st.sampled_from(range(len(header))), unique=True, min_size=1))
+    positions = {f"c{i}": p for i, p in enumerate(read)}
+    expected = [
+        (header[p], h)
+        for p in positions.values()
+        for h in header
+        if re.compile(re.escape(header[p]) + r"_\d+", re.IGNORECASE).fullmatch(h)
+    ]
+    found = _renamed_twins("t", header, positions)
+    assert len(found) == len(expected)
+    for problem, (column, twin) in zip(found, expected, strict=True):
+        assert f"'{column}'" in str(problem)
+        assert f"'{twin}'" in str(problem)

@@ -391,10 +391,13 @@ def _renamed_twins(name: str, header: Sequence[str], positions: Mapping[str, int
     table's own column ``unit_1`` beside ``unit`` reads the same: refused too,
     with what to do."""
     problems = []
-    for canonical, position in positions.items():
+    # (Only a name ending in ``_`` and digits can be one: most headers have
+    # none, and no pattern is compiled for them.)
+    suffixed = [h for h in header if "_" in h and h.rsplit("_", 1)[1].isdecimal()]
+    for canonical, position in positions.items() if suffixed else ():
         column = header[position]
         renamed = re.compile(re.escape(column) + r"_\d+", re.IGNORECASE)
-        for twin in (h for h in header if renamed.fullmatch(h)):
+        for twin in (h for h in suffixed if renamed.fullmatch(h)):
             problems.append(
                 Problem(
                     name,
