@@ -119,7 +119,7 @@ class Database(Protocol):
 
     def fetch(self, sql: str, *, again: bool = False) -> Sequence[Sequence[Any]]:
         """A query's rows. ``again``: a query run at every evaluation, which a
-        database may prepare once (`Connection._again`)."""
+        database may keep parsed (`Connection._again`)."""
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         """A query's rows as the database hands them over, a batch at a time
