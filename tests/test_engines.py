@@ -1012,13 +1012,13 @@ def test_tables_may_have_any_name(book: qrules.Rulebook, names: tuple[str, str])
     assert list(found) == list(qrules.evaluate_records(book, register, log))
 
 
-def test_the_counting_query_is_parsed_once_and_follows_the_tables(book: qrules.Rulebook) -> None:
-    """On DuckDB the counting query is a statement parsed once per connection
-    (not at every evaluation: issue 15), and bound and planned at each run.
-    The tables' rows changed, the tables created again (their columns in
-    another order, a column of another integer type), the statements kept
-    forgotten: the results are still those of the tables as they are now. No
-    prepared statement is left on the connection."""
+def test_the_counting_query_is_planned_once_and_follows_the_tables(book: qrules.Rulebook) -> None:
+    """On DuckDB the counting query is a statement prepared once per connection
+    (planned once, not at every evaluation: issue 15). The tables' rows
+    changed, the tables created again (their columns in another order, a
+    column of another integer type), the statement deallocated by someone
+    else: the
+    results are still those of the tables as they are now."""
     connection = duckdb.connect()
     units = [
         unit(f"H{i}", "health_food_maker", district="芝罘区", name=str(i + 1)) for i in range(3)
@@ -1052,13 +1052,17 @@ def test_the_counting_query_is_parsed_once_and_follows_the_tables(book: qrules.R
         found = evaluate_tables(book, connection, register="register", **FULL)
         assert list(found) == list(qrules.evaluate_records(book, *read(units, visits), **FULL))
 
-    def parsed() -> list[str]:
-        return list(sql_module._PARSED.get(connection, {}))
+    def prepared() -> list[str]:
+        return [
+            str(name)
+            for (name,) in connection.execute(
+                "SELECT name FROM duckdb_prepared_statements()"
+            ).fetchall()
+        ]
 
     load(units, visits, reordered=False)
     same(units, visits)
-    assert any("qrules_members" in text for text in parsed()), "not parsed once"
-    assert not connection.execute("SELECT * FROM duckdb_prepared_statements()").fetchall()
+    assert prepared(), "the counting query was not prepared"
     more = [*visits, visit("H1", "2024-05-01", "system"), visit("H2", "2025-02-01", "system")]
     connection.execute("INSERT INTO inspections VALUES ('H1', DATE '2024-05-01', 'system')")
     connection.execute("INSERT INTO inspections VALUES ('H2', DATE '2025-02-01', 'system')")
@@ -1066,19 +1070,20 @@ def test_the_counting_query_is_parsed_once_and_follows_the_tables(book: qrules.R
     fewer = units[:2]
     load(fewer, visits, reordered=True)
     same(fewer, visits)
-    sql_module._PARSED[connection].clear()
+    for name in prepared():
+        connection.execute(f"DEALLOCATE {name}")
     same(fewer, visits)
     for rule in book:  # another query text for each rule: a bounded number kept
         if rule.records is not None:
             evaluate_tables(book, connection, register="register", rules=[rule], **FULL)
-    assert 0 < len(parsed()) <= sql_module._MOST_PARSED
+    assert 0 < len(prepared()) <= sql_module._MOST_PREPARED
 
 
 def test_the_key_check_is_parsed_once_and_reads_the_rows_as_they_are_now(
     book: qrules.Rulebook,
 ) -> None:
-    """The key check's queries are parsed once per DuckDB connection, as the
-    counting query is: rows added since (a log row of a unit not in the
+    """The key check's queries are parsed once per DuckDB connection (and
+    planned at each run): rows added since (a log row of a unit not in the
     register, a unit id twice, a kind that is not one) are found as a fresh
     connection finds them."""
     connection = duckdb.connect()
@@ -1123,29 +1128,44 @@ def test_the_key_check_is_parsed_once_and_reads_the_rows_as_they_are_now(
         assert made <= parsed()  # (kept: a query a finding asks is parsed beside them)
 
 
-def test_a_connection_that_keeps_no_parsed_statement_still_counts() -> None:
-    """A DuckDB connection that cannot be weakly referenced, or cannot parse a
-    text alone (wrappers of yours), has nothing kept for it: its counting
-    query is run as text each time."""
+def test_a_statement_is_kept_parsed_only_for_a_connection_that_parses() -> None:
+    """A query kept parsed on a DuckDB connection is the same statement the
+    next time; a connection of yours that cannot parse a text alone, or
+    cannot be weakly referenced, keeps none, and its text is run."""
 
     class Wrapper:
+        def execute(self, text: str) -> Any:
+            raise AssertionError("not run here")
+
+    class Unhashable(Wrapper):
+        __hash__ = None  # type: ignore[assignment]
+
+    connection = duckdb.connect()
+    first = sql_module._parsed(connection, "SELECT 1 AS one")
+    assert first is not None
+    assert sql_module._parsed(connection, "SELECT 1 AS one") is first
+    assert connection.execute(first).fetchall() == [(1,)]
+    assert sql_module._parsed(connection, "SELECT 1; SELECT 2") is None  # (one statement only)
+    assert sql_module._parsed(Wrapper(), "SELECT 1") is None
+    assert sql_module._parsed(Unhashable(), "SELECT 1") is None
+
+
+def test_a_connection_that_keeps_no_prepared_statement_still_counts() -> None:
+    """A DuckDB connection that cannot be weakly referenced (a wrapper of
+    yours) has nothing kept for it: its counting query is planned each time."""
+
+    class Wrapper:
+        __hash__ = None  # type: ignore[assignment]
+
         def __init__(self) -> None:
             self.inner = duckdb.connect()
 
         def sql(self, text: str) -> Any:
             return self.inner.sql(text)
 
-    class Unhashable(Wrapper):
-        __hash__ = None  # type: ignore[assignment]
-
     query = "SELECT 2 AS part, 0 AS spec, 0 AS w, 'U1' AS unit, 'n' AS name, NULL AS d, 1 AS short"
-    for wrapper in (Wrapper(), Unhashable()):
-        for _ in range(2):
-            found = list(Connection(wrapper, "duckdb").stream(query))
-            assert found == [(2, 0, 0, "U1", "n", None, 1)]
-    assert not any(
-        sql_module._PARSED.get(w) for w in list(sql_module._PARSED) if isinstance(w, Wrapper)
-    )
+    found = list(Connection(Wrapper(), "duckdb").stream(query))
+    assert found == [(2, 0, 0, "U1", "n", None, 1)]
 
 
 def test_an_engine_that_cannot_count_tables_is_named_as_such(book: qrules.Rulebook) -> None:

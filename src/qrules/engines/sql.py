@@ -45,6 +45,7 @@ import bisect
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import sys
 import threading
@@ -273,26 +274,55 @@ class Connection:
 
     def stream(self, sql: str) -> Iterable[Sequence[Any]]:
         if self.dialect == "duckdb":
-            return _fetched(self._again(sql, relation=True))
+            return self._prepared(sql)
         return self._batches(sql)
 
-    def _again(self, sql: str, *, relation: bool = False) -> Any:
-        """A query run at every evaluation (the counting query, the key
-        check's), from the statement DuckDB parsed of its text once on this
-        connection (`_PARSED`): not parsed again at every evaluation (some
-        4 ms for each at 100,000 units: their texts are long). DuckDB binds
-        and plans a parsed statement at each run, so it reads the tables as
-        they are then (rows added, a table created again with other columns)
-        and fails as the text would. (Not a prepared statement: DuckDB plans
-        one again at each ``EXECUTE`` too, and ``PREPARE`` costs a plan more
-        on its first run.) Other dialects: run as it is. ``relation``:
-        DuckDB's relation (`_fetched` reads it column by column), not a
-        cursor."""
+    def _prepared(self, sql: str) -> Fetched:
+        """The counting query, run at every evaluation and fetched (`_fetched`)
+        as DuckDB's relation over a statement prepared once on this connection
+        (``EXECUTE``): DuckDB's Python relation over a ``SELECT`` binds and
+        plans it twice, once to describe it and once to run it, and one over
+        ``EXECUTE`` runs at once (about 10 ms less at 100,000 units; a cursor
+        would give the rows as Python tuples, or Arrow with a warning of an
+        extra copy). DuckDB binds a prepared statement again when the tables
+        it reads have changed; one that fails is prepared again, and fails as
+        the query would."""
+        try:
+            with _PREPARING:
+                prepared = _PREPARED.setdefault(self.connection, {})
+        except TypeError:  # a connection that cannot be weakly referenced: planned each time
+            return _fetched(self.connection.sql(sql))
+        name = prepared.get(sql)
+        if name is not None:
+            try:
+                return _fetched(self.connection.sql(f"EXECUTE {name}"))
+            except Exception:  # deallocated, or no longer bound: prepared again
+                prepared.pop(sql, None)
+        if len(prepared) >= _MOST_PREPARED:
+            for old in prepared.values():
+                with contextlib.suppress(Exception):
+                    self.connection.execute(f"DEALLOCATE {old}")
+            prepared.clear()
+        name = "qrules_" + hashlib.sha256(sql.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.connection.execute(f"PREPARE {name} AS {sql}")
+        prepared[sql] = name
+        return _fetched(self.connection.sql(f"EXECUTE {name}"))
+
+    def _again(self, sql: str) -> Any:
+        """The cursor of a query run at every evaluation (the key check's),
+        from the statement DuckDB parsed of its text once on this connection
+        (`_PARSED`): not parsed again at every evaluation (about 4 ms at
+        100,000 units: the texts are long). DuckDB binds and plans a parsed
+        statement at each run, so it reads the tables as they are then (rows
+        added, a table created again with other columns) and fails as the
+        text would. (Not prepared: a cursor over a ``SELECT`` is planned once
+        already, DuckDB plans a prepared statement again at each ``EXECUTE``
+        too, and ``PREPARE`` costs a plan more on a process's first call.)
+        Other dialects: run as it is."""
         if self.dialect != "duckdb":
             return self._run(sql)
-        run = self.connection.sql if relation else self.connection.execute
         statement = _parsed(self.connection, sql)
-        return run(sql if statement is None else statement)
+        return self.connection.execute(sql if statement is None else statement)
 
     def _batches(self, sql: str) -> Iterator[Sequence[Any]]:
         cursor = self._run(sql)
@@ -376,6 +406,13 @@ def _postgres_kinds(database: Database, oids: Sequence[Any]) -> dict[int, str]:
             kinds[int(oid)] = "enum"
     return kinds
 
+
+#: The statements prepared on each DuckDB connection: each one's name by its
+#: query's text (`Connection._prepared`), at most `_MOST_PREPARED` (then all
+#: deallocated), forgotten with the connection.
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+_PREPARING = threading.Lock()
+_MOST_PREPARED = 16
 
 #: The statements DuckDB parsed on each DuckDB connection, by their query's
 #: text (`Connection._again`): at most `_MOST_PARSED` (then all forgotten),
