@@ -1084,8 +1084,8 @@ def test_the_key_check_is_parsed_once_and_reads_the_rows_as_they_are_now(
 ) -> None:
     """The key check's queries are parsed once per DuckDB connection (and
     planned at each run): rows added since (a log row of a unit not in the
-    register, a unit id twice, a kind that is not one) are found as a fresh
-    connection finds them."""
+    register, a unit id twice, a kind that is not one), and the log created
+    again with other columns, are found as a fresh connection finds them."""
     connection = duckdb.connect()
     script = (
         "CREATE TABLE register (unit VARCHAR, name VARCHAR, category VARCHAR);"
@@ -1118,6 +1118,9 @@ def test_the_key_check_is_parsed_once_and_reads_the_rows_as_they_are_now(
     for row in (
         "INSERT INTO inspections VALUES ('X9', DATE '2024-05-01', 'system');",
         "INSERT INTO inspections VALUES ('H2', DATE '2024-05-01', 'System ');",
+        # The log created again, its dates as text and its columns reordered.
+        "CREATE OR REPLACE TABLE inspections AS SELECT kind, CAST(date AS VARCHAR) AS date,"
+        " unit FROM inspections;",
         "INSERT INTO register VALUES ('H2', 'c', 'health_food_maker');",
     ):
         connection.execute(row)
@@ -1140,14 +1143,31 @@ def test_a_statement_is_kept_parsed_only_for_a_connection_that_parses() -> None:
     class Unhashable(Wrapper):
         __hash__ = None  # type: ignore[assignment]
 
+    class Logging:
+        """A wrapper passing what it does not define to a DuckDB connection,
+        whose ``execute`` takes a text (logged, stripped)."""
+
+        def __init__(self) -> None:
+            self.inner, self.logged = duckdb.connect(), []
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def execute(self, text: str) -> Any:
+            self.logged.append(text.strip())
+            return self.inner.execute(text)
+
     connection = duckdb.connect()
     first = sql_module._parsed(connection, "SELECT 1 AS one")
     assert first is not None
     assert sql_module._parsed(connection, "SELECT 1 AS one") is first
     assert connection.execute(first).fetchall() == [(1,)]
     assert sql_module._parsed(connection, "SELECT 1; SELECT 2") is None  # (one statement only)
-    assert sql_module._parsed(Wrapper(), "SELECT 1") is None
-    assert sql_module._parsed(Unhashable(), "SELECT 1") is None
+    for other in (Wrapper(), Unhashable(), Logging()):
+        assert sql_module._parsed(other, "SELECT 1") is None
+    logging = Logging()
+    assert Connection(logging, "duckdb").fetch("SELECT 2 AS two", again=True) == [(2,)]
+    assert logging.logged == ["SELECT 2 AS two"]
 
 
 def test_a_connection_that_keeps_no_prepared_statement_still_counts() -> None:

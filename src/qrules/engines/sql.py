@@ -317,8 +317,8 @@ class Connection:
         added, a table created again with other columns) and fails as the
         text would. (Not prepared: a cursor over a ``SELECT`` is planned once
         already, DuckDB plans a prepared statement again at each ``EXECUTE``
-        too, and ``PREPARE`` costs a plan more on a process's first call.)
-        Other dialects: run as it is."""
+        too, and ``PREPARE`` plans it once more, on a process's first call.)
+        Other dialects, and a wrapper of a DuckDB connection: run as it is."""
         if self.dialect != "duckdb":
             return self._run(sql)
         statement = _parsed(self.connection, sql)
@@ -424,19 +424,19 @@ _MOST_PARSED = 16
 
 def _parsed(connection: Any, sql: str) -> Any:
     """The statement DuckDB parsed of ``sql`` on ``connection``, kept for the
-    next time (`_PARSED`); ``None`` for a connection that cannot be weakly
-    referenced or parse a text alone (a wrapper of yours): the text is run."""
-    try:
-        with _PARSING:
-            kept = _PARSED.setdefault(connection, {})
-    except TypeError:
+    next time (`_PARSED`); ``None`` for anything but a DuckDB connection or
+    cursor itself (a wrapper of yours, whose ``execute`` may expect a text):
+    the text is run. (A setting DuckDB applies as it parses, such as
+    ``integer_division``, is read when the text is first parsed on the
+    connection; the key check's texts hold no arithmetic it changes.)"""
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(connection, duckdb.DuckDBPyConnection):
         return None
+    with _PARSING:
+        kept = _PARSED.setdefault(connection, {})
     statement = kept.get(sql)
     if statement is None:
-        try:
-            statements = connection.extract_statements(sql)
-        except AttributeError:
-            return None
+        statements = connection.extract_statements(sql)
         if len(statements) != 1:
             return None
         [statement] = statements
